@@ -1,0 +1,2 @@
+//! rcdk — a CDK-style construct library that synthesizes AWS CloudFormation.
+pub mod core;
