@@ -1,2 +1,4 @@
 //! rcdk — a CDK-style construct library that synthesizes AWS CloudFormation.
 pub mod core;
+
+pub use crate::core::ids::logical_id;

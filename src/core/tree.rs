@@ -1,0 +1,140 @@
+//! The construct tree of one stack: nodes with ids unique among siblings, and copyable handles.
+
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use crate::core::element::Element;
+use crate::core::ids::{self, IdError};
+
+/// Identifies a [`Stack`](crate::core::stack::Stack) within the process (never appears in output).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct StackId(pub(crate) u32);
+
+impl StackId {
+    pub(crate) fn fresh() -> StackId {
+        static NEXT: AtomicU32 = AtomicU32::new(1);
+        StackId(NEXT.fetch_add(1, Ordering::Relaxed))
+    }
+}
+
+/// A copyable handle to a node of a stack's construct tree (a scope, resource, parameter…).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct NodeRef {
+    pub(crate) stack: StackId,
+    pub(crate) index: u32,
+}
+
+impl NodeRef {
+    /// The stack this node belongs to.
+    pub fn stack_id(self) -> StackId {
+        self.stack
+    }
+}
+
+/// Why a node could not be added to the tree.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TreeError {
+    /// The id is not a valid construct id.
+    #[error("{parent}: invalid construct id: {source}")]
+    InvalidId {
+        /// Path of the parent scope.
+        parent: String,
+        /// What is wrong with the id.
+        source: IdError,
+    },
+    /// A sibling with the same id exists.
+    #[error("{parent}: there is already a construct with id {id:?} (ids must be unique among siblings)")]
+    DuplicateId {
+        /// Path of the parent scope.
+        parent: String,
+        /// The repeated id.
+        id: String,
+    },
+    /// A handle of another stack was used.
+    #[error("{what}: node belongs to another stack than {stack}")]
+    ForeignNode {
+        /// What was being done.
+        what: String,
+        /// The stack's name.
+        stack: String,
+    },
+    /// A handle pointed at a node of the wrong kind.
+    #[error("{path}: expected {expected}, found {found}")]
+    WrongKind {
+        /// Path of the node.
+        path: String,
+        /// The kind expected.
+        expected: &'static str,
+        /// The kind found.
+        found: &'static str,
+    },
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Node {
+    pub(crate) id: String,
+    pub(crate) parent: Option<u32>,
+    pub(crate) children: Vec<u32>,
+    pub(crate) element: Element,
+}
+
+/// The arena of nodes of one stack; index 0 is the stack itself.
+#[derive(Debug, Clone)]
+pub(crate) struct Tree {
+    pub(crate) stack: StackId,
+    pub(crate) nodes: Vec<Node>,
+}
+
+impl Tree {
+    pub(crate) fn new(stack: StackId, stack_name: &str) -> Tree {
+        Tree {
+            stack,
+            nodes: vec![Node { id: stack_name.to_string(), parent: None, children: Vec::new(), element: Element::Scope }],
+        }
+    }
+
+    pub(crate) fn add(&mut self, parent: u32, id: &str, element: Element) -> Result<NodeRef, TreeError> {
+        ids::validate_construct_id(id)
+            .map_err(|source| TreeError::InvalidId { parent: self.path(parent), source })?;
+        if self.child(parent, id).is_some() {
+            return Err(TreeError::DuplicateId { parent: self.path(parent), id: id.to_string() });
+        }
+        let index = self.nodes.len() as u32;
+        self.nodes.push(Node { id: id.to_string(), parent: Some(parent), children: Vec::new(), element });
+        self.nodes[parent as usize].children.push(index);
+        Ok(NodeRef { stack: self.stack, index })
+    }
+
+    pub(crate) fn child(&self, parent: u32, id: &str) -> Option<u32> {
+        self.nodes[parent as usize].children.iter().copied().find(|c| self.nodes[*c as usize].id == id)
+    }
+
+    /// Construct ids from the stack (exclusive) down to `index`.
+    pub(crate) fn components(&self, index: u32) -> Vec<&str> {
+        let mut out = Vec::new();
+        let mut cur = index;
+        while let Some(parent) = self.nodes[cur as usize].parent {
+            out.push(self.nodes[cur as usize].id.as_str());
+            cur = parent;
+        }
+        out.reverse();
+        out
+    }
+
+    /// Full path including the stack name, e.g. `MyStack/Role/DefaultPolicy/Resource`.
+    pub(crate) fn path(&self, index: u32) -> String {
+        let mut parts = vec![self.nodes[0].id.as_str()];
+        parts.extend(self.components(index));
+        parts.join("/")
+    }
+
+    /// Every node below `index` (inclusive), depth first in insertion order.
+    pub(crate) fn subtree(&self, index: u32) -> Vec<u32> {
+        let mut out = Vec::new();
+        let mut stack = vec![index];
+        while let Some(i) = stack.pop() {
+            out.push(i);
+            stack.extend(self.nodes[i as usize].children.iter().rev());
+        }
+        out
+    }
+}
