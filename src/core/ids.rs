@@ -60,11 +60,7 @@ pub fn logical_id(path: &[&str]) -> Result<String, IdError> {
     for id in path {
         validate_construct_id(id)?;
     }
-    let components: Vec<&str> = path
-        .iter()
-        .copied()
-        .filter(|c| *c != DEFAULT_CHILD_ID)
-        .collect();
+    let components: Vec<&str> = path.iter().copied().filter(|c| *c != DEFAULT_CHILD_ID).collect();
     match components.as_slice() {
         [] => Err(IdError::NothingLeft(path.join("/"))),
         [only] => {
@@ -125,10 +121,7 @@ mod tests {
             ("Role/DefaultPolicy/Resource", "RoleDefaultPolicy5FFB7DAB"),
             ("DeliveryStream", "DeliveryStream"),
             ("MyBucket/Resource", "MyBucketF68F3FF0"),
-            (
-                "MyFunction/ServiceRole/DefaultPolicy/Resource",
-                "MyFunctionServiceRoleDefaultPolicyB705ABD4",
-            ),
+            ("MyFunction/ServiceRole/DefaultPolicy/Resource", "MyFunctionServiceRoleDefaultPolicyB705ABD4"),
             ("MyKey/Resource", "MyKey6AB29FA6"),
             ("Default/X", "X"),
             ("A-B/c_d/Resource", "ABcd690A1A89"),

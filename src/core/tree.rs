@@ -88,13 +88,17 @@ impl Tree {
     pub(crate) fn new(stack: StackId, stack_name: &str) -> Tree {
         Tree {
             stack,
-            nodes: vec![Node { id: stack_name.to_string(), parent: None, children: Vec::new(), element: Element::Scope }],
+            nodes: vec![Node {
+                id: stack_name.to_string(),
+                parent: None,
+                children: Vec::new(),
+                element: Element::Scope,
+            }],
         }
     }
 
     pub(crate) fn add(&mut self, parent: u32, id: &str, element: Element) -> Result<NodeRef, TreeError> {
-        ids::validate_construct_id(id)
-            .map_err(|source| TreeError::InvalidId { parent: self.path(parent), source })?;
+        ids::validate_construct_id(id).map_err(|source| TreeError::InvalidId { parent: self.path(parent), source })?;
         if self.child(parent, id).is_some() {
             return Err(TreeError::DuplicateId { parent: self.path(parent), id: id.to_string() });
         }
