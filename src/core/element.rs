@@ -30,11 +30,6 @@ impl Element {
             Element::Rule(_) => "a rule",
         }
     }
-
-    /// Elements that become an entry of a template section get a logical ID.
-    pub(crate) fn has_logical_id(&self) -> bool {
-        !matches!(self, Element::Scope)
-    }
 }
 
 /// A typed CloudFormation resource type (implemented by the generated L1 types).

@@ -1,6 +1,12 @@
 //! The engine: construct tree, values, template model, synthesis and emitters.
+pub mod app;
+pub mod check;
+pub(crate) mod defaults;
 pub mod element;
+pub mod emit;
 pub mod ids;
+pub mod problem;
 pub mod stack;
+pub mod synth;
 pub mod tree;
 pub mod value;

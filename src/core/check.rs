@@ -1,0 +1,677 @@
+//! Checks on a template document (any template, not only rcdk's): references, conditions,
+//! mappings, dependency cycles and CloudFormation limits. Synthesis runs them on what it is about
+//! to write, and `rcdk validate` runs them on templates from disk — one mechanism for both.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::Value as Json;
+
+use crate::core::problem::{Problem, ProblemKind, Severity};
+use crate::core::value::Pseudo;
+
+/// CloudFormation's resource limit per template.
+pub const MAX_RESOURCES: usize = 500;
+/// CloudFormation's parameter limit per template.
+pub const MAX_PARAMETERS: usize = 200;
+/// CloudFormation's output limit per template.
+pub const MAX_OUTPUTS: usize = 200;
+/// CloudFormation's mapping limit per template.
+pub const MAX_MAPPINGS: usize = 200;
+/// Largest template body CloudFormation accepts (from S3).
+pub const MAX_BODY_BYTES: usize = 1_000_000;
+/// Largest template body `aws cloudformation deploy --template-file` sends without `--s3-bucket`.
+pub const MAX_INLINE_BODY_BYTES: usize = 51_200;
+
+/// Facts about resource types that the checks use when they know the type (GetAtt attributes).
+pub trait TypeFacts {
+    /// The `Fn::GetAtt` attribute names of `type_name`, or `None` when the type is unknown.
+    fn attributes(&self, type_name: &str) -> Option<Vec<String>>;
+}
+
+/// No type facts: attributes are not checked.
+pub struct NoTypeFacts;
+
+impl TypeFacts for NoTypeFacts {
+    fn attributes(&self, _type_name: &str) -> Option<Vec<String>> {
+        None
+    }
+}
+
+/// Checks a whole template document. `name` labels problems (stack name or file name);
+/// `body_bytes` is the size of the serialized body, if known.
+///
+/// ```
+/// use rcdk::core::check::{check_template, NoTypeFacts};
+/// let t = serde_json::json!({"Resources": {"A": {"Type": "AWS::SNS::Topic", "Properties": {"TopicName": {"Ref": "Nope"}}}}});
+/// let problems = check_template("t.json", &t, None, &NoTypeFacts);
+/// assert_eq!(problems.len(), 1);
+/// assert!(problems[0].message.contains("Nope"));
+/// ```
+pub fn check_template(name: &str, template: &Json, body_bytes: Option<usize>, facts: &dyn TypeFacts) -> Vec<Problem> {
+    let mut c = Checker { name, problems: Vec::new(), facts, ..Checker::empty(name, facts) };
+    let Some(top) = template.as_object() else {
+        c.problem(ProblemKind::InvalidTemplate, None, "", "the template must be a JSON/YAML object".into());
+        return c.problems;
+    };
+    let section = |key: &str| top.get(key).and_then(Json::as_object);
+    for key in ["Resources", "Parameters", "Conditions", "Mappings", "Outputs"] {
+        if let Some(v) = top.get(key)
+            && !v.is_object()
+        {
+            c.problem(ProblemKind::InvalidTemplate, None, key, format!("section {key} must be an object"));
+        }
+    }
+    let resources = section("Resources");
+    c.resources = resources.map(|r| r.iter().map(|(k, v)| (k.clone(), type_of(v))).collect()).unwrap_or_default();
+    c.parameters = section("Parameters").map(|m| m.keys().cloned().collect()).unwrap_or_default();
+    c.conditions = section("Conditions").map(|m| m.keys().cloned().collect()).unwrap_or_default();
+    c.mappings = section("Mappings").map(|m| m.keys().cloned().collect()).unwrap_or_default();
+
+    match resources {
+        None => c.problem(ProblemKind::InvalidTemplate, None, "", "the template has no Resources section".into()),
+        Some(r) if r.is_empty() => {
+            c.problem(ProblemKind::InvalidTemplate, None, "", "a template needs at least one resource".into())
+        }
+        _ => {}
+    }
+    for (section_name, map) in
+        [("Resources", resources), ("Parameters", section("Parameters")), ("Outputs", section("Outputs"))]
+    {
+        for id in map.into_iter().flat_map(|m| m.keys()) {
+            if id.is_empty() || id.len() > 255 || !id.chars().all(|ch| ch.is_ascii_alphanumeric()) {
+                c.problem(
+                    ProblemKind::InvalidLogicalId,
+                    Some(id),
+                    "",
+                    format!("{section_name} logical ID must be 1-255 alphanumeric characters"),
+                );
+            }
+        }
+    }
+
+    if let Some(resources) = resources {
+        for (id, resource) in resources {
+            c.check_resource(id, resource);
+        }
+    }
+    if let Some(outputs) = section("Outputs") {
+        for (id, output) in outputs {
+            c.walk(Some(id), "Value", output.get("Value").unwrap_or(&Json::Null), false);
+            if let Some(export) = output.get("Export") {
+                c.walk(Some(id), "Export", export, false);
+            }
+            c.check_condition_name(id, "Condition", output.get("Condition"));
+        }
+    }
+    if let Some(conditions) = section("Conditions") {
+        for (id, expr) in conditions {
+            c.walk(Some(id), "", expr, true);
+        }
+    }
+    c.check_cycles();
+    c.check_limits(top, body_bytes);
+    c.problems
+}
+
+fn type_of(resource: &Json) -> String {
+    resource.get("Type").and_then(Json::as_str).unwrap_or_default().to_string()
+}
+
+struct Checker<'a> {
+    name: &'a str,
+    problems: Vec<Problem>,
+    facts: &'a dyn TypeFacts,
+    resources: BTreeMap<String, String>,
+    parameters: BTreeSet<String>,
+    conditions: BTreeSet<String>,
+    mappings: BTreeSet<String>,
+    /// resource → resources it references or depends on
+    edges: BTreeMap<String, BTreeSet<String>>,
+}
+
+impl<'a> Checker<'a> {
+    fn empty(name: &'a str, facts: &'a dyn TypeFacts) -> Checker<'a> {
+        Checker {
+            name,
+            problems: Vec::new(),
+            facts,
+            resources: BTreeMap::new(),
+            parameters: BTreeSet::new(),
+            conditions: BTreeSet::new(),
+            mappings: BTreeSet::new(),
+            edges: BTreeMap::new(),
+        }
+    }
+
+    fn problem(&mut self, kind: ProblemKind, id: Option<&str>, path: &str, message: String) {
+        self.push(Severity::Error, kind, id, path, message);
+    }
+
+    fn push(&mut self, severity: Severity, kind: ProblemKind, id: Option<&str>, path: &str, message: String) {
+        let p = Problem::new(severity, kind, self.name, message);
+        self.problems.push(match id {
+            Some(id) => p.at(id, path),
+            None if path.is_empty() => p,
+            None => {
+                let mut p = p;
+                p.property_path = Some(path.to_string());
+                p
+            }
+        });
+    }
+
+    fn check_resource(&mut self, id: &str, resource: &Json) {
+        self.edges.entry(id.to_string()).or_default();
+        let Some(obj) = resource.as_object() else {
+            self.problem(ProblemKind::InvalidTemplate, Some(id), "", "a resource must be an object".into());
+            return;
+        };
+        if !obj.get("Type").is_some_and(Json::is_string) {
+            self.problem(ProblemKind::InvalidTemplate, Some(id), "Type", "a resource needs a string Type".into());
+        }
+        for key in ["Properties", "Metadata", "UpdatePolicy", "CreationPolicy"] {
+            if let Some(v) = obj.get(key) {
+                self.walk(Some(id), key, v, false);
+            }
+        }
+        self.check_condition_name(id, "Condition", obj.get("Condition"));
+        match obj.get("DependsOn") {
+            None => {}
+            Some(Json::String(s)) => self.depends_on(id, "DependsOn", s),
+            Some(Json::Array(items)) => {
+                for (i, item) in items.iter().enumerate() {
+                    match item.as_str() {
+                        Some(s) => self.depends_on(id, &format!("DependsOn[{i}]"), s),
+                        None => self.problem(
+                            ProblemKind::InvalidTemplate,
+                            Some(id),
+                            &format!("DependsOn[{i}]"),
+                            "DependsOn entries must be logical ID strings".into(),
+                        ),
+                    }
+                }
+            }
+            Some(_) => self.problem(
+                ProblemKind::InvalidTemplate,
+                Some(id),
+                "DependsOn",
+                "DependsOn must be a logical ID or a list of them".into(),
+            ),
+        }
+    }
+
+    fn depends_on(&mut self, id: &str, path: &str, target: &str) {
+        if self.resources.contains_key(target) {
+            self.edges.entry(id.to_string()).or_default().insert(target.to_string());
+        } else {
+            self.problem(
+                ProblemKind::DanglingReference,
+                Some(id),
+                path,
+                format!("DependsOn {target:?}, which is not a resource of this template"),
+            );
+        }
+    }
+
+    fn check_condition_name(&mut self, id: &str, path: &str, value: Option<&Json>) {
+        match value {
+            None => {}
+            Some(Json::String(name)) if self.conditions.contains(name) => {}
+            Some(Json::String(name)) => self.problem(
+                ProblemKind::DanglingReference,
+                Some(id),
+                path,
+                format!("condition {name:?} is not defined in Conditions"),
+            ),
+            Some(_) => {
+                self.problem(ProblemKind::InvalidTemplate, Some(id), path, "Condition must be a condition name".into())
+            }
+        }
+    }
+
+    fn reference(&mut self, id: Option<&str>, path: &str, target: &str) {
+        if Pseudo::from_name(target).is_some() || self.parameters.contains(target) {
+            return;
+        }
+        if self.resources.contains_key(target) {
+            if let Some(from) = id
+                && self.resources.contains_key(from)
+            {
+                self.edges.entry(from.to_string()).or_default().insert(target.to_string());
+            }
+            return;
+        }
+        self.problem(
+            ProblemKind::DanglingReference,
+            id,
+            path,
+            format!("Ref to {target:?}, which is not a resource, parameter or pseudo parameter"),
+        );
+    }
+
+    fn get_att(&mut self, id: Option<&str>, path: &str, target: &str, attribute: &str) {
+        let Some(type_name) = self.resources.get(target).cloned() else {
+            self.problem(
+                ProblemKind::DanglingReference,
+                id,
+                path,
+                format!("Fn::GetAtt on {target:?}, which is not a resource of this template"),
+            );
+            return;
+        };
+        if let Some(from) = id
+            && self.resources.contains_key(from)
+        {
+            self.edges.entry(from.to_string()).or_default().insert(target.to_string());
+        }
+        if let Some(attrs) = self.facts.attributes(&type_name)
+            && !attrs.iter().any(|a| a == attribute)
+        {
+            self.problem(
+                ProblemKind::UnknownAttribute,
+                id,
+                path,
+                format!("{type_name} has no attribute {attribute:?} (it has: {})", attrs.join(", ")),
+            );
+        }
+    }
+
+    /// Walks a value, checking every intrinsic function on the way.
+    fn walk(&mut self, id: Option<&str>, path: &str, value: &Json, in_conditions: bool) {
+        // Recursion is bounded by the reader's depth limit and by rcdk's own value trees.
+        match value {
+            Json::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    self.walk(id, &format!("{path}[{i}]"), item, in_conditions);
+                }
+            }
+            Json::Object(map) if map.len() == 1 => {
+                let (key, arg) = map.iter().next().expect("one entry");
+                let here = join_path(path, key);
+                match key.as_str() {
+                    "Ref" => match arg.as_str() {
+                        Some(target) => self.reference(id, &here, target),
+                        None => self.problem(
+                            ProblemKind::InvalidTemplate,
+                            id,
+                            &here,
+                            "Ref takes a logical ID string".into(),
+                        ),
+                    },
+                    "Fn::GetAtt" => self.walk_get_att(id, &here, arg),
+                    "Fn::Sub" => self.walk_sub(id, &here, arg, in_conditions),
+                    "Fn::If" => {
+                        if let Some(items) = arg.as_array()
+                            && items.len() == 3
+                        {
+                            self.check_condition_ref(id, &format!("{here}[0]"), &items[0]);
+                            self.walk(id, &format!("{here}[1]"), &items[1], in_conditions);
+                            self.walk(id, &format!("{here}[2]"), &items[2], in_conditions);
+                        } else {
+                            self.problem(
+                                ProblemKind::InvalidTemplate,
+                                id,
+                                &here,
+                                "Fn::If takes [condition name, value if true, value if false]".into(),
+                            );
+                        }
+                    }
+                    "Condition" if in_conditions || arg.is_string() => self.check_condition_ref(id, &here, arg),
+                    "Fn::FindInMap" => {
+                        if let Some(items) = arg.as_array()
+                            && (3..=4).contains(&items.len())
+                        {
+                            if let Some(name) = items[0].as_str() {
+                                if !self.mappings.contains(name) {
+                                    self.problem(
+                                        ProblemKind::DanglingReference,
+                                        id,
+                                        &format!("{here}[0]"),
+                                        format!("mapping {name:?} is not defined in Mappings"),
+                                    );
+                                }
+                            } else {
+                                self.walk(id, &format!("{here}[0]"), &items[0], in_conditions);
+                            }
+                            for (i, item) in items.iter().enumerate().skip(1) {
+                                self.walk(id, &format!("{here}[{i}]"), item, in_conditions);
+                            }
+                        } else {
+                            self.problem(
+                                ProblemKind::InvalidTemplate,
+                                id,
+                                &here,
+                                "Fn::FindInMap takes [mapping, top-level key, second-level key]".into(),
+                            );
+                        }
+                    }
+                    _ => self.walk(id, &here, arg, in_conditions),
+                }
+            }
+            Json::Object(map) => {
+                for (k, v) in map {
+                    self.walk(id, &join_path(path, k), v, in_conditions);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn check_condition_ref(&mut self, id: Option<&str>, path: &str, value: &Json) {
+        match value.as_str() {
+            Some(name) if self.conditions.contains(name) => {}
+            Some(name) => self.problem(
+                ProblemKind::DanglingReference,
+                id,
+                path,
+                format!("condition {name:?} is not defined in Conditions"),
+            ),
+            None => self.problem(ProblemKind::InvalidTemplate, id, path, "expected a condition name".into()),
+        }
+    }
+
+    fn walk_get_att(&mut self, id: Option<&str>, path: &str, arg: &Json) {
+        match arg {
+            Json::String(s) => match s.split_once('.') {
+                Some((target, attr)) => self.get_att(id, path, target, attr),
+                None => self.problem(
+                    ProblemKind::InvalidTemplate,
+                    id,
+                    path,
+                    format!("Fn::GetAtt {s:?} must be \"LogicalId.Attribute\""),
+                ),
+            },
+            Json::Array(items) if items.len() == 2 => match (&items[0], &items[1]) {
+                (Json::String(t), Json::String(a)) => self.get_att(id, path, t, a),
+                (Json::String(t), other) => {
+                    if !self.resources.contains_key(t) {
+                        self.get_att(id, path, t, "");
+                    }
+                    self.walk(id, &format!("{path}[1]"), other, false);
+                }
+                _ => self.problem(
+                    ProblemKind::InvalidTemplate,
+                    id,
+                    path,
+                    "Fn::GetAtt takes [logical ID, attribute]".into(),
+                ),
+            },
+            _ => {
+                self.problem(ProblemKind::InvalidTemplate, id, path, "Fn::GetAtt takes [logical ID, attribute]".into())
+            }
+        }
+    }
+
+    fn walk_sub(&mut self, id: Option<&str>, path: &str, arg: &Json, in_conditions: bool) {
+        let (template, vars) = match arg {
+            Json::String(s) => (s.as_str(), None),
+            Json::Array(items) if items.len() == 2 && items[0].is_string() && items[1].is_object() => {
+                (items[0].as_str().unwrap_or_default(), items[1].as_object())
+            }
+            _ => {
+                self.problem(
+                    ProblemKind::InvalidTemplate,
+                    id,
+                    path,
+                    "Fn::Sub takes a string or [string, {variables}]".into(),
+                );
+                return;
+            }
+        };
+        if let Some(vars) = vars {
+            for (k, v) in vars {
+                self.walk(id, &format!("{path}[1].{k}"), v, in_conditions);
+            }
+        }
+        for var in sub_variables(template) {
+            if vars.is_some_and(|m| m.contains_key(var)) {
+                continue;
+            }
+            match var.split_once('.') {
+                Some((target, attr)) if Pseudo::from_name(var).is_none() => {
+                    if self.parameters.contains(target) {
+                        continue;
+                    }
+                    self.get_att(id, path, target, attr)
+                }
+                _ => self.reference(id, path, var),
+            }
+        }
+    }
+
+    fn check_cycles(&mut self) {
+        // Iterative DFS with colours; each cycle reported once, starting at its smallest logical ID.
+        let mut state: BTreeMap<&str, u8> = BTreeMap::new();
+        let mut cycles: BTreeSet<Vec<String>> = BTreeSet::new();
+        for start in self.edges.keys() {
+            if state.contains_key(start.as_str()) {
+                continue;
+            }
+            let mut stack: Vec<(&str, Vec<&str>)> =
+                vec![(start.as_str(), self.edges[start].iter().map(String::as_str).collect())];
+            let mut on_path: Vec<&str> = vec![start.as_str()];
+            state.insert(start.as_str(), 1);
+            while let Some((node, pending)) = stack.last_mut() {
+                let node = *node;
+                match pending.pop() {
+                    Some(next) => match state.get(next) {
+                        None => {
+                            state.insert(next, 1);
+                            on_path.push(next);
+                            let succ = self
+                                .edges
+                                .get(next)
+                                .map(|s| s.iter().map(String::as_str).collect())
+                                .unwrap_or_default();
+                            stack.push((next, succ));
+                        }
+                        Some(1) => {
+                            let pos = on_path.iter().position(|n| *n == next).unwrap_or(0);
+                            let mut cycle: Vec<String> = on_path[pos..].iter().map(|s| s.to_string()).collect();
+                            let min =
+                                cycle.iter().enumerate().min_by_key(|(_, s)| s.as_str()).map(|(i, _)| i).unwrap_or(0);
+                            cycle.rotate_left(min);
+                            cycles.insert(cycle);
+                        }
+                        _ => {}
+                    },
+                    None => {
+                        state.insert(node, 2);
+                        on_path.pop();
+                        stack.pop();
+                    }
+                }
+            }
+        }
+        for cycle in cycles {
+            let mut shown = cycle.clone();
+            shown.push(cycle[0].clone());
+            self.problem(
+                ProblemKind::DependencyCycle,
+                Some(&cycle[0]),
+                "",
+                format!("resources depend on each other in a cycle: {}", shown.join(" -> ")),
+            );
+        }
+    }
+
+    fn check_limits(&mut self, top: &serde_json::Map<String, Json>, body_bytes: Option<usize>) {
+        let count = |key: &str| top.get(key).and_then(Json::as_object).map_or(0, |m| m.len());
+        for (section, max) in [
+            ("Resources", MAX_RESOURCES),
+            ("Parameters", MAX_PARAMETERS),
+            ("Outputs", MAX_OUTPUTS),
+            ("Mappings", MAX_MAPPINGS),
+        ] {
+            let n = count(section);
+            if n > max {
+                self.problem(
+                    ProblemKind::Limit,
+                    None,
+                    section,
+                    format!("{n} entries in {section}; CloudFormation allows at most {max} per template"),
+                );
+            }
+        }
+        if let Some(bytes) = body_bytes {
+            if bytes > MAX_BODY_BYTES {
+                self.problem(
+                    ProblemKind::Limit,
+                    None,
+                    "",
+                    format!("template body is {bytes} bytes; CloudFormation accepts at most {MAX_BODY_BYTES}"),
+                );
+            } else if bytes > MAX_INLINE_BODY_BYTES {
+                self.push(
+                    Severity::Warning,
+                    ProblemKind::Limit,
+                    None,
+                    "",
+                    format!(
+                        "template body is {bytes} bytes; `aws cloudformation deploy --template-file` needs \
+                         --s3-bucket above {MAX_INLINE_BODY_BYTES} bytes"
+                    ),
+                );
+            }
+        }
+    }
+}
+
+fn join_path(path: &str, key: &str) -> String {
+    if path.is_empty() { key.to_string() } else { format!("{path}.{key}") }
+}
+
+/// The variable names in an `Fn::Sub` template (`${X}`, `${X.Attr}`), skipping `${!literal}`.
+///
+/// ```
+/// let vars = rcdk::core::check::sub_variables("arn:${AWS::Partition}:s3:::${Bucket}/${!Literal}");
+/// assert_eq!(vars, vec!["AWS::Partition", "Bucket"]);
+/// ```
+pub fn sub_variables(template: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = template;
+    while let Some(start) = rest.find("${") {
+        let after = &rest[start + 2..];
+        let Some(end) = after.find('}') else { break };
+        let name = &after[..end];
+        if !name.starts_with('!') {
+            out.push(name.trim());
+        }
+        rest = &after[end + 1..];
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn kinds(t: &Json) -> Vec<(ProblemKind, Option<String>, Option<String>)> {
+        check_template("t", t, None, &NoTypeFacts)
+            .into_iter()
+            .map(|p| (p.kind, p.logical_id, p.property_path))
+            .collect()
+    }
+
+    #[test]
+    fn valid_template_has_no_problems() {
+        let t = json!({
+            "Parameters": {"Name": {"Type": "String"}},
+            "Conditions": {"IsProd": {"Fn::Equals": [{"Ref": "Name"}, "prod"]}},
+            "Mappings": {"M": {"a": {"b": "c"}}},
+            "Resources": {
+                "Key": {"Type": "AWS::KMS::Key"},
+                "Stream": {"Type": "AWS::Kinesis::Stream", "Condition": "IsProd", "DependsOn": ["Key"], "Properties": {
+                    "Name": {"Fn::Sub": "${Name}-${AWS::Region}-${Key.Arn}-${!Literal}"},
+                    "X": {"Fn::If": ["IsProd", {"Fn::GetAtt": ["Key", "Arn"]}, {"Ref": "AWS::NoValue"}]},
+                    "Y": {"Fn::FindInMap": ["M", "a", "b"]},
+                    "Z": {"Fn::Sub": ["${V}", {"V": {"Ref": "Key"}}]}
+                }}
+            },
+            "Outputs": {"O": {"Value": {"Fn::GetAtt": "Stream.Arn"}, "Condition": "IsProd"}}
+        });
+        assert_eq!(kinds(&t), vec![]);
+    }
+
+    #[test]
+    fn dangling_references_are_named_with_their_path() {
+        let t = json!({"Resources": {"A": {"Type": "T", "DependsOn": "Ghost", "Condition": "NoCond", "Properties": {
+            "R": {"Ref": "Nope"},
+            "G": {"Fn::GetAtt": ["Missing", "Arn"]},
+            "S": [{"Fn::Sub": "${Gone.Arn} ${Param}"}],
+            "I": {"Fn::If": ["NoSuch", 1, 2]},
+            "M": {"Fn::FindInMap": ["NoMap", "a", "b"]}
+        }}}});
+        let got = kinds(&t);
+        let dangling = |p: &str| (ProblemKind::DanglingReference, Some("A".to_string()), Some(p.to_string()));
+        for expected in [
+            dangling("Properties.R.Ref"),
+            dangling("Properties.G.Fn::GetAtt"),
+            dangling("Properties.S[0].Fn::Sub"),
+            dangling("Properties.I.Fn::If[0]"),
+            dangling("Properties.M.Fn::FindInMap[0]"),
+            dangling("DependsOn"),
+            dangling("Condition"),
+        ] {
+            assert!(got.contains(&expected), "missing {expected:?} in {got:?}");
+        }
+        // Both ${Gone.Arn} and ${Param} are reported.
+        assert_eq!(got.iter().filter(|g| g.2.as_deref() == Some("Properties.S[0].Fn::Sub")).count(), 2);
+    }
+
+    #[test]
+    fn cycles_are_named() {
+        let t = json!({"Resources": {
+            "A": {"Type": "T", "Properties": {"X": {"Ref": "B"}}},
+            "B": {"Type": "T", "DependsOn": "C"},
+            "C": {"Type": "T", "Properties": {"Y": {"Fn::Sub": "${A.Arn}"}}},
+            "D": {"Type": "T", "DependsOn": "D"}
+        }});
+        let problems = check_template("t", &t, None, &NoTypeFacts);
+        let msgs: Vec<&str> = problems.iter().map(|p| p.message.as_str()).collect();
+        assert_eq!(problems.len(), 2, "{msgs:?}");
+        assert!(msgs.iter().any(|m| m.ends_with("A -> B -> C -> A")), "{msgs:?}");
+        assert!(msgs.iter().any(|m| m.ends_with("D -> D")), "{msgs:?}");
+    }
+
+    #[test]
+    fn limits() {
+        let resources: serde_json::Map<String, Json> =
+            (0..501).map(|i| (format!("R{i}"), json!({"Type": "AWS::SNS::Topic"}))).collect();
+        let t = json!({"Resources": resources});
+        let problems = check_template("t", &t, Some(60_000), &NoTypeFacts);
+        assert!(problems.iter().any(|p| p.kind == ProblemKind::Limit && p.is_error() && p.message.contains("501")));
+        assert!(problems.iter().any(|p| p.kind == ProblemKind::Limit && !p.is_error() && p.message.contains("60000")));
+        let big = check_template("t", &json!({"Resources": {"A": {"Type": "T"}}}), Some(1_000_001), &NoTypeFacts);
+        assert!(big.iter().any(|p| p.kind == ProblemKind::Limit && p.is_error()));
+    }
+
+    #[test]
+    fn attributes_checked_when_type_known() {
+        struct Facts;
+        impl TypeFacts for Facts {
+            fn attributes(&self, t: &str) -> Option<Vec<String>> {
+                (t == "AWS::Kinesis::Stream").then(|| vec!["Arn".to_string()])
+            }
+        }
+        let t = json!({"Resources": {"S": {"Type": "AWS::Kinesis::Stream"},
+            "U": {"Type": "T", "Properties": {"A": {"Fn::GetAtt": "S.Nope"}, "B": {"Fn::GetAtt": "S.Arn"}}}}});
+        let problems = check_template("t", &t, None, &Facts);
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].kind, ProblemKind::UnknownAttribute);
+    }
+
+    #[test]
+    fn malformed_inputs_do_not_panic() {
+        for t in [
+            json!(null),
+            json!([]),
+            json!({"Resources": []}),
+            json!({"Resources": {"A": 3}}),
+            json!({"Resources": {"A": {"Type": "T", "Properties": {"X": {"Fn::Sub": 3}, "Y": {"Fn::GetAtt": 1}, "Z": {"Ref": []}}}}}),
+        ] {
+            assert!(!check_template("t", &t, None, &NoTypeFacts).is_empty(), "{t}");
+        }
+    }
+}

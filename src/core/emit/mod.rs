@@ -1,0 +1,3 @@
+//! Template text: canonical pretty JSON and CloudFormation-safe YAML.
+pub mod json;
+pub mod yaml;
