@@ -11,7 +11,7 @@ use crate::core::check::{NoTypeFacts, TypeFacts};
 use crate::core::emit::{json::to_json, yaml::to_yaml};
 use crate::core::problem::SynthError;
 use crate::core::stack::Stack;
-use crate::core::synth::{self, SynthOptions, SynthesizedStack};
+use crate::core::synth::{self, SynthOptions, SynthesizedStack, TemplateCheck};
 
 /// The environment variable naming the output folder when `--out` is not given.
 pub const OUTDIR_ENV: &str = "RCDK_OUTDIR";
@@ -134,6 +134,7 @@ pub struct App {
     facts: Option<Box<dyn TypeFacts>>,
     validate_properties: Option<Box<PropertyValidator>>,
     strict: bool,
+    template_checks: Vec<TemplateCheck>,
 }
 
 type PropertyValidator = dyn Fn(&str, &serde_json::Value) -> Option<Vec<(String, String)>>;
@@ -179,6 +180,11 @@ impl App {
         self.validate_properties = Some(validator);
     }
 
+    /// Adds a template-level check run at synthesis (its warnings and errors count like built-in ones).
+    pub fn add_template_check(&mut self, check: TemplateCheck) {
+        self.template_checks.push(check);
+    }
+
     /// Synthesizes in memory, writing nothing.
     pub fn assemble(&self) -> Result<Assembly, SynthError> {
         let stacks: Vec<&Stack> = self.stacks.iter().collect();
@@ -186,6 +192,7 @@ impl App {
             strict: self.strict,
             facts: self.facts.as_deref().unwrap_or(&NoTypeFacts),
             validate_properties: self.validate_properties.as_deref(),
+            template_checks: &self.template_checks,
         };
         Ok(Assembly { stacks: synth::synthesize(&stacks, options)?.into_iter().map(StackArtifact).collect() })
     }

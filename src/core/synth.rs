@@ -39,7 +39,12 @@ pub struct SynthOptions<'a> {
     pub facts: &'a dyn TypeFacts,
     /// Per-resource schema validation: (type, properties) → (property path, message).
     pub validate_properties: Option<&'a dyn Fn(&str, &Json) -> Option<Vec<(String, String)>>>,
+    /// Further template-level checks (e.g. IAM policy lint): (stack name, template) → problems.
+    pub template_checks: &'a [TemplateCheck],
 }
+
+/// A check over a whole template document: (stack or file name, template) → problems.
+pub type TemplateCheck = fn(&str, &Json) -> Vec<Problem>;
 
 struct Export {
     output_id: String,
@@ -123,6 +128,9 @@ pub fn synthesize(stacks: &[&Stack], options: SynthOptions<'_>) -> Result<Vec<Sy
             .collect();
         let body = serde_json::to_string_pretty(&template).map(|s| s.len() + 1).unwrap_or(0);
         let mut found = check::check_template(stack.name(), &template, Some(body), options.facts);
+        for extra in options.template_checks {
+            found.extend(extra(stack.name(), &template));
+        }
         if let Some(validate) = options.validate_properties
             && let Some(resources) = template.get("Resources").and_then(Json::as_object)
         {
