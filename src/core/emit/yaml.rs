@@ -141,27 +141,26 @@ fn scalar(s: &str) -> String {
 
 /// A multi-line string as a literal block scalar, when that reads back exactly.
 fn block_scalar(s: &str, indent: usize) -> Option<String> {
-    if s.chars().any(|c| c.is_control() && c != '\n') || s.contains(" \n") || s.ends_with(' ') {
+    // Only the unambiguous cases (code, messages): anything unusual is written double-quoted.
+    let body = s.strip_suffix('\n').unwrap_or(s);
+    let plain_lines = !body.is_empty()
+        && !body.starts_with([' ', '\n', '\t'])
+        && !body.ends_with('\n')
+        && !body.chars().any(|c| c.is_control() && c != '\n')
+        && body.split('\n').all(|line| !line.ends_with([' ', '\t']));
+    if !plain_lines {
         return None;
     }
-    let body = s.trim_end_matches('\n');
-    let trailing = s.len() - body.len();
-    let chomp = match trailing {
-        0 => "-",
-        1 => "",
-        _ => "+",
-    };
-    let indicator = if body.starts_with(' ') { "2" } else { "" };
+    let chomp = if body.len() == s.len() { "-" } else { "" };
     let pad = " ".repeat(indent + 2);
-    let mut out = format!("|{indicator}{chomp}\n");
-    for line in s.strip_suffix('\n').unwrap_or(s).split('\n') {
+    let mut out = format!("|{chomp}");
+    for line in body.split('\n') {
+        out.push('\n');
         if !line.is_empty() {
             out.push_str(&pad);
             out.push_str(line);
         }
-        out.push('\n');
     }
-    out.pop();
     Some(out)
 }
 
