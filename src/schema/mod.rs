@@ -69,7 +69,7 @@ static CELLS: [OnceLock<Option<ResourceSchema>>; embedded::SCHEMAS.len()] =
 /// let stream = rcdk::schema::resource_schema("AWS::Kinesis::Stream").unwrap();
 /// assert_eq!(stream.type_name(), "AWS::Kinesis::Stream");
 /// assert_eq!(stream.create_only_properties(), ["Name"]);
-/// assert!(stream.attributes().iter().any(|a| a == "Arn"));
+/// assert!(stream.has_attribute("Arn"));
 /// assert!(rcdk::schema::resource_schema("AWS::Nope::Nothing").is_none());
 /// ```
 pub fn resource_schema(type_name: &str) -> Option<&'static ResourceSchema> {
@@ -96,6 +96,7 @@ pub fn resource_schema(type_name: &str) -> Option<&'static ResourceSchema> {
 /// problem found, in a stable order (empty when the properties are valid).
 ///
 /// ```
+/// use rcdk::schema::SchemaProblemKind;
 /// use serde_json::json;
 ///
 /// let problems = rcdk::schema::validate_properties(
@@ -103,8 +104,9 @@ pub fn resource_schema(type_name: &str) -> Option<&'static ResourceSchema> {
 ///     Some(&json!({ "SnowflakeDestinationConfiguration": { "AccountUrl": "https://example.com" } })),
 /// )
 /// .unwrap();
+/// let mismatch = problems.iter().find(|p| p.kind == SchemaProblemKind::Pattern).unwrap();
 /// assert_eq!(
-///     problems[0].to_string(),
+///     mismatch.to_string(),
 ///     r#"SnowflakeDestinationConfiguration.AccountUrl "https://example.com" does not match .+?\.snowflakecomputing\.com"#
 /// );
 /// assert!(rcdk::schema::validate_properties("AWS::Unknown::Type", None).is_none());

@@ -168,30 +168,25 @@ fn vendored_schemas_use_only_keywords_the_validator_knows() {
         "propertyTransform",
     ];
     fn walk(node: &Value, at_schema: bool, found: &mut Vec<String>) {
-        match node {
-            Value::Object(map) => {
-                for (key, value) in map {
-                    if at_schema {
-                        found.push(key.clone());
-                    }
-                    match key.as_str() {
-                        "properties" | "definitions" | "patternProperties"
-                        | "dependentExcluded" => {
-                            for sub in value.as_object().into_iter().flat_map(|m| m.values()) {
-                                walk(sub, sub.is_object(), found);
-                            }
-                        }
-                        "items" | "additionalProperties" | "not" => walk(value, true, found),
-                        "oneOf" | "anyOf" | "allOf" => {
-                            for sub in value.as_array().into_iter().flatten() {
-                                walk(sub, true, found);
-                            }
-                        }
-                        _ => {}
+        let Value::Object(map) = node else { return };
+        for (key, value) in map {
+            if at_schema {
+                found.push(key.clone());
+            }
+            match key.as_str() {
+                "properties" | "definitions" | "patternProperties" | "dependentExcluded" => {
+                    for sub in value.as_object().into_iter().flat_map(|m| m.values()) {
+                        walk(sub, sub.is_object(), found);
                     }
                 }
+                "items" | "additionalProperties" | "not" => walk(value, true, found),
+                "oneOf" | "anyOf" | "allOf" => {
+                    for sub in value.as_array().into_iter().flatten() {
+                        walk(sub, true, found);
+                    }
+                }
+                _ => {}
             }
-            _ => {}
         }
     }
     for t in vendored_types() {
