@@ -4,82 +4,26 @@
 /// The cfn-lint release the vendored schemas were taken from.
 pub(crate) const CFN_LINT_VERSION: &str = "1.58.0";
 
-/// `(type name, schema JSON)` for every vendored type.
+/// `(type name, schema JSON)` for every vendored type (one line per type).
+#[rustfmt::skip]
 pub(crate) const SCHEMAS: &[(&str, &str)] = &[
-    (
-        "AWS::KMS::Key",
-        include_str!("../../schemas/aws-kms-key.json"),
-    ),
-    (
-        "AWS::KMS::Alias",
-        include_str!("../../schemas/aws-kms-alias.json"),
-    ),
-    (
-        "AWS::Kinesis::Stream",
-        include_str!("../../schemas/aws-kinesis-stream.json"),
-    ),
-    (
-        "AWS::Kinesis::StreamConsumer",
-        include_str!("../../schemas/aws-kinesis-streamconsumer.json"),
-    ),
-    (
-        "AWS::Kinesis::ResourcePolicy",
-        include_str!("../../schemas/aws-kinesis-resourcepolicy.json"),
-    ),
-    (
-        "AWS::IAM::Role",
-        include_str!("../../schemas/aws-iam-role.json"),
-    ),
-    (
-        "AWS::IAM::Policy",
-        include_str!("../../schemas/aws-iam-policy.json"),
-    ),
-    (
-        "AWS::IAM::ManagedPolicy",
-        include_str!("../../schemas/aws-iam-managedpolicy.json"),
-    ),
-    (
-        "AWS::KinesisFirehose::DeliveryStream",
-        include_str!("../../schemas/aws-kinesisfirehose-deliverystream.json"),
-    ),
-    (
-        "AWS::Lambda::Function",
-        include_str!("../../schemas/aws-lambda-function.json"),
-    ),
-    (
-        "AWS::Lambda::Permission",
-        include_str!("../../schemas/aws-lambda-permission.json"),
-    ),
-    (
-        "AWS::S3::Bucket",
-        include_str!("../../schemas/aws-s3-bucket.json"),
-    ),
-    (
-        "AWS::S3::BucketPolicy",
-        include_str!("../../schemas/aws-s3-bucketpolicy.json"),
-    ),
-    (
-        "AWS::SecretsManager::Secret",
-        include_str!("../../schemas/aws-secretsmanager-secret.json"),
-    ),
-    (
-        "AWS::Logs::LogGroup",
-        include_str!("../../schemas/aws-logs-loggroup.json"),
-    ),
-    (
-        "AWS::CloudWatch::Alarm",
-        include_str!("../../schemas/aws-cloudwatch-alarm.json"),
-    ),
-    (
-        "AWS::CloudWatch::Dashboard",
-        include_str!("../../schemas/aws-cloudwatch-dashboard.json"),
-    ),
-    (
-        "AWS::SNS::Topic",
-        include_str!("../../schemas/aws-sns-topic.json"),
-    ),
-    (
-        "AWS::CloudFormation::CustomResource",
-        include_str!("../../schemas/aws-cloudformation-customresource.json"),
-    ),
+    ("AWS::KMS::Key", include_str!("../../schemas/aws-kms-key.json")),
+    ("AWS::KMS::Alias", include_str!("../../schemas/aws-kms-alias.json")),
+    ("AWS::Kinesis::Stream", include_str!("../../schemas/aws-kinesis-stream.json")),
+    ("AWS::Kinesis::StreamConsumer", include_str!("../../schemas/aws-kinesis-streamconsumer.json")),
+    ("AWS::Kinesis::ResourcePolicy", include_str!("../../schemas/aws-kinesis-resourcepolicy.json")),
+    ("AWS::IAM::Role", include_str!("../../schemas/aws-iam-role.json")),
+    ("AWS::IAM::Policy", include_str!("../../schemas/aws-iam-policy.json")),
+    ("AWS::IAM::ManagedPolicy", include_str!("../../schemas/aws-iam-managedpolicy.json")),
+    ("AWS::KinesisFirehose::DeliveryStream", include_str!("../../schemas/aws-kinesisfirehose-deliverystream.json")),
+    ("AWS::Lambda::Function", include_str!("../../schemas/aws-lambda-function.json")),
+    ("AWS::Lambda::Permission", include_str!("../../schemas/aws-lambda-permission.json")),
+    ("AWS::S3::Bucket", include_str!("../../schemas/aws-s3-bucket.json")),
+    ("AWS::S3::BucketPolicy", include_str!("../../schemas/aws-s3-bucketpolicy.json")),
+    ("AWS::SecretsManager::Secret", include_str!("../../schemas/aws-secretsmanager-secret.json")),
+    ("AWS::Logs::LogGroup", include_str!("../../schemas/aws-logs-loggroup.json")),
+    ("AWS::CloudWatch::Alarm", include_str!("../../schemas/aws-cloudwatch-alarm.json")),
+    ("AWS::CloudWatch::Dashboard", include_str!("../../schemas/aws-cloudwatch-dashboard.json")),
+    ("AWS::SNS::Topic", include_str!("../../schemas/aws-sns-topic.json")),
+    ("AWS::CloudFormation::CustomResource", include_str!("../../schemas/aws-cloudformation-customresource.json")),
 ];
