@@ -1,0 +1,517 @@
+//! CloudFormation registry-schema facts, and validation of property values known at synthesis.
+//!
+//! rcdk vendors the official registry schemas of the resource types it supports (see
+//! `schemas/SOURCE.md`; they come from cfn-lint's bundled copy) and embeds them in the library.
+//! This module is the single validation mechanism used both when rcdk synthesizes a template and
+//! by `rcdk validate` on any template, so it works on plain [`serde_json::Value`]s.
+//!
+//! * [`resource_schema`] gives the facts of one type: required properties, properties whose change
+//!   replaces the resource, GetAtt attributes, the primary identifier, the raw schema.
+//! * [`validate_properties`] checks a resource's `Properties` against its schema and against a few
+//!   extra service rules the schemas cannot express, returning every [`SchemaProblem`] found.
+//!
+//! Values that are not known at synthesis — intrinsic functions (`{"Ref": …}`, `{"Fn::…": …}`,
+//! `{"Condition": …}`) and dynamic references (`{{resolve:…}}`) — are accepted without further
+//! checks. Types are checked strictly: the string `"24"` is not an integer.
+//!
+//! ```
+//! use rcdk::schema::{validate_properties, SchemaProblemKind};
+//! use serde_json::json;
+//!
+//! let problems = validate_properties(
+//!     "AWS::Kinesis::Stream",
+//!     Some(&json!({ "RetentionPeriodHours": 9000, "ShardCount": { "Ref": "Shards" } })),
+//! )
+//! .expect("AWS::Kinesis::Stream is vendored");
+//! assert_eq!(problems.len(), 1);
+//! assert_eq!(problems[0].kind, SchemaProblemKind::Range);
+//! assert_eq!(problems[0].path, "RetentionPeriodHours");
+//! ```
+
+mod embedded;
+mod pattern;
+mod rules;
+mod validate;
+
+#[cfg(test)]
+mod tests;
+
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::OnceLock;
+
+use serde_json::Value;
+
+use pattern::Pattern;
+
+/// The cfn-lint release whose bundled registry schemas are vendored in `schemas/`.
+pub const CFN_LINT_VERSION: &str = embedded::CFN_LINT_VERSION;
+
+/// Names of every vendored resource type, in the order of `schemas/types.txt`.
+///
+/// ```
+/// assert!(rcdk::schema::vendored_types().any(|t| t == "AWS::Kinesis::Stream"));
+/// ```
+pub fn vendored_types() -> impl Iterator<Item = &'static str> {
+    embedded::SCHEMAS.iter().map(|(name, _)| *name)
+}
+
+static CELLS: [OnceLock<Option<ResourceSchema>>; embedded::SCHEMAS.len()] =
+    [const { OnceLock::new() }; embedded::SCHEMAS.len()];
+
+/// The registry schema of a vendored resource type, parsed on first use.
+///
+/// `Custom::Anything` resolves to the schema of `AWS::CloudFormation::CustomResource`, as in
+/// CloudFormation. Returns `None` for a type rcdk does not vendor: callers report such a
+/// resource as "unchecked", which is not an error.
+///
+/// ```
+/// let stream = rcdk::schema::resource_schema("AWS::Kinesis::Stream").unwrap();
+/// assert_eq!(stream.type_name(), "AWS::Kinesis::Stream");
+/// assert_eq!(stream.create_only_properties(), ["Name"]);
+/// assert!(stream.has_attribute("Arn"));
+/// assert!(rcdk::schema::resource_schema("AWS::Nope::Nothing").is_none());
+/// ```
+pub fn resource_schema(type_name: &str) -> Option<&'static ResourceSchema> {
+    let lookup = if type_name.starts_with("Custom::") {
+        "AWS::CloudFormation::CustomResource"
+    } else {
+        type_name
+    };
+    let index = embedded::SCHEMAS
+        .iter()
+        .position(|(name, _)| *name == lookup)?;
+    CELLS[index]
+        .get_or_init(|| {
+            let raw: Value = serde_json::from_str(embedded::SCHEMAS[index].1).ok()?;
+            ResourceSchema::from_value(raw).ok()
+        })
+        .as_ref()
+}
+
+/// Validates a resource's `Properties` against its type's registry schema and rcdk's extra rules.
+///
+/// Pass `None` (or `Some(&Value::Null)`) when the resource has no `Properties`: required properties
+/// are still checked. Returns `None` when the type is not vendored ("unchecked"), otherwise every
+/// problem found, in a stable order (empty when the properties are valid).
+///
+/// ```
+/// use rcdk::schema::SchemaProblemKind;
+/// use serde_json::json;
+///
+/// let problems = rcdk::schema::validate_properties(
+///     "AWS::KinesisFirehose::DeliveryStream",
+///     Some(&json!({ "SnowflakeDestinationConfiguration": { "AccountUrl": "https://example.com" } })),
+/// )
+/// .unwrap();
+/// let mismatch = problems.iter().find(|p| p.kind == SchemaProblemKind::Pattern).unwrap();
+/// assert_eq!(
+///     mismatch.to_string(),
+///     r#"SnowflakeDestinationConfiguration.AccountUrl "https://example.com" does not match .+?\.snowflakecomputing\.com"#
+/// );
+/// assert!(rcdk::schema::validate_properties("AWS::Unknown::Type", None).is_none());
+/// ```
+pub fn validate_properties(
+    type_name: &str,
+    properties: Option<&Value>,
+) -> Option<Vec<SchemaProblem>> {
+    let schema = resource_schema(type_name)?;
+    let mut problems = schema.validate(properties);
+    problems.extend(rules::check(type_name, properties));
+    Some(problems)
+}
+
+/// What kind of rule a [`SchemaProblem`] breaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SchemaProblemKind {
+    /// A property the schema does not define (often a typo), where extra properties are not allowed.
+    UnknownProperty,
+    /// A read-only property (an attribute, read with `Fn::GetAtt`) was set.
+    ReadOnly,
+    /// A required property is missing.
+    MissingRequired,
+    /// The value has the wrong JSON type (e.g. the string `"24"` where an integer is expected).
+    WrongType,
+    /// A string does not match the schema's `pattern`.
+    Pattern,
+    /// The value is not one of the allowed values (`enum`/`const`).
+    Enum,
+    /// A string is shorter than `minLength` or longer than `maxLength`.
+    Length,
+    /// A number is outside `minimum`/`maximum`.
+    Range,
+    /// An array has fewer than `minItems` or more than `maxItems` items.
+    ItemCount,
+    /// An array that must hold unique items has duplicates.
+    UniqueItems,
+    /// A combination rule is broken: `oneOf`/`anyOf`/`allOf`, "exactly one of", properties that
+    /// exclude or require each other.
+    Combination,
+    /// A service rule that the registry schema cannot express (rcdk's extra rules).
+    ServiceRule,
+    /// The value is nested too deeply to be checked.
+    TooDeep,
+}
+
+/// One problem found in a resource's properties.
+///
+/// `Display` writes the property path, then the message:
+/// `SnowflakeDestinationConfiguration.AccountUrl "https://example.com" does not match .+?\.snowflakecomputing\.com`.
+///
+/// ```
+/// use rcdk::schema::{SchemaProblem, SchemaProblemKind};
+///
+/// let p = SchemaProblem {
+///     path: "Tags[2].Key".into(),
+///     kind: SchemaProblemKind::MissingRequired,
+///     message: "is required".into(),
+/// };
+/// assert_eq!(p.to_string(), "Tags[2].Key is required");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SchemaProblem {
+    /// Property path inside `Properties`, e.g. `SnowflakeDestinationConfiguration.AccountUrl` or
+    /// `Tags[2].Key`; empty for `Properties` itself.
+    pub path: String,
+    /// The kind of rule broken.
+    pub kind: SchemaProblemKind,
+    /// What was expected and what was found, without the path.
+    pub message: String,
+}
+
+impl fmt::Display for SchemaProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.path.is_empty() {
+            write!(f, "{}", self.message)
+        } else {
+            write!(f, "{} {}", self.path, self.message)
+        }
+    }
+}
+
+/// Why a JSON value could not be used as a resource schema.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum SchemaError {
+    /// The schema is not a JSON object.
+    #[error("a resource schema must be a JSON object")]
+    NotAnObject,
+    /// The schema has no string `typeName`.
+    #[error("a resource schema needs a string \"typeName\"")]
+    MissingTypeName,
+}
+
+/// The registry schema of one CloudFormation resource type, with its facts pre-extracted.
+///
+/// Property paths (`create_only_properties`, `read_only_properties`, …) are written the way
+/// [`SchemaProblem::path`] is: the registry's `/properties/A/B` becomes `A.B`, and an array
+/// wildcard `/properties/A/*/B` becomes `A[*].B`.
+#[derive(Debug)]
+pub struct ResourceSchema {
+    raw: Value,
+    type_name: String,
+    description: Option<String>,
+    required: Vec<String>,
+    create_only: Vec<String>,
+    read_only: Vec<String>,
+    write_only: Vec<String>,
+    primary_identifier: Vec<String>,
+    patterns: HashMap<String, Pattern>,
+}
+
+/// `/properties/A/B` → `A.B`; `/properties/A/*/B` → `A[*].B`.
+fn normalise_path(pointer: &str) -> String {
+    let rest = pointer.strip_prefix("/properties/").unwrap_or(pointer);
+    let mut out = String::new();
+    for part in rest.split('/') {
+        if part == "*" {
+            out.push_str("[*]");
+        } else {
+            if !out.is_empty() {
+                out.push('.');
+            }
+            out.push_str(part);
+        }
+    }
+    out
+}
+
+fn string_list(raw: &Value, key: &str, normalise: bool) -> Vec<String> {
+    raw.get(key)
+        .and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(Value::as_str)
+                .map(|s| {
+                    if normalise {
+                        normalise_path(s)
+                    } else {
+                        s.to_string()
+                    }
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Collects every `pattern` string and `patternProperties` key in a schema.
+fn collect_patterns(node: &Value, under_properties: bool, out: &mut Vec<String>) {
+    match node {
+        Value::Object(map) => {
+            for (key, value) in map {
+                if !under_properties {
+                    if key == "pattern"
+                        && let Some(p) = value.as_str()
+                    {
+                        out.push(p.to_string());
+                    }
+                    if key == "patternProperties"
+                        && let Some(pp) = value.as_object()
+                    {
+                        out.extend(pp.keys().cloned());
+                    }
+                }
+                let child_is_map = !under_properties
+                    && matches!(
+                        key.as_str(),
+                        "properties" | "definitions" | "patternProperties"
+                    );
+                collect_patterns(value, child_is_map, out);
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|v| collect_patterns(v, false, out)),
+        _ => {}
+    }
+}
+
+impl ResourceSchema {
+    /// Builds a resource schema from its JSON (a registry schema with a `typeName`).
+    ///
+    /// Useful for schemas that rcdk does not vendor, and for tests.
+    ///
+    /// ```
+    /// use rcdk::schema::ResourceSchema;
+    /// use serde_json::json;
+    ///
+    /// let schema = ResourceSchema::from_value(json!({
+    ///     "typeName": "My::Thing::Widget",
+    ///     "properties": { "Size": { "type": "integer", "minimum": 1 } },
+    ///     "additionalProperties": false,
+    ///     "required": ["Size"]
+    /// }))
+    /// .unwrap();
+    /// assert_eq!(schema.validate(Some(&json!({ "Size": 0 })))[0].to_string(),
+    ///            "Size 0 is less than the minimum 1");
+    /// ```
+    pub fn from_value(raw: Value) -> Result<ResourceSchema, SchemaError> {
+        if !raw.is_object() {
+            return Err(SchemaError::NotAnObject);
+        }
+        let type_name = raw
+            .get("typeName")
+            .and_then(Value::as_str)
+            .ok_or(SchemaError::MissingTypeName)?
+            .to_string();
+        let mut sources = Vec::new();
+        collect_patterns(&raw, false, &mut sources);
+        let patterns = sources
+            .into_iter()
+            .map(|p| {
+                let compiled = Pattern::new(&p);
+                (p, compiled)
+            })
+            .collect();
+        Ok(ResourceSchema {
+            description: raw
+                .get("description")
+                .and_then(Value::as_str)
+                .map(str::to_string),
+            required: string_list(&raw, "required", false),
+            create_only: string_list(&raw, "createOnlyProperties", true),
+            read_only: string_list(&raw, "readOnlyProperties", true),
+            write_only: string_list(&raw, "writeOnlyProperties", true),
+            primary_identifier: string_list(&raw, "primaryIdentifier", true),
+            patterns,
+            type_name,
+            raw,
+        })
+    }
+
+    /// The type name, e.g. `AWS::Kinesis::Stream`.
+    ///
+    /// ```
+    /// let s = rcdk::schema::resource_schema("AWS::IAM::Role").unwrap();
+    /// assert_eq!(s.type_name(), "AWS::IAM::Role");
+    /// ```
+    pub fn type_name(&self) -> &str {
+        &self.type_name
+    }
+
+    /// The schema's description of the type, if any.
+    ///
+    /// ```
+    /// let s = rcdk::schema::resource_schema("AWS::KMS::Key").unwrap();
+    /// assert!(s.description().is_some());
+    /// ```
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+
+    /// Top-level properties that must be set.
+    ///
+    /// ```
+    /// let s = rcdk::schema::resource_schema("AWS::IAM::Role").unwrap();
+    /// assert_eq!(s.required(), ["AssumeRolePolicyDocument"]);
+    /// ```
+    pub fn required(&self) -> &[String] {
+        &self.required
+    }
+
+    /// Properties whose change replaces the resource (`createOnlyProperties`), as paths.
+    ///
+    /// ```
+    /// let s = rcdk::schema::resource_schema("AWS::KinesisFirehose::DeliveryStream").unwrap();
+    /// assert!(s.create_only_properties().iter().any(|p| p == "KinesisStreamSourceConfiguration"));
+    /// assert!(s.create_only_properties().iter()
+    ///     .any(|p| p == "SnowflakeDestinationConfiguration.SnowflakeVpcConfiguration"));
+    /// ```
+    pub fn create_only_properties(&self) -> &[String] {
+        &self.create_only
+    }
+
+    /// Whether changing the property at `path` (e.g. `Name`) replaces the resource.
+    ///
+    /// A path inside a create-only property also counts (`A.B` when `A` is create-only).
+    ///
+    /// ```
+    /// let s = rcdk::schema::resource_schema("AWS::Kinesis::Stream").unwrap();
+    /// assert!(s.is_create_only("Name"));
+    /// assert!(!s.is_create_only("ShardCount"));
+    /// ```
+    pub fn is_create_only(&self, path: &str) -> bool {
+        self.create_only.iter().any(|p| {
+            path == p
+                || path
+                    .strip_prefix(p.as_str())
+                    .is_some_and(|rest| rest.starts_with('.') || rest.starts_with('['))
+        })
+    }
+
+    /// Properties that CloudFormation sets and that a template cannot (`readOnlyProperties`).
+    ///
+    /// ```
+    /// let s = rcdk::schema::resource_schema("AWS::KMS::Key").unwrap();
+    /// assert_eq!(s.read_only_properties(), ["Arn", "KeyId"]);
+    /// ```
+    pub fn read_only_properties(&self) -> &[String] {
+        &self.read_only
+    }
+
+    /// Properties that are never returned by a read (`writeOnlyProperties`).
+    ///
+    /// ```
+    /// let s = rcdk::schema::resource_schema("AWS::SecretsManager::Secret").unwrap();
+    /// assert!(s.write_only_properties().iter().any(|p| p == "SecretString"));
+    /// ```
+    pub fn write_only_properties(&self) -> &[String] {
+        &self.write_only
+    }
+
+    /// The `Fn::GetAtt` attribute names: the read-only properties that are not inside arrays
+    /// (`Arn`, nested ones as `A.B`).
+    ///
+    /// ```
+    /// let s = rcdk::schema::resource_schema("AWS::IAM::Role").unwrap();
+    /// assert_eq!(s.attributes(), ["Arn", "RoleId"]);
+    /// ```
+    pub fn attributes(&self) -> Vec<&str> {
+        self.read_only
+            .iter()
+            .filter(|p| !p.contains("[*]"))
+            .map(String::as_str)
+            .collect()
+    }
+
+    /// Whether `Fn::GetAtt` can read `name` from this type.
+    ///
+    /// ```
+    /// let s = rcdk::schema::resource_schema("AWS::Kinesis::Stream").unwrap();
+    /// assert!(s.has_attribute("Arn"));
+    /// assert!(!s.has_attribute("Name"));
+    /// ```
+    pub fn has_attribute(&self, name: &str) -> bool {
+        self.attributes().contains(&name)
+    }
+
+    /// The properties that identify a resource (`primaryIdentifier`); usually what `Ref` returns.
+    ///
+    /// ```
+    /// let s = rcdk::schema::resource_schema("AWS::KMS::Key").unwrap();
+    /// assert_eq!(s.primary_identifier(), ["KeyId"]);
+    /// ```
+    pub fn primary_identifier(&self) -> &[String] {
+        &self.primary_identifier
+    }
+
+    /// Names of the top-level properties the schema defines (including read-only ones).
+    ///
+    /// ```
+    /// let s = rcdk::schema::resource_schema("AWS::Kinesis::Stream").unwrap();
+    /// assert!(s.property_names().any(|p| p == "StreamModeDetails"));
+    /// ```
+    pub fn property_names(&self) -> impl Iterator<Item = &str> {
+        self.raw
+            .get("properties")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flat_map(|m| m.keys().map(String::as_str))
+    }
+
+    /// The raw registry schema JSON.
+    ///
+    /// ```
+    /// let s = rcdk::schema::resource_schema("AWS::SNS::Topic").unwrap();
+    /// assert_eq!(s.raw()["typeName"], "AWS::SNS::Topic");
+    /// ```
+    pub fn raw(&self) -> &Value {
+        &self.raw
+    }
+
+    /// Patterns in this schema that could not be translated for the `regex` crate and are
+    /// therefore not checked, each with the reason.
+    ///
+    /// ```
+    /// let s = rcdk::schema::resource_schema("AWS::Kinesis::Stream").unwrap();
+    /// assert!(s.skipped_patterns().is_empty());
+    /// ```
+    pub fn skipped_patterns(&self) -> Vec<(&str, &str)> {
+        let mut out: Vec<(&str, &str)> = self
+            .patterns
+            .iter()
+            .filter_map(|(source, p)| match p {
+                Pattern::Skipped { reason } => Some((source.as_str(), reason.as_str())),
+                Pattern::Compiled { .. } => None,
+            })
+            .collect();
+        out.sort();
+        out
+    }
+
+    /// Validates `Properties` against this schema alone (without rcdk's extra service rules; use
+    /// [`validate_properties`] for both). `None` means the resource has no `Properties`.
+    ///
+    /// ```
+    /// use serde_json::json;
+    /// let role = rcdk::schema::resource_schema("AWS::IAM::Role").unwrap();
+    /// let problems = role.validate(None);
+    /// assert_eq!(problems[0].to_string(), "AssumeRolePolicyDocument is required");
+    /// ```
+    pub fn validate(&self, properties: Option<&Value>) -> Vec<SchemaProblem> {
+        validate::validate(self, properties)
+    }
+
+    pub(crate) fn pattern(&self, source: &str) -> Option<&Pattern> {
+        self.patterns.get(source)
+    }
+}

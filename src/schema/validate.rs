@@ -1,0 +1,810 @@
+//! The generic validator: the JSON-Schema subset that the registry schemas use, applied to values
+//! known at synthesis.
+
+use serde_json::{Map, Value};
+
+use super::pattern::Pattern;
+use super::{ResourceSchema, SchemaProblem, SchemaProblemKind as Kind};
+
+/// Values (and `$ref` chains) nested deeper than this are not checked further.
+pub(super) const MAX_DEPTH: usize = 64;
+
+/// What an intrinsic function is known to produce.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Produces {
+    Anything,
+    String,
+    List,
+}
+
+/// If `value` is an intrinsic function object (one key: `Ref`, `Condition` or `Fn::…`), its name
+/// and what it produces.
+pub(super) fn intrinsic(value: &Value) -> Option<(&str, Produces)> {
+    let map = value.as_object()?;
+    if map.len() != 1 {
+        return None;
+    }
+    let key = map.keys().next()?.as_str();
+    let produces = match key {
+        "Fn::Join" | "Fn::Sub" | "Fn::Base64" | "Fn::ToJsonString" => Produces::String,
+        "Fn::GetAZs" | "Fn::Split" | "Fn::Cidr" => Produces::List,
+        "Ref" | "Condition" => Produces::Anything,
+        k if k.starts_with("Fn::") => Produces::Anything,
+        _ => return None,
+    };
+    Some((key, produces))
+}
+
+/// A string holding a dynamic reference (`{{resolve:…}}`), resolved only at deployment.
+pub(super) fn is_dynamic_reference(value: &Value) -> bool {
+    value.as_str().is_some_and(|s| s.contains("{{resolve:"))
+}
+
+/// `{"Ref": "AWS::NoValue"}`: the property is removed, as if absent.
+pub(super) fn is_no_value(value: &Value) -> bool {
+    value.as_object().is_some_and(|m| {
+        m.len() == 1 && m.get("Ref").and_then(Value::as_str) == Some("AWS::NoValue")
+    })
+}
+
+/// Whether `key` is set in `map` (present, and not `Ref AWS::NoValue`).
+fn is_set(map: &Map<String, Value>, key: &str) -> bool {
+    map.get(key).is_some_and(|v| !is_no_value(v))
+}
+
+pub(super) fn child(path: &str, key: &str) -> String {
+    if path.is_empty() {
+        key.to_string()
+    } else {
+        format!("{path}.{key}")
+    }
+}
+
+fn index(path: &str, i: usize) -> String {
+    format!("{path}[{i}]")
+}
+
+/// A value as it appears in a message: JSON, shortened.
+pub(super) fn show(value: &Value) -> String {
+    let text = value.to_string();
+    if text.chars().count() > 80 {
+        let short: String = text.chars().take(77).collect();
+        format!("{short}…")
+    } else {
+        text
+    }
+}
+
+fn json_type(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(n) if n.is_i64() || n.is_u64() => "integer",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    }
+}
+
+fn is_integer(value: &Value) -> bool {
+    match value {
+        Value::Number(n) => {
+            n.is_i64() || n.is_u64() || n.as_f64().is_some_and(|f| f.fract() == 0.0)
+        }
+        _ => false,
+    }
+}
+
+/// Whether `value` has JSON-Schema type `ty`. Numbers and booleans count as strings (CloudFormation
+/// converts them), but a string never counts as a number, integer or boolean.
+fn has_type(ty: &str, value: &Value) -> bool {
+    match ty {
+        "string" => value.is_string() || value.is_number() || value.is_boolean(),
+        "integer" => is_integer(value),
+        "number" => value.is_number(),
+        "boolean" => value.is_boolean(),
+        "object" => value.is_object(),
+        "array" => value.is_array(),
+        "null" => value.is_null(),
+        _ => true,
+    }
+}
+
+fn declared_types(node: &Map<String, Value>) -> Option<Vec<&str>> {
+    match node.get("type")? {
+        Value::String(s) => Some(vec![s.as_str()]),
+        Value::Array(a) => Some(a.iter().filter_map(Value::as_str).collect()),
+        _ => None,
+    }
+}
+
+fn values_equal(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => x.as_f64() == y.as_f64(),
+        _ => a == b,
+    }
+}
+
+/// An allowed value as it appears in a message: strings bare, others as JSON.
+fn show_allowed(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+fn join_names(names: &[&str]) -> String {
+    names.join(", ")
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+/// The closest defined property name to a misspelt one, if close enough.
+fn suggestion<'a>(key: &str, known: impl Iterator<Item = &'a String>) -> Option<&'a str> {
+    let lower = key.to_lowercase();
+    known
+        .map(|k| {
+            let d = if k.to_lowercase() == lower {
+                0
+            } else {
+                edit_distance(&lower, &k.to_lowercase())
+            };
+            (d, k.as_str())
+        })
+        .filter(|(d, k)| *d <= 2.max(k.len() / 5))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, k)| k)
+}
+
+struct Validator<'s> {
+    schema: &'s ResourceSchema,
+}
+
+impl<'s> Validator<'s> {
+    fn problem(out: &mut Vec<SchemaProblem>, path: &str, kind: Kind, message: String) {
+        out.push(SchemaProblem {
+            path: path.to_string(),
+            kind,
+            message,
+        });
+    }
+
+    fn resolve(&self, reference: &str) -> Option<&'s Value> {
+        let pointer = reference.strip_prefix('#')?;
+        self.schema.raw.pointer(pointer)
+    }
+
+    fn check(
+        &self,
+        node: &Value,
+        value: &Value,
+        path: &str,
+        depth: usize,
+        out: &mut Vec<SchemaProblem>,
+    ) {
+        if depth > MAX_DEPTH {
+            Self::problem(
+                out,
+                path,
+                Kind::TooDeep,
+                format!("is nested more than {MAX_DEPTH} levels deep; not checked further"),
+            );
+            return;
+        }
+        let node = match node {
+            Value::Object(map) => map,
+            Value::Bool(false) => {
+                Self::problem(
+                    out,
+                    path,
+                    Kind::Combination,
+                    "no value is allowed here".into(),
+                );
+                return;
+            }
+            _ => return,
+        };
+        if let Some(target) = node
+            .get("$ref")
+            .and_then(Value::as_str)
+            .and_then(|r| self.resolve(r))
+        {
+            self.check(target, value, path, depth + 1, out);
+        }
+        let types = declared_types(node);
+
+        // Values not known at synthesis.
+        if let Some((name, produces)) = intrinsic(value) {
+            if let Some(types) = &types {
+                let fits = match produces {
+                    Produces::Anything => true,
+                    Produces::String => types
+                        .iter()
+                        .any(|t| matches!(*t, "string" | "integer" | "number" | "boolean")),
+                    Produces::List => types.contains(&"array"),
+                };
+                if !fits {
+                    let what = if produces == Produces::String {
+                        "a string"
+                    } else {
+                        "a list"
+                    };
+                    Self::problem(
+                        out,
+                        path,
+                        Kind::WrongType,
+                        format!(
+                            "expected {}, found {name} (which produces {what})",
+                            types.join(" or ")
+                        ),
+                    );
+                }
+            }
+            return;
+        }
+        if is_dynamic_reference(value) {
+            if let Some(types) = &types
+                && !types
+                    .iter()
+                    .any(|t| matches!(*t, "string" | "integer" | "number" | "boolean"))
+            {
+                Self::problem(
+                    out,
+                    path,
+                    Kind::WrongType,
+                    format!(
+                        "expected {}, found a dynamic reference {}",
+                        types.join(" or "),
+                        show(value)
+                    ),
+                );
+            }
+            return;
+        }
+
+        if let Some(types) = &types
+            && !types.is_empty()
+            && !types.iter().any(|t| has_type(t, value))
+        {
+            Self::problem(
+                out,
+                path,
+                Kind::WrongType,
+                format!(
+                    "expected {}, found {} {}",
+                    types.join(" or "),
+                    json_type(value),
+                    show(value)
+                ),
+            );
+            return;
+        }
+
+        if let Some(allowed) = node.get("const")
+            && !values_equal(allowed, value)
+        {
+            Self::problem(
+                out,
+                path,
+                Kind::Enum,
+                format!("{} must be {}", show(value), show_allowed(allowed)),
+            );
+        }
+        if let Some(allowed) = node.get("enum").and_then(Value::as_array)
+            && !allowed.iter().any(|a| values_equal(a, value))
+        {
+            let list: Vec<String> = allowed.iter().map(show_allowed).collect();
+            Self::problem(
+                out,
+                path,
+                Kind::Enum,
+                format!("{} is not one of {}", show(value), list.join(", ")),
+            );
+        }
+
+        match value {
+            Value::String(s) => self.check_string(node, s, value, path, out),
+            Value::Number(_) => Self::check_number(node, value, path, out),
+            Value::Array(items) => self.check_array(node, items, path, depth, out),
+            Value::Object(map) => self.check_object(node, map, path, depth, out),
+            _ => {}
+        }
+        self.check_combinators(node, value, path, depth, out);
+    }
+
+    fn check_string(
+        &self,
+        node: &Map<String, Value>,
+        s: &str,
+        value: &Value,
+        path: &str,
+        out: &mut Vec<SchemaProblem>,
+    ) {
+        let len = s.chars().count();
+        if let Some(min) = node.get("minLength").and_then(Value::as_u64)
+            && (len as u64) < min
+        {
+            Self::problem(
+                out,
+                path,
+                Kind::Length,
+                format!(
+                    "{} is shorter than the minimum length {min} ({len} characters)",
+                    show(value)
+                ),
+            );
+        }
+        if let Some(max) = node.get("maxLength").and_then(Value::as_u64)
+            && (len as u64) > max
+        {
+            Self::problem(
+                out,
+                path,
+                Kind::Length,
+                format!(
+                    "{} is longer than the maximum length {max} ({len} characters)",
+                    show(value)
+                ),
+            );
+        }
+        if let Some(source) = node.get("pattern").and_then(Value::as_str) {
+            let owned;
+            let pattern = match self.schema.pattern(source) {
+                Some(p) => p,
+                None => {
+                    owned = Pattern::new(source);
+                    &owned
+                }
+            };
+            if pattern.is_match(s) == Some(false) {
+                Self::problem(
+                    out,
+                    path,
+                    Kind::Pattern,
+                    format!("{} does not match {source}", show(value)),
+                );
+            }
+        }
+    }
+
+    fn check_number(
+        node: &Map<String, Value>,
+        value: &Value,
+        path: &str,
+        out: &mut Vec<SchemaProblem>,
+    ) {
+        let Some(n) = value.as_f64() else { return };
+        let bound = |key: &str| {
+            node.get(key)
+                .and_then(Value::as_f64)
+                .map(|b| (b, node[key].to_string()))
+        };
+        if let Some((min, text)) = bound("minimum")
+            && n < min
+        {
+            Self::problem(
+                out,
+                path,
+                Kind::Range,
+                format!("{value} is less than the minimum {text}"),
+            );
+        }
+        if let Some((max, text)) = bound("maximum")
+            && n > max
+        {
+            Self::problem(
+                out,
+                path,
+                Kind::Range,
+                format!("{value} is greater than the maximum {text}"),
+            );
+        }
+        if let Some((min, text)) = bound("exclusiveMinimum")
+            && n <= min
+        {
+            Self::problem(
+                out,
+                path,
+                Kind::Range,
+                format!("{value} must be greater than {text}"),
+            );
+        }
+        if let Some((max, text)) = bound("exclusiveMaximum")
+            && n >= max
+        {
+            Self::problem(
+                out,
+                path,
+                Kind::Range,
+                format!("{value} must be less than {text}"),
+            );
+        }
+    }
+
+    fn check_array(
+        &self,
+        node: &Map<String, Value>,
+        items: &[Value],
+        path: &str,
+        depth: usize,
+        out: &mut Vec<SchemaProblem>,
+    ) {
+        let count = items.len() as u64;
+        if let Some(min) = node.get("minItems").and_then(Value::as_u64)
+            && count < min
+        {
+            Self::problem(
+                out,
+                path,
+                Kind::ItemCount,
+                format!("has {count} items, fewer than the minimum {min}"),
+            );
+        }
+        if let Some(max) = node.get("maxItems").and_then(Value::as_u64)
+            && count > max
+        {
+            Self::problem(
+                out,
+                path,
+                Kind::ItemCount,
+                format!("has {count} items, more than the maximum {max}"),
+            );
+        }
+        if node.get("uniqueItems") == Some(&Value::Bool(true)) {
+            'outer: for (i, a) in items.iter().enumerate() {
+                for (j, b) in items.iter().enumerate().skip(i + 1) {
+                    if values_equal(a, b) {
+                        Self::problem(
+                            out,
+                            path,
+                            Kind::UniqueItems,
+                            format!("has duplicate items [{i}] and [{j}]: {}", show(a)),
+                        );
+                        break 'outer;
+                    }
+                }
+            }
+        }
+        match node.get("items") {
+            Some(Value::Array(tuple)) => {
+                for (i, (item, sub)) in items.iter().zip(tuple).enumerate() {
+                    self.check(sub, item, &index(path, i), depth + 1, out);
+                }
+            }
+            Some(sub) => {
+                for (i, item) in items.iter().enumerate() {
+                    self.check(sub, item, &index(path, i), depth + 1, out);
+                }
+            }
+            None => {}
+        }
+    }
+
+    fn check_object(
+        &self,
+        node: &Map<String, Value>,
+        map: &Map<String, Value>,
+        path: &str,
+        depth: usize,
+        out: &mut Vec<SchemaProblem>,
+    ) {
+        let properties = node.get("properties").and_then(Value::as_object);
+        let pattern_properties = node.get("patternProperties").and_then(Value::as_object);
+        for (key, item) in map {
+            let item_path = child(path, key);
+            if let Some(sub) = properties.and_then(|p| p.get(key)) {
+                self.check(sub, item, &item_path, depth + 1, out);
+                continue;
+            }
+            let mut matched = false;
+            for (source, sub) in pattern_properties.into_iter().flatten() {
+                let hit = match self.schema.pattern(source) {
+                    Some(p) => p.is_match(key),
+                    None => Pattern::new(source).is_match(key),
+                };
+                // A skipped key pattern is taken as matching: we cannot say it does not.
+                if hit != Some(false) {
+                    matched = true;
+                    self.check(sub, item, &item_path, depth + 1, out);
+                }
+            }
+            if matched {
+                continue;
+            }
+            match node.get("additionalProperties") {
+                Some(Value::Bool(false)) => {
+                    let hint = properties
+                        .and_then(|p| suggestion(key, p.keys()))
+                        .map(|s| format!(" (did you mean {s}?)"))
+                        .unwrap_or_default();
+                    Self::problem(
+                        out,
+                        &item_path,
+                        Kind::UnknownProperty,
+                        format!("is not a valid property{hint}"),
+                    );
+                }
+                Some(sub @ Value::Object(_)) => self.check(sub, item, &item_path, depth + 1, out),
+                _ => {}
+            }
+        }
+
+        for name in node
+            .get("required")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            if let Some(name) = name.as_str()
+                && !is_set(map, name)
+            {
+                Self::problem(
+                    out,
+                    &child(path, name),
+                    Kind::MissingRequired,
+                    "is required".into(),
+                );
+            }
+        }
+
+        if let Some(names) = node.get("requiredXor").and_then(Value::as_array) {
+            let names: Vec<&str> = names.iter().filter_map(Value::as_str).collect();
+            let set: Vec<&str> = names.iter().copied().filter(|n| is_set(map, n)).collect();
+            if set.len() != 1 {
+                let found = if set.is_empty() {
+                    "none".to_string()
+                } else {
+                    join_names(&set)
+                };
+                Self::problem(
+                    out,
+                    path,
+                    Kind::Combination,
+                    format!(
+                        "needs exactly one of {} (found {found})",
+                        join_names(&names)
+                    ),
+                );
+            }
+        }
+
+        for (key, keyword) in [
+            ("dependentExcluded", true),
+            ("dependentRequired", false),
+            ("dependencies", false),
+        ] {
+            for (trigger, deps) in node
+                .get(key)
+                .and_then(Value::as_object)
+                .into_iter()
+                .flatten()
+            {
+                if !is_set(map, trigger) {
+                    continue;
+                }
+                match deps {
+                    Value::Array(names) => {
+                        for other in names.iter().filter_map(Value::as_str) {
+                            let other_set = is_set(map, other);
+                            if keyword && other_set {
+                                Self::problem(
+                                    out,
+                                    &child(path, other),
+                                    Kind::Combination,
+                                    format!("cannot be set together with {}", child(path, trigger)),
+                                );
+                            } else if !keyword && !other_set {
+                                Self::problem(
+                                    out,
+                                    &child(path, other),
+                                    Kind::MissingRequired,
+                                    format!("is required when {} is set", child(path, trigger)),
+                                );
+                            }
+                        }
+                    }
+                    sub @ Value::Object(_) if !keyword => {
+                        let value = Value::Object(map.clone());
+                        self.check(sub, &value, path, depth + 1, out);
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+
+    /// Problems of `value` against one alternative.
+    fn branch(&self, sub: &Value, value: &Value, path: &str, depth: usize) -> Vec<SchemaProblem> {
+        let mut found = Vec::new();
+        self.check(sub, value, path, depth + 1, &mut found);
+        found
+    }
+
+    fn check_combinators(
+        &self,
+        node: &Map<String, Value>,
+        value: &Value,
+        path: &str,
+        depth: usize,
+        out: &mut Vec<SchemaProblem>,
+    ) {
+        for sub in node
+            .get("allOf")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            self.check(sub, value, path, depth + 1, out);
+        }
+        if let Some(branches) = node.get("anyOf").and_then(Value::as_array) {
+            let results: Vec<Vec<SchemaProblem>> = branches
+                .iter()
+                .map(|b| self.branch(b, value, path, depth))
+                .collect();
+            if !results.is_empty() && results.iter().all(|r| !r.is_empty()) {
+                let message = match describe(branches) {
+                    Some(names) => {
+                        format!("needs at least one of {} (found none)", names.join(", "))
+                    }
+                    None => format!(
+                        "matches none of {} alternatives; {}",
+                        branches.len(),
+                        closest(&results)
+                    ),
+                };
+                Self::problem(out, path, Kind::Combination, message);
+            }
+        }
+        if let Some(branches) = node.get("oneOf").and_then(Value::as_array) {
+            let results: Vec<Vec<SchemaProblem>> = branches
+                .iter()
+                .map(|b| self.branch(b, value, path, depth))
+                .collect();
+            let matching: Vec<usize> = (0..results.len())
+                .filter(|&i| results[i].is_empty())
+                .collect();
+            if matching.len() != 1 && !branches.is_empty() {
+                let names = describe(branches);
+                let message = match (&names, matching.len()) {
+                    (Some(names), 0) if all_requirements_missing(branches, value) => {
+                        format!("needs exactly one of {} (found none)", names.join(", "))
+                    }
+                    (Some(names), n) if n > 1 => {
+                        let found: Vec<&str> =
+                            matching.iter().map(|&i| names[i].as_str()).collect();
+                        format!(
+                            "needs exactly one of {} (found {})",
+                            names.join(", "),
+                            found.join(", ")
+                        )
+                    }
+                    (_, 0) => format!(
+                        "matches none of {} alternatives; {}",
+                        branches.len(),
+                        closest(&results)
+                    ),
+                    (_, n) => format!(
+                        "matches {n} of {} alternatives where exactly one must match",
+                        branches.len()
+                    ),
+                };
+                Self::problem(out, path, Kind::Combination, message);
+            }
+        }
+        if let Some(sub) = node.get("not")
+            && self.branch(sub, value, path, depth).is_empty()
+        {
+            Self::problem(
+                out,
+                path,
+                Kind::Combination,
+                format!("must not match {}", show(sub)),
+            );
+        }
+    }
+}
+
+/// Names for alternatives that each require properties: `["Users", "Groups", "Roles"]`.
+fn describe(branches: &[Value]) -> Option<Vec<String>> {
+    branches
+        .iter()
+        .map(|b| {
+            let names: Vec<&str> = b
+                .get("required")?
+                .as_array()?
+                .iter()
+                .filter_map(Value::as_str)
+                .collect();
+            (!names.is_empty()).then(|| names.join(" and "))
+        })
+        .collect()
+}
+
+fn all_requirements_missing(branches: &[Value], value: &Value) -> bool {
+    let Some(map) = value.as_object() else {
+        return false;
+    };
+    branches.iter().all(|b| {
+        b.get("required")
+            .and_then(Value::as_array)
+            .is_some_and(|names| {
+                names
+                    .iter()
+                    .filter_map(Value::as_str)
+                    .any(|n| !is_set(map, n))
+            })
+    })
+}
+
+/// The first problem of the alternative with the fewest problems.
+fn closest(results: &[Vec<SchemaProblem>]) -> String {
+    results
+        .iter()
+        .min_by_key(|r| r.len())
+        .and_then(|r| r.first())
+        .map(|p| format!("closest: {p}"))
+        .unwrap_or_default()
+}
+
+pub(super) fn validate(schema: &ResourceSchema, properties: Option<&Value>) -> Vec<SchemaProblem> {
+    let empty = Value::Object(Map::new());
+    let properties = match properties {
+        None | Some(Value::Null) => &empty,
+        Some(p) => p,
+    };
+    let mut out = Vec::new();
+    if intrinsic(properties).is_some() {
+        return out;
+    }
+    if !properties.is_object() {
+        Validator::problem(
+            &mut out,
+            "",
+            Kind::WrongType,
+            format!(
+                "Properties must be an object, found {} {}",
+                json_type(properties),
+                show(properties)
+            ),
+        );
+        return out;
+    }
+    let validator = Validator { schema };
+    validator.check(&schema.raw, properties, "", 0, &mut out);
+
+    for read_only in schema
+        .read_only_properties()
+        .iter()
+        .filter(|p| !p.contains("[*]"))
+    {
+        let mut current = Some(properties);
+        for part in read_only.split('.') {
+            current = current
+                .and_then(|v| v.as_object())
+                .and_then(|m| m.get(part))
+                .filter(|v| !is_no_value(v));
+        }
+        if current.is_some() {
+            Validator::problem(
+                &mut out,
+                read_only,
+                Kind::ReadOnly,
+                "is read-only: CloudFormation sets it (read it with Fn::GetAtt)".into(),
+            );
+        }
+    }
+    out
+}
