@@ -739,6 +739,38 @@ fn diff_values(
             }
             return;
         }
+        (Some(Value::Array(x)), Some(Value::Array(y))) => {
+            // Different lengths: match equal elements, report the rest as removed/added.
+            let mut used = vec![false; y.len()];
+            let mut removed = Vec::new();
+            for (i, p) in x.iter().enumerate() {
+                match (0..y.len()).find(|&j| !used[j] && loosely_equal(p, &y[j])) {
+                    Some(j) => used[j] = true,
+                    None => removed.push(i),
+                }
+            }
+            for i in removed {
+                path.push(Segment::Index(i));
+                out.push(PropertyChange {
+                    path: path_string(path),
+                    old: Some(x[i].clone()),
+                    new: None,
+                    replaces: false,
+                });
+                path.pop();
+            }
+            for (j, q) in y.iter().enumerate().filter(|(j, _)| !used[*j]) {
+                path.push(Segment::Index(j));
+                out.push(PropertyChange {
+                    path: path_string(path),
+                    old: None,
+                    new: Some(q.clone()),
+                    replaces: false,
+                });
+                path.pop();
+            }
+            return;
+        }
         (Some(x), Some(y)) if json_depth < 8 => {
             if let (Some(p), Some(q)) = (policy::embedded_json(x), policy::embedded_json(y)) {
                 path.push(Segment::Json);
