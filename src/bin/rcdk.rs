@@ -39,6 +39,20 @@ const TROUBLE: u8 = 2;
 
 struct Failure(String);
 
+/// A `--name value` option.
+type Opt = (String, String);
+
+/// One loaded stack: display path and template.
+type Loaded = (String, Template);
+
+/// Old and new versions of one stack.
+struct Pair<'a> {
+    name: String,
+    status: StackStatus,
+    old: Option<&'a Loaded>,
+    new: Option<&'a Loaded>,
+}
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match run(&args) {
@@ -76,10 +90,7 @@ fn run(args: &[String]) -> Result<u8, Failure> {
 }
 
 /// Splits arguments into positionals and `--name value` / `--name=value` options.
-fn parse_options(
-    args: &[String],
-    known: &[&str],
-) -> Result<(Vec<String>, Vec<(String, String)>), Failure> {
+fn parse_options(args: &[String], known: &[&str]) -> Result<(Vec<String>, Vec<Opt>), Failure> {
     let mut positional = Vec::new();
     let mut options = Vec::new();
     let mut i = 0;
@@ -149,7 +160,7 @@ enum FailOn {
 struct Stacks {
     is_file: bool,
     /// Stack name → (display path, template).
-    stacks: BTreeMap<String, (String, Template)>,
+    stacks: BTreeMap<String, Loaded>,
 }
 
 fn read_file(path: &Path) -> Result<Template, Failure> {
@@ -296,29 +307,44 @@ fn run_diff(args: &[String]) -> Result<u8, Failure> {
     let empty = empty_template();
 
     // Pair the stacks: two files always pair; a file and a one-stack folder pair too.
-    let mut pairs: Vec<(
-        String,
-        StackStatus,
-        Option<&(String, Template)>,
-        Option<&(String, Template)>,
-    )> = Vec::new();
+    let mut pairs: Vec<Pair> = Vec::new();
     if (old.is_file || new.is_file) && old.stacks.len() == 1 && new.stacks.len() == 1 {
         if let (Some((name, o)), Some(n)) = (old.stacks.iter().next(), new.stacks.values().next()) {
-            pairs.push((name.clone(), StackStatus::Compared, Some(o), Some(n)));
+            pairs.push(Pair {
+                name: name.clone(),
+                status: StackStatus::Compared,
+                old: Some(o),
+                new: Some(n),
+            });
         }
     } else {
         for (name, o) in &old.stacks {
             match new.stacks.get(name) {
-                Some(n) => pairs.push((name.clone(), StackStatus::Compared, Some(o), Some(n))),
-                None => pairs.push((name.clone(), StackStatus::Removed, Some(o), None)),
+                Some(n) => pairs.push(Pair {
+                    name: name.clone(),
+                    status: StackStatus::Compared,
+                    old: Some(o),
+                    new: Some(n),
+                }),
+                None => pairs.push(Pair {
+                    name: name.clone(),
+                    status: StackStatus::Removed,
+                    old: Some(o),
+                    new: None,
+                }),
             }
         }
         for (name, n) in &new.stacks {
             if !old.stacks.contains_key(name) {
-                pairs.push((name.clone(), StackStatus::Added, None, Some(n)));
+                pairs.push(Pair {
+                    name: name.clone(),
+                    status: StackStatus::Added,
+                    old: None,
+                    new: Some(n),
+                });
             }
         }
-        pairs.sort_by(|a, b| a.0.cmp(&b.0));
+        pairs.sort_by(|a, b| a.name.cmp(&b.name));
     }
     let single = old.is_file && new.is_file;
     let facts = KnownReplacementFacts;
@@ -327,7 +353,13 @@ fn run_diff(args: &[String]) -> Result<u8, Failure> {
         && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
 
     let mut diffs: Vec<(String, &'static str, TemplateDiff, RenderOptions)> = Vec::new();
-    for (name, status, o, n) in pairs {
+    for Pair {
+        name,
+        status,
+        old: o,
+        new: n,
+    } in pairs
+    {
         let (ot, on) = o
             .map(|(p, t)| (t, Some(p.clone())))
             .unwrap_or((&empty, None));

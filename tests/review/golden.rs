@@ -105,7 +105,8 @@ fn kinesis_changes_are_found() {
 
     let text = render_text(&d, &opts());
     assert!(text.contains("likely rename of logical ID BackupBucket → Backups (replacement)"));
-    assert!(text.contains("its data may be lost"));
+    assert!(text.contains("DATA LOSS: AWS::Kinesis::Stream holds data."));
+    assert!(text.contains("data may be lost"));
     assert!(text.find("Security changes") < text.find("Replacements"));
     assert!(text.find("Replacements") < text.find("Resources"));
 }

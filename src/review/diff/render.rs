@@ -10,7 +10,7 @@ use super::{
 };
 
 /// Longest value shown in text and markdown reports before it is cut (JSON shows all).
-const MAX_VALUE_CHARS: usize = 200;
+const MAX_VALUE_CHARS: usize = 400;
 
 /// How to render a report.
 #[derive(Debug, Clone, Default)]
@@ -103,16 +103,24 @@ fn data_loss_text(ty: &str, rep: &Replacement) -> Option<String> {
     if !rep.data_may_be_lost {
         return None;
     }
-    let mut s = format!(
-        "{ty} holds data: CloudFormation creates a new, empty resource and deletes the old one, so its data may be lost"
-    );
-    if rep.old_retained {
-        s.push_str(
-            " (the old one is retained by its policy, but is no longer managed by this stack)",
-        );
-    }
-    s.push('.');
-    Some(s)
+    let policy = if rep
+        .reasons
+        .iter()
+        .any(|r| matches!(r, ReplacementReason::LogicalIdChanged { .. }))
+    {
+        "DeletionPolicy"
+    } else {
+        "UpdateReplacePolicy"
+    };
+    Some(if rep.old_retained {
+        format!(
+            "{ty} holds data. The replacement is a new, empty resource; the old one is kept ({policy}: Retain) but leaves this stack, and its data is not carried over: data may be lost."
+        )
+    } else {
+        format!(
+            "{ty} holds data. The replacement is a new, empty resource and CloudFormation deletes the old one ({policy} is not Retain): its data may be lost."
+        )
+    })
 }
 
 fn rename_text(r: &ResourceChange) -> Option<String> {
