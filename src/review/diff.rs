@@ -387,6 +387,10 @@ const RESOURCE_ATTRIBUTES: &[&str] = &[
     "Metadata",
 ];
 
+/// Most element pairs compared when matching list elements or rename candidates, so that
+/// huge inputs cannot make the diff quadratic without bound.
+const MAX_PAIRINGS: usize = 1_000_000;
+
 const SECTIONS: &[&str] = &[
     "Resources",
     "Parameters",
@@ -523,6 +527,14 @@ fn find_renames<'a>(
         .collect();
     let mut taken = HashSet::new();
     let mut pairs = Vec::new();
+    let removed = old_res
+        .keys()
+        .filter(|id| !new_res.contains_key(*id))
+        .count();
+    if removed.saturating_mul(added.len()) > MAX_PAIRINGS {
+        // Too many candidates to compare pairwise; report plain removals and additions.
+        return pairs;
+    }
     for (old_id, o) in old_res.iter().filter(|(id, _)| !new_res.contains_key(*id)) {
         let Some(ty) = type_of(o) else { continue };
         let props = o.get("Properties");
@@ -739,7 +751,9 @@ fn diff_values(
             }
             return;
         }
-        (Some(Value::Array(x)), Some(Value::Array(y))) => {
+        (Some(Value::Array(x)), Some(Value::Array(y)))
+            if x.len().saturating_mul(y.len()) <= MAX_PAIRINGS =>
+        {
             // Different lengths: match equal elements, report the rest as removed/added.
             let mut used = vec![false; y.len()];
             let mut removed = Vec::new();
@@ -1116,5 +1130,40 @@ mod tests {
         );
         let d = diff(&a, &b, &NoReplacementFacts);
         assert_eq!(d.resources[0].changes[0].path, "Properties.Create<json>.a");
+    }
+
+    #[test]
+    fn removing_a_stateful_resource_warns_unless_retained() {
+        let a = t(serde_json::json!({"Resources": {
+            "S": {"Type": "AWS::Kinesis::Stream"},
+            "K": {"Type": "AWS::KMS::Key", "DeletionPolicy": "Retain"}}}));
+        let b = t(serde_json::json!({"Resources": {}}));
+        let d = diff(&a, &b, &NoReplacementFacts);
+        assert_eq!(
+            d.resources[0].kind,
+            ResourceChangeKind::Removed {
+                data_may_be_lost: true
+            }
+        );
+        assert_eq!(
+            d.resources[1].kind,
+            ResourceChangeKind::Removed {
+                data_may_be_lost: false
+            }
+        );
+        let text = render_text(&d, &RenderOptions::default());
+        assert!(text.contains("[-] AWS::Kinesis::Stream S (stateful, not retained by DeletionPolicy: its data may be lost)"));
+    }
+
+    #[test]
+    fn huge_lists_do_not_blow_up() {
+        let big: Vec<u32> = (0..5000).collect();
+        let bigger: Vec<u32> = (0..5001).collect();
+        let a = t(serde_json::json!({"Resources": {"R": {"Type": "T", "Properties": {"L": big}}}}));
+        let b =
+            t(serde_json::json!({"Resources": {"R": {"Type": "T", "Properties": {"L": bigger}}}}));
+        let d = diff(&a, &b, &NoReplacementFacts);
+        assert_eq!(d.resources[0].changes.len(), 1);
+        assert_eq!(d.resources[0].changes[0].path, "Properties.L");
     }
 }
