@@ -1,5 +1,6 @@
 //! rcdk — a CDK-style construct library that synthesizes AWS CloudFormation.
 pub mod core;
+pub mod review;
 pub mod schema;
 
 pub use crate::core::ids::logical_id;

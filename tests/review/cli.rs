@@ -1,0 +1,199 @@
+//! The `rcdk` binary: exit codes, output and error messages.
+
+use std::process::{Command, Output};
+
+use crate::fixture;
+
+fn rcdk(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_rcdk"))
+        .args(args)
+        .env_remove("NO_COLOR")
+        .output()
+        .unwrap()
+}
+
+fn path(rel: &str) -> String {
+    fixture(rel).display().to_string()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn help_and_version() {
+    let o = rcdk(&["--help"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(stdout(&o).contains("rcdk diff OLD NEW"));
+    let o = rcdk(&["diff", "--help"]);
+    assert_eq!(o.status.code(), Some(0));
+    let o = rcdk(&["--version"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(stdout(&o).starts_with("rcdk "));
+}
+
+#[test]
+fn bad_arguments_exit_2_with_usage() {
+    for args in [
+        &[][..],
+        &["frobnicate"],
+        &["diff", "one"],
+        &["diff", "a", "b", "c"],
+        &["diff", "a", "b", "--format"],
+        &["diff", "a", "b", "--format", "html"],
+        &["diff", "a", "b", "--fail-on", "everything"],
+        &["diff", "a", "b", "--colour"],
+        &["graph"],
+        &["graph", "a", "--format", "png"],
+    ] {
+        let o = rcdk(args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        assert!(stderr(&o).contains("Usage:"), "{args:?}: {}", stderr(&o));
+        assert!(stdout(&o).is_empty());
+    }
+}
+
+#[test]
+fn same_template_exits_0() {
+    let o = rcdk(&[
+        "diff",
+        &path("templates/kinesis-snowflake.json"),
+        &path("templates/kinesis-snowflake.yaml"),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(stdout(&o), "No differences.\n");
+}
+
+#[test]
+fn different_templates_exit_1() {
+    let old = path("templates/kinesis-snowflake.json");
+    let new = path("templates/kinesis-snowflake-changed.yaml");
+    let o = rcdk(&["diff", &old, &new]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = stdout(&o);
+    assert!(out.starts_with("Security changes\n"));
+    assert!(out.contains("kinesis-snowflake-changed.yaml:24"), "{out}");
+    assert!(
+        !out.contains('\x1b'),
+        "no colour when stdout is not a terminal"
+    );
+
+    let o = rcdk(&["diff", &old, &new, "--format", "markdown"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stdout(&o).starts_with("#### Security changes"));
+
+    let o = rcdk(&["diff", &old, &new, "--format=json"]);
+    assert_eq!(o.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(v["security"]["statements"].as_array().unwrap().len() >= 2);
+}
+
+#[test]
+fn fail_on_selects_what_fails() {
+    let old = path("templates/kinesis-snowflake.json");
+    let new = path("templates/kinesis-snowflake-changed.yaml");
+    for kind in ["security", "replacement", "security,replacement"] {
+        let o = rcdk(&["diff", &old, &new, "--fail-on", kind]);
+        assert_eq!(o.status.code(), Some(1), "{kind}");
+    }
+    // Only a retention change: different, but no security change nor replacement.
+    let o = rcdk(&[
+        "diff",
+        &path("assembly-old/KinesisSnowflakeStack.template.json"),
+        &path("assembly-new/KinesisSnowflakeStack.template.json"),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    for kind in ["security", "replacement"] {
+        let o = rcdk(&[
+            "diff",
+            &path("assembly-old/KinesisSnowflakeStack.template.json"),
+            &path("assembly-new/KinesisSnowflakeStack.template.json"),
+            "--fail-on",
+            kind,
+        ]);
+        assert_eq!(o.status.code(), Some(0), "{kind}");
+        assert!(stdout(&o).contains("RetentionPeriodHours"));
+    }
+}
+
+#[test]
+fn cloud_assembly_folders() {
+    let o = rcdk(&["diff", &path("assembly-old"), &path("assembly-new")]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("Stack KinesisSnowflakeStack\n"), "{out}");
+    assert!(out.contains("Stack QueueStack (stack removed)"));
+    assert!(out.contains("Stack TopicStack (new stack)"));
+    assert!(
+        out.contains("sns:Publish"),
+        "a new stack's statements are security changes"
+    );
+    let o = rcdk(&[
+        "diff",
+        &path("assembly-old"),
+        &path("assembly-new"),
+        "--format",
+        "json",
+    ]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let statuses: Vec<&str> = v["stacks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(statuses, ["compared", "removed", "added"]);
+    let o = rcdk(&[
+        "diff",
+        &path("assembly-old"),
+        &path("assembly-new"),
+        "--fail-on",
+        "security",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let o = rcdk(&["diff", &path("assembly-old"), &path("assembly-old")]);
+    assert_eq!(o.status.code(), Some(0));
+}
+
+#[test]
+fn trouble_exits_2_and_names_the_file() {
+    let missing = path("templates/does-not-exist.json");
+    let o = rcdk(&["diff", &missing, &path("templates/kinesis-snowflake.json")]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("does-not-exist.json"), "{}", stderr(&o));
+
+    let broken = path("read-corpus/err-duplicate.yaml");
+    let o = rcdk(&["diff", &path("templates/kinesis-snowflake.json"), &broken]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("err-duplicate.yaml:4:3: duplicate key `Q` (first at line 2)"),
+        "{}",
+        stderr(&o)
+    );
+    let o = rcdk(&["graph", &path("read-corpus/err-binary.bin")]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("err-binary.bin: the input is not UTF-8"),
+        "{}",
+        stderr(&o)
+    );
+    let o = rcdk(&["graph", &path("read-corpus")]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn graph_formats() {
+    let t = path("templates/kinesis-snowflake.yaml");
+    let o = rcdk(&["graph", &t]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(stdout(&o).starts_with("flowchart LR\n"));
+    let o = rcdk(&["graph", &t, "--format", "dot"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(stdout(&o).starts_with("digraph template {"));
+    let o = rcdk(&["graph", &path("assembly-new")]);
+    assert_eq!(o.status.code(), Some(2), "two stacks: ask for one");
+}
