@@ -254,6 +254,8 @@ fn bucket_defaults_ssl_policy_and_kms_grants() {
     );
     assert_eq!(st[2]["Action"], json!(["s3:GetObject*", "s3:GetBucket*", "s3:List*"]));
     assert_eq!(st[1]["Resource"], json!({"Fn::GetAtt": ["MyKey6AB29FA6", "Arn"]}));
+    assert_eq!(st[1]["Action"], json!(["kms:Encrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Decrypt"]));
+    assert_eq!(st[3]["Action"], json!(["kms:Decrypt", "kms:DescribeKey"]));
 }
 
 #[test]

@@ -28,8 +28,8 @@ pub const WRITE_ACTIONS: &[&str] = &[
 ];
 /// Key actions of CDK's bucket `grantRead`.
 pub const KEY_READ_ACTIONS: &[&str] = &["kms:Decrypt", "kms:DescribeKey"];
-/// Key actions of CDK's bucket `grantWrite`.
-pub const KEY_WRITE_ACTIONS: &[&str] = &["kms:Encrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*"];
+/// Key actions of CDK's bucket `grantWrite` (`kms:Decrypt` is needed for multipart uploads).
+pub const KEY_WRITE_ACTIONS: &[&str] = &["kms:Encrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Decrypt"];
 
 /// How objects are encrypted at rest.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
