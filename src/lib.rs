@@ -1,4 +1,41 @@
 //! rcdk — a CDK-style construct library that synthesizes AWS CloudFormation.
+//!
+//! The article's stack (KMS key, encrypted Kinesis stream, a Firehose role with a grant applied
+//! before the delivery stream):
+//!
+//! ```
+//! use rcdk::prelude::*;
+//! let mut stack = Stack::new("KinesisSnowflakeStack", StackProps::default()).unwrap();
+//! let key = Key::new(&mut stack, "Key", KeyProps::default()).unwrap();
+//! let stream =
+//!     Stream::new(&mut stack, "Stream", StreamProps { encryption: StreamEncryption::Kms(key), ..Default::default() })
+//!         .unwrap();
+//! stream
+//!     .add_to_resource_policy(
+//!         &mut stack,
+//!         PolicyStatement::allow()
+//!             .principal(Principal::arn("arn:aws:iam::123456789012:role/data-producer-example"))
+//!             .actions(["kinesis:PutRecord", "kinesis:PutRecords", "kinesis:DescribeStreamSummary", "kinesis:ListShards"])
+//!             .resources([stream.stream_arn()]),
+//!     )
+//!     .unwrap();
+//! let role = Role::new(
+//!     &mut stack,
+//!     "Role",
+//!     RoleProps::assumed_by(Principal::service("firehose.amazonaws.com").with_condition(
+//!         "StringEquals",
+//!         "sts:ExternalId",
+//!         Value::Pseudo(Pseudo::AccountId),
+//!     )),
+//! )
+//! .unwrap();
+//! let delivery = stack.add_raw_resource("DeliveryStream", "AWS::KinesisFirehose::DeliveryStream", Map::new()).unwrap();
+//! stream.grant_read_write(&mut stack, &role).unwrap().apply_before(&mut stack, &[delivery.node()]).unwrap();
+//! let mut app = App::new();
+//! app.add_stack(stack).unwrap();
+//! let template = app.assemble().unwrap().stacks[0].template().clone();
+//! assert_eq!(template["Resources"]["DeliveryStream"]["DependsOn"][0], "RoleDefaultPolicy5FFB7DAB");
+//! ```
 pub mod core;
 pub mod custom_resources;
 pub mod iam;
