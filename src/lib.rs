@@ -1,7 +1,50 @@
 //! rcdk — a CDK-style construct library that synthesizes AWS CloudFormation.
+//!
+//! The article's stack (KMS key, encrypted Kinesis stream, a Firehose role with a grant applied
+//! before the delivery stream):
+//!
+//! ```
+//! use rcdk::prelude::*;
+//! let mut stack = Stack::new("KinesisSnowflakeStack", StackProps::default()).unwrap();
+//! let key = Key::new(&mut stack, "Key", KeyProps::default()).unwrap();
+//! let stream =
+//!     Stream::new(&mut stack, "Stream", StreamProps { encryption: StreamEncryption::Kms(key), ..Default::default() })
+//!         .unwrap();
+//! stream
+//!     .add_to_resource_policy(
+//!         &mut stack,
+//!         PolicyStatement::allow()
+//!             .principal(Principal::arn("arn:aws:iam::123456789012:role/data-producer-example"))
+//!             .actions(["kinesis:PutRecord", "kinesis:PutRecords", "kinesis:DescribeStreamSummary", "kinesis:ListShards"])
+//!             .resources([stream.stream_arn()]),
+//!     )
+//!     .unwrap();
+//! let role = Role::new(
+//!     &mut stack,
+//!     "Role",
+//!     RoleProps::assumed_by(Principal::service("firehose.amazonaws.com").with_condition(
+//!         "StringEquals",
+//!         "sts:ExternalId",
+//!         Value::Pseudo(Pseudo::AccountId),
+//!     )),
+//! )
+//! .unwrap();
+//! let delivery = stack.add_raw_resource("DeliveryStream", "AWS::KinesisFirehose::DeliveryStream", Map::new()).unwrap();
+//! stream.grant_read_write(&mut stack, &role).unwrap().apply_before(&mut stack, &[delivery.node()]).unwrap();
+//! let mut app = App::new();
+//! app.add_stack(stack).unwrap();
+//! let template = app.assemble().unwrap().stacks[0].template().clone();
+//! assert_eq!(template["Resources"]["DeliveryStream"]["DependsOn"][0], "RoleDefaultPolicy5FFB7DAB");
+//! ```
 pub mod core;
+pub mod custom_resources;
+pub mod iam;
+pub mod kinesis;
+pub mod kms;
 pub mod review;
+pub mod s3;
 pub mod schema;
+pub mod secretsmanager;
 
 pub use crate::core::ids::logical_id;
 
@@ -14,4 +57,14 @@ pub mod prelude {
     };
     pub use crate::core::stack::{AsScope, Environment, Scope, Stack, StackProps};
     pub use crate::core::value::{DynamicReference, Map, Pseudo, SecretValue, Val, Value};
+    pub use crate::custom_resources::{
+        AwsCustomResource, AwsCustomResourcePolicy, AwsCustomResourceProps, AwsSdkCall, PhysicalResourceId,
+    };
+    pub use crate::iam::{
+        Effect, Grant, Policy, PolicyDocument, PolicyProps, PolicyStatement, Principal, Role, RoleProps,
+    };
+    pub use crate::kinesis::{Stream, StreamEncryption, StreamMode, StreamProps};
+    pub use crate::kms::{Key, KeyProps};
+    pub use crate::s3::{Bucket, BucketEncryption, BucketProps};
+    pub use crate::secretsmanager::Secret;
 }

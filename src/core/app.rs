@@ -173,10 +173,7 @@ impl App {
 
     /// Uses this per-resource property validator: (type, properties) → problems as
     /// (property path, message), or `None` for a type it does not know.
-    pub fn set_property_validator(
-        &mut self,
-        validator: Box<dyn Fn(&str, &serde_json::Value) -> Option<Vec<(String, String)>>>,
-    ) {
+    pub fn set_property_validator(&mut self, validator: Box<PropertyValidator>) {
         self.validate_properties = Some(validator);
     }
 

@@ -3,4 +3,6 @@
 use crate::core::app::App;
 
 /// Installs the library's default type facts and property validation.
-pub(crate) fn install(_app: &mut App) {}
+pub(crate) fn install(app: &mut App) {
+    app.add_template_check(crate::iam::lint_policies);
+}

@@ -38,6 +38,7 @@ pub struct SynthOptions<'a> {
     /// Facts about resource types (GetAtt attributes) for validation.
     pub facts: &'a dyn TypeFacts,
     /// Per-resource schema validation: (type, properties) → (property path, message).
+    #[allow(clippy::type_complexity)]
     pub validate_properties: Option<&'a dyn Fn(&str, &Json) -> Option<Vec<(String, String)>>>,
     /// Further template-level checks (e.g. IAM policy lint): (stack name, template) → problems.
     pub template_checks: &'a [TemplateCheck],
@@ -363,10 +364,7 @@ impl<'a> Resolver<'a> {
     fn reference(&mut self, node: NodeRef, attribute: Option<&str>, path: &[Seg<'_>]) -> Json {
         let Some((s, index, id)) = self.locate(node, path) else { return Json::Null };
         let element = self.element(s, index);
-        let ok = match (element, attribute) {
-            (Element::Resource(_), _) | (Element::Parameter(_), None) => true,
-            _ => false,
-        };
+        let ok = matches!((element, attribute), (Element::Resource(_), _) | (Element::Parameter(_), None));
         if !ok {
             let what =
                 if attribute.is_some() { "Fn::GetAtt needs a resource" } else { "Ref needs a resource or parameter" };
@@ -759,10 +757,11 @@ impl<'a> Resolver<'a> {
             for (s, index) in self.expand_dependency(*target) {
                 if s != self.stack {
                     self.stack_deps.insert(s);
-                } else if index != self.owner && !self.refs.contains(&index) {
-                    if let Some(id) = self.view.ids[s].ids[index as usize].clone() {
-                        depends.insert(id);
-                    }
+                } else if index != self.owner
+                    && !self.refs.contains(&index)
+                    && let Some(id) = self.view.ids[s].ids[index as usize].clone()
+                {
+                    depends.insert(id);
                 }
             }
         }

@@ -1,0 +1,197 @@
+//! Amazon S3 buckets.
+//!
+//! ```
+//! use rcdk::prelude::*;
+//! let mut stack = Stack::new("S", StackProps::default()).unwrap();
+//! let bucket = Bucket::new(&mut stack, "MyBucket", BucketProps { enforce_ssl: true, ..Default::default() }).unwrap();
+//! assert_eq!(stack.logical_id(bucket.resource().node()).unwrap(), "MyBucketF68F3FF0");
+//! ```
+
+use crate::core::element::{Handle, RawResource, RemovalPolicy};
+use crate::core::stack::AsScope;
+use crate::core::tree::{NodeRef, TreeError};
+use crate::core::value::{Map, Value};
+use crate::iam::{Grant, PolicyStatement, Principal, Role, check_same_stack, document_value};
+use crate::kms::Key;
+
+/// Bucket actions of CDK's `grantRead`.
+pub const READ_ACTIONS: &[&str] = &["s3:GetObject*", "s3:GetBucket*", "s3:List*"];
+/// Bucket actions of CDK's `grantWrite`.
+pub const WRITE_ACTIONS: &[&str] = &[
+    "s3:DeleteObject*",
+    "s3:PutObject",
+    "s3:PutObjectLegalHold",
+    "s3:PutObjectRetention",
+    "s3:PutObjectTagging",
+    "s3:PutObjectVersionTagging",
+    "s3:Abort*",
+];
+/// Key actions of CDK's bucket `grantRead`.
+pub const KEY_READ_ACTIONS: &[&str] = &["kms:Decrypt", "kms:DescribeKey"];
+/// Key actions of CDK's bucket `grantWrite` (`kms:Decrypt` is needed for multipart uploads).
+pub const KEY_WRITE_ACTIONS: &[&str] = &["kms:Encrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Decrypt"];
+
+/// How objects are encrypted at rest.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub enum BucketEncryption {
+    /// SSE-S3 (`AES256`), the default.
+    #[default]
+    S3Managed,
+    /// SSE-KMS with a customer-managed key.
+    Kms(Key),
+}
+
+/// Settings of a [`Bucket`].
+#[derive(Debug, Clone)]
+pub struct BucketProps {
+    /// Physical name (replacement on change).
+    pub bucket_name: Option<String>,
+    /// Default S3-managed.
+    pub encryption: BucketEncryption,
+    /// Keep object versions.
+    pub versioned: bool,
+    /// Block all public access (all four settings); default true.
+    pub block_public_access: bool,
+    /// Deny requests without TLS in a bucket policy (child `Policy`, like CDK).
+    pub enforce_ssl: bool,
+    /// Default `Retain`.
+    pub removal_policy: RemovalPolicy,
+}
+
+impl Default for BucketProps {
+    fn default() -> Self {
+        BucketProps {
+            bucket_name: None,
+            encryption: BucketEncryption::default(),
+            versioned: false,
+            block_public_access: true,
+            enforce_ssl: false,
+            removal_policy: RemovalPolicy::Retain,
+        }
+    }
+}
+
+/// An S3 bucket (`AWS::S3::Bucket` at `<id>/Resource`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Bucket {
+    node: NodeRef,
+    resource: Handle<RawResource>,
+    key: Option<Key>,
+}
+
+impl Bucket {
+    /// Creates the bucket.
+    pub fn new(scope: &mut impl AsScope, id: &str, props: BucketProps) -> Result<Bucket, TreeError> {
+        let scope = scope.as_scope();
+        if let BucketEncryption::Kms(key) = props.encryption {
+            check_same_stack(scope.stack_ref(), key.node(), "Bucket::new (encryption key)")?;
+        }
+        let mut scope = scope.child(id)?;
+        let node = scope.node();
+        let by_default = match props.encryption {
+            BucketEncryption::S3Managed => Value::map([("SSEAlgorithm", Value::from("AES256"))]),
+            BucketEncryption::Kms(key) => {
+                Value::map([("KMSMasterKeyID", key.key_arn()), ("SSEAlgorithm", Value::from("aws:kms"))])
+            }
+        };
+        let mut m = Map::new();
+        m.insert(
+            "BucketEncryption".into(),
+            Value::map([(
+                "ServerSideEncryptionConfiguration",
+                Value::list([Value::map([("ServerSideEncryptionByDefault", by_default)])]),
+            )]),
+        );
+        if let Some(name) = props.bucket_name {
+            m.insert("BucketName".into(), name.into());
+        }
+        if props.block_public_access {
+            let all = ["BlockPublicAcls", "BlockPublicPolicy", "IgnorePublicAcls", "RestrictPublicBuckets"];
+            m.insert("PublicAccessBlockConfiguration".into(), Value::map(all.map(|k| (k, Value::Bool(true)))));
+        }
+        if props.versioned {
+            m.insert("VersioningConfiguration".into(), Value::map([("Status", "Enabled")]));
+        }
+        let resource = scope.add_raw_resource("Resource", "AWS::S3::Bucket", m)?;
+        scope.stack().resource_mut(resource)?.apply_removal_policy(props.removal_policy);
+        let key = match props.encryption {
+            BucketEncryption::Kms(key) => Some(key),
+            BucketEncryption::S3Managed => None,
+        };
+        let bucket = Bucket { node, resource, key };
+        if props.enforce_ssl {
+            let deny = PolicyStatement::deny()
+                .actions(["s3:*"])
+                .condition("Bool", "aws:SecureTransport", "false")
+                .principal(Principal::any())
+                .resources([bucket.bucket_arn(), bucket.arn_for_objects("*")]);
+            let mut policy = scope.child("Policy")?;
+            let mut p = Map::new();
+            p.insert("Bucket".into(), resource.ref_());
+            p.insert("PolicyDocument".into(), document_value(vec![deny.to_value()]));
+            policy.add_raw_resource("Resource", "AWS::S3::BucketPolicy", p)?;
+        }
+        Ok(bucket)
+    }
+
+    /// The bucket's construct node.
+    pub fn node(&self) -> NodeRef {
+        self.node
+    }
+
+    /// The `AWS::S3::Bucket` resource (escape hatch).
+    pub fn resource(&self) -> Handle<RawResource> {
+        self.resource
+    }
+
+    /// `Fn::GetAtt Bucket.Arn`.
+    pub fn bucket_arn(&self) -> Value {
+        self.resource.get_att("Arn")
+    }
+
+    /// `Ref Bucket` (the bucket name).
+    pub fn bucket_name(&self) -> Value {
+        self.resource.ref_()
+    }
+
+    /// `<bucket ARN>/<pattern>`, e.g. `arn_for_objects("*")`.
+    pub fn arn_for_objects(&self, pattern: &str) -> Value {
+        Value::join("", [self.bucket_arn(), Value::from(format!("/{pattern}"))])
+    }
+
+    fn grant(
+        &self,
+        scope: &mut impl AsScope,
+        role: &Role,
+        actions: &[&str],
+        key_actions: &[&str],
+    ) -> Result<Grant, TreeError> {
+        let mut scope = scope.as_scope();
+        check_same_stack(scope.stack_ref(), self.node, "Bucket grant")?;
+        let statement = PolicyStatement::allow()
+            .actions(actions.iter().copied())
+            .resources([self.bucket_arn(), self.arn_for_objects("*")]);
+        let grant = role.add_to_policy(&mut scope, statement)?;
+        if let Some(key) = self.key {
+            key.grant(&mut scope, role, key_actions)?;
+        }
+        Ok(grant)
+    }
+
+    /// Read objects (and decrypt with the bucket key).
+    pub fn grant_read(&self, scope: &mut impl AsScope, role: &Role) -> Result<Grant, TreeError> {
+        self.grant(scope, role, READ_ACTIONS, KEY_READ_ACTIONS)
+    }
+
+    /// Write objects (and encrypt with the bucket key).
+    pub fn grant_write(&self, scope: &mut impl AsScope, role: &Role) -> Result<Grant, TreeError> {
+        self.grant(scope, role, WRITE_ACTIONS, KEY_WRITE_ACTIONS)
+    }
+
+    /// Read and write objects.
+    pub fn grant_read_write(&self, scope: &mut impl AsScope, role: &Role) -> Result<Grant, TreeError> {
+        let actions: Vec<&str> = READ_ACTIONS.iter().chain(WRITE_ACTIONS).copied().collect();
+        let key_actions: Vec<&str> = KEY_READ_ACTIONS.iter().chain(KEY_WRITE_ACTIONS).copied().collect();
+        self.grant(scope, role, &actions, &key_actions)
+    }
+}
