@@ -16,7 +16,10 @@ fn build_stack(name: &str, n: usize) -> Stack {
         let mut props = Map::new();
         props.insert("QueueName".into(), Value::sub(format!("queue-{i}-${{AWS::Region}}")));
         if let Some(p) = previous {
-            props.insert("Tags".into(), Value::list([Value::map([("Key", Value::from("prev")), ("Value", p.get_att("Arn"))])]));
+            props.insert(
+                "Tags".into(),
+                Value::list([Value::map([("Key", Value::from("prev")), ("Value", p.get_att("Arn"))])]),
+            );
         }
         previous = Some(scope.add_raw_resource("Resource", "AWS::SQS::Queue", props).expect("unique id"));
     }

@@ -21,7 +21,10 @@ fn main() -> ExitCode {
             let mut props = Map::new();
             props.insert("QueueName".into(), Value::sub(format!("queue-{i}-${{AWS::Region}}")));
             if let Some(p) = previous {
-                props.insert("RedrivePolicy".into(), Value::map([("deadLetterTargetArn", Value::GetAtt(p, "Arn".into()))]));
+                props.insert(
+                    "RedrivePolicy".into(),
+                    Value::map([("deadLetterTargetArn", Value::GetAtt(p, "Arn".into()))]),
+                );
             }
             match stack.add_raw_resource(&format!("Queue{i}"), "AWS::SQS::Queue", props) {
                 Ok(h) => previous = Some(h.node()),

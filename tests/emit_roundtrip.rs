@@ -10,10 +10,56 @@ use serde_json::Value as Json;
 fn tricky_string() -> impl Strategy<Value = String> {
     prop_oneof![
         prop::sample::select(vec![
-            "y", "n", "yes", "No", "ON", "off", "true", "False", "~", "null", "2012-10-17", "12:30", "1_000", "0777",
-            "0x1F", "1e3", ".inf", "-.inf", ".NaN", "<<", "=", "", " ", "a: b", "a #b", "- x", "? q", "|", ">", "'", "\"",
-            "%x", "@x", "`x", "!Ref X", "&a", "*a", "{a}", "[a]", "a,b", "#c", "x\n", "\ny", "a\n\nb\n\n", "  lead",
-            "tab\there", "é ü", "\u{1}ctl", "arn:aws:s3:::b/*", "${AWS::Region}",
+            "y",
+            "n",
+            "yes",
+            "No",
+            "ON",
+            "off",
+            "true",
+            "False",
+            "~",
+            "null",
+            "2012-10-17",
+            "12:30",
+            "1_000",
+            "0777",
+            "0x1F",
+            "1e3",
+            ".inf",
+            "-.inf",
+            ".NaN",
+            "<<",
+            "=",
+            "",
+            " ",
+            "a: b",
+            "a #b",
+            "- x",
+            "? q",
+            "|",
+            ">",
+            "'",
+            "\"",
+            "%x",
+            "@x",
+            "`x",
+            "!Ref X",
+            "&a",
+            "*a",
+            "{a}",
+            "[a]",
+            "a,b",
+            "#c",
+            "x\n",
+            "\ny",
+            "a\n\nb\n\n",
+            "  lead",
+            "tab\there",
+            "é ü",
+            "\u{1}ctl",
+            "arn:aws:s3:::b/*",
+            "${AWS::Region}",
         ])
         .prop_map(String::from),
         "[ -~]{0,12}",
@@ -32,8 +78,7 @@ fn json_tree() -> impl Strategy<Value = Json> {
     leaf.prop_recursive(4, 48, 6, |inner| {
         prop_oneof![
             prop::collection::vec(inner.clone(), 0..5).prop_map(Json::Array),
-            prop::collection::vec((tricky_string(), inner), 0..5)
-                .prop_map(|kv| Json::Object(kv.into_iter().collect())),
+            prop::collection::vec((tricky_string(), inner), 0..5).prop_map(|kv| Json::Object(kv.into_iter().collect())),
         ]
     })
 }
@@ -75,6 +120,7 @@ proptest! {
             ("nested", Value::json(Value::map([("inner", Value::from(inner.clone())), ("ref", stream.ref_())]))),
         ]);
         let mut props = Map::new();
+        props.insert("ServiceToken".into(), Value::from("arn:aws:lambda:us-east-1:1:function:f"));
         props.insert("Doc".into(), Value::json(value));
         stack.add_raw_resource("Custom", "Custom::X", props).unwrap();
         let mut app = App::new();

@@ -89,7 +89,22 @@ fn article(via_service_key: &str) -> (App, Stack) {
         "KinesisStreamSourceConfiguration".into(),
         Value::map([("KinesisStreamARN", stream.stream_arn()), ("RoleARN", role.role_arn())]),
     );
-    m.insert("PrivateKeyForTest".into(), secret.secret_value().into());
+    m.insert(
+        "SnowflakeDestinationConfiguration".into(),
+        Value::map([
+            ("AccountUrl", Value::from("https://account.region.snowflakecomputing.com")),
+            ("Database", "database".into()),
+            ("Schema", "schema".into()),
+            ("Table", "table".into()),
+            ("User", "username".into()),
+            ("PrivateKey", secret.secret_value().into()),
+            ("RoleARN", role.role_arn()),
+            (
+                "S3Configuration",
+                Value::map([("BucketARN", Value::from("arn:aws:s3:::backup")), ("RoleARN", role.role_arn())]),
+            ),
+        ]),
+    );
     let delivery = stack.add_raw_resource("DeliveryStream", "AWS::KinesisFirehose::DeliveryStream", m).unwrap();
     stream.grant_read_write(&mut stack, &role).unwrap().apply_before(&mut stack, &[delivery.node()]).unwrap();
     secret.grant_read(&mut stack, &role).unwrap();
@@ -191,7 +206,7 @@ fn grant_read_write_uses_cdk_action_lists_and_apply_before() {
     );
     assert_eq!(t["Resources"]["DeliveryStream"]["DependsOn"], json!(["RoleDefaultPolicy5FFB7DAB"]));
     assert_eq!(
-        t["Resources"]["DeliveryStream"]["Properties"]["PrivateKeyForTest"],
+        t["Resources"]["DeliveryStream"]["Properties"]["SnowflakeDestinationConfiguration"]["PrivateKey"],
         "{{resolve:secretsmanager:Snowflake/PrivateKey:SecretString:::}}"
     );
     let role = &t["Resources"]["Role1ABCC5F0"]["Properties"]["AssumeRolePolicyDocument"];

@@ -316,6 +316,7 @@ fn lint_flags_bad_actions_and_operators_everywhere() {
         ])]),
     )]));
     let mut m = Map::new();
+    m.insert("ServiceToken".into(), Value::from("arn:aws:lambda:us-east-1:123456789012:function:provider"));
     m.insert("Create".into(), Value::json(Value::map([("parameters", Value::map([("Policy", inner)]))])));
     s.add_raw_resource("Custom", "Custom::Thing", m).unwrap();
     let (_, warnings) = synth(s);

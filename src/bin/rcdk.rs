@@ -8,8 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use rcdk::review::diff::{
-    KnownReplacementFacts, RenderOptions, TemplateDiff, diff, render_json, render_markdown,
-    render_text,
+    KnownReplacementFacts, RenderOptions, TemplateDiff, diff, render_json, render_markdown, render_text,
 };
 use rcdk::review::graph::Graph;
 use rcdk::review::read::{Template, read_template_bytes};
@@ -142,10 +141,7 @@ fn single_option<'a>(
     }
     let value = found.unwrap_or(default);
     if !allowed.contains(&value) {
-        return Err(usage_error(&format!(
-            "--{name} must be one of {}, not `{value}`",
-            allowed.join(", ")
-        )));
+        return Err(usage_error(&format!("--{name} must be one of {}, not `{value}`", allowed.join(", "))));
     }
     Ok(value)
 }
@@ -170,18 +166,8 @@ fn read_file(path: &Path) -> Result<Template, Failure> {
 }
 
 fn stack_name_of(path: &Path) -> String {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    for suffix in [
-        ".template.json",
-        ".template.yaml",
-        ".template.yml",
-        ".json",
-        ".yaml",
-        ".yml",
-    ] {
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    for suffix in [".template.json", ".template.yaml", ".template.yml", ".json", ".yaml", ".yml"] {
         if let Some(stem) = name.strip_suffix(suffix) {
             return stem.to_string();
         }
@@ -195,28 +181,18 @@ fn load(path_text: &str) -> Result<Stacks, Failure> {
         let t = read_file(&path)?;
         let mut stacks = BTreeMap::new();
         stacks.insert(stack_name_of(&path), (path_text.to_string(), t));
-        return Ok(Stacks {
-            is_file: true,
-            stacks,
-        });
+        return Ok(Stacks { is_file: true, stacks });
     }
     let mut files: Vec<(String, PathBuf)> = Vec::new();
     let manifest = path.join("manifest.json");
     if manifest.is_file() {
-        let text = std::fs::read(&manifest)
-            .map_err(|e| Failure(format!("cannot read {}: {e}", manifest.display())))?;
+        let text = std::fs::read(&manifest).map_err(|e| Failure(format!("cannot read {}: {e}", manifest.display())))?;
         let value: serde_json::Value = serde_json::from_slice(&text).map_err(|e| {
-            Failure(format!(
-                "{}:{}:{}: not a cloud-assembly manifest: {e}",
-                manifest.display(),
-                e.line(),
-                e.column()
-            ))
+            Failure(format!("{}:{}:{}: not a cloud-assembly manifest: {e}", manifest.display(), e.line(), e.column()))
         })?;
         if let Some(artifacts) = value.get("artifacts").and_then(|a| a.as_object()) {
             for (name, artifact) in artifacts {
-                if artifact.get("type").and_then(|t| t.as_str()) != Some("aws:cloudformation:stack")
-                {
+                if artifact.get("type").and_then(|t| t.as_str()) != Some("aws:cloudformation:stack") {
                     continue;
                 }
                 let file = artifact
@@ -242,8 +218,7 @@ fn load(path_text: &str) -> Result<Stacks, Failure> {
         }
     }
     if files.is_empty() {
-        let entries = std::fs::read_dir(&path)
-            .map_err(|e| Failure(format!("cannot read folder {path_text}: {e}")))?;
+        let entries = std::fs::read_dir(&path).map_err(|e| Failure(format!("cannot read folder {path_text}: {e}")))?;
         for entry in entries.flatten() {
             let p = entry.path();
             let name = p.file_name().map(|n| n.to_string_lossy().into_owned());
@@ -262,10 +237,7 @@ fn load(path_text: &str) -> Result<Stacks, Failure> {
         let t = read_file(&file)?;
         stacks.insert(name, (file.display().to_string(), t));
     }
-    Ok(Stacks {
-        is_file: false,
-        stacks,
-    })
+    Ok(Stacks { is_file: false, stacks })
 }
 
 fn empty_template() -> Template {
@@ -293,9 +265,7 @@ fn run_diff(args: &[String]) -> Result<u8, Failure> {
                     "security" => FailOn::Security,
                     "replacement" | "replacements" => FailOn::Replacement,
                     other => {
-                        return Err(usage_error(&format!(
-                            "--fail-on must be security or replacement, not `{other}`"
-                        )));
+                        return Err(usage_error(&format!("--fail-on must be security or replacement, not `{other}`")));
                     }
                 });
             }
@@ -310,38 +280,20 @@ fn run_diff(args: &[String]) -> Result<u8, Failure> {
     let mut pairs: Vec<Pair> = Vec::new();
     if (old.is_file || new.is_file) && old.stacks.len() == 1 && new.stacks.len() == 1 {
         if let (Some((name, o)), Some(n)) = (old.stacks.iter().next(), new.stacks.values().next()) {
-            pairs.push(Pair {
-                name: name.clone(),
-                status: StackStatus::Compared,
-                old: Some(o),
-                new: Some(n),
-            });
+            pairs.push(Pair { name: name.clone(), status: StackStatus::Compared, old: Some(o), new: Some(n) });
         }
     } else {
         for (name, o) in &old.stacks {
             match new.stacks.get(name) {
-                Some(n) => pairs.push(Pair {
-                    name: name.clone(),
-                    status: StackStatus::Compared,
-                    old: Some(o),
-                    new: Some(n),
-                }),
-                None => pairs.push(Pair {
-                    name: name.clone(),
-                    status: StackStatus::Removed,
-                    old: Some(o),
-                    new: None,
-                }),
+                Some(n) => {
+                    pairs.push(Pair { name: name.clone(), status: StackStatus::Compared, old: Some(o), new: Some(n) })
+                }
+                None => pairs.push(Pair { name: name.clone(), status: StackStatus::Removed, old: Some(o), new: None }),
             }
         }
         for (name, n) in &new.stacks {
             if !old.stacks.contains_key(name) {
-                pairs.push(Pair {
-                    name: name.clone(),
-                    status: StackStatus::Added,
-                    old: None,
-                    new: Some(n),
-                });
+                pairs.push(Pair { name: name.clone(), status: StackStatus::Added, old: None, new: Some(n) });
             }
         }
         pairs.sort_by(|a, b| a.name.cmp(&b.name));
@@ -353,19 +305,9 @@ fn run_diff(args: &[String]) -> Result<u8, Failure> {
         && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
 
     let mut diffs: Vec<(String, &'static str, TemplateDiff, RenderOptions)> = Vec::new();
-    for Pair {
-        name,
-        status,
-        old: o,
-        new: n,
-    } in pairs
-    {
-        let (ot, on) = o
-            .map(|(p, t)| (t, Some(p.clone())))
-            .unwrap_or((&empty, None));
-        let (nt, nn) = n
-            .map(|(p, t)| (t, Some(p.clone())))
-            .unwrap_or((&empty, None));
+    for Pair { name, status, old: o, new: n } in pairs {
+        let (ot, on) = o.map(|(p, t)| (t, Some(p.clone()))).unwrap_or((&empty, None));
+        let (nt, nn) = n.map(|(p, t)| (t, Some(p.clone()))).unwrap_or((&empty, None));
         let d = diff(ot, nt, &facts);
         let status_word = match status {
             StackStatus::Compared => "compared",
@@ -381,40 +323,21 @@ fn run_diff(args: &[String]) -> Result<u8, Failure> {
                 StackStatus::Removed => format!("Stack {name} (stack removed)"),
             })
         };
-        let opts = RenderOptions {
-            title,
-            old_name: on,
-            new_name: nn,
-            color,
-        };
+        let opts = RenderOptions { title, old_name: on, new_name: nn, color };
         diffs.push((name, status_word, d, opts));
     }
 
     let output = match format {
-        "json" if single => diffs
-            .first()
-            .map(|(_, _, d, _)| render_json(d))
-            .unwrap_or_default(),
+        "json" if single => diffs.first().map(|(_, _, d, _)| render_json(d)).unwrap_or_default(),
         "json" => {
             let stacks: Vec<serde_json::Value> = diffs
                 .iter()
-                .map(|(name, status, d, _)| {
-                    serde_json::json!({"stack": name, "status": status, "diff": d})
-                })
+                .map(|(name, status, d, _)| serde_json::json!({"stack": name, "status": status, "diff": d}))
                 .collect();
-            serde_json::to_string_pretty(&serde_json::json!({ "stacks": stacks }))
-                .unwrap_or_default()
+            serde_json::to_string_pretty(&serde_json::json!({ "stacks": stacks })).unwrap_or_default()
         }
-        "markdown" => diffs
-            .iter()
-            .map(|(_, _, d, o)| render_markdown(d, o))
-            .collect::<Vec<_>>()
-            .join("\n\n"),
-        _ => diffs
-            .iter()
-            .map(|(_, _, d, o)| render_text(d, o))
-            .collect::<Vec<_>>()
-            .join("\n\n"),
+        "markdown" => diffs.iter().map(|(_, _, d, o)| render_markdown(d, o)).collect::<Vec<_>>().join("\n\n"),
+        _ => diffs.iter().map(|(_, _, d, o)| render_text(d, o)).collect::<Vec<_>>().join("\n\n"),
     };
     let mut stdout = std::io::stdout().lock();
     let written = writeln!(stdout, "{}", output.trim_end()).and_then(|_| stdout.flush());
@@ -424,9 +347,7 @@ fn run_diff(args: &[String]) -> Result<u8, Failure> {
         return Err(Failure(format!("cannot write the report: {e}")));
     }
 
-    let different = diffs
-        .iter()
-        .any(|(_, status, d, _)| *status != "compared" || !d.is_empty());
+    let different = diffs.iter().any(|(_, status, d, _)| *status != "compared" || !d.is_empty());
     let failing = if fail_on.is_empty() {
         different
     } else {
@@ -464,9 +385,7 @@ fn run_graph(args: &[String]) -> Result<u8, Failure> {
         _ => graph.to_mermaid(),
     };
     let mut stdout = std::io::stdout().lock();
-    let written = stdout
-        .write_all(text.as_bytes())
-        .and_then(|_| stdout.flush());
+    let written = stdout.write_all(text.as_bytes()).and_then(|_| stdout.flush());
     if let Err(e) = written
         && e.kind() != std::io::ErrorKind::BrokenPipe
     {

@@ -11,7 +11,7 @@ use crate::core::check::{NoTypeFacts, TypeFacts};
 use crate::core::emit::{json::to_json, yaml::to_yaml};
 use crate::core::problem::SynthError;
 use crate::core::stack::Stack;
-use crate::core::synth::{self, SynthOptions, SynthesizedStack, TemplateCheck};
+use crate::core::synth::{self, PropertyValidator, SynthOptions, SynthesizedStack, TemplateCheck};
 
 /// The environment variable naming the output folder when `--out` is not given.
 pub const OUTDIR_ENV: &str = "RCDK_OUTDIR";
@@ -136,8 +136,6 @@ pub struct App {
     strict: bool,
     template_checks: Vec<TemplateCheck>,
 }
-
-type PropertyValidator = dyn Fn(&str, &serde_json::Value) -> Option<Vec<(String, String)>>;
 
 impl App {
     /// An empty app (with the library's schema facts and validation, when compiled in).

@@ -23,7 +23,7 @@ pub const MAX_BODY_BYTES: usize = 1_000_000;
 pub const MAX_INLINE_BODY_BYTES: usize = 51_200;
 
 /// Facts about resource types that the checks use when they know the type (GetAtt attributes).
-pub trait TypeFacts {
+pub trait TypeFacts: Send + Sync {
     /// The `Fn::GetAtt` attribute names of `type_name`, or `None` when the type is unknown.
     fn attributes(&self, type_name: &str) -> Option<Vec<String>>;
 }
@@ -48,7 +48,7 @@ impl TypeFacts for NoTypeFacts {
 /// assert!(problems[0].message.contains("Nope"));
 /// ```
 pub fn check_template(name: &str, template: &Json, body_bytes: Option<usize>, facts: &dyn TypeFacts) -> Vec<Problem> {
-    let mut c = Checker { name, problems: Vec::new(), facts, ..Checker::empty(name, facts) };
+    let mut c = Checker::empty(name, facts);
     let Some(top) = template.as_object() else {
         c.problem(ProblemKind::InvalidTemplate, None, "", "the template must be a JSON/YAML object".into());
         return c.problems;

@@ -1,7 +1,7 @@
 //! The engine: construct tree, values, template model, synthesis and emitters.
 pub mod app;
 pub mod check;
-pub(crate) mod defaults;
+pub mod defaults;
 pub mod element;
 pub mod emit;
 pub mod ids;

@@ -39,10 +39,14 @@ pub struct SynthOptions<'a> {
     pub facts: &'a dyn TypeFacts,
     /// Per-resource schema validation: (type, properties) → (property path, message).
     #[allow(clippy::type_complexity)]
-    pub validate_properties: Option<&'a dyn Fn(&str, &Json) -> Option<Vec<(String, String)>>>,
+    pub validate_properties: Option<&'a PropertyValidator>,
     /// Further template-level checks (e.g. IAM policy lint): (stack name, template) → problems.
     pub template_checks: &'a [TemplateCheck],
 }
+
+/// A validator of one resource's properties: (type, properties) → (property path, message),
+/// or `None` for a type it does not know.
+pub type PropertyValidator = dyn Fn(&str, &Json) -> Option<Vec<(String, String)>> + Send + Sync;
 
 /// A check over a whole template document: (stack or file name, template) → problems.
 pub type TemplateCheck = fn(&str, &Json) -> Vec<Problem>;

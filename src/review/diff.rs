@@ -295,10 +295,7 @@ pub struct ResourceChange {
 impl ResourceChange {
     /// The type to show (new, else old).
     pub fn resource_type(&self) -> &str {
-        self.new_type
-            .as_deref()
-            .or(self.old_type.as_deref())
-            .unwrap_or("")
+        self.new_type.as_deref().or(self.old_type.as_deref()).unwrap_or("")
     }
 
     /// The `+`/`-`/`~` change it amounts to.
@@ -369,9 +366,7 @@ impl TemplateDiff {
 
     /// The resources that are replaced.
     pub fn replacements(&self) -> impl Iterator<Item = (&ResourceChange, &Replacement)> {
-        self.resources
-            .iter()
-            .filter_map(|r| r.replacement.as_ref().map(|rep| (r, rep)))
+        self.resources.iter().filter_map(|r| r.replacement.as_ref().map(|rep| (r, rep)))
     }
 }
 
@@ -391,13 +386,7 @@ const RESOURCE_ATTRIBUTES: &[&str] = &[
 /// huge inputs cannot make the diff quadratic without bound.
 const MAX_PAIRINGS: usize = 1_000_000;
 
-const SECTIONS: &[&str] = &[
-    "Resources",
-    "Parameters",
-    "Outputs",
-    "Conditions",
-    "Mappings",
-];
+const SECTIONS: &[&str] = &["Resources", "Parameters", "Outputs", "Conditions", "Mappings"];
 
 /// Compares two templates.
 ///
@@ -427,8 +416,7 @@ pub fn diff(old: &Template, new: &Template, facts: &dyn ReplacementFacts) -> Tem
             resources.push(ResourceChange {
                 logical_id: id.clone(),
                 kind: ResourceChangeKind::Removed {
-                    data_may_be_lost: ty.as_deref().is_some_and(is_stateful)
-                        && !keeps_old(r, "DeletionPolicy"),
+                    data_may_be_lost: ty.as_deref().is_some_and(is_stateful) && !keeps_old(r, "DeletionPolicy"),
                 },
                 old_type: ty,
                 new_type: None,
@@ -443,20 +431,12 @@ pub fn diff(old: &Template, new: &Template, facts: &dyn ReplacementFacts) -> Tem
         let new_line = new.line_of(&["Resources", id]);
         if let Some(before) = old_res.get(id) {
             if let Some(change) = compare_resource(id, before, r, None, facts) {
-                resources.push(ResourceChange {
-                    old_line: old.line_of(&["Resources", id]),
-                    new_line,
-                    ..change
-                });
+                resources.push(ResourceChange { old_line: old.line_of(&["Resources", id]), new_line, ..change });
             }
         } else if let Some(from) = renamed_new.get(id.as_str()) {
             let before = &old_res[*from];
             if let Some(change) = compare_resource(id, before, r, Some(from), facts) {
-                resources.push(ResourceChange {
-                    old_line: old.line_of(&["Resources", from]),
-                    new_line,
-                    ..change
-                });
+                resources.push(ResourceChange { old_line: old.line_of(&["Resources", from]), new_line, ..change });
             }
         } else {
             resources.push(ResourceChange {
@@ -483,13 +463,9 @@ pub fn diff(old: &Template, new: &Template, facts: &dyn ReplacementFacts) -> Tem
         .filter(|k| !SECTIONS.contains(&k.as_str()))
         .collect();
     for key in keys {
-        if let Some(c) = entry_change(
-            key,
-            old.root().get(key),
-            new.root().get(key),
-            old.line_of(&[key]),
-            new.line_of(&[key]),
-        ) {
+        if let Some(c) =
+            entry_change(key, old.root().get(key), new.root().get(key), old.line_of(&[key]), new.line_of(&[key]))
+        {
             other.push(c);
         }
     }
@@ -510,27 +486,15 @@ fn type_of(r: &Value) -> Option<String> {
 }
 
 fn keeps_old(r: &Value, policy: &str) -> bool {
-    matches!(
-        r.get(policy).and_then(Value::as_str),
-        Some("Retain" | "Snapshot" | "RetainExceptOnCreate")
-    )
+    matches!(r.get(policy).and_then(Value::as_str), Some("Retain" | "Snapshot" | "RetainExceptOnCreate"))
 }
 
 /// Pairs removed and added resources of the same type with equal properties.
-fn find_renames<'a>(
-    old_res: &'a Map<String, Value>,
-    new_res: &'a Map<String, Value>,
-) -> Vec<(&'a str, &'a str)> {
-    let added: Vec<(&String, &Value)> = new_res
-        .iter()
-        .filter(|(id, _)| !old_res.contains_key(*id))
-        .collect();
+fn find_renames<'a>(old_res: &'a Map<String, Value>, new_res: &'a Map<String, Value>) -> Vec<(&'a str, &'a str)> {
+    let added: Vec<(&String, &Value)> = new_res.iter().filter(|(id, _)| !old_res.contains_key(*id)).collect();
     let mut taken = HashSet::new();
     let mut pairs = Vec::new();
-    let removed = old_res
-        .keys()
-        .filter(|id| !new_res.contains_key(*id))
-        .count();
+    let removed = old_res.keys().filter(|id| !new_res.contains_key(*id)).count();
     if removed.saturating_mul(added.len()) > MAX_PAIRINGS {
         // Too many candidates to compare pairwise; report plain removals and additions.
         return pairs;
@@ -542,9 +506,7 @@ fn find_renames<'a>(
             if taken.contains(new_id.as_str()) {
                 continue;
             }
-            if type_of(n).as_deref() == Some(ty.as_str())
-                && opt_loosely_equal(props, n.get("Properties"))
-            {
+            if type_of(n).as_deref() == Some(ty.as_str()) && opt_loosely_equal(props, n.get("Properties")) {
                 taken.insert(new_id.as_str());
                 pairs.push((old_id.as_str(), new_id.as_str()));
                 break;
@@ -598,9 +560,7 @@ fn compare_resource(
 
     let mut reasons = Vec::new();
     if let Some(from) = renamed_from {
-        reasons.push(ReplacementReason::LogicalIdChanged {
-            old: from.to_string(),
-        });
+        reasons.push(ReplacementReason::LogicalIdChanged { old: from.to_string() });
     }
     if old_type != new_type {
         reasons.push(ReplacementReason::TypeChanged {
@@ -630,11 +590,7 @@ fn compare_resource(
         return None;
     }
     let replacement = (!reasons.is_empty()).then(|| {
-        let policy = if renamed_from.is_some() {
-            "DeletionPolicy"
-        } else {
-            "UpdateReplacePolicy"
-        };
+        let policy = if renamed_from.is_some() { "DeletionPolicy" } else { "UpdateReplacePolicy" };
         Replacement {
             reasons,
             data_may_be_lost: old_type.as_deref().is_some_and(is_stateful),
@@ -644,9 +600,7 @@ fn compare_resource(
     Some(ResourceChange {
         logical_id: id.to_string(),
         kind: match renamed_from {
-            Some(from) => ResourceChangeKind::Renamed {
-                from: from.to_string(),
-            },
+            Some(from) => ResourceChangeKind::Renamed { from: from.to_string() },
             None => ResourceChangeKind::Modified,
         },
         old_type,
@@ -661,8 +615,7 @@ fn compare_resource(
 /// Does a change at `change` touch the create-only property at `create_only`?
 fn overlaps(change: &str, create_only: &str) -> bool {
     let prefix = |a: &str, b: &str| {
-        a == b
-            || (b.starts_with(a) && matches!(b.as_bytes().get(a.len()), Some(b'.' | b'[' | b'<')))
+        a == b || (b.starts_with(a) && matches!(b.as_bytes().get(a.len()), Some(b'.' | b'[' | b'<')))
     };
     prefix(change, create_only) || prefix(create_only, change)
 }
@@ -714,28 +667,18 @@ fn path_string(path: &[Segment]) -> String {
 }
 
 fn is_intrinsic(m: &Map<String, Value>) -> bool {
-    m.len() == 1
-        && m.keys()
-            .next()
-            .is_some_and(|k| k == "Ref" || k == "Condition" || k.starts_with("Fn::"))
+    m.len() == 1 && m.keys().next().is_some_and(|k| k == "Ref" || k == "Condition" || k.starts_with("Fn::"))
 }
 
 /// Records the differences between `a` and `b` under `path`. Recursion is bounded by the
 /// template depth (see `read::MAX_DEPTH`) and by the JSON-in-string bound.
-fn diff_values(
-    path: &mut Vec<Segment>,
-    a: Option<&Value>,
-    b: Option<&Value>,
-    out: &mut Vec<PropertyChange>,
-) {
+fn diff_values(path: &mut Vec<Segment>, a: Option<&Value>, b: Option<&Value>, out: &mut Vec<PropertyChange>) {
     if opt_loosely_equal(a, b) {
         return;
     }
     let json_depth = path.iter().filter(|s| matches!(s, Segment::Json)).count();
     match (a, b) {
-        (Some(Value::Object(x)), Some(Value::Object(y)))
-            if !is_intrinsic(x) && !is_intrinsic(y) =>
-        {
+        (Some(Value::Object(x)), Some(Value::Object(y))) if !is_intrinsic(x) && !is_intrinsic(y) => {
             for k in x.keys().chain(y.keys().filter(|k| !x.contains_key(*k))) {
                 path.push(Segment::Key(k.clone()));
                 diff_values(path, x.get(k), y.get(k), out);
@@ -751,9 +694,7 @@ fn diff_values(
             }
             return;
         }
-        (Some(Value::Array(x)), Some(Value::Array(y)))
-            if x.len().saturating_mul(y.len()) <= MAX_PAIRINGS =>
-        {
+        (Some(Value::Array(x)), Some(Value::Array(y))) if x.len().saturating_mul(y.len()) <= MAX_PAIRINGS => {
             // Different lengths: match equal elements, report the rest as removed/added.
             let mut used = vec![false; y.len()];
             let mut removed = Vec::new();
@@ -775,12 +716,7 @@ fn diff_values(
             }
             for (j, q) in y.iter().enumerate().filter(|(j, _)| !used[*j]) {
                 path.push(Segment::Index(j));
-                out.push(PropertyChange {
-                    path: path_string(path),
-                    old: None,
-                    new: Some(q.clone()),
-                    replaces: false,
-                });
+                out.push(PropertyChange { path: path_string(path), old: None, new: Some(q.clone()), replaces: false });
                 path.pop();
             }
             return;
@@ -795,12 +731,7 @@ fn diff_values(
         }
         _ => {}
     }
-    out.push(PropertyChange {
-        path: path_string(path),
-        old: a.cloned(),
-        new: b.cloned(),
-        replaces: false,
-    });
+    out.push(PropertyChange { path: path_string(path), old: a.cloned(), new: b.cloned(), replaces: false });
 }
 
 fn scalar_text(v: &Value) -> Option<String> {
@@ -816,13 +747,9 @@ fn scalar_text(v: &Value) -> Option<String> {
 pub fn loosely_equal(a: &Value, b: &Value) -> bool {
     match (a, b) {
         (Value::Object(x), Value::Object(y)) => {
-            x.len() == y.len()
-                && x.iter()
-                    .all(|(k, v)| y.get(k).is_some_and(|w| loosely_equal(v, w)))
+            x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| loosely_equal(v, w)))
         }
-        (Value::Array(x), Value::Array(y)) => {
-            x.len() == y.len() && x.iter().zip(y).all(|(v, w)| loosely_equal(v, w))
-        }
+        (Value::Array(x), Value::Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(v, w)| loosely_equal(v, w)),
         (Value::Null, Value::Null) => true,
         _ => a == b || (scalar_text(a).is_some() && scalar_text(a) == scalar_text(b)),
     }
@@ -854,13 +781,7 @@ fn entry_change(
     if change == Change::Modified {
         diff_values(&mut Vec::new(), a, b, &mut changes);
     }
-    Some(EntryChange {
-        name: name.to_string(),
-        change,
-        changes,
-        old_line,
-        new_line,
-    })
+    Some(EntryChange { name: name.to_string(), change, changes, old_line, new_line })
 }
 
 fn section_changes(old: &Template, new: &Template, section: &str) -> Vec<EntryChange> {
@@ -869,15 +790,7 @@ fn section_changes(old: &Template, new: &Template, section: &str) -> Vec<EntryCh
     let n = new.section(section).unwrap_or(&empty);
     o.keys()
         .chain(n.keys().filter(|k| !o.contains_key(*k)))
-        .filter_map(|k| {
-            entry_change(
-                k,
-                o.get(k),
-                n.get(k),
-                old.line_of(&[section, k]),
-                new.line_of(&[section, k]),
-            )
-        })
+        .filter_map(|k| entry_change(k, o.get(k), n.get(k), old.line_of(&[section, k]), new.line_of(&[section, k])))
         .collect()
 }
 
@@ -886,25 +799,17 @@ type StatementKey = (String, String, String, Statement);
 fn collect_statements(
     resources: &Map<String, Value>,
     rename: &HashMap<&str, &str>,
-) -> (
-    BTreeMap<StatementKey, usize>,
-    BTreeMap<(String, String), usize>,
-) {
+) -> (BTreeMap<StatementKey, usize>, BTreeMap<(String, String), usize>) {
     let mut stmts = BTreeMap::new();
     let mut managed = BTreeMap::new();
     let empty = Map::new();
     for (id, r) in resources {
         let ty = type_of(r).unwrap_or_default();
-        let props = r
-            .get("Properties")
-            .and_then(Value::as_object)
-            .unwrap_or(&empty);
+        let props = r.get("Properties").and_then(Value::as_object).unwrap_or(&empty);
         let owner = rename.get(id.as_str()).copied().unwrap_or(id).to_string();
         for found in policy::resource_policies(id, &ty, props) {
             for s in found.statements {
-                *stmts
-                    .entry((owner.clone(), ty.clone(), found.location.clone(), s))
-                    .or_insert(0) += 1;
+                *stmts.entry((owner.clone(), ty.clone(), found.location.clone(), s)).or_insert(0) += 1;
             }
         }
         for arn in policy::managed_policy_arns(&ty, props) {
@@ -925,11 +830,7 @@ fn security_changes(
     for (key, change, here, there) in old_s
         .iter()
         .map(|(k, n)| (k, Change::Removed, *n, new_s.get(k).copied().unwrap_or(0)))
-        .chain(
-            new_s
-                .iter()
-                .map(|(k, n)| (k, Change::Added, *n, old_s.get(k).copied().unwrap_or(0))),
-        )
+        .chain(new_s.iter().map(|(k, n)| (k, Change::Added, *n, old_s.get(k).copied().unwrap_or(0))))
     {
         for _ in there..here {
             statements.push(StatementChange {
@@ -942,38 +843,21 @@ fn security_changes(
         }
     }
     statements.sort_by(|a, b| {
-        (&a.logical_id, &a.location, a.change, &a.statement).cmp(&(
-            &b.logical_id,
-            &b.location,
-            b.change,
-            &b.statement,
-        ))
+        (&a.logical_id, &a.location, a.change, &a.statement).cmp(&(&b.logical_id, &b.location, b.change, &b.statement))
     });
     let mut managed_policies = Vec::new();
     for (key, change, here, there) in old_m
         .iter()
         .map(|(k, n)| (k, Change::Removed, *n, new_m.get(k).copied().unwrap_or(0)))
-        .chain(
-            new_m
-                .iter()
-                .map(|(k, n)| (k, Change::Added, *n, old_m.get(k).copied().unwrap_or(0))),
-        )
+        .chain(new_m.iter().map(|(k, n)| (k, Change::Added, *n, old_m.get(k).copied().unwrap_or(0))))
     {
         for _ in there..here {
-            managed_policies.push(ManagedPolicyChange {
-                change,
-                logical_id: key.0.clone(),
-                policy_arn: key.1.clone(),
-            });
+            managed_policies.push(ManagedPolicyChange { change, logical_id: key.0.clone(), policy_arn: key.1.clone() });
         }
     }
-    managed_policies.sort_by(|a, b| {
-        (&a.logical_id, a.change, &a.policy_arn).cmp(&(&b.logical_id, b.change, &b.policy_arn))
-    });
-    SecurityChanges {
-        statements,
-        managed_policies,
-    }
+    managed_policies
+        .sort_by(|a, b| (&a.logical_id, a.change, &a.policy_arn).cmp(&(&b.logical_id, b.change, &b.policy_arn)));
+    SecurityChanges { statements, managed_policies }
 }
 
 #[cfg(test)]
@@ -987,27 +871,19 @@ mod tests {
 
     #[test]
     fn identical_templates_are_empty() {
-        let a = read_template(
-            "Resources:\n  Q:\n    Type: AWS::SQS::Queue\n    Properties:\n      DelaySeconds: 5\n",
-        )
-        .unwrap();
-        let b = read_template(
-            r#"{"Resources":{"Q":{"Properties":{"DelaySeconds":"5"},"Type":"AWS::SQS::Queue"}}}"#,
-        )
-        .unwrap();
+        let a = read_template("Resources:\n  Q:\n    Type: AWS::SQS::Queue\n    Properties:\n      DelaySeconds: 5\n")
+            .unwrap();
+        let b = read_template(r#"{"Resources":{"Q":{"Properties":{"DelaySeconds":"5"},"Type":"AWS::SQS::Queue"}}}"#)
+            .unwrap();
         assert!(diff(&a, &b, &NoReplacementFacts).is_empty());
     }
 
     #[test]
     fn property_paths_and_values() {
-        let a = t(
-            serde_json::json!({"Resources": {"S": {"Type": "AWS::Kinesis::Stream",
-            "Properties": {"StreamEncryption": {"EncryptionType": "KMS", "KeyId": {"Ref": "K1"}}}}}}),
-        );
-        let b = t(
-            serde_json::json!({"Resources": {"S": {"Type": "AWS::Kinesis::Stream",
-            "Properties": {"StreamEncryption": {"EncryptionType": "KMS", "KeyId": {"Ref": "K2"}}}}}}),
-        );
+        let a = t(serde_json::json!({"Resources": {"S": {"Type": "AWS::Kinesis::Stream",
+            "Properties": {"StreamEncryption": {"EncryptionType": "KMS", "KeyId": {"Ref": "K1"}}}}}}));
+        let b = t(serde_json::json!({"Resources": {"S": {"Type": "AWS::Kinesis::Stream",
+            "Properties": {"StreamEncryption": {"EncryptionType": "KMS", "KeyId": {"Ref": "K2"}}}}}}));
         let d = diff(&a, &b, &KnownReplacementFacts);
         assert_eq!(d.resources.len(), 1);
         let c = &d.resources[0].changes[0];
@@ -1019,8 +895,7 @@ mod tests {
     #[test]
     fn depends_on_order_is_no_change() {
         let a = t(serde_json::json!({"Resources": {"A": {"Type": "X", "DependsOn": ["B", "C"]}}}));
-        let b =
-            t(serde_json::json!({"Resources": {"A": {"Type": "X", "DependsOn": ["C", "B", "B"]}}}));
+        let b = t(serde_json::json!({"Resources": {"A": {"Type": "X", "DependsOn": ["C", "B", "B"]}}}));
         assert!(diff(&a, &b, &NoReplacementFacts).is_empty());
         let c = t(serde_json::json!({"Resources": {"A": {"Type": "X", "DependsOn": "C"}}}));
         let d = diff(&a, &c, &NoReplacementFacts);
@@ -1041,31 +916,16 @@ mod tests {
             d.resources[0].replacement.as_ref().unwrap().reasons[0],
             ReplacementReason::TypeChanged { .. }
         ));
-        assert_eq!(
-            d.resources[1].kind,
-            ResourceChangeKind::Renamed { from: "K".into() }
-        );
-        assert!(
-            d.resources[1]
-                .replacement
-                .as_ref()
-                .unwrap()
-                .data_may_be_lost
-        );
+        assert_eq!(d.resources[1].kind, ResourceChangeKind::Renamed { from: "K".into() });
+        assert!(d.resources[1].replacement.as_ref().unwrap().data_may_be_lost);
     }
 
     #[test]
     fn create_only_paths_with_closure_facts() {
         let facts = |ty: &str| (ty == "T").then(|| vec!["A.B".to_string()]);
-        let a = t(
-            serde_json::json!({"Resources": {"R": {"Type": "T", "Properties": {"A": {"B": 1, "C": 1}}}}}),
-        );
-        let b = t(
-            serde_json::json!({"Resources": {"R": {"Type": "T", "Properties": {"A": {"B": 1, "C": 2}}}}}),
-        );
-        let c = t(
-            serde_json::json!({"Resources": {"R": {"Type": "T", "Properties": {"A": {"B": 2, "C": 1}}}}}),
-        );
+        let a = t(serde_json::json!({"Resources": {"R": {"Type": "T", "Properties": {"A": {"B": 1, "C": 1}}}}}));
+        let b = t(serde_json::json!({"Resources": {"R": {"Type": "T", "Properties": {"A": {"B": 1, "C": 2}}}}}));
+        let c = t(serde_json::json!({"Resources": {"R": {"Type": "T", "Properties": {"A": {"B": 2, "C": 1}}}}}));
         assert!(!diff(&a, &b, &facts).has_replacements());
         let d = diff(&a, &c, &facts);
         assert!(d.has_replacements());
@@ -1074,20 +934,16 @@ mod tests {
 
     #[test]
     fn statement_reordering_is_no_security_change() {
-        let a = t(
-            serde_json::json!({"Resources": {"P": {"Type": "AWS::IAM::Policy", "Properties": {
+        let a = t(serde_json::json!({"Resources": {"P": {"Type": "AWS::IAM::Policy", "Properties": {
             "PolicyDocument": {"Statement": [
                 {"Effect": "Allow", "Action": ["a:B", "a:A"], "Resource": "*"},
                 {"Effect": "Allow", "Action": "c:C", "Resource": ["*"]}]},
-            "Roles": [{"Ref": "R"}]}}}}),
-        );
-        let b = t(
-            serde_json::json!({"Resources": {"P": {"Type": "AWS::IAM::Policy", "Properties": {
+            "Roles": [{"Ref": "R"}]}}}}));
+        let b = t(serde_json::json!({"Resources": {"P": {"Type": "AWS::IAM::Policy", "Properties": {
             "PolicyDocument": {"Statement": [
                 {"Effect": "Allow", "Action": ["c:C"], "Resource": "*"},
                 {"Effect": "Allow", "Action": ["a:A", "a:B"], "Resource": "*"}]},
-            "Roles": [{"Ref": "R"}]}}}}),
-        );
+            "Roles": [{"Ref": "R"}]}}}}));
         let d = diff(&a, &b, &NoReplacementFacts);
         assert!(!d.has_security_changes());
     }
@@ -1139,20 +995,14 @@ mod tests {
             "K": {"Type": "AWS::KMS::Key", "DeletionPolicy": "Retain"}}}));
         let b = t(serde_json::json!({"Resources": {}}));
         let d = diff(&a, &b, &NoReplacementFacts);
-        assert_eq!(
-            d.resources[0].kind,
-            ResourceChangeKind::Removed {
-                data_may_be_lost: true
-            }
-        );
-        assert_eq!(
-            d.resources[1].kind,
-            ResourceChangeKind::Removed {
-                data_may_be_lost: false
-            }
-        );
+        assert_eq!(d.resources[0].kind, ResourceChangeKind::Removed { data_may_be_lost: true });
+        assert_eq!(d.resources[1].kind, ResourceChangeKind::Removed { data_may_be_lost: false });
         let text = render_text(&d, &RenderOptions::default());
-        assert!(text.contains("[-] AWS::Kinesis::Stream S (stateful, not retained by DeletionPolicy: its data may be lost)"));
+        assert!(
+            text.contains(
+                "[-] AWS::Kinesis::Stream S (stateful, not retained by DeletionPolicy: its data may be lost)"
+            )
+        );
     }
 
     #[test]
@@ -1160,8 +1010,7 @@ mod tests {
         let big: Vec<u32> = (0..5000).collect();
         let bigger: Vec<u32> = (0..5001).collect();
         let a = t(serde_json::json!({"Resources": {"R": {"Type": "T", "Properties": {"L": big}}}}));
-        let b =
-            t(serde_json::json!({"Resources": {"R": {"Type": "T", "Properties": {"L": bigger}}}}));
+        let b = t(serde_json::json!({"Resources": {"R": {"Type": "T", "Properties": {"L": bigger}}}}));
         let d = diff(&a, &b, &NoReplacementFacts);
         assert_eq!(d.resources[0].changes.len(), 1);
         assert_eq!(d.resources[0].changes[0].path, "Properties.L");

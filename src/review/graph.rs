@@ -68,20 +68,12 @@ impl Graph {
         let Some(resources) = template.resources() else {
             return Graph::default();
         };
-        let index: HashMap<&str, usize> = resources
-            .keys()
-            .enumerate()
-            .map(|(i, k)| (k.as_str(), i))
-            .collect();
+        let index: HashMap<&str, usize> = resources.keys().enumerate().map(|(i, k)| (k.as_str(), i)).collect();
         let nodes = resources
             .iter()
             .map(|(id, r)| Node {
                 logical_id: id.clone(),
-                resource_type: r
-                    .get("Type")
-                    .and_then(Value::as_str)
-                    .unwrap_or("")
-                    .to_string(),
+                resource_type: r.get("Type").and_then(Value::as_str).unwrap_or("").to_string(),
             })
             .collect();
         let mut edges: BTreeMap<(usize, usize, EdgeKind), BTreeSet<String>> = BTreeMap::new();
@@ -89,11 +81,7 @@ impl Graph {
             let Some(r) = r.as_object() else { continue };
             for (key, value) in r {
                 match key.as_str() {
-                    "Type"
-                    | "Metadata"
-                    | "Condition"
-                    | "DeletionPolicy"
-                    | "UpdateReplacePolicy" => {}
+                    "Type" | "Metadata" | "Condition" | "DeletionPolicy" | "UpdateReplacePolicy" => {}
                     "DependsOn" => {
                         let names: Vec<&Value> = match value {
                             Value::Array(a) => a.iter().collect(),
@@ -108,10 +96,7 @@ impl Graph {
                     _ => {
                         for (target, used) in references(value) {
                             if let Some(&to) = index.get(target.as_str()) {
-                                edges
-                                    .entry((from, to, EdgeKind::Reference))
-                                    .or_default()
-                                    .insert(used);
+                                edges.entry((from, to, EdgeKind::Reference)).or_default().insert(used);
                             }
                         }
                     }
@@ -122,12 +107,7 @@ impl Graph {
             nodes,
             edges: edges
                 .into_iter()
-                .map(|((from, to, kind), uses)| Edge {
-                    from,
-                    to,
-                    kind,
-                    uses: uses.into_iter().collect(),
-                })
+                .map(|((from, to, kind), uses)| Edge { from, to, kind, uses: uses.into_iter().collect() })
                 .collect(),
         }
     }
@@ -136,23 +116,13 @@ impl Graph {
     pub fn to_mermaid(&self) -> String {
         let mut out = String::from("flowchart LR\n");
         for (i, n) in self.nodes.iter().enumerate() {
-            let _ = writeln!(
-                out,
-                "  n{i}[\"{}<br/>{}\"]",
-                mermaid_escape(&n.logical_id),
-                mermaid_escape(&n.resource_type)
-            );
+            let _ =
+                writeln!(out, "  n{i}[\"{}<br/>{}\"]", mermaid_escape(&n.logical_id), mermaid_escape(&n.resource_type));
         }
         for e in &self.edges {
             match e.kind {
                 EdgeKind::Reference => {
-                    let _ = writeln!(
-                        out,
-                        "  n{} -->|{}| n{}",
-                        e.from,
-                        mermaid_escape(&e.uses.join(", ")),
-                        e.to
-                    );
+                    let _ = writeln!(out, "  n{} -->|{}| n{}", e.from, mermaid_escape(&e.uses.join(", ")), e.to);
                 }
                 EdgeKind::DependsOn => {
                     let _ = writeln!(out, "  n{} -.->|DependsOn| n{}", e.from, e.to);
@@ -330,10 +300,7 @@ mod tests {
     fn sub_references_skip_literals_and_pseudo_parameters() {
         assert_eq!(
             sub_references("${A}-${!Literal}-${AWS::Region}-${B.Arn}-${V}", &["V"]),
-            vec![
-                ("A".to_string(), "Ref".to_string()),
-                ("B".to_string(), "Arn".to_string())
-            ]
+            vec![("A".to_string(), "Ref".to_string()), ("B".to_string(), "Arn".to_string())]
         );
     }
 
@@ -345,11 +312,7 @@ mod tests {
         .unwrap();
         let g = Graph::from_template(&t);
         assert_eq!(g.nodes.len(), 3);
-        let summary: Vec<_> = g
-            .edges
-            .iter()
-            .map(|e| (e.from, e.to, e.kind, e.uses.clone()))
-            .collect();
+        let summary: Vec<_> = g.edges.iter().map(|e| (e.from, e.to, e.kind, e.uses.clone())).collect();
         assert_eq!(
             summary,
             vec![
@@ -368,13 +331,7 @@ mod tests {
         }}))
         .unwrap();
         let g = Graph::from_template(&t);
-        assert_eq!(
-            g.to_mermaid(),
-            "flowchart LR\n  n0[\"A#quot;#lt;b#gt;#124;#35;<br/>Custom::#quot;x\\y\"]\n"
-        );
-        assert!(
-            g.to_dot()
-                .contains("\"A\\\"<b>|#\" [label=\"A\\\"<b>|#\\nCustom::\\\"x\\\\y\"];")
-        );
+        assert_eq!(g.to_mermaid(), "flowchart LR\n  n0[\"A#quot;#lt;b#gt;#124;#35;<br/>Custom::#quot;x\\y\"]\n");
+        assert!(g.to_dot().contains("\"A\\\"<b>|#\" [label=\"A\\\"<b>|#\\nCustom::\\\"x\\\\y\"];"));
     }
 }

@@ -75,18 +75,12 @@ impl Template {
     /// ```
     pub fn from_value(value: Value) -> Result<Template, ReadError> {
         if !value.is_object() {
-            return Err(ReadError::new(ReadErrorKind::NotAMapping {
-                found: kind_name(&value),
-            }));
+            return Err(ReadError::new(ReadErrorKind::NotAMapping { found: kind_name(&value) }));
         }
         if depth_of(&value) > MAX_DEPTH {
             return Err(ReadError::new(ReadErrorKind::TooDeep { limit: MAX_DEPTH }));
         }
-        Ok(Template {
-            value,
-            format: SourceFormat::Value,
-            lines: HashMap::new(),
-        })
+        Ok(Template { value, format: SourceFormat::Value, lines: HashMap::new() })
     }
 
     /// The whole template (always a JSON object).
@@ -157,19 +151,11 @@ pub struct ReadError {
 
 impl ReadError {
     fn new(kind: ReadErrorKind) -> ReadError {
-        ReadError {
-            kind,
-            line: None,
-            column: None,
-        }
+        ReadError { kind, line: None, column: None }
     }
 
     fn at(kind: ReadErrorKind, line: usize, column: usize) -> ReadError {
-        ReadError {
-            kind,
-            line: Some(line),
-            column: Some(column),
-        }
+        ReadError { kind, line: Some(line), column: Some(column) }
     }
 
     /// The error as `file:line:column: message`, the way compilers cite a position.
@@ -289,10 +275,7 @@ pub enum ReadErrorKind {
 /// ```
 pub fn read_template(text: &str) -> Result<Template, ReadError> {
     if text.len() > MAX_INPUT_BYTES {
-        return Err(ReadError::new(ReadErrorKind::TooLarge {
-            size: text.len(),
-            limit: MAX_INPUT_BYTES,
-        }));
+        return Err(ReadError::new(ReadErrorKind::TooLarge { size: text.len(), limit: MAX_INPUT_BYTES }));
     }
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     if text.trim_start().starts_with('{') {
@@ -314,16 +297,11 @@ pub fn read_template(text: &str) -> Result<Template, ReadError> {
 /// ```
 pub fn read_template_bytes(bytes: &[u8]) -> Result<Template, ReadError> {
     if bytes.len() > MAX_INPUT_BYTES {
-        return Err(ReadError::new(ReadErrorKind::TooLarge {
-            size: bytes.len(),
-            limit: MAX_INPUT_BYTES,
-        }));
+        return Err(ReadError::new(ReadErrorKind::TooLarge { size: bytes.len(), limit: MAX_INPUT_BYTES }));
     }
     match std::str::from_utf8(bytes) {
         Ok(text) => read_template(text),
-        Err(e) => Err(ReadError::new(ReadErrorKind::NotUtf8 {
-            offset: e.valid_up_to(),
-        })),
+        Err(e) => Err(ReadError::new(ReadErrorKind::NotUtf8 { offset: e.valid_up_to() })),
     }
 }
 
@@ -390,41 +368,21 @@ fn read_json(text: &str) -> Result<Template, ReadError> {
                     Some(i) => msg[..i].to_string(),
                     None => msg,
                 };
-                ReadErrorKind::Syntax {
-                    format: "JSON",
-                    message,
-                }
+                ReadErrorKind::Syntax { format: "JSON", message }
             };
             return Err(ReadError::at(kind, e.line(), e.column()));
         }
     };
     if !value.is_object() {
-        return Err(ReadError::at(
-            ReadErrorKind::NotAMapping {
-                found: kind_name(&value),
-            },
-            1,
-            1,
-        ));
+        return Err(ReadError::at(ReadErrorKind::NotAMapping { found: kind_name(&value) }, 1, 1));
     }
     let lines = json_key_lines(text)?;
-    Ok(Template {
-        value,
-        format: SourceFormat::Json,
-        lines,
-    })
+    Ok(Template { value, format: SourceFormat::Json, lines })
 }
 
 enum JsonFrame {
-    Object {
-        pointer: String,
-        keys: HashMap<String, usize>,
-        key: Option<String>,
-    },
-    Array {
-        pointer: String,
-        index: usize,
-    },
+    Object { pointer: String, keys: HashMap<String, usize>, key: Option<String> },
+    Array { pointer: String, index: usize },
 }
 
 /// Walks valid JSON text once, recording the line of every object key, refusing duplicate
@@ -446,27 +404,17 @@ fn json_key_lines(text: &str) -> Result<HashMap<String, usize>, ReadError> {
             }
             b'{' | b'[' => {
                 if stack.len() >= MAX_DEPTH {
-                    return Err(ReadError::at(
-                        ReadErrorKind::TooDeep { limit: MAX_DEPTH },
-                        line,
-                        i - line_start + 1,
-                    ));
+                    return Err(ReadError::at(ReadErrorKind::TooDeep { limit: MAX_DEPTH }, line, i - line_start + 1));
                 }
                 let pointer = match stack.last() {
                     None => String::new(),
                     Some(JsonFrame::Object { pointer, key, .. }) => {
                         child_pointer(pointer, key.as_deref().unwrap_or(""))
                     }
-                    Some(JsonFrame::Array { pointer, index }) => {
-                        child_pointer(pointer, &index.to_string())
-                    }
+                    Some(JsonFrame::Array { pointer, index }) => child_pointer(pointer, &index.to_string()),
                 };
                 stack.push(if b == b'{' {
-                    JsonFrame::Object {
-                        pointer,
-                        keys: HashMap::new(),
-                        key: None,
-                    }
+                    JsonFrame::Object { pointer, keys: HashMap::new(), key: None }
                 } else {
                     JsonFrame::Array { pointer, index: 0 }
                 });
@@ -499,14 +447,10 @@ fn json_key_lines(text: &str) -> Result<HashMap<String, usize>, ReadError> {
                     && key.is_none()
                 {
                     let raw = text.get(start..end).unwrap_or("");
-                    let name: String = serde_json::from_str(raw)
-                        .unwrap_or_else(|_| raw.trim_matches('"').to_string());
+                    let name: String = serde_json::from_str(raw).unwrap_or_else(|_| raw.trim_matches('"').to_string());
                     if let Some(first) = keys.get(&name) {
                         return Err(ReadError::at(
-                            ReadErrorKind::DuplicateKey {
-                                key: name,
-                                first_line: *first,
-                            },
+                            ReadErrorKind::DuplicateKey { key: name, first_line: *first },
                             line,
                             start - line_start + 1,
                         ));
@@ -575,11 +519,7 @@ fn classify_tag(tag: &Tag, line: usize, col: usize) -> Result<Wrap, ReadError> {
             "map" => "map",
             "seq" => "seq",
             _ => {
-                return Err(ReadError::at(
-                    ReadErrorKind::UnknownTag { tag: tag_text(tag) },
-                    line,
-                    col,
-                ));
+                return Err(ReadError::at(ReadErrorKind::UnknownTag { tag: tag_text(tag) }, line, col));
             }
         };
         return Ok(Wrap::Core(core));
@@ -595,11 +535,7 @@ fn classify_tag(tag: &Tag, line: usize, col: usize) -> Result<Wrap, ReadError> {
             return Ok(Wrap::Function(name));
         }
     }
-    Err(ReadError::at(
-        ReadErrorKind::UnknownTag { tag: tag_text(tag) },
-        line,
-        col,
-    ))
+    Err(ReadError::at(ReadErrorKind::UnknownTag { tag: tag_text(tag) }, line, col))
 }
 
 struct Open {
@@ -613,11 +549,7 @@ struct Open {
 
 enum Body {
     Seq(Vec<Value>),
-    Map {
-        map: Map<String, Value>,
-        key: Option<String>,
-        key_lines: HashMap<String, usize>,
-    },
+    Map { map: Map<String, Value>, key: Option<String>, key_lines: HashMap<String, usize> },
 }
 
 struct YamlBuilder {
@@ -645,33 +577,14 @@ impl YamlBuilder {
 
     /// Is the next node a mapping key?
     fn expecting_key(&self) -> bool {
-        matches!(
-            self.stack.last(),
-            Some(Open {
-                body: Body::Map { key: None, .. },
-                ..
-            })
-        )
+        matches!(self.stack.last(), Some(Open { body: Body::Map { key: None, .. }, .. }))
     }
 
     fn key(&mut self, text: &str, line: usize, col: usize) -> Result<(), ReadError> {
-        if let Some(Open {
-            pointer,
-            body:
-                Body::Map {
-                    map,
-                    key,
-                    key_lines,
-                },
-            ..
-        }) = self.stack.last_mut()
-        {
+        if let Some(Open { pointer, body: Body::Map { map, key, key_lines }, .. }) = self.stack.last_mut() {
             if let Some(first) = key_lines.get(text) {
                 return Err(ReadError::at(
-                    ReadErrorKind::DuplicateKey {
-                        key: text.to_string(),
-                        first_line: *first,
-                    },
+                    ReadErrorKind::DuplicateKey { key: text.to_string(), first_line: *first },
                     line,
                     col,
                 ));
@@ -684,13 +597,7 @@ impl YamlBuilder {
         Ok(())
     }
 
-    fn open(
-        &mut self,
-        tag: Option<&Tag>,
-        line: usize,
-        col: usize,
-        is_map: bool,
-    ) -> Result<(), ReadError> {
+    fn open(&mut self, tag: Option<&Tag>, line: usize, col: usize, is_map: bool) -> Result<(), ReadError> {
         if self.expecting_key() {
             return Err(ReadError::at(ReadErrorKind::ComplexKey, line, col));
         }
@@ -706,29 +613,14 @@ impl YamlBuilder {
         };
         let depth = parent_depth + 1 + extra;
         if depth > MAX_DEPTH {
-            return Err(ReadError::at(
-                ReadErrorKind::TooDeep { limit: MAX_DEPTH },
-                line,
-                col,
-            ));
+            return Err(ReadError::at(ReadErrorKind::TooDeep { limit: MAX_DEPTH }, line, col));
         }
         let body = if is_map {
-            Body::Map {
-                map: Map::new(),
-                key: None,
-                key_lines: HashMap::new(),
-            }
+            Body::Map { map: Map::new(), key: None, key_lines: HashMap::new() }
         } else {
             Body::Seq(Vec::new())
         };
-        self.stack.push(Open {
-            pointer,
-            depth,
-            wrap,
-            line,
-            col,
-            body,
-        });
+        self.stack.push(Open { pointer, depth, wrap, line, col, body });
         Ok(())
     }
 
@@ -755,11 +647,7 @@ fn pos(span: &Span) -> (usize, usize) {
 
 fn read_yaml(text: &str) -> Result<Template, ReadError> {
     let mut parser = Parser::new_from_str(text);
-    let mut b = YamlBuilder {
-        stack: Vec::new(),
-        root: None,
-        lines: HashMap::new(),
-    };
+    let mut b = YamlBuilder { stack: Vec::new(), root: None, lines: HashMap::new() };
     let mut documents = 0usize;
     let mut last_line = 1usize;
     while let Some(next) = parser.next_event() {
@@ -768,10 +656,7 @@ fn read_yaml(text: &str) -> Result<Template, ReadError> {
             let kind = if matches!(e.kind(), granit_parser::ErrorKind::RecursionLimitExceeded) {
                 ReadErrorKind::TooDeep { limit: MAX_DEPTH }
             } else {
-                ReadErrorKind::Syntax {
-                    format: "YAML",
-                    message: e.info(),
-                }
+                ReadErrorKind::Syntax { format: "YAML", message: e.info() }
             };
             ReadError::at(kind, m.line(), m.col() + 1)
         })?;
@@ -832,30 +717,13 @@ fn read_yaml(text: &str) -> Result<Template, ReadError> {
     match b.root {
         None => Err(ReadError::new(ReadErrorKind::Empty)),
         Some(Value::Null) => Err(ReadError::new(ReadErrorKind::Empty)),
-        Some(v @ Value::Object(_)) => Ok(Template {
-            value: v,
-            format: SourceFormat::Yaml,
-            lines: b.lines,
-        }),
-        Some(v) => Err(ReadError::at(
-            ReadErrorKind::NotAMapping {
-                found: kind_name(&v),
-            },
-            last_line.clamp(1, 1),
-            1,
-        )),
+        Some(v @ Value::Object(_)) => Ok(Template { value: v, format: SourceFormat::Yaml, lines: b.lines }),
+        Some(v) => Err(ReadError::at(ReadErrorKind::NotAMapping { found: kind_name(&v) }, last_line.clamp(1, 1), 1)),
     }
 }
 
 fn bad_tag(tag: &str, message: impl Into<String>, line: usize, col: usize) -> ReadError {
-    ReadError::at(
-        ReadErrorKind::BadTag {
-            tag: tag.to_string(),
-            message: message.into(),
-        },
-        line,
-        col,
-    )
+    ReadError::at(ReadErrorKind::BadTag { tag: tag.to_string(), message: message.into() }, line, col)
 }
 
 fn function(name: &str, arg: Value) -> Value {
@@ -864,32 +732,16 @@ fn function(name: &str, arg: Value) -> Value {
     Value::Object(m)
 }
 
-fn tagged_scalar(
-    wrap: Wrap,
-    text: &str,
-    tag: &str,
-    line: usize,
-    col: usize,
-) -> Result<Value, ReadError> {
+fn tagged_scalar(wrap: Wrap, text: &str, tag: &str, line: usize, col: usize) -> Result<Value, ReadError> {
     Ok(match wrap {
         Wrap::Function(name) => function(name, Value::String(text.to_string())),
         Wrap::GetAtt => match text.split_once('.') {
-            Some((resource, attribute)) if !resource.is_empty() && !attribute.is_empty() => {
-                function(
-                    "Fn::GetAtt",
-                    Value::Array(vec![
-                        Value::String(resource.to_string()),
-                        Value::String(attribute.to_string()),
-                    ]),
-                )
-            }
+            Some((resource, attribute)) if !resource.is_empty() && !attribute.is_empty() => function(
+                "Fn::GetAtt",
+                Value::Array(vec![Value::String(resource.to_string()), Value::String(attribute.to_string())]),
+            ),
             _ => {
-                return Err(bad_tag(
-                    tag,
-                    format!("expected `LogicalId.Attribute`, found `{text}`"),
-                    line,
-                    col,
-                ));
+                return Err(bad_tag(tag, format!("expected `LogicalId.Attribute`, found `{text}`"), line, col));
             }
         },
         Wrap::Core("str") => Value::String(text.to_string()),
@@ -900,23 +752,13 @@ fn tagged_scalar(
         Wrap::Core("bool") => match resolve_plain(text) {
             v @ Value::Bool(_) => v,
             _ => {
-                return Err(bad_tag(
-                    tag,
-                    format!("`{text}` is not a boolean"),
-                    line,
-                    col,
-                ));
+                return Err(bad_tag(tag, format!("`{text}` is not a boolean"), line, col));
             }
         },
         Wrap::Core("int") => match parse_int(text) {
             Some(v) => v,
             None => {
-                return Err(bad_tag(
-                    tag,
-                    format!("`{text}` is not an integer"),
-                    line,
-                    col,
-                ));
+                return Err(bad_tag(tag, format!("`{text}` is not an integer"), line, col));
             }
         },
         Wrap::Core("float") => match parse_float(text).or_else(|| parse_int(text)) {
@@ -924,45 +766,24 @@ fn tagged_scalar(
             None => return Err(bad_tag(tag, format!("`{text}` is not a number"), line, col)),
         },
         Wrap::Core(other) => {
-            return Err(bad_tag(
-                tag,
-                format!("a scalar cannot be a {other}"),
-                line,
-                col,
-            ));
+            return Err(bad_tag(tag, format!("a scalar cannot be a {other}"), line, col));
         }
     })
 }
 
-fn tagged_collection(
-    wrap: Wrap,
-    inner: Value,
-    tag: &str,
-    line: usize,
-    col: usize,
-) -> Result<Value, ReadError> {
+fn tagged_collection(wrap: Wrap, inner: Value, tag: &str, line: usize, col: usize) -> Result<Value, ReadError> {
     Ok(match wrap {
         Wrap::Function(name) => function(name, inner),
         Wrap::GetAtt => {
             if !inner.is_array() {
-                return Err(bad_tag(
-                    tag,
-                    "expected `LogicalId.Attribute` or a sequence",
-                    line,
-                    col,
-                ));
+                return Err(bad_tag(tag, "expected `LogicalId.Attribute` or a sequence", line, col));
             }
             function("Fn::GetAtt", inner)
         }
         Wrap::Core("map") if inner.is_object() => inner,
         Wrap::Core("seq") if inner.is_array() => inner,
         Wrap::Core(other) => {
-            return Err(bad_tag(
-                tag,
-                format!("a {} cannot be a {other}", kind_name(&inner)),
-                line,
-                col,
-            ));
+            return Err(bad_tag(tag, format!("a {} cannot be a {other}", kind_name(&inner)), line, col));
         }
     })
 }
@@ -987,9 +808,7 @@ pub fn resolve_plain(text: &str) -> Value {
         }
         _ => {}
     }
-    parse_int(text)
-        .or_else(|| parse_float(text))
-        .unwrap_or_else(|| Value::String(text.to_string()))
+    parse_int(text).or_else(|| parse_float(text)).unwrap_or_else(|| Value::String(text.to_string()))
 }
 
 fn digits_ok(s: &str, radix: u32) -> bool {
@@ -1004,9 +823,7 @@ fn int_value(negative: bool, magnitude: u128) -> Option<Value> {
         })?;
         Some(Value::Number(Number::from(v)))
     } else {
-        u64::try_from(magnitude)
-            .ok()
-            .map(|v| Value::Number(Number::from(v)))
+        u64::try_from(magnitude).ok().map(|v| Value::Number(Number::from(v)))
     }
 }
 
@@ -1075,13 +892,9 @@ fn parse_float(text: &str) -> Option<Value> {
         None => (body, None),
     };
     let (whole, frac) = mantissa.split_once('.')?;
-    let whole_ok = whole.is_empty()
-        || (whole.starts_with(|c: char| c.is_ascii_digit()) && digits_ok(whole, 10));
+    let whole_ok = whole.is_empty() || (whole.starts_with(|c: char| c.is_ascii_digit()) && digits_ok(whole, 10));
     let frac_ok = frac.is_empty() || digits_ok(frac, 10);
-    let has_digit = whole
-        .chars()
-        .chain(frac.chars())
-        .any(|c| c.is_ascii_digit());
+    let has_digit = whole.chars().chain(frac.chars()).any(|c| c.is_ascii_digit());
     if !whole_ok || !frac_ok || !has_digit {
         return None;
     }
@@ -1123,10 +936,7 @@ mod tests {
         assert_eq!(p["C"], json!({"Fn::GetAtt": ["S", "Arn"]}));
         assert_eq!(p["D"], json!({"Fn::Sub": "${X}-y"}));
         assert_eq!(p["E"], json!({"Fn::Join": ["", ["a", {"Ref": "X"}]]}));
-        assert_eq!(
-            p["F"],
-            json!({"Fn::If": ["Cond", {"Ref": "AWS::NoValue"}, 1]})
-        );
+        assert_eq!(p["F"], json!({"Fn::If": ["Cond", {"Ref": "AWS::NoValue"}, 1]}));
         assert_eq!(p["G"], json!({"Condition": "Cond"}));
         assert_eq!(p["H"], json!({"Fn::Select": [0, {"Fn::GetAZs": ""}]}));
         assert_eq!(p["I"], json!({"Fn::Base64": {"Fn::Sub": "x"}}));
@@ -1185,9 +995,7 @@ mod tests {
         assert_eq!(t.line_of(&["Resources", "A"]), Some(7));
         assert_eq!(t.line_of(&["Resources", "B"]), Some(9));
         assert_eq!(t.line_of(&["Outputs", "O", "Value"]), Some(13));
-        let j =
-            read_template("{\n \"Resources\": {\n  \"A\": {\"Type\": \"X\"},\n  \"B\": {}\n }\n}")
-                .unwrap();
+        let j = read_template("{\n \"Resources\": {\n  \"A\": {\"Type\": \"X\"},\n  \"B\": {}\n }\n}").unwrap();
         assert_eq!(j.line_of(&["Resources", "A"]), Some(3));
         assert_eq!(j.line_of(&["Resources", "B"]), Some(4));
         assert_eq!(j.line_of(&["Resources", "A", "Type"]), Some(3));
@@ -1197,67 +1005,27 @@ mod tests {
     fn errors_are_clear() {
         assert_eq!(err(""), ReadErrorKind::Empty);
         assert_eq!(err("# just a comment\n"), ReadErrorKind::Empty);
-        assert_eq!(
-            err("- a\n"),
-            ReadErrorKind::NotAMapping {
-                found: "a sequence"
-            }
-        );
-        assert_eq!(
-            err("hello"),
-            ReadErrorKind::NotAMapping { found: "a string" }
-        );
-        assert_eq!(
-            err("[1]"),
-            ReadErrorKind::NotAMapping {
-                found: "a sequence"
-            }
-        );
-        assert!(matches!(
-            err("A: 1\nA: 2\n"),
-            ReadErrorKind::DuplicateKey { first_line: 1, .. }
-        ));
-        assert!(matches!(
-            err("{\"A\": 1, \"A\": 2}"),
-            ReadErrorKind::DuplicateKey { .. }
-        ));
+        assert_eq!(err("- a\n"), ReadErrorKind::NotAMapping { found: "a sequence" });
+        assert_eq!(err("hello"), ReadErrorKind::NotAMapping { found: "a string" });
+        assert_eq!(err("[1]"), ReadErrorKind::NotAMapping { found: "a sequence" });
+        assert!(matches!(err("A: 1\nA: 2\n"), ReadErrorKind::DuplicateKey { first_line: 1, .. }));
+        assert!(matches!(err("{\"A\": 1, \"A\": 2}"), ReadErrorKind::DuplicateKey { .. }));
         assert_eq!(err("a: &x 1\nb: *x\n"), ReadErrorKind::Alias);
-        assert_eq!(
-            err("a: {x: 1}\nb:\n  <<: {y: 2}\n"),
-            ReadErrorKind::MergeKey
-        );
-        assert!(matches!(
-            err("a: !Foo x\n"),
-            ReadErrorKind::UnknownTag { .. }
-        ));
-        assert!(matches!(
-            err("a: !!binary aGk=\n"),
-            ReadErrorKind::UnknownTag { .. }
-        ));
-        assert!(matches!(
-            err("a: !GetAtt NoDot\n"),
-            ReadErrorKind::BadTag { .. }
-        ));
+        assert_eq!(err("a: {x: 1}\nb:\n  <<: {y: 2}\n"), ReadErrorKind::MergeKey);
+        assert!(matches!(err("a: !Foo x\n"), ReadErrorKind::UnknownTag { .. }));
+        assert!(matches!(err("a: !!binary aGk=\n"), ReadErrorKind::UnknownTag { .. }));
+        assert!(matches!(err("a: !GetAtt NoDot\n"), ReadErrorKind::BadTag { .. }));
         assert_eq!(err("a: 1\n---\nb: 2\n"), ReadErrorKind::MultipleDocuments);
         assert_eq!(err("? [a]\n: 1\n"), ReadErrorKind::ComplexKey);
-        assert!(matches!(
-            err("a: [\n"),
-            ReadErrorKind::Syntax { format: "YAML", .. }
-        ));
-        assert!(matches!(
-            err("{\"a\": [}"),
-            ReadErrorKind::Syntax { format: "JSON", .. }
-        ));
+        assert!(matches!(err("a: [\n"), ReadErrorKind::Syntax { format: "YAML", .. }));
+        assert!(matches!(err("{\"a\": [}"), ReadErrorKind::Syntax { format: "JSON", .. }));
         let deep = format!("a: {}{}", "[".repeat(5000), "]".repeat(5000));
         assert!(matches!(err(&deep), ReadErrorKind::TooDeep { .. }));
         let deep_json = format!("{{\"a\": {}{}}}", "[".repeat(5000), "]".repeat(5000));
         assert!(matches!(err(&deep_json), ReadErrorKind::TooDeep { .. }));
         let big = "a".repeat(MAX_INPUT_BYTES + 1);
         assert!(matches!(err(&big), ReadErrorKind::TooLarge { .. }));
-        assert!(matches!(
-            read_template_bytes(b"a: \xff\n").unwrap_err().kind,
-            ReadErrorKind::NotUtf8 { offset: 3 }
-        ));
+        assert!(matches!(read_template_bytes(b"a: \xff\n").unwrap_err().kind, ReadErrorKind::NotUtf8 { offset: 3 }));
     }
 
     #[test]

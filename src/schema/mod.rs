@@ -73,14 +73,8 @@ static CELLS: [OnceLock<Option<ResourceSchema>>; embedded::SCHEMAS.len()] =
 /// assert!(rcdk::schema::resource_schema("AWS::Nope::Nothing").is_none());
 /// ```
 pub fn resource_schema(type_name: &str) -> Option<&'static ResourceSchema> {
-    let lookup = if type_name.starts_with("Custom::") {
-        "AWS::CloudFormation::CustomResource"
-    } else {
-        type_name
-    };
-    let index = embedded::SCHEMAS
-        .iter()
-        .position(|(name, _)| *name == lookup)?;
+    let lookup = if type_name.starts_with("Custom::") { "AWS::CloudFormation::CustomResource" } else { type_name };
+    let index = embedded::SCHEMAS.iter().position(|(name, _)| *name == lookup)?;
     CELLS[index]
         .get_or_init(|| {
             let raw: Value = serde_json::from_str(embedded::SCHEMAS[index].1).ok()?;
@@ -111,10 +105,7 @@ pub fn resource_schema(type_name: &str) -> Option<&'static ResourceSchema> {
 /// );
 /// assert!(rcdk::schema::validate_properties("AWS::Unknown::Type", None).is_none());
 /// ```
-pub fn validate_properties(
-    type_name: &str,
-    properties: Option<&Value>,
-) -> Option<Vec<SchemaProblem>> {
+pub fn validate_properties(type_name: &str, properties: Option<&Value>) -> Option<Vec<SchemaProblem>> {
     let schema = resource_schema(type_name)?;
     let mut problems = schema.validate(properties);
     problems.extend(rules::check(type_name, properties));
@@ -182,11 +173,7 @@ pub struct SchemaProblem {
 
 impl fmt::Display for SchemaProblem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.path.is_empty() {
-            write!(f, "{}", self.message)
-        } else {
-            write!(f, "{} {}", self.path, self.message)
-        }
+        if self.path.is_empty() { write!(f, "{}", self.message) } else { write!(f, "{} {}", self.path, self.message) }
     }
 }
 
@@ -243,13 +230,7 @@ fn string_list(raw: &Value, key: &str, normalise: bool) -> Vec<String> {
         .map(|a| {
             a.iter()
                 .filter_map(Value::as_str)
-                .map(|s| {
-                    if normalise {
-                        normalise_path(s)
-                    } else {
-                        s.to_string()
-                    }
-                })
+                .map(|s| if normalise { normalise_path(s) } else { s.to_string() })
                 .collect()
         })
         .unwrap_or_default()
@@ -272,11 +253,8 @@ fn collect_patterns(node: &Value, under_properties: bool, out: &mut Vec<String>)
                         out.extend(pp.keys().cloned());
                     }
                 }
-                let child_is_map = !under_properties
-                    && matches!(
-                        key.as_str(),
-                        "properties" | "definitions" | "patternProperties"
-                    );
+                let child_is_map =
+                    !under_properties && matches!(key.as_str(), "properties" | "definitions" | "patternProperties");
                 collect_patterns(value, child_is_map, out);
             }
         }
@@ -308,11 +286,7 @@ impl ResourceSchema {
         if !raw.is_object() {
             return Err(SchemaError::NotAnObject);
         }
-        let type_name = raw
-            .get("typeName")
-            .and_then(Value::as_str)
-            .ok_or(SchemaError::MissingTypeName)?
-            .to_string();
+        let type_name = raw.get("typeName").and_then(Value::as_str).ok_or(SchemaError::MissingTypeName)?.to_string();
         let mut sources = Vec::new();
         collect_patterns(&raw, false, &mut sources);
         let patterns = sources
@@ -323,10 +297,7 @@ impl ResourceSchema {
             })
             .collect();
         Ok(ResourceSchema {
-            description: raw
-                .get("description")
-                .and_then(Value::as_str)
-                .map(str::to_string),
+            description: raw.get("description").and_then(Value::as_str).map(str::to_string),
             required: string_list(&raw, "required", false),
             create_only: string_list(&raw, "createOnlyProperties", true),
             read_only: string_list(&raw, "readOnlyProperties", true),
@@ -392,9 +363,7 @@ impl ResourceSchema {
     pub fn is_create_only(&self, path: &str) -> bool {
         self.create_only.iter().any(|p| {
             path == p
-                || path
-                    .strip_prefix(p.as_str())
-                    .is_some_and(|rest| rest.starts_with('.') || rest.starts_with('['))
+                || path.strip_prefix(p.as_str()).is_some_and(|rest| rest.starts_with('.') || rest.starts_with('['))
         })
     }
 
@@ -426,11 +395,7 @@ impl ResourceSchema {
     /// assert_eq!(s.attributes(), ["Arn", "RoleId"]);
     /// ```
     pub fn attributes(&self) -> Vec<&str> {
-        self.read_only
-            .iter()
-            .filter(|p| !p.contains("[*]"))
-            .map(String::as_str)
-            .collect()
+        self.read_only.iter().filter(|p| !p.contains("[*]")).map(String::as_str).collect()
     }
 
     /// Whether `Fn::GetAtt` can read `name` from this type.
@@ -461,11 +426,7 @@ impl ResourceSchema {
     /// assert!(s.property_names().any(|p| p == "StreamModeDetails"));
     /// ```
     pub fn property_names(&self) -> impl Iterator<Item = &str> {
-        self.raw
-            .get("properties")
-            .and_then(Value::as_object)
-            .into_iter()
-            .flat_map(|m| m.keys().map(String::as_str))
+        self.raw.get("properties").and_then(Value::as_object).into_iter().flat_map(|m| m.keys().map(String::as_str))
     }
 
     /// The raw registry schema JSON.

@@ -21,10 +21,7 @@ use regex::Regex;
 #[derive(Debug, Clone)]
 pub(crate) enum Pattern {
     /// Matches when `must` matches and `must_not` (if any) does not.
-    Compiled {
-        must: Regex,
-        must_not: Option<Regex>,
-    },
+    Compiled { must: Regex, must_not: Option<Regex> },
     /// Could not be translated or compiled; values are not checked against it.
     Skipped { reason: String },
 }
@@ -75,9 +72,7 @@ fn compile(source: &str) -> Result<(Regex, Option<Regex>), String> {
     {
         let prefix = &body[..idx];
         let look = &body[idx + 4..body.len() - 1];
-        if find_group_end(&body[idx + 4..]) == Some(look.len())
-            && !has_top_level_alternation(prefix)
-        {
+        if find_group_end(&body[idx + 4..]) == Some(look.len()) && !has_top_level_alternation(prefix) {
             let must = build(&format!("{}$", translate(prefix)?))?;
             let must_not = build(&format!("(?:{})$", translate(look)?))?;
             return Ok((must, Some(must_not)));
@@ -144,11 +139,7 @@ fn hex(chars: &[char], at: usize, n: usize) -> Option<String> {
 fn escape(chars: &[char], i: usize, in_class: bool) -> Result<(String, usize), String> {
     let c = *chars.get(i).ok_or("trailing backslash")?;
     let class = |body: &str| {
-        if in_class {
-            body.to_string()
-        } else {
-            format!("[{body}]")
-        }
+        if in_class { body.to_string() } else { format!("[{body}]") }
     };
     Ok(match c {
         'd' => (class("0-9"), 1),
@@ -165,10 +156,7 @@ fn escape(chars: &[char], i: usize, in_class: bool) -> Result<(String, usize), S
         '0' if !chars.get(i + 1).is_some_and(|d| d.is_ascii_digit()) => ("\\x{00}".into(), 1),
         '1'..='9' => return Err("back-reference".into()),
         'u' if chars.get(i + 1) == Some(&'{') => {
-            let end = chars[i..]
-                .iter()
-                .position(|&x| x == '}')
-                .ok_or("bad \\u{...}")?;
+            let end = chars[i..].iter().position(|&x| x == '}').ok_or("bad \\u{...}")?;
             let body: String = chars[i + 2..i + end].iter().collect();
             (format!("\\x{{{body}}}"), end + 1)
         }
@@ -184,20 +172,13 @@ fn escape(chars: &[char], i: usize, in_class: bool) -> Result<(String, usize), S
             if chars.get(i + 1) != Some(&'{') {
                 return Err("bad \\p escape".into());
             }
-            let end = chars[i..]
-                .iter()
-                .position(|&x| x == '}')
-                .ok_or("bad \\p{...}")?;
+            let end = chars[i..].iter().position(|&x| x == '}').ok_or("bad \\p{...}")?;
             let body: String = chars[i..=i + end].iter().collect();
             (format!("\\{body}"), end + 1)
         }
         c if c.is_ascii_punctuation() => {
             let keep = if in_class { "[]\\^-&~" } else { META };
-            if keep.contains(c) {
-                (format!("\\{c}"), 1)
-            } else {
-                (c.to_string(), 1)
-            }
+            if keep.contains(c) { (format!("\\{c}"), 1) } else { (c.to_string(), 1) }
         }
         c => return Err(format!("unsupported escape \\{c}")),
     })
@@ -240,12 +221,7 @@ fn class(chars: &[char], mut i: usize, out: &mut String) -> Result<usize, String
             k += 1;
             continue;
         }
-        if items[k].1
-            && k + 2 < items.len()
-            && items[k + 1].0 == "-"
-            && !items[k + 1].1
-            && items[k + 2].1
-        {
+        if items[k].1 && k + 2 < items.len() && items[k + 1].0 == "-" && !items[k + 1].1 && items[k + 2].1 {
             out.push_str(&items[k].0);
             out.push('-');
             out.push_str(&items[k + 2].0);
@@ -295,9 +271,10 @@ pub(crate) fn translate(source: &str) -> Result<String, String> {
                 let ok = i + rest.len() < chars.len()
                     && !rest.is_empty()
                     && rest.split(',').count() <= 2
-                    && rest.split(',').enumerate().all(|(k, p)| {
-                        p.chars().all(|d| d.is_ascii_digit()) && (k == 1 || !p.is_empty())
-                    });
+                    && rest
+                        .split(',')
+                        .enumerate()
+                        .all(|(k, p)| p.chars().all(|d| d.is_ascii_digit()) && (k == 1 || !p.is_empty()));
                 if ok {
                     out.push('{');
                     out.push_str(&rest);

@@ -63,10 +63,7 @@ pub(crate) const RULES: &[Rule] = &[
     Rule {
         type_name: "AWS::KinesisFirehose::DeliveryStream",
         forbidden: "SnowflakeDestinationConfiguration.PrivateKey",
-        when: When::Equals(
-            "SnowflakeDestinationConfiguration.SecretsManagerConfiguration.Enabled",
-            Lit::Bool(true),
-        ),
+        when: When::Equals("SnowflakeDestinationConfiguration.SecretsManagerConfiguration.Enabled", Lit::Bool(true)),
         reason: "Firehose then reads the private key from the secret; give the key in one place only",
     },
     Rule {

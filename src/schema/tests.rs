@@ -66,10 +66,7 @@ fn every_vendored_schema_loads_with_its_facts() {
         let schema = resource_schema(t).unwrap_or_else(|| panic!("{t} does not load"));
         assert_eq!(schema.type_name(), t);
         assert!(schema.property_names().count() > 0, "{t} has no properties");
-        assert!(
-            !schema.primary_identifier().is_empty(),
-            "{t} has no primary identifier"
-        );
+        assert!(!schema.primary_identifier().is_empty(), "{t} has no primary identifier");
         // Loading twice gives the same parsed schema (parsed once).
         assert!(std::ptr::eq(schema, resource_schema(t).unwrap()));
     }
@@ -229,14 +226,8 @@ fn facts_of_the_articles_types() {
     for a in ["Arn", "DomainName", "RegionalDomainName", "WebsiteURL"] {
         assert!(bucket.has_attribute(a), "{a}");
     }
-    assert_eq!(
-        resource_schema("AWS::KMS::Key").unwrap().attributes(),
-        ["Arn", "KeyId"]
-    );
-    assert_eq!(
-        resource_schema("Custom::Anything").unwrap().type_name(),
-        "AWS::CloudFormation::CustomResource"
-    );
+    assert_eq!(resource_schema("AWS::KMS::Key").unwrap().attributes(), ["Arn", "KeyId"]);
+    assert_eq!(resource_schema("Custom::Anything").unwrap().type_name(), "AWS::CloudFormation::CustomResource");
     assert_eq!(super::normalise_path("/properties/A/*/B"), "A[*].B");
 }
 
@@ -261,22 +252,14 @@ fn translation_of_ecmascript_patterns() {
     };
     // Leading negative look-ahead.
     ok(r"^(?!\s*$).+", &["a", " a"], &["", "   "]);
-    ok(
-        r"^(?!aws:)[\p{L}\p{Z}\p{N}_.:\/=+\-@%]*$",
-        &["team", "a/b"],
-        &["aws:cloudformation", "x!"],
-    );
+    ok(r"^(?!aws:)[\p{L}\p{Z}\p{N}_.:\/=+\-@%]*$", &["team", "a/b"], &["aws:cloudformation", "x!"]);
     // Trailing negative look-behind.
     ok(r"^[0-9A-Za-z\.\-_]*(?<!\.)$", &["a.b", "ab"], &["ab."]);
     // Python's \Z, \u escapes, identity escapes, a literal '-' after a range.
     ok(r"^[.\-_/#A-Za-z0-9]{1,512}\Z", &["/aws/x"], &["a b", "a\n"]);
     ok(r"^[\u0009\u000A\u000D\u0020-\u007E]*$", &["a b\t"], &["é"]);
     ok(r"^[a-zA-Z0-9-_]+$", &["a-b_c"], &["a.b"]);
-    ok(
-        r"^(arn:(aws[a-zA-Z-]*)?:[a-z0-9-.]+:.*)|()$",
-        &["arn:aws:s3:x", ""],
-        &[],
-    );
+    ok(r"^(arn:(aws[a-zA-Z-]*)?:[a-z0-9-.]+:.*)|()$", &["arn:aws:s3:x", ""], &[]);
     // ECMAScript \d and \w are ASCII only.
     ok(r"^\d+$", &["123"], &["١٢٣"]);
     ok(r"^[\w+=,.@-]+$", &["a_b+c@d"], &["ä"]);
@@ -304,48 +287,28 @@ fn account_url_pattern_message_is_exact() {
             r#"SnowflakeDestinationConfiguration.AccountUrl "https://example.com" does not match .+?\.snowflakecomputing\.com"#,
         ]
     );
-    assert_eq!(
-        kinds(&problems),
-        [SchemaProblemKind::Length, SchemaProblemKind::Pattern]
-    );
-    assert_eq!(
-        problems[1].path,
-        "SnowflakeDestinationConfiguration.AccountUrl"
-    );
+    assert_eq!(kinds(&problems), [SchemaProblemKind::Length, SchemaProblemKind::Pattern]);
+    assert_eq!(problems[1].path, "SnowflakeDestinationConfiguration.AccountUrl");
 }
 
 #[test]
 fn articles_delivery_stream_with_s3_configuration_is_valid() {
-    assert_eq!(
-        check(
-            "AWS::KinesisFirehose::DeliveryStream",
-            article_delivery_stream()
-        ),
-        []
-    );
+    assert_eq!(check("AWS::KinesisFirehose::DeliveryStream", article_delivery_stream()), []);
 }
 
 #[test]
 fn articles_delivery_stream_as_written_misses_s3_configuration() {
     let mut props = article_delivery_stream();
-    props["SnowflakeDestinationConfiguration"]
-        .as_object_mut()
-        .unwrap()
-        .remove("S3Configuration");
+    props["SnowflakeDestinationConfiguration"].as_object_mut().unwrap().remove("S3Configuration");
     let problems = check("AWS::KinesisFirehose::DeliveryStream", props);
-    assert_eq!(
-        shown(&problems),
-        ["SnowflakeDestinationConfiguration.S3Configuration is required"]
-    );
+    assert_eq!(shown(&problems), ["SnowflakeDestinationConfiguration.S3Configuration is required"]);
     assert_eq!(problems[0].kind, SchemaProblemKind::MissingRequired);
 }
 
 #[test]
 fn typo_is_an_unknown_property_with_a_suggestion() {
     let mut props = article_delivery_stream();
-    let dest = props["SnowflakeDestinationConfiguration"]
-        .as_object_mut()
-        .unwrap();
+    let dest = props["SnowflakeDestinationConfiguration"].as_object_mut().unwrap();
     let url = dest.remove("AccountUrl").unwrap();
     dest.insert("AccountURL".into(), url);
     let problems = check("AWS::KinesisFirehose::DeliveryStream", props);
@@ -356,18 +319,9 @@ fn typo_is_an_unknown_property_with_a_suggestion() {
             "SnowflakeDestinationConfiguration.AccountUrl is required",
         ]
     );
-    assert_eq!(
-        kinds(&problems),
-        [
-            SchemaProblemKind::UnknownProperty,
-            SchemaProblemKind::MissingRequired
-        ]
-    );
+    assert_eq!(kinds(&problems), [SchemaProblemKind::UnknownProperty, SchemaProblemKind::MissingRequired]);
     let top = check("AWS::Kinesis::Stream", json!({"RetentionPeriodHour": 24}));
-    assert_eq!(
-        shown(&top),
-        ["RetentionPeriodHour is not a valid property (did you mean RetentionPeriodHours?)"]
-    );
+    assert_eq!(shown(&top), ["RetentionPeriodHour is not a valid property (did you mean RetentionPeriodHours?)"]);
     let far = check("AWS::Kinesis::Stream", json!({"Banana": 1}));
     assert_eq!(shown(&far), ["Banana is not a valid property"]);
 }
@@ -379,21 +333,10 @@ fn missing_required_including_when_properties_are_absent() {
     let problems = check("AWS::IAM::Role", json!({"RoleName": "r", "Path": "/"}));
     assert_eq!(shown(&problems), ["AssumeRolePolicyDocument is required"]);
     // Ref AWS::NoValue removes the property.
-    let problems = check(
-        "AWS::IAM::Role",
-        json!({"AssumeRolePolicyDocument": {"Ref": "AWS::NoValue"}}),
-    );
+    let problems = check("AWS::IAM::Role", json!({"AssumeRolePolicyDocument": {"Ref": "AWS::NoValue"}}));
     assert_eq!(shown(&problems), ["AssumeRolePolicyDocument is required"]);
-    assert_eq!(
-        validate_properties("AWS::IAM::Role", Some(&Value::Null))
-            .unwrap()
-            .len(),
-        1
-    );
-    let ok = check(
-        "AWS::IAM::Role",
-        json!({"AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": []}}),
-    );
+    assert_eq!(validate_properties("AWS::IAM::Role", Some(&Value::Null)).unwrap().len(), 1);
+    let ok = check("AWS::IAM::Role", json!({"AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": []}}));
     assert_eq!(ok, []);
     // Custom resources need a ServiceToken.
     let custom = validate_properties("Custom::KinesisPolicy", None).unwrap();
@@ -402,60 +345,29 @@ fn missing_required_including_when_properties_are_absent() {
 
 #[test]
 fn enum_range_length_and_strict_types_on_a_stream() {
-    let problems = check(
-        "AWS::Kinesis::Stream",
-        json!({"StreamModeDetails": {"StreamMode": "ON_DEMANDS"}}),
-    );
-    assert_eq!(
-        shown(&problems),
-        [r#"StreamModeDetails.StreamMode "ON_DEMANDS" is not one of ON_DEMAND, PROVISIONED"#]
-    );
+    let problems = check("AWS::Kinesis::Stream", json!({"StreamModeDetails": {"StreamMode": "ON_DEMANDS"}}));
+    assert_eq!(shown(&problems), [r#"StreamModeDetails.StreamMode "ON_DEMANDS" is not one of ON_DEMAND, PROVISIONED"#]);
     assert_eq!(problems[0].kind, SchemaProblemKind::Enum);
 
-    let problems = check(
-        "AWS::Kinesis::Stream",
-        json!({"RetentionPeriodHours": 9000}),
-    );
-    assert_eq!(
-        shown(&problems),
-        ["RetentionPeriodHours 9000 is greater than the maximum 8760"]
-    );
+    let problems = check("AWS::Kinesis::Stream", json!({"RetentionPeriodHours": 9000}));
+    assert_eq!(shown(&problems), ["RetentionPeriodHours 9000 is greater than the maximum 8760"]);
     assert_eq!(problems[0].kind, SchemaProblemKind::Range);
     let problems = check("AWS::Kinesis::Stream", json!({"ShardCount": 0}));
-    assert_eq!(
-        shown(&problems),
-        ["ShardCount 0 is less than the minimum 1"]
-    );
+    assert_eq!(shown(&problems), ["ShardCount 0 is less than the minimum 1"]);
 
     let long = "s".repeat(129);
     let problems = check("AWS::Kinesis::Stream", json!({"Name": long}));
     assert_eq!(kinds(&problems), [SchemaProblemKind::Length]);
-    assert!(
-        problems[0]
-            .message
-            .ends_with("is longer than the maximum length 128 (129 characters)")
-    );
+    assert!(problems[0].message.ends_with("is longer than the maximum length 128 (129 characters)"));
     let problems = check("AWS::Kinesis::Stream", json!({"Name": "my stream"}));
-    assert_eq!(
-        shown(&problems),
-        [r#"Name "my stream" does not match ^[a-zA-Z0-9_.-]+$"#]
-    );
+    assert_eq!(shown(&problems), [r#"Name "my stream" does not match ^[a-zA-Z0-9_.-]+$"#]);
 
     let problems = check("AWS::Kinesis::Stream", json!({"ShardCount": "24"}));
-    assert_eq!(
-        shown(&problems),
-        [r#"ShardCount expected integer, found string "24""#]
-    );
+    assert_eq!(shown(&problems), [r#"ShardCount expected integer, found string "24""#]);
     assert_eq!(problems[0].kind, SchemaProblemKind::WrongType);
     let problems = check("AWS::Kinesis::Stream", json!({"ShardCount": 2.5}));
-    assert_eq!(
-        shown(&problems),
-        ["ShardCount expected integer, found number 2.5"]
-    );
-    assert_eq!(
-        check("AWS::Kinesis::Stream", json!({"ShardCount": 2.0})),
-        []
-    );
+    assert_eq!(shown(&problems), ["ShardCount expected integer, found number 2.5"]);
+    assert_eq!(check("AWS::Kinesis::Stream", json!({"ShardCount": 2.0})), []);
     let problems = check(
         "AWS::KinesisFirehose::DeliveryStream",
         json!({"SnowflakeDestinationConfiguration": {"SnowflakeRoleConfiguration": {"Enabled": "true"}}}),
@@ -465,10 +377,7 @@ fn enum_range_length_and_strict_types_on_a_stream() {
             .to_string()
     ));
     // StreamEncryption needs both EncryptionType and KeyId.
-    let problems = check(
-        "AWS::Kinesis::Stream",
-        json!({"StreamEncryption": {"EncryptionType": "KMS"}}),
-    );
+    let problems = check("AWS::Kinesis::Stream", json!({"StreamEncryption": {"EncryptionType": "KMS"}}));
     assert_eq!(shown(&problems), ["StreamEncryption.KeyId is required"]);
 }
 
@@ -478,13 +387,7 @@ fn tag_paths_index_into_arrays() {
         "AWS::Kinesis::Stream",
         json!({"Tags": [{"Key": "a", "Value": "1"}, {"Key": "b", "Value": "2"}, {"Value": "3"}, "oops"]}),
     );
-    assert_eq!(
-        shown(&problems),
-        [
-            "Tags[2].Key is required",
-            r#"Tags[3] expected object, found string "oops""#
-        ]
-    );
+    assert_eq!(shown(&problems), ["Tags[2].Key is required", r#"Tags[3] expected object, found string "oops""#]);
 }
 
 #[test]
@@ -509,44 +412,20 @@ fn intrinsics_and_dynamic_references_are_accepted() {
     });
     assert_eq!(check("AWS::Kinesis::Stream", props), []);
     // A dynamic reference where an integer is expected is resolved at deployment.
-    assert_eq!(
-        check(
-            "AWS::Kinesis::Stream",
-            json!({"ShardCount": "{{resolve:ssm:/shards}}"})
-        ),
-        []
-    );
+    assert_eq!(check("AWS::Kinesis::Stream", json!({"ShardCount": "{{resolve:ssm:/shards}}"})), []);
     // A whole Properties block behind an intrinsic is not known.
-    assert_eq!(
-        check("AWS::IAM::Role", json!({"Fn::If": ["C", {}, {}]})),
-        []
-    );
+    assert_eq!(check("AWS::IAM::Role", json!({"Fn::If": ["C", {}, {}]})), []);
 }
 
 #[test]
 fn objects_and_intrinsics_of_the_wrong_shape_are_still_caught() {
     let problems = check("AWS::Kinesis::Stream", json!({"Name": {"Value": "events"}}));
-    assert_eq!(
-        shown(&problems),
-        [r#"Name expected string, found object {"Value":"events"}"#]
-    );
-    let problems = check(
-        "AWS::Kinesis::Stream",
-        json!({"StreamModeDetails": {"Fn::Join": ["", ["ON_", "DEMAND"]]}}),
-    );
-    assert_eq!(
-        shown(&problems),
-        ["StreamModeDetails expected object, found Fn::Join (which produces a string)"]
-    );
+    assert_eq!(shown(&problems), [r#"Name expected string, found object {"Value":"events"}"#]);
+    let problems = check("AWS::Kinesis::Stream", json!({"StreamModeDetails": {"Fn::Join": ["", ["ON_", "DEMAND"]]}}));
+    assert_eq!(shown(&problems), ["StreamModeDetails expected object, found Fn::Join (which produces a string)"]);
     let problems = check("AWS::Kinesis::Stream", json!({"Name": {"Fn::GetAZs": ""}}));
-    assert_eq!(
-        shown(&problems),
-        ["Name expected string, found Fn::GetAZs (which produces a list)"]
-    );
-    let problems = check(
-        "AWS::Kinesis::Stream",
-        json!({"StreamModeDetails": "{{resolve:ssm:/mode}}"}),
-    );
+    assert_eq!(shown(&problems), ["Name expected string, found Fn::GetAZs (which produces a list)"]);
+    let problems = check("AWS::Kinesis::Stream", json!({"StreamModeDetails": "{{resolve:ssm:/mode}}"}));
     assert_eq!(kinds(&problems), [SchemaProblemKind::WrongType]);
 }
 
@@ -554,16 +433,14 @@ fn objects_and_intrinsics_of_the_wrong_shape_are_still_caught() {
 
 #[test]
 fn rule_shard_count_with_on_demand() {
-    let problems = check(
-        "AWS::Kinesis::Stream",
-        json!({"ShardCount": 2, "StreamModeDetails": {"StreamMode": "ON_DEMAND"}}),
-    );
+    let problems =
+        check("AWS::Kinesis::Stream", json!({"ShardCount": 2, "StreamModeDetails": {"StreamMode": "ON_DEMAND"}}));
     assert_eq!(kinds(&problems), [SchemaProblemKind::ServiceRule]);
     assert_eq!(problems[0].path, "ShardCount");
     assert!(
-        problems[0].to_string().starts_with(
-            r#"ShardCount must not be set when StreamModeDetails.StreamMode is "ON_DEMAND""#
-        ),
+        problems[0]
+            .to_string()
+            .starts_with(r#"ShardCount must not be set when StreamModeDetails.StreamMode is "ON_DEMAND""#),
         "{}",
         problems[0]
     );
@@ -589,22 +466,15 @@ fn rule_private_key_with_secrets_manager_configuration() {
     });
     let problems = check("AWS::KinesisFirehose::DeliveryStream", props.clone());
     assert_eq!(kinds(&problems), [SchemaProblemKind::ServiceRule]);
-    assert_eq!(
-        problems[0].path,
-        "SnowflakeDestinationConfiguration.PrivateKey"
-    );
+    assert_eq!(problems[0].path, "SnowflakeDestinationConfiguration.PrivateKey");
     assert!(problems[0].message.starts_with(
         "must not be set when SnowflakeDestinationConfiguration.SecretsManagerConfiguration.Enabled is true"
     ));
     // Without the private key, or with the secret disabled, it is fine.
     let mut without = props.clone();
-    without["SnowflakeDestinationConfiguration"]
-        .as_object_mut()
-        .unwrap()
-        .remove("PrivateKey");
+    without["SnowflakeDestinationConfiguration"].as_object_mut().unwrap().remove("PrivateKey");
     assert_eq!(check("AWS::KinesisFirehose::DeliveryStream", without), []);
-    props["SnowflakeDestinationConfiguration"]["SecretsManagerConfiguration"]["Enabled"] =
-        json!(false);
+    props["SnowflakeDestinationConfiguration"]["SecretsManagerConfiguration"]["Enabled"] = json!(false);
     assert_eq!(check("AWS::KinesisFirehose::DeliveryStream", props), []);
 }
 
@@ -615,15 +485,8 @@ fn rule_encryption_with_a_kinesis_stream_source() {
     props["DeliveryStreamEncryptionConfigurationInput"] = encryption.clone();
     let problems = check("AWS::KinesisFirehose::DeliveryStream", props);
     assert_eq!(kinds(&problems), [SchemaProblemKind::ServiceRule]);
-    assert_eq!(
-        problems[0].path,
-        "DeliveryStreamEncryptionConfigurationInput"
-    );
-    assert!(
-        problems[0]
-            .message
-            .starts_with(r#"must not be set when DeliveryStreamType is "KinesisStreamAsSource""#)
-    );
+    assert_eq!(problems[0].path, "DeliveryStreamEncryptionConfigurationInput");
+    assert!(problems[0].message.starts_with(r#"must not be set when DeliveryStreamType is "KinesisStreamAsSource""#));
 
     // The source configuration alone is enough to tell.
     let mut props = article_delivery_stream();
@@ -631,19 +494,12 @@ fn rule_encryption_with_a_kinesis_stream_source() {
     props["DeliveryStreamEncryptionConfigurationInput"] = encryption.clone();
     let problems = check("AWS::KinesisFirehose::DeliveryStream", props);
     assert_eq!(kinds(&problems), [SchemaProblemKind::ServiceRule]);
-    assert!(
-        problems[0]
-            .message
-            .starts_with("must not be set together with KinesisStreamSourceConfiguration")
-    );
+    assert!(problems[0].message.starts_with("must not be set together with KinesisStreamSourceConfiguration"));
 
     // DirectPut with encryption is fine.
     let mut props = article_delivery_stream();
     props["DeliveryStreamType"] = json!("DirectPut");
-    props
-        .as_object_mut()
-        .unwrap()
-        .remove("KinesisStreamSourceConfiguration");
+    props.as_object_mut().unwrap().remove("KinesisStreamSourceConfiguration");
     props["DeliveryStreamEncryptionConfigurationInput"] = encryption;
     assert_eq!(check("AWS::KinesisFirehose::DeliveryStream", props), []);
 }
@@ -652,13 +508,9 @@ fn rule_encryption_with_a_kinesis_stream_source() {
 
 #[test]
 fn iam_policy_needs_users_groups_or_roles() {
-    let base =
-        json!({"PolicyName": "p", "PolicyDocument": {"Version": "2012-10-17", "Statement": []}});
+    let base = json!({"PolicyName": "p", "PolicyDocument": {"Version": "2012-10-17", "Statement": []}});
     let problems = check("AWS::IAM::Policy", base.clone());
-    assert_eq!(
-        shown(&problems),
-        ["needs at least one of Users, Groups, Roles (found none)"]
-    );
+    assert_eq!(shown(&problems), ["needs at least one of Users, Groups, Roles (found none)"]);
     assert_eq!(problems[0].kind, SchemaProblemKind::Combination);
     let mut with_roles = base;
     with_roles["Roles"] = json!([{"Ref": "Role"}]);
@@ -670,9 +522,7 @@ fn alarm_exactly_one_metric_source_and_exclusions() {
     let base = json!({"ComparisonOperator": "GreaterThanThreshold", "EvaluationPeriods": 1, "Threshold": 1});
     let problems = check("AWS::CloudWatch::Alarm", base.clone());
     assert!(
-        shown(&problems).contains(
-            &"needs exactly one of Metrics, MetricName, EvaluationCriteria (found none)".into()
-        ),
+        shown(&problems).contains(&"needs exactly one of Metrics, MetricName, EvaluationCriteria (found none)".into()),
         "{problems:?}"
     );
     let mut both = base.clone();
@@ -695,10 +545,7 @@ fn alarm_exactly_one_metric_source_and_exclusions() {
 #[test]
 fn bucket_target_object_key_format_is_one_of_two() {
     let with = |format: Value| json!({"LoggingConfiguration": {"TargetObjectKeyFormat": format}});
-    assert_eq!(
-        check("AWS::S3::Bucket", with(json!({"SimplePrefix": {}}))),
-        []
-    );
+    assert_eq!(check("AWS::S3::Bucket", with(json!({"SimplePrefix": {}}))), []);
     let problems = check("AWS::S3::Bucket", with(json!({})));
     assert_eq!(
         shown(&problems),
@@ -708,9 +555,7 @@ fn bucket_target_object_key_format_is_one_of_two() {
     );
     let problems = check(
         "AWS::S3::Bucket",
-        with(
-            json!({"SimplePrefix": {}, "PartitionedPrefix": {"PartitionDateSource": "EventTime"}}),
-        ),
+        with(json!({"SimplePrefix": {}, "PartitionedPrefix": {"PartitionDateSource": "EventTime"}})),
     );
     assert_eq!(kinds(&problems), [SchemaProblemKind::Combination]);
 }
@@ -732,9 +577,7 @@ fn inline_ref_type_arrays_const_and_unique_items() {
         "additionalProperties": false
     }));
     assert_eq!(
-        schema.validate(Some(
-            &json!({"Mode": "A", "Doc": "{}", "Fixed": "V_1", "List": [1], "Ratio": 0.5})
-        )),
+        schema.validate(Some(&json!({"Mode": "A", "Doc": "{}", "Fixed": "V_1", "List": [1], "Ratio": 0.5}))),
         []
     );
     // Numbers count as strings (CloudFormation converts them); strings never count as numbers.
@@ -756,10 +599,7 @@ fn inline_ref_type_arrays_const_and_unique_items() {
         ]
     );
     let problems = schema.validate(Some(&json!({"List": []})));
-    assert_eq!(
-        shown(&problems),
-        ["List has 0 items, fewer than the minimum 1"]
-    );
+    assert_eq!(shown(&problems), ["List has 0 items, fewer than the minimum 1"]);
     assert_eq!(kinds(&problems), [SchemaProblemKind::ItemCount]);
 }
 
@@ -776,15 +616,8 @@ fn inline_combinators() {
         "dependentRequired": {"A": ["B"]},
         "dependentExcluded": {"B": ["C"]}
     }));
-    assert_eq!(
-        schema.validate(Some(
-            &json!({"Size": 5, "Shape": "a", "Any": true, "Not": "x"})
-        )),
-        []
-    );
-    let problems = schema.validate(Some(
-        &json!({"Size": 11, "Shape": "ab", "Any": "no", "Not": "forbidden"}),
-    ));
+    assert_eq!(schema.validate(Some(&json!({"Size": 5, "Shape": "a", "Any": true, "Not": "x"}))), []);
+    let problems = schema.validate(Some(&json!({"Size": 11, "Shape": "ab", "Any": "no", "Not": "forbidden"})));
     assert_eq!(
         shown(&problems),
         [
@@ -809,13 +642,8 @@ fn inline_pattern_properties_and_additional_property_schemas() {
             "Map": {"type": "object", "additionalProperties": {"type": "integer"}}
         }
     }));
-    assert_eq!(
-        schema.validate(Some(&json!({"Vars": {"HOME": "/root"}, "Map": {"x": 1}}))),
-        []
-    );
-    let problems = schema.validate(Some(
-        &json!({"Vars": {"home": "/root", "PATH": []}, "Map": {"x": "1"}}),
-    ));
+    assert_eq!(schema.validate(Some(&json!({"Vars": {"HOME": "/root"}, "Map": {"x": 1}}))), []);
+    let problems = schema.validate(Some(&json!({"Vars": {"home": "/root", "PATH": []}, "Map": {"x": "1"}})));
     assert_eq!(
         shown(&problems),
         [
@@ -831,25 +659,16 @@ fn inline_pattern_properties_and_additional_property_schemas() {
 #[test]
 fn weird_shapes_are_problems_not_panics() {
     let problems = check("AWS::Kinesis::Stream", json!(["not", "an", "object"]));
-    assert_eq!(
-        shown(&problems),
-        [r#"Properties must be an object, found array ["not","an","object"]"#]
-    );
+    assert_eq!(shown(&problems), [r#"Properties must be an object, found array ["not","an","object"]"#]);
     let problems = check("AWS::Kinesis::Stream", json!({"StreamModeDetails": [1, 2]}));
-    assert_eq!(
-        shown(&problems),
-        ["StreamModeDetails expected object, found array [1,2]"]
-    );
+    assert_eq!(shown(&problems), ["StreamModeDetails expected object, found array [1,2]"]);
     let problems = check("AWS::Kinesis::Stream", json!({"Tags": {"Key": "a"}}));
     assert_eq!(kinds(&problems), [SchemaProblemKind::WrongType]);
     let problems = check("AWS::Kinesis::Stream", json!({"Name": null}));
     assert_eq!(kinds(&problems), [SchemaProblemKind::WrongType]);
     let long = "x".repeat(10_000);
     let problems = check("AWS::Kinesis::Stream", json!({ "Name": long }));
-    assert!(
-        problems.iter().all(|p| p.to_string().len() < 300),
-        "messages shorten long values"
-    );
+    assert!(problems.iter().all(|p| p.to_string().len() < 300), "messages shorten long values");
 }
 
 #[test]
@@ -876,25 +695,15 @@ fn deep_nesting_and_ref_cycles_are_bounded() {
         nested = json!([nested]);
     }
     assert_eq!(
-        validate_properties(
-            "Custom::X",
-            Some(&json!({"ServiceToken": "arn:aws:lambda:x", "Deep": nested}))
-        )
-        .unwrap(),
+        validate_properties("Custom::X", Some(&json!({"ServiceToken": "arn:aws:lambda:x", "Deep": nested}))).unwrap(),
         []
     );
 }
 
 #[test]
 fn from_value_rejects_non_schemas() {
-    assert!(matches!(
-        ResourceSchema::from_value(json!([])),
-        Err(SchemaError::NotAnObject)
-    ));
-    assert!(matches!(
-        ResourceSchema::from_value(json!({})),
-        Err(SchemaError::MissingTypeName)
-    ));
+    assert!(matches!(ResourceSchema::from_value(json!([])), Err(SchemaError::NotAnObject)));
+    assert!(matches!(ResourceSchema::from_value(json!({})), Err(SchemaError::MissingTypeName)));
 }
 
 mod fuzz {
@@ -907,12 +716,8 @@ mod fuzz {
             any::<bool>().prop_map(Value::from),
             any::<i64>().prop_map(Value::from),
             (-1e6f64..1e6).prop_map(Value::from),
-            prop_oneof![
-                Just("ON_DEMAND".to_string()),
-                Just("{{resolve:ssm:x}}".to_string()),
-                "[a-zA-Z0-9:/._-]{0,40}"
-            ]
-            .prop_map(Value::from),
+            prop_oneof![Just("ON_DEMAND".to_string()), Just("{{resolve:ssm:x}}".to_string()), "[a-zA-Z0-9:/._-]{0,40}"]
+                .prop_map(Value::from),
         ];
         leaf.prop_recursive(5, 64, 6, |inner| {
             prop_oneof![

@@ -42,9 +42,7 @@ pub(super) fn is_dynamic_reference(value: &Value) -> bool {
 
 /// `{"Ref": "AWS::NoValue"}`: the property is removed, as if absent.
 pub(super) fn is_no_value(value: &Value) -> bool {
-    value.as_object().is_some_and(|m| {
-        m.len() == 1 && m.get("Ref").and_then(Value::as_str) == Some("AWS::NoValue")
-    })
+    value.as_object().is_some_and(|m| m.len() == 1 && m.get("Ref").and_then(Value::as_str) == Some("AWS::NoValue"))
 }
 
 /// Whether `key` is set in `map` (present, and not `Ref AWS::NoValue`).
@@ -53,11 +51,7 @@ fn is_set(map: &Map<String, Value>, key: &str) -> bool {
 }
 
 pub(super) fn child(path: &str, key: &str) -> String {
-    if path.is_empty() {
-        key.to_string()
-    } else {
-        format!("{path}.{key}")
-    }
+    if path.is_empty() { key.to_string() } else { format!("{path}.{key}") }
 }
 
 fn index(path: &str, i: usize) -> String {
@@ -89,9 +83,7 @@ fn json_type(value: &Value) -> &'static str {
 
 fn is_integer(value: &Value) -> bool {
     match value {
-        Value::Number(n) => {
-            n.is_i64() || n.is_u64() || n.as_f64().is_some_and(|f| f.fract() == 0.0)
-        }
+        Value::Number(n) => n.is_i64() || n.is_u64() || n.as_f64().is_some_and(|f| f.fract() == 0.0),
         _ => false,
     }
 }
@@ -157,11 +149,7 @@ fn suggestion<'a>(key: &str, known: impl Iterator<Item = &'a String>) -> Option<
     let lower = key.to_lowercase();
     known
         .map(|k| {
-            let d = if k.to_lowercase() == lower {
-                0
-            } else {
-                edit_distance(&lower, &k.to_lowercase())
-            };
+            let d = if k.to_lowercase() == lower { 0 } else { edit_distance(&lower, &k.to_lowercase()) };
             (d, k.as_str())
         })
         .filter(|(d, k)| *d <= 2.max(k.len() / 5))
@@ -175,11 +163,7 @@ struct Validator<'s> {
 
 impl<'s> Validator<'s> {
     fn problem(out: &mut Vec<SchemaProblem>, path: &str, kind: Kind, message: String) {
-        out.push(SchemaProblem {
-            path: path.to_string(),
-            kind,
-            message,
-        });
+        out.push(SchemaProblem { path: path.to_string(), kind, message });
     }
 
     fn resolve(&self, reference: &str) -> Option<&'s Value> {
@@ -187,14 +171,7 @@ impl<'s> Validator<'s> {
         self.schema.raw.pointer(pointer)
     }
 
-    fn check(
-        &self,
-        node: &Value,
-        value: &Value,
-        path: &str,
-        depth: usize,
-        out: &mut Vec<SchemaProblem>,
-    ) {
+    fn check(&self, node: &Value, value: &Value, path: &str, depth: usize, out: &mut Vec<SchemaProblem>) {
         if depth > MAX_DEPTH {
             Self::problem(
                 out,
@@ -207,21 +184,12 @@ impl<'s> Validator<'s> {
         let node = match node {
             Value::Object(map) => map,
             Value::Bool(false) => {
-                Self::problem(
-                    out,
-                    path,
-                    Kind::Combination,
-                    "no value is allowed here".into(),
-                );
+                Self::problem(out, path, Kind::Combination, "no value is allowed here".into());
                 return;
             }
             _ => return,
         };
-        if let Some(target) = node
-            .get("$ref")
-            .and_then(Value::as_str)
-            .and_then(|r| self.resolve(r))
-        {
+        if let Some(target) = node.get("$ref").and_then(Value::as_str).and_then(|r| self.resolve(r)) {
             self.check(target, value, path, depth + 1, out);
         }
         let types = declared_types(node);
@@ -231,25 +199,16 @@ impl<'s> Validator<'s> {
             if let Some(types) = &types {
                 let fits = match produces {
                     Produces::Anything => true,
-                    Produces::String => types
-                        .iter()
-                        .any(|t| matches!(*t, "string" | "integer" | "number" | "boolean")),
+                    Produces::String => types.iter().any(|t| matches!(*t, "string" | "integer" | "number" | "boolean")),
                     Produces::List => types.contains(&"array"),
                 };
                 if !fits {
-                    let what = if produces == Produces::String {
-                        "a string"
-                    } else {
-                        "a list"
-                    };
+                    let what = if produces == Produces::String { "a string" } else { "a list" };
                     Self::problem(
                         out,
                         path,
                         Kind::WrongType,
-                        format!(
-                            "expected {}, found {name} (which produces {what})",
-                            types.join(" or ")
-                        ),
+                        format!("expected {}, found {name} (which produces {what})", types.join(" or ")),
                     );
                 }
             }
@@ -257,19 +216,13 @@ impl<'s> Validator<'s> {
         }
         if is_dynamic_reference(value) {
             if let Some(types) = &types
-                && !types
-                    .iter()
-                    .any(|t| matches!(*t, "string" | "integer" | "number" | "boolean"))
+                && !types.iter().any(|t| matches!(*t, "string" | "integer" | "number" | "boolean"))
             {
                 Self::problem(
                     out,
                     path,
                     Kind::WrongType,
-                    format!(
-                        "expected {}, found a dynamic reference {}",
-                        types.join(" or "),
-                        show(value)
-                    ),
+                    format!("expected {}, found a dynamic reference {}", types.join(" or "), show(value)),
                 );
             }
             return;
@@ -283,12 +236,7 @@ impl<'s> Validator<'s> {
                 out,
                 path,
                 Kind::WrongType,
-                format!(
-                    "expected {}, found {} {}",
-                    types.join(" or "),
-                    json_type(value),
-                    show(value)
-                ),
+                format!("expected {}, found {} {}", types.join(" or "), json_type(value), show(value)),
             );
             return;
         }
@@ -296,23 +244,13 @@ impl<'s> Validator<'s> {
         if let Some(allowed) = node.get("const")
             && !values_equal(allowed, value)
         {
-            Self::problem(
-                out,
-                path,
-                Kind::Enum,
-                format!("{} must be {}", show(value), show_allowed(allowed)),
-            );
+            Self::problem(out, path, Kind::Enum, format!("{} must be {}", show(value), show_allowed(allowed)));
         }
         if let Some(allowed) = node.get("enum").and_then(Value::as_array)
             && !allowed.iter().any(|a| values_equal(a, value))
         {
             let list: Vec<String> = allowed.iter().map(show_allowed).collect();
-            Self::problem(
-                out,
-                path,
-                Kind::Enum,
-                format!("{} is not one of {}", show(value), list.join(", ")),
-            );
+            Self::problem(out, path, Kind::Enum, format!("{} is not one of {}", show(value), list.join(", ")));
         }
 
         match value {
@@ -341,10 +279,7 @@ impl<'s> Validator<'s> {
                 out,
                 path,
                 Kind::Length,
-                format!(
-                    "{} is shorter than the minimum length {min} ({len} characters)",
-                    show(value)
-                ),
+                format!("{} is shorter than the minimum length {min} ({len} characters)", show(value)),
             );
         }
         if let Some(max) = node.get("maxLength").and_then(Value::as_u64)
@@ -354,10 +289,7 @@ impl<'s> Validator<'s> {
                 out,
                 path,
                 Kind::Length,
-                format!(
-                    "{} is longer than the maximum length {max} ({len} characters)",
-                    show(value)
-                ),
+                format!("{} is longer than the maximum length {max} ({len} characters)", show(value)),
             );
         }
         if let Some(source) = node.get("pattern").and_then(Value::as_str) {
@@ -370,67 +302,33 @@ impl<'s> Validator<'s> {
                 }
             };
             if pattern.is_match(s) == Some(false) {
-                Self::problem(
-                    out,
-                    path,
-                    Kind::Pattern,
-                    format!("{} does not match {source}", show(value)),
-                );
+                Self::problem(out, path, Kind::Pattern, format!("{} does not match {source}", show(value)));
             }
         }
     }
 
-    fn check_number(
-        node: &Map<String, Value>,
-        value: &Value,
-        path: &str,
-        out: &mut Vec<SchemaProblem>,
-    ) {
+    fn check_number(node: &Map<String, Value>, value: &Value, path: &str, out: &mut Vec<SchemaProblem>) {
         let Some(n) = value.as_f64() else { return };
-        let bound = |key: &str| {
-            node.get(key)
-                .and_then(Value::as_f64)
-                .map(|b| (b, node[key].to_string()))
-        };
+        let bound = |key: &str| node.get(key).and_then(Value::as_f64).map(|b| (b, node[key].to_string()));
         if let Some((min, text)) = bound("minimum")
             && n < min
         {
-            Self::problem(
-                out,
-                path,
-                Kind::Range,
-                format!("{value} is less than the minimum {text}"),
-            );
+            Self::problem(out, path, Kind::Range, format!("{value} is less than the minimum {text}"));
         }
         if let Some((max, text)) = bound("maximum")
             && n > max
         {
-            Self::problem(
-                out,
-                path,
-                Kind::Range,
-                format!("{value} is greater than the maximum {text}"),
-            );
+            Self::problem(out, path, Kind::Range, format!("{value} is greater than the maximum {text}"));
         }
         if let Some((min, text)) = bound("exclusiveMinimum")
             && n <= min
         {
-            Self::problem(
-                out,
-                path,
-                Kind::Range,
-                format!("{value} must be greater than {text}"),
-            );
+            Self::problem(out, path, Kind::Range, format!("{value} must be greater than {text}"));
         }
         if let Some((max, text)) = bound("exclusiveMaximum")
             && n >= max
         {
-            Self::problem(
-                out,
-                path,
-                Kind::Range,
-                format!("{value} must be less than {text}"),
-            );
+            Self::problem(out, path, Kind::Range, format!("{value} must be less than {text}"));
         }
     }
 
@@ -446,22 +344,12 @@ impl<'s> Validator<'s> {
         if let Some(min) = node.get("minItems").and_then(Value::as_u64)
             && count < min
         {
-            Self::problem(
-                out,
-                path,
-                Kind::ItemCount,
-                format!("has {count} items, fewer than the minimum {min}"),
-            );
+            Self::problem(out, path, Kind::ItemCount, format!("has {count} items, fewer than the minimum {min}"));
         }
         if let Some(max) = node.get("maxItems").and_then(Value::as_u64)
             && count > max
         {
-            Self::problem(
-                out,
-                path,
-                Kind::ItemCount,
-                format!("has {count} items, more than the maximum {max}"),
-            );
+            Self::problem(out, path, Kind::ItemCount, format!("has {count} items, more than the maximum {max}"));
         }
         if node.get("uniqueItems") == Some(&Value::Bool(true)) {
             'outer: for (i, a) in items.iter().enumerate() {
@@ -530,33 +418,18 @@ impl<'s> Validator<'s> {
                         .and_then(|p| suggestion(key, p.keys()))
                         .map(|s| format!(" (did you mean {s}?)"))
                         .unwrap_or_default();
-                    Self::problem(
-                        out,
-                        &item_path,
-                        Kind::UnknownProperty,
-                        format!("is not a valid property{hint}"),
-                    );
+                    Self::problem(out, &item_path, Kind::UnknownProperty, format!("is not a valid property{hint}"));
                 }
                 Some(sub @ Value::Object(_)) => self.check(sub, item, &item_path, depth + 1, out),
                 _ => {}
             }
         }
 
-        for name in node
-            .get("required")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-        {
+        for name in node.get("required").and_then(Value::as_array).into_iter().flatten() {
             if let Some(name) = name.as_str()
                 && !is_set(map, name)
             {
-                Self::problem(
-                    out,
-                    &child(path, name),
-                    Kind::MissingRequired,
-                    "is required".into(),
-                );
+                Self::problem(out, &child(path, name), Kind::MissingRequired, "is required".into());
             }
         }
 
@@ -564,34 +437,18 @@ impl<'s> Validator<'s> {
             let names: Vec<&str> = names.iter().filter_map(Value::as_str).collect();
             let set: Vec<&str> = names.iter().copied().filter(|n| is_set(map, n)).collect();
             if set.len() != 1 {
-                let found = if set.is_empty() {
-                    "none".to_string()
-                } else {
-                    join_names(&set)
-                };
+                let found = if set.is_empty() { "none".to_string() } else { join_names(&set) };
                 Self::problem(
                     out,
                     path,
                     Kind::Combination,
-                    format!(
-                        "needs exactly one of {} (found {found})",
-                        join_names(&names)
-                    ),
+                    format!("needs exactly one of {} (found {found})", join_names(&names)),
                 );
             }
         }
 
-        for (key, keyword) in [
-            ("dependentExcluded", true),
-            ("dependentRequired", false),
-            ("dependencies", false),
-        ] {
-            for (trigger, deps) in node
-                .get(key)
-                .and_then(Value::as_object)
-                .into_iter()
-                .flatten()
-            {
+        for (key, keyword) in [("dependentExcluded", true), ("dependentRequired", false), ("dependencies", false)] {
+            for (trigger, deps) in node.get(key).and_then(Value::as_object).into_iter().flatten() {
                 if !is_set(map, trigger) {
                     continue;
                 }
@@ -641,41 +498,26 @@ impl<'s> Validator<'s> {
         depth: usize,
         out: &mut Vec<SchemaProblem>,
     ) {
-        for sub in node
-            .get("allOf")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-        {
+        for sub in node.get("allOf").and_then(Value::as_array).into_iter().flatten() {
             self.check(sub, value, path, depth + 1, out);
         }
         if let Some(branches) = node.get("anyOf").and_then(Value::as_array) {
-            let results: Vec<Vec<SchemaProblem>> = branches
-                .iter()
-                .map(|b| self.branch(b, value, path, depth))
-                .collect();
+            let results: Vec<Vec<SchemaProblem>> =
+                branches.iter().map(|b| self.branch(b, value, path, depth)).collect();
             if !results.is_empty() && results.iter().all(|r| !r.is_empty()) {
                 let message = match describe(branches) {
                     Some(names) => {
                         format!("needs at least one of {} (found none)", names.join(", "))
                     }
-                    None => format!(
-                        "matches none of {} alternatives; {}",
-                        branches.len(),
-                        closest(&results)
-                    ),
+                    None => format!("matches none of {} alternatives; {}", branches.len(), closest(&results)),
                 };
                 Self::problem(out, path, Kind::Combination, message);
             }
         }
         if let Some(branches) = node.get("oneOf").and_then(Value::as_array) {
-            let results: Vec<Vec<SchemaProblem>> = branches
-                .iter()
-                .map(|b| self.branch(b, value, path, depth))
-                .collect();
-            let matching: Vec<usize> = (0..results.len())
-                .filter(|&i| results[i].is_empty())
-                .collect();
+            let results: Vec<Vec<SchemaProblem>> =
+                branches.iter().map(|b| self.branch(b, value, path, depth)).collect();
+            let matching: Vec<usize> = (0..results.len()).filter(|&i| results[i].is_empty()).collect();
             if matching.len() != 1 && !branches.is_empty() {
                 let names = describe(branches);
                 let message = match (&names, matching.len()) {
@@ -683,23 +525,11 @@ impl<'s> Validator<'s> {
                         format!("needs exactly one of {} (found none)", names.join(", "))
                     }
                     (Some(names), n) if n > 1 => {
-                        let found: Vec<&str> =
-                            matching.iter().map(|&i| names[i].as_str()).collect();
-                        format!(
-                            "needs exactly one of {} (found {})",
-                            names.join(", "),
-                            found.join(", ")
-                        )
+                        let found: Vec<&str> = matching.iter().map(|&i| names[i].as_str()).collect();
+                        format!("needs exactly one of {} (found {})", names.join(", "), found.join(", "))
                     }
-                    (_, 0) => format!(
-                        "matches none of {} alternatives; {}",
-                        branches.len(),
-                        closest(&results)
-                    ),
-                    (_, n) => format!(
-                        "matches {n} of {} alternatives where exactly one must match",
-                        branches.len()
-                    ),
+                    (_, 0) => format!("matches none of {} alternatives; {}", branches.len(), closest(&results)),
+                    (_, n) => format!("matches {n} of {} alternatives where exactly one must match", branches.len()),
                 };
                 Self::problem(out, path, Kind::Combination, message);
             }
@@ -707,12 +537,7 @@ impl<'s> Validator<'s> {
         if let Some(sub) = node.get("not")
             && self.branch(sub, value, path, depth).is_empty()
         {
-            Self::problem(
-                out,
-                path,
-                Kind::Combination,
-                format!("must not match {}", show(sub)),
-            );
+            Self::problem(out, path, Kind::Combination, format!("must not match {}", show(sub)));
         }
     }
 }
@@ -722,12 +547,7 @@ fn describe(branches: &[Value]) -> Option<Vec<String>> {
     branches
         .iter()
         .map(|b| {
-            let names: Vec<&str> = b
-                .get("required")?
-                .as_array()?
-                .iter()
-                .filter_map(Value::as_str)
-                .collect();
+            let names: Vec<&str> = b.get("required")?.as_array()?.iter().filter_map(Value::as_str).collect();
             (!names.is_empty()).then(|| names.join(" and "))
         })
         .collect()
@@ -740,23 +560,13 @@ fn all_requirements_missing(branches: &[Value], value: &Value) -> bool {
     branches.iter().all(|b| {
         b.get("required")
             .and_then(Value::as_array)
-            .is_some_and(|names| {
-                names
-                    .iter()
-                    .filter_map(Value::as_str)
-                    .any(|n| !is_set(map, n))
-            })
+            .is_some_and(|names| names.iter().filter_map(Value::as_str).any(|n| !is_set(map, n)))
     })
 }
 
 /// The first problem of the alternative with the fewest problems.
 fn closest(results: &[Vec<SchemaProblem>]) -> String {
-    results
-        .iter()
-        .min_by_key(|r| r.len())
-        .and_then(|r| r.first())
-        .map(|p| format!("closest: {p}"))
-        .unwrap_or_default()
+    results.iter().min_by_key(|r| r.len()).and_then(|r| r.first()).map(|p| format!("closest: {p}")).unwrap_or_default()
 }
 
 pub(super) fn validate(schema: &ResourceSchema, properties: Option<&Value>) -> Vec<SchemaProblem> {
@@ -774,28 +584,17 @@ pub(super) fn validate(schema: &ResourceSchema, properties: Option<&Value>) -> V
             &mut out,
             "",
             Kind::WrongType,
-            format!(
-                "Properties must be an object, found {} {}",
-                json_type(properties),
-                show(properties)
-            ),
+            format!("Properties must be an object, found {} {}", json_type(properties), show(properties)),
         );
         return out;
     }
     let validator = Validator { schema };
     validator.check(&schema.raw, properties, "", 0, &mut out);
 
-    for read_only in schema
-        .read_only_properties()
-        .iter()
-        .filter(|p| !p.contains("[*]"))
-    {
+    for read_only in schema.read_only_properties().iter().filter(|p| !p.contains("[*]")) {
         let mut current = Some(properties);
         for part in read_only.split('.') {
-            current = current
-                .and_then(|v| v.as_object())
-                .and_then(|m| m.get(part))
-                .filter(|v| !is_no_value(v));
+            current = current.and_then(|v| v.as_object()).and_then(|m| m.get(part)).filter(|v| !is_no_value(v));
         }
         if current.is_some() {
             Validator::problem(

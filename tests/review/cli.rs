@@ -5,11 +5,7 @@ use std::process::{Command, Output};
 use crate::fixture;
 
 fn rcdk(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_rcdk"))
-        .args(args)
-        .env_remove("NO_COLOR")
-        .output()
-        .unwrap()
+    Command::new(env!("CARGO_BIN_EXE_rcdk")).args(args).env_remove("NO_COLOR").output().unwrap()
 }
 
 fn path(rel: &str) -> String {
@@ -59,11 +55,7 @@ fn bad_arguments_exit_2_with_usage() {
 
 #[test]
 fn same_template_exits_0() {
-    let o = rcdk(&[
-        "diff",
-        &path("templates/kinesis-snowflake.json"),
-        &path("templates/kinesis-snowflake.yaml"),
-    ]);
+    let o = rcdk(&["diff", &path("templates/kinesis-snowflake.json"), &path("templates/kinesis-snowflake.yaml")]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert_eq!(stdout(&o), "No differences.\n");
 }
@@ -77,10 +69,7 @@ fn different_templates_exit_1() {
     let out = stdout(&o);
     assert!(out.starts_with("Security changes\n"));
     assert!(out.contains("kinesis-snowflake-changed.yaml:24"), "{out}");
-    assert!(
-        !out.contains('\x1b'),
-        "no colour when stdout is not a terminal"
-    );
+    assert!(!out.contains('\x1b'), "no colour when stdout is not a terminal");
 
     let o = rcdk(&["diff", &old, &new, "--format", "markdown"]);
     assert_eq!(o.status.code(), Some(1));
@@ -128,32 +117,12 @@ fn cloud_assembly_folders() {
     assert!(out.contains("Stack KinesisSnowflakeStack\n"), "{out}");
     assert!(out.contains("Stack QueueStack (stack removed)"));
     assert!(out.contains("Stack TopicStack (new stack)"));
-    assert!(
-        out.contains("sns:Publish"),
-        "a new stack's statements are security changes"
-    );
-    let o = rcdk(&[
-        "diff",
-        &path("assembly-old"),
-        &path("assembly-new"),
-        "--format",
-        "json",
-    ]);
+    assert!(out.contains("sns:Publish"), "a new stack's statements are security changes");
+    let o = rcdk(&["diff", &path("assembly-old"), &path("assembly-new"), "--format", "json"]);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    let statuses: Vec<&str> = v["stacks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| s["status"].as_str().unwrap())
-        .collect();
+    let statuses: Vec<&str> = v["stacks"].as_array().unwrap().iter().map(|s| s["status"].as_str().unwrap()).collect();
     assert_eq!(statuses, ["compared", "removed", "added"]);
-    let o = rcdk(&[
-        "diff",
-        &path("assembly-old"),
-        &path("assembly-new"),
-        "--fail-on",
-        "security",
-    ]);
+    let o = rcdk(&["diff", &path("assembly-old"), &path("assembly-new"), "--fail-on", "security"]);
     assert_eq!(o.status.code(), Some(1));
     let o = rcdk(&["diff", &path("assembly-old"), &path("assembly-old")]);
     assert_eq!(o.status.code(), Some(0));
@@ -169,18 +138,10 @@ fn trouble_exits_2_and_names_the_file() {
     let broken = path("read-corpus/err-duplicate.yaml");
     let o = rcdk(&["diff", &path("templates/kinesis-snowflake.json"), &broken]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(
-        stderr(&o).contains("err-duplicate.yaml:4:3: duplicate key `Q` (first at line 2)"),
-        "{}",
-        stderr(&o)
-    );
+    assert!(stderr(&o).contains("err-duplicate.yaml:4:3: duplicate key `Q` (first at line 2)"), "{}", stderr(&o));
     let o = rcdk(&["graph", &path("read-corpus/err-binary.bin")]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(
-        stderr(&o).contains("err-binary.bin: the input is not UTF-8"),
-        "{}",
-        stderr(&o)
-    );
+    assert!(stderr(&o).contains("err-binary.bin: the input is not UTF-8"), "{}", stderr(&o));
     let o = rcdk(&["graph", &path("read-corpus")]);
     assert_eq!(o.status.code(), Some(2));
 }

@@ -2,8 +2,8 @@
 //! `tests/fixtures/templates/`, diffed and graphed, with insta snapshots in `snapshots/`.
 
 use rcdk::review::diff::{
-    Change, KnownReplacementFacts, RenderOptions, ReplacementReason, ResourceChangeKind,
-    TemplateDiff, diff, render_json, render_markdown, render_text,
+    Change, KnownReplacementFacts, RenderOptions, ReplacementReason, ResourceChangeKind, TemplateDiff, diff,
+    render_json, render_markdown, render_text,
 };
 use rcdk::review::graph::Graph;
 use rcdk::review::read::{Template, read_template_bytes};
@@ -36,11 +36,7 @@ fn json_and_short_form_yaml_read_the_same() {
     let json = load("templates/kinesis-snowflake.json");
     let yaml = load("templates/kinesis-snowflake.yaml");
     let d = diff(&json, &yaml, &KnownReplacementFacts);
-    assert!(
-        d.is_empty(),
-        "{}",
-        render_text(&d, &RenderOptions::default())
-    );
+    assert!(d.is_empty(), "{}", render_text(&d, &RenderOptions::default()));
     // Strict equality too, not only the loose comparison of the diff.
     assert_eq!(json.value(), yaml.value());
 }
@@ -52,54 +48,25 @@ fn kinesis_changes_are_found() {
     assert!(d.has_replacements());
 
     // The new statement inside the JSON-in-JSON policy of the custom resource.
-    let nested: Vec<_> = d
-        .security
-        .statements
-        .iter()
-        .filter(|s| s.logical_id == "StreamResourcePolicy")
-        .collect();
+    let nested: Vec<_> = d.security.statements.iter().filter(|s| s.logical_id == "StreamResourcePolicy").collect();
     assert_eq!(nested.len(), 2, "Create and Update each gain one statement");
     assert!(nested.iter().all(|s| s.change == Change::Added));
     assert_eq!(nested[0].location, "Create<json>.parameters.Policy<json>");
     assert_eq!(nested[0].statement.actions, ["kinesis:SubscribeToShard"]);
-    assert_eq!(
-        nested[0].statement.principals,
-        ["AWS:arn:aws:iam::444455556666:role/Analytics"]
-    );
+    assert_eq!(nested[0].statement.principals, ["AWS:arn:aws:iam::444455556666:role/Analytics"]);
     assert_eq!(nested[0].statement.resources, ["${Stream.Arn}"]);
-    assert_eq!(
-        nested[0].statement.conditions,
-        ["StringEquals aws:PrincipalOrgID: o-example"]
-    );
+    assert_eq!(nested[0].statement.conditions, ["StringEquals aws:PrincipalOrgID: o-example"]);
 
     // The stream's Name: replacement with data loss.
-    let stream = d
-        .resources
-        .iter()
-        .find(|r| r.logical_id == "Stream")
-        .unwrap();
+    let stream = d.resources.iter().find(|r| r.logical_id == "Stream").unwrap();
     let rep = stream.replacement.as_ref().unwrap();
-    assert_eq!(
-        rep.reasons,
-        [ReplacementReason::CreateOnlyProperty {
-            path: "Properties.Name".into()
-        }]
-    );
+    assert_eq!(rep.reasons, [ReplacementReason::CreateOnlyProperty { path: "Properties.Name".into() }]);
     assert!(rep.data_may_be_lost);
     assert!(stream.changes[0].replaces);
 
     // The renamed bucket.
-    let bucket = d
-        .resources
-        .iter()
-        .find(|r| r.logical_id == "Backups")
-        .unwrap();
-    assert_eq!(
-        bucket.kind,
-        ResourceChangeKind::Renamed {
-            from: "BackupBucket".into()
-        }
-    );
+    let bucket = d.resources.iter().find(|r| r.logical_id == "Backups").unwrap();
+    assert_eq!(bucket.kind, ResourceChangeKind::Renamed { from: "BackupBucket".into() });
     assert_eq!(bucket.old_line, Some(68), "line in the JSON file");
     assert_eq!(bucket.new_line, Some(36), "line in the YAML file");
 
@@ -128,22 +95,13 @@ fn kinesis_diff_json() {
     let json = render_json(&kinesis_diff());
     // The JSON report is valid JSON with the same data.
     let back: serde_json::Value = serde_json::from_str(&json).unwrap();
-    assert_eq!(
-        back["resources"].as_array().unwrap().len(),
-        kinesis_diff().resources.len()
-    );
+    assert_eq!(back["resources"].as_array().unwrap().len(), kinesis_diff().resources.len());
     settings().bind(|| insta::assert_snapshot!("diff_kinesis_snowflake_json", json));
 }
 
 #[test]
 fn kinesis_diff_coloured_text_has_ansi_codes() {
-    let text = render_text(
-        &kinesis_diff(),
-        &RenderOptions {
-            color: true,
-            ..opts()
-        },
-    );
+    let text = render_text(&kinesis_diff(), &RenderOptions { color: true, ..opts() });
     assert!(text.contains("\x1b[31m"));
     assert!(!render_text(&kinesis_diff(), &opts()).contains('\x1b'));
 }

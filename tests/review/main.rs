@@ -9,9 +9,7 @@ use std::path::PathBuf;
 
 /// A path under `tests/fixtures`.
 pub fn fixture(rel: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(rel)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(rel)
 }
 
 /// insta settings shared by every snapshot: top-level `snapshots/`, no module prefix.

@@ -34,10 +34,8 @@ fn exercise(t: &Template) {
 #[test]
 fn corpus() {
     let dir = fixture("read-corpus");
-    let mut names: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
+    let mut names: Vec<_> =
+        std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
     names.sort();
     assert!(names.len() >= 30, "the corpus lost files: {names:?}");
     let mut report = String::new();
@@ -68,13 +66,10 @@ fn corpus_values() {
 }
 
 fn real_templates() -> Vec<Vec<u8>> {
-    [
-        "templates/kinesis-snowflake.json",
-        "templates/kinesis-snowflake.yaml",
-    ]
-    .iter()
-    .map(|p| std::fs::read(fixture(p)).unwrap())
-    .collect()
+    ["templates/kinesis-snowflake.json", "templates/kinesis-snowflake.yaml"]
+        .iter()
+        .map(|p| std::fs::read(fixture(p)).unwrap())
+        .collect()
 }
 
 const TOKENS: &[&str] = &[

@@ -85,11 +85,7 @@ fn render_intrinsic(m: &Map<String, Value>) -> Option<String> {
             format!("${{{}}}", parts.join("."))
         }
         ("Fn::Join", Value::Array(args)) if args.len() == 2 => match (&args[0], &args[1]) {
-            (Value::String(sep), Value::Array(pieces)) => pieces
-                .iter()
-                .map(render_value)
-                .collect::<Vec<_>>()
-                .join(sep),
+            (Value::String(sep), Value::Array(pieces)) => pieces.iter().map(render_value).collect::<Vec<_>>().join(sep),
             _ => return None,
         },
         ("Fn::Sub", Value::String(s)) => s.clone(),
@@ -169,10 +165,7 @@ pub(crate) fn normalise(stmt: &Map<String, Value>, attached: &[String]) -> State
     }
     Statement {
         sid: stmt.get("Sid").map(render_value),
-        effect: stmt
-            .get("Effect")
-            .map(render_value)
-            .unwrap_or_else(|| "Allow".to_string()),
+        effect: stmt.get("Effect").map(render_value).unwrap_or_else(|| "Allow".to_string()),
         actions: list(stmt.get("Action")),
         not_actions: list(stmt.get("NotAction")),
         resources: list(stmt.get("Resource")),
@@ -195,13 +188,7 @@ pub(crate) fn document_statements(doc: &Value, attached: &[String]) -> Option<Ve
         Value::Object(_) => vec![stmts],
         _ => return None,
     };
-    Some(
-        items
-            .into_iter()
-            .filter_map(Value::as_object)
-            .map(|s| normalise(s, attached))
-            .collect(),
-    )
+    Some(items.into_iter().filter_map(Value::as_object).map(|s| normalise(s, attached)).collect())
 }
 
 /// Readable principal for the roles/users/groups an identity policy is attached to.
@@ -216,50 +203,32 @@ fn attachments(props: &Map<String, Value>) -> Vec<String> {
 }
 
 /// All policy documents of one resource.
-pub(crate) fn resource_policies(
-    logical_id: &str,
-    resource_type: &str,
-    props: &Map<String, Value>,
-) -> Vec<FoundPolicy> {
+pub(crate) fn resource_policies(logical_id: &str, resource_type: &str, props: &Map<String, Value>) -> Vec<FoundPolicy> {
     let mut found = Vec::new();
     let mut push = |location: String, doc: Option<&Value>, attached: &[String]| {
         if let Some(doc) = doc
             && let Some(statements) = document_statements(doc, attached)
         {
-            found.push(FoundPolicy {
-                location,
-                statements,
-            });
+            found.push(FoundPolicy { location, statements });
         }
     };
     match resource_type {
         "AWS::IAM::Role" | "AWS::IAM::User" | "AWS::IAM::Group" => {
             let kind = resource_type.rsplit("::").next().unwrap_or("Role");
             if resource_type == "AWS::IAM::Role" {
-                push(
-                    "AssumeRolePolicyDocument".into(),
-                    props.get("AssumeRolePolicyDocument"),
-                    &[],
-                );
+                push("AssumeRolePolicyDocument".into(), props.get("AssumeRolePolicyDocument"), &[]);
             }
             if let Some(Value::Array(policies)) = props.get("Policies") {
                 let me = vec![format!("{kind}:${{{logical_id}}}")];
                 for (i, p) in policies.iter().enumerate() {
-                    let name = p
-                        .get("PolicyName")
-                        .map(render_value)
-                        .unwrap_or_else(|| i.to_string());
+                    let name = p.get("PolicyName").map(render_value).unwrap_or_else(|| i.to_string());
                     push(format!("Policies[{name}]"), p.get("PolicyDocument"), &me);
                 }
             }
         }
         "AWS::IAM::Policy" | "AWS::IAM::ManagedPolicy" => {
             let attached = attachments(props);
-            push(
-                "PolicyDocument".into(),
-                props.get("PolicyDocument"),
-                &attached,
-            );
+            push("PolicyDocument".into(), props.get("PolicyDocument"), &attached);
         }
         "AWS::KMS::Key" => push("KeyPolicy".into(), props.get("KeyPolicy"), &[]),
         "AWS::Kinesis::ResourcePolicy" | "AWS::SecretsManager::ResourcePolicy" => {
@@ -281,9 +250,7 @@ pub(crate) fn resource_policies(
 /// The managed policy ARNs of a role, user or group, rendered.
 pub(crate) fn managed_policy_arns(resource_type: &str, props: &Map<String, Value>) -> Vec<String> {
     match resource_type {
-        "AWS::IAM::Role" | "AWS::IAM::User" | "AWS::IAM::Group" => {
-            list(props.get("ManagedPolicyArns"))
-        }
+        "AWS::IAM::Role" | "AWS::IAM::User" | "AWS::IAM::Group" => list(props.get("ManagedPolicyArns")),
         _ => Vec::new(),
     }
 }
@@ -325,10 +292,7 @@ fn walk_embedded(v: &Value, path: String, json_depth: usize, found: &mut Vec<Fou
     let mut stack = vec![(v, path)];
     while let Some((v, path)) = stack.pop() {
         if let Some(statements) = document_statements(v, &[]) {
-            found.push(FoundPolicy {
-                location: path.clone(),
-                statements,
-            });
+            found.push(FoundPolicy { location: path.clone(), statements });
         }
         if let Some(inner) = embedded_json(v) {
             if json_depth < MAX_EMBEDDED_JSON {
@@ -362,23 +326,14 @@ mod tests {
     fn string_and_list_spellings_are_the_same() {
         let a = json!({"Effect": "Allow", "Action": "s3:GetObject", "Resource": ["b", "a"]});
         let b = json!({"Effect": "Allow", "Action": ["s3:GetObject"], "Resource": ["a", "b", "a"]});
-        assert_eq!(
-            normalise(a.as_object().unwrap(), &[]),
-            normalise(b.as_object().unwrap(), &[])
-        );
+        assert_eq!(normalise(a.as_object().unwrap(), &[]), normalise(b.as_object().unwrap(), &[]));
     }
 
     #[test]
     fn intrinsics_render_readably() {
         assert_eq!(render_value(&json!({"Ref": "X"})), "${X}");
-        assert_eq!(
-            render_value(&json!({"Fn::GetAtt": ["S", "Arn"]})),
-            "${S.Arn}"
-        );
-        assert_eq!(
-            render_value(&json!({"Fn::Join": ["", [{"Fn::GetAtt": ["S", "Arn"]}, "/*"]]})),
-            "${S.Arn}/*"
-        );
+        assert_eq!(render_value(&json!({"Fn::GetAtt": ["S", "Arn"]})), "${S.Arn}");
+        assert_eq!(render_value(&json!({"Fn::Join": ["", [{"Fn::GetAtt": ["S", "Arn"]}, "/*"]]})), "${S.Arn}/*");
         assert_eq!(
             render_value(&json!({"Fn::Sub": ["arn:${P}:x", {"P": {"Ref": "AWS::Partition"}}]})),
             "arn:${AWS::Partition}:x"
@@ -394,14 +349,7 @@ mod tests {
             "Condition": {"StringEquals": {"sts:ExternalId": ["2", "1"]}}
         });
         let n = normalise(s.as_object().unwrap(), &[]);
-        assert_eq!(
-            n.principals,
-            [
-                "AWS:arn:x",
-                "Service:a.amazonaws.com",
-                "Service:b.amazonaws.com"
-            ]
-        );
+        assert_eq!(n.principals, ["AWS:arn:x", "Service:a.amazonaws.com", "Service:b.amazonaws.com"]);
         assert_eq!(n.conditions, ["StringEquals sts:ExternalId: 1, 2"]);
     }
 

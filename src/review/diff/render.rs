@@ -5,8 +5,8 @@ use std::fmt::Write as _;
 use serde_json::Value;
 
 use super::{
-    Change, EntryChange, PropertyChange, Replacement, ReplacementReason, ResourceChange,
-    ResourceChangeKind, Statement, TemplateDiff,
+    Change, EntryChange, PropertyChange, Replacement, ReplacementReason, ResourceChange, ResourceChangeKind, Statement,
+    TemplateDiff,
 };
 
 /// Longest value shown in text and markdown reports before it is cut (JSON shows all).
@@ -33,11 +33,7 @@ const BOLD: &str = "\x1b[1m";
 const RESET: &str = "\x1b[0m";
 
 fn paint(text: &str, color: &str, on: bool) -> String {
-    if on {
-        format!("{color}{text}{RESET}")
-    } else {
-        text.to_string()
-    }
+    if on { format!("{color}{text}{RESET}") } else { text.to_string() }
 }
 
 fn change_color(c: Change) -> &'static str {
@@ -71,18 +67,11 @@ fn location(name: Option<&str>, line: Option<usize>) -> Option<String> {
 }
 
 fn locations(opts: &RenderOptions, old: Option<usize>, new: Option<usize>) -> String {
-    let parts: Vec<String> = [
-        location(opts.old_name.as_deref(), old),
-        location(opts.new_name.as_deref(), new),
-    ]
-    .into_iter()
-    .flatten()
-    .collect();
-    if parts.is_empty() {
-        String::new()
-    } else {
-        format!(" ({})", parts.join(" → "))
-    }
+    let parts: Vec<String> = [location(opts.old_name.as_deref(), old), location(opts.new_name.as_deref(), new)]
+        .into_iter()
+        .flatten()
+        .collect();
+    if parts.is_empty() { String::new() } else { format!(" ({})", parts.join(" → ")) }
 }
 
 fn reason_text(r: &ReplacementReason) -> String {
@@ -103,11 +92,7 @@ fn data_loss_text(ty: &str, rep: &Replacement) -> Option<String> {
     if !rep.data_may_be_lost {
         return None;
     }
-    let policy = if rep
-        .reasons
-        .iter()
-        .any(|r| matches!(r, ReplacementReason::LogicalIdChanged { .. }))
-    {
+    let policy = if rep.reasons.iter().any(|r| matches!(r, ReplacementReason::LogicalIdChanged { .. })) {
         "DeletionPolicy"
     } else {
         "UpdateReplacePolicy"
@@ -125,20 +110,16 @@ fn data_loss_text(ty: &str, rep: &Replacement) -> Option<String> {
 
 fn rename_text(r: &ResourceChange) -> Option<String> {
     match &r.kind {
-        ResourceChangeKind::Renamed { from } => Some(format!(
-            "likely rename of logical ID {from} → {} (replacement)",
-            r.logical_id
-        )),
+        ResourceChangeKind::Renamed { from } => {
+            Some(format!("likely rename of logical ID {from} → {} (replacement)", r.logical_id))
+        }
         _ => None,
     }
 }
 
 fn statement_cells(s: &Statement) -> [String; 5] {
     let with_not = |yes: &[String], no: &[String]| {
-        yes.iter()
-            .cloned()
-            .chain(no.iter().map(|x| format!("NOT {x}")))
-            .collect::<Vec<_>>()
+        yes.iter().cloned().chain(no.iter().map(|x| format!("NOT {x}"))).collect::<Vec<_>>()
     };
     let mut effect = s.effect.clone();
     if let Some(sid) = &s.sid {
@@ -175,11 +156,7 @@ fn text_table(headers: &[&str], rows: &[(Option<Change>, Vec<String>)], color: b
         s
     };
     let line = |cells: &[String], change: Option<Change>| {
-        let height = cells
-            .iter()
-            .map(|c| c.lines().count().max(1))
-            .max()
-            .unwrap_or(1);
+        let height = cells.iter().map(|c| c.lines().count().max(1)).max().unwrap_or(1);
         let mut out = String::new();
         for h in 0..height {
             out.push('│');
@@ -197,10 +174,7 @@ fn text_table(headers: &[&str], rows: &[(Option<Change>, Vec<String>)], color: b
         out
     };
     let mut s = border("┌", "┬", "┐");
-    s.push_str(&line(
-        &headers.iter().map(|h| h.to_string()).collect::<Vec<_>>(),
-        None,
-    ));
+    s.push_str(&line(&headers.iter().map(|h| h.to_string()).collect::<Vec<_>>(), None));
     for (change, row) in rows {
         s.push_str(&border("├", "┼", "┤"));
         s.push_str(&line(row, *change));
@@ -220,30 +194,13 @@ fn text_property(out: &mut String, c: &PropertyChange, color: bool) {
         (_, None) => Change::Removed,
         _ => Change::Modified,
     };
-    let tag = if c.replaces {
-        paint(" (requires replacement)", BOLD_RED, color)
-    } else {
-        String::new()
-    };
-    let _ = writeln!(
-        out,
-        "    {} {}{tag}",
-        paint(&format!("[{}]", sym.symbol()), change_color(sym), color),
-        c.path
-    );
+    let tag = if c.replaces { paint(" (requires replacement)", BOLD_RED, color) } else { String::new() };
+    let _ = writeln!(out, "    {} {}{tag}", paint(&format!("[{}]", sym.symbol()), change_color(sym), color), c.path);
     if c.old.is_some() {
-        let _ = writeln!(
-            out,
-            "        {}",
-            paint(&format!("- {}", show_value(c.old.as_ref())), RED, color)
-        );
+        let _ = writeln!(out, "        {}", paint(&format!("- {}", show_value(c.old.as_ref())), RED, color));
     }
     if c.new.is_some() {
-        let _ = writeln!(
-            out,
-            "        {}",
-            paint(&format!("+ {}", show_value(c.new.as_ref())), GREEN, color)
-        );
+        let _ = writeln!(out, "        {}", paint(&format!("+ {}", show_value(c.new.as_ref())), GREEN, color));
     }
 }
 
@@ -256,11 +213,7 @@ fn text_entries(out: &mut String, title: &str, entries: &[EntryChange], opts: &R
         let _ = writeln!(
             out,
             "{} {}{}",
-            paint(
-                &format!("[{}]", e.change.symbol()),
-                change_color(e.change),
-                opts.color
-            ),
+            paint(&format!("[{}]", e.change.symbol()), change_color(e.change), opts.color),
             e.name,
             locations(opts, e.old_line, e.new_line)
         );
@@ -300,8 +253,7 @@ pub fn render_text(d: &TemplateDiff, opts: &RenderOptions) -> String {
                 .statements
                 .iter()
                 .map(|s| {
-                    let [effect, action, resource, principal, condition] =
-                        statement_cells(&s.statement);
+                    let [effect, action, resource, principal, condition] = statement_cells(&s.statement);
                     (
                         Some(s.change),
                         vec![
@@ -317,15 +269,7 @@ pub fn render_text(d: &TemplateDiff, opts: &RenderOptions) -> String {
                 })
                 .collect();
             out.push_str(&text_table(
-                &[
-                    "",
-                    "Policy",
-                    "Effect",
-                    "Action",
-                    "Resource",
-                    "Principal",
-                    "Condition",
-                ],
+                &["", "Policy", "Effect", "Action", "Resource", "Principal", "Condition"],
                 &rows,
                 color,
             ));
@@ -337,21 +281,10 @@ pub fn render_text(d: &TemplateDiff, opts: &RenderOptions) -> String {
                 .managed_policies
                 .iter()
                 .map(|m| {
-                    (
-                        Some(m.change),
-                        vec![
-                            m.change.symbol().to_string(),
-                            m.logical_id.clone(),
-                            m.policy_arn.clone(),
-                        ],
-                    )
+                    (Some(m.change), vec![m.change.symbol().to_string(), m.logical_id.clone(), m.policy_arn.clone()])
                 })
                 .collect();
-            out.push_str(&text_table(
-                &["", "Resource", "Managed policy ARN"],
-                &rows,
-                color,
-            ));
+            out.push_str(&text_table(&["", "Resource", "Managed policy ARN"], &rows, color));
         }
         out.push('\n');
     }
@@ -368,11 +301,7 @@ pub fn render_text(d: &TemplateDiff, opts: &RenderOptions) -> String {
                 reasons.join("; ")
             );
             if let Some(loss) = data_loss_text(r.resource_type(), rep) {
-                let _ = writeln!(
-                    out,
-                    "    {}",
-                    paint(&format!("DATA LOSS: {loss}"), BOLD_RED, color)
-                );
+                let _ = writeln!(out, "    {}", paint(&format!("DATA LOSS: {loss}"), BOLD_RED, color));
             }
         }
         out.push('\n');
@@ -393,10 +322,7 @@ pub fn render_text(d: &TemplateDiff, opts: &RenderOptions) -> String {
             } else if r.replacement.is_some() {
                 line.push_str(&paint(" (replacement)", BOLD_RED, color));
             }
-            if let ResourceChangeKind::Removed {
-                data_may_be_lost: true,
-            } = r.kind
-            {
+            if let ResourceChangeKind::Removed { data_may_be_lost: true } = r.kind {
                 line.push_str(&paint(
                     " (stateful, not retained by DeletionPolicy: its data may be lost)",
                     BOLD_RED,
@@ -461,11 +387,7 @@ pub(crate) fn md_code(s: &str) -> String {
         }
     }
     let fence = "`".repeat(longest + 1);
-    let pad = if s.starts_with('`') || s.ends_with('`') {
-        " "
-    } else {
-        ""
-    };
+    let pad = if s.starts_with('`') || s.ends_with('`') { " " } else { "" };
     format!("{fence}{pad}{s}{pad}{fence}")
 }
 
@@ -490,13 +412,7 @@ fn md_entries(out: &mut String, title: &str, entries: &[EntryChange]) {
     let mut rows = Vec::new();
     for e in entries {
         if e.changes.is_empty() {
-            rows.push(vec![
-                e.change.symbol().into(),
-                md_code(&e.name),
-                String::new(),
-                String::new(),
-                String::new(),
-            ]);
+            rows.push(vec![e.change.symbol().into(), md_code(&e.name), String::new(), String::new(), String::new()]);
         }
         for c in &e.changes {
             rows.push(vec![
@@ -552,19 +468,7 @@ pub fn render_markdown(d: &TemplateDiff, opts: &RenderOptions) -> String {
                     row
                 })
                 .collect();
-            md_table(
-                &mut out,
-                &[
-                    "",
-                    "Policy",
-                    "Effect",
-                    "Action",
-                    "Resource",
-                    "Principal",
-                    "Condition",
-                ],
-                &rows,
-            );
+            md_table(&mut out, &["", "Policy", "Effect", "Action", "Resource", "Principal", "Condition"], &rows);
         }
         if !d.security.managed_policies.is_empty() {
             let _ = writeln!(out, "Managed policy changes:\n");
@@ -572,13 +476,7 @@ pub fn render_markdown(d: &TemplateDiff, opts: &RenderOptions) -> String {
                 .security
                 .managed_policies
                 .iter()
-                .map(|m| {
-                    vec![
-                        m.change.symbol().to_string(),
-                        md_code(&m.logical_id),
-                        md_code(&m.policy_arn),
-                    ]
-                })
+                .map(|m| vec![m.change.symbol().to_string(), md_code(&m.logical_id), md_code(&m.policy_arn)])
                 .collect();
             md_table(&mut out, &["", "Resource", "Managed policy ARN"], &rows);
         }
@@ -586,11 +484,7 @@ pub fn render_markdown(d: &TemplateDiff, opts: &RenderOptions) -> String {
     if d.has_replacements() {
         let _ = writeln!(out, "#### Replacements\n");
         for (r, rep) in d.replacements() {
-            let reasons: Vec<String> = rep
-                .reasons
-                .iter()
-                .map(|x| md_text(&reason_text(x)))
-                .collect();
+            let reasons: Vec<String> = rep.reasons.iter().map(|x| md_text(&reason_text(x))).collect();
             let _ = write!(
                 out,
                 "- :warning: {} ({}): {}.",
@@ -632,14 +526,7 @@ pub fn render_markdown(d: &TemplateDiff, opts: &RenderOptions) -> String {
                     }
                 }
             };
-            rows.push(vec![
-                sym.clone(),
-                id.clone(),
-                ty.clone(),
-                summary,
-                String::new(),
-                String::new(),
-            ]);
+            rows.push(vec![sym.clone(), id.clone(), ty.clone(), summary, String::new(), String::new()]);
             for c in &r.changes {
                 let mut path = md_code(&c.path);
                 if c.replaces {
@@ -655,11 +542,7 @@ pub fn render_markdown(d: &TemplateDiff, opts: &RenderOptions) -> String {
                 ]);
             }
         }
-        md_table(
-            &mut out,
-            &["", "Logical ID", "Type", "Change", "Old", "New"],
-            &rows,
-        );
+        md_table(&mut out, &["", "Logical ID", "Type", "Change", "Old", "New"], &rows);
     }
     md_entries(&mut out, "Parameters", &d.parameters);
     md_entries(&mut out, "Conditions", &d.conditions);
@@ -692,10 +575,7 @@ mod tests {
         assert_eq!(md_code("a|b"), "`a\\|b`");
         assert_eq!(md_code("a`b"), "``a`b``");
         assert_eq!(md_code("`x"), "`` `x ``");
-        assert_eq!(
-            md_text("<script>*x*</script>"),
-            "\\<script\\>\\*x\\*\\</script\\>"
-        );
+        assert_eq!(md_text("<script>*x*</script>"), "\\<script\\>\\*x\\*\\</script\\>");
         assert_eq!(md_text("${A}"), "\\${A}");
     }
 }
