@@ -46,6 +46,7 @@ pub mod s3;
 pub mod schema;
 pub mod secretsmanager;
 
+pub use crate::core::error::Error;
 pub use crate::core::ids::logical_id;
 
 /// The names most programs need.

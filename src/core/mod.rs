@@ -4,6 +4,7 @@ pub mod check;
 pub mod defaults;
 pub mod element;
 pub mod emit;
+pub mod error;
 pub mod ids;
 pub mod problem;
 pub mod stack;
