@@ -13,7 +13,9 @@ use rcdk::prelude::*;
 
 fn main() -> ExitCode {
     let mut app = App::new();
-    if let Err(e) = kinesis_snowflake_stack(StreamPolicyStyle::CustomResource).and_then(|stack| Ok(app.add_stack(stack)?)) {
+    if let Err(e) =
+        kinesis_snowflake_stack(StreamPolicyStyle::CustomResource).and_then(|stack| Ok(app.add_stack(stack)?))
+    {
         eprintln!("{e}");
         return ExitCode::FAILURE;
     }

@@ -8,10 +8,11 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use rcdk::review::diff::{
-    KnownReplacementFacts, RenderOptions, TemplateDiff, diff, render_json, render_markdown, render_text,
+    RenderOptions, SchemaReplacementFacts, TemplateDiff, diff, render_json, render_markdown, render_text,
 };
 use rcdk::review::graph::Graph;
 use rcdk::review::read::{Template, read_template_bytes};
+use rcdk::review::validate::validate;
 
 const USAGE: &str = "\
 rcdk: review CloudFormation templates (any template, JSON or YAML)
@@ -19,6 +20,7 @@ rcdk: review CloudFormation templates (any template, JSON or YAML)
 Usage:
   rcdk diff OLD NEW [--format text|markdown|json] [--fail-on security|replacement]...
   rcdk graph TEMPLATE [--format mermaid|dot]
+  rcdk validate TEMPLATE... [--strict]
   rcdk --help | --version
 
 diff   Compare two templates. OLD and NEW are template files or cloud-assembly
@@ -28,8 +30,14 @@ diff   Compare two templates. OLD and NEW are template files or cloud-assembly
        replacements (with a data-loss warning for stateful resources).
        Text output is coloured only when stdout is a terminal (and NO_COLOR is unset).
 graph  Print the resource dependency graph (Mermaid by default, or Graphviz dot).
+validate
+       Run rcdk's synthesis checks on templates: references (Ref, GetAtt,
+       ${} in Fn::Sub), attributes, cycles, limits, property values against the
+       registry schemas (types without a schema are listed as unchecked) and
+       IAM policy spelling. --strict makes warnings errors.
+       Exit status: 0 valid, 1 invalid, 2 unreadable.
 
-Exit status (like diff): 0 no differences, 1 differences, 2 trouble.
+Exit status of diff (like diff(1)): 0 no differences, 1 differences, 2 trouble.
 With --fail-on, exit 1 only when changes of that kind exist (0 otherwise).
 ";
 
@@ -78,12 +86,13 @@ fn run(args: &[String]) -> Result<u8, Failure> {
             println!("rcdk {}", env!("CARGO_PKG_VERSION"));
             Ok(0)
         }
-        Some("diff" | "graph") if args.iter().any(|a| a == "-h" || a == "--help") => {
+        Some("diff" | "graph" | "validate") if args.iter().any(|a| a == "-h" || a == "--help") => {
             print!("{USAGE}");
             Ok(0)
         }
         Some("diff") => run_diff(&args[1..]),
         Some("graph") => run_graph(&args[1..]),
+        Some("validate") => run_validate(&args[1..]),
         Some(other) => Err(usage_error(&format!("unknown command `{other}`"))),
     }
 }
@@ -299,7 +308,7 @@ fn run_diff(args: &[String]) -> Result<u8, Failure> {
         pairs.sort_by(|a, b| a.name.cmp(&b.name));
     }
     let single = old.is_file && new.is_file;
-    let facts = KnownReplacementFacts;
+    let facts = SchemaReplacementFacts;
     let color = format == "text"
         && std::io::stdout().is_terminal()
         && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
@@ -392,4 +401,37 @@ fn run_graph(args: &[String]) -> Result<u8, Failure> {
         return Err(Failure(format!("cannot write the graph: {e}")));
     }
     Ok(0)
+}
+
+fn run_validate(args: &[String]) -> Result<u8, Failure> {
+    let strict = args.iter().any(|a| a == "--strict");
+    let paths: Vec<&String> = args.iter().filter(|a| *a != "--strict").collect();
+    if let Some(flag) = paths.iter().find(|a| a.starts_with("--")) {
+        return Err(usage_error(&format!("unknown option `{flag}` for validate")));
+    }
+    if paths.is_empty() {
+        return Err(usage_error("validate needs at least one TEMPLATE"));
+    }
+    // Read everything first: an unreadable file is trouble (exit 2), whatever the others hold.
+    let mut templates = Vec::new();
+    for path in paths {
+        templates.push((path.clone(), read_file(Path::new(path))?));
+    }
+    let mut invalid = false;
+    let mut out = String::new();
+    for (path, template) in &templates {
+        let report = validate(path, template, strict);
+        for problem in &report.problems {
+            out.push_str(&format!("{problem}\n"));
+        }
+        if !report.unchecked_types.is_empty() {
+            out.push_str(&format!("{path}: unchecked (no schema vendored): {}\n", report.unchecked_types.join(", ")));
+        }
+        let errors = report.problems.iter().filter(|p| p.is_error()).count();
+        let warnings = report.problems.len() - errors;
+        out.push_str(&format!("{path}: {errors} error(s), {warnings} warning(s)\n"));
+        invalid |= !report.is_valid();
+    }
+    print!("{out}");
+    Ok(u8::from(invalid))
 }

@@ -3,6 +3,7 @@
 
 use crate::core::app::App;
 use crate::core::check::TypeFacts;
+use crate::core::synth::{SynthOptions, TemplateCheck};
 
 /// GetAtt attributes from the vendored registry schemas.
 pub struct SchemaFacts;
@@ -24,9 +25,25 @@ pub fn validate_properties(type_name: &str, properties: &serde_json::Value) -> O
         .map(|problems| problems.into_iter().map(|p| (p.path, p.message)).collect())
 }
 
+/// The template-level checks every app runs (and `rcdk validate`).
+pub const TEMPLATE_CHECKS: &[TemplateCheck] = &[crate::iam::lint_policies];
+
+/// The library's checks as synthesis options (what `App::new` installs), for tools that check
+/// templates from disk.
+pub fn options(strict: bool) -> SynthOptions<'static> {
+    SynthOptions {
+        strict,
+        facts: &SchemaFacts,
+        validate_properties: Some(&validate_properties),
+        template_checks: TEMPLATE_CHECKS,
+    }
+}
+
 /// Installs the library's default type facts, property validation and template checks.
 pub(crate) fn install(app: &mut App) {
     app.set_type_facts(Box::new(SchemaFacts));
     app.set_property_validator(Box::new(validate_properties));
-    app.add_template_check(crate::iam::lint_policies);
+    for check in TEMPLATE_CHECKS {
+        app.add_template_check(*check);
+    }
 }

@@ -73,6 +73,8 @@ pub struct Problem {
     pub logical_id: Option<String>,
     /// Path inside the entry, e.g. `Properties.KeyPolicy.Statement[1].Condition`.
     pub property_path: Option<String>,
+    /// Line in the template file, when the template was read from one.
+    pub line: Option<usize>,
     /// What was expected and what was found.
     pub message: String,
 }
@@ -87,6 +89,7 @@ impl Problem {
             construct_path: None,
             logical_id: None,
             property_path: None,
+            line: None,
             message: message.into(),
         }
     }
@@ -118,11 +121,15 @@ impl fmt::Display for Problem {
             Severity::Warning => "warning",
         };
         write!(f, "{sev}[{}]: ", self.kind.code())?;
+        let place = match self.line {
+            Some(line) => format!("{}:{line}", self.stack),
+            None => self.stack.clone(),
+        };
         match (&self.construct_path, &self.logical_id) {
             (Some(path), Some(id)) => write!(f, "{path} ({id})")?,
             (Some(path), None) => write!(f, "{path}")?,
-            (None, Some(id)) => write!(f, "{}: {id}", self.stack)?,
-            (None, None) => write!(f, "{}", self.stack)?,
+            (None, Some(id)) => write!(f, "{place}: {id}")?,
+            (None, None) => write!(f, "{place}")?,
         }
         if let Some(p) = &self.property_path {
             write!(f, " {p}")?;

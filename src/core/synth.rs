@@ -132,24 +132,7 @@ pub fn synthesize(stacks: &[&Stack], options: SynthOptions<'_>) -> Result<Vec<Sy
             .filter_map(|(node, id)| id.clone().map(|id| (id, stack.tree.path(node as u32))))
             .collect();
         let body = serde_json::to_string_pretty(&template).map(|s| s.len() + 1).unwrap_or(0);
-        let mut found = check::check_template(stack.name(), &template, Some(body), options.facts);
-        for extra in options.template_checks {
-            found.extend(extra(stack.name(), &template));
-        }
-        if let Some(validate) = options.validate_properties
-            && let Some(resources) = template.get("Resources").and_then(Json::as_object)
-        {
-            for (id, resource) in resources {
-                let type_name = resource.get("Type").and_then(Json::as_str).unwrap_or_default();
-                let props = resource.get("Properties").cloned().unwrap_or_else(|| Json::Object(JsonMap::new()));
-                for (path, message) in validate(type_name, &props).unwrap_or_default() {
-                    let path = if path.is_empty() { "Properties".to_string() } else { format!("Properties.{path}") };
-                    found.push(
-                        Problem::new(Severity::Error, ProblemKind::Schema, stack.name(), message).at(id.clone(), path),
-                    );
-                }
-            }
-        }
+        let found = check_document(stack.name(), &template, Some(body), &options);
         for mut p in found {
             if let Some(id) = &p.logical_id
                 && let Some(path) = construct_paths.get(id)
@@ -188,6 +171,33 @@ pub fn synthesize(stacks: &[&Stack], options: SynthOptions<'_>) -> Result<Vec<Sy
         }
     }
     Ok(out)
+}
+
+/// Every check on a finished template document: references, cycles and limits, resource property
+/// schemas, and the extra template checks. Used by synthesis and by `rcdk validate` alike.
+pub fn check_document(
+    name: &str,
+    template: &Json,
+    body_bytes: Option<usize>,
+    options: &SynthOptions<'_>,
+) -> Vec<Problem> {
+    let mut found = check::check_template(name, template, body_bytes, options.facts);
+    for extra in options.template_checks {
+        found.extend(extra(name, template));
+    }
+    if let Some(validate) = options.validate_properties
+        && let Some(resources) = template.get("Resources").and_then(Json::as_object)
+    {
+        for (id, resource) in resources {
+            let type_name = resource.get("Type").and_then(Json::as_str).unwrap_or_default();
+            let props = resource.get("Properties").cloned().unwrap_or_else(|| Json::Object(JsonMap::new()));
+            for (path, message) in validate(type_name, &props).unwrap_or_default() {
+                let path = if path.is_empty() { "Properties".to_string() } else { format!("Properties.{path}") };
+                found.push(Problem::new(Severity::Error, ProblemKind::Schema, name, message).at(id.clone(), path));
+            }
+        }
+    }
+    found
 }
 
 fn check_stack_cycles(stacks: &[&Stack], deps: &[BTreeSet<usize>], problems: &mut Vec<Problem>) {

@@ -22,12 +22,12 @@
 //! same value.
 //!
 //! ```
-//! use rcdk::review::diff::{diff, KnownReplacementFacts};
+//! use rcdk::review::diff::{diff, SchemaReplacementFacts};
 //! use rcdk::review::read::read_template;
 //!
 //! let old = read_template("Resources:\n  S:\n    Type: AWS::Kinesis::Stream\n    Properties:\n      Name: a\n").unwrap();
 //! let new = read_template("Resources:\n  S:\n    Type: AWS::Kinesis::Stream\n    Properties:\n      Name: b\n").unwrap();
-//! let d = diff(&old, &new, &KnownReplacementFacts);
+//! let d = diff(&old, &new, &SchemaReplacementFacts);
 //! assert!(d.has_replacements());
 //! assert!(!d.has_security_changes());
 //! let text = rcdk::review::diff::render_text(&d, &Default::default());
@@ -98,32 +98,16 @@ impl ReplacementFacts for NoReplacementFacts {
     }
 }
 
-/// Built-in facts for the types rcdk's constructs use (from the registry schemas), until the
-/// schema module provides them for every type.
+/// Facts from the vendored CloudFormation registry schemas (`createOnlyProperties`).
 #[derive(Debug, Clone, Copy, Default)]
-pub struct KnownReplacementFacts;
+pub struct SchemaReplacementFacts;
 
-impl ReplacementFacts for KnownReplacementFacts {
+impl ReplacementFacts for SchemaReplacementFacts {
     fn create_only_properties(&self, resource_type: &str) -> Option<Vec<String>> {
-        let paths: &[&str] = match resource_type {
-            "AWS::KMS::Key" => &[],
-            "AWS::Kinesis::Stream" => &["Name"],
-            "AWS::Kinesis::ResourcePolicy" => &["ResourceArn"],
-            "AWS::IAM::Role" => &["Path", "RoleName"],
-            "AWS::IAM::Policy" => &[],
-            "AWS::Lambda::Function" => &["FunctionName", "PackageType"],
-            "AWS::KinesisFirehose::DeliveryStream" => &[
-                "DeliveryStreamName",
-                "DeliveryStreamType",
-                "KinesisStreamSourceConfiguration",
-                "SnowflakeDestinationConfiguration.SnowflakeVpcConfiguration",
-            ],
-            "AWS::S3::Bucket" => &["BucketName"],
-            "AWS::SecretsManager::Secret" => &["Name"],
-            "AWS::CloudWatch::Alarm" => &["AlarmName"],
-            _ => return None,
-        };
-        Some(paths.iter().map(|p| p.to_string()).collect())
+        if resource_type.starts_with("Custom::") {
+            return Some(Vec::new());
+        }
+        crate::schema::resource_schema(resource_type).map(|s| s.create_only_properties().to_vec())
     }
 }
 
@@ -884,7 +868,7 @@ mod tests {
             "Properties": {"StreamEncryption": {"EncryptionType": "KMS", "KeyId": {"Ref": "K1"}}}}}}));
         let b = t(serde_json::json!({"Resources": {"S": {"Type": "AWS::Kinesis::Stream",
             "Properties": {"StreamEncryption": {"EncryptionType": "KMS", "KeyId": {"Ref": "K2"}}}}}}));
-        let d = diff(&a, &b, &KnownReplacementFacts);
+        let d = diff(&a, &b, &SchemaReplacementFacts);
         assert_eq!(d.resources.len(), 1);
         let c = &d.resources[0].changes[0];
         assert_eq!(c.path, "Properties.StreamEncryption.KeyId");

@@ -3,6 +3,7 @@
 //! - [`read`]: read JSON or YAML (short-form tags) into a [`read::Template`] with line numbers.
 //! - [`diff`]: a semantic diff with security (IAM) changes and replacements first.
 //! - [`graph`]: the dependency graph of resources as Mermaid or Graphviz dot.
+//! - [`validate`]: the checks rcdk runs at synthesis, on any template.
 //!
 //! ```
 //! use rcdk::review::{read::read_template, diff::{diff, NoReplacementFacts}};
@@ -14,3 +15,4 @@
 pub mod diff;
 pub mod graph;
 pub mod read;
+pub mod validate;

@@ -158,3 +158,49 @@ fn graph_formats() {
     let o = rcdk(&["graph", &path("assembly-new")]);
     assert_eq!(o.status.code(), Some(2), "two stacks: ask for one");
 }
+
+#[test]
+fn validate_reports_each_problem_with_file_line_and_path() {
+    let file = path("validate/invalid.yaml");
+    let o = rcdk(&["validate", &file]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    let out = stdout(&o);
+    for expected in [
+        format!("error[schema]: {file}:7: Stream Properties.ShardCount: expected integer, found string \"24\""),
+        format!(
+            "error[schema]: {file}:10: Stream Properties.RetentionPeriodHours: 9000 is greater than the maximum 8760"
+        ),
+        format!("error[dangling-reference]: {file}:14: Topic Properties.TopicName.Fn::Sub: Ref to \"Missing\""),
+        format!(
+            "error[unknown-attribute]: {file}:15: Topic Properties.KmsMasterKeyId.Fn::GetAtt: AWS::Kinesis::Stream has no attribute \"NoSuchAttribute\""
+        ),
+        "condition key \"kms.ViaService\" is not of the form prefix:name (did you mean \"kms:ViaService\"?)"
+            .to_string(),
+        format!("{file}: unchecked (no schema vendored): AWS::SQS::Queue"),
+        format!("{file}: 5 error(s), 1 warning(s)"),
+    ] {
+        assert!(out.contains(&expected), "missing {expected:?} in\n{out}");
+    }
+    // ShardCount with ON_DEMAND: the rule cfn-lint does not have.
+    assert!(out.contains("must not be set when StreamModeDetails.StreamMode is \"ON_DEMAND\""), "{out}");
+}
+
+#[test]
+fn validate_warnings_pass_unless_strict() {
+    let file = path("validate/warning-only.json");
+    assert_eq!(rcdk(&["validate", &file]).status.code(), Some(0));
+    let o = rcdk(&["validate", "--strict", &file]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stdout(&o).contains("error[policy]"), "{}", stdout(&o));
+}
+
+#[test]
+fn validate_unreadable_input_is_trouble() {
+    let valid = path("templates/kinesis-snowflake.yaml");
+    assert_eq!(rcdk(&["validate", &valid]).status.code(), Some(0));
+    let o = rcdk(&["validate", &valid, "/nonexistent/template.json"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("/nonexistent/template.json"), "{}", stderr(&o));
+    assert_eq!(rcdk(&["validate"]).status.code(), Some(2));
+    assert_eq!(rcdk(&["validate", "--bogus", &valid]).status.code(), Some(2));
+}

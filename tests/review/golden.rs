@@ -2,7 +2,7 @@
 //! `tests/fixtures/templates/`, diffed and graphed, with insta snapshots in `snapshots/`.
 
 use rcdk::review::diff::{
-    Change, KnownReplacementFacts, RenderOptions, ReplacementReason, ResourceChangeKind, TemplateDiff, diff,
+    Change, RenderOptions, ReplacementReason, ResourceChangeKind, SchemaReplacementFacts, TemplateDiff, diff,
     render_json, render_markdown, render_text,
 };
 use rcdk::review::graph::Graph;
@@ -18,7 +18,7 @@ fn kinesis_diff() -> TemplateDiff {
     diff(
         &load("templates/kinesis-snowflake.json"),
         &load("templates/kinesis-snowflake-changed.yaml"),
-        &KnownReplacementFacts,
+        &SchemaReplacementFacts,
     )
 }
 
@@ -35,7 +35,7 @@ fn opts() -> RenderOptions {
 fn json_and_short_form_yaml_read_the_same() {
     let json = load("templates/kinesis-snowflake.json");
     let yaml = load("templates/kinesis-snowflake.yaml");
-    let d = diff(&json, &yaml, &KnownReplacementFacts);
+    let d = diff(&json, &yaml, &SchemaReplacementFacts);
     assert!(d.is_empty(), "{}", render_text(&d, &RenderOptions::default()));
     // Strict equality too, not only the loose comparison of the diff.
     assert_eq!(json.value(), yaml.value());
