@@ -45,7 +45,8 @@ const REF_EXCEPTIONS: &[(&str, &str)] = &[
 ];
 
 /// Names the generated modules import; types must not shadow them.
-const RESERVED: &[&str] = &["Val", "Value", "Map", "IntoValue", "SecretValue", "Option", "Vec", "Box", "String", "Self"];
+const RESERVED: &[&str] =
+    &["Val", "Value", "Map", "IntoValue", "SecretValue", "Option", "Vec", "Box", "String", "Self"];
 
 const RUST_KEYWORDS: &[&str] = &[
     "as", "break", "const", "continue", "else", "enum", "extern", "false", "fn", "for", "if", "impl", "in", "let",
@@ -312,10 +313,10 @@ impl<'a> Model<'a> {
             .collect();
         for path in &read_only {
             let segs: Vec<&str> = path.trim_start_matches("/properties/").split('/').collect();
-            if segs.len() > 1 {
-                if let Some((owner, prop)) = m.nested_owner(&segs) {
-                    m.read_only_nested.insert((owner, prop));
-                }
+            if segs.len() > 1
+                && let Some((owner, prop)) = m.nested_owner(&segs)
+            {
+                m.read_only_nested.insert((owner, prop));
             }
             m.attrs.push(m.attr(&segs)?);
         }
@@ -416,7 +417,8 @@ impl<'a> Model<'a> {
         }
         if let Some(r) = prop.get("$ref").and_then(J::as_str) {
             let target = r.rsplit('/').next().unwrap_or_default().to_string();
-            let def = self.defs.get(&target).cloned().ok_or_else(|| format!("{}: dangling $ref {r}", self.type_name))?;
+            let def =
+                self.defs.get(&target).cloned().ok_or_else(|| format!("{}: dangling $ref {r}", self.type_name))?;
             if let Some(rust) = self.def_names.get(&target).cloned() {
                 if !self.structs.contains_key(&rust) && !self.queue.iter().any(|(_, r)| *r == rust) {
                     self.queue.push_back((target.clone(), rust.clone()));
@@ -535,7 +537,11 @@ impl<'a> Model<'a> {
         if !self.attrs.is_empty() {
             let list: Vec<String> = self.attrs.iter().map(|a| format!("`{}` (`{}`)", a.name, a.ident)).collect();
             out.push_str("///\n");
-            push_doc(out, &format!("Attributes (`Fn::GetAtt`, typed methods on `Handle<{name}>`): {}.", list.join(", ")), "");
+            push_doc(
+                out,
+                &format!("Attributes (`Fn::GetAtt`, typed methods on `Handle<{name}>`): {}.", list.join(", ")),
+                "",
+            );
         }
         out.push_str("///\n/// # Example\n///\n/// ```\n");
         out.push_str("/// use rcdk::core::stack::{Stack, StackProps};\n");
@@ -567,7 +573,8 @@ impl<'a> Model<'a> {
         }
 
         if has_sub {
-            let _ = writeln!(out, "\n/// Property types and enums of [`{name}`] (`{}`).\npub mod {sub} {{", self.type_name);
+            let _ =
+                writeln!(out, "\n/// Property types and enums of [`{name}`] (`{}`).\npub mod {sub} {{", self.type_name);
             let mut body = String::new();
             let mut sub_uses = Uses::default();
             for (rust, s) in &self.structs {
@@ -639,16 +646,22 @@ impl<'a> Model<'a> {
             let _ = writeln!(out, "    /// A new `{name}` with no properties set.");
         } else {
             let names: Vec<String> = required.iter().map(|f| format!("`{}`", f.cfn)).collect();
-            let _ = writeln!(out, "    /// A new `{name}` from its required properties ({}).", names.join(", "));
+            push_doc(out, &format!("A new `{name}` from its required properties ({}).", names.join(", ")), "    ");
         }
         if required.len() > 7 {
             out.push_str("    #[allow(clippy::too_many_arguments, reason = \"one argument per required property\")]\n");
         }
-        let params: Vec<String> = required.iter().map(|f| format!("{}: {}", f.ident, param_type(&f.ty, prefix, uses))).collect();
+        let params: Vec<String> =
+            required.iter().map(|f| format!("{}: {}", f.ident, param_type(&f.ty, prefix, uses))).collect();
         let _ = writeln!(out, "    pub fn new({}) -> Self {{\n        Self {{", params.join(", "));
         for f in fields {
             if f.required {
-                let _ = writeln!(out, "            {}: {},", f.ident, param_conv(&f.ty, &f.ident));
+                let conv = param_conv(&f.ty, &f.ident);
+                if conv == f.ident {
+                    let _ = writeln!(out, "            {},", f.ident);
+                } else {
+                    let _ = writeln!(out, "            {}: {conv},", f.ident);
+                }
             } else {
                 let _ = writeln!(out, "            {}: None,", f.ident);
             }
@@ -678,7 +691,8 @@ impl<'a> Model<'a> {
                     _ => format!("{v}.into_value()"),
                 };
                 if f.required {
-                    let _ = writeln!(b, "        m.insert({:?}.into(), {});", f.cfn, value(&format!("self.{}", f.ident)));
+                    let _ =
+                        writeln!(b, "        m.insert({:?}.into(), {});", f.cfn, value(&format!("self.{}", f.ident)));
                 } else {
                     let _ = writeln!(
                         b,
@@ -711,7 +725,8 @@ impl<'a> Model<'a> {
 
     /// A constructor call for the doc example, with placeholder values for required properties.
     fn example_new(&self, fields: &[Field], name: &str, path: &str, depth: usize) -> String {
-        let args: Vec<String> = fields.iter().filter(|f| f.required).map(|f| self.example_value(&f.ty, depth)).collect();
+        let args: Vec<String> =
+            fields.iter().filter(|f| f.required).map(|f| self.example_value(&f.ty, depth)).collect();
         format!("{path}{name}::new({})", args.join(", "))
     }
 
@@ -732,7 +747,9 @@ impl<'a> Model<'a> {
             Ty::StructList(s) if depth < 4 => {
                 format!("vec![{}]", self.example_new(&self.structs[s].fields, s, &sub, depth + 1))
             }
-            Ty::Json | Ty::Struct(..) | Ty::StructList(_) => "rcdk::core::value::Value::map([(\"Key\", \"value\")])".into(),
+            Ty::Json | Ty::Struct(..) | Ty::StructList(_) => {
+                "rcdk::core::value::Value::map([(\"Key\", \"value\")])".into()
+            }
         }
     }
 }
@@ -754,8 +771,15 @@ fn render_enum(out: &mut String, uses: &mut Uses, name: &str, e: &EnumModel) {
     out.push_str("}\n\n");
     let _ = writeln!(out, "impl {name} {{");
     let _ = writeln!(out, "    /// Every variant, in schema order.");
-    let _ = writeln!(out, "    pub const ALL: [{name}; {}] = [{}];", variants.len(), variants.iter().map(|v| format!("{name}::{v}")).collect::<Vec<_>>().join(", "));
-    out.push_str("\n    /// The CloudFormation spelling.\n    pub fn as_str(self) -> &'static str {\n        match self {\n");
+    let _ = writeln!(
+        out,
+        "    pub const ALL: [{name}; {}] = [{}];",
+        variants.len(),
+        variants.iter().map(|v| format!("{name}::{v}")).collect::<Vec<_>>().join(", ")
+    );
+    out.push_str(
+        "\n    /// The CloudFormation spelling.\n    pub fn as_str(self) -> &'static str {\n        match self {\n",
+    );
     for (v, value) in variants.iter().zip(&e.values) {
         let _ = writeln!(out, "            {name}::{v} => {value:?},");
     }
@@ -882,7 +906,8 @@ fn push_field_doc(out: &mut String, f: &Field, indent: &str) {
         Ty::Secret => " A secret: takes a `SecretValue` (a dynamic reference), never a plain string.",
         _ => "",
     };
-    let _ = writeln!(out, "{indent}/// CloudFormation: `{}`{}.{what}", f.cfn, if f.required { " (required)" } else { "" });
+    let _ =
+        writeln!(out, "{indent}/// CloudFormation: `{}`{}.{what}", f.cfn, if f.required { " (required)" } else { "" });
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -1066,19 +1091,17 @@ fn escape_markdown(s: &str) -> String {
             continue;
         }
         // A markdown link `[text](url)`: kept as a link.
-        if c == '[' {
-            if let Some(close) = chars[i..].iter().position(|&x| x == ']').map(|p| p + i) {
-                if chars.get(close + 1) == Some(&'(') {
-                    if let Some(end) = chars[close + 2..].iter().position(|&x| x == ')').map(|p| p + close + 2) {
-                        let text: String = chars[i + 1..close].iter().collect();
-                        let url: String = chars[close + 2..end].iter().collect();
-                        if !url.contains(char::is_whitespace) && !url.is_empty() && !text.contains('[') {
-                            let _ = write!(out, "[{}]({})", escape_plain(&text), url.replace('<', "%3C").replace('>', "%3E"));
-                            i = end + 1;
-                            continue;
-                        }
-                    }
-                }
+        if c == '['
+            && let Some(close) = chars[i..].iter().position(|&x| x == ']').map(|p| p + i)
+            && chars.get(close + 1) == Some(&'(')
+            && let Some(end) = chars[close + 2..].iter().position(|&x| x == ')').map(|p| p + close + 2)
+        {
+            let text: String = chars[i + 1..close].iter().collect();
+            let url: String = chars[close + 2..end].iter().collect();
+            if !url.contains(char::is_whitespace) && !url.is_empty() && !text.contains('[') {
+                let _ = write!(out, "[{}]({})", escape_plain(&text), url.replace('<', "%3C").replace('>', "%3E"));
+                i = end + 1;
+                continue;
             }
         }
         // A bare URL: wrapped in `<…>` so rustdoc links it.

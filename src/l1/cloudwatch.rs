@@ -1307,7 +1307,7 @@ pub mod alarm {
     impl MetricStat {
         /// A new `MetricStat` from its required properties (`Metric`, `Period`, `Stat`).
         pub fn new(metric: Metric, period: impl Into<Val<i64>>, stat: impl Into<Val<String>>) -> Self {
-            Self { metric: metric, period: period.into(), stat: stat.into(), unit: None }
+            Self { metric, period: period.into(), stat: stat.into(), unit: None }
         }
 
         /// The unit to use for the returned data points.

@@ -397,7 +397,8 @@ pub mod delivery_stream {
     }
 
     impl AmazonOpenSearchServerlessDestinationConfiguration {
-        /// A new `AmazonOpenSearchServerlessDestinationConfiguration` from its required properties (`IndexName`, `RoleARN`, `S3Configuration`).
+        /// A new `AmazonOpenSearchServerlessDestinationConfiguration` from its required properties (`IndexName`, `RoleARN`,
+        /// `S3Configuration`).
         pub fn new(
             index_name: impl Into<Val<String>>,
             role_arn: impl Into<Val<String>>,
@@ -412,7 +413,7 @@ pub mod delivery_stream {
                 retry_options: None,
                 role_arn: role_arn.into(),
                 s3_backup_mode: None,
-                s3_configuration: s3_configuration,
+                s3_configuration,
                 vpc_configuration: None,
             }
         }
@@ -628,7 +629,8 @@ pub mod delivery_stream {
     }
 
     impl AmazonopensearchserviceDestinationConfiguration {
-        /// A new `AmazonopensearchserviceDestinationConfiguration` from its required properties (`IndexName`, `RoleARN`, `S3Configuration`).
+        /// A new `AmazonopensearchserviceDestinationConfiguration` from its required properties (`IndexName`, `RoleARN`,
+        /// `S3Configuration`).
         pub fn new(
             index_name: impl Into<Val<String>>,
             role_arn: impl Into<Val<String>>,
@@ -646,7 +648,7 @@ pub mod delivery_stream {
                 retry_options: None,
                 role_arn: role_arn.into(),
                 s3_backup_mode: None,
-                s3_configuration: s3_configuration,
+                s3_configuration,
                 type_name: None,
                 vpc_configuration: None,
             }
@@ -1179,7 +1181,7 @@ pub mod delivery_stream {
     impl DatabaseSourceAuthenticationConfiguration {
         /// A new `DatabaseSourceAuthenticationConfiguration` from its required properties (`SecretsManagerConfiguration`).
         pub fn new(secrets_manager_configuration: SecretsManagerConfiguration) -> Self {
-            Self { secrets_manager_configuration: secrets_manager_configuration }
+            Self { secrets_manager_configuration }
         }
     }
 
@@ -1241,7 +1243,8 @@ pub mod delivery_stream {
     }
 
     impl DatabaseSourceConfiguration {
-        /// A new `DatabaseSourceConfiguration` from its required properties (`DatabaseSourceAuthenticationConfiguration`, `DatabaseSourceVPCConfiguration`, `Databases`, `Endpoint`, `Port`, `SnapshotWatermarkTable`, `Tables`, `Type`).
+        /// A new `DatabaseSourceConfiguration` from its required properties (`DatabaseSourceAuthenticationConfiguration`,
+        /// `DatabaseSourceVPCConfiguration`, `Databases`, `Endpoint`, `Port`, `SnapshotWatermarkTable`, `Tables`, `Type`).
         #[allow(clippy::too_many_arguments, reason = "one argument per required property")]
         pub fn new(
             database_source_authentication_configuration: DatabaseSourceAuthenticationConfiguration,
@@ -1255,9 +1258,9 @@ pub mod delivery_stream {
         ) -> Self {
             Self {
                 columns: None,
-                database_source_authentication_configuration: database_source_authentication_configuration,
-                database_source_vpc_configuration: database_source_vpc_configuration,
-                databases: databases,
+                database_source_authentication_configuration,
+                database_source_vpc_configuration,
+                databases,
                 digest: None,
                 endpoint: endpoint.into(),
                 port: port.into(),
@@ -1265,7 +1268,7 @@ pub mod delivery_stream {
                 ssl_mode: None,
                 snapshot_watermark_table: snapshot_watermark_table.into(),
                 surrogate_keys: None,
-                tables: tables,
+                tables,
                 r#type: r#type.into(),
             }
         }
@@ -1572,7 +1575,8 @@ pub mod delivery_stream {
     }
 
     impl DestinationTableConfiguration {
-        /// A new `DestinationTableConfiguration` from its required properties (`DestinationDatabaseName`, `DestinationTableName`).
+        /// A new `DestinationTableConfiguration` from its required properties (`DestinationDatabaseName`,
+        /// `DestinationTableName`).
         pub fn new(
             destination_database_name: impl Into<Val<String>>,
             destination_table_name: impl Into<Val<String>>,
@@ -1836,7 +1840,8 @@ pub mod delivery_stream {
     }
 
     impl ElasticsearchDestinationConfiguration {
-        /// A new `ElasticsearchDestinationConfiguration` from its required properties (`IndexName`, `RoleARN`, `S3Configuration`).
+        /// A new `ElasticsearchDestinationConfiguration` from its required properties (`IndexName`, `RoleARN`,
+        /// `S3Configuration`).
         pub fn new(
             index_name: impl Into<Val<String>>,
             role_arn: impl Into<Val<String>>,
@@ -1854,7 +1859,7 @@ pub mod delivery_stream {
                 retry_options: None,
                 role_arn: role_arn.into(),
                 s3_backup_mode: None,
-                s3_configuration: s3_configuration,
+                s3_configuration,
                 type_name: None,
                 vpc_configuration: None,
             }
@@ -2419,7 +2424,8 @@ pub mod delivery_stream {
     }
 
     impl HttpEndpointDestinationConfiguration {
-        /// A new `HttpEndpointDestinationConfiguration` from its required properties (`EndpointConfiguration`, `S3Configuration`).
+        /// A new `HttpEndpointDestinationConfiguration` from its required properties (`EndpointConfiguration`,
+        /// `S3Configuration`).
         pub fn new(
             endpoint_configuration: HttpEndpointConfiguration,
             s3_configuration: S3DestinationConfiguration,
@@ -2427,13 +2433,13 @@ pub mod delivery_stream {
             Self {
                 buffering_hints: None,
                 cloud_watch_logging_options: None,
-                endpoint_configuration: endpoint_configuration,
+                endpoint_configuration,
                 processing_configuration: None,
                 request_configuration: None,
                 retry_options: None,
                 role_arn: None,
                 s3_backup_mode: None,
-                s3_configuration: s3_configuration,
+                s3_configuration,
                 secrets_manager_configuration: None,
             }
         }
@@ -2615,7 +2621,8 @@ pub mod delivery_stream {
     }
 
     impl IcebergDestinationConfiguration {
-        /// A new `IcebergDestinationConfiguration` from its required properties (`CatalogConfiguration`, `RoleARN`, `S3Configuration`).
+        /// A new `IcebergDestinationConfiguration` from its required properties (`CatalogConfiguration`, `RoleARN`,
+        /// `S3Configuration`).
         pub fn new(
             catalog_configuration: CatalogConfiguration,
             role_arn: impl Into<Val<String>>,
@@ -2624,13 +2631,13 @@ pub mod delivery_stream {
             Self {
                 append_only: None,
                 buffering_hints: None,
-                catalog_configuration: catalog_configuration,
+                catalog_configuration,
                 cloud_watch_logging_options: None,
                 destination_table_configuration_list: None,
                 processing_configuration: None,
                 retry_options: None,
                 role_arn: role_arn.into(),
-                s3_configuration: s3_configuration,
+                s3_configuration,
                 schema_evolution_configuration: None,
                 table_creation_configuration: None,
                 s3_backup_mode: None,
@@ -2848,14 +2855,15 @@ pub mod delivery_stream {
     }
 
     impl MSKSourceConfiguration {
-        /// A new `MSKSourceConfiguration` from its required properties (`AuthenticationConfiguration`, `MSKClusterARN`, `TopicName`).
+        /// A new `MSKSourceConfiguration` from its required properties (`AuthenticationConfiguration`, `MSKClusterARN`,
+        /// `TopicName`).
         pub fn new(
             authentication_configuration: AuthenticationConfiguration,
             msk_cluster_arn: impl Into<Val<String>>,
             topic_name: impl Into<Val<String>>,
         ) -> Self {
             Self {
-                authentication_configuration: authentication_configuration,
+                authentication_configuration,
                 msk_cluster_arn: msk_cluster_arn.into(),
                 read_from_timestamp: None,
                 topic_name: topic_name.into(),
@@ -3471,7 +3479,8 @@ pub mod delivery_stream {
     }
 
     impl RedshiftDestinationConfiguration {
-        /// A new `RedshiftDestinationConfiguration` from its required properties (`ClusterJDBCURL`, `CopyCommand`, `RoleARN`, `S3Configuration`).
+        /// A new `RedshiftDestinationConfiguration` from its required properties (`ClusterJDBCURL`, `CopyCommand`,
+        /// `RoleARN`, `S3Configuration`).
         pub fn new(
             cluster_jdbcurl: impl Into<Val<String>>,
             copy_command: CopyCommand,
@@ -3481,14 +3490,14 @@ pub mod delivery_stream {
             Self {
                 cloud_watch_logging_options: None,
                 cluster_jdbcurl: cluster_jdbcurl.into(),
-                copy_command: copy_command,
+                copy_command,
                 password: None,
                 processing_configuration: None,
                 retry_options: None,
                 role_arn: role_arn.into(),
                 s3_backup_configuration: None,
                 s3_backup_mode: None,
-                s3_configuration: s3_configuration,
+                s3_configuration,
                 secrets_manager_configuration: None,
                 username: None,
             }
@@ -4121,7 +4130,8 @@ pub mod delivery_stream {
     }
 
     impl SnowflakeDestinationConfiguration {
-        /// A new `SnowflakeDestinationConfiguration` from its required properties (`AccountUrl`, `Database`, `RoleARN`, `S3Configuration`, `Schema`, `Table`).
+        /// A new `SnowflakeDestinationConfiguration` from its required properties (`AccountUrl`, `Database`, `RoleARN`,
+        /// `S3Configuration`, `Schema`, `Table`).
         pub fn new(
             account_url: impl Into<Val<String>>,
             database: impl Into<Val<String>>,
@@ -4144,7 +4154,7 @@ pub mod delivery_stream {
                 retry_options: None,
                 role_arn: role_arn.into(),
                 s3_backup_mode: None,
-                s3_configuration: s3_configuration,
+                s3_configuration,
                 schema: schema.into(),
                 secrets_manager_configuration: None,
                 snowflake_role_configuration: None,
@@ -4498,7 +4508,8 @@ pub mod delivery_stream {
     }
 
     impl SplunkDestinationConfiguration {
-        /// A new `SplunkDestinationConfiguration` from its required properties (`HECEndpoint`, `HECEndpointType`, `S3Configuration`).
+        /// A new `SplunkDestinationConfiguration` from its required properties (`HECEndpoint`, `HECEndpointType`,
+        /// `S3Configuration`).
         pub fn new(
             hec_endpoint: impl Into<Val<String>>,
             hec_endpoint_type: impl Into<Val<HECEndpointType>>,
@@ -4514,7 +4525,7 @@ pub mod delivery_stream {
                 processing_configuration: None,
                 retry_options: None,
                 s3_backup_mode: None,
-                s3_configuration: s3_configuration,
+                s3_configuration,
                 secrets_manager_configuration: None,
             }
         }

@@ -315,7 +315,7 @@ impl CfnFunction {
         Self {
             architectures: None,
             capacity_provider_config: None,
-            code: code,
+            code,
             code_signing_config_arn: None,
             dead_letter_config: None,
             description: None,
@@ -804,9 +804,7 @@ pub mod function {
         pub fn new(
             lambda_managed_instances_capacity_provider_config: LambdaManagedInstancesCapacityProviderConfig,
         ) -> Self {
-            Self {
-                lambda_managed_instances_capacity_provider_config: lambda_managed_instances_capacity_provider_config,
-            }
+            Self { lambda_managed_instances_capacity_provider_config }
         }
     }
 

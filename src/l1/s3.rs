@@ -858,7 +858,7 @@ pub mod bucket {
     impl AnalyticsConfiguration {
         /// A new `AnalyticsConfiguration` from its required properties (`Id`, `StorageClassAnalysis`).
         pub fn new(id: impl Into<Val<String>>, storage_class_analysis: StorageClassAnalysis) -> Self {
-            Self { id: id.into(), prefix: None, storage_class_analysis: storage_class_analysis, tag_filters: None }
+            Self { id: id.into(), prefix: None, storage_class_analysis, tag_filters: None }
         }
 
         /// The prefix that an object must have to be included in the analytics results.
@@ -1054,7 +1054,7 @@ pub mod bucket {
     impl BucketEncryption {
         /// A new `BucketEncryption` from its required properties (`ServerSideEncryptionConfiguration`).
         pub fn new(server_side_encryption_configuration: Vec<ServerSideEncryptionRule>) -> Self {
-            Self { server_side_encryption_configuration: server_side_encryption_configuration }
+            Self { server_side_encryption_configuration }
         }
     }
 
@@ -1090,7 +1090,7 @@ pub mod bucket {
     impl CorsConfiguration {
         /// A new `CorsConfiguration` from its required properties (`CorsRules`).
         pub fn new(cors_rules: Vec<CorsRule>) -> Self {
-            Self { cors_rules: cors_rules }
+            Self { cors_rules }
         }
     }
 
@@ -1243,7 +1243,7 @@ pub mod bucket {
     impl DataExport {
         /// A new `DataExport` from its required properties (`Destination`, `OutputSchemaVersion`).
         pub fn new(destination: Destination, output_schema_version: impl Into<Val<String>>) -> Self {
-            Self { destination: destination, output_schema_version: output_schema_version.into() }
+            Self { destination, output_schema_version: output_schema_version.into() }
         }
     }
 
@@ -1726,7 +1726,7 @@ pub mod bucket {
     impl IntelligentTieringConfiguration {
         /// A new `IntelligentTieringConfiguration` from its required properties (`Id`, `Status`, `Tierings`).
         pub fn new(id: impl Into<Val<String>>, status: impl Into<Val<Status>>, tierings: Vec<Tiering>) -> Self {
-            Self { id: id.into(), prefix: None, status: status.into(), tag_filters: None, tierings: tierings }
+            Self { id: id.into(), prefix: None, status: status.into(), tag_filters: None, tierings }
         }
 
         /// An object key name prefix that identifies the subset of objects to which the rule applies.
@@ -1813,7 +1813,8 @@ pub mod bucket {
     }
 
     impl InventoryConfiguration {
-        /// A new `InventoryConfiguration` from its required properties (`Destination`, `Enabled`, `Id`, `IncludedObjectVersions`, `ScheduleFrequency`).
+        /// A new `InventoryConfiguration` from its required properties (`Destination`, `Enabled`, `Id`,
+        /// `IncludedObjectVersions`, `ScheduleFrequency`).
         pub fn new(
             destination: Destination,
             enabled: impl Into<Val<bool>>,
@@ -1822,7 +1823,7 @@ pub mod bucket {
             schedule_frequency: impl Into<Val<ScheduleFrequency>>,
         ) -> Self {
             Self {
-                destination: destination,
+                destination,
                 enabled: enabled.into(),
                 id: id.into(),
                 included_object_versions: included_object_versions.into(),
@@ -1944,7 +1945,7 @@ pub mod bucket {
     impl JournalTableConfiguration {
         /// A new `JournalTableConfiguration` from its required properties (`RecordExpiration`).
         pub fn new(record_expiration: RecordExpiration) -> Self {
-            Self { encryption_configuration: None, record_expiration: record_expiration }
+            Self { encryption_configuration: None, record_expiration }
         }
 
         /// The encryption configuration for the journal table.
@@ -2064,7 +2065,7 @@ pub mod bucket {
     impl LifecycleConfiguration {
         /// A new `LifecycleConfiguration` from its required properties (`Rules`).
         pub fn new(rules: Vec<Rule>) -> Self {
-            Self { rules: rules, transition_default_minimum_object_size: None }
+            Self { rules, transition_default_minimum_object_size: None }
         }
 
         /// Indicates which default minimum object size behavior is applied to the lifecycle configuration.
@@ -2221,7 +2222,7 @@ pub mod bucket {
             Self {
                 annotation_table_configuration: None,
                 inventory_table_configuration: None,
-                journal_table_configuration: journal_table_configuration,
+                journal_table_configuration,
             }
         }
 
@@ -2287,7 +2288,7 @@ pub mod bucket {
     impl MetadataTableConfiguration {
         /// A new `MetadataTableConfiguration` from its required properties (`S3TablesDestination`).
         pub fn new(s3_tables_destination: S3TablesDestination) -> Self {
-            Self { s3_tables_destination: s3_tables_destination }
+            Self { s3_tables_destination }
         }
     }
 
@@ -2746,7 +2747,7 @@ pub mod bucket {
     impl NotificationFilter {
         /// A new `NotificationFilter` from its required properties (`S3Key`).
         pub fn new(s3_key: S3KeyFilter) -> Self {
-            Self { s3_key: s3_key }
+            Self { s3_key }
         }
     }
 
@@ -2903,7 +2904,7 @@ pub mod bucket {
     impl OwnershipControls {
         /// A new `OwnershipControls` from its required properties (`Rules`).
         pub fn new(rules: Vec<OwnershipControlsRule>) -> Self {
-            Self { rules: rules }
+            Self { rules }
         }
     }
 
@@ -3463,7 +3464,7 @@ pub mod bucket {
     impl ReplicationConfiguration {
         /// A new `ReplicationConfiguration` from its required properties (`Role`, `Rules`).
         pub fn new(role: impl Into<Val<String>>, rules: Vec<ReplicationRule>) -> Self {
-            Self { role: role.into(), rules: rules }
+            Self { role: role.into(), rules }
         }
     }
 
@@ -3734,7 +3735,7 @@ pub mod bucket {
         pub fn new(destination: ReplicationDestination, status: impl Into<Val<Status>>) -> Self {
             Self {
                 delete_marker_replication: None,
-                destination: destination,
+                destination,
                 filter: None,
                 id: None,
                 prefix: None,
@@ -4035,7 +4036,7 @@ pub mod bucket {
     impl ReplicationTime {
         /// A new `ReplicationTime` from its required properties (`Status`, `Time`).
         pub fn new(status: impl Into<Val<Status>>, time: ReplicationTimeValue) -> Self {
-            Self { status: status.into(), time: time }
+            Self { status: status.into(), time }
         }
     }
 
@@ -4110,7 +4111,7 @@ pub mod bucket {
     impl RoutingRule {
         /// A new `RoutingRule` from its required properties (`RedirectRule`).
         pub fn new(redirect_rule: RedirectRule) -> Self {
-            Self { redirect_rule: redirect_rule, routing_rule_condition: None }
+            Self { redirect_rule, routing_rule_condition: None }
         }
 
         /// A container for describing a condition that must be met for the specified redirect to apply. For example, 1. If
@@ -4595,7 +4596,7 @@ pub mod bucket {
     impl S3KeyFilter {
         /// A new `S3KeyFilter` from its required properties (`Rules`).
         pub fn new(rules: Vec<FilterRule>) -> Self {
-            Self { rules: rules }
+            Self { rules }
         }
     }
 
