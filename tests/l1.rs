@@ -1,5 +1,6 @@
 //! The generated L1 types render what the CloudFormation schemas say (expectations are written from the
 //! schemas and the article, not copied from the output).
+#![cfg(all(feature = "kinesis", feature = "kinesisfirehose", feature = "iam", feature = "lambda"))]
 
 use rcdk::core::element::CfnResource;
 use rcdk::core::stack::{Stack, StackProps};

@@ -112,11 +112,12 @@ fn run(root: &Path, check: bool) -> Result<bool, String> {
          //! [`Val`](crate::core::value::Val); secrets accept only [`SecretValue`](crate::core::value::SecretValue).\n\n",
     );
     for name in services.keys() {
-        let _ = writeln!(mod_rs, "pub mod {name};");
+        let _ = writeln!(mod_rs, "#[cfg(feature = \"{name}\")]\npub mod {name};");
     }
     mod_rs.push_str(
         "\nuse crate::core::value::{IntoValue, Value};\n\n\
          /// A list of property structs as a value.\n\
+         #[allow(dead_code, reason = \"unused when no service with lists of property types is enabled\")]\n\
          pub(crate) fn list<T: IntoValue>(items: Vec<T>) -> Value {\n\
          Value::List(items.into_iter().map(IntoValue::into_value).collect())\n}\n",
     );
@@ -134,6 +135,22 @@ fn run(root: &Path, check: bool) -> Result<bool, String> {
         out.push_str(&uses.header(true));
         out.push_str(&body);
         files.insert(format!("{service}.rs"), out);
+    }
+
+    // Every service module sits behind a cargo feature of the same name (default: all of them).
+    let manifest = read(&root.join("Cargo.toml"))?;
+    let missing: Vec<&String> =
+        services.keys().filter(|s| !manifest.lines().any(|l| l.trim_start().starts_with(&format!("{s} = ")))).collect();
+    let default_line =
+        format!("default = [{}]", services.keys().map(|s| format!("\"{s}\"")).collect::<Vec<_>>().join(", "));
+    if !missing.is_empty() || !manifest.contains(&default_line) {
+        let mut want = String::from("[features]\n");
+        want.push_str(&default_line);
+        want.push('\n');
+        for s in services.keys() {
+            let _ = writeln!(want, "{s} = []");
+        }
+        return Err(format!("Cargo.toml must declare one feature per service module; expected:\n{want}"));
     }
 
     let dir = root.join("src/l1");

@@ -6,21 +6,33 @@
 //! enums; every property also accepts a value expression (`Ref`, `Fn::GetAtt`, parameters…) through
 //! [`Val`](crate::core::value::Val); secrets accept only [`SecretValue`](crate::core::value::SecretValue).
 
+#[cfg(feature = "cloudformation")]
 pub mod cloudformation;
+#[cfg(feature = "cloudwatch")]
 pub mod cloudwatch;
+#[cfg(feature = "iam")]
 pub mod iam;
+#[cfg(feature = "kinesis")]
 pub mod kinesis;
+#[cfg(feature = "kinesisfirehose")]
 pub mod kinesisfirehose;
+#[cfg(feature = "kms")]
 pub mod kms;
+#[cfg(feature = "lambda")]
 pub mod lambda;
+#[cfg(feature = "logs")]
 pub mod logs;
+#[cfg(feature = "s3")]
 pub mod s3;
+#[cfg(feature = "secretsmanager")]
 pub mod secretsmanager;
+#[cfg(feature = "sns")]
 pub mod sns;
 
 use crate::core::value::{IntoValue, Value};
 
 /// A list of property structs as a value.
+#[allow(dead_code, reason = "unused when no service with lists of property types is enabled")]
 pub(crate) fn list<T: IntoValue>(items: Vec<T>) -> Value {
     Value::List(items.into_iter().map(IntoValue::into_value).collect())
 }
