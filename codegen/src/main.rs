@@ -1093,18 +1093,36 @@ fn escape_markdown(s: &str) -> String {
     let chars: Vec<char> = s.chars().collect();
     let mut out = String::new();
     let mut i = 0;
-    let mut in_code = false;
     while i < chars.len() {
         let c = chars[i];
         if c == '`' {
-            in_code = !in_code;
-            out.push(c);
-            i += 1;
-            continue;
-        }
-        if in_code {
-            out.push(c);
-            i += 1;
+            // A code span: a run of n backticks up to the next run of exactly n, copied verbatim.
+            let n = chars[i..].iter().take_while(|&&x| x == '`').count();
+            let mut j = i + n;
+            let mut close = None;
+            while j < chars.len() {
+                if chars[j] == '`' {
+                    let m = chars[j..].iter().take_while(|&&x| x == '`').count();
+                    if m == n {
+                        close = Some(j);
+                        break;
+                    }
+                    j += m;
+                } else {
+                    j += 1;
+                }
+            }
+            match close {
+                Some(j) => {
+                    out.extend(&chars[i..j + n]);
+                    i = j + n;
+                }
+                None => {
+                    // Unbalanced: literal backticks.
+                    (0..n).for_each(|_| out.push_str("\\`"));
+                    i += n;
+                }
+            }
             continue;
         }
         // A markdown link `[text](url)`: kept as a link.
@@ -1139,10 +1157,6 @@ fn escape_markdown(s: &str) -> String {
         out.push_str(&escape_plain(&c.to_string()));
         i += 1;
     }
-    if in_code {
-        // An unbalanced backtick would swallow the rest of the doc: close it.
-        out.push('`');
-    }
     out
 }
 
@@ -1155,8 +1169,6 @@ fn escape_plain(s: &str) -> String {
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
             '\\' => out.push_str("\\\\"),
-            '*' => out.push_str("\\*"),
-            '_' => out.push_str("\\_"),
             c => out.push(c),
         }
     }

@@ -9,8 +9,8 @@ use crate::core::value::{IntoValue, Map, Val};
 /// The ``AWS::CloudWatch::Alarm`` type specifies an alarm and associates it with the specified metric or metric math
 /// expression.
 ///
-/// When this operation creates an alarm, the alarm state is immediately set to ``INSUFFICIENT\_DATA``. The alarm is
-/// then evaluated and its state is set appropriately. Any actions associated with the new state are then executed.
+/// When this operation creates an alarm, the alarm state is immediately set to ``INSUFFICIENT_DATA``. The alarm is then
+/// evaluated and its state is set appropriately. Any actions associated with the new state are then executed.
 ///
 /// When you update an existing alarm, its state is left unchanged, but the update completely overwrites the previous
 /// configuration of the alarm.
@@ -44,7 +44,7 @@ pub struct CfnAlarm {
     /// each action as an Amazon Resource Name (ARN). For more information about creating alarms and the actions that
     /// you can specify, see
     /// [PutMetricAlarm](https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html) in
-    /// the \*API Reference\*.
+    /// the *API Reference*.
     ///
     /// CloudFormation: `AlarmActions`.
     pub alarm_actions: Option<Val<Vec<String>>>,
@@ -73,7 +73,7 @@ pub struct CfnAlarm {
     /// out of N" alarm. In that case, this value is the M, and the value that you set for ``EvaluationPeriods`` is the
     /// N value. For more information, see [Evaluating an
     /// Alarm](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html#alarm-evaluation)
-    /// in the \*User Guide\*.
+    /// in the *User Guide*.
     ///
     /// If you omit this parameter, CW uses the same value here that you set for ``EvaluationPeriods``, and the alarm
     /// goes to alarm state if that many consecutive periods are breaching.
@@ -110,7 +110,7 @@ pub struct CfnAlarm {
     ///
     /// For more information, see [Evaluating an
     /// Alarm](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html#alarm-evaluation)
-    /// in the \*User Guide\*.
+    /// in the *User Guide*.
     ///
     /// CloudFormation: `EvaluationPeriods`.
     pub evaluation_periods: Option<Val<i64>>,
@@ -118,7 +118,7 @@ pub struct CfnAlarm {
     /// The evaluation window that the alarm uses to select the range of metric data that it evaluates. This is either a
     /// sliding window or a wall clock window. For more information, see [Alarm evaluation
     /// windows](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarm-evaluation-window.html) in the
-    /// \*CloudWatch User Guide\*.
+    /// \*CloudWatch User Guide*.
     ///
     /// CloudFormation: `EvaluationWindow`.
     pub evaluation_window: Option<alarm::EvaluationWindow>,
@@ -132,8 +132,8 @@ pub struct CfnAlarm {
     /// CloudFormation: `ExtendedStatistic`.
     pub extended_statistic: Option<Val<String>>,
 
-    /// The actions to execute when this alarm transitions to the ``INSUFFICIENT\_DATA`` state from any other state.
-    /// Each action is specified as an Amazon Resource Name (ARN).
+    /// The actions to execute when this alarm transitions to the ``INSUFFICIENT_DATA`` state from any other state. Each
+    /// action is specified as an Amazon Resource Name (ARN).
     ///
     /// CloudFormation: `InsufficientDataActions`.
     pub insufficient_data_actions: Option<Val<Vec<String>>>,
@@ -174,7 +174,7 @@ pub struct CfnAlarm {
     /// For an alarm based on a math expression, you can't specify ``Period``, and instead you use the ``Metrics``
     /// parameter.
     ///
-    /// \*Minimum:\* 10
+    /// \*Minimum:* 10
     ///
     /// CloudFormation: `Period`.
     pub period: Option<Val<i64>>,
@@ -204,8 +204,8 @@ pub struct CfnAlarm {
     /// CloudFormation: `Threshold`.
     pub threshold: Option<Val<f64>>,
 
-    /// In an alarm based on an anomaly detection model, this is the ID of the ``ANOMALY\_DETECTION\_BAND`` function
-    /// used as the threshold for the alarm.
+    /// In an alarm based on an anomaly detection model, this is the ID of the ``ANOMALY_DETECTION_BAND`` function used
+    /// as the threshold for the alarm.
     ///
     /// CloudFormation: `ThresholdMetricId`.
     pub threshold_metric_id: Option<Val<String>>,
@@ -213,7 +213,7 @@ pub struct CfnAlarm {
     /// Sets how this alarm is to handle missing data points. Valid values are ``breaching``, ``notBreaching``,
     /// ``ignore``, and ``missing``. For more information, see [Configuring How Alarms Treat Missing
     /// Data](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html#alarms-and-missing-data)
-    /// in the \*Amazon User Guide\*.
+    /// in the *Amazon User Guide*.
     ///
     /// If you omit this parameter, the default behavior of ``missing`` is used.
     ///
@@ -232,11 +232,11 @@ pub struct CfnAlarm {
     pub unit: Option<Val<alarm::Unit>>,
 
     /// The warm-up configuration for the alarm. A warm-up period delays alarm evaluation after you create or update the
-    /// alarm. During the warm-up period, the alarm stays in ``INSUFFICIENT\_DATA`` and does not perform alarm actions.
+    /// alarm. During the warm-up period, the alarm stays in ``INSUFFICIENT_DATA`` and does not perform alarm actions.
     ///
     /// For more information, see [Alarm warm-up
-    /// periods](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarm-warm-up.html) in the \*Amazon
-    /// CloudWatch User Guide\*.
+    /// periods](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarm-warm-up.html) in the *Amazon
+    /// CloudWatch User Guide*.
     ///
     /// CloudFormation: `WarmUpConfiguration`.
     pub warm_up_configuration: Option<alarm::WarmUpConfiguration>,
@@ -294,7 +294,7 @@ impl CfnAlarm {
     /// each action as an Amazon Resource Name (ARN). For more information about creating alarms and the actions that
     /// you can specify, see
     /// [PutMetricAlarm](https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html) in
-    /// the \*API Reference\*.
+    /// the *API Reference*.
     ///
     /// CloudFormation: `AlarmActions`.
     pub fn alarm_actions(mut self, v: impl Into<Val<Vec<String>>>) -> Self {
@@ -335,7 +335,7 @@ impl CfnAlarm {
     /// out of N" alarm. In that case, this value is the M, and the value that you set for ``EvaluationPeriods`` is the
     /// N value. For more information, see [Evaluating an
     /// Alarm](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html#alarm-evaluation)
-    /// in the \*User Guide\*.
+    /// in the *User Guide*.
     ///
     /// If you omit this parameter, CW uses the same value here that you set for ``EvaluationPeriods``, and the alarm
     /// goes to alarm state if that many consecutive periods are breaching.
@@ -387,7 +387,7 @@ impl CfnAlarm {
     ///
     /// For more information, see [Evaluating an
     /// Alarm](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html#alarm-evaluation)
-    /// in the \*User Guide\*.
+    /// in the *User Guide*.
     ///
     /// CloudFormation: `EvaluationPeriods`.
     pub fn evaluation_periods(mut self, v: impl Into<Val<i64>>) -> Self {
@@ -398,7 +398,7 @@ impl CfnAlarm {
     /// The evaluation window that the alarm uses to select the range of metric data that it evaluates. This is either a
     /// sliding window or a wall clock window. For more information, see [Alarm evaluation
     /// windows](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarm-evaluation-window.html) in the
-    /// \*CloudWatch User Guide\*.
+    /// \*CloudWatch User Guide*.
     ///
     /// CloudFormation: `EvaluationWindow`.
     pub fn evaluation_window(mut self, v: alarm::EvaluationWindow) -> Self {
@@ -418,8 +418,8 @@ impl CfnAlarm {
         self
     }
 
-    /// The actions to execute when this alarm transitions to the ``INSUFFICIENT\_DATA`` state from any other state.
-    /// Each action is specified as an Amazon Resource Name (ARN).
+    /// The actions to execute when this alarm transitions to the ``INSUFFICIENT_DATA`` state from any other state. Each
+    /// action is specified as an Amazon Resource Name (ARN).
     ///
     /// CloudFormation: `InsufficientDataActions`.
     pub fn insufficient_data_actions(mut self, v: impl Into<Val<Vec<String>>>) -> Self {
@@ -475,7 +475,7 @@ impl CfnAlarm {
     /// For an alarm based on a math expression, you can't specify ``Period``, and instead you use the ``Metrics``
     /// parameter.
     ///
-    /// \*Minimum:\* 10
+    /// \*Minimum:* 10
     ///
     /// CloudFormation: `Period`.
     pub fn period(mut self, v: impl Into<Val<i64>>) -> Self {
@@ -517,8 +517,8 @@ impl CfnAlarm {
         self
     }
 
-    /// In an alarm based on an anomaly detection model, this is the ID of the ``ANOMALY\_DETECTION\_BAND`` function
-    /// used as the threshold for the alarm.
+    /// In an alarm based on an anomaly detection model, this is the ID of the ``ANOMALY_DETECTION_BAND`` function used
+    /// as the threshold for the alarm.
     ///
     /// CloudFormation: `ThresholdMetricId`.
     pub fn threshold_metric_id(mut self, v: impl Into<Val<String>>) -> Self {
@@ -529,7 +529,7 @@ impl CfnAlarm {
     /// Sets how this alarm is to handle missing data points. Valid values are ``breaching``, ``notBreaching``,
     /// ``ignore``, and ``missing``. For more information, see [Configuring How Alarms Treat Missing
     /// Data](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html#alarms-and-missing-data)
-    /// in the \*Amazon User Guide\*.
+    /// in the *Amazon User Guide*.
     ///
     /// If you omit this parameter, the default behavior of ``missing`` is used.
     ///
@@ -554,11 +554,11 @@ impl CfnAlarm {
     }
 
     /// The warm-up configuration for the alarm. A warm-up period delays alarm evaluation after you create or update the
-    /// alarm. During the warm-up period, the alarm stays in ``INSUFFICIENT\_DATA`` and does not perform alarm actions.
+    /// alarm. During the warm-up period, the alarm stays in ``INSUFFICIENT_DATA`` and does not perform alarm actions.
     ///
     /// For more information, see [Alarm warm-up
-    /// periods](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarm-warm-up.html) in the \*Amazon
-    /// CloudWatch User Guide\*.
+    /// periods](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarm-warm-up.html) in the *Amazon
+    /// CloudWatch User Guide*.
     ///
     /// CloudFormation: `WarmUpConfiguration`.
     pub fn warm_up_configuration(mut self, v: alarm::WarmUpConfiguration) -> Self {
@@ -935,7 +935,7 @@ pub mod alarm {
     ///
     /// For more information, see [Alarm evaluation
     /// windows](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarm-evaluation-window.html) in the
-    /// \*CloudWatch User Guide\*.
+    /// \*CloudWatch User Guide*.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct EvaluationWindow {
         /// A sliding window, which advances each time the alarm is evaluated, forming a rolling time window. This is the
@@ -1074,7 +1074,7 @@ pub mod alarm {
     ///
     /// Any expression used must return a single time series. For more information, see [Metric Math Syntax and
     /// Functions](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/using-metric-math.html#metric-math-syntax)
-    /// in the \*User Guide\*.
+    /// in the *User Guide*.
     #[derive(Debug, Clone, PartialEq)]
     pub struct MetricDataQuery {
         /// The ID of the account where the metrics are located, if this is a cross-account alarm.
@@ -1087,7 +1087,7 @@ pub mod alarm {
         /// other expressions to use the result of those expressions. For more information about metric math expressions,
         /// see [Metric Math Syntax and
         /// Functions](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/using-metric-math.html#metric-math-syntax)
-        /// in the \*User Guide\*.
+        /// in the *User Guide*.
         ///
         /// Within each MetricDataQuery object, you must specify either ``Expression`` or ``MetricStat`` but not both.
         ///
@@ -1165,7 +1165,7 @@ pub mod alarm {
         /// other expressions to use the result of those expressions. For more information about metric math expressions,
         /// see [Metric Math Syntax and
         /// Functions](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/using-metric-math.html#metric-math-syntax)
-        /// in the \*User Guide\*.
+        /// in the *User Guide*.
         ///
         /// Within each MetricDataQuery object, you must specify either ``Expression`` or ``MetricStat`` but not both.
         ///
@@ -1288,7 +1288,7 @@ pub mod alarm {
         /// The statistic to return. It can include any CW statistic or extended statistic. For a list of valid values, see
         /// the table in
         /// [Statistics](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch_concepts.html#Statistic)
-        /// in the \*User Guide\*.
+        /// in the *User Guide*.
         ///
         /// CloudFormation: `Stat` (required).
         pub stat: Val<String>,
@@ -1392,7 +1392,7 @@ pub mod alarm {
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct WallClockWindow {
         /// The time zone to use when the alarm aligns the evaluation window to clock boundaries. You can specify an IANA
-        /// time zone name (for example, ``America/New\_York``), a fixed UTC offset (for example, ``+05:30``), or an
+        /// time zone name (for example, ``America/New_York``), a fixed UTC offset (for example, ``+05:30``), or an
         /// offset-prefixed identifier (for example, ``UTC+05:30``). The offset must be aligned to a multiple of 5 minutes.
         /// If you don't specify a time zone, CloudWatch uses ``UTC``.
         ///
@@ -1409,7 +1409,7 @@ pub mod alarm {
         }
 
         /// The time zone to use when the alarm aligns the evaluation window to clock boundaries. You can specify an IANA
-        /// time zone name (for example, ``America/New\_York``), a fixed UTC offset (for example, ``+05:30``), or an
+        /// time zone name (for example, ``America/New_York``), a fixed UTC offset (for example, ``+05:30``), or an
         /// offset-prefixed identifier (for example, ``UTC+05:30``). The offset must be aligned to a multiple of 5 minutes.
         /// If you don't specify a time zone, CloudWatch uses ``UTC``.
         ///
@@ -1442,7 +1442,7 @@ pub mod alarm {
     /// evaluation after you create or update the alarm, which reduces alarm noise while a new resource or service starts
     /// publishing data.
     ///
-    /// During the warm-up period, the alarm stays in ``INSUFFICIENT\_DATA`` and does not perform alarm actions.
+    /// During the warm-up period, the alarm stays in ``INSUFFICIENT_DATA`` and does not perform alarm actions.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct WarmUpConfiguration {
         /// Specifies whether the alarm waits for the full warm-up period before it starts to evaluate. The default is
@@ -1454,7 +1454,7 @@ pub mod alarm {
         pub only_start_evaluating_after_warm_up_period_ends: Option<Val<bool>>,
 
         /// The length of the warm-up period, in minutes. After you create or update the alarm, the alarm stays in
-        /// ``INSUFFICIENT\_DATA`` for this duration. During this time, the alarm does not perform alarm actions.
+        /// ``INSUFFICIENT_DATA`` for this duration. During this time, the alarm does not perform alarm actions.
         ///
         /// You can change this value at any time, including after the warm-up period ends. If you change it after the
         /// warm-up period ends, the new value does not restart the warm-up period.
@@ -1481,7 +1481,7 @@ pub mod alarm {
         }
 
         /// The length of the warm-up period, in minutes. After you create or update the alarm, the alarm stays in
-        /// ``INSUFFICIENT\_DATA`` for this duration. During this time, the alarm does not perform alarm actions.
+        /// ``INSUFFICIENT_DATA`` for this duration. During this time, the alarm does not perform alarm actions.
         ///
         /// You can change this value at any time, including after the warm-up period ends. If you change it after the
         /// warm-up period ends, the new value does not restart the warm-up period.
@@ -1640,7 +1640,7 @@ pub mod alarm {
     /// Sets how this alarm is to handle missing data points. Valid values are ``breaching``, ``notBreaching``, ``ignore``,
     /// and ``missing``. For more information, see [Configuring How Alarms Treat Missing
     /// Data](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html#alarms-and-missing-data)
-    /// in the \*Amazon User Guide\*.
+    /// in the *Amazon User Guide*.
     ///
     /// If you omit this parameter, the default behavior of ``missing`` is used.
     ///

@@ -9,8 +9,8 @@ use crate::core::value::{IntoValue, Map, Val, Value};
 /// Creates a new role for your AWS-account.
 ///
 /// For more information about roles, see [IAM roles](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles.html) in
-/// the \*IAM User Guide\*. For information about quotas for role names and the number of roles you can create, see [IAM
-/// and quotas](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html) in the \*IAM User Guide\*.
+/// the *IAM User Guide*. For information about quotas for role names and the number of roles you can create, see [IAM
+/// and quotas](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html) in the *IAM User Guide*.
 ///
 /// `Ref` returns the role name.
 ///
@@ -34,8 +34,8 @@ pub struct CfnRole {
     /// role, see [Template
     /// Examples](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iam-role.html#aws-resource-iam-role--examples).
     /// For more information about the elements that you can use in an IAM policy, see [Policy Elements
-    /// Reference](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements.html) in the \*User
-    /// Guide\*.
+    /// Reference](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements.html) in the *User
+    /// Guide*.
     ///
     /// CloudFormation: `AssumeRolePolicyDocument` (required).
     pub assume_role_policy_document: Value,
@@ -48,8 +48,8 @@ pub struct CfnRole {
     /// A list of Amazon Resource Names (ARNs) of the IAM managed policies that you want to attach to the role.
     ///
     /// For more information about ARNs, see [Amazon Resource Names (ARNs) and Service
-    /// Namespaces](https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html) in the \*General
-    /// Reference\*.
+    /// Namespaces](https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html) in the *General
+    /// Reference*.
     ///
     /// CloudFormation: `ManagedPolicyArns`.
     pub managed_policy_arns: Option<Val<Vec<String>>>,
@@ -62,22 +62,22 @@ pub struct CfnRole {
     /// ``duration-seconds``CLI parameter to request a longer session. The ``MaxSessionDuration`` setting determines the
     /// maximum duration that can be requested using the ``DurationSeconds`` parameter. If users don't specify a value
     /// for the ``DurationSeconds`` parameter, their security credentials are valid for one hour by default. This
-    /// applies when you use the ``AssumeRole\*`` API operations or the ``assume-role\*``CLI operations but does not
-    /// apply when you use those operations to create a console URL. For more information, see [Using IAM
-    /// roles](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use.html) in the \*IAM User Guide\*.
+    /// applies when you use the ``AssumeRole*`` API operations or the ``assume-role*``CLI operations but does not apply
+    /// when you use those operations to create a console URL. For more information, see [Using IAM
+    /// roles](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use.html) in the *IAM User Guide*.
     ///
     /// CloudFormation: `MaxSessionDuration`.
     pub max_session_duration: Option<Val<i64>>,
 
     /// The path to the role. For more information about paths, see [IAM
-    /// Identifiers](https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_Identifiers.html) in the \*IAM User Guide\*.
+    /// Identifiers](https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_Identifiers.html) in the *IAM User Guide*.
     ///
     /// This parameter is optional. If it is not included, it defaults to a slash (/).
     ///
     /// This parameter allows (through its [regex pattern](https://docs.aws.amazon.com/http://wikipedia.org/wiki/regex))
     /// a string of characters consisting of either a forward slash (/) by itself or a string that must begin and end
-    /// with forward slashes. In addition, it can contain any ASCII character from the ! (``\\u0021``) through the DEL
-    /// character (``\\u007F``), including most punctuation characters, digits, and upper and lowercased letters.
+    /// with forward slashes. In addition, it can contain any ASCII character from the ! (``\u0021``) through the DEL
+    /// character (``\u007F``), including most punctuation characters, digits, and upper and lowercased letters.
     ///
     /// CloudFormation: `Path`.
     pub path: Option<Val<String>>,
@@ -85,8 +85,8 @@ pub struct CfnRole {
     /// The ARN of the policy used to set the permissions boundary for the role.
     ///
     /// For more information about permissions boundaries, see [Permissions boundaries for IAM
-    /// identities](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html) in the \*IAM User
-    /// Guide\*.
+    /// identities](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html) in the *IAM User
+    /// Guide*.
     ///
     /// CloudFormation: `PermissionsBoundary`.
     pub permissions_boundary: Option<Val<String>>,
@@ -99,11 +99,11 @@ pub struct CfnRole {
     /// Identities](https://docs.aws.amazon.com/IAM/latest/UserGuide/roles-toplevel.html).
     ///
     /// A role can also have an attached managed policy. For information about policies, see [Managed Policies and
-    /// Inline Policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the \*User
-    /// Guide\*.
+    /// Inline Policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *User
+    /// Guide*.
     ///
     /// For information about limits on the number of inline policies that you can embed with a role, see [Limitations
-    /// on Entities](https://docs.aws.amazon.com/IAM/latest/UserGuide/LimitationsOnEntities.html) in the \*User Guide\*.
+    /// on Entities](https://docs.aws.amazon.com/IAM/latest/UserGuide/LimitationsOnEntities.html) in the *User Guide*.
     ///
     /// If an external policy (such as ``AWS::IAM::Policy`` or ``AWS::IAM::ManagedPolicy``) has a ``Ref`` to a role and
     /// if a resource (such as ``AWS::ECS::Service``) also has a ``Ref`` to the same role, add a ``DependsOn`` attribute
@@ -116,29 +116,29 @@ pub struct CfnRole {
     pub policies: Option<Vec<role::Policy>>,
 
     /// A name for the IAM role, up to 64 characters in length. For valid values, see the ``RoleName`` parameter for the
-    /// [CreateRole](https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html) action in the \*User
-    /// Guide\*.
+    /// [CreateRole](https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html) action in the *User
+    /// Guide*.
     ///
     /// This parameter allows (per its [regex pattern](https://docs.aws.amazon.com/http://wikipedia.org/wiki/regex)) a
     /// string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also
-    /// include any of the following characters: \_+=,.@-. The role name must be unique within the account. Role names
+    /// include any of the following characters: _+=,.@-. The role name must be unique within the account. Role names
     /// are not distinguished by case. For example, you cannot create roles named both "Role1" and "role1".
     ///
     /// If you don't specify a name, CFN generates a unique physical ID and uses that ID for the role name.
     ///
-    /// If you specify a name, you must specify the ``CAPABILITY\_NAMED\_IAM`` value to acknowledge your template's
+    /// If you specify a name, you must specify the ``CAPABILITY_NAMED_IAM`` value to acknowledge your template's
     /// capabilities. For more information, see [Acknowledging Resources in
     /// Templates](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-iam-template.html#using-iam-capabilities).
     ///
     /// Naming an IAM resource can cause an unrecoverable error if you reuse the same template in multiple Regions. To
     /// prevent this, we recommend using ``Fn::Join`` and ``AWS::Region`` to create a Region-specific name, as in the
-    /// following example: ``{"Fn::Join": \["", \[{"Ref": "AWS::Region"}, {"Ref": "MyResourceName"}\]\]}``.
+    /// following example: ``{"Fn::Join": ["", [{"Ref": "AWS::Region"}, {"Ref": "MyResourceName"}]]}``.
     ///
     /// CloudFormation: `RoleName`.
     pub role_name: Option<Val<String>>,
 
     /// A list of tags that are attached to the role. For more information about tagging, see [Tagging IAM
-    /// resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the \*IAM User Guide\*.
+    /// resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
     ///
     /// CloudFormation: `Tags`.
     pub tags: Option<Vec<role::Tag>>,
@@ -171,8 +171,8 @@ impl CfnRole {
     /// A list of Amazon Resource Names (ARNs) of the IAM managed policies that you want to attach to the role.
     ///
     /// For more information about ARNs, see [Amazon Resource Names (ARNs) and Service
-    /// Namespaces](https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html) in the \*General
-    /// Reference\*.
+    /// Namespaces](https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html) in the *General
+    /// Reference*.
     ///
     /// CloudFormation: `ManagedPolicyArns`.
     pub fn managed_policy_arns(mut self, v: impl Into<Val<Vec<String>>>) -> Self {
@@ -188,9 +188,9 @@ impl CfnRole {
     /// ``duration-seconds``CLI parameter to request a longer session. The ``MaxSessionDuration`` setting determines the
     /// maximum duration that can be requested using the ``DurationSeconds`` parameter. If users don't specify a value
     /// for the ``DurationSeconds`` parameter, their security credentials are valid for one hour by default. This
-    /// applies when you use the ``AssumeRole\*`` API operations or the ``assume-role\*``CLI operations but does not
-    /// apply when you use those operations to create a console URL. For more information, see [Using IAM
-    /// roles](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use.html) in the \*IAM User Guide\*.
+    /// applies when you use the ``AssumeRole*`` API operations or the ``assume-role*``CLI operations but does not apply
+    /// when you use those operations to create a console URL. For more information, see [Using IAM
+    /// roles](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use.html) in the *IAM User Guide*.
     ///
     /// CloudFormation: `MaxSessionDuration`.
     pub fn max_session_duration(mut self, v: impl Into<Val<i64>>) -> Self {
@@ -199,14 +199,14 @@ impl CfnRole {
     }
 
     /// The path to the role. For more information about paths, see [IAM
-    /// Identifiers](https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_Identifiers.html) in the \*IAM User Guide\*.
+    /// Identifiers](https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_Identifiers.html) in the *IAM User Guide*.
     ///
     /// This parameter is optional. If it is not included, it defaults to a slash (/).
     ///
     /// This parameter allows (through its [regex pattern](https://docs.aws.amazon.com/http://wikipedia.org/wiki/regex))
     /// a string of characters consisting of either a forward slash (/) by itself or a string that must begin and end
-    /// with forward slashes. In addition, it can contain any ASCII character from the ! (``\\u0021``) through the DEL
-    /// character (``\\u007F``), including most punctuation characters, digits, and upper and lowercased letters.
+    /// with forward slashes. In addition, it can contain any ASCII character from the ! (``\u0021``) through the DEL
+    /// character (``\u007F``), including most punctuation characters, digits, and upper and lowercased letters.
     ///
     /// CloudFormation: `Path`.
     pub fn path(mut self, v: impl Into<Val<String>>) -> Self {
@@ -217,8 +217,8 @@ impl CfnRole {
     /// The ARN of the policy used to set the permissions boundary for the role.
     ///
     /// For more information about permissions boundaries, see [Permissions boundaries for IAM
-    /// identities](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html) in the \*IAM User
-    /// Guide\*.
+    /// identities](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html) in the *IAM User
+    /// Guide*.
     ///
     /// CloudFormation: `PermissionsBoundary`.
     pub fn permissions_boundary(mut self, v: impl Into<Val<String>>) -> Self {
@@ -234,11 +234,11 @@ impl CfnRole {
     /// Identities](https://docs.aws.amazon.com/IAM/latest/UserGuide/roles-toplevel.html).
     ///
     /// A role can also have an attached managed policy. For information about policies, see [Managed Policies and
-    /// Inline Policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the \*User
-    /// Guide\*.
+    /// Inline Policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *User
+    /// Guide*.
     ///
     /// For information about limits on the number of inline policies that you can embed with a role, see [Limitations
-    /// on Entities](https://docs.aws.amazon.com/IAM/latest/UserGuide/LimitationsOnEntities.html) in the \*User Guide\*.
+    /// on Entities](https://docs.aws.amazon.com/IAM/latest/UserGuide/LimitationsOnEntities.html) in the *User Guide*.
     ///
     /// If an external policy (such as ``AWS::IAM::Policy`` or ``AWS::IAM::ManagedPolicy``) has a ``Ref`` to a role and
     /// if a resource (such as ``AWS::ECS::Service``) also has a ``Ref`` to the same role, add a ``DependsOn`` attribute
@@ -254,23 +254,23 @@ impl CfnRole {
     }
 
     /// A name for the IAM role, up to 64 characters in length. For valid values, see the ``RoleName`` parameter for the
-    /// [CreateRole](https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html) action in the \*User
-    /// Guide\*.
+    /// [CreateRole](https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html) action in the *User
+    /// Guide*.
     ///
     /// This parameter allows (per its [regex pattern](https://docs.aws.amazon.com/http://wikipedia.org/wiki/regex)) a
     /// string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also
-    /// include any of the following characters: \_+=,.@-. The role name must be unique within the account. Role names
+    /// include any of the following characters: _+=,.@-. The role name must be unique within the account. Role names
     /// are not distinguished by case. For example, you cannot create roles named both "Role1" and "role1".
     ///
     /// If you don't specify a name, CFN generates a unique physical ID and uses that ID for the role name.
     ///
-    /// If you specify a name, you must specify the ``CAPABILITY\_NAMED\_IAM`` value to acknowledge your template's
+    /// If you specify a name, you must specify the ``CAPABILITY_NAMED_IAM`` value to acknowledge your template's
     /// capabilities. For more information, see [Acknowledging Resources in
     /// Templates](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-iam-template.html#using-iam-capabilities).
     ///
     /// Naming an IAM resource can cause an unrecoverable error if you reuse the same template in multiple Regions. To
     /// prevent this, we recommend using ``Fn::Join`` and ``AWS::Region`` to create a Region-specific name, as in the
-    /// following example: ``{"Fn::Join": \["", \[{"Ref": "AWS::Region"}, {"Ref": "MyResourceName"}\]\]}``.
+    /// following example: ``{"Fn::Join": ["", [{"Ref": "AWS::Region"}, {"Ref": "MyResourceName"}]]}``.
     ///
     /// CloudFormation: `RoleName`.
     pub fn role_name(mut self, v: impl Into<Val<String>>) -> Self {
@@ -279,7 +279,7 @@ impl CfnRole {
     }
 
     /// A list of tags that are attached to the role. For more information about tagging, see [Tagging IAM
-    /// resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the \*IAM User Guide\*.
+    /// resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
     ///
     /// CloudFormation: `Tags`.
     pub fn tags(mut self, v: Vec<role::Tag>) -> Self {
@@ -345,7 +345,7 @@ pub mod role {
     /// An attached policy is a managed policy that has been attached to a user, group, or role.
     ///
     /// For more information about managed policies, refer to [Managed Policies and Inline
-    /// Policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the \*User Guide\*.
+    /// Policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *User Guide*.
     #[derive(Debug, Clone, PartialEq)]
     pub struct Policy {
         /// The entire contents of the policy that defines permissions. For more information, see [Overview of JSON
@@ -384,7 +384,7 @@ pub mod role {
 
     /// A structure that represents user-provided metadata that can be associated with an IAM resource. For more information
     /// about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the
-    /// \*IAM User Guide\*.
+    /// \*IAM User Guide*.
     #[derive(Debug, Clone, PartialEq)]
     pub struct Tag {
         /// The key name that can be used to look up or retrieve the associated value. For example, ``Department`` or ``Cost
@@ -429,16 +429,16 @@ pub mod role {
 /// Adds or updates an inline policy document that is embedded in the specified IAM group, user or role.
 ///
 /// An IAM user can also have a managed policy attached to it. For information about policies, see [Managed Policies and
-/// Inline Policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the \*User
-/// Guide\*.
+/// Inline Policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *User
+/// Guide*.
 ///
 /// The Groups, Roles, and Users properties are optional. However, you must specify at least one of these properties.
 ///
 /// For information about policy documents, see [Creating
-/// policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_create.html) in the \*User Guide\*.
+/// policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_create.html) in the *User Guide*.
 ///
 /// For information about limits on the number of inline policies that you can embed in an identity, see [Limitations on
-/// Entities](https://docs.aws.amazon.com/IAM/latest/UserGuide/LimitationsOnEntities.html) in the \*User Guide\*.
+/// Entities](https://docs.aws.amazon.com/IAM/latest/UserGuide/LimitationsOnEntities.html) in the *User Guide*.
 ///
 /// This resource does not support [drift
 /// detection](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-stack-drift.html). The following
@@ -474,7 +474,7 @@ pub struct CfnPolicy {
     ///
     /// This parameter allows (through its [regex pattern](https://docs.aws.amazon.com/http://wikipedia.org/wiki/regex))
     /// a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also
-    /// include any of the following characters: \_+=,.@-.
+    /// include any of the following characters: _+=,.@-.
     ///
     /// CloudFormation: `Groups`.
     pub groups: Option<Val<Vec<String>>>,
@@ -487,12 +487,12 @@ pub struct CfnPolicy {
     /// The [regex pattern](https://docs.aws.amazon.com/http://wikipedia.org/wiki/regex) used to validate this parameter
     /// is a string of characters consisting of the following:
     ///
-    /// \+ Any printable ASCII character ranging from the space character (``\\u0020``) through the end of the ASCII
+    /// \+ Any printable ASCII character ranging from the space character (``\u0020``) through the end of the ASCII
     /// character range
     ///
-    /// \+ The printable characters in the Basic Latin and Latin-1 Supplement character set (through ``\\u00FF``)
+    /// \+ The printable characters in the Basic Latin and Latin-1 Supplement character set (through ``\u00FF``)
     ///
-    /// \+ The special characters tab (``\\u0009``), line feed (``\\u000A``), and carriage return (``\\u000D``)
+    /// \+ The special characters tab (``\u0009``), line feed (``\u000A``), and carriage return (``\u000D``)
     ///
     /// CloudFormation: `PolicyDocument` (required).
     pub policy_document: Value,
@@ -501,7 +501,7 @@ pub struct CfnPolicy {
     ///
     /// This parameter allows (through its [regex pattern](https://docs.aws.amazon.com/http://wikipedia.org/wiki/regex))
     /// a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also
-    /// include any of the following characters: \_+=,.@-
+    /// include any of the following characters: _+=,.@-
     ///
     /// CloudFormation: `PolicyName` (required).
     pub policy_name: Val<String>,
@@ -510,7 +510,7 @@ pub struct CfnPolicy {
     ///
     /// This parameter allows (per its [regex pattern](https://docs.aws.amazon.com/http://wikipedia.org/wiki/regex)) a
     /// string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also
-    /// include any of the following characters: \_+=,.@-
+    /// include any of the following characters: _+=,.@-
     ///
     /// If an external policy (such as ``AWS::IAM::Policy`` or ``AWS::IAM::ManagedPolicy``) has a ``Ref`` to a role and
     /// if a resource (such as ``AWS::ECS::Service``) also has a ``Ref`` to the same role, add a ``DependsOn`` attribute
@@ -526,7 +526,7 @@ pub struct CfnPolicy {
     ///
     /// This parameter allows (through its [regex pattern](https://docs.aws.amazon.com/http://wikipedia.org/wiki/regex))
     /// a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also
-    /// include any of the following characters: \_+=,.@-
+    /// include any of the following characters: _+=,.@-
     ///
     /// CloudFormation: `Users`.
     pub users: Option<Val<Vec<String>>>,
@@ -548,7 +548,7 @@ impl CfnPolicy {
     ///
     /// This parameter allows (through its [regex pattern](https://docs.aws.amazon.com/http://wikipedia.org/wiki/regex))
     /// a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also
-    /// include any of the following characters: \_+=,.@-.
+    /// include any of the following characters: _+=,.@-.
     ///
     /// CloudFormation: `Groups`.
     pub fn groups(mut self, v: impl Into<Val<Vec<String>>>) -> Self {
@@ -560,7 +560,7 @@ impl CfnPolicy {
     ///
     /// This parameter allows (per its [regex pattern](https://docs.aws.amazon.com/http://wikipedia.org/wiki/regex)) a
     /// string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also
-    /// include any of the following characters: \_+=,.@-
+    /// include any of the following characters: _+=,.@-
     ///
     /// If an external policy (such as ``AWS::IAM::Policy`` or ``AWS::IAM::ManagedPolicy``) has a ``Ref`` to a role and
     /// if a resource (such as ``AWS::ECS::Service``) also has a ``Ref`` to the same role, add a ``DependsOn`` attribute
@@ -579,7 +579,7 @@ impl CfnPolicy {
     ///
     /// This parameter allows (through its [regex pattern](https://docs.aws.amazon.com/http://wikipedia.org/wiki/regex))
     /// a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also
-    /// include any of the following characters: \_+=,.@-
+    /// include any of the following characters: _+=,.@-
     ///
     /// CloudFormation: `Users`.
     pub fn users(mut self, v: impl Into<Val<Vec<String>>>) -> Self {
@@ -622,16 +622,14 @@ impl Handle<CfnPolicy> {
 ///
 /// This operation creates a policy version with a version identifier of ``v1`` and sets v1 as the policy's default
 /// version. For more information about policy versions, see [Versioning for managed
-/// policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-versions.html) in the \*IAM User
-/// Guide\*.
+/// policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-versions.html) in the *IAM User Guide*.
 ///
 /// As a best practice, you can validate your IAM policies. To learn more, see [Validating IAM
-/// policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_policy-validator.html) in the \*IAM User
-/// Guide\*.
+/// policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_policy-validator.html) in the *IAM User
+/// Guide*.
 ///
 /// For more information about managed policies in general, see [Managed policies and inline
-/// policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the \*IAM User
-/// Guide\*.
+/// policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
 ///
 /// `Ref` returns the policy ARN.
 ///
@@ -667,7 +665,7 @@ pub struct CfnManagedPolicy {
     ///
     /// This parameter allows (through its [regex pattern](https://docs.aws.amazon.com/http://wikipedia.org/wiki/regex))
     /// a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also
-    /// include any of the following characters: \_+=,.@-
+    /// include any of the following characters: _+=,.@-
     ///
     /// CloudFormation: `Groups`.
     pub groups: Option<Val<Vec<String>>>,
@@ -677,13 +675,13 @@ pub struct CfnManagedPolicy {
     /// If you specify a name, you cannot perform updates that require replacement of this resource. You can perform
     /// updates that require no or some interruption. If you must replace the resource, specify a new name.
     ///
-    /// If you specify a name, you must specify the ``CAPABILITY\_NAMED\_IAM`` value to acknowledge your template's
+    /// If you specify a name, you must specify the ``CAPABILITY_NAMED_IAM`` value to acknowledge your template's
     /// capabilities. For more information, see [Acknowledging Resources in
     /// Templates](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-iam-template.html#using-iam-capabilities).
     ///
     /// Naming an IAM resource can cause an unrecoverable error if you reuse the same template in multiple Regions. To
     /// prevent this, we recommend using ``Fn::Join`` and ``AWS::Region`` to create a Region-specific name, as in the
-    /// following example: ``{"Fn::Join": \["", \[{"Ref": "AWS::Region"}, {"Ref": "MyResourceName"}\]\]}``.
+    /// following example: ``{"Fn::Join": ["", [{"Ref": "AWS::Region"}, {"Ref": "MyResourceName"}]]}``.
     ///
     /// CloudFormation: `ManagedPolicyName`.
     pub managed_policy_name: Option<Val<String>>,
@@ -691,16 +689,16 @@ pub struct CfnManagedPolicy {
     /// The path for the policy.
     ///
     /// For more information about paths, see [IAM
-    /// identifiers](https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_Identifiers.html) in the \*IAM User Guide\*.
+    /// identifiers](https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_Identifiers.html) in the *IAM User Guide*.
     ///
     /// This parameter is optional. If it is not included, it defaults to a slash (/).
     ///
     /// This parameter allows (through its [regex pattern](https://docs.aws.amazon.com/http://wikipedia.org/wiki/regex))
     /// a string of characters consisting of either a forward slash (/) by itself or a string that must begin and end
-    /// with forward slashes. In addition, it can contain any ASCII character from the ! (``\\u0021``) through the DEL
-    /// character (``\\u007F``), including most punctuation characters, digits, and upper and lowercased letters.
+    /// with forward slashes. In addition, it can contain any ASCII character from the ! (``\u0021``) through the DEL
+    /// character (``\u007F``), including most punctuation characters, digits, and upper and lowercased letters.
     ///
-    /// You cannot use an asterisk (\*) in the path name.
+    /// You cannot use an asterisk (*) in the path name.
     ///
     /// CloudFormation: `Path`.
     pub path: Option<Val<String>>,
@@ -712,7 +710,7 @@ pub struct CfnManagedPolicy {
     ///
     /// This parameter allows (per its [regex pattern](https://docs.aws.amazon.com/http://wikipedia.org/wiki/regex)) a
     /// string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also
-    /// include any of the following characters: \_+=,.@-
+    /// include any of the following characters: _+=,.@-
     ///
     /// If an external policy (such as ``AWS::IAM::Policy`` or ``AWS::IAM::ManagedPolicy``) has a ``Ref`` to a role and
     /// if a resource (such as ``AWS::ECS::Service``) also has a ``Ref`` to the same role, add a ``DependsOn`` attribute
@@ -728,7 +726,7 @@ pub struct CfnManagedPolicy {
     ///
     /// This parameter allows (through its [regex pattern](https://docs.aws.amazon.com/http://wikipedia.org/wiki/regex))
     /// a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also
-    /// include any of the following characters: \_+=,.@-
+    /// include any of the following characters: _+=,.@-
     ///
     /// CloudFormation: `Users`.
     pub users: Option<Val<Vec<String>>>,
@@ -765,7 +763,7 @@ impl CfnManagedPolicy {
     ///
     /// This parameter allows (through its [regex pattern](https://docs.aws.amazon.com/http://wikipedia.org/wiki/regex))
     /// a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also
-    /// include any of the following characters: \_+=,.@-
+    /// include any of the following characters: _+=,.@-
     ///
     /// CloudFormation: `Groups`.
     pub fn groups(mut self, v: impl Into<Val<Vec<String>>>) -> Self {
@@ -778,13 +776,13 @@ impl CfnManagedPolicy {
     /// If you specify a name, you cannot perform updates that require replacement of this resource. You can perform
     /// updates that require no or some interruption. If you must replace the resource, specify a new name.
     ///
-    /// If you specify a name, you must specify the ``CAPABILITY\_NAMED\_IAM`` value to acknowledge your template's
+    /// If you specify a name, you must specify the ``CAPABILITY_NAMED_IAM`` value to acknowledge your template's
     /// capabilities. For more information, see [Acknowledging Resources in
     /// Templates](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-iam-template.html#using-iam-capabilities).
     ///
     /// Naming an IAM resource can cause an unrecoverable error if you reuse the same template in multiple Regions. To
     /// prevent this, we recommend using ``Fn::Join`` and ``AWS::Region`` to create a Region-specific name, as in the
-    /// following example: ``{"Fn::Join": \["", \[{"Ref": "AWS::Region"}, {"Ref": "MyResourceName"}\]\]}``.
+    /// following example: ``{"Fn::Join": ["", [{"Ref": "AWS::Region"}, {"Ref": "MyResourceName"}]]}``.
     ///
     /// CloudFormation: `ManagedPolicyName`.
     pub fn managed_policy_name(mut self, v: impl Into<Val<String>>) -> Self {
@@ -795,16 +793,16 @@ impl CfnManagedPolicy {
     /// The path for the policy.
     ///
     /// For more information about paths, see [IAM
-    /// identifiers](https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_Identifiers.html) in the \*IAM User Guide\*.
+    /// identifiers](https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_Identifiers.html) in the *IAM User Guide*.
     ///
     /// This parameter is optional. If it is not included, it defaults to a slash (/).
     ///
     /// This parameter allows (through its [regex pattern](https://docs.aws.amazon.com/http://wikipedia.org/wiki/regex))
     /// a string of characters consisting of either a forward slash (/) by itself or a string that must begin and end
-    /// with forward slashes. In addition, it can contain any ASCII character from the ! (``\\u0021``) through the DEL
-    /// character (``\\u007F``), including most punctuation characters, digits, and upper and lowercased letters.
+    /// with forward slashes. In addition, it can contain any ASCII character from the ! (``\u0021``) through the DEL
+    /// character (``\u007F``), including most punctuation characters, digits, and upper and lowercased letters.
     ///
-    /// You cannot use an asterisk (\*) in the path name.
+    /// You cannot use an asterisk (*) in the path name.
     ///
     /// CloudFormation: `Path`.
     pub fn path(mut self, v: impl Into<Val<String>>) -> Self {
@@ -816,7 +814,7 @@ impl CfnManagedPolicy {
     ///
     /// This parameter allows (per its [regex pattern](https://docs.aws.amazon.com/http://wikipedia.org/wiki/regex)) a
     /// string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also
-    /// include any of the following characters: \_+=,.@-
+    /// include any of the following characters: _+=,.@-
     ///
     /// If an external policy (such as ``AWS::IAM::Policy`` or ``AWS::IAM::ManagedPolicy``) has a ``Ref`` to a role and
     /// if a resource (such as ``AWS::ECS::Service``) also has a ``Ref`` to the same role, add a ``DependsOn`` attribute
@@ -835,7 +833,7 @@ impl CfnManagedPolicy {
     ///
     /// This parameter allows (through its [regex pattern](https://docs.aws.amazon.com/http://wikipedia.org/wiki/regex))
     /// a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also
-    /// include any of the following characters: \_+=,.@-
+    /// include any of the following characters: _+=,.@-
     ///
     /// CloudFormation: `Users`.
     pub fn users(mut self, v: impl Into<Val<Vec<String>>>) -> Self {

@@ -41,7 +41,7 @@ pub struct CfnStream {
     /// CloudFormation: `Name`.
     pub name: Option<Val<String>>,
 
-    /// The record distribution strategy for the stream. This property can ONLY be set when StreamMode is ON\_DEMAND
+    /// The record distribution strategy for the stream. This property can ONLY be set when StreamMode is ON_DEMAND
     ///
     /// CloudFormation: `RecordDistributionStrategy`.
     pub record_distribution_strategy: Option<Val<stream::RecordDistributionStrategy>>,
@@ -71,7 +71,7 @@ pub struct CfnStream {
     /// CloudFormation: `Tags`.
     pub tags: Option<Vec<stream::Tag>>,
 
-    /// Target warm throughput in MiB/s for the stream. This property can ONLY be set when StreamMode is ON\_DEMAND.
+    /// Target warm throughput in MiB/s for the stream. This property can ONLY be set when StreamMode is ON_DEMAND.
     ///
     /// CloudFormation: `WarmThroughputMiBps`.
     pub warm_throughput_mibps: Option<Val<i64>>,
@@ -118,7 +118,7 @@ impl CfnStream {
         self
     }
 
-    /// The record distribution strategy for the stream. This property can ONLY be set when StreamMode is ON\_DEMAND
+    /// The record distribution strategy for the stream. This property can ONLY be set when StreamMode is ON_DEMAND
     ///
     /// CloudFormation: `RecordDistributionStrategy`.
     pub fn record_distribution_strategy(mut self, v: impl Into<Val<stream::RecordDistributionStrategy>>) -> Self {
@@ -166,7 +166,7 @@ impl CfnStream {
         self
     }
 
-    /// Target warm throughput in MiB/s for the stream. This property can ONLY be set when StreamMode is ON\_DEMAND.
+    /// Target warm throughput in MiB/s for the stream. This property can ONLY be set when StreamMode is ON_DEMAND.
     ///
     /// CloudFormation: `WarmThroughputMiBps`.
     pub fn warm_throughput_mibps(mut self, v: impl Into<Val<i64>>) -> Self {
@@ -222,7 +222,7 @@ impl Handle<CfnStream> {
     pub fn attr_arn(&self) -> Val<String> {
         Val::expr(self.get_att("Arn"))
     }
-    /// Warm throughput configuration details for the stream. Only present for ON\_DEMAND streams.
+    /// Warm throughput configuration details for the stream. Only present for ON_DEMAND streams.
     ///
     /// `Fn::GetAtt` `WarmThroughputObject`.
     pub fn attr_warm_throughput_object(&self) -> Value {
@@ -451,7 +451,7 @@ pub mod stream {
         }
     }
 
-    /// The record distribution strategy for the stream. This property can ONLY be set when StreamMode is ON\_DEMAND
+    /// The record distribution strategy for the stream. This property can ONLY be set when StreamMode is ON_DEMAND
     ///
     /// Rendered as its CloudFormation spelling ([`RecordDistributionStrategy::as_str`]).
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

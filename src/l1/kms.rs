@@ -18,36 +18,36 @@ use crate::core::value::{IntoValue, Map, Val, Value};
 /// attribute](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-updatereplacepolicy.html).
 /// This prevents you from accidentally deleting a KMS key by changing any of its immutable property values.
 ///
-/// KMS replaced the term \*customer master key (CMK)\* with \*\* and \*KMS key\*. The concept has not changed. To
-/// prevent breaking changes, KMS is keeping some variations of this term.
+/// KMS replaced the term *customer master key (CMK)* with ** and *KMS key*. The concept has not changed. To prevent
+/// breaking changes, KMS is keeping some variations of this term.
 ///
 /// You can use symmetric encryption KMS keys to encrypt and decrypt small amounts of data, but they are more commonly
 /// used to generate data keys and data key pairs. You can also use a symmetric encryption KMS key to encrypt data
 /// stored in AWS services that are [integrated
 /// with](https://docs.aws.amazon.com//kms/features/#AWS_Service_Integration). For more information, see [Symmetric
 /// encryption KMS keys](https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#symmetric-cmks) in the
-/// \*Developer Guide\*.
+/// \*Developer Guide*.
 ///
 /// You can use asymmetric KMS keys to encrypt and decrypt data or sign messages and verify signatures. To create an
 /// asymmetric key, you must specify an asymmetric ``KeySpec`` value and a ``KeyUsage`` value. For details, see
 /// [Asymmetric keys in](https://docs.aws.amazon.com/kms/latest/developerguide/symmetric-asymmetric.html) in the
-/// \*Developer Guide\*.
+/// \*Developer Guide*.
 ///
 /// You can use HMAC KMS keys (which are also symmetric keys) to generate and verify hash-based message authentication
 /// codes. To create an HMAC key, you must specify an HMAC ``KeySpec`` value and a ``KeyUsage`` value of
-/// ``GENERATE\_VERIFY\_MAC``. For details, see [HMAC keys
-/// in](https://docs.aws.amazon.com/kms/latest/developerguide/hmac.html) in the \*Developer Guide\*.
+/// ``GENERATE_VERIFY_MAC``. For details, see [HMAC keys
+/// in](https://docs.aws.amazon.com/kms/latest/developerguide/hmac.html) in the *Developer Guide*.
 ///
 /// You can also create symmetric encryption, asymmetric, and HMAC multi-Region primary keys. To create a multi-Region
 /// primary key, set the ``MultiRegion`` property to ``true``. For information about multi-Region keys, see
 /// [Multi-Region keys in](https://docs.aws.amazon.com/kms/latest/developerguide/multi-region-keys-overview.html) in the
-/// \*Developer Guide\*.
+/// \*Developer Guide*.
 ///
 /// You cannot use the ``AWS::KMS::Key`` resource to specify a KMS key with [imported key
 /// material](https://docs.aws.amazon.com/kms/latest/developerguide/importing-keys.html) or a KMS key in a [custom key
 /// store](https://docs.aws.amazon.com/kms/latest/developerguide/custom-key-store-overview.html).
 ///
-/// \*Regions\*
+/// \*Regions*
 ///
 /// KMS CloudFormation resources are available in all Regions in which KMS and CFN are supported. You can use the
 /// ``AWS::KMS::Key`` resource to create and manage all KMS key types that are supported in a Region.
@@ -76,7 +76,7 @@ pub struct CfnKey {
     ///
     /// For more information, see [Default key
     /// policy](https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html#prevent-unmanageable-key)
-    /// in the \*Developer Guide\*.
+    /// in the *Developer Guide*.
     ///
     /// Use this parameter only when you intend to prevent the principal that is making the request from making a
     /// subsequent [PutKeyPolicy](https://docs.aws.amazon.com/kms/latest/APIReference/API_PutKeyPolicy.html) request on
@@ -94,7 +94,7 @@ pub struct CfnKey {
     /// Enables automatic rotation of the key material for the specified KMS key. By default, automatic key rotation is
     /// not enabled.
     ///
-    /// KMS supports automatic rotation only for symmetric encryption KMS keys (``KeySpec`` = ``SYMMETRIC\_DEFAULT``).
+    /// KMS supports automatic rotation only for symmetric encryption KMS keys (``KeySpec`` = ``SYMMETRIC_DEFAULT``).
     /// For asymmetric KMS keys, HMAC KMS keys, and KMS keys with Origin ``EXTERNAL``, omit the ``EnableKeyRotation``
     /// property or set it to ``false``.
     ///
@@ -102,20 +102,20 @@ pub struct CfnKey {
     /// ``true`` on the primary key (created by using ``AWS::KMS::Key``). KMS copies the rotation status to all replica
     /// keys. For details, see [Rotating multi-Region
     /// keys](https://docs.aws.amazon.com/kms/latest/developerguide/multi-region-keys-manage.html#multi-region-rotate)
-    /// in the \*Developer Guide\*.
+    /// in the *Developer Guide*.
     ///
     /// When you enable automatic rotation, KMS automatically creates new key material for the KMS key one year after
     /// the enable date and every year thereafter. KMS retains all key material until you delete the KMS key. For
     /// detailed information about automatic key rotation, see [Rotating KMS
-    /// keys](https://docs.aws.amazon.com/kms/latest/developerguide/rotate-keys.html) in the \*Developer Guide\*.
+    /// keys](https://docs.aws.amazon.com/kms/latest/developerguide/rotate-keys.html) in the *Developer Guide*.
     ///
     /// CloudFormation: `EnableKeyRotation`.
     pub enable_key_rotation: Option<Val<bool>>,
 
     /// Specifies whether the KMS key is enabled. Disabled KMS keys cannot be used in cryptographic operations.
     ///
-    /// When ``Enabled`` is ``true``, the \*key state\* of the KMS key is ``Enabled``. When ``Enabled`` is ``false``,
-    /// the key state of the KMS key is ``Disabled``. The default value is ``true``.
+    /// When ``Enabled`` is ``true``, the *key state* of the KMS key is ``Enabled``. When ``Enabled`` is ``false``, the
+    /// key state of the KMS key is ``Disabled``. The default value is ``true``.
     ///
     /// The actual key state of the KMS key might be affected by actions taken outside of CloudFormation, such as
     /// running the [EnableKey](https://docs.aws.amazon.com/kms/latest/APIReference/API_EnableKey.html),
@@ -124,7 +124,7 @@ pub struct CfnKey {
     /// operations.
     ///
     /// For information about the key states of a KMS key, see [Key state: Effect on your KMS
-    /// key](https://docs.aws.amazon.com/kms/latest/developerguide/key-state.html) in the \*Developer Guide\*.
+    /// key](https://docs.aws.amazon.com/kms/latest/developerguide/key-state.html) in the *Developer Guide*.
     ///
     /// CloudFormation: `Enabled`.
     pub enabled: Option<Val<bool>>,
@@ -137,18 +137,18 @@ pub struct CfnKey {
     /// [PutKeyPolicy](https://docs.aws.amazon.com/kms/latest/APIReference/API_PutKeyPolicy.html) request on the KMS
     /// key. This reduces the risk that the KMS key becomes unmanageable. For more information, see [Default key
     /// policy](https://docs.aws.amazon.com/kms/latest/developerguide/key-policies.html#key-policy-default-allow-root-enable-iam)
-    /// in the \*Developer Guide\*. (To omit this condition, set ``BypassPolicyLockoutSafetyCheck`` to true.)
+    /// in the *Developer Guide*. (To omit this condition, set ``BypassPolicyLockoutSafetyCheck`` to true.)
     ///
     /// \+ Each statement in the key policy must contain one or more principals. The principals in the key policy must
     /// exist and be visible to KMS. When you create a new AWS principal (for example, an IAM user or role), you might
     /// need to enforce a delay before including the new principal in a key policy because the new principal might not
     /// be immediately visible to KMS. For more information, see [Changes that I make are not always immediately
     /// visible](https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_general.html#troubleshoot_general_eventual-consistency)
-    /// in the \*User Guide\*.
+    /// in the *User Guide*.
     ///
     /// If you do not provide a key policy, KMS attaches a default key policy to the KMS key. For more information, see
     /// [Default key policy](https://docs.aws.amazon.com/kms/latest/developerguide/key-policies.html#key-policy-default)
-    /// in the \*Developer Guide\*.
+    /// in the *Developer Guide*.
     ///
     /// A key policy document can include only the following characters:
     ///
@@ -156,26 +156,26 @@ pub struct CfnKey {
     ///
     /// \+ Printable characters in the Basic Latin and Latin-1 Supplement character set
     ///
-    /// \+ The tab (``\\u0009``), line feed (``\\u000A``), and carriage return (``\\u000D``) special characters
+    /// \+ The tab (``\u0009``), line feed (``\u000A``), and carriage return (``\u000D``) special characters
     ///
-    /// \*Minimum\*: ``1``
+    /// \*Minimum*: ``1``
     ///
-    /// \*Maximum\*: ``32768``
+    /// \*Maximum*: ``32768``
     ///
     /// CloudFormation: `KeyPolicy`.
     pub key_policy: Option<Value>,
 
-    /// Specifies the type of KMS key to create. The default value, ``SYMMETRIC\_DEFAULT``, creates a KMS key with a
-    /// 256-bit symmetric key for encryption and decryption. In China Regions, ``SYMMETRIC\_DEFAULT`` creates a 128-bit
+    /// Specifies the type of KMS key to create. The default value, ``SYMMETRIC_DEFAULT``, creates a KMS key with a
+    /// 256-bit symmetric key for encryption and decryption. In China Regions, ``SYMMETRIC_DEFAULT`` creates a 128-bit
     /// symmetric key that uses SM4 encryption. You can't change the ``KeySpec`` value after the KMS key is created. For
     /// help choosing a key spec for your KMS key, see [Choosing a KMS key
-    /// type](https://docs.aws.amazon.com/kms/latest/developerguide/symm-asymm-choose.html) in the \*Developer Guide\*.
+    /// type](https://docs.aws.amazon.com/kms/latest/developerguide/symm-asymm-choose.html) in the *Developer Guide*.
     ///
     /// The ``KeySpec`` property determines the type of key material in the KMS key and the algorithms that the KMS key
     /// supports. To further restrict the algorithms that can be used with the KMS key, use a condition key in its key
     /// policy or IAM policy. For more information, see [condition
     /// keys](https://docs.aws.amazon.com/kms/latest/developerguide/policy-conditions.html#conditions-kms) in the
-    /// \*Developer Guide\*.
+    /// \*Developer Guide*.
     ///
     /// If you change the value of the ``KeySpec`` property on an existing KMS key, the update request fails, regardless
     /// of the value of the [UpdateReplacePolicy
@@ -185,62 +185,61 @@ pub struct CfnKey {
     /// [services that are integrated with](https://docs.aws.amazon.com/kms/features/#AWS_Service_Integration) use
     /// symmetric encryption KMS keys to protect your data. These services do not support encryption with asymmetric KMS
     /// keys. For help determining whether a KMS key is asymmetric, see [Identifying asymmetric KMS
-    /// keys](https://docs.aws.amazon.com/kms/latest/developerguide/find-symm-asymm.html) in the \*Developer Guide\*.
+    /// keys](https://docs.aws.amazon.com/kms/latest/developerguide/find-symm-asymm.html) in the *Developer Guide*.
     ///
     /// KMS supports the following key specs for KMS keys:
     ///
     /// \+ Symmetric encryption key (default)
     ///
-    /// \+ ``SYMMETRIC\_DEFAULT`` (AES-256-GCM)
+    /// \+ ``SYMMETRIC_DEFAULT`` (AES-256-GCM)
     ///
     /// \+ HMAC keys (symmetric)
     ///
-    /// \+ ``HMAC\_224``
+    /// \+ ``HMAC_224``
     ///
-    /// \+ ``HMAC\_256``
+    /// \+ ``HMAC_256``
     ///
-    /// \+ ``HMAC\_384``
+    /// \+ ``HMAC_384``
     ///
-    /// \+ ``HMAC\_512``
+    /// \+ ``HMAC_512``
     ///
-    /// \+ Asymmetric RSA key pairs (encryption and decryption \*or\* signing and verification)
+    /// \+ Asymmetric RSA key pairs (encryption and decryption *or* signing and verification)
     ///
-    /// \+ ``RSA\_2048``
+    /// \+ ``RSA_2048``
     ///
-    /// \+ ``RSA\_3072``
+    /// \+ ``RSA_3072``
     ///
-    /// \+ ``RSA\_4096``
+    /// \+ ``RSA_4096``
     ///
-    /// \+ Asymmetric NIST-recommended elliptic curve key pairs (signing and verification \*or\* deriving shared
-    /// secrets)
+    /// \+ Asymmetric NIST-recommended elliptic curve key pairs (signing and verification *or* deriving shared secrets)
     ///
-    /// \+ ``ECC\_NIST\_P256`` (secp256r1)
+    /// \+ ``ECC_NIST_P256`` (secp256r1)
     ///
-    /// \+ ``ECC\_NIST\_P384`` (secp384r1)
+    /// \+ ``ECC_NIST_P384`` (secp384r1)
     ///
-    /// \+ ``ECC\_NIST\_P521`` (secp521r1)
+    /// \+ ``ECC_NIST_P521`` (secp521r1)
     ///
-    /// \+ ``ECC\_NIST\_EDWARDS25519`` (ed25519) - signing and verification only
+    /// \+ ``ECC_NIST_EDWARDS25519`` (ed25519) - signing and verification only
     ///
-    /// \+ \*Note:\* For ECC\_NIST\_EDWARDS25519 KMS keys, the ED25519\_SHA\_512 signing algorithm requires
+    /// \+ *Note:* For ECC_NIST_EDWARDS25519 KMS keys, the ED25519_SHA_512 signing algorithm requires
     /// [MessageType:RAW](https://docs.aws.amazon.com/kms/latest/APIReference/API_Sign.html#KMS-Sign-request-MessageType),
-    /// while ED25519\_PH\_SHA\_512 requires
+    /// while ED25519_PH_SHA_512 requires
     /// [MessageType:DIGEST](https://docs.aws.amazon.com/kms/latest/APIReference/API_Sign.html#KMS-Sign-request-MessageType).
     /// These message types cannot be used interchangeably.
     ///
     /// \+ Other asymmetric elliptic curve key pairs (signing and verification)
     ///
-    /// \+ ``ECC\_SECG\_P256K1`` (secp256k1), commonly used for cryptocurrencies.
+    /// \+ ``ECC_SECG_P256K1`` (secp256k1), commonly used for cryptocurrencies.
     ///
     /// \+ Asymmetric ML-DSA key pairs (signing and verification)
     ///
-    /// \+ ``ML\_DSA\_44``
+    /// \+ ``ML_DSA_44``
     ///
-    /// \+ ``ML\_DSA\_65``
+    /// \+ ``ML_DSA_65``
     ///
-    /// \+ ``ML\_DSA\_87``
+    /// \+ ``ML_DSA_87``
     ///
-    /// \+ SM2 key pairs (encryption and decryption \*or\* signing and verification \*or\* deriving shared secrets)
+    /// \+ SM2 key pairs (encryption and decryption *or* signing and verification *or* deriving shared secrets)
     ///
     /// \+ ``SM2`` (China Regions only)
     ///
@@ -249,7 +248,7 @@ pub struct CfnKey {
 
     /// Determines the [cryptographic
     /// operations](https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#cryptographic-operations) for
-    /// which you can use the KMS key. The default value is ``ENCRYPT\_DECRYPT``. This property is required for
+    /// which you can use the KMS key. The default value is ``ENCRYPT_DECRYPT``. This property is required for
     /// asymmetric KMS keys and HMAC KMS keys. You can't change the ``KeyUsage`` value after the KMS key is created.
     ///
     /// If you change the value of the ``KeyUsage`` property on an existing KMS key, the update request fails,
@@ -259,21 +258,21 @@ pub struct CfnKey {
     ///
     /// Select only one valid value.
     ///
-    /// \+ For symmetric encryption KMS keys, omit the parameter or specify ``ENCRYPT\_DECRYPT``.
+    /// \+ For symmetric encryption KMS keys, omit the parameter or specify ``ENCRYPT_DECRYPT``.
     ///
-    /// \+ For HMAC KMS keys (symmetric), specify ``GENERATE\_VERIFY\_MAC``.
+    /// \+ For HMAC KMS keys (symmetric), specify ``GENERATE_VERIFY_MAC``.
     ///
-    /// \+ For asymmetric KMS keys with RSA key pairs, specify ``ENCRYPT\_DECRYPT`` or ``SIGN\_VERIFY``.
+    /// \+ For asymmetric KMS keys with RSA key pairs, specify ``ENCRYPT_DECRYPT`` or ``SIGN_VERIFY``.
     ///
-    /// \+ For asymmetric KMS keys with NIST-recommended elliptic curve key pairs, specify ``SIGN\_VERIFY`` or
-    /// ``KEY\_AGREEMENT``.
+    /// \+ For asymmetric KMS keys with NIST-recommended elliptic curve key pairs, specify ``SIGN_VERIFY`` or
+    /// ``KEY_AGREEMENT``.
     ///
-    /// \+ For asymmetric KMS keys with ``ECC\_SECG\_P256K1`` key pairs, specify ``SIGN\_VERIFY``.
+    /// \+ For asymmetric KMS keys with ``ECC_SECG_P256K1`` key pairs, specify ``SIGN_VERIFY``.
     ///
-    /// \+ For asymmetric KMS keys with ML-DSA key pairs, specify ``SIGN\_VERIFY``.
+    /// \+ For asymmetric KMS keys with ML-DSA key pairs, specify ``SIGN_VERIFY``.
     ///
-    /// \+ For asymmetric KMS keys with SM2 key pairs (China Regions only), specify ``ENCRYPT\_DECRYPT``,
-    /// ``SIGN\_VERIFY``, or ``KEY\_AGREEMENT``.
+    /// \+ For asymmetric KMS keys with SM2 key pairs (China Regions only), specify ``ENCRYPT_DECRYPT``,
+    /// ``SIGN_VERIFY``, or ``KEY_AGREEMENT``.
     ///
     /// CloudFormation: `KeyUsage`.
     pub key_usage: Option<Val<key::KeyUsage>>,
@@ -282,7 +281,7 @@ pub struct CfnKey {
     /// ``MultiRegion`` value after the KMS key is created.
     ///
     /// For a list of AWS-Regions in which multi-Region keys are supported, see [Multi-Region keys
-    /// in](https://docs.aws.amazon.com/kms/latest/developerguide/multi-region-keys-overview.html) in the \*\*.
+    /// in](https://docs.aws.amazon.com/kms/latest/developerguide/multi-region-keys-overview.html) in the **.
     ///
     /// If you change the value of the ``MultiRegion`` property on an existing KMS key, the update request fails,
     /// regardless of the value of the [UpdateReplacePolicy
@@ -292,12 +291,12 @@ pub struct CfnKey {
     /// For a multi-Region key, set to this property to ``true``. For a single-Region key, omit this property or set it
     /// to ``false``. The default value is ``false``.
     ///
-    /// \*Multi-Region keys\* are an KMS feature that lets you create multiple interoperable KMS keys in different
+    /// \*Multi-Region keys* are an KMS feature that lets you create multiple interoperable KMS keys in different
     /// AWS-Regions. Because these KMS keys have the same key ID, key material, and other metadata, you can use them to
     /// encrypt data in one AWS-Region and decrypt it in a different AWS-Region without making a cross-Region call or
     /// exposing the plaintext data. For more information, see [Multi-Region
-    /// keys](https://docs.aws.amazon.com/kms/latest/developerguide/multi-region-keys-overview.html) in the \*Developer
-    /// Guide\*.
+    /// keys](https://docs.aws.amazon.com/kms/latest/developerguide/multi-region-keys-overview.html) in the *Developer
+    /// Guide*.
     ///
     /// You can create a symmetric encryption, HMAC, or asymmetric multi-Region KMS key, and you can create a
     /// multi-Region key with imported key material. However, you cannot create a multi-Region key in a custom key
@@ -311,19 +310,19 @@ pub struct CfnKey {
     pub multi_region: Option<Val<bool>>,
 
     /// The source of the key material for the KMS key. You cannot change the origin after you create the KMS key. The
-    /// default is ``AWS\_KMS``, which means that KMS creates the key material.
+    /// default is ``AWS_KMS``, which means that KMS creates the key material.
     ///
     /// To [create a KMS key with no key
     /// material](https://docs.aws.amazon.com/kms/latest/developerguide/importing-keys-create-cmk.html) (for imported
     /// key material), set this value to ``EXTERNAL``. For more information about importing key material into KMS, see
     /// [Importing Key Material](https://docs.aws.amazon.com/kms/latest/developerguide/importing-keys.html) in the
-    /// \*Developer Guide\*.
+    /// \*Developer Guide*.
     ///
     /// You can ignore ``ENABLED`` when Origin is ``EXTERNAL``. When a KMS key with Origin ``EXTERNAL`` is created, the
-    /// key state is ``PENDING\_IMPORT`` and ``ENABLED`` is ``false``. After you import the key material, ``ENABLED``
+    /// key state is ``PENDING_IMPORT`` and ``ENABLED`` is ``false``. After you import the key material, ``ENABLED``
     /// updated to ``true``. The KMS key can then be used for Cryptographic Operations.
     ///
-    /// \+ CFN doesn't support creating an ``Origin`` parameter of the ``AWS\_CLOUDHSM`` or ``EXTERNAL\_KEY\_STORE``
+    /// \+ CFN doesn't support creating an ``Origin`` parameter of the ``AWS_CLOUDHSM`` or ``EXTERNAL_KEY_STORE``
     /// values.
     ///
     /// \+ ``EXTERNAL`` is not supported for ML-DSA keys.
@@ -347,8 +346,8 @@ pub struct CfnKey {
     /// persist indefinitely. When the last of its replica keys is deleted, the key state of the primary key changes to
     /// ``PendingDeletion`` and the waiting period specified by ``PendingWindowInDays`` begins. When this waiting period
     /// expires, KMS deletes the primary key. For details, see [Deleting multi-Region
-    /// keys](https://docs.aws.amazon.com/kms/latest/developerguide/multi-region-keys-delete.html) in the \*Developer
-    /// Guide\*.
+    /// keys](https://docs.aws.amazon.com/kms/latest/developerguide/multi-region-keys-delete.html) in the *Developer
+    /// Guide*.
     ///
     /// You cannot use a CloudFormation template to cancel deletion of the KMS key after you remove it from the stack,
     /// regardless of the waiting period. If you specify a KMS key in your template, even one with the same name,
@@ -356,11 +355,11 @@ pub struct CfnKey {
     /// [CancelKeyDeletion](https://docs.aws.amazon.com/kms/latest/APIReference/API_CancelKeyDeletion.html) operation.
     ///
     /// For information about the ``Pending Deletion`` and ``Pending Replica Deletion`` key states, see [Key state:
-    /// Effect on your KMS key](https://docs.aws.amazon.com/kms/latest/developerguide/key-state.html) in the \*Developer
-    /// Guide\*. For more information about deleting KMS keys, see the
+    /// Effect on your KMS key](https://docs.aws.amazon.com/kms/latest/developerguide/key-state.html) in the *Developer
+    /// Guide*. For more information about deleting KMS keys, see the
     /// [ScheduleKeyDeletion](https://docs.aws.amazon.com/kms/latest/APIReference/API_ScheduleKeyDeletion.html)
-    /// operation in the \*API Reference\* and [Deleting KMS
-    /// keys](https://docs.aws.amazon.com/kms/latest/developerguide/deleting-keys.html) in the \*Developer Guide\*.
+    /// operation in the *API Reference* and [Deleting KMS
+    /// keys](https://docs.aws.amazon.com/kms/latest/developerguide/deleting-keys.html) in the *Developer Guide*.
     ///
     /// CloudFormation: `PendingWindowInDays`.
     pub pending_window_in_days: Option<Val<i64>>,
@@ -377,7 +376,7 @@ pub struct CfnKey {
     /// parameter.
     ///
     /// For more information about rotating KMS keys and automatic rotation, see [Rotating
-    /// keys](https://docs.aws.amazon.com/kms/latest/developerguide/rotate-keys.html) in the \*Developer Guide\*.
+    /// keys](https://docs.aws.amazon.com/kms/latest/developerguide/rotate-keys.html) in the *Developer Guide*.
     ///
     /// CloudFormation: `RotationPeriodInDays`.
     pub rotation_period_in_days: Option<Val<i64>>,
@@ -385,10 +384,10 @@ pub struct CfnKey {
     /// Assigns one or more tags to the replica key.
     ///
     /// Tagging or untagging a KMS key can allow or deny permission to the KMS key. For details, see [ABAC
-    /// for](https://docs.aws.amazon.com/kms/latest/developerguide/abac.html) in the \*Developer Guide\*.
+    /// for](https://docs.aws.amazon.com/kms/latest/developerguide/abac.html) in the *Developer Guide*.
     ///
     /// For information about tags in KMS, see [Tagging
-    /// keys](https://docs.aws.amazon.com/kms/latest/developerguide/tagging-keys.html) in the \*Developer Guide\*. For
+    /// keys](https://docs.aws.amazon.com/kms/latest/developerguide/tagging-keys.html) in the *Developer Guide*. For
     /// information about tags in CloudFormation, see
     /// [Tag](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-resource-tags.html).
     ///
@@ -422,7 +421,7 @@ impl CfnKey {
     ///
     /// For more information, see [Default key
     /// policy](https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html#prevent-unmanageable-key)
-    /// in the \*Developer Guide\*.
+    /// in the *Developer Guide*.
     ///
     /// Use this parameter only when you intend to prevent the principal that is making the request from making a
     /// subsequent [PutKeyPolicy](https://docs.aws.amazon.com/kms/latest/APIReference/API_PutKeyPolicy.html) request on
@@ -446,7 +445,7 @@ impl CfnKey {
     /// Enables automatic rotation of the key material for the specified KMS key. By default, automatic key rotation is
     /// not enabled.
     ///
-    /// KMS supports automatic rotation only for symmetric encryption KMS keys (``KeySpec`` = ``SYMMETRIC\_DEFAULT``).
+    /// KMS supports automatic rotation only for symmetric encryption KMS keys (``KeySpec`` = ``SYMMETRIC_DEFAULT``).
     /// For asymmetric KMS keys, HMAC KMS keys, and KMS keys with Origin ``EXTERNAL``, omit the ``EnableKeyRotation``
     /// property or set it to ``false``.
     ///
@@ -454,12 +453,12 @@ impl CfnKey {
     /// ``true`` on the primary key (created by using ``AWS::KMS::Key``). KMS copies the rotation status to all replica
     /// keys. For details, see [Rotating multi-Region
     /// keys](https://docs.aws.amazon.com/kms/latest/developerguide/multi-region-keys-manage.html#multi-region-rotate)
-    /// in the \*Developer Guide\*.
+    /// in the *Developer Guide*.
     ///
     /// When you enable automatic rotation, KMS automatically creates new key material for the KMS key one year after
     /// the enable date and every year thereafter. KMS retains all key material until you delete the KMS key. For
     /// detailed information about automatic key rotation, see [Rotating KMS
-    /// keys](https://docs.aws.amazon.com/kms/latest/developerguide/rotate-keys.html) in the \*Developer Guide\*.
+    /// keys](https://docs.aws.amazon.com/kms/latest/developerguide/rotate-keys.html) in the *Developer Guide*.
     ///
     /// CloudFormation: `EnableKeyRotation`.
     pub fn enable_key_rotation(mut self, v: impl Into<Val<bool>>) -> Self {
@@ -469,8 +468,8 @@ impl CfnKey {
 
     /// Specifies whether the KMS key is enabled. Disabled KMS keys cannot be used in cryptographic operations.
     ///
-    /// When ``Enabled`` is ``true``, the \*key state\* of the KMS key is ``Enabled``. When ``Enabled`` is ``false``,
-    /// the key state of the KMS key is ``Disabled``. The default value is ``true``.
+    /// When ``Enabled`` is ``true``, the *key state* of the KMS key is ``Enabled``. When ``Enabled`` is ``false``, the
+    /// key state of the KMS key is ``Disabled``. The default value is ``true``.
     ///
     /// The actual key state of the KMS key might be affected by actions taken outside of CloudFormation, such as
     /// running the [EnableKey](https://docs.aws.amazon.com/kms/latest/APIReference/API_EnableKey.html),
@@ -479,7 +478,7 @@ impl CfnKey {
     /// operations.
     ///
     /// For information about the key states of a KMS key, see [Key state: Effect on your KMS
-    /// key](https://docs.aws.amazon.com/kms/latest/developerguide/key-state.html) in the \*Developer Guide\*.
+    /// key](https://docs.aws.amazon.com/kms/latest/developerguide/key-state.html) in the *Developer Guide*.
     ///
     /// CloudFormation: `Enabled`.
     pub fn enabled(mut self, v: impl Into<Val<bool>>) -> Self {
@@ -495,18 +494,18 @@ impl CfnKey {
     /// [PutKeyPolicy](https://docs.aws.amazon.com/kms/latest/APIReference/API_PutKeyPolicy.html) request on the KMS
     /// key. This reduces the risk that the KMS key becomes unmanageable. For more information, see [Default key
     /// policy](https://docs.aws.amazon.com/kms/latest/developerguide/key-policies.html#key-policy-default-allow-root-enable-iam)
-    /// in the \*Developer Guide\*. (To omit this condition, set ``BypassPolicyLockoutSafetyCheck`` to true.)
+    /// in the *Developer Guide*. (To omit this condition, set ``BypassPolicyLockoutSafetyCheck`` to true.)
     ///
     /// \+ Each statement in the key policy must contain one or more principals. The principals in the key policy must
     /// exist and be visible to KMS. When you create a new AWS principal (for example, an IAM user or role), you might
     /// need to enforce a delay before including the new principal in a key policy because the new principal might not
     /// be immediately visible to KMS. For more information, see [Changes that I make are not always immediately
     /// visible](https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_general.html#troubleshoot_general_eventual-consistency)
-    /// in the \*User Guide\*.
+    /// in the *User Guide*.
     ///
     /// If you do not provide a key policy, KMS attaches a default key policy to the KMS key. For more information, see
     /// [Default key policy](https://docs.aws.amazon.com/kms/latest/developerguide/key-policies.html#key-policy-default)
-    /// in the \*Developer Guide\*.
+    /// in the *Developer Guide*.
     ///
     /// A key policy document can include only the following characters:
     ///
@@ -514,11 +513,11 @@ impl CfnKey {
     ///
     /// \+ Printable characters in the Basic Latin and Latin-1 Supplement character set
     ///
-    /// \+ The tab (``\\u0009``), line feed (``\\u000A``), and carriage return (``\\u000D``) special characters
+    /// \+ The tab (``\u0009``), line feed (``\u000A``), and carriage return (``\u000D``) special characters
     ///
-    /// \*Minimum\*: ``1``
+    /// \*Minimum*: ``1``
     ///
-    /// \*Maximum\*: ``32768``
+    /// \*Maximum*: ``32768``
     ///
     /// CloudFormation: `KeyPolicy`.
     pub fn key_policy(mut self, v: impl Into<Value>) -> Self {
@@ -526,17 +525,17 @@ impl CfnKey {
         self
     }
 
-    /// Specifies the type of KMS key to create. The default value, ``SYMMETRIC\_DEFAULT``, creates a KMS key with a
-    /// 256-bit symmetric key for encryption and decryption. In China Regions, ``SYMMETRIC\_DEFAULT`` creates a 128-bit
+    /// Specifies the type of KMS key to create. The default value, ``SYMMETRIC_DEFAULT``, creates a KMS key with a
+    /// 256-bit symmetric key for encryption and decryption. In China Regions, ``SYMMETRIC_DEFAULT`` creates a 128-bit
     /// symmetric key that uses SM4 encryption. You can't change the ``KeySpec`` value after the KMS key is created. For
     /// help choosing a key spec for your KMS key, see [Choosing a KMS key
-    /// type](https://docs.aws.amazon.com/kms/latest/developerguide/symm-asymm-choose.html) in the \*Developer Guide\*.
+    /// type](https://docs.aws.amazon.com/kms/latest/developerguide/symm-asymm-choose.html) in the *Developer Guide*.
     ///
     /// The ``KeySpec`` property determines the type of key material in the KMS key and the algorithms that the KMS key
     /// supports. To further restrict the algorithms that can be used with the KMS key, use a condition key in its key
     /// policy or IAM policy. For more information, see [condition
     /// keys](https://docs.aws.amazon.com/kms/latest/developerguide/policy-conditions.html#conditions-kms) in the
-    /// \*Developer Guide\*.
+    /// \*Developer Guide*.
     ///
     /// If you change the value of the ``KeySpec`` property on an existing KMS key, the update request fails, regardless
     /// of the value of the [UpdateReplacePolicy
@@ -546,62 +545,61 @@ impl CfnKey {
     /// [services that are integrated with](https://docs.aws.amazon.com/kms/features/#AWS_Service_Integration) use
     /// symmetric encryption KMS keys to protect your data. These services do not support encryption with asymmetric KMS
     /// keys. For help determining whether a KMS key is asymmetric, see [Identifying asymmetric KMS
-    /// keys](https://docs.aws.amazon.com/kms/latest/developerguide/find-symm-asymm.html) in the \*Developer Guide\*.
+    /// keys](https://docs.aws.amazon.com/kms/latest/developerguide/find-symm-asymm.html) in the *Developer Guide*.
     ///
     /// KMS supports the following key specs for KMS keys:
     ///
     /// \+ Symmetric encryption key (default)
     ///
-    /// \+ ``SYMMETRIC\_DEFAULT`` (AES-256-GCM)
+    /// \+ ``SYMMETRIC_DEFAULT`` (AES-256-GCM)
     ///
     /// \+ HMAC keys (symmetric)
     ///
-    /// \+ ``HMAC\_224``
+    /// \+ ``HMAC_224``
     ///
-    /// \+ ``HMAC\_256``
+    /// \+ ``HMAC_256``
     ///
-    /// \+ ``HMAC\_384``
+    /// \+ ``HMAC_384``
     ///
-    /// \+ ``HMAC\_512``
+    /// \+ ``HMAC_512``
     ///
-    /// \+ Asymmetric RSA key pairs (encryption and decryption \*or\* signing and verification)
+    /// \+ Asymmetric RSA key pairs (encryption and decryption *or* signing and verification)
     ///
-    /// \+ ``RSA\_2048``
+    /// \+ ``RSA_2048``
     ///
-    /// \+ ``RSA\_3072``
+    /// \+ ``RSA_3072``
     ///
-    /// \+ ``RSA\_4096``
+    /// \+ ``RSA_4096``
     ///
-    /// \+ Asymmetric NIST-recommended elliptic curve key pairs (signing and verification \*or\* deriving shared
-    /// secrets)
+    /// \+ Asymmetric NIST-recommended elliptic curve key pairs (signing and verification *or* deriving shared secrets)
     ///
-    /// \+ ``ECC\_NIST\_P256`` (secp256r1)
+    /// \+ ``ECC_NIST_P256`` (secp256r1)
     ///
-    /// \+ ``ECC\_NIST\_P384`` (secp384r1)
+    /// \+ ``ECC_NIST_P384`` (secp384r1)
     ///
-    /// \+ ``ECC\_NIST\_P521`` (secp521r1)
+    /// \+ ``ECC_NIST_P521`` (secp521r1)
     ///
-    /// \+ ``ECC\_NIST\_EDWARDS25519`` (ed25519) - signing and verification only
+    /// \+ ``ECC_NIST_EDWARDS25519`` (ed25519) - signing and verification only
     ///
-    /// \+ \*Note:\* For ECC\_NIST\_EDWARDS25519 KMS keys, the ED25519\_SHA\_512 signing algorithm requires
+    /// \+ *Note:* For ECC_NIST_EDWARDS25519 KMS keys, the ED25519_SHA_512 signing algorithm requires
     /// [MessageType:RAW](https://docs.aws.amazon.com/kms/latest/APIReference/API_Sign.html#KMS-Sign-request-MessageType),
-    /// while ED25519\_PH\_SHA\_512 requires
+    /// while ED25519_PH_SHA_512 requires
     /// [MessageType:DIGEST](https://docs.aws.amazon.com/kms/latest/APIReference/API_Sign.html#KMS-Sign-request-MessageType).
     /// These message types cannot be used interchangeably.
     ///
     /// \+ Other asymmetric elliptic curve key pairs (signing and verification)
     ///
-    /// \+ ``ECC\_SECG\_P256K1`` (secp256k1), commonly used for cryptocurrencies.
+    /// \+ ``ECC_SECG_P256K1`` (secp256k1), commonly used for cryptocurrencies.
     ///
     /// \+ Asymmetric ML-DSA key pairs (signing and verification)
     ///
-    /// \+ ``ML\_DSA\_44``
+    /// \+ ``ML_DSA_44``
     ///
-    /// \+ ``ML\_DSA\_65``
+    /// \+ ``ML_DSA_65``
     ///
-    /// \+ ``ML\_DSA\_87``
+    /// \+ ``ML_DSA_87``
     ///
-    /// \+ SM2 key pairs (encryption and decryption \*or\* signing and verification \*or\* deriving shared secrets)
+    /// \+ SM2 key pairs (encryption and decryption *or* signing and verification *or* deriving shared secrets)
     ///
     /// \+ ``SM2`` (China Regions only)
     ///
@@ -613,7 +611,7 @@ impl CfnKey {
 
     /// Determines the [cryptographic
     /// operations](https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#cryptographic-operations) for
-    /// which you can use the KMS key. The default value is ``ENCRYPT\_DECRYPT``. This property is required for
+    /// which you can use the KMS key. The default value is ``ENCRYPT_DECRYPT``. This property is required for
     /// asymmetric KMS keys and HMAC KMS keys. You can't change the ``KeyUsage`` value after the KMS key is created.
     ///
     /// If you change the value of the ``KeyUsage`` property on an existing KMS key, the update request fails,
@@ -623,21 +621,21 @@ impl CfnKey {
     ///
     /// Select only one valid value.
     ///
-    /// \+ For symmetric encryption KMS keys, omit the parameter or specify ``ENCRYPT\_DECRYPT``.
+    /// \+ For symmetric encryption KMS keys, omit the parameter or specify ``ENCRYPT_DECRYPT``.
     ///
-    /// \+ For HMAC KMS keys (symmetric), specify ``GENERATE\_VERIFY\_MAC``.
+    /// \+ For HMAC KMS keys (symmetric), specify ``GENERATE_VERIFY_MAC``.
     ///
-    /// \+ For asymmetric KMS keys with RSA key pairs, specify ``ENCRYPT\_DECRYPT`` or ``SIGN\_VERIFY``.
+    /// \+ For asymmetric KMS keys with RSA key pairs, specify ``ENCRYPT_DECRYPT`` or ``SIGN_VERIFY``.
     ///
-    /// \+ For asymmetric KMS keys with NIST-recommended elliptic curve key pairs, specify ``SIGN\_VERIFY`` or
-    /// ``KEY\_AGREEMENT``.
+    /// \+ For asymmetric KMS keys with NIST-recommended elliptic curve key pairs, specify ``SIGN_VERIFY`` or
+    /// ``KEY_AGREEMENT``.
     ///
-    /// \+ For asymmetric KMS keys with ``ECC\_SECG\_P256K1`` key pairs, specify ``SIGN\_VERIFY``.
+    /// \+ For asymmetric KMS keys with ``ECC_SECG_P256K1`` key pairs, specify ``SIGN_VERIFY``.
     ///
-    /// \+ For asymmetric KMS keys with ML-DSA key pairs, specify ``SIGN\_VERIFY``.
+    /// \+ For asymmetric KMS keys with ML-DSA key pairs, specify ``SIGN_VERIFY``.
     ///
-    /// \+ For asymmetric KMS keys with SM2 key pairs (China Regions only), specify ``ENCRYPT\_DECRYPT``,
-    /// ``SIGN\_VERIFY``, or ``KEY\_AGREEMENT``.
+    /// \+ For asymmetric KMS keys with SM2 key pairs (China Regions only), specify ``ENCRYPT_DECRYPT``,
+    /// ``SIGN_VERIFY``, or ``KEY_AGREEMENT``.
     ///
     /// CloudFormation: `KeyUsage`.
     pub fn key_usage(mut self, v: impl Into<Val<key::KeyUsage>>) -> Self {
@@ -649,7 +647,7 @@ impl CfnKey {
     /// ``MultiRegion`` value after the KMS key is created.
     ///
     /// For a list of AWS-Regions in which multi-Region keys are supported, see [Multi-Region keys
-    /// in](https://docs.aws.amazon.com/kms/latest/developerguide/multi-region-keys-overview.html) in the \*\*.
+    /// in](https://docs.aws.amazon.com/kms/latest/developerguide/multi-region-keys-overview.html) in the **.
     ///
     /// If you change the value of the ``MultiRegion`` property on an existing KMS key, the update request fails,
     /// regardless of the value of the [UpdateReplacePolicy
@@ -659,12 +657,12 @@ impl CfnKey {
     /// For a multi-Region key, set to this property to ``true``. For a single-Region key, omit this property or set it
     /// to ``false``. The default value is ``false``.
     ///
-    /// \*Multi-Region keys\* are an KMS feature that lets you create multiple interoperable KMS keys in different
+    /// \*Multi-Region keys* are an KMS feature that lets you create multiple interoperable KMS keys in different
     /// AWS-Regions. Because these KMS keys have the same key ID, key material, and other metadata, you can use them to
     /// encrypt data in one AWS-Region and decrypt it in a different AWS-Region without making a cross-Region call or
     /// exposing the plaintext data. For more information, see [Multi-Region
-    /// keys](https://docs.aws.amazon.com/kms/latest/developerguide/multi-region-keys-overview.html) in the \*Developer
-    /// Guide\*.
+    /// keys](https://docs.aws.amazon.com/kms/latest/developerguide/multi-region-keys-overview.html) in the *Developer
+    /// Guide*.
     ///
     /// You can create a symmetric encryption, HMAC, or asymmetric multi-Region KMS key, and you can create a
     /// multi-Region key with imported key material. However, you cannot create a multi-Region key in a custom key
@@ -681,19 +679,19 @@ impl CfnKey {
     }
 
     /// The source of the key material for the KMS key. You cannot change the origin after you create the KMS key. The
-    /// default is ``AWS\_KMS``, which means that KMS creates the key material.
+    /// default is ``AWS_KMS``, which means that KMS creates the key material.
     ///
     /// To [create a KMS key with no key
     /// material](https://docs.aws.amazon.com/kms/latest/developerguide/importing-keys-create-cmk.html) (for imported
     /// key material), set this value to ``EXTERNAL``. For more information about importing key material into KMS, see
     /// [Importing Key Material](https://docs.aws.amazon.com/kms/latest/developerguide/importing-keys.html) in the
-    /// \*Developer Guide\*.
+    /// \*Developer Guide*.
     ///
     /// You can ignore ``ENABLED`` when Origin is ``EXTERNAL``. When a KMS key with Origin ``EXTERNAL`` is created, the
-    /// key state is ``PENDING\_IMPORT`` and ``ENABLED`` is ``false``. After you import the key material, ``ENABLED``
+    /// key state is ``PENDING_IMPORT`` and ``ENABLED`` is ``false``. After you import the key material, ``ENABLED``
     /// updated to ``true``. The KMS key can then be used for Cryptographic Operations.
     ///
-    /// \+ CFN doesn't support creating an ``Origin`` parameter of the ``AWS\_CLOUDHSM`` or ``EXTERNAL\_KEY\_STORE``
+    /// \+ CFN doesn't support creating an ``Origin`` parameter of the ``AWS_CLOUDHSM`` or ``EXTERNAL_KEY_STORE``
     /// values.
     ///
     /// \+ ``EXTERNAL`` is not supported for ML-DSA keys.
@@ -720,8 +718,8 @@ impl CfnKey {
     /// persist indefinitely. When the last of its replica keys is deleted, the key state of the primary key changes to
     /// ``PendingDeletion`` and the waiting period specified by ``PendingWindowInDays`` begins. When this waiting period
     /// expires, KMS deletes the primary key. For details, see [Deleting multi-Region
-    /// keys](https://docs.aws.amazon.com/kms/latest/developerguide/multi-region-keys-delete.html) in the \*Developer
-    /// Guide\*.
+    /// keys](https://docs.aws.amazon.com/kms/latest/developerguide/multi-region-keys-delete.html) in the *Developer
+    /// Guide*.
     ///
     /// You cannot use a CloudFormation template to cancel deletion of the KMS key after you remove it from the stack,
     /// regardless of the waiting period. If you specify a KMS key in your template, even one with the same name,
@@ -729,11 +727,11 @@ impl CfnKey {
     /// [CancelKeyDeletion](https://docs.aws.amazon.com/kms/latest/APIReference/API_CancelKeyDeletion.html) operation.
     ///
     /// For information about the ``Pending Deletion`` and ``Pending Replica Deletion`` key states, see [Key state:
-    /// Effect on your KMS key](https://docs.aws.amazon.com/kms/latest/developerguide/key-state.html) in the \*Developer
-    /// Guide\*. For more information about deleting KMS keys, see the
+    /// Effect on your KMS key](https://docs.aws.amazon.com/kms/latest/developerguide/key-state.html) in the *Developer
+    /// Guide*. For more information about deleting KMS keys, see the
     /// [ScheduleKeyDeletion](https://docs.aws.amazon.com/kms/latest/APIReference/API_ScheduleKeyDeletion.html)
-    /// operation in the \*API Reference\* and [Deleting KMS
-    /// keys](https://docs.aws.amazon.com/kms/latest/developerguide/deleting-keys.html) in the \*Developer Guide\*.
+    /// operation in the *API Reference* and [Deleting KMS
+    /// keys](https://docs.aws.amazon.com/kms/latest/developerguide/deleting-keys.html) in the *Developer Guide*.
     ///
     /// CloudFormation: `PendingWindowInDays`.
     pub fn pending_window_in_days(mut self, v: impl Into<Val<i64>>) -> Self {
@@ -753,7 +751,7 @@ impl CfnKey {
     /// parameter.
     ///
     /// For more information about rotating KMS keys and automatic rotation, see [Rotating
-    /// keys](https://docs.aws.amazon.com/kms/latest/developerguide/rotate-keys.html) in the \*Developer Guide\*.
+    /// keys](https://docs.aws.amazon.com/kms/latest/developerguide/rotate-keys.html) in the *Developer Guide*.
     ///
     /// CloudFormation: `RotationPeriodInDays`.
     pub fn rotation_period_in_days(mut self, v: impl Into<Val<i64>>) -> Self {
@@ -764,10 +762,10 @@ impl CfnKey {
     /// Assigns one or more tags to the replica key.
     ///
     /// Tagging or untagging a KMS key can allow or deny permission to the KMS key. For details, see [ABAC
-    /// for](https://docs.aws.amazon.com/kms/latest/developerguide/abac.html) in the \*Developer Guide\*.
+    /// for](https://docs.aws.amazon.com/kms/latest/developerguide/abac.html) in the *Developer Guide*.
     ///
     /// For information about tags in KMS, see [Tagging
-    /// keys](https://docs.aws.amazon.com/kms/latest/developerguide/tagging-keys.html) in the \*Developer Guide\*. For
+    /// keys](https://docs.aws.amazon.com/kms/latest/developerguide/tagging-keys.html) in the *Developer Guide*. For
     /// information about tags in CloudFormation, see
     /// [Tag](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-resource-tags.html).
     ///
@@ -849,11 +847,11 @@ pub mod key {
     ///
     /// For information about the rules that apply to tag keys and tag values, see [User-Defined Tag
     /// Restrictions](https://docs.aws.amazon.com/awsaccountbilling/latest/aboutv2/allocation-tag-restrictions.html) in the
-    /// \*Billing and Cost Management User Guide\*.
+    /// \*Billing and Cost Management User Guide*.
     #[derive(Debug, Clone, PartialEq)]
     pub struct Tag {
         /// The key name of the tag. You can specify a value that's 1 to 128 Unicode characters in length and can't be
-        /// prefixed with ``aws:``. digits, whitespace, ``\_``, ``.``, ``:``, ``/``, ``=``, ``+``, ``@``, ``-``, and ``"``.
+        /// prefixed with ``aws:``. digits, whitespace, ``_``, ``.``, ``:``, ``/``, ``=``, ``+``, ``@``, ``-``, and ``"``.
         ///
         /// For more information, see
         /// [Tag](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-resource-tags.html).
@@ -862,7 +860,7 @@ pub mod key {
         pub key: Val<String>,
 
         /// The value for the tag. You can specify a value that's 1 to 256 characters in length. You can use any of the
-        /// following characters: the set of Unicode letters, digits, whitespace, ``\_``, ``.``, ``/``, ``=``, ``+``, and
+        /// following characters: the set of Unicode letters, digits, whitespace, ``_``, ``.``, ``/``, ``=``, ``+``, and
         /// ``-``.
         ///
         /// For more information, see
@@ -894,17 +892,17 @@ pub mod key {
         }
     }
 
-    /// Specifies the type of KMS key to create. The default value, ``SYMMETRIC\_DEFAULT``, creates a KMS key with a 256-bit
-    /// symmetric key for encryption and decryption. In China Regions, ``SYMMETRIC\_DEFAULT`` creates a 128-bit symmetric
-    /// key that uses SM4 encryption. You can't change the ``KeySpec`` value after the KMS key is created. For help choosing
-    /// a key spec for your KMS key, see [Choosing a KMS key
-    /// type](https://docs.aws.amazon.com/kms/latest/developerguide/symm-asymm-choose.html) in the \*Developer Guide\*.
+    /// Specifies the type of KMS key to create. The default value, ``SYMMETRIC_DEFAULT``, creates a KMS key with a 256-bit
+    /// symmetric key for encryption and decryption. In China Regions, ``SYMMETRIC_DEFAULT`` creates a 128-bit symmetric key
+    /// that uses SM4 encryption. You can't change the ``KeySpec`` value after the KMS key is created. For help choosing a
+    /// key spec for your KMS key, see [Choosing a KMS key
+    /// type](https://docs.aws.amazon.com/kms/latest/developerguide/symm-asymm-choose.html) in the *Developer Guide*.
     ///
     /// The ``KeySpec`` property determines the type of key material in the KMS key and the algorithms that the KMS key
     /// supports. To further restrict the algorithms that can be used with the KMS key, use a condition key in its key
     /// policy or IAM policy. For more information, see [condition
-    /// keys](https://docs.aws.amazon.com/kms/latest/developerguide/policy-conditions.html#conditions-kms) in the
-    /// \*Developer Guide\*.
+    /// keys](https://docs.aws.amazon.com/kms/latest/developerguide/policy-conditions.html#conditions-kms) in the *Developer
+    /// Guide*.
     ///
     /// If you change the value of the ``KeySpec`` property on an existing KMS key, the update request fails, regardless of
     /// the value of the [UpdateReplacePolicy
@@ -914,61 +912,61 @@ pub mod key {
     /// [services that are integrated with](https://docs.aws.amazon.com/kms/features/#AWS_Service_Integration) use symmetric
     /// encryption KMS keys to protect your data. These services do not support encryption with asymmetric KMS keys. For
     /// help determining whether a KMS key is asymmetric, see [Identifying asymmetric KMS
-    /// keys](https://docs.aws.amazon.com/kms/latest/developerguide/find-symm-asymm.html) in the \*Developer Guide\*.
+    /// keys](https://docs.aws.amazon.com/kms/latest/developerguide/find-symm-asymm.html) in the *Developer Guide*.
     ///
     /// KMS supports the following key specs for KMS keys:
     ///
     /// \+ Symmetric encryption key (default)
     ///
-    /// \+ ``SYMMETRIC\_DEFAULT`` (AES-256-GCM)
+    /// \+ ``SYMMETRIC_DEFAULT`` (AES-256-GCM)
     ///
     /// \+ HMAC keys (symmetric)
     ///
-    /// \+ ``HMAC\_224``
+    /// \+ ``HMAC_224``
     ///
-    /// \+ ``HMAC\_256``
+    /// \+ ``HMAC_256``
     ///
-    /// \+ ``HMAC\_384``
+    /// \+ ``HMAC_384``
     ///
-    /// \+ ``HMAC\_512``
+    /// \+ ``HMAC_512``
     ///
-    /// \+ Asymmetric RSA key pairs (encryption and decryption \*or\* signing and verification)
+    /// \+ Asymmetric RSA key pairs (encryption and decryption *or* signing and verification)
     ///
-    /// \+ ``RSA\_2048``
+    /// \+ ``RSA_2048``
     ///
-    /// \+ ``RSA\_3072``
+    /// \+ ``RSA_3072``
     ///
-    /// \+ ``RSA\_4096``
+    /// \+ ``RSA_4096``
     ///
-    /// \+ Asymmetric NIST-recommended elliptic curve key pairs (signing and verification \*or\* deriving shared secrets)
+    /// \+ Asymmetric NIST-recommended elliptic curve key pairs (signing and verification *or* deriving shared secrets)
     ///
-    /// \+ ``ECC\_NIST\_P256`` (secp256r1)
+    /// \+ ``ECC_NIST_P256`` (secp256r1)
     ///
-    /// \+ ``ECC\_NIST\_P384`` (secp384r1)
+    /// \+ ``ECC_NIST_P384`` (secp384r1)
     ///
-    /// \+ ``ECC\_NIST\_P521`` (secp521r1)
+    /// \+ ``ECC_NIST_P521`` (secp521r1)
     ///
-    /// \+ ``ECC\_NIST\_EDWARDS25519`` (ed25519) - signing and verification only
+    /// \+ ``ECC_NIST_EDWARDS25519`` (ed25519) - signing and verification only
     ///
-    /// \+ \*Note:\* For ECC\_NIST\_EDWARDS25519 KMS keys, the ED25519\_SHA\_512 signing algorithm requires
+    /// \+ *Note:* For ECC_NIST_EDWARDS25519 KMS keys, the ED25519_SHA_512 signing algorithm requires
     /// [MessageType:RAW](https://docs.aws.amazon.com/kms/latest/APIReference/API_Sign.html#KMS-Sign-request-MessageType),
-    /// while ED25519\_PH\_SHA\_512 requires
+    /// while ED25519_PH_SHA_512 requires
     /// [MessageType:DIGEST](https://docs.aws.amazon.com/kms/latest/APIReference/API_Sign.html#KMS-Sign-request-MessageType).
     /// These message types cannot be used interchangeably.
     ///
     /// \+ Other asymmetric elliptic curve key pairs (signing and verification)
     ///
-    /// \+ ``ECC\_SECG\_P256K1`` (secp256k1), commonly used for cryptocurrencies.
+    /// \+ ``ECC_SECG_P256K1`` (secp256k1), commonly used for cryptocurrencies.
     ///
     /// \+ Asymmetric ML-DSA key pairs (signing and verification)
     ///
-    /// \+ ``ML\_DSA\_44``
+    /// \+ ``ML_DSA_44``
     ///
-    /// \+ ``ML\_DSA\_65``
+    /// \+ ``ML_DSA_65``
     ///
-    /// \+ ``ML\_DSA\_87``
+    /// \+ ``ML_DSA_87``
     ///
-    /// \+ SM2 key pairs (encryption and decryption \*or\* signing and verification \*or\* deriving shared secrets)
+    /// \+ SM2 key pairs (encryption and decryption *or* signing and verification *or* deriving shared secrets)
     ///
     /// \+ ``SM2`` (China Regions only)
     ///
@@ -1077,8 +1075,8 @@ pub mod key {
 
     /// Determines the [cryptographic
     /// operations](https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#cryptographic-operations) for which
-    /// you can use the KMS key. The default value is ``ENCRYPT\_DECRYPT``. This property is required for asymmetric KMS
-    /// keys and HMAC KMS keys. You can't change the ``KeyUsage`` value after the KMS key is created.
+    /// you can use the KMS key. The default value is ``ENCRYPT_DECRYPT``. This property is required for asymmetric KMS keys
+    /// and HMAC KMS keys. You can't change the ``KeyUsage`` value after the KMS key is created.
     ///
     /// If you change the value of the ``KeyUsage`` property on an existing KMS key, the update request fails, regardless of
     /// the value of the [UpdateReplacePolicy
@@ -1087,21 +1085,21 @@ pub mod key {
     ///
     /// Select only one valid value.
     ///
-    /// \+ For symmetric encryption KMS keys, omit the parameter or specify ``ENCRYPT\_DECRYPT``.
+    /// \+ For symmetric encryption KMS keys, omit the parameter or specify ``ENCRYPT_DECRYPT``.
     ///
-    /// \+ For HMAC KMS keys (symmetric), specify ``GENERATE\_VERIFY\_MAC``.
+    /// \+ For HMAC KMS keys (symmetric), specify ``GENERATE_VERIFY_MAC``.
     ///
-    /// \+ For asymmetric KMS keys with RSA key pairs, specify ``ENCRYPT\_DECRYPT`` or ``SIGN\_VERIFY``.
+    /// \+ For asymmetric KMS keys with RSA key pairs, specify ``ENCRYPT_DECRYPT`` or ``SIGN_VERIFY``.
     ///
-    /// \+ For asymmetric KMS keys with NIST-recommended elliptic curve key pairs, specify ``SIGN\_VERIFY`` or
-    /// ``KEY\_AGREEMENT``.
+    /// \+ For asymmetric KMS keys with NIST-recommended elliptic curve key pairs, specify ``SIGN_VERIFY`` or
+    /// ``KEY_AGREEMENT``.
     ///
-    /// \+ For asymmetric KMS keys with ``ECC\_SECG\_P256K1`` key pairs, specify ``SIGN\_VERIFY``.
+    /// \+ For asymmetric KMS keys with ``ECC_SECG_P256K1`` key pairs, specify ``SIGN_VERIFY``.
     ///
-    /// \+ For asymmetric KMS keys with ML-DSA key pairs, specify ``SIGN\_VERIFY``.
+    /// \+ For asymmetric KMS keys with ML-DSA key pairs, specify ``SIGN_VERIFY``.
     ///
-    /// \+ For asymmetric KMS keys with SM2 key pairs (China Regions only), specify ``ENCRYPT\_DECRYPT``, ``SIGN\_VERIFY``,
-    /// or ``KEY\_AGREEMENT``.
+    /// \+ For asymmetric KMS keys with SM2 key pairs (China Regions only), specify ``ENCRYPT_DECRYPT``, ``SIGN_VERIFY``, or
+    /// ``KEY_AGREEMENT``.
     ///
     /// Rendered as its CloudFormation spelling ([`KeyUsage::as_str`]).
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -1151,19 +1149,19 @@ pub mod key {
     }
 
     /// The source of the key material for the KMS key. You cannot change the origin after you create the KMS key. The
-    /// default is ``AWS\_KMS``, which means that KMS creates the key material.
+    /// default is ``AWS_KMS``, which means that KMS creates the key material.
     ///
     /// To [create a KMS key with no key
     /// material](https://docs.aws.amazon.com/kms/latest/developerguide/importing-keys-create-cmk.html) (for imported key
     /// material), set this value to ``EXTERNAL``. For more information about importing key material into KMS, see
     /// [Importing Key Material](https://docs.aws.amazon.com/kms/latest/developerguide/importing-keys.html) in the
-    /// \*Developer Guide\*.
+    /// \*Developer Guide*.
     ///
     /// You can ignore ``ENABLED`` when Origin is ``EXTERNAL``. When a KMS key with Origin ``EXTERNAL`` is created, the key
-    /// state is ``PENDING\_IMPORT`` and ``ENABLED`` is ``false``. After you import the key material, ``ENABLED`` updated to
+    /// state is ``PENDING_IMPORT`` and ``ENABLED`` is ``false``. After you import the key material, ``ENABLED`` updated to
     /// ``true``. The KMS key can then be used for Cryptographic Operations.
     ///
-    /// \+ CFN doesn't support creating an ``Origin`` parameter of the ``AWS\_CLOUDHSM`` or ``EXTERNAL\_KEY\_STORE`` values.
+    /// \+ CFN doesn't support creating an ``Origin`` parameter of the ``AWS_CLOUDHSM`` or ``EXTERNAL_KEY_STORE`` values.
     ///
     /// \+ ``EXTERNAL`` is not supported for ML-DSA keys.
     ///
@@ -1219,11 +1217,11 @@ pub mod key {
 /// [GenerateDataKey](https://docs.aws.amazon.com/kms/latest/APIReference/API_GenerateDataKey.html).
 ///
 /// Adding, deleting, or updating an alias can allow or deny permission to the KMS key. For details, see [ABAC
-/// for](https://docs.aws.amazon.com/kms/latest/developerguide/abac.html) in the \*Developer Guide\*.
+/// for](https://docs.aws.amazon.com/kms/latest/developerguide/abac.html) in the *Developer Guide*.
 ///
 /// Using an alias to refer to a KMS key can help you simplify key management. For example, an alias in your code can be
 /// associated with different KMS keys in different AWS-Regions. For more information, see [Using
-/// aliases](https://docs.aws.amazon.com/kms/latest/developerguide/kms-alias.html) in the \*Developer Guide\*.
+/// aliases](https://docs.aws.amazon.com/kms/latest/developerguide/kms-alias.html) in the *Developer Guide*.
 ///
 /// When specifying an alias, observe the following rules.
 ///
@@ -1236,11 +1234,11 @@ pub mod key {
 /// associated with a KMS key in its Region.
 ///
 /// \+ Each alias name must begin with ``alias/`` followed by a name, such as ``alias/exampleKey``. The alias name can
-/// contain only alphanumeric characters, forward slashes (/), underscores (\_), and dashes (-). Alias names cannot
-/// begin with ``alias/aws/``. That alias name prefix is reserved for
+/// contain only alphanumeric characters, forward slashes (/), underscores (_), and dashes (-). Alias names cannot begin
+/// with ``alias/aws/``. That alias name prefix is reserved for
 /// [](https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#aws-managed-cmk).
 ///
-/// \*Regions\*
+/// \*Regions*
 ///
 /// KMS CloudFormation resources are available in all AWS-Regions in which KMS and CFN are supported.
 ///
@@ -1266,7 +1264,7 @@ pub struct CfnAlias {
     /// access to a KMS key affected by attribute-based access control (ABAC).
     ///
     /// The alias must be string of 1-256 characters. It can contain only alphanumeric characters, forward slashes (/),
-    /// underscores (\_), and dashes (-). The alias name cannot begin with ``alias/aws/``. The ``alias/aws/`` prefix is
+    /// underscores (_), and dashes (-). The alias name cannot begin with ``alias/aws/``. The ``alias/aws/`` prefix is
     /// reserved for [](https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#aws-managed-cmk).
     ///
     /// CloudFormation: `AliasName` (required).
@@ -1279,8 +1277,8 @@ pub struct CfnAlias {
     /// A valid key ID is required. If you supply a null or empty string value, this operation returns an error.
     ///
     /// For help finding the key ID and ARN, see [Finding the key ID and
-    /// ARN](https://docs.aws.amazon.com/kms/latest/developerguide/viewing-keys.html#find-cmk-id-arn) in the \*Developer
-    /// Guide\*.
+    /// ARN](https://docs.aws.amazon.com/kms/latest/developerguide/viewing-keys.html#find-cmk-id-arn) in the *Developer
+    /// Guide*.
     ///
     /// Specify the key ID or the key ARN of the KMS key.
     ///

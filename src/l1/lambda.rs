@@ -45,7 +45,7 @@ use crate::core::value::{IntoValue, Map, Val, Value};
 /// ``AWS::Lambda::Version`` or a ``AWS::Lambda::Alias``.
 ///
 /// For a complete introduction to Lambda functions, see [What is
-/// Lambda?](https://docs.aws.amazon.com/lambda/latest/dg/lambda-welcome.html) in the \*Lambda developer guide.\*
+/// Lambda?](https://docs.aws.amazon.com/lambda/latest/dg/lambda-welcome.html) in the *Lambda developer guide.*
 ///
 /// `Ref` returns the function name.
 ///
@@ -67,7 +67,7 @@ use crate::core::value::{IntoValue, Map, Val, Value};
 #[derive(Debug, Clone, PartialEq)]
 pub struct CfnFunction {
     /// The instruction set architecture that the function supports. Enter a string array with one of the valid values
-    /// (arm64 or x86\_64). The default value is ``x86\_64``.
+    /// (arm64 or x86_64). The default value is ``x86_64``.
     ///
     /// CloudFormation: `Architectures`.
     pub architectures: Option<Val<Vec<function::Architectures>>>,
@@ -348,7 +348,7 @@ impl CfnFunction {
     }
 
     /// The instruction set architecture that the function supports. Enter a string array with one of the valid values
-    /// (arm64 or x86\_64). The default value is ``x86\_64``.
+    /// (arm64 or x86_64). The default value is ``x86_64``.
     ///
     /// CloudFormation: `Architectures`.
     pub fn architectures(mut self, v: impl Into<Val<Vec<function::Architectures>>>) -> Self {
@@ -883,10 +883,10 @@ pub mod function {
         ///
         /// When using Node.js 24 or later, Node.js can automatically detect if a ``.js`` file should be treated as CommonJS
         /// or as an ES module. To enable auto-detection, add the ``--experimental-detect-module`` flag to the
-        /// ``NODE\_OPTIONS`` environment variable. For more information, see [Experimental Node.js
+        /// ``NODE_OPTIONS`` environment variable. For more information, see [Experimental Node.js
         /// features](https://docs.aws.amazon.com//lambda/latest/dg/lambda-nodejs.html#nodejs-experimental-features).
         ///
-        /// For JSON, you must escape quotes and special characters such as newline (``\\n``) with a backslash.
+        /// For JSON, you must escape quotes and special characters such as newline (``\n``) with a backslash.
         ///
         /// If you specify a function that interacts with an AWS CloudFormation custom resource, you don't have to write
         /// your own functions to send responses to the custom resource that invoked the function. AWS CloudFormation
@@ -977,10 +977,10 @@ pub mod function {
         ///
         /// When using Node.js 24 or later, Node.js can automatically detect if a ``.js`` file should be treated as CommonJS
         /// or as an ES module. To enable auto-detection, add the ``--experimental-detect-module`` flag to the
-        /// ``NODE\_OPTIONS`` environment variable. For more information, see [Experimental Node.js
+        /// ``NODE_OPTIONS`` environment variable. For more information, see [Experimental Node.js
         /// features](https://docs.aws.amazon.com//lambda/latest/dg/lambda-nodejs.html#nodejs-experimental-features).
         ///
-        /// For JSON, you must escape quotes and special characters such as newline (``\\n``) with a backslash.
+        /// For JSON, you must escape quotes and special characters such as newline (``\n``) with a backslash.
         ///
         /// If you specify a function that interacts with an AWS CloudFormation custom resource, you don't have to write
         /// your own functions to send responses to the custom resource that invoked the function. AWS CloudFormation
@@ -1497,8 +1497,8 @@ pub mod function {
         pub log_format: Option<Val<LogFormat>>,
 
         /// The name of the Amazon CloudWatch log group the function sends logs to. By default, Lambda functions send logs
-        /// to a default log group named ``/aws/lambda/&lt;function name&gt;``. To use a different log group, enter an
-        /// existing log group or enter a new log group name.
+        /// to a default log group named ``/aws/lambda/<function name>``. To use a different log group, enter an existing
+        /// log group or enter a new log group name.
         ///
         /// CloudFormation: `LogGroup`.
         pub log_group: Option<Val<String>>,
@@ -1537,8 +1537,8 @@ pub mod function {
         }
 
         /// The name of the Amazon CloudWatch log group the function sends logs to. By default, Lambda functions send logs
-        /// to a default log group named ``/aws/lambda/&lt;function name&gt;``. To use a different log group, enter an
-        /// existing log group or enter a new log group name.
+        /// to a default log group named ``/aws/lambda/<function name>``. To use a different log group, enter an existing
+        /// log group or enter a new log group name.
         ///
         /// CloudFormation: `LogGroup`.
         pub fn log_group(mut self, v: impl Into<Val<String>>) -> Self {
@@ -1588,30 +1588,30 @@ pub mod function {
     pub struct RuntimeManagementConfig {
         /// The ARN of the runtime version you want the function to use.
         ///
-        /// This is only required if you're using the \*Manual\* runtime update mode.
+        /// This is only required if you're using the *Manual* runtime update mode.
         ///
         /// CloudFormation: `RuntimeVersionArn`.
         pub runtime_version_arn: Option<Val<String>>,
 
         /// Specify the runtime update mode.
         ///
-        /// \+ \*Auto (default)\* - Automatically update to the most recent and secure runtime version using a [Two-phase
+        /// \+ *Auto (default)* - Automatically update to the most recent and secure runtime version using a [Two-phase
         /// runtime version
         /// rollout](https://docs.aws.amazon.com/lambda/latest/dg/runtimes-update.html#runtime-management-two-phase). This
         /// is the best choice for most customers to ensure they always benefit from runtime updates.
         ///
-        /// \+ \*FunctionUpdate\* - LAM updates the runtime of you function to the most recent and secure runtime version
-        /// when you update your function. This approach synchronizes runtime updates with function deployments, giving you
+        /// \+ *FunctionUpdate* - LAM updates the runtime of you function to the most recent and secure runtime version when
+        /// you update your function. This approach synchronizes runtime updates with function deployments, giving you
         /// control over when runtime updates are applied and allowing you to detect and mitigate rare runtime update
         /// incompatibilities early. When using this setting, you need to regularly update your functions to keep their
         /// runtime up-to-date.
         ///
-        /// \+ \*Manual\* - You specify a runtime version in your function configuration. The function will use this runtime
+        /// \+ *Manual* - You specify a runtime version in your function configuration. The function will use this runtime
         /// version indefinitely. In the rare case where a new runtime version is incompatible with an existing function,
         /// this allows you to roll back your function to an earlier runtime version. For more information, see [Roll back a
         /// runtime version](https://docs.aws.amazon.com/lambda/latest/dg/runtimes-update.html#runtime-management-rollback).
         ///
-        /// \*Valid Values\*: ``Auto`` | ``FunctionUpdate`` | ``Manual``
+        /// \*Valid Values*: ``Auto`` | ``FunctionUpdate`` | ``Manual``
         ///
         /// CloudFormation: `UpdateRuntimeOn` (required).
         pub update_runtime_on: Val<UpdateRuntimeOn>,
@@ -1625,7 +1625,7 @@ pub mod function {
 
         /// The ARN of the runtime version you want the function to use.
         ///
-        /// This is only required if you're using the \*Manual\* runtime update mode.
+        /// This is only required if you're using the *Manual* runtime update mode.
         ///
         /// CloudFormation: `RuntimeVersionArn`.
         pub fn runtime_version_arn(mut self, v: impl Into<Val<String>>) -> Self {
@@ -2700,22 +2700,21 @@ pub mod function {
 
     /// Specify the runtime update mode.
     ///
-    /// \+ \*Auto (default)\* - Automatically update to the most recent and secure runtime version using a [Two-phase
-    /// runtime version
-    /// rollout](https://docs.aws.amazon.com/lambda/latest/dg/runtimes-update.html#runtime-management-two-phase). This is
-    /// the best choice for most customers to ensure they always benefit from runtime updates.
+    /// \+ *Auto (default)* - Automatically update to the most recent and secure runtime version using a [Two-phase runtime
+    /// version rollout](https://docs.aws.amazon.com/lambda/latest/dg/runtimes-update.html#runtime-management-two-phase).
+    /// This is the best choice for most customers to ensure they always benefit from runtime updates.
     ///
-    /// \+ \*FunctionUpdate\* - LAM updates the runtime of you function to the most recent and secure runtime version when
-    /// you update your function. This approach synchronizes runtime updates with function deployments, giving you control
-    /// over when runtime updates are applied and allowing you to detect and mitigate rare runtime update incompatibilities
+    /// \+ *FunctionUpdate* - LAM updates the runtime of you function to the most recent and secure runtime version when you
+    /// update your function. This approach synchronizes runtime updates with function deployments, giving you control over
+    /// when runtime updates are applied and allowing you to detect and mitigate rare runtime update incompatibilities
     /// early. When using this setting, you need to regularly update your functions to keep their runtime up-to-date.
     ///
-    /// \+ \*Manual\* - You specify a runtime version in your function configuration. The function will use this runtime
+    /// \+ *Manual* - You specify a runtime version in your function configuration. The function will use this runtime
     /// version indefinitely. In the rare case where a new runtime version is incompatible with an existing function, this
     /// allows you to roll back your function to an earlier runtime version. For more information, see [Roll back a runtime
     /// version](https://docs.aws.amazon.com/lambda/latest/dg/runtimes-update.html#runtime-management-rollback).
     ///
-    /// \*Valid Values\*: ``Auto`` | ``FunctionUpdate`` | ``Manual``
+    /// \*Valid Values*: ``Auto`` | ``FunctionUpdate`` | ``Manual``
     ///
     /// Rendered as its CloudFormation spelling ([`UpdateRuntimeOn::as_str`]).
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -2814,13 +2813,13 @@ pub struct CfnPermission {
 
     /// The name or ARN of the Lambda function, version, or alias.
     ///
-    /// \*\*Name formats\*\*
+    /// \**Name formats**
     ///
-    /// \+ \*Function name\* – ``my-function`` (name-only), ``my-function:v1`` (with alias).
+    /// \+ *Function name* – ``my-function`` (name-only), ``my-function:v1`` (with alias).
     ///
-    /// \+ \*Function ARN\* – ``arn:aws:lambda:us-west-2:123456789012:function:my-function``.
+    /// \+ *Function ARN* – ``arn:aws:lambda:us-west-2:123456789012:function:my-function``.
     ///
-    /// \+ \*Partial ARN\* – ``123456789012:function:my-function``.
+    /// \+ *Partial ARN* – ``123456789012:function:my-function``.
     ///
     /// You can append a version number or alias to any of the formats. The length constraint applies only to the full
     /// ARN. If you specify only the function name, it is limited to 64 characters in length.
@@ -2828,7 +2827,7 @@ pub struct CfnPermission {
     /// CloudFormation: `FunctionName` (required).
     pub function_name: Val<String>,
 
-    /// The type of authentication that your function URL uses. Set to ``AWS\_IAM`` if you want to restrict access to
+    /// The type of authentication that your function URL uses. Set to ``AWS_IAM`` if you want to restrict access to
     /// authenticated users only. Set to ``NONE`` if you want to bypass IAM authentication to create a public endpoint.
     /// For more information, see [Control access to Lambda function
     /// URLs](https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html).
@@ -2897,7 +2896,7 @@ impl CfnPermission {
         self
     }
 
-    /// The type of authentication that your function URL uses. Set to ``AWS\_IAM`` if you want to restrict access to
+    /// The type of authentication that your function URL uses. Set to ``AWS_IAM`` if you want to restrict access to
     /// authenticated users only. Set to ``NONE`` if you want to bypass IAM authentication to create a public endpoint.
     /// For more information, see [Control access to Lambda function
     /// URLs](https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html).
@@ -2990,7 +2989,7 @@ impl Handle<CfnPermission> {
 pub mod permission {
     use crate::core::value::{Val, Value};
 
-    /// The type of authentication that your function URL uses. Set to ``AWS\_IAM`` if you want to restrict access to
+    /// The type of authentication that your function URL uses. Set to ``AWS_IAM`` if you want to restrict access to
     /// authenticated users only. Set to ``NONE`` if you want to bypass IAM authentication to create a public endpoint. For
     /// more information, see [Control access to Lambda function
     /// URLs](https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html).

@@ -16,7 +16,7 @@ use crate::core::value::{IntoValue, Map, Val, Value};
 ///
 /// \+ Log group names can be between 1 and 512 characters long.
 ///
-/// \+ Log group names consist of the following characters: a-z, A-Z, 0-9, '\_' (underscore), '-' (hyphen), '/' (forward
+/// \+ Log group names consist of the following characters: a-z, A-Z, 0-9, '_' (underscore), '-' (hyphen), '/' (forward
 /// slash), and '.' (period).
 ///
 /// `Ref` returns the log group name.
@@ -51,11 +51,11 @@ pub struct CfnLogGroup {
     /// CloudFormation: `DeletionProtectionEnabled`.
     pub deletion_protection_enabled: Option<Val<bool>>,
 
-    /// Creates or updates a \*field index policy\* for the specified log group. Only log groups in the Standard log
-    /// class support field index policies. For more information about log classes, see [Log
+    /// Creates or updates a *field index policy* for the specified log group. Only log groups in the Standard log class
+    /// support field index policies. For more information about log classes, see [Log
     /// classes](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch_Logs_Log_Classes.html).
     ///
-    /// You can use field index policies to create \*field indexes\* on fields found in log events in the log group.
+    /// You can use field index policies to create *field indexes* on fields found in log events in the log group.
     /// Creating field indexes lowers the costs for CWL Insights queries that reference those field indexes, because
     /// these queries attempt to skip the processing of log events that are known to not match the indexed field. Good
     /// fields to index are fields that you often need to query for and fields that have high cardinality of values
@@ -165,11 +165,11 @@ impl CfnLogGroup {
         self
     }
 
-    /// Creates or updates a \*field index policy\* for the specified log group. Only log groups in the Standard log
-    /// class support field index policies. For more information about log classes, see [Log
+    /// Creates or updates a *field index policy* for the specified log group. Only log groups in the Standard log class
+    /// support field index policies. For more information about log classes, see [Log
     /// classes](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch_Logs_Log_Classes.html).
     ///
-    /// You can use field index policies to create \*field indexes\* on fields found in log events in the log group.
+    /// You can use field index policies to create *field indexes* on fields found in log events in the log group.
     /// Creating field indexes lowers the costs for CWL Insights queries that reference those field indexes, because
     /// these queries attempt to skip the processing of log events that are known to not match the indexed field. Good
     /// fields to index are fields that you often need to query for and fields that have high cardinality of values

@@ -10,7 +10,7 @@ use crate::core::value::{IntoValue, Map, Val, Value};
 /// CloudFormation stack.
 ///
 /// To control how AWS CloudFormation handles the bucket when the stack is deleted, you can set a deletion policy for
-/// your bucket. You can choose to \*retain\* the bucket or to \*delete\* the bucket. For more information, see
+/// your bucket. You can choose to *retain* the bucket or to *delete* the bucket. For more information, see
 /// [DeletionPolicy
 /// Attribute](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-deletionpolicy.html).
 ///
@@ -61,7 +61,7 @@ pub struct CfnBucket {
 
     /// Configures the transfer acceleration state for an Amazon S3 bucket. For more information, see [Amazon S3
     /// Transfer Acceleration](https://docs.aws.amazon.com/AmazonS3/latest/dev/transfer-acceleration.html) in the
-    /// \*Amazon S3 User Guide\*.
+    /// \*Amazon S3 User Guide*.
     ///
     /// CloudFormation: `AccelerateConfiguration`.
     pub accelerate_configuration: Option<bucket::AccelerateConfiguration>,
@@ -69,12 +69,12 @@ pub struct CfnBucket {
     /// This is a legacy property, and it is not recommended for most use cases. A majority of modern use cases in
     /// Amazon S3 no longer require the use of ACLs, and we recommend that you keep ACLs disabled. For more information,
     /// see [Controlling object
-    /// ownership](https://docs.aws.amazon.com//AmazonS3/latest/userguide/about-object-ownership.html) in the \*Amazon
-    /// S3 User Guide\*.
+    /// ownership](https://docs.aws.amazon.com//AmazonS3/latest/userguide/about-object-ownership.html) in the *Amazon S3
+    /// User Guide*.
     ///
     /// A canned access control list (ACL) that grants predefined permissions to the bucket. For more information about
     /// canned ACLs, see [Canned ACL](https://docs.aws.amazon.com/AmazonS3/latest/dev/acl-overview.html#canned-acl) in
-    /// the \*Amazon S3 User Guide\*.
+    /// the *Amazon S3 User Guide*.
     ///
     /// S3 buckets are created with ACLs disabled by default. Therefore, unless you explicitly set the
     /// [AWS::S3::OwnershipControls](https://docs.aws.amazon.com//AWSCloudFormation/latest/UserGuide/aws-properties-s3-bucket-ownershipcontrols.html)
@@ -86,7 +86,7 @@ pub struct CfnBucket {
     /// [AWS::S3::BucketPolicy](https://docs.aws.amazon.com//AWSCloudFormation/latest/UserGuide/aws-properties-s3-policy.html).
     /// For examples of common policy configurations, including S3 Server Access Logs buckets and more, see [Bucket
     /// policy examples](https://docs.aws.amazon.com/AmazonS3/latest/userguide/example-bucket-policies.html) in the
-    /// \*Amazon S3 User Guide\*.
+    /// \*Amazon S3 User Guide*.
     ///
     /// CloudFormation: `AccessControl`.
     pub access_control: Option<Val<bucket::AccessControl>>,
@@ -99,8 +99,7 @@ pub struct CfnBucket {
     /// Specifies default encryption for a bucket using server-side encryption with Amazon S3-managed keys (SSE-S3), AWS
     /// KMS-managed keys (SSE-KMS), or dual-layer server-side encryption with KMS-managed keys (DSSE-KMS). For
     /// information about the Amazon S3 default encryption feature, see [Amazon S3 Default Encryption for S3
-    /// Buckets](https://docs.aws.amazon.com/AmazonS3/latest/dev/bucket-encryption.html) in the \*Amazon S3 User
-    /// Guide\*.
+    /// Buckets](https://docs.aws.amazon.com/AmazonS3/latest/dev/bucket-encryption.html) in the *Amazon S3 User Guide*.
     ///
     /// CloudFormation: `BucketEncryption`.
     pub bucket_encryption: Option<bucket::BucketEncryption>,
@@ -110,8 +109,8 @@ pub struct CfnBucket {
     /// and must follow [Amazon S3 bucket restrictions and
     /// limitations](https://docs.aws.amazon.com/AmazonS3/latest/dev/BucketRestrictions.html). For more information, see
     /// [Rules for naming Amazon S3
-    /// buckets](https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html) in the \*Amazon S3 User
-    /// Guide\*.
+    /// buckets](https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html) in the *Amazon S3 User
+    /// Guide*.
     ///
     /// If you specify a name, you can't perform updates that require replacement of this resource. You can perform
     /// updates that require no or some interruption. If you need to replace the resource, specify a new name.
@@ -127,7 +126,7 @@ pub struct CfnBucket {
 
     /// Describes the cross-origin access configuration for objects in an Amazon S3 bucket. For more information, see
     /// [Enabling Cross-Origin Resource Sharing](https://docs.aws.amazon.com/AmazonS3/latest/dev/cors.html) in the
-    /// \*Amazon S3 User Guide\*.
+    /// \*Amazon S3 User Guide*.
     ///
     /// CloudFormation: `CorsConfiguration`.
     pub cors_configuration: Option<bucket::CorsConfiguration>,
@@ -138,15 +137,15 @@ pub struct CfnBucket {
     pub intelligent_tiering_configurations: Option<Vec<bucket::IntelligentTieringConfiguration>>,
 
     /// Specifies the S3 Inventory configuration for an Amazon S3 bucket. For more information, see [GET Bucket
-    /// inventory](https://docs.aws.amazon.com/AmazonS3/latest/API/RESTBucketGETInventoryConfig.html) in the \*Amazon S3
-    /// API Reference\*.
+    /// inventory](https://docs.aws.amazon.com/AmazonS3/latest/API/RESTBucketGETInventoryConfig.html) in the *Amazon S3
+    /// API Reference*.
     ///
     /// CloudFormation: `InventoryConfigurations`.
     pub inventory_configurations: Option<Vec<bucket::InventoryConfiguration>>,
 
     /// Specifies the lifecycle configuration for objects in an Amazon S3 bucket. For more information, see [Object
-    /// Lifecycle Management](https://docs.aws.amazon.com/AmazonS3/latest/dev/object-lifecycle-mgmt.html) in the
-    /// \*Amazon S3 User Guide\*.
+    /// Lifecycle Management](https://docs.aws.amazon.com/AmazonS3/latest/dev/object-lifecycle-mgmt.html) in the *Amazon
+    /// S3 User Guide*.
     ///
     /// CloudFormation: `LifecycleConfiguration`.
     pub lifecycle_configuration: Option<bucket::LifecycleConfiguration>,
@@ -294,7 +293,7 @@ impl CfnBucket {
 
     /// Configures the transfer acceleration state for an Amazon S3 bucket. For more information, see [Amazon S3
     /// Transfer Acceleration](https://docs.aws.amazon.com/AmazonS3/latest/dev/transfer-acceleration.html) in the
-    /// \*Amazon S3 User Guide\*.
+    /// \*Amazon S3 User Guide*.
     ///
     /// CloudFormation: `AccelerateConfiguration`.
     pub fn accelerate_configuration(mut self, v: bucket::AccelerateConfiguration) -> Self {
@@ -305,12 +304,12 @@ impl CfnBucket {
     /// This is a legacy property, and it is not recommended for most use cases. A majority of modern use cases in
     /// Amazon S3 no longer require the use of ACLs, and we recommend that you keep ACLs disabled. For more information,
     /// see [Controlling object
-    /// ownership](https://docs.aws.amazon.com//AmazonS3/latest/userguide/about-object-ownership.html) in the \*Amazon
-    /// S3 User Guide\*.
+    /// ownership](https://docs.aws.amazon.com//AmazonS3/latest/userguide/about-object-ownership.html) in the *Amazon S3
+    /// User Guide*.
     ///
     /// A canned access control list (ACL) that grants predefined permissions to the bucket. For more information about
     /// canned ACLs, see [Canned ACL](https://docs.aws.amazon.com/AmazonS3/latest/dev/acl-overview.html#canned-acl) in
-    /// the \*Amazon S3 User Guide\*.
+    /// the *Amazon S3 User Guide*.
     ///
     /// S3 buckets are created with ACLs disabled by default. Therefore, unless you explicitly set the
     /// [AWS::S3::OwnershipControls](https://docs.aws.amazon.com//AWSCloudFormation/latest/UserGuide/aws-properties-s3-bucket-ownershipcontrols.html)
@@ -322,7 +321,7 @@ impl CfnBucket {
     /// [AWS::S3::BucketPolicy](https://docs.aws.amazon.com//AWSCloudFormation/latest/UserGuide/aws-properties-s3-policy.html).
     /// For examples of common policy configurations, including S3 Server Access Logs buckets and more, see [Bucket
     /// policy examples](https://docs.aws.amazon.com/AmazonS3/latest/userguide/example-bucket-policies.html) in the
-    /// \*Amazon S3 User Guide\*.
+    /// \*Amazon S3 User Guide*.
     ///
     /// CloudFormation: `AccessControl`.
     pub fn access_control(mut self, v: impl Into<Val<bucket::AccessControl>>) -> Self {
@@ -341,8 +340,7 @@ impl CfnBucket {
     /// Specifies default encryption for a bucket using server-side encryption with Amazon S3-managed keys (SSE-S3), AWS
     /// KMS-managed keys (SSE-KMS), or dual-layer server-side encryption with KMS-managed keys (DSSE-KMS). For
     /// information about the Amazon S3 default encryption feature, see [Amazon S3 Default Encryption for S3
-    /// Buckets](https://docs.aws.amazon.com/AmazonS3/latest/dev/bucket-encryption.html) in the \*Amazon S3 User
-    /// Guide\*.
+    /// Buckets](https://docs.aws.amazon.com/AmazonS3/latest/dev/bucket-encryption.html) in the *Amazon S3 User Guide*.
     ///
     /// CloudFormation: `BucketEncryption`.
     pub fn bucket_encryption(mut self, v: bucket::BucketEncryption) -> Self {
@@ -355,8 +353,8 @@ impl CfnBucket {
     /// and must follow [Amazon S3 bucket restrictions and
     /// limitations](https://docs.aws.amazon.com/AmazonS3/latest/dev/BucketRestrictions.html). For more information, see
     /// [Rules for naming Amazon S3
-    /// buckets](https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html) in the \*Amazon S3 User
-    /// Guide\*.
+    /// buckets](https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html) in the *Amazon S3 User
+    /// Guide*.
     ///
     /// If you specify a name, you can't perform updates that require replacement of this resource. You can perform
     /// updates that require no or some interruption. If you need to replace the resource, specify a new name.
@@ -381,7 +379,7 @@ impl CfnBucket {
 
     /// Describes the cross-origin access configuration for objects in an Amazon S3 bucket. For more information, see
     /// [Enabling Cross-Origin Resource Sharing](https://docs.aws.amazon.com/AmazonS3/latest/dev/cors.html) in the
-    /// \*Amazon S3 User Guide\*.
+    /// \*Amazon S3 User Guide*.
     ///
     /// CloudFormation: `CorsConfiguration`.
     pub fn cors_configuration(mut self, v: bucket::CorsConfiguration) -> Self {
@@ -398,8 +396,8 @@ impl CfnBucket {
     }
 
     /// Specifies the S3 Inventory configuration for an Amazon S3 bucket. For more information, see [GET Bucket
-    /// inventory](https://docs.aws.amazon.com/AmazonS3/latest/API/RESTBucketGETInventoryConfig.html) in the \*Amazon S3
-    /// API Reference\*.
+    /// inventory](https://docs.aws.amazon.com/AmazonS3/latest/API/RESTBucketGETInventoryConfig.html) in the *Amazon S3
+    /// API Reference*.
     ///
     /// CloudFormation: `InventoryConfigurations`.
     pub fn inventory_configurations(mut self, v: Vec<bucket::InventoryConfiguration>) -> Self {
@@ -408,8 +406,8 @@ impl CfnBucket {
     }
 
     /// Specifies the lifecycle configuration for objects in an Amazon S3 bucket. For more information, see [Object
-    /// Lifecycle Management](https://docs.aws.amazon.com/AmazonS3/latest/dev/object-lifecycle-mgmt.html) in the
-    /// \*Amazon S3 User Guide\*.
+    /// Lifecycle Management](https://docs.aws.amazon.com/AmazonS3/latest/dev/object-lifecycle-mgmt.html) in the *Amazon
+    /// S3 User Guide*.
     ///
     /// CloudFormation: `LifecycleConfiguration`.
     pub fn lifecycle_configuration(mut self, v: bucket::LifecycleConfiguration) -> Self {
@@ -661,14 +659,14 @@ impl Handle<CfnBucket> {
         Val::expr(self.get_att("RegionalDomainName"))
     }
     /// The table bucket namespace for the metadata table in your metadata table configuration. This value is always
-    /// ``aws\_s3\_metadata``.
+    /// ``aws_s3_metadata``.
     ///
     /// `Fn::GetAtt` `MetadataTableConfiguration.S3TablesDestination.TableNamespace`.
     pub fn attr_metadata_table_configuration_s3_tables_destination_table_namespace(&self) -> Val<String> {
         Val::expr(self.get_att("MetadataTableConfiguration.S3TablesDestination.TableNamespace"))
     }
     /// The Amazon Resource Name (ARN) for the metadata table in the metadata table configuration. The specified
-    /// metadata table name must be unique within the ``aws\_s3\_metadata`` namespace in the destination table bucket.
+    /// metadata table name must be unique within the ``aws_s3_metadata`` namespace in the destination table bucket.
     ///
     /// `Fn::GetAtt` `MetadataTableConfiguration.S3TablesDestination.TableArn`.
     pub fn attr_metadata_table_configuration_s3_tables_destination_table_arn(&self) -> Val<String> {
@@ -731,7 +729,7 @@ pub mod bucket {
     /// permanently removing all parts of the upload. For more information, see [Stopping Incomplete Multipart Uploads Using
     /// a Bucket Lifecycle
     /// Policy](https://docs.aws.amazon.com/AmazonS3/latest/dev/mpuoverview.html#mpu-abort-incomplete-mpu-lifecycle-config)
-    /// in the \*Amazon S3 User Guide\*.
+    /// in the *Amazon S3 User Guide*.
     #[derive(Debug, Clone, PartialEq)]
     pub struct AbortIncompleteMultipartUpload {
         /// Specifies the number of days after which Amazon S3 stops an incomplete multipart upload.
@@ -762,8 +760,8 @@ pub mod bucket {
     }
 
     /// Configures the transfer acceleration state for an Amazon S3 bucket. For more information, see [Amazon S3 Transfer
-    /// Acceleration](https://docs.aws.amazon.com/AmazonS3/latest/dev/transfer-acceleration.html) in the \*Amazon S3 User
-    /// Guide\*.
+    /// Acceleration](https://docs.aws.amazon.com/AmazonS3/latest/dev/transfer-acceleration.html) in the *Amazon S3 User
+    /// Guide*.
     #[derive(Debug, Clone, PartialEq)]
     pub struct AccelerateConfiguration {
         /// Specifies the transfer acceleration status of the bucket.
@@ -799,8 +797,8 @@ pub mod bucket {
     #[derive(Debug, Clone, PartialEq)]
     pub struct AccessControlTranslation {
         /// Specifies the replica ownership. For default and valid values, see [PUT bucket
-        /// replication](https://docs.aws.amazon.com/AmazonS3/latest/API/RESTBucketPUTreplication.html) in the \*Amazon S3
-        /// API Reference\*.
+        /// replication](https://docs.aws.amazon.com/AmazonS3/latest/API/RESTBucketPUTreplication.html) in the *Amazon S3
+        /// API Reference*.
         ///
         /// CloudFormation: `Owner` (required).
         pub owner: Val<Owner>,
@@ -1042,7 +1040,7 @@ pub mod bucket {
     /// Specifies default encryption for a bucket using server-side encryption with Amazon S3-managed keys (SSE-S3), AWS
     /// KMS-managed keys (SSE-KMS), or dual-layer server-side encryption with KMS-managed keys (DSSE-KMS). For information
     /// about the Amazon S3 default encryption feature, see [Amazon S3 Default Encryption for S3
-    /// Buckets](https://docs.aws.amazon.com/AmazonS3/latest/dev/bucket-encryption.html) in the \*Amazon S3 User Guide\*.
+    /// Buckets](https://docs.aws.amazon.com/AmazonS3/latest/dev/bucket-encryption.html) in the *Amazon S3 User Guide*.
     #[derive(Debug, Clone, PartialEq)]
     pub struct BucketEncryption {
         /// Specifies the default server-side-encryption configuration.
@@ -1076,8 +1074,8 @@ pub mod bucket {
     }
 
     /// Describes the cross-origin access configuration for objects in an Amazon S3 bucket. For more information, see
-    /// [Enabling Cross-Origin Resource Sharing](https://docs.aws.amazon.com/AmazonS3/latest/dev/cors.html) in the \*Amazon
-    /// S3 User Guide\*.
+    /// [Enabling Cross-Origin Resource Sharing](https://docs.aws.amazon.com/AmazonS3/latest/dev/cors.html) in the *Amazon
+    /// S3 User Guide*.
     #[derive(Debug, Clone, PartialEq)]
     pub struct CorsConfiguration {
         /// A set of origins and methods (cross-origin access that you want to allow). You can add up to 100 rules to the
@@ -1120,7 +1118,7 @@ pub mod bucket {
 
         /// An HTTP method that you allow the origin to run.
         ///
-        /// \*Allowed values\*: ``GET`` | ``PUT`` | ``HEAD`` | ``POST`` | ``DELETE``
+        /// \*Allowed values*: ``GET`` | ``PUT`` | ``HEAD`` | ``POST`` | ``DELETE``
         ///
         /// CloudFormation: `AllowedMethods` (required).
         pub allowed_methods: Val<Vec<AllowedMethods>>,
@@ -1234,7 +1232,7 @@ pub mod bucket {
         /// CloudFormation: `Destination` (required).
         pub destination: Destination,
 
-        /// The version of the output schema to use when exporting data. Must be ``V\_1``.
+        /// The version of the output schema to use when exporting data. Must be ``V_1``.
         ///
         /// CloudFormation: `OutputSchemaVersion` (required).
         pub output_schema_version: Val<String>,
@@ -1440,7 +1438,7 @@ pub mod bucket {
     /// configuration, you must also include a ``DeleteMarkerReplication`` element. If your ``Filter`` includes a ``Tag``
     /// element, the ``DeleteMarkerReplication'''`Status`` must be set to Disabled, because Amazon S3 does not support
     /// replicating delete markers for tag-based rules. For an example configuration, see [Basic Rule
-    /// Configuration](https://docs.aws.amazon.com/AmazonS3/latest/dev/replication-add-config.html#replication-config-min-rule-config).`
+    /// Configuration](https://docs.aws.amazon.com/AmazonS3/latest/dev/replication-add-config.html#replication-config-min-rule-config).
     ///
     /// For more information about delete marker replication, see [Basic Rule
     /// Configuration](https://docs.aws.amazon.com/AmazonS3/latest/dev/delete-marker-replication.html).
@@ -1506,7 +1504,7 @@ pub mod bucket {
 
         /// Specifies the file format used when exporting data to Amazon S3.
         ///
-        /// \*Allowed values\*: ``CSV`` | ``ORC`` | ``Parquet``
+        /// \*Allowed values*: ``CSV`` | ``ORC`` | ``Parquet``
         ///
         /// CloudFormation: `Format` (required).
         pub format: Val<Format>,
@@ -1575,8 +1573,8 @@ pub mod bucket {
         /// Specifies the ID (Key ARN or Alias ARN) of the customer managed AWS KMS key stored in AWS Key Management Service
         /// (KMS) for the destination bucket. Amazon S3 uses this key to encrypt replica objects. Amazon S3 only supports
         /// symmetric encryption KMS keys. For more information, see [Asymmetric keys in
-        /// KMS](https://docs.aws.amazon.com//kms/latest/developerguide/symmetric-asymmetric.html) in the \*Key Management
-        /// Service Developer Guide\*.
+        /// KMS](https://docs.aws.amazon.com//kms/latest/developerguide/symmetric-asymmetric.html) in the *Key Management
+        /// Service Developer Guide*.
         ///
         /// CloudFormation: `ReplicaKmsKeyID` (required).
         pub replica_kms_key_id: Val<String>,
@@ -1604,14 +1602,13 @@ pub mod bucket {
     }
 
     /// Amazon S3 can send events to Amazon EventBridge whenever certain events happen in your bucket, see [Using
-    /// EventBridge](https://docs.aws.amazon.com/AmazonS3/latest/userguide/EventBridge.html) in the \*Amazon S3 User
-    /// Guide\*.
+    /// EventBridge](https://docs.aws.amazon.com/AmazonS3/latest/userguide/EventBridge.html) in the *Amazon S3 User Guide*.
     ///
     /// Unlike other destinations, delivery of events to EventBridge can be either enabled or disabled for a bucket. If
     /// enabled, all events will be sent to EventBridge and you can use EventBridge rules to route events to additional
     /// targets. For more information, see [What Is Amazon
-    /// EventBridge](https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-what-is.html) in the \*Amazon EventBridge
-    /// User Guide\*
+    /// EventBridge](https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-what-is.html) in the *Amazon EventBridge
+    /// User Guide*
     #[derive(Debug, Clone, PartialEq)]
     pub struct EventBridgeConfiguration {
         /// Enables delivery of events to Amazon EventBridge.
@@ -1652,7 +1649,7 @@ pub mod bucket {
         /// The object key name prefix or suffix identifying one or more objects to which the filtering rule applies. The
         /// maximum length is 1,024 characters. Overlapping prefixes and suffixes are not supported. For more information,
         /// see [Configuring Event Notifications](https://docs.aws.amazon.com/AmazonS3/latest/dev/NotificationHowTo.html) in
-        /// the \*Amazon S3 User Guide\*.
+        /// the *Amazon S3 User Guide*.
         ///
         /// CloudFormation: `Name` (required).
         pub name: Val<String>,
@@ -1714,7 +1711,7 @@ pub mod bucket {
 
         /// Specifies a list of S3 Intelligent-Tiering storage class tiers in the configuration. At least one tier must be
         /// defined in the list. At most, you can specify two tiers in the list, one for each available AccessTier:
-        /// ``ARCHIVE\_ACCESS`` and ``DEEP\_ARCHIVE\_ACCESS``.
+        /// ``ARCHIVE_ACCESS`` and ``DEEP_ARCHIVE_ACCESS``.
         ///
         /// You only need Intelligent Tiering Configuration enabled on a bucket if you want to automatically move objects
         /// stored in the Intelligent-Tiering storage class to Archive Access or Deep Archive Access tiers.
@@ -1769,8 +1766,8 @@ pub mod bucket {
     }
 
     /// Specifies the S3 Inventory configuration for an Amazon S3 bucket. For more information, see [GET Bucket
-    /// inventory](https://docs.aws.amazon.com/AmazonS3/latest/API/RESTBucketGETInventoryConfig.html) in the \*Amazon S3 API
-    /// Reference\*.
+    /// inventory](https://docs.aws.amazon.com/AmazonS3/latest/API/RESTBucketGETInventoryConfig.html) in the *Amazon S3 API
+    /// Reference*.
     #[derive(Debug, Clone, PartialEq)]
     pub struct InventoryConfiguration {
         /// Contains information about where to publish the inventory results.
@@ -1978,7 +1975,7 @@ pub mod bucket {
     #[derive(Debug, Clone, PartialEq)]
     pub struct LambdaConfiguration {
         /// The Amazon S3 bucket event for which to invoke the LAMlong function. For more information, see [Supported Event
-        /// Types](https://docs.aws.amazon.com/AmazonS3/latest/dev/NotificationHowTo.html) in the \*Amazon S3 User Guide\*.
+        /// Types](https://docs.aws.amazon.com/AmazonS3/latest/dev/NotificationHowTo.html) in the *Amazon S3 User Guide*.
         ///
         /// CloudFormation: `Event` (required).
         pub event: Val<String>,
@@ -2033,8 +2030,8 @@ pub mod bucket {
     }
 
     /// Specifies the lifecycle configuration for objects in an Amazon S3 bucket. For more information, see [Object
-    /// Lifecycle Management](https://docs.aws.amazon.com/AmazonS3/latest/dev/object-lifecycle-mgmt.html) in the \*Amazon S3
-    /// User Guide\*.
+    /// Lifecycle Management](https://docs.aws.amazon.com/AmazonS3/latest/dev/object-lifecycle-mgmt.html) in the *Amazon S3
+    /// User Guide*.
     #[derive(Debug, Clone, PartialEq)]
     pub struct LifecycleConfiguration {
         /// A lifecycle rule for individual objects in an Amazon S3 bucket.
@@ -2047,10 +2044,10 @@ pub mod bucket {
         /// This parameter applies to general purpose buckets only. It isn't supported for directory bucket lifecycle
         /// configurations.
         ///
-        /// \+ ``all\_storage\_classes\_128K`` - Objects smaller than 128 KB will not transition to any storage class by
+        /// \+ ``all_storage_classes_128K`` - Objects smaller than 128 KB will not transition to any storage class by
         /// default.
         ///
-        /// \+ ``varies\_by\_storage\_class`` - Objects smaller than 128 KB will transition to Glacier Flexible Retrieval or
+        /// \+ ``varies_by_storage_class`` - Objects smaller than 128 KB will transition to Glacier Flexible Retrieval or
         /// Glacier Deep Archive storage classes. By default, all other storage classes will prevent transitions smaller
         /// than 128 KB.
         ///
@@ -2073,10 +2070,10 @@ pub mod bucket {
         /// This parameter applies to general purpose buckets only. It isn't supported for directory bucket lifecycle
         /// configurations.
         ///
-        /// \+ ``all\_storage\_classes\_128K`` - Objects smaller than 128 KB will not transition to any storage class by
+        /// \+ ``all_storage_classes_128K`` - Objects smaller than 128 KB will not transition to any storage class by
         /// default.
         ///
-        /// \+ ``varies\_by\_storage\_class`` - Objects smaller than 128 KB will transition to Glacier Flexible Retrieval or
+        /// \+ ``varies_by_storage_class`` - Objects smaller than 128 KB will transition to Glacier Flexible Retrieval or
         /// Glacier Deep Archive storage classes. By default, all other storage classes will prevent transitions smaller
         /// than 128 KB.
         ///
@@ -2113,8 +2110,8 @@ pub mod bucket {
 
     /// Describes where logs are stored and the prefix that Amazon S3 assigns to all log object keys for a bucket. For
     /// examples and more information, see [PUT Bucket
-    /// logging](https://docs.aws.amazon.com/AmazonS3/latest/API/RESTBucketPUTlogging.html) in the \*Amazon S3 API
-    /// Reference\*.
+    /// logging](https://docs.aws.amazon.com/AmazonS3/latest/API/RESTBucketPUTlogging.html) in the *Amazon S3 API
+    /// Reference*.
     ///
     /// To successfully complete the ``AWS::S3::Bucket LoggingConfiguration`` request, you must have ``s3:PutObject`` and
     /// ``s3:PutObjectAcl`` in your IAM permissions.
@@ -2197,7 +2194,7 @@ pub mod bucket {
 
     /// Creates a V2 S3 Metadata configuration of a general purpose bucket. For more information, see [Accelerating data
     /// discovery with S3 Metadata](https://docs.aws.amazon.com/AmazonS3/latest/userguide/metadata-tables-overview.html) in
-    /// the \*Amazon S3 User Guide\*.
+    /// the *Amazon S3 User Guide*.
     #[derive(Debug, Clone, PartialEq)]
     pub struct MetadataConfiguration {
         /// The annotation table configuration for a metadata configuration.
@@ -2274,12 +2271,12 @@ pub mod bucket {
     ///
     /// Creates a V1 S3 Metadata configuration for a general purpose bucket. For more information, see [Accelerating data
     /// discovery with S3 Metadata](https://docs.aws.amazon.com/AmazonS3/latest/userguide/metadata-tables-overview.html) in
-    /// the \*Amazon S3 User Guide\*.
+    /// the *Amazon S3 User Guide*.
     #[derive(Debug, Clone, PartialEq)]
     pub struct MetadataTableConfiguration {
         /// The destination information for the metadata table configuration. The destination table bucket must be in the
         /// same Region and AWS-account as the general purpose bucket. The specified metadata table name must be unique
-        /// within the ``aws\_s3\_metadata`` namespace in the destination table bucket.
+        /// within the ``aws_s3_metadata`` namespace in the destination table bucket.
         ///
         /// CloudFormation: `S3TablesDestination` (required).
         pub s3_tables_destination: S3TablesDestination,
@@ -2410,8 +2407,8 @@ pub mod bucket {
     /// examples, see
     /// [AWS::S3::Bucket](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3-bucket.html#aws-properties-s3-bucket--examples).
     /// For more information, see [PUT Bucket
-    /// metrics](https://docs.aws.amazon.com/AmazonS3/latest/API/RESTBucketPUTMetricConfiguration.html) in the \*Amazon S3
-    /// API Reference\*.
+    /// metrics](https://docs.aws.amazon.com/AmazonS3/latest/API/RESTBucketPUTMetricConfiguration.html) in the *Amazon S3
+    /// API Reference*.
     #[derive(Debug, Clone, PartialEq)]
     pub struct MetricsConfiguration {
         /// The access point that was used while performing operations on the object. The metrics configuration only
@@ -2503,8 +2500,8 @@ pub mod bucket {
     pub struct NoncurrentVersionExpiration {
         /// Specifies how many noncurrent versions S3 will retain. If there are this many more recent noncurrent versions,
         /// S3 will take the associated action. For more information about noncurrent versions, see [Lifecycle configuration
-        /// elements](https://docs.aws.amazon.com/AmazonS3/latest/userguide/intro-lifecycle-rules.html) in the \*Amazon S3
-        /// User Guide\*.
+        /// elements](https://docs.aws.amazon.com/AmazonS3/latest/userguide/intro-lifecycle-rules.html) in the *Amazon S3
+        /// User Guide*.
         ///
         /// CloudFormation: `NewerNoncurrentVersions`.
         pub newer_noncurrent_versions: Option<Val<i64>>,
@@ -2512,7 +2509,7 @@ pub mod bucket {
         /// Specifies the number of days an object is noncurrent before S3 can perform the associated action. For
         /// information about the noncurrent days calculations, see [How Amazon S3 Calculates When an Object Became
         /// Noncurrent](https://docs.aws.amazon.com/AmazonS3/latest/dev/intro-lifecycle-rules.html#non-current-days-calculations)
-        /// in the \*Amazon S3 User Guide\*.
+        /// in the *Amazon S3 User Guide*.
         ///
         /// CloudFormation: `NoncurrentDays` (required).
         pub noncurrent_days: Val<i64>,
@@ -2526,8 +2523,8 @@ pub mod bucket {
 
         /// Specifies how many noncurrent versions S3 will retain. If there are this many more recent noncurrent versions,
         /// S3 will take the associated action. For more information about noncurrent versions, see [Lifecycle configuration
-        /// elements](https://docs.aws.amazon.com/AmazonS3/latest/userguide/intro-lifecycle-rules.html) in the \*Amazon S3
-        /// User Guide\*.
+        /// elements](https://docs.aws.amazon.com/AmazonS3/latest/userguide/intro-lifecycle-rules.html) in the *Amazon S3
+        /// User Guide*.
         ///
         /// CloudFormation: `NewerNoncurrentVersions`.
         pub fn newer_noncurrent_versions(mut self, v: impl Into<Val<i64>>) -> Self {
@@ -2553,18 +2550,18 @@ pub mod bucket {
         }
     }
 
-    /// Container for the transition rule that describes when noncurrent objects transition to the ``STANDARD\_IA``,
-    /// ``ONEZONE\_IA``, ``INTELLIGENT\_TIERING``, ``GLACIER\_IR``, ``GLACIER``, or ``DEEP\_ARCHIVE`` storage class. If your
+    /// Container for the transition rule that describes when noncurrent objects transition to the ``STANDARD_IA``,
+    /// ``ONEZONE_IA``, ``INTELLIGENT_TIERING``, ``GLACIER_IR``, ``GLACIER``, or ``DEEP_ARCHIVE`` storage class. If your
     /// bucket is versioning-enabled (or versioning is suspended), you can set this action to request that Amazon S3
-    /// transition noncurrent object versions to the ``STANDARD\_IA``, ``ONEZONE\_IA``, ``INTELLIGENT\_TIERING``,
-    /// ``GLACIER\_IR``, ``GLACIER``, or ``DEEP\_ARCHIVE`` storage class at a specific period in the object's lifetime. If
-    /// you specify this property, don't specify the ``NoncurrentVersionTransitions`` property.
+    /// transition noncurrent object versions to the ``STANDARD_IA``, ``ONEZONE_IA``, ``INTELLIGENT_TIERING``,
+    /// ``GLACIER_IR``, ``GLACIER``, or ``DEEP_ARCHIVE`` storage class at a specific period in the object's lifetime. If you
+    /// specify this property, don't specify the ``NoncurrentVersionTransitions`` property.
     #[derive(Debug, Clone, PartialEq)]
     pub struct NoncurrentVersionTransition {
         /// Specifies how many noncurrent versions S3 will retain. If there are this many more recent noncurrent versions,
         /// S3 will take the associated action. For more information about noncurrent versions, see [Lifecycle configuration
-        /// elements](https://docs.aws.amazon.com/AmazonS3/latest/userguide/intro-lifecycle-rules.html) in the \*Amazon S3
-        /// User Guide\*.
+        /// elements](https://docs.aws.amazon.com/AmazonS3/latest/userguide/intro-lifecycle-rules.html) in the *Amazon S3
+        /// User Guide*.
         ///
         /// CloudFormation: `NewerNoncurrentVersions`.
         pub newer_noncurrent_versions: Option<Val<i64>>,
@@ -2577,7 +2574,7 @@ pub mod bucket {
         /// Specifies the number of days an object is noncurrent before Amazon S3 can perform the associated action. For
         /// information about the noncurrent days calculations, see [How Amazon S3 Calculates How Long an Object Has Been
         /// Noncurrent](https://docs.aws.amazon.com/AmazonS3/latest/dev/intro-lifecycle-rules.html#non-current-days-calculations)
-        /// in the \*Amazon S3 User Guide\*.
+        /// in the *Amazon S3 User Guide*.
         ///
         /// CloudFormation: `TransitionInDays` (required).
         pub transition_in_days: Val<i64>,
@@ -2595,8 +2592,8 @@ pub mod bucket {
 
         /// Specifies how many noncurrent versions S3 will retain. If there are this many more recent noncurrent versions,
         /// S3 will take the associated action. For more information about noncurrent versions, see [Lifecycle configuration
-        /// elements](https://docs.aws.amazon.com/AmazonS3/latest/userguide/intro-lifecycle-rules.html) in the \*Amazon S3
-        /// User Guide\*.
+        /// elements](https://docs.aws.amazon.com/AmazonS3/latest/userguide/intro-lifecycle-rules.html) in the *Amazon S3
+        /// User Guide*.
         ///
         /// CloudFormation: `NewerNoncurrentVersions`.
         pub fn newer_noncurrent_versions(mut self, v: impl Into<Val<i64>>) -> Self {
@@ -2734,8 +2731,8 @@ pub mod bucket {
 
     /// Specifies object key name filtering rules. For information about key name filtering, see [Configuring event
     /// notifications using object key name
-    /// filtering](https://docs.aws.amazon.com/AmazonS3/latest/userguide/notification-how-to-filtering.html) in the \*Amazon
-    /// S3 User Guide\*.
+    /// filtering](https://docs.aws.amazon.com/AmazonS3/latest/userguide/notification-how-to-filtering.html) in the *Amazon
+    /// S3 User Guide*.
     #[derive(Debug, Clone, PartialEq)]
     pub struct NotificationFilter {
         /// A container for object key name prefix and suffix filtering rules.
@@ -2891,8 +2888,8 @@ pub mod bucket {
     /// S3 Object Ownership is an Amazon S3 bucket-level setting that you can use to disable access control lists (ACLs) and
     /// take ownership of every object in your bucket, simplifying access management for data stored in Amazon S3. For more
     /// information, see [Controlling ownership of objects and disabling
-    /// ACLs](https://docs.aws.amazon.com/AmazonS3/latest/userguide/about-object-ownership.html) in the \*Amazon S3 User
-    /// Guide\*.
+    /// ACLs](https://docs.aws.amazon.com/AmazonS3/latest/userguide/about-object-ownership.html) in the *Amazon S3 User
+    /// Guide*.
     #[derive(Debug, Clone, PartialEq)]
     pub struct OwnershipControls {
         /// Specifies the container element for Object Ownership rules.
@@ -2927,8 +2924,8 @@ pub mod bucket {
     /// S3 Object Ownership is an Amazon S3 bucket-level setting that you can use to disable access control lists (ACLs) and
     /// take ownership of every object in your bucket, simplifying access management for data stored in Amazon S3. For more
     /// information, see [Controlling ownership of objects and disabling
-    /// ACLs](https://docs.aws.amazon.com/AmazonS3/latest/userguide/about-object-ownership.html) in the \*Amazon S3 User
-    /// Guide\*.
+    /// ACLs](https://docs.aws.amazon.com/AmazonS3/latest/userguide/about-object-ownership.html) in the *Amazon S3 User
+    /// Guide*.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct OwnershipControlsRule {
         /// Specifies an object ownership rule.
@@ -2973,7 +2970,7 @@ pub mod bucket {
     /// inherit from organization-level policies). For more information about when Amazon S3 considers a bucket or object
     /// public, see [The Meaning of
     /// "Public"](https://docs.aws.amazon.com/AmazonS3/latest/dev/access-control-block-public-access.html#access-control-block-public-access-policy-status)
-    /// in the \*Amazon S3 User Guide\*.
+    /// in the *Amazon S3 User Guide*.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct PublicAccessBlockConfiguration {
         /// Specifies whether Amazon S3 should block public access control lists (ACLs) for this bucket and objects in this
@@ -3115,8 +3112,8 @@ pub mod bucket {
     #[derive(Debug, Clone, PartialEq)]
     pub struct QueueConfiguration {
         /// The Amazon S3 bucket event about which you want to publish messages to Amazon SQS. For more information, see
-        /// [Supported Event Types](https://docs.aws.amazon.com/AmazonS3/latest/dev/NotificationHowTo.html) in the \*Amazon
-        /// S3 User Guide\*.
+        /// [Supported Event Types](https://docs.aws.amazon.com/AmazonS3/latest/dev/NotificationHowTo.html) in the *Amazon
+        /// S3 User Guide*.
         ///
         /// CloudFormation: `Event` (required).
         pub event: Val<String>,
@@ -3125,7 +3122,7 @@ pub mod bucket {
         /// that Amazon S3 sends notifications only when image files with a ``.jpg`` extension are added to the bucket. For
         /// more information, see [Configuring event notifications using object key name
         /// filtering](https://docs.aws.amazon.com/AmazonS3/latest/user-guide/notification-how-to-filtering.html) in the
-        /// \*Amazon S3 User Guide\*.
+        /// \*Amazon S3 User Guide*.
         ///
         /// CloudFormation: `Filter`.
         pub filter: Option<NotificationFilter>,
@@ -3148,7 +3145,7 @@ pub mod bucket {
         /// that Amazon S3 sends notifications only when image files with a ``.jpg`` extension are added to the bucket. For
         /// more information, see [Configuring event notifications using object key name
         /// filtering](https://docs.aws.amazon.com/AmazonS3/latest/user-guide/notification-how-to-filtering.html) in the
-        /// \*Amazon S3 User Guide\*.
+        /// \*Amazon S3 User Guide*.
         ///
         /// CloudFormation: `Filter`.
         pub fn filter(mut self, v: NotificationFilter) -> Self {
@@ -3412,7 +3409,7 @@ pub mod bucket {
     pub struct ReplicaModifications {
         /// Specifies whether Amazon S3 replicates modifications on replicas.
         ///
-        /// \*Allowed values\*: ``Enabled`` | ``Disabled``
+        /// \*Allowed values*: ``Enabled`` | ``Disabled``
         ///
         /// CloudFormation: `Status` (required).
         pub status: Val<ReplicaModificationsStatus>,
@@ -3442,14 +3439,14 @@ pub mod bucket {
     /// A container for replication rules. You can add up to 1,000 rules. The maximum size of a replication configuration is
     /// 2 MB. The latest version of the replication configuration XML is V2. For more information about XML V2 replication
     /// configurations, see [Replication
-    /// configuration](https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-add-config.html) in the \*Amazon S3
-    /// User Guide\*.
+    /// configuration](https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-add-config.html) in the *Amazon S3
+    /// User Guide*.
     #[derive(Debug, Clone, PartialEq)]
     pub struct ReplicationConfiguration {
         /// The Amazon Resource Name (ARN) of the IAMlong (IAM) role that Amazon S3 assumes when replicating objects. For
         /// more information, see [How to Set Up
-        /// Replication](https://docs.aws.amazon.com/AmazonS3/latest/dev/replication-how-setup.html) in the \*Amazon S3 User
-        /// Guide\*.
+        /// Replication](https://docs.aws.amazon.com/AmazonS3/latest/dev/replication-how-setup.html) in the *Amazon S3 User
+        /// Guide*.
         ///
         /// CloudFormation: `Role` (required).
         pub role: Val<String>,
@@ -3499,7 +3496,7 @@ pub mod bucket {
         /// ownership to the AWS-account that owns the destination bucket by specifying the ``AccessControlTranslation``
         /// property, this is the account ID of the destination bucket owner. For more information, see [Cross-Region
         /// Replication Additional Configuration: Change Replica
-        /// Owner](https://docs.aws.amazon.com/AmazonS3/latest/dev/crr-change-owner.html) in the \*Amazon S3 User Guide\*.
+        /// Owner](https://docs.aws.amazon.com/AmazonS3/latest/dev/crr-change-owner.html) in the *Amazon S3 User Guide*.
         ///
         /// If you specify the ``AccessControlTranslation`` property, the ``Account`` property is required.
         ///
@@ -3533,9 +3530,9 @@ pub mod bucket {
         ///
         /// For valid values, see the ``StorageClass`` element of the [PUT Bucket
         /// replication](https://docs.aws.amazon.com/AmazonS3/latest/API/RESTBucketPUTreplication.html) action in the
-        /// \*Amazon S3 API Reference\*.
+        /// \*Amazon S3 API Reference*.
         ///
-        /// ``FSX\_OPENZFS`` is not an accepted value when replicating objects.
+        /// ``FSX_OPENZFS`` is not an accepted value when replicating objects.
         ///
         /// CloudFormation: `StorageClass`.
         pub storage_class: Option<Val<ReplicationDestinationStorageClass>>,
@@ -3570,7 +3567,7 @@ pub mod bucket {
         /// ownership to the AWS-account that owns the destination bucket by specifying the ``AccessControlTranslation``
         /// property, this is the account ID of the destination bucket owner. For more information, see [Cross-Region
         /// Replication Additional Configuration: Change Replica
-        /// Owner](https://docs.aws.amazon.com/AmazonS3/latest/dev/crr-change-owner.html) in the \*Amazon S3 User Guide\*.
+        /// Owner](https://docs.aws.amazon.com/AmazonS3/latest/dev/crr-change-owner.html) in the *Amazon S3 User Guide*.
         ///
         /// If you specify the ``AccessControlTranslation`` property, the ``Account`` property is required.
         ///
@@ -3611,9 +3608,9 @@ pub mod bucket {
         ///
         /// For valid values, see the ``StorageClass`` element of the [PUT Bucket
         /// replication](https://docs.aws.amazon.com/AmazonS3/latest/API/RESTBucketPUTreplication.html) action in the
-        /// \*Amazon S3 API Reference\*.
+        /// \*Amazon S3 API Reference*.
         ///
-        /// ``FSX\_OPENZFS`` is not an accepted value when replicating objects.
+        /// ``FSX_OPENZFS`` is not an accepted value when replicating objects.
         ///
         /// CloudFormation: `StorageClass`.
         pub fn storage_class(mut self, v: impl Into<Val<ReplicationDestinationStorageClass>>) -> Self {
@@ -3661,7 +3658,7 @@ pub mod bucket {
         /// configuration, you must also include a ``DeleteMarkerReplication`` element. If your ``Filter`` includes a
         /// ``Tag`` element, the ``DeleteMarkerReplication'''`Status`` must be set to Disabled, because Amazon S3 does not
         /// support replicating delete markers for tag-based rules. For an example configuration, see [Basic Rule
-        /// Configuration](https://docs.aws.amazon.com/AmazonS3/latest/dev/replication-add-config.html#replication-config-min-rule-config).`
+        /// Configuration](https://docs.aws.amazon.com/AmazonS3/latest/dev/replication-add-config.html#replication-config-min-rule-config).
         ///
         /// For more information about delete marker replication, see [Basic Rule
         /// Configuration](https://docs.aws.amazon.com/AmazonS3/latest/dev/delete-marker-replication.html).
@@ -3713,7 +3710,7 @@ pub mod bucket {
         /// The higher the number, the higher the priority.
         ///
         /// For more information, see [Replication](https://docs.aws.amazon.com/AmazonS3/latest/dev/replication.html) in the
-        /// \*Amazon S3 User Guide\*.
+        /// \*Amazon S3 User Guide*.
         ///
         /// CloudFormation: `Priority`.
         pub priority: Option<Val<i64>>,
@@ -3749,7 +3746,7 @@ pub mod bucket {
         /// configuration, you must also include a ``DeleteMarkerReplication`` element. If your ``Filter`` includes a
         /// ``Tag`` element, the ``DeleteMarkerReplication'''`Status`` must be set to Disabled, because Amazon S3 does not
         /// support replicating delete markers for tag-based rules. For an example configuration, see [Basic Rule
-        /// Configuration](https://docs.aws.amazon.com/AmazonS3/latest/dev/replication-add-config.html#replication-config-min-rule-config).`
+        /// Configuration](https://docs.aws.amazon.com/AmazonS3/latest/dev/replication-add-config.html#replication-config-min-rule-config).
         ///
         /// For more information about delete marker replication, see [Basic Rule
         /// Configuration](https://docs.aws.amazon.com/AmazonS3/latest/dev/delete-marker-replication.html).
@@ -3807,7 +3804,7 @@ pub mod bucket {
         /// The higher the number, the higher the priority.
         ///
         /// For more information, see [Replication](https://docs.aws.amazon.com/AmazonS3/latest/dev/replication.html) in the
-        /// \*Amazon S3 User Guide\*.
+        /// \*Amazon S3 User Guide*.
         ///
         /// CloudFormation: `Priority`.
         pub fn priority(mut self, v: impl Into<Val<i64>>) -> Self {
@@ -4091,7 +4088,7 @@ pub mod bucket {
     /// Specifies the redirect behavior and when a redirect is applied. For more information about routing rules, see
     /// [Configuring advanced conditional
     /// redirects](https://docs.aws.amazon.com/AmazonS3/latest/dev/how-to-page-redirect.html#advanced-conditional-redirects)
-    /// in the \*Amazon S3 User Guide\*.
+    /// in the *Amazon S3 User Guide*.
     #[derive(Debug, Clone, PartialEq)]
     pub struct RoutingRule {
         /// Container for redirect information. You can redirect requests to another host, to another page, or with another
@@ -4219,8 +4216,8 @@ pub mod bucket {
     }
 
     /// Specifies lifecycle rules for an Amazon S3 bucket. For more information, see [Put Bucket Lifecycle
-    /// Configuration](https://docs.aws.amazon.com/AmazonS3/latest/API/RESTBucketPUTlifecycle.html) in the \*Amazon S3 API
-    /// Reference\*.
+    /// Configuration](https://docs.aws.amazon.com/AmazonS3/latest/API/RESTBucketPUTlifecycle.html) in the *Amazon S3 API
+    /// Reference*.
     ///
     /// You must specify at least one of the following properties: ``AbortIncompleteMultipartUpload``, ``ExpirationDate``,
     /// ``ExpirationInDays``, ``NoncurrentVersionExpirationInDays``, ``NoncurrentVersionTransition``,
@@ -4293,7 +4290,7 @@ pub mod bucket {
         /// Specifies the minimum object size in bytes for this rule to apply to. Objects must be larger than this value in
         /// bytes. For more information about size based rules, see [Lifecycle configuration using size-based
         /// rules](https://docs.aws.amazon.com/AmazonS3/latest/userguide/lifecycle-configuration-examples.html#lc-size-rules)
-        /// in the \*Amazon S3 User Guide\*.
+        /// in the *Amazon S3 User Guide*.
         ///
         /// CloudFormation: `ObjectSizeGreaterThan`.
         pub object_size_greater_than: Option<Val<String>>,
@@ -4301,7 +4298,7 @@ pub mod bucket {
         /// Specifies the maximum object size in bytes for this rule to apply to. Objects must be smaller than this value in
         /// bytes. For more information about sized based rules, see [Lifecycle configuration using size-based
         /// rules](https://docs.aws.amazon.com/AmazonS3/latest/userguide/lifecycle-configuration-examples.html#lc-size-rules)
-        /// in the \*Amazon S3 User Guide\*.
+        /// in the *Amazon S3 User Guide*.
         ///
         /// CloudFormation: `ObjectSizeLessThan`.
         pub object_size_less_than: Option<Val<String>>,
@@ -4458,7 +4455,7 @@ pub mod bucket {
         /// Specifies the minimum object size in bytes for this rule to apply to. Objects must be larger than this value in
         /// bytes. For more information about size based rules, see [Lifecycle configuration using size-based
         /// rules](https://docs.aws.amazon.com/AmazonS3/latest/userguide/lifecycle-configuration-examples.html#lc-size-rules)
-        /// in the \*Amazon S3 User Guide\*.
+        /// in the *Amazon S3 User Guide*.
         ///
         /// CloudFormation: `ObjectSizeGreaterThan`.
         pub fn object_size_greater_than(mut self, v: impl Into<Val<String>>) -> Self {
@@ -4469,7 +4466,7 @@ pub mod bucket {
         /// Specifies the maximum object size in bytes for this rule to apply to. Objects must be smaller than this value in
         /// bytes. For more information about sized based rules, see [Lifecycle configuration using size-based
         /// rules](https://docs.aws.amazon.com/AmazonS3/latest/userguide/lifecycle-configuration-examples.html#lc-size-rules)
-        /// in the \*Amazon S3 User Guide\*.
+        /// in the *Amazon S3 User Guide*.
         ///
         /// CloudFormation: `ObjectSizeLessThan`.
         pub fn object_size_less_than(mut self, v: impl Into<Val<String>>) -> Self {
@@ -4581,8 +4578,8 @@ pub mod bucket {
 
     /// A container for object key name prefix and suffix filtering rules. For more information about object key name
     /// filtering, see [Configuring event notifications using object key name
-    /// filtering](https://docs.aws.amazon.com/AmazonS3/latest/userguide/notification-how-to-filtering.html) in the \*Amazon
-    /// S3 User Guide\*.
+    /// filtering](https://docs.aws.amazon.com/AmazonS3/latest/userguide/notification-how-to-filtering.html) in the *Amazon
+    /// S3 User Guide*.
     ///
     /// The same type of filter rule cannot be used more than once. For example, you cannot specify two prefix rules.
     #[derive(Debug, Clone, PartialEq)]
@@ -4616,7 +4613,7 @@ pub mod bucket {
 
     /// The destination information for a V1 S3 Metadata configuration. The destination table bucket must be in the same
     /// Region and AWS-account as the general purpose bucket. The specified metadata table name must be unique within the
-    /// ``aws\_s3\_metadata`` namespace in the destination table bucket.
+    /// ``aws_s3_metadata`` namespace in the destination table bucket.
     #[derive(Debug, Clone, PartialEq)]
     pub struct S3TablesDestination {
         /// The Amazon Resource Name (ARN) for the table bucket that's specified as the destination in the metadata table
@@ -4627,7 +4624,7 @@ pub mod bucket {
         pub table_bucket_arn: Val<String>,
 
         /// The name for the metadata table in your metadata table configuration. The specified metadata table name must be
-        /// unique within the ``aws\_s3\_metadata`` namespace in the destination table bucket.
+        /// unique within the ``aws_s3_metadata`` namespace in the destination table bucket.
         ///
         /// CloudFormation: `TableName` (required).
         pub table_name: Val<String>,
@@ -4659,25 +4656,25 @@ pub mod bucket {
     /// specify any server-side encryption, this default encryption will be applied. For more information, see
     /// [PutBucketEncryption](https://docs.aws.amazon.com/AmazonS3/latest/API/RESTBucketPUTencryption.html).
     ///
-    /// \+ \*General purpose buckets\* - If you don't specify a customer managed key at configuration, Amazon S3
-    /// automatically creates an AWS KMS key (``aws/s3``) in your AWS account the first time that you add an object
-    /// encrypted with SSE-KMS to a bucket. By default, Amazon S3 uses this KMS key for SSE-KMS.
+    /// \+ *General purpose buckets* - If you don't specify a customer managed key at configuration, Amazon S3 automatically
+    /// creates an AWS KMS key (``aws/s3``) in your AWS account the first time that you add an object encrypted with SSE-KMS
+    /// to a bucket. By default, Amazon S3 uses this KMS key for SSE-KMS.
     ///
-    /// \+ \*Directory buckets\* - Your SSE-KMS configuration can only support 1 [customer managed
+    /// \+ *Directory buckets* - Your SSE-KMS configuration can only support 1 [customer managed
     /// key](https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#customer-cmk) per directory bucket's
     /// lifetime. The [managed key](https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#aws-managed-cmk)
     /// (``aws/s3``) isn't supported.
     ///
-    /// \+ \*Directory buckets\* - For directory buckets, there are only two supported options for server-side encryption:
+    /// \+ *Directory buckets* - For directory buckets, there are only two supported options for server-side encryption:
     /// SSE-S3 and SSE-KMS.
     #[derive(Debug, Clone, PartialEq)]
     pub struct ServerSideEncryptionByDefault {
         /// AWS Key Management Service (KMS) customer managed key ID to use for the default encryption.
         ///
-        /// \+ \*General purpose buckets\* - This parameter is allowed if and only if ``SSEAlgorithm`` is set to ``aws:kms``
+        /// \+ *General purpose buckets* - This parameter is allowed if and only if ``SSEAlgorithm`` is set to ``aws:kms``
         /// or ``aws:kms:dsse``.
         ///
-        /// \+ \*Directory buckets\* - This parameter is allowed if and only if ``SSEAlgorithm`` is set to ``aws:kms``.
+        /// \+ *Directory buckets* - This parameter is allowed if and only if ``SSEAlgorithm`` is set to ``aws:kms``.
         ///
         /// You can specify the key ID, key alias, or the Amazon Resource Name (ARN) of the KMS key.
         ///
@@ -4691,19 +4688,19 @@ pub mod bucket {
         /// ARN. For more information, see [Using encryption for cross-account
         /// operations](https://docs.aws.amazon.com/AmazonS3/latest/dev/bucket-encryption.html#bucket-encryption-update-bucket-policy).
         ///
-        /// \+ \*General purpose buckets\* - If you're specifying a customer managed KMS key, we recommend using a fully
+        /// \+ *General purpose buckets* - If you're specifying a customer managed KMS key, we recommend using a fully
         /// qualified KMS key ARN. If you use a KMS key alias instead, then KMS resolves the key within the requester’s
         /// account. This behavior can result in data that's encrypted with a KMS key that belongs to the requester, and not
         /// the bucket owner. Also, if you use a key ID, you can run into a LogDestination undeliverable error when creating
         /// a VPC flow log.
         ///
-        /// \+ \*Directory buckets\* - When you specify an [customer managed
+        /// \+ *Directory buckets* - When you specify an [customer managed
         /// key](https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#customer-cmk) for encryption in your
         /// directory bucket, only use the key ID or key ARN. The key alias format of the KMS key isn't supported.
         ///
         /// Amazon S3 only supports symmetric encryption KMS keys. For more information, see [Asymmetric keys in
-        /// KMS](https://docs.aws.amazon.com//kms/latest/developerguide/symmetric-asymmetric.html) in the \*Key Management
-        /// Service Developer Guide\*.
+        /// KMS](https://docs.aws.amazon.com//kms/latest/developerguide/symmetric-asymmetric.html) in the *Key Management
+        /// Service Developer Guide*.
         ///
         /// CloudFormation: `KMSMasterKeyID`.
         pub kms_master_key_id: Option<Val<String>>,
@@ -4725,10 +4722,10 @@ pub mod bucket {
 
         /// AWS Key Management Service (KMS) customer managed key ID to use for the default encryption.
         ///
-        /// \+ \*General purpose buckets\* - This parameter is allowed if and only if ``SSEAlgorithm`` is set to ``aws:kms``
+        /// \+ *General purpose buckets* - This parameter is allowed if and only if ``SSEAlgorithm`` is set to ``aws:kms``
         /// or ``aws:kms:dsse``.
         ///
-        /// \+ \*Directory buckets\* - This parameter is allowed if and only if ``SSEAlgorithm`` is set to ``aws:kms``.
+        /// \+ *Directory buckets* - This parameter is allowed if and only if ``SSEAlgorithm`` is set to ``aws:kms``.
         ///
         /// You can specify the key ID, key alias, or the Amazon Resource Name (ARN) of the KMS key.
         ///
@@ -4742,19 +4739,19 @@ pub mod bucket {
         /// ARN. For more information, see [Using encryption for cross-account
         /// operations](https://docs.aws.amazon.com/AmazonS3/latest/dev/bucket-encryption.html#bucket-encryption-update-bucket-policy).
         ///
-        /// \+ \*General purpose buckets\* - If you're specifying a customer managed KMS key, we recommend using a fully
+        /// \+ *General purpose buckets* - If you're specifying a customer managed KMS key, we recommend using a fully
         /// qualified KMS key ARN. If you use a KMS key alias instead, then KMS resolves the key within the requester’s
         /// account. This behavior can result in data that's encrypted with a KMS key that belongs to the requester, and not
         /// the bucket owner. Also, if you use a key ID, you can run into a LogDestination undeliverable error when creating
         /// a VPC flow log.
         ///
-        /// \+ \*Directory buckets\* - When you specify an [customer managed
+        /// \+ *Directory buckets* - When you specify an [customer managed
         /// key](https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#customer-cmk) for encryption in your
         /// directory bucket, only use the key ID or key ARN. The key alias format of the KMS key isn't supported.
         ///
         /// Amazon S3 only supports symmetric encryption KMS keys. For more information, see [Asymmetric keys in
-        /// KMS](https://docs.aws.amazon.com//kms/latest/developerguide/symmetric-asymmetric.html) in the \*Key Management
-        /// Service Developer Guide\*.
+        /// KMS](https://docs.aws.amazon.com//kms/latest/developerguide/symmetric-asymmetric.html) in the *Key Management
+        /// Service Developer Guide*.
         ///
         /// CloudFormation: `KMSMasterKeyID`.
         pub fn kms_master_key_id(mut self, v: impl Into<Val<String>>) -> Self {
@@ -4782,12 +4779,11 @@ pub mod bucket {
 
     /// Specifies the default server-side encryption configuration.
     ///
-    /// \+ \*General purpose buckets\* - If you're specifying a customer managed KMS key, we recommend using a fully
-    /// qualified KMS key ARN. If you use a KMS key alias instead, then KMS resolves the key within the requester’s
-    /// account. This behavior can result in data that's encrypted with a KMS key that belongs to the requester, and not the
-    /// bucket owner.
+    /// \+ *General purpose buckets* - If you're specifying a customer managed KMS key, we recommend using a fully qualified
+    /// KMS key ARN. If you use a KMS key alias instead, then KMS resolves the key within the requester’s account. This
+    /// behavior can result in data that's encrypted with a KMS key that belongs to the requester, and not the bucket owner.
     ///
-    /// \+ \*Directory buckets\* - When you specify an [customer managed
+    /// \+ *Directory buckets* - When you specify an [customer managed
     /// key](https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#customer-cmk) for encryption in your
     /// directory bucket, only use the key ID or key ARN. The key alias format of the KMS key isn't supported.
     #[derive(Debug, Clone, PartialEq, Default)]
@@ -4812,7 +4808,7 @@ pub mod bucket {
         /// causes Amazon S3 to use an S3 Bucket Key. By default, S3 Bucket Key is not enabled.
         ///
         /// For more information, see [Amazon S3 Bucket
-        /// Keys](https://docs.aws.amazon.com/AmazonS3/latest/dev/bucket-key.html) in the \*Amazon S3 User Guide\*.
+        /// Keys](https://docs.aws.amazon.com/AmazonS3/latest/dev/bucket-key.html) in the *Amazon S3 User Guide*.
         ///
         /// CloudFormation: `BucketKeyEnabled`.
         pub bucket_key_enabled: Option<Val<bool>>,
@@ -4853,7 +4849,7 @@ pub mod bucket {
         /// causes Amazon S3 to use an S3 Bucket Key. By default, S3 Bucket Key is not enabled.
         ///
         /// For more information, see [Amazon S3 Bucket
-        /// Keys](https://docs.aws.amazon.com/AmazonS3/latest/dev/bucket-key.html) in the \*Amazon S3 User Guide\*.
+        /// Keys](https://docs.aws.amazon.com/AmazonS3/latest/dev/bucket-key.html) in the *Amazon S3 User Guide*.
         ///
         /// CloudFormation: `BucketKeyEnabled`.
         pub fn bucket_key_enabled(mut self, v: impl Into<Val<bool>>) -> Self {
@@ -5060,7 +5056,7 @@ pub mod bucket {
 
     /// Specifies tags to use to identify a subset of objects for an Amazon S3 bucket. For more information, see
     /// [Categorizing your storage using tags](https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-tagging.html) in
-    /// the \*Amazon Simple Storage Service User Guide\*.
+    /// the *Amazon Simple Storage Service User Guide*.
     #[derive(Debug, Clone, PartialEq)]
     pub struct TagFilter {
         /// The tag key.
@@ -5143,7 +5139,7 @@ pub mod bucket {
     #[derive(Debug, Clone, PartialEq)]
     pub struct TopicConfiguration {
         /// The Amazon S3 bucket event about which to send notifications. For more information, see [Supported Event
-        /// Types](https://docs.aws.amazon.com/AmazonS3/latest/dev/NotificationHowTo.html) in the \*Amazon S3 User Guide\*.
+        /// Types](https://docs.aws.amazon.com/AmazonS3/latest/dev/NotificationHowTo.html) in the *Amazon S3 User Guide*.
         ///
         /// CloudFormation: `Event` (required).
         pub event: Val<String>,
@@ -5198,7 +5194,7 @@ pub mod bucket {
     /// Specifies when an object transitions to a specified storage class. For more information about Amazon S3 lifecycle
     /// configuration rules, see [Transitioning Objects Using Amazon S3
     /// Lifecycle](https://docs.aws.amazon.com/AmazonS3/latest/dev/lifecycle-transition-general-considerations.html) in the
-    /// \*Amazon S3 User Guide\*.
+    /// \*Amazon S3 User Guide*.
     #[derive(Debug, Clone, PartialEq)]
     pub struct Transition {
         /// The storage class to which you want the object to transition.
@@ -5217,7 +5213,7 @@ pub mod bucket {
         /// and that you're charged for transitioning objects before their minimum storage duration. For more information,
         /// see [Constraints and considerations for
         /// transitions](https://docs.aws.amazon.com/AmazonS3/latest/userguide/lifecycle-transition-general-considerations.html#lifecycle-configuration-constraints)
-        /// in the \*Amazon S3 User Guide\*.
+        /// in the *Amazon S3 User Guide*.
         ///
         /// CloudFormation: `TransitionInDays`.
         pub transition_in_days: Option<Val<i64>>,
@@ -5243,7 +5239,7 @@ pub mod bucket {
         /// and that you're charged for transitioning objects before their minimum storage duration. For more information,
         /// see [Constraints and considerations for
         /// transitions](https://docs.aws.amazon.com/AmazonS3/latest/userguide/lifecycle-transition-general-considerations.html#lifecycle-configuration-constraints)
-        /// in the \*Amazon S3 User Guide\*.
+        /// in the *Amazon S3 User Guide*.
         ///
         /// CloudFormation: `TransitionInDays`.
         pub fn transition_in_days(mut self, v: impl Into<Val<i64>>) -> Self {
@@ -5273,17 +5269,17 @@ pub mod bucket {
     }
 
     /// Describes the versioning state of an Amazon S3 bucket. For more information, see [PUT Bucket
-    /// versioning](https://docs.aws.amazon.com/AmazonS3/latest/API/RESTBucketPUTVersioningStatus.html) in the \*Amazon S3
-    /// API Reference\*.
+    /// versioning](https://docs.aws.amazon.com/AmazonS3/latest/API/RESTBucketPUTVersioningStatus.html) in the *Amazon S3
+    /// API Reference*.
     ///
     /// Keep the following timing in mind when enabling, suspending, or transitioning between versioning states:
     ///
-    /// \+ \*Enabling versioning\* - Changes may take up to 15 minutes to propagate across all AWS regions for full
+    /// \+ *Enabling versioning* - Changes may take up to 15 minutes to propagate across all AWS regions for full
     /// consistency.
     ///
-    /// \+ \*Suspending versioning\* - Takes effect immediately with no propagation delay.
+    /// \+ *Suspending versioning* - Takes effect immediately with no propagation delay.
     ///
-    /// \+ \*Transitioning between states\* - Any change from Suspended to Enabled has a 15-minute delay.
+    /// \+ *Transitioning between states* - Any change from Suspended to Enabled has a 15-minute delay.
     #[derive(Debug, Clone, PartialEq)]
     pub struct VersioningConfiguration {
         /// The versioning state of the bucket.
@@ -5495,11 +5491,11 @@ pub mod bucket {
     /// This is a legacy property, and it is not recommended for most use cases. A majority of modern use cases in Amazon S3
     /// no longer require the use of ACLs, and we recommend that you keep ACLs disabled. For more information, see
     /// [Controlling object ownership](https://docs.aws.amazon.com//AmazonS3/latest/userguide/about-object-ownership.html)
-    /// in the \*Amazon S3 User Guide\*.
+    /// in the *Amazon S3 User Guide*.
     ///
     /// A canned access control list (ACL) that grants predefined permissions to the bucket. For more information about
     /// canned ACLs, see [Canned ACL](https://docs.aws.amazon.com/AmazonS3/latest/dev/acl-overview.html#canned-acl) in the
-    /// \*Amazon S3 User Guide\*.
+    /// \*Amazon S3 User Guide*.
     ///
     /// S3 buckets are created with ACLs disabled by default. Therefore, unless you explicitly set the
     /// [AWS::S3::OwnershipControls](https://docs.aws.amazon.com//AWSCloudFormation/latest/UserGuide/aws-properties-s3-bucket-ownershipcontrols.html)
@@ -5510,8 +5506,8 @@ pub mod bucket {
     /// more information, see
     /// [AWS::S3::BucketPolicy](https://docs.aws.amazon.com//AWSCloudFormation/latest/UserGuide/aws-properties-s3-policy.html).
     /// For examples of common policy configurations, including S3 Server Access Logs buckets and more, see [Bucket policy
-    /// examples](https://docs.aws.amazon.com/AmazonS3/latest/userguide/example-bucket-policies.html) in the \*Amazon S3
-    /// User Guide\*.
+    /// examples](https://docs.aws.amazon.com/AmazonS3/latest/userguide/example-bucket-policies.html) in the *Amazon S3 User
+    /// Guide*.
     ///
     /// Rendered as its CloudFormation spelling ([`AccessControl::as_str`]).
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -5846,7 +5842,7 @@ pub mod bucket {
 
     /// Specifies the file format used when exporting data to Amazon S3.
     ///
-    /// \*Allowed values\*: ``CSV`` | ``ORC`` | ``Parquet``
+    /// \*Allowed values*: ``CSV`` | ``ORC`` | ``Parquet``
     ///
     /// Rendered as its CloudFormation spelling ([`Format::as_str`]).
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -6179,8 +6175,8 @@ pub mod bucket {
     }
 
     /// Specifies the replica ownership. For default and valid values, see [PUT bucket
-    /// replication](https://docs.aws.amazon.com/AmazonS3/latest/API/RESTBucketPUTreplication.html) in the \*Amazon S3 API
-    /// Reference\*.
+    /// replication](https://docs.aws.amazon.com/AmazonS3/latest/API/RESTBucketPUTreplication.html) in the *Amazon S3 API
+    /// Reference*.
     ///
     /// Rendered as its CloudFormation spelling ([`Owner::as_str`]).
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -6263,7 +6259,7 @@ pub mod bucket {
 
     /// Specifies whether Amazon S3 replicates modifications on replicas.
     ///
-    /// \*Allowed values\*: ``Enabled`` | ``Disabled``
+    /// \*Allowed values*: ``Enabled`` | ``Disabled``
     ///
     /// Rendered as its CloudFormation spelling ([`ReplicaModificationsStatus::as_str`]).
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -6310,10 +6306,10 @@ pub mod bucket {
     /// uses the storage class of the source object to create the object replica.
     ///
     /// For valid values, see the ``StorageClass`` element of the [PUT Bucket
-    /// replication](https://docs.aws.amazon.com/AmazonS3/latest/API/RESTBucketPUTreplication.html) action in the \*Amazon
-    /// S3 API Reference\*.
+    /// replication](https://docs.aws.amazon.com/AmazonS3/latest/API/RESTBucketPUTreplication.html) action in the *Amazon S3
+    /// API Reference*.
     ///
-    /// ``FSX\_OPENZFS`` is not an accepted value when replicating objects.
+    /// ``FSX_OPENZFS`` is not an accepted value when replicating objects.
     ///
     /// Rendered as its CloudFormation spelling ([`ReplicationDestinationStorageClass::as_str`]).
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -6669,10 +6665,9 @@ pub mod bucket {
     /// This parameter applies to general purpose buckets only. It isn't supported for directory bucket lifecycle
     /// configurations.
     ///
-    /// \+ ``all\_storage\_classes\_128K`` - Objects smaller than 128 KB will not transition to any storage class by
-    /// default.
+    /// \+ ``all_storage_classes_128K`` - Objects smaller than 128 KB will not transition to any storage class by default.
     ///
-    /// \+ ``varies\_by\_storage\_class`` - Objects smaller than 128 KB will transition to Glacier Flexible Retrieval or
+    /// \+ ``varies_by_storage_class`` - Objects smaller than 128 KB will transition to Glacier Flexible Retrieval or
     /// Glacier Deep Archive storage classes. By default, all other storage classes will prevent transitions smaller than
     /// 128 KB.
     ///
@@ -6826,8 +6821,8 @@ pub struct CfnBucketPolicy {
     /// CloudFormation converts YAML to JSON before submitting it to IAM. For more information, see the AWS::IAM::Policy
     /// [PolicyDocument](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iam-policy.html#cfn-iam-policy-policydocument)
     /// resource description in this guide and [Access Policy Language
-    /// Overview](https://docs.aws.amazon.com/AmazonS3/latest/dev/access-policy-language-overview.html) in the \*Amazon
-    /// S3 User Guide\*.
+    /// Overview](https://docs.aws.amazon.com/AmazonS3/latest/dev/access-policy-language-overview.html) in the *Amazon
+    /// S3 User Guide*.
     ///
     /// CloudFormation: `PolicyDocument` (required).
     pub policy_document: Value,

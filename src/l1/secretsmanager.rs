@@ -6,8 +6,8 @@ use crate::core::value::{IntoValue, Map, SecretValue, Val};
 
 /// The `AWS::SecretsManager::Secret` resource.
 ///
-/// Creates a new secret. A \*secret\* can be a password, a set of credentials such as a user name and password, an
-/// OAuth token, or other secret information that you store in an encrypted form in Secrets Manager.
+/// Creates a new secret. A *secret* can be a password, a set of credentials such as a user name and password, an OAuth
+/// token, or other secret information that you store in an encrypted form in Secrets Manager.
 ///
 /// For RDS master user credentials, see [AWS::RDS::DBCluster
 /// MasterUserSecret](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rds-dbcluster-masterusersecret.html).
@@ -15,9 +15,8 @@ use crate::core::value::{IntoValue, Map, SecretValue, Val};
 /// For RS admin user credentials, see
 /// [AWS::Redshift::Cluster](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-redshift-cluster.html).
 ///
-/// To retrieve a secret in a CFNshort template, use a \*dynamic reference\*. For more information, see [Retrieve a
-/// secret in an
-/// resource](https://docs.aws.amazon.com/secretsmanager/latest/userguide/cfn-example_reference-secret.html).
+/// To retrieve a secret in a CFNshort template, use a *dynamic reference*. For more information, see [Retrieve a secret
+/// in an resource](https://docs.aws.amazon.com/secretsmanager/latest/userguide/cfn-example_reference-secret.html).
 ///
 /// For information about creating a secret in the console, see [Create a
 /// secret](https://docs.aws.amazon.com/secretsmanager/latest/userguide/manage_create-basic-secret.html). For
@@ -77,7 +76,7 @@ pub struct CfnSecret {
 
     /// The name of the new secret.
     ///
-    /// The secret name can contain ASCII letters, numbers, and the following characters: /\_+=.@-
+    /// The secret name can contain ASCII letters, numbers, and the following characters: /_+=.@-
     ///
     /// Do not end your secret name with a hyphen followed by six characters. If you do so, you risk confusion and
     /// unexpected results when searching for a secret by partial ARN. Secrets Manager automatically adds a hyphen and
@@ -102,7 +101,7 @@ pub struct CfnSecret {
     /// A list of tags to attach to the secret. Each tag is a key and value pair of strings in a JSON text string, for
     /// example:
     ///
-    /// ``\[{"Key":"CostCenter","Value":"12345"},{"Key":"environment","Value":"production"}\]``
+    /// ``[{"Key":"CostCenter","Value":"12345"},{"Key":"environment","Value":"production"}]``
     ///
     /// Secrets Manager tag key names are case sensitive. A tag with the key "ABC" is a different tag from one with key
     /// "abc".
@@ -139,7 +138,7 @@ pub struct CfnSecret {
     ///
     /// \+ If you use your tagging schema across multiple services and resources, other services might have restrictions
     /// on allowed characters. Generally allowed characters: letters, spaces, and numbers representable in UTF-8, plus
-    /// the following special characters: + - = . \_ : / @.
+    /// the following special characters: + - = . _ : / @.
     ///
     /// CloudFormation: `Tags`.
     pub tags: Option<Vec<secret::Tag>>,
@@ -209,7 +208,7 @@ impl CfnSecret {
 
     /// The name of the new secret.
     ///
-    /// The secret name can contain ASCII letters, numbers, and the following characters: /\_+=.@-
+    /// The secret name can contain ASCII letters, numbers, and the following characters: /_+=.@-
     ///
     /// Do not end your secret name with a hyphen followed by six characters. If you do so, you risk confusion and
     /// unexpected results when searching for a secret by partial ARN. Secrets Manager automatically adds a hyphen and
@@ -243,7 +242,7 @@ impl CfnSecret {
     /// A list of tags to attach to the secret. Each tag is a key and value pair of strings in a JSON text string, for
     /// example:
     ///
-    /// ``\[{"Key":"CostCenter","Value":"12345"},{"Key":"environment","Value":"production"}\]``
+    /// ``[{"Key":"CostCenter","Value":"12345"},{"Key":"environment","Value":"production"}]``
     ///
     /// Secrets Manager tag key names are case sensitive. A tag with the key "ABC" is a different tag from one with key
     /// "abc".
@@ -280,7 +279,7 @@ impl CfnSecret {
     ///
     /// \+ If you use your tagging schema across multiple services and resources, other services might have restrictions
     /// on allowed characters. Generally allowed characters: letters, spaces, and numbers representable in UTF-8, plus
-    /// the following special characters: + - = . \_ : / @.
+    /// the following special characters: + - = . _ : / @.
     ///
     /// CloudFormation: `Tags`.
     pub fn tags(mut self, v: Vec<secret::Tag>) -> Self {
@@ -348,7 +347,7 @@ pub mod secret {
     /// Generates a random password. We recommend that you specify the maximum length and include every character type that
     /// the system you are generating a password for can support.
     ///
-    /// \*Required permissions:\*``secretsmanager:GetRandomPassword``. For more information, see [IAM policy actions for
+    /// \*Required permissions:*``secretsmanager:GetRandomPassword``. For more information, see [IAM policy actions for
     /// Secrets
     /// Manager](https://docs.aws.amazon.com/service-authorization/latest/reference/list_awssecretsmanager.html#awssecretsmanager-actions-as-permissions)
     /// and [Authentication and access control in Secrets
@@ -372,9 +371,8 @@ pub mod secret {
         /// CloudFormation: `ExcludeNumbers`.
         pub exclude_numbers: Option<Val<bool>>,
 
-        /// Specifies whether to exclude the following punctuation characters from the password: ``! " # $ % & ' ( ) \* + ,
-        /// \- . / : ; &lt; = &gt; ? @ \[ \\ \] ^ \_ ` { | } ~``. If you don't include this switch, the password can contain
-        /// punctuation.`
+        /// Specifies whether to exclude the following punctuation characters from the password: ``! " # $ % & ' ( ) * + , -
+        /// . / : ; < = > ? @ [ \ ] ^ _ ` { | } ~``. If you don't include this switch, the password can contain punctuation.
         ///
         /// CloudFormation: `ExcludePunctuation`.
         pub exclude_punctuation: Option<Val<bool>>,
@@ -459,9 +457,8 @@ pub mod secret {
             self
         }
 
-        /// Specifies whether to exclude the following punctuation characters from the password: ``! " # $ % & ' ( ) \* + ,
-        /// \- . / : ; &lt; = &gt; ? @ \[ \\ \] ^ \_ ` { | } ~``. If you don't include this switch, the password can contain
-        /// punctuation.`
+        /// Specifies whether to exclude the following punctuation characters from the password: ``! " # $ % & ' ( ) * + , -
+        /// . / : ; < = > ? @ [ \ ] ^ _ ` { | } ~``. If you don't include this switch, the password can contain punctuation.
         ///
         /// CloudFormation: `ExcludePunctuation`.
         pub fn exclude_punctuation(mut self, v: impl Into<Val<bool>>) -> Self {

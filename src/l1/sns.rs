@@ -9,12 +9,12 @@ use crate::core::value::{IntoValue, Map, Val, Value};
 /// The ``AWS::SNS::Topic`` resource creates a topic to which notifications can be published.
 ///
 /// One account can create a maximum of 100,000 standard topics and 1,000 FIFO topics. For more information, see
-/// [endpoints and quotas](https://docs.aws.amazon.com/general/latest/gr/sns.html) in the \*General Reference\*.
+/// [endpoints and quotas](https://docs.aws.amazon.com/general/latest/gr/sns.html) in the *General Reference*.
 ///
 /// The structure of ``AUTHPARAMS`` depends on the .signature of the API request. For more information, see [Examples of
 /// the complete Signature Version 4 signing
-/// process](https://docs.aws.amazon.com/general/latest/gr/sigv4-signed-request-examples.html) in the \*General
-/// Reference\*.
+/// process](https://docs.aws.amazon.com/general/latest/gr/sigv4-signed-request-examples.html) in the *General
+/// Reference*.
 ///
 /// `Ref` returns the topic ARN.
 ///
@@ -69,7 +69,7 @@ pub struct CfnTopic {
     pub delivery_status_logging: Option<Vec<topic::LoggingConfig>>,
 
     /// The display name to use for an SNS topic with SMS subscriptions. The display name must be maximum 100 characters
-    /// long, including hyphens (-), underscores (\_), spaces, and tabs.
+    /// long, including hyphens (-), underscores (_), spaces, and tabs.
     ///
     /// CloudFormation: `DisplayName`.
     pub display_name: Option<Val<String>>,
@@ -87,7 +87,7 @@ pub struct CfnTopic {
 
     /// The ID of an AWS managed customer master key (CMK) for SNS or a custom CMK. For more information, see [Key
     /// terms](https://docs.aws.amazon.com/sns/latest/dg/sns-server-side-encryption.html#sse-key-terms). For more
-    /// examples, see ``KeyId`` in the \*API Reference\*.
+    /// examples, see ``KeyId`` in the *API Reference*.
     ///
     /// This property applies only to
     /// [server-side-encryption](https://docs.aws.amazon.com/sns/latest/dg/sns-server-side-encryption.html).
@@ -213,7 +213,7 @@ impl CfnTopic {
     }
 
     /// The display name to use for an SNS topic with SMS subscriptions. The display name must be maximum 100 characters
-    /// long, including hyphens (-), underscores (\_), spaces, and tabs.
+    /// long, including hyphens (-), underscores (_), spaces, and tabs.
     ///
     /// CloudFormation: `DisplayName`.
     pub fn display_name(mut self, v: impl Into<Val<String>>) -> Self {
@@ -240,7 +240,7 @@ impl CfnTopic {
 
     /// The ID of an AWS managed customer master key (CMK) for SNS or a custom CMK. For more information, see [Key
     /// terms](https://docs.aws.amazon.com/sns/latest/dg/sns-server-side-encryption.html#sse-key-terms). For more
-    /// examples, see ``KeyId`` in the \*API Reference\*.
+    /// examples, see ``KeyId`` in the *API Reference*.
     ///
     /// This property applies only to
     /// [server-side-encryption](https://docs.aws.amazon.com/sns/latest/dg/sns-server-side-encryption.html).
@@ -479,14 +479,14 @@ pub mod topic {
     #[derive(Debug, Clone, PartialEq)]
     pub struct Subscription {
         /// The endpoint that receives notifications from the SNS topic. The endpoint value depends on the protocol that you
-        /// specify. For more information, see the ``Endpoint`` parameter of the ``Subscribe`` action in the \*API
-        /// Reference\*.
+        /// specify. For more information, see the ``Endpoint`` parameter of the ``Subscribe`` action in the *API
+        /// Reference*.
         ///
         /// CloudFormation: `Endpoint` (required).
         pub endpoint: Val<String>,
 
         /// The subscription's protocol. For more information, see the ``Protocol`` parameter of the ``Subscribe`` action in
-        /// the \*API Reference\*.
+        /// the *API Reference*.
         ///
         /// CloudFormation: `Protocol` (required).
         pub protocol: Val<String>,
