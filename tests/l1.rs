@@ -129,6 +129,14 @@ fn enums_use_the_cloudformation_spelling() {
 }
 
 #[test]
+fn lists_of_enums_take_vectors_of_variants() {
+    let props = CfnStream::new()
+        .desired_shard_level_metrics(vec![stream::EnhancedMetric::IncomingBytes, stream::EnhancedMetric::All])
+        .into_properties();
+    assert_eq!(props["DesiredShardLevelMetrics"], Value::list(["IncomingBytes", "ALL"]));
+}
+
+#[test]
 fn enum_properties_also_take_expressions() {
     let mut stack = Stack::new("S", StackProps::default()).unwrap();
     let mode = stack.add_parameter("Mode", rcdk::core::element::Parameter::string()).unwrap();

@@ -35,7 +35,6 @@ const REF_EXCEPTIONS: &[(&str, &str)] = &[
     ("AWS::KMS::Key", "the key id (e.g. `1234abcd-12ab-34cd-56ef-1234567890ab`)"),
     ("AWS::SecretsManager::Secret", "the secret's ARN"),
     ("AWS::KinesisFirehose::DeliveryStream", "the delivery stream name"),
-    ("AWS::IAM::Policy", "a stack-generated policy id"),
     ("AWS::IAM::Role", "the role name"),
     ("AWS::IAM::ManagedPolicy", "the policy ARN"),
     ("AWS::S3::Bucket", "the bucket name"),
@@ -129,7 +128,13 @@ fn run(root: &Path, check: bool) -> Result<bool, String> {
         let mut body = String::new();
         let mut uses = Uses::default();
         for (type_name, schema) in resources {
-            let model = Model::build(type_name, schema)?;
+            // Enums of the same property name with different values are all named after their owner
+            // (`SnowflakeDestinationConfigurationS3BackupMode`), so no variant set gets the bare name by luck.
+            let mut model = Model::build(type_name, schema, BTreeSet::new())?;
+            if !model.collided.is_empty() {
+                let collided = std::mem::take(&mut model.collided);
+                model = Model::build(type_name, schema, collided)?;
+            }
             model.render(&mut body, &mut uses);
         }
         out.push_str(&uses.header(true));
@@ -282,13 +287,16 @@ struct Model<'a> {
     structs: BTreeMap<String, StructModel>,
     enums: BTreeMap<String, EnumModel>,
     queue: VecDeque<(String, String)>,
+    /// Enum base names used by more than one distinct enum (named after their owner instead).
+    collided: BTreeSet<String>,
+    force_prefix: BTreeSet<String>,
     read_only_nested: BTreeSet<(String, String)>,
     fields: Vec<Field>,
     attrs: Vec<Attr>,
 }
 
 impl<'a> Model<'a> {
-    fn build(type_name: &str, schema: &'a J) -> Result<Model<'a>, String> {
+    fn build(type_name: &str, schema: &'a J, force_prefix: BTreeSet<String>) -> Result<Model<'a>, String> {
         let last = type_name.rsplit("::").next().unwrap_or_default();
         let defs: BTreeMap<String, J> = schema
             .get("definitions")
@@ -306,6 +314,8 @@ impl<'a> Model<'a> {
             structs: BTreeMap::new(),
             enums: BTreeMap::new(),
             queue: VecDeque::new(),
+            collided: BTreeSet::new(),
+            force_prefix,
             read_only_nested: BTreeSet::new(),
             fields: Vec::new(),
             attrs: Vec::new(),
@@ -491,7 +501,10 @@ impl<'a> Model<'a> {
 
     fn register_enum(&mut self, hint: &str, owner_rust: &str, values: Vec<String>, doc: String) -> String {
         let base = pascal(hint);
-        let mut candidates = vec![base.clone(), format!("{owner_rust}{base}")];
+        let mut candidates = vec![format!("{owner_rust}{base}")];
+        if owner_rust.is_empty() || !self.force_prefix.contains(&base) {
+            candidates.insert(0, base.clone());
+        }
         candidates.extend((2..).take(20).map(|i| format!("{owner_rust}{base}{i}")));
         for name in candidates {
             if RESERVED.contains(&name.as_str()) {
@@ -501,9 +514,11 @@ impl<'a> Model<'a> {
                 if existing.values == values {
                     return name;
                 }
+                self.collided.insert(base.clone());
                 continue;
             }
             if self.taken.contains(&name) {
+                self.collided.insert(base.clone());
                 continue;
             }
             self.taken.insert(name.clone());

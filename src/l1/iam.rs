@@ -453,7 +453,7 @@ pub mod role {
 /// \+
 /// [AWS::IAM::UserPolicy](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iam-userpolicy.html)
 ///
-/// `Ref` returns a stack-generated policy id.
+/// `Ref` returns the primary identifier (`Id`).
 ///
 /// Attributes (`Fn::GetAtt`, typed methods on `Handle<CfnPolicy>`): `Id` (`attr_id`).
 ///

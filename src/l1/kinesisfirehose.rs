@@ -387,7 +387,7 @@ pub mod delivery_stream {
         pub role_arn: Val<String>,
 
         /// CloudFormation: `S3BackupMode`.
-        pub s3_backup_mode: Option<Val<S3BackupMode>>,
+        pub s3_backup_mode: Option<Val<AmazonOpenSearchServerlessDestinationConfigurationS3BackupMode>>,
 
         /// CloudFormation: `S3Configuration` (required).
         pub s3_configuration: S3DestinationConfiguration,
@@ -449,7 +449,10 @@ pub mod delivery_stream {
         }
 
         /// CloudFormation: `S3BackupMode`.
-        pub fn s3_backup_mode(mut self, v: impl Into<Val<S3BackupMode>>) -> Self {
+        pub fn s3_backup_mode(
+            mut self,
+            v: impl Into<Val<AmazonOpenSearchServerlessDestinationConfigurationS3BackupMode>>,
+        ) -> Self {
             self.s3_backup_mode = Some(v.into());
             self
         }
@@ -616,7 +619,7 @@ pub mod delivery_stream {
         pub role_arn: Val<String>,
 
         /// CloudFormation: `S3BackupMode`.
-        pub s3_backup_mode: Option<Val<S3BackupMode>>,
+        pub s3_backup_mode: Option<Val<AmazonopensearchserviceDestinationConfigurationS3BackupMode>>,
 
         /// CloudFormation: `S3Configuration` (required).
         pub s3_configuration: S3DestinationConfiguration,
@@ -703,7 +706,10 @@ pub mod delivery_stream {
         }
 
         /// CloudFormation: `S3BackupMode`.
-        pub fn s3_backup_mode(mut self, v: impl Into<Val<S3BackupMode>>) -> Self {
+        pub fn s3_backup_mode(
+            mut self,
+            v: impl Into<Val<AmazonopensearchserviceDestinationConfigurationS3BackupMode>>,
+        ) -> Self {
             self.s3_backup_mode = Some(v.into());
             self
         }
@@ -1239,7 +1245,7 @@ pub mod delivery_stream {
         pub tables: DatabaseTables,
 
         /// CloudFormation: `Type` (required).
-        pub r#type: Val<Type>,
+        pub r#type: Val<DatabaseSourceConfigurationType>,
     }
 
     impl DatabaseSourceConfiguration {
@@ -1254,7 +1260,7 @@ pub mod delivery_stream {
             port: impl Into<Val<i64>>,
             snapshot_watermark_table: impl Into<Val<String>>,
             tables: DatabaseTables,
-            r#type: impl Into<Val<Type>>,
+            r#type: impl Into<Val<DatabaseSourceConfigurationType>>,
         ) -> Self {
             Self {
                 columns: None,
@@ -1827,7 +1833,7 @@ pub mod delivery_stream {
         pub role_arn: Val<String>,
 
         /// CloudFormation: `S3BackupMode`.
-        pub s3_backup_mode: Option<Val<S3BackupMode>>,
+        pub s3_backup_mode: Option<Val<ElasticsearchDestinationConfigurationS3BackupMode>>,
 
         /// CloudFormation: `S3Configuration` (required).
         pub s3_configuration: S3DestinationConfiguration,
@@ -1914,7 +1920,7 @@ pub mod delivery_stream {
         }
 
         /// CloudFormation: `S3BackupMode`.
-        pub fn s3_backup_mode(mut self, v: impl Into<Val<S3BackupMode>>) -> Self {
+        pub fn s3_backup_mode(mut self, v: impl Into<Val<ElasticsearchDestinationConfigurationS3BackupMode>>) -> Self {
             self.s3_backup_mode = Some(v.into());
             self
         }
@@ -2973,7 +2979,7 @@ pub mod delivery_stream {
         pub bloom_filter_false_positive_probability: Option<Val<f64>>,
 
         /// CloudFormation: `Compression`.
-        pub compression: Option<Val<Compression>>,
+        pub compression: Option<Val<OrcSerDeCompression>>,
 
         /// CloudFormation: `DictionaryKeyThreshold`.
         pub dictionary_key_threshold: Option<Val<f64>>,
@@ -3030,7 +3036,7 @@ pub mod delivery_stream {
         }
 
         /// CloudFormation: `Compression`.
-        pub fn compression(mut self, v: impl Into<Val<Compression>>) -> Self {
+        pub fn compression(mut self, v: impl Into<Val<OrcSerDeCompression>>) -> Self {
             self.compression = Some(v.into());
             self
         }
@@ -4775,45 +4781,96 @@ pub mod delivery_stream {
         }
     }
 
-    /// Rendered as its CloudFormation spelling ([`Compression::as_str`]).
+    /// Rendered as its CloudFormation spelling ([`AmazonOpenSearchServerlessDestinationConfigurationS3BackupMode::as_str`]).
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Compression {
-        /// `NONE`
-        None,
-        /// `SNAPPY`
-        Snappy,
-        /// `ZLIB`
-        Zlib,
+    pub enum AmazonOpenSearchServerlessDestinationConfigurationS3BackupMode {
+        /// `FailedDocumentsOnly`
+        FailedDocumentsOnly,
+        /// `AllDocuments`
+        AllDocuments,
     }
 
-    impl Compression {
+    impl AmazonOpenSearchServerlessDestinationConfigurationS3BackupMode {
         /// Every variant, in schema order.
-        pub const ALL: [Compression; 3] = [Compression::None, Compression::Snappy, Compression::Zlib];
+        pub const ALL: [AmazonOpenSearchServerlessDestinationConfigurationS3BackupMode; 2] = [
+            AmazonOpenSearchServerlessDestinationConfigurationS3BackupMode::FailedDocumentsOnly,
+            AmazonOpenSearchServerlessDestinationConfigurationS3BackupMode::AllDocuments,
+        ];
 
         /// The CloudFormation spelling.
         pub fn as_str(self) -> &'static str {
             match self {
-                Compression::None => "NONE",
-                Compression::Snappy => "SNAPPY",
-                Compression::Zlib => "ZLIB",
+                AmazonOpenSearchServerlessDestinationConfigurationS3BackupMode::FailedDocumentsOnly => {
+                    "FailedDocumentsOnly"
+                }
+                AmazonOpenSearchServerlessDestinationConfigurationS3BackupMode::AllDocuments => "AllDocuments",
             }
         }
     }
 
-    impl std::fmt::Display for Compression {
+    impl std::fmt::Display for AmazonOpenSearchServerlessDestinationConfigurationS3BackupMode {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
 
-    impl From<Compression> for Value {
-        fn from(v: Compression) -> Self {
+    impl From<AmazonOpenSearchServerlessDestinationConfigurationS3BackupMode> for Value {
+        fn from(v: AmazonOpenSearchServerlessDestinationConfigurationS3BackupMode) -> Self {
             Value::String(v.as_str().to_string())
         }
     }
 
-    impl From<Compression> for Val<Compression> {
-        fn from(v: Compression) -> Self {
+    impl From<AmazonOpenSearchServerlessDestinationConfigurationS3BackupMode>
+        for Val<AmazonOpenSearchServerlessDestinationConfigurationS3BackupMode>
+    {
+        fn from(v: AmazonOpenSearchServerlessDestinationConfigurationS3BackupMode) -> Self {
+            Val::expr(v.into())
+        }
+    }
+
+    /// Rendered as its CloudFormation spelling ([`AmazonopensearchserviceDestinationConfigurationS3BackupMode::as_str`]).
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum AmazonopensearchserviceDestinationConfigurationS3BackupMode {
+        /// `FailedDocumentsOnly`
+        FailedDocumentsOnly,
+        /// `AllDocuments`
+        AllDocuments,
+    }
+
+    impl AmazonopensearchserviceDestinationConfigurationS3BackupMode {
+        /// Every variant, in schema order.
+        pub const ALL: [AmazonopensearchserviceDestinationConfigurationS3BackupMode; 2] = [
+            AmazonopensearchserviceDestinationConfigurationS3BackupMode::FailedDocumentsOnly,
+            AmazonopensearchserviceDestinationConfigurationS3BackupMode::AllDocuments,
+        ];
+
+        /// The CloudFormation spelling.
+        pub fn as_str(self) -> &'static str {
+            match self {
+                AmazonopensearchserviceDestinationConfigurationS3BackupMode::FailedDocumentsOnly => {
+                    "FailedDocumentsOnly"
+                }
+                AmazonopensearchserviceDestinationConfigurationS3BackupMode::AllDocuments => "AllDocuments",
+            }
+        }
+    }
+
+    impl std::fmt::Display for AmazonopensearchserviceDestinationConfigurationS3BackupMode {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+
+    impl From<AmazonopensearchserviceDestinationConfigurationS3BackupMode> for Value {
+        fn from(v: AmazonopensearchserviceDestinationConfigurationS3BackupMode) -> Self {
+            Value::String(v.as_str().to_string())
+        }
+    }
+
+    impl From<AmazonopensearchserviceDestinationConfigurationS3BackupMode>
+        for Val<AmazonopensearchserviceDestinationConfigurationS3BackupMode>
+    {
+        fn from(v: AmazonopensearchserviceDestinationConfigurationS3BackupMode) -> Self {
             Val::expr(v.into())
         }
     }
@@ -5000,6 +5057,47 @@ pub mod delivery_stream {
         }
     }
 
+    /// Rendered as its CloudFormation spelling ([`DatabaseSourceConfigurationType::as_str`]).
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum DatabaseSourceConfigurationType {
+        /// `MySQL`
+        MySQL,
+        /// `PostgreSQL`
+        PostgreSQL,
+    }
+
+    impl DatabaseSourceConfigurationType {
+        /// Every variant, in schema order.
+        pub const ALL: [DatabaseSourceConfigurationType; 2] =
+            [DatabaseSourceConfigurationType::MySQL, DatabaseSourceConfigurationType::PostgreSQL];
+
+        /// The CloudFormation spelling.
+        pub fn as_str(self) -> &'static str {
+            match self {
+                DatabaseSourceConfigurationType::MySQL => "MySQL",
+                DatabaseSourceConfigurationType::PostgreSQL => "PostgreSQL",
+            }
+        }
+    }
+
+    impl std::fmt::Display for DatabaseSourceConfigurationType {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+
+    impl From<DatabaseSourceConfigurationType> for Value {
+        fn from(v: DatabaseSourceConfigurationType) -> Self {
+            Value::String(v.as_str().to_string())
+        }
+    }
+
+    impl From<DatabaseSourceConfigurationType> for Val<DatabaseSourceConfigurationType> {
+        fn from(v: DatabaseSourceConfigurationType) -> Self {
+            Val::expr(v.into())
+        }
+    }
+
     /// Rendered as its CloudFormation spelling ([`DefaultDocumentIdFormat::as_str`]).
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
     pub enum DefaultDocumentIdFormat {
@@ -5088,6 +5186,51 @@ pub mod delivery_stream {
 
     impl From<DeliveryStreamType> for Val<DeliveryStreamType> {
         fn from(v: DeliveryStreamType) -> Self {
+            Val::expr(v.into())
+        }
+    }
+
+    /// Rendered as its CloudFormation spelling ([`ElasticsearchDestinationConfigurationS3BackupMode::as_str`]).
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum ElasticsearchDestinationConfigurationS3BackupMode {
+        /// `FailedDocumentsOnly`
+        FailedDocumentsOnly,
+        /// `AllDocuments`
+        AllDocuments,
+    }
+
+    impl ElasticsearchDestinationConfigurationS3BackupMode {
+        /// Every variant, in schema order.
+        pub const ALL: [ElasticsearchDestinationConfigurationS3BackupMode; 2] = [
+            ElasticsearchDestinationConfigurationS3BackupMode::FailedDocumentsOnly,
+            ElasticsearchDestinationConfigurationS3BackupMode::AllDocuments,
+        ];
+
+        /// The CloudFormation spelling.
+        pub fn as_str(self) -> &'static str {
+            match self {
+                ElasticsearchDestinationConfigurationS3BackupMode::FailedDocumentsOnly => "FailedDocumentsOnly",
+                ElasticsearchDestinationConfigurationS3BackupMode::AllDocuments => "AllDocuments",
+            }
+        }
+    }
+
+    impl std::fmt::Display for ElasticsearchDestinationConfigurationS3BackupMode {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+
+    impl From<ElasticsearchDestinationConfigurationS3BackupMode> for Value {
+        fn from(v: ElasticsearchDestinationConfigurationS3BackupMode) -> Self {
+            Value::String(v.as_str().to_string())
+        }
+    }
+
+    impl From<ElasticsearchDestinationConfigurationS3BackupMode>
+        for Val<ElasticsearchDestinationConfigurationS3BackupMode>
+    {
+        fn from(v: ElasticsearchDestinationConfigurationS3BackupMode) -> Self {
             Val::expr(v.into())
         }
     }
@@ -5433,6 +5576,50 @@ pub mod delivery_stream {
         }
     }
 
+    /// Rendered as its CloudFormation spelling ([`OrcSerDeCompression::as_str`]).
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum OrcSerDeCompression {
+        /// `NONE`
+        None,
+        /// `SNAPPY`
+        Snappy,
+        /// `ZLIB`
+        Zlib,
+    }
+
+    impl OrcSerDeCompression {
+        /// Every variant, in schema order.
+        pub const ALL: [OrcSerDeCompression; 3] =
+            [OrcSerDeCompression::None, OrcSerDeCompression::Snappy, OrcSerDeCompression::Zlib];
+
+        /// The CloudFormation spelling.
+        pub fn as_str(self) -> &'static str {
+            match self {
+                OrcSerDeCompression::None => "NONE",
+                OrcSerDeCompression::Snappy => "SNAPPY",
+                OrcSerDeCompression::Zlib => "ZLIB",
+            }
+        }
+    }
+
+    impl std::fmt::Display for OrcSerDeCompression {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+
+    impl From<OrcSerDeCompression> for Value {
+        fn from(v: OrcSerDeCompression) -> Self {
+            Value::String(v.as_str().to_string())
+        }
+    }
+
+    impl From<OrcSerDeCompression> for Val<OrcSerDeCompression> {
+        fn from(v: OrcSerDeCompression) -> Self {
+            Val::expr(v.into())
+        }
+    }
+
     /// Rendered as its CloudFormation spelling ([`ParameterName::as_str`]).
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
     pub enum ParameterName {
@@ -5658,46 +5845,6 @@ pub mod delivery_stream {
         }
     }
 
-    /// Rendered as its CloudFormation spelling ([`S3BackupMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum S3BackupMode {
-        /// `FailedDocumentsOnly`
-        FailedDocumentsOnly,
-        /// `AllDocuments`
-        AllDocuments,
-    }
-
-    impl S3BackupMode {
-        /// Every variant, in schema order.
-        pub const ALL: [S3BackupMode; 2] = [S3BackupMode::FailedDocumentsOnly, S3BackupMode::AllDocuments];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                S3BackupMode::FailedDocumentsOnly => "FailedDocumentsOnly",
-                S3BackupMode::AllDocuments => "AllDocuments",
-            }
-        }
-    }
-
-    impl std::fmt::Display for S3BackupMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<S3BackupMode> for Value {
-        fn from(v: S3BackupMode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<S3BackupMode> for Val<S3BackupMode> {
-        fn from(v: S3BackupMode) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
     /// Rendered as its CloudFormation spelling ([`SSLMode::as_str`]).
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
     pub enum SSLMode {
@@ -5820,46 +5967,6 @@ pub mod delivery_stream {
 
     impl From<SplunkDestinationConfigurationS3BackupMode> for Val<SplunkDestinationConfigurationS3BackupMode> {
         fn from(v: SplunkDestinationConfigurationS3BackupMode) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`Type::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Type {
-        /// `MySQL`
-        MySQL,
-        /// `PostgreSQL`
-        PostgreSQL,
-    }
-
-    impl Type {
-        /// Every variant, in schema order.
-        pub const ALL: [Type; 2] = [Type::MySQL, Type::PostgreSQL];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Type::MySQL => "MySQL",
-                Type::PostgreSQL => "PostgreSQL",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Type {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Type> for Value {
-        fn from(v: Type) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Type> for Val<Type> {
-        fn from(v: Type) -> Self {
             Val::expr(v.into())
         }
     }

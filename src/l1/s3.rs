@@ -1451,7 +1451,7 @@ pub mod bucket {
         /// Indicates whether to replicate delete markers.
         ///
         /// CloudFormation: `Status`.
-        pub status: Option<Val<Status>>,
+        pub status: Option<Val<DeleteMarkerReplicationStatus>>,
     }
 
     impl DeleteMarkerReplication {
@@ -1463,7 +1463,7 @@ pub mod bucket {
         /// Indicates whether to replicate delete markers.
         ///
         /// CloudFormation: `Status`.
-        pub fn status(mut self, v: impl Into<Val<Status>>) -> Self {
+        pub fn status(mut self, v: impl Into<Val<DeleteMarkerReplicationStatus>>) -> Self {
             self.status = Some(v.into());
             self
         }
@@ -1702,7 +1702,7 @@ pub mod bucket {
         /// Specifies the status of the configuration.
         ///
         /// CloudFormation: `Status` (required).
-        pub status: Val<Status>,
+        pub status: Val<IntelligentTieringConfigurationStatus>,
 
         /// A container for a key-value pair.
         ///
@@ -1722,7 +1722,11 @@ pub mod bucket {
 
     impl IntelligentTieringConfiguration {
         /// A new `IntelligentTieringConfiguration` from its required properties (`Id`, `Status`, `Tierings`).
-        pub fn new(id: impl Into<Val<String>>, status: impl Into<Val<Status>>, tierings: Vec<Tiering>) -> Self {
+        pub fn new(
+            id: impl Into<Val<String>>,
+            status: impl Into<Val<IntelligentTieringConfigurationStatus>>,
+            tierings: Vec<Tiering>,
+        ) -> Self {
             Self { id: id.into(), prefix: None, status: status.into(), tag_filters: None, tierings }
         }
 
@@ -2366,12 +2370,12 @@ pub mod bucket {
         /// Specifies whether the replication metrics are enabled.
         ///
         /// CloudFormation: `Status` (required).
-        pub status: Val<Status>,
+        pub status: Val<MetricsStatus>,
     }
 
     impl Metrics {
         /// A new `Metrics` from its required properties (`Status`).
-        pub fn new(status: impl Into<Val<Status>>) -> Self {
+        pub fn new(status: impl Into<Val<MetricsStatus>>) -> Self {
             Self { event_threshold: None, status: status.into() }
         }
 
@@ -2569,7 +2573,7 @@ pub mod bucket {
         /// The class of storage used to store the object.
         ///
         /// CloudFormation: `StorageClass` (required).
-        pub storage_class: Val<StorageClass>,
+        pub storage_class: Val<NoncurrentVersionTransitionStorageClass>,
 
         /// Specifies the number of days an object is noncurrent before Amazon S3 can perform the associated action. For
         /// information about the noncurrent days calculations, see [How Amazon S3 Calculates How Long an Object Has Been
@@ -2582,7 +2586,10 @@ pub mod bucket {
 
     impl NoncurrentVersionTransition {
         /// A new `NoncurrentVersionTransition` from its required properties (`StorageClass`, `TransitionInDays`).
-        pub fn new(storage_class: impl Into<Val<StorageClass>>, transition_in_days: impl Into<Val<i64>>) -> Self {
+        pub fn new(
+            storage_class: impl Into<Val<NoncurrentVersionTransitionStorageClass>>,
+            transition_in_days: impl Into<Val<i64>>,
+        ) -> Self {
             Self {
                 newer_noncurrent_versions: None,
                 storage_class: storage_class.into(),
@@ -3724,12 +3731,12 @@ pub mod bucket {
         /// Specifies whether the rule is enabled.
         ///
         /// CloudFormation: `Status` (required).
-        pub status: Val<Status>,
+        pub status: Val<ReplicationRuleStatus>,
     }
 
     impl ReplicationRule {
         /// A new `ReplicationRule` from its required properties (`Destination`, `Status`).
-        pub fn new(destination: ReplicationDestination, status: impl Into<Val<Status>>) -> Self {
+        pub fn new(destination: ReplicationDestination, status: impl Into<Val<ReplicationRuleStatus>>) -> Self {
             Self {
                 delete_marker_replication: None,
                 destination,
@@ -4021,7 +4028,7 @@ pub mod bucket {
         /// Specifies whether the replication time is enabled.
         ///
         /// CloudFormation: `Status` (required).
-        pub status: Val<Status>,
+        pub status: Val<ReplicationTimeStatus>,
 
         /// A container specifying the time by which replication should be complete for all objects and operations on
         /// objects.
@@ -4032,7 +4039,7 @@ pub mod bucket {
 
     impl ReplicationTime {
         /// A new `ReplicationTime` from its required properties (`Status`, `Time`).
-        pub fn new(status: impl Into<Val<Status>>, time: ReplicationTimeValue) -> Self {
+        pub fn new(status: impl Into<Val<ReplicationTimeStatus>>, time: ReplicationTimeValue) -> Self {
             Self { status: status.into(), time }
         }
     }
@@ -4953,12 +4960,12 @@ pub mod bucket {
         /// in AWS Key Management Service.
         ///
         /// CloudFormation: `Status` (required).
-        pub status: Val<Status>,
+        pub status: Val<SseKmsEncryptedObjectsStatus>,
     }
 
     impl SseKmsEncryptedObjects {
         /// A new `SseKmsEncryptedObjects` from its required properties (`Status`).
-        pub fn new(status: impl Into<Val<Status>>) -> Self {
+        pub fn new(status: impl Into<Val<SseKmsEncryptedObjectsStatus>>) -> Self {
             Self { status: status.into() }
         }
     }
@@ -5200,7 +5207,7 @@ pub mod bucket {
         /// The storage class to which you want the object to transition.
         ///
         /// CloudFormation: `StorageClass` (required).
-        pub storage_class: Val<StorageClass>,
+        pub storage_class: Val<TransitionStorageClass>,
 
         /// Indicates when objects are transitioned to the specified storage class. The date value must be in ISO 8601
         /// format. The time is always midnight UTC.
@@ -5221,7 +5228,7 @@ pub mod bucket {
 
     impl Transition {
         /// A new `Transition` from its required properties (`StorageClass`).
-        pub fn new(storage_class: impl Into<Val<StorageClass>>) -> Self {
+        pub fn new(storage_class: impl Into<Val<TransitionStorageClass>>) -> Self {
             Self { storage_class: storage_class.into(), transition_date: None, transition_in_days: None }
         }
 
@@ -5798,6 +5805,49 @@ pub mod bucket {
         }
     }
 
+    /// Indicates whether to replicate delete markers.
+    ///
+    /// Rendered as its CloudFormation spelling ([`DeleteMarkerReplicationStatus::as_str`]).
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum DeleteMarkerReplicationStatus {
+        /// `Disabled`
+        Disabled,
+        /// `Enabled`
+        Enabled,
+    }
+
+    impl DeleteMarkerReplicationStatus {
+        /// Every variant, in schema order.
+        pub const ALL: [DeleteMarkerReplicationStatus; 2] =
+            [DeleteMarkerReplicationStatus::Disabled, DeleteMarkerReplicationStatus::Enabled];
+
+        /// The CloudFormation spelling.
+        pub fn as_str(self) -> &'static str {
+            match self {
+                DeleteMarkerReplicationStatus::Disabled => "Disabled",
+                DeleteMarkerReplicationStatus::Enabled => "Enabled",
+            }
+        }
+    }
+
+    impl std::fmt::Display for DeleteMarkerReplicationStatus {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+
+    impl From<DeleteMarkerReplicationStatus> for Value {
+        fn from(v: DeleteMarkerReplicationStatus) -> Self {
+            Value::String(v.as_str().to_string())
+        }
+    }
+
+    impl From<DeleteMarkerReplicationStatus> for Val<DeleteMarkerReplicationStatus> {
+        fn from(v: DeleteMarkerReplicationStatus) -> Self {
+            Val::expr(v.into())
+        }
+    }
+
     /// Specifies whether journal table record expiration is enabled or disabled.
     ///
     /// Rendered as its CloudFormation spelling ([`Expiration::as_str`]).
@@ -5931,6 +5981,91 @@ pub mod bucket {
         }
     }
 
+    /// Specifies the status of the configuration.
+    ///
+    /// Rendered as its CloudFormation spelling ([`IntelligentTieringConfigurationStatus::as_str`]).
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum IntelligentTieringConfigurationStatus {
+        /// `Disabled`
+        Disabled,
+        /// `Enabled`
+        Enabled,
+    }
+
+    impl IntelligentTieringConfigurationStatus {
+        /// Every variant, in schema order.
+        pub const ALL: [IntelligentTieringConfigurationStatus; 2] =
+            [IntelligentTieringConfigurationStatus::Disabled, IntelligentTieringConfigurationStatus::Enabled];
+
+        /// The CloudFormation spelling.
+        pub fn as_str(self) -> &'static str {
+            match self {
+                IntelligentTieringConfigurationStatus::Disabled => "Disabled",
+                IntelligentTieringConfigurationStatus::Enabled => "Enabled",
+            }
+        }
+    }
+
+    impl std::fmt::Display for IntelligentTieringConfigurationStatus {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+
+    impl From<IntelligentTieringConfigurationStatus> for Value {
+        fn from(v: IntelligentTieringConfigurationStatus) -> Self {
+            Value::String(v.as_str().to_string())
+        }
+    }
+
+    impl From<IntelligentTieringConfigurationStatus> for Val<IntelligentTieringConfigurationStatus> {
+        fn from(v: IntelligentTieringConfigurationStatus) -> Self {
+            Val::expr(v.into())
+        }
+    }
+
+    /// Specifies whether the replication metrics are enabled.
+    ///
+    /// Rendered as its CloudFormation spelling ([`MetricsStatus::as_str`]).
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum MetricsStatus {
+        /// `Disabled`
+        Disabled,
+        /// `Enabled`
+        Enabled,
+    }
+
+    impl MetricsStatus {
+        /// Every variant, in schema order.
+        pub const ALL: [MetricsStatus; 2] = [MetricsStatus::Disabled, MetricsStatus::Enabled];
+
+        /// The CloudFormation spelling.
+        pub fn as_str(self) -> &'static str {
+            match self {
+                MetricsStatus::Disabled => "Disabled",
+                MetricsStatus::Enabled => "Enabled",
+            }
+        }
+    }
+
+    impl std::fmt::Display for MetricsStatus {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+
+    impl From<MetricsStatus> for Value {
+        fn from(v: MetricsStatus) -> Self {
+            Value::String(v.as_str().to_string())
+        }
+    }
+
+    impl From<MetricsStatus> for Val<MetricsStatus> {
+        fn from(v: MetricsStatus) -> Self {
+            Val::expr(v.into())
+        }
+    }
+
     /// The default Object Lock retention mode you want to apply to new objects placed in the specified bucket. If Object
     /// Lock is turned on, you must specify ``Mode`` and specify either ``Days`` or ``Years``.
     ///
@@ -5970,6 +6105,71 @@ pub mod bucket {
 
     impl From<Mode> for Val<Mode> {
         fn from(v: Mode) -> Self {
+            Val::expr(v.into())
+        }
+    }
+
+    /// The class of storage used to store the object.
+    ///
+    /// Rendered as its CloudFormation spelling ([`NoncurrentVersionTransitionStorageClass::as_str`]).
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum NoncurrentVersionTransitionStorageClass {
+        /// `DEEP_ARCHIVE`
+        DeepArchive,
+        /// `GLACIER`
+        Glacier,
+        /// `Glacier`
+        Glacier2,
+        /// `GLACIER_IR`
+        GlacierIr,
+        /// `INTELLIGENT_TIERING`
+        IntelligentTiering,
+        /// `ONEZONE_IA`
+        OnezoneIa,
+        /// `STANDARD_IA`
+        StandardIa,
+    }
+
+    impl NoncurrentVersionTransitionStorageClass {
+        /// Every variant, in schema order.
+        pub const ALL: [NoncurrentVersionTransitionStorageClass; 7] = [
+            NoncurrentVersionTransitionStorageClass::DeepArchive,
+            NoncurrentVersionTransitionStorageClass::Glacier,
+            NoncurrentVersionTransitionStorageClass::Glacier2,
+            NoncurrentVersionTransitionStorageClass::GlacierIr,
+            NoncurrentVersionTransitionStorageClass::IntelligentTiering,
+            NoncurrentVersionTransitionStorageClass::OnezoneIa,
+            NoncurrentVersionTransitionStorageClass::StandardIa,
+        ];
+
+        /// The CloudFormation spelling.
+        pub fn as_str(self) -> &'static str {
+            match self {
+                NoncurrentVersionTransitionStorageClass::DeepArchive => "DEEP_ARCHIVE",
+                NoncurrentVersionTransitionStorageClass::Glacier => "GLACIER",
+                NoncurrentVersionTransitionStorageClass::Glacier2 => "Glacier",
+                NoncurrentVersionTransitionStorageClass::GlacierIr => "GLACIER_IR",
+                NoncurrentVersionTransitionStorageClass::IntelligentTiering => "INTELLIGENT_TIERING",
+                NoncurrentVersionTransitionStorageClass::OnezoneIa => "ONEZONE_IA",
+                NoncurrentVersionTransitionStorageClass::StandardIa => "STANDARD_IA",
+            }
+        }
+    }
+
+    impl std::fmt::Display for NoncurrentVersionTransitionStorageClass {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+
+    impl From<NoncurrentVersionTransitionStorageClass> for Value {
+        fn from(v: NoncurrentVersionTransitionStorageClass) -> Self {
+            Value::String(v.as_str().to_string())
+        }
+    }
+
+    impl From<NoncurrentVersionTransitionStorageClass> for Val<NoncurrentVersionTransitionStorageClass> {
+        fn from(v: NoncurrentVersionTransitionStorageClass) -> Self {
             Val::expr(v.into())
         }
     }
@@ -6378,6 +6578,90 @@ pub mod bucket {
         }
     }
 
+    /// Specifies whether the rule is enabled.
+    ///
+    /// Rendered as its CloudFormation spelling ([`ReplicationRuleStatus::as_str`]).
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum ReplicationRuleStatus {
+        /// `Disabled`
+        Disabled,
+        /// `Enabled`
+        Enabled,
+    }
+
+    impl ReplicationRuleStatus {
+        /// Every variant, in schema order.
+        pub const ALL: [ReplicationRuleStatus; 2] = [ReplicationRuleStatus::Disabled, ReplicationRuleStatus::Enabled];
+
+        /// The CloudFormation spelling.
+        pub fn as_str(self) -> &'static str {
+            match self {
+                ReplicationRuleStatus::Disabled => "Disabled",
+                ReplicationRuleStatus::Enabled => "Enabled",
+            }
+        }
+    }
+
+    impl std::fmt::Display for ReplicationRuleStatus {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+
+    impl From<ReplicationRuleStatus> for Value {
+        fn from(v: ReplicationRuleStatus) -> Self {
+            Value::String(v.as_str().to_string())
+        }
+    }
+
+    impl From<ReplicationRuleStatus> for Val<ReplicationRuleStatus> {
+        fn from(v: ReplicationRuleStatus) -> Self {
+            Val::expr(v.into())
+        }
+    }
+
+    /// Specifies whether the replication time is enabled.
+    ///
+    /// Rendered as its CloudFormation spelling ([`ReplicationTimeStatus::as_str`]).
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum ReplicationTimeStatus {
+        /// `Disabled`
+        Disabled,
+        /// `Enabled`
+        Enabled,
+    }
+
+    impl ReplicationTimeStatus {
+        /// Every variant, in schema order.
+        pub const ALL: [ReplicationTimeStatus; 2] = [ReplicationTimeStatus::Disabled, ReplicationTimeStatus::Enabled];
+
+        /// The CloudFormation spelling.
+        pub fn as_str(self) -> &'static str {
+            match self {
+                ReplicationTimeStatus::Disabled => "Disabled",
+                ReplicationTimeStatus::Enabled => "Enabled",
+            }
+        }
+    }
+
+    impl std::fmt::Display for ReplicationTimeStatus {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+
+    impl From<ReplicationTimeStatus> for Value {
+        fn from(v: ReplicationTimeStatus) -> Self {
+            Value::String(v.as_str().to_string())
+        }
+    }
+
+    impl From<ReplicationTimeStatus> for Val<ReplicationTimeStatus> {
+        fn from(v: ReplicationTimeStatus) -> Self {
+            Val::expr(v.into())
+        }
+    }
+
     /// If ``Enabled``, the rule is currently being applied. If ``Disabled``, the rule is not currently being applied.
     ///
     /// Rendered as its CloudFormation spelling ([`RuleStatus::as_str`]).
@@ -6553,109 +6837,46 @@ pub mod bucket {
         }
     }
 
-    /// Specifies the status of the configuration.
+    /// Specifies whether Amazon S3 replicates objects created with server-side encryption using an AWS KMS key stored in
+    /// AWS Key Management Service.
     ///
-    /// Rendered as its CloudFormation spelling ([`Status::as_str`]).
+    /// Rendered as its CloudFormation spelling ([`SseKmsEncryptedObjectsStatus::as_str`]).
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Status {
+    pub enum SseKmsEncryptedObjectsStatus {
         /// `Disabled`
         Disabled,
         /// `Enabled`
         Enabled,
     }
 
-    impl Status {
+    impl SseKmsEncryptedObjectsStatus {
         /// Every variant, in schema order.
-        pub const ALL: [Status; 2] = [Status::Disabled, Status::Enabled];
+        pub const ALL: [SseKmsEncryptedObjectsStatus; 2] =
+            [SseKmsEncryptedObjectsStatus::Disabled, SseKmsEncryptedObjectsStatus::Enabled];
 
         /// The CloudFormation spelling.
         pub fn as_str(self) -> &'static str {
             match self {
-                Status::Disabled => "Disabled",
-                Status::Enabled => "Enabled",
+                SseKmsEncryptedObjectsStatus::Disabled => "Disabled",
+                SseKmsEncryptedObjectsStatus::Enabled => "Enabled",
             }
         }
     }
 
-    impl std::fmt::Display for Status {
+    impl std::fmt::Display for SseKmsEncryptedObjectsStatus {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
 
-    impl From<Status> for Value {
-        fn from(v: Status) -> Self {
+    impl From<SseKmsEncryptedObjectsStatus> for Value {
+        fn from(v: SseKmsEncryptedObjectsStatus) -> Self {
             Value::String(v.as_str().to_string())
         }
     }
 
-    impl From<Status> for Val<Status> {
-        fn from(v: Status) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The class of storage used to store the object.
-    ///
-    /// Rendered as its CloudFormation spelling ([`StorageClass::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum StorageClass {
-        /// `DEEP_ARCHIVE`
-        DeepArchive,
-        /// `GLACIER`
-        Glacier,
-        /// `Glacier`
-        Glacier2,
-        /// `GLACIER_IR`
-        GlacierIr,
-        /// `INTELLIGENT_TIERING`
-        IntelligentTiering,
-        /// `ONEZONE_IA`
-        OnezoneIa,
-        /// `STANDARD_IA`
-        StandardIa,
-    }
-
-    impl StorageClass {
-        /// Every variant, in schema order.
-        pub const ALL: [StorageClass; 7] = [
-            StorageClass::DeepArchive,
-            StorageClass::Glacier,
-            StorageClass::Glacier2,
-            StorageClass::GlacierIr,
-            StorageClass::IntelligentTiering,
-            StorageClass::OnezoneIa,
-            StorageClass::StandardIa,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                StorageClass::DeepArchive => "DEEP_ARCHIVE",
-                StorageClass::Glacier => "GLACIER",
-                StorageClass::Glacier2 => "Glacier",
-                StorageClass::GlacierIr => "GLACIER_IR",
-                StorageClass::IntelligentTiering => "INTELLIGENT_TIERING",
-                StorageClass::OnezoneIa => "ONEZONE_IA",
-                StorageClass::StandardIa => "STANDARD_IA",
-            }
-        }
-    }
-
-    impl std::fmt::Display for StorageClass {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<StorageClass> for Value {
-        fn from(v: StorageClass) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<StorageClass> for Val<StorageClass> {
-        fn from(v: StorageClass) -> Self {
+    impl From<SseKmsEncryptedObjectsStatus> for Val<SseKmsEncryptedObjectsStatus> {
+        fn from(v: SseKmsEncryptedObjectsStatus) -> Self {
             Val::expr(v.into())
         }
     }
@@ -6714,6 +6935,71 @@ pub mod bucket {
 
     impl From<TransitionDefaultMinimumObjectSize> for Val<TransitionDefaultMinimumObjectSize> {
         fn from(v: TransitionDefaultMinimumObjectSize) -> Self {
+            Val::expr(v.into())
+        }
+    }
+
+    /// The storage class to which you want the object to transition.
+    ///
+    /// Rendered as its CloudFormation spelling ([`TransitionStorageClass::as_str`]).
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum TransitionStorageClass {
+        /// `DEEP_ARCHIVE`
+        DeepArchive,
+        /// `GLACIER`
+        Glacier,
+        /// `Glacier`
+        Glacier2,
+        /// `GLACIER_IR`
+        GlacierIr,
+        /// `INTELLIGENT_TIERING`
+        IntelligentTiering,
+        /// `ONEZONE_IA`
+        OnezoneIa,
+        /// `STANDARD_IA`
+        StandardIa,
+    }
+
+    impl TransitionStorageClass {
+        /// Every variant, in schema order.
+        pub const ALL: [TransitionStorageClass; 7] = [
+            TransitionStorageClass::DeepArchive,
+            TransitionStorageClass::Glacier,
+            TransitionStorageClass::Glacier2,
+            TransitionStorageClass::GlacierIr,
+            TransitionStorageClass::IntelligentTiering,
+            TransitionStorageClass::OnezoneIa,
+            TransitionStorageClass::StandardIa,
+        ];
+
+        /// The CloudFormation spelling.
+        pub fn as_str(self) -> &'static str {
+            match self {
+                TransitionStorageClass::DeepArchive => "DEEP_ARCHIVE",
+                TransitionStorageClass::Glacier => "GLACIER",
+                TransitionStorageClass::Glacier2 => "Glacier",
+                TransitionStorageClass::GlacierIr => "GLACIER_IR",
+                TransitionStorageClass::IntelligentTiering => "INTELLIGENT_TIERING",
+                TransitionStorageClass::OnezoneIa => "ONEZONE_IA",
+                TransitionStorageClass::StandardIa => "STANDARD_IA",
+            }
+        }
+    }
+
+    impl std::fmt::Display for TransitionStorageClass {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+
+    impl From<TransitionStorageClass> for Value {
+        fn from(v: TransitionStorageClass) -> Self {
+            Value::String(v.as_str().to_string())
+        }
+    }
+
+    impl From<TransitionStorageClass> for Val<TransitionStorageClass> {
+        fn from(v: TransitionStorageClass) -> Self {
             Val::expr(v.into())
         }
     }
