@@ -154,7 +154,8 @@ def main():
         "/// The cfn-lint release the vendored schemas were taken from.",
         f'pub(crate) const CFN_LINT_VERSION: &str = "{CFN_LINT_VERSION}";',
         "",
-        "/// `(type name, schema JSON)` for every vendored type.",
+        "/// `(type name, schema JSON)` for every vendored type (one line per type).",
+        "#[rustfmt::skip]",
         "pub(crate) const SCHEMAS: &[(&str, &str)] = &[",
     ]
     rs += [f'    ("{t}", include_str!("../../schemas/{n}")),' for t, n, _, _ in rows]
