@@ -137,6 +137,32 @@ fn lists_of_enums_take_vectors_of_variants() {
 }
 
 #[test]
+fn property_types_and_lists_of_them_take_structs_or_expressions() {
+    let mut stack = Stack::new("S", StackProps::default()).unwrap();
+    let encrypted = stack.add_condition("Encrypted", Value::equals("a", "a")).unwrap();
+    let sse = stream::StreamEncryption::new(stream::EncryptionType::Kms, "alias/aws/kinesis");
+    let props = CfnStream::new()
+        .stream_encryption(encrypted.if_(sse.clone(), rcdk::core::value::Pseudo::NoValue))
+        .tags(vec![stream::Tag::new("team", "data"), stream::Tag::new("env", "prod")])
+        .into_properties();
+    assert_eq!(
+        props["StreamEncryption"],
+        encrypted.if_(
+            Value::map([("EncryptionType", "KMS"), ("KeyId", "alias/aws/kinesis")]),
+            Value::Pseudo(rcdk::core::value::Pseudo::NoValue)
+        )
+    );
+    assert_eq!(
+        props["Tags"],
+        Value::list([
+            Value::map([("Key", "team"), ("Value", "data")]),
+            Value::map([("Key", "env"), ("Value", "prod")])
+        ])
+    );
+    assert_eq!(Value::from(sse), Value::map([("EncryptionType", "KMS"), ("KeyId", "alias/aws/kinesis")]));
+}
+
+#[test]
 fn enum_properties_also_take_expressions() {
     let mut stack = Stack::new("S", StackProps::default()).unwrap();
     let mode = stack.add_parameter("Mode", rcdk::core::element::Parameter::string()).unwrap();

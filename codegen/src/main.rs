@@ -113,13 +113,6 @@ fn run(root: &Path, check: bool) -> Result<bool, String> {
     for name in services.keys() {
         let _ = writeln!(mod_rs, "#[cfg(feature = \"{name}\")]\npub mod {name};");
     }
-    mod_rs.push_str(
-        "\nuse crate::core::value::{IntoValue, Value};\n\n\
-         /// A list of property structs as a value.\n\
-         #[allow(dead_code, reason = \"unused when no service with lists of property types is enabled\")]\n\
-         pub(crate) fn list<T: IntoValue>(items: Vec<T>) -> Value {\n\
-         Value::List(items.into_iter().map(IntoValue::into_value).collect())\n}\n",
-    );
     files.insert("mod.rs".into(), mod_rs);
     for (service, resources) in &services {
         let mut out = header.clone();
@@ -239,9 +232,9 @@ enum Ty {
     Secret,
     /// `Val<Vec<T>>` of a scalar or enum
     List(Box<Ty>),
-    /// a property struct (boxed when recursive)
-    Struct(String, bool),
-    /// `Vec<Struct>`
+    /// `Val<Struct>`: a property struct, or any expression
+    Struct(String),
+    /// `Val<Vec<Struct>>`
     StructList(String),
     /// free-form `Value`
     Json,
@@ -450,8 +443,8 @@ impl<'a> Model<'a> {
                 if !self.structs.contains_key(&rust) && !self.queue.iter().any(|(_, r)| *r == rust) {
                     self.queue.push_back((target.clone(), rust.clone()));
                 }
-                let boxed = !owner.is_empty() && self.reaches(&target, owner);
-                return Ok(Ty::Struct(rust, boxed));
+                // Property types are held as `Val<Struct>` (a value), so recursive definitions need no `Box`.
+                return Ok(Ty::Struct(rust));
             }
             return self.resolve(&def, prop_name, owner, &target, owner_rust);
         }
@@ -477,7 +470,7 @@ impl<'a> Model<'a> {
             "array" => {
                 let Some(items) = prop.get("items") else { return Ok(Ty::Json) };
                 match self.resolve(items, prop_name, owner, hint, owner_rust)? {
-                    Ty::Struct(name, _) => Ty::StructList(name),
+                    Ty::Struct(name) => Ty::StructList(name),
                     t @ (Ty::Scalar(_) | Ty::Enum(_)) => Ty::List(Box::new(t)),
                     _ => Ty::Json,
                 }
@@ -493,7 +486,7 @@ impl<'a> Model<'a> {
                 self.defs.insert(synthetic.clone(), prop.clone());
                 self.def_names.insert(synthetic.clone(), rust.clone());
                 self.queue.push_back((synthetic, rust.clone()));
-                Ty::Struct(rust, false)
+                Ty::Struct(rust)
             }
             _ => Ty::Json,
         })
@@ -526,26 +519,6 @@ impl<'a> Model<'a> {
             return name;
         }
         panic!("no free name for enum {hint} in {}", self.type_name)
-    }
-
-    /// True when definition `from` (transitively) refers to definition `to`.
-    fn reaches(&self, from: &str, to: &str) -> bool {
-        let mut seen = BTreeSet::new();
-        let mut stack = vec![from.to_string()];
-        while let Some(d) = stack.pop() {
-            if d == to {
-                return true;
-            }
-            if !seen.insert(d.clone()) {
-                continue;
-            }
-            if let Some(def) = self.defs.get(&d) {
-                let mut refs = Vec::new();
-                collect_refs(def, &mut refs);
-                stack.extend(refs);
-            }
-        }
-        false
     }
 
     // -----------------------------------------------------------------------------------------------------------
@@ -683,8 +656,16 @@ impl<'a> Model<'a> {
         if required.len() > 7 {
             out.push_str("    #[allow(clippy::too_many_arguments, reason = \"one argument per required property\")]\n");
         }
-        let params: Vec<String> =
-            required.iter().map(|f| format!("{}: {}", f.ident, param_type(&f.ty, prefix, uses))).collect();
+        // A required property type is taken as the struct itself (not `impl Into<Val<…>>`), so that leaving it
+        // out reads "argument #n of type `S3DestinationConfiguration` is missing"; the public field still takes
+        // an expression (`cfg.s3_configuration = Val::expr(…)`).
+        let params: Vec<String> = required
+            .iter()
+            .map(|f| match &f.ty {
+                Ty::Struct(s) => format!("{}: {prefix}{s}", f.ident),
+                _ => format!("{}: {}", f.ident, param_type(&f.ty, prefix, uses)),
+            })
+            .collect();
         let _ = writeln!(out, "    pub fn new({}) -> Self {{\n        Self {{", params.join(", "));
         for f in fields {
             if f.required {
@@ -717,11 +698,7 @@ impl<'a> Model<'a> {
         let body = {
             let mut b = String::from("        let mut m = Map::new();\n");
             for f in fields {
-                let value = |v: &str| match &f.ty {
-                    Ty::StructList(_) => format!("crate::l1::list({v})"),
-                    Ty::Struct(_, true) => format!("(*{v}).into_value()"),
-                    _ => format!("{v}.into_value()"),
-                };
+                let value = |v: &str| format!("{v}.into_value()");
                 if f.required {
                     let _ =
                         writeln!(b, "        m.insert({:?}.into(), {});", f.cfn, value(&format!("self.{}", f.ident)));
@@ -747,10 +724,12 @@ impl<'a> Model<'a> {
             );
         } else {
             uses.value = true;
+            uses.val = true;
             let _ = writeln!(
                 out,
                 "impl IntoValue for {name} {{\n    fn into_value(self) -> Value {{\n{body}        Value::Map(m)\n    }}\n}}\n\n\
-                 impl From<{name}> for Value {{\n    fn from(v: {name}) -> Self {{\n        v.into_value()\n    }}\n}}"
+                 impl From<{name}> for Value {{\n    fn from(v: {name}) -> Self {{\n        v.into_value()\n    }}\n}}\n\n\
+                 impl From<{name}> for Val<{name}> {{\n    fn from(v: {name}) -> Self {{\n        Val::expr(v.into_value())\n    }}\n}}"
             );
         }
     }
@@ -772,10 +751,7 @@ impl<'a> Model<'a> {
             Ty::Enum(e) => format!("{sub}{e}::{}", variant_names(&self.enums[e].values)[0]),
             Ty::Secret => "rcdk::core::value::SecretValue::secrets_manager(\"example\", None)".into(),
             Ty::List(inner) => format!("vec![{}]", self.example_value(inner, depth)),
-            Ty::Struct(s, boxed) if depth < 4 => {
-                let v = self.example_new(&self.structs[s].fields, s, &sub, depth + 1);
-                if *boxed { format!("Box::new({v})") } else { v }
-            }
+            Ty::Struct(s) if depth < 4 => self.example_new(&self.structs[s].fields, s, &sub, depth + 1),
             Ty::StructList(s) if depth < 4 => {
                 format!("vec![{}]", self.example_new(&self.structs[s].fields, s, &sub, depth + 1))
             }
@@ -903,9 +879,14 @@ fn field_type(ty: &Ty, prefix: &str, uses: &mut Uses) -> String {
             uses.val = true;
             format!("Val<Vec<{}>>", base_type(inner, prefix))
         }
-        Ty::Struct(s, false) => format!("{prefix}{s}"),
-        Ty::Struct(s, true) => format!("Box<{prefix}{s}>"),
-        Ty::StructList(s) => format!("Vec<{prefix}{s}>"),
+        Ty::Struct(s) => {
+            uses.val = true;
+            format!("Val<{prefix}{s}>")
+        }
+        Ty::StructList(s) => {
+            uses.val = true;
+            format!("Val<Vec<{prefix}{s}>>")
+        }
         Ty::Json => {
             uses.value = true;
             "Value".into()
@@ -915,17 +896,15 @@ fn field_type(ty: &Ty, prefix: &str, uses: &mut Uses) -> String {
 
 fn param_type(ty: &Ty, prefix: &str, uses: &mut Uses) -> String {
     match ty {
-        Ty::Scalar(_) | Ty::Enum(_) | Ty::List(_) | Ty::Json => format!("impl Into<{}>", field_type(ty, prefix, uses)),
-        Ty::Struct(s, _) => format!("{prefix}{s}"),
-        _ => field_type(ty, prefix, uses),
+        Ty::Secret => field_type(ty, prefix, uses),
+        _ => format!("impl Into<{}>", field_type(ty, prefix, uses)),
     }
 }
 
 fn param_conv(ty: &Ty, v: &str) -> String {
     match ty {
-        Ty::Scalar(_) | Ty::Enum(_) | Ty::List(_) | Ty::Json => format!("{v}.into()"),
-        Ty::Struct(_, true) => format!("Box::new({v})"),
-        _ => v.to_string(),
+        Ty::Secret => v.to_string(),
+        _ => format!("{v}.into()"),
     }
 }
 
@@ -952,21 +931,6 @@ fn is_struct(def: &J) -> bool {
 
 fn str_list(v: Option<&J>) -> Vec<String> {
     v.and_then(J::as_array).map(|a| a.iter().filter_map(J::as_str).map(str::to_string).collect()).unwrap_or_default()
-}
-
-fn collect_refs(v: &J, out: &mut Vec<String>) {
-    match v {
-        J::Object(m) => {
-            for (k, x) in m {
-                match (k.as_str(), x) {
-                    ("$ref", J::String(r)) => out.push(r.rsplit('/').next().unwrap_or_default().to_string()),
-                    _ => collect_refs(x, out),
-                }
-            }
-        }
-        J::Array(a) => a.iter().for_each(|x| collect_refs(x, out)),
-        _ => {}
-    }
 }
 
 fn description(v: &J) -> Option<String> {

@@ -33,7 +33,7 @@ use crate::core::value::{IntoValue, Map, Val};
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CfnAlarm {
     /// CloudFormation: `ActionConfiguration`.
-    pub action_configuration: Option<alarm::ActionConfiguration>,
+    pub action_configuration: Option<Val<alarm::ActionConfiguration>>,
 
     /// Indicates whether actions should be executed during any changes to the alarm state. The default is TRUE.
     ///
@@ -85,7 +85,7 @@ pub struct CfnAlarm {
     /// specify ``Dimensions``. Instead, you use ``Metrics``.
     ///
     /// CloudFormation: `Dimensions`.
-    pub dimensions: Option<Vec<alarm::Dimension>>,
+    pub dimensions: Option<Val<Vec<alarm::Dimension>>>,
 
     /// Used only for alarms based on percentiles. If ``ignore``, the alarm state does not change during periods with
     /// too few data points to be statistically significant. If ``evaluate`` or this parameter is not used, the alarm is
@@ -97,7 +97,7 @@ pub struct CfnAlarm {
     /// The evaluation criteria for the alarm.
     ///
     /// CloudFormation: `EvaluationCriteria`.
-    pub evaluation_criteria: Option<alarm::EvaluationCriteria>,
+    pub evaluation_criteria: Option<Val<alarm::EvaluationCriteria>>,
 
     /// The frequency, in seconds, at which the alarm is evaluated.
     ///
@@ -121,7 +121,7 @@ pub struct CfnAlarm {
     /// \*CloudWatch User Guide*.
     ///
     /// CloudFormation: `EvaluationWindow`.
-    pub evaluation_window: Option<alarm::EvaluationWindow>,
+    pub evaluation_window: Option<Val<alarm::EvaluationWindow>>,
 
     /// The percentile statistic for the metric associated with the alarm. Specify a value between p0.0 and p100.
     ///
@@ -151,7 +151,7 @@ pub struct CfnAlarm {
     /// ``Namespace``, ``Statistic``, ``ExtendedStatistic``, or ``Unit``.
     ///
     /// CloudFormation: `Metrics`.
-    pub metrics: Option<Vec<alarm::MetricDataQuery>>,
+    pub metrics: Option<Val<Vec<alarm::MetricDataQuery>>>,
 
     /// The namespace of the metric associated with the alarm. This is required for an alarm based on a metric. For an
     /// alarm based on a math expression, you can't specify ``Namespace`` and you use ``Metrics`` instead.
@@ -197,7 +197,7 @@ pub struct CfnAlarm {
     /// granting a user permission to access or change only resources with certain tag values.
     ///
     /// CloudFormation: `Tags`.
-    pub tags: Option<Vec<alarm::Tag>>,
+    pub tags: Option<Val<Vec<alarm::Tag>>>,
 
     /// The value to compare with the specified statistic.
     ///
@@ -239,7 +239,7 @@ pub struct CfnAlarm {
     /// CloudWatch User Guide*.
     ///
     /// CloudFormation: `WarmUpConfiguration`.
-    pub warm_up_configuration: Option<alarm::WarmUpConfiguration>,
+    pub warm_up_configuration: Option<Val<alarm::WarmUpConfiguration>>,
 }
 
 impl CfnAlarm {
@@ -277,8 +277,8 @@ impl CfnAlarm {
     }
 
     /// CloudFormation: `ActionConfiguration`.
-    pub fn action_configuration(mut self, v: alarm::ActionConfiguration) -> Self {
-        self.action_configuration = Some(v);
+    pub fn action_configuration(mut self, v: impl Into<Val<alarm::ActionConfiguration>>) -> Self {
+        self.action_configuration = Some(v.into());
         self
     }
 
@@ -350,8 +350,8 @@ impl CfnAlarm {
     /// specify ``Dimensions``. Instead, you use ``Metrics``.
     ///
     /// CloudFormation: `Dimensions`.
-    pub fn dimensions(mut self, v: Vec<alarm::Dimension>) -> Self {
-        self.dimensions = Some(v);
+    pub fn dimensions(mut self, v: impl Into<Val<Vec<alarm::Dimension>>>) -> Self {
+        self.dimensions = Some(v.into());
         self
     }
 
@@ -368,8 +368,8 @@ impl CfnAlarm {
     /// The evaluation criteria for the alarm.
     ///
     /// CloudFormation: `EvaluationCriteria`.
-    pub fn evaluation_criteria(mut self, v: alarm::EvaluationCriteria) -> Self {
-        self.evaluation_criteria = Some(v);
+    pub fn evaluation_criteria(mut self, v: impl Into<Val<alarm::EvaluationCriteria>>) -> Self {
+        self.evaluation_criteria = Some(v.into());
         self
     }
 
@@ -401,8 +401,8 @@ impl CfnAlarm {
     /// \*CloudWatch User Guide*.
     ///
     /// CloudFormation: `EvaluationWindow`.
-    pub fn evaluation_window(mut self, v: alarm::EvaluationWindow) -> Self {
-        self.evaluation_window = Some(v);
+    pub fn evaluation_window(mut self, v: impl Into<Val<alarm::EvaluationWindow>>) -> Self {
+        self.evaluation_window = Some(v.into());
         self
     }
 
@@ -443,8 +443,8 @@ impl CfnAlarm {
     /// ``Namespace``, ``Statistic``, ``ExtendedStatistic``, or ``Unit``.
     ///
     /// CloudFormation: `Metrics`.
-    pub fn metrics(mut self, v: Vec<alarm::MetricDataQuery>) -> Self {
-        self.metrics = Some(v);
+    pub fn metrics(mut self, v: impl Into<Val<Vec<alarm::MetricDataQuery>>>) -> Self {
+        self.metrics = Some(v.into());
         self
     }
 
@@ -504,8 +504,8 @@ impl CfnAlarm {
     /// granting a user permission to access or change only resources with certain tag values.
     ///
     /// CloudFormation: `Tags`.
-    pub fn tags(mut self, v: Vec<alarm::Tag>) -> Self {
-        self.tags = Some(v);
+    pub fn tags(mut self, v: impl Into<Val<Vec<alarm::Tag>>>) -> Self {
+        self.tags = Some(v.into());
         self
     }
 
@@ -561,8 +561,8 @@ impl CfnAlarm {
     /// CloudWatch User Guide*.
     ///
     /// CloudFormation: `WarmUpConfiguration`.
-    pub fn warm_up_configuration(mut self, v: alarm::WarmUpConfiguration) -> Self {
-        self.warm_up_configuration = Some(v);
+    pub fn warm_up_configuration(mut self, v: impl Into<Val<alarm::WarmUpConfiguration>>) -> Self {
+        self.warm_up_configuration = Some(v.into());
         self
     }
 }
@@ -594,7 +594,7 @@ impl CfnResource for CfnAlarm {
             m.insert("DatapointsToAlarm".into(), v.into_value());
         }
         if let Some(v) = self.dimensions {
-            m.insert("Dimensions".into(), crate::l1::list(v));
+            m.insert("Dimensions".into(), v.into_value());
         }
         if let Some(v) = self.evaluate_low_sample_count_percentile {
             m.insert("EvaluateLowSampleCountPercentile".into(), v.into_value());
@@ -621,7 +621,7 @@ impl CfnResource for CfnAlarm {
             m.insert("MetricName".into(), v.into_value());
         }
         if let Some(v) = self.metrics {
-            m.insert("Metrics".into(), crate::l1::list(v));
+            m.insert("Metrics".into(), v.into_value());
         }
         if let Some(v) = self.namespace {
             m.insert("Namespace".into(), v.into_value());
@@ -636,7 +636,7 @@ impl CfnResource for CfnAlarm {
             m.insert("Statistic".into(), v.into_value());
         }
         if let Some(v) = self.tags {
-            m.insert("Tags".into(), crate::l1::list(v));
+            m.insert("Tags".into(), v.into_value());
         }
         if let Some(v) = self.threshold {
             m.insert("Threshold".into(), v.into_value());
@@ -676,7 +676,7 @@ pub mod alarm {
         /// Whether the alarm's tags are included in its action notifications and state-change events.
         ///
         /// CloudFormation: `AlarmTagsPropagation`.
-        pub alarm_tags_propagation: Option<AlarmTagsPropagation>,
+        pub alarm_tags_propagation: Option<Val<AlarmTagsPropagation>>,
     }
 
     impl ActionConfiguration {
@@ -688,8 +688,8 @@ pub mod alarm {
         /// Whether the alarm's tags are included in its action notifications and state-change events.
         ///
         /// CloudFormation: `AlarmTagsPropagation`.
-        pub fn alarm_tags_propagation(mut self, v: AlarmTagsPropagation) -> Self {
-            self.alarm_tags_propagation = Some(v);
+        pub fn alarm_tags_propagation(mut self, v: impl Into<Val<AlarmTagsPropagation>>) -> Self {
+            self.alarm_tags_propagation = Some(v.into());
             self
         }
     }
@@ -707,6 +707,12 @@ pub mod alarm {
     impl From<ActionConfiguration> for Value {
         fn from(v: ActionConfiguration) -> Self {
             v.into_value()
+        }
+    }
+
+    impl From<ActionConfiguration> for Val<ActionConfiguration> {
+        fn from(v: ActionConfiguration) -> Self {
+            Val::expr(v.into_value())
         }
     }
 
@@ -789,6 +795,12 @@ pub mod alarm {
         }
     }
 
+    impl From<AlarmPromQLCriteria> for Val<AlarmPromQLCriteria> {
+        fn from(v: AlarmPromQLCriteria) -> Self {
+            Val::expr(v.into_value())
+        }
+    }
+
     /// `AlarmTagsPropagation` property type of `AWS::CloudWatch::Alarm`.
     #[derive(Debug, Clone, PartialEq)]
     pub struct AlarmTagsPropagation {
@@ -851,6 +863,12 @@ pub mod alarm {
         }
     }
 
+    impl From<AlarmTagsPropagation> for Val<AlarmTagsPropagation> {
+        fn from(v: AlarmTagsPropagation) -> Self {
+            Val::expr(v.into_value())
+        }
+    }
+
     /// Dimension is an embedded property of the ``AWS::CloudWatch::Alarm`` type. Dimensions are name/value pairs that can
     /// be associated with a CW metric. You can specify a maximum of 30 dimensions for a given metric.
     #[derive(Debug, Clone, PartialEq)]
@@ -889,13 +907,19 @@ pub mod alarm {
         }
     }
 
+    impl From<Dimension> for Val<Dimension> {
+        fn from(v: Dimension) -> Self {
+            Val::expr(v.into_value())
+        }
+    }
+
     /// The evaluation criteria for an alarm. This is a union type that currently supports ``PromQLCriteria``.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct EvaluationCriteria {
         /// The PromQL criteria for the alarm evaluation.
         ///
         /// CloudFormation: `PromQLCriteria`.
-        pub prom_ql_criteria: Option<AlarmPromQLCriteria>,
+        pub prom_ql_criteria: Option<Val<AlarmPromQLCriteria>>,
     }
 
     impl EvaluationCriteria {
@@ -907,8 +931,8 @@ pub mod alarm {
         /// The PromQL criteria for the alarm evaluation.
         ///
         /// CloudFormation: `PromQLCriteria`.
-        pub fn prom_ql_criteria(mut self, v: AlarmPromQLCriteria) -> Self {
-            self.prom_ql_criteria = Some(v);
+        pub fn prom_ql_criteria(mut self, v: impl Into<Val<AlarmPromQLCriteria>>) -> Self {
+            self.prom_ql_criteria = Some(v.into());
             self
         }
     }
@@ -926,6 +950,12 @@ pub mod alarm {
     impl From<EvaluationCriteria> for Value {
         fn from(v: EvaluationCriteria) -> Self {
             v.into_value()
+        }
+    }
+
+    impl From<EvaluationCriteria> for Val<EvaluationCriteria> {
+        fn from(v: EvaluationCriteria) -> Self {
+            Val::expr(v.into_value())
         }
     }
 
@@ -948,7 +978,7 @@ pub mod alarm {
         /// such as the top of the hour, midnight, or the start of the calendar week.
         ///
         /// CloudFormation: `WallClockWindow`.
-        pub wall_clock_window: Option<WallClockWindow>,
+        pub wall_clock_window: Option<Val<WallClockWindow>>,
     }
 
     impl EvaluationWindow {
@@ -970,8 +1000,8 @@ pub mod alarm {
         /// such as the top of the hour, midnight, or the start of the calendar week.
         ///
         /// CloudFormation: `WallClockWindow`.
-        pub fn wall_clock_window(mut self, v: WallClockWindow) -> Self {
-            self.wall_clock_window = Some(v);
+        pub fn wall_clock_window(mut self, v: impl Into<Val<WallClockWindow>>) -> Self {
+            self.wall_clock_window = Some(v.into());
             self
         }
     }
@@ -995,6 +1025,12 @@ pub mod alarm {
         }
     }
 
+    impl From<EvaluationWindow> for Val<EvaluationWindow> {
+        fn from(v: EvaluationWindow) -> Self {
+            Val::expr(v.into_value())
+        }
+    }
+
     /// The ``Metric`` property type represents a specific metric. ``Metric`` is a property of the
     /// [MetricStat](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudwatch-alarm-metricstat.html)
     /// property type.
@@ -1003,7 +1039,7 @@ pub mod alarm {
         /// The metric dimensions that you want to be used for the metric that the alarm will watch.
         ///
         /// CloudFormation: `Dimensions`.
-        pub dimensions: Option<Vec<Dimension>>,
+        pub dimensions: Option<Val<Vec<Dimension>>>,
 
         /// The name of the metric that you want the alarm to watch. This is a required field.
         ///
@@ -1025,8 +1061,8 @@ pub mod alarm {
         /// The metric dimensions that you want to be used for the metric that the alarm will watch.
         ///
         /// CloudFormation: `Dimensions`.
-        pub fn dimensions(mut self, v: Vec<Dimension>) -> Self {
-            self.dimensions = Some(v);
+        pub fn dimensions(mut self, v: impl Into<Val<Vec<Dimension>>>) -> Self {
+            self.dimensions = Some(v.into());
             self
         }
 
@@ -1051,7 +1087,7 @@ pub mod alarm {
         fn into_value(self) -> Value {
             let mut m = Map::new();
             if let Some(v) = self.dimensions {
-                m.insert("Dimensions".into(), crate::l1::list(v));
+                m.insert("Dimensions".into(), v.into_value());
             }
             if let Some(v) = self.metric_name {
                 m.insert("MetricName".into(), v.into_value());
@@ -1066,6 +1102,12 @@ pub mod alarm {
     impl From<Metric> for Value {
         fn from(v: Metric) -> Self {
             v.into_value()
+        }
+    }
+
+    impl From<Metric> for Val<Metric> {
+        fn from(v: Metric) -> Self {
+            Val::expr(v.into_value())
         }
     }
 
@@ -1115,7 +1157,7 @@ pub mod alarm {
         /// Within one MetricDataQuery object, you must specify either ``Expression`` or ``MetricStat`` but not both.
         ///
         /// CloudFormation: `MetricStat`.
-        pub metric_stat: Option<MetricStat>,
+        pub metric_stat: Option<Val<MetricStat>>,
 
         /// The granularity, in seconds, of the returned data points. For metrics with regular resolution, a period can be
         /// as short as one minute (60 seconds) and must be a multiple of 60. For high-resolution metrics that are collected
@@ -1191,8 +1233,8 @@ pub mod alarm {
         /// Within one MetricDataQuery object, you must specify either ``Expression`` or ``MetricStat`` but not both.
         ///
         /// CloudFormation: `MetricStat`.
-        pub fn metric_stat(mut self, v: MetricStat) -> Self {
-            self.metric_stat = Some(v);
+        pub fn metric_stat(mut self, v: impl Into<Val<MetricStat>>) -> Self {
+            self.metric_stat = Some(v.into());
             self
         }
 
@@ -1255,6 +1297,12 @@ pub mod alarm {
         }
     }
 
+    impl From<MetricDataQuery> for Val<MetricDataQuery> {
+        fn from(v: MetricDataQuery) -> Self {
+            Val::expr(v.into_value())
+        }
+    }
+
     /// This structure defines the metric to be returned, along with the statistics, period, and units.
     ///
     /// ``MetricStat`` is a property of the
@@ -1265,7 +1313,7 @@ pub mod alarm {
         /// The metric to return, including the metric name, namespace, and dimensions.
         ///
         /// CloudFormation: `Metric` (required).
-        pub metric: Metric,
+        pub metric: Val<Metric>,
 
         /// The granularity, in seconds, of the returned data points. For metrics with regular resolution, a period can be
         /// as short as one minute (60 seconds) and must be a multiple of 60. For high-resolution metrics that are collected
@@ -1307,7 +1355,7 @@ pub mod alarm {
     impl MetricStat {
         /// A new `MetricStat` from its required properties (`Metric`, `Period`, `Stat`).
         pub fn new(metric: Metric, period: impl Into<Val<i64>>, stat: impl Into<Val<String>>) -> Self {
-            Self { metric, period: period.into(), stat: stat.into(), unit: None }
+            Self { metric: metric.into(), period: period.into(), stat: stat.into(), unit: None }
         }
 
         /// The unit to use for the returned data points.
@@ -1340,6 +1388,12 @@ pub mod alarm {
     impl From<MetricStat> for Value {
         fn from(v: MetricStat) -> Self {
             v.into_value()
+        }
+    }
+
+    impl From<MetricStat> for Val<MetricStat> {
+        fn from(v: MetricStat) -> Self {
+            Val::expr(v.into_value())
         }
     }
 
@@ -1377,6 +1431,12 @@ pub mod alarm {
     impl From<Tag> for Value {
         fn from(v: Tag) -> Self {
             v.into_value()
+        }
+    }
+
+    impl From<Tag> for Val<Tag> {
+        fn from(v: Tag) -> Self {
+            Val::expr(v.into_value())
         }
     }
 
@@ -1435,6 +1495,12 @@ pub mod alarm {
     impl From<WallClockWindow> for Value {
         fn from(v: WallClockWindow) -> Self {
             v.into_value()
+        }
+    }
+
+    impl From<WallClockWindow> for Val<WallClockWindow> {
+        fn from(v: WallClockWindow) -> Self {
+            Val::expr(v.into_value())
         }
     }
 
@@ -1509,6 +1575,12 @@ pub mod alarm {
     impl From<WarmUpConfiguration> for Value {
         fn from(v: WarmUpConfiguration) -> Self {
             v.into_value()
+        }
+    }
+
+    impl From<WarmUpConfiguration> for Val<WarmUpConfiguration> {
+        fn from(v: WarmUpConfiguration) -> Self {
+            Val::expr(v.into_value())
         }
     }
 
@@ -1880,7 +1952,7 @@ pub struct CfnDashboard {
     /// dashboard
     ///
     /// CloudFormation: `Tags`.
-    pub tags: Option<Vec<dashboard::Tag>>,
+    pub tags: Option<Val<Vec<dashboard::Tag>>>,
 }
 
 impl CfnDashboard {
@@ -1902,8 +1974,8 @@ impl CfnDashboard {
     /// dashboard
     ///
     /// CloudFormation: `Tags`.
-    pub fn tags(mut self, v: Vec<dashboard::Tag>) -> Self {
-        self.tags = Some(v);
+    pub fn tags(mut self, v: impl Into<Val<Vec<dashboard::Tag>>>) -> Self {
+        self.tags = Some(v.into());
         self
     }
 }
@@ -1918,7 +1990,7 @@ impl CfnResource for CfnDashboard {
             m.insert("DashboardName".into(), v.into_value());
         }
         if let Some(v) = self.tags {
-            m.insert("Tags".into(), crate::l1::list(v));
+            m.insert("Tags".into(), v.into_value());
         }
         m
     }
@@ -1964,6 +2036,12 @@ pub mod dashboard {
     impl From<Tag> for Value {
         fn from(v: Tag) -> Self {
             v.into_value()
+        }
+    }
+
+    impl From<Tag> for Val<Tag> {
+        fn from(v: Tag) -> Self {
+            Val::expr(v.into_value())
         }
     }
 }

@@ -113,7 +113,7 @@ pub struct CfnRole {
     /// resource before deleting its role's policy.
     ///
     /// CloudFormation: `Policies`.
-    pub policies: Option<Vec<role::Policy>>,
+    pub policies: Option<Val<Vec<role::Policy>>>,
 
     /// A name for the IAM role, up to 64 characters in length. For valid values, see the ``RoleName`` parameter for the
     /// [CreateRole](https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html) action in the *User
@@ -141,7 +141,7 @@ pub struct CfnRole {
     /// resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
     ///
     /// CloudFormation: `Tags`.
-    pub tags: Option<Vec<role::Tag>>,
+    pub tags: Option<Val<Vec<role::Tag>>>,
 }
 
 impl CfnRole {
@@ -248,8 +248,8 @@ impl CfnRole {
     /// resource before deleting its role's policy.
     ///
     /// CloudFormation: `Policies`.
-    pub fn policies(mut self, v: Vec<role::Policy>) -> Self {
-        self.policies = Some(v);
+    pub fn policies(mut self, v: impl Into<Val<Vec<role::Policy>>>) -> Self {
+        self.policies = Some(v.into());
         self
     }
 
@@ -282,8 +282,8 @@ impl CfnRole {
     /// resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
     ///
     /// CloudFormation: `Tags`.
-    pub fn tags(mut self, v: Vec<role::Tag>) -> Self {
-        self.tags = Some(v);
+    pub fn tags(mut self, v: impl Into<Val<Vec<role::Tag>>>) -> Self {
+        self.tags = Some(v.into());
         self
     }
 }
@@ -310,13 +310,13 @@ impl CfnResource for CfnRole {
             m.insert("PermissionsBoundary".into(), v.into_value());
         }
         if let Some(v) = self.policies {
-            m.insert("Policies".into(), crate::l1::list(v));
+            m.insert("Policies".into(), v.into_value());
         }
         if let Some(v) = self.role_name {
             m.insert("RoleName".into(), v.into_value());
         }
         if let Some(v) = self.tags {
-            m.insert("Tags".into(), crate::l1::list(v));
+            m.insert("Tags".into(), v.into_value());
         }
         m
     }
@@ -382,6 +382,12 @@ pub mod role {
         }
     }
 
+    impl From<Policy> for Val<Policy> {
+        fn from(v: Policy) -> Self {
+            Val::expr(v.into_value())
+        }
+    }
+
     /// A structure that represents user-provided metadata that can be associated with an IAM resource. For more information
     /// about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the
     /// \*IAM User Guide*.
@@ -421,6 +427,12 @@ pub mod role {
     impl From<Tag> for Value {
         fn from(v: Tag) -> Self {
             v.into_value()
+        }
+    }
+
+    impl From<Tag> for Val<Tag> {
+        fn from(v: Tag) -> Self {
+            Val::expr(v.into_value())
         }
     }
 }

@@ -59,17 +59,17 @@ pub struct CfnStream {
     /// When specified, enables or updates server-side encryption using an AWS KMS key for a specified stream.
     ///
     /// CloudFormation: `StreamEncryption`.
-    pub stream_encryption: Option<stream::StreamEncryption>,
+    pub stream_encryption: Option<Val<stream::StreamEncryption>>,
 
     /// The mode in which the stream is running.
     ///
     /// CloudFormation: `StreamModeDetails`.
-    pub stream_mode_details: Option<stream::StreamModeDetails>,
+    pub stream_mode_details: Option<Val<stream::StreamModeDetails>>,
 
     /// An arbitrary set of tags (key-value pairs) to associate with the Kinesis stream.
     ///
     /// CloudFormation: `Tags`.
-    pub tags: Option<Vec<stream::Tag>>,
+    pub tags: Option<Val<Vec<stream::Tag>>>,
 
     /// Target warm throughput in MiB/s for the stream. This property can ONLY be set when StreamMode is ON_DEMAND.
     ///
@@ -145,24 +145,24 @@ impl CfnStream {
     /// When specified, enables or updates server-side encryption using an AWS KMS key for a specified stream.
     ///
     /// CloudFormation: `StreamEncryption`.
-    pub fn stream_encryption(mut self, v: stream::StreamEncryption) -> Self {
-        self.stream_encryption = Some(v);
+    pub fn stream_encryption(mut self, v: impl Into<Val<stream::StreamEncryption>>) -> Self {
+        self.stream_encryption = Some(v.into());
         self
     }
 
     /// The mode in which the stream is running.
     ///
     /// CloudFormation: `StreamModeDetails`.
-    pub fn stream_mode_details(mut self, v: stream::StreamModeDetails) -> Self {
-        self.stream_mode_details = Some(v);
+    pub fn stream_mode_details(mut self, v: impl Into<Val<stream::StreamModeDetails>>) -> Self {
+        self.stream_mode_details = Some(v.into());
         self
     }
 
     /// An arbitrary set of tags (key-value pairs) to associate with the Kinesis stream.
     ///
     /// CloudFormation: `Tags`.
-    pub fn tags(mut self, v: Vec<stream::Tag>) -> Self {
-        self.tags = Some(v);
+    pub fn tags(mut self, v: impl Into<Val<Vec<stream::Tag>>>) -> Self {
+        self.tags = Some(v.into());
         self
     }
 
@@ -205,7 +205,7 @@ impl CfnResource for CfnStream {
             m.insert("StreamModeDetails".into(), v.into_value());
         }
         if let Some(v) = self.tags {
-            m.insert("Tags".into(), crate::l1::list(v));
+            m.insert("Tags".into(), v.into_value());
         }
         if let Some(v) = self.warm_throughput_mibps {
             m.insert("WarmThroughputMiBps".into(), v.into_value());
@@ -273,6 +273,12 @@ pub mod stream {
         }
     }
 
+    impl From<StreamEncryption> for Val<StreamEncryption> {
+        fn from(v: StreamEncryption) -> Self {
+            Val::expr(v.into_value())
+        }
+    }
+
     /// When specified, enables or updates the mode of stream. Default is PROVISIONED.
     #[derive(Debug, Clone, PartialEq)]
     pub struct StreamModeDetails {
@@ -300,6 +306,12 @@ pub mod stream {
     impl From<StreamModeDetails> for Value {
         fn from(v: StreamModeDetails) -> Self {
             v.into_value()
+        }
+    }
+
+    impl From<StreamModeDetails> for Val<StreamModeDetails> {
+        fn from(v: StreamModeDetails) -> Self {
+            Val::expr(v.into_value())
         }
     }
 
@@ -340,6 +352,12 @@ pub mod stream {
     impl From<Tag> for Value {
         fn from(v: Tag) -> Self {
             v.into_value()
+        }
+    }
+
+    impl From<Tag> for Val<Tag> {
+        fn from(v: Tag) -> Self {
+            Val::expr(v.into_value())
         }
     }
 
@@ -572,7 +590,7 @@ pub struct CfnStreamConsumer {
     /// An arbitrary set of tags (key–value pairs) to associate with the Kinesis consumer.
     ///
     /// CloudFormation: `Tags`.
-    pub tags: Option<Vec<stream_consumer::Tag>>,
+    pub tags: Option<Val<Vec<stream_consumer::Tag>>>,
 }
 
 impl CfnStreamConsumer {
@@ -584,8 +602,8 @@ impl CfnStreamConsumer {
     /// An arbitrary set of tags (key–value pairs) to associate with the Kinesis consumer.
     ///
     /// CloudFormation: `Tags`.
-    pub fn tags(mut self, v: Vec<stream_consumer::Tag>) -> Self {
-        self.tags = Some(v);
+    pub fn tags(mut self, v: impl Into<Val<Vec<stream_consumer::Tag>>>) -> Self {
+        self.tags = Some(v.into());
         self
     }
 }
@@ -598,7 +616,7 @@ impl CfnResource for CfnStreamConsumer {
         m.insert("ConsumerName".into(), self.consumer_name.into_value());
         m.insert("StreamARN".into(), self.stream_arn.into_value());
         if let Some(v) = self.tags {
-            m.insert("Tags".into(), crate::l1::list(v));
+            m.insert("Tags".into(), v.into_value());
         }
         m
     }
@@ -670,6 +688,12 @@ pub mod stream_consumer {
     impl From<Tag> for Value {
         fn from(v: Tag) -> Self {
             v.into_value()
+        }
+    }
+
+    impl From<Tag> for Val<Tag> {
+        fn from(v: Tag) -> Self {
+            Val::expr(v.into_value())
         }
     }
 }

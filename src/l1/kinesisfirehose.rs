@@ -27,18 +27,18 @@ use crate::core::value::{IntoValue, Map, Val};
 pub struct CfnDeliveryStream {
     /// CloudFormation: `AmazonOpenSearchServerlessDestinationConfiguration`.
     pub amazon_open_search_serverless_destination_configuration:
-        Option<delivery_stream::AmazonOpenSearchServerlessDestinationConfiguration>,
+        Option<Val<delivery_stream::AmazonOpenSearchServerlessDestinationConfiguration>>,
 
     /// CloudFormation: `AmazonopensearchserviceDestinationConfiguration`.
     pub amazonopensearchservice_destination_configuration:
-        Option<delivery_stream::AmazonopensearchserviceDestinationConfiguration>,
+        Option<Val<delivery_stream::AmazonopensearchserviceDestinationConfiguration>>,
 
     /// CloudFormation: `DatabaseSourceConfiguration`.
-    pub database_source_configuration: Option<delivery_stream::DatabaseSourceConfiguration>,
+    pub database_source_configuration: Option<Val<delivery_stream::DatabaseSourceConfiguration>>,
 
     /// CloudFormation: `DeliveryStreamEncryptionConfigurationInput`.
     pub delivery_stream_encryption_configuration_input:
-        Option<delivery_stream::DeliveryStreamEncryptionConfigurationInput>,
+        Option<Val<delivery_stream::DeliveryStreamEncryptionConfigurationInput>>,
 
     /// CloudFormation: `DeliveryStreamName`.
     pub delivery_stream_name: Option<Val<String>>,
@@ -47,40 +47,40 @@ pub struct CfnDeliveryStream {
     pub delivery_stream_type: Option<Val<delivery_stream::DeliveryStreamType>>,
 
     /// CloudFormation: `DirectPutSourceConfiguration`.
-    pub direct_put_source_configuration: Option<delivery_stream::DirectPutSourceConfiguration>,
+    pub direct_put_source_configuration: Option<Val<delivery_stream::DirectPutSourceConfiguration>>,
 
     /// CloudFormation: `ElasticsearchDestinationConfiguration`.
-    pub elasticsearch_destination_configuration: Option<delivery_stream::ElasticsearchDestinationConfiguration>,
+    pub elasticsearch_destination_configuration: Option<Val<delivery_stream::ElasticsearchDestinationConfiguration>>,
 
     /// CloudFormation: `ExtendedS3DestinationConfiguration`.
-    pub extended_s3_destination_configuration: Option<delivery_stream::ExtendedS3DestinationConfiguration>,
+    pub extended_s3_destination_configuration: Option<Val<delivery_stream::ExtendedS3DestinationConfiguration>>,
 
     /// CloudFormation: `HttpEndpointDestinationConfiguration`.
-    pub http_endpoint_destination_configuration: Option<delivery_stream::HttpEndpointDestinationConfiguration>,
+    pub http_endpoint_destination_configuration: Option<Val<delivery_stream::HttpEndpointDestinationConfiguration>>,
 
     /// CloudFormation: `IcebergDestinationConfiguration`.
-    pub iceberg_destination_configuration: Option<delivery_stream::IcebergDestinationConfiguration>,
+    pub iceberg_destination_configuration: Option<Val<delivery_stream::IcebergDestinationConfiguration>>,
 
     /// CloudFormation: `KinesisStreamSourceConfiguration`.
-    pub kinesis_stream_source_configuration: Option<delivery_stream::KinesisStreamSourceConfiguration>,
+    pub kinesis_stream_source_configuration: Option<Val<delivery_stream::KinesisStreamSourceConfiguration>>,
 
     /// CloudFormation: `MSKSourceConfiguration`.
-    pub msk_source_configuration: Option<delivery_stream::MSKSourceConfiguration>,
+    pub msk_source_configuration: Option<Val<delivery_stream::MSKSourceConfiguration>>,
 
     /// CloudFormation: `RedshiftDestinationConfiguration`.
-    pub redshift_destination_configuration: Option<delivery_stream::RedshiftDestinationConfiguration>,
+    pub redshift_destination_configuration: Option<Val<delivery_stream::RedshiftDestinationConfiguration>>,
 
     /// CloudFormation: `S3DestinationConfiguration`.
-    pub s3_destination_configuration: Option<delivery_stream::S3DestinationConfiguration>,
+    pub s3_destination_configuration: Option<Val<delivery_stream::S3DestinationConfiguration>>,
 
     /// CloudFormation: `SnowflakeDestinationConfiguration`.
-    pub snowflake_destination_configuration: Option<delivery_stream::SnowflakeDestinationConfiguration>,
+    pub snowflake_destination_configuration: Option<Val<delivery_stream::SnowflakeDestinationConfiguration>>,
 
     /// CloudFormation: `SplunkDestinationConfiguration`.
-    pub splunk_destination_configuration: Option<delivery_stream::SplunkDestinationConfiguration>,
+    pub splunk_destination_configuration: Option<Val<delivery_stream::SplunkDestinationConfiguration>>,
 
     /// CloudFormation: `Tags`.
-    pub tags: Option<Vec<delivery_stream::Tag>>,
+    pub tags: Option<Val<Vec<delivery_stream::Tag>>>,
 }
 
 impl CfnDeliveryStream {
@@ -111,33 +111,36 @@ impl CfnDeliveryStream {
     /// CloudFormation: `AmazonOpenSearchServerlessDestinationConfiguration`.
     pub fn amazon_open_search_serverless_destination_configuration(
         mut self,
-        v: delivery_stream::AmazonOpenSearchServerlessDestinationConfiguration,
+        v: impl Into<Val<delivery_stream::AmazonOpenSearchServerlessDestinationConfiguration>>,
     ) -> Self {
-        self.amazon_open_search_serverless_destination_configuration = Some(v);
+        self.amazon_open_search_serverless_destination_configuration = Some(v.into());
         self
     }
 
     /// CloudFormation: `AmazonopensearchserviceDestinationConfiguration`.
     pub fn amazonopensearchservice_destination_configuration(
         mut self,
-        v: delivery_stream::AmazonopensearchserviceDestinationConfiguration,
+        v: impl Into<Val<delivery_stream::AmazonopensearchserviceDestinationConfiguration>>,
     ) -> Self {
-        self.amazonopensearchservice_destination_configuration = Some(v);
+        self.amazonopensearchservice_destination_configuration = Some(v.into());
         self
     }
 
     /// CloudFormation: `DatabaseSourceConfiguration`.
-    pub fn database_source_configuration(mut self, v: delivery_stream::DatabaseSourceConfiguration) -> Self {
-        self.database_source_configuration = Some(v);
+    pub fn database_source_configuration(
+        mut self,
+        v: impl Into<Val<delivery_stream::DatabaseSourceConfiguration>>,
+    ) -> Self {
+        self.database_source_configuration = Some(v.into());
         self
     }
 
     /// CloudFormation: `DeliveryStreamEncryptionConfigurationInput`.
     pub fn delivery_stream_encryption_configuration_input(
         mut self,
-        v: delivery_stream::DeliveryStreamEncryptionConfigurationInput,
+        v: impl Into<Val<delivery_stream::DeliveryStreamEncryptionConfigurationInput>>,
     ) -> Self {
-        self.delivery_stream_encryption_configuration_input = Some(v);
+        self.delivery_stream_encryption_configuration_input = Some(v.into());
         self
     }
 
@@ -154,86 +157,104 @@ impl CfnDeliveryStream {
     }
 
     /// CloudFormation: `DirectPutSourceConfiguration`.
-    pub fn direct_put_source_configuration(mut self, v: delivery_stream::DirectPutSourceConfiguration) -> Self {
-        self.direct_put_source_configuration = Some(v);
+    pub fn direct_put_source_configuration(
+        mut self,
+        v: impl Into<Val<delivery_stream::DirectPutSourceConfiguration>>,
+    ) -> Self {
+        self.direct_put_source_configuration = Some(v.into());
         self
     }
 
     /// CloudFormation: `ElasticsearchDestinationConfiguration`.
     pub fn elasticsearch_destination_configuration(
         mut self,
-        v: delivery_stream::ElasticsearchDestinationConfiguration,
+        v: impl Into<Val<delivery_stream::ElasticsearchDestinationConfiguration>>,
     ) -> Self {
-        self.elasticsearch_destination_configuration = Some(v);
+        self.elasticsearch_destination_configuration = Some(v.into());
         self
     }
 
     /// CloudFormation: `ExtendedS3DestinationConfiguration`.
     pub fn extended_s3_destination_configuration(
         mut self,
-        v: delivery_stream::ExtendedS3DestinationConfiguration,
+        v: impl Into<Val<delivery_stream::ExtendedS3DestinationConfiguration>>,
     ) -> Self {
-        self.extended_s3_destination_configuration = Some(v);
+        self.extended_s3_destination_configuration = Some(v.into());
         self
     }
 
     /// CloudFormation: `HttpEndpointDestinationConfiguration`.
     pub fn http_endpoint_destination_configuration(
         mut self,
-        v: delivery_stream::HttpEndpointDestinationConfiguration,
+        v: impl Into<Val<delivery_stream::HttpEndpointDestinationConfiguration>>,
     ) -> Self {
-        self.http_endpoint_destination_configuration = Some(v);
+        self.http_endpoint_destination_configuration = Some(v.into());
         self
     }
 
     /// CloudFormation: `IcebergDestinationConfiguration`.
-    pub fn iceberg_destination_configuration(mut self, v: delivery_stream::IcebergDestinationConfiguration) -> Self {
-        self.iceberg_destination_configuration = Some(v);
+    pub fn iceberg_destination_configuration(
+        mut self,
+        v: impl Into<Val<delivery_stream::IcebergDestinationConfiguration>>,
+    ) -> Self {
+        self.iceberg_destination_configuration = Some(v.into());
         self
     }
 
     /// CloudFormation: `KinesisStreamSourceConfiguration`.
-    pub fn kinesis_stream_source_configuration(mut self, v: delivery_stream::KinesisStreamSourceConfiguration) -> Self {
-        self.kinesis_stream_source_configuration = Some(v);
+    pub fn kinesis_stream_source_configuration(
+        mut self,
+        v: impl Into<Val<delivery_stream::KinesisStreamSourceConfiguration>>,
+    ) -> Self {
+        self.kinesis_stream_source_configuration = Some(v.into());
         self
     }
 
     /// CloudFormation: `MSKSourceConfiguration`.
-    pub fn msk_source_configuration(mut self, v: delivery_stream::MSKSourceConfiguration) -> Self {
-        self.msk_source_configuration = Some(v);
+    pub fn msk_source_configuration(mut self, v: impl Into<Val<delivery_stream::MSKSourceConfiguration>>) -> Self {
+        self.msk_source_configuration = Some(v.into());
         self
     }
 
     /// CloudFormation: `RedshiftDestinationConfiguration`.
-    pub fn redshift_destination_configuration(mut self, v: delivery_stream::RedshiftDestinationConfiguration) -> Self {
-        self.redshift_destination_configuration = Some(v);
+    pub fn redshift_destination_configuration(
+        mut self,
+        v: impl Into<Val<delivery_stream::RedshiftDestinationConfiguration>>,
+    ) -> Self {
+        self.redshift_destination_configuration = Some(v.into());
         self
     }
 
     /// CloudFormation: `S3DestinationConfiguration`.
-    pub fn s3_destination_configuration(mut self, v: delivery_stream::S3DestinationConfiguration) -> Self {
-        self.s3_destination_configuration = Some(v);
+    pub fn s3_destination_configuration(
+        mut self,
+        v: impl Into<Val<delivery_stream::S3DestinationConfiguration>>,
+    ) -> Self {
+        self.s3_destination_configuration = Some(v.into());
         self
     }
 
     /// CloudFormation: `SnowflakeDestinationConfiguration`.
     pub fn snowflake_destination_configuration(
         mut self,
-        v: delivery_stream::SnowflakeDestinationConfiguration,
+        v: impl Into<Val<delivery_stream::SnowflakeDestinationConfiguration>>,
     ) -> Self {
-        self.snowflake_destination_configuration = Some(v);
+        self.snowflake_destination_configuration = Some(v.into());
         self
     }
 
     /// CloudFormation: `SplunkDestinationConfiguration`.
-    pub fn splunk_destination_configuration(mut self, v: delivery_stream::SplunkDestinationConfiguration) -> Self {
-        self.splunk_destination_configuration = Some(v);
+    pub fn splunk_destination_configuration(
+        mut self,
+        v: impl Into<Val<delivery_stream::SplunkDestinationConfiguration>>,
+    ) -> Self {
+        self.splunk_destination_configuration = Some(v.into());
         self
     }
 
     /// CloudFormation: `Tags`.
-    pub fn tags(mut self, v: Vec<delivery_stream::Tag>) -> Self {
-        self.tags = Some(v);
+    pub fn tags(mut self, v: impl Into<Val<Vec<delivery_stream::Tag>>>) -> Self {
+        self.tags = Some(v.into());
         self
     }
 }
@@ -295,7 +316,7 @@ impl CfnResource for CfnDeliveryStream {
             m.insert("SplunkDestinationConfiguration".into(), v.into_value());
         }
         if let Some(v) = self.tags {
-            m.insert("Tags".into(), crate::l1::list(v));
+            m.insert("Tags".into(), v.into_value());
         }
         m
     }
@@ -362,14 +383,20 @@ pub mod delivery_stream {
         }
     }
 
+    impl From<AmazonOpenSearchServerlessBufferingHints> for Val<AmazonOpenSearchServerlessBufferingHints> {
+        fn from(v: AmazonOpenSearchServerlessBufferingHints) -> Self {
+            Val::expr(v.into_value())
+        }
+    }
+
     /// `AmazonOpenSearchServerlessDestinationConfiguration` property type of `AWS::KinesisFirehose::DeliveryStream`.
     #[derive(Debug, Clone, PartialEq)]
     pub struct AmazonOpenSearchServerlessDestinationConfiguration {
         /// CloudFormation: `BufferingHints`.
-        pub buffering_hints: Option<AmazonOpenSearchServerlessBufferingHints>,
+        pub buffering_hints: Option<Val<AmazonOpenSearchServerlessBufferingHints>>,
 
         /// CloudFormation: `CloudWatchLoggingOptions`.
-        pub cloud_watch_logging_options: Option<CloudWatchLoggingOptions>,
+        pub cloud_watch_logging_options: Option<Val<CloudWatchLoggingOptions>>,
 
         /// CloudFormation: `CollectionEndpoint`.
         pub collection_endpoint: Option<Val<String>>,
@@ -378,10 +405,10 @@ pub mod delivery_stream {
         pub index_name: Val<String>,
 
         /// CloudFormation: `ProcessingConfiguration`.
-        pub processing_configuration: Option<ProcessingConfiguration>,
+        pub processing_configuration: Option<Val<ProcessingConfiguration>>,
 
         /// CloudFormation: `RetryOptions`.
-        pub retry_options: Option<AmazonOpenSearchServerlessRetryOptions>,
+        pub retry_options: Option<Val<AmazonOpenSearchServerlessRetryOptions>>,
 
         /// CloudFormation: `RoleARN` (required).
         pub role_arn: Val<String>,
@@ -390,10 +417,10 @@ pub mod delivery_stream {
         pub s3_backup_mode: Option<Val<AmazonOpenSearchServerlessDestinationConfigurationS3BackupMode>>,
 
         /// CloudFormation: `S3Configuration` (required).
-        pub s3_configuration: S3DestinationConfiguration,
+        pub s3_configuration: Val<S3DestinationConfiguration>,
 
         /// CloudFormation: `VpcConfiguration`.
-        pub vpc_configuration: Option<VpcConfiguration>,
+        pub vpc_configuration: Option<Val<VpcConfiguration>>,
     }
 
     impl AmazonOpenSearchServerlessDestinationConfiguration {
@@ -413,20 +440,20 @@ pub mod delivery_stream {
                 retry_options: None,
                 role_arn: role_arn.into(),
                 s3_backup_mode: None,
-                s3_configuration,
+                s3_configuration: s3_configuration.into(),
                 vpc_configuration: None,
             }
         }
 
         /// CloudFormation: `BufferingHints`.
-        pub fn buffering_hints(mut self, v: AmazonOpenSearchServerlessBufferingHints) -> Self {
-            self.buffering_hints = Some(v);
+        pub fn buffering_hints(mut self, v: impl Into<Val<AmazonOpenSearchServerlessBufferingHints>>) -> Self {
+            self.buffering_hints = Some(v.into());
             self
         }
 
         /// CloudFormation: `CloudWatchLoggingOptions`.
-        pub fn cloud_watch_logging_options(mut self, v: CloudWatchLoggingOptions) -> Self {
-            self.cloud_watch_logging_options = Some(v);
+        pub fn cloud_watch_logging_options(mut self, v: impl Into<Val<CloudWatchLoggingOptions>>) -> Self {
+            self.cloud_watch_logging_options = Some(v.into());
             self
         }
 
@@ -437,14 +464,14 @@ pub mod delivery_stream {
         }
 
         /// CloudFormation: `ProcessingConfiguration`.
-        pub fn processing_configuration(mut self, v: ProcessingConfiguration) -> Self {
-            self.processing_configuration = Some(v);
+        pub fn processing_configuration(mut self, v: impl Into<Val<ProcessingConfiguration>>) -> Self {
+            self.processing_configuration = Some(v.into());
             self
         }
 
         /// CloudFormation: `RetryOptions`.
-        pub fn retry_options(mut self, v: AmazonOpenSearchServerlessRetryOptions) -> Self {
-            self.retry_options = Some(v);
+        pub fn retry_options(mut self, v: impl Into<Val<AmazonOpenSearchServerlessRetryOptions>>) -> Self {
+            self.retry_options = Some(v.into());
             self
         }
 
@@ -458,8 +485,8 @@ pub mod delivery_stream {
         }
 
         /// CloudFormation: `VpcConfiguration`.
-        pub fn vpc_configuration(mut self, v: VpcConfiguration) -> Self {
-            self.vpc_configuration = Some(v);
+        pub fn vpc_configuration(mut self, v: impl Into<Val<VpcConfiguration>>) -> Self {
+            self.vpc_configuration = Some(v.into());
             self
         }
     }
@@ -501,6 +528,14 @@ pub mod delivery_stream {
         }
     }
 
+    impl From<AmazonOpenSearchServerlessDestinationConfiguration>
+        for Val<AmazonOpenSearchServerlessDestinationConfiguration>
+    {
+        fn from(v: AmazonOpenSearchServerlessDestinationConfiguration) -> Self {
+            Val::expr(v.into_value())
+        }
+    }
+
     /// `AmazonOpenSearchServerlessRetryOptions` property type of `AWS::KinesisFirehose::DeliveryStream`.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct AmazonOpenSearchServerlessRetryOptions {
@@ -534,6 +569,12 @@ pub mod delivery_stream {
     impl From<AmazonOpenSearchServerlessRetryOptions> for Value {
         fn from(v: AmazonOpenSearchServerlessRetryOptions) -> Self {
             v.into_value()
+        }
+    }
+
+    impl From<AmazonOpenSearchServerlessRetryOptions> for Val<AmazonOpenSearchServerlessRetryOptions> {
+        fn from(v: AmazonOpenSearchServerlessRetryOptions) -> Self {
+            Val::expr(v.into_value())
         }
     }
 
@@ -585,20 +626,26 @@ pub mod delivery_stream {
         }
     }
 
+    impl From<AmazonopensearchserviceBufferingHints> for Val<AmazonopensearchserviceBufferingHints> {
+        fn from(v: AmazonopensearchserviceBufferingHints) -> Self {
+            Val::expr(v.into_value())
+        }
+    }
+
     /// `AmazonopensearchserviceDestinationConfiguration` property type of `AWS::KinesisFirehose::DeliveryStream`.
     #[derive(Debug, Clone, PartialEq)]
     pub struct AmazonopensearchserviceDestinationConfiguration {
         /// CloudFormation: `BufferingHints`.
-        pub buffering_hints: Option<AmazonopensearchserviceBufferingHints>,
+        pub buffering_hints: Option<Val<AmazonopensearchserviceBufferingHints>>,
 
         /// CloudFormation: `CloudWatchLoggingOptions`.
-        pub cloud_watch_logging_options: Option<CloudWatchLoggingOptions>,
+        pub cloud_watch_logging_options: Option<Val<CloudWatchLoggingOptions>>,
 
         /// CloudFormation: `ClusterEndpoint`.
         pub cluster_endpoint: Option<Val<String>>,
 
         /// CloudFormation: `DocumentIdOptions`.
-        pub document_id_options: Option<DocumentIdOptions>,
+        pub document_id_options: Option<Val<DocumentIdOptions>>,
 
         /// CloudFormation: `DomainARN`.
         pub domain_arn: Option<Val<String>>,
@@ -610,10 +657,10 @@ pub mod delivery_stream {
         pub index_rotation_period: Option<Val<IndexRotationPeriod>>,
 
         /// CloudFormation: `ProcessingConfiguration`.
-        pub processing_configuration: Option<ProcessingConfiguration>,
+        pub processing_configuration: Option<Val<ProcessingConfiguration>>,
 
         /// CloudFormation: `RetryOptions`.
-        pub retry_options: Option<AmazonopensearchserviceRetryOptions>,
+        pub retry_options: Option<Val<AmazonopensearchserviceRetryOptions>>,
 
         /// CloudFormation: `RoleARN` (required).
         pub role_arn: Val<String>,
@@ -622,13 +669,13 @@ pub mod delivery_stream {
         pub s3_backup_mode: Option<Val<AmazonopensearchserviceDestinationConfigurationS3BackupMode>>,
 
         /// CloudFormation: `S3Configuration` (required).
-        pub s3_configuration: S3DestinationConfiguration,
+        pub s3_configuration: Val<S3DestinationConfiguration>,
 
         /// CloudFormation: `TypeName`.
         pub type_name: Option<Val<String>>,
 
         /// CloudFormation: `VpcConfiguration`.
-        pub vpc_configuration: Option<VpcConfiguration>,
+        pub vpc_configuration: Option<Val<VpcConfiguration>>,
     }
 
     impl AmazonopensearchserviceDestinationConfiguration {
@@ -651,21 +698,21 @@ pub mod delivery_stream {
                 retry_options: None,
                 role_arn: role_arn.into(),
                 s3_backup_mode: None,
-                s3_configuration,
+                s3_configuration: s3_configuration.into(),
                 type_name: None,
                 vpc_configuration: None,
             }
         }
 
         /// CloudFormation: `BufferingHints`.
-        pub fn buffering_hints(mut self, v: AmazonopensearchserviceBufferingHints) -> Self {
-            self.buffering_hints = Some(v);
+        pub fn buffering_hints(mut self, v: impl Into<Val<AmazonopensearchserviceBufferingHints>>) -> Self {
+            self.buffering_hints = Some(v.into());
             self
         }
 
         /// CloudFormation: `CloudWatchLoggingOptions`.
-        pub fn cloud_watch_logging_options(mut self, v: CloudWatchLoggingOptions) -> Self {
-            self.cloud_watch_logging_options = Some(v);
+        pub fn cloud_watch_logging_options(mut self, v: impl Into<Val<CloudWatchLoggingOptions>>) -> Self {
+            self.cloud_watch_logging_options = Some(v.into());
             self
         }
 
@@ -676,8 +723,8 @@ pub mod delivery_stream {
         }
 
         /// CloudFormation: `DocumentIdOptions`.
-        pub fn document_id_options(mut self, v: DocumentIdOptions) -> Self {
-            self.document_id_options = Some(v);
+        pub fn document_id_options(mut self, v: impl Into<Val<DocumentIdOptions>>) -> Self {
+            self.document_id_options = Some(v.into());
             self
         }
 
@@ -694,14 +741,14 @@ pub mod delivery_stream {
         }
 
         /// CloudFormation: `ProcessingConfiguration`.
-        pub fn processing_configuration(mut self, v: ProcessingConfiguration) -> Self {
-            self.processing_configuration = Some(v);
+        pub fn processing_configuration(mut self, v: impl Into<Val<ProcessingConfiguration>>) -> Self {
+            self.processing_configuration = Some(v.into());
             self
         }
 
         /// CloudFormation: `RetryOptions`.
-        pub fn retry_options(mut self, v: AmazonopensearchserviceRetryOptions) -> Self {
-            self.retry_options = Some(v);
+        pub fn retry_options(mut self, v: impl Into<Val<AmazonopensearchserviceRetryOptions>>) -> Self {
+            self.retry_options = Some(v.into());
             self
         }
 
@@ -721,8 +768,8 @@ pub mod delivery_stream {
         }
 
         /// CloudFormation: `VpcConfiguration`.
-        pub fn vpc_configuration(mut self, v: VpcConfiguration) -> Self {
-            self.vpc_configuration = Some(v);
+        pub fn vpc_configuration(mut self, v: impl Into<Val<VpcConfiguration>>) -> Self {
+            self.vpc_configuration = Some(v.into());
             self
         }
     }
@@ -776,6 +823,12 @@ pub mod delivery_stream {
         }
     }
 
+    impl From<AmazonopensearchserviceDestinationConfiguration> for Val<AmazonopensearchserviceDestinationConfiguration> {
+        fn from(v: AmazonopensearchserviceDestinationConfiguration) -> Self {
+            Val::expr(v.into_value())
+        }
+    }
+
     /// `AmazonopensearchserviceRetryOptions` property type of `AWS::KinesisFirehose::DeliveryStream`.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct AmazonopensearchserviceRetryOptions {
@@ -812,6 +865,12 @@ pub mod delivery_stream {
         }
     }
 
+    impl From<AmazonopensearchserviceRetryOptions> for Val<AmazonopensearchserviceRetryOptions> {
+        fn from(v: AmazonopensearchserviceRetryOptions) -> Self {
+            Val::expr(v.into_value())
+        }
+    }
+
     /// `AuthenticationConfiguration` property type of `AWS::KinesisFirehose::DeliveryStream`.
     #[derive(Debug, Clone, PartialEq)]
     pub struct AuthenticationConfiguration {
@@ -841,6 +900,12 @@ pub mod delivery_stream {
     impl From<AuthenticationConfiguration> for Value {
         fn from(v: AuthenticationConfiguration) -> Self {
             v.into_value()
+        }
+    }
+
+    impl From<AuthenticationConfiguration> for Val<AuthenticationConfiguration> {
+        fn from(v: AuthenticationConfiguration) -> Self {
+            Val::expr(v.into_value())
         }
     }
 
@@ -892,6 +957,12 @@ pub mod delivery_stream {
         }
     }
 
+    impl From<BufferingHints> for Val<BufferingHints> {
+        fn from(v: BufferingHints) -> Self {
+            Val::expr(v.into_value())
+        }
+    }
+
     /// `CatalogConfiguration` property type of `AWS::KinesisFirehose::DeliveryStream`.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct CatalogConfiguration {
@@ -937,6 +1008,12 @@ pub mod delivery_stream {
     impl From<CatalogConfiguration> for Value {
         fn from(v: CatalogConfiguration) -> Self {
             v.into_value()
+        }
+    }
+
+    impl From<CatalogConfiguration> for Val<CatalogConfiguration> {
+        fn from(v: CatalogConfiguration) -> Self {
+            Val::expr(v.into_value())
         }
     }
 
@@ -1000,6 +1077,12 @@ pub mod delivery_stream {
         }
     }
 
+    impl From<CloudWatchLoggingOptions> for Val<CloudWatchLoggingOptions> {
+        fn from(v: CloudWatchLoggingOptions) -> Self {
+            Val::expr(v.into_value())
+        }
+    }
+
     /// `CopyCommand` property type of `AWS::KinesisFirehose::DeliveryStream`.
     #[derive(Debug, Clone, PartialEq)]
     pub struct CopyCommand {
@@ -1052,6 +1135,12 @@ pub mod delivery_stream {
         }
     }
 
+    impl From<CopyCommand> for Val<CopyCommand> {
+        fn from(v: CopyCommand) -> Self {
+            Val::expr(v.into_value())
+        }
+    }
+
     /// `DataFormatConversionConfiguration` property type of `AWS::KinesisFirehose::DeliveryStream`.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DataFormatConversionConfiguration {
@@ -1059,13 +1148,13 @@ pub mod delivery_stream {
         pub enabled: Option<Val<bool>>,
 
         /// CloudFormation: `InputFormatConfiguration`.
-        pub input_format_configuration: Option<InputFormatConfiguration>,
+        pub input_format_configuration: Option<Val<InputFormatConfiguration>>,
 
         /// CloudFormation: `OutputFormatConfiguration`.
-        pub output_format_configuration: Option<OutputFormatConfiguration>,
+        pub output_format_configuration: Option<Val<OutputFormatConfiguration>>,
 
         /// CloudFormation: `SchemaConfiguration`.
-        pub schema_configuration: Option<SchemaConfiguration>,
+        pub schema_configuration: Option<Val<SchemaConfiguration>>,
     }
 
     impl DataFormatConversionConfiguration {
@@ -1086,20 +1175,20 @@ pub mod delivery_stream {
         }
 
         /// CloudFormation: `InputFormatConfiguration`.
-        pub fn input_format_configuration(mut self, v: InputFormatConfiguration) -> Self {
-            self.input_format_configuration = Some(v);
+        pub fn input_format_configuration(mut self, v: impl Into<Val<InputFormatConfiguration>>) -> Self {
+            self.input_format_configuration = Some(v.into());
             self
         }
 
         /// CloudFormation: `OutputFormatConfiguration`.
-        pub fn output_format_configuration(mut self, v: OutputFormatConfiguration) -> Self {
-            self.output_format_configuration = Some(v);
+        pub fn output_format_configuration(mut self, v: impl Into<Val<OutputFormatConfiguration>>) -> Self {
+            self.output_format_configuration = Some(v.into());
             self
         }
 
         /// CloudFormation: `SchemaConfiguration`.
-        pub fn schema_configuration(mut self, v: SchemaConfiguration) -> Self {
-            self.schema_configuration = Some(v);
+        pub fn schema_configuration(mut self, v: impl Into<Val<SchemaConfiguration>>) -> Self {
+            self.schema_configuration = Some(v.into());
             self
         }
     }
@@ -1126,6 +1215,12 @@ pub mod delivery_stream {
     impl From<DataFormatConversionConfiguration> for Value {
         fn from(v: DataFormatConversionConfiguration) -> Self {
             v.into_value()
+        }
+    }
+
+    impl From<DataFormatConversionConfiguration> for Val<DataFormatConversionConfiguration> {
+        fn from(v: DataFormatConversionConfiguration) -> Self {
+            Val::expr(v.into_value())
         }
     }
 
@@ -1177,17 +1272,23 @@ pub mod delivery_stream {
         }
     }
 
+    impl From<DatabaseColumns> for Val<DatabaseColumns> {
+        fn from(v: DatabaseColumns) -> Self {
+            Val::expr(v.into_value())
+        }
+    }
+
     /// `DatabaseSourceAuthenticationConfiguration` property type of `AWS::KinesisFirehose::DeliveryStream`.
     #[derive(Debug, Clone, PartialEq)]
     pub struct DatabaseSourceAuthenticationConfiguration {
         /// CloudFormation: `SecretsManagerConfiguration` (required).
-        pub secrets_manager_configuration: SecretsManagerConfiguration,
+        pub secrets_manager_configuration: Val<SecretsManagerConfiguration>,
     }
 
     impl DatabaseSourceAuthenticationConfiguration {
         /// A new `DatabaseSourceAuthenticationConfiguration` from its required properties (`SecretsManagerConfiguration`).
         pub fn new(secrets_manager_configuration: SecretsManagerConfiguration) -> Self {
-            Self { secrets_manager_configuration }
+            Self { secrets_manager_configuration: secrets_manager_configuration.into() }
         }
     }
 
@@ -1205,20 +1306,26 @@ pub mod delivery_stream {
         }
     }
 
+    impl From<DatabaseSourceAuthenticationConfiguration> for Val<DatabaseSourceAuthenticationConfiguration> {
+        fn from(v: DatabaseSourceAuthenticationConfiguration) -> Self {
+            Val::expr(v.into_value())
+        }
+    }
+
     /// `DatabaseSourceConfiguration` property type of `AWS::KinesisFirehose::DeliveryStream`.
     #[derive(Debug, Clone, PartialEq)]
     pub struct DatabaseSourceConfiguration {
         /// CloudFormation: `Columns`.
-        pub columns: Option<DatabaseColumns>,
+        pub columns: Option<Val<DatabaseColumns>>,
 
         /// CloudFormation: `DatabaseSourceAuthenticationConfiguration` (required).
-        pub database_source_authentication_configuration: DatabaseSourceAuthenticationConfiguration,
+        pub database_source_authentication_configuration: Val<DatabaseSourceAuthenticationConfiguration>,
 
         /// CloudFormation: `DatabaseSourceVPCConfiguration` (required).
-        pub database_source_vpc_configuration: DatabaseSourceVPCConfiguration,
+        pub database_source_vpc_configuration: Val<DatabaseSourceVPCConfiguration>,
 
         /// CloudFormation: `Databases` (required).
-        pub databases: Databases,
+        pub databases: Val<Databases>,
 
         /// CloudFormation: `Digest`.
         pub digest: Option<Val<String>>,
@@ -1242,7 +1349,7 @@ pub mod delivery_stream {
         pub surrogate_keys: Option<Val<Vec<String>>>,
 
         /// CloudFormation: `Tables` (required).
-        pub tables: DatabaseTables,
+        pub tables: Val<DatabaseTables>,
 
         /// CloudFormation: `Type` (required).
         pub r#type: Val<DatabaseSourceConfigurationType>,
@@ -1264,9 +1371,9 @@ pub mod delivery_stream {
         ) -> Self {
             Self {
                 columns: None,
-                database_source_authentication_configuration,
-                database_source_vpc_configuration,
-                databases,
+                database_source_authentication_configuration: database_source_authentication_configuration.into(),
+                database_source_vpc_configuration: database_source_vpc_configuration.into(),
+                databases: databases.into(),
                 digest: None,
                 endpoint: endpoint.into(),
                 port: port.into(),
@@ -1274,14 +1381,14 @@ pub mod delivery_stream {
                 ssl_mode: None,
                 snapshot_watermark_table: snapshot_watermark_table.into(),
                 surrogate_keys: None,
-                tables,
+                tables: tables.into(),
                 r#type: r#type.into(),
             }
         }
 
         /// CloudFormation: `Columns`.
-        pub fn columns(mut self, v: DatabaseColumns) -> Self {
-            self.columns = Some(v);
+        pub fn columns(mut self, v: impl Into<Val<DatabaseColumns>>) -> Self {
+            self.columns = Some(v.into());
             self
         }
 
@@ -1349,6 +1456,12 @@ pub mod delivery_stream {
         }
     }
 
+    impl From<DatabaseSourceConfiguration> for Val<DatabaseSourceConfiguration> {
+        fn from(v: DatabaseSourceConfiguration) -> Self {
+            Val::expr(v.into_value())
+        }
+    }
+
     /// `DatabaseSourceVPCConfiguration` property type of `AWS::KinesisFirehose::DeliveryStream`.
     #[derive(Debug, Clone, PartialEq)]
     pub struct DatabaseSourceVPCConfiguration {
@@ -1374,6 +1487,12 @@ pub mod delivery_stream {
     impl From<DatabaseSourceVPCConfiguration> for Value {
         fn from(v: DatabaseSourceVPCConfiguration) -> Self {
             v.into_value()
+        }
+    }
+
+    impl From<DatabaseSourceVPCConfiguration> for Val<DatabaseSourceVPCConfiguration> {
+        fn from(v: DatabaseSourceVPCConfiguration) -> Self {
+            Val::expr(v.into_value())
         }
     }
 
@@ -1425,6 +1544,12 @@ pub mod delivery_stream {
         }
     }
 
+    impl From<DatabaseTables> for Val<DatabaseTables> {
+        fn from(v: DatabaseTables) -> Self {
+            Val::expr(v.into_value())
+        }
+    }
+
     /// `Databases` property type of `AWS::KinesisFirehose::DeliveryStream`.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Databases {
@@ -1473,6 +1598,12 @@ pub mod delivery_stream {
         }
     }
 
+    impl From<Databases> for Val<Databases> {
+        fn from(v: Databases) -> Self {
+            Val::expr(v.into_value())
+        }
+    }
+
     /// `DeliveryStreamEncryptionConfigurationInput` property type of `AWS::KinesisFirehose::DeliveryStream`.
     #[derive(Debug, Clone, PartialEq)]
     pub struct DeliveryStreamEncryptionConfigurationInput {
@@ -1513,14 +1644,20 @@ pub mod delivery_stream {
         }
     }
 
+    impl From<DeliveryStreamEncryptionConfigurationInput> for Val<DeliveryStreamEncryptionConfigurationInput> {
+        fn from(v: DeliveryStreamEncryptionConfigurationInput) -> Self {
+            Val::expr(v.into_value())
+        }
+    }
+
     /// `Deserializer` property type of `AWS::KinesisFirehose::DeliveryStream`.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Deserializer {
         /// CloudFormation: `HiveJsonSerDe`.
-        pub hive_json_ser_de: Option<HiveJsonSerDe>,
+        pub hive_json_ser_de: Option<Val<HiveJsonSerDe>>,
 
         /// CloudFormation: `OpenXJsonSerDe`.
-        pub open_x_json_ser_de: Option<OpenXJsonSerDe>,
+        pub open_x_json_ser_de: Option<Val<OpenXJsonSerDe>>,
     }
 
     impl Deserializer {
@@ -1530,14 +1667,14 @@ pub mod delivery_stream {
         }
 
         /// CloudFormation: `HiveJsonSerDe`.
-        pub fn hive_json_ser_de(mut self, v: HiveJsonSerDe) -> Self {
-            self.hive_json_ser_de = Some(v);
+        pub fn hive_json_ser_de(mut self, v: impl Into<Val<HiveJsonSerDe>>) -> Self {
+            self.hive_json_ser_de = Some(v.into());
             self
         }
 
         /// CloudFormation: `OpenXJsonSerDe`.
-        pub fn open_x_json_ser_de(mut self, v: OpenXJsonSerDe) -> Self {
-            self.open_x_json_ser_de = Some(v);
+        pub fn open_x_json_ser_de(mut self, v: impl Into<Val<OpenXJsonSerDe>>) -> Self {
+            self.open_x_json_ser_de = Some(v.into());
             self
         }
     }
@@ -1561,6 +1698,12 @@ pub mod delivery_stream {
         }
     }
 
+    impl From<Deserializer> for Val<Deserializer> {
+        fn from(v: Deserializer) -> Self {
+            Val::expr(v.into_value())
+        }
+    }
+
     /// `DestinationTableConfiguration` property type of `AWS::KinesisFirehose::DeliveryStream`.
     #[derive(Debug, Clone, PartialEq)]
     pub struct DestinationTableConfiguration {
@@ -1571,7 +1714,7 @@ pub mod delivery_stream {
         pub destination_table_name: Val<String>,
 
         /// CloudFormation: `PartitionSpec`.
-        pub partition_spec: Option<PartitionSpec>,
+        pub partition_spec: Option<Val<PartitionSpec>>,
 
         /// CloudFormation: `S3ErrorOutputPrefix`.
         pub s3_error_output_prefix: Option<Val<String>>,
@@ -1597,8 +1740,8 @@ pub mod delivery_stream {
         }
 
         /// CloudFormation: `PartitionSpec`.
-        pub fn partition_spec(mut self, v: PartitionSpec) -> Self {
-            self.partition_spec = Some(v);
+        pub fn partition_spec(mut self, v: impl Into<Val<PartitionSpec>>) -> Self {
+            self.partition_spec = Some(v.into());
             self
         }
 
@@ -1639,6 +1782,12 @@ pub mod delivery_stream {
         }
     }
 
+    impl From<DestinationTableConfiguration> for Val<DestinationTableConfiguration> {
+        fn from(v: DestinationTableConfiguration) -> Self {
+            Val::expr(v.into_value())
+        }
+    }
+
     /// `DirectPutSourceConfiguration` property type of `AWS::KinesisFirehose::DeliveryStream`.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DirectPutSourceConfiguration {
@@ -1675,6 +1824,12 @@ pub mod delivery_stream {
         }
     }
 
+    impl From<DirectPutSourceConfiguration> for Val<DirectPutSourceConfiguration> {
+        fn from(v: DirectPutSourceConfiguration) -> Self {
+            Val::expr(v.into_value())
+        }
+    }
+
     /// `DocumentIdOptions` property type of `AWS::KinesisFirehose::DeliveryStream`.
     #[derive(Debug, Clone, PartialEq)]
     pub struct DocumentIdOptions {
@@ -1703,6 +1858,12 @@ pub mod delivery_stream {
         }
     }
 
+    impl From<DocumentIdOptions> for Val<DocumentIdOptions> {
+        fn from(v: DocumentIdOptions) -> Self {
+            Val::expr(v.into_value())
+        }
+    }
+
     /// `DynamicPartitioningConfiguration` property type of `AWS::KinesisFirehose::DeliveryStream`.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DynamicPartitioningConfiguration {
@@ -1710,7 +1871,7 @@ pub mod delivery_stream {
         pub enabled: Option<Val<bool>>,
 
         /// CloudFormation: `RetryOptions`.
-        pub retry_options: Option<RetryOptions>,
+        pub retry_options: Option<Val<RetryOptions>>,
     }
 
     impl DynamicPartitioningConfiguration {
@@ -1726,8 +1887,8 @@ pub mod delivery_stream {
         }
 
         /// CloudFormation: `RetryOptions`.
-        pub fn retry_options(mut self, v: RetryOptions) -> Self {
-            self.retry_options = Some(v);
+        pub fn retry_options(mut self, v: impl Into<Val<RetryOptions>>) -> Self {
+            self.retry_options = Some(v.into());
             self
         }
     }
@@ -1748,6 +1909,12 @@ pub mod delivery_stream {
     impl From<DynamicPartitioningConfiguration> for Value {
         fn from(v: DynamicPartitioningConfiguration) -> Self {
             v.into_value()
+        }
+    }
+
+    impl From<DynamicPartitioningConfiguration> for Val<DynamicPartitioningConfiguration> {
+        fn from(v: DynamicPartitioningConfiguration) -> Self {
+            Val::expr(v.into_value())
         }
     }
 
@@ -1799,20 +1966,26 @@ pub mod delivery_stream {
         }
     }
 
+    impl From<ElasticsearchBufferingHints> for Val<ElasticsearchBufferingHints> {
+        fn from(v: ElasticsearchBufferingHints) -> Self {
+            Val::expr(v.into_value())
+        }
+    }
+
     /// `ElasticsearchDestinationConfiguration` property type of `AWS::KinesisFirehose::DeliveryStream`.
     #[derive(Debug, Clone, PartialEq)]
     pub struct ElasticsearchDestinationConfiguration {
         /// CloudFormation: `BufferingHints`.
-        pub buffering_hints: Option<ElasticsearchBufferingHints>,
+        pub buffering_hints: Option<Val<ElasticsearchBufferingHints>>,
 
         /// CloudFormation: `CloudWatchLoggingOptions`.
-        pub cloud_watch_logging_options: Option<CloudWatchLoggingOptions>,
+        pub cloud_watch_logging_options: Option<Val<CloudWatchLoggingOptions>>,
 
         /// CloudFormation: `ClusterEndpoint`.
         pub cluster_endpoint: Option<Val<String>>,
 
         /// CloudFormation: `DocumentIdOptions`.
-        pub document_id_options: Option<DocumentIdOptions>,
+        pub document_id_options: Option<Val<DocumentIdOptions>>,
 
         /// CloudFormation: `DomainARN`.
         pub domain_arn: Option<Val<String>>,
@@ -1824,10 +1997,10 @@ pub mod delivery_stream {
         pub index_rotation_period: Option<Val<IndexRotationPeriod>>,
 
         /// CloudFormation: `ProcessingConfiguration`.
-        pub processing_configuration: Option<ProcessingConfiguration>,
+        pub processing_configuration: Option<Val<ProcessingConfiguration>>,
 
         /// CloudFormation: `RetryOptions`.
-        pub retry_options: Option<ElasticsearchRetryOptions>,
+        pub retry_options: Option<Val<ElasticsearchRetryOptions>>,
 
         /// CloudFormation: `RoleARN` (required).
         pub role_arn: Val<String>,
@@ -1836,13 +2009,13 @@ pub mod delivery_stream {
         pub s3_backup_mode: Option<Val<ElasticsearchDestinationConfigurationS3BackupMode>>,
 
         /// CloudFormation: `S3Configuration` (required).
-        pub s3_configuration: S3DestinationConfiguration,
+        pub s3_configuration: Val<S3DestinationConfiguration>,
 
         /// CloudFormation: `TypeName`.
         pub type_name: Option<Val<String>>,
 
         /// CloudFormation: `VpcConfiguration`.
-        pub vpc_configuration: Option<VpcConfiguration>,
+        pub vpc_configuration: Option<Val<VpcConfiguration>>,
     }
 
     impl ElasticsearchDestinationConfiguration {
@@ -1865,21 +2038,21 @@ pub mod delivery_stream {
                 retry_options: None,
                 role_arn: role_arn.into(),
                 s3_backup_mode: None,
-                s3_configuration,
+                s3_configuration: s3_configuration.into(),
                 type_name: None,
                 vpc_configuration: None,
             }
         }
 
         /// CloudFormation: `BufferingHints`.
-        pub fn buffering_hints(mut self, v: ElasticsearchBufferingHints) -> Self {
-            self.buffering_hints = Some(v);
+        pub fn buffering_hints(mut self, v: impl Into<Val<ElasticsearchBufferingHints>>) -> Self {
+            self.buffering_hints = Some(v.into());
             self
         }
 
         /// CloudFormation: `CloudWatchLoggingOptions`.
-        pub fn cloud_watch_logging_options(mut self, v: CloudWatchLoggingOptions) -> Self {
-            self.cloud_watch_logging_options = Some(v);
+        pub fn cloud_watch_logging_options(mut self, v: impl Into<Val<CloudWatchLoggingOptions>>) -> Self {
+            self.cloud_watch_logging_options = Some(v.into());
             self
         }
 
@@ -1890,8 +2063,8 @@ pub mod delivery_stream {
         }
 
         /// CloudFormation: `DocumentIdOptions`.
-        pub fn document_id_options(mut self, v: DocumentIdOptions) -> Self {
-            self.document_id_options = Some(v);
+        pub fn document_id_options(mut self, v: impl Into<Val<DocumentIdOptions>>) -> Self {
+            self.document_id_options = Some(v.into());
             self
         }
 
@@ -1908,14 +2081,14 @@ pub mod delivery_stream {
         }
 
         /// CloudFormation: `ProcessingConfiguration`.
-        pub fn processing_configuration(mut self, v: ProcessingConfiguration) -> Self {
-            self.processing_configuration = Some(v);
+        pub fn processing_configuration(mut self, v: impl Into<Val<ProcessingConfiguration>>) -> Self {
+            self.processing_configuration = Some(v.into());
             self
         }
 
         /// CloudFormation: `RetryOptions`.
-        pub fn retry_options(mut self, v: ElasticsearchRetryOptions) -> Self {
-            self.retry_options = Some(v);
+        pub fn retry_options(mut self, v: impl Into<Val<ElasticsearchRetryOptions>>) -> Self {
+            self.retry_options = Some(v.into());
             self
         }
 
@@ -1932,8 +2105,8 @@ pub mod delivery_stream {
         }
 
         /// CloudFormation: `VpcConfiguration`.
-        pub fn vpc_configuration(mut self, v: VpcConfiguration) -> Self {
-            self.vpc_configuration = Some(v);
+        pub fn vpc_configuration(mut self, v: impl Into<Val<VpcConfiguration>>) -> Self {
+            self.vpc_configuration = Some(v.into());
             self
         }
     }
@@ -1987,6 +2160,12 @@ pub mod delivery_stream {
         }
     }
 
+    impl From<ElasticsearchDestinationConfiguration> for Val<ElasticsearchDestinationConfiguration> {
+        fn from(v: ElasticsearchDestinationConfiguration) -> Self {
+            Val::expr(v.into_value())
+        }
+    }
+
     /// `ElasticsearchRetryOptions` property type of `AWS::KinesisFirehose::DeliveryStream`.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ElasticsearchRetryOptions {
@@ -2023,11 +2202,17 @@ pub mod delivery_stream {
         }
     }
 
+    impl From<ElasticsearchRetryOptions> for Val<ElasticsearchRetryOptions> {
+        fn from(v: ElasticsearchRetryOptions) -> Self {
+            Val::expr(v.into_value())
+        }
+    }
+
     /// `EncryptionConfiguration` property type of `AWS::KinesisFirehose::DeliveryStream`.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct EncryptionConfiguration {
         /// CloudFormation: `KMSEncryptionConfig`.
-        pub kms_encryption_config: Option<KMSEncryptionConfig>,
+        pub kms_encryption_config: Option<Val<KMSEncryptionConfig>>,
 
         /// CloudFormation: `NoEncryptionConfig`.
         pub no_encryption_config: Option<Val<NoEncryptionConfig>>,
@@ -2040,8 +2225,8 @@ pub mod delivery_stream {
         }
 
         /// CloudFormation: `KMSEncryptionConfig`.
-        pub fn kms_encryption_config(mut self, v: KMSEncryptionConfig) -> Self {
-            self.kms_encryption_config = Some(v);
+        pub fn kms_encryption_config(mut self, v: impl Into<Val<KMSEncryptionConfig>>) -> Self {
+            self.kms_encryption_config = Some(v.into());
             self
         }
 
@@ -2071,6 +2256,12 @@ pub mod delivery_stream {
         }
     }
 
+    impl From<EncryptionConfiguration> for Val<EncryptionConfiguration> {
+        fn from(v: EncryptionConfiguration) -> Self {
+            Val::expr(v.into_value())
+        }
+    }
+
     /// `ExtendedS3DestinationConfiguration` property type of `AWS::KinesisFirehose::DeliveryStream`.
     #[derive(Debug, Clone, PartialEq)]
     pub struct ExtendedS3DestinationConfiguration {
@@ -2078,10 +2269,10 @@ pub mod delivery_stream {
         pub bucket_arn: Val<String>,
 
         /// CloudFormation: `BufferingHints`.
-        pub buffering_hints: Option<BufferingHints>,
+        pub buffering_hints: Option<Val<BufferingHints>>,
 
         /// CloudFormation: `CloudWatchLoggingOptions`.
-        pub cloud_watch_logging_options: Option<CloudWatchLoggingOptions>,
+        pub cloud_watch_logging_options: Option<Val<CloudWatchLoggingOptions>>,
 
         /// CloudFormation: `CompressionFormat`.
         pub compression_format: Option<Val<CompressionFormat>>,
@@ -2090,13 +2281,13 @@ pub mod delivery_stream {
         pub custom_time_zone: Option<Val<String>>,
 
         /// CloudFormation: `DataFormatConversionConfiguration`.
-        pub data_format_conversion_configuration: Option<DataFormatConversionConfiguration>,
+        pub data_format_conversion_configuration: Option<Val<DataFormatConversionConfiguration>>,
 
         /// CloudFormation: `DynamicPartitioningConfiguration`.
-        pub dynamic_partitioning_configuration: Option<DynamicPartitioningConfiguration>,
+        pub dynamic_partitioning_configuration: Option<Val<DynamicPartitioningConfiguration>>,
 
         /// CloudFormation: `EncryptionConfiguration`.
-        pub encryption_configuration: Option<EncryptionConfiguration>,
+        pub encryption_configuration: Option<Val<EncryptionConfiguration>>,
 
         /// CloudFormation: `ErrorOutputPrefix`.
         pub error_output_prefix: Option<Val<String>>,
@@ -2108,13 +2299,13 @@ pub mod delivery_stream {
         pub prefix: Option<Val<String>>,
 
         /// CloudFormation: `ProcessingConfiguration`.
-        pub processing_configuration: Option<ProcessingConfiguration>,
+        pub processing_configuration: Option<Val<ProcessingConfiguration>>,
 
         /// CloudFormation: `RoleARN` (required).
         pub role_arn: Val<String>,
 
         /// CloudFormation: `S3BackupConfiguration`.
-        pub s3_backup_configuration: Option<S3DestinationConfiguration>,
+        pub s3_backup_configuration: Option<Val<S3DestinationConfiguration>>,
 
         /// CloudFormation: `S3BackupMode`.
         pub s3_backup_mode: Option<Val<ExtendedS3DestinationConfigurationS3BackupMode>>,
@@ -2143,14 +2334,14 @@ pub mod delivery_stream {
         }
 
         /// CloudFormation: `BufferingHints`.
-        pub fn buffering_hints(mut self, v: BufferingHints) -> Self {
-            self.buffering_hints = Some(v);
+        pub fn buffering_hints(mut self, v: impl Into<Val<BufferingHints>>) -> Self {
+            self.buffering_hints = Some(v.into());
             self
         }
 
         /// CloudFormation: `CloudWatchLoggingOptions`.
-        pub fn cloud_watch_logging_options(mut self, v: CloudWatchLoggingOptions) -> Self {
-            self.cloud_watch_logging_options = Some(v);
+        pub fn cloud_watch_logging_options(mut self, v: impl Into<Val<CloudWatchLoggingOptions>>) -> Self {
+            self.cloud_watch_logging_options = Some(v.into());
             self
         }
 
@@ -2167,20 +2358,26 @@ pub mod delivery_stream {
         }
 
         /// CloudFormation: `DataFormatConversionConfiguration`.
-        pub fn data_format_conversion_configuration(mut self, v: DataFormatConversionConfiguration) -> Self {
-            self.data_format_conversion_configuration = Some(v);
+        pub fn data_format_conversion_configuration(
+            mut self,
+            v: impl Into<Val<DataFormatConversionConfiguration>>,
+        ) -> Self {
+            self.data_format_conversion_configuration = Some(v.into());
             self
         }
 
         /// CloudFormation: `DynamicPartitioningConfiguration`.
-        pub fn dynamic_partitioning_configuration(mut self, v: DynamicPartitioningConfiguration) -> Self {
-            self.dynamic_partitioning_configuration = Some(v);
+        pub fn dynamic_partitioning_configuration(
+            mut self,
+            v: impl Into<Val<DynamicPartitioningConfiguration>>,
+        ) -> Self {
+            self.dynamic_partitioning_configuration = Some(v.into());
             self
         }
 
         /// CloudFormation: `EncryptionConfiguration`.
-        pub fn encryption_configuration(mut self, v: EncryptionConfiguration) -> Self {
-            self.encryption_configuration = Some(v);
+        pub fn encryption_configuration(mut self, v: impl Into<Val<EncryptionConfiguration>>) -> Self {
+            self.encryption_configuration = Some(v.into());
             self
         }
 
@@ -2203,14 +2400,14 @@ pub mod delivery_stream {
         }
 
         /// CloudFormation: `ProcessingConfiguration`.
-        pub fn processing_configuration(mut self, v: ProcessingConfiguration) -> Self {
-            self.processing_configuration = Some(v);
+        pub fn processing_configuration(mut self, v: impl Into<Val<ProcessingConfiguration>>) -> Self {
+            self.processing_configuration = Some(v.into());
             self
         }
 
         /// CloudFormation: `S3BackupConfiguration`.
-        pub fn s3_backup_configuration(mut self, v: S3DestinationConfiguration) -> Self {
-            self.s3_backup_configuration = Some(v);
+        pub fn s3_backup_configuration(mut self, v: impl Into<Val<S3DestinationConfiguration>>) -> Self {
+            self.s3_backup_configuration = Some(v.into());
             self
         }
 
@@ -2275,6 +2472,12 @@ pub mod delivery_stream {
         }
     }
 
+    impl From<ExtendedS3DestinationConfiguration> for Val<ExtendedS3DestinationConfiguration> {
+        fn from(v: ExtendedS3DestinationConfiguration) -> Self {
+            Val::expr(v.into_value())
+        }
+    }
+
     /// `HiveJsonSerDe` property type of `AWS::KinesisFirehose::DeliveryStream`.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct HiveJsonSerDe {
@@ -2311,6 +2514,12 @@ pub mod delivery_stream {
         }
     }
 
+    impl From<HiveJsonSerDe> for Val<HiveJsonSerDe> {
+        fn from(v: HiveJsonSerDe) -> Self {
+            Val::expr(v.into_value())
+        }
+    }
+
     /// `HttpEndpointCommonAttribute` property type of `AWS::KinesisFirehose::DeliveryStream`.
     #[derive(Debug, Clone, PartialEq)]
     pub struct HttpEndpointCommonAttribute {
@@ -2340,6 +2549,12 @@ pub mod delivery_stream {
     impl From<HttpEndpointCommonAttribute> for Value {
         fn from(v: HttpEndpointCommonAttribute) -> Self {
             v.into_value()
+        }
+    }
+
+    impl From<HttpEndpointCommonAttribute> for Val<HttpEndpointCommonAttribute> {
+        fn from(v: HttpEndpointCommonAttribute) -> Self {
+            Val::expr(v.into_value())
         }
     }
 
@@ -2395,26 +2610,32 @@ pub mod delivery_stream {
         }
     }
 
+    impl From<HttpEndpointConfiguration> for Val<HttpEndpointConfiguration> {
+        fn from(v: HttpEndpointConfiguration) -> Self {
+            Val::expr(v.into_value())
+        }
+    }
+
     /// `HttpEndpointDestinationConfiguration` property type of `AWS::KinesisFirehose::DeliveryStream`.
     #[derive(Debug, Clone, PartialEq)]
     pub struct HttpEndpointDestinationConfiguration {
         /// CloudFormation: `BufferingHints`.
-        pub buffering_hints: Option<BufferingHints>,
+        pub buffering_hints: Option<Val<BufferingHints>>,
 
         /// CloudFormation: `CloudWatchLoggingOptions`.
-        pub cloud_watch_logging_options: Option<CloudWatchLoggingOptions>,
+        pub cloud_watch_logging_options: Option<Val<CloudWatchLoggingOptions>>,
 
         /// CloudFormation: `EndpointConfiguration` (required).
-        pub endpoint_configuration: HttpEndpointConfiguration,
+        pub endpoint_configuration: Val<HttpEndpointConfiguration>,
 
         /// CloudFormation: `ProcessingConfiguration`.
-        pub processing_configuration: Option<ProcessingConfiguration>,
+        pub processing_configuration: Option<Val<ProcessingConfiguration>>,
 
         /// CloudFormation: `RequestConfiguration`.
-        pub request_configuration: Option<HttpEndpointRequestConfiguration>,
+        pub request_configuration: Option<Val<HttpEndpointRequestConfiguration>>,
 
         /// CloudFormation: `RetryOptions`.
-        pub retry_options: Option<RetryOptions>,
+        pub retry_options: Option<Val<RetryOptions>>,
 
         /// CloudFormation: `RoleARN`.
         pub role_arn: Option<Val<String>>,
@@ -2423,10 +2644,10 @@ pub mod delivery_stream {
         pub s3_backup_mode: Option<Val<HttpEndpointDestinationConfigurationS3BackupMode>>,
 
         /// CloudFormation: `S3Configuration` (required).
-        pub s3_configuration: S3DestinationConfiguration,
+        pub s3_configuration: Val<S3DestinationConfiguration>,
 
         /// CloudFormation: `SecretsManagerConfiguration`.
-        pub secrets_manager_configuration: Option<SecretsManagerConfiguration>,
+        pub secrets_manager_configuration: Option<Val<SecretsManagerConfiguration>>,
     }
 
     impl HttpEndpointDestinationConfiguration {
@@ -2439,44 +2660,44 @@ pub mod delivery_stream {
             Self {
                 buffering_hints: None,
                 cloud_watch_logging_options: None,
-                endpoint_configuration,
+                endpoint_configuration: endpoint_configuration.into(),
                 processing_configuration: None,
                 request_configuration: None,
                 retry_options: None,
                 role_arn: None,
                 s3_backup_mode: None,
-                s3_configuration,
+                s3_configuration: s3_configuration.into(),
                 secrets_manager_configuration: None,
             }
         }
 
         /// CloudFormation: `BufferingHints`.
-        pub fn buffering_hints(mut self, v: BufferingHints) -> Self {
-            self.buffering_hints = Some(v);
+        pub fn buffering_hints(mut self, v: impl Into<Val<BufferingHints>>) -> Self {
+            self.buffering_hints = Some(v.into());
             self
         }
 
         /// CloudFormation: `CloudWatchLoggingOptions`.
-        pub fn cloud_watch_logging_options(mut self, v: CloudWatchLoggingOptions) -> Self {
-            self.cloud_watch_logging_options = Some(v);
+        pub fn cloud_watch_logging_options(mut self, v: impl Into<Val<CloudWatchLoggingOptions>>) -> Self {
+            self.cloud_watch_logging_options = Some(v.into());
             self
         }
 
         /// CloudFormation: `ProcessingConfiguration`.
-        pub fn processing_configuration(mut self, v: ProcessingConfiguration) -> Self {
-            self.processing_configuration = Some(v);
+        pub fn processing_configuration(mut self, v: impl Into<Val<ProcessingConfiguration>>) -> Self {
+            self.processing_configuration = Some(v.into());
             self
         }
 
         /// CloudFormation: `RequestConfiguration`.
-        pub fn request_configuration(mut self, v: HttpEndpointRequestConfiguration) -> Self {
-            self.request_configuration = Some(v);
+        pub fn request_configuration(mut self, v: impl Into<Val<HttpEndpointRequestConfiguration>>) -> Self {
+            self.request_configuration = Some(v.into());
             self
         }
 
         /// CloudFormation: `RetryOptions`.
-        pub fn retry_options(mut self, v: RetryOptions) -> Self {
-            self.retry_options = Some(v);
+        pub fn retry_options(mut self, v: impl Into<Val<RetryOptions>>) -> Self {
+            self.retry_options = Some(v.into());
             self
         }
 
@@ -2493,8 +2714,8 @@ pub mod delivery_stream {
         }
 
         /// CloudFormation: `SecretsManagerConfiguration`.
-        pub fn secrets_manager_configuration(mut self, v: SecretsManagerConfiguration) -> Self {
-            self.secrets_manager_configuration = Some(v);
+        pub fn secrets_manager_configuration(mut self, v: impl Into<Val<SecretsManagerConfiguration>>) -> Self {
+            self.secrets_manager_configuration = Some(v.into());
             self
         }
     }
@@ -2538,11 +2759,17 @@ pub mod delivery_stream {
         }
     }
 
+    impl From<HttpEndpointDestinationConfiguration> for Val<HttpEndpointDestinationConfiguration> {
+        fn from(v: HttpEndpointDestinationConfiguration) -> Self {
+            Val::expr(v.into_value())
+        }
+    }
+
     /// `HttpEndpointRequestConfiguration` property type of `AWS::KinesisFirehose::DeliveryStream`.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct HttpEndpointRequestConfiguration {
         /// CloudFormation: `CommonAttributes`.
-        pub common_attributes: Option<Vec<HttpEndpointCommonAttribute>>,
+        pub common_attributes: Option<Val<Vec<HttpEndpointCommonAttribute>>>,
 
         /// CloudFormation: `ContentEncoding`.
         pub content_encoding: Option<Val<ContentEncoding>>,
@@ -2555,8 +2782,8 @@ pub mod delivery_stream {
         }
 
         /// CloudFormation: `CommonAttributes`.
-        pub fn common_attributes(mut self, v: Vec<HttpEndpointCommonAttribute>) -> Self {
-            self.common_attributes = Some(v);
+        pub fn common_attributes(mut self, v: impl Into<Val<Vec<HttpEndpointCommonAttribute>>>) -> Self {
+            self.common_attributes = Some(v.into());
             self
         }
 
@@ -2571,7 +2798,7 @@ pub mod delivery_stream {
         fn into_value(self) -> Value {
             let mut m = Map::new();
             if let Some(v) = self.common_attributes {
-                m.insert("CommonAttributes".into(), crate::l1::list(v));
+                m.insert("CommonAttributes".into(), v.into_value());
             }
             if let Some(v) = self.content_encoding {
                 m.insert("ContentEncoding".into(), v.into_value());
@@ -2586,6 +2813,12 @@ pub mod delivery_stream {
         }
     }
 
+    impl From<HttpEndpointRequestConfiguration> for Val<HttpEndpointRequestConfiguration> {
+        fn from(v: HttpEndpointRequestConfiguration) -> Self {
+            Val::expr(v.into_value())
+        }
+    }
+
     /// `IcebergDestinationConfiguration` property type of `AWS::KinesisFirehose::DeliveryStream`.
     #[derive(Debug, Clone, PartialEq)]
     pub struct IcebergDestinationConfiguration {
@@ -2593,34 +2826,34 @@ pub mod delivery_stream {
         pub append_only: Option<Val<bool>>,
 
         /// CloudFormation: `BufferingHints`.
-        pub buffering_hints: Option<BufferingHints>,
+        pub buffering_hints: Option<Val<BufferingHints>>,
 
         /// CloudFormation: `CatalogConfiguration` (required).
-        pub catalog_configuration: CatalogConfiguration,
+        pub catalog_configuration: Val<CatalogConfiguration>,
 
         /// CloudFormation: `CloudWatchLoggingOptions`.
-        pub cloud_watch_logging_options: Option<CloudWatchLoggingOptions>,
+        pub cloud_watch_logging_options: Option<Val<CloudWatchLoggingOptions>>,
 
         /// CloudFormation: `DestinationTableConfigurationList`.
-        pub destination_table_configuration_list: Option<Vec<DestinationTableConfiguration>>,
+        pub destination_table_configuration_list: Option<Val<Vec<DestinationTableConfiguration>>>,
 
         /// CloudFormation: `ProcessingConfiguration`.
-        pub processing_configuration: Option<ProcessingConfiguration>,
+        pub processing_configuration: Option<Val<ProcessingConfiguration>>,
 
         /// CloudFormation: `RetryOptions`.
-        pub retry_options: Option<RetryOptions>,
+        pub retry_options: Option<Val<RetryOptions>>,
 
         /// CloudFormation: `RoleARN` (required).
         pub role_arn: Val<String>,
 
         /// CloudFormation: `S3Configuration` (required).
-        pub s3_configuration: S3DestinationConfiguration,
+        pub s3_configuration: Val<S3DestinationConfiguration>,
 
         /// CloudFormation: `SchemaEvolutionConfiguration`.
-        pub schema_evolution_configuration: Option<SchemaEvolutionConfiguration>,
+        pub schema_evolution_configuration: Option<Val<SchemaEvolutionConfiguration>>,
 
         /// CloudFormation: `TableCreationConfiguration`.
-        pub table_creation_configuration: Option<TableCreationConfiguration>,
+        pub table_creation_configuration: Option<Val<TableCreationConfiguration>>,
 
         /// CloudFormation: `s3BackupMode`.
         pub s3_backup_mode: Option<Val<IcebergDestinationConfigurationS3BackupMode>>,
@@ -2637,13 +2870,13 @@ pub mod delivery_stream {
             Self {
                 append_only: None,
                 buffering_hints: None,
-                catalog_configuration,
+                catalog_configuration: catalog_configuration.into(),
                 cloud_watch_logging_options: None,
                 destination_table_configuration_list: None,
                 processing_configuration: None,
                 retry_options: None,
                 role_arn: role_arn.into(),
-                s3_configuration,
+                s3_configuration: s3_configuration.into(),
                 schema_evolution_configuration: None,
                 table_creation_configuration: None,
                 s3_backup_mode: None,
@@ -2657,44 +2890,47 @@ pub mod delivery_stream {
         }
 
         /// CloudFormation: `BufferingHints`.
-        pub fn buffering_hints(mut self, v: BufferingHints) -> Self {
-            self.buffering_hints = Some(v);
+        pub fn buffering_hints(mut self, v: impl Into<Val<BufferingHints>>) -> Self {
+            self.buffering_hints = Some(v.into());
             self
         }
 
         /// CloudFormation: `CloudWatchLoggingOptions`.
-        pub fn cloud_watch_logging_options(mut self, v: CloudWatchLoggingOptions) -> Self {
-            self.cloud_watch_logging_options = Some(v);
+        pub fn cloud_watch_logging_options(mut self, v: impl Into<Val<CloudWatchLoggingOptions>>) -> Self {
+            self.cloud_watch_logging_options = Some(v.into());
             self
         }
 
         /// CloudFormation: `DestinationTableConfigurationList`.
-        pub fn destination_table_configuration_list(mut self, v: Vec<DestinationTableConfiguration>) -> Self {
-            self.destination_table_configuration_list = Some(v);
+        pub fn destination_table_configuration_list(
+            mut self,
+            v: impl Into<Val<Vec<DestinationTableConfiguration>>>,
+        ) -> Self {
+            self.destination_table_configuration_list = Some(v.into());
             self
         }
 
         /// CloudFormation: `ProcessingConfiguration`.
-        pub fn processing_configuration(mut self, v: ProcessingConfiguration) -> Self {
-            self.processing_configuration = Some(v);
+        pub fn processing_configuration(mut self, v: impl Into<Val<ProcessingConfiguration>>) -> Self {
+            self.processing_configuration = Some(v.into());
             self
         }
 
         /// CloudFormation: `RetryOptions`.
-        pub fn retry_options(mut self, v: RetryOptions) -> Self {
-            self.retry_options = Some(v);
+        pub fn retry_options(mut self, v: impl Into<Val<RetryOptions>>) -> Self {
+            self.retry_options = Some(v.into());
             self
         }
 
         /// CloudFormation: `SchemaEvolutionConfiguration`.
-        pub fn schema_evolution_configuration(mut self, v: SchemaEvolutionConfiguration) -> Self {
-            self.schema_evolution_configuration = Some(v);
+        pub fn schema_evolution_configuration(mut self, v: impl Into<Val<SchemaEvolutionConfiguration>>) -> Self {
+            self.schema_evolution_configuration = Some(v.into());
             self
         }
 
         /// CloudFormation: `TableCreationConfiguration`.
-        pub fn table_creation_configuration(mut self, v: TableCreationConfiguration) -> Self {
-            self.table_creation_configuration = Some(v);
+        pub fn table_creation_configuration(mut self, v: impl Into<Val<TableCreationConfiguration>>) -> Self {
+            self.table_creation_configuration = Some(v.into());
             self
         }
 
@@ -2719,7 +2955,7 @@ pub mod delivery_stream {
                 m.insert("CloudWatchLoggingOptions".into(), v.into_value());
             }
             if let Some(v) = self.destination_table_configuration_list {
-                m.insert("DestinationTableConfigurationList".into(), crate::l1::list(v));
+                m.insert("DestinationTableConfigurationList".into(), v.into_value());
             }
             if let Some(v) = self.processing_configuration {
                 m.insert("ProcessingConfiguration".into(), v.into_value());
@@ -2748,11 +2984,17 @@ pub mod delivery_stream {
         }
     }
 
+    impl From<IcebergDestinationConfiguration> for Val<IcebergDestinationConfiguration> {
+        fn from(v: IcebergDestinationConfiguration) -> Self {
+            Val::expr(v.into_value())
+        }
+    }
+
     /// `InputFormatConfiguration` property type of `AWS::KinesisFirehose::DeliveryStream`.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct InputFormatConfiguration {
         /// CloudFormation: `Deserializer`.
-        pub deserializer: Option<Deserializer>,
+        pub deserializer: Option<Val<Deserializer>>,
     }
 
     impl InputFormatConfiguration {
@@ -2762,8 +3004,8 @@ pub mod delivery_stream {
         }
 
         /// CloudFormation: `Deserializer`.
-        pub fn deserializer(mut self, v: Deserializer) -> Self {
-            self.deserializer = Some(v);
+        pub fn deserializer(mut self, v: impl Into<Val<Deserializer>>) -> Self {
+            self.deserializer = Some(v.into());
             self
         }
     }
@@ -2781,6 +3023,12 @@ pub mod delivery_stream {
     impl From<InputFormatConfiguration> for Value {
         fn from(v: InputFormatConfiguration) -> Self {
             v.into_value()
+        }
+    }
+
+    impl From<InputFormatConfiguration> for Val<InputFormatConfiguration> {
+        fn from(v: InputFormatConfiguration) -> Self {
+            Val::expr(v.into_value())
         }
     }
 
@@ -2809,6 +3057,12 @@ pub mod delivery_stream {
     impl From<KMSEncryptionConfig> for Value {
         fn from(v: KMSEncryptionConfig) -> Self {
             v.into_value()
+        }
+    }
+
+    impl From<KMSEncryptionConfig> for Val<KMSEncryptionConfig> {
+        fn from(v: KMSEncryptionConfig) -> Self {
+            Val::expr(v.into_value())
         }
     }
 
@@ -2844,11 +3098,17 @@ pub mod delivery_stream {
         }
     }
 
+    impl From<KinesisStreamSourceConfiguration> for Val<KinesisStreamSourceConfiguration> {
+        fn from(v: KinesisStreamSourceConfiguration) -> Self {
+            Val::expr(v.into_value())
+        }
+    }
+
     /// `MSKSourceConfiguration` property type of `AWS::KinesisFirehose::DeliveryStream`.
     #[derive(Debug, Clone, PartialEq)]
     pub struct MSKSourceConfiguration {
         /// CloudFormation: `AuthenticationConfiguration` (required).
-        pub authentication_configuration: AuthenticationConfiguration,
+        pub authentication_configuration: Val<AuthenticationConfiguration>,
 
         /// CloudFormation: `MSKClusterARN` (required).
         pub msk_cluster_arn: Val<String>,
@@ -2869,7 +3129,7 @@ pub mod delivery_stream {
             topic_name: impl Into<Val<String>>,
         ) -> Self {
             Self {
-                authentication_configuration,
+                authentication_configuration: authentication_configuration.into(),
                 msk_cluster_arn: msk_cluster_arn.into(),
                 read_from_timestamp: None,
                 topic_name: topic_name.into(),
@@ -2899,6 +3159,12 @@ pub mod delivery_stream {
     impl From<MSKSourceConfiguration> for Value {
         fn from(v: MSKSourceConfiguration) -> Self {
             v.into_value()
+        }
+    }
+
+    impl From<MSKSourceConfiguration> for Val<MSKSourceConfiguration> {
+        fn from(v: MSKSourceConfiguration) -> Self {
+            Val::expr(v.into_value())
         }
     }
 
@@ -2963,6 +3229,12 @@ pub mod delivery_stream {
     impl From<OpenXJsonSerDe> for Value {
         fn from(v: OpenXJsonSerDe) -> Self {
             v.into_value()
+        }
+    }
+
+    impl From<OpenXJsonSerDe> for Val<OpenXJsonSerDe> {
+        fn from(v: OpenXJsonSerDe) -> Self {
+            Val::expr(v.into_value())
         }
     }
 
@@ -3121,11 +3393,17 @@ pub mod delivery_stream {
         }
     }
 
+    impl From<OrcSerDe> for Val<OrcSerDe> {
+        fn from(v: OrcSerDe) -> Self {
+            Val::expr(v.into_value())
+        }
+    }
+
     /// `OutputFormatConfiguration` property type of `AWS::KinesisFirehose::DeliveryStream`.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct OutputFormatConfiguration {
         /// CloudFormation: `Serializer`.
-        pub serializer: Option<Serializer>,
+        pub serializer: Option<Val<Serializer>>,
     }
 
     impl OutputFormatConfiguration {
@@ -3135,8 +3413,8 @@ pub mod delivery_stream {
         }
 
         /// CloudFormation: `Serializer`.
-        pub fn serializer(mut self, v: Serializer) -> Self {
-            self.serializer = Some(v);
+        pub fn serializer(mut self, v: impl Into<Val<Serializer>>) -> Self {
+            self.serializer = Some(v.into());
             self
         }
     }
@@ -3154,6 +3432,12 @@ pub mod delivery_stream {
     impl From<OutputFormatConfiguration> for Value {
         fn from(v: OutputFormatConfiguration) -> Self {
             v.into_value()
+        }
+    }
+
+    impl From<OutputFormatConfiguration> for Val<OutputFormatConfiguration> {
+        fn from(v: OutputFormatConfiguration) -> Self {
+            Val::expr(v.into_value())
         }
     }
 
@@ -3260,6 +3544,12 @@ pub mod delivery_stream {
         }
     }
 
+    impl From<ParquetSerDe> for Val<ParquetSerDe> {
+        fn from(v: ParquetSerDe) -> Self {
+            Val::expr(v.into_value())
+        }
+    }
+
     /// `PartitionField` property type of `AWS::KinesisFirehose::DeliveryStream`.
     #[derive(Debug, Clone, PartialEq)]
     pub struct PartitionField {
@@ -3288,11 +3578,17 @@ pub mod delivery_stream {
         }
     }
 
+    impl From<PartitionField> for Val<PartitionField> {
+        fn from(v: PartitionField) -> Self {
+            Val::expr(v.into_value())
+        }
+    }
+
     /// `PartitionSpec` property type of `AWS::KinesisFirehose::DeliveryStream`.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct PartitionSpec {
         /// CloudFormation: `Identity`.
-        pub identity: Option<Vec<PartitionField>>,
+        pub identity: Option<Val<Vec<PartitionField>>>,
     }
 
     impl PartitionSpec {
@@ -3302,8 +3598,8 @@ pub mod delivery_stream {
         }
 
         /// CloudFormation: `Identity`.
-        pub fn identity(mut self, v: Vec<PartitionField>) -> Self {
-            self.identity = Some(v);
+        pub fn identity(mut self, v: impl Into<Val<Vec<PartitionField>>>) -> Self {
+            self.identity = Some(v.into());
             self
         }
     }
@@ -3312,7 +3608,7 @@ pub mod delivery_stream {
         fn into_value(self) -> Value {
             let mut m = Map::new();
             if let Some(v) = self.identity {
-                m.insert("Identity".into(), crate::l1::list(v));
+                m.insert("Identity".into(), v.into_value());
             }
             Value::Map(m)
         }
@@ -3324,6 +3620,12 @@ pub mod delivery_stream {
         }
     }
 
+    impl From<PartitionSpec> for Val<PartitionSpec> {
+        fn from(v: PartitionSpec) -> Self {
+            Val::expr(v.into_value())
+        }
+    }
+
     /// `ProcessingConfiguration` property type of `AWS::KinesisFirehose::DeliveryStream`.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ProcessingConfiguration {
@@ -3331,7 +3633,7 @@ pub mod delivery_stream {
         pub enabled: Option<Val<bool>>,
 
         /// CloudFormation: `Processors`.
-        pub processors: Option<Vec<Processor>>,
+        pub processors: Option<Val<Vec<Processor>>>,
     }
 
     impl ProcessingConfiguration {
@@ -3347,8 +3649,8 @@ pub mod delivery_stream {
         }
 
         /// CloudFormation: `Processors`.
-        pub fn processors(mut self, v: Vec<Processor>) -> Self {
-            self.processors = Some(v);
+        pub fn processors(mut self, v: impl Into<Val<Vec<Processor>>>) -> Self {
+            self.processors = Some(v.into());
             self
         }
     }
@@ -3360,7 +3662,7 @@ pub mod delivery_stream {
                 m.insert("Enabled".into(), v.into_value());
             }
             if let Some(v) = self.processors {
-                m.insert("Processors".into(), crate::l1::list(v));
+                m.insert("Processors".into(), v.into_value());
             }
             Value::Map(m)
         }
@@ -3372,11 +3674,17 @@ pub mod delivery_stream {
         }
     }
 
+    impl From<ProcessingConfiguration> for Val<ProcessingConfiguration> {
+        fn from(v: ProcessingConfiguration) -> Self {
+            Val::expr(v.into_value())
+        }
+    }
+
     /// `Processor` property type of `AWS::KinesisFirehose::DeliveryStream`.
     #[derive(Debug, Clone, PartialEq)]
     pub struct Processor {
         /// CloudFormation: `Parameters`.
-        pub parameters: Option<Vec<ProcessorParameter>>,
+        pub parameters: Option<Val<Vec<ProcessorParameter>>>,
 
         /// CloudFormation: `Type` (required).
         pub r#type: Val<ProcessorType>,
@@ -3389,8 +3697,8 @@ pub mod delivery_stream {
         }
 
         /// CloudFormation: `Parameters`.
-        pub fn parameters(mut self, v: Vec<ProcessorParameter>) -> Self {
-            self.parameters = Some(v);
+        pub fn parameters(mut self, v: impl Into<Val<Vec<ProcessorParameter>>>) -> Self {
+            self.parameters = Some(v.into());
             self
         }
     }
@@ -3399,7 +3707,7 @@ pub mod delivery_stream {
         fn into_value(self) -> Value {
             let mut m = Map::new();
             if let Some(v) = self.parameters {
-                m.insert("Parameters".into(), crate::l1::list(v));
+                m.insert("Parameters".into(), v.into_value());
             }
             m.insert("Type".into(), self.r#type.into_value());
             Value::Map(m)
@@ -3409,6 +3717,12 @@ pub mod delivery_stream {
     impl From<Processor> for Value {
         fn from(v: Processor) -> Self {
             v.into_value()
+        }
+    }
+
+    impl From<Processor> for Val<Processor> {
+        fn from(v: Processor) -> Self {
+            Val::expr(v.into_value())
         }
     }
 
@@ -3444,41 +3758,47 @@ pub mod delivery_stream {
         }
     }
 
+    impl From<ProcessorParameter> for Val<ProcessorParameter> {
+        fn from(v: ProcessorParameter) -> Self {
+            Val::expr(v.into_value())
+        }
+    }
+
     /// `RedshiftDestinationConfiguration` property type of `AWS::KinesisFirehose::DeliveryStream`.
     #[derive(Debug, Clone, PartialEq)]
     pub struct RedshiftDestinationConfiguration {
         /// CloudFormation: `CloudWatchLoggingOptions`.
-        pub cloud_watch_logging_options: Option<CloudWatchLoggingOptions>,
+        pub cloud_watch_logging_options: Option<Val<CloudWatchLoggingOptions>>,
 
         /// CloudFormation: `ClusterJDBCURL` (required).
         pub cluster_jdbcurl: Val<String>,
 
         /// CloudFormation: `CopyCommand` (required).
-        pub copy_command: CopyCommand,
+        pub copy_command: Val<CopyCommand>,
 
         /// CloudFormation: `Password`. A secret: takes a `SecretValue` (a dynamic reference), never a plain string.
         pub password: Option<SecretValue>,
 
         /// CloudFormation: `ProcessingConfiguration`.
-        pub processing_configuration: Option<ProcessingConfiguration>,
+        pub processing_configuration: Option<Val<ProcessingConfiguration>>,
 
         /// CloudFormation: `RetryOptions`.
-        pub retry_options: Option<RedshiftRetryOptions>,
+        pub retry_options: Option<Val<RedshiftRetryOptions>>,
 
         /// CloudFormation: `RoleARN` (required).
         pub role_arn: Val<String>,
 
         /// CloudFormation: `S3BackupConfiguration`.
-        pub s3_backup_configuration: Option<S3DestinationConfiguration>,
+        pub s3_backup_configuration: Option<Val<S3DestinationConfiguration>>,
 
         /// CloudFormation: `S3BackupMode`.
         pub s3_backup_mode: Option<Val<RedshiftDestinationConfigurationS3BackupMode>>,
 
         /// CloudFormation: `S3Configuration` (required).
-        pub s3_configuration: S3DestinationConfiguration,
+        pub s3_configuration: Val<S3DestinationConfiguration>,
 
         /// CloudFormation: `SecretsManagerConfiguration`.
-        pub secrets_manager_configuration: Option<SecretsManagerConfiguration>,
+        pub secrets_manager_configuration: Option<Val<SecretsManagerConfiguration>>,
 
         /// CloudFormation: `Username`.
         pub username: Option<Val<String>>,
@@ -3496,22 +3816,22 @@ pub mod delivery_stream {
             Self {
                 cloud_watch_logging_options: None,
                 cluster_jdbcurl: cluster_jdbcurl.into(),
-                copy_command,
+                copy_command: copy_command.into(),
                 password: None,
                 processing_configuration: None,
                 retry_options: None,
                 role_arn: role_arn.into(),
                 s3_backup_configuration: None,
                 s3_backup_mode: None,
-                s3_configuration,
+                s3_configuration: s3_configuration.into(),
                 secrets_manager_configuration: None,
                 username: None,
             }
         }
 
         /// CloudFormation: `CloudWatchLoggingOptions`.
-        pub fn cloud_watch_logging_options(mut self, v: CloudWatchLoggingOptions) -> Self {
-            self.cloud_watch_logging_options = Some(v);
+        pub fn cloud_watch_logging_options(mut self, v: impl Into<Val<CloudWatchLoggingOptions>>) -> Self {
+            self.cloud_watch_logging_options = Some(v.into());
             self
         }
 
@@ -3522,20 +3842,20 @@ pub mod delivery_stream {
         }
 
         /// CloudFormation: `ProcessingConfiguration`.
-        pub fn processing_configuration(mut self, v: ProcessingConfiguration) -> Self {
-            self.processing_configuration = Some(v);
+        pub fn processing_configuration(mut self, v: impl Into<Val<ProcessingConfiguration>>) -> Self {
+            self.processing_configuration = Some(v.into());
             self
         }
 
         /// CloudFormation: `RetryOptions`.
-        pub fn retry_options(mut self, v: RedshiftRetryOptions) -> Self {
-            self.retry_options = Some(v);
+        pub fn retry_options(mut self, v: impl Into<Val<RedshiftRetryOptions>>) -> Self {
+            self.retry_options = Some(v.into());
             self
         }
 
         /// CloudFormation: `S3BackupConfiguration`.
-        pub fn s3_backup_configuration(mut self, v: S3DestinationConfiguration) -> Self {
-            self.s3_backup_configuration = Some(v);
+        pub fn s3_backup_configuration(mut self, v: impl Into<Val<S3DestinationConfiguration>>) -> Self {
+            self.s3_backup_configuration = Some(v.into());
             self
         }
 
@@ -3546,8 +3866,8 @@ pub mod delivery_stream {
         }
 
         /// CloudFormation: `SecretsManagerConfiguration`.
-        pub fn secrets_manager_configuration(mut self, v: SecretsManagerConfiguration) -> Self {
-            self.secrets_manager_configuration = Some(v);
+        pub fn secrets_manager_configuration(mut self, v: impl Into<Val<SecretsManagerConfiguration>>) -> Self {
+            self.secrets_manager_configuration = Some(v.into());
             self
         }
 
@@ -3599,6 +3919,12 @@ pub mod delivery_stream {
         }
     }
 
+    impl From<RedshiftDestinationConfiguration> for Val<RedshiftDestinationConfiguration> {
+        fn from(v: RedshiftDestinationConfiguration) -> Self {
+            Val::expr(v.into_value())
+        }
+    }
+
     /// `RedshiftRetryOptions` property type of `AWS::KinesisFirehose::DeliveryStream`.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct RedshiftRetryOptions {
@@ -3632,6 +3958,12 @@ pub mod delivery_stream {
     impl From<RedshiftRetryOptions> for Value {
         fn from(v: RedshiftRetryOptions) -> Self {
             v.into_value()
+        }
+    }
+
+    impl From<RedshiftRetryOptions> for Val<RedshiftRetryOptions> {
+        fn from(v: RedshiftRetryOptions) -> Self {
+            Val::expr(v.into_value())
         }
     }
 
@@ -3671,6 +4003,12 @@ pub mod delivery_stream {
         }
     }
 
+    impl From<RetryOptions> for Val<RetryOptions> {
+        fn from(v: RetryOptions) -> Self {
+            Val::expr(v.into_value())
+        }
+    }
+
     /// `S3DestinationConfiguration` property type of `AWS::KinesisFirehose::DeliveryStream`.
     #[derive(Debug, Clone, PartialEq)]
     pub struct S3DestinationConfiguration {
@@ -3678,16 +4016,16 @@ pub mod delivery_stream {
         pub bucket_arn: Val<String>,
 
         /// CloudFormation: `BufferingHints`.
-        pub buffering_hints: Option<BufferingHints>,
+        pub buffering_hints: Option<Val<BufferingHints>>,
 
         /// CloudFormation: `CloudWatchLoggingOptions`.
-        pub cloud_watch_logging_options: Option<CloudWatchLoggingOptions>,
+        pub cloud_watch_logging_options: Option<Val<CloudWatchLoggingOptions>>,
 
         /// CloudFormation: `CompressionFormat`.
         pub compression_format: Option<Val<CompressionFormat>>,
 
         /// CloudFormation: `EncryptionConfiguration`.
-        pub encryption_configuration: Option<EncryptionConfiguration>,
+        pub encryption_configuration: Option<Val<EncryptionConfiguration>>,
 
         /// CloudFormation: `ErrorOutputPrefix`.
         pub error_output_prefix: Option<Val<String>>,
@@ -3715,14 +4053,14 @@ pub mod delivery_stream {
         }
 
         /// CloudFormation: `BufferingHints`.
-        pub fn buffering_hints(mut self, v: BufferingHints) -> Self {
-            self.buffering_hints = Some(v);
+        pub fn buffering_hints(mut self, v: impl Into<Val<BufferingHints>>) -> Self {
+            self.buffering_hints = Some(v.into());
             self
         }
 
         /// CloudFormation: `CloudWatchLoggingOptions`.
-        pub fn cloud_watch_logging_options(mut self, v: CloudWatchLoggingOptions) -> Self {
-            self.cloud_watch_logging_options = Some(v);
+        pub fn cloud_watch_logging_options(mut self, v: impl Into<Val<CloudWatchLoggingOptions>>) -> Self {
+            self.cloud_watch_logging_options = Some(v.into());
             self
         }
 
@@ -3733,8 +4071,8 @@ pub mod delivery_stream {
         }
 
         /// CloudFormation: `EncryptionConfiguration`.
-        pub fn encryption_configuration(mut self, v: EncryptionConfiguration) -> Self {
-            self.encryption_configuration = Some(v);
+        pub fn encryption_configuration(mut self, v: impl Into<Val<EncryptionConfiguration>>) -> Self {
+            self.encryption_configuration = Some(v.into());
             self
         }
 
@@ -3781,6 +4119,12 @@ pub mod delivery_stream {
     impl From<S3DestinationConfiguration> for Value {
         fn from(v: S3DestinationConfiguration) -> Self {
             v.into_value()
+        }
+    }
+
+    impl From<S3DestinationConfiguration> for Val<S3DestinationConfiguration> {
+        fn from(v: S3DestinationConfiguration) -> Self {
+            Val::expr(v.into_value())
         }
     }
 
@@ -3887,6 +4231,12 @@ pub mod delivery_stream {
         }
     }
 
+    impl From<SchemaConfiguration> for Val<SchemaConfiguration> {
+        fn from(v: SchemaConfiguration) -> Self {
+            Val::expr(v.into_value())
+        }
+    }
+
     /// `SchemaEvolutionConfiguration` property type of `AWS::KinesisFirehose::DeliveryStream`.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct SchemaEvolutionConfiguration {
@@ -3920,6 +4270,12 @@ pub mod delivery_stream {
     impl From<SchemaEvolutionConfiguration> for Value {
         fn from(v: SchemaEvolutionConfiguration) -> Self {
             v.into_value()
+        }
+    }
+
+    impl From<SchemaEvolutionConfiguration> for Val<SchemaEvolutionConfiguration> {
+        fn from(v: SchemaEvolutionConfiguration) -> Self {
+            Val::expr(v.into_value())
         }
     }
 
@@ -3975,14 +4331,20 @@ pub mod delivery_stream {
         }
     }
 
+    impl From<SecretsManagerConfiguration> for Val<SecretsManagerConfiguration> {
+        fn from(v: SecretsManagerConfiguration) -> Self {
+            Val::expr(v.into_value())
+        }
+    }
+
     /// `Serializer` property type of `AWS::KinesisFirehose::DeliveryStream`.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Serializer {
         /// CloudFormation: `OrcSerDe`.
-        pub orc_ser_de: Option<OrcSerDe>,
+        pub orc_ser_de: Option<Val<OrcSerDe>>,
 
         /// CloudFormation: `ParquetSerDe`.
-        pub parquet_ser_de: Option<ParquetSerDe>,
+        pub parquet_ser_de: Option<Val<ParquetSerDe>>,
     }
 
     impl Serializer {
@@ -3992,14 +4354,14 @@ pub mod delivery_stream {
         }
 
         /// CloudFormation: `OrcSerDe`.
-        pub fn orc_ser_de(mut self, v: OrcSerDe) -> Self {
-            self.orc_ser_de = Some(v);
+        pub fn orc_ser_de(mut self, v: impl Into<Val<OrcSerDe>>) -> Self {
+            self.orc_ser_de = Some(v.into());
             self
         }
 
         /// CloudFormation: `ParquetSerDe`.
-        pub fn parquet_ser_de(mut self, v: ParquetSerDe) -> Self {
-            self.parquet_ser_de = Some(v);
+        pub fn parquet_ser_de(mut self, v: impl Into<Val<ParquetSerDe>>) -> Self {
+            self.parquet_ser_de = Some(v.into());
             self
         }
     }
@@ -4020,6 +4382,12 @@ pub mod delivery_stream {
     impl From<Serializer> for Value {
         fn from(v: Serializer) -> Self {
             v.into_value()
+        }
+    }
+
+    impl From<Serializer> for Val<Serializer> {
+        fn from(v: Serializer) -> Self {
+            Val::expr(v.into_value())
         }
     }
 
@@ -4071,6 +4439,12 @@ pub mod delivery_stream {
         }
     }
 
+    impl From<SnowflakeBufferingHints> for Val<SnowflakeBufferingHints> {
+        fn from(v: SnowflakeBufferingHints) -> Self {
+            Val::expr(v.into_value())
+        }
+    }
+
     /// `SnowflakeDestinationConfiguration` property type of `AWS::KinesisFirehose::DeliveryStream`.
     #[derive(Debug, Clone, PartialEq)]
     pub struct SnowflakeDestinationConfiguration {
@@ -4078,10 +4452,10 @@ pub mod delivery_stream {
         pub account_url: Val<String>,
 
         /// CloudFormation: `BufferingHints`.
-        pub buffering_hints: Option<SnowflakeBufferingHints>,
+        pub buffering_hints: Option<Val<SnowflakeBufferingHints>>,
 
         /// CloudFormation: `CloudWatchLoggingOptions`.
-        pub cloud_watch_logging_options: Option<CloudWatchLoggingOptions>,
+        pub cloud_watch_logging_options: Option<Val<CloudWatchLoggingOptions>>,
 
         /// CloudFormation: `ContentColumnName`.
         pub content_column_name: Option<Val<String>>,
@@ -4102,10 +4476,10 @@ pub mod delivery_stream {
         pub private_key: Option<SecretValue>,
 
         /// CloudFormation: `ProcessingConfiguration`.
-        pub processing_configuration: Option<ProcessingConfiguration>,
+        pub processing_configuration: Option<Val<ProcessingConfiguration>>,
 
         /// CloudFormation: `RetryOptions`.
-        pub retry_options: Option<SnowflakeRetryOptions>,
+        pub retry_options: Option<Val<SnowflakeRetryOptions>>,
 
         /// CloudFormation: `RoleARN` (required).
         pub role_arn: Val<String>,
@@ -4114,19 +4488,19 @@ pub mod delivery_stream {
         pub s3_backup_mode: Option<Val<SnowflakeDestinationConfigurationS3BackupMode>>,
 
         /// CloudFormation: `S3Configuration` (required).
-        pub s3_configuration: S3DestinationConfiguration,
+        pub s3_configuration: Val<S3DestinationConfiguration>,
 
         /// CloudFormation: `Schema` (required).
         pub schema: Val<String>,
 
         /// CloudFormation: `SecretsManagerConfiguration`.
-        pub secrets_manager_configuration: Option<SecretsManagerConfiguration>,
+        pub secrets_manager_configuration: Option<Val<SecretsManagerConfiguration>>,
 
         /// CloudFormation: `SnowflakeRoleConfiguration`.
-        pub snowflake_role_configuration: Option<SnowflakeRoleConfiguration>,
+        pub snowflake_role_configuration: Option<Val<SnowflakeRoleConfiguration>>,
 
         /// CloudFormation: `SnowflakeVpcConfiguration`.
-        pub snowflake_vpc_configuration: Option<SnowflakeVpcConfiguration>,
+        pub snowflake_vpc_configuration: Option<Val<SnowflakeVpcConfiguration>>,
 
         /// CloudFormation: `Table` (required).
         pub table: Val<String>,
@@ -4160,7 +4534,7 @@ pub mod delivery_stream {
                 retry_options: None,
                 role_arn: role_arn.into(),
                 s3_backup_mode: None,
-                s3_configuration,
+                s3_configuration: s3_configuration.into(),
                 schema: schema.into(),
                 secrets_manager_configuration: None,
                 snowflake_role_configuration: None,
@@ -4171,14 +4545,14 @@ pub mod delivery_stream {
         }
 
         /// CloudFormation: `BufferingHints`.
-        pub fn buffering_hints(mut self, v: SnowflakeBufferingHints) -> Self {
-            self.buffering_hints = Some(v);
+        pub fn buffering_hints(mut self, v: impl Into<Val<SnowflakeBufferingHints>>) -> Self {
+            self.buffering_hints = Some(v.into());
             self
         }
 
         /// CloudFormation: `CloudWatchLoggingOptions`.
-        pub fn cloud_watch_logging_options(mut self, v: CloudWatchLoggingOptions) -> Self {
-            self.cloud_watch_logging_options = Some(v);
+        pub fn cloud_watch_logging_options(mut self, v: impl Into<Val<CloudWatchLoggingOptions>>) -> Self {
+            self.cloud_watch_logging_options = Some(v.into());
             self
         }
 
@@ -4213,14 +4587,14 @@ pub mod delivery_stream {
         }
 
         /// CloudFormation: `ProcessingConfiguration`.
-        pub fn processing_configuration(mut self, v: ProcessingConfiguration) -> Self {
-            self.processing_configuration = Some(v);
+        pub fn processing_configuration(mut self, v: impl Into<Val<ProcessingConfiguration>>) -> Self {
+            self.processing_configuration = Some(v.into());
             self
         }
 
         /// CloudFormation: `RetryOptions`.
-        pub fn retry_options(mut self, v: SnowflakeRetryOptions) -> Self {
-            self.retry_options = Some(v);
+        pub fn retry_options(mut self, v: impl Into<Val<SnowflakeRetryOptions>>) -> Self {
+            self.retry_options = Some(v.into());
             self
         }
 
@@ -4231,20 +4605,20 @@ pub mod delivery_stream {
         }
 
         /// CloudFormation: `SecretsManagerConfiguration`.
-        pub fn secrets_manager_configuration(mut self, v: SecretsManagerConfiguration) -> Self {
-            self.secrets_manager_configuration = Some(v);
+        pub fn secrets_manager_configuration(mut self, v: impl Into<Val<SecretsManagerConfiguration>>) -> Self {
+            self.secrets_manager_configuration = Some(v.into());
             self
         }
 
         /// CloudFormation: `SnowflakeRoleConfiguration`.
-        pub fn snowflake_role_configuration(mut self, v: SnowflakeRoleConfiguration) -> Self {
-            self.snowflake_role_configuration = Some(v);
+        pub fn snowflake_role_configuration(mut self, v: impl Into<Val<SnowflakeRoleConfiguration>>) -> Self {
+            self.snowflake_role_configuration = Some(v.into());
             self
         }
 
         /// CloudFormation: `SnowflakeVpcConfiguration`.
-        pub fn snowflake_vpc_configuration(mut self, v: SnowflakeVpcConfiguration) -> Self {
-            self.snowflake_vpc_configuration = Some(v);
+        pub fn snowflake_vpc_configuration(mut self, v: impl Into<Val<SnowflakeVpcConfiguration>>) -> Self {
+            self.snowflake_vpc_configuration = Some(v.into());
             self
         }
 
@@ -4316,6 +4690,12 @@ pub mod delivery_stream {
         }
     }
 
+    impl From<SnowflakeDestinationConfiguration> for Val<SnowflakeDestinationConfiguration> {
+        fn from(v: SnowflakeDestinationConfiguration) -> Self {
+            Val::expr(v.into_value())
+        }
+    }
+
     /// `SnowflakeRetryOptions` property type of `AWS::KinesisFirehose::DeliveryStream`.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct SnowflakeRetryOptions {
@@ -4349,6 +4729,12 @@ pub mod delivery_stream {
     impl From<SnowflakeRetryOptions> for Value {
         fn from(v: SnowflakeRetryOptions) -> Self {
             v.into_value()
+        }
+    }
+
+    impl From<SnowflakeRetryOptions> for Val<SnowflakeRetryOptions> {
+        fn from(v: SnowflakeRetryOptions) -> Self {
+            Val::expr(v.into_value())
         }
     }
 
@@ -4400,6 +4786,12 @@ pub mod delivery_stream {
         }
     }
 
+    impl From<SnowflakeRoleConfiguration> for Val<SnowflakeRoleConfiguration> {
+        fn from(v: SnowflakeRoleConfiguration) -> Self {
+            Val::expr(v.into_value())
+        }
+    }
+
     /// `SnowflakeVpcConfiguration` property type of `AWS::KinesisFirehose::DeliveryStream`.
     #[derive(Debug, Clone, PartialEq)]
     pub struct SnowflakeVpcConfiguration {
@@ -4425,6 +4817,12 @@ pub mod delivery_stream {
     impl From<SnowflakeVpcConfiguration> for Value {
         fn from(v: SnowflakeVpcConfiguration) -> Self {
             v.into_value()
+        }
+    }
+
+    impl From<SnowflakeVpcConfiguration> for Val<SnowflakeVpcConfiguration> {
+        fn from(v: SnowflakeVpcConfiguration) -> Self {
+            Val::expr(v.into_value())
         }
     }
 
@@ -4476,14 +4874,20 @@ pub mod delivery_stream {
         }
     }
 
+    impl From<SplunkBufferingHints> for Val<SplunkBufferingHints> {
+        fn from(v: SplunkBufferingHints) -> Self {
+            Val::expr(v.into_value())
+        }
+    }
+
     /// `SplunkDestinationConfiguration` property type of `AWS::KinesisFirehose::DeliveryStream`.
     #[derive(Debug, Clone, PartialEq)]
     pub struct SplunkDestinationConfiguration {
         /// CloudFormation: `BufferingHints`.
-        pub buffering_hints: Option<SplunkBufferingHints>,
+        pub buffering_hints: Option<Val<SplunkBufferingHints>>,
 
         /// CloudFormation: `CloudWatchLoggingOptions`.
-        pub cloud_watch_logging_options: Option<CloudWatchLoggingOptions>,
+        pub cloud_watch_logging_options: Option<Val<CloudWatchLoggingOptions>>,
 
         /// CloudFormation: `HECAcknowledgmentTimeoutInSeconds`.
         pub hec_acknowledgment_timeout_in_seconds: Option<Val<i64>>,
@@ -4498,19 +4902,19 @@ pub mod delivery_stream {
         pub hec_token: Option<SecretValue>,
 
         /// CloudFormation: `ProcessingConfiguration`.
-        pub processing_configuration: Option<ProcessingConfiguration>,
+        pub processing_configuration: Option<Val<ProcessingConfiguration>>,
 
         /// CloudFormation: `RetryOptions`.
-        pub retry_options: Option<SplunkRetryOptions>,
+        pub retry_options: Option<Val<SplunkRetryOptions>>,
 
         /// CloudFormation: `S3BackupMode`.
         pub s3_backup_mode: Option<Val<SplunkDestinationConfigurationS3BackupMode>>,
 
         /// CloudFormation: `S3Configuration` (required).
-        pub s3_configuration: S3DestinationConfiguration,
+        pub s3_configuration: Val<S3DestinationConfiguration>,
 
         /// CloudFormation: `SecretsManagerConfiguration`.
-        pub secrets_manager_configuration: Option<SecretsManagerConfiguration>,
+        pub secrets_manager_configuration: Option<Val<SecretsManagerConfiguration>>,
     }
 
     impl SplunkDestinationConfiguration {
@@ -4531,20 +4935,20 @@ pub mod delivery_stream {
                 processing_configuration: None,
                 retry_options: None,
                 s3_backup_mode: None,
-                s3_configuration,
+                s3_configuration: s3_configuration.into(),
                 secrets_manager_configuration: None,
             }
         }
 
         /// CloudFormation: `BufferingHints`.
-        pub fn buffering_hints(mut self, v: SplunkBufferingHints) -> Self {
-            self.buffering_hints = Some(v);
+        pub fn buffering_hints(mut self, v: impl Into<Val<SplunkBufferingHints>>) -> Self {
+            self.buffering_hints = Some(v.into());
             self
         }
 
         /// CloudFormation: `CloudWatchLoggingOptions`.
-        pub fn cloud_watch_logging_options(mut self, v: CloudWatchLoggingOptions) -> Self {
-            self.cloud_watch_logging_options = Some(v);
+        pub fn cloud_watch_logging_options(mut self, v: impl Into<Val<CloudWatchLoggingOptions>>) -> Self {
+            self.cloud_watch_logging_options = Some(v.into());
             self
         }
 
@@ -4561,14 +4965,14 @@ pub mod delivery_stream {
         }
 
         /// CloudFormation: `ProcessingConfiguration`.
-        pub fn processing_configuration(mut self, v: ProcessingConfiguration) -> Self {
-            self.processing_configuration = Some(v);
+        pub fn processing_configuration(mut self, v: impl Into<Val<ProcessingConfiguration>>) -> Self {
+            self.processing_configuration = Some(v.into());
             self
         }
 
         /// CloudFormation: `RetryOptions`.
-        pub fn retry_options(mut self, v: SplunkRetryOptions) -> Self {
-            self.retry_options = Some(v);
+        pub fn retry_options(mut self, v: impl Into<Val<SplunkRetryOptions>>) -> Self {
+            self.retry_options = Some(v.into());
             self
         }
 
@@ -4579,8 +4983,8 @@ pub mod delivery_stream {
         }
 
         /// CloudFormation: `SecretsManagerConfiguration`.
-        pub fn secrets_manager_configuration(mut self, v: SecretsManagerConfiguration) -> Self {
-            self.secrets_manager_configuration = Some(v);
+        pub fn secrets_manager_configuration(mut self, v: impl Into<Val<SecretsManagerConfiguration>>) -> Self {
+            self.secrets_manager_configuration = Some(v.into());
             self
         }
     }
@@ -4625,6 +5029,12 @@ pub mod delivery_stream {
         }
     }
 
+    impl From<SplunkDestinationConfiguration> for Val<SplunkDestinationConfiguration> {
+        fn from(v: SplunkDestinationConfiguration) -> Self {
+            Val::expr(v.into_value())
+        }
+    }
+
     /// `SplunkRetryOptions` property type of `AWS::KinesisFirehose::DeliveryStream`.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct SplunkRetryOptions {
@@ -4661,6 +5071,12 @@ pub mod delivery_stream {
         }
     }
 
+    impl From<SplunkRetryOptions> for Val<SplunkRetryOptions> {
+        fn from(v: SplunkRetryOptions) -> Self {
+            Val::expr(v.into_value())
+        }
+    }
+
     /// `TableCreationConfiguration` property type of `AWS::KinesisFirehose::DeliveryStream`.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct TableCreationConfiguration {
@@ -4694,6 +5110,12 @@ pub mod delivery_stream {
     impl From<TableCreationConfiguration> for Value {
         fn from(v: TableCreationConfiguration) -> Self {
             v.into_value()
+        }
+    }
+
+    impl From<TableCreationConfiguration> for Val<TableCreationConfiguration> {
+        fn from(v: TableCreationConfiguration) -> Self {
+            Val::expr(v.into_value())
         }
     }
 
@@ -4734,6 +5156,12 @@ pub mod delivery_stream {
     impl From<Tag> for Value {
         fn from(v: Tag) -> Self {
             v.into_value()
+        }
+    }
+
+    impl From<Tag> for Val<Tag> {
+        fn from(v: Tag) -> Self {
+            Val::expr(v.into_value())
         }
     }
 
@@ -4778,6 +5206,12 @@ pub mod delivery_stream {
     impl From<VpcConfiguration> for Value {
         fn from(v: VpcConfiguration) -> Self {
             v.into_value()
+        }
+    }
+
+    impl From<VpcConfiguration> for Val<VpcConfiguration> {
+        fn from(v: VpcConfiguration) -> Self {
+            Val::expr(v.into_value())
         }
     }
 

@@ -392,7 +392,7 @@ pub struct CfnKey {
     /// [Tag](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-resource-tags.html).
     ///
     /// CloudFormation: `Tags`.
-    pub tags: Option<Vec<key::Tag>>,
+    pub tags: Option<Val<Vec<key::Tag>>>,
 }
 
 impl CfnKey {
@@ -770,8 +770,8 @@ impl CfnKey {
     /// [Tag](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-resource-tags.html).
     ///
     /// CloudFormation: `Tags`.
-    pub fn tags(mut self, v: Vec<key::Tag>) -> Self {
-        self.tags = Some(v);
+    pub fn tags(mut self, v: impl Into<Val<Vec<key::Tag>>>) -> Self {
+        self.tags = Some(v.into());
         self
     }
 }
@@ -815,7 +815,7 @@ impl CfnResource for CfnKey {
             m.insert("RotationPeriodInDays".into(), v.into_value());
         }
         if let Some(v) = self.tags {
-            m.insert("Tags".into(), crate::l1::list(v));
+            m.insert("Tags".into(), v.into_value());
         }
         m
     }
@@ -889,6 +889,12 @@ pub mod key {
     impl From<Tag> for Value {
         fn from(v: Tag) -> Self {
             v.into_value()
+        }
+    }
+
+    impl From<Tag> for Val<Tag> {
+        fn from(v: Tag) -> Self {
+            Val::expr(v.into_value())
         }
     }
 

@@ -75,7 +75,7 @@ pub struct CfnFunction {
     /// Configuration for the capacity provider that manages compute resources for Lambda functions.
     ///
     /// CloudFormation: `CapacityProviderConfig`.
-    pub capacity_provider_config: Option<function::CapacityProviderConfig>,
+    pub capacity_provider_config: Option<Val<function::CapacityProviderConfig>>,
 
     /// The code for the function. You can define your function code in multiple ways:
     ///
@@ -89,7 +89,7 @@ pub struct CfnFunction {
     /// property.
     ///
     /// CloudFormation: `Code` (required).
-    pub code: function::Code,
+    pub code: Val<function::Code>,
 
     /// To enable code signing for this function, specify the ARN of a code-signing configuration. A code-signing
     /// configuration includes a set of signing profiles, which define the trusted publishers for this function.
@@ -102,7 +102,7 @@ pub struct CfnFunction {
     /// queues](https://docs.aws.amazon.com/lambda/latest/dg/invocation-async.html#invocation-dlq).
     ///
     /// CloudFormation: `DeadLetterConfig`.
-    pub dead_letter_config: Option<function::DeadLetterConfig>,
+    pub dead_letter_config: Option<Val<function::DeadLetterConfig>>,
 
     /// A description of the function.
     ///
@@ -115,18 +115,18 @@ pub struct CfnFunction {
     /// used to encrypt your durable execution's payload data, including input, output, and error payloads.
     ///
     /// CloudFormation: `DurableConfig`.
-    pub durable_config: Option<function::DurableConfig>,
+    pub durable_config: Option<Val<function::DurableConfig>>,
 
     /// Environment variables that are accessible from function code during execution.
     ///
     /// CloudFormation: `Environment`.
-    pub environment: Option<function::Environment>,
+    pub environment: Option<Val<function::Environment>>,
 
     /// The size of the function's ``/tmp`` directory in MB. The default value is 512, but it can be any whole number
     /// between 512 and 10,240 MB.
     ///
     /// CloudFormation: `EphemeralStorage`.
-    pub ephemeral_storage: Option<function::EphemeralStorage>,
+    pub ephemeral_storage: Option<Val<function::EphemeralStorage>>,
 
     /// Connection settings for an Amazon EFS or Amazon S3 Files file system. To connect a function to a file system, a
     /// mount target must be available in every Availability Zone that your function connects to. If your template
@@ -141,7 +141,7 @@ pub struct CfnFunction {
     /// Attribute](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-dependson.html).
     ///
     /// CloudFormation: `FileSystemConfigs`.
-    pub file_system_configs: Option<Vec<function::FileSystemConfig>>,
+    pub file_system_configs: Option<Val<Vec<function::FileSystemConfig>>>,
 
     /// The name of the Lambda function, up to 64 characters in length. If you don't specify a name, CFN generates one.
     ///
@@ -155,7 +155,7 @@ pub struct CfnFunction {
     /// and maximum number of execution environments that can be provisioned.
     ///
     /// CloudFormation: `FunctionScalingConfig`.
-    pub function_scaling_config: Option<function::FunctionScalingConfig>,
+    pub function_scaling_config: Option<Val<function::FunctionScalingConfig>>,
 
     /// The name of the method within your code that Lambda calls to run your function. Handler is required if the
     /// deployment package is a .zip file archive. The format includes the file name. It can also include namespaces and
@@ -169,7 +169,7 @@ pub struct CfnFunction {
     /// image settings](https://docs.aws.amazon.com/lambda/latest/dg/images-create.html#images-parms).
     ///
     /// CloudFormation: `ImageConfig`.
-    pub image_config: Option<function::ImageConfig>,
+    pub image_config: Option<Val<function::ImageConfig>>,
 
     /// The ARN of the KMSlong (KMS) customer managed key that's used to encrypt the following resources:
     ///
@@ -204,7 +204,7 @@ pub struct CfnFunction {
     /// The function's Amazon CloudWatch Logs configuration settings.
     ///
     /// CloudFormation: `LoggingConfig`.
-    pub logging_config: Option<function::LoggingConfig>,
+    pub logging_config: Option<Val<function::LoggingConfig>>,
 
     /// The amount of [memory available to the
     /// function](https://docs.aws.amazon.com/lambda/latest/dg/configuration-function-common.html#configuration-memory-console)
@@ -262,12 +262,12 @@ pub struct CfnFunction {
     /// updates](https://docs.aws.amazon.com/lambda/latest/dg/runtimes-update.html).
     ///
     /// CloudFormation: `RuntimeManagementConfig`.
-    pub runtime_management_config: Option<function::RuntimeManagementConfig>,
+    pub runtime_management_config: Option<Val<function::RuntimeManagementConfig>>,
 
     /// The function's [SnapStart](https://docs.aws.amazon.com/lambda/latest/dg/snapstart.html) setting.
     ///
     /// CloudFormation: `SnapStart`.
-    pub snap_start: Option<function::SnapStart>,
+    pub snap_start: Option<Val<function::SnapStart>>,
 
     /// A list of [tags](https://docs.aws.amazon.com/lambda/latest/dg/tagging.html) to apply to the function.
     ///
@@ -277,13 +277,13 @@ pub struct CfnFunction {
     /// to the resource during resource creation and update.
     ///
     /// CloudFormation: `Tags`.
-    pub tags: Option<Vec<function::Tag>>,
+    pub tags: Option<Val<Vec<function::Tag>>>,
 
     /// The function's tenant isolation configuration settings. Determines whether the Lambda function runs on a shared
     /// or dedicated infrastructure per unique tenant.
     ///
     /// CloudFormation: `TenancyConfig`.
-    pub tenancy_config: Option<function::TenancyConfig>,
+    pub tenancy_config: Option<Val<function::TenancyConfig>>,
 
     /// The amount of time (in seconds) that Lambda allows a function to run before stopping it. The default is 3
     /// seconds, and the maximum allowed value is 900 seconds. For functions using Lambda Managed Instances,
@@ -298,7 +298,7 @@ pub struct CfnFunction {
     /// [X-Ray](https://docs.aws.amazon.com/lambda/latest/dg/services-xray.html).
     ///
     /// CloudFormation: `TracingConfig`.
-    pub tracing_config: Option<function::TracingConfig>,
+    pub tracing_config: Option<Val<function::TracingConfig>>,
 
     /// For network connectivity to AWS resources in a VPC, specify a list of security groups and subnets in the VPC.
     /// When you connect a function to a VPC, it can access resources and the internet only through that VPC. For more
@@ -306,7 +306,7 @@ pub struct CfnFunction {
     /// VPC](https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc.html).
     ///
     /// CloudFormation: `VpcConfig`.
-    pub vpc_config: Option<function::VpcConfig>,
+    pub vpc_config: Option<Val<function::VpcConfig>>,
 }
 
 impl CfnFunction {
@@ -315,7 +315,7 @@ impl CfnFunction {
         Self {
             architectures: None,
             capacity_provider_config: None,
-            code,
+            code: code.into(),
             code_signing_config_arn: None,
             dead_letter_config: None,
             description: None,
@@ -359,8 +359,8 @@ impl CfnFunction {
     /// Configuration for the capacity provider that manages compute resources for Lambda functions.
     ///
     /// CloudFormation: `CapacityProviderConfig`.
-    pub fn capacity_provider_config(mut self, v: function::CapacityProviderConfig) -> Self {
-        self.capacity_provider_config = Some(v);
+    pub fn capacity_provider_config(mut self, v: impl Into<Val<function::CapacityProviderConfig>>) -> Self {
+        self.capacity_provider_config = Some(v.into());
         self
     }
 
@@ -378,8 +378,8 @@ impl CfnFunction {
     /// queues](https://docs.aws.amazon.com/lambda/latest/dg/invocation-async.html#invocation-dlq).
     ///
     /// CloudFormation: `DeadLetterConfig`.
-    pub fn dead_letter_config(mut self, v: function::DeadLetterConfig) -> Self {
-        self.dead_letter_config = Some(v);
+    pub fn dead_letter_config(mut self, v: impl Into<Val<function::DeadLetterConfig>>) -> Self {
+        self.dead_letter_config = Some(v.into());
         self
     }
 
@@ -397,16 +397,16 @@ impl CfnFunction {
     /// used to encrypt your durable execution's payload data, including input, output, and error payloads.
     ///
     /// CloudFormation: `DurableConfig`.
-    pub fn durable_config(mut self, v: function::DurableConfig) -> Self {
-        self.durable_config = Some(v);
+    pub fn durable_config(mut self, v: impl Into<Val<function::DurableConfig>>) -> Self {
+        self.durable_config = Some(v.into());
         self
     }
 
     /// Environment variables that are accessible from function code during execution.
     ///
     /// CloudFormation: `Environment`.
-    pub fn environment(mut self, v: function::Environment) -> Self {
-        self.environment = Some(v);
+    pub fn environment(mut self, v: impl Into<Val<function::Environment>>) -> Self {
+        self.environment = Some(v.into());
         self
     }
 
@@ -414,8 +414,8 @@ impl CfnFunction {
     /// between 512 and 10,240 MB.
     ///
     /// CloudFormation: `EphemeralStorage`.
-    pub fn ephemeral_storage(mut self, v: function::EphemeralStorage) -> Self {
-        self.ephemeral_storage = Some(v);
+    pub fn ephemeral_storage(mut self, v: impl Into<Val<function::EphemeralStorage>>) -> Self {
+        self.ephemeral_storage = Some(v.into());
         self
     }
 
@@ -432,8 +432,8 @@ impl CfnFunction {
     /// Attribute](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-dependson.html).
     ///
     /// CloudFormation: `FileSystemConfigs`.
-    pub fn file_system_configs(mut self, v: Vec<function::FileSystemConfig>) -> Self {
-        self.file_system_configs = Some(v);
+    pub fn file_system_configs(mut self, v: impl Into<Val<Vec<function::FileSystemConfig>>>) -> Self {
+        self.file_system_configs = Some(v.into());
         self
     }
 
@@ -452,8 +452,8 @@ impl CfnFunction {
     /// and maximum number of execution environments that can be provisioned.
     ///
     /// CloudFormation: `FunctionScalingConfig`.
-    pub fn function_scaling_config(mut self, v: function::FunctionScalingConfig) -> Self {
-        self.function_scaling_config = Some(v);
+    pub fn function_scaling_config(mut self, v: impl Into<Val<function::FunctionScalingConfig>>) -> Self {
+        self.function_scaling_config = Some(v.into());
         self
     }
 
@@ -472,8 +472,8 @@ impl CfnFunction {
     /// image settings](https://docs.aws.amazon.com/lambda/latest/dg/images-create.html#images-parms).
     ///
     /// CloudFormation: `ImageConfig`.
-    pub fn image_config(mut self, v: function::ImageConfig) -> Self {
-        self.image_config = Some(v);
+    pub fn image_config(mut self, v: impl Into<Val<function::ImageConfig>>) -> Self {
+        self.image_config = Some(v.into());
         self
     }
 
@@ -516,8 +516,8 @@ impl CfnFunction {
     /// The function's Amazon CloudWatch Logs configuration settings.
     ///
     /// CloudFormation: `LoggingConfig`.
-    pub fn logging_config(mut self, v: function::LoggingConfig) -> Self {
-        self.logging_config = Some(v);
+    pub fn logging_config(mut self, v: impl Into<Val<function::LoggingConfig>>) -> Self {
+        self.logging_config = Some(v.into());
         self
     }
 
@@ -590,16 +590,16 @@ impl CfnFunction {
     /// updates](https://docs.aws.amazon.com/lambda/latest/dg/runtimes-update.html).
     ///
     /// CloudFormation: `RuntimeManagementConfig`.
-    pub fn runtime_management_config(mut self, v: function::RuntimeManagementConfig) -> Self {
-        self.runtime_management_config = Some(v);
+    pub fn runtime_management_config(mut self, v: impl Into<Val<function::RuntimeManagementConfig>>) -> Self {
+        self.runtime_management_config = Some(v.into());
         self
     }
 
     /// The function's [SnapStart](https://docs.aws.amazon.com/lambda/latest/dg/snapstart.html) setting.
     ///
     /// CloudFormation: `SnapStart`.
-    pub fn snap_start(mut self, v: function::SnapStart) -> Self {
-        self.snap_start = Some(v);
+    pub fn snap_start(mut self, v: impl Into<Val<function::SnapStart>>) -> Self {
+        self.snap_start = Some(v.into());
         self
     }
 
@@ -611,8 +611,8 @@ impl CfnFunction {
     /// to the resource during resource creation and update.
     ///
     /// CloudFormation: `Tags`.
-    pub fn tags(mut self, v: Vec<function::Tag>) -> Self {
-        self.tags = Some(v);
+    pub fn tags(mut self, v: impl Into<Val<Vec<function::Tag>>>) -> Self {
+        self.tags = Some(v.into());
         self
     }
 
@@ -620,8 +620,8 @@ impl CfnFunction {
     /// or dedicated infrastructure per unique tenant.
     ///
     /// CloudFormation: `TenancyConfig`.
-    pub fn tenancy_config(mut self, v: function::TenancyConfig) -> Self {
-        self.tenancy_config = Some(v);
+    pub fn tenancy_config(mut self, v: impl Into<Val<function::TenancyConfig>>) -> Self {
+        self.tenancy_config = Some(v.into());
         self
     }
 
@@ -641,8 +641,8 @@ impl CfnFunction {
     /// [X-Ray](https://docs.aws.amazon.com/lambda/latest/dg/services-xray.html).
     ///
     /// CloudFormation: `TracingConfig`.
-    pub fn tracing_config(mut self, v: function::TracingConfig) -> Self {
-        self.tracing_config = Some(v);
+    pub fn tracing_config(mut self, v: impl Into<Val<function::TracingConfig>>) -> Self {
+        self.tracing_config = Some(v.into());
         self
     }
 
@@ -652,8 +652,8 @@ impl CfnFunction {
     /// VPC](https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc.html).
     ///
     /// CloudFormation: `VpcConfig`.
-    pub fn vpc_config(mut self, v: function::VpcConfig) -> Self {
-        self.vpc_config = Some(v);
+    pub fn vpc_config(mut self, v: impl Into<Val<function::VpcConfig>>) -> Self {
+        self.vpc_config = Some(v.into());
         self
     }
 }
@@ -689,7 +689,7 @@ impl CfnResource for CfnFunction {
             m.insert("EphemeralStorage".into(), v.into_value());
         }
         if let Some(v) = self.file_system_configs {
-            m.insert("FileSystemConfigs".into(), crate::l1::list(v));
+            m.insert("FileSystemConfigs".into(), v.into_value());
         }
         if let Some(v) = self.function_name {
             m.insert("FunctionName".into(), v.into_value());
@@ -738,7 +738,7 @@ impl CfnResource for CfnFunction {
             m.insert("SnapStart".into(), v.into_value());
         }
         if let Some(v) = self.tags {
-            m.insert("Tags".into(), crate::l1::list(v));
+            m.insert("Tags".into(), v.into_value());
         }
         if let Some(v) = self.tenancy_config {
             m.insert("TenancyConfig".into(), v.into_value());
@@ -796,7 +796,7 @@ pub mod function {
         /// Configuration for Lambda-managed instances used by the capacity provider.
         ///
         /// CloudFormation: `LambdaManagedInstancesCapacityProviderConfig` (required).
-        pub lambda_managed_instances_capacity_provider_config: LambdaManagedInstancesCapacityProviderConfig,
+        pub lambda_managed_instances_capacity_provider_config: Val<LambdaManagedInstancesCapacityProviderConfig>,
     }
 
     impl CapacityProviderConfig {
@@ -804,7 +804,10 @@ pub mod function {
         pub fn new(
             lambda_managed_instances_capacity_provider_config: LambdaManagedInstancesCapacityProviderConfig,
         ) -> Self {
-            Self { lambda_managed_instances_capacity_provider_config }
+            Self {
+                lambda_managed_instances_capacity_provider_config: lambda_managed_instances_capacity_provider_config
+                    .into(),
+            }
         }
     }
 
@@ -822,6 +825,12 @@ pub mod function {
     impl From<CapacityProviderConfig> for Value {
         fn from(v: CapacityProviderConfig) -> Self {
             v.into_value()
+        }
+    }
+
+    impl From<CapacityProviderConfig> for Val<CapacityProviderConfig> {
+        fn from(v: CapacityProviderConfig) -> Self {
+            Val::expr(v.into_value())
         }
     }
 
@@ -1030,6 +1039,12 @@ pub mod function {
         }
     }
 
+    impl From<Code> for Val<Code> {
+        fn from(v: Code) -> Self {
+            Val::expr(v.into_value())
+        }
+    }
+
     /// The [dead-letter
     /// queue](https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html#invocation-dlq) for failed
     /// asynchronous invocations.
@@ -1069,6 +1084,12 @@ pub mod function {
     impl From<DeadLetterConfig> for Value {
         fn from(v: DeadLetterConfig) -> Self {
             v.into_value()
+        }
+    }
+
+    impl From<DeadLetterConfig> for Val<DeadLetterConfig> {
+        fn from(v: DeadLetterConfig) -> Self {
+            Val::expr(v.into_value())
         }
     }
 
@@ -1142,6 +1163,12 @@ pub mod function {
         }
     }
 
+    impl From<DurableConfig> for Val<DurableConfig> {
+        fn from(v: DurableConfig) -> Self {
+            Val::expr(v.into_value())
+        }
+    }
+
     /// A function's environment variable settings. You can use environment variables to adjust your function's behavior
     /// without updating code. An environment variable is a pair of strings that are stored in a function's version-specific
     /// configuration.
@@ -1190,6 +1217,12 @@ pub mod function {
         }
     }
 
+    impl From<Environment> for Val<Environment> {
+        fn from(v: Environment) -> Self {
+            Val::expr(v.into_value())
+        }
+    }
+
     /// The size of the function's ``/tmp`` directory in MB. The default value is 512, but it can be any whole number
     /// between 512 and 10,240 MB.
     #[derive(Debug, Clone, PartialEq)]
@@ -1221,6 +1254,12 @@ pub mod function {
         }
     }
 
+    impl From<EphemeralStorage> for Val<EphemeralStorage> {
+        fn from(v: EphemeralStorage) -> Self {
+            Val::expr(v.into_value())
+        }
+    }
+
     /// Details about the connection between a Lambda function and an [Amazon EFS file
     /// system](https://docs.aws.amazon.com/lambda/latest/dg/configuration-filesystem.html) or an [Amazon S3 file
     /// system](https://docs.aws.amazon.com/lambda/latest/dg/configuration-filesystem.html).
@@ -1242,7 +1281,7 @@ pub mod function {
         /// example, Amazon Elastic File System), the operation returns an ``InvalidParameterException``.
         ///
         /// CloudFormation: `S3FilesConfig`.
-        pub s3_files_config: Option<S3FilesConfig>,
+        pub s3_files_config: Option<Val<S3FilesConfig>>,
     }
 
     impl FileSystemConfig {
@@ -1256,8 +1295,8 @@ pub mod function {
         /// example, Amazon Elastic File System), the operation returns an ``InvalidParameterException``.
         ///
         /// CloudFormation: `S3FilesConfig`.
-        pub fn s3_files_config(mut self, v: S3FilesConfig) -> Self {
-            self.s3_files_config = Some(v);
+        pub fn s3_files_config(mut self, v: impl Into<Val<S3FilesConfig>>) -> Self {
+            self.s3_files_config = Some(v.into());
             self
         }
     }
@@ -1277,6 +1316,12 @@ pub mod function {
     impl From<FileSystemConfig> for Value {
         fn from(v: FileSystemConfig) -> Self {
             v.into_value()
+        }
+    }
+
+    impl From<FileSystemConfig> for Val<FileSystemConfig> {
+        fn from(v: FileSystemConfig) -> Self {
+            Val::expr(v.into_value())
         }
     }
 
@@ -1334,6 +1379,12 @@ pub mod function {
     impl From<FunctionScalingConfig> for Value {
         fn from(v: FunctionScalingConfig) -> Self {
             v.into_value()
+        }
+    }
+
+    impl From<FunctionScalingConfig> for Val<FunctionScalingConfig> {
+        fn from(v: FunctionScalingConfig) -> Self {
+            Val::expr(v.into_value())
         }
     }
 
@@ -1414,6 +1465,12 @@ pub mod function {
         }
     }
 
+    impl From<ImageConfig> for Val<ImageConfig> {
+        fn from(v: ImageConfig) -> Self {
+            Val::expr(v.into_value())
+        }
+    }
+
     /// Configuration for Lambda-managed instances used by the capacity provider.
     #[derive(Debug, Clone, PartialEq)]
     pub struct LambdaManagedInstancesCapacityProviderConfig {
@@ -1477,6 +1534,12 @@ pub mod function {
     impl From<LambdaManagedInstancesCapacityProviderConfig> for Value {
         fn from(v: LambdaManagedInstancesCapacityProviderConfig) -> Self {
             v.into_value()
+        }
+    }
+
+    impl From<LambdaManagedInstancesCapacityProviderConfig> for Val<LambdaManagedInstancesCapacityProviderConfig> {
+        fn from(v: LambdaManagedInstancesCapacityProviderConfig) -> Self {
+            Val::expr(v.into_value())
         }
     }
 
@@ -1582,6 +1645,12 @@ pub mod function {
         }
     }
 
+    impl From<LoggingConfig> for Val<LoggingConfig> {
+        fn from(v: LoggingConfig) -> Self {
+            Val::expr(v.into_value())
+        }
+    }
+
     /// Sets the runtime management configuration for a function's version. For more information, see [Runtime
     /// updates](https://docs.aws.amazon.com/lambda/latest/dg/runtimes-update.html).
     #[derive(Debug, Clone, PartialEq)]
@@ -1651,6 +1720,12 @@ pub mod function {
         }
     }
 
+    impl From<RuntimeManagementConfig> for Val<RuntimeManagementConfig> {
+        fn from(v: RuntimeManagementConfig) -> Self {
+            Val::expr(v.into_value())
+        }
+    }
+
     /// Setting controls how your function accesses data from an Amazon S3 file system.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct S3FilesConfig {
@@ -1713,6 +1788,12 @@ pub mod function {
         }
     }
 
+    impl From<S3FilesConfig> for Val<S3FilesConfig> {
+        fn from(v: S3FilesConfig) -> Self {
+            Val::expr(v.into_value())
+        }
+    }
+
     /// The function's [SnapStart](https://docs.aws.amazon.com/lambda/latest/dg/snapstart.html) setting.
     #[derive(Debug, Clone, PartialEq)]
     pub struct SnapStart {
@@ -1741,6 +1822,12 @@ pub mod function {
     impl From<SnapStart> for Value {
         fn from(v: SnapStart) -> Self {
             v.into_value()
+        }
+    }
+
+    impl From<SnapStart> for Val<SnapStart> {
+        fn from(v: SnapStart) -> Self {
+            Val::expr(v.into_value())
         }
     }
 
@@ -1790,6 +1877,12 @@ pub mod function {
         }
     }
 
+    impl From<Tag> for Val<Tag> {
+        fn from(v: Tag) -> Self {
+            Val::expr(v.into_value())
+        }
+    }
+
     /// Specifies the tenant isolation mode configuration for a Lambda function. This allows you to configure specific
     /// tenant isolation strategies for your function invocations. Tenant isolation configuration cannot be modified after
     /// function creation.
@@ -1820,6 +1913,12 @@ pub mod function {
     impl From<TenancyConfig> for Value {
         fn from(v: TenancyConfig) -> Self {
             v.into_value()
+        }
+    }
+
+    impl From<TenancyConfig> for Val<TenancyConfig> {
+        fn from(v: TenancyConfig) -> Self {
+            Val::expr(v.into_value())
         }
     }
 
@@ -1861,6 +1960,12 @@ pub mod function {
     impl From<TracingConfig> for Value {
         fn from(v: TracingConfig) -> Self {
             v.into_value()
+        }
+    }
+
+    impl From<TracingConfig> for Val<TracingConfig> {
+        fn from(v: TracingConfig) -> Self {
+            Val::expr(v.into_value())
         }
     }
 
@@ -1944,6 +2049,12 @@ pub mod function {
     impl From<VpcConfig> for Value {
         fn from(v: VpcConfig) -> Self {
             v.into_value()
+        }
+    }
+
+    impl From<VpcConfig> for Val<VpcConfig> {
+        fn from(v: VpcConfig) -> Self {
+            Val::expr(v.into_value())
         }
     }
 

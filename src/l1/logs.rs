@@ -121,7 +121,7 @@ pub struct CfnLogGroup {
     /// [Tag](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-resource-tags.html).
     ///
     /// CloudFormation: `Tags`.
-    pub tags: Option<Vec<log_group::Tag>>,
+    pub tags: Option<Val<Vec<log_group::Tag>>>,
 }
 
 impl CfnLogGroup {
@@ -253,8 +253,8 @@ impl CfnLogGroup {
     /// [Tag](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-resource-tags.html).
     ///
     /// CloudFormation: `Tags`.
-    pub fn tags(mut self, v: Vec<log_group::Tag>) -> Self {
-        self.tags = Some(v);
+    pub fn tags(mut self, v: impl Into<Val<Vec<log_group::Tag>>>) -> Self {
+        self.tags = Some(v.into());
         self
     }
 }
@@ -292,7 +292,7 @@ impl CfnResource for CfnLogGroup {
             m.insert("RetentionInDays".into(), v.into_value());
         }
         if let Some(v) = self.tags {
-            m.insert("Tags".into(), crate::l1::list(v));
+            m.insert("Tags".into(), v.into_value());
         }
         m
     }
@@ -342,6 +342,12 @@ pub mod log_group {
     impl From<Tag> for Value {
         fn from(v: Tag) -> Self {
             v.into_value()
+        }
+    }
+
+    impl From<Tag> for Val<Tag> {
+        fn from(v: Tag) -> Self {
+            Val::expr(v.into_value())
         }
     }
 

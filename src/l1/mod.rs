@@ -28,11 +28,3 @@ pub mod s3;
 pub mod secretsmanager;
 #[cfg(feature = "sns")]
 pub mod sns;
-
-use crate::core::value::{IntoValue, Value};
-
-/// A list of property structs as a value.
-#[allow(dead_code, reason = "unused when no service with lists of property types is enabled")]
-pub(crate) fn list<T: IntoValue>(items: Vec<T>) -> Value {
-    Value::List(items.into_iter().map(IntoValue::into_value).collect())
-}

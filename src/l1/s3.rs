@@ -64,7 +64,7 @@ pub struct CfnBucket {
     /// \*Amazon S3 User Guide*.
     ///
     /// CloudFormation: `AccelerateConfiguration`.
-    pub accelerate_configuration: Option<bucket::AccelerateConfiguration>,
+    pub accelerate_configuration: Option<Val<bucket::AccelerateConfiguration>>,
 
     /// This is a legacy property, and it is not recommended for most use cases. A majority of modern use cases in
     /// Amazon S3 no longer require the use of ACLs, and we recommend that you keep ACLs disabled. For more information,
@@ -94,7 +94,7 @@ pub struct CfnBucket {
     /// Specifies the configuration and any analyses for the analytics filter of an Amazon S3 bucket.
     ///
     /// CloudFormation: `AnalyticsConfigurations`.
-    pub analytics_configurations: Option<Vec<bucket::AnalyticsConfiguration>>,
+    pub analytics_configurations: Option<Val<Vec<bucket::AnalyticsConfiguration>>>,
 
     /// Specifies default encryption for a bucket using server-side encryption with Amazon S3-managed keys (SSE-S3), AWS
     /// KMS-managed keys (SSE-KMS), or dual-layer server-side encryption with KMS-managed keys (DSSE-KMS). For
@@ -102,7 +102,7 @@ pub struct CfnBucket {
     /// Buckets](https://docs.aws.amazon.com/AmazonS3/latest/dev/bucket-encryption.html) in the *Amazon S3 User Guide*.
     ///
     /// CloudFormation: `BucketEncryption`.
-    pub bucket_encryption: Option<bucket::BucketEncryption>,
+    pub bucket_encryption: Option<Val<bucket::BucketEncryption>>,
 
     /// A name for the bucket. If you don't specify a name, AWS CloudFormation generates a unique ID and uses that ID
     /// for the bucket name. The bucket name must contain only lowercase letters, numbers, periods (.), and dashes (-)
@@ -129,41 +129,41 @@ pub struct CfnBucket {
     /// \*Amazon S3 User Guide*.
     ///
     /// CloudFormation: `CorsConfiguration`.
-    pub cors_configuration: Option<bucket::CorsConfiguration>,
+    pub cors_configuration: Option<Val<bucket::CorsConfiguration>>,
 
     /// Defines how Amazon S3 handles Intelligent-Tiering storage.
     ///
     /// CloudFormation: `IntelligentTieringConfigurations`.
-    pub intelligent_tiering_configurations: Option<Vec<bucket::IntelligentTieringConfiguration>>,
+    pub intelligent_tiering_configurations: Option<Val<Vec<bucket::IntelligentTieringConfiguration>>>,
 
     /// Specifies the S3 Inventory configuration for an Amazon S3 bucket. For more information, see [GET Bucket
     /// inventory](https://docs.aws.amazon.com/AmazonS3/latest/API/RESTBucketGETInventoryConfig.html) in the *Amazon S3
     /// API Reference*.
     ///
     /// CloudFormation: `InventoryConfigurations`.
-    pub inventory_configurations: Option<Vec<bucket::InventoryConfiguration>>,
+    pub inventory_configurations: Option<Val<Vec<bucket::InventoryConfiguration>>>,
 
     /// Specifies the lifecycle configuration for objects in an Amazon S3 bucket. For more information, see [Object
     /// Lifecycle Management](https://docs.aws.amazon.com/AmazonS3/latest/dev/object-lifecycle-mgmt.html) in the *Amazon
     /// S3 User Guide*.
     ///
     /// CloudFormation: `LifecycleConfiguration`.
-    pub lifecycle_configuration: Option<bucket::LifecycleConfiguration>,
+    pub lifecycle_configuration: Option<Val<bucket::LifecycleConfiguration>>,
 
     /// Settings that define where logs are stored.
     ///
     /// CloudFormation: `LoggingConfiguration`.
-    pub logging_configuration: Option<bucket::LoggingConfiguration>,
+    pub logging_configuration: Option<Val<bucket::LoggingConfiguration>>,
 
     /// The S3 Metadata configuration for a general purpose bucket.
     ///
     /// CloudFormation: `MetadataConfiguration`.
-    pub metadata_configuration: Option<bucket::MetadataConfiguration>,
+    pub metadata_configuration: Option<Val<bucket::MetadataConfiguration>>,
 
     /// The metadata table configuration of an S3 general purpose bucket.
     ///
     /// CloudFormation: `MetadataTableConfiguration`.
-    pub metadata_table_configuration: Option<bucket::MetadataTableConfiguration>,
+    pub metadata_table_configuration: Option<Val<bucket::MetadataTableConfiguration>>,
 
     /// Specifies a metrics configuration for the CloudWatch request metrics (specified by the metrics configuration ID)
     /// from an Amazon S3 bucket. If you're updating an existing metrics configuration, note that this is a full
@@ -172,12 +172,12 @@ pub struct CfnBucket {
     /// [PutBucketMetricsConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/RESTBucketPUTMetricConfiguration.html).
     ///
     /// CloudFormation: `MetricsConfigurations`.
-    pub metrics_configurations: Option<Vec<bucket::MetricsConfiguration>>,
+    pub metrics_configurations: Option<Val<Vec<bucket::MetricsConfiguration>>>,
 
     /// Configuration that defines how Amazon S3 handles bucket notifications.
     ///
     /// CloudFormation: `NotificationConfiguration`.
-    pub notification_configuration: Option<bucket::NotificationConfiguration>,
+    pub notification_configuration: Option<Val<bucket::NotificationConfiguration>>,
 
     /// This operation is not supported for directory buckets.
     ///
@@ -197,7 +197,7 @@ pub struct CfnBucket {
     /// file.txt``, containing two spaces after ``my``, you must URL encode this value to ``my%20%20file.txt``.
     ///
     /// CloudFormation: `ObjectLockConfiguration`.
-    pub object_lock_configuration: Option<bucket::ObjectLockConfiguration>,
+    pub object_lock_configuration: Option<Val<bucket::ObjectLockConfiguration>>,
 
     /// Indicates whether this bucket has an Object Lock configuration enabled. Enable ``ObjectLockEnabled`` when you
     /// apply ``ObjectLockConfiguration`` to a bucket.
@@ -208,12 +208,12 @@ pub struct CfnBucket {
     /// Configuration that defines how Amazon S3 handles Object Ownership rules.
     ///
     /// CloudFormation: `OwnershipControls`.
-    pub ownership_controls: Option<bucket::OwnershipControls>,
+    pub ownership_controls: Option<Val<bucket::OwnershipControls>>,
 
     /// Configuration that defines how Amazon S3 handles public access.
     ///
     /// CloudFormation: `PublicAccessBlockConfiguration`.
-    pub public_access_block_configuration: Option<bucket::PublicAccessBlockConfiguration>,
+    pub public_access_block_configuration: Option<Val<bucket::PublicAccessBlockConfiguration>>,
 
     /// Configuration for replicating objects in an S3 bucket. To enable replication, you must also enable versioning by
     /// using the ``VersioningConfiguration`` property.
@@ -222,12 +222,12 @@ pub struct CfnBucket {
     /// destination bucket or buckets must already exist.
     ///
     /// CloudFormation: `ReplicationConfiguration`.
-    pub replication_configuration: Option<bucket::ReplicationConfiguration>,
+    pub replication_configuration: Option<Val<bucket::ReplicationConfiguration>>,
 
     /// An arbitrary set of tags (key-value pairs) for this S3 bucket.
     ///
     /// CloudFormation: `Tags`.
-    pub tags: Option<Vec<bucket::Tag>>,
+    pub tags: Option<Val<Vec<bucket::Tag>>>,
 
     /// Enables multiple versions of all objects in this bucket. You might enable versioning to prevent objects from
     /// being deleted or overwritten by mistake or to archive objects so that you can retrieve previous versions of
@@ -238,13 +238,13 @@ pub struct CfnBucket {
     /// operations (``PUT`` or ``DELETE``) on objects in the bucket.
     ///
     /// CloudFormation: `VersioningConfiguration`.
-    pub versioning_configuration: Option<bucket::VersioningConfiguration>,
+    pub versioning_configuration: Option<Val<bucket::VersioningConfiguration>>,
 
     /// Information used to configure the bucket as a static website. For more information, see [Hosting Websites on
     /// Amazon S3](https://docs.aws.amazon.com/AmazonS3/latest/dev/WebsiteHosting.html).
     ///
     /// CloudFormation: `WebsiteConfiguration`.
-    pub website_configuration: Option<bucket::WebsiteConfiguration>,
+    pub website_configuration: Option<Val<bucket::WebsiteConfiguration>>,
 }
 
 impl CfnBucket {
@@ -296,8 +296,8 @@ impl CfnBucket {
     /// \*Amazon S3 User Guide*.
     ///
     /// CloudFormation: `AccelerateConfiguration`.
-    pub fn accelerate_configuration(mut self, v: bucket::AccelerateConfiguration) -> Self {
-        self.accelerate_configuration = Some(v);
+    pub fn accelerate_configuration(mut self, v: impl Into<Val<bucket::AccelerateConfiguration>>) -> Self {
+        self.accelerate_configuration = Some(v.into());
         self
     }
 
@@ -332,8 +332,8 @@ impl CfnBucket {
     /// Specifies the configuration and any analyses for the analytics filter of an Amazon S3 bucket.
     ///
     /// CloudFormation: `AnalyticsConfigurations`.
-    pub fn analytics_configurations(mut self, v: Vec<bucket::AnalyticsConfiguration>) -> Self {
-        self.analytics_configurations = Some(v);
+    pub fn analytics_configurations(mut self, v: impl Into<Val<Vec<bucket::AnalyticsConfiguration>>>) -> Self {
+        self.analytics_configurations = Some(v.into());
         self
     }
 
@@ -343,8 +343,8 @@ impl CfnBucket {
     /// Buckets](https://docs.aws.amazon.com/AmazonS3/latest/dev/bucket-encryption.html) in the *Amazon S3 User Guide*.
     ///
     /// CloudFormation: `BucketEncryption`.
-    pub fn bucket_encryption(mut self, v: bucket::BucketEncryption) -> Self {
-        self.bucket_encryption = Some(v);
+    pub fn bucket_encryption(mut self, v: impl Into<Val<bucket::BucketEncryption>>) -> Self {
+        self.bucket_encryption = Some(v.into());
         self
     }
 
@@ -382,16 +382,19 @@ impl CfnBucket {
     /// \*Amazon S3 User Guide*.
     ///
     /// CloudFormation: `CorsConfiguration`.
-    pub fn cors_configuration(mut self, v: bucket::CorsConfiguration) -> Self {
-        self.cors_configuration = Some(v);
+    pub fn cors_configuration(mut self, v: impl Into<Val<bucket::CorsConfiguration>>) -> Self {
+        self.cors_configuration = Some(v.into());
         self
     }
 
     /// Defines how Amazon S3 handles Intelligent-Tiering storage.
     ///
     /// CloudFormation: `IntelligentTieringConfigurations`.
-    pub fn intelligent_tiering_configurations(mut self, v: Vec<bucket::IntelligentTieringConfiguration>) -> Self {
-        self.intelligent_tiering_configurations = Some(v);
+    pub fn intelligent_tiering_configurations(
+        mut self,
+        v: impl Into<Val<Vec<bucket::IntelligentTieringConfiguration>>>,
+    ) -> Self {
+        self.intelligent_tiering_configurations = Some(v.into());
         self
     }
 
@@ -400,8 +403,8 @@ impl CfnBucket {
     /// API Reference*.
     ///
     /// CloudFormation: `InventoryConfigurations`.
-    pub fn inventory_configurations(mut self, v: Vec<bucket::InventoryConfiguration>) -> Self {
-        self.inventory_configurations = Some(v);
+    pub fn inventory_configurations(mut self, v: impl Into<Val<Vec<bucket::InventoryConfiguration>>>) -> Self {
+        self.inventory_configurations = Some(v.into());
         self
     }
 
@@ -410,32 +413,32 @@ impl CfnBucket {
     /// S3 User Guide*.
     ///
     /// CloudFormation: `LifecycleConfiguration`.
-    pub fn lifecycle_configuration(mut self, v: bucket::LifecycleConfiguration) -> Self {
-        self.lifecycle_configuration = Some(v);
+    pub fn lifecycle_configuration(mut self, v: impl Into<Val<bucket::LifecycleConfiguration>>) -> Self {
+        self.lifecycle_configuration = Some(v.into());
         self
     }
 
     /// Settings that define where logs are stored.
     ///
     /// CloudFormation: `LoggingConfiguration`.
-    pub fn logging_configuration(mut self, v: bucket::LoggingConfiguration) -> Self {
-        self.logging_configuration = Some(v);
+    pub fn logging_configuration(mut self, v: impl Into<Val<bucket::LoggingConfiguration>>) -> Self {
+        self.logging_configuration = Some(v.into());
         self
     }
 
     /// The S3 Metadata configuration for a general purpose bucket.
     ///
     /// CloudFormation: `MetadataConfiguration`.
-    pub fn metadata_configuration(mut self, v: bucket::MetadataConfiguration) -> Self {
-        self.metadata_configuration = Some(v);
+    pub fn metadata_configuration(mut self, v: impl Into<Val<bucket::MetadataConfiguration>>) -> Self {
+        self.metadata_configuration = Some(v.into());
         self
     }
 
     /// The metadata table configuration of an S3 general purpose bucket.
     ///
     /// CloudFormation: `MetadataTableConfiguration`.
-    pub fn metadata_table_configuration(mut self, v: bucket::MetadataTableConfiguration) -> Self {
-        self.metadata_table_configuration = Some(v);
+    pub fn metadata_table_configuration(mut self, v: impl Into<Val<bucket::MetadataTableConfiguration>>) -> Self {
+        self.metadata_table_configuration = Some(v.into());
         self
     }
 
@@ -446,16 +449,16 @@ impl CfnBucket {
     /// [PutBucketMetricsConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/RESTBucketPUTMetricConfiguration.html).
     ///
     /// CloudFormation: `MetricsConfigurations`.
-    pub fn metrics_configurations(mut self, v: Vec<bucket::MetricsConfiguration>) -> Self {
-        self.metrics_configurations = Some(v);
+    pub fn metrics_configurations(mut self, v: impl Into<Val<Vec<bucket::MetricsConfiguration>>>) -> Self {
+        self.metrics_configurations = Some(v.into());
         self
     }
 
     /// Configuration that defines how Amazon S3 handles bucket notifications.
     ///
     /// CloudFormation: `NotificationConfiguration`.
-    pub fn notification_configuration(mut self, v: bucket::NotificationConfiguration) -> Self {
-        self.notification_configuration = Some(v);
+    pub fn notification_configuration(mut self, v: impl Into<Val<bucket::NotificationConfiguration>>) -> Self {
+        self.notification_configuration = Some(v.into());
         self
     }
 
@@ -477,8 +480,8 @@ impl CfnBucket {
     /// file.txt``, containing two spaces after ``my``, you must URL encode this value to ``my%20%20file.txt``.
     ///
     /// CloudFormation: `ObjectLockConfiguration`.
-    pub fn object_lock_configuration(mut self, v: bucket::ObjectLockConfiguration) -> Self {
-        self.object_lock_configuration = Some(v);
+    pub fn object_lock_configuration(mut self, v: impl Into<Val<bucket::ObjectLockConfiguration>>) -> Self {
+        self.object_lock_configuration = Some(v.into());
         self
     }
 
@@ -494,16 +497,19 @@ impl CfnBucket {
     /// Configuration that defines how Amazon S3 handles Object Ownership rules.
     ///
     /// CloudFormation: `OwnershipControls`.
-    pub fn ownership_controls(mut self, v: bucket::OwnershipControls) -> Self {
-        self.ownership_controls = Some(v);
+    pub fn ownership_controls(mut self, v: impl Into<Val<bucket::OwnershipControls>>) -> Self {
+        self.ownership_controls = Some(v.into());
         self
     }
 
     /// Configuration that defines how Amazon S3 handles public access.
     ///
     /// CloudFormation: `PublicAccessBlockConfiguration`.
-    pub fn public_access_block_configuration(mut self, v: bucket::PublicAccessBlockConfiguration) -> Self {
-        self.public_access_block_configuration = Some(v);
+    pub fn public_access_block_configuration(
+        mut self,
+        v: impl Into<Val<bucket::PublicAccessBlockConfiguration>>,
+    ) -> Self {
+        self.public_access_block_configuration = Some(v.into());
         self
     }
 
@@ -514,16 +520,16 @@ impl CfnBucket {
     /// destination bucket or buckets must already exist.
     ///
     /// CloudFormation: `ReplicationConfiguration`.
-    pub fn replication_configuration(mut self, v: bucket::ReplicationConfiguration) -> Self {
-        self.replication_configuration = Some(v);
+    pub fn replication_configuration(mut self, v: impl Into<Val<bucket::ReplicationConfiguration>>) -> Self {
+        self.replication_configuration = Some(v.into());
         self
     }
 
     /// An arbitrary set of tags (key-value pairs) for this S3 bucket.
     ///
     /// CloudFormation: `Tags`.
-    pub fn tags(mut self, v: Vec<bucket::Tag>) -> Self {
-        self.tags = Some(v);
+    pub fn tags(mut self, v: impl Into<Val<Vec<bucket::Tag>>>) -> Self {
+        self.tags = Some(v.into());
         self
     }
 
@@ -536,8 +542,8 @@ impl CfnBucket {
     /// operations (``PUT`` or ``DELETE``) on objects in the bucket.
     ///
     /// CloudFormation: `VersioningConfiguration`.
-    pub fn versioning_configuration(mut self, v: bucket::VersioningConfiguration) -> Self {
-        self.versioning_configuration = Some(v);
+    pub fn versioning_configuration(mut self, v: impl Into<Val<bucket::VersioningConfiguration>>) -> Self {
+        self.versioning_configuration = Some(v.into());
         self
     }
 
@@ -545,8 +551,8 @@ impl CfnBucket {
     /// Amazon S3](https://docs.aws.amazon.com/AmazonS3/latest/dev/WebsiteHosting.html).
     ///
     /// CloudFormation: `WebsiteConfiguration`.
-    pub fn website_configuration(mut self, v: bucket::WebsiteConfiguration) -> Self {
-        self.website_configuration = Some(v);
+    pub fn website_configuration(mut self, v: impl Into<Val<bucket::WebsiteConfiguration>>) -> Self {
+        self.website_configuration = Some(v.into());
         self
     }
 }
@@ -566,7 +572,7 @@ impl CfnResource for CfnBucket {
             m.insert("AccessControl".into(), v.into_value());
         }
         if let Some(v) = self.analytics_configurations {
-            m.insert("AnalyticsConfigurations".into(), crate::l1::list(v));
+            m.insert("AnalyticsConfigurations".into(), v.into_value());
         }
         if let Some(v) = self.bucket_encryption {
             m.insert("BucketEncryption".into(), v.into_value());
@@ -584,10 +590,10 @@ impl CfnResource for CfnBucket {
             m.insert("CorsConfiguration".into(), v.into_value());
         }
         if let Some(v) = self.intelligent_tiering_configurations {
-            m.insert("IntelligentTieringConfigurations".into(), crate::l1::list(v));
+            m.insert("IntelligentTieringConfigurations".into(), v.into_value());
         }
         if let Some(v) = self.inventory_configurations {
-            m.insert("InventoryConfigurations".into(), crate::l1::list(v));
+            m.insert("InventoryConfigurations".into(), v.into_value());
         }
         if let Some(v) = self.lifecycle_configuration {
             m.insert("LifecycleConfiguration".into(), v.into_value());
@@ -602,7 +608,7 @@ impl CfnResource for CfnBucket {
             m.insert("MetadataTableConfiguration".into(), v.into_value());
         }
         if let Some(v) = self.metrics_configurations {
-            m.insert("MetricsConfigurations".into(), crate::l1::list(v));
+            m.insert("MetricsConfigurations".into(), v.into_value());
         }
         if let Some(v) = self.notification_configuration {
             m.insert("NotificationConfiguration".into(), v.into_value());
@@ -623,7 +629,7 @@ impl CfnResource for CfnBucket {
             m.insert("ReplicationConfiguration".into(), v.into_value());
         }
         if let Some(v) = self.tags {
-            m.insert("Tags".into(), crate::l1::list(v));
+            m.insert("Tags".into(), v.into_value());
         }
         if let Some(v) = self.versioning_configuration {
             m.insert("VersioningConfiguration".into(), v.into_value());
@@ -759,6 +765,12 @@ pub mod bucket {
         }
     }
 
+    impl From<AbortIncompleteMultipartUpload> for Val<AbortIncompleteMultipartUpload> {
+        fn from(v: AbortIncompleteMultipartUpload) -> Self {
+            Val::expr(v.into_value())
+        }
+    }
+
     /// Configures the transfer acceleration state for an Amazon S3 bucket. For more information, see [Amazon S3 Transfer
     /// Acceleration](https://docs.aws.amazon.com/AmazonS3/latest/dev/transfer-acceleration.html) in the *Amazon S3 User
     /// Guide*.
@@ -788,6 +800,12 @@ pub mod bucket {
     impl From<AccelerateConfiguration> for Value {
         fn from(v: AccelerateConfiguration) -> Self {
             v.into_value()
+        }
+    }
+
+    impl From<AccelerateConfiguration> for Val<AccelerateConfiguration> {
+        fn from(v: AccelerateConfiguration) -> Self {
+            Val::expr(v.into_value())
         }
     }
 
@@ -825,6 +843,12 @@ pub mod bucket {
         }
     }
 
+    impl From<AccessControlTranslation> for Val<AccessControlTranslation> {
+        fn from(v: AccessControlTranslation) -> Self {
+            Val::expr(v.into_value())
+        }
+    }
+
     /// Specifies the configuration and any analyses for the analytics filter of an Amazon S3 bucket.
     #[derive(Debug, Clone, PartialEq)]
     pub struct AnalyticsConfiguration {
@@ -842,7 +866,7 @@ pub mod bucket {
         /// different storage classes.
         ///
         /// CloudFormation: `StorageClassAnalysis` (required).
-        pub storage_class_analysis: StorageClassAnalysis,
+        pub storage_class_analysis: Val<StorageClassAnalysis>,
 
         /// The tags to use when evaluating an analytics filter.
         ///
@@ -850,13 +874,18 @@ pub mod bucket {
         /// contents of the bucket are included in the analysis.
         ///
         /// CloudFormation: `TagFilters`.
-        pub tag_filters: Option<Vec<TagFilter>>,
+        pub tag_filters: Option<Val<Vec<TagFilter>>>,
     }
 
     impl AnalyticsConfiguration {
         /// A new `AnalyticsConfiguration` from its required properties (`Id`, `StorageClassAnalysis`).
         pub fn new(id: impl Into<Val<String>>, storage_class_analysis: StorageClassAnalysis) -> Self {
-            Self { id: id.into(), prefix: None, storage_class_analysis, tag_filters: None }
+            Self {
+                id: id.into(),
+                prefix: None,
+                storage_class_analysis: storage_class_analysis.into(),
+                tag_filters: None,
+            }
         }
 
         /// The prefix that an object must have to be included in the analytics results.
@@ -873,8 +902,8 @@ pub mod bucket {
         /// contents of the bucket are included in the analysis.
         ///
         /// CloudFormation: `TagFilters`.
-        pub fn tag_filters(mut self, v: Vec<TagFilter>) -> Self {
-            self.tag_filters = Some(v);
+        pub fn tag_filters(mut self, v: impl Into<Val<Vec<TagFilter>>>) -> Self {
+            self.tag_filters = Some(v.into());
             self
         }
     }
@@ -888,7 +917,7 @@ pub mod bucket {
             }
             m.insert("StorageClassAnalysis".into(), self.storage_class_analysis.into_value());
             if let Some(v) = self.tag_filters {
-                m.insert("TagFilters".into(), crate::l1::list(v));
+                m.insert("TagFilters".into(), v.into_value());
             }
             Value::Map(m)
         }
@@ -897,6 +926,12 @@ pub mod bucket {
     impl From<AnalyticsConfiguration> for Value {
         fn from(v: AnalyticsConfiguration) -> Self {
             v.into_value()
+        }
+    }
+
+    impl From<AnalyticsConfiguration> for Val<AnalyticsConfiguration> {
+        fn from(v: AnalyticsConfiguration) -> Self {
+            Val::expr(v.into_value())
         }
     }
 
@@ -919,7 +954,7 @@ pub mod bucket {
         /// purpose bucket is located.
         ///
         /// CloudFormation: `EncryptionConfiguration`.
-        pub encryption_configuration: Option<MetadataTableEncryptionConfiguration>,
+        pub encryption_configuration: Option<Val<MetadataTableEncryptionConfiguration>>,
 
         /// The ARN of the IAM role that grants Amazon S3 Metadata permission to read annotations from your bucket.
         ///
@@ -939,8 +974,8 @@ pub mod bucket {
         /// purpose bucket is located.
         ///
         /// CloudFormation: `EncryptionConfiguration`.
-        pub fn encryption_configuration(mut self, v: MetadataTableEncryptionConfiguration) -> Self {
-            self.encryption_configuration = Some(v);
+        pub fn encryption_configuration(mut self, v: impl Into<Val<MetadataTableEncryptionConfiguration>>) -> Self {
+            self.encryption_configuration = Some(v.into());
             self
         }
 
@@ -970,6 +1005,12 @@ pub mod bucket {
     impl From<AnnotationTableConfiguration> for Value {
         fn from(v: AnnotationTableConfiguration) -> Self {
             v.into_value()
+        }
+    }
+
+    impl From<AnnotationTableConfiguration> for Val<AnnotationTableConfiguration> {
+        fn from(v: AnnotationTableConfiguration) -> Self {
+            Val::expr(v.into_value())
         }
     }
 
@@ -1037,6 +1078,12 @@ pub mod bucket {
         }
     }
 
+    impl From<BlockedEncryptionTypes> for Val<BlockedEncryptionTypes> {
+        fn from(v: BlockedEncryptionTypes) -> Self {
+            Val::expr(v.into_value())
+        }
+    }
+
     /// Specifies default encryption for a bucket using server-side encryption with Amazon S3-managed keys (SSE-S3), AWS
     /// KMS-managed keys (SSE-KMS), or dual-layer server-side encryption with KMS-managed keys (DSSE-KMS). For information
     /// about the Amazon S3 default encryption feature, see [Amazon S3 Default Encryption for S3
@@ -1046,13 +1093,13 @@ pub mod bucket {
         /// Specifies the default server-side-encryption configuration.
         ///
         /// CloudFormation: `ServerSideEncryptionConfiguration` (required).
-        pub server_side_encryption_configuration: Vec<ServerSideEncryptionRule>,
+        pub server_side_encryption_configuration: Val<Vec<ServerSideEncryptionRule>>,
     }
 
     impl BucketEncryption {
         /// A new `BucketEncryption` from its required properties (`ServerSideEncryptionConfiguration`).
-        pub fn new(server_side_encryption_configuration: Vec<ServerSideEncryptionRule>) -> Self {
-            Self { server_side_encryption_configuration }
+        pub fn new(server_side_encryption_configuration: impl Into<Val<Vec<ServerSideEncryptionRule>>>) -> Self {
+            Self { server_side_encryption_configuration: server_side_encryption_configuration.into() }
         }
     }
 
@@ -1061,7 +1108,7 @@ pub mod bucket {
             let mut m = Map::new();
             m.insert(
                 "ServerSideEncryptionConfiguration".into(),
-                crate::l1::list(self.server_side_encryption_configuration),
+                self.server_side_encryption_configuration.into_value(),
             );
             Value::Map(m)
         }
@@ -1070,6 +1117,12 @@ pub mod bucket {
     impl From<BucketEncryption> for Value {
         fn from(v: BucketEncryption) -> Self {
             v.into_value()
+        }
+    }
+
+    impl From<BucketEncryption> for Val<BucketEncryption> {
+        fn from(v: BucketEncryption) -> Self {
+            Val::expr(v.into_value())
         }
     }
 
@@ -1082,20 +1135,20 @@ pub mod bucket {
         /// configuration.
         ///
         /// CloudFormation: `CorsRules` (required).
-        pub cors_rules: Vec<CorsRule>,
+        pub cors_rules: Val<Vec<CorsRule>>,
     }
 
     impl CorsConfiguration {
         /// A new `CorsConfiguration` from its required properties (`CorsRules`).
-        pub fn new(cors_rules: Vec<CorsRule>) -> Self {
-            Self { cors_rules }
+        pub fn new(cors_rules: impl Into<Val<Vec<CorsRule>>>) -> Self {
+            Self { cors_rules: cors_rules.into() }
         }
     }
 
     impl IntoValue for CorsConfiguration {
         fn into_value(self) -> Value {
             let mut m = Map::new();
-            m.insert("CorsRules".into(), crate::l1::list(self.cors_rules));
+            m.insert("CorsRules".into(), self.cors_rules.into_value());
             Value::Map(m)
         }
     }
@@ -1103,6 +1156,12 @@ pub mod bucket {
     impl From<CorsConfiguration> for Value {
         fn from(v: CorsConfiguration) -> Self {
             v.into_value()
+        }
+    }
+
+    impl From<CorsConfiguration> for Val<CorsConfiguration> {
+        fn from(v: CorsConfiguration) -> Self {
+            Val::expr(v.into_value())
         }
     }
 
@@ -1224,13 +1283,19 @@ pub mod bucket {
         }
     }
 
+    impl From<CorsRule> for Val<CorsRule> {
+        fn from(v: CorsRule) -> Self {
+            Val::expr(v.into_value())
+        }
+    }
+
     /// Specifies how data related to the storage class analysis for an Amazon S3 bucket should be exported.
     #[derive(Debug, Clone, PartialEq)]
     pub struct DataExport {
         /// The place to store the data for an analysis.
         ///
         /// CloudFormation: `Destination` (required).
-        pub destination: Destination,
+        pub destination: Val<Destination>,
 
         /// The version of the output schema to use when exporting data. Must be ``V_1``.
         ///
@@ -1241,7 +1306,7 @@ pub mod bucket {
     impl DataExport {
         /// A new `DataExport` from its required properties (`Destination`, `OutputSchemaVersion`).
         pub fn new(destination: Destination, output_schema_version: impl Into<Val<String>>) -> Self {
-            Self { destination, output_schema_version: output_schema_version.into() }
+            Self { destination: destination.into(), output_schema_version: output_schema_version.into() }
         }
     }
 
@@ -1257,6 +1322,12 @@ pub mod bucket {
     impl From<DataExport> for Value {
         fn from(v: DataExport) -> Self {
             v.into_value()
+        }
+    }
+
+    impl From<DataExport> for Val<DataExport> {
+        fn from(v: DataExport) -> Self {
+            Val::expr(v.into_value())
         }
     }
 
@@ -1326,6 +1397,12 @@ pub mod bucket {
         }
     }
 
+    impl From<DefaultEventHold> for Val<DefaultEventHold> {
+        fn from(v: DefaultEventHold) -> Self {
+            Val::expr(v.into_value())
+        }
+    }
+
     /// The container element for optionally specifying the default Object Lock retention settings for new objects placed in
     /// the specified bucket.
     ///
@@ -1348,7 +1425,7 @@ pub mod bucket {
         /// hold duration can't exceed the default retention period.
         ///
         /// CloudFormation: `DefaultEventHold`.
-        pub default_event_hold: Option<DefaultEventHold>,
+        pub default_event_hold: Option<Val<DefaultEventHold>>,
 
         /// The default Object Lock retention mode you want to apply to new objects placed in the specified bucket. If
         /// Object Lock is turned on, you must specify ``Mode`` and specify either ``Days`` or ``Years``.
@@ -1385,8 +1462,8 @@ pub mod bucket {
         /// hold duration can't exceed the default retention period.
         ///
         /// CloudFormation: `DefaultEventHold`.
-        pub fn default_event_hold(mut self, v: DefaultEventHold) -> Self {
-            self.default_event_hold = Some(v);
+        pub fn default_event_hold(mut self, v: impl Into<Val<DefaultEventHold>>) -> Self {
+            self.default_event_hold = Some(v.into());
             self
         }
 
@@ -1431,6 +1508,12 @@ pub mod bucket {
     impl From<DefaultRetention> for Value {
         fn from(v: DefaultRetention) -> Self {
             v.into_value()
+        }
+    }
+
+    impl From<DefaultRetention> for Val<DefaultRetention> {
+        fn from(v: DefaultRetention) -> Self {
+            Val::expr(v.into_value())
         }
     }
 
@@ -1482,6 +1565,12 @@ pub mod bucket {
     impl From<DeleteMarkerReplication> for Value {
         fn from(v: DeleteMarkerReplication) -> Self {
             v.into_value()
+        }
+    }
+
+    impl From<DeleteMarkerReplication> for Val<DeleteMarkerReplication> {
+        fn from(v: DeleteMarkerReplication) -> Self {
+            Val::expr(v.into_value())
         }
     }
 
@@ -1563,6 +1652,12 @@ pub mod bucket {
         }
     }
 
+    impl From<Destination> for Val<Destination> {
+        fn from(v: Destination) -> Self {
+            Val::expr(v.into_value())
+        }
+    }
+
     /// Specifies encryption-related information for an Amazon S3 bucket that is a destination for replicated objects.
     ///
     /// If you're specifying a customer managed KMS key, we recommend using a fully qualified KMS key ARN. If you use a KMS
@@ -1601,6 +1696,12 @@ pub mod bucket {
         }
     }
 
+    impl From<EncryptionConfiguration> for Val<EncryptionConfiguration> {
+        fn from(v: EncryptionConfiguration) -> Self {
+            Val::expr(v.into_value())
+        }
+    }
+
     /// Amazon S3 can send events to Amazon EventBridge whenever certain events happen in your bucket, see [Using
     /// EventBridge](https://docs.aws.amazon.com/AmazonS3/latest/userguide/EventBridge.html) in the *Amazon S3 User Guide*.
     ///
@@ -1635,6 +1736,12 @@ pub mod bucket {
     impl From<EventBridgeConfiguration> for Value {
         fn from(v: EventBridgeConfiguration) -> Self {
             v.into_value()
+        }
+    }
+
+    impl From<EventBridgeConfiguration> for Val<EventBridgeConfiguration> {
+        fn from(v: EventBridgeConfiguration) -> Self {
+            Val::expr(v.into_value())
         }
     }
 
@@ -1682,6 +1789,12 @@ pub mod bucket {
         }
     }
 
+    impl From<FilterRule> for Val<FilterRule> {
+        fn from(v: FilterRule) -> Self {
+            Val::expr(v.into_value())
+        }
+    }
+
     /// Specifies the S3 Intelligent-Tiering configuration for an Amazon S3 bucket.
     ///
     /// For information about the S3 Intelligent-Tiering storage class, see [Storage class for automatically optimizing
@@ -1707,7 +1820,7 @@ pub mod bucket {
         /// A container for a key-value pair.
         ///
         /// CloudFormation: `TagFilters`.
-        pub tag_filters: Option<Vec<TagFilter>>,
+        pub tag_filters: Option<Val<Vec<TagFilter>>>,
 
         /// Specifies a list of S3 Intelligent-Tiering storage class tiers in the configuration. At least one tier must be
         /// defined in the list. At most, you can specify two tiers in the list, one for each available AccessTier:
@@ -1717,7 +1830,7 @@ pub mod bucket {
         /// stored in the Intelligent-Tiering storage class to Archive Access or Deep Archive Access tiers.
         ///
         /// CloudFormation: `Tierings` (required).
-        pub tierings: Vec<Tiering>,
+        pub tierings: Val<Vec<Tiering>>,
     }
 
     impl IntelligentTieringConfiguration {
@@ -1725,9 +1838,9 @@ pub mod bucket {
         pub fn new(
             id: impl Into<Val<String>>,
             status: impl Into<Val<IntelligentTieringConfigurationStatus>>,
-            tierings: Vec<Tiering>,
+            tierings: impl Into<Val<Vec<Tiering>>>,
         ) -> Self {
-            Self { id: id.into(), prefix: None, status: status.into(), tag_filters: None, tierings }
+            Self { id: id.into(), prefix: None, status: status.into(), tag_filters: None, tierings: tierings.into() }
         }
 
         /// An object key name prefix that identifies the subset of objects to which the rule applies.
@@ -1741,8 +1854,8 @@ pub mod bucket {
         /// A container for a key-value pair.
         ///
         /// CloudFormation: `TagFilters`.
-        pub fn tag_filters(mut self, v: Vec<TagFilter>) -> Self {
-            self.tag_filters = Some(v);
+        pub fn tag_filters(mut self, v: impl Into<Val<Vec<TagFilter>>>) -> Self {
+            self.tag_filters = Some(v.into());
             self
         }
     }
@@ -1756,9 +1869,9 @@ pub mod bucket {
             }
             m.insert("Status".into(), self.status.into_value());
             if let Some(v) = self.tag_filters {
-                m.insert("TagFilters".into(), crate::l1::list(v));
+                m.insert("TagFilters".into(), v.into_value());
             }
-            m.insert("Tierings".into(), crate::l1::list(self.tierings));
+            m.insert("Tierings".into(), self.tierings.into_value());
             Value::Map(m)
         }
     }
@@ -1766,6 +1879,12 @@ pub mod bucket {
     impl From<IntelligentTieringConfiguration> for Value {
         fn from(v: IntelligentTieringConfiguration) -> Self {
             v.into_value()
+        }
+    }
+
+    impl From<IntelligentTieringConfiguration> for Val<IntelligentTieringConfiguration> {
+        fn from(v: IntelligentTieringConfiguration) -> Self {
+            Val::expr(v.into_value())
         }
     }
 
@@ -1777,7 +1896,7 @@ pub mod bucket {
         /// Contains information about where to publish the inventory results.
         ///
         /// CloudFormation: `Destination` (required).
-        pub destination: Destination,
+        pub destination: Val<Destination>,
 
         /// Specifies whether the inventory is enabled or disabled. If set to ``True``, an inventory list is generated. If
         /// set to ``False``, no inventory list is generated.
@@ -1824,7 +1943,7 @@ pub mod bucket {
             schedule_frequency: impl Into<Val<ScheduleFrequency>>,
         ) -> Self {
             Self {
-                destination,
+                destination: destination.into(),
                 enabled: enabled.into(),
                 id: id.into(),
                 included_object_versions: included_object_versions.into(),
@@ -1875,6 +1994,12 @@ pub mod bucket {
         }
     }
 
+    impl From<InventoryConfiguration> for Val<InventoryConfiguration> {
+        fn from(v: InventoryConfiguration) -> Self {
+            Val::expr(v.into_value())
+        }
+    }
+
     /// The inventory table configuration for an S3 Metadata configuration.
     ///
     /// If you've disabled your inventory table configuration and now want to re-enable it, you must first manually delete
@@ -1890,7 +2015,7 @@ pub mod bucket {
         /// The encryption configuration for the inventory table.
         ///
         /// CloudFormation: `EncryptionConfiguration`.
-        pub encryption_configuration: Option<MetadataTableEncryptionConfiguration>,
+        pub encryption_configuration: Option<Val<MetadataTableEncryptionConfiguration>>,
     }
 
     impl InventoryTableConfiguration {
@@ -1902,8 +2027,8 @@ pub mod bucket {
         /// The encryption configuration for the inventory table.
         ///
         /// CloudFormation: `EncryptionConfiguration`.
-        pub fn encryption_configuration(mut self, v: MetadataTableEncryptionConfiguration) -> Self {
-            self.encryption_configuration = Some(v);
+        pub fn encryption_configuration(mut self, v: impl Into<Val<MetadataTableEncryptionConfiguration>>) -> Self {
+            self.encryption_configuration = Some(v.into());
             self
         }
     }
@@ -1925,6 +2050,12 @@ pub mod bucket {
         }
     }
 
+    impl From<InventoryTableConfiguration> for Val<InventoryTableConfiguration> {
+        fn from(v: InventoryTableConfiguration) -> Self {
+            Val::expr(v.into_value())
+        }
+    }
+
     /// The journal table configuration for an S3 Metadata configuration. The journal table is required for each metadata
     /// table configuration and cannot be disabled.
     ///
@@ -1935,25 +2066,25 @@ pub mod bucket {
         /// The encryption configuration for the journal table.
         ///
         /// CloudFormation: `EncryptionConfiguration`.
-        pub encryption_configuration: Option<MetadataTableEncryptionConfiguration>,
+        pub encryption_configuration: Option<Val<MetadataTableEncryptionConfiguration>>,
 
         /// The journal table record expiration settings for the journal table.
         ///
         /// CloudFormation: `RecordExpiration` (required).
-        pub record_expiration: RecordExpiration,
+        pub record_expiration: Val<RecordExpiration>,
     }
 
     impl JournalTableConfiguration {
         /// A new `JournalTableConfiguration` from its required properties (`RecordExpiration`).
         pub fn new(record_expiration: RecordExpiration) -> Self {
-            Self { encryption_configuration: None, record_expiration }
+            Self { encryption_configuration: None, record_expiration: record_expiration.into() }
         }
 
         /// The encryption configuration for the journal table.
         ///
         /// CloudFormation: `EncryptionConfiguration`.
-        pub fn encryption_configuration(mut self, v: MetadataTableEncryptionConfiguration) -> Self {
-            self.encryption_configuration = Some(v);
+        pub fn encryption_configuration(mut self, v: impl Into<Val<MetadataTableEncryptionConfiguration>>) -> Self {
+            self.encryption_configuration = Some(v.into());
             self
         }
     }
@@ -1975,6 +2106,12 @@ pub mod bucket {
         }
     }
 
+    impl From<JournalTableConfiguration> for Val<JournalTableConfiguration> {
+        fn from(v: JournalTableConfiguration) -> Self {
+            Val::expr(v.into_value())
+        }
+    }
+
     /// Describes the LAMlong functions to invoke and the events for which to invoke them.
     #[derive(Debug, Clone, PartialEq)]
     pub struct LambdaConfiguration {
@@ -1989,7 +2126,7 @@ pub mod bucket {
         /// S3 bucket.
         ///
         /// CloudFormation: `Filter`.
-        pub filter: Option<NotificationFilter>,
+        pub filter: Option<Val<NotificationFilter>>,
 
         /// The Amazon Resource Name (ARN) of the LAMlong function that Amazon S3 invokes when the specified event type
         /// occurs.
@@ -2009,8 +2146,8 @@ pub mod bucket {
         /// S3 bucket.
         ///
         /// CloudFormation: `Filter`.
-        pub fn filter(mut self, v: NotificationFilter) -> Self {
-            self.filter = Some(v);
+        pub fn filter(mut self, v: impl Into<Val<NotificationFilter>>) -> Self {
+            self.filter = Some(v.into());
             self
         }
     }
@@ -2033,6 +2170,12 @@ pub mod bucket {
         }
     }
 
+    impl From<LambdaConfiguration> for Val<LambdaConfiguration> {
+        fn from(v: LambdaConfiguration) -> Self {
+            Val::expr(v.into_value())
+        }
+    }
+
     /// Specifies the lifecycle configuration for objects in an Amazon S3 bucket. For more information, see [Object
     /// Lifecycle Management](https://docs.aws.amazon.com/AmazonS3/latest/dev/object-lifecycle-mgmt.html) in the *Amazon S3
     /// User Guide*.
@@ -2041,7 +2184,7 @@ pub mod bucket {
         /// A lifecycle rule for individual objects in an Amazon S3 bucket.
         ///
         /// CloudFormation: `Rules` (required).
-        pub rules: Vec<Rule>,
+        pub rules: Val<Vec<Rule>>,
 
         /// Indicates which default minimum object size behavior is applied to the lifecycle configuration.
         ///
@@ -2065,8 +2208,8 @@ pub mod bucket {
 
     impl LifecycleConfiguration {
         /// A new `LifecycleConfiguration` from its required properties (`Rules`).
-        pub fn new(rules: Vec<Rule>) -> Self {
-            Self { rules, transition_default_minimum_object_size: None }
+        pub fn new(rules: impl Into<Val<Vec<Rule>>>) -> Self {
+            Self { rules: rules.into(), transition_default_minimum_object_size: None }
         }
 
         /// Indicates which default minimum object size behavior is applied to the lifecycle configuration.
@@ -2098,7 +2241,7 @@ pub mod bucket {
     impl IntoValue for LifecycleConfiguration {
         fn into_value(self) -> Value {
             let mut m = Map::new();
-            m.insert("Rules".into(), crate::l1::list(self.rules));
+            m.insert("Rules".into(), self.rules.into_value());
             if let Some(v) = self.transition_default_minimum_object_size {
                 m.insert("TransitionDefaultMinimumObjectSize".into(), v.into_value());
             }
@@ -2109,6 +2252,12 @@ pub mod bucket {
     impl From<LifecycleConfiguration> for Value {
         fn from(v: LifecycleConfiguration) -> Self {
             v.into_value()
+        }
+    }
+
+    impl From<LifecycleConfiguration> for Val<LifecycleConfiguration> {
+        fn from(v: LifecycleConfiguration) -> Self {
+            Val::expr(v.into_value())
         }
     }
 
@@ -2196,6 +2345,12 @@ pub mod bucket {
         }
     }
 
+    impl From<LoggingConfiguration> for Val<LoggingConfiguration> {
+        fn from(v: LoggingConfiguration) -> Self {
+            Val::expr(v.into_value())
+        }
+    }
+
     /// Creates a V2 S3 Metadata configuration of a general purpose bucket. For more information, see [Accelerating data
     /// discovery with S3 Metadata](https://docs.aws.amazon.com/AmazonS3/latest/userguide/metadata-tables-overview.html) in
     /// the *Amazon S3 User Guide*.
@@ -2204,17 +2359,17 @@ pub mod bucket {
         /// The annotation table configuration for a metadata configuration.
         ///
         /// CloudFormation: `AnnotationTableConfiguration`.
-        pub annotation_table_configuration: Option<AnnotationTableConfiguration>,
+        pub annotation_table_configuration: Option<Val<AnnotationTableConfiguration>>,
 
         /// The inventory table configuration for a metadata configuration.
         ///
         /// CloudFormation: `InventoryTableConfiguration`.
-        pub inventory_table_configuration: Option<InventoryTableConfiguration>,
+        pub inventory_table_configuration: Option<Val<InventoryTableConfiguration>>,
 
         /// The journal table configuration for a metadata configuration.
         ///
         /// CloudFormation: `JournalTableConfiguration` (required).
-        pub journal_table_configuration: JournalTableConfiguration,
+        pub journal_table_configuration: Val<JournalTableConfiguration>,
     }
 
     impl MetadataConfiguration {
@@ -2223,23 +2378,23 @@ pub mod bucket {
             Self {
                 annotation_table_configuration: None,
                 inventory_table_configuration: None,
-                journal_table_configuration,
+                journal_table_configuration: journal_table_configuration.into(),
             }
         }
 
         /// The annotation table configuration for a metadata configuration.
         ///
         /// CloudFormation: `AnnotationTableConfiguration`.
-        pub fn annotation_table_configuration(mut self, v: AnnotationTableConfiguration) -> Self {
-            self.annotation_table_configuration = Some(v);
+        pub fn annotation_table_configuration(mut self, v: impl Into<Val<AnnotationTableConfiguration>>) -> Self {
+            self.annotation_table_configuration = Some(v.into());
             self
         }
 
         /// The inventory table configuration for a metadata configuration.
         ///
         /// CloudFormation: `InventoryTableConfiguration`.
-        pub fn inventory_table_configuration(mut self, v: InventoryTableConfiguration) -> Self {
-            self.inventory_table_configuration = Some(v);
+        pub fn inventory_table_configuration(mut self, v: impl Into<Val<InventoryTableConfiguration>>) -> Self {
+            self.inventory_table_configuration = Some(v.into());
             self
         }
     }
@@ -2264,6 +2419,12 @@ pub mod bucket {
         }
     }
 
+    impl From<MetadataConfiguration> for Val<MetadataConfiguration> {
+        fn from(v: MetadataConfiguration) -> Self {
+            Val::expr(v.into_value())
+        }
+    }
+
     /// We recommend that you create your S3 Metadata configurations by using the V2
     /// [MetadataConfiguration](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-bucket-metadataconfiguration.html)
     /// resource type. We no longer recommend using the V1 ``MetadataTableConfiguration`` resource type.
@@ -2283,13 +2444,13 @@ pub mod bucket {
         /// within the ``aws_s3_metadata`` namespace in the destination table bucket.
         ///
         /// CloudFormation: `S3TablesDestination` (required).
-        pub s3_tables_destination: S3TablesDestination,
+        pub s3_tables_destination: Val<S3TablesDestination>,
     }
 
     impl MetadataTableConfiguration {
         /// A new `MetadataTableConfiguration` from its required properties (`S3TablesDestination`).
         pub fn new(s3_tables_destination: S3TablesDestination) -> Self {
-            Self { s3_tables_destination }
+            Self { s3_tables_destination: s3_tables_destination.into() }
         }
     }
 
@@ -2304,6 +2465,12 @@ pub mod bucket {
     impl From<MetadataTableConfiguration> for Value {
         fn from(v: MetadataTableConfiguration) -> Self {
             v.into_value()
+        }
+    }
+
+    impl From<MetadataTableConfiguration> for Val<MetadataTableConfiguration> {
+        fn from(v: MetadataTableConfiguration) -> Self {
+            Val::expr(v.into_value())
         }
     }
 
@@ -2359,13 +2526,19 @@ pub mod bucket {
         }
     }
 
+    impl From<MetadataTableEncryptionConfiguration> for Val<MetadataTableEncryptionConfiguration> {
+        fn from(v: MetadataTableEncryptionConfiguration) -> Self {
+            Val::expr(v.into_value())
+        }
+    }
+
     /// A container specifying replication metrics-related settings enabling replication metrics and events.
     #[derive(Debug, Clone, PartialEq)]
     pub struct Metrics {
         /// A container specifying the time threshold for emitting the ``s3:Replication:OperationMissedThreshold`` event.
         ///
         /// CloudFormation: `EventThreshold`.
-        pub event_threshold: Option<ReplicationTimeValue>,
+        pub event_threshold: Option<Val<ReplicationTimeValue>>,
 
         /// Specifies whether the replication metrics are enabled.
         ///
@@ -2382,8 +2555,8 @@ pub mod bucket {
         /// A container specifying the time threshold for emitting the ``s3:Replication:OperationMissedThreshold`` event.
         ///
         /// CloudFormation: `EventThreshold`.
-        pub fn event_threshold(mut self, v: ReplicationTimeValue) -> Self {
-            self.event_threshold = Some(v);
+        pub fn event_threshold(mut self, v: impl Into<Val<ReplicationTimeValue>>) -> Self {
+            self.event_threshold = Some(v.into());
             self
         }
     }
@@ -2402,6 +2575,12 @@ pub mod bucket {
     impl From<Metrics> for Value {
         fn from(v: Metrics) -> Self {
             v.into_value()
+        }
+    }
+
+    impl From<Metrics> for Val<Metrics> {
+        fn from(v: Metrics) -> Self {
+            Val::expr(v.into_value())
         }
     }
 
@@ -2436,7 +2615,7 @@ pub mod bucket {
         /// only objects that meet the filter's criteria.
         ///
         /// CloudFormation: `TagFilters`.
-        pub tag_filters: Option<Vec<TagFilter>>,
+        pub tag_filters: Option<Val<Vec<TagFilter>>>,
     }
 
     impl MetricsConfiguration {
@@ -2466,8 +2645,8 @@ pub mod bucket {
         /// only objects that meet the filter's criteria.
         ///
         /// CloudFormation: `TagFilters`.
-        pub fn tag_filters(mut self, v: Vec<TagFilter>) -> Self {
-            self.tag_filters = Some(v);
+        pub fn tag_filters(mut self, v: impl Into<Val<Vec<TagFilter>>>) -> Self {
+            self.tag_filters = Some(v.into());
             self
         }
     }
@@ -2483,7 +2662,7 @@ pub mod bucket {
                 m.insert("Prefix".into(), v.into_value());
             }
             if let Some(v) = self.tag_filters {
-                m.insert("TagFilters".into(), crate::l1::list(v));
+                m.insert("TagFilters".into(), v.into_value());
             }
             Value::Map(m)
         }
@@ -2492,6 +2671,12 @@ pub mod bucket {
     impl From<MetricsConfiguration> for Value {
         fn from(v: MetricsConfiguration) -> Self {
             v.into_value()
+        }
+    }
+
+    impl From<MetricsConfiguration> for Val<MetricsConfiguration> {
+        fn from(v: MetricsConfiguration) -> Self {
+            Val::expr(v.into_value())
         }
     }
 
@@ -2551,6 +2736,12 @@ pub mod bucket {
     impl From<NoncurrentVersionExpiration> for Value {
         fn from(v: NoncurrentVersionExpiration) -> Self {
             v.into_value()
+        }
+    }
+
+    impl From<NoncurrentVersionExpiration> for Val<NoncurrentVersionExpiration> {
+        fn from(v: NoncurrentVersionExpiration) -> Self {
+            Val::expr(v.into_value())
         }
     }
 
@@ -2627,6 +2818,12 @@ pub mod bucket {
         }
     }
 
+    impl From<NoncurrentVersionTransition> for Val<NoncurrentVersionTransition> {
+        fn from(v: NoncurrentVersionTransition) -> Self {
+            Val::expr(v.into_value())
+        }
+    }
+
     /// Describes the notification configuration for an Amazon S3 bucket.
     ///
     /// If you create the target resource and related permissions in the same template, you might have a circular
@@ -2649,22 +2846,22 @@ pub mod bucket {
         /// Enables delivery of events to Amazon EventBridge.
         ///
         /// CloudFormation: `EventBridgeConfiguration`.
-        pub event_bridge_configuration: Option<EventBridgeConfiguration>,
+        pub event_bridge_configuration: Option<Val<EventBridgeConfiguration>>,
 
         /// Describes the LAMlong functions to invoke and the events for which to invoke them.
         ///
         /// CloudFormation: `LambdaConfigurations`.
-        pub lambda_configurations: Option<Vec<LambdaConfiguration>>,
+        pub lambda_configurations: Option<Val<Vec<LambdaConfiguration>>>,
 
         /// The Amazon Simple Queue Service queues to publish messages to and the events for which to publish messages.
         ///
         /// CloudFormation: `QueueConfigurations`.
-        pub queue_configurations: Option<Vec<QueueConfiguration>>,
+        pub queue_configurations: Option<Val<Vec<QueueConfiguration>>>,
 
         /// The topic to which notifications are sent and the events for which notifications are generated.
         ///
         /// CloudFormation: `TopicConfigurations`.
-        pub topic_configurations: Option<Vec<TopicConfiguration>>,
+        pub topic_configurations: Option<Val<Vec<TopicConfiguration>>>,
     }
 
     impl NotificationConfiguration {
@@ -2681,32 +2878,32 @@ pub mod bucket {
         /// Enables delivery of events to Amazon EventBridge.
         ///
         /// CloudFormation: `EventBridgeConfiguration`.
-        pub fn event_bridge_configuration(mut self, v: EventBridgeConfiguration) -> Self {
-            self.event_bridge_configuration = Some(v);
+        pub fn event_bridge_configuration(mut self, v: impl Into<Val<EventBridgeConfiguration>>) -> Self {
+            self.event_bridge_configuration = Some(v.into());
             self
         }
 
         /// Describes the LAMlong functions to invoke and the events for which to invoke them.
         ///
         /// CloudFormation: `LambdaConfigurations`.
-        pub fn lambda_configurations(mut self, v: Vec<LambdaConfiguration>) -> Self {
-            self.lambda_configurations = Some(v);
+        pub fn lambda_configurations(mut self, v: impl Into<Val<Vec<LambdaConfiguration>>>) -> Self {
+            self.lambda_configurations = Some(v.into());
             self
         }
 
         /// The Amazon Simple Queue Service queues to publish messages to and the events for which to publish messages.
         ///
         /// CloudFormation: `QueueConfigurations`.
-        pub fn queue_configurations(mut self, v: Vec<QueueConfiguration>) -> Self {
-            self.queue_configurations = Some(v);
+        pub fn queue_configurations(mut self, v: impl Into<Val<Vec<QueueConfiguration>>>) -> Self {
+            self.queue_configurations = Some(v.into());
             self
         }
 
         /// The topic to which notifications are sent and the events for which notifications are generated.
         ///
         /// CloudFormation: `TopicConfigurations`.
-        pub fn topic_configurations(mut self, v: Vec<TopicConfiguration>) -> Self {
-            self.topic_configurations = Some(v);
+        pub fn topic_configurations(mut self, v: impl Into<Val<Vec<TopicConfiguration>>>) -> Self {
+            self.topic_configurations = Some(v.into());
             self
         }
     }
@@ -2718,13 +2915,13 @@ pub mod bucket {
                 m.insert("EventBridgeConfiguration".into(), v.into_value());
             }
             if let Some(v) = self.lambda_configurations {
-                m.insert("LambdaConfigurations".into(), crate::l1::list(v));
+                m.insert("LambdaConfigurations".into(), v.into_value());
             }
             if let Some(v) = self.queue_configurations {
-                m.insert("QueueConfigurations".into(), crate::l1::list(v));
+                m.insert("QueueConfigurations".into(), v.into_value());
             }
             if let Some(v) = self.topic_configurations {
-                m.insert("TopicConfigurations".into(), crate::l1::list(v));
+                m.insert("TopicConfigurations".into(), v.into_value());
             }
             Value::Map(m)
         }
@@ -2733,6 +2930,12 @@ pub mod bucket {
     impl From<NotificationConfiguration> for Value {
         fn from(v: NotificationConfiguration) -> Self {
             v.into_value()
+        }
+    }
+
+    impl From<NotificationConfiguration> for Val<NotificationConfiguration> {
+        fn from(v: NotificationConfiguration) -> Self {
+            Val::expr(v.into_value())
         }
     }
 
@@ -2745,13 +2948,13 @@ pub mod bucket {
         /// A container for object key name prefix and suffix filtering rules.
         ///
         /// CloudFormation: `S3Key` (required).
-        pub s3_key: S3KeyFilter,
+        pub s3_key: Val<S3KeyFilter>,
     }
 
     impl NotificationFilter {
         /// A new `NotificationFilter` from its required properties (`S3Key`).
         pub fn new(s3_key: S3KeyFilter) -> Self {
-            Self { s3_key }
+            Self { s3_key: s3_key.into() }
         }
     }
 
@@ -2766,6 +2969,12 @@ pub mod bucket {
     impl From<NotificationFilter> for Value {
         fn from(v: NotificationFilter) -> Self {
             v.into_value()
+        }
+    }
+
+    impl From<NotificationFilter> for Val<NotificationFilter> {
+        fn from(v: NotificationFilter) -> Self {
+            Val::expr(v.into_value())
         }
     }
 
@@ -2789,7 +2998,7 @@ pub mod bucket {
         /// [DefaultRetention](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3-bucket-defaultretention.html).
         ///
         /// CloudFormation: `Rule`.
-        pub rule: Option<ObjectLockRule>,
+        pub rule: Option<Val<ObjectLockRule>>,
     }
 
     impl ObjectLockConfiguration {
@@ -2816,8 +3025,8 @@ pub mod bucket {
         /// [DefaultRetention](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3-bucket-defaultretention.html).
         ///
         /// CloudFormation: `Rule`.
-        pub fn rule(mut self, v: ObjectLockRule) -> Self {
-            self.rule = Some(v);
+        pub fn rule(mut self, v: impl Into<Val<ObjectLockRule>>) -> Self {
+            self.rule = Some(v.into());
             self
         }
     }
@@ -2841,6 +3050,12 @@ pub mod bucket {
         }
     }
 
+    impl From<ObjectLockConfiguration> for Val<ObjectLockConfiguration> {
+        fn from(v: ObjectLockConfiguration) -> Self {
+            Val::expr(v.into_value())
+        }
+    }
+
     /// Specifies the Object Lock rule for the specified object. Enable the this rule when you apply
     /// ``ObjectLockConfiguration`` to a bucket.
     #[derive(Debug, Clone, PartialEq, Default)]
@@ -2852,7 +3067,7 @@ pub mod bucket {
         /// [DefaultRetention](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3-bucket-defaultretention.html).
         ///
         /// CloudFormation: `DefaultRetention`.
-        pub default_retention: Option<DefaultRetention>,
+        pub default_retention: Option<Val<DefaultRetention>>,
     }
 
     impl ObjectLockRule {
@@ -2868,8 +3083,8 @@ pub mod bucket {
         /// [DefaultRetention](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3-bucket-defaultretention.html).
         ///
         /// CloudFormation: `DefaultRetention`.
-        pub fn default_retention(mut self, v: DefaultRetention) -> Self {
-            self.default_retention = Some(v);
+        pub fn default_retention(mut self, v: impl Into<Val<DefaultRetention>>) -> Self {
+            self.default_retention = Some(v.into());
             self
         }
     }
@@ -2890,6 +3105,12 @@ pub mod bucket {
         }
     }
 
+    impl From<ObjectLockRule> for Val<ObjectLockRule> {
+        fn from(v: ObjectLockRule) -> Self {
+            Val::expr(v.into_value())
+        }
+    }
+
     /// Specifies the container element for Object Ownership rules.
     ///
     /// S3 Object Ownership is an Amazon S3 bucket-level setting that you can use to disable access control lists (ACLs) and
@@ -2902,20 +3123,20 @@ pub mod bucket {
         /// Specifies the container element for Object Ownership rules.
         ///
         /// CloudFormation: `Rules` (required).
-        pub rules: Vec<OwnershipControlsRule>,
+        pub rules: Val<Vec<OwnershipControlsRule>>,
     }
 
     impl OwnershipControls {
         /// A new `OwnershipControls` from its required properties (`Rules`).
-        pub fn new(rules: Vec<OwnershipControlsRule>) -> Self {
-            Self { rules }
+        pub fn new(rules: impl Into<Val<Vec<OwnershipControlsRule>>>) -> Self {
+            Self { rules: rules.into() }
         }
     }
 
     impl IntoValue for OwnershipControls {
         fn into_value(self) -> Value {
             let mut m = Map::new();
-            m.insert("Rules".into(), crate::l1::list(self.rules));
+            m.insert("Rules".into(), self.rules.into_value());
             Value::Map(m)
         }
     }
@@ -2923,6 +3144,12 @@ pub mod bucket {
     impl From<OwnershipControls> for Value {
         fn from(v: OwnershipControls) -> Self {
             v.into_value()
+        }
+    }
+
+    impl From<OwnershipControls> for Val<OwnershipControls> {
+        fn from(v: OwnershipControls) -> Self {
+            Val::expr(v.into_value())
         }
     }
 
@@ -2969,6 +3196,12 @@ pub mod bucket {
     impl From<OwnershipControlsRule> for Value {
         fn from(v: OwnershipControlsRule) -> Self {
             v.into_value()
+        }
+    }
+
+    impl From<OwnershipControlsRule> for Val<OwnershipControlsRule> {
+        fn from(v: OwnershipControlsRule) -> Self {
+            Val::expr(v.into_value())
         }
     }
 
@@ -3114,6 +3347,12 @@ pub mod bucket {
         }
     }
 
+    impl From<PublicAccessBlockConfiguration> for Val<PublicAccessBlockConfiguration> {
+        fn from(v: PublicAccessBlockConfiguration) -> Self {
+            Val::expr(v.into_value())
+        }
+    }
+
     /// Specifies the configuration for publishing messages to an Amazon Simple Queue Service (Amazon SQS) queue when Amazon
     /// S3 detects specified events.
     #[derive(Debug, Clone, PartialEq)]
@@ -3132,7 +3371,7 @@ pub mod bucket {
         /// \*Amazon S3 User Guide*.
         ///
         /// CloudFormation: `Filter`.
-        pub filter: Option<NotificationFilter>,
+        pub filter: Option<Val<NotificationFilter>>,
 
         /// The Amazon Resource Name (ARN) of the Amazon SQS queue to which Amazon S3 publishes a message when it detects
         /// events of the specified type. FIFO queues are not allowed when enabling an SQS queue as the event notification
@@ -3155,8 +3394,8 @@ pub mod bucket {
         /// \*Amazon S3 User Guide*.
         ///
         /// CloudFormation: `Filter`.
-        pub fn filter(mut self, v: NotificationFilter) -> Self {
-            self.filter = Some(v);
+        pub fn filter(mut self, v: impl Into<Val<NotificationFilter>>) -> Self {
+            self.filter = Some(v.into());
             self
         }
     }
@@ -3176,6 +3415,12 @@ pub mod bucket {
     impl From<QueueConfiguration> for Value {
         fn from(v: QueueConfiguration) -> Self {
             v.into_value()
+        }
+    }
+
+    impl From<QueueConfiguration> for Val<QueueConfiguration> {
+        fn from(v: QueueConfiguration) -> Self {
+            Val::expr(v.into_value())
         }
     }
 
@@ -3231,6 +3476,12 @@ pub mod bucket {
         }
     }
 
+    impl From<RecordExpiration> for Val<RecordExpiration> {
+        fn from(v: RecordExpiration) -> Self {
+            Val::expr(v.into_value())
+        }
+    }
+
     /// Specifies the redirect behavior of all requests to a website endpoint of an Amazon S3 bucket.
     #[derive(Debug, Clone, PartialEq)]
     pub struct RedirectAllRequestsTo {
@@ -3274,6 +3525,12 @@ pub mod bucket {
     impl From<RedirectAllRequestsTo> for Value {
         fn from(v: RedirectAllRequestsTo) -> Self {
             v.into_value()
+        }
+    }
+
+    impl From<RedirectAllRequestsTo> for Val<RedirectAllRequestsTo> {
+        fn from(v: RedirectAllRequestsTo) -> Self {
+            Val::expr(v.into_value())
         }
     }
 
@@ -3411,6 +3668,12 @@ pub mod bucket {
         }
     }
 
+    impl From<RedirectRule> for Val<RedirectRule> {
+        fn from(v: RedirectRule) -> Self {
+            Val::expr(v.into_value())
+        }
+    }
+
     /// A filter that you can specify for selection for modifications on replicas.
     #[derive(Debug, Clone, PartialEq)]
     pub struct ReplicaModifications {
@@ -3443,6 +3706,12 @@ pub mod bucket {
         }
     }
 
+    impl From<ReplicaModifications> for Val<ReplicaModifications> {
+        fn from(v: ReplicaModifications) -> Self {
+            Val::expr(v.into_value())
+        }
+    }
+
     /// A container for replication rules. You can add up to 1,000 rules. The maximum size of a replication configuration is
     /// 2 MB. The latest version of the replication configuration XML is V2. For more information about XML V2 replication
     /// configurations, see [Replication
@@ -3462,13 +3731,13 @@ pub mod bucket {
         /// contain a maximum of 1,000 rules.
         ///
         /// CloudFormation: `Rules` (required).
-        pub rules: Vec<ReplicationRule>,
+        pub rules: Val<Vec<ReplicationRule>>,
     }
 
     impl ReplicationConfiguration {
         /// A new `ReplicationConfiguration` from its required properties (`Role`, `Rules`).
-        pub fn new(role: impl Into<Val<String>>, rules: Vec<ReplicationRule>) -> Self {
-            Self { role: role.into(), rules }
+        pub fn new(role: impl Into<Val<String>>, rules: impl Into<Val<Vec<ReplicationRule>>>) -> Self {
+            Self { role: role.into(), rules: rules.into() }
         }
     }
 
@@ -3476,7 +3745,7 @@ pub mod bucket {
         fn into_value(self) -> Value {
             let mut m = Map::new();
             m.insert("Role".into(), self.role.into_value());
-            m.insert("Rules".into(), crate::l1::list(self.rules));
+            m.insert("Rules".into(), self.rules.into_value());
             Value::Map(m)
         }
     }
@@ -3484,6 +3753,12 @@ pub mod bucket {
     impl From<ReplicationConfiguration> for Value {
         fn from(v: ReplicationConfiguration) -> Self {
             v.into_value()
+        }
+    }
+
+    impl From<ReplicationConfiguration> for Val<ReplicationConfiguration> {
+        fn from(v: ReplicationConfiguration) -> Self {
+            Val::expr(v.into_value())
         }
     }
 
@@ -3497,7 +3772,7 @@ pub mod bucket {
         /// object.
         ///
         /// CloudFormation: `AccessControlTranslation`.
-        pub access_control_translation: Option<AccessControlTranslation>,
+        pub access_control_translation: Option<Val<AccessControlTranslation>>,
 
         /// Destination bucket owner account ID. In a cross-account scenario, if you direct Amazon S3 to change replica
         /// ownership to the AWS-account that owns the destination bucket by specifying the ``AccessControlTranslation``
@@ -3518,19 +3793,19 @@ pub mod bucket {
         /// Specifies encryption-related information.
         ///
         /// CloudFormation: `EncryptionConfiguration`.
-        pub encryption_configuration: Option<EncryptionConfiguration>,
+        pub encryption_configuration: Option<Val<EncryptionConfiguration>>,
 
         /// A container specifying replication metrics-related settings enabling replication metrics and events.
         ///
         /// CloudFormation: `Metrics`.
-        pub metrics: Option<Metrics>,
+        pub metrics: Option<Val<Metrics>>,
 
         /// A container specifying S3 Replication Time Control (S3 RTC), including whether S3 RTC is enabled and the time
         /// when all objects and operations on objects must be replicated. Must be specified together with a ``Metrics``
         /// block.
         ///
         /// CloudFormation: `ReplicationTime`.
-        pub replication_time: Option<ReplicationTime>,
+        pub replication_time: Option<Val<ReplicationTime>>,
 
         /// The storage class to use when replicating objects, such as S3 Standard or reduced redundancy. By default, Amazon
         /// S3 uses the storage class of the source object to create the object replica.
@@ -3565,8 +3840,8 @@ pub mod bucket {
         /// object.
         ///
         /// CloudFormation: `AccessControlTranslation`.
-        pub fn access_control_translation(mut self, v: AccessControlTranslation) -> Self {
-            self.access_control_translation = Some(v);
+        pub fn access_control_translation(mut self, v: impl Into<Val<AccessControlTranslation>>) -> Self {
+            self.access_control_translation = Some(v.into());
             self
         }
 
@@ -3587,16 +3862,16 @@ pub mod bucket {
         /// Specifies encryption-related information.
         ///
         /// CloudFormation: `EncryptionConfiguration`.
-        pub fn encryption_configuration(mut self, v: EncryptionConfiguration) -> Self {
-            self.encryption_configuration = Some(v);
+        pub fn encryption_configuration(mut self, v: impl Into<Val<EncryptionConfiguration>>) -> Self {
+            self.encryption_configuration = Some(v.into());
             self
         }
 
         /// A container specifying replication metrics-related settings enabling replication metrics and events.
         ///
         /// CloudFormation: `Metrics`.
-        pub fn metrics(mut self, v: Metrics) -> Self {
-            self.metrics = Some(v);
+        pub fn metrics(mut self, v: impl Into<Val<Metrics>>) -> Self {
+            self.metrics = Some(v.into());
             self
         }
 
@@ -3605,8 +3880,8 @@ pub mod bucket {
         /// block.
         ///
         /// CloudFormation: `ReplicationTime`.
-        pub fn replication_time(mut self, v: ReplicationTime) -> Self {
-            self.replication_time = Some(v);
+        pub fn replication_time(mut self, v: impl Into<Val<ReplicationTime>>) -> Self {
+            self.replication_time = Some(v.into());
             self
         }
 
@@ -3658,6 +3933,12 @@ pub mod bucket {
         }
     }
 
+    impl From<ReplicationDestination> for Val<ReplicationDestination> {
+        fn from(v: ReplicationDestination) -> Self {
+            Val::expr(v.into_value())
+        }
+    }
+
     /// Specifies which Amazon S3 objects to replicate and where to store the replicas.
     #[derive(Debug, Clone, PartialEq)]
     pub struct ReplicationRule {
@@ -3675,13 +3956,13 @@ pub mod bucket {
         /// Compatibility](https://docs.aws.amazon.com/AmazonS3/latest/dev/replication-add-config.html#replication-backward-compat-considerations).
         ///
         /// CloudFormation: `DeleteMarkerReplication`.
-        pub delete_marker_replication: Option<DeleteMarkerReplication>,
+        pub delete_marker_replication: Option<Val<DeleteMarkerReplication>>,
 
         /// A container for information about the replication destination and its configurations including enabling the S3
         /// Replication Time Control (S3 RTC).
         ///
         /// CloudFormation: `Destination` (required).
-        pub destination: ReplicationDestination,
+        pub destination: Val<ReplicationDestination>,
 
         /// A filter that identifies the subset of objects to which the replication rule applies. A ``Filter`` must specify
         /// exactly one ``Prefix``, ``TagFilter``, or an ``And`` child element. The use of the filter field indicates that
@@ -3691,7 +3972,7 @@ pub mod bucket {
         /// configuration, add the ``Prefix`` directly as a child element of the ``Rule`` element.
         ///
         /// CloudFormation: `Filter`.
-        pub filter: Option<ReplicationRuleFilter>,
+        pub filter: Option<Val<ReplicationRuleFilter>>,
 
         /// A unique identifier for the rule. The maximum value is 255 characters. If you don't specify a value, AWS
         /// CloudFormation generates a random ID. When using a V2 replication configuration this property is capitalized as
@@ -3726,7 +4007,7 @@ pub mod bucket {
         /// can choose to enable or disable the replication of these objects.
         ///
         /// CloudFormation: `SourceSelectionCriteria`.
-        pub source_selection_criteria: Option<SourceSelectionCriteria>,
+        pub source_selection_criteria: Option<Val<SourceSelectionCriteria>>,
 
         /// Specifies whether the rule is enabled.
         ///
@@ -3739,7 +4020,7 @@ pub mod bucket {
         pub fn new(destination: ReplicationDestination, status: impl Into<Val<ReplicationRuleStatus>>) -> Self {
             Self {
                 delete_marker_replication: None,
-                destination,
+                destination: destination.into(),
                 filter: None,
                 id: None,
                 prefix: None,
@@ -3763,8 +4044,8 @@ pub mod bucket {
         /// Compatibility](https://docs.aws.amazon.com/AmazonS3/latest/dev/replication-add-config.html#replication-backward-compat-considerations).
         ///
         /// CloudFormation: `DeleteMarkerReplication`.
-        pub fn delete_marker_replication(mut self, v: DeleteMarkerReplication) -> Self {
-            self.delete_marker_replication = Some(v);
+        pub fn delete_marker_replication(mut self, v: impl Into<Val<DeleteMarkerReplication>>) -> Self {
+            self.delete_marker_replication = Some(v.into());
             self
         }
 
@@ -3776,8 +4057,8 @@ pub mod bucket {
         /// configuration, add the ``Prefix`` directly as a child element of the ``Rule`` element.
         ///
         /// CloudFormation: `Filter`.
-        pub fn filter(mut self, v: ReplicationRuleFilter) -> Self {
-            self.filter = Some(v);
+        pub fn filter(mut self, v: impl Into<Val<ReplicationRuleFilter>>) -> Self {
+            self.filter = Some(v.into());
             self
         }
 
@@ -3823,8 +4104,8 @@ pub mod bucket {
         /// can choose to enable or disable the replication of these objects.
         ///
         /// CloudFormation: `SourceSelectionCriteria`.
-        pub fn source_selection_criteria(mut self, v: SourceSelectionCriteria) -> Self {
-            self.source_selection_criteria = Some(v);
+        pub fn source_selection_criteria(mut self, v: impl Into<Val<SourceSelectionCriteria>>) -> Self {
+            self.source_selection_criteria = Some(v.into());
             self
         }
     }
@@ -3862,6 +4143,12 @@ pub mod bucket {
         }
     }
 
+    impl From<ReplicationRule> for Val<ReplicationRule> {
+        fn from(v: ReplicationRule) -> Self {
+            Val::expr(v.into_value())
+        }
+    }
+
     /// A container for specifying rule filters. The filters determine the subset of objects to which the rule applies. This
     /// element is required only if you specify more than one filter.
     ///
@@ -3880,7 +4167,7 @@ pub mod bucket {
         /// An array of tags containing key and value pairs.
         ///
         /// CloudFormation: `TagFilters`.
-        pub tag_filters: Option<Vec<TagFilter>>,
+        pub tag_filters: Option<Val<Vec<TagFilter>>>,
     }
 
     impl ReplicationRuleAndOperator {
@@ -3900,8 +4187,8 @@ pub mod bucket {
         /// An array of tags containing key and value pairs.
         ///
         /// CloudFormation: `TagFilters`.
-        pub fn tag_filters(mut self, v: Vec<TagFilter>) -> Self {
-            self.tag_filters = Some(v);
+        pub fn tag_filters(mut self, v: impl Into<Val<Vec<TagFilter>>>) -> Self {
+            self.tag_filters = Some(v.into());
             self
         }
     }
@@ -3913,7 +4200,7 @@ pub mod bucket {
                 m.insert("Prefix".into(), v.into_value());
             }
             if let Some(v) = self.tag_filters {
-                m.insert("TagFilters".into(), crate::l1::list(v));
+                m.insert("TagFilters".into(), v.into_value());
             }
             Value::Map(m)
         }
@@ -3922,6 +4209,12 @@ pub mod bucket {
     impl From<ReplicationRuleAndOperator> for Value {
         fn from(v: ReplicationRuleAndOperator) -> Self {
             v.into_value()
+        }
+    }
+
+    impl From<ReplicationRuleAndOperator> for Val<ReplicationRuleAndOperator> {
+        fn from(v: ReplicationRuleAndOperator) -> Self {
+            Val::expr(v.into_value())
         }
     }
 
@@ -3937,7 +4230,7 @@ pub mod bucket {
         /// \+ If you specify a filter based on multiple tags, wrap the ``TagFilter`` elements in an ``And`` tag.
         ///
         /// CloudFormation: `And`.
-        pub and: Option<ReplicationRuleAndOperator>,
+        pub and: Option<Val<ReplicationRuleAndOperator>>,
 
         /// An object key name prefix that identifies the subset of objects to which the rule applies.
         ///
@@ -3953,7 +4246,7 @@ pub mod bucket {
         /// The rule applies only to objects that have the tag in their tag set.
         ///
         /// CloudFormation: `TagFilter`.
-        pub tag_filter: Option<TagFilter>,
+        pub tag_filter: Option<Val<TagFilter>>,
     }
 
     impl ReplicationRuleFilter {
@@ -3970,8 +4263,8 @@ pub mod bucket {
         /// \+ If you specify a filter based on multiple tags, wrap the ``TagFilter`` elements in an ``And`` tag.
         ///
         /// CloudFormation: `And`.
-        pub fn and(mut self, v: ReplicationRuleAndOperator) -> Self {
-            self.and = Some(v);
+        pub fn and(mut self, v: impl Into<Val<ReplicationRuleAndOperator>>) -> Self {
+            self.and = Some(v.into());
             self
         }
 
@@ -3992,8 +4285,8 @@ pub mod bucket {
         /// The rule applies only to objects that have the tag in their tag set.
         ///
         /// CloudFormation: `TagFilter`.
-        pub fn tag_filter(mut self, v: TagFilter) -> Self {
-            self.tag_filter = Some(v);
+        pub fn tag_filter(mut self, v: impl Into<Val<TagFilter>>) -> Self {
+            self.tag_filter = Some(v.into());
             self
         }
     }
@@ -4020,6 +4313,12 @@ pub mod bucket {
         }
     }
 
+    impl From<ReplicationRuleFilter> for Val<ReplicationRuleFilter> {
+        fn from(v: ReplicationRuleFilter) -> Self {
+            Val::expr(v.into_value())
+        }
+    }
+
     /// A container specifying S3 Replication Time Control (S3 RTC) related information, including whether S3 RTC is enabled
     /// and the time when all objects and operations on objects must be replicated. Must be specified together with a
     /// ``Metrics`` block.
@@ -4034,13 +4333,13 @@ pub mod bucket {
         /// objects.
         ///
         /// CloudFormation: `Time` (required).
-        pub time: ReplicationTimeValue,
+        pub time: Val<ReplicationTimeValue>,
     }
 
     impl ReplicationTime {
         /// A new `ReplicationTime` from its required properties (`Status`, `Time`).
         pub fn new(status: impl Into<Val<ReplicationTimeStatus>>, time: ReplicationTimeValue) -> Self {
-            Self { status: status.into(), time }
+            Self { status: status.into(), time: time.into() }
         }
     }
 
@@ -4056,6 +4355,12 @@ pub mod bucket {
     impl From<ReplicationTime> for Value {
         fn from(v: ReplicationTime) -> Self {
             v.into_value()
+        }
+    }
+
+    impl From<ReplicationTime> for Val<ReplicationTime> {
+        fn from(v: ReplicationTime) -> Self {
+            Val::expr(v.into_value())
         }
     }
 
@@ -4092,6 +4397,12 @@ pub mod bucket {
         }
     }
 
+    impl From<ReplicationTimeValue> for Val<ReplicationTimeValue> {
+        fn from(v: ReplicationTimeValue) -> Self {
+            Val::expr(v.into_value())
+        }
+    }
+
     /// Specifies the redirect behavior and when a redirect is applied. For more information about routing rules, see
     /// [Configuring advanced conditional
     /// redirects](https://docs.aws.amazon.com/AmazonS3/latest/dev/how-to-page-redirect.html#advanced-conditional-redirects)
@@ -4102,20 +4413,20 @@ pub mod bucket {
         /// protocol. In the event of an error, you can specify a different error code to return.
         ///
         /// CloudFormation: `RedirectRule` (required).
-        pub redirect_rule: RedirectRule,
+        pub redirect_rule: Val<RedirectRule>,
 
         /// A container for describing a condition that must be met for the specified redirect to apply. For example, 1. If
         /// request is for pages in the ``/docs`` folder, redirect to the ``/documents`` folder. 2. If request results in
         /// HTTP error 4xx, redirect request to another host where you might process the error.
         ///
         /// CloudFormation: `RoutingRuleCondition`.
-        pub routing_rule_condition: Option<RoutingRuleCondition>,
+        pub routing_rule_condition: Option<Val<RoutingRuleCondition>>,
     }
 
     impl RoutingRule {
         /// A new `RoutingRule` from its required properties (`RedirectRule`).
         pub fn new(redirect_rule: RedirectRule) -> Self {
-            Self { redirect_rule, routing_rule_condition: None }
+            Self { redirect_rule: redirect_rule.into(), routing_rule_condition: None }
         }
 
         /// A container for describing a condition that must be met for the specified redirect to apply. For example, 1. If
@@ -4123,8 +4434,8 @@ pub mod bucket {
         /// HTTP error 4xx, redirect request to another host where you might process the error.
         ///
         /// CloudFormation: `RoutingRuleCondition`.
-        pub fn routing_rule_condition(mut self, v: RoutingRuleCondition) -> Self {
-            self.routing_rule_condition = Some(v);
+        pub fn routing_rule_condition(mut self, v: impl Into<Val<RoutingRuleCondition>>) -> Self {
+            self.routing_rule_condition = Some(v.into());
             self
         }
     }
@@ -4143,6 +4454,12 @@ pub mod bucket {
     impl From<RoutingRule> for Value {
         fn from(v: RoutingRule) -> Self {
             v.into_value()
+        }
+    }
+
+    impl From<RoutingRule> for Val<RoutingRule> {
+        fn from(v: RoutingRule) -> Self {
+            Val::expr(v.into_value())
         }
     }
 
@@ -4222,6 +4539,12 @@ pub mod bucket {
         }
     }
 
+    impl From<RoutingRuleCondition> for Val<RoutingRuleCondition> {
+        fn from(v: RoutingRuleCondition) -> Self {
+            Val::expr(v.into_value())
+        }
+    }
+
     /// Specifies lifecycle rules for an Amazon S3 bucket. For more information, see [Put Bucket Lifecycle
     /// Configuration](https://docs.aws.amazon.com/AmazonS3/latest/API/RESTBucketPUTlifecycle.html) in the *Amazon S3 API
     /// Reference*.
@@ -4234,7 +4557,7 @@ pub mod bucket {
         /// Specifies a lifecycle rule that stops incomplete multipart uploads to an Amazon S3 bucket.
         ///
         /// CloudFormation: `AbortIncompleteMultipartUpload`.
-        pub abort_incomplete_multipart_upload: Option<AbortIncompleteMultipartUpload>,
+        pub abort_incomplete_multipart_upload: Option<Val<AbortIncompleteMultipartUpload>>,
 
         /// Indicates when objects are deleted from Amazon S3 and Amazon S3 Glacier. The date value must be in ISO 8601
         /// format. The time is always midnight UTC. If you specify an expiration and transition time, you must use the same
@@ -4268,7 +4591,7 @@ pub mod bucket {
         /// request that S3 delete noncurrent object versions at a specific period in the object's lifetime.
         ///
         /// CloudFormation: `NoncurrentVersionExpiration`.
-        pub noncurrent_version_expiration: Option<NoncurrentVersionExpiration>,
+        pub noncurrent_version_expiration: Option<Val<NoncurrentVersionExpiration>>,
 
         /// (Deprecated.) For buckets with versioning enabled (or suspended), specifies the time, in days, between when a
         /// new version of the object is uploaded to the bucket and when old versions of the object expire. When object
@@ -4284,7 +4607,7 @@ pub mod bucket {
         /// property.
         ///
         /// CloudFormation: `NoncurrentVersionTransition`.
-        pub noncurrent_version_transition: Option<NoncurrentVersionTransition>,
+        pub noncurrent_version_transition: Option<Val<NoncurrentVersionTransition>>,
 
         /// For buckets with versioning enabled (or suspended), one or more transition rules that specify when non-current
         /// objects transition to a specified storage class. If you specify a transition and expiration time, the expiration
@@ -4292,7 +4615,7 @@ pub mod bucket {
         /// ``NoncurrentVersionTransition`` property.
         ///
         /// CloudFormation: `NoncurrentVersionTransitions`.
-        pub noncurrent_version_transitions: Option<Vec<NoncurrentVersionTransition>>,
+        pub noncurrent_version_transitions: Option<Val<Vec<NoncurrentVersionTransition>>>,
 
         /// Specifies the minimum object size in bytes for this rule to apply to. Objects must be larger than this value in
         /// bytes. For more information about size based rules, see [Lifecycle configuration using size-based
@@ -4327,7 +4650,7 @@ pub mod bucket {
         /// Tags to use to identify a subset of objects to which the lifecycle rule applies.
         ///
         /// CloudFormation: `TagFilters`.
-        pub tag_filters: Option<Vec<TagFilter>>,
+        pub tag_filters: Option<Val<Vec<TagFilter>>>,
 
         /// (Deprecated.) Specifies when an object transitions to a specified storage class. If you specify an expiration
         /// and transition time, you must use the same time unit for both properties (either in days or by date). The
@@ -4335,7 +4658,7 @@ pub mod bucket {
         /// ``Transitions`` property.
         ///
         /// CloudFormation: `Transition`.
-        pub transition: Option<Transition>,
+        pub transition: Option<Val<Transition>>,
 
         /// One or more transition rules that specify when an object transitions to a specified storage class. If you
         /// specify an expiration and transition time, you must use the same time unit for both properties (either in days
@@ -4343,7 +4666,7 @@ pub mod bucket {
         /// don't specify the ``Transition`` property.
         ///
         /// CloudFormation: `Transitions`.
-        pub transitions: Option<Vec<Transition>>,
+        pub transitions: Option<Val<Vec<Transition>>>,
     }
 
     impl Rule {
@@ -4372,8 +4695,8 @@ pub mod bucket {
         /// Specifies a lifecycle rule that stops incomplete multipart uploads to an Amazon S3 bucket.
         ///
         /// CloudFormation: `AbortIncompleteMultipartUpload`.
-        pub fn abort_incomplete_multipart_upload(mut self, v: AbortIncompleteMultipartUpload) -> Self {
-            self.abort_incomplete_multipart_upload = Some(v);
+        pub fn abort_incomplete_multipart_upload(mut self, v: impl Into<Val<AbortIncompleteMultipartUpload>>) -> Self {
+            self.abort_incomplete_multipart_upload = Some(v.into());
             self
         }
 
@@ -4421,8 +4744,8 @@ pub mod bucket {
         /// request that S3 delete noncurrent object versions at a specific period in the object's lifetime.
         ///
         /// CloudFormation: `NoncurrentVersionExpiration`.
-        pub fn noncurrent_version_expiration(mut self, v: NoncurrentVersionExpiration) -> Self {
-            self.noncurrent_version_expiration = Some(v);
+        pub fn noncurrent_version_expiration(mut self, v: impl Into<Val<NoncurrentVersionExpiration>>) -> Self {
+            self.noncurrent_version_expiration = Some(v.into());
             self
         }
 
@@ -4443,8 +4766,8 @@ pub mod bucket {
         /// property.
         ///
         /// CloudFormation: `NoncurrentVersionTransition`.
-        pub fn noncurrent_version_transition(mut self, v: NoncurrentVersionTransition) -> Self {
-            self.noncurrent_version_transition = Some(v);
+        pub fn noncurrent_version_transition(mut self, v: impl Into<Val<NoncurrentVersionTransition>>) -> Self {
+            self.noncurrent_version_transition = Some(v.into());
             self
         }
 
@@ -4454,8 +4777,8 @@ pub mod bucket {
         /// ``NoncurrentVersionTransition`` property.
         ///
         /// CloudFormation: `NoncurrentVersionTransitions`.
-        pub fn noncurrent_version_transitions(mut self, v: Vec<NoncurrentVersionTransition>) -> Self {
-            self.noncurrent_version_transitions = Some(v);
+        pub fn noncurrent_version_transitions(mut self, v: impl Into<Val<Vec<NoncurrentVersionTransition>>>) -> Self {
+            self.noncurrent_version_transitions = Some(v.into());
             self
         }
 
@@ -4496,8 +4819,8 @@ pub mod bucket {
         /// Tags to use to identify a subset of objects to which the lifecycle rule applies.
         ///
         /// CloudFormation: `TagFilters`.
-        pub fn tag_filters(mut self, v: Vec<TagFilter>) -> Self {
-            self.tag_filters = Some(v);
+        pub fn tag_filters(mut self, v: impl Into<Val<Vec<TagFilter>>>) -> Self {
+            self.tag_filters = Some(v.into());
             self
         }
 
@@ -4507,8 +4830,8 @@ pub mod bucket {
         /// ``Transitions`` property.
         ///
         /// CloudFormation: `Transition`.
-        pub fn transition(mut self, v: Transition) -> Self {
-            self.transition = Some(v);
+        pub fn transition(mut self, v: impl Into<Val<Transition>>) -> Self {
+            self.transition = Some(v.into());
             self
         }
 
@@ -4518,8 +4841,8 @@ pub mod bucket {
         /// don't specify the ``Transition`` property.
         ///
         /// CloudFormation: `Transitions`.
-        pub fn transitions(mut self, v: Vec<Transition>) -> Self {
-            self.transitions = Some(v);
+        pub fn transitions(mut self, v: impl Into<Val<Vec<Transition>>>) -> Self {
+            self.transitions = Some(v.into());
             self
         }
     }
@@ -4552,7 +4875,7 @@ pub mod bucket {
                 m.insert("NoncurrentVersionTransition".into(), v.into_value());
             }
             if let Some(v) = self.noncurrent_version_transitions {
-                m.insert("NoncurrentVersionTransitions".into(), crate::l1::list(v));
+                m.insert("NoncurrentVersionTransitions".into(), v.into_value());
             }
             if let Some(v) = self.object_size_greater_than {
                 m.insert("ObjectSizeGreaterThan".into(), v.into_value());
@@ -4565,13 +4888,13 @@ pub mod bucket {
             }
             m.insert("Status".into(), self.status.into_value());
             if let Some(v) = self.tag_filters {
-                m.insert("TagFilters".into(), crate::l1::list(v));
+                m.insert("TagFilters".into(), v.into_value());
             }
             if let Some(v) = self.transition {
                 m.insert("Transition".into(), v.into_value());
             }
             if let Some(v) = self.transitions {
-                m.insert("Transitions".into(), crate::l1::list(v));
+                m.insert("Transitions".into(), v.into_value());
             }
             Value::Map(m)
         }
@@ -4580,6 +4903,12 @@ pub mod bucket {
     impl From<Rule> for Value {
         fn from(v: Rule) -> Self {
             v.into_value()
+        }
+    }
+
+    impl From<Rule> for Val<Rule> {
+        fn from(v: Rule) -> Self {
+            Val::expr(v.into_value())
         }
     }
 
@@ -4594,20 +4923,20 @@ pub mod bucket {
         /// A list of containers for the key-value pair that defines the criteria for the filter rule.
         ///
         /// CloudFormation: `Rules` (required).
-        pub rules: Vec<FilterRule>,
+        pub rules: Val<Vec<FilterRule>>,
     }
 
     impl S3KeyFilter {
         /// A new `S3KeyFilter` from its required properties (`Rules`).
-        pub fn new(rules: Vec<FilterRule>) -> Self {
-            Self { rules }
+        pub fn new(rules: impl Into<Val<Vec<FilterRule>>>) -> Self {
+            Self { rules: rules.into() }
         }
     }
 
     impl IntoValue for S3KeyFilter {
         fn into_value(self) -> Value {
             let mut m = Map::new();
-            m.insert("Rules".into(), crate::l1::list(self.rules));
+            m.insert("Rules".into(), self.rules.into_value());
             Value::Map(m)
         }
     }
@@ -4615,6 +4944,12 @@ pub mod bucket {
     impl From<S3KeyFilter> for Value {
         fn from(v: S3KeyFilter) -> Self {
             v.into_value()
+        }
+    }
+
+    impl From<S3KeyFilter> for Val<S3KeyFilter> {
+        fn from(v: S3KeyFilter) -> Self {
+            Val::expr(v.into_value())
         }
     }
 
@@ -4656,6 +4991,12 @@ pub mod bucket {
     impl From<S3TablesDestination> for Value {
         fn from(v: S3TablesDestination) -> Self {
             v.into_value()
+        }
+    }
+
+    impl From<S3TablesDestination> for Val<S3TablesDestination> {
+        fn from(v: S3TablesDestination) -> Self {
+            Val::expr(v.into_value())
         }
     }
 
@@ -4784,6 +5125,12 @@ pub mod bucket {
         }
     }
 
+    impl From<ServerSideEncryptionByDefault> for Val<ServerSideEncryptionByDefault> {
+        fn from(v: ServerSideEncryptionByDefault) -> Self {
+            Val::expr(v.into_value())
+        }
+    }
+
     /// Specifies the default server-side encryption configuration.
     ///
     /// \+ *General purpose buckets* - If you're specifying a customer managed KMS key, we recommend using a fully qualified
@@ -4808,7 +5155,7 @@ pub mod bucket {
         /// (SSE-C)](https://docs.aws.amazon.com/AmazonS3/latest/userguide/ServerSideEncryptionCustomerKeys.html).
         ///
         /// CloudFormation: `BlockedEncryptionTypes`.
-        pub blocked_encryption_types: Option<BlockedEncryptionTypes>,
+        pub blocked_encryption_types: Option<Val<BlockedEncryptionTypes>>,
 
         /// Specifies whether Amazon S3 should use an S3 Bucket Key with server-side encryption using KMS (SSE-KMS) for new
         /// objects in the bucket. Existing objects are not affected. Setting the ``BucketKeyEnabled`` element to ``true``
@@ -4824,7 +5171,7 @@ pub mod bucket {
         /// doesn't specify any server-side encryption, this default encryption will be applied.
         ///
         /// CloudFormation: `ServerSideEncryptionByDefault`.
-        pub server_side_encryption_by_default: Option<ServerSideEncryptionByDefault>,
+        pub server_side_encryption_by_default: Option<Val<ServerSideEncryptionByDefault>>,
     }
 
     impl ServerSideEncryptionRule {
@@ -4846,8 +5193,8 @@ pub mod bucket {
         /// (SSE-C)](https://docs.aws.amazon.com/AmazonS3/latest/userguide/ServerSideEncryptionCustomerKeys.html).
         ///
         /// CloudFormation: `BlockedEncryptionTypes`.
-        pub fn blocked_encryption_types(mut self, v: BlockedEncryptionTypes) -> Self {
-            self.blocked_encryption_types = Some(v);
+        pub fn blocked_encryption_types(mut self, v: impl Into<Val<BlockedEncryptionTypes>>) -> Self {
+            self.blocked_encryption_types = Some(v.into());
             self
         }
 
@@ -4868,8 +5215,8 @@ pub mod bucket {
         /// doesn't specify any server-side encryption, this default encryption will be applied.
         ///
         /// CloudFormation: `ServerSideEncryptionByDefault`.
-        pub fn server_side_encryption_by_default(mut self, v: ServerSideEncryptionByDefault) -> Self {
-            self.server_side_encryption_by_default = Some(v);
+        pub fn server_side_encryption_by_default(mut self, v: impl Into<Val<ServerSideEncryptionByDefault>>) -> Self {
+            self.server_side_encryption_by_default = Some(v.into());
             self
         }
     }
@@ -4896,6 +5243,12 @@ pub mod bucket {
         }
     }
 
+    impl From<ServerSideEncryptionRule> for Val<ServerSideEncryptionRule> {
+        fn from(v: ServerSideEncryptionRule) -> Self {
+            Val::expr(v.into_value())
+        }
+    }
+
     /// A container that describes additional filters for identifying the source objects that you want to replicate. You can
     /// choose to enable or disable the replication of these objects.
     #[derive(Debug, Clone, PartialEq, Default)]
@@ -4903,12 +5256,12 @@ pub mod bucket {
         /// A filter that you can specify for selection for modifications on replicas.
         ///
         /// CloudFormation: `ReplicaModifications`.
-        pub replica_modifications: Option<ReplicaModifications>,
+        pub replica_modifications: Option<Val<ReplicaModifications>>,
 
         /// A container for filter information for the selection of Amazon S3 objects encrypted with AWS KMS.
         ///
         /// CloudFormation: `SseKmsEncryptedObjects`.
-        pub sse_kms_encrypted_objects: Option<SseKmsEncryptedObjects>,
+        pub sse_kms_encrypted_objects: Option<Val<SseKmsEncryptedObjects>>,
     }
 
     impl SourceSelectionCriteria {
@@ -4920,16 +5273,16 @@ pub mod bucket {
         /// A filter that you can specify for selection for modifications on replicas.
         ///
         /// CloudFormation: `ReplicaModifications`.
-        pub fn replica_modifications(mut self, v: ReplicaModifications) -> Self {
-            self.replica_modifications = Some(v);
+        pub fn replica_modifications(mut self, v: impl Into<Val<ReplicaModifications>>) -> Self {
+            self.replica_modifications = Some(v.into());
             self
         }
 
         /// A container for filter information for the selection of Amazon S3 objects encrypted with AWS KMS.
         ///
         /// CloudFormation: `SseKmsEncryptedObjects`.
-        pub fn sse_kms_encrypted_objects(mut self, v: SseKmsEncryptedObjects) -> Self {
-            self.sse_kms_encrypted_objects = Some(v);
+        pub fn sse_kms_encrypted_objects(mut self, v: impl Into<Val<SseKmsEncryptedObjects>>) -> Self {
+            self.sse_kms_encrypted_objects = Some(v.into());
             self
         }
     }
@@ -4950,6 +5303,12 @@ pub mod bucket {
     impl From<SourceSelectionCriteria> for Value {
         fn from(v: SourceSelectionCriteria) -> Self {
             v.into_value()
+        }
+    }
+
+    impl From<SourceSelectionCriteria> for Val<SourceSelectionCriteria> {
+        fn from(v: SourceSelectionCriteria) -> Self {
+            Val::expr(v.into_value())
         }
     }
 
@@ -4984,6 +5343,12 @@ pub mod bucket {
         }
     }
 
+    impl From<SseKmsEncryptedObjects> for Val<SseKmsEncryptedObjects> {
+        fn from(v: SseKmsEncryptedObjects) -> Self {
+            Val::expr(v.into_value())
+        }
+    }
+
     /// Specifies data related to access patterns to be collected and made available to analyze the tradeoffs between
     /// different storage classes for an Amazon S3 bucket.
     #[derive(Debug, Clone, PartialEq, Default)]
@@ -4991,7 +5356,7 @@ pub mod bucket {
         /// Specifies how data related to the storage class analysis for an Amazon S3 bucket should be exported.
         ///
         /// CloudFormation: `DataExport`.
-        pub data_export: Option<DataExport>,
+        pub data_export: Option<Val<DataExport>>,
     }
 
     impl StorageClassAnalysis {
@@ -5003,8 +5368,8 @@ pub mod bucket {
         /// Specifies how data related to the storage class analysis for an Amazon S3 bucket should be exported.
         ///
         /// CloudFormation: `DataExport`.
-        pub fn data_export(mut self, v: DataExport) -> Self {
-            self.data_export = Some(v);
+        pub fn data_export(mut self, v: impl Into<Val<DataExport>>) -> Self {
+            self.data_export = Some(v.into());
             self
         }
     }
@@ -5022,6 +5387,12 @@ pub mod bucket {
     impl From<StorageClassAnalysis> for Value {
         fn from(v: StorageClassAnalysis) -> Self {
             v.into_value()
+        }
+    }
+
+    impl From<StorageClassAnalysis> for Val<StorageClassAnalysis> {
+        fn from(v: StorageClassAnalysis) -> Self {
+            Val::expr(v.into_value())
         }
     }
 
@@ -5061,6 +5432,12 @@ pub mod bucket {
         }
     }
 
+    impl From<Tag> for Val<Tag> {
+        fn from(v: Tag) -> Self {
+            Val::expr(v.into_value())
+        }
+    }
+
     /// Specifies tags to use to identify a subset of objects for an Amazon S3 bucket. For more information, see
     /// [Categorizing your storage using tags](https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-tagging.html) in
     /// the *Amazon Simple Storage Service User Guide*.
@@ -5096,6 +5473,12 @@ pub mod bucket {
     impl From<TagFilter> for Value {
         fn from(v: TagFilter) -> Self {
             v.into_value()
+        }
+    }
+
+    impl From<TagFilter> for Val<TagFilter> {
+        fn from(v: TagFilter) -> Self {
+            Val::expr(v.into_value())
         }
     }
 
@@ -5141,6 +5524,12 @@ pub mod bucket {
         }
     }
 
+    impl From<Tiering> for Val<Tiering> {
+        fn from(v: Tiering) -> Self {
+            Val::expr(v.into_value())
+        }
+    }
+
     /// A container for specifying the configuration for publication of messages to an Amazon Simple Notification Service
     /// (Amazon SNS) topic when Amazon S3 detects specified events.
     #[derive(Debug, Clone, PartialEq)]
@@ -5155,7 +5544,7 @@ pub mod bucket {
         /// so that Amazon S3 sends notifications only when image files with a ``.jpg`` extension are added to the bucket.
         ///
         /// CloudFormation: `Filter`.
-        pub filter: Option<NotificationFilter>,
+        pub filter: Option<Val<NotificationFilter>>,
 
         /// The Amazon Resource Name (ARN) of the Amazon SNS topic to which Amazon S3 publishes a message when it detects
         /// events of the specified type.
@@ -5174,8 +5563,8 @@ pub mod bucket {
         /// so that Amazon S3 sends notifications only when image files with a ``.jpg`` extension are added to the bucket.
         ///
         /// CloudFormation: `Filter`.
-        pub fn filter(mut self, v: NotificationFilter) -> Self {
-            self.filter = Some(v);
+        pub fn filter(mut self, v: impl Into<Val<NotificationFilter>>) -> Self {
+            self.filter = Some(v.into());
             self
         }
     }
@@ -5195,6 +5584,12 @@ pub mod bucket {
     impl From<TopicConfiguration> for Value {
         fn from(v: TopicConfiguration) -> Self {
             v.into_value()
+        }
+    }
+
+    impl From<TopicConfiguration> for Val<TopicConfiguration> {
+        fn from(v: TopicConfiguration) -> Self {
+            Val::expr(v.into_value())
         }
     }
 
@@ -5275,6 +5670,12 @@ pub mod bucket {
         }
     }
 
+    impl From<Transition> for Val<Transition> {
+        fn from(v: Transition) -> Self {
+            Val::expr(v.into_value())
+        }
+    }
+
     /// Describes the versioning state of an Amazon S3 bucket. For more information, see [PUT Bucket
     /// versioning](https://docs.aws.amazon.com/AmazonS3/latest/API/RESTBucketPUTVersioningStatus.html) in the *Amazon S3
     /// API Reference*.
@@ -5316,6 +5717,12 @@ pub mod bucket {
         }
     }
 
+    impl From<VersioningConfiguration> for Val<VersioningConfiguration> {
+        fn from(v: VersioningConfiguration) -> Self {
+            Val::expr(v.into_value())
+        }
+    }
+
     /// Specifies website configuration parameters for an Amazon S3 bucket.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct WebsiteConfiguration {
@@ -5334,12 +5741,12 @@ pub mod bucket {
         /// If you specify this property, you can't specify any other property.
         ///
         /// CloudFormation: `RedirectAllRequestsTo`.
-        pub redirect_all_requests_to: Option<RedirectAllRequestsTo>,
+        pub redirect_all_requests_to: Option<Val<RedirectAllRequestsTo>>,
 
         /// Rules that define when a redirect is applied and the redirect behavior.
         ///
         /// CloudFormation: `RoutingRules`.
-        pub routing_rules: Option<Vec<RoutingRule>>,
+        pub routing_rules: Option<Val<Vec<RoutingRule>>>,
     }
 
     impl WebsiteConfiguration {
@@ -5369,16 +5776,16 @@ pub mod bucket {
         /// If you specify this property, you can't specify any other property.
         ///
         /// CloudFormation: `RedirectAllRequestsTo`.
-        pub fn redirect_all_requests_to(mut self, v: RedirectAllRequestsTo) -> Self {
-            self.redirect_all_requests_to = Some(v);
+        pub fn redirect_all_requests_to(mut self, v: impl Into<Val<RedirectAllRequestsTo>>) -> Self {
+            self.redirect_all_requests_to = Some(v.into());
             self
         }
 
         /// Rules that define when a redirect is applied and the redirect behavior.
         ///
         /// CloudFormation: `RoutingRules`.
-        pub fn routing_rules(mut self, v: Vec<RoutingRule>) -> Self {
-            self.routing_rules = Some(v);
+        pub fn routing_rules(mut self, v: impl Into<Val<Vec<RoutingRule>>>) -> Self {
+            self.routing_rules = Some(v.into());
             self
         }
     }
@@ -5396,7 +5803,7 @@ pub mod bucket {
                 m.insert("RedirectAllRequestsTo".into(), v.into_value());
             }
             if let Some(v) = self.routing_rules {
-                m.insert("RoutingRules".into(), crate::l1::list(v));
+                m.insert("RoutingRules".into(), v.into_value());
             }
             Value::Map(m)
         }
@@ -5405,6 +5812,12 @@ pub mod bucket {
     impl From<WebsiteConfiguration> for Value {
         fn from(v: WebsiteConfiguration) -> Self {
             v.into_value()
+        }
+    }
+
+    impl From<WebsiteConfiguration> for Val<WebsiteConfiguration> {
+        fn from(v: WebsiteConfiguration) -> Self {
+            Val::expr(v.into_value())
         }
     }
 

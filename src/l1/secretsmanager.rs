@@ -57,7 +57,7 @@ pub struct CfnSecret {
     /// generating a password for can support.
     ///
     /// CloudFormation: `GenerateSecretString`.
-    pub generate_secret_string: Option<secret::GenerateSecretString>,
+    pub generate_secret_string: Option<Val<secret::GenerateSecretString>>,
 
     /// The ARN, key ID, or alias of the KMS key that Secrets Manager uses to encrypt the secret value in the secret. An
     /// alias is always prefixed by ``alias/``, for example ``alias/aws/secretsmanager``. For more information, see
@@ -88,7 +88,7 @@ pub struct CfnSecret {
     /// A custom type that specifies a ``Region`` and the ``KmsKeyId`` for a replica secret.
     ///
     /// CloudFormation: `ReplicaRegions`.
-    pub replica_regions: Option<Vec<secret::ReplicaRegion>>,
+    pub replica_regions: Option<Val<Vec<secret::ReplicaRegion>>>,
 
     /// The text to encrypt and store in the secret. We recommend you use a JSON structure of key/value pairs for your
     /// secret value. To generate a random password, use ``GenerateSecretString`` instead. If you omit both
@@ -141,7 +141,7 @@ pub struct CfnSecret {
     /// the following special characters: + - = . _ : / @.
     ///
     /// CloudFormation: `Tags`.
-    pub tags: Option<Vec<secret::Tag>>,
+    pub tags: Option<Val<Vec<secret::Tag>>>,
 
     /// The exact string that identifies the third-party partner that holds the external secret. For more information,
     /// see [Managed external secret
@@ -183,8 +183,8 @@ impl CfnSecret {
     /// generating a password for can support.
     ///
     /// CloudFormation: `GenerateSecretString`.
-    pub fn generate_secret_string(mut self, v: secret::GenerateSecretString) -> Self {
-        self.generate_secret_string = Some(v);
+    pub fn generate_secret_string(mut self, v: impl Into<Val<secret::GenerateSecretString>>) -> Self {
+        self.generate_secret_string = Some(v.into());
         self
     }
 
@@ -223,8 +223,8 @@ impl CfnSecret {
     /// A custom type that specifies a ``Region`` and the ``KmsKeyId`` for a replica secret.
     ///
     /// CloudFormation: `ReplicaRegions`.
-    pub fn replica_regions(mut self, v: Vec<secret::ReplicaRegion>) -> Self {
-        self.replica_regions = Some(v);
+    pub fn replica_regions(mut self, v: impl Into<Val<Vec<secret::ReplicaRegion>>>) -> Self {
+        self.replica_regions = Some(v.into());
         self
     }
 
@@ -282,8 +282,8 @@ impl CfnSecret {
     /// the following special characters: + - = . _ : / @.
     ///
     /// CloudFormation: `Tags`.
-    pub fn tags(mut self, v: Vec<secret::Tag>) -> Self {
-        self.tags = Some(v);
+    pub fn tags(mut self, v: impl Into<Val<Vec<secret::Tag>>>) -> Self {
+        self.tags = Some(v.into());
         self
     }
 
@@ -316,13 +316,13 @@ impl CfnResource for CfnSecret {
             m.insert("Name".into(), v.into_value());
         }
         if let Some(v) = self.replica_regions {
-            m.insert("ReplicaRegions".into(), crate::l1::list(v));
+            m.insert("ReplicaRegions".into(), v.into_value());
         }
         if let Some(v) = self.secret_string {
             m.insert("SecretString".into(), v.into_value());
         }
         if let Some(v) = self.tags {
-            m.insert("Tags".into(), crate::l1::list(v));
+            m.insert("Tags".into(), v.into_value());
         }
         if let Some(v) = self.r#type {
             m.insert("Type".into(), v.into_value());
@@ -564,6 +564,12 @@ pub mod secret {
         }
     }
 
+    impl From<GenerateSecretString> for Val<GenerateSecretString> {
+        fn from(v: GenerateSecretString) -> Self {
+            Val::expr(v.into_value())
+        }
+    }
+
     /// Specifies a ``Region`` and the ``KmsKeyId`` for a replica secret.
     #[derive(Debug, Clone, PartialEq)]
     pub struct ReplicaRegion {
@@ -612,6 +618,12 @@ pub mod secret {
         }
     }
 
+    impl From<ReplicaRegion> for Val<ReplicaRegion> {
+        fn from(v: ReplicaRegion) -> Self {
+            Val::expr(v.into_value())
+        }
+    }
+
     /// A structure that contains information about a tag.
     #[derive(Debug, Clone, PartialEq)]
     pub struct Tag {
@@ -645,6 +657,12 @@ pub mod secret {
     impl From<Tag> for Value {
         fn from(v: Tag) -> Self {
             v.into_value()
+        }
+    }
+
+    impl From<Tag> for Val<Tag> {
+        fn from(v: Tag) -> Self {
+            Val::expr(v.into_value())
         }
     }
 }

@@ -66,7 +66,7 @@ pub struct CfnTopic {
     /// Once configured, log entries are sent to Amazon CloudWatch Logs.
     ///
     /// CloudFormation: `DeliveryStatusLogging`.
-    pub delivery_status_logging: Option<Vec<topic::LoggingConfig>>,
+    pub delivery_status_logging: Option<Val<Vec<topic::LoggingConfig>>>,
 
     /// The display name to use for an SNS topic with SMS subscriptions. The display name must be maximum 100 characters
     /// long, including hyphens (-), underscores (_), spaces, and tabs.
@@ -112,7 +112,7 @@ pub struct CfnTopic {
     /// deleted.
     ///
     /// CloudFormation: `Subscription`.
-    pub subscription: Option<Vec<topic::Subscription>>,
+    pub subscription: Option<Val<Vec<topic::Subscription>>>,
 
     /// The list of tags to add to a new topic.
     ///
@@ -120,7 +120,7 @@ pub struct CfnTopic {
     /// permissions.
     ///
     /// CloudFormation: `Tags`.
-    pub tags: Option<Vec<topic::Tag>>,
+    pub tags: Option<Val<Vec<topic::Tag>>>,
 
     /// The name of the topic you want to create. Topic names must include only uppercase and lowercase ASCII letters,
     /// numbers, underscores, and hyphens, and must be between 1 and 256 characters long. FIFO topic names must end with
@@ -207,8 +207,8 @@ impl CfnTopic {
     /// Once configured, log entries are sent to Amazon CloudWatch Logs.
     ///
     /// CloudFormation: `DeliveryStatusLogging`.
-    pub fn delivery_status_logging(mut self, v: Vec<topic::LoggingConfig>) -> Self {
-        self.delivery_status_logging = Some(v);
+    pub fn delivery_status_logging(mut self, v: impl Into<Val<Vec<topic::LoggingConfig>>>) -> Self {
+        self.delivery_status_logging = Some(v.into());
         self
     }
 
@@ -274,8 +274,8 @@ impl CfnTopic {
     /// deleted.
     ///
     /// CloudFormation: `Subscription`.
-    pub fn subscription(mut self, v: Vec<topic::Subscription>) -> Self {
-        self.subscription = Some(v);
+    pub fn subscription(mut self, v: impl Into<Val<Vec<topic::Subscription>>>) -> Self {
+        self.subscription = Some(v.into());
         self
     }
 
@@ -285,8 +285,8 @@ impl CfnTopic {
     /// permissions.
     ///
     /// CloudFormation: `Tags`.
-    pub fn tags(mut self, v: Vec<topic::Tag>) -> Self {
-        self.tags = Some(v);
+    pub fn tags(mut self, v: impl Into<Val<Vec<topic::Tag>>>) -> Self {
+        self.tags = Some(v.into());
         self
     }
 
@@ -333,7 +333,7 @@ impl CfnResource for CfnTopic {
             m.insert("DataProtectionPolicy".into(), v.into_value());
         }
         if let Some(v) = self.delivery_status_logging {
-            m.insert("DeliveryStatusLogging".into(), crate::l1::list(v));
+            m.insert("DeliveryStatusLogging".into(), v.into_value());
         }
         if let Some(v) = self.display_name {
             m.insert("DisplayName".into(), v.into_value());
@@ -354,10 +354,10 @@ impl CfnResource for CfnTopic {
             m.insert("SignatureVersion".into(), v.into_value());
         }
         if let Some(v) = self.subscription {
-            m.insert("Subscription".into(), crate::l1::list(v));
+            m.insert("Subscription".into(), v.into_value());
         }
         if let Some(v) = self.tags {
-            m.insert("Tags".into(), crate::l1::list(v));
+            m.insert("Tags".into(), v.into_value());
         }
         if let Some(v) = self.topic_name {
             m.insert("TopicName".into(), v.into_value());
@@ -470,6 +470,12 @@ pub mod topic {
         }
     }
 
+    impl From<LoggingConfig> for Val<LoggingConfig> {
+        fn from(v: LoggingConfig) -> Self {
+            Val::expr(v.into_value())
+        }
+    }
+
     /// ``Subscription`` is an embedded property that describes the subscription endpoints of an SNS topic.
     ///
     /// For full control over subscription behavior (for example, delivery policy, filtering, raw message delivery, and
@@ -514,6 +520,12 @@ pub mod topic {
         }
     }
 
+    impl From<Subscription> for Val<Subscription> {
+        fn from(v: Subscription) -> Self {
+            Val::expr(v.into_value())
+        }
+    }
+
     /// The list of tags to be added to the specified topic.
     #[derive(Debug, Clone, PartialEq)]
     pub struct Tag {
@@ -547,6 +559,12 @@ pub mod topic {
     impl From<Tag> for Value {
         fn from(v: Tag) -> Self {
             v.into_value()
+        }
+    }
+
+    impl From<Tag> for Val<Tag> {
+        fn from(v: Tag) -> Self {
+            Val::expr(v.into_value())
         }
     }
 
