@@ -41,6 +41,7 @@ pub mod custom_resources;
 pub mod iam;
 pub mod kinesis;
 pub mod kms;
+pub mod l1;
 pub mod review;
 pub mod s3;
 pub mod schema;

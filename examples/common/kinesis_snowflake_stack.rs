@@ -14,6 +14,8 @@ use rcdk::l1::sns::CfnTopic;
 use rcdk::prelude::*;
 
 /// How producers in other accounts get write access to the stream.
+// Each example binary compiles this module and uses one variant.
+#[allow(dead_code)]
 pub enum StreamPolicyStyle {
     /// `AwsCustomResource` calling Kinesis `PutResourcePolicy`, as the article does.
     CustomResource,
