@@ -1,4 +1,4 @@
-//! What a new [`App`](crate::core::app::App) validates with by default: the vendored registry
+//! What a new [`App`] validates with by default: the vendored registry
 //! schemas (property values, GetAtt attributes) and the IAM policy lint.
 
 use crate::core::app::App;
