@@ -1,18 +1,32 @@
-//! Builds a Kinesis stream with the generated L1 type and prints its properties.
+//! A stream written with the generated L1 type alone (no L2): on-demand mode, typed enums, and a
+//! typed GetAtt in an output.
 //!
-//! `cargo run --example l1_kinesis`
+//! `cargo run --example l1_kinesis` writes `cdk.out/L1KinesisStack.template.json`.
 
-use rcdk::core::stack::{Stack, StackProps};
+use std::process::ExitCode;
+
 use rcdk::l1::kinesis::{CfnStream, stream};
+use rcdk::prelude::*;
 
-fn main() {
-    let mut stack = Stack::new("L1KinesisStack", StackProps::default()).expect("valid stack name");
+fn build() -> Result<App, rcdk::Error> {
+    let mut stack = Stack::new("L1KinesisStack", StackProps::default())?;
     let props = CfnStream::new()
         .name("orders")
         .retention_period_hours(48)
         .stream_mode_details(stream::StreamModeDetails::new(stream::StreamMode::OnDemand));
-    let handle = stack.add_resource("Orders", props).expect("unique id");
-    let resource = stack.resource(handle).expect("just added");
-    println!("{} {:#?}", resource.type_name(), resource.properties());
-    println!("Arn attribute: {:?}", handle.attr_arn());
+    let orders = stack.add_resource("Orders", props)?;
+    stack.add_output("OrdersArn", Output::new(orders.attr_arn()))?;
+    let mut app = App::new();
+    app.add_stack(stack)?;
+    Ok(app)
+}
+
+fn main() -> ExitCode {
+    match build() {
+        Ok(app) => app.run(),
+        Err(e) => {
+            eprintln!("{e}");
+            ExitCode::FAILURE
+        }
+    }
 }
