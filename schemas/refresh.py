@@ -98,6 +98,9 @@ def main():
             providers = json.loads(z.read(f"cfnlint/data/schemas/providers/{REGION}.json"))
             if not isinstance(providers, dict):
                 sys.exit("unexpected providers file shape (expected an object type -> hash)")
+            # Every type name CloudFormation knows in the region (no schema bodies): lets
+            # validation tell an unknown type (a typo) from a known type without a vendored schema.
+            write_text(os.path.join(HERE, "all-types.txt"), "".join(f"{t}\n" for t in sorted(providers)))
             missing = [t for t in types if t not in providers]
             if missing:
                 sys.exit(f"types not in cfn-lint {CFN_LINT_VERSION} ({REGION}): {missing}")

@@ -15,9 +15,9 @@ fn errors(stack: Stack) -> SynthError {
     one_stack(stack).expect_err("synthesis should fail")
 }
 
-/// A type without a vendored schema: its properties are free-form, so these tests exercise the
+/// A real type without a vendored schema: its properties are not checked, so these tests exercise the
 /// engine and not the schema validation (tested in src/schema).
-const UNCHECKED: &str = "Test::Unchecked::Thing";
+const UNCHECKED: &str = "AWS::SQS::Queue";
 
 fn new_stack(name: &str) -> Stack {
     Stack::new(name, StackProps::default()).unwrap()

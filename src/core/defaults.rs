@@ -26,7 +26,7 @@ pub fn validate_properties(type_name: &str, properties: &serde_json::Value) -> O
 }
 
 /// The template-level checks every app runs (and `rcdk validate`).
-pub const TEMPLATE_CHECKS: &[TemplateCheck] = &[crate::iam::lint_policies];
+pub const TEMPLATE_CHECKS: &[TemplateCheck] = &[crate::schema::check_resource_types, crate::iam::lint_policies];
 
 /// The library's checks as synthesis options (what `App::new` installs), for tools that check
 /// templates from disk.

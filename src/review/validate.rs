@@ -56,7 +56,7 @@ pub fn validate(name: &str, template: &Template, strict: bool) -> ValidationRepo
         .into_iter()
         .flat_map(|r| r.values())
         .filter_map(|r| r.get("Type").and_then(|t| t.as_str()))
-        .filter(|t| crate::schema::resource_schema(t).is_none())
+        .filter(|t| crate::schema::resource_schema(t).is_none() && crate::schema::is_known_type(t))
         .map(String::from)
         .collect();
     ValidationReport { problems, unchecked_types: unchecked_types.into_iter().collect() }

@@ -47,6 +47,43 @@ use pattern::Pattern;
 /// The cfn-lint release whose bundled registry schemas are vendored in `schemas/`.
 pub const CFN_LINT_VERSION: &str = embedded::CFN_LINT_VERSION;
 
+/// Every resource type name CloudFormation knows (us-east-1, from the same cfn-lint release as the
+/// vendored schemas), to tell a misspelt type from a real type without a vendored schema.
+static ALL_TYPES: &str = include_str!("../../schemas/all-types.txt");
+
+/// True when `type_name` is a CloudFormation resource type (or a `Custom::` type).
+///
+/// ```
+/// assert!(rcdk::schema::is_known_type("AWS::SQS::Queue"));
+/// assert!(rcdk::schema::is_known_type("Custom::Anything"));
+/// assert!(!rcdk::schema::is_known_type("AWS::Kinesis::Steam"));
+/// ```
+pub fn is_known_type(type_name: &str) -> bool {
+    static SET: std::sync::OnceLock<std::collections::HashSet<&'static str>> = std::sync::OnceLock::new();
+    type_name.starts_with("Custom::") || SET.get_or_init(|| ALL_TYPES.lines().collect()).contains(type_name)
+}
+
+/// A template check: every resource's `Type` is one CloudFormation knows (cfn-lint's E3006).
+pub fn check_resource_types(name: &str, template: &Value) -> Vec<crate::core::problem::Problem> {
+    use crate::core::problem::{Problem, ProblemKind, Severity};
+    let Some(resources) = template.get("Resources").and_then(Value::as_object) else { return Vec::new() };
+    resources
+        .iter()
+        .filter_map(|(id, r)| {
+            let t = r.get("Type")?.as_str()?;
+            (!is_known_type(t)).then(|| {
+                Problem::new(
+                    Severity::Error,
+                    ProblemKind::Schema,
+                    name,
+                    format!("{t:?} is not a CloudFormation resource type (custom resources are Custom::Name)"),
+                )
+                .at(id.clone(), "Type")
+            })
+        })
+        .collect()
+}
+
 /// Names of every vendored resource type, in the order of `schemas/types.txt`.
 ///
 /// ```

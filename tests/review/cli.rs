@@ -204,3 +204,29 @@ fn validate_unreadable_input_is_trouble() {
     assert_eq!(rcdk(&["validate"]).status.code(), Some(2));
     assert_eq!(rcdk(&["validate", "--bogus", &valid]).status.code(), Some(2));
 }
+
+#[test]
+fn validate_catches_what_cfn_lint_names() {
+    // One case per cfn-lint rule the reference lists, beyond those in invalid.yaml:
+    // E3031 pattern, E3030 enum, E3002 unknown property, E3003 missing required, E3033 length,
+    // E3004 cycle, E1020 dangling Ref, E3006 unknown type, W3037 IAM action typo.
+    let file = path("validate/invalid-more.json");
+    let o = rcdk(&["validate", &file]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = stdout(&o);
+    for expected in [
+        "Stream Properties.Name: \"bad name!\" does not match ^[a-zA-Z0-9_.-]+$",
+        "Stream Properties.StreamModeDetails.StreamMode: \"SOMETIMES\" is not one of ON_DEMAND, PROVISIONED",
+        "Stream Properties.ShardCuont: is not a valid property (did you mean ShardCount?)",
+        "Delivery Properties.SnowflakeDestinationConfiguration.S3Configuration: is required",
+        "AccountUrl: \"https://example.com\" does not match .+?\\.snowflakecomputing\\.com",
+        "is shorter than the minimum length 24",
+        "resources depend on each other in a cycle: Policy -> Role -> Policy",
+        "Policy Properties.Roles[1].Ref: Ref to \"Ghost\"",
+        "Thing Type: \"AWS::Made::Up\" is not a CloudFormation resource type",
+        "action \"kinesis.GetRecords\" is not of the form service:Action (did you mean \"kinesis:GetRecords\"?)",
+    ] {
+        assert!(out.contains(expected), "missing {expected:?} in\n{out}");
+    }
+    assert!(!out.contains("unchecked"), "an unknown type is an error, not unchecked:\n{out}");
+}
