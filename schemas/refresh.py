@@ -17,6 +17,8 @@ It writes:
 * ``schemas/<type>.json`` -- one file per type, named after the type
   lowercased with ``::`` replaced by ``-`` (``aws-kinesis-stream.json``),
   pretty-printed with sorted keys so diffs stay stable;
+* ``schemas/all-types.txt`` -- every type name in the region (so validation can
+  tell a misspelt type from a type without a vendored schema);
 * ``schemas/SOURCE.md``   -- where the files came from and how to refresh;
 * ``src/schema/embedded.rs`` -- the generated list of ``include_str!``s that
   embeds the schemas into the rcdk library.
