@@ -94,8 +94,43 @@ fn same_numbers(a: &Json, b: &Json) -> bool {
     }
 }
 
+/// Trees mixing data with intrinsic functions (short-form tags in YAML, nested in every way).
+fn template_tree() -> impl Strategy<Value = Json> {
+    let id = "[A-Za-z][A-Za-z0-9]{0,8}";
+    let leaf = prop_oneof![
+        json_tree(),
+        id.prop_map(|r| serde_json::json!({ "Ref": r })),
+        (id, "[A-Za-z][A-Za-z0-9.]{0,8}").prop_map(|(r, a)| serde_json::json!({ "Fn::GetAtt": [r, a] })),
+        tricky_string().prop_map(|t| serde_json::json!({ "Fn::Sub": t })),
+        Just(serde_json::json!({ "Fn::GetAZs": "" })),
+        id.prop_map(|c| serde_json::json!({ "Condition": c })),
+    ];
+    leaf.prop_recursive(4, 40, 4, |inner| {
+        prop_oneof![
+            (tricky_string(), prop::collection::vec(inner.clone(), 0..4))
+                .prop_map(|(d, items)| serde_json::json!({ "Fn::Join": [d, items] })),
+            inner.clone().prop_map(|v| serde_json::json!({ "Fn::Base64": v })),
+            (inner.clone(), inner.clone()).prop_map(|(a, b)| serde_json::json!({ "Fn::If": ["Cond", a, b] })),
+            (inner.clone(), inner.clone()).prop_map(|(a, b)| serde_json::json!({ "Fn::Equals": [a, b] })),
+            inner.clone().prop_map(|v| serde_json::json!({ "Fn::Select": [0, v] })),
+            (tricky_string(), inner.clone()).prop_map(|(t, v)| serde_json::json!({ "Fn::Sub": [t, { "V": v }] })),
+            prop::collection::vec(inner.clone(), 0..4).prop_map(Json::Array),
+            prop::collection::vec(("[A-Za-z][A-Za-z0-9]{0,6}", inner), 2..4)
+                .prop_map(|kv| Json::Object(kv.into_iter().collect())),
+        ]
+    })
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(400))]
+
+    #[test]
+    fn yaml_with_intrinsics_reads_back_as_the_json_document(doc in prop::collection::vec(("[A-Za-z][A-Za-z0-9]{0,8}", template_tree()), 1..5)) {
+        let doc = Json::Object(doc.into_iter().collect());
+        let yaml = to_yaml(&doc);
+        let read = rcdk::review::read::read_template(&yaml).map_err(|e| TestCaseError::fail(format!("{e:?}\n{yaml}")))?;
+        prop_assert!(same_numbers(read.value(), &doc), "YAML:\n{}\nread back as {}\nexpected {}", yaml, read.value(), doc);
+    }
 
     #[test]
     fn json_and_yaml_parse_back_to_the_same_document(doc in prop::collection::vec((tricky_string(), json_tree()), 1..6)) {

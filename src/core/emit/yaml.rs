@@ -38,9 +38,9 @@ fn short_form(value: &Json) -> Option<(String, &Json)> {
         "Condition" => return arg.is_string().then(|| ("Condition".to_string(), arg)),
         k => k.strip_prefix("Fn::").filter(|n| SHORT_FORMS.contains(n))?.to_string(),
     };
-    // A short-form tag whose argument is directly another short-form function is not valid:
-    // write the outer one long-form.
-    if short_form(arg).is_some() {
+    // A short-form tag whose argument is directly another short-form function is not valid, and a
+    // tagged plain scalar is always read as a string: write the outer one long-form in both cases.
+    if short_form(arg).is_some() || arg.is_null() || arg.is_boolean() || arg.is_number() {
         return None;
     }
     Some((tag, arg))
