@@ -648,6 +648,28 @@ mod tests {
     }
 
     #[test]
+    fn section_limits() {
+        let many = |n: usize, v: Json| -> Json { Json::Object((0..n).map(|i| (format!("E{i}"), v.clone())).collect()) };
+        let t = json!({
+            "Parameters": many(201, json!({"Type": "String"})),
+            "Outputs": many(201, json!({"Value": "x"})),
+            "Mappings": many(201, json!({"a": {"b": "c"}})),
+            "Resources": {"A": {"Type": "T"}}
+        });
+        let problems = check_template("t", &t, None, &NoTypeFacts);
+        for section in ["Parameters", "Outputs", "Mappings"] {
+            assert!(
+                problems.iter().any(|p| p.kind == ProblemKind::Limit
+                    && p.property_path.as_deref() == Some(section)
+                    && p.message == format!("201 entries in {section}; CloudFormation allows at most 200 per template")),
+                "{section}: {problems:?}"
+            );
+        }
+        let at_limit = json!({"Parameters": many(200, json!({"Type": "String"})), "Resources": {"A": {"Type": "T"}}});
+        assert!(check_template("t", &at_limit, None, &NoTypeFacts).is_empty());
+    }
+
+    #[test]
     fn attributes_checked_when_type_known() {
         struct Facts;
         impl TypeFacts for Facts {
