@@ -107,6 +107,7 @@ impl Role {
     }
 
     /// A role handle from its construct node and resource (for constructs that find an existing role).
+    #[cfg_attr(not(feature = "lambda"), allow(dead_code))]
     pub(crate) fn from_parts(node: NodeRef, resource: NodeRef) -> Role {
         Role { node, resource: Handle::new(resource) }
     }
