@@ -36,15 +36,22 @@
 //! let template = app.assemble().unwrap().stacks[0].template().clone();
 //! assert_eq!(template["Resources"]["DeliveryStream"]["DependsOn"][0], "RoleDefaultPolicy5FFB7DAB");
 //! ```
+// The L2 constructs are built on the typed L1 resources of their services: each needs those
+// cargo features (all on by default).
 pub mod core;
+#[cfg(all(feature = "lambda", feature = "iam"))]
 pub mod custom_resources;
 pub mod iam;
+#[cfg(all(feature = "kinesis", feature = "kms", feature = "iam"))]
 pub mod kinesis;
+#[cfg(all(feature = "kms", feature = "iam"))]
 pub mod kms;
 pub mod l1;
 pub mod review;
+#[cfg(all(feature = "s3", feature = "kms", feature = "iam"))]
 pub mod s3;
 pub mod schema;
+#[cfg(feature = "iam")]
 pub mod secretsmanager;
 
 pub use crate::core::error::Error;
@@ -59,14 +66,19 @@ pub mod prelude {
     };
     pub use crate::core::stack::{AsScope, Environment, Scope, Stack, StackProps};
     pub use crate::core::value::{DynamicReference, Map, Pseudo, SecretValue, Val, Value};
+    #[cfg(all(feature = "lambda", feature = "iam"))]
     pub use crate::custom_resources::{
         AwsCustomResource, AwsCustomResourcePolicy, AwsCustomResourceProps, AwsSdkCall, PhysicalResourceId,
     };
-    pub use crate::iam::{
-        Effect, Grant, Policy, PolicyDocument, PolicyProps, PolicyStatement, Principal, Role, RoleProps,
-    };
+    pub use crate::iam::{Effect, PolicyDocument, PolicyStatement, Principal};
+    #[cfg(feature = "iam")]
+    pub use crate::iam::{Grant, Policy, PolicyProps, Role, RoleProps};
+    #[cfg(all(feature = "kinesis", feature = "kms", feature = "iam"))]
     pub use crate::kinesis::{Stream, StreamEncryption, StreamMode, StreamProps};
+    #[cfg(all(feature = "kms", feature = "iam"))]
     pub use crate::kms::{Key, KeyProps};
+    #[cfg(all(feature = "s3", feature = "kms", feature = "iam"))]
     pub use crate::s3::{Bucket, BucketEncryption, BucketProps};
+    #[cfg(feature = "iam")]
     pub use crate::secretsmanager::Secret;
 }

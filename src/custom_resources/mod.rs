@@ -25,6 +25,7 @@ use crate::core::stack::AsScope;
 use crate::core::tree::{NodeRef, TreeError};
 use crate::core::value::{Map, Pseudo, Value};
 use crate::iam::{PolicyProps, PolicyStatement, Principal, Role, RoleProps};
+use crate::l1::lambda::{CfnFunction, function};
 
 /// The provider Lambda's source (`index.handler`), shipped as `Code.ZipFile`.
 pub const HANDLER_SOURCE: &str = include_str!("handler.py");
@@ -169,7 +170,7 @@ pub struct AwsCustomResource {
     node: NodeRef,
     resource: Handle<RawResource>,
     policy: Option<crate::iam::Policy>,
-    provider: Handle<RawResource>,
+    provider: Handle<CfnFunction>,
 }
 
 impl AwsCustomResource {
@@ -210,7 +211,7 @@ impl AwsCustomResource {
             )?)
         };
         let mut m = Map::new();
-        m.insert("ServiceToken".into(), provider.get_att("Arn"));
+        m.insert("ServiceToken".into(), provider.attr_arn().into());
         for (key, call) in [("Create", &on_create), ("Update", &props.on_update), ("Delete", &props.on_delete)] {
             if let Some(call) = call {
                 m.insert(key.into(), call.payload());
@@ -228,7 +229,7 @@ impl AwsCustomResource {
         self.node
     }
 
-    /// The `Custom::AWS` resource (escape hatch).
+    /// The `Custom::AWS` resource (escape hatch; untyped: `Custom::*` types have no L1).
     pub fn resource(&self) -> Handle<RawResource> {
         self.resource
     }
@@ -238,8 +239,8 @@ impl AwsCustomResource {
         self.policy
     }
 
-    /// The shared provider `AWS::Lambda::Function`.
-    pub fn provider(&self) -> Handle<RawResource> {
+    /// The shared provider `AWS::Lambda::Function` (a typed [`CfnFunction`]).
+    pub fn provider(&self) -> Handle<CfnFunction> {
         self.provider
     }
 
@@ -252,7 +253,7 @@ impl AwsCustomResource {
 fn ensure_provider(
     scope: &mut crate::core::stack::Scope<'_>,
     timeout: Option<u32>,
-) -> Result<(Handle<RawResource>, Role), TreeError> {
+) -> Result<(Handle<CfnFunction>, Role), TreeError> {
     let stack = scope.stack();
     let root = stack.root();
     if let Some(node) = stack.find_child(root, PROVIDER_ID) {
@@ -285,12 +286,10 @@ fn ensure_provider(
             ..RoleProps::assumed_by(Principal::service("lambda.amazonaws.com"))
         },
     )?;
-    let mut m = Map::new();
-    m.insert("Code".into(), Value::map([("ZipFile", HANDLER_SOURCE)]));
-    m.insert("Handler".into(), "index.handler".into());
-    m.insert("Role".into(), role.role_arn());
-    m.insert("Runtime".into(), "python3.12".into());
-    m.insert("Timeout".into(), timeout.unwrap_or(120).into());
-    let function = provider.add_raw_resource("Resource", "AWS::Lambda::Function", m)?;
+    let function = CfnFunction::new(function::Code::new().zip_file(HANDLER_SOURCE), role.resource().attr_arn())
+        .handler("index.handler")
+        .runtime(function::Runtime::Python312)
+        .timeout(timeout.unwrap_or(120));
+    let function = provider.add_resource("Resource", function)?;
     Ok((function, role))
 }

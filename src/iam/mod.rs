@@ -20,12 +20,21 @@
 //! let policy = stack.logical_id(grant.policy_resource().unwrap()).unwrap();
 //! assert_eq!(policy, "RoleDefaultPolicy5FFB7DAB");
 //! ```
+//!
+//! Statements, documents and the lint are always built; `Role`, `Policy` and grants (typed
+//! `AWS::IAM::*` L1 resources) need the `iam` feature.
 mod lint;
+#[cfg(feature = "iam")]
 mod role;
 mod statement;
 
 pub use lint::lint_policies;
+#[cfg(feature = "iam")]
 pub use role::{Grant, Policy, PolicyProps, Role, RoleProps};
+#[cfg(feature = "iam")]
+#[allow(unused_imports)] // used by the other L2s, which need their own features too
 pub(crate) use role::{check_same_stack, properties_mut};
 pub use statement::{Effect, PolicyDocument, PolicyStatement, Principal};
+#[cfg(feature = "iam")]
+#[allow(unused_imports)] // used by the other L2s, which need their own features too
 pub(crate) use statement::{append_statement, document_value};

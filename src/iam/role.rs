@@ -5,6 +5,7 @@ use crate::core::stack::{AsScope, Scope, Stack};
 use crate::core::tree::{NodeRef, TreeError};
 use crate::core::value::{Map, Value};
 use crate::iam::statement::{PolicyDocument, PolicyStatement, Principal, append_statement, document_value};
+use crate::l1::iam::{CfnPolicy, CfnRole, role};
 
 /// Fails with [`TreeError::ForeignNode`] when `node` is not in the scope's stack.
 pub(crate) fn check_same_stack(stack: &Stack, node: NodeRef, what: &str) -> Result<(), TreeError> {
@@ -12,9 +13,9 @@ pub(crate) fn check_same_stack(stack: &Stack, node: NodeRef, what: &str) -> Resu
 }
 
 /// The properties map of the resource behind `handle`, for L2s that edit their own resource.
-pub(crate) fn properties_mut<'s>(
+pub(crate) fn properties_mut<'s, T>(
     stack: &'s mut Stack,
-    handle: Handle<RawResource>,
+    handle: Handle<T>,
     what: &str,
 ) -> Result<&'s mut Map, TreeError> {
     check_same_stack(stack, handle.node(), what)?;
@@ -55,7 +56,8 @@ impl RoleProps {
     }
 }
 
-/// An IAM role (`AWS::IAM::Role` at `<id>/Resource`), with a `DefaultPolicy` created on first grant.
+/// An IAM role (`AWS::IAM::Role` at `<id>/Resource`, a typed [`CfnRole`]), with a `DefaultPolicy`
+/// created on first grant.
 ///
 /// ```
 /// use rcdk::prelude::*;
@@ -64,11 +66,13 @@ impl RoleProps {
 /// let role = Role::new(&mut stack, "Role", RoleProps::assumed_by(Principal::service("lambda.amazonaws.com"))).unwrap();
 /// role.add_to_policy(&mut stack, PolicyStatement::allow().actions(["s3:ListAllMyBuckets"]).resources(["*"])).unwrap();
 /// assert_eq!(stack.logical_id(role.resource().node()).unwrap(), "Role1ABCC5F0");
+/// let arn: Value = role.resource().attr_arn().into();
+/// assert_eq!(arn, role.role_arn());
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Role {
     node: NodeRef,
-    resource: Handle<RawResource>,
+    resource: Handle<CfnRole>,
 }
 
 impl Role {
@@ -77,36 +81,33 @@ impl Role {
         let mut scope = scope.as_scope().child(id)?;
         let node = scope.node();
         let trust = PolicyStatement::allow().actions(["sts:AssumeRole"]).principal(props.assumed_by);
-        let mut m = Map::new();
-        m.insert("AssumeRolePolicyDocument".into(), PolicyDocument::new().statement(trust).to_value());
+        let mut cfn = CfnRole::new(PolicyDocument::new().statement(trust).to_value());
         if let Some(d) = props.description {
-            m.insert("Description".into(), d.into());
+            cfn = cfn.description(d);
         }
         if !props.managed_policy_arns.is_empty() {
-            m.insert("ManagedPolicyArns".into(), Value::List(props.managed_policy_arns));
+            cfn = cfn.managed_policy_arns(props.managed_policy_arns);
         }
         if let Some(s) = props.max_session_duration {
-            m.insert("MaxSessionDuration".into(), s.into());
+            cfn = cfn.max_session_duration(s);
         }
         if let Some(p) = props.path {
-            m.insert("Path".into(), p.into());
+            cfn = cfn.path(p);
         }
         if !props.inline_policies.is_empty() {
-            let policies = props
-                .inline_policies
-                .into_iter()
-                .map(|(name, doc)| Value::map([("PolicyDocument", doc.to_value()), ("PolicyName", name.into())]))
-                .collect();
-            m.insert("Policies".into(), Value::List(policies));
+            let policies: Vec<role::Policy> =
+                props.inline_policies.into_iter().map(|(name, doc)| role::Policy::new(doc.to_value(), name)).collect();
+            cfn = cfn.policies(policies);
         }
         if let Some(n) = props.role_name {
-            m.insert("RoleName".into(), n.into());
+            cfn = cfn.role_name(n);
         }
-        let resource = scope.add_raw_resource("Resource", "AWS::IAM::Role", m)?;
+        let resource = scope.add_resource("Resource", cfn)?;
         Ok(Role { node, resource })
     }
 
     /// A role handle from its construct node and resource (for constructs that find an existing role).
+    #[cfg_attr(not(feature = "lambda"), allow(dead_code))]
     pub(crate) fn from_parts(node: NodeRef, resource: NodeRef) -> Role {
         Role { node, resource: Handle::new(resource) }
     }
@@ -116,14 +117,15 @@ impl Role {
         self.node
     }
 
-    /// The `AWS::IAM::Role` resource (escape hatch).
-    pub fn resource(&self) -> Handle<RawResource> {
+    /// The `AWS::IAM::Role` resource (escape hatch): `attr_*` methods, and `stack.resource_mut(...)`
+    /// for overrides and resource attributes.
+    pub fn resource(&self) -> Handle<CfnRole> {
         self.resource
     }
 
     /// `Fn::GetAtt Role.Arn`.
     pub fn role_arn(&self) -> Value {
-        self.resource.get_att("Arn")
+        self.resource.attr_arn().into()
     }
 
     /// `Ref Role` (the role name).
@@ -166,11 +168,11 @@ pub struct PolicyProps {
     pub roles: Vec<Role>,
 }
 
-/// An inline IAM policy (`AWS::IAM::Policy` at `<id>/Resource`) attached to roles.
+/// An inline IAM policy (`AWS::IAM::Policy` at `<id>/Resource`, a typed [`CfnPolicy`]) attached to roles.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Policy {
     node: NodeRef,
-    resource: Handle<RawResource>,
+    resource: Handle<CfnPolicy>,
 }
 
 impl Policy {
@@ -183,12 +185,10 @@ impl Policy {
         let mut scope = scope.child(id)?;
         let node = scope.node();
         let doc = document_value(props.statements.iter().map(PolicyStatement::to_value).collect());
-        let roles = Value::List(props.roles.iter().map(|r| r.role_name()).collect());
-        let mut m = Map::new();
-        m.insert("PolicyDocument".into(), doc);
-        m.insert("PolicyName".into(), Value::from(props.policy_name.clone().unwrap_or_default()));
-        m.insert("Roles".into(), roles);
-        let resource = scope.add_raw_resource("Resource", "AWS::IAM::Policy", m)?;
+        let roles: Vec<Value> = props.roles.iter().map(|r| r.role_name()).collect();
+        // Without a name, a placeholder that is replaced in place (same position) by the logical ID.
+        let cfn = CfnPolicy::new(doc, props.policy_name.clone().unwrap_or_default()).roles(roles);
+        let resource = scope.add_resource("Resource", cfn)?;
         if props.policy_name.is_none() {
             let stack = scope.stack();
             let name = stack.logical_id(resource.node()).unwrap_or_default();
@@ -203,7 +203,7 @@ impl Policy {
     }
 
     /// The `AWS::IAM::Policy` resource (escape hatch).
-    pub fn resource(&self) -> Handle<RawResource> {
+    pub fn resource(&self) -> Handle<CfnPolicy> {
         self.resource
     }
 

@@ -324,6 +324,7 @@ pub(crate) fn document_value(statements: Vec<Value>) -> Value {
 }
 
 /// Appends a rendered statement to a document value (skipping exact duplicates, like CDK).
+#[cfg_attr(not(feature = "iam"), allow(dead_code))]
 pub(crate) fn append_statement(document: &mut Value, statement: Value) {
     if !matches!(document, Value::Map(_)) {
         *document = document_value(Vec::new());

@@ -8,14 +8,19 @@
 //!     Stream::new(&mut stack, "Stream", StreamProps { encryption: StreamEncryption::Kms(key), ..Default::default() })
 //!         .unwrap();
 //! assert_eq!(stack.logical_id(stream.resource().node()).unwrap(), "Stream790BDEE4");
+//! // The escape hatch is the typed L1 handle (`Handle<CfnStream>`).
+//! let arn: Value = stream.resource().attr_arn().into();
+//! assert_eq!(arn, stream.stream_arn());
 //! ```
 
-use crate::core::element::{Handle, RawResource, RemovalPolicy};
+use crate::core::element::{Handle, RemovalPolicy};
 use crate::core::stack::AsScope;
 use crate::core::tree::{NodeRef, TreeError};
-use crate::core::value::{Map, Value};
+use crate::core::value::Value;
 use crate::iam::{Grant, PolicyStatement, Role, append_statement, check_same_stack, document_value, properties_mut};
 use crate::kms::Key;
+use crate::l1::kinesis::stream::{self, EncryptionType, StreamModeDetails};
+use crate::l1::kinesis::{CfnResourcePolicy, CfnStream};
 
 /// Stream actions of CDK's `grantRead`.
 pub const READ_ACTIONS: &[&str] = &[
@@ -88,11 +93,11 @@ impl Default for StreamProps {
     }
 }
 
-/// A Kinesis data stream (`AWS::Kinesis::Stream` at `<id>/Resource`).
+/// A Kinesis data stream (`AWS::Kinesis::Stream` at `<id>/Resource`, a typed [`CfnStream`]).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Stream {
     node: NodeRef,
-    resource: Handle<RawResource>,
+    resource: Handle<CfnStream>,
     key: Option<Key>,
 }
 
@@ -105,13 +110,13 @@ impl Stream {
         }
         let mut scope = scope.child(id)?;
         let node = scope.node();
-        let mut m = Map::new();
+        let mut cfn = CfnStream::new();
         if let Some(name) = props.stream_name {
-            m.insert("Name".into(), name.into());
+            cfn = cfn.name(name);
         }
-        m.insert("RetentionPeriodHours".into(), props.retention_period_hours.into());
+        cfn = cfn.retention_period_hours(props.retention_period_hours);
         if let StreamMode::Provisioned { shard_count } = props.mode {
-            m.insert("ShardCount".into(), shard_count.into());
+            cfn = cfn.shard_count(shard_count);
         }
         let key_id = match props.encryption {
             StreamEncryption::Kms(key) => Some(key.key_arn()),
@@ -119,17 +124,14 @@ impl Stream {
             StreamEncryption::Unencrypted => None,
         };
         if let Some(key_id) = key_id {
-            m.insert(
-                "StreamEncryption".into(),
-                Value::map([("EncryptionType", Value::from("KMS")), ("KeyId", key_id)]),
-            );
+            cfn = cfn.stream_encryption(stream::StreamEncryption::new(EncryptionType::Kms, key_id));
         }
         let mode = match props.mode {
-            StreamMode::Provisioned { .. } => "PROVISIONED",
-            StreamMode::OnDemand => "ON_DEMAND",
+            StreamMode::Provisioned { .. } => stream::StreamMode::Provisioned,
+            StreamMode::OnDemand => stream::StreamMode::OnDemand,
         };
-        m.insert("StreamModeDetails".into(), Value::map([("StreamMode", mode)]));
-        let resource = scope.add_raw_resource("Resource", "AWS::Kinesis::Stream", m)?;
+        cfn = cfn.stream_mode_details(StreamModeDetails::new(mode));
+        let resource = scope.add_resource("Resource", cfn)?;
         scope.stack().resource_mut(resource)?.apply_removal_policy(props.removal_policy);
         let key = match props.encryption {
             StreamEncryption::Kms(key) => Some(key),
@@ -143,8 +145,9 @@ impl Stream {
         self.node
     }
 
-    /// The `AWS::Kinesis::Stream` resource (escape hatch).
-    pub fn resource(&self) -> Handle<RawResource> {
+    /// The `AWS::Kinesis::Stream` resource (escape hatch): `attr_*` methods, and
+    /// `stack.resource_mut(...)` for overrides and resource attributes.
+    pub fn resource(&self) -> Handle<CfnStream> {
         self.resource
     }
 
@@ -155,7 +158,7 @@ impl Stream {
 
     /// `Fn::GetAtt Stream.Arn`.
     pub fn stream_arn(&self) -> Value {
-        self.resource.get_att("Arn")
+        self.resource.attr_arn().into()
     }
 
     /// `Ref Stream` (the stream name).
@@ -211,15 +214,15 @@ impl Stream {
             .stack_ref()
             .find_child(self.node, "Policy")
             .and_then(|p| scope.stack_ref().find_child(p, "Resource"))
-            .map(Handle::<RawResource>::new);
+            .map(Handle::<CfnResourcePolicy>::new);
         let handle = match existing {
             Some(h) => h,
             None => {
                 let mut policy = scope.as_scope().enter(self.node)?.child("Policy")?;
-                let mut m = Map::new();
-                m.insert("ResourceArn".into(), self.stream_arn());
-                m.insert("ResourcePolicy".into(), document_value(Vec::new()));
-                policy.add_raw_resource("Resource", "AWS::Kinesis::ResourcePolicy", m)?
+                policy.add_resource(
+                    "Resource",
+                    CfnResourcePolicy::new(self.resource.attr_arn(), document_value(Vec::new())),
+                )?
             }
         };
         let m = properties_mut(scope.stack(), handle, "Stream::add_to_resource_policy")?;

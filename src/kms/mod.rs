@@ -6,13 +6,18 @@
 //! let mut stack = Stack::new("S", StackProps::default()).unwrap();
 //! let key = Key::new(&mut stack, "Key", KeyProps { enable_key_rotation: true, ..Default::default() }).unwrap();
 //! assert_eq!(stack.logical_id(key.resource().node()).unwrap(), "Key961B73FD");
+//! // The escape hatch is the typed L1 handle: attributes as methods, properties editable.
+//! let arn: Value = key.resource().attr_arn().into();
+//! assert_eq!(arn, key.key_arn());
+//! stack.resource_mut(key.resource()).unwrap().add_property_override("MultiRegion", true);
 //! ```
 
-use crate::core::element::{Handle, RawResource, RemovalPolicy};
+use crate::core::element::{Handle, RemovalPolicy};
 use crate::core::stack::AsScope;
 use crate::core::tree::{NodeRef, TreeError};
-use crate::core::value::{Map, Value};
+use crate::core::value::Value;
 use crate::iam::{Grant, PolicyStatement, Principal, Role, append_statement, check_same_stack, properties_mut};
+use crate::l1::kms::{CfnAlias, CfnKey};
 
 /// Actions CDK's `grantDecrypt` gives.
 pub const DECRYPT_ACTIONS: &[&str] = &["kms:Decrypt"];
@@ -48,12 +53,13 @@ impl Default for KeyProps {
     }
 }
 
-/// A customer-managed KMS key (`AWS::KMS::Key` at `<id>/Resource`) whose default key policy gives the
-/// account root `kms:*`, like CDK's.
+/// A customer-managed KMS key (`AWS::KMS::Key` at `<id>/Resource`, a typed [`CfnKey`]) whose default
+/// key policy gives the account root `kms:*`, like CDK's. With an alias, an `AWS::KMS::Alias`
+/// ([`CfnAlias`]) at `<id>/Alias`.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Key {
     node: NodeRef,
-    resource: Handle<RawResource>,
+    resource: Handle<CfnKey>,
 }
 
 impl Key {
@@ -62,25 +68,28 @@ impl Key {
         let mut scope = scope.as_scope().child(id)?;
         let node = scope.node();
         let root = PolicyStatement::allow().actions(["kms:*"]).principal(Principal::account_root()).resources(["*"]);
-        let mut m = Map::new();
-        m.insert("KeyPolicy".into(), crate::iam::document_value(vec![root.to_value()]));
+        let mut key = CfnKey::new().key_policy(crate::iam::document_value(vec![root.to_value()]));
         if let Some(d) = props.description {
-            m.insert("Description".into(), d.into());
+            key = key.description(d);
         }
         if props.enable_key_rotation {
-            m.insert("EnableKeyRotation".into(), true.into());
+            key = key.enable_key_rotation(true);
         }
         if let Some(days) = props.pending_window_days {
-            m.insert("PendingWindowInDays".into(), days.into());
+            key = key.pending_window_in_days(days);
         }
-        let resource = scope.add_raw_resource("Resource", "AWS::KMS::Key", m)?;
-        scope.stack().resource_mut(resource)?.apply_removal_policy(props.removal_policy);
+        let resource = scope.add_resource("Resource", key)?;
+        let r = scope.stack().resource_mut(resource)?;
+        // `KeyPolicy` first, as rcdk has always emitted it (the L1 sorts properties alphabetically):
+        // templates stay byte-identical for keys with a description, rotation or pending window.
+        let properties = r.properties_mut();
+        if let Some(i) = properties.get_index_of("KeyPolicy") {
+            properties.move_index(i, 0);
+        }
+        r.apply_removal_policy(props.removal_policy);
         if let Some(alias) = props.alias {
             let name = if alias.starts_with("alias/") { alias } else { format!("alias/{alias}") };
-            let mut a = Map::new();
-            a.insert("AliasName".into(), name.into());
-            a.insert("TargetKeyId".into(), resource.get_att("Arn"));
-            scope.add_raw_resource("Alias", "AWS::KMS::Alias", a)?;
+            scope.add_resource("Alias", CfnAlias::new(name, resource.attr_arn()))?;
         }
         Ok(Key { node, resource })
     }
@@ -90,14 +99,15 @@ impl Key {
         self.node
     }
 
-    /// The `AWS::KMS::Key` resource (escape hatch).
-    pub fn resource(&self) -> Handle<RawResource> {
+    /// The `AWS::KMS::Key` resource (escape hatch): `attr_*` methods, and `stack.resource_mut(...)`
+    /// for overrides and resource attributes.
+    pub fn resource(&self) -> Handle<CfnKey> {
         self.resource
     }
 
     /// `Fn::GetAtt Key.Arn`.
     pub fn key_arn(&self) -> Value {
-        self.resource.get_att("Arn")
+        self.resource.attr_arn().into()
     }
 
     /// `Ref Key` (the key id).

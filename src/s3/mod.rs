@@ -5,14 +5,22 @@
 //! let mut stack = Stack::new("S", StackProps::default()).unwrap();
 //! let bucket = Bucket::new(&mut stack, "MyBucket", BucketProps { enforce_ssl: true, ..Default::default() }).unwrap();
 //! assert_eq!(stack.logical_id(bucket.resource().node()).unwrap(), "MyBucketF68F3FF0");
+//! // The escape hatch is the typed L1 handle (`Handle<CfnBucket>`).
+//! let domain = bucket.resource().attr_regional_domain_name();
+//! # let _ = domain;
 //! ```
 
-use crate::core::element::{Handle, RawResource, RemovalPolicy};
+use crate::core::element::{Handle, RemovalPolicy};
 use crate::core::stack::AsScope;
 use crate::core::tree::{NodeRef, TreeError};
-use crate::core::value::{Map, Value};
+use crate::core::value::Value;
 use crate::iam::{Grant, PolicyStatement, Principal, Role, check_same_stack, document_value};
 use crate::kms::Key;
+use crate::l1::s3::bucket::{
+    self, PublicAccessBlockConfiguration, SSEAlgorithm, ServerSideEncryptionByDefault, ServerSideEncryptionRule,
+    VersioningConfiguration, VersioningConfigurationStatus,
+};
+use crate::l1::s3::{CfnBucket, CfnBucketPolicy};
 
 /// Bucket actions of CDK's `grantRead`.
 pub const READ_ACTIONS: &[&str] = &["s3:GetObject*", "s3:GetBucket*", "s3:List*"];
@@ -71,11 +79,12 @@ impl Default for BucketProps {
     }
 }
 
-/// An S3 bucket (`AWS::S3::Bucket` at `<id>/Resource`).
+/// An S3 bucket (`AWS::S3::Bucket` at `<id>/Resource`, a typed [`CfnBucket`]); with `enforce_ssl`,
+/// an `AWS::S3::BucketPolicy` ([`CfnBucketPolicy`]) at `<id>/Policy/Resource`.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Bucket {
     node: NodeRef,
-    resource: Handle<RawResource>,
+    resource: Handle<CfnBucket>,
     key: Option<Key>,
 }
 
@@ -89,30 +98,30 @@ impl Bucket {
         let mut scope = scope.child(id)?;
         let node = scope.node();
         let by_default = match props.encryption {
-            BucketEncryption::S3Managed => Value::map([("SSEAlgorithm", Value::from("AES256"))]),
+            BucketEncryption::S3Managed => ServerSideEncryptionByDefault::new(SSEAlgorithm::Aes256),
             BucketEncryption::Kms(key) => {
-                Value::map([("KMSMasterKeyID", key.key_arn()), ("SSEAlgorithm", Value::from("aws:kms"))])
+                ServerSideEncryptionByDefault::new(SSEAlgorithm::AwsKms).kms_master_key_id(key.key_arn())
             }
         };
-        let mut m = Map::new();
-        m.insert(
-            "BucketEncryption".into(),
-            Value::map([(
-                "ServerSideEncryptionConfiguration",
-                Value::list([Value::map([("ServerSideEncryptionByDefault", by_default)])]),
-            )]),
-        );
+        let mut cfn = CfnBucket::new().bucket_encryption(bucket::BucketEncryption::new(vec![
+            ServerSideEncryptionRule::new().server_side_encryption_by_default(by_default),
+        ]));
         if let Some(name) = props.bucket_name {
-            m.insert("BucketName".into(), name.into());
+            cfn = cfn.bucket_name(name);
         }
         if props.block_public_access {
-            let all = ["BlockPublicAcls", "BlockPublicPolicy", "IgnorePublicAcls", "RestrictPublicBuckets"];
-            m.insert("PublicAccessBlockConfiguration".into(), Value::map(all.map(|k| (k, Value::Bool(true)))));
+            cfn = cfn.public_access_block_configuration(
+                PublicAccessBlockConfiguration::new()
+                    .block_public_acls(true)
+                    .block_public_policy(true)
+                    .ignore_public_acls(true)
+                    .restrict_public_buckets(true),
+            );
         }
         if props.versioned {
-            m.insert("VersioningConfiguration".into(), Value::map([("Status", "Enabled")]));
+            cfn = cfn.versioning_configuration(VersioningConfiguration::new(VersioningConfigurationStatus::Enabled));
         }
-        let resource = scope.add_raw_resource("Resource", "AWS::S3::Bucket", m)?;
+        let resource = scope.add_resource("Resource", cfn)?;
         scope.stack().resource_mut(resource)?.apply_removal_policy(props.removal_policy);
         let key = match props.encryption {
             BucketEncryption::Kms(key) => Some(key),
@@ -126,10 +135,10 @@ impl Bucket {
                 .principal(Principal::any())
                 .resources([bucket.bucket_arn(), bucket.arn_for_objects("*")]);
             let mut policy = scope.child("Policy")?;
-            let mut p = Map::new();
-            p.insert("Bucket".into(), resource.ref_());
-            p.insert("PolicyDocument".into(), document_value(vec![deny.to_value()]));
-            policy.add_raw_resource("Resource", "AWS::S3::BucketPolicy", p)?;
+            policy.add_resource(
+                "Resource",
+                CfnBucketPolicy::new(resource.ref_(), document_value(vec![deny.to_value()])),
+            )?;
         }
         Ok(bucket)
     }
@@ -139,14 +148,15 @@ impl Bucket {
         self.node
     }
 
-    /// The `AWS::S3::Bucket` resource (escape hatch).
-    pub fn resource(&self) -> Handle<RawResource> {
+    /// The `AWS::S3::Bucket` resource (escape hatch): `attr_*` methods, and `stack.resource_mut(...)`
+    /// for overrides and resource attributes.
+    pub fn resource(&self) -> Handle<CfnBucket> {
         self.resource
     }
 
     /// `Fn::GetAtt Bucket.Arn`.
     pub fn bucket_arn(&self) -> Value {
-        self.resource.get_att("Arn")
+        self.resource.attr_arn().into()
     }
 
     /// `Ref Bucket` (the bucket name).
