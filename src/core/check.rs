@@ -661,7 +661,8 @@ mod tests {
             assert!(
                 problems.iter().any(|p| p.kind == ProblemKind::Limit
                     && p.property_path.as_deref() == Some(section)
-                    && p.message == format!("201 entries in {section}; CloudFormation allows at most 200 per template")),
+                    && p.message
+                        == format!("201 entries in {section}; CloudFormation allows at most 200 per template")),
                 "{section}: {problems:?}"
             );
         }

@@ -79,14 +79,8 @@ impl Key {
             key = key.pending_window_in_days(days);
         }
         let resource = scope.add_resource("Resource", key)?;
-        let r = scope.stack().resource_mut(resource)?;
-        // `KeyPolicy` first, as rcdk has always emitted it (the L1 sorts properties alphabetically):
-        // templates stay byte-identical for keys with a description, rotation or pending window.
-        let properties = r.properties_mut();
-        if let Some(i) = properties.get_index_of("KeyPolicy") {
-            properties.move_index(i, 0);
-        }
-        r.apply_removal_policy(props.removal_policy);
+        // Properties in the L1's alphabetical order, like every typed resource (and like CDK).
+        scope.stack().resource_mut(resource)?.apply_removal_policy(props.removal_policy);
         if let Some(alias) = props.alias {
             let name = if alias.starts_with("alias/") { alias } else { format!("alias/{alias}") };
             scope.add_resource("Alias", CfnAlias::new(name, resource.attr_arn()))?;
