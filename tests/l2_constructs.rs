@@ -352,3 +352,34 @@ fn lint_reads_any_template() {
     assert_eq!(problems[0].logical_id.as_deref(), Some("B"));
     assert_eq!(problems[0].property_path.as_deref(), Some("Properties.PolicyDocument.Statement[0].Action"));
 }
+
+#[test]
+fn stream_with_a_new_key_creates_it_below_the_stream() {
+    let mut s = stack("S");
+    let stream =
+        Stream::new(&mut s, "Events", StreamProps { encryption: StreamEncryption::NewKey, ..Default::default() })
+            .unwrap();
+    let role = lambda_role(&mut s);
+    stream.grant_read(&mut s, &role).unwrap();
+    assert!(stream.encryption_key().is_some());
+    let (t, _) = synth(s);
+    // The key lives at Events/Key/Resource, as CDK puts it.
+    let key_id = rcdk::logical_id(&["Events", "Key", "Resource"]).unwrap();
+    let stream_id = rcdk::logical_id(&["Events", "Resource"]).unwrap();
+    assert_eq!(t["Resources"][&key_id]["Type"], "AWS::KMS::Key");
+    assert_eq!(t["Resources"][&key_id]["Properties"]["Description"], "Created by S/Events");
+    assert_eq!(
+        t["Resources"][&stream_id]["Properties"]["StreamEncryption"],
+        json!({"EncryptionType": "KMS", "KeyId": {"Fn::GetAtt": [key_id, "Arn"]}})
+    );
+    // The read grant includes decrypting with the new key.
+    let statements = &t["Resources"]["RoleDefaultPolicy5FFB7DAB"]["Properties"]["PolicyDocument"]["Statement"];
+    assert!(
+        statements
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|st| st["Action"] == "kms:Decrypt" && st["Resource"] == json!({"Fn::GetAtt": [key_id, "Arn"]})),
+        "{statements}"
+    );
+}

@@ -18,7 +18,7 @@ use crate::core::stack::AsScope;
 use crate::core::tree::{NodeRef, TreeError};
 use crate::core::value::Value;
 use crate::iam::{Grant, PolicyStatement, Role, append_statement, check_same_stack, document_value, properties_mut};
-use crate::kms::Key;
+use crate::kms::{Key, KeyProps};
 use crate::l1::kinesis::stream::{self, EncryptionType, StreamModeDetails};
 use crate::l1::kinesis::{CfnResourcePolicy, CfnStream};
 
@@ -41,6 +41,9 @@ pub const WRITE_ACTIONS: &[&str] = &["kinesis:ListShards", "kinesis:PutRecord", 
 pub enum StreamEncryption {
     /// With a customer-managed key (`KeyId` = the key's ARN, like CDK).
     Kms(Key),
+    /// With a new customer-managed key created for the stream, at `<stream id>/Key` (like CDK's
+    /// `StreamEncryption.KMS` without a key); `Stream::encryption_key()` returns it.
+    NewKey,
     /// With the AWS-managed key `alias/aws/kinesis` (the default; no China-region condition).
     #[default]
     AwsManaged,
@@ -110,6 +113,14 @@ impl Stream {
         }
         let mut scope = scope.child(id)?;
         let node = scope.node();
+        let key = match props.encryption {
+            StreamEncryption::Kms(key) => Some(key),
+            StreamEncryption::NewKey => {
+                let description = format!("Created by {}", scope.path());
+                Some(Key::new(&mut scope, "Key", KeyProps { description: Some(description), ..Default::default() })?)
+            }
+            StreamEncryption::AwsManaged | StreamEncryption::Unencrypted => None,
+        };
         let mut cfn = CfnStream::new();
         if let Some(name) = props.stream_name {
             cfn = cfn.name(name);
@@ -118,10 +129,10 @@ impl Stream {
         if let StreamMode::Provisioned { shard_count } = props.mode {
             cfn = cfn.shard_count(shard_count);
         }
-        let key_id = match props.encryption {
-            StreamEncryption::Kms(key) => Some(key.key_arn()),
-            StreamEncryption::AwsManaged => Some(Value::from("alias/aws/kinesis")),
-            StreamEncryption::Unencrypted => None,
+        let key_id = match (props.encryption, key) {
+            (_, Some(key)) => Some(key.key_arn()),
+            (StreamEncryption::AwsManaged, None) => Some(Value::from("alias/aws/kinesis")),
+            _ => None,
         };
         if let Some(key_id) = key_id {
             cfn = cfn.stream_encryption(stream::StreamEncryption::new(EncryptionType::Kms, key_id));
@@ -133,10 +144,6 @@ impl Stream {
         cfn = cfn.stream_mode_details(StreamModeDetails::new(mode));
         let resource = scope.add_resource("Resource", cfn)?;
         scope.stack().resource_mut(resource)?.apply_removal_policy(props.removal_policy);
-        let key = match props.encryption {
-            StreamEncryption::Kms(key) => Some(key),
-            _ => None,
-        };
         Ok(Stream { node, resource, key })
     }
 
