@@ -1,10 +1,12 @@
-//! Registry-schema `pattern`s: ECMAScript regular expressions, translated for the `regex` crate.
+//! Registry-schema `pattern`s: ECMAScript regular expressions, translated for the `regex-lite` crate.
 //!
 //! The registry schemas' patterns are written for ECMAScript (and a few for Python, e.g. `\Z`).
-//! The `regex` crate has no look-around and no back-references, and a few escapes differ, so each
+//! `regex-lite` (chosen over `regex` for build time: the patterns are short) has no look-around and no back-references, and a few escapes differ, so each
 //! pattern is translated once:
 //!
-//! * `\d`, `\w` become their ASCII classes (ECMAScript's are ASCII; the crate's are Unicode);
+//! * `\d`, `\w` become their ASCII classes (ECMAScript's are ASCII);
+//! * `\p{L}`, `\p{N}`, `\p{Z}` become their ASCII members plus every non-ASCII character (regex-lite
+//!   has no Unicode classes; a superset never rejects a valid value);
 //! * `\uXXXX` becomes `\x{XXXX}`; `\Z` (Python's end of input) becomes `\z`;
 //! * identity escapes such as `\/` or `\_` become the plain character;
 //! * a literal `-` inside a class (`[a-z0-9-_]`) is escaped;
@@ -15,7 +17,7 @@
 //!
 //! Anything else that cannot be expressed is reported as skipped, with a reason.
 
-use regex::Regex;
+use regex_lite::Regex;
 
 /// A compiled registry-schema pattern.
 #[derive(Debug, Clone)]
@@ -47,7 +49,7 @@ impl Pattern {
 }
 
 fn build(translated: &str) -> Result<Regex, String> {
-    regex::RegexBuilder::new(translated)
+    regex_lite::RegexBuilder::new(translated)
         .size_limit(1 << 22)
         .build()
         .map_err(|e| format!("does not compile with the regex crate after translation: {e}"))
@@ -168,14 +170,23 @@ fn escape(chars: &[char], i: usize, in_class: bool) -> Result<(String, usize), S
             let h = hex(chars, i + 1, 2).ok_or("bad \\x escape")?;
             (format!("\\x{{{h}}}"), 3)
         }
-        'p' | 'P' => {
+        'p' => {
             if chars.get(i + 1) != Some(&'{') {
                 return Err("bad \\p escape".into());
             }
             let end = chars[i..].iter().position(|&x| x == '}').ok_or("bad \\p{...}")?;
-            let body: String = chars[i..=i + end].iter().collect();
-            (format!("\\{body}"), end + 1)
+            let name: String = chars[i + 2..i + end].iter().collect();
+            // regex-lite has no Unicode classes: exact for ASCII, and every non-ASCII character is
+            // accepted (a superset, so a valid value is never rejected).
+            let ascii = match name.as_str() {
+                "L" => "A-Za-z",
+                "N" => "0-9",
+                "Z" => " ",
+                other => return Err(format!("unsupported Unicode class \\p{{{other}}}")),
+            };
+            (class(&format!("{ascii}\\x{{80}}-\\x{{10FFFF}}")), end + 1)
         }
+        'P' => return Err("negated Unicode class \\P{...}".into()),
         c if c.is_ascii_punctuation() => {
             let keep = if in_class { "[]\\^-&~" } else { META };
             if keep.contains(c) { (format!("\\{c}"), 1) } else { (c.to_string(), 1) }

@@ -706,6 +706,16 @@ fn from_value_rejects_non_schemas() {
     assert!(matches!(ResourceSchema::from_value(json!({})), Err(SchemaError::MissingTypeName)));
 }
 
+#[test]
+fn unicode_classes_are_exact_for_ascii_and_accept_other_letters() {
+    // The IAM/Firehose tag pattern.
+    let p = Pattern::new(r"^[\p{L}\p{Z}\p{N}_.:/=+\-@]+$");
+    assert_eq!(p.is_match("team: data-eng 1"), Some(true));
+    assert_eq!(p.is_match("Ünïcode tëam"), Some(true));
+    assert_eq!(p.is_match("semi;colon"), Some(false));
+    assert_eq!(p.is_match("tab\there"), Some(false));
+}
+
 mod fuzz {
     use super::*;
     use proptest::prelude::*;
