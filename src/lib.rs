@@ -1,40 +1,63 @@
 //! rcdk — a CDK-style construct library that synthesizes AWS CloudFormation.
 //!
-//! The article's stack (KMS key, encrypted Kinesis stream, a Firehose role with a grant applied
-//! before the delivery stream):
+//! Compose typed constructs into a [`Stack`](core::stack::Stack), add it to an
+//! [`App`](core::app::App), and synthesize: every reference is resolved to a logical ID (computed
+//! exactly as AWS CDK v2 does), dependencies are added where references do not already imply them,
+//! and the finished template is validated against the CloudFormation registry schemas, reference
+//! rules, limits and IAM spelling before anything is written.
+//!
+//! Layers: [`core`] (tree, values, synthesis, checks, emitters), [`l1`] (generated typed resources),
+//! the L2 constructs ([`iam`], [`kms`], [`kinesis`], [`s3`], [`secretsmanager`],
+//! [`custom_resources`]), [`schema`] (the vendored registry schemas) and [`review`] (diff, validate,
+//! graph for any template).
+//!
+//! The heart of the article's stack — a KMS-encrypted stream read by Firehose, which delivers to
+//! Snowflake with failed records backed up to S3:
 //!
 //! ```
+//! use rcdk::l1::kinesisfirehose::{CfnDeliveryStream, delivery_stream as firehose};
 //! use rcdk::prelude::*;
-//! let mut stack = Stack::new("KinesisSnowflakeStack", StackProps::default()).unwrap();
-//! let key = Key::new(&mut stack, "Key", KeyProps::default()).unwrap();
-//! let stream =
-//!     Stream::new(&mut stack, "Stream", StreamProps { encryption: StreamEncryption::Kms(key), ..Default::default() })
-//!         .unwrap();
-//! stream
-//!     .add_to_resource_policy(
-//!         &mut stack,
-//!         PolicyStatement::allow()
-//!             .principal(Principal::arn("arn:aws:iam::123456789012:role/data-producer-example"))
-//!             .actions(["kinesis:PutRecord", "kinesis:PutRecords", "kinesis:DescribeStreamSummary", "kinesis:ListShards"])
-//!             .resources([stream.stream_arn()]),
-//!     )
-//!     .unwrap();
-//! let role = Role::new(
-//!     &mut stack,
-//!     "Role",
-//!     RoleProps::assumed_by(Principal::service("firehose.amazonaws.com").with_condition(
-//!         "StringEquals",
-//!         "sts:ExternalId",
-//!         Value::Pseudo(Pseudo::AccountId),
-//!     )),
+//!
+//! # fn main() -> Result<(), rcdk::Error> {
+//! let mut stack = Stack::new("KinesisSnowflakeStack", StackProps::default())?;
+//! let key = Key::new(&mut stack, "Key", KeyProps::default())?;
+//! let stream = Stream::new(&mut stack, "Stream", StreamProps { encryption: StreamEncryption::Kms(key), ..Default::default() })?;
+//! let role = Role::new(&mut stack, "Role", RoleProps::assumed_by(Principal::service("firehose.amazonaws.com")))?;
+//! let backup = Bucket::new(&mut stack, "BackupBucket", BucketProps::default())?;
+//! let secret = Secret::from_secret_name_v2(&mut stack, "Secret", "Snowflake/PrivateKey")?;
+//!
+//! // S3Configuration is a constructor argument: forgetting it does not compile.
+//! let destination = firehose::SnowflakeDestinationConfiguration::new(
+//!     "https://xy12345.eu-west-1.snowflakecomputing.com",
+//!     "ANALYTICS",
+//!     role.role_arn(),
+//!     firehose::S3DestinationConfiguration::new(backup.bucket_arn(), role.role_arn()),
+//!     "EVENTS",
+//!     "RAW_EVENTS",
 //! )
-//! .unwrap();
-//! let delivery = stack.add_raw_resource("DeliveryStream", "AWS::KinesisFirehose::DeliveryStream", Map::new()).unwrap();
-//! stream.grant_read_write(&mut stack, &role).unwrap().apply_before(&mut stack, &[delivery.node()]).unwrap();
+//! .user("FIREHOSE_USER")
+//! .private_key(secret.secret_value()); // a SecretValue: a plain string does not compile here
+//! let delivery = stack.add_resource(
+//!     "DeliveryStream",
+//!     CfnDeliveryStream::new()
+//!         .delivery_stream_type(firehose::DeliveryStreamType::KinesisStreamAsSource)
+//!         .kinesis_stream_source_configuration(firehose::KinesisStreamSourceConfiguration::new(
+//!             stream.stream_arn(),
+//!             role.role_arn(),
+//!         ))
+//!         .snowflake_destination_configuration(destination),
+//! )?;
+//! stream.grant_read(&mut stack, &role)?.apply_before(&mut stack, &[delivery.node()])?;
+//! backup.grant_write(&mut stack, &role)?;
+//!
 //! let mut app = App::new();
-//! app.add_stack(stack).unwrap();
-//! let template = app.assemble().unwrap().stacks[0].template().clone();
+//! app.add_stack(stack)?;
+//! let assembly = app.assemble()?;
+//! let template = assembly.stacks[0].template();
+//! assert!(template["Resources"]["Key961B73FD"].is_object()); // the logical ID CDK gives Key/Resource
 //! assert_eq!(template["Resources"]["DeliveryStream"]["DependsOn"][0], "RoleDefaultPolicy5FFB7DAB");
+//! # Ok(())
+//! # }
 //! ```
 // The L2 constructs are built on the typed L1 resources of their services: each needs those
 // cargo features (all on by default).
