@@ -6,10 +6,11 @@
 //! what it says: the delivery stream has the `S3Configuration` Firehose requires (an S3 bucket for
 //! failed records), the key policy spells `kms:ViaService` correctly, the Firehose role gets read
 //! (not read/write) access to the stream, and Snowflake settings are CloudFormation parameters.
-//! It also adds the stream monitoring the article recommends.
+//! It also adds the stream monitoring the article recommends, and Firehose error logging.
 
 use rcdk::l1::cloudwatch::{CfnAlarm, alarm};
 use rcdk::l1::kinesisfirehose::{CfnDeliveryStream, delivery_stream as firehose};
+use rcdk::l1::logs::{CfnLogGroup, CfnLogStream};
 use rcdk::l1::sns::CfnTopic;
 use rcdk::prelude::*;
 
@@ -107,6 +108,11 @@ pub fn kinesis_snowflake_stack(style: StreamPolicyStyle) -> Result<Stack, rcdk::
     )?;
     let secret = Secret::from_secret_name_v2(&mut stack, "Secret", "Snowflake/PrivateKey")?;
     let backup = Bucket::new(&mut stack, "BackupBucket", BucketProps { enforce_ssl: true, ..Default::default() })?;
+    // Firehose reports delivery errors (Snowflake rejections, auth failures) to CloudWatch Logs; it
+    // needs the group and the stream to exist.
+    let log_group = stack.add_resource("DeliveryLogs", CfnLogGroup::new().retention_in_days(14))?;
+    stack.resource_mut(log_group)?.apply_removal_policy(RemovalPolicy::Retain);
+    let log_stream = stack.add_resource("DeliveryLogStream", CfnLogStream::new(log_group.ref_()))?;
 
     let destination = firehose::SnowflakeDestinationConfiguration::new(
         settings.account_url.value(),
@@ -124,7 +130,13 @@ pub fn kinesis_snowflake_stack(style: StreamPolicyStyle) -> Result<Stack, rcdk::
     .snowflake_role_configuration(
         firehose::SnowflakeRoleConfiguration::new().enabled(true).snowflake_role(settings.role.value()),
     )
-    .s3_backup_mode(firehose::SnowflakeDestinationConfigurationS3BackupMode::FailedDataOnly);
+    .s3_backup_mode(firehose::SnowflakeDestinationConfigurationS3BackupMode::FailedDataOnly)
+    .cloud_watch_logging_options(
+        firehose::CloudWatchLoggingOptions::new()
+            .enabled(true)
+            .log_group_name(log_group.ref_())
+            .log_stream_name(log_stream.ref_()),
+    );
     let delivery_stream = stack.add_resource(
         "DeliveryStream",
         CfnDeliveryStream::new()
@@ -138,6 +150,10 @@ pub fn kinesis_snowflake_stack(style: StreamPolicyStyle) -> Result<Stack, rcdk::
     // The role must hold its permissions before Firehose starts reading with it.
     stream.grant_read(&mut stack, &role)?.apply_before(&mut stack, &[delivery_stream.node()])?;
     backup.grant_write(&mut stack, &role)?.apply_before(&mut stack, &[delivery_stream.node()])?;
+    role.add_to_policy(
+        &mut stack,
+        PolicyStatement::allow().actions(["logs:PutLogEvents"]).resources([log_group.attr_arn()]),
+    )?;
 
     StreamMonitoring::new(&mut stack, "Monitoring", &stream)?;
     stack.add_output("StreamArn", Output::new(stream.stream_arn()).description("Producers write here"))?;

@@ -404,3 +404,59 @@ pub mod log_group {
         }
     }
 }
+/// The `AWS::Logs::LogStream` resource.
+///
+/// Resource Type definition for AWS::Logs::LogStream
+///
+/// `Ref` returns the primary identifier (`LogGroupName`, `LogStreamName`).
+///
+/// # Example
+///
+/// ```
+/// use rcdk::core::stack::{Stack, StackProps};
+/// use rcdk::l1::logs::*;
+///
+/// let mut stack = Stack::new("Example", StackProps::default()).unwrap();
+/// let resource = stack.add_resource("Resource", CfnLogStream::new("example")).unwrap();
+/// assert_eq!(stack.path(resource.node()), "Example/Resource");
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct CfnLogStream {
+    /// The name of the log group where the log stream is created.
+    ///
+    /// CloudFormation: `LogGroupName` (required).
+    pub log_group_name: Val<String>,
+
+    /// The name of the log stream. The name must be unique wihtin the log group.
+    ///
+    /// CloudFormation: `LogStreamName`.
+    pub log_stream_name: Option<Val<String>>,
+}
+
+impl CfnLogStream {
+    /// A new `CfnLogStream` from its required properties (`LogGroupName`).
+    pub fn new(log_group_name: impl Into<Val<String>>) -> Self {
+        Self { log_group_name: log_group_name.into(), log_stream_name: None }
+    }
+
+    /// The name of the log stream. The name must be unique wihtin the log group.
+    ///
+    /// CloudFormation: `LogStreamName`.
+    pub fn log_stream_name(mut self, v: impl Into<Val<String>>) -> Self {
+        self.log_stream_name = Some(v.into());
+        self
+    }
+}
+
+impl CfnResource for CfnLogStream {
+    const TYPE_NAME: &'static str = "AWS::Logs::LogStream";
+
+    fn into_properties(self) -> Map {
+        let mut m = Map::new();
+        m.insert("LogGroupName".into(), self.log_group_name.into_value());
+        if let Some(v) = self.log_stream_name {
+            m.insert("LogStreamName".into(), v.into_value());
+        }
+        m
+    }
+}

@@ -22,6 +22,7 @@ pub(crate) const SCHEMAS: &[(&str, &str)] = &[
     ("AWS::S3::BucketPolicy", include_str!("../../schemas/aws-s3-bucketpolicy.json")),
     ("AWS::SecretsManager::Secret", include_str!("../../schemas/aws-secretsmanager-secret.json")),
     ("AWS::Logs::LogGroup", include_str!("../../schemas/aws-logs-loggroup.json")),
+    ("AWS::Logs::LogStream", include_str!("../../schemas/aws-logs-logstream.json")),
     ("AWS::CloudWatch::Alarm", include_str!("../../schemas/aws-cloudwatch-alarm.json")),
     ("AWS::CloudWatch::Dashboard", include_str!("../../schemas/aws-cloudwatch-dashboard.json")),
     ("AWS::SNS::Topic", include_str!("../../schemas/aws-sns-topic.json")),
