@@ -1,3 +1,4 @@
+#![warn(missing_docs)]
 //! rcdk — a CDK-style construct library that synthesizes AWS CloudFormation.
 //!
 //! Compose typed constructs into a [`Stack`](core::stack::Stack), add it to an
