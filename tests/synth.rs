@@ -408,3 +408,22 @@ fn output_is_deterministic() {
     };
     assert_eq!(build(), build());
 }
+
+#[test]
+fn a_parameter_of_another_stack_cannot_be_referenced() {
+    let mut producer = new_stack("A");
+    let name = producer.add_parameter("Name", Parameter::string()).unwrap();
+    producer.add_raw_resource("Topic", "AWS::SNS::Topic", Map::new()).unwrap();
+    let mut consumer = new_stack("B");
+    let mut m = Map::new();
+    m.insert("TopicName".into(), name.value());
+    consumer.add_raw_resource("Topic", "AWS::SNS::Topic", m).unwrap();
+    let mut app = App::new();
+    app.add_stack(producer).unwrap();
+    app.add_stack(consumer).unwrap();
+    let e = app.assemble().unwrap_err();
+    let p = e.errors().next().unwrap();
+    assert_eq!(p.kind, ProblemKind::WrongReferenceTarget);
+    assert_eq!(p.construct_path.as_deref(), Some("B/Topic"));
+    assert_eq!(p.message, "a parameter of stack A cannot be referenced from another stack");
+}

@@ -396,6 +396,15 @@ impl<'a> Resolver<'a> {
             }
             return expr;
         }
+        if matches!(element, Element::Parameter(_)) {
+            let producer = self.view.stacks[s].name();
+            self.error(
+                ProblemKind::WrongReferenceTarget,
+                path,
+                format!("a parameter of stack {producer} cannot be referenced from another stack"),
+            );
+            return Json::Null;
+        }
         self.cross_stack(s, expr, path)
     }
 
@@ -416,16 +425,6 @@ impl<'a> Resolver<'a> {
             );
             return Json::Null;
         }
-        if matches!(expr.get("Ref").and_then(Json::as_str), Some(id) if self.view.ids[producer].ids.iter().flatten().any(|x| x == id))
-            && !matches!(self.lookup_kind(producer, &expr), Some(Element::Resource(_)))
-        {
-            self.error(
-                ProblemKind::WrongReferenceTarget,
-                path,
-                format!("a parameter of stack {} cannot be referenced from another stack", from.name()),
-            );
-            return Json::Null;
-        }
         let compact = serde_json::to_string(&expr).unwrap_or_default();
         let output_component = format!("Output{compact}");
         let output_id = ids::logical_id(&["Exports", &output_component]).unwrap_or_else(|_| "ExportsOutput".into());
@@ -433,12 +432,6 @@ impl<'a> Resolver<'a> {
         self.exports.push((producer, Export { output_id, name: name.clone(), value: expr }));
         self.stack_deps.insert(producer);
         serde_json::json!({ "Fn::ImportValue": name })
-    }
-
-    fn lookup_kind(&self, stack: usize, expr: &Json) -> Option<&'a Element> {
-        let id = expr.get("Ref")?.as_str()?;
-        let index = self.view.ids[stack].ids.iter().position(|x| x.as_deref() == Some(id))?;
-        Some(self.element(stack, index as u32))
     }
 
     fn named(&mut self, node: NodeRef, want: fn(&Element) -> bool, what: &str, path: &[Seg<'_>]) -> Json {
@@ -626,7 +619,7 @@ impl<'a> Resolver<'a> {
             let mut path = Vec::new();
             let (section, value) = match &node.element {
                 Element::Scope => continue,
-                Element::Resource(r) => ("Resources", self.resource(stack, r)),
+                Element::Resource(r) => ("Resources", self.resource(r)),
                 Element::Parameter(p) => {
                     let mut o = JsonMap::new();
                     o.insert("Type".into(), Json::String(p.type_.as_str().to_string()));
@@ -727,7 +720,7 @@ impl<'a> Resolver<'a> {
         Json::Object(t)
     }
 
-    fn resource(&mut self, stack: &'a Stack, r: &'a Resource) -> Json {
+    fn resource(&mut self, r: &'a Resource) -> Json {
         let mut o = JsonMap::new();
         o.insert("Type".into(), Json::String(r.type_name.clone()));
         let mut path = vec![Seg::Key("Properties")];
@@ -789,7 +782,6 @@ impl<'a> Resolver<'a> {
         for (p, v) in overrides {
             apply_override(&mut doc, p, v);
         }
-        let _ = stack;
         doc
     }
 
