@@ -42,6 +42,7 @@ REGION = "us-east-1"
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 TYPES_FILE = os.path.join(HERE, "types.txt")
+REGISTRY = os.path.join(HERE, "registry")
 EMBEDDED_RS = os.path.join(ROOT, "src", "schema", "embedded.rs")
 
 
@@ -106,20 +107,25 @@ def main():
             missing = [t for t in types if t not in providers]
             if missing:
                 sys.exit(f"types not in cfn-lint {CFN_LINT_VERSION} ({REGION}): {missing}")
-            rows = []
-            for t in types:
+            # Every type of the region is vendored (schemas/registry/); `types.txt` lists the
+            # types whose schemas the library embeds today.
+            all_rows = []
+            os.makedirs(REGISTRY, exist_ok=True)
+            for t in sorted(providers):
                 digest = providers[t]
                 schema = json.loads(z.read(f"cfnlint/data/schemas/resources/{digest}.json"))
                 if schema.get("typeName") != t:
                     sys.exit(f"{digest}.json has typeName {schema.get('typeName')!r}, expected {t}")
                 text = json.dumps(schema, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
                 name = file_name(t)
-                write_text(os.path.join(HERE, name), text)
-                rows.append((t, name, digest, len(text.encode("utf-8"))))
+                write_text(os.path.join(REGISTRY, name), text)
+                all_rows.append((t, name, digest, len(text.encode("utf-8"))))
+            by_type = {r[0]: r for r in all_rows}
+            rows = [by_type[t] for t in types]
 
-    # Remove schema files of types no longer listed.
-    keep = {r[1] for r in rows}
-    for path in glob.glob(os.path.join(HERE, "*.json")):
+    # Remove schema files of types no longer in the region.
+    keep = {r[1] for r in all_rows}
+    for path in glob.glob(os.path.join(REGISTRY, "*.json")):
         if os.path.basename(path) not in keep:
             os.remove(path)
 
@@ -148,8 +154,13 @@ def main():
         "| Type | File | cfn-lint hash | Bytes |",
         "|---|---|---|---|",
     ]
-    lines += [f"| {t} | {n} | {d} | {s:,} |" for t, n, d, s in rows]
-    lines += ["", f"Total: {len(rows)} types, {total:,} bytes.", ""]
+    lines += [f"| {t} | registry/{n} | {d} | {s:,} |" for t, n, d, s in rows]
+    lines += ["", f"Embedded: {len(rows)} types, {total:,} bytes.", ""]
+    all_total = sum(r[3] for r in all_rows)
+    lines += [
+        f"Vendored in `schemas/registry/`: all {len(all_rows)} types of {REGION}, {all_total:,} bytes.",
+        "",
+    ]
     write_text(os.path.join(HERE, "SOURCE.md"), "\n".join(lines))
 
     rs = [
@@ -163,7 +174,7 @@ def main():
         "#[rustfmt::skip]",
         "pub(crate) const SCHEMAS: &[(&str, &str)] = &[",
     ]
-    rs += [f'    ("{t}", include_str!("../../schemas/{n}")),' for t, n, _, _ in rows]
+    rs += [f'    ("{t}", include_str!("../../schemas/registry/{n}")),' for t, n, _, _ in rows]
     rs += ["];", ""]
     os.makedirs(os.path.dirname(EMBEDDED_RS), exist_ok=True)
     write_text(EMBEDDED_RS, "\n".join(rs))
