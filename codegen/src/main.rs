@@ -92,7 +92,8 @@ fn run(root: &Path, check: bool) -> Result<bool, String> {
             continue;
         }
         let file = format!("{}.json", line.to_ascii_lowercase().replace("::", "-"));
-        let schema: J = serde_json::from_str(&read(&schemas.join("registry").join(&file))?).map_err(|e| format!("{file}: {e}"))?;
+        let schema: J =
+            serde_json::from_str(&read(&schemas.join("registry").join(&file))?).map_err(|e| format!("{file}: {e}"))?;
         let parts: Vec<&str> = line.split("::").collect();
         if parts.len() != 3 {
             return Err(format!("unexpected type name {line:?}"));
