@@ -220,7 +220,7 @@ fn cross_stack_references_export_and_import() {
         a.stack("KeyStack").unwrap().template()["Outputs"]["ExportsOutputFnGetAttMyKey6AB29FA6Arn4FA82736"],
         json!({"Value": {"Fn::GetAtt": ["MyKey6AB29FA6", "Arn"]}, "Export": {"Name": export}})
     );
-    assert_eq!(a.manifest(Default::default())["artifacts"]["StreamStack"]["dependencies"], json!(["KeyStack"]));
+    assert_eq!(a.manifest()["artifacts"]["StreamStack"]["dependencies"], json!(["KeyStack"]));
 }
 
 #[test]
