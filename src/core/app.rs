@@ -339,10 +339,13 @@ impl Assembly {
                 let mut metadata: std::collections::BTreeMap<String, Vec<serde_json::Value>> = Default::default();
                 for w in &s.0.warnings {
                     let path = w.construct_path.clone().unwrap_or_else(|| s.name().to_string());
+                    // The CLI prints "WARNING <data>": the text without rcdk's own "warning" prefix.
+                    let text = w.to_string();
+                    let data = text.strip_prefix("warning").unwrap_or(&text);
                     metadata
                         .entry(format!("/{path}"))
                         .or_default()
-                        .push(json!({ "type": "aws:cdk:warning", "data": w.to_string() }));
+                        .push(json!({ "type": "aws:cdk:warning", "data": data }));
                 }
                 a.insert("metadata".into(), json!(metadata));
             }
