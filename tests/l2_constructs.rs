@@ -371,6 +371,24 @@ fn a_policy_of_one_stack_may_be_attached_to_a_role_of_another() {
 }
 
 #[test]
+fn apply_before_with_a_policy_of_another_stack_orders_the_stacks() {
+    let mut roles = stack("Roles");
+    let mut consumers = stack("Consumers");
+    let role = lambda_role(&mut roles);
+    let grant = role.add_to_policy(&mut roles, PolicyStatement::allow().actions(["sns:Publish"]).resources(["*"]));
+    let topic = consumers.add_raw_resource("Topic", "AWS::SNS::Topic", Map::new()).unwrap();
+    grant.unwrap().apply_before(&mut consumers, &[topic.node()]).unwrap();
+    let mut app = App::new();
+    app.add_stack(consumers).unwrap();
+    app.add_stack(roles).unwrap();
+    let a = app.assemble().unwrap();
+    // No DependsOn across templates: the stack that waits depends on the other one instead.
+    assert!(a.stack("Consumers").unwrap().template()["Resources"]["Topic"].get("DependsOn").is_none());
+    assert_eq!(a.manifest()["artifacts"]["Consumers"]["dependencies"], json!(["Roles"]));
+    assert!(a.manifest()["artifacts"]["Roles"].get("dependencies").is_none());
+}
+
+#[test]
 fn lint_flags_bad_actions_and_operators_everywhere() {
     let mut s = stack("S");
     let role = Role::new(

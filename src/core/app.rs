@@ -257,19 +257,24 @@ impl App {
             }
             Err(e) => {
                 eprint!("{e}");
-                if !matches!(e, AppError::Io { .. } | AppError::NoStacks) {
-                    if options.out.join("manifest.json").is_file() {
-                        eprintln!(
-                            "{} was not changed: it still holds the previous successful synthesis",
-                            options.out.display()
-                        );
-                    } else {
-                        eprintln!("nothing was written to {}", options.out.display());
-                    }
+                if let Some(note) = failure_note(&e, &options.out) {
+                    eprintln!("{note}");
                 }
                 ExitCode::FAILURE
             }
         }
+    }
+}
+
+/// What a failed run did to the output folder: a failed synthesis writes nothing, so the folder
+/// still holds the previous assembly, if any. (A failed write names its file itself.)
+fn failure_note(error: &AppError, out: &Path) -> Option<String> {
+    match error {
+        AppError::Synth(_) if out.join("manifest.json").is_file() => {
+            Some(format!("{} was not changed: it still holds the previous successful synthesis", out.display()))
+        }
+        AppError::Synth(_) => Some(format!("nothing was written to {}", out.display())),
+        _ => None,
     }
 }
 
@@ -451,6 +456,21 @@ mod tests {
         assert_eq!(parse(&[], Some("env.out")).unwrap().out, PathBuf::from("env.out"));
         assert_eq!(parse(&["--out", "x"], Some("env.out")).unwrap().out, PathBuf::from("x"));
         assert_eq!(parse(&["--out=y"], None).unwrap().out, PathBuf::from("y"));
+    }
+
+    #[test]
+    fn a_failed_synthesis_says_what_the_folder_holds() {
+        let dir = std::env::temp_dir().join(format!("rcdk-app-note-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        let failed = AppError::Synth(SynthError { problems: Vec::new() });
+        let note = failure_note(&failed, &dir).unwrap();
+        assert!(note.starts_with("nothing was written to"), "{note}");
+        fs::create_dir_all(&dir).unwrap();
+        fs::write(dir.join("manifest.json"), "{}").unwrap();
+        let note = failure_note(&failed, &dir).unwrap();
+        assert!(note.ends_with("was not changed: it still holds the previous successful synthesis"), "{note}");
+        assert_eq!(failure_note(&AppError::NoStacks, &dir), None);
+        let _ = fs::remove_dir_all(&dir);
     }
 
     #[test]
