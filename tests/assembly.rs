@@ -68,7 +68,7 @@ fn yaml_format_still_writes_the_json_template_the_manifest_names() {
     let template = read_json(&dir.join(template_file));
     assert_eq!(template["Resources"]["Topic"]["Type"], json!("AWS::SNS::Topic"));
     assert!(dir.join("A.template.yaml").is_file());
-    // Only properties of the cloud-assembly schema (the CLI validates with unknown attributes refused).
+    // Only properties the cloud-assembly schema defines for a stack artifact (no rcdk-only fields).
     let props = manifest["artifacts"]["A"]["properties"].as_object().unwrap();
     assert_eq!(props.keys().collect::<Vec<_>>(), ["templateFile"]);
 }

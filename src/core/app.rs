@@ -54,11 +54,13 @@ usage: <program> [--out DIR] [--format json|yaml|both] [--strict]
 
 /// The cloud-assembly schema version written to `manifest.json`.
 ///
-/// The `cdk` CLI only rejects manifests *newer* than it understands (it compares the major
-/// version with its own schema revision; aws-cdk 2.1148 reads up to 55.x), so rcdk declares the
-/// lowest version that describes everything it writes: `aws:cloudformation:stack` artifacts with
-/// `environment`, `properties.templateFile`, `dependencies` and `aws:cdk:warning` metadata, all
-/// part of the schema since its first release. Every CDK v2 CLI reads it.
+/// The `cdk` CLI only rejects manifests *newer* than it understands: it compares the major
+/// version with its own schema revision (aws-cdk 2.1148.1 reads up to 55.x; `Manifest.validate`
+/// in its bundled `@aws-cdk/cloud-assembly-schema`) and has no lower bound. rcdk writes only what
+/// every schema version describes — `aws:cloudformation:stack` artifacts with `environment`,
+/// `properties.templateFile`, `dependencies` and `aws:cdk:warning` metadata — so it declares the
+/// lowest version, 1.0.0, which every CDK CLI accepts. `tests/deploy/cdk.sh` checks the manifest
+/// against the CLI's own JSON schema (`TESTING_CDK=1`) in CI.
 pub const CLOUD_ASSEMBLY_VERSION: &str = "1.0.0";
 
 /// The file in the output folder listing every file rcdk wrote there (so the next run can remove
