@@ -97,7 +97,10 @@ pub fn synthesize(stacks: &[&Stack], options: SynthOptions<'_>) -> Result<Vec<Sy
                     Severity::Error,
                     ProblemKind::DanglingReference,
                     stack.name(),
-                    "depends on a stack that is not part of this app".to_string(),
+                    format!(
+                        "depends on stack {}, which is not part of this app (add it with App::add_stack)",
+                        crate::core::tree::stack_name(*dep)
+                    ),
                 )),
             }
         }
@@ -372,7 +375,10 @@ impl<'a> Resolver<'a> {
             self.error(
                 ProblemKind::DanglingReference,
                 path,
-                "refers to a node of a stack that is not part of this app (add that stack to the App)".into(),
+                format!(
+                    "refers to a construct of stack {}, which is not part of this app (add it with App::add_stack)",
+                    crate::core::tree::stack_name(node.stack)
+                ),
             );
             return None;
         };
@@ -837,7 +843,10 @@ impl<'a> Resolver<'a> {
             self.error(
                 ProblemKind::DanglingReference,
                 &[Seg::Key("DependsOn")],
-                "depends on a node of a stack that is not part of this app".into(),
+                format!(
+                    "depends on a construct of stack {}, which is not part of this app (add it with App::add_stack)",
+                    crate::core::tree::stack_name(target.stack)
+                ),
             );
             return Vec::new();
         };
