@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The AWS CDK CLI on rcdk's cloud assemblies: `cdk ls`, `cdk diff --template`, and `cdk deploy --app
+# The AWS CDK CLI on rcdk's cloud assemblies: `cdk ls`, `cdk synth`, `cdk diff --template`, and `cdk deploy --app
 # <assembly>` (no bootstrap stack) against moto's server on 127.0.0.1.
 #
 # Usage: tests/deploy/cdk.sh VENV_DIR CDK_BIN ARTICLE_ASSEMBLY NATIVE_ASSEMBLY MULTI_STACK_ASSEMBLY
@@ -34,6 +34,10 @@ echo "cdk: $("$cdk" --version 2>/dev/null)"
 [ "$(cdk ls --app "$article")" = KinesisSnowflakeStack ] || fail "cdk ls of the article's assembly"
 [ "$(cdk ls --app "$multi" | sort | tr '\n' ' ')" = "ConsumerStack DataStack " ] || fail "cdk ls of multi_stack"
 echo "cdk: ls ok"
+# synth of an assembly folder reads it (runs no program) and prints the template as YAML.
+out=$(cdk synth --app "$article" KinesisSnowflakeStack) || fail "cdk synth: $out"
+grep -q "Type: AWS::Kinesis::Stream" <<<"$out" || fail "cdk synth printed no stream: $out"
+echo "cdk: synth ok"
 
 # diff --template: the assembly against a template file; no differences with its own template, and
 # the two article variants differ (the custom resource becomes a native resource policy).
