@@ -74,6 +74,7 @@ fn help_keeps_its_indentation() {
     let o = run(&["--help"], &dir, None);
     assert!(o.status.success());
     let text = String::from_utf8_lossy(&o.stdout);
+    assert!(text.starts_with("usage: kinesis_snowflake [--out DIR]"), "{text}");
     let options: Vec<&str> = text.lines().filter(|l| l.trim_start().starts_with("--")).collect();
     assert!(options.len() >= 3, "{text}");
     assert!(options.iter().all(|l| l.starts_with("  --")), "{text}");

@@ -236,7 +236,9 @@ impl App {
     pub fn run(mut self) -> ExitCode {
         let options = match CliOptions::parse(std::env::args().skip(1), std::env::var(OUTDIR_ENV).ok()) {
             Ok(o) if o.help => {
-                print!("{USAGE}");
+                let program = std::env::args().next().map(PathBuf::from);
+                let name = program.as_deref().and_then(Path::file_name).map(|n| n.to_string_lossy().into_owned());
+                print!("{}", USAGE.replacen("<program>", name.as_deref().unwrap_or("<program>"), 1));
                 return ExitCode::SUCCESS;
             }
             Ok(o) => o,
