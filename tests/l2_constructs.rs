@@ -259,7 +259,7 @@ fn bucket_defaults_ssl_policy_and_kms_grants() {
 }
 
 #[test]
-fn handles_of_another_stack_are_errors() {
+fn changing_a_construct_through_another_stack_is_refused_naming_both_stacks() {
     let mut a = stack("A");
     let mut b = stack("B");
     let key = Key::new(&mut a, "Key", KeyProps::default()).unwrap();
@@ -267,19 +267,125 @@ fn handles_of_another_stack_are_errors() {
     let role_a = lambda_role(&mut a);
     let role_b = lambda_role(&mut b);
     let st = PolicyStatement::allow().actions(["kms:Decrypt"]).resources(["*"]);
-    assert!(matches!(key.add_to_resource_policy(&mut b, st.clone()), Err(TreeError::ForeignNode { .. })));
-    assert!(matches!(key.grant_decrypt(&mut b, &role_b), Err(TreeError::ForeignNode { .. })));
-    assert!(matches!(stream.grant_read(&mut a, &role_b), Err(TreeError::ForeignNode { .. })));
-    assert!(matches!(stream.add_to_resource_policy(&mut b, st.clone()), Err(TreeError::ForeignNode { .. })));
-    assert!(matches!(role_a.add_to_policy(&mut b, st), Err(TreeError::ForeignNode { .. })));
-    assert!(matches!(
-        Stream::new(&mut b, "S", StreamProps { encryption: StreamEncryption::Kms(key), ..Default::default() }),
-        Err(TreeError::ForeignNode { .. })
-    ));
+    let refused = [
+        key.add_to_resource_policy(&mut b, st.clone()).unwrap_err(),
+        stream.add_to_resource_policy(&mut b, st.clone()).unwrap_err(),
+        // The role's default policy lives with the role: pass the role's stack.
+        role_a.add_to_policy(&mut b, st.clone()).unwrap_err(),
+        stream.grant_read(&mut a, &role_b).unwrap_err(),
+        b.resource_mut(stream.resource()).map(|_| ()).unwrap_err(),
+    ];
+    for e in &refused {
+        assert!(matches!(e, TreeError::ForeignNode { .. }), "{e}");
+        let text = e.to_string();
+        assert!(text.contains("belongs to stack") && text.contains("call it with a scope of stack"), "{text}");
+    }
+    assert_eq!(
+        refused[4].to_string(),
+        "resource_mut: the construct belongs to stack A, not to stack B (the scope given); call it with a scope of stack A"
+    );
+    assert_eq!(
+        refused[3].to_string(),
+        "Role::add_to_policy: the construct belongs to stack B, not to stack A (the scope given); call it with a scope of stack B"
+    );
     let grant = stream.grant_read(&mut a, &role_a).unwrap();
     let t = b.add_raw_resource("T", "AWS::SNS::Topic", Map::new()).unwrap();
-    assert!(matches!(grant.apply_before(&mut b, &[t.node()]), Err(TreeError::ForeignNode { .. })));
+    // The constructs made to wait are changed: they must be in the scope's stack.
+    assert!(matches!(grant.apply_before(&mut a, &[t.node()]), Err(TreeError::ForeignNode { .. })));
     assert!(matches!(Key::new(&mut a, "Key", KeyProps::default()), Err(TreeError::DuplicateId { .. })));
+}
+
+#[test]
+fn l2_constructs_work_across_stacks_of_one_environment_with_exports() {
+    let mut data = stack("DataStack");
+    let mut consumer = stack("ConsumerStack");
+    let key = Key::new(&mut data, "Key", KeyProps::default()).unwrap();
+    let stream = Stream::new(&mut data, "Stream", StreamProps::default()).unwrap();
+    // A stream in the consumer stack encrypted with the data stack's key.
+    let local = Stream::new(
+        &mut consumer,
+        "Local",
+        StreamProps { encryption: StreamEncryption::Kms(key), ..Default::default() },
+    )
+    .unwrap();
+    let role = lambda_role(&mut consumer);
+    stream.grant_read(&mut consumer, &role).unwrap();
+    local.grant_write(&mut consumer, &role).unwrap();
+    let topic = consumer.add_raw_resource("Topic", "AWS::SNS::Topic", Map::new()).unwrap();
+    let grant = key.grant_decrypt(&mut consumer, &role).unwrap();
+    grant.apply_before(&mut consumer, &[topic.node()]).unwrap();
+    let mut app = App::new();
+    app.add_stack(data).unwrap();
+    app.add_stack(consumer).unwrap();
+    let a = app.assemble().unwrap();
+    let c = a.stack("ConsumerStack").unwrap().template();
+    let d = a.stack("DataStack").unwrap().template();
+    // The data stack exports each ARN the consumer uses, named <stack>:<output id> like CDK.
+    let export_of = |logical_id: &str| -> String {
+        let outputs = d["Outputs"].as_object().expect("outputs");
+        let (id, o) = outputs
+            .iter()
+            .find(|(_, o)| o["Value"] == json!({"Fn::GetAtt": [logical_id, "Arn"]}))
+            .unwrap_or_else(|| panic!("no export of {logical_id}: {outputs:?}"));
+        assert_eq!(o["Export"]["Name"], json!(format!("DataStack:{id}")));
+        id.clone()
+    };
+    let (key_arn, stream_arn) = (export_of("Key961B73FD"), export_of("Stream790BDEE4"));
+    let import = |output: &str| json!({"Fn::ImportValue": format!("DataStack:{output}")});
+    let local_id = a
+        .stack("ConsumerStack")
+        .unwrap()
+        .0
+        .construct_paths
+        .iter()
+        .find_map(|(id, path)| (path == "ConsumerStack/Local/Resource").then_some(id.clone()));
+    let local_id = local_id.expect("the local stream's resource");
+    assert_eq!(c["Resources"][&local_id]["Properties"]["StreamEncryption"]["KeyId"], import(&key_arn));
+    let statements = &c["Resources"]["RoleDefaultPolicy5FFB7DAB"]["Properties"]["PolicyDocument"]["Statement"];
+    let resources: Vec<&serde_json::Value> = statements.as_array().unwrap().iter().map(|s| &s["Resource"]).collect();
+    assert!(resources.contains(&&import(&stream_arn)), "{resources:?}");
+    assert!(resources.contains(&&import(&key_arn)), "{resources:?}");
+    assert_eq!(c["Resources"]["Topic"]["DependsOn"], json!(["RoleDefaultPolicy5FFB7DAB"]));
+    assert_eq!(a.manifest()["artifacts"]["ConsumerStack"]["dependencies"], json!(["DataStack"]));
+}
+
+#[test]
+fn a_policy_of_one_stack_may_be_attached_to_a_role_of_another() {
+    let mut roles = stack("Roles");
+    let mut policies = stack("Policies");
+    let role = lambda_role(&mut roles);
+    let st = PolicyStatement::allow().actions(["sns:Publish"]).resources(["*"]);
+    let policy =
+        Policy::new(&mut policies, "P", PolicyProps { statements: vec![st], roles: vec![role], ..Default::default() })
+            .unwrap();
+    let mut app = App::new();
+    app.add_stack(roles).unwrap();
+    app.add_stack(policies).unwrap();
+    let a = app.assemble().unwrap();
+    let t = a.stack("Policies").unwrap().template();
+    let id = a.stack("Policies").unwrap().0.construct_paths.iter().find(|(_, p)| p.as_str() == "Policies/P/Resource");
+    let (id, _) = id.expect("policy resource");
+    let import = &t["Resources"][id]["Properties"]["Roles"][0]["Fn::ImportValue"];
+    assert!(import.as_str().is_some_and(|n| n.starts_with("Roles:ExportsOutputRefRole")), "{import}");
+    let _ = policy;
+}
+
+#[test]
+fn apply_before_with_a_policy_of_another_stack_orders_the_stacks() {
+    let mut roles = stack("Roles");
+    let mut consumers = stack("Consumers");
+    let role = lambda_role(&mut roles);
+    let grant = role.add_to_policy(&mut roles, PolicyStatement::allow().actions(["sns:Publish"]).resources(["*"]));
+    let topic = consumers.add_raw_resource("Topic", "AWS::SNS::Topic", Map::new()).unwrap();
+    grant.unwrap().apply_before(&mut consumers, &[topic.node()]).unwrap();
+    let mut app = App::new();
+    app.add_stack(consumers).unwrap();
+    app.add_stack(roles).unwrap();
+    let a = app.assemble().unwrap();
+    // No DependsOn across templates: the stack that waits depends on the other one instead.
+    assert!(a.stack("Consumers").unwrap().template()["Resources"]["Topic"].get("DependsOn").is_none());
+    assert_eq!(a.manifest()["artifacts"]["Consumers"]["dependencies"], json!(["Roles"]));
+    assert!(a.manifest()["artifacts"]["Roles"].get("dependencies").is_none());
 }
 
 #[test]

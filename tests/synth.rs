@@ -220,7 +220,7 @@ fn cross_stack_references_export_and_import() {
         a.stack("KeyStack").unwrap().template()["Outputs"]["ExportsOutputFnGetAttMyKey6AB29FA6Arn4FA82736"],
         json!({"Value": {"Fn::GetAtt": ["MyKey6AB29FA6", "Arn"]}, "Export": {"Name": export}})
     );
-    assert_eq!(a.manifest(Default::default())["artifacts"]["StreamStack"]["dependencies"], json!(["KeyStack"]));
+    assert_eq!(a.manifest()["artifacts"]["StreamStack"]["dependencies"], json!(["KeyStack"]));
 }
 
 #[test]
@@ -259,6 +259,7 @@ fn reference_to_a_stack_outside_the_app_is_dangling() {
     let p = e.errors().next().unwrap();
     assert_eq!(p.kind, ProblemKind::DanglingReference);
     assert_eq!((p.construct_path.as_deref(), p.logical_id.as_deref()), (Some("S/Topic"), Some("Topic")));
+    assert!(p.message.contains("stack Orphan, which is not part of this app (add it with App::add_stack)"), "{p}");
 }
 
 #[test]

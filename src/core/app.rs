@@ -44,10 +44,28 @@ pub struct CliOptions {
 }
 
 /// The usage text of a synthesizing program.
-pub const USAGE: &str = "usage: <program> [--out DIR] [--format json|yaml|both] [--strict]\n\
-  --out DIR      output folder (default: $RCDK_OUTDIR, else cdk.out)\n\
-  --format F     json (default), yaml or both\n\
-  --strict       treat warnings as errors\n";
+pub const USAGE: &str = "\
+usage: <program> [--out DIR] [--format json|yaml|both] [--strict]
+  --out DIR      output folder (default: $RCDK_OUTDIR, else cdk.out)
+  --format F     json (default), yaml or both; the JSON template is always written
+                 (manifest.json points at it, for the cdk CLI and aws cloudformation deploy)
+  --strict       treat warnings as errors
+";
+
+/// The cloud-assembly schema version written to `manifest.json`.
+///
+/// The `cdk` CLI only rejects manifests *newer* than it understands: it compares the major
+/// version with its own schema revision (aws-cdk 2.1148.1 reads up to 55.x; `Manifest.validate`
+/// in its bundled `@aws-cdk/cloud-assembly-schema`) and has no lower bound. rcdk writes only what
+/// every schema version describes — `aws:cloudformation:stack` artifacts with `environment`,
+/// `properties.templateFile`, `dependencies` and `aws:cdk:warning` metadata — so it declares the
+/// lowest version, 1.0.0, which every CDK CLI accepts. `tests/deploy/cdk.sh` checks the manifest
+/// against the CLI's own JSON schema (`TESTING_CDK=1`) in CI.
+pub const CLOUD_ASSEMBLY_VERSION: &str = "1.0.0";
+
+/// The file in the output folder listing every file rcdk wrote there (so the next run can remove
+/// the ones it no longer writes, and never touch anything else).
+pub const FILE_LIST: &str = "rcdk.files.json";
 
 /// Errors of an app run: bad arguments, failed synthesis, or a failed write.
 #[derive(Debug, thiserror::Error)]
@@ -58,6 +76,9 @@ pub enum AppError {
     /// Synthesis found errors; nothing was written.
     #[error(transparent)]
     Synth(#[from] SynthError),
+    /// The app has no stacks, so there is nothing to synthesize.
+    #[error("the app has no stacks: add one with App::add_stack before synthesizing (nothing was written)")]
+    NoStacks,
     /// Two stacks with one name.
     #[error("the app already has a stack named {0:?}")]
     DuplicateStack(String),
@@ -202,6 +223,9 @@ impl App {
     /// Synthesizes and writes with explicit options.
     pub fn synth_with(&mut self, options: &CliOptions) -> Result<Assembly, AppError> {
         self.strict |= options.strict;
+        if self.stacks.is_empty() {
+            return Err(AppError::NoStacks);
+        }
         let assembly = self.assemble()?;
         assembly.write(&options.out, options.format)?;
         Ok(assembly)
@@ -212,7 +236,9 @@ impl App {
     pub fn run(mut self) -> ExitCode {
         let options = match CliOptions::parse(std::env::args().skip(1), std::env::var(OUTDIR_ENV).ok()) {
             Ok(o) if o.help => {
-                print!("{USAGE}");
+                let program = std::env::args().next().map(PathBuf::from);
+                let name = program.as_deref().and_then(Path::file_name).map(|n| n.to_string_lossy().into_owned());
+                print!("{}", USAGE.replacen("<program>", name.as_deref().unwrap_or("<program>"), 1));
                 return ExitCode::SUCCESS;
             }
             Ok(o) => o,
@@ -235,9 +261,24 @@ impl App {
             }
             Err(e) => {
                 eprint!("{e}");
+                if let Some(note) = failure_note(&e, &options.out) {
+                    eprintln!("{note}");
+                }
                 ExitCode::FAILURE
             }
         }
+    }
+}
+
+/// What a failed run did to the output folder: a failed synthesis writes nothing, so the folder
+/// still holds the previous assembly, if any. (A failed write names its file itself.)
+fn failure_note(error: &AppError, out: &Path) -> Option<String> {
+    match error {
+        AppError::Synth(_) if out.join("manifest.json").is_file() => {
+            Some(format!("{} was not changed: it still holds the previous successful synthesis", out.display()))
+        }
+        AppError::Synth(_) => Some(format!("nothing was written to {}", out.display())),
+        _ => None,
     }
 }
 
@@ -266,13 +307,15 @@ impl StackArtifact {
     pub fn warnings(&self) -> &[crate::core::problem::Problem] {
         &self.0.warnings
     }
-    fn file_names(&self, format: OutputFormat) -> Vec<String> {
+    /// The files written for this stack: always `<Stack>.template.json` (the manifest's
+    /// `templateFile`, which the `cdk` CLI parses as JSON), and `<Stack>.template.yaml` unless
+    /// the format is JSON only.
+    pub fn file_names(&self, format: OutputFormat) -> Vec<String> {
         let json = format!("{}.template.json", self.0.name);
         let yaml = format!("{}.template.yaml", self.0.name);
         match format {
             OutputFormat::Json => vec![json],
-            OutputFormat::Yaml => vec![yaml],
-            OutputFormat::Both => vec![json, yaml],
+            OutputFormat::Yaml | OutputFormat::Both => vec![json, yaml],
         }
     }
 }
@@ -290,53 +333,117 @@ impl Assembly {
         self.stacks.iter().find(|s| s.name() == name)
     }
 
-    /// `manifest.json`: stacks, environments, template files and dependencies (cloud-assembly style).
-    pub fn manifest(&self, format: OutputFormat) -> serde_json::Value {
+    /// `manifest.json` in the cloud-assembly format the `cdk` CLI reads: one
+    /// `aws:cloudformation:stack` artifact per stack with its environment, JSON template file and
+    /// dependencies, and synthesis warnings as `aws:cdk:warning` metadata entries under the
+    /// construct path they concern (so `cdk synth` and `cdk deploy` print them).
+    pub fn manifest(&self) -> serde_json::Value {
         let mut artifacts = serde_json::Map::new();
         for s in &self.stacks {
-            let files = s.file_names(format);
-            let mut props = serde_json::Map::new();
-            props.insert("templateFile".into(), json!(files[0]));
-            if files.len() > 1 {
-                props.insert("templateFiles".into(), json!(files));
-            }
             let mut a = serde_json::Map::new();
             a.insert("type".into(), json!("aws:cloudformation:stack"));
             a.insert("environment".into(), json!(synth::env_name(&s.0.env)));
-            a.insert("properties".into(), serde_json::Value::Object(props));
+            a.insert("properties".into(), json!({ "templateFile": format!("{}.template.json", s.name()) }));
+            if !s.0.warnings.is_empty() {
+                let mut metadata: std::collections::BTreeMap<String, Vec<serde_json::Value>> = Default::default();
+                for w in &s.0.warnings {
+                    let path = w.construct_path.clone().unwrap_or_else(|| s.name().to_string());
+                    // The CLI prints "WARNING <data>": the text without rcdk's own "warning" prefix.
+                    let text = w.to_string();
+                    let data = text.strip_prefix("warning").unwrap_or(&text);
+                    metadata
+                        .entry(format!("/{path}"))
+                        .or_default()
+                        .push(json!({ "type": "aws:cdk:warning", "data": data }));
+                }
+                a.insert("metadata".into(), json!(metadata));
+            }
             if !s.0.dependencies.is_empty() {
                 a.insert("dependencies".into(), json!(s.0.dependencies));
             }
             artifacts.insert(s.name().to_string(), serde_json::Value::Object(a));
         }
-        json!({ "version": "rcdk-1", "artifacts": artifacts })
+        json!({ "version": CLOUD_ASSEMBLY_VERSION, "artifacts": artifacts })
     }
 
-    /// Writes the folder: every file goes to a temporary name first and is renamed into place,
-    /// the manifest last, so a failed run never leaves a half-written template.
+    /// Replaces the assembly in `dir` with this one. Every file goes to a temporary name first and
+    /// is renamed into place, the manifest after the templates; then the files an earlier run
+    /// wrote and this one did not (listed in [`FILE_LIST`], e.g. the template of a removed stack
+    /// or the YAML of a previous `--format both`) are removed. Other files in `dir` are never touched.
     pub fn write(&self, dir: &Path, format: OutputFormat) -> Result<(), AppError> {
         let io = |path: &Path| {
             let path = path.to_path_buf();
             move |source| AppError::Io { path, source }
         };
         fs::create_dir_all(dir).map_err(io(dir))?;
-        let mut files: Vec<(PathBuf, String)> = Vec::new();
+        let previous = previous_files(dir);
+        let mut files: Vec<(String, String)> = Vec::new();
         for s in &self.stacks {
             for name in s.file_names(format) {
                 let text = if name.ends_with(".json") { s.template_json() } else { s.template_yaml() };
-                files.push((dir.join(name), text));
+                files.push((name, text));
             }
         }
-        files.push((dir.join("manifest.json"), to_json(&self.manifest(format))));
-        for (path, text) in &files {
-            let tmp = path.with_extension("tmp");
+        files.push(("manifest.json".into(), to_json(&self.manifest())));
+        let mut written: Vec<String> = files.iter().map(|(name, _)| name.clone()).collect();
+        written.push(FILE_LIST.into());
+        written.sort();
+        files.push((FILE_LIST.into(), to_json(&json!({ "files": written }))));
+        for (name, text) in &files {
+            let path = dir.join(name);
+            let tmp = dir.join(format!(".{name}.tmp"));
             let mut f = fs::File::create(&tmp).map_err(io(&tmp))?;
             f.write_all(text.as_bytes()).map_err(io(&tmp))?;
             f.sync_all().map_err(io(&tmp))?;
-            fs::rename(&tmp, path).map_err(io(path))?;
+            fs::rename(&tmp, &path).map_err(io(&path))?;
+        }
+        for stale in previous.iter().filter(|p| !written.contains(p)) {
+            let path = dir.join(stale);
+            match fs::remove_file(&path) {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(source) => return Err(AppError::Io { path, source }),
+            }
         }
         Ok(())
     }
+}
+
+/// The files an earlier run wrote into `dir`: from [`FILE_LIST`], or, for folders written before
+/// it existed, the templates named by an rcdk manifest. Only plain file names rcdk itself would
+/// write are returned (never a path into another folder).
+fn previous_files(dir: &Path) -> Vec<String> {
+    let read = |name: &str| -> Option<serde_json::Value> {
+        let text = fs::read_to_string(dir.join(name)).ok()?;
+        serde_json::from_str(&text).ok()
+    };
+    let mut names: Vec<String> = Vec::new();
+    if let Some(list) = read(FILE_LIST) {
+        let files = list.get("files").and_then(|f| f.as_array()).cloned().unwrap_or_default();
+        names.extend(files.iter().filter_map(|f| f.as_str()).map(String::from));
+    } else if let Some(manifest) = read("manifest.json")
+        && manifest.get("version").and_then(|v| v.as_str()) == Some("rcdk-1")
+    {
+        let artifacts = manifest.get("artifacts").and_then(|a| a.as_object()).cloned().unwrap_or_default();
+        for artifact in artifacts.values() {
+            let props = artifact.get("properties");
+            let mut listed: Vec<serde_json::Value> =
+                props.and_then(|p| p.get("templateFiles")).and_then(|f| f.as_array()).cloned().unwrap_or_default();
+            listed.extend(props.and_then(|p| p.get("templateFile")).cloned());
+            names.extend(listed.iter().filter_map(|f| f.as_str()).map(String::from));
+        }
+    }
+    names.retain(|n| {
+        let plain = !n.is_empty() && !n.contains(['/', '\\']) && !n.starts_with('.');
+        plain
+            && (n == "manifest.json"
+                || n == FILE_LIST
+                || n.ends_with(".template.json")
+                || n.ends_with(".template.yaml"))
+    });
+    names.sort();
+    names.dedup();
+    names
 }
 
 #[cfg(test)]
@@ -353,6 +460,21 @@ mod tests {
         assert_eq!(parse(&[], Some("env.out")).unwrap().out, PathBuf::from("env.out"));
         assert_eq!(parse(&["--out", "x"], Some("env.out")).unwrap().out, PathBuf::from("x"));
         assert_eq!(parse(&["--out=y"], None).unwrap().out, PathBuf::from("y"));
+    }
+
+    #[test]
+    fn a_failed_synthesis_says_what_the_folder_holds() {
+        let dir = std::env::temp_dir().join(format!("rcdk-app-note-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        let failed = AppError::Synth(SynthError { problems: Vec::new() });
+        let note = failure_note(&failed, &dir).unwrap();
+        assert!(note.starts_with("nothing was written to"), "{note}");
+        fs::create_dir_all(&dir).unwrap();
+        fs::write(dir.join("manifest.json"), "{}").unwrap();
+        let note = failure_note(&failed, &dir).unwrap();
+        assert!(note.ends_with("was not changed: it still holds the previous successful synthesis"), "{note}");
+        assert_eq!(failure_note(&AppError::NoStacks, &dir), None);
+        let _ = fs::remove_dir_all(&dir);
     }
 
     #[test]

@@ -70,6 +70,7 @@ impl Stack {
             return Err(StackError::InvalidName(name));
         }
         let id = StackId::fresh();
+        crate::core::tree::register_stack_name(id, &name);
         Ok(Stack { tree: Tree::new(id, &name), name, props, metadata: Map::new(), stack_dependencies: Vec::new() })
     }
 
@@ -158,7 +159,11 @@ impl Stack {
     }
 
     pub(crate) fn checked_index(&self, node: NodeRef, what: &str) -> Result<u32, TreeError> {
-        self.index_of(node).ok_or_else(|| TreeError::ForeignNode { what: what.to_string(), stack: self.name.clone() })
+        self.index_of(node).ok_or_else(|| TreeError::ForeignNode {
+            what: what.to_string(),
+            stack: self.name.clone(),
+            owner: crate::core::tree::stack_name(node.stack),
+        })
     }
 }
 

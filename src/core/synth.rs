@@ -97,7 +97,10 @@ pub fn synthesize(stacks: &[&Stack], options: SynthOptions<'_>) -> Result<Vec<Sy
                     Severity::Error,
                     ProblemKind::DanglingReference,
                     stack.name(),
-                    "depends on a stack that is not part of this app".to_string(),
+                    format!(
+                        "depends on stack {}, which is not part of this app (add it with App::add_stack)",
+                        crate::core::tree::stack_name(*dep)
+                    ),
                 )),
             }
         }
@@ -265,6 +268,27 @@ fn assign_logical_ids(stack: &Stack, problems: &mut Vec<Problem>) -> StackIds {
                 continue;
             }
         };
+        // An output or parameter named at the top of the stack keeps its id as its template name
+        // (what `aws cloudformation describe-stacks` shows and `--parameter-overrides` takes), so
+        // characters CloudFormation does not allow there are an error, not silently dropped.
+        if matches!(node.element, Element::Output(_) | Element::Parameter(_)) && node.parent == Some(0) && id != node.id
+        {
+            problems.push(
+                Problem::new(
+                    Severity::Error,
+                    ProblemKind::InvalidLogicalId,
+                    stack.name(),
+                    format!(
+                        "{} id {:?} is not a valid template name (letters and digits only) and would become \
+                         {id:?}; name it {id:?}",
+                        node.element.kind_name(),
+                        node.id
+                    ),
+                )
+                .with_construct_path(path),
+            );
+            continue;
+        }
         if let Some(first) = seen.get(&(ns, id.clone())) {
             problems.push(
                 Problem::new(
@@ -351,7 +375,10 @@ impl<'a> Resolver<'a> {
             self.error(
                 ProblemKind::DanglingReference,
                 path,
-                "refers to a node of a stack that is not part of this app (add that stack to the App)".into(),
+                format!(
+                    "refers to a construct of stack {}, which is not part of this app (add it with App::add_stack)",
+                    crate::core::tree::stack_name(node.stack)
+                ),
             );
             return None;
         };
@@ -761,7 +788,11 @@ impl<'a> Resolver<'a> {
         // Dependencies last: every reference above is known now.
         let mut depends: BTreeSet<String> = BTreeSet::new();
         for target in &r.depends_on {
-            for (s, index) in self.expand_dependency(*target) {
+            let expanded = self.expand_dependency(*target);
+            if expanded.is_empty() || expanded.iter().all(|(s, index)| *s == self.stack && *index == self.owner) {
+                self.dependency_target_error(*target);
+            }
+            for (s, index) in expanded {
                 if s != self.stack {
                     self.stack_deps.insert(s);
                 } else if index != self.owner
@@ -785,13 +816,37 @@ impl<'a> Resolver<'a> {
         doc
     }
 
+    /// Reports a DependsOn that would do nothing: on the resource itself, or on something that is
+    /// not a resource (a parameter, output…). A scope without resources stays a no-op, like CDK.
+    fn dependency_target_error(&mut self, target: NodeRef) {
+        let Some(&s) = self.view.by_id.get(&target.stack) else { return };
+        let tree = &self.view.stacks[s].tree;
+        let Some(node) = tree.nodes.get(target.index as usize) else { return };
+        let message = if s == self.stack && target.index == self.owner {
+            "depends on itself; remove the dependency".to_string()
+        } else if matches!(node.element, Element::Scope) {
+            return;
+        } else {
+            format!(
+                "depends on {} ({}); DependsOn needs a resource or a construct with resources below it \
+                 (a parameter is always available: reference it with Ref instead)",
+                tree.path(target.index),
+                node.element.kind_name()
+            )
+        };
+        self.error(ProblemKind::WrongReferenceTarget, &[Seg::Key("DependsOn")], message);
+    }
+
     /// A dependency on a scope means every resource below it, like CDK.
     fn expand_dependency(&mut self, target: NodeRef) -> Vec<(usize, u32)> {
         let Some(&s) = self.view.by_id.get(&target.stack) else {
             self.error(
                 ProblemKind::DanglingReference,
                 &[Seg::Key("DependsOn")],
-                "depends on a node of a stack that is not part of this app".into(),
+                format!(
+                    "depends on a construct of stack {}, which is not part of this app (add it with App::add_stack)",
+                    crate::core::tree::stack_name(target.stack)
+                ),
             );
             return Vec::new();
         };

@@ -1,6 +1,8 @@
 //! The construct tree of one stack: nodes with ids unique among siblings, and copyable handles.
 
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Mutex, OnceLock};
 
 use crate::core::element::Element;
 use crate::core::ids::{self, IdError};
@@ -14,6 +16,23 @@ impl StackId {
         static NEXT: AtomicU32 = AtomicU32::new(1);
         StackId(NEXT.fetch_add(1, Ordering::Relaxed))
     }
+}
+
+/// Stack names by id, so that an error about a handle of another stack can name that stack.
+fn stack_names() -> &'static Mutex<HashMap<StackId, String>> {
+    static NAMES: OnceLock<Mutex<HashMap<StackId, String>>> = OnceLock::new();
+    NAMES.get_or_init(Default::default)
+}
+
+pub(crate) fn register_stack_name(id: StackId, name: &str) {
+    if let Ok(mut names) = stack_names().lock() {
+        names.insert(id, name.to_string());
+    }
+}
+
+/// The name of the stack with this id (`"another stack"` if unknown).
+pub(crate) fn stack_name(id: StackId) -> String {
+    stack_names().lock().ok().and_then(|names| names.get(&id).cloned()).unwrap_or_else(|| "another stack".into())
 }
 
 /// A copyable handle to a node of a stack's construct tree (a scope, resource, parameter…).
@@ -49,13 +68,21 @@ pub enum TreeError {
         /// The repeated id.
         id: String,
     },
-    /// A handle of another stack was used.
-    #[error("{what}: node belongs to another stack than {stack}")]
+    /// A handle of another stack was used where the construct itself must change (its own
+    /// resource, policy or children), which only the stack holding it can do. (Values of a construct,
+    /// such as ARNs, may be used in any stack of the app in the same environment: they become an
+    /// `Export` and `Fn::ImportValue` at synthesis.)
+    #[error(
+        "{what}: the construct belongs to stack {owner}, not to stack {stack} (the scope given); \
+         call it with a scope of stack {owner}"
+    )]
     ForeignNode {
         /// What was being done.
         what: String,
-        /// The stack's name.
+        /// The name of the stack of the scope given.
         stack: String,
+        /// The name of the stack the construct belongs to.
+        owner: String,
     },
     /// A handle pointed at a node of the wrong kind.
     #[error("{path}: expected {expected}, found {found}")]

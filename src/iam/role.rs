@@ -7,7 +7,9 @@ use crate::core::value::{Map, Value};
 use crate::iam::statement::{PolicyDocument, PolicyStatement, Principal, append_statement, document_value};
 use crate::l1::iam::{CfnPolicy, CfnRole, role};
 
-/// Fails with [`TreeError::ForeignNode`] when `node` is not in the scope's stack.
+/// Fails with [`TreeError::ForeignNode`] when `node` is not in the scope's stack: for changes to
+/// the construct itself. Using its values (ARNs, names) from another stack needs no check: synthesis
+/// exports and imports them.
 pub(crate) fn check_same_stack(stack: &Stack, node: NodeRef, what: &str) -> Result<(), TreeError> {
     stack.checked_index(node, what).map(|_| ())
 }
@@ -178,10 +180,8 @@ pub struct Policy {
 impl Policy {
     /// Creates the policy.
     pub fn new(scope: &mut impl AsScope, id: &str, props: PolicyProps) -> Result<Policy, TreeError> {
+        // Roles of other stacks are fine: their names are imported (like CDK's cross-stack policies).
         let scope: Scope<'_> = scope.as_scope();
-        for role in &props.roles {
-            check_same_stack(scope.stack_ref(), role.node, "Policy::new")?;
-        }
         let mut scope = scope.child(id)?;
         let node = scope.node();
         let doc = document_value(props.statements.iter().map(PolicyStatement::to_value).collect());
@@ -225,7 +225,6 @@ impl Policy {
     /// Attaches the policy to another role.
     pub fn attach_to_role(&self, scope: &mut impl AsScope, role: &Role) -> Result<(), TreeError> {
         let mut scope = scope.as_scope();
-        check_same_stack(scope.stack_ref(), role.node, "Policy::attach_to_role")?;
         let m = properties_mut(scope.stack(), self.resource, "Policy::attach_to_role")?;
         let roles = m.entry("Roles".to_string()).or_insert_with(|| Value::List(Vec::new()));
         if let Value::List(items) = roles
@@ -256,7 +255,8 @@ impl Grant {
         let Some(policy) = self.policy else { return Ok(()) };
         let mut scope = scope.as_scope();
         let stack = scope.stack();
-        check_same_stack(stack, policy, "Grant::apply_before")?;
+        // The policy may be in another stack (a role of another stack): the dependency then
+        // orders the stacks. The constructs are changed, so they must be in the scope's stack.
         for &target in constructs {
             let index = stack.checked_index(target, "Grant::apply_before")?;
             for i in stack.tree.subtree(index) {

@@ -16,7 +16,7 @@ use crate::core::element::{Handle, RemovalPolicy};
 use crate::core::stack::AsScope;
 use crate::core::tree::{NodeRef, TreeError};
 use crate::core::value::Value;
-use crate::iam::{Grant, PolicyStatement, Principal, Role, append_statement, check_same_stack, properties_mut};
+use crate::iam::{Grant, PolicyStatement, Principal, Role, append_statement, properties_mut};
 use crate::l1::kms::{CfnAlias, CfnKey};
 
 /// Actions CDK's `grantDecrypt` gives.
@@ -124,8 +124,8 @@ impl Key {
 
     /// Gives `role` the given actions on this key (in the role's policy).
     pub fn grant(&self, scope: &mut impl AsScope, role: &Role, actions: &[&str]) -> Result<Grant, TreeError> {
+        // The key may be in another stack: its ARN is imported into the role's stack.
         let mut scope = scope.as_scope();
-        check_same_stack(scope.stack_ref(), self.node, "Key::grant")?;
         role.add_to_policy(
             &mut scope,
             PolicyStatement::allow().actions(actions.iter().copied()).resources([self.key_arn()]),

@@ -14,7 +14,7 @@ use crate::core::element::{Handle, RemovalPolicy};
 use crate::core::stack::AsScope;
 use crate::core::tree::{NodeRef, TreeError};
 use crate::core::value::Value;
-use crate::iam::{Grant, PolicyStatement, Principal, Role, check_same_stack, document_value};
+use crate::iam::{Grant, PolicyStatement, Principal, Role, document_value};
 use crate::kms::Key;
 use crate::l1::s3::bucket::{
     self, PublicAccessBlockConfiguration, SSEAlgorithm, ServerSideEncryptionByDefault, ServerSideEncryptionRule,
@@ -91,10 +91,8 @@ pub struct Bucket {
 impl Bucket {
     /// Creates the bucket.
     pub fn new(scope: &mut impl AsScope, id: &str, props: BucketProps) -> Result<Bucket, TreeError> {
+        // A key of another stack is fine: its ARN is imported.
         let scope = scope.as_scope();
-        if let BucketEncryption::Kms(key) = props.encryption {
-            check_same_stack(scope.stack_ref(), key.node(), "Bucket::new (encryption key)")?;
-        }
         let mut scope = scope.child(id)?;
         let node = scope.node();
         let by_default = match props.encryption {
@@ -176,8 +174,8 @@ impl Bucket {
         actions: &[&str],
         key_actions: &[&str],
     ) -> Result<Grant, TreeError> {
+        // The bucket (and its key) may be in another stack than the role: ARNs are imported.
         let mut scope = scope.as_scope();
-        check_same_stack(scope.stack_ref(), self.node, "Bucket grant")?;
         let statement = PolicyStatement::allow()
             .actions(actions.iter().copied())
             .resources([self.bucket_arn(), self.arn_for_objects("*")]);

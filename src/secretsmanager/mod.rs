@@ -12,7 +12,7 @@
 use crate::core::stack::AsScope;
 use crate::core::tree::{NodeRef, TreeError};
 use crate::core::value::{SecretValue, Value};
-use crate::iam::{Grant, PolicyStatement, Role, check_same_stack};
+use crate::iam::{Grant, PolicyStatement, Role};
 
 /// Actions of CDK's `grantRead` on a secret.
 pub const READ_ACTIONS: &[&str] = &["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"];
@@ -64,8 +64,8 @@ impl Secret {
 
     /// `secretsmanager:GetSecretValue` and `DescribeSecret` on `<partial ARN>-??????`.
     pub fn grant_read(&self, scope: &mut impl AsScope, role: &Role) -> Result<Grant, TreeError> {
+        // The secret may be in another stack than the role: its ARN is built from its name.
         let mut scope = scope.as_scope();
-        check_same_stack(scope.stack_ref(), self.node, "Secret::grant_read")?;
         let arn = Value::sub(format!(
             "arn:${{AWS::Partition}}:secretsmanager:${{AWS::Region}}:${{AWS::AccountId}}:secret:{}-??????",
             self.name.replace("${", "${!")

@@ -64,7 +64,21 @@ fn out_flag_beats_environment_and_format_both_writes_yaml() {
     let o = run(&["--format", "yaml"], &dir, Some("from-env"));
     assert!(o.status.success());
     assert!(dir.join("from-env/KinesisSnowflakeStack.template.yaml").is_file());
-    assert!(!dir.join("from-env/KinesisSnowflakeStack.template.json").exists());
+    // The manifest's templateFile is always the JSON template (the cdk CLI parses it as JSON).
+    assert!(dir.join("from-env/KinesisSnowflakeStack.template.json").is_file());
+}
+
+#[test]
+fn help_keeps_its_indentation() {
+    let dir = temp_dir("help");
+    let o = run(&["--help"], &dir, None);
+    assert!(o.status.success());
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(text.starts_with("usage: kinesis_snowflake [--out DIR]"), "{text}");
+    let options: Vec<&str> = text.lines().filter(|l| l.trim_start().starts_with("--")).collect();
+    assert!(options.len() >= 3, "{text}");
+    assert!(options.iter().all(|l| l.starts_with("  --")), "{text}");
+    assert!(!dir.join("cdk.out").exists());
 }
 
 #[test]
