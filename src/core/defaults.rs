@@ -10,11 +10,13 @@ pub struct SchemaFacts;
 
 impl TypeFacts for SchemaFacts {
     fn attributes(&self, type_name: &str) -> Option<Vec<String>> {
-        // A custom resource's attributes are whatever its handler returns: not checkable.
-        if type_name.starts_with("Custom::") || type_name == "AWS::CloudFormation::CustomResource" {
+        // A custom resource's attributes are whatever its handler returns, a nested stack's are
+        // its outputs: open families of names, not checkable against a list.
+        let schema = crate::schema::resource_schema(type_name)?;
+        if schema.has_open_attributes() {
             return None;
         }
-        crate::schema::resource_schema(type_name).map(|s| s.attributes().into_iter().map(String::from).collect())
+        Some(schema.attributes().into_iter().map(String::from).collect())
     }
 }
 

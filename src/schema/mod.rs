@@ -29,8 +29,10 @@
 //! ```
 
 mod embedded;
+mod getatts;
 mod pattern;
 mod rules;
+mod tagging;
 mod validate;
 
 #[cfg(test)]
@@ -43,13 +45,15 @@ use std::sync::OnceLock;
 use serde_json::Value;
 
 use pattern::Pattern;
+pub use tagging::{TagShape, Tagging};
 
 /// The cfn-lint release whose bundled registry schemas are vendored in `schemas/`.
 pub const CFN_LINT_VERSION: &str = embedded::CFN_LINT_VERSION;
 
-/// Every resource type name CloudFormation knows (us-east-1, from the same cfn-lint release as the
-/// vendored schemas), to tell a misspelt type from a real type without a vendored schema.
-static ALL_TYPES: &str = include_str!("../../schemas/all-types.txt");
+/// The position of `type_name` in the embedded index (binary search; the index is sorted).
+fn index_of(type_name: &str) -> Option<usize> {
+    embedded::INDEX.binary_search_by(|(name, _, _)| (*name).cmp(type_name)).ok()
+}
 
 /// True when `type_name` is a CloudFormation resource type (or a `Custom::` type).
 ///
@@ -59,8 +63,7 @@ static ALL_TYPES: &str = include_str!("../../schemas/all-types.txt");
 /// assert!(!rcdk::schema::is_known_type("AWS::Kinesis::Steam"));
 /// ```
 pub fn is_known_type(type_name: &str) -> bool {
-    static SET: std::sync::OnceLock<std::collections::HashSet<&'static str>> = std::sync::OnceLock::new();
-    type_name.starts_with("Custom::") || SET.get_or_init(|| ALL_TYPES.lines().collect()).contains(type_name)
+    type_name.starts_with("Custom::") || index_of(type_name).is_some()
 }
 
 /// A template check: every resource's `Type` is one CloudFormation knows (cfn-lint's E3006).
@@ -84,46 +87,52 @@ pub fn check_resource_types(name: &str, template: &Value) -> Vec<crate::core::pr
         .collect()
 }
 
-/// Names of every vendored resource type, in the order of `schemas/types.txt`.
+/// Names of every vendored resource type (every type CloudFormation has in us-east-1), sorted.
 ///
 /// ```
 /// assert!(rcdk::schema::vendored_types().any(|t| t == "AWS::Kinesis::Stream"));
+/// assert!(rcdk::schema::vendored_types().any(|t| t == "AWS::EC2::VPC"));
 /// ```
 pub fn vendored_types() -> impl Iterator<Item = &'static str> {
-    embedded::SCHEMAS.iter().map(|(name, _)| *name)
+    embedded::INDEX.iter().map(|(name, _, _)| *name)
 }
 
-static CELLS: [OnceLock<Option<ResourceSchema>>; embedded::SCHEMAS.len()] =
-    [const { OnceLock::new() }; embedded::SCHEMAS.len()];
+/// One cell per type of the index: the parsed schema, filled the first time the type is used.
+static CELLS: [OnceLock<Option<Box<ResourceSchema>>>; embedded::INDEX.len()] =
+    [const { OnceLock::new() }; embedded::INDEX.len()];
 
-/// The registry schema of a vendored resource type, parsed on first use.
+/// The registry schema of a resource type, parsed on first use.
 ///
+/// Every type CloudFormation has in us-east-1 is vendored (in a compact form: see
+/// `schemas/SOURCE.md`); only the types a program or template uses are parsed, each once.
 /// `Custom::Anything` resolves to the schema of `AWS::CloudFormation::CustomResource`, as in
-/// CloudFormation. Returns `None` for a type rcdk does not vendor: callers report such a
-/// resource as "unchecked", which is not an error.
+/// CloudFormation. Returns `None` for a name that is not a resource type.
 ///
 /// ```
 /// let stream = rcdk::schema::resource_schema("AWS::Kinesis::Stream").unwrap();
 /// assert_eq!(stream.type_name(), "AWS::Kinesis::Stream");
 /// assert_eq!(stream.create_only_properties(), ["Name"]);
 /// assert!(stream.has_attribute("Arn"));
+/// assert!(rcdk::schema::resource_schema("AWS::EC2::VPC").unwrap().has_attribute("CidrBlockAssociations"));
 /// assert!(rcdk::schema::resource_schema("AWS::Nope::Nothing").is_none());
 /// ```
 pub fn resource_schema(type_name: &str) -> Option<&'static ResourceSchema> {
     let lookup = if type_name.starts_with("Custom::") { "AWS::CloudFormation::CustomResource" } else { type_name };
-    let index = embedded::SCHEMAS.iter().position(|(name, _)| *name == lookup)?;
+    let index = index_of(lookup)?;
     CELLS[index]
         .get_or_init(|| {
-            let raw: Value = serde_json::from_str(embedded::SCHEMAS[index].1).ok()?;
-            ResourceSchema::from_value(raw).ok()
+            let (_, offset, len) = embedded::INDEX[index];
+            let text = embedded::BLOB.get(offset as usize..(offset + len) as usize)?;
+            let raw: Value = serde_json::from_str(text).ok()?;
+            ResourceSchema::from_value(raw).ok().map(Box::new)
         })
-        .as_ref()
+        .as_deref()
 }
 
 /// Validates a resource's `Properties` against its type's registry schema and rcdk's extra rules.
 ///
 /// Pass `None` (or `Some(&Value::Null)`) when the resource has no `Properties`: required properties
-/// are still checked. Returns `None` when the type is not vendored ("unchecked"), otherwise every
+/// are still checked. Returns `None` when the type is unknown (not a CloudFormation type), otherwise every
 /// problem found, in a stable order (empty when the properties are valid).
 ///
 /// ```
@@ -241,7 +250,10 @@ pub struct ResourceSchema {
     read_only: Vec<String>,
     write_only: Vec<String>,
     primary_identifier: Vec<String>,
-    patterns: HashMap<String, Pattern>,
+    /// Every pattern of the schema, compiled the first time a value is checked against it.
+    patterns: HashMap<String, OnceLock<Pattern>>,
+    getatts: getatts::GetAtts,
+    tagging: Option<Tagging>,
 }
 
 /// `/properties/A/B` → `A.B`; `/properties/A/*/B` → `A[*].B`.
@@ -326,18 +338,15 @@ impl ResourceSchema {
         let type_name = raw.get("typeName").and_then(Value::as_str).ok_or(SchemaError::MissingTypeName)?.to_string();
         let mut sources = Vec::new();
         collect_patterns(&raw, false, &mut sources);
-        let patterns = sources
-            .into_iter()
-            .map(|p| {
-                let compiled = Pattern::new(&p);
-                (p, compiled)
-            })
-            .collect();
+        let patterns = sources.into_iter().map(|p| (p, OnceLock::new())).collect();
+        let read_only = string_list(&raw, "readOnlyProperties", true);
         Ok(ResourceSchema {
             description: raw.get("description").and_then(Value::as_str).map(str::to_string),
             required: string_list(&raw, "required", false),
             create_only: string_list(&raw, "createOnlyProperties", true),
-            read_only: string_list(&raw, "readOnlyProperties", true),
+            getatts: getatts::derive(&type_name, &raw, &read_only),
+            tagging: tagging::derive(&raw),
+            read_only,
             write_only: string_list(&raw, "writeOnlyProperties", true),
             primary_identifier: string_list(&raw, "primaryIdentifier", true),
             patterns,
@@ -424,15 +433,21 @@ impl ResourceSchema {
         &self.write_only
     }
 
-    /// The `Fn::GetAtt` attribute names: the read-only properties that are not inside arrays
-    /// (`Arn`, nested ones as `A.B`).
+    /// The `Fn::GetAtt` attribute names, derived as cfn-lint 1.58 derives them: usually the
+    /// read-only properties that are not inside arrays (`Arn`, nested ones as `A.B`); for the
+    /// types whose GetAtt accepts any property (SNS topics, SQS queues, EC2 VPCs…) every
+    /// scalar property too; plus a few per-type exceptions. Open families of names
+    /// (`Outputs.<Name>` of a nested stack, anything of a custom resource) are not listed: see
+    /// [`ResourceSchema::has_open_attributes`].
     ///
     /// ```
     /// let s = rcdk::schema::resource_schema("AWS::IAM::Role").unwrap();
     /// assert_eq!(s.attributes(), ["Arn", "RoleId"]);
+    /// let topic = rcdk::schema::resource_schema("AWS::SNS::Topic").unwrap();
+    /// assert!(topic.attributes().contains(&"TopicName"));
     /// ```
     pub fn attributes(&self) -> Vec<&str> {
-        self.read_only.iter().filter(|p| !p.contains("[*]")).map(String::as_str).collect()
+        self.getatts.names.iter().map(String::as_str).collect()
     }
 
     /// Whether `Fn::GetAtt` can read `name` from this type.
@@ -441,9 +456,37 @@ impl ResourceSchema {
     /// let s = rcdk::schema::resource_schema("AWS::Kinesis::Stream").unwrap();
     /// assert!(s.has_attribute("Arn"));
     /// assert!(!s.has_attribute("Name"));
+    /// let nested = rcdk::schema::resource_schema("AWS::CloudFormation::Stack").unwrap();
+    /// assert!(nested.has_attribute("Outputs.BucketName"));
     /// ```
     pub fn has_attribute(&self, name: &str) -> bool {
-        self.attributes().contains(&name)
+        self.getatts.names.iter().any(|n| n == name)
+            || self.getatts.prefix.is_some_and(|p| name.len() > p.len() && name.starts_with(p))
+    }
+
+    /// Whether GetAtt accepts names beyond [`ResourceSchema::attributes`]: `Outputs.<Name>` of
+    /// a nested stack or provisioned product, any name of a custom resource.
+    ///
+    /// ```
+    /// assert!(rcdk::schema::resource_schema("Custom::Thing").unwrap().has_open_attributes());
+    /// assert!(!rcdk::schema::resource_schema("AWS::SNS::Topic").unwrap().has_open_attributes());
+    /// ```
+    pub fn has_open_attributes(&self) -> bool {
+        self.getatts.prefix.is_some()
+    }
+
+    /// How this type takes tags: the property and its shape; `None` when it takes none.
+    ///
+    /// ```
+    /// use rcdk::schema::{resource_schema, TagShape};
+    /// let bucket = resource_schema("AWS::S3::Bucket").unwrap().tagging().unwrap();
+    /// assert_eq!((bucket.property.as_str(), bucket.shape), ("Tags", TagShape::List { propagate_at_launch: false }));
+    /// let parameter = resource_schema("AWS::SSM::Parameter").unwrap().tagging().unwrap();
+    /// assert_eq!(parameter.shape, TagShape::Map);
+    /// assert!(resource_schema("AWS::IAM::Policy").unwrap().tagging().is_none());
+    /// ```
+    pub fn tagging(&self) -> Option<&Tagging> {
+        self.tagging.as_ref()
     }
 
     /// The properties that identify a resource (`primaryIdentifier`); usually what `Ref` returns.
@@ -466,7 +509,9 @@ impl ResourceSchema {
         self.raw.get("properties").and_then(Value::as_object).into_iter().flat_map(|m| m.keys().map(String::as_str))
     }
 
-    /// The raw registry schema JSON.
+    /// The registry schema JSON. For the vendored types this is the compact form rcdk embeds:
+    /// descriptions (below the top level), handler permissions and documentation URLs are
+    /// removed (see `schemas/SOURCE.md`).
     ///
     /// ```
     /// let s = rcdk::schema::resource_schema("AWS::SNS::Topic").unwrap();
@@ -487,7 +532,7 @@ impl ResourceSchema {
         let mut out: Vec<(&str, &str)> = self
             .patterns
             .iter()
-            .filter_map(|(source, p)| match p {
+            .filter_map(|(source, cell)| match cell.get_or_init(|| Pattern::new(source)) {
                 Pattern::Skipped { reason } => Some((source.as_str(), reason.as_str())),
                 Pattern::Compiled { .. } => None,
             })
@@ -510,6 +555,6 @@ impl ResourceSchema {
     }
 
     pub(crate) fn pattern(&self, source: &str) -> Option<&Pattern> {
-        self.patterns.get(source)
+        self.patterns.get(source).map(|cell| cell.get_or_init(|| Pattern::new(source)))
     }
 }
