@@ -18,6 +18,14 @@ impl TypeFacts for SchemaFacts {
         }
         Some(schema.attributes().into_iter().map(String::from).collect())
     }
+
+    fn accepts_attribute(&self, type_name: &str, attribute: &str) -> Option<bool> {
+        let schema = crate::schema::resource_schema(type_name)?;
+        if schema.has_open_attributes() {
+            return None;
+        }
+        Some(schema.has_attribute(attribute))
+    }
 }
 
 /// Schema problems of one resource's properties as (property path, message); `None` for types

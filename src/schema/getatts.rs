@@ -117,11 +117,31 @@ const EXTRA: &[(&str, &[&str])] = &[
 const MAX_DEPTH: usize = 32;
 
 /// The attributes of a type: exact names, plus an open family (`prefix`) where any name
-/// starting with the prefix is accepted (`Some("")`: any name at all).
+/// starting with the prefix is accepted (`Some("")`: any name at all), plus read-only
+/// properties inside arrays (`A[*].B`), which cfn-lint accepts as `A.<anything>.B`.
 #[derive(Debug)]
 pub(super) struct GetAtts {
     pub(super) names: Vec<String>,
     pub(super) prefix: Option<&'static str>,
+    pub(super) in_arrays: Vec<(String, String)>,
+}
+
+impl GetAtts {
+    pub(super) fn accepts(&self, name: &str) -> bool {
+        self.names.iter().any(|n| n == name)
+            || self.prefix.is_some_and(|p| name.len() > p.len() && name.starts_with(p))
+            || self.in_arrays.iter().any(|(head, tail)| {
+                name.len() > head.len() + tail.len() && name.starts_with(head.as_str()) && name.ends_with(tail.as_str())
+            })
+    }
+}
+
+/// `A[*].B` → (`A.`, `.B`); `A[*]` → (`A.`, ``); with several wildcards, the text before the
+/// first and after the last (matching at least what cfn-lint's regular expression matches).
+fn split_array_path(path: &str) -> Option<(String, String)> {
+    let (head, _) = path.split_once("[*]")?;
+    let (_, tail) = path.rsplit_once("[*]")?;
+    Some((format!("{head}."), tail.to_string()))
 }
 
 /// Derives the GetAtt attributes of `type_name` from its raw schema; `read_only` are the
@@ -139,7 +159,7 @@ pub(super) fn derive(type_name: &str, raw: &Value, read_only: &[String]) -> GetA
                 walk(raw, sub, name.clone(), 0, &mut |n| push(n, &mut names));
             }
         }
-        return GetAtts { names, prefix: None };
+        return GetAtts { names, prefix: None, in_arrays: Vec::new() };
     }
     if let Some((_, extra)) = EXTRA.iter().find(|(t, _)| *t == type_name) {
         for name in *extra {
@@ -147,7 +167,7 @@ pub(super) fn derive(type_name: &str, raw: &Value, read_only: &[String]) -> GetA
         }
     }
     if type_name == "AWS::CloudFormation::Stack" || type_name == "AWS::Serverless::Application" {
-        return GetAtts { names, prefix: Some("Outputs.") };
+        return GetAtts { names, prefix: Some("Outputs."), in_arrays: Vec::new() };
     }
     let prefix = if type_name.starts_with("Custom::") || type_name == "AWS::CloudFormation::CustomResource" {
         Some("")
@@ -156,13 +176,17 @@ pub(super) fn derive(type_name: &str, raw: &Value, read_only: &[String]) -> GetA
     } else {
         None
     };
+    let mut in_arrays = Vec::new();
     for path in read_only {
         if prefix == Some("Outputs.") && path == "Outputs" {
             continue;
         }
-        push(path.clone(), &mut names);
+        match split_array_path(path) {
+            Some(pair) => in_arrays.push(pair),
+            None => push(path.clone(), &mut names),
+        }
     }
-    GetAtts { names, prefix }
+    GetAtts { names, prefix, in_arrays }
 }
 
 fn resolve<'a>(raw: &'a Value, node: &'a Value) -> Option<&'a Value> {
@@ -206,6 +230,51 @@ fn walk(raw: &Value, node: &Value, path: String, depth: usize, found: &mut dyn F
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every type's attributes equal those cfn-lint 1.58.0 itself computes (the fixture is
+    /// written by `schemas/cfn_lint_getatts.py` from cfn-lint's schema manager).
+    #[test]
+    fn getatts_match_cfn_lint() {
+        let fixture: serde_json::Map<String, Value> =
+            serde_json::from_str(include_str!("../../tests/fixtures/schema/cfn-lint-getatts.json")).unwrap();
+        assert_eq!(fixture.len(), crate::schema::vendored_types().count());
+        let mut mismatches = Vec::new();
+        for (type_name, keys) in &fixture {
+            let schema = crate::schema::resource_schema(type_name).unwrap();
+            let mut expected: Vec<&str> = Vec::new();
+            for key in keys.as_array().unwrap().iter().map(|k| k.as_str().unwrap()) {
+                match key {
+                    ".*" => assert!(schema.has_attribute("Anything.At.All"), "{type_name}"),
+                    "Outputs\\..*" => {
+                        assert!(schema.has_attribute("Outputs.Name"), "{type_name}");
+                        assert!(!schema.has_attribute("Outputs"), "{type_name}");
+                    }
+                    k if k.contains(".*") => {
+                        let example = k.replace(".*", ".0");
+                        assert!(schema.has_attribute(&example), "{type_name}: {example}");
+                        assert!(!schema.attributes().contains(&k), "{type_name}: {k}");
+                    }
+                    k => expected.push(k),
+                }
+            }
+            let mut ours = schema.attributes();
+            ours.sort_unstable();
+            expected.sort_unstable();
+            if ours != expected {
+                mismatches.push(format!("{type_name}: rcdk {ours:?}, cfn-lint {expected:?}"));
+            }
+        }
+        assert!(mismatches.is_empty(), "{} types differ:\n{}", mismatches.len(), mismatches.join("\n"));
+    }
+
+    #[test]
+    fn sns_topic_name_and_sqs_queue_name_are_attributes() {
+        let topic = crate::schema::resource_schema("AWS::SNS::Topic").unwrap();
+        assert!(topic.has_attribute("TopicName") && topic.has_attribute("TopicArn"));
+        let queue = crate::schema::resource_schema("AWS::SQS::Queue").unwrap();
+        assert!(queue.has_attribute("QueueName") && queue.has_attribute("Arn"));
+        assert!(!crate::schema::resource_schema("AWS::IAM::Role").unwrap().has_attribute("RoleName"));
+    }
 
     #[test]
     fn lists_are_sorted_for_binary_search() {

@@ -460,8 +460,7 @@ impl ResourceSchema {
     /// assert!(nested.has_attribute("Outputs.BucketName"));
     /// ```
     pub fn has_attribute(&self, name: &str) -> bool {
-        self.getatts.names.iter().any(|n| n == name)
-            || self.getatts.prefix.is_some_and(|p| name.len() > p.len() && name.starts_with(p))
+        self.getatts.accepts(name)
     }
 
     /// Whether GetAtt accepts names beyond [`ResourceSchema::attributes`]: `Outputs.<Name>` of
