@@ -6,9 +6,9 @@
 
 use std::collections::BTreeSet;
 
-use crate::core::defaults;
 use crate::core::problem::Problem;
 use crate::core::synth::check_document;
+use crate::defaults;
 use crate::review::read::Template;
 
 /// What validating one template found.

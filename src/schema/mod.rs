@@ -28,6 +28,7 @@
 //! assert_eq!(problems[0].path, "RetentionPeriodHours");
 //! ```
 
+pub mod checks;
 mod embedded;
 mod getatts;
 mod pattern;
