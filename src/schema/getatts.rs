@@ -12,6 +12,8 @@
 
 use serde_json::Value;
 
+use super::ResourceSchema;
+
 /// Types whose GetAtt accepts every (non-array-of-objects) property (cfn-lint's list).
 const ALL_PROPERTIES: &[&str] = &[
     "AWS::Amplify::Branch",
@@ -146,7 +148,7 @@ fn split_array_path(path: &str) -> Option<(String, String)> {
 
 /// Derives the GetAtt attributes of `type_name` from its raw schema; `read_only` are the
 /// normalised read-only property paths (`A.B`, `A[*].B`).
-pub(super) fn derive(type_name: &str, raw: &Value, read_only: &[String]) -> GetAtts {
+pub(super) fn derive(type_name: &str, raw: &ResourceSchema, read_only: &[String]) -> GetAtts {
     let mut names: Vec<String> = Vec::new();
     let push = |name: String, names: &mut Vec<String>| {
         if !name.contains("[*]") && !names.contains(&name) {
@@ -154,7 +156,7 @@ pub(super) fn derive(type_name: &str, raw: &Value, read_only: &[String]) -> GetA
         }
     };
     if ALL_PROPERTIES.binary_search(&type_name).is_ok() {
-        if let Some(props) = raw.get("properties").and_then(Value::as_object) {
+        if let Some(props) = raw.raw.get("properties").and_then(Value::as_object) {
             for (name, sub) in props {
                 walk(raw, sub, name.clone(), 0, &mut |n| push(n, &mut names));
             }
@@ -189,7 +191,7 @@ pub(super) fn derive(type_name: &str, raw: &Value, read_only: &[String]) -> GetA
     GetAtts { names, prefix, in_arrays }
 }
 
-fn resolve<'a>(raw: &'a Value, node: &'a Value) -> Option<&'a Value> {
+fn resolve<'a>(raw: &'a ResourceSchema, node: &'a Value) -> Option<&'a Value> {
     let reference = node.get("$ref")?.as_str()?;
     raw.pointer(reference.strip_prefix('#')?)
 }
@@ -204,7 +206,7 @@ fn has_type(node: &Value, ty: &str) -> bool {
 
 /// Every attribute a property yields: itself when scalar (or an array of scalars), its nested
 /// properties when an object; arrays of objects or arrays yield nothing.
-fn walk(raw: &Value, node: &Value, path: String, depth: usize, found: &mut dyn FnMut(String)) {
+fn walk(raw: &ResourceSchema, node: &Value, path: String, depth: usize, found: &mut dyn FnMut(String)) {
     if depth > MAX_DEPTH {
         return;
     }

@@ -124,8 +124,7 @@ pub fn resource_schema(type_name: &str) -> Option<&'static ResourceSchema> {
         .get_or_init(|| {
             let (_, offset, len) = embedded::INDEX[index];
             let text = embedded::BLOB.get(offset as usize..(offset + len) as usize)?;
-            let raw: Value = serde_json::from_str(text).ok()?;
-            ResourceSchema::from_value(raw).ok().map(Box::new)
+            ResourceSchema::from_embedded(text).ok().map(Box::new)
         })
         .as_deref()
 }
@@ -243,7 +242,12 @@ pub enum SchemaError {
 /// wildcard `/properties/A/*/B` becomes `A[*].B`.
 #[derive(Debug)]
 pub struct ResourceSchema {
+    /// The schema without its `definitions` (parsed one by one, on first use).
     raw: Value,
+    /// The whole schema, for [`ResourceSchema::raw`]: parsed from `text` on first use.
+    full: OnceLock<Value>,
+    text: Option<&'static str>,
+    definitions: indexmap::IndexMap<String, Definition>,
     type_name: String,
     description: Option<String>,
     required: Vec<String>,
@@ -251,10 +255,49 @@ pub struct ResourceSchema {
     read_only: Vec<String>,
     write_only: Vec<String>,
     primary_identifier: Vec<String>,
-    /// Every pattern of the schema, compiled the first time a value is checked against it.
-    patterns: HashMap<String, OnceLock<Pattern>>,
-    getatts: getatts::GetAtts,
-    tagging: Option<Tagging>,
+    /// Every pattern outside `definitions`, compiled the first time a value is checked against it.
+    patterns: Patterns,
+    getatts: OnceLock<getatts::GetAtts>,
+    tagging: OnceLock<Option<Tagging>>,
+}
+
+type Patterns = HashMap<String, OnceLock<Pattern>>;
+
+/// One entry of a schema's `definitions`: its JSON text (embedded schemas), parsed with its
+/// patterns the first time a `$ref` reaches it.
+#[derive(Debug)]
+struct Definition {
+    text: Option<&'static str>,
+    parsed: OnceLock<Option<(Value, Patterns)>>,
+}
+
+impl Definition {
+    fn parsed(value: Value) -> Definition {
+        let patterns = patterns_of(&value);
+        Definition { text: None, parsed: OnceLock::from(Some((value, patterns))) }
+    }
+
+    fn get(&self) -> Option<&(Value, Patterns)> {
+        self.parsed
+            .get_or_init(|| {
+                let value: Value = serde_json::from_str(self.text?).ok()?;
+                let patterns = patterns_of(&value);
+                Some((value, patterns))
+            })
+            .as_ref()
+    }
+}
+
+/// The patterns of one schema node (a definition, or the top level without definitions).
+fn patterns_of(node: &Value) -> Patterns {
+    let mut sources = Vec::new();
+    collect_patterns(node, false, &mut sources);
+    sources.into_iter().map(|p| (p, OnceLock::new())).collect()
+}
+
+/// Unescapes one JSON-pointer segment (`~1` is `/`, `~0` is `~`).
+fn unescape_pointer(segment: &str) -> std::borrow::Cow<'_, str> {
+    if segment.contains('~') { segment.replace("~1", "/").replace("~0", "~").into() } else { segment.into() }
 }
 
 /// `/properties/A/B` → `A.B`; `/properties/A/*/B` → `A[*].B`.
@@ -333,27 +376,77 @@ impl ResourceSchema {
     ///            "Size 0 is less than the minimum 1");
     /// ```
     pub fn from_value(raw: Value) -> Result<ResourceSchema, SchemaError> {
-        if !raw.is_object() {
-            return Err(SchemaError::NotAnObject);
+        let Value::Object(mut map) = raw else { return Err(SchemaError::NotAnObject) };
+        let full = Value::Object(map.clone());
+        let definitions = match map.remove("definitions") {
+            Some(Value::Object(defs)) => defs.into_iter().map(|(k, v)| (k, Definition::parsed(v))).collect(),
+            _ => indexmap::IndexMap::new(),
+        };
+        Self::build(Value::Object(map), definitions, OnceLock::from(full), None)
+    }
+
+    /// A vendored schema from its (compact) JSON text: everything but `definitions` is parsed
+    /// now, each definition the first time a `$ref` reaches it.
+    fn from_embedded(text: &'static str) -> Result<ResourceSchema, SchemaError> {
+        use serde_json::value::RawValue;
+        let top: indexmap::IndexMap<String, &'static RawValue> =
+            serde_json::from_str(text).map_err(|_| SchemaError::NotAnObject)?;
+        let mut map = serde_json::Map::new();
+        let mut definitions = indexmap::IndexMap::new();
+        for (key, value) in top {
+            if key == "definitions" {
+                let defs: indexmap::IndexMap<String, &'static RawValue> =
+                    serde_json::from_str(value.get()).map_err(|_| SchemaError::NotAnObject)?;
+                definitions = defs
+                    .into_iter()
+                    .map(|(k, v)| (k, Definition { text: Some(v.get()), parsed: OnceLock::new() }))
+                    .collect();
+            } else {
+                map.insert(key, serde_json::from_str(value.get()).map_err(|_| SchemaError::NotAnObject)?);
+            }
         }
+        Self::build(Value::Object(map), definitions, OnceLock::new(), Some(text))
+    }
+
+    fn build(
+        raw: Value,
+        definitions: indexmap::IndexMap<String, Definition>,
+        full: OnceLock<Value>,
+        text: Option<&'static str>,
+    ) -> Result<ResourceSchema, SchemaError> {
         let type_name = raw.get("typeName").and_then(Value::as_str).ok_or(SchemaError::MissingTypeName)?.to_string();
-        let mut sources = Vec::new();
-        collect_patterns(&raw, false, &mut sources);
-        let patterns = sources.into_iter().map(|p| (p, OnceLock::new())).collect();
-        let read_only = string_list(&raw, "readOnlyProperties", true);
         Ok(ResourceSchema {
             description: raw.get("description").and_then(Value::as_str).map(str::to_string),
             required: string_list(&raw, "required", false),
             create_only: string_list(&raw, "createOnlyProperties", true),
-            getatts: getatts::derive(&type_name, &raw, &read_only),
-            tagging: tagging::derive(&raw),
-            read_only,
+            read_only: string_list(&raw, "readOnlyProperties", true),
             write_only: string_list(&raw, "writeOnlyProperties", true),
             primary_identifier: string_list(&raw, "primaryIdentifier", true),
-            patterns,
+            patterns: patterns_of(&raw),
+            getatts: OnceLock::new(),
+            tagging: OnceLock::new(),
             type_name,
+            definitions,
+            full,
+            text,
             raw,
         })
+    }
+
+    /// Resolves a JSON pointer into the schema (`/definitions/Name/…` parses that definition on
+    /// first use).
+    pub(crate) fn pointer(&self, pointer: &str) -> Option<&Value> {
+        let Some(rest) = pointer.strip_prefix("/definitions/") else { return self.raw.pointer(pointer) };
+        let (name, tail) = match rest.find('/') {
+            Some(i) => (&rest[..i], &rest[i..]),
+            None => (rest, ""),
+        };
+        let (value, _) = self.definitions.get(unescape_pointer(name).as_ref())?.get()?;
+        if tail.is_empty() { Some(value) } else { value.pointer(tail) }
+    }
+
+    fn getatts(&self) -> &getatts::GetAtts {
+        self.getatts.get_or_init(|| getatts::derive(&self.type_name, self, &self.read_only))
     }
 
     /// The type name, e.g. `AWS::Kinesis::Stream`.
@@ -448,7 +541,7 @@ impl ResourceSchema {
     /// assert!(topic.attributes().contains(&"TopicName"));
     /// ```
     pub fn attributes(&self) -> Vec<&str> {
-        self.getatts.names.iter().map(String::as_str).collect()
+        self.getatts().names.iter().map(String::as_str).collect()
     }
 
     /// Whether `Fn::GetAtt` can read `name` from this type.
@@ -461,7 +554,7 @@ impl ResourceSchema {
     /// assert!(nested.has_attribute("Outputs.BucketName"));
     /// ```
     pub fn has_attribute(&self, name: &str) -> bool {
-        self.getatts.accepts(name)
+        self.getatts().accepts(name)
     }
 
     /// Whether GetAtt accepts names beyond [`ResourceSchema::attributes`]: `Outputs.<Name>` of
@@ -472,7 +565,7 @@ impl ResourceSchema {
     /// assert!(!rcdk::schema::resource_schema("AWS::SNS::Topic").unwrap().has_open_attributes());
     /// ```
     pub fn has_open_attributes(&self) -> bool {
-        self.getatts.prefix.is_some()
+        self.getatts().prefix.is_some()
     }
 
     /// How this type takes tags: the property and its shape; `None` when it takes none.
@@ -486,7 +579,7 @@ impl ResourceSchema {
     /// assert!(resource_schema("AWS::IAM::Policy").unwrap().tagging().is_none());
     /// ```
     pub fn tagging(&self) -> Option<&Tagging> {
-        self.tagging.as_ref()
+        self.tagging.get_or_init(|| tagging::derive(self)).as_ref()
     }
 
     /// The properties that identify a resource (`primaryIdentifier`); usually what `Ref` returns.
@@ -518,7 +611,8 @@ impl ResourceSchema {
     /// assert_eq!(s.raw()["typeName"], "AWS::SNS::Topic");
     /// ```
     pub fn raw(&self) -> &Value {
-        &self.raw
+        self.full
+            .get_or_init(|| self.text.and_then(|t| serde_json::from_str(t).ok()).unwrap_or_else(|| self.raw.clone()))
     }
 
     /// Patterns in this schema that could not be translated for the `regex` crate and are
@@ -530,8 +624,7 @@ impl ResourceSchema {
     /// ```
     pub fn skipped_patterns(&self) -> Vec<(&str, &str)> {
         let mut out: Vec<(&str, &str)> = self
-            .patterns
-            .iter()
+            .all_patterns()
             .filter_map(|(source, cell)| match cell.get_or_init(|| Pattern::new(source)) {
                 Pattern::Skipped { reason } => Some((source.as_str(), reason.as_str())),
                 Pattern::Compiled { .. } => None,
@@ -555,6 +648,16 @@ impl ResourceSchema {
     }
 
     pub(crate) fn pattern(&self, source: &str) -> Option<&Pattern> {
-        self.patterns.get(source).map(|cell| cell.get_or_init(|| Pattern::new(source)))
+        // A definition's patterns are known once the definition is parsed, which happens before
+        // any value is checked against it.
+        let cell = self.patterns.get(source).or_else(|| {
+            self.definitions.values().filter_map(|d| d.parsed.get()?.as_ref()).find_map(|(_, p)| p.get(source))
+        })?;
+        Some(cell.get_or_init(|| Pattern::new(source)))
+    }
+
+    /// Every pattern of the schema (parsing every definition).
+    pub(crate) fn all_patterns(&self) -> impl Iterator<Item = (&String, &OnceLock<Pattern>)> {
+        self.patterns.iter().chain(self.definitions.values().filter_map(Definition::get).flat_map(|(_, p)| p.iter()))
     }
 }

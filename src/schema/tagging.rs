@@ -6,6 +6,8 @@
 
 use serde_json::Value;
 
+use super::ResourceSchema;
+
 /// The shape of a type's tag property.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
@@ -32,7 +34,7 @@ pub struct Tagging {
     pub shape: TagShape,
 }
 
-fn resolve<'a>(raw: &'a Value, mut node: &'a Value) -> &'a Value {
+fn resolve<'a>(raw: &'a ResourceSchema, mut node: &'a Value) -> &'a Value {
     for _ in 0..8 {
         match node.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix('#')).and_then(|p| raw.pointer(p)) {
             Some(target) => node = target,
@@ -51,8 +53,8 @@ fn types(node: &Value) -> Vec<&str> {
 }
 
 /// The tagging of a type, or `None` when it takes no tags (`taggable: false`, or no tag property).
-pub(super) fn derive(raw: &Value) -> Option<Tagging> {
-    let tagging = raw.get("tagging");
+pub(super) fn derive(raw: &ResourceSchema) -> Option<Tagging> {
+    let tagging = raw.raw.get("tagging");
     if tagging.and_then(|t| t.get("taggable")).and_then(Value::as_bool) == Some(false) {
         return None;
     }
@@ -61,7 +63,7 @@ pub(super) fn derive(raw: &Value) -> Option<Tagging> {
     if property.contains('/') {
         return None;
     }
-    let node = resolve(raw, raw.get("properties")?.get(property)?);
+    let node = resolve(raw, raw.raw.get("properties")?.get(property)?);
     let ty = types(node);
     let shape = if ty.contains(&"array") {
         let item = resolve(raw, node.get("items").unwrap_or(&Value::Null));
