@@ -244,9 +244,8 @@ pub enum SchemaError {
 pub struct ResourceSchema {
     /// The schema without its `definitions` (parsed one by one, on first use).
     raw: Value,
-    /// The whole schema, for [`ResourceSchema::raw`]: parsed from `text` on first use.
+    /// The whole schema, for [`ResourceSchema::raw`]: assembled on first use.
     full: OnceLock<Value>,
-    text: Option<&'static str>,
     definitions: indexmap::IndexMap<String, Definition>,
     type_name: String,
     description: Option<String>,
@@ -382,37 +381,34 @@ impl ResourceSchema {
             Some(Value::Object(defs)) => defs.into_iter().map(|(k, v)| (k, Definition::parsed(v))).collect(),
             _ => indexmap::IndexMap::new(),
         };
-        Self::build(Value::Object(map), definitions, OnceLock::from(full), None)
+        Self::build(Value::Object(map), definitions, OnceLock::from(full))
     }
 
-    /// A vendored schema from its (compact) JSON text: everything but `definitions` is parsed
-    /// now, each definition the first time a `$ref` reaches it.
+    /// A vendored schema from its compact top-level JSON text (see `schemas/compact.py`):
+    /// `rcdk:definitions` gives each definition's byte range in the blob; a definition is
+    /// parsed the first time a `$ref` reaches it.
     fn from_embedded(text: &'static str) -> Result<ResourceSchema, SchemaError> {
-        use serde_json::value::RawValue;
-        let top: indexmap::IndexMap<String, &'static RawValue> =
-            serde_json::from_str(text).map_err(|_| SchemaError::NotAnObject)?;
-        let mut map = serde_json::Map::new();
-        let mut definitions = indexmap::IndexMap::new();
-        for (key, value) in top {
-            if key == "definitions" {
-                let defs: indexmap::IndexMap<String, &'static RawValue> =
-                    serde_json::from_str(value.get()).map_err(|_| SchemaError::NotAnObject)?;
-                definitions = defs
-                    .into_iter()
-                    .map(|(k, v)| (k, Definition { text: Some(v.get()), parsed: OnceLock::new() }))
-                    .collect();
-            } else {
-                map.insert(key, serde_json::from_str(value.get()).map_err(|_| SchemaError::NotAnObject)?);
-            }
-        }
-        Self::build(Value::Object(map), definitions, OnceLock::new(), Some(text))
+        let Ok(Value::Object(mut map)) = serde_json::from_str::<Value>(text) else {
+            return Err(SchemaError::NotAnObject);
+        };
+        let definitions = match map.remove("rcdk:definitions") {
+            Some(Value::Object(ranges)) => ranges
+                .into_iter()
+                .map(|(name, range)| {
+                    let at = |i: usize| range.get(i).and_then(Value::as_u64).and_then(|n| usize::try_from(n).ok());
+                    let text = at(0).zip(at(1)).and_then(|(o, l)| embedded::BLOB.get(o..o.checked_add(l)?));
+                    (name, Definition { text, parsed: OnceLock::new() })
+                })
+                .collect(),
+            _ => indexmap::IndexMap::new(),
+        };
+        Self::build(Value::Object(map), definitions, OnceLock::new())
     }
 
     fn build(
         raw: Value,
         definitions: indexmap::IndexMap<String, Definition>,
         full: OnceLock<Value>,
-        text: Option<&'static str>,
     ) -> Result<ResourceSchema, SchemaError> {
         let type_name = raw.get("typeName").and_then(Value::as_str).ok_or(SchemaError::MissingTypeName)?.to_string();
         Ok(ResourceSchema {
@@ -428,7 +424,6 @@ impl ResourceSchema {
             type_name,
             definitions,
             full,
-            text,
             raw,
         })
     }
@@ -611,8 +606,16 @@ impl ResourceSchema {
     /// assert_eq!(s.raw()["typeName"], "AWS::SNS::Topic");
     /// ```
     pub fn raw(&self) -> &Value {
-        self.full
-            .get_or_init(|| self.text.and_then(|t| serde_json::from_str(t).ok()).unwrap_or_else(|| self.raw.clone()))
+        self.full.get_or_init(|| {
+            let mut full = self.raw.clone();
+            if let Some(map) = full.as_object_mut()
+                && !self.definitions.is_empty()
+            {
+                let defs = self.definitions.iter().filter_map(|(k, d)| Some((k.clone(), d.get()?.0.clone())));
+                map.insert("definitions".into(), Value::Object(defs.collect()));
+            }
+            full
+        })
     }
 
     /// Patterns in this schema that could not be translated for the `regex` crate and are
