@@ -436,3 +436,30 @@ fn a_parameter_of_another_stack_cannot_be_referenced() {
     assert_eq!(p.construct_path.as_deref(), Some("B/Topic"));
     assert_eq!(p.message, "a parameter of stack A cannot be referenced from another stack");
 }
+
+#[test]
+fn raw_resources_of_every_type_are_validated_and_getatt_follows_cfn_lint() {
+    // EC2 and SNS TopicName: types and attributes rcdk did not know while it embedded 20 schemas.
+    let mut stack = new_stack("S");
+    let vpc = stack.add_raw_resource("Vpc", "AWS::EC2::VPC", props(json!({"CidrBlock": "10.0.0.0/16"}))).unwrap();
+    let topic = stack.add_raw_resource("Topic", "AWS::SNS::Topic", Map::new()).unwrap();
+    let subnet_props = Map::from_iter([
+        ("VpcId".to_string(), vpc.ref_()),
+        ("CidrBlock".to_string(), vpc.get_att("CidrBlock")),
+        ("MapPublicIpOnLaunch".to_string(), Value::from("yes")),
+        (
+            "Tags".to_string(),
+            Value::list([Value::map([("Key", Value::from("topic")), ("Value", topic.get_att("TopicName"))])]),
+        ),
+    ]);
+    stack.add_raw_resource("Subnet", "AWS::EC2::Subnet", subnet_props).unwrap();
+    stack.add_output("Nope", Output::new(vpc.get_att("NoSuchThing"))).unwrap();
+    let e = errors(stack);
+    let shown: Vec<String> = e.errors().map(|p| p.to_string()).collect();
+    assert_eq!(e.errors().count(), 2, "{shown:?}");
+    let wrong_type = e.errors().find(|p| p.kind == ProblemKind::Schema).expect("schema error");
+    assert_eq!(wrong_type.logical_id.as_deref(), Some("Subnet"));
+    assert_eq!(wrong_type.property_path.as_deref(), Some("Properties.MapPublicIpOnLaunch"));
+    let unknown = e.errors().find(|p| p.kind == ProblemKind::UnknownAttribute).expect("attribute error");
+    assert!(unknown.message.contains("AWS::EC2::VPC has no attribute \"NoSuchThing\""), "{unknown}");
+}
