@@ -65,6 +65,7 @@
 pub mod core;
 #[cfg(all(feature = "lambda", feature = "iam"))]
 pub mod custom_resources;
+pub mod defaults;
 pub mod iam;
 #[cfg(all(feature = "kinesis", feature = "kms", feature = "iam"))]
 pub mod kinesis;
@@ -77,6 +78,7 @@ pub mod s3;
 pub mod schema;
 #[cfg(feature = "iam")]
 pub mod secretsmanager;
+pub mod tags;
 
 pub use crate::core::error::Error;
 pub use crate::core::ids::logical_id;

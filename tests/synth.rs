@@ -15,8 +15,17 @@ fn errors(stack: Stack) -> SynthError {
     one_stack(stack).expect_err("synthesis should fail")
 }
 
-/// A real type without a vendored schema: its properties are not checked, so these tests exercise the
-/// engine and not the schema validation (tested in src/schema).
+/// Like [`one_stack`] with every check but property validation: the tests using [`UNCHECKED`]
+/// exercise the engine, not the schema validation (tested in src/schema).
+fn one_stack_unvalidated(stack: Stack) -> Result<serde_json::Value, SynthError> {
+    let mut app = App::new();
+    app.set_property_validator(Box::new(|_, _| None));
+    app.add_stack(stack).unwrap();
+    app.assemble().map(|a| a.stacks[0].template().clone())
+}
+
+/// A real type whose properties these tests do not keep valid (every type has a schema; see
+/// [`one_stack_unvalidated`]).
 const UNCHECKED: &str = "AWS::SQS::Queue";
 
 fn new_stack(name: &str) -> Stack {
@@ -93,7 +102,7 @@ fn json_with_references_renders_as_minimal_join() {
     m.insert("Policy".into(), policy);
     m.insert("Create".into(), payload);
     stack.add_raw_resource("Custom", UNCHECKED, m).unwrap();
-    let t = one_stack(stack).unwrap();
+    let t = one_stack_unvalidated(stack).unwrap();
     let p = &t["Resources"]["Custom"]["Properties"];
     assert_eq!(
         p["Policy"],
@@ -117,7 +126,7 @@ fn literal_json_is_a_plain_string() {
     let mut m = Map::new();
     m.insert("Doc".into(), Value::json(Value::map([("a", Value::list([1, 2])), ("b", Value::Null)])));
     stack.add_raw_resource("R", UNCHECKED, m).unwrap();
-    let t = one_stack(stack).unwrap();
+    let t = one_stack_unvalidated(stack).unwrap();
     assert_eq!(t["Resources"]["R"]["Properties"]["Doc"], json!("{\"a\":[1,2],\"b\":null}"));
 }
 
@@ -149,7 +158,7 @@ fn template_sections_parameters_conditions_mappings_outputs() {
     stack
         .add_output("StreamArn", Output::new(stream.get_att("Arn")).export_name("StreamArn").condition(is_prod))
         .unwrap();
-    let t = one_stack(stack).unwrap();
+    let t = one_stack_unvalidated(stack).unwrap();
     let sections: Vec<&String> = t.as_object().unwrap().keys().collect();
     assert_eq!(
         sections,
@@ -187,7 +196,7 @@ fn overrides_apply_after_resolution() {
     r.add_deletion_override("Properties.Tags");
     r.add_override("Metadata.a\\.b", "dotted");
     r.override_logical_id("MyKey");
-    let t = one_stack(stack).unwrap();
+    let t = one_stack_unvalidated(stack).unwrap();
     assert_eq!(
         t["Resources"]["MyKey"],
         json!({"Type": UNCHECKED, "Properties": {"Description": "x", "KeyPolicy": {"Statement": [{"Principal": {"Fn::GetAtt": ["Role", "Arn"]}}]}}, "Metadata": {"a.b": "dotted"}})
@@ -382,13 +391,13 @@ fn all_problems_are_collected() {
         )
         .unwrap();
     stack.add_raw_resource("B", UNCHECKED, props(json!({"X": {"Ref": "Nope3"}}))).unwrap();
-    // Three dangling references plus two properties AWS::SNS::Topic does not have: every check
-    // reports, none stops the others.
+    // Three dangling references plus two properties AWS::SNS::Topic does not have and one
+    // AWS::SQS::Queue does not have: every check reports, none stops the others.
     let e = errors(stack);
     let count = |kind| e.errors().filter(|p| p.kind == kind).count();
     assert_eq!(count(ProblemKind::DanglingReference), 3);
-    assert_eq!(count(ProblemKind::Schema), 2);
-    assert_eq!(e.errors().count(), 5);
+    assert_eq!(count(ProblemKind::Schema), 3);
+    assert_eq!(e.errors().count(), 6);
 }
 
 #[test]
@@ -427,4 +436,31 @@ fn a_parameter_of_another_stack_cannot_be_referenced() {
     assert_eq!(p.kind, ProblemKind::WrongReferenceTarget);
     assert_eq!(p.construct_path.as_deref(), Some("B/Topic"));
     assert_eq!(p.message, "a parameter of stack A cannot be referenced from another stack");
+}
+
+#[test]
+fn raw_resources_of_every_type_are_validated_and_getatt_follows_cfn_lint() {
+    // EC2 and SNS TopicName: types and attributes rcdk did not know while it embedded 20 schemas.
+    let mut stack = new_stack("S");
+    let vpc = stack.add_raw_resource("Vpc", "AWS::EC2::VPC", props(json!({"CidrBlock": "10.0.0.0/16"}))).unwrap();
+    let topic = stack.add_raw_resource("Topic", "AWS::SNS::Topic", Map::new()).unwrap();
+    let subnet_props = Map::from_iter([
+        ("VpcId".to_string(), vpc.ref_()),
+        ("CidrBlock".to_string(), vpc.get_att("CidrBlock")),
+        ("MapPublicIpOnLaunch".to_string(), Value::from("yes")),
+        (
+            "Tags".to_string(),
+            Value::list([Value::map([("Key", Value::from("topic")), ("Value", topic.get_att("TopicName"))])]),
+        ),
+    ]);
+    stack.add_raw_resource("Subnet", "AWS::EC2::Subnet", subnet_props).unwrap();
+    stack.add_output("Nope", Output::new(vpc.get_att("NoSuchThing"))).unwrap();
+    let e = errors(stack);
+    let shown: Vec<String> = e.errors().map(|p| p.to_string()).collect();
+    assert_eq!(e.errors().count(), 2, "{shown:?}");
+    let wrong_type = e.errors().find(|p| p.kind == ProblemKind::Schema).expect("schema error");
+    assert_eq!(wrong_type.logical_id.as_deref(), Some("Subnet"));
+    assert_eq!(wrong_type.property_path.as_deref(), Some("Properties.MapPublicIpOnLaunch"));
+    let unknown = e.errors().find(|p| p.kind == ProblemKind::UnknownAttribute).expect("attribute error");
+    assert!(unknown.message.contains("AWS::EC2::VPC has no attribute \"NoSuchThing\""), "{unknown}");
 }

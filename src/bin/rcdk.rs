@@ -33,7 +33,7 @@ graph  Print the resource dependency graph (Mermaid by default, or Graphviz dot)
 validate
        Run rcdk's synthesis checks on templates: references (Ref, GetAtt,
        ${} in Fn::Sub), attributes, cycles, limits, property values against the
-       registry schemas (types without a schema are listed as unchecked) and
+       registry schemas (every CloudFormation type) and
        IAM policy spelling. --strict makes warnings errors.
        Exit status: 0 valid, 1 invalid, 2 unreadable.
 

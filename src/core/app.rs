@@ -159,13 +159,6 @@ pub struct App {
 }
 
 impl App {
-    /// An empty app (with the library's schema facts and validation, when compiled in).
-    pub fn new() -> App {
-        let mut app = App::default();
-        crate::core::defaults::install(&mut app);
-        app
-    }
-
     /// Adds a stack (names are unique in an app).
     pub fn add_stack(&mut self, stack: Stack) -> Result<(), AppError> {
         if self.stacks.iter().any(|s| s.name() == stack.name()) {

@@ -26,6 +26,12 @@ pub const MAX_INLINE_BODY_BYTES: usize = 51_200;
 pub trait TypeFacts: Send + Sync {
     /// The `Fn::GetAtt` attribute names of `type_name`, or `None` when the type is unknown.
     fn attributes(&self, type_name: &str) -> Option<Vec<String>>;
+
+    /// Whether `Fn::GetAtt` can read `attribute` from `type_name`; `None` when the type's
+    /// attributes are unknown. By default: whether [`TypeFacts::attributes`] lists it.
+    fn accepts_attribute(&self, type_name: &str, attribute: &str) -> Option<bool> {
+        self.attributes(type_name).map(|names| names.iter().any(|a| a == attribute))
+    }
 }
 
 /// No type facts: attributes are not checked.
@@ -264,8 +270,8 @@ impl<'a> Checker<'a> {
         {
             self.edges.entry(from.to_string()).or_default().insert(target.to_string());
         }
-        if let Some(attrs) = self.facts.attributes(&type_name)
-            && !attrs.iter().any(|a| a == attribute)
+        if self.facts.accepts_attribute(&type_name, attribute) == Some(false)
+            && let Some(attrs) = self.facts.attributes(&type_name)
         {
             self.problem(
                 ProblemKind::UnknownAttribute,

@@ -21,6 +21,10 @@ pub enum Error {
     /// A logical ID could not be computed.
     #[error(transparent)]
     Id(#[from] IdError),
+    /// A construct of a layer above the engine rejected its input (e.g. a tag key starting with
+    /// `aws:`); the error names the construct path.
+    #[error(transparent)]
+    Construct(Box<dyn std::error::Error + Send + Sync>),
 }
 
 impl From<crate::core::problem::SynthError> for Error {

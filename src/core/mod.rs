@@ -1,7 +1,7 @@
 //! The engine: construct tree, values, template model, synthesis and emitters.
 pub mod app;
+pub mod aspect;
 pub mod check;
-pub mod defaults;
 pub mod element;
 pub mod emit;
 pub mod error;

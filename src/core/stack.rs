@@ -1,5 +1,8 @@
 //! Stacks and scopes: where constructs are added.
 
+use std::sync::Arc;
+
+use crate::core::aspect::Aspect;
 use crate::core::element::{
     CfnResource, ConditionHandle, Element, Handle, Mapping, MappingHandle, Output, Parameter, ParameterHandle,
     RawResource, Resource,
@@ -46,6 +49,8 @@ pub struct Stack {
     pub(crate) tree: Tree,
     pub(crate) metadata: Map,
     pub(crate) stack_dependencies: Vec<StackId>,
+    /// Aspects by the index of the scope they were added to, in the order added.
+    pub(crate) aspects: Vec<(u32, Arc<dyn Aspect>)>,
 }
 
 /// Why a stack could not be created.
@@ -71,7 +76,14 @@ impl Stack {
         }
         let id = StackId::fresh();
         crate::core::tree::register_stack_name(id, &name);
-        Ok(Stack { tree: Tree::new(id, &name), name, props, metadata: Map::new(), stack_dependencies: Vec::new() })
+        Ok(Stack {
+            tree: Tree::new(id, &name),
+            name,
+            props,
+            metadata: Map::new(),
+            stack_dependencies: Vec::new(),
+            aspects: Vec::new(),
+        })
     }
 
     /// The stack name.
@@ -92,6 +104,14 @@ impl Stack {
     /// The root node (the stack itself).
     pub fn root(&self) -> NodeRef {
         NodeRef { stack: self.tree.stack, index: 0 }
+    }
+
+    /// Adds an aspect to the scope `scope`: at synthesis it visits every resource below that
+    /// scope (see [`Aspect`]). Fails when `scope` belongs to another stack.
+    pub fn add_aspect(&mut self, scope: NodeRef, aspect: impl Aspect + 'static) -> Result<(), TreeError> {
+        let index = self.checked_index(scope, "add_aspect")?;
+        self.aspects.push((index, Arc::new(aspect)));
+        Ok(())
     }
 
     /// Adds template-level Metadata.

@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde_json::{Map as JsonMap, Value as Json};
 
+use crate::core::aspect::AspectResource;
 use crate::core::check::{self, TypeFacts};
 use crate::core::element::{Element, Override, RemovalPolicy, Resource};
 use crate::core::ids;
@@ -367,6 +368,37 @@ impl<'a> Resolver<'a> {
         let rendered = render_path(path);
         p.property_path = (!rendered.is_empty()).then_some(rendered);
         self.problems.push(p);
+    }
+
+    /// Runs the aspects of the resource's ancestors (stack first, then down to the resource; each
+    /// scope's in the order added) on its resolved properties.
+    fn apply_aspects(&mut self, type_name: &str, props: &mut JsonMap<String, Json>) {
+        let stack = self.this();
+        if stack.aspects.is_empty() {
+            return;
+        }
+        let mut chain = Vec::new();
+        let mut cur = Some(self.owner);
+        while let Some(i) = cur {
+            chain.push(i);
+            cur = stack.tree.nodes[i as usize].parent;
+        }
+        chain.reverse();
+        let construct_path = stack.tree.path(self.owner);
+        let mut state = Vec::new();
+        for scope in chain {
+            for (_, aspect) in stack.aspects.iter().filter(|(at, _)| *at == scope) {
+                let mut view =
+                    AspectResource { path: &construct_path, type_name, properties: props, state: &mut state };
+                if let Err(problem) = aspect.visit(&mut view) {
+                    let mut p = Problem::new(Severity::Error, problem.kind, stack.name(), problem.message)
+                        .with_construct_path(construct_path.clone());
+                    p.logical_id = self.view.ids[self.stack].ids[self.owner as usize].clone();
+                    p.property_path = (!problem.property_path.is_empty()).then_some(problem.property_path);
+                    self.problems.push(p);
+                }
+            }
+        }
     }
 
     /// The stack index, node index and logical ID of a referenced node, or a problem.
@@ -751,7 +783,8 @@ impl<'a> Resolver<'a> {
         let mut o = JsonMap::new();
         o.insert("Type".into(), Json::String(r.type_name.clone()));
         let mut path = vec![Seg::Key("Properties")];
-        let props = self.resolve_map(&r.properties, &mut path);
+        let mut props = self.resolve_map(&r.properties, &mut path);
+        self.apply_aspects(&r.type_name, &mut props);
         if !props.is_empty() {
             o.insert("Properties".into(), Json::Object(props));
         }

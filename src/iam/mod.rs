@@ -38,3 +38,8 @@ pub use statement::{Effect, PolicyDocument, PolicyStatement, Principal};
 #[cfg(feature = "iam")]
 #[allow(unused_imports)] // used by the other L2s, which need their own features too
 pub(crate) use statement::{append_statement, document_value};
+
+/// Installs the IAM layer's checks into an app: the policy lint over every template.
+pub fn install(app: &mut crate::core::app::App) {
+    app.add_template_check(lint_policies);
+}

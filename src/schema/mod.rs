@@ -28,9 +28,12 @@
 //! assert_eq!(problems[0].path, "RetentionPeriodHours");
 //! ```
 
+pub mod checks;
 mod embedded;
+mod getatts;
 mod pattern;
 mod rules;
+mod tagging;
 mod validate;
 
 #[cfg(test)]
@@ -43,13 +46,15 @@ use std::sync::OnceLock;
 use serde_json::Value;
 
 use pattern::Pattern;
+pub use tagging::{TagShape, Tagging};
 
 /// The cfn-lint release whose bundled registry schemas are vendored in `schemas/`.
 pub const CFN_LINT_VERSION: &str = embedded::CFN_LINT_VERSION;
 
-/// Every resource type name CloudFormation knows (us-east-1, from the same cfn-lint release as the
-/// vendored schemas), to tell a misspelt type from a real type without a vendored schema.
-static ALL_TYPES: &str = include_str!("../../schemas/all-types.txt");
+/// The position of `type_name` in the embedded index (binary search; the index is sorted).
+fn index_of(type_name: &str) -> Option<usize> {
+    embedded::INDEX.binary_search_by(|(name, _, _)| (*name).cmp(type_name)).ok()
+}
 
 /// True when `type_name` is a CloudFormation resource type (or a `Custom::` type).
 ///
@@ -59,8 +64,7 @@ static ALL_TYPES: &str = include_str!("../../schemas/all-types.txt");
 /// assert!(!rcdk::schema::is_known_type("AWS::Kinesis::Steam"));
 /// ```
 pub fn is_known_type(type_name: &str) -> bool {
-    static SET: std::sync::OnceLock<std::collections::HashSet<&'static str>> = std::sync::OnceLock::new();
-    type_name.starts_with("Custom::") || SET.get_or_init(|| ALL_TYPES.lines().collect()).contains(type_name)
+    type_name.starts_with("Custom::") || index_of(type_name).is_some()
 }
 
 /// A template check: every resource's `Type` is one CloudFormation knows (cfn-lint's E3006).
@@ -84,46 +88,51 @@ pub fn check_resource_types(name: &str, template: &Value) -> Vec<crate::core::pr
         .collect()
 }
 
-/// Names of every vendored resource type, in the order of `schemas/types.txt`.
+/// Names of every vendored resource type (every type CloudFormation has in us-east-1), sorted.
 ///
 /// ```
 /// assert!(rcdk::schema::vendored_types().any(|t| t == "AWS::Kinesis::Stream"));
+/// assert!(rcdk::schema::vendored_types().any(|t| t == "AWS::EC2::VPC"));
 /// ```
 pub fn vendored_types() -> impl Iterator<Item = &'static str> {
-    embedded::SCHEMAS.iter().map(|(name, _)| *name)
+    embedded::INDEX.iter().map(|(name, _, _)| *name)
 }
 
-static CELLS: [OnceLock<Option<ResourceSchema>>; embedded::SCHEMAS.len()] =
-    [const { OnceLock::new() }; embedded::SCHEMAS.len()];
+/// One cell per type of the index: the parsed schema, filled the first time the type is used.
+static CELLS: [OnceLock<Option<Box<ResourceSchema>>>; embedded::INDEX.len()] =
+    [const { OnceLock::new() }; embedded::INDEX.len()];
 
-/// The registry schema of a vendored resource type, parsed on first use.
+/// The registry schema of a resource type, parsed on first use.
 ///
+/// Every type CloudFormation has in us-east-1 is vendored (in a compact form: see
+/// `schemas/SOURCE.md`); only the types a program or template uses are parsed, each once.
 /// `Custom::Anything` resolves to the schema of `AWS::CloudFormation::CustomResource`, as in
-/// CloudFormation. Returns `None` for a type rcdk does not vendor: callers report such a
-/// resource as "unchecked", which is not an error.
+/// CloudFormation. Returns `None` for a name that is not a resource type.
 ///
 /// ```
 /// let stream = rcdk::schema::resource_schema("AWS::Kinesis::Stream").unwrap();
 /// assert_eq!(stream.type_name(), "AWS::Kinesis::Stream");
 /// assert_eq!(stream.create_only_properties(), ["Name"]);
 /// assert!(stream.has_attribute("Arn"));
+/// assert!(rcdk::schema::resource_schema("AWS::EC2::VPC").unwrap().has_attribute("CidrBlockAssociations"));
 /// assert!(rcdk::schema::resource_schema("AWS::Nope::Nothing").is_none());
 /// ```
 pub fn resource_schema(type_name: &str) -> Option<&'static ResourceSchema> {
     let lookup = if type_name.starts_with("Custom::") { "AWS::CloudFormation::CustomResource" } else { type_name };
-    let index = embedded::SCHEMAS.iter().position(|(name, _)| *name == lookup)?;
+    let index = index_of(lookup)?;
     CELLS[index]
         .get_or_init(|| {
-            let raw: Value = serde_json::from_str(embedded::SCHEMAS[index].1).ok()?;
-            ResourceSchema::from_value(raw).ok()
+            let (_, offset, len) = embedded::INDEX[index];
+            let text = embedded::BLOB.get(offset as usize..(offset + len) as usize)?;
+            ResourceSchema::from_embedded(text).ok().map(Box::new)
         })
-        .as_ref()
+        .as_deref()
 }
 
 /// Validates a resource's `Properties` against its type's registry schema and rcdk's extra rules.
 ///
 /// Pass `None` (or `Some(&Value::Null)`) when the resource has no `Properties`: required properties
-/// are still checked. Returns `None` when the type is not vendored ("unchecked"), otherwise every
+/// are still checked. Returns `None` when the type is unknown (not a CloudFormation type), otherwise every
 /// problem found, in a stable order (empty when the properties are valid).
 ///
 /// ```
@@ -233,7 +242,11 @@ pub enum SchemaError {
 /// wildcard `/properties/A/*/B` becomes `A[*].B`.
 #[derive(Debug)]
 pub struct ResourceSchema {
+    /// The schema without its `definitions` (parsed one by one, on first use).
     raw: Value,
+    /// The whole schema, for [`ResourceSchema::raw`]: assembled on first use.
+    full: OnceLock<Value>,
+    definitions: indexmap::IndexMap<String, Definition>,
     type_name: String,
     description: Option<String>,
     required: Vec<String>,
@@ -241,7 +254,49 @@ pub struct ResourceSchema {
     read_only: Vec<String>,
     write_only: Vec<String>,
     primary_identifier: Vec<String>,
-    patterns: HashMap<String, Pattern>,
+    /// Every pattern outside `definitions`, compiled the first time a value is checked against it.
+    patterns: Patterns,
+    getatts: OnceLock<getatts::GetAtts>,
+    tagging: OnceLock<Option<Tagging>>,
+}
+
+type Patterns = HashMap<String, OnceLock<Pattern>>;
+
+/// One entry of a schema's `definitions`: its JSON text (embedded schemas), parsed with its
+/// patterns the first time a `$ref` reaches it.
+#[derive(Debug)]
+struct Definition {
+    text: Option<&'static str>,
+    parsed: OnceLock<Option<(Value, Patterns)>>,
+}
+
+impl Definition {
+    fn parsed(value: Value) -> Definition {
+        let patterns = patterns_of(&value);
+        Definition { text: None, parsed: OnceLock::from(Some((value, patterns))) }
+    }
+
+    fn get(&self) -> Option<&(Value, Patterns)> {
+        self.parsed
+            .get_or_init(|| {
+                let value: Value = serde_json::from_str(self.text?).ok()?;
+                let patterns = patterns_of(&value);
+                Some((value, patterns))
+            })
+            .as_ref()
+    }
+}
+
+/// The patterns of one schema node (a definition, or the top level without definitions).
+fn patterns_of(node: &Value) -> Patterns {
+    let mut sources = Vec::new();
+    collect_patterns(node, false, &mut sources);
+    sources.into_iter().map(|p| (p, OnceLock::new())).collect()
+}
+
+/// Unescapes one JSON-pointer segment (`~1` is `/`, `~0` is `~`).
+fn unescape_pointer(segment: &str) -> std::borrow::Cow<'_, str> {
+    if segment.contains('~') { segment.replace("~1", "/").replace("~0", "~").into() } else { segment.into() }
 }
 
 /// `/properties/A/B` → `A.B`; `/properties/A/*/B` → `A[*].B`.
@@ -320,19 +375,42 @@ impl ResourceSchema {
     ///            "Size 0 is less than the minimum 1");
     /// ```
     pub fn from_value(raw: Value) -> Result<ResourceSchema, SchemaError> {
-        if !raw.is_object() {
+        let Value::Object(mut map) = raw else { return Err(SchemaError::NotAnObject) };
+        let full = Value::Object(map.clone());
+        let definitions = match map.remove("definitions") {
+            Some(Value::Object(defs)) => defs.into_iter().map(|(k, v)| (k, Definition::parsed(v))).collect(),
+            _ => indexmap::IndexMap::new(),
+        };
+        Self::build(Value::Object(map), definitions, OnceLock::from(full))
+    }
+
+    /// A vendored schema from its compact top-level JSON text (see `schemas/compact.py`):
+    /// `rcdk:definitions` gives each definition's byte range in the blob; a definition is
+    /// parsed the first time a `$ref` reaches it.
+    fn from_embedded(text: &'static str) -> Result<ResourceSchema, SchemaError> {
+        let Ok(Value::Object(mut map)) = serde_json::from_str::<Value>(text) else {
             return Err(SchemaError::NotAnObject);
-        }
+        };
+        let definitions = match map.remove("rcdk:definitions") {
+            Some(Value::Object(ranges)) => ranges
+                .into_iter()
+                .map(|(name, range)| {
+                    let at = |i: usize| range.get(i).and_then(Value::as_u64).and_then(|n| usize::try_from(n).ok());
+                    let text = at(0).zip(at(1)).and_then(|(o, l)| embedded::BLOB.get(o..o.checked_add(l)?));
+                    (name, Definition { text, parsed: OnceLock::new() })
+                })
+                .collect(),
+            _ => indexmap::IndexMap::new(),
+        };
+        Self::build(Value::Object(map), definitions, OnceLock::new())
+    }
+
+    fn build(
+        raw: Value,
+        definitions: indexmap::IndexMap<String, Definition>,
+        full: OnceLock<Value>,
+    ) -> Result<ResourceSchema, SchemaError> {
         let type_name = raw.get("typeName").and_then(Value::as_str).ok_or(SchemaError::MissingTypeName)?.to_string();
-        let mut sources = Vec::new();
-        collect_patterns(&raw, false, &mut sources);
-        let patterns = sources
-            .into_iter()
-            .map(|p| {
-                let compiled = Pattern::new(&p);
-                (p, compiled)
-            })
-            .collect();
         Ok(ResourceSchema {
             description: raw.get("description").and_then(Value::as_str).map(str::to_string),
             required: string_list(&raw, "required", false),
@@ -340,10 +418,30 @@ impl ResourceSchema {
             read_only: string_list(&raw, "readOnlyProperties", true),
             write_only: string_list(&raw, "writeOnlyProperties", true),
             primary_identifier: string_list(&raw, "primaryIdentifier", true),
-            patterns,
+            patterns: patterns_of(&raw),
+            getatts: OnceLock::new(),
+            tagging: OnceLock::new(),
             type_name,
+            definitions,
+            full,
             raw,
         })
+    }
+
+    /// Resolves a JSON pointer into the schema (`/definitions/Name/…` parses that definition on
+    /// first use).
+    pub(crate) fn pointer(&self, pointer: &str) -> Option<&Value> {
+        let Some(rest) = pointer.strip_prefix("/definitions/") else { return self.raw.pointer(pointer) };
+        let (name, tail) = match rest.find('/') {
+            Some(i) => (&rest[..i], &rest[i..]),
+            None => (rest, ""),
+        };
+        let (value, _) = self.definitions.get(unescape_pointer(name).as_ref())?.get()?;
+        if tail.is_empty() { Some(value) } else { value.pointer(tail) }
+    }
+
+    fn getatts(&self) -> &getatts::GetAtts {
+        self.getatts.get_or_init(|| getatts::derive(&self.type_name, self, &self.read_only))
     }
 
     /// The type name, e.g. `AWS::Kinesis::Stream`.
@@ -424,15 +522,21 @@ impl ResourceSchema {
         &self.write_only
     }
 
-    /// The `Fn::GetAtt` attribute names: the read-only properties that are not inside arrays
-    /// (`Arn`, nested ones as `A.B`).
+    /// The `Fn::GetAtt` attribute names, derived as cfn-lint 1.58 derives them: usually the
+    /// read-only properties that are not inside arrays (`Arn`, nested ones as `A.B`); for the
+    /// types whose GetAtt accepts any property (SNS topics, SQS queues, EC2 VPCs…) every
+    /// scalar property too; plus a few per-type exceptions. Open families of names
+    /// (`Outputs.<Name>` of a nested stack, anything of a custom resource) are not listed: see
+    /// [`ResourceSchema::has_open_attributes`].
     ///
     /// ```
     /// let s = rcdk::schema::resource_schema("AWS::IAM::Role").unwrap();
     /// assert_eq!(s.attributes(), ["Arn", "RoleId"]);
+    /// let topic = rcdk::schema::resource_schema("AWS::SNS::Topic").unwrap();
+    /// assert!(topic.attributes().contains(&"TopicName"));
     /// ```
     pub fn attributes(&self) -> Vec<&str> {
-        self.read_only.iter().filter(|p| !p.contains("[*]")).map(String::as_str).collect()
+        self.getatts().names.iter().map(String::as_str).collect()
     }
 
     /// Whether `Fn::GetAtt` can read `name` from this type.
@@ -441,9 +545,36 @@ impl ResourceSchema {
     /// let s = rcdk::schema::resource_schema("AWS::Kinesis::Stream").unwrap();
     /// assert!(s.has_attribute("Arn"));
     /// assert!(!s.has_attribute("Name"));
+    /// let nested = rcdk::schema::resource_schema("AWS::CloudFormation::Stack").unwrap();
+    /// assert!(nested.has_attribute("Outputs.BucketName"));
     /// ```
     pub fn has_attribute(&self, name: &str) -> bool {
-        self.attributes().contains(&name)
+        self.getatts().accepts(name)
+    }
+
+    /// Whether GetAtt accepts names beyond [`ResourceSchema::attributes`]: `Outputs.<Name>` of
+    /// a nested stack or provisioned product, any name of a custom resource.
+    ///
+    /// ```
+    /// assert!(rcdk::schema::resource_schema("Custom::Thing").unwrap().has_open_attributes());
+    /// assert!(!rcdk::schema::resource_schema("AWS::SNS::Topic").unwrap().has_open_attributes());
+    /// ```
+    pub fn has_open_attributes(&self) -> bool {
+        self.getatts().prefix.is_some()
+    }
+
+    /// How this type takes tags: the property and its shape; `None` when it takes none.
+    ///
+    /// ```
+    /// use rcdk::schema::{resource_schema, TagShape};
+    /// let bucket = resource_schema("AWS::S3::Bucket").unwrap().tagging().unwrap();
+    /// assert_eq!((bucket.property.as_str(), bucket.shape), ("Tags", TagShape::List { propagate_at_launch: false }));
+    /// let parameter = resource_schema("AWS::SSM::Parameter").unwrap().tagging().unwrap();
+    /// assert_eq!(parameter.shape, TagShape::Map);
+    /// assert!(resource_schema("AWS::IAM::Policy").unwrap().tagging().is_none());
+    /// ```
+    pub fn tagging(&self) -> Option<&Tagging> {
+        self.tagging.get_or_init(|| tagging::derive(self)).as_ref()
     }
 
     /// The properties that identify a resource (`primaryIdentifier`); usually what `Ref` returns.
@@ -466,14 +597,25 @@ impl ResourceSchema {
         self.raw.get("properties").and_then(Value::as_object).into_iter().flat_map(|m| m.keys().map(String::as_str))
     }
 
-    /// The raw registry schema JSON.
+    /// The registry schema JSON. For the vendored types this is the compact form rcdk embeds:
+    /// descriptions (below the top level), handler permissions and documentation URLs are
+    /// removed (see `schemas/SOURCE.md`).
     ///
     /// ```
     /// let s = rcdk::schema::resource_schema("AWS::SNS::Topic").unwrap();
     /// assert_eq!(s.raw()["typeName"], "AWS::SNS::Topic");
     /// ```
     pub fn raw(&self) -> &Value {
-        &self.raw
+        self.full.get_or_init(|| {
+            let mut full = self.raw.clone();
+            if let Some(map) = full.as_object_mut()
+                && !self.definitions.is_empty()
+            {
+                let defs = self.definitions.iter().filter_map(|(k, d)| Some((k.clone(), d.get()?.0.clone())));
+                map.insert("definitions".into(), Value::Object(defs.collect()));
+            }
+            full
+        })
     }
 
     /// Patterns in this schema that could not be translated for the `regex` crate and are
@@ -485,9 +627,8 @@ impl ResourceSchema {
     /// ```
     pub fn skipped_patterns(&self) -> Vec<(&str, &str)> {
         let mut out: Vec<(&str, &str)> = self
-            .patterns
-            .iter()
-            .filter_map(|(source, p)| match p {
+            .all_patterns()
+            .filter_map(|(source, cell)| match cell.get_or_init(|| Pattern::new(source)) {
                 Pattern::Skipped { reason } => Some((source.as_str(), reason.as_str())),
                 Pattern::Compiled { .. } => None,
             })
@@ -510,6 +651,16 @@ impl ResourceSchema {
     }
 
     pub(crate) fn pattern(&self, source: &str) -> Option<&Pattern> {
-        self.patterns.get(source)
+        // A definition's patterns are known once the definition is parsed, which happens before
+        // any value is checked against it.
+        let cell = self.patterns.get(source).or_else(|| {
+            self.definitions.values().filter_map(|d| d.parsed.get()?.as_ref()).find_map(|(_, p)| p.get(source))
+        })?;
+        Some(cell.get_or_init(|| Pattern::new(source)))
+    }
+
+    /// Every pattern of the schema (parsing every definition).
+    pub(crate) fn all_patterns(&self) -> impl Iterator<Item = (&String, &OnceLock<Pattern>)> {
+        self.patterns.iter().chain(self.definitions.values().filter_map(Definition::get).flat_map(|(_, p)| p.iter()))
     }
 }

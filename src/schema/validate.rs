@@ -168,7 +168,7 @@ impl<'s> Validator<'s> {
 
     fn resolve(&self, reference: &str) -> Option<&'s Value> {
         let pointer = reference.strip_prefix('#')?;
-        self.schema.raw.pointer(pointer)
+        self.schema.pointer(pointer)
     }
 
     fn check(&self, node: &Value, value: &Value, path: &str, depth: usize, out: &mut Vec<SchemaProblem>) {
