@@ -1,5 +1,5 @@
 //! What a new [`App`] validates with by default: the vendored registry
-//! schemas (property values, GetAtt attributes) and the IAM policy lint.
+//! schemas (property values, GetAtt attributes), the IAM policy lint and the security rule pack.
 
 use crate::core::app::App;
 use crate::core::check::TypeFacts;
@@ -26,7 +26,8 @@ pub fn validate_properties(type_name: &str, properties: &serde_json::Value) -> O
 }
 
 /// The template-level checks every app runs (and `rcdk validate`).
-pub const TEMPLATE_CHECKS: &[TemplateCheck] = &[crate::schema::check_resource_types, crate::iam::lint_policies];
+pub const TEMPLATE_CHECKS: &[TemplateCheck] =
+    &[crate::schema::check_resource_types, crate::iam::lint_policies, crate::security::check_template];
 
 /// The library's checks as synthesis options (what `App::new` installs), for tools that check
 /// templates from disk.

@@ -21,6 +21,9 @@ pub enum Error {
     /// A logical ID could not be computed.
     #[error(transparent)]
     Id(#[from] IdError),
+    /// A security acknowledgment without a reason or with an unknown rule.
+    #[error(transparent)]
+    Acknowledge(#[from] crate::security::AcknowledgeError),
 }
 
 impl From<crate::core::problem::SynthError> for Error {
