@@ -297,7 +297,7 @@ impl<'a> Scope<'a> {
     /// let mut stack = Stack::new("S", StackProps::default()).unwrap();
     /// let key = Key::new(&mut stack, "Key", KeyProps::default()).unwrap();
     /// stack.as_scope().enter(key.node()).unwrap()
-    ///     .acknowledge("RCDK-KMS-POLICY-PRINCIPAL", "only principals of this account, through Kinesis").unwrap();
+    ///     .acknowledge("RCDK-KMS-OPEN-PRINCIPAL", "only principals of this account, through Kinesis").unwrap();
     /// assert!(stack.as_scope().acknowledge("RCDK-KMS-ROTATION", " ").is_err());
     /// ```
     pub fn acknowledge(&mut self, rule: &str, reason: &str) -> Result<(), crate::security::AcknowledgeError> {
