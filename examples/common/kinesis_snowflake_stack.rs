@@ -71,6 +71,10 @@ pub fn kinesis_snowflake_stack(style: StreamPolicyStyle) -> Result<Stack, rcdk::
         "Stream",
         StreamProps { encryption: StreamEncryption::Kms(key), ..Default::default() },
     )?;
+    stack.as_scope().enter(stream.resource().node())?.acknowledge(
+        "AwsSolutions-KDS3",
+        "a customer-managed key is required: producers in other accounts cannot use the aws/kinesis key",
+    )?;
 
     // Cross-account producers write through a resource policy on the stream.
     let producer_access = PolicyStatement::allow()
@@ -178,13 +182,27 @@ pub fn kinesis_snowflake_stack(style: StreamPolicyStyle) -> Result<Stack, rcdk::
             ))
             .snowflake_destination_configuration(destination),
     )?;
+    stack.as_scope().enter(delivery_stream.node())?.acknowledge(
+        "RCDK-FIREHOSE-SSE",
+        "SSE cannot be enabled on a delivery stream whose source is a Kinesis stream; the records are \
+         encrypted in the source stream with the customer-managed key",
+    )?;
     // The role must hold its permissions before Firehose starts reading with it.
     stream.grant_read(&mut stack, &role)?.apply_before(&mut stack, &[delivery_stream.node()])?;
-    backup.grant_write(&mut stack, &role)?.apply_before(&mut stack, &[delivery_stream.node()])?;
+    let grant = backup.grant_write(&mut stack, &role)?;
+    grant.apply_before(&mut stack, &[delivery_stream.node()])?;
     role.add_to_policy(
         &mut stack,
         PolicyStatement::allow().actions(["logs:PutLogEvents"]).resources([log_group.attr_arn()]),
     )?;
+
+    if let Some(policy) = grant.policy_resource() {
+        stack.as_scope().enter(policy)?.acknowledge(
+            "AwsSolutions-IAM5",
+            "the wildcards are CDK's grantWrite action groups (s3:DeleteObject*, s3:Abort*) and the objects of \
+             the one backup bucket (<bucket>/*), whose keys Firehose chooses",
+        )?;
+    }
 
     StreamMonitoring::new(&mut stack, "Monitoring", &stream)?;
     stack.add_output("StreamArn", Output::new(stream.stream_arn()).description("Producers write here"))?;

@@ -303,16 +303,21 @@ fn ensure_provider(
         .logging_config(function::LoggingConfig::new().log_group(log_group.ref_()));
     let function = provider.add_resource("Resource", function)?;
     grant.apply_before(&mut provider, &[function.node()])?;
-    let node = provider.node();
     let stack = provider.stack();
-    for (rule, reason) in PROVIDER_ACKNOWLEDGMENTS {
-        stack.acknowledge_node(node, rule, reason);
+    for (rule, reason) in FUNCTION_ACKNOWLEDGMENTS {
+        stack.acknowledge_node(function.node(), rule, reason);
     }
+    stack.acknowledge_node(
+        log_group.node(),
+        "RCDK-LOGS-ENCRYPTION",
+        "the provider logs the request type, service and action only (never parameters); CloudWatch Logs \
+         encrypts them at rest with its own key",
+    );
     Ok((function, role))
 }
 
-/// The provider's findings that are not risks, acknowledged on the provider (docs/security.md).
-const PROVIDER_ACKNOWLEDGMENTS: &[(&str, &str)] = &[
+/// The provider function's findings that are not risks, acknowledged on it (docs/security.md).
+const FUNCTION_ACKNOWLEDGMENTS: &[(&str, &str)] = &[
     (
         "RCDK-LAMBDA-CONCURRENCY",
         "CloudFormation invokes the provider once per stack event; reserving concurrency would take it from \
@@ -329,8 +334,9 @@ const PROVIDER_ACKNOWLEDGMENTS: &[(&str, &str)] = &[
          or endpoints and protect nothing",
     ),
     (
-        "RCDK-LOGS-ENCRYPTION",
-        "the provider logs the request type, service and action only (never parameters); CloudWatch Logs \
-         encrypts them at rest with its own key",
+        "AwsSolutions-L1",
+        "the runtime is the newest Python runtime of the AWS Lambda runtimes page (rcdk::security::runtimes); \
+         cdk-nag's latest is the newest name aws-cdk-lib knows, which may not be listed by Lambda yet; \
+         RCDK-LAMBDA-RUNTIME still watches its deprecation date",
     ),
 ];
