@@ -55,8 +55,13 @@ const fn rule(
 const KEY: &[&str] = &["AWS::KMS::Key"];
 const BUCKET: &[&str] = &["AWS::S3::Bucket"];
 const IDENTITY: &[&str] = &["AWS::IAM::Role", "AWS::IAM::Policy", "AWS::IAM::ManagedPolicy"];
-const RESOURCE_POLICY: &[&str] =
-    &["AWS::S3::BucketPolicy", "AWS::SNS::TopicPolicy", "AWS::SQS::QueuePolicy", "AWS::Kinesis::ResourcePolicy"];
+const RESOURCE_POLICY: &[&str] = &[
+    "AWS::S3::BucketPolicy",
+    "AWS::SNS::TopicPolicy",
+    "AWS::SQS::QueuePolicy",
+    "AWS::Kinesis::ResourcePolicy",
+    "AWS::IAM::Role",
+];
 const FUNCTION: &[&str] = &["AWS::Lambda::Function"];
 const TOPIC: &[&str] = &["AWS::SNS::Topic"];
 const LOG_GROUP: &[&str] = &["AWS::Logs::LogGroup"];
@@ -118,7 +123,7 @@ pub const RULES: &[Rule] = &[
     ),
     rule(
         "RCDK-IAM-OPEN-PRINCIPAL",
-        "resource policy allows principal * without a condition",
+        "resource or trust policy allows principal * without a condition",
         RESOURCE_POLICY,
         &[],
         &[],
@@ -367,6 +372,12 @@ pub fn check_template_on(stack: &str, template: &Json, today: i64) -> Vec<Proble
             "AWS::KMS::Key" => check_key(props, &mut found),
             "AWS::S3::Bucket" => check_bucket(logical_id, props, &ctx, &mut found),
             "AWS::IAM::Role" => {
+                check_open_principal(
+                    "RCDK-IAM-OPEN-PRINCIPAL",
+                    props.get("AssumeRolePolicyDocument"),
+                    "AssumeRolePolicyDocument",
+                    &mut found,
+                );
                 for (i, p) in props.get("Policies").and_then(Json::as_array).into_iter().flatten().enumerate() {
                     check_identity_policy(
                         p.get("PolicyDocument"),

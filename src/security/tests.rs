@@ -89,6 +89,18 @@ fn identity_policy_wildcards_and_passrole() {
     assert_eq!(problems[0].property_path.as_deref(), Some("Properties.PolicyDocument.Statement[0].Action[0]"));
     assert_eq!(problems[2].property_path.as_deref(), Some("Properties.PolicyDocument.Statement[1].Resource"));
 
+    let open_trust = one(
+        "AWS::IAM::Role",
+        json!({"AssumeRolePolicyDocument": {"Statement": [
+        {"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole"}]}}),
+    );
+    let problems = check_template_on("S", &open_trust, 0);
+    assert_eq!(rules_of(&problems), ["RCDK-IAM-OPEN-PRINCIPAL"]);
+    assert_eq!(
+        problems[0].property_path.as_deref(),
+        Some("Properties.AssumeRolePolicyDocument.Statement[0].Principal")
+    );
+
     let t = one(
         "AWS::IAM::Role",
         json!({"AssumeRolePolicyDocument": {}, "ManagedPolicyArns": [
