@@ -1,13 +1,15 @@
 //! What a new [`App`] validates with by default, assembled at the top of the crate: each layer
-//! that owns checks installs its own (`schema::checks::install`, `iam::install`), so the engine
+//! that owns checks installs its own (`schema::checks::install`, `iam::install`,
+//! `security::install`), so the engine
 //! (`core`) depends on neither.
 
 use crate::core::app::App;
 use crate::core::synth::{SynthOptions, TemplateCheck};
 
 /// The template-level checks every app runs (and `rcdk validate`): resource types known to
-/// CloudFormation, IAM policy lint.
-pub const TEMPLATE_CHECKS: &[TemplateCheck] = &[crate::schema::check_resource_types, crate::iam::lint_policies];
+/// CloudFormation, IAM policy lint, the security rule pack.
+pub const TEMPLATE_CHECKS: &[TemplateCheck] =
+    &[crate::schema::check_resource_types, crate::iam::lint_policies, crate::security::check_template];
 
 /// The library's checks as synthesis options (what [`App::new`] installs), for tools that check
 /// templates from disk.
@@ -22,7 +24,8 @@ pub fn options(strict: bool) -> SynthOptions<'static> {
 
 impl App {
     /// An empty app with the library's checks: registry-schema facts and property validation
-    /// (installed by `schema`), IAM policy lint (installed by `iam`). [`App::default`] is an
+    /// (installed by `schema`), IAM policy lint (installed by `iam`), the security rule pack
+    /// (installed by `security`). [`App::default`] is an
     /// app without them.
     ///
     /// ```
@@ -39,6 +42,7 @@ impl App {
         let mut app = App::default();
         crate::schema::checks::install(&mut app);
         crate::iam::install(&mut app);
+        crate::security::install(&mut app);
         app
     }
 }

@@ -63,7 +63,7 @@
 // The L2 constructs are built on the typed L1 resources of their services: each needs those
 // cargo features (all on by default).
 pub mod core;
-#[cfg(all(feature = "lambda", feature = "iam"))]
+#[cfg(all(feature = "lambda", feature = "iam", feature = "logs"))]
 pub mod custom_resources;
 pub mod defaults;
 pub mod iam;
@@ -78,6 +78,7 @@ pub mod s3;
 pub mod schema;
 #[cfg(feature = "iam")]
 pub mod secretsmanager;
+pub mod security;
 pub mod tags;
 
 pub use crate::core::error::Error;
@@ -92,7 +93,7 @@ pub mod prelude {
     };
     pub use crate::core::stack::{AsScope, Environment, Scope, Stack, StackProps};
     pub use crate::core::value::{DynamicReference, Map, Pseudo, SecretValue, Val, Value};
-    #[cfg(all(feature = "lambda", feature = "iam"))]
+    #[cfg(all(feature = "lambda", feature = "iam", feature = "logs"))]
     pub use crate::custom_resources::{
         AwsCustomResource, AwsCustomResourcePolicy, AwsCustomResourceProps, AwsSdkCall, PhysicalResourceId,
     };
@@ -104,7 +105,7 @@ pub mod prelude {
     #[cfg(all(feature = "kms", feature = "iam"))]
     pub use crate::kms::{Key, KeyProps};
     #[cfg(all(feature = "s3", feature = "kms", feature = "iam"))]
-    pub use crate::s3::{Bucket, BucketEncryption, BucketProps};
+    pub use crate::s3::{Bucket, BucketEncryption, BucketProps, ServerAccessLogs};
     #[cfg(feature = "iam")]
     pub use crate::secretsmanager::Secret;
 }

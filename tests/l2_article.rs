@@ -134,7 +134,12 @@ fn logical_ids_match_cdk() {
     let crp = rcdk::logical_id(&["Resource", "CustomResourcePolicy", "Resource"]).unwrap();
     assert_eq!(resources[&cr]["Type"], "Custom::AWS");
     assert_eq!(resources[&crp]["Type"], "AWS::IAM::Policy");
-    assert_eq!(resources.len(), 9);
+    // The provider brings its log group and its role's DefaultPolicy (scoped to that group).
+    assert_eq!(
+        resources[&rcdk::logical_id(&[rcdk::custom_resources::PROVIDER_ID, "LogGroup"]).unwrap()]["Type"],
+        "AWS::Logs::LogGroup"
+    );
+    assert_eq!(resources.len(), 11);
 }
 
 #[test]
@@ -256,18 +261,31 @@ fn custom_resource_payload_provider_and_policy() {
     );
     let f = &t["Resources"]["AWS679f53fac002430cb0da5b7982bd22872D164C4C"];
     assert_eq!(f["Type"], "AWS::Lambda::Function");
-    assert_eq!(f["Properties"]["Runtime"], "python3.12");
+    assert_eq!(f["Properties"]["Runtime"], rcdk::security::runtimes::newest_python().identifier);
+    // Its own log group, kept a year, and a role that may write there only (no managed policy).
+    let log_group = rcdk::logical_id(&[rcdk::custom_resources::PROVIDER_ID, "LogGroup"]).unwrap();
+    assert_eq!(f["Properties"]["LoggingConfig"], json!({"LogGroup": {"Ref": log_group}}));
+    assert_eq!(t["Resources"][&log_group]["Properties"], json!({"RetentionInDays": 365}));
+    let role = &t["Resources"]["AWS679f53fac002430cb0da5b7982bd2287ServiceRoleC1EA0FF2"]["Properties"];
+    assert!(role.get("ManagedPolicyArns").is_none(), "{role}");
+    let role_policy =
+        rcdk::logical_id(&[rcdk::custom_resources::PROVIDER_ID, "ServiceRole", "DefaultPolicy", "Resource"]).unwrap();
+    assert_eq!(
+        t["Resources"][&role_policy]["Properties"]["PolicyDocument"]["Statement"],
+        json!([{"Action": ["logs:CreateLogStream", "logs:PutLogEvents"], "Effect": "Allow",
+                "Resource": {"Fn::GetAtt": [log_group, "Arn"]}}])
+    );
+    assert_eq!(f["DependsOn"], json!([role_policy]));
+    // The provider's non-risks are acknowledged where checkov reads them.
+    let skipped: Vec<&str> =
+        f["Metadata"]["checkov"]["skip"].as_array().unwrap().iter().map(|e| e["id"].as_str().unwrap()).collect();
+    assert_eq!(skipped, ["CKV_AWS_115", "CKV_AWS_116", "CKV_AWS_117"]);
     assert_eq!(f["Properties"]["Handler"], "index.handler");
     assert_eq!(f["Properties"]["Timeout"], 120);
     assert_eq!(f["Properties"]["Code"]["ZipFile"], rcdk::custom_resources::HANDLER_SOURCE);
     assert_eq!(
         f["Properties"]["Role"],
         json!({"Fn::GetAtt": ["AWS679f53fac002430cb0da5b7982bd2287ServiceRoleC1EA0FF2", "Arn"]})
-    );
-    let role = &t["Resources"]["AWS679f53fac002430cb0da5b7982bd2287ServiceRoleC1EA0FF2"]["Properties"];
-    assert_eq!(
-        role["ManagedPolicyArns"],
-        json!([{"Fn::Join": ["", ["arn:", {"Ref": "AWS::Partition"}, ":iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"]]}])
     );
     assert_eq!(
         role["AssumeRolePolicyDocument"]["Statement"][0]["Principal"],

@@ -9,11 +9,28 @@ fn stack(name: &str) -> Stack {
     Stack::new(name, StackProps::default()).unwrap()
 }
 
+/// The template and its warnings, without the security rule pack's (see [`security_rules`]).
 fn synth(stack: Stack) -> (serde_json::Value, Vec<rcdk::core::problem::Problem>) {
     let mut app = App::new();
     app.add_stack(stack).unwrap();
     let asm = app.assemble().unwrap();
-    (asm.stacks[0].template().clone(), asm.stacks[0].warnings().to_vec())
+    let warnings = asm.stacks[0].warnings().iter().filter(|w| w.kind != ProblemKind::Security).cloned().collect();
+    (asm.stacks[0].template().clone(), warnings)
+}
+
+/// The security rule pack's findings of a stack as (logical ID, rule id).
+fn security_rules(stack: Stack) -> Vec<(String, String)> {
+    let mut app = App::new();
+    app.add_stack(stack).unwrap();
+    let asm = app.assemble().unwrap();
+    asm.stacks[0]
+        .warnings()
+        .iter()
+        .filter(|w| w.kind == ProblemKind::Security)
+        .map(|w| {
+            (w.logical_id.clone().unwrap_or_default(), w.message.split(':').next().unwrap_or_default().to_string())
+        })
+        .collect()
 }
 
 fn lambda_role(stack: &mut Stack) -> Role {
@@ -67,6 +84,15 @@ fn role_props_and_default_policy_tree() {
     let g1 = role.add_to_policy(&mut s, st.clone()).unwrap();
     let g2 = role.add_to_policy(&mut s, st).unwrap();
     assert_eq!(g1, g2);
+    // The security rule pack names the AWS managed policy and the write action on every resource
+    // (s3:ListBucket on * is read-only: not reported).
+    assert_eq!(
+        security_rules(s.clone()),
+        [
+            ("RoleDefaultPolicy5FFB7DAB".to_string(), "RCDK-IAM-WILDCARD-RESOURCE".to_string()),
+            ("Role1ABCC5F0".into(), "RCDK-IAM-MANAGED-POLICY".into()),
+        ]
+    );
     let (t, warnings) = synth(s);
     assert!(warnings.is_empty(), "{warnings:?}");
     let p = &t["Resources"]["Role1ABCC5F0"]["Properties"];
@@ -488,4 +514,173 @@ fn stream_with_a_new_key_creates_it_below_the_stream() {
             .any(|st| st["Action"] == "kms:Decrypt" && st["Resource"] == json!({"Fn::GetAtt": [key_id, "Arn"]})),
         "{statements}"
     );
+}
+
+#[test]
+fn secure_defaults_key_rotation_tls_versioning_and_access_logs() {
+    let mut s = stack("S");
+    let key = Key::new(&mut s, "Key", KeyProps::default()).unwrap();
+    let plain = Bucket::new(&mut s, "Plain", BucketProps::default()).unwrap();
+    let logs = Bucket::new(&mut s, "Logs", BucketProps::default()).unwrap();
+    let data = Bucket::new(
+        &mut s,
+        "Data",
+        BucketProps {
+            noncurrent_version_expiration_days: Some(30),
+            server_access_logs: ServerAccessLogs::ToBucket { bucket: logs, prefix: Some("data/".into()) },
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let own = Bucket::new(
+        &mut s,
+        "Own",
+        BucketProps { server_access_logs: ServerAccessLogs::NewBucket { prefix: None }, ..Default::default() },
+    )
+    .unwrap();
+    let ids: Vec<String> = [
+        key.resource().node(),
+        plain.resource().node(),
+        logs.resource().node(),
+        data.resource().node(),
+        own.resource().node(),
+    ]
+    .iter()
+    .map(|n| s.logical_id(*n).unwrap())
+    .collect();
+    let findings = security_rules(s.clone());
+    let (t, warnings) = synth(s);
+    assert!(warnings.is_empty(), "{warnings:?}");
+    let r = &t["Resources"];
+    assert_eq!(r[&ids[0]]["Properties"]["EnableKeyRotation"], true, "rotation is on by default (CDK: off)");
+    // Every bucket has a TLS-only policy by default.
+    for (name, id) in ["Plain", "Logs", "Data", "Own"].into_iter().zip(&ids[1..]) {
+        let policy = rcdk::logical_id(&[name, "Policy", "Resource"]).unwrap();
+        assert_eq!(r[&policy]["Properties"]["Bucket"], json!({"Ref": id}));
+        assert_eq!(
+            r[&policy]["Properties"]["PolicyDocument"]["Statement"][0]["Condition"],
+            json!({"Bool": {"aws:SecureTransport": "false"}})
+        );
+    }
+    let d = &r[&ids[3]]["Properties"];
+    assert_eq!(d["VersioningConfiguration"], json!({"Status": "Enabled"}));
+    assert_eq!(
+        d["LifecycleConfiguration"],
+        json!({"Rules": [{"Id": "ExpireNoncurrentVersions", "NoncurrentVersionExpiration": {"NoncurrentDays": 30}, "Status": "Enabled"}]})
+    );
+    assert_eq!(d["LoggingConfiguration"], json!({"DestinationBucketName": {"Ref": ids[2]}, "LogFilePrefix": "data/"}));
+    // The given log bucket's policy gains the S3 logging service's grant, for this source only.
+    let logs_policy = rcdk::logical_id(&["Logs", "Policy", "Resource"]).unwrap();
+    let grant = &r[&logs_policy]["Properties"]["PolicyDocument"]["Statement"][1];
+    assert_eq!(grant["Principal"], json!({"Service": "logging.s3.amazonaws.com"}));
+    assert_eq!(grant["Action"], "s3:PutObject");
+    assert_eq!(grant["Resource"], json!({"Fn::Join": ["", [{"Fn::GetAtt": [ids[2], "Arn"]}, "/data/*"]]}));
+    assert_eq!(grant["Condition"]["ArnLike"], json!({"aws:SourceArn": {"Fn::GetAtt": [ids[3], "Arn"]}}));
+    // A created log bucket: SSE-S3, its own findings acknowledged.
+    let created = rcdk::logical_id(&["Own", "AccessLogs", "Resource"]).unwrap();
+    assert_eq!(r[&ids[4]]["Properties"]["LoggingConfiguration"], json!({"DestinationBucketName": {"Ref": created}}));
+    let skipped: Vec<&str> = r[&created]["Metadata"]["checkov"]["skip"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(skipped, ["CKV_AWS_18", "CKV_AWS_21"]);
+    // What is left: buckets without logs or versioning, named by logical ID.
+    let expect = |id: &String, rule: &str| (id.clone(), rule.to_string());
+    assert_eq!(
+        findings,
+        [
+            expect(&ids[2], "RCDK-S3-ACCESS-LOGS"),
+            expect(&ids[2], "RCDK-S3-VERSIONING"),
+            expect(&ids[4], "RCDK-S3-VERSIONING"),
+            expect(&ids[1], "RCDK-S3-ACCESS-LOGS"),
+            expect(&ids[1], "RCDK-S3-VERSIONING"),
+        ]
+    );
+}
+
+#[test]
+fn acknowledgments_need_a_reason_and_a_known_rule_and_reach_the_template() {
+    let mut s = stack("S");
+    let key = Key::new(&mut s, "Key", KeyProps { enable_key_rotation: false, ..Default::default() }).unwrap();
+    let e = s.as_scope().enter(key.node()).unwrap().acknowledge("RCDK-KMS-ROTATION", "").unwrap_err();
+    assert!(e.to_string().contains("S/Key: acknowledging RCDK-KMS-ROTATION: a reason"), "{e}");
+    let e = s.acknowledge("RCDK-KMS-ROTATE", "a reason long enough").unwrap_err();
+    assert!(e.to_string().contains("unknown rule"), "{e}");
+    assert_eq!(security_rules(s.clone()), [("Key961B73FD".to_string(), "RCDK-KMS-ROTATION".to_string())]);
+    // Acknowledged on the stack: applies to the key added before and to resources added after.
+    s.acknowledge("RCDK-KMS-ROTATION", "rotated by the platform team's own process").unwrap();
+    let later = Key::new(&mut s, "Later", KeyProps { enable_key_rotation: false, ..Default::default() }).unwrap();
+    let later_id = s.logical_id(later.resource().node()).unwrap();
+    assert!(security_rules(s.clone()).is_empty());
+    let (t, _) = synth(s);
+    for id in ["Key961B73FD", later_id.as_str()] {
+        assert_eq!(
+            t["Resources"][id]["Metadata"]["checkov"]["skip"],
+            json!([{"id": "CKV_AWS_7", "comment": "rotated by the platform team's own process"}])
+        );
+        assert_eq!(t["Resources"][id]["Metadata"]["cdk_nag"]["rules_to_suppress"][0]["id"], "AwsSolutions-KMS5");
+    }
+}
+
+#[test]
+fn secrets_in_plain_text_warn_and_echoed_parameters_fail() {
+    use rcdk::l1::kinesisfirehose::{CfnDeliveryStream, delivery_stream as firehose};
+    let build = |key: Option<SecretValue>, echo: bool| {
+        let mut s = stack("S");
+        let mut p = Parameter::string();
+        if !echo {
+            p = p.no_echo();
+        }
+        let param = s.add_parameter("Key", p).unwrap();
+        let key = key.unwrap_or_else(|| SecretValue::from_parameter(param));
+        let role = "arn:aws:iam::123456789012:role/r";
+        let destination = firehose::SnowflakeDestinationConfiguration::new(
+            "https://a.snowflakecomputing.com",
+            "D",
+            role,
+            firehose::S3DestinationConfiguration::new("arn:aws:s3:::b", role),
+            "S",
+            "T",
+        )
+        .private_key(key);
+        s.add_resource(
+            "Delivery",
+            CfnDeliveryStream::new()
+                .delivery_stream_type(firehose::DeliveryStreamType::KinesisStreamAsSource)
+                .snowflake_destination_configuration(destination),
+        )
+        .unwrap();
+        s
+    };
+    let path = "Properties.SnowflakeDestinationConfiguration.PrivateKey";
+    // unsafe_plain_text: a warning naming the construct path and property, an error under --strict.
+    let mut app = App::new();
+    app.add_stack(build(Some(SecretValue::unsafe_plain_text("MIIE".repeat(64))), false)).unwrap();
+    let asm = app.assemble().unwrap();
+    let w: Vec<_> = asm.stacks[0].warnings().iter().filter(|w| w.kind == ProblemKind::Security).collect();
+    assert_eq!(w.len(), 1, "{w:?}");
+    assert_eq!(w[0].construct_path.as_deref(), Some("S/Delivery"));
+    assert_eq!(w[0].property_path.as_deref(), Some(path));
+    assert!(w[0].message.starts_with("RCDK-SECRET-PLAINTEXT") && !w[0].message.contains("MIIE"), "{}", w[0].message);
+    let mut app = App::new();
+    app.set_strict(true);
+    app.add_stack(build(Some(SecretValue::unsafe_plain_text("MIIE".repeat(64))), false)).unwrap();
+    let e = app.assemble().unwrap_err().to_string();
+    assert!(e.contains("RCDK-SECRET-PLAINTEXT") && e.contains("strict"), "{e}");
+    // A plain ssm reference is not a secret.
+    let mut app = App::new();
+    let ssm = SecretValue::dynamic(DynamicReference::Ssm { name: "k".into(), version: None });
+    app.add_stack(build(Some(ssm), false)).unwrap();
+    let asm = app.assemble().unwrap();
+    assert!(asm.stacks[0].warnings().iter().any(|w| w.message.starts_with("RCDK-SECRET-SSM-PLAIN")));
+    // from_parameter: fine with NoEcho, an error without.
+    let mut app = App::new();
+    app.add_stack(build(None, false)).unwrap();
+    assert!(app.assemble().unwrap().stacks[0].warnings().iter().all(|w| w.kind != ProblemKind::Security));
+    let mut app = App::new();
+    app.add_stack(build(None, true)).unwrap();
+    let e = app.assemble().unwrap_err().to_string();
+    assert!(e.contains("RCDK-SECRET-PARAMETER-ECHO") && e.contains(path) && e.contains("NoEcho"), "{e}");
 }

@@ -6,7 +6,10 @@
 //! what it says: the delivery stream has the `S3Configuration` Firehose requires (an S3 bucket for
 //! failed records), the key policy spells `kms:ViaService` correctly, the Firehose role gets read
 //! (not read/write) access to the stream, and Snowflake settings are CloudFormation parameters.
-//! It also adds the stream monitoring the article recommends, and Firehose error logging.
+//! It also adds the stream monitoring the article recommends, Firehose error logging, and the security
+//! review: the key rotates, the backup bucket is versioned and logged, the custom resource removes the
+//! stream policy when the stack is deleted, and every remaining scanner finding is acknowledged in code
+//! with its reason (docs/security.md).
 
 use rcdk::l1::cloudwatch::{CfnAlarm, alarm};
 use rcdk::l1::kinesisfirehose::{CfnDeliveryStream, delivery_stream as firehose};
@@ -36,7 +39,7 @@ pub fn kinesis_snowflake_stack(style: StreamPolicyStyle) -> Result<Stack, rcdk::
     let settings = SnowflakeSettings::new(&mut stack)?;
 
     // A customer-managed key, so producers in other accounts can use the stream.
-    let key = Key::new(&mut stack, "Key", KeyProps::default())?;
+    let key = Key::new(&mut stack, "Key", KeyProps::default())?; // rotation on by default
     key.add_to_resource_policy(
         &mut stack,
         PolicyStatement::allow()
@@ -58,11 +61,19 @@ pub fn kinesis_snowflake_stack(style: StreamPolicyStyle) -> Result<Stack, rcdk::
             .condition("StringEquals", "kms:ViaService", Value::sub("kinesis.${AWS::Region}.amazonaws.com"))
             .condition("StringEquals", "kms:CallerAccount", Pseudo::AccountId),
     )?;
+    stack.as_scope().enter(key.node())?.acknowledge(
+        "RCDK-KMS-OPEN-PRINCIPAL",
+        "the * principal is bound by kms:ViaService (Kinesis in this region) and kms:CallerAccount (this account)",
+    )?;
 
     let stream = Stream::new(
         &mut stack,
         "Stream",
         StreamProps { encryption: StreamEncryption::Kms(key), ..Default::default() },
+    )?;
+    stack.as_scope().enter(stream.resource().node())?.acknowledge(
+        "AwsSolutions-KDS3",
+        "a customer-managed key is required: producers in other accounts cannot use the aws/kinesis key",
     )?;
 
     // Cross-account producers write through a resource policy on the stream.
@@ -83,11 +94,21 @@ pub fn kinesis_snowflake_stack(style: StreamPolicyStyle) -> Result<Stack, rcdk::
                 physical_resource_id: Some(PhysicalResourceId::of("Resource")),
                 ..Default::default()
             };
+            // Deleting the stack removes the grant too (the stream is retained, and a policy left on it
+            // would keep the producer's cross-account write access); a stream already gone is fine.
+            let delete_policy = AwsSdkCall {
+                service: "Kinesis".into(),
+                action: "DeleteResourcePolicy".into(),
+                parameters: Some(Value::map([("ResourceARN", stream.stream_arn())])),
+                ignore_error_codes_matching: Some("ResourceNotFoundException".into()),
+                ..Default::default()
+            };
             AwsCustomResource::new(
                 &mut stack,
                 "Resource",
                 AwsCustomResourceProps {
                     on_update: Some(put_policy),
+                    on_delete: Some(delete_policy),
                     policy: AwsCustomResourcePolicy::from_sdk_calls([stream.stream_arn()]),
                     ..Default::default()
                 },
@@ -107,11 +128,25 @@ pub fn kinesis_snowflake_stack(style: StreamPolicyStyle) -> Result<Stack, rcdk::
         )),
     )?;
     let secret = Secret::from_secret_name_v2(&mut stack, "Secret", "Snowflake/PrivateKey")?;
-    let backup = Bucket::new(&mut stack, "BackupBucket", BucketProps { enforce_ssl: true, ..Default::default() })?;
+    // TLS only and public access blocked by default; failed records are versioned (old versions kept
+    // 30 days) and every request is logged to a bucket of its own.
+    let backup = Bucket::new(
+        &mut stack,
+        "BackupBucket",
+        BucketProps {
+            noncurrent_version_expiration_days: Some(30),
+            server_access_logs: ServerAccessLogs::NewBucket { prefix: None },
+            ..Default::default()
+        },
+    )?;
     // Firehose reports delivery errors (Snowflake rejections, auth failures) to CloudWatch Logs; it
     // needs the group and the stream to exist.
     let log_group = stack.add_resource("DeliveryLogs", CfnLogGroup::new().retention_in_days(14))?;
     stack.resource_mut(log_group)?.apply_removal_policy(RemovalPolicy::Retain);
+    stack.as_scope().enter(log_group.node())?.acknowledge(
+        "RCDK-LOGS-ENCRYPTION",
+        "Firehose writes delivery errors (codes, messages), never record data; CloudWatch Logs encrypts them at rest",
+    )?;
     let log_stream = stack.add_resource("DeliveryLogStream", CfnLogStream::new(log_group.ref_()))?;
 
     let destination = firehose::SnowflakeDestinationConfiguration::new(
@@ -147,13 +182,27 @@ pub fn kinesis_snowflake_stack(style: StreamPolicyStyle) -> Result<Stack, rcdk::
             ))
             .snowflake_destination_configuration(destination),
     )?;
+    stack.as_scope().enter(delivery_stream.node())?.acknowledge(
+        "RCDK-FIREHOSE-SSE",
+        "SSE cannot be enabled on a delivery stream whose source is a Kinesis stream; the records are \
+         encrypted in the source stream with the customer-managed key",
+    )?;
     // The role must hold its permissions before Firehose starts reading with it.
     stream.grant_read(&mut stack, &role)?.apply_before(&mut stack, &[delivery_stream.node()])?;
-    backup.grant_write(&mut stack, &role)?.apply_before(&mut stack, &[delivery_stream.node()])?;
+    let grant = backup.grant_write(&mut stack, &role)?;
+    grant.apply_before(&mut stack, &[delivery_stream.node()])?;
     role.add_to_policy(
         &mut stack,
         PolicyStatement::allow().actions(["logs:PutLogEvents"]).resources([log_group.attr_arn()]),
     )?;
+
+    if let Some(policy) = grant.policy_resource() {
+        stack.as_scope().enter(policy)?.acknowledge(
+            "AwsSolutions-IAM5",
+            "the wildcards are CDK's grantWrite action groups (s3:DeleteObject*, s3:Abort*) and the objects of \
+             the one backup bucket (<bucket>/*), whose keys Firehose chooses",
+        )?;
+    }
 
     StreamMonitoring::new(&mut stack, "Monitoring", &stream)?;
     stack.add_output("StreamArn", Output::new(stream.stream_arn()).description("Producers write here"))?;
@@ -212,6 +261,17 @@ impl StreamMonitoring {
     fn new(scope: &mut impl AsScope, id: &str, stream: &Stream) -> Result<StreamMonitoring, rcdk::Error> {
         let mut scope = scope.as_scope().child(id)?;
         let topic = scope.add_resource("AlarmTopic", CfnTopic::new().display_name("Kinesis stream alarms"))?;
+        let mut topic_scope = scope.as_scope().enter(topic.node())?;
+        topic_scope.acknowledge(
+            "RCDK-SNS-ENCRYPTION",
+            "alarm notifications carry the alarm name and state only; encrypting with alias/aws/sns would stop \
+             CloudWatch from publishing (that key's policy cannot admit cloudwatch.amazonaws.com)",
+        )?;
+        topic_scope.acknowledge(
+            "RCDK-SNS-TLS",
+            "only CloudWatch alarms of this account publish (the default topic policy); a topic policy denying \
+             non-TLS publishing would replace that default and need its own grant to CloudWatch",
+        )?;
         let alarms: [(&str, &str, &str, alarm::Statistic, f64, alarm::ComparisonOperator); 4] = [
             (
                 "IteratorAgeAlarm",

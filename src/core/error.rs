@@ -25,6 +25,9 @@ pub enum Error {
     /// `aws:`); the error names the construct path.
     #[error(transparent)]
     Construct(Box<dyn std::error::Error + Send + Sync>),
+    /// A security acknowledgment without a reason or with an unknown rule.
+    #[error(transparent)]
+    Acknowledge(#[from] crate::security::AcknowledgeError),
 }
 
 impl From<crate::core::problem::SynthError> for Error {

@@ -37,6 +37,9 @@ pub enum ProblemKind {
     InvalidTemplate,
     /// An IAM policy statement problem (action or condition spelling).
     Policy,
+    /// A security posture finding of the rule pack ([`crate::security`]); the message starts with the
+    /// rule id.
+    Security,
 }
 
 impl ProblemKind {
@@ -54,6 +57,7 @@ impl ProblemKind {
             ProblemKind::Schema => "schema",
             ProblemKind::InvalidTemplate => "invalid-template",
             ProblemKind::Policy => "policy",
+            ProblemKind::Security => "security",
         }
     }
 }

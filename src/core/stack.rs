@@ -51,6 +51,8 @@ pub struct Stack {
     pub(crate) stack_dependencies: Vec<StackId>,
     /// Aspects by the index of the scope they were added to, in the order added.
     pub(crate) aspects: Vec<(u32, Arc<dyn Aspect>)>,
+    /// Security-rule acknowledgments: (node index, rule id, reason), in call order.
+    pub(crate) acknowledgments: Vec<(u32, String, String)>,
 }
 
 /// Why a stack could not be created.
@@ -83,6 +85,7 @@ impl Stack {
             metadata: Map::new(),
             stack_dependencies: Vec::new(),
             aspects: Vec::new(),
+            acknowledgments: Vec::new(),
         })
     }
 
@@ -112,6 +115,14 @@ impl Stack {
         let index = self.checked_index(scope, "add_aspect")?;
         self.aspects.push((index, Arc::new(aspect)));
         Ok(())
+    }
+
+    /// Records a library-made acknowledgment (rule id and reason known valid) for `node` and below.
+    pub(crate) fn acknowledge_node(&mut self, node: NodeRef, rule: &str, reason: &str) {
+        let entry = (node.index, rule.to_string(), reason.to_string());
+        if !self.acknowledgments.contains(&entry) {
+            self.acknowledgments.push(entry);
+        }
     }
 
     /// Adds template-level Metadata.
@@ -293,6 +304,29 @@ impl<'a> Scope<'a> {
     pub fn add_rule(&mut self, id: &str, rule: Value) -> Result<NodeRef, TreeError> {
         self.add(id, Element::Rule(rule))
     }
+
+    /// Acknowledges a security finding for every resource at or below this scope (also those added
+    /// later): `rule` is an rcdk rule id ([`crate::security::RULES`]) or a checkov (`CKV_AWS_7`),
+    /// cdk-nag (`AwsSolutions-KMS5`) or cfn_nag (`W35`) id; `reason` is required. At synthesis it is
+    /// written into each matching resource's `Metadata` in the formats checkov
+    /// (`checkov.skip`), cfn_nag and cdk-nag (`rules_to_suppress`) read, and the rule pack skips it.
+    ///
+    /// ```
+    /// use rcdk::prelude::*;
+    /// let mut stack = Stack::new("S", StackProps::default()).unwrap();
+    /// let key = Key::new(&mut stack, "Key", KeyProps::default()).unwrap();
+    /// stack.as_scope().enter(key.node()).unwrap()
+    ///     .acknowledge("RCDK-KMS-OPEN-PRINCIPAL", "only principals of this account, through Kinesis").unwrap();
+    /// assert!(stack.as_scope().acknowledge("RCDK-KMS-ROTATION", " ").is_err());
+    /// ```
+    pub fn acknowledge(&mut self, rule: &str, reason: &str) -> Result<(), crate::security::AcknowledgeError> {
+        crate::security::check_acknowledgment(&self.path(), rule, reason)?;
+        let entry = (self.node, rule.to_string(), reason.trim().to_string());
+        if !self.stack.acknowledgments.contains(&entry) {
+            self.stack.acknowledgments.push(entry);
+        }
+        Ok(())
+    }
 }
 
 macro_rules! delegate_to_root_scope {
@@ -316,6 +350,8 @@ delegate_to_root_scope! {
     fn add_mapping(&mut self, id: &str, mapping: Mapping) -> Result<MappingHandle, TreeError>;
     /// Adds a rule at the top of the stack.
     fn add_rule(&mut self, id: &str, rule: Value) -> Result<NodeRef, TreeError>;
+    /// Acknowledges a security finding for every resource of the stack (see [`Scope::acknowledge`]).
+    fn acknowledge(&mut self, rule: &str, reason: &str) -> Result<(), crate::security::AcknowledgeError>;
 }
 
 impl Stack {

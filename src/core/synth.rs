@@ -128,13 +128,19 @@ pub fn synthesize(stacks: &[&Stack], options: SynthOptions<'_>) -> Result<Vec<Sy
     check_stack_cycles(stacks, &stack_deps, &mut problems);
 
     let mut out = Vec::new();
-    for (i, (stack, template)) in stacks.iter().zip(templates).enumerate() {
+    for (i, (stack, mut template)) in stacks.iter().zip(templates).enumerate() {
         let construct_paths: BTreeMap<String, String> = view.ids[i]
             .ids
             .iter()
             .enumerate()
             .filter_map(|(node, id)| id.clone().map(|id| (id, stack.tree.path(node as u32))))
             .collect();
+        let acknowledgments: Vec<(String, &str, &str)> = stack
+            .acknowledgments
+            .iter()
+            .map(|(node, rule, reason)| (stack.tree.path(*node), rule.as_str(), reason.as_str()))
+            .collect();
+        crate::security::write_acknowledgments(&mut template, &construct_paths, &acknowledgments);
         let body = serde_json::to_string_pretty(&template).map(|s| s.len() + 1).unwrap_or(0);
         let found = check_document(stack.name(), &template, Some(body), &options);
         for mut p in found {

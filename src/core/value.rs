@@ -579,12 +579,16 @@ impl SecretValue {
         SecretValue(Value::Dynamic(reference))
     }
 
-    /// The value of a `NoEcho` parameter.
+    /// The value of a `NoEcho` parameter. A parameter without `NoEcho` reaching a secret property is a
+    /// synthesis error (`RCDK-SECRET-PARAMETER-ECHO`, [`crate::security`]): its value would show in the
+    /// console and `DescribeStacks`.
     pub fn from_parameter(parameter: crate::core::element::ParameterHandle) -> SecretValue {
         SecretValue(parameter.value())
     }
 
     /// A secret written in plain text into the template. Visible to anyone who can read the stack.
+    /// Synthesis warns (`RCDK-SECRET-PLAINTEXT`, naming the construct and property path, never the
+    /// value), and fails under `--strict`; acknowledge it with a reason if you really mean it.
     pub fn unsafe_plain_text(secret: impl Into<String>) -> SecretValue {
         SecretValue(Value::String(secret.into()))
     }

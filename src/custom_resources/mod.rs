@@ -20,12 +20,13 @@
 //! # let _ = cr;
 //! ```
 
-use crate::core::element::{Handle, RawResource};
+use crate::core::element::{Handle, RawResource, RemovalPolicy};
 use crate::core::stack::AsScope;
 use crate::core::tree::{NodeRef, TreeError};
-use crate::core::value::{Map, Pseudo, Value};
+use crate::core::value::{Map, Value};
 use crate::iam::{PolicyProps, PolicyStatement, Principal, Role, RoleProps};
 use crate::l1::lambda::{CfnFunction, function};
+use crate::l1::logs::CfnLogGroup;
 
 /// The provider Lambda's source (`index.handler`), shipped as `Code.ZipFile`.
 pub const HANDLER_SOURCE: &str = include_str!("handler.py");
@@ -161,7 +162,14 @@ pub struct AwsCustomResourceProps {
     /// Provider Lambda timeout in seconds (default 120; the first resource in a stack decides, as the
     /// provider is shared).
     pub timeout_seconds: Option<u32>,
+    /// Days the provider's log group keeps its events (default [`DEFAULT_LOG_RETENTION_DAYS`]; the
+    /// first resource in a stack decides). Must be a value CloudFormation accepts for
+    /// `AWS::Logs::LogGroup.RetentionInDays` (1, 3, 5, 7, 14, 30, 60, 90, …).
+    pub log_retention_days: Option<u32>,
 }
+
+/// Default retention of the provider's log group: a year.
+pub const DEFAULT_LOG_RETENTION_DAYS: u32 = 365;
 
 /// A `Custom::AWS` resource at `<id>/Resource/Default` making SDK calls, with its permissions in
 /// `<id>/CustomResourcePolicy`, served by a provider Lambda shared by the whole stack.
@@ -181,7 +189,7 @@ impl AwsCustomResource {
         props: AwsCustomResourceProps,
     ) -> Result<AwsCustomResource, TreeError> {
         let mut scope = scope.as_scope();
-        let (provider, provider_role) = ensure_provider(&mut scope, props.timeout_seconds)?;
+        let (provider, provider_role) = ensure_provider(&mut scope, props.timeout_seconds, props.log_retention_days)?;
         let mut own = scope.child(id)?;
         let node = own.node();
         let on_create = props.on_create.clone().or_else(|| props.on_update.clone());
@@ -253,6 +261,7 @@ impl AwsCustomResource {
 fn ensure_provider(
     scope: &mut crate::core::stack::Scope<'_>,
     timeout: Option<u32>,
+    log_retention_days: Option<u32>,
 ) -> Result<(Handle<CfnFunction>, Role), TreeError> {
     let stack = scope.stack();
     let root = stack.root();
@@ -270,26 +279,64 @@ fn ensure_provider(
         });
     }
     let mut provider = stack.as_scope().child(PROVIDER_ID)?;
-    let basic = Value::join(
-        "",
-        [
-            Value::from("arn:"),
-            Value::Pseudo(Pseudo::Partition),
-            Value::from(":iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"),
-        ],
-    );
-    let role = Role::new(
+    // Its own log group with a retention, instead of the never-expiring `/aws/lambda/<name>` group
+    // Lambda would create; the role may write to this group only (no AWSLambdaBasicExecutionRole,
+    // which allows logs:* actions on every log group).
+    let log_group = provider.add_resource(
+        "LogGroup",
+        CfnLogGroup::new().retention_in_days(log_retention_days.unwrap_or(DEFAULT_LOG_RETENTION_DAYS)),
+    )?;
+    provider.stack().resource_mut(log_group)?.apply_removal_policy(RemovalPolicy::Retain);
+    let role =
+        Role::new(&mut provider, "ServiceRole", RoleProps::assumed_by(Principal::service("lambda.amazonaws.com")))?;
+    // `Arn` of a log group ends in `:*`, which covers its log streams.
+    let grant = role.add_to_policy(
         &mut provider,
-        "ServiceRole",
-        RoleProps {
-            managed_policy_arns: vec![basic],
-            ..RoleProps::assumed_by(Principal::service("lambda.amazonaws.com"))
-        },
+        PolicyStatement::allow()
+            .actions(["logs:CreateLogStream", "logs:PutLogEvents"])
+            .resources([log_group.attr_arn()]),
     )?;
     let function = CfnFunction::new(function::Code::new().zip_file(HANDLER_SOURCE), role.resource().attr_arn())
         .handler("index.handler")
-        .runtime(function::Runtime::Python312)
-        .timeout(timeout.unwrap_or(120));
+        .runtime(Value::from(crate::security::runtimes::newest_python().identifier))
+        .timeout(timeout.unwrap_or(120))
+        .logging_config(function::LoggingConfig::new().log_group(log_group.ref_()));
     let function = provider.add_resource("Resource", function)?;
+    grant.apply_before(&mut provider, &[function.node()])?;
+    let stack = provider.stack();
+    for (rule, reason) in FUNCTION_ACKNOWLEDGMENTS {
+        stack.acknowledge_node(function.node(), rule, reason);
+    }
+    stack.acknowledge_node(
+        log_group.node(),
+        "RCDK-LOGS-ENCRYPTION",
+        "the provider logs the request type, service and action only (never parameters); CloudWatch Logs \
+         encrypts them at rest with its own key",
+    );
     Ok((function, role))
 }
+
+/// The provider function's findings that are not risks, acknowledged on it (docs/security.md).
+const FUNCTION_ACKNOWLEDGMENTS: &[(&str, &str)] = &[
+    (
+        "RCDK-LAMBDA-CONCURRENCY",
+        "CloudFormation invokes the provider once per stack event; reserving concurrency would take it from \
+         the account pool (and fails in accounts at the minimum unreserved limit)",
+    ),
+    (
+        "RCDK-LAMBDA-DLQ",
+        "CloudFormation invokes the provider and waits for its answer on the pre-signed URL; a failed call \
+         fails the stack operation, which is the report, so a dead-letter queue would hold nothing to act on",
+    ),
+    (
+        "RCDK-LAMBDA-VPC",
+        "the provider only calls public AWS APIs and the CloudFormation response URL; a VPC would need NAT \
+         or endpoints and protect nothing",
+    ),
+    (
+        "AwsSolutions-L1",
+        "the runtime is the newest Python runtime of the AWS Lambda runtimes page (rcdk::security::runtimes); \
+         cdk-nag's latest is the newest name aws-cdk-lib knows, which may not be listed by Lambda yet; \
+         RCDK-LAMBDA-RUNTIME still watches its deprecation date",
+    ),
+];

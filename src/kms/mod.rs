@@ -4,7 +4,7 @@
 //! use rcdk::prelude::*;
 //! use rcdk::kms::{Key, KeyProps};
 //! let mut stack = Stack::new("S", StackProps::default()).unwrap();
-//! let key = Key::new(&mut stack, "Key", KeyProps { enable_key_rotation: true, ..Default::default() }).unwrap();
+//! let key = Key::new(&mut stack, "Key", KeyProps::default()).unwrap(); // rotation on by default
 //! assert_eq!(stack.logical_id(key.resource().node()).unwrap(), "Key961B73FD");
 //! // The escape hatch is the typed L1 handle: attributes as methods, properties editable.
 //! let arn: Value = key.resource().attr_arn().into();
@@ -31,7 +31,9 @@ pub const ENCRYPT_DECRYPT_ACTIONS: &[&str] = &["kms:Decrypt", "kms:Encrypt", "km
 pub struct KeyProps {
     /// Description.
     pub description: Option<String>,
-    /// Rotate the key material yearly.
+    /// Rotate the key material yearly. Default **true** — a deliberate deviation from AWS CDK, whose
+    /// `Key` leaves rotation off (checkov CKV_AWS_7, cdk-nag AwsSolutions-KMS5 flag that). Rotation
+    /// keeps old material for decryption, so nothing encrypted before becomes unreadable.
     pub enable_key_rotation: bool,
     /// An alias (`alias/...`; the prefix is added when missing), as an `AWS::KMS::Alias` child `Alias`.
     pub alias: Option<String>,
@@ -45,7 +47,7 @@ impl Default for KeyProps {
     fn default() -> Self {
         KeyProps {
             description: None,
-            enable_key_rotation: false,
+            enable_key_rotation: true,
             alias: None,
             removal_policy: RemovalPolicy::Retain,
             pending_window_days: None,
@@ -54,7 +56,7 @@ impl Default for KeyProps {
 }
 
 /// A customer-managed KMS key (`AWS::KMS::Key` at `<id>/Resource`, a typed [`CfnKey`]) whose default
-/// key policy gives the account root `kms:*`, like CDK's. With an alias, an `AWS::KMS::Alias`
+/// key policy gives the account root `kms:*`, like CDK's, with yearly rotation on unless turned off. With an alias, an `AWS::KMS::Alias`
 /// ([`CfnAlias`]) at `<id>/Alias`.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Key {

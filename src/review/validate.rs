@@ -1,9 +1,10 @@
 //! `rcdk validate`: the checks rcdk runs at synthesis, on any template.
 //!
 //! References (Ref, GetAtt and its attribute, `${}` in Fn::Sub, conditions, mappings, DependsOn),
-//! cycles, limits, property values against the registry schemas, and the IAM policy lint. Every
-//! CloudFormation type has a vendored schema; a type whose schema cannot be loaded would be
-//! reported as unchecked, not failed.
+//! cycles, limits, property values against the registry schemas, the IAM policy lint and the
+//! security rule pack ([`crate::security`], which honours checkov / cfn_nag / cdk-nag suppressions in
+//! resource Metadata). Every CloudFormation type has a vendored schema; a type whose schema cannot be
+//! loaded would be reported as unchecked, not failed.
 
 use std::collections::BTreeSet;
 
