@@ -33,6 +33,8 @@ mod pattern;
 mod rules;
 mod validate;
 
+pub use validate::validate_read_properties;
+
 #[cfg(test)]
 mod tests;
 
