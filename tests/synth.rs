@@ -427,3 +427,16 @@ fn a_parameter_of_another_stack_cannot_be_referenced() {
     assert_eq!(p.construct_path.as_deref(), Some("B/Topic"));
     assert_eq!(p.message, "a parameter of stack A cannot be referenced from another stack");
 }
+
+#[test]
+fn an_output_named_like_its_resource_is_not_a_cycle() {
+    // Outputs and resources have separate namespaces: `Outputs.Queue` referring to `Resources.Queue`
+    // is the most common output there is, not a self-dependency.
+    let mut stack = new_stack("S");
+    let queue = stack.add_raw_resource("TheQueue", UNCHECKED, Map::new()).unwrap();
+    stack.resource_mut(queue).unwrap().override_logical_id("Queue");
+    stack.add_output("Queue", Output::new(queue.ref_())).unwrap();
+    stack.add_output("QueueArn", Output::new(queue.get_att("Arn"))).unwrap();
+    let t = one_stack(stack).unwrap();
+    assert_eq!(t["Outputs"]["Queue"]["Value"], json!({"Ref": "Queue"}));
+}
