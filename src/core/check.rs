@@ -125,6 +125,30 @@ pub fn check_template(name: &str, template: &Json, body_bytes: Option<usize>, fa
     }
     if let Some(conditions) = section("Conditions") {
         for (id, expr) in conditions {
+            if !matches!(
+                intrinsic_name(expr),
+                Some(
+                    "Fn::Equals"
+                        | "Fn::And"
+                        | "Fn::Or"
+                        | "Fn::Not"
+                        | "Condition"
+                        | "Fn::Contains"
+                        | "Fn::EachMemberEquals"
+                        | "Fn::EachMemberIn"
+                )
+            ) {
+                c.problem(
+                    ProblemKind::InvalidTemplate,
+                    Some(id),
+                    "",
+                    format!(
+                        "a condition must be Fn::Equals, Fn::And, Fn::Or, Fn::Not or Condition, found {}",
+                        json_kind(expr)
+                    ),
+                );
+                continue;
+            }
             c.walk(Some(id), "", expr, true);
         }
     }
@@ -233,6 +257,62 @@ impl<'a> Checker<'a> {
             self.problem(ProblemKind::InvalidTemplate, Some(id), "", "a parameter must be an object".into());
             return;
         };
+        if self.resources.contains_key(id) {
+            self.problem(
+                ProblemKind::DuplicateLogicalId,
+                Some(id),
+                "",
+                "a parameter and a resource have this name; Ref would not know which one is meant".into(),
+            );
+        }
+        for (key, value) in obj {
+            let expected = match key.as_str() {
+                "Type" | "Default" => continue,
+                "Description" | "ConstraintDescription" | "AllowedPattern" => {
+                    if value.is_string() {
+                        continue;
+                    }
+                    "a string"
+                }
+                "AllowedValues" => {
+                    if value.is_array() {
+                        continue;
+                    }
+                    "a list"
+                }
+                "MinLength" | "MaxLength" | "MinValue" | "MaxValue" => {
+                    if value.is_number() || value.as_str().is_some_and(|s| s.parse::<f64>().is_ok()) {
+                        continue;
+                    }
+                    "a number"
+                }
+                "NoEcho" => {
+                    if value.is_boolean() || matches!(value.as_str(), Some("true" | "false" | "True" | "False")) {
+                        continue;
+                    }
+                    "a boolean"
+                }
+                other => {
+                    self.problem(
+                        ProblemKind::InvalidTemplate,
+                        Some(id),
+                        other,
+                        format!(
+                            "{other:?} is not a parameter attribute (expected AllowedPattern, AllowedValues, \
+                             ConstraintDescription, Default, Description, MaxLength, MaxValue, MinLength, MinValue, \
+                             NoEcho, Type)"
+                        ),
+                    );
+                    continue;
+                }
+            };
+            self.problem(
+                ProblemKind::InvalidTemplate,
+                Some(id),
+                key,
+                format!("{key} must be {expected}, found {}", json_kind(value)),
+            );
+        }
         let Some(ty) = obj.get("Type").and_then(Json::as_str) else {
             self.problem(ProblemKind::InvalidTemplate, Some(id), "Type", "a parameter needs a string Type".into());
             return;
@@ -326,7 +406,8 @@ impl<'a> Checker<'a> {
                 "Properties" | "CreationPolicy" | "UpdatePolicy" => "an object",
                 "Version" if custom && (value.is_string() || value.is_u64()) => continue,
                 "DeletionPolicy" | "UpdateReplacePolicy" => {
-                    if intrinsic_name(value).is_some() {
+                    // With AWS::LanguageExtensions these may be a parameter or a condition's choice.
+                    if matches!(intrinsic_name(value), Some("Ref" | "Fn::If" | "Fn::FindInMap")) {
                         continue;
                     }
                     let allowed: &[&str] = if key == "DeletionPolicy" {

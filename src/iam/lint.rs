@@ -63,9 +63,10 @@ pub fn lint_policies(stack: &str, template: &Json) -> Vec<Problem> {
         // A custom resource's payload goes to its handler, not to IAM, often as a fragment of a
         // policy: only the spelling of what it holds is checked, not the grammar.
         let type_name = resource.get("Type").and_then(Json::as_str).unwrap_or_default();
-        let grammar = !(type_name.starts_with("Custom::") || type_name == "AWS::CloudFormation::CustomResource");
+        let custom = type_name.starts_with("Custom::") || type_name == "AWS::CloudFormation::CustomResource";
         let mut lint = |doc: &Json, path: String| {
-            lint_document(doc, &path, grammar, &mut |severity, path, message| {
+            let kind = if custom { DocKind::Fragment } else { doc_kind(type_name, &path) };
+            lint_document(doc, &path, kind, &mut |severity, path, message| {
                 out.push(
                     Problem::new(severity, ProblemKind::Policy, stack, message)
                         .at(logical_id.clone(), format!("Properties.{path}")),
@@ -106,8 +107,14 @@ fn find_embedded(v: &Json, path: &str, depth: usize, found: &mut dyn FnMut(&Json
         }
         return;
     }
+    let named_policy = path.rsplit('.').next().is_some_and(|last| {
+        let last = last.split('[').next().unwrap_or(last);
+        last.ends_with("PolicyDocument") || last.ends_with("Policy") || last.ends_with("PolicyText")
+    });
     match v {
-        Json::Object(o) if is_policy_document(o) => found(v, path.to_string()),
+        Json::Object(o) if is_policy_document(o) || (named_policy && o.contains_key("Statement")) => {
+            found(v, path.to_string())
+        }
         Json::Object(o) => {
             for (k, x) in o {
                 find_embedded(x, &format!("{path}.{k}"), depth + 1, found)
@@ -318,8 +325,61 @@ fn statements<'a>(value: &'a Json, path: String, out: &mut Vec<(String, &'a Json
     }
 }
 
-fn lint_document(doc: &Json, path: &str, grammar: bool, report: &mut dyn FnMut(Severity, String, String)) {
+/// What a policy document is for, which decides whether statements name a principal.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum DocKind {
+    /// Attached to an identity (user, group, role): no `Principal`.
+    Identity,
+    /// A resource or trust policy: each statement names a `Principal` or `NotPrincipal`.
+    Resource,
+    /// Another policy document (session policies, service-specific documents).
+    Other,
+    /// A fragment in a custom resource's payload: only spelling is checked.
+    Fragment,
+}
+
+fn doc_kind(type_name: &str, path: &str) -> DocKind {
+    let identity_type = matches!(
+        type_name,
+        "AWS::IAM::Policy"
+            | "AWS::IAM::ManagedPolicy"
+            | "AWS::IAM::RolePolicy"
+            | "AWS::IAM::UserPolicy"
+            | "AWS::IAM::GroupPolicy"
+    );
+    let inline =
+        matches!(type_name, "AWS::IAM::Role" | "AWS::IAM::User" | "AWS::IAM::Group") && path.starts_with("Policies");
+    if identity_type || inline {
+        return DocKind::Identity;
+    }
+    let resource_policy = matches!(
+        (type_name, path),
+        ("AWS::IAM::Role", "AssumeRolePolicyDocument")
+            | ("AWS::S3::BucketPolicy", "PolicyDocument")
+            | ("AWS::SQS::QueuePolicy", "PolicyDocument")
+            | ("AWS::SNS::TopicPolicy", "PolicyDocument")
+            | ("AWS::KMS::Key", "KeyPolicy")
+            | ("AWS::ECR::Repository", "RepositoryPolicyText")
+            | ("AWS::SecretsManager::ResourcePolicy", "ResourcePolicy")
+            | ("AWS::Kinesis::ResourcePolicy", "ResourcePolicy")
+    );
+    if resource_policy { DocKind::Resource } else { DocKind::Other }
+}
+
+fn lint_document(doc: &Json, path: &str, kind: DocKind, report: &mut dyn FnMut(Severity, String, String)) {
+    let grammar = kind != DocKind::Fragment;
     let Some(obj) = doc.as_object() else { return };
+    if grammar {
+        match obj.get("Statement") {
+            None => report(Severity::Error, path.to_string(), format!("{path}: a policy document needs a Statement")),
+            Some(s) if !(s.is_array() || s.is_object()) => report(
+                Severity::Error,
+                format!("{path}.Statement"),
+                format!("{path}: Statement must be a statement or a list of statements, found {s}"),
+            ),
+            _ => {}
+        }
+    }
     for key in obj.keys().filter(|k| grammar && !DOCUMENT_KEYS.contains(&k.as_str())) {
         let hint = closest(key, DOCUMENT_KEYS).map(|k| format!(" (did you mean {k}?)")).unwrap_or_default();
         report(
@@ -344,7 +404,7 @@ fn lint_document(doc: &Json, path: &str, grammar: bool, report: &mut dyn FnMut(S
     let wrapped;
     let listed = match obj.get("Statement") {
         Some(s @ Json::Array(_)) => Some(s),
-        Some(s) if !is_intrinsic(s) || s.get("Fn::If").is_some() => {
+        Some(s) if s.is_object() && (!is_intrinsic(s) || s.get("Fn::If").is_some()) => {
             wrapped = Json::Array(vec![s.clone()]);
             Some(&wrapped)
         }
@@ -355,7 +415,7 @@ fn lint_document(doc: &Json, path: &str, grammar: bool, report: &mut dyn FnMut(S
     }
     for (i, (spath, statement)) in found.into_iter().enumerate() {
         let at = label(path, i, statement).replacen(&format!("{path}.Statement[{i}]"), &spath, 1);
-        lint_statement(statement, &spath, &at, grammar, report);
+        lint_statement(statement, &spath, &at, kind, report);
     }
 }
 
@@ -363,9 +423,10 @@ fn lint_statement(
     statement: &Json,
     spath: &str,
     at: &str,
-    grammar: bool,
+    kind: DocKind,
     report: &mut dyn FnMut(Severity, String, String),
 ) {
+    let grammar = kind != DocKind::Fragment;
     let Some(st) = statement.as_object() else {
         if grammar {
             report(
@@ -378,6 +439,35 @@ fn lint_statement(
     };
     if grammar {
         lint_grammar(st, spath, at, report);
+        let principal = st.contains_key("Principal") || st.contains_key("NotPrincipal");
+        if kind == DocKind::Identity && principal {
+            report(
+                Severity::Error,
+                spath.to_string(),
+                format!("{at}: a policy attached to an identity cannot name a Principal"),
+            );
+        }
+        if kind == DocKind::Resource && !principal {
+            report(
+                Severity::Error,
+                spath.to_string(),
+                format!("{at}: a resource or trust policy statement needs a Principal or NotPrincipal"),
+            );
+        }
+        for field in ["Action", "NotAction", "Resource", "NotResource"] {
+            let ok = match st.get(field) {
+                None | Some(Json::String(_)) => true,
+                Some(Json::Array(items)) => items.iter().all(|i| i.is_string() || is_intrinsic(i)),
+                Some(v) => is_intrinsic(v),
+            };
+            if !ok {
+                report(
+                    Severity::Error,
+                    format!("{spath}.{field}"),
+                    format!("{at}: {field} must be a string or a list of strings"),
+                );
+            }
+        }
     }
     lint_spelling(st, spath, at, report);
 }
@@ -501,10 +591,10 @@ mod tests {
             lint(serde_json::json!({"Type": "AWS::SQS::QueuePolicy", "Properties": {"Queues": [], "PolicyDocument": {
             "Version": "2012-10-17", "Statment": [],
             "Statement": [
-                {"Effect": "Alow", "Action": "sqs:SendMessage", "Resource": "*"},
-                {"Effect": "Allow", "Actions": ["sqs:SendMessage"], "Resource": "*"},
-                {"Effect": "Deny", "Resource": "*", "NotResource": "x", "Action": "sqs:*"},
-                {"Effect": "Allow"}
+                {"Effect": "Alow", "Action": "sqs:SendMessage", "Resource": "*", "Principal": "*"},
+                {"Effect": "Allow", "Actions": ["sqs:SendMessage"], "Resource": "*", "Principal": "*"},
+                {"Effect": "Deny", "Resource": "*", "NotResource": "x", "Action": "sqs:*", "Principal": "*"},
+                {"Effect": "Allow", "Principal": "*"}
             ]}}}));
         let errors: Vec<(&str, &str)> =
             got.iter().filter(|g| g.0 == Severity::Error).map(|g| (g.1.as_str(), g.2.as_str())).collect();
@@ -533,6 +623,27 @@ mod tests {
                 ),
             ]
         );
+    }
+
+    #[test]
+    fn principals_belong_to_resource_policies_only() {
+        let identity = lint(serde_json::json!({"Type": "AWS::IAM::Role", "Properties": {
+            "AssumeRolePolicyDocument": {"Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole"}]},
+            "Policies": [{"PolicyName": "p", "PolicyDocument": {"Version": "2012-10-17",
+                "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Principal": "*"}]}}]}}));
+        let messages: Vec<&str> = identity.iter().map(|g| g.2.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "AssumeRolePolicyDocument.Statement[0]: a resource or trust policy statement needs a Principal or NotPrincipal",
+                "Policies[0].PolicyDocument.Statement[0]: a policy attached to an identity cannot name a Principal",
+            ]
+        );
+        let bad_statement =
+            lint(serde_json::json!({"Type": "AWS::IAM::ManagedPolicy", "Properties": {"PolicyDocument": {
+            "Version": "2012-10-17", "Statement": "Test"}}}));
+        assert_eq!(bad_statement.len(), 1, "{bad_statement:?}");
+        assert!(bad_statement[0].2.contains("Statement must be a statement or a list of statements"));
     }
 
     #[test]

@@ -50,6 +50,14 @@ pub fn transforms(template: &Json) -> Vec<String> {
     }
 }
 
+fn contains_foreach(v: &Json) -> bool {
+    match v {
+        Json::Object(m) => m.iter().any(|(k, v)| k.starts_with("Fn::ForEach::") || contains_foreach(v)),
+        Json::Array(a) => a.iter().any(contains_foreach),
+        _ => false,
+    }
+}
+
 /// Why a resource is not checked: it is expanded by a transform or a module, not by
 /// CloudFormation's resource registry.
 fn generated_by(type_name: &str, sam: bool) -> Option<&'static str> {
@@ -136,8 +144,13 @@ const READ_CHECKS: &[TemplateCheck] = &[crate::schema::check_resource_types, cra
 /// ```
 pub fn validate(name: &str, template: &Template, strict: bool) -> ValidationReport {
     let mut document = template.value().clone();
-    let expansion = foreach::expand(&mut document);
     let transforms = transforms(&document);
+    // Without the transform CloudFormation does not expand loops: they stay (and are reported).
+    let expansion = if transforms.iter().any(|t| t == LANGUAGE_EXTENSIONS) {
+        foreach::expand(&mut document)
+    } else {
+        foreach::Expansion::default()
+    };
     let sam = transforms.iter().any(|t| t == SAM_TRANSFORM);
     // Any transform but the language extensions (expanded above) may add what it references.
     let other_transform =
@@ -180,6 +193,14 @@ pub fn validate(name: &str, template: &Template, strict: bool) -> ValidationRepo
                 .at(id.as_str(), format!("Properties.{path}")),
             );
         }
+    }
+    if !transforms.iter().any(|t| t == LANGUAGE_EXTENSIONS) && contains_foreach(&document) {
+        problems.push(Problem::new(
+            Severity::Error,
+            ProblemKind::InvalidTemplate,
+            name,
+            "Fn::ForEach needs `Transform: AWS::LanguageExtensions` at the top of the template".to_string(),
+        ));
     }
     for p in &expansion.malformed {
         problems.push(Problem::new(
@@ -254,9 +275,9 @@ fn line_of(template: &Template, problem: &Problem) -> Option<usize> {
         for segment in split_property_path(property_path) {
             path.push(segment);
             let refs: Vec<&str> = path.iter().map(String::as_str).collect();
-            match template.line_of(&refs) {
-                Some(line) => best = Some(line),
-                None => break,
+            // Sequence items have no key line of their own: look deeper.
+            if let Some(line) = template.line_of(&refs) {
+                best = Some(line);
             }
         }
     }
@@ -364,6 +385,21 @@ mod tests {
         let report = validate("f.yaml", &read_template(yaml).unwrap(), false);
         let found: Vec<&str> = report.problems.iter().map(|p| p.message.as_str()).collect();
         assert_eq!(found, ["Ref to \"TopicC\", which is not a resource, parameter or pseudo parameter"]);
+    }
+
+    #[test]
+    fn foreach_without_the_transform_is_an_error() {
+        let yaml = "Resources:\n  Fn::ForEach::Topics:\n    - Name\n    - [A]\n    - Topic${Name}:\n        Type: AWS::SNS::Topic\n";
+        let report = validate("f.yaml", &read_template(yaml).unwrap(), false);
+        let found: Vec<(Option<usize>, &str)> = report.problems.iter().map(|p| (p.line, p.message.as_str())).collect();
+        assert!(
+            found.contains(&(
+                Some(1),
+                "Fn::ForEach needs `Transform: AWS::LanguageExtensions` at the top of the template"
+            )),
+            "{found:?}"
+        );
+        assert!(found.iter().any(|(l, m)| *l == Some(2) && m.contains("logical ID")), "{found:?}");
     }
 
     #[test]
