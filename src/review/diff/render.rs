@@ -85,6 +85,9 @@ fn reason_text(r: &ReplacementReason) -> String {
         ReplacementReason::CreateOnlyProperty { path } => {
             format!("create-only property {path} changed")
         }
+        ReplacementReason::ReferencesReplaced { path, target } => {
+            format!("create-only property {path} references {target}, which is replaced")
+        }
     }
 }
 
@@ -338,6 +341,9 @@ pub fn render_text(d: &TemplateDiff, opts: &RenderOptions) -> String {
             for c in &r.changes {
                 text_property(&mut out, c, color);
             }
+            for m in &r.may_change {
+                let _ = writeln!(out, "    {} references {}, which is replaced: it may change", m.path, m.target);
+            }
         }
         out.push('\n');
     }
@@ -539,6 +545,16 @@ pub fn render_markdown(d: &TemplateDiff, opts: &RenderOptions) -> String {
                     path,
                     md_code(&opt_value(c.old.as_ref())),
                     md_code(&opt_value(c.new.as_ref())),
+                ]);
+            }
+            for m in &r.may_change {
+                rows.push(vec![
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                    format!("{} may change", md_code(&m.path)),
+                    String::new(),
+                    format!("references {}, which is replaced", md_code(&m.target)),
                 ]);
             }
         }
