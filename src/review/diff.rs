@@ -907,6 +907,22 @@ fn scalar_text(v: &Value) -> Option<String> {
 
 /// Equality where `5` equals `"5"` and `true` equals `"true"`, and key order does not matter.
 pub fn loosely_equal(a: &Value, b: &Value) -> bool {
+    // `Fn::GetAZs` of "" (as JSON writes it), of nothing (`!GetAZs` or `Fn::GetAZs:` in YAML) and
+    // of `Ref AWS::Region` all mean the stack's region.
+    let region = |v: &Value| match v {
+        Value::Null => true,
+        Value::String(s) => s.is_empty(),
+        Value::Object(m) => m.len() == 1 && m.get("Ref").and_then(Value::as_str) == Some("AWS::Region"),
+        _ => false,
+    };
+    if let (Some(x), Some(y)) = (a.get("Fn::GetAZs"), b.get("Fn::GetAZs"))
+        && a.as_object().is_some_and(|m| m.len() == 1)
+        && b.as_object().is_some_and(|m| m.len() == 1)
+        && region(x)
+        && region(y)
+    {
+        return true;
+    }
     match (a, b) {
         (Value::Object(x), Value::Object(y)) => {
             x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| loosely_equal(v, w)))
@@ -1139,6 +1155,22 @@ mod tests {
         let text = render_text(&d, &RenderOptions::default());
         assert!(text.contains("create-only property Properties.Target references Base, which is replaced"), "{text}");
         assert!(text.contains("Properties.Tag references Base, which is replaced: it may change"), "{text}");
+    }
+
+    #[test]
+    fn get_azs_of_the_stack_region_are_equal_in_every_spelling() {
+        let json = crate::review::read::read_template(r#"{"Resources": {"S": {"Type": "AWS::EC2::Subnet", "Properties": {"AvailabilityZone": {"Fn::Select": [0, {"Fn::GetAZs": ""}]}}}}}"#).unwrap();
+        for yaml in [
+            "Resources:\n  S:\n    Type: AWS::EC2::Subnet\n    Properties:\n      AvailabilityZone: !Select [0, !GetAZs ]\n",
+            "Resources:\n  S:\n    Type: AWS::EC2::Subnet\n    Properties:\n      AvailabilityZone: !Select [0, !GetAZs '']\n",
+            "Resources:\n  S:\n    Type: AWS::EC2::Subnet\n    Properties:\n      AvailabilityZone:\n        Fn::Select: [0, {Fn::GetAZs: }]\n",
+            "Resources:\n  S:\n    Type: AWS::EC2::Subnet\n    Properties:\n      AvailabilityZone: !Select [0, !GetAZs {Ref: AWS::Region}]\n",
+        ] {
+            let y = crate::review::read::read_template(yaml).unwrap();
+            assert!(diff(&json, &y, &NoReplacementFacts).is_empty(), "{yaml}");
+        }
+        let other = crate::review::read::read_template("Resources:\n  S:\n    Type: AWS::EC2::Subnet\n    Properties:\n      AvailabilityZone: !Select [0, !GetAZs eu-west-1]\n").unwrap();
+        assert!(!diff(&json, &other, &NoReplacementFacts).is_empty());
     }
 
     #[test]
