@@ -335,7 +335,9 @@ fn run_diff(args: &[String]) -> Result<u8, Failure> {
                 StackStatus::Removed => format!("Stack {name} (stack removed)"),
             })
         };
-        let opts = RenderOptions { title, old_name: on, new_name: nn, color };
+        // Text tables fit the terminal: COLUMNS when set (shells export it), else 100.
+        let width = std::env::var("COLUMNS").ok().and_then(|c| c.trim().parse::<usize>().ok()).filter(|w| *w >= 40);
+        let opts = RenderOptions { title, old_name: on, new_name: nn, color, width: Some(width.unwrap_or(100)) };
         diffs.push((name, status_word, d, opts));
     }
 
