@@ -92,6 +92,30 @@ def run_rcdk(rcdk, files):
     return {r["file"]: r for r in json.loads(out.stdout)}, elapsed
 
 
+def resource_at(filename, line):
+    """The type of the resource whose entry holds `line`, read with cfn-lint's own decoder."""
+    from cfnlint.decode import decode
+
+    try:
+        tpl, _ = decode(filename)
+    except Exception:
+        return None
+    starts = []
+    for section, entries in (tpl or {}).items():
+        if isinstance(entries, dict):
+            for key, value in entries.items():
+                mark = getattr(key, "start_mark", None)
+                if mark is not None:
+                    kind = value.get("Type") if section == "Resources" and isinstance(value, dict) else None
+                    starts.append((mark.line + 1, kind))
+    starts.sort(key=lambda s: s[0])
+    found = None
+    for start, kind in starts:
+        if start <= line:
+            found = kind
+    return found
+
+
 def near(line, lines):
     return line is not None and any(l is not None and abs(line - l) <= LINE_SLACK for l in lines)
 
@@ -140,6 +164,7 @@ def main():
     # Recall on the bad fixtures.
     found = collections.Counter()
     total = collections.Counter()
+    no_schema = collections.Counter()
     missed = collections.defaultdict(list)
     for f in bad:
         r = ours.get(f)
@@ -160,6 +185,8 @@ def main():
                 # cfn-lint reports a cycle once per member; rcdk once per cycle, naming every member.
                 found[fam] += 1
             else:
+                if fam == "property-values" and r is not None and resource_at(f, line) in r["unchecked_types"]:
+                    no_schema[fam] += 1
                 missed[fam].append(f"{f}:{line} {rule} {message[:100]}")
 
     print(f"corpus: {len(corpus)} templates; bad fixtures: {len(bad)}")
@@ -172,6 +199,10 @@ def main():
         if total[fam]:
             claim = "claimed" if fam in CLAIMED else "not claimed"
             print(f"  {fam:20} {found[fam]:4}/{total[fam]:<4} {100.0 * found[fam] / total[fam]:5.1f}%  ({claim})")
+            if no_schema[fam]:
+                checked = total[fam] - no_schema[fam]
+                print(f"  {'':20} {found[fam]:4}/{checked:<4} {100.0 * found[fam] / max(checked, 1):5.1f}%  "
+                      f"on resource types rcdk has a schema for ({no_schema[fam]} findings on types without one)")
     for fam in sorted(missed):
         if fam in CLAIMED:
             for m in missed[fam]:
