@@ -67,7 +67,8 @@ pub fn check_template(name: &str, template: &Json, body_bytes: Option<usize>, fa
         _ => false,
     };
     for key in top.keys() {
-        if !TOP_LEVEL_SECTIONS.contains(&key.as_str()) && !(sam && key == "Globals") {
+        let known = TOP_LEVEL_SECTIONS.contains(&key.as_str()) || (sam && key == "Globals");
+        if !known {
             c.problem(
                 ProblemKind::InvalidTemplate,
                 None,
@@ -359,7 +360,7 @@ impl<'a> Checker<'a> {
         if let Some(allowed) = obj.get("AllowedValues").and_then(Json::as_array) {
             let allowed: Vec<String> = allowed.iter().filter_map(scalar_text).collect();
             // A list default may also be listed whole (`"a,b"` among the allowed values).
-            let whole = allowed.iter().any(|a| *a == text);
+            let whole = allowed.contains(&text);
             for v in values.iter().filter(|_| !whole) {
                 let hit = allowed.iter().any(|a| a == v || (numeric && a.parse::<f64>().ok() == v.parse::<f64>().ok()));
                 if !hit {
@@ -885,7 +886,7 @@ impl<'a> Checker<'a> {
 }
 
 /// The top-level sections of a template, from
-/// https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/template-anatomy.html
+/// <https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/template-anatomy.html>
 /// (`Globals` is accepted too when the SAM transform is declared).
 pub const TOP_LEVEL_SECTIONS: &[&str] = &[
     "AWSTemplateFormatVersion",
@@ -903,7 +904,7 @@ pub const TOP_LEVEL_SECTIONS: &[&str] = &[
 
 /// Every intrinsic function name CloudFormation knows, besides `Ref`, `Condition` and
 /// `Fn::ForEach::*` (AWS::LanguageExtensions). The rule functions are valid only in `Rules`.
-/// From https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference.html
+/// From <https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference.html>
 pub const KNOWN_FUNCTIONS: &[&str] = &[
     "Fn::Base64",
     "Fn::Cidr",
@@ -943,7 +944,7 @@ fn scalar_text(v: &Json) -> Option<String> {
 }
 
 /// Parameter types CloudFormation accepts, from
-/// https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/parameters-section-structure.html
+/// <https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/parameters-section-structure.html>
 fn is_parameter_type(ty: &str) -> bool {
     let inner = ty.strip_prefix("List<").and_then(|t| t.strip_suffix('>'));
     matches!(ty, "String" | "Number" | "CommaDelimitedList" | "List<Number>" | "List<String>")

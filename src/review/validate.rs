@@ -86,8 +86,8 @@ const PACKAGED: &[(&str, &str)] = &[
     ("AWS::CloudFormation::Stack", "TemplateURL"),
 ];
 
-/// The packaged properties of a resource that hold a local path (a string not `s3://`/`https://`).
-fn local_paths<'a>(type_name: &str, properties: &'a Json) -> Vec<&'static str> {
+/// The packaged properties of a resource that hold a local path (a string not `s3://` or `https://`).
+fn local_paths(type_name: &str, properties: &Json) -> Vec<&'static str> {
     PACKAGED
         .iter()
         .filter(|(t, _)| *t == type_name)
