@@ -66,7 +66,11 @@ pub fn lint_policies(stack: &str, template: &Json) -> Vec<Problem> {
         let custom = type_name.starts_with("Custom::") || type_name == "AWS::CloudFormation::CustomResource";
         let mut lint = |doc: &Json, path: String| {
             let kind = if custom { DocKind::Fragment } else { doc_kind(type_name, &path) };
+            // A document found by its shape in a property rcdk does not know as a policy (it may
+            // be read by something other than IAM): its grammar problems are warnings.
+            let known = kind != DocKind::Other || KNOWN_OTHER.contains(&(type_name, path.as_str()));
             lint_document(doc, &path, kind, &mut |severity, path, message| {
+                let severity = if known { severity } else { Severity::Warning };
                 out.push(
                     Problem::new(severity, ProblemKind::Policy, stack, message)
                         .at(logical_id.clone(), format!("Properties.{path}")),
@@ -324,6 +328,19 @@ fn statements<'a>(value: &'a Json, path: String, out: &mut Vec<(String, &'a Json
         v => out.push((path, v)),
     }
 }
+
+/// Policy-document properties that IAM reads but that are neither identity nor resource
+/// policies in [`doc_kind`]'s sense (their grammar problems are errors).
+const KNOWN_OTHER: &[(&str, &str)] = &[
+    ("AWS::IoT::Policy", "PolicyDocument"),
+    ("AWS::OpenSearchService::Domain", "AccessPolicies"),
+    ("AWS::Elasticsearch::Domain", "AccessPolicies"),
+    ("AWS::SSO::PermissionSet", "InlinePolicy"),
+    ("AWS::Lambda::LayerVersionPermission", "PolicyDocument"),
+    ("AWS::Logs::ResourcePolicy", "PolicyDocument"),
+    ("AWS::EFS::FileSystem", "FileSystemPolicy"),
+    ("AWS::Events::EventBusPolicy", "Statement"),
+];
 
 /// What a policy document is for, which decides whether statements name a principal.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -681,6 +698,11 @@ mod tests {
         assert_eq!(got.len(), 1, "{got:?}");
         assert!(got[0].2.contains("Effect must be Allow or Deny"));
         // AWS::WAFv2 rules have a `Statement` too, which is not an IAM statement.
+        // A document found only by its shape, in a property not known to hold a policy: warnings.
+        let guessed = lint(
+            serde_json::json!({"Type": "AWS::SQS::Queue", "Properties": {"KeyPolicy": {"Statement": [{"Principal": "*"}]}}}),
+        );
+        assert!(!guessed.is_empty() && guessed.iter().all(|g| g.0 == Severity::Warning), "{guessed:?}");
         let waf = lint(serde_json::json!({"Type": "AWS::WAFv2::WebACL", "Properties": {"Rules": [
             {"Name": "r", "Statement": {"ByteMatchStatement": {"SearchString": "x"}}}]}}));
         assert_eq!(waf, []);
