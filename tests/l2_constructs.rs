@@ -473,10 +473,10 @@ fn lint_flags_bad_actions_and_operators_everywhere() {
 #[test]
 fn lint_reads_any_template() {
     let t = json!({"Resources": {
-        "K": {"Type": "AWS::KMS::Key", "Properties": {"KeyPolicy": {"Statement": {"Effect": "Allow", "Action": "kms:*",
+        "K": {"Type": "AWS::KMS::Key", "Properties": {"KeyPolicy": {"Statement": {"Effect": "Allow", "Action": "kms:*", "Principal": {"AWS": "arn:aws:iam::123456789012:root"},
             "Condition": {"StringEquals": {"kms:ViaService": "x"}}}}}},
         "B": {"Type": "AWS::S3::BucketPolicy", "Properties": {"PolicyDocument": {"Statement": [
-            {"Effect": "Allow", "Action": ["s3:GetObject", "GetObject"], "Condition": {"DateGreaterThanEquals": {"aws:CurrentTime": "x"}}}]}}},
+            {"Effect": "Allow", "Principal": "*", "Action": ["s3:GetObject", "GetObject"], "Condition": {"DateGreaterThanEquals": {"aws:CurrentTime": "x"}}}]}}},
         "C": {"Type": "Custom::AWS", "Properties": {"Create": "{\"Statement\":[{\"Action\":\"kms:Decrypt\"}]}", "N": "not json"}}
     }});
     let problems = rcdk::iam::lint_policies("T", &t);

@@ -464,3 +464,16 @@ fn raw_resources_of_every_type_are_validated_and_getatt_follows_cfn_lint() {
     let unknown = e.errors().find(|p| p.kind == ProblemKind::UnknownAttribute).expect("attribute error");
     assert!(unknown.message.contains("AWS::EC2::VPC has no attribute \"NoSuchThing\""), "{unknown}");
 }
+
+#[test]
+fn an_output_named_like_its_resource_is_not_a_cycle() {
+    // Outputs and resources have separate namespaces: `Outputs.Queue` referring to `Resources.Queue`
+    // is the most common output there is, not a self-dependency.
+    let mut stack = new_stack("S");
+    let queue = stack.add_raw_resource("TheQueue", UNCHECKED, Map::new()).unwrap();
+    stack.resource_mut(queue).unwrap().override_logical_id("Queue");
+    stack.add_output("Queue", Output::new(queue.ref_())).unwrap();
+    stack.add_output("QueueArn", Output::new(queue.get_att("Arn"))).unwrap();
+    let t = one_stack(stack).unwrap();
+    assert_eq!(t["Outputs"]["Queue"]["Value"], json!({"Ref": "Queue"}));
+}

@@ -20,7 +20,7 @@ rcdk: review CloudFormation templates (any template, JSON or YAML)
 Usage:
   rcdk diff OLD NEW [--format text|markdown|json] [--fail-on security|replacement]...
   rcdk graph TEMPLATE [--format mermaid|dot]
-  rcdk validate TEMPLATE... [--strict]
+  rcdk validate TEMPLATE... [--strict] [--format text|json]
   rcdk --help | --version
 
 diff   Compare two templates. OLD and NEW are template files or cloud-assembly
@@ -34,8 +34,11 @@ validate
        Run rcdk's synthesis checks on templates: references (Ref, GetAtt,
        ${} in Fn::Sub), attributes, cycles, limits, property values against the
        registry schemas (every CloudFormation type) and
-       IAM policy spelling. --strict makes warnings errors.
-       Exit status: 0 valid, 1 invalid, 2 unreadable.
+       IAM policy grammar and action names. Resources a transform or module
+       generates (SAM, ::MODULE types) are noted as not checked, not failed.
+       Each file is reported and the run goes on past an unreadable one.
+       --strict makes warnings errors.
+       Exit status for the run: 0 all valid, 1 some invalid, 2 some unreadable.
 
 Exit status of diff (like diff(1)): 0 no differences, 1 differences, 2 trouble.
 With --fail-on, exit 1 only when changes of that kind exist (0 otherwise).
@@ -332,7 +335,9 @@ fn run_diff(args: &[String]) -> Result<u8, Failure> {
                 StackStatus::Removed => format!("Stack {name} (stack removed)"),
             })
         };
-        let opts = RenderOptions { title, old_name: on, new_name: nn, color };
+        // Text tables fit the terminal: COLUMNS when set (shells export it), else 100.
+        let width = std::env::var("COLUMNS").ok().and_then(|c| c.trim().parse::<usize>().ok()).filter(|w| *w >= 40);
+        let opts = RenderOptions { title, old_name: on, new_name: nn, color, width: Some(width.unwrap_or(100)) };
         diffs.push((name, status_word, d, opts));
     }
 
@@ -403,35 +408,117 @@ fn run_graph(args: &[String]) -> Result<u8, Failure> {
     Ok(0)
 }
 
+fn problem_json(p: &rcdk::core::problem::Problem) -> serde_json::Value {
+    serde_json::json!({
+        "severity": if p.is_error() { "error" } else { "warning" },
+        "kind": p.kind.code(),
+        "logical_id": p.logical_id,
+        "property_path": p.property_path,
+        "line": p.line,
+        "message": p.message,
+    })
+}
+
 fn run_validate(args: &[String]) -> Result<u8, Failure> {
     let strict = args.iter().any(|a| a == "--strict");
-    let paths: Vec<&String> = args.iter().filter(|a| *a != "--strict").collect();
+    let mut json = false;
+    let mut paths: Vec<&String> = Vec::new();
+    let mut i = 0;
+    while i < args.len() {
+        let a = &args[i];
+        match a.as_str() {
+            "--strict" => {}
+            "--format" | "--format=text" | "--format=json" => {
+                let value = match a.split_once('=') {
+                    Some((_, v)) => v,
+                    None => {
+                        i += 1;
+                        args.get(i).map(String::as_str).unwrap_or_default()
+                    }
+                };
+                match value {
+                    "text" => json = false,
+                    "json" => json = true,
+                    other => return Err(usage_error(&format!("--format must be text or json, found `{other}`"))),
+                }
+            }
+            _ => paths.push(a),
+        }
+        i += 1;
+    }
     if let Some(flag) = paths.iter().find(|a| a.starts_with("--")) {
         return Err(usage_error(&format!("unknown option `{flag}` for validate")));
     }
     if paths.is_empty() {
         return Err(usage_error("validate needs at least one TEMPLATE"));
     }
-    // Read everything first: an unreadable file is trouble (exit 2), whatever the others hold.
-    let mut templates = Vec::new();
-    for path in paths {
-        templates.push((path.clone(), read_file(Path::new(path))?));
-    }
+    // Each file is reported on its own; an unreadable one does not stop the others. The exit
+    // status is the worst of the run: 2 if any file was unreadable, else 1 if any was invalid.
     let mut invalid = false;
-    let mut out = String::new();
-    for (path, template) in &templates {
-        let report = validate(path, template, strict);
-        for problem in &report.problems {
-            out.push_str(&format!("{problem}\n"));
+    let mut unreadable = false;
+    let mut stdout = std::io::stdout().lock();
+    let mut reports = Vec::new();
+    for path in paths {
+        let mut out = String::new();
+        match read_file(Path::new(path)) {
+            Err(Failure(message)) if json => {
+                unreadable = true;
+                reports.push(serde_json::json!({"file": path, "readable": false, "error": message}));
+                continue;
+            }
+            Ok(template) if json => {
+                let report = validate(path, &template, strict);
+                invalid |= !report.is_valid();
+                reports.push(serde_json::json!({
+                    "file": path,
+                    "readable": true,
+                    "problems": report.problems.iter().map(problem_json).collect::<Vec<_>>(),
+                    "notes": report.notes.iter().map(problem_json).collect::<Vec<_>>(),
+                    "unchecked_types": report.unchecked_types,
+                }));
+                continue;
+            }
+            Err(Failure(message)) => {
+                unreadable = true;
+                // Flush what was printed so far, so the error sits between the right files.
+                let _ = stdout.flush();
+                eprintln!("rcdk: {message}");
+                out.push_str(&format!("{path}: unreadable\n"));
+            }
+            Ok(template) => {
+                let report = validate(path, &template, strict);
+                for problem in &report.problems {
+                    out.push_str(&format!("{problem}\n"));
+                }
+                for note in &report.notes {
+                    out.push_str(&format!("note: {note}\n"));
+                }
+                if !report.unchecked_types.is_empty() {
+                    out.push_str(&format!(
+                        "{path}: unchecked (no schema vendored): {}\n",
+                        report.unchecked_types.join(", ")
+                    ));
+                }
+                let errors = report.problems.iter().filter(|p| p.is_error()).count();
+                let warnings = report.problems.len() - errors;
+                out.push_str(&format!("{path}: {errors} error(s), {warnings} warning(s)\n"));
+                invalid |= !report.is_valid();
+            }
         }
-        if !report.unchecked_types.is_empty() {
-            out.push_str(&format!("{path}: unchecked (no schema vendored): {}\n", report.unchecked_types.join(", ")));
+        if let Err(e) = stdout.write_all(out.as_bytes())
+            && e.kind() != std::io::ErrorKind::BrokenPipe
+        {
+            return Err(Failure(format!("cannot write the report: {e}")));
         }
-        let errors = report.problems.iter().filter(|p| p.is_error()).count();
-        let warnings = report.problems.len() - errors;
-        out.push_str(&format!("{path}: {errors} error(s), {warnings} warning(s)\n"));
-        invalid |= !report.is_valid();
     }
-    print!("{out}");
-    Ok(u8::from(invalid))
+    if json {
+        let text = serde_json::to_string_pretty(&reports).unwrap_or_default();
+        if let Err(e) = writeln!(stdout, "{text}")
+            && e.kind() != std::io::ErrorKind::BrokenPipe
+        {
+            return Err(Failure(format!("cannot write the report: {e}")));
+        }
+    }
+    let _ = stdout.flush();
+    Ok(if unreadable { TROUBLE } else { u8::from(invalid) })
 }

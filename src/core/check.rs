@@ -67,6 +67,22 @@ pub fn check_template(name: &str, template: &Json, body_bytes: Option<usize>, fa
             c.problem(ProblemKind::InvalidTemplate, None, key, format!("section {key} must be an object"));
         }
     }
+    let sam = match top.get("Transform") {
+        Some(Json::String(t)) => t.starts_with("AWS::Serverless"),
+        Some(Json::Array(a)) => a.iter().any(|t| t.as_str().is_some_and(|t| t.starts_with("AWS::Serverless"))),
+        _ => false,
+    };
+    for key in top.keys() {
+        let known = TOP_LEVEL_SECTIONS.contains(&key.as_str()) || (sam && key == "Globals");
+        if !known {
+            c.problem(
+                ProblemKind::InvalidTemplate,
+                None,
+                key,
+                format!("{key:?} is not a template section (expected one of {})", TOP_LEVEL_SECTIONS.join(", ")),
+            );
+        }
+    }
     let resources = section("Resources");
     c.resources = resources.map(|r| r.iter().map(|(k, v)| (k.clone(), type_of(v))).collect()).unwrap_or_default();
     c.parameters = section("Parameters").map(|m| m.keys().cloned().collect()).unwrap_or_default();
@@ -95,6 +111,11 @@ pub fn check_template(name: &str, template: &Json, body_bytes: Option<usize>, fa
         }
     }
 
+    if let Some(parameters) = section("Parameters") {
+        for (id, parameter) in parameters {
+            c.check_parameter(id, parameter);
+        }
+    }
     if let Some(resources) = resources {
         for (id, resource) in resources {
             c.check_resource(id, resource);
@@ -111,6 +132,30 @@ pub fn check_template(name: &str, template: &Json, body_bytes: Option<usize>, fa
     }
     if let Some(conditions) = section("Conditions") {
         for (id, expr) in conditions {
+            if !matches!(
+                intrinsic_name(expr),
+                Some(
+                    "Fn::Equals"
+                        | "Fn::And"
+                        | "Fn::Or"
+                        | "Fn::Not"
+                        | "Condition"
+                        | "Fn::Contains"
+                        | "Fn::EachMemberEquals"
+                        | "Fn::EachMemberIn"
+                )
+            ) {
+                c.problem(
+                    ProblemKind::InvalidTemplate,
+                    Some(id),
+                    "",
+                    format!(
+                        "a condition must be Fn::Equals, Fn::And, Fn::Or, Fn::Not or Condition, found {}",
+                        json_kind(expr)
+                    ),
+                );
+                continue;
+            }
             c.walk(Some(id), "", expr, true);
         }
     }
@@ -133,6 +178,9 @@ struct Checker<'a> {
     mappings: BTreeSet<String>,
     /// resource → resources it references or depends on
     edges: BTreeMap<String, BTreeSet<String>>,
+    /// The resource whose body is being walked (`None` in Outputs and Conditions: an output or
+    /// condition may share its name with a resource without depending on it).
+    walking_resource: Option<String>,
 }
 
 impl<'a> Checker<'a> {
@@ -146,6 +194,7 @@ impl<'a> Checker<'a> {
             conditions: BTreeSet::new(),
             mappings: BTreeSet::new(),
             edges: BTreeMap::new(),
+            walking_resource: None,
         }
     }
 
@@ -175,11 +224,14 @@ impl<'a> Checker<'a> {
         if !obj.get("Type").is_some_and(Json::is_string) {
             self.problem(ProblemKind::InvalidTemplate, Some(id), "Type", "a resource needs a string Type".into());
         }
+        self.check_resource_keys(id, obj);
+        self.walking_resource = Some(id.to_string());
         for key in ["Properties", "Metadata", "UpdatePolicy", "CreationPolicy"] {
             if let Some(v) = obj.get(key) {
                 self.walk(Some(id), key, v, false);
             }
         }
+        self.walking_resource = None;
         self.check_condition_name(id, "Condition", obj.get("Condition"));
         match obj.get("DependsOn") {
             None => {}
@@ -203,6 +255,227 @@ impl<'a> Checker<'a> {
                 "DependsOn",
                 "DependsOn must be a logical ID or a list of them".into(),
             ),
+        }
+    }
+
+    /// A parameter's Type, and its Default against its own constraints (cfn-lint E2002, E2015).
+    fn check_parameter(&mut self, id: &str, parameter: &Json) {
+        let Some(obj) = parameter.as_object() else {
+            self.problem(ProblemKind::InvalidTemplate, Some(id), "", "a parameter must be an object".into());
+            return;
+        };
+        if self.resources.contains_key(id) {
+            self.problem(
+                ProblemKind::DuplicateLogicalId,
+                Some(id),
+                "",
+                "a parameter and a resource have this name; Ref would not know which one is meant".into(),
+            );
+        }
+        for (key, value) in obj {
+            let expected = match key.as_str() {
+                "Type" | "Default" => continue,
+                "Description" | "ConstraintDescription" | "AllowedPattern" => {
+                    if value.is_string() {
+                        continue;
+                    }
+                    "a string"
+                }
+                "AllowedValues" => {
+                    if value.is_array() {
+                        continue;
+                    }
+                    "a list"
+                }
+                "MinLength" | "MaxLength" | "MinValue" | "MaxValue" => {
+                    if value.is_number() || value.as_str().is_some_and(|s| s.parse::<f64>().is_ok()) {
+                        continue;
+                    }
+                    "a number"
+                }
+                "NoEcho" => {
+                    if value.is_boolean() || matches!(value.as_str(), Some("true" | "false" | "True" | "False")) {
+                        continue;
+                    }
+                    "a boolean"
+                }
+                other => {
+                    self.problem(
+                        ProblemKind::InvalidTemplate,
+                        Some(id),
+                        other,
+                        format!(
+                            "{other:?} is not a parameter attribute (expected AllowedPattern, AllowedValues, \
+                             ConstraintDescription, Default, Description, MaxLength, MaxValue, MinLength, MinValue, \
+                             NoEcho, Type)"
+                        ),
+                    );
+                    continue;
+                }
+            };
+            self.problem(
+                ProblemKind::InvalidTemplate,
+                Some(id),
+                key,
+                format!("{key} must be {expected}, found {}", json_kind(value)),
+            );
+        }
+        let Some(ty) = obj.get("Type").and_then(Json::as_str) else {
+            self.problem(ProblemKind::InvalidTemplate, Some(id), "Type", "a parameter needs a string Type".into());
+            return;
+        };
+        if !is_parameter_type(ty) {
+            self.problem(
+                ProblemKind::InvalidTemplate,
+                Some(id),
+                "Type",
+                format!(
+                    "{ty:?} is not a parameter type (String, Number, List<Number>, CommaDelimitedList, \
+                     AWS::…-specific types, AWS::SSM::Parameter::Value<…>)"
+                ),
+            );
+            return;
+        }
+        let Some(default) = obj.get("Default") else { return };
+        let text = match default {
+            Json::String(s) => s.clone(),
+            Json::Number(n) => n.to_string(),
+            Json::Bool(b) => b.to_string(),
+            other => {
+                self.problem(
+                    ProblemKind::InvalidTemplate,
+                    Some(id),
+                    "Default",
+                    format!("Default must be a string or a number, found {}", json_kind(other)),
+                );
+                return;
+            }
+        };
+        let list = ty == "CommaDelimitedList" || (ty.starts_with("List<") && !ty.starts_with("List<AWS::SSM"));
+        let values: Vec<&str> = if list { text.split(',').map(str::trim).collect() } else { vec![text.as_str()] };
+        let numeric = ty == "Number" || ty == "List<Number>";
+        let complain = |c: &mut Self, key: &str, message: String| {
+            c.problem(ProblemKind::InvalidTemplate, Some(id), "Default", format!("Default {text:?} {message} ({key})"))
+        };
+        for v in &values {
+            if numeric && v.parse::<f64>().is_err() {
+                complain(self, "Type", format!("is not a number, as {ty} needs"));
+                return;
+            }
+        }
+        if let Some(allowed) = obj.get("AllowedValues").and_then(Json::as_array) {
+            let allowed: Vec<String> = allowed.iter().filter_map(scalar_text).collect();
+            // A list default may also be listed whole (`"a,b"` among the allowed values).
+            let whole = allowed.contains(&text);
+            for v in values.iter().filter(|_| !whole) {
+                let hit = allowed.iter().any(|a| a == v || (numeric && a.parse::<f64>().ok() == v.parse::<f64>().ok()));
+                if !hit {
+                    complain(self, "AllowedValues", format!("is not one of {}", allowed.join(", ")));
+                    break;
+                }
+            }
+        }
+        if let Some(pattern) = obj.get("AllowedPattern").and_then(Json::as_str)
+            && let Ok(re) = regex_lite::Regex::new(&format!("^(?:{pattern})$"))
+            && let Some(v) = values.iter().find(|v| !re.is_match(v))
+        {
+            let what = if list { format!("has item {v:?}, which does not match") } else { "does not match".into() };
+            complain(self, "AllowedPattern", format!("{what} {pattern}"));
+        }
+        let bound = |key: &str| obj.get(key).and_then(|b| scalar_text(b)?.parse::<f64>().ok());
+        if numeric {
+            for v in values.iter().filter_map(|v| v.parse::<f64>().ok()) {
+                if let Some(min) = bound("MinValue").filter(|m| v < *m) {
+                    complain(self, "MinValue", format!("is less than {min}"));
+                }
+                if let Some(max) = bound("MaxValue").filter(|m| v > *m) {
+                    complain(self, "MaxValue", format!("is greater than {max}"));
+                }
+            }
+        } else if !list {
+            let len = text.chars().count() as f64;
+            if let Some(min) = bound("MinLength").filter(|m| len < *m) {
+                complain(self, "MinLength", format!("is shorter than {min} characters"));
+            }
+            if let Some(max) = bound("MaxLength").filter(|m| len > *m) {
+                complain(self, "MaxLength", format!("is longer than {max} characters"));
+            }
+        }
+    }
+
+    /// Keys of a resource entry and the shapes of its attributes (cfn-lint E3001, E3035, E3036).
+    fn check_resource_keys(&mut self, id: &str, obj: &serde_json::Map<String, Json>) {
+        let custom = obj.get("Type").and_then(Json::as_str).is_some_and(is_custom_type);
+        for (key, value) in obj {
+            let expected = match key.as_str() {
+                "Type" | "DependsOn" | "Condition" | "Metadata" => continue,
+                "Properties" | "CreationPolicy" | "UpdatePolicy" if value.is_object() => continue,
+                "Properties" | "CreationPolicy" | "UpdatePolicy" => "an object",
+                "Version" if custom && (value.is_string() || value.is_u64()) => continue,
+                "DeletionPolicy" | "UpdateReplacePolicy" => {
+                    // With AWS::LanguageExtensions these may be a parameter or a condition's choice.
+                    if matches!(intrinsic_name(value), Some("Ref" | "Fn::If" | "Fn::FindInMap")) {
+                        continue;
+                    }
+                    let allowed: &[&str] = if key == "DeletionPolicy" {
+                        &["Delete", "Retain", "RetainExceptOnCreate", "Snapshot"]
+                    } else {
+                        &["Delete", "Retain", "Snapshot"]
+                    };
+                    match value.as_str() {
+                        Some(v) if allowed.contains(&v) => continue,
+                        _ => {
+                            self.problem(
+                                ProblemKind::InvalidTemplate,
+                                Some(id),
+                                key,
+                                format!("{key} must be one of {}, found {value}", allowed.join(", ")),
+                            );
+                            continue;
+                        }
+                    }
+                }
+                // Added by the SAM transform (AWS::Serverless-2016-10-31), harmless elsewhere.
+                "Connectors" | "IgnoreGlobals" => continue,
+                other => {
+                    let known = [
+                        "Type",
+                        "Properties",
+                        "DependsOn",
+                        "Condition",
+                        "Metadata",
+                        "DeletionPolicy",
+                        "UpdateReplacePolicy",
+                        "CreationPolicy",
+                        "UpdatePolicy",
+                    ];
+                    let hint = known
+                        .iter()
+                        .find(|k| edit_distance(&k.to_lowercase(), &other.to_lowercase()) <= 2)
+                        .map(|k| format!(" (did you mean {k}?)"))
+                        .unwrap_or_default();
+                    self.problem(
+                        ProblemKind::InvalidTemplate,
+                        Some(id),
+                        other,
+                        format!("{other:?} is not a resource attribute{hint}; expected one of {}", known.join(", ")),
+                    );
+                    continue;
+                }
+            };
+            self.problem(
+                ProblemKind::InvalidTemplate,
+                Some(id),
+                key,
+                format!("{key} must be {expected}, found {}", json_kind(value)),
+            );
+        }
+    }
+
+    /// Records that the resource being walked (if any) depends on `target`.
+    fn add_edge(&mut self, target: &str) {
+        if let Some(from) = &self.walking_resource {
+            self.edges.entry(from.clone()).or_default().insert(target.to_string());
         }
     }
 
@@ -240,11 +513,7 @@ impl<'a> Checker<'a> {
             return;
         }
         if self.resources.contains_key(target) {
-            if let Some(from) = id
-                && self.resources.contains_key(from)
-            {
-                self.edges.entry(from.to_string()).or_default().insert(target.to_string());
-            }
+            self.add_edge(target);
             return;
         }
         self.problem(
@@ -265,11 +534,7 @@ impl<'a> Checker<'a> {
             );
             return;
         };
-        if let Some(from) = id
-            && self.resources.contains_key(from)
-        {
-            self.edges.entry(from.to_string()).or_default().insert(target.to_string());
-        }
+        self.add_edge(target);
         if self.facts.accepts_attribute(&type_name, attribute) == Some(false)
             && let Some(attrs) = self.facts.attributes(&type_name)
         {
@@ -323,6 +588,10 @@ impl<'a> Checker<'a> {
                         }
                     }
                     "Condition" if in_conditions || arg.is_string() => self.check_condition_ref(id, &here, arg),
+                    "Fn::Equals" | "Fn::And" | "Fn::Or" | "Fn::Not" => {
+                        self.check_condition_function(id, &here, key, arg);
+                        self.walk(id, &here, arg, in_conditions);
+                    }
                     "Fn::FindInMap" => {
                         if let Some(items) = arg.as_array()
                             && (3..=4).contains(&items.len())
@@ -351,6 +620,19 @@ impl<'a> Checker<'a> {
                             );
                         }
                     }
+                    unknown
+                        if unknown.starts_with("Fn::")
+                            && !KNOWN_FUNCTIONS.contains(&unknown)
+                            && !unknown.starts_with("Fn::ForEach::")
+                            && !path.starts_with("Metadata") =>
+                    {
+                        self.problem(
+                            ProblemKind::InvalidTemplate,
+                            id,
+                            &here,
+                            format!("{unknown} is not an intrinsic function CloudFormation knows"),
+                        );
+                    }
                     _ => self.walk(id, &here, arg, in_conditions),
                 }
             }
@@ -360,6 +642,67 @@ impl<'a> Checker<'a> {
                 }
             }
             _ => {}
+        }
+    }
+
+    /// Argument shapes of the condition functions: `Fn::Equals` takes two values, `Fn::Not` one
+    /// condition, `Fn::And`/`Fn::Or` two to ten conditions (each a `Condition`, or a condition
+    /// function).
+    fn check_condition_function(&mut self, id: Option<&str>, path: &str, name: &str, arg: &Json) {
+        let items = arg.as_array();
+        let (min, max) = match name {
+            "Fn::Equals" => (2, 2),
+            "Fn::Not" => (1, 1),
+            _ => (2, 10),
+        };
+        let Some(items) = items.filter(|i| (min..=max).contains(&i.len())) else {
+            let expected = match name {
+                "Fn::Equals" => "a list of two values".to_string(),
+                "Fn::Not" => "a list of one condition".to_string(),
+                _ => format!("a list of {min} to {max} conditions"),
+            };
+            let found = match arg.as_array() {
+                Some(a) => format!("a list of {}", a.len()),
+                None => json_kind(arg).to_string(),
+            };
+            self.problem(ProblemKind::InvalidTemplate, id, path, format!("{name} takes {expected}, found {found}"));
+            return;
+        };
+        if name == "Fn::Equals" {
+            for (i, item) in items.iter().enumerate() {
+                if item.is_array() || (item.is_object() && intrinsic_name(item).is_none()) {
+                    self.problem(
+                        ProblemKind::InvalidTemplate,
+                        id,
+                        &format!("{path}[{i}]"),
+                        format!("Fn::Equals compares strings, found {}", json_kind(item)),
+                    );
+                }
+            }
+            return;
+        }
+        for (i, item) in items.iter().enumerate() {
+            let ok = matches!(
+                intrinsic_name(item),
+                Some(
+                    "Condition"
+                        | "Fn::Equals"
+                        | "Fn::And"
+                        | "Fn::Or"
+                        | "Fn::Not"
+                        | "Fn::Contains"
+                        | "Fn::EachMemberEquals"
+                        | "Fn::EachMemberIn"
+                )
+            );
+            if !ok {
+                self.problem(
+                    ProblemKind::InvalidTemplate,
+                    id,
+                    &format!("{path}[{i}]"),
+                    format!("{name} takes conditions (Condition or a condition function), found {}", json_kind(item)),
+                );
+            }
         }
     }
 
@@ -413,6 +756,11 @@ impl<'a> Checker<'a> {
             Json::String(s) => (s.as_str(), None),
             Json::Array(items) if items.len() == 2 && items[0].is_string() && items[1].is_object() => {
                 (items[0].as_str().unwrap_or_default(), items[1].as_object())
+            }
+            // A macro (Fn::Transform) may produce the string at deployment.
+            Json::Object(m) if m.len() == 1 && m.contains_key("Fn::Transform") => {
+                self.walk(id, path, arg, in_conditions);
+                return;
             }
             _ => {
                 self.problem(
@@ -543,6 +891,109 @@ impl<'a> Checker<'a> {
     }
 }
 
+/// The top-level sections of a template, from
+/// <https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/template-anatomy.html>
+/// (`Globals` is accepted too when the SAM transform is declared).
+pub const TOP_LEVEL_SECTIONS: &[&str] = &[
+    "AWSTemplateFormatVersion",
+    "Description",
+    "Metadata",
+    "Parameters",
+    "Rules",
+    "Mappings",
+    "Conditions",
+    "Transform",
+    "Resources",
+    "Outputs",
+    "Hooks",
+];
+
+/// Every intrinsic function name CloudFormation knows, besides `Ref`, `Condition` and
+/// `Fn::ForEach::*` (AWS::LanguageExtensions). The rule functions are valid only in `Rules`.
+/// From <https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference.html>
+pub const KNOWN_FUNCTIONS: &[&str] = &[
+    "Fn::Base64",
+    "Fn::Cidr",
+    "Fn::FindInMap",
+    "Fn::GetAtt",
+    "Fn::GetAZs",
+    "Fn::GetStackOutput",
+    "Fn::ImportValue",
+    "Fn::Join",
+    "Fn::Length",
+    "Fn::Select",
+    "Fn::Split",
+    "Fn::Sub",
+    "Fn::ToJsonString",
+    "Fn::Transform",
+    "Fn::If",
+    "Fn::Equals",
+    "Fn::And",
+    "Fn::Or",
+    "Fn::Not",
+    "Fn::Contains",
+    "Fn::EachMemberEquals",
+    "Fn::EachMemberIn",
+    "Fn::RefAll",
+    "Fn::ValueOf",
+    "Fn::ValueOfAll",
+];
+
+/// A scalar as text (`30`, `true`, `"x"` → `x`).
+fn scalar_text(v: &Json) -> Option<String> {
+    match v {
+        Json::String(s) => Some(s.clone()),
+        Json::Number(n) => Some(n.to_string()),
+        Json::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+/// Parameter types CloudFormation accepts, from
+/// <https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/parameters-section-structure.html>
+fn is_parameter_type(ty: &str) -> bool {
+    let inner = ty.strip_prefix("List<").and_then(|t| t.strip_suffix('>'));
+    matches!(ty, "String" | "Number" | "CommaDelimitedList" | "List<Number>" | "List<String>")
+        || ty.starts_with("AWS::SSM::Parameter::")
+        || (ty.starts_with("AWS::") && ty.matches("::").count() >= 2)
+        || inner.is_some_and(|t| t.starts_with("AWS::") && t.matches("::").count() >= 2)
+}
+
+fn is_custom_type(t: &str) -> bool {
+    t.starts_with("Custom::") || t == "AWS::CloudFormation::CustomResource"
+}
+
+/// The name of the intrinsic function a value is (`Ref`, `Condition`, `Fn::…`), if it is one.
+fn intrinsic_name(v: &Json) -> Option<&str> {
+    let map = v.as_object().filter(|m| m.len() == 1)?;
+    let key = map.keys().next()?.as_str();
+    (key == "Ref" || key == "Condition" || key.starts_with("Fn::")).then_some(key)
+}
+
+fn json_kind(v: &Json) -> &'static str {
+    match v {
+        Json::Null => "null",
+        Json::Bool(_) => "a boolean",
+        Json::Number(_) => "a number",
+        Json::String(_) => "a string",
+        Json::Array(_) => "a list",
+        Json::Object(_) => "an object",
+    }
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            cur[j + 1] = (prev[j] + usize::from(ca != *cb)).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
 fn join_path(path: &str, key: &str) -> String {
     if path.is_empty() { key.to_string() } else { format!("{path}.{key}") }
 }
@@ -639,6 +1090,115 @@ mod tests {
         assert_eq!(problems.len(), 2, "{msgs:?}");
         assert!(msgs.iter().any(|m| m.ends_with("A -> B -> C -> A")), "{msgs:?}");
         assert!(msgs.iter().any(|m| m.ends_with("D -> D")), "{msgs:?}");
+    }
+
+    #[test]
+    fn outputs_and_conditions_named_like_resources_are_not_cycles() {
+        let t = json!({
+            "Conditions": {"Bucket": {"Fn::Equals": ["a", "b"]}},
+            "Resources": {"Bucket": {"Type": "T"}, "Topic": {"Type": "T", "Properties": {"B": {"Ref": "Bucket"}}}},
+            "Outputs": {
+                "Bucket": {"Value": {"Ref": "Bucket"}},
+                "Topic": {"Value": {"Fn::GetAtt": ["Topic", "Arn"]}, "Export": {"Name": {"Fn::Sub": "${Topic}"}}}
+            }
+        });
+        assert_eq!(kinds(&t), vec![]);
+    }
+
+    #[test]
+    fn resource_keys_and_attribute_shapes() {
+        let t = json!({"Resources": {
+            "A": {"Type": "T", "Propertes": {}, "DeletionPolicy": "Keep", "UpdateReplacePolicy": "Retain", "Metadata": {}},
+            "B": {"Type": "Custom::X", "Version": "1.0", "Properties": [], "DeletionPolicy": {"Fn::If": ["C", "Retain", "Delete"]}},
+            "C": {"Type": "T", "Version": 1}
+        }, "Conditions": {"C": {"Fn::Equals": ["a", "b"]}}});
+        let problems = check_template("t", &t, None, &NoTypeFacts);
+        let got: Vec<(Option<&str>, Option<&str>, &str)> = problems
+            .iter()
+            .map(|p| (p.logical_id.as_deref(), p.property_path.as_deref(), p.message.as_str()))
+            .collect();
+        assert_eq!(got.len(), 4, "{got:?}");
+        assert!(
+            got.contains(&(
+                Some("A"),
+                Some("DeletionPolicy"),
+                "DeletionPolicy must be one of Delete, Retain, RetainExceptOnCreate, Snapshot, found \"Keep\""
+            )),
+            "{got:?}"
+        );
+        assert!(
+            got.iter()
+                .any(|g| g.0 == Some("A") && g.1 == Some("Propertes") && g.2.contains("did you mean Properties?")),
+            "{got:?}"
+        );
+        assert!(
+            got.contains(&(Some("B"), Some("Properties"), "Properties must be an object, found a list")),
+            "{got:?}"
+        );
+        assert!(got.iter().any(|g| g.0 == Some("C") && g.1 == Some("Version")), "{got:?}");
+    }
+
+    #[test]
+    fn unknown_functions_and_sections_are_errors() {
+        let t = json!({"Resource": {}, "Resources": {"A": {"Type": "T", "Metadata": {"Fn::Anything": 1},
+            "Properties": {"X": {"Fn::Ref": "A"}, "Y": {"Fn::GetStackOutput": {}}}}}});
+        let got = kinds(&t);
+        assert_eq!(
+            got,
+            vec![
+                (ProblemKind::InvalidTemplate, None, Some("Resource".to_string())),
+                (ProblemKind::InvalidTemplate, Some("A".to_string()), Some("Properties.X.Fn::Ref".to_string())),
+            ]
+        );
+    }
+
+    #[test]
+    fn condition_function_arguments() {
+        let t = json!({"Resources": {"A": {"Type": "T"}}, "Conditions": {
+            "Ok": {"Fn::And": [{"Condition": "Two"}, {"Fn::Not": [{"Fn::Equals": [{"Ref": "AWS::Region"}, "x"]}]}]},
+            "Two": {"Fn::Equals": ["a", "b"]},
+            "Three": {"Fn::Equals": ["a", "b", "c"]},
+            "Bad": {"Fn::Or": ["a", {"Condition": "Two"}]},
+            "List": {"Fn::Equals": [["a"], "b"]}
+        }});
+        let problems = check_template("t", &t, None, &NoTypeFacts);
+        let got: Vec<(Option<&str>, Option<&str>)> =
+            problems.iter().map(|p| (p.logical_id.as_deref(), p.property_path.as_deref())).collect();
+        assert_eq!(
+            got,
+            [
+                (Some("Three"), Some("Fn::Equals")),
+                (Some("Bad"), Some("Fn::Or[0]")),
+                (Some("List"), Some("Fn::Equals[0]"))
+            ],
+            "{problems:?}"
+        );
+    }
+
+    #[test]
+    fn parameter_defaults_meet_their_constraints() {
+        let t = json!({"Resources": {"A": {"Type": "T"}}, "Parameters": {
+            "Good": {"Type": "Number", "Default": "5", "MinValue": 1, "MaxValue": 10, "AllowedValues": [5, 6]},
+            "Low": {"Type": "Number", "Default": 0, "MinValue": 1},
+            "NaN": {"Type": "Number", "Default": "five"},
+            "Pattern": {"Type": "String", "Default": "abc1", "AllowedPattern": "[a-z]+"},
+            "Allowed": {"Type": "String", "Default": "c", "AllowedValues": ["a", "b"]},
+            "Long": {"Type": "String", "Default": "abcdef", "MaxLength": "3"},
+            "List": {"Type": "CommaDelimitedList", "Default": "a, b,c", "AllowedValues": ["a", "b"]},
+            "Whole": {"Type": "CommaDelimitedList", "Default": "a,b", "AllowedValues": ["a,b"]},
+            "BadType": {"Type": "Strin"},
+            "Ssm": {"Type": "AWS::SSM::Parameter::Value<String>", "Default": "/x"},
+            "Vpc": {"Type": "List<AWS::EC2::VPC::Id>"}
+        }});
+        let problems = check_template("t", &t, None, &NoTypeFacts);
+        let mut got: Vec<(&str, &str)> =
+            problems.iter().map(|p| (p.logical_id.as_deref().unwrap_or(""), p.message.as_str())).collect();
+        got.sort();
+        let ids: Vec<&str> = got.iter().map(|g| g.0).collect();
+        assert_eq!(ids, ["Allowed", "BadType", "List", "Long", "Low", "NaN", "Pattern"], "{got:?}");
+        assert!(got.contains(&("Low", "Default \"0\" is less than 1 (MinValue)")), "{got:?}");
+        assert!(got.contains(&("Pattern", "Default \"abc1\" does not match [a-z]+ (AllowedPattern)")), "{got:?}");
+        assert!(got.contains(&("List", "Default \"a, b,c\" is not one of a, b (AllowedValues)")), "{got:?}");
     }
 
     #[test]

@@ -34,55 +34,51 @@ const OPERATORS: &[&str] = &[
 ];
 
 /// Lints every policy document in a template (a [`TemplateCheck`](crate::core::synth::TemplateCheck)):
-/// trust policies, role inline policies, `AWS::IAM::Policy`/`ManagedPolicy`, KMS key policies, Kinesis
-/// and S3 resource policies, and JSON strings inside `Custom::*` properties (also JSON inside JSON,
-/// and `Fn::Join` strings, whose literal pieces are linted). Warns about actions not of the form
-/// `service:Action`, unknown condition operators and condition keys not of the form `prefix:name`.
+/// any property of any resource that holds an IAM policy document — trust and inline policies,
+/// `AWS::IAM::Policy`/`ManagedPolicy`, key policies, SQS/SNS/S3/ECR/Lambda/Kinesis resource
+/// policies, `AWS::IoT::Policy`, … — as an object or as a JSON string (also JSON inside JSON,
+/// and `Fn::Join` strings, whose literal pieces are linted), and the branches of `Fn::If`.
+///
+/// Errors (the policy grammar, as IAM refuses it): an `Effect` other than `Allow`/`Deny`, unknown
+/// keys in a document or statement (`Actions`), a statement without `Action`/`NotAction` or with
+/// both, `Resource` with `NotResource`, an unknown `Version`. Warnings: actions not of the form
+/// `service:Action`, action names the service does not have (`kms:Decrpyt`, from the action list
+/// in `src/iam/actions.txt`), unknown condition operators, condition keys not of the form
+/// `prefix:name`.
 ///
 /// ```
 /// let t = serde_json::json!({"Resources": {"P": {"Type": "AWS::IAM::Policy", "Properties": {
 ///     "PolicyDocument": {"Statement": [{"Effect": "Allow", "Action": "s3.GetObject", "Resource": "*"}]}}}}});
 /// let problems = rcdk::iam::lint_policies("S", &t);
 /// assert_eq!(problems.len(), 1);
+/// let t = serde_json::json!({"Resources": {"Q": {"Type": "AWS::SQS::QueuePolicy", "Properties": {
+///     "PolicyDocument": {"Statement": [{"Effect": "Alow", "Action": "sqs:SendMessage", "Resource": "*"}]}}}}});
+/// assert!(rcdk::iam::lint_policies("S", &t)[0].message.contains("Effect must be Allow or Deny"));
 /// ```
 pub fn lint_policies(stack: &str, template: &Json) -> Vec<Problem> {
     let mut out = Vec::new();
     let Some(resources) = template.get("Resources").and_then(Json::as_object) else { return out };
     for (logical_id, resource) in resources {
+        let Some(props) = resource.get("Properties").and_then(Json::as_object) else { continue };
+        // A custom resource's payload goes to its handler, not to IAM, often as a fragment of a
+        // policy: only the spelling of what it holds is checked, not the grammar.
         let type_name = resource.get("Type").and_then(Json::as_str).unwrap_or_default();
-        let Some(props) = resource.get("Properties") else { continue };
-        let mut lint = |doc: Option<&Json>, path: String| {
-            if let Some(doc) = doc {
-                lint_document(doc, &path, &mut |path, message| {
-                    out.push(
-                        Problem::new(Severity::Warning, ProblemKind::Policy, stack, message)
-                            .at(logical_id.clone(), format!("Properties.{path}")),
-                    )
-                });
-            }
+        let custom = type_name.starts_with("Custom::") || type_name == "AWS::CloudFormation::CustomResource";
+        let mut lint = |doc: &Json, path: String| {
+            let kind = if custom { DocKind::Fragment } else { doc_kind(type_name, &path) };
+            // A document found by its shape in a property rcdk does not know as a policy (it may
+            // be read by something other than IAM): its grammar problems are warnings.
+            let known = kind != DocKind::Other || KNOWN_OTHER.contains(&(type_name, path.as_str()));
+            lint_document(doc, &path, kind, &mut |severity, path, message| {
+                let severity = if known { severity } else { Severity::Warning };
+                out.push(
+                    Problem::new(severity, ProblemKind::Policy, stack, message)
+                        .at(logical_id.clone(), format!("Properties.{path}")),
+                )
+            });
         };
-        match type_name {
-            "AWS::IAM::Role" => {
-                lint(props.get("AssumeRolePolicyDocument"), "AssumeRolePolicyDocument".into());
-                if let Some(list) = props.get("Policies").and_then(Json::as_array) {
-                    for (i, p) in list.iter().enumerate() {
-                        lint(p.get("PolicyDocument"), format!("Policies[{i}].PolicyDocument"));
-                    }
-                }
-            }
-            "AWS::IAM::Policy" | "AWS::IAM::ManagedPolicy" | "AWS::S3::BucketPolicy" => {
-                lint(props.get("PolicyDocument"), "PolicyDocument".into())
-            }
-            "AWS::KMS::Key" => lint(props.get("KeyPolicy"), "KeyPolicy".into()),
-            "AWS::Kinesis::ResourcePolicy" => lint(props.get("ResourcePolicy"), "ResourcePolicy".into()),
-            t if t.starts_with("Custom::") || t == "AWS::CloudFormation::CustomResource" => {
-                if let Some(obj) = props.as_object() {
-                    for (k, v) in obj {
-                        find_embedded(v, k, 0, &mut |doc, path| lint(Some(doc), path));
-                    }
-                }
-            }
-            _ => {}
+        for (k, v) in props {
+            find_embedded(v, k, 0, &mut |doc, path| lint(doc, path));
         }
     }
     out
@@ -115,8 +111,14 @@ fn find_embedded(v: &Json, path: &str, depth: usize, found: &mut dyn FnMut(&Json
         }
         return;
     }
+    let named_policy = path.rsplit('.').next().is_some_and(|last| {
+        let last = last.split('[').next().unwrap_or(last);
+        last.ends_with("PolicyDocument") || last.ends_with("Policy") || last.ends_with("PolicyText")
+    });
     match v {
-        Json::Object(o) if o.contains_key("Statement") => found(v, path.to_string()),
+        Json::Object(o) if is_policy_document(o) || (named_policy && o.contains_key("Statement")) => {
+            found(v, path.to_string())
+        }
         Json::Object(o) => {
             for (k, x) in o {
                 find_embedded(x, &format!("{path}.{k}"), depth + 1, found)
@@ -129,6 +131,126 @@ fn find_embedded(v: &Json, path: &str, depth: usize, found: &mut dyn FnMut(&Json
         }
         _ => {}
     }
+}
+
+/// A mapping with a `Statement` that IAM would read: a policy `Version`, or statements with the
+/// keys of IAM statements. (AWS::WAFv2 rules also have a `Statement`, of another kind.)
+fn is_policy_document(o: &serde_json::Map<String, Json>) -> bool {
+    let Some(statement) = o.get("Statement") else { return false };
+    if matches!(o.get("Version").and_then(Json::as_str), Some("2012-10-17" | "2008-10-17")) {
+        return true;
+    }
+    match statement {
+        Json::Array(items) => !items.is_empty() && items.iter().any(looks_like_statement),
+        other => looks_like_statement(other),
+    }
+}
+
+/// A mapping with the keys of an IAM statement, or an `Fn::If` with one in a branch.
+fn looks_like_statement(s: &Json) -> bool {
+    let Some(m) = s.as_object() else { return false };
+    if let Some([_, a, b]) = m.get("Fn::If").and_then(Json::as_array).map(Vec::as_slice) {
+        return looks_like_statement(a) || looks_like_statement(b);
+    }
+    ["Effect", "Action", "NotAction", "Principal", "NotPrincipal", "Resource", "NotResource", "Sid"]
+        .iter()
+        .any(|k| m.contains_key(*k))
+}
+
+/// IAM action names per service prefix, from cfn-lint's policy data (see `actions.txt`).
+fn actions_of(service: &str) -> Option<&'static [&'static str]> {
+    static TABLE: std::sync::OnceLock<std::collections::HashMap<&'static str, Vec<&'static str>>> =
+        std::sync::OnceLock::new();
+    TABLE
+        .get_or_init(|| {
+            include_str!("actions.txt")
+                .lines()
+                .filter(|l| !l.starts_with('#'))
+                .filter_map(|l| {
+                    let mut words = l.split_whitespace();
+                    Some((words.next()?, words.collect()))
+                })
+                .collect()
+        })
+        .get(service)
+        .map(Vec::as_slice)
+}
+
+/// `*` and `?` wildcards, case-insensitive (IAM action names are).
+fn wildcard_match(pattern: &str, name: &str) -> bool {
+    let p: Vec<char> = pattern.chars().collect();
+    let n: Vec<char> = name.chars().collect();
+    let (mut pi, mut ni, mut star, mut mark) = (0, 0, None, 0);
+    while ni < n.len() {
+        if pi < p.len() && (p[pi] == '?' || p[pi] == n[ni]) {
+            pi += 1;
+            ni += 1;
+        } else if pi < p.len() && p[pi] == '*' {
+            star = Some(pi);
+            mark = ni;
+            pi += 1;
+        } else if let Some(s) = star {
+            pi = s + 1;
+            mark += 1;
+            ni = mark;
+        } else {
+            return false;
+        }
+    }
+    p[pi..].iter().all(|c| *c == '*')
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            cur[j + 1] = (prev[j] + usize::from(ca != *cb)).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+/// Why a well-formed `service:Action` names no action, with the closest name when there is one.
+fn unknown_action(action: &str) -> Option<String> {
+    let (service, name) = action.split_once(':')?;
+    let service_lower = service.to_ascii_lowercase();
+    let Some(known) = actions_of(&service_lower) else {
+        return Some(format!("\"{service}\" is not an IAM service prefix"));
+    };
+    let lower = name.to_ascii_lowercase();
+    if known.iter().any(|k| wildcard_match(&lower, k)) {
+        return None;
+    }
+    if lower.contains(['*', '?']) {
+        return Some(format!("\"{action}\" matches no {service} action"));
+    }
+    let closest = known
+        .iter()
+        .map(|k| (edit_distance(&lower, k), *k))
+        .filter(|(d, k)| *d <= 2.max(k.len() / 6))
+        .min_by_key(|(d, _)| *d);
+    Some(match closest {
+        Some((_, k)) => {
+            format!("{service} has no action \"{name}\" (did you mean \"{service}:{}\"?)", restore_case(k, name))
+        }
+        None => format!("{service} has no action \"{name}\""),
+    })
+}
+
+/// The list is lowercase; show a suggestion in the CamelCase the user wrote where letters line up.
+fn restore_case(lower: &str, written: &str) -> String {
+    let w: Vec<char> = written.chars().collect();
+    let mut out = String::new();
+    let mut upper_next = true;
+    for (i, c) in lower.chars().enumerate() {
+        let up = w.get(i).map_or(upper_next && i == 0, |x| x.is_ascii_uppercase() && x.to_ascii_lowercase() == c);
+        out.push(if up || (i == 0) { c.to_ascii_uppercase() } else { c });
+        upper_next = false;
+    }
+    out
 }
 
 fn label(path: &str, index: usize, statement: &Json) -> String {
@@ -173,54 +295,289 @@ fn suggest_key(key: &str) -> Option<String> {
     valid_condition_key(&candidate).then_some(candidate)
 }
 
-fn lint_document(doc: &Json, path: &str, report: &mut dyn FnMut(String, String)) {
-    let statements: Vec<&Json> = match doc.get("Statement") {
-        Some(Json::Array(a)) => a.iter().collect(),
-        Some(s @ Json::Object(_)) => vec![s],
-        _ => return,
-    };
-    for (i, statement) in statements.into_iter().enumerate() {
-        let at = label(path, i, statement);
-        let spath = format!("{path}.Statement[{i}]");
-        for field in ["Action", "NotAction"] {
-            let actions: Vec<&str> = match statement.get(field) {
-                Some(Json::String(s)) => vec![s.as_str()],
-                Some(Json::Array(a)) => a.iter().filter_map(Json::as_str).collect(),
-                _ => Vec::new(),
-            };
-            for a in actions {
-                if !valid_action(a) {
-                    let hint = a
-                        .split_once(['.', '/', '_'])
-                        .map(|(s, n)| format!("{s}:{n}"))
-                        .filter(|c| valid_action(c))
-                        .map(|c| format!(" (did you mean \"{c}\"?)"))
-                        .unwrap_or_default();
-                    report(
-                        format!("{spath}.{field}"),
-                        format!("{at}: action \"{a}\" is not of the form service:Action{hint}"),
-                    );
-                }
+const DOCUMENT_KEYS: &[&str] = &["Version", "Id", "Statement"];
+const STATEMENT_KEYS: &[&str] =
+    &["Sid", "Effect", "Principal", "NotPrincipal", "Action", "NotAction", "Resource", "NotResource", "Condition"];
+
+fn closest<'a>(key: &str, known: &[&'a str]) -> Option<&'a str> {
+    let lower = key.to_ascii_lowercase();
+    known.iter().copied().filter(|k| edit_distance(&lower, &k.to_ascii_lowercase()) <= 2).min_by_key(|k| k.len())
+}
+
+/// An intrinsic function object (`Ref`, `Fn::…`), whose value is known only at deployment.
+fn is_intrinsic(v: &Json) -> bool {
+    v.as_object().is_some_and(|m| m.len() == 1 && m.keys().all(|k| k == "Ref" || k.starts_with("Fn::")))
+}
+
+/// The statements of a document: each with its path, `Fn::If` branches included (`AWS::NoValue`
+/// and other functions are not statements).
+fn statements<'a>(value: &'a Json, path: String, out: &mut Vec<(String, &'a Json)>) {
+    match value {
+        Json::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                statements(item, format!("{path}[{i}]"), out);
             }
         }
-        let Some(conditions) = statement.get("Condition").and_then(Json::as_object) else { continue };
-        for (op, keys) in conditions {
-            let cpath = format!("{spath}.Condition.{op}");
-            if !valid_operator(op) {
-                report(cpath.clone(), format!("{at}: unknown condition operator \"{op}\""));
+        Json::Object(m) if m.len() == 1 && m.contains_key("Fn::If") => {
+            if let Some([_, a, b]) = m.get("Fn::If").and_then(Json::as_array).map(Vec::as_slice) {
+                statements(a, format!("{path}.Fn::If[1]"), out);
+                statements(b, format!("{path}.Fn::If[2]"), out);
             }
-            let Some(keys) = keys.as_object() else { continue };
-            for key in keys.keys() {
-                if !valid_condition_key(key) {
-                    let hint = suggest_key(key).map(|c| format!(" (did you mean \"{c}\"?)")).unwrap_or_default();
-                    report(
-                        cpath.clone(),
-                        format!("{at}: condition key \"{key}\" is not of the form prefix:name{hint}"),
-                    );
-                }
+        }
+        v if is_intrinsic(v) => {}
+        v => out.push((path, v)),
+    }
+}
+
+/// Policy-document properties that IAM reads but that are neither identity nor resource
+/// policies in [`doc_kind`]'s sense (their grammar problems are errors).
+const KNOWN_OTHER: &[(&str, &str)] = &[
+    ("AWS::IoT::Policy", "PolicyDocument"),
+    ("AWS::OpenSearchService::Domain", "AccessPolicies"),
+    ("AWS::Elasticsearch::Domain", "AccessPolicies"),
+    ("AWS::SSO::PermissionSet", "InlinePolicy"),
+    ("AWS::Lambda::LayerVersionPermission", "PolicyDocument"),
+    ("AWS::Logs::ResourcePolicy", "PolicyDocument"),
+    ("AWS::EFS::FileSystem", "FileSystemPolicy"),
+    ("AWS::Events::EventBusPolicy", "Statement"),
+];
+
+/// What a policy document is for, which decides whether statements name a principal.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum DocKind {
+    /// Attached to an identity (user, group, role): no `Principal`.
+    Identity,
+    /// A resource or trust policy: each statement names a `Principal` or `NotPrincipal`.
+    Resource,
+    /// Another policy document (session policies, service-specific documents).
+    Other,
+    /// A fragment in a custom resource's payload: only spelling is checked.
+    Fragment,
+}
+
+fn doc_kind(type_name: &str, path: &str) -> DocKind {
+    let identity_type = matches!(
+        type_name,
+        "AWS::IAM::Policy"
+            | "AWS::IAM::ManagedPolicy"
+            | "AWS::IAM::RolePolicy"
+            | "AWS::IAM::UserPolicy"
+            | "AWS::IAM::GroupPolicy"
+    );
+    let inline =
+        matches!(type_name, "AWS::IAM::Role" | "AWS::IAM::User" | "AWS::IAM::Group") && path.starts_with("Policies");
+    if identity_type || inline {
+        return DocKind::Identity;
+    }
+    let resource_policy = matches!(
+        (type_name, path),
+        ("AWS::IAM::Role", "AssumeRolePolicyDocument")
+            | ("AWS::S3::BucketPolicy", "PolicyDocument")
+            | ("AWS::SQS::QueuePolicy", "PolicyDocument")
+            | ("AWS::SNS::TopicPolicy", "PolicyDocument")
+            | ("AWS::KMS::Key", "KeyPolicy")
+            | ("AWS::ECR::Repository", "RepositoryPolicyText")
+            | ("AWS::SecretsManager::ResourcePolicy", "ResourcePolicy")
+            | ("AWS::Kinesis::ResourcePolicy", "ResourcePolicy")
+    );
+    if resource_policy { DocKind::Resource } else { DocKind::Other }
+}
+
+fn lint_document(doc: &Json, path: &str, kind: DocKind, report: &mut dyn FnMut(Severity, String, String)) {
+    let grammar = kind != DocKind::Fragment;
+    let Some(obj) = doc.as_object() else { return };
+    if grammar {
+        match obj.get("Statement") {
+            None => report(Severity::Error, path.to_string(), format!("{path}: a policy document needs a Statement")),
+            Some(s) if !(s.is_array() || s.is_object()) => report(
+                Severity::Error,
+                format!("{path}.Statement"),
+                format!("{path}: Statement must be a statement or a list of statements, found {s}"),
+            ),
+            _ => {}
+        }
+    }
+    for key in obj.keys().filter(|k| grammar && !DOCUMENT_KEYS.contains(&k.as_str())) {
+        let hint = closest(key, DOCUMENT_KEYS).map(|k| format!(" (did you mean {k}?)")).unwrap_or_default();
+        report(
+            Severity::Error,
+            format!("{path}.{key}"),
+            format!("{path}: \"{key}\" is not a policy document key{hint}; expected Version, Id, Statement"),
+        );
+    }
+    if let Some(v) = obj.get("Version")
+        && grammar
+        && !is_intrinsic(v)
+        && !matches!(v.as_str(), Some("2012-10-17" | "2008-10-17"))
+    {
+        report(
+            Severity::Error,
+            format!("{path}.Version"),
+            format!("{path}: Version must be \"2012-10-17\" or \"2008-10-17\", found {v}"),
+        );
+    }
+    let mut found = Vec::new();
+    // A single statement (not in a list) is shown as `Statement[0]`, like the first of a list.
+    let wrapped;
+    let listed = match obj.get("Statement") {
+        Some(s @ Json::Array(_)) => Some(s),
+        Some(s) if s.is_object() && (!is_intrinsic(s) || s.get("Fn::If").is_some()) => {
+            wrapped = Json::Array(vec![s.clone()]);
+            Some(&wrapped)
+        }
+        _ => None,
+    };
+    if let Some(s) = listed {
+        statements(s, format!("{path}.Statement"), &mut found);
+    }
+    for (i, (spath, statement)) in found.into_iter().enumerate() {
+        let at = label(path, i, statement).replacen(&format!("{path}.Statement[{i}]"), &spath, 1);
+        lint_statement(statement, &spath, &at, kind, report);
+    }
+}
+
+fn lint_statement(
+    statement: &Json,
+    spath: &str,
+    at: &str,
+    kind: DocKind,
+    report: &mut dyn FnMut(Severity, String, String),
+) {
+    let grammar = kind != DocKind::Fragment;
+    let Some(st) = statement.as_object() else {
+        if grammar {
+            report(
+                Severity::Error,
+                spath.to_string(),
+                format!("{at}: a statement must be a mapping, found {statement}"),
+            );
+        }
+        return;
+    };
+    if grammar {
+        lint_grammar(st, spath, at, report);
+        let principal = st.contains_key("Principal") || st.contains_key("NotPrincipal");
+        if kind == DocKind::Identity && principal {
+            report(
+                Severity::Error,
+                spath.to_string(),
+                format!("{at}: a policy attached to an identity cannot name a Principal"),
+            );
+        }
+        if kind == DocKind::Resource && !principal {
+            report(
+                Severity::Error,
+                spath.to_string(),
+                format!("{at}: a resource or trust policy statement needs a Principal or NotPrincipal"),
+            );
+        }
+        for field in ["Action", "NotAction", "Resource", "NotResource"] {
+            let ok = match st.get(field) {
+                None | Some(Json::String(_)) => true,
+                Some(Json::Array(items)) => items.iter().all(|i| i.is_string() || is_intrinsic(i)),
+                Some(v) => is_intrinsic(v),
+            };
+            if !ok {
+                report(
+                    Severity::Error,
+                    format!("{spath}.{field}"),
+                    format!("{at}: {field} must be a string or a list of strings"),
+                );
             }
         }
     }
+    lint_spelling(st, spath, at, report);
+}
+
+fn lint_grammar(
+    st: &serde_json::Map<String, Json>,
+    spath: &str,
+    at: &str,
+    report: &mut dyn FnMut(Severity, String, String),
+) {
+    for key in st.keys().filter(|k| !STATEMENT_KEYS.contains(&k.as_str())) {
+        let hint = closest(key, STATEMENT_KEYS).map(|k| format!(" (did you mean {k}?)")).unwrap_or_default();
+        report(Severity::Error, format!("{spath}.{key}"), format!("{at}: \"{key}\" is not a statement key{hint}"));
+    }
+    match st.get("Effect") {
+        Some(Json::String(e)) if e == "Allow" || e == "Deny" => {}
+        Some(v) if is_intrinsic(v) => {}
+        Some(v) => {
+            report(Severity::Error, format!("{spath}.Effect"), format!("{at}: Effect must be Allow or Deny, found {v}"))
+        }
+        None => {
+            report(Severity::Error, spath.to_string(), format!("{at}: a statement needs an Effect (Allow or Deny)"))
+        }
+    }
+    match (st.contains_key("Action"), st.contains_key("NotAction")) {
+        (true, true) => {
+            report(Severity::Error, spath.to_string(), format!("{at}: a statement has Action or NotAction, not both"))
+        }
+        (false, false) if !st.keys().any(|k| !STATEMENT_KEYS.contains(&k.as_str())) => {
+            report(Severity::Error, spath.to_string(), format!("{at}: a statement needs Action or NotAction"))
+        }
+        _ => {}
+    }
+    if st.contains_key("Resource") && st.contains_key("NotResource") {
+        report(Severity::Error, spath.to_string(), format!("{at}: a statement has Resource or NotResource, not both"));
+    }
+}
+
+fn lint_spelling(
+    st: &serde_json::Map<String, Json>,
+    spath: &str,
+    at: &str,
+    report: &mut dyn FnMut(Severity, String, String),
+) {
+    for field in ["Action", "NotAction"] {
+        let actions: Vec<&str> = match st.get(field) {
+            Some(Json::String(s)) => vec![s.as_str()],
+            Some(Json::Array(a)) => a.iter().filter_map(Json::as_str).collect(),
+            _ => Vec::new(),
+        };
+        for a in actions {
+            if !valid_action(a) {
+                let hint = a
+                    .split_once(['.', '/', '_', ' '])
+                    .map(|(s, n)| format!("{s}:{n}"))
+                    .filter(|c| valid_action(c))
+                    .map(|c| format!(" (did you mean \"{c}\"?)"))
+                    .unwrap_or_default();
+                report(
+                    Severity::Warning,
+                    format!("{spath}.{field}"),
+                    format!("{at}: action \"{a}\" is not of the form service:Action{hint}"),
+                );
+            } else if a != "*"
+                && let Some(why) = unknown_action(a)
+            {
+                report(Severity::Warning, format!("{spath}.{field}"), format!("{at}: {why}"));
+            }
+        }
+    }
+    let Some(conditions) = st.get("Condition").and_then(Json::as_object) else { return };
+    for (op, keys) in conditions {
+        let cpath = format!("{spath}.Condition.{op}");
+        if !valid_operator(op) && !is_intrinsic_key(op) {
+            report(Severity::Warning, cpath.clone(), format!("{at}: unknown condition operator \"{op}\""));
+        }
+        let Some(keys) = keys.as_object() else { continue };
+        for key in keys.keys() {
+            if !valid_condition_key(key) && !is_intrinsic_key(key) {
+                let hint = suggest_key(key).map(|c| format!(" (did you mean \"{c}\"?)")).unwrap_or_default();
+                report(
+                    Severity::Warning,
+                    cpath.clone(),
+                    format!("{at}: condition key \"{key}\" is not of the form prefix:name{hint}"),
+                );
+            }
+        }
+    }
+}
+
+/// `Fn::If` and friends used as a key of a Condition block.
+fn is_intrinsic_key(key: &str) -> bool {
+    key.starts_with("Fn::") || key == "Ref"
 }
 
 #[cfg(test)]
@@ -235,6 +592,126 @@ mod tests {
         for bad in ["StringEqual", "NullIfExists", "ForSomeValues:StringLike", ""] {
             assert!(!valid_operator(bad), "{bad}");
         }
+    }
+
+    fn lint(resource: Json) -> Vec<(Severity, String, String)> {
+        let t = serde_json::json!({"Resources": {"R": resource}});
+        lint_policies("S", &t)
+            .into_iter()
+            .map(|p| (p.severity, p.property_path.unwrap_or_default(), p.message))
+            .collect()
+    }
+
+    #[test]
+    fn grammar_errors_in_any_policy_property() {
+        let got =
+            lint(serde_json::json!({"Type": "AWS::SQS::QueuePolicy", "Properties": {"Queues": [], "PolicyDocument": {
+            "Version": "2012-10-17", "Statment": [],
+            "Statement": [
+                {"Effect": "Alow", "Action": "sqs:SendMessage", "Resource": "*", "Principal": "*"},
+                {"Effect": "Allow", "Actions": ["sqs:SendMessage"], "Resource": "*", "Principal": "*"},
+                {"Effect": "Deny", "Resource": "*", "NotResource": "x", "Action": "sqs:*", "Principal": "*"},
+                {"Effect": "Allow", "Principal": "*"}
+            ]}}}));
+        let errors: Vec<(&str, &str)> =
+            got.iter().filter(|g| g.0 == Severity::Error).map(|g| (g.1.as_str(), g.2.as_str())).collect();
+        assert_eq!(
+            errors,
+            [
+                (
+                    "Properties.PolicyDocument.Statment",
+                    "PolicyDocument: \"Statment\" is not a policy document key (did you mean Statement?); expected Version, Id, Statement"
+                ),
+                (
+                    "Properties.PolicyDocument.Statement[0].Effect",
+                    "PolicyDocument.Statement[0]: Effect must be Allow or Deny, found \"Alow\""
+                ),
+                (
+                    "Properties.PolicyDocument.Statement[1].Actions",
+                    "PolicyDocument.Statement[1]: \"Actions\" is not a statement key (did you mean Action?)"
+                ),
+                (
+                    "Properties.PolicyDocument.Statement[2]",
+                    "PolicyDocument.Statement[2]: a statement has Resource or NotResource, not both"
+                ),
+                (
+                    "Properties.PolicyDocument.Statement[3]",
+                    "PolicyDocument.Statement[3]: a statement needs Action or NotAction"
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn principals_belong_to_resource_policies_only() {
+        let identity = lint(serde_json::json!({"Type": "AWS::IAM::Role", "Properties": {
+            "AssumeRolePolicyDocument": {"Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole"}]},
+            "Policies": [{"PolicyName": "p", "PolicyDocument": {"Version": "2012-10-17",
+                "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Principal": "*"}]}}]}}));
+        let messages: Vec<&str> = identity.iter().map(|g| g.2.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "AssumeRolePolicyDocument.Statement[0]: a resource or trust policy statement needs a Principal or NotPrincipal",
+                "Policies[0].PolicyDocument.Statement[0]: a policy attached to an identity cannot name a Principal",
+            ]
+        );
+        let bad_statement =
+            lint(serde_json::json!({"Type": "AWS::IAM::ManagedPolicy", "Properties": {"PolicyDocument": {
+            "Version": "2012-10-17", "Statement": "Test"}}}));
+        assert_eq!(bad_statement.len(), 1, "{bad_statement:?}");
+        assert!(bad_statement[0].2.contains("Statement must be a statement or a list of statements"));
+    }
+
+    #[test]
+    fn misspelt_action_names_are_found_with_a_suggestion() {
+        let got = lint(serde_json::json!({"Type": "AWS::KMS::Key", "Properties": {"KeyPolicy": {"Statement": [
+            {"Effect": "Allow", "Principal": "*", "Resource": "*",
+             "Action": ["kms:Decrpyt", "kinesis:GetRecrods", "kms:Encrypt", "KMS:decrypt", "kms:Re*", "kms:Zz*", "nosuch:Thing"]}
+        ]}}}));
+        let messages: Vec<&str> = got.iter().map(|g| g.2.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "KeyPolicy.Statement[0]: kms has no action \"Decrpyt\" (did you mean \"kms:Decrypt\"?)",
+                "KeyPolicy.Statement[0]: kinesis has no action \"GetRecrods\" (did you mean \"kinesis:GetRecords\"?)",
+                "KeyPolicy.Statement[0]: \"kms:Zz*\" matches no kms action",
+                "KeyPolicy.Statement[0]: \"nosuch\" is not an IAM service prefix",
+            ]
+        );
+        assert!(got.iter().all(|g| g.0 == Severity::Warning));
+    }
+
+    #[test]
+    fn conditional_statements_json_strings_and_lookalikes() {
+        // Statements inside Fn::If are linted; AWS::NoValue is not a statement.
+        let got = lint(
+            serde_json::json!({"Type": "AWS::IAM::ManagedPolicy", "Properties": {"PolicyDocument": {"Statement": [
+                {"Fn::If": ["C", {"Effect": "Allow", "Action": "s3:GetObjct", "Resource": "*"}, {"Ref": "AWS::NoValue"}]}
+            ]}}}),
+        );
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert_eq!(got[0].1, "Properties.PolicyDocument.Statement[0].Fn::If[1].Action");
+        // A policy given as a JSON string (AWS::IoT::Policy takes an object; others take text).
+        let got = lint(serde_json::json!({"Type": "AWS::IoT::Policy", "Properties": {"PolicyDocument":
+            "{\"Version\": \"2012-10-17\", \"Statement\": [{\"Effect\": \"Permit\", \"Action\": \"iot:Connect\", \"Resource\": \"*\"}]}"}}));
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert!(got[0].2.contains("Effect must be Allow or Deny"));
+        // AWS::WAFv2 rules have a `Statement` too, which is not an IAM statement.
+        // A document found only by its shape, in a property not known to hold a policy: warnings.
+        let guessed = lint(
+            serde_json::json!({"Type": "AWS::SQS::Queue", "Properties": {"KeyPolicy": {"Statement": [{"Principal": "*"}]}}}),
+        );
+        assert!(!guessed.is_empty() && guessed.iter().all(|g| g.0 == Severity::Warning), "{guessed:?}");
+        let waf = lint(serde_json::json!({"Type": "AWS::WAFv2::WebACL", "Properties": {"Rules": [
+            {"Name": "r", "Statement": {"ByteMatchStatement": {"SearchString": "x"}}}]}}));
+        assert_eq!(waf, []);
+    }
+
+    #[test]
+    fn wildcards() {
+        assert!(wildcard_match("re*", "reencryptfrom") && wildcard_match("get?bject", "getobject"));
+        assert!(!wildcard_match("re*x", "reencrypt") && wildcard_match("*", ""));
     }
 
     #[test]

@@ -221,6 +221,23 @@ pub enum ReplacementReason {
         /// The property path (`Properties.Name`).
         path: String,
     },
+    /// A create-only property references (Ref, GetAtt, `${}` in Fn::Sub) a resource that is
+    /// replaced: its value changes with the new physical resource, so this one is replaced too.
+    ReferencesReplaced {
+        /// The property path (`Properties.BucketName`).
+        path: String,
+        /// The replaced resource it references.
+        target: String,
+    },
+}
+
+/// A property that references a replaced resource: its value may change (not a replacement).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MayChange {
+    /// The top-level property (`Properties.Role`).
+    pub path: String,
+    /// The replaced resource it references.
+    pub target: String,
 }
 
 /// A replacement: CloudFormation creates a new physical resource and deletes the old one.
@@ -270,6 +287,9 @@ pub struct ResourceChange {
     pub changes: Vec<PropertyChange>,
     /// Set when the change replaces the resource.
     pub replacement: Option<Replacement>,
+    /// Properties that reference a replaced resource and so may change with it.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub may_change: Vec<MayChange>,
     /// Line of the logical ID in the old template.
     pub old_line: Option<usize>,
     /// Line of the logical ID in the new template.
@@ -406,6 +426,7 @@ pub fn diff(old: &Template, new: &Template, facts: &dyn ReplacementFacts) -> Tem
                 new_type: None,
                 changes: Vec::new(),
                 replacement: None,
+                may_change: Vec::new(),
                 old_line: old.line_of(&["Resources", id]),
                 new_line: None,
             });
@@ -430,11 +451,14 @@ pub fn diff(old: &Template, new: &Template, facts: &dyn ReplacementFacts) -> Tem
                 new_type: type_of(r),
                 changes: Vec::new(),
                 replacement: None,
+                may_change: Vec::new(),
                 old_line: None,
                 new_line,
             });
         }
     }
+
+    propagate_replacements(new_res, facts, |id| new.line_of(&["Resources", id]), &mut resources);
 
     let rename_map: HashMap<&str, &str> = renames.iter().copied().collect();
     let security = security_changes(old_res, new_res, &rename_map);
@@ -462,6 +486,159 @@ pub fn diff(old: &Template, new: &Template, facts: &dyn ReplacementFacts) -> Tem
         conditions: section_changes(old, new, "Conditions"),
         mappings: section_changes(old, new, "Mappings"),
         other,
+    }
+}
+
+/// The resources a value references (Ref, Fn::GetAtt, `${X}`/`${X.Attr}` in Fn::Sub), with the
+/// path below `path` where each reference is.
+fn references(v: &Value, path: &str, out: &mut Vec<(String, String)>) {
+    match v {
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                references(item, &format!("{path}[{i}]"), out);
+            }
+        }
+        Value::Object(m) => {
+            if m.len() == 1 {
+                let (k, arg) = m.iter().next().expect("one entry");
+                match (k.as_str(), arg) {
+                    ("Ref", Value::String(t)) => return out.push((path.to_string(), t.clone())),
+                    ("Fn::GetAtt", Value::String(t)) => {
+                        return out.push((path.to_string(), t.split('.').next().unwrap_or(t).to_string()));
+                    }
+                    ("Fn::GetAtt", Value::Array(a)) => {
+                        if let Some(t) = a.first().and_then(Value::as_str) {
+                            out.push((path.to_string(), t.to_string()));
+                        }
+                        return;
+                    }
+                    ("Fn::Sub", _) => {
+                        let text = arg.as_str().or_else(|| arg.get(0).and_then(Value::as_str)).unwrap_or_default();
+                        let locals = arg.get(1).and_then(Value::as_object);
+                        for var in crate::core::check::sub_variables(text) {
+                            let name = var.split('.').next().unwrap_or(var);
+                            if !locals.is_some_and(|l| l.contains_key(var)) {
+                                out.push((path.to_string(), name.to_string()));
+                            }
+                        }
+                        if let Some(vars) = locals {
+                            for v in vars.values() {
+                                references(v, path, out);
+                            }
+                        }
+                        return;
+                    }
+                    _ => {}
+                }
+            }
+            for (k, v) in m {
+                let p = if path.is_empty() { k.clone() } else { format!("{path}.{k}") };
+                references(v, &p, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// As CDK's diff does: a resource whose create-only property references a replaced resource is
+/// replaced too (repeated until nothing changes); one whose other properties reference it may
+/// change.
+fn propagate_replacements(
+    new_res: &Map<String, Value>,
+    facts: &dyn ReplacementFacts,
+    line_of: impl Fn(&str) -> Option<usize>,
+    resources: &mut Vec<ResourceChange>,
+) {
+    let mut replaced: HashSet<String> = resources
+        .iter()
+        .filter(|r| r.replacement.is_some() && new_res.contains_key(&r.logical_id))
+        .map(|r| r.logical_id.clone())
+        .collect();
+    if replaced.is_empty() {
+        return;
+    }
+    let mut may_change: HashMap<String, Vec<MayChange>> = HashMap::new();
+    loop {
+        let mut grew = false;
+        for (id, r) in new_res {
+            if replaced.contains(id) {
+                continue;
+            }
+            let mut refs = Vec::new();
+            references(r.get("Properties").unwrap_or(&Value::Null), "Properties", &mut refs);
+            let create_only = type_of(r).and_then(|t| facts.create_only_properties(&t)).unwrap_or_default();
+            let mut reasons = Vec::new();
+            let mut maybe = Vec::new();
+            for (path, target) in refs.into_iter().filter(|(_, t)| replaced.contains(t)) {
+                let hit = create_only.iter().any(|c| {
+                    let c = format!("Properties.{}", c.split(".*").next().unwrap_or(c));
+                    overlaps(&path, &c) || overlaps(&c, &path)
+                });
+                if hit {
+                    reasons.push(ReplacementReason::ReferencesReplaced { path, target });
+                } else {
+                    // One line per top-level property and target: `Properties.PolicyDocument`.
+                    let top = path.trim_start_matches("Properties.");
+                    let top = top.split(['.', '[']).next().unwrap_or(top);
+                    let m = MayChange { path: format!("Properties.{top}"), target };
+                    if !maybe.contains(&m) {
+                        maybe.push(m);
+                    }
+                }
+            }
+            if !reasons.is_empty() {
+                replaced.insert(id.clone());
+                grew = true;
+                let ty = type_of(r);
+                let replacement = Replacement {
+                    reasons,
+                    data_may_be_lost: ty.as_deref().is_some_and(is_stateful),
+                    old_retained: keeps_old(r, "UpdateReplacePolicy"),
+                };
+                match resources.iter_mut().find(|c| c.logical_id == *id) {
+                    Some(existing) => existing.replacement = Some(replacement),
+                    None => resources.push(ResourceChange {
+                        logical_id: id.clone(),
+                        kind: ResourceChangeKind::Modified,
+                        old_type: ty.clone(),
+                        new_type: ty,
+                        changes: Vec::new(),
+                        replacement: Some(replacement),
+                        may_change: Vec::new(),
+                        old_line: line_of(id),
+                        new_line: line_of(id),
+                    }),
+                }
+                may_change.remove(id);
+            } else if !maybe.is_empty() {
+                may_change.insert(id.clone(), maybe);
+            }
+        }
+        if !grew {
+            break;
+        }
+    }
+    // In template order, for deterministic output.
+    let ids: Vec<&String> = new_res.keys().filter(|id| may_change.contains_key(*id)).collect();
+    for id in ids {
+        let items = may_change[id].clone();
+        match resources.iter_mut().find(|c| c.logical_id == *id) {
+            Some(existing) => existing.may_change = items,
+            None => {
+                let ty = new_res.get(id.as_str()).and_then(type_of);
+                resources.push(ResourceChange {
+                    logical_id: id.clone(),
+                    kind: ResourceChangeKind::Modified,
+                    old_type: ty.clone(),
+                    new_type: ty,
+                    changes: Vec::new(),
+                    replacement: None,
+                    may_change: items,
+                    old_line: line_of(id),
+                    new_line: line_of(id),
+                })
+            }
+        }
     }
 }
 
@@ -591,6 +768,7 @@ fn compare_resource(
         new_type,
         changes,
         replacement,
+        may_change: Vec::new(),
         old_line: None,
         new_line: None,
     })
@@ -729,6 +907,22 @@ fn scalar_text(v: &Value) -> Option<String> {
 
 /// Equality where `5` equals `"5"` and `true` equals `"true"`, and key order does not matter.
 pub fn loosely_equal(a: &Value, b: &Value) -> bool {
+    // `Fn::GetAZs` of "" (as JSON writes it), of nothing (`!GetAZs` or `Fn::GetAZs:` in YAML) and
+    // of `Ref AWS::Region` all mean the stack's region.
+    let region = |v: &Value| match v {
+        Value::Null => true,
+        Value::String(s) => s.is_empty(),
+        Value::Object(m) => m.len() == 1 && m.get("Ref").and_then(Value::as_str) == Some("AWS::Region"),
+        _ => false,
+    };
+    if let (Some(x), Some(y)) = (a.get("Fn::GetAZs"), b.get("Fn::GetAZs"))
+        && a.as_object().is_some_and(|m| m.len() == 1)
+        && b.as_object().is_some_and(|m| m.len() == 1)
+        && region(x)
+        && region(y)
+    {
+        return true;
+    }
     match (a, b) {
         (Value::Object(x), Value::Object(y)) => {
             x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| loosely_equal(v, w)))
@@ -914,6 +1108,69 @@ mod tests {
         let d = diff(&a, &c, &facts);
         assert!(d.has_replacements());
         assert!(d.resources[0].changes[0].replaces);
+    }
+
+    #[test]
+    fn replacements_propagate_through_references_to_create_only_properties() {
+        // T's create-only property is Name; U's is Target.
+        let facts = |ty: &str| match ty {
+            "T" => Some(vec!["Name".to_string()]),
+            "U" => Some(vec!["Target".to_string()]),
+            _ => None,
+        };
+        let doc = |name: &str| {
+            t(serde_json::json!({"Resources": {
+                "Base": {"Type": "T", "Properties": {"Name": name}},
+                "ByRef": {"Type": "U", "Properties": {"Target": {"Ref": "Base"}}},
+                "BySub": {"Type": "U", "Properties": {"Target": {"Fn::Sub": "x-${ByRef.Arn}"}}},
+                "Loose": {"Type": "U", "Properties": {"Target": "fixed", "Tag": {"Fn::GetAtt": ["Base", "Arn"]}}},
+                "Other": {"Type": "U", "Properties": {"Target": "fixed"}}
+            }}))
+        };
+        let d = diff(&doc("a"), &doc("b"), &facts);
+        let summary: Vec<(&str, Vec<ReplacementReason>, Vec<MayChange>)> = d
+            .resources
+            .iter()
+            .map(|r| {
+                (
+                    r.logical_id.as_str(),
+                    r.replacement.clone().map(|x| x.reasons).unwrap_or_default(),
+                    r.may_change.clone(),
+                )
+            })
+            .collect();
+        let refs = |path: &str, target: &str| ReplacementReason::ReferencesReplaced {
+            path: path.into(),
+            target: target.into(),
+        };
+        assert_eq!(
+            summary,
+            [
+                ("Base", vec![ReplacementReason::CreateOnlyProperty { path: "Properties.Name".into() }], vec![]),
+                ("ByRef", vec![refs("Properties.Target", "Base")], vec![]),
+                ("BySub", vec![refs("Properties.Target", "ByRef")], vec![]),
+                ("Loose", vec![], vec![MayChange { path: "Properties.Tag".into(), target: "Base".into() }]),
+            ]
+        );
+        let text = render_text(&d, &RenderOptions::default());
+        assert!(text.contains("create-only property Properties.Target references Base, which is replaced"), "{text}");
+        assert!(text.contains("Properties.Tag references Base, which is replaced: it may change"), "{text}");
+    }
+
+    #[test]
+    fn get_azs_of_the_stack_region_are_equal_in_every_spelling() {
+        let json = crate::review::read::read_template(r#"{"Resources": {"S": {"Type": "AWS::EC2::Subnet", "Properties": {"AvailabilityZone": {"Fn::Select": [0, {"Fn::GetAZs": ""}]}}}}}"#).unwrap();
+        for yaml in [
+            "Resources:\n  S:\n    Type: AWS::EC2::Subnet\n    Properties:\n      AvailabilityZone: !Select [0, !GetAZs ]\n",
+            "Resources:\n  S:\n    Type: AWS::EC2::Subnet\n    Properties:\n      AvailabilityZone: !Select [0, !GetAZs '']\n",
+            "Resources:\n  S:\n    Type: AWS::EC2::Subnet\n    Properties:\n      AvailabilityZone:\n        Fn::Select: [0, {Fn::GetAZs: }]\n",
+            "Resources:\n  S:\n    Type: AWS::EC2::Subnet\n    Properties:\n      AvailabilityZone: !Select [0, !GetAZs {Ref: AWS::Region}]\n",
+        ] {
+            let y = crate::review::read::read_template(yaml).unwrap();
+            assert!(diff(&json, &y, &NoReplacementFacts).is_empty(), "{yaml}");
+        }
+        let other = crate::review::read::read_template("Resources:\n  S:\n    Type: AWS::EC2::Subnet\n    Properties:\n      AvailabilityZone: !Select [0, !GetAZs eu-west-1]\n").unwrap();
+        assert!(!diff(&json, &other, &NoReplacementFacts).is_empty());
     }
 
     #[test]

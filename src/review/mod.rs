@@ -4,6 +4,7 @@
 //! - [`diff`]: a semantic diff with security (IAM) changes and replacements first.
 //! - [`graph`]: the dependency graph of resources as Mermaid or Graphviz dot.
 //! - [`validate`]: the checks rcdk runs at synthesis, on any template.
+//! - [`foreach`]: `Fn::ForEach` (AWS::LanguageExtensions) expanded as CloudFormation does.
 //!
 //! ```
 //! use rcdk::review::{read::read_template, diff::{diff, NoReplacementFacts}};
@@ -13,6 +14,7 @@
 //! ```
 
 pub mod diff;
+pub mod foreach;
 pub mod graph;
 pub mod read;
 pub mod validate;

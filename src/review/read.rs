@@ -499,6 +499,14 @@ fn short_form(suffix: &str) -> Option<&'static str> {
         "Transform" => "Fn::Transform",
         "Length" => "Fn::Length",
         "ToJsonString" => "Fn::ToJsonString",
+        // Rule-specific functions, allowed in the Rules section only; see
+        // https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/rules-section-structure.html
+        "Contains" => "Fn::Contains",
+        "EachMemberEquals" => "Fn::EachMemberEquals",
+        "EachMemberIn" => "Fn::EachMemberIn",
+        "RefAll" => "Fn::RefAll",
+        "ValueOf" => "Fn::ValueOf",
+        "ValueOfAll" => "Fn::ValueOfAll",
         _ => return None,
     })
 }
@@ -674,7 +682,12 @@ fn read_yaml(text: &str) -> Result<Template, ReadError> {
             }
             Event::Scalar(value, style, _anchor, tag) => {
                 if b.expecting_key() {
-                    if tag.is_some() {
+                    // A key may carry the non-specific `!` or `!!str` tag (PyYAML reads `! "Ref"` as
+                    // the string `Ref`); any other tag makes it something other than a string.
+                    if let Some(tag) = &tag
+                        && tag_text(tag) != "!"
+                        && !matches!(classify_tag(tag, line, col), Ok(Wrap::Core("str")))
+                    {
                         return Err(ReadError::at(ReadErrorKind::ComplexKey, line, col));
                     }
                     if style == ScalarStyle::Plain && value == "<<" {
@@ -956,6 +969,12 @@ mod tests {
             ("Transform", "Fn::Transform"),
             ("Length", "Fn::Length"),
             ("ToJsonString", "Fn::ToJsonString"),
+            ("Contains", "Fn::Contains"),
+            ("EachMemberEquals", "Fn::EachMemberEquals"),
+            ("EachMemberIn", "Fn::EachMemberIn"),
+            ("RefAll", "Fn::RefAll"),
+            ("ValueOf", "Fn::ValueOf"),
+            ("ValueOfAll", "Fn::ValueOfAll"),
         ] {
             let v = yaml(&format!("A: !{tag} [x, 1]\n"));
             assert_eq!(v["A"], json!({long: ["x", 1]}), "{tag}");
@@ -1039,6 +1058,13 @@ mod tests {
     fn bom_is_skipped() {
         assert_eq!(yaml("\u{feff}a: 1\n"), json!({"a": 1}));
         assert_eq!(yaml("\u{feff}{\"a\": 1}"), json!({"a": 1}));
+    }
+
+    #[test]
+    fn keys_tagged_as_strings_are_strings() {
+        assert_eq!(yaml("A: [x, ! \"Ref\": y]\n")["A"], json!(["x", {"Ref": "y"}]));
+        assert_eq!(yaml("!!str 1: a\n"), json!({"1": "a"}));
+        assert_eq!(err("!Ref a: b\n"), ReadErrorKind::ComplexKey);
     }
 
     #[test]

@@ -8,16 +8,23 @@
 
 use std::collections::BTreeSet;
 
-use crate::core::problem::Problem;
-use crate::core::synth::check_document;
-use crate::defaults;
+use serde_json::Value as Json;
+
+use crate::core::check::TypeFacts;
+use crate::core::problem::{Problem, ProblemKind, Severity};
+use crate::core::synth::{SynthOptions, TemplateCheck, check_document};
+use crate::review::foreach;
 use crate::review::read::Template;
+use crate::schema::checks::SchemaFacts;
 
 /// What validating one template found.
 #[derive(Debug, Clone)]
 pub struct ValidationReport {
     /// Every problem, errors first, each with a line number where the reader knows one.
     pub problems: Vec<Problem>,
+    /// What could not be checked and why: resources a transform or a module stands for (SAM
+    /// `AWS::Serverless::*`, `…::MODULE`), and references to what they generate. Not errors.
+    pub notes: Vec<Problem>,
     /// Resource types in the template whose properties could not be checked (no schema).
     pub unchecked_types: Vec<String>,
 }
@@ -29,7 +36,114 @@ impl ValidationReport {
     }
 }
 
+/// The SAM transform's name.
+pub const SAM_TRANSFORM: &str = "AWS::Serverless-2016-10-31";
+/// The transform that adds `Fn::ForEach` and friends, which rcdk expands itself.
+pub const LANGUAGE_EXTENSIONS: &str = "AWS::LanguageExtensions";
+
+/// The transforms a template declares (`Transform: X` or a list; `AWS::Include` and macros with
+/// parameters are objects with a `Name`).
+pub fn transforms(template: &Json) -> Vec<String> {
+    let one = |v: &Json| v.as_str().map(str::to_string).or_else(|| v.get("Name")?.as_str().map(str::to_string));
+    match template.get("Transform") {
+        Some(Json::Array(items)) => items.iter().filter_map(one).collect(),
+        Some(v) => one(v).into_iter().collect(),
+        None => Vec::new(),
+    }
+}
+
+fn contains_foreach(v: &Json) -> bool {
+    match v {
+        Json::Object(m) => m.iter().any(|(k, v)| k.starts_with("Fn::ForEach::") || contains_foreach(v)),
+        Json::Array(a) => a.iter().any(contains_foreach),
+        _ => false,
+    }
+}
+
+/// Why a resource is not checked: it is expanded by a transform or a module, not by
+/// CloudFormation's resource registry.
+fn generated_by(type_name: &str, sam: bool) -> Option<&'static str> {
+    if type_name.ends_with("::MODULE") {
+        Some("a registry module (CloudFormation expands it at deployment)")
+    } else if sam && type_name.starts_with("AWS::Serverless::") {
+        Some("a SAM resource (the AWS::Serverless-2016-10-31 transform expands it)")
+    } else {
+        None
+    }
+}
+
+/// Properties that `aws cloudformation package` fills in from a local path: before packaging they
+/// hold the path as a string (cfn-lint's W3002 list, `TEMPLATED_PROPERTY_CFN_PATHS`).
+const PACKAGED: &[(&str, &str)] = &[
+    ("AWS::ApiGateway::RestApi", "BodyS3Location"),
+    ("AWS::Lambda::Function", "Code"),
+    ("AWS::Lambda::LayerVersion", "Content"),
+    ("AWS::ElasticBeanstalk::ApplicationVersion", "SourceBundle"),
+    ("AWS::StepFunctions::StateMachine", "DefinitionS3Location"),
+    ("AWS::AppSync::GraphQLSchema", "DefinitionS3Location"),
+    ("AWS::AppSync::Resolver", "RequestMappingTemplateS3Location"),
+    ("AWS::AppSync::Resolver", "ResponseMappingTemplateS3Location"),
+    ("AWS::AppSync::FunctionConfiguration", "RequestMappingTemplateS3Location"),
+    ("AWS::AppSync::FunctionConfiguration", "ResponseMappingTemplateS3Location"),
+    ("AWS::CloudFormation::Stack", "TemplateURL"),
+];
+
+/// The packaged properties of a resource that hold a local path (a string not `s3://` or `https://`).
+fn local_paths(type_name: &str, properties: &Json) -> Vec<&'static str> {
+    PACKAGED
+        .iter()
+        .filter(|(t, _)| *t == type_name)
+        .filter(|(_, p)| {
+            properties
+                .get(p)
+                .and_then(Json::as_str)
+                .is_some_and(|s| !s.starts_with("s3://") && !s.starts_with("https://"))
+        })
+        .map(|(_, p)| *p)
+        .collect()
+}
+
+/// Property validation as for a template read from disk (numeric strings accepted; a local path
+/// in a property `aws cloudformation package` fills in is not a type error).
+fn read_properties(type_name: &str, properties: &Json) -> Option<Vec<(String, String)>> {
+    let local = local_paths(type_name, properties);
+    crate::schema::validate_read_properties(type_name, Some(properties)).map(|problems| {
+        problems
+            .into_iter()
+            .filter(|p| !local.iter().any(|l| p.path == *l || p.path.starts_with(&format!("{l}."))))
+            .map(|p| (p.path, p.message))
+            .collect()
+    })
+}
+
+/// Type facts for a template read from disk: those of the schemas, except for types a transform
+/// stands for (whose attributes are whatever the transform makes).
+struct ReadFacts;
+
+impl TypeFacts for ReadFacts {
+    fn attributes(&self, type_name: &str) -> Option<Vec<String>> {
+        if generated_by(type_name, true).is_some() {
+            return None;
+        }
+        SchemaFacts.attributes(type_name)
+    }
+
+    fn accepts_attribute(&self, type_name: &str, attribute: &str) -> Option<bool> {
+        if generated_by(type_name, true).is_some() {
+            return None;
+        }
+        SchemaFacts.accepts_attribute(type_name, attribute)
+    }
+}
+
+/// The template-level checks `rcdk validate` runs.
+const READ_CHECKS: &[TemplateCheck] =
+    &[crate::schema::check_resource_types, crate::iam::lint_policies, crate::security::check_template];
+
 /// Validates a template read from `name` (a file name, used in every problem).
+///
+/// `Fn::ForEach` loops are expanded first. Resources that a transform or module stands for are
+/// noted, not failed, and so are references that only a transform could satisfy.
 ///
 /// ```
 /// use rcdk::review::{read::read_template, validate::validate};
@@ -39,34 +153,129 @@ impl ValidationReport {
 /// assert_eq!(report.problems[0].line, Some(5));
 /// ```
 pub fn validate(name: &str, template: &Template, strict: bool) -> ValidationReport {
-    let document = template.value();
-    let body = serde_json::to_string(document).map(|s| s.len()).unwrap_or(0);
-    let mut problems = check_document(name, document, Some(body), &defaults::options(strict));
-    for p in &mut problems {
-        p.line = line_of(template, p);
-        if strict && !p.is_error() {
-            p.severity = crate::core::problem::Severity::Error;
+    let mut document = template.value().clone();
+    let transforms = transforms(&document);
+    // Without the transform CloudFormation does not expand loops: they stay (and are reported).
+    let expansion = if transforms.iter().any(|t| t == LANGUAGE_EXTENSIONS) {
+        foreach::expand(&mut document)
+    } else {
+        foreach::Expansion::default()
+    };
+    let sam = transforms.iter().any(|t| t == SAM_TRANSFORM);
+    // Any transform but the language extensions (expanded above) may add what it references.
+    let other_transform =
+        transforms.iter().any(|t| t != LANGUAGE_EXTENSIONS) || !expansion.unknown_collections.is_empty();
+    let body = serde_json::to_string(template.value()).map(|s| s.len()).unwrap_or(0);
+    let options = SynthOptions {
+        strict,
+        facts: &ReadFacts,
+        validate_properties: Some(&read_properties),
+        template_checks: READ_CHECKS,
+    };
+    let resources = document.get("Resources").and_then(Json::as_object);
+    let generated: Vec<(&str, &str)> = resources
+        .into_iter()
+        .flatten()
+        .filter_map(|(id, r)| Some((id.as_str(), generated_by(r.get("Type")?.as_str()?, sam)?)))
+        .collect();
+    let mut problems = Vec::new();
+    let mut notes = Vec::new();
+    for (id, why) in &generated {
+        notes.push(
+            Problem::new(Severity::Warning, ProblemKind::Schema, name, format!("not checked: {why}")).at(*id, "Type"),
+        );
+    }
+    for (id, resource) in resources.into_iter().flatten() {
+        let (Some(t), Some(props)) = (resource.get("Type").and_then(Json::as_str), resource.get("Properties")) else {
+            continue;
+        };
+        if sam {
+            continue; // `sam build`/`sam package` handle local paths too
+        }
+        for path in local_paths(t, props) {
+            problems.push(
+                Problem::new(
+                    Severity::Warning,
+                    ProblemKind::Schema,
+                    name,
+                    "is a local path: the template works only after `aws cloudformation package`".to_string(),
+                )
+                .at(id.as_str(), format!("Properties.{path}")),
+            );
         }
     }
-    problems.sort_by(|a, b| {
+    if !transforms.iter().any(|t| t == LANGUAGE_EXTENSIONS) && contains_foreach(&document) {
+        problems.push(Problem::new(
+            Severity::Error,
+            ProblemKind::InvalidTemplate,
+            name,
+            "Fn::ForEach needs `Transform: AWS::LanguageExtensions` at the top of the template".to_string(),
+        ));
+    }
+    for p in &expansion.malformed {
+        problems.push(Problem::new(
+            Severity::Error,
+            ProblemKind::InvalidTemplate,
+            name,
+            format!("Fn::ForEach::{p} takes [identifier, collection, {{output key: output value}}]"),
+        ));
+    }
+    for mut p in check_document(name, &document, Some(body), &options) {
+        // `Resources: {}` is refused by CloudFormation when deployed but is a common fragment
+        // (cfn-lint accepts it): a warning. A template without Resources stays an error.
+        if p.message == "a template needs at least one resource" {
+            p.severity = Severity::Warning;
+        }
+        let about_generated = p.logical_id.as_deref().is_some_and(|id| generated.iter().any(|(g, _)| *g == id));
+        let unresolved = matches!(p.kind, ProblemKind::DanglingReference | ProblemKind::UnknownAttribute);
+        let module_target = unresolved && generated.iter().any(|(g, _)| p.message.contains(&format!("\"{g}")));
+        if about_generated && p.message.contains("is not a CloudFormation resource type") {
+            continue; // said by the "not checked" note
+        }
+        if about_generated || module_target || (unresolved && other_transform) {
+            if unresolved && !about_generated {
+                p.message.push_str(" (a transform or module in this template may generate it)");
+            }
+            notes.push(p);
+        } else {
+            problems.push(p);
+        }
+    }
+    for p in problems.iter_mut().chain(notes.iter_mut()) {
+        p.line = line_of(template, p);
+        if strict && !p.is_error() {
+            p.severity = Severity::Error;
+        }
+    }
+    for n in &mut notes {
+        n.severity = Severity::Warning;
+    }
+    let order = |a: &Problem, b: &Problem| {
         (a.severity, &a.logical_id, a.line, &a.message).cmp(&(b.severity, &b.logical_id, b.line, &b.message))
-    });
+    };
+    problems.sort_by(order);
     problems.dedup();
-    let unchecked_types: BTreeSet<String> = document
-        .get("Resources")
-        .and_then(|r| r.as_object())
+    notes.sort_by(order);
+    notes.dedup();
+    let unchecked_types: BTreeSet<String> = resources
         .into_iter()
         .flat_map(|r| r.values())
         .filter_map(|r| r.get("Type").and_then(|t| t.as_str()))
         .filter(|t| crate::schema::resource_schema(t).is_none() && crate::schema::is_known_type(t))
         .map(String::from)
         .collect();
-    ValidationReport { problems, unchecked_types: unchecked_types.into_iter().collect() }
+    ValidationReport { problems, notes, unchecked_types: unchecked_types.into_iter().collect() }
 }
 
 /// The most precise line known: the property, else its entry.
 fn line_of(template: &Template, problem: &Problem) -> Option<usize> {
-    let id = problem.logical_id.as_deref()?;
+    let Some(id) = problem.logical_id.as_deref() else {
+        // A top-level section, or the template as a whole (line 1).
+        return match problem.property_path.as_deref() {
+            Some(section) => template.line_of(&[section]),
+            None => (template.format() != crate::review::read::SourceFormat::Value).then_some(1),
+        };
+    };
     let section = ["Resources", "Parameters", "Outputs", "Conditions", "Mappings"]
         .into_iter()
         .find(|s| template.value().get(s).and_then(|m| m.get(id)).is_some())?;
@@ -76,9 +285,9 @@ fn line_of(template: &Template, problem: &Problem) -> Option<usize> {
         for segment in split_property_path(property_path) {
             path.push(segment);
             let refs: Vec<&str> = path.iter().map(String::as_str).collect();
-            match template.line_of(&refs) {
-                Some(line) => best = Some(line),
-                None => break,
+            // Sequence items have no key line of their own: look deeper.
+            if let Some(line) = template.line_of(&refs) {
+                best = Some(line);
             }
         }
     }
@@ -112,6 +321,11 @@ mod tests {
     use crate::core::problem::ProblemKind;
     use crate::review::read::read_template;
 
+    /// The problems other than the security rule pack's warnings (these tests are about correctness).
+    fn correctness(report: &ValidationReport) -> impl Iterator<Item = &Problem> {
+        report.problems.iter().filter(|p| p.kind != ProblemKind::Security)
+    }
+
     #[test]
     fn property_paths_split_into_segments() {
         assert_eq!(split_property_path("Properties.A[2].B"), ["Properties", "A", "2", "B"]);
@@ -120,12 +334,97 @@ mod tests {
 
     #[test]
     fn schema_problems_carry_the_property_line() {
-        let yaml = "Resources:\n  Stream:\n    Type: AWS::Kinesis::Stream\n    Properties:\n      ShardCount: '24'\n      RetentionPeriodHours: 9000\n";
+        let yaml = "Resources:\n  Stream:\n    Type: AWS::Kinesis::Stream\n    Properties:\n      ShardCount: 'many'\n      RetentionPeriodHours: 9000\n";
         let report = validate("s.yaml", &read_template(yaml).unwrap(), false);
-        let lines: Vec<(ProblemKind, Option<usize>)> = report.problems.iter().map(|p| (p.kind, p.line)).collect();
-        assert!(lines.contains(&(ProblemKind::Schema, Some(5))), "{lines:?}");
-        assert!(lines.contains(&(ProblemKind::Schema, Some(6))), "{lines:?}");
+        let lines: Vec<(ProblemKind, Option<usize>)> = correctness(&report).map(|p| (p.kind, p.line)).collect();
+        assert_eq!(lines, [(ProblemKind::Schema, Some(5)), (ProblemKind::Schema, Some(6))]);
         assert!(report.unchecked_types.is_empty());
+    }
+
+    #[test]
+    fn numeric_and_boolean_strings_are_read_as_cloudformation_reads_them() {
+        // CloudFormation converts "24" and "true"; a range is still checked on the number.
+        let yaml = "Resources:\n  Stream:\n    Type: AWS::Kinesis::Stream\n    Properties:\n      ShardCount: '24'\n      RetentionPeriodHours: '9000'\n  Q:\n    Type: AWS::S3::Bucket\n    Properties:\n      ObjectLockEnabled: 'true'\n";
+        let report = validate("s.yaml", &read_template(yaml).unwrap(), false);
+        let found: Vec<(Option<usize>, &str)> = correctness(&report).map(|p| (p.line, p.message.as_str())).collect();
+        assert_eq!(found, [(Some(6), "9000 is greater than the maximum 8760")], "{:?}", report.problems);
+    }
+
+    #[test]
+    fn fn_if_branches_are_checked_against_the_property() {
+        let yaml = "Conditions:\n  C: !Equals [a, b]\nResources:\n  Stream:\n    Type: AWS::Kinesis::Stream\n    Properties:\n      RetentionPeriodHours: !If [C, 9000, !Ref AWS::NoValue]\n      ShardCount: !If [C, 1, 2]\n";
+        let report = validate("s.yaml", &read_template(yaml).unwrap(), false);
+        let found: Vec<(Option<&str>, Option<usize>)> =
+            correctness(&report).map(|p| (p.property_path.as_deref(), p.line)).collect();
+        assert_eq!(found, [(Some("Properties.RetentionPeriodHours.Fn::If[1]"), Some(7))], "{:?}", report.problems);
+    }
+
+    #[test]
+    fn outputs_named_like_resources_are_not_cycles() {
+        let yaml = "Resources:\n  Bucket:\n    Type: AWS::S3::Bucket\nOutputs:\n  Bucket:\n    Value: !Ref Bucket\n";
+        let report = validate("o.yaml", &read_template(yaml).unwrap(), false);
+        assert!(correctness(&report).next().is_none(), "{:?}", report.problems);
+    }
+
+    #[test]
+    fn sam_and_module_resources_are_notes_not_errors() {
+        let yaml = "Transform: AWS::Serverless-2016-10-31\nResources:\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n      CodeUri: .\n  Mod:\n    Type: My::Org::Thing::MODULE\n  P:\n    Type: AWS::IAM::Policy\n    Properties:\n      PolicyName: p\n      Roles: [!Ref FnRole]\n      PolicyDocument: {Statement: [{Effect: Allow, Action: 's3:GetObject', Resource: '*'}]}\n";
+        let report = validate("sam.yaml", &read_template(yaml).unwrap(), false);
+        assert!(report.is_valid(), "{:?}", report.problems);
+        let notes: Vec<(Option<&str>, &str)> =
+            report.notes.iter().map(|p| (p.logical_id.as_deref(), p.message.as_str())).collect();
+        assert!(
+            notes.contains(&(
+                Some("Fn"),
+                "not checked: a SAM resource (the AWS::Serverless-2016-10-31 transform expands it)"
+            )),
+            "{notes:?}"
+        );
+        assert!(notes.iter().any(|(id, m)| *id == Some("Mod") && m.contains("registry module")), "{notes:?}");
+        assert!(
+            notes.iter().any(|(id, m)| *id == Some("P") && m.contains("FnRole") && m.contains("may generate")),
+            "{notes:?}"
+        );
+        // Without the transform, the same SAM type is an error.
+        let plain = validate(
+            "t.yaml",
+            &read_template(&yaml.replace("Transform: AWS::Serverless-2016-10-31\n", "")).unwrap(),
+            false,
+        );
+        assert!(!plain.is_valid());
+    }
+
+    #[test]
+    fn foreach_loops_are_expanded_before_checking() {
+        let yaml = "Transform: AWS::LanguageExtensions\nResources:\n  Fn::ForEach::Topics:\n    - Name\n    - [A, B]\n    - Topic${Name}:\n        Type: AWS::SNS::Topic\nOutputs:\n  Fn::ForEach::Out:\n    - Name\n    - [A, B, C]\n    - Arn${Name}:\n        Value: !Ref\n          Fn::Sub: Topic${Name}\n";
+        let report = validate("f.yaml", &read_template(yaml).unwrap(), false);
+        let found: Vec<&str> = correctness(&report).map(|p| p.message.as_str()).collect();
+        assert_eq!(found, ["Ref to \"TopicC\", which is not a resource, parameter or pseudo parameter"]);
+    }
+
+    #[test]
+    fn foreach_without_the_transform_is_an_error() {
+        let yaml = "Resources:\n  Fn::ForEach::Topics:\n    - Name\n    - [A]\n    - Topic${Name}:\n        Type: AWS::SNS::Topic\n";
+        let report = validate("f.yaml", &read_template(yaml).unwrap(), false);
+        let found: Vec<(Option<usize>, &str)> = report.problems.iter().map(|p| (p.line, p.message.as_str())).collect();
+        assert!(
+            found.contains(&(
+                Some(1),
+                "Fn::ForEach needs `Transform: AWS::LanguageExtensions` at the top of the template"
+            )),
+            "{found:?}"
+        );
+        assert!(found.iter().any(|(l, m)| *l == Some(2) && m.contains("logical ID")), "{found:?}");
+    }
+
+    #[test]
+    fn local_paths_for_package_are_warnings() {
+        let yaml = "Resources:\n  F:\n    Type: AWS::Lambda::Function\n    Properties:\n      Code: ./src\n      Role: arn:aws:iam::123456789012:role/r\n      Runtime: python3.12\n      Handler: x.y\n";
+        let report = validate("l.yaml", &read_template(yaml).unwrap(), false);
+        if crate::schema::resource_schema("AWS::Lambda::Function").is_some() {
+            assert!(report.is_valid(), "{:?}", report.problems);
+        }
+        assert!(report.problems.iter().any(|p| !p.is_error() && p.message.contains("aws cloudformation package")));
     }
 
     #[test]

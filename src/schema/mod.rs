@@ -36,6 +36,8 @@ mod rules;
 mod tagging;
 mod validate;
 
+pub use validate::validate_read_properties;
+
 #[cfg(test)]
 mod tests;
 

@@ -118,6 +118,75 @@ fn values_equal(a: &Value, b: &Value) -> bool {
     }
 }
 
+/// How values are judged.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum Mode {
+    /// Values rcdk is about to write: types are strict (the string `"24"` is not an integer).
+    Synthesis,
+    /// Values read from an existing template: CloudFormation (and cfn-lint) convert the strings
+    /// `"30"` and `"true"` where a number or boolean is expected, so they are accepted.
+    Reading,
+}
+
+/// The number a numeric string stands for (`"30"`, `"-1.5"`), as CloudFormation converts it.
+fn numeric_string(value: &Value) -> Option<Value> {
+    let s = value.as_str()?.trim();
+    if s.is_empty() || !s.chars().all(|c| c.is_ascii_digit() || matches!(c, '-' | '+' | '.' | 'e' | 'E')) {
+        return None;
+    }
+    if let Ok(i) = s.parse::<i64>() {
+        return Some(Value::from(i));
+    }
+    s.parse::<f64>().ok().filter(|f| f.is_finite()).and_then(serde_json::Number::from_f64).map(Value::Number)
+}
+
+/// The boolean a `"true"`/`"false"` string stands for (any letter case).
+fn boolean_string(value: &Value) -> Option<bool> {
+    match value.as_str()?.to_ascii_lowercase().as_str() {
+        "true" => Some(true),
+        "false" => Some(false),
+        _ => None,
+    }
+}
+
+/// A scalar as CloudFormation passes it on: its text.
+fn scalar_text(value: &Value) -> Option<String> {
+    match value {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+impl Mode {
+    fn has_type(self, ty: &str, value: &Value) -> bool {
+        has_type(ty, value)
+            || (self == Mode::Reading
+                && match ty {
+                    "integer" => numeric_string(value).is_some_and(|n| is_integer(&n)),
+                    "number" => numeric_string(value).is_some(),
+                    "boolean" => boolean_string(value).is_some(),
+                    _ => false,
+                })
+    }
+
+    fn equal(self, allowed: &Value, value: &Value) -> bool {
+        if values_equal(allowed, value) {
+            return true;
+        }
+        if self == Mode::Synthesis {
+            return false;
+        }
+        match (allowed, value) {
+            (Value::Number(_), Value::String(_)) => numeric_string(value).is_some_and(|n| values_equal(allowed, &n)),
+            (Value::Bool(b), Value::String(_)) => boolean_string(value) == Some(*b),
+            (Value::String(a), Value::Number(_) | Value::Bool(_)) => scalar_text(value).as_deref() == Some(a),
+            _ => false,
+        }
+    }
+}
+
 /// An allowed value as it appears in a message: strings bare, others as JSON.
 fn show_allowed(value: &Value) -> String {
     match value {
@@ -159,6 +228,7 @@ fn suggestion<'a>(key: &str, known: impl Iterator<Item = &'a String>) -> Option<
 
 struct Validator<'s> {
     schema: &'s ResourceSchema,
+    mode: Mode,
 }
 
 impl<'s> Validator<'s> {
@@ -179,6 +249,15 @@ impl<'s> Validator<'s> {
                 Kind::TooDeep,
                 format!("is nested more than {MAX_DEPTH} levels deep; not checked further"),
             );
+            return;
+        }
+        // Fn::If: each branch must fit where the function stands (AWS::NoValue removes the value).
+        if let Some(branches) = if_branches(value) {
+            for (i, branch) in branches {
+                if !is_no_value(branch) {
+                    self.check(node, branch, &format!("{}[{i}]", child(path, "Fn::If")), depth + 1, out);
+                }
+            }
             return;
         }
         let node = match node {
@@ -230,7 +309,7 @@ impl<'s> Validator<'s> {
 
         if let Some(types) = &types
             && !types.is_empty()
-            && !types.iter().any(|t| has_type(t, value))
+            && !types.iter().any(|t| self.mode.has_type(t, value))
         {
             Self::problem(
                 out,
@@ -242,19 +321,26 @@ impl<'s> Validator<'s> {
         }
 
         if let Some(allowed) = node.get("const")
-            && !values_equal(allowed, value)
+            && !self.mode.equal(allowed, value)
         {
             Self::problem(out, path, Kind::Enum, format!("{} must be {}", show(value), show_allowed(allowed)));
         }
         if let Some(allowed) = node.get("enum").and_then(Value::as_array)
-            && !allowed.iter().any(|a| values_equal(a, value))
+            && !allowed.iter().any(|a| self.mode.equal(a, value))
         {
             let list: Vec<String> = allowed.iter().map(show_allowed).collect();
             Self::problem(out, path, Kind::Enum, format!("{} is not one of {}", show(value), list.join(", ")));
         }
 
         match value {
-            Value::String(s) => self.check_string(node, s, value, path, out),
+            Value::String(s) => {
+                // A numeric string where a number is expected: check its range as a number.
+                let numeric = types.as_ref().is_some_and(|t| !t.contains(&"string")) && self.mode == Mode::Reading;
+                match numeric_string(value).filter(|_| numeric) {
+                    Some(n) => Self::check_number(node, &n, path, out),
+                    None => self.check_string(node, s, value, path, out),
+                }
+            }
             Value::Number(_) => Self::check_number(node, value, path, out),
             Value::Array(items) => self.check_array(node, items, path, depth, out),
             Value::Object(map) => self.check_object(node, map, path, depth, out),
@@ -569,7 +655,39 @@ fn closest(results: &[Vec<SchemaProblem>]) -> String {
     results.iter().min_by_key(|r| r.len()).and_then(|r| r.first()).map(|p| format!("closest: {p}")).unwrap_or_default()
 }
 
+/// `Fn::If` arguments: the two branches with their index, when well formed.
+fn if_branches(value: &Value) -> Option<[(usize, &Value); 2]> {
+    let map = value.as_object().filter(|m| m.len() == 1)?;
+    match map.get("Fn::If")?.as_array()?.as_slice() {
+        [_, a, b] => Some([(1, a), (2, b)]),
+        _ => None,
+    }
+}
+
+/// Validates the `Properties` of a resource read from an existing template: like
+/// [`validate_properties`](super::validate_properties), but numeric strings and `"true"`/`"false"`
+/// are accepted where a number or boolean is expected, as CloudFormation accepts them. Returns
+/// `None` when the type has no schema.
+///
+/// ```
+/// use serde_json::json;
+/// let read = rcdk::schema::validate_read_properties("AWS::Kinesis::Stream", Some(&json!({"ShardCount": "2"})));
+/// assert_eq!(read.unwrap(), vec![]);
+/// let typed = rcdk::schema::validate_properties("AWS::Kinesis::Stream", Some(&json!({"ShardCount": "2"})));
+/// assert_eq!(typed.unwrap().len(), 1);
+/// ```
+pub fn validate_read_properties(type_name: &str, properties: Option<&Value>) -> Option<Vec<SchemaProblem>> {
+    let schema = super::resource_schema(type_name)?;
+    let mut problems = validate_in(schema, properties, Mode::Reading);
+    problems.extend(super::rules::check(type_name, properties));
+    Some(problems)
+}
+
 pub(super) fn validate(schema: &ResourceSchema, properties: Option<&Value>) -> Vec<SchemaProblem> {
+    validate_in(schema, properties, Mode::Synthesis)
+}
+
+fn validate_in(schema: &ResourceSchema, properties: Option<&Value>, mode: Mode) -> Vec<SchemaProblem> {
     let empty = Value::Object(Map::new());
     let properties = match properties {
         None | Some(Value::Null) => &empty,
@@ -588,7 +706,7 @@ pub(super) fn validate(schema: &ResourceSchema, properties: Option<&Value>) -> V
         );
         return out;
     }
-    let validator = Validator { schema };
+    let validator = Validator { schema, mode };
     validator.check(&schema.raw, properties, "", 0, &mut out);
 
     for read_only in schema.read_only_properties().iter().filter(|p| !p.contains("[*]")) {

@@ -166,7 +166,8 @@ fn validate_reports_each_problem_with_file_line_and_path() {
     assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
     let out = stdout(&o);
     for expected in [
-        format!("error[schema]: {file}:7: Stream Properties.ShardCount: expected integer, found string \"24\""),
+        // A numeric string ("24") would be read as CloudFormation reads it; this one is not a number.
+        format!("error[schema]: {file}:7: Stream Properties.ShardCount: expected integer, found string \"two dozen\""),
         format!(
             "error[schema]: {file}:10: Stream Properties.RetentionPeriodHours: 9000 is greater than the maximum 8760"
         ),
@@ -204,9 +205,17 @@ fn validate_warnings_pass_unless_strict() {
 fn validate_unreadable_input_is_trouble() {
     let valid = path("templates/kinesis-snowflake.yaml");
     assert_eq!(rcdk(&["validate", &valid]).status.code(), Some(0));
-    let o = rcdk(&["validate", &valid, "/nonexistent/template.json"]);
+    let o = rcdk(&["validate", "/nonexistent/template.json", &valid]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("/nonexistent/template.json"), "{}", stderr(&o));
+    // The run goes on past the unreadable file: the readable one is still reported.
+    assert!(stdout(&o).contains("/nonexistent/template.json: unreadable"), "{}", stdout(&o));
+    assert!(stdout(&o).contains(&format!("{valid}: 0 error(s)")), "{}", stdout(&o));
+    // An invalid file and an unreadable one: the run's status is the worst, 2.
+    let invalid = path("validate/invalid.yaml");
+    let o = rcdk(&["validate", &invalid, "/nonexistent/template.json"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stdout(&o).contains(&format!("{invalid}: ")), "{}", stdout(&o));
     assert_eq!(rcdk(&["validate"]).status.code(), Some(2));
     assert_eq!(rcdk(&["validate", "--bogus", &valid]).status.code(), Some(2));
 }

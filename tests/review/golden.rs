@@ -28,6 +28,7 @@ fn opts() -> RenderOptions {
         old_name: Some("kinesis-snowflake.json".into()),
         new_name: Some("kinesis-snowflake-changed.yaml".into()),
         color: false,
+        width: None,
     }
 }
 
@@ -116,4 +117,24 @@ fn graphs_of_every_template() {
             insta::assert_snapshot!("graph_dot", g.to_dot());
         });
     });
+}
+
+#[test]
+fn text_tables_fit_the_width_and_markdown_is_unchanged() {
+    let d = kinesis_diff();
+    let wide = render_text(&d, &opts());
+    let widest = |t: &str| t.lines().map(|l| l.chars().count()).max().unwrap_or(0);
+    assert!(widest(&wide) > 100, "the fixture's security table is wider than 100 columns");
+    for width in [100, 80] {
+        let text = render_text(&d, &RenderOptions { width: Some(width), ..opts() });
+        for line in text.lines().filter(|l| l.starts_with(['┌', '│', '├', '└'])) {
+            assert!(line.chars().count() <= width, "{width}: {line}");
+        }
+        // Nothing is lost: every word of every table cell is still there.
+        for word in ["firehose.amazonaws.com", "kinesis:GetRecords"] {
+            assert_eq!(wide.contains(word), text.replace(['\n', '│', ' '], "").contains(word), "{word}");
+        }
+    }
+    let md = render_markdown(&d, &RenderOptions { width: Some(60), ..opts() });
+    assert_eq!(md, render_markdown(&d, &opts()));
 }

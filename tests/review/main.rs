@@ -2,6 +2,7 @@
 //! graphs, and the `rcdk` command line.
 
 mod cli;
+mod corpus;
 mod golden;
 mod read_corpus;
 

@@ -182,13 +182,75 @@ fn principals_or_empty(v: Option<&Value>) -> Vec<String> {
 
 /// The statements of a policy document (`{"Statement": …}`), when it looks like one.
 pub(crate) fn document_statements(doc: &Value, attached: &[String]) -> Option<Vec<Statement>> {
+    let mut out = Vec::new();
+    collect_document(doc, attached, &[], &mut out)?;
+    Some(out)
+}
+
+/// `{"Fn::If": [C, a, b]}`: the branches with the template condition under which each applies.
+fn if_branches(v: &Value) -> Option<[(&Value, String); 2]> {
+    let m = v.as_object().filter(|m| m.len() == 1)?;
+    let [c, a, b] = m.get("Fn::If")?.as_array()?.as_slice() else { return None };
+    let c = render_value(c);
+    Some([(a, format!("template condition {c} is true")), (b, format!("template condition {c} is false"))])
+}
+
+fn is_no_value(v: &Value) -> bool {
+    v.as_object().is_some_and(|m| m.len() == 1 && m.get("Ref").and_then(Value::as_str) == Some("AWS::NoValue"))
+}
+
+/// A mapping with the keys of an IAM statement (AWS::WAFv2 rules have `Statement`s of another kind).
+fn looks_like_statement(v: &Value) -> bool {
+    if let Some(branches) = if_branches(v) {
+        return branches.iter().any(|(b, _)| looks_like_statement(b));
+    }
+    v.as_object().is_some_and(|m| {
+        ["Effect", "Action", "NotAction", "Principal", "NotPrincipal", "Resource", "NotResource"]
+            .iter()
+            .any(|k| m.contains_key(*k))
+    })
+}
+
+fn collect_document(doc: &Value, attached: &[String], when: &[String], out: &mut Vec<Statement>) -> Option<()> {
+    if let Some(branches) = if_branches(doc) {
+        let mut any = false;
+        for (branch, condition) in branches {
+            let when: Vec<String> = when.iter().cloned().chain([condition]).collect();
+            any |= collect_document(branch, attached, &when, out).is_some();
+        }
+        return any.then_some(());
+    }
     let stmts = doc.as_object()?.get("Statement")?;
     let items: Vec<&Value> = match stmts {
         Value::Array(items) => items.iter().collect(),
         Value::Object(_) => vec![stmts],
         _ => return None,
     };
-    Some(items.into_iter().filter_map(Value::as_object).map(|s| normalise(s, attached)).collect())
+    if !items.iter().any(|i| looks_like_statement(i)) {
+        return None;
+    }
+    for item in items {
+        collect_statement(item, attached, when, out);
+    }
+    Some(())
+}
+
+fn collect_statement(item: &Value, attached: &[String], when: &[String], out: &mut Vec<Statement>) {
+    if let Some(branches) = if_branches(item) {
+        for (branch, condition) in branches {
+            if !is_no_value(branch) {
+                let when: Vec<String> = when.iter().cloned().chain([condition]).collect();
+                collect_statement(branch, attached, &when, out);
+            }
+        }
+        return;
+    }
+    // Other functions (a whole statement from Ref or FindInMap) are not known before deployment.
+    if let Some(s) = item.as_object().filter(|_| looks_like_statement(item)) {
+        let mut statement = normalise(s, attached);
+        statement.conditions.extend(when.iter().cloned());
+        out.push(statement);
+    }
 }
 
 /// Readable principal for the roles/users/groups an identity policy is attached to.
@@ -237,12 +299,13 @@ pub(crate) fn resource_policies(logical_id: &str, resource_type: &str, props: &M
         "AWS::S3::BucketPolicy" | "AWS::SQS::QueuePolicy" | "AWS::SNS::TopicPolicy" => {
             push("PolicyDocument".into(), props.get("PolicyDocument"), &[]);
         }
-        t if t.starts_with("Custom::") || t == "AWS::CloudFormation::CustomResource" => {
+        // Any other type: every property holding a policy document (AWS::IoT::Policy,
+        // AWS::ECR::Repository RepositoryPolicyText, OpenSearch AccessPolicies, custom resources, …).
+        _ => {
             for (key, value) in props {
                 walk_embedded(value, key.clone(), 0, &mut found);
             }
         }
-        _ => {}
     }
     found
 }
@@ -293,6 +356,7 @@ fn walk_embedded(v: &Value, path: String, json_depth: usize, found: &mut Vec<Fou
     while let Some((v, path)) = stack.pop() {
         if let Some(statements) = document_statements(v, &[]) {
             found.push(FoundPolicy { location: path.clone(), statements });
+            continue;
         }
         if let Some(inner) = embedded_json(v) {
             if json_depth < MAX_EMBEDDED_JSON {
@@ -321,6 +385,33 @@ fn walk_embedded(v: &Value, path: String, json_depth: usize, found: &mut Vec<Fou
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn conditional_statements_and_any_policy_property() {
+        let doc = serde_json::json!({"Statement": [
+            {"Fn::If": ["Prod", {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}, {"Ref": "AWS::NoValue"}]},
+            {"Effect": "Deny", "Action": "s3:*", "Resource": "*"}
+        ]});
+        let found = document_statements(&doc, &[]).unwrap();
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert_eq!(
+            (found[0].effect.as_str(), found[0].actions.as_slice()),
+            ("Allow", &["s3:GetObject".to_string()][..])
+        );
+        assert_eq!(found[0].conditions, ["template condition Prod is true"]);
+        assert!(found[1].conditions.is_empty());
+        // A whole document chosen by a condition.
+        let whole = serde_json::json!({"Fn::If": ["Prod", {"Statement": [{"Effect": "Allow", "Action": "a:b"}]},
+            {"Statement": [{"Effect": "Deny", "Action": "a:b"}]}]});
+        let found = document_statements(&whole, &[]).unwrap();
+        assert_eq!(found.iter().map(|s| s.effect.as_str()).collect::<Vec<_>>(), ["Allow", "Deny"]);
+        assert_eq!(found[1].conditions, ["template condition Prod is false"]);
+        // Every policy-document property of any type; AWS::WAFv2 statements are not IAM statements.
+        let iot = serde_json::json!({"PolicyDocument": {"Statement": [{"Effect": "Allow", "Action": "iot:Connect", "Resource": "*"}]}});
+        assert_eq!(resource_policies("P", "AWS::IoT::Policy", iot.as_object().unwrap()).len(), 1);
+        let waf = serde_json::json!({"Rules": [{"Statement": {"ByteMatchStatement": {}}}]});
+        assert!(resource_policies("W", "AWS::WAFv2::WebACL", waf.as_object().unwrap()).is_empty());
+    }
 
     #[test]
     fn string_and_list_spellings_are_the_same() {

@@ -23,6 +23,9 @@ pub struct RenderOptions {
     pub new_name: Option<String>,
     /// Use ANSI colours (text only). The CLI sets this when stdout is a terminal.
     pub color: bool,
+    /// Fit text tables into this many columns, wrapping cells (text only; markdown is never
+    /// wrapped). `None`: no limit. The CLI uses `COLUMNS`, else 100.
+    pub width: Option<usize>,
 }
 
 const GREEN: &str = "\x1b[32m";
@@ -85,6 +88,9 @@ fn reason_text(r: &ReplacementReason) -> String {
         ReplacementReason::CreateOnlyProperty { path } => {
             format!("create-only property {path} changed")
         }
+        ReplacementReason::ReferencesReplaced { path, target } => {
+            format!("create-only property {path} references {target}, which is replaced")
+        }
     }
 }
 
@@ -136,7 +142,47 @@ fn statement_cells(s: &Statement) -> [String; 5] {
 
 // ------------------------------------------------------------------ text
 
-fn text_table(headers: &[&str], rows: &[(Option<Change>, Vec<String>)], color: bool) -> String {
+/// Narrowest a column is made when a table is fitted to a width.
+const MIN_COLUMN: usize = 6;
+
+/// Splits one line into pieces of at most `width` characters, at a space, comma or `/` when one
+/// is near, else anywhere.
+fn wrap_line(line: &str, width: usize) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest: Vec<char> = line.chars().collect();
+    while rest.len() > width {
+        let cut = (width / 2..width)
+            .rev()
+            .find(|&i| matches!(rest[i], ' ' | ',' | '/' | ':'))
+            .map(|i| i + 1)
+            .unwrap_or(width);
+        out.push(rest[..cut].iter().collect::<String>().trim_end().to_string());
+        rest = rest[cut..].to_vec();
+        while rest.first() == Some(&' ') {
+            rest.remove(0);
+        }
+    }
+    out.push(rest.into_iter().collect());
+    out
+}
+
+/// Column widths that fit `max` characters in all (borders included), narrowing the widest
+/// columns first.
+fn fit_widths(widths: &mut [usize], mins: &[usize], max: usize) {
+    let total = |w: &[usize]| w.iter().sum::<usize>() + 3 * w.len() + 1;
+    while total(widths) > max {
+        let narrowable = widths.iter().enumerate().filter(|(i, w)| **w > mins[*i].max(MIN_COLUMN));
+        let Some(i) = narrowable.max_by_key(|(_, w)| **w).map(|(i, _)| i) else { break };
+        widths[i] -= 1;
+    }
+}
+
+fn text_table(
+    headers: &[&str],
+    rows: &[(Option<Change>, Vec<String>)],
+    color: bool,
+    max_width: Option<usize>,
+) -> String {
     let cols = headers.len();
     let mut widths: Vec<usize> = headers.iter().map(|h| h.chars().count()).collect();
     for (_, row) in rows {
@@ -146,6 +192,18 @@ fn text_table(headers: &[&str], rows: &[(Option<Change>, Vec<String>)], color: b
             }
         }
     }
+    let wrapped: Vec<(Option<Change>, Vec<String>)> = match max_width {
+        Some(max) => {
+            let mins: Vec<usize> = headers.iter().map(|h| h.chars().count()).collect();
+            fit_widths(&mut widths, &mins, max);
+            let wrap = |i: usize, cell: &str| -> String {
+                cell.lines().flat_map(|l| wrap_line(l, widths[i])).collect::<Vec<_>>().join("\n")
+            };
+            rows.iter().map(|(c, row)| (*c, row.iter().enumerate().map(|(i, cell)| wrap(i, cell)).collect())).collect()
+        }
+        None => Vec::new(),
+    };
+    let rows = if max_width.is_some() { &wrapped[..] } else { rows };
     let border = |l: &str, m: &str, r: &str| {
         let mut s = String::from(l);
         for (i, w) in widths.iter().enumerate() {
@@ -272,6 +330,7 @@ pub fn render_text(d: &TemplateDiff, opts: &RenderOptions) -> String {
                 &["", "Policy", "Effect", "Action", "Resource", "Principal", "Condition"],
                 &rows,
                 color,
+                opts.width,
             ));
         }
         if !d.security.managed_policies.is_empty() {
@@ -284,7 +343,7 @@ pub fn render_text(d: &TemplateDiff, opts: &RenderOptions) -> String {
                     (Some(m.change), vec![m.change.symbol().to_string(), m.logical_id.clone(), m.policy_arn.clone()])
                 })
                 .collect();
-            out.push_str(&text_table(&["", "Resource", "Managed policy ARN"], &rows, color));
+            out.push_str(&text_table(&["", "Resource", "Managed policy ARN"], &rows, color, opts.width));
         }
         out.push('\n');
     }
@@ -337,6 +396,9 @@ pub fn render_text(d: &TemplateDiff, opts: &RenderOptions) -> String {
             let _ = writeln!(out, "{line}");
             for c in &r.changes {
                 text_property(&mut out, c, color);
+            }
+            for m in &r.may_change {
+                let _ = writeln!(out, "    {} references {}, which is replaced: it may change", m.path, m.target);
             }
         }
         out.push('\n');
@@ -539,6 +601,16 @@ pub fn render_markdown(d: &TemplateDiff, opts: &RenderOptions) -> String {
                     path,
                     md_code(&opt_value(c.old.as_ref())),
                     md_code(&opt_value(c.new.as_ref())),
+                ]);
+            }
+            for m in &r.may_change {
+                rows.push(vec![
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                    format!("{} may change", md_code(&m.path)),
+                    String::new(),
+                    format!("references {}, which is replaced", md_code(&m.target)),
                 ]);
             }
         }
