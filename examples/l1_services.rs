@@ -46,26 +46,25 @@ pub fn l1_services_stack() -> Result<Stack, rcdk::Error> {
     )?;
 
     // SQS: a queue whose failed messages go to a dead-letter queue after 5 receives.
-    let dlq = stack.add_resource("DeadLetterQueue", CfnQueue::new().message_retention_period(1_209_600).tags(tags()))?;
+    let dlq =
+        stack.add_resource("DeadLetterQueue", CfnQueue::new().message_retention_period(1_209_600).tags(tags()))?;
     let redrive = Value::map([("deadLetterTargetArn", Value::from(dlq.attr_arn())), ("maxReceiveCount", 5.into())]);
-    let queue = stack.add_resource("Queue", CfnQueue::new().redrive_policy(redrive).visibility_timeout(60).tags(tags()))?;
+    let queue =
+        stack.add_resource("Queue", CfnQueue::new().redrive_policy(redrive).visibility_timeout(60).tags(tags()))?;
 
     // DynamoDB: on-demand table with a partition and a sort key.
     let table = stack.add_resource(
         "Table",
-        CfnTable::new(Value::from(vec![
-            table::KeySchema::new("pk", "HASH"),
-            table::KeySchema::new("sk", "RANGE"),
-        ]))
-        .attribute_definitions(vec![
-            table::AttributeDefinition::new("pk", table::AttributeType::S),
-            table::AttributeDefinition::new("sk", table::AttributeType::S),
-        ])
-        .billing_mode(table::BillingMode::PayPerRequest)
-        .point_in_time_recovery_specification(
-            table::PointInTimeRecoverySpecification::new().point_in_time_recovery_enabled(true),
-        )
-        .tags(tags()),
+        CfnTable::new(Value::from(vec![table::KeySchema::new("pk", "HASH"), table::KeySchema::new("sk", "RANGE")]))
+            .attribute_definitions(vec![
+                table::AttributeDefinition::new("pk", table::AttributeType::S),
+                table::AttributeDefinition::new("sk", table::AttributeType::S),
+            ])
+            .billing_mode(table::BillingMode::PayPerRequest)
+            .point_in_time_recovery_specification(
+                table::PointInTimeRecoverySpecification::new().point_in_time_recovery_enabled(true),
+            )
+            .tags(tags()),
     )?;
 
     // EventBridge: EC2 instance state changes go to the queue; the queue policy lets EventBridge send.

@@ -22,12 +22,8 @@ fn template() -> serde_json::Value {
 #[test]
 fn sample_stack_has_each_resource_with_its_schema_type_name() {
     let t = template();
-    let types: Vec<(&str, &str)> = t["Resources"]
-        .as_object()
-        .unwrap()
-        .iter()
-        .map(|(id, r)| (id.as_str(), r["Type"].as_str().unwrap()))
-        .collect();
+    let types: Vec<(&str, &str)> =
+        t["Resources"].as_object().unwrap().iter().map(|(id, r)| (id.as_str(), r["Type"].as_str().unwrap())).collect();
     let expected = [
         ("Vpc", ec2::CfnVPC::TYPE_NAME),
         ("Subnet", ec2::CfnSubnet::TYPE_NAME),
@@ -70,10 +66,7 @@ fn ec2_references_are_get_atts_of_the_vpc() {
     let r = &t["Resources"];
     assert_eq!(r["Subnet"]["Properties"]["VpcId"], json!({"Fn::GetAtt": ["Vpc", "VpcId"]}));
     assert_eq!(r["SecurityGroup"]["Properties"]["VpcId"], json!({"Fn::GetAtt": ["Vpc", "VpcId"]}));
-    assert_eq!(
-        r["Subnet"]["Properties"]["AvailabilityZone"],
-        json!({"Fn::Select": [0, {"Fn::GetAZs": ""}]})
-    );
+    assert_eq!(r["Subnet"]["Properties"]["AvailabilityZone"], json!({"Fn::Select": [0, {"Fn::GetAZs": ""}]}));
     assert_eq!(
         r["SecurityGroup"]["Properties"]["SecurityGroupIngress"],
         json!([{"CidrIp": "10.0.0.0/16", "Description": "HTTPS from inside the VPC", "FromPort": 443,

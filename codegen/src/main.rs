@@ -92,9 +92,41 @@ const REF_EXCEPTIONS: &[(&str, &str)] = &[
 /// Names the generated modules import; types must not shadow them.
 /// (Prelude names too: a property type called `Result` or `From` would break the generated code around it.)
 const RESERVED: &[&str] = &[
-    "Val", "Value", "Map", "IntoValue", "SecretValue", "Option", "Vec", "Box", "String", "Self", "Handle",
-    "CfnResource", "Tag", "From", "Into", "Some", "None", "Ok", "Err", "Result", "Default", "Clone", "Debug",
-    "PartialEq", "Eq", "Hash", "Copy", "Send", "Sync", "Sized", "Drop", "Fn", "Iterator", "ToString", "Ord",
+    "Val",
+    "Value",
+    "Map",
+    "IntoValue",
+    "SecretValue",
+    "Option",
+    "Vec",
+    "Box",
+    "String",
+    "Self",
+    "Handle",
+    "CfnResource",
+    "Tag",
+    "From",
+    "Into",
+    "Some",
+    "None",
+    "Ok",
+    "Err",
+    "Result",
+    "Default",
+    "Clone",
+    "Debug",
+    "PartialEq",
+    "Eq",
+    "Hash",
+    "Copy",
+    "Send",
+    "Sync",
+    "Sized",
+    "Drop",
+    "Fn",
+    "Iterator",
+    "ToString",
+    "Ord",
     "PartialOrd",
 ];
 
@@ -153,11 +185,8 @@ fn run(root: &Path, check: bool) -> Result<bool, String> {
     for path in &paths {
         let file = path.file_name().unwrap_or_default().to_string_lossy().to_string();
         let schema: J = serde_json::from_str(&read(path)?).map_err(|e| format!("{file}: {e}"))?;
-        let type_name = schema
-            .get("typeName")
-            .and_then(J::as_str)
-            .ok_or_else(|| format!("{file}: no typeName"))?
-            .to_string();
+        let type_name =
+            schema.get("typeName").and_then(J::as_str).ok_or_else(|| format!("{file}: no typeName"))?.to_string();
         let parts: Vec<&str> = type_name.split("::").collect();
         if parts.len() != 3 || parts.iter().any(|p| p.is_empty()) {
             return Err(format!("{file}: unexpected type name {type_name:?}"));
@@ -278,8 +307,7 @@ fn run(root: &Path, check: bool) -> Result<bool, String> {
 /// The service module (and cargo feature) of a namespace: `EC2` → `ec2`, `ElasticLoadBalancingV2` →
 /// `elasticloadbalancingv2`, `ASK` (of `Alexa::ASK`) → `ask`.
 fn module_name(service: &str) -> String {
-    let name: String =
-        service.chars().filter(|c| c.is_ascii_alphanumeric()).map(|c| c.to_ascii_lowercase()).collect();
+    let name: String = service.chars().filter(|c| c.is_ascii_alphanumeric()).map(|c| c.to_ascii_lowercase()).collect();
     if name.starts_with(|c: char| c.is_ascii_digit()) { format!("svc{name}") } else { name }
 }
 
@@ -310,7 +338,9 @@ fn check_features(manifest: &str, services: &BTreeSet<String>) -> Result<(), Str
         .as_deref()
         .and_then(|l| l.split_once('['))
         .and_then(|(_, rest)| rest.split_once(']'))
-        .map(|(list, _)| list.split(',').map(|x| x.trim().trim_matches('"').to_string()).filter(|x| !x.is_empty()).collect())
+        .map(|(list, _)| {
+            list.split(',').map(|x| x.trim().trim_matches('"').to_string()).filter(|x| !x.is_empty()).collect()
+        })
         .unwrap_or_default();
     let bad_defaults: Vec<&String> = defaults.difference(services).collect();
     if &declared == services && bad_defaults.is_empty() {
@@ -898,8 +928,7 @@ impl<'a> Model<'a> {
 
         // Conversion.
         let body = {
-            let mut b =
-                String::from(if fields.is_empty() { "        let m = Map::new();\n" } else { "        let mut m = Map::new();\n" });
+            let mut b = String::from(if fields.is_empty() { "" } else { "        let mut m = Map::new();\n" });
             for f in fields {
                 if f.required {
                     let _ = writeln!(b, "        m.insert({:?}.into(), self.{}.into_value());", f.cfn, f.ident);
@@ -911,18 +940,19 @@ impl<'a> Model<'a> {
             b
         };
         uses.map = true;
+        let ret = if fields.is_empty() { "Map::new()" } else { "m" };
         uses.into_value |= type_name.is_none() || !required.is_empty();
         if let Some(type_name) = type_name {
             let _ = writeln!(
                 out,
                 "impl crate::core::element::CfnResource for {name} {{\n    const TYPE_NAME: &'static str = {type_name:?};\n\n    \
-                 fn into_properties(self) -> Map {{\n{body}        m\n    }}\n}}"
+                 fn into_properties(self) -> Map {{\n{body}        {ret}\n    }}\n}}"
             );
         } else {
             uses.value = true;
             let _ = writeln!(
                 out,
-                "impl IntoValue for {name} {{\n    fn into_value(self) -> Value {{\n{body}        Value::Map(m)\n    }}\n}}\n\n\
+                "impl IntoValue for {name} {{\n    fn into_value(self) -> Value {{\n{body}        Value::Map({ret})\n    }}\n}}\n\n\
                  property_type!({name});"
             );
         }

@@ -38,8 +38,7 @@ impl crate::core::element::CfnResource for CfnDiscovery {
     const TYPE_NAME: &'static str = "AWS::ApplicationSignals::Discovery";
 
     fn into_properties(self) -> Map {
-        let m = Map::new();
-        m
+        Map::new()
     }
 }
 

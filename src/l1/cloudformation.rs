@@ -3619,8 +3619,7 @@ impl crate::core::element::CfnResource for CfnWaitConditionHandle {
     const TYPE_NAME: &'static str = "AWS::CloudFormation::WaitConditionHandle";
 
     fn into_properties(self) -> Map {
-        let m = Map::new();
-        m
+        Map::new()
     }
 }
 

@@ -7518,8 +7518,7 @@ pub mod function {
 
     impl IntoValue for FunctionMetadata {
         fn into_value(self) -> Value {
-            let m = Map::new();
-            Value::Map(m)
+            Value::Map(Map::new())
         }
     }
 

@@ -38,8 +38,7 @@ impl crate::core::element::CfnResource for CfnLogAnomalyDetectionIntegration {
     const TYPE_NAME: &'static str = "AWS::DevOpsGuru::LogAnomalyDetectionIntegration";
 
     fn into_properties(self) -> Map {
-        let m = Map::new();
-        m
+        Map::new()
     }
 }
 

@@ -30488,8 +30488,7 @@ pub mod vpc_endpoint_service {
 
     impl IntoValue for PrivateDnsNameConfiguration {
         fn into_value(self) -> Value {
-            let m = Map::new();
-            Value::Map(m)
+            Value::Map(Map::new())
         }
     }
 

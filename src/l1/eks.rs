@@ -1519,8 +1519,7 @@ pub mod cluster {
 
     impl IntoValue for ActiveCertificateAuthority {
         fn into_value(self) -> Value {
-            let m = Map::new();
-            Value::Map(m)
+            Value::Map(Map::new())
         }
     }
 

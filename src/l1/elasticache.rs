@@ -1984,8 +1984,7 @@ pub mod serverless_cache {
 
     impl IntoValue for Endpoint {
         fn into_value(self) -> Value {
-            let m = Map::new();
-            Value::Map(m)
+            Value::Map(Map::new())
         }
     }
 

@@ -1206,8 +1206,7 @@ pub mod signal_catalog {
 
     impl IntoValue for NodeCounts {
         fn into_value(self) -> Value {
-            let m = Map::new();
-            Value::Map(m)
+            Value::Map(Map::new())
         }
     }
 

@@ -2057,8 +2057,7 @@ pub mod disk {
 
     impl IntoValue for Location {
         fn into_value(self) -> Value {
-            let m = Map::new();
-            Value::Map(m)
+            Value::Map(Map::new())
         }
     }
 
@@ -3715,8 +3714,7 @@ pub mod instance {
 
     impl IntoValue for Location {
         fn into_value(self) -> Value {
-            let m = Map::new();
-            Value::Map(m)
+            Value::Map(Map::new())
         }
     }
 
@@ -3735,8 +3733,7 @@ pub mod instance {
 
     impl IntoValue for MonthlyTransfer {
         fn into_value(self) -> Value {
-            let m = Map::new();
-            Value::Map(m)
+            Value::Map(Map::new())
         }
     }
 
@@ -3876,8 +3873,7 @@ pub mod instance {
 
     impl IntoValue for State {
         fn into_value(self) -> Value {
-            let m = Map::new();
-            Value::Map(m)
+            Value::Map(Map::new())
         }
     }
 

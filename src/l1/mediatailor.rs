@@ -2273,8 +2273,7 @@ pub mod playback_configuration {
 
     impl IntoValue for HlsConfiguration {
         fn into_value(self) -> Value {
-            let m = Map::new();
-            Value::Map(m)
+            Value::Map(Map::new())
         }
     }
 

@@ -413,8 +413,7 @@ pub mod cluster {
 
     impl IntoValue for Endpoint {
         fn into_value(self) -> Value {
-            let m = Map::new();
-            Value::Map(m)
+            Value::Map(Map::new())
         }
     }
 

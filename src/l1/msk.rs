@@ -2689,8 +2689,7 @@ pub mod configuration {
 
     impl IntoValue for LatestRevision {
         fn into_value(self) -> Value {
-            let m = Map::new();
-            Value::Map(m)
+            Value::Map(Map::new())
         }
     }
 

@@ -348,8 +348,7 @@ pub mod package {
 
     impl IntoValue for StorageLocation {
         fn into_value(self) -> Value {
-            let m = Map::new();
-            Value::Map(m)
+            Value::Map(Map::new())
         }
     }
 

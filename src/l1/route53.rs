@@ -163,8 +163,7 @@ impl crate::core::element::CfnResource for CfnDelegationSet {
     const TYPE_NAME: &'static str = "AWS::Route53::DelegationSet";
 
     fn into_properties(self) -> Map {
-        let m = Map::new();
-        m
+        Map::new()
     }
 }
 

@@ -22915,8 +22915,7 @@ pub mod model_card {
 
     impl IntoValue for UserContext {
         fn into_value(self) -> Value {
-            let m = Map::new();
-            Value::Map(m)
+            Value::Map(Map::new())
         }
     }
 

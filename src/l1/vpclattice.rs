@@ -1571,8 +1571,7 @@ pub mod service {
 
     impl IntoValue for DnsEntry {
         fn into_value(self) -> Value {
-            let m = Map::new();
-            Value::Map(m)
+            Value::Map(Map::new())
         }
     }
 
@@ -1959,8 +1958,7 @@ pub mod service_network_service_association {
 
     impl IntoValue for DnsEntry {
         fn into_value(self) -> Value {
-            let m = Map::new();
-            Value::Map(m)
+            Value::Map(Map::new())
         }
     }
 
