@@ -54,6 +54,53 @@ macro_rules! setters {
     };
 }
 
+/// A string enum of the schema: `Name[count] { Variant = "VALUE", ... }` (doc comments first) → the enum
+/// (each variant documented with its spelling), `ALL`, `as_str`, `Display`, and `Value`/`Val<Self>` conversions.
+macro_rules! cfn_enum {
+    ($(#[$meta:meta])* $name:ident[$n:literal] { $($variant:ident = $value:literal,)* }) => {
+        $(#[$meta])*
+        #[doc = ""]
+        #[doc = concat!("Rendered as its CloudFormation spelling ([`", stringify!($name), "::as_str`]).")]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum $name {
+            $(
+                #[doc = concat!("`", $value, "`")]
+                $variant,
+            )*
+        }
+
+        impl $name {
+            /// Every variant, in schema order.
+            pub const ALL: [$name; $n] = [$($name::$variant),*];
+
+            /// The CloudFormation spelling.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $($name::$variant => $value,)*
+                }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl From<$name> for $crate::core::value::Value {
+            fn from(v: $name) -> Self {
+                $crate::core::value::Value::String(v.as_str().to_string())
+            }
+        }
+
+        impl From<$name> for $crate::core::value::Val<$name> {
+            fn from(v: $name) -> Self {
+                $crate::core::value::Val::expr(v.into())
+            }
+        }
+    };
+}
+
 /// The conversions of a property type: into a `Value`, and into `Val<Self>` (so a field takes the struct or any
 /// expression).
 macro_rules! property_type {
@@ -1003,43 +1050,19 @@ impl<'a> Model<'a> {
     }
 }
 
-fn render_enum(out: &mut String, uses: &mut Uses, name: &str, e: &EnumModel) {
-    uses.val = true;
-    uses.value = true;
+fn render_enum(out: &mut String, _uses: &mut Uses, name: &str, e: &EnumModel) {
+    // The enum, `ALL`, `as_str`, `Display` and the conversions come from `cfn_enum!` (src/l1/mod.rs): one line
+    // per variant here.
     let variants = variant_names(&e.values);
-    push_doc(out, &e.doc, "");
-    if !e.doc.is_empty() {
-        out.push_str("///\n");
-    }
-    let _ = writeln!(out, "/// Rendered as its CloudFormation spelling ([`{name}::as_str`]).");
-    let _ = writeln!(out, "#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]\npub enum {name} {{");
+    out.push_str("cfn_enum! {\n");
+    let mut doc = String::new();
+    push_doc(&mut doc, &e.doc, "    ");
+    out.push_str(&doc);
+    let _ = writeln!(out, "    {name}[{}] {{", variants.len());
     for (v, value) in variants.iter().zip(&e.values) {
-        let _ = writeln!(out, "    /// `{}`", value.replace('`', "'"));
-        let _ = writeln!(out, "    {v},");
+        let _ = writeln!(out, "        {v} = {value:?},");
     }
-    out.push_str("}\n\n");
-    let _ = writeln!(out, "impl {name} {{");
-    let _ = writeln!(out, "    /// Every variant, in schema order.");
-    let _ = writeln!(
-        out,
-        "    pub const ALL: [{name}; {}] = [{}];",
-        variants.len(),
-        variants.iter().map(|v| format!("{name}::{v}")).collect::<Vec<_>>().join(", ")
-    );
-    out.push_str(
-        "\n    /// The CloudFormation spelling.\n    pub fn as_str(self) -> &'static str {\n        match self {\n",
-    );
-    for (v, value) in variants.iter().zip(&e.values) {
-        let _ = writeln!(out, "            {name}::{v} => {value:?},");
-    }
-    out.push_str("        }\n    }\n}\n\n");
-    let _ = writeln!(
-        out,
-        "impl std::fmt::Display for {name} {{\n    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {{\n        \
-         f.write_str(self.as_str())\n    }}\n}}\n\n\
-         impl From<{name}> for Value {{\n    fn from(v: {name}) -> Self {{\n        Value::String(v.as_str().to_string())\n    }}\n}}\n\n\
-         impl From<{name}> for Val<{name}> {{\n    fn from(v: {name}) -> Self {{\n        Val::expr(v.into())\n    }}\n}}"
-    );
+    out.push_str("    }\n}\n");
 }
 
 #[derive(Default)]
@@ -1457,4 +1480,100 @@ fn escape_plain(s: &str) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn build(schema: &J) -> Model<'_> {
+        Model::build("AWS::Test::Thing", schema, BTreeSet::new()).expect("the schema builds")
+    }
+
+    fn field<'m>(m: &'m Model<'_>, cfn: &str) -> &'m Field {
+        m.fields.iter().find(|f| f.cfn == cfn).unwrap_or_else(|| panic!("no field {cfn}"))
+    }
+
+    #[test]
+    fn dangling_ref_is_an_untyped_value_with_a_note_and_pointers_resolve() {
+        let schema = json!({
+            "typeName": "AWS::Test::Thing",
+            "properties": {
+                "Arn": {"type": "string"},
+                "Gone": {"$ref": "#/properties/Missing"},
+                "Also": {"$ref": "#/definitions/Nowhere"},
+                "Same": {"$ref": "#/properties/Arn"}
+            }
+        });
+        let m = build(&schema);
+        assert!(matches!(&field(&m, "Gone").ty, Ty::Dangling(r) if r == "#/properties/Missing"));
+        assert!(matches!(&field(&m, "Also").ty, Ty::Dangling(r) if r == "#/definitions/Nowhere"));
+        assert!(matches!(field(&m, "Same").ty, Ty::Scalar("String")));
+        let mut doc = String::new();
+        push_field_doc(&mut doc, field(&m, "Gone"), "");
+        assert!(doc.contains("`#/properties/Missing` points at nothing"), "{doc}");
+    }
+
+    #[test]
+    fn keywords_become_raw_identifiers_and_duplicate_idents_are_numbered() {
+        assert_eq!(module_ident("Type"), "r#type");
+        assert_eq!(field_ident("Self"), "self_");
+        assert_eq!(field_ident("New"), "new_");
+        assert!(field_ident("3DSecure").starts_with("n_3"), "an identifier cannot start with a digit");
+        let schema = json!({"typeName": "AWS::Test::Thing", "properties": {
+            "SSEEnabled": {"type": "boolean"}, "SseEnabled": {"type": "boolean"}, "Type": {"type": "string"}}});
+        let m = build(&schema);
+        let idents: Vec<&str> = m.fields.iter().map(|f| f.ident.as_str()).collect();
+        assert_eq!(idents, ["sse_enabled", "sse_enabled_2", "r#type"]);
+    }
+
+    #[test]
+    fn tag_shaped_definitions_use_the_shared_tag_and_others_keep_their_type() {
+        let kv = json!({"type": "object", "properties": {"Key": {"type": "string"}, "Value": {"type": "string"}},
+                        "required": ["Key"]});
+        let schema = json!({
+            "typeName": "AWS::Test::Thing",
+            "definitions": {"Tag": kv, "Attribute": kv},
+            "properties": {
+                "Tags": {"type": "array", "items": {"$ref": "#/definitions/Tag"}},
+                "Attributes": {"type": "array", "items": {"$ref": "#/definitions/Attribute"}},
+                "Label": {"$ref": "#/definitions/Tag"}
+            }
+        });
+        let m = build(&schema);
+        assert!(matches!(field(&m, "Tags").ty, Ty::TagList));
+        assert!(matches!(field(&m, "Label").ty, Ty::Tag));
+        assert!(matches!(&field(&m, "Attributes").ty, Ty::StructList(s) if s == "Attribute"));
+        assert!(!m.structs.contains_key("Tag"), "no per-service Tag struct is generated");
+    }
+
+    #[test]
+    fn colliding_and_reserved_names_get_suffixes() {
+        let obj = |p: &str| json!({"type": "object", "properties": {p: {"type": "string"}}});
+        let schema = json!({
+            "typeName": "AWS::Test::Thing",
+            "definitions": {"Tag": obj("Name"), "Foo_Bar": obj("A"), "FooBar": obj("B"), "Result": obj("C")},
+            "properties": {
+                "T": {"$ref": "#/definitions/Tag"}, "X": {"$ref": "#/definitions/Foo_Bar"},
+                "Y": {"$ref": "#/definitions/FooBar"}, "R": {"$ref": "#/definitions/Result"}
+            }
+        });
+        let m = build(&schema);
+        let names: BTreeSet<&str> = m.structs.keys().map(String::as_str).collect();
+        assert_eq!(names, BTreeSet::from(["FooBar", "FooBarProperty", "ResultProperty", "TagProperty"]));
+    }
+
+    #[test]
+    fn schemas_without_properties_and_self_referencing_lists_build() {
+        let schema = json!({"typeName": "AWS::Test::Thing"});
+        assert!(build(&schema).fields.is_empty());
+        let schema = json!({
+            "typeName": "AWS::Test::Thing",
+            "definitions": {"Loop": {"type": "array", "items": {"$ref": "#/definitions/Loop"}}},
+            "properties": {"L": {"$ref": "#/definitions/Loop"}}
+        });
+        let m = build(&schema);
+        assert!(matches!(field(&m, "L").ty, Ty::Json));
+    }
 }

@@ -1597,174 +1597,34 @@ pub mod certificate_authority {
 
     property_type!(Subject);
 
-    /// Rendered as its CloudFormation spelling ([`CrlType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum CrlType {
-        /// `COMPLETE`
-        Complete,
-        /// `PARTITIONED`
-        Partitioned,
-    }
-
-    impl CrlType {
-        /// Every variant, in schema order.
-        pub const ALL: [CrlType; 2] = [CrlType::Complete, CrlType::Partitioned];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                CrlType::Complete => "COMPLETE",
-                CrlType::Partitioned => "PARTITIONED",
-            }
+    cfn_enum! {
+        CrlType[2] {
+            Complete = "COMPLETE",
+            Partitioned = "PARTITIONED",
         }
     }
 
-    impl std::fmt::Display for CrlType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// KeyStorageSecurityStadard defines a cryptographic key management compliance standard used for handling CA keys.
+        KeyStorageSecurityStandard[3] {
+            CcpcLevel1OrHigher = "CCPC_LEVEL_1_OR_HIGHER",
+            Fips1402Level2OrHigher = "FIPS_140_2_LEVEL_2_OR_HIGHER",
+            Fips1402Level3OrHigher = "FIPS_140_2_LEVEL_3_OR_HIGHER",
         }
     }
 
-    impl From<CrlType> for Value {
-        fn from(v: CrlType) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        S3ObjectAcl[2] {
+            BucketOwnerFullControl = "BUCKET_OWNER_FULL_CONTROL",
+            PublicRead = "PUBLIC_READ",
         }
     }
 
-    impl From<CrlType> for Val<CrlType> {
-        fn from(v: CrlType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// KeyStorageSecurityStadard defines a cryptographic key management compliance standard used for handling CA keys.
-    ///
-    /// Rendered as its CloudFormation spelling ([`KeyStorageSecurityStandard::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum KeyStorageSecurityStandard {
-        /// `CCPC_LEVEL_1_OR_HIGHER`
-        CcpcLevel1OrHigher,
-        /// `FIPS_140_2_LEVEL_2_OR_HIGHER`
-        Fips1402Level2OrHigher,
-        /// `FIPS_140_2_LEVEL_3_OR_HIGHER`
-        Fips1402Level3OrHigher,
-    }
-
-    impl KeyStorageSecurityStandard {
-        /// Every variant, in schema order.
-        pub const ALL: [KeyStorageSecurityStandard; 3] = [
-            KeyStorageSecurityStandard::CcpcLevel1OrHigher,
-            KeyStorageSecurityStandard::Fips1402Level2OrHigher,
-            KeyStorageSecurityStandard::Fips1402Level3OrHigher,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                KeyStorageSecurityStandard::CcpcLevel1OrHigher => "CCPC_LEVEL_1_OR_HIGHER",
-                KeyStorageSecurityStandard::Fips1402Level2OrHigher => "FIPS_140_2_LEVEL_2_OR_HIGHER",
-                KeyStorageSecurityStandard::Fips1402Level3OrHigher => "FIPS_140_2_LEVEL_3_OR_HIGHER",
-            }
-        }
-    }
-
-    impl std::fmt::Display for KeyStorageSecurityStandard {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<KeyStorageSecurityStandard> for Value {
-        fn from(v: KeyStorageSecurityStandard) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<KeyStorageSecurityStandard> for Val<KeyStorageSecurityStandard> {
-        fn from(v: KeyStorageSecurityStandard) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`S3ObjectAcl::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum S3ObjectAcl {
-        /// `BUCKET_OWNER_FULL_CONTROL`
-        BucketOwnerFullControl,
-        /// `PUBLIC_READ`
-        PublicRead,
-    }
-
-    impl S3ObjectAcl {
-        /// Every variant, in schema order.
-        pub const ALL: [S3ObjectAcl; 2] = [S3ObjectAcl::BucketOwnerFullControl, S3ObjectAcl::PublicRead];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                S3ObjectAcl::BucketOwnerFullControl => "BUCKET_OWNER_FULL_CONTROL",
-                S3ObjectAcl::PublicRead => "PUBLIC_READ",
-            }
-        }
-    }
-
-    impl std::fmt::Display for S3ObjectAcl {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<S3ObjectAcl> for Value {
-        fn from(v: S3ObjectAcl) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<S3ObjectAcl> for Val<S3ObjectAcl> {
-        fn from(v: S3ObjectAcl) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Usage mode of the ceritificate authority.
-    ///
-    /// Rendered as its CloudFormation spelling ([`UsageMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum UsageMode {
-        /// `GENERAL_PURPOSE`
-        GeneralPurpose,
-        /// `SHORT_LIVED_CERTIFICATE`
-        ShortLivedCertificate,
-    }
-
-    impl UsageMode {
-        /// Every variant, in schema order.
-        pub const ALL: [UsageMode; 2] = [UsageMode::GeneralPurpose, UsageMode::ShortLivedCertificate];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                UsageMode::GeneralPurpose => "GENERAL_PURPOSE",
-                UsageMode::ShortLivedCertificate => "SHORT_LIVED_CERTIFICATE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for UsageMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<UsageMode> for Value {
-        fn from(v: UsageMode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<UsageMode> for Val<UsageMode> {
-        fn from(v: UsageMode) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Usage mode of the ceritificate authority.
+        UsageMode[2] {
+            GeneralPurpose = "GENERAL_PURPOSE",
+            ShortLivedCertificate = "SHORT_LIVED_CERTIFICATE",
         }
     }
 }
@@ -1904,48 +1764,12 @@ impl crate::core::element::CfnResource for CfnPermission {
 
 /// Property types and enums of [`CfnPermission`] (`AWS::ACMPCA::Permission`).
 pub mod permission {
-    use crate::core::value::{Val, Value};
 
-    /// Rendered as its CloudFormation spelling ([`Actions::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Actions {
-        /// `GetCertificate`
-        GetCertificate,
-        /// `IssueCertificate`
-        IssueCertificate,
-        /// `ListPermissions`
-        ListPermissions,
-    }
-
-    impl Actions {
-        /// Every variant, in schema order.
-        pub const ALL: [Actions; 3] = [Actions::GetCertificate, Actions::IssueCertificate, Actions::ListPermissions];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Actions::GetCertificate => "GetCertificate",
-                Actions::IssueCertificate => "IssueCertificate",
-                Actions::ListPermissions => "ListPermissions",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Actions {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Actions> for Value {
-        fn from(v: Actions) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Actions> for Val<Actions> {
-        fn from(v: Actions) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        Actions[3] {
+            GetCertificate = "GetCertificate",
+            IssueCertificate = "IssueCertificate",
+            ListPermissions = "ListPermissions",
         }
     }
 }

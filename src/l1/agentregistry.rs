@@ -527,262 +527,52 @@ pub mod registry {
 
     property_type!(RecordTypeSchemaOverride);
 
-    /// A rule that determines which registry records are automatically approved on submission.
-    ///
-    /// Rendered as its CloudFormation spelling ([`AutoApprovalRule::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AutoApprovalRule {
-        /// `APPROVE_ALL`
-        ApproveAll,
-    }
-
-    impl AutoApprovalRule {
-        /// Every variant, in schema order.
-        pub const ALL: [AutoApprovalRule; 1] = [AutoApprovalRule::ApproveAll];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AutoApprovalRule::ApproveAll => "APPROVE_ALL",
-            }
+    cfn_enum! {
+        /// A rule that determines which registry records are automatically approved on submission.
+        AutoApprovalRule[1] {
+            ApproveAll = "APPROVE_ALL",
         }
     }
 
-    impl std::fmt::Display for AutoApprovalRule {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// The source from which resources are detected. ORGANIZATION sources resources from all member accounts of an AWS
+        /// Organization.
+        AutoDetectionScope[1] {
+            Organization = "ORGANIZATION",
         }
     }
 
-    impl From<AutoApprovalRule> for Value {
-        fn from(v: AutoApprovalRule) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        ClaimMatchOperator[3] {
+            Equals = "EQUALS",
+            Contains = "CONTAINS",
+            ContainsAny = "CONTAINS_ANY",
         }
     }
 
-    impl From<AutoApprovalRule> for Val<AutoApprovalRule> {
-        fn from(v: AutoApprovalRule) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        InboundTokenClaimValueType[2] {
+            String2 = "STRING",
+            StringArray = "STRING_ARRAY",
         }
     }
 
-    /// The source from which resources are detected. ORGANIZATION sources resources from all member accounts of an AWS
-    /// Organization.
-    ///
-    /// Rendered as its CloudFormation spelling ([`AutoDetectionScope::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AutoDetectionScope {
-        /// `ORGANIZATION`
-        Organization,
-    }
-
-    impl AutoDetectionScope {
-        /// Every variant, in schema order.
-        pub const ALL: [AutoDetectionScope; 1] = [AutoDetectionScope::Organization];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AutoDetectionScope::Organization => "ORGANIZATION",
-            }
+    cfn_enum! {
+        /// The record type that this schema override applies to.
+        RecordType[5] {
+            Mcp = "MCP",
+            Agent = "AGENT",
+            Skill = "SKILL",
+            Gateway = "GATEWAY",
+            Custom = "CUSTOM",
         }
     }
 
-    impl std::fmt::Display for AutoDetectionScope {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<AutoDetectionScope> for Value {
-        fn from(v: AutoDetectionScope) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<AutoDetectionScope> for Val<AutoDetectionScope> {
-        fn from(v: AutoDetectionScope) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`ClaimMatchOperator::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ClaimMatchOperator {
-        /// `EQUALS`
-        Equals,
-        /// `CONTAINS`
-        Contains,
-        /// `CONTAINS_ANY`
-        ContainsAny,
-    }
-
-    impl ClaimMatchOperator {
-        /// Every variant, in schema order.
-        pub const ALL: [ClaimMatchOperator; 3] =
-            [ClaimMatchOperator::Equals, ClaimMatchOperator::Contains, ClaimMatchOperator::ContainsAny];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ClaimMatchOperator::Equals => "EQUALS",
-                ClaimMatchOperator::Contains => "CONTAINS",
-                ClaimMatchOperator::ContainsAny => "CONTAINS_ANY",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ClaimMatchOperator {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ClaimMatchOperator> for Value {
-        fn from(v: ClaimMatchOperator) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ClaimMatchOperator> for Val<ClaimMatchOperator> {
-        fn from(v: ClaimMatchOperator) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`InboundTokenClaimValueType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum InboundTokenClaimValueType {
-        /// `STRING`
-        String2,
-        /// `STRING_ARRAY`
-        StringArray,
-    }
-
-    impl InboundTokenClaimValueType {
-        /// Every variant, in schema order.
-        pub const ALL: [InboundTokenClaimValueType; 2] =
-            [InboundTokenClaimValueType::String2, InboundTokenClaimValueType::StringArray];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                InboundTokenClaimValueType::String2 => "STRING",
-                InboundTokenClaimValueType::StringArray => "STRING_ARRAY",
-            }
-        }
-    }
-
-    impl std::fmt::Display for InboundTokenClaimValueType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<InboundTokenClaimValueType> for Value {
-        fn from(v: InboundTokenClaimValueType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<InboundTokenClaimValueType> for Val<InboundTokenClaimValueType> {
-        fn from(v: InboundTokenClaimValueType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The record type that this schema override applies to.
-    ///
-    /// Rendered as its CloudFormation spelling ([`RecordType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum RecordType {
-        /// `MCP`
-        Mcp,
-        /// `AGENT`
-        Agent,
-        /// `SKILL`
-        Skill,
-        /// `GATEWAY`
-        Gateway,
-        /// `CUSTOM`
-        Custom,
-    }
-
-    impl RecordType {
-        /// Every variant, in schema order.
-        pub const ALL: [RecordType; 5] =
-            [RecordType::Mcp, RecordType::Agent, RecordType::Skill, RecordType::Gateway, RecordType::Custom];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                RecordType::Mcp => "MCP",
-                RecordType::Agent => "AGENT",
-                RecordType::Skill => "SKILL",
-                RecordType::Gateway => "GATEWAY",
-                RecordType::Custom => "CUSTOM",
-            }
-        }
-    }
-
-    impl std::fmt::Display for RecordType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<RecordType> for Value {
-        fn from(v: RecordType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<RecordType> for Val<RecordType> {
-        fn from(v: RecordType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The type of authorizer that controls how consumers access the registry's search and MCP invoke operations.
-    ///
-    /// Rendered as its CloudFormation spelling ([`RegistryAuthorizerType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum RegistryAuthorizerType {
-        /// `CUSTOM_JWT`
-        CustomJwt,
-        /// `AWS_IAM`
-        AwsIam,
-    }
-
-    impl RegistryAuthorizerType {
-        /// Every variant, in schema order.
-        pub const ALL: [RegistryAuthorizerType; 2] =
-            [RegistryAuthorizerType::CustomJwt, RegistryAuthorizerType::AwsIam];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                RegistryAuthorizerType::CustomJwt => "CUSTOM_JWT",
-                RegistryAuthorizerType::AwsIam => "AWS_IAM",
-            }
-        }
-    }
-
-    impl std::fmt::Display for RegistryAuthorizerType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<RegistryAuthorizerType> for Value {
-        fn from(v: RegistryAuthorizerType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<RegistryAuthorizerType> for Val<RegistryAuthorizerType> {
-        fn from(v: RegistryAuthorizerType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The type of authorizer that controls how consumers access the registry's search and MCP invoke operations.
+        RegistryAuthorizerType[2] {
+            CustomJwt = "CUSTOM_JWT",
+            AwsIam = "AWS_IAM",
         }
     }
 }
@@ -1670,132 +1460,27 @@ pub mod registry_record {
 
     property_type!(SourceOnlyDescriptorSourceFromUrl);
 
-    /// Rendered as its CloudFormation spelling ([`CredentialProviderType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum CredentialProviderType {
-        /// `OAUTH`
-        Oauth,
-        /// `IAM`
-        Iam,
-    }
-
-    impl CredentialProviderType {
-        /// Every variant, in schema order.
-        pub const ALL: [CredentialProviderType; 2] = [CredentialProviderType::Oauth, CredentialProviderType::Iam];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                CredentialProviderType::Oauth => "OAUTH",
-                CredentialProviderType::Iam => "IAM",
-            }
+    cfn_enum! {
+        CredentialProviderType[2] {
+            Oauth = "OAUTH",
+            Iam = "IAM",
         }
     }
 
-    impl std::fmt::Display for CredentialProviderType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        GrantType[1] {
+            ClientCredentials = "CLIENT_CREDENTIALS",
         }
     }
 
-    impl From<CredentialProviderType> for Value {
-        fn from(v: CredentialProviderType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<CredentialProviderType> for Val<CredentialProviderType> {
-        fn from(v: CredentialProviderType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`GrantType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum GrantType {
-        /// `CLIENT_CREDENTIALS`
-        ClientCredentials,
-    }
-
-    impl GrantType {
-        /// Every variant, in schema order.
-        pub const ALL: [GrantType; 1] = [GrantType::ClientCredentials];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                GrantType::ClientCredentials => "CLIENT_CREDENTIALS",
-            }
-        }
-    }
-
-    impl std::fmt::Display for GrantType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<GrantType> for Value {
-        fn from(v: GrantType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<GrantType> for Val<GrantType> {
-        fn from(v: GrantType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The type of the registry record.
-    ///
-    /// Rendered as its CloudFormation spelling ([`RecordType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum RecordType {
-        /// `MCP`
-        Mcp,
-        /// `AGENT`
-        Agent,
-        /// `SKILL`
-        Skill,
-        /// `CUSTOM`
-        Custom,
-        /// `GATEWAY`
-        Gateway,
-    }
-
-    impl RecordType {
-        /// Every variant, in schema order.
-        pub const ALL: [RecordType; 5] =
-            [RecordType::Mcp, RecordType::Agent, RecordType::Skill, RecordType::Custom, RecordType::Gateway];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                RecordType::Mcp => "MCP",
-                RecordType::Agent => "AGENT",
-                RecordType::Skill => "SKILL",
-                RecordType::Custom => "CUSTOM",
-                RecordType::Gateway => "GATEWAY",
-            }
-        }
-    }
-
-    impl std::fmt::Display for RecordType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<RecordType> for Value {
-        fn from(v: RecordType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<RecordType> for Val<RecordType> {
-        fn from(v: RecordType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The type of the registry record.
+        RecordType[5] {
+            Mcp = "MCP",
+            Agent = "AGENT",
+            Skill = "SKILL",
+            Custom = "CUSTOM",
+            Gateway = "GATEWAY",
         }
     }
 }

@@ -421,180 +421,36 @@ pub mod app {
 
     property_type!(JobConfig);
 
-    /// Rendered as its CloudFormation spelling ([`BuildComputeType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum BuildComputeType {
-        /// `STANDARD_8GB`
-        Standard8gb,
-        /// `LARGE_16GB`
-        Large16gb,
-        /// `XLARGE_72GB`
-        Xlarge72gb,
-    }
-
-    impl BuildComputeType {
-        /// Every variant, in schema order.
-        pub const ALL: [BuildComputeType; 3] =
-            [BuildComputeType::Standard8gb, BuildComputeType::Large16gb, BuildComputeType::Xlarge72gb];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                BuildComputeType::Standard8gb => "STANDARD_8GB",
-                BuildComputeType::Large16gb => "LARGE_16GB",
-                BuildComputeType::Xlarge72gb => "XLARGE_72GB",
-            }
+    cfn_enum! {
+        BuildComputeType[3] {
+            Standard8gb = "STANDARD_8GB",
+            Large16gb = "LARGE_16GB",
+            Xlarge72gb = "XLARGE_72GB",
         }
     }
 
-    impl std::fmt::Display for BuildComputeType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        Platform[3] {
+            Web = "WEB",
+            WebDynamic = "WEB_DYNAMIC",
+            WebCompute = "WEB_COMPUTE",
         }
     }
 
-    impl From<BuildComputeType> for Value {
-        fn from(v: BuildComputeType) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        Stage[5] {
+            Experimental = "EXPERIMENTAL",
+            Beta = "BETA",
+            PullRequest = "PULL_REQUEST",
+            Production = "PRODUCTION",
+            Development = "DEVELOPMENT",
         }
     }
 
-    impl From<BuildComputeType> for Val<BuildComputeType> {
-        fn from(v: BuildComputeType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`Platform::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Platform {
-        /// `WEB`
-        Web,
-        /// `WEB_DYNAMIC`
-        WebDynamic,
-        /// `WEB_COMPUTE`
-        WebCompute,
-    }
-
-    impl Platform {
-        /// Every variant, in schema order.
-        pub const ALL: [Platform; 3] = [Platform::Web, Platform::WebDynamic, Platform::WebCompute];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Platform::Web => "WEB",
-                Platform::WebDynamic => "WEB_DYNAMIC",
-                Platform::WebCompute => "WEB_COMPUTE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Platform {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Platform> for Value {
-        fn from(v: Platform) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Platform> for Val<Platform> {
-        fn from(v: Platform) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`Stage::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Stage {
-        /// `EXPERIMENTAL`
-        Experimental,
-        /// `BETA`
-        Beta,
-        /// `PULL_REQUEST`
-        PullRequest,
-        /// `PRODUCTION`
-        Production,
-        /// `DEVELOPMENT`
-        Development,
-    }
-
-    impl Stage {
-        /// Every variant, in schema order.
-        pub const ALL: [Stage; 5] =
-            [Stage::Experimental, Stage::Beta, Stage::PullRequest, Stage::Production, Stage::Development];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Stage::Experimental => "EXPERIMENTAL",
-                Stage::Beta => "BETA",
-                Stage::PullRequest => "PULL_REQUEST",
-                Stage::Production => "PRODUCTION",
-                Stage::Development => "DEVELOPMENT",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Stage {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Stage> for Value {
-        fn from(v: Stage) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Stage> for Val<Stage> {
-        fn from(v: Stage) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`Type::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Type {
-        /// `AMPLIFY_MANAGED`
-        AmplifyManaged,
-        /// `AMPLIFY_MANAGED_NO_COOKIES`
-        AmplifyManagedNoCookies,
-    }
-
-    impl Type {
-        /// Every variant, in schema order.
-        pub const ALL: [Type; 2] = [Type::AmplifyManaged, Type::AmplifyManagedNoCookies];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Type::AmplifyManaged => "AMPLIFY_MANAGED",
-                Type::AmplifyManagedNoCookies => "AMPLIFY_MANAGED_NO_COOKIES",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Type {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Type> for Value {
-        fn from(v: Type) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Type> for Val<Type> {
-        fn from(v: Type) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        Type[2] {
+            AmplifyManaged = "AMPLIFY_MANAGED",
+            AmplifyManagedNoCookies = "AMPLIFY_MANAGED_NO_COOKIES",
         }
     }
 }
@@ -828,53 +684,13 @@ pub mod branch {
 
     property_type!(EnvironmentVariable);
 
-    /// Rendered as its CloudFormation spelling ([`Stage::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Stage {
-        /// `EXPERIMENTAL`
-        Experimental,
-        /// `BETA`
-        Beta,
-        /// `PULL_REQUEST`
-        PullRequest,
-        /// `PRODUCTION`
-        Production,
-        /// `DEVELOPMENT`
-        Development,
-    }
-
-    impl Stage {
-        /// Every variant, in schema order.
-        pub const ALL: [Stage; 5] =
-            [Stage::Experimental, Stage::Beta, Stage::PullRequest, Stage::Production, Stage::Development];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Stage::Experimental => "EXPERIMENTAL",
-                Stage::Beta => "BETA",
-                Stage::PullRequest => "PULL_REQUEST",
-                Stage::Production => "PRODUCTION",
-                Stage::Development => "DEVELOPMENT",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Stage {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Stage> for Value {
-        fn from(v: Stage) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Stage> for Val<Stage> {
-        fn from(v: Stage) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        Stage[5] {
+            Experimental = "EXPERIMENTAL",
+            Beta = "BETA",
+            PullRequest = "PULL_REQUEST",
+            Production = "PRODUCTION",
+            Development = "DEVELOPMENT",
         }
     }
 }
@@ -1053,43 +869,10 @@ pub mod domain {
 
     property_type!(SubDomainSetting);
 
-    /// Rendered as its CloudFormation spelling ([`CertificateType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum CertificateType {
-        /// `AMPLIFY_MANAGED`
-        AmplifyManaged,
-        /// `CUSTOM`
-        Custom,
-    }
-
-    impl CertificateType {
-        /// Every variant, in schema order.
-        pub const ALL: [CertificateType; 2] = [CertificateType::AmplifyManaged, CertificateType::Custom];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                CertificateType::AmplifyManaged => "AMPLIFY_MANAGED",
-                CertificateType::Custom => "CUSTOM",
-            }
-        }
-    }
-
-    impl std::fmt::Display for CertificateType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<CertificateType> for Value {
-        fn from(v: CertificateType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<CertificateType> for Val<CertificateType> {
-        fn from(v: CertificateType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        CertificateType[2] {
+            AmplifyManaged = "AMPLIFY_MANAGED",
+            Custom = "CUSTOM",
         }
     }
 }

@@ -488,170 +488,33 @@ pub mod form {
 
     property_type!(FormStyle);
 
-    /// Rendered as its CloudFormation spelling ([`FormActionType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum FormActionType {
-        /// `create`
-        Create,
-        /// `update`
-        Update,
-    }
-
-    impl FormActionType {
-        /// Every variant, in schema order.
-        pub const ALL: [FormActionType; 2] = [FormActionType::Create, FormActionType::Update];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                FormActionType::Create => "create",
-                FormActionType::Update => "update",
-            }
+    cfn_enum! {
+        FormActionType[2] {
+            Create = "create",
+            Update = "update",
         }
     }
 
-    impl std::fmt::Display for FormActionType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        FormButtonsPosition[3] {
+            Top = "top",
+            Bottom = "bottom",
+            TopAndBottom = "top_and_bottom",
         }
     }
 
-    impl From<FormActionType> for Value {
-        fn from(v: FormActionType) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        FormDataSourceType[2] {
+            DataStore = "DataStore",
+            Custom = "Custom",
         }
     }
 
-    impl From<FormActionType> for Val<FormActionType> {
-        fn from(v: FormActionType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`FormButtonsPosition::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum FormButtonsPosition {
-        /// `top`
-        Top,
-        /// `bottom`
-        Bottom,
-        /// `top_and_bottom`
-        TopAndBottom,
-    }
-
-    impl FormButtonsPosition {
-        /// Every variant, in schema order.
-        pub const ALL: [FormButtonsPosition; 3] =
-            [FormButtonsPosition::Top, FormButtonsPosition::Bottom, FormButtonsPosition::TopAndBottom];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                FormButtonsPosition::Top => "top",
-                FormButtonsPosition::Bottom => "bottom",
-                FormButtonsPosition::TopAndBottom => "top_and_bottom",
-            }
-        }
-    }
-
-    impl std::fmt::Display for FormButtonsPosition {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<FormButtonsPosition> for Value {
-        fn from(v: FormButtonsPosition) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<FormButtonsPosition> for Val<FormButtonsPosition> {
-        fn from(v: FormButtonsPosition) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`FormDataSourceType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum FormDataSourceType {
-        /// `DataStore`
-        DataStore,
-        /// `Custom`
-        Custom,
-    }
-
-    impl FormDataSourceType {
-        /// Every variant, in schema order.
-        pub const ALL: [FormDataSourceType; 2] = [FormDataSourceType::DataStore, FormDataSourceType::Custom];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                FormDataSourceType::DataStore => "DataStore",
-                FormDataSourceType::Custom => "Custom",
-            }
-        }
-    }
-
-    impl std::fmt::Display for FormDataSourceType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<FormDataSourceType> for Value {
-        fn from(v: FormDataSourceType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<FormDataSourceType> for Val<FormDataSourceType> {
-        fn from(v: FormDataSourceType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`LabelDecorator::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum LabelDecorator {
-        /// `required`
-        Required,
-        /// `optional`
-        Optional,
-        /// `none`
-        None,
-    }
-
-    impl LabelDecorator {
-        /// Every variant, in schema order.
-        pub const ALL: [LabelDecorator; 3] = [LabelDecorator::Required, LabelDecorator::Optional, LabelDecorator::None];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                LabelDecorator::Required => "required",
-                LabelDecorator::Optional => "optional",
-                LabelDecorator::None => "none",
-            }
-        }
-    }
-
-    impl std::fmt::Display for LabelDecorator {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<LabelDecorator> for Value {
-        fn from(v: LabelDecorator) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<LabelDecorator> for Val<LabelDecorator> {
-        fn from(v: LabelDecorator) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        LabelDecorator[3] {
+            Required = "required",
+            Optional = "optional",
+            None = "none",
         }
     }
 }

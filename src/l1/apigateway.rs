@@ -1019,86 +1019,20 @@ pub mod documentation_part {
 
     property_type!(Location);
 
-    /// Rendered as its CloudFormation spelling ([`Type::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Type {
-        /// `API`
-        Api,
-        /// `AUTHORIZER`
-        Authorizer,
-        /// `MODEL`
-        Model,
-        /// `RESOURCE`
-        Resource,
-        /// `METHOD`
-        Method,
-        /// `PATH_PARAMETER`
-        PathParameter,
-        /// `QUERY_PARAMETER`
-        QueryParameter,
-        /// `REQUEST_HEADER`
-        RequestHeader,
-        /// `REQUEST_BODY`
-        RequestBody,
-        /// `RESPONSE`
-        Response,
-        /// `RESPONSE_HEADER`
-        ResponseHeader,
-        /// `RESPONSE_BODY`
-        ResponseBody,
-    }
-
-    impl Type {
-        /// Every variant, in schema order.
-        pub const ALL: [Type; 12] = [
-            Type::Api,
-            Type::Authorizer,
-            Type::Model,
-            Type::Resource,
-            Type::Method,
-            Type::PathParameter,
-            Type::QueryParameter,
-            Type::RequestHeader,
-            Type::RequestBody,
-            Type::Response,
-            Type::ResponseHeader,
-            Type::ResponseBody,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Type::Api => "API",
-                Type::Authorizer => "AUTHORIZER",
-                Type::Model => "MODEL",
-                Type::Resource => "RESOURCE",
-                Type::Method => "METHOD",
-                Type::PathParameter => "PATH_PARAMETER",
-                Type::QueryParameter => "QUERY_PARAMETER",
-                Type::RequestHeader => "REQUEST_HEADER",
-                Type::RequestBody => "REQUEST_BODY",
-                Type::Response => "RESPONSE",
-                Type::ResponseHeader => "RESPONSE_HEADER",
-                Type::ResponseBody => "RESPONSE_BODY",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Type {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Type> for Value {
-        fn from(v: Type) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Type> for Val<Type> {
-        fn from(v: Type) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        Type[12] {
+            Api = "API",
+            Authorizer = "AUTHORIZER",
+            Model = "MODEL",
+            Resource = "RESOURCE",
+            Method = "METHOD",
+            PathParameter = "PATH_PARAMETER",
+            QueryParameter = "QUERY_PARAMETER",
+            RequestHeader = "REQUEST_HEADER",
+            RequestBody = "REQUEST_BODY",
+            Response = "RESPONSE",
+            ResponseHeader = "RESPONSE_HEADER",
+            ResponseBody = "RESPONSE_BODY",
         }
     }
 }
@@ -1344,50 +1278,11 @@ pub mod domain_name {
 
     property_type!(MutualTlsAuthentication);
 
-    /// Rendered as its CloudFormation spelling ([`RoutingMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum RoutingMode {
-        /// `BASE_PATH_MAPPING_ONLY`
-        BasePathMappingOnly,
-        /// `ROUTING_RULE_THEN_BASE_PATH_MAPPING`
-        RoutingRuleThenBasePathMapping,
-        /// `ROUTING_RULE_ONLY`
-        RoutingRuleOnly,
-    }
-
-    impl RoutingMode {
-        /// Every variant, in schema order.
-        pub const ALL: [RoutingMode; 3] = [
-            RoutingMode::BasePathMappingOnly,
-            RoutingMode::RoutingRuleThenBasePathMapping,
-            RoutingMode::RoutingRuleOnly,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                RoutingMode::BasePathMappingOnly => "BASE_PATH_MAPPING_ONLY",
-                RoutingMode::RoutingRuleThenBasePathMapping => "ROUTING_RULE_THEN_BASE_PATH_MAPPING",
-                RoutingMode::RoutingRuleOnly => "ROUTING_RULE_ONLY",
-            }
-        }
-    }
-
-    impl std::fmt::Display for RoutingMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<RoutingMode> for Value {
-        fn from(v: RoutingMode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<RoutingMode> for Val<RoutingMode> {
-        fn from(v: RoutingMode) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        RoutingMode[3] {
+            BasePathMappingOnly = "BASE_PATH_MAPPING_ONLY",
+            RoutingRuleThenBasePathMapping = "ROUTING_RULE_THEN_BASE_PATH_MAPPING",
+            RoutingRuleOnly = "ROUTING_RULE_ONLY",
         }
     }
 }
@@ -1468,44 +1363,11 @@ impl Handle<CfnDomainNameAccessAssociation> {
 
 /// Property types and enums of [`CfnDomainNameAccessAssociation`] (`AWS::ApiGateway::DomainNameAccessAssociation`).
 pub mod domain_name_access_association {
-    use crate::core::value::{Val, Value};
 
-    /// The source type of the domain name access association resource.
-    ///
-    /// Rendered as its CloudFormation spelling ([`AccessAssociationSourceType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AccessAssociationSourceType {
-        /// `VPCE`
-        Vpce,
-    }
-
-    impl AccessAssociationSourceType {
-        /// Every variant, in schema order.
-        pub const ALL: [AccessAssociationSourceType; 1] = [AccessAssociationSourceType::Vpce];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AccessAssociationSourceType::Vpce => "VPCE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for AccessAssociationSourceType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<AccessAssociationSourceType> for Value {
-        fn from(v: AccessAssociationSourceType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<AccessAssociationSourceType> for Val<AccessAssociationSourceType> {
-        fn from(v: AccessAssociationSourceType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The source type of the domain name access association resource.
+        AccessAssociationSourceType[1] {
+            Vpce = "VPCE",
         }
     }
 }
@@ -1635,53 +1497,13 @@ pub mod domain_name_v2 {
 
     property_type!(EndpointConfiguration);
 
-    /// The valid routing modes are \[BASE_PATH_MAPPING_ONLY\], \[ROUTING_RULE_THEN_BASE_PATH_MAPPING\] and
-    /// \[ROUTING_RULE_ONLY\]. All other inputs are invalid.
-    ///
-    /// Rendered as its CloudFormation spelling ([`RoutingMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum RoutingMode {
-        /// `BASE_PATH_MAPPING_ONLY`
-        BasePathMappingOnly,
-        /// `ROUTING_RULE_THEN_BASE_PATH_MAPPING`
-        RoutingRuleThenBasePathMapping,
-        /// `ROUTING_RULE_ONLY`
-        RoutingRuleOnly,
-    }
-
-    impl RoutingMode {
-        /// Every variant, in schema order.
-        pub const ALL: [RoutingMode; 3] = [
-            RoutingMode::BasePathMappingOnly,
-            RoutingMode::RoutingRuleThenBasePathMapping,
-            RoutingMode::RoutingRuleOnly,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                RoutingMode::BasePathMappingOnly => "BASE_PATH_MAPPING_ONLY",
-                RoutingMode::RoutingRuleThenBasePathMapping => "ROUTING_RULE_THEN_BASE_PATH_MAPPING",
-                RoutingMode::RoutingRuleOnly => "ROUTING_RULE_ONLY",
-            }
-        }
-    }
-
-    impl std::fmt::Display for RoutingMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<RoutingMode> for Value {
-        fn from(v: RoutingMode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<RoutingMode> for Val<RoutingMode> {
-        fn from(v: RoutingMode) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The valid routing modes are \[BASE_PATH_MAPPING_ONLY\], \[ROUTING_RULE_THEN_BASE_PATH_MAPPING\] and
+        /// \[ROUTING_RULE_ONLY\]. All other inputs are invalid.
+        RoutingMode[3] {
+            BasePathMappingOnly = "BASE_PATH_MAPPING_ONLY",
+            RoutingRuleThenBasePathMapping = "ROUTING_RULE_THEN_BASE_PATH_MAPPING",
+            RoutingRuleOnly = "ROUTING_RULE_ONLY",
         }
     }
 }
@@ -2086,216 +1908,42 @@ pub mod method {
 
     property_type!(MethodResponse);
 
-    /// Rendered as its CloudFormation spelling ([`ConnectionType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ConnectionType {
-        /// `INTERNET`
-        Internet,
-        /// `VPC_LINK`
-        VpcLink,
-    }
-
-    impl ConnectionType {
-        /// Every variant, in schema order.
-        pub const ALL: [ConnectionType; 2] = [ConnectionType::Internet, ConnectionType::VpcLink];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ConnectionType::Internet => "INTERNET",
-                ConnectionType::VpcLink => "VPC_LINK",
-            }
+    cfn_enum! {
+        ConnectionType[2] {
+            Internet = "INTERNET",
+            VpcLink = "VPC_LINK",
         }
     }
 
-    impl std::fmt::Display for ConnectionType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        ContentHandling[2] {
+            ConvertToBinary = "CONVERT_TO_BINARY",
+            ConvertToText = "CONVERT_TO_TEXT",
         }
     }
 
-    impl From<ConnectionType> for Value {
-        fn from(v: ConnectionType) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        PassthroughBehavior[3] {
+            WhenNoMatch = "WHEN_NO_MATCH",
+            WhenNoTemplates = "WHEN_NO_TEMPLATES",
+            Never = "NEVER",
         }
     }
 
-    impl From<ConnectionType> for Val<ConnectionType> {
-        fn from(v: ConnectionType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        ResponseTransferMode[2] {
+            Buffered = "BUFFERED",
+            Stream = "STREAM",
         }
     }
 
-    /// Rendered as its CloudFormation spelling ([`ContentHandling::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ContentHandling {
-        /// `CONVERT_TO_BINARY`
-        ConvertToBinary,
-        /// `CONVERT_TO_TEXT`
-        ConvertToText,
-    }
-
-    impl ContentHandling {
-        /// Every variant, in schema order.
-        pub const ALL: [ContentHandling; 2] = [ContentHandling::ConvertToBinary, ContentHandling::ConvertToText];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ContentHandling::ConvertToBinary => "CONVERT_TO_BINARY",
-                ContentHandling::ConvertToText => "CONVERT_TO_TEXT",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ContentHandling {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ContentHandling> for Value {
-        fn from(v: ContentHandling) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ContentHandling> for Val<ContentHandling> {
-        fn from(v: ContentHandling) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`PassthroughBehavior::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PassthroughBehavior {
-        /// `WHEN_NO_MATCH`
-        WhenNoMatch,
-        /// `WHEN_NO_TEMPLATES`
-        WhenNoTemplates,
-        /// `NEVER`
-        Never,
-    }
-
-    impl PassthroughBehavior {
-        /// Every variant, in schema order.
-        pub const ALL: [PassthroughBehavior; 3] =
-            [PassthroughBehavior::WhenNoMatch, PassthroughBehavior::WhenNoTemplates, PassthroughBehavior::Never];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PassthroughBehavior::WhenNoMatch => "WHEN_NO_MATCH",
-                PassthroughBehavior::WhenNoTemplates => "WHEN_NO_TEMPLATES",
-                PassthroughBehavior::Never => "NEVER",
-            }
-        }
-    }
-
-    impl std::fmt::Display for PassthroughBehavior {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PassthroughBehavior> for Value {
-        fn from(v: PassthroughBehavior) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PassthroughBehavior> for Val<PassthroughBehavior> {
-        fn from(v: PassthroughBehavior) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`ResponseTransferMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ResponseTransferMode {
-        /// `BUFFERED`
-        Buffered,
-        /// `STREAM`
-        Stream,
-    }
-
-    impl ResponseTransferMode {
-        /// Every variant, in schema order.
-        pub const ALL: [ResponseTransferMode; 2] = [ResponseTransferMode::Buffered, ResponseTransferMode::Stream];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ResponseTransferMode::Buffered => "BUFFERED",
-                ResponseTransferMode::Stream => "STREAM",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ResponseTransferMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ResponseTransferMode> for Value {
-        fn from(v: ResponseTransferMode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ResponseTransferMode> for Val<ResponseTransferMode> {
-        fn from(v: ResponseTransferMode) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`Type::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Type {
-        /// `AWS`
-        Aws,
-        /// `AWS_PROXY`
-        AwsProxy,
-        /// `HTTP`
-        Http,
-        /// `HTTP_PROXY`
-        HttpProxy,
-        /// `MOCK`
-        Mock,
-    }
-
-    impl Type {
-        /// Every variant, in schema order.
-        pub const ALL: [Type; 5] = [Type::Aws, Type::AwsProxy, Type::Http, Type::HttpProxy, Type::Mock];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Type::Aws => "AWS",
-                Type::AwsProxy => "AWS_PROXY",
-                Type::Http => "HTTP",
-                Type::HttpProxy => "HTTP_PROXY",
-                Type::Mock => "MOCK",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Type {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Type> for Value {
-        fn from(v: Type) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Type> for Val<Type> {
-        fn from(v: Type) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        Type[5] {
+            Aws = "AWS",
+            AwsProxy = "AWS_PROXY",
+            Http = "HTTP",
+            HttpProxy = "HTTP_PROXY",
+            Mock = "MOCK",
         }
     }
 }
@@ -3300,42 +2948,10 @@ impl Handle<CfnUsagePlanKey> {
 
 /// Property types and enums of [`CfnUsagePlanKey`] (`AWS::ApiGateway::UsagePlanKey`).
 pub mod usage_plan_key {
-    use crate::core::value::{Val, Value};
 
-    /// Rendered as its CloudFormation spelling ([`KeyType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum KeyType {
-        /// `API_KEY`
-        ApiKey,
-    }
-
-    impl KeyType {
-        /// Every variant, in schema order.
-        pub const ALL: [KeyType; 1] = [KeyType::ApiKey];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                KeyType::ApiKey => "API_KEY",
-            }
-        }
-    }
-
-    impl std::fmt::Display for KeyType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<KeyType> for Value {
-        fn from(v: KeyType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<KeyType> for Val<KeyType> {
-        fn from(v: KeyType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        KeyType[1] {
+            ApiKey = "API_KEY",
         }
     }
 }

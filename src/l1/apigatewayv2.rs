@@ -1231,49 +1231,12 @@ pub mod domain_name {
 
     property_type!(MutualTlsAuthentication);
 
-    /// The routing mode API Gateway uses to route traffic to your APIs.
-    ///
-    /// Rendered as its CloudFormation spelling ([`RoutingMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum RoutingMode {
-        /// `API_MAPPING_ONLY`
-        ApiMappingOnly,
-        /// `ROUTING_RULE_THEN_API_MAPPING`
-        RoutingRuleThenApiMapping,
-        /// `ROUTING_RULE_ONLY`
-        RoutingRuleOnly,
-    }
-
-    impl RoutingMode {
-        /// Every variant, in schema order.
-        pub const ALL: [RoutingMode; 3] =
-            [RoutingMode::ApiMappingOnly, RoutingMode::RoutingRuleThenApiMapping, RoutingMode::RoutingRuleOnly];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                RoutingMode::ApiMappingOnly => "API_MAPPING_ONLY",
-                RoutingMode::RoutingRuleThenApiMapping => "ROUTING_RULE_THEN_API_MAPPING",
-                RoutingMode::RoutingRuleOnly => "ROUTING_RULE_ONLY",
-            }
-        }
-    }
-
-    impl std::fmt::Display for RoutingMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<RoutingMode> for Value {
-        fn from(v: RoutingMode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<RoutingMode> for Val<RoutingMode> {
-        fn from(v: RoutingMode) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The routing mode API Gateway uses to route traffic to your APIs.
+        RoutingMode[3] {
+            ApiMappingOnly = "API_MAPPING_ONLY",
+            RoutingRuleThenApiMapping = "ROUTING_RULE_THEN_API_MAPPING",
+            RoutingRuleOnly = "ROUTING_RULE_ONLY",
         }
     }
 }

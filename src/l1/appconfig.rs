@@ -255,93 +255,22 @@ pub mod configuration_profile {
 
     property_type!(Validators);
 
-    /// On resource deletion this controls whether the Deletion Protection check should be applied, bypassed, or (the
-    /// default) whether the behavior should be controlled by the account-level Deletion Protection setting. See
-    /// <https://docs.aws.amazon.com/appconfig/latest/userguide/deletion-protection.html>
-    ///
-    /// Rendered as its CloudFormation spelling ([`DeletionProtectionCheck::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DeletionProtectionCheck {
-        /// `ACCOUNT_DEFAULT`
-        AccountDefault,
-        /// `APPLY`
-        Apply,
-        /// `BYPASS`
-        Bypass,
-    }
-
-    impl DeletionProtectionCheck {
-        /// Every variant, in schema order.
-        pub const ALL: [DeletionProtectionCheck; 3] =
-            [DeletionProtectionCheck::AccountDefault, DeletionProtectionCheck::Apply, DeletionProtectionCheck::Bypass];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DeletionProtectionCheck::AccountDefault => "ACCOUNT_DEFAULT",
-                DeletionProtectionCheck::Apply => "APPLY",
-                DeletionProtectionCheck::Bypass => "BYPASS",
-            }
+    cfn_enum! {
+        /// On resource deletion this controls whether the Deletion Protection check should be applied, bypassed, or (the
+        /// default) whether the behavior should be controlled by the account-level Deletion Protection setting. See
+        /// <https://docs.aws.amazon.com/appconfig/latest/userguide/deletion-protection.html>
+        DeletionProtectionCheck[3] {
+            AccountDefault = "ACCOUNT_DEFAULT",
+            Apply = "APPLY",
+            Bypass = "BYPASS",
         }
     }
 
-    impl std::fmt::Display for DeletionProtectionCheck {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DeletionProtectionCheck> for Value {
-        fn from(v: DeletionProtectionCheck) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DeletionProtectionCheck> for Val<DeletionProtectionCheck> {
-        fn from(v: DeletionProtectionCheck) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// AWS AppConfig supports validators of type JSON_SCHEMA and LAMBDA.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Type::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Type {
-        /// `JSON_SCHEMA`
-        JsonSchema,
-        /// `LAMBDA`
-        Lambda,
-    }
-
-    impl Type {
-        /// Every variant, in schema order.
-        pub const ALL: [Type; 2] = [Type::JsonSchema, Type::Lambda];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Type::JsonSchema => "JSON_SCHEMA",
-                Type::Lambda => "LAMBDA",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Type {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Type> for Value {
-        fn from(v: Type) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Type> for Val<Type> {
-        fn from(v: Type) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// AWS AppConfig supports validators of type JSON_SCHEMA and LAMBDA.
+        Type[2] {
+            JsonSchema = "JSON_SCHEMA",
+            Lambda = "LAMBDA",
         }
     }
 }
@@ -643,108 +572,40 @@ impl Handle<CfnDeploymentStrategy> {
 
 /// Property types and enums of [`CfnDeploymentStrategy`] (`AWS::AppConfig::DeploymentStrategy`).
 pub mod deployment_strategy {
-    use crate::core::value::{Val, Value};
 
-    /// The algorithm used to define how percentage grows over time. AWS AppConfig supports the following growth types:
-    ///
-    /// Linear: For this type, AWS AppConfig processes the deployment by dividing the total number of targets by the value
-    /// specified for Step percentage. For example, a linear deployment that uses a Step percentage of 10 deploys the
-    /// configuration to 10 percent of the hosts. After those deployments are complete, the system deploys the configuration
-    /// to the next 10 percent. This continues until 100% of the targets have successfully received the configuration.
-    ///
-    /// Exponential: For this type, AWS AppConfig processes the deployment exponentially using the following formula:
-    /// G*(2^N). In this formula, G is the growth factor specified by the user and N is the number of steps until the
-    /// configuration is deployed to all targets. For example, if you specify a growth factor of 2, then the system rolls
-    /// out the configuration as follows:
-    ///
-    /// 2*(2^0)
-    ///
-    /// 2*(2^1)
-    ///
-    /// 2*(2^2)
-    ///
-    /// Expressed numerically, the deployment rolls out as follows: 2% of the targets, 4% of the targets, 8% of the targets,
-    /// and continues until the configuration has been deployed to all targets.
-    ///
-    /// Rendered as its CloudFormation spelling ([`GrowthType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum GrowthType {
-        /// `EXPONENTIAL`
-        Exponential,
-        /// `LINEAR`
-        Linear,
-    }
-
-    impl GrowthType {
-        /// Every variant, in schema order.
-        pub const ALL: [GrowthType; 2] = [GrowthType::Exponential, GrowthType::Linear];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                GrowthType::Exponential => "EXPONENTIAL",
-                GrowthType::Linear => "LINEAR",
-            }
+    cfn_enum! {
+        /// The algorithm used to define how percentage grows over time. AWS AppConfig supports the following growth types:
+        ///
+        /// Linear: For this type, AWS AppConfig processes the deployment by dividing the total number of targets by the
+        /// value specified for Step percentage. For example, a linear deployment that uses a Step percentage of 10 deploys
+        /// the configuration to 10 percent of the hosts. After those deployments are complete, the system deploys the
+        /// configuration to the next 10 percent. This continues until 100% of the targets have successfully received the
+        /// configuration.
+        ///
+        /// Exponential: For this type, AWS AppConfig processes the deployment exponentially using the following formula:
+        /// G*(2^N). In this formula, G is the growth factor specified by the user and N is the number of steps until the
+        /// configuration is deployed to all targets. For example, if you specify a growth factor of 2, then the system
+        /// rolls out the configuration as follows:
+        ///
+        /// 2*(2^0)
+        ///
+        /// 2*(2^1)
+        ///
+        /// 2*(2^2)
+        ///
+        /// Expressed numerically, the deployment rolls out as follows: 2% of the targets, 4% of the targets, 8% of the
+        /// targets, and continues until the configuration has been deployed to all targets.
+        GrowthType[2] {
+            Exponential = "EXPONENTIAL",
+            Linear = "LINEAR",
         }
     }
 
-    impl std::fmt::Display for GrowthType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<GrowthType> for Value {
-        fn from(v: GrowthType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<GrowthType> for Val<GrowthType> {
-        fn from(v: GrowthType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Save the deployment strategy to a Systems Manager (SSM) document.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ReplicateTo::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ReplicateTo {
-        /// `NONE`
-        None,
-        /// `SSM_DOCUMENT`
-        SsmDocument,
-    }
-
-    impl ReplicateTo {
-        /// Every variant, in schema order.
-        pub const ALL: [ReplicateTo; 2] = [ReplicateTo::None, ReplicateTo::SsmDocument];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ReplicateTo::None => "NONE",
-                ReplicateTo::SsmDocument => "SSM_DOCUMENT",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ReplicateTo {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ReplicateTo> for Value {
-        fn from(v: ReplicateTo) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ReplicateTo> for Val<ReplicateTo> {
-        fn from(v: ReplicateTo) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Save the deployment strategy to a Systems Manager (SSM) document.
+        ReplicateTo[2] {
+            None = "NONE",
+            SsmDocument = "SSM_DOCUMENT",
         }
     }
 }
@@ -878,51 +739,14 @@ pub mod environment {
 
     property_type!(Monitor);
 
-    /// On resource deletion this controls whether the Deletion Protection check should be applied, bypassed, or (the
-    /// default) whether the behavior should be controlled by the account-level Deletion Protection setting. See
-    /// <https://docs.aws.amazon.com/appconfig/latest/userguide/deletion-protection.html>
-    ///
-    /// Rendered as its CloudFormation spelling ([`DeletionProtectionCheck::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DeletionProtectionCheck {
-        /// `ACCOUNT_DEFAULT`
-        AccountDefault,
-        /// `APPLY`
-        Apply,
-        /// `BYPASS`
-        Bypass,
-    }
-
-    impl DeletionProtectionCheck {
-        /// Every variant, in schema order.
-        pub const ALL: [DeletionProtectionCheck; 3] =
-            [DeletionProtectionCheck::AccountDefault, DeletionProtectionCheck::Apply, DeletionProtectionCheck::Bypass];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DeletionProtectionCheck::AccountDefault => "ACCOUNT_DEFAULT",
-                DeletionProtectionCheck::Apply => "APPLY",
-                DeletionProtectionCheck::Bypass => "BYPASS",
-            }
-        }
-    }
-
-    impl std::fmt::Display for DeletionProtectionCheck {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DeletionProtectionCheck> for Value {
-        fn from(v: DeletionProtectionCheck) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DeletionProtectionCheck> for Val<DeletionProtectionCheck> {
-        fn from(v: DeletionProtectionCheck) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// On resource deletion this controls whether the Deletion Protection check should be applied, bypassed, or (the
+        /// default) whether the behavior should be controlled by the account-level Deletion Protection setting. See
+        /// <https://docs.aws.amazon.com/appconfig/latest/userguide/deletion-protection.html>
+        DeletionProtectionCheck[3] {
+            AccountDefault = "ACCOUNT_DEFAULT",
+            Apply = "APPLY",
+            Bypass = "BYPASS",
         }
     }
 }

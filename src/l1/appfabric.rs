@@ -273,45 +273,11 @@ pub mod app_authorization {
 
     property_type!(Tenant);
 
-    /// The authorization type.
-    ///
-    /// Rendered as its CloudFormation spelling ([`AuthType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AuthType {
-        /// `oauth2`
-        Oauth2,
-        /// `apiKey`
-        ApiKey,
-    }
-
-    impl AuthType {
-        /// Every variant, in schema order.
-        pub const ALL: [AuthType; 2] = [AuthType::Oauth2, AuthType::ApiKey];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AuthType::Oauth2 => "oauth2",
-                AuthType::ApiKey => "apiKey",
-            }
-        }
-    }
-
-    impl std::fmt::Display for AuthType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<AuthType> for Value {
-        fn from(v: AuthType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<AuthType> for Val<AuthType> {
-        fn from(v: AuthType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The authorization type.
+        AuthType[2] {
+            Oauth2 = "oauth2",
+            ApiKey = "apiKey",
         }
     }
 }
@@ -617,87 +583,19 @@ pub mod ingestion_destination {
 
     property_type!(S3Bucket);
 
-    /// The format in which the audit logs need to be formatted.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Format::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Format {
-        /// `json`
-        Json,
-        /// `parquet`
-        Parquet,
-    }
-
-    impl Format {
-        /// Every variant, in schema order.
-        pub const ALL: [Format; 2] = [Format::Json, Format::Parquet];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Format::Json => "json",
-                Format::Parquet => "parquet",
-            }
+    cfn_enum! {
+        /// The format in which the audit logs need to be formatted.
+        Format[2] {
+            Json = "json",
+            Parquet = "parquet",
         }
     }
 
-    impl std::fmt::Display for Format {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Format> for Value {
-        fn from(v: Format) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Format> for Val<Format> {
-        fn from(v: Format) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The event schema in which the audit logs need to be formatted.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Schema::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Schema {
-        /// `ocsf`
-        Ocsf,
-        /// `raw`
-        Raw,
-    }
-
-    impl Schema {
-        /// Every variant, in schema order.
-        pub const ALL: [Schema; 2] = [Schema::Ocsf, Schema::Raw];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Schema::Ocsf => "ocsf",
-                Schema::Raw => "raw",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Schema {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Schema> for Value {
-        fn from(v: Schema) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Schema> for Val<Schema> {
-        fn from(v: Schema) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The event schema in which the audit logs need to be formatted.
+        Schema[2] {
+            Ocsf = "ocsf",
+            Raw = "raw",
         }
     }
 }

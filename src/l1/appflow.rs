@@ -2143,248 +2143,52 @@ pub mod connector_profile {
 
     property_type!(ZendeskConnectorProfileProperties);
 
-    /// Rendered as its CloudFormation spelling ([`AuthenticationType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AuthenticationType {
-        /// `OAUTH2`
-        Oauth2,
-        /// `APIKEY`
-        Apikey,
-        /// `BASIC`
-        Basic,
-        /// `CUSTOM`
-        Custom,
-    }
-
-    impl AuthenticationType {
-        /// Every variant, in schema order.
-        pub const ALL: [AuthenticationType; 4] = [
-            AuthenticationType::Oauth2,
-            AuthenticationType::Apikey,
-            AuthenticationType::Basic,
-            AuthenticationType::Custom,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AuthenticationType::Oauth2 => "OAUTH2",
-                AuthenticationType::Apikey => "APIKEY",
-                AuthenticationType::Basic => "BASIC",
-                AuthenticationType::Custom => "CUSTOM",
-            }
+    cfn_enum! {
+        AuthenticationType[4] {
+            Oauth2 = "OAUTH2",
+            Apikey = "APIKEY",
+            Basic = "BASIC",
+            Custom = "CUSTOM",
         }
     }
 
-    impl std::fmt::Display for AuthenticationType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// Mode in which data transfer should be enabled. Private connection mode is currently enabled for Salesforce,
+        /// Snowflake, Trendmicro and Singular
+        ConnectionMode[2] {
+            Public = "Public",
+            Private = "Private",
         }
     }
 
-    impl From<AuthenticationType> for Value {
-        fn from(v: AuthenticationType) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        ConnectorType[18] {
+            Salesforce = "Salesforce",
+            Pardot = "Pardot",
+            Singular = "Singular",
+            Slack = "Slack",
+            Redshift = "Redshift",
+            Marketo = "Marketo",
+            Googleanalytics = "Googleanalytics",
+            Zendesk = "Zendesk",
+            Servicenow = "Servicenow",
+            SAPOData = "SAPOData",
+            Datadog = "Datadog",
+            Trendmicro = "Trendmicro",
+            Snowflake = "Snowflake",
+            Dynatrace = "Dynatrace",
+            Infornexus = "Infornexus",
+            Amplitude = "Amplitude",
+            Veeva = "Veeva",
+            CustomConnector = "CustomConnector",
         }
     }
 
-    impl From<AuthenticationType> for Val<AuthenticationType> {
-        fn from(v: AuthenticationType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Mode in which data transfer should be enabled. Private connection mode is currently enabled for Salesforce,
-    /// Snowflake, Trendmicro and Singular
-    ///
-    /// Rendered as its CloudFormation spelling ([`ConnectionMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ConnectionMode {
-        /// `Public`
-        Public,
-        /// `Private`
-        Private,
-    }
-
-    impl ConnectionMode {
-        /// Every variant, in schema order.
-        pub const ALL: [ConnectionMode; 2] = [ConnectionMode::Public, ConnectionMode::Private];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ConnectionMode::Public => "Public",
-                ConnectionMode::Private => "Private",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ConnectionMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ConnectionMode> for Value {
-        fn from(v: ConnectionMode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ConnectionMode> for Val<ConnectionMode> {
-        fn from(v: ConnectionMode) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`ConnectorType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ConnectorType {
-        /// `Salesforce`
-        Salesforce,
-        /// `Pardot`
-        Pardot,
-        /// `Singular`
-        Singular,
-        /// `Slack`
-        Slack,
-        /// `Redshift`
-        Redshift,
-        /// `Marketo`
-        Marketo,
-        /// `Googleanalytics`
-        Googleanalytics,
-        /// `Zendesk`
-        Zendesk,
-        /// `Servicenow`
-        Servicenow,
-        /// `SAPOData`
-        SAPOData,
-        /// `Datadog`
-        Datadog,
-        /// `Trendmicro`
-        Trendmicro,
-        /// `Snowflake`
-        Snowflake,
-        /// `Dynatrace`
-        Dynatrace,
-        /// `Infornexus`
-        Infornexus,
-        /// `Amplitude`
-        Amplitude,
-        /// `Veeva`
-        Veeva,
-        /// `CustomConnector`
-        CustomConnector,
-    }
-
-    impl ConnectorType {
-        /// Every variant, in schema order.
-        pub const ALL: [ConnectorType; 18] = [
-            ConnectorType::Salesforce,
-            ConnectorType::Pardot,
-            ConnectorType::Singular,
-            ConnectorType::Slack,
-            ConnectorType::Redshift,
-            ConnectorType::Marketo,
-            ConnectorType::Googleanalytics,
-            ConnectorType::Zendesk,
-            ConnectorType::Servicenow,
-            ConnectorType::SAPOData,
-            ConnectorType::Datadog,
-            ConnectorType::Trendmicro,
-            ConnectorType::Snowflake,
-            ConnectorType::Dynatrace,
-            ConnectorType::Infornexus,
-            ConnectorType::Amplitude,
-            ConnectorType::Veeva,
-            ConnectorType::CustomConnector,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ConnectorType::Salesforce => "Salesforce",
-                ConnectorType::Pardot => "Pardot",
-                ConnectorType::Singular => "Singular",
-                ConnectorType::Slack => "Slack",
-                ConnectorType::Redshift => "Redshift",
-                ConnectorType::Marketo => "Marketo",
-                ConnectorType::Googleanalytics => "Googleanalytics",
-                ConnectorType::Zendesk => "Zendesk",
-                ConnectorType::Servicenow => "Servicenow",
-                ConnectorType::SAPOData => "SAPOData",
-                ConnectorType::Datadog => "Datadog",
-                ConnectorType::Trendmicro => "Trendmicro",
-                ConnectorType::Snowflake => "Snowflake",
-                ConnectorType::Dynatrace => "Dynatrace",
-                ConnectorType::Infornexus => "Infornexus",
-                ConnectorType::Amplitude => "Amplitude",
-                ConnectorType::Veeva => "Veeva",
-                ConnectorType::CustomConnector => "CustomConnector",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ConnectorType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ConnectorType> for Value {
-        fn from(v: ConnectorType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ConnectorType> for Val<ConnectorType> {
-        fn from(v: ConnectorType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`OAuth2GrantType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum OAuth2GrantType {
-        /// `CLIENT_CREDENTIALS`
-        ClientCredentials,
-        /// `AUTHORIZATION_CODE`
-        AuthorizationCode,
-        /// `JWT_BEARER`
-        JwtBearer,
-    }
-
-    impl OAuth2GrantType {
-        /// Every variant, in schema order.
-        pub const ALL: [OAuth2GrantType; 3] =
-            [OAuth2GrantType::ClientCredentials, OAuth2GrantType::AuthorizationCode, OAuth2GrantType::JwtBearer];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                OAuth2GrantType::ClientCredentials => "CLIENT_CREDENTIALS",
-                OAuth2GrantType::AuthorizationCode => "AUTHORIZATION_CODE",
-                OAuth2GrantType::JwtBearer => "JWT_BEARER",
-            }
-        }
-    }
-
-    impl std::fmt::Display for OAuth2GrantType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<OAuth2GrantType> for Value {
-        fn from(v: OAuth2GrantType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<OAuth2GrantType> for Val<OAuth2GrantType> {
-        fn from(v: OAuth2GrantType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        OAuth2GrantType[3] {
+            ClientCredentials = "CLIENT_CREDENTIALS",
+            AuthorizationCode = "AUTHORIZATION_CODE",
+            JwtBearer = "JWT_BEARER",
         }
     }
 }
@@ -4528,2453 +4332,507 @@ pub mod flow {
 
     property_type!(ZendeskSourceProperties);
 
-    /// Rendered as its CloudFormation spelling ([`AggregationType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AggregationType {
-        /// `None`
-        None,
-        /// `SingleFile`
-        SingleFile,
+    cfn_enum! {
+        AggregationType[2] {
+            None = "None",
+            SingleFile = "SingleFile",
+        }
+    }
+
+    cfn_enum! {
+        AmplitudeConnectorOperator[1] {
+            Between = "BETWEEN",
+        }
+    }
+
+    cfn_enum! {
+        ConnectorType[22] {
+            SAPOData = "SAPOData",
+            Salesforce = "Salesforce",
+            Pardot = "Pardot",
+            Singular = "Singular",
+            Slack = "Slack",
+            Redshift = "Redshift",
+            S3 = "S3",
+            Marketo = "Marketo",
+            Googleanalytics = "Googleanalytics",
+            Zendesk = "Zendesk",
+            Servicenow = "Servicenow",
+            Datadog = "Datadog",
+            Trendmicro = "Trendmicro",
+            Snowflake = "Snowflake",
+            Dynatrace = "Dynatrace",
+            Infornexus = "Infornexus",
+            Amplitude = "Amplitude",
+            Veeva = "Veeva",
+            CustomConnector = "CustomConnector",
+            EventBridge = "EventBridge",
+            Upsolver = "Upsolver",
+            LookoutMetrics = "LookoutMetrics",
+        }
+    }
+
+    cfn_enum! {
+        DataPullMode[2] {
+            Incremental = "Incremental",
+            Complete = "Complete",
+        }
+    }
+
+    cfn_enum! {
+        DataTransferApi[3] {
+            Automatic = "AUTOMATIC",
+            Bulkv2 = "BULKV2",
+            RestSync = "REST_SYNC",
+        }
+    }
+
+    cfn_enum! {
+        DatadogConnectorOperator[15] {
+            Projection = "PROJECTION",
+            Between = "BETWEEN",
+            EqualTo = "EQUAL_TO",
+            Addition = "ADDITION",
+            Multiplication = "MULTIPLICATION",
+            Division = "DIVISION",
+            Subtraction = "SUBTRACTION",
+            MaskAll = "MASK_ALL",
+            MaskFirstN = "MASK_FIRST_N",
+            MaskLastN = "MASK_LAST_N",
+            ValidateNonNull = "VALIDATE_NON_NULL",
+            ValidateNonZero = "VALIDATE_NON_ZERO",
+            ValidateNonNegative = "VALIDATE_NON_NEGATIVE",
+            ValidateNumeric = "VALIDATE_NUMERIC",
+            NoOp = "NO_OP",
+        }
+    }
+
+    cfn_enum! {
+        DynatraceConnectorOperator[15] {
+            Projection = "PROJECTION",
+            Between = "BETWEEN",
+            EqualTo = "EQUAL_TO",
+            Addition = "ADDITION",
+            Multiplication = "MULTIPLICATION",
+            Division = "DIVISION",
+            Subtraction = "SUBTRACTION",
+            MaskAll = "MASK_ALL",
+            MaskFirstN = "MASK_FIRST_N",
+            MaskLastN = "MASK_LAST_N",
+            ValidateNonNull = "VALIDATE_NON_NULL",
+            ValidateNonZero = "VALIDATE_NON_ZERO",
+            ValidateNonNegative = "VALIDATE_NON_NEGATIVE",
+            ValidateNumeric = "VALIDATE_NUMERIC",
+            NoOp = "NO_OP",
+        }
+    }
+
+    cfn_enum! {
+        FileType[3] {
+            Csv = "CSV",
+            Json = "JSON",
+            Parquet = "PARQUET",
+        }
     }
 
-    impl AggregationType {
-        /// Every variant, in schema order.
-        pub const ALL: [AggregationType; 2] = [AggregationType::None, AggregationType::SingleFile];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AggregationType::None => "None",
-                AggregationType::SingleFile => "SingleFile",
-            }
-        }
-    }
-
-    impl std::fmt::Display for AggregationType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<AggregationType> for Value {
-        fn from(v: AggregationType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<AggregationType> for Val<AggregationType> {
-        fn from(v: AggregationType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`AmplitudeConnectorOperator::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AmplitudeConnectorOperator {
-        /// `BETWEEN`
-        Between,
-    }
-
-    impl AmplitudeConnectorOperator {
-        /// Every variant, in schema order.
-        pub const ALL: [AmplitudeConnectorOperator; 1] = [AmplitudeConnectorOperator::Between];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AmplitudeConnectorOperator::Between => "BETWEEN",
-            }
-        }
-    }
-
-    impl std::fmt::Display for AmplitudeConnectorOperator {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<AmplitudeConnectorOperator> for Value {
-        fn from(v: AmplitudeConnectorOperator) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<AmplitudeConnectorOperator> for Val<AmplitudeConnectorOperator> {
-        fn from(v: AmplitudeConnectorOperator) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`ConnectorType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ConnectorType {
-        /// `SAPOData`
-        SAPOData,
-        /// `Salesforce`
-        Salesforce,
-        /// `Pardot`
-        Pardot,
-        /// `Singular`
-        Singular,
-        /// `Slack`
-        Slack,
-        /// `Redshift`
-        Redshift,
-        /// `S3`
-        S3,
-        /// `Marketo`
-        Marketo,
-        /// `Googleanalytics`
-        Googleanalytics,
-        /// `Zendesk`
-        Zendesk,
-        /// `Servicenow`
-        Servicenow,
-        /// `Datadog`
-        Datadog,
-        /// `Trendmicro`
-        Trendmicro,
-        /// `Snowflake`
-        Snowflake,
-        /// `Dynatrace`
-        Dynatrace,
-        /// `Infornexus`
-        Infornexus,
-        /// `Amplitude`
-        Amplitude,
-        /// `Veeva`
-        Veeva,
-        /// `CustomConnector`
-        CustomConnector,
-        /// `EventBridge`
-        EventBridge,
-        /// `Upsolver`
-        Upsolver,
-        /// `LookoutMetrics`
-        LookoutMetrics,
-    }
-
-    impl ConnectorType {
-        /// Every variant, in schema order.
-        pub const ALL: [ConnectorType; 22] = [
-            ConnectorType::SAPOData,
-            ConnectorType::Salesforce,
-            ConnectorType::Pardot,
-            ConnectorType::Singular,
-            ConnectorType::Slack,
-            ConnectorType::Redshift,
-            ConnectorType::S3,
-            ConnectorType::Marketo,
-            ConnectorType::Googleanalytics,
-            ConnectorType::Zendesk,
-            ConnectorType::Servicenow,
-            ConnectorType::Datadog,
-            ConnectorType::Trendmicro,
-            ConnectorType::Snowflake,
-            ConnectorType::Dynatrace,
-            ConnectorType::Infornexus,
-            ConnectorType::Amplitude,
-            ConnectorType::Veeva,
-            ConnectorType::CustomConnector,
-            ConnectorType::EventBridge,
-            ConnectorType::Upsolver,
-            ConnectorType::LookoutMetrics,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ConnectorType::SAPOData => "SAPOData",
-                ConnectorType::Salesforce => "Salesforce",
-                ConnectorType::Pardot => "Pardot",
-                ConnectorType::Singular => "Singular",
-                ConnectorType::Slack => "Slack",
-                ConnectorType::Redshift => "Redshift",
-                ConnectorType::S3 => "S3",
-                ConnectorType::Marketo => "Marketo",
-                ConnectorType::Googleanalytics => "Googleanalytics",
-                ConnectorType::Zendesk => "Zendesk",
-                ConnectorType::Servicenow => "Servicenow",
-                ConnectorType::Datadog => "Datadog",
-                ConnectorType::Trendmicro => "Trendmicro",
-                ConnectorType::Snowflake => "Snowflake",
-                ConnectorType::Dynatrace => "Dynatrace",
-                ConnectorType::Infornexus => "Infornexus",
-                ConnectorType::Amplitude => "Amplitude",
-                ConnectorType::Veeva => "Veeva",
-                ConnectorType::CustomConnector => "CustomConnector",
-                ConnectorType::EventBridge => "EventBridge",
-                ConnectorType::Upsolver => "Upsolver",
-                ConnectorType::LookoutMetrics => "LookoutMetrics",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ConnectorType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ConnectorType> for Value {
-        fn from(v: ConnectorType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ConnectorType> for Val<ConnectorType> {
-        fn from(v: ConnectorType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`DataPullMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DataPullMode {
-        /// `Incremental`
-        Incremental,
-        /// `Complete`
-        Complete,
-    }
-
-    impl DataPullMode {
-        /// Every variant, in schema order.
-        pub const ALL: [DataPullMode; 2] = [DataPullMode::Incremental, DataPullMode::Complete];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DataPullMode::Incremental => "Incremental",
-                DataPullMode::Complete => "Complete",
-            }
-        }
-    }
-
-    impl std::fmt::Display for DataPullMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DataPullMode> for Value {
-        fn from(v: DataPullMode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DataPullMode> for Val<DataPullMode> {
-        fn from(v: DataPullMode) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`DataTransferApi::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DataTransferApi {
-        /// `AUTOMATIC`
-        Automatic,
-        /// `BULKV2`
-        Bulkv2,
-        /// `REST_SYNC`
-        RestSync,
-    }
-
-    impl DataTransferApi {
-        /// Every variant, in schema order.
-        pub const ALL: [DataTransferApi; 3] =
-            [DataTransferApi::Automatic, DataTransferApi::Bulkv2, DataTransferApi::RestSync];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DataTransferApi::Automatic => "AUTOMATIC",
-                DataTransferApi::Bulkv2 => "BULKV2",
-                DataTransferApi::RestSync => "REST_SYNC",
-            }
-        }
-    }
-
-    impl std::fmt::Display for DataTransferApi {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DataTransferApi> for Value {
-        fn from(v: DataTransferApi) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DataTransferApi> for Val<DataTransferApi> {
-        fn from(v: DataTransferApi) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`DatadogConnectorOperator::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DatadogConnectorOperator {
-        /// `PROJECTION`
-        Projection,
-        /// `BETWEEN`
-        Between,
-        /// `EQUAL_TO`
-        EqualTo,
-        /// `ADDITION`
-        Addition,
-        /// `MULTIPLICATION`
-        Multiplication,
-        /// `DIVISION`
-        Division,
-        /// `SUBTRACTION`
-        Subtraction,
-        /// `MASK_ALL`
-        MaskAll,
-        /// `MASK_FIRST_N`
-        MaskFirstN,
-        /// `MASK_LAST_N`
-        MaskLastN,
-        /// `VALIDATE_NON_NULL`
-        ValidateNonNull,
-        /// `VALIDATE_NON_ZERO`
-        ValidateNonZero,
-        /// `VALIDATE_NON_NEGATIVE`
-        ValidateNonNegative,
-        /// `VALIDATE_NUMERIC`
-        ValidateNumeric,
-        /// `NO_OP`
-        NoOp,
-    }
-
-    impl DatadogConnectorOperator {
-        /// Every variant, in schema order.
-        pub const ALL: [DatadogConnectorOperator; 15] = [
-            DatadogConnectorOperator::Projection,
-            DatadogConnectorOperator::Between,
-            DatadogConnectorOperator::EqualTo,
-            DatadogConnectorOperator::Addition,
-            DatadogConnectorOperator::Multiplication,
-            DatadogConnectorOperator::Division,
-            DatadogConnectorOperator::Subtraction,
-            DatadogConnectorOperator::MaskAll,
-            DatadogConnectorOperator::MaskFirstN,
-            DatadogConnectorOperator::MaskLastN,
-            DatadogConnectorOperator::ValidateNonNull,
-            DatadogConnectorOperator::ValidateNonZero,
-            DatadogConnectorOperator::ValidateNonNegative,
-            DatadogConnectorOperator::ValidateNumeric,
-            DatadogConnectorOperator::NoOp,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DatadogConnectorOperator::Projection => "PROJECTION",
-                DatadogConnectorOperator::Between => "BETWEEN",
-                DatadogConnectorOperator::EqualTo => "EQUAL_TO",
-                DatadogConnectorOperator::Addition => "ADDITION",
-                DatadogConnectorOperator::Multiplication => "MULTIPLICATION",
-                DatadogConnectorOperator::Division => "DIVISION",
-                DatadogConnectorOperator::Subtraction => "SUBTRACTION",
-                DatadogConnectorOperator::MaskAll => "MASK_ALL",
-                DatadogConnectorOperator::MaskFirstN => "MASK_FIRST_N",
-                DatadogConnectorOperator::MaskLastN => "MASK_LAST_N",
-                DatadogConnectorOperator::ValidateNonNull => "VALIDATE_NON_NULL",
-                DatadogConnectorOperator::ValidateNonZero => "VALIDATE_NON_ZERO",
-                DatadogConnectorOperator::ValidateNonNegative => "VALIDATE_NON_NEGATIVE",
-                DatadogConnectorOperator::ValidateNumeric => "VALIDATE_NUMERIC",
-                DatadogConnectorOperator::NoOp => "NO_OP",
-            }
-        }
-    }
-
-    impl std::fmt::Display for DatadogConnectorOperator {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DatadogConnectorOperator> for Value {
-        fn from(v: DatadogConnectorOperator) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DatadogConnectorOperator> for Val<DatadogConnectorOperator> {
-        fn from(v: DatadogConnectorOperator) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`DynatraceConnectorOperator::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DynatraceConnectorOperator {
-        /// `PROJECTION`
-        Projection,
-        /// `BETWEEN`
-        Between,
-        /// `EQUAL_TO`
-        EqualTo,
-        /// `ADDITION`
-        Addition,
-        /// `MULTIPLICATION`
-        Multiplication,
-        /// `DIVISION`
-        Division,
-        /// `SUBTRACTION`
-        Subtraction,
-        /// `MASK_ALL`
-        MaskAll,
-        /// `MASK_FIRST_N`
-        MaskFirstN,
-        /// `MASK_LAST_N`
-        MaskLastN,
-        /// `VALIDATE_NON_NULL`
-        ValidateNonNull,
-        /// `VALIDATE_NON_ZERO`
-        ValidateNonZero,
-        /// `VALIDATE_NON_NEGATIVE`
-        ValidateNonNegative,
-        /// `VALIDATE_NUMERIC`
-        ValidateNumeric,
-        /// `NO_OP`
-        NoOp,
-    }
-
-    impl DynatraceConnectorOperator {
-        /// Every variant, in schema order.
-        pub const ALL: [DynatraceConnectorOperator; 15] = [
-            DynatraceConnectorOperator::Projection,
-            DynatraceConnectorOperator::Between,
-            DynatraceConnectorOperator::EqualTo,
-            DynatraceConnectorOperator::Addition,
-            DynatraceConnectorOperator::Multiplication,
-            DynatraceConnectorOperator::Division,
-            DynatraceConnectorOperator::Subtraction,
-            DynatraceConnectorOperator::MaskAll,
-            DynatraceConnectorOperator::MaskFirstN,
-            DynatraceConnectorOperator::MaskLastN,
-            DynatraceConnectorOperator::ValidateNonNull,
-            DynatraceConnectorOperator::ValidateNonZero,
-            DynatraceConnectorOperator::ValidateNonNegative,
-            DynatraceConnectorOperator::ValidateNumeric,
-            DynatraceConnectorOperator::NoOp,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DynatraceConnectorOperator::Projection => "PROJECTION",
-                DynatraceConnectorOperator::Between => "BETWEEN",
-                DynatraceConnectorOperator::EqualTo => "EQUAL_TO",
-                DynatraceConnectorOperator::Addition => "ADDITION",
-                DynatraceConnectorOperator::Multiplication => "MULTIPLICATION",
-                DynatraceConnectorOperator::Division => "DIVISION",
-                DynatraceConnectorOperator::Subtraction => "SUBTRACTION",
-                DynatraceConnectorOperator::MaskAll => "MASK_ALL",
-                DynatraceConnectorOperator::MaskFirstN => "MASK_FIRST_N",
-                DynatraceConnectorOperator::MaskLastN => "MASK_LAST_N",
-                DynatraceConnectorOperator::ValidateNonNull => "VALIDATE_NON_NULL",
-                DynatraceConnectorOperator::ValidateNonZero => "VALIDATE_NON_ZERO",
-                DynatraceConnectorOperator::ValidateNonNegative => "VALIDATE_NON_NEGATIVE",
-                DynatraceConnectorOperator::ValidateNumeric => "VALIDATE_NUMERIC",
-                DynatraceConnectorOperator::NoOp => "NO_OP",
-            }
-        }
-    }
-
-    impl std::fmt::Display for DynatraceConnectorOperator {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DynatraceConnectorOperator> for Value {
-        fn from(v: DynatraceConnectorOperator) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DynatraceConnectorOperator> for Val<DynatraceConnectorOperator> {
-        fn from(v: DynatraceConnectorOperator) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`FileType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum FileType {
-        /// `CSV`
-        Csv,
-        /// `JSON`
-        Json,
-        /// `PARQUET`
-        Parquet,
-    }
-
-    impl FileType {
-        /// Every variant, in schema order.
-        pub const ALL: [FileType; 3] = [FileType::Csv, FileType::Json, FileType::Parquet];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                FileType::Csv => "CSV",
-                FileType::Json => "JSON",
-                FileType::Parquet => "PARQUET",
-            }
-        }
-    }
-
-    impl std::fmt::Display for FileType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<FileType> for Value {
-        fn from(v: FileType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<FileType> for Val<FileType> {
-        fn from(v: FileType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Flow activation status for Scheduled- and Event-triggered flows
-    ///
-    /// Rendered as its CloudFormation spelling ([`FlowStatus::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum FlowStatus {
-        /// `Active`
-        Active,
-        /// `Suspended`
-        Suspended,
-        /// `Draft`
-        Draft,
-    }
-
-    impl FlowStatus {
-        /// Every variant, in schema order.
-        pub const ALL: [FlowStatus; 3] = [FlowStatus::Active, FlowStatus::Suspended, FlowStatus::Draft];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                FlowStatus::Active => "Active",
-                FlowStatus::Suspended => "Suspended",
-                FlowStatus::Draft => "Draft",
-            }
-        }
-    }
-
-    impl std::fmt::Display for FlowStatus {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<FlowStatus> for Value {
-        fn from(v: FlowStatus) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<FlowStatus> for Val<FlowStatus> {
-        fn from(v: FlowStatus) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`GoogleAnalyticsConnectorOperator::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum GoogleAnalyticsConnectorOperator {
-        /// `PROJECTION`
-        Projection,
-        /// `BETWEEN`
-        Between,
-    }
-
-    impl GoogleAnalyticsConnectorOperator {
-        /// Every variant, in schema order.
-        pub const ALL: [GoogleAnalyticsConnectorOperator; 2] =
-            [GoogleAnalyticsConnectorOperator::Projection, GoogleAnalyticsConnectorOperator::Between];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                GoogleAnalyticsConnectorOperator::Projection => "PROJECTION",
-                GoogleAnalyticsConnectorOperator::Between => "BETWEEN",
-            }
-        }
-    }
-
-    impl std::fmt::Display for GoogleAnalyticsConnectorOperator {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<GoogleAnalyticsConnectorOperator> for Value {
-        fn from(v: GoogleAnalyticsConnectorOperator) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<GoogleAnalyticsConnectorOperator> for Val<GoogleAnalyticsConnectorOperator> {
-        fn from(v: GoogleAnalyticsConnectorOperator) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`InforNexusConnectorOperator::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum InforNexusConnectorOperator {
-        /// `PROJECTION`
-        Projection,
-        /// `BETWEEN`
-        Between,
-        /// `EQUAL_TO`
-        EqualTo,
-        /// `ADDITION`
-        Addition,
-        /// `MULTIPLICATION`
-        Multiplication,
-        /// `DIVISION`
-        Division,
-        /// `SUBTRACTION`
-        Subtraction,
-        /// `MASK_ALL`
-        MaskAll,
-        /// `MASK_FIRST_N`
-        MaskFirstN,
-        /// `MASK_LAST_N`
-        MaskLastN,
-        /// `VALIDATE_NON_NULL`
-        ValidateNonNull,
-        /// `VALIDATE_NON_ZERO`
-        ValidateNonZero,
-        /// `VALIDATE_NON_NEGATIVE`
-        ValidateNonNegative,
-        /// `VALIDATE_NUMERIC`
-        ValidateNumeric,
-        /// `NO_OP`
-        NoOp,
-    }
-
-    impl InforNexusConnectorOperator {
-        /// Every variant, in schema order.
-        pub const ALL: [InforNexusConnectorOperator; 15] = [
-            InforNexusConnectorOperator::Projection,
-            InforNexusConnectorOperator::Between,
-            InforNexusConnectorOperator::EqualTo,
-            InforNexusConnectorOperator::Addition,
-            InforNexusConnectorOperator::Multiplication,
-            InforNexusConnectorOperator::Division,
-            InforNexusConnectorOperator::Subtraction,
-            InforNexusConnectorOperator::MaskAll,
-            InforNexusConnectorOperator::MaskFirstN,
-            InforNexusConnectorOperator::MaskLastN,
-            InforNexusConnectorOperator::ValidateNonNull,
-            InforNexusConnectorOperator::ValidateNonZero,
-            InforNexusConnectorOperator::ValidateNonNegative,
-            InforNexusConnectorOperator::ValidateNumeric,
-            InforNexusConnectorOperator::NoOp,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                InforNexusConnectorOperator::Projection => "PROJECTION",
-                InforNexusConnectorOperator::Between => "BETWEEN",
-                InforNexusConnectorOperator::EqualTo => "EQUAL_TO",
-                InforNexusConnectorOperator::Addition => "ADDITION",
-                InforNexusConnectorOperator::Multiplication => "MULTIPLICATION",
-                InforNexusConnectorOperator::Division => "DIVISION",
-                InforNexusConnectorOperator::Subtraction => "SUBTRACTION",
-                InforNexusConnectorOperator::MaskAll => "MASK_ALL",
-                InforNexusConnectorOperator::MaskFirstN => "MASK_FIRST_N",
-                InforNexusConnectorOperator::MaskLastN => "MASK_LAST_N",
-                InforNexusConnectorOperator::ValidateNonNull => "VALIDATE_NON_NULL",
-                InforNexusConnectorOperator::ValidateNonZero => "VALIDATE_NON_ZERO",
-                InforNexusConnectorOperator::ValidateNonNegative => "VALIDATE_NON_NEGATIVE",
-                InforNexusConnectorOperator::ValidateNumeric => "VALIDATE_NUMERIC",
-                InforNexusConnectorOperator::NoOp => "NO_OP",
-            }
-        }
-    }
-
-    impl std::fmt::Display for InforNexusConnectorOperator {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<InforNexusConnectorOperator> for Value {
-        fn from(v: InforNexusConnectorOperator) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<InforNexusConnectorOperator> for Val<InforNexusConnectorOperator> {
-        fn from(v: InforNexusConnectorOperator) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`MarketoConnectorOperator::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum MarketoConnectorOperator {
-        /// `PROJECTION`
-        Projection,
-        /// `LESS_THAN`
-        LessThan,
-        /// `GREATER_THAN`
-        GreaterThan,
-        /// `BETWEEN`
-        Between,
-        /// `ADDITION`
-        Addition,
-        /// `MULTIPLICATION`
-        Multiplication,
-        /// `DIVISION`
-        Division,
-        /// `SUBTRACTION`
-        Subtraction,
-        /// `MASK_ALL`
-        MaskAll,
-        /// `MASK_FIRST_N`
-        MaskFirstN,
-        /// `MASK_LAST_N`
-        MaskLastN,
-        /// `VALIDATE_NON_NULL`
-        ValidateNonNull,
-        /// `VALIDATE_NON_ZERO`
-        ValidateNonZero,
-        /// `VALIDATE_NON_NEGATIVE`
-        ValidateNonNegative,
-        /// `VALIDATE_NUMERIC`
-        ValidateNumeric,
-        /// `NO_OP`
-        NoOp,
-    }
-
-    impl MarketoConnectorOperator {
-        /// Every variant, in schema order.
-        pub const ALL: [MarketoConnectorOperator; 16] = [
-            MarketoConnectorOperator::Projection,
-            MarketoConnectorOperator::LessThan,
-            MarketoConnectorOperator::GreaterThan,
-            MarketoConnectorOperator::Between,
-            MarketoConnectorOperator::Addition,
-            MarketoConnectorOperator::Multiplication,
-            MarketoConnectorOperator::Division,
-            MarketoConnectorOperator::Subtraction,
-            MarketoConnectorOperator::MaskAll,
-            MarketoConnectorOperator::MaskFirstN,
-            MarketoConnectorOperator::MaskLastN,
-            MarketoConnectorOperator::ValidateNonNull,
-            MarketoConnectorOperator::ValidateNonZero,
-            MarketoConnectorOperator::ValidateNonNegative,
-            MarketoConnectorOperator::ValidateNumeric,
-            MarketoConnectorOperator::NoOp,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                MarketoConnectorOperator::Projection => "PROJECTION",
-                MarketoConnectorOperator::LessThan => "LESS_THAN",
-                MarketoConnectorOperator::GreaterThan => "GREATER_THAN",
-                MarketoConnectorOperator::Between => "BETWEEN",
-                MarketoConnectorOperator::Addition => "ADDITION",
-                MarketoConnectorOperator::Multiplication => "MULTIPLICATION",
-                MarketoConnectorOperator::Division => "DIVISION",
-                MarketoConnectorOperator::Subtraction => "SUBTRACTION",
-                MarketoConnectorOperator::MaskAll => "MASK_ALL",
-                MarketoConnectorOperator::MaskFirstN => "MASK_FIRST_N",
-                MarketoConnectorOperator::MaskLastN => "MASK_LAST_N",
-                MarketoConnectorOperator::ValidateNonNull => "VALIDATE_NON_NULL",
-                MarketoConnectorOperator::ValidateNonZero => "VALIDATE_NON_ZERO",
-                MarketoConnectorOperator::ValidateNonNegative => "VALIDATE_NON_NEGATIVE",
-                MarketoConnectorOperator::ValidateNumeric => "VALIDATE_NUMERIC",
-                MarketoConnectorOperator::NoOp => "NO_OP",
-            }
-        }
-    }
-
-    impl std::fmt::Display for MarketoConnectorOperator {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<MarketoConnectorOperator> for Value {
-        fn from(v: MarketoConnectorOperator) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<MarketoConnectorOperator> for Val<MarketoConnectorOperator> {
-        fn from(v: MarketoConnectorOperator) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`Operator::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Operator {
-        /// `PROJECTION`
-        Projection,
-        /// `LESS_THAN`
-        LessThan,
-        /// `GREATER_THAN`
-        GreaterThan,
-        /// `CONTAINS`
-        Contains,
-        /// `BETWEEN`
-        Between,
-        /// `LESS_THAN_OR_EQUAL_TO`
-        LessThanOrEqualTo,
-        /// `GREATER_THAN_OR_EQUAL_TO`
-        GreaterThanOrEqualTo,
-        /// `EQUAL_TO`
-        EqualTo,
-        /// `NOT_EQUAL_TO`
-        NotEqualTo,
-        /// `ADDITION`
-        Addition,
-        /// `MULTIPLICATION`
-        Multiplication,
-        /// `DIVISION`
-        Division,
-        /// `SUBTRACTION`
-        Subtraction,
-        /// `MASK_ALL`
-        MaskAll,
-        /// `MASK_FIRST_N`
-        MaskFirstN,
-        /// `MASK_LAST_N`
-        MaskLastN,
-        /// `VALIDATE_NON_NULL`
-        ValidateNonNull,
-        /// `VALIDATE_NON_ZERO`
-        ValidateNonZero,
-        /// `VALIDATE_NON_NEGATIVE`
-        ValidateNonNegative,
-        /// `VALIDATE_NUMERIC`
-        ValidateNumeric,
-        /// `NO_OP`
-        NoOp,
-    }
-
-    impl Operator {
-        /// Every variant, in schema order.
-        pub const ALL: [Operator; 21] = [
-            Operator::Projection,
-            Operator::LessThan,
-            Operator::GreaterThan,
-            Operator::Contains,
-            Operator::Between,
-            Operator::LessThanOrEqualTo,
-            Operator::GreaterThanOrEqualTo,
-            Operator::EqualTo,
-            Operator::NotEqualTo,
-            Operator::Addition,
-            Operator::Multiplication,
-            Operator::Division,
-            Operator::Subtraction,
-            Operator::MaskAll,
-            Operator::MaskFirstN,
-            Operator::MaskLastN,
-            Operator::ValidateNonNull,
-            Operator::ValidateNonZero,
-            Operator::ValidateNonNegative,
-            Operator::ValidateNumeric,
-            Operator::NoOp,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Operator::Projection => "PROJECTION",
-                Operator::LessThan => "LESS_THAN",
-                Operator::GreaterThan => "GREATER_THAN",
-                Operator::Contains => "CONTAINS",
-                Operator::Between => "BETWEEN",
-                Operator::LessThanOrEqualTo => "LESS_THAN_OR_EQUAL_TO",
-                Operator::GreaterThanOrEqualTo => "GREATER_THAN_OR_EQUAL_TO",
-                Operator::EqualTo => "EQUAL_TO",
-                Operator::NotEqualTo => "NOT_EQUAL_TO",
-                Operator::Addition => "ADDITION",
-                Operator::Multiplication => "MULTIPLICATION",
-                Operator::Division => "DIVISION",
-                Operator::Subtraction => "SUBTRACTION",
-                Operator::MaskAll => "MASK_ALL",
-                Operator::MaskFirstN => "MASK_FIRST_N",
-                Operator::MaskLastN => "MASK_LAST_N",
-                Operator::ValidateNonNull => "VALIDATE_NON_NULL",
-                Operator::ValidateNonZero => "VALIDATE_NON_ZERO",
-                Operator::ValidateNonNegative => "VALIDATE_NON_NEGATIVE",
-                Operator::ValidateNumeric => "VALIDATE_NUMERIC",
-                Operator::NoOp => "NO_OP",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Operator {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Operator> for Value {
-        fn from(v: Operator) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Operator> for Val<Operator> {
-        fn from(v: Operator) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`OperatorPropertiesKeys::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum OperatorPropertiesKeys {
-        /// `VALUE`
-        Value2,
-        /// `VALUES`
-        Values,
-        /// `DATA_TYPE`
-        DataType,
-        /// `UPPER_BOUND`
-        UpperBound,
-        /// `LOWER_BOUND`
-        LowerBound,
-        /// `SOURCE_DATA_TYPE`
-        SourceDataType,
-        /// `DESTINATION_DATA_TYPE`
-        DestinationDataType,
-        /// `VALIDATION_ACTION`
-        ValidationAction,
-        /// `MASK_VALUE`
-        MaskValue,
-        /// `MASK_LENGTH`
-        MaskLength,
-        /// `TRUNCATE_LENGTH`
-        TruncateLength,
-        /// `MATH_OPERATION_FIELDS_ORDER`
-        MathOperationFieldsOrder,
-        /// `CONCAT_FORMAT`
-        ConcatFormat,
-        /// `SUBFIELD_CATEGORY_MAP`
-        SubfieldCategoryMap,
-        /// `EXCLUDE_SOURCE_FIELDS_LIST`
-        ExcludeSourceFieldsList,
-        /// `INCLUDE_NEW_FIELDS`
-        IncludeNewFields,
-        /// `ORDERED_PARTITION_KEYS_LIST`
-        OrderedPartitionKeysList,
-    }
-
-    impl OperatorPropertiesKeys {
-        /// Every variant, in schema order.
-        pub const ALL: [OperatorPropertiesKeys; 17] = [
-            OperatorPropertiesKeys::Value2,
-            OperatorPropertiesKeys::Values,
-            OperatorPropertiesKeys::DataType,
-            OperatorPropertiesKeys::UpperBound,
-            OperatorPropertiesKeys::LowerBound,
-            OperatorPropertiesKeys::SourceDataType,
-            OperatorPropertiesKeys::DestinationDataType,
-            OperatorPropertiesKeys::ValidationAction,
-            OperatorPropertiesKeys::MaskValue,
-            OperatorPropertiesKeys::MaskLength,
-            OperatorPropertiesKeys::TruncateLength,
-            OperatorPropertiesKeys::MathOperationFieldsOrder,
-            OperatorPropertiesKeys::ConcatFormat,
-            OperatorPropertiesKeys::SubfieldCategoryMap,
-            OperatorPropertiesKeys::ExcludeSourceFieldsList,
-            OperatorPropertiesKeys::IncludeNewFields,
-            OperatorPropertiesKeys::OrderedPartitionKeysList,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                OperatorPropertiesKeys::Value2 => "VALUE",
-                OperatorPropertiesKeys::Values => "VALUES",
-                OperatorPropertiesKeys::DataType => "DATA_TYPE",
-                OperatorPropertiesKeys::UpperBound => "UPPER_BOUND",
-                OperatorPropertiesKeys::LowerBound => "LOWER_BOUND",
-                OperatorPropertiesKeys::SourceDataType => "SOURCE_DATA_TYPE",
-                OperatorPropertiesKeys::DestinationDataType => "DESTINATION_DATA_TYPE",
-                OperatorPropertiesKeys::ValidationAction => "VALIDATION_ACTION",
-                OperatorPropertiesKeys::MaskValue => "MASK_VALUE",
-                OperatorPropertiesKeys::MaskLength => "MASK_LENGTH",
-                OperatorPropertiesKeys::TruncateLength => "TRUNCATE_LENGTH",
-                OperatorPropertiesKeys::MathOperationFieldsOrder => "MATH_OPERATION_FIELDS_ORDER",
-                OperatorPropertiesKeys::ConcatFormat => "CONCAT_FORMAT",
-                OperatorPropertiesKeys::SubfieldCategoryMap => "SUBFIELD_CATEGORY_MAP",
-                OperatorPropertiesKeys::ExcludeSourceFieldsList => "EXCLUDE_SOURCE_FIELDS_LIST",
-                OperatorPropertiesKeys::IncludeNewFields => "INCLUDE_NEW_FIELDS",
-                OperatorPropertiesKeys::OrderedPartitionKeysList => "ORDERED_PARTITION_KEYS_LIST",
-            }
-        }
-    }
-
-    impl std::fmt::Display for OperatorPropertiesKeys {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<OperatorPropertiesKeys> for Value {
-        fn from(v: OperatorPropertiesKeys) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<OperatorPropertiesKeys> for Val<OperatorPropertiesKeys> {
-        fn from(v: OperatorPropertiesKeys) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`PardotConnectorOperator::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PardotConnectorOperator {
-        /// `PROJECTION`
-        Projection,
-        /// `EQUAL_TO`
-        EqualTo,
-        /// `NO_OP`
-        NoOp,
-        /// `ADDITION`
-        Addition,
-        /// `MULTIPLICATION`
-        Multiplication,
-        /// `DIVISION`
-        Division,
-        /// `SUBTRACTION`
-        Subtraction,
-        /// `MASK_ALL`
-        MaskAll,
-        /// `MASK_FIRST_N`
-        MaskFirstN,
-        /// `MASK_LAST_N`
-        MaskLastN,
-        /// `VALIDATE_NON_NULL`
-        ValidateNonNull,
-        /// `VALIDATE_NON_ZERO`
-        ValidateNonZero,
-        /// `VALIDATE_NON_NEGATIVE`
-        ValidateNonNegative,
-        /// `VALIDATE_NUMERIC`
-        ValidateNumeric,
-    }
-
-    impl PardotConnectorOperator {
-        /// Every variant, in schema order.
-        pub const ALL: [PardotConnectorOperator; 14] = [
-            PardotConnectorOperator::Projection,
-            PardotConnectorOperator::EqualTo,
-            PardotConnectorOperator::NoOp,
-            PardotConnectorOperator::Addition,
-            PardotConnectorOperator::Multiplication,
-            PardotConnectorOperator::Division,
-            PardotConnectorOperator::Subtraction,
-            PardotConnectorOperator::MaskAll,
-            PardotConnectorOperator::MaskFirstN,
-            PardotConnectorOperator::MaskLastN,
-            PardotConnectorOperator::ValidateNonNull,
-            PardotConnectorOperator::ValidateNonZero,
-            PardotConnectorOperator::ValidateNonNegative,
-            PardotConnectorOperator::ValidateNumeric,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PardotConnectorOperator::Projection => "PROJECTION",
-                PardotConnectorOperator::EqualTo => "EQUAL_TO",
-                PardotConnectorOperator::NoOp => "NO_OP",
-                PardotConnectorOperator::Addition => "ADDITION",
-                PardotConnectorOperator::Multiplication => "MULTIPLICATION",
-                PardotConnectorOperator::Division => "DIVISION",
-                PardotConnectorOperator::Subtraction => "SUBTRACTION",
-                PardotConnectorOperator::MaskAll => "MASK_ALL",
-                PardotConnectorOperator::MaskFirstN => "MASK_FIRST_N",
-                PardotConnectorOperator::MaskLastN => "MASK_LAST_N",
-                PardotConnectorOperator::ValidateNonNull => "VALIDATE_NON_NULL",
-                PardotConnectorOperator::ValidateNonZero => "VALIDATE_NON_ZERO",
-                PardotConnectorOperator::ValidateNonNegative => "VALIDATE_NON_NEGATIVE",
-                PardotConnectorOperator::ValidateNumeric => "VALIDATE_NUMERIC",
-            }
-        }
-    }
-
-    impl std::fmt::Display for PardotConnectorOperator {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PardotConnectorOperator> for Value {
-        fn from(v: PardotConnectorOperator) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PardotConnectorOperator> for Val<PardotConnectorOperator> {
-        fn from(v: PardotConnectorOperator) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`PathPrefix::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PathPrefix {
-        /// `EXECUTION_ID`
-        ExecutionId,
-        /// `SCHEMA_VERSION`
-        SchemaVersion,
-    }
-
-    impl PathPrefix {
-        /// Every variant, in schema order.
-        pub const ALL: [PathPrefix; 2] = [PathPrefix::ExecutionId, PathPrefix::SchemaVersion];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PathPrefix::ExecutionId => "EXECUTION_ID",
-                PathPrefix::SchemaVersion => "SCHEMA_VERSION",
-            }
-        }
-    }
-
-    impl std::fmt::Display for PathPrefix {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PathPrefix> for Value {
-        fn from(v: PathPrefix) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PathPrefix> for Val<PathPrefix> {
-        fn from(v: PathPrefix) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`PrefixFormat::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PrefixFormat {
-        /// `YEAR`
-        Year,
-        /// `MONTH`
-        Month,
-        /// `DAY`
-        Day,
-        /// `HOUR`
-        Hour,
-        /// `MINUTE`
-        Minute,
-    }
-
-    impl PrefixFormat {
-        /// Every variant, in schema order.
-        pub const ALL: [PrefixFormat; 5] =
-            [PrefixFormat::Year, PrefixFormat::Month, PrefixFormat::Day, PrefixFormat::Hour, PrefixFormat::Minute];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PrefixFormat::Year => "YEAR",
-                PrefixFormat::Month => "MONTH",
-                PrefixFormat::Day => "DAY",
-                PrefixFormat::Hour => "HOUR",
-                PrefixFormat::Minute => "MINUTE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for PrefixFormat {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PrefixFormat> for Value {
-        fn from(v: PrefixFormat) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PrefixFormat> for Val<PrefixFormat> {
-        fn from(v: PrefixFormat) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`PrefixType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PrefixType {
-        /// `FILENAME`
-        Filename,
-        /// `PATH`
-        Path,
-        /// `PATH_AND_FILENAME`
-        PathAndFilename,
-    }
-
-    impl PrefixType {
-        /// Every variant, in schema order.
-        pub const ALL: [PrefixType; 3] = [PrefixType::Filename, PrefixType::Path, PrefixType::PathAndFilename];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PrefixType::Filename => "FILENAME",
-                PrefixType::Path => "PATH",
-                PrefixType::PathAndFilename => "PATH_AND_FILENAME",
-            }
-        }
-    }
-
-    impl std::fmt::Display for PrefixType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PrefixType> for Value {
-        fn from(v: PrefixType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PrefixType> for Val<PrefixType> {
-        fn from(v: PrefixType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`S3ConnectorOperator::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum S3ConnectorOperator {
-        /// `PROJECTION`
-        Projection,
-        /// `LESS_THAN`
-        LessThan,
-        /// `GREATER_THAN`
-        GreaterThan,
-        /// `BETWEEN`
-        Between,
-        /// `LESS_THAN_OR_EQUAL_TO`
-        LessThanOrEqualTo,
-        /// `GREATER_THAN_OR_EQUAL_TO`
-        GreaterThanOrEqualTo,
-        /// `EQUAL_TO`
-        EqualTo,
-        /// `NOT_EQUAL_TO`
-        NotEqualTo,
-        /// `ADDITION`
-        Addition,
-        /// `MULTIPLICATION`
-        Multiplication,
-        /// `DIVISION`
-        Division,
-        /// `SUBTRACTION`
-        Subtraction,
-        /// `MASK_ALL`
-        MaskAll,
-        /// `MASK_FIRST_N`
-        MaskFirstN,
-        /// `MASK_LAST_N`
-        MaskLastN,
-        /// `VALIDATE_NON_NULL`
-        ValidateNonNull,
-        /// `VALIDATE_NON_ZERO`
-        ValidateNonZero,
-        /// `VALIDATE_NON_NEGATIVE`
-        ValidateNonNegative,
-        /// `VALIDATE_NUMERIC`
-        ValidateNumeric,
-        /// `NO_OP`
-        NoOp,
-    }
-
-    impl S3ConnectorOperator {
-        /// Every variant, in schema order.
-        pub const ALL: [S3ConnectorOperator; 20] = [
-            S3ConnectorOperator::Projection,
-            S3ConnectorOperator::LessThan,
-            S3ConnectorOperator::GreaterThan,
-            S3ConnectorOperator::Between,
-            S3ConnectorOperator::LessThanOrEqualTo,
-            S3ConnectorOperator::GreaterThanOrEqualTo,
-            S3ConnectorOperator::EqualTo,
-            S3ConnectorOperator::NotEqualTo,
-            S3ConnectorOperator::Addition,
-            S3ConnectorOperator::Multiplication,
-            S3ConnectorOperator::Division,
-            S3ConnectorOperator::Subtraction,
-            S3ConnectorOperator::MaskAll,
-            S3ConnectorOperator::MaskFirstN,
-            S3ConnectorOperator::MaskLastN,
-            S3ConnectorOperator::ValidateNonNull,
-            S3ConnectorOperator::ValidateNonZero,
-            S3ConnectorOperator::ValidateNonNegative,
-            S3ConnectorOperator::ValidateNumeric,
-            S3ConnectorOperator::NoOp,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                S3ConnectorOperator::Projection => "PROJECTION",
-                S3ConnectorOperator::LessThan => "LESS_THAN",
-                S3ConnectorOperator::GreaterThan => "GREATER_THAN",
-                S3ConnectorOperator::Between => "BETWEEN",
-                S3ConnectorOperator::LessThanOrEqualTo => "LESS_THAN_OR_EQUAL_TO",
-                S3ConnectorOperator::GreaterThanOrEqualTo => "GREATER_THAN_OR_EQUAL_TO",
-                S3ConnectorOperator::EqualTo => "EQUAL_TO",
-                S3ConnectorOperator::NotEqualTo => "NOT_EQUAL_TO",
-                S3ConnectorOperator::Addition => "ADDITION",
-                S3ConnectorOperator::Multiplication => "MULTIPLICATION",
-                S3ConnectorOperator::Division => "DIVISION",
-                S3ConnectorOperator::Subtraction => "SUBTRACTION",
-                S3ConnectorOperator::MaskAll => "MASK_ALL",
-                S3ConnectorOperator::MaskFirstN => "MASK_FIRST_N",
-                S3ConnectorOperator::MaskLastN => "MASK_LAST_N",
-                S3ConnectorOperator::ValidateNonNull => "VALIDATE_NON_NULL",
-                S3ConnectorOperator::ValidateNonZero => "VALIDATE_NON_ZERO",
-                S3ConnectorOperator::ValidateNonNegative => "VALIDATE_NON_NEGATIVE",
-                S3ConnectorOperator::ValidateNumeric => "VALIDATE_NUMERIC",
-                S3ConnectorOperator::NoOp => "NO_OP",
-            }
-        }
-    }
-
-    impl std::fmt::Display for S3ConnectorOperator {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<S3ConnectorOperator> for Value {
-        fn from(v: S3ConnectorOperator) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<S3ConnectorOperator> for Val<S3ConnectorOperator> {
-        fn from(v: S3ConnectorOperator) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`S3InputFileType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum S3InputFileType {
-        /// `CSV`
-        Csv,
-        /// `JSON`
-        Json,
-    }
-
-    impl S3InputFileType {
-        /// Every variant, in schema order.
-        pub const ALL: [S3InputFileType; 2] = [S3InputFileType::Csv, S3InputFileType::Json];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                S3InputFileType::Csv => "CSV",
-                S3InputFileType::Json => "JSON",
-            }
-        }
-    }
-
-    impl std::fmt::Display for S3InputFileType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<S3InputFileType> for Value {
-        fn from(v: S3InputFileType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<S3InputFileType> for Val<S3InputFileType> {
-        fn from(v: S3InputFileType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`SAPODataConnectorOperator::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SAPODataConnectorOperator {
-        /// `PROJECTION`
-        Projection,
-        /// `LESS_THAN`
-        LessThan,
-        /// `CONTAINS`
-        Contains,
-        /// `GREATER_THAN`
-        GreaterThan,
-        /// `BETWEEN`
-        Between,
-        /// `LESS_THAN_OR_EQUAL_TO`
-        LessThanOrEqualTo,
-        /// `GREATER_THAN_OR_EQUAL_TO`
-        GreaterThanOrEqualTo,
-        /// `EQUAL_TO`
-        EqualTo,
-        /// `NOT_EQUAL_TO`
-        NotEqualTo,
-        /// `ADDITION`
-        Addition,
-        /// `MULTIPLICATION`
-        Multiplication,
-        /// `DIVISION`
-        Division,
-        /// `SUBTRACTION`
-        Subtraction,
-        /// `MASK_ALL`
-        MaskAll,
-        /// `MASK_FIRST_N`
-        MaskFirstN,
-        /// `MASK_LAST_N`
-        MaskLastN,
-        /// `VALIDATE_NON_NULL`
-        ValidateNonNull,
-        /// `VALIDATE_NON_ZERO`
-        ValidateNonZero,
-        /// `VALIDATE_NON_NEGATIVE`
-        ValidateNonNegative,
-        /// `VALIDATE_NUMERIC`
-        ValidateNumeric,
-        /// `NO_OP`
-        NoOp,
-    }
-
-    impl SAPODataConnectorOperator {
-        /// Every variant, in schema order.
-        pub const ALL: [SAPODataConnectorOperator; 21] = [
-            SAPODataConnectorOperator::Projection,
-            SAPODataConnectorOperator::LessThan,
-            SAPODataConnectorOperator::Contains,
-            SAPODataConnectorOperator::GreaterThan,
-            SAPODataConnectorOperator::Between,
-            SAPODataConnectorOperator::LessThanOrEqualTo,
-            SAPODataConnectorOperator::GreaterThanOrEqualTo,
-            SAPODataConnectorOperator::EqualTo,
-            SAPODataConnectorOperator::NotEqualTo,
-            SAPODataConnectorOperator::Addition,
-            SAPODataConnectorOperator::Multiplication,
-            SAPODataConnectorOperator::Division,
-            SAPODataConnectorOperator::Subtraction,
-            SAPODataConnectorOperator::MaskAll,
-            SAPODataConnectorOperator::MaskFirstN,
-            SAPODataConnectorOperator::MaskLastN,
-            SAPODataConnectorOperator::ValidateNonNull,
-            SAPODataConnectorOperator::ValidateNonZero,
-            SAPODataConnectorOperator::ValidateNonNegative,
-            SAPODataConnectorOperator::ValidateNumeric,
-            SAPODataConnectorOperator::NoOp,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SAPODataConnectorOperator::Projection => "PROJECTION",
-                SAPODataConnectorOperator::LessThan => "LESS_THAN",
-                SAPODataConnectorOperator::Contains => "CONTAINS",
-                SAPODataConnectorOperator::GreaterThan => "GREATER_THAN",
-                SAPODataConnectorOperator::Between => "BETWEEN",
-                SAPODataConnectorOperator::LessThanOrEqualTo => "LESS_THAN_OR_EQUAL_TO",
-                SAPODataConnectorOperator::GreaterThanOrEqualTo => "GREATER_THAN_OR_EQUAL_TO",
-                SAPODataConnectorOperator::EqualTo => "EQUAL_TO",
-                SAPODataConnectorOperator::NotEqualTo => "NOT_EQUAL_TO",
-                SAPODataConnectorOperator::Addition => "ADDITION",
-                SAPODataConnectorOperator::Multiplication => "MULTIPLICATION",
-                SAPODataConnectorOperator::Division => "DIVISION",
-                SAPODataConnectorOperator::Subtraction => "SUBTRACTION",
-                SAPODataConnectorOperator::MaskAll => "MASK_ALL",
-                SAPODataConnectorOperator::MaskFirstN => "MASK_FIRST_N",
-                SAPODataConnectorOperator::MaskLastN => "MASK_LAST_N",
-                SAPODataConnectorOperator::ValidateNonNull => "VALIDATE_NON_NULL",
-                SAPODataConnectorOperator::ValidateNonZero => "VALIDATE_NON_ZERO",
-                SAPODataConnectorOperator::ValidateNonNegative => "VALIDATE_NON_NEGATIVE",
-                SAPODataConnectorOperator::ValidateNumeric => "VALIDATE_NUMERIC",
-                SAPODataConnectorOperator::NoOp => "NO_OP",
-            }
-        }
-    }
-
-    impl std::fmt::Display for SAPODataConnectorOperator {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<SAPODataConnectorOperator> for Value {
-        fn from(v: SAPODataConnectorOperator) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<SAPODataConnectorOperator> for Val<SAPODataConnectorOperator> {
-        fn from(v: SAPODataConnectorOperator) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`SalesforceConnectorOperator::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SalesforceConnectorOperator {
-        /// `PROJECTION`
-        Projection,
-        /// `LESS_THAN`
-        LessThan,
-        /// `CONTAINS`
-        Contains,
-        /// `GREATER_THAN`
-        GreaterThan,
-        /// `BETWEEN`
-        Between,
-        /// `LESS_THAN_OR_EQUAL_TO`
-        LessThanOrEqualTo,
-        /// `GREATER_THAN_OR_EQUAL_TO`
-        GreaterThanOrEqualTo,
-        /// `EQUAL_TO`
-        EqualTo,
-        /// `NOT_EQUAL_TO`
-        NotEqualTo,
-        /// `ADDITION`
-        Addition,
-        /// `MULTIPLICATION`
-        Multiplication,
-        /// `DIVISION`
-        Division,
-        /// `SUBTRACTION`
-        Subtraction,
-        /// `MASK_ALL`
-        MaskAll,
-        /// `MASK_FIRST_N`
-        MaskFirstN,
-        /// `MASK_LAST_N`
-        MaskLastN,
-        /// `VALIDATE_NON_NULL`
-        ValidateNonNull,
-        /// `VALIDATE_NON_ZERO`
-        ValidateNonZero,
-        /// `VALIDATE_NON_NEGATIVE`
-        ValidateNonNegative,
-        /// `VALIDATE_NUMERIC`
-        ValidateNumeric,
-        /// `NO_OP`
-        NoOp,
-    }
-
-    impl SalesforceConnectorOperator {
-        /// Every variant, in schema order.
-        pub const ALL: [SalesforceConnectorOperator; 21] = [
-            SalesforceConnectorOperator::Projection,
-            SalesforceConnectorOperator::LessThan,
-            SalesforceConnectorOperator::Contains,
-            SalesforceConnectorOperator::GreaterThan,
-            SalesforceConnectorOperator::Between,
-            SalesforceConnectorOperator::LessThanOrEqualTo,
-            SalesforceConnectorOperator::GreaterThanOrEqualTo,
-            SalesforceConnectorOperator::EqualTo,
-            SalesforceConnectorOperator::NotEqualTo,
-            SalesforceConnectorOperator::Addition,
-            SalesforceConnectorOperator::Multiplication,
-            SalesforceConnectorOperator::Division,
-            SalesforceConnectorOperator::Subtraction,
-            SalesforceConnectorOperator::MaskAll,
-            SalesforceConnectorOperator::MaskFirstN,
-            SalesforceConnectorOperator::MaskLastN,
-            SalesforceConnectorOperator::ValidateNonNull,
-            SalesforceConnectorOperator::ValidateNonZero,
-            SalesforceConnectorOperator::ValidateNonNegative,
-            SalesforceConnectorOperator::ValidateNumeric,
-            SalesforceConnectorOperator::NoOp,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SalesforceConnectorOperator::Projection => "PROJECTION",
-                SalesforceConnectorOperator::LessThan => "LESS_THAN",
-                SalesforceConnectorOperator::Contains => "CONTAINS",
-                SalesforceConnectorOperator::GreaterThan => "GREATER_THAN",
-                SalesforceConnectorOperator::Between => "BETWEEN",
-                SalesforceConnectorOperator::LessThanOrEqualTo => "LESS_THAN_OR_EQUAL_TO",
-                SalesforceConnectorOperator::GreaterThanOrEqualTo => "GREATER_THAN_OR_EQUAL_TO",
-                SalesforceConnectorOperator::EqualTo => "EQUAL_TO",
-                SalesforceConnectorOperator::NotEqualTo => "NOT_EQUAL_TO",
-                SalesforceConnectorOperator::Addition => "ADDITION",
-                SalesforceConnectorOperator::Multiplication => "MULTIPLICATION",
-                SalesforceConnectorOperator::Division => "DIVISION",
-                SalesforceConnectorOperator::Subtraction => "SUBTRACTION",
-                SalesforceConnectorOperator::MaskAll => "MASK_ALL",
-                SalesforceConnectorOperator::MaskFirstN => "MASK_FIRST_N",
-                SalesforceConnectorOperator::MaskLastN => "MASK_LAST_N",
-                SalesforceConnectorOperator::ValidateNonNull => "VALIDATE_NON_NULL",
-                SalesforceConnectorOperator::ValidateNonZero => "VALIDATE_NON_ZERO",
-                SalesforceConnectorOperator::ValidateNonNegative => "VALIDATE_NON_NEGATIVE",
-                SalesforceConnectorOperator::ValidateNumeric => "VALIDATE_NUMERIC",
-                SalesforceConnectorOperator::NoOp => "NO_OP",
-            }
-        }
-    }
-
-    impl std::fmt::Display for SalesforceConnectorOperator {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<SalesforceConnectorOperator> for Value {
-        fn from(v: SalesforceConnectorOperator) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<SalesforceConnectorOperator> for Val<SalesforceConnectorOperator> {
-        fn from(v: SalesforceConnectorOperator) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`ServiceNowConnectorOperator::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ServiceNowConnectorOperator {
-        /// `PROJECTION`
-        Projection,
-        /// `LESS_THAN`
-        LessThan,
-        /// `CONTAINS`
-        Contains,
-        /// `GREATER_THAN`
-        GreaterThan,
-        /// `BETWEEN`
-        Between,
-        /// `LESS_THAN_OR_EQUAL_TO`
-        LessThanOrEqualTo,
-        /// `GREATER_THAN_OR_EQUAL_TO`
-        GreaterThanOrEqualTo,
-        /// `EQUAL_TO`
-        EqualTo,
-        /// `NOT_EQUAL_TO`
-        NotEqualTo,
-        /// `ADDITION`
-        Addition,
-        /// `MULTIPLICATION`
-        Multiplication,
-        /// `DIVISION`
-        Division,
-        /// `SUBTRACTION`
-        Subtraction,
-        /// `MASK_ALL`
-        MaskAll,
-        /// `MASK_FIRST_N`
-        MaskFirstN,
-        /// `MASK_LAST_N`
-        MaskLastN,
-        /// `VALIDATE_NON_NULL`
-        ValidateNonNull,
-        /// `VALIDATE_NON_ZERO`
-        ValidateNonZero,
-        /// `VALIDATE_NON_NEGATIVE`
-        ValidateNonNegative,
-        /// `VALIDATE_NUMERIC`
-        ValidateNumeric,
-        /// `NO_OP`
-        NoOp,
-    }
-
-    impl ServiceNowConnectorOperator {
-        /// Every variant, in schema order.
-        pub const ALL: [ServiceNowConnectorOperator; 21] = [
-            ServiceNowConnectorOperator::Projection,
-            ServiceNowConnectorOperator::LessThan,
-            ServiceNowConnectorOperator::Contains,
-            ServiceNowConnectorOperator::GreaterThan,
-            ServiceNowConnectorOperator::Between,
-            ServiceNowConnectorOperator::LessThanOrEqualTo,
-            ServiceNowConnectorOperator::GreaterThanOrEqualTo,
-            ServiceNowConnectorOperator::EqualTo,
-            ServiceNowConnectorOperator::NotEqualTo,
-            ServiceNowConnectorOperator::Addition,
-            ServiceNowConnectorOperator::Multiplication,
-            ServiceNowConnectorOperator::Division,
-            ServiceNowConnectorOperator::Subtraction,
-            ServiceNowConnectorOperator::MaskAll,
-            ServiceNowConnectorOperator::MaskFirstN,
-            ServiceNowConnectorOperator::MaskLastN,
-            ServiceNowConnectorOperator::ValidateNonNull,
-            ServiceNowConnectorOperator::ValidateNonZero,
-            ServiceNowConnectorOperator::ValidateNonNegative,
-            ServiceNowConnectorOperator::ValidateNumeric,
-            ServiceNowConnectorOperator::NoOp,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ServiceNowConnectorOperator::Projection => "PROJECTION",
-                ServiceNowConnectorOperator::LessThan => "LESS_THAN",
-                ServiceNowConnectorOperator::Contains => "CONTAINS",
-                ServiceNowConnectorOperator::GreaterThan => "GREATER_THAN",
-                ServiceNowConnectorOperator::Between => "BETWEEN",
-                ServiceNowConnectorOperator::LessThanOrEqualTo => "LESS_THAN_OR_EQUAL_TO",
-                ServiceNowConnectorOperator::GreaterThanOrEqualTo => "GREATER_THAN_OR_EQUAL_TO",
-                ServiceNowConnectorOperator::EqualTo => "EQUAL_TO",
-                ServiceNowConnectorOperator::NotEqualTo => "NOT_EQUAL_TO",
-                ServiceNowConnectorOperator::Addition => "ADDITION",
-                ServiceNowConnectorOperator::Multiplication => "MULTIPLICATION",
-                ServiceNowConnectorOperator::Division => "DIVISION",
-                ServiceNowConnectorOperator::Subtraction => "SUBTRACTION",
-                ServiceNowConnectorOperator::MaskAll => "MASK_ALL",
-                ServiceNowConnectorOperator::MaskFirstN => "MASK_FIRST_N",
-                ServiceNowConnectorOperator::MaskLastN => "MASK_LAST_N",
-                ServiceNowConnectorOperator::ValidateNonNull => "VALIDATE_NON_NULL",
-                ServiceNowConnectorOperator::ValidateNonZero => "VALIDATE_NON_ZERO",
-                ServiceNowConnectorOperator::ValidateNonNegative => "VALIDATE_NON_NEGATIVE",
-                ServiceNowConnectorOperator::ValidateNumeric => "VALIDATE_NUMERIC",
-                ServiceNowConnectorOperator::NoOp => "NO_OP",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ServiceNowConnectorOperator {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ServiceNowConnectorOperator> for Value {
-        fn from(v: ServiceNowConnectorOperator) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ServiceNowConnectorOperator> for Val<ServiceNowConnectorOperator> {
-        fn from(v: ServiceNowConnectorOperator) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`SingularConnectorOperator::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SingularConnectorOperator {
-        /// `PROJECTION`
-        Projection,
-        /// `EQUAL_TO`
-        EqualTo,
-        /// `ADDITION`
-        Addition,
-        /// `MULTIPLICATION`
-        Multiplication,
-        /// `DIVISION`
-        Division,
-        /// `SUBTRACTION`
-        Subtraction,
-        /// `MASK_ALL`
-        MaskAll,
-        /// `MASK_FIRST_N`
-        MaskFirstN,
-        /// `MASK_LAST_N`
-        MaskLastN,
-        /// `VALIDATE_NON_NULL`
-        ValidateNonNull,
-        /// `VALIDATE_NON_ZERO`
-        ValidateNonZero,
-        /// `VALIDATE_NON_NEGATIVE`
-        ValidateNonNegative,
-        /// `VALIDATE_NUMERIC`
-        ValidateNumeric,
-        /// `NO_OP`
-        NoOp,
-    }
-
-    impl SingularConnectorOperator {
-        /// Every variant, in schema order.
-        pub const ALL: [SingularConnectorOperator; 14] = [
-            SingularConnectorOperator::Projection,
-            SingularConnectorOperator::EqualTo,
-            SingularConnectorOperator::Addition,
-            SingularConnectorOperator::Multiplication,
-            SingularConnectorOperator::Division,
-            SingularConnectorOperator::Subtraction,
-            SingularConnectorOperator::MaskAll,
-            SingularConnectorOperator::MaskFirstN,
-            SingularConnectorOperator::MaskLastN,
-            SingularConnectorOperator::ValidateNonNull,
-            SingularConnectorOperator::ValidateNonZero,
-            SingularConnectorOperator::ValidateNonNegative,
-            SingularConnectorOperator::ValidateNumeric,
-            SingularConnectorOperator::NoOp,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SingularConnectorOperator::Projection => "PROJECTION",
-                SingularConnectorOperator::EqualTo => "EQUAL_TO",
-                SingularConnectorOperator::Addition => "ADDITION",
-                SingularConnectorOperator::Multiplication => "MULTIPLICATION",
-                SingularConnectorOperator::Division => "DIVISION",
-                SingularConnectorOperator::Subtraction => "SUBTRACTION",
-                SingularConnectorOperator::MaskAll => "MASK_ALL",
-                SingularConnectorOperator::MaskFirstN => "MASK_FIRST_N",
-                SingularConnectorOperator::MaskLastN => "MASK_LAST_N",
-                SingularConnectorOperator::ValidateNonNull => "VALIDATE_NON_NULL",
-                SingularConnectorOperator::ValidateNonZero => "VALIDATE_NON_ZERO",
-                SingularConnectorOperator::ValidateNonNegative => "VALIDATE_NON_NEGATIVE",
-                SingularConnectorOperator::ValidateNumeric => "VALIDATE_NUMERIC",
-                SingularConnectorOperator::NoOp => "NO_OP",
-            }
-        }
-    }
-
-    impl std::fmt::Display for SingularConnectorOperator {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<SingularConnectorOperator> for Value {
-        fn from(v: SingularConnectorOperator) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<SingularConnectorOperator> for Val<SingularConnectorOperator> {
-        fn from(v: SingularConnectorOperator) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`SlackConnectorOperator::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SlackConnectorOperator {
-        /// `PROJECTION`
-        Projection,
-        /// `BETWEEN`
-        Between,
-        /// `EQUAL_TO`
-        EqualTo,
-        /// `ADDITION`
-        Addition,
-        /// `MULTIPLICATION`
-        Multiplication,
-        /// `DIVISION`
-        Division,
-        /// `SUBTRACTION`
-        Subtraction,
-        /// `MASK_ALL`
-        MaskAll,
-        /// `MASK_FIRST_N`
-        MaskFirstN,
-        /// `MASK_LAST_N`
-        MaskLastN,
-        /// `VALIDATE_NON_NULL`
-        ValidateNonNull,
-        /// `VALIDATE_NON_ZERO`
-        ValidateNonZero,
-        /// `VALIDATE_NON_NEGATIVE`
-        ValidateNonNegative,
-        /// `VALIDATE_NUMERIC`
-        ValidateNumeric,
-        /// `NO_OP`
-        NoOp,
-    }
-
-    impl SlackConnectorOperator {
-        /// Every variant, in schema order.
-        pub const ALL: [SlackConnectorOperator; 15] = [
-            SlackConnectorOperator::Projection,
-            SlackConnectorOperator::Between,
-            SlackConnectorOperator::EqualTo,
-            SlackConnectorOperator::Addition,
-            SlackConnectorOperator::Multiplication,
-            SlackConnectorOperator::Division,
-            SlackConnectorOperator::Subtraction,
-            SlackConnectorOperator::MaskAll,
-            SlackConnectorOperator::MaskFirstN,
-            SlackConnectorOperator::MaskLastN,
-            SlackConnectorOperator::ValidateNonNull,
-            SlackConnectorOperator::ValidateNonZero,
-            SlackConnectorOperator::ValidateNonNegative,
-            SlackConnectorOperator::ValidateNumeric,
-            SlackConnectorOperator::NoOp,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SlackConnectorOperator::Projection => "PROJECTION",
-                SlackConnectorOperator::Between => "BETWEEN",
-                SlackConnectorOperator::EqualTo => "EQUAL_TO",
-                SlackConnectorOperator::Addition => "ADDITION",
-                SlackConnectorOperator::Multiplication => "MULTIPLICATION",
-                SlackConnectorOperator::Division => "DIVISION",
-                SlackConnectorOperator::Subtraction => "SUBTRACTION",
-                SlackConnectorOperator::MaskAll => "MASK_ALL",
-                SlackConnectorOperator::MaskFirstN => "MASK_FIRST_N",
-                SlackConnectorOperator::MaskLastN => "MASK_LAST_N",
-                SlackConnectorOperator::ValidateNonNull => "VALIDATE_NON_NULL",
-                SlackConnectorOperator::ValidateNonZero => "VALIDATE_NON_ZERO",
-                SlackConnectorOperator::ValidateNonNegative => "VALIDATE_NON_NEGATIVE",
-                SlackConnectorOperator::ValidateNumeric => "VALIDATE_NUMERIC",
-                SlackConnectorOperator::NoOp => "NO_OP",
-            }
-        }
-    }
-
-    impl std::fmt::Display for SlackConnectorOperator {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<SlackConnectorOperator> for Value {
-        fn from(v: SlackConnectorOperator) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<SlackConnectorOperator> for Val<SlackConnectorOperator> {
-        fn from(v: SlackConnectorOperator) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`TaskType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TaskType {
-        /// `Arithmetic`
-        Arithmetic,
-        /// `Filter`
-        Filter,
-        /// `Map`
-        Map2,
-        /// `Map_all`
-        MapAll,
-        /// `Mask`
-        Mask,
-        /// `Merge`
-        Merge,
-        /// `Passthrough`
-        Passthrough,
-        /// `Truncate`
-        Truncate,
-        /// `Validate`
-        Validate,
-        /// `Partition`
-        Partition,
-    }
-
-    impl TaskType {
-        /// Every variant, in schema order.
-        pub const ALL: [TaskType; 10] = [
-            TaskType::Arithmetic,
-            TaskType::Filter,
-            TaskType::Map2,
-            TaskType::MapAll,
-            TaskType::Mask,
-            TaskType::Merge,
-            TaskType::Passthrough,
-            TaskType::Truncate,
-            TaskType::Validate,
-            TaskType::Partition,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                TaskType::Arithmetic => "Arithmetic",
-                TaskType::Filter => "Filter",
-                TaskType::Map2 => "Map",
-                TaskType::MapAll => "Map_all",
-                TaskType::Mask => "Mask",
-                TaskType::Merge => "Merge",
-                TaskType::Passthrough => "Passthrough",
-                TaskType::Truncate => "Truncate",
-                TaskType::Validate => "Validate",
-                TaskType::Partition => "Partition",
-            }
-        }
-    }
-
-    impl std::fmt::Display for TaskType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<TaskType> for Value {
-        fn from(v: TaskType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<TaskType> for Val<TaskType> {
-        fn from(v: TaskType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`TrendmicroConnectorOperator::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TrendmicroConnectorOperator {
-        /// `PROJECTION`
-        Projection,
-        /// `EQUAL_TO`
-        EqualTo,
-        /// `ADDITION`
-        Addition,
-        /// `MULTIPLICATION`
-        Multiplication,
-        /// `DIVISION`
-        Division,
-        /// `SUBTRACTION`
-        Subtraction,
-        /// `MASK_ALL`
-        MaskAll,
-        /// `MASK_FIRST_N`
-        MaskFirstN,
-        /// `MASK_LAST_N`
-        MaskLastN,
-        /// `VALIDATE_NON_NULL`
-        ValidateNonNull,
-        /// `VALIDATE_NON_ZERO`
-        ValidateNonZero,
-        /// `VALIDATE_NON_NEGATIVE`
-        ValidateNonNegative,
-        /// `VALIDATE_NUMERIC`
-        ValidateNumeric,
-        /// `NO_OP`
-        NoOp,
-    }
-
-    impl TrendmicroConnectorOperator {
-        /// Every variant, in schema order.
-        pub const ALL: [TrendmicroConnectorOperator; 14] = [
-            TrendmicroConnectorOperator::Projection,
-            TrendmicroConnectorOperator::EqualTo,
-            TrendmicroConnectorOperator::Addition,
-            TrendmicroConnectorOperator::Multiplication,
-            TrendmicroConnectorOperator::Division,
-            TrendmicroConnectorOperator::Subtraction,
-            TrendmicroConnectorOperator::MaskAll,
-            TrendmicroConnectorOperator::MaskFirstN,
-            TrendmicroConnectorOperator::MaskLastN,
-            TrendmicroConnectorOperator::ValidateNonNull,
-            TrendmicroConnectorOperator::ValidateNonZero,
-            TrendmicroConnectorOperator::ValidateNonNegative,
-            TrendmicroConnectorOperator::ValidateNumeric,
-            TrendmicroConnectorOperator::NoOp,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                TrendmicroConnectorOperator::Projection => "PROJECTION",
-                TrendmicroConnectorOperator::EqualTo => "EQUAL_TO",
-                TrendmicroConnectorOperator::Addition => "ADDITION",
-                TrendmicroConnectorOperator::Multiplication => "MULTIPLICATION",
-                TrendmicroConnectorOperator::Division => "DIVISION",
-                TrendmicroConnectorOperator::Subtraction => "SUBTRACTION",
-                TrendmicroConnectorOperator::MaskAll => "MASK_ALL",
-                TrendmicroConnectorOperator::MaskFirstN => "MASK_FIRST_N",
-                TrendmicroConnectorOperator::MaskLastN => "MASK_LAST_N",
-                TrendmicroConnectorOperator::ValidateNonNull => "VALIDATE_NON_NULL",
-                TrendmicroConnectorOperator::ValidateNonZero => "VALIDATE_NON_ZERO",
-                TrendmicroConnectorOperator::ValidateNonNegative => "VALIDATE_NON_NEGATIVE",
-                TrendmicroConnectorOperator::ValidateNumeric => "VALIDATE_NUMERIC",
-                TrendmicroConnectorOperator::NoOp => "NO_OP",
-            }
-        }
-    }
-
-    impl std::fmt::Display for TrendmicroConnectorOperator {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<TrendmicroConnectorOperator> for Value {
-        fn from(v: TrendmicroConnectorOperator) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<TrendmicroConnectorOperator> for Val<TrendmicroConnectorOperator> {
-        fn from(v: TrendmicroConnectorOperator) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`TriggerType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TriggerType {
-        /// `Scheduled`
-        Scheduled,
-        /// `Event`
-        Event,
-        /// `OnDemand`
-        OnDemand,
-    }
-
-    impl TriggerType {
-        /// Every variant, in schema order.
-        pub const ALL: [TriggerType; 3] = [TriggerType::Scheduled, TriggerType::Event, TriggerType::OnDemand];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                TriggerType::Scheduled => "Scheduled",
-                TriggerType::Event => "Event",
-                TriggerType::OnDemand => "OnDemand",
-            }
-        }
-    }
-
-    impl std::fmt::Display for TriggerType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<TriggerType> for Value {
-        fn from(v: TriggerType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<TriggerType> for Val<TriggerType> {
-        fn from(v: TriggerType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`Type::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Type {
-        /// `SYNC`
-        Sync,
-        /// `ASYNC`
-        Async,
-        /// `AUTOMATIC`
-        Automatic,
-    }
-
-    impl Type {
-        /// Every variant, in schema order.
-        pub const ALL: [Type; 3] = [Type::Sync, Type::Async, Type::Automatic];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Type::Sync => "SYNC",
-                Type::Async => "ASYNC",
-                Type::Automatic => "AUTOMATIC",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Type {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Type> for Value {
-        fn from(v: Type) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Type> for Val<Type> {
-        fn from(v: Type) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`VeevaConnectorOperator::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum VeevaConnectorOperator {
-        /// `PROJECTION`
-        Projection,
-        /// `LESS_THAN`
-        LessThan,
-        /// `GREATER_THAN`
-        GreaterThan,
-        /// `BETWEEN`
-        Between,
-        /// `LESS_THAN_OR_EQUAL_TO`
-        LessThanOrEqualTo,
-        /// `GREATER_THAN_OR_EQUAL_TO`
-        GreaterThanOrEqualTo,
-        /// `EQUAL_TO`
-        EqualTo,
-        /// `NOT_EQUAL_TO`
-        NotEqualTo,
-        /// `ADDITION`
-        Addition,
-        /// `MULTIPLICATION`
-        Multiplication,
-        /// `DIVISION`
-        Division,
-        /// `SUBTRACTION`
-        Subtraction,
-        /// `MASK_ALL`
-        MaskAll,
-        /// `MASK_FIRST_N`
-        MaskFirstN,
-        /// `MASK_LAST_N`
-        MaskLastN,
-        /// `VALIDATE_NON_NULL`
-        ValidateNonNull,
-        /// `VALIDATE_NON_ZERO`
-        ValidateNonZero,
-        /// `VALIDATE_NON_NEGATIVE`
-        ValidateNonNegative,
-        /// `VALIDATE_NUMERIC`
-        ValidateNumeric,
-        /// `NO_OP`
-        NoOp,
-    }
-
-    impl VeevaConnectorOperator {
-        /// Every variant, in schema order.
-        pub const ALL: [VeevaConnectorOperator; 20] = [
-            VeevaConnectorOperator::Projection,
-            VeevaConnectorOperator::LessThan,
-            VeevaConnectorOperator::GreaterThan,
-            VeevaConnectorOperator::Between,
-            VeevaConnectorOperator::LessThanOrEqualTo,
-            VeevaConnectorOperator::GreaterThanOrEqualTo,
-            VeevaConnectorOperator::EqualTo,
-            VeevaConnectorOperator::NotEqualTo,
-            VeevaConnectorOperator::Addition,
-            VeevaConnectorOperator::Multiplication,
-            VeevaConnectorOperator::Division,
-            VeevaConnectorOperator::Subtraction,
-            VeevaConnectorOperator::MaskAll,
-            VeevaConnectorOperator::MaskFirstN,
-            VeevaConnectorOperator::MaskLastN,
-            VeevaConnectorOperator::ValidateNonNull,
-            VeevaConnectorOperator::ValidateNonZero,
-            VeevaConnectorOperator::ValidateNonNegative,
-            VeevaConnectorOperator::ValidateNumeric,
-            VeevaConnectorOperator::NoOp,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                VeevaConnectorOperator::Projection => "PROJECTION",
-                VeevaConnectorOperator::LessThan => "LESS_THAN",
-                VeevaConnectorOperator::GreaterThan => "GREATER_THAN",
-                VeevaConnectorOperator::Between => "BETWEEN",
-                VeevaConnectorOperator::LessThanOrEqualTo => "LESS_THAN_OR_EQUAL_TO",
-                VeevaConnectorOperator::GreaterThanOrEqualTo => "GREATER_THAN_OR_EQUAL_TO",
-                VeevaConnectorOperator::EqualTo => "EQUAL_TO",
-                VeevaConnectorOperator::NotEqualTo => "NOT_EQUAL_TO",
-                VeevaConnectorOperator::Addition => "ADDITION",
-                VeevaConnectorOperator::Multiplication => "MULTIPLICATION",
-                VeevaConnectorOperator::Division => "DIVISION",
-                VeevaConnectorOperator::Subtraction => "SUBTRACTION",
-                VeevaConnectorOperator::MaskAll => "MASK_ALL",
-                VeevaConnectorOperator::MaskFirstN => "MASK_FIRST_N",
-                VeevaConnectorOperator::MaskLastN => "MASK_LAST_N",
-                VeevaConnectorOperator::ValidateNonNull => "VALIDATE_NON_NULL",
-                VeevaConnectorOperator::ValidateNonZero => "VALIDATE_NON_ZERO",
-                VeevaConnectorOperator::ValidateNonNegative => "VALIDATE_NON_NEGATIVE",
-                VeevaConnectorOperator::ValidateNumeric => "VALIDATE_NUMERIC",
-                VeevaConnectorOperator::NoOp => "NO_OP",
-            }
-        }
-    }
-
-    impl std::fmt::Display for VeevaConnectorOperator {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<VeevaConnectorOperator> for Value {
-        fn from(v: VeevaConnectorOperator) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<VeevaConnectorOperator> for Val<VeevaConnectorOperator> {
-        fn from(v: VeevaConnectorOperator) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`WriteOperationType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum WriteOperationType {
-        /// `INSERT`
-        Insert,
-        /// `UPSERT`
-        Upsert,
-        /// `UPDATE`
-        Update,
-        /// `DELETE`
-        Delete,
-    }
-
-    impl WriteOperationType {
-        /// Every variant, in schema order.
-        pub const ALL: [WriteOperationType; 4] = [
-            WriteOperationType::Insert,
-            WriteOperationType::Upsert,
-            WriteOperationType::Update,
-            WriteOperationType::Delete,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                WriteOperationType::Insert => "INSERT",
-                WriteOperationType::Upsert => "UPSERT",
-                WriteOperationType::Update => "UPDATE",
-                WriteOperationType::Delete => "DELETE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for WriteOperationType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<WriteOperationType> for Value {
-        fn from(v: WriteOperationType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<WriteOperationType> for Val<WriteOperationType> {
-        fn from(v: WriteOperationType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`ZendeskConnectorOperator::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ZendeskConnectorOperator {
-        /// `PROJECTION`
-        Projection,
-        /// `GREATER_THAN`
-        GreaterThan,
-        /// `ADDITION`
-        Addition,
-        /// `MULTIPLICATION`
-        Multiplication,
-        /// `DIVISION`
-        Division,
-        /// `SUBTRACTION`
-        Subtraction,
-        /// `MASK_ALL`
-        MaskAll,
-        /// `MASK_FIRST_N`
-        MaskFirstN,
-        /// `MASK_LAST_N`
-        MaskLastN,
-        /// `VALIDATE_NON_NULL`
-        ValidateNonNull,
-        /// `VALIDATE_NON_ZERO`
-        ValidateNonZero,
-        /// `VALIDATE_NON_NEGATIVE`
-        ValidateNonNegative,
-        /// `VALIDATE_NUMERIC`
-        ValidateNumeric,
-        /// `NO_OP`
-        NoOp,
-    }
-
-    impl ZendeskConnectorOperator {
-        /// Every variant, in schema order.
-        pub const ALL: [ZendeskConnectorOperator; 14] = [
-            ZendeskConnectorOperator::Projection,
-            ZendeskConnectorOperator::GreaterThan,
-            ZendeskConnectorOperator::Addition,
-            ZendeskConnectorOperator::Multiplication,
-            ZendeskConnectorOperator::Division,
-            ZendeskConnectorOperator::Subtraction,
-            ZendeskConnectorOperator::MaskAll,
-            ZendeskConnectorOperator::MaskFirstN,
-            ZendeskConnectorOperator::MaskLastN,
-            ZendeskConnectorOperator::ValidateNonNull,
-            ZendeskConnectorOperator::ValidateNonZero,
-            ZendeskConnectorOperator::ValidateNonNegative,
-            ZendeskConnectorOperator::ValidateNumeric,
-            ZendeskConnectorOperator::NoOp,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ZendeskConnectorOperator::Projection => "PROJECTION",
-                ZendeskConnectorOperator::GreaterThan => "GREATER_THAN",
-                ZendeskConnectorOperator::Addition => "ADDITION",
-                ZendeskConnectorOperator::Multiplication => "MULTIPLICATION",
-                ZendeskConnectorOperator::Division => "DIVISION",
-                ZendeskConnectorOperator::Subtraction => "SUBTRACTION",
-                ZendeskConnectorOperator::MaskAll => "MASK_ALL",
-                ZendeskConnectorOperator::MaskFirstN => "MASK_FIRST_N",
-                ZendeskConnectorOperator::MaskLastN => "MASK_LAST_N",
-                ZendeskConnectorOperator::ValidateNonNull => "VALIDATE_NON_NULL",
-                ZendeskConnectorOperator::ValidateNonZero => "VALIDATE_NON_ZERO",
-                ZendeskConnectorOperator::ValidateNonNegative => "VALIDATE_NON_NEGATIVE",
-                ZendeskConnectorOperator::ValidateNumeric => "VALIDATE_NUMERIC",
-                ZendeskConnectorOperator::NoOp => "NO_OP",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ZendeskConnectorOperator {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ZendeskConnectorOperator> for Value {
-        fn from(v: ZendeskConnectorOperator) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ZendeskConnectorOperator> for Val<ZendeskConnectorOperator> {
-        fn from(v: ZendeskConnectorOperator) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Flow activation status for Scheduled- and Event-triggered flows
+        FlowStatus[3] {
+            Active = "Active",
+            Suspended = "Suspended",
+            Draft = "Draft",
+        }
+    }
+
+    cfn_enum! {
+        GoogleAnalyticsConnectorOperator[2] {
+            Projection = "PROJECTION",
+            Between = "BETWEEN",
+        }
+    }
+
+    cfn_enum! {
+        InforNexusConnectorOperator[15] {
+            Projection = "PROJECTION",
+            Between = "BETWEEN",
+            EqualTo = "EQUAL_TO",
+            Addition = "ADDITION",
+            Multiplication = "MULTIPLICATION",
+            Division = "DIVISION",
+            Subtraction = "SUBTRACTION",
+            MaskAll = "MASK_ALL",
+            MaskFirstN = "MASK_FIRST_N",
+            MaskLastN = "MASK_LAST_N",
+            ValidateNonNull = "VALIDATE_NON_NULL",
+            ValidateNonZero = "VALIDATE_NON_ZERO",
+            ValidateNonNegative = "VALIDATE_NON_NEGATIVE",
+            ValidateNumeric = "VALIDATE_NUMERIC",
+            NoOp = "NO_OP",
+        }
+    }
+
+    cfn_enum! {
+        MarketoConnectorOperator[16] {
+            Projection = "PROJECTION",
+            LessThan = "LESS_THAN",
+            GreaterThan = "GREATER_THAN",
+            Between = "BETWEEN",
+            Addition = "ADDITION",
+            Multiplication = "MULTIPLICATION",
+            Division = "DIVISION",
+            Subtraction = "SUBTRACTION",
+            MaskAll = "MASK_ALL",
+            MaskFirstN = "MASK_FIRST_N",
+            MaskLastN = "MASK_LAST_N",
+            ValidateNonNull = "VALIDATE_NON_NULL",
+            ValidateNonZero = "VALIDATE_NON_ZERO",
+            ValidateNonNegative = "VALIDATE_NON_NEGATIVE",
+            ValidateNumeric = "VALIDATE_NUMERIC",
+            NoOp = "NO_OP",
+        }
+    }
+
+    cfn_enum! {
+        Operator[21] {
+            Projection = "PROJECTION",
+            LessThan = "LESS_THAN",
+            GreaterThan = "GREATER_THAN",
+            Contains = "CONTAINS",
+            Between = "BETWEEN",
+            LessThanOrEqualTo = "LESS_THAN_OR_EQUAL_TO",
+            GreaterThanOrEqualTo = "GREATER_THAN_OR_EQUAL_TO",
+            EqualTo = "EQUAL_TO",
+            NotEqualTo = "NOT_EQUAL_TO",
+            Addition = "ADDITION",
+            Multiplication = "MULTIPLICATION",
+            Division = "DIVISION",
+            Subtraction = "SUBTRACTION",
+            MaskAll = "MASK_ALL",
+            MaskFirstN = "MASK_FIRST_N",
+            MaskLastN = "MASK_LAST_N",
+            ValidateNonNull = "VALIDATE_NON_NULL",
+            ValidateNonZero = "VALIDATE_NON_ZERO",
+            ValidateNonNegative = "VALIDATE_NON_NEGATIVE",
+            ValidateNumeric = "VALIDATE_NUMERIC",
+            NoOp = "NO_OP",
+        }
+    }
+
+    cfn_enum! {
+        OperatorPropertiesKeys[17] {
+            Value2 = "VALUE",
+            Values = "VALUES",
+            DataType = "DATA_TYPE",
+            UpperBound = "UPPER_BOUND",
+            LowerBound = "LOWER_BOUND",
+            SourceDataType = "SOURCE_DATA_TYPE",
+            DestinationDataType = "DESTINATION_DATA_TYPE",
+            ValidationAction = "VALIDATION_ACTION",
+            MaskValue = "MASK_VALUE",
+            MaskLength = "MASK_LENGTH",
+            TruncateLength = "TRUNCATE_LENGTH",
+            MathOperationFieldsOrder = "MATH_OPERATION_FIELDS_ORDER",
+            ConcatFormat = "CONCAT_FORMAT",
+            SubfieldCategoryMap = "SUBFIELD_CATEGORY_MAP",
+            ExcludeSourceFieldsList = "EXCLUDE_SOURCE_FIELDS_LIST",
+            IncludeNewFields = "INCLUDE_NEW_FIELDS",
+            OrderedPartitionKeysList = "ORDERED_PARTITION_KEYS_LIST",
+        }
+    }
+
+    cfn_enum! {
+        PardotConnectorOperator[14] {
+            Projection = "PROJECTION",
+            EqualTo = "EQUAL_TO",
+            NoOp = "NO_OP",
+            Addition = "ADDITION",
+            Multiplication = "MULTIPLICATION",
+            Division = "DIVISION",
+            Subtraction = "SUBTRACTION",
+            MaskAll = "MASK_ALL",
+            MaskFirstN = "MASK_FIRST_N",
+            MaskLastN = "MASK_LAST_N",
+            ValidateNonNull = "VALIDATE_NON_NULL",
+            ValidateNonZero = "VALIDATE_NON_ZERO",
+            ValidateNonNegative = "VALIDATE_NON_NEGATIVE",
+            ValidateNumeric = "VALIDATE_NUMERIC",
+        }
+    }
+
+    cfn_enum! {
+        PathPrefix[2] {
+            ExecutionId = "EXECUTION_ID",
+            SchemaVersion = "SCHEMA_VERSION",
+        }
+    }
+
+    cfn_enum! {
+        PrefixFormat[5] {
+            Year = "YEAR",
+            Month = "MONTH",
+            Day = "DAY",
+            Hour = "HOUR",
+            Minute = "MINUTE",
+        }
+    }
+
+    cfn_enum! {
+        PrefixType[3] {
+            Filename = "FILENAME",
+            Path = "PATH",
+            PathAndFilename = "PATH_AND_FILENAME",
+        }
+    }
+
+    cfn_enum! {
+        S3ConnectorOperator[20] {
+            Projection = "PROJECTION",
+            LessThan = "LESS_THAN",
+            GreaterThan = "GREATER_THAN",
+            Between = "BETWEEN",
+            LessThanOrEqualTo = "LESS_THAN_OR_EQUAL_TO",
+            GreaterThanOrEqualTo = "GREATER_THAN_OR_EQUAL_TO",
+            EqualTo = "EQUAL_TO",
+            NotEqualTo = "NOT_EQUAL_TO",
+            Addition = "ADDITION",
+            Multiplication = "MULTIPLICATION",
+            Division = "DIVISION",
+            Subtraction = "SUBTRACTION",
+            MaskAll = "MASK_ALL",
+            MaskFirstN = "MASK_FIRST_N",
+            MaskLastN = "MASK_LAST_N",
+            ValidateNonNull = "VALIDATE_NON_NULL",
+            ValidateNonZero = "VALIDATE_NON_ZERO",
+            ValidateNonNegative = "VALIDATE_NON_NEGATIVE",
+            ValidateNumeric = "VALIDATE_NUMERIC",
+            NoOp = "NO_OP",
+        }
+    }
+
+    cfn_enum! {
+        S3InputFileType[2] {
+            Csv = "CSV",
+            Json = "JSON",
+        }
+    }
+
+    cfn_enum! {
+        SAPODataConnectorOperator[21] {
+            Projection = "PROJECTION",
+            LessThan = "LESS_THAN",
+            Contains = "CONTAINS",
+            GreaterThan = "GREATER_THAN",
+            Between = "BETWEEN",
+            LessThanOrEqualTo = "LESS_THAN_OR_EQUAL_TO",
+            GreaterThanOrEqualTo = "GREATER_THAN_OR_EQUAL_TO",
+            EqualTo = "EQUAL_TO",
+            NotEqualTo = "NOT_EQUAL_TO",
+            Addition = "ADDITION",
+            Multiplication = "MULTIPLICATION",
+            Division = "DIVISION",
+            Subtraction = "SUBTRACTION",
+            MaskAll = "MASK_ALL",
+            MaskFirstN = "MASK_FIRST_N",
+            MaskLastN = "MASK_LAST_N",
+            ValidateNonNull = "VALIDATE_NON_NULL",
+            ValidateNonZero = "VALIDATE_NON_ZERO",
+            ValidateNonNegative = "VALIDATE_NON_NEGATIVE",
+            ValidateNumeric = "VALIDATE_NUMERIC",
+            NoOp = "NO_OP",
+        }
+    }
+
+    cfn_enum! {
+        SalesforceConnectorOperator[21] {
+            Projection = "PROJECTION",
+            LessThan = "LESS_THAN",
+            Contains = "CONTAINS",
+            GreaterThan = "GREATER_THAN",
+            Between = "BETWEEN",
+            LessThanOrEqualTo = "LESS_THAN_OR_EQUAL_TO",
+            GreaterThanOrEqualTo = "GREATER_THAN_OR_EQUAL_TO",
+            EqualTo = "EQUAL_TO",
+            NotEqualTo = "NOT_EQUAL_TO",
+            Addition = "ADDITION",
+            Multiplication = "MULTIPLICATION",
+            Division = "DIVISION",
+            Subtraction = "SUBTRACTION",
+            MaskAll = "MASK_ALL",
+            MaskFirstN = "MASK_FIRST_N",
+            MaskLastN = "MASK_LAST_N",
+            ValidateNonNull = "VALIDATE_NON_NULL",
+            ValidateNonZero = "VALIDATE_NON_ZERO",
+            ValidateNonNegative = "VALIDATE_NON_NEGATIVE",
+            ValidateNumeric = "VALIDATE_NUMERIC",
+            NoOp = "NO_OP",
+        }
+    }
+
+    cfn_enum! {
+        ServiceNowConnectorOperator[21] {
+            Projection = "PROJECTION",
+            LessThan = "LESS_THAN",
+            Contains = "CONTAINS",
+            GreaterThan = "GREATER_THAN",
+            Between = "BETWEEN",
+            LessThanOrEqualTo = "LESS_THAN_OR_EQUAL_TO",
+            GreaterThanOrEqualTo = "GREATER_THAN_OR_EQUAL_TO",
+            EqualTo = "EQUAL_TO",
+            NotEqualTo = "NOT_EQUAL_TO",
+            Addition = "ADDITION",
+            Multiplication = "MULTIPLICATION",
+            Division = "DIVISION",
+            Subtraction = "SUBTRACTION",
+            MaskAll = "MASK_ALL",
+            MaskFirstN = "MASK_FIRST_N",
+            MaskLastN = "MASK_LAST_N",
+            ValidateNonNull = "VALIDATE_NON_NULL",
+            ValidateNonZero = "VALIDATE_NON_ZERO",
+            ValidateNonNegative = "VALIDATE_NON_NEGATIVE",
+            ValidateNumeric = "VALIDATE_NUMERIC",
+            NoOp = "NO_OP",
+        }
+    }
+
+    cfn_enum! {
+        SingularConnectorOperator[14] {
+            Projection = "PROJECTION",
+            EqualTo = "EQUAL_TO",
+            Addition = "ADDITION",
+            Multiplication = "MULTIPLICATION",
+            Division = "DIVISION",
+            Subtraction = "SUBTRACTION",
+            MaskAll = "MASK_ALL",
+            MaskFirstN = "MASK_FIRST_N",
+            MaskLastN = "MASK_LAST_N",
+            ValidateNonNull = "VALIDATE_NON_NULL",
+            ValidateNonZero = "VALIDATE_NON_ZERO",
+            ValidateNonNegative = "VALIDATE_NON_NEGATIVE",
+            ValidateNumeric = "VALIDATE_NUMERIC",
+            NoOp = "NO_OP",
+        }
+    }
+
+    cfn_enum! {
+        SlackConnectorOperator[15] {
+            Projection = "PROJECTION",
+            Between = "BETWEEN",
+            EqualTo = "EQUAL_TO",
+            Addition = "ADDITION",
+            Multiplication = "MULTIPLICATION",
+            Division = "DIVISION",
+            Subtraction = "SUBTRACTION",
+            MaskAll = "MASK_ALL",
+            MaskFirstN = "MASK_FIRST_N",
+            MaskLastN = "MASK_LAST_N",
+            ValidateNonNull = "VALIDATE_NON_NULL",
+            ValidateNonZero = "VALIDATE_NON_ZERO",
+            ValidateNonNegative = "VALIDATE_NON_NEGATIVE",
+            ValidateNumeric = "VALIDATE_NUMERIC",
+            NoOp = "NO_OP",
+        }
+    }
+
+    cfn_enum! {
+        TaskType[10] {
+            Arithmetic = "Arithmetic",
+            Filter = "Filter",
+            Map2 = "Map",
+            MapAll = "Map_all",
+            Mask = "Mask",
+            Merge = "Merge",
+            Passthrough = "Passthrough",
+            Truncate = "Truncate",
+            Validate = "Validate",
+            Partition = "Partition",
+        }
+    }
+
+    cfn_enum! {
+        TrendmicroConnectorOperator[14] {
+            Projection = "PROJECTION",
+            EqualTo = "EQUAL_TO",
+            Addition = "ADDITION",
+            Multiplication = "MULTIPLICATION",
+            Division = "DIVISION",
+            Subtraction = "SUBTRACTION",
+            MaskAll = "MASK_ALL",
+            MaskFirstN = "MASK_FIRST_N",
+            MaskLastN = "MASK_LAST_N",
+            ValidateNonNull = "VALIDATE_NON_NULL",
+            ValidateNonZero = "VALIDATE_NON_ZERO",
+            ValidateNonNegative = "VALIDATE_NON_NEGATIVE",
+            ValidateNumeric = "VALIDATE_NUMERIC",
+            NoOp = "NO_OP",
+        }
+    }
+
+    cfn_enum! {
+        TriggerType[3] {
+            Scheduled = "Scheduled",
+            Event = "Event",
+            OnDemand = "OnDemand",
+        }
+    }
+
+    cfn_enum! {
+        Type[3] {
+            Sync = "SYNC",
+            Async = "ASYNC",
+            Automatic = "AUTOMATIC",
+        }
+    }
+
+    cfn_enum! {
+        VeevaConnectorOperator[20] {
+            Projection = "PROJECTION",
+            LessThan = "LESS_THAN",
+            GreaterThan = "GREATER_THAN",
+            Between = "BETWEEN",
+            LessThanOrEqualTo = "LESS_THAN_OR_EQUAL_TO",
+            GreaterThanOrEqualTo = "GREATER_THAN_OR_EQUAL_TO",
+            EqualTo = "EQUAL_TO",
+            NotEqualTo = "NOT_EQUAL_TO",
+            Addition = "ADDITION",
+            Multiplication = "MULTIPLICATION",
+            Division = "DIVISION",
+            Subtraction = "SUBTRACTION",
+            MaskAll = "MASK_ALL",
+            MaskFirstN = "MASK_FIRST_N",
+            MaskLastN = "MASK_LAST_N",
+            ValidateNonNull = "VALIDATE_NON_NULL",
+            ValidateNonZero = "VALIDATE_NON_ZERO",
+            ValidateNonNegative = "VALIDATE_NON_NEGATIVE",
+            ValidateNumeric = "VALIDATE_NUMERIC",
+            NoOp = "NO_OP",
+        }
+    }
+
+    cfn_enum! {
+        WriteOperationType[4] {
+            Insert = "INSERT",
+            Upsert = "UPSERT",
+            Update = "UPDATE",
+            Delete = "DELETE",
+        }
+    }
+
+    cfn_enum! {
+        ZendeskConnectorOperator[14] {
+            Projection = "PROJECTION",
+            GreaterThan = "GREATER_THAN",
+            Addition = "ADDITION",
+            Multiplication = "MULTIPLICATION",
+            Division = "DIVISION",
+            Subtraction = "SUBTRACTION",
+            MaskAll = "MASK_ALL",
+            MaskFirstN = "MASK_FIRST_N",
+            MaskLastN = "MASK_LAST_N",
+            ValidateNonNull = "VALIDATE_NON_NULL",
+            ValidateNonZero = "VALIDATE_NON_ZERO",
+            ValidateNonNegative = "VALIDATE_NON_NEGATIVE",
+            ValidateNumeric = "VALIDATE_NUMERIC",
+            NoOp = "NO_OP",
         }
     }
 }

@@ -299,89 +299,19 @@ pub mod application {
 
     property_type!(IframeConfig);
 
-    /// The type of application
-    ///
-    /// Rendered as its CloudFormation spelling ([`ApplicationType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ApplicationType {
-        /// `STANDARD`
-        Standard,
-        /// `SERVICE`
-        Service,
-        /// `MCP_SERVER`
-        McpServer,
-    }
-
-    impl ApplicationType {
-        /// Every variant, in schema order.
-        pub const ALL: [ApplicationType; 3] =
-            [ApplicationType::Standard, ApplicationType::Service, ApplicationType::McpServer];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ApplicationType::Standard => "STANDARD",
-                ApplicationType::Service => "SERVICE",
-                ApplicationType::McpServer => "MCP_SERVER",
-            }
+    cfn_enum! {
+        /// The type of application
+        ApplicationType[3] {
+            Standard = "STANDARD",
+            Service = "SERVICE",
+            McpServer = "MCP_SERVER",
         }
     }
 
-    impl std::fmt::Display for ApplicationType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ApplicationType> for Value {
-        fn from(v: ApplicationType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ApplicationType> for Val<ApplicationType> {
-        fn from(v: ApplicationType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`Scope::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Scope {
-        /// `CROSS_CONTACTS`
-        CrossContacts,
-        /// `PER_CONTACT`
-        PerContact,
-    }
-
-    impl Scope {
-        /// Every variant, in schema order.
-        pub const ALL: [Scope; 2] = [Scope::CrossContacts, Scope::PerContact];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Scope::CrossContacts => "CROSS_CONTACTS",
-                Scope::PerContact => "PER_CONTACT",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Scope {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Scope> for Value {
-        fn from(v: Scope) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Scope> for Val<Scope> {
-        fn from(v: Scope) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        Scope[2] {
+            CrossContacts = "CROSS_CONTACTS",
+            PerContact = "PER_CONTACT",
         }
     }
 }

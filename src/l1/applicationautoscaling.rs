@@ -486,308 +486,115 @@ pub mod scalable_target {
 
     property_type!(SuspendedState);
 
-    /// The scalable dimension associated with the scalable target. This string consists of the service namespace, resource
-    /// type, and scaling property.
-    ///
-    /// \+ ``ecs:service:DesiredCount`` - The task count of an ECS service.
-    ///
-    /// \+ ``elasticmapreduce:instancegroup:InstanceCount`` - The instance count of an EMR Instance Group.
-    ///
-    /// \+ ``ec2:spot-fleet-request:TargetCapacity`` - The target capacity of a Spot Fleet.
-    ///
-    /// \+ ``appstream:fleet:DesiredCapacity`` - The capacity of an AppStream 2.0 fleet.
-    ///
-    /// \+ ``dynamodb:table:ReadCapacityUnits`` - The provisioned read capacity for a DynamoDB table.
-    ///
-    /// \+ ``dynamodb:table:WriteCapacityUnits`` - The provisioned write capacity for a DynamoDB table.
-    ///
-    /// \+ ``dynamodb:index:ReadCapacityUnits`` - The provisioned read capacity for a DynamoDB global secondary index.
-    ///
-    /// \+ ``dynamodb:index:WriteCapacityUnits`` - The provisioned write capacity for a DynamoDB global secondary index.
-    ///
-    /// \+ ``rds:cluster:ReadReplicaCount`` - The count of Aurora Replicas in an Aurora DB cluster. Available for Aurora
-    /// MySQL-compatible edition and Aurora PostgreSQL-compatible edition.
-    ///
-    /// \+ ``sagemaker:variant:DesiredInstanceCount`` - The number of EC2 instances for a SageMaker model endpoint variant.
-    ///
-    /// \+ ``custom-resource:ResourceType:Property`` - The scalable dimension for a custom resource provided by your own
-    /// application or service.
-    ///
-    /// \+ ``comprehend:document-classifier-endpoint:DesiredInferenceUnits`` - The number of inference units for an Amazon
-    /// Comprehend document classification endpoint.
-    ///
-    /// \+ ``comprehend:entity-recognizer-endpoint:DesiredInferenceUnits`` - The number of inference units for an Amazon
-    /// Comprehend entity recognizer endpoint.
-    ///
-    /// \+ ``lambda:function:ProvisionedConcurrency`` - The provisioned concurrency for a Lambda function.
-    ///
-    /// \+ ``cassandra:table:ReadCapacityUnits`` - The provisioned read capacity for an Amazon Keyspaces table.
-    ///
-    /// \+ ``cassandra:table:WriteCapacityUnits`` - The provisioned write capacity for an Amazon Keyspaces table.
-    ///
-    /// \+ ``kafka:broker-storage:VolumeSize`` - The provisioned volume size (in GiB) for brokers in an Amazon MSK cluster.
-    ///
-    /// \+ ``elasticache:cache-cluster:Nodes`` - The number of nodes for an Amazon ElastiCache cache cluster.
-    ///
-    /// \+ ``elasticache:replication-group:NodeGroups`` - The number of node groups for an Amazon ElastiCache replication
-    /// group.
-    ///
-    /// \+ ``elasticache:replication-group:Replicas`` - The number of replicas per node group for an Amazon ElastiCache
-    /// replication group.
-    ///
-    /// \+ ``neptune:cluster:ReadReplicaCount`` - The count of read replicas in an Amazon Neptune DB cluster.
-    ///
-    /// \+ ``sagemaker:variant:DesiredProvisionedConcurrency`` - The provisioned concurrency for a SageMaker serverless
-    /// endpoint.
-    ///
-    /// \+ ``sagemaker:inference-component:DesiredCopyCount`` - The number of copies across an endpoint for a SageMaker
-    /// inference component.
-    ///
-    /// \+ ``workspaces:workspacespool:DesiredUserSessions`` - The number of user sessions for the WorkSpaces in the pool.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ScalableDimension::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ScalableDimension {
-        /// `appstream:fleet:DesiredCapacity`
-        AppstreamFleetDesiredCapacity,
-        /// `cassandra:table:ReadCapacityUnits`
-        CassandraTableReadCapacityUnits,
-        /// `cassandra:table:WriteCapacityUnits`
-        CassandraTableWriteCapacityUnits,
-        /// `comprehend:document-classifier-endpoint:DesiredInferenceUnits`
-        ComprehendDocumentClassifierEndpointDesiredInferenceUnits,
-        /// `comprehend:entity-recognizer-endpoint:DesiredInferenceUnits`
-        ComprehendEntityRecognizerEndpointDesiredInferenceUnits,
-        /// `custom-resource:ResourceType:Property`
-        CustomResourceResourceTypeProperty,
-        /// `dynamodb:index:ReadCapacityUnits`
-        DynamodbIndexReadCapacityUnits,
-        /// `dynamodb:index:WriteCapacityUnits`
-        DynamodbIndexWriteCapacityUnits,
-        /// `dynamodb:table:ReadCapacityUnits`
-        DynamodbTableReadCapacityUnits,
-        /// `dynamodb:table:WriteCapacityUnits`
-        DynamodbTableWriteCapacityUnits,
-        /// `ec2:capacity-reservation:AvailableInstances`
-        Ec2CapacityReservationAvailableInstances,
-        /// `ec2:spot-fleet-request:TargetCapacity`
-        Ec2SpotFleetRequestTargetCapacity,
-        /// `ecs:service:DesiredCount`
-        EcsServiceDesiredCount,
-        /// `elasticache:cache-cluster:Nodes`
-        ElasticacheCacheClusterNodes,
-        /// `elasticache:replication-group:NodeGroups`
-        ElasticacheReplicationGroupNodeGroups,
-        /// `elasticache:replication-group:Replicas`
-        ElasticacheReplicationGroupReplicas,
-        /// `elasticmapreduce:instancegroup:InstanceCount`
-        ElasticmapreduceInstancegroupInstanceCount,
-        /// `kafka:broker-storage:VolumeSize`
-        KafkaBrokerStorageVolumeSize,
-        /// `lambda:function:ProvisionedConcurrency`
-        LambdaFunctionProvisionedConcurrency,
-        /// `neptune:cluster:ReadReplicaCount`
-        NeptuneClusterReadReplicaCount,
-        /// `rds:cluster:ReadReplicaCount`
-        RdsClusterReadReplicaCount,
-        /// `sagemaker:inference-component:DesiredCopyCount`
-        SagemakerInferenceComponentDesiredCopyCount,
-        /// `sagemaker:variant:DesiredInstanceCount`
-        SagemakerVariantDesiredInstanceCount,
-        /// `sagemaker:variant:DesiredProvisionedConcurrency`
-        SagemakerVariantDesiredProvisionedConcurrency,
-        /// `workspaces:workspacespool:DesiredUserSessions`
-        WorkspacesWorkspacespoolDesiredUserSessions,
-    }
-
-    impl ScalableDimension {
-        /// Every variant, in schema order.
-        pub const ALL: [ScalableDimension; 25] = [
-            ScalableDimension::AppstreamFleetDesiredCapacity,
-            ScalableDimension::CassandraTableReadCapacityUnits,
-            ScalableDimension::CassandraTableWriteCapacityUnits,
-            ScalableDimension::ComprehendDocumentClassifierEndpointDesiredInferenceUnits,
-            ScalableDimension::ComprehendEntityRecognizerEndpointDesiredInferenceUnits,
-            ScalableDimension::CustomResourceResourceTypeProperty,
-            ScalableDimension::DynamodbIndexReadCapacityUnits,
-            ScalableDimension::DynamodbIndexWriteCapacityUnits,
-            ScalableDimension::DynamodbTableReadCapacityUnits,
-            ScalableDimension::DynamodbTableWriteCapacityUnits,
-            ScalableDimension::Ec2CapacityReservationAvailableInstances,
-            ScalableDimension::Ec2SpotFleetRequestTargetCapacity,
-            ScalableDimension::EcsServiceDesiredCount,
-            ScalableDimension::ElasticacheCacheClusterNodes,
-            ScalableDimension::ElasticacheReplicationGroupNodeGroups,
-            ScalableDimension::ElasticacheReplicationGroupReplicas,
-            ScalableDimension::ElasticmapreduceInstancegroupInstanceCount,
-            ScalableDimension::KafkaBrokerStorageVolumeSize,
-            ScalableDimension::LambdaFunctionProvisionedConcurrency,
-            ScalableDimension::NeptuneClusterReadReplicaCount,
-            ScalableDimension::RdsClusterReadReplicaCount,
-            ScalableDimension::SagemakerInferenceComponentDesiredCopyCount,
-            ScalableDimension::SagemakerVariantDesiredInstanceCount,
-            ScalableDimension::SagemakerVariantDesiredProvisionedConcurrency,
-            ScalableDimension::WorkspacesWorkspacespoolDesiredUserSessions,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ScalableDimension::AppstreamFleetDesiredCapacity => "appstream:fleet:DesiredCapacity",
-                ScalableDimension::CassandraTableReadCapacityUnits => "cassandra:table:ReadCapacityUnits",
-                ScalableDimension::CassandraTableWriteCapacityUnits => "cassandra:table:WriteCapacityUnits",
-                ScalableDimension::ComprehendDocumentClassifierEndpointDesiredInferenceUnits => {
-                    "comprehend:document-classifier-endpoint:DesiredInferenceUnits"
-                }
-                ScalableDimension::ComprehendEntityRecognizerEndpointDesiredInferenceUnits => {
-                    "comprehend:entity-recognizer-endpoint:DesiredInferenceUnits"
-                }
-                ScalableDimension::CustomResourceResourceTypeProperty => "custom-resource:ResourceType:Property",
-                ScalableDimension::DynamodbIndexReadCapacityUnits => "dynamodb:index:ReadCapacityUnits",
-                ScalableDimension::DynamodbIndexWriteCapacityUnits => "dynamodb:index:WriteCapacityUnits",
-                ScalableDimension::DynamodbTableReadCapacityUnits => "dynamodb:table:ReadCapacityUnits",
-                ScalableDimension::DynamodbTableWriteCapacityUnits => "dynamodb:table:WriteCapacityUnits",
-                ScalableDimension::Ec2CapacityReservationAvailableInstances => {
-                    "ec2:capacity-reservation:AvailableInstances"
-                }
-                ScalableDimension::Ec2SpotFleetRequestTargetCapacity => "ec2:spot-fleet-request:TargetCapacity",
-                ScalableDimension::EcsServiceDesiredCount => "ecs:service:DesiredCount",
-                ScalableDimension::ElasticacheCacheClusterNodes => "elasticache:cache-cluster:Nodes",
-                ScalableDimension::ElasticacheReplicationGroupNodeGroups => "elasticache:replication-group:NodeGroups",
-                ScalableDimension::ElasticacheReplicationGroupReplicas => "elasticache:replication-group:Replicas",
-                ScalableDimension::ElasticmapreduceInstancegroupInstanceCount => {
-                    "elasticmapreduce:instancegroup:InstanceCount"
-                }
-                ScalableDimension::KafkaBrokerStorageVolumeSize => "kafka:broker-storage:VolumeSize",
-                ScalableDimension::LambdaFunctionProvisionedConcurrency => "lambda:function:ProvisionedConcurrency",
-                ScalableDimension::NeptuneClusterReadReplicaCount => "neptune:cluster:ReadReplicaCount",
-                ScalableDimension::RdsClusterReadReplicaCount => "rds:cluster:ReadReplicaCount",
-                ScalableDimension::SagemakerInferenceComponentDesiredCopyCount => {
-                    "sagemaker:inference-component:DesiredCopyCount"
-                }
-                ScalableDimension::SagemakerVariantDesiredInstanceCount => "sagemaker:variant:DesiredInstanceCount",
-                ScalableDimension::SagemakerVariantDesiredProvisionedConcurrency => {
-                    "sagemaker:variant:DesiredProvisionedConcurrency"
-                }
-                ScalableDimension::WorkspacesWorkspacespoolDesiredUserSessions => {
-                    "workspaces:workspacespool:DesiredUserSessions"
-                }
-            }
+    cfn_enum! {
+        /// The scalable dimension associated with the scalable target. This string consists of the service namespace,
+        /// resource type, and scaling property.
+        ///
+        /// \+ ``ecs:service:DesiredCount`` - The task count of an ECS service.
+        ///
+        /// \+ ``elasticmapreduce:instancegroup:InstanceCount`` - The instance count of an EMR Instance Group.
+        ///
+        /// \+ ``ec2:spot-fleet-request:TargetCapacity`` - The target capacity of a Spot Fleet.
+        ///
+        /// \+ ``appstream:fleet:DesiredCapacity`` - The capacity of an AppStream 2.0 fleet.
+        ///
+        /// \+ ``dynamodb:table:ReadCapacityUnits`` - The provisioned read capacity for a DynamoDB table.
+        ///
+        /// \+ ``dynamodb:table:WriteCapacityUnits`` - The provisioned write capacity for a DynamoDB table.
+        ///
+        /// \+ ``dynamodb:index:ReadCapacityUnits`` - The provisioned read capacity for a DynamoDB global secondary index.
+        ///
+        /// \+ ``dynamodb:index:WriteCapacityUnits`` - The provisioned write capacity for a DynamoDB global secondary index.
+        ///
+        /// \+ ``rds:cluster:ReadReplicaCount`` - The count of Aurora Replicas in an Aurora DB cluster. Available for Aurora
+        /// MySQL-compatible edition and Aurora PostgreSQL-compatible edition.
+        ///
+        /// \+ ``sagemaker:variant:DesiredInstanceCount`` - The number of EC2 instances for a SageMaker model endpoint
+        /// variant.
+        ///
+        /// \+ ``custom-resource:ResourceType:Property`` - The scalable dimension for a custom resource provided by your own
+        /// application or service.
+        ///
+        /// \+ ``comprehend:document-classifier-endpoint:DesiredInferenceUnits`` - The number of inference units for an
+        /// Amazon Comprehend document classification endpoint.
+        ///
+        /// \+ ``comprehend:entity-recognizer-endpoint:DesiredInferenceUnits`` - The number of inference units for an Amazon
+        /// Comprehend entity recognizer endpoint.
+        ///
+        /// \+ ``lambda:function:ProvisionedConcurrency`` - The provisioned concurrency for a Lambda function.
+        ///
+        /// \+ ``cassandra:table:ReadCapacityUnits`` - The provisioned read capacity for an Amazon Keyspaces table.
+        ///
+        /// \+ ``cassandra:table:WriteCapacityUnits`` - The provisioned write capacity for an Amazon Keyspaces table.
+        ///
+        /// \+ ``kafka:broker-storage:VolumeSize`` - The provisioned volume size (in GiB) for brokers in an Amazon MSK
+        /// cluster.
+        ///
+        /// \+ ``elasticache:cache-cluster:Nodes`` - The number of nodes for an Amazon ElastiCache cache cluster.
+        ///
+        /// \+ ``elasticache:replication-group:NodeGroups`` - The number of node groups for an Amazon ElastiCache
+        /// replication group.
+        ///
+        /// \+ ``elasticache:replication-group:Replicas`` - The number of replicas per node group for an Amazon ElastiCache
+        /// replication group.
+        ///
+        /// \+ ``neptune:cluster:ReadReplicaCount`` - The count of read replicas in an Amazon Neptune DB cluster.
+        ///
+        /// \+ ``sagemaker:variant:DesiredProvisionedConcurrency`` - The provisioned concurrency for a SageMaker serverless
+        /// endpoint.
+        ///
+        /// \+ ``sagemaker:inference-component:DesiredCopyCount`` - The number of copies across an endpoint for a SageMaker
+        /// inference component.
+        ///
+        /// \+ ``workspaces:workspacespool:DesiredUserSessions`` - The number of user sessions for the WorkSpaces in the
+        /// pool.
+        ScalableDimension[25] {
+            AppstreamFleetDesiredCapacity = "appstream:fleet:DesiredCapacity",
+            CassandraTableReadCapacityUnits = "cassandra:table:ReadCapacityUnits",
+            CassandraTableWriteCapacityUnits = "cassandra:table:WriteCapacityUnits",
+            ComprehendDocumentClassifierEndpointDesiredInferenceUnits = "comprehend:document-classifier-endpoint:DesiredInferenceUnits",
+            ComprehendEntityRecognizerEndpointDesiredInferenceUnits = "comprehend:entity-recognizer-endpoint:DesiredInferenceUnits",
+            CustomResourceResourceTypeProperty = "custom-resource:ResourceType:Property",
+            DynamodbIndexReadCapacityUnits = "dynamodb:index:ReadCapacityUnits",
+            DynamodbIndexWriteCapacityUnits = "dynamodb:index:WriteCapacityUnits",
+            DynamodbTableReadCapacityUnits = "dynamodb:table:ReadCapacityUnits",
+            DynamodbTableWriteCapacityUnits = "dynamodb:table:WriteCapacityUnits",
+            Ec2CapacityReservationAvailableInstances = "ec2:capacity-reservation:AvailableInstances",
+            Ec2SpotFleetRequestTargetCapacity = "ec2:spot-fleet-request:TargetCapacity",
+            EcsServiceDesiredCount = "ecs:service:DesiredCount",
+            ElasticacheCacheClusterNodes = "elasticache:cache-cluster:Nodes",
+            ElasticacheReplicationGroupNodeGroups = "elasticache:replication-group:NodeGroups",
+            ElasticacheReplicationGroupReplicas = "elasticache:replication-group:Replicas",
+            ElasticmapreduceInstancegroupInstanceCount = "elasticmapreduce:instancegroup:InstanceCount",
+            KafkaBrokerStorageVolumeSize = "kafka:broker-storage:VolumeSize",
+            LambdaFunctionProvisionedConcurrency = "lambda:function:ProvisionedConcurrency",
+            NeptuneClusterReadReplicaCount = "neptune:cluster:ReadReplicaCount",
+            RdsClusterReadReplicaCount = "rds:cluster:ReadReplicaCount",
+            SagemakerInferenceComponentDesiredCopyCount = "sagemaker:inference-component:DesiredCopyCount",
+            SagemakerVariantDesiredInstanceCount = "sagemaker:variant:DesiredInstanceCount",
+            SagemakerVariantDesiredProvisionedConcurrency = "sagemaker:variant:DesiredProvisionedConcurrency",
+            WorkspacesWorkspacespoolDesiredUserSessions = "workspaces:workspacespool:DesiredUserSessions",
         }
     }
 
-    impl std::fmt::Display for ScalableDimension {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ScalableDimension> for Value {
-        fn from(v: ScalableDimension) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ScalableDimension> for Val<ScalableDimension> {
-        fn from(v: ScalableDimension) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The namespace of the AWS service that provides the resource, or a ``custom-resource``.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ServiceNamespace::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ServiceNamespace {
-        /// `appstream`
-        Appstream,
-        /// `cassandra`
-        Cassandra,
-        /// `comprehend`
-        Comprehend,
-        /// `custom-resource`
-        CustomResource,
-        /// `dynamodb`
-        Dynamodb,
-        /// `ec2`
-        Ec2,
-        /// `ecs`
-        Ecs,
-        /// `elasticache`
-        Elasticache,
-        /// `elasticmapreduce`
-        Elasticmapreduce,
-        /// `kafka`
-        Kafka,
-        /// `lambda`
-        Lambda,
-        /// `neptune`
-        Neptune,
-        /// `rds`
-        Rds,
-        /// `sagemaker`
-        Sagemaker,
-        /// `workspaces`
-        Workspaces,
-    }
-
-    impl ServiceNamespace {
-        /// Every variant, in schema order.
-        pub const ALL: [ServiceNamespace; 15] = [
-            ServiceNamespace::Appstream,
-            ServiceNamespace::Cassandra,
-            ServiceNamespace::Comprehend,
-            ServiceNamespace::CustomResource,
-            ServiceNamespace::Dynamodb,
-            ServiceNamespace::Ec2,
-            ServiceNamespace::Ecs,
-            ServiceNamespace::Elasticache,
-            ServiceNamespace::Elasticmapreduce,
-            ServiceNamespace::Kafka,
-            ServiceNamespace::Lambda,
-            ServiceNamespace::Neptune,
-            ServiceNamespace::Rds,
-            ServiceNamespace::Sagemaker,
-            ServiceNamespace::Workspaces,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ServiceNamespace::Appstream => "appstream",
-                ServiceNamespace::Cassandra => "cassandra",
-                ServiceNamespace::Comprehend => "comprehend",
-                ServiceNamespace::CustomResource => "custom-resource",
-                ServiceNamespace::Dynamodb => "dynamodb",
-                ServiceNamespace::Ec2 => "ec2",
-                ServiceNamespace::Ecs => "ecs",
-                ServiceNamespace::Elasticache => "elasticache",
-                ServiceNamespace::Elasticmapreduce => "elasticmapreduce",
-                ServiceNamespace::Kafka => "kafka",
-                ServiceNamespace::Lambda => "lambda",
-                ServiceNamespace::Neptune => "neptune",
-                ServiceNamespace::Rds => "rds",
-                ServiceNamespace::Sagemaker => "sagemaker",
-                ServiceNamespace::Workspaces => "workspaces",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ServiceNamespace {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ServiceNamespace> for Value {
-        fn from(v: ServiceNamespace) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ServiceNamespace> for Val<ServiceNamespace> {
-        fn from(v: ServiceNamespace) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The namespace of the AWS service that provides the resource, or a ``custom-resource``.
+        ServiceNamespace[15] {
+            Appstream = "appstream",
+            Cassandra = "cassandra",
+            Comprehend = "comprehend",
+            CustomResource = "custom-resource",
+            Dynamodb = "dynamodb",
+            Ec2 = "ec2",
+            Ecs = "ecs",
+            Elasticache = "elasticache",
+            Elasticmapreduce = "elasticmapreduce",
+            Kafka = "kafka",
+            Lambda = "lambda",
+            Neptune = "neptune",
+            Rds = "rds",
+            Sagemaker = "sagemaker",
+            Workspaces = "workspaces",
         }
     }
 }
@@ -2379,993 +2186,263 @@ pub mod scaling_policy {
 
     property_type!(TargetTrackingScalingPolicyConfiguration);
 
-    /// Specifies whether the ``ScalingAdjustment`` value in the ``StepAdjustment`` property is an absolute number or a
-    /// percentage of the current capacity.
-    ///
-    /// Rendered as its CloudFormation spelling ([`AdjustmentType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AdjustmentType {
-        /// `ChangeInCapacity`
-        ChangeInCapacity,
-        /// `ExactCapacity`
-        ExactCapacity,
-        /// `PercentChangeInCapacity`
-        PercentChangeInCapacity,
-    }
-
-    impl AdjustmentType {
-        /// Every variant, in schema order.
-        pub const ALL: [AdjustmentType; 3] =
-            [AdjustmentType::ChangeInCapacity, AdjustmentType::ExactCapacity, AdjustmentType::PercentChangeInCapacity];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AdjustmentType::ChangeInCapacity => "ChangeInCapacity",
-                AdjustmentType::ExactCapacity => "ExactCapacity",
-                AdjustmentType::PercentChangeInCapacity => "PercentChangeInCapacity",
-            }
+    cfn_enum! {
+        /// Specifies whether the ``ScalingAdjustment`` value in the ``StepAdjustment`` property is an absolute number or a
+        /// percentage of the current capacity.
+        AdjustmentType[3] {
+            ChangeInCapacity = "ChangeInCapacity",
+            ExactCapacity = "ExactCapacity",
+            PercentChangeInCapacity = "PercentChangeInCapacity",
         }
     }
 
-    impl std::fmt::Display for AdjustmentType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// Defines the behavior that should be applied if the forecast capacity approaches or exceeds the maximum capacity.
+        /// Defaults to ``HonorMaxCapacity`` if not specified.
+        MaxCapacityBreachBehavior[2] {
+            HonorMaxCapacity = "HonorMaxCapacity",
+            IncreaseMaxCapacity = "IncreaseMaxCapacity",
         }
     }
 
-    impl From<AdjustmentType> for Value {
-        fn from(v: AdjustmentType) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// The aggregation type for the CloudWatch metrics. Valid values are ``Minimum``, ``Maximum``, and ``Average``. If
+        /// the aggregation type is null, the value is treated as ``Average``.
+        MetricAggregationType[3] {
+            Average = "Average",
+            Maximum = "Maximum",
+            Minimum = "Minimum",
         }
     }
 
-    impl From<AdjustmentType> for Val<AdjustmentType> {
-        fn from(v: AdjustmentType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The predictive scaling mode. Defaults to ``ForecastOnly`` if not specified.
+        Mode[2] {
+            ForecastAndScale = "ForecastAndScale",
+            ForecastOnly = "ForecastOnly",
         }
     }
 
-    /// Defines the behavior that should be applied if the forecast capacity approaches or exceeds the maximum capacity.
-    /// Defaults to ``HonorMaxCapacity`` if not specified.
-    ///
-    /// Rendered as its CloudFormation spelling ([`MaxCapacityBreachBehavior::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum MaxCapacityBreachBehavior {
-        /// `HonorMaxCapacity`
-        HonorMaxCapacity,
-        /// `IncreaseMaxCapacity`
-        IncreaseMaxCapacity,
-    }
-
-    impl MaxCapacityBreachBehavior {
-        /// Every variant, in schema order.
-        pub const ALL: [MaxCapacityBreachBehavior; 2] =
-            [MaxCapacityBreachBehavior::HonorMaxCapacity, MaxCapacityBreachBehavior::IncreaseMaxCapacity];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                MaxCapacityBreachBehavior::HonorMaxCapacity => "HonorMaxCapacity",
-                MaxCapacityBreachBehavior::IncreaseMaxCapacity => "IncreaseMaxCapacity",
-            }
+    cfn_enum! {
+        /// The scaling policy type.
+        ///
+        /// The following policy types are supported:
+        ///
+        /// ``TargetTrackingScaling``—Not supported for Amazon EMR
+        ///
+        /// ``StepScaling``—Not supported for DynamoDB, Amazon Comprehend, Lambda, Amazon Keyspaces, Amazon MSK, Amazon
+        /// ElastiCache, or Neptune.
+        ///
+        /// ``PredictiveScaling``—Only supported for Amazon ECS
+        PolicyType[3] {
+            PredictiveScaling = "PredictiveScaling",
+            StepScaling = "StepScaling",
+            TargetTrackingScaling = "TargetTrackingScaling",
         }
     }
 
-    impl std::fmt::Display for MaxCapacityBreachBehavior {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// The metric type. The ``ALBRequestCountPerTarget`` metric type applies only to Spot fleet requests and ECS
+        /// services.
+        PredefinedMetricSpecificationPredefinedMetricType[31] {
+            ALBRequestCountPerTarget = "ALBRequestCountPerTarget",
+            AppStreamAverageCapacityUtilization = "AppStreamAverageCapacityUtilization",
+            CassandraReadCapacityUtilization = "CassandraReadCapacityUtilization",
+            CassandraWriteCapacityUtilization = "CassandraWriteCapacityUtilization",
+            ComprehendInferenceUtilization = "ComprehendInferenceUtilization",
+            DynamoDBReadCapacityUtilization = "DynamoDBReadCapacityUtilization",
+            DynamoDBWriteCapacityUtilization = "DynamoDBWriteCapacityUtilization",
+            EC2SpotFleetRequestAverageCPUUtilization = "EC2SpotFleetRequestAverageCPUUtilization",
+            EC2SpotFleetRequestAverageNetworkIn = "EC2SpotFleetRequestAverageNetworkIn",
+            EC2SpotFleetRequestAverageNetworkOut = "EC2SpotFleetRequestAverageNetworkOut",
+            ECSServiceAverageCPUUtilization = "ECSServiceAverageCPUUtilization",
+            ECSServiceAverageCPUUtilizationHighResolution = "ECSServiceAverageCPUUtilizationHighResolution",
+            ECSServiceAverageMemoryUtilization = "ECSServiceAverageMemoryUtilization",
+            ECSServiceAverageMemoryUtilizationHighResolution = "ECSServiceAverageMemoryUtilizationHighResolution",
+            ElastiCacheDatabaseCapacityUsageCountedForEvictPercentage = "ElastiCacheDatabaseCapacityUsageCountedForEvictPercentage",
+            ElastiCacheDatabaseMemoryUsageCountedForEvictPercentage = "ElastiCacheDatabaseMemoryUsageCountedForEvictPercentage",
+            ElastiCacheDatabaseMemoryUsagePercentage = "ElastiCacheDatabaseMemoryUsagePercentage",
+            ElastiCacheEngineCPUUtilization = "ElastiCacheEngineCPUUtilization",
+            ElastiCachePrimaryEngineCPUUtilization = "ElastiCachePrimaryEngineCPUUtilization",
+            ElastiCacheReplicaEngineCPUUtilization = "ElastiCacheReplicaEngineCPUUtilization",
+            KafkaBrokerStorageUtilization = "KafkaBrokerStorageUtilization",
+            LambdaProvisionedConcurrencyUtilization = "LambdaProvisionedConcurrencyUtilization",
+            NeptuneReaderAverageCPUUtilization = "NeptuneReaderAverageCPUUtilization",
+            RDSReaderAverageCPUUtilization = "RDSReaderAverageCPUUtilization",
+            RDSReaderAverageDatabaseConnections = "RDSReaderAverageDatabaseConnections",
+            SageMakerInferenceComponentConcurrentRequestsPerCopyHighResolution = "SageMakerInferenceComponentConcurrentRequestsPerCopyHighResolution",
+            SageMakerInferenceComponentInvocationsPerCopy = "SageMakerInferenceComponentInvocationsPerCopy",
+            SageMakerVariantConcurrentRequestsPerModelHighResolution = "SageMakerVariantConcurrentRequestsPerModelHighResolution",
+            SageMakerVariantInvocationsPerInstance = "SageMakerVariantInvocationsPerInstance",
+            SageMakerVariantProvisionedConcurrencyUtilization = "SageMakerVariantProvisionedConcurrencyUtilization",
+            WorkSpacesAverageUserSessionsCapacityUtilization = "WorkSpacesAverageUserSessionsCapacityUtilization",
         }
     }
 
-    impl From<MaxCapacityBreachBehavior> for Value {
-        fn from(v: MaxCapacityBreachBehavior) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// The metric type.
+        PredictiveScalingPredefinedLoadMetricPredefinedMetricType[9] {
+            ALBRequestCount = "ALBRequestCount",
+            ALBRequestCountPerTarget = "ALBRequestCountPerTarget",
+            ECSServiceAverageCPUUtilization = "ECSServiceAverageCPUUtilization",
+            ECSServiceAverageMemoryUtilization = "ECSServiceAverageMemoryUtilization",
+            ECSServiceCPUUtilization = "ECSServiceCPUUtilization",
+            ECSServiceMemoryUtilization = "ECSServiceMemoryUtilization",
+            ECSServiceTotalCPUUtilization = "ECSServiceTotalCPUUtilization",
+            ECSServiceTotalMemoryUtilization = "ECSServiceTotalMemoryUtilization",
+            TotalALBRequestCount = "TotalALBRequestCount",
         }
     }
 
-    impl From<MaxCapacityBreachBehavior> for Val<MaxCapacityBreachBehavior> {
-        fn from(v: MaxCapacityBreachBehavior) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Indicates which metrics to use. There are two different types of metrics for each metric type: one is a load
+        /// metric and one is a scaling metric.
+        PredictiveScalingPredefinedMetricPairPredefinedMetricType[9] {
+            ALBRequestCount = "ALBRequestCount",
+            ALBRequestCountPerTarget = "ALBRequestCountPerTarget",
+            ECSServiceAverageCPUUtilization = "ECSServiceAverageCPUUtilization",
+            ECSServiceAverageMemoryUtilization = "ECSServiceAverageMemoryUtilization",
+            ECSServiceCPUUtilization = "ECSServiceCPUUtilization",
+            ECSServiceMemoryUtilization = "ECSServiceMemoryUtilization",
+            ECSServiceTotalCPUUtilization = "ECSServiceTotalCPUUtilization",
+            ECSServiceTotalMemoryUtilization = "ECSServiceTotalMemoryUtilization",
+            TotalALBRequestCount = "TotalALBRequestCount",
         }
     }
 
-    /// The aggregation type for the CloudWatch metrics. Valid values are ``Minimum``, ``Maximum``, and ``Average``. If the
-    /// aggregation type is null, the value is treated as ``Average``.
-    ///
-    /// Rendered as its CloudFormation spelling ([`MetricAggregationType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum MetricAggregationType {
-        /// `Average`
-        Average,
-        /// `Maximum`
-        Maximum,
-        /// `Minimum`
-        Minimum,
-    }
-
-    impl MetricAggregationType {
-        /// Every variant, in schema order.
-        pub const ALL: [MetricAggregationType; 3] =
-            [MetricAggregationType::Average, MetricAggregationType::Maximum, MetricAggregationType::Minimum];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                MetricAggregationType::Average => "Average",
-                MetricAggregationType::Maximum => "Maximum",
-                MetricAggregationType::Minimum => "Minimum",
-            }
+    cfn_enum! {
+        /// The metric type.
+        PredictiveScalingPredefinedScalingMetricPredefinedMetricType[9] {
+            ALBRequestCount = "ALBRequestCount",
+            ALBRequestCountPerTarget = "ALBRequestCountPerTarget",
+            ECSServiceAverageCPUUtilization = "ECSServiceAverageCPUUtilization",
+            ECSServiceAverageMemoryUtilization = "ECSServiceAverageMemoryUtilization",
+            ECSServiceCPUUtilization = "ECSServiceCPUUtilization",
+            ECSServiceMemoryUtilization = "ECSServiceMemoryUtilization",
+            ECSServiceTotalCPUUtilization = "ECSServiceTotalCPUUtilization",
+            ECSServiceTotalMemoryUtilization = "ECSServiceTotalMemoryUtilization",
+            TotalALBRequestCount = "TotalALBRequestCount",
         }
     }
 
-    impl std::fmt::Display for MetricAggregationType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// The scalable dimension. This string consists of the service namespace, resource type, and scaling property.
+        ///
+        /// \+ ``ecs:service:DesiredCount`` - The task count of an ECS service.
+        ///
+        /// \+ ``elasticmapreduce:instancegroup:InstanceCount`` - The instance count of an EMR Instance Group.
+        ///
+        /// \+ ``ec2:spot-fleet-request:TargetCapacity`` - The target capacity of a Spot Fleet.
+        ///
+        /// \+ ``appstream:fleet:DesiredCapacity`` - The capacity of an AppStream 2.0 fleet.
+        ///
+        /// \+ ``dynamodb:table:ReadCapacityUnits`` - The provisioned read capacity for a DynamoDB table.
+        ///
+        /// \+ ``dynamodb:table:WriteCapacityUnits`` - The provisioned write capacity for a DynamoDB table.
+        ///
+        /// \+ ``dynamodb:index:ReadCapacityUnits`` - The provisioned read capacity for a DynamoDB global secondary index.
+        ///
+        /// \+ ``dynamodb:index:WriteCapacityUnits`` - The provisioned write capacity for a DynamoDB global secondary index.
+        ///
+        /// \+ ``rds:cluster:ReadReplicaCount`` - The count of Aurora Replicas in an Aurora DB cluster. Available for Aurora
+        /// MySQL-compatible edition and Aurora PostgreSQL-compatible edition.
+        ///
+        /// \+ ``sagemaker:variant:DesiredInstanceCount`` - The number of EC2 instances for a SageMaker model endpoint
+        /// variant.
+        ///
+        /// \+ ``custom-resource:ResourceType:Property`` - The scalable dimension for a custom resource provided by your own
+        /// application or service.
+        ///
+        /// \+ ``comprehend:document-classifier-endpoint:DesiredInferenceUnits`` - The number of inference units for an
+        /// Amazon Comprehend document classification endpoint.
+        ///
+        /// \+ ``comprehend:entity-recognizer-endpoint:DesiredInferenceUnits`` - The number of inference units for an Amazon
+        /// Comprehend entity recognizer endpoint.
+        ///
+        /// \+ ``lambda:function:ProvisionedConcurrency`` - The provisioned concurrency for a Lambda function.
+        ///
+        /// \+ ``cassandra:table:ReadCapacityUnits`` - The provisioned read capacity for an Amazon Keyspaces table.
+        ///
+        /// \+ ``cassandra:table:WriteCapacityUnits`` - The provisioned write capacity for an Amazon Keyspaces table.
+        ///
+        /// \+ ``kafka:broker-storage:VolumeSize`` - The provisioned volume size (in GiB) for brokers in an Amazon MSK
+        /// cluster.
+        ///
+        /// \+ ``elasticache:cache-cluster:Nodes`` - The number of nodes for an Amazon ElastiCache cache cluster.
+        ///
+        /// \+ ``elasticache:replication-group:NodeGroups`` - The number of node groups for an Amazon ElastiCache
+        /// replication group.
+        ///
+        /// \+ ``elasticache:replication-group:Replicas`` - The number of replicas per node group for an Amazon ElastiCache
+        /// replication group.
+        ///
+        /// \+ ``neptune:cluster:ReadReplicaCount`` - The count of read replicas in an Amazon Neptune DB cluster.
+        ///
+        /// \+ ``sagemaker:variant:DesiredProvisionedConcurrency`` - The provisioned concurrency for a SageMaker serverless
+        /// endpoint.
+        ///
+        /// \+ ``sagemaker:inference-component:DesiredCopyCount`` - The number of copies across an endpoint for a SageMaker
+        /// inference component.
+        ///
+        /// \+ ``workspaces:workspacespool:DesiredUserSessions`` - The number of user sessions for the WorkSpaces in the
+        /// pool.
+        ScalableDimension[24] {
+            AppstreamFleetDesiredCapacity = "appstream:fleet:DesiredCapacity",
+            CassandraTableReadCapacityUnits = "cassandra:table:ReadCapacityUnits",
+            CassandraTableWriteCapacityUnits = "cassandra:table:WriteCapacityUnits",
+            ComprehendDocumentClassifierEndpointDesiredInferenceUnits = "comprehend:document-classifier-endpoint:DesiredInferenceUnits",
+            ComprehendEntityRecognizerEndpointDesiredInferenceUnits = "comprehend:entity-recognizer-endpoint:DesiredInferenceUnits",
+            CustomResourceResourceTypeProperty = "custom-resource:ResourceType:Property",
+            DynamodbIndexReadCapacityUnits = "dynamodb:index:ReadCapacityUnits",
+            DynamodbIndexWriteCapacityUnits = "dynamodb:index:WriteCapacityUnits",
+            DynamodbTableReadCapacityUnits = "dynamodb:table:ReadCapacityUnits",
+            DynamodbTableWriteCapacityUnits = "dynamodb:table:WriteCapacityUnits",
+            Ec2SpotFleetRequestTargetCapacity = "ec2:spot-fleet-request:TargetCapacity",
+            EcsServiceDesiredCount = "ecs:service:DesiredCount",
+            ElasticacheCacheClusterNodes = "elasticache:cache-cluster:Nodes",
+            ElasticacheReplicationGroupNodeGroups = "elasticache:replication-group:NodeGroups",
+            ElasticacheReplicationGroupReplicas = "elasticache:replication-group:Replicas",
+            ElasticmapreduceInstancegroupInstanceCount = "elasticmapreduce:instancegroup:InstanceCount",
+            KafkaBrokerStorageVolumeSize = "kafka:broker-storage:VolumeSize",
+            LambdaFunctionProvisionedConcurrency = "lambda:function:ProvisionedConcurrency",
+            NeptuneClusterReadReplicaCount = "neptune:cluster:ReadReplicaCount",
+            RdsClusterReadReplicaCount = "rds:cluster:ReadReplicaCount",
+            SagemakerInferenceComponentDesiredCopyCount = "sagemaker:inference-component:DesiredCopyCount",
+            SagemakerVariantDesiredInstanceCount = "sagemaker:variant:DesiredInstanceCount",
+            SagemakerVariantDesiredProvisionedConcurrency = "sagemaker:variant:DesiredProvisionedConcurrency",
+            WorkspacesWorkspacespoolDesiredUserSessions = "workspaces:workspacespool:DesiredUserSessions",
         }
     }
 
-    impl From<MetricAggregationType> for Value {
-        fn from(v: MetricAggregationType) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// The namespace of the AWS service that provides the resource, or a ``custom-resource``.
+        ServiceNamespace[15] {
+            Appstream = "appstream",
+            Cassandra = "cassandra",
+            Comprehend = "comprehend",
+            CustomResource = "custom-resource",
+            Dynamodb = "dynamodb",
+            Ec2 = "ec2",
+            Ecs = "ecs",
+            Elasticache = "elasticache",
+            Elasticmapreduce = "elasticmapreduce",
+            Kafka = "kafka",
+            Lambda = "lambda",
+            Neptune = "neptune",
+            Rds = "rds",
+            Sagemaker = "sagemaker",
+            Workspaces = "workspaces",
         }
     }
 
-    impl From<MetricAggregationType> for Val<MetricAggregationType> {
-        fn from(v: MetricAggregationType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The predictive scaling mode. Defaults to ``ForecastOnly`` if not specified.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Mode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Mode {
-        /// `ForecastAndScale`
-        ForecastAndScale,
-        /// `ForecastOnly`
-        ForecastOnly,
-    }
-
-    impl Mode {
-        /// Every variant, in schema order.
-        pub const ALL: [Mode; 2] = [Mode::ForecastAndScale, Mode::ForecastOnly];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Mode::ForecastAndScale => "ForecastAndScale",
-                Mode::ForecastOnly => "ForecastOnly",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Mode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Mode> for Value {
-        fn from(v: Mode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Mode> for Val<Mode> {
-        fn from(v: Mode) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The scaling policy type.
-    ///
-    /// The following policy types are supported:
-    ///
-    /// ``TargetTrackingScaling``—Not supported for Amazon EMR
-    ///
-    /// ``StepScaling``—Not supported for DynamoDB, Amazon Comprehend, Lambda, Amazon Keyspaces, Amazon MSK, Amazon
-    /// ElastiCache, or Neptune.
-    ///
-    /// ``PredictiveScaling``—Only supported for Amazon ECS
-    ///
-    /// Rendered as its CloudFormation spelling ([`PolicyType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PolicyType {
-        /// `PredictiveScaling`
-        PredictiveScaling,
-        /// `StepScaling`
-        StepScaling,
-        /// `TargetTrackingScaling`
-        TargetTrackingScaling,
-    }
-
-    impl PolicyType {
-        /// Every variant, in schema order.
-        pub const ALL: [PolicyType; 3] =
-            [PolicyType::PredictiveScaling, PolicyType::StepScaling, PolicyType::TargetTrackingScaling];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PolicyType::PredictiveScaling => "PredictiveScaling",
-                PolicyType::StepScaling => "StepScaling",
-                PolicyType::TargetTrackingScaling => "TargetTrackingScaling",
-            }
-        }
-    }
-
-    impl std::fmt::Display for PolicyType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PolicyType> for Value {
-        fn from(v: PolicyType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PolicyType> for Val<PolicyType> {
-        fn from(v: PolicyType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The metric type. The ``ALBRequestCountPerTarget`` metric type applies only to Spot fleet requests and ECS services.
-    ///
-    /// Rendered as its CloudFormation spelling ([`PredefinedMetricSpecificationPredefinedMetricType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PredefinedMetricSpecificationPredefinedMetricType {
-        /// `ALBRequestCountPerTarget`
-        ALBRequestCountPerTarget,
-        /// `AppStreamAverageCapacityUtilization`
-        AppStreamAverageCapacityUtilization,
-        /// `CassandraReadCapacityUtilization`
-        CassandraReadCapacityUtilization,
-        /// `CassandraWriteCapacityUtilization`
-        CassandraWriteCapacityUtilization,
-        /// `ComprehendInferenceUtilization`
-        ComprehendInferenceUtilization,
-        /// `DynamoDBReadCapacityUtilization`
-        DynamoDBReadCapacityUtilization,
-        /// `DynamoDBWriteCapacityUtilization`
-        DynamoDBWriteCapacityUtilization,
-        /// `EC2SpotFleetRequestAverageCPUUtilization`
-        EC2SpotFleetRequestAverageCPUUtilization,
-        /// `EC2SpotFleetRequestAverageNetworkIn`
-        EC2SpotFleetRequestAverageNetworkIn,
-        /// `EC2SpotFleetRequestAverageNetworkOut`
-        EC2SpotFleetRequestAverageNetworkOut,
-        /// `ECSServiceAverageCPUUtilization`
-        ECSServiceAverageCPUUtilization,
-        /// `ECSServiceAverageCPUUtilizationHighResolution`
-        ECSServiceAverageCPUUtilizationHighResolution,
-        /// `ECSServiceAverageMemoryUtilization`
-        ECSServiceAverageMemoryUtilization,
-        /// `ECSServiceAverageMemoryUtilizationHighResolution`
-        ECSServiceAverageMemoryUtilizationHighResolution,
-        /// `ElastiCacheDatabaseCapacityUsageCountedForEvictPercentage`
-        ElastiCacheDatabaseCapacityUsageCountedForEvictPercentage,
-        /// `ElastiCacheDatabaseMemoryUsageCountedForEvictPercentage`
-        ElastiCacheDatabaseMemoryUsageCountedForEvictPercentage,
-        /// `ElastiCacheDatabaseMemoryUsagePercentage`
-        ElastiCacheDatabaseMemoryUsagePercentage,
-        /// `ElastiCacheEngineCPUUtilization`
-        ElastiCacheEngineCPUUtilization,
-        /// `ElastiCachePrimaryEngineCPUUtilization`
-        ElastiCachePrimaryEngineCPUUtilization,
-        /// `ElastiCacheReplicaEngineCPUUtilization`
-        ElastiCacheReplicaEngineCPUUtilization,
-        /// `KafkaBrokerStorageUtilization`
-        KafkaBrokerStorageUtilization,
-        /// `LambdaProvisionedConcurrencyUtilization`
-        LambdaProvisionedConcurrencyUtilization,
-        /// `NeptuneReaderAverageCPUUtilization`
-        NeptuneReaderAverageCPUUtilization,
-        /// `RDSReaderAverageCPUUtilization`
-        RDSReaderAverageCPUUtilization,
-        /// `RDSReaderAverageDatabaseConnections`
-        RDSReaderAverageDatabaseConnections,
-        /// `SageMakerInferenceComponentConcurrentRequestsPerCopyHighResolution`
-        SageMakerInferenceComponentConcurrentRequestsPerCopyHighResolution,
-        /// `SageMakerInferenceComponentInvocationsPerCopy`
-        SageMakerInferenceComponentInvocationsPerCopy,
-        /// `SageMakerVariantConcurrentRequestsPerModelHighResolution`
-        SageMakerVariantConcurrentRequestsPerModelHighResolution,
-        /// `SageMakerVariantInvocationsPerInstance`
-        SageMakerVariantInvocationsPerInstance,
-        /// `SageMakerVariantProvisionedConcurrencyUtilization`
-        SageMakerVariantProvisionedConcurrencyUtilization,
-        /// `WorkSpacesAverageUserSessionsCapacityUtilization`
-        WorkSpacesAverageUserSessionsCapacityUtilization,
-    }
-
-    impl PredefinedMetricSpecificationPredefinedMetricType {
-        /// Every variant, in schema order.
-        pub const ALL: [PredefinedMetricSpecificationPredefinedMetricType; 31] = [PredefinedMetricSpecificationPredefinedMetricType::ALBRequestCountPerTarget, PredefinedMetricSpecificationPredefinedMetricType::AppStreamAverageCapacityUtilization, PredefinedMetricSpecificationPredefinedMetricType::CassandraReadCapacityUtilization, PredefinedMetricSpecificationPredefinedMetricType::CassandraWriteCapacityUtilization, PredefinedMetricSpecificationPredefinedMetricType::ComprehendInferenceUtilization, PredefinedMetricSpecificationPredefinedMetricType::DynamoDBReadCapacityUtilization, PredefinedMetricSpecificationPredefinedMetricType::DynamoDBWriteCapacityUtilization, PredefinedMetricSpecificationPredefinedMetricType::EC2SpotFleetRequestAverageCPUUtilization, PredefinedMetricSpecificationPredefinedMetricType::EC2SpotFleetRequestAverageNetworkIn, PredefinedMetricSpecificationPredefinedMetricType::EC2SpotFleetRequestAverageNetworkOut, PredefinedMetricSpecificationPredefinedMetricType::ECSServiceAverageCPUUtilization, PredefinedMetricSpecificationPredefinedMetricType::ECSServiceAverageCPUUtilizationHighResolution, PredefinedMetricSpecificationPredefinedMetricType::ECSServiceAverageMemoryUtilization, PredefinedMetricSpecificationPredefinedMetricType::ECSServiceAverageMemoryUtilizationHighResolution, PredefinedMetricSpecificationPredefinedMetricType::ElastiCacheDatabaseCapacityUsageCountedForEvictPercentage, PredefinedMetricSpecificationPredefinedMetricType::ElastiCacheDatabaseMemoryUsageCountedForEvictPercentage, PredefinedMetricSpecificationPredefinedMetricType::ElastiCacheDatabaseMemoryUsagePercentage, PredefinedMetricSpecificationPredefinedMetricType::ElastiCacheEngineCPUUtilization, PredefinedMetricSpecificationPredefinedMetricType::ElastiCachePrimaryEngineCPUUtilization, PredefinedMetricSpecificationPredefinedMetricType::ElastiCacheReplicaEngineCPUUtilization, PredefinedMetricSpecificationPredefinedMetricType::KafkaBrokerStorageUtilization, PredefinedMetricSpecificationPredefinedMetricType::LambdaProvisionedConcurrencyUtilization, PredefinedMetricSpecificationPredefinedMetricType::NeptuneReaderAverageCPUUtilization, PredefinedMetricSpecificationPredefinedMetricType::RDSReaderAverageCPUUtilization, PredefinedMetricSpecificationPredefinedMetricType::RDSReaderAverageDatabaseConnections, PredefinedMetricSpecificationPredefinedMetricType::SageMakerInferenceComponentConcurrentRequestsPerCopyHighResolution, PredefinedMetricSpecificationPredefinedMetricType::SageMakerInferenceComponentInvocationsPerCopy, PredefinedMetricSpecificationPredefinedMetricType::SageMakerVariantConcurrentRequestsPerModelHighResolution, PredefinedMetricSpecificationPredefinedMetricType::SageMakerVariantInvocationsPerInstance, PredefinedMetricSpecificationPredefinedMetricType::SageMakerVariantProvisionedConcurrencyUtilization, PredefinedMetricSpecificationPredefinedMetricType::WorkSpacesAverageUserSessionsCapacityUtilization];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-            PredefinedMetricSpecificationPredefinedMetricType::ALBRequestCountPerTarget => "ALBRequestCountPerTarget",
-            PredefinedMetricSpecificationPredefinedMetricType::AppStreamAverageCapacityUtilization => "AppStreamAverageCapacityUtilization",
-            PredefinedMetricSpecificationPredefinedMetricType::CassandraReadCapacityUtilization => "CassandraReadCapacityUtilization",
-            PredefinedMetricSpecificationPredefinedMetricType::CassandraWriteCapacityUtilization => "CassandraWriteCapacityUtilization",
-            PredefinedMetricSpecificationPredefinedMetricType::ComprehendInferenceUtilization => "ComprehendInferenceUtilization",
-            PredefinedMetricSpecificationPredefinedMetricType::DynamoDBReadCapacityUtilization => "DynamoDBReadCapacityUtilization",
-            PredefinedMetricSpecificationPredefinedMetricType::DynamoDBWriteCapacityUtilization => "DynamoDBWriteCapacityUtilization",
-            PredefinedMetricSpecificationPredefinedMetricType::EC2SpotFleetRequestAverageCPUUtilization => "EC2SpotFleetRequestAverageCPUUtilization",
-            PredefinedMetricSpecificationPredefinedMetricType::EC2SpotFleetRequestAverageNetworkIn => "EC2SpotFleetRequestAverageNetworkIn",
-            PredefinedMetricSpecificationPredefinedMetricType::EC2SpotFleetRequestAverageNetworkOut => "EC2SpotFleetRequestAverageNetworkOut",
-            PredefinedMetricSpecificationPredefinedMetricType::ECSServiceAverageCPUUtilization => "ECSServiceAverageCPUUtilization",
-            PredefinedMetricSpecificationPredefinedMetricType::ECSServiceAverageCPUUtilizationHighResolution => "ECSServiceAverageCPUUtilizationHighResolution",
-            PredefinedMetricSpecificationPredefinedMetricType::ECSServiceAverageMemoryUtilization => "ECSServiceAverageMemoryUtilization",
-            PredefinedMetricSpecificationPredefinedMetricType::ECSServiceAverageMemoryUtilizationHighResolution => "ECSServiceAverageMemoryUtilizationHighResolution",
-            PredefinedMetricSpecificationPredefinedMetricType::ElastiCacheDatabaseCapacityUsageCountedForEvictPercentage => "ElastiCacheDatabaseCapacityUsageCountedForEvictPercentage",
-            PredefinedMetricSpecificationPredefinedMetricType::ElastiCacheDatabaseMemoryUsageCountedForEvictPercentage => "ElastiCacheDatabaseMemoryUsageCountedForEvictPercentage",
-            PredefinedMetricSpecificationPredefinedMetricType::ElastiCacheDatabaseMemoryUsagePercentage => "ElastiCacheDatabaseMemoryUsagePercentage",
-            PredefinedMetricSpecificationPredefinedMetricType::ElastiCacheEngineCPUUtilization => "ElastiCacheEngineCPUUtilization",
-            PredefinedMetricSpecificationPredefinedMetricType::ElastiCachePrimaryEngineCPUUtilization => "ElastiCachePrimaryEngineCPUUtilization",
-            PredefinedMetricSpecificationPredefinedMetricType::ElastiCacheReplicaEngineCPUUtilization => "ElastiCacheReplicaEngineCPUUtilization",
-            PredefinedMetricSpecificationPredefinedMetricType::KafkaBrokerStorageUtilization => "KafkaBrokerStorageUtilization",
-            PredefinedMetricSpecificationPredefinedMetricType::LambdaProvisionedConcurrencyUtilization => "LambdaProvisionedConcurrencyUtilization",
-            PredefinedMetricSpecificationPredefinedMetricType::NeptuneReaderAverageCPUUtilization => "NeptuneReaderAverageCPUUtilization",
-            PredefinedMetricSpecificationPredefinedMetricType::RDSReaderAverageCPUUtilization => "RDSReaderAverageCPUUtilization",
-            PredefinedMetricSpecificationPredefinedMetricType::RDSReaderAverageDatabaseConnections => "RDSReaderAverageDatabaseConnections",
-            PredefinedMetricSpecificationPredefinedMetricType::SageMakerInferenceComponentConcurrentRequestsPerCopyHighResolution => "SageMakerInferenceComponentConcurrentRequestsPerCopyHighResolution",
-            PredefinedMetricSpecificationPredefinedMetricType::SageMakerInferenceComponentInvocationsPerCopy => "SageMakerInferenceComponentInvocationsPerCopy",
-            PredefinedMetricSpecificationPredefinedMetricType::SageMakerVariantConcurrentRequestsPerModelHighResolution => "SageMakerVariantConcurrentRequestsPerModelHighResolution",
-            PredefinedMetricSpecificationPredefinedMetricType::SageMakerVariantInvocationsPerInstance => "SageMakerVariantInvocationsPerInstance",
-            PredefinedMetricSpecificationPredefinedMetricType::SageMakerVariantProvisionedConcurrencyUtilization => "SageMakerVariantProvisionedConcurrencyUtilization",
-            PredefinedMetricSpecificationPredefinedMetricType::WorkSpacesAverageUserSessionsCapacityUtilization => "WorkSpacesAverageUserSessionsCapacityUtilization",
-        }
-        }
-    }
-
-    impl std::fmt::Display for PredefinedMetricSpecificationPredefinedMetricType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PredefinedMetricSpecificationPredefinedMetricType> for Value {
-        fn from(v: PredefinedMetricSpecificationPredefinedMetricType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PredefinedMetricSpecificationPredefinedMetricType>
-        for Val<PredefinedMetricSpecificationPredefinedMetricType>
-    {
-        fn from(v: PredefinedMetricSpecificationPredefinedMetricType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The metric type.
-    ///
-    /// Rendered as its CloudFormation spelling ([`PredictiveScalingPredefinedLoadMetricPredefinedMetricType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PredictiveScalingPredefinedLoadMetricPredefinedMetricType {
-        /// `ALBRequestCount`
-        ALBRequestCount,
-        /// `ALBRequestCountPerTarget`
-        ALBRequestCountPerTarget,
-        /// `ECSServiceAverageCPUUtilization`
-        ECSServiceAverageCPUUtilization,
-        /// `ECSServiceAverageMemoryUtilization`
-        ECSServiceAverageMemoryUtilization,
-        /// `ECSServiceCPUUtilization`
-        ECSServiceCPUUtilization,
-        /// `ECSServiceMemoryUtilization`
-        ECSServiceMemoryUtilization,
-        /// `ECSServiceTotalCPUUtilization`
-        ECSServiceTotalCPUUtilization,
-        /// `ECSServiceTotalMemoryUtilization`
-        ECSServiceTotalMemoryUtilization,
-        /// `TotalALBRequestCount`
-        TotalALBRequestCount,
-    }
-
-    impl PredictiveScalingPredefinedLoadMetricPredefinedMetricType {
-        /// Every variant, in schema order.
-        pub const ALL: [PredictiveScalingPredefinedLoadMetricPredefinedMetricType; 9] = [
-            PredictiveScalingPredefinedLoadMetricPredefinedMetricType::ALBRequestCount,
-            PredictiveScalingPredefinedLoadMetricPredefinedMetricType::ALBRequestCountPerTarget,
-            PredictiveScalingPredefinedLoadMetricPredefinedMetricType::ECSServiceAverageCPUUtilization,
-            PredictiveScalingPredefinedLoadMetricPredefinedMetricType::ECSServiceAverageMemoryUtilization,
-            PredictiveScalingPredefinedLoadMetricPredefinedMetricType::ECSServiceCPUUtilization,
-            PredictiveScalingPredefinedLoadMetricPredefinedMetricType::ECSServiceMemoryUtilization,
-            PredictiveScalingPredefinedLoadMetricPredefinedMetricType::ECSServiceTotalCPUUtilization,
-            PredictiveScalingPredefinedLoadMetricPredefinedMetricType::ECSServiceTotalMemoryUtilization,
-            PredictiveScalingPredefinedLoadMetricPredefinedMetricType::TotalALBRequestCount,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PredictiveScalingPredefinedLoadMetricPredefinedMetricType::ALBRequestCount => "ALBRequestCount",
-                PredictiveScalingPredefinedLoadMetricPredefinedMetricType::ALBRequestCountPerTarget => {
-                    "ALBRequestCountPerTarget"
-                }
-                PredictiveScalingPredefinedLoadMetricPredefinedMetricType::ECSServiceAverageCPUUtilization => {
-                    "ECSServiceAverageCPUUtilization"
-                }
-                PredictiveScalingPredefinedLoadMetricPredefinedMetricType::ECSServiceAverageMemoryUtilization => {
-                    "ECSServiceAverageMemoryUtilization"
-                }
-                PredictiveScalingPredefinedLoadMetricPredefinedMetricType::ECSServiceCPUUtilization => {
-                    "ECSServiceCPUUtilization"
-                }
-                PredictiveScalingPredefinedLoadMetricPredefinedMetricType::ECSServiceMemoryUtilization => {
-                    "ECSServiceMemoryUtilization"
-                }
-                PredictiveScalingPredefinedLoadMetricPredefinedMetricType::ECSServiceTotalCPUUtilization => {
-                    "ECSServiceTotalCPUUtilization"
-                }
-                PredictiveScalingPredefinedLoadMetricPredefinedMetricType::ECSServiceTotalMemoryUtilization => {
-                    "ECSServiceTotalMemoryUtilization"
-                }
-                PredictiveScalingPredefinedLoadMetricPredefinedMetricType::TotalALBRequestCount => {
-                    "TotalALBRequestCount"
-                }
-            }
-        }
-    }
-
-    impl std::fmt::Display for PredictiveScalingPredefinedLoadMetricPredefinedMetricType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PredictiveScalingPredefinedLoadMetricPredefinedMetricType> for Value {
-        fn from(v: PredictiveScalingPredefinedLoadMetricPredefinedMetricType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PredictiveScalingPredefinedLoadMetricPredefinedMetricType>
-        for Val<PredictiveScalingPredefinedLoadMetricPredefinedMetricType>
-    {
-        fn from(v: PredictiveScalingPredefinedLoadMetricPredefinedMetricType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Indicates which metrics to use. There are two different types of metrics for each metric type: one is a load metric
-    /// and one is a scaling metric.
-    ///
-    /// Rendered as its CloudFormation spelling ([`PredictiveScalingPredefinedMetricPairPredefinedMetricType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PredictiveScalingPredefinedMetricPairPredefinedMetricType {
-        /// `ALBRequestCount`
-        ALBRequestCount,
-        /// `ALBRequestCountPerTarget`
-        ALBRequestCountPerTarget,
-        /// `ECSServiceAverageCPUUtilization`
-        ECSServiceAverageCPUUtilization,
-        /// `ECSServiceAverageMemoryUtilization`
-        ECSServiceAverageMemoryUtilization,
-        /// `ECSServiceCPUUtilization`
-        ECSServiceCPUUtilization,
-        /// `ECSServiceMemoryUtilization`
-        ECSServiceMemoryUtilization,
-        /// `ECSServiceTotalCPUUtilization`
-        ECSServiceTotalCPUUtilization,
-        /// `ECSServiceTotalMemoryUtilization`
-        ECSServiceTotalMemoryUtilization,
-        /// `TotalALBRequestCount`
-        TotalALBRequestCount,
-    }
-
-    impl PredictiveScalingPredefinedMetricPairPredefinedMetricType {
-        /// Every variant, in schema order.
-        pub const ALL: [PredictiveScalingPredefinedMetricPairPredefinedMetricType; 9] = [
-            PredictiveScalingPredefinedMetricPairPredefinedMetricType::ALBRequestCount,
-            PredictiveScalingPredefinedMetricPairPredefinedMetricType::ALBRequestCountPerTarget,
-            PredictiveScalingPredefinedMetricPairPredefinedMetricType::ECSServiceAverageCPUUtilization,
-            PredictiveScalingPredefinedMetricPairPredefinedMetricType::ECSServiceAverageMemoryUtilization,
-            PredictiveScalingPredefinedMetricPairPredefinedMetricType::ECSServiceCPUUtilization,
-            PredictiveScalingPredefinedMetricPairPredefinedMetricType::ECSServiceMemoryUtilization,
-            PredictiveScalingPredefinedMetricPairPredefinedMetricType::ECSServiceTotalCPUUtilization,
-            PredictiveScalingPredefinedMetricPairPredefinedMetricType::ECSServiceTotalMemoryUtilization,
-            PredictiveScalingPredefinedMetricPairPredefinedMetricType::TotalALBRequestCount,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PredictiveScalingPredefinedMetricPairPredefinedMetricType::ALBRequestCount => "ALBRequestCount",
-                PredictiveScalingPredefinedMetricPairPredefinedMetricType::ALBRequestCountPerTarget => {
-                    "ALBRequestCountPerTarget"
-                }
-                PredictiveScalingPredefinedMetricPairPredefinedMetricType::ECSServiceAverageCPUUtilization => {
-                    "ECSServiceAverageCPUUtilization"
-                }
-                PredictiveScalingPredefinedMetricPairPredefinedMetricType::ECSServiceAverageMemoryUtilization => {
-                    "ECSServiceAverageMemoryUtilization"
-                }
-                PredictiveScalingPredefinedMetricPairPredefinedMetricType::ECSServiceCPUUtilization => {
-                    "ECSServiceCPUUtilization"
-                }
-                PredictiveScalingPredefinedMetricPairPredefinedMetricType::ECSServiceMemoryUtilization => {
-                    "ECSServiceMemoryUtilization"
-                }
-                PredictiveScalingPredefinedMetricPairPredefinedMetricType::ECSServiceTotalCPUUtilization => {
-                    "ECSServiceTotalCPUUtilization"
-                }
-                PredictiveScalingPredefinedMetricPairPredefinedMetricType::ECSServiceTotalMemoryUtilization => {
-                    "ECSServiceTotalMemoryUtilization"
-                }
-                PredictiveScalingPredefinedMetricPairPredefinedMetricType::TotalALBRequestCount => {
-                    "TotalALBRequestCount"
-                }
-            }
-        }
-    }
-
-    impl std::fmt::Display for PredictiveScalingPredefinedMetricPairPredefinedMetricType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PredictiveScalingPredefinedMetricPairPredefinedMetricType> for Value {
-        fn from(v: PredictiveScalingPredefinedMetricPairPredefinedMetricType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PredictiveScalingPredefinedMetricPairPredefinedMetricType>
-        for Val<PredictiveScalingPredefinedMetricPairPredefinedMetricType>
-    {
-        fn from(v: PredictiveScalingPredefinedMetricPairPredefinedMetricType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The metric type.
-    ///
-    /// Rendered as its CloudFormation spelling ([`PredictiveScalingPredefinedScalingMetricPredefinedMetricType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PredictiveScalingPredefinedScalingMetricPredefinedMetricType {
-        /// `ALBRequestCount`
-        ALBRequestCount,
-        /// `ALBRequestCountPerTarget`
-        ALBRequestCountPerTarget,
-        /// `ECSServiceAverageCPUUtilization`
-        ECSServiceAverageCPUUtilization,
-        /// `ECSServiceAverageMemoryUtilization`
-        ECSServiceAverageMemoryUtilization,
-        /// `ECSServiceCPUUtilization`
-        ECSServiceCPUUtilization,
-        /// `ECSServiceMemoryUtilization`
-        ECSServiceMemoryUtilization,
-        /// `ECSServiceTotalCPUUtilization`
-        ECSServiceTotalCPUUtilization,
-        /// `ECSServiceTotalMemoryUtilization`
-        ECSServiceTotalMemoryUtilization,
-        /// `TotalALBRequestCount`
-        TotalALBRequestCount,
-    }
-
-    impl PredictiveScalingPredefinedScalingMetricPredefinedMetricType {
-        /// Every variant, in schema order.
-        pub const ALL: [PredictiveScalingPredefinedScalingMetricPredefinedMetricType; 9] = [
-            PredictiveScalingPredefinedScalingMetricPredefinedMetricType::ALBRequestCount,
-            PredictiveScalingPredefinedScalingMetricPredefinedMetricType::ALBRequestCountPerTarget,
-            PredictiveScalingPredefinedScalingMetricPredefinedMetricType::ECSServiceAverageCPUUtilization,
-            PredictiveScalingPredefinedScalingMetricPredefinedMetricType::ECSServiceAverageMemoryUtilization,
-            PredictiveScalingPredefinedScalingMetricPredefinedMetricType::ECSServiceCPUUtilization,
-            PredictiveScalingPredefinedScalingMetricPredefinedMetricType::ECSServiceMemoryUtilization,
-            PredictiveScalingPredefinedScalingMetricPredefinedMetricType::ECSServiceTotalCPUUtilization,
-            PredictiveScalingPredefinedScalingMetricPredefinedMetricType::ECSServiceTotalMemoryUtilization,
-            PredictiveScalingPredefinedScalingMetricPredefinedMetricType::TotalALBRequestCount,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PredictiveScalingPredefinedScalingMetricPredefinedMetricType::ALBRequestCount => "ALBRequestCount",
-                PredictiveScalingPredefinedScalingMetricPredefinedMetricType::ALBRequestCountPerTarget => {
-                    "ALBRequestCountPerTarget"
-                }
-                PredictiveScalingPredefinedScalingMetricPredefinedMetricType::ECSServiceAverageCPUUtilization => {
-                    "ECSServiceAverageCPUUtilization"
-                }
-                PredictiveScalingPredefinedScalingMetricPredefinedMetricType::ECSServiceAverageMemoryUtilization => {
-                    "ECSServiceAverageMemoryUtilization"
-                }
-                PredictiveScalingPredefinedScalingMetricPredefinedMetricType::ECSServiceCPUUtilization => {
-                    "ECSServiceCPUUtilization"
-                }
-                PredictiveScalingPredefinedScalingMetricPredefinedMetricType::ECSServiceMemoryUtilization => {
-                    "ECSServiceMemoryUtilization"
-                }
-                PredictiveScalingPredefinedScalingMetricPredefinedMetricType::ECSServiceTotalCPUUtilization => {
-                    "ECSServiceTotalCPUUtilization"
-                }
-                PredictiveScalingPredefinedScalingMetricPredefinedMetricType::ECSServiceTotalMemoryUtilization => {
-                    "ECSServiceTotalMemoryUtilization"
-                }
-                PredictiveScalingPredefinedScalingMetricPredefinedMetricType::TotalALBRequestCount => {
-                    "TotalALBRequestCount"
-                }
-            }
-        }
-    }
-
-    impl std::fmt::Display for PredictiveScalingPredefinedScalingMetricPredefinedMetricType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PredictiveScalingPredefinedScalingMetricPredefinedMetricType> for Value {
-        fn from(v: PredictiveScalingPredefinedScalingMetricPredefinedMetricType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PredictiveScalingPredefinedScalingMetricPredefinedMetricType>
-        for Val<PredictiveScalingPredefinedScalingMetricPredefinedMetricType>
-    {
-        fn from(v: PredictiveScalingPredefinedScalingMetricPredefinedMetricType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The scalable dimension. This string consists of the service namespace, resource type, and scaling property.
-    ///
-    /// \+ ``ecs:service:DesiredCount`` - The task count of an ECS service.
-    ///
-    /// \+ ``elasticmapreduce:instancegroup:InstanceCount`` - The instance count of an EMR Instance Group.
-    ///
-    /// \+ ``ec2:spot-fleet-request:TargetCapacity`` - The target capacity of a Spot Fleet.
-    ///
-    /// \+ ``appstream:fleet:DesiredCapacity`` - The capacity of an AppStream 2.0 fleet.
-    ///
-    /// \+ ``dynamodb:table:ReadCapacityUnits`` - The provisioned read capacity for a DynamoDB table.
-    ///
-    /// \+ ``dynamodb:table:WriteCapacityUnits`` - The provisioned write capacity for a DynamoDB table.
-    ///
-    /// \+ ``dynamodb:index:ReadCapacityUnits`` - The provisioned read capacity for a DynamoDB global secondary index.
-    ///
-    /// \+ ``dynamodb:index:WriteCapacityUnits`` - The provisioned write capacity for a DynamoDB global secondary index.
-    ///
-    /// \+ ``rds:cluster:ReadReplicaCount`` - The count of Aurora Replicas in an Aurora DB cluster. Available for Aurora
-    /// MySQL-compatible edition and Aurora PostgreSQL-compatible edition.
-    ///
-    /// \+ ``sagemaker:variant:DesiredInstanceCount`` - The number of EC2 instances for a SageMaker model endpoint variant.
-    ///
-    /// \+ ``custom-resource:ResourceType:Property`` - The scalable dimension for a custom resource provided by your own
-    /// application or service.
-    ///
-    /// \+ ``comprehend:document-classifier-endpoint:DesiredInferenceUnits`` - The number of inference units for an Amazon
-    /// Comprehend document classification endpoint.
-    ///
-    /// \+ ``comprehend:entity-recognizer-endpoint:DesiredInferenceUnits`` - The number of inference units for an Amazon
-    /// Comprehend entity recognizer endpoint.
-    ///
-    /// \+ ``lambda:function:ProvisionedConcurrency`` - The provisioned concurrency for a Lambda function.
-    ///
-    /// \+ ``cassandra:table:ReadCapacityUnits`` - The provisioned read capacity for an Amazon Keyspaces table.
-    ///
-    /// \+ ``cassandra:table:WriteCapacityUnits`` - The provisioned write capacity for an Amazon Keyspaces table.
-    ///
-    /// \+ ``kafka:broker-storage:VolumeSize`` - The provisioned volume size (in GiB) for brokers in an Amazon MSK cluster.
-    ///
-    /// \+ ``elasticache:cache-cluster:Nodes`` - The number of nodes for an Amazon ElastiCache cache cluster.
-    ///
-    /// \+ ``elasticache:replication-group:NodeGroups`` - The number of node groups for an Amazon ElastiCache replication
-    /// group.
-    ///
-    /// \+ ``elasticache:replication-group:Replicas`` - The number of replicas per node group for an Amazon ElastiCache
-    /// replication group.
-    ///
-    /// \+ ``neptune:cluster:ReadReplicaCount`` - The count of read replicas in an Amazon Neptune DB cluster.
-    ///
-    /// \+ ``sagemaker:variant:DesiredProvisionedConcurrency`` - The provisioned concurrency for a SageMaker serverless
-    /// endpoint.
-    ///
-    /// \+ ``sagemaker:inference-component:DesiredCopyCount`` - The number of copies across an endpoint for a SageMaker
-    /// inference component.
-    ///
-    /// \+ ``workspaces:workspacespool:DesiredUserSessions`` - The number of user sessions for the WorkSpaces in the pool.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ScalableDimension::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ScalableDimension {
-        /// `appstream:fleet:DesiredCapacity`
-        AppstreamFleetDesiredCapacity,
-        /// `cassandra:table:ReadCapacityUnits`
-        CassandraTableReadCapacityUnits,
-        /// `cassandra:table:WriteCapacityUnits`
-        CassandraTableWriteCapacityUnits,
-        /// `comprehend:document-classifier-endpoint:DesiredInferenceUnits`
-        ComprehendDocumentClassifierEndpointDesiredInferenceUnits,
-        /// `comprehend:entity-recognizer-endpoint:DesiredInferenceUnits`
-        ComprehendEntityRecognizerEndpointDesiredInferenceUnits,
-        /// `custom-resource:ResourceType:Property`
-        CustomResourceResourceTypeProperty,
-        /// `dynamodb:index:ReadCapacityUnits`
-        DynamodbIndexReadCapacityUnits,
-        /// `dynamodb:index:WriteCapacityUnits`
-        DynamodbIndexWriteCapacityUnits,
-        /// `dynamodb:table:ReadCapacityUnits`
-        DynamodbTableReadCapacityUnits,
-        /// `dynamodb:table:WriteCapacityUnits`
-        DynamodbTableWriteCapacityUnits,
-        /// `ec2:spot-fleet-request:TargetCapacity`
-        Ec2SpotFleetRequestTargetCapacity,
-        /// `ecs:service:DesiredCount`
-        EcsServiceDesiredCount,
-        /// `elasticache:cache-cluster:Nodes`
-        ElasticacheCacheClusterNodes,
-        /// `elasticache:replication-group:NodeGroups`
-        ElasticacheReplicationGroupNodeGroups,
-        /// `elasticache:replication-group:Replicas`
-        ElasticacheReplicationGroupReplicas,
-        /// `elasticmapreduce:instancegroup:InstanceCount`
-        ElasticmapreduceInstancegroupInstanceCount,
-        /// `kafka:broker-storage:VolumeSize`
-        KafkaBrokerStorageVolumeSize,
-        /// `lambda:function:ProvisionedConcurrency`
-        LambdaFunctionProvisionedConcurrency,
-        /// `neptune:cluster:ReadReplicaCount`
-        NeptuneClusterReadReplicaCount,
-        /// `rds:cluster:ReadReplicaCount`
-        RdsClusterReadReplicaCount,
-        /// `sagemaker:inference-component:DesiredCopyCount`
-        SagemakerInferenceComponentDesiredCopyCount,
-        /// `sagemaker:variant:DesiredInstanceCount`
-        SagemakerVariantDesiredInstanceCount,
-        /// `sagemaker:variant:DesiredProvisionedConcurrency`
-        SagemakerVariantDesiredProvisionedConcurrency,
-        /// `workspaces:workspacespool:DesiredUserSessions`
-        WorkspacesWorkspacespoolDesiredUserSessions,
-    }
-
-    impl ScalableDimension {
-        /// Every variant, in schema order.
-        pub const ALL: [ScalableDimension; 24] = [
-            ScalableDimension::AppstreamFleetDesiredCapacity,
-            ScalableDimension::CassandraTableReadCapacityUnits,
-            ScalableDimension::CassandraTableWriteCapacityUnits,
-            ScalableDimension::ComprehendDocumentClassifierEndpointDesiredInferenceUnits,
-            ScalableDimension::ComprehendEntityRecognizerEndpointDesiredInferenceUnits,
-            ScalableDimension::CustomResourceResourceTypeProperty,
-            ScalableDimension::DynamodbIndexReadCapacityUnits,
-            ScalableDimension::DynamodbIndexWriteCapacityUnits,
-            ScalableDimension::DynamodbTableReadCapacityUnits,
-            ScalableDimension::DynamodbTableWriteCapacityUnits,
-            ScalableDimension::Ec2SpotFleetRequestTargetCapacity,
-            ScalableDimension::EcsServiceDesiredCount,
-            ScalableDimension::ElasticacheCacheClusterNodes,
-            ScalableDimension::ElasticacheReplicationGroupNodeGroups,
-            ScalableDimension::ElasticacheReplicationGroupReplicas,
-            ScalableDimension::ElasticmapreduceInstancegroupInstanceCount,
-            ScalableDimension::KafkaBrokerStorageVolumeSize,
-            ScalableDimension::LambdaFunctionProvisionedConcurrency,
-            ScalableDimension::NeptuneClusterReadReplicaCount,
-            ScalableDimension::RdsClusterReadReplicaCount,
-            ScalableDimension::SagemakerInferenceComponentDesiredCopyCount,
-            ScalableDimension::SagemakerVariantDesiredInstanceCount,
-            ScalableDimension::SagemakerVariantDesiredProvisionedConcurrency,
-            ScalableDimension::WorkspacesWorkspacespoolDesiredUserSessions,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ScalableDimension::AppstreamFleetDesiredCapacity => "appstream:fleet:DesiredCapacity",
-                ScalableDimension::CassandraTableReadCapacityUnits => "cassandra:table:ReadCapacityUnits",
-                ScalableDimension::CassandraTableWriteCapacityUnits => "cassandra:table:WriteCapacityUnits",
-                ScalableDimension::ComprehendDocumentClassifierEndpointDesiredInferenceUnits => {
-                    "comprehend:document-classifier-endpoint:DesiredInferenceUnits"
-                }
-                ScalableDimension::ComprehendEntityRecognizerEndpointDesiredInferenceUnits => {
-                    "comprehend:entity-recognizer-endpoint:DesiredInferenceUnits"
-                }
-                ScalableDimension::CustomResourceResourceTypeProperty => "custom-resource:ResourceType:Property",
-                ScalableDimension::DynamodbIndexReadCapacityUnits => "dynamodb:index:ReadCapacityUnits",
-                ScalableDimension::DynamodbIndexWriteCapacityUnits => "dynamodb:index:WriteCapacityUnits",
-                ScalableDimension::DynamodbTableReadCapacityUnits => "dynamodb:table:ReadCapacityUnits",
-                ScalableDimension::DynamodbTableWriteCapacityUnits => "dynamodb:table:WriteCapacityUnits",
-                ScalableDimension::Ec2SpotFleetRequestTargetCapacity => "ec2:spot-fleet-request:TargetCapacity",
-                ScalableDimension::EcsServiceDesiredCount => "ecs:service:DesiredCount",
-                ScalableDimension::ElasticacheCacheClusterNodes => "elasticache:cache-cluster:Nodes",
-                ScalableDimension::ElasticacheReplicationGroupNodeGroups => "elasticache:replication-group:NodeGroups",
-                ScalableDimension::ElasticacheReplicationGroupReplicas => "elasticache:replication-group:Replicas",
-                ScalableDimension::ElasticmapreduceInstancegroupInstanceCount => {
-                    "elasticmapreduce:instancegroup:InstanceCount"
-                }
-                ScalableDimension::KafkaBrokerStorageVolumeSize => "kafka:broker-storage:VolumeSize",
-                ScalableDimension::LambdaFunctionProvisionedConcurrency => "lambda:function:ProvisionedConcurrency",
-                ScalableDimension::NeptuneClusterReadReplicaCount => "neptune:cluster:ReadReplicaCount",
-                ScalableDimension::RdsClusterReadReplicaCount => "rds:cluster:ReadReplicaCount",
-                ScalableDimension::SagemakerInferenceComponentDesiredCopyCount => {
-                    "sagemaker:inference-component:DesiredCopyCount"
-                }
-                ScalableDimension::SagemakerVariantDesiredInstanceCount => "sagemaker:variant:DesiredInstanceCount",
-                ScalableDimension::SagemakerVariantDesiredProvisionedConcurrency => {
-                    "sagemaker:variant:DesiredProvisionedConcurrency"
-                }
-                ScalableDimension::WorkspacesWorkspacespoolDesiredUserSessions => {
-                    "workspaces:workspacespool:DesiredUserSessions"
-                }
-            }
-        }
-    }
-
-    impl std::fmt::Display for ScalableDimension {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ScalableDimension> for Value {
-        fn from(v: ScalableDimension) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ScalableDimension> for Val<ScalableDimension> {
-        fn from(v: ScalableDimension) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The namespace of the AWS service that provides the resource, or a ``custom-resource``.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ServiceNamespace::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ServiceNamespace {
-        /// `appstream`
-        Appstream,
-        /// `cassandra`
-        Cassandra,
-        /// `comprehend`
-        Comprehend,
-        /// `custom-resource`
-        CustomResource,
-        /// `dynamodb`
-        Dynamodb,
-        /// `ec2`
-        Ec2,
-        /// `ecs`
-        Ecs,
-        /// `elasticache`
-        Elasticache,
-        /// `elasticmapreduce`
-        Elasticmapreduce,
-        /// `kafka`
-        Kafka,
-        /// `lambda`
-        Lambda,
-        /// `neptune`
-        Neptune,
-        /// `rds`
-        Rds,
-        /// `sagemaker`
-        Sagemaker,
-        /// `workspaces`
-        Workspaces,
-    }
-
-    impl ServiceNamespace {
-        /// Every variant, in schema order.
-        pub const ALL: [ServiceNamespace; 15] = [
-            ServiceNamespace::Appstream,
-            ServiceNamespace::Cassandra,
-            ServiceNamespace::Comprehend,
-            ServiceNamespace::CustomResource,
-            ServiceNamespace::Dynamodb,
-            ServiceNamespace::Ec2,
-            ServiceNamespace::Ecs,
-            ServiceNamespace::Elasticache,
-            ServiceNamespace::Elasticmapreduce,
-            ServiceNamespace::Kafka,
-            ServiceNamespace::Lambda,
-            ServiceNamespace::Neptune,
-            ServiceNamespace::Rds,
-            ServiceNamespace::Sagemaker,
-            ServiceNamespace::Workspaces,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ServiceNamespace::Appstream => "appstream",
-                ServiceNamespace::Cassandra => "cassandra",
-                ServiceNamespace::Comprehend => "comprehend",
-                ServiceNamespace::CustomResource => "custom-resource",
-                ServiceNamespace::Dynamodb => "dynamodb",
-                ServiceNamespace::Ec2 => "ec2",
-                ServiceNamespace::Ecs => "ecs",
-                ServiceNamespace::Elasticache => "elasticache",
-                ServiceNamespace::Elasticmapreduce => "elasticmapreduce",
-                ServiceNamespace::Kafka => "kafka",
-                ServiceNamespace::Lambda => "lambda",
-                ServiceNamespace::Neptune => "neptune",
-                ServiceNamespace::Rds => "rds",
-                ServiceNamespace::Sagemaker => "sagemaker",
-                ServiceNamespace::Workspaces => "workspaces",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ServiceNamespace {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ServiceNamespace> for Value {
-        fn from(v: ServiceNamespace) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ServiceNamespace> for Val<ServiceNamespace> {
-        fn from(v: ServiceNamespace) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The statistic of the metric.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Statistic::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Statistic {
-        /// `Average`
-        Average,
-        /// `Maximum`
-        Maximum,
-        /// `Minimum`
-        Minimum,
-        /// `SampleCount`
-        SampleCount,
-        /// `Sum`
-        Sum,
-    }
-
-    impl Statistic {
-        /// Every variant, in schema order.
-        pub const ALL: [Statistic; 5] =
-            [Statistic::Average, Statistic::Maximum, Statistic::Minimum, Statistic::SampleCount, Statistic::Sum];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Statistic::Average => "Average",
-                Statistic::Maximum => "Maximum",
-                Statistic::Minimum => "Minimum",
-                Statistic::SampleCount => "SampleCount",
-                Statistic::Sum => "Sum",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Statistic {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Statistic> for Value {
-        fn from(v: Statistic) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Statistic> for Val<Statistic> {
-        fn from(v: Statistic) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The statistic of the metric.
+        Statistic[5] {
+            Average = "Average",
+            Maximum = "Maximum",
+            Minimum = "Minimum",
+            SampleCount = "SampleCount",
+            Sum = "Sum",
         }
     }
 }

@@ -986,280 +986,56 @@ pub mod application {
 
     property_type!(WindowsEvent);
 
-    /// The component monitoring configuration mode.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ComponentConfigurationMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ComponentConfigurationMode {
-        /// `DEFAULT`
-        Default,
-        /// `DEFAULT_WITH_OVERWRITE`
-        DefaultWithOverwrite,
-        /// `CUSTOM`
-        Custom,
-    }
-
-    impl ComponentConfigurationMode {
-        /// Every variant, in schema order.
-        pub const ALL: [ComponentConfigurationMode; 3] = [
-            ComponentConfigurationMode::Default,
-            ComponentConfigurationMode::DefaultWithOverwrite,
-            ComponentConfigurationMode::Custom,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ComponentConfigurationMode::Default => "DEFAULT",
-                ComponentConfigurationMode::DefaultWithOverwrite => "DEFAULT_WITH_OVERWRITE",
-                ComponentConfigurationMode::Custom => "CUSTOM",
-            }
+    cfn_enum! {
+        /// The component monitoring configuration mode.
+        ComponentConfigurationMode[3] {
+            Default = "DEFAULT",
+            DefaultWithOverwrite = "DEFAULT_WITH_OVERWRITE",
+            Custom = "CUSTOM",
         }
     }
 
-    impl std::fmt::Display for ComponentConfigurationMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// The type of encoding of the logs to be monitored.
+        Encoding[3] {
+            Utf8 = "utf-8",
+            Utf16 = "utf-16",
+            Ascii = "ascii",
         }
     }
 
-    impl From<ComponentConfigurationMode> for Value {
-        fn from(v: ComponentConfigurationMode) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// The level of event to log.
+        EventLevel[5] {
+            Information = "INFORMATION",
+            Warning = "WARNING",
+            Error = "ERROR",
+            Critical = "CRITICAL",
+            Verbose = "VERBOSE",
         }
     }
 
-    impl From<ComponentConfigurationMode> for Val<ComponentConfigurationMode> {
-        fn from(v: ComponentConfigurationMode) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The grouping type of the application
+        GroupingType[1] {
+            AccountBased = "ACCOUNT_BASED",
         }
     }
 
-    /// The type of encoding of the logs to be monitored.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Encoding::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Encoding {
-        /// `utf-8`
-        Utf8,
-        /// `utf-16`
-        Utf16,
-        /// `ascii`
-        Ascii,
-    }
-
-    impl Encoding {
-        /// Every variant, in schema order.
-        pub const ALL: [Encoding; 3] = [Encoding::Utf8, Encoding::Utf16, Encoding::Ascii];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Encoding::Utf8 => "utf-8",
-                Encoding::Utf16 => "utf-16",
-                Encoding::Ascii => "ascii",
-            }
+    cfn_enum! {
+        /// Indicates the degree of outage when the alarm goes off.
+        Severity[3] {
+            High = "HIGH",
+            Medium = "MEDIUM",
+            Low = "LOW",
         }
     }
 
-    impl std::fmt::Display for Encoding {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Encoding> for Value {
-        fn from(v: Encoding) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Encoding> for Val<Encoding> {
-        fn from(v: Encoding) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The level of event to log.
-    ///
-    /// Rendered as its CloudFormation spelling ([`EventLevel::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum EventLevel {
-        /// `INFORMATION`
-        Information,
-        /// `WARNING`
-        Warning,
-        /// `ERROR`
-        Error,
-        /// `CRITICAL`
-        Critical,
-        /// `VERBOSE`
-        Verbose,
-    }
-
-    impl EventLevel {
-        /// Every variant, in schema order.
-        pub const ALL: [EventLevel; 5] = [
-            EventLevel::Information,
-            EventLevel::Warning,
-            EventLevel::Error,
-            EventLevel::Critical,
-            EventLevel::Verbose,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                EventLevel::Information => "INFORMATION",
-                EventLevel::Warning => "WARNING",
-                EventLevel::Error => "ERROR",
-                EventLevel::Critical => "CRITICAL",
-                EventLevel::Verbose => "VERBOSE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for EventLevel {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<EventLevel> for Value {
-        fn from(v: EventLevel) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<EventLevel> for Val<EventLevel> {
-        fn from(v: EventLevel) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The grouping type of the application
-    ///
-    /// Rendered as its CloudFormation spelling ([`GroupingType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum GroupingType {
-        /// `ACCOUNT_BASED`
-        AccountBased,
-    }
-
-    impl GroupingType {
-        /// Every variant, in schema order.
-        pub const ALL: [GroupingType; 1] = [GroupingType::AccountBased];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                GroupingType::AccountBased => "ACCOUNT_BASED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for GroupingType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<GroupingType> for Value {
-        fn from(v: GroupingType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<GroupingType> for Val<GroupingType> {
-        fn from(v: GroupingType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Indicates the degree of outage when the alarm goes off.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Severity::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Severity {
-        /// `HIGH`
-        High,
-        /// `MEDIUM`
-        Medium,
-        /// `LOW`
-        Low,
-    }
-
-    impl Severity {
-        /// Every variant, in schema order.
-        pub const ALL: [Severity; 3] = [Severity::High, Severity::Medium, Severity::Low];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Severity::High => "HIGH",
-                Severity::Medium => "MEDIUM",
-                Severity::Low => "LOW",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Severity {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Severity> for Value {
-        fn from(v: Severity) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Severity> for Val<Severity> {
-        fn from(v: Severity) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The sub component type.
-    ///
-    /// Rendered as its CloudFormation spelling ([`SubComponentType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SubComponentType {
-        /// `AWS::EC2::Instance`
-        AwsEc2Instance,
-        /// `AWS::EC2::Volume`
-        AwsEc2Volume,
-    }
-
-    impl SubComponentType {
-        /// Every variant, in schema order.
-        pub const ALL: [SubComponentType; 2] = [SubComponentType::AwsEc2Instance, SubComponentType::AwsEc2Volume];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SubComponentType::AwsEc2Instance => "AWS::EC2::Instance",
-                SubComponentType::AwsEc2Volume => "AWS::EC2::Volume",
-            }
-        }
-    }
-
-    impl std::fmt::Display for SubComponentType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<SubComponentType> for Value {
-        fn from(v: SubComponentType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<SubComponentType> for Val<SubComponentType> {
-        fn from(v: SubComponentType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The sub component type.
+        SubComponentType[2] {
+            AwsEc2Instance = "AWS::EC2::Instance",
+            AwsEc2Volume = "AWS::EC2::Volume",
         }
     }
 }

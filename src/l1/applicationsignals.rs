@@ -546,130 +546,28 @@ pub mod instrumentation_config {
 
     property_type!(Location);
 
-    /// Type of instrumentation: BREAKPOINT (temporary, expires after 24 hours) or PROBE (permanent, persists until
-    /// deleted).
-    ///
-    /// Rendered as its CloudFormation spelling ([`InstrumentationType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum InstrumentationType {
-        /// `BREAKPOINT`
-        Breakpoint,
-        /// `PROBE`
-        Probe,
-    }
-
-    impl InstrumentationType {
-        /// Every variant, in schema order.
-        pub const ALL: [InstrumentationType; 2] = [InstrumentationType::Breakpoint, InstrumentationType::Probe];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                InstrumentationType::Breakpoint => "BREAKPOINT",
-                InstrumentationType::Probe => "PROBE",
-            }
+    cfn_enum! {
+        /// Type of instrumentation: BREAKPOINT (temporary, expires after 24 hours) or PROBE (permanent, persists until
+        /// deleted).
+        InstrumentationType[2] {
+            Breakpoint = "BREAKPOINT",
+            Probe = "PROBE",
         }
     }
 
-    impl std::fmt::Display for InstrumentationType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// The programming language for this instrumentation point.
+        Language[3] {
+            Java = "Java",
+            Python = "Python",
+            Javascript = "Javascript",
         }
     }
 
-    impl From<InstrumentationType> for Value {
-        fn from(v: InstrumentationType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<InstrumentationType> for Val<InstrumentationType> {
-        fn from(v: InstrumentationType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The programming language for this instrumentation point.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Language::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Language {
-        /// `Java`
-        Java,
-        /// `Python`
-        Python,
-        /// `Javascript`
-        Javascript,
-    }
-
-    impl Language {
-        /// Every variant, in schema order.
-        pub const ALL: [Language; 3] = [Language::Java, Language::Python, Language::Javascript];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Language::Java => "Java",
-                Language::Python => "Python",
-                Language::Javascript => "Javascript",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Language {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Language> for Value {
-        fn from(v: Language) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Language> for Val<Language> {
-        fn from(v: Language) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The telemetry signal type to emit for this instrumentation. The supported value is SNAPSHOT.
-    ///
-    /// Rendered as its CloudFormation spelling ([`SignalType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SignalType {
-        /// `SNAPSHOT`
-        Snapshot,
-    }
-
-    impl SignalType {
-        /// Every variant, in schema order.
-        pub const ALL: [SignalType; 1] = [SignalType::Snapshot];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SignalType::Snapshot => "SNAPSHOT",
-            }
-        }
-    }
-
-    impl std::fmt::Display for SignalType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<SignalType> for Value {
-        fn from(v: SignalType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<SignalType> for Val<SignalType> {
-        fn from(v: SignalType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The telemetry signal type to emit for this instrumentation. The supported value is SNAPSHOT.
+        SignalType[1] {
+            Snapshot = "SNAPSHOT",
         }
     }
 }
@@ -1724,191 +1622,40 @@ pub mod service_level_objective {
 
     property_type!(Window);
 
-    /// The arithmetic operation used when comparing the specified metric to the threshold.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ComparisonOperator::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ComparisonOperator {
-        /// `GreaterThanOrEqualTo`
-        GreaterThanOrEqualTo,
-        /// `LessThanOrEqualTo`
-        LessThanOrEqualTo,
-        /// `LessThan`
-        LessThan,
-        /// `GreaterThan`
-        GreaterThan,
-    }
-
-    impl ComparisonOperator {
-        /// Every variant, in schema order.
-        pub const ALL: [ComparisonOperator; 4] = [
-            ComparisonOperator::GreaterThanOrEqualTo,
-            ComparisonOperator::LessThanOrEqualTo,
-            ComparisonOperator::LessThan,
-            ComparisonOperator::GreaterThan,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ComparisonOperator::GreaterThanOrEqualTo => "GreaterThanOrEqualTo",
-                ComparisonOperator::LessThanOrEqualTo => "LessThanOrEqualTo",
-                ComparisonOperator::LessThan => "LessThan",
-                ComparisonOperator::GreaterThan => "GreaterThan",
-            }
+    cfn_enum! {
+        /// The arithmetic operation used when comparing the specified metric to the threshold.
+        ComparisonOperator[4] {
+            GreaterThanOrEqualTo = "GreaterThanOrEqualTo",
+            LessThanOrEqualTo = "LessThanOrEqualTo",
+            LessThan = "LessThan",
+            GreaterThan = "GreaterThan",
         }
     }
 
-    impl std::fmt::Display for ComparisonOperator {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// Specifies the interval unit.
+        DurationUnit[4] {
+            Minute = "MINUTE",
+            Hour = "HOUR",
+            Day = "DAY",
+            Month = "MONTH",
         }
     }
 
-    impl From<ComparisonOperator> for Value {
-        fn from(v: ComparisonOperator) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// If the SLO monitors either the LATENCY or AVAILABILITY metric that Application Signals collects, this field
+        /// displays which of those metrics is used.
+        MetricType[2] {
+            Latency = "LATENCY",
+            Availability = "AVAILABILITY",
         }
     }
 
-    impl From<ComparisonOperator> for Val<ComparisonOperator> {
-        fn from(v: ComparisonOperator) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Specifies the interval unit.
-    ///
-    /// Rendered as its CloudFormation spelling ([`DurationUnit::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DurationUnit {
-        /// `MINUTE`
-        Minute,
-        /// `HOUR`
-        Hour,
-        /// `DAY`
-        Day,
-        /// `MONTH`
-        Month,
-    }
-
-    impl DurationUnit {
-        /// Every variant, in schema order.
-        pub const ALL: [DurationUnit; 4] =
-            [DurationUnit::Minute, DurationUnit::Hour, DurationUnit::Day, DurationUnit::Month];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DurationUnit::Minute => "MINUTE",
-                DurationUnit::Hour => "HOUR",
-                DurationUnit::Day => "DAY",
-                DurationUnit::Month => "MONTH",
-            }
-        }
-    }
-
-    impl std::fmt::Display for DurationUnit {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DurationUnit> for Value {
-        fn from(v: DurationUnit) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DurationUnit> for Val<DurationUnit> {
-        fn from(v: DurationUnit) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// If the SLO monitors either the LATENCY or AVAILABILITY metric that Application Signals collects, this field displays
-    /// which of those metrics is used.
-    ///
-    /// Rendered as its CloudFormation spelling ([`MetricType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum MetricType {
-        /// `LATENCY`
-        Latency,
-        /// `AVAILABILITY`
-        Availability,
-    }
-
-    impl MetricType {
-        /// Every variant, in schema order.
-        pub const ALL: [MetricType; 2] = [MetricType::Latency, MetricType::Availability];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                MetricType::Latency => "LATENCY",
-                MetricType::Availability => "AVAILABILITY",
-            }
-        }
-    }
-
-    impl std::fmt::Display for MetricType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<MetricType> for Value {
-        fn from(v: MetricType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<MetricType> for Val<MetricType> {
-        fn from(v: MetricType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`SelectionType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SelectionType {
-        /// `EXPLICIT`
-        Explicit,
-        /// `PREFIX`
-        Prefix,
-        /// `REGEX`
-        Regex,
-    }
-
-    impl SelectionType {
-        /// Every variant, in schema order.
-        pub const ALL: [SelectionType; 3] = [SelectionType::Explicit, SelectionType::Prefix, SelectionType::Regex];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SelectionType::Explicit => "EXPLICIT",
-                SelectionType::Prefix => "PREFIX",
-                SelectionType::Regex => "REGEX",
-            }
-        }
-    }
-
-    impl std::fmt::Display for SelectionType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<SelectionType> for Value {
-        fn from(v: SelectionType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<SelectionType> for Val<SelectionType> {
-        fn from(v: SelectionType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        SelectionType[3] {
+            Explicit = "EXPLICIT",
+            Prefix = "PREFIX",
+            Regex = "REGEX",
         }
     }
 }

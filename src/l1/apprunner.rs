@@ -228,42 +228,10 @@ pub mod observability_configuration {
 
     property_type!(TraceConfiguration);
 
-    /// The implementation provider chosen for tracing App Runner services.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Vendor::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Vendor {
-        /// `AWSXRAY`
-        Awsxray,
-    }
-
-    impl Vendor {
-        /// Every variant, in schema order.
-        pub const ALL: [Vendor; 1] = [Vendor::Awsxray];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Vendor::Awsxray => "AWSXRAY",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Vendor {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Vendor> for Value {
-        fn from(v: Vendor) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Vendor> for Val<Vendor> {
-        fn from(v: Vendor) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The implementation provider chosen for tracing App Runner services.
+        Vendor[1] {
+            Awsxray = "AWSXRAY",
         }
     }
 }
@@ -1057,341 +1025,69 @@ pub mod service {
 
     property_type!(SourceConfiguration);
 
-    /// Configuration Source
-    ///
-    /// Rendered as its CloudFormation spelling ([`ConfigurationSource::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ConfigurationSource {
-        /// `REPOSITORY`
-        Repository,
-        /// `API`
-        Api,
-    }
-
-    impl ConfigurationSource {
-        /// Every variant, in schema order.
-        pub const ALL: [ConfigurationSource; 2] = [ConfigurationSource::Repository, ConfigurationSource::Api];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ConfigurationSource::Repository => "REPOSITORY",
-                ConfigurationSource::Api => "API",
-            }
+    cfn_enum! {
+        /// Configuration Source
+        ConfigurationSource[2] {
+            Repository = "REPOSITORY",
+            Api = "API",
         }
     }
 
-    impl std::fmt::Display for ConfigurationSource {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// Network egress type.
+        EgressType[2] {
+            Default = "DEFAULT",
+            Vpc = "VPC",
         }
     }
 
-    impl From<ConfigurationSource> for Value {
-        fn from(v: ConfigurationSource) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// Image Repository Type
+        ImageRepositoryType[2] {
+            Ecr = "ECR",
+            EcrPublic = "ECR_PUBLIC",
         }
     }
 
-    impl From<ConfigurationSource> for Val<ConfigurationSource> {
-        fn from(v: ConfigurationSource) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// App Runner service endpoint IP address type
+        IpAddressType[2] {
+            Ipv4 = "IPV4",
+            DualStack = "DUAL_STACK",
         }
     }
 
-    /// Network egress type.
-    ///
-    /// Rendered as its CloudFormation spelling ([`EgressType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum EgressType {
-        /// `DEFAULT`
-        Default,
-        /// `VPC`
-        Vpc,
-    }
-
-    impl EgressType {
-        /// Every variant, in schema order.
-        pub const ALL: [EgressType; 2] = [EgressType::Default, EgressType::Vpc];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                EgressType::Default => "DEFAULT",
-                EgressType::Vpc => "VPC",
-            }
+    cfn_enum! {
+        /// Health Check Protocol
+        Protocol[2] {
+            Tcp = "TCP",
+            Http = "HTTP",
         }
     }
 
-    impl std::fmt::Display for EgressType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// Runtime
+        Runtime[13] {
+            Python3 = "PYTHON_3",
+            Nodejs12 = "NODEJS_12",
+            Nodejs14 = "NODEJS_14",
+            Corretto8 = "CORRETTO_8",
+            Corretto11 = "CORRETTO_11",
+            Nodejs16 = "NODEJS_16",
+            Go1 = "GO_1",
+            Dotnet6 = "DOTNET_6",
+            Php81 = "PHP_81",
+            Ruby31 = "RUBY_31",
+            Python311 = "PYTHON_311",
+            Nodejs18 = "NODEJS_18",
+            Nodejs22 = "NODEJS_22",
         }
     }
 
-    impl From<EgressType> for Value {
-        fn from(v: EgressType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<EgressType> for Val<EgressType> {
-        fn from(v: EgressType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Image Repository Type
-    ///
-    /// Rendered as its CloudFormation spelling ([`ImageRepositoryType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ImageRepositoryType {
-        /// `ECR`
-        Ecr,
-        /// `ECR_PUBLIC`
-        EcrPublic,
-    }
-
-    impl ImageRepositoryType {
-        /// Every variant, in schema order.
-        pub const ALL: [ImageRepositoryType; 2] = [ImageRepositoryType::Ecr, ImageRepositoryType::EcrPublic];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ImageRepositoryType::Ecr => "ECR",
-                ImageRepositoryType::EcrPublic => "ECR_PUBLIC",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ImageRepositoryType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ImageRepositoryType> for Value {
-        fn from(v: ImageRepositoryType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ImageRepositoryType> for Val<ImageRepositoryType> {
-        fn from(v: ImageRepositoryType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// App Runner service endpoint IP address type
-    ///
-    /// Rendered as its CloudFormation spelling ([`IpAddressType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum IpAddressType {
-        /// `IPV4`
-        Ipv4,
-        /// `DUAL_STACK`
-        DualStack,
-    }
-
-    impl IpAddressType {
-        /// Every variant, in schema order.
-        pub const ALL: [IpAddressType; 2] = [IpAddressType::Ipv4, IpAddressType::DualStack];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                IpAddressType::Ipv4 => "IPV4",
-                IpAddressType::DualStack => "DUAL_STACK",
-            }
-        }
-    }
-
-    impl std::fmt::Display for IpAddressType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<IpAddressType> for Value {
-        fn from(v: IpAddressType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<IpAddressType> for Val<IpAddressType> {
-        fn from(v: IpAddressType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Health Check Protocol
-    ///
-    /// Rendered as its CloudFormation spelling ([`Protocol::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Protocol {
-        /// `TCP`
-        Tcp,
-        /// `HTTP`
-        Http,
-    }
-
-    impl Protocol {
-        /// Every variant, in schema order.
-        pub const ALL: [Protocol; 2] = [Protocol::Tcp, Protocol::Http];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Protocol::Tcp => "TCP",
-                Protocol::Http => "HTTP",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Protocol {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Protocol> for Value {
-        fn from(v: Protocol) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Protocol> for Val<Protocol> {
-        fn from(v: Protocol) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Runtime
-    ///
-    /// Rendered as its CloudFormation spelling ([`Runtime::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Runtime {
-        /// `PYTHON_3`
-        Python3,
-        /// `NODEJS_12`
-        Nodejs12,
-        /// `NODEJS_14`
-        Nodejs14,
-        /// `CORRETTO_8`
-        Corretto8,
-        /// `CORRETTO_11`
-        Corretto11,
-        /// `NODEJS_16`
-        Nodejs16,
-        /// `GO_1`
-        Go1,
-        /// `DOTNET_6`
-        Dotnet6,
-        /// `PHP_81`
-        Php81,
-        /// `RUBY_31`
-        Ruby31,
-        /// `PYTHON_311`
-        Python311,
-        /// `NODEJS_18`
-        Nodejs18,
-        /// `NODEJS_22`
-        Nodejs22,
-    }
-
-    impl Runtime {
-        /// Every variant, in schema order.
-        pub const ALL: [Runtime; 13] = [
-            Runtime::Python3,
-            Runtime::Nodejs12,
-            Runtime::Nodejs14,
-            Runtime::Corretto8,
-            Runtime::Corretto11,
-            Runtime::Nodejs16,
-            Runtime::Go1,
-            Runtime::Dotnet6,
-            Runtime::Php81,
-            Runtime::Ruby31,
-            Runtime::Python311,
-            Runtime::Nodejs18,
-            Runtime::Nodejs22,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Runtime::Python3 => "PYTHON_3",
-                Runtime::Nodejs12 => "NODEJS_12",
-                Runtime::Nodejs14 => "NODEJS_14",
-                Runtime::Corretto8 => "CORRETTO_8",
-                Runtime::Corretto11 => "CORRETTO_11",
-                Runtime::Nodejs16 => "NODEJS_16",
-                Runtime::Go1 => "GO_1",
-                Runtime::Dotnet6 => "DOTNET_6",
-                Runtime::Php81 => "PHP_81",
-                Runtime::Ruby31 => "RUBY_31",
-                Runtime::Python311 => "PYTHON_311",
-                Runtime::Nodejs18 => "NODEJS_18",
-                Runtime::Nodejs22 => "NODEJS_22",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Runtime {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Runtime> for Value {
-        fn from(v: Runtime) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Runtime> for Val<Runtime> {
-        fn from(v: Runtime) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Source Code Version Type
-    ///
-    /// Rendered as its CloudFormation spelling ([`Type::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Type {
-        /// `BRANCH`
-        Branch,
-    }
-
-    impl Type {
-        /// Every variant, in schema order.
-        pub const ALL: [Type; 1] = [Type::Branch];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Type::Branch => "BRANCH",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Type {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Type> for Value {
-        fn from(v: Type) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Type> for Val<Type> {
-        fn from(v: Type) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Source Code Version Type
+        Type[1] {
+            Branch = "BRANCH",
         }
     }
 }

@@ -194,43 +194,10 @@ pub mod app_block {
 
     property_type!(ScriptDetails);
 
-    /// Rendered as its CloudFormation spelling ([`PackagingType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PackagingType {
-        /// `APPSTREAM2`
-        Appstream2,
-        /// `CUSTOM`
-        Custom,
-    }
-
-    impl PackagingType {
-        /// Every variant, in schema order.
-        pub const ALL: [PackagingType; 2] = [PackagingType::Appstream2, PackagingType::Custom];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PackagingType::Appstream2 => "APPSTREAM2",
-                PackagingType::Custom => "CUSTOM",
-            }
-        }
-    }
-
-    impl std::fmt::Display for PackagingType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PackagingType> for Value {
-        fn from(v: PackagingType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PackagingType> for Val<PackagingType> {
-        fn from(v: PackagingType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        PackagingType[2] {
+            Appstream2 = "APPSTREAM2",
+            Custom = "CUSTOM",
         }
     }
 }
@@ -418,77 +385,15 @@ pub mod app_block_builder {
 
     property_type!(VpcConfig);
 
-    /// Rendered as its CloudFormation spelling ([`EndpointType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum EndpointType {
-        /// `STREAMING`
-        Streaming,
-    }
-
-    impl EndpointType {
-        /// Every variant, in schema order.
-        pub const ALL: [EndpointType; 1] = [EndpointType::Streaming];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                EndpointType::Streaming => "STREAMING",
-            }
+    cfn_enum! {
+        EndpointType[1] {
+            Streaming = "STREAMING",
         }
     }
 
-    impl std::fmt::Display for EndpointType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<EndpointType> for Value {
-        fn from(v: EndpointType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<EndpointType> for Val<EndpointType> {
-        fn from(v: EndpointType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`PlatformType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PlatformType {
-        /// `WINDOWS_SERVER_2019`
-        WindowsServer2019,
-    }
-
-    impl PlatformType {
-        /// Every variant, in schema order.
-        pub const ALL: [PlatformType; 1] = [PlatformType::WindowsServer2019];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PlatformType::WindowsServer2019 => "WINDOWS_SERVER_2019",
-            }
-        }
-    }
-
-    impl std::fmt::Display for PlatformType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PlatformType> for Value {
-        fn from(v: PlatformType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PlatformType> for Val<PlatformType> {
-        fn from(v: PlatformType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        PlatformType[1] {
+            WindowsServer2019 = "WINDOWS_SERVER_2019",
         }
     }
 }
@@ -643,74 +548,17 @@ pub mod application {
 
     property_type!(S3Location);
 
-    /// Rendered as its CloudFormation spelling ([`PlatformType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PlatformType {
-        /// `AMAZON_LINUX2`
-        AmazonLinux2,
-        /// `RHEL8`
-        Rhel8,
-        /// `ROCKY_LINUX8`
-        RockyLinux8,
-        /// `UBUNTU_PRO_2404`
-        UbuntuPro2404,
-        /// `WINDOWS`
-        Windows,
-        /// `WINDOWS_SERVER_2016`
-        WindowsServer2016,
-        /// `WINDOWS_SERVER_2019`
-        WindowsServer2019,
-        /// `WINDOWS_SERVER_2022`
-        WindowsServer2022,
-        /// `WINDOWS_SERVER_2025`
-        WindowsServer2025,
-    }
-
-    impl PlatformType {
-        /// Every variant, in schema order.
-        pub const ALL: [PlatformType; 9] = [
-            PlatformType::AmazonLinux2,
-            PlatformType::Rhel8,
-            PlatformType::RockyLinux8,
-            PlatformType::UbuntuPro2404,
-            PlatformType::Windows,
-            PlatformType::WindowsServer2016,
-            PlatformType::WindowsServer2019,
-            PlatformType::WindowsServer2022,
-            PlatformType::WindowsServer2025,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PlatformType::AmazonLinux2 => "AMAZON_LINUX2",
-                PlatformType::Rhel8 => "RHEL8",
-                PlatformType::RockyLinux8 => "ROCKY_LINUX8",
-                PlatformType::UbuntuPro2404 => "UBUNTU_PRO_2404",
-                PlatformType::Windows => "WINDOWS",
-                PlatformType::WindowsServer2016 => "WINDOWS_SERVER_2016",
-                PlatformType::WindowsServer2019 => "WINDOWS_SERVER_2019",
-                PlatformType::WindowsServer2022 => "WINDOWS_SERVER_2022",
-                PlatformType::WindowsServer2025 => "WINDOWS_SERVER_2025",
-            }
-        }
-    }
-
-    impl std::fmt::Display for PlatformType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PlatformType> for Value {
-        fn from(v: PlatformType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PlatformType> for Val<PlatformType> {
-        fn from(v: PlatformType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        PlatformType[9] {
+            AmazonLinux2 = "AMAZON_LINUX2",
+            Rhel8 = "RHEL8",
+            RockyLinux8 = "ROCKY_LINUX8",
+            UbuntuPro2404 = "UBUNTU_PRO_2404",
+            Windows = "WINDOWS",
+            WindowsServer2016 = "WINDOWS_SERVER_2016",
+            WindowsServer2019 = "WINDOWS_SERVER_2019",
+            WindowsServer2022 = "WINDOWS_SERVER_2022",
+            WindowsServer2025 = "WINDOWS_SERVER_2025",
         }
     }
 }
@@ -912,46 +760,11 @@ pub mod directory_config {
 
     property_type!(ServiceAccountCredentials);
 
-    /// Rendered as its CloudFormation spelling ([`Status::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Status {
-        /// `DISABLED`
-        Disabled,
-        /// `ENABLED`
-        Enabled,
-        /// `ENABLED_NO_DIRECTORY_LOGIN_FALLBACK`
-        EnabledNoDirectoryLoginFallback,
-    }
-
-    impl Status {
-        /// Every variant, in schema order.
-        pub const ALL: [Status; 3] = [Status::Disabled, Status::Enabled, Status::EnabledNoDirectoryLoginFallback];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Status::Disabled => "DISABLED",
-                Status::Enabled => "ENABLED",
-                Status::EnabledNoDirectoryLoginFallback => "ENABLED_NO_DIRECTORY_LOGIN_FALLBACK",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Status {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Status> for Value {
-        fn from(v: Status) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Status> for Val<Status> {
-        fn from(v: Status) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        Status[3] {
+            Disabled = "DISABLED",
+            Enabled = "ENABLED",
+            EnabledNoDirectoryLoginFallback = "ENABLED_NO_DIRECTORY_LOGIN_FALLBACK",
         }
     }
 }
@@ -1063,43 +876,10 @@ pub mod entitlement {
 
     property_type!(Attribute);
 
-    /// Rendered as its CloudFormation spelling ([`AppVisibility::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AppVisibility {
-        /// `ALL`
-        All,
-        /// `ASSOCIATED`
-        Associated,
-    }
-
-    impl AppVisibility {
-        /// Every variant, in schema order.
-        pub const ALL: [AppVisibility; 2] = [AppVisibility::All, AppVisibility::Associated];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AppVisibility::All => "ALL",
-                AppVisibility::Associated => "ASSOCIATED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for AppVisibility {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<AppVisibility> for Value {
-        fn from(v: AppVisibility) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<AppVisibility> for Val<AppVisibility> {
-        fn from(v: AppVisibility) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        AppVisibility[2] {
+            All = "ALL",
+            Associated = "ASSOCIATED",
         }
     }
 }
@@ -1450,177 +1230,36 @@ pub mod fleet {
 
     property_type!(VpcConfig);
 
-    /// Rendered as its CloudFormation spelling ([`AttributesToDelete::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AttributesToDelete {
-        /// `VPC_CONFIGURATION`
-        VpcConfiguration,
-        /// `VPC_CONFIGURATION_SECURITY_GROUP_IDS`
-        VpcConfigurationSecurityGroupIds,
-        /// `DOMAIN_JOIN_INFO`
-        DomainJoinInfo,
-        /// `IAM_ROLE_ARN`
-        IamRoleArn,
-        /// `USB_DEVICE_FILTER_STRINGS`
-        UsbDeviceFilterStrings,
-        /// `SESSION_SCRIPT_S3_LOCATION`
-        SessionScriptS3Location,
-        /// `MAX_SESSIONS_PER_INSTANCE`
-        MaxSessionsPerInstance,
-    }
-
-    impl AttributesToDelete {
-        /// Every variant, in schema order.
-        pub const ALL: [AttributesToDelete; 7] = [
-            AttributesToDelete::VpcConfiguration,
-            AttributesToDelete::VpcConfigurationSecurityGroupIds,
-            AttributesToDelete::DomainJoinInfo,
-            AttributesToDelete::IamRoleArn,
-            AttributesToDelete::UsbDeviceFilterStrings,
-            AttributesToDelete::SessionScriptS3Location,
-            AttributesToDelete::MaxSessionsPerInstance,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AttributesToDelete::VpcConfiguration => "VPC_CONFIGURATION",
-                AttributesToDelete::VpcConfigurationSecurityGroupIds => "VPC_CONFIGURATION_SECURITY_GROUP_IDS",
-                AttributesToDelete::DomainJoinInfo => "DOMAIN_JOIN_INFO",
-                AttributesToDelete::IamRoleArn => "IAM_ROLE_ARN",
-                AttributesToDelete::UsbDeviceFilterStrings => "USB_DEVICE_FILTER_STRINGS",
-                AttributesToDelete::SessionScriptS3Location => "SESSION_SCRIPT_S3_LOCATION",
-                AttributesToDelete::MaxSessionsPerInstance => "MAX_SESSIONS_PER_INSTANCE",
-            }
+    cfn_enum! {
+        AttributesToDelete[7] {
+            VpcConfiguration = "VPC_CONFIGURATION",
+            VpcConfigurationSecurityGroupIds = "VPC_CONFIGURATION_SECURITY_GROUP_IDS",
+            DomainJoinInfo = "DOMAIN_JOIN_INFO",
+            IamRoleArn = "IAM_ROLE_ARN",
+            UsbDeviceFilterStrings = "USB_DEVICE_FILTER_STRINGS",
+            SessionScriptS3Location = "SESSION_SCRIPT_S3_LOCATION",
+            MaxSessionsPerInstance = "MAX_SESSIONS_PER_INSTANCE",
         }
     }
 
-    impl std::fmt::Display for AttributesToDelete {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        Platform[9] {
+            AmazonLinux2 = "AMAZON_LINUX2",
+            Rhel8 = "RHEL8",
+            RockyLinux8 = "ROCKY_LINUX8",
+            UbuntuPro2404 = "UBUNTU_PRO_2404",
+            Windows = "WINDOWS",
+            WindowsServer2016 = "WINDOWS_SERVER_2016",
+            WindowsServer2019 = "WINDOWS_SERVER_2019",
+            WindowsServer2022 = "WINDOWS_SERVER_2022",
+            WindowsServer2025 = "WINDOWS_SERVER_2025",
         }
     }
 
-    impl From<AttributesToDelete> for Value {
-        fn from(v: AttributesToDelete) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<AttributesToDelete> for Val<AttributesToDelete> {
-        fn from(v: AttributesToDelete) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`Platform::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Platform {
-        /// `AMAZON_LINUX2`
-        AmazonLinux2,
-        /// `RHEL8`
-        Rhel8,
-        /// `ROCKY_LINUX8`
-        RockyLinux8,
-        /// `UBUNTU_PRO_2404`
-        UbuntuPro2404,
-        /// `WINDOWS`
-        Windows,
-        /// `WINDOWS_SERVER_2016`
-        WindowsServer2016,
-        /// `WINDOWS_SERVER_2019`
-        WindowsServer2019,
-        /// `WINDOWS_SERVER_2022`
-        WindowsServer2022,
-        /// `WINDOWS_SERVER_2025`
-        WindowsServer2025,
-    }
-
-    impl Platform {
-        /// Every variant, in schema order.
-        pub const ALL: [Platform; 9] = [
-            Platform::AmazonLinux2,
-            Platform::Rhel8,
-            Platform::RockyLinux8,
-            Platform::UbuntuPro2404,
-            Platform::Windows,
-            Platform::WindowsServer2016,
-            Platform::WindowsServer2019,
-            Platform::WindowsServer2022,
-            Platform::WindowsServer2025,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Platform::AmazonLinux2 => "AMAZON_LINUX2",
-                Platform::Rhel8 => "RHEL8",
-                Platform::RockyLinux8 => "ROCKY_LINUX8",
-                Platform::UbuntuPro2404 => "UBUNTU_PRO_2404",
-                Platform::Windows => "WINDOWS",
-                Platform::WindowsServer2016 => "WINDOWS_SERVER_2016",
-                Platform::WindowsServer2019 => "WINDOWS_SERVER_2019",
-                Platform::WindowsServer2022 => "WINDOWS_SERVER_2022",
-                Platform::WindowsServer2025 => "WINDOWS_SERVER_2025",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Platform {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Platform> for Value {
-        fn from(v: Platform) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Platform> for Val<Platform> {
-        fn from(v: Platform) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`StreamView::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum StreamView {
-        /// `APP`
-        App,
-        /// `DESKTOP`
-        Desktop,
-    }
-
-    impl StreamView {
-        /// Every variant, in schema order.
-        pub const ALL: [StreamView; 2] = [StreamView::App, StreamView::Desktop];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                StreamView::App => "APP",
-                StreamView::Desktop => "DESKTOP",
-            }
-        }
-    }
-
-    impl std::fmt::Display for StreamView {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<StreamView> for Value {
-        fn from(v: StreamView) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<StreamView> for Val<StreamView> {
-        fn from(v: StreamView) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        StreamView[2] {
+            App = "APP",
+            Desktop = "DESKTOP",
         }
     }
 }
@@ -1890,40 +1529,9 @@ pub mod image_builder {
 
     property_type!(VpcConfig);
 
-    /// Rendered as its CloudFormation spelling ([`EndpointType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum EndpointType {
-        /// `STREAMING`
-        Streaming,
-    }
-
-    impl EndpointType {
-        /// Every variant, in schema order.
-        pub const ALL: [EndpointType; 1] = [EndpointType::Streaming];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                EndpointType::Streaming => "STREAMING",
-            }
-        }
-    }
-
-    impl std::fmt::Display for EndpointType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<EndpointType> for Value {
-        fn from(v: EndpointType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<EndpointType> for Val<EndpointType> {
-        fn from(v: EndpointType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        EndpointType[1] {
+            Streaming = "STREAMING",
         }
     }
 }
@@ -2459,419 +2067,87 @@ pub mod stack {
 
     property_type!(UserSetting);
 
-    /// The action that is enabled or disabled.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Action::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Action {
-        /// `AUTO_TIME_ZONE_REDIRECTION`
-        AutoTimeZoneRedirection,
-        /// `CLIPBOARD_COPY_FROM_LOCAL_DEVICE`
-        ClipboardCopyFromLocalDevice,
-        /// `CLIPBOARD_COPY_TO_LOCAL_DEVICE`
-        ClipboardCopyToLocalDevice,
-        /// `DOMAIN_PASSWORD_SIGNIN`
-        DomainPasswordSignin,
-        /// `DOMAIN_SMART_CARD_SIGNIN`
-        DomainSmartCardSignin,
-        /// `FILE_DOWNLOAD`
-        FileDownload,
-        /// `FILE_UPLOAD`
-        FileUpload,
-        /// `PRINTING_TO_LOCAL_DEVICE`
-        PrintingToLocalDevice,
-    }
-
-    impl Action {
-        /// Every variant, in schema order.
-        pub const ALL: [Action; 8] = [
-            Action::AutoTimeZoneRedirection,
-            Action::ClipboardCopyFromLocalDevice,
-            Action::ClipboardCopyToLocalDevice,
-            Action::DomainPasswordSignin,
-            Action::DomainSmartCardSignin,
-            Action::FileDownload,
-            Action::FileUpload,
-            Action::PrintingToLocalDevice,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Action::AutoTimeZoneRedirection => "AUTO_TIME_ZONE_REDIRECTION",
-                Action::ClipboardCopyFromLocalDevice => "CLIPBOARD_COPY_FROM_LOCAL_DEVICE",
-                Action::ClipboardCopyToLocalDevice => "CLIPBOARD_COPY_TO_LOCAL_DEVICE",
-                Action::DomainPasswordSignin => "DOMAIN_PASSWORD_SIGNIN",
-                Action::DomainSmartCardSignin => "DOMAIN_SMART_CARD_SIGNIN",
-                Action::FileDownload => "FILE_DOWNLOAD",
-                Action::FileUpload => "FILE_UPLOAD",
-                Action::PrintingToLocalDevice => "PRINTING_TO_LOCAL_DEVICE",
-            }
+    cfn_enum! {
+        /// The action that is enabled or disabled.
+        Action[8] {
+            AutoTimeZoneRedirection = "AUTO_TIME_ZONE_REDIRECTION",
+            ClipboardCopyFromLocalDevice = "CLIPBOARD_COPY_FROM_LOCAL_DEVICE",
+            ClipboardCopyToLocalDevice = "CLIPBOARD_COPY_TO_LOCAL_DEVICE",
+            DomainPasswordSignin = "DOMAIN_PASSWORD_SIGNIN",
+            DomainSmartCardSignin = "DOMAIN_SMART_CARD_SIGNIN",
+            FileDownload = "FILE_DOWNLOAD",
+            FileUpload = "FILE_UPLOAD",
+            PrintingToLocalDevice = "PRINTING_TO_LOCAL_DEVICE",
         }
     }
 
-    impl std::fmt::Display for Action {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// The agent action to configure. Valid values are COMPUTER_VISION, COMPUTER_INPUT, and FORWARD_MCP_TOOLS.
+        /// COMPUTER_VISION allows agents to take screenshots of the desktop. COMPUTER_INPUT allows agents to click, type,
+        /// and scroll on the desktop and requires COMPUTER_VISION to also be enabled. FORWARD_MCP_TOOLS allows agents to
+        /// interact with applications and the desktop operating system through direct MCP calls rather than using computer
+        /// use tools. Forwards MCP tools configured on the WorkSpaces application session to the agent.
+        AgentAction[3] {
+            ComputerInput = "COMPUTER_INPUT",
+            ComputerVision = "COMPUTER_VISION",
+            ForwardMcpTools = "FORWARD_MCP_TOOLS",
         }
     }
 
-    impl From<Action> for Value {
-        fn from(v: Action) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// The type of storage connector.
+        ConnectorType[3] {
+            GoogleDrive = "GOOGLE_DRIVE",
+            Homefolders = "HOMEFOLDERS",
+            OneDrive = "ONE_DRIVE",
         }
     }
 
-    impl From<Action> for Val<Action> {
-        fn from(v: Action) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The type of interface endpoint.
+        EndpointType[1] {
+            Streaming = "STREAMING",
         }
     }
 
-    /// The agent action to configure. Valid values are COMPUTER_VISION, COMPUTER_INPUT, and FORWARD_MCP_TOOLS.
-    /// COMPUTER_VISION allows agents to take screenshots of the desktop. COMPUTER_INPUT allows agents to click, type, and
-    /// scroll on the desktop and requires COMPUTER_VISION to also be enabled. FORWARD_MCP_TOOLS allows agents to interact
-    /// with applications and the desktop operating system through direct MCP calls rather than using computer use tools.
-    /// Forwards MCP tools configured on the WorkSpaces application session to the agent.
-    ///
-    /// Rendered as its CloudFormation spelling ([`AgentAction::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AgentAction {
-        /// `COMPUTER_INPUT`
-        ComputerInput,
-        /// `COMPUTER_VISION`
-        ComputerVision,
-        /// `FORWARD_MCP_TOOLS`
-        ForwardMcpTools,
-    }
-
-    impl AgentAction {
-        /// Every variant, in schema order.
-        pub const ALL: [AgentAction; 3] =
-            [AgentAction::ComputerInput, AgentAction::ComputerVision, AgentAction::ForwardMcpTools];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AgentAction::ComputerInput => "COMPUTER_INPUT",
-                AgentAction::ComputerVision => "COMPUTER_VISION",
-                AgentAction::ForwardMcpTools => "FORWARD_MCP_TOOLS",
-            }
+    cfn_enum! {
+        /// Indicates whether the action is enabled or disabled.
+        Permission[2] {
+            Disabled = "DISABLED",
+            Enabled = "ENABLED",
         }
     }
 
-    impl std::fmt::Display for AgentAction {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// The preferred protocol that you want to use while streaming your application.
+        PreferredProtocol[2] {
+            Tcp = "TCP",
+            Udp = "UDP",
         }
     }
 
-    impl From<AgentAction> for Value {
-        fn from(v: AgentAction) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// The image format for agent screen captures.
+        ScreenImageFormat[2] {
+            Jpeg = "JPEG",
+            Png = "PNG",
         }
     }
 
-    impl From<AgentAction> for Val<AgentAction> {
-        fn from(v: AgentAction) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The screen resolution for the agent streaming environment.
+        ScreenResolution[1] {
+            W1280xH720 = "W_1280xH_720",
         }
     }
 
-    /// The type of storage connector.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ConnectorType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ConnectorType {
-        /// `GOOGLE_DRIVE`
-        GoogleDrive,
-        /// `HOMEFOLDERS`
-        Homefolders,
-        /// `ONE_DRIVE`
-        OneDrive,
-    }
-
-    impl ConnectorType {
-        /// Every variant, in schema order.
-        pub const ALL: [ConnectorType; 3] =
-            [ConnectorType::GoogleDrive, ConnectorType::Homefolders, ConnectorType::OneDrive];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ConnectorType::GoogleDrive => "GOOGLE_DRIVE",
-                ConnectorType::Homefolders => "HOMEFOLDERS",
-                ConnectorType::OneDrive => "ONE_DRIVE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ConnectorType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ConnectorType> for Value {
-        fn from(v: ConnectorType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ConnectorType> for Val<ConnectorType> {
-        fn from(v: ConnectorType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The type of interface endpoint.
-    ///
-    /// Rendered as its CloudFormation spelling ([`EndpointType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum EndpointType {
-        /// `STREAMING`
-        Streaming,
-    }
-
-    impl EndpointType {
-        /// Every variant, in schema order.
-        pub const ALL: [EndpointType; 1] = [EndpointType::Streaming];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                EndpointType::Streaming => "STREAMING",
-            }
-        }
-    }
-
-    impl std::fmt::Display for EndpointType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<EndpointType> for Value {
-        fn from(v: EndpointType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<EndpointType> for Val<EndpointType> {
-        fn from(v: EndpointType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Indicates whether the action is enabled or disabled.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Permission::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Permission {
-        /// `DISABLED`
-        Disabled,
-        /// `ENABLED`
-        Enabled,
-    }
-
-    impl Permission {
-        /// Every variant, in schema order.
-        pub const ALL: [Permission; 2] = [Permission::Disabled, Permission::Enabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Permission::Disabled => "DISABLED",
-                Permission::Enabled => "ENABLED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Permission {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Permission> for Value {
-        fn from(v: Permission) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Permission> for Val<Permission> {
-        fn from(v: Permission) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The preferred protocol that you want to use while streaming your application.
-    ///
-    /// Rendered as its CloudFormation spelling ([`PreferredProtocol::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PreferredProtocol {
-        /// `TCP`
-        Tcp,
-        /// `UDP`
-        Udp,
-    }
-
-    impl PreferredProtocol {
-        /// Every variant, in schema order.
-        pub const ALL: [PreferredProtocol; 2] = [PreferredProtocol::Tcp, PreferredProtocol::Udp];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PreferredProtocol::Tcp => "TCP",
-                PreferredProtocol::Udp => "UDP",
-            }
-        }
-    }
-
-    impl std::fmt::Display for PreferredProtocol {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PreferredProtocol> for Value {
-        fn from(v: PreferredProtocol) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PreferredProtocol> for Val<PreferredProtocol> {
-        fn from(v: PreferredProtocol) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The image format for agent screen captures.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ScreenImageFormat::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ScreenImageFormat {
-        /// `JPEG`
-        Jpeg,
-        /// `PNG`
-        Png,
-    }
-
-    impl ScreenImageFormat {
-        /// Every variant, in schema order.
-        pub const ALL: [ScreenImageFormat; 2] = [ScreenImageFormat::Jpeg, ScreenImageFormat::Png];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ScreenImageFormat::Jpeg => "JPEG",
-                ScreenImageFormat::Png => "PNG",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ScreenImageFormat {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ScreenImageFormat> for Value {
-        fn from(v: ScreenImageFormat) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ScreenImageFormat> for Val<ScreenImageFormat> {
-        fn from(v: ScreenImageFormat) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The screen resolution for the agent streaming environment.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ScreenResolution::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ScreenResolution {
-        /// `W_1280xH_720`
-        W1280xH720,
-    }
-
-    impl ScreenResolution {
-        /// Every variant, in schema order.
-        pub const ALL: [ScreenResolution; 1] = [ScreenResolution::W1280xH720];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ScreenResolution::W1280xH720 => "W_1280xH_720",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ScreenResolution {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ScreenResolution> for Value {
-        fn from(v: ScreenResolution) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ScreenResolution> for Val<ScreenResolution> {
-        fn from(v: ScreenResolution) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The user control mode for agent sessions. This setting determines how users can interact with agent sessions. Valid
-    /// values are VIEW_ONLY, VIEW_STOP, and DISABLED.
-    ///
-    /// Rendered as its CloudFormation spelling ([`UserControlMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum UserControlMode {
-        /// `DISABLED`
-        Disabled,
-        /// `VIEW_ONLY`
-        ViewOnly,
-        /// `VIEW_STOP`
-        ViewStop,
-    }
-
-    impl UserControlMode {
-        /// Every variant, in schema order.
-        pub const ALL: [UserControlMode; 3] =
-            [UserControlMode::Disabled, UserControlMode::ViewOnly, UserControlMode::ViewStop];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                UserControlMode::Disabled => "DISABLED",
-                UserControlMode::ViewOnly => "VIEW_ONLY",
-                UserControlMode::ViewStop => "VIEW_STOP",
-            }
-        }
-    }
-
-    impl std::fmt::Display for UserControlMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<UserControlMode> for Value {
-        fn from(v: UserControlMode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<UserControlMode> for Val<UserControlMode> {
-        fn from(v: UserControlMode) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The user control mode for agent sessions. This setting determines how users can interact with agent sessions.
+        /// Valid values are VIEW_ONLY, VIEW_STOP, and DISABLED.
+        UserControlMode[3] {
+            Disabled = "DISABLED",
+            ViewOnly = "VIEW_ONLY",
+            ViewStop = "VIEW_STOP",
         }
     }
 }
@@ -3055,102 +2331,24 @@ impl Handle<CfnUser> {
 
 /// Property types and enums of [`CfnUser`] (`AWS::AppStream::User`).
 pub mod user {
-    use crate::core::value::{Val, Value};
 
-    /// The authentication type for the user.
-    ///
-    /// Rendered as its CloudFormation spelling ([`AuthenticationType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AuthenticationType {
-        /// `API`
-        Api,
-        /// `AWS_AD`
-        AwsAd,
-        /// `SAML`
-        Saml,
-        /// `USERPOOL`
-        Userpool,
-    }
-
-    impl AuthenticationType {
-        /// Every variant, in schema order.
-        pub const ALL: [AuthenticationType; 4] = [
-            AuthenticationType::Api,
-            AuthenticationType::AwsAd,
-            AuthenticationType::Saml,
-            AuthenticationType::Userpool,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AuthenticationType::Api => "API",
-                AuthenticationType::AwsAd => "AWS_AD",
-                AuthenticationType::Saml => "SAML",
-                AuthenticationType::Userpool => "USERPOOL",
-            }
+    cfn_enum! {
+        /// The authentication type for the user.
+        AuthenticationType[4] {
+            Api = "API",
+            AwsAd = "AWS_AD",
+            Saml = "SAML",
+            Userpool = "USERPOOL",
         }
     }
 
-    impl std::fmt::Display for AuthenticationType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<AuthenticationType> for Value {
-        fn from(v: AuthenticationType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<AuthenticationType> for Val<AuthenticationType> {
-        fn from(v: AuthenticationType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The action to take for the welcome email that is sent to a user after the user is created in the user pool. If you
-    /// specify SUPPRESS, no email is sent. If you specify RESEND, do not specify the first name or last name of the user.
-    /// If the value is null, the email is sent.
-    ///
-    /// Rendered as its CloudFormation spelling ([`MessageAction::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum MessageAction {
-        /// `RESEND`
-        Resend,
-        /// `SUPPRESS`
-        Suppress,
-    }
-
-    impl MessageAction {
-        /// Every variant, in schema order.
-        pub const ALL: [MessageAction; 2] = [MessageAction::Resend, MessageAction::Suppress];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                MessageAction::Resend => "RESEND",
-                MessageAction::Suppress => "SUPPRESS",
-            }
-        }
-    }
-
-    impl std::fmt::Display for MessageAction {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<MessageAction> for Value {
-        fn from(v: MessageAction) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<MessageAction> for Val<MessageAction> {
-        fn from(v: MessageAction) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The action to take for the welcome email that is sent to a user after the user is created in the user pool. If
+        /// you specify SUPPRESS, no email is sent. If you specify RESEND, do not specify the first name or last name of the
+        /// user. If the value is null, the email is sent.
+        MessageAction[2] {
+            Resend = "RESEND",
+            Suppress = "SUPPRESS",
         }
     }
 }

@@ -385,112 +385,25 @@ pub mod api {
 
     property_type!(OpenIDConnectConfig);
 
-    /// Security configuration for your AppSync API.
-    ///
-    /// Rendered as its CloudFormation spelling ([`AuthenticationType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AuthenticationType {
-        /// `AMAZON_COGNITO_USER_POOLS`
-        AmazonCognitoUserPools,
-        /// `AWS_IAM`
-        AwsIam,
-        /// `API_KEY`
-        ApiKey,
-        /// `OPENID_CONNECT`
-        OpenidConnect,
-        /// `AWS_LAMBDA`
-        AwsLambda,
-    }
-
-    impl AuthenticationType {
-        /// Every variant, in schema order.
-        pub const ALL: [AuthenticationType; 5] = [
-            AuthenticationType::AmazonCognitoUserPools,
-            AuthenticationType::AwsIam,
-            AuthenticationType::ApiKey,
-            AuthenticationType::OpenidConnect,
-            AuthenticationType::AwsLambda,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AuthenticationType::AmazonCognitoUserPools => "AMAZON_COGNITO_USER_POOLS",
-                AuthenticationType::AwsIam => "AWS_IAM",
-                AuthenticationType::ApiKey => "API_KEY",
-                AuthenticationType::OpenidConnect => "OPENID_CONNECT",
-                AuthenticationType::AwsLambda => "AWS_LAMBDA",
-            }
+    cfn_enum! {
+        /// Security configuration for your AppSync API.
+        AuthenticationType[5] {
+            AmazonCognitoUserPools = "AMAZON_COGNITO_USER_POOLS",
+            AwsIam = "AWS_IAM",
+            ApiKey = "API_KEY",
+            OpenidConnect = "OPENID_CONNECT",
+            AwsLambda = "AWS_LAMBDA",
         }
     }
 
-    impl std::fmt::Display for AuthenticationType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<AuthenticationType> for Value {
-        fn from(v: AuthenticationType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<AuthenticationType> for Val<AuthenticationType> {
-        fn from(v: AuthenticationType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Logging level for the AppSync API.
-    ///
-    /// Rendered as its CloudFormation spelling ([`EventLogLevel::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum EventLogLevel {
-        /// `NONE`
-        None,
-        /// `ERROR`
-        Error,
-        /// `ALL`
-        All,
-        /// `INFO`
-        Info,
-        /// `DEBUG`
-        Debug,
-    }
-
-    impl EventLogLevel {
-        /// Every variant, in schema order.
-        pub const ALL: [EventLogLevel; 5] =
-            [EventLogLevel::None, EventLogLevel::Error, EventLogLevel::All, EventLogLevel::Info, EventLogLevel::Debug];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                EventLogLevel::None => "NONE",
-                EventLogLevel::Error => "ERROR",
-                EventLogLevel::All => "ALL",
-                EventLogLevel::Info => "INFO",
-                EventLogLevel::Debug => "DEBUG",
-            }
-        }
-    }
-
-    impl std::fmt::Display for EventLogLevel {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<EventLogLevel> for Value {
-        fn from(v: EventLogLevel) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<EventLogLevel> for Val<EventLogLevel> {
-        fn from(v: EventLogLevel) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Logging level for the AppSync API.
+        EventLogLevel[5] {
+            None = "NONE",
+            Error = "ERROR",
+            All = "ALL",
+            Info = "INFO",
+            Debug = "DEBUG",
         }
     }
 }
@@ -595,194 +508,43 @@ impl Handle<CfnApiCache> {
 
 /// Property types and enums of [`CfnApiCache`] (`AWS::AppSync::ApiCache`).
 pub mod api_cache {
-    use crate::core::value::{Val, Value};
 
-    /// Caching behavior, such as FULL_REQUEST_CACHING, PER_RESOLVER_CACHING, or OPERATION_LEVEL_CACHING
-    ///
-    /// Rendered as its CloudFormation spelling ([`ApiCachingBehavior::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ApiCachingBehavior {
-        /// `FULL_REQUEST_CACHING`
-        FullRequestCaching,
-        /// `OPERATION_LEVEL_CACHING`
-        OperationLevelCaching,
-        /// `PER_RESOLVER_CACHING`
-        PerResolverCaching,
-    }
-
-    impl ApiCachingBehavior {
-        /// Every variant, in schema order.
-        pub const ALL: [ApiCachingBehavior; 3] = [
-            ApiCachingBehavior::FullRequestCaching,
-            ApiCachingBehavior::OperationLevelCaching,
-            ApiCachingBehavior::PerResolverCaching,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ApiCachingBehavior::FullRequestCaching => "FULL_REQUEST_CACHING",
-                ApiCachingBehavior::OperationLevelCaching => "OPERATION_LEVEL_CACHING",
-                ApiCachingBehavior::PerResolverCaching => "PER_RESOLVER_CACHING",
-            }
+    cfn_enum! {
+        /// Caching behavior, such as FULL_REQUEST_CACHING, PER_RESOLVER_CACHING, or OPERATION_LEVEL_CACHING
+        ApiCachingBehavior[3] {
+            FullRequestCaching = "FULL_REQUEST_CACHING",
+            OperationLevelCaching = "OPERATION_LEVEL_CACHING",
+            PerResolverCaching = "PER_RESOLVER_CACHING",
         }
     }
 
-    impl std::fmt::Display for ApiCachingBehavior {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// Controls how cache health metrics will be emitted to CloudWatch. Cache health metrics include
+        /// NetworkBandwidthOutAllowanceExceeded and EngineCPUUtilization
+        HealthMetricsConfig[2] {
+            Disabled = "DISABLED",
+            Enabled = "ENABLED",
         }
     }
 
-    impl From<ApiCachingBehavior> for Value {
-        fn from(v: ApiCachingBehavior) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ApiCachingBehavior> for Val<ApiCachingBehavior> {
-        fn from(v: ApiCachingBehavior) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Controls how cache health metrics will be emitted to CloudWatch. Cache health metrics include
-    /// NetworkBandwidthOutAllowanceExceeded and EngineCPUUtilization
-    ///
-    /// Rendered as its CloudFormation spelling ([`HealthMetricsConfig::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum HealthMetricsConfig {
-        /// `DISABLED`
-        Disabled,
-        /// `ENABLED`
-        Enabled,
-    }
-
-    impl HealthMetricsConfig {
-        /// Every variant, in schema order.
-        pub const ALL: [HealthMetricsConfig; 2] = [HealthMetricsConfig::Disabled, HealthMetricsConfig::Enabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                HealthMetricsConfig::Disabled => "DISABLED",
-                HealthMetricsConfig::Enabled => "ENABLED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for HealthMetricsConfig {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<HealthMetricsConfig> for Value {
-        fn from(v: HealthMetricsConfig) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<HealthMetricsConfig> for Val<HealthMetricsConfig> {
-        fn from(v: HealthMetricsConfig) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The cache instance type, such as SMALL, LARGE and LARGE_4X
-    ///
-    /// Rendered as its CloudFormation spelling ([`Type::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Type {
-        /// `LARGE`
-        Large,
-        /// `LARGE_12X`
-        Large12x,
-        /// `LARGE_2X`
-        Large2x,
-        /// `LARGE_4X`
-        Large4x,
-        /// `LARGE_8X`
-        Large8x,
-        /// `MEDIUM`
-        Medium,
-        /// `R4_2XLARGE`
-        R42xlarge,
-        /// `R4_4XLARGE`
-        R44xlarge,
-        /// `R4_8XLARGE`
-        R48xlarge,
-        /// `R4_LARGE`
-        R4Large,
-        /// `R4_XLARGE`
-        R4Xlarge,
-        /// `SMALL`
-        Small,
-        /// `T2_MEDIUM`
-        T2Medium,
-        /// `T2_SMALL`
-        T2Small,
-        /// `XLARGE`
-        Xlarge,
-    }
-
-    impl Type {
-        /// Every variant, in schema order.
-        pub const ALL: [Type; 15] = [
-            Type::Large,
-            Type::Large12x,
-            Type::Large2x,
-            Type::Large4x,
-            Type::Large8x,
-            Type::Medium,
-            Type::R42xlarge,
-            Type::R44xlarge,
-            Type::R48xlarge,
-            Type::R4Large,
-            Type::R4Xlarge,
-            Type::Small,
-            Type::T2Medium,
-            Type::T2Small,
-            Type::Xlarge,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Type::Large => "LARGE",
-                Type::Large12x => "LARGE_12X",
-                Type::Large2x => "LARGE_2X",
-                Type::Large4x => "LARGE_4X",
-                Type::Large8x => "LARGE_8X",
-                Type::Medium => "MEDIUM",
-                Type::R42xlarge => "R4_2XLARGE",
-                Type::R44xlarge => "R4_4XLARGE",
-                Type::R48xlarge => "R4_8XLARGE",
-                Type::R4Large => "R4_LARGE",
-                Type::R4Xlarge => "R4_XLARGE",
-                Type::Small => "SMALL",
-                Type::T2Medium => "T2_MEDIUM",
-                Type::T2Small => "T2_SMALL",
-                Type::Xlarge => "XLARGE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Type {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Type> for Value {
-        fn from(v: Type) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Type> for Val<Type> {
-        fn from(v: Type) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The cache instance type, such as SMALL, LARGE and LARGE_4X
+        Type[15] {
+            Large = "LARGE",
+            Large12x = "LARGE_12X",
+            Large2x = "LARGE_2X",
+            Large4x = "LARGE_4X",
+            Large8x = "LARGE_8X",
+            Medium = "MEDIUM",
+            R42xlarge = "R4_2XLARGE",
+            R44xlarge = "R4_4XLARGE",
+            R48xlarge = "R4_8XLARGE",
+            R4Large = "R4_LARGE",
+            R4Xlarge = "R4_XLARGE",
+            Small = "SMALL",
+            T2Medium = "T2_MEDIUM",
+            T2Small = "T2_SMALL",
+            Xlarge = "XLARGE",
         }
     }
 }
@@ -1105,144 +867,30 @@ pub mod channel_namespace {
 
     property_type!(LambdaConfig);
 
-    /// Security configuration for your AppSync API.
-    ///
-    /// Rendered as its CloudFormation spelling ([`AuthenticationType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AuthenticationType {
-        /// `AMAZON_COGNITO_USER_POOLS`
-        AmazonCognitoUserPools,
-        /// `AWS_IAM`
-        AwsIam,
-        /// `API_KEY`
-        ApiKey,
-        /// `OPENID_CONNECT`
-        OpenidConnect,
-        /// `AWS_LAMBDA`
-        AwsLambda,
-    }
-
-    impl AuthenticationType {
-        /// Every variant, in schema order.
-        pub const ALL: [AuthenticationType; 5] = [
-            AuthenticationType::AmazonCognitoUserPools,
-            AuthenticationType::AwsIam,
-            AuthenticationType::ApiKey,
-            AuthenticationType::OpenidConnect,
-            AuthenticationType::AwsLambda,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AuthenticationType::AmazonCognitoUserPools => "AMAZON_COGNITO_USER_POOLS",
-                AuthenticationType::AwsIam => "AWS_IAM",
-                AuthenticationType::ApiKey => "API_KEY",
-                AuthenticationType::OpenidConnect => "OPENID_CONNECT",
-                AuthenticationType::AwsLambda => "AWS_LAMBDA",
-            }
+    cfn_enum! {
+        /// Security configuration for your AppSync API.
+        AuthenticationType[5] {
+            AmazonCognitoUserPools = "AMAZON_COGNITO_USER_POOLS",
+            AwsIam = "AWS_IAM",
+            ApiKey = "API_KEY",
+            OpenidConnect = "OPENID_CONNECT",
+            AwsLambda = "AWS_LAMBDA",
         }
     }
 
-    impl std::fmt::Display for AuthenticationType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// Integration behavior for a handler configuration.
+        HandlerBehavior[2] {
+            Code = "CODE",
+            Direct = "DIRECT",
         }
     }
 
-    impl From<AuthenticationType> for Value {
-        fn from(v: AuthenticationType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<AuthenticationType> for Val<AuthenticationType> {
-        fn from(v: AuthenticationType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Integration behavior for a handler configuration.
-    ///
-    /// Rendered as its CloudFormation spelling ([`HandlerBehavior::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum HandlerBehavior {
-        /// `CODE`
-        Code,
-        /// `DIRECT`
-        Direct,
-    }
-
-    impl HandlerBehavior {
-        /// Every variant, in schema order.
-        pub const ALL: [HandlerBehavior; 2] = [HandlerBehavior::Code, HandlerBehavior::Direct];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                HandlerBehavior::Code => "CODE",
-                HandlerBehavior::Direct => "DIRECT",
-            }
-        }
-    }
-
-    impl std::fmt::Display for HandlerBehavior {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<HandlerBehavior> for Value {
-        fn from(v: HandlerBehavior) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<HandlerBehavior> for Val<HandlerBehavior> {
-        fn from(v: HandlerBehavior) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Invocation type for direct lambda integrations.
-    ///
-    /// Rendered as its CloudFormation spelling ([`InvokeType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum InvokeType {
-        /// `REQUEST_RESPONSE`
-        RequestResponse,
-        /// `EVENT`
-        Event,
-    }
-
-    impl InvokeType {
-        /// Every variant, in schema order.
-        pub const ALL: [InvokeType; 2] = [InvokeType::RequestResponse, InvokeType::Event];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                InvokeType::RequestResponse => "REQUEST_RESPONSE",
-                InvokeType::Event => "EVENT",
-            }
-        }
-    }
-
-    impl std::fmt::Display for InvokeType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<InvokeType> for Value {
-        fn from(v: InvokeType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<InvokeType> for Val<InvokeType> {
-        fn from(v: InvokeType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Invocation type for direct lambda integrations.
+        InvokeType[2] {
+            RequestResponse = "REQUEST_RESPONSE",
+            Event = "EVENT",
         }
     }
 }
@@ -1839,194 +1487,39 @@ pub mod data_source {
 
     property_type!(RelationalDatabaseConfig);
 
-    /// The authorization type that the HTTP endpoint requires.
-    ///
-    /// Rendered as its CloudFormation spelling ([`AuthorizationType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AuthorizationType {
-        /// `AWS_IAM`
-        AwsIam,
-    }
-
-    impl AuthorizationType {
-        /// Every variant, in schema order.
-        pub const ALL: [AuthorizationType; 1] = [AuthorizationType::AwsIam];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AuthorizationType::AwsIam => "AWS_IAM",
-            }
+    cfn_enum! {
+        /// The authorization type that the HTTP endpoint requires.
+        AuthorizationType[1] {
+            AwsIam = "AWS_IAM",
         }
     }
 
-    impl std::fmt::Display for AuthorizationType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        MetricsConfig[2] {
+            Disabled = "DISABLED",
+            Enabled = "ENABLED",
         }
     }
 
-    impl From<AuthorizationType> for Value {
-        fn from(v: AuthorizationType) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// The type of relational data source.
+        RelationalDatabaseSourceType[1] {
+            RdsHttpEndpoint = "RDS_HTTP_ENDPOINT",
         }
     }
 
-    impl From<AuthorizationType> for Val<AuthorizationType> {
-        fn from(v: AuthorizationType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`MetricsConfig::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum MetricsConfig {
-        /// `DISABLED`
-        Disabled,
-        /// `ENABLED`
-        Enabled,
-    }
-
-    impl MetricsConfig {
-        /// Every variant, in schema order.
-        pub const ALL: [MetricsConfig; 2] = [MetricsConfig::Disabled, MetricsConfig::Enabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                MetricsConfig::Disabled => "DISABLED",
-                MetricsConfig::Enabled => "ENABLED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for MetricsConfig {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<MetricsConfig> for Value {
-        fn from(v: MetricsConfig) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<MetricsConfig> for Val<MetricsConfig> {
-        fn from(v: MetricsConfig) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The type of relational data source.
-    ///
-    /// Rendered as its CloudFormation spelling ([`RelationalDatabaseSourceType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum RelationalDatabaseSourceType {
-        /// `RDS_HTTP_ENDPOINT`
-        RdsHttpEndpoint,
-    }
-
-    impl RelationalDatabaseSourceType {
-        /// Every variant, in schema order.
-        pub const ALL: [RelationalDatabaseSourceType; 1] = [RelationalDatabaseSourceType::RdsHttpEndpoint];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                RelationalDatabaseSourceType::RdsHttpEndpoint => "RDS_HTTP_ENDPOINT",
-            }
-        }
-    }
-
-    impl std::fmt::Display for RelationalDatabaseSourceType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<RelationalDatabaseSourceType> for Value {
-        fn from(v: RelationalDatabaseSourceType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<RelationalDatabaseSourceType> for Val<RelationalDatabaseSourceType> {
-        fn from(v: RelationalDatabaseSourceType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The type of the data source.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Type::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Type {
-        /// `AMAZON_BEDROCK_RUNTIME`
-        AmazonBedrockRuntime,
-        /// `AMAZON_DYNAMODB`
-        AmazonDynamodb,
-        /// `AMAZON_ELASTICSEARCH`
-        AmazonElasticsearch,
-        /// `AMAZON_EVENTBRIDGE`
-        AmazonEventbridge,
-        /// `AMAZON_OPENSEARCH_SERVICE`
-        AmazonOpensearchService,
-        /// `AWS_LAMBDA`
-        AwsLambda,
-        /// `HTTP`
-        Http,
-        /// `NONE`
-        None,
-        /// `RELATIONAL_DATABASE`
-        RelationalDatabase,
-    }
-
-    impl Type {
-        /// Every variant, in schema order.
-        pub const ALL: [Type; 9] = [
-            Type::AmazonBedrockRuntime,
-            Type::AmazonDynamodb,
-            Type::AmazonElasticsearch,
-            Type::AmazonEventbridge,
-            Type::AmazonOpensearchService,
-            Type::AwsLambda,
-            Type::Http,
-            Type::None,
-            Type::RelationalDatabase,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Type::AmazonBedrockRuntime => "AMAZON_BEDROCK_RUNTIME",
-                Type::AmazonDynamodb => "AMAZON_DYNAMODB",
-                Type::AmazonElasticsearch => "AMAZON_ELASTICSEARCH",
-                Type::AmazonEventbridge => "AMAZON_EVENTBRIDGE",
-                Type::AmazonOpensearchService => "AMAZON_OPENSEARCH_SERVICE",
-                Type::AwsLambda => "AWS_LAMBDA",
-                Type::Http => "HTTP",
-                Type::None => "NONE",
-                Type::RelationalDatabase => "RELATIONAL_DATABASE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Type {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Type> for Value {
-        fn from(v: Type) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Type> for Val<Type> {
-        fn from(v: Type) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The type of the data source.
+        Type[9] {
+            AmazonBedrockRuntime = "AMAZON_BEDROCK_RUNTIME",
+            AmazonDynamodb = "AMAZON_DYNAMODB",
+            AmazonElasticsearch = "AMAZON_ELASTICSEARCH",
+            AmazonEventbridge = "AMAZON_EVENTBRIDGE",
+            AmazonOpensearchService = "AMAZON_OPENSEARCH_SERVICE",
+            AwsLambda = "AWS_LAMBDA",
+            Http = "HTTP",
+            None = "NONE",
+            RelationalDatabase = "RELATIONAL_DATABASE",
         }
     }
 }
@@ -2422,137 +1915,28 @@ pub mod function_configuration {
 
     property_type!(SyncConfig);
 
-    /// The Conflict Detection strategy to use.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ConflictDetection::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ConflictDetection {
-        /// `NONE`
-        None,
-        /// `VERSION`
-        Version,
-    }
-
-    impl ConflictDetection {
-        /// Every variant, in schema order.
-        pub const ALL: [ConflictDetection; 2] = [ConflictDetection::None, ConflictDetection::Version];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ConflictDetection::None => "NONE",
-                ConflictDetection::Version => "VERSION",
-            }
+    cfn_enum! {
+        /// The Conflict Detection strategy to use.
+        ConflictDetection[2] {
+            None = "NONE",
+            Version = "VERSION",
         }
     }
 
-    impl std::fmt::Display for ConflictDetection {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// The Conflict Resolution strategy to perform in the event of a conflict.
+        ConflictHandler[4] {
+            Automerge = "AUTOMERGE",
+            Lambda = "LAMBDA",
+            None = "NONE",
+            OptimisticConcurrency = "OPTIMISTIC_CONCURRENCY",
         }
     }
 
-    impl From<ConflictDetection> for Value {
-        fn from(v: ConflictDetection) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ConflictDetection> for Val<ConflictDetection> {
-        fn from(v: ConflictDetection) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The Conflict Resolution strategy to perform in the event of a conflict.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ConflictHandler::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ConflictHandler {
-        /// `AUTOMERGE`
-        Automerge,
-        /// `LAMBDA`
-        Lambda,
-        /// `NONE`
-        None,
-        /// `OPTIMISTIC_CONCURRENCY`
-        OptimisticConcurrency,
-    }
-
-    impl ConflictHandler {
-        /// Every variant, in schema order.
-        pub const ALL: [ConflictHandler; 4] = [
-            ConflictHandler::Automerge,
-            ConflictHandler::Lambda,
-            ConflictHandler::None,
-            ConflictHandler::OptimisticConcurrency,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ConflictHandler::Automerge => "AUTOMERGE",
-                ConflictHandler::Lambda => "LAMBDA",
-                ConflictHandler::None => "NONE",
-                ConflictHandler::OptimisticConcurrency => "OPTIMISTIC_CONCURRENCY",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ConflictHandler {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ConflictHandler> for Value {
-        fn from(v: ConflictHandler) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ConflictHandler> for Val<ConflictHandler> {
-        fn from(v: ConflictHandler) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The name of the runtime to use. Currently, the only allowed value is APPSYNC_JS.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Name::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Name {
-        /// `APPSYNC_JS`
-        AppsyncJs,
-    }
-
-    impl Name {
-        /// Every variant, in schema order.
-        pub const ALL: [Name; 1] = [Name::AppsyncJs];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Name::AppsyncJs => "APPSYNC_JS",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Name {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Name> for Value {
-        fn from(v: Name) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Name> for Val<Name> {
-        fn from(v: Name) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The name of the runtime to use. Currently, the only allowed value is APPSYNC_JS.
+        Name[1] {
+            AppsyncJs = "APPSYNC_JS",
         }
     }
 }
@@ -3130,417 +2514,85 @@ pub mod graph_ql_api {
 
     property_type!(UserPoolConfig);
 
-    /// The value that indicates whether the GraphQL API is a standard API (GRAPHQL) or merged API (MERGED).
-    ///
-    /// Rendered as its CloudFormation spelling ([`ApiType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ApiType {
-        /// `GRAPHQL`
-        Graphql,
-        /// `MERGED`
-        Merged,
-    }
-
-    impl ApiType {
-        /// Every variant, in schema order.
-        pub const ALL: [ApiType; 2] = [ApiType::Graphql, ApiType::Merged];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ApiType::Graphql => "GRAPHQL",
-                ApiType::Merged => "MERGED",
-            }
+    cfn_enum! {
+        /// The value that indicates whether the GraphQL API is a standard API (GRAPHQL) or merged API (MERGED).
+        ApiType[2] {
+            Graphql = "GRAPHQL",
+            Merged = "MERGED",
         }
     }
 
-    impl std::fmt::Display for ApiType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// Security configuration for your GraphQL API
+        AuthenticationType[5] {
+            AmazonCognitoUserPools = "AMAZON_COGNITO_USER_POOLS",
+            ApiKey = "API_KEY",
+            AwsIam = "AWS_IAM",
+            AwsLambda = "AWS_LAMBDA",
+            OpenidConnect = "OPENID_CONNECT",
         }
     }
 
-    impl From<ApiType> for Value {
-        fn from(v: ApiType) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// Controls how data source metrics will be emitted to CloudWatch. Data source metrics include:
+        DataSourceLevelMetricsBehavior[2] {
+            FullRequestDataSourceMetrics = "FULL_REQUEST_DATA_SOURCE_METRICS",
+            PerDataSourceMetrics = "PER_DATA_SOURCE_METRICS",
         }
     }
 
-    impl From<ApiType> for Val<ApiType> {
-        fn from(v: ApiType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The action that you want your GraphQL API to take when a request that uses Amazon Cognito user pool
+        /// authentication doesn't match the Amazon Cognito user pool configuration.
+        DefaultAction[2] {
+            Allow = "ALLOW",
+            Deny = "DENY",
         }
     }
 
-    /// Security configuration for your GraphQL API
-    ///
-    /// Rendered as its CloudFormation spelling ([`AuthenticationType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AuthenticationType {
-        /// `AMAZON_COGNITO_USER_POOLS`
-        AmazonCognitoUserPools,
-        /// `API_KEY`
-        ApiKey,
-        /// `AWS_IAM`
-        AwsIam,
-        /// `AWS_LAMBDA`
-        AwsLambda,
-        /// `OPENID_CONNECT`
-        OpenidConnect,
-    }
-
-    impl AuthenticationType {
-        /// Every variant, in schema order.
-        pub const ALL: [AuthenticationType; 5] = [
-            AuthenticationType::AmazonCognitoUserPools,
-            AuthenticationType::ApiKey,
-            AuthenticationType::AwsIam,
-            AuthenticationType::AwsLambda,
-            AuthenticationType::OpenidConnect,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AuthenticationType::AmazonCognitoUserPools => "AMAZON_COGNITO_USER_POOLS",
-                AuthenticationType::ApiKey => "API_KEY",
-                AuthenticationType::AwsIam => "AWS_IAM",
-                AuthenticationType::AwsLambda => "AWS_LAMBDA",
-                AuthenticationType::OpenidConnect => "OPENID_CONNECT",
-            }
+    cfn_enum! {
+        /// The field logging level. Values can be NONE, ERROR, INFO, DEBUG, or ALL.
+        FieldLogLevel[5] {
+            All = "ALL",
+            Debug = "DEBUG",
+            Error = "ERROR",
+            Info = "INFO",
+            None = "NONE",
         }
     }
 
-    impl std::fmt::Display for AuthenticationType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// Sets the value of the GraphQL API to enable (ENABLED) or disable (DISABLED) introspection. If no value is
+        /// provided, the introspection configuration will be set to ENABLED by default. This field will produce an error if
+        /// the operation attempts to use the introspection feature while this field is disabled.
+        IntrospectionConfig[2] {
+            Disabled = "DISABLED",
+            Enabled = "ENABLED",
         }
     }
 
-    impl From<AuthenticationType> for Value {
-        fn from(v: AuthenticationType) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// Controls how operation metrics will be emitted to CloudWatch. Operation metrics include:
+        OperationLevelMetricsConfig[2] {
+            Disabled = "DISABLED",
+            Enabled = "ENABLED",
         }
     }
 
-    impl From<AuthenticationType> for Val<AuthenticationType> {
-        fn from(v: AuthenticationType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Controls how resolver metrics will be emitted to CloudWatch. Resolver metrics include:
+        ResolverLevelMetricsBehavior[2] {
+            FullRequestResolverMetrics = "FULL_REQUEST_RESOLVER_METRICS",
+            PerResolverMetrics = "PER_RESOLVER_METRICS",
         }
     }
 
-    /// Controls how data source metrics will be emitted to CloudWatch. Data source metrics include:
-    ///
-    /// Rendered as its CloudFormation spelling ([`DataSourceLevelMetricsBehavior::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DataSourceLevelMetricsBehavior {
-        /// `FULL_REQUEST_DATA_SOURCE_METRICS`
-        FullRequestDataSourceMetrics,
-        /// `PER_DATA_SOURCE_METRICS`
-        PerDataSourceMetrics,
-    }
-
-    impl DataSourceLevelMetricsBehavior {
-        /// Every variant, in schema order.
-        pub const ALL: [DataSourceLevelMetricsBehavior; 2] = [
-            DataSourceLevelMetricsBehavior::FullRequestDataSourceMetrics,
-            DataSourceLevelMetricsBehavior::PerDataSourceMetrics,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DataSourceLevelMetricsBehavior::FullRequestDataSourceMetrics => "FULL_REQUEST_DATA_SOURCE_METRICS",
-                DataSourceLevelMetricsBehavior::PerDataSourceMetrics => "PER_DATA_SOURCE_METRICS",
-            }
-        }
-    }
-
-    impl std::fmt::Display for DataSourceLevelMetricsBehavior {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DataSourceLevelMetricsBehavior> for Value {
-        fn from(v: DataSourceLevelMetricsBehavior) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DataSourceLevelMetricsBehavior> for Val<DataSourceLevelMetricsBehavior> {
-        fn from(v: DataSourceLevelMetricsBehavior) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The action that you want your GraphQL API to take when a request that uses Amazon Cognito user pool authentication
-    /// doesn't match the Amazon Cognito user pool configuration.
-    ///
-    /// Rendered as its CloudFormation spelling ([`DefaultAction::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DefaultAction {
-        /// `ALLOW`
-        Allow,
-        /// `DENY`
-        Deny,
-    }
-
-    impl DefaultAction {
-        /// Every variant, in schema order.
-        pub const ALL: [DefaultAction; 2] = [DefaultAction::Allow, DefaultAction::Deny];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DefaultAction::Allow => "ALLOW",
-                DefaultAction::Deny => "DENY",
-            }
-        }
-    }
-
-    impl std::fmt::Display for DefaultAction {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DefaultAction> for Value {
-        fn from(v: DefaultAction) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DefaultAction> for Val<DefaultAction> {
-        fn from(v: DefaultAction) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The field logging level. Values can be NONE, ERROR, INFO, DEBUG, or ALL.
-    ///
-    /// Rendered as its CloudFormation spelling ([`FieldLogLevel::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum FieldLogLevel {
-        /// `ALL`
-        All,
-        /// `DEBUG`
-        Debug,
-        /// `ERROR`
-        Error,
-        /// `INFO`
-        Info,
-        /// `NONE`
-        None,
-    }
-
-    impl FieldLogLevel {
-        /// Every variant, in schema order.
-        pub const ALL: [FieldLogLevel; 5] =
-            [FieldLogLevel::All, FieldLogLevel::Debug, FieldLogLevel::Error, FieldLogLevel::Info, FieldLogLevel::None];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                FieldLogLevel::All => "ALL",
-                FieldLogLevel::Debug => "DEBUG",
-                FieldLogLevel::Error => "ERROR",
-                FieldLogLevel::Info => "INFO",
-                FieldLogLevel::None => "NONE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for FieldLogLevel {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<FieldLogLevel> for Value {
-        fn from(v: FieldLogLevel) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<FieldLogLevel> for Val<FieldLogLevel> {
-        fn from(v: FieldLogLevel) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Sets the value of the GraphQL API to enable (ENABLED) or disable (DISABLED) introspection. If no value is provided,
-    /// the introspection configuration will be set to ENABLED by default. This field will produce an error if the operation
-    /// attempts to use the introspection feature while this field is disabled.
-    ///
-    /// Rendered as its CloudFormation spelling ([`IntrospectionConfig::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum IntrospectionConfig {
-        /// `DISABLED`
-        Disabled,
-        /// `ENABLED`
-        Enabled,
-    }
-
-    impl IntrospectionConfig {
-        /// Every variant, in schema order.
-        pub const ALL: [IntrospectionConfig; 2] = [IntrospectionConfig::Disabled, IntrospectionConfig::Enabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                IntrospectionConfig::Disabled => "DISABLED",
-                IntrospectionConfig::Enabled => "ENABLED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for IntrospectionConfig {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<IntrospectionConfig> for Value {
-        fn from(v: IntrospectionConfig) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<IntrospectionConfig> for Val<IntrospectionConfig> {
-        fn from(v: IntrospectionConfig) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Controls how operation metrics will be emitted to CloudWatch. Operation metrics include:
-    ///
-    /// Rendered as its CloudFormation spelling ([`OperationLevelMetricsConfig::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum OperationLevelMetricsConfig {
-        /// `DISABLED`
-        Disabled,
-        /// `ENABLED`
-        Enabled,
-    }
-
-    impl OperationLevelMetricsConfig {
-        /// Every variant, in schema order.
-        pub const ALL: [OperationLevelMetricsConfig; 2] =
-            [OperationLevelMetricsConfig::Disabled, OperationLevelMetricsConfig::Enabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                OperationLevelMetricsConfig::Disabled => "DISABLED",
-                OperationLevelMetricsConfig::Enabled => "ENABLED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for OperationLevelMetricsConfig {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<OperationLevelMetricsConfig> for Value {
-        fn from(v: OperationLevelMetricsConfig) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<OperationLevelMetricsConfig> for Val<OperationLevelMetricsConfig> {
-        fn from(v: OperationLevelMetricsConfig) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Controls how resolver metrics will be emitted to CloudWatch. Resolver metrics include:
-    ///
-    /// Rendered as its CloudFormation spelling ([`ResolverLevelMetricsBehavior::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ResolverLevelMetricsBehavior {
-        /// `FULL_REQUEST_RESOLVER_METRICS`
-        FullRequestResolverMetrics,
-        /// `PER_RESOLVER_METRICS`
-        PerResolverMetrics,
-    }
-
-    impl ResolverLevelMetricsBehavior {
-        /// Every variant, in schema order.
-        pub const ALL: [ResolverLevelMetricsBehavior; 2] = [
-            ResolverLevelMetricsBehavior::FullRequestResolverMetrics,
-            ResolverLevelMetricsBehavior::PerResolverMetrics,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ResolverLevelMetricsBehavior::FullRequestResolverMetrics => "FULL_REQUEST_RESOLVER_METRICS",
-                ResolverLevelMetricsBehavior::PerResolverMetrics => "PER_RESOLVER_METRICS",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ResolverLevelMetricsBehavior {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ResolverLevelMetricsBehavior> for Value {
-        fn from(v: ResolverLevelMetricsBehavior) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ResolverLevelMetricsBehavior> for Val<ResolverLevelMetricsBehavior> {
-        fn from(v: ResolverLevelMetricsBehavior) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Sets the scope of the GraphQL API to public (GLOBAL) or private (PRIVATE). By default, the scope is set to Global if
-    /// no value is provided.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Visibility::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Visibility {
-        /// `GLOBAL`
-        Global,
-        /// `PRIVATE`
-        Private,
-    }
-
-    impl Visibility {
-        /// Every variant, in schema order.
-        pub const ALL: [Visibility; 2] = [Visibility::Global, Visibility::Private];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Visibility::Global => "GLOBAL",
-                Visibility::Private => "PRIVATE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Visibility {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Visibility> for Value {
-        fn from(v: Visibility) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Visibility> for Val<Visibility> {
-        fn from(v: Visibility) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Sets the scope of the GraphQL API to public (GLOBAL) or private (PRIVATE). By default, the scope is set to
+        /// Global if no value is provided.
+        Visibility[2] {
+            Global = "GLOBAL",
+            Private = "PRIVATE",
         }
     }
 }
@@ -4003,241 +3055,65 @@ pub mod resolver {
 
     property_type!(SyncConfig);
 
-    /// The Conflict Detection strategy to use.
-    ///
-    /// \+ *VERSION*: Detect conflicts based on object versions for this resolver.
-    ///
-    /// \+ *NONE*: Do not detect conflicts when invoking this resolver.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ConflictDetection::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ConflictDetection {
-        /// `NONE`
-        None,
-        /// `VERSION`
-        Version,
-    }
-
-    impl ConflictDetection {
-        /// Every variant, in schema order.
-        pub const ALL: [ConflictDetection; 2] = [ConflictDetection::None, ConflictDetection::Version];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ConflictDetection::None => "NONE",
-                ConflictDetection::Version => "VERSION",
-            }
+    cfn_enum! {
+        /// The Conflict Detection strategy to use.
+        ///
+        /// \+ *VERSION*: Detect conflicts based on object versions for this resolver.
+        ///
+        /// \+ *NONE*: Do not detect conflicts when invoking this resolver.
+        ConflictDetection[2] {
+            None = "NONE",
+            Version = "VERSION",
         }
     }
 
-    impl std::fmt::Display for ConflictDetection {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// The Conflict Resolution strategy to perform in the event of a conflict.
+        ///
+        /// \+ *OPTIMISTIC_CONCURRENCY*: Resolve conflicts by rejecting mutations when versions don't match the latest
+        /// version at the server.
+        ///
+        /// \+ *AUTOMERGE*: Resolve conflicts with the Automerge conflict resolution strategy.
+        ///
+        /// \+ *LAMBDA*: Resolve conflicts with an LAMlong function supplied in the ``LambdaConflictHandlerConfig``.
+        ConflictHandler[4] {
+            Automerge = "AUTOMERGE",
+            Lambda = "LAMBDA",
+            None = "NONE",
+            OptimisticConcurrency = "OPTIMISTIC_CONCURRENCY",
         }
     }
 
-    impl From<ConflictDetection> for Value {
-        fn from(v: ConflictDetection) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// The resolver type.
+        ///
+        /// \+ *UNIT*: A UNIT resolver type. A UNIT resolver is the default resolver type. You can use a UNIT resolver to
+        /// run a GraphQL query against a single data source.
+        ///
+        /// \+ *PIPELINE*: A PIPELINE resolver type. You can use a PIPELINE resolver to invoke a series of ``Function``
+        /// objects in a serial manner. You can use a pipeline resolver to run a GraphQL query against multiple data
+        /// sources.
+        Kind[2] {
+            Pipeline = "PIPELINE",
+            Unit = "UNIT",
         }
     }
 
-    impl From<ConflictDetection> for Val<ConflictDetection> {
-        fn from(v: ConflictDetection) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Enables or disables enhanced resolver metrics for specified resolvers. Note that ``MetricsConfig`` won't be used
+        /// unless the ``resolverLevelMetricsBehavior`` value is set to ``PER_RESOLVER_METRICS``. If the
+        /// ``resolverLevelMetricsBehavior`` is set to ``FULL_REQUEST_RESOLVER_METRICS`` instead, ``MetricsConfig`` will be
+        /// ignored. However, you can still set its value.
+        MetricsConfig[2] {
+            Enabled = "ENABLED",
+            Disabled = "DISABLED",
         }
     }
 
-    /// The Conflict Resolution strategy to perform in the event of a conflict.
-    ///
-    /// \+ *OPTIMISTIC_CONCURRENCY*: Resolve conflicts by rejecting mutations when versions don't match the latest version
-    /// at the server.
-    ///
-    /// \+ *AUTOMERGE*: Resolve conflicts with the Automerge conflict resolution strategy.
-    ///
-    /// \+ *LAMBDA*: Resolve conflicts with an LAMlong function supplied in the ``LambdaConflictHandlerConfig``.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ConflictHandler::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ConflictHandler {
-        /// `AUTOMERGE`
-        Automerge,
-        /// `LAMBDA`
-        Lambda,
-        /// `NONE`
-        None,
-        /// `OPTIMISTIC_CONCURRENCY`
-        OptimisticConcurrency,
-    }
-
-    impl ConflictHandler {
-        /// Every variant, in schema order.
-        pub const ALL: [ConflictHandler; 4] = [
-            ConflictHandler::Automerge,
-            ConflictHandler::Lambda,
-            ConflictHandler::None,
-            ConflictHandler::OptimisticConcurrency,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ConflictHandler::Automerge => "AUTOMERGE",
-                ConflictHandler::Lambda => "LAMBDA",
-                ConflictHandler::None => "NONE",
-                ConflictHandler::OptimisticConcurrency => "OPTIMISTIC_CONCURRENCY",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ConflictHandler {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ConflictHandler> for Value {
-        fn from(v: ConflictHandler) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ConflictHandler> for Val<ConflictHandler> {
-        fn from(v: ConflictHandler) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The resolver type.
-    ///
-    /// \+ *UNIT*: A UNIT resolver type. A UNIT resolver is the default resolver type. You can use a UNIT resolver to run a
-    /// GraphQL query against a single data source.
-    ///
-    /// \+ *PIPELINE*: A PIPELINE resolver type. You can use a PIPELINE resolver to invoke a series of ``Function`` objects
-    /// in a serial manner. You can use a pipeline resolver to run a GraphQL query against multiple data sources.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Kind::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Kind {
-        /// `PIPELINE`
-        Pipeline,
-        /// `UNIT`
-        Unit,
-    }
-
-    impl Kind {
-        /// Every variant, in schema order.
-        pub const ALL: [Kind; 2] = [Kind::Pipeline, Kind::Unit];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Kind::Pipeline => "PIPELINE",
-                Kind::Unit => "UNIT",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Kind {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Kind> for Value {
-        fn from(v: Kind) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Kind> for Val<Kind> {
-        fn from(v: Kind) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Enables or disables enhanced resolver metrics for specified resolvers. Note that ``MetricsConfig`` won't be used
-    /// unless the ``resolverLevelMetricsBehavior`` value is set to ``PER_RESOLVER_METRICS``. If the
-    /// ``resolverLevelMetricsBehavior`` is set to ``FULL_REQUEST_RESOLVER_METRICS`` instead, ``MetricsConfig`` will be
-    /// ignored. However, you can still set its value.
-    ///
-    /// Rendered as its CloudFormation spelling ([`MetricsConfig::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum MetricsConfig {
-        /// `ENABLED`
-        Enabled,
-        /// `DISABLED`
-        Disabled,
-    }
-
-    impl MetricsConfig {
-        /// Every variant, in schema order.
-        pub const ALL: [MetricsConfig; 2] = [MetricsConfig::Enabled, MetricsConfig::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                MetricsConfig::Enabled => "ENABLED",
-                MetricsConfig::Disabled => "DISABLED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for MetricsConfig {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<MetricsConfig> for Value {
-        fn from(v: MetricsConfig) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<MetricsConfig> for Val<MetricsConfig> {
-        fn from(v: MetricsConfig) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The ``name`` of the runtime to use. Currently, the only allowed value is ``APPSYNC_JS``.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Name::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Name {
-        /// `APPSYNC_JS`
-        AppsyncJs,
-    }
-
-    impl Name {
-        /// Every variant, in schema order.
-        pub const ALL: [Name; 1] = [Name::AppsyncJs];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Name::AppsyncJs => "APPSYNC_JS",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Name {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Name> for Value {
-        fn from(v: Name) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Name> for Val<Name> {
-        fn from(v: Name) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The ``name`` of the runtime to use. Currently, the only allowed value is ``APPSYNC_JS``.
+        Name[1] {
+            AppsyncJs = "APPSYNC_JS",
         }
     }
 }
@@ -4396,45 +3272,11 @@ pub mod source_api_association {
 
     property_type!(SourceApiAssociationConfig);
 
-    /// Configuration of the merged behavior for the association. For example when it could be auto or has to be manual.
-    ///
-    /// Rendered as its CloudFormation spelling ([`MergeType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum MergeType {
-        /// `AUTO_MERGE`
-        AutoMerge,
-        /// `MANUAL_MERGE`
-        ManualMerge,
-    }
-
-    impl MergeType {
-        /// Every variant, in schema order.
-        pub const ALL: [MergeType; 2] = [MergeType::AutoMerge, MergeType::ManualMerge];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                MergeType::AutoMerge => "AUTO_MERGE",
-                MergeType::ManualMerge => "MANUAL_MERGE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for MergeType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<MergeType> for Value {
-        fn from(v: MergeType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<MergeType> for Val<MergeType> {
-        fn from(v: MergeType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Configuration of the merged behavior for the association. For example when it could be auto or has to be manual.
+        MergeType[2] {
+            AutoMerge = "AUTO_MERGE",
+            ManualMerge = "MANUAL_MERGE",
         }
     }
 }
@@ -4504,47 +3346,12 @@ impl Handle<CfnType> {
 
 /// Property types and enums of [`CfnType`] (`AWS::AppSync::Type`).
 pub mod r#type {
-    use crate::core::value::{Val, Value};
 
-    /// The type format: SDL or JSON.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Format::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Format {
-        /// `SDL`
-        Sdl,
-        /// `JSON`
-        Json,
-    }
-
-    impl Format {
-        /// Every variant, in schema order.
-        pub const ALL: [Format; 2] = [Format::Sdl, Format::Json];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Format::Sdl => "SDL",
-                Format::Json => "JSON",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Format {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Format> for Value {
-        fn from(v: Format) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Format> for Val<Format> {
-        fn from(v: Format) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The type format: SDL or JSON.
+        Format[2] {
+            Sdl = "SDL",
+            Json = "JSON",
         }
     }
 }

@@ -917,49 +917,12 @@ pub mod scraper {
 
     property_type!(VpcConfiguration);
 
-    /// Type of scraper component
-    ///
-    /// Rendered as its CloudFormation spelling ([`ScraperComponentType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ScraperComponentType {
-        /// `SERVICE_DISCOVERY`
-        ServiceDiscovery,
-        /// `COLLECTOR`
-        Collector,
-        /// `EXPORTER`
-        Exporter,
-    }
-
-    impl ScraperComponentType {
-        /// Every variant, in schema order.
-        pub const ALL: [ScraperComponentType; 3] =
-            [ScraperComponentType::ServiceDiscovery, ScraperComponentType::Collector, ScraperComponentType::Exporter];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ScraperComponentType::ServiceDiscovery => "SERVICE_DISCOVERY",
-                ScraperComponentType::Collector => "COLLECTOR",
-                ScraperComponentType::Exporter => "EXPORTER",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ScraperComponentType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ScraperComponentType> for Value {
-        fn from(v: ScraperComponentType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ScraperComponentType> for Val<ScraperComponentType> {
-        fn from(v: ScraperComponentType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Type of scraper component
+        ScraperComponentType[3] {
+            ServiceDiscovery = "SERVICE_DISCOVERY",
+            Collector = "COLLECTOR",
+            Exporter = "EXPORTER",
         }
     }
 }

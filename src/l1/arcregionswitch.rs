@@ -377,238 +377,49 @@ pub mod plan {
 
     property_type!(Workflow);
 
-    /// Rendered as its CloudFormation spelling ([`AlarmCondition::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AlarmCondition {
-        /// `red`
-        Red,
-        /// `green`
-        Green,
-    }
-
-    impl AlarmCondition {
-        /// Every variant, in schema order.
-        pub const ALL: [AlarmCondition; 2] = [AlarmCondition::Red, AlarmCondition::Green];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AlarmCondition::Red => "red",
-                AlarmCondition::Green => "green",
-            }
+    cfn_enum! {
+        AlarmCondition[2] {
+            Red = "red",
+            Green = "green",
         }
     }
 
-    impl std::fmt::Display for AlarmCondition {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        ExecutionBlockType[19] {
+            ARCRegionSwitchPlan = "ARCRegionSwitchPlan",
+            ARCRoutingControl = "ARCRoutingControl",
+            AuroraGlobalDatabase = "AuroraGlobalDatabase",
+            AuroraProvisionedScaling = "AuroraProvisionedScaling",
+            AuroraServerlessScaling = "AuroraServerlessScaling",
+            CustomActionLambda = "CustomActionLambda",
+            DocumentDb = "DocumentDb",
+            EC2AutoScaling = "EC2AutoScaling",
+            ECSServiceScaling = "ECSServiceScaling",
+            EKSResourceScaling = "EKSResourceScaling",
+            LambdaEventSourceMapping = "LambdaEventSourceMapping",
+            ManualApproval = "ManualApproval",
+            NeptuneGlobalDatabase = "NeptuneGlobalDatabase",
+            Parallel = "Parallel",
+            RdsCreateCrossRegionReplica = "RdsCreateCrossRegionReplica",
+            RdsPromoteReadReplica = "RdsPromoteReadReplica",
+            RdsSwitchoverReadReplica = "RdsSwitchoverReadReplica",
+            Route53HealthCheck = "Route53HealthCheck",
+            SSMSendCommand = "SSMSendCommand",
         }
     }
 
-    impl From<AlarmCondition> for Value {
-        fn from(v: AlarmCondition) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        RecoveryApproach[2] {
+            ActiveActive = "activeActive",
+            ActivePassive = "activePassive",
         }
     }
 
-    impl From<AlarmCondition> for Val<AlarmCondition> {
-        fn from(v: AlarmCondition) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`ExecutionBlockType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ExecutionBlockType {
-        /// `ARCRegionSwitchPlan`
-        ARCRegionSwitchPlan,
-        /// `ARCRoutingControl`
-        ARCRoutingControl,
-        /// `AuroraGlobalDatabase`
-        AuroraGlobalDatabase,
-        /// `AuroraProvisionedScaling`
-        AuroraProvisionedScaling,
-        /// `AuroraServerlessScaling`
-        AuroraServerlessScaling,
-        /// `CustomActionLambda`
-        CustomActionLambda,
-        /// `DocumentDb`
-        DocumentDb,
-        /// `EC2AutoScaling`
-        EC2AutoScaling,
-        /// `ECSServiceScaling`
-        ECSServiceScaling,
-        /// `EKSResourceScaling`
-        EKSResourceScaling,
-        /// `LambdaEventSourceMapping`
-        LambdaEventSourceMapping,
-        /// `ManualApproval`
-        ManualApproval,
-        /// `NeptuneGlobalDatabase`
-        NeptuneGlobalDatabase,
-        /// `Parallel`
-        Parallel,
-        /// `RdsCreateCrossRegionReplica`
-        RdsCreateCrossRegionReplica,
-        /// `RdsPromoteReadReplica`
-        RdsPromoteReadReplica,
-        /// `RdsSwitchoverReadReplica`
-        RdsSwitchoverReadReplica,
-        /// `Route53HealthCheck`
-        Route53HealthCheck,
-        /// `SSMSendCommand`
-        SSMSendCommand,
-    }
-
-    impl ExecutionBlockType {
-        /// Every variant, in schema order.
-        pub const ALL: [ExecutionBlockType; 19] = [
-            ExecutionBlockType::ARCRegionSwitchPlan,
-            ExecutionBlockType::ARCRoutingControl,
-            ExecutionBlockType::AuroraGlobalDatabase,
-            ExecutionBlockType::AuroraProvisionedScaling,
-            ExecutionBlockType::AuroraServerlessScaling,
-            ExecutionBlockType::CustomActionLambda,
-            ExecutionBlockType::DocumentDb,
-            ExecutionBlockType::EC2AutoScaling,
-            ExecutionBlockType::ECSServiceScaling,
-            ExecutionBlockType::EKSResourceScaling,
-            ExecutionBlockType::LambdaEventSourceMapping,
-            ExecutionBlockType::ManualApproval,
-            ExecutionBlockType::NeptuneGlobalDatabase,
-            ExecutionBlockType::Parallel,
-            ExecutionBlockType::RdsCreateCrossRegionReplica,
-            ExecutionBlockType::RdsPromoteReadReplica,
-            ExecutionBlockType::RdsSwitchoverReadReplica,
-            ExecutionBlockType::Route53HealthCheck,
-            ExecutionBlockType::SSMSendCommand,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ExecutionBlockType::ARCRegionSwitchPlan => "ARCRegionSwitchPlan",
-                ExecutionBlockType::ARCRoutingControl => "ARCRoutingControl",
-                ExecutionBlockType::AuroraGlobalDatabase => "AuroraGlobalDatabase",
-                ExecutionBlockType::AuroraProvisionedScaling => "AuroraProvisionedScaling",
-                ExecutionBlockType::AuroraServerlessScaling => "AuroraServerlessScaling",
-                ExecutionBlockType::CustomActionLambda => "CustomActionLambda",
-                ExecutionBlockType::DocumentDb => "DocumentDb",
-                ExecutionBlockType::EC2AutoScaling => "EC2AutoScaling",
-                ExecutionBlockType::ECSServiceScaling => "ECSServiceScaling",
-                ExecutionBlockType::EKSResourceScaling => "EKSResourceScaling",
-                ExecutionBlockType::LambdaEventSourceMapping => "LambdaEventSourceMapping",
-                ExecutionBlockType::ManualApproval => "ManualApproval",
-                ExecutionBlockType::NeptuneGlobalDatabase => "NeptuneGlobalDatabase",
-                ExecutionBlockType::Parallel => "Parallel",
-                ExecutionBlockType::RdsCreateCrossRegionReplica => "RdsCreateCrossRegionReplica",
-                ExecutionBlockType::RdsPromoteReadReplica => "RdsPromoteReadReplica",
-                ExecutionBlockType::RdsSwitchoverReadReplica => "RdsSwitchoverReadReplica",
-                ExecutionBlockType::Route53HealthCheck => "Route53HealthCheck",
-                ExecutionBlockType::SSMSendCommand => "SSMSendCommand",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ExecutionBlockType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ExecutionBlockType> for Value {
-        fn from(v: ExecutionBlockType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ExecutionBlockType> for Val<ExecutionBlockType> {
-        fn from(v: ExecutionBlockType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`RecoveryApproach::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum RecoveryApproach {
-        /// `activeActive`
-        ActiveActive,
-        /// `activePassive`
-        ActivePassive,
-    }
-
-    impl RecoveryApproach {
-        /// Every variant, in schema order.
-        pub const ALL: [RecoveryApproach; 2] = [RecoveryApproach::ActiveActive, RecoveryApproach::ActivePassive];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                RecoveryApproach::ActiveActive => "activeActive",
-                RecoveryApproach::ActivePassive => "activePassive",
-            }
-        }
-    }
-
-    impl std::fmt::Display for RecoveryApproach {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<RecoveryApproach> for Value {
-        fn from(v: RecoveryApproach) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<RecoveryApproach> for Val<RecoveryApproach> {
-        fn from(v: RecoveryApproach) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`WorkflowTargetAction::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum WorkflowTargetAction {
-        /// `activate`
-        Activate,
-        /// `deactivate`
-        Deactivate,
-        /// `postRecovery`
-        PostRecovery,
-    }
-
-    impl WorkflowTargetAction {
-        /// Every variant, in schema order.
-        pub const ALL: [WorkflowTargetAction; 3] =
-            [WorkflowTargetAction::Activate, WorkflowTargetAction::Deactivate, WorkflowTargetAction::PostRecovery];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                WorkflowTargetAction::Activate => "activate",
-                WorkflowTargetAction::Deactivate => "deactivate",
-                WorkflowTargetAction::PostRecovery => "postRecovery",
-            }
-        }
-    }
-
-    impl std::fmt::Display for WorkflowTargetAction {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<WorkflowTargetAction> for Value {
-        fn from(v: WorkflowTargetAction) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<WorkflowTargetAction> for Val<WorkflowTargetAction> {
-        fn from(v: WorkflowTargetAction) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        WorkflowTargetAction[3] {
+            Activate = "activate",
+            Deactivate = "deactivate",
+            PostRecovery = "postRecovery",
         }
     }
 }

@@ -68,42 +68,10 @@ impl Handle<CfnAutoshiftObserverNotificationStatus> {
 
 /// Property types and enums of [`CfnAutoshiftObserverNotificationStatus`] (`AWS::ARCZonalShift::AutoshiftObserverNotificationStatus`).
 pub mod autoshift_observer_notification_status {
-    use crate::core::value::{Val, Value};
 
-    /// Rendered as its CloudFormation spelling ([`AutoshiftObserverNotificationStatus::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AutoshiftObserverNotificationStatus {
-        /// `ENABLED`
-        Enabled,
-    }
-
-    impl AutoshiftObserverNotificationStatus {
-        /// Every variant, in schema order.
-        pub const ALL: [AutoshiftObserverNotificationStatus; 1] = [AutoshiftObserverNotificationStatus::Enabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AutoshiftObserverNotificationStatus::Enabled => "ENABLED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for AutoshiftObserverNotificationStatus {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<AutoshiftObserverNotificationStatus> for Value {
-        fn from(v: AutoshiftObserverNotificationStatus) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<AutoshiftObserverNotificationStatus> for Val<AutoshiftObserverNotificationStatus> {
-        fn from(v: AutoshiftObserverNotificationStatus) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        AutoshiftObserverNotificationStatus[1] {
+            Enabled = "ENABLED",
         }
     }
 }
@@ -229,40 +197,9 @@ pub mod zonal_autoshift_configuration {
 
     property_type!(PracticeRunConfiguration);
 
-    /// Rendered as its CloudFormation spelling ([`ZonalAutoshiftStatus::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ZonalAutoshiftStatus {
-        /// `ENABLED`
-        Enabled,
-    }
-
-    impl ZonalAutoshiftStatus {
-        /// Every variant, in schema order.
-        pub const ALL: [ZonalAutoshiftStatus; 1] = [ZonalAutoshiftStatus::Enabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ZonalAutoshiftStatus::Enabled => "ENABLED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ZonalAutoshiftStatus {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ZonalAutoshiftStatus> for Value {
-        fn from(v: ZonalAutoshiftStatus) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ZonalAutoshiftStatus> for Val<ZonalAutoshiftStatus> {
-        fn from(v: ZonalAutoshiftStatus) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        ZonalAutoshiftStatus[1] {
+            Enabled = "ENABLED",
         }
     }
 }

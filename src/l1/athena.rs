@@ -255,130 +255,33 @@ impl crate::core::element::CfnResource for CfnDataCatalog {
 
 /// Property types and enums of [`CfnDataCatalog`] (`AWS::Athena::DataCatalog`).
 pub mod data_catalog {
-    use crate::core::value::{Val, Value};
 
-    /// The status of the creation or deletion of the data catalog. LAMBDA, GLUE, and HIVE data catalog types are created
-    /// synchronously. Their status is either CREATE_COMPLETE or CREATE_FAILED. The FEDERATED data catalog type is created
-    /// asynchronously.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Status::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Status {
-        /// `CREATE_IN_PROGRESS`
-        CreateInProgress,
-        /// `CREATE_COMPLETE`
-        CreateComplete,
-        /// `CREATE_FAILED`
-        CreateFailed,
-        /// `CREATE_FAILED_CLEANUP_IN_PROGRESS`
-        CreateFailedCleanupInProgress,
-        /// `CREATE_FAILED_CLEANUP_COMPLETE`
-        CreateFailedCleanupComplete,
-        /// `CREATE_FAILED_CLEANUP_FAILED`
-        CreateFailedCleanupFailed,
-        /// `DELETE_IN_PROGRESS`
-        DeleteInProgress,
-        /// `DELETE_COMPLETE`
-        DeleteComplete,
-        /// `DELETE_FAILED`
-        DeleteFailed,
-    }
-
-    impl Status {
-        /// Every variant, in schema order.
-        pub const ALL: [Status; 9] = [
-            Status::CreateInProgress,
-            Status::CreateComplete,
-            Status::CreateFailed,
-            Status::CreateFailedCleanupInProgress,
-            Status::CreateFailedCleanupComplete,
-            Status::CreateFailedCleanupFailed,
-            Status::DeleteInProgress,
-            Status::DeleteComplete,
-            Status::DeleteFailed,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Status::CreateInProgress => "CREATE_IN_PROGRESS",
-                Status::CreateComplete => "CREATE_COMPLETE",
-                Status::CreateFailed => "CREATE_FAILED",
-                Status::CreateFailedCleanupInProgress => "CREATE_FAILED_CLEANUP_IN_PROGRESS",
-                Status::CreateFailedCleanupComplete => "CREATE_FAILED_CLEANUP_COMPLETE",
-                Status::CreateFailedCleanupFailed => "CREATE_FAILED_CLEANUP_FAILED",
-                Status::DeleteInProgress => "DELETE_IN_PROGRESS",
-                Status::DeleteComplete => "DELETE_COMPLETE",
-                Status::DeleteFailed => "DELETE_FAILED",
-            }
+    cfn_enum! {
+        /// The status of the creation or deletion of the data catalog. LAMBDA, GLUE, and HIVE data catalog types are
+        /// created synchronously. Their status is either CREATE_COMPLETE or CREATE_FAILED. The FEDERATED data catalog type
+        /// is created asynchronously.
+        Status[9] {
+            CreateInProgress = "CREATE_IN_PROGRESS",
+            CreateComplete = "CREATE_COMPLETE",
+            CreateFailed = "CREATE_FAILED",
+            CreateFailedCleanupInProgress = "CREATE_FAILED_CLEANUP_IN_PROGRESS",
+            CreateFailedCleanupComplete = "CREATE_FAILED_CLEANUP_COMPLETE",
+            CreateFailedCleanupFailed = "CREATE_FAILED_CLEANUP_FAILED",
+            DeleteInProgress = "DELETE_IN_PROGRESS",
+            DeleteComplete = "DELETE_COMPLETE",
+            DeleteFailed = "DELETE_FAILED",
         }
     }
 
-    impl std::fmt::Display for Status {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Status> for Value {
-        fn from(v: Status) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Status> for Val<Status> {
-        fn from(v: Status) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The type of data catalog to create: LAMBDA for a federated catalog, GLUE for AWS Glue Catalog, or HIVE for an
-    /// external hive metastore. FEDERATED is a federated catalog for which Athena creates the connection and the Lambda
-    /// function for you based on the parameters that you pass.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Type::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Type {
-        /// `LAMBDA`
-        Lambda,
-        /// `GLUE`
-        Glue,
-        /// `HIVE`
-        Hive,
-        /// `FEDERATED`
-        Federated,
-    }
-
-    impl Type {
-        /// Every variant, in schema order.
-        pub const ALL: [Type; 4] = [Type::Lambda, Type::Glue, Type::Hive, Type::Federated];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Type::Lambda => "LAMBDA",
-                Type::Glue => "GLUE",
-                Type::Hive => "HIVE",
-                Type::Federated => "FEDERATED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Type {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Type> for Value {
-        fn from(v: Type) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Type> for Val<Type> {
-        fn from(v: Type) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The type of data catalog to create: LAMBDA for a federated catalog, GLUE for AWS Glue Catalog, or HIVE for an
+        /// external hive metastore. FEDERATED is a federated catalog for which Athena creates the connection and the Lambda
+        /// function for you based on the parameters that you pass.
+        Type[4] {
+            Lambda = "LAMBDA",
+            Glue = "GLUE",
+            Hive = "HIVE",
+            Federated = "FEDERATED",
         }
     }
 }
@@ -1384,132 +1287,29 @@ pub mod work_group {
 
     property_type!(WorkGroupConfigurationUpdates);
 
-    /// Indicates whether Amazon S3 server-side encryption with Amazon S3-managed keys (SSE-S3), server-side encryption with
-    /// KMS-managed keys (SSE-KMS), or client-side encryption with KMS-managed keys (CSE-KMS) is used.
-    ///
-    /// Rendered as its CloudFormation spelling ([`EncryptionOption::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum EncryptionOption {
-        /// `SSE_S3`
-        SseS3,
-        /// `SSE_KMS`
-        SseKms,
-        /// `CSE_KMS`
-        CseKms,
-    }
-
-    impl EncryptionOption {
-        /// Every variant, in schema order.
-        pub const ALL: [EncryptionOption; 3] =
-            [EncryptionOption::SseS3, EncryptionOption::SseKms, EncryptionOption::CseKms];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                EncryptionOption::SseS3 => "SSE_S3",
-                EncryptionOption::SseKms => "SSE_KMS",
-                EncryptionOption::CseKms => "CSE_KMS",
-            }
+    cfn_enum! {
+        /// Indicates whether Amazon S3 server-side encryption with Amazon S3-managed keys (SSE-S3), server-side encryption
+        /// with KMS-managed keys (SSE-KMS), or client-side encryption with KMS-managed keys (CSE-KMS) is used.
+        EncryptionOption[3] {
+            SseS3 = "SSE_S3",
+            SseKms = "SSE_KMS",
+            CseKms = "CSE_KMS",
         }
     }
 
-    impl std::fmt::Display for EncryptionOption {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// The Amazon S3 canned ACL that Athena should specify when storing query results. Currently the only supported
+        /// canned ACL is BUCKET_OWNER_FULL_CONTROL
+        S3AclOption[1] {
+            BucketOwnerFullControl = "BUCKET_OWNER_FULL_CONTROL",
         }
     }
 
-    impl From<EncryptionOption> for Value {
-        fn from(v: EncryptionOption) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<EncryptionOption> for Val<EncryptionOption> {
-        fn from(v: EncryptionOption) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The Amazon S3 canned ACL that Athena should specify when storing query results. Currently the only supported canned
-    /// ACL is BUCKET_OWNER_FULL_CONTROL
-    ///
-    /// Rendered as its CloudFormation spelling ([`S3AclOption::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum S3AclOption {
-        /// `BUCKET_OWNER_FULL_CONTROL`
-        BucketOwnerFullControl,
-    }
-
-    impl S3AclOption {
-        /// Every variant, in schema order.
-        pub const ALL: [S3AclOption; 1] = [S3AclOption::BucketOwnerFullControl];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                S3AclOption::BucketOwnerFullControl => "BUCKET_OWNER_FULL_CONTROL",
-            }
-        }
-    }
-
-    impl std::fmt::Display for S3AclOption {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<S3AclOption> for Value {
-        fn from(v: S3AclOption) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<S3AclOption> for Val<S3AclOption> {
-        fn from(v: S3AclOption) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The state of the workgroup: ENABLED or DISABLED.
-    ///
-    /// Rendered as its CloudFormation spelling ([`State::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum State {
-        /// `ENABLED`
-        Enabled,
-        /// `DISABLED`
-        Disabled,
-    }
-
-    impl State {
-        /// Every variant, in schema order.
-        pub const ALL: [State; 2] = [State::Enabled, State::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                State::Enabled => "ENABLED",
-                State::Disabled => "DISABLED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for State {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<State> for Value {
-        fn from(v: State) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<State> for Val<State> {
-        fn from(v: State) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The state of the workgroup: ENABLED or DISABLED.
+        State[2] {
+            Enabled = "ENABLED",
+            Disabled = "DISABLED",
         }
     }
 }

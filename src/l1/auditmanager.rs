@@ -376,172 +376,35 @@ pub mod assessment {
 
     property_type!(Scope);
 
-    /// The destination type, such as Amazon S3.
-    ///
-    /// Rendered as its CloudFormation spelling ([`AssessmentReportDestinationType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AssessmentReportDestinationType {
-        /// `S3`
-        S3,
-    }
-
-    impl AssessmentReportDestinationType {
-        /// Every variant, in schema order.
-        pub const ALL: [AssessmentReportDestinationType; 1] = [AssessmentReportDestinationType::S3];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AssessmentReportDestinationType::S3 => "S3",
-            }
+    cfn_enum! {
+        /// The destination type, such as Amazon S3.
+        AssessmentReportDestinationType[1] {
+            S3 = "S3",
         }
     }
 
-    impl std::fmt::Display for AssessmentReportDestinationType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// The status of the specified assessment.
+        AssessmentStatus[2] {
+            Active = "ACTIVE",
+            Inactive = "INACTIVE",
         }
     }
 
-    impl From<AssessmentReportDestinationType> for Value {
-        fn from(v: AssessmentReportDestinationType) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// The status of the delegation.
+        DelegationStatus[3] {
+            InProgress = "IN_PROGRESS",
+            UnderReview = "UNDER_REVIEW",
+            Complete = "COMPLETE",
         }
     }
 
-    impl From<AssessmentReportDestinationType> for Val<AssessmentReportDestinationType> {
-        fn from(v: AssessmentReportDestinationType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The status of the specified assessment.
-    ///
-    /// Rendered as its CloudFormation spelling ([`AssessmentStatus::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AssessmentStatus {
-        /// `ACTIVE`
-        Active,
-        /// `INACTIVE`
-        Inactive,
-    }
-
-    impl AssessmentStatus {
-        /// Every variant, in schema order.
-        pub const ALL: [AssessmentStatus; 2] = [AssessmentStatus::Active, AssessmentStatus::Inactive];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AssessmentStatus::Active => "ACTIVE",
-                AssessmentStatus::Inactive => "INACTIVE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for AssessmentStatus {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<AssessmentStatus> for Value {
-        fn from(v: AssessmentStatus) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<AssessmentStatus> for Val<AssessmentStatus> {
-        fn from(v: AssessmentStatus) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The status of the delegation.
-    ///
-    /// Rendered as its CloudFormation spelling ([`DelegationStatus::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DelegationStatus {
-        /// `IN_PROGRESS`
-        InProgress,
-        /// `UNDER_REVIEW`
-        UnderReview,
-        /// `COMPLETE`
-        Complete,
-    }
-
-    impl DelegationStatus {
-        /// Every variant, in schema order.
-        pub const ALL: [DelegationStatus; 3] =
-            [DelegationStatus::InProgress, DelegationStatus::UnderReview, DelegationStatus::Complete];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DelegationStatus::InProgress => "IN_PROGRESS",
-                DelegationStatus::UnderReview => "UNDER_REVIEW",
-                DelegationStatus::Complete => "COMPLETE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for DelegationStatus {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DelegationStatus> for Value {
-        fn from(v: DelegationStatus) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DelegationStatus> for Val<DelegationStatus> {
-        fn from(v: DelegationStatus) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The IAM role type.
-    ///
-    /// Rendered as its CloudFormation spelling ([`RoleType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum RoleType {
-        /// `PROCESS_OWNER`
-        ProcessOwner,
-        /// `RESOURCE_OWNER`
-        ResourceOwner,
-    }
-
-    impl RoleType {
-        /// Every variant, in schema order.
-        pub const ALL: [RoleType; 2] = [RoleType::ProcessOwner, RoleType::ResourceOwner];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                RoleType::ProcessOwner => "PROCESS_OWNER",
-                RoleType::ResourceOwner => "RESOURCE_OWNER",
-            }
-        }
-    }
-
-    impl std::fmt::Display for RoleType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<RoleType> for Value {
-        fn from(v: RoleType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<RoleType> for Val<RoleType> {
-        fn from(v: RoleType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The IAM role type.
+        RoleType[2] {
+            ProcessOwner = "PROCESS_OWNER",
+            ResourceOwner = "RESOURCE_OWNER",
         }
     }
 }

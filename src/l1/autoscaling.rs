@@ -2625,759 +2625,180 @@ pub mod auto_scaling_group {
 
     property_type!(VCpuCountRequest);
 
-    /// Rendered as its CloudFormation spelling ([`AcceleratorManufacturers::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AcceleratorManufacturers {
-        /// `amazon-web-services`
-        AmazonWebServices,
-        /// `amd`
-        Amd,
-        /// `nvidia`
-        Nvidia,
-        /// `xilinx`
-        Xilinx,
-    }
-
-    impl AcceleratorManufacturers {
-        /// Every variant, in schema order.
-        pub const ALL: [AcceleratorManufacturers; 4] = [
-            AcceleratorManufacturers::AmazonWebServices,
-            AcceleratorManufacturers::Amd,
-            AcceleratorManufacturers::Nvidia,
-            AcceleratorManufacturers::Xilinx,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AcceleratorManufacturers::AmazonWebServices => "amazon-web-services",
-                AcceleratorManufacturers::Amd => "amd",
-                AcceleratorManufacturers::Nvidia => "nvidia",
-                AcceleratorManufacturers::Xilinx => "xilinx",
-            }
+    cfn_enum! {
+        AcceleratorManufacturers[4] {
+            AmazonWebServices = "amazon-web-services",
+            Amd = "amd",
+            Nvidia = "nvidia",
+            Xilinx = "xilinx",
         }
     }
 
-    impl std::fmt::Display for AcceleratorManufacturers {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        AcceleratorNames[7] {
+            A100 = "a100",
+            K80 = "k80",
+            M60 = "m60",
+            RadeonProV520 = "radeon-pro-v520",
+            T4 = "t4",
+            V100 = "v100",
+            Vu9p = "vu9p",
         }
     }
 
-    impl From<AcceleratorManufacturers> for Value {
-        fn from(v: AcceleratorManufacturers) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        AcceleratorTypes[3] {
+            Fpga = "fpga",
+            Gpu = "gpu",
+            Inference = "inference",
         }
     }
 
-    impl From<AcceleratorManufacturers> for Val<AcceleratorManufacturers> {
-        fn from(v: AcceleratorManufacturers) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Indicates whether bare metal instance types are included, excluded, or required.
+        ///
+        /// Default: ``excluded``
+        BareMetal[3] {
+            Excluded = "excluded",
+            Included = "included",
+            Required = "required",
         }
     }
 
-    /// Rendered as its CloudFormation spelling ([`AcceleratorNames::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AcceleratorNames {
-        /// `a100`
-        A100,
-        /// `k80`
-        K80,
-        /// `m60`
-        M60,
-        /// `radeon-pro-v520`
-        RadeonProV520,
-        /// `t4`
-        T4,
-        /// `v100`
-        V100,
-        /// `vu9p`
-        Vu9p,
-    }
-
-    impl AcceleratorNames {
-        /// Every variant, in schema order.
-        pub const ALL: [AcceleratorNames; 7] = [
-            AcceleratorNames::A100,
-            AcceleratorNames::K80,
-            AcceleratorNames::M60,
-            AcceleratorNames::RadeonProV520,
-            AcceleratorNames::T4,
-            AcceleratorNames::V100,
-            AcceleratorNames::Vu9p,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AcceleratorNames::A100 => "a100",
-                AcceleratorNames::K80 => "k80",
-                AcceleratorNames::M60 => "m60",
-                AcceleratorNames::RadeonProV520 => "radeon-pro-v520",
-                AcceleratorNames::T4 => "t4",
-                AcceleratorNames::V100 => "v100",
-                AcceleratorNames::Vu9p => "vu9p",
-            }
+    cfn_enum! {
+        /// Indicates whether burstable performance instance types are included, excluded, or required. For more
+        /// information, see [Burstable performance
+        /// instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/burstable-performance-instances.html) in the
+        /// \*Amazon EC2 User Guide*.
+        ///
+        /// Default: ``excluded``
+        BurstablePerformance[3] {
+            Excluded = "excluded",
+            Included = "included",
+            Required = "required",
         }
     }
 
-    impl std::fmt::Display for AcceleratorNames {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// If launches fail in an Availability Zone, the following strategies are available. The default is
+        /// ``balanced-best-effort``.
+        ///
+        /// \+ ``balanced-only`` - If launches fail in an Availability Zone, Auto Scaling will continue to attempt to launch
+        /// in the unhealthy zone to preserve a balanced distribution.
+        ///
+        /// \+ ``balanced-best-effort`` - If launches fail in an Availability Zone, Auto Scaling will attempt to launch in
+        /// another healthy Availability Zone instead.
+        ///
+        /// \+ ``reservations-then-balanced`` - Auto Scaling will first attempt to launch into your Capacity Reservations,
+        /// and then balance any remaining capacity across healthy Availability Zones.
+        CapacityDistributionStrategy[3] {
+            BalancedBestEffort = "balanced-best-effort",
+            BalancedOnly = "balanced-only",
+            ReservationsThenBalanced = "reservations-then-balanced",
         }
     }
 
-    impl From<AcceleratorNames> for Value {
-        fn from(v: AcceleratorNames) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// The capacity reservation preference. The following options are available:
+        ///
+        /// \+ ``capacity-reservations-only`` - Auto Scaling will only launch instances into a Capacity Reservation or
+        /// Capacity Reservation resource group. If capacity isn't available, instances will fail to launch.
+        ///
+        /// \+ ``capacity-reservations-first`` - Auto Scaling will try to launch instances into a Capacity Reservation or
+        /// Capacity Reservation resource group first. If capacity isn't available, instances will run in On-Demand
+        /// capacity.
+        ///
+        /// \+ ``none`` - Auto Scaling will not launch instances into a Capacity Reservation. Instances will run in
+        /// On-Demand capacity.
+        ///
+        /// \+ ``default`` - Auto Scaling uses the Capacity Reservation preference from your launch template or an open
+        /// Capacity Reservation.
+        CapacityReservationPreference[4] {
+            CapacityReservationsFirst = "capacity-reservations-first",
+            CapacityReservationsOnly = "capacity-reservations-only",
+            Default = "default",
+            None = "none",
         }
     }
 
-    impl From<AcceleratorNames> for Val<AcceleratorNames> {
-        fn from(v: AcceleratorNames) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        CpuManufacturers[4] {
+            AmazonWebServices = "amazon-web-services",
+            Amd = "amd",
+            Apple = "apple",
+            Intel = "intel",
         }
     }
 
-    /// Rendered as its CloudFormation spelling ([`AcceleratorTypes::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AcceleratorTypes {
-        /// `fpga`
-        Fpga,
-        /// `gpu`
-        Gpu,
-        /// `inference`
-        Inference,
-    }
-
-    impl AcceleratorTypes {
-        /// Every variant, in schema order.
-        pub const ALL: [AcceleratorTypes; 3] =
-            [AcceleratorTypes::Fpga, AcceleratorTypes::Gpu, AcceleratorTypes::Inference];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AcceleratorTypes::Fpga => "fpga",
-                AcceleratorTypes::Gpu => "gpu",
-                AcceleratorTypes::Inference => "inference",
-            }
+    cfn_enum! {
+        /// The deletion protection setting for the Auto Scaling group.
+        DeletionProtection[3] {
+            None = "none",
+            PreventAllDeletion = "prevent-all-deletion",
+            PreventForceDeletion = "prevent-force-deletion",
         }
     }
 
-    impl std::fmt::Display for AcceleratorTypes {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// Specifies the health check behavior for the impaired Availability Zone in an active zonal shift. If you select
+        /// ``Replace unhealthy``, instances that appear unhealthy will be replaced in all Availability Zones. If you select
+        /// ``Ignore unhealthy``, instances will not be replaced in the Availability Zone with the active zonal shift. For
+        /// more information, see [Auto Scaling group zonal
+        /// shift](https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-zonal-shift.html) in the *Amazon
+        /// EC2 Auto Scaling User Guide*.
+        ImpairedZoneHealthCheckBehavior[2] {
+            IgnoreUnhealthy = "IgnoreUnhealthy",
+            ReplaceUnhealthy = "ReplaceUnhealthy",
         }
     }
 
-    impl From<AcceleratorTypes> for Value {
-        fn from(v: AcceleratorTypes) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        InstanceGenerations[2] {
+            Current = "current",
+            Previous = "previous",
         }
     }
 
-    impl From<AcceleratorTypes> for Val<AcceleratorTypes> {
-        fn from(v: AcceleratorTypes) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Indicates whether instance types with instance store volumes are included, excluded, or required. For more
+        /// information, see [Amazon EC2 instance
+        /// store](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/InstanceStorage.html) in the *Amazon EC2 User Guide*.
+        ///
+        /// Default: ``included``
+        LocalStorage[3] {
+            Excluded = "excluded",
+            Included = "included",
+            Required = "required",
         }
     }
 
-    /// Indicates whether bare metal instance types are included, excluded, or required.
-    ///
-    /// Default: ``excluded``
-    ///
-    /// Rendered as its CloudFormation spelling ([`BareMetal::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum BareMetal {
-        /// `excluded`
-        Excluded,
-        /// `included`
-        Included,
-        /// `required`
-        Required,
-    }
-
-    impl BareMetal {
-        /// Every variant, in schema order.
-        pub const ALL: [BareMetal; 3] = [BareMetal::Excluded, BareMetal::Included, BareMetal::Required];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                BareMetal::Excluded => "excluded",
-                BareMetal::Included => "included",
-                BareMetal::Required => "required",
-            }
+    cfn_enum! {
+        LocalStorageTypes[2] {
+            Hdd = "hdd",
+            Ssd = "ssd",
         }
     }
 
-    impl std::fmt::Display for BareMetal {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        TargetCapacityTypes[4] {
+            OnDemandCapacityReservation = "on-demand-capacity-reservation",
+            CapacityBlock = "capacity-block",
+            InterruptibleCapacityReservation = "interruptible-capacity-reservation",
+            OnDemand = "on-demand",
         }
     }
 
-    impl From<BareMetal> for Value {
-        fn from(v: BareMetal) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<BareMetal> for Val<BareMetal> {
-        fn from(v: BareMetal) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Indicates whether burstable performance instance types are included, excluded, or required. For more information,
-    /// see [Burstable performance
-    /// instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/burstable-performance-instances.html) in the *Amazon
-    /// EC2 User Guide*.
-    ///
-    /// Default: ``excluded``
-    ///
-    /// Rendered as its CloudFormation spelling ([`BurstablePerformance::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum BurstablePerformance {
-        /// `excluded`
-        Excluded,
-        /// `included`
-        Included,
-        /// `required`
-        Required,
-    }
-
-    impl BurstablePerformance {
-        /// Every variant, in schema order.
-        pub const ALL: [BurstablePerformance; 3] =
-            [BurstablePerformance::Excluded, BurstablePerformance::Included, BurstablePerformance::Required];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                BurstablePerformance::Excluded => "excluded",
-                BurstablePerformance::Included => "included",
-                BurstablePerformance::Required => "required",
-            }
-        }
-    }
-
-    impl std::fmt::Display for BurstablePerformance {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<BurstablePerformance> for Value {
-        fn from(v: BurstablePerformance) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<BurstablePerformance> for Val<BurstablePerformance> {
-        fn from(v: BurstablePerformance) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// If launches fail in an Availability Zone, the following strategies are available. The default is
-    /// ``balanced-best-effort``.
-    ///
-    /// \+ ``balanced-only`` - If launches fail in an Availability Zone, Auto Scaling will continue to attempt to launch in
-    /// the unhealthy zone to preserve a balanced distribution.
-    ///
-    /// \+ ``balanced-best-effort`` - If launches fail in an Availability Zone, Auto Scaling will attempt to launch in
-    /// another healthy Availability Zone instead.
-    ///
-    /// \+ ``reservations-then-balanced`` - Auto Scaling will first attempt to launch into your Capacity Reservations, and
-    /// then balance any remaining capacity across healthy Availability Zones.
-    ///
-    /// Rendered as its CloudFormation spelling ([`CapacityDistributionStrategy::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum CapacityDistributionStrategy {
-        /// `balanced-best-effort`
-        BalancedBestEffort,
-        /// `balanced-only`
-        BalancedOnly,
-        /// `reservations-then-balanced`
-        ReservationsThenBalanced,
-    }
-
-    impl CapacityDistributionStrategy {
-        /// Every variant, in schema order.
-        pub const ALL: [CapacityDistributionStrategy; 3] = [
-            CapacityDistributionStrategy::BalancedBestEffort,
-            CapacityDistributionStrategy::BalancedOnly,
-            CapacityDistributionStrategy::ReservationsThenBalanced,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                CapacityDistributionStrategy::BalancedBestEffort => "balanced-best-effort",
-                CapacityDistributionStrategy::BalancedOnly => "balanced-only",
-                CapacityDistributionStrategy::ReservationsThenBalanced => "reservations-then-balanced",
-            }
-        }
-    }
-
-    impl std::fmt::Display for CapacityDistributionStrategy {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<CapacityDistributionStrategy> for Value {
-        fn from(v: CapacityDistributionStrategy) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<CapacityDistributionStrategy> for Val<CapacityDistributionStrategy> {
-        fn from(v: CapacityDistributionStrategy) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The capacity reservation preference. The following options are available:
-    ///
-    /// \+ ``capacity-reservations-only`` - Auto Scaling will only launch instances into a Capacity Reservation or Capacity
-    /// Reservation resource group. If capacity isn't available, instances will fail to launch.
-    ///
-    /// \+ ``capacity-reservations-first`` - Auto Scaling will try to launch instances into a Capacity Reservation or
-    /// Capacity Reservation resource group first. If capacity isn't available, instances will run in On-Demand capacity.
-    ///
-    /// \+ ``none`` - Auto Scaling will not launch instances into a Capacity Reservation. Instances will run in On-Demand
-    /// capacity.
-    ///
-    /// \+ ``default`` - Auto Scaling uses the Capacity Reservation preference from your launch template or an open Capacity
-    /// Reservation.
-    ///
-    /// Rendered as its CloudFormation spelling ([`CapacityReservationPreference::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum CapacityReservationPreference {
-        /// `capacity-reservations-first`
-        CapacityReservationsFirst,
-        /// `capacity-reservations-only`
-        CapacityReservationsOnly,
-        /// `default`
-        Default,
-        /// `none`
-        None,
-    }
-
-    impl CapacityReservationPreference {
-        /// Every variant, in schema order.
-        pub const ALL: [CapacityReservationPreference; 4] = [
-            CapacityReservationPreference::CapacityReservationsFirst,
-            CapacityReservationPreference::CapacityReservationsOnly,
-            CapacityReservationPreference::Default,
-            CapacityReservationPreference::None,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                CapacityReservationPreference::CapacityReservationsFirst => "capacity-reservations-first",
-                CapacityReservationPreference::CapacityReservationsOnly => "capacity-reservations-only",
-                CapacityReservationPreference::Default => "default",
-                CapacityReservationPreference::None => "none",
-            }
-        }
-    }
-
-    impl std::fmt::Display for CapacityReservationPreference {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<CapacityReservationPreference> for Value {
-        fn from(v: CapacityReservationPreference) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<CapacityReservationPreference> for Val<CapacityReservationPreference> {
-        fn from(v: CapacityReservationPreference) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`CpuManufacturers::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum CpuManufacturers {
-        /// `amazon-web-services`
-        AmazonWebServices,
-        /// `amd`
-        Amd,
-        /// `apple`
-        Apple,
-        /// `intel`
-        Intel,
-    }
-
-    impl CpuManufacturers {
-        /// Every variant, in schema order.
-        pub const ALL: [CpuManufacturers; 4] = [
-            CpuManufacturers::AmazonWebServices,
-            CpuManufacturers::Amd,
-            CpuManufacturers::Apple,
-            CpuManufacturers::Intel,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                CpuManufacturers::AmazonWebServices => "amazon-web-services",
-                CpuManufacturers::Amd => "amd",
-                CpuManufacturers::Apple => "apple",
-                CpuManufacturers::Intel => "intel",
-            }
-        }
-    }
-
-    impl std::fmt::Display for CpuManufacturers {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<CpuManufacturers> for Value {
-        fn from(v: CpuManufacturers) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<CpuManufacturers> for Val<CpuManufacturers> {
-        fn from(v: CpuManufacturers) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The deletion protection setting for the Auto Scaling group.
-    ///
-    /// Rendered as its CloudFormation spelling ([`DeletionProtection::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DeletionProtection {
-        /// `none`
-        None,
-        /// `prevent-all-deletion`
-        PreventAllDeletion,
-        /// `prevent-force-deletion`
-        PreventForceDeletion,
-    }
-
-    impl DeletionProtection {
-        /// Every variant, in schema order.
-        pub const ALL: [DeletionProtection; 3] = [
-            DeletionProtection::None,
-            DeletionProtection::PreventAllDeletion,
-            DeletionProtection::PreventForceDeletion,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DeletionProtection::None => "none",
-                DeletionProtection::PreventAllDeletion => "prevent-all-deletion",
-                DeletionProtection::PreventForceDeletion => "prevent-force-deletion",
-            }
-        }
-    }
-
-    impl std::fmt::Display for DeletionProtection {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DeletionProtection> for Value {
-        fn from(v: DeletionProtection) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DeletionProtection> for Val<DeletionProtection> {
-        fn from(v: DeletionProtection) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Specifies the health check behavior for the impaired Availability Zone in an active zonal shift. If you select
-    /// ``Replace unhealthy``, instances that appear unhealthy will be replaced in all Availability Zones. If you select
-    /// ``Ignore unhealthy``, instances will not be replaced in the Availability Zone with the active zonal shift. For more
-    /// information, see [Auto Scaling group zonal
-    /// shift](https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-zonal-shift.html) in the *Amazon EC2
-    /// Auto Scaling User Guide*.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ImpairedZoneHealthCheckBehavior::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ImpairedZoneHealthCheckBehavior {
-        /// `IgnoreUnhealthy`
-        IgnoreUnhealthy,
-        /// `ReplaceUnhealthy`
-        ReplaceUnhealthy,
-    }
-
-    impl ImpairedZoneHealthCheckBehavior {
-        /// Every variant, in schema order.
-        pub const ALL: [ImpairedZoneHealthCheckBehavior; 2] =
-            [ImpairedZoneHealthCheckBehavior::IgnoreUnhealthy, ImpairedZoneHealthCheckBehavior::ReplaceUnhealthy];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ImpairedZoneHealthCheckBehavior::IgnoreUnhealthy => "IgnoreUnhealthy",
-                ImpairedZoneHealthCheckBehavior::ReplaceUnhealthy => "ReplaceUnhealthy",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ImpairedZoneHealthCheckBehavior {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ImpairedZoneHealthCheckBehavior> for Value {
-        fn from(v: ImpairedZoneHealthCheckBehavior) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ImpairedZoneHealthCheckBehavior> for Val<ImpairedZoneHealthCheckBehavior> {
-        fn from(v: ImpairedZoneHealthCheckBehavior) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`InstanceGenerations::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum InstanceGenerations {
-        /// `current`
-        Current,
-        /// `previous`
-        Previous,
-    }
-
-    impl InstanceGenerations {
-        /// Every variant, in schema order.
-        pub const ALL: [InstanceGenerations; 2] = [InstanceGenerations::Current, InstanceGenerations::Previous];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                InstanceGenerations::Current => "current",
-                InstanceGenerations::Previous => "previous",
-            }
-        }
-    }
-
-    impl std::fmt::Display for InstanceGenerations {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<InstanceGenerations> for Value {
-        fn from(v: InstanceGenerations) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<InstanceGenerations> for Val<InstanceGenerations> {
-        fn from(v: InstanceGenerations) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Indicates whether instance types with instance store volumes are included, excluded, or required. For more
-    /// information, see [Amazon EC2 instance
-    /// store](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/InstanceStorage.html) in the *Amazon EC2 User Guide*.
-    ///
-    /// Default: ``included``
-    ///
-    /// Rendered as its CloudFormation spelling ([`LocalStorage::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum LocalStorage {
-        /// `excluded`
-        Excluded,
-        /// `included`
-        Included,
-        /// `required`
-        Required,
-    }
-
-    impl LocalStorage {
-        /// Every variant, in schema order.
-        pub const ALL: [LocalStorage; 3] = [LocalStorage::Excluded, LocalStorage::Included, LocalStorage::Required];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                LocalStorage::Excluded => "excluded",
-                LocalStorage::Included => "included",
-                LocalStorage::Required => "required",
-            }
-        }
-    }
-
-    impl std::fmt::Display for LocalStorage {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<LocalStorage> for Value {
-        fn from(v: LocalStorage) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<LocalStorage> for Val<LocalStorage> {
-        fn from(v: LocalStorage) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`LocalStorageTypes::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum LocalStorageTypes {
-        /// `hdd`
-        Hdd,
-        /// `ssd`
-        Ssd,
-    }
-
-    impl LocalStorageTypes {
-        /// Every variant, in schema order.
-        pub const ALL: [LocalStorageTypes; 2] = [LocalStorageTypes::Hdd, LocalStorageTypes::Ssd];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                LocalStorageTypes::Hdd => "hdd",
-                LocalStorageTypes::Ssd => "ssd",
-            }
-        }
-    }
-
-    impl std::fmt::Display for LocalStorageTypes {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<LocalStorageTypes> for Value {
-        fn from(v: LocalStorageTypes) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<LocalStorageTypes> for Val<LocalStorageTypes> {
-        fn from(v: LocalStorageTypes) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`TargetCapacityTypes::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TargetCapacityTypes {
-        /// `on-demand-capacity-reservation`
-        OnDemandCapacityReservation,
-        /// `capacity-block`
-        CapacityBlock,
-        /// `interruptible-capacity-reservation`
-        InterruptibleCapacityReservation,
-        /// `on-demand`
-        OnDemand,
-    }
-
-    impl TargetCapacityTypes {
-        /// Every variant, in schema order.
-        pub const ALL: [TargetCapacityTypes; 4] = [
-            TargetCapacityTypes::OnDemandCapacityReservation,
-            TargetCapacityTypes::CapacityBlock,
-            TargetCapacityTypes::InterruptibleCapacityReservation,
-            TargetCapacityTypes::OnDemand,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                TargetCapacityTypes::OnDemandCapacityReservation => "on-demand-capacity-reservation",
-                TargetCapacityTypes::CapacityBlock => "capacity-block",
-                TargetCapacityTypes::InterruptibleCapacityReservation => "interruptible-capacity-reservation",
-                TargetCapacityTypes::OnDemand => "on-demand",
-            }
-        }
-    }
-
-    impl std::fmt::Display for TargetCapacityTypes {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<TargetCapacityTypes> for Value {
-        fn from(v: TargetCapacityTypes) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<TargetCapacityTypes> for Val<TargetCapacityTypes> {
-        fn from(v: TargetCapacityTypes) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Specifies the action when a termination lifecycle hook is abandoned due to failure, timeout, or explicit abandonment
-    /// (calling CompleteLifecycleAction).
-    ///
-    /// Set to ``retain`` to move instances to a retained state. Set to ``terminate`` for default termination behavior.
-    ///
-    /// Retained instances don't count toward desired capacity and remain until you call
-    /// ``TerminateInstanceInAutoScalingGroup``.
-    ///
-    /// Rendered as its CloudFormation spelling ([`TerminateHookAbandon::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TerminateHookAbandon {
-        /// `retain`
-        Retain,
-        /// `terminate`
-        Terminate,
-    }
-
-    impl TerminateHookAbandon {
-        /// Every variant, in schema order.
-        pub const ALL: [TerminateHookAbandon; 2] = [TerminateHookAbandon::Retain, TerminateHookAbandon::Terminate];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                TerminateHookAbandon::Retain => "retain",
-                TerminateHookAbandon::Terminate => "terminate",
-            }
-        }
-    }
-
-    impl std::fmt::Display for TerminateHookAbandon {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<TerminateHookAbandon> for Value {
-        fn from(v: TerminateHookAbandon) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<TerminateHookAbandon> for Val<TerminateHookAbandon> {
-        fn from(v: TerminateHookAbandon) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Specifies the action when a termination lifecycle hook is abandoned due to failure, timeout, or explicit
+        /// abandonment (calling CompleteLifecycleAction).
+        ///
+        /// Set to ``retain`` to move instances to a retained state. Set to ``terminate`` for default termination behavior.
+        ///
+        /// Retained instances don't count toward desired capacity and remain until you call
+        /// ``TerminateInstanceInAutoScalingGroup``.
+        TerminateHookAbandon[2] {
+            Retain = "retain",
+            Terminate = "terminate",
         }
     }
 }
@@ -3735,87 +3156,19 @@ pub mod launch_configuration {
 
     property_type!(MetadataOptions);
 
-    /// This parameter enables or disables the HTTP metadata endpoint on your instances.
-    ///
-    /// Rendered as its CloudFormation spelling ([`HttpEndpoint::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum HttpEndpoint {
-        /// `disabled`
-        Disabled,
-        /// `enabled`
-        Enabled,
-    }
-
-    impl HttpEndpoint {
-        /// Every variant, in schema order.
-        pub const ALL: [HttpEndpoint; 2] = [HttpEndpoint::Disabled, HttpEndpoint::Enabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                HttpEndpoint::Disabled => "disabled",
-                HttpEndpoint::Enabled => "enabled",
-            }
+    cfn_enum! {
+        /// This parameter enables or disables the HTTP metadata endpoint on your instances.
+        HttpEndpoint[2] {
+            Disabled = "disabled",
+            Enabled = "enabled",
         }
     }
 
-    impl std::fmt::Display for HttpEndpoint {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<HttpEndpoint> for Value {
-        fn from(v: HttpEndpoint) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<HttpEndpoint> for Val<HttpEndpoint> {
-        fn from(v: HttpEndpoint) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The state of token usage for your instance metadata requests.
-    ///
-    /// Rendered as its CloudFormation spelling ([`HttpTokens::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum HttpTokens {
-        /// `optional`
-        Optional,
-        /// `required`
-        Required,
-    }
-
-    impl HttpTokens {
-        /// Every variant, in schema order.
-        pub const ALL: [HttpTokens; 2] = [HttpTokens::Optional, HttpTokens::Required];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                HttpTokens::Optional => "optional",
-                HttpTokens::Required => "required",
-            }
-        }
-    }
-
-    impl std::fmt::Display for HttpTokens {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<HttpTokens> for Value {
-        fn from(v: HttpTokens) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<HttpTokens> for Val<HttpTokens> {
-        fn from(v: HttpTokens) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The state of token usage for your instance metadata requests.
+        HttpTokens[2] {
+            Optional = "optional",
+            Required = "required",
         }
     }
 }
@@ -3922,93 +3275,21 @@ impl crate::core::element::CfnResource for CfnLifecycleHook {
 
 /// Property types and enums of [`CfnLifecycleHook`] (`AWS::AutoScaling::LifecycleHook`).
 pub mod lifecycle_hook {
-    use crate::core::value::{Val, Value};
 
-    /// The action the Auto Scaling group takes when the lifecycle hook timeout elapses or if an unexpected failure occurs.
-    /// The valid values are CONTINUE and ABANDON (default).
-    ///
-    /// Rendered as its CloudFormation spelling ([`DefaultResult::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DefaultResult {
-        /// `ABANDON`
-        Abandon,
-        /// `CONTINUE`
-        Continue,
-    }
-
-    impl DefaultResult {
-        /// Every variant, in schema order.
-        pub const ALL: [DefaultResult; 2] = [DefaultResult::Abandon, DefaultResult::Continue];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DefaultResult::Abandon => "ABANDON",
-                DefaultResult::Continue => "CONTINUE",
-            }
+    cfn_enum! {
+        /// The action the Auto Scaling group takes when the lifecycle hook timeout elapses or if an unexpected failure
+        /// occurs. The valid values are CONTINUE and ABANDON (default).
+        DefaultResult[2] {
+            Abandon = "ABANDON",
+            Continue = "CONTINUE",
         }
     }
 
-    impl std::fmt::Display for DefaultResult {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DefaultResult> for Value {
-        fn from(v: DefaultResult) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DefaultResult> for Val<DefaultResult> {
-        fn from(v: DefaultResult) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The instance state to which you want to attach the lifecycle hook.
-    ///
-    /// Rendered as its CloudFormation spelling ([`LifecycleTransition::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum LifecycleTransition {
-        /// `autoscaling:EC2_INSTANCE_LAUNCHING`
-        AutoscalingEc2InstanceLaunching,
-        /// `autoscaling:EC2_INSTANCE_TERMINATING`
-        AutoscalingEc2InstanceTerminating,
-    }
-
-    impl LifecycleTransition {
-        /// Every variant, in schema order.
-        pub const ALL: [LifecycleTransition; 2] = [
-            LifecycleTransition::AutoscalingEc2InstanceLaunching,
-            LifecycleTransition::AutoscalingEc2InstanceTerminating,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                LifecycleTransition::AutoscalingEc2InstanceLaunching => "autoscaling:EC2_INSTANCE_LAUNCHING",
-                LifecycleTransition::AutoscalingEc2InstanceTerminating => "autoscaling:EC2_INSTANCE_TERMINATING",
-            }
-        }
-    }
-
-    impl std::fmt::Display for LifecycleTransition {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<LifecycleTransition> for Value {
-        fn from(v: LifecycleTransition) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<LifecycleTransition> for Val<LifecycleTransition> {
-        fn from(v: LifecycleTransition) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The instance state to which you want to attach the lifecycle hook.
+        LifecycleTransition[2] {
+            AutoscalingEc2InstanceLaunching = "autoscaling:EC2_INSTANCE_LAUNCHING",
+            AutoscalingEc2InstanceTerminating = "autoscaling:EC2_INSTANCE_TERMINATING",
         }
     }
 }
@@ -4874,509 +4155,94 @@ pub mod scaling_policy {
 
     property_type!(TargetTrackingMetricStat);
 
-    /// Specifies how the scaling adjustment is interpreted. The valid values are ChangeInCapacity, ExactCapacity, and
-    /// PercentChangeInCapacity.
-    ///
-    /// Rendered as its CloudFormation spelling ([`AdjustmentType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AdjustmentType {
-        /// `ChangeInCapacity`
-        ChangeInCapacity,
-        /// `ExactCapacity`
-        ExactCapacity,
-        /// `PercentChangeInCapacity`
-        PercentChangeInCapacity,
-    }
-
-    impl AdjustmentType {
-        /// Every variant, in schema order.
-        pub const ALL: [AdjustmentType; 3] =
-            [AdjustmentType::ChangeInCapacity, AdjustmentType::ExactCapacity, AdjustmentType::PercentChangeInCapacity];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AdjustmentType::ChangeInCapacity => "ChangeInCapacity",
-                AdjustmentType::ExactCapacity => "ExactCapacity",
-                AdjustmentType::PercentChangeInCapacity => "PercentChangeInCapacity",
-            }
+    cfn_enum! {
+        /// Specifies how the scaling adjustment is interpreted. The valid values are ChangeInCapacity, ExactCapacity, and
+        /// PercentChangeInCapacity.
+        AdjustmentType[3] {
+            ChangeInCapacity = "ChangeInCapacity",
+            ExactCapacity = "ExactCapacity",
+            PercentChangeInCapacity = "PercentChangeInCapacity",
         }
     }
 
-    impl std::fmt::Display for AdjustmentType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        MaxCapacityBreachBehavior[2] {
+            HonorMaxCapacity = "HonorMaxCapacity",
+            IncreaseMaxCapacity = "IncreaseMaxCapacity",
         }
     }
 
-    impl From<AdjustmentType> for Value {
-        fn from(v: AdjustmentType) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// The aggregation type for the CloudWatch metrics. The valid values are Minimum, Maximum, and Average. If the
+        /// aggregation type is null, the value is treated as Average. Valid only if the policy type is StepScaling.
+        MetricAggregationType[3] {
+            Average = "Average",
+            Maximum = "Maximum",
+            Minimum = "Minimum",
         }
     }
 
-    impl From<AdjustmentType> for Val<AdjustmentType> {
-        fn from(v: AdjustmentType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        Mode[2] {
+            ForecastAndScale = "ForecastAndScale",
+            ForecastOnly = "ForecastOnly",
         }
     }
 
-    /// Rendered as its CloudFormation spelling ([`MaxCapacityBreachBehavior::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum MaxCapacityBreachBehavior {
-        /// `HonorMaxCapacity`
-        HonorMaxCapacity,
-        /// `IncreaseMaxCapacity`
-        IncreaseMaxCapacity,
-    }
-
-    impl MaxCapacityBreachBehavior {
-        /// Every variant, in schema order.
-        pub const ALL: [MaxCapacityBreachBehavior; 2] =
-            [MaxCapacityBreachBehavior::HonorMaxCapacity, MaxCapacityBreachBehavior::IncreaseMaxCapacity];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                MaxCapacityBreachBehavior::HonorMaxCapacity => "HonorMaxCapacity",
-                MaxCapacityBreachBehavior::IncreaseMaxCapacity => "IncreaseMaxCapacity",
-            }
+    cfn_enum! {
+        /// One of the following policy types: TargetTrackingScaling, StepScaling, SimpleScaling (default),
+        /// PredictiveScaling
+        PolicyType[4] {
+            PredictiveScaling = "PredictiveScaling",
+            SimpleScaling = "SimpleScaling",
+            StepScaling = "StepScaling",
+            TargetTrackingScaling = "TargetTrackingScaling",
         }
     }
 
-    impl std::fmt::Display for MaxCapacityBreachBehavior {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        PredefinedMetricSpecificationPredefinedMetricType[4] {
+            ALBRequestCountPerTarget = "ALBRequestCountPerTarget",
+            ASGAverageCPUUtilization = "ASGAverageCPUUtilization",
+            ASGAverageNetworkIn = "ASGAverageNetworkIn",
+            ASGAverageNetworkOut = "ASGAverageNetworkOut",
         }
     }
 
-    impl From<MaxCapacityBreachBehavior> for Value {
-        fn from(v: MaxCapacityBreachBehavior) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        PredictiveScalingPredefinedLoadMetricPredefinedMetricType[4] {
+            ALBTargetGroupRequestCount = "ALBTargetGroupRequestCount",
+            ASGTotalCPUUtilization = "ASGTotalCPUUtilization",
+            ASGTotalNetworkIn = "ASGTotalNetworkIn",
+            ASGTotalNetworkOut = "ASGTotalNetworkOut",
         }
     }
 
-    impl From<MaxCapacityBreachBehavior> for Val<MaxCapacityBreachBehavior> {
-        fn from(v: MaxCapacityBreachBehavior) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        PredictiveScalingPredefinedMetricPairPredefinedMetricType[4] {
+            ALBRequestCount = "ALBRequestCount",
+            ASGCPUUtilization = "ASGCPUUtilization",
+            ASGNetworkIn = "ASGNetworkIn",
+            ASGNetworkOut = "ASGNetworkOut",
         }
     }
 
-    /// The aggregation type for the CloudWatch metrics. The valid values are Minimum, Maximum, and Average. If the
-    /// aggregation type is null, the value is treated as Average. Valid only if the policy type is StepScaling.
-    ///
-    /// Rendered as its CloudFormation spelling ([`MetricAggregationType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum MetricAggregationType {
-        /// `Average`
-        Average,
-        /// `Maximum`
-        Maximum,
-        /// `Minimum`
-        Minimum,
-    }
-
-    impl MetricAggregationType {
-        /// Every variant, in schema order.
-        pub const ALL: [MetricAggregationType; 3] =
-            [MetricAggregationType::Average, MetricAggregationType::Maximum, MetricAggregationType::Minimum];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                MetricAggregationType::Average => "Average",
-                MetricAggregationType::Maximum => "Maximum",
-                MetricAggregationType::Minimum => "Minimum",
-            }
+    cfn_enum! {
+        PredictiveScalingPredefinedScalingMetricPredefinedMetricType[4] {
+            ALBRequestCountPerTarget = "ALBRequestCountPerTarget",
+            ASGAverageCPUUtilization = "ASGAverageCPUUtilization",
+            ASGAverageNetworkIn = "ASGAverageNetworkIn",
+            ASGAverageNetworkOut = "ASGAverageNetworkOut",
         }
     }
 
-    impl std::fmt::Display for MetricAggregationType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<MetricAggregationType> for Value {
-        fn from(v: MetricAggregationType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<MetricAggregationType> for Val<MetricAggregationType> {
-        fn from(v: MetricAggregationType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`Mode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Mode {
-        /// `ForecastAndScale`
-        ForecastAndScale,
-        /// `ForecastOnly`
-        ForecastOnly,
-    }
-
-    impl Mode {
-        /// Every variant, in schema order.
-        pub const ALL: [Mode; 2] = [Mode::ForecastAndScale, Mode::ForecastOnly];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Mode::ForecastAndScale => "ForecastAndScale",
-                Mode::ForecastOnly => "ForecastOnly",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Mode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Mode> for Value {
-        fn from(v: Mode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Mode> for Val<Mode> {
-        fn from(v: Mode) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// One of the following policy types: TargetTrackingScaling, StepScaling, SimpleScaling (default), PredictiveScaling
-    ///
-    /// Rendered as its CloudFormation spelling ([`PolicyType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PolicyType {
-        /// `PredictiveScaling`
-        PredictiveScaling,
-        /// `SimpleScaling`
-        SimpleScaling,
-        /// `StepScaling`
-        StepScaling,
-        /// `TargetTrackingScaling`
-        TargetTrackingScaling,
-    }
-
-    impl PolicyType {
-        /// Every variant, in schema order.
-        pub const ALL: [PolicyType; 4] = [
-            PolicyType::PredictiveScaling,
-            PolicyType::SimpleScaling,
-            PolicyType::StepScaling,
-            PolicyType::TargetTrackingScaling,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PolicyType::PredictiveScaling => "PredictiveScaling",
-                PolicyType::SimpleScaling => "SimpleScaling",
-                PolicyType::StepScaling => "StepScaling",
-                PolicyType::TargetTrackingScaling => "TargetTrackingScaling",
-            }
-        }
-    }
-
-    impl std::fmt::Display for PolicyType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PolicyType> for Value {
-        fn from(v: PolicyType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PolicyType> for Val<PolicyType> {
-        fn from(v: PolicyType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`PredefinedMetricSpecificationPredefinedMetricType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PredefinedMetricSpecificationPredefinedMetricType {
-        /// `ALBRequestCountPerTarget`
-        ALBRequestCountPerTarget,
-        /// `ASGAverageCPUUtilization`
-        ASGAverageCPUUtilization,
-        /// `ASGAverageNetworkIn`
-        ASGAverageNetworkIn,
-        /// `ASGAverageNetworkOut`
-        ASGAverageNetworkOut,
-    }
-
-    impl PredefinedMetricSpecificationPredefinedMetricType {
-        /// Every variant, in schema order.
-        pub const ALL: [PredefinedMetricSpecificationPredefinedMetricType; 4] = [
-            PredefinedMetricSpecificationPredefinedMetricType::ALBRequestCountPerTarget,
-            PredefinedMetricSpecificationPredefinedMetricType::ASGAverageCPUUtilization,
-            PredefinedMetricSpecificationPredefinedMetricType::ASGAverageNetworkIn,
-            PredefinedMetricSpecificationPredefinedMetricType::ASGAverageNetworkOut,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PredefinedMetricSpecificationPredefinedMetricType::ALBRequestCountPerTarget => {
-                    "ALBRequestCountPerTarget"
-                }
-                PredefinedMetricSpecificationPredefinedMetricType::ASGAverageCPUUtilization => {
-                    "ASGAverageCPUUtilization"
-                }
-                PredefinedMetricSpecificationPredefinedMetricType::ASGAverageNetworkIn => "ASGAverageNetworkIn",
-                PredefinedMetricSpecificationPredefinedMetricType::ASGAverageNetworkOut => "ASGAverageNetworkOut",
-            }
-        }
-    }
-
-    impl std::fmt::Display for PredefinedMetricSpecificationPredefinedMetricType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PredefinedMetricSpecificationPredefinedMetricType> for Value {
-        fn from(v: PredefinedMetricSpecificationPredefinedMetricType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PredefinedMetricSpecificationPredefinedMetricType>
-        for Val<PredefinedMetricSpecificationPredefinedMetricType>
-    {
-        fn from(v: PredefinedMetricSpecificationPredefinedMetricType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`PredictiveScalingPredefinedLoadMetricPredefinedMetricType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PredictiveScalingPredefinedLoadMetricPredefinedMetricType {
-        /// `ALBTargetGroupRequestCount`
-        ALBTargetGroupRequestCount,
-        /// `ASGTotalCPUUtilization`
-        ASGTotalCPUUtilization,
-        /// `ASGTotalNetworkIn`
-        ASGTotalNetworkIn,
-        /// `ASGTotalNetworkOut`
-        ASGTotalNetworkOut,
-    }
-
-    impl PredictiveScalingPredefinedLoadMetricPredefinedMetricType {
-        /// Every variant, in schema order.
-        pub const ALL: [PredictiveScalingPredefinedLoadMetricPredefinedMetricType; 4] = [
-            PredictiveScalingPredefinedLoadMetricPredefinedMetricType::ALBTargetGroupRequestCount,
-            PredictiveScalingPredefinedLoadMetricPredefinedMetricType::ASGTotalCPUUtilization,
-            PredictiveScalingPredefinedLoadMetricPredefinedMetricType::ASGTotalNetworkIn,
-            PredictiveScalingPredefinedLoadMetricPredefinedMetricType::ASGTotalNetworkOut,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PredictiveScalingPredefinedLoadMetricPredefinedMetricType::ALBTargetGroupRequestCount => {
-                    "ALBTargetGroupRequestCount"
-                }
-                PredictiveScalingPredefinedLoadMetricPredefinedMetricType::ASGTotalCPUUtilization => {
-                    "ASGTotalCPUUtilization"
-                }
-                PredictiveScalingPredefinedLoadMetricPredefinedMetricType::ASGTotalNetworkIn => "ASGTotalNetworkIn",
-                PredictiveScalingPredefinedLoadMetricPredefinedMetricType::ASGTotalNetworkOut => "ASGTotalNetworkOut",
-            }
-        }
-    }
-
-    impl std::fmt::Display for PredictiveScalingPredefinedLoadMetricPredefinedMetricType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PredictiveScalingPredefinedLoadMetricPredefinedMetricType> for Value {
-        fn from(v: PredictiveScalingPredefinedLoadMetricPredefinedMetricType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PredictiveScalingPredefinedLoadMetricPredefinedMetricType>
-        for Val<PredictiveScalingPredefinedLoadMetricPredefinedMetricType>
-    {
-        fn from(v: PredictiveScalingPredefinedLoadMetricPredefinedMetricType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`PredictiveScalingPredefinedMetricPairPredefinedMetricType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PredictiveScalingPredefinedMetricPairPredefinedMetricType {
-        /// `ALBRequestCount`
-        ALBRequestCount,
-        /// `ASGCPUUtilization`
-        ASGCPUUtilization,
-        /// `ASGNetworkIn`
-        ASGNetworkIn,
-        /// `ASGNetworkOut`
-        ASGNetworkOut,
-    }
-
-    impl PredictiveScalingPredefinedMetricPairPredefinedMetricType {
-        /// Every variant, in schema order.
-        pub const ALL: [PredictiveScalingPredefinedMetricPairPredefinedMetricType; 4] = [
-            PredictiveScalingPredefinedMetricPairPredefinedMetricType::ALBRequestCount,
-            PredictiveScalingPredefinedMetricPairPredefinedMetricType::ASGCPUUtilization,
-            PredictiveScalingPredefinedMetricPairPredefinedMetricType::ASGNetworkIn,
-            PredictiveScalingPredefinedMetricPairPredefinedMetricType::ASGNetworkOut,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PredictiveScalingPredefinedMetricPairPredefinedMetricType::ALBRequestCount => "ALBRequestCount",
-                PredictiveScalingPredefinedMetricPairPredefinedMetricType::ASGCPUUtilization => "ASGCPUUtilization",
-                PredictiveScalingPredefinedMetricPairPredefinedMetricType::ASGNetworkIn => "ASGNetworkIn",
-                PredictiveScalingPredefinedMetricPairPredefinedMetricType::ASGNetworkOut => "ASGNetworkOut",
-            }
-        }
-    }
-
-    impl std::fmt::Display for PredictiveScalingPredefinedMetricPairPredefinedMetricType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PredictiveScalingPredefinedMetricPairPredefinedMetricType> for Value {
-        fn from(v: PredictiveScalingPredefinedMetricPairPredefinedMetricType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PredictiveScalingPredefinedMetricPairPredefinedMetricType>
-        for Val<PredictiveScalingPredefinedMetricPairPredefinedMetricType>
-    {
-        fn from(v: PredictiveScalingPredefinedMetricPairPredefinedMetricType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`PredictiveScalingPredefinedScalingMetricPredefinedMetricType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PredictiveScalingPredefinedScalingMetricPredefinedMetricType {
-        /// `ALBRequestCountPerTarget`
-        ALBRequestCountPerTarget,
-        /// `ASGAverageCPUUtilization`
-        ASGAverageCPUUtilization,
-        /// `ASGAverageNetworkIn`
-        ASGAverageNetworkIn,
-        /// `ASGAverageNetworkOut`
-        ASGAverageNetworkOut,
-    }
-
-    impl PredictiveScalingPredefinedScalingMetricPredefinedMetricType {
-        /// Every variant, in schema order.
-        pub const ALL: [PredictiveScalingPredefinedScalingMetricPredefinedMetricType; 4] = [
-            PredictiveScalingPredefinedScalingMetricPredefinedMetricType::ALBRequestCountPerTarget,
-            PredictiveScalingPredefinedScalingMetricPredefinedMetricType::ASGAverageCPUUtilization,
-            PredictiveScalingPredefinedScalingMetricPredefinedMetricType::ASGAverageNetworkIn,
-            PredictiveScalingPredefinedScalingMetricPredefinedMetricType::ASGAverageNetworkOut,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PredictiveScalingPredefinedScalingMetricPredefinedMetricType::ALBRequestCountPerTarget => {
-                    "ALBRequestCountPerTarget"
-                }
-                PredictiveScalingPredefinedScalingMetricPredefinedMetricType::ASGAverageCPUUtilization => {
-                    "ASGAverageCPUUtilization"
-                }
-                PredictiveScalingPredefinedScalingMetricPredefinedMetricType::ASGAverageNetworkIn => {
-                    "ASGAverageNetworkIn"
-                }
-                PredictiveScalingPredefinedScalingMetricPredefinedMetricType::ASGAverageNetworkOut => {
-                    "ASGAverageNetworkOut"
-                }
-            }
-        }
-    }
-
-    impl std::fmt::Display for PredictiveScalingPredefinedScalingMetricPredefinedMetricType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PredictiveScalingPredefinedScalingMetricPredefinedMetricType> for Value {
-        fn from(v: PredictiveScalingPredefinedScalingMetricPredefinedMetricType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PredictiveScalingPredefinedScalingMetricPredefinedMetricType>
-        for Val<PredictiveScalingPredefinedScalingMetricPredefinedMetricType>
-    {
-        fn from(v: PredictiveScalingPredefinedScalingMetricPredefinedMetricType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`Statistic::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Statistic {
-        /// `Average`
-        Average,
-        /// `Maximum`
-        Maximum,
-        /// `Minimum`
-        Minimum,
-        /// `SampleCount`
-        SampleCount,
-        /// `Sum`
-        Sum,
-    }
-
-    impl Statistic {
-        /// Every variant, in schema order.
-        pub const ALL: [Statistic; 5] =
-            [Statistic::Average, Statistic::Maximum, Statistic::Minimum, Statistic::SampleCount, Statistic::Sum];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Statistic::Average => "Average",
-                Statistic::Maximum => "Maximum",
-                Statistic::Minimum => "Minimum",
-                Statistic::SampleCount => "SampleCount",
-                Statistic::Sum => "Sum",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Statistic {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Statistic> for Value {
-        fn from(v: Statistic) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Statistic> for Val<Statistic> {
-        fn from(v: Statistic) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        Statistic[5] {
+            Average = "Average",
+            Maximum = "Maximum",
+            Minimum = "Minimum",
+            SampleCount = "SampleCount",
+            Sum = "Sum",
         }
     }
 }
@@ -5577,46 +4443,11 @@ pub mod warm_pool {
 
     property_type!(InstanceReusePolicy);
 
-    /// Rendered as its CloudFormation spelling ([`PoolState::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PoolState {
-        /// `Hibernated`
-        Hibernated,
-        /// `Running`
-        Running,
-        /// `Stopped`
-        Stopped,
-    }
-
-    impl PoolState {
-        /// Every variant, in schema order.
-        pub const ALL: [PoolState; 3] = [PoolState::Hibernated, PoolState::Running, PoolState::Stopped];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PoolState::Hibernated => "Hibernated",
-                PoolState::Running => "Running",
-                PoolState::Stopped => "Stopped",
-            }
-        }
-    }
-
-    impl std::fmt::Display for PoolState {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PoolState> for Value {
-        fn from(v: PoolState) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PoolState> for Val<PoolState> {
-        fn from(v: PoolState) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        PoolState[3] {
+            Hibernated = "Hibernated",
+            Running = "Running",
+            Stopped = "Stopped",
         }
     }
 }

@@ -637,478 +637,97 @@ pub mod scaling_plan {
 
     property_type!(TargetTrackingConfiguration);
 
-    /// The metric type.
-    ///
-    /// Rendered as its CloudFormation spelling ([`PredefinedLoadMetricType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PredefinedLoadMetricType {
-        /// `ALBTargetGroupRequestCount`
-        ALBTargetGroupRequestCount,
-        /// `ASGTotalCPUUtilization`
-        ASGTotalCPUUtilization,
-        /// `ASGTotalNetworkIn`
-        ASGTotalNetworkIn,
-        /// `ASGTotalNetworkOut`
-        ASGTotalNetworkOut,
-    }
-
-    impl PredefinedLoadMetricType {
-        /// Every variant, in schema order.
-        pub const ALL: [PredefinedLoadMetricType; 4] = [
-            PredefinedLoadMetricType::ALBTargetGroupRequestCount,
-            PredefinedLoadMetricType::ASGTotalCPUUtilization,
-            PredefinedLoadMetricType::ASGTotalNetworkIn,
-            PredefinedLoadMetricType::ASGTotalNetworkOut,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PredefinedLoadMetricType::ALBTargetGroupRequestCount => "ALBTargetGroupRequestCount",
-                PredefinedLoadMetricType::ASGTotalCPUUtilization => "ASGTotalCPUUtilization",
-                PredefinedLoadMetricType::ASGTotalNetworkIn => "ASGTotalNetworkIn",
-                PredefinedLoadMetricType::ASGTotalNetworkOut => "ASGTotalNetworkOut",
-            }
+    cfn_enum! {
+        /// The metric type.
+        PredefinedLoadMetricType[4] {
+            ALBTargetGroupRequestCount = "ALBTargetGroupRequestCount",
+            ASGTotalCPUUtilization = "ASGTotalCPUUtilization",
+            ASGTotalNetworkIn = "ASGTotalNetworkIn",
+            ASGTotalNetworkOut = "ASGTotalNetworkOut",
         }
     }
 
-    impl std::fmt::Display for PredefinedLoadMetricType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// The metric type. The ALBRequestCountPerTarget metric type applies only to Auto Scaling groups, Spot Fleet
+        /// requests, and ECS services.
+        PredefinedScalingMetricType[13] {
+            ALBRequestCountPerTarget = "ALBRequestCountPerTarget",
+            ASGAverageCPUUtilization = "ASGAverageCPUUtilization",
+            ASGAverageNetworkIn = "ASGAverageNetworkIn",
+            ASGAverageNetworkOut = "ASGAverageNetworkOut",
+            DynamoDBReadCapacityUtilization = "DynamoDBReadCapacityUtilization",
+            DynamoDBWriteCapacityUtilization = "DynamoDBWriteCapacityUtilization",
+            EC2SpotFleetRequestAverageCPUUtilization = "EC2SpotFleetRequestAverageCPUUtilization",
+            EC2SpotFleetRequestAverageNetworkIn = "EC2SpotFleetRequestAverageNetworkIn",
+            EC2SpotFleetRequestAverageNetworkOut = "EC2SpotFleetRequestAverageNetworkOut",
+            ECSServiceAverageCPUUtilization = "ECSServiceAverageCPUUtilization",
+            ECSServiceAverageMemoryUtilization = "ECSServiceAverageMemoryUtilization",
+            RDSReaderAverageCPUUtilization = "RDSReaderAverageCPUUtilization",
+            RDSReaderAverageDatabaseConnections = "RDSReaderAverageDatabaseConnections",
         }
     }
 
-    impl From<PredefinedLoadMetricType> for Value {
-        fn from(v: PredefinedLoadMetricType) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// Defines the behavior that should be applied if the forecast capacity approaches or exceeds the maximum capacity
+        /// specified for the resource. The default value is SetForecastCapacityToMaxCapacity.
+        PredictiveScalingMaxCapacityBehavior[3] {
+            SetForecastCapacityToMaxCapacity = "SetForecastCapacityToMaxCapacity",
+            SetMaxCapacityAboveForecastCapacity = "SetMaxCapacityAboveForecastCapacity",
+            SetMaxCapacityToForecastCapacity = "SetMaxCapacityToForecastCapacity",
         }
     }
 
-    impl From<PredefinedLoadMetricType> for Val<PredefinedLoadMetricType> {
-        fn from(v: PredefinedLoadMetricType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The predictive scaling mode. The default value is ForecastAndScale. Otherwise, AWS Auto Scaling forecasts
+        /// capacity but does not apply any scheduled scaling actions based on the capacity forecast.
+        PredictiveScalingMode[2] {
+            ForecastAndScale = "ForecastAndScale",
+            ForecastOnly = "ForecastOnly",
         }
     }
 
-    /// The metric type. The ALBRequestCountPerTarget metric type applies only to Auto Scaling groups, Spot Fleet requests,
-    /// and ECS services.
-    ///
-    /// Rendered as its CloudFormation spelling ([`PredefinedScalingMetricType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PredefinedScalingMetricType {
-        /// `ALBRequestCountPerTarget`
-        ALBRequestCountPerTarget,
-        /// `ASGAverageCPUUtilization`
-        ASGAverageCPUUtilization,
-        /// `ASGAverageNetworkIn`
-        ASGAverageNetworkIn,
-        /// `ASGAverageNetworkOut`
-        ASGAverageNetworkOut,
-        /// `DynamoDBReadCapacityUtilization`
-        DynamoDBReadCapacityUtilization,
-        /// `DynamoDBWriteCapacityUtilization`
-        DynamoDBWriteCapacityUtilization,
-        /// `EC2SpotFleetRequestAverageCPUUtilization`
-        EC2SpotFleetRequestAverageCPUUtilization,
-        /// `EC2SpotFleetRequestAverageNetworkIn`
-        EC2SpotFleetRequestAverageNetworkIn,
-        /// `EC2SpotFleetRequestAverageNetworkOut`
-        EC2SpotFleetRequestAverageNetworkOut,
-        /// `ECSServiceAverageCPUUtilization`
-        ECSServiceAverageCPUUtilization,
-        /// `ECSServiceAverageMemoryUtilization`
-        ECSServiceAverageMemoryUtilization,
-        /// `RDSReaderAverageCPUUtilization`
-        RDSReaderAverageCPUUtilization,
-        /// `RDSReaderAverageDatabaseConnections`
-        RDSReaderAverageDatabaseConnections,
-    }
-
-    impl PredefinedScalingMetricType {
-        /// Every variant, in schema order.
-        pub const ALL: [PredefinedScalingMetricType; 13] = [
-            PredefinedScalingMetricType::ALBRequestCountPerTarget,
-            PredefinedScalingMetricType::ASGAverageCPUUtilization,
-            PredefinedScalingMetricType::ASGAverageNetworkIn,
-            PredefinedScalingMetricType::ASGAverageNetworkOut,
-            PredefinedScalingMetricType::DynamoDBReadCapacityUtilization,
-            PredefinedScalingMetricType::DynamoDBWriteCapacityUtilization,
-            PredefinedScalingMetricType::EC2SpotFleetRequestAverageCPUUtilization,
-            PredefinedScalingMetricType::EC2SpotFleetRequestAverageNetworkIn,
-            PredefinedScalingMetricType::EC2SpotFleetRequestAverageNetworkOut,
-            PredefinedScalingMetricType::ECSServiceAverageCPUUtilization,
-            PredefinedScalingMetricType::ECSServiceAverageMemoryUtilization,
-            PredefinedScalingMetricType::RDSReaderAverageCPUUtilization,
-            PredefinedScalingMetricType::RDSReaderAverageDatabaseConnections,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PredefinedScalingMetricType::ALBRequestCountPerTarget => "ALBRequestCountPerTarget",
-                PredefinedScalingMetricType::ASGAverageCPUUtilization => "ASGAverageCPUUtilization",
-                PredefinedScalingMetricType::ASGAverageNetworkIn => "ASGAverageNetworkIn",
-                PredefinedScalingMetricType::ASGAverageNetworkOut => "ASGAverageNetworkOut",
-                PredefinedScalingMetricType::DynamoDBReadCapacityUtilization => "DynamoDBReadCapacityUtilization",
-                PredefinedScalingMetricType::DynamoDBWriteCapacityUtilization => "DynamoDBWriteCapacityUtilization",
-                PredefinedScalingMetricType::EC2SpotFleetRequestAverageCPUUtilization => {
-                    "EC2SpotFleetRequestAverageCPUUtilization"
-                }
-                PredefinedScalingMetricType::EC2SpotFleetRequestAverageNetworkIn => {
-                    "EC2SpotFleetRequestAverageNetworkIn"
-                }
-                PredefinedScalingMetricType::EC2SpotFleetRequestAverageNetworkOut => {
-                    "EC2SpotFleetRequestAverageNetworkOut"
-                }
-                PredefinedScalingMetricType::ECSServiceAverageCPUUtilization => "ECSServiceAverageCPUUtilization",
-                PredefinedScalingMetricType::ECSServiceAverageMemoryUtilization => "ECSServiceAverageMemoryUtilization",
-                PredefinedScalingMetricType::RDSReaderAverageCPUUtilization => "RDSReaderAverageCPUUtilization",
-                PredefinedScalingMetricType::RDSReaderAverageDatabaseConnections => {
-                    "RDSReaderAverageDatabaseConnections"
-                }
-            }
+    cfn_enum! {
+        /// The scalable dimension associated with the resource.
+        ScalableDimension[8] {
+            AutoscalingAutoScalingGroupDesiredCapacity = "autoscaling:autoScalingGroup:DesiredCapacity",
+            DynamodbIndexReadCapacityUnits = "dynamodb:index:ReadCapacityUnits",
+            DynamodbIndexWriteCapacityUnits = "dynamodb:index:WriteCapacityUnits",
+            DynamodbTableReadCapacityUnits = "dynamodb:table:ReadCapacityUnits",
+            DynamodbTableWriteCapacityUnits = "dynamodb:table:WriteCapacityUnits",
+            Ec2SpotFleetRequestTargetCapacity = "ec2:spot-fleet-request:TargetCapacity",
+            EcsServiceDesiredCount = "ecs:service:DesiredCount",
+            RdsClusterReadReplicaCount = "rds:cluster:ReadReplicaCount",
         }
     }
 
-    impl std::fmt::Display for PredefinedScalingMetricType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// Controls whether a resource's externally created scaling policies are deleted and new target tracking scaling
+        /// policies created. The default value is KeepExternalPolicies. Valid only when configuring dynamic scaling.
+        ScalingPolicyUpdateBehavior[2] {
+            KeepExternalPolicies = "KeepExternalPolicies",
+            ReplaceExternalPolicies = "ReplaceExternalPolicies",
         }
     }
 
-    impl From<PredefinedScalingMetricType> for Value {
-        fn from(v: PredefinedScalingMetricType) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// The namespace of the AWS service.
+        ServiceNamespace[5] {
+            Autoscaling = "autoscaling",
+            Dynamodb = "dynamodb",
+            Ec2 = "ec2",
+            Ecs = "ecs",
+            Rds = "rds",
         }
     }
 
-    impl From<PredefinedScalingMetricType> for Val<PredefinedScalingMetricType> {
-        fn from(v: PredefinedScalingMetricType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Defines the behavior that should be applied if the forecast capacity approaches or exceeds the maximum capacity
-    /// specified for the resource. The default value is SetForecastCapacityToMaxCapacity.
-    ///
-    /// Rendered as its CloudFormation spelling ([`PredictiveScalingMaxCapacityBehavior::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PredictiveScalingMaxCapacityBehavior {
-        /// `SetForecastCapacityToMaxCapacity`
-        SetForecastCapacityToMaxCapacity,
-        /// `SetMaxCapacityAboveForecastCapacity`
-        SetMaxCapacityAboveForecastCapacity,
-        /// `SetMaxCapacityToForecastCapacity`
-        SetMaxCapacityToForecastCapacity,
-    }
-
-    impl PredictiveScalingMaxCapacityBehavior {
-        /// Every variant, in schema order.
-        pub const ALL: [PredictiveScalingMaxCapacityBehavior; 3] = [
-            PredictiveScalingMaxCapacityBehavior::SetForecastCapacityToMaxCapacity,
-            PredictiveScalingMaxCapacityBehavior::SetMaxCapacityAboveForecastCapacity,
-            PredictiveScalingMaxCapacityBehavior::SetMaxCapacityToForecastCapacity,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PredictiveScalingMaxCapacityBehavior::SetForecastCapacityToMaxCapacity => {
-                    "SetForecastCapacityToMaxCapacity"
-                }
-                PredictiveScalingMaxCapacityBehavior::SetMaxCapacityAboveForecastCapacity => {
-                    "SetMaxCapacityAboveForecastCapacity"
-                }
-                PredictiveScalingMaxCapacityBehavior::SetMaxCapacityToForecastCapacity => {
-                    "SetMaxCapacityToForecastCapacity"
-                }
-            }
-        }
-    }
-
-    impl std::fmt::Display for PredictiveScalingMaxCapacityBehavior {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PredictiveScalingMaxCapacityBehavior> for Value {
-        fn from(v: PredictiveScalingMaxCapacityBehavior) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PredictiveScalingMaxCapacityBehavior> for Val<PredictiveScalingMaxCapacityBehavior> {
-        fn from(v: PredictiveScalingMaxCapacityBehavior) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The predictive scaling mode. The default value is ForecastAndScale. Otherwise, AWS Auto Scaling forecasts capacity
-    /// but does not apply any scheduled scaling actions based on the capacity forecast.
-    ///
-    /// Rendered as its CloudFormation spelling ([`PredictiveScalingMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PredictiveScalingMode {
-        /// `ForecastAndScale`
-        ForecastAndScale,
-        /// `ForecastOnly`
-        ForecastOnly,
-    }
-
-    impl PredictiveScalingMode {
-        /// Every variant, in schema order.
-        pub const ALL: [PredictiveScalingMode; 2] =
-            [PredictiveScalingMode::ForecastAndScale, PredictiveScalingMode::ForecastOnly];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PredictiveScalingMode::ForecastAndScale => "ForecastAndScale",
-                PredictiveScalingMode::ForecastOnly => "ForecastOnly",
-            }
-        }
-    }
-
-    impl std::fmt::Display for PredictiveScalingMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PredictiveScalingMode> for Value {
-        fn from(v: PredictiveScalingMode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PredictiveScalingMode> for Val<PredictiveScalingMode> {
-        fn from(v: PredictiveScalingMode) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The scalable dimension associated with the resource.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ScalableDimension::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ScalableDimension {
-        /// `autoscaling:autoScalingGroup:DesiredCapacity`
-        AutoscalingAutoScalingGroupDesiredCapacity,
-        /// `dynamodb:index:ReadCapacityUnits`
-        DynamodbIndexReadCapacityUnits,
-        /// `dynamodb:index:WriteCapacityUnits`
-        DynamodbIndexWriteCapacityUnits,
-        /// `dynamodb:table:ReadCapacityUnits`
-        DynamodbTableReadCapacityUnits,
-        /// `dynamodb:table:WriteCapacityUnits`
-        DynamodbTableWriteCapacityUnits,
-        /// `ec2:spot-fleet-request:TargetCapacity`
-        Ec2SpotFleetRequestTargetCapacity,
-        /// `ecs:service:DesiredCount`
-        EcsServiceDesiredCount,
-        /// `rds:cluster:ReadReplicaCount`
-        RdsClusterReadReplicaCount,
-    }
-
-    impl ScalableDimension {
-        /// Every variant, in schema order.
-        pub const ALL: [ScalableDimension; 8] = [
-            ScalableDimension::AutoscalingAutoScalingGroupDesiredCapacity,
-            ScalableDimension::DynamodbIndexReadCapacityUnits,
-            ScalableDimension::DynamodbIndexWriteCapacityUnits,
-            ScalableDimension::DynamodbTableReadCapacityUnits,
-            ScalableDimension::DynamodbTableWriteCapacityUnits,
-            ScalableDimension::Ec2SpotFleetRequestTargetCapacity,
-            ScalableDimension::EcsServiceDesiredCount,
-            ScalableDimension::RdsClusterReadReplicaCount,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ScalableDimension::AutoscalingAutoScalingGroupDesiredCapacity => {
-                    "autoscaling:autoScalingGroup:DesiredCapacity"
-                }
-                ScalableDimension::DynamodbIndexReadCapacityUnits => "dynamodb:index:ReadCapacityUnits",
-                ScalableDimension::DynamodbIndexWriteCapacityUnits => "dynamodb:index:WriteCapacityUnits",
-                ScalableDimension::DynamodbTableReadCapacityUnits => "dynamodb:table:ReadCapacityUnits",
-                ScalableDimension::DynamodbTableWriteCapacityUnits => "dynamodb:table:WriteCapacityUnits",
-                ScalableDimension::Ec2SpotFleetRequestTargetCapacity => "ec2:spot-fleet-request:TargetCapacity",
-                ScalableDimension::EcsServiceDesiredCount => "ecs:service:DesiredCount",
-                ScalableDimension::RdsClusterReadReplicaCount => "rds:cluster:ReadReplicaCount",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ScalableDimension {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ScalableDimension> for Value {
-        fn from(v: ScalableDimension) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ScalableDimension> for Val<ScalableDimension> {
-        fn from(v: ScalableDimension) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Controls whether a resource's externally created scaling policies are deleted and new target tracking scaling
-    /// policies created. The default value is KeepExternalPolicies. Valid only when configuring dynamic scaling.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ScalingPolicyUpdateBehavior::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ScalingPolicyUpdateBehavior {
-        /// `KeepExternalPolicies`
-        KeepExternalPolicies,
-        /// `ReplaceExternalPolicies`
-        ReplaceExternalPolicies,
-    }
-
-    impl ScalingPolicyUpdateBehavior {
-        /// Every variant, in schema order.
-        pub const ALL: [ScalingPolicyUpdateBehavior; 2] =
-            [ScalingPolicyUpdateBehavior::KeepExternalPolicies, ScalingPolicyUpdateBehavior::ReplaceExternalPolicies];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ScalingPolicyUpdateBehavior::KeepExternalPolicies => "KeepExternalPolicies",
-                ScalingPolicyUpdateBehavior::ReplaceExternalPolicies => "ReplaceExternalPolicies",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ScalingPolicyUpdateBehavior {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ScalingPolicyUpdateBehavior> for Value {
-        fn from(v: ScalingPolicyUpdateBehavior) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ScalingPolicyUpdateBehavior> for Val<ScalingPolicyUpdateBehavior> {
-        fn from(v: ScalingPolicyUpdateBehavior) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The namespace of the AWS service.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ServiceNamespace::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ServiceNamespace {
-        /// `autoscaling`
-        Autoscaling,
-        /// `dynamodb`
-        Dynamodb,
-        /// `ec2`
-        Ec2,
-        /// `ecs`
-        Ecs,
-        /// `rds`
-        Rds,
-    }
-
-    impl ServiceNamespace {
-        /// Every variant, in schema order.
-        pub const ALL: [ServiceNamespace; 5] = [
-            ServiceNamespace::Autoscaling,
-            ServiceNamespace::Dynamodb,
-            ServiceNamespace::Ec2,
-            ServiceNamespace::Ecs,
-            ServiceNamespace::Rds,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ServiceNamespace::Autoscaling => "autoscaling",
-                ServiceNamespace::Dynamodb => "dynamodb",
-                ServiceNamespace::Ec2 => "ec2",
-                ServiceNamespace::Ecs => "ecs",
-                ServiceNamespace::Rds => "rds",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ServiceNamespace {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ServiceNamespace> for Value {
-        fn from(v: ServiceNamespace) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ServiceNamespace> for Val<ServiceNamespace> {
-        fn from(v: ServiceNamespace) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The statistic of the metric.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Statistic::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Statistic {
-        /// `Average`
-        Average,
-        /// `Maximum`
-        Maximum,
-        /// `Minimum`
-        Minimum,
-        /// `SampleCount`
-        SampleCount,
-        /// `Sum`
-        Sum,
-    }
-
-    impl Statistic {
-        /// Every variant, in schema order.
-        pub const ALL: [Statistic; 5] =
-            [Statistic::Average, Statistic::Maximum, Statistic::Minimum, Statistic::SampleCount, Statistic::Sum];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Statistic::Average => "Average",
-                Statistic::Maximum => "Maximum",
-                Statistic::Minimum => "Minimum",
-                Statistic::SampleCount => "SampleCount",
-                Statistic::Sum => "Sum",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Statistic {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Statistic> for Value {
-        fn from(v: Statistic) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Statistic> for Val<Statistic> {
-        fn from(v: Statistic) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The statistic of the metric.
+        Statistic[5] {
+            Average = "Average",
+            Maximum = "Maximum",
+            Minimum = "Minimum",
+            SampleCount = "SampleCount",
+            Sum = "Sum",
         }
     }
 }

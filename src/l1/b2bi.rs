@@ -141,40 +141,9 @@ pub mod capability {
 
     property_type!(S3Location);
 
-    /// Rendered as its CloudFormation spelling ([`CapabilityType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum CapabilityType {
-        /// `edi`
-        Edi,
-    }
-
-    impl CapabilityType {
-        /// Every variant, in schema order.
-        pub const ALL: [CapabilityType; 1] = [CapabilityType::Edi];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                CapabilityType::Edi => "edi",
-            }
-        }
-    }
-
-    impl std::fmt::Display for CapabilityType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<CapabilityType> for Value {
-        fn from(v: CapabilityType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<CapabilityType> for Val<CapabilityType> {
-        fn from(v: CapabilityType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        CapabilityType[1] {
+            Edi = "edi",
         }
     }
 }
@@ -411,93 +380,18 @@ pub mod partnership {
 
     property_type!(X12InboundEdiOptions);
 
-    /// Rendered as its CloudFormation spelling ([`X12FunctionalAcknowledgment::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum X12FunctionalAcknowledgment {
-        /// `DO_NOT_GENERATE`
-        DoNotGenerate,
-        /// `GENERATE_ALL_SEGMENTS`
-        GenerateAllSegments,
-        /// `GENERATE_WITHOUT_TRANSACTION_SET_RESPONSE_LOOP`
-        GenerateWithoutTransactionSetResponseLoop,
-    }
-
-    impl X12FunctionalAcknowledgment {
-        /// Every variant, in schema order.
-        pub const ALL: [X12FunctionalAcknowledgment; 3] = [
-            X12FunctionalAcknowledgment::DoNotGenerate,
-            X12FunctionalAcknowledgment::GenerateAllSegments,
-            X12FunctionalAcknowledgment::GenerateWithoutTransactionSetResponseLoop,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                X12FunctionalAcknowledgment::DoNotGenerate => "DO_NOT_GENERATE",
-                X12FunctionalAcknowledgment::GenerateAllSegments => "GENERATE_ALL_SEGMENTS",
-                X12FunctionalAcknowledgment::GenerateWithoutTransactionSetResponseLoop => {
-                    "GENERATE_WITHOUT_TRANSACTION_SET_RESPONSE_LOOP"
-                }
-            }
+    cfn_enum! {
+        X12FunctionalAcknowledgment[3] {
+            DoNotGenerate = "DO_NOT_GENERATE",
+            GenerateAllSegments = "GENERATE_ALL_SEGMENTS",
+            GenerateWithoutTransactionSetResponseLoop = "GENERATE_WITHOUT_TRANSACTION_SET_RESPONSE_LOOP",
         }
     }
 
-    impl std::fmt::Display for X12FunctionalAcknowledgment {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<X12FunctionalAcknowledgment> for Value {
-        fn from(v: X12FunctionalAcknowledgment) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<X12FunctionalAcknowledgment> for Val<X12FunctionalAcknowledgment> {
-        fn from(v: X12FunctionalAcknowledgment) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`X12TechnicalAcknowledgment::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum X12TechnicalAcknowledgment {
-        /// `DO_NOT_GENERATE`
-        DoNotGenerate,
-        /// `GENERATE_ALL_SEGMENTS`
-        GenerateAllSegments,
-    }
-
-    impl X12TechnicalAcknowledgment {
-        /// Every variant, in schema order.
-        pub const ALL: [X12TechnicalAcknowledgment; 2] =
-            [X12TechnicalAcknowledgment::DoNotGenerate, X12TechnicalAcknowledgment::GenerateAllSegments];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                X12TechnicalAcknowledgment::DoNotGenerate => "DO_NOT_GENERATE",
-                X12TechnicalAcknowledgment::GenerateAllSegments => "GENERATE_ALL_SEGMENTS",
-            }
-        }
-    }
-
-    impl std::fmt::Display for X12TechnicalAcknowledgment {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<X12TechnicalAcknowledgment> for Value {
-        fn from(v: X12TechnicalAcknowledgment) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<X12TechnicalAcknowledgment> for Val<X12TechnicalAcknowledgment> {
-        fn from(v: X12TechnicalAcknowledgment) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        X12TechnicalAcknowledgment[2] {
+            DoNotGenerate = "DO_NOT_GENERATE",
+            GenerateAllSegments = "GENERATE_ALL_SEGMENTS",
         }
     }
 }
@@ -601,45 +495,11 @@ impl Handle<CfnProfile> {
 
 /// Property types and enums of [`CfnProfile`] (`AWS::B2BI::Profile`).
 pub mod profile {
-    use crate::core::value::{Val, Value};
 
-    /// Rendered as its CloudFormation spelling ([`Logging::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Logging {
-        /// `ENABLED`
-        Enabled,
-        /// `DISABLED`
-        Disabled,
-    }
-
-    impl Logging {
-        /// Every variant, in schema order.
-        pub const ALL: [Logging; 2] = [Logging::Enabled, Logging::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Logging::Enabled => "ENABLED",
-                Logging::Disabled => "DISABLED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Logging {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Logging> for Value {
-        fn from(v: Logging) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Logging> for Val<Logging> {
-        fn from(v: Logging) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        Logging[2] {
+            Enabled = "ENABLED",
+            Disabled = "DISABLED",
         }
     }
 }
@@ -1055,240 +915,44 @@ pub mod transformer {
 
     property_type!(X12ValidationOptions);
 
-    /// Rendered as its CloudFormation spelling ([`FileFormat::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum FileFormat {
-        /// `XML`
-        Xml,
-        /// `JSON`
-        Json,
-        /// `NOT_USED`
-        NotUsed,
-    }
-
-    impl FileFormat {
-        /// Every variant, in schema order.
-        pub const ALL: [FileFormat; 3] = [FileFormat::Xml, FileFormat::Json, FileFormat::NotUsed];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                FileFormat::Xml => "XML",
-                FileFormat::Json => "JSON",
-                FileFormat::NotUsed => "NOT_USED",
-            }
+    cfn_enum! {
+        FileFormat[3] {
+            Xml = "XML",
+            Json = "JSON",
+            NotUsed = "NOT_USED",
         }
     }
 
-    impl std::fmt::Display for FileFormat {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        FromFormat[1] {
+            X12 = "X12",
         }
     }
 
-    impl From<FileFormat> for Value {
-        fn from(v: FileFormat) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        MappingTemplateLanguage[2] {
+            Xslt = "XSLT",
+            Jsonata = "JSONATA",
         }
     }
 
-    impl From<FileFormat> for Val<FileFormat> {
-        fn from(v: FileFormat) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        ToFormat[1] {
+            X12 = "X12",
         }
     }
 
-    /// Rendered as its CloudFormation spelling ([`FromFormat::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum FromFormat {
-        /// `X12`
-        X12,
-    }
-
-    impl FromFormat {
-        /// Every variant, in schema order.
-        pub const ALL: [FromFormat; 1] = [FromFormat::X12];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                FromFormat::X12 => "X12",
-            }
+    cfn_enum! {
+        TransformerStatus[2] {
+            Active = "active",
+            Inactive = "inactive",
         }
     }
 
-    impl std::fmt::Display for FromFormat {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<FromFormat> for Value {
-        fn from(v: FromFormat) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<FromFormat> for Val<FromFormat> {
-        fn from(v: FromFormat) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`MappingTemplateLanguage::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum MappingTemplateLanguage {
-        /// `XSLT`
-        Xslt,
-        /// `JSONATA`
-        Jsonata,
-    }
-
-    impl MappingTemplateLanguage {
-        /// Every variant, in schema order.
-        pub const ALL: [MappingTemplateLanguage; 2] = [MappingTemplateLanguage::Xslt, MappingTemplateLanguage::Jsonata];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                MappingTemplateLanguage::Xslt => "XSLT",
-                MappingTemplateLanguage::Jsonata => "JSONATA",
-            }
-        }
-    }
-
-    impl std::fmt::Display for MappingTemplateLanguage {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<MappingTemplateLanguage> for Value {
-        fn from(v: MappingTemplateLanguage) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<MappingTemplateLanguage> for Val<MappingTemplateLanguage> {
-        fn from(v: MappingTemplateLanguage) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`ToFormat::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ToFormat {
-        /// `X12`
-        X12,
-    }
-
-    impl ToFormat {
-        /// Every variant, in schema order.
-        pub const ALL: [ToFormat; 1] = [ToFormat::X12];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ToFormat::X12 => "X12",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ToFormat {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ToFormat> for Value {
-        fn from(v: ToFormat) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ToFormat> for Val<ToFormat> {
-        fn from(v: ToFormat) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`TransformerStatus::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TransformerStatus {
-        /// `active`
-        Active,
-        /// `inactive`
-        Inactive,
-    }
-
-    impl TransformerStatus {
-        /// Every variant, in schema order.
-        pub const ALL: [TransformerStatus; 2] = [TransformerStatus::Active, TransformerStatus::Inactive];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                TransformerStatus::Active => "active",
-                TransformerStatus::Inactive => "inactive",
-            }
-        }
-    }
-
-    impl std::fmt::Display for TransformerStatus {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<TransformerStatus> for Value {
-        fn from(v: TransformerStatus) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<TransformerStatus> for Val<TransformerStatus> {
-        fn from(v: TransformerStatus) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`X12SplitBy::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum X12SplitBy {
-        /// `NONE`
-        None,
-        /// `TRANSACTION`
-        Transaction,
-    }
-
-    impl X12SplitBy {
-        /// Every variant, in schema order.
-        pub const ALL: [X12SplitBy; 2] = [X12SplitBy::None, X12SplitBy::Transaction];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                X12SplitBy::None => "NONE",
-                X12SplitBy::Transaction => "TRANSACTION",
-            }
-        }
-    }
-
-    impl std::fmt::Display for X12SplitBy {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<X12SplitBy> for Value {
-        fn from(v: X12SplitBy) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<X12SplitBy> for Val<X12SplitBy> {
-        fn from(v: X12SplitBy) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        X12SplitBy[2] {
+            None = "NONE",
+            Transaction = "TRANSACTION",
         }
     }
 }

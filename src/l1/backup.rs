@@ -426,80 +426,16 @@ pub mod backup_plan {
 
     property_type!(ScanSettingResourceType);
 
-    /// Rendered as its CloudFormation spelling ([`MalwareScanner::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum MalwareScanner {
-        /// `GUARDDUTY`
-        Guardduty,
-    }
-
-    impl MalwareScanner {
-        /// Every variant, in schema order.
-        pub const ALL: [MalwareScanner; 1] = [MalwareScanner::Guardduty];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                MalwareScanner::Guardduty => "GUARDDUTY",
-            }
+    cfn_enum! {
+        MalwareScanner[1] {
+            Guardduty = "GUARDDUTY",
         }
     }
 
-    impl std::fmt::Display for MalwareScanner {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<MalwareScanner> for Value {
-        fn from(v: MalwareScanner) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<MalwareScanner> for Val<MalwareScanner> {
-        fn from(v: MalwareScanner) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`ScanMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ScanMode {
-        /// `FULL_SCAN`
-        FullScan,
-        /// `INCREMENTAL_SCAN`
-        IncrementalScan,
-    }
-
-    impl ScanMode {
-        /// Every variant, in schema order.
-        pub const ALL: [ScanMode; 2] = [ScanMode::FullScan, ScanMode::IncrementalScan];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ScanMode::FullScan => "FULL_SCAN",
-                ScanMode::IncrementalScan => "INCREMENTAL_SCAN",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ScanMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ScanMode> for Value {
-        fn from(v: ScanMode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ScanMode> for Val<ScanMode> {
-        fn from(v: ScanMode) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        ScanMode[2] {
+            FullScan = "FULL_SCAN",
+            IncrementalScan = "INCREMENTAL_SCAN",
         }
     }
 }
@@ -1751,87 +1687,17 @@ pub mod restore_testing_plan {
 
     property_type!(RestoreTestingRecoveryPointSelection);
 
-    /// Rendered as its CloudFormation spelling ([`RestoreTestingRecoveryPointSelectionAlgorithm::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum RestoreTestingRecoveryPointSelectionAlgorithm {
-        /// `LATEST_WITHIN_WINDOW`
-        LatestWithinWindow,
-        /// `RANDOM_WITHIN_WINDOW`
-        RandomWithinWindow,
-    }
-
-    impl RestoreTestingRecoveryPointSelectionAlgorithm {
-        /// Every variant, in schema order.
-        pub const ALL: [RestoreTestingRecoveryPointSelectionAlgorithm; 2] = [
-            RestoreTestingRecoveryPointSelectionAlgorithm::LatestWithinWindow,
-            RestoreTestingRecoveryPointSelectionAlgorithm::RandomWithinWindow,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                RestoreTestingRecoveryPointSelectionAlgorithm::LatestWithinWindow => "LATEST_WITHIN_WINDOW",
-                RestoreTestingRecoveryPointSelectionAlgorithm::RandomWithinWindow => "RANDOM_WITHIN_WINDOW",
-            }
+    cfn_enum! {
+        RestoreTestingRecoveryPointSelectionAlgorithm[2] {
+            LatestWithinWindow = "LATEST_WITHIN_WINDOW",
+            RandomWithinWindow = "RANDOM_WITHIN_WINDOW",
         }
     }
 
-    impl std::fmt::Display for RestoreTestingRecoveryPointSelectionAlgorithm {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<RestoreTestingRecoveryPointSelectionAlgorithm> for Value {
-        fn from(v: RestoreTestingRecoveryPointSelectionAlgorithm) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<RestoreTestingRecoveryPointSelectionAlgorithm> for Val<RestoreTestingRecoveryPointSelectionAlgorithm> {
-        fn from(v: RestoreTestingRecoveryPointSelectionAlgorithm) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`RestoreTestingRecoveryPointType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum RestoreTestingRecoveryPointType {
-        /// `SNAPSHOT`
-        Snapshot,
-        /// `CONTINUOUS`
-        Continuous,
-    }
-
-    impl RestoreTestingRecoveryPointType {
-        /// Every variant, in schema order.
-        pub const ALL: [RestoreTestingRecoveryPointType; 2] =
-            [RestoreTestingRecoveryPointType::Snapshot, RestoreTestingRecoveryPointType::Continuous];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                RestoreTestingRecoveryPointType::Snapshot => "SNAPSHOT",
-                RestoreTestingRecoveryPointType::Continuous => "CONTINUOUS",
-            }
-        }
-    }
-
-    impl std::fmt::Display for RestoreTestingRecoveryPointType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<RestoreTestingRecoveryPointType> for Value {
-        fn from(v: RestoreTestingRecoveryPointType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<RestoreTestingRecoveryPointType> for Val<RestoreTestingRecoveryPointType> {
-        fn from(v: RestoreTestingRecoveryPointType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        RestoreTestingRecoveryPointType[2] {
+            Snapshot = "SNAPSHOT",
+            Continuous = "CONTINUOUS",
         }
     }
 }

@@ -912,87 +912,18 @@ pub mod compute_environment {
 
     property_type!(UpdatePolicy);
 
-    /// Rendered as its CloudFormation spelling ([`CapacityOptionType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum CapacityOptionType {
-        /// `ON_DEMAND`
-        OnDemand,
-        /// `SPOT`
-        Spot,
-        /// `RESERVED`
-        Reserved,
-    }
-
-    impl CapacityOptionType {
-        /// Every variant, in schema order.
-        pub const ALL: [CapacityOptionType; 3] =
-            [CapacityOptionType::OnDemand, CapacityOptionType::Spot, CapacityOptionType::Reserved];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                CapacityOptionType::OnDemand => "ON_DEMAND",
-                CapacityOptionType::Spot => "SPOT",
-                CapacityOptionType::Reserved => "RESERVED",
-            }
+    cfn_enum! {
+        CapacityOptionType[3] {
+            OnDemand = "ON_DEMAND",
+            Spot = "SPOT",
+            Reserved = "RESERVED",
         }
     }
 
-    impl std::fmt::Display for CapacityOptionType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<CapacityOptionType> for Value {
-        fn from(v: CapacityOptionType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<CapacityOptionType> for Val<CapacityOptionType> {
-        fn from(v: CapacityOptionType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`PropagateTags::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PropagateTags {
-        /// `CAPACITY_PROVIDER`
-        CapacityProvider,
-        /// `NONE`
-        None,
-    }
-
-    impl PropagateTags {
-        /// Every variant, in schema order.
-        pub const ALL: [PropagateTags; 2] = [PropagateTags::CapacityProvider, PropagateTags::None];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PropagateTags::CapacityProvider => "CAPACITY_PROVIDER",
-                PropagateTags::None => "NONE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for PropagateTags {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PropagateTags> for Value {
-        fn from(v: PropagateTags) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PropagateTags> for Val<PropagateTags> {
-        fn from(v: PropagateTags) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        PropagateTags[2] {
+            CapacityProvider = "CAPACITY_PROVIDER",
+            None = "NONE",
         }
     }
 }
@@ -1088,47 +1019,12 @@ impl Handle<CfnConsumableResource> {
 
 /// Property types and enums of [`CfnConsumableResource`] (`AWS::Batch::ConsumableResource`).
 pub mod consumable_resource {
-    use crate::core::value::{Val, Value};
 
-    /// Type of Consumable Resource.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ResourceType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ResourceType {
-        /// `REPLENISHABLE`
-        Replenishable,
-        /// `NON_REPLENISHABLE`
-        NonReplenishable,
-    }
-
-    impl ResourceType {
-        /// Every variant, in schema order.
-        pub const ALL: [ResourceType; 2] = [ResourceType::Replenishable, ResourceType::NonReplenishable];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ResourceType::Replenishable => "REPLENISHABLE",
-                ResourceType::NonReplenishable => "NON_REPLENISHABLE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ResourceType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ResourceType> for Value {
-        fn from(v: ResourceType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ResourceType> for Val<ResourceType> {
-        fn from(v: ResourceType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Type of Consumable Resource.
+        ResourceType[2] {
+            Replenishable = "REPLENISHABLE",
+            NonReplenishable = "NON_REPLENISHABLE",
         }
     }
 }
@@ -3699,80 +3595,16 @@ pub mod job_queue {
 
     property_type!(ServiceEnvironmentOrder);
 
-    /// Rendered as its CloudFormation spelling ([`JobStateTimeLimitActionState::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum JobStateTimeLimitActionState {
-        /// `RUNNABLE`
-        Runnable,
-    }
-
-    impl JobStateTimeLimitActionState {
-        /// Every variant, in schema order.
-        pub const ALL: [JobStateTimeLimitActionState; 1] = [JobStateTimeLimitActionState::Runnable];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                JobStateTimeLimitActionState::Runnable => "RUNNABLE",
-            }
+    cfn_enum! {
+        JobStateTimeLimitActionState[1] {
+            Runnable = "RUNNABLE",
         }
     }
 
-    impl std::fmt::Display for JobStateTimeLimitActionState {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<JobStateTimeLimitActionState> for Value {
-        fn from(v: JobStateTimeLimitActionState) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<JobStateTimeLimitActionState> for Val<JobStateTimeLimitActionState> {
-        fn from(v: JobStateTimeLimitActionState) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`State::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum State {
-        /// `DISABLED`
-        Disabled,
-        /// `ENABLED`
-        Enabled,
-    }
-
-    impl State {
-        /// Every variant, in schema order.
-        pub const ALL: [State; 2] = [State::Disabled, State::Enabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                State::Disabled => "DISABLED",
-                State::Enabled => "ENABLED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for State {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<State> for Value {
-        fn from(v: State) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<State> for Val<State> {
-        fn from(v: State) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        State[2] {
+            Disabled = "DISABLED",
+            Enabled = "ENABLED",
         }
     }
 }
@@ -3987,46 +3819,12 @@ pub mod quota_share {
 
     property_type!(QuotaShareResourceSharingConfiguration);
 
-    /// The state of the quota share. If the quota share is `ENABLED`, it is able to accept jobs. If the quota share is
-    /// `DISABLED`, new jobs won't be accepted but jobs already submitted can finish. The default state is `ENABLED`.
-    ///
-    /// Rendered as its CloudFormation spelling ([`State::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum State {
-        /// `ENABLED`
-        Enabled,
-        /// `DISABLED`
-        Disabled,
-    }
-
-    impl State {
-        /// Every variant, in schema order.
-        pub const ALL: [State; 2] = [State::Enabled, State::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                State::Enabled => "ENABLED",
-                State::Disabled => "DISABLED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for State {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<State> for Value {
-        fn from(v: State) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<State> for Val<State> {
-        fn from(v: State) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The state of the quota share. If the quota share is `ENABLED`, it is able to accept jobs. If the quota share is
+        /// `DISABLED`, new jobs won't be accepted but jobs already submitted can finish. The default state is `ENABLED`.
+        State[2] {
+            Enabled = "ENABLED",
+            Disabled = "DISABLED",
         }
     }
 }

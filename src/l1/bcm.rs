@@ -786,415 +786,86 @@ pub mod dashboard {
 
     property_type!(WidgetConfig);
 
-    /// Rendered as its CloudFormation spelling ([`DateTimeType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DateTimeType {
-        /// `ABSOLUTE`
-        Absolute,
-        /// `RELATIVE`
-        Relative,
-    }
-
-    impl DateTimeType {
-        /// Every variant, in schema order.
-        pub const ALL: [DateTimeType; 2] = [DateTimeType::Absolute, DateTimeType::Relative];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DateTimeType::Absolute => "ABSOLUTE",
-                DateTimeType::Relative => "RELATIVE",
-            }
+    cfn_enum! {
+        DateTimeType[2] {
+            Absolute = "ABSOLUTE",
+            Relative = "RELATIVE",
         }
     }
 
-    impl std::fmt::Display for DateTimeType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        Dimension[26] {
+            Az = "AZ",
+            InstanceType = "INSTANCE_TYPE",
+            LinkedAccount = "LINKED_ACCOUNT",
+            Operation = "OPERATION",
+            PurchaseType = "PURCHASE_TYPE",
+            Region = "REGION",
+            Service = "SERVICE",
+            UsageType = "USAGE_TYPE",
+            UsageTypeGroup = "USAGE_TYPE_GROUP",
+            RecordType = "RECORD_TYPE",
+            OperatingSystem = "OPERATING_SYSTEM",
+            Tenancy = "TENANCY",
+            Scope = "SCOPE",
+            Platform = "PLATFORM",
+            SubscriptionId = "SUBSCRIPTION_ID",
+            LegalEntityName = "LEGAL_ENTITY_NAME",
+            DeploymentOption = "DEPLOYMENT_OPTION",
+            DatabaseEngine = "DATABASE_ENGINE",
+            CacheEngine = "CACHE_ENGINE",
+            InstanceTypeFamily = "INSTANCE_TYPE_FAMILY",
+            BillingEntity = "BILLING_ENTITY",
+            ReservationId = "RESERVATION_ID",
+            ResourceId = "RESOURCE_ID",
+            SavingsPlansType = "SAVINGS_PLANS_TYPE",
+            TagKey = "TAG_KEY",
+            CostCategoryName = "COST_CATEGORY_NAME",
         }
     }
 
-    impl From<DateTimeType> for Value {
-        fn from(v: DateTimeType) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        Granularity[3] {
+            Hourly = "HOURLY",
+            Daily = "DAILY",
+            Monthly = "MONTHLY",
         }
     }
 
-    impl From<DateTimeType> for Val<DateTimeType> {
-        fn from(v: DateTimeType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        GroupDefinitionType[3] {
+            Dimension = "DIMENSION",
+            Tag = "TAG",
+            CostCategory = "COST_CATEGORY",
         }
     }
 
-    /// Rendered as its CloudFormation spelling ([`Dimension::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Dimension {
-        /// `AZ`
-        Az,
-        /// `INSTANCE_TYPE`
-        InstanceType,
-        /// `LINKED_ACCOUNT`
-        LinkedAccount,
-        /// `OPERATION`
-        Operation,
-        /// `PURCHASE_TYPE`
-        PurchaseType,
-        /// `REGION`
-        Region,
-        /// `SERVICE`
-        Service,
-        /// `USAGE_TYPE`
-        UsageType,
-        /// `USAGE_TYPE_GROUP`
-        UsageTypeGroup,
-        /// `RECORD_TYPE`
-        RecordType,
-        /// `OPERATING_SYSTEM`
-        OperatingSystem,
-        /// `TENANCY`
-        Tenancy,
-        /// `SCOPE`
-        Scope,
-        /// `PLATFORM`
-        Platform,
-        /// `SUBSCRIPTION_ID`
-        SubscriptionId,
-        /// `LEGAL_ENTITY_NAME`
-        LegalEntityName,
-        /// `DEPLOYMENT_OPTION`
-        DeploymentOption,
-        /// `DATABASE_ENGINE`
-        DatabaseEngine,
-        /// `CACHE_ENGINE`
-        CacheEngine,
-        /// `INSTANCE_TYPE_FAMILY`
-        InstanceTypeFamily,
-        /// `BILLING_ENTITY`
-        BillingEntity,
-        /// `RESERVATION_ID`
-        ReservationId,
-        /// `RESOURCE_ID`
-        ResourceId,
-        /// `SAVINGS_PLANS_TYPE`
-        SavingsPlansType,
-        /// `TAG_KEY`
-        TagKey,
-        /// `COST_CATEGORY_NAME`
-        CostCategoryName,
-    }
-
-    impl Dimension {
-        /// Every variant, in schema order.
-        pub const ALL: [Dimension; 26] = [
-            Dimension::Az,
-            Dimension::InstanceType,
-            Dimension::LinkedAccount,
-            Dimension::Operation,
-            Dimension::PurchaseType,
-            Dimension::Region,
-            Dimension::Service,
-            Dimension::UsageType,
-            Dimension::UsageTypeGroup,
-            Dimension::RecordType,
-            Dimension::OperatingSystem,
-            Dimension::Tenancy,
-            Dimension::Scope,
-            Dimension::Platform,
-            Dimension::SubscriptionId,
-            Dimension::LegalEntityName,
-            Dimension::DeploymentOption,
-            Dimension::DatabaseEngine,
-            Dimension::CacheEngine,
-            Dimension::InstanceTypeFamily,
-            Dimension::BillingEntity,
-            Dimension::ReservationId,
-            Dimension::ResourceId,
-            Dimension::SavingsPlansType,
-            Dimension::TagKey,
-            Dimension::CostCategoryName,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Dimension::Az => "AZ",
-                Dimension::InstanceType => "INSTANCE_TYPE",
-                Dimension::LinkedAccount => "LINKED_ACCOUNT",
-                Dimension::Operation => "OPERATION",
-                Dimension::PurchaseType => "PURCHASE_TYPE",
-                Dimension::Region => "REGION",
-                Dimension::Service => "SERVICE",
-                Dimension::UsageType => "USAGE_TYPE",
-                Dimension::UsageTypeGroup => "USAGE_TYPE_GROUP",
-                Dimension::RecordType => "RECORD_TYPE",
-                Dimension::OperatingSystem => "OPERATING_SYSTEM",
-                Dimension::Tenancy => "TENANCY",
-                Dimension::Scope => "SCOPE",
-                Dimension::Platform => "PLATFORM",
-                Dimension::SubscriptionId => "SUBSCRIPTION_ID",
-                Dimension::LegalEntityName => "LEGAL_ENTITY_NAME",
-                Dimension::DeploymentOption => "DEPLOYMENT_OPTION",
-                Dimension::DatabaseEngine => "DATABASE_ENGINE",
-                Dimension::CacheEngine => "CACHE_ENGINE",
-                Dimension::InstanceTypeFamily => "INSTANCE_TYPE_FAMILY",
-                Dimension::BillingEntity => "BILLING_ENTITY",
-                Dimension::ReservationId => "RESERVATION_ID",
-                Dimension::ResourceId => "RESOURCE_ID",
-                Dimension::SavingsPlansType => "SAVINGS_PLANS_TYPE",
-                Dimension::TagKey => "TAG_KEY",
-                Dimension::CostCategoryName => "COST_CATEGORY_NAME",
-            }
+    cfn_enum! {
+        MatchOption[8] {
+            Equals = "EQUALS",
+            Absent = "ABSENT",
+            StartsWith = "STARTS_WITH",
+            EndsWith = "ENDS_WITH",
+            Contains = "CONTAINS",
+            GreaterThanOrEqual = "GREATER_THAN_OR_EQUAL",
+            CaseSensitive = "CASE_SENSITIVE",
+            CaseInsensitive = "CASE_INSENSITIVE",
         }
     }
 
-    impl std::fmt::Display for Dimension {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Dimension> for Value {
-        fn from(v: Dimension) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Dimension> for Val<Dimension> {
-        fn from(v: Dimension) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`Granularity::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Granularity {
-        /// `HOURLY`
-        Hourly,
-        /// `DAILY`
-        Daily,
-        /// `MONTHLY`
-        Monthly,
-    }
-
-    impl Granularity {
-        /// Every variant, in schema order.
-        pub const ALL: [Granularity; 3] = [Granularity::Hourly, Granularity::Daily, Granularity::Monthly];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Granularity::Hourly => "HOURLY",
-                Granularity::Daily => "DAILY",
-                Granularity::Monthly => "MONTHLY",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Granularity {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Granularity> for Value {
-        fn from(v: Granularity) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Granularity> for Val<Granularity> {
-        fn from(v: Granularity) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`GroupDefinitionType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum GroupDefinitionType {
-        /// `DIMENSION`
-        Dimension,
-        /// `TAG`
-        Tag,
-        /// `COST_CATEGORY`
-        CostCategory,
-    }
-
-    impl GroupDefinitionType {
-        /// Every variant, in schema order.
-        pub const ALL: [GroupDefinitionType; 3] =
-            [GroupDefinitionType::Dimension, GroupDefinitionType::Tag, GroupDefinitionType::CostCategory];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                GroupDefinitionType::Dimension => "DIMENSION",
-                GroupDefinitionType::Tag => "TAG",
-                GroupDefinitionType::CostCategory => "COST_CATEGORY",
-            }
-        }
-    }
-
-    impl std::fmt::Display for GroupDefinitionType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<GroupDefinitionType> for Value {
-        fn from(v: GroupDefinitionType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<GroupDefinitionType> for Val<GroupDefinitionType> {
-        fn from(v: GroupDefinitionType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`MatchOption::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum MatchOption {
-        /// `EQUALS`
-        Equals,
-        /// `ABSENT`
-        Absent,
-        /// `STARTS_WITH`
-        StartsWith,
-        /// `ENDS_WITH`
-        EndsWith,
-        /// `CONTAINS`
-        Contains,
-        /// `GREATER_THAN_OR_EQUAL`
-        GreaterThanOrEqual,
-        /// `CASE_SENSITIVE`
-        CaseSensitive,
-        /// `CASE_INSENSITIVE`
-        CaseInsensitive,
-    }
-
-    impl MatchOption {
-        /// Every variant, in schema order.
-        pub const ALL: [MatchOption; 8] = [
-            MatchOption::Equals,
-            MatchOption::Absent,
-            MatchOption::StartsWith,
-            MatchOption::EndsWith,
-            MatchOption::Contains,
-            MatchOption::GreaterThanOrEqual,
-            MatchOption::CaseSensitive,
-            MatchOption::CaseInsensitive,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                MatchOption::Equals => "EQUALS",
-                MatchOption::Absent => "ABSENT",
-                MatchOption::StartsWith => "STARTS_WITH",
-                MatchOption::EndsWith => "ENDS_WITH",
-                MatchOption::Contains => "CONTAINS",
-                MatchOption::GreaterThanOrEqual => "GREATER_THAN_OR_EQUAL",
-                MatchOption::CaseSensitive => "CASE_SENSITIVE",
-                MatchOption::CaseInsensitive => "CASE_INSENSITIVE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for MatchOption {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<MatchOption> for Value {
-        fn from(v: MatchOption) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<MatchOption> for Val<MatchOption> {
-        fn from(v: MatchOption) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`MetricName::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum MetricName {
-        /// `AmortizedCost`
-        AmortizedCost,
-        /// `BlendedCost`
-        BlendedCost,
-        /// `NetAmortizedCost`
-        NetAmortizedCost,
-        /// `NetUnblendedCost`
-        NetUnblendedCost,
-        /// `NormalizedUsageAmount`
-        NormalizedUsageAmount,
-        /// `UnblendedCost`
-        UnblendedCost,
-        /// `UsageQuantity`
-        UsageQuantity,
-        /// `SpendCoveredBySavingsPlans`
-        SpendCoveredBySavingsPlans,
-        /// `Hour`
-        Hour,
-        /// `Unit`
-        Unit,
-        /// `Cost`
-        Cost,
-    }
-
-    impl MetricName {
-        /// Every variant, in schema order.
-        pub const ALL: [MetricName; 11] = [
-            MetricName::AmortizedCost,
-            MetricName::BlendedCost,
-            MetricName::NetAmortizedCost,
-            MetricName::NetUnblendedCost,
-            MetricName::NormalizedUsageAmount,
-            MetricName::UnblendedCost,
-            MetricName::UsageQuantity,
-            MetricName::SpendCoveredBySavingsPlans,
-            MetricName::Hour,
-            MetricName::Unit,
-            MetricName::Cost,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                MetricName::AmortizedCost => "AmortizedCost",
-                MetricName::BlendedCost => "BlendedCost",
-                MetricName::NetAmortizedCost => "NetAmortizedCost",
-                MetricName::NetUnblendedCost => "NetUnblendedCost",
-                MetricName::NormalizedUsageAmount => "NormalizedUsageAmount",
-                MetricName::UnblendedCost => "UnblendedCost",
-                MetricName::UsageQuantity => "UsageQuantity",
-                MetricName::SpendCoveredBySavingsPlans => "SpendCoveredBySavingsPlans",
-                MetricName::Hour => "Hour",
-                MetricName::Unit => "Unit",
-                MetricName::Cost => "Cost",
-            }
-        }
-    }
-
-    impl std::fmt::Display for MetricName {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<MetricName> for Value {
-        fn from(v: MetricName) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<MetricName> for Val<MetricName> {
-        fn from(v: MetricName) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        MetricName[11] {
+            AmortizedCost = "AmortizedCost",
+            BlendedCost = "BlendedCost",
+            NetAmortizedCost = "NetAmortizedCost",
+            NetUnblendedCost = "NetUnblendedCost",
+            NormalizedUsageAmount = "NormalizedUsageAmount",
+            UnblendedCost = "UnblendedCost",
+            UsageQuantity = "UsageQuantity",
+            SpendCoveredBySavingsPlans = "SpendCoveredBySavingsPlans",
+            Hour = "Hour",
+            Unit = "Unit",
+            Cost = "Cost",
         }
     }
 }
@@ -1488,87 +1159,19 @@ pub mod scheduled_report {
 
     property_type!(SchedulePeriod);
 
-    /// Whether a date value is absolute or relative.
-    ///
-    /// Rendered as its CloudFormation spelling ([`DateTimeType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DateTimeType {
-        /// `ABSOLUTE`
-        Absolute,
-        /// `RELATIVE`
-        Relative,
-    }
-
-    impl DateTimeType {
-        /// Every variant, in schema order.
-        pub const ALL: [DateTimeType; 2] = [DateTimeType::Absolute, DateTimeType::Relative];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DateTimeType::Absolute => "ABSOLUTE",
-                DateTimeType::Relative => "RELATIVE",
-            }
+    cfn_enum! {
+        /// Whether a date value is absolute or relative.
+        DateTimeType[2] {
+            Absolute = "ABSOLUTE",
+            Relative = "RELATIVE",
         }
     }
 
-    impl std::fmt::Display for DateTimeType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DateTimeType> for Value {
-        fn from(v: DateTimeType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DateTimeType> for Val<DateTimeType> {
-        fn from(v: DateTimeType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Whether the schedule is active.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ScheduleState::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ScheduleState {
-        /// `ENABLED`
-        Enabled,
-        /// `DISABLED`
-        Disabled,
-    }
-
-    impl ScheduleState {
-        /// Every variant, in schema order.
-        pub const ALL: [ScheduleState; 2] = [ScheduleState::Enabled, ScheduleState::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ScheduleState::Enabled => "ENABLED",
-                ScheduleState::Disabled => "DISABLED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ScheduleState {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ScheduleState> for Value {
-        fn from(v: ScheduleState) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ScheduleState> for Val<ScheduleState> {
-        fn from(v: ScheduleState) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Whether the schedule is active.
+        ScheduleState[2] {
+            Enabled = "ENABLED",
+            Disabled = "DISABLED",
         }
     }
 }

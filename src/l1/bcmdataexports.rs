@@ -314,207 +314,39 @@ pub mod export {
 
     property_type!(S3OutputConfigurations);
 
-    /// Rendered as its CloudFormation spelling ([`CompressionOption::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum CompressionOption {
-        /// `GZIP`
-        Gzip,
-        /// `PARQUET`
-        Parquet,
-        /// `ZIP`
-        Zip,
-    }
-
-    impl CompressionOption {
-        /// Every variant, in schema order.
-        pub const ALL: [CompressionOption; 3] =
-            [CompressionOption::Gzip, CompressionOption::Parquet, CompressionOption::Zip];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                CompressionOption::Gzip => "GZIP",
-                CompressionOption::Parquet => "PARQUET",
-                CompressionOption::Zip => "ZIP",
-            }
+    cfn_enum! {
+        CompressionOption[3] {
+            Gzip = "GZIP",
+            Parquet = "PARQUET",
+            Zip = "ZIP",
         }
     }
 
-    impl std::fmt::Display for CompressionOption {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        FormatOption[2] {
+            TextOrCsv = "TEXT_OR_CSV",
+            Parquet = "PARQUET",
         }
     }
 
-    impl From<CompressionOption> for Value {
-        fn from(v: CompressionOption) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        FrequencyOption[1] {
+            Synchronous = "SYNCHRONOUS",
         }
     }
 
-    impl From<CompressionOption> for Val<CompressionOption> {
-        fn from(v: CompressionOption) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        OverwriteOption[2] {
+            CreateNewReport = "CREATE_NEW_REPORT",
+            OverwriteReport = "OVERWRITE_REPORT",
         }
     }
 
-    /// Rendered as its CloudFormation spelling ([`FormatOption::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum FormatOption {
-        /// `TEXT_OR_CSV`
-        TextOrCsv,
-        /// `PARQUET`
-        Parquet,
-    }
-
-    impl FormatOption {
-        /// Every variant, in schema order.
-        pub const ALL: [FormatOption; 2] = [FormatOption::TextOrCsv, FormatOption::Parquet];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                FormatOption::TextOrCsv => "TEXT_OR_CSV",
-                FormatOption::Parquet => "PARQUET",
-            }
-        }
-    }
-
-    impl std::fmt::Display for FormatOption {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<FormatOption> for Value {
-        fn from(v: FormatOption) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<FormatOption> for Val<FormatOption> {
-        fn from(v: FormatOption) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`FrequencyOption::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum FrequencyOption {
-        /// `SYNCHRONOUS`
-        Synchronous,
-    }
-
-    impl FrequencyOption {
-        /// Every variant, in schema order.
-        pub const ALL: [FrequencyOption; 1] = [FrequencyOption::Synchronous];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                FrequencyOption::Synchronous => "SYNCHRONOUS",
-            }
-        }
-    }
-
-    impl std::fmt::Display for FrequencyOption {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<FrequencyOption> for Value {
-        fn from(v: FrequencyOption) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<FrequencyOption> for Val<FrequencyOption> {
-        fn from(v: FrequencyOption) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`OverwriteOption::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum OverwriteOption {
-        /// `CREATE_NEW_REPORT`
-        CreateNewReport,
-        /// `OVERWRITE_REPORT`
-        OverwriteReport,
-    }
-
-    impl OverwriteOption {
-        /// Every variant, in schema order.
-        pub const ALL: [OverwriteOption; 2] = [OverwriteOption::CreateNewReport, OverwriteOption::OverwriteReport];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                OverwriteOption::CreateNewReport => "CREATE_NEW_REPORT",
-                OverwriteOption::OverwriteReport => "OVERWRITE_REPORT",
-            }
-        }
-    }
-
-    impl std::fmt::Display for OverwriteOption {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<OverwriteOption> for Value {
-        fn from(v: OverwriteOption) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<OverwriteOption> for Val<OverwriteOption> {
-        fn from(v: OverwriteOption) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`S3OutputType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum S3OutputType {
-        /// `CUSTOM`
-        Custom,
-        /// `ATHENA`
-        Athena,
-        /// `REDSHIFT`
-        Redshift,
-    }
-
-    impl S3OutputType {
-        /// Every variant, in schema order.
-        pub const ALL: [S3OutputType; 3] = [S3OutputType::Custom, S3OutputType::Athena, S3OutputType::Redshift];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                S3OutputType::Custom => "CUSTOM",
-                S3OutputType::Athena => "ATHENA",
-                S3OutputType::Redshift => "REDSHIFT",
-            }
-        }
-    }
-
-    impl std::fmt::Display for S3OutputType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<S3OutputType> for Value {
-        fn from(v: S3OutputType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<S3OutputType> for Val<S3OutputType> {
-        fn from(v: S3OutputType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        S3OutputType[3] {
+            Custom = "CUSTOM",
+            Athena = "ATHENA",
+            Redshift = "REDSHIFT",
         }
     }
 }

@@ -231,49 +231,12 @@ impl Handle<CfnBillScenario> {
 
 /// Property types and enums of [`CfnBillScenario`] (`AWS::BcmPricingCalculator::BillScenario`).
 pub mod bill_scenario {
-    use crate::core::value::{Val, Value};
 
-    /// Rendered as its CloudFormation spelling ([`GroupSharingPreference::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum GroupSharingPreference {
-        /// `OPEN`
-        Open,
-        /// `PRIORITIZED`
-        Prioritized,
-        /// `RESTRICTED`
-        Restricted,
-    }
-
-    impl GroupSharingPreference {
-        /// Every variant, in schema order.
-        pub const ALL: [GroupSharingPreference; 3] =
-            [GroupSharingPreference::Open, GroupSharingPreference::Prioritized, GroupSharingPreference::Restricted];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                GroupSharingPreference::Open => "OPEN",
-                GroupSharingPreference::Prioritized => "PRIORITIZED",
-                GroupSharingPreference::Restricted => "RESTRICTED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for GroupSharingPreference {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<GroupSharingPreference> for Value {
-        fn from(v: GroupSharingPreference) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<GroupSharingPreference> for Val<GroupSharingPreference> {
-        fn from(v: GroupSharingPreference) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        GroupSharingPreference[3] {
+            Open = "OPEN",
+            Prioritized = "PRIORITIZED",
+            Restricted = "RESTRICTED",
         }
     }
 }
@@ -387,52 +350,12 @@ impl Handle<CfnWorkloadEstimate> {
 
 /// Property types and enums of [`CfnWorkloadEstimate`] (`AWS::BcmPricingCalculator::WorkloadEstimate`).
 pub mod workload_estimate {
-    use crate::core::value::{Val, Value};
 
-    /// Rendered as its CloudFormation spelling ([`WorkloadEstimateRateType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum WorkloadEstimateRateType {
-        /// `BEFORE_DISCOUNTS`
-        BeforeDiscounts,
-        /// `AFTER_DISCOUNTS`
-        AfterDiscounts,
-        /// `AFTER_DISCOUNTS_AND_COMMITMENTS`
-        AfterDiscountsAndCommitments,
-    }
-
-    impl WorkloadEstimateRateType {
-        /// Every variant, in schema order.
-        pub const ALL: [WorkloadEstimateRateType; 3] = [
-            WorkloadEstimateRateType::BeforeDiscounts,
-            WorkloadEstimateRateType::AfterDiscounts,
-            WorkloadEstimateRateType::AfterDiscountsAndCommitments,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                WorkloadEstimateRateType::BeforeDiscounts => "BEFORE_DISCOUNTS",
-                WorkloadEstimateRateType::AfterDiscounts => "AFTER_DISCOUNTS",
-                WorkloadEstimateRateType::AfterDiscountsAndCommitments => "AFTER_DISCOUNTS_AND_COMMITMENTS",
-            }
-        }
-    }
-
-    impl std::fmt::Display for WorkloadEstimateRateType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<WorkloadEstimateRateType> for Value {
-        fn from(v: WorkloadEstimateRateType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<WorkloadEstimateRateType> for Val<WorkloadEstimateRateType> {
-        fn from(v: WorkloadEstimateRateType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        WorkloadEstimateRateType[3] {
+            BeforeDiscounts = "BEFORE_DISCOUNTS",
+            AfterDiscounts = "AFTER_DISCOUNTS",
+            AfterDiscountsAndCommitments = "AFTER_DISCOUNTS_AND_COMMITMENTS",
         }
     }
 }

@@ -853,487 +853,95 @@ pub mod agent {
 
     property_type!(SessionSummaryConfiguration);
 
-    /// Action Group Signature for a BuiltIn Action
-    ///
-    /// Rendered as its CloudFormation spelling ([`ActionGroupSignature::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ActionGroupSignature {
-        /// `AMAZON.UserInput`
-        AmazonUserInput,
-        /// `AMAZON.CodeInterpreter`
-        AmazonCodeInterpreter,
-    }
-
-    impl ActionGroupSignature {
-        /// Every variant, in schema order.
-        pub const ALL: [ActionGroupSignature; 2] =
-            [ActionGroupSignature::AmazonUserInput, ActionGroupSignature::AmazonCodeInterpreter];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ActionGroupSignature::AmazonUserInput => "AMAZON.UserInput",
-                ActionGroupSignature::AmazonCodeInterpreter => "AMAZON.CodeInterpreter",
-            }
+    cfn_enum! {
+        /// Action Group Signature for a BuiltIn Action
+        ActionGroupSignature[2] {
+            AmazonUserInput = "AMAZON.UserInput",
+            AmazonCodeInterpreter = "AMAZON.CodeInterpreter",
         }
     }
 
-    impl std::fmt::Display for ActionGroupSignature {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// State of the action group
+        ActionGroupState[2] {
+            Enabled = "ENABLED",
+            Disabled = "DISABLED",
         }
     }
 
-    impl From<ActionGroupSignature> for Value {
-        fn from(v: ActionGroupSignature) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// Agent collaboration state
+        AgentCollaboration[3] {
+            Disabled = "DISABLED",
+            Supervisor = "SUPERVISOR",
+            SupervisorRouter = "SUPERVISOR_ROUTER",
         }
     }
 
-    impl From<ActionGroupSignature> for Val<ActionGroupSignature> {
-        fn from(v: ActionGroupSignature) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Creation Mode for Prompt Configuration.
+        CreationMode[2] {
+            Default = "DEFAULT",
+            Overridden = "OVERRIDDEN",
         }
     }
 
-    /// State of the action group
-    ///
-    /// Rendered as its CloudFormation spelling ([`ActionGroupState::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ActionGroupState {
-        /// `ENABLED`
-        Enabled,
-        /// `DISABLED`
-        Disabled,
-    }
-
-    impl ActionGroupState {
-        /// Every variant, in schema order.
-        pub const ALL: [ActionGroupState; 2] = [ActionGroupState::Enabled, ActionGroupState::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ActionGroupState::Enabled => "ENABLED",
-                ActionGroupState::Disabled => "DISABLED",
-            }
+    cfn_enum! {
+        /// State of the knowledge base; whether it is enabled or disabled
+        KnowledgeBaseState[2] {
+            Enabled = "ENABLED",
+            Disabled = "DISABLED",
         }
     }
 
-    impl std::fmt::Display for ActionGroupState {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// Memory type
+        MemoryType[1] {
+            SessionSummary = "SESSION_SUMMARY",
         }
     }
 
-    impl From<ActionGroupState> for Value {
-        fn from(v: ActionGroupState) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// Types of orchestration strategy for agents
+        OrchestrationType[2] {
+            Default = "DEFAULT",
+            CustomOrchestration = "CUSTOM_ORCHESTRATION",
         }
     }
 
-    impl From<ActionGroupState> for Val<ActionGroupState> {
-        fn from(v: ActionGroupState) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Prompt State.
+        PromptState[2] {
+            Enabled = "ENABLED",
+            Disabled = "DISABLED",
         }
     }
 
-    /// Agent collaboration state
-    ///
-    /// Rendered as its CloudFormation spelling ([`AgentCollaboration::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AgentCollaboration {
-        /// `DISABLED`
-        Disabled,
-        /// `SUPERVISOR`
-        Supervisor,
-        /// `SUPERVISOR_ROUTER`
-        SupervisorRouter,
-    }
-
-    impl AgentCollaboration {
-        /// Every variant, in schema order.
-        pub const ALL: [AgentCollaboration; 3] =
-            [AgentCollaboration::Disabled, AgentCollaboration::Supervisor, AgentCollaboration::SupervisorRouter];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AgentCollaboration::Disabled => "DISABLED",
-                AgentCollaboration::Supervisor => "SUPERVISOR",
-                AgentCollaboration::SupervisorRouter => "SUPERVISOR_ROUTER",
-            }
+    cfn_enum! {
+        /// Prompt Type.
+        PromptType[6] {
+            PreProcessing = "PRE_PROCESSING",
+            Orchestration = "ORCHESTRATION",
+            PostProcessing = "POST_PROCESSING",
+            RoutingClassifier = "ROUTING_CLASSIFIER",
+            MemorySummarization = "MEMORY_SUMMARIZATION",
+            KnowledgeBaseResponseGeneration = "KNOWLEDGE_BASE_RESPONSE_GENERATION",
         }
     }
 
-    impl std::fmt::Display for AgentCollaboration {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// Relay conversation history state
+        RelayConversationHistory[2] {
+            ToCollaborator = "TO_COLLABORATOR",
+            Disabled = "DISABLED",
         }
     }
 
-    impl From<AgentCollaboration> for Value {
-        fn from(v: AgentCollaboration) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<AgentCollaboration> for Val<AgentCollaboration> {
-        fn from(v: AgentCollaboration) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Creation Mode for Prompt Configuration.
-    ///
-    /// Rendered as its CloudFormation spelling ([`CreationMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum CreationMode {
-        /// `DEFAULT`
-        Default,
-        /// `OVERRIDDEN`
-        Overridden,
-    }
-
-    impl CreationMode {
-        /// Every variant, in schema order.
-        pub const ALL: [CreationMode; 2] = [CreationMode::Default, CreationMode::Overridden];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                CreationMode::Default => "DEFAULT",
-                CreationMode::Overridden => "OVERRIDDEN",
-            }
-        }
-    }
-
-    impl std::fmt::Display for CreationMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<CreationMode> for Value {
-        fn from(v: CreationMode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<CreationMode> for Val<CreationMode> {
-        fn from(v: CreationMode) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// State of the knowledge base; whether it is enabled or disabled
-    ///
-    /// Rendered as its CloudFormation spelling ([`KnowledgeBaseState::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum KnowledgeBaseState {
-        /// `ENABLED`
-        Enabled,
-        /// `DISABLED`
-        Disabled,
-    }
-
-    impl KnowledgeBaseState {
-        /// Every variant, in schema order.
-        pub const ALL: [KnowledgeBaseState; 2] = [KnowledgeBaseState::Enabled, KnowledgeBaseState::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                KnowledgeBaseState::Enabled => "ENABLED",
-                KnowledgeBaseState::Disabled => "DISABLED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for KnowledgeBaseState {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<KnowledgeBaseState> for Value {
-        fn from(v: KnowledgeBaseState) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<KnowledgeBaseState> for Val<KnowledgeBaseState> {
-        fn from(v: KnowledgeBaseState) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Memory type
-    ///
-    /// Rendered as its CloudFormation spelling ([`MemoryType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum MemoryType {
-        /// `SESSION_SUMMARY`
-        SessionSummary,
-    }
-
-    impl MemoryType {
-        /// Every variant, in schema order.
-        pub const ALL: [MemoryType; 1] = [MemoryType::SessionSummary];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                MemoryType::SessionSummary => "SESSION_SUMMARY",
-            }
-        }
-    }
-
-    impl std::fmt::Display for MemoryType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<MemoryType> for Value {
-        fn from(v: MemoryType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<MemoryType> for Val<MemoryType> {
-        fn from(v: MemoryType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Types of orchestration strategy for agents
-    ///
-    /// Rendered as its CloudFormation spelling ([`OrchestrationType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum OrchestrationType {
-        /// `DEFAULT`
-        Default,
-        /// `CUSTOM_ORCHESTRATION`
-        CustomOrchestration,
-    }
-
-    impl OrchestrationType {
-        /// Every variant, in schema order.
-        pub const ALL: [OrchestrationType; 2] = [OrchestrationType::Default, OrchestrationType::CustomOrchestration];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                OrchestrationType::Default => "DEFAULT",
-                OrchestrationType::CustomOrchestration => "CUSTOM_ORCHESTRATION",
-            }
-        }
-    }
-
-    impl std::fmt::Display for OrchestrationType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<OrchestrationType> for Value {
-        fn from(v: OrchestrationType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<OrchestrationType> for Val<OrchestrationType> {
-        fn from(v: OrchestrationType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Prompt State.
-    ///
-    /// Rendered as its CloudFormation spelling ([`PromptState::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PromptState {
-        /// `ENABLED`
-        Enabled,
-        /// `DISABLED`
-        Disabled,
-    }
-
-    impl PromptState {
-        /// Every variant, in schema order.
-        pub const ALL: [PromptState; 2] = [PromptState::Enabled, PromptState::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PromptState::Enabled => "ENABLED",
-                PromptState::Disabled => "DISABLED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for PromptState {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PromptState> for Value {
-        fn from(v: PromptState) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PromptState> for Val<PromptState> {
-        fn from(v: PromptState) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Prompt Type.
-    ///
-    /// Rendered as its CloudFormation spelling ([`PromptType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PromptType {
-        /// `PRE_PROCESSING`
-        PreProcessing,
-        /// `ORCHESTRATION`
-        Orchestration,
-        /// `POST_PROCESSING`
-        PostProcessing,
-        /// `ROUTING_CLASSIFIER`
-        RoutingClassifier,
-        /// `MEMORY_SUMMARIZATION`
-        MemorySummarization,
-        /// `KNOWLEDGE_BASE_RESPONSE_GENERATION`
-        KnowledgeBaseResponseGeneration,
-    }
-
-    impl PromptType {
-        /// Every variant, in schema order.
-        pub const ALL: [PromptType; 6] = [
-            PromptType::PreProcessing,
-            PromptType::Orchestration,
-            PromptType::PostProcessing,
-            PromptType::RoutingClassifier,
-            PromptType::MemorySummarization,
-            PromptType::KnowledgeBaseResponseGeneration,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PromptType::PreProcessing => "PRE_PROCESSING",
-                PromptType::Orchestration => "ORCHESTRATION",
-                PromptType::PostProcessing => "POST_PROCESSING",
-                PromptType::RoutingClassifier => "ROUTING_CLASSIFIER",
-                PromptType::MemorySummarization => "MEMORY_SUMMARIZATION",
-                PromptType::KnowledgeBaseResponseGeneration => "KNOWLEDGE_BASE_RESPONSE_GENERATION",
-            }
-        }
-    }
-
-    impl std::fmt::Display for PromptType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PromptType> for Value {
-        fn from(v: PromptType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PromptType> for Val<PromptType> {
-        fn from(v: PromptType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Relay conversation history state
-    ///
-    /// Rendered as its CloudFormation spelling ([`RelayConversationHistory::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum RelayConversationHistory {
-        /// `TO_COLLABORATOR`
-        ToCollaborator,
-        /// `DISABLED`
-        Disabled,
-    }
-
-    impl RelayConversationHistory {
-        /// Every variant, in schema order.
-        pub const ALL: [RelayConversationHistory; 2] =
-            [RelayConversationHistory::ToCollaborator, RelayConversationHistory::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                RelayConversationHistory::ToCollaborator => "TO_COLLABORATOR",
-                RelayConversationHistory::Disabled => "DISABLED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for RelayConversationHistory {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<RelayConversationHistory> for Value {
-        fn from(v: RelayConversationHistory) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<RelayConversationHistory> for Val<RelayConversationHistory> {
-        fn from(v: RelayConversationHistory) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// ENUM to check if action requires user confirmation
-    ///
-    /// Rendered as its CloudFormation spelling ([`RequireConfirmation::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum RequireConfirmation {
-        /// `ENABLED`
-        Enabled,
-        /// `DISABLED`
-        Disabled,
-    }
-
-    impl RequireConfirmation {
-        /// Every variant, in schema order.
-        pub const ALL: [RequireConfirmation; 2] = [RequireConfirmation::Enabled, RequireConfirmation::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                RequireConfirmation::Enabled => "ENABLED",
-                RequireConfirmation::Disabled => "DISABLED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for RequireConfirmation {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<RequireConfirmation> for Value {
-        fn from(v: RequireConfirmation) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<RequireConfirmation> for Val<RequireConfirmation> {
-        fn from(v: RequireConfirmation) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// ENUM to check if action requires user confirmation
+        RequireConfirmation[2] {
+            Enabled = "ENABLED",
+            Disabled = "DISABLED",
         }
     }
 }
@@ -2115,53 +1723,14 @@ impl Handle<CfnBlueprint> {
 
 /// Property types and enums of [`CfnBlueprint`] (`AWS::Bedrock::Blueprint`).
 pub mod blueprint {
-    use crate::core::value::{Val, Value};
 
-    /// Modality Type
-    ///
-    /// Rendered as its CloudFormation spelling ([`Type::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Type {
-        /// `DOCUMENT`
-        Document,
-        /// `IMAGE`
-        Image,
-        /// `AUDIO`
-        Audio,
-        /// `VIDEO`
-        Video,
-    }
-
-    impl Type {
-        /// Every variant, in schema order.
-        pub const ALL: [Type; 4] = [Type::Document, Type::Image, Type::Audio, Type::Video];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Type::Document => "DOCUMENT",
-                Type::Image => "IMAGE",
-                Type::Audio => "AUDIO",
-                Type::Video => "VIDEO",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Type {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Type> for Value {
-        fn from(v: Type) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Type> for Val<Type> {
-        fn from(v: Type) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Modality Type
+        Type[4] {
+            Document = "DOCUMENT",
+            Image = "IMAGE",
+            Audio = "AUDIO",
+            Video = "VIDEO",
         }
     }
 }
@@ -3696,965 +3265,183 @@ pub mod data_automation_project {
 
     property_type!(VideoStandardOutputConfiguration);
 
-    /// Rendered as its CloudFormation spelling ([`AudioExtractionCategoryType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AudioExtractionCategoryType {
-        /// `AUDIO_CONTENT_MODERATION`
-        AudioContentModeration,
-        /// `TRANSCRIPT`
-        Transcript,
-        /// `TOPIC_CONTENT_MODERATION`
-        TopicContentModeration,
-    }
-
-    impl AudioExtractionCategoryType {
-        /// Every variant, in schema order.
-        pub const ALL: [AudioExtractionCategoryType; 3] = [
-            AudioExtractionCategoryType::AudioContentModeration,
-            AudioExtractionCategoryType::Transcript,
-            AudioExtractionCategoryType::TopicContentModeration,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AudioExtractionCategoryType::AudioContentModeration => "AUDIO_CONTENT_MODERATION",
-                AudioExtractionCategoryType::Transcript => "TRANSCRIPT",
-                AudioExtractionCategoryType::TopicContentModeration => "TOPIC_CONTENT_MODERATION",
-            }
-        }
-    }
-
-    impl std::fmt::Display for AudioExtractionCategoryType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<AudioExtractionCategoryType> for Value {
-        fn from(v: AudioExtractionCategoryType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<AudioExtractionCategoryType> for Val<AudioExtractionCategoryType> {
-        fn from(v: AudioExtractionCategoryType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`AudioGenerativeOutputLanguage::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AudioGenerativeOutputLanguage {
-        /// `DEFAULT`
-        Default,
-        /// `EN`
-        En,
-    }
-
-    impl AudioGenerativeOutputLanguage {
-        /// Every variant, in schema order.
-        pub const ALL: [AudioGenerativeOutputLanguage; 2] =
-            [AudioGenerativeOutputLanguage::Default, AudioGenerativeOutputLanguage::En];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AudioGenerativeOutputLanguage::Default => "DEFAULT",
-                AudioGenerativeOutputLanguage::En => "EN",
-            }
-        }
-    }
-
-    impl std::fmt::Display for AudioGenerativeOutputLanguage {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<AudioGenerativeOutputLanguage> for Value {
-        fn from(v: AudioGenerativeOutputLanguage) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<AudioGenerativeOutputLanguage> for Val<AudioGenerativeOutputLanguage> {
-        fn from(v: AudioGenerativeOutputLanguage) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`AudioStandardGenerativeFieldType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AudioStandardGenerativeFieldType {
-        /// `AUDIO_SUMMARY`
-        AudioSummary,
-        /// `IAB`
-        Iab,
-        /// `TOPIC_SUMMARY`
-        TopicSummary,
-    }
-
-    impl AudioStandardGenerativeFieldType {
-        /// Every variant, in schema order.
-        pub const ALL: [AudioStandardGenerativeFieldType; 3] = [
-            AudioStandardGenerativeFieldType::AudioSummary,
-            AudioStandardGenerativeFieldType::Iab,
-            AudioStandardGenerativeFieldType::TopicSummary,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AudioStandardGenerativeFieldType::AudioSummary => "AUDIO_SUMMARY",
-                AudioStandardGenerativeFieldType::Iab => "IAB",
-                AudioStandardGenerativeFieldType::TopicSummary => "TOPIC_SUMMARY",
-            }
-        }
-    }
-
-    impl std::fmt::Display for AudioStandardGenerativeFieldType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<AudioStandardGenerativeFieldType> for Value {
-        fn from(v: AudioStandardGenerativeFieldType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<AudioStandardGenerativeFieldType> for Val<AudioStandardGenerativeFieldType> {
-        fn from(v: AudioStandardGenerativeFieldType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Stage of the Blueprint
-    ///
-    /// Rendered as its CloudFormation spelling ([`BlueprintStage::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum BlueprintStage {
-        /// `DEVELOPMENT`
-        Development,
-        /// `LIVE`
-        Live,
-    }
-
-    impl BlueprintStage {
-        /// Every variant, in schema order.
-        pub const ALL: [BlueprintStage; 2] = [BlueprintStage::Development, BlueprintStage::Live];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                BlueprintStage::Development => "DEVELOPMENT",
-                BlueprintStage::Live => "LIVE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for BlueprintStage {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<BlueprintStage> for Value {
-        fn from(v: BlueprintStage) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<BlueprintStage> for Val<BlueprintStage> {
-        fn from(v: BlueprintStage) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`DesiredModality::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DesiredModality {
-        /// `DOCUMENT`
-        Document,
-        /// `IMAGE`
-        Image,
-        /// `VIDEO`
-        Video,
-        /// `AUDIO`
-        Audio,
-    }
-
-    impl DesiredModality {
-        /// Every variant, in schema order.
-        pub const ALL: [DesiredModality; 4] =
-            [DesiredModality::Document, DesiredModality::Image, DesiredModality::Video, DesiredModality::Audio];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DesiredModality::Document => "DOCUMENT",
-                DesiredModality::Image => "IMAGE",
-                DesiredModality::Video => "VIDEO",
-                DesiredModality::Audio => "AUDIO",
-            }
-        }
-    }
-
-    impl std::fmt::Display for DesiredModality {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DesiredModality> for Value {
-        fn from(v: DesiredModality) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DesiredModality> for Val<DesiredModality> {
-        fn from(v: DesiredModality) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`DocumentExtractionGranularityType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DocumentExtractionGranularityType {
-        /// `DOCUMENT`
-        Document,
-        /// `PAGE`
-        Page,
-        /// `ELEMENT`
-        Element,
-        /// `WORD`
-        Word,
-        /// `LINE`
-        Line,
-    }
-
-    impl DocumentExtractionGranularityType {
-        /// Every variant, in schema order.
-        pub const ALL: [DocumentExtractionGranularityType; 5] = [
-            DocumentExtractionGranularityType::Document,
-            DocumentExtractionGranularityType::Page,
-            DocumentExtractionGranularityType::Element,
-            DocumentExtractionGranularityType::Word,
-            DocumentExtractionGranularityType::Line,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DocumentExtractionGranularityType::Document => "DOCUMENT",
-                DocumentExtractionGranularityType::Page => "PAGE",
-                DocumentExtractionGranularityType::Element => "ELEMENT",
-                DocumentExtractionGranularityType::Word => "WORD",
-                DocumentExtractionGranularityType::Line => "LINE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for DocumentExtractionGranularityType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DocumentExtractionGranularityType> for Value {
-        fn from(v: DocumentExtractionGranularityType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DocumentExtractionGranularityType> for Val<DocumentExtractionGranularityType> {
-        fn from(v: DocumentExtractionGranularityType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`DocumentOutputTextFormatType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DocumentOutputTextFormatType {
-        /// `PLAIN_TEXT`
-        PlainText,
-        /// `MARKDOWN`
-        Markdown,
-        /// `HTML`
-        Html,
-        /// `CSV`
-        Csv,
-    }
-
-    impl DocumentOutputTextFormatType {
-        /// Every variant, in schema order.
-        pub const ALL: [DocumentOutputTextFormatType; 4] = [
-            DocumentOutputTextFormatType::PlainText,
-            DocumentOutputTextFormatType::Markdown,
-            DocumentOutputTextFormatType::Html,
-            DocumentOutputTextFormatType::Csv,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DocumentOutputTextFormatType::PlainText => "PLAIN_TEXT",
-                DocumentOutputTextFormatType::Markdown => "MARKDOWN",
-                DocumentOutputTextFormatType::Html => "HTML",
-                DocumentOutputTextFormatType::Csv => "CSV",
-            }
-        }
-    }
-
-    impl std::fmt::Display for DocumentOutputTextFormatType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DocumentOutputTextFormatType> for Value {
-        fn from(v: DocumentOutputTextFormatType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DocumentOutputTextFormatType> for Val<DocumentOutputTextFormatType> {
-        fn from(v: DocumentOutputTextFormatType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`ImageExtractionCategoryType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ImageExtractionCategoryType {
-        /// `CONTENT_MODERATION`
-        ContentModeration,
-        /// `TEXT_DETECTION`
-        TextDetection,
-        /// `LOGOS`
-        Logos,
-    }
-
-    impl ImageExtractionCategoryType {
-        /// Every variant, in schema order.
-        pub const ALL: [ImageExtractionCategoryType; 3] = [
-            ImageExtractionCategoryType::ContentModeration,
-            ImageExtractionCategoryType::TextDetection,
-            ImageExtractionCategoryType::Logos,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ImageExtractionCategoryType::ContentModeration => "CONTENT_MODERATION",
-                ImageExtractionCategoryType::TextDetection => "TEXT_DETECTION",
-                ImageExtractionCategoryType::Logos => "LOGOS",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ImageExtractionCategoryType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ImageExtractionCategoryType> for Value {
-        fn from(v: ImageExtractionCategoryType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ImageExtractionCategoryType> for Val<ImageExtractionCategoryType> {
-        fn from(v: ImageExtractionCategoryType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`ImageStandardGenerativeFieldType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ImageStandardGenerativeFieldType {
-        /// `IMAGE_SUMMARY`
-        ImageSummary,
-        /// `IAB`
-        Iab,
-    }
-
-    impl ImageStandardGenerativeFieldType {
-        /// Every variant, in schema order.
-        pub const ALL: [ImageStandardGenerativeFieldType; 2] =
-            [ImageStandardGenerativeFieldType::ImageSummary, ImageStandardGenerativeFieldType::Iab];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ImageStandardGenerativeFieldType::ImageSummary => "IMAGE_SUMMARY",
-                ImageStandardGenerativeFieldType::Iab => "IAB",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ImageStandardGenerativeFieldType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ImageStandardGenerativeFieldType> for Value {
-        fn from(v: ImageStandardGenerativeFieldType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ImageStandardGenerativeFieldType> for Val<ImageStandardGenerativeFieldType> {
-        fn from(v: ImageStandardGenerativeFieldType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`Language::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Language {
-        /// `EN`
-        En,
-        /// `DE`
-        De,
-        /// `ES`
-        Es,
-        /// `FR`
-        Fr,
-        /// `IT`
-        It,
-        /// `PT`
-        Pt,
-        /// `JA`
-        Ja,
-        /// `KO`
-        Ko,
-        /// `CN`
-        Cn,
-        /// `TW`
-        Tw,
-        /// `HK`
-        Hk,
-    }
-
-    impl Language {
-        /// Every variant, in schema order.
-        pub const ALL: [Language; 11] = [
-            Language::En,
-            Language::De,
-            Language::Es,
-            Language::Fr,
-            Language::It,
-            Language::Pt,
-            Language::Ja,
-            Language::Ko,
-            Language::Cn,
-            Language::Tw,
-            Language::Hk,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Language::En => "EN",
-                Language::De => "DE",
-                Language::Es => "ES",
-                Language::Fr => "FR",
-                Language::It => "IT",
-                Language::Pt => "PT",
-                Language::Ja => "JA",
-                Language::Ko => "KO",
-                Language::Cn => "CN",
-                Language::Tw => "TW",
-                Language::Hk => "HK",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Language {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Language> for Value {
-        fn from(v: Language) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Language> for Val<Language> {
-        fn from(v: Language) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`PIIEntityTypes::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PIIEntityTypes {
-        /// `ALL`
-        All,
-        /// `ADDRESS`
-        Address,
-        /// `AGE`
-        Age,
-        /// `NAME`
-        Name,
-        /// `EMAIL`
-        Email,
-        /// `PHONE`
-        Phone,
-        /// `USERNAME`
-        Username,
-        /// `PASSWORD`
-        Password,
-        /// `DRIVER_ID`
-        DriverId,
-        /// `LICENSE_PLATE`
-        LicensePlate,
-        /// `VEHICLE_IDENTIFICATION_NUMBER`
-        VehicleIdentificationNumber,
-        /// `CREDIT_DEBIT_CARD_CVV`
-        CreditDebitCardCvv,
-        /// `CREDIT_DEBIT_CARD_EXPIRY`
-        CreditDebitCardExpiry,
-        /// `CREDIT_DEBIT_CARD_NUMBER`
-        CreditDebitCardNumber,
-        /// `PIN`
-        Pin,
-        /// `INTERNATIONAL_BANK_ACCOUNT_NUMBER`
-        InternationalBankAccountNumber,
-        /// `SWIFT_CODE`
-        SwiftCode,
-        /// `IP_ADDRESS`
-        IpAddress,
-        /// `MAC_ADDRESS`
-        MacAddress,
-        /// `URL`
-        Url,
-        /// `AWS_ACCESS_KEY`
-        AwsAccessKey,
-        /// `AWS_SECRET_KEY`
-        AwsSecretKey,
-        /// `US_BANK_ACCOUNT_NUMBER`
-        UsBankAccountNumber,
-        /// `US_BANK_ROUTING_NUMBER`
-        UsBankRoutingNumber,
-        /// `US_INDIVIDUAL_TAX_IDENTIFICATION_NUMBER`
-        UsIndividualTaxIdentificationNumber,
-        /// `US_PASSPORT_NUMBER`
-        UsPassportNumber,
-        /// `US_SOCIAL_SECURITY_NUMBER`
-        UsSocialSecurityNumber,
-        /// `CA_HEALTH_NUMBER`
-        CaHealthNumber,
-        /// `CA_SOCIAL_INSURANCE_NUMBER`
-        CaSocialInsuranceNumber,
-        /// `UK_NATIONAL_HEALTH_SERVICE_NUMBER`
-        UkNationalHealthServiceNumber,
-        /// `UK_NATIONAL_INSURANCE_NUMBER`
-        UkNationalInsuranceNumber,
-        /// `UK_UNIQUE_TAXPAYER_REFERENCE_NUMBER`
-        UkUniqueTaxpayerReferenceNumber,
-    }
-
-    impl PIIEntityTypes {
-        /// Every variant, in schema order.
-        pub const ALL: [PIIEntityTypes; 32] = [
-            PIIEntityTypes::All,
-            PIIEntityTypes::Address,
-            PIIEntityTypes::Age,
-            PIIEntityTypes::Name,
-            PIIEntityTypes::Email,
-            PIIEntityTypes::Phone,
-            PIIEntityTypes::Username,
-            PIIEntityTypes::Password,
-            PIIEntityTypes::DriverId,
-            PIIEntityTypes::LicensePlate,
-            PIIEntityTypes::VehicleIdentificationNumber,
-            PIIEntityTypes::CreditDebitCardCvv,
-            PIIEntityTypes::CreditDebitCardExpiry,
-            PIIEntityTypes::CreditDebitCardNumber,
-            PIIEntityTypes::Pin,
-            PIIEntityTypes::InternationalBankAccountNumber,
-            PIIEntityTypes::SwiftCode,
-            PIIEntityTypes::IpAddress,
-            PIIEntityTypes::MacAddress,
-            PIIEntityTypes::Url,
-            PIIEntityTypes::AwsAccessKey,
-            PIIEntityTypes::AwsSecretKey,
-            PIIEntityTypes::UsBankAccountNumber,
-            PIIEntityTypes::UsBankRoutingNumber,
-            PIIEntityTypes::UsIndividualTaxIdentificationNumber,
-            PIIEntityTypes::UsPassportNumber,
-            PIIEntityTypes::UsSocialSecurityNumber,
-            PIIEntityTypes::CaHealthNumber,
-            PIIEntityTypes::CaSocialInsuranceNumber,
-            PIIEntityTypes::UkNationalHealthServiceNumber,
-            PIIEntityTypes::UkNationalInsuranceNumber,
-            PIIEntityTypes::UkUniqueTaxpayerReferenceNumber,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PIIEntityTypes::All => "ALL",
-                PIIEntityTypes::Address => "ADDRESS",
-                PIIEntityTypes::Age => "AGE",
-                PIIEntityTypes::Name => "NAME",
-                PIIEntityTypes::Email => "EMAIL",
-                PIIEntityTypes::Phone => "PHONE",
-                PIIEntityTypes::Username => "USERNAME",
-                PIIEntityTypes::Password => "PASSWORD",
-                PIIEntityTypes::DriverId => "DRIVER_ID",
-                PIIEntityTypes::LicensePlate => "LICENSE_PLATE",
-                PIIEntityTypes::VehicleIdentificationNumber => "VEHICLE_IDENTIFICATION_NUMBER",
-                PIIEntityTypes::CreditDebitCardCvv => "CREDIT_DEBIT_CARD_CVV",
-                PIIEntityTypes::CreditDebitCardExpiry => "CREDIT_DEBIT_CARD_EXPIRY",
-                PIIEntityTypes::CreditDebitCardNumber => "CREDIT_DEBIT_CARD_NUMBER",
-                PIIEntityTypes::Pin => "PIN",
-                PIIEntityTypes::InternationalBankAccountNumber => "INTERNATIONAL_BANK_ACCOUNT_NUMBER",
-                PIIEntityTypes::SwiftCode => "SWIFT_CODE",
-                PIIEntityTypes::IpAddress => "IP_ADDRESS",
-                PIIEntityTypes::MacAddress => "MAC_ADDRESS",
-                PIIEntityTypes::Url => "URL",
-                PIIEntityTypes::AwsAccessKey => "AWS_ACCESS_KEY",
-                PIIEntityTypes::AwsSecretKey => "AWS_SECRET_KEY",
-                PIIEntityTypes::UsBankAccountNumber => "US_BANK_ACCOUNT_NUMBER",
-                PIIEntityTypes::UsBankRoutingNumber => "US_BANK_ROUTING_NUMBER",
-                PIIEntityTypes::UsIndividualTaxIdentificationNumber => "US_INDIVIDUAL_TAX_IDENTIFICATION_NUMBER",
-                PIIEntityTypes::UsPassportNumber => "US_PASSPORT_NUMBER",
-                PIIEntityTypes::UsSocialSecurityNumber => "US_SOCIAL_SECURITY_NUMBER",
-                PIIEntityTypes::CaHealthNumber => "CA_HEALTH_NUMBER",
-                PIIEntityTypes::CaSocialInsuranceNumber => "CA_SOCIAL_INSURANCE_NUMBER",
-                PIIEntityTypes::UkNationalHealthServiceNumber => "UK_NATIONAL_HEALTH_SERVICE_NUMBER",
-                PIIEntityTypes::UkNationalInsuranceNumber => "UK_NATIONAL_INSURANCE_NUMBER",
-                PIIEntityTypes::UkUniqueTaxpayerReferenceNumber => "UK_UNIQUE_TAXPAYER_REFERENCE_NUMBER",
-            }
-        }
-    }
-
-    impl std::fmt::Display for PIIEntityTypes {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PIIEntityTypes> for Value {
-        fn from(v: PIIEntityTypes) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PIIEntityTypes> for Val<PIIEntityTypes> {
-        fn from(v: PIIEntityTypes) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`PIIRedactionMaskMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PIIRedactionMaskMode {
-        /// `PII`
-        Pii,
-        /// `ENTITY_TYPE`
-        EntityType,
-    }
-
-    impl PIIRedactionMaskMode {
-        /// Every variant, in schema order.
-        pub const ALL: [PIIRedactionMaskMode; 2] = [PIIRedactionMaskMode::Pii, PIIRedactionMaskMode::EntityType];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PIIRedactionMaskMode::Pii => "PII",
-                PIIRedactionMaskMode::EntityType => "ENTITY_TYPE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for PIIRedactionMaskMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PIIRedactionMaskMode> for Value {
-        fn from(v: PIIRedactionMaskMode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PIIRedactionMaskMode> for Val<PIIRedactionMaskMode> {
-        fn from(v: PIIRedactionMaskMode) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Type of the DataAutomationProject - Sync or Async
-    ///
-    /// Rendered as its CloudFormation spelling ([`ProjectType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ProjectType {
-        /// `ASYNC`
-        Async,
-        /// `SYNC`
-        Sync,
-    }
-
-    impl ProjectType {
-        /// Every variant, in schema order.
-        pub const ALL: [ProjectType; 2] = [ProjectType::Async, ProjectType::Sync];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ProjectType::Async => "ASYNC",
-                ProjectType::Sync => "SYNC",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ProjectType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ProjectType> for Value {
-        fn from(v: ProjectType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ProjectType> for Val<ProjectType> {
-        fn from(v: ProjectType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`SensitiveDataDetectionMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SensitiveDataDetectionMode {
-        /// `DETECTION`
-        Detection,
-        /// `DETECTION_AND_REDACTION`
-        DetectionAndRedaction,
-    }
-
-    impl SensitiveDataDetectionMode {
-        /// Every variant, in schema order.
-        pub const ALL: [SensitiveDataDetectionMode; 2] =
-            [SensitiveDataDetectionMode::Detection, SensitiveDataDetectionMode::DetectionAndRedaction];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SensitiveDataDetectionMode::Detection => "DETECTION",
-                SensitiveDataDetectionMode::DetectionAndRedaction => "DETECTION_AND_REDACTION",
-            }
-        }
-    }
-
-    impl std::fmt::Display for SensitiveDataDetectionMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<SensitiveDataDetectionMode> for Value {
-        fn from(v: SensitiveDataDetectionMode) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        AudioExtractionCategoryType[3] {
+            AudioContentModeration = "AUDIO_CONTENT_MODERATION",
+            Transcript = "TRANSCRIPT",
+            TopicContentModeration = "TOPIC_CONTENT_MODERATION",
         }
     }
 
-    impl From<SensitiveDataDetectionMode> for Val<SensitiveDataDetectionMode> {
-        fn from(v: SensitiveDataDetectionMode) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        AudioGenerativeOutputLanguage[2] {
+            Default = "DEFAULT",
+            En = "EN",
         }
     }
 
-    /// Rendered as its CloudFormation spelling ([`SensitiveDataDetectionScope::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SensitiveDataDetectionScope {
-        /// `STANDARD`
-        Standard,
-        /// `CUSTOM`
-        Custom,
-    }
-
-    impl SensitiveDataDetectionScope {
-        /// Every variant, in schema order.
-        pub const ALL: [SensitiveDataDetectionScope; 2] =
-            [SensitiveDataDetectionScope::Standard, SensitiveDataDetectionScope::Custom];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SensitiveDataDetectionScope::Standard => "STANDARD",
-                SensitiveDataDetectionScope::Custom => "CUSTOM",
-            }
+    cfn_enum! {
+        AudioStandardGenerativeFieldType[3] {
+            AudioSummary = "AUDIO_SUMMARY",
+            Iab = "IAB",
+            TopicSummary = "TOPIC_SUMMARY",
         }
-    }
-
-    impl std::fmt::Display for SensitiveDataDetectionScope {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    }
+
+    cfn_enum! {
+        /// Stage of the Blueprint
+        BlueprintStage[2] {
+            Development = "DEVELOPMENT",
+            Live = "LIVE",
         }
     }
 
-    impl From<SensitiveDataDetectionScope> for Value {
-        fn from(v: SensitiveDataDetectionScope) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        DesiredModality[4] {
+            Document = "DOCUMENT",
+            Image = "IMAGE",
+            Video = "VIDEO",
+            Audio = "AUDIO",
         }
     }
 
-    impl From<SensitiveDataDetectionScope> for Val<SensitiveDataDetectionScope> {
-        fn from(v: SensitiveDataDetectionScope) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        DocumentExtractionGranularityType[5] {
+            Document = "DOCUMENT",
+            Page = "PAGE",
+            Element = "ELEMENT",
+            Word = "WORD",
+            Line = "LINE",
         }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`State::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum State {
-        /// `ENABLED`
-        Enabled,
-        /// `DISABLED`
-        Disabled,
     }
 
-    impl State {
-        /// Every variant, in schema order.
-        pub const ALL: [State; 2] = [State::Enabled, State::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                State::Enabled => "ENABLED",
-                State::Disabled => "DISABLED",
-            }
+    cfn_enum! {
+        DocumentOutputTextFormatType[4] {
+            PlainText = "PLAIN_TEXT",
+            Markdown = "MARKDOWN",
+            Html = "HTML",
+            Csv = "CSV",
         }
     }
 
-    impl std::fmt::Display for State {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        ImageExtractionCategoryType[3] {
+            ContentModeration = "CONTENT_MODERATION",
+            TextDetection = "TEXT_DETECTION",
+            Logos = "LOGOS",
         }
     }
 
-    impl From<State> for Value {
-        fn from(v: State) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        ImageStandardGenerativeFieldType[2] {
+            ImageSummary = "IMAGE_SUMMARY",
+            Iab = "IAB",
         }
     }
 
-    impl From<State> for Val<State> {
-        fn from(v: State) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        Language[11] {
+            En = "EN",
+            De = "DE",
+            Es = "ES",
+            Fr = "FR",
+            It = "IT",
+            Pt = "PT",
+            Ja = "JA",
+            Ko = "KO",
+            Cn = "CN",
+            Tw = "TW",
+            Hk = "HK",
         }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`VideoExtractionCategoryType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum VideoExtractionCategoryType {
-        /// `CONTENT_MODERATION`
-        ContentModeration,
-        /// `TEXT_DETECTION`
-        TextDetection,
-        /// `TRANSCRIPT`
-        Transcript,
-        /// `LOGOS`
-        Logos,
     }
 
-    impl VideoExtractionCategoryType {
-        /// Every variant, in schema order.
-        pub const ALL: [VideoExtractionCategoryType; 4] = [
-            VideoExtractionCategoryType::ContentModeration,
-            VideoExtractionCategoryType::TextDetection,
-            VideoExtractionCategoryType::Transcript,
-            VideoExtractionCategoryType::Logos,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                VideoExtractionCategoryType::ContentModeration => "CONTENT_MODERATION",
-                VideoExtractionCategoryType::TextDetection => "TEXT_DETECTION",
-                VideoExtractionCategoryType::Transcript => "TRANSCRIPT",
-                VideoExtractionCategoryType::Logos => "LOGOS",
-            }
+    cfn_enum! {
+        PIIEntityTypes[32] {
+            All = "ALL",
+            Address = "ADDRESS",
+            Age = "AGE",
+            Name = "NAME",
+            Email = "EMAIL",
+            Phone = "PHONE",
+            Username = "USERNAME",
+            Password = "PASSWORD",
+            DriverId = "DRIVER_ID",
+            LicensePlate = "LICENSE_PLATE",
+            VehicleIdentificationNumber = "VEHICLE_IDENTIFICATION_NUMBER",
+            CreditDebitCardCvv = "CREDIT_DEBIT_CARD_CVV",
+            CreditDebitCardExpiry = "CREDIT_DEBIT_CARD_EXPIRY",
+            CreditDebitCardNumber = "CREDIT_DEBIT_CARD_NUMBER",
+            Pin = "PIN",
+            InternationalBankAccountNumber = "INTERNATIONAL_BANK_ACCOUNT_NUMBER",
+            SwiftCode = "SWIFT_CODE",
+            IpAddress = "IP_ADDRESS",
+            MacAddress = "MAC_ADDRESS",
+            Url = "URL",
+            AwsAccessKey = "AWS_ACCESS_KEY",
+            AwsSecretKey = "AWS_SECRET_KEY",
+            UsBankAccountNumber = "US_BANK_ACCOUNT_NUMBER",
+            UsBankRoutingNumber = "US_BANK_ROUTING_NUMBER",
+            UsIndividualTaxIdentificationNumber = "US_INDIVIDUAL_TAX_IDENTIFICATION_NUMBER",
+            UsPassportNumber = "US_PASSPORT_NUMBER",
+            UsSocialSecurityNumber = "US_SOCIAL_SECURITY_NUMBER",
+            CaHealthNumber = "CA_HEALTH_NUMBER",
+            CaSocialInsuranceNumber = "CA_SOCIAL_INSURANCE_NUMBER",
+            UkNationalHealthServiceNumber = "UK_NATIONAL_HEALTH_SERVICE_NUMBER",
+            UkNationalInsuranceNumber = "UK_NATIONAL_INSURANCE_NUMBER",
+            UkUniqueTaxpayerReferenceNumber = "UK_UNIQUE_TAXPAYER_REFERENCE_NUMBER",
         }
     }
 
-    impl std::fmt::Display for VideoExtractionCategoryType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        PIIRedactionMaskMode[2] {
+            Pii = "PII",
+            EntityType = "ENTITY_TYPE",
         }
     }
 
-    impl From<VideoExtractionCategoryType> for Value {
-        fn from(v: VideoExtractionCategoryType) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// Type of the DataAutomationProject - Sync or Async
+        ProjectType[2] {
+            Async = "ASYNC",
+            Sync = "SYNC",
         }
     }
 
-    impl From<VideoExtractionCategoryType> for Val<VideoExtractionCategoryType> {
-        fn from(v: VideoExtractionCategoryType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        SensitiveDataDetectionMode[2] {
+            Detection = "DETECTION",
+            DetectionAndRedaction = "DETECTION_AND_REDACTION",
         }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`VideoStandardGenerativeFieldType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum VideoStandardGenerativeFieldType {
-        /// `VIDEO_SUMMARY`
-        VideoSummary,
-        /// `IAB`
-        Iab,
-        /// `CHAPTER_SUMMARY`
-        ChapterSummary,
     }
-
-    impl VideoStandardGenerativeFieldType {
-        /// Every variant, in schema order.
-        pub const ALL: [VideoStandardGenerativeFieldType; 3] = [
-            VideoStandardGenerativeFieldType::VideoSummary,
-            VideoStandardGenerativeFieldType::Iab,
-            VideoStandardGenerativeFieldType::ChapterSummary,
-        ];
 
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                VideoStandardGenerativeFieldType::VideoSummary => "VIDEO_SUMMARY",
-                VideoStandardGenerativeFieldType::Iab => "IAB",
-                VideoStandardGenerativeFieldType::ChapterSummary => "CHAPTER_SUMMARY",
-            }
+    cfn_enum! {
+        SensitiveDataDetectionScope[2] {
+            Standard = "STANDARD",
+            Custom = "CUSTOM",
         }
     }
 
-    impl std::fmt::Display for VideoStandardGenerativeFieldType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        State[2] {
+            Enabled = "ENABLED",
+            Disabled = "DISABLED",
         }
     }
 
-    impl From<VideoStandardGenerativeFieldType> for Value {
-        fn from(v: VideoStandardGenerativeFieldType) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        VideoExtractionCategoryType[4] {
+            ContentModeration = "CONTENT_MODERATION",
+            TextDetection = "TEXT_DETECTION",
+            Transcript = "TRANSCRIPT",
+            Logos = "LOGOS",
         }
     }
 
-    impl From<VideoStandardGenerativeFieldType> for Val<VideoStandardGenerativeFieldType> {
-        fn from(v: VideoStandardGenerativeFieldType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        VideoStandardGenerativeFieldType[3] {
+            VideoSummary = "VIDEO_SUMMARY",
+            Iab = "IAB",
+            ChapterSummary = "CHAPTER_SUMMARY",
         }
     }
 }
@@ -6523,778 +5310,149 @@ pub mod data_source {
 
     property_type!(WeeklySchedule);
 
-    /// Knowledge base can split your source data into chunks. A chunk refers to an excerpt from a data source that is
-    /// returned when the knowledge base that it belongs to is queried. You have the following options for chunking your
-    /// data. If you opt for NONE, then you may want to pre-process your files by splitting them up such that each file
-    /// corresponds to a chunk.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ChunkingStrategy::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ChunkingStrategy {
-        /// `FIXED_SIZE`
-        FixedSize,
-        /// `NONE`
-        None,
-        /// `HIERARCHICAL`
-        Hierarchical,
-        /// `SEMANTIC`
-        Semantic,
-    }
-
-    impl ChunkingStrategy {
-        /// Every variant, in schema order.
-        pub const ALL: [ChunkingStrategy; 4] = [
-            ChunkingStrategy::FixedSize,
-            ChunkingStrategy::None,
-            ChunkingStrategy::Hierarchical,
-            ChunkingStrategy::Semantic,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ChunkingStrategy::FixedSize => "FIXED_SIZE",
-                ChunkingStrategy::None => "NONE",
-                ChunkingStrategy::Hierarchical => "HIERARCHICAL",
-                ChunkingStrategy::Semantic => "SEMANTIC",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ChunkingStrategy {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ChunkingStrategy> for Value {
-        fn from(v: ChunkingStrategy) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ChunkingStrategy> for Val<ChunkingStrategy> {
-        fn from(v: ChunkingStrategy) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The supported authentication type to authenticate and connect to your Confluence instance.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ConfluenceSourceConfigurationAuthType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ConfluenceSourceConfigurationAuthType {
-        /// `BASIC`
-        Basic,
-        /// `OAUTH2_CLIENT_CREDENTIALS`
-        Oauth2ClientCredentials,
-    }
-
-    impl ConfluenceSourceConfigurationAuthType {
-        /// Every variant, in schema order.
-        pub const ALL: [ConfluenceSourceConfigurationAuthType; 2] = [
-            ConfluenceSourceConfigurationAuthType::Basic,
-            ConfluenceSourceConfigurationAuthType::Oauth2ClientCredentials,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ConfluenceSourceConfigurationAuthType::Basic => "BASIC",
-                ConfluenceSourceConfigurationAuthType::Oauth2ClientCredentials => "OAUTH2_CLIENT_CREDENTIALS",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ConfluenceSourceConfigurationAuthType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ConfluenceSourceConfigurationAuthType> for Value {
-        fn from(v: ConfluenceSourceConfigurationAuthType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ConfluenceSourceConfigurationAuthType> for Val<ConfluenceSourceConfigurationAuthType> {
-        fn from(v: ConfluenceSourceConfigurationAuthType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The supported host type, whether online/cloud or server/on-premises.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ConfluenceSourceConfigurationHostType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ConfluenceSourceConfigurationHostType {
-        /// `SAAS`
-        Saas,
-    }
-
-    impl ConfluenceSourceConfigurationHostType {
-        /// Every variant, in schema order.
-        pub const ALL: [ConfluenceSourceConfigurationHostType; 1] = [ConfluenceSourceConfigurationHostType::Saas];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ConfluenceSourceConfigurationHostType::Saas => "SAAS",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ConfluenceSourceConfigurationHostType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ConfluenceSourceConfigurationHostType> for Value {
-        fn from(v: ConfluenceSourceConfigurationHostType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ConfluenceSourceConfigurationHostType> for Val<ConfluenceSourceConfigurationHostType> {
-        fn from(v: ConfluenceSourceConfigurationHostType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Enrichment type to be used for the vector database.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ContextEnrichmentType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ContextEnrichmentType {
-        /// `BEDROCK_FOUNDATION_MODEL`
-        BedrockFoundationModel,
-    }
-
-    impl ContextEnrichmentType {
-        /// Every variant, in schema order.
-        pub const ALL: [ContextEnrichmentType; 1] = [ContextEnrichmentType::BedrockFoundationModel];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ContextEnrichmentType::BedrockFoundationModel => "BEDROCK_FOUNDATION_MODEL",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ContextEnrichmentType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ContextEnrichmentType> for Value {
-        fn from(v: ContextEnrichmentType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ContextEnrichmentType> for Val<ContextEnrichmentType> {
-        fn from(v: ContextEnrichmentType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The deletion policy for the data source.
-    ///
-    /// Rendered as its CloudFormation spelling ([`DataDeletionPolicy::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DataDeletionPolicy {
-        /// `RETAIN`
-        Retain,
-        /// `DELETE`
-        Delete,
-    }
-
-    impl DataDeletionPolicy {
-        /// Every variant, in schema order.
-        pub const ALL: [DataDeletionPolicy; 2] = [DataDeletionPolicy::Retain, DataDeletionPolicy::Delete];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DataDeletionPolicy::Retain => "RETAIN",
-                DataDeletionPolicy::Delete => "DELETE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for DataDeletionPolicy {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DataDeletionPolicy> for Value {
-        fn from(v: DataDeletionPolicy) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DataDeletionPolicy> for Val<DataDeletionPolicy> {
-        fn from(v: DataDeletionPolicy) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The type of the data source location.
-    ///
-    /// Rendered as its CloudFormation spelling ([`DataSourceType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DataSourceType {
-        /// `S3`
-        S3,
-        /// `CONFLUENCE`
-        Confluence,
-        /// `SALESFORCE`
-        Salesforce,
-        /// `SHAREPOINT`
-        Sharepoint,
-        /// `WEB`
-        Web,
-        /// `CUSTOM`
-        Custom,
-        /// `REDSHIFT_METADATA`
-        RedshiftMetadata,
-        /// `MANAGED_KNOWLEDGE_BASE_CONNECTOR`
-        ManagedKnowledgeBaseConnector,
-    }
-
-    impl DataSourceType {
-        /// Every variant, in schema order.
-        pub const ALL: [DataSourceType; 8] = [
-            DataSourceType::S3,
-            DataSourceType::Confluence,
-            DataSourceType::Salesforce,
-            DataSourceType::Sharepoint,
-            DataSourceType::Web,
-            DataSourceType::Custom,
-            DataSourceType::RedshiftMetadata,
-            DataSourceType::ManagedKnowledgeBaseConnector,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DataSourceType::S3 => "S3",
-                DataSourceType::Confluence => "CONFLUENCE",
-                DataSourceType::Salesforce => "SALESFORCE",
-                DataSourceType::Sharepoint => "SHAREPOINT",
-                DataSourceType::Web => "WEB",
-                DataSourceType::Custom => "CUSTOM",
-                DataSourceType::RedshiftMetadata => "REDSHIFT_METADATA",
-                DataSourceType::ManagedKnowledgeBaseConnector => "MANAGED_KNOWLEDGE_BASE_CONNECTOR",
-            }
-        }
-    }
-
-    impl std::fmt::Display for DataSourceType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DataSourceType> for Value {
-        fn from(v: DataSourceType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DataSourceType> for Val<DataSourceType> {
-        fn from(v: DataSourceType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Day of the week.
-    ///
-    /// Rendered as its CloudFormation spelling ([`DayOfWeek::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DayOfWeek {
-        /// `SUNDAY`
-        Sunday,
-        /// `MONDAY`
-        Monday,
-        /// `TUESDAY`
-        Tuesday,
-        /// `WEDNESDAY`
-        Wednesday,
-        /// `THURSDAY`
-        Thursday,
-        /// `FRIDAY`
-        Friday,
-        /// `SATURDAY`
-        Saturday,
-    }
-
-    impl DayOfWeek {
-        /// Every variant, in schema order.
-        pub const ALL: [DayOfWeek; 7] = [
-            DayOfWeek::Sunday,
-            DayOfWeek::Monday,
-            DayOfWeek::Tuesday,
-            DayOfWeek::Wednesday,
-            DayOfWeek::Thursday,
-            DayOfWeek::Friday,
-            DayOfWeek::Saturday,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DayOfWeek::Sunday => "SUNDAY",
-                DayOfWeek::Monday => "MONDAY",
-                DayOfWeek::Tuesday => "TUESDAY",
-                DayOfWeek::Wednesday => "WEDNESDAY",
-                DayOfWeek::Thursday => "THURSDAY",
-                DayOfWeek::Friday => "FRIDAY",
-                DayOfWeek::Saturday => "SATURDAY",
-            }
-        }
-    }
-
-    impl std::fmt::Display for DayOfWeek {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DayOfWeek> for Value {
-        fn from(v: DayOfWeek) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DayOfWeek> for Val<DayOfWeek> {
-        fn from(v: DayOfWeek) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Knowledge base can split your source data into chunks. A chunk refers to an excerpt from a data source that is
+        /// returned when the knowledge base that it belongs to is queried. You have the following options for chunking your
+        /// data. If you opt for NONE, then you may want to pre-process your files by splitting them up such that each file
+        /// corresponds to a chunk.
+        ChunkingStrategy[4] {
+            FixedSize = "FIXED_SIZE",
+            None = "NONE",
+            Hierarchical = "HIERARCHICAL",
+            Semantic = "SEMANTIC",
         }
     }
 
-    /// Indicates whether a feature is enabled or disabled.
-    ///
-    /// Rendered as its CloudFormation spelling ([`EnabledOrDisabledState::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum EnabledOrDisabledState {
-        /// `ENABLED`
-        Enabled,
-        /// `DISABLED`
-        Disabled,
-    }
-
-    impl EnabledOrDisabledState {
-        /// Every variant, in schema order.
-        pub const ALL: [EnabledOrDisabledState; 2] =
-            [EnabledOrDisabledState::Enabled, EnabledOrDisabledState::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                EnabledOrDisabledState::Enabled => "ENABLED",
-                EnabledOrDisabledState::Disabled => "DISABLED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for EnabledOrDisabledState {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<EnabledOrDisabledState> for Value {
-        fn from(v: EnabledOrDisabledState) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<EnabledOrDisabledState> for Val<EnabledOrDisabledState> {
-        fn from(v: EnabledOrDisabledState) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Enrichment Strategy method.
-    ///
-    /// Rendered as its CloudFormation spelling ([`EnrichmentStrategyMethod::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum EnrichmentStrategyMethod {
-        /// `CHUNK_ENTITY_EXTRACTION`
-        ChunkEntityExtraction,
-    }
-
-    impl EnrichmentStrategyMethod {
-        /// Every variant, in schema order.
-        pub const ALL: [EnrichmentStrategyMethod; 1] = [EnrichmentStrategyMethod::ChunkEntityExtraction];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                EnrichmentStrategyMethod::ChunkEntityExtraction => "CHUNK_ENTITY_EXTRACTION",
-            }
-        }
-    }
-
-    impl std::fmt::Display for EnrichmentStrategyMethod {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<EnrichmentStrategyMethod> for Value {
-        fn from(v: EnrichmentStrategyMethod) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<EnrichmentStrategyMethod> for Val<EnrichmentStrategyMethod> {
-        fn from(v: EnrichmentStrategyMethod) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Determine how will parsed content be stored.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ParsingModality::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ParsingModality {
-        /// `MULTIMODAL`
-        Multimodal,
-    }
-
-    impl ParsingModality {
-        /// Every variant, in schema order.
-        pub const ALL: [ParsingModality; 1] = [ParsingModality::Multimodal];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ParsingModality::Multimodal => "MULTIMODAL",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ParsingModality {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ParsingModality> for Value {
-        fn from(v: ParsingModality) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ParsingModality> for Val<ParsingModality> {
-        fn from(v: ParsingModality) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The parsing strategy for the data source.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ParsingStrategy::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ParsingStrategy {
-        /// `BEDROCK_FOUNDATION_MODEL`
-        BedrockFoundationModel,
-        /// `BEDROCK_DATA_AUTOMATION`
-        BedrockDataAutomation,
-        /// `SMART_PARSING`
-        SmartParsing,
-        /// `MULTI_MODAL_EMBEDDINGS`
-        MultiModalEmbeddings,
-    }
-
-    impl ParsingStrategy {
-        /// Every variant, in schema order.
-        pub const ALL: [ParsingStrategy; 4] = [
-            ParsingStrategy::BedrockFoundationModel,
-            ParsingStrategy::BedrockDataAutomation,
-            ParsingStrategy::SmartParsing,
-            ParsingStrategy::MultiModalEmbeddings,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ParsingStrategy::BedrockFoundationModel => "BEDROCK_FOUNDATION_MODEL",
-                ParsingStrategy::BedrockDataAutomation => "BEDROCK_DATA_AUTOMATION",
-                ParsingStrategy::SmartParsing => "SMART_PARSING",
-                ParsingStrategy::MultiModalEmbeddings => "MULTI_MODAL_EMBEDDINGS",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ParsingStrategy {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// The supported authentication type to authenticate and connect to your Confluence instance.
+        ConfluenceSourceConfigurationAuthType[2] {
+            Basic = "BASIC",
+            Oauth2ClientCredentials = "OAUTH2_CLIENT_CREDENTIALS",
         }
     }
 
-    impl From<ParsingStrategy> for Value {
-        fn from(v: ParsingStrategy) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// The supported host type, whether online/cloud or server/on-premises.
+        ConfluenceSourceConfigurationHostType[1] {
+            Saas = "SAAS",
         }
     }
 
-    impl From<ParsingStrategy> for Val<ParsingStrategy> {
-        fn from(v: ParsingStrategy) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Enrichment type to be used for the vector database.
+        ContextEnrichmentType[1] {
+            BedrockFoundationModel = "BEDROCK_FOUNDATION_MODEL",
         }
     }
 
-    /// The supported authentication type to authenticate and connect to your Salesforce instance.
-    ///
-    /// Rendered as its CloudFormation spelling ([`SalesforceSourceConfigurationAuthType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SalesforceSourceConfigurationAuthType {
-        /// `OAUTH2_CLIENT_CREDENTIALS`
-        Oauth2ClientCredentials,
-    }
-
-    impl SalesforceSourceConfigurationAuthType {
-        /// Every variant, in schema order.
-        pub const ALL: [SalesforceSourceConfigurationAuthType; 1] =
-            [SalesforceSourceConfigurationAuthType::Oauth2ClientCredentials];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SalesforceSourceConfigurationAuthType::Oauth2ClientCredentials => "OAUTH2_CLIENT_CREDENTIALS",
-            }
-        }
-    }
-
-    impl std::fmt::Display for SalesforceSourceConfigurationAuthType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<SalesforceSourceConfigurationAuthType> for Value {
-        fn from(v: SalesforceSourceConfigurationAuthType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<SalesforceSourceConfigurationAuthType> for Val<SalesforceSourceConfigurationAuthType> {
-        fn from(v: SalesforceSourceConfigurationAuthType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The supported authentication type to authenticate and connect to your SharePoint site/sites.
-    ///
-    /// Rendered as its CloudFormation spelling ([`SharePointSourceConfigurationAuthType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SharePointSourceConfigurationAuthType {
-        /// `OAUTH2_CLIENT_CREDENTIALS`
-        Oauth2ClientCredentials,
-        /// `OAUTH2_SHAREPOINT_APP_ONLY_CLIENT_CREDENTIALS`
-        Oauth2SharepointAppOnlyClientCredentials,
-    }
-
-    impl SharePointSourceConfigurationAuthType {
-        /// Every variant, in schema order.
-        pub const ALL: [SharePointSourceConfigurationAuthType; 2] = [
-            SharePointSourceConfigurationAuthType::Oauth2ClientCredentials,
-            SharePointSourceConfigurationAuthType::Oauth2SharepointAppOnlyClientCredentials,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SharePointSourceConfigurationAuthType::Oauth2ClientCredentials => "OAUTH2_CLIENT_CREDENTIALS",
-                SharePointSourceConfigurationAuthType::Oauth2SharepointAppOnlyClientCredentials => {
-                    "OAUTH2_SHAREPOINT_APP_ONLY_CLIENT_CREDENTIALS"
-                }
-            }
-        }
-    }
-
-    impl std::fmt::Display for SharePointSourceConfigurationAuthType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<SharePointSourceConfigurationAuthType> for Value {
-        fn from(v: SharePointSourceConfigurationAuthType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<SharePointSourceConfigurationAuthType> for Val<SharePointSourceConfigurationAuthType> {
-        fn from(v: SharePointSourceConfigurationAuthType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The supported host type, whether online/cloud or server/on-premises.
-    ///
-    /// Rendered as its CloudFormation spelling ([`SharePointSourceConfigurationHostType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SharePointSourceConfigurationHostType {
-        /// `ONLINE`
-        Online,
-    }
-
-    impl SharePointSourceConfigurationHostType {
-        /// Every variant, in schema order.
-        pub const ALL: [SharePointSourceConfigurationHostType; 1] = [SharePointSourceConfigurationHostType::Online];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SharePointSourceConfigurationHostType::Online => "ONLINE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for SharePointSourceConfigurationHostType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<SharePointSourceConfigurationHostType> for Value {
-        fn from(v: SharePointSourceConfigurationHostType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<SharePointSourceConfigurationHostType> for Val<SharePointSourceConfigurationHostType> {
-        fn from(v: SharePointSourceConfigurationHostType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The deletion policy for the data source.
+        DataDeletionPolicy[2] {
+            Retain = "RETAIN",
+            Delete = "DELETE",
         }
-    }
-
-    /// When the service applies the transformation.
-    ///
-    /// Rendered as its CloudFormation spelling ([`StepToApply::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum StepToApply {
-        /// `POST_CHUNKING`
-        PostChunking,
     }
 
-    impl StepToApply {
-        /// Every variant, in schema order.
-        pub const ALL: [StepToApply; 1] = [StepToApply::PostChunking];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                StepToApply::PostChunking => "POST_CHUNKING",
-            }
+    cfn_enum! {
+        /// The type of the data source location.
+        DataSourceType[8] {
+            S3 = "S3",
+            Confluence = "CONFLUENCE",
+            Salesforce = "SALESFORCE",
+            Sharepoint = "SHAREPOINT",
+            Web = "WEB",
+            Custom = "CUSTOM",
+            RedshiftMetadata = "REDSHIFT_METADATA",
+            ManagedKnowledgeBaseConnector = "MANAGED_KNOWLEDGE_BASE_CONNECTOR",
         }
     }
 
-    impl std::fmt::Display for StepToApply {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// Day of the week.
+        DayOfWeek[7] {
+            Sunday = "SUNDAY",
+            Monday = "MONDAY",
+            Tuesday = "TUESDAY",
+            Wednesday = "WEDNESDAY",
+            Thursday = "THURSDAY",
+            Friday = "FRIDAY",
+            Saturday = "SATURDAY",
         }
     }
 
-    impl From<StepToApply> for Value {
-        fn from(v: StepToApply) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// Indicates whether a feature is enabled or disabled.
+        EnabledOrDisabledState[2] {
+            Enabled = "ENABLED",
+            Disabled = "DISABLED",
         }
     }
 
-    impl From<StepToApply> for Val<StepToApply> {
-        fn from(v: StepToApply) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Enrichment Strategy method.
+        EnrichmentStrategyMethod[1] {
+            ChunkEntityExtraction = "CHUNK_ENTITY_EXTRACTION",
         }
-    }
-
-    /// The crawl filter type.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Type::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Type {
-        /// `PATTERN`
-        Pattern,
     }
 
-    impl Type {
-        /// Every variant, in schema order.
-        pub const ALL: [Type; 1] = [Type::Pattern];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Type::Pattern => "PATTERN",
-            }
+    cfn_enum! {
+        /// Determine how will parsed content be stored.
+        ParsingModality[1] {
+            Multimodal = "MULTIMODAL",
         }
     }
 
-    impl std::fmt::Display for Type {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// The parsing strategy for the data source.
+        ParsingStrategy[4] {
+            BedrockFoundationModel = "BEDROCK_FOUNDATION_MODEL",
+            BedrockDataAutomation = "BEDROCK_DATA_AUTOMATION",
+            SmartParsing = "SMART_PARSING",
+            MultiModalEmbeddings = "MULTI_MODAL_EMBEDDINGS",
         }
     }
 
-    impl From<Type> for Value {
-        fn from(v: Type) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// The supported authentication type to authenticate and connect to your Salesforce instance.
+        SalesforceSourceConfigurationAuthType[1] {
+            Oauth2ClientCredentials = "OAUTH2_CLIENT_CREDENTIALS",
         }
     }
 
-    impl From<Type> for Val<Type> {
-        fn from(v: Type) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The supported authentication type to authenticate and connect to your SharePoint site/sites.
+        SharePointSourceConfigurationAuthType[2] {
+            Oauth2ClientCredentials = "OAUTH2_CLIENT_CREDENTIALS",
+            Oauth2SharepointAppOnlyClientCredentials = "OAUTH2_SHAREPOINT_APP_ONLY_CLIENT_CREDENTIALS",
         }
-    }
-
-    /// The scope that a web crawl job will be restricted to.
-    ///
-    /// Rendered as its CloudFormation spelling ([`WebScopeType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum WebScopeType {
-        /// `HOST_ONLY`
-        HostOnly,
-        /// `SUBDOMAINS`
-        Subdomains,
     }
-
-    impl WebScopeType {
-        /// Every variant, in schema order.
-        pub const ALL: [WebScopeType; 2] = [WebScopeType::HostOnly, WebScopeType::Subdomains];
 
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                WebScopeType::HostOnly => "HOST_ONLY",
-                WebScopeType::Subdomains => "SUBDOMAINS",
-            }
+    cfn_enum! {
+        /// The supported host type, whether online/cloud or server/on-premises.
+        SharePointSourceConfigurationHostType[1] {
+            Online = "ONLINE",
         }
     }
 
-    impl std::fmt::Display for WebScopeType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// When the service applies the transformation.
+        StepToApply[1] {
+            PostChunking = "POST_CHUNKING",
         }
     }
 
-    impl From<WebScopeType> for Value {
-        fn from(v: WebScopeType) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// The crawl filter type.
+        Type[1] {
+            Pattern = "PATTERN",
         }
     }
 
-    impl From<WebScopeType> for Val<WebScopeType> {
-        fn from(v: WebScopeType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The scope that a web crawl job will be restricted to.
+        WebScopeType[2] {
+            HostOnly = "HOST_ONLY",
+            Subdomains = "SUBDOMAINS",
         }
     }
 }
@@ -7485,87 +5643,19 @@ pub mod enforced_guardrail_configuration {
 
     property_type!(SelectiveContentGuarding);
 
-    /// Selective guarding mode for user messages
-    ///
-    /// Rendered as its CloudFormation spelling ([`Messages::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Messages {
-        /// `SELECTIVE`
-        Selective,
-        /// `COMPREHENSIVE`
-        Comprehensive,
-    }
-
-    impl Messages {
-        /// Every variant, in schema order.
-        pub const ALL: [Messages; 2] = [Messages::Selective, Messages::Comprehensive];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Messages::Selective => "SELECTIVE",
-                Messages::Comprehensive => "COMPREHENSIVE",
-            }
+    cfn_enum! {
+        /// Selective guarding mode for user messages
+        Messages[2] {
+            Selective = "SELECTIVE",
+            Comprehensive = "COMPREHENSIVE",
         }
     }
 
-    impl std::fmt::Display for Messages {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Messages> for Value {
-        fn from(v: Messages) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Messages> for Val<Messages> {
-        fn from(v: Messages) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Selective guarding mode for system prompts
-    ///
-    /// Rendered as its CloudFormation spelling ([`System::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum System {
-        /// `SELECTIVE`
-        Selective,
-        /// `COMPREHENSIVE`
-        Comprehensive,
-    }
-
-    impl System {
-        /// Every variant, in schema order.
-        pub const ALL: [System; 2] = [System::Selective, System::Comprehensive];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                System::Selective => "SELECTIVE",
-                System::Comprehensive => "COMPREHENSIVE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for System {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<System> for Value {
-        fn from(v: System) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<System> for Val<System> {
-        fn from(v: System) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Selective guarding mode for system prompts
+        System[2] {
+            Selective = "SELECTIVE",
+            Comprehensive = "COMPREHENSIVE",
         }
     }
 }
@@ -7991,252 +6081,53 @@ pub mod flow {
 
     property_type!(S3Location);
 
-    /// Connection type
-    ///
-    /// Rendered as its CloudFormation spelling ([`FlowConnectionType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum FlowConnectionType {
-        /// `Data`
-        Data,
-        /// `Conditional`
-        Conditional,
-    }
-
-    impl FlowConnectionType {
-        /// Every variant, in schema order.
-        pub const ALL: [FlowConnectionType; 2] = [FlowConnectionType::Data, FlowConnectionType::Conditional];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                FlowConnectionType::Data => "Data",
-                FlowConnectionType::Conditional => "Conditional",
-            }
+    cfn_enum! {
+        /// Connection type
+        FlowConnectionType[2] {
+            Data = "Data",
+            Conditional = "Conditional",
         }
     }
 
-    impl std::fmt::Display for FlowConnectionType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// Type of input/output for a node in a flow
+        FlowNodeIODataType[5] {
+            String2 = "String",
+            Number = "Number",
+            Boolean = "Boolean",
+            Object = "Object",
+            Array = "Array",
         }
     }
 
-    impl From<FlowConnectionType> for Value {
-        fn from(v: FlowConnectionType) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// Optional tag to classify input type, currently exclusive to LoopNode
+        FlowNodeInputCategory[3] {
+            LoopCondition = "LoopCondition",
+            ReturnValueToLoopStart = "ReturnValueToLoopStart",
+            ExitLoop = "ExitLoop",
         }
     }
 
-    impl From<FlowConnectionType> for Val<FlowConnectionType> {
-        fn from(v: FlowConnectionType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Type of input/output for a node in a flow
-    ///
-    /// Rendered as its CloudFormation spelling ([`FlowNodeIODataType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum FlowNodeIODataType {
-        /// `String`
-        String2,
-        /// `Number`
-        Number,
-        /// `Boolean`
-        Boolean,
-        /// `Object`
-        Object,
-        /// `Array`
-        Array,
-    }
-
-    impl FlowNodeIODataType {
-        /// Every variant, in schema order.
-        pub const ALL: [FlowNodeIODataType; 5] = [
-            FlowNodeIODataType::String2,
-            FlowNodeIODataType::Number,
-            FlowNodeIODataType::Boolean,
-            FlowNodeIODataType::Object,
-            FlowNodeIODataType::Array,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                FlowNodeIODataType::String2 => "String",
-                FlowNodeIODataType::Number => "Number",
-                FlowNodeIODataType::Boolean => "Boolean",
-                FlowNodeIODataType::Object => "Object",
-                FlowNodeIODataType::Array => "Array",
-            }
-        }
-    }
-
-    impl std::fmt::Display for FlowNodeIODataType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<FlowNodeIODataType> for Value {
-        fn from(v: FlowNodeIODataType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<FlowNodeIODataType> for Val<FlowNodeIODataType> {
-        fn from(v: FlowNodeIODataType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Optional tag to classify input type, currently exclusive to LoopNode
-    ///
-    /// Rendered as its CloudFormation spelling ([`FlowNodeInputCategory::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum FlowNodeInputCategory {
-        /// `LoopCondition`
-        LoopCondition,
-        /// `ReturnValueToLoopStart`
-        ReturnValueToLoopStart,
-        /// `ExitLoop`
-        ExitLoop,
-    }
-
-    impl FlowNodeInputCategory {
-        /// Every variant, in schema order.
-        pub const ALL: [FlowNodeInputCategory; 3] = [
-            FlowNodeInputCategory::LoopCondition,
-            FlowNodeInputCategory::ReturnValueToLoopStart,
-            FlowNodeInputCategory::ExitLoop,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                FlowNodeInputCategory::LoopCondition => "LoopCondition",
-                FlowNodeInputCategory::ReturnValueToLoopStart => "ReturnValueToLoopStart",
-                FlowNodeInputCategory::ExitLoop => "ExitLoop",
-            }
-        }
-    }
-
-    impl std::fmt::Display for FlowNodeInputCategory {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<FlowNodeInputCategory> for Value {
-        fn from(v: FlowNodeInputCategory) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<FlowNodeInputCategory> for Val<FlowNodeInputCategory> {
-        fn from(v: FlowNodeInputCategory) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Flow node types
-    ///
-    /// Rendered as its CloudFormation spelling ([`FlowNodeType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum FlowNodeType {
-        /// `Input`
-        Input,
-        /// `Output`
-        Output,
-        /// `KnowledgeBase`
-        KnowledgeBase,
-        /// `Condition`
-        Condition,
-        /// `Lex`
-        Lex,
-        /// `Prompt`
-        Prompt,
-        /// `LambdaFunction`
-        LambdaFunction,
-        /// `Agent`
-        Agent,
-        /// `Storage`
-        Storage,
-        /// `Retrieval`
-        Retrieval,
-        /// `Iterator`
-        Iterator,
-        /// `Collector`
-        Collector,
-        /// `InlineCode`
-        InlineCode,
-        /// `Loop`
-        Loop,
-        /// `LoopInput`
-        LoopInput,
-        /// `LoopController`
-        LoopController,
-    }
-
-    impl FlowNodeType {
-        /// Every variant, in schema order.
-        pub const ALL: [FlowNodeType; 16] = [
-            FlowNodeType::Input,
-            FlowNodeType::Output,
-            FlowNodeType::KnowledgeBase,
-            FlowNodeType::Condition,
-            FlowNodeType::Lex,
-            FlowNodeType::Prompt,
-            FlowNodeType::LambdaFunction,
-            FlowNodeType::Agent,
-            FlowNodeType::Storage,
-            FlowNodeType::Retrieval,
-            FlowNodeType::Iterator,
-            FlowNodeType::Collector,
-            FlowNodeType::InlineCode,
-            FlowNodeType::Loop,
-            FlowNodeType::LoopInput,
-            FlowNodeType::LoopController,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                FlowNodeType::Input => "Input",
-                FlowNodeType::Output => "Output",
-                FlowNodeType::KnowledgeBase => "KnowledgeBase",
-                FlowNodeType::Condition => "Condition",
-                FlowNodeType::Lex => "Lex",
-                FlowNodeType::Prompt => "Prompt",
-                FlowNodeType::LambdaFunction => "LambdaFunction",
-                FlowNodeType::Agent => "Agent",
-                FlowNodeType::Storage => "Storage",
-                FlowNodeType::Retrieval => "Retrieval",
-                FlowNodeType::Iterator => "Iterator",
-                FlowNodeType::Collector => "Collector",
-                FlowNodeType::InlineCode => "InlineCode",
-                FlowNodeType::Loop => "Loop",
-                FlowNodeType::LoopInput => "LoopInput",
-                FlowNodeType::LoopController => "LoopController",
-            }
-        }
-    }
-
-    impl std::fmt::Display for FlowNodeType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<FlowNodeType> for Value {
-        fn from(v: FlowNodeType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<FlowNodeType> for Val<FlowNodeType> {
-        fn from(v: FlowNodeType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Flow node types
+        FlowNodeType[16] {
+            Input = "Input",
+            Output = "Output",
+            KnowledgeBase = "KnowledgeBase",
+            Condition = "Condition",
+            Lex = "Lex",
+            Prompt = "Prompt",
+            LambdaFunction = "LambdaFunction",
+            Agent = "Agent",
+            Storage = "Storage",
+            Retrieval = "Retrieval",
+            Iterator = "Iterator",
+            Collector = "Collector",
+            InlineCode = "InlineCode",
+            Loop = "Loop",
+            LoopInput = "LoopInput",
+            LoopController = "LoopController",
         }
     }
 }
@@ -8419,43 +6310,10 @@ pub mod flow_alias {
 
     property_type!(FlowAliasRoutingConfigurationListItem);
 
-    /// Rendered as its CloudFormation spelling ([`ConcurrencyType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ConcurrencyType {
-        /// `Automatic`
-        Automatic,
-        /// `Manual`
-        Manual,
-    }
-
-    impl ConcurrencyType {
-        /// Every variant, in schema order.
-        pub const ALL: [ConcurrencyType; 2] = [ConcurrencyType::Automatic, ConcurrencyType::Manual];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ConcurrencyType::Automatic => "Automatic",
-                ConcurrencyType::Manual => "Manual",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ConcurrencyType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ConcurrencyType> for Value {
-        fn from(v: ConcurrencyType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ConcurrencyType> for Val<ConcurrencyType> {
-        fn from(v: ConcurrencyType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        ConcurrencyType[2] {
+            Automatic = "Automatic",
+            Manual = "Manual",
         }
     }
 }
@@ -9468,732 +7326,145 @@ pub mod guardrail {
 
     property_type!(WordPolicyConfig);
 
-    /// Rendered as its CloudFormation spelling ([`ContentFilterAction::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ContentFilterAction {
-        /// `BLOCK`
-        Block,
-        /// `NONE`
-        None,
-    }
-
-    impl ContentFilterAction {
-        /// Every variant, in schema order.
-        pub const ALL: [ContentFilterAction; 2] = [ContentFilterAction::Block, ContentFilterAction::None];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ContentFilterAction::Block => "BLOCK",
-                ContentFilterAction::None => "NONE",
-            }
+    cfn_enum! {
+        ContentFilterAction[2] {
+            Block = "BLOCK",
+            None = "NONE",
         }
     }
 
-    impl std::fmt::Display for ContentFilterAction {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// Type of filter in content policy
+        ContentFilterType[6] {
+            Sexual = "SEXUAL",
+            Violence = "VIOLENCE",
+            Hate = "HATE",
+            Insults = "INSULTS",
+            Misconduct = "MISCONDUCT",
+            PromptAttack = "PROMPT_ATTACK",
         }
     }
 
-    impl From<ContentFilterAction> for Value {
-        fn from(v: ContentFilterAction) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// Tier name for tier configuration in content filters policy
+        ContentFiltersTierName[2] {
+            Classic = "CLASSIC",
+            Standard = "STANDARD",
         }
     }
 
-    impl From<ContentFilterAction> for Val<ContentFilterAction> {
-        fn from(v: ContentFilterAction) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        ContextualGroundingAction[2] {
+            Block = "BLOCK",
+            None = "NONE",
         }
     }
 
-    /// Type of filter in content policy
-    ///
-    /// Rendered as its CloudFormation spelling ([`ContentFilterType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ContentFilterType {
-        /// `SEXUAL`
-        Sexual,
-        /// `VIOLENCE`
-        Violence,
-        /// `HATE`
-        Hate,
-        /// `INSULTS`
-        Insults,
-        /// `MISCONDUCT`
-        Misconduct,
-        /// `PROMPT_ATTACK`
-        PromptAttack,
-    }
-
-    impl ContentFilterType {
-        /// Every variant, in schema order.
-        pub const ALL: [ContentFilterType; 6] = [
-            ContentFilterType::Sexual,
-            ContentFilterType::Violence,
-            ContentFilterType::Hate,
-            ContentFilterType::Insults,
-            ContentFilterType::Misconduct,
-            ContentFilterType::PromptAttack,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ContentFilterType::Sexual => "SEXUAL",
-                ContentFilterType::Violence => "VIOLENCE",
-                ContentFilterType::Hate => "HATE",
-                ContentFilterType::Insults => "INSULTS",
-                ContentFilterType::Misconduct => "MISCONDUCT",
-                ContentFilterType::PromptAttack => "PROMPT_ATTACK",
-            }
+    cfn_enum! {
+        /// Type of contextual grounding filter
+        ContextualGroundingFilterType[2] {
+            Grounding = "GROUNDING",
+            Relevance = "RELEVANCE",
         }
     }
 
-    impl std::fmt::Display for ContentFilterType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// Strength for filters
+        FilterStrength[4] {
+            None = "NONE",
+            Low = "LOW",
+            Medium = "MEDIUM",
+            High = "HIGH",
         }
     }
 
-    impl From<ContentFilterType> for Value {
-        fn from(v: ContentFilterType) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// Options for managed words.
+        ManagedWordsType[1] {
+            Profanity = "PROFANITY",
         }
     }
 
-    impl From<ContentFilterType> for Val<ContentFilterType> {
-        fn from(v: ContentFilterType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Modality for filters
+        Modality[2] {
+            Text = "TEXT",
+            Image = "IMAGE",
         }
     }
 
-    /// Tier name for tier configuration in content filters policy
-    ///
-    /// Rendered as its CloudFormation spelling ([`ContentFiltersTierName::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ContentFiltersTierName {
-        /// `CLASSIC`
-        Classic,
-        /// `STANDARD`
-        Standard,
-    }
-
-    impl ContentFiltersTierName {
-        /// Every variant, in schema order.
-        pub const ALL: [ContentFiltersTierName; 2] =
-            [ContentFiltersTierName::Classic, ContentFiltersTierName::Standard];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ContentFiltersTierName::Classic => "CLASSIC",
-                ContentFiltersTierName::Standard => "STANDARD",
-            }
+    cfn_enum! {
+        /// The currently supported PII entities
+        PiiEntityType[31] {
+            Address = "ADDRESS",
+            Age = "AGE",
+            AwsAccessKey = "AWS_ACCESS_KEY",
+            AwsSecretKey = "AWS_SECRET_KEY",
+            CaHealthNumber = "CA_HEALTH_NUMBER",
+            CaSocialInsuranceNumber = "CA_SOCIAL_INSURANCE_NUMBER",
+            CreditDebitCardCvv = "CREDIT_DEBIT_CARD_CVV",
+            CreditDebitCardExpiry = "CREDIT_DEBIT_CARD_EXPIRY",
+            CreditDebitCardNumber = "CREDIT_DEBIT_CARD_NUMBER",
+            DriverId = "DRIVER_ID",
+            Email = "EMAIL",
+            InternationalBankAccountNumber = "INTERNATIONAL_BANK_ACCOUNT_NUMBER",
+            IpAddress = "IP_ADDRESS",
+            LicensePlate = "LICENSE_PLATE",
+            MacAddress = "MAC_ADDRESS",
+            Name = "NAME",
+            Password = "PASSWORD",
+            Phone = "PHONE",
+            Pin = "PIN",
+            SwiftCode = "SWIFT_CODE",
+            UkNationalHealthServiceNumber = "UK_NATIONAL_HEALTH_SERVICE_NUMBER",
+            UkNationalInsuranceNumber = "UK_NATIONAL_INSURANCE_NUMBER",
+            UkUniqueTaxpayerReferenceNumber = "UK_UNIQUE_TAXPAYER_REFERENCE_NUMBER",
+            Url = "URL",
+            Username = "USERNAME",
+            UsBankAccountNumber = "US_BANK_ACCOUNT_NUMBER",
+            UsBankRoutingNumber = "US_BANK_ROUTING_NUMBER",
+            UsIndividualTaxIdentificationNumber = "US_INDIVIDUAL_TAX_IDENTIFICATION_NUMBER",
+            UsPassportNumber = "US_PASSPORT_NUMBER",
+            UsSocialSecurityNumber = "US_SOCIAL_SECURITY_NUMBER",
+            VehicleIdentificationNumber = "VEHICLE_IDENTIFICATION_NUMBER",
         }
     }
 
-    impl std::fmt::Display for ContentFiltersTierName {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// Options for sensitive information action.
+        SensitiveInformationAction[3] {
+            Block = "BLOCK",
+            Anonymize = "ANONYMIZE",
+            None = "NONE",
         }
     }
 
-    impl From<ContentFiltersTierName> for Value {
-        fn from(v: ContentFiltersTierName) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        TopicAction[2] {
+            Block = "BLOCK",
+            None = "NONE",
         }
     }
 
-    impl From<ContentFiltersTierName> for Val<ContentFiltersTierName> {
-        fn from(v: ContentFiltersTierName) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Type of topic in a policy
+        TopicType[1] {
+            Deny = "DENY",
         }
     }
 
-    /// Rendered as its CloudFormation spelling ([`ContextualGroundingAction::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ContextualGroundingAction {
-        /// `BLOCK`
-        Block,
-        /// `NONE`
-        None,
-    }
-
-    impl ContextualGroundingAction {
-        /// Every variant, in schema order.
-        pub const ALL: [ContextualGroundingAction; 2] =
-            [ContextualGroundingAction::Block, ContextualGroundingAction::None];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ContextualGroundingAction::Block => "BLOCK",
-                ContextualGroundingAction::None => "NONE",
-            }
+    cfn_enum! {
+        /// Tier name for tier configuration in topic policy
+        TopicsTierName[2] {
+            Classic = "CLASSIC",
+            Standard = "STANDARD",
         }
     }
 
-    impl std::fmt::Display for ContextualGroundingAction {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ContextualGroundingAction> for Value {
-        fn from(v: ContextualGroundingAction) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ContextualGroundingAction> for Val<ContextualGroundingAction> {
-        fn from(v: ContextualGroundingAction) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Type of contextual grounding filter
-    ///
-    /// Rendered as its CloudFormation spelling ([`ContextualGroundingFilterType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ContextualGroundingFilterType {
-        /// `GROUNDING`
-        Grounding,
-        /// `RELEVANCE`
-        Relevance,
-    }
-
-    impl ContextualGroundingFilterType {
-        /// Every variant, in schema order.
-        pub const ALL: [ContextualGroundingFilterType; 2] =
-            [ContextualGroundingFilterType::Grounding, ContextualGroundingFilterType::Relevance];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ContextualGroundingFilterType::Grounding => "GROUNDING",
-                ContextualGroundingFilterType::Relevance => "RELEVANCE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ContextualGroundingFilterType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ContextualGroundingFilterType> for Value {
-        fn from(v: ContextualGroundingFilterType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ContextualGroundingFilterType> for Val<ContextualGroundingFilterType> {
-        fn from(v: ContextualGroundingFilterType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Strength for filters
-    ///
-    /// Rendered as its CloudFormation spelling ([`FilterStrength::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum FilterStrength {
-        /// `NONE`
-        None,
-        /// `LOW`
-        Low,
-        /// `MEDIUM`
-        Medium,
-        /// `HIGH`
-        High,
-    }
-
-    impl FilterStrength {
-        /// Every variant, in schema order.
-        pub const ALL: [FilterStrength; 4] =
-            [FilterStrength::None, FilterStrength::Low, FilterStrength::Medium, FilterStrength::High];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                FilterStrength::None => "NONE",
-                FilterStrength::Low => "LOW",
-                FilterStrength::Medium => "MEDIUM",
-                FilterStrength::High => "HIGH",
-            }
-        }
-    }
-
-    impl std::fmt::Display for FilterStrength {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<FilterStrength> for Value {
-        fn from(v: FilterStrength) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<FilterStrength> for Val<FilterStrength> {
-        fn from(v: FilterStrength) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Options for managed words.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ManagedWordsType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ManagedWordsType {
-        /// `PROFANITY`
-        Profanity,
-    }
-
-    impl ManagedWordsType {
-        /// Every variant, in schema order.
-        pub const ALL: [ManagedWordsType; 1] = [ManagedWordsType::Profanity];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ManagedWordsType::Profanity => "PROFANITY",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ManagedWordsType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ManagedWordsType> for Value {
-        fn from(v: ManagedWordsType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ManagedWordsType> for Val<ManagedWordsType> {
-        fn from(v: ManagedWordsType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Modality for filters
-    ///
-    /// Rendered as its CloudFormation spelling ([`Modality::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Modality {
-        /// `TEXT`
-        Text,
-        /// `IMAGE`
-        Image,
-    }
-
-    impl Modality {
-        /// Every variant, in schema order.
-        pub const ALL: [Modality; 2] = [Modality::Text, Modality::Image];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Modality::Text => "TEXT",
-                Modality::Image => "IMAGE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Modality {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Modality> for Value {
-        fn from(v: Modality) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Modality> for Val<Modality> {
-        fn from(v: Modality) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The currently supported PII entities
-    ///
-    /// Rendered as its CloudFormation spelling ([`PiiEntityType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PiiEntityType {
-        /// `ADDRESS`
-        Address,
-        /// `AGE`
-        Age,
-        /// `AWS_ACCESS_KEY`
-        AwsAccessKey,
-        /// `AWS_SECRET_KEY`
-        AwsSecretKey,
-        /// `CA_HEALTH_NUMBER`
-        CaHealthNumber,
-        /// `CA_SOCIAL_INSURANCE_NUMBER`
-        CaSocialInsuranceNumber,
-        /// `CREDIT_DEBIT_CARD_CVV`
-        CreditDebitCardCvv,
-        /// `CREDIT_DEBIT_CARD_EXPIRY`
-        CreditDebitCardExpiry,
-        /// `CREDIT_DEBIT_CARD_NUMBER`
-        CreditDebitCardNumber,
-        /// `DRIVER_ID`
-        DriverId,
-        /// `EMAIL`
-        Email,
-        /// `INTERNATIONAL_BANK_ACCOUNT_NUMBER`
-        InternationalBankAccountNumber,
-        /// `IP_ADDRESS`
-        IpAddress,
-        /// `LICENSE_PLATE`
-        LicensePlate,
-        /// `MAC_ADDRESS`
-        MacAddress,
-        /// `NAME`
-        Name,
-        /// `PASSWORD`
-        Password,
-        /// `PHONE`
-        Phone,
-        /// `PIN`
-        Pin,
-        /// `SWIFT_CODE`
-        SwiftCode,
-        /// `UK_NATIONAL_HEALTH_SERVICE_NUMBER`
-        UkNationalHealthServiceNumber,
-        /// `UK_NATIONAL_INSURANCE_NUMBER`
-        UkNationalInsuranceNumber,
-        /// `UK_UNIQUE_TAXPAYER_REFERENCE_NUMBER`
-        UkUniqueTaxpayerReferenceNumber,
-        /// `URL`
-        Url,
-        /// `USERNAME`
-        Username,
-        /// `US_BANK_ACCOUNT_NUMBER`
-        UsBankAccountNumber,
-        /// `US_BANK_ROUTING_NUMBER`
-        UsBankRoutingNumber,
-        /// `US_INDIVIDUAL_TAX_IDENTIFICATION_NUMBER`
-        UsIndividualTaxIdentificationNumber,
-        /// `US_PASSPORT_NUMBER`
-        UsPassportNumber,
-        /// `US_SOCIAL_SECURITY_NUMBER`
-        UsSocialSecurityNumber,
-        /// `VEHICLE_IDENTIFICATION_NUMBER`
-        VehicleIdentificationNumber,
-    }
-
-    impl PiiEntityType {
-        /// Every variant, in schema order.
-        pub const ALL: [PiiEntityType; 31] = [
-            PiiEntityType::Address,
-            PiiEntityType::Age,
-            PiiEntityType::AwsAccessKey,
-            PiiEntityType::AwsSecretKey,
-            PiiEntityType::CaHealthNumber,
-            PiiEntityType::CaSocialInsuranceNumber,
-            PiiEntityType::CreditDebitCardCvv,
-            PiiEntityType::CreditDebitCardExpiry,
-            PiiEntityType::CreditDebitCardNumber,
-            PiiEntityType::DriverId,
-            PiiEntityType::Email,
-            PiiEntityType::InternationalBankAccountNumber,
-            PiiEntityType::IpAddress,
-            PiiEntityType::LicensePlate,
-            PiiEntityType::MacAddress,
-            PiiEntityType::Name,
-            PiiEntityType::Password,
-            PiiEntityType::Phone,
-            PiiEntityType::Pin,
-            PiiEntityType::SwiftCode,
-            PiiEntityType::UkNationalHealthServiceNumber,
-            PiiEntityType::UkNationalInsuranceNumber,
-            PiiEntityType::UkUniqueTaxpayerReferenceNumber,
-            PiiEntityType::Url,
-            PiiEntityType::Username,
-            PiiEntityType::UsBankAccountNumber,
-            PiiEntityType::UsBankRoutingNumber,
-            PiiEntityType::UsIndividualTaxIdentificationNumber,
-            PiiEntityType::UsPassportNumber,
-            PiiEntityType::UsSocialSecurityNumber,
-            PiiEntityType::VehicleIdentificationNumber,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PiiEntityType::Address => "ADDRESS",
-                PiiEntityType::Age => "AGE",
-                PiiEntityType::AwsAccessKey => "AWS_ACCESS_KEY",
-                PiiEntityType::AwsSecretKey => "AWS_SECRET_KEY",
-                PiiEntityType::CaHealthNumber => "CA_HEALTH_NUMBER",
-                PiiEntityType::CaSocialInsuranceNumber => "CA_SOCIAL_INSURANCE_NUMBER",
-                PiiEntityType::CreditDebitCardCvv => "CREDIT_DEBIT_CARD_CVV",
-                PiiEntityType::CreditDebitCardExpiry => "CREDIT_DEBIT_CARD_EXPIRY",
-                PiiEntityType::CreditDebitCardNumber => "CREDIT_DEBIT_CARD_NUMBER",
-                PiiEntityType::DriverId => "DRIVER_ID",
-                PiiEntityType::Email => "EMAIL",
-                PiiEntityType::InternationalBankAccountNumber => "INTERNATIONAL_BANK_ACCOUNT_NUMBER",
-                PiiEntityType::IpAddress => "IP_ADDRESS",
-                PiiEntityType::LicensePlate => "LICENSE_PLATE",
-                PiiEntityType::MacAddress => "MAC_ADDRESS",
-                PiiEntityType::Name => "NAME",
-                PiiEntityType::Password => "PASSWORD",
-                PiiEntityType::Phone => "PHONE",
-                PiiEntityType::Pin => "PIN",
-                PiiEntityType::SwiftCode => "SWIFT_CODE",
-                PiiEntityType::UkNationalHealthServiceNumber => "UK_NATIONAL_HEALTH_SERVICE_NUMBER",
-                PiiEntityType::UkNationalInsuranceNumber => "UK_NATIONAL_INSURANCE_NUMBER",
-                PiiEntityType::UkUniqueTaxpayerReferenceNumber => "UK_UNIQUE_TAXPAYER_REFERENCE_NUMBER",
-                PiiEntityType::Url => "URL",
-                PiiEntityType::Username => "USERNAME",
-                PiiEntityType::UsBankAccountNumber => "US_BANK_ACCOUNT_NUMBER",
-                PiiEntityType::UsBankRoutingNumber => "US_BANK_ROUTING_NUMBER",
-                PiiEntityType::UsIndividualTaxIdentificationNumber => "US_INDIVIDUAL_TAX_IDENTIFICATION_NUMBER",
-                PiiEntityType::UsPassportNumber => "US_PASSPORT_NUMBER",
-                PiiEntityType::UsSocialSecurityNumber => "US_SOCIAL_SECURITY_NUMBER",
-                PiiEntityType::VehicleIdentificationNumber => "VEHICLE_IDENTIFICATION_NUMBER",
-            }
-        }
-    }
-
-    impl std::fmt::Display for PiiEntityType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PiiEntityType> for Value {
-        fn from(v: PiiEntityType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PiiEntityType> for Val<PiiEntityType> {
-        fn from(v: PiiEntityType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Options for sensitive information action.
-    ///
-    /// Rendered as its CloudFormation spelling ([`SensitiveInformationAction::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SensitiveInformationAction {
-        /// `BLOCK`
-        Block,
-        /// `ANONYMIZE`
-        Anonymize,
-        /// `NONE`
-        None,
-    }
-
-    impl SensitiveInformationAction {
-        /// Every variant, in schema order.
-        pub const ALL: [SensitiveInformationAction; 3] = [
-            SensitiveInformationAction::Block,
-            SensitiveInformationAction::Anonymize,
-            SensitiveInformationAction::None,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SensitiveInformationAction::Block => "BLOCK",
-                SensitiveInformationAction::Anonymize => "ANONYMIZE",
-                SensitiveInformationAction::None => "NONE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for SensitiveInformationAction {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<SensitiveInformationAction> for Value {
-        fn from(v: SensitiveInformationAction) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<SensitiveInformationAction> for Val<SensitiveInformationAction> {
-        fn from(v: SensitiveInformationAction) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`TopicAction::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TopicAction {
-        /// `BLOCK`
-        Block,
-        /// `NONE`
-        None,
-    }
-
-    impl TopicAction {
-        /// Every variant, in schema order.
-        pub const ALL: [TopicAction; 2] = [TopicAction::Block, TopicAction::None];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                TopicAction::Block => "BLOCK",
-                TopicAction::None => "NONE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for TopicAction {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<TopicAction> for Value {
-        fn from(v: TopicAction) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<TopicAction> for Val<TopicAction> {
-        fn from(v: TopicAction) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Type of topic in a policy
-    ///
-    /// Rendered as its CloudFormation spelling ([`TopicType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TopicType {
-        /// `DENY`
-        Deny,
-    }
-
-    impl TopicType {
-        /// Every variant, in schema order.
-        pub const ALL: [TopicType; 1] = [TopicType::Deny];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                TopicType::Deny => "DENY",
-            }
-        }
-    }
-
-    impl std::fmt::Display for TopicType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<TopicType> for Value {
-        fn from(v: TopicType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<TopicType> for Val<TopicType> {
-        fn from(v: TopicType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Tier name for tier configuration in topic policy
-    ///
-    /// Rendered as its CloudFormation spelling ([`TopicsTierName::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TopicsTierName {
-        /// `CLASSIC`
-        Classic,
-        /// `STANDARD`
-        Standard,
-    }
-
-    impl TopicsTierName {
-        /// Every variant, in schema order.
-        pub const ALL: [TopicsTierName; 2] = [TopicsTierName::Classic, TopicsTierName::Standard];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                TopicsTierName::Classic => "CLASSIC",
-                TopicsTierName::Standard => "STANDARD",
-            }
-        }
-    }
-
-    impl std::fmt::Display for TopicsTierName {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<TopicsTierName> for Value {
-        fn from(v: TopicsTierName) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<TopicsTierName> for Val<TopicsTierName> {
-        fn from(v: TopicsTierName) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`WordAction::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum WordAction {
-        /// `BLOCK`
-        Block,
-        /// `NONE`
-        None,
-    }
-
-    impl WordAction {
-        /// Every variant, in schema order.
-        pub const ALL: [WordAction; 2] = [WordAction::Block, WordAction::None];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                WordAction::Block => "BLOCK",
-                WordAction::None => "NONE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for WordAction {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<WordAction> for Value {
-        fn from(v: WordAction) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<WordAction> for Val<WordAction> {
-        fn from(v: WordAction) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        WordAction[2] {
+            Block = "BLOCK",
+            None = "NONE",
         }
     }
 }
@@ -12250,499 +9521,97 @@ pub mod knowledge_base {
 
     property_type!(VideoSegmentationConfiguration);
 
-    /// The data type for the vectors when using a model to convert text into vector embeddings.
-    ///
-    /// Rendered as its CloudFormation spelling ([`EmbeddingDataType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum EmbeddingDataType {
-        /// `FLOAT32`
-        Float32,
-        /// `BINARY`
-        Binary,
-    }
-
-    impl EmbeddingDataType {
-        /// Every variant, in schema order.
-        pub const ALL: [EmbeddingDataType; 2] = [EmbeddingDataType::Float32, EmbeddingDataType::Binary];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                EmbeddingDataType::Float32 => "FLOAT32",
-                EmbeddingDataType::Binary => "BINARY",
-            }
+    cfn_enum! {
+        /// The data type for the vectors when using a model to convert text into vector embeddings.
+        EmbeddingDataType[2] {
+            Float32 = "FLOAT32",
+            Binary = "BINARY",
         }
     }
 
-    impl std::fmt::Display for EmbeddingDataType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// The type of embedding model to use for the managed knowledge base.
+        EmbeddingModelType[2] {
+            Custom = "CUSTOM",
+            Managed = "MANAGED",
         }
     }
 
-    impl From<EmbeddingDataType> for Value {
-        fn from(v: EmbeddingDataType) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// Include or Exclude status for an entity
+        InclusionType[2] {
+            Include = "INCLUDE",
+            Exclude = "EXCLUDE",
         }
     }
 
-    impl From<EmbeddingDataType> for Val<EmbeddingDataType> {
-        fn from(v: EmbeddingDataType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The storage type of a knowledge base.
+        KnowledgeBaseStorageType[7] {
+            OpensearchServerless = "OPENSEARCH_SERVERLESS",
+            Pinecone = "PINECONE",
+            Rds = "RDS",
+            MongoDbAtlas = "MONGO_DB_ATLAS",
+            NeptuneAnalytics = "NEPTUNE_ANALYTICS",
+            S3Vectors = "S3_VECTORS",
+            OpensearchManagedCluster = "OPENSEARCH_MANAGED_CLUSTER",
         }
     }
 
-    /// The type of embedding model to use for the managed knowledge base.
-    ///
-    /// Rendered as its CloudFormation spelling ([`EmbeddingModelType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum EmbeddingModelType {
-        /// `CUSTOM`
-        Custom,
-        /// `MANAGED`
-        Managed,
-    }
-
-    impl EmbeddingModelType {
-        /// Every variant, in schema order.
-        pub const ALL: [EmbeddingModelType; 2] = [EmbeddingModelType::Custom, EmbeddingModelType::Managed];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                EmbeddingModelType::Custom => "CUSTOM",
-                EmbeddingModelType::Managed => "MANAGED",
-            }
+    cfn_enum! {
+        /// The type of a knowledge base.
+        KnowledgeBaseType[4] {
+            Vector = "VECTOR",
+            Kendra = "KENDRA",
+            Sql = "SQL",
+            Managed = "MANAGED",
         }
     }
 
-    impl std::fmt::Display for EmbeddingModelType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// SQL query engine type
+        QueryEngineType[1] {
+            Redshift = "REDSHIFT",
         }
     }
 
-    impl From<EmbeddingModelType> for Value {
-        fn from(v: EmbeddingModelType) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// Provisioned Redshift auth type
+        RedshiftProvisionedAuthType[3] {
+            Iam = "IAM",
+            UsernamePassword = "USERNAME_PASSWORD",
+            Username = "USERNAME",
         }
     }
 
-    impl From<EmbeddingModelType> for Val<EmbeddingModelType> {
-        fn from(v: EmbeddingModelType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Redshift query engine storage type
+        RedshiftQueryEngineStorageType[2] {
+            Redshift = "REDSHIFT",
+            AwsDataCatalog = "AWS_DATA_CATALOG",
         }
     }
 
-    /// Include or Exclude status for an entity
-    ///
-    /// Rendered as its CloudFormation spelling ([`InclusionType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum InclusionType {
-        /// `INCLUDE`
-        Include,
-        /// `EXCLUDE`
-        Exclude,
-    }
-
-    impl InclusionType {
-        /// Every variant, in schema order.
-        pub const ALL: [InclusionType; 2] = [InclusionType::Include, InclusionType::Exclude];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                InclusionType::Include => "INCLUDE",
-                InclusionType::Exclude => "EXCLUDE",
-            }
+    cfn_enum! {
+        /// Redshift query engine type
+        RedshiftQueryEngineType[2] {
+            Serverless = "SERVERLESS",
+            Provisioned = "PROVISIONED",
         }
     }
 
-    impl std::fmt::Display for InclusionType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// Serverless Redshift auth type
+        RedshiftServerlessAuthType[2] {
+            Iam = "IAM",
+            UsernamePassword = "USERNAME_PASSWORD",
         }
     }
 
-    impl From<InclusionType> for Value {
-        fn from(v: InclusionType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<InclusionType> for Val<InclusionType> {
-        fn from(v: InclusionType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The storage type of a knowledge base.
-    ///
-    /// Rendered as its CloudFormation spelling ([`KnowledgeBaseStorageType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum KnowledgeBaseStorageType {
-        /// `OPENSEARCH_SERVERLESS`
-        OpensearchServerless,
-        /// `PINECONE`
-        Pinecone,
-        /// `RDS`
-        Rds,
-        /// `MONGO_DB_ATLAS`
-        MongoDbAtlas,
-        /// `NEPTUNE_ANALYTICS`
-        NeptuneAnalytics,
-        /// `S3_VECTORS`
-        S3Vectors,
-        /// `OPENSEARCH_MANAGED_CLUSTER`
-        OpensearchManagedCluster,
-    }
-
-    impl KnowledgeBaseStorageType {
-        /// Every variant, in schema order.
-        pub const ALL: [KnowledgeBaseStorageType; 7] = [
-            KnowledgeBaseStorageType::OpensearchServerless,
-            KnowledgeBaseStorageType::Pinecone,
-            KnowledgeBaseStorageType::Rds,
-            KnowledgeBaseStorageType::MongoDbAtlas,
-            KnowledgeBaseStorageType::NeptuneAnalytics,
-            KnowledgeBaseStorageType::S3Vectors,
-            KnowledgeBaseStorageType::OpensearchManagedCluster,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                KnowledgeBaseStorageType::OpensearchServerless => "OPENSEARCH_SERVERLESS",
-                KnowledgeBaseStorageType::Pinecone => "PINECONE",
-                KnowledgeBaseStorageType::Rds => "RDS",
-                KnowledgeBaseStorageType::MongoDbAtlas => "MONGO_DB_ATLAS",
-                KnowledgeBaseStorageType::NeptuneAnalytics => "NEPTUNE_ANALYTICS",
-                KnowledgeBaseStorageType::S3Vectors => "S3_VECTORS",
-                KnowledgeBaseStorageType::OpensearchManagedCluster => "OPENSEARCH_MANAGED_CLUSTER",
-            }
-        }
-    }
-
-    impl std::fmt::Display for KnowledgeBaseStorageType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<KnowledgeBaseStorageType> for Value {
-        fn from(v: KnowledgeBaseStorageType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<KnowledgeBaseStorageType> for Val<KnowledgeBaseStorageType> {
-        fn from(v: KnowledgeBaseStorageType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The type of a knowledge base.
-    ///
-    /// Rendered as its CloudFormation spelling ([`KnowledgeBaseType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum KnowledgeBaseType {
-        /// `VECTOR`
-        Vector,
-        /// `KENDRA`
-        Kendra,
-        /// `SQL`
-        Sql,
-        /// `MANAGED`
-        Managed,
-    }
-
-    impl KnowledgeBaseType {
-        /// Every variant, in schema order.
-        pub const ALL: [KnowledgeBaseType; 4] =
-            [KnowledgeBaseType::Vector, KnowledgeBaseType::Kendra, KnowledgeBaseType::Sql, KnowledgeBaseType::Managed];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                KnowledgeBaseType::Vector => "VECTOR",
-                KnowledgeBaseType::Kendra => "KENDRA",
-                KnowledgeBaseType::Sql => "SQL",
-                KnowledgeBaseType::Managed => "MANAGED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for KnowledgeBaseType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<KnowledgeBaseType> for Value {
-        fn from(v: KnowledgeBaseType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<KnowledgeBaseType> for Val<KnowledgeBaseType> {
-        fn from(v: KnowledgeBaseType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// SQL query engine type
-    ///
-    /// Rendered as its CloudFormation spelling ([`QueryEngineType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum QueryEngineType {
-        /// `REDSHIFT`
-        Redshift,
-    }
-
-    impl QueryEngineType {
-        /// Every variant, in schema order.
-        pub const ALL: [QueryEngineType; 1] = [QueryEngineType::Redshift];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                QueryEngineType::Redshift => "REDSHIFT",
-            }
-        }
-    }
-
-    impl std::fmt::Display for QueryEngineType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<QueryEngineType> for Value {
-        fn from(v: QueryEngineType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<QueryEngineType> for Val<QueryEngineType> {
-        fn from(v: QueryEngineType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Provisioned Redshift auth type
-    ///
-    /// Rendered as its CloudFormation spelling ([`RedshiftProvisionedAuthType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum RedshiftProvisionedAuthType {
-        /// `IAM`
-        Iam,
-        /// `USERNAME_PASSWORD`
-        UsernamePassword,
-        /// `USERNAME`
-        Username,
-    }
-
-    impl RedshiftProvisionedAuthType {
-        /// Every variant, in schema order.
-        pub const ALL: [RedshiftProvisionedAuthType; 3] = [
-            RedshiftProvisionedAuthType::Iam,
-            RedshiftProvisionedAuthType::UsernamePassword,
-            RedshiftProvisionedAuthType::Username,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                RedshiftProvisionedAuthType::Iam => "IAM",
-                RedshiftProvisionedAuthType::UsernamePassword => "USERNAME_PASSWORD",
-                RedshiftProvisionedAuthType::Username => "USERNAME",
-            }
-        }
-    }
-
-    impl std::fmt::Display for RedshiftProvisionedAuthType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<RedshiftProvisionedAuthType> for Value {
-        fn from(v: RedshiftProvisionedAuthType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<RedshiftProvisionedAuthType> for Val<RedshiftProvisionedAuthType> {
-        fn from(v: RedshiftProvisionedAuthType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Redshift query engine storage type
-    ///
-    /// Rendered as its CloudFormation spelling ([`RedshiftQueryEngineStorageType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum RedshiftQueryEngineStorageType {
-        /// `REDSHIFT`
-        Redshift,
-        /// `AWS_DATA_CATALOG`
-        AwsDataCatalog,
-    }
-
-    impl RedshiftQueryEngineStorageType {
-        /// Every variant, in schema order.
-        pub const ALL: [RedshiftQueryEngineStorageType; 2] =
-            [RedshiftQueryEngineStorageType::Redshift, RedshiftQueryEngineStorageType::AwsDataCatalog];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                RedshiftQueryEngineStorageType::Redshift => "REDSHIFT",
-                RedshiftQueryEngineStorageType::AwsDataCatalog => "AWS_DATA_CATALOG",
-            }
-        }
-    }
-
-    impl std::fmt::Display for RedshiftQueryEngineStorageType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<RedshiftQueryEngineStorageType> for Value {
-        fn from(v: RedshiftQueryEngineStorageType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<RedshiftQueryEngineStorageType> for Val<RedshiftQueryEngineStorageType> {
-        fn from(v: RedshiftQueryEngineStorageType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Redshift query engine type
-    ///
-    /// Rendered as its CloudFormation spelling ([`RedshiftQueryEngineType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum RedshiftQueryEngineType {
-        /// `SERVERLESS`
-        Serverless,
-        /// `PROVISIONED`
-        Provisioned,
-    }
-
-    impl RedshiftQueryEngineType {
-        /// Every variant, in schema order.
-        pub const ALL: [RedshiftQueryEngineType; 2] =
-            [RedshiftQueryEngineType::Serverless, RedshiftQueryEngineType::Provisioned];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                RedshiftQueryEngineType::Serverless => "SERVERLESS",
-                RedshiftQueryEngineType::Provisioned => "PROVISIONED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for RedshiftQueryEngineType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<RedshiftQueryEngineType> for Value {
-        fn from(v: RedshiftQueryEngineType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<RedshiftQueryEngineType> for Val<RedshiftQueryEngineType> {
-        fn from(v: RedshiftQueryEngineType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Serverless Redshift auth type
-    ///
-    /// Rendered as its CloudFormation spelling ([`RedshiftServerlessAuthType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum RedshiftServerlessAuthType {
-        /// `IAM`
-        Iam,
-        /// `USERNAME_PASSWORD`
-        UsernamePassword,
-    }
-
-    impl RedshiftServerlessAuthType {
-        /// Every variant, in schema order.
-        pub const ALL: [RedshiftServerlessAuthType; 2] =
-            [RedshiftServerlessAuthType::Iam, RedshiftServerlessAuthType::UsernamePassword];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                RedshiftServerlessAuthType::Iam => "IAM",
-                RedshiftServerlessAuthType::UsernamePassword => "USERNAME_PASSWORD",
-            }
-        }
-    }
-
-    impl std::fmt::Display for RedshiftServerlessAuthType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<RedshiftServerlessAuthType> for Value {
-        fn from(v: RedshiftServerlessAuthType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<RedshiftServerlessAuthType> for Val<RedshiftServerlessAuthType> {
-        fn from(v: RedshiftServerlessAuthType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Supplemental data storage location type.
-    ///
-    /// Rendered as its CloudFormation spelling ([`SupplementalDataStorageLocationType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SupplementalDataStorageLocationType {
-        /// `S3`
-        S3,
-    }
-
-    impl SupplementalDataStorageLocationType {
-        /// Every variant, in schema order.
-        pub const ALL: [SupplementalDataStorageLocationType; 1] = [SupplementalDataStorageLocationType::S3];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SupplementalDataStorageLocationType::S3 => "S3",
-            }
-        }
-    }
-
-    impl std::fmt::Display for SupplementalDataStorageLocationType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<SupplementalDataStorageLocationType> for Value {
-        fn from(v: SupplementalDataStorageLocationType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<SupplementalDataStorageLocationType> for Val<SupplementalDataStorageLocationType> {
-        fn from(v: SupplementalDataStorageLocationType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Supplemental data storage location type.
+        SupplementalDataStorageLocationType[1] {
+            S3 = "S3",
         }
     }
 }
@@ -13014,45 +9883,11 @@ pub mod prompt {
 
     property_type!(PromptVariant);
 
-    /// Prompt template type
-    ///
-    /// Rendered as its CloudFormation spelling ([`PromptTemplateType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PromptTemplateType {
-        /// `TEXT`
-        Text,
-        /// `CHAT`
-        Chat,
-    }
-
-    impl PromptTemplateType {
-        /// Every variant, in schema order.
-        pub const ALL: [PromptTemplateType; 2] = [PromptTemplateType::Text, PromptTemplateType::Chat];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PromptTemplateType::Text => "TEXT",
-                PromptTemplateType::Chat => "CHAT",
-            }
-        }
-    }
-
-    impl std::fmt::Display for PromptTemplateType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PromptTemplateType> for Value {
-        fn from(v: PromptTemplateType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PromptTemplateType> for Val<PromptTemplateType> {
-        fn from(v: PromptTemplateType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Prompt template type
+        PromptTemplateType[2] {
+            Text = "TEXT",
+            Chat = "CHAT",
         }
     }
 }

@@ -153,45 +153,12 @@ pub mod api_key_credential_provider {
 
     property_type!(SecretReference);
 
-    /// The source of the API key secret. Use MANAGED for service-managed secrets or EXTERNAL for customer-provided secrets.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ApiKeySecretSource::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ApiKeySecretSource {
-        /// `MANAGED`
-        Managed,
-        /// `EXTERNAL`
-        External,
-    }
-
-    impl ApiKeySecretSource {
-        /// Every variant, in schema order.
-        pub const ALL: [ApiKeySecretSource; 2] = [ApiKeySecretSource::Managed, ApiKeySecretSource::External];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ApiKeySecretSource::Managed => "MANAGED",
-                ApiKeySecretSource::External => "EXTERNAL",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ApiKeySecretSource {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ApiKeySecretSource> for Value {
-        fn from(v: ApiKeySecretSource) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ApiKeySecretSource> for Val<ApiKeySecretSource> {
-        fn from(v: ApiKeySecretSource) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The source of the API key secret. Use MANAGED for service-managed secrets or EXTERNAL for customer-provided
+        /// secrets.
+        ApiKeySecretSource[2] {
+            Managed = "MANAGED",
+            External = "EXTERNAL",
         }
     }
 }
@@ -576,88 +543,19 @@ pub mod browser_custom {
 
     property_type!(VpcConfig);
 
-    /// The type of browser enterprise policy.
-    ///
-    /// Rendered as its CloudFormation spelling ([`BrowserEnterprisePolicyType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum BrowserEnterprisePolicyType {
-        /// `MANAGED`
-        Managed,
-        /// `RECOMMENDED`
-        Recommended,
-    }
-
-    impl BrowserEnterprisePolicyType {
-        /// Every variant, in schema order.
-        pub const ALL: [BrowserEnterprisePolicyType; 2] =
-            [BrowserEnterprisePolicyType::Managed, BrowserEnterprisePolicyType::Recommended];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                BrowserEnterprisePolicyType::Managed => "MANAGED",
-                BrowserEnterprisePolicyType::Recommended => "RECOMMENDED",
-            }
+    cfn_enum! {
+        /// The type of browser enterprise policy.
+        BrowserEnterprisePolicyType[2] {
+            Managed = "MANAGED",
+            Recommended = "RECOMMENDED",
         }
     }
 
-    impl std::fmt::Display for BrowserEnterprisePolicyType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<BrowserEnterprisePolicyType> for Value {
-        fn from(v: BrowserEnterprisePolicyType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<BrowserEnterprisePolicyType> for Val<BrowserEnterprisePolicyType> {
-        fn from(v: BrowserEnterprisePolicyType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Network modes supported by browser
-    ///
-    /// Rendered as its CloudFormation spelling ([`BrowserNetworkMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum BrowserNetworkMode {
-        /// `PUBLIC`
-        Public,
-        /// `VPC`
-        Vpc,
-    }
-
-    impl BrowserNetworkMode {
-        /// Every variant, in schema order.
-        pub const ALL: [BrowserNetworkMode; 2] = [BrowserNetworkMode::Public, BrowserNetworkMode::Vpc];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                BrowserNetworkMode::Public => "PUBLIC",
-                BrowserNetworkMode::Vpc => "VPC",
-            }
-        }
-    }
-
-    impl std::fmt::Display for BrowserNetworkMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<BrowserNetworkMode> for Value {
-        fn from(v: BrowserNetworkMode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<BrowserNetworkMode> for Val<BrowserNetworkMode> {
-        fn from(v: BrowserNetworkMode) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Network modes supported by browser
+        BrowserNetworkMode[2] {
+            Public = "PUBLIC",
+            Vpc = "VPC",
         }
     }
 }
@@ -1598,201 +1496,41 @@ pub mod capacity_provider {
 
     property_type!(VpcConfiguration);
 
-    /// Indicates the instance's Capacity Reservation preferences.
-    ///
-    /// Rendered as its CloudFormation spelling ([`CapacityReservationPreference::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum CapacityReservationPreference {
-        /// `capacity-reservations-only`
-        CapacityReservationsOnly,
-        /// `open`
-        Open,
-        /// `none`
-        None,
-    }
-
-    impl CapacityReservationPreference {
-        /// Every variant, in schema order.
-        pub const ALL: [CapacityReservationPreference; 3] = [
-            CapacityReservationPreference::CapacityReservationsOnly,
-            CapacityReservationPreference::Open,
-            CapacityReservationPreference::None,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                CapacityReservationPreference::CapacityReservationsOnly => "capacity-reservations-only",
-                CapacityReservationPreference::Open => "open",
-                CapacityReservationPreference::None => "none",
-            }
+    cfn_enum! {
+        /// Indicates the instance's Capacity Reservation preferences.
+        CapacityReservationPreference[3] {
+            CapacityReservationsOnly = "capacity-reservations-only",
+            Open = "open",
+            None = "none",
         }
     }
 
-    impl std::fmt::Display for CapacityReservationPreference {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// The monitoring level for the instance.
+        Monitoring[2] {
+            Basic = "BASIC",
+            Detailed = "DETAILED",
         }
     }
 
-    impl From<CapacityReservationPreference> for Value {
-        fn from(v: CapacityReservationPreference) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// The operating system and CPU architecture for the instances.
+        OperatingSystem[2] {
+            LinuxX8664 = "LINUX_X86_64",
+            LinuxArm64 = "LINUX_ARM64",
         }
     }
 
-    impl From<CapacityReservationPreference> for Val<CapacityReservationPreference> {
-        fn from(v: CapacityReservationPreference) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The monitoring level for the instance.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Monitoring::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Monitoring {
-        /// `BASIC`
-        Basic,
-        /// `DETAILED`
-        Detailed,
-    }
-
-    impl Monitoring {
-        /// Every variant, in schema order.
-        pub const ALL: [Monitoring; 2] = [Monitoring::Basic, Monitoring::Detailed];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Monitoring::Basic => "BASIC",
-                Monitoring::Detailed => "DETAILED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Monitoring {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Monitoring> for Value {
-        fn from(v: Monitoring) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Monitoring> for Val<Monitoring> {
-        fn from(v: Monitoring) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The operating system and CPU architecture for the instances.
-    ///
-    /// Rendered as its CloudFormation spelling ([`OperatingSystem::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum OperatingSystem {
-        /// `LINUX_X86_64`
-        LinuxX8664,
-        /// `LINUX_ARM64`
-        LinuxArm64,
-    }
-
-    impl OperatingSystem {
-        /// Every variant, in schema order.
-        pub const ALL: [OperatingSystem; 2] = [OperatingSystem::LinuxX8664, OperatingSystem::LinuxArm64];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                OperatingSystem::LinuxX8664 => "LINUX_X86_64",
-                OperatingSystem::LinuxArm64 => "LINUX_ARM64",
-            }
-        }
-    }
-
-    impl std::fmt::Display for OperatingSystem {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<OperatingSystem> for Value {
-        fn from(v: OperatingSystem) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<OperatingSystem> for Val<OperatingSystem> {
-        fn from(v: OperatingSystem) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The EBS volume type. Defaults to gp3 if not specified.
-    ///
-    /// Rendered as its CloudFormation spelling ([`VolumeType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum VolumeType {
-        /// `standard`
-        Standard,
-        /// `io1`
-        Io1,
-        /// `io2`
-        Io2,
-        /// `gp2`
-        Gp2,
-        /// `sc1`
-        Sc1,
-        /// `st1`
-        St1,
-        /// `gp3`
-        Gp3,
-    }
-
-    impl VolumeType {
-        /// Every variant, in schema order.
-        pub const ALL: [VolumeType; 7] = [
-            VolumeType::Standard,
-            VolumeType::Io1,
-            VolumeType::Io2,
-            VolumeType::Gp2,
-            VolumeType::Sc1,
-            VolumeType::St1,
-            VolumeType::Gp3,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                VolumeType::Standard => "standard",
-                VolumeType::Io1 => "io1",
-                VolumeType::Io2 => "io2",
-                VolumeType::Gp2 => "gp2",
-                VolumeType::Sc1 => "sc1",
-                VolumeType::St1 => "st1",
-                VolumeType::Gp3 => "gp3",
-            }
-        }
-    }
-
-    impl std::fmt::Display for VolumeType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<VolumeType> for Value {
-        fn from(v: VolumeType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<VolumeType> for Val<VolumeType> {
-        fn from(v: VolumeType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The EBS volume type. Defaults to gp3 if not specified.
+        VolumeType[7] {
+            Standard = "standard",
+            Io1 = "io1",
+            Io2 = "io2",
+            Gp2 = "gp2",
+            Sc1 = "sc1",
+            St1 = "st1",
+            Gp3 = "gp3",
         }
     }
 }
@@ -2032,49 +1770,12 @@ pub mod code_interpreter_custom {
 
     property_type!(VpcConfig);
 
-    /// Network modes supported by code interpreter
-    ///
-    /// Rendered as its CloudFormation spelling ([`CodeInterpreterNetworkMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum CodeInterpreterNetworkMode {
-        /// `PUBLIC`
-        Public,
-        /// `SANDBOX`
-        Sandbox,
-        /// `VPC`
-        Vpc,
-    }
-
-    impl CodeInterpreterNetworkMode {
-        /// Every variant, in schema order.
-        pub const ALL: [CodeInterpreterNetworkMode; 3] =
-            [CodeInterpreterNetworkMode::Public, CodeInterpreterNetworkMode::Sandbox, CodeInterpreterNetworkMode::Vpc];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                CodeInterpreterNetworkMode::Public => "PUBLIC",
-                CodeInterpreterNetworkMode::Sandbox => "SANDBOX",
-                CodeInterpreterNetworkMode::Vpc => "VPC",
-            }
-        }
-    }
-
-    impl std::fmt::Display for CodeInterpreterNetworkMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<CodeInterpreterNetworkMode> for Value {
-        fn from(v: CodeInterpreterNetworkMode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<CodeInterpreterNetworkMode> for Val<CodeInterpreterNetworkMode> {
-        fn from(v: CodeInterpreterNetworkMode) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Network modes supported by code interpreter
+        CodeInterpreterNetworkMode[3] {
+            Public = "PUBLIC",
+            Sandbox = "SANDBOX",
+            Vpc = "VPC",
         }
     }
 }
@@ -2428,40 +2129,9 @@ pub mod consent_portal {
 
     property_type!(IdpConfig);
 
-    /// Rendered as its CloudFormation spelling ([`Type::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Type {
-        /// `agentcore-gateway`
-        AgentcoreGateway,
-    }
-
-    impl Type {
-        /// Every variant, in schema order.
-        pub const ALL: [Type; 1] = [Type::AgentcoreGateway];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Type::AgentcoreGateway => "agentcore-gateway",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Type {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Type> for Value {
-        fn from(v: Type) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Type> for Val<Type> {
-        fn from(v: Type) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        Type[1] {
+            AgentcoreGateway = "agentcore-gateway",
         }
     }
 }
@@ -2671,56 +2341,13 @@ pub mod dataset {
 
     property_type!(S3Source);
 
-    /// Versioned schema type governing the structure of examples. Immutable after creation.
-    ///
-    /// Rendered as its CloudFormation spelling ([`SchemaType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SchemaType {
-        /// `AGENTCORE_EVALUATION_PREDEFINED_V1`
-        AgentcoreEvaluationPredefinedV1,
-        /// `AGENTCORE_EVALUATION_SIMULATED_V1`
-        AgentcoreEvaluationSimulatedV1,
-        /// `GENERIC_EVALUATION_PREDEFINED_V1`
-        GenericEvaluationPredefinedV1,
-        /// `THIRD_PARTY_EVALUATION_V1`
-        ThirdPartyEvaluationV1,
-    }
-
-    impl SchemaType {
-        /// Every variant, in schema order.
-        pub const ALL: [SchemaType; 4] = [
-            SchemaType::AgentcoreEvaluationPredefinedV1,
-            SchemaType::AgentcoreEvaluationSimulatedV1,
-            SchemaType::GenericEvaluationPredefinedV1,
-            SchemaType::ThirdPartyEvaluationV1,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SchemaType::AgentcoreEvaluationPredefinedV1 => "AGENTCORE_EVALUATION_PREDEFINED_V1",
-                SchemaType::AgentcoreEvaluationSimulatedV1 => "AGENTCORE_EVALUATION_SIMULATED_V1",
-                SchemaType::GenericEvaluationPredefinedV1 => "GENERIC_EVALUATION_PREDEFINED_V1",
-                SchemaType::ThirdPartyEvaluationV1 => "THIRD_PARTY_EVALUATION_V1",
-            }
-        }
-    }
-
-    impl std::fmt::Display for SchemaType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<SchemaType> for Value {
-        fn from(v: SchemaType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<SchemaType> for Val<SchemaType> {
-        fn from(v: SchemaType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Versioned schema type governing the structure of examples. Immutable after creation.
+        SchemaType[4] {
+            AgentcoreEvaluationPredefinedV1 = "AGENTCORE_EVALUATION_PREDEFINED_V1",
+            AgentcoreEvaluationSimulatedV1 = "AGENTCORE_EVALUATION_SIMULATED_V1",
+            GenericEvaluationPredefinedV1 = "GENERIC_EVALUATION_PREDEFINED_V1",
+            ThirdPartyEvaluationV1 = "THIRD_PARTY_EVALUATION_V1",
         }
     }
 }
@@ -3438,46 +3065,11 @@ pub mod evaluator {
 
     property_type!(ReasoningConfiguration);
 
-    /// Rendered as its CloudFormation spelling ([`EvaluatorLevel::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum EvaluatorLevel {
-        /// `TOOL_CALL`
-        ToolCall,
-        /// `TRACE`
-        Trace,
-        /// `SESSION`
-        Session,
-    }
-
-    impl EvaluatorLevel {
-        /// Every variant, in schema order.
-        pub const ALL: [EvaluatorLevel; 3] = [EvaluatorLevel::ToolCall, EvaluatorLevel::Trace, EvaluatorLevel::Session];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                EvaluatorLevel::ToolCall => "TOOL_CALL",
-                EvaluatorLevel::Trace => "TRACE",
-                EvaluatorLevel::Session => "SESSION",
-            }
-        }
-    }
-
-    impl std::fmt::Display for EvaluatorLevel {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<EvaluatorLevel> for Value {
-        fn from(v: EvaluatorLevel) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<EvaluatorLevel> for Val<EvaluatorLevel> {
-        fn from(v: EvaluatorLevel) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        EvaluatorLevel[3] {
+            ToolCall = "TOOL_CALL",
+            Trace = "TRACE",
+            Session = "SESSION",
         }
     }
 }
@@ -3802,209 +3394,39 @@ pub mod gateway {
 
     property_type!(WafConfiguration);
 
-    /// Rendered as its CloudFormation spelling ([`AuthorizerType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AuthorizerType {
-        /// `CUSTOM_JWT`
-        CustomJwt,
-        /// `AWS_IAM`
-        AwsIam,
-        /// `NONE`
-        None,
-        /// `AUTHENTICATE_ONLY`
-        AuthenticateOnly,
-    }
-
-    impl AuthorizerType {
-        /// Every variant, in schema order.
-        pub const ALL: [AuthorizerType; 4] =
-            [AuthorizerType::CustomJwt, AuthorizerType::AwsIam, AuthorizerType::None, AuthorizerType::AuthenticateOnly];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AuthorizerType::CustomJwt => "CUSTOM_JWT",
-                AuthorizerType::AwsIam => "AWS_IAM",
-                AuthorizerType::None => "NONE",
-                AuthorizerType::AuthenticateOnly => "AUTHENTICATE_ONLY",
-            }
+    cfn_enum! {
+        AuthorizerType[4] {
+            CustomJwt = "CUSTOM_JWT",
+            AwsIam = "AWS_IAM",
+            None = "NONE",
+            AuthenticateOnly = "AUTHENTICATE_ONLY",
         }
     }
 
-    impl std::fmt::Display for AuthorizerType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        ExceptionLevel[1] {
+            Debug = "DEBUG",
         }
     }
 
-    impl From<AuthorizerType> for Value {
-        fn from(v: AuthorizerType) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        GatewayInterceptionPoint[2] {
+            Request = "REQUEST",
+            Response = "RESPONSE",
         }
     }
 
-    impl From<AuthorizerType> for Val<AuthorizerType> {
-        fn from(v: AuthorizerType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        GatewayPolicyEngineMode[2] {
+            LogOnly = "LOG_ONLY",
+            Enforce = "ENFORCE",
         }
     }
 
-    /// Rendered as its CloudFormation spelling ([`ExceptionLevel::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ExceptionLevel {
-        /// `DEBUG`
-        Debug,
-    }
-
-    impl ExceptionLevel {
-        /// Every variant, in schema order.
-        pub const ALL: [ExceptionLevel; 1] = [ExceptionLevel::Debug];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ExceptionLevel::Debug => "DEBUG",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ExceptionLevel {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ExceptionLevel> for Value {
-        fn from(v: ExceptionLevel) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ExceptionLevel> for Val<ExceptionLevel> {
-        fn from(v: ExceptionLevel) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`GatewayInterceptionPoint::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum GatewayInterceptionPoint {
-        /// `REQUEST`
-        Request,
-        /// `RESPONSE`
-        Response,
-    }
-
-    impl GatewayInterceptionPoint {
-        /// Every variant, in schema order.
-        pub const ALL: [GatewayInterceptionPoint; 2] =
-            [GatewayInterceptionPoint::Request, GatewayInterceptionPoint::Response];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                GatewayInterceptionPoint::Request => "REQUEST",
-                GatewayInterceptionPoint::Response => "RESPONSE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for GatewayInterceptionPoint {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<GatewayInterceptionPoint> for Value {
-        fn from(v: GatewayInterceptionPoint) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<GatewayInterceptionPoint> for Val<GatewayInterceptionPoint> {
-        fn from(v: GatewayInterceptionPoint) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`GatewayPolicyEngineMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum GatewayPolicyEngineMode {
-        /// `LOG_ONLY`
-        LogOnly,
-        /// `ENFORCE`
-        Enforce,
-    }
-
-    impl GatewayPolicyEngineMode {
-        /// Every variant, in schema order.
-        pub const ALL: [GatewayPolicyEngineMode; 2] =
-            [GatewayPolicyEngineMode::LogOnly, GatewayPolicyEngineMode::Enforce];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                GatewayPolicyEngineMode::LogOnly => "LOG_ONLY",
-                GatewayPolicyEngineMode::Enforce => "ENFORCE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for GatewayPolicyEngineMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<GatewayPolicyEngineMode> for Value {
-        fn from(v: GatewayPolicyEngineMode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<GatewayPolicyEngineMode> for Val<GatewayPolicyEngineMode> {
-        fn from(v: GatewayPolicyEngineMode) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`WafFailureMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum WafFailureMode {
-        /// `FAIL_CLOSE`
-        FailClose,
-        /// `FAIL_OPEN`
-        FailOpen,
-    }
-
-    impl WafFailureMode {
-        /// Every variant, in schema order.
-        pub const ALL: [WafFailureMode; 2] = [WafFailureMode::FailClose, WafFailureMode::FailOpen];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                WafFailureMode::FailClose => "FAIL_CLOSE",
-                WafFailureMode::FailOpen => "FAIL_OPEN",
-            }
-        }
-    }
-
-    impl std::fmt::Display for WafFailureMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<WafFailureMode> for Value {
-        fn from(v: WafFailureMode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<WafFailureMode> for Val<WafFailureMode> {
-        fn from(v: WafFailureMode) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        WafFailureMode[2] {
+            FailClose = "FAIL_CLOSE",
+            FailOpen = "FAIL_OPEN",
         }
     }
 }
@@ -4183,45 +3605,11 @@ pub mod gateway_rate_limit {
 
     property_type!(RateConfig);
 
-    /// Time period for rate limiting
-    ///
-    /// Rendered as its CloudFormation spelling ([`Period::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Period {
-        /// `second`
-        Second,
-        /// `minute`
-        Minute,
-    }
-
-    impl Period {
-        /// Every variant, in schema order.
-        pub const ALL: [Period; 2] = [Period::Second, Period::Minute];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Period::Second => "second",
-                Period::Minute => "minute",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Period {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Period> for Value {
-        fn from(v: Period) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Period> for Val<Period> {
-        fn from(v: Period) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Time period for rate limiting
+        Period[2] {
+            Second = "second",
+            Minute = "minute",
         }
     }
 }
@@ -4522,58 +3910,13 @@ pub mod gateway_target {
 
     property_type!(MetadataConfiguration);
 
-    /// Rendered as its CloudFormation spelling ([`CredentialProviderType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum CredentialProviderType {
-        /// `GATEWAY_IAM_ROLE`
-        GatewayIamRole,
-        /// `OAUTH`
-        Oauth,
-        /// `API_KEY`
-        ApiKey,
-        /// `CALLER_IAM_CREDENTIALS`
-        CallerIamCredentials,
-        /// `JWT_PASSTHROUGH`
-        JwtPassthrough,
-    }
-
-    impl CredentialProviderType {
-        /// Every variant, in schema order.
-        pub const ALL: [CredentialProviderType; 5] = [
-            CredentialProviderType::GatewayIamRole,
-            CredentialProviderType::Oauth,
-            CredentialProviderType::ApiKey,
-            CredentialProviderType::CallerIamCredentials,
-            CredentialProviderType::JwtPassthrough,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                CredentialProviderType::GatewayIamRole => "GATEWAY_IAM_ROLE",
-                CredentialProviderType::Oauth => "OAUTH",
-                CredentialProviderType::ApiKey => "API_KEY",
-                CredentialProviderType::CallerIamCredentials => "CALLER_IAM_CREDENTIALS",
-                CredentialProviderType::JwtPassthrough => "JWT_PASSTHROUGH",
-            }
-        }
-    }
-
-    impl std::fmt::Display for CredentialProviderType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<CredentialProviderType> for Value {
-        fn from(v: CredentialProviderType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<CredentialProviderType> for Val<CredentialProviderType> {
-        fn from(v: CredentialProviderType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        CredentialProviderType[5] {
+            GatewayIamRole = "GATEWAY_IAM_ROLE",
+            Oauth = "OAUTH",
+            ApiKey = "API_KEY",
+            CallerIamCredentials = "CALLER_IAM_CREDENTIALS",
+            JwtPassthrough = "JWT_PASSTHROUGH",
         }
     }
 }
@@ -6905,483 +6248,89 @@ pub mod harness {
 
     property_type!(VpcConfig);
 
-    /// Rendered as its CloudFormation spelling ([`ClaimMatchOperator::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ClaimMatchOperator {
-        /// `EQUALS`
-        Equals,
-        /// `CONTAINS`
-        Contains,
-        /// `CONTAINS_ANY`
-        ContainsAny,
-    }
-
-    impl ClaimMatchOperator {
-        /// Every variant, in schema order.
-        pub const ALL: [ClaimMatchOperator; 3] =
-            [ClaimMatchOperator::Equals, ClaimMatchOperator::Contains, ClaimMatchOperator::ContainsAny];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ClaimMatchOperator::Equals => "EQUALS",
-                ClaimMatchOperator::Contains => "CONTAINS",
-                ClaimMatchOperator::ContainsAny => "CONTAINS_ANY",
-            }
+    cfn_enum! {
+        ClaimMatchOperator[3] {
+            Equals = "EQUALS",
+            Contains = "CONTAINS",
+            ContainsAny = "CONTAINS_ANY",
         }
     }
 
-    impl std::fmt::Display for ClaimMatchOperator {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        EndpointIpAddressType[2] {
+            Ipv4 = "IPV4",
+            Ipv6 = "IPV6",
         }
     }
 
-    impl From<ClaimMatchOperator> for Value {
-        fn from(v: ClaimMatchOperator) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// Whether the agent loop continues or stops when the Lambda invocation fails. Defaults to deny.
+        FailureMode[2] {
+            Allow = "allow",
+            Deny = "deny",
         }
     }
 
-    impl From<ClaimMatchOperator> for Val<ClaimMatchOperator> {
-        fn from(v: ClaimMatchOperator) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        GrantType[2] {
+            ClientCredentials = "CLIENT_CREDENTIALS",
+            AuthorizationCode = "AUTHORIZATION_CODE",
         }
     }
 
-    /// Rendered as its CloudFormation spelling ([`EndpointIpAddressType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum EndpointIpAddressType {
-        /// `IPV4`
-        Ipv4,
-        /// `IPV6`
-        Ipv6,
-    }
-
-    impl EndpointIpAddressType {
-        /// Every variant, in schema order.
-        pub const ALL: [EndpointIpAddressType; 2] = [EndpointIpAddressType::Ipv4, EndpointIpAddressType::Ipv6];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                EndpointIpAddressType::Ipv4 => "IPV4",
-                EndpointIpAddressType::Ipv6 => "IPV6",
-            }
+    cfn_enum! {
+        HarnessBedrockModelConfigApiFormat[3] {
+            ConverseStream = "converse_stream",
+            Responses = "responses",
+            ChatCompletions = "chat_completions",
         }
     }
 
-    impl std::fmt::Display for EndpointIpAddressType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        HarnessOpenAiModelConfigApiFormat[2] {
+            ChatCompletions = "chat_completions",
+            Responses = "responses",
         }
     }
 
-    impl From<EndpointIpAddressType> for Value {
-        fn from(v: EndpointIpAddressType) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        InboundTokenClaimValueType[2] {
+            String2 = "STRING",
+            StringArray = "STRING_ARRAY",
         }
     }
 
-    impl From<EndpointIpAddressType> for Val<EndpointIpAddressType> {
-        fn from(v: EndpointIpAddressType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        NetworkMode[2] {
+            Public = "PUBLIC",
+            Vpc = "VPC",
         }
     }
 
-    /// Whether the agent loop continues or stops when the Lambda invocation fails. Defaults to deny.
-    ///
-    /// Rendered as its CloudFormation spelling ([`FailureMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum FailureMode {
-        /// `allow`
-        Allow,
-        /// `deny`
-        Deny,
-    }
-
-    impl FailureMode {
-        /// Every variant, in schema order.
-        pub const ALL: [FailureMode; 2] = [FailureMode::Allow, FailureMode::Deny];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                FailureMode::Allow => "allow",
-                FailureMode::Deny => "deny",
-            }
+    cfn_enum! {
+        Strategies[4] {
+            Semantic = "SEMANTIC",
+            Summarization = "SUMMARIZATION",
+            UserPreference = "USER_PREFERENCE",
+            Episodic = "EPISODIC",
         }
     }
 
-    impl std::fmt::Display for FailureMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        Strategy[3] {
+            SlidingWindow = "sliding_window",
+            Summarization = "summarization",
+            None = "none",
         }
     }
 
-    impl From<FailureMode> for Value {
-        fn from(v: FailureMode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<FailureMode> for Val<FailureMode> {
-        fn from(v: FailureMode) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`GrantType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum GrantType {
-        /// `CLIENT_CREDENTIALS`
-        ClientCredentials,
-        /// `AUTHORIZATION_CODE`
-        AuthorizationCode,
-    }
-
-    impl GrantType {
-        /// Every variant, in schema order.
-        pub const ALL: [GrantType; 2] = [GrantType::ClientCredentials, GrantType::AuthorizationCode];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                GrantType::ClientCredentials => "CLIENT_CREDENTIALS",
-                GrantType::AuthorizationCode => "AUTHORIZATION_CODE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for GrantType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<GrantType> for Value {
-        fn from(v: GrantType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<GrantType> for Val<GrantType> {
-        fn from(v: GrantType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`HarnessBedrockModelConfigApiFormat::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum HarnessBedrockModelConfigApiFormat {
-        /// `converse_stream`
-        ConverseStream,
-        /// `responses`
-        Responses,
-        /// `chat_completions`
-        ChatCompletions,
-    }
-
-    impl HarnessBedrockModelConfigApiFormat {
-        /// Every variant, in schema order.
-        pub const ALL: [HarnessBedrockModelConfigApiFormat; 3] = [
-            HarnessBedrockModelConfigApiFormat::ConverseStream,
-            HarnessBedrockModelConfigApiFormat::Responses,
-            HarnessBedrockModelConfigApiFormat::ChatCompletions,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                HarnessBedrockModelConfigApiFormat::ConverseStream => "converse_stream",
-                HarnessBedrockModelConfigApiFormat::Responses => "responses",
-                HarnessBedrockModelConfigApiFormat::ChatCompletions => "chat_completions",
-            }
-        }
-    }
-
-    impl std::fmt::Display for HarnessBedrockModelConfigApiFormat {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<HarnessBedrockModelConfigApiFormat> for Value {
-        fn from(v: HarnessBedrockModelConfigApiFormat) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<HarnessBedrockModelConfigApiFormat> for Val<HarnessBedrockModelConfigApiFormat> {
-        fn from(v: HarnessBedrockModelConfigApiFormat) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`HarnessOpenAiModelConfigApiFormat::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum HarnessOpenAiModelConfigApiFormat {
-        /// `chat_completions`
-        ChatCompletions,
-        /// `responses`
-        Responses,
-    }
-
-    impl HarnessOpenAiModelConfigApiFormat {
-        /// Every variant, in schema order.
-        pub const ALL: [HarnessOpenAiModelConfigApiFormat; 2] =
-            [HarnessOpenAiModelConfigApiFormat::ChatCompletions, HarnessOpenAiModelConfigApiFormat::Responses];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                HarnessOpenAiModelConfigApiFormat::ChatCompletions => "chat_completions",
-                HarnessOpenAiModelConfigApiFormat::Responses => "responses",
-            }
-        }
-    }
-
-    impl std::fmt::Display for HarnessOpenAiModelConfigApiFormat {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<HarnessOpenAiModelConfigApiFormat> for Value {
-        fn from(v: HarnessOpenAiModelConfigApiFormat) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<HarnessOpenAiModelConfigApiFormat> for Val<HarnessOpenAiModelConfigApiFormat> {
-        fn from(v: HarnessOpenAiModelConfigApiFormat) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`InboundTokenClaimValueType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum InboundTokenClaimValueType {
-        /// `STRING`
-        String2,
-        /// `STRING_ARRAY`
-        StringArray,
-    }
-
-    impl InboundTokenClaimValueType {
-        /// Every variant, in schema order.
-        pub const ALL: [InboundTokenClaimValueType; 2] =
-            [InboundTokenClaimValueType::String2, InboundTokenClaimValueType::StringArray];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                InboundTokenClaimValueType::String2 => "STRING",
-                InboundTokenClaimValueType::StringArray => "STRING_ARRAY",
-            }
-        }
-    }
-
-    impl std::fmt::Display for InboundTokenClaimValueType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<InboundTokenClaimValueType> for Value {
-        fn from(v: InboundTokenClaimValueType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<InboundTokenClaimValueType> for Val<InboundTokenClaimValueType> {
-        fn from(v: InboundTokenClaimValueType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`NetworkMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum NetworkMode {
-        /// `PUBLIC`
-        Public,
-        /// `VPC`
-        Vpc,
-    }
-
-    impl NetworkMode {
-        /// Every variant, in schema order.
-        pub const ALL: [NetworkMode; 2] = [NetworkMode::Public, NetworkMode::Vpc];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                NetworkMode::Public => "PUBLIC",
-                NetworkMode::Vpc => "VPC",
-            }
-        }
-    }
-
-    impl std::fmt::Display for NetworkMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<NetworkMode> for Value {
-        fn from(v: NetworkMode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<NetworkMode> for Val<NetworkMode> {
-        fn from(v: NetworkMode) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`Strategies::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Strategies {
-        /// `SEMANTIC`
-        Semantic,
-        /// `SUMMARIZATION`
-        Summarization,
-        /// `USER_PREFERENCE`
-        UserPreference,
-        /// `EPISODIC`
-        Episodic,
-    }
-
-    impl Strategies {
-        /// Every variant, in schema order.
-        pub const ALL: [Strategies; 4] =
-            [Strategies::Semantic, Strategies::Summarization, Strategies::UserPreference, Strategies::Episodic];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Strategies::Semantic => "SEMANTIC",
-                Strategies::Summarization => "SUMMARIZATION",
-                Strategies::UserPreference => "USER_PREFERENCE",
-                Strategies::Episodic => "EPISODIC",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Strategies {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Strategies> for Value {
-        fn from(v: Strategies) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Strategies> for Val<Strategies> {
-        fn from(v: Strategies) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`Strategy::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Strategy {
-        /// `sliding_window`
-        SlidingWindow,
-        /// `summarization`
-        Summarization,
-        /// `none`
-        None,
-    }
-
-    impl Strategy {
-        /// Every variant, in schema order.
-        pub const ALL: [Strategy; 3] = [Strategy::SlidingWindow, Strategy::Summarization, Strategy::None];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Strategy::SlidingWindow => "sliding_window",
-                Strategy::Summarization => "summarization",
-                Strategy::None => "none",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Strategy {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Strategy> for Value {
-        fn from(v: Strategy) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Strategy> for Val<Strategy> {
-        fn from(v: Strategy) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`Type::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Type {
-        /// `remote_mcp`
-        RemoteMcp,
-        /// `agentcore_browser`
-        AgentcoreBrowser,
-        /// `agentcore_gateway`
-        AgentcoreGateway,
-        /// `inline_function`
-        InlineFunction,
-        /// `agentcore_code_interpreter`
-        AgentcoreCodeInterpreter,
-    }
-
-    impl Type {
-        /// Every variant, in schema order.
-        pub const ALL: [Type; 5] = [
-            Type::RemoteMcp,
-            Type::AgentcoreBrowser,
-            Type::AgentcoreGateway,
-            Type::InlineFunction,
-            Type::AgentcoreCodeInterpreter,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Type::RemoteMcp => "remote_mcp",
-                Type::AgentcoreBrowser => "agentcore_browser",
-                Type::AgentcoreGateway => "agentcore_gateway",
-                Type::InlineFunction => "inline_function",
-                Type::AgentcoreCodeInterpreter => "agentcore_code_interpreter",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Type {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Type> for Value {
-        fn from(v: Type) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Type> for Val<Type> {
-        fn from(v: Type) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        Type[5] {
+            RemoteMcp = "remote_mcp",
+            AgentcoreBrowser = "agentcore_browser",
+            AgentcoreGateway = "agentcore_gateway",
+            InlineFunction = "inline_function",
+            AgentcoreCodeInterpreter = "agentcore_code_interpreter",
         }
     }
 }
@@ -9355,505 +8304,100 @@ pub mod memory {
 
     property_type!(Validation);
 
-    /// The type of content to deliver
-    ///
-    /// Rendered as its CloudFormation spelling ([`ContentConfigurationType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ContentConfigurationType {
-        /// `MEMORY_RECORDS`
-        MemoryRecords,
-    }
-
-    impl ContentConfigurationType {
-        /// Every variant, in schema order.
-        pub const ALL: [ContentConfigurationType; 1] = [ContentConfigurationType::MemoryRecords];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ContentConfigurationType::MemoryRecords => "MEMORY_RECORDS",
-            }
+    cfn_enum! {
+        /// The type of content to deliver
+        ContentConfigurationType[1] {
+            MemoryRecords = "MEMORY_RECORDS",
         }
     }
 
-    impl std::fmt::Display for ContentConfigurationType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// Type of memory strategy
+        CustomMemoryStrategyType[5] {
+            Semantic = "SEMANTIC",
+            Summarization = "SUMMARIZATION",
+            UserPreference = "USER_PREFERENCE",
+            Custom = "CUSTOM",
+            Episodic = "EPISODIC",
         }
     }
 
-    impl From<ContentConfigurationType> for Value {
-        fn from(v: ContentConfigurationType) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// Type of memory strategy
+        EpisodicMemoryStrategyType[5] {
+            Semantic = "SEMANTIC",
+            Summarization = "SUMMARIZATION",
+            UserPreference = "USER_PREFERENCE",
+            Custom = "CUSTOM",
+            Episodic = "EPISODIC",
         }
     }
 
-    impl From<ContentConfigurationType> for Val<ContentConfigurationType> {
-        fn from(v: ContentConfigurationType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Specifies whether the metadata value is extracted by the LLM or passed through deterministically from the event
+        ExtractionType[2] {
+            LlmInferred = "LLM_INFERRED",
+            StrictlyConsistent = "STRICTLY_CONSISTENT",
         }
     }
 
-    /// Type of memory strategy
-    ///
-    /// Rendered as its CloudFormation spelling ([`CustomMemoryStrategyType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum CustomMemoryStrategyType {
-        /// `SEMANTIC`
-        Semantic,
-        /// `SUMMARIZATION`
-        Summarization,
-        /// `USER_PREFERENCE`
-        UserPreference,
-        /// `CUSTOM`
-        Custom,
-        /// `EPISODIC`
-        Episodic,
-    }
-
-    impl CustomMemoryStrategyType {
-        /// Every variant, in schema order.
-        pub const ALL: [CustomMemoryStrategyType; 5] = [
-            CustomMemoryStrategyType::Semantic,
-            CustomMemoryStrategyType::Summarization,
-            CustomMemoryStrategyType::UserPreference,
-            CustomMemoryStrategyType::Custom,
-            CustomMemoryStrategyType::Episodic,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                CustomMemoryStrategyType::Semantic => "SEMANTIC",
-                CustomMemoryStrategyType::Summarization => "SUMMARIZATION",
-                CustomMemoryStrategyType::UserPreference => "USER_PREFERENCE",
-                CustomMemoryStrategyType::Custom => "CUSTOM",
-                CustomMemoryStrategyType::Episodic => "EPISODIC",
-            }
+    cfn_enum! {
+        /// The level of content detail to deliver
+        Level[2] {
+            MetadataOnly = "METADATA_ONLY",
+            FullContent = "FULL_CONTENT",
         }
     }
 
-    impl std::fmt::Display for CustomMemoryStrategyType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// Supported data types for metadata values
+        MetadataValueType[3] {
+            String2 = "STRING",
+            Stringlist = "STRINGLIST",
+            Number = "NUMBER",
         }
     }
 
-    impl From<CustomMemoryStrategyType> for Value {
-        fn from(v: CustomMemoryStrategyType) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// Type of memory strategy
+        SemanticMemoryStrategyType[5] {
+            Semantic = "SEMANTIC",
+            Summarization = "SUMMARIZATION",
+            UserPreference = "USER_PREFERENCE",
+            Custom = "CUSTOM",
+            Episodic = "EPISODIC",
         }
     }
 
-    impl From<CustomMemoryStrategyType> for Val<CustomMemoryStrategyType> {
-        fn from(v: CustomMemoryStrategyType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Status of the memory strategy
+        Status[4] {
+            Creating = "CREATING",
+            Active = "ACTIVE",
+            Deleting = "DELETING",
+            Failed = "FAILED",
         }
     }
 
-    /// Type of memory strategy
-    ///
-    /// Rendered as its CloudFormation spelling ([`EpisodicMemoryStrategyType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum EpisodicMemoryStrategyType {
-        /// `SEMANTIC`
-        Semantic,
-        /// `SUMMARIZATION`
-        Summarization,
-        /// `USER_PREFERENCE`
-        UserPreference,
-        /// `CUSTOM`
-        Custom,
-        /// `EPISODIC`
-        Episodic,
-    }
-
-    impl EpisodicMemoryStrategyType {
-        /// Every variant, in schema order.
-        pub const ALL: [EpisodicMemoryStrategyType; 5] = [
-            EpisodicMemoryStrategyType::Semantic,
-            EpisodicMemoryStrategyType::Summarization,
-            EpisodicMemoryStrategyType::UserPreference,
-            EpisodicMemoryStrategyType::Custom,
-            EpisodicMemoryStrategyType::Episodic,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                EpisodicMemoryStrategyType::Semantic => "SEMANTIC",
-                EpisodicMemoryStrategyType::Summarization => "SUMMARIZATION",
-                EpisodicMemoryStrategyType::UserPreference => "USER_PREFERENCE",
-                EpisodicMemoryStrategyType::Custom => "CUSTOM",
-                EpisodicMemoryStrategyType::Episodic => "EPISODIC",
-            }
+    cfn_enum! {
+        /// Type of memory strategy
+        SummaryMemoryStrategyType[5] {
+            Semantic = "SEMANTIC",
+            Summarization = "SUMMARIZATION",
+            UserPreference = "USER_PREFERENCE",
+            Custom = "CUSTOM",
+            Episodic = "EPISODIC",
         }
     }
 
-    impl std::fmt::Display for EpisodicMemoryStrategyType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<EpisodicMemoryStrategyType> for Value {
-        fn from(v: EpisodicMemoryStrategyType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<EpisodicMemoryStrategyType> for Val<EpisodicMemoryStrategyType> {
-        fn from(v: EpisodicMemoryStrategyType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Specifies whether the metadata value is extracted by the LLM or passed through deterministically from the event
-    ///
-    /// Rendered as its CloudFormation spelling ([`ExtractionType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ExtractionType {
-        /// `LLM_INFERRED`
-        LlmInferred,
-        /// `STRICTLY_CONSISTENT`
-        StrictlyConsistent,
-    }
-
-    impl ExtractionType {
-        /// Every variant, in schema order.
-        pub const ALL: [ExtractionType; 2] = [ExtractionType::LlmInferred, ExtractionType::StrictlyConsistent];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ExtractionType::LlmInferred => "LLM_INFERRED",
-                ExtractionType::StrictlyConsistent => "STRICTLY_CONSISTENT",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ExtractionType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ExtractionType> for Value {
-        fn from(v: ExtractionType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ExtractionType> for Val<ExtractionType> {
-        fn from(v: ExtractionType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The level of content detail to deliver
-    ///
-    /// Rendered as its CloudFormation spelling ([`Level::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Level {
-        /// `METADATA_ONLY`
-        MetadataOnly,
-        /// `FULL_CONTENT`
-        FullContent,
-    }
-
-    impl Level {
-        /// Every variant, in schema order.
-        pub const ALL: [Level; 2] = [Level::MetadataOnly, Level::FullContent];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Level::MetadataOnly => "METADATA_ONLY",
-                Level::FullContent => "FULL_CONTENT",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Level {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Level> for Value {
-        fn from(v: Level) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Level> for Val<Level> {
-        fn from(v: Level) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Supported data types for metadata values
-    ///
-    /// Rendered as its CloudFormation spelling ([`MetadataValueType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum MetadataValueType {
-        /// `STRING`
-        String2,
-        /// `STRINGLIST`
-        Stringlist,
-        /// `NUMBER`
-        Number,
-    }
-
-    impl MetadataValueType {
-        /// Every variant, in schema order.
-        pub const ALL: [MetadataValueType; 3] =
-            [MetadataValueType::String2, MetadataValueType::Stringlist, MetadataValueType::Number];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                MetadataValueType::String2 => "STRING",
-                MetadataValueType::Stringlist => "STRINGLIST",
-                MetadataValueType::Number => "NUMBER",
-            }
-        }
-    }
-
-    impl std::fmt::Display for MetadataValueType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<MetadataValueType> for Value {
-        fn from(v: MetadataValueType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<MetadataValueType> for Val<MetadataValueType> {
-        fn from(v: MetadataValueType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Type of memory strategy
-    ///
-    /// Rendered as its CloudFormation spelling ([`SemanticMemoryStrategyType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SemanticMemoryStrategyType {
-        /// `SEMANTIC`
-        Semantic,
-        /// `SUMMARIZATION`
-        Summarization,
-        /// `USER_PREFERENCE`
-        UserPreference,
-        /// `CUSTOM`
-        Custom,
-        /// `EPISODIC`
-        Episodic,
-    }
-
-    impl SemanticMemoryStrategyType {
-        /// Every variant, in schema order.
-        pub const ALL: [SemanticMemoryStrategyType; 5] = [
-            SemanticMemoryStrategyType::Semantic,
-            SemanticMemoryStrategyType::Summarization,
-            SemanticMemoryStrategyType::UserPreference,
-            SemanticMemoryStrategyType::Custom,
-            SemanticMemoryStrategyType::Episodic,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SemanticMemoryStrategyType::Semantic => "SEMANTIC",
-                SemanticMemoryStrategyType::Summarization => "SUMMARIZATION",
-                SemanticMemoryStrategyType::UserPreference => "USER_PREFERENCE",
-                SemanticMemoryStrategyType::Custom => "CUSTOM",
-                SemanticMemoryStrategyType::Episodic => "EPISODIC",
-            }
-        }
-    }
-
-    impl std::fmt::Display for SemanticMemoryStrategyType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<SemanticMemoryStrategyType> for Value {
-        fn from(v: SemanticMemoryStrategyType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<SemanticMemoryStrategyType> for Val<SemanticMemoryStrategyType> {
-        fn from(v: SemanticMemoryStrategyType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Status of the memory strategy
-    ///
-    /// Rendered as its CloudFormation spelling ([`Status::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Status {
-        /// `CREATING`
-        Creating,
-        /// `ACTIVE`
-        Active,
-        /// `DELETING`
-        Deleting,
-        /// `FAILED`
-        Failed,
-    }
-
-    impl Status {
-        /// Every variant, in schema order.
-        pub const ALL: [Status; 4] = [Status::Creating, Status::Active, Status::Deleting, Status::Failed];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Status::Creating => "CREATING",
-                Status::Active => "ACTIVE",
-                Status::Deleting => "DELETING",
-                Status::Failed => "FAILED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Status {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Status> for Value {
-        fn from(v: Status) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Status> for Val<Status> {
-        fn from(v: Status) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Type of memory strategy
-    ///
-    /// Rendered as its CloudFormation spelling ([`SummaryMemoryStrategyType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SummaryMemoryStrategyType {
-        /// `SEMANTIC`
-        Semantic,
-        /// `SUMMARIZATION`
-        Summarization,
-        /// `USER_PREFERENCE`
-        UserPreference,
-        /// `CUSTOM`
-        Custom,
-        /// `EPISODIC`
-        Episodic,
-    }
-
-    impl SummaryMemoryStrategyType {
-        /// Every variant, in schema order.
-        pub const ALL: [SummaryMemoryStrategyType; 5] = [
-            SummaryMemoryStrategyType::Semantic,
-            SummaryMemoryStrategyType::Summarization,
-            SummaryMemoryStrategyType::UserPreference,
-            SummaryMemoryStrategyType::Custom,
-            SummaryMemoryStrategyType::Episodic,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SummaryMemoryStrategyType::Semantic => "SEMANTIC",
-                SummaryMemoryStrategyType::Summarization => "SUMMARIZATION",
-                SummaryMemoryStrategyType::UserPreference => "USER_PREFERENCE",
-                SummaryMemoryStrategyType::Custom => "CUSTOM",
-                SummaryMemoryStrategyType::Episodic => "EPISODIC",
-            }
-        }
-    }
-
-    impl std::fmt::Display for SummaryMemoryStrategyType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<SummaryMemoryStrategyType> for Value {
-        fn from(v: SummaryMemoryStrategyType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<SummaryMemoryStrategyType> for Val<SummaryMemoryStrategyType> {
-        fn from(v: SummaryMemoryStrategyType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Type of memory strategy
-    ///
-    /// Rendered as its CloudFormation spelling ([`UserPreferenceMemoryStrategyType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum UserPreferenceMemoryStrategyType {
-        /// `SEMANTIC`
-        Semantic,
-        /// `SUMMARIZATION`
-        Summarization,
-        /// `USER_PREFERENCE`
-        UserPreference,
-        /// `CUSTOM`
-        Custom,
-        /// `EPISODIC`
-        Episodic,
-    }
-
-    impl UserPreferenceMemoryStrategyType {
-        /// Every variant, in schema order.
-        pub const ALL: [UserPreferenceMemoryStrategyType; 5] = [
-            UserPreferenceMemoryStrategyType::Semantic,
-            UserPreferenceMemoryStrategyType::Summarization,
-            UserPreferenceMemoryStrategyType::UserPreference,
-            UserPreferenceMemoryStrategyType::Custom,
-            UserPreferenceMemoryStrategyType::Episodic,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                UserPreferenceMemoryStrategyType::Semantic => "SEMANTIC",
-                UserPreferenceMemoryStrategyType::Summarization => "SUMMARIZATION",
-                UserPreferenceMemoryStrategyType::UserPreference => "USER_PREFERENCE",
-                UserPreferenceMemoryStrategyType::Custom => "CUSTOM",
-                UserPreferenceMemoryStrategyType::Episodic => "EPISODIC",
-            }
-        }
-    }
-
-    impl std::fmt::Display for UserPreferenceMemoryStrategyType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<UserPreferenceMemoryStrategyType> for Value {
-        fn from(v: UserPreferenceMemoryStrategyType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<UserPreferenceMemoryStrategyType> for Val<UserPreferenceMemoryStrategyType> {
-        fn from(v: UserPreferenceMemoryStrategyType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Type of memory strategy
+        UserPreferenceMemoryStrategyType[5] {
+            Semantic = "SEMANTIC",
+            Summarization = "SUMMARIZATION",
+            UserPreference = "USER_PREFERENCE",
+            Custom = "CUSTOM",
+            Episodic = "EPISODIC",
         }
     }
 }
@@ -11016,409 +9560,85 @@ pub mod o_auth2_credential_provider {
 
     property_type!(TokenExchangeGrantTypeConfig);
 
-    /// The actor token content type
-    ///
-    /// Rendered as its CloudFormation spelling ([`ActorTokenContent::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ActorTokenContent {
-        /// `NONE`
-        None,
-        /// `M2M`
-        M2m,
-        /// `AWS_IAM_ID_TOKEN_JWT`
-        AwsIamIdTokenJwt,
-    }
-
-    impl ActorTokenContent {
-        /// Every variant, in schema order.
-        pub const ALL: [ActorTokenContent; 3] =
-            [ActorTokenContent::None, ActorTokenContent::M2m, ActorTokenContent::AwsIamIdTokenJwt];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ActorTokenContent::None => "NONE",
-                ActorTokenContent::M2m => "M2M",
-                ActorTokenContent::AwsIamIdTokenJwt => "AWS_IAM_ID_TOKEN_JWT",
-            }
+    cfn_enum! {
+        /// The actor token content type
+        ActorTokenContent[3] {
+            None = "NONE",
+            M2m = "M2M",
+            AwsIamIdTokenJwt = "AWS_IAM_ID_TOKEN_JWT",
         }
     }
 
-    impl std::fmt::Display for ActorTokenContent {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// The client authentication method to use when authenticating with the token endpoint
+        ClientAuthenticationMethod[4] {
+            ClientSecretBasic = "CLIENT_SECRET_BASIC",
+            ClientSecretPost = "CLIENT_SECRET_POST",
+            AwsIamIdTokenJwt = "AWS_IAM_ID_TOKEN_JWT",
+            PrivateKeyJwt = "PRIVATE_KEY_JWT",
         }
     }
 
-    impl From<ActorTokenContent> for Value {
-        fn from(v: ActorTokenContent) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        ClientSecretSource[2] {
+            Managed = "MANAGED",
+            External = "EXTERNAL",
         }
     }
 
-    impl From<ActorTokenContent> for Val<ActorTokenContent> {
-        fn from(v: ActorTokenContent) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The vendor of the OAuth2 credential provider
+        CredentialProviderVendor[25] {
+            GoogleOauth2 = "GoogleOauth2",
+            GithubOauth2 = "GithubOauth2",
+            SlackOauth2 = "SlackOauth2",
+            SalesforceOauth2 = "SalesforceOauth2",
+            MicrosoftOauth2 = "MicrosoftOauth2",
+            CustomOauth2 = "CustomOauth2",
+            AtlassianOauth2 = "AtlassianOauth2",
+            LinkedinOauth2 = "LinkedinOauth2",
+            XOauth2 = "XOauth2",
+            OktaOauth2 = "OktaOauth2",
+            OneLoginOauth2 = "OneLoginOauth2",
+            PingOneOauth2 = "PingOneOauth2",
+            FacebookOauth2 = "FacebookOauth2",
+            YandexOauth2 = "YandexOauth2",
+            RedditOauth2 = "RedditOauth2",
+            ZoomOauth2 = "ZoomOauth2",
+            TwitchOauth2 = "TwitchOauth2",
+            SpotifyOauth2 = "SpotifyOauth2",
+            DropboxOauth2 = "DropboxOauth2",
+            NotionOauth2 = "NotionOauth2",
+            HubspotOauth2 = "HubspotOauth2",
+            CyberArkOauth2 = "CyberArkOauth2",
+            FusionAuthOauth2 = "FusionAuthOauth2",
+            Auth0Oauth2 = "Auth0Oauth2",
+            CognitoOauth2 = "CognitoOauth2",
         }
     }
 
-    /// The client authentication method to use when authenticating with the token endpoint
-    ///
-    /// Rendered as its CloudFormation spelling ([`ClientAuthenticationMethod::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ClientAuthenticationMethod {
-        /// `CLIENT_SECRET_BASIC`
-        ClientSecretBasic,
-        /// `CLIENT_SECRET_POST`
-        ClientSecretPost,
-        /// `AWS_IAM_ID_TOKEN_JWT`
-        AwsIamIdTokenJwt,
-        /// `PRIVATE_KEY_JWT`
-        PrivateKeyJwt,
-    }
-
-    impl ClientAuthenticationMethod {
-        /// Every variant, in schema order.
-        pub const ALL: [ClientAuthenticationMethod; 4] = [
-            ClientAuthenticationMethod::ClientSecretBasic,
-            ClientAuthenticationMethod::ClientSecretPost,
-            ClientAuthenticationMethod::AwsIamIdTokenJwt,
-            ClientAuthenticationMethod::PrivateKeyJwt,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ClientAuthenticationMethod::ClientSecretBasic => "CLIENT_SECRET_BASIC",
-                ClientAuthenticationMethod::ClientSecretPost => "CLIENT_SECRET_POST",
-                ClientAuthenticationMethod::AwsIamIdTokenJwt => "AWS_IAM_ID_TOKEN_JWT",
-                ClientAuthenticationMethod::PrivateKeyJwt => "PRIVATE_KEY_JWT",
-            }
+    cfn_enum! {
+        /// The IP address type for the resource configuration endpoint
+        EndpointIpAddressType[2] {
+            Ipv4 = "IPV4",
+            Ipv6 = "IPV6",
         }
     }
 
-    impl std::fmt::Display for ClientAuthenticationMethod {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// The grant type for on-behalf-of token exchange
+        GrantType[2] {
+            TokenExchange = "TOKEN_EXCHANGE",
+            JwtAuthorizationGrant = "JWT_AUTHORIZATION_GRANT",
         }
     }
 
-    impl From<ClientAuthenticationMethod> for Value {
-        fn from(v: ClientAuthenticationMethod) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ClientAuthenticationMethod> for Val<ClientAuthenticationMethod> {
-        fn from(v: ClientAuthenticationMethod) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`ClientSecretSource::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ClientSecretSource {
-        /// `MANAGED`
-        Managed,
-        /// `EXTERNAL`
-        External,
-    }
-
-    impl ClientSecretSource {
-        /// Every variant, in schema order.
-        pub const ALL: [ClientSecretSource; 2] = [ClientSecretSource::Managed, ClientSecretSource::External];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ClientSecretSource::Managed => "MANAGED",
-                ClientSecretSource::External => "EXTERNAL",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ClientSecretSource {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ClientSecretSource> for Value {
-        fn from(v: ClientSecretSource) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ClientSecretSource> for Val<ClientSecretSource> {
-        fn from(v: ClientSecretSource) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The vendor of the OAuth2 credential provider
-    ///
-    /// Rendered as its CloudFormation spelling ([`CredentialProviderVendor::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum CredentialProviderVendor {
-        /// `GoogleOauth2`
-        GoogleOauth2,
-        /// `GithubOauth2`
-        GithubOauth2,
-        /// `SlackOauth2`
-        SlackOauth2,
-        /// `SalesforceOauth2`
-        SalesforceOauth2,
-        /// `MicrosoftOauth2`
-        MicrosoftOauth2,
-        /// `CustomOauth2`
-        CustomOauth2,
-        /// `AtlassianOauth2`
-        AtlassianOauth2,
-        /// `LinkedinOauth2`
-        LinkedinOauth2,
-        /// `XOauth2`
-        XOauth2,
-        /// `OktaOauth2`
-        OktaOauth2,
-        /// `OneLoginOauth2`
-        OneLoginOauth2,
-        /// `PingOneOauth2`
-        PingOneOauth2,
-        /// `FacebookOauth2`
-        FacebookOauth2,
-        /// `YandexOauth2`
-        YandexOauth2,
-        /// `RedditOauth2`
-        RedditOauth2,
-        /// `ZoomOauth2`
-        ZoomOauth2,
-        /// `TwitchOauth2`
-        TwitchOauth2,
-        /// `SpotifyOauth2`
-        SpotifyOauth2,
-        /// `DropboxOauth2`
-        DropboxOauth2,
-        /// `NotionOauth2`
-        NotionOauth2,
-        /// `HubspotOauth2`
-        HubspotOauth2,
-        /// `CyberArkOauth2`
-        CyberArkOauth2,
-        /// `FusionAuthOauth2`
-        FusionAuthOauth2,
-        /// `Auth0Oauth2`
-        Auth0Oauth2,
-        /// `CognitoOauth2`
-        CognitoOauth2,
-    }
-
-    impl CredentialProviderVendor {
-        /// Every variant, in schema order.
-        pub const ALL: [CredentialProviderVendor; 25] = [
-            CredentialProviderVendor::GoogleOauth2,
-            CredentialProviderVendor::GithubOauth2,
-            CredentialProviderVendor::SlackOauth2,
-            CredentialProviderVendor::SalesforceOauth2,
-            CredentialProviderVendor::MicrosoftOauth2,
-            CredentialProviderVendor::CustomOauth2,
-            CredentialProviderVendor::AtlassianOauth2,
-            CredentialProviderVendor::LinkedinOauth2,
-            CredentialProviderVendor::XOauth2,
-            CredentialProviderVendor::OktaOauth2,
-            CredentialProviderVendor::OneLoginOauth2,
-            CredentialProviderVendor::PingOneOauth2,
-            CredentialProviderVendor::FacebookOauth2,
-            CredentialProviderVendor::YandexOauth2,
-            CredentialProviderVendor::RedditOauth2,
-            CredentialProviderVendor::ZoomOauth2,
-            CredentialProviderVendor::TwitchOauth2,
-            CredentialProviderVendor::SpotifyOauth2,
-            CredentialProviderVendor::DropboxOauth2,
-            CredentialProviderVendor::NotionOauth2,
-            CredentialProviderVendor::HubspotOauth2,
-            CredentialProviderVendor::CyberArkOauth2,
-            CredentialProviderVendor::FusionAuthOauth2,
-            CredentialProviderVendor::Auth0Oauth2,
-            CredentialProviderVendor::CognitoOauth2,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                CredentialProviderVendor::GoogleOauth2 => "GoogleOauth2",
-                CredentialProviderVendor::GithubOauth2 => "GithubOauth2",
-                CredentialProviderVendor::SlackOauth2 => "SlackOauth2",
-                CredentialProviderVendor::SalesforceOauth2 => "SalesforceOauth2",
-                CredentialProviderVendor::MicrosoftOauth2 => "MicrosoftOauth2",
-                CredentialProviderVendor::CustomOauth2 => "CustomOauth2",
-                CredentialProviderVendor::AtlassianOauth2 => "AtlassianOauth2",
-                CredentialProviderVendor::LinkedinOauth2 => "LinkedinOauth2",
-                CredentialProviderVendor::XOauth2 => "XOauth2",
-                CredentialProviderVendor::OktaOauth2 => "OktaOauth2",
-                CredentialProviderVendor::OneLoginOauth2 => "OneLoginOauth2",
-                CredentialProviderVendor::PingOneOauth2 => "PingOneOauth2",
-                CredentialProviderVendor::FacebookOauth2 => "FacebookOauth2",
-                CredentialProviderVendor::YandexOauth2 => "YandexOauth2",
-                CredentialProviderVendor::RedditOauth2 => "RedditOauth2",
-                CredentialProviderVendor::ZoomOauth2 => "ZoomOauth2",
-                CredentialProviderVendor::TwitchOauth2 => "TwitchOauth2",
-                CredentialProviderVendor::SpotifyOauth2 => "SpotifyOauth2",
-                CredentialProviderVendor::DropboxOauth2 => "DropboxOauth2",
-                CredentialProviderVendor::NotionOauth2 => "NotionOauth2",
-                CredentialProviderVendor::HubspotOauth2 => "HubspotOauth2",
-                CredentialProviderVendor::CyberArkOauth2 => "CyberArkOauth2",
-                CredentialProviderVendor::FusionAuthOauth2 => "FusionAuthOauth2",
-                CredentialProviderVendor::Auth0Oauth2 => "Auth0Oauth2",
-                CredentialProviderVendor::CognitoOauth2 => "CognitoOauth2",
-            }
-        }
-    }
-
-    impl std::fmt::Display for CredentialProviderVendor {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<CredentialProviderVendor> for Value {
-        fn from(v: CredentialProviderVendor) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<CredentialProviderVendor> for Val<CredentialProviderVendor> {
-        fn from(v: CredentialProviderVendor) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The IP address type for the resource configuration endpoint
-    ///
-    /// Rendered as its CloudFormation spelling ([`EndpointIpAddressType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum EndpointIpAddressType {
-        /// `IPV4`
-        Ipv4,
-        /// `IPV6`
-        Ipv6,
-    }
-
-    impl EndpointIpAddressType {
-        /// Every variant, in schema order.
-        pub const ALL: [EndpointIpAddressType; 2] = [EndpointIpAddressType::Ipv4, EndpointIpAddressType::Ipv6];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                EndpointIpAddressType::Ipv4 => "IPV4",
-                EndpointIpAddressType::Ipv6 => "IPV6",
-            }
-        }
-    }
-
-    impl std::fmt::Display for EndpointIpAddressType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<EndpointIpAddressType> for Value {
-        fn from(v: EndpointIpAddressType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<EndpointIpAddressType> for Val<EndpointIpAddressType> {
-        fn from(v: EndpointIpAddressType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The grant type for on-behalf-of token exchange
-    ///
-    /// Rendered as its CloudFormation spelling ([`GrantType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum GrantType {
-        /// `TOKEN_EXCHANGE`
-        TokenExchange,
-        /// `JWT_AUTHORIZATION_GRANT`
-        JwtAuthorizationGrant,
-    }
-
-    impl GrantType {
-        /// Every variant, in schema order.
-        pub const ALL: [GrantType; 2] = [GrantType::TokenExchange, GrantType::JwtAuthorizationGrant];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                GrantType::TokenExchange => "TOKEN_EXCHANGE",
-                GrantType::JwtAuthorizationGrant => "JWT_AUTHORIZATION_GRANT",
-            }
-        }
-    }
-
-    impl std::fmt::Display for GrantType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<GrantType> for Value {
-        fn from(v: GrantType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<GrantType> for Val<GrantType> {
-        fn from(v: GrantType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The algorithm used to sign the JWT client assertion
-    ///
-    /// Rendered as its CloudFormation spelling ([`SigningAlgorithm::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SigningAlgorithm {
-        /// `RS256`
-        Rs256,
-        /// `PS256`
-        Ps256,
-        /// `ES256`
-        Es256,
-    }
-
-    impl SigningAlgorithm {
-        /// Every variant, in schema order.
-        pub const ALL: [SigningAlgorithm; 3] =
-            [SigningAlgorithm::Rs256, SigningAlgorithm::Ps256, SigningAlgorithm::Es256];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SigningAlgorithm::Rs256 => "RS256",
-                SigningAlgorithm::Ps256 => "PS256",
-                SigningAlgorithm::Es256 => "ES256",
-            }
-        }
-    }
-
-    impl std::fmt::Display for SigningAlgorithm {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<SigningAlgorithm> for Value {
-        fn from(v: SigningAlgorithm) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<SigningAlgorithm> for Val<SigningAlgorithm> {
-        fn from(v: SigningAlgorithm) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The algorithm used to sign the JWT client assertion
+        SigningAlgorithm[3] {
+            Rs256 = "RS256",
+            Ps256 = "PS256",
+            Es256 = "ES256",
         }
     }
 }
@@ -11977,203 +10197,43 @@ pub mod online_evaluation_config {
 
     property_type!(SessionConfig);
 
-    /// The frequency at which clustering reports are generated.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ClusteringFrequency::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ClusteringFrequency {
-        /// `DAILY`
-        Daily,
-        /// `WEEKLY`
-        Weekly,
-        /// `MONTHLY`
-        Monthly,
-    }
-
-    impl ClusteringFrequency {
-        /// Every variant, in schema order.
-        pub const ALL: [ClusteringFrequency; 3] =
-            [ClusteringFrequency::Daily, ClusteringFrequency::Weekly, ClusteringFrequency::Monthly];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ClusteringFrequency::Daily => "DAILY",
-                ClusteringFrequency::Weekly => "WEEKLY",
-                ClusteringFrequency::Monthly => "MONTHLY",
-            }
+    cfn_enum! {
+        /// The frequency at which clustering reports are generated.
+        ClusteringFrequency[3] {
+            Daily = "DAILY",
+            Weekly = "WEEKLY",
+            Monthly = "MONTHLY",
         }
     }
 
-    impl std::fmt::Display for ClusteringFrequency {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        ExecutionStatus[2] {
+            Enabled = "ENABLED",
+            Disabled = "DISABLED",
         }
     }
 
-    impl From<ClusteringFrequency> for Value {
-        fn from(v: ClusteringFrequency) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// The comparison operator to use for filtering.
+        Operator[8] {
+            Equals = "Equals",
+            NotEquals = "NotEquals",
+            GreaterThan = "GreaterThan",
+            LessThan = "LessThan",
+            GreaterThanOrEqual = "GreaterThanOrEqual",
+            LessThanOrEqual = "LessThanOrEqual",
+            Contains = "Contains",
+            NotContains = "NotContains",
         }
     }
 
-    impl From<ClusteringFrequency> for Val<ClusteringFrequency> {
-        fn from(v: ClusteringFrequency) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`ExecutionStatus::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ExecutionStatus {
-        /// `ENABLED`
-        Enabled,
-        /// `DISABLED`
-        Disabled,
-    }
-
-    impl ExecutionStatus {
-        /// Every variant, in schema order.
-        pub const ALL: [ExecutionStatus; 2] = [ExecutionStatus::Enabled, ExecutionStatus::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ExecutionStatus::Enabled => "ENABLED",
-                ExecutionStatus::Disabled => "DISABLED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ExecutionStatus {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ExecutionStatus> for Value {
-        fn from(v: ExecutionStatus) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ExecutionStatus> for Val<ExecutionStatus> {
-        fn from(v: ExecutionStatus) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The comparison operator to use for filtering.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Operator::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Operator {
-        /// `Equals`
-        Equals,
-        /// `NotEquals`
-        NotEquals,
-        /// `GreaterThan`
-        GreaterThan,
-        /// `LessThan`
-        LessThan,
-        /// `GreaterThanOrEqual`
-        GreaterThanOrEqual,
-        /// `LessThanOrEqual`
-        LessThanOrEqual,
-        /// `Contains`
-        Contains,
-        /// `NotContains`
-        NotContains,
-    }
-
-    impl Operator {
-        /// Every variant, in schema order.
-        pub const ALL: [Operator; 8] = [
-            Operator::Equals,
-            Operator::NotEquals,
-            Operator::GreaterThan,
-            Operator::LessThan,
-            Operator::GreaterThanOrEqual,
-            Operator::LessThanOrEqual,
-            Operator::Contains,
-            Operator::NotContains,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Operator::Equals => "Equals",
-                Operator::NotEquals => "NotEquals",
-                Operator::GreaterThan => "GreaterThan",
-                Operator::LessThan => "LessThan",
-                Operator::GreaterThanOrEqual => "GreaterThanOrEqual",
-                Operator::LessThanOrEqual => "LessThanOrEqual",
-                Operator::Contains => "Contains",
-                Operator::NotContains => "NotContains",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Operator {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Operator> for Value {
-        fn from(v: Operator) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Operator> for Val<Operator> {
-        fn from(v: Operator) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Where evaluation results are written. DEDICATED_LOG_GROUP, the default when omitted, writes to a dedicated result
-    /// log group. SOURCE_LOG_GROUP writes results back to the trace source log group; LogGroupName must not be specified
-    /// with SOURCE_LOG_GROUP.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ResultDestination::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ResultDestination {
-        /// `DEDICATED_LOG_GROUP`
-        DedicatedLogGroup,
-        /// `SOURCE_LOG_GROUP`
-        SourceLogGroup,
-    }
-
-    impl ResultDestination {
-        /// Every variant, in schema order.
-        pub const ALL: [ResultDestination; 2] =
-            [ResultDestination::DedicatedLogGroup, ResultDestination::SourceLogGroup];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ResultDestination::DedicatedLogGroup => "DEDICATED_LOG_GROUP",
-                ResultDestination::SourceLogGroup => "SOURCE_LOG_GROUP",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ResultDestination {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ResultDestination> for Value {
-        fn from(v: ResultDestination) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ResultDestination> for Val<ResultDestination> {
-        fn from(v: ResultDestination) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Where evaluation results are written. DEDICATED_LOG_GROUP, the default when omitted, writes to a dedicated
+        /// result log group. SOURCE_LOG_GROUP writes results back to the trace source log group; LogGroupName must not be
+        /// specified with SOURCE_LOG_GROUP.
+        ResultDestination[2] {
+            DedicatedLogGroup = "DEDICATED_LOG_GROUP",
+            SourceLogGroup = "SOURCE_LOG_GROUP",
         }
     }
 }
@@ -12363,85 +10423,17 @@ pub mod payment_connector {
 
     property_type!(PaymentCredentialProviderConfiguration);
 
-    /// Rendered as its CloudFormation spelling ([`PaymentConnectorProvisionMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PaymentConnectorProvisionMode {
-        /// `MANUAL`
-        Manual,
-        /// `QUICK_CREATE`
-        QuickCreate,
-    }
-
-    impl PaymentConnectorProvisionMode {
-        /// Every variant, in schema order.
-        pub const ALL: [PaymentConnectorProvisionMode; 2] =
-            [PaymentConnectorProvisionMode::Manual, PaymentConnectorProvisionMode::QuickCreate];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PaymentConnectorProvisionMode::Manual => "MANUAL",
-                PaymentConnectorProvisionMode::QuickCreate => "QUICK_CREATE",
-            }
+    cfn_enum! {
+        PaymentConnectorProvisionMode[2] {
+            Manual = "MANUAL",
+            QuickCreate = "QUICK_CREATE",
         }
     }
 
-    impl std::fmt::Display for PaymentConnectorProvisionMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PaymentConnectorProvisionMode> for Value {
-        fn from(v: PaymentConnectorProvisionMode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PaymentConnectorProvisionMode> for Val<PaymentConnectorProvisionMode> {
-        fn from(v: PaymentConnectorProvisionMode) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`PaymentConnectorType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PaymentConnectorType {
-        /// `CoinbaseCDP`
-        CoinbaseCDP,
-        /// `StripePrivy`
-        StripePrivy,
-    }
-
-    impl PaymentConnectorType {
-        /// Every variant, in schema order.
-        pub const ALL: [PaymentConnectorType; 2] =
-            [PaymentConnectorType::CoinbaseCDP, PaymentConnectorType::StripePrivy];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PaymentConnectorType::CoinbaseCDP => "CoinbaseCDP",
-                PaymentConnectorType::StripePrivy => "StripePrivy",
-            }
-        }
-    }
-
-    impl std::fmt::Display for PaymentConnectorType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PaymentConnectorType> for Value {
-        fn from(v: PaymentConnectorType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PaymentConnectorType> for Val<PaymentConnectorType> {
-        fn from(v: PaymentConnectorType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        PaymentConnectorType[2] {
+            CoinbaseCDP = "CoinbaseCDP",
+            StripePrivy = "StripePrivy",
         }
     }
 }
@@ -12753,88 +10745,19 @@ pub mod payment_credential_provider {
 
     property_type!(StripePrivyConfigurationInput);
 
-    /// Supported vendor types for payment providers
-    ///
-    /// Rendered as its CloudFormation spelling ([`PaymentCredentialProviderVendorType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PaymentCredentialProviderVendorType {
-        /// `CoinbaseCDP`
-        CoinbaseCDP,
-        /// `StripePrivy`
-        StripePrivy,
-    }
-
-    impl PaymentCredentialProviderVendorType {
-        /// Every variant, in schema order.
-        pub const ALL: [PaymentCredentialProviderVendorType; 2] =
-            [PaymentCredentialProviderVendorType::CoinbaseCDP, PaymentCredentialProviderVendorType::StripePrivy];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PaymentCredentialProviderVendorType::CoinbaseCDP => "CoinbaseCDP",
-                PaymentCredentialProviderVendorType::StripePrivy => "StripePrivy",
-            }
+    cfn_enum! {
+        /// Supported vendor types for payment providers
+        PaymentCredentialProviderVendorType[2] {
+            CoinbaseCDP = "CoinbaseCDP",
+            StripePrivy = "StripePrivy",
         }
     }
 
-    impl std::fmt::Display for PaymentCredentialProviderVendorType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PaymentCredentialProviderVendorType> for Value {
-        fn from(v: PaymentCredentialProviderVendorType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PaymentCredentialProviderVendorType> for Val<PaymentCredentialProviderVendorType> {
-        fn from(v: PaymentCredentialProviderVendorType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The source of the secret. Use MANAGED for service-managed secrets or EXTERNAL for customer-provided secrets.
-    ///
-    /// Rendered as its CloudFormation spelling ([`SecretSourceType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SecretSourceType {
-        /// `MANAGED`
-        Managed,
-        /// `EXTERNAL`
-        External,
-    }
-
-    impl SecretSourceType {
-        /// Every variant, in schema order.
-        pub const ALL: [SecretSourceType; 2] = [SecretSourceType::Managed, SecretSourceType::External];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SecretSourceType::Managed => "MANAGED",
-                SecretSourceType::External => "EXTERNAL",
-            }
-        }
-    }
-
-    impl std::fmt::Display for SecretSourceType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<SecretSourceType> for Value {
-        fn from(v: SecretSourceType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<SecretSourceType> for Val<SecretSourceType> {
-        fn from(v: SecretSourceType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The source of the secret. Use MANAGED for service-managed secrets or EXTERNAL for customer-provided secrets.
+        SecretSourceType[2] {
+            Managed = "MANAGED",
+            External = "EXTERNAL",
         }
     }
 }
@@ -13141,129 +11064,25 @@ pub mod payment_manager {
 
     property_type!(CustomJWTAuthorizerConfiguration);
 
-    /// Rendered as its CloudFormation spelling ([`ClaimMatchOperator::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ClaimMatchOperator {
-        /// `EQUALS`
-        Equals,
-        /// `CONTAINS`
-        Contains,
-        /// `CONTAINS_ANY`
-        ContainsAny,
-    }
-
-    impl ClaimMatchOperator {
-        /// Every variant, in schema order.
-        pub const ALL: [ClaimMatchOperator; 3] =
-            [ClaimMatchOperator::Equals, ClaimMatchOperator::Contains, ClaimMatchOperator::ContainsAny];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ClaimMatchOperator::Equals => "EQUALS",
-                ClaimMatchOperator::Contains => "CONTAINS",
-                ClaimMatchOperator::ContainsAny => "CONTAINS_ANY",
-            }
+    cfn_enum! {
+        ClaimMatchOperator[3] {
+            Equals = "EQUALS",
+            Contains = "CONTAINS",
+            ContainsAny = "CONTAINS_ANY",
         }
     }
 
-    impl std::fmt::Display for ClaimMatchOperator {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        InboundTokenClaimValueType[2] {
+            String2 = "STRING",
+            StringArray = "STRING_ARRAY",
         }
     }
 
-    impl From<ClaimMatchOperator> for Value {
-        fn from(v: ClaimMatchOperator) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ClaimMatchOperator> for Val<ClaimMatchOperator> {
-        fn from(v: ClaimMatchOperator) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`InboundTokenClaimValueType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum InboundTokenClaimValueType {
-        /// `STRING`
-        String2,
-        /// `STRING_ARRAY`
-        StringArray,
-    }
-
-    impl InboundTokenClaimValueType {
-        /// Every variant, in schema order.
-        pub const ALL: [InboundTokenClaimValueType; 2] =
-            [InboundTokenClaimValueType::String2, InboundTokenClaimValueType::StringArray];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                InboundTokenClaimValueType::String2 => "STRING",
-                InboundTokenClaimValueType::StringArray => "STRING_ARRAY",
-            }
-        }
-    }
-
-    impl std::fmt::Display for InboundTokenClaimValueType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<InboundTokenClaimValueType> for Value {
-        fn from(v: InboundTokenClaimValueType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<InboundTokenClaimValueType> for Val<InboundTokenClaimValueType> {
-        fn from(v: InboundTokenClaimValueType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`PaymentsAuthorizerType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PaymentsAuthorizerType {
-        /// `CUSTOM_JWT`
-        CustomJwt,
-        /// `AWS_IAM`
-        AwsIam,
-    }
-
-    impl PaymentsAuthorizerType {
-        /// Every variant, in schema order.
-        pub const ALL: [PaymentsAuthorizerType; 2] =
-            [PaymentsAuthorizerType::CustomJwt, PaymentsAuthorizerType::AwsIam];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PaymentsAuthorizerType::CustomJwt => "CUSTOM_JWT",
-                PaymentsAuthorizerType::AwsIam => "AWS_IAM",
-            }
-        }
-    }
-
-    impl std::fmt::Display for PaymentsAuthorizerType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PaymentsAuthorizerType> for Value {
-        fn from(v: PaymentsAuthorizerType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PaymentsAuthorizerType> for Val<PaymentsAuthorizerType> {
-        fn from(v: PaymentsAuthorizerType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        PaymentsAuthorizerType[2] {
+            CustomJwt = "CUSTOM_JWT",
+            AwsIam = "AWS_IAM",
         }
     }
 }
@@ -13471,90 +11290,21 @@ pub mod policy {
 
     property_type!(PolicyStatement);
 
-    /// Whether the policy contributes to the enforce decision returned to Gateway. LOG_ONLY policies are still evaluated
-    /// but their decisions are observed only, allowing customers to validate a policy against real traffic before promoting
-    /// it.
-    ///
-    /// Rendered as its CloudFormation spelling ([`EnforcementMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum EnforcementMode {
-        /// `ACTIVE`
-        Active,
-        /// `LOG_ONLY`
-        LogOnly,
-    }
-
-    impl EnforcementMode {
-        /// Every variant, in schema order.
-        pub const ALL: [EnforcementMode; 2] = [EnforcementMode::Active, EnforcementMode::LogOnly];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                EnforcementMode::Active => "ACTIVE",
-                EnforcementMode::LogOnly => "LOG_ONLY",
-            }
+    cfn_enum! {
+        /// Whether the policy contributes to the enforce decision returned to Gateway. LOG_ONLY policies are still
+        /// evaluated but their decisions are observed only, allowing customers to validate a policy against real traffic
+        /// before promoting it.
+        EnforcementMode[2] {
+            Active = "ACTIVE",
+            LogOnly = "LOG_ONLY",
         }
     }
 
-    impl std::fmt::Display for EnforcementMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<EnforcementMode> for Value {
-        fn from(v: EnforcementMode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<EnforcementMode> for Val<EnforcementMode> {
-        fn from(v: EnforcementMode) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The validation mode for the policy. Determines how Cedar analyzer validation results are handled.
-    ///
-    /// Rendered as its CloudFormation spelling ([`PolicyValidationMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PolicyValidationMode {
-        /// `FAIL_ON_ANY_FINDINGS`
-        FailOnAnyFindings,
-        /// `IGNORE_ALL_FINDINGS`
-        IgnoreAllFindings,
-    }
-
-    impl PolicyValidationMode {
-        /// Every variant, in schema order.
-        pub const ALL: [PolicyValidationMode; 2] =
-            [PolicyValidationMode::FailOnAnyFindings, PolicyValidationMode::IgnoreAllFindings];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PolicyValidationMode::FailOnAnyFindings => "FAIL_ON_ANY_FINDINGS",
-                PolicyValidationMode::IgnoreAllFindings => "IGNORE_ALL_FINDINGS",
-            }
-        }
-    }
-
-    impl std::fmt::Display for PolicyValidationMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PolicyValidationMode> for Value {
-        fn from(v: PolicyValidationMode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PolicyValidationMode> for Val<PolicyValidationMode> {
-        fn from(v: PolicyValidationMode) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The validation mode for the policy. Determines how Cedar analyzer validation results are handled.
+        PolicyValidationMode[2] {
+            FailOnAnyFindings = "FAIL_ON_ANY_FINDINGS",
+            IgnoreAllFindings = "IGNORE_ALL_FINDINGS",
         }
     }
 }
@@ -14642,246 +12392,49 @@ pub mod runtime {
 
     property_type!(VpcConfig);
 
-    /// Managed runtime types
-    ///
-    /// Rendered as its CloudFormation spelling ([`AgentManagedRuntimeType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AgentManagedRuntimeType {
-        /// `PYTHON_3_10`
-        Python310,
-        /// `PYTHON_3_11`
-        Python311,
-        /// `PYTHON_3_12`
-        Python312,
-        /// `PYTHON_3_13`
-        Python313,
-        /// `PYTHON_3_14`
-        Python314,
-        /// `NODE_22`
-        Node22,
-    }
-
-    impl AgentManagedRuntimeType {
-        /// Every variant, in schema order.
-        pub const ALL: [AgentManagedRuntimeType; 6] = [
-            AgentManagedRuntimeType::Python310,
-            AgentManagedRuntimeType::Python311,
-            AgentManagedRuntimeType::Python312,
-            AgentManagedRuntimeType::Python313,
-            AgentManagedRuntimeType::Python314,
-            AgentManagedRuntimeType::Node22,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AgentManagedRuntimeType::Python310 => "PYTHON_3_10",
-                AgentManagedRuntimeType::Python311 => "PYTHON_3_11",
-                AgentManagedRuntimeType::Python312 => "PYTHON_3_12",
-                AgentManagedRuntimeType::Python313 => "PYTHON_3_13",
-                AgentManagedRuntimeType::Python314 => "PYTHON_3_14",
-                AgentManagedRuntimeType::Node22 => "NODE_22",
-            }
+    cfn_enum! {
+        /// Managed runtime types
+        AgentManagedRuntimeType[6] {
+            Python310 = "PYTHON_3_10",
+            Python311 = "PYTHON_3_11",
+            Python312 = "PYTHON_3_12",
+            Python313 = "PYTHON_3_13",
+            Python314 = "PYTHON_3_14",
+            Node22 = "NODE_22",
         }
     }
 
-    impl std::fmt::Display for AgentManagedRuntimeType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// The relationship between the claim field value and the value or values being matched
+        ClaimMatchOperator[3] {
+            Equals = "EQUALS",
+            Contains = "CONTAINS",
+            ContainsAny = "CONTAINS_ANY",
         }
     }
 
-    impl From<AgentManagedRuntimeType> for Value {
-        fn from(v: AgentManagedRuntimeType) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// Token claim data type
+        InboundTokenClaimValueType[2] {
+            String2 = "STRING",
+            StringArray = "STRING_ARRAY",
         }
     }
 
-    impl From<AgentManagedRuntimeType> for Val<AgentManagedRuntimeType> {
-        fn from(v: AgentManagedRuntimeType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Network mode configuration type
+        NetworkMode[2] {
+            Public = "PUBLIC",
+            Vpc = "VPC",
         }
     }
 
-    /// The relationship between the claim field value and the value or values being matched
-    ///
-    /// Rendered as its CloudFormation spelling ([`ClaimMatchOperator::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ClaimMatchOperator {
-        /// `EQUALS`
-        Equals,
-        /// `CONTAINS`
-        Contains,
-        /// `CONTAINS_ANY`
-        ContainsAny,
-    }
-
-    impl ClaimMatchOperator {
-        /// Every variant, in schema order.
-        pub const ALL: [ClaimMatchOperator; 3] =
-            [ClaimMatchOperator::Equals, ClaimMatchOperator::Contains, ClaimMatchOperator::ContainsAny];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ClaimMatchOperator::Equals => "EQUALS",
-                ClaimMatchOperator::Contains => "CONTAINS",
-                ClaimMatchOperator::ContainsAny => "CONTAINS_ANY",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ClaimMatchOperator {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ClaimMatchOperator> for Value {
-        fn from(v: ClaimMatchOperator) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ClaimMatchOperator> for Val<ClaimMatchOperator> {
-        fn from(v: ClaimMatchOperator) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Token claim data type
-    ///
-    /// Rendered as its CloudFormation spelling ([`InboundTokenClaimValueType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum InboundTokenClaimValueType {
-        /// `STRING`
-        String2,
-        /// `STRING_ARRAY`
-        StringArray,
-    }
-
-    impl InboundTokenClaimValueType {
-        /// Every variant, in schema order.
-        pub const ALL: [InboundTokenClaimValueType; 2] =
-            [InboundTokenClaimValueType::String2, InboundTokenClaimValueType::StringArray];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                InboundTokenClaimValueType::String2 => "STRING",
-                InboundTokenClaimValueType::StringArray => "STRING_ARRAY",
-            }
-        }
-    }
-
-    impl std::fmt::Display for InboundTokenClaimValueType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<InboundTokenClaimValueType> for Value {
-        fn from(v: InboundTokenClaimValueType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<InboundTokenClaimValueType> for Val<InboundTokenClaimValueType> {
-        fn from(v: InboundTokenClaimValueType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Network mode configuration type
-    ///
-    /// Rendered as its CloudFormation spelling ([`NetworkMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum NetworkMode {
-        /// `PUBLIC`
-        Public,
-        /// `VPC`
-        Vpc,
-    }
-
-    impl NetworkMode {
-        /// Every variant, in schema order.
-        pub const ALL: [NetworkMode; 2] = [NetworkMode::Public, NetworkMode::Vpc];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                NetworkMode::Public => "PUBLIC",
-                NetworkMode::Vpc => "VPC",
-            }
-        }
-    }
-
-    impl std::fmt::Display for NetworkMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<NetworkMode> for Value {
-        fn from(v: NetworkMode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<NetworkMode> for Val<NetworkMode> {
-        fn from(v: NetworkMode) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`ProtocolConfiguration::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ProtocolConfiguration {
-        /// `MCP`
-        Mcp,
-        /// `HTTP`
-        Http,
-        /// `A2A`
-        A2a,
-        /// `AGUI`
-        Agui,
-    }
-
-    impl ProtocolConfiguration {
-        /// Every variant, in schema order.
-        pub const ALL: [ProtocolConfiguration; 4] = [
-            ProtocolConfiguration::Mcp,
-            ProtocolConfiguration::Http,
-            ProtocolConfiguration::A2a,
-            ProtocolConfiguration::Agui,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ProtocolConfiguration::Mcp => "MCP",
-                ProtocolConfiguration::Http => "HTTP",
-                ProtocolConfiguration::A2a => "A2A",
-                ProtocolConfiguration::Agui => "AGUI",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ProtocolConfiguration {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ProtocolConfiguration> for Value {
-        fn from(v: ProtocolConfiguration) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ProtocolConfiguration> for Val<ProtocolConfiguration> {
-        fn from(v: ProtocolConfiguration) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        ProtocolConfiguration[4] {
+            Mcp = "MCP",
+            Http = "HTTP",
+            A2a = "A2A",
+            Agui = "AGUI",
         }
     }
 }

@@ -254,40 +254,9 @@ pub mod billing_view {
 
     property_type!(TimeRange);
 
-    /// Rendered as its CloudFormation spelling ([`DimensionKey::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DimensionKey {
-        /// `LINKED_ACCOUNT`
-        LinkedAccount,
-    }
-
-    impl DimensionKey {
-        /// Every variant, in schema order.
-        pub const ALL: [DimensionKey; 1] = [DimensionKey::LinkedAccount];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DimensionKey::LinkedAccount => "LINKED_ACCOUNT",
-            }
-        }
-    }
-
-    impl std::fmt::Display for DimensionKey {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DimensionKey> for Value {
-        fn from(v: DimensionKey) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DimensionKey> for Val<DimensionKey> {
-        fn from(v: DimensionKey) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        DimensionKey[1] {
+            LinkedAccount = "LINKED_ACCOUNT",
         }
     }
 }

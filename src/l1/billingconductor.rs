@@ -530,202 +530,38 @@ pub mod custom_line_item {
 
     property_type!(PresentationDetails);
 
-    /// Rendered as its CloudFormation spelling ([`Attribute::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Attribute {
-        /// `LINE_ITEM_TYPE`
-        LineItemType,
-        /// `SERVICE`
-        Service,
-    }
-
-    impl Attribute {
-        /// Every variant, in schema order.
-        pub const ALL: [Attribute; 2] = [Attribute::LineItemType, Attribute::Service];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Attribute::LineItemType => "LINE_ITEM_TYPE",
-                Attribute::Service => "SERVICE",
-            }
+    cfn_enum! {
+        Attribute[2] {
+            LineItemType = "LINE_ITEM_TYPE",
+            Service = "SERVICE",
         }
     }
 
-    impl std::fmt::Display for Attribute {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// The display settings of the Custom Line Item.
+        ComputationRule[2] {
+            Consolidated = "CONSOLIDATED",
+            Itemized = "ITEMIZED",
         }
     }
 
-    impl From<Attribute> for Value {
-        fn from(v: Attribute) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        LineItemFilterValue[1] {
+            SavingsPlanNegation = "SAVINGS_PLAN_NEGATION",
         }
     }
 
-    impl From<Attribute> for Val<Attribute> {
-        fn from(v: Attribute) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        MatchOption[2] {
+            NotEqual = "NOT_EQUAL",
+            Equal = "EQUAL",
         }
     }
 
-    /// The display settings of the Custom Line Item.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ComputationRule::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ComputationRule {
-        /// `CONSOLIDATED`
-        Consolidated,
-        /// `ITEMIZED`
-        Itemized,
-    }
-
-    impl ComputationRule {
-        /// Every variant, in schema order.
-        pub const ALL: [ComputationRule; 2] = [ComputationRule::Consolidated, ComputationRule::Itemized];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ComputationRule::Consolidated => "CONSOLIDATED",
-                ComputationRule::Itemized => "ITEMIZED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ComputationRule {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ComputationRule> for Value {
-        fn from(v: ComputationRule) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ComputationRule> for Val<ComputationRule> {
-        fn from(v: ComputationRule) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`LineItemFilterValue::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum LineItemFilterValue {
-        /// `SAVINGS_PLAN_NEGATION`
-        SavingsPlanNegation,
-    }
-
-    impl LineItemFilterValue {
-        /// Every variant, in schema order.
-        pub const ALL: [LineItemFilterValue; 1] = [LineItemFilterValue::SavingsPlanNegation];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                LineItemFilterValue::SavingsPlanNegation => "SAVINGS_PLAN_NEGATION",
-            }
-        }
-    }
-
-    impl std::fmt::Display for LineItemFilterValue {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<LineItemFilterValue> for Value {
-        fn from(v: LineItemFilterValue) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<LineItemFilterValue> for Val<LineItemFilterValue> {
-        fn from(v: LineItemFilterValue) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`MatchOption::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum MatchOption {
-        /// `NOT_EQUAL`
-        NotEqual,
-        /// `EQUAL`
-        Equal,
-    }
-
-    impl MatchOption {
-        /// Every variant, in schema order.
-        pub const ALL: [MatchOption; 2] = [MatchOption::NotEqual, MatchOption::Equal];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                MatchOption::NotEqual => "NOT_EQUAL",
-                MatchOption::Equal => "EQUAL",
-            }
-        }
-    }
-
-    impl std::fmt::Display for MatchOption {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<MatchOption> for Value {
-        fn from(v: MatchOption) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<MatchOption> for Val<MatchOption> {
-        fn from(v: MatchOption) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`Type::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Type {
-        /// `FEE`
-        Fee,
-        /// `CREDIT`
-        Credit,
-    }
-
-    impl Type {
-        /// Every variant, in schema order.
-        pub const ALL: [Type; 2] = [Type::Fee, Type::Credit];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Type::Fee => "FEE",
-                Type::Credit => "CREDIT",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Type {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Type> for Value {
-        fn from(v: Type) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Type> for Val<Type> {
-        fn from(v: Type) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        Type[2] {
+            Fee = "FEE",
+            Credit = "CREDIT",
         }
     }
 }
@@ -1065,142 +901,32 @@ pub mod pricing_rule {
 
     property_type!(Tiering);
 
-    /// The seller of services provided by AWS, their affiliates, or third-party providers selling services via AWS
-    /// Marketplaces. Supported billing entities are AWS, AWS Marketplace, and AISPL.
-    ///
-    /// Rendered as its CloudFormation spelling ([`BillingEntity::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum BillingEntity {
-        /// `AWS`
-        Aws,
-        /// `AWS Marketplace`
-        AwsMarketplace,
-        /// `AISPL`
-        Aispl,
-    }
-
-    impl BillingEntity {
-        /// Every variant, in schema order.
-        pub const ALL: [BillingEntity; 3] = [BillingEntity::Aws, BillingEntity::AwsMarketplace, BillingEntity::Aispl];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                BillingEntity::Aws => "AWS",
-                BillingEntity::AwsMarketplace => "AWS Marketplace",
-                BillingEntity::Aispl => "AISPL",
-            }
+    cfn_enum! {
+        /// The seller of services provided by AWS, their affiliates, or third-party providers selling services via AWS
+        /// Marketplaces. Supported billing entities are AWS, AWS Marketplace, and AISPL.
+        BillingEntity[3] {
+            Aws = "AWS",
+            AwsMarketplace = "AWS Marketplace",
+            Aispl = "AISPL",
         }
     }
 
-    impl std::fmt::Display for BillingEntity {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// A term used to categorize the granularity of a Pricing Rule.
+        Scope[4] {
+            Global = "GLOBAL",
+            Service = "SERVICE",
+            BillingEntity = "BILLING_ENTITY",
+            Sku = "SKU",
         }
     }
 
-    impl From<BillingEntity> for Value {
-        fn from(v: BillingEntity) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<BillingEntity> for Val<BillingEntity> {
-        fn from(v: BillingEntity) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// A term used to categorize the granularity of a Pricing Rule.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Scope::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Scope {
-        /// `GLOBAL`
-        Global,
-        /// `SERVICE`
-        Service,
-        /// `BILLING_ENTITY`
-        BillingEntity,
-        /// `SKU`
-        Sku,
-    }
-
-    impl Scope {
-        /// Every variant, in schema order.
-        pub const ALL: [Scope; 4] = [Scope::Global, Scope::Service, Scope::BillingEntity, Scope::Sku];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Scope::Global => "GLOBAL",
-                Scope::Service => "SERVICE",
-                Scope::BillingEntity => "BILLING_ENTITY",
-                Scope::Sku => "SKU",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Scope {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Scope> for Value {
-        fn from(v: Scope) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Scope> for Val<Scope> {
-        fn from(v: Scope) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// One of MARKUP, DISCOUNT or TIERING that describes the behaviour of the pricing rule.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Type::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Type {
-        /// `MARKUP`
-        Markup,
-        /// `DISCOUNT`
-        Discount,
-        /// `TIERING`
-        Tiering,
-    }
-
-    impl Type {
-        /// Every variant, in schema order.
-        pub const ALL: [Type; 3] = [Type::Markup, Type::Discount, Type::Tiering];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Type::Markup => "MARKUP",
-                Type::Discount => "DISCOUNT",
-                Type::Tiering => "TIERING",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Type {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Type> for Value {
-        fn from(v: Type) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Type> for Val<Type> {
-        fn from(v: Type) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// One of MARKUP, DISCOUNT or TIERING that describes the behaviour of the pricing rule.
+        Type[3] {
+            Markup = "MARKUP",
+            Discount = "DISCOUNT",
+            Tiering = "TIERING",
         }
     }
 }

@@ -935,247 +935,46 @@ pub mod budgets_action {
 
     property_type!(Subscriber);
 
-    /// Rendered as its CloudFormation spelling ([`ActionThresholdType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ActionThresholdType {
-        /// `PERCENTAGE`
-        Percentage,
-        /// `ABSOLUTE_VALUE`
-        AbsoluteValue,
-    }
-
-    impl ActionThresholdType {
-        /// Every variant, in schema order.
-        pub const ALL: [ActionThresholdType; 2] = [ActionThresholdType::Percentage, ActionThresholdType::AbsoluteValue];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ActionThresholdType::Percentage => "PERCENTAGE",
-                ActionThresholdType::AbsoluteValue => "ABSOLUTE_VALUE",
-            }
+    cfn_enum! {
+        ActionThresholdType[2] {
+            Percentage = "PERCENTAGE",
+            AbsoluteValue = "ABSOLUTE_VALUE",
         }
     }
 
-    impl std::fmt::Display for ActionThresholdType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        ActionType[3] {
+            ApplyIamPolicy = "APPLY_IAM_POLICY",
+            ApplyScpPolicy = "APPLY_SCP_POLICY",
+            RunSsmDocuments = "RUN_SSM_DOCUMENTS",
         }
     }
 
-    impl From<ActionThresholdType> for Value {
-        fn from(v: ActionThresholdType) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        ApprovalModel[2] {
+            Automatic = "AUTOMATIC",
+            Manual = "MANUAL",
         }
     }
 
-    impl From<ActionThresholdType> for Val<ActionThresholdType> {
-        fn from(v: ActionThresholdType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        NotificationType[2] {
+            Actual = "ACTUAL",
+            Forecasted = "FORECASTED",
         }
     }
 
-    /// Rendered as its CloudFormation spelling ([`ActionType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ActionType {
-        /// `APPLY_IAM_POLICY`
-        ApplyIamPolicy,
-        /// `APPLY_SCP_POLICY`
-        ApplyScpPolicy,
-        /// `RUN_SSM_DOCUMENTS`
-        RunSsmDocuments,
-    }
-
-    impl ActionType {
-        /// Every variant, in schema order.
-        pub const ALL: [ActionType; 3] =
-            [ActionType::ApplyIamPolicy, ActionType::ApplyScpPolicy, ActionType::RunSsmDocuments];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ActionType::ApplyIamPolicy => "APPLY_IAM_POLICY",
-                ActionType::ApplyScpPolicy => "APPLY_SCP_POLICY",
-                ActionType::RunSsmDocuments => "RUN_SSM_DOCUMENTS",
-            }
+    cfn_enum! {
+        SubscriberType[2] {
+            Sns = "SNS",
+            Email = "EMAIL",
         }
     }
 
-    impl std::fmt::Display for ActionType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ActionType> for Value {
-        fn from(v: ActionType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ActionType> for Val<ActionType> {
-        fn from(v: ActionType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`ApprovalModel::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ApprovalModel {
-        /// `AUTOMATIC`
-        Automatic,
-        /// `MANUAL`
-        Manual,
-    }
-
-    impl ApprovalModel {
-        /// Every variant, in schema order.
-        pub const ALL: [ApprovalModel; 2] = [ApprovalModel::Automatic, ApprovalModel::Manual];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ApprovalModel::Automatic => "AUTOMATIC",
-                ApprovalModel::Manual => "MANUAL",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ApprovalModel {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ApprovalModel> for Value {
-        fn from(v: ApprovalModel) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ApprovalModel> for Val<ApprovalModel> {
-        fn from(v: ApprovalModel) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`NotificationType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum NotificationType {
-        /// `ACTUAL`
-        Actual,
-        /// `FORECASTED`
-        Forecasted,
-    }
-
-    impl NotificationType {
-        /// Every variant, in schema order.
-        pub const ALL: [NotificationType; 2] = [NotificationType::Actual, NotificationType::Forecasted];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                NotificationType::Actual => "ACTUAL",
-                NotificationType::Forecasted => "FORECASTED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for NotificationType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<NotificationType> for Value {
-        fn from(v: NotificationType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<NotificationType> for Val<NotificationType> {
-        fn from(v: NotificationType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`SubscriberType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SubscriberType {
-        /// `SNS`
-        Sns,
-        /// `EMAIL`
-        Email,
-    }
-
-    impl SubscriberType {
-        /// Every variant, in schema order.
-        pub const ALL: [SubscriberType; 2] = [SubscriberType::Sns, SubscriberType::Email];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SubscriberType::Sns => "SNS",
-                SubscriberType::Email => "EMAIL",
-            }
-        }
-    }
-
-    impl std::fmt::Display for SubscriberType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<SubscriberType> for Value {
-        fn from(v: SubscriberType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<SubscriberType> for Val<SubscriberType> {
-        fn from(v: SubscriberType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`Subtype::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Subtype {
-        /// `STOP_EC2_INSTANCES`
-        StopEc2Instances,
-        /// `STOP_RDS_INSTANCES`
-        StopRdsInstances,
-    }
-
-    impl Subtype {
-        /// Every variant, in schema order.
-        pub const ALL: [Subtype; 2] = [Subtype::StopEc2Instances, Subtype::StopRdsInstances];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Subtype::StopEc2Instances => "STOP_EC2_INSTANCES",
-                Subtype::StopRdsInstances => "STOP_RDS_INSTANCES",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Subtype {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Subtype> for Value {
-        fn from(v: Subtype) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Subtype> for Val<Subtype> {
-        fn from(v: Subtype) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        Subtype[2] {
+            StopEc2Instances = "STOP_EC2_INSTANCES",
+            StopRdsInstances = "STOP_RDS_INSTANCES",
         }
     }
 }

@@ -437,70 +437,18 @@ pub mod field {
 
     property_type!(TextAttributes);
 
-    /// The data type of the field, which determines validation rules, input constraints, and display format. Each type has
-    /// specific constraints: Text (string input), Number (numeric values), Boolean (true/false), DateTime (date/time
-    /// picker), SingleSelect (dropdown options), Url (URL validation), User (Amazon Connect user selection).
-    ///
-    /// Rendered as its CloudFormation spelling ([`FieldType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum FieldType {
-        /// `Text`
-        Text,
-        /// `Number`
-        Number,
-        /// `Boolean`
-        Boolean,
-        /// `DateTime`
-        DateTime,
-        /// `SingleSelect`
-        SingleSelect,
-        /// `Url`
-        Url,
-        /// `User`
-        User,
-    }
-
-    impl FieldType {
-        /// Every variant, in schema order.
-        pub const ALL: [FieldType; 7] = [
-            FieldType::Text,
-            FieldType::Number,
-            FieldType::Boolean,
-            FieldType::DateTime,
-            FieldType::SingleSelect,
-            FieldType::Url,
-            FieldType::User,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                FieldType::Text => "Text",
-                FieldType::Number => "Number",
-                FieldType::Boolean => "Boolean",
-                FieldType::DateTime => "DateTime",
-                FieldType::SingleSelect => "SingleSelect",
-                FieldType::Url => "Url",
-                FieldType::User => "User",
-            }
-        }
-    }
-
-    impl std::fmt::Display for FieldType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<FieldType> for Value {
-        fn from(v: FieldType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<FieldType> for Val<FieldType> {
-        fn from(v: FieldType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The data type of the field, which determines validation rules, input constraints, and display format. Each type
+        /// has specific constraints: Text (string input), Number (numeric values), Boolean (true/false), DateTime
+        /// (date/time picker), SingleSelect (dropdown options), Url (URL validation), User (Amazon Connect user selection).
+        FieldType[7] {
+            Text = "Text",
+            Number = "Number",
+            Boolean = "Boolean",
+            DateTime = "DateTime",
+            SingleSelect = "SingleSelect",
+            Url = "Url",
+            User = "User",
         }
     }
 }
@@ -739,97 +687,22 @@ pub mod related_item {
 
     property_type!(RelatedItemContent);
 
-    /// Type of the text in the comment.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ContentType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ContentType {
-        /// `Text/Plain`
-        TextPlain,
-    }
-
-    impl ContentType {
-        /// Every variant, in schema order.
-        pub const ALL: [ContentType; 1] = [ContentType::TextPlain];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ContentType::TextPlain => "Text/Plain",
-            }
+    cfn_enum! {
+        /// Type of the text in the comment.
+        ContentType[1] {
+            TextPlain = "Text/Plain",
         }
     }
 
-    impl std::fmt::Display for ContentType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ContentType> for Value {
-        fn from(v: ContentType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ContentType> for Val<ContentType> {
-        fn from(v: ContentType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The type of a related item.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Type::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Type {
-        /// `Contact`
-        Contact,
-        /// `Comment`
-        Comment,
-        /// `File`
-        File,
-        /// `Sla`
-        Sla,
-        /// `ConnectCase`
-        ConnectCase,
-        /// `Custom`
-        Custom,
-    }
-
-    impl Type {
-        /// Every variant, in schema order.
-        pub const ALL: [Type; 6] =
-            [Type::Contact, Type::Comment, Type::File, Type::Sla, Type::ConnectCase, Type::Custom];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Type::Contact => "Contact",
-                Type::Comment => "Comment",
-                Type::File => "File",
-                Type::Sla => "Sla",
-                Type::ConnectCase => "ConnectCase",
-                Type::Custom => "Custom",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Type {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Type> for Value {
-        fn from(v: Type) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Type> for Val<Type> {
-        fn from(v: Type) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The type of a related item.
+        Type[6] {
+            Contact = "Contact",
+            Comment = "Comment",
+            File = "File",
+            Sla = "Sla",
+            ConnectCase = "ConnectCase",
+            Custom = "Custom",
         }
     }
 }
@@ -1054,46 +927,12 @@ pub mod template {
 
     property_type!(TemplateRule);
 
-    /// The current status of the template. Active templates can be used to create new cases, while Inactive templates are
-    /// disabled but preserved for existing cases.
-    ///
-    /// Rendered as its CloudFormation spelling ([`TemplateStatus::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TemplateStatus {
-        /// `Active`
-        Active,
-        /// `Inactive`
-        Inactive,
-    }
-
-    impl TemplateStatus {
-        /// Every variant, in schema order.
-        pub const ALL: [TemplateStatus; 2] = [TemplateStatus::Active, TemplateStatus::Inactive];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                TemplateStatus::Active => "Active",
-                TemplateStatus::Inactive => "Inactive",
-            }
-        }
-    }
-
-    impl std::fmt::Display for TemplateStatus {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<TemplateStatus> for Value {
-        fn from(v: TemplateStatus) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<TemplateStatus> for Val<TemplateStatus> {
-        fn from(v: TemplateStatus) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The current status of the template. Active templates can be used to create new cases, while Inactive templates
+        /// are disabled but preserved for existing cases.
+        TemplateStatus[2] {
+            Active = "Active",
+            Inactive = "Inactive",
         }
     }
 }

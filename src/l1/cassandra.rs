@@ -107,43 +107,10 @@ pub mod keyspace {
 
     property_type!(ReplicationSpecification);
 
-    /// Rendered as its CloudFormation spelling ([`ReplicationStrategy::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ReplicationStrategy {
-        /// `SINGLE_REGION`
-        SingleRegion,
-        /// `MULTI_REGION`
-        MultiRegion,
-    }
-
-    impl ReplicationStrategy {
-        /// Every variant, in schema order.
-        pub const ALL: [ReplicationStrategy; 2] = [ReplicationStrategy::SingleRegion, ReplicationStrategy::MultiRegion];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ReplicationStrategy::SingleRegion => "SINGLE_REGION",
-                ReplicationStrategy::MultiRegion => "MULTI_REGION",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ReplicationStrategy {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ReplicationStrategy> for Value {
-        fn from(v: ReplicationStrategy) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ReplicationStrategy> for Val<ReplicationStrategy> {
-        fn from(v: ReplicationStrategy) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        ReplicationStrategy[2] {
+            SingleRegion = "SINGLE_REGION",
+            MultiRegion = "MULTI_REGION",
         }
     }
 }
@@ -703,218 +670,44 @@ pub mod table {
 
     property_type!(WarmThroughput);
 
-    /// Indicates whether CDC is enabled or disabled for the table
-    ///
-    /// Rendered as its CloudFormation spelling ([`CdcStatus::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum CdcStatus {
-        /// `ENABLED`
-        Enabled,
-        /// `DISABLED`
-        Disabled,
-    }
-
-    impl CdcStatus {
-        /// Every variant, in schema order.
-        pub const ALL: [CdcStatus; 2] = [CdcStatus::Enabled, CdcStatus::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                CdcStatus::Enabled => "ENABLED",
-                CdcStatus::Disabled => "DISABLED",
-            }
+    cfn_enum! {
+        /// Indicates whether CDC is enabled or disabled for the table
+        CdcStatus[2] {
+            Enabled = "ENABLED",
+            Disabled = "DISABLED",
         }
     }
 
-    impl std::fmt::Display for CdcStatus {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// Specifies what data should be captured in the change data stream
+        CdcViewType[4] {
+            NewImage = "NEW_IMAGE",
+            OldImage = "OLD_IMAGE",
+            KeysOnly = "KEYS_ONLY",
+            NewAndOldImages = "NEW_AND_OLD_IMAGES",
         }
     }
 
-    impl From<CdcStatus> for Value {
-        fn from(v: CdcStatus) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// Server-side encryption type
+        EncryptionType[2] {
+            AwsOwnedKmsKey = "AWS_OWNED_KMS_KEY",
+            CustomerManagedKmsKey = "CUSTOMER_MANAGED_KMS_KEY",
         }
     }
 
-    impl From<CdcStatus> for Val<CdcStatus> {
-        fn from(v: CdcStatus) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Capacity mode for the specified table
+        Mode[2] {
+            Provisioned = "PROVISIONED",
+            OnDemand = "ON_DEMAND",
         }
     }
 
-    /// Specifies what data should be captured in the change data stream
-    ///
-    /// Rendered as its CloudFormation spelling ([`CdcViewType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum CdcViewType {
-        /// `NEW_IMAGE`
-        NewImage,
-        /// `OLD_IMAGE`
-        OldImage,
-        /// `KEYS_ONLY`
-        KeysOnly,
-        /// `NEW_AND_OLD_IMAGES`
-        NewAndOldImages,
-    }
-
-    impl CdcViewType {
-        /// Every variant, in schema order.
-        pub const ALL: [CdcViewType; 4] =
-            [CdcViewType::NewImage, CdcViewType::OldImage, CdcViewType::KeysOnly, CdcViewType::NewAndOldImages];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                CdcViewType::NewImage => "NEW_IMAGE",
-                CdcViewType::OldImage => "OLD_IMAGE",
-                CdcViewType::KeysOnly => "KEYS_ONLY",
-                CdcViewType::NewAndOldImages => "NEW_AND_OLD_IMAGES",
-            }
-        }
-    }
-
-    impl std::fmt::Display for CdcViewType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<CdcViewType> for Value {
-        fn from(v: CdcViewType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<CdcViewType> for Val<CdcViewType> {
-        fn from(v: CdcViewType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Server-side encryption type
-    ///
-    /// Rendered as its CloudFormation spelling ([`EncryptionType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum EncryptionType {
-        /// `AWS_OWNED_KMS_KEY`
-        AwsOwnedKmsKey,
-        /// `CUSTOMER_MANAGED_KMS_KEY`
-        CustomerManagedKmsKey,
-    }
-
-    impl EncryptionType {
-        /// Every variant, in schema order.
-        pub const ALL: [EncryptionType; 2] = [EncryptionType::AwsOwnedKmsKey, EncryptionType::CustomerManagedKmsKey];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                EncryptionType::AwsOwnedKmsKey => "AWS_OWNED_KMS_KEY",
-                EncryptionType::CustomerManagedKmsKey => "CUSTOMER_MANAGED_KMS_KEY",
-            }
-        }
-    }
-
-    impl std::fmt::Display for EncryptionType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<EncryptionType> for Value {
-        fn from(v: EncryptionType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<EncryptionType> for Val<EncryptionType> {
-        fn from(v: EncryptionType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Capacity mode for the specified table
-    ///
-    /// Rendered as its CloudFormation spelling ([`Mode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Mode {
-        /// `PROVISIONED`
-        Provisioned,
-        /// `ON_DEMAND`
-        OnDemand,
-    }
-
-    impl Mode {
-        /// Every variant, in schema order.
-        pub const ALL: [Mode; 2] = [Mode::Provisioned, Mode::OnDemand];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Mode::Provisioned => "PROVISIONED",
-                Mode::OnDemand => "ON_DEMAND",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Mode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Mode> for Value {
-        fn from(v: Mode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Mode> for Val<Mode> {
-        fn from(v: Mode) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`OrderBy::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum OrderBy {
-        /// `ASC`
-        Asc,
-        /// `DESC`
-        Desc,
-    }
-
-    impl OrderBy {
-        /// Every variant, in schema order.
-        pub const ALL: [OrderBy; 2] = [OrderBy::Asc, OrderBy::Desc];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                OrderBy::Asc => "ASC",
-                OrderBy::Desc => "DESC",
-            }
-        }
-    }
-
-    impl std::fmt::Display for OrderBy {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<OrderBy> for Value {
-        fn from(v: OrderBy) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<OrderBy> for Val<OrderBy> {
-        fn from(v: OrderBy) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        OrderBy[2] {
+            Asc = "ASC",
+            Desc = "DESC",
         }
     }
 }

@@ -123,98 +123,21 @@ impl Handle<CfnAnomalyMonitor> {
 
 /// Property types and enums of [`CfnAnomalyMonitor`] (`AWS::CE::AnomalyMonitor`).
 pub mod anomaly_monitor {
-    use crate::core::value::{Val, Value};
 
-    /// The dimensions to evaluate
-    ///
-    /// Rendered as its CloudFormation spelling ([`MonitorDimension::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum MonitorDimension {
-        /// `SERVICE`
-        Service,
-        /// `LINKED_ACCOUNT`
-        LinkedAccount,
-        /// `TAG`
-        Tag,
-        /// `COST_CATEGORY`
-        CostCategory,
-    }
-
-    impl MonitorDimension {
-        /// Every variant, in schema order.
-        pub const ALL: [MonitorDimension; 4] = [
-            MonitorDimension::Service,
-            MonitorDimension::LinkedAccount,
-            MonitorDimension::Tag,
-            MonitorDimension::CostCategory,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                MonitorDimension::Service => "SERVICE",
-                MonitorDimension::LinkedAccount => "LINKED_ACCOUNT",
-                MonitorDimension::Tag => "TAG",
-                MonitorDimension::CostCategory => "COST_CATEGORY",
-            }
+    cfn_enum! {
+        /// The dimensions to evaluate
+        MonitorDimension[4] {
+            Service = "SERVICE",
+            LinkedAccount = "LINKED_ACCOUNT",
+            Tag = "TAG",
+            CostCategory = "COST_CATEGORY",
         }
     }
 
-    impl std::fmt::Display for MonitorDimension {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<MonitorDimension> for Value {
-        fn from(v: MonitorDimension) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<MonitorDimension> for Val<MonitorDimension> {
-        fn from(v: MonitorDimension) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`MonitorType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum MonitorType {
-        /// `DIMENSIONAL`
-        Dimensional,
-        /// `CUSTOM`
-        Custom,
-    }
-
-    impl MonitorType {
-        /// Every variant, in schema order.
-        pub const ALL: [MonitorType; 2] = [MonitorType::Dimensional, MonitorType::Custom];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                MonitorType::Dimensional => "DIMENSIONAL",
-                MonitorType::Custom => "CUSTOM",
-            }
-        }
-    }
-
-    impl std::fmt::Display for MonitorType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<MonitorType> for Value {
-        fn from(v: MonitorType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<MonitorType> for Val<MonitorType> {
-        fn from(v: MonitorType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        MonitorType[2] {
+            Dimensional = "DIMENSIONAL",
+            Custom = "CUSTOM",
         }
     }
 }
@@ -365,128 +288,26 @@ pub mod anomaly_subscription {
 
     property_type!(Subscriber);
 
-    /// The frequency at which anomaly reports are sent over email.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Frequency::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Frequency {
-        /// `DAILY`
-        Daily,
-        /// `IMMEDIATE`
-        Immediate,
-        /// `WEEKLY`
-        Weekly,
-    }
-
-    impl Frequency {
-        /// Every variant, in schema order.
-        pub const ALL: [Frequency; 3] = [Frequency::Daily, Frequency::Immediate, Frequency::Weekly];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Frequency::Daily => "DAILY",
-                Frequency::Immediate => "IMMEDIATE",
-                Frequency::Weekly => "WEEKLY",
-            }
+    cfn_enum! {
+        /// The frequency at which anomaly reports are sent over email.
+        Frequency[3] {
+            Daily = "DAILY",
+            Immediate = "IMMEDIATE",
+            Weekly = "WEEKLY",
         }
     }
 
-    impl std::fmt::Display for Frequency {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        Status[2] {
+            Confirmed = "CONFIRMED",
+            Declined = "DECLINED",
         }
     }
 
-    impl From<Frequency> for Value {
-        fn from(v: Frequency) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Frequency> for Val<Frequency> {
-        fn from(v: Frequency) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`Status::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Status {
-        /// `CONFIRMED`
-        Confirmed,
-        /// `DECLINED`
-        Declined,
-    }
-
-    impl Status {
-        /// Every variant, in schema order.
-        pub const ALL: [Status; 2] = [Status::Confirmed, Status::Declined];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Status::Confirmed => "CONFIRMED",
-                Status::Declined => "DECLINED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Status {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Status> for Value {
-        fn from(v: Status) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Status> for Val<Status> {
-        fn from(v: Status) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`Type::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Type {
-        /// `EMAIL`
-        Email,
-        /// `SNS`
-        Sns,
-    }
-
-    impl Type {
-        /// Every variant, in schema order.
-        pub const ALL: [Type; 2] = [Type::Email, Type::Sns];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Type::Email => "EMAIL",
-                Type::Sns => "SNS",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Type {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Type> for Value {
-        fn from(v: Type) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Type> for Val<Type> {
-        fn from(v: Type) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        Type[2] {
+            Email = "EMAIL",
+            Sns = "SNS",
         }
     }
 }
@@ -585,42 +406,10 @@ impl Handle<CfnCostCategory> {
 
 /// Property types and enums of [`CfnCostCategory`] (`AWS::CE::CostCategory`).
 pub mod cost_category {
-    use crate::core::value::{Val, Value};
 
-    /// Rendered as its CloudFormation spelling ([`RuleVersion::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum RuleVersion {
-        /// `CostCategoryExpression.v1`
-        CostCategoryExpressionV1,
-    }
-
-    impl RuleVersion {
-        /// Every variant, in schema order.
-        pub const ALL: [RuleVersion; 1] = [RuleVersion::CostCategoryExpressionV1];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                RuleVersion::CostCategoryExpressionV1 => "CostCategoryExpression.v1",
-            }
-        }
-    }
-
-    impl std::fmt::Display for RuleVersion {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<RuleVersion> for Value {
-        fn from(v: RuleVersion) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<RuleVersion> for Val<RuleVersion> {
-        fn from(v: RuleVersion) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        RuleVersion[1] {
+            CostCategoryExpressionV1 = "CostCategoryExpression.v1",
         }
     }
 }

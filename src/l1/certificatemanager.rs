@@ -415,84 +415,18 @@ pub mod acme_endpoint {
 
     property_type!(PublicCertificateAuthority);
 
-    /// The authorization behavior for the ACME endpoint.
-    ///
-    /// Rendered as its CloudFormation spelling ([`AuthorizationBehavior::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AuthorizationBehavior {
-        /// `PRE_APPROVED`
-        PreApproved,
-    }
-
-    impl AuthorizationBehavior {
-        /// Every variant, in schema order.
-        pub const ALL: [AuthorizationBehavior; 1] = [AuthorizationBehavior::PreApproved];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AuthorizationBehavior::PreApproved => "PRE_APPROVED",
-            }
+    cfn_enum! {
+        /// The authorization behavior for the ACME endpoint.
+        AuthorizationBehavior[1] {
+            PreApproved = "PRE_APPROVED",
         }
     }
 
-    impl std::fmt::Display for AuthorizationBehavior {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<AuthorizationBehavior> for Value {
-        fn from(v: AuthorizationBehavior) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<AuthorizationBehavior> for Val<AuthorizationBehavior> {
-        fn from(v: AuthorizationBehavior) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Whether contact information is required for the ACME endpoint.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Contact::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Contact {
-        /// `NOT_REQUIRED`
-        NotRequired,
-        /// `REQUIRED`
-        Required,
-    }
-
-    impl Contact {
-        /// Every variant, in schema order.
-        pub const ALL: [Contact; 2] = [Contact::NotRequired, Contact::Required];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Contact::NotRequired => "NOT_REQUIRED",
-                Contact::Required => "REQUIRED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Contact {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Contact> for Value {
-        fn from(v: Contact) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Contact> for Val<Contact> {
-        fn from(v: Contact) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Whether contact information is required for the ACME endpoint.
+        Contact[2] {
+            NotRequired = "NOT_REQUIRED",
+            Required = "REQUIRED",
         }
     }
 }
@@ -596,48 +530,12 @@ pub mod acme_external_account_binding {
 
     property_type!(Expiration);
 
-    /// The time unit for the expiration value.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Type::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Type {
-        /// `DAYS`
-        Days,
-        /// `HOURS`
-        Hours,
-        /// `MINUTES`
-        Minutes,
-    }
-
-    impl Type {
-        /// Every variant, in schema order.
-        pub const ALL: [Type; 3] = [Type::Days, Type::Hours, Type::Minutes];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Type::Days => "DAYS",
-                Type::Hours => "HOURS",
-                Type::Minutes => "MINUTES",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Type {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Type> for Value {
-        fn from(v: Type) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Type> for Val<Type> {
-        fn from(v: Type) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The time unit for the expiration value.
+        Type[3] {
+            Days = "DAYS",
+            Hours = "HOURS",
+            Minutes = "MINUTES",
         }
     }
 }
@@ -807,89 +705,21 @@ pub mod certificate {
 
     property_type!(DomainValidationOption);
 
-    /// Specifies whether the certificate can be exported. ENABLED allows the certificate to be exported, DISABLED prevents
-    /// export.
-    ///
-    /// Rendered as its CloudFormation spelling ([`CertificateExport::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum CertificateExport {
-        /// `ENABLED`
-        Enabled,
-        /// `DISABLED`
-        Disabled,
-    }
-
-    impl CertificateExport {
-        /// Every variant, in schema order.
-        pub const ALL: [CertificateExport; 2] = [CertificateExport::Enabled, CertificateExport::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                CertificateExport::Enabled => "ENABLED",
-                CertificateExport::Disabled => "DISABLED",
-            }
+    cfn_enum! {
+        /// Specifies whether the certificate can be exported. ENABLED allows the certificate to be exported, DISABLED
+        /// prevents export.
+        CertificateExport[2] {
+            Enabled = "ENABLED",
+            Disabled = "DISABLED",
         }
     }
 
-    impl std::fmt::Display for CertificateExport {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<CertificateExport> for Value {
-        fn from(v: CertificateExport) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<CertificateExport> for Val<CertificateExport> {
-        fn from(v: CertificateExport) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// You can opt out of certificate transparency logging by specifying the DISABLED option. Opt in by specifying ENABLED.
-    ///
-    /// Rendered as its CloudFormation spelling ([`CertificateTransparencyLoggingPreference::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum CertificateTransparencyLoggingPreference {
-        /// `ENABLED`
-        Enabled,
-        /// `DISABLED`
-        Disabled,
-    }
-
-    impl CertificateTransparencyLoggingPreference {
-        /// Every variant, in schema order.
-        pub const ALL: [CertificateTransparencyLoggingPreference; 2] =
-            [CertificateTransparencyLoggingPreference::Enabled, CertificateTransparencyLoggingPreference::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                CertificateTransparencyLoggingPreference::Enabled => "ENABLED",
-                CertificateTransparencyLoggingPreference::Disabled => "DISABLED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for CertificateTransparencyLoggingPreference {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<CertificateTransparencyLoggingPreference> for Value {
-        fn from(v: CertificateTransparencyLoggingPreference) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<CertificateTransparencyLoggingPreference> for Val<CertificateTransparencyLoggingPreference> {
-        fn from(v: CertificateTransparencyLoggingPreference) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// You can opt out of certificate transparency logging by specifying the DISABLED option. Opt in by specifying
+        /// ENABLED.
+        CertificateTransparencyLoggingPreference[2] {
+            Enabled = "ENABLED",
+            Disabled = "DISABLED",
         }
     }
 }

@@ -195,44 +195,10 @@ pub mod custom_action {
 
     property_type!(CustomActionDefinition);
 
-    /// Rendered as its CloudFormation spelling ([`CustomActionAttachmentCriteriaOperator::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum CustomActionAttachmentCriteriaOperator {
-        /// `HAS_VALUE`
-        HasValue,
-        /// `EQUALS`
-        Equals,
-    }
-
-    impl CustomActionAttachmentCriteriaOperator {
-        /// Every variant, in schema order.
-        pub const ALL: [CustomActionAttachmentCriteriaOperator; 2] =
-            [CustomActionAttachmentCriteriaOperator::HasValue, CustomActionAttachmentCriteriaOperator::Equals];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                CustomActionAttachmentCriteriaOperator::HasValue => "HAS_VALUE",
-                CustomActionAttachmentCriteriaOperator::Equals => "EQUALS",
-            }
-        }
-    }
-
-    impl std::fmt::Display for CustomActionAttachmentCriteriaOperator {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<CustomActionAttachmentCriteriaOperator> for Value {
-        fn from(v: CustomActionAttachmentCriteriaOperator) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<CustomActionAttachmentCriteriaOperator> for Val<CustomActionAttachmentCriteriaOperator> {
-        fn from(v: CustomActionAttachmentCriteriaOperator) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        CustomActionAttachmentCriteriaOperator[2] {
+            HasValue = "HAS_VALUE",
+            Equals = "EQUALS",
         }
     }
 }

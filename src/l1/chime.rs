@@ -302,133 +302,28 @@ pub mod app_instance_bot {
 
     property_type!(LexConfiguration);
 
-    /// Determines whether the Amazon Lex V2 bot responds to all standard messages. Control messages are not supported.
-    ///
-    /// Rendered as its CloudFormation spelling ([`RespondsTo::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum RespondsTo {
-        /// `STANDARD_MESSAGES`
-        StandardMessages,
-    }
-
-    impl RespondsTo {
-        /// Every variant, in schema order.
-        pub const ALL: [RespondsTo; 1] = [RespondsTo::StandardMessages];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                RespondsTo::StandardMessages => "STANDARD_MESSAGES",
-            }
+    cfn_enum! {
+        /// Determines whether the Amazon Lex V2 bot responds to all standard messages. Control messages are not supported.
+        RespondsTo[1] {
+            StandardMessages = "STANDARD_MESSAGES",
         }
     }
 
-    impl std::fmt::Display for RespondsTo {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// Sets standard messages as the bot trigger.
+        StandardMessages[4] {
+            Auto = "AUTO",
+            All = "ALL",
+            Mentions = "MENTIONS",
+            None = "NONE",
         }
     }
 
-    impl From<RespondsTo> for Value {
-        fn from(v: RespondsTo) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<RespondsTo> for Val<RespondsTo> {
-        fn from(v: RespondsTo) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Sets standard messages as the bot trigger.
-    ///
-    /// Rendered as its CloudFormation spelling ([`StandardMessages::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum StandardMessages {
-        /// `AUTO`
-        Auto,
-        /// `ALL`
-        All,
-        /// `MENTIONS`
-        Mentions,
-        /// `NONE`
-        None,
-    }
-
-    impl StandardMessages {
-        /// Every variant, in schema order.
-        pub const ALL: [StandardMessages; 4] =
-            [StandardMessages::Auto, StandardMessages::All, StandardMessages::Mentions, StandardMessages::None];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                StandardMessages::Auto => "AUTO",
-                StandardMessages::All => "ALL",
-                StandardMessages::Mentions => "MENTIONS",
-                StandardMessages::None => "NONE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for StandardMessages {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<StandardMessages> for Value {
-        fn from(v: StandardMessages) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<StandardMessages> for Val<StandardMessages> {
-        fn from(v: StandardMessages) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Sets targeted messages as the bot trigger.
-    ///
-    /// Rendered as its CloudFormation spelling ([`TargetedMessages::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TargetedMessages {
-        /// `ALL`
-        All,
-        /// `NONE`
-        None,
-    }
-
-    impl TargetedMessages {
-        /// Every variant, in schema order.
-        pub const ALL: [TargetedMessages; 2] = [TargetedMessages::All, TargetedMessages::None];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                TargetedMessages::All => "ALL",
-                TargetedMessages::None => "NONE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for TargetedMessages {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<TargetedMessages> for Value {
-        fn from(v: TargetedMessages) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<TargetedMessages> for Val<TargetedMessages> {
-        fn from(v: TargetedMessages) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Sets targeted messages as the bot trigger.
+        TargetedMessages[2] {
+            All = "ALL",
+            None = "NONE",
         }
     }
 }
@@ -541,40 +436,9 @@ pub mod app_instance_user {
 
     property_type!(ExpirationSettings);
 
-    /// Rendered as its CloudFormation spelling ([`ExpirationCriterion::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ExpirationCriterion {
-        /// `CREATED_TIMESTAMP`
-        CreatedTimestamp,
-    }
-
-    impl ExpirationCriterion {
-        /// Every variant, in schema order.
-        pub const ALL: [ExpirationCriterion; 1] = [ExpirationCriterion::CreatedTimestamp];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ExpirationCriterion::CreatedTimestamp => "CREATED_TIMESTAMP",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ExpirationCriterion {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ExpirationCriterion> for Value {
-        fn from(v: ExpirationCriterion) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ExpirationCriterion> for Val<ExpirationCriterion> {
-        fn from(v: ExpirationCriterion) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        ExpirationCriterion[1] {
+            CreatedTimestamp = "CREATED_TIMESTAMP",
         }
     }
 }
@@ -839,132 +703,29 @@ pub mod channel {
 
     property_type!(ExpirationSettings);
 
-    /// The condition the expiration period is measured from.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ExpirationCriterion::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ExpirationCriterion {
-        /// `CREATED_TIMESTAMP`
-        CreatedTimestamp,
-        /// `LAST_MESSAGE_TIMESTAMP`
-        LastMessageTimestamp,
-    }
-
-    impl ExpirationCriterion {
-        /// Every variant, in schema order.
-        pub const ALL: [ExpirationCriterion; 2] =
-            [ExpirationCriterion::CreatedTimestamp, ExpirationCriterion::LastMessageTimestamp];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ExpirationCriterion::CreatedTimestamp => "CREATED_TIMESTAMP",
-                ExpirationCriterion::LastMessageTimestamp => "LAST_MESSAGE_TIMESTAMP",
-            }
+    cfn_enum! {
+        /// The condition the expiration period is measured from.
+        ExpirationCriterion[2] {
+            CreatedTimestamp = "CREATED_TIMESTAMP",
+            LastMessageTimestamp = "LAST_MESSAGE_TIMESTAMP",
         }
     }
 
-    impl std::fmt::Display for ExpirationCriterion {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// The channel mode. In an UNRESTRICTED channel, members can add themselves and other members; in a RESTRICTED
+        /// channel, only administrators and moderators can add members. An elastic channel must be RESTRICTED.
+        Mode[2] {
+            Unrestricted = "UNRESTRICTED",
+            Restricted = "RESTRICTED",
         }
     }
 
-    impl From<ExpirationCriterion> for Value {
-        fn from(v: ExpirationCriterion) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ExpirationCriterion> for Val<ExpirationCriterion> {
-        fn from(v: ExpirationCriterion) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The channel mode. In an UNRESTRICTED channel, members can add themselves and other members; in a RESTRICTED channel,
-    /// only administrators and moderators can add members. An elastic channel must be RESTRICTED.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Mode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Mode {
-        /// `UNRESTRICTED`
-        Unrestricted,
-        /// `RESTRICTED`
-        Restricted,
-    }
-
-    impl Mode {
-        /// Every variant, in schema order.
-        pub const ALL: [Mode; 2] = [Mode::Unrestricted, Mode::Restricted];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Mode::Unrestricted => "UNRESTRICTED",
-                Mode::Restricted => "RESTRICTED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Mode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Mode> for Value {
-        fn from(v: Mode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Mode> for Val<Mode> {
-        fn from(v: Mode) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The channel's privacy level. A PUBLIC channel is discoverable by anyone in the AppInstance; a PRIVATE channel is
-    /// not. Privacy cannot be changed after creation.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Privacy::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Privacy {
-        /// `PUBLIC`
-        Public,
-        /// `PRIVATE`
-        Private,
-    }
-
-    impl Privacy {
-        /// Every variant, in schema order.
-        pub const ALL: [Privacy; 2] = [Privacy::Public, Privacy::Private];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Privacy::Public => "PUBLIC",
-                Privacy::Private => "PRIVATE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Privacy {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Privacy> for Value {
-        fn from(v: Privacy) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Privacy> for Val<Privacy> {
-        fn from(v: Privacy) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The channel's privacy level. A PUBLIC channel is discoverable by anyone in the AppInstance; a PRIVATE channel is
+        /// not. Privacy cannot be changed after creation.
+        Privacy[2] {
+            Public = "PUBLIC",
+            Private = "PRIVATE",
         }
     }
 }
@@ -1175,84 +936,18 @@ pub mod channel_flow {
 
     property_type!(ProcessorConfiguration);
 
-    /// Determines whether to continue or stop processing when communication with a processor fails.
-    ///
-    /// Rendered as its CloudFormation spelling ([`FallbackAction::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum FallbackAction {
-        /// `CONTINUE`
-        Continue,
-        /// `ABORT`
-        Abort,
-    }
-
-    impl FallbackAction {
-        /// Every variant, in schema order.
-        pub const ALL: [FallbackAction; 2] = [FallbackAction::Continue, FallbackAction::Abort];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                FallbackAction::Continue => "CONTINUE",
-                FallbackAction::Abort => "ABORT",
-            }
+    cfn_enum! {
+        /// Determines whether to continue or stop processing when communication with a processor fails.
+        FallbackAction[2] {
+            Continue = "CONTINUE",
+            Abort = "ABORT",
         }
     }
 
-    impl std::fmt::Display for FallbackAction {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<FallbackAction> for Value {
-        fn from(v: FallbackAction) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<FallbackAction> for Val<FallbackAction> {
-        fn from(v: FallbackAction) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Controls how the Lambda function is invoked.
-    ///
-    /// Rendered as its CloudFormation spelling ([`InvocationType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum InvocationType {
-        /// `ASYNC`
-        Async,
-    }
-
-    impl InvocationType {
-        /// Every variant, in schema order.
-        pub const ALL: [InvocationType; 1] = [InvocationType::Async];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                InvocationType::Async => "ASYNC",
-            }
-        }
-    }
-
-    impl std::fmt::Display for InvocationType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<InvocationType> for Value {
-        fn from(v: InvocationType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<InvocationType> for Val<InvocationType> {
-        fn from(v: InvocationType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Controls how the Lambda function is invoked.
+        InvocationType[1] {
+            Async = "ASYNC",
         }
     }
 }
@@ -2016,547 +1711,107 @@ pub mod media_insights_pipeline_configuration {
 
     property_type!(SentimentConfiguration);
 
-    /// Labels all PII identified in the transcript.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ContentIdentificationType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ContentIdentificationType {
-        /// `PII`
-        Pii,
-    }
-
-    impl ContentIdentificationType {
-        /// Every variant, in schema order.
-        pub const ALL: [ContentIdentificationType; 1] = [ContentIdentificationType::Pii];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ContentIdentificationType::Pii => "PII",
-            }
+    cfn_enum! {
+        /// Labels all PII identified in the transcript.
+        ContentIdentificationType[1] {
+            Pii = "PII",
         }
     }
 
-    impl std::fmt::Display for ContentIdentificationType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// The content redaction output settings.
+        ContentRedactionOutput[2] {
+            Redacted = "redacted",
+            RedactedAndUnredacted = "redacted_and_unredacted",
         }
     }
 
-    impl From<ContentIdentificationType> for Value {
-        fn from(v: ContentIdentificationType) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// Redacts all PII identified in the transcript.
+        ContentRedactionType[1] {
+            Pii = "PII",
         }
     }
 
-    impl From<ContentIdentificationType> for Val<ContentIdentificationType> {
-        fn from(v: ContentIdentificationType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The language code in the configuration.
+        LanguageCode[9] {
+            EnUs = "en-US",
+            EnGb = "en-GB",
+            EsUs = "es-US",
+            FrCa = "fr-CA",
+            FrFr = "fr-FR",
+            EnAu = "en-AU",
+            ItIt = "it-IT",
+            DeDe = "de-DE",
+            PtBr = "pt-BR",
         }
     }
 
-    /// The content redaction output settings.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ContentRedactionOutput::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ContentRedactionOutput {
-        /// `redacted`
-        Redacted,
-        /// `redacted_and_unredacted`
-        RedactedAndUnredacted,
-    }
-
-    impl ContentRedactionOutput {
-        /// Every variant, in schema order.
-        pub const ALL: [ContentRedactionOutput; 2] =
-            [ContentRedactionOutput::Redacted, ContentRedactionOutput::RedactedAndUnredacted];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ContentRedactionOutput::Redacted => "redacted",
-                ContentRedactionOutput::RedactedAndUnredacted => "redacted_and_unredacted",
-            }
+    cfn_enum! {
+        /// The element type.
+        MediaInsightsPipelineConfigurationElementType[4] {
+            AmazonTranscribeCallAnalyticsProcessor = "AmazonTranscribeCallAnalyticsProcessor",
+            AmazonTranscribeProcessor = "AmazonTranscribeProcessor",
+            KinesisDataStreamSink = "KinesisDataStreamSink",
+            S3RecordingSink = "S3RecordingSink",
         }
     }
 
-    impl std::fmt::Display for ContentRedactionOutput {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// The level of stability for partial results.
+        PartialResultsStability[3] {
+            High = "high",
+            Medium = "medium",
+            Low = "low",
         }
     }
 
-    impl From<ContentRedactionOutput> for Value {
-        fn from(v: ContentRedactionOutput) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// The preferred language for transcription.
+        PreferredLanguage[9] {
+            EnUs = "en-US",
+            EnGb = "en-GB",
+            EsUs = "es-US",
+            FrCa = "fr-CA",
+            FrFr = "fr-FR",
+            EnAu = "en-AU",
+            ItIt = "it-IT",
+            DeDe = "de-DE",
+            PtBr = "pt-BR",
         }
     }
 
-    impl From<ContentRedactionOutput> for Val<ContentRedactionOutput> {
-        fn from(v: ContentRedactionOutput) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The type of alert rule.
+        RealTimeAlertRuleType[3] {
+            KeywordMatch = "KeywordMatch",
+            Sentiment = "Sentiment",
+            IssueDetection = "IssueDetection",
         }
     }
 
-    /// Redacts all PII identified in the transcript.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ContentRedactionType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ContentRedactionType {
-        /// `PII`
-        Pii,
-    }
-
-    impl ContentRedactionType {
-        /// Every variant, in schema order.
-        pub const ALL: [ContentRedactionType; 1] = [ContentRedactionType::Pii];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ContentRedactionType::Pii => "PII",
-            }
+    cfn_enum! {
+        /// The recording file format.
+        RecordingFileFormat[2] {
+            Wav = "Wav",
+            Opus = "Opus",
         }
     }
 
-    impl std::fmt::Display for ContentRedactionType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// The type of sentiment.
+        SentimentType[1] {
+            Negative = "NEGATIVE",
         }
     }
 
-    impl From<ContentRedactionType> for Value {
-        fn from(v: ContentRedactionType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ContentRedactionType> for Val<ContentRedactionType> {
-        fn from(v: ContentRedactionType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The language code in the configuration.
-    ///
-    /// Rendered as its CloudFormation spelling ([`LanguageCode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum LanguageCode {
-        /// `en-US`
-        EnUs,
-        /// `en-GB`
-        EnGb,
-        /// `es-US`
-        EsUs,
-        /// `fr-CA`
-        FrCa,
-        /// `fr-FR`
-        FrFr,
-        /// `en-AU`
-        EnAu,
-        /// `it-IT`
-        ItIt,
-        /// `de-DE`
-        DeDe,
-        /// `pt-BR`
-        PtBr,
-    }
-
-    impl LanguageCode {
-        /// Every variant, in schema order.
-        pub const ALL: [LanguageCode; 9] = [
-            LanguageCode::EnUs,
-            LanguageCode::EnGb,
-            LanguageCode::EsUs,
-            LanguageCode::FrCa,
-            LanguageCode::FrFr,
-            LanguageCode::EnAu,
-            LanguageCode::ItIt,
-            LanguageCode::DeDe,
-            LanguageCode::PtBr,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                LanguageCode::EnUs => "en-US",
-                LanguageCode::EnGb => "en-GB",
-                LanguageCode::EsUs => "es-US",
-                LanguageCode::FrCa => "fr-CA",
-                LanguageCode::FrFr => "fr-FR",
-                LanguageCode::EnAu => "en-AU",
-                LanguageCode::ItIt => "it-IT",
-                LanguageCode::DeDe => "de-DE",
-                LanguageCode::PtBr => "pt-BR",
-            }
-        }
-    }
-
-    impl std::fmt::Display for LanguageCode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<LanguageCode> for Value {
-        fn from(v: LanguageCode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<LanguageCode> for Val<LanguageCode> {
-        fn from(v: LanguageCode) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The element type.
-    ///
-    /// Rendered as its CloudFormation spelling ([`MediaInsightsPipelineConfigurationElementType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum MediaInsightsPipelineConfigurationElementType {
-        /// `AmazonTranscribeCallAnalyticsProcessor`
-        AmazonTranscribeCallAnalyticsProcessor,
-        /// `AmazonTranscribeProcessor`
-        AmazonTranscribeProcessor,
-        /// `KinesisDataStreamSink`
-        KinesisDataStreamSink,
-        /// `S3RecordingSink`
-        S3RecordingSink,
-    }
-
-    impl MediaInsightsPipelineConfigurationElementType {
-        /// Every variant, in schema order.
-        pub const ALL: [MediaInsightsPipelineConfigurationElementType; 4] = [
-            MediaInsightsPipelineConfigurationElementType::AmazonTranscribeCallAnalyticsProcessor,
-            MediaInsightsPipelineConfigurationElementType::AmazonTranscribeProcessor,
-            MediaInsightsPipelineConfigurationElementType::KinesisDataStreamSink,
-            MediaInsightsPipelineConfigurationElementType::S3RecordingSink,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                MediaInsightsPipelineConfigurationElementType::AmazonTranscribeCallAnalyticsProcessor => {
-                    "AmazonTranscribeCallAnalyticsProcessor"
-                }
-                MediaInsightsPipelineConfigurationElementType::AmazonTranscribeProcessor => "AmazonTranscribeProcessor",
-                MediaInsightsPipelineConfigurationElementType::KinesisDataStreamSink => "KinesisDataStreamSink",
-                MediaInsightsPipelineConfigurationElementType::S3RecordingSink => "S3RecordingSink",
-            }
-        }
-    }
-
-    impl std::fmt::Display for MediaInsightsPipelineConfigurationElementType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<MediaInsightsPipelineConfigurationElementType> for Value {
-        fn from(v: MediaInsightsPipelineConfigurationElementType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<MediaInsightsPipelineConfigurationElementType> for Val<MediaInsightsPipelineConfigurationElementType> {
-        fn from(v: MediaInsightsPipelineConfigurationElementType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The level of stability for partial results.
-    ///
-    /// Rendered as its CloudFormation spelling ([`PartialResultsStability::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PartialResultsStability {
-        /// `high`
-        High,
-        /// `medium`
-        Medium,
-        /// `low`
-        Low,
-    }
-
-    impl PartialResultsStability {
-        /// Every variant, in schema order.
-        pub const ALL: [PartialResultsStability; 3] =
-            [PartialResultsStability::High, PartialResultsStability::Medium, PartialResultsStability::Low];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PartialResultsStability::High => "high",
-                PartialResultsStability::Medium => "medium",
-                PartialResultsStability::Low => "low",
-            }
-        }
-    }
-
-    impl std::fmt::Display for PartialResultsStability {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PartialResultsStability> for Value {
-        fn from(v: PartialResultsStability) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PartialResultsStability> for Val<PartialResultsStability> {
-        fn from(v: PartialResultsStability) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The preferred language for transcription.
-    ///
-    /// Rendered as its CloudFormation spelling ([`PreferredLanguage::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PreferredLanguage {
-        /// `en-US`
-        EnUs,
-        /// `en-GB`
-        EnGb,
-        /// `es-US`
-        EsUs,
-        /// `fr-CA`
-        FrCa,
-        /// `fr-FR`
-        FrFr,
-        /// `en-AU`
-        EnAu,
-        /// `it-IT`
-        ItIt,
-        /// `de-DE`
-        DeDe,
-        /// `pt-BR`
-        PtBr,
-    }
-
-    impl PreferredLanguage {
-        /// Every variant, in schema order.
-        pub const ALL: [PreferredLanguage; 9] = [
-            PreferredLanguage::EnUs,
-            PreferredLanguage::EnGb,
-            PreferredLanguage::EsUs,
-            PreferredLanguage::FrCa,
-            PreferredLanguage::FrFr,
-            PreferredLanguage::EnAu,
-            PreferredLanguage::ItIt,
-            PreferredLanguage::DeDe,
-            PreferredLanguage::PtBr,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PreferredLanguage::EnUs => "en-US",
-                PreferredLanguage::EnGb => "en-GB",
-                PreferredLanguage::EsUs => "es-US",
-                PreferredLanguage::FrCa => "fr-CA",
-                PreferredLanguage::FrFr => "fr-FR",
-                PreferredLanguage::EnAu => "en-AU",
-                PreferredLanguage::ItIt => "it-IT",
-                PreferredLanguage::DeDe => "de-DE",
-                PreferredLanguage::PtBr => "pt-BR",
-            }
-        }
-    }
-
-    impl std::fmt::Display for PreferredLanguage {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PreferredLanguage> for Value {
-        fn from(v: PreferredLanguage) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PreferredLanguage> for Val<PreferredLanguage> {
-        fn from(v: PreferredLanguage) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The type of alert rule.
-    ///
-    /// Rendered as its CloudFormation spelling ([`RealTimeAlertRuleType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum RealTimeAlertRuleType {
-        /// `KeywordMatch`
-        KeywordMatch,
-        /// `Sentiment`
-        Sentiment,
-        /// `IssueDetection`
-        IssueDetection,
-    }
-
-    impl RealTimeAlertRuleType {
-        /// Every variant, in schema order.
-        pub const ALL: [RealTimeAlertRuleType; 3] = [
-            RealTimeAlertRuleType::KeywordMatch,
-            RealTimeAlertRuleType::Sentiment,
-            RealTimeAlertRuleType::IssueDetection,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                RealTimeAlertRuleType::KeywordMatch => "KeywordMatch",
-                RealTimeAlertRuleType::Sentiment => "Sentiment",
-                RealTimeAlertRuleType::IssueDetection => "IssueDetection",
-            }
-        }
-    }
-
-    impl std::fmt::Display for RealTimeAlertRuleType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<RealTimeAlertRuleType> for Value {
-        fn from(v: RealTimeAlertRuleType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<RealTimeAlertRuleType> for Val<RealTimeAlertRuleType> {
-        fn from(v: RealTimeAlertRuleType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The recording file format.
-    ///
-    /// Rendered as its CloudFormation spelling ([`RecordingFileFormat::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum RecordingFileFormat {
-        /// `Wav`
-        Wav,
-        /// `Opus`
-        Opus,
-    }
-
-    impl RecordingFileFormat {
-        /// Every variant, in schema order.
-        pub const ALL: [RecordingFileFormat; 2] = [RecordingFileFormat::Wav, RecordingFileFormat::Opus];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                RecordingFileFormat::Wav => "Wav",
-                RecordingFileFormat::Opus => "Opus",
-            }
-        }
-    }
-
-    impl std::fmt::Display for RecordingFileFormat {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<RecordingFileFormat> for Value {
-        fn from(v: RecordingFileFormat) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<RecordingFileFormat> for Val<RecordingFileFormat> {
-        fn from(v: RecordingFileFormat) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The type of sentiment.
-    ///
-    /// Rendered as its CloudFormation spelling ([`SentimentType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SentimentType {
-        /// `NEGATIVE`
-        Negative,
-    }
-
-    impl SentimentType {
-        /// Every variant, in schema order.
-        pub const ALL: [SentimentType; 1] = [SentimentType::Negative];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SentimentType::Negative => "NEGATIVE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for SentimentType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<SentimentType> for Value {
-        fn from(v: SentimentType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<SentimentType> for Val<SentimentType> {
-        fn from(v: SentimentType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The vocabulary filtering method.
-    ///
-    /// Rendered as its CloudFormation spelling ([`VocabularyFilterMethod::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum VocabularyFilterMethod {
-        /// `remove`
-        Remove,
-        /// `mask`
-        Mask,
-        /// `tag`
-        Tag,
-    }
-
-    impl VocabularyFilterMethod {
-        /// Every variant, in schema order.
-        pub const ALL: [VocabularyFilterMethod; 3] =
-            [VocabularyFilterMethod::Remove, VocabularyFilterMethod::Mask, VocabularyFilterMethod::Tag];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                VocabularyFilterMethod::Remove => "remove",
-                VocabularyFilterMethod::Mask => "mask",
-                VocabularyFilterMethod::Tag => "tag",
-            }
-        }
-    }
-
-    impl std::fmt::Display for VocabularyFilterMethod {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<VocabularyFilterMethod> for Value {
-        fn from(v: VocabularyFilterMethod) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<VocabularyFilterMethod> for Val<VocabularyFilterMethod> {
-        fn from(v: VocabularyFilterMethod) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The vocabulary filtering method.
+        VocabularyFilterMethod[3] {
+            Remove = "remove",
+            Mask = "mask",
+            Tag = "tag",
         }
     }
 }
@@ -2913,124 +2168,28 @@ impl Handle<CfnVoiceConnector> {
 
 /// Property types and enums of [`CfnVoiceConnector`] (`AWS::Chime::VoiceConnector`).
 pub mod voice_connector {
-    use crate::core::value::{Val, Value};
 
-    /// The AWS Region in which the Voice Connector is created.
-    ///
-    /// Rendered as its CloudFormation spelling ([`AwsRegion::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AwsRegion {
-        /// `us-east-1`
-        UsEast1,
-        /// `us-west-2`
-        UsWest2,
-        /// `ca-central-1`
-        CaCentral1,
-        /// `eu-central-1`
-        EuCentral1,
-        /// `eu-west-1`
-        EuWest1,
-        /// `eu-west-2`
-        EuWest2,
-        /// `ap-northeast-2`
-        ApNortheast2,
-        /// `ap-northeast-1`
-        ApNortheast1,
-        /// `ap-southeast-1`
-        ApSoutheast1,
-        /// `ap-southeast-2`
-        ApSoutheast2,
-    }
-
-    impl AwsRegion {
-        /// Every variant, in schema order.
-        pub const ALL: [AwsRegion; 10] = [
-            AwsRegion::UsEast1,
-            AwsRegion::UsWest2,
-            AwsRegion::CaCentral1,
-            AwsRegion::EuCentral1,
-            AwsRegion::EuWest1,
-            AwsRegion::EuWest2,
-            AwsRegion::ApNortheast2,
-            AwsRegion::ApNortheast1,
-            AwsRegion::ApSoutheast1,
-            AwsRegion::ApSoutheast2,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AwsRegion::UsEast1 => "us-east-1",
-                AwsRegion::UsWest2 => "us-west-2",
-                AwsRegion::CaCentral1 => "ca-central-1",
-                AwsRegion::EuCentral1 => "eu-central-1",
-                AwsRegion::EuWest1 => "eu-west-1",
-                AwsRegion::EuWest2 => "eu-west-2",
-                AwsRegion::ApNortheast2 => "ap-northeast-2",
-                AwsRegion::ApNortheast1 => "ap-northeast-1",
-                AwsRegion::ApSoutheast1 => "ap-southeast-1",
-                AwsRegion::ApSoutheast2 => "ap-southeast-2",
-            }
+    cfn_enum! {
+        /// The AWS Region in which the Voice Connector is created.
+        AwsRegion[10] {
+            UsEast1 = "us-east-1",
+            UsWest2 = "us-west-2",
+            CaCentral1 = "ca-central-1",
+            EuCentral1 = "eu-central-1",
+            EuWest1 = "eu-west-1",
+            EuWest2 = "eu-west-2",
+            ApNortheast2 = "ap-northeast-2",
+            ApNortheast1 = "ap-northeast-1",
+            ApSoutheast1 = "ap-southeast-1",
+            ApSoutheast2 = "ap-southeast-2",
         }
     }
 
-    impl std::fmt::Display for AwsRegion {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<AwsRegion> for Value {
-        fn from(v: AwsRegion) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<AwsRegion> for Val<AwsRegion> {
-        fn from(v: AwsRegion) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The type of network for the Voice Connector.
-    ///
-    /// Rendered as its CloudFormation spelling ([`NetworkType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum NetworkType {
-        /// `IPV4_ONLY`
-        Ipv4Only,
-        /// `DUAL_STACK`
-        DualStack,
-    }
-
-    impl NetworkType {
-        /// Every variant, in schema order.
-        pub const ALL: [NetworkType; 2] = [NetworkType::Ipv4Only, NetworkType::DualStack];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                NetworkType::Ipv4Only => "IPV4_ONLY",
-                NetworkType::DualStack => "DUAL_STACK",
-            }
-        }
-    }
-
-    impl std::fmt::Display for NetworkType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<NetworkType> for Value {
-        fn from(v: NetworkType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<NetworkType> for Val<NetworkType> {
-        fn from(v: NetworkType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The type of network for the Voice Connector.
+        NetworkType[2] {
+            Ipv4Only = "IPV4_ONLY",
+            DualStack = "DUAL_STACK",
         }
     }
 }

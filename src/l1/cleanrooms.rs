@@ -239,227 +239,49 @@ pub mod analysis_template {
 
     property_type!(ErrorMessageConfiguration);
 
-    /// Rendered as its CloudFormation spelling ([`AnalysisParameterType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AnalysisParameterType {
-        /// `SMALLINT`
-        Smallint,
-        /// `INTEGER`
-        Integer,
-        /// `BIGINT`
-        Bigint,
-        /// `DECIMAL`
-        Decimal,
-        /// `REAL`
-        Real,
-        /// `DOUBLE_PRECISION`
-        DoublePrecision,
-        /// `BOOLEAN`
-        Boolean,
-        /// `CHAR`
-        Char,
-        /// `VARCHAR`
-        Varchar,
-        /// `DATE`
-        Date,
-        /// `TIMESTAMP`
-        Timestamp,
-        /// `TIMESTAMPTZ`
-        Timestamptz,
-        /// `TIME`
-        Time,
-        /// `TIMETZ`
-        Timetz,
-        /// `VARBYTE`
-        Varbyte,
-        /// `BINARY`
-        Binary,
-        /// `BYTE`
-        Byte,
-        /// `CHARACTER`
-        Character,
-        /// `DOUBLE`
-        Double,
-        /// `FLOAT`
-        Float,
-        /// `INT`
-        Int,
-        /// `LONG`
-        Long,
-        /// `NUMERIC`
-        Numeric,
-        /// `SHORT`
-        Short,
-        /// `STRING`
-        String2,
-        /// `TIMESTAMP_LTZ`
-        TimestampLtz,
-        /// `TIMESTAMP_NTZ`
-        TimestampNtz,
-        /// `TINYINT`
-        Tinyint,
-    }
-
-    impl AnalysisParameterType {
-        /// Every variant, in schema order.
-        pub const ALL: [AnalysisParameterType; 28] = [
-            AnalysisParameterType::Smallint,
-            AnalysisParameterType::Integer,
-            AnalysisParameterType::Bigint,
-            AnalysisParameterType::Decimal,
-            AnalysisParameterType::Real,
-            AnalysisParameterType::DoublePrecision,
-            AnalysisParameterType::Boolean,
-            AnalysisParameterType::Char,
-            AnalysisParameterType::Varchar,
-            AnalysisParameterType::Date,
-            AnalysisParameterType::Timestamp,
-            AnalysisParameterType::Timestamptz,
-            AnalysisParameterType::Time,
-            AnalysisParameterType::Timetz,
-            AnalysisParameterType::Varbyte,
-            AnalysisParameterType::Binary,
-            AnalysisParameterType::Byte,
-            AnalysisParameterType::Character,
-            AnalysisParameterType::Double,
-            AnalysisParameterType::Float,
-            AnalysisParameterType::Int,
-            AnalysisParameterType::Long,
-            AnalysisParameterType::Numeric,
-            AnalysisParameterType::Short,
-            AnalysisParameterType::String2,
-            AnalysisParameterType::TimestampLtz,
-            AnalysisParameterType::TimestampNtz,
-            AnalysisParameterType::Tinyint,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AnalysisParameterType::Smallint => "SMALLINT",
-                AnalysisParameterType::Integer => "INTEGER",
-                AnalysisParameterType::Bigint => "BIGINT",
-                AnalysisParameterType::Decimal => "DECIMAL",
-                AnalysisParameterType::Real => "REAL",
-                AnalysisParameterType::DoublePrecision => "DOUBLE_PRECISION",
-                AnalysisParameterType::Boolean => "BOOLEAN",
-                AnalysisParameterType::Char => "CHAR",
-                AnalysisParameterType::Varchar => "VARCHAR",
-                AnalysisParameterType::Date => "DATE",
-                AnalysisParameterType::Timestamp => "TIMESTAMP",
-                AnalysisParameterType::Timestamptz => "TIMESTAMPTZ",
-                AnalysisParameterType::Time => "TIME",
-                AnalysisParameterType::Timetz => "TIMETZ",
-                AnalysisParameterType::Varbyte => "VARBYTE",
-                AnalysisParameterType::Binary => "BINARY",
-                AnalysisParameterType::Byte => "BYTE",
-                AnalysisParameterType::Character => "CHARACTER",
-                AnalysisParameterType::Double => "DOUBLE",
-                AnalysisParameterType::Float => "FLOAT",
-                AnalysisParameterType::Int => "INT",
-                AnalysisParameterType::Long => "LONG",
-                AnalysisParameterType::Numeric => "NUMERIC",
-                AnalysisParameterType::Short => "SHORT",
-                AnalysisParameterType::String2 => "STRING",
-                AnalysisParameterType::TimestampLtz => "TIMESTAMP_LTZ",
-                AnalysisParameterType::TimestampNtz => "TIMESTAMP_NTZ",
-                AnalysisParameterType::Tinyint => "TINYINT",
-            }
+    cfn_enum! {
+        AnalysisParameterType[28] {
+            Smallint = "SMALLINT",
+            Integer = "INTEGER",
+            Bigint = "BIGINT",
+            Decimal = "DECIMAL",
+            Real = "REAL",
+            DoublePrecision = "DOUBLE_PRECISION",
+            Boolean = "BOOLEAN",
+            Char = "CHAR",
+            Varchar = "VARCHAR",
+            Date = "DATE",
+            Timestamp = "TIMESTAMP",
+            Timestamptz = "TIMESTAMPTZ",
+            Time = "TIME",
+            Timetz = "TIMETZ",
+            Varbyte = "VARBYTE",
+            Binary = "BINARY",
+            Byte = "BYTE",
+            Character = "CHARACTER",
+            Double = "DOUBLE",
+            Float = "FLOAT",
+            Int = "INT",
+            Long = "LONG",
+            Numeric = "NUMERIC",
+            Short = "SHORT",
+            String2 = "STRING",
+            TimestampLtz = "TIMESTAMP_LTZ",
+            TimestampNtz = "TIMESTAMP_NTZ",
+            Tinyint = "TINYINT",
         }
     }
 
-    impl std::fmt::Display for AnalysisParameterType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        ErrorMessageConfigurationType[1] {
+            Detailed = "DETAILED",
         }
     }
 
-    impl From<AnalysisParameterType> for Value {
-        fn from(v: AnalysisParameterType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<AnalysisParameterType> for Val<AnalysisParameterType> {
-        fn from(v: AnalysisParameterType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`ErrorMessageConfigurationType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ErrorMessageConfigurationType {
-        /// `DETAILED`
-        Detailed,
-    }
-
-    impl ErrorMessageConfigurationType {
-        /// Every variant, in schema order.
-        pub const ALL: [ErrorMessageConfigurationType; 1] = [ErrorMessageConfigurationType::Detailed];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ErrorMessageConfigurationType::Detailed => "DETAILED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ErrorMessageConfigurationType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ErrorMessageConfigurationType> for Value {
-        fn from(v: ErrorMessageConfigurationType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ErrorMessageConfigurationType> for Val<ErrorMessageConfigurationType> {
-        fn from(v: ErrorMessageConfigurationType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`Format::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Format {
-        /// `SQL`
-        Sql,
-        /// `PYSPARK_1_0`
-        Pyspark10,
-    }
-
-    impl Format {
-        /// Every variant, in schema order.
-        pub const ALL: [Format; 2] = [Format::Sql, Format::Pyspark10];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Format::Sql => "SQL",
-                Format::Pyspark10 => "PYSPARK_1_0",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Format {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Format> for Value {
-        fn from(v: Format) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Format> for Val<Format> {
-        fn from(v: Format) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        Format[2] {
+            Sql = "SQL",
+            Pyspark10 = "PYSPARK_1_0",
         }
     }
 }
@@ -928,424 +750,85 @@ pub mod collaboration {
 
     property_type!(SyntheticDataGenerationPaymentConfig);
 
-    /// Rendered as its CloudFormation spelling ([`AnalyticsEngine::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AnalyticsEngine {
-        /// `CLEAN_ROOMS_SQL`
-        CleanRoomsSql,
-        /// `SPARK`
-        Spark,
-    }
-
-    impl AnalyticsEngine {
-        /// Every variant, in schema order.
-        pub const ALL: [AnalyticsEngine; 2] = [AnalyticsEngine::CleanRoomsSql, AnalyticsEngine::Spark];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AnalyticsEngine::CleanRoomsSql => "CLEAN_ROOMS_SQL",
-                AnalyticsEngine::Spark => "SPARK",
-            }
+    cfn_enum! {
+        AnalyticsEngine[2] {
+            CleanRoomsSql = "CLEAN_ROOMS_SQL",
+            Spark = "SPARK",
         }
     }
 
-    impl std::fmt::Display for AnalyticsEngine {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        AutoApprovedChangeType[3] {
+            AddMember = "ADD_MEMBER",
+            GrantReceiveResultsAbility = "GRANT_RECEIVE_RESULTS_ABILITY",
+            RevokeReceiveResultsAbility = "REVOKE_RECEIVE_RESULTS_ABILITY",
         }
     }
 
-    impl From<AnalyticsEngine> for Value {
-        fn from(v: AnalyticsEngine) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        CollaborationJobLogStatus[2] {
+            Enabled = "ENABLED",
+            Disabled = "DISABLED",
         }
     }
 
-    impl From<AnalyticsEngine> for Val<AnalyticsEngine> {
-        fn from(v: AnalyticsEngine) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        CollaborationQueryLogStatus[2] {
+            Enabled = "ENABLED",
+            Disabled = "DISABLED",
         }
     }
 
-    /// Rendered as its CloudFormation spelling ([`AutoApprovedChangeType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AutoApprovedChangeType {
-        /// `ADD_MEMBER`
-        AddMember,
-        /// `GRANT_RECEIVE_RESULTS_ABILITY`
-        GrantReceiveResultsAbility,
-        /// `REVOKE_RECEIVE_RESULTS_ABILITY`
-        RevokeReceiveResultsAbility,
-    }
-
-    impl AutoApprovedChangeType {
-        /// Every variant, in schema order.
-        pub const ALL: [AutoApprovedChangeType; 3] = [
-            AutoApprovedChangeType::AddMember,
-            AutoApprovedChangeType::GrantReceiveResultsAbility,
-            AutoApprovedChangeType::RevokeReceiveResultsAbility,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AutoApprovedChangeType::AddMember => "ADD_MEMBER",
-                AutoApprovedChangeType::GrantReceiveResultsAbility => "GRANT_RECEIVE_RESULTS_ABILITY",
-                AutoApprovedChangeType::RevokeReceiveResultsAbility => "REVOKE_RECEIVE_RESULTS_ABILITY",
-            }
+    cfn_enum! {
+        CustomMLMemberAbility[2] {
+            CanReceiveModelOutput = "CAN_RECEIVE_MODEL_OUTPUT",
+            CanReceiveInferenceOutput = "CAN_RECEIVE_INFERENCE_OUTPUT",
         }
     }
 
-    impl std::fmt::Display for AutoApprovedChangeType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        MemberAbility[3] {
+            CanQuery = "CAN_QUERY",
+            CanRunJob = "CAN_RUN_JOB",
+            CanReceiveResults = "CAN_RECEIVE_RESULTS",
         }
     }
 
-    impl From<AutoApprovedChangeType> for Value {
-        fn from(v: AutoApprovedChangeType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<AutoApprovedChangeType> for Val<AutoApprovedChangeType> {
-        fn from(v: AutoApprovedChangeType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`CollaborationJobLogStatus::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum CollaborationJobLogStatus {
-        /// `ENABLED`
-        Enabled,
-        /// `DISABLED`
-        Disabled,
-    }
-
-    impl CollaborationJobLogStatus {
-        /// Every variant, in schema order.
-        pub const ALL: [CollaborationJobLogStatus; 2] =
-            [CollaborationJobLogStatus::Enabled, CollaborationJobLogStatus::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                CollaborationJobLogStatus::Enabled => "ENABLED",
-                CollaborationJobLogStatus::Disabled => "DISABLED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for CollaborationJobLogStatus {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<CollaborationJobLogStatus> for Value {
-        fn from(v: CollaborationJobLogStatus) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<CollaborationJobLogStatus> for Val<CollaborationJobLogStatus> {
-        fn from(v: CollaborationJobLogStatus) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`CollaborationQueryLogStatus::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum CollaborationQueryLogStatus {
-        /// `ENABLED`
-        Enabled,
-        /// `DISABLED`
-        Disabled,
-    }
-
-    impl CollaborationQueryLogStatus {
-        /// Every variant, in schema order.
-        pub const ALL: [CollaborationQueryLogStatus; 2] =
-            [CollaborationQueryLogStatus::Enabled, CollaborationQueryLogStatus::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                CollaborationQueryLogStatus::Enabled => "ENABLED",
-                CollaborationQueryLogStatus::Disabled => "DISABLED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for CollaborationQueryLogStatus {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<CollaborationQueryLogStatus> for Value {
-        fn from(v: CollaborationQueryLogStatus) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<CollaborationQueryLogStatus> for Val<CollaborationQueryLogStatus> {
-        fn from(v: CollaborationQueryLogStatus) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`CustomMLMemberAbility::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum CustomMLMemberAbility {
-        /// `CAN_RECEIVE_MODEL_OUTPUT`
-        CanReceiveModelOutput,
-        /// `CAN_RECEIVE_INFERENCE_OUTPUT`
-        CanReceiveInferenceOutput,
-    }
-
-    impl CustomMLMemberAbility {
-        /// Every variant, in schema order.
-        pub const ALL: [CustomMLMemberAbility; 2] =
-            [CustomMLMemberAbility::CanReceiveModelOutput, CustomMLMemberAbility::CanReceiveInferenceOutput];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                CustomMLMemberAbility::CanReceiveModelOutput => "CAN_RECEIVE_MODEL_OUTPUT",
-                CustomMLMemberAbility::CanReceiveInferenceOutput => "CAN_RECEIVE_INFERENCE_OUTPUT",
-            }
-        }
-    }
-
-    impl std::fmt::Display for CustomMLMemberAbility {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<CustomMLMemberAbility> for Value {
-        fn from(v: CustomMLMemberAbility) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<CustomMLMemberAbility> for Val<CustomMLMemberAbility> {
-        fn from(v: CustomMLMemberAbility) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`MemberAbility::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum MemberAbility {
-        /// `CAN_QUERY`
-        CanQuery,
-        /// `CAN_RUN_JOB`
-        CanRunJob,
-        /// `CAN_RECEIVE_RESULTS`
-        CanReceiveResults,
-    }
-
-    impl MemberAbility {
-        /// Every variant, in schema order.
-        pub const ALL: [MemberAbility; 3] =
-            [MemberAbility::CanQuery, MemberAbility::CanRunJob, MemberAbility::CanReceiveResults];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                MemberAbility::CanQuery => "CAN_QUERY",
-                MemberAbility::CanRunJob => "CAN_RUN_JOB",
-                MemberAbility::CanReceiveResults => "CAN_RECEIVE_RESULTS",
-            }
-        }
-    }
-
-    impl std::fmt::Display for MemberAbility {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<MemberAbility> for Value {
-        fn from(v: MemberAbility) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<MemberAbility> for Val<MemberAbility> {
-        fn from(v: MemberAbility) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`SupportedS3Region::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SupportedS3Region {
-        /// `us-west-1`
-        UsWest1,
-        /// `us-west-2`
-        UsWest2,
-        /// `us-east-1`
-        UsEast1,
-        /// `us-east-2`
-        UsEast2,
-        /// `af-south-1`
-        AfSouth1,
-        /// `ap-east-1`
-        ApEast1,
-        /// `ap-east-2`
-        ApEast2,
-        /// `ap-south-2`
-        ApSouth2,
-        /// `ap-southeast-1`
-        ApSoutheast1,
-        /// `ap-southeast-2`
-        ApSoutheast2,
-        /// `ap-southeast-3`
-        ApSoutheast3,
-        /// `ap-southeast-5`
-        ApSoutheast5,
-        /// `ap-southeast-4`
-        ApSoutheast4,
-        /// `ap-southeast-7`
-        ApSoutheast7,
-        /// `ap-south-1`
-        ApSouth1,
-        /// `ap-northeast-3`
-        ApNortheast3,
-        /// `ap-northeast-1`
-        ApNortheast1,
-        /// `ap-northeast-2`
-        ApNortheast2,
-        /// `ca-central-1`
-        CaCentral1,
-        /// `ca-west-1`
-        CaWest1,
-        /// `eu-south-1`
-        EuSouth1,
-        /// `eu-west-3`
-        EuWest3,
-        /// `eu-south-2`
-        EuSouth2,
-        /// `eu-central-2`
-        EuCentral2,
-        /// `eu-central-1`
-        EuCentral1,
-        /// `eu-north-1`
-        EuNorth1,
-        /// `eu-west-1`
-        EuWest1,
-        /// `eu-west-2`
-        EuWest2,
-        /// `me-south-1`
-        MeSouth1,
-        /// `me-central-1`
-        MeCentral1,
-        /// `il-central-1`
-        IlCentral1,
-        /// `sa-east-1`
-        SaEast1,
-        /// `mx-central-1`
-        MxCentral1,
-    }
-
-    impl SupportedS3Region {
-        /// Every variant, in schema order.
-        pub const ALL: [SupportedS3Region; 33] = [
-            SupportedS3Region::UsWest1,
-            SupportedS3Region::UsWest2,
-            SupportedS3Region::UsEast1,
-            SupportedS3Region::UsEast2,
-            SupportedS3Region::AfSouth1,
-            SupportedS3Region::ApEast1,
-            SupportedS3Region::ApEast2,
-            SupportedS3Region::ApSouth2,
-            SupportedS3Region::ApSoutheast1,
-            SupportedS3Region::ApSoutheast2,
-            SupportedS3Region::ApSoutheast3,
-            SupportedS3Region::ApSoutheast5,
-            SupportedS3Region::ApSoutheast4,
-            SupportedS3Region::ApSoutheast7,
-            SupportedS3Region::ApSouth1,
-            SupportedS3Region::ApNortheast3,
-            SupportedS3Region::ApNortheast1,
-            SupportedS3Region::ApNortheast2,
-            SupportedS3Region::CaCentral1,
-            SupportedS3Region::CaWest1,
-            SupportedS3Region::EuSouth1,
-            SupportedS3Region::EuWest3,
-            SupportedS3Region::EuSouth2,
-            SupportedS3Region::EuCentral2,
-            SupportedS3Region::EuCentral1,
-            SupportedS3Region::EuNorth1,
-            SupportedS3Region::EuWest1,
-            SupportedS3Region::EuWest2,
-            SupportedS3Region::MeSouth1,
-            SupportedS3Region::MeCentral1,
-            SupportedS3Region::IlCentral1,
-            SupportedS3Region::SaEast1,
-            SupportedS3Region::MxCentral1,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SupportedS3Region::UsWest1 => "us-west-1",
-                SupportedS3Region::UsWest2 => "us-west-2",
-                SupportedS3Region::UsEast1 => "us-east-1",
-                SupportedS3Region::UsEast2 => "us-east-2",
-                SupportedS3Region::AfSouth1 => "af-south-1",
-                SupportedS3Region::ApEast1 => "ap-east-1",
-                SupportedS3Region::ApEast2 => "ap-east-2",
-                SupportedS3Region::ApSouth2 => "ap-south-2",
-                SupportedS3Region::ApSoutheast1 => "ap-southeast-1",
-                SupportedS3Region::ApSoutheast2 => "ap-southeast-2",
-                SupportedS3Region::ApSoutheast3 => "ap-southeast-3",
-                SupportedS3Region::ApSoutheast5 => "ap-southeast-5",
-                SupportedS3Region::ApSoutheast4 => "ap-southeast-4",
-                SupportedS3Region::ApSoutheast7 => "ap-southeast-7",
-                SupportedS3Region::ApSouth1 => "ap-south-1",
-                SupportedS3Region::ApNortheast3 => "ap-northeast-3",
-                SupportedS3Region::ApNortheast1 => "ap-northeast-1",
-                SupportedS3Region::ApNortheast2 => "ap-northeast-2",
-                SupportedS3Region::CaCentral1 => "ca-central-1",
-                SupportedS3Region::CaWest1 => "ca-west-1",
-                SupportedS3Region::EuSouth1 => "eu-south-1",
-                SupportedS3Region::EuWest3 => "eu-west-3",
-                SupportedS3Region::EuSouth2 => "eu-south-2",
-                SupportedS3Region::EuCentral2 => "eu-central-2",
-                SupportedS3Region::EuCentral1 => "eu-central-1",
-                SupportedS3Region::EuNorth1 => "eu-north-1",
-                SupportedS3Region::EuWest1 => "eu-west-1",
-                SupportedS3Region::EuWest2 => "eu-west-2",
-                SupportedS3Region::MeSouth1 => "me-south-1",
-                SupportedS3Region::MeCentral1 => "me-central-1",
-                SupportedS3Region::IlCentral1 => "il-central-1",
-                SupportedS3Region::SaEast1 => "sa-east-1",
-                SupportedS3Region::MxCentral1 => "mx-central-1",
-            }
-        }
-    }
-
-    impl std::fmt::Display for SupportedS3Region {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<SupportedS3Region> for Value {
-        fn from(v: SupportedS3Region) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<SupportedS3Region> for Val<SupportedS3Region> {
-        fn from(v: SupportedS3Region) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        SupportedS3Region[33] {
+            UsWest1 = "us-west-1",
+            UsWest2 = "us-west-2",
+            UsEast1 = "us-east-1",
+            UsEast2 = "us-east-2",
+            AfSouth1 = "af-south-1",
+            ApEast1 = "ap-east-1",
+            ApEast2 = "ap-east-2",
+            ApSouth2 = "ap-south-2",
+            ApSoutheast1 = "ap-southeast-1",
+            ApSoutheast2 = "ap-southeast-2",
+            ApSoutheast3 = "ap-southeast-3",
+            ApSoutheast5 = "ap-southeast-5",
+            ApSoutheast4 = "ap-southeast-4",
+            ApSoutheast7 = "ap-southeast-7",
+            ApSouth1 = "ap-south-1",
+            ApNortheast3 = "ap-northeast-3",
+            ApNortheast1 = "ap-northeast-1",
+            ApNortheast2 = "ap-northeast-2",
+            CaCentral1 = "ca-central-1",
+            CaWest1 = "ca-west-1",
+            EuSouth1 = "eu-south-1",
+            EuWest3 = "eu-west-3",
+            EuSouth2 = "eu-south-2",
+            EuCentral2 = "eu-central-2",
+            EuCentral1 = "eu-central-1",
+            EuNorth1 = "eu-north-1",
+            EuWest1 = "eu-west-1",
+            EuWest2 = "eu-west-2",
+            MeSouth1 = "me-south-1",
+            MeCentral1 = "me-central-1",
+            IlCentral1 = "il-central-1",
+            SaEast1 = "sa-east-1",
+            MxCentral1 = "mx-central-1",
         }
     }
 }
@@ -1505,135 +988,26 @@ pub mod configured_table {
 
     property_type!(ConfiguredTableAnalysisRulePolicy);
 
-    /// Rendered as its CloudFormation spelling ([`AnalysisMethod::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AnalysisMethod {
-        /// `DIRECT_QUERY`
-        DirectQuery,
-        /// `DIRECT_JOB`
-        DirectJob,
-        /// `MULTIPLE`
-        Multiple,
-    }
-
-    impl AnalysisMethod {
-        /// Every variant, in schema order.
-        pub const ALL: [AnalysisMethod; 3] =
-            [AnalysisMethod::DirectQuery, AnalysisMethod::DirectJob, AnalysisMethod::Multiple];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AnalysisMethod::DirectQuery => "DIRECT_QUERY",
-                AnalysisMethod::DirectJob => "DIRECT_JOB",
-                AnalysisMethod::Multiple => "MULTIPLE",
-            }
+    cfn_enum! {
+        AnalysisMethod[3] {
+            DirectQuery = "DIRECT_QUERY",
+            DirectJob = "DIRECT_JOB",
+            Multiple = "MULTIPLE",
         }
     }
 
-    impl std::fmt::Display for AnalysisMethod {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        ConfiguredTableAnalysisRuleType[3] {
+            Aggregation = "AGGREGATION",
+            List = "LIST",
+            Custom = "CUSTOM",
         }
     }
 
-    impl From<AnalysisMethod> for Value {
-        fn from(v: AnalysisMethod) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<AnalysisMethod> for Val<AnalysisMethod> {
-        fn from(v: AnalysisMethod) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`ConfiguredTableAnalysisRuleType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ConfiguredTableAnalysisRuleType {
-        /// `AGGREGATION`
-        Aggregation,
-        /// `LIST`
-        List,
-        /// `CUSTOM`
-        Custom,
-    }
-
-    impl ConfiguredTableAnalysisRuleType {
-        /// Every variant, in schema order.
-        pub const ALL: [ConfiguredTableAnalysisRuleType; 3] = [
-            ConfiguredTableAnalysisRuleType::Aggregation,
-            ConfiguredTableAnalysisRuleType::List,
-            ConfiguredTableAnalysisRuleType::Custom,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ConfiguredTableAnalysisRuleType::Aggregation => "AGGREGATION",
-                ConfiguredTableAnalysisRuleType::List => "LIST",
-                ConfiguredTableAnalysisRuleType::Custom => "CUSTOM",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ConfiguredTableAnalysisRuleType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ConfiguredTableAnalysisRuleType> for Value {
-        fn from(v: ConfiguredTableAnalysisRuleType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ConfiguredTableAnalysisRuleType> for Val<ConfiguredTableAnalysisRuleType> {
-        fn from(v: ConfiguredTableAnalysisRuleType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`SelectedAnalysisMethod::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SelectedAnalysisMethod {
-        /// `DIRECT_QUERY`
-        DirectQuery,
-        /// `DIRECT_JOB`
-        DirectJob,
-    }
-
-    impl SelectedAnalysisMethod {
-        /// Every variant, in schema order.
-        pub const ALL: [SelectedAnalysisMethod; 2] =
-            [SelectedAnalysisMethod::DirectQuery, SelectedAnalysisMethod::DirectJob];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SelectedAnalysisMethod::DirectQuery => "DIRECT_QUERY",
-                SelectedAnalysisMethod::DirectJob => "DIRECT_JOB",
-            }
-        }
-    }
-
-    impl std::fmt::Display for SelectedAnalysisMethod {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<SelectedAnalysisMethod> for Value {
-        fn from(v: SelectedAnalysisMethod) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<SelectedAnalysisMethod> for Val<SelectedAnalysisMethod> {
-        fn from(v: SelectedAnalysisMethod) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        SelectedAnalysisMethod[2] {
+            DirectQuery = "DIRECT_QUERY",
+            DirectJob = "DIRECT_JOB",
         }
     }
 }
@@ -1788,50 +1162,11 @@ pub mod configured_table_association {
 
     property_type!(ConfiguredTableAssociationAnalysisRulePolicy);
 
-    /// Rendered as its CloudFormation spelling ([`ConfiguredTableAssociationAnalysisRuleType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ConfiguredTableAssociationAnalysisRuleType {
-        /// `AGGREGATION`
-        Aggregation,
-        /// `LIST`
-        List,
-        /// `CUSTOM`
-        Custom,
-    }
-
-    impl ConfiguredTableAssociationAnalysisRuleType {
-        /// Every variant, in schema order.
-        pub const ALL: [ConfiguredTableAssociationAnalysisRuleType; 3] = [
-            ConfiguredTableAssociationAnalysisRuleType::Aggregation,
-            ConfiguredTableAssociationAnalysisRuleType::List,
-            ConfiguredTableAssociationAnalysisRuleType::Custom,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ConfiguredTableAssociationAnalysisRuleType::Aggregation => "AGGREGATION",
-                ConfiguredTableAssociationAnalysisRuleType::List => "LIST",
-                ConfiguredTableAssociationAnalysisRuleType::Custom => "CUSTOM",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ConfiguredTableAssociationAnalysisRuleType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ConfiguredTableAssociationAnalysisRuleType> for Value {
-        fn from(v: ConfiguredTableAssociationAnalysisRuleType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ConfiguredTableAssociationAnalysisRuleType> for Val<ConfiguredTableAssociationAnalysisRuleType> {
-        fn from(v: ConfiguredTableAssociationAnalysisRuleType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        ConfiguredTableAssociationAnalysisRuleType[3] {
+            Aggregation = "AGGREGATION",
+            List = "LIST",
+            Custom = "CUSTOM",
         }
     }
 }
@@ -2378,40 +1713,9 @@ pub mod intermediate_table {
 
     property_type!(PopulationAnalysisSqlParameters);
 
-    /// Rendered as its CloudFormation spelling ([`IntermediateTableAnalysisRuleType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum IntermediateTableAnalysisRuleType {
-        /// `CUSTOM`
-        Custom,
-    }
-
-    impl IntermediateTableAnalysisRuleType {
-        /// Every variant, in schema order.
-        pub const ALL: [IntermediateTableAnalysisRuleType; 1] = [IntermediateTableAnalysisRuleType::Custom];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                IntermediateTableAnalysisRuleType::Custom => "CUSTOM",
-            }
-        }
-    }
-
-    impl std::fmt::Display for IntermediateTableAnalysisRuleType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<IntermediateTableAnalysisRuleType> for Value {
-        fn from(v: IntermediateTableAnalysisRuleType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<IntermediateTableAnalysisRuleType> for Val<IntermediateTableAnalysisRuleType> {
-        fn from(v: IntermediateTableAnalysisRuleType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        IntermediateTableAnalysisRuleType[1] {
+            Custom = "CUSTOM",
         }
     }
 }
@@ -2912,125 +2216,24 @@ pub mod membership {
 
     property_type!(ProtectedQueryS3OutputConfiguration);
 
-    /// Rendered as its CloudFormation spelling ([`MembershipJobLogStatus::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum MembershipJobLogStatus {
-        /// `ENABLED`
-        Enabled,
-        /// `DISABLED`
-        Disabled,
-    }
-
-    impl MembershipJobLogStatus {
-        /// Every variant, in schema order.
-        pub const ALL: [MembershipJobLogStatus; 2] =
-            [MembershipJobLogStatus::Enabled, MembershipJobLogStatus::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                MembershipJobLogStatus::Enabled => "ENABLED",
-                MembershipJobLogStatus::Disabled => "DISABLED",
-            }
+    cfn_enum! {
+        MembershipJobLogStatus[2] {
+            Enabled = "ENABLED",
+            Disabled = "DISABLED",
         }
     }
 
-    impl std::fmt::Display for MembershipJobLogStatus {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        MembershipQueryLogStatus[2] {
+            Enabled = "ENABLED",
+            Disabled = "DISABLED",
         }
     }
 
-    impl From<MembershipJobLogStatus> for Value {
-        fn from(v: MembershipJobLogStatus) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<MembershipJobLogStatus> for Val<MembershipJobLogStatus> {
-        fn from(v: MembershipJobLogStatus) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`MembershipQueryLogStatus::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum MembershipQueryLogStatus {
-        /// `ENABLED`
-        Enabled,
-        /// `DISABLED`
-        Disabled,
-    }
-
-    impl MembershipQueryLogStatus {
-        /// Every variant, in schema order.
-        pub const ALL: [MembershipQueryLogStatus; 2] =
-            [MembershipQueryLogStatus::Enabled, MembershipQueryLogStatus::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                MembershipQueryLogStatus::Enabled => "ENABLED",
-                MembershipQueryLogStatus::Disabled => "DISABLED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for MembershipQueryLogStatus {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<MembershipQueryLogStatus> for Value {
-        fn from(v: MembershipQueryLogStatus) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<MembershipQueryLogStatus> for Val<MembershipQueryLogStatus> {
-        fn from(v: MembershipQueryLogStatus) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`ResultFormat::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ResultFormat {
-        /// `CSV`
-        Csv,
-        /// `PARQUET`
-        Parquet,
-    }
-
-    impl ResultFormat {
-        /// Every variant, in schema order.
-        pub const ALL: [ResultFormat; 2] = [ResultFormat::Csv, ResultFormat::Parquet];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ResultFormat::Csv => "CSV",
-                ResultFormat::Parquet => "PARQUET",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ResultFormat {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ResultFormat> for Value {
-        fn from(v: ResultFormat) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ResultFormat> for Val<ResultFormat> {
-        fn from(v: ResultFormat) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        ResultFormat[2] {
+            Csv = "CSV",
+            Parquet = "PARQUET",
         }
     }
 }
@@ -3214,171 +2417,33 @@ pub mod privacy_budget_template {
 
     property_type!(Parameters);
 
-    /// Rendered as its CloudFormation spelling ([`AutoRefresh::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AutoRefresh {
-        /// `CALENDAR_MONTH`
-        CalendarMonth,
-        /// `NONE`
-        None,
-    }
-
-    impl AutoRefresh {
-        /// Every variant, in schema order.
-        pub const ALL: [AutoRefresh; 2] = [AutoRefresh::CalendarMonth, AutoRefresh::None];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AutoRefresh::CalendarMonth => "CALENDAR_MONTH",
-                AutoRefresh::None => "NONE",
-            }
+    cfn_enum! {
+        AutoRefresh[2] {
+            CalendarMonth = "CALENDAR_MONTH",
+            None = "NONE",
         }
     }
 
-    impl std::fmt::Display for AutoRefresh {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        BudgetParameterAutoRefresh[2] {
+            Enabled = "ENABLED",
+            Disabled = "DISABLED",
         }
     }
 
-    impl From<AutoRefresh> for Value {
-        fn from(v: AutoRefresh) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        PrivacyBudgetType[2] {
+            DifferentialPrivacy = "DIFFERENTIAL_PRIVACY",
+            AccessBudget = "ACCESS_BUDGET",
         }
     }
 
-    impl From<AutoRefresh> for Val<AutoRefresh> {
-        fn from(v: AutoRefresh) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`BudgetParameterAutoRefresh::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum BudgetParameterAutoRefresh {
-        /// `ENABLED`
-        Enabled,
-        /// `DISABLED`
-        Disabled,
-    }
-
-    impl BudgetParameterAutoRefresh {
-        /// Every variant, in schema order.
-        pub const ALL: [BudgetParameterAutoRefresh; 2] =
-            [BudgetParameterAutoRefresh::Enabled, BudgetParameterAutoRefresh::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                BudgetParameterAutoRefresh::Enabled => "ENABLED",
-                BudgetParameterAutoRefresh::Disabled => "DISABLED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for BudgetParameterAutoRefresh {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<BudgetParameterAutoRefresh> for Value {
-        fn from(v: BudgetParameterAutoRefresh) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<BudgetParameterAutoRefresh> for Val<BudgetParameterAutoRefresh> {
-        fn from(v: BudgetParameterAutoRefresh) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`PrivacyBudgetType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PrivacyBudgetType {
-        /// `DIFFERENTIAL_PRIVACY`
-        DifferentialPrivacy,
-        /// `ACCESS_BUDGET`
-        AccessBudget,
-    }
-
-    impl PrivacyBudgetType {
-        /// Every variant, in schema order.
-        pub const ALL: [PrivacyBudgetType; 2] =
-            [PrivacyBudgetType::DifferentialPrivacy, PrivacyBudgetType::AccessBudget];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PrivacyBudgetType::DifferentialPrivacy => "DIFFERENTIAL_PRIVACY",
-                PrivacyBudgetType::AccessBudget => "ACCESS_BUDGET",
-            }
-        }
-    }
-
-    impl std::fmt::Display for PrivacyBudgetType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PrivacyBudgetType> for Value {
-        fn from(v: PrivacyBudgetType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PrivacyBudgetType> for Val<PrivacyBudgetType> {
-        fn from(v: PrivacyBudgetType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`Type::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Type {
-        /// `CALENDAR_DAY`
-        CalendarDay,
-        /// `CALENDAR_MONTH`
-        CalendarMonth,
-        /// `CALENDAR_WEEK`
-        CalendarWeek,
-        /// `LIFETIME`
-        Lifetime,
-    }
-
-    impl Type {
-        /// Every variant, in schema order.
-        pub const ALL: [Type; 4] = [Type::CalendarDay, Type::CalendarMonth, Type::CalendarWeek, Type::Lifetime];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Type::CalendarDay => "CALENDAR_DAY",
-                Type::CalendarMonth => "CALENDAR_MONTH",
-                Type::CalendarWeek => "CALENDAR_WEEK",
-                Type::Lifetime => "LIFETIME",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Type {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Type> for Value {
-        fn from(v: Type) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Type> for Val<Type> {
-        fn from(v: Type) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        Type[4] {
+            CalendarDay = "CALENDAR_DAY",
+            CalendarMonth = "CALENDAR_MONTH",
+            CalendarWeek = "CALENDAR_WEEK",
+            Lifetime = "LIFETIME",
         }
     }
 }

@@ -667,287 +667,52 @@ pub mod configured_model_algorithm_association {
 
     property_type!(TrainedModelsConfigurationPolicy);
 
-    /// Rendered as its CloudFormation spelling ([`EntityType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum EntityType {
-        /// `ALL_PERSONALLY_IDENTIFIABLE_INFORMATION`
-        AllPersonallyIdentifiableInformation,
-        /// `NUMBERS`
-        Numbers,
-        /// `CUSTOM`
-        Custom,
-    }
-
-    impl EntityType {
-        /// Every variant, in schema order.
-        pub const ALL: [EntityType; 3] =
-            [EntityType::AllPersonallyIdentifiableInformation, EntityType::Numbers, EntityType::Custom];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                EntityType::AllPersonallyIdentifiableInformation => "ALL_PERSONALLY_IDENTIFIABLE_INFORMATION",
-                EntityType::Numbers => "NUMBERS",
-                EntityType::Custom => "CUSTOM",
-            }
+    cfn_enum! {
+        EntityType[3] {
+            AllPersonallyIdentifiableInformation = "ALL_PERSONALLY_IDENTIFIABLE_INFORMATION",
+            Numbers = "NUMBERS",
+            Custom = "CUSTOM",
         }
     }
 
-    impl std::fmt::Display for EntityType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        LogType[2] {
+            All = "ALL",
+            ErrorSummary = "ERROR_SUMMARY",
         }
     }
 
-    impl From<EntityType> for Value {
-        fn from(v: EntityType) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        NoiseLevelType[4] {
+            High = "HIGH",
+            Medium = "MEDIUM",
+            Low = "LOW",
+            None = "NONE",
         }
     }
 
-    impl From<EntityType> for Val<EntityType> {
-        fn from(v: EntityType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        TrainedModelArtifactMaxSizeUnitType[1] {
+            Gb = "GB",
         }
     }
 
-    /// Rendered as its CloudFormation spelling ([`LogType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum LogType {
-        /// `ALL`
-        All,
-        /// `ERROR_SUMMARY`
-        ErrorSummary,
-    }
-
-    impl LogType {
-        /// Every variant, in schema order.
-        pub const ALL: [LogType; 2] = [LogType::All, LogType::ErrorSummary];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                LogType::All => "ALL",
-                LogType::ErrorSummary => "ERROR_SUMMARY",
-            }
+    cfn_enum! {
+        TrainedModelExportFileType[2] {
+            Model = "MODEL",
+            Output = "OUTPUT",
         }
     }
 
-    impl std::fmt::Display for LogType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        TrainedModelExportsMaxSizeUnitType[1] {
+            Gb = "GB",
         }
     }
 
-    impl From<LogType> for Value {
-        fn from(v: LogType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<LogType> for Val<LogType> {
-        fn from(v: LogType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`NoiseLevelType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum NoiseLevelType {
-        /// `HIGH`
-        High,
-        /// `MEDIUM`
-        Medium,
-        /// `LOW`
-        Low,
-        /// `NONE`
-        None,
-    }
-
-    impl NoiseLevelType {
-        /// Every variant, in schema order.
-        pub const ALL: [NoiseLevelType; 4] =
-            [NoiseLevelType::High, NoiseLevelType::Medium, NoiseLevelType::Low, NoiseLevelType::None];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                NoiseLevelType::High => "HIGH",
-                NoiseLevelType::Medium => "MEDIUM",
-                NoiseLevelType::Low => "LOW",
-                NoiseLevelType::None => "NONE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for NoiseLevelType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<NoiseLevelType> for Value {
-        fn from(v: NoiseLevelType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<NoiseLevelType> for Val<NoiseLevelType> {
-        fn from(v: NoiseLevelType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`TrainedModelArtifactMaxSizeUnitType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TrainedModelArtifactMaxSizeUnitType {
-        /// `GB`
-        Gb,
-    }
-
-    impl TrainedModelArtifactMaxSizeUnitType {
-        /// Every variant, in schema order.
-        pub const ALL: [TrainedModelArtifactMaxSizeUnitType; 1] = [TrainedModelArtifactMaxSizeUnitType::Gb];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                TrainedModelArtifactMaxSizeUnitType::Gb => "GB",
-            }
-        }
-    }
-
-    impl std::fmt::Display for TrainedModelArtifactMaxSizeUnitType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<TrainedModelArtifactMaxSizeUnitType> for Value {
-        fn from(v: TrainedModelArtifactMaxSizeUnitType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<TrainedModelArtifactMaxSizeUnitType> for Val<TrainedModelArtifactMaxSizeUnitType> {
-        fn from(v: TrainedModelArtifactMaxSizeUnitType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`TrainedModelExportFileType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TrainedModelExportFileType {
-        /// `MODEL`
-        Model,
-        /// `OUTPUT`
-        Output,
-    }
-
-    impl TrainedModelExportFileType {
-        /// Every variant, in schema order.
-        pub const ALL: [TrainedModelExportFileType; 2] =
-            [TrainedModelExportFileType::Model, TrainedModelExportFileType::Output];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                TrainedModelExportFileType::Model => "MODEL",
-                TrainedModelExportFileType::Output => "OUTPUT",
-            }
-        }
-    }
-
-    impl std::fmt::Display for TrainedModelExportFileType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<TrainedModelExportFileType> for Value {
-        fn from(v: TrainedModelExportFileType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<TrainedModelExportFileType> for Val<TrainedModelExportFileType> {
-        fn from(v: TrainedModelExportFileType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`TrainedModelExportsMaxSizeUnitType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TrainedModelExportsMaxSizeUnitType {
-        /// `GB`
-        Gb,
-    }
-
-    impl TrainedModelExportsMaxSizeUnitType {
-        /// Every variant, in schema order.
-        pub const ALL: [TrainedModelExportsMaxSizeUnitType; 1] = [TrainedModelExportsMaxSizeUnitType::Gb];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                TrainedModelExportsMaxSizeUnitType::Gb => "GB",
-            }
-        }
-    }
-
-    impl std::fmt::Display for TrainedModelExportsMaxSizeUnitType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<TrainedModelExportsMaxSizeUnitType> for Value {
-        fn from(v: TrainedModelExportsMaxSizeUnitType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<TrainedModelExportsMaxSizeUnitType> for Val<TrainedModelExportsMaxSizeUnitType> {
-        fn from(v: TrainedModelExportsMaxSizeUnitType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`TrainedModelInferenceMaxOutputSizeUnitType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TrainedModelInferenceMaxOutputSizeUnitType {
-        /// `GB`
-        Gb,
-    }
-
-    impl TrainedModelInferenceMaxOutputSizeUnitType {
-        /// Every variant, in schema order.
-        pub const ALL: [TrainedModelInferenceMaxOutputSizeUnitType; 1] =
-            [TrainedModelInferenceMaxOutputSizeUnitType::Gb];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                TrainedModelInferenceMaxOutputSizeUnitType::Gb => "GB",
-            }
-        }
-    }
-
-    impl std::fmt::Display for TrainedModelInferenceMaxOutputSizeUnitType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<TrainedModelInferenceMaxOutputSizeUnitType> for Value {
-        fn from(v: TrainedModelInferenceMaxOutputSizeUnitType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<TrainedModelInferenceMaxOutputSizeUnitType> for Val<TrainedModelInferenceMaxOutputSizeUnitType> {
-        fn from(v: TrainedModelInferenceMaxOutputSizeUnitType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        TrainedModelInferenceMaxOutputSizeUnitType[1] {
+            Gb = "GB",
         }
     }
 }
@@ -1178,95 +943,19 @@ pub mod training_dataset {
 
     property_type!(GlueDataSource);
 
-    /// Rendered as its CloudFormation spelling ([`ColumnType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ColumnType {
-        /// `USER_ID`
-        UserId,
-        /// `ITEM_ID`
-        ItemId,
-        /// `TIMESTAMP`
-        Timestamp,
-        /// `CATEGORICAL_FEATURE`
-        CategoricalFeature,
-        /// `NUMERICAL_FEATURE`
-        NumericalFeature,
-    }
-
-    impl ColumnType {
-        /// Every variant, in schema order.
-        pub const ALL: [ColumnType; 5] = [
-            ColumnType::UserId,
-            ColumnType::ItemId,
-            ColumnType::Timestamp,
-            ColumnType::CategoricalFeature,
-            ColumnType::NumericalFeature,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ColumnType::UserId => "USER_ID",
-                ColumnType::ItemId => "ITEM_ID",
-                ColumnType::Timestamp => "TIMESTAMP",
-                ColumnType::CategoricalFeature => "CATEGORICAL_FEATURE",
-                ColumnType::NumericalFeature => "NUMERICAL_FEATURE",
-            }
+    cfn_enum! {
+        ColumnType[5] {
+            UserId = "USER_ID",
+            ItemId = "ITEM_ID",
+            Timestamp = "TIMESTAMP",
+            CategoricalFeature = "CATEGORICAL_FEATURE",
+            NumericalFeature = "NUMERICAL_FEATURE",
         }
     }
 
-    impl std::fmt::Display for ColumnType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ColumnType> for Value {
-        fn from(v: ColumnType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ColumnType> for Val<ColumnType> {
-        fn from(v: ColumnType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`DatasetType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DatasetType {
-        /// `INTERACTIONS`
-        Interactions,
-    }
-
-    impl DatasetType {
-        /// Every variant, in schema order.
-        pub const ALL: [DatasetType; 1] = [DatasetType::Interactions];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DatasetType::Interactions => "INTERACTIONS",
-            }
-        }
-    }
-
-    impl std::fmt::Display for DatasetType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DatasetType> for Value {
-        fn from(v: DatasetType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DatasetType> for Val<DatasetType> {
-        fn from(v: DatasetType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        DatasetType[1] {
+            Interactions = "INTERACTIONS",
         }
     }
 }

@@ -170,45 +170,11 @@ pub mod environment_ec2 {
 
     property_type!(Repository);
 
-    /// The connection type used for connecting to an Amazon EC2 environment.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ConnectionType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ConnectionType {
-        /// `CONNECT_SSH`
-        ConnectSsh,
-        /// `CONNECT_SSM`
-        ConnectSsm,
-    }
-
-    impl ConnectionType {
-        /// Every variant, in schema order.
-        pub const ALL: [ConnectionType; 2] = [ConnectionType::ConnectSsh, ConnectionType::ConnectSsm];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ConnectionType::ConnectSsh => "CONNECT_SSH",
-                ConnectionType::ConnectSsm => "CONNECT_SSM",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ConnectionType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ConnectionType> for Value {
-        fn from(v: ConnectionType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ConnectionType> for Val<ConnectionType> {
-        fn from(v: ConnectionType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The connection type used for connecting to an Amazon EC2 environment.
+        ConnectionType[2] {
+            ConnectSsh = "CONNECT_SSH",
+            ConnectSsm = "CONNECT_SSM",
         }
     }
 }

@@ -190,179 +190,37 @@ impl Handle<CfnChangeSet> {
 
 /// Property types and enums of [`CfnChangeSet`] (`AWS::CloudFormation::ChangeSet`).
 pub mod change_set {
-    use crate::core::value::{Val, Value};
 
-    /// Rendered as its CloudFormation spelling ([`Capabilities::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Capabilities {
-        /// `CAPABILITY_IAM`
-        CapabilityIam,
-        /// `CAPABILITY_NAMED_IAM`
-        CapabilityNamedIam,
-        /// `CAPABILITY_AUTO_EXPAND`
-        CapabilityAutoExpand,
-    }
-
-    impl Capabilities {
-        /// Every variant, in schema order.
-        pub const ALL: [Capabilities; 3] =
-            [Capabilities::CapabilityIam, Capabilities::CapabilityNamedIam, Capabilities::CapabilityAutoExpand];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Capabilities::CapabilityIam => "CAPABILITY_IAM",
-                Capabilities::CapabilityNamedIam => "CAPABILITY_NAMED_IAM",
-                Capabilities::CapabilityAutoExpand => "CAPABILITY_AUTO_EXPAND",
-            }
+    cfn_enum! {
+        Capabilities[3] {
+            CapabilityIam = "CAPABILITY_IAM",
+            CapabilityNamedIam = "CAPABILITY_NAMED_IAM",
+            CapabilityAutoExpand = "CAPABILITY_AUTO_EXPAND",
         }
     }
 
-    impl std::fmt::Display for Capabilities {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// The type of change set operation.
+        ChangeSetType[3] {
+            Create = "CREATE",
+            Update = "UPDATE",
+            Import = "IMPORT",
         }
     }
 
-    impl From<Capabilities> for Value {
-        fn from(v: Capabilities) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// Determines how CloudFormation handles configuration drift during deployment.
+        DeploymentMode[1] {
+            RevertDrift = "REVERT_DRIFT",
         }
     }
 
-    impl From<Capabilities> for Val<Capabilities> {
-        fn from(v: Capabilities) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The type of change set operation.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ChangeSetType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ChangeSetType {
-        /// `CREATE`
-        Create,
-        /// `UPDATE`
-        Update,
-        /// `IMPORT`
-        Import,
-    }
-
-    impl ChangeSetType {
-        /// Every variant, in schema order.
-        pub const ALL: [ChangeSetType; 3] = [ChangeSetType::Create, ChangeSetType::Update, ChangeSetType::Import];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ChangeSetType::Create => "CREATE",
-                ChangeSetType::Update => "UPDATE",
-                ChangeSetType::Import => "IMPORT",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ChangeSetType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ChangeSetType> for Value {
-        fn from(v: ChangeSetType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ChangeSetType> for Val<ChangeSetType> {
-        fn from(v: ChangeSetType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Determines how CloudFormation handles configuration drift during deployment.
-    ///
-    /// Rendered as its CloudFormation spelling ([`DeploymentMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DeploymentMode {
-        /// `REVERT_DRIFT`
-        RevertDrift,
-    }
-
-    impl DeploymentMode {
-        /// Every variant, in schema order.
-        pub const ALL: [DeploymentMode; 1] = [DeploymentMode::RevertDrift];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DeploymentMode::RevertDrift => "REVERT_DRIFT",
-            }
-        }
-    }
-
-    impl std::fmt::Display for DeploymentMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DeploymentMode> for Value {
-        fn from(v: DeploymentMode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DeploymentMode> for Val<DeploymentMode> {
-        fn from(v: DeploymentMode) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Determines what action will be taken if stack creation fails.
-    ///
-    /// Rendered as its CloudFormation spelling ([`OnStackFailure::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum OnStackFailure {
-        /// `DO_NOTHING`
-        DoNothing,
-        /// `ROLLBACK`
-        Rollback,
-        /// `DELETE`
-        Delete,
-    }
-
-    impl OnStackFailure {
-        /// Every variant, in schema order.
-        pub const ALL: [OnStackFailure; 3] =
-            [OnStackFailure::DoNothing, OnStackFailure::Rollback, OnStackFailure::Delete];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                OnStackFailure::DoNothing => "DO_NOTHING",
-                OnStackFailure::Rollback => "ROLLBACK",
-                OnStackFailure::Delete => "DELETE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for OnStackFailure {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<OnStackFailure> for Value {
-        fn from(v: OnStackFailure) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<OnStackFailure> for Val<OnStackFailure> {
-        fn from(v: OnStackFailure) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Determines what action will be taken if stack creation fails.
+        OnStackFailure[3] {
+            DoNothing = "DO_NOTHING",
+            Rollback = "ROLLBACK",
+            Delete = "DELETE",
         }
     }
 }
@@ -536,87 +394,19 @@ pub mod generated_template {
 
     property_type!(TemplateConfiguration);
 
-    /// The DeletionPolicy assigned to resources in the generated template.
-    ///
-    /// Rendered as its CloudFormation spelling ([`DeletionPolicy::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DeletionPolicy {
-        /// `DELETE`
-        Delete,
-        /// `RETAIN`
-        Retain,
-    }
-
-    impl DeletionPolicy {
-        /// Every variant, in schema order.
-        pub const ALL: [DeletionPolicy; 2] = [DeletionPolicy::Delete, DeletionPolicy::Retain];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DeletionPolicy::Delete => "DELETE",
-                DeletionPolicy::Retain => "RETAIN",
-            }
+    cfn_enum! {
+        /// The DeletionPolicy assigned to resources in the generated template.
+        DeletionPolicy[2] {
+            Delete = "DELETE",
+            Retain = "RETAIN",
         }
     }
 
-    impl std::fmt::Display for DeletionPolicy {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DeletionPolicy> for Value {
-        fn from(v: DeletionPolicy) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DeletionPolicy> for Val<DeletionPolicy> {
-        fn from(v: DeletionPolicy) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The UpdateReplacePolicy assigned to resources in the generated template.
-    ///
-    /// Rendered as its CloudFormation spelling ([`UpdateReplacePolicy::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum UpdateReplacePolicy {
-        /// `DELETE`
-        Delete,
-        /// `RETAIN`
-        Retain,
-    }
-
-    impl UpdateReplacePolicy {
-        /// Every variant, in schema order.
-        pub const ALL: [UpdateReplacePolicy; 2] = [UpdateReplacePolicy::Delete, UpdateReplacePolicy::Retain];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                UpdateReplacePolicy::Delete => "DELETE",
-                UpdateReplacePolicy::Retain => "RETAIN",
-            }
-        }
-    }
-
-    impl std::fmt::Display for UpdateReplacePolicy {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<UpdateReplacePolicy> for Value {
-        fn from(v: UpdateReplacePolicy) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<UpdateReplacePolicy> for Val<UpdateReplacePolicy> {
-        fn from(v: UpdateReplacePolicy) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The UpdateReplacePolicy assigned to resources in the generated template.
+        UpdateReplacePolicy[2] {
+            Delete = "DELETE",
+            Retain = "RETAIN",
         }
     }
 }
@@ -897,183 +687,38 @@ pub mod guard_hook {
 
     property_type!(StackRoles);
 
-    /// Attribute to specify CloudFormation behavior on hook failure.
-    ///
-    /// Rendered as its CloudFormation spelling ([`FailureMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum FailureMode {
-        /// `FAIL`
-        Fail,
-        /// `WARN`
-        Warn,
-    }
-
-    impl FailureMode {
-        /// Every variant, in schema order.
-        pub const ALL: [FailureMode; 2] = [FailureMode::Fail, FailureMode::Warn];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                FailureMode::Fail => "FAIL",
-                FailureMode::Warn => "WARN",
-            }
+    cfn_enum! {
+        /// Attribute to specify CloudFormation behavior on hook failure.
+        FailureMode[2] {
+            Fail = "FAIL",
+            Warn = "WARN",
         }
     }
 
-    impl std::fmt::Display for FailureMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// Attribute to specify the filtering behavior. ANY will make the Hook pass if one filter matches. ALL will make
+        /// the Hook pass if all filters match
+        FilteringCriteria[2] {
+            All = "ALL",
+            Any = "ANY",
         }
     }
 
-    impl From<FailureMode> for Value {
-        fn from(v: FailureMode) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// Attribute to specify which stacks this hook applies to or should get invoked for
+        HookStatus[2] {
+            Enabled = "ENABLED",
+            Disabled = "DISABLED",
         }
     }
 
-    impl From<FailureMode> for Val<FailureMode> {
-        fn from(v: FailureMode) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Attribute to specify the filtering behavior. ANY will make the Hook pass if one filter matches. ALL will make the
-    /// Hook pass if all filters match
-    ///
-    /// Rendered as its CloudFormation spelling ([`FilteringCriteria::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum FilteringCriteria {
-        /// `ALL`
-        All,
-        /// `ANY`
-        Any,
-    }
-
-    impl FilteringCriteria {
-        /// Every variant, in schema order.
-        pub const ALL: [FilteringCriteria; 2] = [FilteringCriteria::All, FilteringCriteria::Any];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                FilteringCriteria::All => "ALL",
-                FilteringCriteria::Any => "ANY",
-            }
-        }
-    }
-
-    impl std::fmt::Display for FilteringCriteria {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<FilteringCriteria> for Value {
-        fn from(v: FilteringCriteria) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<FilteringCriteria> for Val<FilteringCriteria> {
-        fn from(v: FilteringCriteria) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Attribute to specify which stacks this hook applies to or should get invoked for
-    ///
-    /// Rendered as its CloudFormation spelling ([`HookStatus::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum HookStatus {
-        /// `ENABLED`
-        Enabled,
-        /// `DISABLED`
-        Disabled,
-    }
-
-    impl HookStatus {
-        /// Every variant, in schema order.
-        pub const ALL: [HookStatus; 2] = [HookStatus::Enabled, HookStatus::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                HookStatus::Enabled => "ENABLED",
-                HookStatus::Disabled => "DISABLED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for HookStatus {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<HookStatus> for Value {
-        fn from(v: HookStatus) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<HookStatus> for Val<HookStatus> {
-        fn from(v: HookStatus) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Which operations should this Hook run against? Resource changes, stacks or change sets.
-    ///
-    /// Rendered as its CloudFormation spelling ([`TargetOperation::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TargetOperation {
-        /// `RESOURCE`
-        Resource,
-        /// `STACK`
-        Stack,
-        /// `CHANGE_SET`
-        ChangeSet,
-        /// `CLOUD_CONTROL`
-        CloudControl,
-    }
-
-    impl TargetOperation {
-        /// Every variant, in schema order.
-        pub const ALL: [TargetOperation; 4] = [
-            TargetOperation::Resource,
-            TargetOperation::Stack,
-            TargetOperation::ChangeSet,
-            TargetOperation::CloudControl,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                TargetOperation::Resource => "RESOURCE",
-                TargetOperation::Stack => "STACK",
-                TargetOperation::ChangeSet => "CHANGE_SET",
-                TargetOperation::CloudControl => "CLOUD_CONTROL",
-            }
-        }
-    }
-
-    impl std::fmt::Display for TargetOperation {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<TargetOperation> for Value {
-        fn from(v: TargetOperation) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<TargetOperation> for Val<TargetOperation> {
-        fn from(v: TargetOperation) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Which operations should this Hook run against? Resource changes, stacks or change sets.
+        TargetOperation[4] {
+            Resource = "RESOURCE",
+            Stack = "STACK",
+            ChangeSet = "CHANGE_SET",
+            CloudControl = "CLOUD_CONTROL",
         }
     }
 }
@@ -1210,44 +855,11 @@ impl Handle<CfnHookTypeConfig> {
 
 /// Property types and enums of [`CfnHookTypeConfig`] (`AWS::CloudFormation::HookTypeConfig`).
 pub mod hook_type_config {
-    use crate::core::value::{Val, Value};
 
-    /// An alias by which to refer to this extension configuration data.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ConfigurationAlias::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ConfigurationAlias {
-        /// `default`
-        Default,
-    }
-
-    impl ConfigurationAlias {
-        /// Every variant, in schema order.
-        pub const ALL: [ConfigurationAlias; 1] = [ConfigurationAlias::Default];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ConfigurationAlias::Default => "default",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ConfigurationAlias {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ConfigurationAlias> for Value {
-        fn from(v: ConfigurationAlias) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ConfigurationAlias> for Val<ConfigurationAlias> {
-        fn from(v: ConfigurationAlias) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// An alias by which to refer to this extension configuration data.
+        ConfigurationAlias[1] {
+            Default = "default",
         }
     }
 }
@@ -1687,183 +1299,38 @@ pub mod lambda_hook {
 
     property_type!(StackRoles);
 
-    /// Attribute to specify CloudFormation behavior on hook failure.
-    ///
-    /// Rendered as its CloudFormation spelling ([`FailureMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum FailureMode {
-        /// `FAIL`
-        Fail,
-        /// `WARN`
-        Warn,
-    }
-
-    impl FailureMode {
-        /// Every variant, in schema order.
-        pub const ALL: [FailureMode; 2] = [FailureMode::Fail, FailureMode::Warn];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                FailureMode::Fail => "FAIL",
-                FailureMode::Warn => "WARN",
-            }
+    cfn_enum! {
+        /// Attribute to specify CloudFormation behavior on hook failure.
+        FailureMode[2] {
+            Fail = "FAIL",
+            Warn = "WARN",
         }
     }
 
-    impl std::fmt::Display for FailureMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// Attribute to specify the filtering behavior. ANY will make the Hook pass if one filter matches. ALL will make
+        /// the Hook pass if all filters match
+        FilteringCriteria[2] {
+            All = "ALL",
+            Any = "ANY",
         }
     }
 
-    impl From<FailureMode> for Value {
-        fn from(v: FailureMode) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// Attribute to specify which stacks this hook applies to or should get invoked for
+        HookStatus[2] {
+            Enabled = "ENABLED",
+            Disabled = "DISABLED",
         }
     }
 
-    impl From<FailureMode> for Val<FailureMode> {
-        fn from(v: FailureMode) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Attribute to specify the filtering behavior. ANY will make the Hook pass if one filter matches. ALL will make the
-    /// Hook pass if all filters match
-    ///
-    /// Rendered as its CloudFormation spelling ([`FilteringCriteria::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum FilteringCriteria {
-        /// `ALL`
-        All,
-        /// `ANY`
-        Any,
-    }
-
-    impl FilteringCriteria {
-        /// Every variant, in schema order.
-        pub const ALL: [FilteringCriteria; 2] = [FilteringCriteria::All, FilteringCriteria::Any];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                FilteringCriteria::All => "ALL",
-                FilteringCriteria::Any => "ANY",
-            }
-        }
-    }
-
-    impl std::fmt::Display for FilteringCriteria {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<FilteringCriteria> for Value {
-        fn from(v: FilteringCriteria) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<FilteringCriteria> for Val<FilteringCriteria> {
-        fn from(v: FilteringCriteria) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Attribute to specify which stacks this hook applies to or should get invoked for
-    ///
-    /// Rendered as its CloudFormation spelling ([`HookStatus::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum HookStatus {
-        /// `ENABLED`
-        Enabled,
-        /// `DISABLED`
-        Disabled,
-    }
-
-    impl HookStatus {
-        /// Every variant, in schema order.
-        pub const ALL: [HookStatus; 2] = [HookStatus::Enabled, HookStatus::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                HookStatus::Enabled => "ENABLED",
-                HookStatus::Disabled => "DISABLED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for HookStatus {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<HookStatus> for Value {
-        fn from(v: HookStatus) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<HookStatus> for Val<HookStatus> {
-        fn from(v: HookStatus) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Which operations should this Hook run against? Resource changes, stacks or change sets.
-    ///
-    /// Rendered as its CloudFormation spelling ([`TargetOperation::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TargetOperation {
-        /// `RESOURCE`
-        Resource,
-        /// `STACK`
-        Stack,
-        /// `CHANGE_SET`
-        ChangeSet,
-        /// `CLOUD_CONTROL`
-        CloudControl,
-    }
-
-    impl TargetOperation {
-        /// Every variant, in schema order.
-        pub const ALL: [TargetOperation; 4] = [
-            TargetOperation::Resource,
-            TargetOperation::Stack,
-            TargetOperation::ChangeSet,
-            TargetOperation::CloudControl,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                TargetOperation::Resource => "RESOURCE",
-                TargetOperation::Stack => "STACK",
-                TargetOperation::ChangeSet => "CHANGE_SET",
-                TargetOperation::CloudControl => "CLOUD_CONTROL",
-            }
-        }
-    }
-
-    impl std::fmt::Display for TargetOperation {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<TargetOperation> for Value {
-        fn from(v: TargetOperation) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<TargetOperation> for Val<TargetOperation> {
-        fn from(v: TargetOperation) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Which operations should this Hook run against? Resource changes, stacks or change sets.
+        TargetOperation[4] {
+            Resource = "RESOURCE",
+            Stack = "STACK",
+            ChangeSet = "CHANGE_SET",
+            CloudControl = "CLOUD_CONTROL",
         }
     }
 }
@@ -2171,50 +1638,13 @@ impl Handle<CfnPublicTypeVersion> {
 
 /// Property types and enums of [`CfnPublicTypeVersion`] (`AWS::CloudFormation::PublicTypeVersion`).
 pub mod public_type_version {
-    use crate::core::value::{Val, Value};
 
-    /// The kind of extension
-    ///
-    /// Rendered as its CloudFormation spelling ([`Type::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Type {
-        /// `RESOURCE`
-        Resource,
-        /// `MODULE`
-        Module,
-        /// `HOOK`
-        Hook,
-    }
-
-    impl Type {
-        /// Every variant, in schema order.
-        pub const ALL: [Type; 3] = [Type::Resource, Type::Module, Type::Hook];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Type::Resource => "RESOURCE",
-                Type::Module => "MODULE",
-                Type::Hook => "HOOK",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Type {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Type> for Value {
-        fn from(v: Type) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Type> for Val<Type> {
-        fn from(v: Type) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The kind of extension
+        Type[3] {
+            Resource = "RESOURCE",
+            Module = "MODULE",
+            Hook = "HOOK",
         }
     }
 }
@@ -3023,272 +2453,56 @@ pub mod stack_set {
 
     property_type!(StackInstances);
 
-    /// The filter type you want to apply on organizational units and accounts.
-    ///
-    /// Rendered as its CloudFormation spelling ([`AccountFilterType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AccountFilterType {
-        /// `NONE`
-        None,
-        /// `UNION`
-        Union,
-        /// `INTERSECTION`
-        Intersection,
-        /// `DIFFERENCE`
-        Difference,
-    }
-
-    impl AccountFilterType {
-        /// Every variant, in schema order.
-        pub const ALL: [AccountFilterType; 4] = [
-            AccountFilterType::None,
-            AccountFilterType::Union,
-            AccountFilterType::Intersection,
-            AccountFilterType::Difference,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AccountFilterType::None => "NONE",
-                AccountFilterType::Union => "UNION",
-                AccountFilterType::Intersection => "INTERSECTION",
-                AccountFilterType::Difference => "DIFFERENCE",
-            }
+    cfn_enum! {
+        /// The filter type you want to apply on organizational units and accounts.
+        AccountFilterType[4] {
+            None = "NONE",
+            Union = "UNION",
+            Intersection = "INTERSECTION",
+            Difference = "DIFFERENCE",
         }
     }
 
-    impl std::fmt::Display for AccountFilterType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// Specifies the AWS account that you are acting from. By default, SELF is specified. For self-managed permissions,
+        /// specify SELF; for service-managed permissions, if you are signed in to the organization's management account,
+        /// specify SELF. If you are signed in to a delegated administrator account, specify DELEGATED_ADMIN.
+        CallAs[2] {
+            Self2 = "SELF",
+            DelegatedAdmin = "DELEGATED_ADMIN",
         }
     }
 
-    impl From<AccountFilterType> for Value {
-        fn from(v: AccountFilterType) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        Capability[3] {
+            CapabilityIam = "CAPABILITY_IAM",
+            CapabilityNamedIam = "CAPABILITY_NAMED_IAM",
+            CapabilityAutoExpand = "CAPABILITY_AUTO_EXPAND",
         }
     }
 
-    impl From<AccountFilterType> for Val<AccountFilterType> {
-        fn from(v: AccountFilterType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Specifies how the concurrency level behaves during the operation execution.
+        ConcurrencyMode[2] {
+            StrictFailureTolerance = "STRICT_FAILURE_TOLERANCE",
+            SoftFailureTolerance = "SOFT_FAILURE_TOLERANCE",
         }
     }
 
-    /// Specifies the AWS account that you are acting from. By default, SELF is specified. For self-managed permissions,
-    /// specify SELF; for service-managed permissions, if you are signed in to the organization's management account,
-    /// specify SELF. If you are signed in to a delegated administrator account, specify DELEGATED_ADMIN.
-    ///
-    /// Rendered as its CloudFormation spelling ([`CallAs::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum CallAs {
-        /// `SELF`
-        Self2,
-        /// `DELEGATED_ADMIN`
-        DelegatedAdmin,
-    }
-
-    impl CallAs {
-        /// Every variant, in schema order.
-        pub const ALL: [CallAs; 2] = [CallAs::Self2, CallAs::DelegatedAdmin];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                CallAs::Self2 => "SELF",
-                CallAs::DelegatedAdmin => "DELEGATED_ADMIN",
-            }
+    cfn_enum! {
+        /// Describes how the IAM roles required for stack set operations are created. By default, SELF-MANAGED is
+        /// specified.
+        PermissionModel[2] {
+            ServiceManaged = "SERVICE_MANAGED",
+            SelfManaged = "SELF_MANAGED",
         }
     }
 
-    impl std::fmt::Display for CallAs {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<CallAs> for Value {
-        fn from(v: CallAs) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<CallAs> for Val<CallAs> {
-        fn from(v: CallAs) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`Capability::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Capability {
-        /// `CAPABILITY_IAM`
-        CapabilityIam,
-        /// `CAPABILITY_NAMED_IAM`
-        CapabilityNamedIam,
-        /// `CAPABILITY_AUTO_EXPAND`
-        CapabilityAutoExpand,
-    }
-
-    impl Capability {
-        /// Every variant, in schema order.
-        pub const ALL: [Capability; 3] =
-            [Capability::CapabilityIam, Capability::CapabilityNamedIam, Capability::CapabilityAutoExpand];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Capability::CapabilityIam => "CAPABILITY_IAM",
-                Capability::CapabilityNamedIam => "CAPABILITY_NAMED_IAM",
-                Capability::CapabilityAutoExpand => "CAPABILITY_AUTO_EXPAND",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Capability {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Capability> for Value {
-        fn from(v: Capability) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Capability> for Val<Capability> {
-        fn from(v: Capability) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Specifies how the concurrency level behaves during the operation execution.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ConcurrencyMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ConcurrencyMode {
-        /// `STRICT_FAILURE_TOLERANCE`
-        StrictFailureTolerance,
-        /// `SOFT_FAILURE_TOLERANCE`
-        SoftFailureTolerance,
-    }
-
-    impl ConcurrencyMode {
-        /// Every variant, in schema order.
-        pub const ALL: [ConcurrencyMode; 2] =
-            [ConcurrencyMode::StrictFailureTolerance, ConcurrencyMode::SoftFailureTolerance];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ConcurrencyMode::StrictFailureTolerance => "STRICT_FAILURE_TOLERANCE",
-                ConcurrencyMode::SoftFailureTolerance => "SOFT_FAILURE_TOLERANCE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ConcurrencyMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ConcurrencyMode> for Value {
-        fn from(v: ConcurrencyMode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ConcurrencyMode> for Val<ConcurrencyMode> {
-        fn from(v: ConcurrencyMode) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Describes how the IAM roles required for stack set operations are created. By default, SELF-MANAGED is specified.
-    ///
-    /// Rendered as its CloudFormation spelling ([`PermissionModel::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PermissionModel {
-        /// `SERVICE_MANAGED`
-        ServiceManaged,
-        /// `SELF_MANAGED`
-        SelfManaged,
-    }
-
-    impl PermissionModel {
-        /// Every variant, in schema order.
-        pub const ALL: [PermissionModel; 2] = [PermissionModel::ServiceManaged, PermissionModel::SelfManaged];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PermissionModel::ServiceManaged => "SERVICE_MANAGED",
-                PermissionModel::SelfManaged => "SELF_MANAGED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for PermissionModel {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PermissionModel> for Value {
-        fn from(v: PermissionModel) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PermissionModel> for Val<PermissionModel> {
-        fn from(v: PermissionModel) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The concurrency type of deploying StackSets operations in regions, could be in parallel or one region at a time
-    ///
-    /// Rendered as its CloudFormation spelling ([`RegionConcurrencyType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum RegionConcurrencyType {
-        /// `SEQUENTIAL`
-        Sequential,
-        /// `PARALLEL`
-        Parallel,
-    }
-
-    impl RegionConcurrencyType {
-        /// Every variant, in schema order.
-        pub const ALL: [RegionConcurrencyType; 2] =
-            [RegionConcurrencyType::Sequential, RegionConcurrencyType::Parallel];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                RegionConcurrencyType::Sequential => "SEQUENTIAL",
-                RegionConcurrencyType::Parallel => "PARALLEL",
-            }
-        }
-    }
-
-    impl std::fmt::Display for RegionConcurrencyType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<RegionConcurrencyType> for Value {
-        fn from(v: RegionConcurrencyType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<RegionConcurrencyType> for Val<RegionConcurrencyType> {
-        fn from(v: RegionConcurrencyType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The concurrency type of deploying StackSets operations in regions, could be in parallel or one region at a time
+        RegionConcurrencyType[2] {
+            Sequential = "SEQUENTIAL",
+            Parallel = "PARALLEL",
         }
     }
 }
@@ -3453,91 +2667,21 @@ pub mod type_activation {
 
     property_type!(LoggingConfig);
 
-    /// The kind of extension
-    ///
-    /// Rendered as its CloudFormation spelling ([`Type::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Type {
-        /// `RESOURCE`
-        Resource,
-        /// `MODULE`
-        Module,
-        /// `HOOK`
-        Hook,
-    }
-
-    impl Type {
-        /// Every variant, in schema order.
-        pub const ALL: [Type; 3] = [Type::Resource, Type::Module, Type::Hook];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Type::Resource => "RESOURCE",
-                Type::Module => "MODULE",
-                Type::Hook => "HOOK",
-            }
+    cfn_enum! {
+        /// The kind of extension
+        Type[3] {
+            Resource = "RESOURCE",
+            Module = "MODULE",
+            Hook = "HOOK",
         }
     }
 
-    impl std::fmt::Display for Type {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Type> for Value {
-        fn from(v: Type) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Type> for Val<Type> {
-        fn from(v: Type) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Manually updates a previously-enabled type to a new major or minor version, if available. You can also use this
-    /// parameter to update the value of AutoUpdateEnabled
-    ///
-    /// Rendered as its CloudFormation spelling ([`VersionBump::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum VersionBump {
-        /// `MAJOR`
-        Major,
-        /// `MINOR`
-        Minor,
-    }
-
-    impl VersionBump {
-        /// Every variant, in schema order.
-        pub const ALL: [VersionBump; 2] = [VersionBump::Major, VersionBump::Minor];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                VersionBump::Major => "MAJOR",
-                VersionBump::Minor => "MINOR",
-            }
-        }
-    }
-
-    impl std::fmt::Display for VersionBump {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<VersionBump> for Value {
-        fn from(v: VersionBump) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<VersionBump> for Val<VersionBump> {
-        fn from(v: VersionBump) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Manually updates a previously-enabled type to a new major or minor version, if available. You can also use this
+        /// parameter to update the value of AutoUpdateEnabled
+        VersionBump[2] {
+            Major = "MAJOR",
+            Minor = "MINOR",
         }
     }
 }

@@ -184,43 +184,10 @@ pub mod anycast_ip_list {
 
     property_type!(Tags);
 
-    /// Rendered as its CloudFormation spelling ([`IpAddressType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum IpAddressType {
-        /// `ipv4`
-        Ipv4,
-        /// `dualstack`
-        Dualstack,
-    }
-
-    impl IpAddressType {
-        /// Every variant, in schema order.
-        pub const ALL: [IpAddressType; 2] = [IpAddressType::Ipv4, IpAddressType::Dualstack];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                IpAddressType::Ipv4 => "ipv4",
-                IpAddressType::Dualstack => "dualstack",
-            }
-        }
-    }
-
-    impl std::fmt::Display for IpAddressType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<IpAddressType> for Value {
-        fn from(v: IpAddressType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<IpAddressType> for Val<IpAddressType> {
-        fn from(v: IpAddressType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        IpAddressType[2] {
+            Ipv4 = "ipv4",
+            Dualstack = "dualstack",
         }
     }
 }
@@ -952,42 +919,10 @@ pub mod connection_function {
 
     property_type!(KeyValueStoreAssociation);
 
-    /// The function's runtime environment version.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Runtime::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Runtime {
-        /// `cloudfront-js-2.0`
-        CloudfrontJs20,
-    }
-
-    impl Runtime {
-        /// Every variant, in schema order.
-        pub const ALL: [Runtime; 1] = [Runtime::CloudfrontJs20];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Runtime::CloudfrontJs20 => "cloudfront-js-2.0",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Runtime {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Runtime> for Value {
-        fn from(v: Runtime) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Runtime> for Val<Runtime> {
-        fn from(v: Runtime) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The function's runtime environment version.
+        Runtime[1] {
+            CloudfrontJs20 = "cloudfront-js-2.0",
         }
     }
 }
@@ -1453,45 +1388,11 @@ pub mod continuous_deployment_policy {
 
     property_type!(TrafficConfig);
 
-    /// The type of traffic configuration.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Type::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Type {
-        /// `SingleWeight`
-        SingleWeight,
-        /// `SingleHeader`
-        SingleHeader,
-    }
-
-    impl Type {
-        /// Every variant, in schema order.
-        pub const ALL: [Type; 2] = [Type::SingleWeight, Type::SingleHeader];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Type::SingleWeight => "SingleWeight",
-                Type::SingleHeader => "SingleHeader",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Type {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Type> for Value {
-        fn from(v: Type) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Type> for Val<Type> {
-        fn from(v: Type) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The type of traffic configuration.
+        Type[2] {
+            SingleWeight = "SingleWeight",
+            SingleHeader = "SingleHeader",
         }
     }
 }
@@ -4661,1607 +4562,445 @@ pub mod distribution {
 
     property_type!(VpcOriginConfig);
 
-    /// Rendered as its CloudFormation spelling ([`ConnectionMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ConnectionMode {
-        /// `direct`
-        Direct,
-        /// `tenant-only`
-        TenantOnly,
-    }
-
-    impl ConnectionMode {
-        /// Every variant, in schema order.
-        pub const ALL: [ConnectionMode; 2] = [ConnectionMode::Direct, ConnectionMode::TenantOnly];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ConnectionMode::Direct => "direct",
-                ConnectionMode::TenantOnly => "tenant-only",
-            }
+    cfn_enum! {
+        ConnectionMode[2] {
+            Direct = "direct",
+            TenantOnly = "tenant-only",
         }
     }
 
-    impl std::fmt::Display for ConnectionMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// (Optional) Specify the HTTP version(s) that you want viewers to use to communicate with CF. The default value
+        /// for new distributions is ``http1.1``.
+        ///
+        /// For viewers and CF to use HTTP/2, viewers must support TLSv1.2 or later, and must support Server Name Indication
+        /// (SNI).
+        ///
+        /// For viewers and CF to use HTTP/3, viewers must support TLSv1.3 and Server Name Indication (SNI). CF supports
+        /// HTTP/3 connection migration to allow the viewer to switch networks without losing connection. For more
+        /// information about connection migration, see [Connection
+        /// Migration](https://docs.aws.amazon.com/https://www.rfc-editor.org/rfc/rfc9000.html#name-connection-migration) at
+        /// RFC 9000. For more information about supported TLSv1.3 ciphers, see [Supported protocols and ciphers between
+        /// viewers and
+        /// CloudFront](https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/secure-connections-supported-viewer-protocols-ciphers.html).
+        HttpVersion[4] {
+            Http11 = "http1.1",
+            Http2 = "http2",
+            Http2and3 = "http2and3",
+            Http3 = "http3",
         }
     }
 
-    impl From<ConnectionMode> for Value {
-        fn from(v: ConnectionMode) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// Specifies which IP protocol CloudFront uses when connecting to your origin. If your origin uses both IPv4 and
+        /// IPv6 protocols, you can choose ``dualstack`` to help optimize reliability.
+        IpAddressType[3] {
+            Ipv4 = "ipv4",
+            Ipv6 = "ipv6",
+            Dualstack = "dualstack",
         }
     }
 
-    impl From<ConnectionMode> for Val<ConnectionMode> {
-        fn from(v: ConnectionMode) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        Locations[249] {
+            Ad = "AD",
+            Ae = "AE",
+            Af = "AF",
+            Ag = "AG",
+            Ai = "AI",
+            Al = "AL",
+            Am = "AM",
+            Ao = "AO",
+            Aq = "AQ",
+            Ar = "AR",
+            As = "AS",
+            At = "AT",
+            Au = "AU",
+            Aw = "AW",
+            Ax = "AX",
+            Az = "AZ",
+            Ba = "BA",
+            Bb = "BB",
+            Bd = "BD",
+            Be = "BE",
+            Bf = "BF",
+            Bg = "BG",
+            Bh = "BH",
+            Bi = "BI",
+            Bj = "BJ",
+            Bl = "BL",
+            Bm = "BM",
+            Bn = "BN",
+            Bo = "BO",
+            Bq = "BQ",
+            Br = "BR",
+            Bs = "BS",
+            Bt = "BT",
+            Bv = "BV",
+            Bw = "BW",
+            By = "BY",
+            Bz = "BZ",
+            Ca = "CA",
+            Cc = "CC",
+            Cd = "CD",
+            Cf = "CF",
+            Cg = "CG",
+            Ch = "CH",
+            Ci = "CI",
+            Ck = "CK",
+            Cl = "CL",
+            Cm = "CM",
+            Cn = "CN",
+            Co = "CO",
+            Cr = "CR",
+            Cu = "CU",
+            Cv = "CV",
+            Cw = "CW",
+            Cx = "CX",
+            Cy = "CY",
+            Cz = "CZ",
+            De = "DE",
+            Dj = "DJ",
+            Dk = "DK",
+            Dm = "DM",
+            Do = "DO",
+            Dz = "DZ",
+            Ec = "EC",
+            Ee = "EE",
+            Eg = "EG",
+            Eh = "EH",
+            Er = "ER",
+            Es = "ES",
+            Et = "ET",
+            Fi = "FI",
+            Fj = "FJ",
+            Fk = "FK",
+            Fm = "FM",
+            Fo = "FO",
+            Fr = "FR",
+            Ga = "GA",
+            Gb = "GB",
+            Gd = "GD",
+            Ge = "GE",
+            Gf = "GF",
+            Gg = "GG",
+            Gh = "GH",
+            Gi = "GI",
+            Gl = "GL",
+            Gm = "GM",
+            Gn = "GN",
+            Gp = "GP",
+            Gq = "GQ",
+            Gr = "GR",
+            Gs = "GS",
+            Gt = "GT",
+            Gu = "GU",
+            Gw = "GW",
+            Gy = "GY",
+            Hk = "HK",
+            Hm = "HM",
+            Hn = "HN",
+            Hr = "HR",
+            Ht = "HT",
+            Hu = "HU",
+            Id = "ID",
+            Ie = "IE",
+            Il = "IL",
+            Im = "IM",
+            In = "IN",
+            Io = "IO",
+            Iq = "IQ",
+            Ir = "IR",
+            Is = "IS",
+            It = "IT",
+            Je = "JE",
+            Jm = "JM",
+            Jo = "JO",
+            Jp = "JP",
+            Ke = "KE",
+            Kg = "KG",
+            Kh = "KH",
+            Ki = "KI",
+            Km = "KM",
+            Kn = "KN",
+            Kp = "KP",
+            Kr = "KR",
+            Kw = "KW",
+            Ky = "KY",
+            Kz = "KZ",
+            La = "LA",
+            Lb = "LB",
+            Lc = "LC",
+            Li = "LI",
+            Lk = "LK",
+            Lr = "LR",
+            Ls = "LS",
+            Lt = "LT",
+            Lu = "LU",
+            Lv = "LV",
+            Ly = "LY",
+            Ma = "MA",
+            Mc = "MC",
+            Md = "MD",
+            Me = "ME",
+            Mf = "MF",
+            Mg = "MG",
+            Mh = "MH",
+            Mk = "MK",
+            Ml = "ML",
+            Mm = "MM",
+            Mn = "MN",
+            Mo = "MO",
+            Mp = "MP",
+            Mq = "MQ",
+            Mr = "MR",
+            Ms = "MS",
+            Mt = "MT",
+            Mu = "MU",
+            Mv = "MV",
+            Mw = "MW",
+            Mx = "MX",
+            My = "MY",
+            Mz = "MZ",
+            Na = "NA",
+            Nc = "NC",
+            Ne = "NE",
+            Nf = "NF",
+            Ng = "NG",
+            Ni = "NI",
+            Nl = "NL",
+            No = "NO",
+            Np = "NP",
+            Nr = "NR",
+            Nu = "NU",
+            Nz = "NZ",
+            Om = "OM",
+            Pa = "PA",
+            Pe = "PE",
+            Pf = "PF",
+            Pg = "PG",
+            Ph = "PH",
+            Pk = "PK",
+            Pl = "PL",
+            Pm = "PM",
+            Pn = "PN",
+            Pr = "PR",
+            Ps = "PS",
+            Pt = "PT",
+            Pw = "PW",
+            Py = "PY",
+            Qa = "QA",
+            Re = "RE",
+            Ro = "RO",
+            Rs = "RS",
+            Ru = "RU",
+            Rw = "RW",
+            Sa = "SA",
+            Sb = "SB",
+            Sc = "SC",
+            Sd = "SD",
+            Se = "SE",
+            Sg = "SG",
+            Sh = "SH",
+            Si = "SI",
+            Sj = "SJ",
+            Sk = "SK",
+            Sl = "SL",
+            Sm = "SM",
+            Sn = "SN",
+            So = "SO",
+            Sr = "SR",
+            Ss = "SS",
+            St = "ST",
+            Sv = "SV",
+            Sx = "SX",
+            Sy = "SY",
+            Sz = "SZ",
+            Tc = "TC",
+            Td = "TD",
+            Tf = "TF",
+            Tg = "TG",
+            Th = "TH",
+            Tj = "TJ",
+            Tk = "TK",
+            Tl = "TL",
+            Tm = "TM",
+            Tn = "TN",
+            To = "TO",
+            Tr = "TR",
+            Tt = "TT",
+            Tv = "TV",
+            Tw = "TW",
+            Tz = "TZ",
+            Ua = "UA",
+            Ug = "UG",
+            Um = "UM",
+            Us = "US",
+            Uy = "UY",
+            Uz = "UZ",
+            Va = "VA",
+            Vc = "VC",
+            Ve = "VE",
+            Vg = "VG",
+            Vi = "VI",
+            Vn = "VN",
+            Vu = "VU",
+            Wf = "WF",
+            Ws = "WS",
+            Ye = "YE",
+            Yt = "YT",
+            Za = "ZA",
+            Zm = "ZM",
+            Zw = "ZW",
         }
     }
 
-    /// (Optional) Specify the HTTP version(s) that you want viewers to use to communicate with CF. The default value for
-    /// new distributions is ``http1.1``.
-    ///
-    /// For viewers and CF to use HTTP/2, viewers must support TLSv1.2 or later, and must support Server Name Indication
-    /// (SNI).
-    ///
-    /// For viewers and CF to use HTTP/3, viewers must support TLSv1.3 and Server Name Indication (SNI). CF supports HTTP/3
-    /// connection migration to allow the viewer to switch networks without losing connection. For more information about
-    /// connection migration, see [Connection
-    /// Migration](https://docs.aws.amazon.com/https://www.rfc-editor.org/rfc/rfc9000.html#name-connection-migration) at RFC
-    /// 9000\. For more information about supported TLSv1.3 ciphers, see [Supported protocols and ciphers between viewers
-    /// and
-    /// CloudFront](https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/secure-connections-supported-viewer-protocols-ciphers.html).
-    ///
-    /// Rendered as its CloudFormation spelling ([`HttpVersion::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum HttpVersion {
-        /// `http1.1`
-        Http11,
-        /// `http2`
-        Http2,
-        /// `http2and3`
-        Http2and3,
-        /// `http3`
-        Http3,
-    }
-
-    impl HttpVersion {
-        /// Every variant, in schema order.
-        pub const ALL: [HttpVersion; 4] =
-            [HttpVersion::Http11, HttpVersion::Http2, HttpVersion::Http2and3, HttpVersion::Http3];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                HttpVersion::Http11 => "http1.1",
-                HttpVersion::Http2 => "http2",
-                HttpVersion::Http2and3 => "http2and3",
-                HttpVersion::Http3 => "http3",
-            }
+    cfn_enum! {
+        /// If the distribution uses ``Aliases`` (alternate domain names or CNAMEs), specify the security policy that you
+        /// want CloudFront to use for HTTPS connections with viewers. The security policy determines two settings:
+        ///
+        /// \+ The minimum SSL/TLS protocol that CloudFront can use to communicate with viewers.
+        ///
+        /// \+ The ciphers that CloudFront can use to encrypt the content that it returns to viewers.
+        ///
+        /// For more information, see [Security
+        /// Policy](https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/distribution-web-values-specify.html#DownloadDistValues-security-policy)
+        /// and [Supported Protocols and Ciphers Between Viewers and
+        /// CloudFront](https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/secure-connections-supported-viewer-protocols-ciphers.html#secure-connections-supported-ciphers)
+        /// in the *Amazon CloudFront Developer Guide*.
+        ///
+        /// On the CloudFront console, this setting is called *Security Policy*.
+        ///
+        /// When you're using SNI only (you set ``SSLSupportMethod`` to ``sni-only``), you must specify ``TLSv1`` or higher.
+        /// (In CloudFormation, the field name is ``SslSupportMethod``. Note the different capitalization.)
+        ///
+        /// If the distribution uses the CloudFront domain name such as ``d111111abcdef8.cloudfront.net`` (you set
+        /// ``CloudFrontDefaultCertificate`` to ``true``), CloudFront automatically sets the security policy to ``TLSv1``
+        /// regardless of the value that you set here.
+        MinimumProtocolVersion[9] {
+            SSLv3 = "SSLv3",
+            TLSv1 = "TLSv1",
+            TLSv112016 = "TLSv1.1_2016",
+            TLSv122018 = "TLSv1.2_2018",
+            TLSv122019 = "TLSv1.2_2019",
+            TLSv122021 = "TLSv1.2_2021",
+            TLSv122025 = "TLSv1.2_2025",
+            TLSv132025 = "TLSv1.3_2025",
+            TLSv12016 = "TLSv1_2016",
         }
     }
 
-    impl std::fmt::Display for HttpVersion {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        OriginGroupSelectionCriteria[2] {
+            Default = "default",
+            MediaQualityBased = "media-quality-based",
         }
     }
 
-    impl From<HttpVersion> for Value {
-        fn from(v: HttpVersion) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// This field only supports standard distributions. You can't specify this field for multi-tenant distributions.
+        /// For more information, see [Unsupported features for SaaS Manager for Amazon
+        /// CloudFront](https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/distribution-config-options.html#unsupported-saas)
+        /// in the *Amazon CloudFront Developer Guide*.
+        ///
+        /// The price class that corresponds with the maximum price that you want to pay for CloudFront service. If you
+        /// specify ``PriceClass_All``, CloudFront responds to requests for your objects from all CloudFront edge locations.
+        ///
+        /// If you specify a price class other than ``PriceClass_All``, CloudFront serves your objects from the CloudFront
+        /// edge location that has the lowest latency among the edge locations in your price class. Viewers who are in or
+        /// near regions that are excluded from your specified price class may encounter slower performance.
+        ///
+        /// For more information about price classes, see [Choosing the Price Class for a CloudFront
+        /// Distribution](https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/PriceClass.html) in the *Amazon
+        /// CloudFront Developer Guide*. For information about CloudFront pricing, including how price classes (such as
+        /// Price Class 100) map to CloudFront regions, see [Amazon CloudFront
+        /// Pricing](https://docs.aws.amazon.com/cloudfront/pricing/).
+        PriceClass[4] {
+            None = "None",
+            PriceClass100 = "PriceClass_100",
+            PriceClass200 = "PriceClass_200",
+            PriceClassAll = "PriceClass_All",
         }
     }
 
-    impl From<HttpVersion> for Val<HttpVersion> {
-        fn from(v: HttpVersion) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The method that you want to use to restrict distribution of your content by country:
+        ///
+        /// \+ ``none``: No geo restriction is enabled, meaning access to content is not restricted by client geo location.
+        ///
+        /// \+ ``blacklist``: The ``Location`` elements specify the countries in which you don't want CloudFront to
+        /// distribute your content.
+        ///
+        /// \+ ``whitelist``: The ``Location`` elements specify the countries in which you want CloudFront to distribute
+        /// your content.
+        RestrictionType[3] {
+            Blacklist = "blacklist",
+            None = "none",
+            Whitelist = "whitelist",
         }
     }
 
-    /// Specifies which IP protocol CloudFront uses when connecting to your origin. If your origin uses both IPv4 and IPv6
-    /// protocols, you can choose ``dualstack`` to help optimize reliability.
-    ///
-    /// Rendered as its CloudFormation spelling ([`IpAddressType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum IpAddressType {
-        /// `ipv4`
-        Ipv4,
-        /// `ipv6`
-        Ipv6,
-        /// `dualstack`
-        Dualstack,
-    }
-
-    impl IpAddressType {
-        /// Every variant, in schema order.
-        pub const ALL: [IpAddressType; 3] = [IpAddressType::Ipv4, IpAddressType::Ipv6, IpAddressType::Dualstack];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                IpAddressType::Ipv4 => "ipv4",
-                IpAddressType::Ipv6 => "ipv6",
-                IpAddressType::Dualstack => "dualstack",
-            }
+    cfn_enum! {
+        /// In CloudFormation, this field name is ``SslSupportMethod``. Note the different capitalization.
+        ///
+        /// If the distribution uses ``Aliases`` (alternate domain names or CNAMEs), specify which viewers the distribution
+        /// accepts HTTPS connections from.
+        ///
+        /// \+ ``sni-only`` – The distribution accepts HTTPS connections from only viewers that support [server name
+        /// indication (SNI)](https://docs.aws.amazon.com/https://en.wikipedia.org/wiki/Server_Name_Indication). This is
+        /// recommended. Most browsers and clients support SNI.
+        ///
+        /// \+ ``vip`` – The distribution accepts HTTPS connections from all viewers including those that don't support
+        /// SNI. This is not recommended, and results in additional monthly charges from CloudFront.
+        ///
+        /// \+ ``static-ip`` - Do not specify this value unless your distribution has been enabled for this feature by the
+        /// CloudFront team. If you have a use case that requires static IP addresses for a distribution, contact CloudFront
+        /// through the [Center](https://docs.aws.amazon.com/support/home).
+        ///
+        /// If the distribution uses the CloudFront domain name such as ``d111111abcdef8.cloudfront.net``, don't set a value
+        /// for this field.
+        SslSupportMethod[3] {
+            SniOnly = "sni-only",
+            StaticIp = "static-ip",
+            Vip = "vip",
         }
     }
 
-    impl std::fmt::Display for IpAddressType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        ViewerMtlsMode[3] {
+            Required = "required",
+            Optional = "optional",
+            Passthrough = "passthrough",
         }
     }
 
-    impl From<IpAddressType> for Value {
-        fn from(v: IpAddressType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<IpAddressType> for Val<IpAddressType> {
-        fn from(v: IpAddressType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`Locations::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Locations {
-        /// `AD`
-        Ad,
-        /// `AE`
-        Ae,
-        /// `AF`
-        Af,
-        /// `AG`
-        Ag,
-        /// `AI`
-        Ai,
-        /// `AL`
-        Al,
-        /// `AM`
-        Am,
-        /// `AO`
-        Ao,
-        /// `AQ`
-        Aq,
-        /// `AR`
-        Ar,
-        /// `AS`
-        As,
-        /// `AT`
-        At,
-        /// `AU`
-        Au,
-        /// `AW`
-        Aw,
-        /// `AX`
-        Ax,
-        /// `AZ`
-        Az,
-        /// `BA`
-        Ba,
-        /// `BB`
-        Bb,
-        /// `BD`
-        Bd,
-        /// `BE`
-        Be,
-        /// `BF`
-        Bf,
-        /// `BG`
-        Bg,
-        /// `BH`
-        Bh,
-        /// `BI`
-        Bi,
-        /// `BJ`
-        Bj,
-        /// `BL`
-        Bl,
-        /// `BM`
-        Bm,
-        /// `BN`
-        Bn,
-        /// `BO`
-        Bo,
-        /// `BQ`
-        Bq,
-        /// `BR`
-        Br,
-        /// `BS`
-        Bs,
-        /// `BT`
-        Bt,
-        /// `BV`
-        Bv,
-        /// `BW`
-        Bw,
-        /// `BY`
-        By,
-        /// `BZ`
-        Bz,
-        /// `CA`
-        Ca,
-        /// `CC`
-        Cc,
-        /// `CD`
-        Cd,
-        /// `CF`
-        Cf,
-        /// `CG`
-        Cg,
-        /// `CH`
-        Ch,
-        /// `CI`
-        Ci,
-        /// `CK`
-        Ck,
-        /// `CL`
-        Cl,
-        /// `CM`
-        Cm,
-        /// `CN`
-        Cn,
-        /// `CO`
-        Co,
-        /// `CR`
-        Cr,
-        /// `CU`
-        Cu,
-        /// `CV`
-        Cv,
-        /// `CW`
-        Cw,
-        /// `CX`
-        Cx,
-        /// `CY`
-        Cy,
-        /// `CZ`
-        Cz,
-        /// `DE`
-        De,
-        /// `DJ`
-        Dj,
-        /// `DK`
-        Dk,
-        /// `DM`
-        Dm,
-        /// `DO`
-        Do,
-        /// `DZ`
-        Dz,
-        /// `EC`
-        Ec,
-        /// `EE`
-        Ee,
-        /// `EG`
-        Eg,
-        /// `EH`
-        Eh,
-        /// `ER`
-        Er,
-        /// `ES`
-        Es,
-        /// `ET`
-        Et,
-        /// `FI`
-        Fi,
-        /// `FJ`
-        Fj,
-        /// `FK`
-        Fk,
-        /// `FM`
-        Fm,
-        /// `FO`
-        Fo,
-        /// `FR`
-        Fr,
-        /// `GA`
-        Ga,
-        /// `GB`
-        Gb,
-        /// `GD`
-        Gd,
-        /// `GE`
-        Ge,
-        /// `GF`
-        Gf,
-        /// `GG`
-        Gg,
-        /// `GH`
-        Gh,
-        /// `GI`
-        Gi,
-        /// `GL`
-        Gl,
-        /// `GM`
-        Gm,
-        /// `GN`
-        Gn,
-        /// `GP`
-        Gp,
-        /// `GQ`
-        Gq,
-        /// `GR`
-        Gr,
-        /// `GS`
-        Gs,
-        /// `GT`
-        Gt,
-        /// `GU`
-        Gu,
-        /// `GW`
-        Gw,
-        /// `GY`
-        Gy,
-        /// `HK`
-        Hk,
-        /// `HM`
-        Hm,
-        /// `HN`
-        Hn,
-        /// `HR`
-        Hr,
-        /// `HT`
-        Ht,
-        /// `HU`
-        Hu,
-        /// `ID`
-        Id,
-        /// `IE`
-        Ie,
-        /// `IL`
-        Il,
-        /// `IM`
-        Im,
-        /// `IN`
-        In,
-        /// `IO`
-        Io,
-        /// `IQ`
-        Iq,
-        /// `IR`
-        Ir,
-        /// `IS`
-        Is,
-        /// `IT`
-        It,
-        /// `JE`
-        Je,
-        /// `JM`
-        Jm,
-        /// `JO`
-        Jo,
-        /// `JP`
-        Jp,
-        /// `KE`
-        Ke,
-        /// `KG`
-        Kg,
-        /// `KH`
-        Kh,
-        /// `KI`
-        Ki,
-        /// `KM`
-        Km,
-        /// `KN`
-        Kn,
-        /// `KP`
-        Kp,
-        /// `KR`
-        Kr,
-        /// `KW`
-        Kw,
-        /// `KY`
-        Ky,
-        /// `KZ`
-        Kz,
-        /// `LA`
-        La,
-        /// `LB`
-        Lb,
-        /// `LC`
-        Lc,
-        /// `LI`
-        Li,
-        /// `LK`
-        Lk,
-        /// `LR`
-        Lr,
-        /// `LS`
-        Ls,
-        /// `LT`
-        Lt,
-        /// `LU`
-        Lu,
-        /// `LV`
-        Lv,
-        /// `LY`
-        Ly,
-        /// `MA`
-        Ma,
-        /// `MC`
-        Mc,
-        /// `MD`
-        Md,
-        /// `ME`
-        Me,
-        /// `MF`
-        Mf,
-        /// `MG`
-        Mg,
-        /// `MH`
-        Mh,
-        /// `MK`
-        Mk,
-        /// `ML`
-        Ml,
-        /// `MM`
-        Mm,
-        /// `MN`
-        Mn,
-        /// `MO`
-        Mo,
-        /// `MP`
-        Mp,
-        /// `MQ`
-        Mq,
-        /// `MR`
-        Mr,
-        /// `MS`
-        Ms,
-        /// `MT`
-        Mt,
-        /// `MU`
-        Mu,
-        /// `MV`
-        Mv,
-        /// `MW`
-        Mw,
-        /// `MX`
-        Mx,
-        /// `MY`
-        My,
-        /// `MZ`
-        Mz,
-        /// `NA`
-        Na,
-        /// `NC`
-        Nc,
-        /// `NE`
-        Ne,
-        /// `NF`
-        Nf,
-        /// `NG`
-        Ng,
-        /// `NI`
-        Ni,
-        /// `NL`
-        Nl,
-        /// `NO`
-        No,
-        /// `NP`
-        Np,
-        /// `NR`
-        Nr,
-        /// `NU`
-        Nu,
-        /// `NZ`
-        Nz,
-        /// `OM`
-        Om,
-        /// `PA`
-        Pa,
-        /// `PE`
-        Pe,
-        /// `PF`
-        Pf,
-        /// `PG`
-        Pg,
-        /// `PH`
-        Ph,
-        /// `PK`
-        Pk,
-        /// `PL`
-        Pl,
-        /// `PM`
-        Pm,
-        /// `PN`
-        Pn,
-        /// `PR`
-        Pr,
-        /// `PS`
-        Ps,
-        /// `PT`
-        Pt,
-        /// `PW`
-        Pw,
-        /// `PY`
-        Py,
-        /// `QA`
-        Qa,
-        /// `RE`
-        Re,
-        /// `RO`
-        Ro,
-        /// `RS`
-        Rs,
-        /// `RU`
-        Ru,
-        /// `RW`
-        Rw,
-        /// `SA`
-        Sa,
-        /// `SB`
-        Sb,
-        /// `SC`
-        Sc,
-        /// `SD`
-        Sd,
-        /// `SE`
-        Se,
-        /// `SG`
-        Sg,
-        /// `SH`
-        Sh,
-        /// `SI`
-        Si,
-        /// `SJ`
-        Sj,
-        /// `SK`
-        Sk,
-        /// `SL`
-        Sl,
-        /// `SM`
-        Sm,
-        /// `SN`
-        Sn,
-        /// `SO`
-        So,
-        /// `SR`
-        Sr,
-        /// `SS`
-        Ss,
-        /// `ST`
-        St,
-        /// `SV`
-        Sv,
-        /// `SX`
-        Sx,
-        /// `SY`
-        Sy,
-        /// `SZ`
-        Sz,
-        /// `TC`
-        Tc,
-        /// `TD`
-        Td,
-        /// `TF`
-        Tf,
-        /// `TG`
-        Tg,
-        /// `TH`
-        Th,
-        /// `TJ`
-        Tj,
-        /// `TK`
-        Tk,
-        /// `TL`
-        Tl,
-        /// `TM`
-        Tm,
-        /// `TN`
-        Tn,
-        /// `TO`
-        To,
-        /// `TR`
-        Tr,
-        /// `TT`
-        Tt,
-        /// `TV`
-        Tv,
-        /// `TW`
-        Tw,
-        /// `TZ`
-        Tz,
-        /// `UA`
-        Ua,
-        /// `UG`
-        Ug,
-        /// `UM`
-        Um,
-        /// `US`
-        Us,
-        /// `UY`
-        Uy,
-        /// `UZ`
-        Uz,
-        /// `VA`
-        Va,
-        /// `VC`
-        Vc,
-        /// `VE`
-        Ve,
-        /// `VG`
-        Vg,
-        /// `VI`
-        Vi,
-        /// `VN`
-        Vn,
-        /// `VU`
-        Vu,
-        /// `WF`
-        Wf,
-        /// `WS`
-        Ws,
-        /// `YE`
-        Ye,
-        /// `YT`
-        Yt,
-        /// `ZA`
-        Za,
-        /// `ZM`
-        Zm,
-        /// `ZW`
-        Zw,
-    }
-
-    impl Locations {
-        /// Every variant, in schema order.
-        pub const ALL: [Locations; 249] = [
-            Locations::Ad,
-            Locations::Ae,
-            Locations::Af,
-            Locations::Ag,
-            Locations::Ai,
-            Locations::Al,
-            Locations::Am,
-            Locations::Ao,
-            Locations::Aq,
-            Locations::Ar,
-            Locations::As,
-            Locations::At,
-            Locations::Au,
-            Locations::Aw,
-            Locations::Ax,
-            Locations::Az,
-            Locations::Ba,
-            Locations::Bb,
-            Locations::Bd,
-            Locations::Be,
-            Locations::Bf,
-            Locations::Bg,
-            Locations::Bh,
-            Locations::Bi,
-            Locations::Bj,
-            Locations::Bl,
-            Locations::Bm,
-            Locations::Bn,
-            Locations::Bo,
-            Locations::Bq,
-            Locations::Br,
-            Locations::Bs,
-            Locations::Bt,
-            Locations::Bv,
-            Locations::Bw,
-            Locations::By,
-            Locations::Bz,
-            Locations::Ca,
-            Locations::Cc,
-            Locations::Cd,
-            Locations::Cf,
-            Locations::Cg,
-            Locations::Ch,
-            Locations::Ci,
-            Locations::Ck,
-            Locations::Cl,
-            Locations::Cm,
-            Locations::Cn,
-            Locations::Co,
-            Locations::Cr,
-            Locations::Cu,
-            Locations::Cv,
-            Locations::Cw,
-            Locations::Cx,
-            Locations::Cy,
-            Locations::Cz,
-            Locations::De,
-            Locations::Dj,
-            Locations::Dk,
-            Locations::Dm,
-            Locations::Do,
-            Locations::Dz,
-            Locations::Ec,
-            Locations::Ee,
-            Locations::Eg,
-            Locations::Eh,
-            Locations::Er,
-            Locations::Es,
-            Locations::Et,
-            Locations::Fi,
-            Locations::Fj,
-            Locations::Fk,
-            Locations::Fm,
-            Locations::Fo,
-            Locations::Fr,
-            Locations::Ga,
-            Locations::Gb,
-            Locations::Gd,
-            Locations::Ge,
-            Locations::Gf,
-            Locations::Gg,
-            Locations::Gh,
-            Locations::Gi,
-            Locations::Gl,
-            Locations::Gm,
-            Locations::Gn,
-            Locations::Gp,
-            Locations::Gq,
-            Locations::Gr,
-            Locations::Gs,
-            Locations::Gt,
-            Locations::Gu,
-            Locations::Gw,
-            Locations::Gy,
-            Locations::Hk,
-            Locations::Hm,
-            Locations::Hn,
-            Locations::Hr,
-            Locations::Ht,
-            Locations::Hu,
-            Locations::Id,
-            Locations::Ie,
-            Locations::Il,
-            Locations::Im,
-            Locations::In,
-            Locations::Io,
-            Locations::Iq,
-            Locations::Ir,
-            Locations::Is,
-            Locations::It,
-            Locations::Je,
-            Locations::Jm,
-            Locations::Jo,
-            Locations::Jp,
-            Locations::Ke,
-            Locations::Kg,
-            Locations::Kh,
-            Locations::Ki,
-            Locations::Km,
-            Locations::Kn,
-            Locations::Kp,
-            Locations::Kr,
-            Locations::Kw,
-            Locations::Ky,
-            Locations::Kz,
-            Locations::La,
-            Locations::Lb,
-            Locations::Lc,
-            Locations::Li,
-            Locations::Lk,
-            Locations::Lr,
-            Locations::Ls,
-            Locations::Lt,
-            Locations::Lu,
-            Locations::Lv,
-            Locations::Ly,
-            Locations::Ma,
-            Locations::Mc,
-            Locations::Md,
-            Locations::Me,
-            Locations::Mf,
-            Locations::Mg,
-            Locations::Mh,
-            Locations::Mk,
-            Locations::Ml,
-            Locations::Mm,
-            Locations::Mn,
-            Locations::Mo,
-            Locations::Mp,
-            Locations::Mq,
-            Locations::Mr,
-            Locations::Ms,
-            Locations::Mt,
-            Locations::Mu,
-            Locations::Mv,
-            Locations::Mw,
-            Locations::Mx,
-            Locations::My,
-            Locations::Mz,
-            Locations::Na,
-            Locations::Nc,
-            Locations::Ne,
-            Locations::Nf,
-            Locations::Ng,
-            Locations::Ni,
-            Locations::Nl,
-            Locations::No,
-            Locations::Np,
-            Locations::Nr,
-            Locations::Nu,
-            Locations::Nz,
-            Locations::Om,
-            Locations::Pa,
-            Locations::Pe,
-            Locations::Pf,
-            Locations::Pg,
-            Locations::Ph,
-            Locations::Pk,
-            Locations::Pl,
-            Locations::Pm,
-            Locations::Pn,
-            Locations::Pr,
-            Locations::Ps,
-            Locations::Pt,
-            Locations::Pw,
-            Locations::Py,
-            Locations::Qa,
-            Locations::Re,
-            Locations::Ro,
-            Locations::Rs,
-            Locations::Ru,
-            Locations::Rw,
-            Locations::Sa,
-            Locations::Sb,
-            Locations::Sc,
-            Locations::Sd,
-            Locations::Se,
-            Locations::Sg,
-            Locations::Sh,
-            Locations::Si,
-            Locations::Sj,
-            Locations::Sk,
-            Locations::Sl,
-            Locations::Sm,
-            Locations::Sn,
-            Locations::So,
-            Locations::Sr,
-            Locations::Ss,
-            Locations::St,
-            Locations::Sv,
-            Locations::Sx,
-            Locations::Sy,
-            Locations::Sz,
-            Locations::Tc,
-            Locations::Td,
-            Locations::Tf,
-            Locations::Tg,
-            Locations::Th,
-            Locations::Tj,
-            Locations::Tk,
-            Locations::Tl,
-            Locations::Tm,
-            Locations::Tn,
-            Locations::To,
-            Locations::Tr,
-            Locations::Tt,
-            Locations::Tv,
-            Locations::Tw,
-            Locations::Tz,
-            Locations::Ua,
-            Locations::Ug,
-            Locations::Um,
-            Locations::Us,
-            Locations::Uy,
-            Locations::Uz,
-            Locations::Va,
-            Locations::Vc,
-            Locations::Ve,
-            Locations::Vg,
-            Locations::Vi,
-            Locations::Vn,
-            Locations::Vu,
-            Locations::Wf,
-            Locations::Ws,
-            Locations::Ye,
-            Locations::Yt,
-            Locations::Za,
-            Locations::Zm,
-            Locations::Zw,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Locations::Ad => "AD",
-                Locations::Ae => "AE",
-                Locations::Af => "AF",
-                Locations::Ag => "AG",
-                Locations::Ai => "AI",
-                Locations::Al => "AL",
-                Locations::Am => "AM",
-                Locations::Ao => "AO",
-                Locations::Aq => "AQ",
-                Locations::Ar => "AR",
-                Locations::As => "AS",
-                Locations::At => "AT",
-                Locations::Au => "AU",
-                Locations::Aw => "AW",
-                Locations::Ax => "AX",
-                Locations::Az => "AZ",
-                Locations::Ba => "BA",
-                Locations::Bb => "BB",
-                Locations::Bd => "BD",
-                Locations::Be => "BE",
-                Locations::Bf => "BF",
-                Locations::Bg => "BG",
-                Locations::Bh => "BH",
-                Locations::Bi => "BI",
-                Locations::Bj => "BJ",
-                Locations::Bl => "BL",
-                Locations::Bm => "BM",
-                Locations::Bn => "BN",
-                Locations::Bo => "BO",
-                Locations::Bq => "BQ",
-                Locations::Br => "BR",
-                Locations::Bs => "BS",
-                Locations::Bt => "BT",
-                Locations::Bv => "BV",
-                Locations::Bw => "BW",
-                Locations::By => "BY",
-                Locations::Bz => "BZ",
-                Locations::Ca => "CA",
-                Locations::Cc => "CC",
-                Locations::Cd => "CD",
-                Locations::Cf => "CF",
-                Locations::Cg => "CG",
-                Locations::Ch => "CH",
-                Locations::Ci => "CI",
-                Locations::Ck => "CK",
-                Locations::Cl => "CL",
-                Locations::Cm => "CM",
-                Locations::Cn => "CN",
-                Locations::Co => "CO",
-                Locations::Cr => "CR",
-                Locations::Cu => "CU",
-                Locations::Cv => "CV",
-                Locations::Cw => "CW",
-                Locations::Cx => "CX",
-                Locations::Cy => "CY",
-                Locations::Cz => "CZ",
-                Locations::De => "DE",
-                Locations::Dj => "DJ",
-                Locations::Dk => "DK",
-                Locations::Dm => "DM",
-                Locations::Do => "DO",
-                Locations::Dz => "DZ",
-                Locations::Ec => "EC",
-                Locations::Ee => "EE",
-                Locations::Eg => "EG",
-                Locations::Eh => "EH",
-                Locations::Er => "ER",
-                Locations::Es => "ES",
-                Locations::Et => "ET",
-                Locations::Fi => "FI",
-                Locations::Fj => "FJ",
-                Locations::Fk => "FK",
-                Locations::Fm => "FM",
-                Locations::Fo => "FO",
-                Locations::Fr => "FR",
-                Locations::Ga => "GA",
-                Locations::Gb => "GB",
-                Locations::Gd => "GD",
-                Locations::Ge => "GE",
-                Locations::Gf => "GF",
-                Locations::Gg => "GG",
-                Locations::Gh => "GH",
-                Locations::Gi => "GI",
-                Locations::Gl => "GL",
-                Locations::Gm => "GM",
-                Locations::Gn => "GN",
-                Locations::Gp => "GP",
-                Locations::Gq => "GQ",
-                Locations::Gr => "GR",
-                Locations::Gs => "GS",
-                Locations::Gt => "GT",
-                Locations::Gu => "GU",
-                Locations::Gw => "GW",
-                Locations::Gy => "GY",
-                Locations::Hk => "HK",
-                Locations::Hm => "HM",
-                Locations::Hn => "HN",
-                Locations::Hr => "HR",
-                Locations::Ht => "HT",
-                Locations::Hu => "HU",
-                Locations::Id => "ID",
-                Locations::Ie => "IE",
-                Locations::Il => "IL",
-                Locations::Im => "IM",
-                Locations::In => "IN",
-                Locations::Io => "IO",
-                Locations::Iq => "IQ",
-                Locations::Ir => "IR",
-                Locations::Is => "IS",
-                Locations::It => "IT",
-                Locations::Je => "JE",
-                Locations::Jm => "JM",
-                Locations::Jo => "JO",
-                Locations::Jp => "JP",
-                Locations::Ke => "KE",
-                Locations::Kg => "KG",
-                Locations::Kh => "KH",
-                Locations::Ki => "KI",
-                Locations::Km => "KM",
-                Locations::Kn => "KN",
-                Locations::Kp => "KP",
-                Locations::Kr => "KR",
-                Locations::Kw => "KW",
-                Locations::Ky => "KY",
-                Locations::Kz => "KZ",
-                Locations::La => "LA",
-                Locations::Lb => "LB",
-                Locations::Lc => "LC",
-                Locations::Li => "LI",
-                Locations::Lk => "LK",
-                Locations::Lr => "LR",
-                Locations::Ls => "LS",
-                Locations::Lt => "LT",
-                Locations::Lu => "LU",
-                Locations::Lv => "LV",
-                Locations::Ly => "LY",
-                Locations::Ma => "MA",
-                Locations::Mc => "MC",
-                Locations::Md => "MD",
-                Locations::Me => "ME",
-                Locations::Mf => "MF",
-                Locations::Mg => "MG",
-                Locations::Mh => "MH",
-                Locations::Mk => "MK",
-                Locations::Ml => "ML",
-                Locations::Mm => "MM",
-                Locations::Mn => "MN",
-                Locations::Mo => "MO",
-                Locations::Mp => "MP",
-                Locations::Mq => "MQ",
-                Locations::Mr => "MR",
-                Locations::Ms => "MS",
-                Locations::Mt => "MT",
-                Locations::Mu => "MU",
-                Locations::Mv => "MV",
-                Locations::Mw => "MW",
-                Locations::Mx => "MX",
-                Locations::My => "MY",
-                Locations::Mz => "MZ",
-                Locations::Na => "NA",
-                Locations::Nc => "NC",
-                Locations::Ne => "NE",
-                Locations::Nf => "NF",
-                Locations::Ng => "NG",
-                Locations::Ni => "NI",
-                Locations::Nl => "NL",
-                Locations::No => "NO",
-                Locations::Np => "NP",
-                Locations::Nr => "NR",
-                Locations::Nu => "NU",
-                Locations::Nz => "NZ",
-                Locations::Om => "OM",
-                Locations::Pa => "PA",
-                Locations::Pe => "PE",
-                Locations::Pf => "PF",
-                Locations::Pg => "PG",
-                Locations::Ph => "PH",
-                Locations::Pk => "PK",
-                Locations::Pl => "PL",
-                Locations::Pm => "PM",
-                Locations::Pn => "PN",
-                Locations::Pr => "PR",
-                Locations::Ps => "PS",
-                Locations::Pt => "PT",
-                Locations::Pw => "PW",
-                Locations::Py => "PY",
-                Locations::Qa => "QA",
-                Locations::Re => "RE",
-                Locations::Ro => "RO",
-                Locations::Rs => "RS",
-                Locations::Ru => "RU",
-                Locations::Rw => "RW",
-                Locations::Sa => "SA",
-                Locations::Sb => "SB",
-                Locations::Sc => "SC",
-                Locations::Sd => "SD",
-                Locations::Se => "SE",
-                Locations::Sg => "SG",
-                Locations::Sh => "SH",
-                Locations::Si => "SI",
-                Locations::Sj => "SJ",
-                Locations::Sk => "SK",
-                Locations::Sl => "SL",
-                Locations::Sm => "SM",
-                Locations::Sn => "SN",
-                Locations::So => "SO",
-                Locations::Sr => "SR",
-                Locations::Ss => "SS",
-                Locations::St => "ST",
-                Locations::Sv => "SV",
-                Locations::Sx => "SX",
-                Locations::Sy => "SY",
-                Locations::Sz => "SZ",
-                Locations::Tc => "TC",
-                Locations::Td => "TD",
-                Locations::Tf => "TF",
-                Locations::Tg => "TG",
-                Locations::Th => "TH",
-                Locations::Tj => "TJ",
-                Locations::Tk => "TK",
-                Locations::Tl => "TL",
-                Locations::Tm => "TM",
-                Locations::Tn => "TN",
-                Locations::To => "TO",
-                Locations::Tr => "TR",
-                Locations::Tt => "TT",
-                Locations::Tv => "TV",
-                Locations::Tw => "TW",
-                Locations::Tz => "TZ",
-                Locations::Ua => "UA",
-                Locations::Ug => "UG",
-                Locations::Um => "UM",
-                Locations::Us => "US",
-                Locations::Uy => "UY",
-                Locations::Uz => "UZ",
-                Locations::Va => "VA",
-                Locations::Vc => "VC",
-                Locations::Ve => "VE",
-                Locations::Vg => "VG",
-                Locations::Vi => "VI",
-                Locations::Vn => "VN",
-                Locations::Vu => "VU",
-                Locations::Wf => "WF",
-                Locations::Ws => "WS",
-                Locations::Ye => "YE",
-                Locations::Yt => "YT",
-                Locations::Za => "ZA",
-                Locations::Zm => "ZM",
-                Locations::Zw => "ZW",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Locations {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Locations> for Value {
-        fn from(v: Locations) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Locations> for Val<Locations> {
-        fn from(v: Locations) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// If the distribution uses ``Aliases`` (alternate domain names or CNAMEs), specify the security policy that you want
-    /// CloudFront to use for HTTPS connections with viewers. The security policy determines two settings:
-    ///
-    /// \+ The minimum SSL/TLS protocol that CloudFront can use to communicate with viewers.
-    ///
-    /// \+ The ciphers that CloudFront can use to encrypt the content that it returns to viewers.
-    ///
-    /// For more information, see [Security
-    /// Policy](https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/distribution-web-values-specify.html#DownloadDistValues-security-policy)
-    /// and [Supported Protocols and Ciphers Between Viewers and
-    /// CloudFront](https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/secure-connections-supported-viewer-protocols-ciphers.html#secure-connections-supported-ciphers)
-    /// in the *Amazon CloudFront Developer Guide*.
-    ///
-    /// On the CloudFront console, this setting is called *Security Policy*.
-    ///
-    /// When you're using SNI only (you set ``SSLSupportMethod`` to ``sni-only``), you must specify ``TLSv1`` or higher. (In
-    /// CloudFormation, the field name is ``SslSupportMethod``. Note the different capitalization.)
-    ///
-    /// If the distribution uses the CloudFront domain name such as ``d111111abcdef8.cloudfront.net`` (you set
-    /// ``CloudFrontDefaultCertificate`` to ``true``), CloudFront automatically sets the security policy to ``TLSv1``
-    /// regardless of the value that you set here.
-    ///
-    /// Rendered as its CloudFormation spelling ([`MinimumProtocolVersion::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum MinimumProtocolVersion {
-        /// `SSLv3`
-        SSLv3,
-        /// `TLSv1`
-        TLSv1,
-        /// `TLSv1.1_2016`
-        TLSv112016,
-        /// `TLSv1.2_2018`
-        TLSv122018,
-        /// `TLSv1.2_2019`
-        TLSv122019,
-        /// `TLSv1.2_2021`
-        TLSv122021,
-        /// `TLSv1.2_2025`
-        TLSv122025,
-        /// `TLSv1.3_2025`
-        TLSv132025,
-        /// `TLSv1_2016`
-        TLSv12016,
-    }
-
-    impl MinimumProtocolVersion {
-        /// Every variant, in schema order.
-        pub const ALL: [MinimumProtocolVersion; 9] = [
-            MinimumProtocolVersion::SSLv3,
-            MinimumProtocolVersion::TLSv1,
-            MinimumProtocolVersion::TLSv112016,
-            MinimumProtocolVersion::TLSv122018,
-            MinimumProtocolVersion::TLSv122019,
-            MinimumProtocolVersion::TLSv122021,
-            MinimumProtocolVersion::TLSv122025,
-            MinimumProtocolVersion::TLSv132025,
-            MinimumProtocolVersion::TLSv12016,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                MinimumProtocolVersion::SSLv3 => "SSLv3",
-                MinimumProtocolVersion::TLSv1 => "TLSv1",
-                MinimumProtocolVersion::TLSv112016 => "TLSv1.1_2016",
-                MinimumProtocolVersion::TLSv122018 => "TLSv1.2_2018",
-                MinimumProtocolVersion::TLSv122019 => "TLSv1.2_2019",
-                MinimumProtocolVersion::TLSv122021 => "TLSv1.2_2021",
-                MinimumProtocolVersion::TLSv122025 => "TLSv1.2_2025",
-                MinimumProtocolVersion::TLSv132025 => "TLSv1.3_2025",
-                MinimumProtocolVersion::TLSv12016 => "TLSv1_2016",
-            }
-        }
-    }
-
-    impl std::fmt::Display for MinimumProtocolVersion {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<MinimumProtocolVersion> for Value {
-        fn from(v: MinimumProtocolVersion) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<MinimumProtocolVersion> for Val<MinimumProtocolVersion> {
-        fn from(v: MinimumProtocolVersion) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`OriginGroupSelectionCriteria::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum OriginGroupSelectionCriteria {
-        /// `default`
-        Default,
-        /// `media-quality-based`
-        MediaQualityBased,
-    }
-
-    impl OriginGroupSelectionCriteria {
-        /// Every variant, in schema order.
-        pub const ALL: [OriginGroupSelectionCriteria; 2] =
-            [OriginGroupSelectionCriteria::Default, OriginGroupSelectionCriteria::MediaQualityBased];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                OriginGroupSelectionCriteria::Default => "default",
-                OriginGroupSelectionCriteria::MediaQualityBased => "media-quality-based",
-            }
-        }
-    }
-
-    impl std::fmt::Display for OriginGroupSelectionCriteria {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<OriginGroupSelectionCriteria> for Value {
-        fn from(v: OriginGroupSelectionCriteria) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<OriginGroupSelectionCriteria> for Val<OriginGroupSelectionCriteria> {
-        fn from(v: OriginGroupSelectionCriteria) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// This field only supports standard distributions. You can't specify this field for multi-tenant distributions. For
-    /// more information, see [Unsupported features for SaaS Manager for Amazon
-    /// CloudFront](https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/distribution-config-options.html#unsupported-saas)
-    /// in the *Amazon CloudFront Developer Guide*.
-    ///
-    /// The price class that corresponds with the maximum price that you want to pay for CloudFront service. If you specify
-    /// ``PriceClass_All``, CloudFront responds to requests for your objects from all CloudFront edge locations.
-    ///
-    /// If you specify a price class other than ``PriceClass_All``, CloudFront serves your objects from the CloudFront edge
-    /// location that has the lowest latency among the edge locations in your price class. Viewers who are in or near
-    /// regions that are excluded from your specified price class may encounter slower performance.
-    ///
-    /// For more information about price classes, see [Choosing the Price Class for a CloudFront
-    /// Distribution](https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/PriceClass.html) in the *Amazon
-    /// CloudFront Developer Guide*. For information about CloudFront pricing, including how price classes (such as Price
-    /// Class 100) map to CloudFront regions, see [Amazon CloudFront
-    /// Pricing](https://docs.aws.amazon.com/cloudfront/pricing/).
-    ///
-    /// Rendered as its CloudFormation spelling ([`PriceClass::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PriceClass {
-        /// `None`
-        None,
-        /// `PriceClass_100`
-        PriceClass100,
-        /// `PriceClass_200`
-        PriceClass200,
-        /// `PriceClass_All`
-        PriceClassAll,
-    }
-
-    impl PriceClass {
-        /// Every variant, in schema order.
-        pub const ALL: [PriceClass; 4] =
-            [PriceClass::None, PriceClass::PriceClass100, PriceClass::PriceClass200, PriceClass::PriceClassAll];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PriceClass::None => "None",
-                PriceClass::PriceClass100 => "PriceClass_100",
-                PriceClass::PriceClass200 => "PriceClass_200",
-                PriceClass::PriceClassAll => "PriceClass_All",
-            }
-        }
-    }
-
-    impl std::fmt::Display for PriceClass {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PriceClass> for Value {
-        fn from(v: PriceClass) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PriceClass> for Val<PriceClass> {
-        fn from(v: PriceClass) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The method that you want to use to restrict distribution of your content by country:
-    ///
-    /// \+ ``none``: No geo restriction is enabled, meaning access to content is not restricted by client geo location.
-    ///
-    /// \+ ``blacklist``: The ``Location`` elements specify the countries in which you don't want CloudFront to distribute
-    /// your content.
-    ///
-    /// \+ ``whitelist``: The ``Location`` elements specify the countries in which you want CloudFront to distribute your
-    /// content.
-    ///
-    /// Rendered as its CloudFormation spelling ([`RestrictionType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum RestrictionType {
-        /// `blacklist`
-        Blacklist,
-        /// `none`
-        None,
-        /// `whitelist`
-        Whitelist,
-    }
-
-    impl RestrictionType {
-        /// Every variant, in schema order.
-        pub const ALL: [RestrictionType; 3] =
-            [RestrictionType::Blacklist, RestrictionType::None, RestrictionType::Whitelist];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                RestrictionType::Blacklist => "blacklist",
-                RestrictionType::None => "none",
-                RestrictionType::Whitelist => "whitelist",
-            }
-        }
-    }
-
-    impl std::fmt::Display for RestrictionType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<RestrictionType> for Value {
-        fn from(v: RestrictionType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<RestrictionType> for Val<RestrictionType> {
-        fn from(v: RestrictionType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// In CloudFormation, this field name is ``SslSupportMethod``. Note the different capitalization.
-    ///
-    /// If the distribution uses ``Aliases`` (alternate domain names or CNAMEs), specify which viewers the distribution
-    /// accepts HTTPS connections from.
-    ///
-    /// \+ ``sni-only`` – The distribution accepts HTTPS connections from only viewers that support [server name
-    /// indication (SNI)](https://docs.aws.amazon.com/https://en.wikipedia.org/wiki/Server_Name_Indication). This is
-    /// recommended. Most browsers and clients support SNI.
-    ///
-    /// \+ ``vip`` – The distribution accepts HTTPS connections from all viewers including those that don't support SNI.
-    /// This is not recommended, and results in additional monthly charges from CloudFront.
-    ///
-    /// \+ ``static-ip`` - Do not specify this value unless your distribution has been enabled for this feature by the
-    /// CloudFront team. If you have a use case that requires static IP addresses for a distribution, contact CloudFront
-    /// through the [Center](https://docs.aws.amazon.com/support/home).
-    ///
-    /// If the distribution uses the CloudFront domain name such as ``d111111abcdef8.cloudfront.net``, don't set a value for
-    /// this field.
-    ///
-    /// Rendered as its CloudFormation spelling ([`SslSupportMethod::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SslSupportMethod {
-        /// `sni-only`
-        SniOnly,
-        /// `static-ip`
-        StaticIp,
-        /// `vip`
-        Vip,
-    }
-
-    impl SslSupportMethod {
-        /// Every variant, in schema order.
-        pub const ALL: [SslSupportMethod; 3] =
-            [SslSupportMethod::SniOnly, SslSupportMethod::StaticIp, SslSupportMethod::Vip];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SslSupportMethod::SniOnly => "sni-only",
-                SslSupportMethod::StaticIp => "static-ip",
-                SslSupportMethod::Vip => "vip",
-            }
-        }
-    }
-
-    impl std::fmt::Display for SslSupportMethod {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<SslSupportMethod> for Value {
-        fn from(v: SslSupportMethod) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<SslSupportMethod> for Val<SslSupportMethod> {
-        fn from(v: SslSupportMethod) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`ViewerMtlsMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ViewerMtlsMode {
-        /// `required`
-        Required,
-        /// `optional`
-        Optional,
-        /// `passthrough`
-        Passthrough,
-    }
-
-    impl ViewerMtlsMode {
-        /// Every variant, in schema order.
-        pub const ALL: [ViewerMtlsMode; 3] =
-            [ViewerMtlsMode::Required, ViewerMtlsMode::Optional, ViewerMtlsMode::Passthrough];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ViewerMtlsMode::Required => "required",
-                ViewerMtlsMode::Optional => "optional",
-                ViewerMtlsMode::Passthrough => "passthrough",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ViewerMtlsMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ViewerMtlsMode> for Value {
-        fn from(v: ViewerMtlsMode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ViewerMtlsMode> for Val<ViewerMtlsMode> {
-        fn from(v: ViewerMtlsMode) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The protocol that viewers can use to access the files in the origin specified by ``TargetOriginId`` when a request
-    /// matches the path pattern in ``PathPattern``. You can specify the following options:
-    ///
-    /// \+ ``allow-all``: Viewers can use HTTP or HTTPS.
-    ///
-    /// \+ ``redirect-to-https``: If a viewer submits an HTTP request, CloudFront returns an HTTP status code of 301 (Moved
-    /// Permanently) to the viewer along with the HTTPS URL. The viewer then resubmits the request using the new URL.
-    ///
-    /// \+ ``https-only``: If a viewer sends an HTTP request, CloudFront returns an HTTP status code of 403 (Forbidden).
-    ///
-    /// For more information about requiring the HTTPS protocol, see [Requiring HTTPS Between Viewers and
-    /// CloudFront](https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/using-https-viewers-to-cloudfront.html)
-    /// in the *Amazon CloudFront Developer Guide*.
-    ///
-    /// The only way to guarantee that viewers retrieve an object that was fetched from the origin using HTTPS is never to
-    /// use any other protocol to fetch the object. If you have recently changed from HTTP to HTTPS, we recommend that you
-    /// clear your objects' cache because cached objects are protocol agnostic. That means that an edge location will return
-    /// an object from the cache regardless of whether the current request protocol matches the protocol used previously.
-    /// For more information, see [Managing Cache
-    /// Expiration](https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/Expiration.html) in the *Amazon
-    /// CloudFront Developer Guide*.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ViewerProtocolPolicy::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ViewerProtocolPolicy {
-        /// `allow-all`
-        AllowAll,
-        /// `https-only`
-        HttpsOnly,
-        /// `redirect-to-https`
-        RedirectToHttps,
-    }
-
-    impl ViewerProtocolPolicy {
-        /// Every variant, in schema order.
-        pub const ALL: [ViewerProtocolPolicy; 3] =
-            [ViewerProtocolPolicy::AllowAll, ViewerProtocolPolicy::HttpsOnly, ViewerProtocolPolicy::RedirectToHttps];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ViewerProtocolPolicy::AllowAll => "allow-all",
-                ViewerProtocolPolicy::HttpsOnly => "https-only",
-                ViewerProtocolPolicy::RedirectToHttps => "redirect-to-https",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ViewerProtocolPolicy {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ViewerProtocolPolicy> for Value {
-        fn from(v: ViewerProtocolPolicy) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ViewerProtocolPolicy> for Val<ViewerProtocolPolicy> {
-        fn from(v: ViewerProtocolPolicy) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The protocol that viewers can use to access the files in the origin specified by ``TargetOriginId`` when a
+        /// request matches the path pattern in ``PathPattern``. You can specify the following options:
+        ///
+        /// \+ ``allow-all``: Viewers can use HTTP or HTTPS.
+        ///
+        /// \+ ``redirect-to-https``: If a viewer submits an HTTP request, CloudFront returns an HTTP status code of 301
+        /// (Moved Permanently) to the viewer along with the HTTPS URL. The viewer then resubmits the request using the new
+        /// URL.
+        ///
+        /// \+ ``https-only``: If a viewer sends an HTTP request, CloudFront returns an HTTP status code of 403 (Forbidden).
+        ///
+        /// For more information about requiring the HTTPS protocol, see [Requiring HTTPS Between Viewers and
+        /// CloudFront](https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/using-https-viewers-to-cloudfront.html)
+        /// in the *Amazon CloudFront Developer Guide*.
+        ///
+        /// The only way to guarantee that viewers retrieve an object that was fetched from the origin using HTTPS is never
+        /// to use any other protocol to fetch the object. If you have recently changed from HTTP to HTTPS, we recommend
+        /// that you clear your objects' cache because cached objects are protocol agnostic. That means that an edge
+        /// location will return an object from the cache regardless of whether the current request protocol matches the
+        /// protocol used previously. For more information, see [Managing Cache
+        /// Expiration](https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/Expiration.html) in the *Amazon
+        /// CloudFront Developer Guide*.
+        ViewerProtocolPolicy[3] {
+            AllowAll = "allow-all",
+            HttpsOnly = "https-only",
+            RedirectToHttps = "redirect-to-https",
         }
     }
 }
@@ -6675,198 +5414,58 @@ pub mod distribution_tenant {
 
     property_type!(WebAclCustomization);
 
-    /// The action for the WAF web ACL customization. You can specify ``override`` to specify a separate WAF web ACL for the
-    /// distribution tenant. If you specify ``disable``, the distribution tenant won't have WAF web ACL protections and
-    /// won't inherit from the multi-tenant distribution.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Action::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Action {
-        /// `override`
-        Override,
-        /// `disable`
-        Disable,
-    }
-
-    impl Action {
-        /// Every variant, in schema order.
-        pub const ALL: [Action; 2] = [Action::Override, Action::Disable];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Action::Override => "override",
-                Action::Disable => "disable",
-            }
+    cfn_enum! {
+        /// The action for the WAF web ACL customization. You can specify ``override`` to specify a separate WAF web ACL for
+        /// the distribution tenant. If you specify ``disable``, the distribution tenant won't have WAF web ACL protections
+        /// and won't inherit from the multi-tenant distribution.
+        Action[2] {
+            Override = "override",
+            Disable = "disable",
         }
     }
 
-    impl std::fmt::Display for Action {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// You can opt out of certificate transparency logging by specifying the ``disabled`` option. Opt in by specifying
+        /// ``enabled``. For more information, see [Certificate Transparency
+        /// Logging](https://docs.aws.amazon.com/acm/latest/userguide/acm-concepts.html#concept-transparency) in the *User
+        /// Guide*.
+        CertificateTransparencyLoggingPreference[2] {
+            Enabled = "enabled",
+            Disabled = "disabled",
         }
     }
 
-    impl From<Action> for Value {
-        fn from(v: Action) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// The method that you want to use to restrict distribution of your content by country:
+        ///
+        /// \+ ``none``: No geographic restriction is enabled, meaning access to content is not restricted by client geo
+        /// location.
+        ///
+        /// \+ ``blacklist``: The ``Location`` elements specify the countries in which you don't want CloudFront to
+        /// distribute your content.
+        ///
+        /// \+ ``whitelist``: The ``Location`` elements specify the countries in which you want CloudFront to distribute
+        /// your content.
+        RestrictionType[3] {
+            Blacklist = "blacklist",
+            Whitelist = "whitelist",
+            None = "none",
         }
     }
 
-    impl From<Action> for Val<Action> {
-        fn from(v: Action) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// You can opt out of certificate transparency logging by specifying the ``disabled`` option. Opt in by specifying
-    /// ``enabled``. For more information, see [Certificate Transparency
-    /// Logging](https://docs.aws.amazon.com/acm/latest/userguide/acm-concepts.html#concept-transparency) in the *User
-    /// Guide*.
-    ///
-    /// Rendered as its CloudFormation spelling ([`CertificateTransparencyLoggingPreference::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum CertificateTransparencyLoggingPreference {
-        /// `enabled`
-        Enabled,
-        /// `disabled`
-        Disabled,
-    }
-
-    impl CertificateTransparencyLoggingPreference {
-        /// Every variant, in schema order.
-        pub const ALL: [CertificateTransparencyLoggingPreference; 2] =
-            [CertificateTransparencyLoggingPreference::Enabled, CertificateTransparencyLoggingPreference::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                CertificateTransparencyLoggingPreference::Enabled => "enabled",
-                CertificateTransparencyLoggingPreference::Disabled => "disabled",
-            }
-        }
-    }
-
-    impl std::fmt::Display for CertificateTransparencyLoggingPreference {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<CertificateTransparencyLoggingPreference> for Value {
-        fn from(v: CertificateTransparencyLoggingPreference) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<CertificateTransparencyLoggingPreference> for Val<CertificateTransparencyLoggingPreference> {
-        fn from(v: CertificateTransparencyLoggingPreference) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The method that you want to use to restrict distribution of your content by country:
-    ///
-    /// \+ ``none``: No geographic restriction is enabled, meaning access to content is not restricted by client geo
-    /// location.
-    ///
-    /// \+ ``blacklist``: The ``Location`` elements specify the countries in which you don't want CloudFront to distribute
-    /// your content.
-    ///
-    /// \+ ``whitelist``: The ``Location`` elements specify the countries in which you want CloudFront to distribute your
-    /// content.
-    ///
-    /// Rendered as its CloudFormation spelling ([`RestrictionType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum RestrictionType {
-        /// `blacklist`
-        Blacklist,
-        /// `whitelist`
-        Whitelist,
-        /// `none`
-        None,
-    }
-
-    impl RestrictionType {
-        /// Every variant, in schema order.
-        pub const ALL: [RestrictionType; 3] =
-            [RestrictionType::Blacklist, RestrictionType::Whitelist, RestrictionType::None];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                RestrictionType::Blacklist => "blacklist",
-                RestrictionType::Whitelist => "whitelist",
-                RestrictionType::None => "none",
-            }
-        }
-    }
-
-    impl std::fmt::Display for RestrictionType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<RestrictionType> for Value {
-        fn from(v: RestrictionType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<RestrictionType> for Val<RestrictionType> {
-        fn from(v: RestrictionType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Specify how the HTTP validation token will be served when requesting the CloudFront managed ACM certificate.
-    ///
-    /// \+ For ``cloudfront``, CloudFront will automatically serve the validation token. Choose this mode if you can point
-    /// the domain's DNS to CloudFront immediately.
-    ///
-    /// \+ For ``self-hosted``, you serve the validation token from your existing infrastructure. Choose this mode when you
-    /// need to maintain current traffic flow while your certificate is being issued. You can place the validation token at
-    /// the well-known path on your existing web server, wait for ACM to validate and issue the certificate, and then update
-    /// your DNS to point to CloudFront.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ValidationTokenHost::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ValidationTokenHost {
-        /// `cloudfront`
-        Cloudfront,
-        /// `self-hosted`
-        SelfHosted,
-    }
-
-    impl ValidationTokenHost {
-        /// Every variant, in schema order.
-        pub const ALL: [ValidationTokenHost; 2] = [ValidationTokenHost::Cloudfront, ValidationTokenHost::SelfHosted];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ValidationTokenHost::Cloudfront => "cloudfront",
-                ValidationTokenHost::SelfHosted => "self-hosted",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ValidationTokenHost {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ValidationTokenHost> for Value {
-        fn from(v: ValidationTokenHost) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ValidationTokenHost> for Val<ValidationTokenHost> {
-        fn from(v: ValidationTokenHost) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Specify how the HTTP validation token will be served when requesting the CloudFront managed ACM certificate.
+        ///
+        /// \+ For ``cloudfront``, CloudFront will automatically serve the validation token. Choose this mode if you can
+        /// point the domain's DNS to CloudFront immediately.
+        ///
+        /// \+ For ``self-hosted``, you serve the validation token from your existing infrastructure. Choose this mode when
+        /// you need to maintain current traffic flow while your certificate is being issued. You can place the validation
+        /// token at the well-known path on your existing web server, wait for ACM to validate and issue the certificate,
+        /// and then update your DNS to point to CloudFront.
+        ValidationTokenHost[2] {
+            Cloudfront = "cloudfront",
+            SelfHosted = "self-hosted",
         }
     }
 }
@@ -7131,42 +5730,10 @@ pub mod field_level_encryption_config {
 
     property_type!(QueryArgProfileConfig);
 
-    /// The encryption format CloudFront uses for this content type.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Format::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Format {
-        /// `URLEncoded`
-        URLEncoded,
-    }
-
-    impl Format {
-        /// Every variant, in schema order.
-        pub const ALL: [Format; 1] = [Format::URLEncoded];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Format::URLEncoded => "URLEncoded",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Format {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Format> for Value {
-        fn from(v: Format) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Format> for Val<Format> {
-        fn from(v: Format) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The encryption format CloudFront uses for this content type.
+        Format[1] {
+            URLEncoded = "URLEncoded",
         }
     }
 }
@@ -7550,45 +6117,11 @@ pub mod function {
 
     property_type!(KeyValueStoreAssociation);
 
-    /// The function's runtime environment version.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Runtime::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Runtime {
-        /// `cloudfront-js-1.0`
-        CloudfrontJs10,
-        /// `cloudfront-js-2.0`
-        CloudfrontJs20,
-    }
-
-    impl Runtime {
-        /// Every variant, in schema order.
-        pub const ALL: [Runtime; 2] = [Runtime::CloudfrontJs10, Runtime::CloudfrontJs20];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Runtime::CloudfrontJs10 => "cloudfront-js-1.0",
-                Runtime::CloudfrontJs20 => "cloudfront-js-2.0",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Runtime {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Runtime> for Value {
-        fn from(v: Runtime) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Runtime> for Val<Runtime> {
-        fn from(v: Runtime) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The function's runtime environment version.
+        Runtime[2] {
+            CloudfrontJs10 = "cloudfront-js-1.0",
+            CloudfrontJs20 = "cloudfront-js-2.0",
         }
     }
 }
@@ -7807,42 +6340,10 @@ pub mod key_value_store {
 
     property_type!(ImportSource);
 
-    /// The source type of the import source for the key value store.
-    ///
-    /// Rendered as its CloudFormation spelling ([`SourceType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SourceType {
-        /// `S3`
-        S3,
-    }
-
-    impl SourceType {
-        /// Every variant, in schema order.
-        pub const ALL: [SourceType; 1] = [SourceType::S3];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SourceType::S3 => "S3",
-            }
-        }
-    }
-
-    impl std::fmt::Display for SourceType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<SourceType> for Value {
-        fn from(v: SourceType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<SourceType> for Val<SourceType> {
-        fn from(v: SourceType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The source type of the import source for the key value store.
+        SourceType[1] {
+            S3 = "S3",
         }
     }
 }
@@ -7951,46 +6452,11 @@ pub mod monitoring_subscription {
 
     property_type!(RealtimeMetricsSubscriptionConfig);
 
-    /// A flag that indicates whether additional CloudWatch metrics are enabled for a given CloudFront distribution.
-    ///
-    /// Rendered as its CloudFormation spelling ([`RealtimeMetricsSubscriptionStatus::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum RealtimeMetricsSubscriptionStatus {
-        /// `Enabled`
-        Enabled,
-        /// `Disabled`
-        Disabled,
-    }
-
-    impl RealtimeMetricsSubscriptionStatus {
-        /// Every variant, in schema order.
-        pub const ALL: [RealtimeMetricsSubscriptionStatus; 2] =
-            [RealtimeMetricsSubscriptionStatus::Enabled, RealtimeMetricsSubscriptionStatus::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                RealtimeMetricsSubscriptionStatus::Enabled => "Enabled",
-                RealtimeMetricsSubscriptionStatus::Disabled => "Disabled",
-            }
-        }
-    }
-
-    impl std::fmt::Display for RealtimeMetricsSubscriptionStatus {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<RealtimeMetricsSubscriptionStatus> for Value {
-        fn from(v: RealtimeMetricsSubscriptionStatus) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<RealtimeMetricsSubscriptionStatus> for Val<RealtimeMetricsSubscriptionStatus> {
-        fn from(v: RealtimeMetricsSubscriptionStatus) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// A flag that indicates whether additional CloudWatch metrics are enabled for a given CloudFront distribution.
+        RealtimeMetricsSubscriptionStatus[2] {
+            Enabled = "Enabled",
+            Disabled = "Disabled",
         }
     }
 }
@@ -9684,62 +8150,16 @@ pub mod response_headers_policy {
 
     property_type!(XSSProtection);
 
-    /// Rendered as its CloudFormation spelling ([`Items::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Items {
-        /// `ALL`
-        All,
-        /// `DELETE`
-        Delete,
-        /// `GET`
-        Get,
-        /// `HEAD`
-        Head,
-        /// `OPTIONS`
-        Options,
-        /// `PATCH`
-        Patch,
-        /// `POST`
-        Post,
-        /// `PUT`
-        Put,
-    }
-
-    impl Items {
-        /// Every variant, in schema order.
-        pub const ALL: [Items; 8] =
-            [Items::All, Items::Delete, Items::Get, Items::Head, Items::Options, Items::Patch, Items::Post, Items::Put];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Items::All => "ALL",
-                Items::Delete => "DELETE",
-                Items::Get => "GET",
-                Items::Head => "HEAD",
-                Items::Options => "OPTIONS",
-                Items::Patch => "PATCH",
-                Items::Post => "POST",
-                Items::Put => "PUT",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Items {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Items> for Value {
-        fn from(v: Items) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Items> for Val<Items> {
-        fn from(v: Items) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        Items[8] {
+            All = "ALL",
+            Delete = "DELETE",
+            Get = "GET",
+            Head = "HEAD",
+            Options = "OPTIONS",
+            Patch = "PATCH",
+            Post = "POST",
+            Put = "PUT",
         }
     }
 }
@@ -10309,89 +8729,19 @@ pub mod vpc_origin {
 
     property_type!(VpcOriginEndpointConfig);
 
-    /// Rendered as its CloudFormation spelling ([`IpAddressType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum IpAddressType {
-        /// `ipv4`
-        Ipv4,
-        /// `dualstack`
-        Dualstack,
-    }
-
-    impl IpAddressType {
-        /// Every variant, in schema order.
-        pub const ALL: [IpAddressType; 2] = [IpAddressType::Ipv4, IpAddressType::Dualstack];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                IpAddressType::Ipv4 => "ipv4",
-                IpAddressType::Dualstack => "dualstack",
-            }
+    cfn_enum! {
+        IpAddressType[2] {
+            Ipv4 = "ipv4",
+            Dualstack = "dualstack",
         }
     }
 
-    impl std::fmt::Display for IpAddressType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<IpAddressType> for Value {
-        fn from(v: IpAddressType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<IpAddressType> for Val<IpAddressType> {
-        fn from(v: IpAddressType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The origin protocol policy for the CloudFront VPC origin endpoint configuration.
-    ///
-    /// Rendered as its CloudFormation spelling ([`OriginProtocolPolicy::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum OriginProtocolPolicy {
-        /// `http-only`
-        HttpOnly,
-        /// `https-only`
-        HttpsOnly,
-        /// `match-viewer`
-        MatchViewer,
-    }
-
-    impl OriginProtocolPolicy {
-        /// Every variant, in schema order.
-        pub const ALL: [OriginProtocolPolicy; 3] =
-            [OriginProtocolPolicy::HttpOnly, OriginProtocolPolicy::HttpsOnly, OriginProtocolPolicy::MatchViewer];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                OriginProtocolPolicy::HttpOnly => "http-only",
-                OriginProtocolPolicy::HttpsOnly => "https-only",
-                OriginProtocolPolicy::MatchViewer => "match-viewer",
-            }
-        }
-    }
-
-    impl std::fmt::Display for OriginProtocolPolicy {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<OriginProtocolPolicy> for Value {
-        fn from(v: OriginProtocolPolicy) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<OriginProtocolPolicy> for Val<OriginProtocolPolicy> {
-        fn from(v: OriginProtocolPolicy) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The origin protocol policy for the CloudFront VPC origin endpoint configuration.
+        OriginProtocolPolicy[3] {
+            HttpOnly = "http-only",
+            HttpsOnly = "https-only",
+            MatchViewer = "match-viewer",
         }
     }
 }

@@ -184,126 +184,26 @@ pub mod cluster {
 
     property_type!(BackupRetentionPolicy);
 
-    /// The mode to use in the cluster.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Mode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Mode {
-        /// `FIPS`
-        Fips,
-        /// `NON_FIPS`
-        NonFips,
-    }
-
-    impl Mode {
-        /// Every variant, in schema order.
-        pub const ALL: [Mode; 2] = [Mode::Fips, Mode::NonFips];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Mode::Fips => "FIPS",
-                Mode::NonFips => "NON_FIPS",
-            }
+    cfn_enum! {
+        /// The mode to use in the cluster.
+        Mode[2] {
+            Fips = "FIPS",
+            NonFips = "NON_FIPS",
         }
     }
 
-    impl std::fmt::Display for Mode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// The NetworkType to create a cluster with.
+        NetworkType[2] {
+            Ipv4 = "IPV4",
+            Dualstack = "DUALSTACK",
         }
     }
 
-    impl From<Mode> for Value {
-        fn from(v: Mode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Mode> for Val<Mode> {
-        fn from(v: Mode) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The NetworkType to create a cluster with.
-    ///
-    /// Rendered as its CloudFormation spelling ([`NetworkType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum NetworkType {
-        /// `IPV4`
-        Ipv4,
-        /// `DUALSTACK`
-        Dualstack,
-    }
-
-    impl NetworkType {
-        /// Every variant, in schema order.
-        pub const ALL: [NetworkType; 2] = [NetworkType::Ipv4, NetworkType::Dualstack];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                NetworkType::Ipv4 => "IPV4",
-                NetworkType::Dualstack => "DUALSTACK",
-            }
-        }
-    }
-
-    impl std::fmt::Display for NetworkType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<NetworkType> for Value {
-        fn from(v: NetworkType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<NetworkType> for Val<NetworkType> {
-        fn from(v: NetworkType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The type of backup retention policy.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Type::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Type {
-        /// `DAYS`
-        Days,
-    }
-
-    impl Type {
-        /// Every variant, in schema order.
-        pub const ALL: [Type; 1] = [Type::Days];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Type::Days => "DAYS",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Type {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Type> for Value {
-        fn from(v: Type) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Type> for Val<Type> {
-        fn from(v: Type) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The type of backup retention policy.
+        Type[1] {
+            Days = "DAYS",
         }
     }
 }

@@ -120,42 +120,10 @@ pub mod channel {
 
     property_type!(Destination);
 
-    /// The type of destination for events arriving from a channel.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Type::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Type {
-        /// `EVENT_DATA_STORE`
-        EventDataStore,
-    }
-
-    impl Type {
-        /// Every variant, in schema order.
-        pub const ALL: [Type; 1] = [Type::EventDataStore];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Type::EventDataStore => "EVENT_DATA_STORE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Type {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Type> for Value {
-        fn from(v: Type) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Type> for Val<Type> {
-        fn from(v: Type) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The type of destination for events arriving from a channel.
+        Type[1] {
+            EventDataStore = "EVENT_DATA_STORE",
         }
     }
 }
@@ -381,87 +349,19 @@ pub mod dashboard {
 
     property_type!(Widget);
 
-    /// The status of the schedule. Supported values are ENABLED and DISABLED.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Status::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Status {
-        /// `ENABLED`
-        Enabled,
-        /// `DISABLED`
-        Disabled,
-    }
-
-    impl Status {
-        /// Every variant, in schema order.
-        pub const ALL: [Status; 2] = [Status::Enabled, Status::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Status::Enabled => "ENABLED",
-                Status::Disabled => "DISABLED",
-            }
+    cfn_enum! {
+        /// The status of the schedule. Supported values are ENABLED and DISABLED.
+        Status[2] {
+            Enabled = "ENABLED",
+            Disabled = "DISABLED",
         }
     }
 
-    impl std::fmt::Display for Status {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Status> for Value {
-        fn from(v: Status) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Status> for Val<Status> {
-        fn from(v: Status) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The frequency unit. Supported values are HOURS and DAYS.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Unit::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Unit {
-        /// `HOURS`
-        Hours,
-        /// `DAYS`
-        Days,
-    }
-
-    impl Unit {
-        /// Every variant, in schema order.
-        pub const ALL: [Unit; 2] = [Unit::Hours, Unit::Days];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Unit::Hours => "HOURS",
-                Unit::Days => "DAYS",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Unit {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Unit> for Value {
-        fn from(v: Unit) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Unit> for Val<Unit> {
-        fn from(v: Unit) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The frequency unit. Supported values are HOURS and DAYS.
+        Unit[2] {
+            Hours = "HOURS",
+            Days = "DAYS",
         }
     }
 }
@@ -836,172 +736,37 @@ pub mod event_data_store {
 
     property_type!(InsightSelector);
 
-    /// The mode that the event data store will use to charge for event storage.
-    ///
-    /// Rendered as its CloudFormation spelling ([`BillingMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum BillingMode {
-        /// `EXTENDABLE_RETENTION_PRICING`
-        ExtendableRetentionPricing,
-        /// `FIXED_RETENTION_PRICING`
-        FixedRetentionPricing,
-    }
-
-    impl BillingMode {
-        /// Every variant, in schema order.
-        pub const ALL: [BillingMode; 2] = [BillingMode::ExtendableRetentionPricing, BillingMode::FixedRetentionPricing];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                BillingMode::ExtendableRetentionPricing => "EXTENDABLE_RETENTION_PRICING",
-                BillingMode::FixedRetentionPricing => "FIXED_RETENTION_PRICING",
-            }
+    cfn_enum! {
+        /// The mode that the event data store will use to charge for event storage.
+        BillingMode[2] {
+            ExtendableRetentionPricing = "EXTENDABLE_RETENTION_PRICING",
+            FixedRetentionPricing = "FIXED_RETENTION_PRICING",
         }
     }
 
-    impl std::fmt::Display for BillingMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// The type of Insights to log on an event data store.
+        InsightType[2] {
+            ApiCallRateInsight = "ApiCallRateInsight",
+            ApiErrorRateInsight = "ApiErrorRateInsight",
         }
     }
 
-    impl From<BillingMode> for Value {
-        fn from(v: BillingMode) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// Specifies the maximum size allowed for the event. Valid values are Standard and Large. If you add
+        /// ContextKeySelectors, this value must be set to Large.
+        MaxEventSize[2] {
+            Standard = "Standard",
+            Large = "Large",
         }
     }
 
-    impl From<BillingMode> for Val<BillingMode> {
-        fn from(v: BillingMode) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The type of Insights to log on an event data store.
-    ///
-    /// Rendered as its CloudFormation spelling ([`InsightType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum InsightType {
-        /// `ApiCallRateInsight`
-        ApiCallRateInsight,
-        /// `ApiErrorRateInsight`
-        ApiErrorRateInsight,
-    }
-
-    impl InsightType {
-        /// Every variant, in schema order.
-        pub const ALL: [InsightType; 2] = [InsightType::ApiCallRateInsight, InsightType::ApiErrorRateInsight];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                InsightType::ApiCallRateInsight => "ApiCallRateInsight",
-                InsightType::ApiErrorRateInsight => "ApiErrorRateInsight",
-            }
-        }
-    }
-
-    impl std::fmt::Display for InsightType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<InsightType> for Value {
-        fn from(v: InsightType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<InsightType> for Val<InsightType> {
-        fn from(v: InsightType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Specifies the maximum size allowed for the event. Valid values are Standard and Large. If you add
-    /// ContextKeySelectors, this value must be set to Large.
-    ///
-    /// Rendered as its CloudFormation spelling ([`MaxEventSize::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum MaxEventSize {
-        /// `Standard`
-        Standard,
-        /// `Large`
-        Large,
-    }
-
-    impl MaxEventSize {
-        /// Every variant, in schema order.
-        pub const ALL: [MaxEventSize; 2] = [MaxEventSize::Standard, MaxEventSize::Large];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                MaxEventSize::Standard => "Standard",
-                MaxEventSize::Large => "Large",
-            }
-        }
-    }
-
-    impl std::fmt::Display for MaxEventSize {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<MaxEventSize> for Value {
-        fn from(v: MaxEventSize) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<MaxEventSize> for Val<MaxEventSize> {
-        fn from(v: MaxEventSize) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Specifies the type of the event record field in ContextKeySelector. Valid values include RequestContext, TagContext.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Type::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Type {
-        /// `RequestContext`
-        RequestContext,
-        /// `TagContext`
-        TagContext,
-    }
-
-    impl Type {
-        /// Every variant, in schema order.
-        pub const ALL: [Type; 2] = [Type::RequestContext, Type::TagContext];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Type::RequestContext => "RequestContext",
-                Type::TagContext => "TagContext",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Type {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Type> for Value {
-        fn from(v: Type) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Type> for Val<Type> {
-        fn from(v: Type) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Specifies the type of the event record field in ContextKeySelector. Valid values include RequestContext,
+        /// TagContext.
+        Type[2] {
+            RequestContext = "RequestContext",
+            TagContext = "TagContext",
         }
     }
 }
@@ -1527,291 +1292,61 @@ pub mod trail {
 
     property_type!(InsightSelector);
 
-    /// The category of events to be aggregated.
-    ///
-    /// Rendered as its CloudFormation spelling ([`EventCategory::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum EventCategory {
-        /// `Data`
-        Data,
-    }
-
-    impl EventCategory {
-        /// Every variant, in schema order.
-        pub const ALL: [EventCategory; 1] = [EventCategory::Data];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                EventCategory::Data => "Data",
-            }
+    cfn_enum! {
+        /// The category of events to be aggregated.
+        EventCategory[1] {
+            Data = "Data",
         }
     }
 
-    impl std::fmt::Display for EventCategory {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// The type of insight to log on a trail.
+        InsightType[2] {
+            ApiCallRateInsight = "ApiCallRateInsight",
+            ApiErrorRateInsight = "ApiErrorRateInsight",
         }
     }
 
-    impl From<EventCategory> for Value {
-        fn from(v: EventCategory) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// Specify if you want your trail to log read-only events, write-only events, or all. For example, the EC2
+        /// GetConsoleOutput is a read-only API operation and RunInstances is a write-only API operation.
+        ReadWriteType[3] {
+            All = "All",
+            ReadOnly = "ReadOnly",
+            WriteOnly = "WriteOnly",
         }
     }
 
-    impl From<EventCategory> for Val<EventCategory> {
-        fn from(v: EventCategory) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Event category for an insight selector.
+        SourceEventCategory[2] {
+            Management = "Management",
+            Data = "Data",
         }
     }
 
-    /// The type of insight to log on a trail.
-    ///
-    /// Rendered as its CloudFormation spelling ([`InsightType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum InsightType {
-        /// `ApiCallRateInsight`
-        ApiCallRateInsight,
-        /// `ApiErrorRateInsight`
-        ApiErrorRateInsight,
-    }
-
-    impl InsightType {
-        /// Every variant, in schema order.
-        pub const ALL: [InsightType; 2] = [InsightType::ApiCallRateInsight, InsightType::ApiErrorRateInsight];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                InsightType::ApiCallRateInsight => "ApiCallRateInsight",
-                InsightType::ApiErrorRateInsight => "ApiErrorRateInsight",
-            }
+    cfn_enum! {
+        /// A template used to configure aggregation rules.
+        Template[3] {
+            ApiActivity = "API_ACTIVITY",
+            ResourceAccess = "RESOURCE_ACCESS",
+            UserActions = "USER_ACTIONS",
         }
     }
 
-    impl std::fmt::Display for InsightType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<InsightType> for Value {
-        fn from(v: InsightType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<InsightType> for Val<InsightType> {
-        fn from(v: InsightType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Specify if you want your trail to log read-only events, write-only events, or all. For example, the EC2
-    /// GetConsoleOutput is a read-only API operation and RunInstances is a write-only API operation.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ReadWriteType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ReadWriteType {
-        /// `All`
-        All,
-        /// `ReadOnly`
-        ReadOnly,
-        /// `WriteOnly`
-        WriteOnly,
-    }
-
-    impl ReadWriteType {
-        /// Every variant, in schema order.
-        pub const ALL: [ReadWriteType; 3] = [ReadWriteType::All, ReadWriteType::ReadOnly, ReadWriteType::WriteOnly];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ReadWriteType::All => "All",
-                ReadWriteType::ReadOnly => "ReadOnly",
-                ReadWriteType::WriteOnly => "WriteOnly",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ReadWriteType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ReadWriteType> for Value {
-        fn from(v: ReadWriteType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ReadWriteType> for Val<ReadWriteType> {
-        fn from(v: ReadWriteType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Event category for an insight selector.
-    ///
-    /// Rendered as its CloudFormation spelling ([`SourceEventCategory::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SourceEventCategory {
-        /// `Management`
-        Management,
-        /// `Data`
-        Data,
-    }
-
-    impl SourceEventCategory {
-        /// Every variant, in schema order.
-        pub const ALL: [SourceEventCategory; 2] = [SourceEventCategory::Management, SourceEventCategory::Data];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SourceEventCategory::Management => "Management",
-                SourceEventCategory::Data => "Data",
-            }
-        }
-    }
-
-    impl std::fmt::Display for SourceEventCategory {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<SourceEventCategory> for Value {
-        fn from(v: SourceEventCategory) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<SourceEventCategory> for Val<SourceEventCategory> {
-        fn from(v: SourceEventCategory) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// A template used to configure aggregation rules.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Template::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Template {
-        /// `API_ACTIVITY`
-        ApiActivity,
-        /// `RESOURCE_ACCESS`
-        ResourceAccess,
-        /// `USER_ACTIONS`
-        UserActions,
-    }
-
-    impl Template {
-        /// Every variant, in schema order.
-        pub const ALL: [Template; 3] = [Template::ApiActivity, Template::ResourceAccess, Template::UserActions];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Template::ApiActivity => "API_ACTIVITY",
-                Template::ResourceAccess => "RESOURCE_ACCESS",
-                Template::UserActions => "USER_ACTIONS",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Template {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Template> for Value {
-        fn from(v: Template) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Template> for Val<Template> {
-        fn from(v: Template) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The resource type in which you want to log data events. You can specify AWS::S3::Object or AWS::Lambda::Function
-    /// resources.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Type::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Type {
-        /// `AWS::Lambda::Function`
-        AwsLambdaFunction,
-        /// `AWS::S3::Object`
-        AwsS3Object,
-        /// `AWS::DynamoDB::Table`
-        AwsDynamoDBTable,
-        /// `AWS::S3Outposts::Object`
-        AwsS3OutpostsObject,
-        /// `AWS::ManagedBlockchain::Node`
-        AwsManagedBlockchainNode,
-        /// `AWS::S3ObjectLambda::AccessPoint`
-        AwsS3ObjectLambdaAccessPoint,
-        /// `AWS::EC2::Snapshot`
-        AwsEc2Snapshot,
-        /// `AWS::S3::AccessPoint`
-        AwsS3AccessPoint,
-        /// `AWS::DynamoDB::Stream`
-        AwsDynamoDBStream,
-    }
-
-    impl Type {
-        /// Every variant, in schema order.
-        pub const ALL: [Type; 9] = [
-            Type::AwsLambdaFunction,
-            Type::AwsS3Object,
-            Type::AwsDynamoDBTable,
-            Type::AwsS3OutpostsObject,
-            Type::AwsManagedBlockchainNode,
-            Type::AwsS3ObjectLambdaAccessPoint,
-            Type::AwsEc2Snapshot,
-            Type::AwsS3AccessPoint,
-            Type::AwsDynamoDBStream,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Type::AwsLambdaFunction => "AWS::Lambda::Function",
-                Type::AwsS3Object => "AWS::S3::Object",
-                Type::AwsDynamoDBTable => "AWS::DynamoDB::Table",
-                Type::AwsS3OutpostsObject => "AWS::S3Outposts::Object",
-                Type::AwsManagedBlockchainNode => "AWS::ManagedBlockchain::Node",
-                Type::AwsS3ObjectLambdaAccessPoint => "AWS::S3ObjectLambda::AccessPoint",
-                Type::AwsEc2Snapshot => "AWS::EC2::Snapshot",
-                Type::AwsS3AccessPoint => "AWS::S3::AccessPoint",
-                Type::AwsDynamoDBStream => "AWS::DynamoDB::Stream",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Type {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Type> for Value {
-        fn from(v: Type) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Type> for Val<Type> {
-        fn from(v: Type) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The resource type in which you want to log data events. You can specify AWS::S3::Object or AWS::Lambda::Function
+        /// resources.
+        Type[9] {
+            AwsLambdaFunction = "AWS::Lambda::Function",
+            AwsS3Object = "AWS::S3::Object",
+            AwsDynamoDBTable = "AWS::DynamoDB::Table",
+            AwsS3OutpostsObject = "AWS::S3Outposts::Object",
+            AwsManagedBlockchainNode = "AWS::ManagedBlockchain::Node",
+            AwsS3ObjectLambdaAccessPoint = "AWS::S3ObjectLambda::AccessPoint",
+            AwsEc2Snapshot = "AWS::EC2::Snapshot",
+            AwsS3AccessPoint = "AWS::S3::AccessPoint",
+            AwsDynamoDBStream = "AWS::DynamoDB::Stream",
         }
     }
 }

@@ -883,337 +883,87 @@ pub mod alarm {
 
     property_type!(WarmUpConfiguration);
 
-    /// The arithmetic operation to use when comparing the specified statistic and threshold. The specified statistic value
-    /// is used as the first operand.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ComparisonOperator::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ComparisonOperator {
-        /// `GreaterThanOrEqualToThreshold`
-        GreaterThanOrEqualToThreshold,
-        /// `GreaterThanThreshold`
-        GreaterThanThreshold,
-        /// `GreaterThanUpperThreshold`
-        GreaterThanUpperThreshold,
-        /// `LessThanLowerOrGreaterThanUpperThreshold`
-        LessThanLowerOrGreaterThanUpperThreshold,
-        /// `LessThanLowerThreshold`
-        LessThanLowerThreshold,
-        /// `LessThanOrEqualToThreshold`
-        LessThanOrEqualToThreshold,
-        /// `LessThanThreshold`
-        LessThanThreshold,
-    }
-
-    impl ComparisonOperator {
-        /// Every variant, in schema order.
-        pub const ALL: [ComparisonOperator; 7] = [
-            ComparisonOperator::GreaterThanOrEqualToThreshold,
-            ComparisonOperator::GreaterThanThreshold,
-            ComparisonOperator::GreaterThanUpperThreshold,
-            ComparisonOperator::LessThanLowerOrGreaterThanUpperThreshold,
-            ComparisonOperator::LessThanLowerThreshold,
-            ComparisonOperator::LessThanOrEqualToThreshold,
-            ComparisonOperator::LessThanThreshold,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ComparisonOperator::GreaterThanOrEqualToThreshold => "GreaterThanOrEqualToThreshold",
-                ComparisonOperator::GreaterThanThreshold => "GreaterThanThreshold",
-                ComparisonOperator::GreaterThanUpperThreshold => "GreaterThanUpperThreshold",
-                ComparisonOperator::LessThanLowerOrGreaterThanUpperThreshold => {
-                    "LessThanLowerOrGreaterThanUpperThreshold"
-                }
-                ComparisonOperator::LessThanLowerThreshold => "LessThanLowerThreshold",
-                ComparisonOperator::LessThanOrEqualToThreshold => "LessThanOrEqualToThreshold",
-                ComparisonOperator::LessThanThreshold => "LessThanThreshold",
-            }
+    cfn_enum! {
+        /// The arithmetic operation to use when comparing the specified statistic and threshold. The specified statistic
+        /// value is used as the first operand.
+        ComparisonOperator[7] {
+            GreaterThanOrEqualToThreshold = "GreaterThanOrEqualToThreshold",
+            GreaterThanThreshold = "GreaterThanThreshold",
+            GreaterThanUpperThreshold = "GreaterThanUpperThreshold",
+            LessThanLowerOrGreaterThanUpperThreshold = "LessThanLowerOrGreaterThanUpperThreshold",
+            LessThanLowerThreshold = "LessThanLowerThreshold",
+            LessThanOrEqualToThreshold = "LessThanOrEqualToThreshold",
+            LessThanThreshold = "LessThanThreshold",
         }
     }
 
-    impl std::fmt::Display for ComparisonOperator {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// The statistic for the metric associated with the alarm, other than percentile. For percentile statistics, use
+        /// ``ExtendedStatistic``.
+        ///
+        /// For an alarm based on a metric, you must specify either ``Statistic`` or ``ExtendedStatistic`` but not both.
+        ///
+        /// For an alarm based on a math expression, you can't specify ``Statistic``. Instead, you use ``Metrics``.
+        Statistic[5] {
+            Average = "Average",
+            Maximum = "Maximum",
+            Minimum = "Minimum",
+            SampleCount = "SampleCount",
+            Sum = "Sum",
         }
     }
 
-    impl From<ComparisonOperator> for Value {
-        fn from(v: ComparisonOperator) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// Sets how this alarm is to handle missing data points. Valid values are ``breaching``, ``notBreaching``,
+        /// ``ignore``, and ``missing``. For more information, see [Configuring How Alarms Treat Missing
+        /// Data](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html#alarms-and-missing-data)
+        /// in the *Amazon User Guide*.
+        ///
+        /// If you omit this parameter, the default behavior of ``missing`` is used.
+        TreatMissingData[4] {
+            Breaching = "breaching",
+            Ignore = "ignore",
+            Missing = "missing",
+            NotBreaching = "notBreaching",
         }
     }
 
-    impl From<ComparisonOperator> for Val<ComparisonOperator> {
-        fn from(v: ComparisonOperator) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The statistic for the metric associated with the alarm, other than percentile. For percentile statistics, use
-    /// ``ExtendedStatistic``.
-    ///
-    /// For an alarm based on a metric, you must specify either ``Statistic`` or ``ExtendedStatistic`` but not both.
-    ///
-    /// For an alarm based on a math expression, you can't specify ``Statistic``. Instead, you use ``Metrics``.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Statistic::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Statistic {
-        /// `Average`
-        Average,
-        /// `Maximum`
-        Maximum,
-        /// `Minimum`
-        Minimum,
-        /// `SampleCount`
-        SampleCount,
-        /// `Sum`
-        Sum,
-    }
-
-    impl Statistic {
-        /// Every variant, in schema order.
-        pub const ALL: [Statistic; 5] =
-            [Statistic::Average, Statistic::Maximum, Statistic::Minimum, Statistic::SampleCount, Statistic::Sum];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Statistic::Average => "Average",
-                Statistic::Maximum => "Maximum",
-                Statistic::Minimum => "Minimum",
-                Statistic::SampleCount => "SampleCount",
-                Statistic::Sum => "Sum",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Statistic {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Statistic> for Value {
-        fn from(v: Statistic) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Statistic> for Val<Statistic> {
-        fn from(v: Statistic) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Sets how this alarm is to handle missing data points. Valid values are ``breaching``, ``notBreaching``, ``ignore``,
-    /// and ``missing``. For more information, see [Configuring How Alarms Treat Missing
-    /// Data](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html#alarms-and-missing-data)
-    /// in the *Amazon User Guide*.
-    ///
-    /// If you omit this parameter, the default behavior of ``missing`` is used.
-    ///
-    /// Rendered as its CloudFormation spelling ([`TreatMissingData::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TreatMissingData {
-        /// `breaching`
-        Breaching,
-        /// `ignore`
-        Ignore,
-        /// `missing`
-        Missing,
-        /// `notBreaching`
-        NotBreaching,
-    }
-
-    impl TreatMissingData {
-        /// Every variant, in schema order.
-        pub const ALL: [TreatMissingData; 4] = [
-            TreatMissingData::Breaching,
-            TreatMissingData::Ignore,
-            TreatMissingData::Missing,
-            TreatMissingData::NotBreaching,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                TreatMissingData::Breaching => "breaching",
-                TreatMissingData::Ignore => "ignore",
-                TreatMissingData::Missing => "missing",
-                TreatMissingData::NotBreaching => "notBreaching",
-            }
-        }
-    }
-
-    impl std::fmt::Display for TreatMissingData {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<TreatMissingData> for Value {
-        fn from(v: TreatMissingData) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<TreatMissingData> for Val<TreatMissingData> {
-        fn from(v: TreatMissingData) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The unit of the metric associated with the alarm. Specify this only if you are creating an alarm based on a single
-    /// metric. Do not specify this if you are specifying a ``Metrics`` array.
-    ///
-    /// You can specify the following values: Seconds, Microseconds, Milliseconds, Bytes, Kilobytes, Megabytes, Gigabytes,
-    /// Terabytes, Bits, Kilobits, Megabits, Gigabits, Terabits, Percent, Count, Bytes/Second, Kilobytes/Second,
-    /// Megabytes/Second, Gigabytes/Second, Terabytes/Second, Bits/Second, Kilobits/Second, Megabits/Second,
-    /// Gigabits/Second, Terabits/Second, Count/Second, or None.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Unit::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Unit {
-        /// `Bits`
-        Bits,
-        /// `Bits/Second`
-        BitsSecond,
-        /// `Bytes`
-        Bytes,
-        /// `Bytes/Second`
-        BytesSecond,
-        /// `Count`
-        Count,
-        /// `Count/Second`
-        CountSecond,
-        /// `Gigabits`
-        Gigabits,
-        /// `Gigabits/Second`
-        GigabitsSecond,
-        /// `Gigabytes`
-        Gigabytes,
-        /// `Gigabytes/Second`
-        GigabytesSecond,
-        /// `Kilobits`
-        Kilobits,
-        /// `Kilobits/Second`
-        KilobitsSecond,
-        /// `Kilobytes`
-        Kilobytes,
-        /// `Kilobytes/Second`
-        KilobytesSecond,
-        /// `Megabits`
-        Megabits,
-        /// `Megabits/Second`
-        MegabitsSecond,
-        /// `Megabytes`
-        Megabytes,
-        /// `Megabytes/Second`
-        MegabytesSecond,
-        /// `Microseconds`
-        Microseconds,
-        /// `Milliseconds`
-        Milliseconds,
-        /// `None`
-        None,
-        /// `Percent`
-        Percent,
-        /// `Seconds`
-        Seconds,
-        /// `Terabits`
-        Terabits,
-        /// `Terabits/Second`
-        TerabitsSecond,
-        /// `Terabytes`
-        Terabytes,
-        /// `Terabytes/Second`
-        TerabytesSecond,
-    }
-
-    impl Unit {
-        /// Every variant, in schema order.
-        pub const ALL: [Unit; 27] = [
-            Unit::Bits,
-            Unit::BitsSecond,
-            Unit::Bytes,
-            Unit::BytesSecond,
-            Unit::Count,
-            Unit::CountSecond,
-            Unit::Gigabits,
-            Unit::GigabitsSecond,
-            Unit::Gigabytes,
-            Unit::GigabytesSecond,
-            Unit::Kilobits,
-            Unit::KilobitsSecond,
-            Unit::Kilobytes,
-            Unit::KilobytesSecond,
-            Unit::Megabits,
-            Unit::MegabitsSecond,
-            Unit::Megabytes,
-            Unit::MegabytesSecond,
-            Unit::Microseconds,
-            Unit::Milliseconds,
-            Unit::None,
-            Unit::Percent,
-            Unit::Seconds,
-            Unit::Terabits,
-            Unit::TerabitsSecond,
-            Unit::Terabytes,
-            Unit::TerabytesSecond,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Unit::Bits => "Bits",
-                Unit::BitsSecond => "Bits/Second",
-                Unit::Bytes => "Bytes",
-                Unit::BytesSecond => "Bytes/Second",
-                Unit::Count => "Count",
-                Unit::CountSecond => "Count/Second",
-                Unit::Gigabits => "Gigabits",
-                Unit::GigabitsSecond => "Gigabits/Second",
-                Unit::Gigabytes => "Gigabytes",
-                Unit::GigabytesSecond => "Gigabytes/Second",
-                Unit::Kilobits => "Kilobits",
-                Unit::KilobitsSecond => "Kilobits/Second",
-                Unit::Kilobytes => "Kilobytes",
-                Unit::KilobytesSecond => "Kilobytes/Second",
-                Unit::Megabits => "Megabits",
-                Unit::MegabitsSecond => "Megabits/Second",
-                Unit::Megabytes => "Megabytes",
-                Unit::MegabytesSecond => "Megabytes/Second",
-                Unit::Microseconds => "Microseconds",
-                Unit::Milliseconds => "Milliseconds",
-                Unit::None => "None",
-                Unit::Percent => "Percent",
-                Unit::Seconds => "Seconds",
-                Unit::Terabits => "Terabits",
-                Unit::TerabitsSecond => "Terabits/Second",
-                Unit::Terabytes => "Terabytes",
-                Unit::TerabytesSecond => "Terabytes/Second",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Unit {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Unit> for Value {
-        fn from(v: Unit) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Unit> for Val<Unit> {
-        fn from(v: Unit) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The unit of the metric associated with the alarm. Specify this only if you are creating an alarm based on a
+        /// single metric. Do not specify this if you are specifying a ``Metrics`` array.
+        ///
+        /// You can specify the following values: Seconds, Microseconds, Milliseconds, Bytes, Kilobytes, Megabytes,
+        /// Gigabytes, Terabytes, Bits, Kilobits, Megabits, Gigabits, Terabits, Percent, Count, Bytes/Second,
+        /// Kilobytes/Second, Megabytes/Second, Gigabytes/Second, Terabytes/Second, Bits/Second, Kilobits/Second,
+        /// Megabits/Second, Gigabits/Second, Terabits/Second, Count/Second, or None.
+        Unit[27] {
+            Bits = "Bits",
+            BitsSecond = "Bits/Second",
+            Bytes = "Bytes",
+            BytesSecond = "Bytes/Second",
+            Count = "Count",
+            CountSecond = "Count/Second",
+            Gigabits = "Gigabits",
+            GigabitsSecond = "Gigabits/Second",
+            Gigabytes = "Gigabytes",
+            GigabytesSecond = "Gigabytes/Second",
+            Kilobits = "Kilobits",
+            KilobitsSecond = "Kilobits/Second",
+            Kilobytes = "Kilobytes",
+            KilobytesSecond = "Kilobytes/Second",
+            Megabits = "Megabits",
+            MegabitsSecond = "Megabits/Second",
+            Megabytes = "Megabytes",
+            MegabytesSecond = "Megabytes/Second",
+            Microseconds = "Microseconds",
+            Milliseconds = "Milliseconds",
+            None = "None",
+            Percent = "Percent",
+            Seconds = "Seconds",
+            Terabits = "Terabits",
+            TerabitsSecond = "Terabits/Second",
+            Terabytes = "Terabytes",
+            TerabytesSecond = "Terabytes/Second",
         }
     }
 }
@@ -2193,45 +1943,11 @@ impl Handle<CfnInsightRule> {
 
 /// Property types and enums of [`CfnInsightRule`] (`AWS::CloudWatch::InsightRule`).
 pub mod insight_rule {
-    use crate::core::value::{Val, Value};
 
-    /// Rendered as its CloudFormation spelling ([`RuleState::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum RuleState {
-        /// `ENABLED`
-        Enabled,
-        /// `DISABLED`
-        Disabled,
-    }
-
-    impl RuleState {
-        /// Every variant, in schema order.
-        pub const ALL: [RuleState; 2] = [RuleState::Enabled, RuleState::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                RuleState::Enabled => "ENABLED",
-                RuleState::Disabled => "DISABLED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for RuleState {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<RuleState> for Value {
-        fn from(v: RuleState) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<RuleState> for Val<RuleState> {
-        fn from(v: RuleState) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        RuleState[2] {
+            Enabled = "ENABLED",
+            Disabled = "DISABLED",
         }
     }
 }
@@ -2402,49 +2118,12 @@ pub mod integration {
 
     property_type!(IntegrationCredential);
 
-    /// The type of integration. Immutable after creation.
-    ///
-    /// Rendered as its CloudFormation spelling ([`IntegrationType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum IntegrationType {
-        /// `AWS_CONFIG_SLREC`
-        AwsConfigSlrec,
-        /// `AWS_INTEGRATION`
-        AwsIntegration,
-        /// `EXTERNAL_AGENT`
-        ExternalAgent,
-    }
-
-    impl IntegrationType {
-        /// Every variant, in schema order.
-        pub const ALL: [IntegrationType; 3] =
-            [IntegrationType::AwsConfigSlrec, IntegrationType::AwsIntegration, IntegrationType::ExternalAgent];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                IntegrationType::AwsConfigSlrec => "AWS_CONFIG_SLREC",
-                IntegrationType::AwsIntegration => "AWS_INTEGRATION",
-                IntegrationType::ExternalAgent => "EXTERNAL_AGENT",
-            }
-        }
-    }
-
-    impl std::fmt::Display for IntegrationType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<IntegrationType> for Value {
-        fn from(v: IntegrationType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<IntegrationType> for Val<IntegrationType> {
-        fn from(v: IntegrationType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The type of integration. Immutable after creation.
+        IntegrationType[3] {
+            AwsConfigSlrec = "AWS_CONFIG_SLREC",
+            AwsIntegration = "AWS_INTEGRATION",
+            ExternalAgent = "EXTERNAL_AGENT",
         }
     }
 }
@@ -2882,71 +2561,17 @@ pub mod log_alarm {
 
     property_type!(WarmUpConfiguration);
 
-    /// The arithmetic operation to use when comparing the specified threshold and the query results. Valid values are
-    /// GreaterThanOrEqualToThreshold, GreaterThanThreshold, LessThanThreshold, and LessThanOrEqualToThreshold.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ComparisonOperator::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ComparisonOperator {
-        /// `GreaterThanOrEqualToThreshold`
-        GreaterThanOrEqualToThreshold,
-        /// `GreaterThanThreshold`
-        GreaterThanThreshold,
-        /// `GreaterThanUpperThreshold`
-        GreaterThanUpperThreshold,
-        /// `LessThanLowerOrGreaterThanUpperThreshold`
-        LessThanLowerOrGreaterThanUpperThreshold,
-        /// `LessThanLowerThreshold`
-        LessThanLowerThreshold,
-        /// `LessThanOrEqualToThreshold`
-        LessThanOrEqualToThreshold,
-        /// `LessThanThreshold`
-        LessThanThreshold,
-    }
-
-    impl ComparisonOperator {
-        /// Every variant, in schema order.
-        pub const ALL: [ComparisonOperator; 7] = [
-            ComparisonOperator::GreaterThanOrEqualToThreshold,
-            ComparisonOperator::GreaterThanThreshold,
-            ComparisonOperator::GreaterThanUpperThreshold,
-            ComparisonOperator::LessThanLowerOrGreaterThanUpperThreshold,
-            ComparisonOperator::LessThanLowerThreshold,
-            ComparisonOperator::LessThanOrEqualToThreshold,
-            ComparisonOperator::LessThanThreshold,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ComparisonOperator::GreaterThanOrEqualToThreshold => "GreaterThanOrEqualToThreshold",
-                ComparisonOperator::GreaterThanThreshold => "GreaterThanThreshold",
-                ComparisonOperator::GreaterThanUpperThreshold => "GreaterThanUpperThreshold",
-                ComparisonOperator::LessThanLowerOrGreaterThanUpperThreshold => {
-                    "LessThanLowerOrGreaterThanUpperThreshold"
-                }
-                ComparisonOperator::LessThanLowerThreshold => "LessThanLowerThreshold",
-                ComparisonOperator::LessThanOrEqualToThreshold => "LessThanOrEqualToThreshold",
-                ComparisonOperator::LessThanThreshold => "LessThanThreshold",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ComparisonOperator {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ComparisonOperator> for Value {
-        fn from(v: ComparisonOperator) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ComparisonOperator> for Val<ComparisonOperator> {
-        fn from(v: ComparisonOperator) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The arithmetic operation to use when comparing the specified threshold and the query results. Valid values are
+        /// GreaterThanOrEqualToThreshold, GreaterThanThreshold, LessThanThreshold, and LessThanOrEqualToThreshold.
+        ComparisonOperator[7] {
+            GreaterThanOrEqualToThreshold = "GreaterThanOrEqualToThreshold",
+            GreaterThanThreshold = "GreaterThanThreshold",
+            GreaterThanUpperThreshold = "GreaterThanUpperThreshold",
+            LessThanLowerOrGreaterThanUpperThreshold = "LessThanLowerOrGreaterThanUpperThreshold",
+            LessThanLowerThreshold = "LessThanLowerThreshold",
+            LessThanOrEqualToThreshold = "LessThanOrEqualToThreshold",
+            LessThanThreshold = "LessThanThreshold",
         }
     }
 }
@@ -3190,49 +2815,12 @@ pub mod metric_stream {
 
     property_type!(MetricStreamStatisticsMetric);
 
-    /// The output format of the data streamed to the Kinesis Firehose.
-    ///
-    /// Rendered as its CloudFormation spelling ([`OutputFormat::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum OutputFormat {
-        /// `json`
-        Json,
-        /// `opentelemetry0.7`
-        Opentelemetry07,
-        /// `opentelemetry1.0`
-        Opentelemetry10,
-    }
-
-    impl OutputFormat {
-        /// Every variant, in schema order.
-        pub const ALL: [OutputFormat; 3] =
-            [OutputFormat::Json, OutputFormat::Opentelemetry07, OutputFormat::Opentelemetry10];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                OutputFormat::Json => "json",
-                OutputFormat::Opentelemetry07 => "opentelemetry0.7",
-                OutputFormat::Opentelemetry10 => "opentelemetry1.0",
-            }
-        }
-    }
-
-    impl std::fmt::Display for OutputFormat {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<OutputFormat> for Value {
-        fn from(v: OutputFormat) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<OutputFormat> for Val<OutputFormat> {
-        fn from(v: OutputFormat) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The output format of the data streamed to the Kinesis Firehose.
+        OutputFormat[3] {
+            Json = "json",
+            Opentelemetry07 = "opentelemetry0.7",
+            Opentelemetry10 = "opentelemetry1.0",
         }
     }
 }

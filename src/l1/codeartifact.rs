@@ -297,54 +297,12 @@ pub mod package_group {
 
     property_type!(Restrictions);
 
-    /// Rendered as its CloudFormation spelling ([`RestrictionMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum RestrictionMode {
-        /// `ALLOW`
-        Allow,
-        /// `BLOCK`
-        Block,
-        /// `ALLOW_SPECIFIC_REPOSITORIES`
-        AllowSpecificRepositories,
-        /// `INHERIT`
-        Inherit,
-    }
-
-    impl RestrictionMode {
-        /// Every variant, in schema order.
-        pub const ALL: [RestrictionMode; 4] = [
-            RestrictionMode::Allow,
-            RestrictionMode::Block,
-            RestrictionMode::AllowSpecificRepositories,
-            RestrictionMode::Inherit,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                RestrictionMode::Allow => "ALLOW",
-                RestrictionMode::Block => "BLOCK",
-                RestrictionMode::AllowSpecificRepositories => "ALLOW_SPECIFIC_REPOSITORIES",
-                RestrictionMode::Inherit => "INHERIT",
-            }
-        }
-    }
-
-    impl std::fmt::Display for RestrictionMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<RestrictionMode> for Value {
-        fn from(v: RestrictionMode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<RestrictionMode> for Val<RestrictionMode> {
-        fn from(v: RestrictionMode) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        RestrictionMode[4] {
+            Allow = "ALLOW",
+            Block = "BLOCK",
+            AllowSpecificRepositories = "ALLOW_SPECIFIC_REPOSITORIES",
+            Inherit = "INHERIT",
         }
     }
 }

@@ -348,411 +348,76 @@ pub mod fleet {
 
     property_type!(VpcConfig);
 
-    /// Rendered as its CloudFormation spelling ([`ComputeType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ComputeType {
-        /// `BUILD_GENERAL1_SMALL`
-        BuildGeneral1Small,
-        /// `BUILD_GENERAL1_MEDIUM`
-        BuildGeneral1Medium,
-        /// `BUILD_GENERAL1_LARGE`
-        BuildGeneral1Large,
-        /// `BUILD_GENERAL1_XLARGE`
-        BuildGeneral1Xlarge,
-        /// `BUILD_GENERAL1_2XLARGE`
-        BuildGeneral12xlarge,
-        /// `ATTRIBUTE_BASED_COMPUTE`
-        AttributeBasedCompute,
-        /// `CUSTOM_INSTANCE_TYPE`
-        CustomInstanceType,
-    }
-
-    impl ComputeType {
-        /// Every variant, in schema order.
-        pub const ALL: [ComputeType; 7] = [
-            ComputeType::BuildGeneral1Small,
-            ComputeType::BuildGeneral1Medium,
-            ComputeType::BuildGeneral1Large,
-            ComputeType::BuildGeneral1Xlarge,
-            ComputeType::BuildGeneral12xlarge,
-            ComputeType::AttributeBasedCompute,
-            ComputeType::CustomInstanceType,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ComputeType::BuildGeneral1Small => "BUILD_GENERAL1_SMALL",
-                ComputeType::BuildGeneral1Medium => "BUILD_GENERAL1_MEDIUM",
-                ComputeType::BuildGeneral1Large => "BUILD_GENERAL1_LARGE",
-                ComputeType::BuildGeneral1Xlarge => "BUILD_GENERAL1_XLARGE",
-                ComputeType::BuildGeneral12xlarge => "BUILD_GENERAL1_2XLARGE",
-                ComputeType::AttributeBasedCompute => "ATTRIBUTE_BASED_COMPUTE",
-                ComputeType::CustomInstanceType => "CUSTOM_INSTANCE_TYPE",
-            }
+    cfn_enum! {
+        ComputeType[7] {
+            BuildGeneral1Small = "BUILD_GENERAL1_SMALL",
+            BuildGeneral1Medium = "BUILD_GENERAL1_MEDIUM",
+            BuildGeneral1Large = "BUILD_GENERAL1_LARGE",
+            BuildGeneral1Xlarge = "BUILD_GENERAL1_XLARGE",
+            BuildGeneral12xlarge = "BUILD_GENERAL1_2XLARGE",
+            AttributeBasedCompute = "ATTRIBUTE_BASED_COMPUTE",
+            CustomInstanceType = "CUSTOM_INSTANCE_TYPE",
         }
     }
 
-    impl std::fmt::Display for ComputeType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        DefaultBehavior[2] {
+            AllowAll = "ALLOW_ALL",
+            DenyAll = "DENY_ALL",
         }
     }
 
-    impl From<ComputeType> for Value {
-        fn from(v: ComputeType) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        Effect[2] {
+            Allow = "ALLOW",
+            Deny = "DENY",
         }
     }
 
-    impl From<ComputeType> for Val<ComputeType> {
-        fn from(v: ComputeType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        EnvironmentType[9] {
+            WindowsServer2019Container = "WINDOWS_SERVER_2019_CONTAINER",
+            WindowsServer2022Container = "WINDOWS_SERVER_2022_CONTAINER",
+            LinuxContainer = "LINUX_CONTAINER",
+            LinuxGpuContainer = "LINUX_GPU_CONTAINER",
+            ArmContainer = "ARM_CONTAINER",
+            MacArm = "MAC_ARM",
+            LinuxEc2 = "LINUX_EC2",
+            ArmEc2 = "ARM_EC2",
+            WindowsEc2 = "WINDOWS_EC2",
         }
     }
 
-    /// Rendered as its CloudFormation spelling ([`DefaultBehavior::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DefaultBehavior {
-        /// `ALLOW_ALL`
-        AllowAll,
-        /// `DENY_ALL`
-        DenyAll,
-    }
-
-    impl DefaultBehavior {
-        /// Every variant, in schema order.
-        pub const ALL: [DefaultBehavior; 2] = [DefaultBehavior::AllowAll, DefaultBehavior::DenyAll];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DefaultBehavior::AllowAll => "ALLOW_ALL",
-                DefaultBehavior::DenyAll => "DENY_ALL",
-            }
+    cfn_enum! {
+        MachineType[2] {
+            General = "GENERAL",
+            Nvme = "NVME",
         }
     }
 
-    impl std::fmt::Display for DefaultBehavior {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        MetricType[1] {
+            FleetUtilizationRate = "FLEET_UTILIZATION_RATE",
         }
     }
 
-    impl From<DefaultBehavior> for Value {
-        fn from(v: DefaultBehavior) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        OverflowBehavior[2] {
+            Queue = "QUEUE",
+            OnDemand = "ON_DEMAND",
         }
     }
 
-    impl From<DefaultBehavior> for Val<DefaultBehavior> {
-        fn from(v: DefaultBehavior) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        ScalingType[1] {
+            TargetTrackingScaling = "TARGET_TRACKING_SCALING",
         }
     }
 
-    /// Rendered as its CloudFormation spelling ([`Effect::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Effect {
-        /// `ALLOW`
-        Allow,
-        /// `DENY`
-        Deny,
-    }
-
-    impl Effect {
-        /// Every variant, in schema order.
-        pub const ALL: [Effect; 2] = [Effect::Allow, Effect::Deny];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Effect::Allow => "ALLOW",
-                Effect::Deny => "DENY",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Effect {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Effect> for Value {
-        fn from(v: Effect) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Effect> for Val<Effect> {
-        fn from(v: Effect) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`EnvironmentType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum EnvironmentType {
-        /// `WINDOWS_SERVER_2019_CONTAINER`
-        WindowsServer2019Container,
-        /// `WINDOWS_SERVER_2022_CONTAINER`
-        WindowsServer2022Container,
-        /// `LINUX_CONTAINER`
-        LinuxContainer,
-        /// `LINUX_GPU_CONTAINER`
-        LinuxGpuContainer,
-        /// `ARM_CONTAINER`
-        ArmContainer,
-        /// `MAC_ARM`
-        MacArm,
-        /// `LINUX_EC2`
-        LinuxEc2,
-        /// `ARM_EC2`
-        ArmEc2,
-        /// `WINDOWS_EC2`
-        WindowsEc2,
-    }
-
-    impl EnvironmentType {
-        /// Every variant, in schema order.
-        pub const ALL: [EnvironmentType; 9] = [
-            EnvironmentType::WindowsServer2019Container,
-            EnvironmentType::WindowsServer2022Container,
-            EnvironmentType::LinuxContainer,
-            EnvironmentType::LinuxGpuContainer,
-            EnvironmentType::ArmContainer,
-            EnvironmentType::MacArm,
-            EnvironmentType::LinuxEc2,
-            EnvironmentType::ArmEc2,
-            EnvironmentType::WindowsEc2,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                EnvironmentType::WindowsServer2019Container => "WINDOWS_SERVER_2019_CONTAINER",
-                EnvironmentType::WindowsServer2022Container => "WINDOWS_SERVER_2022_CONTAINER",
-                EnvironmentType::LinuxContainer => "LINUX_CONTAINER",
-                EnvironmentType::LinuxGpuContainer => "LINUX_GPU_CONTAINER",
-                EnvironmentType::ArmContainer => "ARM_CONTAINER",
-                EnvironmentType::MacArm => "MAC_ARM",
-                EnvironmentType::LinuxEc2 => "LINUX_EC2",
-                EnvironmentType::ArmEc2 => "ARM_EC2",
-                EnvironmentType::WindowsEc2 => "WINDOWS_EC2",
-            }
-        }
-    }
-
-    impl std::fmt::Display for EnvironmentType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<EnvironmentType> for Value {
-        fn from(v: EnvironmentType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<EnvironmentType> for Val<EnvironmentType> {
-        fn from(v: EnvironmentType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`MachineType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum MachineType {
-        /// `GENERAL`
-        General,
-        /// `NVME`
-        Nvme,
-    }
-
-    impl MachineType {
-        /// Every variant, in schema order.
-        pub const ALL: [MachineType; 2] = [MachineType::General, MachineType::Nvme];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                MachineType::General => "GENERAL",
-                MachineType::Nvme => "NVME",
-            }
-        }
-    }
-
-    impl std::fmt::Display for MachineType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<MachineType> for Value {
-        fn from(v: MachineType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<MachineType> for Val<MachineType> {
-        fn from(v: MachineType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`MetricType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum MetricType {
-        /// `FLEET_UTILIZATION_RATE`
-        FleetUtilizationRate,
-    }
-
-    impl MetricType {
-        /// Every variant, in schema order.
-        pub const ALL: [MetricType; 1] = [MetricType::FleetUtilizationRate];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                MetricType::FleetUtilizationRate => "FLEET_UTILIZATION_RATE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for MetricType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<MetricType> for Value {
-        fn from(v: MetricType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<MetricType> for Val<MetricType> {
-        fn from(v: MetricType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`OverflowBehavior::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum OverflowBehavior {
-        /// `QUEUE`
-        Queue,
-        /// `ON_DEMAND`
-        OnDemand,
-    }
-
-    impl OverflowBehavior {
-        /// Every variant, in schema order.
-        pub const ALL: [OverflowBehavior; 2] = [OverflowBehavior::Queue, OverflowBehavior::OnDemand];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                OverflowBehavior::Queue => "QUEUE",
-                OverflowBehavior::OnDemand => "ON_DEMAND",
-            }
-        }
-    }
-
-    impl std::fmt::Display for OverflowBehavior {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<OverflowBehavior> for Value {
-        fn from(v: OverflowBehavior) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<OverflowBehavior> for Val<OverflowBehavior> {
-        fn from(v: OverflowBehavior) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`ScalingType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ScalingType {
-        /// `TARGET_TRACKING_SCALING`
-        TargetTrackingScaling,
-    }
-
-    impl ScalingType {
-        /// Every variant, in schema order.
-        pub const ALL: [ScalingType; 1] = [ScalingType::TargetTrackingScaling];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ScalingType::TargetTrackingScaling => "TARGET_TRACKING_SCALING",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ScalingType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ScalingType> for Value {
-        fn from(v: ScalingType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ScalingType> for Val<ScalingType> {
-        fn from(v: ScalingType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`Type::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Type {
-        /// `DOMAIN`
-        Domain,
-        /// `IP`
-        Ip,
-    }
-
-    impl Type {
-        /// Every variant, in schema order.
-        pub const ALL: [Type; 2] = [Type::Domain, Type::Ip];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Type::Domain => "DOMAIN",
-                Type::Ip => "IP",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Type {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Type> for Value {
-        fn from(v: Type) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Type> for Val<Type> {
-        fn from(v: Type) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        Type[2] {
+            Domain = "DOMAIN",
+            Ip = "IP",
         }
     }
 }
@@ -2055,123 +1720,24 @@ pub mod report_group {
 
     property_type!(S3ReportExportConfig);
 
-    /// Rendered as its CloudFormation spelling ([`ExportConfigType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ExportConfigType {
-        /// `S3`
-        S3,
-        /// `NO_EXPORT`
-        NoExport,
-    }
-
-    impl ExportConfigType {
-        /// Every variant, in schema order.
-        pub const ALL: [ExportConfigType; 2] = [ExportConfigType::S3, ExportConfigType::NoExport];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ExportConfigType::S3 => "S3",
-                ExportConfigType::NoExport => "NO_EXPORT",
-            }
+    cfn_enum! {
+        ExportConfigType[2] {
+            S3 = "S3",
+            NoExport = "NO_EXPORT",
         }
     }
 
-    impl std::fmt::Display for ExportConfigType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        Packaging[2] {
+            None = "NONE",
+            Zip = "ZIP",
         }
     }
 
-    impl From<ExportConfigType> for Value {
-        fn from(v: ExportConfigType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ExportConfigType> for Val<ExportConfigType> {
-        fn from(v: ExportConfigType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`Packaging::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Packaging {
-        /// `NONE`
-        None,
-        /// `ZIP`
-        Zip,
-    }
-
-    impl Packaging {
-        /// Every variant, in schema order.
-        pub const ALL: [Packaging; 2] = [Packaging::None, Packaging::Zip];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Packaging::None => "NONE",
-                Packaging::Zip => "ZIP",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Packaging {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Packaging> for Value {
-        fn from(v: Packaging) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Packaging> for Val<Packaging> {
-        fn from(v: Packaging) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`Type::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Type {
-        /// `TEST`
-        Test,
-        /// `CODE_COVERAGE`
-        CodeCoverage,
-    }
-
-    impl Type {
-        /// Every variant, in schema order.
-        pub const ALL: [Type; 2] = [Type::Test, Type::CodeCoverage];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Type::Test => "TEST",
-                Type::CodeCoverage => "CODE_COVERAGE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Type {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Type> for Value {
-        fn from(v: Type) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Type> for Val<Type> {
-        fn from(v: Type) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        Type[2] {
+            Test = "TEST",
+            CodeCoverage = "CODE_COVERAGE",
         }
     }
 }

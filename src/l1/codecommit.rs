@@ -294,50 +294,12 @@ pub mod repository {
 
     property_type!(S3);
 
-    /// Rendered as its CloudFormation spelling ([`Events::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Events {
-        /// `all`
-        All,
-        /// `createReference`
-        CreateReference,
-        /// `deleteReference`
-        DeleteReference,
-        /// `updateReference`
-        UpdateReference,
-    }
-
-    impl Events {
-        /// Every variant, in schema order.
-        pub const ALL: [Events; 4] =
-            [Events::All, Events::CreateReference, Events::DeleteReference, Events::UpdateReference];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Events::All => "all",
-                Events::CreateReference => "createReference",
-                Events::DeleteReference => "deleteReference",
-                Events::UpdateReference => "updateReference",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Events {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Events> for Value {
-        fn from(v: Events) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Events> for Val<Events> {
-        fn from(v: Events) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        Events[4] {
+            All = "all",
+            CreateReference = "createReference",
+            DeleteReference = "deleteReference",
+            UpdateReference = "updateReference",
         }
     }
 }

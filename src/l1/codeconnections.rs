@@ -103,67 +103,17 @@ impl Handle<CfnConnection> {
 
 /// Property types and enums of [`CfnConnection`] (`AWS::CodeConnections::Connection`).
 pub mod connection {
-    use crate::core::value::{Val, Value};
 
-    /// The name of the external provider where your third-party code repository is configured. You must specify either a
-    /// ProviderType or a HostArn.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ProviderType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ProviderType {
-        /// `AzureDevOps`
-        AzureDevOps,
-        /// `Bitbucket`
-        Bitbucket,
-        /// `GitHub`
-        GitHub,
-        /// `GitHubEnterpriseServer`
-        GitHubEnterpriseServer,
-        /// `GitLab`
-        GitLab,
-        /// `GitLabSelfManaged`
-        GitLabSelfManaged,
-    }
-
-    impl ProviderType {
-        /// Every variant, in schema order.
-        pub const ALL: [ProviderType; 6] = [
-            ProviderType::AzureDevOps,
-            ProviderType::Bitbucket,
-            ProviderType::GitHub,
-            ProviderType::GitHubEnterpriseServer,
-            ProviderType::GitLab,
-            ProviderType::GitLabSelfManaged,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ProviderType::AzureDevOps => "AzureDevOps",
-                ProviderType::Bitbucket => "Bitbucket",
-                ProviderType::GitHub => "GitHub",
-                ProviderType::GitHubEnterpriseServer => "GitHubEnterpriseServer",
-                ProviderType::GitLab => "GitLab",
-                ProviderType::GitLabSelfManaged => "GitLabSelfManaged",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ProviderType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ProviderType> for Value {
-        fn from(v: ProviderType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ProviderType> for Val<ProviderType> {
-        fn from(v: ProviderType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The name of the external provider where your third-party code repository is configured. You must specify either
+        /// a ProviderType or a HostArn.
+        ProviderType[6] {
+            AzureDevOps = "AzureDevOps",
+            Bitbucket = "Bitbucket",
+            GitHub = "GitHub",
+            GitHubEnterpriseServer = "GitHubEnterpriseServer",
+            GitLab = "GitLab",
+            GitLabSelfManaged = "GitLabSelfManaged",
         }
     }
 }
@@ -323,64 +273,15 @@ pub mod host {
 
     property_type!(VpcConfiguration);
 
-    /// The name of the installed provider to be associated with your connection.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ProviderType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ProviderType {
-        /// `Bitbucket`
-        Bitbucket,
-        /// `GitHub`
-        GitHub,
-        /// `GitHubEnterpriseServer`
-        GitHubEnterpriseServer,
-        /// `GitLab`
-        GitLab,
-        /// `GitLabSelfManaged`
-        GitLabSelfManaged,
-        /// `AzureDevOps`
-        AzureDevOps,
-    }
-
-    impl ProviderType {
-        /// Every variant, in schema order.
-        pub const ALL: [ProviderType; 6] = [
-            ProviderType::Bitbucket,
-            ProviderType::GitHub,
-            ProviderType::GitHubEnterpriseServer,
-            ProviderType::GitLab,
-            ProviderType::GitLabSelfManaged,
-            ProviderType::AzureDevOps,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ProviderType::Bitbucket => "Bitbucket",
-                ProviderType::GitHub => "GitHub",
-                ProviderType::GitHubEnterpriseServer => "GitHubEnterpriseServer",
-                ProviderType::GitLab => "GitLab",
-                ProviderType::GitLabSelfManaged => "GitLabSelfManaged",
-                ProviderType::AzureDevOps => "AzureDevOps",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ProviderType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ProviderType> for Value {
-        fn from(v: ProviderType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ProviderType> for Val<ProviderType> {
-        fn from(v: ProviderType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The name of the installed provider to be associated with your connection.
+        ProviderType[6] {
+            Bitbucket = "Bitbucket",
+            GitHub = "GitHub",
+            GitHubEnterpriseServer = "GitHubEnterpriseServer",
+            GitLab = "GitLab",
+            GitLabSelfManaged = "GitLabSelfManaged",
+            AzureDevOps = "AzureDevOps",
         }
     }
 }

@@ -67,50 +67,13 @@ impl crate::core::element::CfnResource for CfnApplication {
 
 /// Property types and enums of [`CfnApplication`] (`AWS::CodeDeploy::Application`).
 pub mod application {
-    use crate::core::value::{Val, Value};
 
-    /// The compute platform that CodeDeploy deploys the application to.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ComputePlatform::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ComputePlatform {
-        /// `ECS`
-        Ecs,
-        /// `Lambda`
-        Lambda,
-        /// `Server`
-        Server,
-    }
-
-    impl ComputePlatform {
-        /// Every variant, in schema order.
-        pub const ALL: [ComputePlatform; 3] = [ComputePlatform::Ecs, ComputePlatform::Lambda, ComputePlatform::Server];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ComputePlatform::Ecs => "ECS",
-                ComputePlatform::Lambda => "Lambda",
-                ComputePlatform::Server => "Server",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ComputePlatform {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ComputePlatform> for Value {
-        fn from(v: ComputePlatform) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ComputePlatform> for Val<ComputePlatform> {
-        fn from(v: ComputePlatform) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The compute platform that CodeDeploy deploys the application to.
+        ComputePlatform[3] {
+            Ecs = "ECS",
+            Lambda = "Lambda",
+            Server = "Server",
         }
     }
 }
@@ -370,177 +333,34 @@ pub mod deployment_config {
 
     property_type!(ZonalConfig);
 
-    /// The destination platform type for the deployment (Lambda, Server, or ECS).
-    ///
-    /// Rendered as its CloudFormation spelling ([`ComputePlatform::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ComputePlatform {
-        /// `ECS`
-        Ecs,
-        /// `Lambda`
-        Lambda,
-        /// `Server`
-        Server,
-    }
-
-    impl ComputePlatform {
-        /// Every variant, in schema order.
-        pub const ALL: [ComputePlatform; 3] = [ComputePlatform::Ecs, ComputePlatform::Lambda, ComputePlatform::Server];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ComputePlatform::Ecs => "ECS",
-                ComputePlatform::Lambda => "Lambda",
-                ComputePlatform::Server => "Server",
-            }
+    cfn_enum! {
+        /// The destination platform type for the deployment (Lambda, Server, or ECS).
+        ComputePlatform[3] {
+            Ecs = "ECS",
+            Lambda = "Lambda",
+            Server = "Server",
         }
     }
 
-    impl std::fmt::Display for ComputePlatform {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        MinimumHealthyHostsPerZoneType[2] {
+            FleetPercent = "FLEET_PERCENT",
+            HostCount = "HOST_COUNT",
         }
     }
 
-    impl From<ComputePlatform> for Value {
-        fn from(v: ComputePlatform) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        MinimumHealthyHostsType[2] {
+            FleetPercent = "FLEET_PERCENT",
+            HostCount = "HOST_COUNT",
         }
     }
 
-    impl From<ComputePlatform> for Val<ComputePlatform> {
-        fn from(v: ComputePlatform) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`MinimumHealthyHostsPerZoneType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum MinimumHealthyHostsPerZoneType {
-        /// `FLEET_PERCENT`
-        FleetPercent,
-        /// `HOST_COUNT`
-        HostCount,
-    }
-
-    impl MinimumHealthyHostsPerZoneType {
-        /// Every variant, in schema order.
-        pub const ALL: [MinimumHealthyHostsPerZoneType; 2] =
-            [MinimumHealthyHostsPerZoneType::FleetPercent, MinimumHealthyHostsPerZoneType::HostCount];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                MinimumHealthyHostsPerZoneType::FleetPercent => "FLEET_PERCENT",
-                MinimumHealthyHostsPerZoneType::HostCount => "HOST_COUNT",
-            }
-        }
-    }
-
-    impl std::fmt::Display for MinimumHealthyHostsPerZoneType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<MinimumHealthyHostsPerZoneType> for Value {
-        fn from(v: MinimumHealthyHostsPerZoneType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<MinimumHealthyHostsPerZoneType> for Val<MinimumHealthyHostsPerZoneType> {
-        fn from(v: MinimumHealthyHostsPerZoneType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`MinimumHealthyHostsType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum MinimumHealthyHostsType {
-        /// `FLEET_PERCENT`
-        FleetPercent,
-        /// `HOST_COUNT`
-        HostCount,
-    }
-
-    impl MinimumHealthyHostsType {
-        /// Every variant, in schema order.
-        pub const ALL: [MinimumHealthyHostsType; 2] =
-            [MinimumHealthyHostsType::FleetPercent, MinimumHealthyHostsType::HostCount];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                MinimumHealthyHostsType::FleetPercent => "FLEET_PERCENT",
-                MinimumHealthyHostsType::HostCount => "HOST_COUNT",
-            }
-        }
-    }
-
-    impl std::fmt::Display for MinimumHealthyHostsType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<MinimumHealthyHostsType> for Value {
-        fn from(v: MinimumHealthyHostsType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<MinimumHealthyHostsType> for Val<MinimumHealthyHostsType> {
-        fn from(v: MinimumHealthyHostsType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`TrafficRoutingConfigType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TrafficRoutingConfigType {
-        /// `AllAtOnce`
-        AllAtOnce,
-        /// `TimeBasedCanary`
-        TimeBasedCanary,
-        /// `TimeBasedLinear`
-        TimeBasedLinear,
-    }
-
-    impl TrafficRoutingConfigType {
-        /// Every variant, in schema order.
-        pub const ALL: [TrafficRoutingConfigType; 3] = [
-            TrafficRoutingConfigType::AllAtOnce,
-            TrafficRoutingConfigType::TimeBasedCanary,
-            TrafficRoutingConfigType::TimeBasedLinear,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                TrafficRoutingConfigType::AllAtOnce => "AllAtOnce",
-                TrafficRoutingConfigType::TimeBasedCanary => "TimeBasedCanary",
-                TrafficRoutingConfigType::TimeBasedLinear => "TimeBasedLinear",
-            }
-        }
-    }
-
-    impl std::fmt::Display for TrafficRoutingConfigType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<TrafficRoutingConfigType> for Value {
-        fn from(v: TrafficRoutingConfigType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<TrafficRoutingConfigType> for Val<TrafficRoutingConfigType> {
-        fn from(v: TrafficRoutingConfigType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        TrafficRoutingConfigType[3] {
+            AllAtOnce = "AllAtOnce",
+            TimeBasedCanary = "TimeBasedCanary",
+            TimeBasedLinear = "TimeBasedLinear",
         }
     }
 }
@@ -1751,433 +1571,92 @@ pub mod deployment_group {
 
     property_type!(TriggerConfig);
 
-    /// Information about when to reroute traffic from an original environment to a replacement environment in a blue/green
-    /// deployment. CONTINUE_DEPLOYMENT: Register new instances with the load balancer immediately after the new application
-    /// revision is installed on the instances in the replacement environment. STOP_DEPLOYMENT: Do not register new
-    /// instances with a load balancer unless traffic rerouting is started using ContinueDeployment . If traffic rerouting
-    /// is not started before the end of the specified wait period, the deployment status is changed to Stopped.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ActionOnTimeout::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ActionOnTimeout {
-        /// `CONTINUE_DEPLOYMENT`
-        ContinueDeployment,
-        /// `STOP_DEPLOYMENT`
-        StopDeployment,
-    }
-
-    impl ActionOnTimeout {
-        /// Every variant, in schema order.
-        pub const ALL: [ActionOnTimeout; 2] = [ActionOnTimeout::ContinueDeployment, ActionOnTimeout::StopDeployment];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ActionOnTimeout::ContinueDeployment => "CONTINUE_DEPLOYMENT",
-                ActionOnTimeout::StopDeployment => "STOP_DEPLOYMENT",
-            }
+    cfn_enum! {
+        /// Information about when to reroute traffic from an original environment to a replacement environment in a
+        /// blue/green deployment. CONTINUE_DEPLOYMENT: Register new instances with the load balancer immediately after the
+        /// new application revision is installed on the instances in the replacement environment. STOP_DEPLOYMENT: Do not
+        /// register new instances with a load balancer unless traffic rerouting is started using ContinueDeployment . If
+        /// traffic rerouting is not started before the end of the specified wait period, the deployment status is changed
+        /// to Stopped.
+        ActionOnTimeout[2] {
+            ContinueDeployment = "CONTINUE_DEPLOYMENT",
+            StopDeployment = "STOP_DEPLOYMENT",
         }
     }
 
-    impl std::fmt::Display for ActionOnTimeout {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// The action to take on instances in the original environment after a successful blue/green deployment.
+        BlueInstanceTerminationOptionAction[2] {
+            KeepAlive = "KEEP_ALIVE",
+            Terminate = "TERMINATE",
         }
     }
 
-    impl From<ActionOnTimeout> for Value {
-        fn from(v: ActionOnTimeout) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// Indicates whether to route deployment traffic behind a load balancer.
+        DeploymentOption[2] {
+            WithoutTrafficControl = "WITHOUT_TRAFFIC_CONTROL",
+            WithTrafficControl = "WITH_TRAFFIC_CONTROL",
         }
     }
 
-    impl From<ActionOnTimeout> for Val<ActionOnTimeout> {
-        fn from(v: ActionOnTimeout) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Indicates whether to run an in-place or blue/green deployment.
+        DeploymentType[2] {
+            BlueGreen = "BLUE_GREEN",
+            InPlace = "IN_PLACE",
         }
     }
 
-    /// The action to take on instances in the original environment after a successful blue/green deployment.
-    ///
-    /// Rendered as its CloudFormation spelling ([`BlueInstanceTerminationOptionAction::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum BlueInstanceTerminationOptionAction {
-        /// `KEEP_ALIVE`
-        KeepAlive,
-        /// `TERMINATE`
-        Terminate,
-    }
-
-    impl BlueInstanceTerminationOptionAction {
-        /// Every variant, in schema order.
-        pub const ALL: [BlueInstanceTerminationOptionAction; 2] =
-            [BlueInstanceTerminationOptionAction::KeepAlive, BlueInstanceTerminationOptionAction::Terminate];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                BlueInstanceTerminationOptionAction::KeepAlive => "KEEP_ALIVE",
-                BlueInstanceTerminationOptionAction::Terminate => "TERMINATE",
-            }
+    cfn_enum! {
+        Events[3] {
+            DeploymentFailure = "DEPLOYMENT_FAILURE",
+            DeploymentStopOnAlarm = "DEPLOYMENT_STOP_ON_ALARM",
+            DeploymentStopOnRequest = "DEPLOYMENT_STOP_ON_REQUEST",
         }
     }
 
-    impl std::fmt::Display for BlueInstanceTerminationOptionAction {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// The method used to add instances to a replacement environment.
+        GreenFleetProvisioningOptionAction[2] {
+            CopyAutoScalingGroup = "COPY_AUTO_SCALING_GROUP",
+            DiscoverExisting = "DISCOVER_EXISTING",
         }
     }
 
-    impl From<BlueInstanceTerminationOptionAction> for Value {
-        fn from(v: BlueInstanceTerminationOptionAction) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// Indicates what happens when new Amazon EC2 instances are launched mid-deployment and do not receive the deployed
+        /// application revision. If this option is set to UPDATE or is unspecified, CodeDeploy initiates one or more
+        /// 'auto-update outdated instances' deployments to apply the deployed application revision to the new Amazon EC2
+        /// instances. If this option is set to IGNORE, CodeDeploy does not initiate a deployment to update the new Amazon
+        /// EC2 instances. This may result in instances having different revisions.
+        OutdatedInstancesStrategy[2] {
+            Ignore = "IGNORE",
+            Update = "UPDATE",
         }
     }
 
-    impl From<BlueInstanceTerminationOptionAction> for Val<BlueInstanceTerminationOptionAction> {
-        fn from(v: BlueInstanceTerminationOptionAction) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        TriggerEvents[10] {
+            DeploymentFailure = "DeploymentFailure",
+            DeploymentReady = "DeploymentReady",
+            DeploymentRollback = "DeploymentRollback",
+            DeploymentStart = "DeploymentStart",
+            DeploymentStop = "DeploymentStop",
+            DeploymentSuccess = "DeploymentSuccess",
+            InstanceFailure = "InstanceFailure",
+            InstanceReady = "InstanceReady",
+            InstanceStart = "InstanceStart",
+            InstanceSuccess = "InstanceSuccess",
         }
     }
 
-    /// Indicates whether to route deployment traffic behind a load balancer.
-    ///
-    /// Rendered as its CloudFormation spelling ([`DeploymentOption::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DeploymentOption {
-        /// `WITHOUT_TRAFFIC_CONTROL`
-        WithoutTrafficControl,
-        /// `WITH_TRAFFIC_CONTROL`
-        WithTrafficControl,
-    }
-
-    impl DeploymentOption {
-        /// Every variant, in schema order.
-        pub const ALL: [DeploymentOption; 2] =
-            [DeploymentOption::WithoutTrafficControl, DeploymentOption::WithTrafficControl];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DeploymentOption::WithoutTrafficControl => "WITHOUT_TRAFFIC_CONTROL",
-                DeploymentOption::WithTrafficControl => "WITH_TRAFFIC_CONTROL",
-            }
-        }
-    }
-
-    impl std::fmt::Display for DeploymentOption {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DeploymentOption> for Value {
-        fn from(v: DeploymentOption) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DeploymentOption> for Val<DeploymentOption> {
-        fn from(v: DeploymentOption) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Indicates whether to run an in-place or blue/green deployment.
-    ///
-    /// Rendered as its CloudFormation spelling ([`DeploymentType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DeploymentType {
-        /// `BLUE_GREEN`
-        BlueGreen,
-        /// `IN_PLACE`
-        InPlace,
-    }
-
-    impl DeploymentType {
-        /// Every variant, in schema order.
-        pub const ALL: [DeploymentType; 2] = [DeploymentType::BlueGreen, DeploymentType::InPlace];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DeploymentType::BlueGreen => "BLUE_GREEN",
-                DeploymentType::InPlace => "IN_PLACE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for DeploymentType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DeploymentType> for Value {
-        fn from(v: DeploymentType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DeploymentType> for Val<DeploymentType> {
-        fn from(v: DeploymentType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`Events::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Events {
-        /// `DEPLOYMENT_FAILURE`
-        DeploymentFailure,
-        /// `DEPLOYMENT_STOP_ON_ALARM`
-        DeploymentStopOnAlarm,
-        /// `DEPLOYMENT_STOP_ON_REQUEST`
-        DeploymentStopOnRequest,
-    }
-
-    impl Events {
-        /// Every variant, in schema order.
-        pub const ALL: [Events; 3] =
-            [Events::DeploymentFailure, Events::DeploymentStopOnAlarm, Events::DeploymentStopOnRequest];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Events::DeploymentFailure => "DEPLOYMENT_FAILURE",
-                Events::DeploymentStopOnAlarm => "DEPLOYMENT_STOP_ON_ALARM",
-                Events::DeploymentStopOnRequest => "DEPLOYMENT_STOP_ON_REQUEST",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Events {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Events> for Value {
-        fn from(v: Events) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Events> for Val<Events> {
-        fn from(v: Events) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The method used to add instances to a replacement environment.
-    ///
-    /// Rendered as its CloudFormation spelling ([`GreenFleetProvisioningOptionAction::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum GreenFleetProvisioningOptionAction {
-        /// `COPY_AUTO_SCALING_GROUP`
-        CopyAutoScalingGroup,
-        /// `DISCOVER_EXISTING`
-        DiscoverExisting,
-    }
-
-    impl GreenFleetProvisioningOptionAction {
-        /// Every variant, in schema order.
-        pub const ALL: [GreenFleetProvisioningOptionAction; 2] = [
-            GreenFleetProvisioningOptionAction::CopyAutoScalingGroup,
-            GreenFleetProvisioningOptionAction::DiscoverExisting,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                GreenFleetProvisioningOptionAction::CopyAutoScalingGroup => "COPY_AUTO_SCALING_GROUP",
-                GreenFleetProvisioningOptionAction::DiscoverExisting => "DISCOVER_EXISTING",
-            }
-        }
-    }
-
-    impl std::fmt::Display for GreenFleetProvisioningOptionAction {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<GreenFleetProvisioningOptionAction> for Value {
-        fn from(v: GreenFleetProvisioningOptionAction) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<GreenFleetProvisioningOptionAction> for Val<GreenFleetProvisioningOptionAction> {
-        fn from(v: GreenFleetProvisioningOptionAction) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Indicates what happens when new Amazon EC2 instances are launched mid-deployment and do not receive the deployed
-    /// application revision. If this option is set to UPDATE or is unspecified, CodeDeploy initiates one or more
-    /// 'auto-update outdated instances' deployments to apply the deployed application revision to the new Amazon EC2
-    /// instances. If this option is set to IGNORE, CodeDeploy does not initiate a deployment to update the new Amazon EC2
-    /// instances. This may result in instances having different revisions.
-    ///
-    /// Rendered as its CloudFormation spelling ([`OutdatedInstancesStrategy::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum OutdatedInstancesStrategy {
-        /// `IGNORE`
-        Ignore,
-        /// `UPDATE`
-        Update,
-    }
-
-    impl OutdatedInstancesStrategy {
-        /// Every variant, in schema order.
-        pub const ALL: [OutdatedInstancesStrategy; 2] =
-            [OutdatedInstancesStrategy::Ignore, OutdatedInstancesStrategy::Update];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                OutdatedInstancesStrategy::Ignore => "IGNORE",
-                OutdatedInstancesStrategy::Update => "UPDATE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for OutdatedInstancesStrategy {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<OutdatedInstancesStrategy> for Value {
-        fn from(v: OutdatedInstancesStrategy) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<OutdatedInstancesStrategy> for Val<OutdatedInstancesStrategy> {
-        fn from(v: OutdatedInstancesStrategy) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`TriggerEvents::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TriggerEvents {
-        /// `DeploymentFailure`
-        DeploymentFailure,
-        /// `DeploymentReady`
-        DeploymentReady,
-        /// `DeploymentRollback`
-        DeploymentRollback,
-        /// `DeploymentStart`
-        DeploymentStart,
-        /// `DeploymentStop`
-        DeploymentStop,
-        /// `DeploymentSuccess`
-        DeploymentSuccess,
-        /// `InstanceFailure`
-        InstanceFailure,
-        /// `InstanceReady`
-        InstanceReady,
-        /// `InstanceStart`
-        InstanceStart,
-        /// `InstanceSuccess`
-        InstanceSuccess,
-    }
-
-    impl TriggerEvents {
-        /// Every variant, in schema order.
-        pub const ALL: [TriggerEvents; 10] = [
-            TriggerEvents::DeploymentFailure,
-            TriggerEvents::DeploymentReady,
-            TriggerEvents::DeploymentRollback,
-            TriggerEvents::DeploymentStart,
-            TriggerEvents::DeploymentStop,
-            TriggerEvents::DeploymentSuccess,
-            TriggerEvents::InstanceFailure,
-            TriggerEvents::InstanceReady,
-            TriggerEvents::InstanceStart,
-            TriggerEvents::InstanceSuccess,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                TriggerEvents::DeploymentFailure => "DeploymentFailure",
-                TriggerEvents::DeploymentReady => "DeploymentReady",
-                TriggerEvents::DeploymentRollback => "DeploymentRollback",
-                TriggerEvents::DeploymentStart => "DeploymentStart",
-                TriggerEvents::DeploymentStop => "DeploymentStop",
-                TriggerEvents::DeploymentSuccess => "DeploymentSuccess",
-                TriggerEvents::InstanceFailure => "InstanceFailure",
-                TriggerEvents::InstanceReady => "InstanceReady",
-                TriggerEvents::InstanceStart => "InstanceStart",
-                TriggerEvents::InstanceSuccess => "InstanceSuccess",
-            }
-        }
-    }
-
-    impl std::fmt::Display for TriggerEvents {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<TriggerEvents> for Value {
-        fn from(v: TriggerEvents) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<TriggerEvents> for Val<TriggerEvents> {
-        fn from(v: TriggerEvents) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The tag filter type.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Type::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Type {
-        /// `KEY_AND_VALUE`
-        KeyAndValue,
-        /// `KEY_ONLY`
-        KeyOnly,
-        /// `VALUE_ONLY`
-        ValueOnly,
-    }
-
-    impl Type {
-        /// Every variant, in schema order.
-        pub const ALL: [Type; 3] = [Type::KeyAndValue, Type::KeyOnly, Type::ValueOnly];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Type::KeyAndValue => "KEY_AND_VALUE",
-                Type::KeyOnly => "KEY_ONLY",
-                Type::ValueOnly => "VALUE_ONLY",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Type {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Type> for Value {
-        fn from(v: Type) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Type> for Val<Type> {
-        fn from(v: Type) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The tag filter type.
+        Type[3] {
+            KeyAndValue = "KEY_AND_VALUE",
+            KeyOnly = "KEY_ONLY",
+            ValueOnly = "VALUE_ONLY",
         }
     }
 }

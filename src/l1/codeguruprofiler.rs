@@ -161,45 +161,11 @@ pub mod profiling_group {
 
     property_type!(Channel);
 
-    /// The compute platform of the profiling group.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ComputePlatform::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ComputePlatform {
-        /// `Default`
-        Default,
-        /// `AWSLambda`
-        AWSLambda,
-    }
-
-    impl ComputePlatform {
-        /// Every variant, in schema order.
-        pub const ALL: [ComputePlatform; 2] = [ComputePlatform::Default, ComputePlatform::AWSLambda];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ComputePlatform::Default => "Default",
-                ComputePlatform::AWSLambda => "AWSLambda",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ComputePlatform {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ComputePlatform> for Value {
-        fn from(v: ComputePlatform) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ComputePlatform> for Val<ComputePlatform> {
-        fn from(v: ComputePlatform) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The compute platform of the profiling group.
+        ComputePlatform[2] {
+            Default = "Default",
+            AWSLambda = "AWSLambda",
         }
     }
 }

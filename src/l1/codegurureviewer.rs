@@ -107,53 +107,14 @@ impl Handle<CfnRepositoryAssociation> {
 
 /// Property types and enums of [`CfnRepositoryAssociation`] (`AWS::CodeGuruReviewer::RepositoryAssociation`).
 pub mod repository_association {
-    use crate::core::value::{Val, Value};
 
-    /// The type of repository to be associated.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Type::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Type {
-        /// `CodeCommit`
-        CodeCommit,
-        /// `Bitbucket`
-        Bitbucket,
-        /// `GitHubEnterpriseServer`
-        GitHubEnterpriseServer,
-        /// `S3Bucket`
-        S3Bucket,
-    }
-
-    impl Type {
-        /// Every variant, in schema order.
-        pub const ALL: [Type; 4] = [Type::CodeCommit, Type::Bitbucket, Type::GitHubEnterpriseServer, Type::S3Bucket];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Type::CodeCommit => "CodeCommit",
-                Type::Bitbucket => "Bitbucket",
-                Type::GitHubEnterpriseServer => "GitHubEnterpriseServer",
-                Type::S3Bucket => "S3Bucket",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Type {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Type> for Value {
-        fn from(v: Type) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Type> for Val<Type> {
-        fn from(v: Type) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The type of repository to be associated.
+        Type[4] {
+            CodeCommit = "CodeCommit",
+            Bitbucket = "Bitbucket",
+            GitHubEnterpriseServer = "GitHubEnterpriseServer",
+            S3Bucket = "S3Bucket",
         }
     }
 }

@@ -305,113 +305,25 @@ pub mod custom_action_type {
 
     property_type!(Settings);
 
-    /// The category of the custom action, such as a build action or a test action.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Category::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Category {
-        /// `Approval`
-        Approval,
-        /// `Build`
-        Build,
-        /// `Compute`
-        Compute,
-        /// `Deploy`
-        Deploy,
-        /// `Invoke`
-        Invoke,
-        /// `Source`
-        Source,
-        /// `Test`
-        Test,
-    }
-
-    impl Category {
-        /// Every variant, in schema order.
-        pub const ALL: [Category; 7] = [
-            Category::Approval,
-            Category::Build,
-            Category::Compute,
-            Category::Deploy,
-            Category::Invoke,
-            Category::Source,
-            Category::Test,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Category::Approval => "Approval",
-                Category::Build => "Build",
-                Category::Compute => "Compute",
-                Category::Deploy => "Deploy",
-                Category::Invoke => "Invoke",
-                Category::Source => "Source",
-                Category::Test => "Test",
-            }
+    cfn_enum! {
+        /// The category of the custom action, such as a build action or a test action.
+        Category[7] {
+            Approval = "Approval",
+            Build = "Build",
+            Compute = "Compute",
+            Deploy = "Deploy",
+            Invoke = "Invoke",
+            Source = "Source",
+            Test = "Test",
         }
     }
 
-    impl std::fmt::Display for Category {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Category> for Value {
-        fn from(v: Category) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Category> for Val<Category> {
-        fn from(v: Category) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The type of the configuration property.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Type::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Type {
-        /// `Boolean`
-        Boolean,
-        /// `Number`
-        Number,
-        /// `String`
-        String2,
-    }
-
-    impl Type {
-        /// Every variant, in schema order.
-        pub const ALL: [Type; 3] = [Type::Boolean, Type::Number, Type::String2];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Type::Boolean => "Boolean",
-                Type::Number => "Number",
-                Type::String2 => "String",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Type {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Type> for Value {
-        fn from(v: Type) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Type> for Val<Type> {
-        fn from(v: Type) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The type of the configuration property.
+        Type[3] {
+            Boolean = "Boolean",
+            Number = "Number",
+            String2 = "String",
         }
     }
 }
@@ -1686,404 +1598,82 @@ pub mod pipeline {
 
     property_type!(VariableDeclaration);
 
-    /// The type of the artifact store, such as S3.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ArtifactStoreType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ArtifactStoreType {
-        /// `S3`
-        S3,
-    }
-
-    impl ArtifactStoreType {
-        /// Every variant, in schema order.
-        pub const ALL: [ArtifactStoreType; 1] = [ArtifactStoreType::S3];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ArtifactStoreType::S3 => "S3",
-            }
+    cfn_enum! {
+        /// The type of the artifact store, such as S3.
+        ArtifactStoreType[1] {
+            S3 = "S3",
         }
     }
 
-    impl std::fmt::Display for ArtifactStoreType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// Reserved for future use.
+        BlockerDeclarationType[1] {
+            Schedule = "Schedule",
         }
     }
 
-    impl From<ArtifactStoreType> for Value {
-        fn from(v: ArtifactStoreType) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// A category defines what kind of action can be taken in the stage, and constrains the provider type for the
+        /// action. Valid categories are limited to one of the values below.
+        Category[7] {
+            Source = "Source",
+            Build = "Build",
+            Test = "Test",
+            Deploy = "Deploy",
+            Invoke = "Invoke",
+            Approval = "Approval",
+            Compute = "Compute",
         }
     }
 
-    impl From<ArtifactStoreType> for Val<ArtifactStoreType> {
-        fn from(v: ArtifactStoreType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The type of the environment variable.
+        EnvironmentVariableType[2] {
+            Plaintext = "PLAINTEXT",
+            SecretsManager = "SECRETS_MANAGER",
         }
     }
 
-    /// Reserved for future use.
-    ///
-    /// Rendered as its CloudFormation spelling ([`BlockerDeclarationType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum BlockerDeclarationType {
-        /// `Schedule`
-        Schedule,
-    }
-
-    impl BlockerDeclarationType {
-        /// Every variant, in schema order.
-        pub const ALL: [BlockerDeclarationType; 1] = [BlockerDeclarationType::Schedule];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                BlockerDeclarationType::Schedule => "Schedule",
-            }
+    cfn_enum! {
+        /// The method that the pipeline will use to handle multiple executions. The default mode is SUPERSEDED.
+        ExecutionMode[3] {
+            Queued = "QUEUED",
+            Superseded = "SUPERSEDED",
+            Parallel = "PARALLEL",
         }
     }
 
-    impl std::fmt::Display for BlockerDeclarationType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// The specified result for when the failure conditions are met, such as rolling back the stage
+        FailureConditionsResult[2] {
+            Rollback = "ROLLBACK",
+            Retry = "RETRY",
         }
     }
 
-    impl From<BlockerDeclarationType> for Value {
-        fn from(v: BlockerDeclarationType) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// CodePipeline provides the following pipeline types, which differ in characteristics and price, so that you can
+        /// tailor your pipeline features and cost to the needs of your applications.
+        PipelineType[2] {
+            V1 = "V1",
+            V2 = "V2",
         }
     }
 
-    impl From<BlockerDeclarationType> for Val<BlockerDeclarationType> {
-        fn from(v: BlockerDeclarationType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The source provider for the event, such as connections configured for a repository with Git tags, for the
+        /// specified trigger configuration.
+        ProviderType[1] {
+            CodeStarSourceConnection = "CodeStarSourceConnection",
         }
     }
 
-    /// A category defines what kind of action can be taken in the stage, and constrains the provider type for the action.
-    /// Valid categories are limited to one of the values below.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Category::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Category {
-        /// `Source`
-        Source,
-        /// `Build`
-        Build,
-        /// `Test`
-        Test,
-        /// `Deploy`
-        Deploy,
-        /// `Invoke`
-        Invoke,
-        /// `Approval`
-        Approval,
-        /// `Compute`
-        Compute,
-    }
-
-    impl Category {
-        /// Every variant, in schema order.
-        pub const ALL: [Category; 7] = [
-            Category::Source,
-            Category::Build,
-            Category::Test,
-            Category::Deploy,
-            Category::Invoke,
-            Category::Approval,
-            Category::Compute,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Category::Source => "Source",
-                Category::Build => "Build",
-                Category::Test => "Test",
-                Category::Deploy => "Deploy",
-                Category::Invoke => "Invoke",
-                Category::Approval => "Approval",
-                Category::Compute => "Compute",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Category {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Category> for Value {
-        fn from(v: Category) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Category> for Val<Category> {
-        fn from(v: Category) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The type of the environment variable.
-    ///
-    /// Rendered as its CloudFormation spelling ([`EnvironmentVariableType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum EnvironmentVariableType {
-        /// `PLAINTEXT`
-        Plaintext,
-        /// `SECRETS_MANAGER`
-        SecretsManager,
-    }
-
-    impl EnvironmentVariableType {
-        /// Every variant, in schema order.
-        pub const ALL: [EnvironmentVariableType; 2] =
-            [EnvironmentVariableType::Plaintext, EnvironmentVariableType::SecretsManager];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                EnvironmentVariableType::Plaintext => "PLAINTEXT",
-                EnvironmentVariableType::SecretsManager => "SECRETS_MANAGER",
-            }
-        }
-    }
-
-    impl std::fmt::Display for EnvironmentVariableType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<EnvironmentVariableType> for Value {
-        fn from(v: EnvironmentVariableType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<EnvironmentVariableType> for Val<EnvironmentVariableType> {
-        fn from(v: EnvironmentVariableType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The method that the pipeline will use to handle multiple executions. The default mode is SUPERSEDED.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ExecutionMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ExecutionMode {
-        /// `QUEUED`
-        Queued,
-        /// `SUPERSEDED`
-        Superseded,
-        /// `PARALLEL`
-        Parallel,
-    }
-
-    impl ExecutionMode {
-        /// Every variant, in schema order.
-        pub const ALL: [ExecutionMode; 3] = [ExecutionMode::Queued, ExecutionMode::Superseded, ExecutionMode::Parallel];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ExecutionMode::Queued => "QUEUED",
-                ExecutionMode::Superseded => "SUPERSEDED",
-                ExecutionMode::Parallel => "PARALLEL",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ExecutionMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ExecutionMode> for Value {
-        fn from(v: ExecutionMode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ExecutionMode> for Val<ExecutionMode> {
-        fn from(v: ExecutionMode) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The specified result for when the failure conditions are met, such as rolling back the stage
-    ///
-    /// Rendered as its CloudFormation spelling ([`FailureConditionsResult::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum FailureConditionsResult {
-        /// `ROLLBACK`
-        Rollback,
-        /// `RETRY`
-        Retry,
-    }
-
-    impl FailureConditionsResult {
-        /// Every variant, in schema order.
-        pub const ALL: [FailureConditionsResult; 2] =
-            [FailureConditionsResult::Rollback, FailureConditionsResult::Retry];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                FailureConditionsResult::Rollback => "ROLLBACK",
-                FailureConditionsResult::Retry => "RETRY",
-            }
-        }
-    }
-
-    impl std::fmt::Display for FailureConditionsResult {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<FailureConditionsResult> for Value {
-        fn from(v: FailureConditionsResult) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<FailureConditionsResult> for Val<FailureConditionsResult> {
-        fn from(v: FailureConditionsResult) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// CodePipeline provides the following pipeline types, which differ in characteristics and price, so that you can
-    /// tailor your pipeline features and cost to the needs of your applications.
-    ///
-    /// Rendered as its CloudFormation spelling ([`PipelineType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PipelineType {
-        /// `V1`
-        V1,
-        /// `V2`
-        V2,
-    }
-
-    impl PipelineType {
-        /// Every variant, in schema order.
-        pub const ALL: [PipelineType; 2] = [PipelineType::V1, PipelineType::V2];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PipelineType::V1 => "V1",
-                PipelineType::V2 => "V2",
-            }
-        }
-    }
-
-    impl std::fmt::Display for PipelineType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PipelineType> for Value {
-        fn from(v: PipelineType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PipelineType> for Val<PipelineType> {
-        fn from(v: PipelineType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The source provider for the event, such as connections configured for a repository with Git tags, for the specified
-    /// trigger configuration.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ProviderType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ProviderType {
-        /// `CodeStarSourceConnection`
-        CodeStarSourceConnection,
-    }
-
-    impl ProviderType {
-        /// Every variant, in schema order.
-        pub const ALL: [ProviderType; 1] = [ProviderType::CodeStarSourceConnection];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ProviderType::CodeStarSourceConnection => "CodeStarSourceConnection",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ProviderType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ProviderType> for Value {
-        fn from(v: ProviderType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ProviderType> for Val<ProviderType> {
-        fn from(v: ProviderType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The specified retry mode type for the given stage. FAILED_ACTIONS will retry only the failed actions. ALL_ACTIONS
-    /// will retry both failed and successful
-    ///
-    /// Rendered as its CloudFormation spelling ([`RetryMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum RetryMode {
-        /// `ALL_ACTIONS`
-        AllActions,
-        /// `FAILED_ACTIONS`
-        FailedActions,
-    }
-
-    impl RetryMode {
-        /// Every variant, in schema order.
-        pub const ALL: [RetryMode; 2] = [RetryMode::AllActions, RetryMode::FailedActions];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                RetryMode::AllActions => "ALL_ACTIONS",
-                RetryMode::FailedActions => "FAILED_ACTIONS",
-            }
-        }
-    }
-
-    impl std::fmt::Display for RetryMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<RetryMode> for Value {
-        fn from(v: RetryMode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<RetryMode> for Val<RetryMode> {
-        fn from(v: RetryMode) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The specified retry mode type for the given stage. FAILED_ACTIONS will retry only the failed actions.
+        /// ALL_ACTIONS will retry both failed and successful
+        RetryMode[2] {
+            AllActions = "ALL_ACTIONS",
+            FailedActions = "FAILED_ACTIONS",
         }
     }
 }
@@ -2290,49 +1880,12 @@ pub mod webhook {
 
     property_type!(WebhookFilterRule);
 
-    /// Supported options are GITHUB_HMAC, IP, and UNAUTHENTICATED.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Authentication::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Authentication {
-        /// `GITHUB_HMAC`
-        GithubHmac,
-        /// `IP`
-        Ip,
-        /// `UNAUTHENTICATED`
-        Unauthenticated,
-    }
-
-    impl Authentication {
-        /// Every variant, in schema order.
-        pub const ALL: [Authentication; 3] =
-            [Authentication::GithubHmac, Authentication::Ip, Authentication::Unauthenticated];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Authentication::GithubHmac => "GITHUB_HMAC",
-                Authentication::Ip => "IP",
-                Authentication::Unauthenticated => "UNAUTHENTICATED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Authentication {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Authentication> for Value {
-        fn from(v: Authentication) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Authentication> for Val<Authentication> {
-        fn from(v: Authentication) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Supported options are GITHUB_HMAC, IP, and UNAUTHENTICATED.
+        Authentication[3] {
+            GithubHmac = "GITHUB_HMAC",
+            Ip = "IP",
+            Unauthenticated = "UNAUTHENTICATED",
         }
     }
 }

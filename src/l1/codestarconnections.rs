@@ -103,63 +103,16 @@ impl Handle<CfnConnection> {
 
 /// Property types and enums of [`CfnConnection`] (`AWS::CodeStarConnections::Connection`).
 pub mod connection {
-    use crate::core::value::{Val, Value};
 
-    /// The name of the external provider where your third-party code repository is configured. You must specify either a
-    /// ProviderType or a HostArn.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ProviderType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ProviderType {
-        /// `Bitbucket`
-        Bitbucket,
-        /// `GitHub`
-        GitHub,
-        /// `GitHubEnterpriseServer`
-        GitHubEnterpriseServer,
-        /// `GitLab`
-        GitLab,
-        /// `GitLabSelfManaged`
-        GitLabSelfManaged,
-    }
-
-    impl ProviderType {
-        /// Every variant, in schema order.
-        pub const ALL: [ProviderType; 5] = [
-            ProviderType::Bitbucket,
-            ProviderType::GitHub,
-            ProviderType::GitHubEnterpriseServer,
-            ProviderType::GitLab,
-            ProviderType::GitLabSelfManaged,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ProviderType::Bitbucket => "Bitbucket",
-                ProviderType::GitHub => "GitHub",
-                ProviderType::GitHubEnterpriseServer => "GitHubEnterpriseServer",
-                ProviderType::GitLab => "GitLab",
-                ProviderType::GitLabSelfManaged => "GitLabSelfManaged",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ProviderType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ProviderType> for Value {
-        fn from(v: ProviderType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ProviderType> for Val<ProviderType> {
-        fn from(v: ProviderType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The name of the external provider where your third-party code repository is configured. You must specify either
+        /// a ProviderType or a HostArn.
+        ProviderType[5] {
+            Bitbucket = "Bitbucket",
+            GitHub = "GitHub",
+            GitHubEnterpriseServer = "GitHubEnterpriseServer",
+            GitLab = "GitLab",
+            GitLabSelfManaged = "GitLabSelfManaged",
         }
     }
 }
@@ -381,130 +334,27 @@ impl Handle<CfnSyncConfiguration> {
 
 /// Property types and enums of [`CfnSyncConfiguration`] (`AWS::CodeStarConnections::SyncConfiguration`).
 pub mod sync_configuration {
-    use crate::core::value::{Val, Value};
 
-    /// Whether to enable or disable publishing of deployment status to source providers.
-    ///
-    /// Rendered as its CloudFormation spelling ([`PublishDeploymentStatus::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PublishDeploymentStatus {
-        /// `ENABLED`
-        Enabled,
-        /// `DISABLED`
-        Disabled,
-    }
-
-    impl PublishDeploymentStatus {
-        /// Every variant, in schema order.
-        pub const ALL: [PublishDeploymentStatus; 2] =
-            [PublishDeploymentStatus::Enabled, PublishDeploymentStatus::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PublishDeploymentStatus::Enabled => "ENABLED",
-                PublishDeploymentStatus::Disabled => "DISABLED",
-            }
+    cfn_enum! {
+        /// Whether to enable or disable publishing of deployment status to source providers.
+        PublishDeploymentStatus[2] {
+            Enabled = "ENABLED",
+            Disabled = "DISABLED",
         }
     }
 
-    impl std::fmt::Display for PublishDeploymentStatus {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// The type of resource synchronization service that is to be configured, for example, CFN_STACK_SYNC.
+        SyncType[1] {
+            CfnStackSync = "CFN_STACK_SYNC",
         }
     }
 
-    impl From<PublishDeploymentStatus> for Value {
-        fn from(v: PublishDeploymentStatus) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PublishDeploymentStatus> for Val<PublishDeploymentStatus> {
-        fn from(v: PublishDeploymentStatus) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The type of resource synchronization service that is to be configured, for example, CFN_STACK_SYNC.
-    ///
-    /// Rendered as its CloudFormation spelling ([`SyncType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SyncType {
-        /// `CFN_STACK_SYNC`
-        CfnStackSync,
-    }
-
-    impl SyncType {
-        /// Every variant, in schema order.
-        pub const ALL: [SyncType; 1] = [SyncType::CfnStackSync];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SyncType::CfnStackSync => "CFN_STACK_SYNC",
-            }
-        }
-    }
-
-    impl std::fmt::Display for SyncType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<SyncType> for Value {
-        fn from(v: SyncType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<SyncType> for Val<SyncType> {
-        fn from(v: SyncType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// When to trigger Git sync to begin the stack update.
-    ///
-    /// Rendered as its CloudFormation spelling ([`TriggerResourceUpdateOn::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TriggerResourceUpdateOn {
-        /// `ANY_CHANGE`
-        AnyChange,
-        /// `FILE_CHANGE`
-        FileChange,
-    }
-
-    impl TriggerResourceUpdateOn {
-        /// Every variant, in schema order.
-        pub const ALL: [TriggerResourceUpdateOn; 2] =
-            [TriggerResourceUpdateOn::AnyChange, TriggerResourceUpdateOn::FileChange];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                TriggerResourceUpdateOn::AnyChange => "ANY_CHANGE",
-                TriggerResourceUpdateOn::FileChange => "FILE_CHANGE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for TriggerResourceUpdateOn {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<TriggerResourceUpdateOn> for Value {
-        fn from(v: TriggerResourceUpdateOn) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<TriggerResourceUpdateOn> for Val<TriggerResourceUpdateOn> {
-        fn from(v: TriggerResourceUpdateOn) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// When to trigger Git sync to begin the stack update.
+        TriggerResourceUpdateOn[2] {
+            AnyChange = "ANY_CHANGE",
+            FileChange = "FILE_CHANGE",
         }
     }
 }

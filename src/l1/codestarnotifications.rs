@@ -150,83 +150,17 @@ pub mod notification_rule {
 
     property_type!(Target);
 
-    /// Rendered as its CloudFormation spelling ([`DetailType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DetailType {
-        /// `BASIC`
-        Basic,
-        /// `FULL`
-        Full,
-    }
-
-    impl DetailType {
-        /// Every variant, in schema order.
-        pub const ALL: [DetailType; 2] = [DetailType::Basic, DetailType::Full];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DetailType::Basic => "BASIC",
-                DetailType::Full => "FULL",
-            }
+    cfn_enum! {
+        DetailType[2] {
+            Basic = "BASIC",
+            Full = "FULL",
         }
     }
 
-    impl std::fmt::Display for DetailType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DetailType> for Value {
-        fn from(v: DetailType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DetailType> for Val<DetailType> {
-        fn from(v: DetailType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`Status::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Status {
-        /// `ENABLED`
-        Enabled,
-        /// `DISABLED`
-        Disabled,
-    }
-
-    impl Status {
-        /// Every variant, in schema order.
-        pub const ALL: [Status; 2] = [Status::Enabled, Status::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Status::Enabled => "ENABLED",
-                Status::Disabled => "DISABLED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Status {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Status> for Value {
-        fn from(v: Status) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Status> for Val<Status> {
-        fn from(v: Status) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        Status[2] {
+            Enabled = "ENABLED",
+            Disabled = "DISABLED",
         }
     }
 }

@@ -665,191 +665,41 @@ pub mod managed_login_branding {
 
     property_type!(AssetType);
 
-    /// Rendered as its CloudFormation spelling ([`CategoryType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum CategoryType {
-        /// `FAVICON_ICO`
-        FaviconIco,
-        /// `FAVICON_SVG`
-        FaviconSvg,
-        /// `EMAIL_GRAPHIC`
-        EmailGraphic,
-        /// `SMS_GRAPHIC`
-        SmsGraphic,
-        /// `AUTH_APP_GRAPHIC`
-        AuthAppGraphic,
-        /// `PASSWORD_GRAPHIC`
-        PasswordGraphic,
-        /// `PASSKEY_GRAPHIC`
-        PasskeyGraphic,
-        /// `PAGE_HEADER_LOGO`
-        PageHeaderLogo,
-        /// `PAGE_HEADER_BACKGROUND`
-        PageHeaderBackground,
-        /// `PAGE_FOOTER_LOGO`
-        PageFooterLogo,
-        /// `PAGE_FOOTER_BACKGROUND`
-        PageFooterBackground,
-        /// `PAGE_BACKGROUND`
-        PageBackground,
-        /// `FORM_BACKGROUND`
-        FormBackground,
-        /// `FORM_LOGO`
-        FormLogo,
-        /// `IDP_BUTTON_ICON`
-        IdpButtonIcon,
-    }
-
-    impl CategoryType {
-        /// Every variant, in schema order.
-        pub const ALL: [CategoryType; 15] = [
-            CategoryType::FaviconIco,
-            CategoryType::FaviconSvg,
-            CategoryType::EmailGraphic,
-            CategoryType::SmsGraphic,
-            CategoryType::AuthAppGraphic,
-            CategoryType::PasswordGraphic,
-            CategoryType::PasskeyGraphic,
-            CategoryType::PageHeaderLogo,
-            CategoryType::PageHeaderBackground,
-            CategoryType::PageFooterLogo,
-            CategoryType::PageFooterBackground,
-            CategoryType::PageBackground,
-            CategoryType::FormBackground,
-            CategoryType::FormLogo,
-            CategoryType::IdpButtonIcon,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                CategoryType::FaviconIco => "FAVICON_ICO",
-                CategoryType::FaviconSvg => "FAVICON_SVG",
-                CategoryType::EmailGraphic => "EMAIL_GRAPHIC",
-                CategoryType::SmsGraphic => "SMS_GRAPHIC",
-                CategoryType::AuthAppGraphic => "AUTH_APP_GRAPHIC",
-                CategoryType::PasswordGraphic => "PASSWORD_GRAPHIC",
-                CategoryType::PasskeyGraphic => "PASSKEY_GRAPHIC",
-                CategoryType::PageHeaderLogo => "PAGE_HEADER_LOGO",
-                CategoryType::PageHeaderBackground => "PAGE_HEADER_BACKGROUND",
-                CategoryType::PageFooterLogo => "PAGE_FOOTER_LOGO",
-                CategoryType::PageFooterBackground => "PAGE_FOOTER_BACKGROUND",
-                CategoryType::PageBackground => "PAGE_BACKGROUND",
-                CategoryType::FormBackground => "FORM_BACKGROUND",
-                CategoryType::FormLogo => "FORM_LOGO",
-                CategoryType::IdpButtonIcon => "IDP_BUTTON_ICON",
-            }
+    cfn_enum! {
+        CategoryType[15] {
+            FaviconIco = "FAVICON_ICO",
+            FaviconSvg = "FAVICON_SVG",
+            EmailGraphic = "EMAIL_GRAPHIC",
+            SmsGraphic = "SMS_GRAPHIC",
+            AuthAppGraphic = "AUTH_APP_GRAPHIC",
+            PasswordGraphic = "PASSWORD_GRAPHIC",
+            PasskeyGraphic = "PASSKEY_GRAPHIC",
+            PageHeaderLogo = "PAGE_HEADER_LOGO",
+            PageHeaderBackground = "PAGE_HEADER_BACKGROUND",
+            PageFooterLogo = "PAGE_FOOTER_LOGO",
+            PageFooterBackground = "PAGE_FOOTER_BACKGROUND",
+            PageBackground = "PAGE_BACKGROUND",
+            FormBackground = "FORM_BACKGROUND",
+            FormLogo = "FORM_LOGO",
+            IdpButtonIcon = "IDP_BUTTON_ICON",
         }
     }
 
-    impl std::fmt::Display for CategoryType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        ColorModeType[3] {
+            Light = "LIGHT",
+            Dark = "DARK",
+            Dynamic = "DYNAMIC",
         }
     }
 
-    impl From<CategoryType> for Value {
-        fn from(v: CategoryType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<CategoryType> for Val<CategoryType> {
-        fn from(v: CategoryType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`ColorModeType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ColorModeType {
-        /// `LIGHT`
-        Light,
-        /// `DARK`
-        Dark,
-        /// `DYNAMIC`
-        Dynamic,
-    }
-
-    impl ColorModeType {
-        /// Every variant, in schema order.
-        pub const ALL: [ColorModeType; 3] = [ColorModeType::Light, ColorModeType::Dark, ColorModeType::Dynamic];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ColorModeType::Light => "LIGHT",
-                ColorModeType::Dark => "DARK",
-                ColorModeType::Dynamic => "DYNAMIC",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ColorModeType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ColorModeType> for Value {
-        fn from(v: ColorModeType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ColorModeType> for Val<ColorModeType> {
-        fn from(v: ColorModeType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`ExtensionType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ExtensionType {
-        /// `ICO`
-        Ico,
-        /// `JPEG`
-        Jpeg,
-        /// `PNG`
-        Png,
-        /// `SVG`
-        Svg,
-        /// `WEBP`
-        Webp,
-    }
-
-    impl ExtensionType {
-        /// Every variant, in schema order.
-        pub const ALL: [ExtensionType; 5] =
-            [ExtensionType::Ico, ExtensionType::Jpeg, ExtensionType::Png, ExtensionType::Svg, ExtensionType::Webp];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ExtensionType::Ico => "ICO",
-                ExtensionType::Jpeg => "JPEG",
-                ExtensionType::Png => "PNG",
-                ExtensionType::Svg => "SVG",
-                ExtensionType::Webp => "WEBP",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ExtensionType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ExtensionType> for Value {
-        fn from(v: ExtensionType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ExtensionType> for Val<ExtensionType> {
-        fn from(v: ExtensionType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        ExtensionType[5] {
+            Ico = "ICO",
+            Jpeg = "JPEG",
+            Png = "PNG",
+            Svg = "SVG",
+            Webp = "WEBP",
         }
     }
 }
@@ -932,79 +782,16 @@ impl Handle<CfnTerms> {
 
 /// Property types and enums of [`CfnTerms`] (`AWS::Cognito::Terms`).
 pub mod terms {
-    use crate::core::value::{Val, Value};
 
-    /// Rendered as its CloudFormation spelling ([`TermsEnforcementType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TermsEnforcementType {
-        /// `NONE`
-        None,
-    }
-
-    impl TermsEnforcementType {
-        /// Every variant, in schema order.
-        pub const ALL: [TermsEnforcementType; 1] = [TermsEnforcementType::None];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                TermsEnforcementType::None => "NONE",
-            }
+    cfn_enum! {
+        TermsEnforcementType[1] {
+            None = "NONE",
         }
     }
 
-    impl std::fmt::Display for TermsEnforcementType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<TermsEnforcementType> for Value {
-        fn from(v: TermsEnforcementType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<TermsEnforcementType> for Val<TermsEnforcementType> {
-        fn from(v: TermsEnforcementType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`TermsSourceType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TermsSourceType {
-        /// `LINK`
-        Link,
-    }
-
-    impl TermsSourceType {
-        /// Every variant, in schema order.
-        pub const ALL: [TermsSourceType; 1] = [TermsSourceType::Link];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                TermsSourceType::Link => "LINK",
-            }
-        }
-    }
-
-    impl std::fmt::Display for TermsSourceType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<TermsSourceType> for Value {
-        fn from(v: TermsSourceType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<TermsSourceType> for Val<TermsSourceType> {
-        fn from(v: TermsSourceType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        TermsSourceType[1] {
+            Link = "LINK",
         }
     }
 }
@@ -2258,889 +2045,158 @@ pub mod user_pool {
 
     property_type!(VerificationMessageTemplate);
 
-    /// Rendered as its CloudFormation spelling ([`AdvancedSecurityMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AdvancedSecurityMode {
-        /// `AUDIT`
-        Audit,
-        /// `ENFORCED`
-        Enforced,
-        /// `OFF`
-        Off,
-    }
-
-    impl AdvancedSecurityMode {
-        /// Every variant, in schema order.
-        pub const ALL: [AdvancedSecurityMode; 3] =
-            [AdvancedSecurityMode::Audit, AdvancedSecurityMode::Enforced, AdvancedSecurityMode::Off];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AdvancedSecurityMode::Audit => "AUDIT",
-                AdvancedSecurityMode::Enforced => "ENFORCED",
-                AdvancedSecurityMode::Off => "OFF",
-            }
-        }
-    }
-
-    impl std::fmt::Display for AdvancedSecurityMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<AdvancedSecurityMode> for Value {
-        fn from(v: AdvancedSecurityMode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<AdvancedSecurityMode> for Val<AdvancedSecurityMode> {
-        fn from(v: AdvancedSecurityMode) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`AliasAttributes::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AliasAttributes {
-        /// `email`
-        Email,
-        /// `phone_number`
-        PhoneNumber,
-        /// `preferred_username`
-        PreferredUsername,
-    }
-
-    impl AliasAttributes {
-        /// Every variant, in schema order.
-        pub const ALL: [AliasAttributes; 3] =
-            [AliasAttributes::Email, AliasAttributes::PhoneNumber, AliasAttributes::PreferredUsername];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AliasAttributes::Email => "email",
-                AliasAttributes::PhoneNumber => "phone_number",
-                AliasAttributes::PreferredUsername => "preferred_username",
-            }
-        }
-    }
-
-    impl std::fmt::Display for AliasAttributes {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<AliasAttributes> for Value {
-        fn from(v: AliasAttributes) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<AliasAttributes> for Val<AliasAttributes> {
-        fn from(v: AliasAttributes) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`AllowedFirstAuthFactors::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AllowedFirstAuthFactors {
-        /// `EMAIL_OTP`
-        EmailOtp,
-        /// `PASSWORD`
-        Password,
-        /// `SMS_OTP`
-        SmsOtp,
-        /// `SOFTWARE_TOKEN`
-        SoftwareToken,
-        /// `WEB_AUTHN`
-        WebAuthn,
-    }
-
-    impl AllowedFirstAuthFactors {
-        /// Every variant, in schema order.
-        pub const ALL: [AllowedFirstAuthFactors; 5] = [
-            AllowedFirstAuthFactors::EmailOtp,
-            AllowedFirstAuthFactors::Password,
-            AllowedFirstAuthFactors::SmsOtp,
-            AllowedFirstAuthFactors::SoftwareToken,
-            AllowedFirstAuthFactors::WebAuthn,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AllowedFirstAuthFactors::EmailOtp => "EMAIL_OTP",
-                AllowedFirstAuthFactors::Password => "PASSWORD",
-                AllowedFirstAuthFactors::SmsOtp => "SMS_OTP",
-                AllowedFirstAuthFactors::SoftwareToken => "SOFTWARE_TOKEN",
-                AllowedFirstAuthFactors::WebAuthn => "WEB_AUTHN",
-            }
-        }
-    }
-
-    impl std::fmt::Display for AllowedFirstAuthFactors {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<AllowedFirstAuthFactors> for Value {
-        fn from(v: AllowedFirstAuthFactors) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<AllowedFirstAuthFactors> for Val<AllowedFirstAuthFactors> {
-        fn from(v: AllowedFirstAuthFactors) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`AttributeDataType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AttributeDataType {
-        /// `Boolean`
-        Boolean,
-        /// `DateTime`
-        DateTime,
-        /// `Number`
-        Number,
-        /// `String`
-        String2,
-    }
-
-    impl AttributeDataType {
-        /// Every variant, in schema order.
-        pub const ALL: [AttributeDataType; 4] = [
-            AttributeDataType::Boolean,
-            AttributeDataType::DateTime,
-            AttributeDataType::Number,
-            AttributeDataType::String2,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AttributeDataType::Boolean => "Boolean",
-                AttributeDataType::DateTime => "DateTime",
-                AttributeDataType::Number => "Number",
-                AttributeDataType::String2 => "String",
-            }
-        }
-    }
-
-    impl std::fmt::Display for AttributeDataType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<AttributeDataType> for Value {
-        fn from(v: AttributeDataType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<AttributeDataType> for Val<AttributeDataType> {
-        fn from(v: AttributeDataType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`AttributesRequireVerificationBeforeUpdate::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AttributesRequireVerificationBeforeUpdate {
-        /// `email`
-        Email,
-        /// `phone_number`
-        PhoneNumber,
-    }
-
-    impl AttributesRequireVerificationBeforeUpdate {
-        /// Every variant, in schema order.
-        pub const ALL: [AttributesRequireVerificationBeforeUpdate; 2] =
-            [AttributesRequireVerificationBeforeUpdate::Email, AttributesRequireVerificationBeforeUpdate::PhoneNumber];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AttributesRequireVerificationBeforeUpdate::Email => "email",
-                AttributesRequireVerificationBeforeUpdate::PhoneNumber => "phone_number",
-            }
-        }
-    }
-
-    impl std::fmt::Display for AttributesRequireVerificationBeforeUpdate {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<AttributesRequireVerificationBeforeUpdate> for Value {
-        fn from(v: AttributesRequireVerificationBeforeUpdate) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<AttributesRequireVerificationBeforeUpdate> for Val<AttributesRequireVerificationBeforeUpdate> {
-        fn from(v: AttributesRequireVerificationBeforeUpdate) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`AutoVerifiedAttributes::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AutoVerifiedAttributes {
-        /// `email`
-        Email,
-        /// `phone_number`
-        PhoneNumber,
-    }
-
-    impl AutoVerifiedAttributes {
-        /// Every variant, in schema order.
-        pub const ALL: [AutoVerifiedAttributes; 2] =
-            [AutoVerifiedAttributes::Email, AutoVerifiedAttributes::PhoneNumber];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AutoVerifiedAttributes::Email => "email",
-                AutoVerifiedAttributes::PhoneNumber => "phone_number",
-            }
-        }
-    }
-
-    impl std::fmt::Display for AutoVerifiedAttributes {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<AutoVerifiedAttributes> for Value {
-        fn from(v: AutoVerifiedAttributes) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<AutoVerifiedAttributes> for Val<AutoVerifiedAttributes> {
-        fn from(v: AutoVerifiedAttributes) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`CustomAuthMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum CustomAuthMode {
-        /// `AUDIT`
-        Audit,
-        /// `ENFORCED`
-        Enforced,
-    }
-
-    impl CustomAuthMode {
-        /// Every variant, in schema order.
-        pub const ALL: [CustomAuthMode; 2] = [CustomAuthMode::Audit, CustomAuthMode::Enforced];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                CustomAuthMode::Audit => "AUDIT",
-                CustomAuthMode::Enforced => "ENFORCED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for CustomAuthMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<CustomAuthMode> for Value {
-        fn from(v: CustomAuthMode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<CustomAuthMode> for Val<CustomAuthMode> {
-        fn from(v: CustomAuthMode) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`CustomEmailSenderLambdaVersion::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum CustomEmailSenderLambdaVersion {
-        /// `V1_0`
-        V10,
-    }
-
-    impl CustomEmailSenderLambdaVersion {
-        /// Every variant, in schema order.
-        pub const ALL: [CustomEmailSenderLambdaVersion; 1] = [CustomEmailSenderLambdaVersion::V10];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                CustomEmailSenderLambdaVersion::V10 => "V1_0",
-            }
-        }
-    }
-
-    impl std::fmt::Display for CustomEmailSenderLambdaVersion {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<CustomEmailSenderLambdaVersion> for Value {
-        fn from(v: CustomEmailSenderLambdaVersion) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<CustomEmailSenderLambdaVersion> for Val<CustomEmailSenderLambdaVersion> {
-        fn from(v: CustomEmailSenderLambdaVersion) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`CustomSMSSenderLambdaVersion::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum CustomSMSSenderLambdaVersion {
-        /// `V1_0`
-        V10,
-    }
-
-    impl CustomSMSSenderLambdaVersion {
-        /// Every variant, in schema order.
-        pub const ALL: [CustomSMSSenderLambdaVersion; 1] = [CustomSMSSenderLambdaVersion::V10];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                CustomSMSSenderLambdaVersion::V10 => "V1_0",
-            }
-        }
-    }
-
-    impl std::fmt::Display for CustomSMSSenderLambdaVersion {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        AdvancedSecurityMode[3] {
+            Audit = "AUDIT",
+            Enforced = "ENFORCED",
+            Off = "OFF",
         }
     }
 
-    impl From<CustomSMSSenderLambdaVersion> for Value {
-        fn from(v: CustomSMSSenderLambdaVersion) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        AliasAttributes[3] {
+            Email = "email",
+            PhoneNumber = "phone_number",
+            PreferredUsername = "preferred_username",
         }
     }
 
-    impl From<CustomSMSSenderLambdaVersion> for Val<CustomSMSSenderLambdaVersion> {
-        fn from(v: CustomSMSSenderLambdaVersion) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        AllowedFirstAuthFactors[5] {
+            EmailOtp = "EMAIL_OTP",
+            Password = "PASSWORD",
+            SmsOtp = "SMS_OTP",
+            SoftwareToken = "SOFTWARE_TOKEN",
+            WebAuthn = "WEB_AUTHN",
         }
     }
 
-    /// Rendered as its CloudFormation spelling ([`DefaultEmailOption::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DefaultEmailOption {
-        /// `CONFIRM_WITH_CODE`
-        ConfirmWithCode,
-        /// `CONFIRM_WITH_LINK`
-        ConfirmWithLink,
-    }
-
-    impl DefaultEmailOption {
-        /// Every variant, in schema order.
-        pub const ALL: [DefaultEmailOption; 2] =
-            [DefaultEmailOption::ConfirmWithCode, DefaultEmailOption::ConfirmWithLink];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DefaultEmailOption::ConfirmWithCode => "CONFIRM_WITH_CODE",
-                DefaultEmailOption::ConfirmWithLink => "CONFIRM_WITH_LINK",
-            }
-        }
-    }
-
-    impl std::fmt::Display for DefaultEmailOption {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DefaultEmailOption> for Value {
-        fn from(v: DefaultEmailOption) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DefaultEmailOption> for Val<DefaultEmailOption> {
-        fn from(v: DefaultEmailOption) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`DeletionProtection::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DeletionProtection {
-        /// `ACTIVE`
-        Active,
-        /// `INACTIVE`
-        Inactive,
-    }
-
-    impl DeletionProtection {
-        /// Every variant, in schema order.
-        pub const ALL: [DeletionProtection; 2] = [DeletionProtection::Active, DeletionProtection::Inactive];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DeletionProtection::Active => "ACTIVE",
-                DeletionProtection::Inactive => "INACTIVE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for DeletionProtection {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DeletionProtection> for Value {
-        fn from(v: DeletionProtection) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DeletionProtection> for Val<DeletionProtection> {
-        fn from(v: DeletionProtection) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`EmailSendingAccount::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum EmailSendingAccount {
-        /// `COGNITO_DEFAULT`
-        CognitoDefault,
-        /// `DEVELOPER`
-        Developer,
-    }
-
-    impl EmailSendingAccount {
-        /// Every variant, in schema order.
-        pub const ALL: [EmailSendingAccount; 2] = [EmailSendingAccount::CognitoDefault, EmailSendingAccount::Developer];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                EmailSendingAccount::CognitoDefault => "COGNITO_DEFAULT",
-                EmailSendingAccount::Developer => "DEVELOPER",
-            }
-        }
-    }
-
-    impl std::fmt::Display for EmailSendingAccount {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<EmailSendingAccount> for Value {
-        fn from(v: EmailSendingAccount) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<EmailSendingAccount> for Val<EmailSendingAccount> {
-        fn from(v: EmailSendingAccount) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`EncryptionKeyType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum EncryptionKeyType {
-        /// `AWS_OWNED_KEY`
-        AwsOwnedKey,
-        /// `CUSTOMER_MANAGED_KEY`
-        CustomerManagedKey,
-    }
-
-    impl EncryptionKeyType {
-        /// Every variant, in schema order.
-        pub const ALL: [EncryptionKeyType; 2] = [EncryptionKeyType::AwsOwnedKey, EncryptionKeyType::CustomerManagedKey];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                EncryptionKeyType::AwsOwnedKey => "AWS_OWNED_KEY",
-                EncryptionKeyType::CustomerManagedKey => "CUSTOMER_MANAGED_KEY",
-            }
-        }
-    }
-
-    impl std::fmt::Display for EncryptionKeyType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<EncryptionKeyType> for Value {
-        fn from(v: EncryptionKeyType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<EncryptionKeyType> for Val<EncryptionKeyType> {
-        fn from(v: EncryptionKeyType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`InboundFederationLambdaVersion::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum InboundFederationLambdaVersion {
-        /// `V1_0`
-        V10,
-    }
-
-    impl InboundFederationLambdaVersion {
-        /// Every variant, in schema order.
-        pub const ALL: [InboundFederationLambdaVersion; 1] = [InboundFederationLambdaVersion::V10];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                InboundFederationLambdaVersion::V10 => "V1_0",
-            }
+    cfn_enum! {
+        AttributeDataType[4] {
+            Boolean = "Boolean",
+            DateTime = "DateTime",
+            Number = "Number",
+            String2 = "String",
         }
     }
 
-    impl std::fmt::Display for InboundFederationLambdaVersion {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        AttributesRequireVerificationBeforeUpdate[2] {
+            Email = "email",
+            PhoneNumber = "phone_number",
         }
     }
 
-    impl From<InboundFederationLambdaVersion> for Value {
-        fn from(v: InboundFederationLambdaVersion) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        AutoVerifiedAttributes[2] {
+            Email = "email",
+            PhoneNumber = "phone_number",
         }
     }
 
-    impl From<InboundFederationLambdaVersion> for Val<InboundFederationLambdaVersion> {
-        fn from(v: InboundFederationLambdaVersion) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        CustomAuthMode[2] {
+            Audit = "AUDIT",
+            Enforced = "ENFORCED",
         }
     }
 
-    /// Rendered as its CloudFormation spelling ([`MfaConfiguration::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum MfaConfiguration {
-        /// `OFF`
-        Off,
-        /// `ON`
-        On,
-        /// `OPTIONAL`
-        Optional,
-    }
-
-    impl MfaConfiguration {
-        /// Every variant, in schema order.
-        pub const ALL: [MfaConfiguration; 3] =
-            [MfaConfiguration::Off, MfaConfiguration::On, MfaConfiguration::Optional];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                MfaConfiguration::Off => "OFF",
-                MfaConfiguration::On => "ON",
-                MfaConfiguration::Optional => "OPTIONAL",
-            }
-        }
-    }
-
-    impl std::fmt::Display for MfaConfiguration {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<MfaConfiguration> for Value {
-        fn from(v: MfaConfiguration) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<MfaConfiguration> for Val<MfaConfiguration> {
-        fn from(v: MfaConfiguration) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`Name::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Name {
-        /// `admin_only`
-        AdminOnly,
-        /// `verified_email`
-        VerifiedEmail,
-        /// `verified_phone_number`
-        VerifiedPhoneNumber,
-    }
-
-    impl Name {
-        /// Every variant, in schema order.
-        pub const ALL: [Name; 3] = [Name::AdminOnly, Name::VerifiedEmail, Name::VerifiedPhoneNumber];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Name::AdminOnly => "admin_only",
-                Name::VerifiedEmail => "verified_email",
-                Name::VerifiedPhoneNumber => "verified_phone_number",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Name {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Name> for Value {
-        fn from(v: Name) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Name> for Val<Name> {
-        fn from(v: Name) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`PreTokenGenerationConfigLambdaVersion::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PreTokenGenerationConfigLambdaVersion {
-        /// `V1_0`
-        V10,
-        /// `V2_0`
-        V20,
-        /// `V3_0`
-        V30,
-    }
-
-    impl PreTokenGenerationConfigLambdaVersion {
-        /// Every variant, in schema order.
-        pub const ALL: [PreTokenGenerationConfigLambdaVersion; 3] = [
-            PreTokenGenerationConfigLambdaVersion::V10,
-            PreTokenGenerationConfigLambdaVersion::V20,
-            PreTokenGenerationConfigLambdaVersion::V30,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PreTokenGenerationConfigLambdaVersion::V10 => "V1_0",
-                PreTokenGenerationConfigLambdaVersion::V20 => "V2_0",
-                PreTokenGenerationConfigLambdaVersion::V30 => "V3_0",
-            }
-        }
-    }
-
-    impl std::fmt::Display for PreTokenGenerationConfigLambdaVersion {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PreTokenGenerationConfigLambdaVersion> for Value {
-        fn from(v: PreTokenGenerationConfigLambdaVersion) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PreTokenGenerationConfigLambdaVersion> for Val<PreTokenGenerationConfigLambdaVersion> {
-        fn from(v: PreTokenGenerationConfigLambdaVersion) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`Type::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Type {
-        /// `ORIGINAL`
-        Original,
-        /// `UPDATED`
-        Updated,
-    }
-
-    impl Type {
-        /// Every variant, in schema order.
-        pub const ALL: [Type; 2] = [Type::Original, Type::Updated];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Type::Original => "ORIGINAL",
-                Type::Updated => "UPDATED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Type {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        CustomEmailSenderLambdaVersion[1] {
+            V10 = "V1_0",
         }
     }
 
-    impl From<Type> for Value {
-        fn from(v: Type) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        CustomSMSSenderLambdaVersion[1] {
+            V10 = "V1_0",
         }
-    }
-
-    impl From<Type> for Val<Type> {
-        fn from(v: Type) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`UserPoolTier::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum UserPoolTier {
-        /// `LITE`
-        Lite,
-        /// `ESSENTIALS`
-        Essentials,
-        /// `PLUS`
-        Plus,
     }
-
-    impl UserPoolTier {
-        /// Every variant, in schema order.
-        pub const ALL: [UserPoolTier; 3] = [UserPoolTier::Lite, UserPoolTier::Essentials, UserPoolTier::Plus];
 
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                UserPoolTier::Lite => "LITE",
-                UserPoolTier::Essentials => "ESSENTIALS",
-                UserPoolTier::Plus => "PLUS",
-            }
+    cfn_enum! {
+        DefaultEmailOption[2] {
+            ConfirmWithCode = "CONFIRM_WITH_CODE",
+            ConfirmWithLink = "CONFIRM_WITH_LINK",
         }
     }
 
-    impl std::fmt::Display for UserPoolTier {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        DeletionProtection[2] {
+            Active = "ACTIVE",
+            Inactive = "INACTIVE",
         }
     }
 
-    impl From<UserPoolTier> for Value {
-        fn from(v: UserPoolTier) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        EmailSendingAccount[2] {
+            CognitoDefault = "COGNITO_DEFAULT",
+            Developer = "DEVELOPER",
         }
     }
 
-    impl From<UserPoolTier> for Val<UserPoolTier> {
-        fn from(v: UserPoolTier) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        EncryptionKeyType[2] {
+            AwsOwnedKey = "AWS_OWNED_KEY",
+            CustomerManagedKey = "CUSTOMER_MANAGED_KEY",
         }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`UsernameAttributes::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum UsernameAttributes {
-        /// `email`
-        Email,
-        /// `phone_number`
-        PhoneNumber,
     }
 
-    impl UsernameAttributes {
-        /// Every variant, in schema order.
-        pub const ALL: [UsernameAttributes; 2] = [UsernameAttributes::Email, UsernameAttributes::PhoneNumber];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                UsernameAttributes::Email => "email",
-                UsernameAttributes::PhoneNumber => "phone_number",
-            }
+    cfn_enum! {
+        InboundFederationLambdaVersion[1] {
+            V10 = "V1_0",
         }
     }
 
-    impl std::fmt::Display for UsernameAttributes {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        MfaConfiguration[3] {
+            Off = "OFF",
+            On = "ON",
+            Optional = "OPTIONAL",
         }
     }
 
-    impl From<UsernameAttributes> for Value {
-        fn from(v: UsernameAttributes) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        Name[3] {
+            AdminOnly = "admin_only",
+            VerifiedEmail = "verified_email",
+            VerifiedPhoneNumber = "verified_phone_number",
         }
     }
 
-    impl From<UsernameAttributes> for Val<UsernameAttributes> {
-        fn from(v: UsernameAttributes) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        PreTokenGenerationConfigLambdaVersion[3] {
+            V10 = "V1_0",
+            V20 = "V2_0",
+            V30 = "V3_0",
         }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`WebAuthnFactorConfiguration::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum WebAuthnFactorConfiguration {
-        /// `SINGLE_FACTOR`
-        SingleFactor,
-        /// `MULTI_FACTOR_WITH_USER_VERIFICATION`
-        MultiFactorWithUserVerification,
     }
-
-    impl WebAuthnFactorConfiguration {
-        /// Every variant, in schema order.
-        pub const ALL: [WebAuthnFactorConfiguration; 2] =
-            [WebAuthnFactorConfiguration::SingleFactor, WebAuthnFactorConfiguration::MultiFactorWithUserVerification];
 
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                WebAuthnFactorConfiguration::SingleFactor => "SINGLE_FACTOR",
-                WebAuthnFactorConfiguration::MultiFactorWithUserVerification => "MULTI_FACTOR_WITH_USER_VERIFICATION",
-            }
+    cfn_enum! {
+        Type[2] {
+            Original = "ORIGINAL",
+            Updated = "UPDATED",
         }
     }
 
-    impl std::fmt::Display for WebAuthnFactorConfiguration {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        UserPoolTier[3] {
+            Lite = "LITE",
+            Essentials = "ESSENTIALS",
+            Plus = "PLUS",
         }
     }
 
-    impl From<WebAuthnFactorConfiguration> for Value {
-        fn from(v: WebAuthnFactorConfiguration) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        UsernameAttributes[2] {
+            Email = "email",
+            PhoneNumber = "phone_number",
         }
     }
 
-    impl From<WebAuthnFactorConfiguration> for Val<WebAuthnFactorConfiguration> {
-        fn from(v: WebAuthnFactorConfiguration) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        WebAuthnFactorConfiguration[2] {
+            SingleFactor = "SINGLE_FACTOR",
+            MultiFactorWithUserVerification = "MULTI_FACTOR_WITH_USER_VERIFICATION",
         }
     }
 }
@@ -3455,339 +2511,66 @@ pub mod user_pool_client {
 
     property_type!(TokenValidityUnits);
 
-    /// Rendered as its CloudFormation spelling ([`AccessToken::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AccessToken {
-        /// `days`
-        Days,
-        /// `hours`
-        Hours,
-        /// `minutes`
-        Minutes,
-        /// `seconds`
-        Seconds,
-    }
-
-    impl AccessToken {
-        /// Every variant, in schema order.
-        pub const ALL: [AccessToken; 4] =
-            [AccessToken::Days, AccessToken::Hours, AccessToken::Minutes, AccessToken::Seconds];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AccessToken::Days => "days",
-                AccessToken::Hours => "hours",
-                AccessToken::Minutes => "minutes",
-                AccessToken::Seconds => "seconds",
-            }
+    cfn_enum! {
+        AccessToken[4] {
+            Days = "days",
+            Hours = "hours",
+            Minutes = "minutes",
+            Seconds = "seconds",
         }
     }
 
-    impl std::fmt::Display for AccessToken {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        AllowedOAuthFlows[3] {
+            ClientCredentials = "client_credentials",
+            Code = "code",
+            Implicit = "implicit",
         }
     }
 
-    impl From<AccessToken> for Value {
-        fn from(v: AccessToken) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        ExplicitAuthFlows[9] {
+            AdminNoSrpAuth = "ADMIN_NO_SRP_AUTH",
+            AllowAdminUserPasswordAuth = "ALLOW_ADMIN_USER_PASSWORD_AUTH",
+            AllowCustomAuth = "ALLOW_CUSTOM_AUTH",
+            AllowRefreshTokenAuth = "ALLOW_REFRESH_TOKEN_AUTH",
+            AllowUserAuth = "ALLOW_USER_AUTH",
+            AllowUserPasswordAuth = "ALLOW_USER_PASSWORD_AUTH",
+            AllowUserSrpAuth = "ALLOW_USER_SRP_AUTH",
+            CustomAuthFlowOnly = "CUSTOM_AUTH_FLOW_ONLY",
+            UserPasswordAuth = "USER_PASSWORD_AUTH",
         }
     }
 
-    impl From<AccessToken> for Val<AccessToken> {
-        fn from(v: AccessToken) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        Feature[2] {
+            Enabled = "ENABLED",
+            Disabled = "DISABLED",
         }
     }
 
-    /// Rendered as its CloudFormation spelling ([`AllowedOAuthFlows::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AllowedOAuthFlows {
-        /// `client_credentials`
-        ClientCredentials,
-        /// `code`
-        Code,
-        /// `implicit`
-        Implicit,
-    }
-
-    impl AllowedOAuthFlows {
-        /// Every variant, in schema order.
-        pub const ALL: [AllowedOAuthFlows; 3] =
-            [AllowedOAuthFlows::ClientCredentials, AllowedOAuthFlows::Code, AllowedOAuthFlows::Implicit];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AllowedOAuthFlows::ClientCredentials => "client_credentials",
-                AllowedOAuthFlows::Code => "code",
-                AllowedOAuthFlows::Implicit => "implicit",
-            }
+    cfn_enum! {
+        IdToken[4] {
+            Days = "days",
+            Hours = "hours",
+            Minutes = "minutes",
+            Seconds = "seconds",
         }
     }
 
-    impl std::fmt::Display for AllowedOAuthFlows {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        PreventUserExistenceErrors[2] {
+            Enabled = "ENABLED",
+            Legacy = "LEGACY",
         }
     }
 
-    impl From<AllowedOAuthFlows> for Value {
-        fn from(v: AllowedOAuthFlows) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<AllowedOAuthFlows> for Val<AllowedOAuthFlows> {
-        fn from(v: AllowedOAuthFlows) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`ExplicitAuthFlows::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ExplicitAuthFlows {
-        /// `ADMIN_NO_SRP_AUTH`
-        AdminNoSrpAuth,
-        /// `ALLOW_ADMIN_USER_PASSWORD_AUTH`
-        AllowAdminUserPasswordAuth,
-        /// `ALLOW_CUSTOM_AUTH`
-        AllowCustomAuth,
-        /// `ALLOW_REFRESH_TOKEN_AUTH`
-        AllowRefreshTokenAuth,
-        /// `ALLOW_USER_AUTH`
-        AllowUserAuth,
-        /// `ALLOW_USER_PASSWORD_AUTH`
-        AllowUserPasswordAuth,
-        /// `ALLOW_USER_SRP_AUTH`
-        AllowUserSrpAuth,
-        /// `CUSTOM_AUTH_FLOW_ONLY`
-        CustomAuthFlowOnly,
-        /// `USER_PASSWORD_AUTH`
-        UserPasswordAuth,
-    }
-
-    impl ExplicitAuthFlows {
-        /// Every variant, in schema order.
-        pub const ALL: [ExplicitAuthFlows; 9] = [
-            ExplicitAuthFlows::AdminNoSrpAuth,
-            ExplicitAuthFlows::AllowAdminUserPasswordAuth,
-            ExplicitAuthFlows::AllowCustomAuth,
-            ExplicitAuthFlows::AllowRefreshTokenAuth,
-            ExplicitAuthFlows::AllowUserAuth,
-            ExplicitAuthFlows::AllowUserPasswordAuth,
-            ExplicitAuthFlows::AllowUserSrpAuth,
-            ExplicitAuthFlows::CustomAuthFlowOnly,
-            ExplicitAuthFlows::UserPasswordAuth,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ExplicitAuthFlows::AdminNoSrpAuth => "ADMIN_NO_SRP_AUTH",
-                ExplicitAuthFlows::AllowAdminUserPasswordAuth => "ALLOW_ADMIN_USER_PASSWORD_AUTH",
-                ExplicitAuthFlows::AllowCustomAuth => "ALLOW_CUSTOM_AUTH",
-                ExplicitAuthFlows::AllowRefreshTokenAuth => "ALLOW_REFRESH_TOKEN_AUTH",
-                ExplicitAuthFlows::AllowUserAuth => "ALLOW_USER_AUTH",
-                ExplicitAuthFlows::AllowUserPasswordAuth => "ALLOW_USER_PASSWORD_AUTH",
-                ExplicitAuthFlows::AllowUserSrpAuth => "ALLOW_USER_SRP_AUTH",
-                ExplicitAuthFlows::CustomAuthFlowOnly => "CUSTOM_AUTH_FLOW_ONLY",
-                ExplicitAuthFlows::UserPasswordAuth => "USER_PASSWORD_AUTH",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ExplicitAuthFlows {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ExplicitAuthFlows> for Value {
-        fn from(v: ExplicitAuthFlows) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ExplicitAuthFlows> for Val<ExplicitAuthFlows> {
-        fn from(v: ExplicitAuthFlows) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`Feature::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Feature {
-        /// `ENABLED`
-        Enabled,
-        /// `DISABLED`
-        Disabled,
-    }
-
-    impl Feature {
-        /// Every variant, in schema order.
-        pub const ALL: [Feature; 2] = [Feature::Enabled, Feature::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Feature::Enabled => "ENABLED",
-                Feature::Disabled => "DISABLED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Feature {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Feature> for Value {
-        fn from(v: Feature) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Feature> for Val<Feature> {
-        fn from(v: Feature) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`IdToken::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum IdToken {
-        /// `days`
-        Days,
-        /// `hours`
-        Hours,
-        /// `minutes`
-        Minutes,
-        /// `seconds`
-        Seconds,
-    }
-
-    impl IdToken {
-        /// Every variant, in schema order.
-        pub const ALL: [IdToken; 4] = [IdToken::Days, IdToken::Hours, IdToken::Minutes, IdToken::Seconds];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                IdToken::Days => "days",
-                IdToken::Hours => "hours",
-                IdToken::Minutes => "minutes",
-                IdToken::Seconds => "seconds",
-            }
-        }
-    }
-
-    impl std::fmt::Display for IdToken {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<IdToken> for Value {
-        fn from(v: IdToken) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<IdToken> for Val<IdToken> {
-        fn from(v: IdToken) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`PreventUserExistenceErrors::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PreventUserExistenceErrors {
-        /// `ENABLED`
-        Enabled,
-        /// `LEGACY`
-        Legacy,
-    }
-
-    impl PreventUserExistenceErrors {
-        /// Every variant, in schema order.
-        pub const ALL: [PreventUserExistenceErrors; 2] =
-            [PreventUserExistenceErrors::Enabled, PreventUserExistenceErrors::Legacy];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PreventUserExistenceErrors::Enabled => "ENABLED",
-                PreventUserExistenceErrors::Legacy => "LEGACY",
-            }
-        }
-    }
-
-    impl std::fmt::Display for PreventUserExistenceErrors {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PreventUserExistenceErrors> for Value {
-        fn from(v: PreventUserExistenceErrors) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PreventUserExistenceErrors> for Val<PreventUserExistenceErrors> {
-        fn from(v: PreventUserExistenceErrors) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`RefreshToken::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum RefreshToken {
-        /// `days`
-        Days,
-        /// `hours`
-        Hours,
-        /// `minutes`
-        Minutes,
-        /// `seconds`
-        Seconds,
-    }
-
-    impl RefreshToken {
-        /// Every variant, in schema order.
-        pub const ALL: [RefreshToken; 4] =
-            [RefreshToken::Days, RefreshToken::Hours, RefreshToken::Minutes, RefreshToken::Seconds];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                RefreshToken::Days => "days",
-                RefreshToken::Hours => "hours",
-                RefreshToken::Minutes => "minutes",
-                RefreshToken::Seconds => "seconds",
-            }
-        }
-    }
-
-    impl std::fmt::Display for RefreshToken {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<RefreshToken> for Value {
-        fn from(v: RefreshToken) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<RefreshToken> for Val<RefreshToken> {
-        fn from(v: RefreshToken) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        RefreshToken[4] {
+            Days = "days",
+            Hours = "hours",
+            Minutes = "minutes",
+            Seconds = "seconds",
         }
     }
 }
@@ -3959,47 +2742,11 @@ pub mod user_pool_domain {
 
     property_type!(RoutingType);
 
-    /// Rendered as its CloudFormation spelling ([`SecurityPolicy::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SecurityPolicy {
-        /// `TLS_V1`
-        TlsV1,
-        /// `TLS_V1_2_2021`
-        TlsV122021,
-        /// `TLS_V1_3_2025`
-        TlsV132025,
-    }
-
-    impl SecurityPolicy {
-        /// Every variant, in schema order.
-        pub const ALL: [SecurityPolicy; 3] =
-            [SecurityPolicy::TlsV1, SecurityPolicy::TlsV122021, SecurityPolicy::TlsV132025];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SecurityPolicy::TlsV1 => "TLS_V1",
-                SecurityPolicy::TlsV122021 => "TLS_V1_2_2021",
-                SecurityPolicy::TlsV132025 => "TLS_V1_3_2025",
-            }
-        }
-    }
-
-    impl std::fmt::Display for SecurityPolicy {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<SecurityPolicy> for Value {
-        fn from(v: SecurityPolicy) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<SecurityPolicy> for Val<SecurityPolicy> {
-        fn from(v: SecurityPolicy) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        SecurityPolicy[3] {
+            TlsV1 = "TLS_V1",
+            TlsV122021 = "TLS_V1_2_2021",
+            TlsV132025 = "TLS_V1_3_2025",
         }
     }
 }
@@ -4127,64 +2874,15 @@ impl crate::core::element::CfnResource for CfnUserPoolIdentityProvider {
 
 /// Property types and enums of [`CfnUserPoolIdentityProvider`] (`AWS::Cognito::UserPoolIdentityProvider`).
 pub mod user_pool_identity_provider {
-    use crate::core::value::{Val, Value};
 
-    /// Rendered as its CloudFormation spelling ([`ProviderType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ProviderType {
-        /// `Facebook`
-        Facebook,
-        /// `Google`
-        Google,
-        /// `LoginWithAmazon`
-        LoginWithAmazon,
-        /// `OIDC`
-        Oidc,
-        /// `SAML`
-        Saml,
-        /// `SignInWithApple`
-        SignInWithApple,
-    }
-
-    impl ProviderType {
-        /// Every variant, in schema order.
-        pub const ALL: [ProviderType; 6] = [
-            ProviderType::Facebook,
-            ProviderType::Google,
-            ProviderType::LoginWithAmazon,
-            ProviderType::Oidc,
-            ProviderType::Saml,
-            ProviderType::SignInWithApple,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ProviderType::Facebook => "Facebook",
-                ProviderType::Google => "Google",
-                ProviderType::LoginWithAmazon => "LoginWithAmazon",
-                ProviderType::Oidc => "OIDC",
-                ProviderType::Saml => "SAML",
-                ProviderType::SignInWithApple => "SignInWithApple",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ProviderType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ProviderType> for Value {
-        fn from(v: ProviderType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ProviderType> for Val<ProviderType> {
-        fn from(v: ProviderType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        ProviderType[6] {
+            Facebook = "Facebook",
+            Google = "Google",
+            LoginWithAmazon = "LoginWithAmazon",
+            Oidc = "OIDC",
+            Saml = "SAML",
+            SignInWithApple = "SignInWithApple",
         }
     }
 }

@@ -364,344 +364,63 @@ pub mod document_classifier {
 
     property_type!(VpcConfig);
 
-    /// Rendered as its CloudFormation spelling ([`DataFormat::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DataFormat {
-        /// `COMPREHEND_CSV`
-        ComprehendCsv,
-        /// `AUGMENTED_MANIFEST`
-        AugmentedManifest,
-    }
-
-    impl DataFormat {
-        /// Every variant, in schema order.
-        pub const ALL: [DataFormat; 2] = [DataFormat::ComprehendCsv, DataFormat::AugmentedManifest];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DataFormat::ComprehendCsv => "COMPREHEND_CSV",
-                DataFormat::AugmentedManifest => "AUGMENTED_MANIFEST",
-            }
+    cfn_enum! {
+        DataFormat[2] {
+            ComprehendCsv = "COMPREHEND_CSV",
+            AugmentedManifest = "AUGMENTED_MANIFEST",
         }
     }
 
-    impl std::fmt::Display for DataFormat {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        DocumentReadAction[2] {
+            TextractDetectDocumentText = "TEXTRACT_DETECT_DOCUMENT_TEXT",
+            TextractAnalyzeDocument = "TEXTRACT_ANALYZE_DOCUMENT",
         }
     }
 
-    impl From<DataFormat> for Value {
-        fn from(v: DataFormat) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        DocumentReadMode[2] {
+            ServiceDefault = "SERVICE_DEFAULT",
+            ForceDocumentReadAction = "FORCE_DOCUMENT_READ_ACTION",
         }
     }
 
-    impl From<DataFormat> for Val<DataFormat> {
-        fn from(v: DataFormat) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        DocumentType[2] {
+            PlainTextDocument = "PLAIN_TEXT_DOCUMENT",
+            SemiStructuredDocument = "SEMI_STRUCTURED_DOCUMENT",
         }
     }
 
-    /// Rendered as its CloudFormation spelling ([`DocumentReadAction::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DocumentReadAction {
-        /// `TEXTRACT_DETECT_DOCUMENT_TEXT`
-        TextractDetectDocumentText,
-        /// `TEXTRACT_ANALYZE_DOCUMENT`
-        TextractAnalyzeDocument,
-    }
-
-    impl DocumentReadAction {
-        /// Every variant, in schema order.
-        pub const ALL: [DocumentReadAction; 2] =
-            [DocumentReadAction::TextractDetectDocumentText, DocumentReadAction::TextractAnalyzeDocument];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DocumentReadAction::TextractDetectDocumentText => "TEXTRACT_DETECT_DOCUMENT_TEXT",
-                DocumentReadAction::TextractAnalyzeDocument => "TEXTRACT_ANALYZE_DOCUMENT",
-            }
+    cfn_enum! {
+        FeatureTypes[2] {
+            Tables = "TABLES",
+            Forms = "FORMS",
         }
     }
 
-    impl std::fmt::Display for DocumentReadAction {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        LanguageCode[6] {
+            En = "en",
+            Es = "es",
+            Fr = "fr",
+            It = "it",
+            De = "de",
+            Pt = "pt",
         }
     }
 
-    impl From<DocumentReadAction> for Value {
-        fn from(v: DocumentReadAction) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        Mode[2] {
+            MultiClass = "MULTI_CLASS",
+            MultiLabel = "MULTI_LABEL",
         }
     }
 
-    impl From<DocumentReadAction> for Val<DocumentReadAction> {
-        fn from(v: DocumentReadAction) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`DocumentReadMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DocumentReadMode {
-        /// `SERVICE_DEFAULT`
-        ServiceDefault,
-        /// `FORCE_DOCUMENT_READ_ACTION`
-        ForceDocumentReadAction,
-    }
-
-    impl DocumentReadMode {
-        /// Every variant, in schema order.
-        pub const ALL: [DocumentReadMode; 2] =
-            [DocumentReadMode::ServiceDefault, DocumentReadMode::ForceDocumentReadAction];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DocumentReadMode::ServiceDefault => "SERVICE_DEFAULT",
-                DocumentReadMode::ForceDocumentReadAction => "FORCE_DOCUMENT_READ_ACTION",
-            }
-        }
-    }
-
-    impl std::fmt::Display for DocumentReadMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DocumentReadMode> for Value {
-        fn from(v: DocumentReadMode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DocumentReadMode> for Val<DocumentReadMode> {
-        fn from(v: DocumentReadMode) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`DocumentType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DocumentType {
-        /// `PLAIN_TEXT_DOCUMENT`
-        PlainTextDocument,
-        /// `SEMI_STRUCTURED_DOCUMENT`
-        SemiStructuredDocument,
-    }
-
-    impl DocumentType {
-        /// Every variant, in schema order.
-        pub const ALL: [DocumentType; 2] = [DocumentType::PlainTextDocument, DocumentType::SemiStructuredDocument];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DocumentType::PlainTextDocument => "PLAIN_TEXT_DOCUMENT",
-                DocumentType::SemiStructuredDocument => "SEMI_STRUCTURED_DOCUMENT",
-            }
-        }
-    }
-
-    impl std::fmt::Display for DocumentType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DocumentType> for Value {
-        fn from(v: DocumentType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DocumentType> for Val<DocumentType> {
-        fn from(v: DocumentType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`FeatureTypes::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum FeatureTypes {
-        /// `TABLES`
-        Tables,
-        /// `FORMS`
-        Forms,
-    }
-
-    impl FeatureTypes {
-        /// Every variant, in schema order.
-        pub const ALL: [FeatureTypes; 2] = [FeatureTypes::Tables, FeatureTypes::Forms];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                FeatureTypes::Tables => "TABLES",
-                FeatureTypes::Forms => "FORMS",
-            }
-        }
-    }
-
-    impl std::fmt::Display for FeatureTypes {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<FeatureTypes> for Value {
-        fn from(v: FeatureTypes) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<FeatureTypes> for Val<FeatureTypes> {
-        fn from(v: FeatureTypes) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`LanguageCode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum LanguageCode {
-        /// `en`
-        En,
-        /// `es`
-        Es,
-        /// `fr`
-        Fr,
-        /// `it`
-        It,
-        /// `de`
-        De,
-        /// `pt`
-        Pt,
-    }
-
-    impl LanguageCode {
-        /// Every variant, in schema order.
-        pub const ALL: [LanguageCode; 6] = [
-            LanguageCode::En,
-            LanguageCode::Es,
-            LanguageCode::Fr,
-            LanguageCode::It,
-            LanguageCode::De,
-            LanguageCode::Pt,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                LanguageCode::En => "en",
-                LanguageCode::Es => "es",
-                LanguageCode::Fr => "fr",
-                LanguageCode::It => "it",
-                LanguageCode::De => "de",
-                LanguageCode::Pt => "pt",
-            }
-        }
-    }
-
-    impl std::fmt::Display for LanguageCode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<LanguageCode> for Value {
-        fn from(v: LanguageCode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<LanguageCode> for Val<LanguageCode> {
-        fn from(v: LanguageCode) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`Mode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Mode {
-        /// `MULTI_CLASS`
-        MultiClass,
-        /// `MULTI_LABEL`
-        MultiLabel,
-    }
-
-    impl Mode {
-        /// Every variant, in schema order.
-        pub const ALL: [Mode; 2] = [Mode::MultiClass, Mode::MultiLabel];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Mode::MultiClass => "MULTI_CLASS",
-                Mode::MultiLabel => "MULTI_LABEL",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Mode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Mode> for Value {
-        fn from(v: Mode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Mode> for Val<Mode> {
-        fn from(v: Mode) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`Split::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Split {
-        /// `TRAIN`
-        Train,
-        /// `TEST`
-        Test,
-    }
-
-    impl Split {
-        /// Every variant, in schema order.
-        pub const ALL: [Split; 2] = [Split::Train, Split::Test];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Split::Train => "TRAIN",
-                Split::Test => "TEST",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Split {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Split> for Value {
-        fn from(v: Split) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Split> for Val<Split> {
-        fn from(v: Split) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        Split[2] {
+            Train = "TRAIN",
+            Test = "TEST",
         }
     }
 }
@@ -1235,256 +954,53 @@ pub mod entity_recognizer {
 
     property_type!(VpcConfig);
 
-    /// The format of your training data.
-    ///
-    /// Rendered as its CloudFormation spelling ([`DataFormat::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DataFormat {
-        /// `COMPREHEND_CSV`
-        ComprehendCsv,
-        /// `AUGMENTED_MANIFEST`
-        AugmentedManifest,
-    }
-
-    impl DataFormat {
-        /// Every variant, in schema order.
-        pub const ALL: [DataFormat; 2] = [DataFormat::ComprehendCsv, DataFormat::AugmentedManifest];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DataFormat::ComprehendCsv => "COMPREHEND_CSV",
-                DataFormat::AugmentedManifest => "AUGMENTED_MANIFEST",
-            }
+    cfn_enum! {
+        /// The format of your training data.
+        DataFormat[2] {
+            ComprehendCsv = "COMPREHEND_CSV",
+            AugmentedManifest = "AUGMENTED_MANIFEST",
         }
     }
 
-    impl std::fmt::Display for DataFormat {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// The type of augmented manifest.
+        DocumentType[2] {
+            PlainTextDocument = "PLAIN_TEXT_DOCUMENT",
+            SemiStructuredDocument = "SEMI_STRUCTURED_DOCUMENT",
         }
     }
 
-    impl From<DataFormat> for Value {
-        fn from(v: DataFormat) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// Specifies how the text in an input file should be processed.
+        InputFormat[2] {
+            OneDocPerFile = "ONE_DOC_PER_FILE",
+            OneDocPerLine = "ONE_DOC_PER_LINE",
         }
     }
 
-    impl From<DataFormat> for Val<DataFormat> {
-        fn from(v: DataFormat) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The language of the input documents. All documents must be in the same language.
+        LanguageCode[12] {
+            En = "en",
+            Es = "es",
+            Fr = "fr",
+            De = "de",
+            It = "it",
+            Pt = "pt",
+            Ar = "ar",
+            Hi = "hi",
+            Ja = "ja",
+            Ko = "ko",
+            Zh = "zh",
+            ZhTw = "zh-TW",
         }
     }
 
-    /// The type of augmented manifest.
-    ///
-    /// Rendered as its CloudFormation spelling ([`DocumentType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DocumentType {
-        /// `PLAIN_TEXT_DOCUMENT`
-        PlainTextDocument,
-        /// `SEMI_STRUCTURED_DOCUMENT`
-        SemiStructuredDocument,
-    }
-
-    impl DocumentType {
-        /// Every variant, in schema order.
-        pub const ALL: [DocumentType; 2] = [DocumentType::PlainTextDocument, DocumentType::SemiStructuredDocument];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DocumentType::PlainTextDocument => "PLAIN_TEXT_DOCUMENT",
-                DocumentType::SemiStructuredDocument => "SEMI_STRUCTURED_DOCUMENT",
-            }
-        }
-    }
-
-    impl std::fmt::Display for DocumentType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DocumentType> for Value {
-        fn from(v: DocumentType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DocumentType> for Val<DocumentType> {
-        fn from(v: DocumentType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Specifies how the text in an input file should be processed.
-    ///
-    /// Rendered as its CloudFormation spelling ([`InputFormat::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum InputFormat {
-        /// `ONE_DOC_PER_FILE`
-        OneDocPerFile,
-        /// `ONE_DOC_PER_LINE`
-        OneDocPerLine,
-    }
-
-    impl InputFormat {
-        /// Every variant, in schema order.
-        pub const ALL: [InputFormat; 2] = [InputFormat::OneDocPerFile, InputFormat::OneDocPerLine];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                InputFormat::OneDocPerFile => "ONE_DOC_PER_FILE",
-                InputFormat::OneDocPerLine => "ONE_DOC_PER_LINE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for InputFormat {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<InputFormat> for Value {
-        fn from(v: InputFormat) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<InputFormat> for Val<InputFormat> {
-        fn from(v: InputFormat) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The language of the input documents. All documents must be in the same language.
-    ///
-    /// Rendered as its CloudFormation spelling ([`LanguageCode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum LanguageCode {
-        /// `en`
-        En,
-        /// `es`
-        Es,
-        /// `fr`
-        Fr,
-        /// `de`
-        De,
-        /// `it`
-        It,
-        /// `pt`
-        Pt,
-        /// `ar`
-        Ar,
-        /// `hi`
-        Hi,
-        /// `ja`
-        Ja,
-        /// `ko`
-        Ko,
-        /// `zh`
-        Zh,
-        /// `zh-TW`
-        ZhTw,
-    }
-
-    impl LanguageCode {
-        /// Every variant, in schema order.
-        pub const ALL: [LanguageCode; 12] = [
-            LanguageCode::En,
-            LanguageCode::Es,
-            LanguageCode::Fr,
-            LanguageCode::De,
-            LanguageCode::It,
-            LanguageCode::Pt,
-            LanguageCode::Ar,
-            LanguageCode::Hi,
-            LanguageCode::Ja,
-            LanguageCode::Ko,
-            LanguageCode::Zh,
-            LanguageCode::ZhTw,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                LanguageCode::En => "en",
-                LanguageCode::Es => "es",
-                LanguageCode::Fr => "fr",
-                LanguageCode::De => "de",
-                LanguageCode::It => "it",
-                LanguageCode::Pt => "pt",
-                LanguageCode::Ar => "ar",
-                LanguageCode::Hi => "hi",
-                LanguageCode::Ja => "ja",
-                LanguageCode::Ko => "ko",
-                LanguageCode::Zh => "zh",
-                LanguageCode::ZhTw => "zh-TW",
-            }
-        }
-    }
-
-    impl std::fmt::Display for LanguageCode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<LanguageCode> for Value {
-        fn from(v: LanguageCode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<LanguageCode> for Val<LanguageCode> {
-        fn from(v: LanguageCode) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The purpose of the data you've provided in the augmented manifest.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Split::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Split {
-        /// `TRAIN`
-        Train,
-        /// `TEST`
-        Test,
-    }
-
-    impl Split {
-        /// Every variant, in schema order.
-        pub const ALL: [Split; 2] = [Split::Train, Split::Test];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Split::Train => "TRAIN",
-                Split::Test => "TEST",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Split {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Split> for Value {
-        fn from(v: Split) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Split> for Val<Split> {
-        fn from(v: Split) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The purpose of the data you've provided in the augmented manifest.
+        Split[2] {
+            Train = "TRAIN",
+            Test = "TEST",
         }
     }
 }
@@ -1892,142 +1408,28 @@ pub mod flywheel {
 
     property_type!(VpcConfig);
 
-    /// Rendered as its CloudFormation spelling ([`LanguageCode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum LanguageCode {
-        /// `en`
-        En,
-        /// `es`
-        Es,
-        /// `fr`
-        Fr,
-        /// `it`
-        It,
-        /// `de`
-        De,
-        /// `pt`
-        Pt,
-    }
-
-    impl LanguageCode {
-        /// Every variant, in schema order.
-        pub const ALL: [LanguageCode; 6] = [
-            LanguageCode::En,
-            LanguageCode::Es,
-            LanguageCode::Fr,
-            LanguageCode::It,
-            LanguageCode::De,
-            LanguageCode::Pt,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                LanguageCode::En => "en",
-                LanguageCode::Es => "es",
-                LanguageCode::Fr => "fr",
-                LanguageCode::It => "it",
-                LanguageCode::De => "de",
-                LanguageCode::Pt => "pt",
-            }
+    cfn_enum! {
+        LanguageCode[6] {
+            En = "en",
+            Es = "es",
+            Fr = "fr",
+            It = "it",
+            De = "de",
+            Pt = "pt",
         }
     }
 
-    impl std::fmt::Display for LanguageCode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        Mode[2] {
+            MultiClass = "MULTI_CLASS",
+            MultiLabel = "MULTI_LABEL",
         }
     }
 
-    impl From<LanguageCode> for Value {
-        fn from(v: LanguageCode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<LanguageCode> for Val<LanguageCode> {
-        fn from(v: LanguageCode) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`Mode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Mode {
-        /// `MULTI_CLASS`
-        MultiClass,
-        /// `MULTI_LABEL`
-        MultiLabel,
-    }
-
-    impl Mode {
-        /// Every variant, in schema order.
-        pub const ALL: [Mode; 2] = [Mode::MultiClass, Mode::MultiLabel];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Mode::MultiClass => "MULTI_CLASS",
-                Mode::MultiLabel => "MULTI_LABEL",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Mode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Mode> for Value {
-        fn from(v: Mode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Mode> for Val<Mode> {
-        fn from(v: Mode) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`ModelType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ModelType {
-        /// `DOCUMENT_CLASSIFIER`
-        DocumentClassifier,
-        /// `ENTITY_RECOGNIZER`
-        EntityRecognizer,
-    }
-
-    impl ModelType {
-        /// Every variant, in schema order.
-        pub const ALL: [ModelType; 2] = [ModelType::DocumentClassifier, ModelType::EntityRecognizer];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ModelType::DocumentClassifier => "DOCUMENT_CLASSIFIER",
-                ModelType::EntityRecognizer => "ENTITY_RECOGNIZER",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ModelType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ModelType> for Value {
-        fn from(v: ModelType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ModelType> for Val<ModelType> {
-        fn from(v: ModelType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        ModelType[2] {
+            DocumentClassifier = "DOCUMENT_CLASSIFIER",
+            EntityRecognizer = "ENTITY_RECOGNIZER",
         }
     }
 }

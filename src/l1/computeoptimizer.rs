@@ -460,255 +460,51 @@ pub mod automation_rule {
 
     property_type!(StringCriteriaCondition);
 
-    /// Rendered as its CloudFormation spelling ([`Comparison::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Comparison {
-        /// `StringEquals`
-        StringEquals,
-        /// `StringNotEquals`
-        StringNotEquals,
-        /// `StringEqualsIgnoreCase`
-        StringEqualsIgnoreCase,
-        /// `StringNotEqualsIgnoreCase`
-        StringNotEqualsIgnoreCase,
-        /// `StringLike`
-        StringLike,
-        /// `StringNotLike`
-        StringNotLike,
-        /// `NumericEquals`
-        NumericEquals,
-        /// `NumericNotEquals`
-        NumericNotEquals,
-        /// `NumericLessThan`
-        NumericLessThan,
-        /// `NumericLessThanEquals`
-        NumericLessThanEquals,
-        /// `NumericGreaterThan`
-        NumericGreaterThan,
-        /// `NumericGreaterThanEquals`
-        NumericGreaterThanEquals,
-    }
-
-    impl Comparison {
-        /// Every variant, in schema order.
-        pub const ALL: [Comparison; 12] = [
-            Comparison::StringEquals,
-            Comparison::StringNotEquals,
-            Comparison::StringEqualsIgnoreCase,
-            Comparison::StringNotEqualsIgnoreCase,
-            Comparison::StringLike,
-            Comparison::StringNotLike,
-            Comparison::NumericEquals,
-            Comparison::NumericNotEquals,
-            Comparison::NumericLessThan,
-            Comparison::NumericLessThanEquals,
-            Comparison::NumericGreaterThan,
-            Comparison::NumericGreaterThanEquals,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Comparison::StringEquals => "StringEquals",
-                Comparison::StringNotEquals => "StringNotEquals",
-                Comparison::StringEqualsIgnoreCase => "StringEqualsIgnoreCase",
-                Comparison::StringNotEqualsIgnoreCase => "StringNotEqualsIgnoreCase",
-                Comparison::StringLike => "StringLike",
-                Comparison::StringNotLike => "StringNotLike",
-                Comparison::NumericEquals => "NumericEquals",
-                Comparison::NumericNotEquals => "NumericNotEquals",
-                Comparison::NumericLessThan => "NumericLessThan",
-                Comparison::NumericLessThanEquals => "NumericLessThanEquals",
-                Comparison::NumericGreaterThan => "NumericGreaterThan",
-                Comparison::NumericGreaterThanEquals => "NumericGreaterThanEquals",
-            }
+    cfn_enum! {
+        Comparison[12] {
+            StringEquals = "StringEquals",
+            StringNotEquals = "StringNotEquals",
+            StringEqualsIgnoreCase = "StringEqualsIgnoreCase",
+            StringNotEqualsIgnoreCase = "StringNotEqualsIgnoreCase",
+            StringLike = "StringLike",
+            StringNotLike = "StringNotLike",
+            NumericEquals = "NumericEquals",
+            NumericNotEquals = "NumericNotEquals",
+            NumericLessThan = "NumericLessThan",
+            NumericLessThanEquals = "NumericLessThanEquals",
+            NumericGreaterThan = "NumericGreaterThan",
+            NumericGreaterThanEquals = "NumericGreaterThanEquals",
         }
     }
 
-    impl std::fmt::Display for Comparison {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        RecommendedActionTypes[2] {
+            SnapshotAndDeleteUnattachedEbsVolume = "SnapshotAndDeleteUnattachedEbsVolume",
+            UpgradeEbsVolumeType = "UpgradeEbsVolumeType",
         }
     }
 
-    impl From<Comparison> for Value {
-        fn from(v: Comparison) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// When the rule should be applied relative to account rules
+        RuleApplyOrder[2] {
+            BeforeAccountRules = "BeforeAccountRules",
+            AfterAccountRules = "AfterAccountRules",
         }
     }
 
-    impl From<Comparison> for Val<Comparison> {
-        fn from(v: Comparison) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The type of automation rule.
+        RuleType[2] {
+            AccountRule = "AccountRule",
+            OrganizationRule = "OrganizationRule",
         }
     }
 
-    /// Rendered as its CloudFormation spelling ([`RecommendedActionTypes::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum RecommendedActionTypes {
-        /// `SnapshotAndDeleteUnattachedEbsVolume`
-        SnapshotAndDeleteUnattachedEbsVolume,
-        /// `UpgradeEbsVolumeType`
-        UpgradeEbsVolumeType,
-    }
-
-    impl RecommendedActionTypes {
-        /// Every variant, in schema order.
-        pub const ALL: [RecommendedActionTypes; 2] = [
-            RecommendedActionTypes::SnapshotAndDeleteUnattachedEbsVolume,
-            RecommendedActionTypes::UpgradeEbsVolumeType,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                RecommendedActionTypes::SnapshotAndDeleteUnattachedEbsVolume => "SnapshotAndDeleteUnattachedEbsVolume",
-                RecommendedActionTypes::UpgradeEbsVolumeType => "UpgradeEbsVolumeType",
-            }
-        }
-    }
-
-    impl std::fmt::Display for RecommendedActionTypes {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<RecommendedActionTypes> for Value {
-        fn from(v: RecommendedActionTypes) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<RecommendedActionTypes> for Val<RecommendedActionTypes> {
-        fn from(v: RecommendedActionTypes) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// When the rule should be applied relative to account rules
-    ///
-    /// Rendered as its CloudFormation spelling ([`RuleApplyOrder::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum RuleApplyOrder {
-        /// `BeforeAccountRules`
-        BeforeAccountRules,
-        /// `AfterAccountRules`
-        AfterAccountRules,
-    }
-
-    impl RuleApplyOrder {
-        /// Every variant, in schema order.
-        pub const ALL: [RuleApplyOrder; 2] = [RuleApplyOrder::BeforeAccountRules, RuleApplyOrder::AfterAccountRules];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                RuleApplyOrder::BeforeAccountRules => "BeforeAccountRules",
-                RuleApplyOrder::AfterAccountRules => "AfterAccountRules",
-            }
-        }
-    }
-
-    impl std::fmt::Display for RuleApplyOrder {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<RuleApplyOrder> for Value {
-        fn from(v: RuleApplyOrder) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<RuleApplyOrder> for Val<RuleApplyOrder> {
-        fn from(v: RuleApplyOrder) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The type of automation rule.
-    ///
-    /// Rendered as its CloudFormation spelling ([`RuleType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum RuleType {
-        /// `AccountRule`
-        AccountRule,
-        /// `OrganizationRule`
-        OrganizationRule,
-    }
-
-    impl RuleType {
-        /// Every variant, in schema order.
-        pub const ALL: [RuleType; 2] = [RuleType::AccountRule, RuleType::OrganizationRule];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                RuleType::AccountRule => "AccountRule",
-                RuleType::OrganizationRule => "OrganizationRule",
-            }
-        }
-    }
-
-    impl std::fmt::Display for RuleType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<RuleType> for Value {
-        fn from(v: RuleType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<RuleType> for Val<RuleType> {
-        fn from(v: RuleType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The status of the automation rule.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Status::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Status {
-        /// `Active`
-        Active,
-        /// `Inactive`
-        Inactive,
-    }
-
-    impl Status {
-        /// Every variant, in schema order.
-        pub const ALL: [Status; 2] = [Status::Active, Status::Inactive];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Status::Active => "Active",
-                Status::Inactive => "Inactive",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Status {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Status> for Value {
-        fn from(v: Status) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Status> for Val<Status> {
-        fn from(v: Status) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The status of the automation rule.
+        Status[2] {
+            Active = "Active",
+            Inactive = "Inactive",
         }
     }
 }

@@ -1409,60 +1409,14 @@ pub mod delivery_channel {
 
     property_type!(ConfigSnapshotDeliveryProperties);
 
-    /// The frequency with which AWS Config delivers configuration snapshots.
-    ///
-    /// Rendered as its CloudFormation spelling ([`DeliveryFrequency::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DeliveryFrequency {
-        /// `One_Hour`
-        OneHour,
-        /// `Three_Hours`
-        ThreeHours,
-        /// `Six_Hours`
-        SixHours,
-        /// `Twelve_Hours`
-        TwelveHours,
-        /// `TwentyFour_Hours`
-        TwentyFourHours,
-    }
-
-    impl DeliveryFrequency {
-        /// Every variant, in schema order.
-        pub const ALL: [DeliveryFrequency; 5] = [
-            DeliveryFrequency::OneHour,
-            DeliveryFrequency::ThreeHours,
-            DeliveryFrequency::SixHours,
-            DeliveryFrequency::TwelveHours,
-            DeliveryFrequency::TwentyFourHours,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DeliveryFrequency::OneHour => "One_Hour",
-                DeliveryFrequency::ThreeHours => "Three_Hours",
-                DeliveryFrequency::SixHours => "Six_Hours",
-                DeliveryFrequency::TwelveHours => "Twelve_Hours",
-                DeliveryFrequency::TwentyFourHours => "TwentyFour_Hours",
-            }
-        }
-    }
-
-    impl std::fmt::Display for DeliveryFrequency {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DeliveryFrequency> for Value {
-        fn from(v: DeliveryFrequency) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DeliveryFrequency> for Val<DeliveryFrequency> {
-        fn from(v: DeliveryFrequency) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The frequency with which AWS Config delivers configuration snapshots.
+        DeliveryFrequency[5] {
+            OneHour = "One_Hour",
+            ThreeHours = "Three_Hours",
+            SixHours = "Six_Hours",
+            TwelveHours = "Twelve_Hours",
+            TwentyFourHours = "TwentyFour_Hours",
         }
     }
 }
@@ -1859,148 +1813,30 @@ pub mod organization_config_rule {
 
     property_type!(OrganizationManagedRuleMetadata);
 
-    /// The maximum frequency with which AWS Config runs evaluations for a rule.Allowed values: One_Hour | Three_Hours |
-    /// Six_Hours | Twelve_Hours | TwentyFour_Hours.
-    ///
-    /// Rendered as its CloudFormation spelling ([`MaximumExecutionFrequency::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum MaximumExecutionFrequency {
-        /// `One_Hour`
-        OneHour,
-        /// `Six_Hours`
-        SixHours,
-        /// `Three_Hours`
-        ThreeHours,
-        /// `Twelve_Hours`
-        TwelveHours,
-        /// `TwentyFour_Hours`
-        TwentyFourHours,
-    }
-
-    impl MaximumExecutionFrequency {
-        /// Every variant, in schema order.
-        pub const ALL: [MaximumExecutionFrequency; 5] = [
-            MaximumExecutionFrequency::OneHour,
-            MaximumExecutionFrequency::SixHours,
-            MaximumExecutionFrequency::ThreeHours,
-            MaximumExecutionFrequency::TwelveHours,
-            MaximumExecutionFrequency::TwentyFourHours,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                MaximumExecutionFrequency::OneHour => "One_Hour",
-                MaximumExecutionFrequency::SixHours => "Six_Hours",
-                MaximumExecutionFrequency::ThreeHours => "Three_Hours",
-                MaximumExecutionFrequency::TwelveHours => "Twelve_Hours",
-                MaximumExecutionFrequency::TwentyFourHours => "TwentyFour_Hours",
-            }
+    cfn_enum! {
+        /// The maximum frequency with which AWS Config runs evaluations for a rule.Allowed values: One_Hour | Three_Hours |
+        /// Six_Hours | Twelve_Hours | TwentyFour_Hours.
+        MaximumExecutionFrequency[5] {
+            OneHour = "One_Hour",
+            SixHours = "Six_Hours",
+            ThreeHours = "Three_Hours",
+            TwelveHours = "Twelve_Hours",
+            TwentyFourHours = "TwentyFour_Hours",
         }
     }
 
-    impl std::fmt::Display for MaximumExecutionFrequency {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        OrganizationCustomPolicyRuleMetadataOrganizationConfigRuleTriggerTypes[2] {
+            ConfigurationItemChangeNotification = "ConfigurationItemChangeNotification",
+            OversizedConfigurationItemChangeNotification = "OversizedConfigurationItemChangeNotification",
         }
     }
 
-    impl From<MaximumExecutionFrequency> for Value {
-        fn from(v: MaximumExecutionFrequency) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<MaximumExecutionFrequency> for Val<MaximumExecutionFrequency> {
-        fn from(v: MaximumExecutionFrequency) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`OrganizationCustomPolicyRuleMetadataOrganizationConfigRuleTriggerTypes::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum OrganizationCustomPolicyRuleMetadataOrganizationConfigRuleTriggerTypes {
-        /// `ConfigurationItemChangeNotification`
-        ConfigurationItemChangeNotification,
-        /// `OversizedConfigurationItemChangeNotification`
-        OversizedConfigurationItemChangeNotification,
-    }
-
-    impl OrganizationCustomPolicyRuleMetadataOrganizationConfigRuleTriggerTypes {
-        /// Every variant, in schema order.
-        pub const ALL: [OrganizationCustomPolicyRuleMetadataOrganizationConfigRuleTriggerTypes; 2] = [OrganizationCustomPolicyRuleMetadataOrganizationConfigRuleTriggerTypes::ConfigurationItemChangeNotification, OrganizationCustomPolicyRuleMetadataOrganizationConfigRuleTriggerTypes::OversizedConfigurationItemChangeNotification];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-            OrganizationCustomPolicyRuleMetadataOrganizationConfigRuleTriggerTypes::ConfigurationItemChangeNotification => "ConfigurationItemChangeNotification",
-            OrganizationCustomPolicyRuleMetadataOrganizationConfigRuleTriggerTypes::OversizedConfigurationItemChangeNotification => "OversizedConfigurationItemChangeNotification",
-        }
-        }
-    }
-
-    impl std::fmt::Display for OrganizationCustomPolicyRuleMetadataOrganizationConfigRuleTriggerTypes {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<OrganizationCustomPolicyRuleMetadataOrganizationConfigRuleTriggerTypes> for Value {
-        fn from(v: OrganizationCustomPolicyRuleMetadataOrganizationConfigRuleTriggerTypes) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<OrganizationCustomPolicyRuleMetadataOrganizationConfigRuleTriggerTypes>
-        for Val<OrganizationCustomPolicyRuleMetadataOrganizationConfigRuleTriggerTypes>
-    {
-        fn from(v: OrganizationCustomPolicyRuleMetadataOrganizationConfigRuleTriggerTypes) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`OrganizationCustomRuleMetadataOrganizationConfigRuleTriggerTypes::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum OrganizationCustomRuleMetadataOrganizationConfigRuleTriggerTypes {
-        /// `ConfigurationItemChangeNotification`
-        ConfigurationItemChangeNotification,
-        /// `OversizedConfigurationItemChangeNotification`
-        OversizedConfigurationItemChangeNotification,
-        /// `ScheduledNotification`
-        ScheduledNotification,
-    }
-
-    impl OrganizationCustomRuleMetadataOrganizationConfigRuleTriggerTypes {
-        /// Every variant, in schema order.
-        pub const ALL: [OrganizationCustomRuleMetadataOrganizationConfigRuleTriggerTypes; 3] = [OrganizationCustomRuleMetadataOrganizationConfigRuleTriggerTypes::ConfigurationItemChangeNotification, OrganizationCustomRuleMetadataOrganizationConfigRuleTriggerTypes::OversizedConfigurationItemChangeNotification, OrganizationCustomRuleMetadataOrganizationConfigRuleTriggerTypes::ScheduledNotification];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-            OrganizationCustomRuleMetadataOrganizationConfigRuleTriggerTypes::ConfigurationItemChangeNotification => "ConfigurationItemChangeNotification",
-            OrganizationCustomRuleMetadataOrganizationConfigRuleTriggerTypes::OversizedConfigurationItemChangeNotification => "OversizedConfigurationItemChangeNotification",
-            OrganizationCustomRuleMetadataOrganizationConfigRuleTriggerTypes::ScheduledNotification => "ScheduledNotification",
-        }
-        }
-    }
-
-    impl std::fmt::Display for OrganizationCustomRuleMetadataOrganizationConfigRuleTriggerTypes {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<OrganizationCustomRuleMetadataOrganizationConfigRuleTriggerTypes> for Value {
-        fn from(v: OrganizationCustomRuleMetadataOrganizationConfigRuleTriggerTypes) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<OrganizationCustomRuleMetadataOrganizationConfigRuleTriggerTypes>
-        for Val<OrganizationCustomRuleMetadataOrganizationConfigRuleTriggerTypes>
-    {
-        fn from(v: OrganizationCustomRuleMetadataOrganizationConfigRuleTriggerTypes) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        OrganizationCustomRuleMetadataOrganizationConfigRuleTriggerTypes[3] {
+            ConfigurationItemChangeNotification = "ConfigurationItemChangeNotification",
+            OversizedConfigurationItemChangeNotification = "OversizedConfigurationItemChangeNotification",
+            ScheduledNotification = "ScheduledNotification",
         }
     }
 }

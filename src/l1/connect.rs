@@ -137,92 +137,21 @@ impl Handle<CfnAgentStatus> {
 
 /// Property types and enums of [`CfnAgentStatus`] (`AWS::Connect::AgentStatus`).
 pub mod agent_status {
-    use crate::core::value::{Val, Value};
 
-    /// The state of the status.
-    ///
-    /// Rendered as its CloudFormation spelling ([`State::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum State {
-        /// `ENABLED`
-        Enabled,
-        /// `DISABLED`
-        Disabled,
-    }
-
-    impl State {
-        /// Every variant, in schema order.
-        pub const ALL: [State; 2] = [State::Enabled, State::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                State::Enabled => "ENABLED",
-                State::Disabled => "DISABLED",
-            }
+    cfn_enum! {
+        /// The state of the status.
+        State[2] {
+            Enabled = "ENABLED",
+            Disabled = "DISABLED",
         }
     }
 
-    impl std::fmt::Display for State {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<State> for Value {
-        fn from(v: State) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<State> for Val<State> {
-        fn from(v: State) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The type of agent status.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Type::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Type {
-        /// `ROUTABLE`
-        Routable,
-        /// `CUSTOM`
-        Custom,
-        /// `OFFLINE`
-        Offline,
-    }
-
-    impl Type {
-        /// Every variant, in schema order.
-        pub const ALL: [Type; 3] = [Type::Routable, Type::Custom, Type::Offline];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Type::Routable => "ROUTABLE",
-                Type::Custom => "CUSTOM",
-                Type::Offline => "OFFLINE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Type {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Type> for Value {
-        fn from(v: Type) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Type> for Val<Type> {
-        fn from(v: Type) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The type of agent status.
+        Type[3] {
+            Routable = "ROUTABLE",
+            Custom = "CUSTOM",
+            Offline = "OFFLINE",
         }
     }
 }
@@ -356,124 +285,28 @@ impl Handle<CfnContactFlow> {
 
 /// Property types and enums of [`CfnContactFlow`] (`AWS::Connect::ContactFlow`).
 pub mod contact_flow {
-    use crate::core::value::{Val, Value};
 
-    /// The state of the contact flow.
-    ///
-    /// Rendered as its CloudFormation spelling ([`State::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum State {
-        /// `ACTIVE`
-        Active,
-        /// `ARCHIVED`
-        Archived,
-    }
-
-    impl State {
-        /// Every variant, in schema order.
-        pub const ALL: [State; 2] = [State::Active, State::Archived];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                State::Active => "ACTIVE",
-                State::Archived => "ARCHIVED",
-            }
+    cfn_enum! {
+        /// The state of the contact flow.
+        State[2] {
+            Active = "ACTIVE",
+            Archived = "ARCHIVED",
         }
     }
 
-    impl std::fmt::Display for State {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<State> for Value {
-        fn from(v: State) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<State> for Val<State> {
-        fn from(v: State) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The type of the contact flow.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Type::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Type {
-        /// `CONTACT_FLOW`
-        ContactFlow,
-        /// `CUSTOMER_QUEUE`
-        CustomerQueue,
-        /// `CUSTOMER_HOLD`
-        CustomerHold,
-        /// `CUSTOMER_WHISPER`
-        CustomerWhisper,
-        /// `AGENT_HOLD`
-        AgentHold,
-        /// `AGENT_WHISPER`
-        AgentWhisper,
-        /// `OUTBOUND_WHISPER`
-        OutboundWhisper,
-        /// `AGENT_TRANSFER`
-        AgentTransfer,
-        /// `QUEUE_TRANSFER`
-        QueueTransfer,
-        /// `CAMPAIGN`
-        Campaign,
-    }
-
-    impl Type {
-        /// Every variant, in schema order.
-        pub const ALL: [Type; 10] = [
-            Type::ContactFlow,
-            Type::CustomerQueue,
-            Type::CustomerHold,
-            Type::CustomerWhisper,
-            Type::AgentHold,
-            Type::AgentWhisper,
-            Type::OutboundWhisper,
-            Type::AgentTransfer,
-            Type::QueueTransfer,
-            Type::Campaign,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Type::ContactFlow => "CONTACT_FLOW",
-                Type::CustomerQueue => "CUSTOMER_QUEUE",
-                Type::CustomerHold => "CUSTOMER_HOLD",
-                Type::CustomerWhisper => "CUSTOMER_WHISPER",
-                Type::AgentHold => "AGENT_HOLD",
-                Type::AgentWhisper => "AGENT_WHISPER",
-                Type::OutboundWhisper => "OUTBOUND_WHISPER",
-                Type::AgentTransfer => "AGENT_TRANSFER",
-                Type::QueueTransfer => "QUEUE_TRANSFER",
-                Type::Campaign => "CAMPAIGN",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Type {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Type> for Value {
-        fn from(v: Type) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Type> for Val<Type> {
-        fn from(v: Type) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The type of the contact flow.
+        Type[10] {
+            ContactFlow = "CONTACT_FLOW",
+            CustomerQueue = "CUSTOMER_QUEUE",
+            CustomerHold = "CUSTOMER_HOLD",
+            CustomerWhisper = "CUSTOMER_WHISPER",
+            AgentHold = "AGENT_HOLD",
+            AgentWhisper = "AGENT_WHISPER",
+            OutboundWhisper = "OUTBOUND_WHISPER",
+            AgentTransfer = "AGENT_TRANSFER",
+            QueueTransfer = "QUEUE_TRANSFER",
+            Campaign = "CAMPAIGN",
         }
     }
 }
@@ -1022,101 +855,22 @@ impl Handle<CfnDataTable> {
 
 /// Property types and enums of [`CfnDataTable`] (`AWS::Connect::DataTable`).
 pub mod data_table {
-    use crate::core::value::{Val, Value};
 
-    /// The status of the Data Table
-    ///
-    /// Rendered as its CloudFormation spelling ([`Status::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Status {
-        /// `PUBLISHED`
-        Published,
-    }
-
-    impl Status {
-        /// Every variant, in schema order.
-        pub const ALL: [Status; 1] = [Status::Published];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Status::Published => "PUBLISHED",
-            }
+    cfn_enum! {
+        /// The status of the Data Table
+        Status[1] {
+            Published = "PUBLISHED",
         }
     }
 
-    impl std::fmt::Display for Status {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Status> for Value {
-        fn from(v: Status) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Status> for Val<Status> {
-        fn from(v: Status) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The value lock level of the Data Table
-    ///
-    /// Rendered as its CloudFormation spelling ([`ValueLockLevel::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ValueLockLevel {
-        /// `NONE`
-        None,
-        /// `DATA_TABLE`
-        DataTable,
-        /// `PRIMARY_VALUE`
-        PrimaryValue,
-        /// `ATTRIBUTE`
-        Attribute,
-        /// `VALUE`
-        Value2,
-    }
-
-    impl ValueLockLevel {
-        /// Every variant, in schema order.
-        pub const ALL: [ValueLockLevel; 5] = [
-            ValueLockLevel::None,
-            ValueLockLevel::DataTable,
-            ValueLockLevel::PrimaryValue,
-            ValueLockLevel::Attribute,
-            ValueLockLevel::Value2,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ValueLockLevel::None => "NONE",
-                ValueLockLevel::DataTable => "DATA_TABLE",
-                ValueLockLevel::PrimaryValue => "PRIMARY_VALUE",
-                ValueLockLevel::Attribute => "ATTRIBUTE",
-                ValueLockLevel::Value2 => "VALUE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ValueLockLevel {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ValueLockLevel> for Value {
-        fn from(v: ValueLockLevel) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ValueLockLevel> for Val<ValueLockLevel> {
-        fn from(v: ValueLockLevel) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The value lock level of the Data Table
+        ValueLockLevel[5] {
+            None = "NONE",
+            DataTable = "DATA_TABLE",
+            PrimaryValue = "PRIMARY_VALUE",
+            Attribute = "ATTRIBUTE",
+            Value2 = "VALUE",
         }
     }
 }
@@ -1330,53 +1084,13 @@ pub mod data_table_attribute {
 
     property_type!(Validation);
 
-    /// Rendered as its CloudFormation spelling ([`ValueType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ValueType {
-        /// `TEXT`
-        Text,
-        /// `NUMBER`
-        Number,
-        /// `BOOLEAN`
-        Boolean,
-        /// `TEXT_LIST`
-        TextList,
-        /// `NUMBER_LIST`
-        NumberList,
-    }
-
-    impl ValueType {
-        /// Every variant, in schema order.
-        pub const ALL: [ValueType; 5] =
-            [ValueType::Text, ValueType::Number, ValueType::Boolean, ValueType::TextList, ValueType::NumberList];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ValueType::Text => "TEXT",
-                ValueType::Number => "NUMBER",
-                ValueType::Boolean => "BOOLEAN",
-                ValueType::TextList => "TEXT_LIST",
-                ValueType::NumberList => "NUMBER_LIST",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ValueType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ValueType> for Value {
-        fn from(v: ValueType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ValueType> for Val<ValueType> {
-        fn from(v: ValueType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        ValueType[5] {
+            Text = "TEXT",
+            Number = "NUMBER",
+            Boolean = "BOOLEAN",
+            TextList = "TEXT_LIST",
+            NumberList = "NUMBER_LIST",
         }
     }
 }
@@ -3551,965 +3265,195 @@ pub mod evaluation_form {
 
     property_type!(SingleSelectQuestionRuleCategoryAutomation);
 
-    /// An enablement action that if condition is satisfied.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Action::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Action {
-        /// `DISABLE`
-        Disable,
-        /// `ENABLE`
-        Enable,
-    }
-
-    impl Action {
-        /// Every variant, in schema order.
-        pub const ALL: [Action; 2] = [Action::Disable, Action::Enable];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Action::Disable => "DISABLE",
-                Action::Enable => "ENABLE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Action {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Action> for Value {
-        fn from(v: Action) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Action> for Val<Action> {
-        fn from(v: Action) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// A comparator to be used against list of values.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Comparator::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Comparator {
-        /// `IN`
-        In,
-        /// `NOT_IN`
-        NotIn,
-        /// `ALL_IN`
-        AllIn,
-        /// `EXACT`
-        Exact,
-    }
-
-    impl Comparator {
-        /// Every variant, in schema order.
-        pub const ALL: [Comparator; 4] = [Comparator::In, Comparator::NotIn, Comparator::AllIn, Comparator::Exact];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Comparator::In => "IN",
-                Comparator::NotIn => "NOT_IN",
-                Comparator::AllIn => "ALL_IN",
-                Comparator::Exact => "EXACT",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Comparator {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Comparator> for Value {
-        fn from(v: Comparator) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Comparator> for Val<Comparator> {
-        fn from(v: Comparator) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The condition for this automation rule.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Condition::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Condition {
-        /// `PRESENT`
-        Present,
-        /// `NOT_PRESENT`
-        NotPresent,
-    }
-
-    impl Condition {
-        /// Every variant, in schema order.
-        pub const ALL: [Condition; 2] = [Condition::Present, Condition::NotPresent];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Condition::Present => "PRESENT",
-                Condition::NotPresent => "NOT_PRESENT",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Condition {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Condition> for Value {
-        fn from(v: Condition) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Condition> for Val<Condition> {
-        fn from(v: Condition) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The contact interaction type for this evaluation form.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ContactInteractionType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ContactInteractionType {
-        /// `AGENT`
-        Agent,
-        /// `AUTOMATED`
-        Automated,
-        /// `CUSTOMER`
-        Customer,
-    }
-
-    impl ContactInteractionType {
-        /// Every variant, in schema order.
-        pub const ALL: [ContactInteractionType; 3] =
-            [ContactInteractionType::Agent, ContactInteractionType::Automated, ContactInteractionType::Customer];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ContactInteractionType::Agent => "AGENT",
-                ContactInteractionType::Automated => "AUTOMATED",
-                ContactInteractionType::Customer => "CUSTOMER",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ContactInteractionType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ContactInteractionType> for Value {
-        fn from(v: ContactInteractionType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ContactInteractionType> for Val<ContactInteractionType> {
-        fn from(v: ContactInteractionType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// An enablement action that if condition is not satisfied.
-    ///
-    /// Rendered as its CloudFormation spelling ([`DefaultAction::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DefaultAction {
-        /// `DISABLE`
-        Disable,
-        /// `ENABLE`
-        Enable,
-    }
-
-    impl DefaultAction {
-        /// Every variant, in schema order.
-        pub const ALL: [DefaultAction; 2] = [DefaultAction::Disable, DefaultAction::Enable];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DefaultAction::Disable => "DISABLE",
-                DefaultAction::Enable => "ENABLE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for DefaultAction {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DefaultAction> for Value {
-        fn from(v: DefaultAction) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DefaultAction> for Val<DefaultAction> {
-        fn from(v: DefaultAction) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// A type of source item.
-    ///
-    /// Rendered as its CloudFormation spelling ([`EvaluationFormItemEnablementSourceType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum EvaluationFormItemEnablementSourceType {
-        /// `QUESTION_REF_ID`
-        QuestionRefId,
-    }
-
-    impl EvaluationFormItemEnablementSourceType {
-        /// Every variant, in schema order.
-        pub const ALL: [EvaluationFormItemEnablementSourceType; 1] =
-            [EvaluationFormItemEnablementSourceType::QuestionRefId];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                EvaluationFormItemEnablementSourceType::QuestionRefId => "QUESTION_REF_ID",
-            }
-        }
-    }
-
-    impl std::fmt::Display for EvaluationFormItemEnablementSourceType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<EvaluationFormItemEnablementSourceType> for Value {
-        fn from(v: EvaluationFormItemEnablementSourceType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<EvaluationFormItemEnablementSourceType> for Val<EvaluationFormItemEnablementSourceType> {
-        fn from(v: EvaluationFormItemEnablementSourceType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// A type of source item value.
-    ///
-    /// Rendered as its CloudFormation spelling ([`EvaluationFormItemEnablementSourceValueType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum EvaluationFormItemEnablementSourceValueType {
-        /// `OPTION_REF_ID`
-        OptionRefId,
-    }
-
-    impl EvaluationFormItemEnablementSourceValueType {
-        /// Every variant, in schema order.
-        pub const ALL: [EvaluationFormItemEnablementSourceValueType; 1] =
-            [EvaluationFormItemEnablementSourceValueType::OptionRefId];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                EvaluationFormItemEnablementSourceValueType::OptionRefId => "OPTION_REF_ID",
-            }
-        }
-    }
-
-    impl std::fmt::Display for EvaluationFormItemEnablementSourceValueType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<EvaluationFormItemEnablementSourceValueType> for Value {
-        fn from(v: EvaluationFormItemEnablementSourceValueType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<EvaluationFormItemEnablementSourceValueType> for Val<EvaluationFormItemEnablementSourceValueType> {
-        fn from(v: EvaluationFormItemEnablementSourceValueType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Display format for the multi-select question.
-    ///
-    /// Rendered as its CloudFormation spelling ([`EvaluationFormMultiSelectQuestionPropertiesDisplayAs::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum EvaluationFormMultiSelectQuestionPropertiesDisplayAs {
-        /// `DROPDOWN`
-        Dropdown,
-        /// `CHECKBOX`
-        Checkbox,
-    }
-
-    impl EvaluationFormMultiSelectQuestionPropertiesDisplayAs {
-        /// Every variant, in schema order.
-        pub const ALL: [EvaluationFormMultiSelectQuestionPropertiesDisplayAs; 2] = [
-            EvaluationFormMultiSelectQuestionPropertiesDisplayAs::Dropdown,
-            EvaluationFormMultiSelectQuestionPropertiesDisplayAs::Checkbox,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                EvaluationFormMultiSelectQuestionPropertiesDisplayAs::Dropdown => "DROPDOWN",
-                EvaluationFormMultiSelectQuestionPropertiesDisplayAs::Checkbox => "CHECKBOX",
-            }
-        }
-    }
-
-    impl std::fmt::Display for EvaluationFormMultiSelectQuestionPropertiesDisplayAs {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<EvaluationFormMultiSelectQuestionPropertiesDisplayAs> for Value {
-        fn from(v: EvaluationFormMultiSelectQuestionPropertiesDisplayAs) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<EvaluationFormMultiSelectQuestionPropertiesDisplayAs>
-        for Val<EvaluationFormMultiSelectQuestionPropertiesDisplayAs>
-    {
-        fn from(v: EvaluationFormMultiSelectQuestionPropertiesDisplayAs) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The display mode of the single select question.
-    ///
-    /// \*Allowed values*: ``DROPDOWN`` | ``RADIO``
-    ///
-    /// Rendered as its CloudFormation spelling ([`EvaluationFormSingleSelectQuestionPropertiesDisplayAs::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum EvaluationFormSingleSelectQuestionPropertiesDisplayAs {
-        /// `DROPDOWN`
-        Dropdown,
-        /// `RADIO`
-        Radio,
-    }
-
-    impl EvaluationFormSingleSelectQuestionPropertiesDisplayAs {
-        /// Every variant, in schema order.
-        pub const ALL: [EvaluationFormSingleSelectQuestionPropertiesDisplayAs; 2] = [
-            EvaluationFormSingleSelectQuestionPropertiesDisplayAs::Dropdown,
-            EvaluationFormSingleSelectQuestionPropertiesDisplayAs::Radio,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                EvaluationFormSingleSelectQuestionPropertiesDisplayAs::Dropdown => "DROPDOWN",
-                EvaluationFormSingleSelectQuestionPropertiesDisplayAs::Radio => "RADIO",
-            }
-        }
-    }
-
-    impl std::fmt::Display for EvaluationFormSingleSelectQuestionPropertiesDisplayAs {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<EvaluationFormSingleSelectQuestionPropertiesDisplayAs> for Value {
-        fn from(v: EvaluationFormSingleSelectQuestionPropertiesDisplayAs) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<EvaluationFormSingleSelectQuestionPropertiesDisplayAs>
-        for Val<EvaluationFormSingleSelectQuestionPropertiesDisplayAs>
-    {
-        fn from(v: EvaluationFormSingleSelectQuestionPropertiesDisplayAs) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The type of notification recipient.
-    ///
-    /// Rendered as its CloudFormation spelling ([`EvaluationReviewNotificationRecipientType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum EvaluationReviewNotificationRecipientType {
-        /// `USER_ID`
-        UserId,
-    }
-
-    impl EvaluationReviewNotificationRecipientType {
-        /// Every variant, in schema order.
-        pub const ALL: [EvaluationReviewNotificationRecipientType; 1] =
-            [EvaluationReviewNotificationRecipientType::UserId];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                EvaluationReviewNotificationRecipientType::UserId => "USER_ID",
-            }
-        }
-    }
-
-    impl std::fmt::Display for EvaluationReviewNotificationRecipientType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<EvaluationReviewNotificationRecipientType> for Value {
-        fn from(v: EvaluationReviewNotificationRecipientType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<EvaluationReviewNotificationRecipientType> for Val<EvaluationReviewNotificationRecipientType> {
-        fn from(v: EvaluationReviewNotificationRecipientType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The language for the evaluation form.
-    ///
-    /// Rendered as its CloudFormation spelling ([`FormLanguage::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum FormLanguage {
-        /// `de-DE`
-        DeDe,
-        /// `en-US`
-        EnUs,
-        /// `es-ES`
-        EsEs,
-        /// `fr-FR`
-        FrFr,
-        /// `it-IT`
-        ItIt,
-        /// `pt-BR`
-        PtBr,
-        /// `ja-JP`
-        JaJp,
-        /// `ko-KR`
-        KoKr,
-        /// `zh-CN`
-        ZhCn,
-        /// `ms-MY`
-        MsMy,
-    }
-
-    impl FormLanguage {
-        /// Every variant, in schema order.
-        pub const ALL: [FormLanguage; 10] = [
-            FormLanguage::DeDe,
-            FormLanguage::EnUs,
-            FormLanguage::EsEs,
-            FormLanguage::FrFr,
-            FormLanguage::ItIt,
-            FormLanguage::PtBr,
-            FormLanguage::JaJp,
-            FormLanguage::KoKr,
-            FormLanguage::ZhCn,
-            FormLanguage::MsMy,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                FormLanguage::DeDe => "de-DE",
-                FormLanguage::EnUs => "en-US",
-                FormLanguage::EsEs => "es-ES",
-                FormLanguage::FrFr => "fr-FR",
-                FormLanguage::ItIt => "it-IT",
-                FormLanguage::PtBr => "pt-BR",
-                FormLanguage::JaJp => "ja-JP",
-                FormLanguage::KoKr => "ko-KR",
-                FormLanguage::ZhCn => "zh-CN",
-                FormLanguage::MsMy => "ms-MY",
-            }
-        }
-    }
-
-    impl std::fmt::Display for FormLanguage {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<FormLanguage> for Value {
-        fn from(v: FormLanguage) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<FormLanguage> for Val<FormLanguage> {
-        fn from(v: FormLanguage) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The property label of the automation.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Label::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Label {
-        /// `OVERALL_CUSTOMER_SENTIMENT_SCORE`
-        OverallCustomerSentimentScore,
-        /// `OVERALL_AGENT_SENTIMENT_SCORE`
-        OverallAgentSentimentScore,
-        /// `NON_TALK_TIME`
-        NonTalkTime,
-        /// `NON_TALK_TIME_PERCENTAGE`
-        NonTalkTimePercentage,
-        /// `NUMBER_OF_INTERRUPTIONS`
-        NumberOfInterruptions,
-        /// `CONTACT_DURATION`
-        ContactDuration,
-        /// `AGENT_INTERACTION_DURATION`
-        AgentInteractionDuration,
-        /// `CUSTOMER_HOLD_TIME`
-        CustomerHoldTime,
-        /// `LONGEST_HOLD_DURATION`
-        LongestHoldDuration,
-        /// `NUMBER_OF_HOLDS`
-        NumberOfHolds,
-        /// `AGENT_INTERACTION_AND_HOLD_DURATION`
-        AgentInteractionAndHoldDuration,
-        /// `CUSTOMER_SENTIMENT_SCORE_WITHOUT_AGENT`
-        CustomerSentimentScoreWithoutAgent,
-        /// `CUSTOMER_SENTIMENT_SCORE_WITH_AGENT`
-        CustomerSentimentScoreWithAgent,
-    }
-
-    impl Label {
-        /// Every variant, in schema order.
-        pub const ALL: [Label; 13] = [
-            Label::OverallCustomerSentimentScore,
-            Label::OverallAgentSentimentScore,
-            Label::NonTalkTime,
-            Label::NonTalkTimePercentage,
-            Label::NumberOfInterruptions,
-            Label::ContactDuration,
-            Label::AgentInteractionDuration,
-            Label::CustomerHoldTime,
-            Label::LongestHoldDuration,
-            Label::NumberOfHolds,
-            Label::AgentInteractionAndHoldDuration,
-            Label::CustomerSentimentScoreWithoutAgent,
-            Label::CustomerSentimentScoreWithAgent,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Label::OverallCustomerSentimentScore => "OVERALL_CUSTOMER_SENTIMENT_SCORE",
-                Label::OverallAgentSentimentScore => "OVERALL_AGENT_SENTIMENT_SCORE",
-                Label::NonTalkTime => "NON_TALK_TIME",
-                Label::NonTalkTimePercentage => "NON_TALK_TIME_PERCENTAGE",
-                Label::NumberOfInterruptions => "NUMBER_OF_INTERRUPTIONS",
-                Label::ContactDuration => "CONTACT_DURATION",
-                Label::AgentInteractionDuration => "AGENT_INTERACTION_DURATION",
-                Label::CustomerHoldTime => "CUSTOMER_HOLD_TIME",
-                Label::LongestHoldDuration => "LONGEST_HOLD_DURATION",
-                Label::NumberOfHolds => "NUMBER_OF_HOLDS",
-                Label::AgentInteractionAndHoldDuration => "AGENT_INTERACTION_AND_HOLD_DURATION",
-                Label::CustomerSentimentScoreWithoutAgent => "CUSTOMER_SENTIMENT_SCORE_WITHOUT_AGENT",
-                Label::CustomerSentimentScoreWithAgent => "CUSTOMER_SENTIMENT_SCORE_WITH_AGENT",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Label {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Label> for Value {
-        fn from(v: Label) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Label> for Val<Label> {
-        fn from(v: Label) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The type of metric. Currently, only ``BUSINESS_OUTCOME`` is supported.
-    ///
-    /// Rendered as its CloudFormation spelling ([`MetricType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum MetricType {
-        /// `BUSINESS_OUTCOME`
-        BusinessOutcome,
-    }
-
-    impl MetricType {
-        /// Every variant, in schema order.
-        pub const ALL: [MetricType; 1] = [MetricType::BusinessOutcome];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                MetricType::BusinessOutcome => "BUSINESS_OUTCOME",
-            }
-        }
-    }
-
-    impl std::fmt::Display for MetricType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<MetricType> for Value {
-        fn from(v: MetricType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<MetricType> for Val<MetricType> {
-        fn from(v: MetricType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The scoring mode of the evaluation form.
-    ///
-    /// \*Allowed values*: ``QUESTION_ONLY`` | ``SECTION_ONLY``
-    ///
-    /// Rendered as its CloudFormation spelling ([`Mode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Mode {
-        /// `QUESTION_ONLY`
-        QuestionOnly,
-        /// `SECTION_ONLY`
-        SectionOnly,
-        /// `POINTS_BASED`
-        PointsBased,
-    }
-
-    impl Mode {
-        /// Every variant, in schema order.
-        pub const ALL: [Mode; 3] = [Mode::QuestionOnly, Mode::SectionOnly, Mode::PointsBased];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Mode::QuestionOnly => "QUESTION_ONLY",
-                Mode::SectionOnly => "SECTION_ONLY",
-                Mode::PointsBased => "POINTS_BASED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Mode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Mode> for Value {
-        fn from(v: Mode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Mode> for Val<Mode> {
-        fn from(v: Mode) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The operator to be used to be applied to operands if more than one provided.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Operator::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Operator {
-        /// `OR`
-        Or,
-        /// `AND`
-        And,
-    }
-
-    impl Operator {
-        /// Every variant, in schema order.
-        pub const ALL: [Operator; 2] = [Operator::Or, Operator::And];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Operator::Or => "OR",
-                Operator::And => "AND",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Operator {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Operator> for Value {
-        fn from(v: Operator) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Operator> for Val<Operator> {
-        fn from(v: Operator) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The performance category name.
-    ///
-    /// Rendered as its CloudFormation spelling ([`PerformanceCategory::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PerformanceCategory {
-        /// `NEEDS_IMPROVEMENT`
-        NeedsImprovement,
-        /// `EXCEEDS_EXPECTATIONS`
-        ExceedsExpectations,
-    }
-
-    impl PerformanceCategory {
-        /// Every variant, in schema order.
-        pub const ALL: [PerformanceCategory; 2] =
-            [PerformanceCategory::NeedsImprovement, PerformanceCategory::ExceedsExpectations];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PerformanceCategory::NeedsImprovement => "NEEDS_IMPROVEMENT",
-                PerformanceCategory::ExceedsExpectations => "EXCEEDS_EXPECTATIONS",
-            }
+    cfn_enum! {
+        /// An enablement action that if condition is satisfied.
+        Action[2] {
+            Disable = "DISABLE",
+            Enable = "ENABLE",
         }
     }
 
-    impl std::fmt::Display for PerformanceCategory {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// A comparator to be used against list of values.
+        Comparator[4] {
+            In = "IN",
+            NotIn = "NOT_IN",
+            AllIn = "ALL_IN",
+            Exact = "EXACT",
         }
     }
 
-    impl From<PerformanceCategory> for Value {
-        fn from(v: PerformanceCategory) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// The condition for this automation rule.
+        Condition[2] {
+            Present = "PRESENT",
+            NotPresent = "NOT_PRESENT",
         }
     }
 
-    impl From<PerformanceCategory> for Val<PerformanceCategory> {
-        fn from(v: PerformanceCategory) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The contact interaction type for this evaluation form.
+        ContactInteractionType[3] {
+            Agent = "AGENT",
+            Automated = "AUTOMATED",
+            Customer = "CUSTOMER",
         }
     }
 
-    /// The type of the question.
-    ///
-    /// \*Allowed values*: ``NUMERIC`` | ``SINGLESELECT`` | ``TEXT``
-    ///
-    /// Rendered as its CloudFormation spelling ([`QuestionType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum QuestionType {
-        /// `NUMERIC`
-        Numeric,
-        /// `SINGLESELECT`
-        Singleselect,
-        /// `TEXT`
-        Text,
-        /// `MULTISELECT`
-        Multiselect,
-        /// `DATETIME`
-        Datetime,
-    }
-
-    impl QuestionType {
-        /// Every variant, in schema order.
-        pub const ALL: [QuestionType; 5] = [
-            QuestionType::Numeric,
-            QuestionType::Singleselect,
-            QuestionType::Text,
-            QuestionType::Multiselect,
-            QuestionType::Datetime,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                QuestionType::Numeric => "NUMERIC",
-                QuestionType::Singleselect => "SINGLESELECT",
-                QuestionType::Text => "TEXT",
-                QuestionType::Multiselect => "MULTISELECT",
-                QuestionType::Datetime => "DATETIME",
-            }
+    cfn_enum! {
+        /// An enablement action that if condition is not satisfied.
+        DefaultAction[2] {
+            Disable = "DISABLE",
+            Enable = "ENABLE",
         }
     }
 
-    impl std::fmt::Display for QuestionType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// A type of source item.
+        EvaluationFormItemEnablementSourceType[1] {
+            QuestionRefId = "QUESTION_REF_ID",
         }
     }
 
-    impl From<QuestionType> for Value {
-        fn from(v: QuestionType) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// A type of source item value.
+        EvaluationFormItemEnablementSourceValueType[1] {
+            OptionRefId = "OPTION_REF_ID",
         }
     }
 
-    impl From<QuestionType> for Val<QuestionType> {
-        fn from(v: QuestionType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Display format for the multi-select question.
+        EvaluationFormMultiSelectQuestionPropertiesDisplayAs[2] {
+            Dropdown = "DROPDOWN",
+            Checkbox = "CHECKBOX",
         }
-    }
-
-    /// The scoring status of the evaluation form.
-    ///
-    /// \*Allowed values*: ``ENABLED`` | ``DISABLED``
-    ///
-    /// Rendered as its CloudFormation spelling ([`ScoringStrategyStatus::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ScoringStrategyStatus {
-        /// `ENABLED`
-        Enabled,
-        /// `DISABLED`
-        Disabled,
     }
-
-    impl ScoringStrategyStatus {
-        /// Every variant, in schema order.
-        pub const ALL: [ScoringStrategyStatus; 2] = [ScoringStrategyStatus::Enabled, ScoringStrategyStatus::Disabled];
 
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ScoringStrategyStatus::Enabled => "ENABLED",
-                ScoringStrategyStatus::Disabled => "DISABLED",
-            }
+    cfn_enum! {
+        /// The display mode of the single select question.
+        ///
+        /// \*Allowed values*: ``DROPDOWN`` | ``RADIO``
+        EvaluationFormSingleSelectQuestionPropertiesDisplayAs[2] {
+            Dropdown = "DROPDOWN",
+            Radio = "RADIO",
         }
     }
 
-    impl std::fmt::Display for ScoringStrategyStatus {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// The type of notification recipient.
+        EvaluationReviewNotificationRecipientType[1] {
+            UserId = "USER_ID",
         }
     }
 
-    impl From<ScoringStrategyStatus> for Value {
-        fn from(v: ScoringStrategyStatus) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// The language for the evaluation form.
+        FormLanguage[10] {
+            DeDe = "de-DE",
+            EnUs = "en-US",
+            EsEs = "es-ES",
+            FrFr = "fr-FR",
+            ItIt = "it-IT",
+            PtBr = "pt-BR",
+            JaJp = "ja-JP",
+            KoKr = "ko-KR",
+            ZhCn = "zh-CN",
+            MsMy = "ms-MY",
         }
     }
 
-    impl From<ScoringStrategyStatus> for Val<ScoringStrategyStatus> {
-        fn from(v: ScoringStrategyStatus) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The property label of the automation.
+        Label[13] {
+            OverallCustomerSentimentScore = "OVERALL_CUSTOMER_SENTIMENT_SCORE",
+            OverallAgentSentimentScore = "OVERALL_AGENT_SENTIMENT_SCORE",
+            NonTalkTime = "NON_TALK_TIME",
+            NonTalkTimePercentage = "NON_TALK_TIME_PERCENTAGE",
+            NumberOfInterruptions = "NUMBER_OF_INTERRUPTIONS",
+            ContactDuration = "CONTACT_DURATION",
+            AgentInteractionDuration = "AGENT_INTERACTION_DURATION",
+            CustomerHoldTime = "CUSTOMER_HOLD_TIME",
+            LongestHoldDuration = "LONGEST_HOLD_DURATION",
+            NumberOfHolds = "NUMBER_OF_HOLDS",
+            AgentInteractionAndHoldDuration = "AGENT_INTERACTION_AND_HOLD_DURATION",
+            CustomerSentimentScoreWithoutAgent = "CUSTOMER_SENTIMENT_SCORE_WITHOUT_AGENT",
+            CustomerSentimentScoreWithAgent = "CUSTOMER_SENTIMENT_SCORE_WITH_AGENT",
         }
-    }
-
-    /// The automation answer source type.
-    ///
-    /// Rendered as its CloudFormation spelling ([`SourceType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SourceType {
-        /// `CONTACT_LENS_DATA`
-        ContactLensData,
-        /// `GEN_AI`
-        GenAi,
     }
 
-    impl SourceType {
-        /// Every variant, in schema order.
-        pub const ALL: [SourceType; 2] = [SourceType::ContactLensData, SourceType::GenAi];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SourceType::ContactLensData => "CONTACT_LENS_DATA",
-                SourceType::GenAi => "GEN_AI",
-            }
+    cfn_enum! {
+        /// The type of metric. Currently, only ``BUSINESS_OUTCOME`` is supported.
+        MetricType[1] {
+            BusinessOutcome = "BUSINESS_OUTCOME",
         }
     }
 
-    impl std::fmt::Display for SourceType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// The scoring mode of the evaluation form.
+        ///
+        /// \*Allowed values*: ``QUESTION_ONLY`` | ``SECTION_ONLY``
+        Mode[3] {
+            QuestionOnly = "QUESTION_ONLY",
+            SectionOnly = "SECTION_ONLY",
+            PointsBased = "POINTS_BASED",
         }
     }
 
-    impl From<SourceType> for Value {
-        fn from(v: SourceType) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// The operator to be used to be applied to operands if more than one provided.
+        Operator[2] {
+            Or = "OR",
+            And = "AND",
         }
     }
 
-    impl From<SourceType> for Val<SourceType> {
-        fn from(v: SourceType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The performance category name.
+        PerformanceCategory[2] {
+            NeedsImprovement = "NEEDS_IMPROVEMENT",
+            ExceedsExpectations = "EXCEEDS_EXPECTATIONS",
         }
-    }
-
-    /// The status of the evaluation form.
-    ///
-    /// \*Allowed values*: ``DRAFT`` | ``ACTIVE``
-    ///
-    /// Rendered as its CloudFormation spelling ([`Status::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Status {
-        /// `DRAFT`
-        Draft,
-        /// `ACTIVE`
-        Active,
     }
-
-    impl Status {
-        /// Every variant, in schema order.
-        pub const ALL: [Status; 2] = [Status::Draft, Status::Active];
 
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Status::Draft => "DRAFT",
-                Status::Active => "ACTIVE",
-            }
+    cfn_enum! {
+        /// The type of the question.
+        ///
+        /// \*Allowed values*: ``NUMERIC`` | ``SINGLESELECT`` | ``TEXT``
+        QuestionType[5] {
+            Numeric = "NUMERIC",
+            Singleselect = "SINGLESELECT",
+            Text = "TEXT",
+            Multiselect = "MULTISELECT",
+            Datetime = "DATETIME",
         }
     }
 
-    impl std::fmt::Display for Status {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// The scoring status of the evaluation form.
+        ///
+        /// \*Allowed values*: ``ENABLED`` | ``DISABLED``
+        ScoringStrategyStatus[2] {
+            Enabled = "ENABLED",
+            Disabled = "DISABLED",
         }
     }
 
-    impl From<Status> for Value {
-        fn from(v: Status) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// The automation answer source type.
+        SourceType[2] {
+            ContactLensData = "CONTACT_LENS_DATA",
+            GenAi = "GEN_AI",
         }
     }
 
-    impl From<Status> for Val<Status> {
-        fn from(v: Status) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The status of the evaluation form.
+        ///
+        /// \*Allowed values*: ``DRAFT`` | ``ACTIVE``
+        Status[2] {
+            Draft = "DRAFT",
+            Active = "ACTIVE",
         }
     }
 }
@@ -4958,152 +3902,34 @@ pub mod hours_of_operation {
 
     property_type!(RecurrencePattern);
 
-    /// The day that the hours of operation applies to.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Day::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Day {
-        /// `SUNDAY`
-        Sunday,
-        /// `MONDAY`
-        Monday,
-        /// `TUESDAY`
-        Tuesday,
-        /// `WEDNESDAY`
-        Wednesday,
-        /// `THURSDAY`
-        Thursday,
-        /// `FRIDAY`
-        Friday,
-        /// `SATURDAY`
-        Saturday,
-    }
-
-    impl Day {
-        /// Every variant, in schema order.
-        pub const ALL: [Day; 7] =
-            [Day::Sunday, Day::Monday, Day::Tuesday, Day::Wednesday, Day::Thursday, Day::Friday, Day::Saturday];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Day::Sunday => "SUNDAY",
-                Day::Monday => "MONDAY",
-                Day::Tuesday => "TUESDAY",
-                Day::Wednesday => "WEDNESDAY",
-                Day::Thursday => "THURSDAY",
-                Day::Friday => "FRIDAY",
-                Day::Saturday => "SATURDAY",
-            }
+    cfn_enum! {
+        /// The day that the hours of operation applies to.
+        Day[7] {
+            Sunday = "SUNDAY",
+            Monday = "MONDAY",
+            Tuesday = "TUESDAY",
+            Wednesday = "WEDNESDAY",
+            Thursday = "THURSDAY",
+            Friday = "FRIDAY",
+            Saturday = "SATURDAY",
         }
     }
 
-    impl std::fmt::Display for Day {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// The type of hours of operation override.
+        OverrideType[3] {
+            Standard = "STANDARD",
+            Open = "OPEN",
+            Closed = "CLOSED",
         }
     }
 
-    impl From<Day> for Value {
-        fn from(v: Day) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Day> for Val<Day> {
-        fn from(v: Day) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The type of hours of operation override.
-    ///
-    /// Rendered as its CloudFormation spelling ([`OverrideType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum OverrideType {
-        /// `STANDARD`
-        Standard,
-        /// `OPEN`
-        Open,
-        /// `CLOSED`
-        Closed,
-    }
-
-    impl OverrideType {
-        /// Every variant, in schema order.
-        pub const ALL: [OverrideType; 3] = [OverrideType::Standard, OverrideType::Open, OverrideType::Closed];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                OverrideType::Standard => "STANDARD",
-                OverrideType::Open => "OPEN",
-                OverrideType::Closed => "CLOSED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for OverrideType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<OverrideType> for Value {
-        fn from(v: OverrideType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<OverrideType> for Val<OverrideType> {
-        fn from(v: OverrideType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The frequency of recurrence for hours of operation overrides.
-    ///
-    /// Rendered as its CloudFormation spelling ([`RecurrenceFrequency::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum RecurrenceFrequency {
-        /// `WEEKLY`
-        Weekly,
-        /// `MONTHLY`
-        Monthly,
-        /// `YEARLY`
-        Yearly,
-    }
-
-    impl RecurrenceFrequency {
-        /// Every variant, in schema order.
-        pub const ALL: [RecurrenceFrequency; 3] =
-            [RecurrenceFrequency::Weekly, RecurrenceFrequency::Monthly, RecurrenceFrequency::Yearly];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                RecurrenceFrequency::Weekly => "WEEKLY",
-                RecurrenceFrequency::Monthly => "MONTHLY",
-                RecurrenceFrequency::Yearly => "YEARLY",
-            }
-        }
-    }
-
-    impl std::fmt::Display for RecurrenceFrequency {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<RecurrenceFrequency> for Value {
-        fn from(v: RecurrenceFrequency) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<RecurrenceFrequency> for Val<RecurrenceFrequency> {
-        fn from(v: RecurrenceFrequency) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The frequency of recurrence for hours of operation overrides.
+        RecurrenceFrequency[3] {
+            Weekly = "WEEKLY",
+            Monthly = "MONTHLY",
+            Yearly = "YEARLY",
         }
     }
 }
@@ -5324,52 +4150,12 @@ pub mod instance {
 
     property_type!(Attributes);
 
-    /// Specifies the type of directory integration for new instance.
-    ///
-    /// Rendered as its CloudFormation spelling ([`IdentityManagementType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum IdentityManagementType {
-        /// `SAML`
-        Saml,
-        /// `CONNECT_MANAGED`
-        ConnectManaged,
-        /// `EXISTING_DIRECTORY`
-        ExistingDirectory,
-    }
-
-    impl IdentityManagementType {
-        /// Every variant, in schema order.
-        pub const ALL: [IdentityManagementType; 3] = [
-            IdentityManagementType::Saml,
-            IdentityManagementType::ConnectManaged,
-            IdentityManagementType::ExistingDirectory,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                IdentityManagementType::Saml => "SAML",
-                IdentityManagementType::ConnectManaged => "CONNECT_MANAGED",
-                IdentityManagementType::ExistingDirectory => "EXISTING_DIRECTORY",
-            }
-        }
-    }
-
-    impl std::fmt::Display for IdentityManagementType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<IdentityManagementType> for Value {
-        fn from(v: IdentityManagementType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<IdentityManagementType> for Val<IdentityManagementType> {
-        fn from(v: IdentityManagementType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Specifies the type of directory integration for new instance.
+        IdentityManagementType[3] {
+            Saml = "SAML",
+            ConnectManaged = "CONNECT_MANAGED",
+            ExistingDirectory = "EXISTING_DIRECTORY",
         }
     }
 }
@@ -5617,188 +4403,39 @@ pub mod instance_storage_config {
 
     property_type!(S3Config);
 
-    /// Specifies default encryption using AWS KMS-Managed Keys
-    ///
-    /// Rendered as its CloudFormation spelling ([`EncryptionType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum EncryptionType {
-        /// `KMS`
-        Kms,
-    }
-
-    impl EncryptionType {
-        /// Every variant, in schema order.
-        pub const ALL: [EncryptionType; 1] = [EncryptionType::Kms];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                EncryptionType::Kms => "KMS",
-            }
+    cfn_enum! {
+        /// Specifies default encryption using AWS KMS-Managed Keys
+        EncryptionType[1] {
+            Kms = "KMS",
         }
     }
 
-    impl std::fmt::Display for EncryptionType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// Specifies the type of storage resource available for the instance
+        InstanceStorageResourceType[13] {
+            ChatTranscripts = "CHAT_TRANSCRIPTS",
+            CallRecordings = "CALL_RECORDINGS",
+            ScheduledReports = "SCHEDULED_REPORTS",
+            MediaStreams = "MEDIA_STREAMS",
+            ContactTraceRecords = "CONTACT_TRACE_RECORDS",
+            AgentEvents = "AGENT_EVENTS",
+            RealTimeContactAnalysisSegments = "REAL_TIME_CONTACT_ANALYSIS_SEGMENTS",
+            Attachments = "ATTACHMENTS",
+            ContactEvaluations = "CONTACT_EVALUATIONS",
+            ScreenRecordings = "SCREEN_RECORDINGS",
+            RealTimeContactAnalysisChatSegments = "REAL_TIME_CONTACT_ANALYSIS_CHAT_SEGMENTS",
+            RealTimeContactAnalysisVoiceSegments = "REAL_TIME_CONTACT_ANALYSIS_VOICE_SEGMENTS",
+            EmailMessages = "EMAIL_MESSAGES",
         }
     }
 
-    impl From<EncryptionType> for Value {
-        fn from(v: EncryptionType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<EncryptionType> for Val<EncryptionType> {
-        fn from(v: EncryptionType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Specifies the type of storage resource available for the instance
-    ///
-    /// Rendered as its CloudFormation spelling ([`InstanceStorageResourceType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum InstanceStorageResourceType {
-        /// `CHAT_TRANSCRIPTS`
-        ChatTranscripts,
-        /// `CALL_RECORDINGS`
-        CallRecordings,
-        /// `SCHEDULED_REPORTS`
-        ScheduledReports,
-        /// `MEDIA_STREAMS`
-        MediaStreams,
-        /// `CONTACT_TRACE_RECORDS`
-        ContactTraceRecords,
-        /// `AGENT_EVENTS`
-        AgentEvents,
-        /// `REAL_TIME_CONTACT_ANALYSIS_SEGMENTS`
-        RealTimeContactAnalysisSegments,
-        /// `ATTACHMENTS`
-        Attachments,
-        /// `CONTACT_EVALUATIONS`
-        ContactEvaluations,
-        /// `SCREEN_RECORDINGS`
-        ScreenRecordings,
-        /// `REAL_TIME_CONTACT_ANALYSIS_CHAT_SEGMENTS`
-        RealTimeContactAnalysisChatSegments,
-        /// `REAL_TIME_CONTACT_ANALYSIS_VOICE_SEGMENTS`
-        RealTimeContactAnalysisVoiceSegments,
-        /// `EMAIL_MESSAGES`
-        EmailMessages,
-    }
-
-    impl InstanceStorageResourceType {
-        /// Every variant, in schema order.
-        pub const ALL: [InstanceStorageResourceType; 13] = [
-            InstanceStorageResourceType::ChatTranscripts,
-            InstanceStorageResourceType::CallRecordings,
-            InstanceStorageResourceType::ScheduledReports,
-            InstanceStorageResourceType::MediaStreams,
-            InstanceStorageResourceType::ContactTraceRecords,
-            InstanceStorageResourceType::AgentEvents,
-            InstanceStorageResourceType::RealTimeContactAnalysisSegments,
-            InstanceStorageResourceType::Attachments,
-            InstanceStorageResourceType::ContactEvaluations,
-            InstanceStorageResourceType::ScreenRecordings,
-            InstanceStorageResourceType::RealTimeContactAnalysisChatSegments,
-            InstanceStorageResourceType::RealTimeContactAnalysisVoiceSegments,
-            InstanceStorageResourceType::EmailMessages,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                InstanceStorageResourceType::ChatTranscripts => "CHAT_TRANSCRIPTS",
-                InstanceStorageResourceType::CallRecordings => "CALL_RECORDINGS",
-                InstanceStorageResourceType::ScheduledReports => "SCHEDULED_REPORTS",
-                InstanceStorageResourceType::MediaStreams => "MEDIA_STREAMS",
-                InstanceStorageResourceType::ContactTraceRecords => "CONTACT_TRACE_RECORDS",
-                InstanceStorageResourceType::AgentEvents => "AGENT_EVENTS",
-                InstanceStorageResourceType::RealTimeContactAnalysisSegments => "REAL_TIME_CONTACT_ANALYSIS_SEGMENTS",
-                InstanceStorageResourceType::Attachments => "ATTACHMENTS",
-                InstanceStorageResourceType::ContactEvaluations => "CONTACT_EVALUATIONS",
-                InstanceStorageResourceType::ScreenRecordings => "SCREEN_RECORDINGS",
-                InstanceStorageResourceType::RealTimeContactAnalysisChatSegments => {
-                    "REAL_TIME_CONTACT_ANALYSIS_CHAT_SEGMENTS"
-                }
-                InstanceStorageResourceType::RealTimeContactAnalysisVoiceSegments => {
-                    "REAL_TIME_CONTACT_ANALYSIS_VOICE_SEGMENTS"
-                }
-                InstanceStorageResourceType::EmailMessages => "EMAIL_MESSAGES",
-            }
-        }
-    }
-
-    impl std::fmt::Display for InstanceStorageResourceType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<InstanceStorageResourceType> for Value {
-        fn from(v: InstanceStorageResourceType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<InstanceStorageResourceType> for Val<InstanceStorageResourceType> {
-        fn from(v: InstanceStorageResourceType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Specifies the storage type to be associated with the instance
-    ///
-    /// Rendered as its CloudFormation spelling ([`StorageType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum StorageType {
-        /// `S3`
-        S3,
-        /// `KINESIS_VIDEO_STREAM`
-        KinesisVideoStream,
-        /// `KINESIS_STREAM`
-        KinesisStream,
-        /// `KINESIS_FIREHOSE`
-        KinesisFirehose,
-    }
-
-    impl StorageType {
-        /// Every variant, in schema order.
-        pub const ALL: [StorageType; 4] = [
-            StorageType::S3,
-            StorageType::KinesisVideoStream,
-            StorageType::KinesisStream,
-            StorageType::KinesisFirehose,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                StorageType::S3 => "S3",
-                StorageType::KinesisVideoStream => "KINESIS_VIDEO_STREAM",
-                StorageType::KinesisStream => "KINESIS_STREAM",
-                StorageType::KinesisFirehose => "KINESIS_FIREHOSE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for StorageType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<StorageType> for Value {
-        fn from(v: StorageType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<StorageType> for Val<StorageType> {
-        fn from(v: StorageType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Specifies the storage type to be associated with the instance
+        StorageType[4] {
+            S3 = "S3",
+            KinesisVideoStream = "KINESIS_VIDEO_STREAM",
+            KinesisStream = "KINESIS_STREAM",
+            KinesisFirehose = "KINESIS_FIREHOSE",
         }
     }
 }
@@ -5891,135 +4528,31 @@ impl Handle<CfnIntegrationAssociation> {
 
 /// Property types and enums of [`CfnIntegrationAssociation`] (`AWS::Connect::IntegrationAssociation`).
 pub mod integration_association {
-    use crate::core::value::{Val, Value};
 
-    /// Specifies the integration type to be associated with the instance
-    ///
-    /// Rendered as its CloudFormation spelling ([`IntegrationType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum IntegrationType {
-        /// `LEX_BOT`
-        LexBot,
-        /// `LAMBDA_FUNCTION`
-        LambdaFunction,
-        /// `APPLICATION`
-        Application,
-        /// `CASES_DOMAIN`
-        CasesDomain,
-        /// `WISDOM_ASSISTANT`
-        WisdomAssistant,
-        /// `WISDOM_KNOWLEDGE_BASE`
-        WisdomKnowledgeBase,
-        /// `WISDOM_QUICK_RESPONSES`
-        WisdomQuickResponses,
-        /// `FILE_SCANNER`
-        FileScanner,
-        /// `MESSAGE_PROCESSOR`
-        MessageProcessor,
-        /// `Q_MESSAGE_TEMPLATES`
-        QMessageTemplates,
-        /// `SES_IDENTITY`
-        SesIdentity,
-        /// `EVENT`
-        Event,
-    }
-
-    impl IntegrationType {
-        /// Every variant, in schema order.
-        pub const ALL: [IntegrationType; 12] = [
-            IntegrationType::LexBot,
-            IntegrationType::LambdaFunction,
-            IntegrationType::Application,
-            IntegrationType::CasesDomain,
-            IntegrationType::WisdomAssistant,
-            IntegrationType::WisdomKnowledgeBase,
-            IntegrationType::WisdomQuickResponses,
-            IntegrationType::FileScanner,
-            IntegrationType::MessageProcessor,
-            IntegrationType::QMessageTemplates,
-            IntegrationType::SesIdentity,
-            IntegrationType::Event,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                IntegrationType::LexBot => "LEX_BOT",
-                IntegrationType::LambdaFunction => "LAMBDA_FUNCTION",
-                IntegrationType::Application => "APPLICATION",
-                IntegrationType::CasesDomain => "CASES_DOMAIN",
-                IntegrationType::WisdomAssistant => "WISDOM_ASSISTANT",
-                IntegrationType::WisdomKnowledgeBase => "WISDOM_KNOWLEDGE_BASE",
-                IntegrationType::WisdomQuickResponses => "WISDOM_QUICK_RESPONSES",
-                IntegrationType::FileScanner => "FILE_SCANNER",
-                IntegrationType::MessageProcessor => "MESSAGE_PROCESSOR",
-                IntegrationType::QMessageTemplates => "Q_MESSAGE_TEMPLATES",
-                IntegrationType::SesIdentity => "SES_IDENTITY",
-                IntegrationType::Event => "EVENT",
-            }
+    cfn_enum! {
+        /// Specifies the integration type to be associated with the instance
+        IntegrationType[12] {
+            LexBot = "LEX_BOT",
+            LambdaFunction = "LAMBDA_FUNCTION",
+            Application = "APPLICATION",
+            CasesDomain = "CASES_DOMAIN",
+            WisdomAssistant = "WISDOM_ASSISTANT",
+            WisdomKnowledgeBase = "WISDOM_KNOWLEDGE_BASE",
+            WisdomQuickResponses = "WISDOM_QUICK_RESPONSES",
+            FileScanner = "FILE_SCANNER",
+            MessageProcessor = "MESSAGE_PROCESSOR",
+            QMessageTemplates = "Q_MESSAGE_TEMPLATES",
+            SesIdentity = "SES_IDENTITY",
+            Event = "EVENT",
         }
     }
 
-    impl std::fmt::Display for IntegrationType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<IntegrationType> for Value {
-        fn from(v: IntegrationType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<IntegrationType> for Val<IntegrationType> {
-        fn from(v: IntegrationType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The type of the data source. This is only supported for the EVENT integration type
-    ///
-    /// Rendered as its CloudFormation spelling ([`SourceType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SourceType {
-        /// `SALESFORCE`
-        Salesforce,
-        /// `ZENDESK`
-        Zendesk,
-        /// `CASES`
-        Cases,
-    }
-
-    impl SourceType {
-        /// Every variant, in schema order.
-        pub const ALL: [SourceType; 3] = [SourceType::Salesforce, SourceType::Zendesk, SourceType::Cases];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SourceType::Salesforce => "SALESFORCE",
-                SourceType::Zendesk => "ZENDESK",
-                SourceType::Cases => "CASES",
-            }
-        }
-    }
-
-    impl std::fmt::Display for SourceType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<SourceType> for Value {
-        fn from(v: SourceType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<SourceType> for Val<SourceType> {
-        fn from(v: SourceType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The type of the data source. This is only supported for the EVENT integration type
+        SourceType[3] {
+            Salesforce = "SALESFORCE",
+            Zendesk = "ZENDESK",
+            Cases = "CASES",
         }
     }
 }
@@ -6460,272 +4993,53 @@ pub mod metric {
 
     property_type!(MetricFilterStringCondition);
 
-    /// Rendered as its CloudFormation spelling ([`MetricFilterBooleanConditionComparison::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum MetricFilterBooleanConditionComparison {
-        /// `IS_TRUE`
-        IsTrue,
-        /// `IS_FALSE`
-        IsFalse,
-    }
-
-    impl MetricFilterBooleanConditionComparison {
-        /// Every variant, in schema order.
-        pub const ALL: [MetricFilterBooleanConditionComparison; 2] =
-            [MetricFilterBooleanConditionComparison::IsTrue, MetricFilterBooleanConditionComparison::IsFalse];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                MetricFilterBooleanConditionComparison::IsTrue => "IS_TRUE",
-                MetricFilterBooleanConditionComparison::IsFalse => "IS_FALSE",
-            }
+    cfn_enum! {
+        MetricFilterBooleanConditionComparison[2] {
+            IsTrue = "IS_TRUE",
+            IsFalse = "IS_FALSE",
         }
     }
 
-    impl std::fmt::Display for MetricFilterBooleanConditionComparison {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        MetricFilterNumberConditionComparison[4] {
+            Lesser = "LESSER",
+            LesserOrEqual = "LESSER_OR_EQUAL",
+            Greater = "GREATER",
+            GreaterOrEqual = "GREATER_OR_EQUAL",
         }
     }
 
-    impl From<MetricFilterBooleanConditionComparison> for Value {
-        fn from(v: MetricFilterBooleanConditionComparison) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        MetricFilterStringConditionComparison[2] {
+            MatchesAny = "MATCHES_ANY",
+            MatchesNone = "MATCHES_NONE",
         }
     }
 
-    impl From<MetricFilterBooleanConditionComparison> for Val<MetricFilterBooleanConditionComparison> {
-        fn from(v: MetricFilterBooleanConditionComparison) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Indicates how to classify a positive trend in metric data on the UI
+        PositiveTrendIndicator[3] {
+            Positive = "POSITIVE",
+            Negative = "NEGATIVE",
+            Neutral = "NEUTRAL",
         }
     }
 
-    /// Rendered as its CloudFormation spelling ([`MetricFilterNumberConditionComparison::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum MetricFilterNumberConditionComparison {
-        /// `LESSER`
-        Lesser,
-        /// `LESSER_OR_EQUAL`
-        LesserOrEqual,
-        /// `GREATER`
-        Greater,
-        /// `GREATER_OR_EQUAL`
-        GreaterOrEqual,
-    }
-
-    impl MetricFilterNumberConditionComparison {
-        /// Every variant, in schema order.
-        pub const ALL: [MetricFilterNumberConditionComparison; 4] = [
-            MetricFilterNumberConditionComparison::Lesser,
-            MetricFilterNumberConditionComparison::LesserOrEqual,
-            MetricFilterNumberConditionComparison::Greater,
-            MetricFilterNumberConditionComparison::GreaterOrEqual,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                MetricFilterNumberConditionComparison::Lesser => "LESSER",
-                MetricFilterNumberConditionComparison::LesserOrEqual => "LESSER_OR_EQUAL",
-                MetricFilterNumberConditionComparison::Greater => "GREATER",
-                MetricFilterNumberConditionComparison::GreaterOrEqual => "GREATER_OR_EQUAL",
-            }
+    cfn_enum! {
+        /// The status of the custom metric
+        Status[2] {
+            Saved = "SAVED",
+            Published = "PUBLISHED",
         }
     }
 
-    impl std::fmt::Display for MetricFilterNumberConditionComparison {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<MetricFilterNumberConditionComparison> for Value {
-        fn from(v: MetricFilterNumberConditionComparison) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<MetricFilterNumberConditionComparison> for Val<MetricFilterNumberConditionComparison> {
-        fn from(v: MetricFilterNumberConditionComparison) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`MetricFilterStringConditionComparison::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum MetricFilterStringConditionComparison {
-        /// `MATCHES_ANY`
-        MatchesAny,
-        /// `MATCHES_NONE`
-        MatchesNone,
-    }
-
-    impl MetricFilterStringConditionComparison {
-        /// Every variant, in schema order.
-        pub const ALL: [MetricFilterStringConditionComparison; 2] =
-            [MetricFilterStringConditionComparison::MatchesAny, MetricFilterStringConditionComparison::MatchesNone];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                MetricFilterStringConditionComparison::MatchesAny => "MATCHES_ANY",
-                MetricFilterStringConditionComparison::MatchesNone => "MATCHES_NONE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for MetricFilterStringConditionComparison {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<MetricFilterStringConditionComparison> for Value {
-        fn from(v: MetricFilterStringConditionComparison) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<MetricFilterStringConditionComparison> for Val<MetricFilterStringConditionComparison> {
-        fn from(v: MetricFilterStringConditionComparison) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Indicates how to classify a positive trend in metric data on the UI
-    ///
-    /// Rendered as its CloudFormation spelling ([`PositiveTrendIndicator::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PositiveTrendIndicator {
-        /// `POSITIVE`
-        Positive,
-        /// `NEGATIVE`
-        Negative,
-        /// `NEUTRAL`
-        Neutral,
-    }
-
-    impl PositiveTrendIndicator {
-        /// Every variant, in schema order.
-        pub const ALL: [PositiveTrendIndicator; 3] =
-            [PositiveTrendIndicator::Positive, PositiveTrendIndicator::Negative, PositiveTrendIndicator::Neutral];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PositiveTrendIndicator::Positive => "POSITIVE",
-                PositiveTrendIndicator::Negative => "NEGATIVE",
-                PositiveTrendIndicator::Neutral => "NEUTRAL",
-            }
-        }
-    }
-
-    impl std::fmt::Display for PositiveTrendIndicator {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PositiveTrendIndicator> for Value {
-        fn from(v: PositiveTrendIndicator) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PositiveTrendIndicator> for Val<PositiveTrendIndicator> {
-        fn from(v: PositiveTrendIndicator) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The status of the custom metric
-    ///
-    /// Rendered as its CloudFormation spelling ([`Status::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Status {
-        /// `SAVED`
-        Saved,
-        /// `PUBLISHED`
-        Published,
-    }
-
-    impl Status {
-        /// Every variant, in schema order.
-        pub const ALL: [Status; 2] = [Status::Saved, Status::Published];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Status::Saved => "SAVED",
-                Status::Published => "PUBLISHED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Status {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Status> for Value {
-        fn from(v: Status) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Status> for Val<Status> {
-        fn from(v: Status) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Display unit for the metric data
-    ///
-    /// Rendered as its CloudFormation spelling ([`Unit::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Unit {
-        /// `INTEGER`
-        Integer,
-        /// `DOUBLE`
-        Double,
-        /// `PERCENT`
-        Percent,
-        /// `SECONDS`
-        Seconds,
-    }
-
-    impl Unit {
-        /// Every variant, in schema order.
-        pub const ALL: [Unit; 4] = [Unit::Integer, Unit::Double, Unit::Percent, Unit::Seconds];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Unit::Integer => "INTEGER",
-                Unit::Double => "DOUBLE",
-                Unit::Percent => "PERCENT",
-                Unit::Seconds => "SECONDS",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Unit {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Unit> for Value {
-        fn from(v: Unit) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Unit> for Val<Unit> {
-        fn from(v: Unit) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Display unit for the metric data
+        Unit[4] {
+            Integer = "INTEGER",
+            Double = "DOUBLE",
+            Percent = "PERCENT",
+            Seconds = "SECONDS",
         }
     }
 }
@@ -6911,46 +5225,12 @@ pub mod notification {
 
     property_type!(NotificationContent);
 
-    /// The priority of notification. In the Amazon Connect console, when you create a notification, you are prompted to
-    /// assign one of the following priorities: High (HIGH) or LOW (LOW)
-    ///
-    /// Rendered as its CloudFormation spelling ([`Priority::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Priority {
-        /// `HIGH`
-        High,
-        /// `LOW`
-        Low,
-    }
-
-    impl Priority {
-        /// Every variant, in schema order.
-        pub const ALL: [Priority; 2] = [Priority::High, Priority::Low];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Priority::High => "HIGH",
-                Priority::Low => "LOW",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Priority {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Priority> for Value {
-        fn from(v: Priority) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Priority> for Val<Priority> {
-        fn from(v: Priority) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The priority of notification. In the Amazon Connect console, when you create a notification, you are prompted to
+        /// assign one of the following priorities: High (HIGH) or LOW (LOW)
+        Priority[2] {
+            High = "HIGH",
+            Low = "LOW",
         }
     }
 }
@@ -7556,45 +5836,11 @@ pub mod queue {
 
     property_type!(TagProperty);
 
-    /// The status of the queue.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Status::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Status {
-        /// `ENABLED`
-        Enabled,
-        /// `DISABLED`
-        Disabled,
-    }
-
-    impl Status {
-        /// Every variant, in schema order.
-        pub const ALL: [Status; 2] = [Status::Enabled, Status::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Status::Enabled => "ENABLED",
-                Status::Disabled => "DISABLED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Status {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Status> for Value {
-        fn from(v: Status) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Status> for Val<Status> {
-        fn from(v: Status) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The status of the queue.
+        Status[2] {
+            Enabled = "ENABLED",
+            Disabled = "DISABLED",
         }
     }
 }
@@ -7849,53 +6095,14 @@ pub mod quick_connect {
 
     property_type!(UserQuickConnectConfig);
 
-    /// The type of quick connect. In the Amazon Connect console, when you create a quick connect, you are prompted to
-    /// assign one of the following types: Agent (USER), External (PHONE_NUMBER), or Queue (QUEUE).
-    ///
-    /// Rendered as its CloudFormation spelling ([`QuickConnectType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum QuickConnectType {
-        /// `PHONE_NUMBER`
-        PhoneNumber,
-        /// `QUEUE`
-        Queue,
-        /// `USER`
-        User,
-        /// `FLOW`
-        Flow,
-    }
-
-    impl QuickConnectType {
-        /// Every variant, in schema order.
-        pub const ALL: [QuickConnectType; 4] =
-            [QuickConnectType::PhoneNumber, QuickConnectType::Queue, QuickConnectType::User, QuickConnectType::Flow];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                QuickConnectType::PhoneNumber => "PHONE_NUMBER",
-                QuickConnectType::Queue => "QUEUE",
-                QuickConnectType::User => "USER",
-                QuickConnectType::Flow => "FLOW",
-            }
-        }
-    }
-
-    impl std::fmt::Display for QuickConnectType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<QuickConnectType> for Value {
-        fn from(v: QuickConnectType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<QuickConnectType> for Val<QuickConnectType> {
-        fn from(v: QuickConnectType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The type of quick connect. In the Amazon Connect console, when you create a quick connect, you are prompted to
+        /// assign one of the following types: Agent (USER), External (PHONE_NUMBER), or Queue (QUEUE).
+        QuickConnectType[4] {
+            PhoneNumber = "PHONE_NUMBER",
+            Queue = "QUEUE",
+            User = "USER",
+            Flow = "FLOW",
         }
     }
 }
@@ -8170,137 +6377,30 @@ pub mod routing_profile {
 
     property_type!(RoutingProfileQueueReference);
 
-    /// Whether agents with this routing profile will have their routing order calculated based on longest idle time or time
-    /// since their last inbound contact.
-    ///
-    /// Rendered as its CloudFormation spelling ([`AgentAvailabilityTimer::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AgentAvailabilityTimer {
-        /// `TIME_SINCE_LAST_ACTIVITY`
-        TimeSinceLastActivity,
-        /// `TIME_SINCE_LAST_INBOUND`
-        TimeSinceLastInbound,
-    }
-
-    impl AgentAvailabilityTimer {
-        /// Every variant, in schema order.
-        pub const ALL: [AgentAvailabilityTimer; 2] =
-            [AgentAvailabilityTimer::TimeSinceLastActivity, AgentAvailabilityTimer::TimeSinceLastInbound];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AgentAvailabilityTimer::TimeSinceLastActivity => "TIME_SINCE_LAST_ACTIVITY",
-                AgentAvailabilityTimer::TimeSinceLastInbound => "TIME_SINCE_LAST_INBOUND",
-            }
+    cfn_enum! {
+        /// Whether agents with this routing profile will have their routing order calculated based on longest idle time or
+        /// time since their last inbound contact.
+        AgentAvailabilityTimer[2] {
+            TimeSinceLastActivity = "TIME_SINCE_LAST_ACTIVITY",
+            TimeSinceLastInbound = "TIME_SINCE_LAST_INBOUND",
         }
     }
 
-    impl std::fmt::Display for AgentAvailabilityTimer {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// Specifies the other channels that can be routed to an agent handling their current channel.
+        BehaviorType[2] {
+            RouteCurrentChannelOnly = "ROUTE_CURRENT_CHANNEL_ONLY",
+            RouteAnyChannel = "ROUTE_ANY_CHANNEL",
         }
     }
 
-    impl From<AgentAvailabilityTimer> for Value {
-        fn from(v: AgentAvailabilityTimer) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<AgentAvailabilityTimer> for Val<AgentAvailabilityTimer> {
-        fn from(v: AgentAvailabilityTimer) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Specifies the other channels that can be routed to an agent handling their current channel.
-    ///
-    /// Rendered as its CloudFormation spelling ([`BehaviorType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum BehaviorType {
-        /// `ROUTE_CURRENT_CHANNEL_ONLY`
-        RouteCurrentChannelOnly,
-        /// `ROUTE_ANY_CHANNEL`
-        RouteAnyChannel,
-    }
-
-    impl BehaviorType {
-        /// Every variant, in schema order.
-        pub const ALL: [BehaviorType; 2] = [BehaviorType::RouteCurrentChannelOnly, BehaviorType::RouteAnyChannel];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                BehaviorType::RouteCurrentChannelOnly => "ROUTE_CURRENT_CHANNEL_ONLY",
-                BehaviorType::RouteAnyChannel => "ROUTE_ANY_CHANNEL",
-            }
-        }
-    }
-
-    impl std::fmt::Display for BehaviorType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<BehaviorType> for Value {
-        fn from(v: BehaviorType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<BehaviorType> for Val<BehaviorType> {
-        fn from(v: BehaviorType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The channels that agents can handle in the Contact Control Panel (CCP).
-    ///
-    /// Rendered as its CloudFormation spelling ([`Channel::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Channel {
-        /// `VOICE`
-        Voice,
-        /// `CHAT`
-        Chat,
-        /// `TASK`
-        Task,
-        /// `EMAIL`
-        Email,
-    }
-
-    impl Channel {
-        /// Every variant, in schema order.
-        pub const ALL: [Channel; 4] = [Channel::Voice, Channel::Chat, Channel::Task, Channel::Email];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Channel::Voice => "VOICE",
-                Channel::Chat => "CHAT",
-                Channel::Task => "TASK",
-                Channel::Email => "EMAIL",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Channel {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Channel> for Value {
-        fn from(v: Channel) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Channel> for Val<Channel> {
-        fn from(v: Channel) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The channels that agents can handle in the Contact Control Panel (CCP).
+        Channel[4] {
+            Voice = "VOICE",
+            Chat = "CHAT",
+            Task = "TASK",
+            Email = "EMAIL",
         }
     }
 }
@@ -9161,348 +7261,74 @@ pub mod rule {
 
     property_type!(UpdateCaseAction);
 
-    /// Content type format.
-    ///
-    /// \*Allowed value*: ``PLAIN_TEXT``
-    ///
-    /// Rendered as its CloudFormation spelling ([`ContentType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ContentType {
-        /// `PLAIN_TEXT`
-        PlainText,
-    }
-
-    impl ContentType {
-        /// Every variant, in schema order.
-        pub const ALL: [ContentType; 1] = [ContentType::PlainText];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ContentType::PlainText => "PLAIN_TEXT",
-            }
+    cfn_enum! {
+        /// Content type format.
+        ///
+        /// \*Allowed value*: ``PLAIN_TEXT``
+        ContentType[1] {
+            PlainText = "PLAIN_TEXT",
         }
     }
 
-    impl std::fmt::Display for ContentType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// Notification delivery method.
+        ///
+        /// \*Allowed value*: ``EMAIL``
+        DeliveryMethod[1] {
+            Email = "EMAIL",
         }
     }
 
-    impl From<ContentType> for Value {
-        fn from(v: ContentType) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// The name of the event source.
+        EventSourceName[16] {
+            OnEmailAnalysisAvailable = "OnEmailAnalysisAvailable",
+            OnContactEvaluationSubmit = "OnContactEvaluationSubmit",
+            OnPostCallAnalysisAvailable = "OnPostCallAnalysisAvailable",
+            OnRealTimeCallAnalysisAvailable = "OnRealTimeCallAnalysisAvailable",
+            OnRealTimeChatAnalysisAvailable = "OnRealTimeChatAnalysisAvailable",
+            OnPostChatAnalysisAvailable = "OnPostChatAnalysisAvailable",
+            OnZendeskTicketCreate = "OnZendeskTicketCreate",
+            OnZendeskTicketStatusUpdate = "OnZendeskTicketStatusUpdate",
+            OnSalesforceCaseCreate = "OnSalesforceCaseCreate",
+            OnMetricDataUpdate = "OnMetricDataUpdate",
+            OnCaseCreate = "OnCaseCreate",
+            OnCaseUpdate = "OnCaseUpdate",
+            OnSlaBreach = "OnSlaBreach",
+            OnSchedulePublish = "OnSchedulePublish",
+            OnScheduleUpdate = "OnScheduleUpdate",
+            OnScheduleTimeOffRequestActivity = "OnScheduleTimeOffRequestActivity",
         }
     }
 
-    impl From<ContentType> for Val<ContentType> {
-        fn from(v: ContentType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The priority of the notification.
+        Priority[2] {
+            High = "HIGH",
+            Low = "LOW",
         }
     }
 
-    /// Notification delivery method.
-    ///
-    /// \*Allowed value*: ``EMAIL``
-    ///
-    /// Rendered as its CloudFormation spelling ([`DeliveryMethod::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DeliveryMethod {
-        /// `EMAIL`
-        Email,
-    }
-
-    impl DeliveryMethod {
-        /// Every variant, in schema order.
-        pub const ALL: [DeliveryMethod; 1] = [DeliveryMethod::Email];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DeliveryMethod::Email => "EMAIL",
-            }
+    cfn_enum! {
+        /// The publish status of the rule.
+        ///
+        /// \*Allowed values*: ``DRAFT`` | ``PUBLISHED``
+        PublishStatus[2] {
+            Draft = "DRAFT",
+            Published = "PUBLISHED",
         }
     }
 
-    impl std::fmt::Display for DeliveryMethod {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        SlaAssignmentType[1] {
+            Cases = "CASES",
         }
     }
 
-    impl From<DeliveryMethod> for Value {
-        fn from(v: DeliveryMethod) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DeliveryMethod> for Val<DeliveryMethod> {
-        fn from(v: DeliveryMethod) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The name of the event source.
-    ///
-    /// Rendered as its CloudFormation spelling ([`EventSourceName::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum EventSourceName {
-        /// `OnEmailAnalysisAvailable`
-        OnEmailAnalysisAvailable,
-        /// `OnContactEvaluationSubmit`
-        OnContactEvaluationSubmit,
-        /// `OnPostCallAnalysisAvailable`
-        OnPostCallAnalysisAvailable,
-        /// `OnRealTimeCallAnalysisAvailable`
-        OnRealTimeCallAnalysisAvailable,
-        /// `OnRealTimeChatAnalysisAvailable`
-        OnRealTimeChatAnalysisAvailable,
-        /// `OnPostChatAnalysisAvailable`
-        OnPostChatAnalysisAvailable,
-        /// `OnZendeskTicketCreate`
-        OnZendeskTicketCreate,
-        /// `OnZendeskTicketStatusUpdate`
-        OnZendeskTicketStatusUpdate,
-        /// `OnSalesforceCaseCreate`
-        OnSalesforceCaseCreate,
-        /// `OnMetricDataUpdate`
-        OnMetricDataUpdate,
-        /// `OnCaseCreate`
-        OnCaseCreate,
-        /// `OnCaseUpdate`
-        OnCaseUpdate,
-        /// `OnSlaBreach`
-        OnSlaBreach,
-        /// `OnSchedulePublish`
-        OnSchedulePublish,
-        /// `OnScheduleUpdate`
-        OnScheduleUpdate,
-        /// `OnScheduleTimeOffRequestActivity`
-        OnScheduleTimeOffRequestActivity,
-    }
-
-    impl EventSourceName {
-        /// Every variant, in schema order.
-        pub const ALL: [EventSourceName; 16] = [
-            EventSourceName::OnEmailAnalysisAvailable,
-            EventSourceName::OnContactEvaluationSubmit,
-            EventSourceName::OnPostCallAnalysisAvailable,
-            EventSourceName::OnRealTimeCallAnalysisAvailable,
-            EventSourceName::OnRealTimeChatAnalysisAvailable,
-            EventSourceName::OnPostChatAnalysisAvailable,
-            EventSourceName::OnZendeskTicketCreate,
-            EventSourceName::OnZendeskTicketStatusUpdate,
-            EventSourceName::OnSalesforceCaseCreate,
-            EventSourceName::OnMetricDataUpdate,
-            EventSourceName::OnCaseCreate,
-            EventSourceName::OnCaseUpdate,
-            EventSourceName::OnSlaBreach,
-            EventSourceName::OnSchedulePublish,
-            EventSourceName::OnScheduleUpdate,
-            EventSourceName::OnScheduleTimeOffRequestActivity,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                EventSourceName::OnEmailAnalysisAvailable => "OnEmailAnalysisAvailable",
-                EventSourceName::OnContactEvaluationSubmit => "OnContactEvaluationSubmit",
-                EventSourceName::OnPostCallAnalysisAvailable => "OnPostCallAnalysisAvailable",
-                EventSourceName::OnRealTimeCallAnalysisAvailable => "OnRealTimeCallAnalysisAvailable",
-                EventSourceName::OnRealTimeChatAnalysisAvailable => "OnRealTimeChatAnalysisAvailable",
-                EventSourceName::OnPostChatAnalysisAvailable => "OnPostChatAnalysisAvailable",
-                EventSourceName::OnZendeskTicketCreate => "OnZendeskTicketCreate",
-                EventSourceName::OnZendeskTicketStatusUpdate => "OnZendeskTicketStatusUpdate",
-                EventSourceName::OnSalesforceCaseCreate => "OnSalesforceCaseCreate",
-                EventSourceName::OnMetricDataUpdate => "OnMetricDataUpdate",
-                EventSourceName::OnCaseCreate => "OnCaseCreate",
-                EventSourceName::OnCaseUpdate => "OnCaseUpdate",
-                EventSourceName::OnSlaBreach => "OnSlaBreach",
-                EventSourceName::OnSchedulePublish => "OnSchedulePublish",
-                EventSourceName::OnScheduleUpdate => "OnScheduleUpdate",
-                EventSourceName::OnScheduleTimeOffRequestActivity => "OnScheduleTimeOffRequestActivity",
-            }
-        }
-    }
-
-    impl std::fmt::Display for EventSourceName {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<EventSourceName> for Value {
-        fn from(v: EventSourceName) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<EventSourceName> for Val<EventSourceName> {
-        fn from(v: EventSourceName) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The priority of the notification.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Priority::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Priority {
-        /// `HIGH`
-        High,
-        /// `LOW`
-        Low,
-    }
-
-    impl Priority {
-        /// Every variant, in schema order.
-        pub const ALL: [Priority; 2] = [Priority::High, Priority::Low];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Priority::High => "HIGH",
-                Priority::Low => "LOW",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Priority {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Priority> for Value {
-        fn from(v: Priority) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Priority> for Val<Priority> {
-        fn from(v: Priority) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The publish status of the rule.
-    ///
-    /// \*Allowed values*: ``DRAFT`` | ``PUBLISHED``
-    ///
-    /// Rendered as its CloudFormation spelling ([`PublishStatus::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PublishStatus {
-        /// `DRAFT`
-        Draft,
-        /// `PUBLISHED`
-        Published,
-    }
-
-    impl PublishStatus {
-        /// Every variant, in schema order.
-        pub const ALL: [PublishStatus; 2] = [PublishStatus::Draft, PublishStatus::Published];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PublishStatus::Draft => "DRAFT",
-                PublishStatus::Published => "PUBLISHED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for PublishStatus {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PublishStatus> for Value {
-        fn from(v: PublishStatus) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PublishStatus> for Val<PublishStatus> {
-        fn from(v: PublishStatus) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`SlaAssignmentType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SlaAssignmentType {
-        /// `CASES`
-        Cases,
-    }
-
-    impl SlaAssignmentType {
-        /// Every variant, in schema order.
-        pub const ALL: [SlaAssignmentType; 1] = [SlaAssignmentType::Cases];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SlaAssignmentType::Cases => "CASES",
-            }
-        }
-    }
-
-    impl std::fmt::Display for SlaAssignmentType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<SlaAssignmentType> for Value {
-        fn from(v: SlaAssignmentType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<SlaAssignmentType> for Val<SlaAssignmentType> {
-        fn from(v: SlaAssignmentType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The type of SLA.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Type::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Type {
-        /// `CaseField`
-        CaseField,
-    }
-
-    impl Type {
-        /// Every variant, in schema order.
-        pub const ALL: [Type; 1] = [Type::CaseField];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Type::CaseField => "CaseField",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Type {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Type> for Value {
-        fn from(v: Type) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Type> for Val<Type> {
-        fn from(v: Type) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The type of SLA.
+        Type[1] {
+            CaseField = "CaseField",
         }
     }
 }
@@ -9916,123 +7742,25 @@ pub mod security_profile {
 
     property_type!(PrimaryAttributeValue);
 
-    /// Specifies the type of access granted. Currently, only "ALLOW" is supported
-    ///
-    /// Rendered as its CloudFormation spelling ([`AccessType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AccessType {
-        /// `ALLOW`
-        Allow,
-    }
-
-    impl AccessType {
-        /// Every variant, in schema order.
-        pub const ALL: [AccessType; 1] = [AccessType::Allow];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AccessType::Allow => "ALLOW",
-            }
+    cfn_enum! {
+        /// Specifies the type of access granted. Currently, only "ALLOW" is supported
+        AccessType[1] {
+            Allow = "ALLOW",
         }
     }
 
-    impl std::fmt::Display for AccessType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// The type of the application.
+        ApplicationType[2] {
+            Mcp = "MCP",
+            ThirdPartyApplication = "THIRD_PARTY_APPLICATION",
         }
     }
 
-    impl From<AccessType> for Value {
-        fn from(v: AccessType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<AccessType> for Val<AccessType> {
-        fn from(v: AccessType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The type of the application.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ApplicationType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ApplicationType {
-        /// `MCP`
-        Mcp,
-        /// `THIRD_PARTY_APPLICATION`
-        ThirdPartyApplication,
-    }
-
-    impl ApplicationType {
-        /// Every variant, in schema order.
-        pub const ALL: [ApplicationType; 2] = [ApplicationType::Mcp, ApplicationType::ThirdPartyApplication];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ApplicationType::Mcp => "MCP",
-                ApplicationType::ThirdPartyApplication => "THIRD_PARTY_APPLICATION",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ApplicationType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ApplicationType> for Value {
-        fn from(v: ApplicationType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ApplicationType> for Val<ApplicationType> {
-        fn from(v: ApplicationType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The type of the first-party application
-    ///
-    /// Rendered as its CloudFormation spelling ([`FlowModuleType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum FlowModuleType {
-        /// `MCP`
-        Mcp,
-    }
-
-    impl FlowModuleType {
-        /// Every variant, in schema order.
-        pub const ALL: [FlowModuleType; 1] = [FlowModuleType::Mcp];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                FlowModuleType::Mcp => "MCP",
-            }
-        }
-    }
-
-    impl std::fmt::Display for FlowModuleType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<FlowModuleType> for Value {
-        fn from(v: FlowModuleType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<FlowModuleType> for Val<FlowModuleType> {
-        fn from(v: FlowModuleType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The type of the first-party application
+        FlowModuleType[1] {
+            Mcp = "MCP",
         }
     }
 }
@@ -10371,138 +8099,31 @@ pub mod task_template {
 
     property_type!(RequiredFieldInfo);
 
-    /// The type of the task template's field
-    ///
-    /// Rendered as its CloudFormation spelling ([`FieldType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum FieldType {
-        /// `NAME`
-        Name,
-        /// `DESCRIPTION`
-        Description,
-        /// `SCHEDULED_TIME`
-        ScheduledTime,
-        /// `QUICK_CONNECT`
-        QuickConnect,
-        /// `URL`
-        Url,
-        /// `NUMBER`
-        Number,
-        /// `TEXT`
-        Text,
-        /// `TEXT_AREA`
-        TextArea,
-        /// `DATE_TIME`
-        DateTime,
-        /// `BOOLEAN`
-        Boolean,
-        /// `SINGLE_SELECT`
-        SingleSelect,
-        /// `EMAIL`
-        Email,
-        /// `EXPIRY_DURATION`
-        ExpiryDuration,
-        /// `SELF_ASSIGN`
-        SelfAssign,
-    }
-
-    impl FieldType {
-        /// Every variant, in schema order.
-        pub const ALL: [FieldType; 14] = [
-            FieldType::Name,
-            FieldType::Description,
-            FieldType::ScheduledTime,
-            FieldType::QuickConnect,
-            FieldType::Url,
-            FieldType::Number,
-            FieldType::Text,
-            FieldType::TextArea,
-            FieldType::DateTime,
-            FieldType::Boolean,
-            FieldType::SingleSelect,
-            FieldType::Email,
-            FieldType::ExpiryDuration,
-            FieldType::SelfAssign,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                FieldType::Name => "NAME",
-                FieldType::Description => "DESCRIPTION",
-                FieldType::ScheduledTime => "SCHEDULED_TIME",
-                FieldType::QuickConnect => "QUICK_CONNECT",
-                FieldType::Url => "URL",
-                FieldType::Number => "NUMBER",
-                FieldType::Text => "TEXT",
-                FieldType::TextArea => "TEXT_AREA",
-                FieldType::DateTime => "DATE_TIME",
-                FieldType::Boolean => "BOOLEAN",
-                FieldType::SingleSelect => "SINGLE_SELECT",
-                FieldType::Email => "EMAIL",
-                FieldType::ExpiryDuration => "EXPIRY_DURATION",
-                FieldType::SelfAssign => "SELF_ASSIGN",
-            }
+    cfn_enum! {
+        /// The type of the task template's field
+        FieldType[14] {
+            Name = "NAME",
+            Description = "DESCRIPTION",
+            ScheduledTime = "SCHEDULED_TIME",
+            QuickConnect = "QUICK_CONNECT",
+            Url = "URL",
+            Number = "NUMBER",
+            Text = "TEXT",
+            TextArea = "TEXT_AREA",
+            DateTime = "DATE_TIME",
+            Boolean = "BOOLEAN",
+            SingleSelect = "SINGLE_SELECT",
+            Email = "EMAIL",
+            ExpiryDuration = "EXPIRY_DURATION",
+            SelfAssign = "SELF_ASSIGN",
         }
     }
 
-    impl std::fmt::Display for FieldType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<FieldType> for Value {
-        fn from(v: FieldType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<FieldType> for Val<FieldType> {
-        fn from(v: FieldType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The status of the task template
-    ///
-    /// Rendered as its CloudFormation spelling ([`Status::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Status {
-        /// `ACTIVE`
-        Active,
-        /// `INACTIVE`
-        Inactive,
-    }
-
-    impl Status {
-        /// Every variant, in schema order.
-        pub const ALL: [Status; 2] = [Status::Active, Status::Inactive];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Status::Active => "ACTIVE",
-                Status::Inactive => "INACTIVE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Status {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Status> for Value {
-        fn from(v: Status) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Status> for Val<Status> {
-        fn from(v: Status) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The status of the task template
+        Status[2] {
+            Active = "ACTIVE",
+            Inactive = "INACTIVE",
         }
     }
 }
@@ -10747,87 +8368,19 @@ pub mod test_case {
 
     property_type!(VoiceCallEntryPointParameters);
 
-    /// The status of the test case.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Status::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Status {
-        /// `SAVED`
-        Saved,
-        /// `PUBLISHED`
-        Published,
-    }
-
-    impl Status {
-        /// Every variant, in schema order.
-        pub const ALL: [Status; 2] = [Status::Saved, Status::Published];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Status::Saved => "SAVED",
-                Status::Published => "PUBLISHED",
-            }
+    cfn_enum! {
+        /// The status of the test case.
+        Status[2] {
+            Saved = "SAVED",
+            Published = "PUBLISHED",
         }
     }
 
-    impl std::fmt::Display for Status {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Status> for Value {
-        fn from(v: Status) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Status> for Val<Status> {
-        fn from(v: Status) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The type of the Entry Point
-    ///
-    /// Rendered as its CloudFormation spelling ([`Type::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Type {
-        /// `VOICE_CALL`
-        VoiceCall,
-        /// `CHAT`
-        Chat,
-    }
-
-    impl Type {
-        /// Every variant, in schema order.
-        pub const ALL: [Type; 2] = [Type::VoiceCall, Type::Chat];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Type::VoiceCall => "VOICE_CALL",
-                Type::Chat => "CHAT",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Type {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Type> for Value {
-        fn from(v: Type) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Type> for Val<Type> {
-        fn from(v: Type) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The type of the Entry Point
+        Type[2] {
+            VoiceCall = "VOICE_CALL",
+            Chat = "CHAT",
         }
     }
 }
@@ -10990,47 +8543,12 @@ impl Handle<CfnUseCase> {
 
 /// Property types and enums of [`CfnUseCase`] (`AWS::Connect::UseCase`).
 pub mod use_case {
-    use crate::core::value::{Val, Value};
 
-    /// The type of use case to associate to the integration association.
-    ///
-    /// Rendered as its CloudFormation spelling ([`UseCaseType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum UseCaseType {
-        /// `RULES_EVALUATION`
-        RulesEvaluation,
-        /// `CONNECT_CAMPAIGNS`
-        ConnectCampaigns,
-    }
-
-    impl UseCaseType {
-        /// Every variant, in schema order.
-        pub const ALL: [UseCaseType; 2] = [UseCaseType::RulesEvaluation, UseCaseType::ConnectCampaigns];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                UseCaseType::RulesEvaluation => "RULES_EVALUATION",
-                UseCaseType::ConnectCampaigns => "CONNECT_CAMPAIGNS",
-            }
-        }
-    }
-
-    impl std::fmt::Display for UseCaseType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<UseCaseType> for Value {
-        fn from(v: UseCaseType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<UseCaseType> for Val<UseCaseType> {
-        fn from(v: UseCaseType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The type of use case to associate to the integration association.
+        UseCaseType[2] {
+            RulesEvaluation = "RULES_EVALUATION",
+            ConnectCampaigns = "CONNECT_CAMPAIGNS",
         }
     }
 }
@@ -11550,185 +9068,39 @@ pub mod user {
 
     property_type!(VoiceEnhancementConfig);
 
-    /// The after contact work (ACW) mode for the channel.
-    ///
-    /// Rendered as its CloudFormation spelling ([`AfterContactWorkMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AfterContactWorkMode {
-        /// `ON`
-        On,
-        /// `OFF`
-        Off,
-        /// `ON_DEMAND`
-        OnDemand,
-    }
-
-    impl AfterContactWorkMode {
-        /// Every variant, in schema order.
-        pub const ALL: [AfterContactWorkMode; 3] =
-            [AfterContactWorkMode::On, AfterContactWorkMode::Off, AfterContactWorkMode::OnDemand];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AfterContactWorkMode::On => "ON",
-                AfterContactWorkMode::Off => "OFF",
-                AfterContactWorkMode::OnDemand => "ON_DEMAND",
-            }
+    cfn_enum! {
+        /// The after contact work (ACW) mode for the channel.
+        AfterContactWorkMode[3] {
+            On = "ON",
+            Off = "OFF",
+            OnDemand = "ON_DEMAND",
         }
     }
 
-    impl std::fmt::Display for AfterContactWorkMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// The channels that agents can handle in the Contact Control Panel (CCP).
+        Channel[4] {
+            Voice = "VOICE",
+            Chat = "CHAT",
+            Task = "TASK",
+            Email = "EMAIL",
         }
     }
 
-    impl From<AfterContactWorkMode> for Value {
-        fn from(v: AfterContactWorkMode) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// The phone type.
+        PhoneType[2] {
+            SoftPhone = "SOFT_PHONE",
+            DeskPhone = "DESK_PHONE",
         }
     }
 
-    impl From<AfterContactWorkMode> for Val<AfterContactWorkMode> {
-        fn from(v: AfterContactWorkMode) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The channels that agents can handle in the Contact Control Panel (CCP).
-    ///
-    /// Rendered as its CloudFormation spelling ([`Channel::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Channel {
-        /// `VOICE`
-        Voice,
-        /// `CHAT`
-        Chat,
-        /// `TASK`
-        Task,
-        /// `EMAIL`
-        Email,
-    }
-
-    impl Channel {
-        /// Every variant, in schema order.
-        pub const ALL: [Channel; 4] = [Channel::Voice, Channel::Chat, Channel::Task, Channel::Email];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Channel::Voice => "VOICE",
-                Channel::Chat => "CHAT",
-                Channel::Task => "TASK",
-                Channel::Email => "EMAIL",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Channel {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Channel> for Value {
-        fn from(v: Channel) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Channel> for Val<Channel> {
-        fn from(v: Channel) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The phone type.
-    ///
-    /// Rendered as its CloudFormation spelling ([`PhoneType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PhoneType {
-        /// `SOFT_PHONE`
-        SoftPhone,
-        /// `DESK_PHONE`
-        DeskPhone,
-    }
-
-    impl PhoneType {
-        /// Every variant, in schema order.
-        pub const ALL: [PhoneType; 2] = [PhoneType::SoftPhone, PhoneType::DeskPhone];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PhoneType::SoftPhone => "SOFT_PHONE",
-                PhoneType::DeskPhone => "DESK_PHONE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for PhoneType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PhoneType> for Value {
-        fn from(v: PhoneType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PhoneType> for Val<PhoneType> {
-        fn from(v: PhoneType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The Voice Enhancement Mode setting.
-    ///
-    /// Rendered as its CloudFormation spelling ([`VoiceEnhancementMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum VoiceEnhancementMode {
-        /// `NONE`
-        None,
-        /// `VOICE_ISOLATION`
-        VoiceIsolation,
-        /// `NOISE_SUPPRESSION`
-        NoiseSuppression,
-    }
-
-    impl VoiceEnhancementMode {
-        /// Every variant, in schema order.
-        pub const ALL: [VoiceEnhancementMode; 3] =
-            [VoiceEnhancementMode::None, VoiceEnhancementMode::VoiceIsolation, VoiceEnhancementMode::NoiseSuppression];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                VoiceEnhancementMode::None => "NONE",
-                VoiceEnhancementMode::VoiceIsolation => "VOICE_ISOLATION",
-                VoiceEnhancementMode::NoiseSuppression => "NOISE_SUPPRESSION",
-            }
-        }
-    }
-
-    impl std::fmt::Display for VoiceEnhancementMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<VoiceEnhancementMode> for Value {
-        fn from(v: VoiceEnhancementMode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<VoiceEnhancementMode> for Val<VoiceEnhancementMode> {
-        fn from(v: VoiceEnhancementMode) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The Voice Enhancement Mode setting.
+        VoiceEnhancementMode[3] {
+            None = "NONE",
+            VoiceIsolation = "VOICE_ISOLATION",
+            NoiseSuppression = "NOISE_SUPPRESSION",
         }
     }
 }
@@ -12354,174 +9726,43 @@ impl Handle<CfnVocabulary> {
 
 /// Property types and enums of [`CfnVocabulary`] (`AWS::Connect::Vocabulary`).
 pub mod vocabulary {
-    use crate::core::value::{Val, Value};
 
-    /// The language code of the vocabulary entries.
-    ///
-    /// Rendered as its CloudFormation spelling ([`LanguageCode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum LanguageCode {
-        /// `ar-AE`
-        ArAe,
-        /// `de-CH`
-        DeCh,
-        /// `de-DE`
-        DeDe,
-        /// `en-AB`
-        EnAb,
-        /// `en-AU`
-        EnAu,
-        /// `en-GB`
-        EnGb,
-        /// `en-IE`
-        EnIe,
-        /// `en-IN`
-        EnIn,
-        /// `en-US`
-        EnUs,
-        /// `en-WL`
-        EnWl,
-        /// `es-ES`
-        EsEs,
-        /// `es-US`
-        EsUs,
-        /// `fr-CA`
-        FrCa,
-        /// `fr-FR`
-        FrFr,
-        /// `hi-IN`
-        HiIn,
-        /// `it-IT`
-        ItIt,
-        /// `ja-JP`
-        JaJp,
-        /// `ko-KR`
-        KoKr,
-        /// `pt-BR`
-        PtBr,
-        /// `pt-PT`
-        PtPt,
-        /// `zh-CN`
-        ZhCn,
-        /// `en-NZ`
-        EnNz,
-        /// `en-ZA`
-        EnZa,
-        /// `ca-ES`
-        CaEs,
-        /// `da-DK`
-        DaDk,
-        /// `fi-FI`
-        FiFi,
-        /// `id-ID`
-        IdId,
-        /// `ms-MY`
-        MsMy,
-        /// `nl-NL`
-        NlNl,
-        /// `no-NO`
-        NoNo,
-        /// `pl-PL`
-        PlPl,
-        /// `sv-SE`
-        SvSe,
-        /// `tl-PH`
-        TlPh,
-    }
-
-    impl LanguageCode {
-        /// Every variant, in schema order.
-        pub const ALL: [LanguageCode; 33] = [
-            LanguageCode::ArAe,
-            LanguageCode::DeCh,
-            LanguageCode::DeDe,
-            LanguageCode::EnAb,
-            LanguageCode::EnAu,
-            LanguageCode::EnGb,
-            LanguageCode::EnIe,
-            LanguageCode::EnIn,
-            LanguageCode::EnUs,
-            LanguageCode::EnWl,
-            LanguageCode::EsEs,
-            LanguageCode::EsUs,
-            LanguageCode::FrCa,
-            LanguageCode::FrFr,
-            LanguageCode::HiIn,
-            LanguageCode::ItIt,
-            LanguageCode::JaJp,
-            LanguageCode::KoKr,
-            LanguageCode::PtBr,
-            LanguageCode::PtPt,
-            LanguageCode::ZhCn,
-            LanguageCode::EnNz,
-            LanguageCode::EnZa,
-            LanguageCode::CaEs,
-            LanguageCode::DaDk,
-            LanguageCode::FiFi,
-            LanguageCode::IdId,
-            LanguageCode::MsMy,
-            LanguageCode::NlNl,
-            LanguageCode::NoNo,
-            LanguageCode::PlPl,
-            LanguageCode::SvSe,
-            LanguageCode::TlPh,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                LanguageCode::ArAe => "ar-AE",
-                LanguageCode::DeCh => "de-CH",
-                LanguageCode::DeDe => "de-DE",
-                LanguageCode::EnAb => "en-AB",
-                LanguageCode::EnAu => "en-AU",
-                LanguageCode::EnGb => "en-GB",
-                LanguageCode::EnIe => "en-IE",
-                LanguageCode::EnIn => "en-IN",
-                LanguageCode::EnUs => "en-US",
-                LanguageCode::EnWl => "en-WL",
-                LanguageCode::EsEs => "es-ES",
-                LanguageCode::EsUs => "es-US",
-                LanguageCode::FrCa => "fr-CA",
-                LanguageCode::FrFr => "fr-FR",
-                LanguageCode::HiIn => "hi-IN",
-                LanguageCode::ItIt => "it-IT",
-                LanguageCode::JaJp => "ja-JP",
-                LanguageCode::KoKr => "ko-KR",
-                LanguageCode::PtBr => "pt-BR",
-                LanguageCode::PtPt => "pt-PT",
-                LanguageCode::ZhCn => "zh-CN",
-                LanguageCode::EnNz => "en-NZ",
-                LanguageCode::EnZa => "en-ZA",
-                LanguageCode::CaEs => "ca-ES",
-                LanguageCode::DaDk => "da-DK",
-                LanguageCode::FiFi => "fi-FI",
-                LanguageCode::IdId => "id-ID",
-                LanguageCode::MsMy => "ms-MY",
-                LanguageCode::NlNl => "nl-NL",
-                LanguageCode::NoNo => "no-NO",
-                LanguageCode::PlPl => "pl-PL",
-                LanguageCode::SvSe => "sv-SE",
-                LanguageCode::TlPh => "tl-PH",
-            }
-        }
-    }
-
-    impl std::fmt::Display for LanguageCode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<LanguageCode> for Value {
-        fn from(v: LanguageCode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<LanguageCode> for Val<LanguageCode> {
-        fn from(v: LanguageCode) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The language code of the vocabulary entries.
+        LanguageCode[33] {
+            ArAe = "ar-AE",
+            DeCh = "de-CH",
+            DeDe = "de-DE",
+            EnAb = "en-AB",
+            EnAu = "en-AU",
+            EnGb = "en-GB",
+            EnIe = "en-IE",
+            EnIn = "en-IN",
+            EnUs = "en-US",
+            EnWl = "en-WL",
+            EsEs = "es-ES",
+            EsUs = "es-US",
+            FrCa = "fr-CA",
+            FrFr = "fr-FR",
+            HiIn = "hi-IN",
+            ItIt = "it-IT",
+            JaJp = "ja-JP",
+            KoKr = "ko-KR",
+            PtBr = "pt-BR",
+            PtPt = "pt-PT",
+            ZhCn = "zh-CN",
+            EnNz = "en-NZ",
+            EnZa = "en-ZA",
+            CaEs = "ca-ES",
+            DaDk = "da-DK",
+            FiFi = "fi-FI",
+            IdId = "id-ID",
+            MsMy = "ms-MY",
+            NlNl = "nl-NL",
+            NoNo = "no-NO",
+            PlPl = "pl-PL",
+            SvSe = "sv-SE",
+            TlPh = "tl-PH",
         }
     }
 }
@@ -13077,160 +10318,33 @@ pub mod workspace {
 
     property_type!(WorkspaceThemeTypography);
 
-    /// The type of media
-    ///
-    /// Rendered as its CloudFormation spelling ([`MediaType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum MediaType {
-        /// `IMAGE_LOGO_LIGHT_FAVICON`
-        ImageLogoLightFavicon,
-        /// `IMAGE_LOGO_DARK_FAVICON`
-        ImageLogoDarkFavicon,
-        /// `IMAGE_LOGO_LIGHT_HORIZONTAL`
-        ImageLogoLightHorizontal,
-        /// `IMAGE_LOGO_DARK_HORIZONTAL`
-        ImageLogoDarkHorizontal,
-    }
-
-    impl MediaType {
-        /// Every variant, in schema order.
-        pub const ALL: [MediaType; 4] = [
-            MediaType::ImageLogoLightFavicon,
-            MediaType::ImageLogoDarkFavicon,
-            MediaType::ImageLogoLightHorizontal,
-            MediaType::ImageLogoDarkHorizontal,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                MediaType::ImageLogoLightFavicon => "IMAGE_LOGO_LIGHT_FAVICON",
-                MediaType::ImageLogoDarkFavicon => "IMAGE_LOGO_DARK_FAVICON",
-                MediaType::ImageLogoLightHorizontal => "IMAGE_LOGO_LIGHT_HORIZONTAL",
-                MediaType::ImageLogoDarkHorizontal => "IMAGE_LOGO_DARK_HORIZONTAL",
-            }
+    cfn_enum! {
+        /// The type of media
+        MediaType[4] {
+            ImageLogoLightFavicon = "IMAGE_LOGO_LIGHT_FAVICON",
+            ImageLogoDarkFavicon = "IMAGE_LOGO_DARK_FAVICON",
+            ImageLogoLightHorizontal = "IMAGE_LOGO_LIGHT_HORIZONTAL",
+            ImageLogoDarkHorizontal = "IMAGE_LOGO_DARK_HORIZONTAL",
         }
     }
 
-    impl std::fmt::Display for MediaType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// The visibility of the Connect workspace
+        Visibility[3] {
+            All = "ALL",
+            Assigned = "ASSIGNED",
+            None = "NONE",
         }
     }
 
-    impl From<MediaType> for Value {
-        fn from(v: MediaType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<MediaType> for Val<MediaType> {
-        fn from(v: MediaType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The visibility of the Connect workspace
-    ///
-    /// Rendered as its CloudFormation spelling ([`Visibility::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Visibility {
-        /// `ALL`
-        All,
-        /// `ASSIGNED`
-        Assigned,
-        /// `NONE`
-        None,
-    }
-
-    impl Visibility {
-        /// Every variant, in schema order.
-        pub const ALL: [Visibility; 3] = [Visibility::All, Visibility::Assigned, Visibility::None];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Visibility::All => "ALL",
-                Visibility::Assigned => "ASSIGNED",
-                Visibility::None => "NONE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Visibility {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Visibility> for Value {
-        fn from(v: Visibility) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Visibility> for Val<Visibility> {
-        fn from(v: Visibility) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`WorkspaceFontFamily::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum WorkspaceFontFamily {
-        /// `ARIAL`
-        Arial,
-        /// `COURIER_NEW`
-        CourierNew,
-        /// `GEORGIA`
-        Georgia,
-        /// `TIMES_NEW_ROMAN`
-        TimesNewRoman,
-        /// `TREBUCHET`
-        Trebuchet,
-        /// `VERDANA`
-        Verdana,
-    }
-
-    impl WorkspaceFontFamily {
-        /// Every variant, in schema order.
-        pub const ALL: [WorkspaceFontFamily; 6] = [
-            WorkspaceFontFamily::Arial,
-            WorkspaceFontFamily::CourierNew,
-            WorkspaceFontFamily::Georgia,
-            WorkspaceFontFamily::TimesNewRoman,
-            WorkspaceFontFamily::Trebuchet,
-            WorkspaceFontFamily::Verdana,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                WorkspaceFontFamily::Arial => "ARIAL",
-                WorkspaceFontFamily::CourierNew => "COURIER_NEW",
-                WorkspaceFontFamily::Georgia => "GEORGIA",
-                WorkspaceFontFamily::TimesNewRoman => "TIMES_NEW_ROMAN",
-                WorkspaceFontFamily::Trebuchet => "TREBUCHET",
-                WorkspaceFontFamily::Verdana => "VERDANA",
-            }
-        }
-    }
-
-    impl std::fmt::Display for WorkspaceFontFamily {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<WorkspaceFontFamily> for Value {
-        fn from(v: WorkspaceFontFamily) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<WorkspaceFontFamily> for Val<WorkspaceFontFamily> {
-        fn from(v: WorkspaceFontFamily) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        WorkspaceFontFamily[6] {
+            Arial = "ARIAL",
+            CourierNew = "COURIER_NEW",
+            Georgia = "GEORGIA",
+            TimesNewRoman = "TIMES_NEW_ROMAN",
+            Trebuchet = "TREBUCHET",
+            Verdana = "VERDANA",
         }
     }
 }

@@ -1282,316 +1282,62 @@ pub mod campaign {
 
     property_type!(WhatsAppOutboundMode);
 
-    /// Actions that can performed on a contact by an agent
-    ///
-    /// Rendered as its CloudFormation spelling ([`AgentAction::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AgentAction {
-        /// `DISCARD`
-        Discard,
-    }
-
-    impl AgentAction {
-        /// Every variant, in schema order.
-        pub const ALL: [AgentAction; 1] = [AgentAction::Discard];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AgentAction::Discard => "DISCARD",
-            }
+    cfn_enum! {
+        /// Actions that can performed on a contact by an agent
+        AgentAction[1] {
+            Discard = "DISCARD",
         }
     }
 
-    impl std::fmt::Display for AgentAction {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// Campaign type
+        CampaignType[2] {
+            Managed = "MANAGED",
+            Journey = "JOURNEY",
         }
     }
 
-    impl From<AgentAction> for Value {
-        fn from(v: AgentAction) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// The communication limit time unit
+        CommunicationLimitTimeUnit[1] {
+            Day = "DAY",
         }
     }
 
-    impl From<AgentAction> for Val<AgentAction> {
-        fn from(v: AgentAction) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Day of week
+        DayOfWeek[7] {
+            Monday = "MONDAY",
+            Tuesday = "TUESDAY",
+            Wednesday = "WEDNESDAY",
+            Thursday = "THURSDAY",
+            Friday = "FRIDAY",
+            Saturday = "SATURDAY",
+            Sunday = "SUNDAY",
         }
     }
 
-    /// Campaign type
-    ///
-    /// Rendered as its CloudFormation spelling ([`CampaignType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum CampaignType {
-        /// `MANAGED`
-        Managed,
-        /// `JOURNEY`
-        Journey,
-    }
-
-    impl CampaignType {
-        /// Every variant, in schema order.
-        pub const ALL: [CampaignType; 2] = [CampaignType::Managed, CampaignType::Journey];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                CampaignType::Managed => "MANAGED",
-                CampaignType::Journey => "JOURNEY",
-            }
+    cfn_enum! {
+        /// Enumeration of Instance Limits handling in a Campaign
+        InstanceLimitsHandling[2] {
+            OptIn = "OPT_IN",
+            OptOut = "OPT_OUT",
         }
     }
 
-    impl std::fmt::Display for CampaignType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// Local TimeZone Detection scope
+        LocalTimeZoneDetectionScope[2] {
+            PrimaryOnly = "PRIMARY_ONLY",
+            AllAvailable = "ALL_AVAILABLE",
         }
     }
 
-    impl From<CampaignType> for Value {
-        fn from(v: CampaignType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<CampaignType> for Val<CampaignType> {
-        fn from(v: CampaignType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The communication limit time unit
-    ///
-    /// Rendered as its CloudFormation spelling ([`CommunicationLimitTimeUnit::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum CommunicationLimitTimeUnit {
-        /// `DAY`
-        Day,
-    }
-
-    impl CommunicationLimitTimeUnit {
-        /// Every variant, in schema order.
-        pub const ALL: [CommunicationLimitTimeUnit; 1] = [CommunicationLimitTimeUnit::Day];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                CommunicationLimitTimeUnit::Day => "DAY",
-            }
-        }
-    }
-
-    impl std::fmt::Display for CommunicationLimitTimeUnit {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<CommunicationLimitTimeUnit> for Value {
-        fn from(v: CommunicationLimitTimeUnit) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<CommunicationLimitTimeUnit> for Val<CommunicationLimitTimeUnit> {
-        fn from(v: CommunicationLimitTimeUnit) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Day of week
-    ///
-    /// Rendered as its CloudFormation spelling ([`DayOfWeek::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DayOfWeek {
-        /// `MONDAY`
-        Monday,
-        /// `TUESDAY`
-        Tuesday,
-        /// `WEDNESDAY`
-        Wednesday,
-        /// `THURSDAY`
-        Thursday,
-        /// `FRIDAY`
-        Friday,
-        /// `SATURDAY`
-        Saturday,
-        /// `SUNDAY`
-        Sunday,
-    }
-
-    impl DayOfWeek {
-        /// Every variant, in schema order.
-        pub const ALL: [DayOfWeek; 7] = [
-            DayOfWeek::Monday,
-            DayOfWeek::Tuesday,
-            DayOfWeek::Wednesday,
-            DayOfWeek::Thursday,
-            DayOfWeek::Friday,
-            DayOfWeek::Saturday,
-            DayOfWeek::Sunday,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DayOfWeek::Monday => "MONDAY",
-                DayOfWeek::Tuesday => "TUESDAY",
-                DayOfWeek::Wednesday => "WEDNESDAY",
-                DayOfWeek::Thursday => "THURSDAY",
-                DayOfWeek::Friday => "FRIDAY",
-                DayOfWeek::Saturday => "SATURDAY",
-                DayOfWeek::Sunday => "SUNDAY",
-            }
-        }
-    }
-
-    impl std::fmt::Display for DayOfWeek {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DayOfWeek> for Value {
-        fn from(v: DayOfWeek) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DayOfWeek> for Val<DayOfWeek> {
-        fn from(v: DayOfWeek) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Enumeration of Instance Limits handling in a Campaign
-    ///
-    /// Rendered as its CloudFormation spelling ([`InstanceLimitsHandling::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum InstanceLimitsHandling {
-        /// `OPT_IN`
-        OptIn,
-        /// `OPT_OUT`
-        OptOut,
-    }
-
-    impl InstanceLimitsHandling {
-        /// Every variant, in schema order.
-        pub const ALL: [InstanceLimitsHandling; 2] = [InstanceLimitsHandling::OptIn, InstanceLimitsHandling::OptOut];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                InstanceLimitsHandling::OptIn => "OPT_IN",
-                InstanceLimitsHandling::OptOut => "OPT_OUT",
-            }
-        }
-    }
-
-    impl std::fmt::Display for InstanceLimitsHandling {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<InstanceLimitsHandling> for Value {
-        fn from(v: InstanceLimitsHandling) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<InstanceLimitsHandling> for Val<InstanceLimitsHandling> {
-        fn from(v: InstanceLimitsHandling) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Local TimeZone Detection scope
-    ///
-    /// Rendered as its CloudFormation spelling ([`LocalTimeZoneDetectionScope::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum LocalTimeZoneDetectionScope {
-        /// `PRIMARY_ONLY`
-        PrimaryOnly,
-        /// `ALL_AVAILABLE`
-        AllAvailable,
-    }
-
-    impl LocalTimeZoneDetectionScope {
-        /// Every variant, in schema order.
-        pub const ALL: [LocalTimeZoneDetectionScope; 2] =
-            [LocalTimeZoneDetectionScope::PrimaryOnly, LocalTimeZoneDetectionScope::AllAvailable];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                LocalTimeZoneDetectionScope::PrimaryOnly => "PRIMARY_ONLY",
-                LocalTimeZoneDetectionScope::AllAvailable => "ALL_AVAILABLE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for LocalTimeZoneDetectionScope {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<LocalTimeZoneDetectionScope> for Value {
-        fn from(v: LocalTimeZoneDetectionScope) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<LocalTimeZoneDetectionScope> for Val<LocalTimeZoneDetectionScope> {
-        fn from(v: LocalTimeZoneDetectionScope) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Local TimeZone Detection method
-    ///
-    /// Rendered as its CloudFormation spelling ([`LocalTimeZoneDetectionType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum LocalTimeZoneDetectionType {
-        /// `ZIP_CODE`
-        ZipCode,
-        /// `AREA_CODE`
-        AreaCode,
-    }
-
-    impl LocalTimeZoneDetectionType {
-        /// Every variant, in schema order.
-        pub const ALL: [LocalTimeZoneDetectionType; 2] =
-            [LocalTimeZoneDetectionType::ZipCode, LocalTimeZoneDetectionType::AreaCode];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                LocalTimeZoneDetectionType::ZipCode => "ZIP_CODE",
-                LocalTimeZoneDetectionType::AreaCode => "AREA_CODE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for LocalTimeZoneDetectionType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<LocalTimeZoneDetectionType> for Value {
-        fn from(v: LocalTimeZoneDetectionType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<LocalTimeZoneDetectionType> for Val<LocalTimeZoneDetectionType> {
-        fn from(v: LocalTimeZoneDetectionType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Local TimeZone Detection method
+        LocalTimeZoneDetectionType[2] {
+            ZipCode = "ZIP_CODE",
+            AreaCode = "AREA_CODE",
         }
     }
 }

@@ -297,42 +297,10 @@ impl Handle<CfnLandingZone> {
 
 /// Property types and enums of [`CfnLandingZone`] (`AWS::ControlTower::LandingZone`).
 pub mod landing_zone {
-    use crate::core::value::{Val, Value};
 
-    /// Rendered as its CloudFormation spelling ([`RemediationTypes::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum RemediationTypes {
-        /// `INHERITANCE_DRIFT`
-        InheritanceDrift,
-    }
-
-    impl RemediationTypes {
-        /// Every variant, in schema order.
-        pub const ALL: [RemediationTypes; 1] = [RemediationTypes::InheritanceDrift];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                RemediationTypes::InheritanceDrift => "INHERITANCE_DRIFT",
-            }
-        }
-    }
-
-    impl std::fmt::Display for RemediationTypes {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<RemediationTypes> for Value {
-        fn from(v: RemediationTypes) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<RemediationTypes> for Val<RemediationTypes> {
-        fn from(v: RemediationTypes) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        RemediationTypes[1] {
+            InheritanceDrift = "INHERITANCE_DRIFT",
         }
     }
 }

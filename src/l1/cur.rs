@@ -158,275 +158,57 @@ impl crate::core::element::CfnResource for CfnReportDefinition {
 
 /// Property types and enums of [`CfnReportDefinition`] (`AWS::CUR::ReportDefinition`).
 pub mod report_definition {
-    use crate::core::value::{Val, Value};
 
-    /// The types of manifest that you want AWS to create for this report.
-    ///
-    /// Rendered as its CloudFormation spelling ([`AdditionalArtifacts::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AdditionalArtifacts {
-        /// `REDSHIFT`
-        Redshift,
-        /// `QUICKSIGHT`
-        Quicksight,
-        /// `ATHENA`
-        Athena,
-    }
-
-    impl AdditionalArtifacts {
-        /// Every variant, in schema order.
-        pub const ALL: [AdditionalArtifacts; 3] =
-            [AdditionalArtifacts::Redshift, AdditionalArtifacts::Quicksight, AdditionalArtifacts::Athena];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AdditionalArtifacts::Redshift => "REDSHIFT",
-                AdditionalArtifacts::Quicksight => "QUICKSIGHT",
-                AdditionalArtifacts::Athena => "ATHENA",
-            }
+    cfn_enum! {
+        /// The types of manifest that you want AWS to create for this report.
+        AdditionalArtifacts[3] {
+            Redshift = "REDSHIFT",
+            Quicksight = "QUICKSIGHT",
+            Athena = "ATHENA",
         }
     }
 
-    impl std::fmt::Display for AdditionalArtifacts {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// Whether or not AWS includes resource IDs in the report.
+        AdditionalSchemaElements[3] {
+            Resources = "RESOURCES",
+            SplitCostAllocationData = "SPLIT_COST_ALLOCATION_DATA",
+            ManualDiscountCompatibility = "MANUAL_DISCOUNT_COMPATIBILITY",
         }
     }
 
-    impl From<AdditionalArtifacts> for Value {
-        fn from(v: AdditionalArtifacts) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// The compression format that AWS uses for the report.
+        Compression[3] {
+            Zip = "ZIP",
+            Gzip = "GZIP",
+            Parquet = "Parquet",
         }
     }
 
-    impl From<AdditionalArtifacts> for Val<AdditionalArtifacts> {
-        fn from(v: AdditionalArtifacts) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The format that AWS saves the report in.
+        Format[2] {
+            TextORcsv = "textORcsv",
+            Parquet = "Parquet",
         }
     }
 
-    /// Whether or not AWS includes resource IDs in the report.
-    ///
-    /// Rendered as its CloudFormation spelling ([`AdditionalSchemaElements::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AdditionalSchemaElements {
-        /// `RESOURCES`
-        Resources,
-        /// `SPLIT_COST_ALLOCATION_DATA`
-        SplitCostAllocationData,
-        /// `MANUAL_DISCOUNT_COMPATIBILITY`
-        ManualDiscountCompatibility,
-    }
-
-    impl AdditionalSchemaElements {
-        /// Every variant, in schema order.
-        pub const ALL: [AdditionalSchemaElements; 3] = [
-            AdditionalSchemaElements::Resources,
-            AdditionalSchemaElements::SplitCostAllocationData,
-            AdditionalSchemaElements::ManualDiscountCompatibility,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AdditionalSchemaElements::Resources => "RESOURCES",
-                AdditionalSchemaElements::SplitCostAllocationData => "SPLIT_COST_ALLOCATION_DATA",
-                AdditionalSchemaElements::ManualDiscountCompatibility => "MANUAL_DISCOUNT_COMPATIBILITY",
-            }
+    cfn_enum! {
+        /// Whether you want Amazon Web Services to overwrite the previous version of each report or to deliver the report
+        /// in addition to the previous versions.
+        ReportVersioning[2] {
+            CreateNewReport = "CREATE_NEW_REPORT",
+            OverwriteReport = "OVERWRITE_REPORT",
         }
     }
 
-    impl std::fmt::Display for AdditionalSchemaElements {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<AdditionalSchemaElements> for Value {
-        fn from(v: AdditionalSchemaElements) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<AdditionalSchemaElements> for Val<AdditionalSchemaElements> {
-        fn from(v: AdditionalSchemaElements) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The compression format that AWS uses for the report.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Compression::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Compression {
-        /// `ZIP`
-        Zip,
-        /// `GZIP`
-        Gzip,
-        /// `Parquet`
-        Parquet,
-    }
-
-    impl Compression {
-        /// Every variant, in schema order.
-        pub const ALL: [Compression; 3] = [Compression::Zip, Compression::Gzip, Compression::Parquet];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Compression::Zip => "ZIP",
-                Compression::Gzip => "GZIP",
-                Compression::Parquet => "Parquet",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Compression {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Compression> for Value {
-        fn from(v: Compression) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Compression> for Val<Compression> {
-        fn from(v: Compression) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The format that AWS saves the report in.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Format::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Format {
-        /// `textORcsv`
-        TextORcsv,
-        /// `Parquet`
-        Parquet,
-    }
-
-    impl Format {
-        /// Every variant, in schema order.
-        pub const ALL: [Format; 2] = [Format::TextORcsv, Format::Parquet];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Format::TextORcsv => "textORcsv",
-                Format::Parquet => "Parquet",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Format {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Format> for Value {
-        fn from(v: Format) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Format> for Val<Format> {
-        fn from(v: Format) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Whether you want Amazon Web Services to overwrite the previous version of each report or to deliver the report in
-    /// addition to the previous versions.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ReportVersioning::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ReportVersioning {
-        /// `CREATE_NEW_REPORT`
-        CreateNewReport,
-        /// `OVERWRITE_REPORT`
-        OverwriteReport,
-    }
-
-    impl ReportVersioning {
-        /// Every variant, in schema order.
-        pub const ALL: [ReportVersioning; 2] = [ReportVersioning::CreateNewReport, ReportVersioning::OverwriteReport];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ReportVersioning::CreateNewReport => "CREATE_NEW_REPORT",
-                ReportVersioning::OverwriteReport => "OVERWRITE_REPORT",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ReportVersioning {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ReportVersioning> for Value {
-        fn from(v: ReportVersioning) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ReportVersioning> for Val<ReportVersioning> {
-        fn from(v: ReportVersioning) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The granularity of the line items in the report.
-    ///
-    /// Rendered as its CloudFormation spelling ([`TimeUnit::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TimeUnit {
-        /// `HOURLY`
-        Hourly,
-        /// `DAILY`
-        Daily,
-        /// `MONTHLY`
-        Monthly,
-    }
-
-    impl TimeUnit {
-        /// Every variant, in schema order.
-        pub const ALL: [TimeUnit; 3] = [TimeUnit::Hourly, TimeUnit::Daily, TimeUnit::Monthly];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                TimeUnit::Hourly => "HOURLY",
-                TimeUnit::Daily => "DAILY",
-                TimeUnit::Monthly => "MONTHLY",
-            }
-        }
-    }
-
-    impl std::fmt::Display for TimeUnit {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<TimeUnit> for Value {
-        fn from(v: TimeUnit) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<TimeUnit> for Val<TimeUnit> {
-        fn from(v: TimeUnit) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The granularity of the line items in the report.
+        TimeUnit[3] {
+            Hourly = "HOURLY",
+            Daily = "DAILY",
+            Monthly = "MONTHLY",
         }
     }
 }

@@ -348,164 +348,34 @@ pub mod calculated_attribute_definition {
 
     property_type!(ValueRange);
 
-    /// The unit of time.
-    ///
-    /// Rendered as its CloudFormation spelling ([`RangeUnit::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum RangeUnit {
-        /// `DAYS`
-        Days,
-    }
-
-    impl RangeUnit {
-        /// Every variant, in schema order.
-        pub const ALL: [RangeUnit; 1] = [RangeUnit::Days];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                RangeUnit::Days => "DAYS",
-            }
+    cfn_enum! {
+        /// The unit of time.
+        RangeUnit[1] {
+            Days = "DAYS",
         }
     }
 
-    impl std::fmt::Display for RangeUnit {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// The aggregation operation to perform for the calculated attribute.
+        Statistic[8] {
+            FirstOccurrence = "FIRST_OCCURRENCE",
+            LastOccurrence = "LAST_OCCURRENCE",
+            Count = "COUNT",
+            Sum = "SUM",
+            Minimum = "MINIMUM",
+            Maximum = "MAXIMUM",
+            Average = "AVERAGE",
+            MaxOccurrence = "MAX_OCCURRENCE",
         }
     }
 
-    impl From<RangeUnit> for Value {
-        fn from(v: RangeUnit) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<RangeUnit> for Val<RangeUnit> {
-        fn from(v: RangeUnit) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The aggregation operation to perform for the calculated attribute.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Statistic::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Statistic {
-        /// `FIRST_OCCURRENCE`
-        FirstOccurrence,
-        /// `LAST_OCCURRENCE`
-        LastOccurrence,
-        /// `COUNT`
-        Count,
-        /// `SUM`
-        Sum,
-        /// `MINIMUM`
-        Minimum,
-        /// `MAXIMUM`
-        Maximum,
-        /// `AVERAGE`
-        Average,
-        /// `MAX_OCCURRENCE`
-        MaxOccurrence,
-    }
-
-    impl Statistic {
-        /// Every variant, in schema order.
-        pub const ALL: [Statistic; 8] = [
-            Statistic::FirstOccurrence,
-            Statistic::LastOccurrence,
-            Statistic::Count,
-            Statistic::Sum,
-            Statistic::Minimum,
-            Statistic::Maximum,
-            Statistic::Average,
-            Statistic::MaxOccurrence,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Statistic::FirstOccurrence => "FIRST_OCCURRENCE",
-                Statistic::LastOccurrence => "LAST_OCCURRENCE",
-                Statistic::Count => "COUNT",
-                Statistic::Sum => "SUM",
-                Statistic::Minimum => "MINIMUM",
-                Statistic::Maximum => "MAXIMUM",
-                Statistic::Average => "AVERAGE",
-                Statistic::MaxOccurrence => "MAX_OCCURRENCE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Statistic {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Statistic> for Value {
-        fn from(v: Statistic) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Statistic> for Val<Statistic> {
-        fn from(v: Statistic) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The operator of the threshold.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ThresholdOperator::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ThresholdOperator {
-        /// `EQUAL_TO`
-        EqualTo,
-        /// `GREATER_THAN`
-        GreaterThan,
-        /// `LESS_THAN`
-        LessThan,
-        /// `NOT_EQUAL_TO`
-        NotEqualTo,
-    }
-
-    impl ThresholdOperator {
-        /// Every variant, in schema order.
-        pub const ALL: [ThresholdOperator; 4] = [
-            ThresholdOperator::EqualTo,
-            ThresholdOperator::GreaterThan,
-            ThresholdOperator::LessThan,
-            ThresholdOperator::NotEqualTo,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ThresholdOperator::EqualTo => "EQUAL_TO",
-                ThresholdOperator::GreaterThan => "GREATER_THAN",
-                ThresholdOperator::LessThan => "LESS_THAN",
-                ThresholdOperator::NotEqualTo => "NOT_EQUAL_TO",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ThresholdOperator {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ThresholdOperator> for Value {
-        fn from(v: ThresholdOperator) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ThresholdOperator> for Val<ThresholdOperator> {
-        fn from(v: ThresholdOperator) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The operator of the threshold.
+        ThresholdOperator[4] {
+            EqualTo = "EQUAL_TO",
+            GreaterThan = "GREATER_THAN",
+            LessThan = "LESS_THAN",
+            NotEqualTo = "NOT_EQUAL_TO",
         }
     }
 }
@@ -1095,153 +965,32 @@ pub mod domain {
 
     property_type!(S3ExportingConfig);
 
-    /// Configures the AttributeMatchingModel, you can either choose ONE_TO_ONE or MANY_TO_MANY.
-    ///
-    /// Rendered as its CloudFormation spelling ([`AttributeMatchingModel::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AttributeMatchingModel {
-        /// `ONE_TO_ONE`
-        OneToOne,
-        /// `MANY_TO_MANY`
-        ManyToMany,
-    }
-
-    impl AttributeMatchingModel {
-        /// Every variant, in schema order.
-        pub const ALL: [AttributeMatchingModel; 2] =
-            [AttributeMatchingModel::OneToOne, AttributeMatchingModel::ManyToMany];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AttributeMatchingModel::OneToOne => "ONE_TO_ONE",
-                AttributeMatchingModel::ManyToMany => "MANY_TO_MANY",
-            }
+    cfn_enum! {
+        /// Configures the AttributeMatchingModel, you can either choose ONE_TO_ONE or MANY_TO_MANY.
+        AttributeMatchingModel[2] {
+            OneToOne = "ONE_TO_ONE",
+            ManyToMany = "MANY_TO_MANY",
         }
     }
 
-    impl std::fmt::Display for AttributeMatchingModel {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// How the auto-merging process should resolve conflicts between different profiles.
+        ConflictResolvingModel[2] {
+            Recency = "RECENCY",
+            Source = "SOURCE",
         }
     }
 
-    impl From<AttributeMatchingModel> for Value {
-        fn from(v: AttributeMatchingModel) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<AttributeMatchingModel> for Val<AttributeMatchingModel> {
-        fn from(v: AttributeMatchingModel) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// How the auto-merging process should resolve conflicts between different profiles.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ConflictResolvingModel::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ConflictResolvingModel {
-        /// `RECENCY`
-        Recency,
-        /// `SOURCE`
-        Source,
-    }
-
-    impl ConflictResolvingModel {
-        /// Every variant, in schema order.
-        pub const ALL: [ConflictResolvingModel; 2] = [ConflictResolvingModel::Recency, ConflictResolvingModel::Source];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ConflictResolvingModel::Recency => "RECENCY",
-                ConflictResolvingModel::Source => "SOURCE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ConflictResolvingModel {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ConflictResolvingModel> for Value {
-        fn from(v: ConflictResolvingModel) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ConflictResolvingModel> for Val<ConflictResolvingModel> {
-        fn from(v: ConflictResolvingModel) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The day when the Identity Resolution Job should run every week.
-    ///
-    /// Rendered as its CloudFormation spelling ([`DayOfTheWeek::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DayOfTheWeek {
-        /// `SUNDAY`
-        Sunday,
-        /// `MONDAY`
-        Monday,
-        /// `TUESDAY`
-        Tuesday,
-        /// `WEDNESDAY`
-        Wednesday,
-        /// `THURSDAY`
-        Thursday,
-        /// `FRIDAY`
-        Friday,
-        /// `SATURDAY`
-        Saturday,
-    }
-
-    impl DayOfTheWeek {
-        /// Every variant, in schema order.
-        pub const ALL: [DayOfTheWeek; 7] = [
-            DayOfTheWeek::Sunday,
-            DayOfTheWeek::Monday,
-            DayOfTheWeek::Tuesday,
-            DayOfTheWeek::Wednesday,
-            DayOfTheWeek::Thursday,
-            DayOfTheWeek::Friday,
-            DayOfTheWeek::Saturday,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DayOfTheWeek::Sunday => "SUNDAY",
-                DayOfTheWeek::Monday => "MONDAY",
-                DayOfTheWeek::Tuesday => "TUESDAY",
-                DayOfTheWeek::Wednesday => "WEDNESDAY",
-                DayOfTheWeek::Thursday => "THURSDAY",
-                DayOfTheWeek::Friday => "FRIDAY",
-                DayOfTheWeek::Saturday => "SATURDAY",
-            }
-        }
-    }
-
-    impl std::fmt::Display for DayOfTheWeek {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DayOfTheWeek> for Value {
-        fn from(v: DayOfTheWeek) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DayOfTheWeek> for Val<DayOfTheWeek> {
-        fn from(v: DayOfTheWeek) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The day when the Identity Resolution Job should run every week.
+        DayOfTheWeek[7] {
+            Sunday = "SUNDAY",
+            Monday = "MONDAY",
+            Tuesday = "TUESDAY",
+            Wednesday = "WEDNESDAY",
+            Thursday = "THURSDAY",
+            Friday = "FRIDAY",
+            Saturday = "SATURDAY",
         }
     }
 }
@@ -1718,197 +1467,44 @@ pub mod event_trigger {
 
     property_type!(Period);
 
-    /// The operator used to compare an attribute against a list of values.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ComparisonOperator::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ComparisonOperator {
-        /// `INCLUSIVE`
-        Inclusive,
-        /// `EXCLUSIVE`
-        Exclusive,
-        /// `CONTAINS`
-        Contains,
-        /// `BEGINS_WITH`
-        BeginsWith,
-        /// `ENDS_WITH`
-        EndsWith,
-        /// `GREATER_THAN`
-        GreaterThan,
-        /// `LESS_THAN`
-        LessThan,
-        /// `GREATER_THAN_OR_EQUAL`
-        GreaterThanOrEqual,
-        /// `LESS_THAN_OR_EQUAL`
-        LessThanOrEqual,
-        /// `EQUAL`
-        Equal,
-        /// `BEFORE`
-        Before,
-        /// `AFTER`
-        After,
-        /// `ON`
-        On,
-        /// `BETWEEN`
-        Between,
-        /// `NOT_BETWEEN`
-        NotBetween,
-    }
-
-    impl ComparisonOperator {
-        /// Every variant, in schema order.
-        pub const ALL: [ComparisonOperator; 15] = [
-            ComparisonOperator::Inclusive,
-            ComparisonOperator::Exclusive,
-            ComparisonOperator::Contains,
-            ComparisonOperator::BeginsWith,
-            ComparisonOperator::EndsWith,
-            ComparisonOperator::GreaterThan,
-            ComparisonOperator::LessThan,
-            ComparisonOperator::GreaterThanOrEqual,
-            ComparisonOperator::LessThanOrEqual,
-            ComparisonOperator::Equal,
-            ComparisonOperator::Before,
-            ComparisonOperator::After,
-            ComparisonOperator::On,
-            ComparisonOperator::Between,
-            ComparisonOperator::NotBetween,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ComparisonOperator::Inclusive => "INCLUSIVE",
-                ComparisonOperator::Exclusive => "EXCLUSIVE",
-                ComparisonOperator::Contains => "CONTAINS",
-                ComparisonOperator::BeginsWith => "BEGINS_WITH",
-                ComparisonOperator::EndsWith => "ENDS_WITH",
-                ComparisonOperator::GreaterThan => "GREATER_THAN",
-                ComparisonOperator::LessThan => "LESS_THAN",
-                ComparisonOperator::GreaterThanOrEqual => "GREATER_THAN_OR_EQUAL",
-                ComparisonOperator::LessThanOrEqual => "LESS_THAN_OR_EQUAL",
-                ComparisonOperator::Equal => "EQUAL",
-                ComparisonOperator::Before => "BEFORE",
-                ComparisonOperator::After => "AFTER",
-                ComparisonOperator::On => "ON",
-                ComparisonOperator::Between => "BETWEEN",
-                ComparisonOperator::NotBetween => "NOT_BETWEEN",
-            }
+    cfn_enum! {
+        /// The operator used to compare an attribute against a list of values.
+        ComparisonOperator[15] {
+            Inclusive = "INCLUSIVE",
+            Exclusive = "EXCLUSIVE",
+            Contains = "CONTAINS",
+            BeginsWith = "BEGINS_WITH",
+            EndsWith = "ENDS_WITH",
+            GreaterThan = "GREATER_THAN",
+            LessThan = "LESS_THAN",
+            GreaterThanOrEqual = "GREATER_THAN_OR_EQUAL",
+            LessThanOrEqual = "LESS_THAN_OR_EQUAL",
+            Equal = "EQUAL",
+            Before = "BEFORE",
+            After = "AFTER",
+            On = "ON",
+            Between = "BETWEEN",
+            NotBetween = "NOT_BETWEEN",
         }
     }
 
-    impl std::fmt::Display for ComparisonOperator {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// The operator used to combine multiple dimensions.
+        EventTriggerLogicalOperator[3] {
+            Any = "ANY",
+            All = "ALL",
+            None = "NONE",
         }
     }
 
-    impl From<ComparisonOperator> for Value {
-        fn from(v: ComparisonOperator) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ComparisonOperator> for Val<ComparisonOperator> {
-        fn from(v: ComparisonOperator) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The operator used to combine multiple dimensions.
-    ///
-    /// Rendered as its CloudFormation spelling ([`EventTriggerLogicalOperator::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum EventTriggerLogicalOperator {
-        /// `ANY`
-        Any,
-        /// `ALL`
-        All,
-        /// `NONE`
-        None,
-    }
-
-    impl EventTriggerLogicalOperator {
-        /// Every variant, in schema order.
-        pub const ALL: [EventTriggerLogicalOperator; 3] =
-            [EventTriggerLogicalOperator::Any, EventTriggerLogicalOperator::All, EventTriggerLogicalOperator::None];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                EventTriggerLogicalOperator::Any => "ANY",
-                EventTriggerLogicalOperator::All => "ALL",
-                EventTriggerLogicalOperator::None => "NONE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for EventTriggerLogicalOperator {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<EventTriggerLogicalOperator> for Value {
-        fn from(v: EventTriggerLogicalOperator) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<EventTriggerLogicalOperator> for Val<EventTriggerLogicalOperator> {
-        fn from(v: EventTriggerLogicalOperator) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The unit of time.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Unit::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Unit {
-        /// `MINUTES`
-        Minutes,
-        /// `HOURS`
-        Hours,
-        /// `DAYS`
-        Days,
-        /// `WEEKS`
-        Weeks,
-        /// `MONTHS`
-        Months,
-    }
-
-    impl Unit {
-        /// Every variant, in schema order.
-        pub const ALL: [Unit; 5] = [Unit::Minutes, Unit::Hours, Unit::Days, Unit::Weeks, Unit::Months];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Unit::Minutes => "MINUTES",
-                Unit::Hours => "HOURS",
-                Unit::Days => "DAYS",
-                Unit::Weeks => "WEEKS",
-                Unit::Months => "MONTHS",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Unit {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Unit> for Value {
-        fn from(v: Unit) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Unit> for Val<Unit> {
-        fn from(v: Unit) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The unit of time.
+        Unit[5] {
+            Minutes = "MINUTES",
+            Hours = "HOURS",
+            Days = "DAYS",
+            Weeks = "WEEKS",
+            Months = "MONTHS",
         }
     }
 }
@@ -2637,880 +2233,184 @@ pub mod integration {
 
     property_type!(ZendeskSourceProperties);
 
-    /// Rendered as its CloudFormation spelling ([`ConnectorType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ConnectorType {
-        /// `Salesforce`
-        Salesforce,
-        /// `Marketo`
-        Marketo,
-        /// `ServiceNow`
-        ServiceNow,
-        /// `Zendesk`
-        Zendesk,
-        /// `S3`
-        S3,
-    }
-
-    impl ConnectorType {
-        /// Every variant, in schema order.
-        pub const ALL: [ConnectorType; 5] = [
-            ConnectorType::Salesforce,
-            ConnectorType::Marketo,
-            ConnectorType::ServiceNow,
-            ConnectorType::Zendesk,
-            ConnectorType::S3,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ConnectorType::Salesforce => "Salesforce",
-                ConnectorType::Marketo => "Marketo",
-                ConnectorType::ServiceNow => "ServiceNow",
-                ConnectorType::Zendesk => "Zendesk",
-                ConnectorType::S3 => "S3",
-            }
+    cfn_enum! {
+        ConnectorType[5] {
+            Salesforce = "Salesforce",
+            Marketo = "Marketo",
+            ServiceNow = "ServiceNow",
+            Zendesk = "Zendesk",
+            S3 = "S3",
         }
     }
 
-    impl std::fmt::Display for ConnectorType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        DataPullMode[2] {
+            Incremental = "Incremental",
+            Complete = "Complete",
         }
     }
 
-    impl From<ConnectorType> for Value {
-        fn from(v: ConnectorType) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        MarketoConnectorOperator[16] {
+            Projection = "PROJECTION",
+            LessThan = "LESS_THAN",
+            GreaterThan = "GREATER_THAN",
+            Between = "BETWEEN",
+            Addition = "ADDITION",
+            Multiplication = "MULTIPLICATION",
+            Division = "DIVISION",
+            Subtraction = "SUBTRACTION",
+            MaskAll = "MASK_ALL",
+            MaskFirstN = "MASK_FIRST_N",
+            MaskLastN = "MASK_LAST_N",
+            ValidateNonNull = "VALIDATE_NON_NULL",
+            ValidateNonZero = "VALIDATE_NON_ZERO",
+            ValidateNonNegative = "VALIDATE_NON_NEGATIVE",
+            ValidateNumeric = "VALIDATE_NUMERIC",
+            NoOp = "NO_OP",
         }
     }
 
-    impl From<ConnectorType> for Val<ConnectorType> {
-        fn from(v: ConnectorType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        OperatorPropertiesKeys[14] {
+            Value2 = "VALUE",
+            Values = "VALUES",
+            DataType = "DATA_TYPE",
+            UpperBound = "UPPER_BOUND",
+            LowerBound = "LOWER_BOUND",
+            SourceDataType = "SOURCE_DATA_TYPE",
+            DestinationDataType = "DESTINATION_DATA_TYPE",
+            ValidationAction = "VALIDATION_ACTION",
+            MaskValue = "MASK_VALUE",
+            MaskLength = "MASK_LENGTH",
+            TruncateLength = "TRUNCATE_LENGTH",
+            MathOperationFieldsOrder = "MATH_OPERATION_FIELDS_ORDER",
+            ConcatFormat = "CONCAT_FORMAT",
+            SubfieldCategoryMap = "SUBFIELD_CATEGORY_MAP",
         }
     }
 
-    /// Rendered as its CloudFormation spelling ([`DataPullMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DataPullMode {
-        /// `Incremental`
-        Incremental,
-        /// `Complete`
-        Complete,
-    }
-
-    impl DataPullMode {
-        /// Every variant, in schema order.
-        pub const ALL: [DataPullMode; 2] = [DataPullMode::Incremental, DataPullMode::Complete];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DataPullMode::Incremental => "Incremental",
-                DataPullMode::Complete => "Complete",
-            }
+    cfn_enum! {
+        S3ConnectorOperator[20] {
+            Projection = "PROJECTION",
+            LessThan = "LESS_THAN",
+            GreaterThan = "GREATER_THAN",
+            Between = "BETWEEN",
+            LessThanOrEqualTo = "LESS_THAN_OR_EQUAL_TO",
+            GreaterThanOrEqualTo = "GREATER_THAN_OR_EQUAL_TO",
+            EqualTo = "EQUAL_TO",
+            NotEqualTo = "NOT_EQUAL_TO",
+            Addition = "ADDITION",
+            Multiplication = "MULTIPLICATION",
+            Division = "DIVISION",
+            Subtraction = "SUBTRACTION",
+            MaskAll = "MASK_ALL",
+            MaskFirstN = "MASK_FIRST_N",
+            MaskLastN = "MASK_LAST_N",
+            ValidateNonNull = "VALIDATE_NON_NULL",
+            ValidateNonZero = "VALIDATE_NON_ZERO",
+            ValidateNonNegative = "VALIDATE_NON_NEGATIVE",
+            ValidateNumeric = "VALIDATE_NUMERIC",
+            NoOp = "NO_OP",
         }
     }
 
-    impl std::fmt::Display for DataPullMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        SalesforceConnectorOperator[21] {
+            Projection = "PROJECTION",
+            LessThan = "LESS_THAN",
+            GreaterThan = "GREATER_THAN",
+            Contains = "CONTAINS",
+            Between = "BETWEEN",
+            LessThanOrEqualTo = "LESS_THAN_OR_EQUAL_TO",
+            GreaterThanOrEqualTo = "GREATER_THAN_OR_EQUAL_TO",
+            EqualTo = "EQUAL_TO",
+            NotEqualTo = "NOT_EQUAL_TO",
+            Addition = "ADDITION",
+            Multiplication = "MULTIPLICATION",
+            Division = "DIVISION",
+            Subtraction = "SUBTRACTION",
+            MaskAll = "MASK_ALL",
+            MaskFirstN = "MASK_FIRST_N",
+            MaskLastN = "MASK_LAST_N",
+            ValidateNonNull = "VALIDATE_NON_NULL",
+            ValidateNonZero = "VALIDATE_NON_ZERO",
+            ValidateNonNegative = "VALIDATE_NON_NEGATIVE",
+            ValidateNumeric = "VALIDATE_NUMERIC",
+            NoOp = "NO_OP",
         }
     }
 
-    impl From<DataPullMode> for Value {
-        fn from(v: DataPullMode) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// Scope of the integration, such as 'PROFILE' or 'DOMAIN'
+        Scope[2] {
+            Profile = "PROFILE",
+            Domain = "DOMAIN",
         }
     }
 
-    impl From<DataPullMode> for Val<DataPullMode> {
-        fn from(v: DataPullMode) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        ServiceNowConnectorOperator[21] {
+            Projection = "PROJECTION",
+            LessThan = "LESS_THAN",
+            GreaterThan = "GREATER_THAN",
+            Contains = "CONTAINS",
+            Between = "BETWEEN",
+            LessThanOrEqualTo = "LESS_THAN_OR_EQUAL_TO",
+            GreaterThanOrEqualTo = "GREATER_THAN_OR_EQUAL_TO",
+            EqualTo = "EQUAL_TO",
+            NotEqualTo = "NOT_EQUAL_TO",
+            Addition = "ADDITION",
+            Multiplication = "MULTIPLICATION",
+            Division = "DIVISION",
+            Subtraction = "SUBTRACTION",
+            MaskAll = "MASK_ALL",
+            MaskFirstN = "MASK_FIRST_N",
+            MaskLastN = "MASK_LAST_N",
+            ValidateNonNull = "VALIDATE_NON_NULL",
+            ValidateNonZero = "VALIDATE_NON_ZERO",
+            ValidateNonNegative = "VALIDATE_NON_NEGATIVE",
+            ValidateNumeric = "VALIDATE_NUMERIC",
+            NoOp = "NO_OP",
         }
     }
 
-    /// Rendered as its CloudFormation spelling ([`MarketoConnectorOperator::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum MarketoConnectorOperator {
-        /// `PROJECTION`
-        Projection,
-        /// `LESS_THAN`
-        LessThan,
-        /// `GREATER_THAN`
-        GreaterThan,
-        /// `BETWEEN`
-        Between,
-        /// `ADDITION`
-        Addition,
-        /// `MULTIPLICATION`
-        Multiplication,
-        /// `DIVISION`
-        Division,
-        /// `SUBTRACTION`
-        Subtraction,
-        /// `MASK_ALL`
-        MaskAll,
-        /// `MASK_FIRST_N`
-        MaskFirstN,
-        /// `MASK_LAST_N`
-        MaskLastN,
-        /// `VALIDATE_NON_NULL`
-        ValidateNonNull,
-        /// `VALIDATE_NON_ZERO`
-        ValidateNonZero,
-        /// `VALIDATE_NON_NEGATIVE`
-        ValidateNonNegative,
-        /// `VALIDATE_NUMERIC`
-        ValidateNumeric,
-        /// `NO_OP`
-        NoOp,
-    }
-
-    impl MarketoConnectorOperator {
-        /// Every variant, in schema order.
-        pub const ALL: [MarketoConnectorOperator; 16] = [
-            MarketoConnectorOperator::Projection,
-            MarketoConnectorOperator::LessThan,
-            MarketoConnectorOperator::GreaterThan,
-            MarketoConnectorOperator::Between,
-            MarketoConnectorOperator::Addition,
-            MarketoConnectorOperator::Multiplication,
-            MarketoConnectorOperator::Division,
-            MarketoConnectorOperator::Subtraction,
-            MarketoConnectorOperator::MaskAll,
-            MarketoConnectorOperator::MaskFirstN,
-            MarketoConnectorOperator::MaskLastN,
-            MarketoConnectorOperator::ValidateNonNull,
-            MarketoConnectorOperator::ValidateNonZero,
-            MarketoConnectorOperator::ValidateNonNegative,
-            MarketoConnectorOperator::ValidateNumeric,
-            MarketoConnectorOperator::NoOp,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                MarketoConnectorOperator::Projection => "PROJECTION",
-                MarketoConnectorOperator::LessThan => "LESS_THAN",
-                MarketoConnectorOperator::GreaterThan => "GREATER_THAN",
-                MarketoConnectorOperator::Between => "BETWEEN",
-                MarketoConnectorOperator::Addition => "ADDITION",
-                MarketoConnectorOperator::Multiplication => "MULTIPLICATION",
-                MarketoConnectorOperator::Division => "DIVISION",
-                MarketoConnectorOperator::Subtraction => "SUBTRACTION",
-                MarketoConnectorOperator::MaskAll => "MASK_ALL",
-                MarketoConnectorOperator::MaskFirstN => "MASK_FIRST_N",
-                MarketoConnectorOperator::MaskLastN => "MASK_LAST_N",
-                MarketoConnectorOperator::ValidateNonNull => "VALIDATE_NON_NULL",
-                MarketoConnectorOperator::ValidateNonZero => "VALIDATE_NON_ZERO",
-                MarketoConnectorOperator::ValidateNonNegative => "VALIDATE_NON_NEGATIVE",
-                MarketoConnectorOperator::ValidateNumeric => "VALIDATE_NUMERIC",
-                MarketoConnectorOperator::NoOp => "NO_OP",
-            }
+    cfn_enum! {
+        TaskType[7] {
+            Arithmetic = "Arithmetic",
+            Filter = "Filter",
+            Map2 = "Map",
+            Mask = "Mask",
+            Merge = "Merge",
+            Truncate = "Truncate",
+            Validate = "Validate",
         }
     }
 
-    impl std::fmt::Display for MarketoConnectorOperator {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        TriggerType[3] {
+            Scheduled = "Scheduled",
+            Event = "Event",
+            OnDemand = "OnDemand",
         }
     }
 
-    impl From<MarketoConnectorOperator> for Value {
-        fn from(v: MarketoConnectorOperator) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<MarketoConnectorOperator> for Val<MarketoConnectorOperator> {
-        fn from(v: MarketoConnectorOperator) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`OperatorPropertiesKeys::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum OperatorPropertiesKeys {
-        /// `VALUE`
-        Value2,
-        /// `VALUES`
-        Values,
-        /// `DATA_TYPE`
-        DataType,
-        /// `UPPER_BOUND`
-        UpperBound,
-        /// `LOWER_BOUND`
-        LowerBound,
-        /// `SOURCE_DATA_TYPE`
-        SourceDataType,
-        /// `DESTINATION_DATA_TYPE`
-        DestinationDataType,
-        /// `VALIDATION_ACTION`
-        ValidationAction,
-        /// `MASK_VALUE`
-        MaskValue,
-        /// `MASK_LENGTH`
-        MaskLength,
-        /// `TRUNCATE_LENGTH`
-        TruncateLength,
-        /// `MATH_OPERATION_FIELDS_ORDER`
-        MathOperationFieldsOrder,
-        /// `CONCAT_FORMAT`
-        ConcatFormat,
-        /// `SUBFIELD_CATEGORY_MAP`
-        SubfieldCategoryMap,
-    }
-
-    impl OperatorPropertiesKeys {
-        /// Every variant, in schema order.
-        pub const ALL: [OperatorPropertiesKeys; 14] = [
-            OperatorPropertiesKeys::Value2,
-            OperatorPropertiesKeys::Values,
-            OperatorPropertiesKeys::DataType,
-            OperatorPropertiesKeys::UpperBound,
-            OperatorPropertiesKeys::LowerBound,
-            OperatorPropertiesKeys::SourceDataType,
-            OperatorPropertiesKeys::DestinationDataType,
-            OperatorPropertiesKeys::ValidationAction,
-            OperatorPropertiesKeys::MaskValue,
-            OperatorPropertiesKeys::MaskLength,
-            OperatorPropertiesKeys::TruncateLength,
-            OperatorPropertiesKeys::MathOperationFieldsOrder,
-            OperatorPropertiesKeys::ConcatFormat,
-            OperatorPropertiesKeys::SubfieldCategoryMap,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                OperatorPropertiesKeys::Value2 => "VALUE",
-                OperatorPropertiesKeys::Values => "VALUES",
-                OperatorPropertiesKeys::DataType => "DATA_TYPE",
-                OperatorPropertiesKeys::UpperBound => "UPPER_BOUND",
-                OperatorPropertiesKeys::LowerBound => "LOWER_BOUND",
-                OperatorPropertiesKeys::SourceDataType => "SOURCE_DATA_TYPE",
-                OperatorPropertiesKeys::DestinationDataType => "DESTINATION_DATA_TYPE",
-                OperatorPropertiesKeys::ValidationAction => "VALIDATION_ACTION",
-                OperatorPropertiesKeys::MaskValue => "MASK_VALUE",
-                OperatorPropertiesKeys::MaskLength => "MASK_LENGTH",
-                OperatorPropertiesKeys::TruncateLength => "TRUNCATE_LENGTH",
-                OperatorPropertiesKeys::MathOperationFieldsOrder => "MATH_OPERATION_FIELDS_ORDER",
-                OperatorPropertiesKeys::ConcatFormat => "CONCAT_FORMAT",
-                OperatorPropertiesKeys::SubfieldCategoryMap => "SUBFIELD_CATEGORY_MAP",
-            }
-        }
-    }
-
-    impl std::fmt::Display for OperatorPropertiesKeys {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<OperatorPropertiesKeys> for Value {
-        fn from(v: OperatorPropertiesKeys) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<OperatorPropertiesKeys> for Val<OperatorPropertiesKeys> {
-        fn from(v: OperatorPropertiesKeys) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`S3ConnectorOperator::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum S3ConnectorOperator {
-        /// `PROJECTION`
-        Projection,
-        /// `LESS_THAN`
-        LessThan,
-        /// `GREATER_THAN`
-        GreaterThan,
-        /// `BETWEEN`
-        Between,
-        /// `LESS_THAN_OR_EQUAL_TO`
-        LessThanOrEqualTo,
-        /// `GREATER_THAN_OR_EQUAL_TO`
-        GreaterThanOrEqualTo,
-        /// `EQUAL_TO`
-        EqualTo,
-        /// `NOT_EQUAL_TO`
-        NotEqualTo,
-        /// `ADDITION`
-        Addition,
-        /// `MULTIPLICATION`
-        Multiplication,
-        /// `DIVISION`
-        Division,
-        /// `SUBTRACTION`
-        Subtraction,
-        /// `MASK_ALL`
-        MaskAll,
-        /// `MASK_FIRST_N`
-        MaskFirstN,
-        /// `MASK_LAST_N`
-        MaskLastN,
-        /// `VALIDATE_NON_NULL`
-        ValidateNonNull,
-        /// `VALIDATE_NON_ZERO`
-        ValidateNonZero,
-        /// `VALIDATE_NON_NEGATIVE`
-        ValidateNonNegative,
-        /// `VALIDATE_NUMERIC`
-        ValidateNumeric,
-        /// `NO_OP`
-        NoOp,
-    }
-
-    impl S3ConnectorOperator {
-        /// Every variant, in schema order.
-        pub const ALL: [S3ConnectorOperator; 20] = [
-            S3ConnectorOperator::Projection,
-            S3ConnectorOperator::LessThan,
-            S3ConnectorOperator::GreaterThan,
-            S3ConnectorOperator::Between,
-            S3ConnectorOperator::LessThanOrEqualTo,
-            S3ConnectorOperator::GreaterThanOrEqualTo,
-            S3ConnectorOperator::EqualTo,
-            S3ConnectorOperator::NotEqualTo,
-            S3ConnectorOperator::Addition,
-            S3ConnectorOperator::Multiplication,
-            S3ConnectorOperator::Division,
-            S3ConnectorOperator::Subtraction,
-            S3ConnectorOperator::MaskAll,
-            S3ConnectorOperator::MaskFirstN,
-            S3ConnectorOperator::MaskLastN,
-            S3ConnectorOperator::ValidateNonNull,
-            S3ConnectorOperator::ValidateNonZero,
-            S3ConnectorOperator::ValidateNonNegative,
-            S3ConnectorOperator::ValidateNumeric,
-            S3ConnectorOperator::NoOp,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                S3ConnectorOperator::Projection => "PROJECTION",
-                S3ConnectorOperator::LessThan => "LESS_THAN",
-                S3ConnectorOperator::GreaterThan => "GREATER_THAN",
-                S3ConnectorOperator::Between => "BETWEEN",
-                S3ConnectorOperator::LessThanOrEqualTo => "LESS_THAN_OR_EQUAL_TO",
-                S3ConnectorOperator::GreaterThanOrEqualTo => "GREATER_THAN_OR_EQUAL_TO",
-                S3ConnectorOperator::EqualTo => "EQUAL_TO",
-                S3ConnectorOperator::NotEqualTo => "NOT_EQUAL_TO",
-                S3ConnectorOperator::Addition => "ADDITION",
-                S3ConnectorOperator::Multiplication => "MULTIPLICATION",
-                S3ConnectorOperator::Division => "DIVISION",
-                S3ConnectorOperator::Subtraction => "SUBTRACTION",
-                S3ConnectorOperator::MaskAll => "MASK_ALL",
-                S3ConnectorOperator::MaskFirstN => "MASK_FIRST_N",
-                S3ConnectorOperator::MaskLastN => "MASK_LAST_N",
-                S3ConnectorOperator::ValidateNonNull => "VALIDATE_NON_NULL",
-                S3ConnectorOperator::ValidateNonZero => "VALIDATE_NON_ZERO",
-                S3ConnectorOperator::ValidateNonNegative => "VALIDATE_NON_NEGATIVE",
-                S3ConnectorOperator::ValidateNumeric => "VALIDATE_NUMERIC",
-                S3ConnectorOperator::NoOp => "NO_OP",
-            }
-        }
-    }
-
-    impl std::fmt::Display for S3ConnectorOperator {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<S3ConnectorOperator> for Value {
-        fn from(v: S3ConnectorOperator) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<S3ConnectorOperator> for Val<S3ConnectorOperator> {
-        fn from(v: S3ConnectorOperator) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`SalesforceConnectorOperator::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SalesforceConnectorOperator {
-        /// `PROJECTION`
-        Projection,
-        /// `LESS_THAN`
-        LessThan,
-        /// `GREATER_THAN`
-        GreaterThan,
-        /// `CONTAINS`
-        Contains,
-        /// `BETWEEN`
-        Between,
-        /// `LESS_THAN_OR_EQUAL_TO`
-        LessThanOrEqualTo,
-        /// `GREATER_THAN_OR_EQUAL_TO`
-        GreaterThanOrEqualTo,
-        /// `EQUAL_TO`
-        EqualTo,
-        /// `NOT_EQUAL_TO`
-        NotEqualTo,
-        /// `ADDITION`
-        Addition,
-        /// `MULTIPLICATION`
-        Multiplication,
-        /// `DIVISION`
-        Division,
-        /// `SUBTRACTION`
-        Subtraction,
-        /// `MASK_ALL`
-        MaskAll,
-        /// `MASK_FIRST_N`
-        MaskFirstN,
-        /// `MASK_LAST_N`
-        MaskLastN,
-        /// `VALIDATE_NON_NULL`
-        ValidateNonNull,
-        /// `VALIDATE_NON_ZERO`
-        ValidateNonZero,
-        /// `VALIDATE_NON_NEGATIVE`
-        ValidateNonNegative,
-        /// `VALIDATE_NUMERIC`
-        ValidateNumeric,
-        /// `NO_OP`
-        NoOp,
-    }
-
-    impl SalesforceConnectorOperator {
-        /// Every variant, in schema order.
-        pub const ALL: [SalesforceConnectorOperator; 21] = [
-            SalesforceConnectorOperator::Projection,
-            SalesforceConnectorOperator::LessThan,
-            SalesforceConnectorOperator::GreaterThan,
-            SalesforceConnectorOperator::Contains,
-            SalesforceConnectorOperator::Between,
-            SalesforceConnectorOperator::LessThanOrEqualTo,
-            SalesforceConnectorOperator::GreaterThanOrEqualTo,
-            SalesforceConnectorOperator::EqualTo,
-            SalesforceConnectorOperator::NotEqualTo,
-            SalesforceConnectorOperator::Addition,
-            SalesforceConnectorOperator::Multiplication,
-            SalesforceConnectorOperator::Division,
-            SalesforceConnectorOperator::Subtraction,
-            SalesforceConnectorOperator::MaskAll,
-            SalesforceConnectorOperator::MaskFirstN,
-            SalesforceConnectorOperator::MaskLastN,
-            SalesforceConnectorOperator::ValidateNonNull,
-            SalesforceConnectorOperator::ValidateNonZero,
-            SalesforceConnectorOperator::ValidateNonNegative,
-            SalesforceConnectorOperator::ValidateNumeric,
-            SalesforceConnectorOperator::NoOp,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SalesforceConnectorOperator::Projection => "PROJECTION",
-                SalesforceConnectorOperator::LessThan => "LESS_THAN",
-                SalesforceConnectorOperator::GreaterThan => "GREATER_THAN",
-                SalesforceConnectorOperator::Contains => "CONTAINS",
-                SalesforceConnectorOperator::Between => "BETWEEN",
-                SalesforceConnectorOperator::LessThanOrEqualTo => "LESS_THAN_OR_EQUAL_TO",
-                SalesforceConnectorOperator::GreaterThanOrEqualTo => "GREATER_THAN_OR_EQUAL_TO",
-                SalesforceConnectorOperator::EqualTo => "EQUAL_TO",
-                SalesforceConnectorOperator::NotEqualTo => "NOT_EQUAL_TO",
-                SalesforceConnectorOperator::Addition => "ADDITION",
-                SalesforceConnectorOperator::Multiplication => "MULTIPLICATION",
-                SalesforceConnectorOperator::Division => "DIVISION",
-                SalesforceConnectorOperator::Subtraction => "SUBTRACTION",
-                SalesforceConnectorOperator::MaskAll => "MASK_ALL",
-                SalesforceConnectorOperator::MaskFirstN => "MASK_FIRST_N",
-                SalesforceConnectorOperator::MaskLastN => "MASK_LAST_N",
-                SalesforceConnectorOperator::ValidateNonNull => "VALIDATE_NON_NULL",
-                SalesforceConnectorOperator::ValidateNonZero => "VALIDATE_NON_ZERO",
-                SalesforceConnectorOperator::ValidateNonNegative => "VALIDATE_NON_NEGATIVE",
-                SalesforceConnectorOperator::ValidateNumeric => "VALIDATE_NUMERIC",
-                SalesforceConnectorOperator::NoOp => "NO_OP",
-            }
-        }
-    }
-
-    impl std::fmt::Display for SalesforceConnectorOperator {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<SalesforceConnectorOperator> for Value {
-        fn from(v: SalesforceConnectorOperator) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<SalesforceConnectorOperator> for Val<SalesforceConnectorOperator> {
-        fn from(v: SalesforceConnectorOperator) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Scope of the integration, such as 'PROFILE' or 'DOMAIN'
-    ///
-    /// Rendered as its CloudFormation spelling ([`Scope::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Scope {
-        /// `PROFILE`
-        Profile,
-        /// `DOMAIN`
-        Domain,
-    }
-
-    impl Scope {
-        /// Every variant, in schema order.
-        pub const ALL: [Scope; 2] = [Scope::Profile, Scope::Domain];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Scope::Profile => "PROFILE",
-                Scope::Domain => "DOMAIN",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Scope {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Scope> for Value {
-        fn from(v: Scope) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Scope> for Val<Scope> {
-        fn from(v: Scope) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`ServiceNowConnectorOperator::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ServiceNowConnectorOperator {
-        /// `PROJECTION`
-        Projection,
-        /// `LESS_THAN`
-        LessThan,
-        /// `GREATER_THAN`
-        GreaterThan,
-        /// `CONTAINS`
-        Contains,
-        /// `BETWEEN`
-        Between,
-        /// `LESS_THAN_OR_EQUAL_TO`
-        LessThanOrEqualTo,
-        /// `GREATER_THAN_OR_EQUAL_TO`
-        GreaterThanOrEqualTo,
-        /// `EQUAL_TO`
-        EqualTo,
-        /// `NOT_EQUAL_TO`
-        NotEqualTo,
-        /// `ADDITION`
-        Addition,
-        /// `MULTIPLICATION`
-        Multiplication,
-        /// `DIVISION`
-        Division,
-        /// `SUBTRACTION`
-        Subtraction,
-        /// `MASK_ALL`
-        MaskAll,
-        /// `MASK_FIRST_N`
-        MaskFirstN,
-        /// `MASK_LAST_N`
-        MaskLastN,
-        /// `VALIDATE_NON_NULL`
-        ValidateNonNull,
-        /// `VALIDATE_NON_ZERO`
-        ValidateNonZero,
-        /// `VALIDATE_NON_NEGATIVE`
-        ValidateNonNegative,
-        /// `VALIDATE_NUMERIC`
-        ValidateNumeric,
-        /// `NO_OP`
-        NoOp,
-    }
-
-    impl ServiceNowConnectorOperator {
-        /// Every variant, in schema order.
-        pub const ALL: [ServiceNowConnectorOperator; 21] = [
-            ServiceNowConnectorOperator::Projection,
-            ServiceNowConnectorOperator::LessThan,
-            ServiceNowConnectorOperator::GreaterThan,
-            ServiceNowConnectorOperator::Contains,
-            ServiceNowConnectorOperator::Between,
-            ServiceNowConnectorOperator::LessThanOrEqualTo,
-            ServiceNowConnectorOperator::GreaterThanOrEqualTo,
-            ServiceNowConnectorOperator::EqualTo,
-            ServiceNowConnectorOperator::NotEqualTo,
-            ServiceNowConnectorOperator::Addition,
-            ServiceNowConnectorOperator::Multiplication,
-            ServiceNowConnectorOperator::Division,
-            ServiceNowConnectorOperator::Subtraction,
-            ServiceNowConnectorOperator::MaskAll,
-            ServiceNowConnectorOperator::MaskFirstN,
-            ServiceNowConnectorOperator::MaskLastN,
-            ServiceNowConnectorOperator::ValidateNonNull,
-            ServiceNowConnectorOperator::ValidateNonZero,
-            ServiceNowConnectorOperator::ValidateNonNegative,
-            ServiceNowConnectorOperator::ValidateNumeric,
-            ServiceNowConnectorOperator::NoOp,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ServiceNowConnectorOperator::Projection => "PROJECTION",
-                ServiceNowConnectorOperator::LessThan => "LESS_THAN",
-                ServiceNowConnectorOperator::GreaterThan => "GREATER_THAN",
-                ServiceNowConnectorOperator::Contains => "CONTAINS",
-                ServiceNowConnectorOperator::Between => "BETWEEN",
-                ServiceNowConnectorOperator::LessThanOrEqualTo => "LESS_THAN_OR_EQUAL_TO",
-                ServiceNowConnectorOperator::GreaterThanOrEqualTo => "GREATER_THAN_OR_EQUAL_TO",
-                ServiceNowConnectorOperator::EqualTo => "EQUAL_TO",
-                ServiceNowConnectorOperator::NotEqualTo => "NOT_EQUAL_TO",
-                ServiceNowConnectorOperator::Addition => "ADDITION",
-                ServiceNowConnectorOperator::Multiplication => "MULTIPLICATION",
-                ServiceNowConnectorOperator::Division => "DIVISION",
-                ServiceNowConnectorOperator::Subtraction => "SUBTRACTION",
-                ServiceNowConnectorOperator::MaskAll => "MASK_ALL",
-                ServiceNowConnectorOperator::MaskFirstN => "MASK_FIRST_N",
-                ServiceNowConnectorOperator::MaskLastN => "MASK_LAST_N",
-                ServiceNowConnectorOperator::ValidateNonNull => "VALIDATE_NON_NULL",
-                ServiceNowConnectorOperator::ValidateNonZero => "VALIDATE_NON_ZERO",
-                ServiceNowConnectorOperator::ValidateNonNegative => "VALIDATE_NON_NEGATIVE",
-                ServiceNowConnectorOperator::ValidateNumeric => "VALIDATE_NUMERIC",
-                ServiceNowConnectorOperator::NoOp => "NO_OP",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ServiceNowConnectorOperator {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ServiceNowConnectorOperator> for Value {
-        fn from(v: ServiceNowConnectorOperator) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ServiceNowConnectorOperator> for Val<ServiceNowConnectorOperator> {
-        fn from(v: ServiceNowConnectorOperator) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`TaskType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TaskType {
-        /// `Arithmetic`
-        Arithmetic,
-        /// `Filter`
-        Filter,
-        /// `Map`
-        Map2,
-        /// `Mask`
-        Mask,
-        /// `Merge`
-        Merge,
-        /// `Truncate`
-        Truncate,
-        /// `Validate`
-        Validate,
-    }
-
-    impl TaskType {
-        /// Every variant, in schema order.
-        pub const ALL: [TaskType; 7] = [
-            TaskType::Arithmetic,
-            TaskType::Filter,
-            TaskType::Map2,
-            TaskType::Mask,
-            TaskType::Merge,
-            TaskType::Truncate,
-            TaskType::Validate,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                TaskType::Arithmetic => "Arithmetic",
-                TaskType::Filter => "Filter",
-                TaskType::Map2 => "Map",
-                TaskType::Mask => "Mask",
-                TaskType::Merge => "Merge",
-                TaskType::Truncate => "Truncate",
-                TaskType::Validate => "Validate",
-            }
-        }
-    }
-
-    impl std::fmt::Display for TaskType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<TaskType> for Value {
-        fn from(v: TaskType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<TaskType> for Val<TaskType> {
-        fn from(v: TaskType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`TriggerType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TriggerType {
-        /// `Scheduled`
-        Scheduled,
-        /// `Event`
-        Event,
-        /// `OnDemand`
-        OnDemand,
-    }
-
-    impl TriggerType {
-        /// Every variant, in schema order.
-        pub const ALL: [TriggerType; 3] = [TriggerType::Scheduled, TriggerType::Event, TriggerType::OnDemand];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                TriggerType::Scheduled => "Scheduled",
-                TriggerType::Event => "Event",
-                TriggerType::OnDemand => "OnDemand",
-            }
-        }
-    }
-
-    impl std::fmt::Display for TriggerType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<TriggerType> for Value {
-        fn from(v: TriggerType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<TriggerType> for Val<TriggerType> {
-        fn from(v: TriggerType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`ZendeskConnectorOperator::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ZendeskConnectorOperator {
-        /// `PROJECTION`
-        Projection,
-        /// `GREATER_THAN`
-        GreaterThan,
-        /// `ADDITION`
-        Addition,
-        /// `MULTIPLICATION`
-        Multiplication,
-        /// `DIVISION`
-        Division,
-        /// `SUBTRACTION`
-        Subtraction,
-        /// `MASK_ALL`
-        MaskAll,
-        /// `MASK_FIRST_N`
-        MaskFirstN,
-        /// `MASK_LAST_N`
-        MaskLastN,
-        /// `VALIDATE_NON_NULL`
-        ValidateNonNull,
-        /// `VALIDATE_NON_ZERO`
-        ValidateNonZero,
-        /// `VALIDATE_NON_NEGATIVE`
-        ValidateNonNegative,
-        /// `VALIDATE_NUMERIC`
-        ValidateNumeric,
-        /// `NO_OP`
-        NoOp,
-    }
-
-    impl ZendeskConnectorOperator {
-        /// Every variant, in schema order.
-        pub const ALL: [ZendeskConnectorOperator; 14] = [
-            ZendeskConnectorOperator::Projection,
-            ZendeskConnectorOperator::GreaterThan,
-            ZendeskConnectorOperator::Addition,
-            ZendeskConnectorOperator::Multiplication,
-            ZendeskConnectorOperator::Division,
-            ZendeskConnectorOperator::Subtraction,
-            ZendeskConnectorOperator::MaskAll,
-            ZendeskConnectorOperator::MaskFirstN,
-            ZendeskConnectorOperator::MaskLastN,
-            ZendeskConnectorOperator::ValidateNonNull,
-            ZendeskConnectorOperator::ValidateNonZero,
-            ZendeskConnectorOperator::ValidateNonNegative,
-            ZendeskConnectorOperator::ValidateNumeric,
-            ZendeskConnectorOperator::NoOp,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ZendeskConnectorOperator::Projection => "PROJECTION",
-                ZendeskConnectorOperator::GreaterThan => "GREATER_THAN",
-                ZendeskConnectorOperator::Addition => "ADDITION",
-                ZendeskConnectorOperator::Multiplication => "MULTIPLICATION",
-                ZendeskConnectorOperator::Division => "DIVISION",
-                ZendeskConnectorOperator::Subtraction => "SUBTRACTION",
-                ZendeskConnectorOperator::MaskAll => "MASK_ALL",
-                ZendeskConnectorOperator::MaskFirstN => "MASK_FIRST_N",
-                ZendeskConnectorOperator::MaskLastN => "MASK_LAST_N",
-                ZendeskConnectorOperator::ValidateNonNull => "VALIDATE_NON_NULL",
-                ZendeskConnectorOperator::ValidateNonZero => "VALIDATE_NON_ZERO",
-                ZendeskConnectorOperator::ValidateNonNegative => "VALIDATE_NON_NEGATIVE",
-                ZendeskConnectorOperator::ValidateNumeric => "VALIDATE_NUMERIC",
-                ZendeskConnectorOperator::NoOp => "NO_OP",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ZendeskConnectorOperator {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ZendeskConnectorOperator> for Value {
-        fn from(v: ZendeskConnectorOperator) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ZendeskConnectorOperator> for Val<ZendeskConnectorOperator> {
-        fn from(v: ZendeskConnectorOperator) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        ZendeskConnectorOperator[14] {
+            Projection = "PROJECTION",
+            GreaterThan = "GREATER_THAN",
+            Addition = "ADDITION",
+            Multiplication = "MULTIPLICATION",
+            Division = "DIVISION",
+            Subtraction = "SUBTRACTION",
+            MaskAll = "MASK_ALL",
+            MaskFirstN = "MASK_FIRST_N",
+            MaskLastN = "MASK_LAST_N",
+            ValidateNonNull = "VALIDATE_NON_NULL",
+            ValidateNonZero = "VALIDATE_NON_ZERO",
+            ValidateNonNegative = "VALIDATE_NON_NEGATIVE",
+            ValidateNumeric = "VALIDATE_NUMERIC",
+            NoOp = "NO_OP",
         }
     }
 }
@@ -3831,175 +2731,39 @@ pub mod object_type {
 
     property_type!(ObjectTypeKey);
 
-    /// The content type of the field. Used for determining equality when searching.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ContentType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ContentType {
-        /// `STRING`
-        String2,
-        /// `NUMBER`
-        Number,
-        /// `PHONE_NUMBER`
-        PhoneNumber,
-        /// `EMAIL_ADDRESS`
-        EmailAddress,
-        /// `NAME`
-        Name,
-    }
-
-    impl ContentType {
-        /// Every variant, in schema order.
-        pub const ALL: [ContentType; 5] = [
-            ContentType::String2,
-            ContentType::Number,
-            ContentType::PhoneNumber,
-            ContentType::EmailAddress,
-            ContentType::Name,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ContentType::String2 => "STRING",
-                ContentType::Number => "NUMBER",
-                ContentType::PhoneNumber => "PHONE_NUMBER",
-                ContentType::EmailAddress => "EMAIL_ADDRESS",
-                ContentType::Name => "NAME",
-            }
+    cfn_enum! {
+        /// The content type of the field. Used for determining equality when searching.
+        ContentType[5] {
+            String2 = "STRING",
+            Number = "NUMBER",
+            PhoneNumber = "PHONE_NUMBER",
+            EmailAddress = "EMAIL_ADDRESS",
+            Name = "NAME",
         }
     }
 
-    impl std::fmt::Display for ContentType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ContentType> for Value {
-        fn from(v: ContentType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ContentType> for Val<ContentType> {
-        fn from(v: ContentType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`StandardIdentifiers::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum StandardIdentifiers {
-        /// `PROFILE`
-        Profile,
-        /// `UNIQUE`
-        Unique,
-        /// `SECONDARY`
-        Secondary,
-        /// `LOOKUP_ONLY`
-        LookupOnly,
-        /// `NEW_ONLY`
-        NewOnly,
-        /// `ASSET`
-        Asset,
-        /// `CASE`
-        Case,
-        /// `ORDER`
-        Order,
-        /// `AIR_PREFERENCE`
-        AirPreference,
-        /// `AIR_BOOKING`
-        AirBooking,
-        /// `AIR_SEGMENT`
-        AirSegment,
-        /// `HOTEL_PREFERENCE`
-        HotelPreference,
-        /// `HOTEL_STAY_REVENUE`
-        HotelStayRevenue,
-        /// `HOTEL_RESERVATION`
-        HotelReservation,
-        /// `LOYALTY`
-        Loyalty,
-        /// `LOYALTY_TRANSACTION`
-        LoyaltyTransaction,
-        /// `LOYALTY_PROMOTION`
-        LoyaltyPromotion,
-        /// `WEB_ANALYTICS`
-        WebAnalytics,
-        /// `DEVICE`
-        Device,
-        /// `COMMUNICATION_RECORD`
-        CommunicationRecord,
-    }
-
-    impl StandardIdentifiers {
-        /// Every variant, in schema order.
-        pub const ALL: [StandardIdentifiers; 20] = [
-            StandardIdentifiers::Profile,
-            StandardIdentifiers::Unique,
-            StandardIdentifiers::Secondary,
-            StandardIdentifiers::LookupOnly,
-            StandardIdentifiers::NewOnly,
-            StandardIdentifiers::Asset,
-            StandardIdentifiers::Case,
-            StandardIdentifiers::Order,
-            StandardIdentifiers::AirPreference,
-            StandardIdentifiers::AirBooking,
-            StandardIdentifiers::AirSegment,
-            StandardIdentifiers::HotelPreference,
-            StandardIdentifiers::HotelStayRevenue,
-            StandardIdentifiers::HotelReservation,
-            StandardIdentifiers::Loyalty,
-            StandardIdentifiers::LoyaltyTransaction,
-            StandardIdentifiers::LoyaltyPromotion,
-            StandardIdentifiers::WebAnalytics,
-            StandardIdentifiers::Device,
-            StandardIdentifiers::CommunicationRecord,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                StandardIdentifiers::Profile => "PROFILE",
-                StandardIdentifiers::Unique => "UNIQUE",
-                StandardIdentifiers::Secondary => "SECONDARY",
-                StandardIdentifiers::LookupOnly => "LOOKUP_ONLY",
-                StandardIdentifiers::NewOnly => "NEW_ONLY",
-                StandardIdentifiers::Asset => "ASSET",
-                StandardIdentifiers::Case => "CASE",
-                StandardIdentifiers::Order => "ORDER",
-                StandardIdentifiers::AirPreference => "AIR_PREFERENCE",
-                StandardIdentifiers::AirBooking => "AIR_BOOKING",
-                StandardIdentifiers::AirSegment => "AIR_SEGMENT",
-                StandardIdentifiers::HotelPreference => "HOTEL_PREFERENCE",
-                StandardIdentifiers::HotelStayRevenue => "HOTEL_STAY_REVENUE",
-                StandardIdentifiers::HotelReservation => "HOTEL_RESERVATION",
-                StandardIdentifiers::Loyalty => "LOYALTY",
-                StandardIdentifiers::LoyaltyTransaction => "LOYALTY_TRANSACTION",
-                StandardIdentifiers::LoyaltyPromotion => "LOYALTY_PROMOTION",
-                StandardIdentifiers::WebAnalytics => "WEB_ANALYTICS",
-                StandardIdentifiers::Device => "DEVICE",
-                StandardIdentifiers::CommunicationRecord => "COMMUNICATION_RECORD",
-            }
-        }
-    }
-
-    impl std::fmt::Display for StandardIdentifiers {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<StandardIdentifiers> for Value {
-        fn from(v: StandardIdentifiers) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<StandardIdentifiers> for Val<StandardIdentifiers> {
-        fn from(v: StandardIdentifiers) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        StandardIdentifiers[20] {
+            Profile = "PROFILE",
+            Unique = "UNIQUE",
+            Secondary = "SECONDARY",
+            LookupOnly = "LOOKUP_ONLY",
+            NewOnly = "NEW_ONLY",
+            Asset = "ASSET",
+            Case = "CASE",
+            Order = "ORDER",
+            AirPreference = "AIR_PREFERENCE",
+            AirBooking = "AIR_BOOKING",
+            AirSegment = "AIR_SEGMENT",
+            HotelPreference = "HOTEL_PREFERENCE",
+            HotelStayRevenue = "HOTEL_STAY_REVENUE",
+            HotelReservation = "HOTEL_RESERVATION",
+            Loyalty = "LOYALTY",
+            LoyaltyTransaction = "LOYALTY_TRANSACTION",
+            LoyaltyPromotion = "LOYALTY_PROMOTION",
+            WebAnalytics = "WEB_ANALYTICS",
+            Device = "DEVICE",
+            CommunicationRecord = "COMMUNICATION_RECORD",
         }
     }
 }
@@ -4216,64 +2980,15 @@ pub mod recommender {
 
     property_type!(RecommenderConfig);
 
-    /// The name of the recommender recipe.
-    ///
-    /// Rendered as its CloudFormation spelling ([`RecommenderRecipeName::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum RecommenderRecipeName {
-        /// `frequently-paired-items`
-        FrequentlyPairedItems,
-        /// `personalized-ranking`
-        PersonalizedRanking,
-        /// `popular-items`
-        PopularItems,
-        /// `recommended-for-you`
-        RecommendedForYou,
-        /// `similar-items`
-        SimilarItems,
-        /// `trending-now`
-        TrendingNow,
-    }
-
-    impl RecommenderRecipeName {
-        /// Every variant, in schema order.
-        pub const ALL: [RecommenderRecipeName; 6] = [
-            RecommenderRecipeName::FrequentlyPairedItems,
-            RecommenderRecipeName::PersonalizedRanking,
-            RecommenderRecipeName::PopularItems,
-            RecommenderRecipeName::RecommendedForYou,
-            RecommenderRecipeName::SimilarItems,
-            RecommenderRecipeName::TrendingNow,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                RecommenderRecipeName::FrequentlyPairedItems => "frequently-paired-items",
-                RecommenderRecipeName::PersonalizedRanking => "personalized-ranking",
-                RecommenderRecipeName::PopularItems => "popular-items",
-                RecommenderRecipeName::RecommendedForYou => "recommended-for-you",
-                RecommenderRecipeName::SimilarItems => "similar-items",
-                RecommenderRecipeName::TrendingNow => "trending-now",
-            }
-        }
-    }
-
-    impl std::fmt::Display for RecommenderRecipeName {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<RecommenderRecipeName> for Value {
-        fn from(v: RecommenderRecipeName) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<RecommenderRecipeName> for Val<RecommenderRecipeName> {
-        fn from(v: RecommenderRecipeName) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The name of the recommender recipe.
+        RecommenderRecipeName[6] {
+            FrequentlyPairedItems = "frequently-paired-items",
+            PersonalizedRanking = "personalized-ranking",
+            PopularItems = "popular-items",
+            RecommendedForYou = "recommended-for-you",
+            SimilarItems = "similar-items",
+            TrendingNow = "trending-now",
         }
     }
 }
@@ -4753,178 +3468,37 @@ pub mod segment_definition {
 
     property_type!(SourceSegment);
 
-    /// Specifies the operator on how to handle multiple groups within the same segment.
-    ///
-    /// Rendered as its CloudFormation spelling ([`IncludeOptions::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum IncludeOptions {
-        /// `ALL`
-        All,
-        /// `ANY`
-        Any,
-        /// `NONE`
-        None,
-    }
-
-    impl IncludeOptions {
-        /// Every variant, in schema order.
-        pub const ALL: [IncludeOptions; 3] = [IncludeOptions::All, IncludeOptions::Any, IncludeOptions::None];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                IncludeOptions::All => "ALL",
-                IncludeOptions::Any => "ANY",
-                IncludeOptions::None => "NONE",
-            }
+    cfn_enum! {
+        /// Specifies the operator on how to handle multiple groups within the same segment.
+        IncludeOptions[3] {
+            All = "ALL",
+            Any = "ANY",
+            None = "NONE",
         }
     }
 
-    impl std::fmt::Display for IncludeOptions {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// The data type of the sort attribute (e.g., string, number, date).
+        SegmentSortDataType[3] {
+            String2 = "STRING",
+            Number = "NUMBER",
+            Date = "DATE",
         }
     }
 
-    impl From<IncludeOptions> for Value {
-        fn from(v: IncludeOptions) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// The sort order for the attribute (ascending or descending).
+        SegmentSortOrder[2] {
+            Asc = "ASC",
+            Desc = "DESC",
         }
     }
 
-    impl From<IncludeOptions> for Val<IncludeOptions> {
-        fn from(v: IncludeOptions) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The data type of the sort attribute (e.g., string, number, date).
-    ///
-    /// Rendered as its CloudFormation spelling ([`SegmentSortDataType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SegmentSortDataType {
-        /// `STRING`
-        String2,
-        /// `NUMBER`
-        Number,
-        /// `DATE`
-        Date,
-    }
-
-    impl SegmentSortDataType {
-        /// Every variant, in schema order.
-        pub const ALL: [SegmentSortDataType; 3] =
-            [SegmentSortDataType::String2, SegmentSortDataType::Number, SegmentSortDataType::Date];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SegmentSortDataType::String2 => "STRING",
-                SegmentSortDataType::Number => "NUMBER",
-                SegmentSortDataType::Date => "DATE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for SegmentSortDataType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<SegmentSortDataType> for Value {
-        fn from(v: SegmentSortDataType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<SegmentSortDataType> for Val<SegmentSortDataType> {
-        fn from(v: SegmentSortDataType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The sort order for the attribute (ascending or descending).
-    ///
-    /// Rendered as its CloudFormation spelling ([`SegmentSortOrder::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SegmentSortOrder {
-        /// `ASC`
-        Asc,
-        /// `DESC`
-        Desc,
-    }
-
-    impl SegmentSortOrder {
-        /// Every variant, in schema order.
-        pub const ALL: [SegmentSortOrder; 2] = [SegmentSortOrder::Asc, SegmentSortOrder::Desc];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SegmentSortOrder::Asc => "ASC",
-                SegmentSortOrder::Desc => "DESC",
-            }
-        }
-    }
-
-    impl std::fmt::Display for SegmentSortOrder {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<SegmentSortOrder> for Value {
-        fn from(v: SegmentSortOrder) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<SegmentSortOrder> for Val<SegmentSortOrder> {
-        fn from(v: SegmentSortOrder) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The type of attribute (e.g., profile, calculated).
-    ///
-    /// Rendered as its CloudFormation spelling ([`SortAttributeType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SortAttributeType {
-        /// `PROFILE`
-        Profile,
-        /// `CALCULATED`
-        Calculated,
-    }
-
-    impl SortAttributeType {
-        /// Every variant, in schema order.
-        pub const ALL: [SortAttributeType; 2] = [SortAttributeType::Profile, SortAttributeType::Calculated];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SortAttributeType::Profile => "PROFILE",
-                SortAttributeType::Calculated => "CALCULATED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for SortAttributeType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<SortAttributeType> for Value {
-        fn from(v: SortAttributeType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<SortAttributeType> for Val<SortAttributeType> {
-        fn from(v: SortAttributeType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The type of attribute (e.g., profile, calculated).
+        SortAttributeType[2] {
+            Profile = "PROFILE",
+            Calculated = "CALCULATED",
         }
     }
 }

@@ -712,225 +712,47 @@ pub mod dataset {
 
     property_type!(S3Location);
 
-    /// Dataset format
-    ///
-    /// Rendered as its CloudFormation spelling ([`Format::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Format {
-        /// `CSV`
-        Csv,
-        /// `JSON`
-        Json,
-        /// `PARQUET`
-        Parquet,
-        /// `EXCEL`
-        Excel,
-        /// `ORC`
-        Orc,
-    }
-
-    impl Format {
-        /// Every variant, in schema order.
-        pub const ALL: [Format; 5] = [Format::Csv, Format::Json, Format::Parquet, Format::Excel, Format::Orc];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Format::Csv => "CSV",
-                Format::Json => "JSON",
-                Format::Parquet => "PARQUET",
-                Format::Excel => "EXCEL",
-                Format::Orc => "ORC",
-            }
+    cfn_enum! {
+        /// Dataset format
+        Format[5] {
+            Csv = "CSV",
+            Json = "JSON",
+            Parquet = "PARQUET",
+            Excel = "EXCEL",
+            Orc = "ORC",
         }
     }
 
-    impl std::fmt::Display for Format {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// Order
+        Order[2] {
+            Ascending = "ASCENDING",
+            Descending = "DESCENDING",
         }
     }
 
-    impl From<Format> for Value {
-        fn from(v: Format) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// Ordered by
+        OrderedBy[1] {
+            LastModifiedDate = "LAST_MODIFIED_DATE",
         }
     }
 
-    impl From<Format> for Val<Format> {
-        fn from(v: Format) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Source type of the dataset
+        Source[3] {
+            S3 = "S3",
+            DataCatalog = "DATA-CATALOG",
+            Database = "DATABASE",
         }
     }
 
-    /// Order
-    ///
-    /// Rendered as its CloudFormation spelling ([`Order::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Order {
-        /// `ASCENDING`
-        Ascending,
-        /// `DESCENDING`
-        Descending,
-    }
-
-    impl Order {
-        /// Every variant, in schema order.
-        pub const ALL: [Order; 2] = [Order::Ascending, Order::Descending];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Order::Ascending => "ASCENDING",
-                Order::Descending => "DESCENDING",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Order {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Order> for Value {
-        fn from(v: Order) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Order> for Val<Order> {
-        fn from(v: Order) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Ordered by
-    ///
-    /// Rendered as its CloudFormation spelling ([`OrderedBy::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum OrderedBy {
-        /// `LAST_MODIFIED_DATE`
-        LastModifiedDate,
-    }
-
-    impl OrderedBy {
-        /// Every variant, in schema order.
-        pub const ALL: [OrderedBy; 1] = [OrderedBy::LastModifiedDate];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                OrderedBy::LastModifiedDate => "LAST_MODIFIED_DATE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for OrderedBy {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<OrderedBy> for Value {
-        fn from(v: OrderedBy) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<OrderedBy> for Val<OrderedBy> {
-        fn from(v: OrderedBy) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Source type of the dataset
-    ///
-    /// Rendered as its CloudFormation spelling ([`Source::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Source {
-        /// `S3`
-        S3,
-        /// `DATA-CATALOG`
-        DataCatalog,
-        /// `DATABASE`
-        Database,
-    }
-
-    impl Source {
-        /// Every variant, in schema order.
-        pub const ALL: [Source; 3] = [Source::S3, Source::DataCatalog, Source::Database];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Source::S3 => "S3",
-                Source::DataCatalog => "DATA-CATALOG",
-                Source::Database => "DATABASE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Source {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Source> for Value {
-        fn from(v: Source) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Source> for Val<Source> {
-        fn from(v: Source) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Parameter type
-    ///
-    /// Rendered as its CloudFormation spelling ([`Type::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Type {
-        /// `String`
-        String2,
-        /// `Number`
-        Number,
-        /// `Datetime`
-        Datetime,
-    }
-
-    impl Type {
-        /// Every variant, in schema order.
-        pub const ALL: [Type; 3] = [Type::String2, Type::Number, Type::Datetime];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Type::String2 => "String",
-                Type::Number => "Number",
-                Type::Datetime => "Datetime",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Type {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Type> for Value {
-        fn from(v: Type) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Type> for Val<Type> {
-        fn from(v: Type) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Parameter type
+        Type[3] {
+            String2 = "String",
+            Number = "Number",
+            Datetime = "Datetime",
         }
     }
 }
@@ -1799,385 +1621,75 @@ pub mod job {
 
     property_type!(ValidationConfiguration);
 
-    /// Rendered as its CloudFormation spelling ([`CompressionFormat::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum CompressionFormat {
-        /// `GZIP`
-        Gzip,
-        /// `LZ4`
-        Lz4,
-        /// `SNAPPY`
-        Snappy,
-        /// `BZIP2`
-        Bzip2,
-        /// `DEFLATE`
-        Deflate,
-        /// `LZO`
-        Lzo,
-        /// `BROTLI`
-        Brotli,
-        /// `ZSTD`
-        Zstd,
-        /// `ZLIB`
-        Zlib,
-    }
-
-    impl CompressionFormat {
-        /// Every variant, in schema order.
-        pub const ALL: [CompressionFormat; 9] = [
-            CompressionFormat::Gzip,
-            CompressionFormat::Lz4,
-            CompressionFormat::Snappy,
-            CompressionFormat::Bzip2,
-            CompressionFormat::Deflate,
-            CompressionFormat::Lzo,
-            CompressionFormat::Brotli,
-            CompressionFormat::Zstd,
-            CompressionFormat::Zlib,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                CompressionFormat::Gzip => "GZIP",
-                CompressionFormat::Lz4 => "LZ4",
-                CompressionFormat::Snappy => "SNAPPY",
-                CompressionFormat::Bzip2 => "BZIP2",
-                CompressionFormat::Deflate => "DEFLATE",
-                CompressionFormat::Lzo => "LZO",
-                CompressionFormat::Brotli => "BROTLI",
-                CompressionFormat::Zstd => "ZSTD",
-                CompressionFormat::Zlib => "ZLIB",
-            }
+    cfn_enum! {
+        CompressionFormat[9] {
+            Gzip = "GZIP",
+            Lz4 = "LZ4",
+            Snappy = "SNAPPY",
+            Bzip2 = "BZIP2",
+            Deflate = "DEFLATE",
+            Lzo = "LZO",
+            Brotli = "BROTLI",
+            Zstd = "ZSTD",
+            Zlib = "ZLIB",
         }
     }
 
-    impl std::fmt::Display for CompressionFormat {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// Database table name
+        DatabaseOutputMode[1] {
+            NewTable = "NEW_TABLE",
         }
     }
 
-    impl From<CompressionFormat> for Value {
-        fn from(v: CompressionFormat) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// Encryption mode
+        EncryptionMode[2] {
+            SseKms = "SSE-KMS",
+            SseS3 = "SSE-S3",
         }
     }
 
-    impl From<CompressionFormat> for Val<CompressionFormat> {
-        fn from(v: CompressionFormat) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        Format[8] {
+            Csv = "CSV",
+            Json = "JSON",
+            Parquet = "PARQUET",
+            Glueparquet = "GLUEPARQUET",
+            Avro = "AVRO",
+            Orc = "ORC",
+            Xml = "XML",
+            Tableauhyper = "TABLEAUHYPER",
         }
     }
 
-    /// Database table name
-    ///
-    /// Rendered as its CloudFormation spelling ([`DatabaseOutputMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DatabaseOutputMode {
-        /// `NEW_TABLE`
-        NewTable,
-    }
-
-    impl DatabaseOutputMode {
-        /// Every variant, in schema order.
-        pub const ALL: [DatabaseOutputMode; 1] = [DatabaseOutputMode::NewTable];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DatabaseOutputMode::NewTable => "NEW_TABLE",
-            }
+    cfn_enum! {
+        /// Log subscription
+        LogSubscription[2] {
+            Enable = "ENABLE",
+            Disable = "DISABLE",
         }
     }
 
-    impl std::fmt::Display for DatabaseOutputMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// Sample configuration mode for profile jobs.
+        SampleMode[2] {
+            FullDataset = "FULL_DATASET",
+            CustomRows = "CUSTOM_ROWS",
         }
     }
 
-    impl From<DatabaseOutputMode> for Value {
-        fn from(v: DatabaseOutputMode) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// Job type
+        Type[2] {
+            Profile = "PROFILE",
+            Recipe = "RECIPE",
         }
     }
 
-    impl From<DatabaseOutputMode> for Val<DatabaseOutputMode> {
-        fn from(v: DatabaseOutputMode) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Encryption mode
-    ///
-    /// Rendered as its CloudFormation spelling ([`EncryptionMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum EncryptionMode {
-        /// `SSE-KMS`
-        SseKms,
-        /// `SSE-S3`
-        SseS3,
-    }
-
-    impl EncryptionMode {
-        /// Every variant, in schema order.
-        pub const ALL: [EncryptionMode; 2] = [EncryptionMode::SseKms, EncryptionMode::SseS3];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                EncryptionMode::SseKms => "SSE-KMS",
-                EncryptionMode::SseS3 => "SSE-S3",
-            }
-        }
-    }
-
-    impl std::fmt::Display for EncryptionMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<EncryptionMode> for Value {
-        fn from(v: EncryptionMode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<EncryptionMode> for Val<EncryptionMode> {
-        fn from(v: EncryptionMode) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`Format::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Format {
-        /// `CSV`
-        Csv,
-        /// `JSON`
-        Json,
-        /// `PARQUET`
-        Parquet,
-        /// `GLUEPARQUET`
-        Glueparquet,
-        /// `AVRO`
-        Avro,
-        /// `ORC`
-        Orc,
-        /// `XML`
-        Xml,
-        /// `TABLEAUHYPER`
-        Tableauhyper,
-    }
-
-    impl Format {
-        /// Every variant, in schema order.
-        pub const ALL: [Format; 8] = [
-            Format::Csv,
-            Format::Json,
-            Format::Parquet,
-            Format::Glueparquet,
-            Format::Avro,
-            Format::Orc,
-            Format::Xml,
-            Format::Tableauhyper,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Format::Csv => "CSV",
-                Format::Json => "JSON",
-                Format::Parquet => "PARQUET",
-                Format::Glueparquet => "GLUEPARQUET",
-                Format::Avro => "AVRO",
-                Format::Orc => "ORC",
-                Format::Xml => "XML",
-                Format::Tableauhyper => "TABLEAUHYPER",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Format {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Format> for Value {
-        fn from(v: Format) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Format> for Val<Format> {
-        fn from(v: Format) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Log subscription
-    ///
-    /// Rendered as its CloudFormation spelling ([`LogSubscription::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum LogSubscription {
-        /// `ENABLE`
-        Enable,
-        /// `DISABLE`
-        Disable,
-    }
-
-    impl LogSubscription {
-        /// Every variant, in schema order.
-        pub const ALL: [LogSubscription; 2] = [LogSubscription::Enable, LogSubscription::Disable];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                LogSubscription::Enable => "ENABLE",
-                LogSubscription::Disable => "DISABLE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for LogSubscription {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<LogSubscription> for Value {
-        fn from(v: LogSubscription) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<LogSubscription> for Val<LogSubscription> {
-        fn from(v: LogSubscription) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Sample configuration mode for profile jobs.
-    ///
-    /// Rendered as its CloudFormation spelling ([`SampleMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SampleMode {
-        /// `FULL_DATASET`
-        FullDataset,
-        /// `CUSTOM_ROWS`
-        CustomRows,
-    }
-
-    impl SampleMode {
-        /// Every variant, in schema order.
-        pub const ALL: [SampleMode; 2] = [SampleMode::FullDataset, SampleMode::CustomRows];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SampleMode::FullDataset => "FULL_DATASET",
-                SampleMode::CustomRows => "CUSTOM_ROWS",
-            }
-        }
-    }
-
-    impl std::fmt::Display for SampleMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<SampleMode> for Value {
-        fn from(v: SampleMode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<SampleMode> for Val<SampleMode> {
-        fn from(v: SampleMode) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Job type
-    ///
-    /// Rendered as its CloudFormation spelling ([`Type::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Type {
-        /// `PROFILE`
-        Profile,
-        /// `RECIPE`
-        Recipe,
-    }
-
-    impl Type {
-        /// Every variant, in schema order.
-        pub const ALL: [Type; 2] = [Type::Profile, Type::Recipe];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Type::Profile => "PROFILE",
-                Type::Recipe => "RECIPE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Type {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Type> for Value {
-        fn from(v: Type) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Type> for Val<Type> {
-        fn from(v: Type) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`ValidationMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ValidationMode {
-        /// `CHECK_ALL`
-        CheckAll,
-    }
-
-    impl ValidationMode {
-        /// Every variant, in schema order.
-        pub const ALL: [ValidationMode; 1] = [ValidationMode::CheckAll];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ValidationMode::CheckAll => "CHECK_ALL",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ValidationMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ValidationMode> for Value {
-        fn from(v: ValidationMode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ValidationMode> for Val<ValidationMode> {
-        fn from(v: ValidationMode) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        ValidationMode[1] {
+            CheckAll = "CHECK_ALL",
         }
     }
 }
@@ -2297,48 +1809,12 @@ pub mod project {
 
     property_type!(Sample);
 
-    /// Sample type
-    ///
-    /// Rendered as its CloudFormation spelling ([`Type::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Type {
-        /// `FIRST_N`
-        FirstN,
-        /// `LAST_N`
-        LastN,
-        /// `RANDOM`
-        Random,
-    }
-
-    impl Type {
-        /// Every variant, in schema order.
-        pub const ALL: [Type; 3] = [Type::FirstN, Type::LastN, Type::Random];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Type::FirstN => "FIRST_N",
-                Type::LastN => "LAST_N",
-                Type::Random => "RANDOM",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Type {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Type> for Value {
-        fn from(v: Type) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Type> for Val<Type> {
-        fn from(v: Type) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Sample type
+        Type[3] {
+            FirstN = "FIRST_N",
+            LastN = "LAST_N",
+            Random = "RANDOM",
         }
     }
 }
@@ -2739,98 +2215,21 @@ pub mod ruleset {
 
     property_type!(Threshold);
 
-    /// Threshold type for a rule
-    ///
-    /// Rendered as its CloudFormation spelling ([`ThresholdType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ThresholdType {
-        /// `GREATER_THAN_OR_EQUAL`
-        GreaterThanOrEqual,
-        /// `LESS_THAN_OR_EQUAL`
-        LessThanOrEqual,
-        /// `GREATER_THAN`
-        GreaterThan,
-        /// `LESS_THAN`
-        LessThan,
-    }
-
-    impl ThresholdType {
-        /// Every variant, in schema order.
-        pub const ALL: [ThresholdType; 4] = [
-            ThresholdType::GreaterThanOrEqual,
-            ThresholdType::LessThanOrEqual,
-            ThresholdType::GreaterThan,
-            ThresholdType::LessThan,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ThresholdType::GreaterThanOrEqual => "GREATER_THAN_OR_EQUAL",
-                ThresholdType::LessThanOrEqual => "LESS_THAN_OR_EQUAL",
-                ThresholdType::GreaterThan => "GREATER_THAN",
-                ThresholdType::LessThan => "LESS_THAN",
-            }
+    cfn_enum! {
+        /// Threshold type for a rule
+        ThresholdType[4] {
+            GreaterThanOrEqual = "GREATER_THAN_OR_EQUAL",
+            LessThanOrEqual = "LESS_THAN_OR_EQUAL",
+            GreaterThan = "GREATER_THAN",
+            LessThan = "LESS_THAN",
         }
     }
 
-    impl std::fmt::Display for ThresholdType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ThresholdType> for Value {
-        fn from(v: ThresholdType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ThresholdType> for Val<ThresholdType> {
-        fn from(v: ThresholdType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Threshold unit for a rule
-    ///
-    /// Rendered as its CloudFormation spelling ([`ThresholdUnit::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ThresholdUnit {
-        /// `COUNT`
-        Count,
-        /// `PERCENTAGE`
-        Percentage,
-    }
-
-    impl ThresholdUnit {
-        /// Every variant, in schema order.
-        pub const ALL: [ThresholdUnit; 2] = [ThresholdUnit::Count, ThresholdUnit::Percentage];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ThresholdUnit::Count => "COUNT",
-                ThresholdUnit::Percentage => "PERCENTAGE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ThresholdUnit {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ThresholdUnit> for Value {
-        fn from(v: ThresholdUnit) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ThresholdUnit> for Val<ThresholdUnit> {
-        fn from(v: ThresholdUnit) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Threshold unit for a rule
+        ThresholdUnit[2] {
+            Count = "COUNT",
+            Percentage = "PERCENTAGE",
         }
     }
 }

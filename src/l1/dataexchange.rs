@@ -113,62 +113,15 @@ impl Handle<CfnDataSet> {
 
 /// Property types and enums of [`CfnDataSet`] (`AWS::DataExchange::DataSet`).
 pub mod data_set {
-    use crate::core::value::{Val, Value};
 
-    /// The type of asset that is added to a data set.
-    ///
-    /// Rendered as its CloudFormation spelling ([`AssetType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AssetType {
-        /// `S3_SNAPSHOT`
-        S3Snapshot,
-        /// `REDSHIFT_DATA_SHARE`
-        RedshiftDataShare,
-        /// `API_GATEWAY_API`
-        ApiGatewayApi,
-        /// `S3_DATA_ACCESS`
-        S3DataAccess,
-        /// `LAKE_FORMATION_DATA_PERMISSION`
-        LakeFormationDataPermission,
-    }
-
-    impl AssetType {
-        /// Every variant, in schema order.
-        pub const ALL: [AssetType; 5] = [
-            AssetType::S3Snapshot,
-            AssetType::RedshiftDataShare,
-            AssetType::ApiGatewayApi,
-            AssetType::S3DataAccess,
-            AssetType::LakeFormationDataPermission,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AssetType::S3Snapshot => "S3_SNAPSHOT",
-                AssetType::RedshiftDataShare => "REDSHIFT_DATA_SHARE",
-                AssetType::ApiGatewayApi => "API_GATEWAY_API",
-                AssetType::S3DataAccess => "S3_DATA_ACCESS",
-                AssetType::LakeFormationDataPermission => "LAKE_FORMATION_DATA_PERMISSION",
-            }
-        }
-    }
-
-    impl std::fmt::Display for AssetType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<AssetType> for Value {
-        fn from(v: AssetType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<AssetType> for Val<AssetType> {
-        fn from(v: AssetType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The type of asset that is added to a data set.
+        AssetType[5] {
+            S3Snapshot = "S3_SNAPSHOT",
+            RedshiftDataShare = "REDSHIFT_DATA_SHARE",
+            ApiGatewayApi = "API_GATEWAY_API",
+            S3DataAccess = "S3_DATA_ACCESS",
+            LakeFormationDataPermission = "LAKE_FORMATION_DATA_PERMISSION",
         }
     }
 }
@@ -441,45 +394,11 @@ pub mod event_action {
 
     property_type!(RevisionPublished);
 
-    /// The type of server side encryption used for encrypting the objects in Amazon S3.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Type::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Type {
-        /// `aws:kms`
-        AwsKms,
-        /// `AES256`
-        Aes256,
-    }
-
-    impl Type {
-        /// Every variant, in schema order.
-        pub const ALL: [Type; 2] = [Type::AwsKms, Type::Aes256];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Type::AwsKms => "aws:kms",
-                Type::Aes256 => "AES256",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Type {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Type> for Value {
-        fn from(v: Type) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Type> for Val<Type> {
-        fn from(v: Type) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The type of server side encryption used for encrypting the objects in Amazon S3.
+        Type[2] {
+            AwsKms = "aws:kms",
+            Aes256 = "AES256",
         }
     }
 }

@@ -418,133 +418,28 @@ pub mod location_azure_blob {
 
     property_type!(CustomSecretConfig);
 
-    /// Specifies an access tier for the objects you're transferring into your Azure Blob Storage container.
-    ///
-    /// Rendered as its CloudFormation spelling ([`AzureAccessTier::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AzureAccessTier {
-        /// `HOT`
-        Hot,
-        /// `COOL`
-        Cool,
-        /// `ARCHIVE`
-        Archive,
-    }
-
-    impl AzureAccessTier {
-        /// Every variant, in schema order.
-        pub const ALL: [AzureAccessTier; 3] = [AzureAccessTier::Hot, AzureAccessTier::Cool, AzureAccessTier::Archive];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AzureAccessTier::Hot => "HOT",
-                AzureAccessTier::Cool => "COOL",
-                AzureAccessTier::Archive => "ARCHIVE",
-            }
+    cfn_enum! {
+        /// Specifies an access tier for the objects you're transferring into your Azure Blob Storage container.
+        AzureAccessTier[3] {
+            Hot = "HOT",
+            Cool = "COOL",
+            Archive = "ARCHIVE",
         }
     }
 
-    impl std::fmt::Display for AzureAccessTier {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// The specific authentication type that you want DataSync to use to access your Azure Blob Container.
+        AzureBlobAuthenticationType[3] {
+            Sas = "SAS",
+            None = "NONE",
+            Oidc = "OIDC",
         }
     }
 
-    impl From<AzureAccessTier> for Value {
-        fn from(v: AzureAccessTier) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<AzureAccessTier> for Val<AzureAccessTier> {
-        fn from(v: AzureAccessTier) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The specific authentication type that you want DataSync to use to access your Azure Blob Container.
-    ///
-    /// Rendered as its CloudFormation spelling ([`AzureBlobAuthenticationType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AzureBlobAuthenticationType {
-        /// `SAS`
-        Sas,
-        /// `NONE`
-        None,
-        /// `OIDC`
-        Oidc,
-    }
-
-    impl AzureBlobAuthenticationType {
-        /// Every variant, in schema order.
-        pub const ALL: [AzureBlobAuthenticationType; 3] =
-            [AzureBlobAuthenticationType::Sas, AzureBlobAuthenticationType::None, AzureBlobAuthenticationType::Oidc];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AzureBlobAuthenticationType::Sas => "SAS",
-                AzureBlobAuthenticationType::None => "NONE",
-                AzureBlobAuthenticationType::Oidc => "OIDC",
-            }
-        }
-    }
-
-    impl std::fmt::Display for AzureBlobAuthenticationType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<AzureBlobAuthenticationType> for Value {
-        fn from(v: AzureBlobAuthenticationType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<AzureBlobAuthenticationType> for Val<AzureBlobAuthenticationType> {
-        fn from(v: AzureBlobAuthenticationType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Specifies a blob type for the objects you're transferring into your Azure Blob Storage container.
-    ///
-    /// Rendered as its CloudFormation spelling ([`AzureBlobType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AzureBlobType {
-        /// `BLOCK`
-        Block,
-    }
-
-    impl AzureBlobType {
-        /// Every variant, in schema order.
-        pub const ALL: [AzureBlobType; 1] = [AzureBlobType::Block];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AzureBlobType::Block => "BLOCK",
-            }
-        }
-    }
-
-    impl std::fmt::Display for AzureBlobType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<AzureBlobType> for Value {
-        fn from(v: AzureBlobType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<AzureBlobType> for Val<AzureBlobType> {
-        fn from(v: AzureBlobType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Specifies a blob type for the objects you're transferring into your Azure Blob Storage container.
+        AzureBlobType[1] {
+            Block = "BLOCK",
         }
     }
 }
@@ -687,45 +582,11 @@ pub mod location_efs {
 
     property_type!(Ec2Config);
 
-    /// Protocol that is used for encrypting the traffic exchanged between the DataSync Agent and the EFS file system.
-    ///
-    /// Rendered as its CloudFormation spelling ([`InTransitEncryption::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum InTransitEncryption {
-        /// `NONE`
-        None,
-        /// `TLS1_2`
-        Tls12,
-    }
-
-    impl InTransitEncryption {
-        /// Every variant, in schema order.
-        pub const ALL: [InTransitEncryption; 2] = [InTransitEncryption::None, InTransitEncryption::Tls12];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                InTransitEncryption::None => "NONE",
-                InTransitEncryption::Tls12 => "TLS1_2",
-            }
-        }
-    }
-
-    impl std::fmt::Display for InTransitEncryption {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<InTransitEncryption> for Value {
-        fn from(v: InTransitEncryption) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<InTransitEncryption> for Val<InTransitEncryption> {
-        fn from(v: InTransitEncryption) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Protocol that is used for encrypting the traffic exchanged between the DataSync Agent and the EFS file system.
+        InTransitEncryption[2] {
+            None = "NONE",
+            Tls12 = "TLS1_2",
         }
     }
 }
@@ -1168,102 +1029,22 @@ pub mod location_f_sx_ontap {
 
     property_type!(SmbMountOptions);
 
-    /// The specific NFS version that you want DataSync to use to mount your NFS share.
-    ///
-    /// Rendered as its CloudFormation spelling ([`NfsMountOptionsVersion::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum NfsMountOptionsVersion {
-        /// `AUTOMATIC`
-        Automatic,
-        /// `NFS3`
-        Nfs3,
-        /// `NFS4_0`
-        Nfs40,
-        /// `NFS4_1`
-        Nfs41,
-    }
-
-    impl NfsMountOptionsVersion {
-        /// Every variant, in schema order.
-        pub const ALL: [NfsMountOptionsVersion; 4] = [
-            NfsMountOptionsVersion::Automatic,
-            NfsMountOptionsVersion::Nfs3,
-            NfsMountOptionsVersion::Nfs40,
-            NfsMountOptionsVersion::Nfs41,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                NfsMountOptionsVersion::Automatic => "AUTOMATIC",
-                NfsMountOptionsVersion::Nfs3 => "NFS3",
-                NfsMountOptionsVersion::Nfs40 => "NFS4_0",
-                NfsMountOptionsVersion::Nfs41 => "NFS4_1",
-            }
+    cfn_enum! {
+        /// The specific NFS version that you want DataSync to use to mount your NFS share.
+        NfsMountOptionsVersion[4] {
+            Automatic = "AUTOMATIC",
+            Nfs3 = "NFS3",
+            Nfs40 = "NFS4_0",
+            Nfs41 = "NFS4_1",
         }
     }
 
-    impl std::fmt::Display for NfsMountOptionsVersion {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<NfsMountOptionsVersion> for Value {
-        fn from(v: NfsMountOptionsVersion) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<NfsMountOptionsVersion> for Val<NfsMountOptionsVersion> {
-        fn from(v: NfsMountOptionsVersion) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The specific SMB version that you want DataSync to use to mount your SMB share.
-    ///
-    /// Rendered as its CloudFormation spelling ([`SmbMountOptionsVersion::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SmbMountOptionsVersion {
-        /// `AUTOMATIC`
-        Automatic,
-        /// `SMB2`
-        Smb2,
-        /// `SMB3`
-        Smb3,
-    }
-
-    impl SmbMountOptionsVersion {
-        /// Every variant, in schema order.
-        pub const ALL: [SmbMountOptionsVersion; 3] =
-            [SmbMountOptionsVersion::Automatic, SmbMountOptionsVersion::Smb2, SmbMountOptionsVersion::Smb3];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SmbMountOptionsVersion::Automatic => "AUTOMATIC",
-                SmbMountOptionsVersion::Smb2 => "SMB2",
-                SmbMountOptionsVersion::Smb3 => "SMB3",
-            }
-        }
-    }
-
-    impl std::fmt::Display for SmbMountOptionsVersion {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<SmbMountOptionsVersion> for Value {
-        fn from(v: SmbMountOptionsVersion) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<SmbMountOptionsVersion> for Val<SmbMountOptionsVersion> {
-        fn from(v: SmbMountOptionsVersion) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The specific SMB version that you want DataSync to use to mount your SMB share.
+        SmbMountOptionsVersion[3] {
+            Automatic = "AUTOMATIC",
+            Smb2 = "SMB2",
+            Smb3 = "SMB3",
         }
     }
 }
@@ -1437,55 +1218,14 @@ pub mod location_f_sx_open_zfs {
 
     property_type!(Protocol);
 
-    /// The specific NFS version that you want DataSync to use to mount your NFS share.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Version::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Version {
-        /// `AUTOMATIC`
-        Automatic,
-        /// `NFS3`
-        Nfs3,
-        /// `NFS4_0`
-        Nfs40,
-        /// `NFS4_1`
-        Nfs41,
-        /// `NFS4_2`
-        Nfs42,
-    }
-
-    impl Version {
-        /// Every variant, in schema order.
-        pub const ALL: [Version; 5] =
-            [Version::Automatic, Version::Nfs3, Version::Nfs40, Version::Nfs41, Version::Nfs42];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Version::Automatic => "AUTOMATIC",
-                Version::Nfs3 => "NFS3",
-                Version::Nfs40 => "NFS4_0",
-                Version::Nfs41 => "NFS4_1",
-                Version::Nfs42 => "NFS4_2",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Version {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Version> for Value {
-        fn from(v: Version) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Version> for Val<Version> {
-        fn from(v: Version) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The specific NFS version that you want DataSync to use to mount your NFS share.
+        Version[5] {
+            Automatic = "AUTOMATIC",
+            Nfs3 = "NFS3",
+            Nfs40 = "NFS4_0",
+            Nfs41 = "NFS4_1",
+            Nfs42 = "NFS4_2",
         }
     }
 }
@@ -2011,147 +1751,31 @@ pub mod location_hdfs {
 
     property_type!(QopConfiguration);
 
-    /// The authentication mode used to determine identity of user.
-    ///
-    /// Rendered as its CloudFormation spelling ([`AuthenticationType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AuthenticationType {
-        /// `SIMPLE`
-        Simple,
-        /// `KERBEROS`
-        Kerberos,
-    }
-
-    impl AuthenticationType {
-        /// Every variant, in schema order.
-        pub const ALL: [AuthenticationType; 2] = [AuthenticationType::Simple, AuthenticationType::Kerberos];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AuthenticationType::Simple => "SIMPLE",
-                AuthenticationType::Kerberos => "KERBEROS",
-            }
+    cfn_enum! {
+        /// The authentication mode used to determine identity of user.
+        AuthenticationType[2] {
+            Simple = "SIMPLE",
+            Kerberos = "KERBEROS",
         }
     }
 
-    impl std::fmt::Display for AuthenticationType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// Configuration for Data Transfer Protection.
+        DataTransferProtection[4] {
+            Authentication = "AUTHENTICATION",
+            Integrity = "INTEGRITY",
+            Privacy = "PRIVACY",
+            Disabled = "DISABLED",
         }
     }
 
-    impl From<AuthenticationType> for Value {
-        fn from(v: AuthenticationType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<AuthenticationType> for Val<AuthenticationType> {
-        fn from(v: AuthenticationType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Configuration for Data Transfer Protection.
-    ///
-    /// Rendered as its CloudFormation spelling ([`DataTransferProtection::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DataTransferProtection {
-        /// `AUTHENTICATION`
-        Authentication,
-        /// `INTEGRITY`
-        Integrity,
-        /// `PRIVACY`
-        Privacy,
-        /// `DISABLED`
-        Disabled,
-    }
-
-    impl DataTransferProtection {
-        /// Every variant, in schema order.
-        pub const ALL: [DataTransferProtection; 4] = [
-            DataTransferProtection::Authentication,
-            DataTransferProtection::Integrity,
-            DataTransferProtection::Privacy,
-            DataTransferProtection::Disabled,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DataTransferProtection::Authentication => "AUTHENTICATION",
-                DataTransferProtection::Integrity => "INTEGRITY",
-                DataTransferProtection::Privacy => "PRIVACY",
-                DataTransferProtection::Disabled => "DISABLED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for DataTransferProtection {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DataTransferProtection> for Value {
-        fn from(v: DataTransferProtection) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DataTransferProtection> for Val<DataTransferProtection> {
-        fn from(v: DataTransferProtection) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Configuration for RPC Protection.
-    ///
-    /// Rendered as its CloudFormation spelling ([`RpcProtection::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum RpcProtection {
-        /// `AUTHENTICATION`
-        Authentication,
-        /// `INTEGRITY`
-        Integrity,
-        /// `PRIVACY`
-        Privacy,
-        /// `DISABLED`
-        Disabled,
-    }
-
-    impl RpcProtection {
-        /// Every variant, in schema order.
-        pub const ALL: [RpcProtection; 4] =
-            [RpcProtection::Authentication, RpcProtection::Integrity, RpcProtection::Privacy, RpcProtection::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                RpcProtection::Authentication => "AUTHENTICATION",
-                RpcProtection::Integrity => "INTEGRITY",
-                RpcProtection::Privacy => "PRIVACY",
-                RpcProtection::Disabled => "DISABLED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for RpcProtection {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<RpcProtection> for Value {
-        fn from(v: RpcProtection) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<RpcProtection> for Val<RpcProtection> {
-        fn from(v: RpcProtection) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Configuration for RPC Protection.
+        RpcProtection[4] {
+            Authentication = "AUTHENTICATION",
+            Integrity = "INTEGRITY",
+            Privacy = "PRIVACY",
+            Disabled = "DISABLED",
         }
     }
 }
@@ -2299,55 +1923,14 @@ pub mod location_nfs {
 
     property_type!(OnPremConfig);
 
-    /// The specific NFS version that you want DataSync to use to mount your NFS share.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Version::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Version {
-        /// `AUTOMATIC`
-        Automatic,
-        /// `NFS3`
-        Nfs3,
-        /// `NFS4_0`
-        Nfs40,
-        /// `NFS4_1`
-        Nfs41,
-        /// `NFS4_2`
-        Nfs42,
-    }
-
-    impl Version {
-        /// Every variant, in schema order.
-        pub const ALL: [Version; 5] =
-            [Version::Automatic, Version::Nfs3, Version::Nfs40, Version::Nfs41, Version::Nfs42];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Version::Automatic => "AUTOMATIC",
-                Version::Nfs3 => "NFS3",
-                Version::Nfs40 => "NFS4_0",
-                Version::Nfs41 => "NFS4_1",
-                Version::Nfs42 => "NFS4_2",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Version {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Version> for Value {
-        fn from(v: Version) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Version> for Val<Version> {
-        fn from(v: Version) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The specific NFS version that you want DataSync to use to mount your NFS share.
+        Version[5] {
+            Automatic = "AUTOMATIC",
+            Nfs3 = "NFS3",
+            Nfs40 = "NFS4_0",
+            Nfs41 = "NFS4_1",
+            Nfs42 = "NFS4_2",
         }
     }
 }
@@ -2694,45 +2277,11 @@ pub mod location_object_storage {
 
     property_type!(ObjectStorageFederatedIdentityConfig);
 
-    /// The protocol that the object storage server uses to communicate.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ServerProtocol::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ServerProtocol {
-        /// `HTTPS`
-        Https,
-        /// `HTTP`
-        Http,
-    }
-
-    impl ServerProtocol {
-        /// Every variant, in schema order.
-        pub const ALL: [ServerProtocol; 2] = [ServerProtocol::Https, ServerProtocol::Http];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ServerProtocol::Https => "HTTPS",
-                ServerProtocol::Http => "HTTP",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ServerProtocol {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ServerProtocol> for Value {
-        fn from(v: ServerProtocol) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ServerProtocol> for Val<ServerProtocol> {
-        fn from(v: ServerProtocol) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The protocol that the object storage server uses to communicate.
+        ServerProtocol[2] {
+            Https = "HTTPS",
+            Http = "HTTP",
         }
     }
 }
@@ -2851,68 +2400,16 @@ pub mod location_s3 {
 
     property_type!(S3Config);
 
-    /// The Amazon S3 storage class you want to store your files in when this location is used as a task destination.
-    ///
-    /// Rendered as its CloudFormation spelling ([`S3StorageClass::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum S3StorageClass {
-        /// `STANDARD`
-        Standard,
-        /// `STANDARD_IA`
-        StandardIa,
-        /// `ONEZONE_IA`
-        OnezoneIa,
-        /// `INTELLIGENT_TIERING`
-        IntelligentTiering,
-        /// `GLACIER`
-        Glacier,
-        /// `GLACIER_INSTANT_RETRIEVAL`
-        GlacierInstantRetrieval,
-        /// `DEEP_ARCHIVE`
-        DeepArchive,
-    }
-
-    impl S3StorageClass {
-        /// Every variant, in schema order.
-        pub const ALL: [S3StorageClass; 7] = [
-            S3StorageClass::Standard,
-            S3StorageClass::StandardIa,
-            S3StorageClass::OnezoneIa,
-            S3StorageClass::IntelligentTiering,
-            S3StorageClass::Glacier,
-            S3StorageClass::GlacierInstantRetrieval,
-            S3StorageClass::DeepArchive,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                S3StorageClass::Standard => "STANDARD",
-                S3StorageClass::StandardIa => "STANDARD_IA",
-                S3StorageClass::OnezoneIa => "ONEZONE_IA",
-                S3StorageClass::IntelligentTiering => "INTELLIGENT_TIERING",
-                S3StorageClass::Glacier => "GLACIER",
-                S3StorageClass::GlacierInstantRetrieval => "GLACIER_INSTANT_RETRIEVAL",
-                S3StorageClass::DeepArchive => "DEEP_ARCHIVE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for S3StorageClass {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<S3StorageClass> for Value {
-        fn from(v: S3StorageClass) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<S3StorageClass> for Val<S3StorageClass> {
-        fn from(v: S3StorageClass) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The Amazon S3 storage class you want to store your files in when this location is used as a task destination.
+        S3StorageClass[7] {
+            Standard = "STANDARD",
+            StandardIa = "STANDARD_IA",
+            OnezoneIa = "ONEZONE_IA",
+            IntelligentTiering = "INTELLIGENT_TIERING",
+            Glacier = "GLACIER",
+            GlacierInstantRetrieval = "GLACIER_INSTANT_RETRIEVAL",
+            DeepArchive = "DEEP_ARCHIVE",
         }
     }
 }
@@ -3207,96 +2704,22 @@ pub mod location_smb {
 
     property_type!(MountOptions);
 
-    /// The authentication mode used to determine identity of user.
-    ///
-    /// Rendered as its CloudFormation spelling ([`AuthenticationType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AuthenticationType {
-        /// `NTLM`
-        Ntlm,
-        /// `KERBEROS`
-        Kerberos,
-    }
-
-    impl AuthenticationType {
-        /// Every variant, in schema order.
-        pub const ALL: [AuthenticationType; 2] = [AuthenticationType::Ntlm, AuthenticationType::Kerberos];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AuthenticationType::Ntlm => "NTLM",
-                AuthenticationType::Kerberos => "KERBEROS",
-            }
+    cfn_enum! {
+        /// The authentication mode used to determine identity of user.
+        AuthenticationType[2] {
+            Ntlm = "NTLM",
+            Kerberos = "KERBEROS",
         }
     }
 
-    impl std::fmt::Display for AuthenticationType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<AuthenticationType> for Value {
-        fn from(v: AuthenticationType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<AuthenticationType> for Val<AuthenticationType> {
-        fn from(v: AuthenticationType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The specific SMB version that you want DataSync to use to mount your SMB share.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Version::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Version {
-        /// `AUTOMATIC`
-        Automatic,
-        /// `SMB1`
-        Smb1,
-        /// `SMB2_0`
-        Smb20,
-        /// `SMB2`
-        Smb2,
-        /// `SMB3`
-        Smb3,
-    }
-
-    impl Version {
-        /// Every variant, in schema order.
-        pub const ALL: [Version; 5] = [Version::Automatic, Version::Smb1, Version::Smb20, Version::Smb2, Version::Smb3];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Version::Automatic => "AUTOMATIC",
-                Version::Smb1 => "SMB1",
-                Version::Smb20 => "SMB2_0",
-                Version::Smb2 => "SMB2",
-                Version::Smb3 => "SMB3",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Version {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Version> for Value {
-        fn from(v: Version) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Version> for Val<Version> {
-        fn from(v: Version) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The specific SMB version that you want DataSync to use to mount your SMB share.
+        Version[5] {
+            Automatic = "AUTOMATIC",
+            Smb1 = "SMB1",
+            Smb20 = "SMB2_0",
+            Smb2 = "SMB2",
+            Smb3 = "SMB3",
         }
     }
 }
@@ -4119,998 +3542,204 @@ pub mod task {
 
     property_type!(Verified);
 
-    /// Specifies what DataSync uses the manifest for.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Action::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Action {
-        /// `TRANSFER`
-        Transfer,
-    }
-
-    impl Action {
-        /// Every variant, in schema order.
-        pub const ALL: [Action; 1] = [Action::Transfer];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Action::Transfer => "TRANSFER",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Action {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Action> for Value {
-        fn from(v: Action) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Action> for Val<Action> {
-        fn from(v: Action) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// A file metadata value that shows the last time a file was accessed (that is, when the file was read or written to).
-    ///
-    /// Rendered as its CloudFormation spelling ([`Atime::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Atime {
-        /// `NONE`
-        None,
-        /// `BEST_EFFORT`
-        BestEffort,
-    }
-
-    impl Atime {
-        /// Every variant, in schema order.
-        pub const ALL: [Atime; 2] = [Atime::None, Atime::BestEffort];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Atime::None => "NONE",
-                Atime::BestEffort => "BEST_EFFORT",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Atime {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Atime> for Value {
-        fn from(v: Atime) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Atime> for Val<Atime> {
-        fn from(v: Atime) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The type of filter rule to apply. AWS DataSync only supports the SIMPLE_PATTERN rule type.
-    ///
-    /// Rendered as its CloudFormation spelling ([`FilterType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum FilterType {
-        /// `SIMPLE_PATTERN`
-        SimplePattern,
-    }
-
-    impl FilterType {
-        /// Every variant, in schema order.
-        pub const ALL: [FilterType; 1] = [FilterType::SimplePattern];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                FilterType::SimplePattern => "SIMPLE_PATTERN",
-            }
-        }
-    }
-
-    impl std::fmt::Display for FilterType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<FilterType> for Value {
-        fn from(v: FilterType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<FilterType> for Val<FilterType> {
-        fn from(v: FilterType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Specifies the file format of your manifest.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Format::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Format {
-        /// `CSV`
-        Csv,
-    }
-
-    impl Format {
-        /// Every variant, in schema order.
-        pub const ALL: [Format; 1] = [Format::Csv];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Format::Csv => "CSV",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Format {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Format> for Value {
-        fn from(v: Format) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Format> for Val<Format> {
-        fn from(v: Format) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The group ID (GID) of the file's owners.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Gid::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Gid {
-        /// `NONE`
-        None,
-        /// `INT_VALUE`
-        IntValue,
-        /// `NAME`
-        Name,
-        /// `BOTH`
-        Both,
-    }
-
-    impl Gid {
-        /// Every variant, in schema order.
-        pub const ALL: [Gid; 4] = [Gid::None, Gid::IntValue, Gid::Name, Gid::Both];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Gid::None => "NONE",
-                Gid::IntValue => "INT_VALUE",
-                Gid::Name => "NAME",
-                Gid::Both => "BOTH",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Gid {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Gid> for Value {
-        fn from(v: Gid) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Gid> for Val<Gid> {
-        fn from(v: Gid) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// A value that determines the types of logs that DataSync publishes to a log stream in the Amazon CloudWatch log group
-    /// that you provide.
-    ///
-    /// Rendered as its CloudFormation spelling ([`LogLevel::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum LogLevel {
-        /// `OFF`
-        Off,
-        /// `BASIC`
-        Basic,
-        /// `TRANSFER`
-        Transfer,
-    }
-
-    impl LogLevel {
-        /// Every variant, in schema order.
-        pub const ALL: [LogLevel; 3] = [LogLevel::Off, LogLevel::Basic, LogLevel::Transfer];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                LogLevel::Off => "OFF",
-                LogLevel::Basic => "BASIC",
-                LogLevel::Transfer => "TRANSFER",
-            }
-        }
-    }
-
-    impl std::fmt::Display for LogLevel {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<LogLevel> for Value {
-        fn from(v: LogLevel) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<LogLevel> for Val<LogLevel> {
-        fn from(v: LogLevel) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// A value that indicates the last time that a file was modified (that is, a file was written to) before the PREPARING
-    /// phase.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Mtime::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Mtime {
-        /// `NONE`
-        None,
-        /// `PRESERVE`
-        Preserve,
-    }
-
-    impl Mtime {
-        /// Every variant, in schema order.
-        pub const ALL: [Mtime; 2] = [Mtime::None, Mtime::Preserve];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Mtime::None => "NONE",
-                Mtime::Preserve => "PRESERVE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Mtime {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Mtime> for Value {
-        fn from(v: Mtime) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Mtime> for Val<Mtime> {
-        fn from(v: Mtime) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// A value that determines whether source object metadata should be copied to the destination. PRESERVE copies
-    /// metadata; NONE copies only file-mtime.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ObjectMetadata::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ObjectMetadata {
-        /// `PRESERVE`
-        Preserve,
-        /// `NONE`
-        None,
-    }
-
-    impl ObjectMetadata {
-        /// Every variant, in schema order.
-        pub const ALL: [ObjectMetadata; 2] = [ObjectMetadata::Preserve, ObjectMetadata::None];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ObjectMetadata::Preserve => "PRESERVE",
-                ObjectMetadata::None => "NONE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ObjectMetadata {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ObjectMetadata> for Value {
-        fn from(v: ObjectMetadata) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ObjectMetadata> for Val<ObjectMetadata> {
-        fn from(v: ObjectMetadata) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// A value that determines whether object tags should be read from the source object store and written to the
-    /// destination object store.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ObjectTags::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ObjectTags {
-        /// `PRESERVE`
-        Preserve,
-        /// `NONE`
-        None,
-    }
-
-    impl ObjectTags {
-        /// Every variant, in schema order.
-        pub const ALL: [ObjectTags; 2] = [ObjectTags::Preserve, ObjectTags::None];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ObjectTags::Preserve => "PRESERVE",
-                ObjectTags::None => "NONE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ObjectTags {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ObjectTags> for Value {
-        fn from(v: ObjectTags) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ObjectTags> for Val<ObjectTags> {
-        fn from(v: ObjectTags) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Specifies whether your task report includes the new version of each object transferred into an S3 bucket, this only
-    /// applies if you enable versioning on your bucket.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ObjectVersionIds::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ObjectVersionIds {
-        /// `INCLUDE`
-        Include,
-        /// `NONE`
-        None,
-    }
-
-    impl ObjectVersionIds {
-        /// Every variant, in schema order.
-        pub const ALL: [ObjectVersionIds; 2] = [ObjectVersionIds::Include, ObjectVersionIds::None];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ObjectVersionIds::Include => "INCLUDE",
-                ObjectVersionIds::None => "NONE",
-            }
+    cfn_enum! {
+        /// Specifies what DataSync uses the manifest for.
+        Action[1] {
+            Transfer = "TRANSFER",
         }
     }
 
-    impl std::fmt::Display for ObjectVersionIds {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// A file metadata value that shows the last time a file was accessed (that is, when the file was read or written
+        /// to).
+        Atime[2] {
+            None = "NONE",
+            BestEffort = "BEST_EFFORT",
         }
     }
 
-    impl From<ObjectVersionIds> for Value {
-        fn from(v: ObjectVersionIds) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// The type of filter rule to apply. AWS DataSync only supports the SIMPLE_PATTERN rule type.
+        FilterType[1] {
+            SimplePattern = "SIMPLE_PATTERN",
         }
     }
 
-    impl From<ObjectVersionIds> for Val<ObjectVersionIds> {
-        fn from(v: ObjectVersionIds) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Specifies the file format of your manifest.
+        Format[1] {
+            Csv = "CSV",
         }
     }
 
-    /// Specifies the type of task report that you want.
-    ///
-    /// Rendered as its CloudFormation spelling ([`OutputType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum OutputType {
-        /// `SUMMARY_ONLY`
-        SummaryOnly,
-        /// `STANDARD`
-        Standard,
-    }
-
-    impl OutputType {
-        /// Every variant, in schema order.
-        pub const ALL: [OutputType; 2] = [OutputType::SummaryOnly, OutputType::Standard];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                OutputType::SummaryOnly => "SUMMARY_ONLY",
-                OutputType::Standard => "STANDARD",
-            }
-        }
-    }
-
-    impl std::fmt::Display for OutputType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<OutputType> for Value {
-        fn from(v: OutputType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<OutputType> for Val<OutputType> {
-        fn from(v: OutputType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// A value that determines whether files at the destination should be overwritten or preserved when copying files.
-    ///
-    /// Rendered as its CloudFormation spelling ([`OverwriteMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum OverwriteMode {
-        /// `ALWAYS`
-        Always,
-        /// `NEVER`
-        Never,
-    }
-
-    impl OverwriteMode {
-        /// Every variant, in schema order.
-        pub const ALL: [OverwriteMode; 2] = [OverwriteMode::Always, OverwriteMode::Never];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                OverwriteMode::Always => "ALWAYS",
-                OverwriteMode::Never => "NEVER",
-            }
-        }
-    }
-
-    impl std::fmt::Display for OverwriteMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<OverwriteMode> for Value {
-        fn from(v: OverwriteMode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<OverwriteMode> for Val<OverwriteMode> {
-        fn from(v: OverwriteMode) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// A value that determines which users or groups can access a file for a specific purpose such as reading, writing, or
-    /// execution of the file.
-    ///
-    /// Rendered as its CloudFormation spelling ([`PosixPermissions::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PosixPermissions {
-        /// `NONE`
-        None,
-        /// `PRESERVE`
-        Preserve,
-    }
-
-    impl PosixPermissions {
-        /// Every variant, in schema order.
-        pub const ALL: [PosixPermissions; 2] = [PosixPermissions::None, PosixPermissions::Preserve];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PosixPermissions::None => "NONE",
-                PosixPermissions::Preserve => "PRESERVE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for PosixPermissions {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PosixPermissions> for Value {
-        fn from(v: PosixPermissions) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PosixPermissions> for Val<PosixPermissions> {
-        fn from(v: PosixPermissions) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// A value that specifies whether files in the destination that don't exist in the source file system should be
-    /// preserved.
-    ///
-    /// Rendered as its CloudFormation spelling ([`PreserveDeletedFiles::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PreserveDeletedFiles {
-        /// `PRESERVE`
-        Preserve,
-        /// `REMOVE`
-        Remove,
-    }
-
-    impl PreserveDeletedFiles {
-        /// Every variant, in schema order.
-        pub const ALL: [PreserveDeletedFiles; 2] = [PreserveDeletedFiles::Preserve, PreserveDeletedFiles::Remove];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PreserveDeletedFiles::Preserve => "PRESERVE",
-                PreserveDeletedFiles::Remove => "REMOVE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for PreserveDeletedFiles {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PreserveDeletedFiles> for Value {
-        fn from(v: PreserveDeletedFiles) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PreserveDeletedFiles> for Val<PreserveDeletedFiles> {
-        fn from(v: PreserveDeletedFiles) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// A value that determines whether AWS DataSync should preserve the metadata of block and character devices in the
-    /// source file system, and recreate the files with that device name and metadata on the destination.
-    ///
-    /// Rendered as its CloudFormation spelling ([`PreserveDevices::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PreserveDevices {
-        /// `NONE`
-        None,
-        /// `PRESERVE`
-        Preserve,
-    }
-
-    impl PreserveDevices {
-        /// Every variant, in schema order.
-        pub const ALL: [PreserveDevices; 2] = [PreserveDevices::None, PreserveDevices::Preserve];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PreserveDevices::None => "NONE",
-                PreserveDevices::Preserve => "PRESERVE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for PreserveDevices {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PreserveDevices> for Value {
-        fn from(v: PreserveDevices) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// The group ID (GID) of the file's owners.
+        Gid[4] {
+            None = "NONE",
+            IntValue = "INT_VALUE",
+            Name = "NAME",
+            Both = "BOTH",
         }
     }
 
-    impl From<PreserveDevices> for Val<PreserveDevices> {
-        fn from(v: PreserveDevices) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// A value that determines the types of logs that DataSync publishes to a log stream in the Amazon CloudWatch log
+        /// group that you provide.
+        LogLevel[3] {
+            Off = "OFF",
+            Basic = "BASIC",
+            Transfer = "TRANSFER",
         }
     }
 
-    /// Specifies whether you want your task report to include only what went wrong with your transfer or a list of what
-    /// succeeded and didn't.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ReportLevel::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ReportLevel {
-        /// `ERRORS_ONLY`
-        ErrorsOnly,
-        /// `SUCCESSES_AND_ERRORS`
-        SuccessesAndErrors,
-    }
-
-    impl ReportLevel {
-        /// Every variant, in schema order.
-        pub const ALL: [ReportLevel; 2] = [ReportLevel::ErrorsOnly, ReportLevel::SuccessesAndErrors];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ReportLevel::ErrorsOnly => "ERRORS_ONLY",
-                ReportLevel::SuccessesAndErrors => "SUCCESSES_AND_ERRORS",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ReportLevel {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ReportLevel> for Value {
-        fn from(v: ReportLevel) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ReportLevel> for Val<ReportLevel> {
-        fn from(v: ReportLevel) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// A value that determines which components of the SMB security descriptor are copied during transfer.
-    ///
-    /// Rendered as its CloudFormation spelling ([`SecurityDescriptorCopyFlags::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SecurityDescriptorCopyFlags {
-        /// `NONE`
-        None,
-        /// `OWNER_DACL`
-        OwnerDacl,
-        /// `OWNER_DACL_SACL`
-        OwnerDaclSacl,
-    }
-
-    impl SecurityDescriptorCopyFlags {
-        /// Every variant, in schema order.
-        pub const ALL: [SecurityDescriptorCopyFlags; 3] = [
-            SecurityDescriptorCopyFlags::None,
-            SecurityDescriptorCopyFlags::OwnerDacl,
-            SecurityDescriptorCopyFlags::OwnerDaclSacl,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SecurityDescriptorCopyFlags::None => "NONE",
-                SecurityDescriptorCopyFlags::OwnerDacl => "OWNER_DACL",
-                SecurityDescriptorCopyFlags::OwnerDaclSacl => "OWNER_DACL_SACL",
-            }
-        }
-    }
-
-    impl std::fmt::Display for SecurityDescriptorCopyFlags {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<SecurityDescriptorCopyFlags> for Value {
-        fn from(v: SecurityDescriptorCopyFlags) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<SecurityDescriptorCopyFlags> for Val<SecurityDescriptorCopyFlags> {
-        fn from(v: SecurityDescriptorCopyFlags) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Specifies status of a schedule.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Status::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Status {
-        /// `ENABLED`
-        Enabled,
-        /// `DISABLED`
-        Disabled,
-    }
-
-    impl Status {
-        /// Every variant, in schema order.
-        pub const ALL: [Status; 2] = [Status::Enabled, Status::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Status::Enabled => "ENABLED",
-                Status::Disabled => "DISABLED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Status {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Status> for Value {
-        fn from(v: Status) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Status> for Val<Status> {
-        fn from(v: Status) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Specifies the task mode for the task.
-    ///
-    /// Rendered as its CloudFormation spelling ([`TaskMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TaskMode {
-        /// `BASIC`
-        Basic,
-        /// `ENHANCED`
-        Enhanced,
-    }
-
-    impl TaskMode {
-        /// Every variant, in schema order.
-        pub const ALL: [TaskMode; 2] = [TaskMode::Basic, TaskMode::Enhanced];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                TaskMode::Basic => "BASIC",
-                TaskMode::Enhanced => "ENHANCED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for TaskMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// A value that indicates the last time that a file was modified (that is, a file was written to) before the
+        /// PREPARING phase.
+        Mtime[2] {
+            None = "NONE",
+            Preserve = "PRESERVE",
         }
     }
 
-    impl From<TaskMode> for Value {
-        fn from(v: TaskMode) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// A value that determines whether source object metadata should be copied to the destination. PRESERVE copies
+        /// metadata; NONE copies only file-mtime.
+        ObjectMetadata[2] {
+            Preserve = "PRESERVE",
+            None = "NONE",
         }
     }
 
-    impl From<TaskMode> for Val<TaskMode> {
-        fn from(v: TaskMode) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// A value that determines whether object tags should be read from the source object store and written to the
+        /// destination object store.
+        ObjectTags[2] {
+            Preserve = "PRESERVE",
+            None = "NONE",
         }
     }
 
-    /// A value that determines whether tasks should be queued before executing the tasks.
-    ///
-    /// Rendered as its CloudFormation spelling ([`TaskQueueing::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TaskQueueing {
-        /// `ENABLED`
-        Enabled,
-        /// `DISABLED`
-        Disabled,
-    }
-
-    impl TaskQueueing {
-        /// Every variant, in schema order.
-        pub const ALL: [TaskQueueing; 2] = [TaskQueueing::Enabled, TaskQueueing::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                TaskQueueing::Enabled => "ENABLED",
-                TaskQueueing::Disabled => "DISABLED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for TaskQueueing {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<TaskQueueing> for Value {
-        fn from(v: TaskQueueing) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// Specifies whether your task report includes the new version of each object transferred into an S3 bucket, this
+        /// only applies if you enable versioning on your bucket.
+        ObjectVersionIds[2] {
+            Include = "INCLUDE",
+            None = "NONE",
         }
     }
 
-    impl From<TaskQueueing> for Val<TaskQueueing> {
-        fn from(v: TaskQueueing) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Specifies the type of task report that you want.
+        OutputType[2] {
+            SummaryOnly = "SUMMARY_ONLY",
+            Standard = "STANDARD",
         }
     }
 
-    /// A value that determines whether DataSync transfers only the data and metadata that differ between the source and the
-    /// destination location, or whether DataSync transfers all the content from the source, without comparing to the
-    /// destination location.
-    ///
-    /// Rendered as its CloudFormation spelling ([`TransferMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TransferMode {
-        /// `CHANGED`
-        Changed,
-        /// `ALL`
-        All,
-    }
-
-    impl TransferMode {
-        /// Every variant, in schema order.
-        pub const ALL: [TransferMode; 2] = [TransferMode::Changed, TransferMode::All];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                TransferMode::Changed => "CHANGED",
-                TransferMode::All => "ALL",
-            }
+    cfn_enum! {
+        /// A value that determines whether files at the destination should be overwritten or preserved when copying files.
+        OverwriteMode[2] {
+            Always = "ALWAYS",
+            Never = "NEVER",
         }
     }
 
-    impl std::fmt::Display for TransferMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// A value that determines which users or groups can access a file for a specific purpose such as reading, writing,
+        /// or execution of the file.
+        PosixPermissions[2] {
+            None = "NONE",
+            Preserve = "PRESERVE",
         }
     }
 
-    impl From<TransferMode> for Value {
-        fn from(v: TransferMode) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// A value that specifies whether files in the destination that don't exist in the source file system should be
+        /// preserved.
+        PreserveDeletedFiles[2] {
+            Preserve = "PRESERVE",
+            Remove = "REMOVE",
         }
     }
 
-    impl From<TransferMode> for Val<TransferMode> {
-        fn from(v: TransferMode) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// A value that determines whether AWS DataSync should preserve the metadata of block and character devices in the
+        /// source file system, and recreate the files with that device name and metadata on the destination.
+        PreserveDevices[2] {
+            None = "NONE",
+            Preserve = "PRESERVE",
         }
-    }
-
-    /// The user ID (UID) of the file's owner.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Uid::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Uid {
-        /// `NONE`
-        None,
-        /// `INT_VALUE`
-        IntValue,
-        /// `NAME`
-        Name,
-        /// `BOTH`
-        Both,
     }
-
-    impl Uid {
-        /// Every variant, in schema order.
-        pub const ALL: [Uid; 4] = [Uid::None, Uid::IntValue, Uid::Name, Uid::Both];
 
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Uid::None => "NONE",
-                Uid::IntValue => "INT_VALUE",
-                Uid::Name => "NAME",
-                Uid::Both => "BOTH",
-            }
+    cfn_enum! {
+        /// Specifies whether you want your task report to include only what went wrong with your transfer or a list of what
+        /// succeeded and didn't.
+        ReportLevel[2] {
+            ErrorsOnly = "ERRORS_ONLY",
+            SuccessesAndErrors = "SUCCESSES_AND_ERRORS",
         }
     }
 
-    impl std::fmt::Display for Uid {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// A value that determines which components of the SMB security descriptor are copied during transfer.
+        SecurityDescriptorCopyFlags[3] {
+            None = "NONE",
+            OwnerDacl = "OWNER_DACL",
+            OwnerDaclSacl = "OWNER_DACL_SACL",
         }
     }
 
-    impl From<Uid> for Value {
-        fn from(v: Uid) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// Specifies status of a schedule.
+        Status[2] {
+            Enabled = "ENABLED",
+            Disabled = "DISABLED",
         }
     }
 
-    impl From<Uid> for Val<Uid> {
-        fn from(v: Uid) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Specifies the task mode for the task.
+        TaskMode[2] {
+            Basic = "BASIC",
+            Enhanced = "ENHANCED",
         }
     }
-
-    /// A value that determines whether a data integrity verification should be performed at the end of a task execution
-    /// after all data and metadata have been transferred.
-    ///
-    /// Rendered as its CloudFormation spelling ([`VerifyMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum VerifyMode {
-        /// `POINT_IN_TIME_CONSISTENT`
-        PointInTimeConsistent,
-        /// `ONLY_FILES_TRANSFERRED`
-        OnlyFilesTransferred,
-        /// `NONE`
-        None,
-    }
-
-    impl VerifyMode {
-        /// Every variant, in schema order.
-        pub const ALL: [VerifyMode; 3] =
-            [VerifyMode::PointInTimeConsistent, VerifyMode::OnlyFilesTransferred, VerifyMode::None];
 
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                VerifyMode::PointInTimeConsistent => "POINT_IN_TIME_CONSISTENT",
-                VerifyMode::OnlyFilesTransferred => "ONLY_FILES_TRANSFERRED",
-                VerifyMode::None => "NONE",
-            }
+    cfn_enum! {
+        /// A value that determines whether tasks should be queued before executing the tasks.
+        TaskQueueing[2] {
+            Enabled = "ENABLED",
+            Disabled = "DISABLED",
         }
     }
 
-    impl std::fmt::Display for VerifyMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// A value that determines whether DataSync transfers only the data and metadata that differ between the source and
+        /// the destination location, or whether DataSync transfers all the content from the source, without comparing to
+        /// the destination location.
+        TransferMode[2] {
+            Changed = "CHANGED",
+            All = "ALL",
         }
     }
 
-    impl From<VerifyMode> for Value {
-        fn from(v: VerifyMode) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// The user ID (UID) of the file's owner.
+        Uid[4] {
+            None = "NONE",
+            IntValue = "INT_VALUE",
+            Name = "NAME",
+            Both = "BOTH",
         }
     }
 
-    impl From<VerifyMode> for Val<VerifyMode> {
-        fn from(v: VerifyMode) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// A value that determines whether a data integrity verification should be performed at the end of a task execution
+        /// after all data and metadata have been transferred.
+        VerifyMode[3] {
+            PointInTimeConsistent = "POINT_IN_TIME_CONSISTENT",
+            OnlyFilesTransferred = "ONLY_FILES_TRANSFERRED",
+            None = "NONE",
         }
     }
 }

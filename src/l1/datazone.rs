@@ -253,45 +253,11 @@ pub mod connection {
 
     property_type!(ConnectionConfiguration);
 
-    /// The scope of the connection.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Scope::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Scope {
-        /// `DOMAIN`
-        Domain,
-        /// `PROJECT`
-        Project,
-    }
-
-    impl Scope {
-        /// Every variant, in schema order.
-        pub const ALL: [Scope; 2] = [Scope::Domain, Scope::Project];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Scope::Domain => "DOMAIN",
-                Scope::Project => "PROJECT",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Scope {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Scope> for Value {
-        fn from(v: Scope) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Scope> for Val<Scope> {
-        fn from(v: Scope) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The scope of the connection.
+        Scope[2] {
+            Domain = "DOMAIN",
+            Project = "PROJECT",
         }
     }
 }
@@ -629,336 +595,80 @@ pub mod data_source {
 
     property_type!(ScheduleConfiguration);
 
-    /// Specifies whether the data source is enabled.
-    ///
-    /// Rendered as its CloudFormation spelling ([`EnableSetting::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum EnableSetting {
-        /// `ENABLED`
-        Enabled,
-        /// `DISABLED`
-        Disabled,
-    }
-
-    impl EnableSetting {
-        /// Every variant, in schema order.
-        pub const ALL: [EnableSetting; 2] = [EnableSetting::Enabled, EnableSetting::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                EnableSetting::Enabled => "ENABLED",
-                EnableSetting::Disabled => "DISABLED",
-            }
+    cfn_enum! {
+        /// Specifies whether the data source is enabled.
+        EnableSetting[2] {
+            Enabled = "ENABLED",
+            Disabled = "DISABLED",
         }
     }
 
-    impl std::fmt::Display for EnableSetting {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<EnableSetting> for Value {
-        fn from(v: EnableSetting) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<EnableSetting> for Val<EnableSetting> {
-        fn from(v: EnableSetting) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`Timezone::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Timezone {
-        /// `AFRICA_JOHANNESBURG`
-        AfricaJohannesburg,
-        /// `AMERICA_MONTREAL`
-        AmericaMontreal,
-        /// `AMERICA_SAO_PAULO`
-        AmericaSaoPaulo,
-        /// `ASIA_BAHRAIN`
-        AsiaBahrain,
-        /// `ASIA_BANGKOK`
-        AsiaBangkok,
-        /// `ASIA_CALCUTTA`
-        AsiaCalcutta,
-        /// `ASIA_DUBAI`
-        AsiaDubai,
-        /// `ASIA_HONG_KONG`
-        AsiaHongKong,
-        /// `ASIA_JAKARTA`
-        AsiaJakarta,
-        /// `ASIA_KUALA_LUMPUR`
-        AsiaKualaLumpur,
-        /// `ASIA_SEOUL`
-        AsiaSeoul,
-        /// `ASIA_SHANGHAI`
-        AsiaShanghai,
-        /// `ASIA_SINGAPORE`
-        AsiaSingapore,
-        /// `ASIA_TAIPEI`
-        AsiaTaipei,
-        /// `ASIA_TOKYO`
-        AsiaTokyo,
-        /// `AUSTRALIA_MELBOURNE`
-        AustraliaMelbourne,
-        /// `AUSTRALIA_SYDNEY`
-        AustraliaSydney,
-        /// `CANADA_CENTRAL`
-        CanadaCentral,
-        /// `CET`
-        Cet,
-        /// `CST6CDT`
-        Cst6cdt,
-        /// `ETC_GMT`
-        EtcGmt,
-        /// `ETC_GMT0`
-        EtcGmt0,
-        /// `ETC_GMT_ADD_0`
-        EtcGmtAdd0,
-        /// `ETC_GMT_ADD_1`
-        EtcGmtAdd1,
-        /// `ETC_GMT_ADD_10`
-        EtcGmtAdd10,
-        /// `ETC_GMT_ADD_11`
-        EtcGmtAdd11,
-        /// `ETC_GMT_ADD_12`
-        EtcGmtAdd12,
-        /// `ETC_GMT_ADD_2`
-        EtcGmtAdd2,
-        /// `ETC_GMT_ADD_3`
-        EtcGmtAdd3,
-        /// `ETC_GMT_ADD_4`
-        EtcGmtAdd4,
-        /// `ETC_GMT_ADD_5`
-        EtcGmtAdd5,
-        /// `ETC_GMT_ADD_6`
-        EtcGmtAdd6,
-        /// `ETC_GMT_ADD_7`
-        EtcGmtAdd7,
-        /// `ETC_GMT_ADD_8`
-        EtcGmtAdd8,
-        /// `ETC_GMT_ADD_9`
-        EtcGmtAdd9,
-        /// `ETC_GMT_NEG_0`
-        EtcGmtNeg0,
-        /// `ETC_GMT_NEG_1`
-        EtcGmtNeg1,
-        /// `ETC_GMT_NEG_10`
-        EtcGmtNeg10,
-        /// `ETC_GMT_NEG_11`
-        EtcGmtNeg11,
-        /// `ETC_GMT_NEG_12`
-        EtcGmtNeg12,
-        /// `ETC_GMT_NEG_13`
-        EtcGmtNeg13,
-        /// `ETC_GMT_NEG_14`
-        EtcGmtNeg14,
-        /// `ETC_GMT_NEG_2`
-        EtcGmtNeg2,
-        /// `ETC_GMT_NEG_3`
-        EtcGmtNeg3,
-        /// `ETC_GMT_NEG_4`
-        EtcGmtNeg4,
-        /// `ETC_GMT_NEG_5`
-        EtcGmtNeg5,
-        /// `ETC_GMT_NEG_6`
-        EtcGmtNeg6,
-        /// `ETC_GMT_NEG_7`
-        EtcGmtNeg7,
-        /// `ETC_GMT_NEG_8`
-        EtcGmtNeg8,
-        /// `ETC_GMT_NEG_9`
-        EtcGmtNeg9,
-        /// `EUROPE_DUBLIN`
-        EuropeDublin,
-        /// `EUROPE_LONDON`
-        EuropeLondon,
-        /// `EUROPE_PARIS`
-        EuropeParis,
-        /// `EUROPE_STOCKHOLM`
-        EuropeStockholm,
-        /// `EUROPE_ZURICH`
-        EuropeZurich,
-        /// `ISRAEL`
-        Israel,
-        /// `MEXICO_GENERAL`
-        MexicoGeneral,
-        /// `MST7MDT`
-        Mst7mdt,
-        /// `PACIFIC_AUCKLAND`
-        PacificAuckland,
-        /// `US_CENTRAL`
-        UsCentral,
-        /// `US_EASTERN`
-        UsEastern,
-        /// `US_MOUNTAIN`
-        UsMountain,
-        /// `US_PACIFIC`
-        UsPacific,
-        /// `UTC`
-        Utc,
-    }
-
-    impl Timezone {
-        /// Every variant, in schema order.
-        pub const ALL: [Timezone; 64] = [
-            Timezone::AfricaJohannesburg,
-            Timezone::AmericaMontreal,
-            Timezone::AmericaSaoPaulo,
-            Timezone::AsiaBahrain,
-            Timezone::AsiaBangkok,
-            Timezone::AsiaCalcutta,
-            Timezone::AsiaDubai,
-            Timezone::AsiaHongKong,
-            Timezone::AsiaJakarta,
-            Timezone::AsiaKualaLumpur,
-            Timezone::AsiaSeoul,
-            Timezone::AsiaShanghai,
-            Timezone::AsiaSingapore,
-            Timezone::AsiaTaipei,
-            Timezone::AsiaTokyo,
-            Timezone::AustraliaMelbourne,
-            Timezone::AustraliaSydney,
-            Timezone::CanadaCentral,
-            Timezone::Cet,
-            Timezone::Cst6cdt,
-            Timezone::EtcGmt,
-            Timezone::EtcGmt0,
-            Timezone::EtcGmtAdd0,
-            Timezone::EtcGmtAdd1,
-            Timezone::EtcGmtAdd10,
-            Timezone::EtcGmtAdd11,
-            Timezone::EtcGmtAdd12,
-            Timezone::EtcGmtAdd2,
-            Timezone::EtcGmtAdd3,
-            Timezone::EtcGmtAdd4,
-            Timezone::EtcGmtAdd5,
-            Timezone::EtcGmtAdd6,
-            Timezone::EtcGmtAdd7,
-            Timezone::EtcGmtAdd8,
-            Timezone::EtcGmtAdd9,
-            Timezone::EtcGmtNeg0,
-            Timezone::EtcGmtNeg1,
-            Timezone::EtcGmtNeg10,
-            Timezone::EtcGmtNeg11,
-            Timezone::EtcGmtNeg12,
-            Timezone::EtcGmtNeg13,
-            Timezone::EtcGmtNeg14,
-            Timezone::EtcGmtNeg2,
-            Timezone::EtcGmtNeg3,
-            Timezone::EtcGmtNeg4,
-            Timezone::EtcGmtNeg5,
-            Timezone::EtcGmtNeg6,
-            Timezone::EtcGmtNeg7,
-            Timezone::EtcGmtNeg8,
-            Timezone::EtcGmtNeg9,
-            Timezone::EuropeDublin,
-            Timezone::EuropeLondon,
-            Timezone::EuropeParis,
-            Timezone::EuropeStockholm,
-            Timezone::EuropeZurich,
-            Timezone::Israel,
-            Timezone::MexicoGeneral,
-            Timezone::Mst7mdt,
-            Timezone::PacificAuckland,
-            Timezone::UsCentral,
-            Timezone::UsEastern,
-            Timezone::UsMountain,
-            Timezone::UsPacific,
-            Timezone::Utc,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Timezone::AfricaJohannesburg => "AFRICA_JOHANNESBURG",
-                Timezone::AmericaMontreal => "AMERICA_MONTREAL",
-                Timezone::AmericaSaoPaulo => "AMERICA_SAO_PAULO",
-                Timezone::AsiaBahrain => "ASIA_BAHRAIN",
-                Timezone::AsiaBangkok => "ASIA_BANGKOK",
-                Timezone::AsiaCalcutta => "ASIA_CALCUTTA",
-                Timezone::AsiaDubai => "ASIA_DUBAI",
-                Timezone::AsiaHongKong => "ASIA_HONG_KONG",
-                Timezone::AsiaJakarta => "ASIA_JAKARTA",
-                Timezone::AsiaKualaLumpur => "ASIA_KUALA_LUMPUR",
-                Timezone::AsiaSeoul => "ASIA_SEOUL",
-                Timezone::AsiaShanghai => "ASIA_SHANGHAI",
-                Timezone::AsiaSingapore => "ASIA_SINGAPORE",
-                Timezone::AsiaTaipei => "ASIA_TAIPEI",
-                Timezone::AsiaTokyo => "ASIA_TOKYO",
-                Timezone::AustraliaMelbourne => "AUSTRALIA_MELBOURNE",
-                Timezone::AustraliaSydney => "AUSTRALIA_SYDNEY",
-                Timezone::CanadaCentral => "CANADA_CENTRAL",
-                Timezone::Cet => "CET",
-                Timezone::Cst6cdt => "CST6CDT",
-                Timezone::EtcGmt => "ETC_GMT",
-                Timezone::EtcGmt0 => "ETC_GMT0",
-                Timezone::EtcGmtAdd0 => "ETC_GMT_ADD_0",
-                Timezone::EtcGmtAdd1 => "ETC_GMT_ADD_1",
-                Timezone::EtcGmtAdd10 => "ETC_GMT_ADD_10",
-                Timezone::EtcGmtAdd11 => "ETC_GMT_ADD_11",
-                Timezone::EtcGmtAdd12 => "ETC_GMT_ADD_12",
-                Timezone::EtcGmtAdd2 => "ETC_GMT_ADD_2",
-                Timezone::EtcGmtAdd3 => "ETC_GMT_ADD_3",
-                Timezone::EtcGmtAdd4 => "ETC_GMT_ADD_4",
-                Timezone::EtcGmtAdd5 => "ETC_GMT_ADD_5",
-                Timezone::EtcGmtAdd6 => "ETC_GMT_ADD_6",
-                Timezone::EtcGmtAdd7 => "ETC_GMT_ADD_7",
-                Timezone::EtcGmtAdd8 => "ETC_GMT_ADD_8",
-                Timezone::EtcGmtAdd9 => "ETC_GMT_ADD_9",
-                Timezone::EtcGmtNeg0 => "ETC_GMT_NEG_0",
-                Timezone::EtcGmtNeg1 => "ETC_GMT_NEG_1",
-                Timezone::EtcGmtNeg10 => "ETC_GMT_NEG_10",
-                Timezone::EtcGmtNeg11 => "ETC_GMT_NEG_11",
-                Timezone::EtcGmtNeg12 => "ETC_GMT_NEG_12",
-                Timezone::EtcGmtNeg13 => "ETC_GMT_NEG_13",
-                Timezone::EtcGmtNeg14 => "ETC_GMT_NEG_14",
-                Timezone::EtcGmtNeg2 => "ETC_GMT_NEG_2",
-                Timezone::EtcGmtNeg3 => "ETC_GMT_NEG_3",
-                Timezone::EtcGmtNeg4 => "ETC_GMT_NEG_4",
-                Timezone::EtcGmtNeg5 => "ETC_GMT_NEG_5",
-                Timezone::EtcGmtNeg6 => "ETC_GMT_NEG_6",
-                Timezone::EtcGmtNeg7 => "ETC_GMT_NEG_7",
-                Timezone::EtcGmtNeg8 => "ETC_GMT_NEG_8",
-                Timezone::EtcGmtNeg9 => "ETC_GMT_NEG_9",
-                Timezone::EuropeDublin => "EUROPE_DUBLIN",
-                Timezone::EuropeLondon => "EUROPE_LONDON",
-                Timezone::EuropeParis => "EUROPE_PARIS",
-                Timezone::EuropeStockholm => "EUROPE_STOCKHOLM",
-                Timezone::EuropeZurich => "EUROPE_ZURICH",
-                Timezone::Israel => "ISRAEL",
-                Timezone::MexicoGeneral => "MEXICO_GENERAL",
-                Timezone::Mst7mdt => "MST7MDT",
-                Timezone::PacificAuckland => "PACIFIC_AUCKLAND",
-                Timezone::UsCentral => "US_CENTRAL",
-                Timezone::UsEastern => "US_EASTERN",
-                Timezone::UsMountain => "US_MOUNTAIN",
-                Timezone::UsPacific => "US_PACIFIC",
-                Timezone::Utc => "UTC",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Timezone {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Timezone> for Value {
-        fn from(v: Timezone) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Timezone> for Val<Timezone> {
-        fn from(v: Timezone) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        Timezone[64] {
+            AfricaJohannesburg = "AFRICA_JOHANNESBURG",
+            AmericaMontreal = "AMERICA_MONTREAL",
+            AmericaSaoPaulo = "AMERICA_SAO_PAULO",
+            AsiaBahrain = "ASIA_BAHRAIN",
+            AsiaBangkok = "ASIA_BANGKOK",
+            AsiaCalcutta = "ASIA_CALCUTTA",
+            AsiaDubai = "ASIA_DUBAI",
+            AsiaHongKong = "ASIA_HONG_KONG",
+            AsiaJakarta = "ASIA_JAKARTA",
+            AsiaKualaLumpur = "ASIA_KUALA_LUMPUR",
+            AsiaSeoul = "ASIA_SEOUL",
+            AsiaShanghai = "ASIA_SHANGHAI",
+            AsiaSingapore = "ASIA_SINGAPORE",
+            AsiaTaipei = "ASIA_TAIPEI",
+            AsiaTokyo = "ASIA_TOKYO",
+            AustraliaMelbourne = "AUSTRALIA_MELBOURNE",
+            AustraliaSydney = "AUSTRALIA_SYDNEY",
+            CanadaCentral = "CANADA_CENTRAL",
+            Cet = "CET",
+            Cst6cdt = "CST6CDT",
+            EtcGmt = "ETC_GMT",
+            EtcGmt0 = "ETC_GMT0",
+            EtcGmtAdd0 = "ETC_GMT_ADD_0",
+            EtcGmtAdd1 = "ETC_GMT_ADD_1",
+            EtcGmtAdd10 = "ETC_GMT_ADD_10",
+            EtcGmtAdd11 = "ETC_GMT_ADD_11",
+            EtcGmtAdd12 = "ETC_GMT_ADD_12",
+            EtcGmtAdd2 = "ETC_GMT_ADD_2",
+            EtcGmtAdd3 = "ETC_GMT_ADD_3",
+            EtcGmtAdd4 = "ETC_GMT_ADD_4",
+            EtcGmtAdd5 = "ETC_GMT_ADD_5",
+            EtcGmtAdd6 = "ETC_GMT_ADD_6",
+            EtcGmtAdd7 = "ETC_GMT_ADD_7",
+            EtcGmtAdd8 = "ETC_GMT_ADD_8",
+            EtcGmtAdd9 = "ETC_GMT_ADD_9",
+            EtcGmtNeg0 = "ETC_GMT_NEG_0",
+            EtcGmtNeg1 = "ETC_GMT_NEG_1",
+            EtcGmtNeg10 = "ETC_GMT_NEG_10",
+            EtcGmtNeg11 = "ETC_GMT_NEG_11",
+            EtcGmtNeg12 = "ETC_GMT_NEG_12",
+            EtcGmtNeg13 = "ETC_GMT_NEG_13",
+            EtcGmtNeg14 = "ETC_GMT_NEG_14",
+            EtcGmtNeg2 = "ETC_GMT_NEG_2",
+            EtcGmtNeg3 = "ETC_GMT_NEG_3",
+            EtcGmtNeg4 = "ETC_GMT_NEG_4",
+            EtcGmtNeg5 = "ETC_GMT_NEG_5",
+            EtcGmtNeg6 = "ETC_GMT_NEG_6",
+            EtcGmtNeg7 = "ETC_GMT_NEG_7",
+            EtcGmtNeg8 = "ETC_GMT_NEG_8",
+            EtcGmtNeg9 = "ETC_GMT_NEG_9",
+            EuropeDublin = "EUROPE_DUBLIN",
+            EuropeLondon = "EUROPE_LONDON",
+            EuropeParis = "EUROPE_PARIS",
+            EuropeStockholm = "EUROPE_STOCKHOLM",
+            EuropeZurich = "EUROPE_ZURICH",
+            Israel = "ISRAEL",
+            MexicoGeneral = "MEXICO_GENERAL",
+            Mst7mdt = "MST7MDT",
+            PacificAuckland = "PACIFIC_AUCKLAND",
+            UsCentral = "US_CENTRAL",
+            UsEastern = "US_EASTERN",
+            UsMountain = "US_MOUNTAIN",
+            UsPacific = "US_PACIFIC",
+            Utc = "UTC",
         }
     }
 }
@@ -1154,129 +864,27 @@ pub mod domain {
 
     property_type!(SingleSignOn);
 
-    /// The type of single sign-on in Amazon DataZone.
-    ///
-    /// Rendered as its CloudFormation spelling ([`AuthType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AuthType {
-        /// `IAM_IDC`
-        IamIdc,
-        /// `DISABLED`
-        Disabled,
-    }
-
-    impl AuthType {
-        /// Every variant, in schema order.
-        pub const ALL: [AuthType; 2] = [AuthType::IamIdc, AuthType::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AuthType::IamIdc => "IAM_IDC",
-                AuthType::Disabled => "DISABLED",
-            }
+    cfn_enum! {
+        /// The type of single sign-on in Amazon DataZone.
+        AuthType[2] {
+            IamIdc = "IAM_IDC",
+            Disabled = "DISABLED",
         }
     }
 
-    impl std::fmt::Display for AuthType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// The version of the domain.
+        DomainVersion[2] {
+            V1 = "V1",
+            V2 = "V2",
         }
     }
 
-    impl From<AuthType> for Value {
-        fn from(v: AuthType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<AuthType> for Val<AuthType> {
-        fn from(v: AuthType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The version of the domain.
-    ///
-    /// Rendered as its CloudFormation spelling ([`DomainVersion::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DomainVersion {
-        /// `V1`
-        V1,
-        /// `V2`
-        V2,
-    }
-
-    impl DomainVersion {
-        /// Every variant, in schema order.
-        pub const ALL: [DomainVersion; 2] = [DomainVersion::V1, DomainVersion::V2];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DomainVersion::V1 => "V1",
-                DomainVersion::V2 => "V2",
-            }
-        }
-    }
-
-    impl std::fmt::Display for DomainVersion {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DomainVersion> for Value {
-        fn from(v: DomainVersion) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DomainVersion> for Val<DomainVersion> {
-        fn from(v: DomainVersion) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The single sign-on user assignment in Amazon DataZone.
-    ///
-    /// Rendered as its CloudFormation spelling ([`UserAssignment::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum UserAssignment {
-        /// `AUTOMATIC`
-        Automatic,
-        /// `MANUAL`
-        Manual,
-    }
-
-    impl UserAssignment {
-        /// Every variant, in schema order.
-        pub const ALL: [UserAssignment; 2] = [UserAssignment::Automatic, UserAssignment::Manual];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                UserAssignment::Automatic => "AUTOMATIC",
-                UserAssignment::Manual => "MANUAL",
-            }
-        }
-    }
-
-    impl std::fmt::Display for UserAssignment {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<UserAssignment> for Value {
-        fn from(v: UserAssignment) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<UserAssignment> for Val<UserAssignment> {
-        fn from(v: UserAssignment) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The single sign-on user assignment in Amazon DataZone.
+        UserAssignment[2] {
+            Automatic = "AUTOMATIC",
+            Manual = "MANUAL",
         }
     }
 }
@@ -2270,45 +1878,11 @@ pub mod form_type {
 
     property_type!(Model);
 
-    /// The status of this Amazon DataZone metadata form type.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Status::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Status {
-        /// `ENABLED`
-        Enabled,
-        /// `DISABLED`
-        Disabled,
-    }
-
-    impl Status {
-        /// Every variant, in schema order.
-        pub const ALL: [Status; 2] = [Status::Enabled, Status::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Status::Enabled => "ENABLED",
-                Status::Disabled => "DISABLED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Status {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Status> for Value {
-        fn from(v: Status) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Status> for Val<Status> {
-        fn from(v: Status) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The status of this Amazon DataZone metadata form type.
+        Status[2] {
+            Enabled = "ENABLED",
+            Disabled = "DISABLED",
         }
     }
 }
@@ -2413,89 +1987,20 @@ impl Handle<CfnGroupProfile> {
 
 /// Property types and enums of [`CfnGroupProfile`] (`AWS::DataZone::GroupProfile`).
 pub mod group_profile {
-    use crate::core::value::{Val, Value};
 
-    /// The status of the group profile.
-    ///
-    /// Rendered as its CloudFormation spelling ([`GroupProfileStatus::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum GroupProfileStatus {
-        /// `ASSIGNED`
-        Assigned,
-        /// `NOT_ASSIGNED`
-        NotAssigned,
-    }
-
-    impl GroupProfileStatus {
-        /// Every variant, in schema order.
-        pub const ALL: [GroupProfileStatus; 2] = [GroupProfileStatus::Assigned, GroupProfileStatus::NotAssigned];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                GroupProfileStatus::Assigned => "ASSIGNED",
-                GroupProfileStatus::NotAssigned => "NOT_ASSIGNED",
-            }
+    cfn_enum! {
+        /// The status of the group profile.
+        GroupProfileStatus[2] {
+            Assigned = "ASSIGNED",
+            NotAssigned = "NOT_ASSIGNED",
         }
     }
 
-    impl std::fmt::Display for GroupProfileStatus {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<GroupProfileStatus> for Value {
-        fn from(v: GroupProfileStatus) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<GroupProfileStatus> for Val<GroupProfileStatus> {
-        fn from(v: GroupProfileStatus) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The type of the group.
-    ///
-    /// Rendered as its CloudFormation spelling ([`GroupType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum GroupType {
-        /// `DATAZONE_SSO_GROUP`
-        DatazoneSsoGroup,
-        /// `IAM_ROLE_SESSION_GROUP`
-        IamRoleSessionGroup,
-    }
-
-    impl GroupType {
-        /// Every variant, in schema order.
-        pub const ALL: [GroupType; 2] = [GroupType::DatazoneSsoGroup, GroupType::IamRoleSessionGroup];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                GroupType::DatazoneSsoGroup => "DATAZONE_SSO_GROUP",
-                GroupType::IamRoleSessionGroup => "IAM_ROLE_SESSION_GROUP",
-            }
-        }
-    }
-
-    impl std::fmt::Display for GroupType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<GroupType> for Value {
-        fn from(v: GroupType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<GroupType> for Val<GroupType> {
-        fn from(v: GroupType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The type of the group.
+        GroupType[2] {
+            DatazoneSsoGroup = "DATAZONE_SSO_GROUP",
+            IamRoleSessionGroup = "IAM_ROLE_SESSION_GROUP",
         }
     }
 }
@@ -2576,44 +2081,11 @@ impl Handle<CfnOwner> {
 
 /// Property types and enums of [`CfnOwner`] (`AWS::DataZone::Owner`).
 pub mod owner {
-    use crate::core::value::{Val, Value};
 
-    /// The type of an entity.
-    ///
-    /// Rendered as its CloudFormation spelling ([`EntityType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum EntityType {
-        /// `DOMAIN_UNIT`
-        DomainUnit,
-    }
-
-    impl EntityType {
-        /// Every variant, in schema order.
-        pub const ALL: [EntityType; 1] = [EntityType::DomainUnit];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                EntityType::DomainUnit => "DOMAIN_UNIT",
-            }
-        }
-    }
-
-    impl std::fmt::Display for EntityType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<EntityType> for Value {
-        fn from(v: EntityType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<EntityType> for Val<EntityType> {
-        fn from(v: EntityType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The type of an entity.
+        EntityType[1] {
+            DomainUnit = "DOMAIN_UNIT",
         }
     }
 }
@@ -2711,143 +2183,31 @@ impl Handle<CfnPolicyGrant> {
 
 /// Property types and enums of [`CfnPolicyGrant`] (`AWS::DataZone::PolicyGrant`).
 pub mod policy_grant {
-    use crate::core::value::{Val, Value};
 
-    /// Rendered as its CloudFormation spelling ([`ManagedPolicyType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ManagedPolicyType {
-        /// `CREATE_DOMAIN_UNIT`
-        CreateDomainUnit,
-        /// `OVERRIDE_DOMAIN_UNIT_OWNERS`
-        OverrideDomainUnitOwners,
-        /// `ADD_TO_PROJECT_MEMBER_POOL`
-        AddToProjectMemberPool,
-        /// `OVERRIDE_PROJECT_OWNERS`
-        OverrideProjectOwners,
-        /// `CREATE_GLOSSARY`
-        CreateGlossary,
-        /// `CREATE_FORM_TYPE`
-        CreateFormType,
-        /// `CREATE_ASSET_TYPE`
-        CreateAssetType,
-        /// `CREATE_PROJECT`
-        CreateProject,
-        /// `CREATE_ENVIRONMENT_PROFILE`
-        CreateEnvironmentProfile,
-        /// `DELEGATE_CREATE_ENVIRONMENT_PROFILE`
-        DelegateCreateEnvironmentProfile,
-        /// `CREATE_ENVIRONMENT`
-        CreateEnvironment,
-        /// `CREATE_ENVIRONMENT_FROM_BLUEPRINT`
-        CreateEnvironmentFromBlueprint,
-        /// `CREATE_PROJECT_FROM_PROJECT_PROFILE`
-        CreateProjectFromProjectProfile,
-    }
-
-    impl ManagedPolicyType {
-        /// Every variant, in schema order.
-        pub const ALL: [ManagedPolicyType; 13] = [
-            ManagedPolicyType::CreateDomainUnit,
-            ManagedPolicyType::OverrideDomainUnitOwners,
-            ManagedPolicyType::AddToProjectMemberPool,
-            ManagedPolicyType::OverrideProjectOwners,
-            ManagedPolicyType::CreateGlossary,
-            ManagedPolicyType::CreateFormType,
-            ManagedPolicyType::CreateAssetType,
-            ManagedPolicyType::CreateProject,
-            ManagedPolicyType::CreateEnvironmentProfile,
-            ManagedPolicyType::DelegateCreateEnvironmentProfile,
-            ManagedPolicyType::CreateEnvironment,
-            ManagedPolicyType::CreateEnvironmentFromBlueprint,
-            ManagedPolicyType::CreateProjectFromProjectProfile,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ManagedPolicyType::CreateDomainUnit => "CREATE_DOMAIN_UNIT",
-                ManagedPolicyType::OverrideDomainUnitOwners => "OVERRIDE_DOMAIN_UNIT_OWNERS",
-                ManagedPolicyType::AddToProjectMemberPool => "ADD_TO_PROJECT_MEMBER_POOL",
-                ManagedPolicyType::OverrideProjectOwners => "OVERRIDE_PROJECT_OWNERS",
-                ManagedPolicyType::CreateGlossary => "CREATE_GLOSSARY",
-                ManagedPolicyType::CreateFormType => "CREATE_FORM_TYPE",
-                ManagedPolicyType::CreateAssetType => "CREATE_ASSET_TYPE",
-                ManagedPolicyType::CreateProject => "CREATE_PROJECT",
-                ManagedPolicyType::CreateEnvironmentProfile => "CREATE_ENVIRONMENT_PROFILE",
-                ManagedPolicyType::DelegateCreateEnvironmentProfile => "DELEGATE_CREATE_ENVIRONMENT_PROFILE",
-                ManagedPolicyType::CreateEnvironment => "CREATE_ENVIRONMENT",
-                ManagedPolicyType::CreateEnvironmentFromBlueprint => "CREATE_ENVIRONMENT_FROM_BLUEPRINT",
-                ManagedPolicyType::CreateProjectFromProjectProfile => "CREATE_PROJECT_FROM_PROJECT_PROFILE",
-            }
+    cfn_enum! {
+        ManagedPolicyType[13] {
+            CreateDomainUnit = "CREATE_DOMAIN_UNIT",
+            OverrideDomainUnitOwners = "OVERRIDE_DOMAIN_UNIT_OWNERS",
+            AddToProjectMemberPool = "ADD_TO_PROJECT_MEMBER_POOL",
+            OverrideProjectOwners = "OVERRIDE_PROJECT_OWNERS",
+            CreateGlossary = "CREATE_GLOSSARY",
+            CreateFormType = "CREATE_FORM_TYPE",
+            CreateAssetType = "CREATE_ASSET_TYPE",
+            CreateProject = "CREATE_PROJECT",
+            CreateEnvironmentProfile = "CREATE_ENVIRONMENT_PROFILE",
+            DelegateCreateEnvironmentProfile = "DELEGATE_CREATE_ENVIRONMENT_PROFILE",
+            CreateEnvironment = "CREATE_ENVIRONMENT",
+            CreateEnvironmentFromBlueprint = "CREATE_ENVIRONMENT_FROM_BLUEPRINT",
+            CreateProjectFromProjectProfile = "CREATE_PROJECT_FROM_PROJECT_PROFILE",
         }
     }
 
-    impl std::fmt::Display for ManagedPolicyType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ManagedPolicyType> for Value {
-        fn from(v: ManagedPolicyType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ManagedPolicyType> for Val<ManagedPolicyType> {
-        fn from(v: ManagedPolicyType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`TargetEntityType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TargetEntityType {
-        /// `DOMAIN_UNIT`
-        DomainUnit,
-        /// `ENVIRONMENT_BLUEPRINT_CONFIGURATION`
-        EnvironmentBlueprintConfiguration,
-        /// `ENVIRONMENT_PROFILE`
-        EnvironmentProfile,
-        /// `ASSET_TYPE`
-        AssetType,
-    }
-
-    impl TargetEntityType {
-        /// Every variant, in schema order.
-        pub const ALL: [TargetEntityType; 4] = [
-            TargetEntityType::DomainUnit,
-            TargetEntityType::EnvironmentBlueprintConfiguration,
-            TargetEntityType::EnvironmentProfile,
-            TargetEntityType::AssetType,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                TargetEntityType::DomainUnit => "DOMAIN_UNIT",
-                TargetEntityType::EnvironmentBlueprintConfiguration => "ENVIRONMENT_BLUEPRINT_CONFIGURATION",
-                TargetEntityType::EnvironmentProfile => "ENVIRONMENT_PROFILE",
-                TargetEntityType::AssetType => "ASSET_TYPE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for TargetEntityType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<TargetEntityType> for Value {
-        fn from(v: TargetEntityType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<TargetEntityType> for Val<TargetEntityType> {
-        fn from(v: TargetEntityType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        TargetEntityType[4] {
+            DomainUnit = "DOMAIN_UNIT",
+            EnvironmentBlueprintConfiguration = "ENVIRONMENT_BLUEPRINT_CONFIGURATION",
+            EnvironmentProfile = "ENVIRONMENT_PROFILE",
+            AssetType = "ASSET_TYPE",
         }
     }
 }
@@ -3596,83 +2956,17 @@ pub mod project_profile {
 
     property_type!(ResourceTagParameter);
 
-    /// Rendered as its CloudFormation spelling ([`DeploymentMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DeploymentMode {
-        /// `ON_CREATE`
-        OnCreate,
-        /// `ON_DEMAND`
-        OnDemand,
-    }
-
-    impl DeploymentMode {
-        /// Every variant, in schema order.
-        pub const ALL: [DeploymentMode; 2] = [DeploymentMode::OnCreate, DeploymentMode::OnDemand];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DeploymentMode::OnCreate => "ON_CREATE",
-                DeploymentMode::OnDemand => "ON_DEMAND",
-            }
+    cfn_enum! {
+        DeploymentMode[2] {
+            OnCreate = "ON_CREATE",
+            OnDemand = "ON_DEMAND",
         }
     }
 
-    impl std::fmt::Display for DeploymentMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DeploymentMode> for Value {
-        fn from(v: DeploymentMode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DeploymentMode> for Val<DeploymentMode> {
-        fn from(v: DeploymentMode) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`Status::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Status {
-        /// `ENABLED`
-        Enabled,
-        /// `DISABLED`
-        Disabled,
-    }
-
-    impl Status {
-        /// Every variant, in schema order.
-        pub const ALL: [Status; 2] = [Status::Enabled, Status::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Status::Enabled => "ENABLED",
-                Status::Disabled => "DISABLED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Status {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Status> for Value {
-        fn from(v: Status) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Status> for Val<Status> {
-        fn from(v: Status) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        Status[2] {
+            Enabled = "ENABLED",
+            Disabled = "DISABLED",
         }
     }
 }
@@ -3969,107 +3263,24 @@ impl Handle<CfnUserProfile> {
 
 /// Property types and enums of [`CfnUserProfile`] (`AWS::DataZone::UserProfile`).
 pub mod user_profile {
-    use crate::core::value::{Val, Value};
 
-    /// The status of the user profile.
-    ///
-    /// Rendered as its CloudFormation spelling ([`UserProfileStatus::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum UserProfileStatus {
-        /// `ASSIGNED`
-        Assigned,
-        /// `NOT_ASSIGNED`
-        NotAssigned,
-        /// `ACTIVATED`
-        Activated,
-        /// `DEACTIVATED`
-        Deactivated,
-    }
-
-    impl UserProfileStatus {
-        /// Every variant, in schema order.
-        pub const ALL: [UserProfileStatus; 4] = [
-            UserProfileStatus::Assigned,
-            UserProfileStatus::NotAssigned,
-            UserProfileStatus::Activated,
-            UserProfileStatus::Deactivated,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                UserProfileStatus::Assigned => "ASSIGNED",
-                UserProfileStatus::NotAssigned => "NOT_ASSIGNED",
-                UserProfileStatus::Activated => "ACTIVATED",
-                UserProfileStatus::Deactivated => "DEACTIVATED",
-            }
+    cfn_enum! {
+        /// The status of the user profile.
+        UserProfileStatus[4] {
+            Assigned = "ASSIGNED",
+            NotAssigned = "NOT_ASSIGNED",
+            Activated = "ACTIVATED",
+            Deactivated = "DEACTIVATED",
         }
     }
 
-    impl std::fmt::Display for UserProfileStatus {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<UserProfileStatus> for Value {
-        fn from(v: UserProfileStatus) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<UserProfileStatus> for Val<UserProfileStatus> {
-        fn from(v: UserProfileStatus) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The type of the user.
-    ///
-    /// Rendered as its CloudFormation spelling ([`UserType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum UserType {
-        /// `IAM_USER`
-        IamUser,
-        /// `IAM_ROLE`
-        IamRole,
-        /// `SSO_USER`
-        SsoUser,
-        /// `IAM_ROLE_SESSION`
-        IamRoleSession,
-    }
-
-    impl UserType {
-        /// Every variant, in schema order.
-        pub const ALL: [UserType; 4] =
-            [UserType::IamUser, UserType::IamRole, UserType::SsoUser, UserType::IamRoleSession];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                UserType::IamUser => "IAM_USER",
-                UserType::IamRole => "IAM_ROLE",
-                UserType::SsoUser => "SSO_USER",
-                UserType::IamRoleSession => "IAM_ROLE_SESSION",
-            }
-        }
-    }
-
-    impl std::fmt::Display for UserType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<UserType> for Value {
-        fn from(v: UserType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<UserType> for Val<UserType> {
-        fn from(v: UserType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The type of the user.
+        UserType[4] {
+            IamUser = "IAM_USER",
+            IamRole = "IAM_ROLE",
+            SsoUser = "SSO_USER",
+            IamRoleSession = "IAM_ROLE_SESSION",
         }
     }
 }

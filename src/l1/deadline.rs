@@ -261,45 +261,11 @@ pub mod budget {
 
     property_type!(UsageTrackingResource);
 
-    /// The type of budget action.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Type::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Type {
-        /// `STOP_SCHEDULING_AND_COMPLETE_TASKS`
-        StopSchedulingAndCompleteTasks,
-        /// `STOP_SCHEDULING_AND_CANCEL_TASKS`
-        StopSchedulingAndCancelTasks,
-    }
-
-    impl Type {
-        /// Every variant, in schema order.
-        pub const ALL: [Type; 2] = [Type::StopSchedulingAndCompleteTasks, Type::StopSchedulingAndCancelTasks];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Type::StopSchedulingAndCompleteTasks => "STOP_SCHEDULING_AND_COMPLETE_TASKS",
-                Type::StopSchedulingAndCancelTasks => "STOP_SCHEDULING_AND_CANCEL_TASKS",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Type {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Type> for Value {
-        fn from(v: Type) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Type> for Val<Type> {
-        fn from(v: Type) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The type of budget action.
+        Type[2] {
+            StopSchedulingAndCompleteTasks = "STOP_SCHEDULING_AND_COMPLETE_TASKS",
+            StopSchedulingAndCancelTasks = "STOP_SCHEDULING_AND_CANCEL_TASKS",
         }
     }
 }
@@ -1096,90 +1062,18 @@ pub mod queue {
 
     property_type!(WindowsUser);
 
-    /// Rendered as its CloudFormation spelling ([`DefaultQueueBudgetAction::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DefaultQueueBudgetAction {
-        /// `NONE`
-        None,
-        /// `STOP_SCHEDULING_AND_COMPLETE_TASKS`
-        StopSchedulingAndCompleteTasks,
-        /// `STOP_SCHEDULING_AND_CANCEL_TASKS`
-        StopSchedulingAndCancelTasks,
-    }
-
-    impl DefaultQueueBudgetAction {
-        /// Every variant, in schema order.
-        pub const ALL: [DefaultQueueBudgetAction; 3] = [
-            DefaultQueueBudgetAction::None,
-            DefaultQueueBudgetAction::StopSchedulingAndCompleteTasks,
-            DefaultQueueBudgetAction::StopSchedulingAndCancelTasks,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DefaultQueueBudgetAction::None => "NONE",
-                DefaultQueueBudgetAction::StopSchedulingAndCompleteTasks => "STOP_SCHEDULING_AND_COMPLETE_TASKS",
-                DefaultQueueBudgetAction::StopSchedulingAndCancelTasks => "STOP_SCHEDULING_AND_CANCEL_TASKS",
-            }
+    cfn_enum! {
+        DefaultQueueBudgetAction[3] {
+            None = "NONE",
+            StopSchedulingAndCompleteTasks = "STOP_SCHEDULING_AND_COMPLETE_TASKS",
+            StopSchedulingAndCancelTasks = "STOP_SCHEDULING_AND_CANCEL_TASKS",
         }
     }
 
-    impl std::fmt::Display for DefaultQueueBudgetAction {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DefaultQueueBudgetAction> for Value {
-        fn from(v: DefaultQueueBudgetAction) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DefaultQueueBudgetAction> for Val<DefaultQueueBudgetAction> {
-        fn from(v: DefaultQueueBudgetAction) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`RunAs::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum RunAs {
-        /// `QUEUE_CONFIGURED_USER`
-        QueueConfiguredUser,
-        /// `WORKER_AGENT_USER`
-        WorkerAgentUser,
-    }
-
-    impl RunAs {
-        /// Every variant, in schema order.
-        pub const ALL: [RunAs; 2] = [RunAs::QueueConfiguredUser, RunAs::WorkerAgentUser];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                RunAs::QueueConfiguredUser => "QUEUE_CONFIGURED_USER",
-                RunAs::WorkerAgentUser => "WORKER_AGENT_USER",
-            }
-        }
-    }
-
-    impl std::fmt::Display for RunAs {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<RunAs> for Value {
-        fn from(v: RunAs) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<RunAs> for Val<RunAs> {
-        fn from(v: RunAs) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        RunAs[2] {
+            QueueConfiguredUser = "QUEUE_CONFIGURED_USER",
+            WorkerAgentUser = "WORKER_AGENT_USER",
         }
     }
 }
@@ -1259,45 +1153,11 @@ impl Handle<CfnQueueEnvironment> {
 
 /// Property types and enums of [`CfnQueueEnvironment`] (`AWS::Deadline::QueueEnvironment`).
 pub mod queue_environment {
-    use crate::core::value::{Val, Value};
 
-    /// Rendered as its CloudFormation spelling ([`EnvironmentTemplateType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum EnvironmentTemplateType {
-        /// `JSON`
-        Json,
-        /// `YAML`
-        Yaml,
-    }
-
-    impl EnvironmentTemplateType {
-        /// Every variant, in schema order.
-        pub const ALL: [EnvironmentTemplateType; 2] = [EnvironmentTemplateType::Json, EnvironmentTemplateType::Yaml];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                EnvironmentTemplateType::Json => "JSON",
-                EnvironmentTemplateType::Yaml => "YAML",
-            }
-        }
-    }
-
-    impl std::fmt::Display for EnvironmentTemplateType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<EnvironmentTemplateType> for Value {
-        fn from(v: EnvironmentTemplateType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<EnvironmentTemplateType> for Val<EnvironmentTemplateType> {
-        fn from(v: EnvironmentTemplateType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        EnvironmentTemplateType[2] {
+            Json = "JSON",
+            Yaml = "YAML",
         }
     }
 }
@@ -1484,90 +1344,18 @@ pub mod storage_profile {
 
     property_type!(FileSystemLocation);
 
-    /// Rendered as its CloudFormation spelling ([`FileSystemLocationType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum FileSystemLocationType {
-        /// `SHARED`
-        Shared,
-        /// `LOCAL`
-        Local,
-    }
-
-    impl FileSystemLocationType {
-        /// Every variant, in schema order.
-        pub const ALL: [FileSystemLocationType; 2] = [FileSystemLocationType::Shared, FileSystemLocationType::Local];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                FileSystemLocationType::Shared => "SHARED",
-                FileSystemLocationType::Local => "LOCAL",
-            }
+    cfn_enum! {
+        FileSystemLocationType[2] {
+            Shared = "SHARED",
+            Local = "LOCAL",
         }
     }
 
-    impl std::fmt::Display for FileSystemLocationType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<FileSystemLocationType> for Value {
-        fn from(v: FileSystemLocationType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<FileSystemLocationType> for Val<FileSystemLocationType> {
-        fn from(v: FileSystemLocationType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`StorageProfileOperatingSystemFamily::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum StorageProfileOperatingSystemFamily {
-        /// `WINDOWS`
-        Windows,
-        /// `LINUX`
-        Linux,
-        /// `MACOS`
-        Macos,
-    }
-
-    impl StorageProfileOperatingSystemFamily {
-        /// Every variant, in schema order.
-        pub const ALL: [StorageProfileOperatingSystemFamily; 3] = [
-            StorageProfileOperatingSystemFamily::Windows,
-            StorageProfileOperatingSystemFamily::Linux,
-            StorageProfileOperatingSystemFamily::Macos,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                StorageProfileOperatingSystemFamily::Windows => "WINDOWS",
-                StorageProfileOperatingSystemFamily::Linux => "LINUX",
-                StorageProfileOperatingSystemFamily::Macos => "MACOS",
-            }
-        }
-    }
-
-    impl std::fmt::Display for StorageProfileOperatingSystemFamily {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<StorageProfileOperatingSystemFamily> for Value {
-        fn from(v: StorageProfileOperatingSystemFamily) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<StorageProfileOperatingSystemFamily> for Val<StorageProfileOperatingSystemFamily> {
-        fn from(v: StorageProfileOperatingSystemFamily) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        StorageProfileOperatingSystemFamily[3] {
+            Windows = "WINDOWS",
+            Linux = "LINUX",
+            Macos = "MACOS",
         }
     }
 }

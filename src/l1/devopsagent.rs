@@ -364,45 +364,11 @@ pub mod agent_space {
 
     property_type!(Preferences);
 
-    /// The external identity provider type.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Provider::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Provider {
-        /// `okta`
-        Okta,
-        /// `entra`
-        Entra,
-    }
-
-    impl Provider {
-        /// Every variant, in schema order.
-        pub const ALL: [Provider; 2] = [Provider::Okta, Provider::Entra];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Provider::Okta => "okta",
-                Provider::Entra => "entra",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Provider {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Provider> for Value {
-        fn from(v: Provider) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Provider> for Val<Provider> {
-        fn from(v: Provider) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The external identity provider type.
+        Provider[2] {
+            Okta = "okta",
+            Entra = "entra",
         }
     }
 }
@@ -873,86 +839,21 @@ impl Handle<CfnService> {
 
 /// Property types and enums of [`CfnService`] (`AWS::DevOpsAgent::Service`).
 pub mod service {
-    use crate::core::value::{Val, Value};
 
-    /// The type of service being registered
-    ///
-    /// Rendered as its CloudFormation spelling ([`ServiceType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ServiceType {
-        /// `dynatrace`
-        Dynatrace,
-        /// `mcpserver`
-        Mcpserver,
-        /// `mcpserversplunk`
-        Mcpserversplunk,
-        /// `mcpservernewrelic`
-        Mcpservernewrelic,
-        /// `gitlab`
-        Gitlab,
-        /// `github`
-        Github,
-        /// `servicenow`
-        Servicenow,
-        /// `pagerduty`
-        Pagerduty,
-        /// `azureidentity`
-        Azureidentity,
-        /// `mcpserversigv4`
-        Mcpserversigv4,
-        /// `mcpservergrafana`
-        Mcpservergrafana,
-    }
-
-    impl ServiceType {
-        /// Every variant, in schema order.
-        pub const ALL: [ServiceType; 11] = [
-            ServiceType::Dynatrace,
-            ServiceType::Mcpserver,
-            ServiceType::Mcpserversplunk,
-            ServiceType::Mcpservernewrelic,
-            ServiceType::Gitlab,
-            ServiceType::Github,
-            ServiceType::Servicenow,
-            ServiceType::Pagerduty,
-            ServiceType::Azureidentity,
-            ServiceType::Mcpserversigv4,
-            ServiceType::Mcpservergrafana,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ServiceType::Dynatrace => "dynatrace",
-                ServiceType::Mcpserver => "mcpserver",
-                ServiceType::Mcpserversplunk => "mcpserversplunk",
-                ServiceType::Mcpservernewrelic => "mcpservernewrelic",
-                ServiceType::Gitlab => "gitlab",
-                ServiceType::Github => "github",
-                ServiceType::Servicenow => "servicenow",
-                ServiceType::Pagerduty => "pagerduty",
-                ServiceType::Azureidentity => "azureidentity",
-                ServiceType::Mcpserversigv4 => "mcpserversigv4",
-                ServiceType::Mcpservergrafana => "mcpservergrafana",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ServiceType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ServiceType> for Value {
-        fn from(v: ServiceType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ServiceType> for Val<ServiceType> {
-        fn from(v: ServiceType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The type of service being registered
+        ServiceType[11] {
+            Dynatrace = "dynatrace",
+            Mcpserver = "mcpserver",
+            Mcpserversplunk = "mcpserversplunk",
+            Mcpservernewrelic = "mcpservernewrelic",
+            Gitlab = "gitlab",
+            Github = "github",
+            Servicenow = "servicenow",
+            Pagerduty = "pagerduty",
+            Azureidentity = "azureidentity",
+            Mcpserversigv4 = "mcpserversigv4",
+            Mcpservergrafana = "mcpservergrafana",
         }
     }
 }
@@ -1110,84 +1011,18 @@ pub mod trigger {
 
     property_type!(Schedule);
 
-    /// The status of the trigger. Active triggers fire on schedule; Inactive triggers are paused.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Status::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Status {
-        /// `Active`
-        Active,
-        /// `Inactive`
-        Inactive,
-    }
-
-    impl Status {
-        /// Every variant, in schema order.
-        pub const ALL: [Status; 2] = [Status::Active, Status::Inactive];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Status::Active => "Active",
-                Status::Inactive => "Inactive",
-            }
+    cfn_enum! {
+        /// The status of the trigger. Active triggers fire on schedule; Inactive triggers are paused.
+        Status[2] {
+            Active = "Active",
+            Inactive = "Inactive",
         }
     }
 
-    impl std::fmt::Display for Status {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Status> for Value {
-        fn from(v: Status) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Status> for Val<Status> {
-        fn from(v: Status) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The type of trigger.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Type::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Type {
-        /// `TIME_BASED`
-        TimeBased,
-    }
-
-    impl Type {
-        /// Every variant, in schema order.
-        pub const ALL: [Type; 1] = [Type::TimeBased];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Type::TimeBased => "TIME_BASED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Type {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Type> for Value {
-        fn from(v: Type) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Type> for Val<Type> {
-        fn from(v: Type) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The type of trigger.
+        Type[1] {
+            TimeBased = "TIME_BASED",
         }
     }
 }

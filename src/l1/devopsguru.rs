@@ -190,105 +190,23 @@ pub mod notification_channel {
 
     property_type!(SnsChannelConfig);
 
-    /// DevOps Guru Insight Severity Enum
-    ///
-    /// Rendered as its CloudFormation spelling ([`InsightSeverity::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum InsightSeverity {
-        /// `LOW`
-        Low,
-        /// `MEDIUM`
-        Medium,
-        /// `HIGH`
-        High,
-    }
-
-    impl InsightSeverity {
-        /// Every variant, in schema order.
-        pub const ALL: [InsightSeverity; 3] = [InsightSeverity::Low, InsightSeverity::Medium, InsightSeverity::High];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                InsightSeverity::Low => "LOW",
-                InsightSeverity::Medium => "MEDIUM",
-                InsightSeverity::High => "HIGH",
-            }
+    cfn_enum! {
+        /// DevOps Guru Insight Severity Enum
+        InsightSeverity[3] {
+            Low = "LOW",
+            Medium = "MEDIUM",
+            High = "HIGH",
         }
     }
 
-    impl std::fmt::Display for InsightSeverity {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<InsightSeverity> for Value {
-        fn from(v: InsightSeverity) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<InsightSeverity> for Val<InsightSeverity> {
-        fn from(v: InsightSeverity) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// DevOps Guru NotificationMessageType Enum
-    ///
-    /// Rendered as its CloudFormation spelling ([`NotificationMessageType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum NotificationMessageType {
-        /// `NEW_INSIGHT`
-        NewInsight,
-        /// `CLOSED_INSIGHT`
-        ClosedInsight,
-        /// `NEW_ASSOCIATION`
-        NewAssociation,
-        /// `SEVERITY_UPGRADED`
-        SeverityUpgraded,
-        /// `NEW_RECOMMENDATION`
-        NewRecommendation,
-    }
-
-    impl NotificationMessageType {
-        /// Every variant, in schema order.
-        pub const ALL: [NotificationMessageType; 5] = [
-            NotificationMessageType::NewInsight,
-            NotificationMessageType::ClosedInsight,
-            NotificationMessageType::NewAssociation,
-            NotificationMessageType::SeverityUpgraded,
-            NotificationMessageType::NewRecommendation,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                NotificationMessageType::NewInsight => "NEW_INSIGHT",
-                NotificationMessageType::ClosedInsight => "CLOSED_INSIGHT",
-                NotificationMessageType::NewAssociation => "NEW_ASSOCIATION",
-                NotificationMessageType::SeverityUpgraded => "SEVERITY_UPGRADED",
-                NotificationMessageType::NewRecommendation => "NEW_RECOMMENDATION",
-            }
-        }
-    }
-
-    impl std::fmt::Display for NotificationMessageType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<NotificationMessageType> for Value {
-        fn from(v: NotificationMessageType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<NotificationMessageType> for Val<NotificationMessageType> {
-        fn from(v: NotificationMessageType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// DevOps Guru NotificationMessageType Enum
+        NotificationMessageType[5] {
+            NewInsight = "NEW_INSIGHT",
+            ClosedInsight = "CLOSED_INSIGHT",
+            NewAssociation = "NEW_ASSOCIATION",
+            SeverityUpgraded = "SEVERITY_UPGRADED",
+            NewRecommendation = "NEW_RECOMMENDATION",
         }
     }
 }

@@ -168,45 +168,11 @@ pub mod microsoft_ad {
 
     property_type!(VpcSettings);
 
-    /// AWS Managed Microsoft AD is available in two editions: Standard and Enterprise.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Edition::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Edition {
-        /// `Enterprise`
-        Enterprise,
-        /// `Standard`
-        Standard,
-    }
-
-    impl Edition {
-        /// Every variant, in schema order.
-        pub const ALL: [Edition; 2] = [Edition::Enterprise, Edition::Standard];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Edition::Enterprise => "Enterprise",
-                Edition::Standard => "Standard",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Edition {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Edition> for Value {
-        fn from(v: Edition) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Edition> for Val<Edition> {
-        fn from(v: Edition) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// AWS Managed Microsoft AD is available in two editions: Standard and Enterprise.
+        Edition[2] {
+            Enterprise = "Enterprise",
+            Standard = "Standard",
         }
     }
 }
@@ -371,45 +337,11 @@ pub mod simple_ad {
 
     property_type!(VpcSettings);
 
-    /// The size of the directory.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Size::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Size {
-        /// `Large`
-        Large,
-        /// `Small`
-        Small,
-    }
-
-    impl Size {
-        /// Every variant, in schema order.
-        pub const ALL: [Size; 2] = [Size::Large, Size::Small];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Size::Large => "Large",
-                Size::Small => "Small",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Size {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Size> for Value {
-        fn from(v: Size) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Size> for Val<Size> {
-        fn from(v: Size) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The size of the directory.
+        Size[2] {
+            Large = "Large",
+            Small = "Small",
         }
     }
 }

@@ -1371,905 +1371,199 @@ pub mod lifecycle_policy {
 
     property_type!(ShareRule);
 
-    /// The interval unit.
-    ///
-    /// Rendered as its CloudFormation spelling ([`CreateRuleIntervalUnit::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum CreateRuleIntervalUnit {
-        /// `HOURS`
-        Hours,
-    }
-
-    impl CreateRuleIntervalUnit {
-        /// Every variant, in schema order.
-        pub const ALL: [CreateRuleIntervalUnit; 1] = [CreateRuleIntervalUnit::Hours];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                CreateRuleIntervalUnit::Hours => "HOURS",
-            }
-        }
-    }
-
-    impl std::fmt::Display for CreateRuleIntervalUnit {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<CreateRuleIntervalUnit> for Value {
-        fn from(v: CreateRuleIntervalUnit) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<CreateRuleIntervalUnit> for Val<CreateRuleIntervalUnit> {
-        fn from(v: CreateRuleIntervalUnit) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The unit of time in which to measure the **Interval**. For example, to deprecate a cross-Region AMI copy after 3
-    /// months, specify `Interval=3` and `IntervalUnit=MONTHS`.
-    ///
-    /// Rendered as its CloudFormation spelling ([`CrossRegionCopyDeprecateRuleIntervalUnit::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum CrossRegionCopyDeprecateRuleIntervalUnit {
-        /// `DAYS`
-        Days,
-        /// `MONTHS`
-        Months,
-        /// `WEEKS`
-        Weeks,
-        /// `YEARS`
-        Years,
-    }
-
-    impl CrossRegionCopyDeprecateRuleIntervalUnit {
-        /// Every variant, in schema order.
-        pub const ALL: [CrossRegionCopyDeprecateRuleIntervalUnit; 4] = [
-            CrossRegionCopyDeprecateRuleIntervalUnit::Days,
-            CrossRegionCopyDeprecateRuleIntervalUnit::Months,
-            CrossRegionCopyDeprecateRuleIntervalUnit::Weeks,
-            CrossRegionCopyDeprecateRuleIntervalUnit::Years,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                CrossRegionCopyDeprecateRuleIntervalUnit::Days => "DAYS",
-                CrossRegionCopyDeprecateRuleIntervalUnit::Months => "MONTHS",
-                CrossRegionCopyDeprecateRuleIntervalUnit::Weeks => "WEEKS",
-                CrossRegionCopyDeprecateRuleIntervalUnit::Years => "YEARS",
-            }
-        }
-    }
-
-    impl std::fmt::Display for CrossRegionCopyDeprecateRuleIntervalUnit {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<CrossRegionCopyDeprecateRuleIntervalUnit> for Value {
-        fn from(v: CrossRegionCopyDeprecateRuleIntervalUnit) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<CrossRegionCopyDeprecateRuleIntervalUnit> for Val<CrossRegionCopyDeprecateRuleIntervalUnit> {
-        fn from(v: CrossRegionCopyDeprecateRuleIntervalUnit) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The unit of time for time-based retention. For example, to retain a cross-Region copy for 3 months, specify
-    /// `Interval=3` and `IntervalUnit=MONTHS`.
-    ///
-    /// Rendered as its CloudFormation spelling ([`CrossRegionCopyRetainRuleIntervalUnit::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum CrossRegionCopyRetainRuleIntervalUnit {
-        /// `DAYS`
-        Days,
-        /// `MONTHS`
-        Months,
-        /// `WEEKS`
-        Weeks,
-        /// `YEARS`
-        Years,
-    }
-
-    impl CrossRegionCopyRetainRuleIntervalUnit {
-        /// Every variant, in schema order.
-        pub const ALL: [CrossRegionCopyRetainRuleIntervalUnit; 4] = [
-            CrossRegionCopyRetainRuleIntervalUnit::Days,
-            CrossRegionCopyRetainRuleIntervalUnit::Months,
-            CrossRegionCopyRetainRuleIntervalUnit::Weeks,
-            CrossRegionCopyRetainRuleIntervalUnit::Years,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                CrossRegionCopyRetainRuleIntervalUnit::Days => "DAYS",
-                CrossRegionCopyRetainRuleIntervalUnit::Months => "MONTHS",
-                CrossRegionCopyRetainRuleIntervalUnit::Weeks => "WEEKS",
-                CrossRegionCopyRetainRuleIntervalUnit::Years => "YEARS",
-            }
-        }
-    }
-
-    impl std::fmt::Display for CrossRegionCopyRetainRuleIntervalUnit {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<CrossRegionCopyRetainRuleIntervalUnit> for Value {
-        fn from(v: CrossRegionCopyRetainRuleIntervalUnit) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<CrossRegionCopyRetainRuleIntervalUnit> for Val<CrossRegionCopyRetainRuleIntervalUnit> {
-        fn from(v: CrossRegionCopyRetainRuleIntervalUnit) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// \**\[Default policies only\]** Specify the type of default policy to create.
-    ///
-    /// Rendered as its CloudFormation spelling ([`DefaultPolicy::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DefaultPolicy {
-        /// `INSTANCE`
-        Instance,
-        /// `VOLUME`
-        Volume,
-    }
-
-    impl DefaultPolicy {
-        /// Every variant, in schema order.
-        pub const ALL: [DefaultPolicy; 2] = [DefaultPolicy::Instance, DefaultPolicy::Volume];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DefaultPolicy::Instance => "INSTANCE",
-                DefaultPolicy::Volume => "VOLUME",
-            }
-        }
-    }
-
-    impl std::fmt::Display for DefaultPolicy {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DefaultPolicy> for Value {
-        fn from(v: DefaultPolicy) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DefaultPolicy> for Val<DefaultPolicy> {
-        fn from(v: DefaultPolicy) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The unit of time in which to measure the **Interval**.
-    ///
-    /// Rendered as its CloudFormation spelling ([`DeprecateRuleIntervalUnit::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DeprecateRuleIntervalUnit {
-        /// `DAYS`
-        Days,
-        /// `MONTHS`
-        Months,
-        /// `WEEKS`
-        Weeks,
-        /// `YEARS`
-        Years,
-    }
-
-    impl DeprecateRuleIntervalUnit {
-        /// Every variant, in schema order.
-        pub const ALL: [DeprecateRuleIntervalUnit; 4] = [
-            DeprecateRuleIntervalUnit::Days,
-            DeprecateRuleIntervalUnit::Months,
-            DeprecateRuleIntervalUnit::Weeks,
-            DeprecateRuleIntervalUnit::Years,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DeprecateRuleIntervalUnit::Days => "DAYS",
-                DeprecateRuleIntervalUnit::Months => "MONTHS",
-                DeprecateRuleIntervalUnit::Weeks => "WEEKS",
-                DeprecateRuleIntervalUnit::Years => "YEARS",
-            }
-        }
-    }
-
-    impl std::fmt::Display for DeprecateRuleIntervalUnit {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DeprecateRuleIntervalUnit> for Value {
-        fn from(v: DeprecateRuleIntervalUnit) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DeprecateRuleIntervalUnit> for Val<DeprecateRuleIntervalUnit> {
-        fn from(v: DeprecateRuleIntervalUnit) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The type of event. Currently, only snapshot sharing events are supported.
-    ///
-    /// Rendered as its CloudFormation spelling ([`EventType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum EventType {
-        /// `shareSnapshot`
-        ShareSnapshot,
-    }
-
-    impl EventType {
-        /// Every variant, in schema order.
-        pub const ALL: [EventType; 1] = [EventType::ShareSnapshot];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                EventType::ShareSnapshot => "shareSnapshot",
-            }
-        }
-    }
-
-    impl std::fmt::Display for EventType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<EventType> for Value {
-        fn from(v: EventType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<EventType> for Val<EventType> {
-        fn from(v: EventType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Indicates the service used to execute the pre and/or post scripts.
-    ///
-    /// Default: `AWS_SYSTEMS_MANAGER`
-    ///
-    /// Rendered as its CloudFormation spelling ([`ExecutionHandlerService::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ExecutionHandlerService {
-        /// `AWS_SYSTEMS_MANAGER`
-        AwsSystemsManager,
-    }
-
-    impl ExecutionHandlerService {
-        /// Every variant, in schema order.
-        pub const ALL: [ExecutionHandlerService; 1] = [ExecutionHandlerService::AwsSystemsManager];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ExecutionHandlerService::AwsSystemsManager => "AWS_SYSTEMS_MANAGER",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ExecutionHandlerService {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ExecutionHandlerService> for Value {
-        fn from(v: ExecutionHandlerService) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ExecutionHandlerService> for Val<ExecutionHandlerService> {
-        fn from(v: ExecutionHandlerService) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The unit of time for enabling fast snapshot restore.
-    ///
-    /// Rendered as its CloudFormation spelling ([`FastRestoreRuleIntervalUnit::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum FastRestoreRuleIntervalUnit {
-        /// `DAYS`
-        Days,
-        /// `MONTHS`
-        Months,
-        /// `WEEKS`
-        Weeks,
-        /// `YEARS`
-        Years,
-    }
-
-    impl FastRestoreRuleIntervalUnit {
-        /// Every variant, in schema order.
-        pub const ALL: [FastRestoreRuleIntervalUnit; 4] = [
-            FastRestoreRuleIntervalUnit::Days,
-            FastRestoreRuleIntervalUnit::Months,
-            FastRestoreRuleIntervalUnit::Weeks,
-            FastRestoreRuleIntervalUnit::Years,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                FastRestoreRuleIntervalUnit::Days => "DAYS",
-                FastRestoreRuleIntervalUnit::Months => "MONTHS",
-                FastRestoreRuleIntervalUnit::Weeks => "WEEKS",
-                FastRestoreRuleIntervalUnit::Years => "YEARS",
-            }
-        }
-    }
-
-    impl std::fmt::Display for FastRestoreRuleIntervalUnit {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<FastRestoreRuleIntervalUnit> for Value {
-        fn from(v: FastRestoreRuleIntervalUnit) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// The interval unit.
+        CreateRuleIntervalUnit[1] {
+            Hours = "HOURS",
         }
     }
 
-    impl From<FastRestoreRuleIntervalUnit> for Val<FastRestoreRuleIntervalUnit> {
-        fn from(v: FastRestoreRuleIntervalUnit) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The unit of time in which to measure the **Interval**. For example, to deprecate a cross-Region AMI copy after 3
+        /// months, specify `Interval=3` and `IntervalUnit=MONTHS`.
+        CrossRegionCopyDeprecateRuleIntervalUnit[4] {
+            Days = "DAYS",
+            Months = "MONTHS",
+            Weeks = "WEEKS",
+            Years = "YEARS",
         }
     }
 
-    /// \**\[Custom snapshot policies only\]** Specifies the destination for snapshots created by the policy. The allowed
-    /// destinations depend on the location of the targeted resources.
-    ///
-    /// \- If the policy targets resources in a Region, then you must create snapshots in the same Region as the source
-    /// resource.
-    ///
-    /// \- If the policy targets resources in a Local Zone, you can create snapshots in the same Local Zone or in its parent
-    /// Region.
-    ///
-    /// \- If the policy targets resources on an Outpost, then you can create snapshots on the same Outpost or in its parent
-    /// Region.
-    ///
-    /// Default: `CLOUD`
-    ///
-    /// Rendered as its CloudFormation spelling ([`Location::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Location {
-        /// `CLOUD`
-        Cloud,
-        /// `LOCAL_ZONE`
-        LocalZone,
-        /// `OUTPOST_LOCAL`
-        OutpostLocal,
-    }
-
-    impl Location {
-        /// Every variant, in schema order.
-        pub const ALL: [Location; 3] = [Location::Cloud, Location::LocalZone, Location::OutpostLocal];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Location::Cloud => "CLOUD",
-                Location::LocalZone => "LOCAL_ZONE",
-                Location::OutpostLocal => "OUTPOST_LOCAL",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Location {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Location> for Value {
-        fn from(v: Location) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Location> for Val<Location> {
-        fn from(v: Location) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The type of policy to create. Specify one of the following:
-    ///
-    /// \- `SIMPLIFIED` -- To create a default policy.
-    ///
-    /// \- `STANDARD` -- To create a custom policy.
-    ///
-    /// Rendered as its CloudFormation spelling ([`PolicyLanguage::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PolicyLanguage {
-        /// `SIMPLIFIED`
-        Simplified,
-        /// `STANDARD`
-        Standard,
-    }
-
-    impl PolicyLanguage {
-        /// Every variant, in schema order.
-        pub const ALL: [PolicyLanguage; 2] = [PolicyLanguage::Simplified, PolicyLanguage::Standard];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PolicyLanguage::Simplified => "SIMPLIFIED",
-                PolicyLanguage::Standard => "STANDARD",
-            }
-        }
-    }
-
-    impl std::fmt::Display for PolicyLanguage {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PolicyLanguage> for Value {
-        fn from(v: PolicyLanguage) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PolicyLanguage> for Val<PolicyLanguage> {
-        fn from(v: PolicyLanguage) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The type of policy. Specify `EBS_SNAPSHOT_MANAGEMENT` to create a lifecycle policy that manages the lifecycle of
-    /// Amazon EBS snapshots. Specify `IMAGE_MANAGEMENT` to create a lifecycle policy that manages the lifecycle of
-    /// EBS-backed AMIs. Specify `EVENT_BASED_POLICY` to create an event-based policy that performs specific actions when a
-    /// defined event occurs in your AWS account.
-    ///
-    /// The default is `EBS_SNAPSHOT_MANAGEMENT`.
-    ///
-    /// Rendered as its CloudFormation spelling ([`PolicyType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PolicyType {
-        /// `EBS_SNAPSHOT_MANAGEMENT`
-        EbsSnapshotManagement,
-        /// `EVENT_BASED_POLICY`
-        EventBasedPolicy,
-        /// `IMAGE_MANAGEMENT`
-        ImageManagement,
-    }
-
-    impl PolicyType {
-        /// Every variant, in schema order.
-        pub const ALL: [PolicyType; 3] =
-            [PolicyType::EbsSnapshotManagement, PolicyType::EventBasedPolicy, PolicyType::ImageManagement];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PolicyType::EbsSnapshotManagement => "EBS_SNAPSHOT_MANAGEMENT",
-                PolicyType::EventBasedPolicy => "EVENT_BASED_POLICY",
-                PolicyType::ImageManagement => "IMAGE_MANAGEMENT",
-            }
-        }
-    }
-
-    impl std::fmt::Display for PolicyType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PolicyType> for Value {
-        fn from(v: PolicyType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PolicyType> for Val<PolicyType> {
-        fn from(v: PolicyType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`ResourceLocations::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ResourceLocations {
-        /// `CLOUD`
-        Cloud,
-        /// `LOCAL_ZONE`
-        LocalZone,
-        /// `OUTPOST`
-        Outpost,
-    }
-
-    impl ResourceLocations {
-        /// Every variant, in schema order.
-        pub const ALL: [ResourceLocations; 3] =
-            [ResourceLocations::Cloud, ResourceLocations::LocalZone, ResourceLocations::Outpost];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ResourceLocations::Cloud => "CLOUD",
-                ResourceLocations::LocalZone => "LOCAL_ZONE",
-                ResourceLocations::Outpost => "OUTPOST",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ResourceLocations {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ResourceLocations> for Value {
-        fn from(v: ResourceLocations) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ResourceLocations> for Val<ResourceLocations> {
-        fn from(v: ResourceLocations) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The unit of time for time-based retention. For example, to retain a cross-Region copy for 3 months, specify
+        /// `Interval=3` and `IntervalUnit=MONTHS`.
+        CrossRegionCopyRetainRuleIntervalUnit[4] {
+            Days = "DAYS",
+            Months = "MONTHS",
+            Weeks = "WEEKS",
+            Years = "YEARS",
         }
     }
 
-    /// \**\[Default policies only\]** Specify the type of default policy to create.
-    ///
-    /// \- To create a default policy for EBS snapshots, that creates snapshots of all volumes in the Region that do not
-    /// have recent backups, specify `VOLUME`.
-    ///
-    /// \- To create a default policy for EBS-backed AMIs, that creates EBS-backed AMIs from all instances in the Region
-    /// that do not have recent backups, specify `INSTANCE`.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ResourceType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ResourceType {
-        /// `INSTANCE`
-        Instance,
-        /// `VOLUME`
-        Volume,
-    }
-
-    impl ResourceType {
-        /// Every variant, in schema order.
-        pub const ALL: [ResourceType; 2] = [ResourceType::Instance, ResourceType::Volume];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ResourceType::Instance => "INSTANCE",
-                ResourceType::Volume => "VOLUME",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ResourceType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ResourceType> for Value {
-        fn from(v: ResourceType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ResourceType> for Val<ResourceType> {
-        fn from(v: ResourceType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`ResourceTypes::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ResourceTypes {
-        /// `INSTANCE`
-        Instance,
-        /// `VOLUME`
-        Volume,
-    }
-
-    impl ResourceTypes {
-        /// Every variant, in schema order.
-        pub const ALL: [ResourceTypes; 2] = [ResourceTypes::Instance, ResourceTypes::Volume];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ResourceTypes::Instance => "INSTANCE",
-                ResourceTypes::Volume => "VOLUME",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ResourceTypes {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ResourceTypes> for Value {
-        fn from(v: ResourceTypes) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ResourceTypes> for Val<ResourceTypes> {
-        fn from(v: ResourceTypes) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The unit of time for time-based retention. For example, to retain snapshots for 3 months, specify `Interval=3` and
-    /// `IntervalUnit=MONTHS`. Once the snapshot has been retained for 3 months, it is deleted, or it is moved to the
-    /// archive tier if you have specified an `ArchiveRule`.
-    ///
-    /// Rendered as its CloudFormation spelling ([`RetainRuleIntervalUnit::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum RetainRuleIntervalUnit {
-        /// `DAYS`
-        Days,
-        /// `MONTHS`
-        Months,
-        /// `WEEKS`
-        Weeks,
-        /// `YEARS`
-        Years,
-    }
-
-    impl RetainRuleIntervalUnit {
-        /// Every variant, in schema order.
-        pub const ALL: [RetainRuleIntervalUnit; 4] = [
-            RetainRuleIntervalUnit::Days,
-            RetainRuleIntervalUnit::Months,
-            RetainRuleIntervalUnit::Weeks,
-            RetainRuleIntervalUnit::Years,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                RetainRuleIntervalUnit::Days => "DAYS",
-                RetainRuleIntervalUnit::Months => "MONTHS",
-                RetainRuleIntervalUnit::Weeks => "WEEKS",
-                RetainRuleIntervalUnit::Years => "YEARS",
-            }
-        }
-    }
-
-    impl std::fmt::Display for RetainRuleIntervalUnit {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<RetainRuleIntervalUnit> for Value {
-        fn from(v: RetainRuleIntervalUnit) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<RetainRuleIntervalUnit> for Val<RetainRuleIntervalUnit> {
-        fn from(v: RetainRuleIntervalUnit) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// \**\[Default policies only\]** Specify the type of default policy to create.
+        DefaultPolicy[2] {
+            Instance = "INSTANCE",
+            Volume = "VOLUME",
         }
     }
 
-    /// The unit of time in which to measure the **Interval**. For example, to retain snapshots in the archive tier for 6
-    /// months, specify `Interval=6` and `IntervalUnit=MONTHS`.
-    ///
-    /// Rendered as its CloudFormation spelling ([`RetentionArchiveTierIntervalUnit::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum RetentionArchiveTierIntervalUnit {
-        /// `DAYS`
-        Days,
-        /// `MONTHS`
-        Months,
-        /// `WEEKS`
-        Weeks,
-        /// `YEARS`
-        Years,
-    }
-
-    impl RetentionArchiveTierIntervalUnit {
-        /// Every variant, in schema order.
-        pub const ALL: [RetentionArchiveTierIntervalUnit; 4] = [
-            RetentionArchiveTierIntervalUnit::Days,
-            RetentionArchiveTierIntervalUnit::Months,
-            RetentionArchiveTierIntervalUnit::Weeks,
-            RetentionArchiveTierIntervalUnit::Years,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                RetentionArchiveTierIntervalUnit::Days => "DAYS",
-                RetentionArchiveTierIntervalUnit::Months => "MONTHS",
-                RetentionArchiveTierIntervalUnit::Weeks => "WEEKS",
-                RetentionArchiveTierIntervalUnit::Years => "YEARS",
-            }
+    cfn_enum! {
+        /// The unit of time in which to measure the **Interval**.
+        DeprecateRuleIntervalUnit[4] {
+            Days = "DAYS",
+            Months = "MONTHS",
+            Weeks = "WEEKS",
+            Years = "YEARS",
         }
     }
 
-    impl std::fmt::Display for RetentionArchiveTierIntervalUnit {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// The type of event. Currently, only snapshot sharing events are supported.
+        EventType[1] {
+            ShareSnapshot = "shareSnapshot",
         }
     }
 
-    impl From<RetentionArchiveTierIntervalUnit> for Value {
-        fn from(v: RetentionArchiveTierIntervalUnit) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// Indicates the service used to execute the pre and/or post scripts.
+        ///
+        /// Default: `AWS_SYSTEMS_MANAGER`
+        ExecutionHandlerService[1] {
+            AwsSystemsManager = "AWS_SYSTEMS_MANAGER",
         }
-    }
-
-    impl From<RetentionArchiveTierIntervalUnit> for Val<RetentionArchiveTierIntervalUnit> {
-        fn from(v: RetentionArchiveTierIntervalUnit) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`Stages::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Stages {
-        /// `POST`
-        Post,
-        /// `PRE`
-        Pre,
     }
-
-    impl Stages {
-        /// Every variant, in schema order.
-        pub const ALL: [Stages; 2] = [Stages::Post, Stages::Pre];
 
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Stages::Post => "POST",
-                Stages::Pre => "PRE",
-            }
+    cfn_enum! {
+        /// The unit of time for enabling fast snapshot restore.
+        FastRestoreRuleIntervalUnit[4] {
+            Days = "DAYS",
+            Months = "MONTHS",
+            Weeks = "WEEKS",
+            Years = "YEARS",
         }
     }
 
-    impl std::fmt::Display for Stages {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// \**\[Custom snapshot policies only\]** Specifies the destination for snapshots created by the policy. The
+        /// allowed destinations depend on the location of the targeted resources.
+        ///
+        /// \- If the policy targets resources in a Region, then you must create snapshots in the same Region as the source
+        /// resource.
+        ///
+        /// \- If the policy targets resources in a Local Zone, you can create snapshots in the same Local Zone or in its
+        /// parent Region.
+        ///
+        /// \- If the policy targets resources on an Outpost, then you can create snapshots on the same Outpost or in its
+        /// parent Region.
+        ///
+        /// Default: `CLOUD`
+        Location[3] {
+            Cloud = "CLOUD",
+            LocalZone = "LOCAL_ZONE",
+            OutpostLocal = "OUTPOST_LOCAL",
         }
     }
 
-    impl From<Stages> for Value {
-        fn from(v: Stages) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// The type of policy to create. Specify one of the following:
+        ///
+        /// \- `SIMPLIFIED` -- To create a default policy.
+        ///
+        /// \- `STANDARD` -- To create a custom policy.
+        PolicyLanguage[2] {
+            Simplified = "SIMPLIFIED",
+            Standard = "STANDARD",
         }
     }
 
-    impl From<Stages> for Val<Stages> {
-        fn from(v: Stages) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The type of policy. Specify `EBS_SNAPSHOT_MANAGEMENT` to create a lifecycle policy that manages the lifecycle of
+        /// Amazon EBS snapshots. Specify `IMAGE_MANAGEMENT` to create a lifecycle policy that manages the lifecycle of
+        /// EBS-backed AMIs. Specify `EVENT_BASED_POLICY` to create an event-based policy that performs specific actions
+        /// when a defined event occurs in your AWS account.
+        ///
+        /// The default is `EBS_SNAPSHOT_MANAGEMENT`.
+        PolicyType[3] {
+            EbsSnapshotManagement = "EBS_SNAPSHOT_MANAGEMENT",
+            EventBasedPolicy = "EVENT_BASED_POLICY",
+            ImageManagement = "IMAGE_MANAGEMENT",
         }
-    }
-
-    /// The source of the event. Currently only managed Amazon EventBridge events are supported.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Type::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Type {
-        /// `MANAGED_CWE`
-        ManagedCwe,
     }
 
-    impl Type {
-        /// Every variant, in schema order.
-        pub const ALL: [Type; 1] = [Type::ManagedCwe];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Type::ManagedCwe => "MANAGED_CWE",
-            }
+    cfn_enum! {
+        ResourceLocations[3] {
+            Cloud = "CLOUD",
+            LocalZone = "LOCAL_ZONE",
+            Outpost = "OUTPOST",
         }
     }
 
-    impl std::fmt::Display for Type {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// \**\[Default policies only\]** Specify the type of default policy to create.
+        ///
+        /// \- To create a default policy for EBS snapshots, that creates snapshots of all volumes in the Region that do not
+        /// have recent backups, specify `VOLUME`.
+        ///
+        /// \- To create a default policy for EBS-backed AMIs, that creates EBS-backed AMIs from all instances in the Region
+        /// that do not have recent backups, specify `INSTANCE`.
+        ResourceType[2] {
+            Instance = "INSTANCE",
+            Volume = "VOLUME",
         }
     }
 
-    impl From<Type> for Value {
-        fn from(v: Type) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        ResourceTypes[2] {
+            Instance = "INSTANCE",
+            Volume = "VOLUME",
         }
     }
 
-    impl From<Type> for Val<Type> {
-        fn from(v: Type) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The unit of time for time-based retention. For example, to retain snapshots for 3 months, specify `Interval=3`
+        /// and `IntervalUnit=MONTHS`. Once the snapshot has been retained for 3 months, it is deleted, or it is moved to
+        /// the archive tier if you have specified an `ArchiveRule`.
+        RetainRuleIntervalUnit[4] {
+            Days = "DAYS",
+            Months = "MONTHS",
+            Weeks = "WEEKS",
+            Years = "YEARS",
         }
-    }
-
-    /// The unit of time for the automatic unsharing interval.
-    ///
-    /// Rendered as its CloudFormation spelling ([`UnshareIntervalUnit::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum UnshareIntervalUnit {
-        /// `DAYS`
-        Days,
-        /// `MONTHS`
-        Months,
-        /// `WEEKS`
-        Weeks,
-        /// `YEARS`
-        Years,
     }
-
-    impl UnshareIntervalUnit {
-        /// Every variant, in schema order.
-        pub const ALL: [UnshareIntervalUnit; 4] = [
-            UnshareIntervalUnit::Days,
-            UnshareIntervalUnit::Months,
-            UnshareIntervalUnit::Weeks,
-            UnshareIntervalUnit::Years,
-        ];
 
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                UnshareIntervalUnit::Days => "DAYS",
-                UnshareIntervalUnit::Months => "MONTHS",
-                UnshareIntervalUnit::Weeks => "WEEKS",
-                UnshareIntervalUnit::Years => "YEARS",
-            }
+    cfn_enum! {
+        /// The unit of time in which to measure the **Interval**. For example, to retain snapshots in the archive tier for
+        /// 6 months, specify `Interval=6` and `IntervalUnit=MONTHS`.
+        RetentionArchiveTierIntervalUnit[4] {
+            Days = "DAYS",
+            Months = "MONTHS",
+            Weeks = "WEEKS",
+            Years = "YEARS",
         }
     }
 
-    impl std::fmt::Display for UnshareIntervalUnit {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        Stages[2] {
+            Post = "POST",
+            Pre = "PRE",
         }
     }
 
-    impl From<UnshareIntervalUnit> for Value {
-        fn from(v: UnshareIntervalUnit) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// The source of the event. Currently only managed Amazon EventBridge events are supported.
+        Type[1] {
+            ManagedCwe = "MANAGED_CWE",
         }
     }
 
-    impl From<UnshareIntervalUnit> for Val<UnshareIntervalUnit> {
-        fn from(v: UnshareIntervalUnit) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The unit of time for the automatic unsharing interval.
+        UnshareIntervalUnit[4] {
+            Days = "DAYS",
+            Months = "MONTHS",
+            Weeks = "WEEKS",
+            Years = "YEARS",
         }
     }
 }

@@ -295,49 +295,12 @@ pub mod data_migration {
 
     property_type!(SourceDataSettings);
 
-    /// The property describes the type of migration.
-    ///
-    /// Rendered as its CloudFormation spelling ([`DataMigrationType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DataMigrationType {
-        /// `full-load`
-        FullLoad,
-        /// `cdc`
-        Cdc,
-        /// `full-load-and-cdc`
-        FullLoadAndCdc,
-    }
-
-    impl DataMigrationType {
-        /// Every variant, in schema order.
-        pub const ALL: [DataMigrationType; 3] =
-            [DataMigrationType::FullLoad, DataMigrationType::Cdc, DataMigrationType::FullLoadAndCdc];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DataMigrationType::FullLoad => "full-load",
-                DataMigrationType::Cdc => "cdc",
-                DataMigrationType::FullLoadAndCdc => "full-load-and-cdc",
-            }
-        }
-    }
-
-    impl std::fmt::Display for DataMigrationType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DataMigrationType> for Value {
-        fn from(v: DataMigrationType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DataMigrationType> for Val<DataMigrationType> {
-        fn from(v: DataMigrationType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The property describes the type of migration.
+        DataMigrationType[3] {
+            FullLoad = "full-load",
+            Cdc = "cdc",
+            FullLoadAndCdc = "full-load-and-cdc",
         }
     }
 }
@@ -1219,351 +1182,69 @@ pub mod data_provider {
 
     property_type!(SybaseAseSettings);
 
-    /// Rendered as its CloudFormation spelling ([`Db2SslModeValue::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Db2SslModeValue {
-        /// `none`
-        None,
-        /// `verify-ca`
-        VerifyCa,
-    }
-
-    impl Db2SslModeValue {
-        /// Every variant, in schema order.
-        pub const ALL: [Db2SslModeValue; 2] = [Db2SslModeValue::None, Db2SslModeValue::VerifyCa];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Db2SslModeValue::None => "none",
-                Db2SslModeValue::VerifyCa => "verify-ca",
-            }
+    cfn_enum! {
+        Db2SslModeValue[2] {
+            None = "none",
+            VerifyCa = "verify-ca",
         }
     }
 
-    impl std::fmt::Display for Db2SslModeValue {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        DmsSslModeValue[4] {
+            None = "none",
+            Require = "require",
+            VerifyCa = "verify-ca",
+            VerifyFull = "verify-full",
         }
     }
 
-    impl From<Db2SslModeValue> for Value {
-        fn from(v: Db2SslModeValue) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// The property describes a data engine for the data provider.
+        Engine[13] {
+            Aurora = "aurora",
+            AuroraPostgresql = "aurora_postgresql",
+            Mysql = "mysql",
+            Oracle = "oracle",
+            Postgres = "postgres",
+            Sqlserver = "sqlserver",
+            Redshift = "redshift",
+            Mariadb = "mariadb",
+            Mongodb = "mongodb",
+            Docdb = "docdb",
+            Db2 = "db2",
+            Db2Zos = "db2_zos",
+            Sybase = "sybase",
         }
     }
 
-    impl From<Db2SslModeValue> for Val<Db2SslModeValue> {
-        fn from(v: Db2SslModeValue) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        MongoDbAuthMechanism[3] {
+            Default = "default",
+            MongodbCr = "mongodb_cr",
+            ScramSha1 = "scram_sha_1",
         }
     }
 
-    /// Rendered as its CloudFormation spelling ([`DmsSslModeValue::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DmsSslModeValue {
-        /// `none`
-        None,
-        /// `require`
-        Require,
-        /// `verify-ca`
-        VerifyCa,
-        /// `verify-full`
-        VerifyFull,
-    }
-
-    impl DmsSslModeValue {
-        /// Every variant, in schema order.
-        pub const ALL: [DmsSslModeValue; 4] =
-            [DmsSslModeValue::None, DmsSslModeValue::Require, DmsSslModeValue::VerifyCa, DmsSslModeValue::VerifyFull];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DmsSslModeValue::None => "none",
-                DmsSslModeValue::Require => "require",
-                DmsSslModeValue::VerifyCa => "verify-ca",
-                DmsSslModeValue::VerifyFull => "verify-full",
-            }
+    cfn_enum! {
+        MongoDbAuthType[2] {
+            No = "no",
+            Password = "password",
         }
     }
 
-    impl std::fmt::Display for DmsSslModeValue {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        MongoDbSslModeValue[3] {
+            None = "none",
+            Require = "require",
+            VerifyFull = "verify-full",
         }
     }
 
-    impl From<DmsSslModeValue> for Value {
-        fn from(v: DmsSslModeValue) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DmsSslModeValue> for Val<DmsSslModeValue> {
-        fn from(v: DmsSslModeValue) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The property describes a data engine for the data provider.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Engine::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Engine {
-        /// `aurora`
-        Aurora,
-        /// `aurora_postgresql`
-        AuroraPostgresql,
-        /// `mysql`
-        Mysql,
-        /// `oracle`
-        Oracle,
-        /// `postgres`
-        Postgres,
-        /// `sqlserver`
-        Sqlserver,
-        /// `redshift`
-        Redshift,
-        /// `mariadb`
-        Mariadb,
-        /// `mongodb`
-        Mongodb,
-        /// `docdb`
-        Docdb,
-        /// `db2`
-        Db2,
-        /// `db2_zos`
-        Db2Zos,
-        /// `sybase`
-        Sybase,
-    }
-
-    impl Engine {
-        /// Every variant, in schema order.
-        pub const ALL: [Engine; 13] = [
-            Engine::Aurora,
-            Engine::AuroraPostgresql,
-            Engine::Mysql,
-            Engine::Oracle,
-            Engine::Postgres,
-            Engine::Sqlserver,
-            Engine::Redshift,
-            Engine::Mariadb,
-            Engine::Mongodb,
-            Engine::Docdb,
-            Engine::Db2,
-            Engine::Db2Zos,
-            Engine::Sybase,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Engine::Aurora => "aurora",
-                Engine::AuroraPostgresql => "aurora_postgresql",
-                Engine::Mysql => "mysql",
-                Engine::Oracle => "oracle",
-                Engine::Postgres => "postgres",
-                Engine::Sqlserver => "sqlserver",
-                Engine::Redshift => "redshift",
-                Engine::Mariadb => "mariadb",
-                Engine::Mongodb => "mongodb",
-                Engine::Docdb => "docdb",
-                Engine::Db2 => "db2",
-                Engine::Db2Zos => "db2_zos",
-                Engine::Sybase => "sybase",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Engine {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Engine> for Value {
-        fn from(v: Engine) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Engine> for Val<Engine> {
-        fn from(v: Engine) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`MongoDbAuthMechanism::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum MongoDbAuthMechanism {
-        /// `default`
-        Default,
-        /// `mongodb_cr`
-        MongodbCr,
-        /// `scram_sha_1`
-        ScramSha1,
-    }
-
-    impl MongoDbAuthMechanism {
-        /// Every variant, in schema order.
-        pub const ALL: [MongoDbAuthMechanism; 3] =
-            [MongoDbAuthMechanism::Default, MongoDbAuthMechanism::MongodbCr, MongoDbAuthMechanism::ScramSha1];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                MongoDbAuthMechanism::Default => "default",
-                MongoDbAuthMechanism::MongodbCr => "mongodb_cr",
-                MongoDbAuthMechanism::ScramSha1 => "scram_sha_1",
-            }
-        }
-    }
-
-    impl std::fmt::Display for MongoDbAuthMechanism {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<MongoDbAuthMechanism> for Value {
-        fn from(v: MongoDbAuthMechanism) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<MongoDbAuthMechanism> for Val<MongoDbAuthMechanism> {
-        fn from(v: MongoDbAuthMechanism) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`MongoDbAuthType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum MongoDbAuthType {
-        /// `no`
-        No,
-        /// `password`
-        Password,
-    }
-
-    impl MongoDbAuthType {
-        /// Every variant, in schema order.
-        pub const ALL: [MongoDbAuthType; 2] = [MongoDbAuthType::No, MongoDbAuthType::Password];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                MongoDbAuthType::No => "no",
-                MongoDbAuthType::Password => "password",
-            }
-        }
-    }
-
-    impl std::fmt::Display for MongoDbAuthType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<MongoDbAuthType> for Value {
-        fn from(v: MongoDbAuthType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<MongoDbAuthType> for Val<MongoDbAuthType> {
-        fn from(v: MongoDbAuthType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`MongoDbSslModeValue::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum MongoDbSslModeValue {
-        /// `none`
-        None,
-        /// `require`
-        Require,
-        /// `verify-full`
-        VerifyFull,
-    }
-
-    impl MongoDbSslModeValue {
-        /// Every variant, in schema order.
-        pub const ALL: [MongoDbSslModeValue; 3] =
-            [MongoDbSslModeValue::None, MongoDbSslModeValue::Require, MongoDbSslModeValue::VerifyFull];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                MongoDbSslModeValue::None => "none",
-                MongoDbSslModeValue::Require => "require",
-                MongoDbSslModeValue::VerifyFull => "verify-full",
-            }
-        }
-    }
-
-    impl std::fmt::Display for MongoDbSslModeValue {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<MongoDbSslModeValue> for Value {
-        fn from(v: MongoDbSslModeValue) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<MongoDbSslModeValue> for Val<MongoDbSslModeValue> {
-        fn from(v: MongoDbSslModeValue) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`SybaseSslModeValue::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SybaseSslModeValue {
-        /// `none`
-        None,
-        /// `require`
-        Require,
-        /// `verify-ca`
-        VerifyCa,
-    }
-
-    impl SybaseSslModeValue {
-        /// Every variant, in schema order.
-        pub const ALL: [SybaseSslModeValue; 3] =
-            [SybaseSslModeValue::None, SybaseSslModeValue::Require, SybaseSslModeValue::VerifyCa];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SybaseSslModeValue::None => "none",
-                SybaseSslModeValue::Require => "require",
-                SybaseSslModeValue::VerifyCa => "verify-ca",
-            }
-        }
-    }
-
-    impl std::fmt::Display for SybaseSslModeValue {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<SybaseSslModeValue> for Value {
-        fn from(v: SybaseSslModeValue) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<SybaseSslModeValue> for Val<SybaseSslModeValue> {
-        fn from(v: SybaseSslModeValue) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        SybaseSslModeValue[3] {
+            None = "none",
+            Require = "require",
+            VerifyCa = "verify-ca",
         }
     }
 }
@@ -4256,47 +3937,12 @@ impl Handle<CfnInstanceProfile> {
 
 /// Property types and enums of [`CfnInstanceProfile`] (`AWS::DMS::InstanceProfile`).
 pub mod instance_profile {
-    use crate::core::value::{Val, Value};
 
-    /// The property describes a network type for the instance profile.
-    ///
-    /// Rendered as its CloudFormation spelling ([`NetworkType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum NetworkType {
-        /// `IPV4`
-        Ipv4,
-        /// `DUAL`
-        Dual,
-    }
-
-    impl NetworkType {
-        /// Every variant, in schema order.
-        pub const ALL: [NetworkType; 2] = [NetworkType::Ipv4, NetworkType::Dual];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                NetworkType::Ipv4 => "IPV4",
-                NetworkType::Dual => "DUAL",
-            }
-        }
-    }
-
-    impl std::fmt::Display for NetworkType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<NetworkType> for Value {
-        fn from(v: NetworkType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<NetworkType> for Val<NetworkType> {
-        fn from(v: NetworkType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The property describes a network type for the instance profile.
+        NetworkType[2] {
+            Ipv4 = "IPV4",
+            Dual = "DUAL",
         }
     }
 }
@@ -4708,49 +4354,12 @@ pub mod replication_config {
 
     property_type!(ComputeConfig);
 
-    /// The type of AWS DMS Serverless replication to provision using this replication configuration
-    ///
-    /// Rendered as its CloudFormation spelling ([`ReplicationType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ReplicationType {
-        /// `full-load`
-        FullLoad,
-        /// `full-load-and-cdc`
-        FullLoadAndCdc,
-        /// `cdc`
-        Cdc,
-    }
-
-    impl ReplicationType {
-        /// Every variant, in schema order.
-        pub const ALL: [ReplicationType; 3] =
-            [ReplicationType::FullLoad, ReplicationType::FullLoadAndCdc, ReplicationType::Cdc];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ReplicationType::FullLoad => "full-load",
-                ReplicationType::FullLoadAndCdc => "full-load-and-cdc",
-                ReplicationType::Cdc => "cdc",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ReplicationType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ReplicationType> for Value {
-        fn from(v: ReplicationType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ReplicationType> for Val<ReplicationType> {
-        fn from(v: ReplicationType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The type of AWS DMS Serverless replication to provision using this replication configuration
+        ReplicationType[3] {
+            FullLoad = "full-load",
+            FullLoadAndCdc = "full-load-and-cdc",
+            Cdc = "cdc",
         }
     }
 }
@@ -5117,51 +4726,13 @@ impl Handle<CfnReplicationTask> {
 
 /// Property types and enums of [`CfnReplicationTask`] (`AWS::DMS::ReplicationTask`).
 pub mod replication_task {
-    use crate::core::value::{Val, Value};
 
-    /// The migration type.
-    ///
-    /// Rendered as its CloudFormation spelling ([`MigrationType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum MigrationType {
-        /// `full-load`
-        FullLoad,
-        /// `cdc`
-        Cdc,
-        /// `full-load-and-cdc`
-        FullLoadAndCdc,
-    }
-
-    impl MigrationType {
-        /// Every variant, in schema order.
-        pub const ALL: [MigrationType; 3] =
-            [MigrationType::FullLoad, MigrationType::Cdc, MigrationType::FullLoadAndCdc];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                MigrationType::FullLoad => "full-load",
-                MigrationType::Cdc => "cdc",
-                MigrationType::FullLoadAndCdc => "full-load-and-cdc",
-            }
-        }
-    }
-
-    impl std::fmt::Display for MigrationType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<MigrationType> for Value {
-        fn from(v: MigrationType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<MigrationType> for Val<MigrationType> {
-        fn from(v: MigrationType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The migration type.
+        MigrationType[3] {
+            FullLoad = "full-load",
+            Cdc = "cdc",
+            FullLoadAndCdc = "full-load-and-cdc",
         }
     }
 }

@@ -253,66 +253,15 @@ pub mod db_cluster {
 
     property_type!(ServerlessV2ScalingConfiguration);
 
-    /// Rendered as its CloudFormation spelling ([`EngineVersion::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum EngineVersion {
-        /// `3.6.0`
-        V360,
-        /// `4.0`
-        V40,
-        /// `4.0.0`
-        V400,
-        /// `5.0.0`
-        V500,
-        /// `5.0.1`
-        V501,
-        /// `8.0.0`
-        V800,
-        /// `8.0.1`
-        V801,
-    }
-
-    impl EngineVersion {
-        /// Every variant, in schema order.
-        pub const ALL: [EngineVersion; 7] = [
-            EngineVersion::V360,
-            EngineVersion::V40,
-            EngineVersion::V400,
-            EngineVersion::V500,
-            EngineVersion::V501,
-            EngineVersion::V800,
-            EngineVersion::V801,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                EngineVersion::V360 => "3.6.0",
-                EngineVersion::V40 => "4.0",
-                EngineVersion::V400 => "4.0.0",
-                EngineVersion::V500 => "5.0.0",
-                EngineVersion::V501 => "5.0.1",
-                EngineVersion::V800 => "8.0.0",
-                EngineVersion::V801 => "8.0.1",
-            }
-        }
-    }
-
-    impl std::fmt::Display for EngineVersion {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<EngineVersion> for Value {
-        fn from(v: EngineVersion) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<EngineVersion> for Val<EngineVersion> {
-        fn from(v: EngineVersion) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        EngineVersion[7] {
+            V360 = "3.6.0",
+            V40 = "4.0",
+            V400 = "4.0.0",
+            V500 = "5.0.0",
+            V501 = "5.0.1",
+            V800 = "8.0.0",
+            V801 = "8.0.1",
         }
     }
 }
@@ -626,62 +575,15 @@ impl crate::core::element::CfnResource for CfnEventSubscription {
 
 /// Property types and enums of [`CfnEventSubscription`] (`AWS::DocDB::EventSubscription`).
 pub mod event_subscription {
-    use crate::core::value::{Val, Value};
 
-    /// The type of source that is generating the events.
-    ///
-    /// Rendered as its CloudFormation spelling ([`SourceType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SourceType {
-        /// `db-instance`
-        DbInstance,
-        /// `db-cluster`
-        DbCluster,
-        /// `db-parameter-group`
-        DbParameterGroup,
-        /// `db-security-group`
-        DbSecurityGroup,
-        /// `db-cluster-snapshot`
-        DbClusterSnapshot,
-    }
-
-    impl SourceType {
-        /// Every variant, in schema order.
-        pub const ALL: [SourceType; 5] = [
-            SourceType::DbInstance,
-            SourceType::DbCluster,
-            SourceType::DbParameterGroup,
-            SourceType::DbSecurityGroup,
-            SourceType::DbClusterSnapshot,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SourceType::DbInstance => "db-instance",
-                SourceType::DbCluster => "db-cluster",
-                SourceType::DbParameterGroup => "db-parameter-group",
-                SourceType::DbSecurityGroup => "db-security-group",
-                SourceType::DbClusterSnapshot => "db-cluster-snapshot",
-            }
-        }
-    }
-
-    impl std::fmt::Display for SourceType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<SourceType> for Value {
-        fn from(v: SourceType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<SourceType> for Val<SourceType> {
-        fn from(v: SourceType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The type of source that is generating the events.
+        SourceType[5] {
+            DbInstance = "db-instance",
+            DbCluster = "db-cluster",
+            DbParameterGroup = "db-parameter-group",
+            DbSecurityGroup = "db-security-group",
+            DbClusterSnapshot = "db-cluster-snapshot",
         }
     }
 }
@@ -794,44 +696,11 @@ impl Handle<CfnGlobalCluster> {
 
 /// Property types and enums of [`CfnGlobalCluster`] (`AWS::DocDB::GlobalCluster`).
 pub mod global_cluster {
-    use crate::core::value::{Val, Value};
 
-    /// The database engine to use for this global cluster.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Engine::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Engine {
-        /// `docdb`
-        Docdb,
-    }
-
-    impl Engine {
-        /// Every variant, in schema order.
-        pub const ALL: [Engine; 1] = [Engine::Docdb];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Engine::Docdb => "docdb",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Engine {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Engine> for Value {
-        fn from(v: Engine) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Engine> for Val<Engine> {
-        fn from(v: Engine) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The database engine to use for this global cluster.
+        Engine[1] {
+            Docdb = "docdb",
         }
     }
 }

@@ -161,94 +161,20 @@ pub mod launch_configuration_template {
 
     property_type!(Licensing);
 
-    /// Launch disposition.
-    ///
-    /// Rendered as its CloudFormation spelling ([`LaunchDisposition::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum LaunchDisposition {
-        /// `STOPPED`
-        Stopped,
-        /// `STARTED`
-        Started,
-    }
-
-    impl LaunchDisposition {
-        /// Every variant, in schema order.
-        pub const ALL: [LaunchDisposition; 2] = [LaunchDisposition::Stopped, LaunchDisposition::Started];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                LaunchDisposition::Stopped => "STOPPED",
-                LaunchDisposition::Started => "STARTED",
-            }
+    cfn_enum! {
+        /// Launch disposition.
+        LaunchDisposition[2] {
+            Stopped = "STOPPED",
+            Started = "STARTED",
         }
     }
 
-    impl std::fmt::Display for LaunchDisposition {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<LaunchDisposition> for Value {
-        fn from(v: LaunchDisposition) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<LaunchDisposition> for Val<LaunchDisposition> {
-        fn from(v: LaunchDisposition) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Target instance type right-sizing method.
-    ///
-    /// Rendered as its CloudFormation spelling ([`TargetInstanceTypeRightSizingMethod::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TargetInstanceTypeRightSizingMethod {
-        /// `NONE`
-        None,
-        /// `BASIC`
-        Basic,
-        /// `IN_AWS`
-        InAws,
-    }
-
-    impl TargetInstanceTypeRightSizingMethod {
-        /// Every variant, in schema order.
-        pub const ALL: [TargetInstanceTypeRightSizingMethod; 3] = [
-            TargetInstanceTypeRightSizingMethod::None,
-            TargetInstanceTypeRightSizingMethod::Basic,
-            TargetInstanceTypeRightSizingMethod::InAws,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                TargetInstanceTypeRightSizingMethod::None => "NONE",
-                TargetInstanceTypeRightSizingMethod::Basic => "BASIC",
-                TargetInstanceTypeRightSizingMethod::InAws => "IN_AWS",
-            }
-        }
-    }
-
-    impl std::fmt::Display for TargetInstanceTypeRightSizingMethod {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<TargetInstanceTypeRightSizingMethod> for Value {
-        fn from(v: TargetInstanceTypeRightSizingMethod) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<TargetInstanceTypeRightSizingMethod> for Val<TargetInstanceTypeRightSizingMethod> {
-        fn from(v: TargetInstanceTypeRightSizingMethod) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Target instance type right-sizing method.
+        TargetInstanceTypeRightSizingMethod[3] {
+            None = "NONE",
+            Basic = "BASIC",
+            InAws = "IN_AWS",
         }
     }
 }
@@ -589,230 +515,47 @@ pub mod replication_configuration_template {
 
     property_type!(PITPolicyRule);
 
-    /// The data plane routing mechanism that will be used for replication.
-    ///
-    /// Rendered as its CloudFormation spelling ([`DataPlaneRouting::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DataPlaneRouting {
-        /// `PRIVATE_IP`
-        PrivateIp,
-        /// `PUBLIC_IP`
-        PublicIp,
-    }
-
-    impl DataPlaneRouting {
-        /// Every variant, in schema order.
-        pub const ALL: [DataPlaneRouting; 2] = [DataPlaneRouting::PrivateIp, DataPlaneRouting::PublicIp];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DataPlaneRouting::PrivateIp => "PRIVATE_IP",
-                DataPlaneRouting::PublicIp => "PUBLIC_IP",
-            }
+    cfn_enum! {
+        /// The data plane routing mechanism that will be used for replication.
+        DataPlaneRouting[2] {
+            PrivateIp = "PRIVATE_IP",
+            PublicIp = "PUBLIC_IP",
         }
     }
 
-    impl std::fmt::Display for DataPlaneRouting {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// The Staging Disk EBS volume type to be used during replication.
+        DefaultLargeStagingDiskType[4] {
+            Gp2 = "GP2",
+            Gp3 = "GP3",
+            St1 = "ST1",
+            Auto = "AUTO",
         }
     }
 
-    impl From<DataPlaneRouting> for Value {
-        fn from(v: DataPlaneRouting) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// The type of EBS encryption to be used during replication.
+        EbsEncryption[3] {
+            Default = "DEFAULT",
+            Custom = "CUSTOM",
+            None = "NONE",
         }
     }
 
-    impl From<DataPlaneRouting> for Val<DataPlaneRouting> {
-        fn from(v: DataPlaneRouting) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Which version of the Internet Protocol to use for replication of data.
+        InternetProtocol[2] {
+            Ipv4 = "IPV4",
+            Ipv6 = "IPV6",
         }
     }
 
-    /// The Staging Disk EBS volume type to be used during replication.
-    ///
-    /// Rendered as its CloudFormation spelling ([`DefaultLargeStagingDiskType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DefaultLargeStagingDiskType {
-        /// `GP2`
-        Gp2,
-        /// `GP3`
-        Gp3,
-        /// `ST1`
-        St1,
-        /// `AUTO`
-        Auto,
-    }
-
-    impl DefaultLargeStagingDiskType {
-        /// Every variant, in schema order.
-        pub const ALL: [DefaultLargeStagingDiskType; 4] = [
-            DefaultLargeStagingDiskType::Gp2,
-            DefaultLargeStagingDiskType::Gp3,
-            DefaultLargeStagingDiskType::St1,
-            DefaultLargeStagingDiskType::Auto,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DefaultLargeStagingDiskType::Gp2 => "GP2",
-                DefaultLargeStagingDiskType::Gp3 => "GP3",
-                DefaultLargeStagingDiskType::St1 => "ST1",
-                DefaultLargeStagingDiskType::Auto => "AUTO",
-            }
-        }
-    }
-
-    impl std::fmt::Display for DefaultLargeStagingDiskType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DefaultLargeStagingDiskType> for Value {
-        fn from(v: DefaultLargeStagingDiskType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DefaultLargeStagingDiskType> for Val<DefaultLargeStagingDiskType> {
-        fn from(v: DefaultLargeStagingDiskType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The type of EBS encryption to be used during replication.
-    ///
-    /// Rendered as its CloudFormation spelling ([`EbsEncryption::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum EbsEncryption {
-        /// `DEFAULT`
-        Default,
-        /// `CUSTOM`
-        Custom,
-        /// `NONE`
-        None,
-    }
-
-    impl EbsEncryption {
-        /// Every variant, in schema order.
-        pub const ALL: [EbsEncryption; 3] = [EbsEncryption::Default, EbsEncryption::Custom, EbsEncryption::None];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                EbsEncryption::Default => "DEFAULT",
-                EbsEncryption::Custom => "CUSTOM",
-                EbsEncryption::None => "NONE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for EbsEncryption {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<EbsEncryption> for Value {
-        fn from(v: EbsEncryption) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<EbsEncryption> for Val<EbsEncryption> {
-        fn from(v: EbsEncryption) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Which version of the Internet Protocol to use for replication of data.
-    ///
-    /// Rendered as its CloudFormation spelling ([`InternetProtocol::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum InternetProtocol {
-        /// `IPV4`
-        Ipv4,
-        /// `IPV6`
-        Ipv6,
-    }
-
-    impl InternetProtocol {
-        /// Every variant, in schema order.
-        pub const ALL: [InternetProtocol; 2] = [InternetProtocol::Ipv4, InternetProtocol::Ipv6];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                InternetProtocol::Ipv4 => "IPV4",
-                InternetProtocol::Ipv6 => "IPV6",
-            }
-        }
-    }
-
-    impl std::fmt::Display for InternetProtocol {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<InternetProtocol> for Value {
-        fn from(v: InternetProtocol) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<InternetProtocol> for Val<InternetProtocol> {
-        fn from(v: InternetProtocol) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The units used to measure the interval and retentionDuration.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Units::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Units {
-        /// `MINUTE`
-        Minute,
-        /// `HOUR`
-        Hour,
-        /// `DAY`
-        Day,
-    }
-
-    impl Units {
-        /// Every variant, in schema order.
-        pub const ALL: [Units; 3] = [Units::Minute, Units::Hour, Units::Day];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Units::Minute => "MINUTE",
-                Units::Hour => "HOUR",
-                Units::Day => "DAY",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Units {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Units> for Value {
-        fn from(v: Units) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Units> for Val<Units> {
-        fn from(v: Units) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The units used to measure the interval and retentionDuration.
+        Units[3] {
+            Minute = "MINUTE",
+            Hour = "HOUR",
+            Day = "DAY",
         }
     }
 }

@@ -1297,544 +1297,98 @@ pub mod global_table {
 
     property_type!(WriteProvisionedThroughputSettings);
 
-    /// Rendered as its CloudFormation spelling ([`ApproximateCreationDateTimePrecision::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ApproximateCreationDateTimePrecision {
-        /// `MICROSECOND`
-        Microsecond,
-        /// `MILLISECOND`
-        Millisecond,
-    }
-
-    impl ApproximateCreationDateTimePrecision {
-        /// Every variant, in schema order.
-        pub const ALL: [ApproximateCreationDateTimePrecision; 2] =
-            [ApproximateCreationDateTimePrecision::Microsecond, ApproximateCreationDateTimePrecision::Millisecond];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ApproximateCreationDateTimePrecision::Microsecond => "MICROSECOND",
-                ApproximateCreationDateTimePrecision::Millisecond => "MILLISECOND",
-            }
+    cfn_enum! {
+        ApproximateCreationDateTimePrecision[2] {
+            Microsecond = "MICROSECOND",
+            Millisecond = "MILLISECOND",
         }
     }
 
-    impl std::fmt::Display for ApproximateCreationDateTimePrecision {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        AttributeType[3] {
+            B = "B",
+            N = "N",
+            S = "S",
         }
     }
 
-    impl From<ApproximateCreationDateTimePrecision> for Value {
-        fn from(v: ApproximateCreationDateTimePrecision) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        BillingMode[2] {
+            PayPerRequest = "PAY_PER_REQUEST",
+            Provisioned = "PROVISIONED",
         }
     }
 
-    impl From<ApproximateCreationDateTimePrecision> for Val<ApproximateCreationDateTimePrecision> {
-        fn from(v: ApproximateCreationDateTimePrecision) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        DistanceFunction[3] {
+            Cosine = "COSINE",
+            DotProduct = "DOT_PRODUCT",
+            Euclidean = "EUCLIDEAN",
         }
     }
 
-    /// Rendered as its CloudFormation spelling ([`AttributeType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AttributeType {
-        /// `B`
-        B,
-        /// `N`
-        N,
-        /// `S`
-        S,
-    }
-
-    impl AttributeType {
-        /// Every variant, in schema order.
-        pub const ALL: [AttributeType; 3] = [AttributeType::B, AttributeType::N, AttributeType::S];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AttributeType::B => "B",
-                AttributeType::N => "N",
-                AttributeType::S => "S",
-            }
+    cfn_enum! {
+        GlobalTableSettingsReplicationMode[2] {
+            Enabled = "ENABLED",
+            Disabled = "DISABLED",
         }
     }
 
-    impl std::fmt::Display for AttributeType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        KeyType[2] {
+            Hash = "HASH",
+            Range = "RANGE",
         }
     }
 
-    impl From<AttributeType> for Value {
-        fn from(v: AttributeType) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        Mode[2] {
+            AccessedAndThrottledKeys = "ACCESSED_AND_THROTTLED_KEYS",
+            ThrottledKeys = "THROTTLED_KEYS",
         }
     }
 
-    impl From<AttributeType> for Val<AttributeType> {
-        fn from(v: AttributeType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        MultiRegionConsistency[2] {
+            Eventual = "EVENTUAL",
+            Strong = "STRONG",
         }
     }
 
-    /// Rendered as its CloudFormation spelling ([`BillingMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum BillingMode {
-        /// `PAY_PER_REQUEST`
-        PayPerRequest,
-        /// `PROVISIONED`
-        Provisioned,
-    }
-
-    impl BillingMode {
-        /// Every variant, in schema order.
-        pub const ALL: [BillingMode; 2] = [BillingMode::PayPerRequest, BillingMode::Provisioned];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                BillingMode::PayPerRequest => "PAY_PER_REQUEST",
-                BillingMode::Provisioned => "PROVISIONED",
-            }
+    cfn_enum! {
+        ProjectionType[3] {
+            All = "ALL",
+            Include = "INCLUDE",
+            KeysOnly = "KEYS_ONLY",
         }
     }
 
-    impl std::fmt::Display for BillingMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        SSEType[1] {
+            Kms = "KMS",
         }
     }
 
-    impl From<BillingMode> for Value {
-        fn from(v: BillingMode) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        SearchSchemaElementType[2] {
+            Hash = "HASH",
+            InlineFilter = "INLINE_FILTER",
         }
     }
 
-    impl From<BillingMode> for Val<BillingMode> {
-        fn from(v: BillingMode) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        StreamViewType[4] {
+            KeysOnly = "KEYS_ONLY",
+            NewAndOldImages = "NEW_AND_OLD_IMAGES",
+            NewImage = "NEW_IMAGE",
+            OldImage = "OLD_IMAGE",
         }
     }
 
-    /// Rendered as its CloudFormation spelling ([`DistanceFunction::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DistanceFunction {
-        /// `COSINE`
-        Cosine,
-        /// `DOT_PRODUCT`
-        DotProduct,
-        /// `EUCLIDEAN`
-        Euclidean,
-    }
-
-    impl DistanceFunction {
-        /// Every variant, in schema order.
-        pub const ALL: [DistanceFunction; 3] =
-            [DistanceFunction::Cosine, DistanceFunction::DotProduct, DistanceFunction::Euclidean];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DistanceFunction::Cosine => "COSINE",
-                DistanceFunction::DotProduct => "DOT_PRODUCT",
-                DistanceFunction::Euclidean => "EUCLIDEAN",
-            }
-        }
-    }
-
-    impl std::fmt::Display for DistanceFunction {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DistanceFunction> for Value {
-        fn from(v: DistanceFunction) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DistanceFunction> for Val<DistanceFunction> {
-        fn from(v: DistanceFunction) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`GlobalTableSettingsReplicationMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum GlobalTableSettingsReplicationMode {
-        /// `ENABLED`
-        Enabled,
-        /// `DISABLED`
-        Disabled,
-    }
-
-    impl GlobalTableSettingsReplicationMode {
-        /// Every variant, in schema order.
-        pub const ALL: [GlobalTableSettingsReplicationMode; 2] =
-            [GlobalTableSettingsReplicationMode::Enabled, GlobalTableSettingsReplicationMode::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                GlobalTableSettingsReplicationMode::Enabled => "ENABLED",
-                GlobalTableSettingsReplicationMode::Disabled => "DISABLED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for GlobalTableSettingsReplicationMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<GlobalTableSettingsReplicationMode> for Value {
-        fn from(v: GlobalTableSettingsReplicationMode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<GlobalTableSettingsReplicationMode> for Val<GlobalTableSettingsReplicationMode> {
-        fn from(v: GlobalTableSettingsReplicationMode) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`KeyType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum KeyType {
-        /// `HASH`
-        Hash,
-        /// `RANGE`
-        Range,
-    }
-
-    impl KeyType {
-        /// Every variant, in schema order.
-        pub const ALL: [KeyType; 2] = [KeyType::Hash, KeyType::Range];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                KeyType::Hash => "HASH",
-                KeyType::Range => "RANGE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for KeyType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<KeyType> for Value {
-        fn from(v: KeyType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<KeyType> for Val<KeyType> {
-        fn from(v: KeyType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`Mode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Mode {
-        /// `ACCESSED_AND_THROTTLED_KEYS`
-        AccessedAndThrottledKeys,
-        /// `THROTTLED_KEYS`
-        ThrottledKeys,
-    }
-
-    impl Mode {
-        /// Every variant, in schema order.
-        pub const ALL: [Mode; 2] = [Mode::AccessedAndThrottledKeys, Mode::ThrottledKeys];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Mode::AccessedAndThrottledKeys => "ACCESSED_AND_THROTTLED_KEYS",
-                Mode::ThrottledKeys => "THROTTLED_KEYS",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Mode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Mode> for Value {
-        fn from(v: Mode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Mode> for Val<Mode> {
-        fn from(v: Mode) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`MultiRegionConsistency::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum MultiRegionConsistency {
-        /// `EVENTUAL`
-        Eventual,
-        /// `STRONG`
-        Strong,
-    }
-
-    impl MultiRegionConsistency {
-        /// Every variant, in schema order.
-        pub const ALL: [MultiRegionConsistency; 2] = [MultiRegionConsistency::Eventual, MultiRegionConsistency::Strong];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                MultiRegionConsistency::Eventual => "EVENTUAL",
-                MultiRegionConsistency::Strong => "STRONG",
-            }
-        }
-    }
-
-    impl std::fmt::Display for MultiRegionConsistency {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<MultiRegionConsistency> for Value {
-        fn from(v: MultiRegionConsistency) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<MultiRegionConsistency> for Val<MultiRegionConsistency> {
-        fn from(v: MultiRegionConsistency) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`ProjectionType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ProjectionType {
-        /// `ALL`
-        All,
-        /// `INCLUDE`
-        Include,
-        /// `KEYS_ONLY`
-        KeysOnly,
-    }
-
-    impl ProjectionType {
-        /// Every variant, in schema order.
-        pub const ALL: [ProjectionType; 3] = [ProjectionType::All, ProjectionType::Include, ProjectionType::KeysOnly];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ProjectionType::All => "ALL",
-                ProjectionType::Include => "INCLUDE",
-                ProjectionType::KeysOnly => "KEYS_ONLY",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ProjectionType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ProjectionType> for Value {
-        fn from(v: ProjectionType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ProjectionType> for Val<ProjectionType> {
-        fn from(v: ProjectionType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`SSEType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SSEType {
-        /// `KMS`
-        Kms,
-    }
-
-    impl SSEType {
-        /// Every variant, in schema order.
-        pub const ALL: [SSEType; 1] = [SSEType::Kms];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SSEType::Kms => "KMS",
-            }
-        }
-    }
-
-    impl std::fmt::Display for SSEType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<SSEType> for Value {
-        fn from(v: SSEType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<SSEType> for Val<SSEType> {
-        fn from(v: SSEType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`SearchSchemaElementType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SearchSchemaElementType {
-        /// `HASH`
-        Hash,
-        /// `INLINE_FILTER`
-        InlineFilter,
-    }
-
-    impl SearchSchemaElementType {
-        /// Every variant, in schema order.
-        pub const ALL: [SearchSchemaElementType; 2] =
-            [SearchSchemaElementType::Hash, SearchSchemaElementType::InlineFilter];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SearchSchemaElementType::Hash => "HASH",
-                SearchSchemaElementType::InlineFilter => "INLINE_FILTER",
-            }
-        }
-    }
-
-    impl std::fmt::Display for SearchSchemaElementType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<SearchSchemaElementType> for Value {
-        fn from(v: SearchSchemaElementType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<SearchSchemaElementType> for Val<SearchSchemaElementType> {
-        fn from(v: SearchSchemaElementType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`StreamViewType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum StreamViewType {
-        /// `KEYS_ONLY`
-        KeysOnly,
-        /// `NEW_AND_OLD_IMAGES`
-        NewAndOldImages,
-        /// `NEW_IMAGE`
-        NewImage,
-        /// `OLD_IMAGE`
-        OldImage,
-    }
-
-    impl StreamViewType {
-        /// Every variant, in schema order.
-        pub const ALL: [StreamViewType; 4] = [
-            StreamViewType::KeysOnly,
-            StreamViewType::NewAndOldImages,
-            StreamViewType::NewImage,
-            StreamViewType::OldImage,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                StreamViewType::KeysOnly => "KEYS_ONLY",
-                StreamViewType::NewAndOldImages => "NEW_AND_OLD_IMAGES",
-                StreamViewType::NewImage => "NEW_IMAGE",
-                StreamViewType::OldImage => "OLD_IMAGE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for StreamViewType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<StreamViewType> for Value {
-        fn from(v: StreamViewType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<StreamViewType> for Val<StreamViewType> {
-        fn from(v: StreamViewType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`TableType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TableType {
-        /// `GlobalTableReplica`
-        GlobalTableReplica,
-        /// `Regional`
-        Regional,
-    }
-
-    impl TableType {
-        /// Every variant, in schema order.
-        pub const ALL: [TableType; 2] = [TableType::GlobalTableReplica, TableType::Regional];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                TableType::GlobalTableReplica => "GlobalTableReplica",
-                TableType::Regional => "Regional",
-            }
-        }
-    }
-
-    impl std::fmt::Display for TableType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<TableType> for Value {
-        fn from(v: TableType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<TableType> for Val<TableType> {
-        fn from(v: TableType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        TableType[2] {
+            GlobalTableReplica = "GlobalTableReplica",
+            Regional = "Regional",
         }
     }
 }
@@ -3170,483 +2724,129 @@ pub mod table {
 
     property_type!(WarmThroughput);
 
-    /// The precision for the time and date that the stream was created.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ApproximateCreationDateTimePrecision::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ApproximateCreationDateTimePrecision {
-        /// `MICROSECOND`
-        Microsecond,
-        /// `MILLISECOND`
-        Millisecond,
-    }
-
-    impl ApproximateCreationDateTimePrecision {
-        /// Every variant, in schema order.
-        pub const ALL: [ApproximateCreationDateTimePrecision; 2] =
-            [ApproximateCreationDateTimePrecision::Microsecond, ApproximateCreationDateTimePrecision::Millisecond];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ApproximateCreationDateTimePrecision::Microsecond => "MICROSECOND",
-                ApproximateCreationDateTimePrecision::Millisecond => "MILLISECOND",
-            }
+    cfn_enum! {
+        /// The precision for the time and date that the stream was created.
+        ApproximateCreationDateTimePrecision[2] {
+            Microsecond = "MICROSECOND",
+            Millisecond = "MILLISECOND",
         }
     }
 
-    impl std::fmt::Display for ApproximateCreationDateTimePrecision {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// The data type for the attribute, where:
+        ///
+        /// \+ ``S`` - the attribute is of type String
+        ///
+        /// \+ ``N`` - the attribute is of type Number
+        ///
+        /// \+ ``B`` - the attribute is of type Binary
+        AttributeType[3] {
+            B = "B",
+            N = "N",
+            S = "S",
         }
     }
 
-    impl From<ApproximateCreationDateTimePrecision> for Value {
-        fn from(v: ApproximateCreationDateTimePrecision) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// Specify how you are charged for read and write throughput and how you manage capacity.
+        ///
+        /// Valid values include:
+        ///
+        /// \+ ``PAY_PER_REQUEST`` - We recommend using ``PAY_PER_REQUEST`` for most DynamoDB workloads. ``PAY_PER_REQUEST``
+        /// sets the billing mode to [On-demand capacity
+        /// mode](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/on-demand-capacity-mode.html).
+        ///
+        /// \+ ``PROVISIONED`` - We recommend using ``PROVISIONED`` for steady workloads with predictable growth where
+        /// capacity requirements can be reliably forecasted. ``PROVISIONED`` sets the billing mode to [Provisioned capacity
+        /// mode](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/provisioned-capacity-mode.html).
+        ///
+        /// If not specified, the default is ``PROVISIONED``.
+        BillingMode[2] {
+            PayPerRequest = "PAY_PER_REQUEST",
+            Provisioned = "PROVISIONED",
         }
     }
 
-    impl From<ApproximateCreationDateTimePrecision> for Val<ApproximateCreationDateTimePrecision> {
-        fn from(v: ApproximateCreationDateTimePrecision) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        DistanceFunction[3] {
+            Cosine = "COSINE",
+            DotProduct = "DOT_PRODUCT",
+            Euclidean = "EUCLIDEAN",
         }
     }
 
-    /// The data type for the attribute, where:
-    ///
-    /// \+ ``S`` - the attribute is of type String
-    ///
-    /// \+ ``N`` - the attribute is of type Number
-    ///
-    /// \+ ``B`` - the attribute is of type Binary
-    ///
-    /// Rendered as its CloudFormation spelling ([`AttributeType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AttributeType {
-        /// `B`
-        B,
-        /// `N`
-        N,
-        /// `S`
-        S,
-    }
-
-    impl AttributeType {
-        /// Every variant, in schema order.
-        pub const ALL: [AttributeType; 3] = [AttributeType::B, AttributeType::N, AttributeType::S];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AttributeType::B => "B",
-                AttributeType::N => "N",
-                AttributeType::S => "S",
-            }
+    cfn_enum! {
+        /// Specifies the CloudWatch Contributor Insights mode for a table. Valid values are ``ACCESSED_AND_THROTTLED_KEYS``
+        /// (tracks all access and throttled events) or ``THROTTLED_KEYS`` (tracks only throttled events). This setting
+        /// determines what type of contributor insights data is collected for the table.
+        Mode[2] {
+            AccessedAndThrottledKeys = "ACCESSED_AND_THROTTLED_KEYS",
+            ThrottledKeys = "THROTTLED_KEYS",
         }
     }
 
-    impl std::fmt::Display for AttributeType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// The set of attributes that are projected into the index:
+        ///
+        /// \+ ``KEYS_ONLY`` - Only the index and primary keys are projected into the index.
+        ///
+        /// \+ ``INCLUDE`` - In addition to the attributes described in ``KEYS_ONLY``, the secondary index will include
+        /// other non-key attributes that you specify.
+        ///
+        /// \+ ``ALL`` - All of the table attributes are projected into the index.
+        ///
+        /// When using the DynamoDB console, ``ALL`` is selected by default.
+        ///
+        /// You can't modify the projection of an existing index. To change the projected attributes, you must delete the
+        /// index and create a new one with the projection that you want.
+        ProjectionType[3] {
+            All = "ALL",
+            Include = "INCLUDE",
+            KeysOnly = "KEYS_ONLY",
         }
     }
 
-    impl From<AttributeType> for Value {
-        fn from(v: AttributeType) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// Server-side encryption type. The only supported value is:
+        ///
+        /// \+ ``KMS`` - Server-side encryption that uses KMSlong. The key is stored in your account and is managed by KMS
+        /// (KMS charges apply).
+        SSEType[1] {
+            Kms = "KMS",
         }
     }
 
-    impl From<AttributeType> for Val<AttributeType> {
-        fn from(v: AttributeType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        SearchSchemaElementType[2] {
+            Hash = "HASH",
+            InlineFilter = "INLINE_FILTER",
         }
     }
 
-    /// Specify how you are charged for read and write throughput and how you manage capacity.
-    ///
-    /// Valid values include:
-    ///
-    /// \+ ``PAY_PER_REQUEST`` - We recommend using ``PAY_PER_REQUEST`` for most DynamoDB workloads. ``PAY_PER_REQUEST``
-    /// sets the billing mode to [On-demand capacity
-    /// mode](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/on-demand-capacity-mode.html).
-    ///
-    /// \+ ``PROVISIONED`` - We recommend using ``PROVISIONED`` for steady workloads with predictable growth where capacity
-    /// requirements can be reliably forecasted. ``PROVISIONED`` sets the billing mode to [Provisioned capacity
-    /// mode](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/provisioned-capacity-mode.html).
-    ///
-    /// If not specified, the default is ``PROVISIONED``.
-    ///
-    /// Rendered as its CloudFormation spelling ([`BillingMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum BillingMode {
-        /// `PAY_PER_REQUEST`
-        PayPerRequest,
-        /// `PROVISIONED`
-        Provisioned,
-    }
-
-    impl BillingMode {
-        /// Every variant, in schema order.
-        pub const ALL: [BillingMode; 2] = [BillingMode::PayPerRequest, BillingMode::Provisioned];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                BillingMode::PayPerRequest => "PAY_PER_REQUEST",
-                BillingMode::Provisioned => "PROVISIONED",
-            }
+    cfn_enum! {
+        /// When an item in the table is modified, ``StreamViewType`` determines what information is written to the stream
+        /// for this table. Valid values for ``StreamViewType`` are:
+        ///
+        /// \+ ``KEYS_ONLY`` - Only the key attributes of the modified item are written to the stream.
+        ///
+        /// \+ ``NEW_IMAGE`` - The entire item, as it appears after it was modified, is written to the stream.
+        ///
+        /// \+ ``OLD_IMAGE`` - The entire item, as it appeared before it was modified, is written to the stream.
+        ///
+        /// \+ ``NEW_AND_OLD_IMAGES`` - Both the new and the old item images of the item are written to the stream.
+        StreamViewType[4] {
+            KeysOnly = "KEYS_ONLY",
+            NewAndOldImages = "NEW_AND_OLD_IMAGES",
+            NewImage = "NEW_IMAGE",
+            OldImage = "OLD_IMAGE",
         }
     }
 
-    impl std::fmt::Display for BillingMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<BillingMode> for Value {
-        fn from(v: BillingMode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<BillingMode> for Val<BillingMode> {
-        fn from(v: BillingMode) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`DistanceFunction::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DistanceFunction {
-        /// `COSINE`
-        Cosine,
-        /// `DOT_PRODUCT`
-        DotProduct,
-        /// `EUCLIDEAN`
-        Euclidean,
-    }
-
-    impl DistanceFunction {
-        /// Every variant, in schema order.
-        pub const ALL: [DistanceFunction; 3] =
-            [DistanceFunction::Cosine, DistanceFunction::DotProduct, DistanceFunction::Euclidean];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DistanceFunction::Cosine => "COSINE",
-                DistanceFunction::DotProduct => "DOT_PRODUCT",
-                DistanceFunction::Euclidean => "EUCLIDEAN",
-            }
-        }
-    }
-
-    impl std::fmt::Display for DistanceFunction {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DistanceFunction> for Value {
-        fn from(v: DistanceFunction) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DistanceFunction> for Val<DistanceFunction> {
-        fn from(v: DistanceFunction) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Specifies the CloudWatch Contributor Insights mode for a table. Valid values are ``ACCESSED_AND_THROTTLED_KEYS``
-    /// (tracks all access and throttled events) or ``THROTTLED_KEYS`` (tracks only throttled events). This setting
-    /// determines what type of contributor insights data is collected for the table.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Mode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Mode {
-        /// `ACCESSED_AND_THROTTLED_KEYS`
-        AccessedAndThrottledKeys,
-        /// `THROTTLED_KEYS`
-        ThrottledKeys,
-    }
-
-    impl Mode {
-        /// Every variant, in schema order.
-        pub const ALL: [Mode; 2] = [Mode::AccessedAndThrottledKeys, Mode::ThrottledKeys];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Mode::AccessedAndThrottledKeys => "ACCESSED_AND_THROTTLED_KEYS",
-                Mode::ThrottledKeys => "THROTTLED_KEYS",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Mode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Mode> for Value {
-        fn from(v: Mode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Mode> for Val<Mode> {
-        fn from(v: Mode) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The set of attributes that are projected into the index:
-    ///
-    /// \+ ``KEYS_ONLY`` - Only the index and primary keys are projected into the index.
-    ///
-    /// \+ ``INCLUDE`` - In addition to the attributes described in ``KEYS_ONLY``, the secondary index will include other
-    /// non-key attributes that you specify.
-    ///
-    /// \+ ``ALL`` - All of the table attributes are projected into the index.
-    ///
-    /// When using the DynamoDB console, ``ALL`` is selected by default.
-    ///
-    /// You can't modify the projection of an existing index. To change the projected attributes, you must delete the index
-    /// and create a new one with the projection that you want.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ProjectionType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ProjectionType {
-        /// `ALL`
-        All,
-        /// `INCLUDE`
-        Include,
-        /// `KEYS_ONLY`
-        KeysOnly,
-    }
-
-    impl ProjectionType {
-        /// Every variant, in schema order.
-        pub const ALL: [ProjectionType; 3] = [ProjectionType::All, ProjectionType::Include, ProjectionType::KeysOnly];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ProjectionType::All => "ALL",
-                ProjectionType::Include => "INCLUDE",
-                ProjectionType::KeysOnly => "KEYS_ONLY",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ProjectionType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ProjectionType> for Value {
-        fn from(v: ProjectionType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ProjectionType> for Val<ProjectionType> {
-        fn from(v: ProjectionType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Server-side encryption type. The only supported value is:
-    ///
-    /// \+ ``KMS`` - Server-side encryption that uses KMSlong. The key is stored in your account and is managed by KMS (KMS
-    /// charges apply).
-    ///
-    /// Rendered as its CloudFormation spelling ([`SSEType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SSEType {
-        /// `KMS`
-        Kms,
-    }
-
-    impl SSEType {
-        /// Every variant, in schema order.
-        pub const ALL: [SSEType; 1] = [SSEType::Kms];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SSEType::Kms => "KMS",
-            }
-        }
-    }
-
-    impl std::fmt::Display for SSEType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<SSEType> for Value {
-        fn from(v: SSEType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<SSEType> for Val<SSEType> {
-        fn from(v: SSEType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`SearchSchemaElementType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SearchSchemaElementType {
-        /// `HASH`
-        Hash,
-        /// `INLINE_FILTER`
-        InlineFilter,
-    }
-
-    impl SearchSchemaElementType {
-        /// Every variant, in schema order.
-        pub const ALL: [SearchSchemaElementType; 2] =
-            [SearchSchemaElementType::Hash, SearchSchemaElementType::InlineFilter];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SearchSchemaElementType::Hash => "HASH",
-                SearchSchemaElementType::InlineFilter => "INLINE_FILTER",
-            }
-        }
-    }
-
-    impl std::fmt::Display for SearchSchemaElementType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<SearchSchemaElementType> for Value {
-        fn from(v: SearchSchemaElementType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<SearchSchemaElementType> for Val<SearchSchemaElementType> {
-        fn from(v: SearchSchemaElementType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// When an item in the table is modified, ``StreamViewType`` determines what information is written to the stream for
-    /// this table. Valid values for ``StreamViewType`` are:
-    ///
-    /// \+ ``KEYS_ONLY`` - Only the key attributes of the modified item are written to the stream.
-    ///
-    /// \+ ``NEW_IMAGE`` - The entire item, as it appears after it was modified, is written to the stream.
-    ///
-    /// \+ ``OLD_IMAGE`` - The entire item, as it appeared before it was modified, is written to the stream.
-    ///
-    /// \+ ``NEW_AND_OLD_IMAGES`` - Both the new and the old item images of the item are written to the stream.
-    ///
-    /// Rendered as its CloudFormation spelling ([`StreamViewType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum StreamViewType {
-        /// `KEYS_ONLY`
-        KeysOnly,
-        /// `NEW_AND_OLD_IMAGES`
-        NewAndOldImages,
-        /// `NEW_IMAGE`
-        NewImage,
-        /// `OLD_IMAGE`
-        OldImage,
-    }
-
-    impl StreamViewType {
-        /// Every variant, in schema order.
-        pub const ALL: [StreamViewType; 4] = [
-            StreamViewType::KeysOnly,
-            StreamViewType::NewAndOldImages,
-            StreamViewType::NewImage,
-            StreamViewType::OldImage,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                StreamViewType::KeysOnly => "KEYS_ONLY",
-                StreamViewType::NewAndOldImages => "NEW_AND_OLD_IMAGES",
-                StreamViewType::NewImage => "NEW_IMAGE",
-                StreamViewType::OldImage => "OLD_IMAGE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for StreamViewType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<StreamViewType> for Value {
-        fn from(v: StreamViewType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<StreamViewType> for Val<StreamViewType> {
-        fn from(v: StreamViewType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The table class of the new table. Valid values are ``STANDARD`` and ``STANDARD_INFREQUENT_ACCESS``.
-    ///
-    /// Rendered as its CloudFormation spelling ([`TableClass::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TableClass {
-        /// `STANDARD`
-        Standard,
-        /// `STANDARD_INFREQUENT_ACCESS`
-        StandardInfrequentAccess,
-    }
-
-    impl TableClass {
-        /// Every variant, in schema order.
-        pub const ALL: [TableClass; 2] = [TableClass::Standard, TableClass::StandardInfrequentAccess];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                TableClass::Standard => "STANDARD",
-                TableClass::StandardInfrequentAccess => "STANDARD_INFREQUENT_ACCESS",
-            }
-        }
-    }
-
-    impl std::fmt::Display for TableClass {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<TableClass> for Value {
-        fn from(v: TableClass) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<TableClass> for Val<TableClass> {
-        fn from(v: TableClass) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The table class of the new table. Valid values are ``STANDARD`` and ``STANDARD_INFREQUENT_ACCESS``.
+        TableClass[2] {
+            Standard = "STANDARD",
+            StandardInfrequentAccess = "STANDARD_INFREQUENT_ACCESS",
         }
     }
 }

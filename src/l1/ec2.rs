@@ -294,168 +294,34 @@ pub mod application_status_check {
 
     property_type!(HealthCheckPathSource);
 
-    /// Whether this check is included in the rolled-up application status.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Aggregation::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Aggregation {
-        /// `included`
-        Included,
-        /// `excluded`
-        Excluded,
-    }
-
-    impl Aggregation {
-        /// Every variant, in schema order.
-        pub const ALL: [Aggregation; 2] = [Aggregation::Included, Aggregation::Excluded];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Aggregation::Included => "included",
-                Aggregation::Excluded => "excluded",
-            }
+    cfn_enum! {
+        /// Whether this check is included in the rolled-up application status.
+        Aggregation[2] {
+            Included = "included",
+            Excluded = "excluded",
         }
     }
 
-    impl std::fmt::Display for Aggregation {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// The IP scope used for the health check.
+        IpScope[1] {
+            Private = "private",
         }
     }
 
-    impl From<Aggregation> for Value {
-        fn from(v: Aggregation) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// The IP version used for the health check.
+        IpVersion[2] {
+            Ipv4 = "ipv4",
+            Ipv6 = "ipv6",
         }
     }
 
-    impl From<Aggregation> for Val<Aggregation> {
-        fn from(v: Aggregation) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The IP scope used for the health check.
-    ///
-    /// Rendered as its CloudFormation spelling ([`IpScope::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum IpScope {
-        /// `private`
-        Private,
-    }
-
-    impl IpScope {
-        /// Every variant, in schema order.
-        pub const ALL: [IpScope; 1] = [IpScope::Private];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                IpScope::Private => "private",
-            }
-        }
-    }
-
-    impl std::fmt::Display for IpScope {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<IpScope> for Value {
-        fn from(v: IpScope) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<IpScope> for Val<IpScope> {
-        fn from(v: IpScope) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The IP version used for the health check.
-    ///
-    /// Rendered as its CloudFormation spelling ([`IpVersion::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum IpVersion {
-        /// `ipv4`
-        Ipv4,
-        /// `ipv6`
-        Ipv6,
-    }
-
-    impl IpVersion {
-        /// Every variant, in schema order.
-        pub const ALL: [IpVersion; 2] = [IpVersion::Ipv4, IpVersion::Ipv6];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                IpVersion::Ipv4 => "ipv4",
-                IpVersion::Ipv6 => "ipv6",
-            }
-        }
-    }
-
-    impl std::fmt::Display for IpVersion {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<IpVersion> for Value {
-        fn from(v: IpVersion) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<IpVersion> for Val<IpVersion> {
-        fn from(v: IpVersion) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The network protocol used for the health check.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Protocol::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Protocol {
-        /// `http`
-        Http,
-        /// `https`
-        Https,
-    }
-
-    impl Protocol {
-        /// Every variant, in schema order.
-        pub const ALL: [Protocol; 2] = [Protocol::Http, Protocol::Https];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Protocol::Http => "http",
-                Protocol::Https => "https",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Protocol {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Protocol> for Value {
-        fn from(v: Protocol) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Protocol> for Val<Protocol> {
-        fn from(v: Protocol) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The network protocol used for the health check.
+        Protocol[2] {
+            Http = "http",
+            Https = "https",
         }
     }
 }
@@ -547,88 +413,21 @@ impl Handle<CfnCapacityManagerDataExport> {
 
 /// Property types and enums of [`CfnCapacityManagerDataExport`] (`AWS::EC2::CapacityManagerDataExport`).
 pub mod capacity_manager_data_export {
-    use crate::core::value::{Val, Value};
 
-    /// The format of the exported capacity manager data. Choose 'csv' for comma-separated values or 'parquet' for optimized
-    /// columnar storage format.
-    ///
-    /// Rendered as its CloudFormation spelling ([`OutputFormat::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum OutputFormat {
-        /// `csv`
-        Csv,
-        /// `parquet`
-        Parquet,
-    }
-
-    impl OutputFormat {
-        /// Every variant, in schema order.
-        pub const ALL: [OutputFormat; 2] = [OutputFormat::Csv, OutputFormat::Parquet];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                OutputFormat::Csv => "csv",
-                OutputFormat::Parquet => "parquet",
-            }
+    cfn_enum! {
+        /// The format of the exported capacity manager data. Choose 'csv' for comma-separated values or 'parquet' for
+        /// optimized columnar storage format.
+        OutputFormat[2] {
+            Csv = "csv",
+            Parquet = "parquet",
         }
     }
 
-    impl std::fmt::Display for OutputFormat {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<OutputFormat> for Value {
-        fn from(v: OutputFormat) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<OutputFormat> for Val<OutputFormat> {
-        fn from(v: OutputFormat) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The schedule for the capacity manager data export. Currently supports hourly exports that provide periodic snapshots
-    /// of capacity manager data.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Schedule::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Schedule {
-        /// `hourly`
-        Hourly,
-    }
-
-    impl Schedule {
-        /// Every variant, in schema order.
-        pub const ALL: [Schedule; 1] = [Schedule::Hourly];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Schedule::Hourly => "hourly",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Schedule {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Schedule> for Value {
-        fn from(v: Schedule) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Schedule> for Val<Schedule> {
-        fn from(v: Schedule) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The schedule for the capacity manager data export. Currently supports hourly exports that provide periodic
+        /// snapshots of capacity manager data.
+        Schedule[1] {
+            Hourly = "hourly",
         }
     }
 }
@@ -867,715 +666,164 @@ pub mod capacity_reservation {
 
     property_type!(TagSpecification);
 
-    /// Rendered as its CloudFormation spelling ([`EndDateType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum EndDateType {
-        /// `limited`
-        Limited,
-        /// `unlimited`
-        Unlimited,
-    }
-
-    impl EndDateType {
-        /// Every variant, in schema order.
-        pub const ALL: [EndDateType; 2] = [EndDateType::Limited, EndDateType::Unlimited];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                EndDateType::Limited => "limited",
-                EndDateType::Unlimited => "unlimited",
-            }
+    cfn_enum! {
+        EndDateType[2] {
+            Limited = "limited",
+            Unlimited = "unlimited",
         }
     }
 
-    impl std::fmt::Display for EndDateType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        InstanceMatchCriteria[2] {
+            Open = "open",
+            Targeted = "targeted",
         }
     }
 
-    impl From<EndDateType> for Value {
-        fn from(v: EndDateType) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        InstancePlatform[18] {
+            LinuxWithSqlServerEnterprise = "Linux with SQL Server Enterprise",
+            LinuxWithSqlServerStandard = "Linux with SQL Server Standard",
+            LinuxWithSqlServerWeb = "Linux with SQL Server Web",
+            LinuxUnix = "Linux/UNIX",
+            RhelWithHa = "RHEL with HA",
+            RhelWithHaAndSqlServerEnterprise = "RHEL with HA and SQL Server Enterprise",
+            RhelWithHaAndSqlServerStandard = "RHEL with HA and SQL Server Standard",
+            RhelWithSqlServerEnterprise = "RHEL with SQL Server Enterprise",
+            RhelWithSqlServerStandard = "RHEL with SQL Server Standard",
+            RhelWithSqlServerWeb = "RHEL with SQL Server Web",
+            RedHatEnterpriseLinux = "Red Hat Enterprise Linux",
+            SuseLinux = "SUSE Linux",
+            UbuntuPro = "Ubuntu Pro",
+            Windows = "Windows",
+            WindowsWithSqlServer = "Windows with SQL Server",
+            WindowsWithSqlServerEnterprise = "Windows with SQL Server Enterprise",
+            WindowsWithSqlServerStandard = "Windows with SQL Server Standard",
+            WindowsWithSqlServerWeb = "Windows with SQL Server Web",
         }
     }
 
-    impl From<EndDateType> for Val<EndDateType> {
-        fn from(v: EndDateType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        ResourceType[112] {
+            ApplicationStatusCheck = "application-status-check",
+            CapacityBlock = "capacity-block",
+            CapacityManagerDataExport = "capacity-manager-data-export",
+            CapacityReservation = "capacity-reservation",
+            CapacityReservationCancellationQuote = "capacity-reservation-cancellation-quote",
+            CapacityReservationFleet = "capacity-reservation-fleet",
+            CapacityReservationModificationQuote = "capacity-reservation-modification-quote",
+            CarrierGateway = "carrier-gateway",
+            ClientVpnEndpoint = "client-vpn-endpoint",
+            CoipPool = "coip-pool",
+            CustomerGateway = "customer-gateway",
+            DeclarativePoliciesReport = "declarative-policies-report",
+            DedicatedHost = "dedicated-host",
+            DhcpOptions = "dhcp-options",
+            EgressOnlyInternetGateway = "egress-only-internet-gateway",
+            ElasticGpu = "elastic-gpu",
+            ElasticIp = "elastic-ip",
+            ExportImageTask = "export-image-task",
+            ExportInstanceTask = "export-instance-task",
+            Fleet = "fleet",
+            FpgaImage = "fpga-image",
+            HostReservation = "host-reservation",
+            Image = "image",
+            ImageUsageReport = "image-usage-report",
+            ImportImageTask = "import-image-task",
+            ImportSnapshotTask = "import-snapshot-task",
+            Instance = "instance",
+            InstanceConnectEndpoint = "instance-connect-endpoint",
+            InstanceEventWindow = "instance-event-window",
+            InternetGateway = "internet-gateway",
+            Ipam = "ipam",
+            IpamExternalResourceVerificationToken = "ipam-external-resource-verification-token",
+            IpamInternetRegistryAssociation = "ipam-internet-registry-association",
+            IpamPolicy = "ipam-policy",
+            IpamPool = "ipam-pool",
+            IpamPoolAllocation = "ipam-pool-allocation",
+            IpamPrefixListResolver = "ipam-prefix-list-resolver",
+            IpamPrefixListResolverTarget = "ipam-prefix-list-resolver-target",
+            IpamResourceDiscovery = "ipam-resource-discovery",
+            IpamResourceDiscoveryAssociation = "ipam-resource-discovery-association",
+            IpamScope = "ipam-scope",
+            Ipv4poolEc2 = "ipv4pool-ec2",
+            Ipv6poolEc2 = "ipv6pool-ec2",
+            KeyPair = "key-pair",
+            LaunchTemplate = "launch-template",
+            LocalGateway = "local-gateway",
+            LocalGatewayRouteTable = "local-gateway-route-table",
+            LocalGatewayRouteTableVirtualInterfaceGroupAssociation = "local-gateway-route-table-virtual-interface-group-association",
+            LocalGatewayRouteTableVpcAssociation = "local-gateway-route-table-vpc-association",
+            LocalGatewayVirtualInterface = "local-gateway-virtual-interface",
+            LocalGatewayVirtualInterfaceGroup = "local-gateway-virtual-interface-group",
+            MacModificationTask = "mac-modification-task",
+            Natgateway = "natgateway",
+            NetworkAcl = "network-acl",
+            NetworkInsightsAccessScope = "network-insights-access-scope",
+            NetworkInsightsAccessScopeAnalysis = "network-insights-access-scope-analysis",
+            NetworkInsightsAnalysis = "network-insights-analysis",
+            NetworkInsightsPath = "network-insights-path",
+            NetworkInterface = "network-interface",
+            OutpostLag = "outpost-lag",
+            PlacementGroup = "placement-group",
+            PrefixList = "prefix-list",
+            ReplaceRootVolumeTask = "replace-root-volume-task",
+            ReservedInstances = "reserved-instances",
+            RouteServer = "route-server",
+            RouteServerEndpoint = "route-server-endpoint",
+            RouteServerPeer = "route-server-peer",
+            RouteTable = "route-table",
+            SecondaryInterface = "secondary-interface",
+            SecondaryNetwork = "secondary-network",
+            SecondarySubnet = "secondary-subnet",
+            SecurityGroup = "security-group",
+            SecurityGroupRule = "security-group-rule",
+            ServiceLinkVirtualInterface = "service-link-virtual-interface",
+            Snapshot = "snapshot",
+            SpotFleetRequest = "spot-fleet-request",
+            SpotInstancesRequest = "spot-instances-request",
+            Subnet = "subnet",
+            SubnetCidrReservation = "subnet-cidr-reservation",
+            TrafficMirrorFilter = "traffic-mirror-filter",
+            TrafficMirrorFilterRule = "traffic-mirror-filter-rule",
+            TrafficMirrorSession = "traffic-mirror-session",
+            TrafficMirrorTarget = "traffic-mirror-target",
+            TransitGateway = "transit-gateway",
+            TransitGatewayAttachment = "transit-gateway-attachment",
+            TransitGatewayConnectPeer = "transit-gateway-connect-peer",
+            TransitGatewayMeteringPolicy = "transit-gateway-metering-policy",
+            TransitGatewayMulticastDomain = "transit-gateway-multicast-domain",
+            TransitGatewayPolicyTable = "transit-gateway-policy-table",
+            TransitGatewayRouteTable = "transit-gateway-route-table",
+            TransitGatewayRouteTableAnnouncement = "transit-gateway-route-table-announcement",
+            VerifiedAccessEndpoint = "verified-access-endpoint",
+            VerifiedAccessEndpointTarget = "verified-access-endpoint-target",
+            VerifiedAccessGroup = "verified-access-group",
+            VerifiedAccessInstance = "verified-access-instance",
+            VerifiedAccessPolicy = "verified-access-policy",
+            VerifiedAccessTrustProvider = "verified-access-trust-provider",
+            Volume = "volume",
+            Vpc = "vpc",
+            VpcBlockPublicAccessExclusion = "vpc-block-public-access-exclusion",
+            VpcEncryptionControl = "vpc-encryption-control",
+            VpcEndpoint = "vpc-endpoint",
+            VpcEndpointConnection = "vpc-endpoint-connection",
+            VpcEndpointConnectionDeviceType = "vpc-endpoint-connection-device-type",
+            VpcEndpointService = "vpc-endpoint-service",
+            VpcEndpointServicePermission = "vpc-endpoint-service-permission",
+            VpcFlowLog = "vpc-flow-log",
+            VpcPeeringConnection = "vpc-peering-connection",
+            VpnConcentrator = "vpn-concentrator",
+            VpnConnection = "vpn-connection",
+            VpnConnectionDeviceType = "vpn-connection-device-type",
+            VpnGateway = "vpn-gateway",
         }
     }
 
-    /// Rendered as its CloudFormation spelling ([`InstanceMatchCriteria::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum InstanceMatchCriteria {
-        /// `open`
-        Open,
-        /// `targeted`
-        Targeted,
-    }
-
-    impl InstanceMatchCriteria {
-        /// Every variant, in schema order.
-        pub const ALL: [InstanceMatchCriteria; 2] = [InstanceMatchCriteria::Open, InstanceMatchCriteria::Targeted];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                InstanceMatchCriteria::Open => "open",
-                InstanceMatchCriteria::Targeted => "targeted",
-            }
-        }
-    }
-
-    impl std::fmt::Display for InstanceMatchCriteria {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<InstanceMatchCriteria> for Value {
-        fn from(v: InstanceMatchCriteria) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<InstanceMatchCriteria> for Val<InstanceMatchCriteria> {
-        fn from(v: InstanceMatchCriteria) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`InstancePlatform::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum InstancePlatform {
-        /// `Linux with SQL Server Enterprise`
-        LinuxWithSqlServerEnterprise,
-        /// `Linux with SQL Server Standard`
-        LinuxWithSqlServerStandard,
-        /// `Linux with SQL Server Web`
-        LinuxWithSqlServerWeb,
-        /// `Linux/UNIX`
-        LinuxUnix,
-        /// `RHEL with HA`
-        RhelWithHa,
-        /// `RHEL with HA and SQL Server Enterprise`
-        RhelWithHaAndSqlServerEnterprise,
-        /// `RHEL with HA and SQL Server Standard`
-        RhelWithHaAndSqlServerStandard,
-        /// `RHEL with SQL Server Enterprise`
-        RhelWithSqlServerEnterprise,
-        /// `RHEL with SQL Server Standard`
-        RhelWithSqlServerStandard,
-        /// `RHEL with SQL Server Web`
-        RhelWithSqlServerWeb,
-        /// `Red Hat Enterprise Linux`
-        RedHatEnterpriseLinux,
-        /// `SUSE Linux`
-        SuseLinux,
-        /// `Ubuntu Pro`
-        UbuntuPro,
-        /// `Windows`
-        Windows,
-        /// `Windows with SQL Server`
-        WindowsWithSqlServer,
-        /// `Windows with SQL Server Enterprise`
-        WindowsWithSqlServerEnterprise,
-        /// `Windows with SQL Server Standard`
-        WindowsWithSqlServerStandard,
-        /// `Windows with SQL Server Web`
-        WindowsWithSqlServerWeb,
-    }
-
-    impl InstancePlatform {
-        /// Every variant, in schema order.
-        pub const ALL: [InstancePlatform; 18] = [
-            InstancePlatform::LinuxWithSqlServerEnterprise,
-            InstancePlatform::LinuxWithSqlServerStandard,
-            InstancePlatform::LinuxWithSqlServerWeb,
-            InstancePlatform::LinuxUnix,
-            InstancePlatform::RhelWithHa,
-            InstancePlatform::RhelWithHaAndSqlServerEnterprise,
-            InstancePlatform::RhelWithHaAndSqlServerStandard,
-            InstancePlatform::RhelWithSqlServerEnterprise,
-            InstancePlatform::RhelWithSqlServerStandard,
-            InstancePlatform::RhelWithSqlServerWeb,
-            InstancePlatform::RedHatEnterpriseLinux,
-            InstancePlatform::SuseLinux,
-            InstancePlatform::UbuntuPro,
-            InstancePlatform::Windows,
-            InstancePlatform::WindowsWithSqlServer,
-            InstancePlatform::WindowsWithSqlServerEnterprise,
-            InstancePlatform::WindowsWithSqlServerStandard,
-            InstancePlatform::WindowsWithSqlServerWeb,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                InstancePlatform::LinuxWithSqlServerEnterprise => "Linux with SQL Server Enterprise",
-                InstancePlatform::LinuxWithSqlServerStandard => "Linux with SQL Server Standard",
-                InstancePlatform::LinuxWithSqlServerWeb => "Linux with SQL Server Web",
-                InstancePlatform::LinuxUnix => "Linux/UNIX",
-                InstancePlatform::RhelWithHa => "RHEL with HA",
-                InstancePlatform::RhelWithHaAndSqlServerEnterprise => "RHEL with HA and SQL Server Enterprise",
-                InstancePlatform::RhelWithHaAndSqlServerStandard => "RHEL with HA and SQL Server Standard",
-                InstancePlatform::RhelWithSqlServerEnterprise => "RHEL with SQL Server Enterprise",
-                InstancePlatform::RhelWithSqlServerStandard => "RHEL with SQL Server Standard",
-                InstancePlatform::RhelWithSqlServerWeb => "RHEL with SQL Server Web",
-                InstancePlatform::RedHatEnterpriseLinux => "Red Hat Enterprise Linux",
-                InstancePlatform::SuseLinux => "SUSE Linux",
-                InstancePlatform::UbuntuPro => "Ubuntu Pro",
-                InstancePlatform::Windows => "Windows",
-                InstancePlatform::WindowsWithSqlServer => "Windows with SQL Server",
-                InstancePlatform::WindowsWithSqlServerEnterprise => "Windows with SQL Server Enterprise",
-                InstancePlatform::WindowsWithSqlServerStandard => "Windows with SQL Server Standard",
-                InstancePlatform::WindowsWithSqlServerWeb => "Windows with SQL Server Web",
-            }
-        }
-    }
-
-    impl std::fmt::Display for InstancePlatform {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<InstancePlatform> for Value {
-        fn from(v: InstancePlatform) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<InstancePlatform> for Val<InstancePlatform> {
-        fn from(v: InstancePlatform) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`ResourceType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ResourceType {
-        /// `application-status-check`
-        ApplicationStatusCheck,
-        /// `capacity-block`
-        CapacityBlock,
-        /// `capacity-manager-data-export`
-        CapacityManagerDataExport,
-        /// `capacity-reservation`
-        CapacityReservation,
-        /// `capacity-reservation-cancellation-quote`
-        CapacityReservationCancellationQuote,
-        /// `capacity-reservation-fleet`
-        CapacityReservationFleet,
-        /// `capacity-reservation-modification-quote`
-        CapacityReservationModificationQuote,
-        /// `carrier-gateway`
-        CarrierGateway,
-        /// `client-vpn-endpoint`
-        ClientVpnEndpoint,
-        /// `coip-pool`
-        CoipPool,
-        /// `customer-gateway`
-        CustomerGateway,
-        /// `declarative-policies-report`
-        DeclarativePoliciesReport,
-        /// `dedicated-host`
-        DedicatedHost,
-        /// `dhcp-options`
-        DhcpOptions,
-        /// `egress-only-internet-gateway`
-        EgressOnlyInternetGateway,
-        /// `elastic-gpu`
-        ElasticGpu,
-        /// `elastic-ip`
-        ElasticIp,
-        /// `export-image-task`
-        ExportImageTask,
-        /// `export-instance-task`
-        ExportInstanceTask,
-        /// `fleet`
-        Fleet,
-        /// `fpga-image`
-        FpgaImage,
-        /// `host-reservation`
-        HostReservation,
-        /// `image`
-        Image,
-        /// `image-usage-report`
-        ImageUsageReport,
-        /// `import-image-task`
-        ImportImageTask,
-        /// `import-snapshot-task`
-        ImportSnapshotTask,
-        /// `instance`
-        Instance,
-        /// `instance-connect-endpoint`
-        InstanceConnectEndpoint,
-        /// `instance-event-window`
-        InstanceEventWindow,
-        /// `internet-gateway`
-        InternetGateway,
-        /// `ipam`
-        Ipam,
-        /// `ipam-external-resource-verification-token`
-        IpamExternalResourceVerificationToken,
-        /// `ipam-internet-registry-association`
-        IpamInternetRegistryAssociation,
-        /// `ipam-policy`
-        IpamPolicy,
-        /// `ipam-pool`
-        IpamPool,
-        /// `ipam-pool-allocation`
-        IpamPoolAllocation,
-        /// `ipam-prefix-list-resolver`
-        IpamPrefixListResolver,
-        /// `ipam-prefix-list-resolver-target`
-        IpamPrefixListResolverTarget,
-        /// `ipam-resource-discovery`
-        IpamResourceDiscovery,
-        /// `ipam-resource-discovery-association`
-        IpamResourceDiscoveryAssociation,
-        /// `ipam-scope`
-        IpamScope,
-        /// `ipv4pool-ec2`
-        Ipv4poolEc2,
-        /// `ipv6pool-ec2`
-        Ipv6poolEc2,
-        /// `key-pair`
-        KeyPair,
-        /// `launch-template`
-        LaunchTemplate,
-        /// `local-gateway`
-        LocalGateway,
-        /// `local-gateway-route-table`
-        LocalGatewayRouteTable,
-        /// `local-gateway-route-table-virtual-interface-group-association`
-        LocalGatewayRouteTableVirtualInterfaceGroupAssociation,
-        /// `local-gateway-route-table-vpc-association`
-        LocalGatewayRouteTableVpcAssociation,
-        /// `local-gateway-virtual-interface`
-        LocalGatewayVirtualInterface,
-        /// `local-gateway-virtual-interface-group`
-        LocalGatewayVirtualInterfaceGroup,
-        /// `mac-modification-task`
-        MacModificationTask,
-        /// `natgateway`
-        Natgateway,
-        /// `network-acl`
-        NetworkAcl,
-        /// `network-insights-access-scope`
-        NetworkInsightsAccessScope,
-        /// `network-insights-access-scope-analysis`
-        NetworkInsightsAccessScopeAnalysis,
-        /// `network-insights-analysis`
-        NetworkInsightsAnalysis,
-        /// `network-insights-path`
-        NetworkInsightsPath,
-        /// `network-interface`
-        NetworkInterface,
-        /// `outpost-lag`
-        OutpostLag,
-        /// `placement-group`
-        PlacementGroup,
-        /// `prefix-list`
-        PrefixList,
-        /// `replace-root-volume-task`
-        ReplaceRootVolumeTask,
-        /// `reserved-instances`
-        ReservedInstances,
-        /// `route-server`
-        RouteServer,
-        /// `route-server-endpoint`
-        RouteServerEndpoint,
-        /// `route-server-peer`
-        RouteServerPeer,
-        /// `route-table`
-        RouteTable,
-        /// `secondary-interface`
-        SecondaryInterface,
-        /// `secondary-network`
-        SecondaryNetwork,
-        /// `secondary-subnet`
-        SecondarySubnet,
-        /// `security-group`
-        SecurityGroup,
-        /// `security-group-rule`
-        SecurityGroupRule,
-        /// `service-link-virtual-interface`
-        ServiceLinkVirtualInterface,
-        /// `snapshot`
-        Snapshot,
-        /// `spot-fleet-request`
-        SpotFleetRequest,
-        /// `spot-instances-request`
-        SpotInstancesRequest,
-        /// `subnet`
-        Subnet,
-        /// `subnet-cidr-reservation`
-        SubnetCidrReservation,
-        /// `traffic-mirror-filter`
-        TrafficMirrorFilter,
-        /// `traffic-mirror-filter-rule`
-        TrafficMirrorFilterRule,
-        /// `traffic-mirror-session`
-        TrafficMirrorSession,
-        /// `traffic-mirror-target`
-        TrafficMirrorTarget,
-        /// `transit-gateway`
-        TransitGateway,
-        /// `transit-gateway-attachment`
-        TransitGatewayAttachment,
-        /// `transit-gateway-connect-peer`
-        TransitGatewayConnectPeer,
-        /// `transit-gateway-metering-policy`
-        TransitGatewayMeteringPolicy,
-        /// `transit-gateway-multicast-domain`
-        TransitGatewayMulticastDomain,
-        /// `transit-gateway-policy-table`
-        TransitGatewayPolicyTable,
-        /// `transit-gateway-route-table`
-        TransitGatewayRouteTable,
-        /// `transit-gateway-route-table-announcement`
-        TransitGatewayRouteTableAnnouncement,
-        /// `verified-access-endpoint`
-        VerifiedAccessEndpoint,
-        /// `verified-access-endpoint-target`
-        VerifiedAccessEndpointTarget,
-        /// `verified-access-group`
-        VerifiedAccessGroup,
-        /// `verified-access-instance`
-        VerifiedAccessInstance,
-        /// `verified-access-policy`
-        VerifiedAccessPolicy,
-        /// `verified-access-trust-provider`
-        VerifiedAccessTrustProvider,
-        /// `volume`
-        Volume,
-        /// `vpc`
-        Vpc,
-        /// `vpc-block-public-access-exclusion`
-        VpcBlockPublicAccessExclusion,
-        /// `vpc-encryption-control`
-        VpcEncryptionControl,
-        /// `vpc-endpoint`
-        VpcEndpoint,
-        /// `vpc-endpoint-connection`
-        VpcEndpointConnection,
-        /// `vpc-endpoint-connection-device-type`
-        VpcEndpointConnectionDeviceType,
-        /// `vpc-endpoint-service`
-        VpcEndpointService,
-        /// `vpc-endpoint-service-permission`
-        VpcEndpointServicePermission,
-        /// `vpc-flow-log`
-        VpcFlowLog,
-        /// `vpc-peering-connection`
-        VpcPeeringConnection,
-        /// `vpn-concentrator`
-        VpnConcentrator,
-        /// `vpn-connection`
-        VpnConnection,
-        /// `vpn-connection-device-type`
-        VpnConnectionDeviceType,
-        /// `vpn-gateway`
-        VpnGateway,
-    }
-
-    impl ResourceType {
-        /// Every variant, in schema order.
-        pub const ALL: [ResourceType; 112] = [
-            ResourceType::ApplicationStatusCheck,
-            ResourceType::CapacityBlock,
-            ResourceType::CapacityManagerDataExport,
-            ResourceType::CapacityReservation,
-            ResourceType::CapacityReservationCancellationQuote,
-            ResourceType::CapacityReservationFleet,
-            ResourceType::CapacityReservationModificationQuote,
-            ResourceType::CarrierGateway,
-            ResourceType::ClientVpnEndpoint,
-            ResourceType::CoipPool,
-            ResourceType::CustomerGateway,
-            ResourceType::DeclarativePoliciesReport,
-            ResourceType::DedicatedHost,
-            ResourceType::DhcpOptions,
-            ResourceType::EgressOnlyInternetGateway,
-            ResourceType::ElasticGpu,
-            ResourceType::ElasticIp,
-            ResourceType::ExportImageTask,
-            ResourceType::ExportInstanceTask,
-            ResourceType::Fleet,
-            ResourceType::FpgaImage,
-            ResourceType::HostReservation,
-            ResourceType::Image,
-            ResourceType::ImageUsageReport,
-            ResourceType::ImportImageTask,
-            ResourceType::ImportSnapshotTask,
-            ResourceType::Instance,
-            ResourceType::InstanceConnectEndpoint,
-            ResourceType::InstanceEventWindow,
-            ResourceType::InternetGateway,
-            ResourceType::Ipam,
-            ResourceType::IpamExternalResourceVerificationToken,
-            ResourceType::IpamInternetRegistryAssociation,
-            ResourceType::IpamPolicy,
-            ResourceType::IpamPool,
-            ResourceType::IpamPoolAllocation,
-            ResourceType::IpamPrefixListResolver,
-            ResourceType::IpamPrefixListResolverTarget,
-            ResourceType::IpamResourceDiscovery,
-            ResourceType::IpamResourceDiscoveryAssociation,
-            ResourceType::IpamScope,
-            ResourceType::Ipv4poolEc2,
-            ResourceType::Ipv6poolEc2,
-            ResourceType::KeyPair,
-            ResourceType::LaunchTemplate,
-            ResourceType::LocalGateway,
-            ResourceType::LocalGatewayRouteTable,
-            ResourceType::LocalGatewayRouteTableVirtualInterfaceGroupAssociation,
-            ResourceType::LocalGatewayRouteTableVpcAssociation,
-            ResourceType::LocalGatewayVirtualInterface,
-            ResourceType::LocalGatewayVirtualInterfaceGroup,
-            ResourceType::MacModificationTask,
-            ResourceType::Natgateway,
-            ResourceType::NetworkAcl,
-            ResourceType::NetworkInsightsAccessScope,
-            ResourceType::NetworkInsightsAccessScopeAnalysis,
-            ResourceType::NetworkInsightsAnalysis,
-            ResourceType::NetworkInsightsPath,
-            ResourceType::NetworkInterface,
-            ResourceType::OutpostLag,
-            ResourceType::PlacementGroup,
-            ResourceType::PrefixList,
-            ResourceType::ReplaceRootVolumeTask,
-            ResourceType::ReservedInstances,
-            ResourceType::RouteServer,
-            ResourceType::RouteServerEndpoint,
-            ResourceType::RouteServerPeer,
-            ResourceType::RouteTable,
-            ResourceType::SecondaryInterface,
-            ResourceType::SecondaryNetwork,
-            ResourceType::SecondarySubnet,
-            ResourceType::SecurityGroup,
-            ResourceType::SecurityGroupRule,
-            ResourceType::ServiceLinkVirtualInterface,
-            ResourceType::Snapshot,
-            ResourceType::SpotFleetRequest,
-            ResourceType::SpotInstancesRequest,
-            ResourceType::Subnet,
-            ResourceType::SubnetCidrReservation,
-            ResourceType::TrafficMirrorFilter,
-            ResourceType::TrafficMirrorFilterRule,
-            ResourceType::TrafficMirrorSession,
-            ResourceType::TrafficMirrorTarget,
-            ResourceType::TransitGateway,
-            ResourceType::TransitGatewayAttachment,
-            ResourceType::TransitGatewayConnectPeer,
-            ResourceType::TransitGatewayMeteringPolicy,
-            ResourceType::TransitGatewayMulticastDomain,
-            ResourceType::TransitGatewayPolicyTable,
-            ResourceType::TransitGatewayRouteTable,
-            ResourceType::TransitGatewayRouteTableAnnouncement,
-            ResourceType::VerifiedAccessEndpoint,
-            ResourceType::VerifiedAccessEndpointTarget,
-            ResourceType::VerifiedAccessGroup,
-            ResourceType::VerifiedAccessInstance,
-            ResourceType::VerifiedAccessPolicy,
-            ResourceType::VerifiedAccessTrustProvider,
-            ResourceType::Volume,
-            ResourceType::Vpc,
-            ResourceType::VpcBlockPublicAccessExclusion,
-            ResourceType::VpcEncryptionControl,
-            ResourceType::VpcEndpoint,
-            ResourceType::VpcEndpointConnection,
-            ResourceType::VpcEndpointConnectionDeviceType,
-            ResourceType::VpcEndpointService,
-            ResourceType::VpcEndpointServicePermission,
-            ResourceType::VpcFlowLog,
-            ResourceType::VpcPeeringConnection,
-            ResourceType::VpnConcentrator,
-            ResourceType::VpnConnection,
-            ResourceType::VpnConnectionDeviceType,
-            ResourceType::VpnGateway,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ResourceType::ApplicationStatusCheck => "application-status-check",
-                ResourceType::CapacityBlock => "capacity-block",
-                ResourceType::CapacityManagerDataExport => "capacity-manager-data-export",
-                ResourceType::CapacityReservation => "capacity-reservation",
-                ResourceType::CapacityReservationCancellationQuote => "capacity-reservation-cancellation-quote",
-                ResourceType::CapacityReservationFleet => "capacity-reservation-fleet",
-                ResourceType::CapacityReservationModificationQuote => "capacity-reservation-modification-quote",
-                ResourceType::CarrierGateway => "carrier-gateway",
-                ResourceType::ClientVpnEndpoint => "client-vpn-endpoint",
-                ResourceType::CoipPool => "coip-pool",
-                ResourceType::CustomerGateway => "customer-gateway",
-                ResourceType::DeclarativePoliciesReport => "declarative-policies-report",
-                ResourceType::DedicatedHost => "dedicated-host",
-                ResourceType::DhcpOptions => "dhcp-options",
-                ResourceType::EgressOnlyInternetGateway => "egress-only-internet-gateway",
-                ResourceType::ElasticGpu => "elastic-gpu",
-                ResourceType::ElasticIp => "elastic-ip",
-                ResourceType::ExportImageTask => "export-image-task",
-                ResourceType::ExportInstanceTask => "export-instance-task",
-                ResourceType::Fleet => "fleet",
-                ResourceType::FpgaImage => "fpga-image",
-                ResourceType::HostReservation => "host-reservation",
-                ResourceType::Image => "image",
-                ResourceType::ImageUsageReport => "image-usage-report",
-                ResourceType::ImportImageTask => "import-image-task",
-                ResourceType::ImportSnapshotTask => "import-snapshot-task",
-                ResourceType::Instance => "instance",
-                ResourceType::InstanceConnectEndpoint => "instance-connect-endpoint",
-                ResourceType::InstanceEventWindow => "instance-event-window",
-                ResourceType::InternetGateway => "internet-gateway",
-                ResourceType::Ipam => "ipam",
-                ResourceType::IpamExternalResourceVerificationToken => "ipam-external-resource-verification-token",
-                ResourceType::IpamInternetRegistryAssociation => "ipam-internet-registry-association",
-                ResourceType::IpamPolicy => "ipam-policy",
-                ResourceType::IpamPool => "ipam-pool",
-                ResourceType::IpamPoolAllocation => "ipam-pool-allocation",
-                ResourceType::IpamPrefixListResolver => "ipam-prefix-list-resolver",
-                ResourceType::IpamPrefixListResolverTarget => "ipam-prefix-list-resolver-target",
-                ResourceType::IpamResourceDiscovery => "ipam-resource-discovery",
-                ResourceType::IpamResourceDiscoveryAssociation => "ipam-resource-discovery-association",
-                ResourceType::IpamScope => "ipam-scope",
-                ResourceType::Ipv4poolEc2 => "ipv4pool-ec2",
-                ResourceType::Ipv6poolEc2 => "ipv6pool-ec2",
-                ResourceType::KeyPair => "key-pair",
-                ResourceType::LaunchTemplate => "launch-template",
-                ResourceType::LocalGateway => "local-gateway",
-                ResourceType::LocalGatewayRouteTable => "local-gateway-route-table",
-                ResourceType::LocalGatewayRouteTableVirtualInterfaceGroupAssociation => {
-                    "local-gateway-route-table-virtual-interface-group-association"
-                }
-                ResourceType::LocalGatewayRouteTableVpcAssociation => "local-gateway-route-table-vpc-association",
-                ResourceType::LocalGatewayVirtualInterface => "local-gateway-virtual-interface",
-                ResourceType::LocalGatewayVirtualInterfaceGroup => "local-gateway-virtual-interface-group",
-                ResourceType::MacModificationTask => "mac-modification-task",
-                ResourceType::Natgateway => "natgateway",
-                ResourceType::NetworkAcl => "network-acl",
-                ResourceType::NetworkInsightsAccessScope => "network-insights-access-scope",
-                ResourceType::NetworkInsightsAccessScopeAnalysis => "network-insights-access-scope-analysis",
-                ResourceType::NetworkInsightsAnalysis => "network-insights-analysis",
-                ResourceType::NetworkInsightsPath => "network-insights-path",
-                ResourceType::NetworkInterface => "network-interface",
-                ResourceType::OutpostLag => "outpost-lag",
-                ResourceType::PlacementGroup => "placement-group",
-                ResourceType::PrefixList => "prefix-list",
-                ResourceType::ReplaceRootVolumeTask => "replace-root-volume-task",
-                ResourceType::ReservedInstances => "reserved-instances",
-                ResourceType::RouteServer => "route-server",
-                ResourceType::RouteServerEndpoint => "route-server-endpoint",
-                ResourceType::RouteServerPeer => "route-server-peer",
-                ResourceType::RouteTable => "route-table",
-                ResourceType::SecondaryInterface => "secondary-interface",
-                ResourceType::SecondaryNetwork => "secondary-network",
-                ResourceType::SecondarySubnet => "secondary-subnet",
-                ResourceType::SecurityGroup => "security-group",
-                ResourceType::SecurityGroupRule => "security-group-rule",
-                ResourceType::ServiceLinkVirtualInterface => "service-link-virtual-interface",
-                ResourceType::Snapshot => "snapshot",
-                ResourceType::SpotFleetRequest => "spot-fleet-request",
-                ResourceType::SpotInstancesRequest => "spot-instances-request",
-                ResourceType::Subnet => "subnet",
-                ResourceType::SubnetCidrReservation => "subnet-cidr-reservation",
-                ResourceType::TrafficMirrorFilter => "traffic-mirror-filter",
-                ResourceType::TrafficMirrorFilterRule => "traffic-mirror-filter-rule",
-                ResourceType::TrafficMirrorSession => "traffic-mirror-session",
-                ResourceType::TrafficMirrorTarget => "traffic-mirror-target",
-                ResourceType::TransitGateway => "transit-gateway",
-                ResourceType::TransitGatewayAttachment => "transit-gateway-attachment",
-                ResourceType::TransitGatewayConnectPeer => "transit-gateway-connect-peer",
-                ResourceType::TransitGatewayMeteringPolicy => "transit-gateway-metering-policy",
-                ResourceType::TransitGatewayMulticastDomain => "transit-gateway-multicast-domain",
-                ResourceType::TransitGatewayPolicyTable => "transit-gateway-policy-table",
-                ResourceType::TransitGatewayRouteTable => "transit-gateway-route-table",
-                ResourceType::TransitGatewayRouteTableAnnouncement => "transit-gateway-route-table-announcement",
-                ResourceType::VerifiedAccessEndpoint => "verified-access-endpoint",
-                ResourceType::VerifiedAccessEndpointTarget => "verified-access-endpoint-target",
-                ResourceType::VerifiedAccessGroup => "verified-access-group",
-                ResourceType::VerifiedAccessInstance => "verified-access-instance",
-                ResourceType::VerifiedAccessPolicy => "verified-access-policy",
-                ResourceType::VerifiedAccessTrustProvider => "verified-access-trust-provider",
-                ResourceType::Volume => "volume",
-                ResourceType::Vpc => "vpc",
-                ResourceType::VpcBlockPublicAccessExclusion => "vpc-block-public-access-exclusion",
-                ResourceType::VpcEncryptionControl => "vpc-encryption-control",
-                ResourceType::VpcEndpoint => "vpc-endpoint",
-                ResourceType::VpcEndpointConnection => "vpc-endpoint-connection",
-                ResourceType::VpcEndpointConnectionDeviceType => "vpc-endpoint-connection-device-type",
-                ResourceType::VpcEndpointService => "vpc-endpoint-service",
-                ResourceType::VpcEndpointServicePermission => "vpc-endpoint-service-permission",
-                ResourceType::VpcFlowLog => "vpc-flow-log",
-                ResourceType::VpcPeeringConnection => "vpc-peering-connection",
-                ResourceType::VpnConcentrator => "vpn-concentrator",
-                ResourceType::VpnConnection => "vpn-connection",
-                ResourceType::VpnConnectionDeviceType => "vpn-connection-device-type",
-                ResourceType::VpnGateway => "vpn-gateway",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ResourceType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ResourceType> for Value {
-        fn from(v: ResourceType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ResourceType> for Val<ResourceType> {
-        fn from(v: ResourceType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`Tenancy::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Tenancy {
-        /// `dedicated`
-        Dedicated,
-        /// `default`
-        Default,
-    }
-
-    impl Tenancy {
-        /// Every variant, in schema order.
-        pub const ALL: [Tenancy; 2] = [Tenancy::Dedicated, Tenancy::Default];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Tenancy::Dedicated => "dedicated",
-                Tenancy::Default => "default",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Tenancy {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Tenancy> for Value {
-        fn from(v: Tenancy) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Tenancy> for Val<Tenancy> {
-        fn from(v: Tenancy) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        Tenancy[2] {
+            Dedicated = "dedicated",
+            Default = "default",
         }
     }
 }
@@ -1759,669 +1007,155 @@ pub mod capacity_reservation_fleet {
 
     property_type!(TagSpecification);
 
-    /// Rendered as its CloudFormation spelling ([`InstanceMatchCriteria::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum InstanceMatchCriteria {
-        /// `open`
-        Open,
-    }
-
-    impl InstanceMatchCriteria {
-        /// Every variant, in schema order.
-        pub const ALL: [InstanceMatchCriteria; 1] = [InstanceMatchCriteria::Open];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                InstanceMatchCriteria::Open => "open",
-            }
+    cfn_enum! {
+        InstanceMatchCriteria[1] {
+            Open = "open",
         }
     }
 
-    impl std::fmt::Display for InstanceMatchCriteria {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        InstancePlatform[18] {
+            LinuxWithSqlServerEnterprise = "Linux with SQL Server Enterprise",
+            LinuxWithSqlServerStandard = "Linux with SQL Server Standard",
+            LinuxWithSqlServerWeb = "Linux with SQL Server Web",
+            LinuxUnix = "Linux/UNIX",
+            RhelWithHa = "RHEL with HA",
+            RhelWithHaAndSqlServerEnterprise = "RHEL with HA and SQL Server Enterprise",
+            RhelWithHaAndSqlServerStandard = "RHEL with HA and SQL Server Standard",
+            RhelWithSqlServerEnterprise = "RHEL with SQL Server Enterprise",
+            RhelWithSqlServerStandard = "RHEL with SQL Server Standard",
+            RhelWithSqlServerWeb = "RHEL with SQL Server Web",
+            RedHatEnterpriseLinux = "Red Hat Enterprise Linux",
+            SuseLinux = "SUSE Linux",
+            UbuntuPro = "Ubuntu Pro",
+            Windows = "Windows",
+            WindowsWithSqlServer = "Windows with SQL Server",
+            WindowsWithSqlServerEnterprise = "Windows with SQL Server Enterprise",
+            WindowsWithSqlServerStandard = "Windows with SQL Server Standard",
+            WindowsWithSqlServerWeb = "Windows with SQL Server Web",
         }
     }
 
-    impl From<InstanceMatchCriteria> for Value {
-        fn from(v: InstanceMatchCriteria) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        ResourceType[112] {
+            ApplicationStatusCheck = "application-status-check",
+            CapacityBlock = "capacity-block",
+            CapacityManagerDataExport = "capacity-manager-data-export",
+            CapacityReservation = "capacity-reservation",
+            CapacityReservationCancellationQuote = "capacity-reservation-cancellation-quote",
+            CapacityReservationFleet = "capacity-reservation-fleet",
+            CapacityReservationModificationQuote = "capacity-reservation-modification-quote",
+            CarrierGateway = "carrier-gateway",
+            ClientVpnEndpoint = "client-vpn-endpoint",
+            CoipPool = "coip-pool",
+            CustomerGateway = "customer-gateway",
+            DeclarativePoliciesReport = "declarative-policies-report",
+            DedicatedHost = "dedicated-host",
+            DhcpOptions = "dhcp-options",
+            EgressOnlyInternetGateway = "egress-only-internet-gateway",
+            ElasticGpu = "elastic-gpu",
+            ElasticIp = "elastic-ip",
+            ExportImageTask = "export-image-task",
+            ExportInstanceTask = "export-instance-task",
+            Fleet = "fleet",
+            FpgaImage = "fpga-image",
+            HostReservation = "host-reservation",
+            Image = "image",
+            ImageUsageReport = "image-usage-report",
+            ImportImageTask = "import-image-task",
+            ImportSnapshotTask = "import-snapshot-task",
+            Instance = "instance",
+            InstanceConnectEndpoint = "instance-connect-endpoint",
+            InstanceEventWindow = "instance-event-window",
+            InternetGateway = "internet-gateway",
+            Ipam = "ipam",
+            IpamExternalResourceVerificationToken = "ipam-external-resource-verification-token",
+            IpamInternetRegistryAssociation = "ipam-internet-registry-association",
+            IpamPolicy = "ipam-policy",
+            IpamPool = "ipam-pool",
+            IpamPoolAllocation = "ipam-pool-allocation",
+            IpamPrefixListResolver = "ipam-prefix-list-resolver",
+            IpamPrefixListResolverTarget = "ipam-prefix-list-resolver-target",
+            IpamResourceDiscovery = "ipam-resource-discovery",
+            IpamResourceDiscoveryAssociation = "ipam-resource-discovery-association",
+            IpamScope = "ipam-scope",
+            Ipv4poolEc2 = "ipv4pool-ec2",
+            Ipv6poolEc2 = "ipv6pool-ec2",
+            KeyPair = "key-pair",
+            LaunchTemplate = "launch-template",
+            LocalGateway = "local-gateway",
+            LocalGatewayRouteTable = "local-gateway-route-table",
+            LocalGatewayRouteTableVirtualInterfaceGroupAssociation = "local-gateway-route-table-virtual-interface-group-association",
+            LocalGatewayRouteTableVpcAssociation = "local-gateway-route-table-vpc-association",
+            LocalGatewayVirtualInterface = "local-gateway-virtual-interface",
+            LocalGatewayVirtualInterfaceGroup = "local-gateway-virtual-interface-group",
+            MacModificationTask = "mac-modification-task",
+            Natgateway = "natgateway",
+            NetworkAcl = "network-acl",
+            NetworkInsightsAccessScope = "network-insights-access-scope",
+            NetworkInsightsAccessScopeAnalysis = "network-insights-access-scope-analysis",
+            NetworkInsightsAnalysis = "network-insights-analysis",
+            NetworkInsightsPath = "network-insights-path",
+            NetworkInterface = "network-interface",
+            OutpostLag = "outpost-lag",
+            PlacementGroup = "placement-group",
+            PrefixList = "prefix-list",
+            ReplaceRootVolumeTask = "replace-root-volume-task",
+            ReservedInstances = "reserved-instances",
+            RouteServer = "route-server",
+            RouteServerEndpoint = "route-server-endpoint",
+            RouteServerPeer = "route-server-peer",
+            RouteTable = "route-table",
+            SecondaryInterface = "secondary-interface",
+            SecondaryNetwork = "secondary-network",
+            SecondarySubnet = "secondary-subnet",
+            SecurityGroup = "security-group",
+            SecurityGroupRule = "security-group-rule",
+            ServiceLinkVirtualInterface = "service-link-virtual-interface",
+            Snapshot = "snapshot",
+            SpotFleetRequest = "spot-fleet-request",
+            SpotInstancesRequest = "spot-instances-request",
+            Subnet = "subnet",
+            SubnetCidrReservation = "subnet-cidr-reservation",
+            TrafficMirrorFilter = "traffic-mirror-filter",
+            TrafficMirrorFilterRule = "traffic-mirror-filter-rule",
+            TrafficMirrorSession = "traffic-mirror-session",
+            TrafficMirrorTarget = "traffic-mirror-target",
+            TransitGateway = "transit-gateway",
+            TransitGatewayAttachment = "transit-gateway-attachment",
+            TransitGatewayConnectPeer = "transit-gateway-connect-peer",
+            TransitGatewayMeteringPolicy = "transit-gateway-metering-policy",
+            TransitGatewayMulticastDomain = "transit-gateway-multicast-domain",
+            TransitGatewayPolicyTable = "transit-gateway-policy-table",
+            TransitGatewayRouteTable = "transit-gateway-route-table",
+            TransitGatewayRouteTableAnnouncement = "transit-gateway-route-table-announcement",
+            VerifiedAccessEndpoint = "verified-access-endpoint",
+            VerifiedAccessEndpointTarget = "verified-access-endpoint-target",
+            VerifiedAccessGroup = "verified-access-group",
+            VerifiedAccessInstance = "verified-access-instance",
+            VerifiedAccessPolicy = "verified-access-policy",
+            VerifiedAccessTrustProvider = "verified-access-trust-provider",
+            Volume = "volume",
+            Vpc = "vpc",
+            VpcBlockPublicAccessExclusion = "vpc-block-public-access-exclusion",
+            VpcEncryptionControl = "vpc-encryption-control",
+            VpcEndpoint = "vpc-endpoint",
+            VpcEndpointConnection = "vpc-endpoint-connection",
+            VpcEndpointConnectionDeviceType = "vpc-endpoint-connection-device-type",
+            VpcEndpointService = "vpc-endpoint-service",
+            VpcEndpointServicePermission = "vpc-endpoint-service-permission",
+            VpcFlowLog = "vpc-flow-log",
+            VpcPeeringConnection = "vpc-peering-connection",
+            VpnConcentrator = "vpn-concentrator",
+            VpnConnection = "vpn-connection",
+            VpnConnectionDeviceType = "vpn-connection-device-type",
+            VpnGateway = "vpn-gateway",
         }
     }
 
-    impl From<InstanceMatchCriteria> for Val<InstanceMatchCriteria> {
-        fn from(v: InstanceMatchCriteria) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`InstancePlatform::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum InstancePlatform {
-        /// `Linux with SQL Server Enterprise`
-        LinuxWithSqlServerEnterprise,
-        /// `Linux with SQL Server Standard`
-        LinuxWithSqlServerStandard,
-        /// `Linux with SQL Server Web`
-        LinuxWithSqlServerWeb,
-        /// `Linux/UNIX`
-        LinuxUnix,
-        /// `RHEL with HA`
-        RhelWithHa,
-        /// `RHEL with HA and SQL Server Enterprise`
-        RhelWithHaAndSqlServerEnterprise,
-        /// `RHEL with HA and SQL Server Standard`
-        RhelWithHaAndSqlServerStandard,
-        /// `RHEL with SQL Server Enterprise`
-        RhelWithSqlServerEnterprise,
-        /// `RHEL with SQL Server Standard`
-        RhelWithSqlServerStandard,
-        /// `RHEL with SQL Server Web`
-        RhelWithSqlServerWeb,
-        /// `Red Hat Enterprise Linux`
-        RedHatEnterpriseLinux,
-        /// `SUSE Linux`
-        SuseLinux,
-        /// `Ubuntu Pro`
-        UbuntuPro,
-        /// `Windows`
-        Windows,
-        /// `Windows with SQL Server`
-        WindowsWithSqlServer,
-        /// `Windows with SQL Server Enterprise`
-        WindowsWithSqlServerEnterprise,
-        /// `Windows with SQL Server Standard`
-        WindowsWithSqlServerStandard,
-        /// `Windows with SQL Server Web`
-        WindowsWithSqlServerWeb,
-    }
-
-    impl InstancePlatform {
-        /// Every variant, in schema order.
-        pub const ALL: [InstancePlatform; 18] = [
-            InstancePlatform::LinuxWithSqlServerEnterprise,
-            InstancePlatform::LinuxWithSqlServerStandard,
-            InstancePlatform::LinuxWithSqlServerWeb,
-            InstancePlatform::LinuxUnix,
-            InstancePlatform::RhelWithHa,
-            InstancePlatform::RhelWithHaAndSqlServerEnterprise,
-            InstancePlatform::RhelWithHaAndSqlServerStandard,
-            InstancePlatform::RhelWithSqlServerEnterprise,
-            InstancePlatform::RhelWithSqlServerStandard,
-            InstancePlatform::RhelWithSqlServerWeb,
-            InstancePlatform::RedHatEnterpriseLinux,
-            InstancePlatform::SuseLinux,
-            InstancePlatform::UbuntuPro,
-            InstancePlatform::Windows,
-            InstancePlatform::WindowsWithSqlServer,
-            InstancePlatform::WindowsWithSqlServerEnterprise,
-            InstancePlatform::WindowsWithSqlServerStandard,
-            InstancePlatform::WindowsWithSqlServerWeb,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                InstancePlatform::LinuxWithSqlServerEnterprise => "Linux with SQL Server Enterprise",
-                InstancePlatform::LinuxWithSqlServerStandard => "Linux with SQL Server Standard",
-                InstancePlatform::LinuxWithSqlServerWeb => "Linux with SQL Server Web",
-                InstancePlatform::LinuxUnix => "Linux/UNIX",
-                InstancePlatform::RhelWithHa => "RHEL with HA",
-                InstancePlatform::RhelWithHaAndSqlServerEnterprise => "RHEL with HA and SQL Server Enterprise",
-                InstancePlatform::RhelWithHaAndSqlServerStandard => "RHEL with HA and SQL Server Standard",
-                InstancePlatform::RhelWithSqlServerEnterprise => "RHEL with SQL Server Enterprise",
-                InstancePlatform::RhelWithSqlServerStandard => "RHEL with SQL Server Standard",
-                InstancePlatform::RhelWithSqlServerWeb => "RHEL with SQL Server Web",
-                InstancePlatform::RedHatEnterpriseLinux => "Red Hat Enterprise Linux",
-                InstancePlatform::SuseLinux => "SUSE Linux",
-                InstancePlatform::UbuntuPro => "Ubuntu Pro",
-                InstancePlatform::Windows => "Windows",
-                InstancePlatform::WindowsWithSqlServer => "Windows with SQL Server",
-                InstancePlatform::WindowsWithSqlServerEnterprise => "Windows with SQL Server Enterprise",
-                InstancePlatform::WindowsWithSqlServerStandard => "Windows with SQL Server Standard",
-                InstancePlatform::WindowsWithSqlServerWeb => "Windows with SQL Server Web",
-            }
-        }
-    }
-
-    impl std::fmt::Display for InstancePlatform {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<InstancePlatform> for Value {
-        fn from(v: InstancePlatform) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<InstancePlatform> for Val<InstancePlatform> {
-        fn from(v: InstancePlatform) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`ResourceType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ResourceType {
-        /// `application-status-check`
-        ApplicationStatusCheck,
-        /// `capacity-block`
-        CapacityBlock,
-        /// `capacity-manager-data-export`
-        CapacityManagerDataExport,
-        /// `capacity-reservation`
-        CapacityReservation,
-        /// `capacity-reservation-cancellation-quote`
-        CapacityReservationCancellationQuote,
-        /// `capacity-reservation-fleet`
-        CapacityReservationFleet,
-        /// `capacity-reservation-modification-quote`
-        CapacityReservationModificationQuote,
-        /// `carrier-gateway`
-        CarrierGateway,
-        /// `client-vpn-endpoint`
-        ClientVpnEndpoint,
-        /// `coip-pool`
-        CoipPool,
-        /// `customer-gateway`
-        CustomerGateway,
-        /// `declarative-policies-report`
-        DeclarativePoliciesReport,
-        /// `dedicated-host`
-        DedicatedHost,
-        /// `dhcp-options`
-        DhcpOptions,
-        /// `egress-only-internet-gateway`
-        EgressOnlyInternetGateway,
-        /// `elastic-gpu`
-        ElasticGpu,
-        /// `elastic-ip`
-        ElasticIp,
-        /// `export-image-task`
-        ExportImageTask,
-        /// `export-instance-task`
-        ExportInstanceTask,
-        /// `fleet`
-        Fleet,
-        /// `fpga-image`
-        FpgaImage,
-        /// `host-reservation`
-        HostReservation,
-        /// `image`
-        Image,
-        /// `image-usage-report`
-        ImageUsageReport,
-        /// `import-image-task`
-        ImportImageTask,
-        /// `import-snapshot-task`
-        ImportSnapshotTask,
-        /// `instance`
-        Instance,
-        /// `instance-connect-endpoint`
-        InstanceConnectEndpoint,
-        /// `instance-event-window`
-        InstanceEventWindow,
-        /// `internet-gateway`
-        InternetGateway,
-        /// `ipam`
-        Ipam,
-        /// `ipam-external-resource-verification-token`
-        IpamExternalResourceVerificationToken,
-        /// `ipam-internet-registry-association`
-        IpamInternetRegistryAssociation,
-        /// `ipam-policy`
-        IpamPolicy,
-        /// `ipam-pool`
-        IpamPool,
-        /// `ipam-pool-allocation`
-        IpamPoolAllocation,
-        /// `ipam-prefix-list-resolver`
-        IpamPrefixListResolver,
-        /// `ipam-prefix-list-resolver-target`
-        IpamPrefixListResolverTarget,
-        /// `ipam-resource-discovery`
-        IpamResourceDiscovery,
-        /// `ipam-resource-discovery-association`
-        IpamResourceDiscoveryAssociation,
-        /// `ipam-scope`
-        IpamScope,
-        /// `ipv4pool-ec2`
-        Ipv4poolEc2,
-        /// `ipv6pool-ec2`
-        Ipv6poolEc2,
-        /// `key-pair`
-        KeyPair,
-        /// `launch-template`
-        LaunchTemplate,
-        /// `local-gateway`
-        LocalGateway,
-        /// `local-gateway-route-table`
-        LocalGatewayRouteTable,
-        /// `local-gateway-route-table-virtual-interface-group-association`
-        LocalGatewayRouteTableVirtualInterfaceGroupAssociation,
-        /// `local-gateway-route-table-vpc-association`
-        LocalGatewayRouteTableVpcAssociation,
-        /// `local-gateway-virtual-interface`
-        LocalGatewayVirtualInterface,
-        /// `local-gateway-virtual-interface-group`
-        LocalGatewayVirtualInterfaceGroup,
-        /// `mac-modification-task`
-        MacModificationTask,
-        /// `natgateway`
-        Natgateway,
-        /// `network-acl`
-        NetworkAcl,
-        /// `network-insights-access-scope`
-        NetworkInsightsAccessScope,
-        /// `network-insights-access-scope-analysis`
-        NetworkInsightsAccessScopeAnalysis,
-        /// `network-insights-analysis`
-        NetworkInsightsAnalysis,
-        /// `network-insights-path`
-        NetworkInsightsPath,
-        /// `network-interface`
-        NetworkInterface,
-        /// `outpost-lag`
-        OutpostLag,
-        /// `placement-group`
-        PlacementGroup,
-        /// `prefix-list`
-        PrefixList,
-        /// `replace-root-volume-task`
-        ReplaceRootVolumeTask,
-        /// `reserved-instances`
-        ReservedInstances,
-        /// `route-server`
-        RouteServer,
-        /// `route-server-endpoint`
-        RouteServerEndpoint,
-        /// `route-server-peer`
-        RouteServerPeer,
-        /// `route-table`
-        RouteTable,
-        /// `secondary-interface`
-        SecondaryInterface,
-        /// `secondary-network`
-        SecondaryNetwork,
-        /// `secondary-subnet`
-        SecondarySubnet,
-        /// `security-group`
-        SecurityGroup,
-        /// `security-group-rule`
-        SecurityGroupRule,
-        /// `service-link-virtual-interface`
-        ServiceLinkVirtualInterface,
-        /// `snapshot`
-        Snapshot,
-        /// `spot-fleet-request`
-        SpotFleetRequest,
-        /// `spot-instances-request`
-        SpotInstancesRequest,
-        /// `subnet`
-        Subnet,
-        /// `subnet-cidr-reservation`
-        SubnetCidrReservation,
-        /// `traffic-mirror-filter`
-        TrafficMirrorFilter,
-        /// `traffic-mirror-filter-rule`
-        TrafficMirrorFilterRule,
-        /// `traffic-mirror-session`
-        TrafficMirrorSession,
-        /// `traffic-mirror-target`
-        TrafficMirrorTarget,
-        /// `transit-gateway`
-        TransitGateway,
-        /// `transit-gateway-attachment`
-        TransitGatewayAttachment,
-        /// `transit-gateway-connect-peer`
-        TransitGatewayConnectPeer,
-        /// `transit-gateway-metering-policy`
-        TransitGatewayMeteringPolicy,
-        /// `transit-gateway-multicast-domain`
-        TransitGatewayMulticastDomain,
-        /// `transit-gateway-policy-table`
-        TransitGatewayPolicyTable,
-        /// `transit-gateway-route-table`
-        TransitGatewayRouteTable,
-        /// `transit-gateway-route-table-announcement`
-        TransitGatewayRouteTableAnnouncement,
-        /// `verified-access-endpoint`
-        VerifiedAccessEndpoint,
-        /// `verified-access-endpoint-target`
-        VerifiedAccessEndpointTarget,
-        /// `verified-access-group`
-        VerifiedAccessGroup,
-        /// `verified-access-instance`
-        VerifiedAccessInstance,
-        /// `verified-access-policy`
-        VerifiedAccessPolicy,
-        /// `verified-access-trust-provider`
-        VerifiedAccessTrustProvider,
-        /// `volume`
-        Volume,
-        /// `vpc`
-        Vpc,
-        /// `vpc-block-public-access-exclusion`
-        VpcBlockPublicAccessExclusion,
-        /// `vpc-encryption-control`
-        VpcEncryptionControl,
-        /// `vpc-endpoint`
-        VpcEndpoint,
-        /// `vpc-endpoint-connection`
-        VpcEndpointConnection,
-        /// `vpc-endpoint-connection-device-type`
-        VpcEndpointConnectionDeviceType,
-        /// `vpc-endpoint-service`
-        VpcEndpointService,
-        /// `vpc-endpoint-service-permission`
-        VpcEndpointServicePermission,
-        /// `vpc-flow-log`
-        VpcFlowLog,
-        /// `vpc-peering-connection`
-        VpcPeeringConnection,
-        /// `vpn-concentrator`
-        VpnConcentrator,
-        /// `vpn-connection`
-        VpnConnection,
-        /// `vpn-connection-device-type`
-        VpnConnectionDeviceType,
-        /// `vpn-gateway`
-        VpnGateway,
-    }
-
-    impl ResourceType {
-        /// Every variant, in schema order.
-        pub const ALL: [ResourceType; 112] = [
-            ResourceType::ApplicationStatusCheck,
-            ResourceType::CapacityBlock,
-            ResourceType::CapacityManagerDataExport,
-            ResourceType::CapacityReservation,
-            ResourceType::CapacityReservationCancellationQuote,
-            ResourceType::CapacityReservationFleet,
-            ResourceType::CapacityReservationModificationQuote,
-            ResourceType::CarrierGateway,
-            ResourceType::ClientVpnEndpoint,
-            ResourceType::CoipPool,
-            ResourceType::CustomerGateway,
-            ResourceType::DeclarativePoliciesReport,
-            ResourceType::DedicatedHost,
-            ResourceType::DhcpOptions,
-            ResourceType::EgressOnlyInternetGateway,
-            ResourceType::ElasticGpu,
-            ResourceType::ElasticIp,
-            ResourceType::ExportImageTask,
-            ResourceType::ExportInstanceTask,
-            ResourceType::Fleet,
-            ResourceType::FpgaImage,
-            ResourceType::HostReservation,
-            ResourceType::Image,
-            ResourceType::ImageUsageReport,
-            ResourceType::ImportImageTask,
-            ResourceType::ImportSnapshotTask,
-            ResourceType::Instance,
-            ResourceType::InstanceConnectEndpoint,
-            ResourceType::InstanceEventWindow,
-            ResourceType::InternetGateway,
-            ResourceType::Ipam,
-            ResourceType::IpamExternalResourceVerificationToken,
-            ResourceType::IpamInternetRegistryAssociation,
-            ResourceType::IpamPolicy,
-            ResourceType::IpamPool,
-            ResourceType::IpamPoolAllocation,
-            ResourceType::IpamPrefixListResolver,
-            ResourceType::IpamPrefixListResolverTarget,
-            ResourceType::IpamResourceDiscovery,
-            ResourceType::IpamResourceDiscoveryAssociation,
-            ResourceType::IpamScope,
-            ResourceType::Ipv4poolEc2,
-            ResourceType::Ipv6poolEc2,
-            ResourceType::KeyPair,
-            ResourceType::LaunchTemplate,
-            ResourceType::LocalGateway,
-            ResourceType::LocalGatewayRouteTable,
-            ResourceType::LocalGatewayRouteTableVirtualInterfaceGroupAssociation,
-            ResourceType::LocalGatewayRouteTableVpcAssociation,
-            ResourceType::LocalGatewayVirtualInterface,
-            ResourceType::LocalGatewayVirtualInterfaceGroup,
-            ResourceType::MacModificationTask,
-            ResourceType::Natgateway,
-            ResourceType::NetworkAcl,
-            ResourceType::NetworkInsightsAccessScope,
-            ResourceType::NetworkInsightsAccessScopeAnalysis,
-            ResourceType::NetworkInsightsAnalysis,
-            ResourceType::NetworkInsightsPath,
-            ResourceType::NetworkInterface,
-            ResourceType::OutpostLag,
-            ResourceType::PlacementGroup,
-            ResourceType::PrefixList,
-            ResourceType::ReplaceRootVolumeTask,
-            ResourceType::ReservedInstances,
-            ResourceType::RouteServer,
-            ResourceType::RouteServerEndpoint,
-            ResourceType::RouteServerPeer,
-            ResourceType::RouteTable,
-            ResourceType::SecondaryInterface,
-            ResourceType::SecondaryNetwork,
-            ResourceType::SecondarySubnet,
-            ResourceType::SecurityGroup,
-            ResourceType::SecurityGroupRule,
-            ResourceType::ServiceLinkVirtualInterface,
-            ResourceType::Snapshot,
-            ResourceType::SpotFleetRequest,
-            ResourceType::SpotInstancesRequest,
-            ResourceType::Subnet,
-            ResourceType::SubnetCidrReservation,
-            ResourceType::TrafficMirrorFilter,
-            ResourceType::TrafficMirrorFilterRule,
-            ResourceType::TrafficMirrorSession,
-            ResourceType::TrafficMirrorTarget,
-            ResourceType::TransitGateway,
-            ResourceType::TransitGatewayAttachment,
-            ResourceType::TransitGatewayConnectPeer,
-            ResourceType::TransitGatewayMeteringPolicy,
-            ResourceType::TransitGatewayMulticastDomain,
-            ResourceType::TransitGatewayPolicyTable,
-            ResourceType::TransitGatewayRouteTable,
-            ResourceType::TransitGatewayRouteTableAnnouncement,
-            ResourceType::VerifiedAccessEndpoint,
-            ResourceType::VerifiedAccessEndpointTarget,
-            ResourceType::VerifiedAccessGroup,
-            ResourceType::VerifiedAccessInstance,
-            ResourceType::VerifiedAccessPolicy,
-            ResourceType::VerifiedAccessTrustProvider,
-            ResourceType::Volume,
-            ResourceType::Vpc,
-            ResourceType::VpcBlockPublicAccessExclusion,
-            ResourceType::VpcEncryptionControl,
-            ResourceType::VpcEndpoint,
-            ResourceType::VpcEndpointConnection,
-            ResourceType::VpcEndpointConnectionDeviceType,
-            ResourceType::VpcEndpointService,
-            ResourceType::VpcEndpointServicePermission,
-            ResourceType::VpcFlowLog,
-            ResourceType::VpcPeeringConnection,
-            ResourceType::VpnConcentrator,
-            ResourceType::VpnConnection,
-            ResourceType::VpnConnectionDeviceType,
-            ResourceType::VpnGateway,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ResourceType::ApplicationStatusCheck => "application-status-check",
-                ResourceType::CapacityBlock => "capacity-block",
-                ResourceType::CapacityManagerDataExport => "capacity-manager-data-export",
-                ResourceType::CapacityReservation => "capacity-reservation",
-                ResourceType::CapacityReservationCancellationQuote => "capacity-reservation-cancellation-quote",
-                ResourceType::CapacityReservationFleet => "capacity-reservation-fleet",
-                ResourceType::CapacityReservationModificationQuote => "capacity-reservation-modification-quote",
-                ResourceType::CarrierGateway => "carrier-gateway",
-                ResourceType::ClientVpnEndpoint => "client-vpn-endpoint",
-                ResourceType::CoipPool => "coip-pool",
-                ResourceType::CustomerGateway => "customer-gateway",
-                ResourceType::DeclarativePoliciesReport => "declarative-policies-report",
-                ResourceType::DedicatedHost => "dedicated-host",
-                ResourceType::DhcpOptions => "dhcp-options",
-                ResourceType::EgressOnlyInternetGateway => "egress-only-internet-gateway",
-                ResourceType::ElasticGpu => "elastic-gpu",
-                ResourceType::ElasticIp => "elastic-ip",
-                ResourceType::ExportImageTask => "export-image-task",
-                ResourceType::ExportInstanceTask => "export-instance-task",
-                ResourceType::Fleet => "fleet",
-                ResourceType::FpgaImage => "fpga-image",
-                ResourceType::HostReservation => "host-reservation",
-                ResourceType::Image => "image",
-                ResourceType::ImageUsageReport => "image-usage-report",
-                ResourceType::ImportImageTask => "import-image-task",
-                ResourceType::ImportSnapshotTask => "import-snapshot-task",
-                ResourceType::Instance => "instance",
-                ResourceType::InstanceConnectEndpoint => "instance-connect-endpoint",
-                ResourceType::InstanceEventWindow => "instance-event-window",
-                ResourceType::InternetGateway => "internet-gateway",
-                ResourceType::Ipam => "ipam",
-                ResourceType::IpamExternalResourceVerificationToken => "ipam-external-resource-verification-token",
-                ResourceType::IpamInternetRegistryAssociation => "ipam-internet-registry-association",
-                ResourceType::IpamPolicy => "ipam-policy",
-                ResourceType::IpamPool => "ipam-pool",
-                ResourceType::IpamPoolAllocation => "ipam-pool-allocation",
-                ResourceType::IpamPrefixListResolver => "ipam-prefix-list-resolver",
-                ResourceType::IpamPrefixListResolverTarget => "ipam-prefix-list-resolver-target",
-                ResourceType::IpamResourceDiscovery => "ipam-resource-discovery",
-                ResourceType::IpamResourceDiscoveryAssociation => "ipam-resource-discovery-association",
-                ResourceType::IpamScope => "ipam-scope",
-                ResourceType::Ipv4poolEc2 => "ipv4pool-ec2",
-                ResourceType::Ipv6poolEc2 => "ipv6pool-ec2",
-                ResourceType::KeyPair => "key-pair",
-                ResourceType::LaunchTemplate => "launch-template",
-                ResourceType::LocalGateway => "local-gateway",
-                ResourceType::LocalGatewayRouteTable => "local-gateway-route-table",
-                ResourceType::LocalGatewayRouteTableVirtualInterfaceGroupAssociation => {
-                    "local-gateway-route-table-virtual-interface-group-association"
-                }
-                ResourceType::LocalGatewayRouteTableVpcAssociation => "local-gateway-route-table-vpc-association",
-                ResourceType::LocalGatewayVirtualInterface => "local-gateway-virtual-interface",
-                ResourceType::LocalGatewayVirtualInterfaceGroup => "local-gateway-virtual-interface-group",
-                ResourceType::MacModificationTask => "mac-modification-task",
-                ResourceType::Natgateway => "natgateway",
-                ResourceType::NetworkAcl => "network-acl",
-                ResourceType::NetworkInsightsAccessScope => "network-insights-access-scope",
-                ResourceType::NetworkInsightsAccessScopeAnalysis => "network-insights-access-scope-analysis",
-                ResourceType::NetworkInsightsAnalysis => "network-insights-analysis",
-                ResourceType::NetworkInsightsPath => "network-insights-path",
-                ResourceType::NetworkInterface => "network-interface",
-                ResourceType::OutpostLag => "outpost-lag",
-                ResourceType::PlacementGroup => "placement-group",
-                ResourceType::PrefixList => "prefix-list",
-                ResourceType::ReplaceRootVolumeTask => "replace-root-volume-task",
-                ResourceType::ReservedInstances => "reserved-instances",
-                ResourceType::RouteServer => "route-server",
-                ResourceType::RouteServerEndpoint => "route-server-endpoint",
-                ResourceType::RouteServerPeer => "route-server-peer",
-                ResourceType::RouteTable => "route-table",
-                ResourceType::SecondaryInterface => "secondary-interface",
-                ResourceType::SecondaryNetwork => "secondary-network",
-                ResourceType::SecondarySubnet => "secondary-subnet",
-                ResourceType::SecurityGroup => "security-group",
-                ResourceType::SecurityGroupRule => "security-group-rule",
-                ResourceType::ServiceLinkVirtualInterface => "service-link-virtual-interface",
-                ResourceType::Snapshot => "snapshot",
-                ResourceType::SpotFleetRequest => "spot-fleet-request",
-                ResourceType::SpotInstancesRequest => "spot-instances-request",
-                ResourceType::Subnet => "subnet",
-                ResourceType::SubnetCidrReservation => "subnet-cidr-reservation",
-                ResourceType::TrafficMirrorFilter => "traffic-mirror-filter",
-                ResourceType::TrafficMirrorFilterRule => "traffic-mirror-filter-rule",
-                ResourceType::TrafficMirrorSession => "traffic-mirror-session",
-                ResourceType::TrafficMirrorTarget => "traffic-mirror-target",
-                ResourceType::TransitGateway => "transit-gateway",
-                ResourceType::TransitGatewayAttachment => "transit-gateway-attachment",
-                ResourceType::TransitGatewayConnectPeer => "transit-gateway-connect-peer",
-                ResourceType::TransitGatewayMeteringPolicy => "transit-gateway-metering-policy",
-                ResourceType::TransitGatewayMulticastDomain => "transit-gateway-multicast-domain",
-                ResourceType::TransitGatewayPolicyTable => "transit-gateway-policy-table",
-                ResourceType::TransitGatewayRouteTable => "transit-gateway-route-table",
-                ResourceType::TransitGatewayRouteTableAnnouncement => "transit-gateway-route-table-announcement",
-                ResourceType::VerifiedAccessEndpoint => "verified-access-endpoint",
-                ResourceType::VerifiedAccessEndpointTarget => "verified-access-endpoint-target",
-                ResourceType::VerifiedAccessGroup => "verified-access-group",
-                ResourceType::VerifiedAccessInstance => "verified-access-instance",
-                ResourceType::VerifiedAccessPolicy => "verified-access-policy",
-                ResourceType::VerifiedAccessTrustProvider => "verified-access-trust-provider",
-                ResourceType::Volume => "volume",
-                ResourceType::Vpc => "vpc",
-                ResourceType::VpcBlockPublicAccessExclusion => "vpc-block-public-access-exclusion",
-                ResourceType::VpcEncryptionControl => "vpc-encryption-control",
-                ResourceType::VpcEndpoint => "vpc-endpoint",
-                ResourceType::VpcEndpointConnection => "vpc-endpoint-connection",
-                ResourceType::VpcEndpointConnectionDeviceType => "vpc-endpoint-connection-device-type",
-                ResourceType::VpcEndpointService => "vpc-endpoint-service",
-                ResourceType::VpcEndpointServicePermission => "vpc-endpoint-service-permission",
-                ResourceType::VpcFlowLog => "vpc-flow-log",
-                ResourceType::VpcPeeringConnection => "vpc-peering-connection",
-                ResourceType::VpnConcentrator => "vpn-concentrator",
-                ResourceType::VpnConnection => "vpn-connection",
-                ResourceType::VpnConnectionDeviceType => "vpn-connection-device-type",
-                ResourceType::VpnGateway => "vpn-gateway",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ResourceType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ResourceType> for Value {
-        fn from(v: ResourceType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ResourceType> for Val<ResourceType> {
-        fn from(v: ResourceType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`Tenancy::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Tenancy {
-        /// `default`
-        Default,
-    }
-
-    impl Tenancy {
-        /// Every variant, in schema order.
-        pub const ALL: [Tenancy; 1] = [Tenancy::Default];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Tenancy::Default => "default",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Tenancy {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Tenancy> for Value {
-        fn from(v: Tenancy) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Tenancy> for Val<Tenancy> {
-        fn from(v: Tenancy) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        Tenancy[1] {
+            Default = "default",
         }
     }
 }
@@ -5217,1426 +3951,273 @@ pub mod ec2_fleet {
 
     property_type!(VCpuCountRangeRequest);
 
-    /// Rendered as its CloudFormation spelling ([`AcceleratorManufacturers::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AcceleratorManufacturers {
-        /// `amazon-web-services`
-        AmazonWebServices,
-        /// `amd`
-        Amd,
-        /// `habana`
-        Habana,
-        /// `nvidia`
-        Nvidia,
-        /// `xilinx`
-        Xilinx,
-    }
-
-    impl AcceleratorManufacturers {
-        /// Every variant, in schema order.
-        pub const ALL: [AcceleratorManufacturers; 5] = [
-            AcceleratorManufacturers::AmazonWebServices,
-            AcceleratorManufacturers::Amd,
-            AcceleratorManufacturers::Habana,
-            AcceleratorManufacturers::Nvidia,
-            AcceleratorManufacturers::Xilinx,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AcceleratorManufacturers::AmazonWebServices => "amazon-web-services",
-                AcceleratorManufacturers::Amd => "amd",
-                AcceleratorManufacturers::Habana => "habana",
-                AcceleratorManufacturers::Nvidia => "nvidia",
-                AcceleratorManufacturers::Xilinx => "xilinx",
-            }
-        }
-    }
-
-    impl std::fmt::Display for AcceleratorManufacturers {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<AcceleratorManufacturers> for Value {
-        fn from(v: AcceleratorManufacturers) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<AcceleratorManufacturers> for Val<AcceleratorManufacturers> {
-        fn from(v: AcceleratorManufacturers) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`AcceleratorNames::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AcceleratorNames {
-        /// `a10g`
-        A10g,
-        /// `a100`
-        A100,
-        /// `h100`
-        H100,
-        /// `inferentia`
-        Inferentia,
-        /// `k520`
-        K520,
-        /// `k80`
-        K80,
-        /// `m60`
-        M60,
-        /// `radeon-pro-v520`
-        RadeonProV520,
-        /// `t4`
-        T4,
-        /// `t4g`
-        T4g,
-        /// `vu9p`
-        Vu9p,
-        /// `v100`
-        V100,
-        /// `l40s`
-        L40s,
-        /// `l4`
-        L4,
-        /// `gaudi-hl-205`
-        GaudiHl205,
-        /// `inferentia2`
-        Inferentia2,
-        /// `trainium`
-        Trainium,
-        /// `trainium2`
-        Trainium2,
-        /// `u30`
-        U30,
-    }
-
-    impl AcceleratorNames {
-        /// Every variant, in schema order.
-        pub const ALL: [AcceleratorNames; 19] = [
-            AcceleratorNames::A10g,
-            AcceleratorNames::A100,
-            AcceleratorNames::H100,
-            AcceleratorNames::Inferentia,
-            AcceleratorNames::K520,
-            AcceleratorNames::K80,
-            AcceleratorNames::M60,
-            AcceleratorNames::RadeonProV520,
-            AcceleratorNames::T4,
-            AcceleratorNames::T4g,
-            AcceleratorNames::Vu9p,
-            AcceleratorNames::V100,
-            AcceleratorNames::L40s,
-            AcceleratorNames::L4,
-            AcceleratorNames::GaudiHl205,
-            AcceleratorNames::Inferentia2,
-            AcceleratorNames::Trainium,
-            AcceleratorNames::Trainium2,
-            AcceleratorNames::U30,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AcceleratorNames::A10g => "a10g",
-                AcceleratorNames::A100 => "a100",
-                AcceleratorNames::H100 => "h100",
-                AcceleratorNames::Inferentia => "inferentia",
-                AcceleratorNames::K520 => "k520",
-                AcceleratorNames::K80 => "k80",
-                AcceleratorNames::M60 => "m60",
-                AcceleratorNames::RadeonProV520 => "radeon-pro-v520",
-                AcceleratorNames::T4 => "t4",
-                AcceleratorNames::T4g => "t4g",
-                AcceleratorNames::Vu9p => "vu9p",
-                AcceleratorNames::V100 => "v100",
-                AcceleratorNames::L40s => "l40s",
-                AcceleratorNames::L4 => "l4",
-                AcceleratorNames::GaudiHl205 => "gaudi-hl-205",
-                AcceleratorNames::Inferentia2 => "inferentia2",
-                AcceleratorNames::Trainium => "trainium",
-                AcceleratorNames::Trainium2 => "trainium2",
-                AcceleratorNames::U30 => "u30",
-            }
-        }
-    }
-
-    impl std::fmt::Display for AcceleratorNames {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<AcceleratorNames> for Value {
-        fn from(v: AcceleratorNames) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<AcceleratorNames> for Val<AcceleratorNames> {
-        fn from(v: AcceleratorNames) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`AcceleratorTypes::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AcceleratorTypes {
-        /// `gpu`
-        Gpu,
-        /// `fpga`
-        Fpga,
-        /// `inference`
-        Inference,
-        /// `media`
-        Media,
-    }
-
-    impl AcceleratorTypes {
-        /// Every variant, in schema order.
-        pub const ALL: [AcceleratorTypes; 4] =
-            [AcceleratorTypes::Gpu, AcceleratorTypes::Fpga, AcceleratorTypes::Inference, AcceleratorTypes::Media];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AcceleratorTypes::Gpu => "gpu",
-                AcceleratorTypes::Fpga => "fpga",
-                AcceleratorTypes::Inference => "inference",
-                AcceleratorTypes::Media => "media",
-            }
-        }
-    }
-
-    impl std::fmt::Display for AcceleratorTypes {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<AcceleratorTypes> for Value {
-        fn from(v: AcceleratorTypes) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<AcceleratorTypes> for Val<AcceleratorTypes> {
-        fn from(v: AcceleratorTypes) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`BareMetal::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum BareMetal {
-        /// `included`
-        Included,
-        /// `required`
-        Required,
-        /// `excluded`
-        Excluded,
-    }
-
-    impl BareMetal {
-        /// Every variant, in schema order.
-        pub const ALL: [BareMetal; 3] = [BareMetal::Included, BareMetal::Required, BareMetal::Excluded];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                BareMetal::Included => "included",
-                BareMetal::Required => "required",
-                BareMetal::Excluded => "excluded",
-            }
-        }
-    }
-
-    impl std::fmt::Display for BareMetal {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<BareMetal> for Value {
-        fn from(v: BareMetal) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<BareMetal> for Val<BareMetal> {
-        fn from(v: BareMetal) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`BurstablePerformance::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum BurstablePerformance {
-        /// `included`
-        Included,
-        /// `required`
-        Required,
-        /// `excluded`
-        Excluded,
-    }
-
-    impl BurstablePerformance {
-        /// Every variant, in schema order.
-        pub const ALL: [BurstablePerformance; 3] =
-            [BurstablePerformance::Included, BurstablePerformance::Required, BurstablePerformance::Excluded];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                BurstablePerformance::Included => "included",
-                BurstablePerformance::Required => "required",
-                BurstablePerformance::Excluded => "excluded",
-            }
-        }
-    }
-
-    impl std::fmt::Display for BurstablePerformance {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<BurstablePerformance> for Value {
-        fn from(v: BurstablePerformance) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<BurstablePerformance> for Val<BurstablePerformance> {
-        fn from(v: BurstablePerformance) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`CpuManufacturers::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum CpuManufacturers {
-        /// `intel`
-        Intel,
-        /// `amd`
-        Amd,
-        /// `amazon-web-services`
-        AmazonWebServices,
-        /// `apple`
-        Apple,
-    }
-
-    impl CpuManufacturers {
-        /// Every variant, in schema order.
-        pub const ALL: [CpuManufacturers; 4] = [
-            CpuManufacturers::Intel,
-            CpuManufacturers::Amd,
-            CpuManufacturers::AmazonWebServices,
-            CpuManufacturers::Apple,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                CpuManufacturers::Intel => "intel",
-                CpuManufacturers::Amd => "amd",
-                CpuManufacturers::AmazonWebServices => "amazon-web-services",
-                CpuManufacturers::Apple => "apple",
-            }
-        }
-    }
-
-    impl std::fmt::Display for CpuManufacturers {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<CpuManufacturers> for Value {
-        fn from(v: CpuManufacturers) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<CpuManufacturers> for Val<CpuManufacturers> {
-        fn from(v: CpuManufacturers) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`DefaultTargetCapacityType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DefaultTargetCapacityType {
-        /// `on-demand`
-        OnDemand,
-        /// `spot`
-        Spot,
-        /// `capacity-block`
-        CapacityBlock,
-        /// `reserved-capacity`
-        ReservedCapacity,
-    }
-
-    impl DefaultTargetCapacityType {
-        /// Every variant, in schema order.
-        pub const ALL: [DefaultTargetCapacityType; 4] = [
-            DefaultTargetCapacityType::OnDemand,
-            DefaultTargetCapacityType::Spot,
-            DefaultTargetCapacityType::CapacityBlock,
-            DefaultTargetCapacityType::ReservedCapacity,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DefaultTargetCapacityType::OnDemand => "on-demand",
-                DefaultTargetCapacityType::Spot => "spot",
-                DefaultTargetCapacityType::CapacityBlock => "capacity-block",
-                DefaultTargetCapacityType::ReservedCapacity => "reserved-capacity",
-            }
-        }
-    }
-
-    impl std::fmt::Display for DefaultTargetCapacityType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DefaultTargetCapacityType> for Value {
-        fn from(v: DefaultTargetCapacityType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DefaultTargetCapacityType> for Val<DefaultTargetCapacityType> {
-        fn from(v: DefaultTargetCapacityType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`ExcessCapacityTerminationPolicy::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ExcessCapacityTerminationPolicy {
-        /// `termination`
-        Termination,
-        /// `no-termination`
-        NoTermination,
-    }
-
-    impl ExcessCapacityTerminationPolicy {
-        /// Every variant, in schema order.
-        pub const ALL: [ExcessCapacityTerminationPolicy; 2] =
-            [ExcessCapacityTerminationPolicy::Termination, ExcessCapacityTerminationPolicy::NoTermination];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ExcessCapacityTerminationPolicy::Termination => "termination",
-                ExcessCapacityTerminationPolicy::NoTermination => "no-termination",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ExcessCapacityTerminationPolicy {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ExcessCapacityTerminationPolicy> for Value {
-        fn from(v: ExcessCapacityTerminationPolicy) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ExcessCapacityTerminationPolicy> for Val<ExcessCapacityTerminationPolicy> {
-        fn from(v: ExcessCapacityTerminationPolicy) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`HttpEndpoint::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum HttpEndpoint {
-        /// `disabled`
-        Disabled,
-        /// `enabled`
-        Enabled,
-    }
-
-    impl HttpEndpoint {
-        /// Every variant, in schema order.
-        pub const ALL: [HttpEndpoint; 2] = [HttpEndpoint::Disabled, HttpEndpoint::Enabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                HttpEndpoint::Disabled => "disabled",
-                HttpEndpoint::Enabled => "enabled",
-            }
-        }
-    }
-
-    impl std::fmt::Display for HttpEndpoint {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<HttpEndpoint> for Value {
-        fn from(v: HttpEndpoint) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<HttpEndpoint> for Val<HttpEndpoint> {
-        fn from(v: HttpEndpoint) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`HttpTokens::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum HttpTokens {
-        /// `optional`
-        Optional,
-        /// `required`
-        Required,
-    }
-
-    impl HttpTokens {
-        /// Every variant, in schema order.
-        pub const ALL: [HttpTokens; 2] = [HttpTokens::Optional, HttpTokens::Required];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                HttpTokens::Optional => "optional",
-                HttpTokens::Required => "required",
-            }
-        }
-    }
-
-    impl std::fmt::Display for HttpTokens {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<HttpTokens> for Value {
-        fn from(v: HttpTokens) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<HttpTokens> for Val<HttpTokens> {
-        fn from(v: HttpTokens) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`InstanceGenerations::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum InstanceGenerations {
-        /// `current`
-        Current,
-        /// `previous`
-        Previous,
-    }
-
-    impl InstanceGenerations {
-        /// Every variant, in schema order.
-        pub const ALL: [InstanceGenerations; 2] = [InstanceGenerations::Current, InstanceGenerations::Previous];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                InstanceGenerations::Current => "current",
-                InstanceGenerations::Previous => "previous",
-            }
-        }
-    }
-
-    impl std::fmt::Display for InstanceGenerations {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<InstanceGenerations> for Value {
-        fn from(v: InstanceGenerations) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<InstanceGenerations> for Val<InstanceGenerations> {
-        fn from(v: InstanceGenerations) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`InstanceInterruptionBehavior::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum InstanceInterruptionBehavior {
-        /// `hibernate`
-        Hibernate,
-        /// `stop`
-        Stop,
-        /// `terminate`
-        Terminate,
-    }
-
-    impl InstanceInterruptionBehavior {
-        /// Every variant, in schema order.
-        pub const ALL: [InstanceInterruptionBehavior; 3] = [
-            InstanceInterruptionBehavior::Hibernate,
-            InstanceInterruptionBehavior::Stop,
-            InstanceInterruptionBehavior::Terminate,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                InstanceInterruptionBehavior::Hibernate => "hibernate",
-                InstanceInterruptionBehavior::Stop => "stop",
-                InstanceInterruptionBehavior::Terminate => "terminate",
-            }
-        }
-    }
-
-    impl std::fmt::Display for InstanceInterruptionBehavior {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<InstanceInterruptionBehavior> for Value {
-        fn from(v: InstanceInterruptionBehavior) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<InstanceInterruptionBehavior> for Val<InstanceInterruptionBehavior> {
-        fn from(v: InstanceInterruptionBehavior) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`LocalStorage::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum LocalStorage {
-        /// `included`
-        Included,
-        /// `required`
-        Required,
-        /// `excluded`
-        Excluded,
-    }
-
-    impl LocalStorage {
-        /// Every variant, in schema order.
-        pub const ALL: [LocalStorage; 3] = [LocalStorage::Included, LocalStorage::Required, LocalStorage::Excluded];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                LocalStorage::Included => "included",
-                LocalStorage::Required => "required",
-                LocalStorage::Excluded => "excluded",
-            }
-        }
-    }
-
-    impl std::fmt::Display for LocalStorage {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<LocalStorage> for Value {
-        fn from(v: LocalStorage) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<LocalStorage> for Val<LocalStorage> {
-        fn from(v: LocalStorage) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`LocalStorageTypes::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum LocalStorageTypes {
-        /// `hdd`
-        Hdd,
-        /// `ssd`
-        Ssd,
-    }
-
-    impl LocalStorageTypes {
-        /// Every variant, in schema order.
-        pub const ALL: [LocalStorageTypes; 2] = [LocalStorageTypes::Hdd, LocalStorageTypes::Ssd];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                LocalStorageTypes::Hdd => "hdd",
-                LocalStorageTypes::Ssd => "ssd",
-            }
-        }
-    }
-
-    impl std::fmt::Display for LocalStorageTypes {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<LocalStorageTypes> for Value {
-        fn from(v: LocalStorageTypes) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<LocalStorageTypes> for Val<LocalStorageTypes> {
-        fn from(v: LocalStorageTypes) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`MarketTypes::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum MarketTypes {
-        /// `on-demand`
-        OnDemand,
-    }
-
-    impl MarketTypes {
-        /// Every variant, in schema order.
-        pub const ALL: [MarketTypes; 1] = [MarketTypes::OnDemand];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                MarketTypes::OnDemand => "on-demand",
-            }
-        }
-    }
-
-    impl std::fmt::Display for MarketTypes {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<MarketTypes> for Value {
-        fn from(v: MarketTypes) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<MarketTypes> for Val<MarketTypes> {
-        fn from(v: MarketTypes) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`OnDemandOptionsRequestAllocationStrategy::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum OnDemandOptionsRequestAllocationStrategy {
-        /// `lowest-price`
-        LowestPrice,
-        /// `prioritized`
-        Prioritized,
-    }
-
-    impl OnDemandOptionsRequestAllocationStrategy {
-        /// Every variant, in schema order.
-        pub const ALL: [OnDemandOptionsRequestAllocationStrategy; 2] = [
-            OnDemandOptionsRequestAllocationStrategy::LowestPrice,
-            OnDemandOptionsRequestAllocationStrategy::Prioritized,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                OnDemandOptionsRequestAllocationStrategy::LowestPrice => "lowest-price",
-                OnDemandOptionsRequestAllocationStrategy::Prioritized => "prioritized",
-            }
-        }
-    }
-
-    impl std::fmt::Display for OnDemandOptionsRequestAllocationStrategy {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<OnDemandOptionsRequestAllocationStrategy> for Value {
-        fn from(v: OnDemandOptionsRequestAllocationStrategy) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<OnDemandOptionsRequestAllocationStrategy> for Val<OnDemandOptionsRequestAllocationStrategy> {
-        fn from(v: OnDemandOptionsRequestAllocationStrategy) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        AcceleratorManufacturers[5] {
+            AmazonWebServices = "amazon-web-services",
+            Amd = "amd",
+            Habana = "habana",
+            Nvidia = "nvidia",
+            Xilinx = "xilinx",
         }
     }
 
-    /// Rendered as its CloudFormation spelling ([`ReplacementStrategy::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ReplacementStrategy {
-        /// `launch`
-        Launch,
-        /// `launch-before-terminate`
-        LaunchBeforeTerminate,
-    }
-
-    impl ReplacementStrategy {
-        /// Every variant, in schema order.
-        pub const ALL: [ReplacementStrategy; 2] =
-            [ReplacementStrategy::Launch, ReplacementStrategy::LaunchBeforeTerminate];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ReplacementStrategy::Launch => "launch",
-                ReplacementStrategy::LaunchBeforeTerminate => "launch-before-terminate",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ReplacementStrategy {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ReplacementStrategy> for Value {
-        fn from(v: ReplacementStrategy) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ReplacementStrategy> for Val<ReplacementStrategy> {
-        fn from(v: ReplacementStrategy) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`ReservationTypes::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ReservationTypes {
-        /// `on-demand-capacity-reservation`
-        OnDemandCapacityReservation,
-        /// `capacity-block`
-        CapacityBlock,
-        /// `interruptible-capacity-reservation`
-        InterruptibleCapacityReservation,
-    }
-
-    impl ReservationTypes {
-        /// Every variant, in schema order.
-        pub const ALL: [ReservationTypes; 3] = [
-            ReservationTypes::OnDemandCapacityReservation,
-            ReservationTypes::CapacityBlock,
-            ReservationTypes::InterruptibleCapacityReservation,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ReservationTypes::OnDemandCapacityReservation => "on-demand-capacity-reservation",
-                ReservationTypes::CapacityBlock => "capacity-block",
-                ReservationTypes::InterruptibleCapacityReservation => "interruptible-capacity-reservation",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ReservationTypes {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ReservationTypes> for Value {
-        fn from(v: ReservationTypes) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ReservationTypes> for Val<ReservationTypes> {
-        fn from(v: ReservationTypes) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`ReservedCapacityOptionsRequestAllocationStrategy::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ReservedCapacityOptionsRequestAllocationStrategy {
-        /// `prioritized`
-        Prioritized,
-    }
-
-    impl ReservedCapacityOptionsRequestAllocationStrategy {
-        /// Every variant, in schema order.
-        pub const ALL: [ReservedCapacityOptionsRequestAllocationStrategy; 1] =
-            [ReservedCapacityOptionsRequestAllocationStrategy::Prioritized];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ReservedCapacityOptionsRequestAllocationStrategy::Prioritized => "prioritized",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ReservedCapacityOptionsRequestAllocationStrategy {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ReservedCapacityOptionsRequestAllocationStrategy> for Value {
-        fn from(v: ReservedCapacityOptionsRequestAllocationStrategy) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ReservedCapacityOptionsRequestAllocationStrategy> for Val<ReservedCapacityOptionsRequestAllocationStrategy> {
-        fn from(v: ReservedCapacityOptionsRequestAllocationStrategy) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`ResourceType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ResourceType {
-        /// `client-vpn-endpoint`
-        ClientVpnEndpoint,
-        /// `customer-gateway`
-        CustomerGateway,
-        /// `dedicated-host`
-        DedicatedHost,
-        /// `dhcp-options`
-        DhcpOptions,
-        /// `egress-only-internet-gateway`
-        EgressOnlyInternetGateway,
-        /// `elastic-gpu`
-        ElasticGpu,
-        /// `elastic-ip`
-        ElasticIp,
-        /// `export-image-task`
-        ExportImageTask,
-        /// `export-instance-task`
-        ExportInstanceTask,
-        /// `fleet`
-        Fleet,
-        /// `fpga-image`
-        FpgaImage,
-        /// `host-reservation`
-        HostReservation,
-        /// `image`
-        Image,
-        /// `import-image-task`
-        ImportImageTask,
-        /// `import-snapshot-task`
-        ImportSnapshotTask,
-        /// `instance`
-        Instance,
-        /// `internet-gateway`
-        InternetGateway,
-        /// `key-pair`
-        KeyPair,
-        /// `launch-template`
-        LaunchTemplate,
-        /// `local-gateway-route-table-vpc-association`
-        LocalGatewayRouteTableVpcAssociation,
-        /// `natgateway`
-        Natgateway,
-        /// `network-acl`
-        NetworkAcl,
-        /// `network-insights-analysis`
-        NetworkInsightsAnalysis,
-        /// `network-insights-path`
-        NetworkInsightsPath,
-        /// `network-interface`
-        NetworkInterface,
-        /// `placement-group`
-        PlacementGroup,
-        /// `reserved-instances`
-        ReservedInstances,
-        /// `route-table`
-        RouteTable,
-        /// `security-group`
-        SecurityGroup,
-        /// `snapshot`
-        Snapshot,
-        /// `spot-fleet-request`
-        SpotFleetRequest,
-        /// `spot-instances-request`
-        SpotInstancesRequest,
-        /// `subnet`
-        Subnet,
-        /// `traffic-mirror-filter`
-        TrafficMirrorFilter,
-        /// `traffic-mirror-session`
-        TrafficMirrorSession,
-        /// `traffic-mirror-target`
-        TrafficMirrorTarget,
-        /// `transit-gateway`
-        TransitGateway,
-        /// `transit-gateway-attachment`
-        TransitGatewayAttachment,
-        /// `transit-gateway-connect-peer`
-        TransitGatewayConnectPeer,
-        /// `transit-gateway-multicast-domain`
-        TransitGatewayMulticastDomain,
-        /// `transit-gateway-route-table`
-        TransitGatewayRouteTable,
-        /// `volume`
-        Volume,
-        /// `vpc`
-        Vpc,
-        /// `vpc-flow-log`
-        VpcFlowLog,
-        /// `vpc-peering-connection`
-        VpcPeeringConnection,
-        /// `vpn-connection`
-        VpnConnection,
-        /// `vpn-gateway`
-        VpnGateway,
-    }
-
-    impl ResourceType {
-        /// Every variant, in schema order.
-        pub const ALL: [ResourceType; 47] = [
-            ResourceType::ClientVpnEndpoint,
-            ResourceType::CustomerGateway,
-            ResourceType::DedicatedHost,
-            ResourceType::DhcpOptions,
-            ResourceType::EgressOnlyInternetGateway,
-            ResourceType::ElasticGpu,
-            ResourceType::ElasticIp,
-            ResourceType::ExportImageTask,
-            ResourceType::ExportInstanceTask,
-            ResourceType::Fleet,
-            ResourceType::FpgaImage,
-            ResourceType::HostReservation,
-            ResourceType::Image,
-            ResourceType::ImportImageTask,
-            ResourceType::ImportSnapshotTask,
-            ResourceType::Instance,
-            ResourceType::InternetGateway,
-            ResourceType::KeyPair,
-            ResourceType::LaunchTemplate,
-            ResourceType::LocalGatewayRouteTableVpcAssociation,
-            ResourceType::Natgateway,
-            ResourceType::NetworkAcl,
-            ResourceType::NetworkInsightsAnalysis,
-            ResourceType::NetworkInsightsPath,
-            ResourceType::NetworkInterface,
-            ResourceType::PlacementGroup,
-            ResourceType::ReservedInstances,
-            ResourceType::RouteTable,
-            ResourceType::SecurityGroup,
-            ResourceType::Snapshot,
-            ResourceType::SpotFleetRequest,
-            ResourceType::SpotInstancesRequest,
-            ResourceType::Subnet,
-            ResourceType::TrafficMirrorFilter,
-            ResourceType::TrafficMirrorSession,
-            ResourceType::TrafficMirrorTarget,
-            ResourceType::TransitGateway,
-            ResourceType::TransitGatewayAttachment,
-            ResourceType::TransitGatewayConnectPeer,
-            ResourceType::TransitGatewayMulticastDomain,
-            ResourceType::TransitGatewayRouteTable,
-            ResourceType::Volume,
-            ResourceType::Vpc,
-            ResourceType::VpcFlowLog,
-            ResourceType::VpcPeeringConnection,
-            ResourceType::VpnConnection,
-            ResourceType::VpnGateway,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ResourceType::ClientVpnEndpoint => "client-vpn-endpoint",
-                ResourceType::CustomerGateway => "customer-gateway",
-                ResourceType::DedicatedHost => "dedicated-host",
-                ResourceType::DhcpOptions => "dhcp-options",
-                ResourceType::EgressOnlyInternetGateway => "egress-only-internet-gateway",
-                ResourceType::ElasticGpu => "elastic-gpu",
-                ResourceType::ElasticIp => "elastic-ip",
-                ResourceType::ExportImageTask => "export-image-task",
-                ResourceType::ExportInstanceTask => "export-instance-task",
-                ResourceType::Fleet => "fleet",
-                ResourceType::FpgaImage => "fpga-image",
-                ResourceType::HostReservation => "host-reservation",
-                ResourceType::Image => "image",
-                ResourceType::ImportImageTask => "import-image-task",
-                ResourceType::ImportSnapshotTask => "import-snapshot-task",
-                ResourceType::Instance => "instance",
-                ResourceType::InternetGateway => "internet-gateway",
-                ResourceType::KeyPair => "key-pair",
-                ResourceType::LaunchTemplate => "launch-template",
-                ResourceType::LocalGatewayRouteTableVpcAssociation => "local-gateway-route-table-vpc-association",
-                ResourceType::Natgateway => "natgateway",
-                ResourceType::NetworkAcl => "network-acl",
-                ResourceType::NetworkInsightsAnalysis => "network-insights-analysis",
-                ResourceType::NetworkInsightsPath => "network-insights-path",
-                ResourceType::NetworkInterface => "network-interface",
-                ResourceType::PlacementGroup => "placement-group",
-                ResourceType::ReservedInstances => "reserved-instances",
-                ResourceType::RouteTable => "route-table",
-                ResourceType::SecurityGroup => "security-group",
-                ResourceType::Snapshot => "snapshot",
-                ResourceType::SpotFleetRequest => "spot-fleet-request",
-                ResourceType::SpotInstancesRequest => "spot-instances-request",
-                ResourceType::Subnet => "subnet",
-                ResourceType::TrafficMirrorFilter => "traffic-mirror-filter",
-                ResourceType::TrafficMirrorSession => "traffic-mirror-session",
-                ResourceType::TrafficMirrorTarget => "traffic-mirror-target",
-                ResourceType::TransitGateway => "transit-gateway",
-                ResourceType::TransitGatewayAttachment => "transit-gateway-attachment",
-                ResourceType::TransitGatewayConnectPeer => "transit-gateway-connect-peer",
-                ResourceType::TransitGatewayMulticastDomain => "transit-gateway-multicast-domain",
-                ResourceType::TransitGatewayRouteTable => "transit-gateway-route-table",
-                ResourceType::Volume => "volume",
-                ResourceType::Vpc => "vpc",
-                ResourceType::VpcFlowLog => "vpc-flow-log",
-                ResourceType::VpcPeeringConnection => "vpc-peering-connection",
-                ResourceType::VpnConnection => "vpn-connection",
-                ResourceType::VpnGateway => "vpn-gateway",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ResourceType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ResourceType> for Value {
-        fn from(v: ResourceType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ResourceType> for Val<ResourceType> {
-        fn from(v: ResourceType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`SpotOptionsRequestAllocationStrategy::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SpotOptionsRequestAllocationStrategy {
-        /// `lowest-price`
-        LowestPrice,
-        /// `lowestPrice`
-        LowestPrice2,
-        /// `diversified`
-        Diversified,
-        /// `capacityOptimized`
-        CapacityOptimized,
-        /// `capacity-optimized`
-        CapacityOptimized2,
-        /// `capacityOptimizedPrioritized`
-        CapacityOptimizedPrioritized,
-        /// `capacity-optimized-prioritized`
-        CapacityOptimizedPrioritized2,
-        /// `priceCapacityOptimized`
-        PriceCapacityOptimized,
-        /// `price-capacity-optimized`
-        PriceCapacityOptimized2,
-    }
-
-    impl SpotOptionsRequestAllocationStrategy {
-        /// Every variant, in schema order.
-        pub const ALL: [SpotOptionsRequestAllocationStrategy; 9] = [
-            SpotOptionsRequestAllocationStrategy::LowestPrice,
-            SpotOptionsRequestAllocationStrategy::LowestPrice2,
-            SpotOptionsRequestAllocationStrategy::Diversified,
-            SpotOptionsRequestAllocationStrategy::CapacityOptimized,
-            SpotOptionsRequestAllocationStrategy::CapacityOptimized2,
-            SpotOptionsRequestAllocationStrategy::CapacityOptimizedPrioritized,
-            SpotOptionsRequestAllocationStrategy::CapacityOptimizedPrioritized2,
-            SpotOptionsRequestAllocationStrategy::PriceCapacityOptimized,
-            SpotOptionsRequestAllocationStrategy::PriceCapacityOptimized2,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SpotOptionsRequestAllocationStrategy::LowestPrice => "lowest-price",
-                SpotOptionsRequestAllocationStrategy::LowestPrice2 => "lowestPrice",
-                SpotOptionsRequestAllocationStrategy::Diversified => "diversified",
-                SpotOptionsRequestAllocationStrategy::CapacityOptimized => "capacityOptimized",
-                SpotOptionsRequestAllocationStrategy::CapacityOptimized2 => "capacity-optimized",
-                SpotOptionsRequestAllocationStrategy::CapacityOptimizedPrioritized => "capacityOptimizedPrioritized",
-                SpotOptionsRequestAllocationStrategy::CapacityOptimizedPrioritized2 => "capacity-optimized-prioritized",
-                SpotOptionsRequestAllocationStrategy::PriceCapacityOptimized => "priceCapacityOptimized",
-                SpotOptionsRequestAllocationStrategy::PriceCapacityOptimized2 => "price-capacity-optimized",
-            }
+    cfn_enum! {
+        AcceleratorNames[19] {
+            A10g = "a10g",
+            A100 = "a100",
+            H100 = "h100",
+            Inferentia = "inferentia",
+            K520 = "k520",
+            K80 = "k80",
+            M60 = "m60",
+            RadeonProV520 = "radeon-pro-v520",
+            T4 = "t4",
+            T4g = "t4g",
+            Vu9p = "vu9p",
+            V100 = "v100",
+            L40s = "l40s",
+            L4 = "l4",
+            GaudiHl205 = "gaudi-hl-205",
+            Inferentia2 = "inferentia2",
+            Trainium = "trainium",
+            Trainium2 = "trainium2",
+            U30 = "u30",
         }
     }
 
-    impl std::fmt::Display for SpotOptionsRequestAllocationStrategy {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        AcceleratorTypes[4] {
+            Gpu = "gpu",
+            Fpga = "fpga",
+            Inference = "inference",
+            Media = "media",
         }
     }
 
-    impl From<SpotOptionsRequestAllocationStrategy> for Value {
-        fn from(v: SpotOptionsRequestAllocationStrategy) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        BareMetal[3] {
+            Included = "included",
+            Required = "required",
+            Excluded = "excluded",
         }
     }
 
-    impl From<SpotOptionsRequestAllocationStrategy> for Val<SpotOptionsRequestAllocationStrategy> {
-        fn from(v: SpotOptionsRequestAllocationStrategy) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        BurstablePerformance[3] {
+            Included = "included",
+            Required = "required",
+            Excluded = "excluded",
         }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`TargetCapacityUnitType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TargetCapacityUnitType {
-        /// `vcpu`
-        Vcpu,
-        /// `memory-mib`
-        MemoryMib,
-        /// `units`
-        Units,
     }
 
-    impl TargetCapacityUnitType {
-        /// Every variant, in schema order.
-        pub const ALL: [TargetCapacityUnitType; 3] =
-            [TargetCapacityUnitType::Vcpu, TargetCapacityUnitType::MemoryMib, TargetCapacityUnitType::Units];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                TargetCapacityUnitType::Vcpu => "vcpu",
-                TargetCapacityUnitType::MemoryMib => "memory-mib",
-                TargetCapacityUnitType::Units => "units",
-            }
+    cfn_enum! {
+        CpuManufacturers[4] {
+            Intel = "intel",
+            Amd = "amd",
+            AmazonWebServices = "amazon-web-services",
+            Apple = "apple",
         }
     }
 
-    impl std::fmt::Display for TargetCapacityUnitType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        DefaultTargetCapacityType[4] {
+            OnDemand = "on-demand",
+            Spot = "spot",
+            CapacityBlock = "capacity-block",
+            ReservedCapacity = "reserved-capacity",
         }
     }
 
-    impl From<TargetCapacityUnitType> for Value {
-        fn from(v: TargetCapacityUnitType) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        ExcessCapacityTerminationPolicy[2] {
+            Termination = "termination",
+            NoTermination = "no-termination",
         }
     }
 
-    impl From<TargetCapacityUnitType> for Val<TargetCapacityUnitType> {
-        fn from(v: TargetCapacityUnitType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        HttpEndpoint[2] {
+            Disabled = "disabled",
+            Enabled = "enabled",
         }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`Tenancy::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Tenancy {
-        /// `dedicated`
-        Dedicated,
-        /// `default`
-        Default,
-        /// `host`
-        Host,
     }
 
-    impl Tenancy {
-        /// Every variant, in schema order.
-        pub const ALL: [Tenancy; 3] = [Tenancy::Dedicated, Tenancy::Default, Tenancy::Host];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Tenancy::Dedicated => "dedicated",
-                Tenancy::Default => "default",
-                Tenancy::Host => "host",
-            }
+    cfn_enum! {
+        HttpTokens[2] {
+            Optional = "optional",
+            Required = "required",
         }
     }
 
-    impl std::fmt::Display for Tenancy {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        InstanceGenerations[2] {
+            Current = "current",
+            Previous = "previous",
         }
     }
 
-    impl From<Tenancy> for Value {
-        fn from(v: Tenancy) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
+    cfn_enum! {
+        InstanceInterruptionBehavior[3] {
+            Hibernate = "hibernate",
+            Stop = "stop",
+            Terminate = "terminate",
+        }
+    }
 
-    impl From<Tenancy> for Val<Tenancy> {
-        fn from(v: Tenancy) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        LocalStorage[3] {
+            Included = "included",
+            Required = "required",
+            Excluded = "excluded",
         }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`Type::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Type {
-        /// `maintain`
-        Maintain,
-        /// `request`
-        Request,
-        /// `instant`
-        Instant,
     }
 
-    impl Type {
-        /// Every variant, in schema order.
-        pub const ALL: [Type; 3] = [Type::Maintain, Type::Request, Type::Instant];
+    cfn_enum! {
+        LocalStorageTypes[2] {
+            Hdd = "hdd",
+            Ssd = "ssd",
+        }
+    }
 
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Type::Maintain => "maintain",
-                Type::Request => "request",
-                Type::Instant => "instant",
-            }
+    cfn_enum! {
+        MarketTypes[1] {
+            OnDemand = "on-demand",
         }
     }
-
-    impl std::fmt::Display for Type {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+
+    cfn_enum! {
+        OnDemandOptionsRequestAllocationStrategy[2] {
+            LowestPrice = "lowest-price",
+            Prioritized = "prioritized",
         }
     }
 
-    impl From<Type> for Value {
-        fn from(v: Type) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        ReplacementStrategy[2] {
+            Launch = "launch",
+            LaunchBeforeTerminate = "launch-before-terminate",
         }
     }
 
-    impl From<Type> for Val<Type> {
-        fn from(v: Type) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        ReservationTypes[3] {
+            OnDemandCapacityReservation = "on-demand-capacity-reservation",
+            CapacityBlock = "capacity-block",
+            InterruptibleCapacityReservation = "interruptible-capacity-reservation",
         }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`UsageStrategy::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum UsageStrategy {
-        /// `use-capacity-reservations-first`
-        UseCapacityReservationsFirst,
     }
-
-    impl UsageStrategy {
-        /// Every variant, in schema order.
-        pub const ALL: [UsageStrategy; 1] = [UsageStrategy::UseCapacityReservationsFirst];
 
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                UsageStrategy::UseCapacityReservationsFirst => "use-capacity-reservations-first",
-            }
+    cfn_enum! {
+        ReservedCapacityOptionsRequestAllocationStrategy[1] {
+            Prioritized = "prioritized",
         }
     }
 
-    impl std::fmt::Display for UsageStrategy {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        ResourceType[47] {
+            ClientVpnEndpoint = "client-vpn-endpoint",
+            CustomerGateway = "customer-gateway",
+            DedicatedHost = "dedicated-host",
+            DhcpOptions = "dhcp-options",
+            EgressOnlyInternetGateway = "egress-only-internet-gateway",
+            ElasticGpu = "elastic-gpu",
+            ElasticIp = "elastic-ip",
+            ExportImageTask = "export-image-task",
+            ExportInstanceTask = "export-instance-task",
+            Fleet = "fleet",
+            FpgaImage = "fpga-image",
+            HostReservation = "host-reservation",
+            Image = "image",
+            ImportImageTask = "import-image-task",
+            ImportSnapshotTask = "import-snapshot-task",
+            Instance = "instance",
+            InternetGateway = "internet-gateway",
+            KeyPair = "key-pair",
+            LaunchTemplate = "launch-template",
+            LocalGatewayRouteTableVpcAssociation = "local-gateway-route-table-vpc-association",
+            Natgateway = "natgateway",
+            NetworkAcl = "network-acl",
+            NetworkInsightsAnalysis = "network-insights-analysis",
+            NetworkInsightsPath = "network-insights-path",
+            NetworkInterface = "network-interface",
+            PlacementGroup = "placement-group",
+            ReservedInstances = "reserved-instances",
+            RouteTable = "route-table",
+            SecurityGroup = "security-group",
+            Snapshot = "snapshot",
+            SpotFleetRequest = "spot-fleet-request",
+            SpotInstancesRequest = "spot-instances-request",
+            Subnet = "subnet",
+            TrafficMirrorFilter = "traffic-mirror-filter",
+            TrafficMirrorSession = "traffic-mirror-session",
+            TrafficMirrorTarget = "traffic-mirror-target",
+            TransitGateway = "transit-gateway",
+            TransitGatewayAttachment = "transit-gateway-attachment",
+            TransitGatewayConnectPeer = "transit-gateway-connect-peer",
+            TransitGatewayMulticastDomain = "transit-gateway-multicast-domain",
+            TransitGatewayRouteTable = "transit-gateway-route-table",
+            Volume = "volume",
+            Vpc = "vpc",
+            VpcFlowLog = "vpc-flow-log",
+            VpcPeeringConnection = "vpc-peering-connection",
+            VpnConnection = "vpn-connection",
+            VpnGateway = "vpn-gateway",
         }
     }
 
-    impl From<UsageStrategy> for Value {
-        fn from(v: UsageStrategy) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        SpotOptionsRequestAllocationStrategy[9] {
+            LowestPrice = "lowest-price",
+            LowestPrice2 = "lowestPrice",
+            Diversified = "diversified",
+            CapacityOptimized = "capacityOptimized",
+            CapacityOptimized2 = "capacity-optimized",
+            CapacityOptimizedPrioritized = "capacityOptimizedPrioritized",
+            CapacityOptimizedPrioritized2 = "capacity-optimized-prioritized",
+            PriceCapacityOptimized = "priceCapacityOptimized",
+            PriceCapacityOptimized2 = "price-capacity-optimized",
         }
     }
 
-    impl From<UsageStrategy> for Val<UsageStrategy> {
-        fn from(v: UsageStrategy) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        TargetCapacityUnitType[3] {
+            Vcpu = "vcpu",
+            MemoryMib = "memory-mib",
+            Units = "units",
         }
     }
-
-    /// Rendered as its CloudFormation spelling ([`VolumeType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum VolumeType {
-        /// `gp2`
-        Gp2,
-        /// `gp3`
-        Gp3,
-        /// `io1`
-        Io1,
-        /// `io2`
-        Io2,
-        /// `sc1`
-        Sc1,
-        /// `st1`
-        St1,
-        /// `standard`
-        Standard,
-    }
-
-    impl VolumeType {
-        /// Every variant, in schema order.
-        pub const ALL: [VolumeType; 7] = [
-            VolumeType::Gp2,
-            VolumeType::Gp3,
-            VolumeType::Io1,
-            VolumeType::Io2,
-            VolumeType::Sc1,
-            VolumeType::St1,
-            VolumeType::Standard,
-        ];
 
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                VolumeType::Gp2 => "gp2",
-                VolumeType::Gp3 => "gp3",
-                VolumeType::Io1 => "io1",
-                VolumeType::Io2 => "io2",
-                VolumeType::Sc1 => "sc1",
-                VolumeType::St1 => "st1",
-                VolumeType::Standard => "standard",
-            }
+    cfn_enum! {
+        Tenancy[3] {
+            Dedicated = "dedicated",
+            Default = "default",
+            Host = "host",
         }
     }
 
-    impl std::fmt::Display for VolumeType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        Type[3] {
+            Maintain = "maintain",
+            Request = "request",
+            Instant = "instant",
         }
     }
 
-    impl From<VolumeType> for Value {
-        fn from(v: VolumeType) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        UsageStrategy[1] {
+            UseCapacityReservationsFirst = "use-capacity-reservations-first",
         }
     }
 
-    impl From<VolumeType> for Val<VolumeType> {
-        fn from(v: VolumeType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        VolumeType[7] {
+            Gp2 = "gp2",
+            Gp3 = "gp3",
+            Io1 = "io1",
+            Io2 = "io2",
+            Sc1 = "sc1",
+            St1 = "st1",
+            Standard = "standard",
         }
     }
 }
@@ -7193,244 +4774,50 @@ pub mod flow_log {
 
     property_type!(TagFieldSpecification);
 
-    /// Rendered as its CloudFormation spelling ([`FileFormat::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum FileFormat {
-        /// `plain-text`
-        PlainText,
-        /// `parquet`
-        Parquet,
-    }
-
-    impl FileFormat {
-        /// Every variant, in schema order.
-        pub const ALL: [FileFormat; 2] = [FileFormat::PlainText, FileFormat::Parquet];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                FileFormat::PlainText => "plain-text",
-                FileFormat::Parquet => "parquet",
-            }
+    cfn_enum! {
+        FileFormat[2] {
+            PlainText = "plain-text",
+            Parquet = "parquet",
         }
     }
 
-    impl std::fmt::Display for FileFormat {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// Specifies the type of destination to which the flow log data is to be published. Flow log data can be published
+        /// to CloudWatch Logs or Amazon S3.
+        LogDestinationType[3] {
+            CloudWatchLogs = "cloud-watch-logs",
+            S3 = "s3",
+            KinesisDataFirehose = "kinesis-data-firehose",
         }
     }
 
-    impl From<FileFormat> for Value {
-        fn from(v: FileFormat) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// The type of resource for which to create the flow log. For example, if you specified a VPC ID for the ResourceId
+        /// property, specify VPC for this property.
+        ResourceType[6] {
+            NetworkInterface = "NetworkInterface",
+            Subnet = "Subnet",
+            Vpc = "VPC",
+            TransitGateway = "TransitGateway",
+            TransitGatewayAttachment = "TransitGatewayAttachment",
+            RegionalNatGateway = "RegionalNatGateway",
         }
     }
 
-    impl From<FileFormat> for Val<FileFormat> {
-        fn from(v: FileFormat) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        TagFieldSpecificationResourceType[3] {
+            AutoScalingGroup = "auto-scaling-group",
+            Instance = "instance",
+            NetworkInterface = "network-interface",
         }
     }
 
-    /// Specifies the type of destination to which the flow log data is to be published. Flow log data can be published to
-    /// CloudWatch Logs or Amazon S3.
-    ///
-    /// Rendered as its CloudFormation spelling ([`LogDestinationType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum LogDestinationType {
-        /// `cloud-watch-logs`
-        CloudWatchLogs,
-        /// `s3`
-        S3,
-        /// `kinesis-data-firehose`
-        KinesisDataFirehose,
-    }
-
-    impl LogDestinationType {
-        /// Every variant, in schema order.
-        pub const ALL: [LogDestinationType; 3] =
-            [LogDestinationType::CloudWatchLogs, LogDestinationType::S3, LogDestinationType::KinesisDataFirehose];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                LogDestinationType::CloudWatchLogs => "cloud-watch-logs",
-                LogDestinationType::S3 => "s3",
-                LogDestinationType::KinesisDataFirehose => "kinesis-data-firehose",
-            }
-        }
-    }
-
-    impl std::fmt::Display for LogDestinationType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<LogDestinationType> for Value {
-        fn from(v: LogDestinationType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<LogDestinationType> for Val<LogDestinationType> {
-        fn from(v: LogDestinationType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The type of resource for which to create the flow log. For example, if you specified a VPC ID for the ResourceId
-    /// property, specify VPC for this property.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ResourceType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ResourceType {
-        /// `NetworkInterface`
-        NetworkInterface,
-        /// `Subnet`
-        Subnet,
-        /// `VPC`
-        Vpc,
-        /// `TransitGateway`
-        TransitGateway,
-        /// `TransitGatewayAttachment`
-        TransitGatewayAttachment,
-        /// `RegionalNatGateway`
-        RegionalNatGateway,
-    }
-
-    impl ResourceType {
-        /// Every variant, in schema order.
-        pub const ALL: [ResourceType; 6] = [
-            ResourceType::NetworkInterface,
-            ResourceType::Subnet,
-            ResourceType::Vpc,
-            ResourceType::TransitGateway,
-            ResourceType::TransitGatewayAttachment,
-            ResourceType::RegionalNatGateway,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ResourceType::NetworkInterface => "NetworkInterface",
-                ResourceType::Subnet => "Subnet",
-                ResourceType::Vpc => "VPC",
-                ResourceType::TransitGateway => "TransitGateway",
-                ResourceType::TransitGatewayAttachment => "TransitGatewayAttachment",
-                ResourceType::RegionalNatGateway => "RegionalNatGateway",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ResourceType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ResourceType> for Value {
-        fn from(v: ResourceType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ResourceType> for Val<ResourceType> {
-        fn from(v: ResourceType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`TagFieldSpecificationResourceType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TagFieldSpecificationResourceType {
-        /// `auto-scaling-group`
-        AutoScalingGroup,
-        /// `instance`
-        Instance,
-        /// `network-interface`
-        NetworkInterface,
-    }
-
-    impl TagFieldSpecificationResourceType {
-        /// Every variant, in schema order.
-        pub const ALL: [TagFieldSpecificationResourceType; 3] = [
-            TagFieldSpecificationResourceType::AutoScalingGroup,
-            TagFieldSpecificationResourceType::Instance,
-            TagFieldSpecificationResourceType::NetworkInterface,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                TagFieldSpecificationResourceType::AutoScalingGroup => "auto-scaling-group",
-                TagFieldSpecificationResourceType::Instance => "instance",
-                TagFieldSpecificationResourceType::NetworkInterface => "network-interface",
-            }
-        }
-    }
-
-    impl std::fmt::Display for TagFieldSpecificationResourceType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<TagFieldSpecificationResourceType> for Value {
-        fn from(v: TagFieldSpecificationResourceType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<TagFieldSpecificationResourceType> for Val<TagFieldSpecificationResourceType> {
-        fn from(v: TagFieldSpecificationResourceType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The type of traffic to log. You can log traffic that the resource accepts or rejects, or all traffic.
-    ///
-    /// Rendered as its CloudFormation spelling ([`TrafficType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TrafficType {
-        /// `ACCEPT`
-        Accept,
-        /// `ALL`
-        All,
-        /// `REJECT`
-        Reject,
-    }
-
-    impl TrafficType {
-        /// Every variant, in schema order.
-        pub const ALL: [TrafficType; 3] = [TrafficType::Accept, TrafficType::All, TrafficType::Reject];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                TrafficType::Accept => "ACCEPT",
-                TrafficType::All => "ALL",
-                TrafficType::Reject => "REJECT",
-            }
-        }
-    }
-
-    impl std::fmt::Display for TrafficType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<TrafficType> for Value {
-        fn from(v: TrafficType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<TrafficType> for Val<TrafficType> {
-        fn from(v: TrafficType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The type of traffic to log. You can log traffic that the resource accepts or rejects, or all traffic.
+        TrafficType[3] {
+            Accept = "ACCEPT",
+            All = "ALL",
+            Reject = "REJECT",
         }
     }
 }
@@ -7768,133 +5155,31 @@ impl Handle<CfnHost> {
 
 /// Property types and enums of [`CfnHost`] (`AWS::EC2::Host`).
 pub mod host {
-    use crate::core::value::{Val, Value};
 
-    /// Indicates whether the host accepts any untargeted instance launches that match its instance type configuration, or
-    /// if it only accepts Host tenancy instance launches that specify its unique host ID.
-    ///
-    /// Rendered as its CloudFormation spelling ([`AutoPlacement::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AutoPlacement {
-        /// `on`
-        On,
-        /// `off`
-        Off,
-    }
-
-    impl AutoPlacement {
-        /// Every variant, in schema order.
-        pub const ALL: [AutoPlacement; 2] = [AutoPlacement::On, AutoPlacement::Off];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AutoPlacement::On => "on",
-                AutoPlacement::Off => "off",
-            }
+    cfn_enum! {
+        /// Indicates whether the host accepts any untargeted instance launches that match its instance type configuration,
+        /// or if it only accepts Host tenancy instance launches that specify its unique host ID.
+        AutoPlacement[2] {
+            On = "on",
+            Off = "off",
         }
     }
 
-    impl std::fmt::Display for AutoPlacement {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// Automatically allocates a new dedicated host and moves your instances on to it if a degradation is detected on
+        /// your current host.
+        HostMaintenance[2] {
+            On = "on",
+            Off = "off",
         }
     }
 
-    impl From<AutoPlacement> for Value {
-        fn from(v: AutoPlacement) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<AutoPlacement> for Val<AutoPlacement> {
-        fn from(v: AutoPlacement) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Automatically allocates a new dedicated host and moves your instances on to it if a degradation is detected on your
-    /// current host.
-    ///
-    /// Rendered as its CloudFormation spelling ([`HostMaintenance::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum HostMaintenance {
-        /// `on`
-        On,
-        /// `off`
-        Off,
-    }
-
-    impl HostMaintenance {
-        /// Every variant, in schema order.
-        pub const ALL: [HostMaintenance; 2] = [HostMaintenance::On, HostMaintenance::Off];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                HostMaintenance::On => "on",
-                HostMaintenance::Off => "off",
-            }
-        }
-    }
-
-    impl std::fmt::Display for HostMaintenance {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<HostMaintenance> for Value {
-        fn from(v: HostMaintenance) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<HostMaintenance> for Val<HostMaintenance> {
-        fn from(v: HostMaintenance) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Indicates whether to enable or disable host recovery for the Dedicated Host. Host recovery is disabled by default.
-    ///
-    /// Rendered as its CloudFormation spelling ([`HostRecovery::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum HostRecovery {
-        /// `on`
-        On,
-        /// `off`
-        Off,
-    }
-
-    impl HostRecovery {
-        /// Every variant, in schema order.
-        pub const ALL: [HostRecovery; 2] = [HostRecovery::On, HostRecovery::Off];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                HostRecovery::On => "on",
-                HostRecovery::Off => "off",
-            }
-        }
-    }
-
-    impl std::fmt::Display for HostRecovery {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<HostRecovery> for Value {
-        fn from(v: HostRecovery) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<HostRecovery> for Val<HostRecovery> {
-        fn from(v: HostRecovery) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Indicates whether to enable or disable host recovery for the Dedicated Host. Host recovery is disabled by
+        /// default.
+        HostRecovery[2] {
+            On = "on",
+            Off = "off",
         }
     }
 }
@@ -8093,87 +5378,19 @@ pub mod ipam {
 
     property_type!(IpamOrganizationalUnitExclusion);
 
-    /// A metered account is an account that is charged for active IP addresses managed in IPAM
-    ///
-    /// Rendered as its CloudFormation spelling ([`MeteredAccount::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum MeteredAccount {
-        /// `ipam-owner`
-        IpamOwner,
-        /// `resource-owner`
-        ResourceOwner,
-    }
-
-    impl MeteredAccount {
-        /// Every variant, in schema order.
-        pub const ALL: [MeteredAccount; 2] = [MeteredAccount::IpamOwner, MeteredAccount::ResourceOwner];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                MeteredAccount::IpamOwner => "ipam-owner",
-                MeteredAccount::ResourceOwner => "resource-owner",
-            }
+    cfn_enum! {
+        /// A metered account is an account that is charged for active IP addresses managed in IPAM
+        MeteredAccount[2] {
+            IpamOwner = "ipam-owner",
+            ResourceOwner = "resource-owner",
         }
     }
 
-    impl std::fmt::Display for MeteredAccount {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<MeteredAccount> for Value {
-        fn from(v: MeteredAccount) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<MeteredAccount> for Val<MeteredAccount> {
-        fn from(v: MeteredAccount) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The tier of the IPAM.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Tier::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Tier {
-        /// `free`
-        Free,
-        /// `advanced`
-        Advanced,
-    }
-
-    impl Tier {
-        /// Every variant, in schema order.
-        pub const ALL: [Tier; 2] = [Tier::Free, Tier::Advanced];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Tier::Free => "free",
-                Tier::Advanced => "advanced",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Tier {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Tier> for Value {
-        fn from(v: Tier) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Tier> for Val<Tier> {
-        fn from(v: Tier) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The tier of the IPAM.
+        Tier[2] {
+            Free = "free",
+            Advanced = "advanced",
         }
     }
 }
@@ -8832,187 +6049,43 @@ pub mod ipam_prefix_list_resolver {
 
     property_type!(IpamPrefixListResolverRuleCondition);
 
-    /// The address family of the address space in this Prefix List Resolver. Either IPv4 or IPv6.
-    ///
-    /// Rendered as its CloudFormation spelling ([`AddressFamily::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AddressFamily {
-        /// `ipv4`
-        Ipv4,
-        /// `ipv6`
-        Ipv6,
-    }
-
-    impl AddressFamily {
-        /// Every variant, in schema order.
-        pub const ALL: [AddressFamily; 2] = [AddressFamily::Ipv4, AddressFamily::Ipv6];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AddressFamily::Ipv4 => "ipv4",
-                AddressFamily::Ipv6 => "ipv6",
-            }
+    cfn_enum! {
+        /// The address family of the address space in this Prefix List Resolver. Either IPv4 or IPv6.
+        AddressFamily[2] {
+            Ipv4 = "ipv4",
+            Ipv6 = "ipv6",
         }
     }
 
-    impl std::fmt::Display for AddressFamily {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// Equals, Not equals, or Subnet Of. The subnet-of operation only applies to cidr conditions.
+        Operation[3] {
+            Equals = "equals",
+            NotEquals = "not-equals",
+            SubnetOf = "subnet-of",
         }
     }
 
-    impl From<AddressFamily> for Value {
-        fn from(v: AddressFamily) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// The resourceType property only applies to ipam-resource-cidr rules; this property specifies what type of
+        /// resources this rule will apply to, such as VPCs or Subnets.
+        ResourceType[4] {
+            Vpc = "vpc",
+            Subnet = "subnet",
+            Eip = "eip",
+            PublicIpv4Pool = "public-ipv4-pool",
         }
     }
 
-    impl From<AddressFamily> for Val<AddressFamily> {
-        fn from(v: AddressFamily) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Equals, Not equals, or Subnet Of. The subnet-of operation only applies to cidr conditions.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Operation::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Operation {
-        /// `equals`
-        Equals,
-        /// `not-equals`
-        NotEquals,
-        /// `subnet-of`
-        SubnetOf,
-    }
-
-    impl Operation {
-        /// Every variant, in schema order.
-        pub const ALL: [Operation; 3] = [Operation::Equals, Operation::NotEquals, Operation::SubnetOf];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Operation::Equals => "equals",
-                Operation::NotEquals => "not-equals",
-                Operation::SubnetOf => "subnet-of",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Operation {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Operation> for Value {
-        fn from(v: Operation) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Operation> for Val<Operation> {
-        fn from(v: Operation) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The resourceType property only applies to ipam-resource-cidr rules; this property specifies what type of resources
-    /// this rule will apply to, such as VPCs or Subnets.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ResourceType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ResourceType {
-        /// `vpc`
-        Vpc,
-        /// `subnet`
-        Subnet,
-        /// `eip`
-        Eip,
-        /// `public-ipv4-pool`
-        PublicIpv4Pool,
-    }
-
-    impl ResourceType {
-        /// Every variant, in schema order.
-        pub const ALL: [ResourceType; 4] =
-            [ResourceType::Vpc, ResourceType::Subnet, ResourceType::Eip, ResourceType::PublicIpv4Pool];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ResourceType::Vpc => "vpc",
-                ResourceType::Subnet => "subnet",
-                ResourceType::Eip => "eip",
-                ResourceType::PublicIpv4Pool => "public-ipv4-pool",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ResourceType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ResourceType> for Value {
-        fn from(v: ResourceType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ResourceType> for Val<ResourceType> {
-        fn from(v: ResourceType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// There are three rule types: (1) Static CIDR: A fixed list of CIDRs that don't change (like a manual list replicated
-    /// across Regions). (2) IPAM pool CIDR: CIDRs from specific IPAM pools (like all CIDRs from your IPAM production pool).
-    /// (3) IPAM resource CIDR: CIDRs for AWS resources like VPCs, subnets, and EIPs within a specific IPAM scope.
-    ///
-    /// Rendered as its CloudFormation spelling ([`RuleType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum RuleType {
-        /// `static-cidr`
-        StaticCidr,
-        /// `ipam-resource-cidr`
-        IpamResourceCidr,
-        /// `ipam-pool-cidr`
-        IpamPoolCidr,
-    }
-
-    impl RuleType {
-        /// Every variant, in schema order.
-        pub const ALL: [RuleType; 3] = [RuleType::StaticCidr, RuleType::IpamResourceCidr, RuleType::IpamPoolCidr];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                RuleType::StaticCidr => "static-cidr",
-                RuleType::IpamResourceCidr => "ipam-resource-cidr",
-                RuleType::IpamPoolCidr => "ipam-pool-cidr",
-            }
-        }
-    }
-
-    impl std::fmt::Display for RuleType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<RuleType> for Value {
-        fn from(v: RuleType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<RuleType> for Val<RuleType> {
-        fn from(v: RuleType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// There are three rule types: (1) Static CIDR: A fixed list of CIDRs that don't change (like a manual list
+        /// replicated across Regions). (2) IPAM pool CIDR: CIDRs from specific IPAM pools (like all CIDRs from your IPAM
+        /// production pool). (3) IPAM resource CIDR: CIDRs for AWS resources like VPCs, subnets, and EIPs within a specific
+        /// IPAM scope.
+        RuleType[3] {
+            StaticCidr = "static-cidr",
+            IpamResourceCidr = "ipam-resource-cidr",
+            IpamPoolCidr = "ipam-pool-cidr",
         }
     }
 }
@@ -9513,42 +6586,10 @@ pub mod ipam_scope {
 
     property_type!(IpamScopeExternalAuthorityConfiguration);
 
-    /// An external service connecting to your AWS IPAM scope.
-    ///
-    /// Rendered as its CloudFormation spelling ([`IpamScopeExternalAuthorityType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum IpamScopeExternalAuthorityType {
-        /// `infoblox`
-        Infoblox,
-    }
-
-    impl IpamScopeExternalAuthorityType {
-        /// Every variant, in schema order.
-        pub const ALL: [IpamScopeExternalAuthorityType; 1] = [IpamScopeExternalAuthorityType::Infoblox];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                IpamScopeExternalAuthorityType::Infoblox => "infoblox",
-            }
-        }
-    }
-
-    impl std::fmt::Display for IpamScopeExternalAuthorityType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<IpamScopeExternalAuthorityType> for Value {
-        fn from(v: IpamScopeExternalAuthorityType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<IpamScopeExternalAuthorityType> for Val<IpamScopeExternalAuthorityType> {
-        fn from(v: IpamScopeExternalAuthorityType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// An external service connecting to your AWS IPAM scope.
+        IpamScopeExternalAuthorityType[1] {
+            Infoblox = "infoblox",
         }
     }
 }
@@ -10863,371 +7904,81 @@ pub mod instance {
 
     property_type!(Volume);
 
-    /// Indicates whether the instance is associated with a dedicated host. If you want the instance to always restart on
-    /// the same host on which it was launched, specify host. If you want the instance to restart on any available host, but
-    /// try to launch onto the last host it ran on (on a best-effort basis), specify default.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Affinity::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Affinity {
-        /// `default`
-        Default,
-        /// `host`
-        Host,
-    }
-
-    impl Affinity {
-        /// Every variant, in schema order.
-        pub const ALL: [Affinity; 2] = [Affinity::Default, Affinity::Host];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Affinity::Default => "default",
-                Affinity::Host => "host",
-            }
+    cfn_enum! {
+        /// Indicates whether the instance is associated with a dedicated host. If you want the instance to always restart
+        /// on the same host on which it was launched, specify host. If you want the instance to restart on any available
+        /// host, but try to launch onto the last host it ran on (on a best-effort basis), specify default.
+        Affinity[2] {
+            Default = "default",
+            Host = "host",
         }
     }
 
-    impl std::fmt::Display for Affinity {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// The type of hostnames to assign to instances in the subnet at launch. For IPv4 only subnets, an instance DNS
+        /// name must be based on the instance IPv4 address. For IPv6 only subnets, an instance DNS name must be based on
+        /// the instance ID. For dual-stack subnets, you can specify whether DNS names use the instance IPv4 address or the
+        /// instance ID. For more information, see Amazon EC2 instance hostname types in the Amazon Elastic Compute Cloud
+        /// User Guide.
+        HostnameType[2] {
+            IpName = "ip-name",
+            ResourceName = "resource-name",
         }
     }
 
-    impl From<Affinity> for Value {
-        fn from(v: Affinity) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// Enables or disables the HTTP metadata endpoint on your instances. If you specify a value of disabled, you cannot
+        /// access your instance metadata.
+        HttpEndpoint[2] {
+            Disabled = "disabled",
+            Enabled = "enabled",
         }
     }
 
-    impl From<Affinity> for Val<Affinity> {
-        fn from(v: Affinity) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Enables or disables the IPv6 endpoint for the instance metadata service. To use this option, the instance must
+        /// be a Nitro-based instance launched in a subnet that supports IPv6.
+        HttpProtocolIpv6[2] {
+            Disabled = "disabled",
+            Enabled = "enabled",
         }
     }
 
-    /// The type of hostnames to assign to instances in the subnet at launch. For IPv4 only subnets, an instance DNS name
-    /// must be based on the instance IPv4 address. For IPv6 only subnets, an instance DNS name must be based on the
-    /// instance ID. For dual-stack subnets, you can specify whether DNS names use the instance IPv4 address or the instance
-    /// ID. For more information, see Amazon EC2 instance hostname types in the Amazon Elastic Compute Cloud User Guide.
-    ///
-    /// Rendered as its CloudFormation spelling ([`HostnameType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum HostnameType {
-        /// `ip-name`
-        IpName,
-        /// `resource-name`
-        ResourceName,
-    }
-
-    impl HostnameType {
-        /// Every variant, in schema order.
-        pub const ALL: [HostnameType; 2] = [HostnameType::IpName, HostnameType::ResourceName];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                HostnameType::IpName => "ip-name",
-                HostnameType::ResourceName => "resource-name",
-            }
+    cfn_enum! {
+        /// Indicates whether IMDSv2 is required.
+        HttpTokens[2] {
+            Optional = "optional",
+            Required = "required",
         }
     }
 
-    impl std::fmt::Display for HostnameType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// Indicates whether an instance stops or terminates when you initiate shutdown from the instance (using the
+        /// operating system command for system shutdown).
+        InstanceInitiatedShutdownBehavior[2] {
+            Stop = "stop",
+            Terminate = "terminate",
         }
     }
 
-    impl From<HostnameType> for Value {
-        fn from(v: HostnameType) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// Indicates whether tags from the instance are propagated to the EBS volumes.
+        InstanceMetadataTags[2] {
+            Disabled = "disabled",
+            Enabled = "enabled",
         }
     }
 
-    impl From<HostnameType> for Val<HostnameType> {
-        fn from(v: HostnameType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Enables or disables the HTTP metadata endpoint on your instances. If you specify a value of disabled, you cannot
-    /// access your instance metadata.
-    ///
-    /// Rendered as its CloudFormation spelling ([`HttpEndpoint::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum HttpEndpoint {
-        /// `disabled`
-        Disabled,
-        /// `enabled`
-        Enabled,
-    }
-
-    impl HttpEndpoint {
-        /// Every variant, in schema order.
-        pub const ALL: [HttpEndpoint; 2] = [HttpEndpoint::Disabled, HttpEndpoint::Enabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                HttpEndpoint::Disabled => "disabled",
-                HttpEndpoint::Enabled => "enabled",
-            }
-        }
-    }
-
-    impl std::fmt::Display for HttpEndpoint {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<HttpEndpoint> for Value {
-        fn from(v: HttpEndpoint) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<HttpEndpoint> for Val<HttpEndpoint> {
-        fn from(v: HttpEndpoint) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Enables or disables the IPv6 endpoint for the instance metadata service. To use this option, the instance must be a
-    /// Nitro-based instance launched in a subnet that supports IPv6.
-    ///
-    /// Rendered as its CloudFormation spelling ([`HttpProtocolIpv6::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum HttpProtocolIpv6 {
-        /// `disabled`
-        Disabled,
-        /// `enabled`
-        Enabled,
-    }
-
-    impl HttpProtocolIpv6 {
-        /// Every variant, in schema order.
-        pub const ALL: [HttpProtocolIpv6; 2] = [HttpProtocolIpv6::Disabled, HttpProtocolIpv6::Enabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                HttpProtocolIpv6::Disabled => "disabled",
-                HttpProtocolIpv6::Enabled => "enabled",
-            }
-        }
-    }
-
-    impl std::fmt::Display for HttpProtocolIpv6 {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<HttpProtocolIpv6> for Value {
-        fn from(v: HttpProtocolIpv6) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<HttpProtocolIpv6> for Val<HttpProtocolIpv6> {
-        fn from(v: HttpProtocolIpv6) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Indicates whether IMDSv2 is required.
-    ///
-    /// Rendered as its CloudFormation spelling ([`HttpTokens::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum HttpTokens {
-        /// `optional`
-        Optional,
-        /// `required`
-        Required,
-    }
-
-    impl HttpTokens {
-        /// Every variant, in schema order.
-        pub const ALL: [HttpTokens; 2] = [HttpTokens::Optional, HttpTokens::Required];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                HttpTokens::Optional => "optional",
-                HttpTokens::Required => "required",
-            }
-        }
-    }
-
-    impl std::fmt::Display for HttpTokens {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<HttpTokens> for Value {
-        fn from(v: HttpTokens) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<HttpTokens> for Val<HttpTokens> {
-        fn from(v: HttpTokens) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Indicates whether an instance stops or terminates when you initiate shutdown from the instance (using the operating
-    /// system command for system shutdown).
-    ///
-    /// Rendered as its CloudFormation spelling ([`InstanceInitiatedShutdownBehavior::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum InstanceInitiatedShutdownBehavior {
-        /// `stop`
-        Stop,
-        /// `terminate`
-        Terminate,
-    }
-
-    impl InstanceInitiatedShutdownBehavior {
-        /// Every variant, in schema order.
-        pub const ALL: [InstanceInitiatedShutdownBehavior; 2] =
-            [InstanceInitiatedShutdownBehavior::Stop, InstanceInitiatedShutdownBehavior::Terminate];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                InstanceInitiatedShutdownBehavior::Stop => "stop",
-                InstanceInitiatedShutdownBehavior::Terminate => "terminate",
-            }
-        }
-    }
-
-    impl std::fmt::Display for InstanceInitiatedShutdownBehavior {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<InstanceInitiatedShutdownBehavior> for Value {
-        fn from(v: InstanceInitiatedShutdownBehavior) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<InstanceInitiatedShutdownBehavior> for Val<InstanceInitiatedShutdownBehavior> {
-        fn from(v: InstanceInitiatedShutdownBehavior) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Indicates whether tags from the instance are propagated to the EBS volumes.
-    ///
-    /// Rendered as its CloudFormation spelling ([`InstanceMetadataTags::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum InstanceMetadataTags {
-        /// `disabled`
-        Disabled,
-        /// `enabled`
-        Enabled,
-    }
-
-    impl InstanceMetadataTags {
-        /// Every variant, in schema order.
-        pub const ALL: [InstanceMetadataTags; 2] = [InstanceMetadataTags::Disabled, InstanceMetadataTags::Enabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                InstanceMetadataTags::Disabled => "disabled",
-                InstanceMetadataTags::Enabled => "enabled",
-            }
-        }
-    }
-
-    impl std::fmt::Display for InstanceMetadataTags {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<InstanceMetadataTags> for Value {
-        fn from(v: InstanceMetadataTags) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<InstanceMetadataTags> for Val<InstanceMetadataTags> {
-        fn from(v: InstanceMetadataTags) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The volume type.
-    ///
-    /// Rendered as its CloudFormation spelling ([`VolumeType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum VolumeType {
-        /// `gp2`
-        Gp2,
-        /// `gp3`
-        Gp3,
-        /// `io1`
-        Io1,
-        /// `io2`
-        Io2,
-        /// `sc1`
-        Sc1,
-        /// `st1`
-        St1,
-        /// `standard`
-        Standard,
-    }
-
-    impl VolumeType {
-        /// Every variant, in schema order.
-        pub const ALL: [VolumeType; 7] = [
-            VolumeType::Gp2,
-            VolumeType::Gp3,
-            VolumeType::Io1,
-            VolumeType::Io2,
-            VolumeType::Sc1,
-            VolumeType::St1,
-            VolumeType::Standard,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                VolumeType::Gp2 => "gp2",
-                VolumeType::Gp3 => "gp3",
-                VolumeType::Io1 => "io1",
-                VolumeType::Io2 => "io2",
-                VolumeType::Sc1 => "sc1",
-                VolumeType::St1 => "st1",
-                VolumeType::Standard => "standard",
-            }
-        }
-    }
-
-    impl std::fmt::Display for VolumeType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<VolumeType> for Value {
-        fn from(v: VolumeType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<VolumeType> for Val<VolumeType> {
-        fn from(v: VolumeType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The volume type.
+        VolumeType[7] {
+            Gp2 = "gp2",
+            Gp3 = "gp3",
+            Io1 = "io1",
+            Io2 = "io2",
+            Sc1 = "sc1",
+            St1 = "st1",
+            Standard = "standard",
         }
     }
 }
@@ -11513,133 +8264,29 @@ pub mod instance_event_window {
 
     property_type!(TimeRange);
 
-    /// The day on which the time range ends.
-    ///
-    /// Rendered as its CloudFormation spelling ([`EndWeekDay::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum EndWeekDay {
-        /// `sunday`
-        Sunday,
-        /// `monday`
-        Monday,
-        /// `tuesday`
-        Tuesday,
-        /// `wednesday`
-        Wednesday,
-        /// `thursday`
-        Thursday,
-        /// `friday`
-        Friday,
-        /// `saturday`
-        Saturday,
-    }
-
-    impl EndWeekDay {
-        /// Every variant, in schema order.
-        pub const ALL: [EndWeekDay; 7] = [
-            EndWeekDay::Sunday,
-            EndWeekDay::Monday,
-            EndWeekDay::Tuesday,
-            EndWeekDay::Wednesday,
-            EndWeekDay::Thursday,
-            EndWeekDay::Friday,
-            EndWeekDay::Saturday,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                EndWeekDay::Sunday => "sunday",
-                EndWeekDay::Monday => "monday",
-                EndWeekDay::Tuesday => "tuesday",
-                EndWeekDay::Wednesday => "wednesday",
-                EndWeekDay::Thursday => "thursday",
-                EndWeekDay::Friday => "friday",
-                EndWeekDay::Saturday => "saturday",
-            }
+    cfn_enum! {
+        /// The day on which the time range ends.
+        EndWeekDay[7] {
+            Sunday = "sunday",
+            Monday = "monday",
+            Tuesday = "tuesday",
+            Wednesday = "wednesday",
+            Thursday = "thursday",
+            Friday = "friday",
+            Saturday = "saturday",
         }
     }
 
-    impl std::fmt::Display for EndWeekDay {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<EndWeekDay> for Value {
-        fn from(v: EndWeekDay) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<EndWeekDay> for Val<EndWeekDay> {
-        fn from(v: EndWeekDay) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The day on which the time range begins.
-    ///
-    /// Rendered as its CloudFormation spelling ([`StartWeekDay::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum StartWeekDay {
-        /// `sunday`
-        Sunday,
-        /// `monday`
-        Monday,
-        /// `tuesday`
-        Tuesday,
-        /// `wednesday`
-        Wednesday,
-        /// `thursday`
-        Thursday,
-        /// `friday`
-        Friday,
-        /// `saturday`
-        Saturday,
-    }
-
-    impl StartWeekDay {
-        /// Every variant, in schema order.
-        pub const ALL: [StartWeekDay; 7] = [
-            StartWeekDay::Sunday,
-            StartWeekDay::Monday,
-            StartWeekDay::Tuesday,
-            StartWeekDay::Wednesday,
-            StartWeekDay::Thursday,
-            StartWeekDay::Friday,
-            StartWeekDay::Saturday,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                StartWeekDay::Sunday => "sunday",
-                StartWeekDay::Monday => "monday",
-                StartWeekDay::Tuesday => "tuesday",
-                StartWeekDay::Wednesday => "wednesday",
-                StartWeekDay::Thursday => "thursday",
-                StartWeekDay::Friday => "friday",
-                StartWeekDay::Saturday => "saturday",
-            }
-        }
-    }
-
-    impl std::fmt::Display for StartWeekDay {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<StartWeekDay> for Value {
-        fn from(v: StartWeekDay) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<StartWeekDay> for Val<StartWeekDay> {
-        fn from(v: StartWeekDay) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The day on which the time range begins.
+        StartWeekDay[7] {
+            Sunday = "sunday",
+            Monday = "monday",
+            Tuesday = "tuesday",
+            Wednesday = "wednesday",
+            Thursday = "thursday",
+            Friday = "friday",
+            Saturday = "saturday",
         }
     }
 }
@@ -11960,54 +8607,15 @@ impl Handle<CfnIpamInternetRegistryAssociation> {
 
 /// Property types and enums of [`CfnIpamInternetRegistryAssociation`] (`AWS::EC2::IpamInternetRegistryAssociation`).
 pub mod ipam_internet_registry_association {
-    use crate::core::value::{Val, Value};
 
-    /// The Regional Internet Registry to associate with. The service returns these values in upper case, so the enum uses
-    /// the round-tripping form.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Rir::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Rir {
-        /// `RIPE`
-        Ripe,
-        /// `APNIC`
-        Apnic,
-        /// `ARIN`
-        Arin,
-        /// `LACNIC`
-        Lacnic,
-    }
-
-    impl Rir {
-        /// Every variant, in schema order.
-        pub const ALL: [Rir; 4] = [Rir::Ripe, Rir::Apnic, Rir::Arin, Rir::Lacnic];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Rir::Ripe => "RIPE",
-                Rir::Apnic => "APNIC",
-                Rir::Arin => "ARIN",
-                Rir::Lacnic => "LACNIC",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Rir {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Rir> for Value {
-        fn from(v: Rir) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Rir> for Val<Rir> {
-        fn from(v: Rir) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The Regional Internet Registry to associate with. The service returns these values in upper case, so the enum
+        /// uses the round-tripping form.
+        Rir[4] {
+            Ripe = "RIPE",
+            Apnic = "APNIC",
+            Arin = "ARIN",
+            Lacnic = "LACNIC",
         }
     }
 }
@@ -12118,96 +8726,27 @@ impl Handle<CfnKeyPair> {
 
 /// Property types and enums of [`CfnKeyPair`] (`AWS::EC2::KeyPair`).
 pub mod key_pair {
-    use crate::core::value::{Val, Value};
 
-    /// The format of the key pair.
-    ///
-    /// Default: ``pem``
-    ///
-    /// Rendered as its CloudFormation spelling ([`KeyFormat::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum KeyFormat {
-        /// `pem`
-        Pem,
-        /// `ppk`
-        Ppk,
-    }
-
-    impl KeyFormat {
-        /// Every variant, in schema order.
-        pub const ALL: [KeyFormat; 2] = [KeyFormat::Pem, KeyFormat::Ppk];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                KeyFormat::Pem => "pem",
-                KeyFormat::Ppk => "ppk",
-            }
+    cfn_enum! {
+        /// The format of the key pair.
+        ///
+        /// Default: ``pem``
+        KeyFormat[2] {
+            Pem = "pem",
+            Ppk = "ppk",
         }
     }
 
-    impl std::fmt::Display for KeyFormat {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<KeyFormat> for Value {
-        fn from(v: KeyFormat) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<KeyFormat> for Val<KeyFormat> {
-        fn from(v: KeyFormat) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The type of key pair. Note that ED25519 keys are not supported for Windows instances.
-    ///
-    /// If the ``PublicKeyMaterial`` property is specified, the ``KeyType`` property is ignored, and the key type is
-    /// inferred from the ``PublicKeyMaterial`` value.
-    ///
-    /// Default: ``rsa``
-    ///
-    /// Rendered as its CloudFormation spelling ([`KeyType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum KeyType {
-        /// `rsa`
-        Rsa,
-        /// `ed25519`
-        Ed25519,
-    }
-
-    impl KeyType {
-        /// Every variant, in schema order.
-        pub const ALL: [KeyType; 2] = [KeyType::Rsa, KeyType::Ed25519];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                KeyType::Rsa => "rsa",
-                KeyType::Ed25519 => "ed25519",
-            }
-        }
-    }
-
-    impl std::fmt::Display for KeyType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<KeyType> for Value {
-        fn from(v: KeyType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<KeyType> for Val<KeyType> {
-        fn from(v: KeyType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The type of key pair. Note that ED25519 keys are not supported for Windows instances.
+        ///
+        /// If the ``PublicKeyMaterial`` property is specified, the ``KeyType`` property is ignored, and the key type is
+        /// inferred from the ``PublicKeyMaterial`` value.
+        ///
+        /// Default: ``rsa``
+        KeyType[2] {
+            Rsa = "rsa",
+            Ed25519 = "ed25519",
         }
     }
 }
@@ -15160,1773 +11699,428 @@ pub mod launch_template {
 
     property_type!(VCpuCount);
 
-    /// Rendered as its CloudFormation spelling ([`AcceleratorManufacturers::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AcceleratorManufacturers {
-        /// `amazon-web-services`
-        AmazonWebServices,
-        /// `amd`
-        Amd,
-        /// `habana`
-        Habana,
-        /// `nvidia`
-        Nvidia,
-        /// `xilinx`
-        Xilinx,
+    cfn_enum! {
+        AcceleratorManufacturers[5] {
+            AmazonWebServices = "amazon-web-services",
+            Amd = "amd",
+            Habana = "habana",
+            Nvidia = "nvidia",
+            Xilinx = "xilinx",
+        }
+    }
+
+    cfn_enum! {
+        AcceleratorNames[19] {
+            A100 = "a100",
+            A10g = "a10g",
+            GaudiHl205 = "gaudi-hl-205",
+            H100 = "h100",
+            Inferentia = "inferentia",
+            Inferentia2 = "inferentia2",
+            K520 = "k520",
+            K80 = "k80",
+            L4 = "l4",
+            L40s = "l40s",
+            M60 = "m60",
+            RadeonProV520 = "radeon-pro-v520",
+            T4 = "t4",
+            T4g = "t4g",
+            Trainium = "trainium",
+            Trainium2 = "trainium2",
+            U30 = "u30",
+            V100 = "v100",
+            Vu9p = "vu9p",
+        }
+    }
+
+    cfn_enum! {
+        AcceleratorTypes[4] {
+            Fpga = "fpga",
+            Gpu = "gpu",
+            Inference = "inference",
+            Media = "media",
+        }
+    }
+
+    cfn_enum! {
+        /// Indicates whether to enable the instance for AMD SEV-SNP. AMD SEV-SNP is supported with M6a, R6a, and C6a
+        /// instance types only. For more information, see [AMD SEV-SNP for Amazon EC2
+        /// instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/sev-snp.html).
+        AmdSevSnp[2] {
+            Enabled = "enabled",
+            Disabled = "disabled",
+        }
+    }
+
+    cfn_enum! {
+        /// Disables the automatic recovery behavior of your instance or sets it to default.
+        AutoRecovery[2] {
+            Default = "default",
+            Disabled = "disabled",
+        }
+    }
+
+    cfn_enum! {
+        /// Specify the bandwidth weighting option to boost the associated type of baseline bandwidth, as follows:
+        ///
+        /// \+ default This option uses the standard bandwidth configuration for your instance type. + vpc-1 This option
+        /// boosts your networking baseline bandwidth and reduces your EBS baseline bandwidth. + ebs-1 This option boosts
+        /// your EBS baseline bandwidth and reduces your networking baseline bandwidth.
+        BandwidthWeighting[3] {
+            Default = "default",
+            Ebs1 = "ebs-1",
+            Vpc1 = "vpc-1",
+        }
+    }
+
+    cfn_enum! {
+        /// Indicates whether bare metal instance types must be included, excluded, or required.
+        ///
+        /// \+ To include bare metal instance types, specify ``included``.
+        ///
+        /// \+ To require only bare metal instance types, specify ``required``.
+        ///
+        /// \+ To exclude bare metal instance types, specify ``excluded``.
+        ///
+        /// Default: ``excluded``
+        BareMetal[3] {
+            Excluded = "excluded",
+            Included = "included",
+            Required = "required",
+        }
+    }
+
+    cfn_enum! {
+        /// Indicates whether burstable performance T instance types are included, excluded, or required. For more
+        /// information, see [Burstable performance
+        /// instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/burstable-performance-instances.html).
+        ///
+        /// \+ To include burstable performance instance types, specify ``included``.
+        ///
+        /// \+ To require only burstable performance instance types, specify ``required``.
+        ///
+        /// \+ To exclude burstable performance instance types, specify ``excluded``.
+        ///
+        /// Default: ``excluded``
+        BurstablePerformance[3] {
+            Excluded = "excluded",
+            Included = "included",
+            Required = "required",
+        }
     }
-
-    impl AcceleratorManufacturers {
-        /// Every variant, in schema order.
-        pub const ALL: [AcceleratorManufacturers; 5] = [
-            AcceleratorManufacturers::AmazonWebServices,
-            AcceleratorManufacturers::Amd,
-            AcceleratorManufacturers::Habana,
-            AcceleratorManufacturers::Nvidia,
-            AcceleratorManufacturers::Xilinx,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AcceleratorManufacturers::AmazonWebServices => "amazon-web-services",
-                AcceleratorManufacturers::Amd => "amd",
-                AcceleratorManufacturers::Habana => "habana",
-                AcceleratorManufacturers::Nvidia => "nvidia",
-                AcceleratorManufacturers::Xilinx => "xilinx",
-            }
-        }
-    }
-
-    impl std::fmt::Display for AcceleratorManufacturers {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<AcceleratorManufacturers> for Value {
-        fn from(v: AcceleratorManufacturers) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<AcceleratorManufacturers> for Val<AcceleratorManufacturers> {
-        fn from(v: AcceleratorManufacturers) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`AcceleratorNames::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AcceleratorNames {
-        /// `a100`
-        A100,
-        /// `a10g`
-        A10g,
-        /// `gaudi-hl-205`
-        GaudiHl205,
-        /// `h100`
-        H100,
-        /// `inferentia`
-        Inferentia,
-        /// `inferentia2`
-        Inferentia2,
-        /// `k520`
-        K520,
-        /// `k80`
-        K80,
-        /// `l4`
-        L4,
-        /// `l40s`
-        L40s,
-        /// `m60`
-        M60,
-        /// `radeon-pro-v520`
-        RadeonProV520,
-        /// `t4`
-        T4,
-        /// `t4g`
-        T4g,
-        /// `trainium`
-        Trainium,
-        /// `trainium2`
-        Trainium2,
-        /// `u30`
-        U30,
-        /// `v100`
-        V100,
-        /// `vu9p`
-        Vu9p,
-    }
-
-    impl AcceleratorNames {
-        /// Every variant, in schema order.
-        pub const ALL: [AcceleratorNames; 19] = [
-            AcceleratorNames::A100,
-            AcceleratorNames::A10g,
-            AcceleratorNames::GaudiHl205,
-            AcceleratorNames::H100,
-            AcceleratorNames::Inferentia,
-            AcceleratorNames::Inferentia2,
-            AcceleratorNames::K520,
-            AcceleratorNames::K80,
-            AcceleratorNames::L4,
-            AcceleratorNames::L40s,
-            AcceleratorNames::M60,
-            AcceleratorNames::RadeonProV520,
-            AcceleratorNames::T4,
-            AcceleratorNames::T4g,
-            AcceleratorNames::Trainium,
-            AcceleratorNames::Trainium2,
-            AcceleratorNames::U30,
-            AcceleratorNames::V100,
-            AcceleratorNames::Vu9p,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AcceleratorNames::A100 => "a100",
-                AcceleratorNames::A10g => "a10g",
-                AcceleratorNames::GaudiHl205 => "gaudi-hl-205",
-                AcceleratorNames::H100 => "h100",
-                AcceleratorNames::Inferentia => "inferentia",
-                AcceleratorNames::Inferentia2 => "inferentia2",
-                AcceleratorNames::K520 => "k520",
-                AcceleratorNames::K80 => "k80",
-                AcceleratorNames::L4 => "l4",
-                AcceleratorNames::L40s => "l40s",
-                AcceleratorNames::M60 => "m60",
-                AcceleratorNames::RadeonProV520 => "radeon-pro-v520",
-                AcceleratorNames::T4 => "t4",
-                AcceleratorNames::T4g => "t4g",
-                AcceleratorNames::Trainium => "trainium",
-                AcceleratorNames::Trainium2 => "trainium2",
-                AcceleratorNames::U30 => "u30",
-                AcceleratorNames::V100 => "v100",
-                AcceleratorNames::Vu9p => "vu9p",
-            }
-        }
-    }
-
-    impl std::fmt::Display for AcceleratorNames {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<AcceleratorNames> for Value {
-        fn from(v: AcceleratorNames) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<AcceleratorNames> for Val<AcceleratorNames> {
-        fn from(v: AcceleratorNames) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`AcceleratorTypes::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AcceleratorTypes {
-        /// `fpga`
-        Fpga,
-        /// `gpu`
-        Gpu,
-        /// `inference`
-        Inference,
-        /// `media`
-        Media,
-    }
-
-    impl AcceleratorTypes {
-        /// Every variant, in schema order.
-        pub const ALL: [AcceleratorTypes; 4] =
-            [AcceleratorTypes::Fpga, AcceleratorTypes::Gpu, AcceleratorTypes::Inference, AcceleratorTypes::Media];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AcceleratorTypes::Fpga => "fpga",
-                AcceleratorTypes::Gpu => "gpu",
-                AcceleratorTypes::Inference => "inference",
-                AcceleratorTypes::Media => "media",
-            }
-        }
-    }
-
-    impl std::fmt::Display for AcceleratorTypes {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<AcceleratorTypes> for Value {
-        fn from(v: AcceleratorTypes) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<AcceleratorTypes> for Val<AcceleratorTypes> {
-        fn from(v: AcceleratorTypes) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Indicates whether to enable the instance for AMD SEV-SNP. AMD SEV-SNP is supported with M6a, R6a, and C6a instance
-    /// types only. For more information, see [AMD SEV-SNP for Amazon EC2
-    /// instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/sev-snp.html).
-    ///
-    /// Rendered as its CloudFormation spelling ([`AmdSevSnp::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AmdSevSnp {
-        /// `enabled`
-        Enabled,
-        /// `disabled`
-        Disabled,
-    }
-
-    impl AmdSevSnp {
-        /// Every variant, in schema order.
-        pub const ALL: [AmdSevSnp; 2] = [AmdSevSnp::Enabled, AmdSevSnp::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AmdSevSnp::Enabled => "enabled",
-                AmdSevSnp::Disabled => "disabled",
-            }
-        }
-    }
-
-    impl std::fmt::Display for AmdSevSnp {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<AmdSevSnp> for Value {
-        fn from(v: AmdSevSnp) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<AmdSevSnp> for Val<AmdSevSnp> {
-        fn from(v: AmdSevSnp) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Disables the automatic recovery behavior of your instance or sets it to default.
-    ///
-    /// Rendered as its CloudFormation spelling ([`AutoRecovery::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AutoRecovery {
-        /// `default`
-        Default,
-        /// `disabled`
-        Disabled,
-    }
-
-    impl AutoRecovery {
-        /// Every variant, in schema order.
-        pub const ALL: [AutoRecovery; 2] = [AutoRecovery::Default, AutoRecovery::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AutoRecovery::Default => "default",
-                AutoRecovery::Disabled => "disabled",
-            }
-        }
-    }
-
-    impl std::fmt::Display for AutoRecovery {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<AutoRecovery> for Value {
-        fn from(v: AutoRecovery) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<AutoRecovery> for Val<AutoRecovery> {
-        fn from(v: AutoRecovery) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Specify the bandwidth weighting option to boost the associated type of baseline bandwidth, as follows:
-    ///
-    /// \+ default This option uses the standard bandwidth configuration for your instance type. + vpc-1 This option boosts
-    /// your networking baseline bandwidth and reduces your EBS baseline bandwidth. + ebs-1 This option boosts your EBS
-    /// baseline bandwidth and reduces your networking baseline bandwidth.
-    ///
-    /// Rendered as its CloudFormation spelling ([`BandwidthWeighting::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum BandwidthWeighting {
-        /// `default`
-        Default,
-        /// `ebs-1`
-        Ebs1,
-        /// `vpc-1`
-        Vpc1,
-    }
-
-    impl BandwidthWeighting {
-        /// Every variant, in schema order.
-        pub const ALL: [BandwidthWeighting; 3] =
-            [BandwidthWeighting::Default, BandwidthWeighting::Ebs1, BandwidthWeighting::Vpc1];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                BandwidthWeighting::Default => "default",
-                BandwidthWeighting::Ebs1 => "ebs-1",
-                BandwidthWeighting::Vpc1 => "vpc-1",
-            }
-        }
-    }
-
-    impl std::fmt::Display for BandwidthWeighting {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<BandwidthWeighting> for Value {
-        fn from(v: BandwidthWeighting) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<BandwidthWeighting> for Val<BandwidthWeighting> {
-        fn from(v: BandwidthWeighting) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Indicates whether bare metal instance types must be included, excluded, or required.
-    ///
-    /// \+ To include bare metal instance types, specify ``included``.
-    ///
-    /// \+ To require only bare metal instance types, specify ``required``.
-    ///
-    /// \+ To exclude bare metal instance types, specify ``excluded``.
-    ///
-    /// Default: ``excluded``
-    ///
-    /// Rendered as its CloudFormation spelling ([`BareMetal::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum BareMetal {
-        /// `excluded`
-        Excluded,
-        /// `included`
-        Included,
-        /// `required`
-        Required,
-    }
-
-    impl BareMetal {
-        /// Every variant, in schema order.
-        pub const ALL: [BareMetal; 3] = [BareMetal::Excluded, BareMetal::Included, BareMetal::Required];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                BareMetal::Excluded => "excluded",
-                BareMetal::Included => "included",
-                BareMetal::Required => "required",
-            }
-        }
-    }
-
-    impl std::fmt::Display for BareMetal {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<BareMetal> for Value {
-        fn from(v: BareMetal) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<BareMetal> for Val<BareMetal> {
-        fn from(v: BareMetal) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Indicates whether burstable performance T instance types are included, excluded, or required. For more information,
-    /// see [Burstable performance
-    /// instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/burstable-performance-instances.html).
-    ///
-    /// \+ To include burstable performance instance types, specify ``included``.
-    ///
-    /// \+ To require only burstable performance instance types, specify ``required``.
-    ///
-    /// \+ To exclude burstable performance instance types, specify ``excluded``.
-    ///
-    /// Default: ``excluded``
-    ///
-    /// Rendered as its CloudFormation spelling ([`BurstablePerformance::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum BurstablePerformance {
-        /// `excluded`
-        Excluded,
-        /// `included`
-        Included,
-        /// `required`
-        Required,
-    }
-
-    impl BurstablePerformance {
-        /// Every variant, in schema order.
-        pub const ALL: [BurstablePerformance; 3] =
-            [BurstablePerformance::Excluded, BurstablePerformance::Included, BurstablePerformance::Required];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                BurstablePerformance::Excluded => "excluded",
-                BurstablePerformance::Included => "included",
-                BurstablePerformance::Required => "required",
-            }
-        }
-    }
-
-    impl std::fmt::Display for BurstablePerformance {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<BurstablePerformance> for Value {
-        fn from(v: BurstablePerformance) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<BurstablePerformance> for Val<BurstablePerformance> {
-        fn from(v: BurstablePerformance) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Indicates the instance's Capacity Reservation preferences. Possible preferences include:
-    ///
-    /// \+ ``capacity-reservations-only`` - The instance will only run in a Capacity Reservation or Capacity Reservation
-    /// group. If capacity isn't available, the instance will fail to launch.
-    ///
-    /// \+ ``open`` - The instance can run in any ``open`` Capacity Reservation that has matching attributes (instance type,
-    /// platform, Availability Zone, tenancy).
-    ///
-    /// \+ ``none`` - The instance avoids running in a Capacity Reservation even if one is available. The instance runs in
-    /// On-Demand capacity.
-    ///
-    /// Rendered as its CloudFormation spelling ([`CapacityReservationPreference::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum CapacityReservationPreference {
-        /// `capacity-reservations-only`
-        CapacityReservationsOnly,
-        /// `none`
-        None,
-        /// `open`
-        Open,
-    }
-
-    impl CapacityReservationPreference {
-        /// Every variant, in schema order.
-        pub const ALL: [CapacityReservationPreference; 3] = [
-            CapacityReservationPreference::CapacityReservationsOnly,
-            CapacityReservationPreference::None,
-            CapacityReservationPreference::Open,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                CapacityReservationPreference::CapacityReservationsOnly => "capacity-reservations-only",
-                CapacityReservationPreference::None => "none",
-                CapacityReservationPreference::Open => "open",
-            }
-        }
-    }
-
-    impl std::fmt::Display for CapacityReservationPreference {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<CapacityReservationPreference> for Value {
-        fn from(v: CapacityReservationPreference) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<CapacityReservationPreference> for Val<CapacityReservationPreference> {
-        fn from(v: CapacityReservationPreference) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`CpuManufacturers::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum CpuManufacturers {
-        /// `amazon-web-services`
-        AmazonWebServices,
-        /// `amd`
-        Amd,
-        /// `apple`
-        Apple,
-        /// `intel`
-        Intel,
-    }
-
-    impl CpuManufacturers {
-        /// Every variant, in schema order.
-        pub const ALL: [CpuManufacturers; 4] = [
-            CpuManufacturers::AmazonWebServices,
-            CpuManufacturers::Amd,
-            CpuManufacturers::Apple,
-            CpuManufacturers::Intel,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                CpuManufacturers::AmazonWebServices => "amazon-web-services",
-                CpuManufacturers::Amd => "amd",
-                CpuManufacturers::Apple => "apple",
-                CpuManufacturers::Intel => "intel",
-            }
-        }
-    }
-
-    impl std::fmt::Display for CpuManufacturers {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<CpuManufacturers> for Value {
-        fn from(v: CpuManufacturers) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<CpuManufacturers> for Val<CpuManufacturers> {
-        fn from(v: CpuManufacturers) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The type of hostname for EC2 instances. For IPv4 only subnets, an instance DNS name must be based on the instance
-    /// IPv4 address. For IPv6 only subnets, an instance DNS name must be based on the instance ID. For dual-stack subnets,
-    /// you can specify whether DNS names use the instance IPv4 address or the instance ID. For more information, see
-    /// [Amazon EC2 instance hostname types](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-naming.html)
-    /// in the *User Guide*.
-    ///
-    /// Rendered as its CloudFormation spelling ([`HostnameType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum HostnameType {
-        /// `ip-name`
-        IpName,
-        /// `resource-name`
-        ResourceName,
-    }
-
-    impl HostnameType {
-        /// Every variant, in schema order.
-        pub const ALL: [HostnameType; 2] = [HostnameType::IpName, HostnameType::ResourceName];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                HostnameType::IpName => "ip-name",
-                HostnameType::ResourceName => "resource-name",
-            }
-        }
-    }
-
-    impl std::fmt::Display for HostnameType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<HostnameType> for Value {
-        fn from(v: HostnameType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<HostnameType> for Val<HostnameType> {
-        fn from(v: HostnameType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Enables or disables the HTTP metadata endpoint on your instances. If the parameter is not specified, the default
-    /// state is ``enabled``.
-    ///
-    /// If you specify a value of ``disabled``, you will not be able to access your instance metadata.
-    ///
-    /// Rendered as its CloudFormation spelling ([`HttpEndpoint::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum HttpEndpoint {
-        /// `disabled`
-        Disabled,
-        /// `enabled`
-        Enabled,
-    }
-
-    impl HttpEndpoint {
-        /// Every variant, in schema order.
-        pub const ALL: [HttpEndpoint; 2] = [HttpEndpoint::Disabled, HttpEndpoint::Enabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                HttpEndpoint::Disabled => "disabled",
-                HttpEndpoint::Enabled => "enabled",
-            }
-        }
-    }
-
-    impl std::fmt::Display for HttpEndpoint {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<HttpEndpoint> for Value {
-        fn from(v: HttpEndpoint) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<HttpEndpoint> for Val<HttpEndpoint> {
-        fn from(v: HttpEndpoint) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Enables or disables the IPv6 endpoint for the instance metadata service.
-    ///
-    /// Default: ``disabled``
-    ///
-    /// Rendered as its CloudFormation spelling ([`HttpProtocolIpv6::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum HttpProtocolIpv6 {
-        /// `disabled`
-        Disabled,
-        /// `enabled`
-        Enabled,
-    }
-
-    impl HttpProtocolIpv6 {
-        /// Every variant, in schema order.
-        pub const ALL: [HttpProtocolIpv6; 2] = [HttpProtocolIpv6::Disabled, HttpProtocolIpv6::Enabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                HttpProtocolIpv6::Disabled => "disabled",
-                HttpProtocolIpv6::Enabled => "enabled",
-            }
-        }
-    }
-
-    impl std::fmt::Display for HttpProtocolIpv6 {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<HttpProtocolIpv6> for Value {
-        fn from(v: HttpProtocolIpv6) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<HttpProtocolIpv6> for Val<HttpProtocolIpv6> {
-        fn from(v: HttpProtocolIpv6) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Indicates whether IMDSv2 is required.
-    ///
-    /// \+ ``optional`` - IMDSv2 is optional. You can choose whether to send a session token in your instance metadata
-    /// retrieval requests. If you retrieve IAM role credentials without a session token, you receive the IMDSv1 role
-    /// credentials. If you retrieve IAM role credentials using a valid session token, you receive the IMDSv2 role
-    /// credentials.
-    ///
-    /// \+ ``required`` - IMDSv2 is required. You must send a session token in your instance metadata retrieval requests.
-    /// With this option, retrieving the IAM role credentials always returns IMDSv2 credentials; IMDSv1 credentials are not
-    /// available.
-    ///
-    /// Default: If the value of ``ImdsSupport`` for the Amazon Machine Image (AMI) for your instance is ``v2.0``, the
-    /// default is ``required``.
-    ///
-    /// Rendered as its CloudFormation spelling ([`HttpTokens::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum HttpTokens {
-        /// `optional`
-        Optional,
-        /// `required`
-        Required,
-    }
-
-    impl HttpTokens {
-        /// Every variant, in schema order.
-        pub const ALL: [HttpTokens; 2] = [HttpTokens::Optional, HttpTokens::Required];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                HttpTokens::Optional => "optional",
-                HttpTokens::Required => "required",
-            }
-        }
-    }
-
-    impl std::fmt::Display for HttpTokens {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<HttpTokens> for Value {
-        fn from(v: HttpTokens) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<HttpTokens> for Val<HttpTokens> {
-        fn from(v: HttpTokens) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`InstanceGenerations::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum InstanceGenerations {
-        /// `current`
-        Current,
-        /// `previous`
-        Previous,
-    }
-
-    impl InstanceGenerations {
-        /// Every variant, in schema order.
-        pub const ALL: [InstanceGenerations; 2] = [InstanceGenerations::Current, InstanceGenerations::Previous];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                InstanceGenerations::Current => "current",
-                InstanceGenerations::Previous => "previous",
-            }
-        }
-    }
-
-    impl std::fmt::Display for InstanceGenerations {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<InstanceGenerations> for Value {
-        fn from(v: InstanceGenerations) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<InstanceGenerations> for Val<InstanceGenerations> {
-        fn from(v: InstanceGenerations) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Indicates whether an instance stops or terminates when you initiate shutdown from the instance (using the operating
-    /// system command for system shutdown).
-    ///
-    /// Default: ``stop``
-    ///
-    /// Rendered as its CloudFormation spelling ([`InstanceInitiatedShutdownBehavior::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum InstanceInitiatedShutdownBehavior {
-        /// `stop`
-        Stop,
-        /// `terminate`
-        Terminate,
-    }
-
-    impl InstanceInitiatedShutdownBehavior {
-        /// Every variant, in schema order.
-        pub const ALL: [InstanceInitiatedShutdownBehavior; 2] =
-            [InstanceInitiatedShutdownBehavior::Stop, InstanceInitiatedShutdownBehavior::Terminate];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                InstanceInitiatedShutdownBehavior::Stop => "stop",
-                InstanceInitiatedShutdownBehavior::Terminate => "terminate",
-            }
-        }
-    }
-
-    impl std::fmt::Display for InstanceInitiatedShutdownBehavior {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<InstanceInitiatedShutdownBehavior> for Value {
-        fn from(v: InstanceInitiatedShutdownBehavior) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<InstanceInitiatedShutdownBehavior> for Val<InstanceInitiatedShutdownBehavior> {
-        fn from(v: InstanceInitiatedShutdownBehavior) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The behavior when a Spot Instance is interrupted. The default is ``terminate``.
-    ///
-    /// Rendered as its CloudFormation spelling ([`InstanceInterruptionBehavior::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum InstanceInterruptionBehavior {
-        /// `hibernate`
-        Hibernate,
-        /// `stop`
-        Stop,
-        /// `terminate`
-        Terminate,
-    }
-
-    impl InstanceInterruptionBehavior {
-        /// Every variant, in schema order.
-        pub const ALL: [InstanceInterruptionBehavior; 3] = [
-            InstanceInterruptionBehavior::Hibernate,
-            InstanceInterruptionBehavior::Stop,
-            InstanceInterruptionBehavior::Terminate,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                InstanceInterruptionBehavior::Hibernate => "hibernate",
-                InstanceInterruptionBehavior::Stop => "stop",
-                InstanceInterruptionBehavior::Terminate => "terminate",
-            }
-        }
-    }
-
-    impl std::fmt::Display for InstanceInterruptionBehavior {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<InstanceInterruptionBehavior> for Value {
-        fn from(v: InstanceInterruptionBehavior) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<InstanceInterruptionBehavior> for Val<InstanceInterruptionBehavior> {
-        fn from(v: InstanceInterruptionBehavior) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Set to ``enabled`` to allow access to instance tags from the instance metadata. Set to ``disabled`` to turn off
-    /// access to instance tags from the instance metadata. For more information, see [View tags for your EC2 instances
-    /// using instance metadata](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/work-with-tags-in-IMDS.html).
-    ///
-    /// Default: ``disabled``
-    ///
-    /// Rendered as its CloudFormation spelling ([`InstanceMetadataTags::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum InstanceMetadataTags {
-        /// `disabled`
-        Disabled,
-        /// `enabled`
-        Enabled,
-    }
-
-    impl InstanceMetadataTags {
-        /// Every variant, in schema order.
-        pub const ALL: [InstanceMetadataTags; 2] = [InstanceMetadataTags::Disabled, InstanceMetadataTags::Enabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                InstanceMetadataTags::Disabled => "disabled",
-                InstanceMetadataTags::Enabled => "enabled",
-            }
-        }
-    }
-
-    impl std::fmt::Display for InstanceMetadataTags {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<InstanceMetadataTags> for Value {
-        fn from(v: InstanceMetadataTags) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<InstanceMetadataTags> for Val<InstanceMetadataTags> {
-        fn from(v: InstanceMetadataTags) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Indicates whether instance types with instance store volumes are included, excluded, or required. For more
-    /// information, [Amazon EC2 instance store](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/InstanceStorage.html)
-    /// in the *Amazon EC2 User Guide*.
-    ///
-    /// \+ To include instance types with instance store volumes, specify ``included``.
-    ///
-    /// \+ To require only instance types with instance store volumes, specify ``required``.
-    ///
-    /// \+ To exclude instance types with instance store volumes, specify ``excluded``.
-    ///
-    /// Default: ``included``
-    ///
-    /// Rendered as its CloudFormation spelling ([`LocalStorage::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum LocalStorage {
-        /// `excluded`
-        Excluded,
-        /// `included`
-        Included,
-        /// `required`
-        Required,
-    }
-
-    impl LocalStorage {
-        /// Every variant, in schema order.
-        pub const ALL: [LocalStorage; 3] = [LocalStorage::Excluded, LocalStorage::Included, LocalStorage::Required];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                LocalStorage::Excluded => "excluded",
-                LocalStorage::Included => "included",
-                LocalStorage::Required => "required",
-            }
-        }
-    }
-
-    impl std::fmt::Display for LocalStorage {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<LocalStorage> for Value {
-        fn from(v: LocalStorage) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<LocalStorage> for Val<LocalStorage> {
-        fn from(v: LocalStorage) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`LocalStorageTypes::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum LocalStorageTypes {
-        /// `hdd`
-        Hdd,
-        /// `ssd`
-        Ssd,
-    }
-
-    impl LocalStorageTypes {
-        /// Every variant, in schema order.
-        pub const ALL: [LocalStorageTypes; 2] = [LocalStorageTypes::Hdd, LocalStorageTypes::Ssd];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                LocalStorageTypes::Hdd => "hdd",
-                LocalStorageTypes::Ssd => "ssd",
-            }
-        }
-    }
-
-    impl std::fmt::Display for LocalStorageTypes {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<LocalStorageTypes> for Value {
-        fn from(v: LocalStorageTypes) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<LocalStorageTypes> for Val<LocalStorageTypes> {
-        fn from(v: LocalStorageTypes) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The market type.
-    ///
-    /// Rendered as its CloudFormation spelling ([`MarketType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum MarketType {
-        /// `capacity-block`
-        CapacityBlock,
-        /// `interruptible-capacity-reservation`
-        InterruptibleCapacityReservation,
-        /// `on-demand`
-        OnDemand,
-        /// `spot`
-        Spot,
-    }
-
-    impl MarketType {
-        /// Every variant, in schema order.
-        pub const ALL: [MarketType; 4] = [
-            MarketType::CapacityBlock,
-            MarketType::InterruptibleCapacityReservation,
-            MarketType::OnDemand,
-            MarketType::Spot,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                MarketType::CapacityBlock => "capacity-block",
-                MarketType::InterruptibleCapacityReservation => "interruptible-capacity-reservation",
-                MarketType::OnDemand => "on-demand",
-                MarketType::Spot => "spot",
-            }
-        }
-    }
-
-    impl std::fmt::Display for MarketType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<MarketType> for Value {
-        fn from(v: MarketType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<MarketType> for Val<MarketType> {
-        fn from(v: MarketType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Indicates whether the instance is enabled for nested virtualization.
-    ///
-    /// Rendered as its CloudFormation spelling ([`NestedVirtualization::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum NestedVirtualization {
-        /// `enabled`
-        Enabled,
-        /// `disabled`
-        Disabled,
-    }
-
-    impl NestedVirtualization {
-        /// Every variant, in schema order.
-        pub const ALL: [NestedVirtualization; 2] = [NestedVirtualization::Enabled, NestedVirtualization::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                NestedVirtualization::Enabled => "enabled",
-                NestedVirtualization::Disabled => "disabled",
-            }
-        }
-    }
-
-    impl std::fmt::Display for NestedVirtualization {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<NestedVirtualization> for Value {
-        fn from(v: NestedVirtualization) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<NestedVirtualization> for Val<NestedVirtualization> {
-        fn from(v: NestedVirtualization) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The type of resource. To tag a launch template, ``ResourceType`` must be ``launch-template``.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ResourceType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ResourceType {
-        /// `application-status-check`
-        ApplicationStatusCheck,
-        /// `capacity-block`
-        CapacityBlock,
-        /// `capacity-manager-data-export`
-        CapacityManagerDataExport,
-        /// `capacity-reservation`
-        CapacityReservation,
-        /// `capacity-reservation-cancellation-quote`
-        CapacityReservationCancellationQuote,
-        /// `capacity-reservation-fleet`
-        CapacityReservationFleet,
-        /// `capacity-reservation-modification-quote`
-        CapacityReservationModificationQuote,
-        /// `carrier-gateway`
-        CarrierGateway,
-        /// `client-vpn-endpoint`
-        ClientVpnEndpoint,
-        /// `coip-pool`
-        CoipPool,
-        /// `customer-gateway`
-        CustomerGateway,
-        /// `declarative-policies-report`
-        DeclarativePoliciesReport,
-        /// `dedicated-host`
-        DedicatedHost,
-        /// `dhcp-options`
-        DhcpOptions,
-        /// `egress-only-internet-gateway`
-        EgressOnlyInternetGateway,
-        /// `elastic-gpu`
-        ElasticGpu,
-        /// `elastic-ip`
-        ElasticIp,
-        /// `export-image-task`
-        ExportImageTask,
-        /// `export-instance-task`
-        ExportInstanceTask,
-        /// `fleet`
-        Fleet,
-        /// `fpga-image`
-        FpgaImage,
-        /// `host-reservation`
-        HostReservation,
-        /// `image`
-        Image,
-        /// `image-usage-report`
-        ImageUsageReport,
-        /// `import-image-task`
-        ImportImageTask,
-        /// `import-snapshot-task`
-        ImportSnapshotTask,
-        /// `instance`
-        Instance,
-        /// `instance-connect-endpoint`
-        InstanceConnectEndpoint,
-        /// `instance-event-window`
-        InstanceEventWindow,
-        /// `internet-gateway`
-        InternetGateway,
-        /// `ipam`
-        Ipam,
-        /// `ipam-external-resource-verification-token`
-        IpamExternalResourceVerificationToken,
-        /// `ipam-internet-registry-association`
-        IpamInternetRegistryAssociation,
-        /// `ipam-policy`
-        IpamPolicy,
-        /// `ipam-pool`
-        IpamPool,
-        /// `ipam-pool-allocation`
-        IpamPoolAllocation,
-        /// `ipam-prefix-list-resolver`
-        IpamPrefixListResolver,
-        /// `ipam-prefix-list-resolver-target`
-        IpamPrefixListResolverTarget,
-        /// `ipam-resource-discovery`
-        IpamResourceDiscovery,
-        /// `ipam-resource-discovery-association`
-        IpamResourceDiscoveryAssociation,
-        /// `ipam-scope`
-        IpamScope,
-        /// `ipv4pool-ec2`
-        Ipv4poolEc2,
-        /// `ipv6pool-ec2`
-        Ipv6poolEc2,
-        /// `key-pair`
-        KeyPair,
-        /// `launch-template`
-        LaunchTemplate,
-        /// `local-gateway`
-        LocalGateway,
-        /// `local-gateway-route-table`
-        LocalGatewayRouteTable,
-        /// `local-gateway-route-table-virtual-interface-group-association`
-        LocalGatewayRouteTableVirtualInterfaceGroupAssociation,
-        /// `local-gateway-route-table-vpc-association`
-        LocalGatewayRouteTableVpcAssociation,
-        /// `local-gateway-virtual-interface`
-        LocalGatewayVirtualInterface,
-        /// `local-gateway-virtual-interface-group`
-        LocalGatewayVirtualInterfaceGroup,
-        /// `mac-modification-task`
-        MacModificationTask,
-        /// `natgateway`
-        Natgateway,
-        /// `network-acl`
-        NetworkAcl,
-        /// `network-insights-access-scope`
-        NetworkInsightsAccessScope,
-        /// `network-insights-access-scope-analysis`
-        NetworkInsightsAccessScopeAnalysis,
-        /// `network-insights-analysis`
-        NetworkInsightsAnalysis,
-        /// `network-insights-path`
-        NetworkInsightsPath,
-        /// `network-interface`
-        NetworkInterface,
-        /// `outpost-lag`
-        OutpostLag,
-        /// `placement-group`
-        PlacementGroup,
-        /// `prefix-list`
-        PrefixList,
-        /// `replace-root-volume-task`
-        ReplaceRootVolumeTask,
-        /// `reserved-instances`
-        ReservedInstances,
-        /// `route-server`
-        RouteServer,
-        /// `route-server-endpoint`
-        RouteServerEndpoint,
-        /// `route-server-peer`
-        RouteServerPeer,
-        /// `route-table`
-        RouteTable,
-        /// `secondary-interface`
-        SecondaryInterface,
-        /// `secondary-network`
-        SecondaryNetwork,
-        /// `secondary-subnet`
-        SecondarySubnet,
-        /// `security-group`
-        SecurityGroup,
-        /// `security-group-rule`
-        SecurityGroupRule,
-        /// `service-link-virtual-interface`
-        ServiceLinkVirtualInterface,
-        /// `snapshot`
-        Snapshot,
-        /// `spot-fleet-request`
-        SpotFleetRequest,
-        /// `spot-instances-request`
-        SpotInstancesRequest,
-        /// `subnet`
-        Subnet,
-        /// `subnet-cidr-reservation`
-        SubnetCidrReservation,
-        /// `traffic-mirror-filter`
-        TrafficMirrorFilter,
-        /// `traffic-mirror-filter-rule`
-        TrafficMirrorFilterRule,
-        /// `traffic-mirror-session`
-        TrafficMirrorSession,
-        /// `traffic-mirror-target`
-        TrafficMirrorTarget,
-        /// `transit-gateway`
-        TransitGateway,
-        /// `transit-gateway-attachment`
-        TransitGatewayAttachment,
-        /// `transit-gateway-connect-peer`
-        TransitGatewayConnectPeer,
-        /// `transit-gateway-metering-policy`
-        TransitGatewayMeteringPolicy,
-        /// `transit-gateway-multicast-domain`
-        TransitGatewayMulticastDomain,
-        /// `transit-gateway-policy-table`
-        TransitGatewayPolicyTable,
-        /// `transit-gateway-route-table`
-        TransitGatewayRouteTable,
-        /// `transit-gateway-route-table-announcement`
-        TransitGatewayRouteTableAnnouncement,
-        /// `verified-access-endpoint`
-        VerifiedAccessEndpoint,
-        /// `verified-access-endpoint-target`
-        VerifiedAccessEndpointTarget,
-        /// `verified-access-group`
-        VerifiedAccessGroup,
-        /// `verified-access-instance`
-        VerifiedAccessInstance,
-        /// `verified-access-policy`
-        VerifiedAccessPolicy,
-        /// `verified-access-trust-provider`
-        VerifiedAccessTrustProvider,
-        /// `volume`
-        Volume,
-        /// `vpc`
-        Vpc,
-        /// `vpc-block-public-access-exclusion`
-        VpcBlockPublicAccessExclusion,
-        /// `vpc-encryption-control`
-        VpcEncryptionControl,
-        /// `vpc-endpoint`
-        VpcEndpoint,
-        /// `vpc-endpoint-connection`
-        VpcEndpointConnection,
-        /// `vpc-endpoint-connection-device-type`
-        VpcEndpointConnectionDeviceType,
-        /// `vpc-endpoint-service`
-        VpcEndpointService,
-        /// `vpc-endpoint-service-permission`
-        VpcEndpointServicePermission,
-        /// `vpc-flow-log`
-        VpcFlowLog,
-        /// `vpc-peering-connection`
-        VpcPeeringConnection,
-        /// `vpn-concentrator`
-        VpnConcentrator,
-        /// `vpn-connection`
-        VpnConnection,
-        /// `vpn-connection-device-type`
-        VpnConnectionDeviceType,
-        /// `vpn-gateway`
-        VpnGateway,
-    }
-
-    impl ResourceType {
-        /// Every variant, in schema order.
-        pub const ALL: [ResourceType; 112] = [
-            ResourceType::ApplicationStatusCheck,
-            ResourceType::CapacityBlock,
-            ResourceType::CapacityManagerDataExport,
-            ResourceType::CapacityReservation,
-            ResourceType::CapacityReservationCancellationQuote,
-            ResourceType::CapacityReservationFleet,
-            ResourceType::CapacityReservationModificationQuote,
-            ResourceType::CarrierGateway,
-            ResourceType::ClientVpnEndpoint,
-            ResourceType::CoipPool,
-            ResourceType::CustomerGateway,
-            ResourceType::DeclarativePoliciesReport,
-            ResourceType::DedicatedHost,
-            ResourceType::DhcpOptions,
-            ResourceType::EgressOnlyInternetGateway,
-            ResourceType::ElasticGpu,
-            ResourceType::ElasticIp,
-            ResourceType::ExportImageTask,
-            ResourceType::ExportInstanceTask,
-            ResourceType::Fleet,
-            ResourceType::FpgaImage,
-            ResourceType::HostReservation,
-            ResourceType::Image,
-            ResourceType::ImageUsageReport,
-            ResourceType::ImportImageTask,
-            ResourceType::ImportSnapshotTask,
-            ResourceType::Instance,
-            ResourceType::InstanceConnectEndpoint,
-            ResourceType::InstanceEventWindow,
-            ResourceType::InternetGateway,
-            ResourceType::Ipam,
-            ResourceType::IpamExternalResourceVerificationToken,
-            ResourceType::IpamInternetRegistryAssociation,
-            ResourceType::IpamPolicy,
-            ResourceType::IpamPool,
-            ResourceType::IpamPoolAllocation,
-            ResourceType::IpamPrefixListResolver,
-            ResourceType::IpamPrefixListResolverTarget,
-            ResourceType::IpamResourceDiscovery,
-            ResourceType::IpamResourceDiscoveryAssociation,
-            ResourceType::IpamScope,
-            ResourceType::Ipv4poolEc2,
-            ResourceType::Ipv6poolEc2,
-            ResourceType::KeyPair,
-            ResourceType::LaunchTemplate,
-            ResourceType::LocalGateway,
-            ResourceType::LocalGatewayRouteTable,
-            ResourceType::LocalGatewayRouteTableVirtualInterfaceGroupAssociation,
-            ResourceType::LocalGatewayRouteTableVpcAssociation,
-            ResourceType::LocalGatewayVirtualInterface,
-            ResourceType::LocalGatewayVirtualInterfaceGroup,
-            ResourceType::MacModificationTask,
-            ResourceType::Natgateway,
-            ResourceType::NetworkAcl,
-            ResourceType::NetworkInsightsAccessScope,
-            ResourceType::NetworkInsightsAccessScopeAnalysis,
-            ResourceType::NetworkInsightsAnalysis,
-            ResourceType::NetworkInsightsPath,
-            ResourceType::NetworkInterface,
-            ResourceType::OutpostLag,
-            ResourceType::PlacementGroup,
-            ResourceType::PrefixList,
-            ResourceType::ReplaceRootVolumeTask,
-            ResourceType::ReservedInstances,
-            ResourceType::RouteServer,
-            ResourceType::RouteServerEndpoint,
-            ResourceType::RouteServerPeer,
-            ResourceType::RouteTable,
-            ResourceType::SecondaryInterface,
-            ResourceType::SecondaryNetwork,
-            ResourceType::SecondarySubnet,
-            ResourceType::SecurityGroup,
-            ResourceType::SecurityGroupRule,
-            ResourceType::ServiceLinkVirtualInterface,
-            ResourceType::Snapshot,
-            ResourceType::SpotFleetRequest,
-            ResourceType::SpotInstancesRequest,
-            ResourceType::Subnet,
-            ResourceType::SubnetCidrReservation,
-            ResourceType::TrafficMirrorFilter,
-            ResourceType::TrafficMirrorFilterRule,
-            ResourceType::TrafficMirrorSession,
-            ResourceType::TrafficMirrorTarget,
-            ResourceType::TransitGateway,
-            ResourceType::TransitGatewayAttachment,
-            ResourceType::TransitGatewayConnectPeer,
-            ResourceType::TransitGatewayMeteringPolicy,
-            ResourceType::TransitGatewayMulticastDomain,
-            ResourceType::TransitGatewayPolicyTable,
-            ResourceType::TransitGatewayRouteTable,
-            ResourceType::TransitGatewayRouteTableAnnouncement,
-            ResourceType::VerifiedAccessEndpoint,
-            ResourceType::VerifiedAccessEndpointTarget,
-            ResourceType::VerifiedAccessGroup,
-            ResourceType::VerifiedAccessInstance,
-            ResourceType::VerifiedAccessPolicy,
-            ResourceType::VerifiedAccessTrustProvider,
-            ResourceType::Volume,
-            ResourceType::Vpc,
-            ResourceType::VpcBlockPublicAccessExclusion,
-            ResourceType::VpcEncryptionControl,
-            ResourceType::VpcEndpoint,
-            ResourceType::VpcEndpointConnection,
-            ResourceType::VpcEndpointConnectionDeviceType,
-            ResourceType::VpcEndpointService,
-            ResourceType::VpcEndpointServicePermission,
-            ResourceType::VpcFlowLog,
-            ResourceType::VpcPeeringConnection,
-            ResourceType::VpnConcentrator,
-            ResourceType::VpnConnection,
-            ResourceType::VpnConnectionDeviceType,
-            ResourceType::VpnGateway,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ResourceType::ApplicationStatusCheck => "application-status-check",
-                ResourceType::CapacityBlock => "capacity-block",
-                ResourceType::CapacityManagerDataExport => "capacity-manager-data-export",
-                ResourceType::CapacityReservation => "capacity-reservation",
-                ResourceType::CapacityReservationCancellationQuote => "capacity-reservation-cancellation-quote",
-                ResourceType::CapacityReservationFleet => "capacity-reservation-fleet",
-                ResourceType::CapacityReservationModificationQuote => "capacity-reservation-modification-quote",
-                ResourceType::CarrierGateway => "carrier-gateway",
-                ResourceType::ClientVpnEndpoint => "client-vpn-endpoint",
-                ResourceType::CoipPool => "coip-pool",
-                ResourceType::CustomerGateway => "customer-gateway",
-                ResourceType::DeclarativePoliciesReport => "declarative-policies-report",
-                ResourceType::DedicatedHost => "dedicated-host",
-                ResourceType::DhcpOptions => "dhcp-options",
-                ResourceType::EgressOnlyInternetGateway => "egress-only-internet-gateway",
-                ResourceType::ElasticGpu => "elastic-gpu",
-                ResourceType::ElasticIp => "elastic-ip",
-                ResourceType::ExportImageTask => "export-image-task",
-                ResourceType::ExportInstanceTask => "export-instance-task",
-                ResourceType::Fleet => "fleet",
-                ResourceType::FpgaImage => "fpga-image",
-                ResourceType::HostReservation => "host-reservation",
-                ResourceType::Image => "image",
-                ResourceType::ImageUsageReport => "image-usage-report",
-                ResourceType::ImportImageTask => "import-image-task",
-                ResourceType::ImportSnapshotTask => "import-snapshot-task",
-                ResourceType::Instance => "instance",
-                ResourceType::InstanceConnectEndpoint => "instance-connect-endpoint",
-                ResourceType::InstanceEventWindow => "instance-event-window",
-                ResourceType::InternetGateway => "internet-gateway",
-                ResourceType::Ipam => "ipam",
-                ResourceType::IpamExternalResourceVerificationToken => "ipam-external-resource-verification-token",
-                ResourceType::IpamInternetRegistryAssociation => "ipam-internet-registry-association",
-                ResourceType::IpamPolicy => "ipam-policy",
-                ResourceType::IpamPool => "ipam-pool",
-                ResourceType::IpamPoolAllocation => "ipam-pool-allocation",
-                ResourceType::IpamPrefixListResolver => "ipam-prefix-list-resolver",
-                ResourceType::IpamPrefixListResolverTarget => "ipam-prefix-list-resolver-target",
-                ResourceType::IpamResourceDiscovery => "ipam-resource-discovery",
-                ResourceType::IpamResourceDiscoveryAssociation => "ipam-resource-discovery-association",
-                ResourceType::IpamScope => "ipam-scope",
-                ResourceType::Ipv4poolEc2 => "ipv4pool-ec2",
-                ResourceType::Ipv6poolEc2 => "ipv6pool-ec2",
-                ResourceType::KeyPair => "key-pair",
-                ResourceType::LaunchTemplate => "launch-template",
-                ResourceType::LocalGateway => "local-gateway",
-                ResourceType::LocalGatewayRouteTable => "local-gateway-route-table",
-                ResourceType::LocalGatewayRouteTableVirtualInterfaceGroupAssociation => {
-                    "local-gateway-route-table-virtual-interface-group-association"
-                }
-                ResourceType::LocalGatewayRouteTableVpcAssociation => "local-gateway-route-table-vpc-association",
-                ResourceType::LocalGatewayVirtualInterface => "local-gateway-virtual-interface",
-                ResourceType::LocalGatewayVirtualInterfaceGroup => "local-gateway-virtual-interface-group",
-                ResourceType::MacModificationTask => "mac-modification-task",
-                ResourceType::Natgateway => "natgateway",
-                ResourceType::NetworkAcl => "network-acl",
-                ResourceType::NetworkInsightsAccessScope => "network-insights-access-scope",
-                ResourceType::NetworkInsightsAccessScopeAnalysis => "network-insights-access-scope-analysis",
-                ResourceType::NetworkInsightsAnalysis => "network-insights-analysis",
-                ResourceType::NetworkInsightsPath => "network-insights-path",
-                ResourceType::NetworkInterface => "network-interface",
-                ResourceType::OutpostLag => "outpost-lag",
-                ResourceType::PlacementGroup => "placement-group",
-                ResourceType::PrefixList => "prefix-list",
-                ResourceType::ReplaceRootVolumeTask => "replace-root-volume-task",
-                ResourceType::ReservedInstances => "reserved-instances",
-                ResourceType::RouteServer => "route-server",
-                ResourceType::RouteServerEndpoint => "route-server-endpoint",
-                ResourceType::RouteServerPeer => "route-server-peer",
-                ResourceType::RouteTable => "route-table",
-                ResourceType::SecondaryInterface => "secondary-interface",
-                ResourceType::SecondaryNetwork => "secondary-network",
-                ResourceType::SecondarySubnet => "secondary-subnet",
-                ResourceType::SecurityGroup => "security-group",
-                ResourceType::SecurityGroupRule => "security-group-rule",
-                ResourceType::ServiceLinkVirtualInterface => "service-link-virtual-interface",
-                ResourceType::Snapshot => "snapshot",
-                ResourceType::SpotFleetRequest => "spot-fleet-request",
-                ResourceType::SpotInstancesRequest => "spot-instances-request",
-                ResourceType::Subnet => "subnet",
-                ResourceType::SubnetCidrReservation => "subnet-cidr-reservation",
-                ResourceType::TrafficMirrorFilter => "traffic-mirror-filter",
-                ResourceType::TrafficMirrorFilterRule => "traffic-mirror-filter-rule",
-                ResourceType::TrafficMirrorSession => "traffic-mirror-session",
-                ResourceType::TrafficMirrorTarget => "traffic-mirror-target",
-                ResourceType::TransitGateway => "transit-gateway",
-                ResourceType::TransitGatewayAttachment => "transit-gateway-attachment",
-                ResourceType::TransitGatewayConnectPeer => "transit-gateway-connect-peer",
-                ResourceType::TransitGatewayMeteringPolicy => "transit-gateway-metering-policy",
-                ResourceType::TransitGatewayMulticastDomain => "transit-gateway-multicast-domain",
-                ResourceType::TransitGatewayPolicyTable => "transit-gateway-policy-table",
-                ResourceType::TransitGatewayRouteTable => "transit-gateway-route-table",
-                ResourceType::TransitGatewayRouteTableAnnouncement => "transit-gateway-route-table-announcement",
-                ResourceType::VerifiedAccessEndpoint => "verified-access-endpoint",
-                ResourceType::VerifiedAccessEndpointTarget => "verified-access-endpoint-target",
-                ResourceType::VerifiedAccessGroup => "verified-access-group",
-                ResourceType::VerifiedAccessInstance => "verified-access-instance",
-                ResourceType::VerifiedAccessPolicy => "verified-access-policy",
-                ResourceType::VerifiedAccessTrustProvider => "verified-access-trust-provider",
-                ResourceType::Volume => "volume",
-                ResourceType::Vpc => "vpc",
-                ResourceType::VpcBlockPublicAccessExclusion => "vpc-block-public-access-exclusion",
-                ResourceType::VpcEncryptionControl => "vpc-encryption-control",
-                ResourceType::VpcEndpoint => "vpc-endpoint",
-                ResourceType::VpcEndpointConnection => "vpc-endpoint-connection",
-                ResourceType::VpcEndpointConnectionDeviceType => "vpc-endpoint-connection-device-type",
-                ResourceType::VpcEndpointService => "vpc-endpoint-service",
-                ResourceType::VpcEndpointServicePermission => "vpc-endpoint-service-permission",
-                ResourceType::VpcFlowLog => "vpc-flow-log",
-                ResourceType::VpcPeeringConnection => "vpc-peering-connection",
-                ResourceType::VpnConcentrator => "vpn-concentrator",
-                ResourceType::VpnConnection => "vpn-connection",
-                ResourceType::VpnConnectionDeviceType => "vpn-connection-device-type",
-                ResourceType::VpnGateway => "vpn-gateway",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ResourceType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ResourceType> for Value {
-        fn from(v: ResourceType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ResourceType> for Val<ResourceType> {
-        fn from(v: ResourceType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The Spot Instance request type.
-    ///
-    /// If you are using Spot Instances with an Auto Scaling group, use ``one-time`` requests, as the ASlong service handles
-    /// requesting new Spot Instances whenever the group is below its desired capacity.
-    ///
-    /// Rendered as its CloudFormation spelling ([`SpotInstanceType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SpotInstanceType {
-        /// `one-time`
-        OneTime,
-        /// `persistent`
-        Persistent,
-    }
-
-    impl SpotInstanceType {
-        /// Every variant, in schema order.
-        pub const ALL: [SpotInstanceType; 2] = [SpotInstanceType::OneTime, SpotInstanceType::Persistent];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SpotInstanceType::OneTime => "one-time",
-                SpotInstanceType::Persistent => "persistent",
-            }
-        }
-    }
-
-    impl std::fmt::Display for SpotInstanceType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<SpotInstanceType> for Value {
-        fn from(v: SpotInstanceType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<SpotInstanceType> for Val<SpotInstanceType> {
-        fn from(v: SpotInstanceType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The tenancy of the instance. An instance with a tenancy of dedicated runs on single-tenant hardware.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Tenancy::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Tenancy {
-        /// `dedicated`
-        Dedicated,
-        /// `default`
-        Default,
-        /// `host`
-        Host,
-    }
-
-    impl Tenancy {
-        /// Every variant, in schema order.
-        pub const ALL: [Tenancy; 3] = [Tenancy::Dedicated, Tenancy::Default, Tenancy::Host];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Tenancy::Dedicated => "dedicated",
-                Tenancy::Default => "default",
-                Tenancy::Host => "host",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Tenancy {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Tenancy> for Value {
-        fn from(v: Tenancy) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Tenancy> for Val<Tenancy> {
-        fn from(v: Tenancy) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The volume type. For more information, see [Amazon EBS volume
-    /// types](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-volume-types.html) in the *Amazon EBS User Guide*.
-    ///
-    /// Rendered as its CloudFormation spelling ([`VolumeType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum VolumeType {
-        /// `gp2`
-        Gp2,
-        /// `gp3`
-        Gp3,
-        /// `io1`
-        Io1,
-        /// `io2`
-        Io2,
-        /// `sc1`
-        Sc1,
-        /// `st1`
-        St1,
-        /// `standard`
-        Standard,
-    }
-
-    impl VolumeType {
-        /// Every variant, in schema order.
-        pub const ALL: [VolumeType; 7] = [
-            VolumeType::Gp2,
-            VolumeType::Gp3,
-            VolumeType::Io1,
-            VolumeType::Io2,
-            VolumeType::Sc1,
-            VolumeType::St1,
-            VolumeType::Standard,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                VolumeType::Gp2 => "gp2",
-                VolumeType::Gp3 => "gp3",
-                VolumeType::Io1 => "io1",
-                VolumeType::Io2 => "io2",
-                VolumeType::Sc1 => "sc1",
-                VolumeType::St1 => "st1",
-                VolumeType::Standard => "standard",
-            }
-        }
-    }
-
-    impl std::fmt::Display for VolumeType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<VolumeType> for Value {
-        fn from(v: VolumeType) -> Self {
-            Value::String(v.as_str().to_string())
+
+    cfn_enum! {
+        /// Indicates the instance's Capacity Reservation preferences. Possible preferences include:
+        ///
+        /// \+ ``capacity-reservations-only`` - The instance will only run in a Capacity Reservation or Capacity Reservation
+        /// group. If capacity isn't available, the instance will fail to launch.
+        ///
+        /// \+ ``open`` - The instance can run in any ``open`` Capacity Reservation that has matching attributes (instance
+        /// type, platform, Availability Zone, tenancy).
+        ///
+        /// \+ ``none`` - The instance avoids running in a Capacity Reservation even if one is available. The instance runs
+        /// in On-Demand capacity.
+        CapacityReservationPreference[3] {
+            CapacityReservationsOnly = "capacity-reservations-only",
+            None = "none",
+            Open = "open",
+        }
+    }
+
+    cfn_enum! {
+        CpuManufacturers[4] {
+            AmazonWebServices = "amazon-web-services",
+            Amd = "amd",
+            Apple = "apple",
+            Intel = "intel",
+        }
+    }
+
+    cfn_enum! {
+        /// The type of hostname for EC2 instances. For IPv4 only subnets, an instance DNS name must be based on the
+        /// instance IPv4 address. For IPv6 only subnets, an instance DNS name must be based on the instance ID. For
+        /// dual-stack subnets, you can specify whether DNS names use the instance IPv4 address or the instance ID. For more
+        /// information, see [Amazon EC2 instance hostname
+        /// types](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-naming.html) in the *User Guide*.
+        HostnameType[2] {
+            IpName = "ip-name",
+            ResourceName = "resource-name",
+        }
+    }
+
+    cfn_enum! {
+        /// Enables or disables the HTTP metadata endpoint on your instances. If the parameter is not specified, the default
+        /// state is ``enabled``.
+        ///
+        /// If you specify a value of ``disabled``, you will not be able to access your instance metadata.
+        HttpEndpoint[2] {
+            Disabled = "disabled",
+            Enabled = "enabled",
+        }
+    }
+
+    cfn_enum! {
+        /// Enables or disables the IPv6 endpoint for the instance metadata service.
+        ///
+        /// Default: ``disabled``
+        HttpProtocolIpv6[2] {
+            Disabled = "disabled",
+            Enabled = "enabled",
         }
     }
-
-    impl From<VolumeType> for Val<VolumeType> {
-        fn from(v: VolumeType) -> Self {
-            Val::expr(v.into())
+
+    cfn_enum! {
+        /// Indicates whether IMDSv2 is required.
+        ///
+        /// \+ ``optional`` - IMDSv2 is optional. You can choose whether to send a session token in your instance metadata
+        /// retrieval requests. If you retrieve IAM role credentials without a session token, you receive the IMDSv1 role
+        /// credentials. If you retrieve IAM role credentials using a valid session token, you receive the IMDSv2 role
+        /// credentials.
+        ///
+        /// \+ ``required`` - IMDSv2 is required. You must send a session token in your instance metadata retrieval
+        /// requests. With this option, retrieving the IAM role credentials always returns IMDSv2 credentials; IMDSv1
+        /// credentials are not available.
+        ///
+        /// Default: If the value of ``ImdsSupport`` for the Amazon Machine Image (AMI) for your instance is ``v2.0``, the
+        /// default is ``required``.
+        HttpTokens[2] {
+            Optional = "optional",
+            Required = "required",
+        }
+    }
+
+    cfn_enum! {
+        InstanceGenerations[2] {
+            Current = "current",
+            Previous = "previous",
+        }
+    }
+
+    cfn_enum! {
+        /// Indicates whether an instance stops or terminates when you initiate shutdown from the instance (using the
+        /// operating system command for system shutdown).
+        ///
+        /// Default: ``stop``
+        InstanceInitiatedShutdownBehavior[2] {
+            Stop = "stop",
+            Terminate = "terminate",
+        }
+    }
+
+    cfn_enum! {
+        /// The behavior when a Spot Instance is interrupted. The default is ``terminate``.
+        InstanceInterruptionBehavior[3] {
+            Hibernate = "hibernate",
+            Stop = "stop",
+            Terminate = "terminate",
+        }
+    }
+
+    cfn_enum! {
+        /// Set to ``enabled`` to allow access to instance tags from the instance metadata. Set to ``disabled`` to turn off
+        /// access to instance tags from the instance metadata. For more information, see [View tags for your EC2 instances
+        /// using instance metadata](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/work-with-tags-in-IMDS.html).
+        ///
+        /// Default: ``disabled``
+        InstanceMetadataTags[2] {
+            Disabled = "disabled",
+            Enabled = "enabled",
+        }
+    }
+
+    cfn_enum! {
+        /// Indicates whether instance types with instance store volumes are included, excluded, or required. For more
+        /// information, [Amazon EC2 instance
+        /// store](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/InstanceStorage.html) in the *Amazon EC2 User Guide*.
+        ///
+        /// \+ To include instance types with instance store volumes, specify ``included``.
+        ///
+        /// \+ To require only instance types with instance store volumes, specify ``required``.
+        ///
+        /// \+ To exclude instance types with instance store volumes, specify ``excluded``.
+        ///
+        /// Default: ``included``
+        LocalStorage[3] {
+            Excluded = "excluded",
+            Included = "included",
+            Required = "required",
+        }
+    }
+
+    cfn_enum! {
+        LocalStorageTypes[2] {
+            Hdd = "hdd",
+            Ssd = "ssd",
+        }
+    }
+
+    cfn_enum! {
+        /// The market type.
+        MarketType[4] {
+            CapacityBlock = "capacity-block",
+            InterruptibleCapacityReservation = "interruptible-capacity-reservation",
+            OnDemand = "on-demand",
+            Spot = "spot",
+        }
+    }
+
+    cfn_enum! {
+        /// Indicates whether the instance is enabled for nested virtualization.
+        NestedVirtualization[2] {
+            Enabled = "enabled",
+            Disabled = "disabled",
+        }
+    }
+
+    cfn_enum! {
+        /// The type of resource. To tag a launch template, ``ResourceType`` must be ``launch-template``.
+        ResourceType[112] {
+            ApplicationStatusCheck = "application-status-check",
+            CapacityBlock = "capacity-block",
+            CapacityManagerDataExport = "capacity-manager-data-export",
+            CapacityReservation = "capacity-reservation",
+            CapacityReservationCancellationQuote = "capacity-reservation-cancellation-quote",
+            CapacityReservationFleet = "capacity-reservation-fleet",
+            CapacityReservationModificationQuote = "capacity-reservation-modification-quote",
+            CarrierGateway = "carrier-gateway",
+            ClientVpnEndpoint = "client-vpn-endpoint",
+            CoipPool = "coip-pool",
+            CustomerGateway = "customer-gateway",
+            DeclarativePoliciesReport = "declarative-policies-report",
+            DedicatedHost = "dedicated-host",
+            DhcpOptions = "dhcp-options",
+            EgressOnlyInternetGateway = "egress-only-internet-gateway",
+            ElasticGpu = "elastic-gpu",
+            ElasticIp = "elastic-ip",
+            ExportImageTask = "export-image-task",
+            ExportInstanceTask = "export-instance-task",
+            Fleet = "fleet",
+            FpgaImage = "fpga-image",
+            HostReservation = "host-reservation",
+            Image = "image",
+            ImageUsageReport = "image-usage-report",
+            ImportImageTask = "import-image-task",
+            ImportSnapshotTask = "import-snapshot-task",
+            Instance = "instance",
+            InstanceConnectEndpoint = "instance-connect-endpoint",
+            InstanceEventWindow = "instance-event-window",
+            InternetGateway = "internet-gateway",
+            Ipam = "ipam",
+            IpamExternalResourceVerificationToken = "ipam-external-resource-verification-token",
+            IpamInternetRegistryAssociation = "ipam-internet-registry-association",
+            IpamPolicy = "ipam-policy",
+            IpamPool = "ipam-pool",
+            IpamPoolAllocation = "ipam-pool-allocation",
+            IpamPrefixListResolver = "ipam-prefix-list-resolver",
+            IpamPrefixListResolverTarget = "ipam-prefix-list-resolver-target",
+            IpamResourceDiscovery = "ipam-resource-discovery",
+            IpamResourceDiscoveryAssociation = "ipam-resource-discovery-association",
+            IpamScope = "ipam-scope",
+            Ipv4poolEc2 = "ipv4pool-ec2",
+            Ipv6poolEc2 = "ipv6pool-ec2",
+            KeyPair = "key-pair",
+            LaunchTemplate = "launch-template",
+            LocalGateway = "local-gateway",
+            LocalGatewayRouteTable = "local-gateway-route-table",
+            LocalGatewayRouteTableVirtualInterfaceGroupAssociation = "local-gateway-route-table-virtual-interface-group-association",
+            LocalGatewayRouteTableVpcAssociation = "local-gateway-route-table-vpc-association",
+            LocalGatewayVirtualInterface = "local-gateway-virtual-interface",
+            LocalGatewayVirtualInterfaceGroup = "local-gateway-virtual-interface-group",
+            MacModificationTask = "mac-modification-task",
+            Natgateway = "natgateway",
+            NetworkAcl = "network-acl",
+            NetworkInsightsAccessScope = "network-insights-access-scope",
+            NetworkInsightsAccessScopeAnalysis = "network-insights-access-scope-analysis",
+            NetworkInsightsAnalysis = "network-insights-analysis",
+            NetworkInsightsPath = "network-insights-path",
+            NetworkInterface = "network-interface",
+            OutpostLag = "outpost-lag",
+            PlacementGroup = "placement-group",
+            PrefixList = "prefix-list",
+            ReplaceRootVolumeTask = "replace-root-volume-task",
+            ReservedInstances = "reserved-instances",
+            RouteServer = "route-server",
+            RouteServerEndpoint = "route-server-endpoint",
+            RouteServerPeer = "route-server-peer",
+            RouteTable = "route-table",
+            SecondaryInterface = "secondary-interface",
+            SecondaryNetwork = "secondary-network",
+            SecondarySubnet = "secondary-subnet",
+            SecurityGroup = "security-group",
+            SecurityGroupRule = "security-group-rule",
+            ServiceLinkVirtualInterface = "service-link-virtual-interface",
+            Snapshot = "snapshot",
+            SpotFleetRequest = "spot-fleet-request",
+            SpotInstancesRequest = "spot-instances-request",
+            Subnet = "subnet",
+            SubnetCidrReservation = "subnet-cidr-reservation",
+            TrafficMirrorFilter = "traffic-mirror-filter",
+            TrafficMirrorFilterRule = "traffic-mirror-filter-rule",
+            TrafficMirrorSession = "traffic-mirror-session",
+            TrafficMirrorTarget = "traffic-mirror-target",
+            TransitGateway = "transit-gateway",
+            TransitGatewayAttachment = "transit-gateway-attachment",
+            TransitGatewayConnectPeer = "transit-gateway-connect-peer",
+            TransitGatewayMeteringPolicy = "transit-gateway-metering-policy",
+            TransitGatewayMulticastDomain = "transit-gateway-multicast-domain",
+            TransitGatewayPolicyTable = "transit-gateway-policy-table",
+            TransitGatewayRouteTable = "transit-gateway-route-table",
+            TransitGatewayRouteTableAnnouncement = "transit-gateway-route-table-announcement",
+            VerifiedAccessEndpoint = "verified-access-endpoint",
+            VerifiedAccessEndpointTarget = "verified-access-endpoint-target",
+            VerifiedAccessGroup = "verified-access-group",
+            VerifiedAccessInstance = "verified-access-instance",
+            VerifiedAccessPolicy = "verified-access-policy",
+            VerifiedAccessTrustProvider = "verified-access-trust-provider",
+            Volume = "volume",
+            Vpc = "vpc",
+            VpcBlockPublicAccessExclusion = "vpc-block-public-access-exclusion",
+            VpcEncryptionControl = "vpc-encryption-control",
+            VpcEndpoint = "vpc-endpoint",
+            VpcEndpointConnection = "vpc-endpoint-connection",
+            VpcEndpointConnectionDeviceType = "vpc-endpoint-connection-device-type",
+            VpcEndpointService = "vpc-endpoint-service",
+            VpcEndpointServicePermission = "vpc-endpoint-service-permission",
+            VpcFlowLog = "vpc-flow-log",
+            VpcPeeringConnection = "vpc-peering-connection",
+            VpnConcentrator = "vpn-concentrator",
+            VpnConnection = "vpn-connection",
+            VpnConnectionDeviceType = "vpn-connection-device-type",
+            VpnGateway = "vpn-gateway",
+        }
+    }
+
+    cfn_enum! {
+        /// The Spot Instance request type.
+        ///
+        /// If you are using Spot Instances with an Auto Scaling group, use ``one-time`` requests, as the ASlong service
+        /// handles requesting new Spot Instances whenever the group is below its desired capacity.
+        SpotInstanceType[2] {
+            OneTime = "one-time",
+            Persistent = "persistent",
+        }
+    }
+
+    cfn_enum! {
+        /// The tenancy of the instance. An instance with a tenancy of dedicated runs on single-tenant hardware.
+        Tenancy[3] {
+            Dedicated = "dedicated",
+            Default = "default",
+            Host = "host",
+        }
+    }
+
+    cfn_enum! {
+        /// The volume type. For more information, see [Amazon EBS volume
+        /// types](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-volume-types.html) in the *Amazon EBS User Guide*.
+        VolumeType[7] {
+            Gp2 = "gp2",
+            Gp3 = "gp3",
+            Io1 = "io1",
+            Io2 = "io2",
+            Sc1 = "sc1",
+            St1 = "st1",
+            Standard = "standard",
         }
     }
 }
@@ -17090,47 +12284,12 @@ impl Handle<CfnLocalGatewayRouteTable> {
 
 /// Property types and enums of [`CfnLocalGatewayRouteTable`] (`AWS::EC2::LocalGatewayRouteTable`).
 pub mod local_gateway_route_table {
-    use crate::core::value::{Val, Value};
 
-    /// The mode of the local gateway route table.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Mode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Mode {
-        /// `coip`
-        Coip,
-        /// `direct-vpc-routing`
-        DirectVpcRouting,
-    }
-
-    impl Mode {
-        /// Every variant, in schema order.
-        pub const ALL: [Mode; 2] = [Mode::Coip, Mode::DirectVpcRouting];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Mode::Coip => "coip",
-                Mode::DirectVpcRouting => "direct-vpc-routing",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Mode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Mode> for Value {
-        fn from(v: Mode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Mode> for Val<Mode> {
-        fn from(v: Mode) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The mode of the local gateway route table.
+        Mode[2] {
+            Coip = "coip",
+            DirectVpcRouting = "direct-vpc-routing",
         }
     }
 }
@@ -17799,95 +12958,27 @@ pub mod nat_gateway {
 
     property_type!(AvailabilityZoneAddress);
 
-    /// Indicates whether this is a zonal (single-AZ) or regional (multi-AZ) NAT gateway.
-    ///
-    /// A zonal NAT gateway is a NAT Gateway that provides redundancy and scalability within a single availability zone. A
-    /// regional NAT gateway is a single NAT Gateway that works across multiple availability zones (AZs) in your VPC,
-    /// providing redundancy, scalability and availability across all the AZs in a Region.
-    ///
-    /// For more information, see [Regional NAT gateways for automatic multi-AZ
-    /// expansion](https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateways-regional.html) in the *Amazon VPC User
-    /// Guide*.
-    ///
-    /// Rendered as its CloudFormation spelling ([`AvailabilityMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AvailabilityMode {
-        /// `regional`
-        Regional,
-        /// `zonal`
-        Zonal,
-    }
-
-    impl AvailabilityMode {
-        /// Every variant, in schema order.
-        pub const ALL: [AvailabilityMode; 2] = [AvailabilityMode::Regional, AvailabilityMode::Zonal];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AvailabilityMode::Regional => "regional",
-                AvailabilityMode::Zonal => "zonal",
-            }
+    cfn_enum! {
+        /// Indicates whether this is a zonal (single-AZ) or regional (multi-AZ) NAT gateway.
+        ///
+        /// A zonal NAT gateway is a NAT Gateway that provides redundancy and scalability within a single availability zone.
+        /// A regional NAT gateway is a single NAT Gateway that works across multiple availability zones (AZs) in your VPC,
+        /// providing redundancy, scalability and availability across all the AZs in a Region.
+        ///
+        /// For more information, see [Regional NAT gateways for automatic multi-AZ
+        /// expansion](https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateways-regional.html) in the *Amazon VPC User
+        /// Guide*.
+        AvailabilityMode[2] {
+            Regional = "regional",
+            Zonal = "zonal",
         }
     }
 
-    impl std::fmt::Display for AvailabilityMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<AvailabilityMode> for Value {
-        fn from(v: AvailabilityMode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<AvailabilityMode> for Val<AvailabilityMode> {
-        fn from(v: AvailabilityMode) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Indicates whether the NAT gateway supports public or private connectivity. The default is public connectivity.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ConnectivityType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ConnectivityType {
-        /// `private`
-        Private,
-        /// `public`
-        Public,
-    }
-
-    impl ConnectivityType {
-        /// Every variant, in schema order.
-        pub const ALL: [ConnectivityType; 2] = [ConnectivityType::Private, ConnectivityType::Public];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ConnectivityType::Private => "private",
-                ConnectivityType::Public => "public",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ConnectivityType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ConnectivityType> for Value {
-        fn from(v: ConnectivityType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ConnectivityType> for Val<ConnectivityType> {
-        fn from(v: ConnectivityType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Indicates whether the NAT gateway supports public or private connectivity. The default is public connectivity.
+        ConnectivityType[2] {
+            Private = "private",
+            Public = "public",
         }
     }
 }
@@ -18402,43 +13493,10 @@ pub mod network_insights_access_scope {
 
     property_type!(ThroughResourcesStatementRequest);
 
-    /// Rendered as its CloudFormation spelling ([`Protocol::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Protocol {
-        /// `tcp`
-        Tcp,
-        /// `udp`
-        Udp,
-    }
-
-    impl Protocol {
-        /// Every variant, in schema order.
-        pub const ALL: [Protocol; 2] = [Protocol::Tcp, Protocol::Udp];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Protocol::Tcp => "tcp",
-                Protocol::Udp => "udp",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Protocol {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Protocol> for Value {
-        fn from(v: Protocol) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Protocol> for Val<Protocol> {
-        fn from(v: Protocol) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        Protocol[2] {
+            Tcp = "tcp",
+            Udp = "udp",
         }
     }
 }
@@ -18843,43 +13901,10 @@ pub mod network_insights_path {
 
     property_type!(PathFilter);
 
-    /// Rendered as its CloudFormation spelling ([`Protocol::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Protocol {
-        /// `tcp`
-        Tcp,
-        /// `udp`
-        Udp,
-    }
-
-    impl Protocol {
-        /// Every variant, in schema order.
-        pub const ALL: [Protocol; 2] = [Protocol::Tcp, Protocol::Udp];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Protocol::Tcp => "tcp",
-                Protocol::Udp => "udp",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Protocol {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Protocol> for Value {
-        fn from(v: Protocol) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Protocol> for Val<Protocol> {
-        fn from(v: Protocol) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        Protocol[2] {
+            Tcp = "tcp",
+            Udp = "udp",
         }
     }
 }
@@ -19270,52 +14295,12 @@ pub mod network_interface {
 
     property_type!(PrivateIpAddressSpecification);
 
-    /// Public IP DNS hostname type
-    ///
-    /// Rendered as its CloudFormation spelling ([`PublicIpDnsHostnameTypeSpecification::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PublicIpDnsHostnameTypeSpecification {
-        /// `public-dual-stack-dns-name`
-        PublicDualStackDnsName,
-        /// `public-ipv4-dns-name`
-        PublicIpv4DnsName,
-        /// `public-ipv6-dns-name`
-        PublicIpv6DnsName,
-    }
-
-    impl PublicIpDnsHostnameTypeSpecification {
-        /// Every variant, in schema order.
-        pub const ALL: [PublicIpDnsHostnameTypeSpecification; 3] = [
-            PublicIpDnsHostnameTypeSpecification::PublicDualStackDnsName,
-            PublicIpDnsHostnameTypeSpecification::PublicIpv4DnsName,
-            PublicIpDnsHostnameTypeSpecification::PublicIpv6DnsName,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PublicIpDnsHostnameTypeSpecification::PublicDualStackDnsName => "public-dual-stack-dns-name",
-                PublicIpDnsHostnameTypeSpecification::PublicIpv4DnsName => "public-ipv4-dns-name",
-                PublicIpDnsHostnameTypeSpecification::PublicIpv6DnsName => "public-ipv6-dns-name",
-            }
-        }
-    }
-
-    impl std::fmt::Display for PublicIpDnsHostnameTypeSpecification {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PublicIpDnsHostnameTypeSpecification> for Value {
-        fn from(v: PublicIpDnsHostnameTypeSpecification) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PublicIpDnsHostnameTypeSpecification> for Val<PublicIpDnsHostnameTypeSpecification> {
-        fn from(v: PublicIpDnsHostnameTypeSpecification) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Public IP DNS hostname type
+        PublicIpDnsHostnameTypeSpecification[3] {
+            PublicDualStackDnsName = "public-dual-stack-dns-name",
+            PublicIpv4DnsName = "public-ipv4-dns-name",
+            PublicIpv6DnsName = "public-ipv6-dns-name",
         }
     }
 }
@@ -19685,96 +14670,22 @@ impl Handle<CfnPlacementGroup> {
 
 /// Property types and enums of [`CfnPlacementGroup`] (`AWS::EC2::PlacementGroup`).
 pub mod placement_group {
-    use crate::core::value::{Val, Value};
 
-    /// The Spread Level of Placement Group is an enum where it accepts either host or rack when strategy is spread
-    ///
-    /// Rendered as its CloudFormation spelling ([`SpreadLevel::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SpreadLevel {
-        /// `host`
-        Host,
-        /// `rack`
-        Rack,
-    }
-
-    impl SpreadLevel {
-        /// Every variant, in schema order.
-        pub const ALL: [SpreadLevel; 2] = [SpreadLevel::Host, SpreadLevel::Rack];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SpreadLevel::Host => "host",
-                SpreadLevel::Rack => "rack",
-            }
+    cfn_enum! {
+        /// The Spread Level of Placement Group is an enum where it accepts either host or rack when strategy is spread
+        SpreadLevel[2] {
+            Host = "host",
+            Rack = "rack",
         }
     }
 
-    impl std::fmt::Display for SpreadLevel {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<SpreadLevel> for Value {
-        fn from(v: SpreadLevel) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<SpreadLevel> for Val<SpreadLevel> {
-        fn from(v: SpreadLevel) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The placement strategy.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Strategy::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Strategy {
-        /// `cluster`
-        Cluster,
-        /// `partition`
-        Partition,
-        /// `precision-time`
-        PrecisionTime,
-        /// `spread`
-        Spread,
-    }
-
-    impl Strategy {
-        /// Every variant, in schema order.
-        pub const ALL: [Strategy; 4] =
-            [Strategy::Cluster, Strategy::Partition, Strategy::PrecisionTime, Strategy::Spread];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Strategy::Cluster => "cluster",
-                Strategy::Partition => "partition",
-                Strategy::PrecisionTime => "precision-time",
-                Strategy::Spread => "spread",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Strategy {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Strategy> for Value {
-        fn from(v: Strategy) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Strategy> for Val<Strategy> {
-        fn from(v: Strategy) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The placement strategy.
+        Strategy[4] {
+            Cluster = "cluster",
+            Partition = "partition",
+            PrecisionTime = "precision-time",
+            Spread = "spread",
         }
     }
 }
@@ -19915,45 +14826,11 @@ pub mod prefix_list {
 
     property_type!(Entry);
 
-    /// Ip Version of Prefix List.
-    ///
-    /// Rendered as its CloudFormation spelling ([`AddressFamily::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AddressFamily {
-        /// `IPv4`
-        IPv4,
-        /// `IPv6`
-        IPv6,
-    }
-
-    impl AddressFamily {
-        /// Every variant, in schema order.
-        pub const ALL: [AddressFamily; 2] = [AddressFamily::IPv4, AddressFamily::IPv6];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AddressFamily::IPv4 => "IPv4",
-                AddressFamily::IPv6 => "IPv6",
-            }
-        }
-    }
-
-    impl std::fmt::Display for AddressFamily {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<AddressFamily> for Value {
-        fn from(v: AddressFamily) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<AddressFamily> for Val<AddressFamily> {
-        fn from(v: AddressFamily) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Ip Version of Prefix List.
+        AddressFamily[2] {
+            IPv4 = "IPv4",
+            IPv6 = "IPv6",
         }
     }
 }
@@ -20226,47 +15103,12 @@ impl Handle<CfnRouteServer> {
 
 /// Property types and enums of [`CfnRouteServer`] (`AWS::EC2::RouteServer`).
 pub mod route_server {
-    use crate::core::value::{Val, Value};
 
-    /// Whether to enable persistent routes
-    ///
-    /// Rendered as its CloudFormation spelling ([`PersistRoutes::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PersistRoutes {
-        /// `enable`
-        Enable,
-        /// `disable`
-        Disable,
-    }
-
-    impl PersistRoutes {
-        /// Every variant, in schema order.
-        pub const ALL: [PersistRoutes; 2] = [PersistRoutes::Enable, PersistRoutes::Disable];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PersistRoutes::Enable => "enable",
-                PersistRoutes::Disable => "disable",
-            }
-        }
-    }
-
-    impl std::fmt::Display for PersistRoutes {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PersistRoutes> for Value {
-        fn from(v: PersistRoutes) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PersistRoutes> for Val<PersistRoutes> {
-        fn from(v: PersistRoutes) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Whether to enable persistent routes
+        PersistRoutes[2] {
+            Enable = "enable",
+            Disable = "disable",
         }
     }
 }
@@ -20538,45 +15380,11 @@ pub mod route_server_peer {
 
     property_type!(BgpOptions);
 
-    /// BGP Liveness Detection
-    ///
-    /// Rendered as its CloudFormation spelling ([`PeerLivenessDetection::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PeerLivenessDetection {
-        /// `bfd`
-        Bfd,
-        /// `bgp-keepalive`
-        BgpKeepalive,
-    }
-
-    impl PeerLivenessDetection {
-        /// Every variant, in schema order.
-        pub const ALL: [PeerLivenessDetection; 2] = [PeerLivenessDetection::Bfd, PeerLivenessDetection::BgpKeepalive];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PeerLivenessDetection::Bfd => "bfd",
-                PeerLivenessDetection::BgpKeepalive => "bgp-keepalive",
-            }
-        }
-    }
-
-    impl std::fmt::Display for PeerLivenessDetection {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PeerLivenessDetection> for Value {
-        fn from(v: PeerLivenessDetection) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PeerLivenessDetection> for Val<PeerLivenessDetection> {
-        fn from(v: PeerLivenessDetection) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// BGP Liveness Detection
+        PeerLivenessDetection[2] {
+            Bfd = "bfd",
+            BgpKeepalive = "bgp-keepalive",
         }
     }
 }
@@ -20753,44 +15561,11 @@ impl Handle<CfnSecondaryNetwork> {
 
 /// Property types and enums of [`CfnSecondaryNetwork`] (`AWS::EC2::SecondaryNetwork`).
 pub mod secondary_network {
-    use crate::core::value::{Val, Value};
 
-    /// The type of secondary network.
-    ///
-    /// Rendered as its CloudFormation spelling ([`NetworkType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum NetworkType {
-        /// `rdma`
-        Rdma,
-    }
-
-    impl NetworkType {
-        /// Every variant, in schema order.
-        pub const ALL: [NetworkType; 1] = [NetworkType::Rdma];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                NetworkType::Rdma => "rdma",
-            }
-        }
-    }
-
-    impl std::fmt::Display for NetworkType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<NetworkType> for Value {
-        fn from(v: NetworkType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<NetworkType> for Val<NetworkType> {
-        fn from(v: NetworkType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The type of secondary network.
+        NetworkType[1] {
+            Rdma = "rdma",
         }
     }
 }
@@ -21470,47 +16245,12 @@ impl Handle<CfnSnapshotBlockPublicAccess> {
 
 /// Property types and enums of [`CfnSnapshotBlockPublicAccess`] (`AWS::EC2::SnapshotBlockPublicAccess`).
 pub mod snapshot_block_public_access {
-    use crate::core::value::{Val, Value};
 
-    /// The state of EBS Snapshot Block Public Access.
-    ///
-    /// Rendered as its CloudFormation spelling ([`State::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum State {
-        /// `block-all-sharing`
-        BlockAllSharing,
-        /// `block-new-sharing`
-        BlockNewSharing,
-    }
-
-    impl State {
-        /// Every variant, in schema order.
-        pub const ALL: [State; 2] = [State::BlockAllSharing, State::BlockNewSharing];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                State::BlockAllSharing => "block-all-sharing",
-                State::BlockNewSharing => "block-new-sharing",
-            }
-        }
-    }
-
-    impl std::fmt::Display for State {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<State> for Value {
-        fn from(v: State) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<State> for Val<State> {
-        fn from(v: State) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The state of EBS Snapshot Block Public Access.
+        State[2] {
+            BlockAllSharing = "block-all-sharing",
+            BlockNewSharing = "block-new-sharing",
         }
     }
 }
@@ -23109,1021 +17849,202 @@ pub mod spot_fleet {
 
     property_type!(VCpuCountRangeRequest);
 
-    /// Rendered as its CloudFormation spelling ([`AcceleratorManufacturers::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AcceleratorManufacturers {
-        /// `amazon-web-services`
-        AmazonWebServices,
-        /// `amd`
-        Amd,
-        /// `habana`
-        Habana,
-        /// `nvidia`
-        Nvidia,
-        /// `xilinx`
-        Xilinx,
-    }
-
-    impl AcceleratorManufacturers {
-        /// Every variant, in schema order.
-        pub const ALL: [AcceleratorManufacturers; 5] = [
-            AcceleratorManufacturers::AmazonWebServices,
-            AcceleratorManufacturers::Amd,
-            AcceleratorManufacturers::Habana,
-            AcceleratorManufacturers::Nvidia,
-            AcceleratorManufacturers::Xilinx,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AcceleratorManufacturers::AmazonWebServices => "amazon-web-services",
-                AcceleratorManufacturers::Amd => "amd",
-                AcceleratorManufacturers::Habana => "habana",
-                AcceleratorManufacturers::Nvidia => "nvidia",
-                AcceleratorManufacturers::Xilinx => "xilinx",
-            }
-        }
-    }
-
-    impl std::fmt::Display for AcceleratorManufacturers {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<AcceleratorManufacturers> for Value {
-        fn from(v: AcceleratorManufacturers) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<AcceleratorManufacturers> for Val<AcceleratorManufacturers> {
-        fn from(v: AcceleratorManufacturers) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`AcceleratorNames::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AcceleratorNames {
-        /// `a10g`
-        A10g,
-        /// `a100`
-        A100,
-        /// `h100`
-        H100,
-        /// `inferentia`
-        Inferentia,
-        /// `k520`
-        K520,
-        /// `k80`
-        K80,
-        /// `m60`
-        M60,
-        /// `radeon-pro-v520`
-        RadeonProV520,
-        /// `t4`
-        T4,
-        /// `t4g`
-        T4g,
-        /// `vu9p`
-        Vu9p,
-        /// `v100`
-        V100,
-        /// `l40s`
-        L40s,
-        /// `l4`
-        L4,
-        /// `gaudi-hl-205`
-        GaudiHl205,
-        /// `inferentia2`
-        Inferentia2,
-        /// `trainium`
-        Trainium,
-        /// `trainium2`
-        Trainium2,
-        /// `u30`
-        U30,
-    }
-
-    impl AcceleratorNames {
-        /// Every variant, in schema order.
-        pub const ALL: [AcceleratorNames; 19] = [
-            AcceleratorNames::A10g,
-            AcceleratorNames::A100,
-            AcceleratorNames::H100,
-            AcceleratorNames::Inferentia,
-            AcceleratorNames::K520,
-            AcceleratorNames::K80,
-            AcceleratorNames::M60,
-            AcceleratorNames::RadeonProV520,
-            AcceleratorNames::T4,
-            AcceleratorNames::T4g,
-            AcceleratorNames::Vu9p,
-            AcceleratorNames::V100,
-            AcceleratorNames::L40s,
-            AcceleratorNames::L4,
-            AcceleratorNames::GaudiHl205,
-            AcceleratorNames::Inferentia2,
-            AcceleratorNames::Trainium,
-            AcceleratorNames::Trainium2,
-            AcceleratorNames::U30,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AcceleratorNames::A10g => "a10g",
-                AcceleratorNames::A100 => "a100",
-                AcceleratorNames::H100 => "h100",
-                AcceleratorNames::Inferentia => "inferentia",
-                AcceleratorNames::K520 => "k520",
-                AcceleratorNames::K80 => "k80",
-                AcceleratorNames::M60 => "m60",
-                AcceleratorNames::RadeonProV520 => "radeon-pro-v520",
-                AcceleratorNames::T4 => "t4",
-                AcceleratorNames::T4g => "t4g",
-                AcceleratorNames::Vu9p => "vu9p",
-                AcceleratorNames::V100 => "v100",
-                AcceleratorNames::L40s => "l40s",
-                AcceleratorNames::L4 => "l4",
-                AcceleratorNames::GaudiHl205 => "gaudi-hl-205",
-                AcceleratorNames::Inferentia2 => "inferentia2",
-                AcceleratorNames::Trainium => "trainium",
-                AcceleratorNames::Trainium2 => "trainium2",
-                AcceleratorNames::U30 => "u30",
-            }
-        }
-    }
-
-    impl std::fmt::Display for AcceleratorNames {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<AcceleratorNames> for Value {
-        fn from(v: AcceleratorNames) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<AcceleratorNames> for Val<AcceleratorNames> {
-        fn from(v: AcceleratorNames) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`AcceleratorTypes::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AcceleratorTypes {
-        /// `gpu`
-        Gpu,
-        /// `fpga`
-        Fpga,
-        /// `inference`
-        Inference,
-        /// `media`
-        Media,
-    }
-
-    impl AcceleratorTypes {
-        /// Every variant, in schema order.
-        pub const ALL: [AcceleratorTypes; 4] =
-            [AcceleratorTypes::Gpu, AcceleratorTypes::Fpga, AcceleratorTypes::Inference, AcceleratorTypes::Media];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AcceleratorTypes::Gpu => "gpu",
-                AcceleratorTypes::Fpga => "fpga",
-                AcceleratorTypes::Inference => "inference",
-                AcceleratorTypes::Media => "media",
-            }
-        }
-    }
-
-    impl std::fmt::Display for AcceleratorTypes {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<AcceleratorTypes> for Value {
-        fn from(v: AcceleratorTypes) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<AcceleratorTypes> for Val<AcceleratorTypes> {
-        fn from(v: AcceleratorTypes) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`AllocationStrategy::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AllocationStrategy {
-        /// `capacityOptimized`
-        CapacityOptimized,
-        /// `capacityOptimizedPrioritized`
-        CapacityOptimizedPrioritized,
-        /// `diversified`
-        Diversified,
-        /// `lowestPrice`
-        LowestPrice,
-        /// `priceCapacityOptimized`
-        PriceCapacityOptimized,
-    }
-
-    impl AllocationStrategy {
-        /// Every variant, in schema order.
-        pub const ALL: [AllocationStrategy; 5] = [
-            AllocationStrategy::CapacityOptimized,
-            AllocationStrategy::CapacityOptimizedPrioritized,
-            AllocationStrategy::Diversified,
-            AllocationStrategy::LowestPrice,
-            AllocationStrategy::PriceCapacityOptimized,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AllocationStrategy::CapacityOptimized => "capacityOptimized",
-                AllocationStrategy::CapacityOptimizedPrioritized => "capacityOptimizedPrioritized",
-                AllocationStrategy::Diversified => "diversified",
-                AllocationStrategy::LowestPrice => "lowestPrice",
-                AllocationStrategy::PriceCapacityOptimized => "priceCapacityOptimized",
-            }
-        }
-    }
-
-    impl std::fmt::Display for AllocationStrategy {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<AllocationStrategy> for Value {
-        fn from(v: AllocationStrategy) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<AllocationStrategy> for Val<AllocationStrategy> {
-        fn from(v: AllocationStrategy) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`BareMetal::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum BareMetal {
-        /// `included`
-        Included,
-        /// `required`
-        Required,
-        /// `excluded`
-        Excluded,
-    }
-
-    impl BareMetal {
-        /// Every variant, in schema order.
-        pub const ALL: [BareMetal; 3] = [BareMetal::Included, BareMetal::Required, BareMetal::Excluded];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                BareMetal::Included => "included",
-                BareMetal::Required => "required",
-                BareMetal::Excluded => "excluded",
-            }
-        }
-    }
-
-    impl std::fmt::Display for BareMetal {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<BareMetal> for Value {
-        fn from(v: BareMetal) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<BareMetal> for Val<BareMetal> {
-        fn from(v: BareMetal) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`BurstablePerformance::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum BurstablePerformance {
-        /// `included`
-        Included,
-        /// `required`
-        Required,
-        /// `excluded`
-        Excluded,
-    }
-
-    impl BurstablePerformance {
-        /// Every variant, in schema order.
-        pub const ALL: [BurstablePerformance; 3] =
-            [BurstablePerformance::Included, BurstablePerformance::Required, BurstablePerformance::Excluded];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                BurstablePerformance::Included => "included",
-                BurstablePerformance::Required => "required",
-                BurstablePerformance::Excluded => "excluded",
-            }
-        }
-    }
-
-    impl std::fmt::Display for BurstablePerformance {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<BurstablePerformance> for Value {
-        fn from(v: BurstablePerformance) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<BurstablePerformance> for Val<BurstablePerformance> {
-        fn from(v: BurstablePerformance) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`CpuManufacturers::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum CpuManufacturers {
-        /// `intel`
-        Intel,
-        /// `amd`
-        Amd,
-        /// `amazon-web-services`
-        AmazonWebServices,
-        /// `apple`
-        Apple,
-    }
-
-    impl CpuManufacturers {
-        /// Every variant, in schema order.
-        pub const ALL: [CpuManufacturers; 4] = [
-            CpuManufacturers::Intel,
-            CpuManufacturers::Amd,
-            CpuManufacturers::AmazonWebServices,
-            CpuManufacturers::Apple,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                CpuManufacturers::Intel => "intel",
-                CpuManufacturers::Amd => "amd",
-                CpuManufacturers::AmazonWebServices => "amazon-web-services",
-                CpuManufacturers::Apple => "apple",
-            }
-        }
-    }
-
-    impl std::fmt::Display for CpuManufacturers {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<CpuManufacturers> for Value {
-        fn from(v: CpuManufacturers) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<CpuManufacturers> for Val<CpuManufacturers> {
-        fn from(v: CpuManufacturers) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`ExcessCapacityTerminationPolicy::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ExcessCapacityTerminationPolicy {
-        /// `Default`
-        Default,
-        /// `NoTermination`
-        NoTermination,
-        /// `default`
-        Default2,
-        /// `noTermination`
-        NoTermination2,
-    }
-
-    impl ExcessCapacityTerminationPolicy {
-        /// Every variant, in schema order.
-        pub const ALL: [ExcessCapacityTerminationPolicy; 4] = [
-            ExcessCapacityTerminationPolicy::Default,
-            ExcessCapacityTerminationPolicy::NoTermination,
-            ExcessCapacityTerminationPolicy::Default2,
-            ExcessCapacityTerminationPolicy::NoTermination2,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ExcessCapacityTerminationPolicy::Default => "Default",
-                ExcessCapacityTerminationPolicy::NoTermination => "NoTermination",
-                ExcessCapacityTerminationPolicy::Default2 => "default",
-                ExcessCapacityTerminationPolicy::NoTermination2 => "noTermination",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ExcessCapacityTerminationPolicy {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ExcessCapacityTerminationPolicy> for Value {
-        fn from(v: ExcessCapacityTerminationPolicy) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ExcessCapacityTerminationPolicy> for Val<ExcessCapacityTerminationPolicy> {
-        fn from(v: ExcessCapacityTerminationPolicy) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`InstanceGenerations::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum InstanceGenerations {
-        /// `current`
-        Current,
-        /// `previous`
-        Previous,
-    }
-
-    impl InstanceGenerations {
-        /// Every variant, in schema order.
-        pub const ALL: [InstanceGenerations; 2] = [InstanceGenerations::Current, InstanceGenerations::Previous];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                InstanceGenerations::Current => "current",
-                InstanceGenerations::Previous => "previous",
-            }
-        }
-    }
-
-    impl std::fmt::Display for InstanceGenerations {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<InstanceGenerations> for Value {
-        fn from(v: InstanceGenerations) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<InstanceGenerations> for Val<InstanceGenerations> {
-        fn from(v: InstanceGenerations) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`InstanceInterruptionBehavior::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum InstanceInterruptionBehavior {
-        /// `hibernate`
-        Hibernate,
-        /// `stop`
-        Stop,
-        /// `terminate`
-        Terminate,
-    }
-
-    impl InstanceInterruptionBehavior {
-        /// Every variant, in schema order.
-        pub const ALL: [InstanceInterruptionBehavior; 3] = [
-            InstanceInterruptionBehavior::Hibernate,
-            InstanceInterruptionBehavior::Stop,
-            InstanceInterruptionBehavior::Terminate,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                InstanceInterruptionBehavior::Hibernate => "hibernate",
-                InstanceInterruptionBehavior::Stop => "stop",
-                InstanceInterruptionBehavior::Terminate => "terminate",
-            }
-        }
-    }
-
-    impl std::fmt::Display for InstanceInterruptionBehavior {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<InstanceInterruptionBehavior> for Value {
-        fn from(v: InstanceInterruptionBehavior) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<InstanceInterruptionBehavior> for Val<InstanceInterruptionBehavior> {
-        fn from(v: InstanceInterruptionBehavior) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`LocalStorage::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum LocalStorage {
-        /// `included`
-        Included,
-        /// `required`
-        Required,
-        /// `excluded`
-        Excluded,
-    }
-
-    impl LocalStorage {
-        /// Every variant, in schema order.
-        pub const ALL: [LocalStorage; 3] = [LocalStorage::Included, LocalStorage::Required, LocalStorage::Excluded];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                LocalStorage::Included => "included",
-                LocalStorage::Required => "required",
-                LocalStorage::Excluded => "excluded",
-            }
-        }
-    }
-
-    impl std::fmt::Display for LocalStorage {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<LocalStorage> for Value {
-        fn from(v: LocalStorage) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<LocalStorage> for Val<LocalStorage> {
-        fn from(v: LocalStorage) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`LocalStorageTypes::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum LocalStorageTypes {
-        /// `hdd`
-        Hdd,
-        /// `ssd`
-        Ssd,
-    }
-
-    impl LocalStorageTypes {
-        /// Every variant, in schema order.
-        pub const ALL: [LocalStorageTypes; 2] = [LocalStorageTypes::Hdd, LocalStorageTypes::Ssd];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                LocalStorageTypes::Hdd => "hdd",
-                LocalStorageTypes::Ssd => "ssd",
-            }
-        }
-    }
-
-    impl std::fmt::Display for LocalStorageTypes {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<LocalStorageTypes> for Value {
-        fn from(v: LocalStorageTypes) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<LocalStorageTypes> for Val<LocalStorageTypes> {
-        fn from(v: LocalStorageTypes) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`ReplacementStrategy::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ReplacementStrategy {
-        /// `launch`
-        Launch,
-        /// `launch-before-terminate`
-        LaunchBeforeTerminate,
-    }
-
-    impl ReplacementStrategy {
-        /// Every variant, in schema order.
-        pub const ALL: [ReplacementStrategy; 2] =
-            [ReplacementStrategy::Launch, ReplacementStrategy::LaunchBeforeTerminate];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ReplacementStrategy::Launch => "launch",
-                ReplacementStrategy::LaunchBeforeTerminate => "launch-before-terminate",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ReplacementStrategy {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ReplacementStrategy> for Value {
-        fn from(v: ReplacementStrategy) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ReplacementStrategy> for Val<ReplacementStrategy> {
-        fn from(v: ReplacementStrategy) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`ResourceType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ResourceType {
-        /// `client-vpn-endpoint`
-        ClientVpnEndpoint,
-        /// `customer-gateway`
-        CustomerGateway,
-        /// `dedicated-host`
-        DedicatedHost,
-        /// `dhcp-options`
-        DhcpOptions,
-        /// `egress-only-internet-gateway`
-        EgressOnlyInternetGateway,
-        /// `elastic-gpu`
-        ElasticGpu,
-        /// `elastic-ip`
-        ElasticIp,
-        /// `export-image-task`
-        ExportImageTask,
-        /// `export-instance-task`
-        ExportInstanceTask,
-        /// `fleet`
-        Fleet,
-        /// `fpga-image`
-        FpgaImage,
-        /// `host-reservation`
-        HostReservation,
-        /// `image`
-        Image,
-        /// `import-image-task`
-        ImportImageTask,
-        /// `import-snapshot-task`
-        ImportSnapshotTask,
-        /// `instance`
-        Instance,
-        /// `internet-gateway`
-        InternetGateway,
-        /// `key-pair`
-        KeyPair,
-        /// `launch-template`
-        LaunchTemplate,
-        /// `local-gateway-route-table-vpc-association`
-        LocalGatewayRouteTableVpcAssociation,
-        /// `natgateway`
-        Natgateway,
-        /// `network-acl`
-        NetworkAcl,
-        /// `network-insights-analysis`
-        NetworkInsightsAnalysis,
-        /// `network-insights-path`
-        NetworkInsightsPath,
-        /// `network-interface`
-        NetworkInterface,
-        /// `placement-group`
-        PlacementGroup,
-        /// `reserved-instances`
-        ReservedInstances,
-        /// `route-table`
-        RouteTable,
-        /// `security-group`
-        SecurityGroup,
-        /// `snapshot`
-        Snapshot,
-        /// `spot-fleet-request`
-        SpotFleetRequest,
-        /// `spot-instances-request`
-        SpotInstancesRequest,
-        /// `subnet`
-        Subnet,
-        /// `traffic-mirror-filter`
-        TrafficMirrorFilter,
-        /// `traffic-mirror-session`
-        TrafficMirrorSession,
-        /// `traffic-mirror-target`
-        TrafficMirrorTarget,
-        /// `transit-gateway`
-        TransitGateway,
-        /// `transit-gateway-attachment`
-        TransitGatewayAttachment,
-        /// `transit-gateway-connect-peer`
-        TransitGatewayConnectPeer,
-        /// `transit-gateway-multicast-domain`
-        TransitGatewayMulticastDomain,
-        /// `transit-gateway-route-table`
-        TransitGatewayRouteTable,
-        /// `volume`
-        Volume,
-        /// `vpc`
-        Vpc,
-        /// `vpc-flow-log`
-        VpcFlowLog,
-        /// `vpc-peering-connection`
-        VpcPeeringConnection,
-        /// `vpn-connection`
-        VpnConnection,
-        /// `vpn-gateway`
-        VpnGateway,
-    }
-
-    impl ResourceType {
-        /// Every variant, in schema order.
-        pub const ALL: [ResourceType; 47] = [
-            ResourceType::ClientVpnEndpoint,
-            ResourceType::CustomerGateway,
-            ResourceType::DedicatedHost,
-            ResourceType::DhcpOptions,
-            ResourceType::EgressOnlyInternetGateway,
-            ResourceType::ElasticGpu,
-            ResourceType::ElasticIp,
-            ResourceType::ExportImageTask,
-            ResourceType::ExportInstanceTask,
-            ResourceType::Fleet,
-            ResourceType::FpgaImage,
-            ResourceType::HostReservation,
-            ResourceType::Image,
-            ResourceType::ImportImageTask,
-            ResourceType::ImportSnapshotTask,
-            ResourceType::Instance,
-            ResourceType::InternetGateway,
-            ResourceType::KeyPair,
-            ResourceType::LaunchTemplate,
-            ResourceType::LocalGatewayRouteTableVpcAssociation,
-            ResourceType::Natgateway,
-            ResourceType::NetworkAcl,
-            ResourceType::NetworkInsightsAnalysis,
-            ResourceType::NetworkInsightsPath,
-            ResourceType::NetworkInterface,
-            ResourceType::PlacementGroup,
-            ResourceType::ReservedInstances,
-            ResourceType::RouteTable,
-            ResourceType::SecurityGroup,
-            ResourceType::Snapshot,
-            ResourceType::SpotFleetRequest,
-            ResourceType::SpotInstancesRequest,
-            ResourceType::Subnet,
-            ResourceType::TrafficMirrorFilter,
-            ResourceType::TrafficMirrorSession,
-            ResourceType::TrafficMirrorTarget,
-            ResourceType::TransitGateway,
-            ResourceType::TransitGatewayAttachment,
-            ResourceType::TransitGatewayConnectPeer,
-            ResourceType::TransitGatewayMulticastDomain,
-            ResourceType::TransitGatewayRouteTable,
-            ResourceType::Volume,
-            ResourceType::Vpc,
-            ResourceType::VpcFlowLog,
-            ResourceType::VpcPeeringConnection,
-            ResourceType::VpnConnection,
-            ResourceType::VpnGateway,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ResourceType::ClientVpnEndpoint => "client-vpn-endpoint",
-                ResourceType::CustomerGateway => "customer-gateway",
-                ResourceType::DedicatedHost => "dedicated-host",
-                ResourceType::DhcpOptions => "dhcp-options",
-                ResourceType::EgressOnlyInternetGateway => "egress-only-internet-gateway",
-                ResourceType::ElasticGpu => "elastic-gpu",
-                ResourceType::ElasticIp => "elastic-ip",
-                ResourceType::ExportImageTask => "export-image-task",
-                ResourceType::ExportInstanceTask => "export-instance-task",
-                ResourceType::Fleet => "fleet",
-                ResourceType::FpgaImage => "fpga-image",
-                ResourceType::HostReservation => "host-reservation",
-                ResourceType::Image => "image",
-                ResourceType::ImportImageTask => "import-image-task",
-                ResourceType::ImportSnapshotTask => "import-snapshot-task",
-                ResourceType::Instance => "instance",
-                ResourceType::InternetGateway => "internet-gateway",
-                ResourceType::KeyPair => "key-pair",
-                ResourceType::LaunchTemplate => "launch-template",
-                ResourceType::LocalGatewayRouteTableVpcAssociation => "local-gateway-route-table-vpc-association",
-                ResourceType::Natgateway => "natgateway",
-                ResourceType::NetworkAcl => "network-acl",
-                ResourceType::NetworkInsightsAnalysis => "network-insights-analysis",
-                ResourceType::NetworkInsightsPath => "network-insights-path",
-                ResourceType::NetworkInterface => "network-interface",
-                ResourceType::PlacementGroup => "placement-group",
-                ResourceType::ReservedInstances => "reserved-instances",
-                ResourceType::RouteTable => "route-table",
-                ResourceType::SecurityGroup => "security-group",
-                ResourceType::Snapshot => "snapshot",
-                ResourceType::SpotFleetRequest => "spot-fleet-request",
-                ResourceType::SpotInstancesRequest => "spot-instances-request",
-                ResourceType::Subnet => "subnet",
-                ResourceType::TrafficMirrorFilter => "traffic-mirror-filter",
-                ResourceType::TrafficMirrorSession => "traffic-mirror-session",
-                ResourceType::TrafficMirrorTarget => "traffic-mirror-target",
-                ResourceType::TransitGateway => "transit-gateway",
-                ResourceType::TransitGatewayAttachment => "transit-gateway-attachment",
-                ResourceType::TransitGatewayConnectPeer => "transit-gateway-connect-peer",
-                ResourceType::TransitGatewayMulticastDomain => "transit-gateway-multicast-domain",
-                ResourceType::TransitGatewayRouteTable => "transit-gateway-route-table",
-                ResourceType::Volume => "volume",
-                ResourceType::Vpc => "vpc",
-                ResourceType::VpcFlowLog => "vpc-flow-log",
-                ResourceType::VpcPeeringConnection => "vpc-peering-connection",
-                ResourceType::VpnConnection => "vpn-connection",
-                ResourceType::VpnGateway => "vpn-gateway",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ResourceType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ResourceType> for Value {
-        fn from(v: ResourceType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ResourceType> for Val<ResourceType> {
-        fn from(v: ResourceType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`TargetCapacityUnitType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TargetCapacityUnitType {
-        /// `vcpu`
-        Vcpu,
-        /// `memory-mib`
-        MemoryMib,
-        /// `units`
-        Units,
-    }
-
-    impl TargetCapacityUnitType {
-        /// Every variant, in schema order.
-        pub const ALL: [TargetCapacityUnitType; 3] =
-            [TargetCapacityUnitType::Vcpu, TargetCapacityUnitType::MemoryMib, TargetCapacityUnitType::Units];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                TargetCapacityUnitType::Vcpu => "vcpu",
-                TargetCapacityUnitType::MemoryMib => "memory-mib",
-                TargetCapacityUnitType::Units => "units",
-            }
-        }
-    }
-
-    impl std::fmt::Display for TargetCapacityUnitType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<TargetCapacityUnitType> for Value {
-        fn from(v: TargetCapacityUnitType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<TargetCapacityUnitType> for Val<TargetCapacityUnitType> {
-        fn from(v: TargetCapacityUnitType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`Tenancy::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Tenancy {
-        /// `dedicated`
-        Dedicated,
-        /// `default`
-        Default,
-        /// `host`
-        Host,
-    }
-
-    impl Tenancy {
-        /// Every variant, in schema order.
-        pub const ALL: [Tenancy; 3] = [Tenancy::Dedicated, Tenancy::Default, Tenancy::Host];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Tenancy::Dedicated => "dedicated",
-                Tenancy::Default => "default",
-                Tenancy::Host => "host",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Tenancy {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Tenancy> for Value {
-        fn from(v: Tenancy) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        AcceleratorManufacturers[5] {
+            AmazonWebServices = "amazon-web-services",
+            Amd = "amd",
+            Habana = "habana",
+            Nvidia = "nvidia",
+            Xilinx = "xilinx",
         }
     }
 
-    impl From<Tenancy> for Val<Tenancy> {
-        fn from(v: Tenancy) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        AcceleratorNames[19] {
+            A10g = "a10g",
+            A100 = "a100",
+            H100 = "h100",
+            Inferentia = "inferentia",
+            K520 = "k520",
+            K80 = "k80",
+            M60 = "m60",
+            RadeonProV520 = "radeon-pro-v520",
+            T4 = "t4",
+            T4g = "t4g",
+            Vu9p = "vu9p",
+            V100 = "v100",
+            L40s = "l40s",
+            L4 = "l4",
+            GaudiHl205 = "gaudi-hl-205",
+            Inferentia2 = "inferentia2",
+            Trainium = "trainium",
+            Trainium2 = "trainium2",
+            U30 = "u30",
         }
     }
 
-    /// Rendered as its CloudFormation spelling ([`Type::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Type {
-        /// `maintain`
-        Maintain,
-        /// `request`
-        Request,
-    }
-
-    impl Type {
-        /// Every variant, in schema order.
-        pub const ALL: [Type; 2] = [Type::Maintain, Type::Request];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Type::Maintain => "maintain",
-                Type::Request => "request",
-            }
+    cfn_enum! {
+        AcceleratorTypes[4] {
+            Gpu = "gpu",
+            Fpga = "fpga",
+            Inference = "inference",
+            Media = "media",
         }
     }
 
-    impl std::fmt::Display for Type {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        AllocationStrategy[5] {
+            CapacityOptimized = "capacityOptimized",
+            CapacityOptimizedPrioritized = "capacityOptimizedPrioritized",
+            Diversified = "diversified",
+            LowestPrice = "lowestPrice",
+            PriceCapacityOptimized = "priceCapacityOptimized",
         }
     }
 
-    impl From<Type> for Value {
-        fn from(v: Type) -> Self {
-            Value::String(v.as_str().to_string())
-        }
+    cfn_enum! {
+        BareMetal[3] {
+            Included = "included",
+            Required = "required",
+            Excluded = "excluded",
+        }
+    }
+
+    cfn_enum! {
+        BurstablePerformance[3] {
+            Included = "included",
+            Required = "required",
+            Excluded = "excluded",
+        }
+    }
+
+    cfn_enum! {
+        CpuManufacturers[4] {
+            Intel = "intel",
+            Amd = "amd",
+            AmazonWebServices = "amazon-web-services",
+            Apple = "apple",
+        }
+    }
+
+    cfn_enum! {
+        ExcessCapacityTerminationPolicy[4] {
+            Default = "Default",
+            NoTermination = "NoTermination",
+            Default2 = "default",
+            NoTermination2 = "noTermination",
+        }
+    }
+
+    cfn_enum! {
+        InstanceGenerations[2] {
+            Current = "current",
+            Previous = "previous",
+        }
     }
+
+    cfn_enum! {
+        InstanceInterruptionBehavior[3] {
+            Hibernate = "hibernate",
+            Stop = "stop",
+            Terminate = "terminate",
+        }
+    }
 
-    impl From<Type> for Val<Type> {
-        fn from(v: Type) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        LocalStorage[3] {
+            Included = "included",
+            Required = "required",
+            Excluded = "excluded",
+        }
+    }
+
+    cfn_enum! {
+        LocalStorageTypes[2] {
+            Hdd = "hdd",
+            Ssd = "ssd",
+        }
+    }
+
+    cfn_enum! {
+        ReplacementStrategy[2] {
+            Launch = "launch",
+            LaunchBeforeTerminate = "launch-before-terminate",
+        }
+    }
+
+    cfn_enum! {
+        ResourceType[47] {
+            ClientVpnEndpoint = "client-vpn-endpoint",
+            CustomerGateway = "customer-gateway",
+            DedicatedHost = "dedicated-host",
+            DhcpOptions = "dhcp-options",
+            EgressOnlyInternetGateway = "egress-only-internet-gateway",
+            ElasticGpu = "elastic-gpu",
+            ElasticIp = "elastic-ip",
+            ExportImageTask = "export-image-task",
+            ExportInstanceTask = "export-instance-task",
+            Fleet = "fleet",
+            FpgaImage = "fpga-image",
+            HostReservation = "host-reservation",
+            Image = "image",
+            ImportImageTask = "import-image-task",
+            ImportSnapshotTask = "import-snapshot-task",
+            Instance = "instance",
+            InternetGateway = "internet-gateway",
+            KeyPair = "key-pair",
+            LaunchTemplate = "launch-template",
+            LocalGatewayRouteTableVpcAssociation = "local-gateway-route-table-vpc-association",
+            Natgateway = "natgateway",
+            NetworkAcl = "network-acl",
+            NetworkInsightsAnalysis = "network-insights-analysis",
+            NetworkInsightsPath = "network-insights-path",
+            NetworkInterface = "network-interface",
+            PlacementGroup = "placement-group",
+            ReservedInstances = "reserved-instances",
+            RouteTable = "route-table",
+            SecurityGroup = "security-group",
+            Snapshot = "snapshot",
+            SpotFleetRequest = "spot-fleet-request",
+            SpotInstancesRequest = "spot-instances-request",
+            Subnet = "subnet",
+            TrafficMirrorFilter = "traffic-mirror-filter",
+            TrafficMirrorSession = "traffic-mirror-session",
+            TrafficMirrorTarget = "traffic-mirror-target",
+            TransitGateway = "transit-gateway",
+            TransitGatewayAttachment = "transit-gateway-attachment",
+            TransitGatewayConnectPeer = "transit-gateway-connect-peer",
+            TransitGatewayMulticastDomain = "transit-gateway-multicast-domain",
+            TransitGatewayRouteTable = "transit-gateway-route-table",
+            Volume = "volume",
+            Vpc = "vpc",
+            VpcFlowLog = "vpc-flow-log",
+            VpcPeeringConnection = "vpc-peering-connection",
+            VpnConnection = "vpn-connection",
+            VpnGateway = "vpn-gateway",
+        }
+    }
+
+    cfn_enum! {
+        TargetCapacityUnitType[3] {
+            Vcpu = "vcpu",
+            MemoryMib = "memory-mib",
+            Units = "units",
+        }
+    }
+
+    cfn_enum! {
+        Tenancy[3] {
+            Dedicated = "dedicated",
+            Default = "default",
+            Host = "host",
+        }
+    }
+
+    cfn_enum! {
+        Type[2] {
+            Maintain = "maintain",
+            Request = "request",
         }
     }
 }
@@ -24652,48 +18573,13 @@ impl Handle<CfnSubnetCidrReservation> {
 
 /// Property types and enums of [`CfnSubnetCidrReservation`] (`AWS::EC2::SubnetCidrReservation`).
 pub mod subnet_cidr_reservation {
-    use crate::core::value::{Val, Value};
 
-    /// The type of reservation. A prefix reservation is used for an IPv6 prefix delegated to a network interface; an
-    /// explicit reservation is used for a range that Amazon EC2 must not assign automatically.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ReservationType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ReservationType {
-        /// `prefix`
-        Prefix,
-        /// `explicit`
-        Explicit,
-    }
-
-    impl ReservationType {
-        /// Every variant, in schema order.
-        pub const ALL: [ReservationType; 2] = [ReservationType::Prefix, ReservationType::Explicit];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ReservationType::Prefix => "prefix",
-                ReservationType::Explicit => "explicit",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ReservationType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ReservationType> for Value {
-        fn from(v: ReservationType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ReservationType> for Val<ReservationType> {
-        fn from(v: ReservationType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The type of reservation. A prefix reservation is used for an IPv6 prefix delegated to a network interface; an
+        /// explicit reservation is used for a range that Amazon EC2 must not assign automatically.
+        ReservationType[2] {
+            Prefix = "prefix",
+            Explicit = "explicit",
         }
     }
 }
@@ -24857,44 +18743,11 @@ impl Handle<CfnTrafficMirrorFilter> {
 
 /// Property types and enums of [`CfnTrafficMirrorFilter`] (`AWS::EC2::TrafficMirrorFilter`).
 pub mod traffic_mirror_filter {
-    use crate::core::value::{Val, Value};
 
-    /// The network service traffic that is associated with the traffic mirror filter.
-    ///
-    /// Rendered as its CloudFormation spelling ([`TrafficMirrorNetworkService::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TrafficMirrorNetworkService {
-        /// `amazon-dns`
-        AmazonDns,
-    }
-
-    impl TrafficMirrorNetworkService {
-        /// Every variant, in schema order.
-        pub const ALL: [TrafficMirrorNetworkService; 1] = [TrafficMirrorNetworkService::AmazonDns];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                TrafficMirrorNetworkService::AmazonDns => "amazon-dns",
-            }
-        }
-    }
-
-    impl std::fmt::Display for TrafficMirrorNetworkService {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<TrafficMirrorNetworkService> for Value {
-        fn from(v: TrafficMirrorNetworkService) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<TrafficMirrorNetworkService> for Val<TrafficMirrorNetworkService> {
-        fn from(v: TrafficMirrorNetworkService) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The network service traffic that is associated with the traffic mirror filter.
+        TrafficMirrorNetworkService[1] {
+            AmazonDns = "amazon-dns",
         }
     }
 }
@@ -25372,45 +19225,11 @@ impl Handle<CfnTransitGateway> {
 
 /// Property types and enums of [`CfnTransitGateway`] (`AWS::EC2::TransitGateway`).
 pub mod transit_gateway {
-    use crate::core::value::{Val, Value};
 
-    /// Rendered as its CloudFormation spelling ([`EncryptionSupport::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum EncryptionSupport {
-        /// `disable`
-        Disable,
-        /// `enable`
-        Enable,
-    }
-
-    impl EncryptionSupport {
-        /// Every variant, in schema order.
-        pub const ALL: [EncryptionSupport; 2] = [EncryptionSupport::Disable, EncryptionSupport::Enable];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                EncryptionSupport::Disable => "disable",
-                EncryptionSupport::Enable => "enable",
-            }
-        }
-    }
-
-    impl std::fmt::Display for EncryptionSupport {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<EncryptionSupport> for Value {
-        fn from(v: EncryptionSupport) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<EncryptionSupport> for Val<EncryptionSupport> {
-        fn from(v: EncryptionSupport) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        EncryptionSupport[2] {
+            Disable = "disable",
+            Enable = "enable",
         }
     }
 }
@@ -25543,172 +19362,36 @@ pub mod transit_gateway_attachment {
 
     property_type!(Options);
 
-    /// Indicates whether to enable Ipv6 Support for Vpc Attachment. Valid Values: enable | disable
-    ///
-    /// Rendered as its CloudFormation spelling ([`ApplianceModeSupport::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ApplianceModeSupport {
-        /// `disable`
-        Disable,
-        /// `enable`
-        Enable,
-    }
-
-    impl ApplianceModeSupport {
-        /// Every variant, in schema order.
-        pub const ALL: [ApplianceModeSupport; 2] = [ApplianceModeSupport::Disable, ApplianceModeSupport::Enable];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ApplianceModeSupport::Disable => "disable",
-                ApplianceModeSupport::Enable => "enable",
-            }
+    cfn_enum! {
+        /// Indicates whether to enable Ipv6 Support for Vpc Attachment. Valid Values: enable | disable
+        ApplianceModeSupport[2] {
+            Disable = "disable",
+            Enable = "enable",
         }
     }
 
-    impl std::fmt::Display for ApplianceModeSupport {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// Indicates whether to enable DNS Support for Vpc Attachment. Valid Values: enable | disable
+        DnsSupport[2] {
+            Disable = "disable",
+            Enable = "enable",
         }
     }
 
-    impl From<ApplianceModeSupport> for Value {
-        fn from(v: ApplianceModeSupport) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// Indicates whether to enable Ipv6 Support for Vpc Attachment. Valid Values: enable | disable
+        Ipv6Support[2] {
+            Disable = "disable",
+            Enable = "enable",
         }
     }
 
-    impl From<ApplianceModeSupport> for Val<ApplianceModeSupport> {
-        fn from(v: ApplianceModeSupport) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Indicates whether to enable DNS Support for Vpc Attachment. Valid Values: enable | disable
-    ///
-    /// Rendered as its CloudFormation spelling ([`DnsSupport::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DnsSupport {
-        /// `disable`
-        Disable,
-        /// `enable`
-        Enable,
-    }
-
-    impl DnsSupport {
-        /// Every variant, in schema order.
-        pub const ALL: [DnsSupport; 2] = [DnsSupport::Disable, DnsSupport::Enable];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DnsSupport::Disable => "disable",
-                DnsSupport::Enable => "enable",
-            }
-        }
-    }
-
-    impl std::fmt::Display for DnsSupport {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DnsSupport> for Value {
-        fn from(v: DnsSupport) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DnsSupport> for Val<DnsSupport> {
-        fn from(v: DnsSupport) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Indicates whether to enable Ipv6 Support for Vpc Attachment. Valid Values: enable | disable
-    ///
-    /// Rendered as its CloudFormation spelling ([`Ipv6Support::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Ipv6Support {
-        /// `disable`
-        Disable,
-        /// `enable`
-        Enable,
-    }
-
-    impl Ipv6Support {
-        /// Every variant, in schema order.
-        pub const ALL: [Ipv6Support; 2] = [Ipv6Support::Disable, Ipv6Support::Enable];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Ipv6Support::Disable => "disable",
-                Ipv6Support::Enable => "enable",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Ipv6Support {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Ipv6Support> for Value {
-        fn from(v: Ipv6Support) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Ipv6Support> for Val<Ipv6Support> {
-        fn from(v: Ipv6Support) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Indicates whether to enable Security Group referencing support for Vpc Attachment. Valid Values: enable | disable
-    ///
-    /// Rendered as its CloudFormation spelling ([`SecurityGroupReferencingSupport::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SecurityGroupReferencingSupport {
-        /// `disable`
-        Disable,
-        /// `enable`
-        Enable,
-    }
-
-    impl SecurityGroupReferencingSupport {
-        /// Every variant, in schema order.
-        pub const ALL: [SecurityGroupReferencingSupport; 2] =
-            [SecurityGroupReferencingSupport::Disable, SecurityGroupReferencingSupport::Enable];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SecurityGroupReferencingSupport::Disable => "disable",
-                SecurityGroupReferencingSupport::Enable => "enable",
-            }
-        }
-    }
-
-    impl std::fmt::Display for SecurityGroupReferencingSupport {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<SecurityGroupReferencingSupport> for Value {
-        fn from(v: SecurityGroupReferencingSupport) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<SecurityGroupReferencingSupport> for Val<SecurityGroupReferencingSupport> {
-        fn from(v: SecurityGroupReferencingSupport) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Indicates whether to enable Security Group referencing support for Vpc Attachment. Valid Values: enable |
+        /// disable
+        SecurityGroupReferencingSupport[2] {
+            Disable = "disable",
+            Enable = "enable",
         }
     }
 }
@@ -25836,42 +19519,10 @@ pub mod transit_gateway_connect {
 
     property_type!(TransitGatewayConnectOptions);
 
-    /// The tunnel protocol.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Protocol::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Protocol {
-        /// `gre`
-        Gre,
-    }
-
-    impl Protocol {
-        /// Every variant, in schema order.
-        pub const ALL: [Protocol; 1] = [Protocol::Gre];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Protocol::Gre => "gre",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Protocol {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Protocol> for Value {
-        fn from(v: Protocol) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Protocol> for Val<Protocol> {
-        fn from(v: Protocol) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The tunnel protocol.
+        Protocol[1] {
+            Gre = "gre",
         }
     }
 }
@@ -26240,115 +19891,24 @@ impl Handle<CfnTransitGatewayMeteringPolicyEntry> {
 
 /// Property types and enums of [`CfnTransitGatewayMeteringPolicyEntry`] (`AWS::EC2::TransitGatewayMeteringPolicyEntry`).
 pub mod transit_gateway_metering_policy_entry {
-    use crate::core::value::{Val, Value};
 
-    /// Rendered as its CloudFormation spelling ([`TransitGatewayAttachmentResourceType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TransitGatewayAttachmentResourceType {
-        /// `vpc`
-        Vpc,
-        /// `vpn`
-        Vpn,
-        /// `direct-connect-gateway`
-        DirectConnectGateway,
-        /// `peering`
-        Peering,
-        /// `network-function`
-        NetworkFunction,
-        /// `vpn-concentrator`
-        VpnConcentrator,
-        /// `client-vpn`
-        ClientVpn,
-    }
-
-    impl TransitGatewayAttachmentResourceType {
-        /// Every variant, in schema order.
-        pub const ALL: [TransitGatewayAttachmentResourceType; 7] = [
-            TransitGatewayAttachmentResourceType::Vpc,
-            TransitGatewayAttachmentResourceType::Vpn,
-            TransitGatewayAttachmentResourceType::DirectConnectGateway,
-            TransitGatewayAttachmentResourceType::Peering,
-            TransitGatewayAttachmentResourceType::NetworkFunction,
-            TransitGatewayAttachmentResourceType::VpnConcentrator,
-            TransitGatewayAttachmentResourceType::ClientVpn,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                TransitGatewayAttachmentResourceType::Vpc => "vpc",
-                TransitGatewayAttachmentResourceType::Vpn => "vpn",
-                TransitGatewayAttachmentResourceType::DirectConnectGateway => "direct-connect-gateway",
-                TransitGatewayAttachmentResourceType::Peering => "peering",
-                TransitGatewayAttachmentResourceType::NetworkFunction => "network-function",
-                TransitGatewayAttachmentResourceType::VpnConcentrator => "vpn-concentrator",
-                TransitGatewayAttachmentResourceType::ClientVpn => "client-vpn",
-            }
+    cfn_enum! {
+        TransitGatewayAttachmentResourceType[7] {
+            Vpc = "vpc",
+            Vpn = "vpn",
+            DirectConnectGateway = "direct-connect-gateway",
+            Peering = "peering",
+            NetworkFunction = "network-function",
+            VpnConcentrator = "vpn-concentrator",
+            ClientVpn = "client-vpn",
         }
     }
 
-    impl std::fmt::Display for TransitGatewayAttachmentResourceType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<TransitGatewayAttachmentResourceType> for Value {
-        fn from(v: TransitGatewayAttachmentResourceType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<TransitGatewayAttachmentResourceType> for Val<TransitGatewayAttachmentResourceType> {
-        fn from(v: TransitGatewayAttachmentResourceType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`TransitGatewayMeteringPayerType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TransitGatewayMeteringPayerType {
-        /// `source-attachment-owner`
-        SourceAttachmentOwner,
-        /// `destination-attachment-owner`
-        DestinationAttachmentOwner,
-        /// `transit-gateway-owner`
-        TransitGatewayOwner,
-    }
-
-    impl TransitGatewayMeteringPayerType {
-        /// Every variant, in schema order.
-        pub const ALL: [TransitGatewayMeteringPayerType; 3] = [
-            TransitGatewayMeteringPayerType::SourceAttachmentOwner,
-            TransitGatewayMeteringPayerType::DestinationAttachmentOwner,
-            TransitGatewayMeteringPayerType::TransitGatewayOwner,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                TransitGatewayMeteringPayerType::SourceAttachmentOwner => "source-attachment-owner",
-                TransitGatewayMeteringPayerType::DestinationAttachmentOwner => "destination-attachment-owner",
-                TransitGatewayMeteringPayerType::TransitGatewayOwner => "transit-gateway-owner",
-            }
-        }
-    }
-
-    impl std::fmt::Display for TransitGatewayMeteringPayerType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<TransitGatewayMeteringPayerType> for Value {
-        fn from(v: TransitGatewayMeteringPayerType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<TransitGatewayMeteringPayerType> for Val<TransitGatewayMeteringPayerType> {
-        fn from(v: TransitGatewayMeteringPayerType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        TransitGatewayMeteringPayerType[3] {
+            SourceAttachmentOwner = "source-attachment-owner",
+            DestinationAttachmentOwner = "destination-attachment-owner",
+            TransitGatewayOwner = "transit-gateway-owner",
         }
     }
 }
@@ -26484,133 +20044,30 @@ pub mod transit_gateway_multicast_domain {
 
     property_type!(Options);
 
-    /// Indicates whether to automatically cross-account subnet associations that are associated with the transit gateway
-    /// multicast domain. Valid Values: enable | disable
-    ///
-    /// Rendered as its CloudFormation spelling ([`AutoAcceptSharedAssociations::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AutoAcceptSharedAssociations {
-        /// `disable`
-        Disable,
-        /// `enable`
-        Enable,
-    }
-
-    impl AutoAcceptSharedAssociations {
-        /// Every variant, in schema order.
-        pub const ALL: [AutoAcceptSharedAssociations; 2] =
-            [AutoAcceptSharedAssociations::Disable, AutoAcceptSharedAssociations::Enable];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AutoAcceptSharedAssociations::Disable => "disable",
-                AutoAcceptSharedAssociations::Enable => "enable",
-            }
+    cfn_enum! {
+        /// Indicates whether to automatically cross-account subnet associations that are associated with the transit
+        /// gateway multicast domain. Valid Values: enable | disable
+        AutoAcceptSharedAssociations[2] {
+            Disable = "disable",
+            Enable = "enable",
         }
     }
 
-    impl std::fmt::Display for AutoAcceptSharedAssociations {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// Indicates whether Internet Group Management Protocol (IGMP) version 2 is turned on for the transit gateway
+        /// multicast domain. Valid Values: enable | disable
+        Igmpv2Support[2] {
+            Disable = "disable",
+            Enable = "enable",
         }
     }
 
-    impl From<AutoAcceptSharedAssociations> for Value {
-        fn from(v: AutoAcceptSharedAssociations) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<AutoAcceptSharedAssociations> for Val<AutoAcceptSharedAssociations> {
-        fn from(v: AutoAcceptSharedAssociations) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Indicates whether Internet Group Management Protocol (IGMP) version 2 is turned on for the transit gateway multicast
-    /// domain. Valid Values: enable | disable
-    ///
-    /// Rendered as its CloudFormation spelling ([`Igmpv2Support::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Igmpv2Support {
-        /// `disable`
-        Disable,
-        /// `enable`
-        Enable,
-    }
-
-    impl Igmpv2Support {
-        /// Every variant, in schema order.
-        pub const ALL: [Igmpv2Support; 2] = [Igmpv2Support::Disable, Igmpv2Support::Enable];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Igmpv2Support::Disable => "disable",
-                Igmpv2Support::Enable => "enable",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Igmpv2Support {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Igmpv2Support> for Value {
-        fn from(v: Igmpv2Support) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Igmpv2Support> for Val<Igmpv2Support> {
-        fn from(v: Igmpv2Support) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Indicates whether support for statically configuring transit gateway multicast group sources is turned on. Valid
-    /// Values: enable | disable
-    ///
-    /// Rendered as its CloudFormation spelling ([`StaticSourcesSupport::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum StaticSourcesSupport {
-        /// `disable`
-        Disable,
-        /// `enable`
-        Enable,
-    }
-
-    impl StaticSourcesSupport {
-        /// Every variant, in schema order.
-        pub const ALL: [StaticSourcesSupport; 2] = [StaticSourcesSupport::Disable, StaticSourcesSupport::Enable];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                StaticSourcesSupport::Disable => "disable",
-                StaticSourcesSupport::Enable => "enable",
-            }
-        }
-    }
-
-    impl std::fmt::Display for StaticSourcesSupport {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<StaticSourcesSupport> for Value {
-        fn from(v: StaticSourcesSupport) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<StaticSourcesSupport> for Val<StaticSourcesSupport> {
-        fn from(v: StaticSourcesSupport) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Indicates whether support for statically configuring transit gateway multicast group sources is turned on. Valid
+        /// Values: enable | disable
+        StaticSourcesSupport[2] {
+            Disable = "disable",
+            Enable = "enable",
         }
     }
 }
@@ -27583,172 +21040,36 @@ pub mod transit_gateway_vpc_attachment {
 
     property_type!(Options);
 
-    /// Indicates whether to enable Ipv6 Support for Vpc Attachment. Valid Values: enable | disable
-    ///
-    /// Rendered as its CloudFormation spelling ([`ApplianceModeSupport::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ApplianceModeSupport {
-        /// `disable`
-        Disable,
-        /// `enable`
-        Enable,
-    }
-
-    impl ApplianceModeSupport {
-        /// Every variant, in schema order.
-        pub const ALL: [ApplianceModeSupport; 2] = [ApplianceModeSupport::Disable, ApplianceModeSupport::Enable];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ApplianceModeSupport::Disable => "disable",
-                ApplianceModeSupport::Enable => "enable",
-            }
+    cfn_enum! {
+        /// Indicates whether to enable Ipv6 Support for Vpc Attachment. Valid Values: enable | disable
+        ApplianceModeSupport[2] {
+            Disable = "disable",
+            Enable = "enable",
         }
     }
 
-    impl std::fmt::Display for ApplianceModeSupport {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// Indicates whether to enable DNS Support for Vpc Attachment. Valid Values: enable | disable
+        DnsSupport[2] {
+            Disable = "disable",
+            Enable = "enable",
         }
     }
 
-    impl From<ApplianceModeSupport> for Value {
-        fn from(v: ApplianceModeSupport) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// Indicates whether to enable Ipv6 Support for Vpc Attachment. Valid Values: enable | disable
+        Ipv6Support[2] {
+            Disable = "disable",
+            Enable = "enable",
         }
     }
 
-    impl From<ApplianceModeSupport> for Val<ApplianceModeSupport> {
-        fn from(v: ApplianceModeSupport) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Indicates whether to enable DNS Support for Vpc Attachment. Valid Values: enable | disable
-    ///
-    /// Rendered as its CloudFormation spelling ([`DnsSupport::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DnsSupport {
-        /// `disable`
-        Disable,
-        /// `enable`
-        Enable,
-    }
-
-    impl DnsSupport {
-        /// Every variant, in schema order.
-        pub const ALL: [DnsSupport; 2] = [DnsSupport::Disable, DnsSupport::Enable];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DnsSupport::Disable => "disable",
-                DnsSupport::Enable => "enable",
-            }
-        }
-    }
-
-    impl std::fmt::Display for DnsSupport {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DnsSupport> for Value {
-        fn from(v: DnsSupport) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DnsSupport> for Val<DnsSupport> {
-        fn from(v: DnsSupport) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Indicates whether to enable Ipv6 Support for Vpc Attachment. Valid Values: enable | disable
-    ///
-    /// Rendered as its CloudFormation spelling ([`Ipv6Support::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Ipv6Support {
-        /// `disable`
-        Disable,
-        /// `enable`
-        Enable,
-    }
-
-    impl Ipv6Support {
-        /// Every variant, in schema order.
-        pub const ALL: [Ipv6Support; 2] = [Ipv6Support::Disable, Ipv6Support::Enable];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Ipv6Support::Disable => "disable",
-                Ipv6Support::Enable => "enable",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Ipv6Support {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Ipv6Support> for Value {
-        fn from(v: Ipv6Support) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Ipv6Support> for Val<Ipv6Support> {
-        fn from(v: Ipv6Support) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Indicates whether to enable Security Group referencing support for Vpc Attachment. Valid values: enable | disable
-    ///
-    /// Rendered as its CloudFormation spelling ([`SecurityGroupReferencingSupport::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SecurityGroupReferencingSupport {
-        /// `disable`
-        Disable,
-        /// `enable`
-        Enable,
-    }
-
-    impl SecurityGroupReferencingSupport {
-        /// Every variant, in schema order.
-        pub const ALL: [SecurityGroupReferencingSupport; 2] =
-            [SecurityGroupReferencingSupport::Disable, SecurityGroupReferencingSupport::Enable];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SecurityGroupReferencingSupport::Disable => "disable",
-                SecurityGroupReferencingSupport::Enable => "enable",
-            }
-        }
-    }
-
-    impl std::fmt::Display for SecurityGroupReferencingSupport {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<SecurityGroupReferencingSupport> for Value {
-        fn from(v: SecurityGroupReferencingSupport) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<SecurityGroupReferencingSupport> for Val<SecurityGroupReferencingSupport> {
-        fn from(v: SecurityGroupReferencingSupport) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Indicates whether to enable Security Group referencing support for Vpc Attachment. Valid values: enable |
+        /// disable
+        SecurityGroupReferencingSupport[2] {
+            Disable = "disable",
+            Enable = "enable",
         }
     }
 }
@@ -28247,425 +21568,86 @@ pub mod vpc {
 
     property_type!(VpcEncryptionControl);
 
-    /// Rendered as its CloudFormation spelling ([`EgressOnlyInternetGatewayExclusion::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum EgressOnlyInternetGatewayExclusion {
-        /// `enable`
-        Enable,
-        /// `disable`
-        Disable,
-    }
-
-    impl EgressOnlyInternetGatewayExclusion {
-        /// Every variant, in schema order.
-        pub const ALL: [EgressOnlyInternetGatewayExclusion; 2] =
-            [EgressOnlyInternetGatewayExclusion::Enable, EgressOnlyInternetGatewayExclusion::Disable];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                EgressOnlyInternetGatewayExclusion::Enable => "enable",
-                EgressOnlyInternetGatewayExclusion::Disable => "disable",
-            }
+    cfn_enum! {
+        EgressOnlyInternetGatewayExclusion[2] {
+            Enable = "enable",
+            Disable = "disable",
         }
     }
 
-    impl std::fmt::Display for EgressOnlyInternetGatewayExclusion {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        ElasticFileSystemExclusion[2] {
+            Enable = "enable",
+            Disable = "disable",
         }
     }
 
-    impl From<EgressOnlyInternetGatewayExclusion> for Value {
-        fn from(v: EgressOnlyInternetGatewayExclusion) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// The allowed tenancy of instances launched into the VPC.
+        ///
+        /// \+ ``default``: An instance launched into the VPC runs on shared hardware by default, unless you explicitly
+        /// specify a different tenancy during instance launch.
+        ///
+        /// \+ ``dedicated``: An instance launched into the VPC runs on dedicated hardware by default, unless you explicitly
+        /// specify a tenancy of ``host`` during instance launch. You cannot specify a tenancy of ``default`` during
+        /// instance launch.
+        ///
+        /// Updating ``InstanceTenancy`` requires no replacement only if you are updating its value from ``dedicated`` to
+        /// ``default``. Updating ``InstanceTenancy`` from ``default`` to ``dedicated`` requires replacement.
+        InstanceTenancy[3] {
+            Dedicated = "dedicated",
+            Default = "default",
+            Host = "host",
         }
     }
 
-    impl From<EgressOnlyInternetGatewayExclusion> for Val<EgressOnlyInternetGatewayExclusion> {
-        fn from(v: EgressOnlyInternetGatewayExclusion) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        InternetGatewayExclusion[2] {
+            Enable = "enable",
+            Disable = "disable",
         }
     }
 
-    /// Rendered as its CloudFormation spelling ([`ElasticFileSystemExclusion::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ElasticFileSystemExclusion {
-        /// `enable`
-        Enable,
-        /// `disable`
-        Disable,
-    }
-
-    impl ElasticFileSystemExclusion {
-        /// Every variant, in schema order.
-        pub const ALL: [ElasticFileSystemExclusion; 2] =
-            [ElasticFileSystemExclusion::Enable, ElasticFileSystemExclusion::Disable];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ElasticFileSystemExclusion::Enable => "enable",
-                ElasticFileSystemExclusion::Disable => "disable",
-            }
+    cfn_enum! {
+        LambdaExclusion[2] {
+            Enable = "enable",
+            Disable = "disable",
         }
     }
 
-    impl std::fmt::Display for ElasticFileSystemExclusion {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// The encryption mode for the VPC Encryption Control configuration.
+        Mode[2] {
+            Monitor = "monitor",
+            Enforce = "enforce",
         }
     }
 
-    impl From<ElasticFileSystemExclusion> for Value {
-        fn from(v: ElasticFileSystemExclusion) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        NatGatewayExclusion[2] {
+            Enable = "enable",
+            Disable = "disable",
         }
     }
 
-    impl From<ElasticFileSystemExclusion> for Val<ElasticFileSystemExclusion> {
-        fn from(v: ElasticFileSystemExclusion) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        VirtualPrivateGatewayExclusion[2] {
+            Enable = "enable",
+            Disable = "disable",
         }
     }
 
-    /// The allowed tenancy of instances launched into the VPC.
-    ///
-    /// \+ ``default``: An instance launched into the VPC runs on shared hardware by default, unless you explicitly specify
-    /// a different tenancy during instance launch.
-    ///
-    /// \+ ``dedicated``: An instance launched into the VPC runs on dedicated hardware by default, unless you explicitly
-    /// specify a tenancy of ``host`` during instance launch. You cannot specify a tenancy of ``default`` during instance
-    /// launch.
-    ///
-    /// Updating ``InstanceTenancy`` requires no replacement only if you are updating its value from ``dedicated`` to
-    /// ``default``. Updating ``InstanceTenancy`` from ``default`` to ``dedicated`` requires replacement.
-    ///
-    /// Rendered as its CloudFormation spelling ([`InstanceTenancy::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum InstanceTenancy {
-        /// `dedicated`
-        Dedicated,
-        /// `default`
-        Default,
-        /// `host`
-        Host,
-    }
-
-    impl InstanceTenancy {
-        /// Every variant, in schema order.
-        pub const ALL: [InstanceTenancy; 3] =
-            [InstanceTenancy::Dedicated, InstanceTenancy::Default, InstanceTenancy::Host];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                InstanceTenancy::Dedicated => "dedicated",
-                InstanceTenancy::Default => "default",
-                InstanceTenancy::Host => "host",
-            }
+    cfn_enum! {
+        VpcLatticeExclusion[2] {
+            Enable = "enable",
+            Disable = "disable",
         }
     }
 
-    impl std::fmt::Display for InstanceTenancy {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<InstanceTenancy> for Value {
-        fn from(v: InstanceTenancy) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<InstanceTenancy> for Val<InstanceTenancy> {
-        fn from(v: InstanceTenancy) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`InternetGatewayExclusion::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum InternetGatewayExclusion {
-        /// `enable`
-        Enable,
-        /// `disable`
-        Disable,
-    }
-
-    impl InternetGatewayExclusion {
-        /// Every variant, in schema order.
-        pub const ALL: [InternetGatewayExclusion; 2] =
-            [InternetGatewayExclusion::Enable, InternetGatewayExclusion::Disable];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                InternetGatewayExclusion::Enable => "enable",
-                InternetGatewayExclusion::Disable => "disable",
-            }
-        }
-    }
-
-    impl std::fmt::Display for InternetGatewayExclusion {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<InternetGatewayExclusion> for Value {
-        fn from(v: InternetGatewayExclusion) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<InternetGatewayExclusion> for Val<InternetGatewayExclusion> {
-        fn from(v: InternetGatewayExclusion) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`LambdaExclusion::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum LambdaExclusion {
-        /// `enable`
-        Enable,
-        /// `disable`
-        Disable,
-    }
-
-    impl LambdaExclusion {
-        /// Every variant, in schema order.
-        pub const ALL: [LambdaExclusion; 2] = [LambdaExclusion::Enable, LambdaExclusion::Disable];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                LambdaExclusion::Enable => "enable",
-                LambdaExclusion::Disable => "disable",
-            }
-        }
-    }
-
-    impl std::fmt::Display for LambdaExclusion {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<LambdaExclusion> for Value {
-        fn from(v: LambdaExclusion) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<LambdaExclusion> for Val<LambdaExclusion> {
-        fn from(v: LambdaExclusion) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The encryption mode for the VPC Encryption Control configuration.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Mode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Mode {
-        /// `monitor`
-        Monitor,
-        /// `enforce`
-        Enforce,
-    }
-
-    impl Mode {
-        /// Every variant, in schema order.
-        pub const ALL: [Mode; 2] = [Mode::Monitor, Mode::Enforce];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Mode::Monitor => "monitor",
-                Mode::Enforce => "enforce",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Mode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Mode> for Value {
-        fn from(v: Mode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Mode> for Val<Mode> {
-        fn from(v: Mode) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`NatGatewayExclusion::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum NatGatewayExclusion {
-        /// `enable`
-        Enable,
-        /// `disable`
-        Disable,
-    }
-
-    impl NatGatewayExclusion {
-        /// Every variant, in schema order.
-        pub const ALL: [NatGatewayExclusion; 2] = [NatGatewayExclusion::Enable, NatGatewayExclusion::Disable];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                NatGatewayExclusion::Enable => "enable",
-                NatGatewayExclusion::Disable => "disable",
-            }
-        }
-    }
-
-    impl std::fmt::Display for NatGatewayExclusion {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<NatGatewayExclusion> for Value {
-        fn from(v: NatGatewayExclusion) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<NatGatewayExclusion> for Val<NatGatewayExclusion> {
-        fn from(v: NatGatewayExclusion) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`VirtualPrivateGatewayExclusion::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum VirtualPrivateGatewayExclusion {
-        /// `enable`
-        Enable,
-        /// `disable`
-        Disable,
-    }
-
-    impl VirtualPrivateGatewayExclusion {
-        /// Every variant, in schema order.
-        pub const ALL: [VirtualPrivateGatewayExclusion; 2] =
-            [VirtualPrivateGatewayExclusion::Enable, VirtualPrivateGatewayExclusion::Disable];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                VirtualPrivateGatewayExclusion::Enable => "enable",
-                VirtualPrivateGatewayExclusion::Disable => "disable",
-            }
-        }
-    }
-
-    impl std::fmt::Display for VirtualPrivateGatewayExclusion {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<VirtualPrivateGatewayExclusion> for Value {
-        fn from(v: VirtualPrivateGatewayExclusion) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<VirtualPrivateGatewayExclusion> for Val<VirtualPrivateGatewayExclusion> {
-        fn from(v: VirtualPrivateGatewayExclusion) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`VpcLatticeExclusion::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum VpcLatticeExclusion {
-        /// `enable`
-        Enable,
-        /// `disable`
-        Disable,
-    }
-
-    impl VpcLatticeExclusion {
-        /// Every variant, in schema order.
-        pub const ALL: [VpcLatticeExclusion; 2] = [VpcLatticeExclusion::Enable, VpcLatticeExclusion::Disable];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                VpcLatticeExclusion::Enable => "enable",
-                VpcLatticeExclusion::Disable => "disable",
-            }
-        }
-    }
-
-    impl std::fmt::Display for VpcLatticeExclusion {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<VpcLatticeExclusion> for Value {
-        fn from(v: VpcLatticeExclusion) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<VpcLatticeExclusion> for Val<VpcLatticeExclusion> {
-        fn from(v: VpcLatticeExclusion) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`VpcPeeringExclusion::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum VpcPeeringExclusion {
-        /// `enable`
-        Enable,
-        /// `disable`
-        Disable,
-    }
-
-    impl VpcPeeringExclusion {
-        /// Every variant, in schema order.
-        pub const ALL: [VpcPeeringExclusion; 2] = [VpcPeeringExclusion::Enable, VpcPeeringExclusion::Disable];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                VpcPeeringExclusion::Enable => "enable",
-                VpcPeeringExclusion::Disable => "disable",
-            }
-        }
-    }
-
-    impl std::fmt::Display for VpcPeeringExclusion {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<VpcPeeringExclusion> for Value {
-        fn from(v: VpcPeeringExclusion) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<VpcPeeringExclusion> for Val<VpcPeeringExclusion> {
-        fn from(v: VpcPeeringExclusion) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        VpcPeeringExclusion[2] {
+            Enable = "enable",
+            Disable = "disable",
         }
     }
 }
@@ -28745,48 +21727,12 @@ impl Handle<CfnVPCBlockPublicAccessExclusion> {
 
 /// Property types and enums of [`CfnVPCBlockPublicAccessExclusion`] (`AWS::EC2::VPCBlockPublicAccessExclusion`).
 pub mod vpc_block_public_access_exclusion {
-    use crate::core::value::{Val, Value};
 
-    /// The desired Block Public Access Exclusion Mode for a specific VPC/Subnet.
-    ///
-    /// Rendered as its CloudFormation spelling ([`InternetGatewayExclusionMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum InternetGatewayExclusionMode {
-        /// `allow-bidirectional`
-        AllowBidirectional,
-        /// `allow-egress`
-        AllowEgress,
-    }
-
-    impl InternetGatewayExclusionMode {
-        /// Every variant, in schema order.
-        pub const ALL: [InternetGatewayExclusionMode; 2] =
-            [InternetGatewayExclusionMode::AllowBidirectional, InternetGatewayExclusionMode::AllowEgress];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                InternetGatewayExclusionMode::AllowBidirectional => "allow-bidirectional",
-                InternetGatewayExclusionMode::AllowEgress => "allow-egress",
-            }
-        }
-    }
-
-    impl std::fmt::Display for InternetGatewayExclusionMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<InternetGatewayExclusionMode> for Value {
-        fn from(v: InternetGatewayExclusionMode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<InternetGatewayExclusionMode> for Val<InternetGatewayExclusionMode> {
-        fn from(v: InternetGatewayExclusionMode) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The desired Block Public Access Exclusion Mode for a specific VPC/Subnet.
+        InternetGatewayExclusionMode[2] {
+            AllowBidirectional = "allow-bidirectional",
+            AllowEgress = "allow-egress",
         }
     }
 }
@@ -28845,49 +21791,13 @@ impl Handle<CfnVPCBlockPublicAccessOptions> {
 
 /// Property types and enums of [`CfnVPCBlockPublicAccessOptions`] (`AWS::EC2::VPCBlockPublicAccessOptions`).
 pub mod vpc_block_public_access_options {
-    use crate::core::value::{Val, Value};
 
-    /// The desired Block Public Access mode for Internet Gateways in your account. We do not allow to create in a off mode
-    /// as this is the default value
-    ///
-    /// Rendered as its CloudFormation spelling ([`InternetGatewayBlockMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum InternetGatewayBlockMode {
-        /// `block-bidirectional`
-        BlockBidirectional,
-        /// `block-ingress`
-        BlockIngress,
-    }
-
-    impl InternetGatewayBlockMode {
-        /// Every variant, in schema order.
-        pub const ALL: [InternetGatewayBlockMode; 2] =
-            [InternetGatewayBlockMode::BlockBidirectional, InternetGatewayBlockMode::BlockIngress];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                InternetGatewayBlockMode::BlockBidirectional => "block-bidirectional",
-                InternetGatewayBlockMode::BlockIngress => "block-ingress",
-            }
-        }
-    }
-
-    impl std::fmt::Display for InternetGatewayBlockMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<InternetGatewayBlockMode> for Value {
-        fn from(v: InternetGatewayBlockMode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<InternetGatewayBlockMode> for Val<InternetGatewayBlockMode> {
-        fn from(v: InternetGatewayBlockMode) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The desired Block Public Access mode for Internet Gateways in your account. We do not allow to create in a off
+        /// mode as this is the default value
+        InternetGatewayBlockMode[2] {
+            BlockBidirectional = "block-bidirectional",
+            BlockIngress = "block-ingress",
         }
     }
 }
@@ -29343,390 +22253,76 @@ impl Handle<CfnVPCEncryptionControl> {
 
 /// Property types and enums of [`CfnVPCEncryptionControl`] (`AWS::EC2::VPCEncryptionControl`).
 pub mod vpc_encryption_control {
-    use crate::core::value::{Val, Value};
 
-    /// Used to enable or disable EIGW exclusion
-    ///
-    /// Rendered as its CloudFormation spelling ([`EgressOnlyInternetGatewayExclusionInput::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum EgressOnlyInternetGatewayExclusionInput {
-        /// `enable`
-        Enable,
-        /// `disable`
-        Disable,
-    }
-
-    impl EgressOnlyInternetGatewayExclusionInput {
-        /// Every variant, in schema order.
-        pub const ALL: [EgressOnlyInternetGatewayExclusionInput; 2] =
-            [EgressOnlyInternetGatewayExclusionInput::Enable, EgressOnlyInternetGatewayExclusionInput::Disable];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                EgressOnlyInternetGatewayExclusionInput::Enable => "enable",
-                EgressOnlyInternetGatewayExclusionInput::Disable => "disable",
-            }
+    cfn_enum! {
+        /// Used to enable or disable EIGW exclusion
+        EgressOnlyInternetGatewayExclusionInput[2] {
+            Enable = "enable",
+            Disable = "disable",
         }
     }
 
-    impl std::fmt::Display for EgressOnlyInternetGatewayExclusionInput {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// Used to enable or disable EFS exclusion
+        ElasticFileSystemExclusionInput[2] {
+            Enable = "enable",
+            Disable = "disable",
         }
     }
 
-    impl From<EgressOnlyInternetGatewayExclusionInput> for Value {
-        fn from(v: EgressOnlyInternetGatewayExclusionInput) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// Used to enable or disable IGW exclusion
+        InternetGatewayExclusionInput[2] {
+            Enable = "enable",
+            Disable = "disable",
         }
     }
 
-    impl From<EgressOnlyInternetGatewayExclusionInput> for Val<EgressOnlyInternetGatewayExclusionInput> {
-        fn from(v: EgressOnlyInternetGatewayExclusionInput) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Used to enable or disable Lambda exclusion
+        LambdaExclusionInput[2] {
+            Enable = "enable",
+            Disable = "disable",
         }
     }
 
-    /// Used to enable or disable EFS exclusion
-    ///
-    /// Rendered as its CloudFormation spelling ([`ElasticFileSystemExclusionInput::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ElasticFileSystemExclusionInput {
-        /// `enable`
-        Enable,
-        /// `disable`
-        Disable,
-    }
-
-    impl ElasticFileSystemExclusionInput {
-        /// Every variant, in schema order.
-        pub const ALL: [ElasticFileSystemExclusionInput; 2] =
-            [ElasticFileSystemExclusionInput::Enable, ElasticFileSystemExclusionInput::Disable];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ElasticFileSystemExclusionInput::Enable => "enable",
-                ElasticFileSystemExclusionInput::Disable => "disable",
-            }
+    cfn_enum! {
+        /// The VPC encryption control mode, either monitor or enforce.
+        Mode[2] {
+            Monitor = "monitor",
+            Enforce = "enforce",
         }
     }
 
-    impl std::fmt::Display for ElasticFileSystemExclusionInput {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// Used to enable or disable Nat gateway exclusion
+        NatGatewayExclusionInput[2] {
+            Enable = "enable",
+            Disable = "disable",
         }
     }
 
-    impl From<ElasticFileSystemExclusionInput> for Value {
-        fn from(v: ElasticFileSystemExclusionInput) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// Used to enable or disable VGW exclusion
+        VirtualPrivateGatewayExclusionInput[2] {
+            Enable = "enable",
+            Disable = "disable",
         }
     }
 
-    impl From<ElasticFileSystemExclusionInput> for Val<ElasticFileSystemExclusionInput> {
-        fn from(v: ElasticFileSystemExclusionInput) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Used to enable or disable Vpc Lattice exclusion
+        VpcLatticeExclusionInput[2] {
+            Enable = "enable",
+            Disable = "disable",
         }
     }
 
-    /// Used to enable or disable IGW exclusion
-    ///
-    /// Rendered as its CloudFormation spelling ([`InternetGatewayExclusionInput::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum InternetGatewayExclusionInput {
-        /// `enable`
-        Enable,
-        /// `disable`
-        Disable,
-    }
-
-    impl InternetGatewayExclusionInput {
-        /// Every variant, in schema order.
-        pub const ALL: [InternetGatewayExclusionInput; 2] =
-            [InternetGatewayExclusionInput::Enable, InternetGatewayExclusionInput::Disable];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                InternetGatewayExclusionInput::Enable => "enable",
-                InternetGatewayExclusionInput::Disable => "disable",
-            }
-        }
-    }
-
-    impl std::fmt::Display for InternetGatewayExclusionInput {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<InternetGatewayExclusionInput> for Value {
-        fn from(v: InternetGatewayExclusionInput) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<InternetGatewayExclusionInput> for Val<InternetGatewayExclusionInput> {
-        fn from(v: InternetGatewayExclusionInput) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Used to enable or disable Lambda exclusion
-    ///
-    /// Rendered as its CloudFormation spelling ([`LambdaExclusionInput::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum LambdaExclusionInput {
-        /// `enable`
-        Enable,
-        /// `disable`
-        Disable,
-    }
-
-    impl LambdaExclusionInput {
-        /// Every variant, in schema order.
-        pub const ALL: [LambdaExclusionInput; 2] = [LambdaExclusionInput::Enable, LambdaExclusionInput::Disable];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                LambdaExclusionInput::Enable => "enable",
-                LambdaExclusionInput::Disable => "disable",
-            }
-        }
-    }
-
-    impl std::fmt::Display for LambdaExclusionInput {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<LambdaExclusionInput> for Value {
-        fn from(v: LambdaExclusionInput) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<LambdaExclusionInput> for Val<LambdaExclusionInput> {
-        fn from(v: LambdaExclusionInput) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The VPC encryption control mode, either monitor or enforce.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Mode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Mode {
-        /// `monitor`
-        Monitor,
-        /// `enforce`
-        Enforce,
-    }
-
-    impl Mode {
-        /// Every variant, in schema order.
-        pub const ALL: [Mode; 2] = [Mode::Monitor, Mode::Enforce];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Mode::Monitor => "monitor",
-                Mode::Enforce => "enforce",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Mode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Mode> for Value {
-        fn from(v: Mode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Mode> for Val<Mode> {
-        fn from(v: Mode) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Used to enable or disable Nat gateway exclusion
-    ///
-    /// Rendered as its CloudFormation spelling ([`NatGatewayExclusionInput::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum NatGatewayExclusionInput {
-        /// `enable`
-        Enable,
-        /// `disable`
-        Disable,
-    }
-
-    impl NatGatewayExclusionInput {
-        /// Every variant, in schema order.
-        pub const ALL: [NatGatewayExclusionInput; 2] =
-            [NatGatewayExclusionInput::Enable, NatGatewayExclusionInput::Disable];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                NatGatewayExclusionInput::Enable => "enable",
-                NatGatewayExclusionInput::Disable => "disable",
-            }
-        }
-    }
-
-    impl std::fmt::Display for NatGatewayExclusionInput {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<NatGatewayExclusionInput> for Value {
-        fn from(v: NatGatewayExclusionInput) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<NatGatewayExclusionInput> for Val<NatGatewayExclusionInput> {
-        fn from(v: NatGatewayExclusionInput) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Used to enable or disable VGW exclusion
-    ///
-    /// Rendered as its CloudFormation spelling ([`VirtualPrivateGatewayExclusionInput::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum VirtualPrivateGatewayExclusionInput {
-        /// `enable`
-        Enable,
-        /// `disable`
-        Disable,
-    }
-
-    impl VirtualPrivateGatewayExclusionInput {
-        /// Every variant, in schema order.
-        pub const ALL: [VirtualPrivateGatewayExclusionInput; 2] =
-            [VirtualPrivateGatewayExclusionInput::Enable, VirtualPrivateGatewayExclusionInput::Disable];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                VirtualPrivateGatewayExclusionInput::Enable => "enable",
-                VirtualPrivateGatewayExclusionInput::Disable => "disable",
-            }
-        }
-    }
-
-    impl std::fmt::Display for VirtualPrivateGatewayExclusionInput {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<VirtualPrivateGatewayExclusionInput> for Value {
-        fn from(v: VirtualPrivateGatewayExclusionInput) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<VirtualPrivateGatewayExclusionInput> for Val<VirtualPrivateGatewayExclusionInput> {
-        fn from(v: VirtualPrivateGatewayExclusionInput) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Used to enable or disable Vpc Lattice exclusion
-    ///
-    /// Rendered as its CloudFormation spelling ([`VpcLatticeExclusionInput::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum VpcLatticeExclusionInput {
-        /// `enable`
-        Enable,
-        /// `disable`
-        Disable,
-    }
-
-    impl VpcLatticeExclusionInput {
-        /// Every variant, in schema order.
-        pub const ALL: [VpcLatticeExclusionInput; 2] =
-            [VpcLatticeExclusionInput::Enable, VpcLatticeExclusionInput::Disable];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                VpcLatticeExclusionInput::Enable => "enable",
-                VpcLatticeExclusionInput::Disable => "disable",
-            }
-        }
-    }
-
-    impl std::fmt::Display for VpcLatticeExclusionInput {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<VpcLatticeExclusionInput> for Value {
-        fn from(v: VpcLatticeExclusionInput) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<VpcLatticeExclusionInput> for Val<VpcLatticeExclusionInput> {
-        fn from(v: VpcLatticeExclusionInput) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Used to enable or disable VPC peering exclusion
-    ///
-    /// Rendered as its CloudFormation spelling ([`VpcPeeringExclusionInput::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum VpcPeeringExclusionInput {
-        /// `enable`
-        Enable,
-        /// `disable`
-        Disable,
-    }
-
-    impl VpcPeeringExclusionInput {
-        /// Every variant, in schema order.
-        pub const ALL: [VpcPeeringExclusionInput; 2] =
-            [VpcPeeringExclusionInput::Enable, VpcPeeringExclusionInput::Disable];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                VpcPeeringExclusionInput::Enable => "enable",
-                VpcPeeringExclusionInput::Disable => "disable",
-            }
-        }
-    }
-
-    impl std::fmt::Display for VpcPeeringExclusionInput {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<VpcPeeringExclusionInput> for Value {
-        fn from(v: VpcPeeringExclusionInput) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<VpcPeeringExclusionInput> for Val<VpcPeeringExclusionInput> {
-        fn from(v: VpcPeeringExclusionInput) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Used to enable or disable VPC peering exclusion
+        VpcPeeringExclusionInput[2] {
+            Enable = "enable",
+            Disable = "disable",
         }
     }
 }
@@ -30005,277 +22601,61 @@ pub mod vpc_endpoint {
 
     property_type!(DnsOptionsSpecification);
 
-    /// The DNS records created for the endpoint.
-    ///
-    /// Rendered as its CloudFormation spelling ([`DnsRecordIpType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DnsRecordIpType {
-        /// `ipv4`
-        Ipv4,
-        /// `ipv6`
-        Ipv6,
-        /// `dualstack`
-        Dualstack,
-        /// `service-defined`
-        ServiceDefined,
-        /// `not-specified`
-        NotSpecified,
-    }
-
-    impl DnsRecordIpType {
-        /// Every variant, in schema order.
-        pub const ALL: [DnsRecordIpType; 5] = [
-            DnsRecordIpType::Ipv4,
-            DnsRecordIpType::Ipv6,
-            DnsRecordIpType::Dualstack,
-            DnsRecordIpType::ServiceDefined,
-            DnsRecordIpType::NotSpecified,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DnsRecordIpType::Ipv4 => "ipv4",
-                DnsRecordIpType::Ipv6 => "ipv6",
-                DnsRecordIpType::Dualstack => "dualstack",
-                DnsRecordIpType::ServiceDefined => "service-defined",
-                DnsRecordIpType::NotSpecified => "not-specified",
-            }
+    cfn_enum! {
+        /// The DNS records created for the endpoint.
+        DnsRecordIpType[5] {
+            Ipv4 = "ipv4",
+            Ipv6 = "ipv6",
+            Dualstack = "dualstack",
+            ServiceDefined = "service-defined",
+            NotSpecified = "not-specified",
         }
     }
 
-    impl std::fmt::Display for DnsRecordIpType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// The supported IP address types.
+        IpAddressType[4] {
+            Ipv4 = "ipv4",
+            Ipv6 = "ipv6",
+            Dualstack = "dualstack",
+            NotSpecified = "not-specified",
         }
     }
 
-    impl From<DnsRecordIpType> for Value {
-        fn from(v: DnsRecordIpType) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// Indicates whether to enable private DNS only for inbound endpoints. This option is available only for services
+        /// that support both gateway and interface endpoints. It routes traffic that originates from the VPC to the gateway
+        /// endpoint and traffic that originates from on-premises to the interface endpoint.
+        PrivateDnsOnlyForInboundResolverEndpoint[3] {
+            OnlyInboundResolver = "OnlyInboundResolver",
+            AllResolvers = "AllResolvers",
+            NotSpecified = "NotSpecified",
         }
     }
 
-    impl From<DnsRecordIpType> for Val<DnsRecordIpType> {
-        fn from(v: DnsRecordIpType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The preference for which private domains have a private hosted zone created for and associated with the
+        /// specified VPC. Only supported when private DNS is enabled and when the VPC endpoint type is ServiceNetwork or
+        /// Resource.
+        PrivateDnsPreference[4] {
+            VerifiedDomainsOnly = "VERIFIED_DOMAINS_ONLY",
+            AllDomains = "ALL_DOMAINS",
+            VerifiedDomainsAndSpecifiedDomains = "VERIFIED_DOMAINS_AND_SPECIFIED_DOMAINS",
+            SpecifiedDomainsOnly = "SPECIFIED_DOMAINS_ONLY",
         }
     }
 
-    /// The supported IP address types.
-    ///
-    /// Rendered as its CloudFormation spelling ([`IpAddressType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum IpAddressType {
-        /// `ipv4`
-        Ipv4,
-        /// `ipv6`
-        Ipv6,
-        /// `dualstack`
-        Dualstack,
-        /// `not-specified`
-        NotSpecified,
-    }
-
-    impl IpAddressType {
-        /// Every variant, in schema order.
-        pub const ALL: [IpAddressType; 4] =
-            [IpAddressType::Ipv4, IpAddressType::Ipv6, IpAddressType::Dualstack, IpAddressType::NotSpecified];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                IpAddressType::Ipv4 => "ipv4",
-                IpAddressType::Ipv6 => "ipv6",
-                IpAddressType::Dualstack => "dualstack",
-                IpAddressType::NotSpecified => "not-specified",
-            }
-        }
-    }
-
-    impl std::fmt::Display for IpAddressType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<IpAddressType> for Value {
-        fn from(v: IpAddressType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<IpAddressType> for Val<IpAddressType> {
-        fn from(v: IpAddressType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Indicates whether to enable private DNS only for inbound endpoints. This option is available only for services that
-    /// support both gateway and interface endpoints. It routes traffic that originates from the VPC to the gateway endpoint
-    /// and traffic that originates from on-premises to the interface endpoint.
-    ///
-    /// Rendered as its CloudFormation spelling ([`PrivateDnsOnlyForInboundResolverEndpoint::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PrivateDnsOnlyForInboundResolverEndpoint {
-        /// `OnlyInboundResolver`
-        OnlyInboundResolver,
-        /// `AllResolvers`
-        AllResolvers,
-        /// `NotSpecified`
-        NotSpecified,
-    }
-
-    impl PrivateDnsOnlyForInboundResolverEndpoint {
-        /// Every variant, in schema order.
-        pub const ALL: [PrivateDnsOnlyForInboundResolverEndpoint; 3] = [
-            PrivateDnsOnlyForInboundResolverEndpoint::OnlyInboundResolver,
-            PrivateDnsOnlyForInboundResolverEndpoint::AllResolvers,
-            PrivateDnsOnlyForInboundResolverEndpoint::NotSpecified,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PrivateDnsOnlyForInboundResolverEndpoint::OnlyInboundResolver => "OnlyInboundResolver",
-                PrivateDnsOnlyForInboundResolverEndpoint::AllResolvers => "AllResolvers",
-                PrivateDnsOnlyForInboundResolverEndpoint::NotSpecified => "NotSpecified",
-            }
-        }
-    }
-
-    impl std::fmt::Display for PrivateDnsOnlyForInboundResolverEndpoint {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PrivateDnsOnlyForInboundResolverEndpoint> for Value {
-        fn from(v: PrivateDnsOnlyForInboundResolverEndpoint) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PrivateDnsOnlyForInboundResolverEndpoint> for Val<PrivateDnsOnlyForInboundResolverEndpoint> {
-        fn from(v: PrivateDnsOnlyForInboundResolverEndpoint) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The preference for which private domains have a private hosted zone created for and associated with the specified
-    /// VPC. Only supported when private DNS is enabled and when the VPC endpoint type is ServiceNetwork or Resource.
-    ///
-    /// Rendered as its CloudFormation spelling ([`PrivateDnsPreference::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PrivateDnsPreference {
-        /// `VERIFIED_DOMAINS_ONLY`
-        VerifiedDomainsOnly,
-        /// `ALL_DOMAINS`
-        AllDomains,
-        /// `VERIFIED_DOMAINS_AND_SPECIFIED_DOMAINS`
-        VerifiedDomainsAndSpecifiedDomains,
-        /// `SPECIFIED_DOMAINS_ONLY`
-        SpecifiedDomainsOnly,
-    }
-
-    impl PrivateDnsPreference {
-        /// Every variant, in schema order.
-        pub const ALL: [PrivateDnsPreference; 4] = [
-            PrivateDnsPreference::VerifiedDomainsOnly,
-            PrivateDnsPreference::AllDomains,
-            PrivateDnsPreference::VerifiedDomainsAndSpecifiedDomains,
-            PrivateDnsPreference::SpecifiedDomainsOnly,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PrivateDnsPreference::VerifiedDomainsOnly => "VERIFIED_DOMAINS_ONLY",
-                PrivateDnsPreference::AllDomains => "ALL_DOMAINS",
-                PrivateDnsPreference::VerifiedDomainsAndSpecifiedDomains => "VERIFIED_DOMAINS_AND_SPECIFIED_DOMAINS",
-                PrivateDnsPreference::SpecifiedDomainsOnly => "SPECIFIED_DOMAINS_ONLY",
-            }
-        }
-    }
-
-    impl std::fmt::Display for PrivateDnsPreference {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PrivateDnsPreference> for Value {
-        fn from(v: PrivateDnsPreference) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PrivateDnsPreference> for Val<PrivateDnsPreference> {
-        fn from(v: PrivateDnsPreference) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The type of endpoint.
-    ///
-    /// Default: Gateway
-    ///
-    /// Rendered as its CloudFormation spelling ([`VpcEndpointType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum VpcEndpointType {
-        /// `Interface`
-        Interface,
-        /// `Gateway`
-        Gateway,
-        /// `GatewayLoadBalancer`
-        GatewayLoadBalancer,
-        /// `ServiceNetwork`
-        ServiceNetwork,
-        /// `Resource`
-        Resource,
-        /// `Tunnel`
-        Tunnel,
-    }
-
-    impl VpcEndpointType {
-        /// Every variant, in schema order.
-        pub const ALL: [VpcEndpointType; 6] = [
-            VpcEndpointType::Interface,
-            VpcEndpointType::Gateway,
-            VpcEndpointType::GatewayLoadBalancer,
-            VpcEndpointType::ServiceNetwork,
-            VpcEndpointType::Resource,
-            VpcEndpointType::Tunnel,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                VpcEndpointType::Interface => "Interface",
-                VpcEndpointType::Gateway => "Gateway",
-                VpcEndpointType::GatewayLoadBalancer => "GatewayLoadBalancer",
-                VpcEndpointType::ServiceNetwork => "ServiceNetwork",
-                VpcEndpointType::Resource => "Resource",
-                VpcEndpointType::Tunnel => "Tunnel",
-            }
-        }
-    }
-
-    impl std::fmt::Display for VpcEndpointType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<VpcEndpointType> for Value {
-        fn from(v: VpcEndpointType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<VpcEndpointType> for Val<VpcEndpointType> {
-        fn from(v: VpcEndpointType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The type of endpoint.
+        ///
+        /// Default: Gateway
+        VpcEndpointType[6] {
+            Interface = "Interface",
+            Gateway = "Gateway",
+            GatewayLoadBalancer = "GatewayLoadBalancer",
+            ServiceNetwork = "ServiceNetwork",
+            Resource = "Resource",
+            Tunnel = "Tunnel",
         }
     }
 }
@@ -30473,7 +22853,7 @@ impl Handle<CfnVPCEndpointService> {
 
 /// Property types and enums of [`CfnVPCEndpointService`] (`AWS::EC2::VPCEndpointService`).
 pub mod vpc_endpoint_service {
-    use crate::core::value::{IntoValue, Map, Val, Value};
+    use crate::core::value::{IntoValue, Map, Value};
 
     /// `PrivateDnsNameConfiguration` property type of `AWS::EC2::VPCEndpointService`.
     #[derive(Debug, Clone, PartialEq, Default)]
@@ -30494,43 +22874,10 @@ pub mod vpc_endpoint_service {
 
     property_type!(PrivateDnsNameConfiguration);
 
-    /// Rendered as its CloudFormation spelling ([`IpAddressType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum IpAddressType {
-        /// `ipv4`
-        Ipv4,
-        /// `ipv6`
-        Ipv6,
-    }
-
-    impl IpAddressType {
-        /// Every variant, in schema order.
-        pub const ALL: [IpAddressType; 2] = [IpAddressType::Ipv4, IpAddressType::Ipv6];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                IpAddressType::Ipv4 => "ipv4",
-                IpAddressType::Ipv6 => "ipv6",
-            }
-        }
-    }
-
-    impl std::fmt::Display for IpAddressType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<IpAddressType> for Value {
-        fn from(v: IpAddressType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<IpAddressType> for Val<IpAddressType> {
-        fn from(v: IpAddressType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        IpAddressType[2] {
+            Ipv4 = "ipv4",
+            Ipv6 = "ipv6",
         }
     }
 }
@@ -31567,533 +23914,119 @@ pub mod vpn_connection {
 
     property_type!(VpnTunnelOptionsSpecification);
 
-    /// The desired output format for BGP logs to be sent to CloudWatch. Default format is ``json``.
-    ///
-    /// Valid values: ``json`` | ``text``
-    ///
-    /// Rendered as its CloudFormation spelling ([`BgpLogOutputFormat::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum BgpLogOutputFormat {
-        /// `json`
-        Json,
-        /// `text`
-        Text,
-    }
-
-    impl BgpLogOutputFormat {
-        /// Every variant, in schema order.
-        pub const ALL: [BgpLogOutputFormat; 2] = [BgpLogOutputFormat::Json, BgpLogOutputFormat::Text];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                BgpLogOutputFormat::Json => "json",
-                BgpLogOutputFormat::Text => "text",
-            }
+    cfn_enum! {
+        /// The desired output format for BGP logs to be sent to CloudWatch. Default format is ``json``.
+        ///
+        /// Valid values: ``json`` | ``text``
+        BgpLogOutputFormat[2] {
+            Json = "json",
+            Text = "text",
         }
     }
 
-    impl std::fmt::Display for BgpLogOutputFormat {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// The action to take after DPD timeout occurs. Specify ``restart`` to restart the IKE initiation. Specify
+        /// ``clear`` to end the IKE session.
+        ///
+        /// Valid Values: ``clear`` | ``none`` | ``restart``
+        ///
+        /// Default: ``clear``
+        DPDTimeoutAction[3] {
+            Clear = "clear",
+            None = "none",
+            Restart = "restart",
         }
     }
 
-    impl From<BgpLogOutputFormat> for Value {
-        fn from(v: BgpLogOutputFormat) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// The IKE version.
+        IKEVersionsRequestListValueValue[2] {
+            Ikev1 = "ikev1",
+            Ikev2 = "ikev2",
         }
     }
 
-    impl From<BgpLogOutputFormat> for Val<BgpLogOutputFormat> {
-        fn from(v: BgpLogOutputFormat) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Set log format. Default format is ``json``.
+        ///
+        /// Valid values: ``json`` | ``text``
+        LogOutputFormat[2] {
+            Json = "json",
+            Text = "text",
         }
     }
 
-    /// The action to take after DPD timeout occurs. Specify ``restart`` to restart the IKE initiation. Specify ``clear`` to
-    /// end the IKE session.
-    ///
-    /// Valid Values: ``clear`` | ``none`` | ``restart``
-    ///
-    /// Default: ``clear``
-    ///
-    /// Rendered as its CloudFormation spelling ([`DPDTimeoutAction::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DPDTimeoutAction {
-        /// `clear`
-        Clear,
-        /// `none`
-        None,
-        /// `restart`
-        Restart,
-    }
-
-    impl DPDTimeoutAction {
-        /// Every variant, in schema order.
-        pub const ALL: [DPDTimeoutAction; 3] =
-            [DPDTimeoutAction::Clear, DPDTimeoutAction::None, DPDTimeoutAction::Restart];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DPDTimeoutAction::Clear => "clear",
-                DPDTimeoutAction::None => "none",
-                DPDTimeoutAction::Restart => "restart",
-            }
+    cfn_enum! {
+        /// The value for the encryption algorithm.
+        Phase1EncryptionAlgorithmsRequestListValueValue[4] {
+            Aes128 = "AES128",
+            Aes256 = "AES256",
+            Aes128Gcm16 = "AES128-GCM-16",
+            Aes256Gcm16 = "AES256-GCM-16",
         }
     }
 
-    impl std::fmt::Display for DPDTimeoutAction {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// The value for the integrity algorithm.
+        Phase1IntegrityAlgorithmsRequestListValueValue[4] {
+            Sha1 = "SHA1",
+            Sha2256 = "SHA2-256",
+            Sha2384 = "SHA2-384",
+            Sha2512 = "SHA2-512",
         }
     }
 
-    impl From<DPDTimeoutAction> for Value {
-        fn from(v: DPDTimeoutAction) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// The encryption algorithm.
+        Phase2EncryptionAlgorithmsRequestListValueValue[4] {
+            Aes128 = "AES128",
+            Aes256 = "AES256",
+            Aes128Gcm16 = "AES128-GCM-16",
+            Aes256Gcm16 = "AES256-GCM-16",
         }
     }
 
-    impl From<DPDTimeoutAction> for Val<DPDTimeoutAction> {
-        fn from(v: DPDTimeoutAction) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The integrity algorithm.
+        Phase2IntegrityAlgorithmsRequestListValueValue[4] {
+            Sha1 = "SHA1",
+            Sha2256 = "SHA2-256",
+            Sha2384 = "SHA2-384",
+            Sha2512 = "SHA2-512",
         }
     }
 
-    /// The IKE version.
-    ///
-    /// Rendered as its CloudFormation spelling ([`IKEVersionsRequestListValueValue::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum IKEVersionsRequestListValueValue {
-        /// `ikev1`
-        Ikev1,
-        /// `ikev2`
-        Ikev2,
-    }
-
-    impl IKEVersionsRequestListValueValue {
-        /// Every variant, in schema order.
-        pub const ALL: [IKEVersionsRequestListValueValue; 2] =
-            [IKEVersionsRequestListValueValue::Ikev1, IKEVersionsRequestListValueValue::Ikev2];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                IKEVersionsRequestListValueValue::Ikev1 => "ikev1",
-                IKEVersionsRequestListValueValue::Ikev2 => "ikev2",
-            }
+    cfn_enum! {
+        /// Specifies the storage mode for the pre-shared key (PSK). Valid values are ``Standard`` (stored in the S2Slong
+        /// service) or ``SecretsManager`` (stored in AWS Secrets Manager).
+        PreSharedKeyStorage[2] {
+            Standard = "Standard",
+            SecretsManager = "SecretsManager",
         }
     }
 
-    impl std::fmt::Display for IKEVersionsRequestListValueValue {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// The action to take when the establishing the tunnel for the VPN connection. By default, your customer gateway
+        /// device must initiate the IKE negotiation and bring up the tunnel. Specify ``start`` for AWS to initiate the IKE
+        /// negotiation.
+        ///
+        /// Valid Values: ``add`` | ``start``
+        ///
+        /// Default: ``add``
+        StartupAction[2] {
+            Add = "add",
+            Start = "start",
         }
     }
 
-    impl From<IKEVersionsRequestListValueValue> for Value {
-        fn from(v: IKEVersionsRequestListValueValue) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<IKEVersionsRequestListValueValue> for Val<IKEVersionsRequestListValueValue> {
-        fn from(v: IKEVersionsRequestListValueValue) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Set log format. Default format is ``json``.
-    ///
-    /// Valid values: ``json`` | ``text``
-    ///
-    /// Rendered as its CloudFormation spelling ([`LogOutputFormat::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum LogOutputFormat {
-        /// `json`
-        Json,
-        /// `text`
-        Text,
-    }
-
-    impl LogOutputFormat {
-        /// Every variant, in schema order.
-        pub const ALL: [LogOutputFormat; 2] = [LogOutputFormat::Json, LogOutputFormat::Text];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                LogOutputFormat::Json => "json",
-                LogOutputFormat::Text => "text",
-            }
-        }
-    }
-
-    impl std::fmt::Display for LogOutputFormat {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<LogOutputFormat> for Value {
-        fn from(v: LogOutputFormat) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<LogOutputFormat> for Val<LogOutputFormat> {
-        fn from(v: LogOutputFormat) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The value for the encryption algorithm.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Phase1EncryptionAlgorithmsRequestListValueValue::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Phase1EncryptionAlgorithmsRequestListValueValue {
-        /// `AES128`
-        Aes128,
-        /// `AES256`
-        Aes256,
-        /// `AES128-GCM-16`
-        Aes128Gcm16,
-        /// `AES256-GCM-16`
-        Aes256Gcm16,
-    }
-
-    impl Phase1EncryptionAlgorithmsRequestListValueValue {
-        /// Every variant, in schema order.
-        pub const ALL: [Phase1EncryptionAlgorithmsRequestListValueValue; 4] = [
-            Phase1EncryptionAlgorithmsRequestListValueValue::Aes128,
-            Phase1EncryptionAlgorithmsRequestListValueValue::Aes256,
-            Phase1EncryptionAlgorithmsRequestListValueValue::Aes128Gcm16,
-            Phase1EncryptionAlgorithmsRequestListValueValue::Aes256Gcm16,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Phase1EncryptionAlgorithmsRequestListValueValue::Aes128 => "AES128",
-                Phase1EncryptionAlgorithmsRequestListValueValue::Aes256 => "AES256",
-                Phase1EncryptionAlgorithmsRequestListValueValue::Aes128Gcm16 => "AES128-GCM-16",
-                Phase1EncryptionAlgorithmsRequestListValueValue::Aes256Gcm16 => "AES256-GCM-16",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Phase1EncryptionAlgorithmsRequestListValueValue {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Phase1EncryptionAlgorithmsRequestListValueValue> for Value {
-        fn from(v: Phase1EncryptionAlgorithmsRequestListValueValue) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Phase1EncryptionAlgorithmsRequestListValueValue> for Val<Phase1EncryptionAlgorithmsRequestListValueValue> {
-        fn from(v: Phase1EncryptionAlgorithmsRequestListValueValue) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The value for the integrity algorithm.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Phase1IntegrityAlgorithmsRequestListValueValue::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Phase1IntegrityAlgorithmsRequestListValueValue {
-        /// `SHA1`
-        Sha1,
-        /// `SHA2-256`
-        Sha2256,
-        /// `SHA2-384`
-        Sha2384,
-        /// `SHA2-512`
-        Sha2512,
-    }
-
-    impl Phase1IntegrityAlgorithmsRequestListValueValue {
-        /// Every variant, in schema order.
-        pub const ALL: [Phase1IntegrityAlgorithmsRequestListValueValue; 4] = [
-            Phase1IntegrityAlgorithmsRequestListValueValue::Sha1,
-            Phase1IntegrityAlgorithmsRequestListValueValue::Sha2256,
-            Phase1IntegrityAlgorithmsRequestListValueValue::Sha2384,
-            Phase1IntegrityAlgorithmsRequestListValueValue::Sha2512,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Phase1IntegrityAlgorithmsRequestListValueValue::Sha1 => "SHA1",
-                Phase1IntegrityAlgorithmsRequestListValueValue::Sha2256 => "SHA2-256",
-                Phase1IntegrityAlgorithmsRequestListValueValue::Sha2384 => "SHA2-384",
-                Phase1IntegrityAlgorithmsRequestListValueValue::Sha2512 => "SHA2-512",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Phase1IntegrityAlgorithmsRequestListValueValue {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Phase1IntegrityAlgorithmsRequestListValueValue> for Value {
-        fn from(v: Phase1IntegrityAlgorithmsRequestListValueValue) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Phase1IntegrityAlgorithmsRequestListValueValue> for Val<Phase1IntegrityAlgorithmsRequestListValueValue> {
-        fn from(v: Phase1IntegrityAlgorithmsRequestListValueValue) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The encryption algorithm.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Phase2EncryptionAlgorithmsRequestListValueValue::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Phase2EncryptionAlgorithmsRequestListValueValue {
-        /// `AES128`
-        Aes128,
-        /// `AES256`
-        Aes256,
-        /// `AES128-GCM-16`
-        Aes128Gcm16,
-        /// `AES256-GCM-16`
-        Aes256Gcm16,
-    }
-
-    impl Phase2EncryptionAlgorithmsRequestListValueValue {
-        /// Every variant, in schema order.
-        pub const ALL: [Phase2EncryptionAlgorithmsRequestListValueValue; 4] = [
-            Phase2EncryptionAlgorithmsRequestListValueValue::Aes128,
-            Phase2EncryptionAlgorithmsRequestListValueValue::Aes256,
-            Phase2EncryptionAlgorithmsRequestListValueValue::Aes128Gcm16,
-            Phase2EncryptionAlgorithmsRequestListValueValue::Aes256Gcm16,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Phase2EncryptionAlgorithmsRequestListValueValue::Aes128 => "AES128",
-                Phase2EncryptionAlgorithmsRequestListValueValue::Aes256 => "AES256",
-                Phase2EncryptionAlgorithmsRequestListValueValue::Aes128Gcm16 => "AES128-GCM-16",
-                Phase2EncryptionAlgorithmsRequestListValueValue::Aes256Gcm16 => "AES256-GCM-16",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Phase2EncryptionAlgorithmsRequestListValueValue {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Phase2EncryptionAlgorithmsRequestListValueValue> for Value {
-        fn from(v: Phase2EncryptionAlgorithmsRequestListValueValue) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Phase2EncryptionAlgorithmsRequestListValueValue> for Val<Phase2EncryptionAlgorithmsRequestListValueValue> {
-        fn from(v: Phase2EncryptionAlgorithmsRequestListValueValue) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The integrity algorithm.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Phase2IntegrityAlgorithmsRequestListValueValue::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Phase2IntegrityAlgorithmsRequestListValueValue {
-        /// `SHA1`
-        Sha1,
-        /// `SHA2-256`
-        Sha2256,
-        /// `SHA2-384`
-        Sha2384,
-        /// `SHA2-512`
-        Sha2512,
-    }
-
-    impl Phase2IntegrityAlgorithmsRequestListValueValue {
-        /// Every variant, in schema order.
-        pub const ALL: [Phase2IntegrityAlgorithmsRequestListValueValue; 4] = [
-            Phase2IntegrityAlgorithmsRequestListValueValue::Sha1,
-            Phase2IntegrityAlgorithmsRequestListValueValue::Sha2256,
-            Phase2IntegrityAlgorithmsRequestListValueValue::Sha2384,
-            Phase2IntegrityAlgorithmsRequestListValueValue::Sha2512,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Phase2IntegrityAlgorithmsRequestListValueValue::Sha1 => "SHA1",
-                Phase2IntegrityAlgorithmsRequestListValueValue::Sha2256 => "SHA2-256",
-                Phase2IntegrityAlgorithmsRequestListValueValue::Sha2384 => "SHA2-384",
-                Phase2IntegrityAlgorithmsRequestListValueValue::Sha2512 => "SHA2-512",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Phase2IntegrityAlgorithmsRequestListValueValue {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Phase2IntegrityAlgorithmsRequestListValueValue> for Value {
-        fn from(v: Phase2IntegrityAlgorithmsRequestListValueValue) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Phase2IntegrityAlgorithmsRequestListValueValue> for Val<Phase2IntegrityAlgorithmsRequestListValueValue> {
-        fn from(v: Phase2IntegrityAlgorithmsRequestListValueValue) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Specifies the storage mode for the pre-shared key (PSK). Valid values are ``Standard`` (stored in the S2Slong
-    /// service) or ``SecretsManager`` (stored in AWS Secrets Manager).
-    ///
-    /// Rendered as its CloudFormation spelling ([`PreSharedKeyStorage::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PreSharedKeyStorage {
-        /// `Standard`
-        Standard,
-        /// `SecretsManager`
-        SecretsManager,
-    }
-
-    impl PreSharedKeyStorage {
-        /// Every variant, in schema order.
-        pub const ALL: [PreSharedKeyStorage; 2] = [PreSharedKeyStorage::Standard, PreSharedKeyStorage::SecretsManager];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PreSharedKeyStorage::Standard => "Standard",
-                PreSharedKeyStorage::SecretsManager => "SecretsManager",
-            }
-        }
-    }
-
-    impl std::fmt::Display for PreSharedKeyStorage {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PreSharedKeyStorage> for Value {
-        fn from(v: PreSharedKeyStorage) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PreSharedKeyStorage> for Val<PreSharedKeyStorage> {
-        fn from(v: PreSharedKeyStorage) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The action to take when the establishing the tunnel for the VPN connection. By default, your customer gateway device
-    /// must initiate the IKE negotiation and bring up the tunnel. Specify ``start`` for AWS to initiate the IKE
-    /// negotiation.
-    ///
-    /// Valid Values: ``add`` | ``start``
-    ///
-    /// Default: ``add``
-    ///
-    /// Rendered as its CloudFormation spelling ([`StartupAction::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum StartupAction {
-        /// `add`
-        Add,
-        /// `start`
-        Start,
-    }
-
-    impl StartupAction {
-        /// Every variant, in schema order.
-        pub const ALL: [StartupAction; 2] = [StartupAction::Add, StartupAction::Start];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                StartupAction::Add => "add",
-                StartupAction::Start => "start",
-            }
-        }
-    }
-
-    impl std::fmt::Display for StartupAction {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<StartupAction> for Value {
-        fn from(v: StartupAction) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<StartupAction> for Val<StartupAction> {
-        fn from(v: StartupAction) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The desired bandwidth specification for the VPN tunnel, used when creating or modifying VPN connection options to
-    /// set the tunnel's throughput capacity. ``standard`` supports up to 1.25 Gbps per tunnel, while ``large`` supports up
-    /// to 5 Gbps per tunnel. The default value is ``standard``. Existing VPN connections without a bandwidth setting will
-    /// automatically default to ``standard``.
-    ///
-    /// Rendered as its CloudFormation spelling ([`TunnelBandwidth::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TunnelBandwidth {
-        /// `standard`
-        Standard,
-        /// `large`
-        Large,
-    }
-
-    impl TunnelBandwidth {
-        /// Every variant, in schema order.
-        pub const ALL: [TunnelBandwidth; 2] = [TunnelBandwidth::Standard, TunnelBandwidth::Large];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                TunnelBandwidth::Standard => "standard",
-                TunnelBandwidth::Large => "large",
-            }
-        }
-    }
-
-    impl std::fmt::Display for TunnelBandwidth {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<TunnelBandwidth> for Value {
-        fn from(v: TunnelBandwidth) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<TunnelBandwidth> for Val<TunnelBandwidth> {
-        fn from(v: TunnelBandwidth) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The desired bandwidth specification for the VPN tunnel, used when creating or modifying VPN connection options
+        /// to set the tunnel's throughput capacity. ``standard`` supports up to 1.25 Gbps per tunnel, while ``large``
+        /// supports up to 5 Gbps per tunnel. The default value is ``standard``. Existing VPN connections without a
+        /// bandwidth setting will automatically default to ``standard``.
+        TunnelBandwidth[2] {
+            Standard = "standard",
+            Large = "large",
         }
     }
 }
@@ -32768,139 +24701,33 @@ pub mod verified_access_endpoint {
 
     property_type!(SseSpecification);
 
-    /// The type of attachment used to provide connectivity between the AWS Verified Access endpoint and the application.
-    ///
-    /// Rendered as its CloudFormation spelling ([`AttachmentType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AttachmentType {
-        /// `vpc`
-        Vpc,
-    }
-
-    impl AttachmentType {
-        /// Every variant, in schema order.
-        pub const ALL: [AttachmentType; 1] = [AttachmentType::Vpc];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AttachmentType::Vpc => "vpc",
-            }
+    cfn_enum! {
+        /// The type of attachment used to provide connectivity between the AWS Verified Access endpoint and the
+        /// application.
+        AttachmentType[1] {
+            Vpc = "vpc",
         }
     }
 
-    impl std::fmt::Display for AttachmentType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// The type of AWS Verified Access endpoint. Incoming application requests will be sent to an IP address, load
+        /// balancer or a network interface depending on the endpoint type specified.The type of AWS Verified Access
+        /// endpoint. Incoming application requests will be sent to an IP address, load balancer or a network interface
+        /// depending on the endpoint type specified.
+        EndpointType[4] {
+            Cidr = "cidr",
+            LoadBalancer = "load-balancer",
+            NetworkInterface = "network-interface",
+            Rds = "rds",
         }
     }
 
-    impl From<AttachmentType> for Value {
-        fn from(v: AttachmentType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<AttachmentType> for Val<AttachmentType> {
-        fn from(v: AttachmentType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The type of AWS Verified Access endpoint. Incoming application requests will be sent to an IP address, load balancer
-    /// or a network interface depending on the endpoint type specified.The type of AWS Verified Access endpoint. Incoming
-    /// application requests will be sent to an IP address, load balancer or a network interface depending on the endpoint
-    /// type specified.
-    ///
-    /// Rendered as its CloudFormation spelling ([`EndpointType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum EndpointType {
-        /// `cidr`
-        Cidr,
-        /// `load-balancer`
-        LoadBalancer,
-        /// `network-interface`
-        NetworkInterface,
-        /// `rds`
-        Rds,
-    }
-
-    impl EndpointType {
-        /// Every variant, in schema order.
-        pub const ALL: [EndpointType; 4] =
-            [EndpointType::Cidr, EndpointType::LoadBalancer, EndpointType::NetworkInterface, EndpointType::Rds];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                EndpointType::Cidr => "cidr",
-                EndpointType::LoadBalancer => "load-balancer",
-                EndpointType::NetworkInterface => "network-interface",
-                EndpointType::Rds => "rds",
-            }
-        }
-    }
-
-    impl std::fmt::Display for EndpointType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<EndpointType> for Value {
-        fn from(v: EndpointType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<EndpointType> for Val<EndpointType> {
-        fn from(v: EndpointType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The IP protocol.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Protocol::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Protocol {
-        /// `http`
-        Http,
-        /// `https`
-        Https,
-        /// `tcp`
-        Tcp,
-    }
-
-    impl Protocol {
-        /// Every variant, in schema order.
-        pub const ALL: [Protocol; 3] = [Protocol::Http, Protocol::Https, Protocol::Tcp];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Protocol::Http => "http",
-                Protocol::Https => "https",
-                Protocol::Tcp => "tcp",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Protocol {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Protocol> for Value {
-        fn from(v: Protocol) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Protocol> for Val<Protocol> {
-        fn from(v: Protocol) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The IP protocol.
+        Protocol[3] {
+            Http = "http",
+            Https = "https",
+            Tcp = "tcp",
         }
     }
 }
@@ -33777,134 +25604,28 @@ pub mod verified_access_trust_provider {
 
     property_type!(SseSpecification);
 
-    /// The type of device-based trust provider. Possible values: jamf|crowdstrike
-    ///
-    /// Rendered as its CloudFormation spelling ([`DeviceTrustProviderType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DeviceTrustProviderType {
-        /// `crowdstrike`
-        Crowdstrike,
-        /// `jamf`
-        Jamf,
-        /// `jumpcloud`
-        Jumpcloud,
-    }
-
-    impl DeviceTrustProviderType {
-        /// Every variant, in schema order.
-        pub const ALL: [DeviceTrustProviderType; 3] =
-            [DeviceTrustProviderType::Crowdstrike, DeviceTrustProviderType::Jamf, DeviceTrustProviderType::Jumpcloud];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DeviceTrustProviderType::Crowdstrike => "crowdstrike",
-                DeviceTrustProviderType::Jamf => "jamf",
-                DeviceTrustProviderType::Jumpcloud => "jumpcloud",
-            }
+    cfn_enum! {
+        /// The type of device-based trust provider. Possible values: jamf|crowdstrike
+        DeviceTrustProviderType[3] {
+            Crowdstrike = "crowdstrike",
+            Jamf = "jamf",
+            Jumpcloud = "jumpcloud",
         }
     }
 
-    impl std::fmt::Display for DeviceTrustProviderType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// Type of trust provider. Possible values: user|device
+        TrustProviderType[2] {
+            Device = "device",
+            User = "user",
         }
     }
 
-    impl From<DeviceTrustProviderType> for Value {
-        fn from(v: DeviceTrustProviderType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DeviceTrustProviderType> for Val<DeviceTrustProviderType> {
-        fn from(v: DeviceTrustProviderType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Type of trust provider. Possible values: user|device
-    ///
-    /// Rendered as its CloudFormation spelling ([`TrustProviderType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TrustProviderType {
-        /// `device`
-        Device,
-        /// `user`
-        User,
-    }
-
-    impl TrustProviderType {
-        /// Every variant, in schema order.
-        pub const ALL: [TrustProviderType; 2] = [TrustProviderType::Device, TrustProviderType::User];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                TrustProviderType::Device => "device",
-                TrustProviderType::User => "user",
-            }
-        }
-    }
-
-    impl std::fmt::Display for TrustProviderType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<TrustProviderType> for Value {
-        fn from(v: TrustProviderType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<TrustProviderType> for Val<TrustProviderType> {
-        fn from(v: TrustProviderType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The type of device-based trust provider. Possible values: oidc|iam-identity-center
-    ///
-    /// Rendered as its CloudFormation spelling ([`UserTrustProviderType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum UserTrustProviderType {
-        /// `iam-identity-center`
-        IamIdentityCenter,
-        /// `oidc`
-        Oidc,
-    }
-
-    impl UserTrustProviderType {
-        /// Every variant, in schema order.
-        pub const ALL: [UserTrustProviderType; 2] =
-            [UserTrustProviderType::IamIdentityCenter, UserTrustProviderType::Oidc];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                UserTrustProviderType::IamIdentityCenter => "iam-identity-center",
-                UserTrustProviderType::Oidc => "oidc",
-            }
-        }
-    }
-
-    impl std::fmt::Display for UserTrustProviderType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<UserTrustProviderType> for Value {
-        fn from(v: UserTrustProviderType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<UserTrustProviderType> for Val<UserTrustProviderType> {
-        fn from(v: UserTrustProviderType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The type of device-based trust provider. Possible values: oidc|iam-identity-center
+        UserTrustProviderType[2] {
+            IamIdentityCenter = "iam-identity-center",
+            Oidc = "oidc",
         }
     }
 }

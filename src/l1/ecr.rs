@@ -227,78 +227,19 @@ impl crate::core::element::CfnResource for CfnPullThroughCacheRule {
 
 /// Property types and enums of [`CfnPullThroughCacheRule`] (`AWS::ECR::PullThroughCacheRule`).
 pub mod pull_through_cache_rule {
-    use crate::core::value::{Val, Value};
 
-    /// The name of the upstream registry.
-    ///
-    /// Rendered as its CloudFormation spelling ([`UpstreamRegistry::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum UpstreamRegistry {
-        /// `azure-container-registry`
-        AzureContainerRegistry,
-        /// `chainguard`
-        Chainguard,
-        /// `docker-hub`
-        DockerHub,
-        /// `ecr`
-        Ecr,
-        /// `ecr-public`
-        EcrPublic,
-        /// `github-container-registry`
-        GithubContainerRegistry,
-        /// `gitlab-container-registry`
-        GitlabContainerRegistry,
-        /// `k8s`
-        K8s,
-        /// `quay`
-        Quay,
-    }
-
-    impl UpstreamRegistry {
-        /// Every variant, in schema order.
-        pub const ALL: [UpstreamRegistry; 9] = [
-            UpstreamRegistry::AzureContainerRegistry,
-            UpstreamRegistry::Chainguard,
-            UpstreamRegistry::DockerHub,
-            UpstreamRegistry::Ecr,
-            UpstreamRegistry::EcrPublic,
-            UpstreamRegistry::GithubContainerRegistry,
-            UpstreamRegistry::GitlabContainerRegistry,
-            UpstreamRegistry::K8s,
-            UpstreamRegistry::Quay,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                UpstreamRegistry::AzureContainerRegistry => "azure-container-registry",
-                UpstreamRegistry::Chainguard => "chainguard",
-                UpstreamRegistry::DockerHub => "docker-hub",
-                UpstreamRegistry::Ecr => "ecr",
-                UpstreamRegistry::EcrPublic => "ecr-public",
-                UpstreamRegistry::GithubContainerRegistry => "github-container-registry",
-                UpstreamRegistry::GitlabContainerRegistry => "gitlab-container-registry",
-                UpstreamRegistry::K8s => "k8s",
-                UpstreamRegistry::Quay => "quay",
-            }
-        }
-    }
-
-    impl std::fmt::Display for UpstreamRegistry {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<UpstreamRegistry> for Value {
-        fn from(v: UpstreamRegistry) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<UpstreamRegistry> for Val<UpstreamRegistry> {
-        fn from(v: UpstreamRegistry) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The name of the upstream registry.
+        UpstreamRegistry[9] {
+            AzureContainerRegistry = "azure-container-registry",
+            Chainguard = "chainguard",
+            DockerHub = "docker-hub",
+            Ecr = "ecr",
+            EcrPublic = "ecr-public",
+            GithubContainerRegistry = "github-container-registry",
+            GitlabContainerRegistry = "gitlab-container-registry",
+            K8s = "k8s",
+            Quay = "quay",
         }
     }
 }
@@ -505,126 +446,26 @@ pub mod registry_scanning_configuration {
 
     property_type!(ScanningRule);
 
-    /// The type associated with the filter.
-    ///
-    /// Rendered as its CloudFormation spelling ([`FilterType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum FilterType {
-        /// `WILDCARD`
-        Wildcard,
-    }
-
-    impl FilterType {
-        /// Every variant, in schema order.
-        pub const ALL: [FilterType; 1] = [FilterType::Wildcard];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                FilterType::Wildcard => "WILDCARD",
-            }
+    cfn_enum! {
+        /// The type associated with the filter.
+        FilterType[1] {
+            Wildcard = "WILDCARD",
         }
     }
 
-    impl std::fmt::Display for FilterType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// The frequency that scans are performed.
+        ScanFrequency[2] {
+            ScanOnPush = "SCAN_ON_PUSH",
+            ContinuousScan = "CONTINUOUS_SCAN",
         }
     }
 
-    impl From<FilterType> for Value {
-        fn from(v: FilterType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<FilterType> for Val<FilterType> {
-        fn from(v: FilterType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The frequency that scans are performed.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ScanFrequency::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ScanFrequency {
-        /// `SCAN_ON_PUSH`
-        ScanOnPush,
-        /// `CONTINUOUS_SCAN`
-        ContinuousScan,
-    }
-
-    impl ScanFrequency {
-        /// Every variant, in schema order.
-        pub const ALL: [ScanFrequency; 2] = [ScanFrequency::ScanOnPush, ScanFrequency::ContinuousScan];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ScanFrequency::ScanOnPush => "SCAN_ON_PUSH",
-                ScanFrequency::ContinuousScan => "CONTINUOUS_SCAN",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ScanFrequency {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ScanFrequency> for Value {
-        fn from(v: ScanFrequency) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ScanFrequency> for Val<ScanFrequency> {
-        fn from(v: ScanFrequency) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The type of scanning configured for the registry.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ScanType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ScanType {
-        /// `BASIC`
-        Basic,
-        /// `ENHANCED`
-        Enhanced,
-    }
-
-    impl ScanType {
-        /// Every variant, in schema order.
-        pub const ALL: [ScanType; 2] = [ScanType::Basic, ScanType::Enhanced];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ScanType::Basic => "BASIC",
-                ScanType::Enhanced => "ENHANCED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ScanType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ScanType> for Value {
-        fn from(v: ScanType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ScanType> for Val<ScanType> {
-        fn from(v: ScanType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The type of scanning configured for the registry.
+        ScanType[2] {
+            Basic = "BASIC",
+            Enhanced = "ENHANCED",
         }
     }
 }
@@ -817,42 +658,10 @@ pub mod replication_configuration {
 
     property_type!(RepositoryFilter);
 
-    /// Type of repository filter
-    ///
-    /// Rendered as its CloudFormation spelling ([`FilterType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum FilterType {
-        /// `PREFIX_MATCH`
-        PrefixMatch,
-    }
-
-    impl FilterType {
-        /// Every variant, in schema order.
-        pub const ALL: [FilterType; 1] = [FilterType::PrefixMatch];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                FilterType::PrefixMatch => "PREFIX_MATCH",
-            }
-        }
-    }
-
-    impl std::fmt::Display for FilterType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<FilterType> for Value {
-        fn from(v: FilterType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<FilterType> for Val<FilterType> {
-        fn from(v: FilterType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Type of repository filter
+        FilterType[1] {
+            PrefixMatch = "PREFIX_MATCH",
         }
     }
 }
@@ -1170,142 +979,31 @@ pub mod repository {
 
     property_type!(LifecyclePolicy);
 
-    /// The encryption type to use.
-    ///
-    /// Rendered as its CloudFormation spelling ([`EncryptionType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum EncryptionType {
-        /// `AES256`
-        Aes256,
-        /// `KMS`
-        Kms,
-        /// `KMS_DSSE`
-        KmsDsse,
-    }
-
-    impl EncryptionType {
-        /// Every variant, in schema order.
-        pub const ALL: [EncryptionType; 3] = [EncryptionType::Aes256, EncryptionType::Kms, EncryptionType::KmsDsse];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                EncryptionType::Aes256 => "AES256",
-                EncryptionType::Kms => "KMS",
-                EncryptionType::KmsDsse => "KMS_DSSE",
-            }
+    cfn_enum! {
+        /// The encryption type to use.
+        EncryptionType[3] {
+            Aes256 = "AES256",
+            Kms = "KMS",
+            KmsDsse = "KMS_DSSE",
         }
     }
 
-    impl std::fmt::Display for EncryptionType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// The tag mutability setting for the repository. If this parameter is omitted, the default setting of ``MUTABLE``
+        /// will be used which will allow image tags to be overwritten. If ``IMMUTABLE`` is specified, all image tags within
+        /// the repository will be immutable which will prevent them from being overwritten.
+        ImageTagMutability[4] {
+            Mutable = "MUTABLE",
+            Immutable = "IMMUTABLE",
+            MutableWithExclusion = "MUTABLE_WITH_EXCLUSION",
+            ImmutableWithExclusion = "IMMUTABLE_WITH_EXCLUSION",
         }
     }
 
-    impl From<EncryptionType> for Value {
-        fn from(v: EncryptionType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<EncryptionType> for Val<EncryptionType> {
-        fn from(v: EncryptionType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The tag mutability setting for the repository. If this parameter is omitted, the default setting of ``MUTABLE`` will
-    /// be used which will allow image tags to be overwritten. If ``IMMUTABLE`` is specified, all image tags within the
-    /// repository will be immutable which will prevent them from being overwritten.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ImageTagMutability::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ImageTagMutability {
-        /// `MUTABLE`
-        Mutable,
-        /// `IMMUTABLE`
-        Immutable,
-        /// `MUTABLE_WITH_EXCLUSION`
-        MutableWithExclusion,
-        /// `IMMUTABLE_WITH_EXCLUSION`
-        ImmutableWithExclusion,
-    }
-
-    impl ImageTagMutability {
-        /// Every variant, in schema order.
-        pub const ALL: [ImageTagMutability; 4] = [
-            ImageTagMutability::Mutable,
-            ImageTagMutability::Immutable,
-            ImageTagMutability::MutableWithExclusion,
-            ImageTagMutability::ImmutableWithExclusion,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ImageTagMutability::Mutable => "MUTABLE",
-                ImageTagMutability::Immutable => "IMMUTABLE",
-                ImageTagMutability::MutableWithExclusion => "MUTABLE_WITH_EXCLUSION",
-                ImageTagMutability::ImmutableWithExclusion => "IMMUTABLE_WITH_EXCLUSION",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ImageTagMutability {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ImageTagMutability> for Value {
-        fn from(v: ImageTagMutability) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ImageTagMutability> for Val<ImageTagMutability> {
-        fn from(v: ImageTagMutability) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Specifies the type of filter to use for excluding image tags from the repository's mutability setting.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ImageTagMutabilityExclusionFilterType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ImageTagMutabilityExclusionFilterType {
-        /// `WILDCARD`
-        Wildcard,
-    }
-
-    impl ImageTagMutabilityExclusionFilterType {
-        /// Every variant, in schema order.
-        pub const ALL: [ImageTagMutabilityExclusionFilterType; 1] = [ImageTagMutabilityExclusionFilterType::Wildcard];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ImageTagMutabilityExclusionFilterType::Wildcard => "WILDCARD",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ImageTagMutabilityExclusionFilterType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ImageTagMutabilityExclusionFilterType> for Value {
-        fn from(v: ImageTagMutabilityExclusionFilterType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ImageTagMutabilityExclusionFilterType> for Val<ImageTagMutabilityExclusionFilterType> {
-        fn from(v: ImageTagMutabilityExclusionFilterType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Specifies the type of filter to use for excluding image tags from the repository's mutability setting.
+        ImageTagMutabilityExclusionFilterType[1] {
+            Wildcard = "WILDCARD",
         }
     }
 }
@@ -1555,186 +1253,39 @@ pub mod repository_creation_template {
 
     property_type!(ImageTagMutabilityExclusionFilter);
 
-    /// Enumerable Strings representing the repository creation scenarios that the template will apply towards.
-    ///
-    /// Rendered as its CloudFormation spelling ([`AppliedForItem::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AppliedForItem {
-        /// `REPLICATION`
-        Replication,
-        /// `PULL_THROUGH_CACHE`
-        PullThroughCache,
-        /// `CREATE_ON_PUSH`
-        CreateOnPush,
-    }
-
-    impl AppliedForItem {
-        /// Every variant, in schema order.
-        pub const ALL: [AppliedForItem; 3] =
-            [AppliedForItem::Replication, AppliedForItem::PullThroughCache, AppliedForItem::CreateOnPush];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AppliedForItem::Replication => "REPLICATION",
-                AppliedForItem::PullThroughCache => "PULL_THROUGH_CACHE",
-                AppliedForItem::CreateOnPush => "CREATE_ON_PUSH",
-            }
+    cfn_enum! {
+        /// Enumerable Strings representing the repository creation scenarios that the template will apply towards.
+        AppliedForItem[3] {
+            Replication = "REPLICATION",
+            PullThroughCache = "PULL_THROUGH_CACHE",
+            CreateOnPush = "CREATE_ON_PUSH",
         }
     }
 
-    impl std::fmt::Display for AppliedForItem {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// The encryption type to use.
+        EncryptionType[3] {
+            Aes256 = "AES256",
+            Kms = "KMS",
+            KmsDsse = "KMS_DSSE",
         }
     }
 
-    impl From<AppliedForItem> for Value {
-        fn from(v: AppliedForItem) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// The tag mutability setting for the repository. If this parameter is omitted, the default setting of ``MUTABLE``
+        /// will be used which will allow image tags to be overwritten. If ``IMMUTABLE`` is specified, all image tags within
+        /// the repository will be immutable which will prevent them from being overwritten.
+        ImageTagMutability[4] {
+            Mutable = "MUTABLE",
+            Immutable = "IMMUTABLE",
+            ImmutableWithExclusion = "IMMUTABLE_WITH_EXCLUSION",
+            MutableWithExclusion = "MUTABLE_WITH_EXCLUSION",
         }
     }
 
-    impl From<AppliedForItem> for Val<AppliedForItem> {
-        fn from(v: AppliedForItem) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The encryption type to use.
-    ///
-    /// Rendered as its CloudFormation spelling ([`EncryptionType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum EncryptionType {
-        /// `AES256`
-        Aes256,
-        /// `KMS`
-        Kms,
-        /// `KMS_DSSE`
-        KmsDsse,
-    }
-
-    impl EncryptionType {
-        /// Every variant, in schema order.
-        pub const ALL: [EncryptionType; 3] = [EncryptionType::Aes256, EncryptionType::Kms, EncryptionType::KmsDsse];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                EncryptionType::Aes256 => "AES256",
-                EncryptionType::Kms => "KMS",
-                EncryptionType::KmsDsse => "KMS_DSSE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for EncryptionType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<EncryptionType> for Value {
-        fn from(v: EncryptionType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<EncryptionType> for Val<EncryptionType> {
-        fn from(v: EncryptionType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The tag mutability setting for the repository. If this parameter is omitted, the default setting of ``MUTABLE`` will
-    /// be used which will allow image tags to be overwritten. If ``IMMUTABLE`` is specified, all image tags within the
-    /// repository will be immutable which will prevent them from being overwritten.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ImageTagMutability::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ImageTagMutability {
-        /// `MUTABLE`
-        Mutable,
-        /// `IMMUTABLE`
-        Immutable,
-        /// `IMMUTABLE_WITH_EXCLUSION`
-        ImmutableWithExclusion,
-        /// `MUTABLE_WITH_EXCLUSION`
-        MutableWithExclusion,
-    }
-
-    impl ImageTagMutability {
-        /// Every variant, in schema order.
-        pub const ALL: [ImageTagMutability; 4] = [
-            ImageTagMutability::Mutable,
-            ImageTagMutability::Immutable,
-            ImageTagMutability::ImmutableWithExclusion,
-            ImageTagMutability::MutableWithExclusion,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ImageTagMutability::Mutable => "MUTABLE",
-                ImageTagMutability::Immutable => "IMMUTABLE",
-                ImageTagMutability::ImmutableWithExclusion => "IMMUTABLE_WITH_EXCLUSION",
-                ImageTagMutability::MutableWithExclusion => "MUTABLE_WITH_EXCLUSION",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ImageTagMutability {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ImageTagMutability> for Value {
-        fn from(v: ImageTagMutability) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ImageTagMutability> for Val<ImageTagMutability> {
-        fn from(v: ImageTagMutability) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`ImageTagMutabilityExclusionFilterType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ImageTagMutabilityExclusionFilterType {
-        /// `WILDCARD`
-        Wildcard,
-    }
-
-    impl ImageTagMutabilityExclusionFilterType {
-        /// Every variant, in schema order.
-        pub const ALL: [ImageTagMutabilityExclusionFilterType; 1] = [ImageTagMutabilityExclusionFilterType::Wildcard];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ImageTagMutabilityExclusionFilterType::Wildcard => "WILDCARD",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ImageTagMutabilityExclusionFilterType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ImageTagMutabilityExclusionFilterType> for Value {
-        fn from(v: ImageTagMutabilityExclusionFilterType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ImageTagMutabilityExclusionFilterType> for Val<ImageTagMutabilityExclusionFilterType> {
-        fn from(v: ImageTagMutabilityExclusionFilterType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        ImageTagMutabilityExclusionFilterType[1] {
+            Wildcard = "WILDCARD",
         }
     }
 }
@@ -1850,42 +1401,10 @@ pub mod signing_configuration {
 
     property_type!(Rule);
 
-    /// Type of repository filter
-    ///
-    /// Rendered as its CloudFormation spelling ([`FilterType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum FilterType {
-        /// `WILDCARD_MATCH`
-        WildcardMatch,
-    }
-
-    impl FilterType {
-        /// Every variant, in schema order.
-        pub const ALL: [FilterType; 1] = [FilterType::WildcardMatch];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                FilterType::WildcardMatch => "WILDCARD_MATCH",
-            }
-        }
-    }
-
-    impl std::fmt::Display for FilterType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<FilterType> for Value {
-        fn from(v: FilterType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<FilterType> for Val<FilterType> {
-        fn from(v: FilterType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Type of repository filter
+        FilterType[1] {
+            WildcardMatch = "WILDCARD_MATCH",
         }
     }
 }

@@ -960,800 +960,149 @@ pub mod capacity_provider {
 
     property_type!(VCpuCountRangeRequest);
 
-    /// Rendered as its CloudFormation spelling ([`AcceleratorManufacturers::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AcceleratorManufacturers {
-        /// `amazon-web-services`
-        AmazonWebServices,
-        /// `amd`
-        Amd,
-        /// `habana`
-        Habana,
-        /// `nvidia`
-        Nvidia,
-        /// `xilinx`
-        Xilinx,
-    }
-
-    impl AcceleratorManufacturers {
-        /// Every variant, in schema order.
-        pub const ALL: [AcceleratorManufacturers; 5] = [
-            AcceleratorManufacturers::AmazonWebServices,
-            AcceleratorManufacturers::Amd,
-            AcceleratorManufacturers::Habana,
-            AcceleratorManufacturers::Nvidia,
-            AcceleratorManufacturers::Xilinx,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AcceleratorManufacturers::AmazonWebServices => "amazon-web-services",
-                AcceleratorManufacturers::Amd => "amd",
-                AcceleratorManufacturers::Habana => "habana",
-                AcceleratorManufacturers::Nvidia => "nvidia",
-                AcceleratorManufacturers::Xilinx => "xilinx",
-            }
-        }
-    }
-
-    impl std::fmt::Display for AcceleratorManufacturers {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<AcceleratorManufacturers> for Value {
-        fn from(v: AcceleratorManufacturers) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<AcceleratorManufacturers> for Val<AcceleratorManufacturers> {
-        fn from(v: AcceleratorManufacturers) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`AcceleratorNames::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AcceleratorNames {
-        /// `a10g`
-        A10g,
-        /// `a100`
-        A100,
-        /// `h100`
-        H100,
-        /// `inferentia`
-        Inferentia,
-        /// `k520`
-        K520,
-        /// `k80`
-        K80,
-        /// `m60`
-        M60,
-        /// `radeon-pro-v520`
-        RadeonProV520,
-        /// `t4`
-        T4,
-        /// `t4g`
-        T4g,
-        /// `vu9p`
-        Vu9p,
-        /// `v100`
-        V100,
-        /// `l40s`
-        L40s,
-        /// `l4`
-        L4,
-        /// `gaudi-hl-205`
-        GaudiHl205,
-        /// `inferentia2`
-        Inferentia2,
-        /// `trainium`
-        Trainium,
-        /// `trainium2`
-        Trainium2,
-        /// `u30`
-        U30,
-    }
-
-    impl AcceleratorNames {
-        /// Every variant, in schema order.
-        pub const ALL: [AcceleratorNames; 19] = [
-            AcceleratorNames::A10g,
-            AcceleratorNames::A100,
-            AcceleratorNames::H100,
-            AcceleratorNames::Inferentia,
-            AcceleratorNames::K520,
-            AcceleratorNames::K80,
-            AcceleratorNames::M60,
-            AcceleratorNames::RadeonProV520,
-            AcceleratorNames::T4,
-            AcceleratorNames::T4g,
-            AcceleratorNames::Vu9p,
-            AcceleratorNames::V100,
-            AcceleratorNames::L40s,
-            AcceleratorNames::L4,
-            AcceleratorNames::GaudiHl205,
-            AcceleratorNames::Inferentia2,
-            AcceleratorNames::Trainium,
-            AcceleratorNames::Trainium2,
-            AcceleratorNames::U30,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AcceleratorNames::A10g => "a10g",
-                AcceleratorNames::A100 => "a100",
-                AcceleratorNames::H100 => "h100",
-                AcceleratorNames::Inferentia => "inferentia",
-                AcceleratorNames::K520 => "k520",
-                AcceleratorNames::K80 => "k80",
-                AcceleratorNames::M60 => "m60",
-                AcceleratorNames::RadeonProV520 => "radeon-pro-v520",
-                AcceleratorNames::T4 => "t4",
-                AcceleratorNames::T4g => "t4g",
-                AcceleratorNames::Vu9p => "vu9p",
-                AcceleratorNames::V100 => "v100",
-                AcceleratorNames::L40s => "l40s",
-                AcceleratorNames::L4 => "l4",
-                AcceleratorNames::GaudiHl205 => "gaudi-hl-205",
-                AcceleratorNames::Inferentia2 => "inferentia2",
-                AcceleratorNames::Trainium => "trainium",
-                AcceleratorNames::Trainium2 => "trainium2",
-                AcceleratorNames::U30 => "u30",
-            }
-        }
-    }
-
-    impl std::fmt::Display for AcceleratorNames {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<AcceleratorNames> for Value {
-        fn from(v: AcceleratorNames) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<AcceleratorNames> for Val<AcceleratorNames> {
-        fn from(v: AcceleratorNames) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`AcceleratorTypes::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AcceleratorTypes {
-        /// `gpu`
-        Gpu,
-        /// `fpga`
-        Fpga,
-        /// `inference`
-        Inference,
-    }
-
-    impl AcceleratorTypes {
-        /// Every variant, in schema order.
-        pub const ALL: [AcceleratorTypes; 3] =
-            [AcceleratorTypes::Gpu, AcceleratorTypes::Fpga, AcceleratorTypes::Inference];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AcceleratorTypes::Gpu => "gpu",
-                AcceleratorTypes::Fpga => "fpga",
-                AcceleratorTypes::Inference => "inference",
-            }
-        }
-    }
-
-    impl std::fmt::Display for AcceleratorTypes {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<AcceleratorTypes> for Value {
-        fn from(v: AcceleratorTypes) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<AcceleratorTypes> for Val<AcceleratorTypes> {
-        fn from(v: AcceleratorTypes) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`ActionsStatus::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ActionsStatus {
-        /// `ENABLED`
-        Enabled,
-        /// `DISABLED`
-        Disabled,
-    }
-
-    impl ActionsStatus {
-        /// Every variant, in schema order.
-        pub const ALL: [ActionsStatus; 2] = [ActionsStatus::Enabled, ActionsStatus::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ActionsStatus::Enabled => "ENABLED",
-                ActionsStatus::Disabled => "DISABLED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ActionsStatus {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ActionsStatus> for Value {
-        fn from(v: ActionsStatus) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ActionsStatus> for Val<ActionsStatus> {
-        fn from(v: ActionsStatus) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`BareMetal::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum BareMetal {
-        /// `included`
-        Included,
-        /// `required`
-        Required,
-        /// `excluded`
-        Excluded,
-    }
-
-    impl BareMetal {
-        /// Every variant, in schema order.
-        pub const ALL: [BareMetal; 3] = [BareMetal::Included, BareMetal::Required, BareMetal::Excluded];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                BareMetal::Included => "included",
-                BareMetal::Required => "required",
-                BareMetal::Excluded => "excluded",
-            }
-        }
-    }
-
-    impl std::fmt::Display for BareMetal {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<BareMetal> for Value {
-        fn from(v: BareMetal) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<BareMetal> for Val<BareMetal> {
-        fn from(v: BareMetal) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`BurstablePerformance::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum BurstablePerformance {
-        /// `included`
-        Included,
-        /// `required`
-        Required,
-        /// `excluded`
-        Excluded,
-    }
-
-    impl BurstablePerformance {
-        /// Every variant, in schema order.
-        pub const ALL: [BurstablePerformance; 3] =
-            [BurstablePerformance::Included, BurstablePerformance::Required, BurstablePerformance::Excluded];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                BurstablePerformance::Included => "included",
-                BurstablePerformance::Required => "required",
-                BurstablePerformance::Excluded => "excluded",
-            }
-        }
-    }
-
-    impl std::fmt::Display for BurstablePerformance {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<BurstablePerformance> for Value {
-        fn from(v: BurstablePerformance) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<BurstablePerformance> for Val<BurstablePerformance> {
-        fn from(v: BurstablePerformance) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`CapacityOptionType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum CapacityOptionType {
-        /// `ON_DEMAND`
-        OnDemand,
-        /// `SPOT`
-        Spot,
-        /// `RESERVED`
-        Reserved,
-    }
-
-    impl CapacityOptionType {
-        /// Every variant, in schema order.
-        pub const ALL: [CapacityOptionType; 3] =
-            [CapacityOptionType::OnDemand, CapacityOptionType::Spot, CapacityOptionType::Reserved];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                CapacityOptionType::OnDemand => "ON_DEMAND",
-                CapacityOptionType::Spot => "SPOT",
-                CapacityOptionType::Reserved => "RESERVED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for CapacityOptionType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<CapacityOptionType> for Value {
-        fn from(v: CapacityOptionType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<CapacityOptionType> for Val<CapacityOptionType> {
-        fn from(v: CapacityOptionType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        AcceleratorManufacturers[5] {
+            AmazonWebServices = "amazon-web-services",
+            Amd = "amd",
+            Habana = "habana",
+            Nvidia = "nvidia",
+            Xilinx = "xilinx",
         }
     }
 
-    /// Rendered as its CloudFormation spelling ([`CpuManufacturers::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum CpuManufacturers {
-        /// `intel`
-        Intel,
-        /// `amd`
-        Amd,
-        /// `amazon-web-services`
-        AmazonWebServices,
-    }
-
-    impl CpuManufacturers {
-        /// Every variant, in schema order.
-        pub const ALL: [CpuManufacturers; 3] =
-            [CpuManufacturers::Intel, CpuManufacturers::Amd, CpuManufacturers::AmazonWebServices];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                CpuManufacturers::Intel => "intel",
-                CpuManufacturers::Amd => "amd",
-                CpuManufacturers::AmazonWebServices => "amazon-web-services",
-            }
-        }
-    }
-
-    impl std::fmt::Display for CpuManufacturers {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<CpuManufacturers> for Value {
-        fn from(v: CpuManufacturers) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<CpuManufacturers> for Val<CpuManufacturers> {
-        fn from(v: CpuManufacturers) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`InstanceGenerations::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum InstanceGenerations {
-        /// `current`
-        Current,
-        /// `previous`
-        Previous,
-    }
-
-    impl InstanceGenerations {
-        /// Every variant, in schema order.
-        pub const ALL: [InstanceGenerations; 2] = [InstanceGenerations::Current, InstanceGenerations::Previous];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                InstanceGenerations::Current => "current",
-                InstanceGenerations::Previous => "previous",
-            }
-        }
-    }
-
-    impl std::fmt::Display for InstanceGenerations {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<InstanceGenerations> for Value {
-        fn from(v: InstanceGenerations) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<InstanceGenerations> for Val<InstanceGenerations> {
-        fn from(v: InstanceGenerations) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`LocalStorage::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum LocalStorage {
-        /// `included`
-        Included,
-        /// `required`
-        Required,
-        /// `excluded`
-        Excluded,
-    }
-
-    impl LocalStorage {
-        /// Every variant, in schema order.
-        pub const ALL: [LocalStorage; 3] = [LocalStorage::Included, LocalStorage::Required, LocalStorage::Excluded];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                LocalStorage::Included => "included",
-                LocalStorage::Required => "required",
-                LocalStorage::Excluded => "excluded",
-            }
-        }
-    }
-
-    impl std::fmt::Display for LocalStorage {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<LocalStorage> for Value {
-        fn from(v: LocalStorage) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<LocalStorage> for Val<LocalStorage> {
-        fn from(v: LocalStorage) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`LocalStorageTypes::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum LocalStorageTypes {
-        /// `hdd`
-        Hdd,
-        /// `ssd`
-        Ssd,
-    }
-
-    impl LocalStorageTypes {
-        /// Every variant, in schema order.
-        pub const ALL: [LocalStorageTypes; 2] = [LocalStorageTypes::Hdd, LocalStorageTypes::Ssd];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                LocalStorageTypes::Hdd => "hdd",
-                LocalStorageTypes::Ssd => "ssd",
-            }
-        }
-    }
-
-    impl std::fmt::Display for LocalStorageTypes {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        AcceleratorNames[19] {
+            A10g = "a10g",
+            A100 = "a100",
+            H100 = "h100",
+            Inferentia = "inferentia",
+            K520 = "k520",
+            K80 = "k80",
+            M60 = "m60",
+            RadeonProV520 = "radeon-pro-v520",
+            T4 = "t4",
+            T4g = "t4g",
+            Vu9p = "vu9p",
+            V100 = "v100",
+            L40s = "l40s",
+            L4 = "l4",
+            GaudiHl205 = "gaudi-hl-205",
+            Inferentia2 = "inferentia2",
+            Trainium = "trainium",
+            Trainium2 = "trainium2",
+            U30 = "u30",
         }
     }
 
-    impl From<LocalStorageTypes> for Value {
-        fn from(v: LocalStorageTypes) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        AcceleratorTypes[3] {
+            Gpu = "gpu",
+            Fpga = "fpga",
+            Inference = "inference",
         }
     }
 
-    impl From<LocalStorageTypes> for Val<LocalStorageTypes> {
-        fn from(v: LocalStorageTypes) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        ActionsStatus[2] {
+            Enabled = "ENABLED",
+            Disabled = "DISABLED",
         }
     }
 
-    /// Rendered as its CloudFormation spelling ([`ManagedDraining::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ManagedDraining {
-        /// `DISABLED`
-        Disabled,
-        /// `ENABLED`
-        Enabled,
-    }
-
-    impl ManagedDraining {
-        /// Every variant, in schema order.
-        pub const ALL: [ManagedDraining; 2] = [ManagedDraining::Disabled, ManagedDraining::Enabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ManagedDraining::Disabled => "DISABLED",
-                ManagedDraining::Enabled => "ENABLED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ManagedDraining {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ManagedDraining> for Value {
-        fn from(v: ManagedDraining) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ManagedDraining> for Val<ManagedDraining> {
-        fn from(v: ManagedDraining) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`ManagedInstancesMonitoringOptions::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ManagedInstancesMonitoringOptions {
-        /// `BASIC`
-        Basic,
-        /// `DETAILED`
-        Detailed,
-    }
-
-    impl ManagedInstancesMonitoringOptions {
-        /// Every variant, in schema order.
-        pub const ALL: [ManagedInstancesMonitoringOptions; 2] =
-            [ManagedInstancesMonitoringOptions::Basic, ManagedInstancesMonitoringOptions::Detailed];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ManagedInstancesMonitoringOptions::Basic => "BASIC",
-                ManagedInstancesMonitoringOptions::Detailed => "DETAILED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ManagedInstancesMonitoringOptions {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ManagedInstancesMonitoringOptions> for Value {
-        fn from(v: ManagedInstancesMonitoringOptions) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ManagedInstancesMonitoringOptions> for Val<ManagedInstancesMonitoringOptions> {
-        fn from(v: ManagedInstancesMonitoringOptions) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`ManagedTerminationProtection::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ManagedTerminationProtection {
-        /// `DISABLED`
-        Disabled,
-        /// `ENABLED`
-        Enabled,
-    }
-
-    impl ManagedTerminationProtection {
-        /// Every variant, in schema order.
-        pub const ALL: [ManagedTerminationProtection; 2] =
-            [ManagedTerminationProtection::Disabled, ManagedTerminationProtection::Enabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ManagedTerminationProtection::Disabled => "DISABLED",
-                ManagedTerminationProtection::Enabled => "ENABLED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ManagedTerminationProtection {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ManagedTerminationProtection> for Value {
-        fn from(v: ManagedTerminationProtection) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ManagedTerminationProtection> for Val<ManagedTerminationProtection> {
-        fn from(v: ManagedTerminationProtection) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        BareMetal[3] {
+            Included = "included",
+            Required = "required",
+            Excluded = "excluded",
         }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`PropagateTags::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PropagateTags {
-        /// `CAPACITY_PROVIDER`
-        CapacityProvider,
-        /// `NONE`
-        None,
     }
 
-    impl PropagateTags {
-        /// Every variant, in schema order.
-        pub const ALL: [PropagateTags; 2] = [PropagateTags::CapacityProvider, PropagateTags::None];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PropagateTags::CapacityProvider => "CAPACITY_PROVIDER",
-                PropagateTags::None => "NONE",
-            }
+    cfn_enum! {
+        BurstablePerformance[3] {
+            Included = "included",
+            Required = "required",
+            Excluded = "excluded",
         }
     }
 
-    impl std::fmt::Display for PropagateTags {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        CapacityOptionType[3] {
+            OnDemand = "ON_DEMAND",
+            Spot = "SPOT",
+            Reserved = "RESERVED",
         }
     }
 
-    impl From<PropagateTags> for Value {
-        fn from(v: PropagateTags) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        CpuManufacturers[3] {
+            Intel = "intel",
+            Amd = "amd",
+            AmazonWebServices = "amazon-web-services",
         }
     }
 
-    impl From<PropagateTags> for Val<PropagateTags> {
-        fn from(v: PropagateTags) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        InstanceGenerations[2] {
+            Current = "current",
+            Previous = "previous",
         }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`ReservationPreference::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ReservationPreference {
-        /// `RESERVATIONS_ONLY`
-        ReservationsOnly,
-        /// `RESERVATIONS_FIRST`
-        ReservationsFirst,
-        /// `RESERVATIONS_EXCLUDED`
-        ReservationsExcluded,
     }
 
-    impl ReservationPreference {
-        /// Every variant, in schema order.
-        pub const ALL: [ReservationPreference; 3] = [
-            ReservationPreference::ReservationsOnly,
-            ReservationPreference::ReservationsFirst,
-            ReservationPreference::ReservationsExcluded,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ReservationPreference::ReservationsOnly => "RESERVATIONS_ONLY",
-                ReservationPreference::ReservationsFirst => "RESERVATIONS_FIRST",
-                ReservationPreference::ReservationsExcluded => "RESERVATIONS_EXCLUDED",
-            }
+    cfn_enum! {
+        LocalStorage[3] {
+            Included = "included",
+            Required = "required",
+            Excluded = "excluded",
         }
     }
 
-    impl std::fmt::Display for ReservationPreference {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        LocalStorageTypes[2] {
+            Hdd = "hdd",
+            Ssd = "ssd",
         }
     }
 
-    impl From<ReservationPreference> for Value {
-        fn from(v: ReservationPreference) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        ManagedDraining[2] {
+            Disabled = "DISABLED",
+            Enabled = "ENABLED",
         }
     }
 
-    impl From<ReservationPreference> for Val<ReservationPreference> {
-        fn from(v: ReservationPreference) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        ManagedInstancesMonitoringOptions[2] {
+            Basic = "BASIC",
+            Detailed = "DETAILED",
         }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`Status::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Status {
-        /// `DISABLED`
-        Disabled,
-        /// `ENABLED`
-        Enabled,
     }
-
-    impl Status {
-        /// Every variant, in schema order.
-        pub const ALL: [Status; 2] = [Status::Disabled, Status::Enabled];
 
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Status::Disabled => "DISABLED",
-                Status::Enabled => "ENABLED",
-            }
+    cfn_enum! {
+        ManagedTerminationProtection[2] {
+            Disabled = "DISABLED",
+            Enabled = "ENABLED",
         }
     }
 
-    impl std::fmt::Display for Status {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        PropagateTags[2] {
+            CapacityProvider = "CAPACITY_PROVIDER",
+            None = "NONE",
         }
     }
 
-    impl From<Status> for Value {
-        fn from(v: Status) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        ReservationPreference[3] {
+            ReservationsOnly = "RESERVATIONS_ONLY",
+            ReservationsFirst = "RESERVATIONS_FIRST",
+            ReservationsExcluded = "RESERVATIONS_EXCLUDED",
         }
     }
 
-    impl From<Status> for Val<Status> {
-        fn from(v: Status) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        Status[2] {
+            Disabled = "DISABLED",
+            Enabled = "ENABLED",
         }
     }
 }
@@ -2332,58 +1681,22 @@ pub mod cluster {
 
     property_type!(ServiceConnectDefaults);
 
-    /// The log setting to use for redirecting logs for your execute command results. The following log settings are
-    /// available.
-    ///
-    /// \+ ``NONE``: The execute command session is not logged.
-    ///
-    /// \+ ``DEFAULT``: The ``awslogs`` configuration in the task definition is used. If no logging parameter is specified,
-    /// it defaults to this value. If no ``awslogs`` log driver is configured in the task definition, the output won't be
-    /// logged.
-    ///
-    /// \+ ``OVERRIDE``: Specify the logging details as a part of ``logConfiguration``. If the ``OVERRIDE`` logging option
-    /// is specified, the ``logConfiguration`` is required.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Logging::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Logging {
-        /// `DEFAULT`
-        Default,
-        /// `NONE`
-        None,
-        /// `OVERRIDE`
-        Override,
-    }
-
-    impl Logging {
-        /// Every variant, in schema order.
-        pub const ALL: [Logging; 3] = [Logging::Default, Logging::None, Logging::Override];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Logging::Default => "DEFAULT",
-                Logging::None => "NONE",
-                Logging::Override => "OVERRIDE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Logging {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Logging> for Value {
-        fn from(v: Logging) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Logging> for Val<Logging> {
-        fn from(v: Logging) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The log setting to use for redirecting logs for your execute command results. The following log settings are
+        /// available.
+        ///
+        /// \+ ``NONE``: The execute command session is not logged.
+        ///
+        /// \+ ``DEFAULT``: The ``awslogs`` configuration in the task definition is used. If no logging parameter is
+        /// specified, it defaults to this value. If no ``awslogs`` log driver is configured in the task definition, the
+        /// output won't be logged.
+        ///
+        /// \+ ``OVERRIDE``: Specify the logging details as a part of ``logConfiguration``. If the ``OVERRIDE`` logging
+        /// option is specified, the ``logConfiguration`` is required.
+        Logging[3] {
+            Default = "DEFAULT",
+            None = "NONE",
+            Override = "OVERRIDE",
         }
     }
 }
@@ -2694,45 +2007,11 @@ pub mod daemon {
 
     property_type!(DaemonDeploymentConfiguration);
 
-    /// Specifies whether tags are propagated from the daemon to the daemon tasks.
-    ///
-    /// Rendered as its CloudFormation spelling ([`PropagateTags::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PropagateTags {
-        /// `DAEMON`
-        Daemon,
-        /// `NONE`
-        None,
-    }
-
-    impl PropagateTags {
-        /// Every variant, in schema order.
-        pub const ALL: [PropagateTags; 2] = [PropagateTags::Daemon, PropagateTags::None];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PropagateTags::Daemon => "DAEMON",
-                PropagateTags::None => "NONE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for PropagateTags {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PropagateTags> for Value {
-        fn from(v: PropagateTags) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PropagateTags> for Val<PropagateTags> {
-        fn from(v: PropagateTags) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Specifies whether tags are propagated from the daemon to the daemon tasks.
+        PropagateTags[2] {
+            Daemon = "DAEMON",
+            None = "NONE",
         }
     }
 }
@@ -4356,379 +3635,95 @@ pub mod daemon_task_definition {
 
     property_type!(Volume);
 
-    /// The dependency condition of the container. The following are the available conditions and their behavior:
-    ///
-    /// \+ ``START`` - This condition emulates the behavior of links and volumes today. It validates that a dependent
-    /// container is started before permitting other containers to start.
-    ///
-    /// \+ ``COMPLETE`` - This condition validates that a dependent container runs to completion (exits) before permitting
-    /// other containers to start. This can be useful for nonessential containers that run a script and then exit. This
-    /// condition can't be set on an essential container.
-    ///
-    /// \+ ``SUCCESS`` - This condition is the same as ``COMPLETE``, but it also requires that the container exits with a
-    /// ``zero`` status. This condition can't be set on an essential container.
-    ///
-    /// \+ ``HEALTHY`` - This condition validates that the dependent container passes its Docker health check before
-    /// permitting other containers to start. This requires that the dependent container has health checks configured. This
-    /// condition is confirmed only at task startup.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Condition::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Condition {
-        /// `COMPLETE`
-        Complete,
-        /// `HEALTHY`
-        Healthy,
-        /// `START`
-        Start,
-        /// `SUCCESS`
-        Success,
-    }
-
-    impl Condition {
-        /// Every variant, in schema order.
-        pub const ALL: [Condition; 4] = [Condition::Complete, Condition::Healthy, Condition::Start, Condition::Success];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Condition::Complete => "COMPLETE",
-                Condition::Healthy => "HEALTHY",
-                Condition::Start => "START",
-                Condition::Success => "SUCCESS",
-            }
+    cfn_enum! {
+        /// The dependency condition of the container. The following are the available conditions and their behavior:
+        ///
+        /// \+ ``START`` - This condition emulates the behavior of links and volumes today. It validates that a dependent
+        /// container is started before permitting other containers to start.
+        ///
+        /// \+ ``COMPLETE`` - This condition validates that a dependent container runs to completion (exits) before
+        /// permitting other containers to start. This can be useful for nonessential containers that run a script and then
+        /// exit. This condition can't be set on an essential container.
+        ///
+        /// \+ ``SUCCESS`` - This condition is the same as ``COMPLETE``, but it also requires that the container exits with
+        /// a ``zero`` status. This condition can't be set on an essential container.
+        ///
+        /// \+ ``HEALTHY`` - This condition validates that the dependent container passes its Docker health check before
+        /// permitting other containers to start. This requires that the dependent container has health checks configured.
+        /// This condition is confirmed only at task startup.
+        Condition[4] {
+            Complete = "COMPLETE",
+            Healthy = "HEALTHY",
+            Start = "START",
+            Success = "SUCCESS",
         }
     }
 
-    impl std::fmt::Display for Condition {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// The file type to use. Environment files are objects in Amazon S3. The only supported value is ``s3``.
+        EnvironmentFileType[1] {
+            S3 = "s3",
         }
     }
 
-    impl From<Condition> for Value {
-        fn from(v: Condition) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// The log router to use. The valid values are ``fluentd`` or ``fluentbit``.
+        FirelensConfigurationType[2] {
+            Fluentbit = "fluentbit",
+            Fluentd = "fluentd",
         }
     }
 
-    impl From<Condition> for Val<Condition> {
-        fn from(v: Condition) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The IPC namespace mode for the daemon. The valid values are ``none`` and ``shared``. The default is ``none``.
+        ///
+        /// If ``none`` is specified or no value is provided, the daemon runs with its own IPC namespace, isolated from
+        /// other tasks. If ``shared`` is specified, the daemon joins the host IPC namespace, making it accessible to
+        /// non-daemon tasks that use ``ipcMode: "host"`` or other daemons that use ``ipcMode: "shared"``.
+        IpcMode[2] {
+            None = "none",
+            Shared = "shared",
         }
     }
 
-    /// The file type to use. Environment files are objects in Amazon S3. The only supported value is ``s3``.
-    ///
-    /// Rendered as its CloudFormation spelling ([`EnvironmentFileType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum EnvironmentFileType {
-        /// `s3`
-        S3,
-    }
-
-    impl EnvironmentFileType {
-        /// Every variant, in schema order.
-        pub const ALL: [EnvironmentFileType; 1] = [EnvironmentFileType::S3];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                EnvironmentFileType::S3 => "s3",
-            }
+    cfn_enum! {
+        /// The ``type`` of the ``ulimit``.
+        Name[15] {
+            Core = "core",
+            Cpu = "cpu",
+            Data = "data",
+            Fsize = "fsize",
+            Locks = "locks",
+            Memlock = "memlock",
+            Msgqueue = "msgqueue",
+            Nice = "nice",
+            Nofile = "nofile",
+            Nproc = "nproc",
+            Rss = "rss",
+            Rtprio = "rtprio",
+            Rttime = "rttime",
+            Sigpending = "sigpending",
+            Stack = "stack",
         }
     }
 
-    impl std::fmt::Display for EnvironmentFileType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        Permissions[3] {
+            Mknod = "mknod",
+            Read = "read",
+            Write = "write",
         }
     }
 
-    impl From<EnvironmentFileType> for Value {
-        fn from(v: EnvironmentFileType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<EnvironmentFileType> for Val<EnvironmentFileType> {
-        fn from(v: EnvironmentFileType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The log router to use. The valid values are ``fluentd`` or ``fluentbit``.
-    ///
-    /// Rendered as its CloudFormation spelling ([`FirelensConfigurationType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum FirelensConfigurationType {
-        /// `fluentbit`
-        Fluentbit,
-        /// `fluentd`
-        Fluentd,
-    }
-
-    impl FirelensConfigurationType {
-        /// Every variant, in schema order.
-        pub const ALL: [FirelensConfigurationType; 2] =
-            [FirelensConfigurationType::Fluentbit, FirelensConfigurationType::Fluentd];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                FirelensConfigurationType::Fluentbit => "fluentbit",
-                FirelensConfigurationType::Fluentd => "fluentd",
-            }
-        }
-    }
-
-    impl std::fmt::Display for FirelensConfigurationType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<FirelensConfigurationType> for Value {
-        fn from(v: FirelensConfigurationType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<FirelensConfigurationType> for Val<FirelensConfigurationType> {
-        fn from(v: FirelensConfigurationType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The IPC namespace mode for the daemon. The valid values are ``none`` and ``shared``. The default is ``none``.
-    ///
-    /// If ``none`` is specified or no value is provided, the daemon runs with its own IPC namespace, isolated from other
-    /// tasks. If ``shared`` is specified, the daemon joins the host IPC namespace, making it accessible to non-daemon tasks
-    /// that use ``ipcMode: "host"`` or other daemons that use ``ipcMode: "shared"``.
-    ///
-    /// Rendered as its CloudFormation spelling ([`IpcMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum IpcMode {
-        /// `none`
-        None,
-        /// `shared`
-        Shared,
-    }
-
-    impl IpcMode {
-        /// Every variant, in schema order.
-        pub const ALL: [IpcMode; 2] = [IpcMode::None, IpcMode::Shared];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                IpcMode::None => "none",
-                IpcMode::Shared => "shared",
-            }
-        }
-    }
-
-    impl std::fmt::Display for IpcMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<IpcMode> for Value {
-        fn from(v: IpcMode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<IpcMode> for Val<IpcMode> {
-        fn from(v: IpcMode) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The ``type`` of the ``ulimit``.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Name::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Name {
-        /// `core`
-        Core,
-        /// `cpu`
-        Cpu,
-        /// `data`
-        Data,
-        /// `fsize`
-        Fsize,
-        /// `locks`
-        Locks,
-        /// `memlock`
-        Memlock,
-        /// `msgqueue`
-        Msgqueue,
-        /// `nice`
-        Nice,
-        /// `nofile`
-        Nofile,
-        /// `nproc`
-        Nproc,
-        /// `rss`
-        Rss,
-        /// `rtprio`
-        Rtprio,
-        /// `rttime`
-        Rttime,
-        /// `sigpending`
-        Sigpending,
-        /// `stack`
-        Stack,
-    }
-
-    impl Name {
-        /// Every variant, in schema order.
-        pub const ALL: [Name; 15] = [
-            Name::Core,
-            Name::Cpu,
-            Name::Data,
-            Name::Fsize,
-            Name::Locks,
-            Name::Memlock,
-            Name::Msgqueue,
-            Name::Nice,
-            Name::Nofile,
-            Name::Nproc,
-            Name::Rss,
-            Name::Rtprio,
-            Name::Rttime,
-            Name::Sigpending,
-            Name::Stack,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Name::Core => "core",
-                Name::Cpu => "cpu",
-                Name::Data => "data",
-                Name::Fsize => "fsize",
-                Name::Locks => "locks",
-                Name::Memlock => "memlock",
-                Name::Msgqueue => "msgqueue",
-                Name::Nice => "nice",
-                Name::Nofile => "nofile",
-                Name::Nproc => "nproc",
-                Name::Rss => "rss",
-                Name::Rtprio => "rtprio",
-                Name::Rttime => "rttime",
-                Name::Sigpending => "sigpending",
-                Name::Stack => "stack",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Name {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Name> for Value {
-        fn from(v: Name) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Name> for Val<Name> {
-        fn from(v: Name) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`Permissions::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Permissions {
-        /// `mknod`
-        Mknod,
-        /// `read`
-        Read,
-        /// `write`
-        Write,
-    }
-
-    impl Permissions {
-        /// Every variant, in schema order.
-        pub const ALL: [Permissions; 3] = [Permissions::Mknod, Permissions::Read, Permissions::Write];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Permissions::Mknod => "mknod",
-                Permissions::Read => "read",
-                Permissions::Write => "write",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Permissions {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Permissions> for Value {
-        fn from(v: Permissions) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Permissions> for Val<Permissions> {
-        fn from(v: Permissions) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The PID namespace mode for the daemon. The valid values are ``none`` and ``shared``. The default is ``none``.
-    ///
-    /// If ``none`` is specified or no value is provided, the daemon runs with its own PID namespace, isolated from other
-    /// tasks. If ``shared`` is specified, the daemon joins the host PID namespace, making it accessible to non-daemon tasks
-    /// that use ``pidMode: "host"`` or other daemons that use ``pidMode: "shared"``.
-    ///
-    /// Rendered as its CloudFormation spelling ([`PidMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PidMode {
-        /// `none`
-        None,
-        /// `shared`
-        Shared,
-    }
-
-    impl PidMode {
-        /// Every variant, in schema order.
-        pub const ALL: [PidMode; 2] = [PidMode::None, PidMode::Shared];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PidMode::None => "none",
-                PidMode::Shared => "shared",
-            }
-        }
-    }
-
-    impl std::fmt::Display for PidMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PidMode> for Value {
-        fn from(v: PidMode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PidMode> for Val<PidMode> {
-        fn from(v: PidMode) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The PID namespace mode for the daemon. The valid values are ``none`` and ``shared``. The default is ``none``.
+        ///
+        /// If ``none`` is specified or no value is provided, the daemon runs with its own PID namespace, isolated from
+        /// other tasks. If ``shared`` is specified, the daemon joins the host PID namespace, making it accessible to
+        /// non-daemon tasks that use ``pidMode: "host"`` or other daemons that use ``pidMode: "shared"``.
+        PidMode[2] {
+            None = "none",
+            Shared = "shared",
         }
     }
 }
@@ -5217,50 +4212,11 @@ pub mod express_gateway_service {
 
     property_type!(Secret);
 
-    /// Rendered as its CloudFormation spelling ([`ExpressGatewayServiceScalingMetric::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ExpressGatewayServiceScalingMetric {
-        /// `AVERAGE_CPU`
-        AverageCpu,
-        /// `AVERAGE_MEMORY`
-        AverageMemory,
-        /// `REQUEST_COUNT_PER_TARGET`
-        RequestCountPerTarget,
-    }
-
-    impl ExpressGatewayServiceScalingMetric {
-        /// Every variant, in schema order.
-        pub const ALL: [ExpressGatewayServiceScalingMetric; 3] = [
-            ExpressGatewayServiceScalingMetric::AverageCpu,
-            ExpressGatewayServiceScalingMetric::AverageMemory,
-            ExpressGatewayServiceScalingMetric::RequestCountPerTarget,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ExpressGatewayServiceScalingMetric::AverageCpu => "AVERAGE_CPU",
-                ExpressGatewayServiceScalingMetric::AverageMemory => "AVERAGE_MEMORY",
-                ExpressGatewayServiceScalingMetric::RequestCountPerTarget => "REQUEST_COUNT_PER_TARGET",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ExpressGatewayServiceScalingMetric {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ExpressGatewayServiceScalingMetric> for Value {
-        fn from(v: ExpressGatewayServiceScalingMetric) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ExpressGatewayServiceScalingMetric> for Val<ExpressGatewayServiceScalingMetric> {
-        fn from(v: ExpressGatewayServiceScalingMetric) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        ExpressGatewayServiceScalingMetric[3] {
+            AverageCpu = "AVERAGE_CPU",
+            AverageMemory = "AVERAGE_MEMORY",
+            RequestCountPerTarget = "REQUEST_COUNT_PER_TARGET",
         }
     }
 }
@@ -5682,227 +4638,45 @@ pub mod gateway {
 
     property_type!(HostSharedAlbConfiguration);
 
-    /// The HTTP desync mitigation mode for the ALB.
-    ///
-    /// Rendered as its CloudFormation spelling ([`GatewayAlbDesyncMitigationMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum GatewayAlbDesyncMitigationMode {
-        /// `monitor`
-        Monitor,
-        /// `defensive`
-        Defensive,
-        /// `strictest`
-        Strictest,
-    }
-
-    impl GatewayAlbDesyncMitigationMode {
-        /// Every variant, in schema order.
-        pub const ALL: [GatewayAlbDesyncMitigationMode; 3] = [
-            GatewayAlbDesyncMitigationMode::Monitor,
-            GatewayAlbDesyncMitigationMode::Defensive,
-            GatewayAlbDesyncMitigationMode::Strictest,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                GatewayAlbDesyncMitigationMode::Monitor => "monitor",
-                GatewayAlbDesyncMitigationMode::Defensive => "defensive",
-                GatewayAlbDesyncMitigationMode::Strictest => "strictest",
-            }
+    cfn_enum! {
+        /// The HTTP desync mitigation mode for the ALB.
+        GatewayAlbDesyncMitigationMode[3] {
+            Monitor = "monitor",
+            Defensive = "defensive",
+            Strictest = "strictest",
         }
     }
 
-    impl std::fmt::Display for GatewayAlbDesyncMitigationMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// The protocol for the ALB listener.
+        GatewayAlbProtocol[2] {
+            Http = "HTTP",
+            Https = "HTTPS",
         }
     }
 
-    impl From<GatewayAlbDesyncMitigationMode> for Value {
-        fn from(v: GatewayAlbDesyncMitigationMode) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// The IP address type for the ALB.
+        GatewayElbIpAddressType[3] {
+            Ipv4 = "ipv4",
+            Dualstack = "dualstack",
+            DualstackWithoutPublicIpv4 = "dualstack-without-public-ipv4",
         }
     }
 
-    impl From<GatewayAlbDesyncMitigationMode> for Val<GatewayAlbDesyncMitigationMode> {
-        fn from(v: GatewayAlbDesyncMitigationMode) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The scheme for the ALB.
+        GatewayElbScheme[2] {
+            InternetFacing = "internet-facing",
+            Internal = "internal",
         }
     }
 
-    /// The protocol for the ALB listener.
-    ///
-    /// Rendered as its CloudFormation spelling ([`GatewayAlbProtocol::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum GatewayAlbProtocol {
-        /// `HTTP`
-        Http,
-        /// `HTTPS`
-        Https,
-    }
-
-    impl GatewayAlbProtocol {
-        /// Every variant, in schema order.
-        pub const ALL: [GatewayAlbProtocol; 2] = [GatewayAlbProtocol::Http, GatewayAlbProtocol::Https];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                GatewayAlbProtocol::Http => "HTTP",
-                GatewayAlbProtocol::Https => "HTTPS",
-            }
-        }
-    }
-
-    impl std::fmt::Display for GatewayAlbProtocol {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<GatewayAlbProtocol> for Value {
-        fn from(v: GatewayAlbProtocol) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<GatewayAlbProtocol> for Val<GatewayAlbProtocol> {
-        fn from(v: GatewayAlbProtocol) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The IP address type for the ALB.
-    ///
-    /// Rendered as its CloudFormation spelling ([`GatewayElbIpAddressType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum GatewayElbIpAddressType {
-        /// `ipv4`
-        Ipv4,
-        /// `dualstack`
-        Dualstack,
-        /// `dualstack-without-public-ipv4`
-        DualstackWithoutPublicIpv4,
-    }
-
-    impl GatewayElbIpAddressType {
-        /// Every variant, in schema order.
-        pub const ALL: [GatewayElbIpAddressType; 3] = [
-            GatewayElbIpAddressType::Ipv4,
-            GatewayElbIpAddressType::Dualstack,
-            GatewayElbIpAddressType::DualstackWithoutPublicIpv4,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                GatewayElbIpAddressType::Ipv4 => "ipv4",
-                GatewayElbIpAddressType::Dualstack => "dualstack",
-                GatewayElbIpAddressType::DualstackWithoutPublicIpv4 => "dualstack-without-public-ipv4",
-            }
-        }
-    }
-
-    impl std::fmt::Display for GatewayElbIpAddressType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<GatewayElbIpAddressType> for Value {
-        fn from(v: GatewayElbIpAddressType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<GatewayElbIpAddressType> for Val<GatewayElbIpAddressType> {
-        fn from(v: GatewayElbIpAddressType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The scheme for the ALB.
-    ///
-    /// Rendered as its CloudFormation spelling ([`GatewayElbScheme::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum GatewayElbScheme {
-        /// `internet-facing`
-        InternetFacing,
-        /// `internal`
-        Internal,
-    }
-
-    impl GatewayElbScheme {
-        /// Every variant, in schema order.
-        pub const ALL: [GatewayElbScheme; 2] = [GatewayElbScheme::InternetFacing, GatewayElbScheme::Internal];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                GatewayElbScheme::InternetFacing => "internet-facing",
-                GatewayElbScheme::Internal => "internal",
-            }
-        }
-    }
-
-    impl std::fmt::Display for GatewayElbScheme {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<GatewayElbScheme> for Value {
-        fn from(v: GatewayElbScheme) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<GatewayElbScheme> for Val<GatewayElbScheme> {
-        fn from(v: GatewayElbScheme) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Specifies whether to propagate the tags from the gateway to other resources.
-    ///
-    /// Rendered as its CloudFormation spelling ([`PropagateGatewayTags::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PropagateGatewayTags {
-        /// `NONE`
-        None,
-        /// `GATEWAY`
-        Gateway,
-    }
-
-    impl PropagateGatewayTags {
-        /// Every variant, in schema order.
-        pub const ALL: [PropagateGatewayTags; 2] = [PropagateGatewayTags::None, PropagateGatewayTags::Gateway];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PropagateGatewayTags::None => "NONE",
-                PropagateGatewayTags::Gateway => "GATEWAY",
-            }
-        }
-    }
-
-    impl std::fmt::Display for PropagateGatewayTags {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PropagateGatewayTags> for Value {
-        fn from(v: PropagateGatewayTags) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PropagateGatewayTags> for Val<PropagateGatewayTags> {
-        fn from(v: PropagateGatewayTags) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Specifies whether to propagate the tags from the gateway to other resources.
+        PropagateGatewayTags[2] {
+            None = "NONE",
+            Gateway = "GATEWAY",
         }
     }
 }
@@ -9337,1161 +8111,380 @@ pub mod service {
 
     property_type!(VpcLatticeConfiguration);
 
-    /// Rendered as its CloudFormation spelling ([`AccessTypes::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AccessTypes {
-        /// `PUBLIC`
-        Public,
-        /// `PRIVATE`
-        Private,
-    }
-
-    impl AccessTypes {
-        /// Every variant, in schema order.
-        pub const ALL: [AccessTypes; 2] = [AccessTypes::Public, AccessTypes::Private];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AccessTypes::Public => "PUBLIC",
-                AccessTypes::Private => "PRIVATE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for AccessTypes {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<AccessTypes> for Value {
-        fn from(v: AccessTypes) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<AccessTypes> for Val<AccessTypes> {
-        fn from(v: AccessTypes) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`Action::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Action {
-        /// `ROLLBACK`
-        Rollback,
-        /// `CONTINUE`
-        Continue,
-    }
-
-    impl Action {
-        /// Every variant, in schema order.
-        pub const ALL: [Action; 2] = [Action::Rollback, Action::Continue];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Action::Rollback => "ROLLBACK",
-                Action::Continue => "CONTINUE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Action {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Action> for Value {
-        fn from(v: Action) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Action> for Val<Action> {
-        fn from(v: Action) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Whether the task's elastic network interface receives a public IP address.
-    ///
-    /// Consider the following when you set this value:
-    ///
-    /// \+ When you use ``create-service`` or ``update-service``, the default is ``DISABLED``.
-    ///
-    /// \+ When the service ``deploymentController`` is ``ECS``, the value must be ``DISABLED``.
-    ///
-    /// Rendered as its CloudFormation spelling ([`AssignPublicIp::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AssignPublicIp {
-        /// `DISABLED`
-        Disabled,
-        /// `ENABLED`
-        Enabled,
-    }
-
-    impl AssignPublicIp {
-        /// Every variant, in schema order.
-        pub const ALL: [AssignPublicIp; 2] = [AssignPublicIp::Disabled, AssignPublicIp::Enabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AssignPublicIp::Disabled => "DISABLED",
-                AssignPublicIp::Enabled => "ENABLED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for AssignPublicIp {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<AssignPublicIp> for Value {
-        fn from(v: AssignPublicIp) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<AssignPublicIp> for Val<AssignPublicIp> {
-        fn from(v: AssignPublicIp) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Indicates whether to use Availability Zone rebalancing for the service.
-    ///
-    /// For more information, see [Balancing an Amazon ECS service across Availability
-    /// Zones](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-rebalancing.html) in the *Amazon Elastic
-    /// Container Service Developer Guide*.
-    ///
-    /// The default behavior of ``AvailabilityZoneRebalancing`` differs between create and update requests:
-    ///
-    /// \+ For create service requests, when no value is specified for ``AvailabilityZoneRebalancing``, Amazon ECS defaults
-    /// the value to ``ENABLED``.
-    ///
-    /// \+ For update service requests, when no value is specified for ``AvailabilityZoneRebalancing``, Amazon ECS defaults
-    /// to the existing service’s ``AvailabilityZoneRebalancing`` value. If the service never had an
-    /// ``AvailabilityZoneRebalancing`` value set, Amazon ECS treats this as ``DISABLED``.
-    ///
-    /// Rendered as its CloudFormation spelling ([`AvailabilityZoneRebalancing::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AvailabilityZoneRebalancing {
-        /// `ENABLED`
-        Enabled,
-        /// `DISABLED`
-        Disabled,
-    }
-
-    impl AvailabilityZoneRebalancing {
-        /// Every variant, in schema order.
-        pub const ALL: [AvailabilityZoneRebalancing; 2] =
-            [AvailabilityZoneRebalancing::Enabled, AvailabilityZoneRebalancing::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AvailabilityZoneRebalancing::Enabled => "ENABLED",
-                AvailabilityZoneRebalancing::Disabled => "DISABLED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for AvailabilityZoneRebalancing {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<AvailabilityZoneRebalancing> for Value {
-        fn from(v: AvailabilityZoneRebalancing) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<AvailabilityZoneRebalancing> for Val<AvailabilityZoneRebalancing> {
-        fn from(v: AvailabilityZoneRebalancing) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The deployment controller type to use.
-    ///
-    /// The deployment controller is the mechanism that determines how tasks are deployed for your service. The valid
-    /// options are:
-    ///
-    /// \+ ECS
-    ///
-    /// When you create a service which uses the ``ECS`` deployment controller, you can choose between the following
-    /// deployment strategies:
-    ///
-    /// \+ ``ROLLING``: When you create a service which uses the *rolling update* (``ROLLING``) deployment strategy, the ECS
-    /// service scheduler replaces the currently running tasks with new tasks. The number of tasks that ECS adds or removes
-    /// from the service during a rolling update is controlled by the service deployment configuration.
-    ///
-    /// Rolling update deployments are best suited for the following scenarios:
-    ///
-    /// \+ Gradual service updates: You need to update your service incrementally without taking the entire service offline
-    /// at once.
-    ///
-    /// \+ Limited resource requirements: You want to avoid the additional resource costs of running two complete
-    /// environments simultaneously (as required by blue/green deployments).
-    ///
-    /// \+ Acceptable deployment time: Your application can tolerate a longer deployment process, as rolling updates replace
-    /// tasks one by one.
-    ///
-    /// \+ No need for instant roll back: Your service can tolerate a rollback process that takes minutes rather than
-    /// seconds.
-    ///
-    /// \+ Simple deployment process: You prefer a straightforward deployment approach without the complexity of managing
-    /// multiple environments, target groups, and listeners.
-    ///
-    /// \+ No load balancer requirement: Your service doesn't use or require a load balancer, ALB, NLB, or Service Connect
-    /// (which are required for blue/green deployments).
-    ///
-    /// \+ Stateful applications: Your application maintains state that makes it difficult to run two parallel environments.
-    ///
-    /// \+ Cost sensitivity: You want to minimize deployment costs by not running duplicate environments during deployment.
-    ///
-    /// Rolling updates are the default deployment strategy for services and provide a balance between deployment safety and
-    /// resource efficiency for many common application scenarios.
-    ///
-    /// \+ ``BLUE_GREEN``: A *blue/green* deployment strategy (``BLUE_GREEN``) is a release methodology that reduces
-    /// downtime and risk by running two identical production environments called blue and green. With ECS blue/green
-    /// deployments, you can validate new service revisions before directing production traffic to them. This approach
-    /// provides a safer way to deploy changes with the ability to quickly roll back if needed.
-    ///
-    /// ECS blue/green deployments are best suited for the following scenarios:
-    ///
-    /// \+ Service validation: When you need to validate new service revisions before directing production traffic to them
-    ///
-    /// \+ Zero downtime: When your service requires zero-downtime deployments
-    ///
-    /// \+ Instant roll back: When you need the ability to quickly roll back if issues are detected
-    ///
-    /// \+ Load balancer requirement: When your service uses ALB, NLB, or Service Connect
-    ///
-    /// \+ External
-    ///
-    /// Use a third-party deployment controller.
-    ///
-    /// \+ Blue/green deployment (powered by ACD)
-    ///
-    /// ACD installs an updated version of the application as a new replacement task set and reroutes production traffic
-    /// from the original application task set to the replacement task set. The original task set is terminated after a
-    /// successful deployment. Use this deployment controller to verify a new deployment of a service before sending
-    /// production traffic to it.
-    ///
-    /// When updating the deployment controller for a service, consider the following depending on the type of migration
-    /// you're performing.
-    ///
-    /// \+ If you have a template that contains the ``EXTERNAL`` deployment controller information as well as ``TaskSet``
-    /// and ``PrimaryTaskSet`` resources, and you remove the task set resources from the template when updating from
-    /// ``EXTERNAL`` to ``ECS``, the ``DescribeTaskSet`` and ``DeleteTaskSet`` API calls will return a 400 error after the
-    /// deployment controller is updated to ``ECS``. This results in a delete failure on the task set resources, even though
-    /// the stack transitions to ``UPDATE_COMPLETE`` status. For more information, see [Resource removed from stack but not
-    /// deleted](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/troubleshooting.html#troubleshooting-errors-resource-removed-not-deleted)
-    /// in the CFNlong User Guide. To fix this issue, delete the task sets directly using the ECS``DeleteTaskSet`` API. For
-    /// more information about how to delete a task set, see
-    /// [DeleteTaskSet](https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DeleteTaskSet.html) in the ECSlong API
-    /// Reference.
-    ///
-    /// \+ If you're migrating from ``CODE_DEPLOY`` to ``ECS`` with a new task definition and CFN performs a rollback
-    /// operation, the ECS``UpdateService`` request fails with the following error:
-    ///
-    /// Resource handler returned message: "Invalid request provided: Unable to update task definition on services with a
-    /// CODE_DEPLOY deployment controller.
-    ///
-    /// \+ After a successful migration from ``ECS`` to ``EXTERNAL`` deployment controller, you need to manually remove the
-    /// ``ACTIVE`` task set, because ECS no longer manages the deployment. For information about how to delete a task set,
-    /// see [DeleteTaskSet](https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DeleteTaskSet.html) in the ECSlong
-    /// API Reference.
-    ///
-    /// Rendered as its CloudFormation spelling ([`DeploymentControllerType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DeploymentControllerType {
-        /// `CODE_DEPLOY`
-        CodeDeploy,
-        /// `ECS`
-        Ecs,
-        /// `EXTERNAL`
-        External,
-    }
-
-    impl DeploymentControllerType {
-        /// Every variant, in schema order.
-        pub const ALL: [DeploymentControllerType; 3] =
-            [DeploymentControllerType::CodeDeploy, DeploymentControllerType::Ecs, DeploymentControllerType::External];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DeploymentControllerType::CodeDeploy => "CODE_DEPLOY",
-                DeploymentControllerType::Ecs => "ECS",
-                DeploymentControllerType::External => "EXTERNAL",
-            }
-        }
-    }
-
-    impl std::fmt::Display for DeploymentControllerType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DeploymentControllerType> for Value {
-        fn from(v: DeploymentControllerType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DeploymentControllerType> for Val<DeploymentControllerType> {
-        fn from(v: DeploymentControllerType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The filesystem type for the volume. For volumes created from a snapshot, you must specify the same filesystem type
-    /// that the volume was using when the snapshot was created. If there is a filesystem type mismatch, the tasks will fail
-    /// to start.
-    ///
-    /// The available Linux filesystem types are ``ext3``, ``ext4``, and ``xfs``. If no value is specified, the ``xfs``
-    /// filesystem type is used by default.
-    ///
-    /// The available Windows filesystem types are ``NTFS``.
-    ///
-    /// Rendered as its CloudFormation spelling ([`FilesystemType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum FilesystemType {
-        /// `ext3`
-        Ext3,
-        /// `ext4`
-        Ext4,
-        /// `ntfs`
-        Ntfs,
-        /// `xfs`
-        Xfs,
-    }
-
-    impl FilesystemType {
-        /// Every variant, in schema order.
-        pub const ALL: [FilesystemType; 4] =
-            [FilesystemType::Ext3, FilesystemType::Ext4, FilesystemType::Ntfs, FilesystemType::Xfs];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                FilesystemType::Ext3 => "ext3",
-                FilesystemType::Ext4 => "ext4",
-                FilesystemType::Ntfs => "ntfs",
-                FilesystemType::Xfs => "xfs",
-            }
-        }
-    }
-
-    impl std::fmt::Display for FilesystemType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<FilesystemType> for Value {
-        fn from(v: FilesystemType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<FilesystemType> for Val<FilesystemType> {
-        fn from(v: FilesystemType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The format for Service Connect access log output. Choose TEXT for human-readable logs or JSON for structured data
-    /// that integrates well with log analysis tools.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Format::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Format {
-        /// `TEXT`
-        Text,
-        /// `JSON`
-        Json,
-    }
-
-    impl Format {
-        /// Every variant, in schema order.
-        pub const ALL: [Format; 2] = [Format::Text, Format::Json];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Format::Text => "TEXT",
-                Format::Json => "JSON",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Format {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Format> for Value {
-        fn from(v: Format) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Format> for Val<Format> {
-        fn from(v: Format) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`HealthCheckProtocol::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum HealthCheckProtocol {
-        /// `HTTP`
-        Http,
-        /// `HTTPS`
-        Https,
-    }
-
-    impl HealthCheckProtocol {
-        /// Every variant, in schema order.
-        pub const ALL: [HealthCheckProtocol; 2] = [HealthCheckProtocol::Http, HealthCheckProtocol::Https];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                HealthCheckProtocol::Http => "HTTP",
-                HealthCheckProtocol::Https => "HTTPS",
-            }
-        }
-    }
-
-    impl std::fmt::Display for HealthCheckProtocol {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<HealthCheckProtocol> for Value {
-        fn from(v: HealthCheckProtocol) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<HealthCheckProtocol> for Val<HealthCheckProtocol> {
-        fn from(v: HealthCheckProtocol) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Specifies whether to include query parameters in Service Connect access logs.
-    ///
-    /// When enabled, query parameters from HTTP requests are included in the access logs. Consider security and privacy
-    /// implications when enabling this feature, as query parameters may contain sensitive information such as request IDs
-    /// and tokens. By default, this parameter is ``DISABLED``.
-    ///
-    /// Rendered as its CloudFormation spelling ([`IncludeQueryParameters::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum IncludeQueryParameters {
-        /// `DISABLED`
-        Disabled,
-        /// `ENABLED`
-        Enabled,
-    }
-
-    impl IncludeQueryParameters {
-        /// Every variant, in schema order.
-        pub const ALL: [IncludeQueryParameters; 2] =
-            [IncludeQueryParameters::Disabled, IncludeQueryParameters::Enabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                IncludeQueryParameters::Disabled => "DISABLED",
-                IncludeQueryParameters::Enabled => "ENABLED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for IncludeQueryParameters {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<IncludeQueryParameters> for Value {
-        fn from(v: IncludeQueryParameters) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<IncludeQueryParameters> for Val<IncludeQueryParameters> {
-        fn from(v: IncludeQueryParameters) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The launch type on which to run your service. For more information, see [Amazon ECS Launch
-    /// Types](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/launch_types.html) in the *Amazon Elastic
-    /// Container Service Developer Guide*.
-    ///
-    /// If you want to use Managed Instances, you must use the ``capacityProviderStrategy`` request parameter
-    ///
-    /// Rendered as its CloudFormation spelling ([`LaunchType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum LaunchType {
-        /// `EC2`
-        Ec2,
-        /// `FARGATE`
-        Fargate,
-        /// `EXTERNAL`
-        External,
-    }
-
-    impl LaunchType {
-        /// Every variant, in schema order.
-        pub const ALL: [LaunchType; 3] = [LaunchType::Ec2, LaunchType::Fargate, LaunchType::External];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                LaunchType::Ec2 => "EC2",
-                LaunchType::Fargate => "FARGATE",
-                LaunchType::External => "EXTERNAL",
-            }
-        }
-    }
-
-    impl std::fmt::Display for LaunchType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<LaunchType> for Value {
-        fn from(v: LaunchType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<LaunchType> for Val<LaunchType> {
-        fn from(v: LaunchType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`LifecycleStages::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum LifecycleStages {
-        /// `RECONCILE_SERVICE`
-        ReconcileService,
-        /// `PRE_SCALE_UP`
-        PreScaleUp,
-        /// `POST_SCALE_UP`
-        PostScaleUp,
-        /// `TEST_TRAFFIC_SHIFT`
-        TestTrafficShift,
-        /// `POST_TEST_TRAFFIC_SHIFT`
-        PostTestTrafficShift,
-        /// `PRE_PRODUCTION_TRAFFIC_SHIFT`
-        PreProductionTrafficShift,
-        /// `PRODUCTION_TRAFFIC_SHIFT`
-        ProductionTrafficShift,
-        /// `POST_PRODUCTION_TRAFFIC_SHIFT`
-        PostProductionTrafficShift,
-    }
-
-    impl LifecycleStages {
-        /// Every variant, in schema order.
-        pub const ALL: [LifecycleStages; 8] = [
-            LifecycleStages::ReconcileService,
-            LifecycleStages::PreScaleUp,
-            LifecycleStages::PostScaleUp,
-            LifecycleStages::TestTrafficShift,
-            LifecycleStages::PostTestTrafficShift,
-            LifecycleStages::PreProductionTrafficShift,
-            LifecycleStages::ProductionTrafficShift,
-            LifecycleStages::PostProductionTrafficShift,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                LifecycleStages::ReconcileService => "RECONCILE_SERVICE",
-                LifecycleStages::PreScaleUp => "PRE_SCALE_UP",
-                LifecycleStages::PostScaleUp => "POST_SCALE_UP",
-                LifecycleStages::TestTrafficShift => "TEST_TRAFFIC_SHIFT",
-                LifecycleStages::PostTestTrafficShift => "POST_TEST_TRAFFIC_SHIFT",
-                LifecycleStages::PreProductionTrafficShift => "PRE_PRODUCTION_TRAFFIC_SHIFT",
-                LifecycleStages::ProductionTrafficShift => "PRODUCTION_TRAFFIC_SHIFT",
-                LifecycleStages::PostProductionTrafficShift => "POST_PRODUCTION_TRAFFIC_SHIFT",
-            }
-        }
-    }
-
-    impl std::fmt::Display for LifecycleStages {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<LifecycleStages> for Value {
-        fn from(v: LifecycleStages) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<LifecycleStages> for Val<LifecycleStages> {
-        fn from(v: LifecycleStages) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`LogLevel::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum LogLevel {
-        /// `debug`
-        Debug,
-        /// `info`
-        Info,
-    }
-
-    impl LogLevel {
-        /// Every variant, in schema order.
-        pub const ALL: [LogLevel; 2] = [LogLevel::Debug, LogLevel::Info];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                LogLevel::Debug => "debug",
-                LogLevel::Info => "info",
-            }
-        }
-    }
-
-    impl std::fmt::Display for LogLevel {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<LogLevel> for Value {
-        fn from(v: LogLevel) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<LogLevel> for Val<LogLevel> {
-        fn from(v: LogLevel) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`MetricNames::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum MetricNames {
-        /// `CPUUtilization`
-        CPUUtilization,
-        /// `MemoryUtilization`
-        MemoryUtilization,
-    }
-
-    impl MetricNames {
-        /// Every variant, in schema order.
-        pub const ALL: [MetricNames; 2] = [MetricNames::CPUUtilization, MetricNames::MemoryUtilization];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                MetricNames::CPUUtilization => "CPUUtilization",
-                MetricNames::MemoryUtilization => "MemoryUtilization",
-            }
-        }
-    }
-
-    impl std::fmt::Display for MetricNames {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<MetricNames> for Value {
-        fn from(v: MetricNames) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<MetricNames> for Val<MetricNames> {
-        fn from(v: MetricNames) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The type of constraint. Use ``distinctInstance`` to ensure that each task in a particular group is running on a
-    /// different container instance. Use ``memberOf`` to restrict the selection to a group of valid candidates.
-    ///
-    /// Rendered as its CloudFormation spelling ([`PlacementConstraintType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PlacementConstraintType {
-        /// `distinctInstance`
-        DistinctInstance,
-        /// `memberOf`
-        MemberOf,
-    }
-
-    impl PlacementConstraintType {
-        /// Every variant, in schema order.
-        pub const ALL: [PlacementConstraintType; 2] =
-            [PlacementConstraintType::DistinctInstance, PlacementConstraintType::MemberOf];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PlacementConstraintType::DistinctInstance => "distinctInstance",
-                PlacementConstraintType::MemberOf => "memberOf",
-            }
-        }
-    }
-
-    impl std::fmt::Display for PlacementConstraintType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PlacementConstraintType> for Value {
-        fn from(v: PlacementConstraintType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PlacementConstraintType> for Val<PlacementConstraintType> {
-        fn from(v: PlacementConstraintType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The type of placement strategy. The ``random`` placement strategy randomly places tasks on available candidates. The
-    /// ``spread`` placement strategy spreads placement across available candidates evenly based on the ``field`` parameter.
-    /// The ``binpack`` strategy places tasks on available candidates that have the least available amount of the resource
-    /// that's specified with the ``field`` parameter. For example, if you binpack on memory, a task is placed on the
-    /// instance with the least amount of remaining memory but still enough to run the task.
-    ///
-    /// Rendered as its CloudFormation spelling ([`PlacementStrategyType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PlacementStrategyType {
-        /// `binpack`
-        Binpack,
-        /// `random`
-        Random,
-        /// `spread`
-        Spread,
-    }
-
-    impl PlacementStrategyType {
-        /// Every variant, in schema order.
-        pub const ALL: [PlacementStrategyType; 3] =
-            [PlacementStrategyType::Binpack, PlacementStrategyType::Random, PlacementStrategyType::Spread];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PlacementStrategyType::Binpack => "binpack",
-                PlacementStrategyType::Random => "random",
-                PlacementStrategyType::Spread => "spread",
-            }
-        }
-    }
-
-    impl std::fmt::Display for PlacementStrategyType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PlacementStrategyType> for Value {
-        fn from(v: PlacementStrategyType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PlacementStrategyType> for Val<PlacementStrategyType> {
-        fn from(v: PlacementStrategyType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Specifies whether to propagate the tags from the task definition to the task. If no value is specified, the tags
-    /// aren't propagated. Tags can only be propagated to the task during task creation. To add tags to a task after task
-    /// creation, use the [TagResource](https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_TagResource.html) API
-    /// action.
-    ///
-    /// You must set this to a value other than ``NONE`` when you use Cost Explorer. For more information, see [Amazon ECS
-    /// usage reports](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/usage-reports.html) in the *Amazon
-    /// Elastic Container Service Developer Guide*.
-    ///
-    /// The default is ``NONE``.
-    ///
-    /// Rendered as its CloudFormation spelling ([`PropagateTags::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PropagateTags {
-        /// `SERVICE`
-        Service,
-        /// `TASK_DEFINITION`
-        TaskDefinition,
-    }
-
-    impl PropagateTags {
-        /// Every variant, in schema order.
-        pub const ALL: [PropagateTags; 2] = [PropagateTags::Service, PropagateTags::TaskDefinition];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PropagateTags::Service => "SERVICE",
-                PropagateTags::TaskDefinition => "TASK_DEFINITION",
-            }
-        }
-    }
-
-    impl std::fmt::Display for PropagateTags {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PropagateTags> for Value {
-        fn from(v: PropagateTags) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PropagateTags> for Val<PropagateTags> {
-        fn from(v: PropagateTags) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The type of volume resource.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ResourceType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ResourceType {
-        /// `volume`
-        Volume,
-    }
-
-    impl ResourceType {
-        /// Every variant, in schema order.
-        pub const ALL: [ResourceType; 1] = [ResourceType::Volume];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ResourceType::Volume => "volume",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ResourceType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ResourceType> for Value {
-        fn from(v: ResourceType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ResourceType> for Val<ResourceType> {
-        fn from(v: ResourceType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The scheduling strategy to use for the service. For more information, see
-    /// [Services](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs_services.html).
-    ///
-    /// There are two service scheduler strategies available:
-    ///
-    /// \+ ``REPLICA``-The replica scheduling strategy places and maintains the desired number of tasks across your cluster.
-    /// By default, the service scheduler spreads tasks across Availability Zones. You can use task placement strategies and
-    /// constraints to customize task placement decisions. This scheduler strategy is required if the service uses the
-    /// ``CODE_DEPLOY`` or ``EXTERNAL`` deployment controller types.
-    ///
-    /// \+ ``DAEMON``-The daemon scheduling strategy deploys exactly one task on each active container instance that meets
-    /// all of the task placement constraints that you specify in your cluster. The service scheduler also evaluates the
-    /// task placement constraints for running tasks and will stop tasks that don't meet the placement constraints. When
-    /// you're using this strategy, you don't need to specify a desired number of tasks, a task placement strategy, or use
-    /// Service Auto Scaling policies.
-    ///
-    /// Tasks using the Fargate launch type or the ``CODE_DEPLOY`` or ``EXTERNAL`` deployment controller types don't support
-    /// the ``DAEMON`` scheduling strategy.
-    ///
-    /// Rendered as its CloudFormation spelling ([`SchedulingStrategy::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SchedulingStrategy {
-        /// `DAEMON`
-        Daemon,
-        /// `REPLICA`
-        Replica,
-    }
-
-    impl SchedulingStrategy {
-        /// Every variant, in schema order.
-        pub const ALL: [SchedulingStrategy; 2] = [SchedulingStrategy::Daemon, SchedulingStrategy::Replica];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SchedulingStrategy::Daemon => "DAEMON",
-                SchedulingStrategy::Replica => "REPLICA",
-            }
-        }
-    }
-
-    impl std::fmt::Display for SchedulingStrategy {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<SchedulingStrategy> for Value {
-        fn from(v: SchedulingStrategy) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<SchedulingStrategy> for Val<SchedulingStrategy> {
-        fn from(v: SchedulingStrategy) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The time when Amazon ECS removes the source revisions' tasks relative to deployment completion. The valid values
-    /// are:
-    ///
-    /// \+ ``BLOCKING``—Amazon ECS removes the previous tasks before it marks the deployment as successful.
-    ///
-    /// \+ ``DEFERRED``—Amazon ECS marks the deployment successful, and then removes the previous tasks in the background.
-    ///
-    /// Rendered as its CloudFormation spelling ([`SourceServiceRevisionCleanup::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SourceServiceRevisionCleanup {
-        /// `BLOCKING`
-        Blocking,
-        /// `DEFERRED`
-        Deferred,
-    }
-
-    impl SourceServiceRevisionCleanup {
-        /// Every variant, in schema order.
-        pub const ALL: [SourceServiceRevisionCleanup; 2] =
-            [SourceServiceRevisionCleanup::Blocking, SourceServiceRevisionCleanup::Deferred];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SourceServiceRevisionCleanup::Blocking => "BLOCKING",
-                SourceServiceRevisionCleanup::Deferred => "DEFERRED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for SourceServiceRevisionCleanup {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<SourceServiceRevisionCleanup> for Value {
-        fn from(v: SourceServiceRevisionCleanup) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<SourceServiceRevisionCleanup> for Val<SourceServiceRevisionCleanup> {
-        fn from(v: SourceServiceRevisionCleanup) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The deployment strategy for the service. Choose from these valid values:
-    ///
-    /// \+ ``ROLLING`` - When you create a service which uses the rolling update (``ROLLING``) deployment strategy, the
-    /// Amazon ECS service scheduler replaces the currently running tasks with new tasks. The number of tasks that Amazon
-    /// ECS adds or removes from the service during a rolling update is controlled by the service deployment configuration.
-    ///
-    /// \+ ``BLUE_GREEN`` - A blue/green deployment strategy (``BLUE_GREEN``) is a release methodology that reduces downtime
-    /// and risk by running two identical production environments called blue and green. With Amazon ECS blue/green
-    /// deployments, you can validate new service revisions before directing production traffic to them. This approach
-    /// provides a safer way to deploy changes with the ability to quickly roll back if needed.
-    ///
-    /// \+ ``LINEAR`` - A *linear* deployment strategy (``LINEAR``) gradually shifts traffic from the current production
-    /// environment to a new environment in equal percentages over time. With Amazon ECS linear deployments, you can control
-    /// the pace of traffic shifting and validate new service revisions with increasing amounts of production traffic.
-    ///
-    /// \+ ``CANARY`` - A *canary* deployment strategy (``CANARY``) shifts a small percentage of traffic to the new service
-    /// revision first, then shifts the remaining traffic all at once after a specified time period. This allows you to test
-    /// the new version with a subset of users before full deployment.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Strategy::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Strategy {
-        /// `ROLLING`
-        Rolling,
-        /// `BLUE_GREEN`
-        BlueGreen,
-        /// `LINEAR`
-        Linear,
-        /// `CANARY`
-        Canary,
-    }
-
-    impl Strategy {
-        /// Every variant, in schema order.
-        pub const ALL: [Strategy; 4] = [Strategy::Rolling, Strategy::BlueGreen, Strategy::Linear, Strategy::Canary];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Strategy::Rolling => "ROLLING",
-                Strategy::BlueGreen => "BLUE_GREEN",
-                Strategy::Linear => "LINEAR",
-                Strategy::Canary => "CANARY",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Strategy {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Strategy> for Value {
-        fn from(v: Strategy) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Strategy> for Val<Strategy> {
-        fn from(v: Strategy) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The type of action the lifecycle hook performs. Valid values are:
-    ///
-    /// \+ ``AWS_LAMBDA`` - Invokes a Lambda function at the specified lifecycle stage. This is the default value.
-    ///
-    /// \+ ``PAUSE`` - Pauses the deployment at the specified lifecycle stage until you call ``ContinueServiceDeployment``
-    /// to continue or roll back.
-    ///
-    /// This field is optional. If not specified, the default value is ``AWS_LAMBDA``.
-    ///
-    /// Rendered as its CloudFormation spelling ([`TargetType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TargetType {
-        /// `AWS_LAMBDA`
-        AwsLambda,
-        /// `PAUSE`
-        Pause,
-    }
-
-    impl TargetType {
-        /// Every variant, in schema order.
-        pub const ALL: [TargetType; 2] = [TargetType::AwsLambda, TargetType::Pause];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                TargetType::AwsLambda => "AWS_LAMBDA",
-                TargetType::Pause => "PAUSE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for TargetType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<TargetType> for Value {
-        fn from(v: TargetType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<TargetType> for Val<TargetType> {
-        fn from(v: TargetType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Determines how Amazon ECS uses ``value`` to calculate the failure threshold. For the percentage types
-    /// (``BOUNDED_PERCENT`` and ``UNBOUNDED_PERCENT``), Amazon ECS multiplies ``value`` by the latest service desired
-    /// count. For ``COUNT``, Amazon ECS uses ``value`` directly as the threshold. The default is ``BOUNDED_PERCENT``.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ThresholdConfigurationType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ThresholdConfigurationType {
-        /// `COUNT`
-        Count,
-        /// `BOUNDED_PERCENT`
-        BoundedPercent,
-        /// `UNBOUNDED_PERCENT`
-        UnboundedPercent,
-    }
-
-    impl ThresholdConfigurationType {
-        /// Every variant, in schema order.
-        pub const ALL: [ThresholdConfigurationType; 3] = [
-            ThresholdConfigurationType::Count,
-            ThresholdConfigurationType::BoundedPercent,
-            ThresholdConfigurationType::UnboundedPercent,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ThresholdConfigurationType::Count => "COUNT",
-                ThresholdConfigurationType::BoundedPercent => "BOUNDED_PERCENT",
-                ThresholdConfigurationType::UnboundedPercent => "UNBOUNDED_PERCENT",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ThresholdConfigurationType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ThresholdConfigurationType> for Value {
-        fn from(v: ThresholdConfigurationType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ThresholdConfigurationType> for Val<ThresholdConfigurationType> {
-        fn from(v: ThresholdConfigurationType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        AccessTypes[2] {
+            Public = "PUBLIC",
+            Private = "PRIVATE",
+        }
+    }
+
+    cfn_enum! {
+        Action[2] {
+            Rollback = "ROLLBACK",
+            Continue = "CONTINUE",
+        }
+    }
+
+    cfn_enum! {
+        /// Whether the task's elastic network interface receives a public IP address.
+        ///
+        /// Consider the following when you set this value:
+        ///
+        /// \+ When you use ``create-service`` or ``update-service``, the default is ``DISABLED``.
+        ///
+        /// \+ When the service ``deploymentController`` is ``ECS``, the value must be ``DISABLED``.
+        AssignPublicIp[2] {
+            Disabled = "DISABLED",
+            Enabled = "ENABLED",
+        }
+    }
+
+    cfn_enum! {
+        /// Indicates whether to use Availability Zone rebalancing for the service.
+        ///
+        /// For more information, see [Balancing an Amazon ECS service across Availability
+        /// Zones](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-rebalancing.html) in the *Amazon
+        /// Elastic Container Service Developer Guide*.
+        ///
+        /// The default behavior of ``AvailabilityZoneRebalancing`` differs between create and update requests:
+        ///
+        /// \+ For create service requests, when no value is specified for ``AvailabilityZoneRebalancing``, Amazon ECS
+        /// defaults the value to ``ENABLED``.
+        ///
+        /// \+ For update service requests, when no value is specified for ``AvailabilityZoneRebalancing``, Amazon ECS
+        /// defaults to the existing service’s ``AvailabilityZoneRebalancing`` value. If the service never had an
+        /// ``AvailabilityZoneRebalancing`` value set, Amazon ECS treats this as ``DISABLED``.
+        AvailabilityZoneRebalancing[2] {
+            Enabled = "ENABLED",
+            Disabled = "DISABLED",
+        }
+    }
+
+    cfn_enum! {
+        /// The deployment controller type to use.
+        ///
+        /// The deployment controller is the mechanism that determines how tasks are deployed for your service. The valid
+        /// options are:
+        ///
+        /// \+ ECS
+        ///
+        /// When you create a service which uses the ``ECS`` deployment controller, you can choose between the following
+        /// deployment strategies:
+        ///
+        /// \+ ``ROLLING``: When you create a service which uses the *rolling update* (``ROLLING``) deployment strategy, the
+        /// ECS service scheduler replaces the currently running tasks with new tasks. The number of tasks that ECS adds or
+        /// removes from the service during a rolling update is controlled by the service deployment configuration.
+        ///
+        /// Rolling update deployments are best suited for the following scenarios:
+        ///
+        /// \+ Gradual service updates: You need to update your service incrementally without taking the entire service
+        /// offline at once.
+        ///
+        /// \+ Limited resource requirements: You want to avoid the additional resource costs of running two complete
+        /// environments simultaneously (as required by blue/green deployments).
+        ///
+        /// \+ Acceptable deployment time: Your application can tolerate a longer deployment process, as rolling updates
+        /// replace tasks one by one.
+        ///
+        /// \+ No need for instant roll back: Your service can tolerate a rollback process that takes minutes rather than
+        /// seconds.
+        ///
+        /// \+ Simple deployment process: You prefer a straightforward deployment approach without the complexity of
+        /// managing multiple environments, target groups, and listeners.
+        ///
+        /// \+ No load balancer requirement: Your service doesn't use or require a load balancer, ALB, NLB, or Service
+        /// Connect (which are required for blue/green deployments).
+        ///
+        /// \+ Stateful applications: Your application maintains state that makes it difficult to run two parallel
+        /// environments.
+        ///
+        /// \+ Cost sensitivity: You want to minimize deployment costs by not running duplicate environments during
+        /// deployment.
+        ///
+        /// Rolling updates are the default deployment strategy for services and provide a balance between deployment safety
+        /// and resource efficiency for many common application scenarios.
+        ///
+        /// \+ ``BLUE_GREEN``: A *blue/green* deployment strategy (``BLUE_GREEN``) is a release methodology that reduces
+        /// downtime and risk by running two identical production environments called blue and green. With ECS blue/green
+        /// deployments, you can validate new service revisions before directing production traffic to them. This approach
+        /// provides a safer way to deploy changes with the ability to quickly roll back if needed.
+        ///
+        /// ECS blue/green deployments are best suited for the following scenarios:
+        ///
+        /// \+ Service validation: When you need to validate new service revisions before directing production traffic to
+        /// them
+        ///
+        /// \+ Zero downtime: When your service requires zero-downtime deployments
+        ///
+        /// \+ Instant roll back: When you need the ability to quickly roll back if issues are detected
+        ///
+        /// \+ Load balancer requirement: When your service uses ALB, NLB, or Service Connect
+        ///
+        /// \+ External
+        ///
+        /// Use a third-party deployment controller.
+        ///
+        /// \+ Blue/green deployment (powered by ACD)
+        ///
+        /// ACD installs an updated version of the application as a new replacement task set and reroutes production traffic
+        /// from the original application task set to the replacement task set. The original task set is terminated after a
+        /// successful deployment. Use this deployment controller to verify a new deployment of a service before sending
+        /// production traffic to it.
+        ///
+        /// When updating the deployment controller for a service, consider the following depending on the type of migration
+        /// you're performing.
+        ///
+        /// \+ If you have a template that contains the ``EXTERNAL`` deployment controller information as well as
+        /// ``TaskSet`` and ``PrimaryTaskSet`` resources, and you remove the task set resources from the template when
+        /// updating from ``EXTERNAL`` to ``ECS``, the ``DescribeTaskSet`` and ``DeleteTaskSet`` API calls will return a 400
+        /// error after the deployment controller is updated to ``ECS``. This results in a delete failure on the task set
+        /// resources, even though the stack transitions to ``UPDATE_COMPLETE`` status. For more information, see [Resource
+        /// removed from stack but not
+        /// deleted](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/troubleshooting.html#troubleshooting-errors-resource-removed-not-deleted)
+        /// in the CFNlong User Guide. To fix this issue, delete the task sets directly using the ECS``DeleteTaskSet`` API.
+        /// For more information about how to delete a task set, see
+        /// [DeleteTaskSet](https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DeleteTaskSet.html) in the ECSlong
+        /// API Reference.
+        ///
+        /// \+ If you're migrating from ``CODE_DEPLOY`` to ``ECS`` with a new task definition and CFN performs a rollback
+        /// operation, the ECS``UpdateService`` request fails with the following error:
+        ///
+        /// Resource handler returned message: "Invalid request provided: Unable to update task definition on services with
+        /// a CODE_DEPLOY deployment controller.
+        ///
+        /// \+ After a successful migration from ``ECS`` to ``EXTERNAL`` deployment controller, you need to manually remove
+        /// the ``ACTIVE`` task set, because ECS no longer manages the deployment. For information about how to delete a
+        /// task set, see [DeleteTaskSet](https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DeleteTaskSet.html)
+        /// in the ECSlong API Reference.
+        DeploymentControllerType[3] {
+            CodeDeploy = "CODE_DEPLOY",
+            Ecs = "ECS",
+            External = "EXTERNAL",
+        }
+    }
+
+    cfn_enum! {
+        /// The filesystem type for the volume. For volumes created from a snapshot, you must specify the same filesystem
+        /// type that the volume was using when the snapshot was created. If there is a filesystem type mismatch, the tasks
+        /// will fail to start.
+        ///
+        /// The available Linux filesystem types are ``ext3``, ``ext4``, and ``xfs``. If no value is specified, the ``xfs``
+        /// filesystem type is used by default.
+        ///
+        /// The available Windows filesystem types are ``NTFS``.
+        FilesystemType[4] {
+            Ext3 = "ext3",
+            Ext4 = "ext4",
+            Ntfs = "ntfs",
+            Xfs = "xfs",
+        }
+    }
+
+    cfn_enum! {
+        /// The format for Service Connect access log output. Choose TEXT for human-readable logs or JSON for structured
+        /// data that integrates well with log analysis tools.
+        Format[2] {
+            Text = "TEXT",
+            Json = "JSON",
+        }
+    }
+
+    cfn_enum! {
+        HealthCheckProtocol[2] {
+            Http = "HTTP",
+            Https = "HTTPS",
+        }
+    }
+
+    cfn_enum! {
+        /// Specifies whether to include query parameters in Service Connect access logs.
+        ///
+        /// When enabled, query parameters from HTTP requests are included in the access logs. Consider security and privacy
+        /// implications when enabling this feature, as query parameters may contain sensitive information such as request
+        /// IDs and tokens. By default, this parameter is ``DISABLED``.
+        IncludeQueryParameters[2] {
+            Disabled = "DISABLED",
+            Enabled = "ENABLED",
+        }
+    }
+
+    cfn_enum! {
+        /// The launch type on which to run your service. For more information, see [Amazon ECS Launch
+        /// Types](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/launch_types.html) in the *Amazon Elastic
+        /// Container Service Developer Guide*.
+        ///
+        /// If you want to use Managed Instances, you must use the ``capacityProviderStrategy`` request parameter
+        LaunchType[3] {
+            Ec2 = "EC2",
+            Fargate = "FARGATE",
+            External = "EXTERNAL",
+        }
+    }
+
+    cfn_enum! {
+        LifecycleStages[8] {
+            ReconcileService = "RECONCILE_SERVICE",
+            PreScaleUp = "PRE_SCALE_UP",
+            PostScaleUp = "POST_SCALE_UP",
+            TestTrafficShift = "TEST_TRAFFIC_SHIFT",
+            PostTestTrafficShift = "POST_TEST_TRAFFIC_SHIFT",
+            PreProductionTrafficShift = "PRE_PRODUCTION_TRAFFIC_SHIFT",
+            ProductionTrafficShift = "PRODUCTION_TRAFFIC_SHIFT",
+            PostProductionTrafficShift = "POST_PRODUCTION_TRAFFIC_SHIFT",
+        }
+    }
+
+    cfn_enum! {
+        LogLevel[2] {
+            Debug = "debug",
+            Info = "info",
+        }
+    }
+
+    cfn_enum! {
+        MetricNames[2] {
+            CPUUtilization = "CPUUtilization",
+            MemoryUtilization = "MemoryUtilization",
+        }
+    }
+
+    cfn_enum! {
+        /// The type of constraint. Use ``distinctInstance`` to ensure that each task in a particular group is running on a
+        /// different container instance. Use ``memberOf`` to restrict the selection to a group of valid candidates.
+        PlacementConstraintType[2] {
+            DistinctInstance = "distinctInstance",
+            MemberOf = "memberOf",
+        }
+    }
+
+    cfn_enum! {
+        /// The type of placement strategy. The ``random`` placement strategy randomly places tasks on available candidates.
+        /// The ``spread`` placement strategy spreads placement across available candidates evenly based on the ``field``
+        /// parameter. The ``binpack`` strategy places tasks on available candidates that have the least available amount of
+        /// the resource that's specified with the ``field`` parameter. For example, if you binpack on memory, a task is
+        /// placed on the instance with the least amount of remaining memory but still enough to run the task.
+        PlacementStrategyType[3] {
+            Binpack = "binpack",
+            Random = "random",
+            Spread = "spread",
+        }
+    }
+
+    cfn_enum! {
+        /// Specifies whether to propagate the tags from the task definition to the task. If no value is specified, the tags
+        /// aren't propagated. Tags can only be propagated to the task during task creation. To add tags to a task after
+        /// task creation, use the
+        /// [TagResource](https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_TagResource.html) API action.
+        ///
+        /// You must set this to a value other than ``NONE`` when you use Cost Explorer. For more information, see [Amazon
+        /// ECS usage reports](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/usage-reports.html) in the
+        /// \*Amazon Elastic Container Service Developer Guide*.
+        ///
+        /// The default is ``NONE``.
+        PropagateTags[2] {
+            Service = "SERVICE",
+            TaskDefinition = "TASK_DEFINITION",
+        }
+    }
+
+    cfn_enum! {
+        /// The type of volume resource.
+        ResourceType[1] {
+            Volume = "volume",
+        }
+    }
+
+    cfn_enum! {
+        /// The scheduling strategy to use for the service. For more information, see
+        /// [Services](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs_services.html).
+        ///
+        /// There are two service scheduler strategies available:
+        ///
+        /// \+ ``REPLICA``-The replica scheduling strategy places and maintains the desired number of tasks across your
+        /// cluster. By default, the service scheduler spreads tasks across Availability Zones. You can use task placement
+        /// strategies and constraints to customize task placement decisions. This scheduler strategy is required if the
+        /// service uses the ``CODE_DEPLOY`` or ``EXTERNAL`` deployment controller types.
+        ///
+        /// \+ ``DAEMON``-The daemon scheduling strategy deploys exactly one task on each active container instance that
+        /// meets all of the task placement constraints that you specify in your cluster. The service scheduler also
+        /// evaluates the task placement constraints for running tasks and will stop tasks that don't meet the placement
+        /// constraints. When you're using this strategy, you don't need to specify a desired number of tasks, a task
+        /// placement strategy, or use Service Auto Scaling policies.
+        ///
+        /// Tasks using the Fargate launch type or the ``CODE_DEPLOY`` or ``EXTERNAL`` deployment controller types don't
+        /// support the ``DAEMON`` scheduling strategy.
+        SchedulingStrategy[2] {
+            Daemon = "DAEMON",
+            Replica = "REPLICA",
+        }
+    }
+
+    cfn_enum! {
+        /// The time when Amazon ECS removes the source revisions' tasks relative to deployment completion. The valid values
+        /// are:
+        ///
+        /// \+ ``BLOCKING``—Amazon ECS removes the previous tasks before it marks the deployment as successful.
+        ///
+        /// \+ ``DEFERRED``—Amazon ECS marks the deployment successful, and then removes the previous tasks in the
+        /// background.
+        SourceServiceRevisionCleanup[2] {
+            Blocking = "BLOCKING",
+            Deferred = "DEFERRED",
+        }
+    }
+
+    cfn_enum! {
+        /// The deployment strategy for the service. Choose from these valid values:
+        ///
+        /// \+ ``ROLLING`` - When you create a service which uses the rolling update (``ROLLING``) deployment strategy, the
+        /// Amazon ECS service scheduler replaces the currently running tasks with new tasks. The number of tasks that
+        /// Amazon ECS adds or removes from the service during a rolling update is controlled by the service deployment
+        /// configuration.
+        ///
+        /// \+ ``BLUE_GREEN`` - A blue/green deployment strategy (``BLUE_GREEN``) is a release methodology that reduces
+        /// downtime and risk by running two identical production environments called blue and green. With Amazon ECS
+        /// blue/green deployments, you can validate new service revisions before directing production traffic to them. This
+        /// approach provides a safer way to deploy changes with the ability to quickly roll back if needed.
+        ///
+        /// \+ ``LINEAR`` - A *linear* deployment strategy (``LINEAR``) gradually shifts traffic from the current production
+        /// environment to a new environment in equal percentages over time. With Amazon ECS linear deployments, you can
+        /// control the pace of traffic shifting and validate new service revisions with increasing amounts of production
+        /// traffic.
+        ///
+        /// \+ ``CANARY`` - A *canary* deployment strategy (``CANARY``) shifts a small percentage of traffic to the new
+        /// service revision first, then shifts the remaining traffic all at once after a specified time period. This allows
+        /// you to test the new version with a subset of users before full deployment.
+        Strategy[4] {
+            Rolling = "ROLLING",
+            BlueGreen = "BLUE_GREEN",
+            Linear = "LINEAR",
+            Canary = "CANARY",
+        }
+    }
+
+    cfn_enum! {
+        /// The type of action the lifecycle hook performs. Valid values are:
+        ///
+        /// \+ ``AWS_LAMBDA`` - Invokes a Lambda function at the specified lifecycle stage. This is the default value.
+        ///
+        /// \+ ``PAUSE`` - Pauses the deployment at the specified lifecycle stage until you call
+        /// ``ContinueServiceDeployment`` to continue or roll back.
+        ///
+        /// This field is optional. If not specified, the default value is ``AWS_LAMBDA``.
+        TargetType[2] {
+            AwsLambda = "AWS_LAMBDA",
+            Pause = "PAUSE",
+        }
+    }
+
+    cfn_enum! {
+        /// Determines how Amazon ECS uses ``value`` to calculate the failure threshold. For the percentage types
+        /// (``BOUNDED_PERCENT`` and ``UNBOUNDED_PERCENT``), Amazon ECS multiplies ``value`` by the latest service desired
+        /// count. For ``COUNT``, Amazon ECS uses ``value`` directly as the threshold. The default is ``BOUNDED_PERCENT``.
+        ThresholdConfigurationType[3] {
+            Count = "COUNT",
+            BoundedPercent = "BOUNDED_PERCENT",
+            UnboundedPercent = "UNBOUNDED_PERCENT",
         }
     }
 }
@@ -13778,1071 +11771,302 @@ pub mod task_definition {
 
     property_type!(VolumeFrom);
 
-    /// The application protocol that's used for the port mapping. This parameter only applies to Service Connect. We
-    /// recommend that you set this parameter to be consistent with the protocol that your application uses. If you set this
-    /// parameter, Amazon ECS adds protocol-specific connection handling to the Service Connect proxy. If you set this
-    /// parameter, Amazon ECS adds protocol-specific telemetry in the Amazon ECS console and CloudWatch.
-    ///
-    /// If you don't set a value for this parameter, then TCP is used. However, Amazon ECS doesn't add protocol-specific
-    /// telemetry for TCP.
-    ///
-    /// ``appProtocol`` is immutable in a Service Connect service. Updating this field requires a service deletion and
-    /// redeployment.
-    ///
-    /// Tasks that run in a namespace can use short names to connect to services in the namespace. Tasks can connect to
-    /// services across all of the clusters in the namespace. Tasks connect through a managed proxy container that collects
-    /// logs and metrics for increased visibility. Only the tasks that Amazon ECS services create are supported with Service
-    /// Connect. For more information, see [Service
-    /// Connect](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-connect.html) in the *Amazon Elastic
-    /// Container Service Developer Guide*.
-    ///
-    /// Rendered as its CloudFormation spelling ([`AppProtocol::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AppProtocol {
-        /// `http`
-        Http,
-        /// `http2`
-        Http2,
-        /// `grpc`
-        Grpc,
-    }
-
-    impl AppProtocol {
-        /// Every variant, in schema order.
-        pub const ALL: [AppProtocol; 3] = [AppProtocol::Http, AppProtocol::Http2, AppProtocol::Grpc];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AppProtocol::Http => "http",
-                AppProtocol::Http2 => "http2",
-                AppProtocol::Grpc => "grpc",
-            }
-        }
-    }
-
-    impl std::fmt::Display for AppProtocol {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<AppProtocol> for Value {
-        fn from(v: AppProtocol) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<AppProtocol> for Val<AppProtocol> {
-        fn from(v: AppProtocol) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The dependency condition of the container. The following are the available conditions and their behavior:
-    ///
-    /// \+ ``START`` - This condition emulates the behavior of links and volumes today. It validates that a dependent
-    /// container is started before permitting other containers to start.
-    ///
-    /// \+ ``COMPLETE`` - This condition validates that a dependent container runs to completion (exits) before permitting
-    /// other containers to start. This can be useful for nonessential containers that run a script and then exit. This
-    /// condition can't be set on an essential container.
-    ///
-    /// \+ ``SUCCESS`` - This condition is the same as ``COMPLETE``, but it also requires that the container exits with a
-    /// ``zero`` status. This condition can't be set on an essential container.
-    ///
-    /// \+ ``HEALTHY`` - This condition validates that the dependent container passes its Docker health check before
-    /// permitting other containers to start. This requires that the dependent container has health checks configured. This
-    /// condition is confirmed only at task startup.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Condition::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Condition {
-        /// `COMPLETE`
-        Complete,
-        /// `HEALTHY`
-        Healthy,
-        /// `START`
-        Start,
-        /// `SUCCESS`
-        Success,
-    }
-
-    impl Condition {
-        /// Every variant, in schema order.
-        pub const ALL: [Condition; 4] = [Condition::Complete, Condition::Healthy, Condition::Start, Condition::Success];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Condition::Complete => "COMPLETE",
-                Condition::Healthy => "HEALTHY",
-                Condition::Start => "START",
-                Condition::Success => "SUCCESS",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Condition {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Condition> for Value {
-        fn from(v: Condition) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Condition> for Val<Condition> {
-        fn from(v: Condition) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The CPU architecture.
-    ///
-    /// You can run your Linux tasks on an ARM-based platform by setting the value to ``ARM64``. This option is available
-    /// for tasks that run on Linux Amazon EC2 instance, Amazon ECS Managed Instances, or Linux containers on Fargate.
-    ///
-    /// Rendered as its CloudFormation spelling ([`CpuArchitecture::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum CpuArchitecture {
-        /// `ARM64`
-        Arm64,
-        /// `X86_64`
-        X8664,
-    }
-
-    impl CpuArchitecture {
-        /// Every variant, in schema order.
-        pub const ALL: [CpuArchitecture; 2] = [CpuArchitecture::Arm64, CpuArchitecture::X8664];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                CpuArchitecture::Arm64 => "ARM64",
-                CpuArchitecture::X8664 => "X86_64",
-            }
-        }
-    }
-
-    impl std::fmt::Display for CpuArchitecture {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<CpuArchitecture> for Value {
-        fn from(v: CpuArchitecture) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<CpuArchitecture> for Val<CpuArchitecture> {
-        fn from(v: CpuArchitecture) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The file type to use. Environment files are objects in Amazon S3. The only supported value is ``s3``.
-    ///
-    /// Rendered as its CloudFormation spelling ([`EnvironmentFileType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum EnvironmentFileType {
-        /// `s3`
-        S3,
-    }
-
-    impl EnvironmentFileType {
-        /// Every variant, in schema order.
-        pub const ALL: [EnvironmentFileType; 1] = [EnvironmentFileType::S3];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                EnvironmentFileType::S3 => "s3",
-            }
-        }
-    }
-
-    impl std::fmt::Display for EnvironmentFileType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<EnvironmentFileType> for Value {
-        fn from(v: EnvironmentFileType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<EnvironmentFileType> for Val<EnvironmentFileType> {
-        fn from(v: EnvironmentFileType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The log router to use. The valid values are ``fluentd`` or ``fluentbit``.
-    ///
-    /// Rendered as its CloudFormation spelling ([`FirelensConfigurationType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum FirelensConfigurationType {
-        /// `fluentbit`
-        Fluentbit,
-        /// `fluentd`
-        Fluentd,
-    }
-
-    impl FirelensConfigurationType {
-        /// Every variant, in schema order.
-        pub const ALL: [FirelensConfigurationType; 2] =
-            [FirelensConfigurationType::Fluentbit, FirelensConfigurationType::Fluentd];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                FirelensConfigurationType::Fluentbit => "fluentbit",
-                FirelensConfigurationType::Fluentd => "fluentd",
-            }
-        }
-    }
-
-    impl std::fmt::Display for FirelensConfigurationType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<FirelensConfigurationType> for Value {
-        fn from(v: FirelensConfigurationType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<FirelensConfigurationType> for Val<FirelensConfigurationType> {
-        fn from(v: FirelensConfigurationType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Determines whether to use the Amazon ECS task role defined in a task definition when mounting the Amazon EFS file
-    /// system. If it is turned on, transit encryption must be turned on in the ``EFSVolumeConfiguration``. If this
-    /// parameter is omitted, the default value of ``DISABLED`` is used. For more information, see [Using Amazon EFS access
-    /// points](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/efs-volumes.html#efs-volume-accesspoints) in the
-    /// \*Amazon Elastic Container Service Developer Guide*.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Iam::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Iam {
-        /// `ENABLED`
-        Enabled,
-        /// `DISABLED`
-        Disabled,
-    }
-
-    impl Iam {
-        /// Every variant, in schema order.
-        pub const ALL: [Iam; 2] = [Iam::Enabled, Iam::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Iam::Enabled => "ENABLED",
-                Iam::Disabled => "DISABLED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Iam {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Iam> for Value {
-        fn from(v: Iam) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Iam> for Val<Iam> {
-        fn from(v: Iam) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The IPC resource namespace to use for the containers in the task. The valid values are ``host``, ``task``, or
-    /// ``none``. If ``host`` is specified, then all containers within the tasks that specified the ``host`` IPC mode on the
-    /// same container instance share the same IPC resources with the host Amazon EC2 instance. If ``task`` is specified,
-    /// all containers within the specified task share the same IPC resources. If ``none`` is specified, then IPC resources
-    /// within the containers of a task are private and not shared with other containers in a task or on the container
-    /// instance. If no value is specified, then the IPC resource namespace sharing depends on the Docker daemon setting on
-    /// the container instance.
-    ///
-    /// If the ``host`` IPC mode is used, be aware that there is a heightened risk of undesired IPC namespace expose.
-    ///
-    /// If you are setting namespaced kernel parameters using ``systemControls`` for the containers in the task, the
-    /// following will apply to your IPC resource namespace. For more information, see [System
-    /// Controls](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_definition_parameters.html) in the
-    /// \*Amazon Elastic Container Service Developer Guide*.
-    ///
-    /// \+ For tasks that use the ``host`` IPC mode, IPC namespace related ``systemControls`` are not supported.
-    ///
-    /// \+ For tasks that use the ``task`` IPC mode, IPC namespace related ``systemControls`` will apply to all containers
-    /// within a task.
-    ///
-    /// This parameter is not supported for Windows containers or tasks run on FARGATElong.
-    ///
-    /// Rendered as its CloudFormation spelling ([`IpcMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum IpcMode {
-        /// `host`
-        Host,
-        /// `none`
-        None,
-        /// `task`
-        Task,
-    }
-
-    impl IpcMode {
-        /// Every variant, in schema order.
-        pub const ALL: [IpcMode; 3] = [IpcMode::Host, IpcMode::None, IpcMode::Task];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                IpcMode::Host => "host",
-                IpcMode::None => "none",
-                IpcMode::Task => "task",
-            }
-        }
-    }
-
-    impl std::fmt::Display for IpcMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<IpcMode> for Value {
-        fn from(v: IpcMode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<IpcMode> for Val<IpcMode> {
-        fn from(v: IpcMode) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The ``type`` of the ``ulimit``.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Name::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Name {
-        /// `core`
-        Core,
-        /// `cpu`
-        Cpu,
-        /// `data`
-        Data,
-        /// `fsize`
-        Fsize,
-        /// `locks`
-        Locks,
-        /// `memlock`
-        Memlock,
-        /// `msgqueue`
-        Msgqueue,
-        /// `nice`
-        Nice,
-        /// `nofile`
-        Nofile,
-        /// `nproc`
-        Nproc,
-        /// `rss`
-        Rss,
-        /// `rtprio`
-        Rtprio,
-        /// `rttime`
-        Rttime,
-        /// `sigpending`
-        Sigpending,
-        /// `stack`
-        Stack,
-    }
-
-    impl Name {
-        /// Every variant, in schema order.
-        pub const ALL: [Name; 15] = [
-            Name::Core,
-            Name::Cpu,
-            Name::Data,
-            Name::Fsize,
-            Name::Locks,
-            Name::Memlock,
-            Name::Msgqueue,
-            Name::Nice,
-            Name::Nofile,
-            Name::Nproc,
-            Name::Rss,
-            Name::Rtprio,
-            Name::Rttime,
-            Name::Sigpending,
-            Name::Stack,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Name::Core => "core",
-                Name::Cpu => "cpu",
-                Name::Data => "data",
-                Name::Fsize => "fsize",
-                Name::Locks => "locks",
-                Name::Memlock => "memlock",
-                Name::Msgqueue => "msgqueue",
-                Name::Nice => "nice",
-                Name::Nofile => "nofile",
-                Name::Nproc => "nproc",
-                Name::Rss => "rss",
-                Name::Rtprio => "rtprio",
-                Name::Rttime => "rttime",
-                Name::Sigpending => "sigpending",
-                Name::Stack => "stack",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Name {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Name> for Value {
-        fn from(v: Name) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Name> for Val<Name> {
-        fn from(v: Name) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The Docker networking mode to use for the containers in the task. The valid values are ``none``, ``bridge``,
-    /// ``awsvpc``, and ``host``. If no network mode is specified, the default is ``bridge``.
-    ///
-    /// For Amazon ECS tasks on Fargate, the ``awsvpc`` network mode is required. For Amazon ECS tasks on Amazon EC2 Linux
-    /// instances, any network mode can be used. For Amazon ECS tasks on Amazon EC2 Windows instances, ``<default>`` or
-    /// ``awsvpc`` can be used. If the network mode is set to ``none``, you cannot specify port mappings in your container
-    /// definitions, and the tasks containers do not have external connectivity. The ``host`` and ``awsvpc`` network modes
-    /// offer the highest networking performance for containers because they use the EC2 network stack instead of the
-    /// virtualized network stack provided by the ``bridge`` mode.
-    ///
-    /// With the ``host`` and ``awsvpc`` network modes, exposed container ports are mapped directly to the corresponding
-    /// host port (for the ``host`` network mode) or the attached elastic network interface port (for the ``awsvpc`` network
-    /// mode), so you cannot take advantage of dynamic host port mappings.
-    ///
-    /// When using the ``host`` network mode, you should not run containers using the root user (UID 0). It is considered
-    /// best practice to use a non-root user.
-    ///
-    /// If the network mode is ``awsvpc``, the task is allocated an elastic network interface, and you must specify a
-    /// [NetworkConfiguration](https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_NetworkConfiguration.html)
-    /// value when you create a service or run a task with the task definition. For more information, see [Task
-    /// Networking](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-networking.html) in the *Amazon Elastic
-    /// Container Service Developer Guide*.
-    ///
-    /// If the network mode is ``host``, you cannot run multiple instantiations of the same task on a single container
-    /// instance when port mappings are used.
-    ///
-    /// Rendered as its CloudFormation spelling ([`NetworkMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum NetworkMode {
-        /// `awsvpc`
-        Awsvpc,
-        /// `bridge`
-        Bridge,
-        /// `host`
-        Host,
-        /// `none`
-        None,
-    }
-
-    impl NetworkMode {
-        /// Every variant, in schema order.
-        pub const ALL: [NetworkMode; 4] =
-            [NetworkMode::Awsvpc, NetworkMode::Bridge, NetworkMode::Host, NetworkMode::None];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                NetworkMode::Awsvpc => "awsvpc",
-                NetworkMode::Bridge => "bridge",
-                NetworkMode::Host => "host",
-                NetworkMode::None => "none",
-            }
-        }
-    }
-
-    impl std::fmt::Display for NetworkMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<NetworkMode> for Value {
-        fn from(v: NetworkMode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<NetworkMode> for Val<NetworkMode> {
-        fn from(v: NetworkMode) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The operating system.
-    ///
-    /// Rendered as its CloudFormation spelling ([`OperatingSystemFamily::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum OperatingSystemFamily {
-        /// `LINUX`
-        Linux,
-        /// `WINDOWS_SERVER_2004_CORE`
-        WindowsServer2004Core,
-        /// `WINDOWS_SERVER_2016_FULL`
-        WindowsServer2016Full,
-        /// `WINDOWS_SERVER_2019_CORE`
-        WindowsServer2019Core,
-        /// `WINDOWS_SERVER_2019_FULL`
-        WindowsServer2019Full,
-        /// `WINDOWS_SERVER_2022_CORE`
-        WindowsServer2022Core,
-        /// `WINDOWS_SERVER_2022_FULL`
-        WindowsServer2022Full,
-        /// `WINDOWS_SERVER_2025_CORE`
-        WindowsServer2025Core,
-        /// `WINDOWS_SERVER_2025_FULL`
-        WindowsServer2025Full,
-        /// `WINDOWS_SERVER_20H2_CORE`
-        WindowsServer20h2Core,
-    }
-
-    impl OperatingSystemFamily {
-        /// Every variant, in schema order.
-        pub const ALL: [OperatingSystemFamily; 10] = [
-            OperatingSystemFamily::Linux,
-            OperatingSystemFamily::WindowsServer2004Core,
-            OperatingSystemFamily::WindowsServer2016Full,
-            OperatingSystemFamily::WindowsServer2019Core,
-            OperatingSystemFamily::WindowsServer2019Full,
-            OperatingSystemFamily::WindowsServer2022Core,
-            OperatingSystemFamily::WindowsServer2022Full,
-            OperatingSystemFamily::WindowsServer2025Core,
-            OperatingSystemFamily::WindowsServer2025Full,
-            OperatingSystemFamily::WindowsServer20h2Core,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                OperatingSystemFamily::Linux => "LINUX",
-                OperatingSystemFamily::WindowsServer2004Core => "WINDOWS_SERVER_2004_CORE",
-                OperatingSystemFamily::WindowsServer2016Full => "WINDOWS_SERVER_2016_FULL",
-                OperatingSystemFamily::WindowsServer2019Core => "WINDOWS_SERVER_2019_CORE",
-                OperatingSystemFamily::WindowsServer2019Full => "WINDOWS_SERVER_2019_FULL",
-                OperatingSystemFamily::WindowsServer2022Core => "WINDOWS_SERVER_2022_CORE",
-                OperatingSystemFamily::WindowsServer2022Full => "WINDOWS_SERVER_2022_FULL",
-                OperatingSystemFamily::WindowsServer2025Core => "WINDOWS_SERVER_2025_CORE",
-                OperatingSystemFamily::WindowsServer2025Full => "WINDOWS_SERVER_2025_FULL",
-                OperatingSystemFamily::WindowsServer20h2Core => "WINDOWS_SERVER_20H2_CORE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for OperatingSystemFamily {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<OperatingSystemFamily> for Value {
-        fn from(v: OperatingSystemFamily) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<OperatingSystemFamily> for Val<OperatingSystemFamily> {
-        fn from(v: OperatingSystemFamily) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`Permissions::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Permissions {
-        /// `mknod`
-        Mknod,
-        /// `read`
-        Read,
-        /// `write`
-        Write,
-    }
-
-    impl Permissions {
-        /// Every variant, in schema order.
-        pub const ALL: [Permissions; 3] = [Permissions::Mknod, Permissions::Read, Permissions::Write];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Permissions::Mknod => "mknod",
-                Permissions::Read => "read",
-                Permissions::Write => "write",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Permissions {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Permissions> for Value {
-        fn from(v: Permissions) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Permissions> for Val<Permissions> {
-        fn from(v: Permissions) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The process namespace to use for the containers in the task. The valid values are ``host`` or ``task``. On Fargate
-    /// for Linux containers, the only valid value is ``task``. For example, monitoring sidecars might need ``pidMode`` to
-    /// access information about other containers running in the same task.
-    ///
-    /// If ``host`` is specified, all containers within the tasks that specified the ``host`` PID mode on the same container
-    /// instance share the same process namespace with the host Amazon EC2 instance.
-    ///
-    /// If ``task`` is specified, all containers within the specified task share the same process namespace.
-    ///
-    /// If no value is specified, the The default is a private namespace for each container.
-    ///
-    /// If the ``host`` PID mode is used, there's a heightened risk of undesired process namespace exposure.
-    ///
-    /// This parameter is not supported for Windows containers.
-    ///
-    /// This parameter is only supported for tasks that are hosted on FARGATElong if the tasks are using platform version
-    /// ``1.4.0`` or later (Linux). This isn't supported for Windows containers on Fargate.
-    ///
-    /// Rendered as its CloudFormation spelling ([`PidMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PidMode {
-        /// `host`
-        Host,
-        /// `task`
-        Task,
-    }
-
-    impl PidMode {
-        /// Every variant, in schema order.
-        pub const ALL: [PidMode; 2] = [PidMode::Host, PidMode::Task];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PidMode::Host => "host",
-                PidMode::Task => "task",
-            }
-        }
-    }
-
-    impl std::fmt::Display for PidMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PidMode> for Value {
-        fn from(v: PidMode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PidMode> for Val<PidMode> {
-        fn from(v: PidMode) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The protocol that's used for the port mapping. Valid values are ``tcp`` and ``udp`` (case-sensitive). The default is
-    /// ``tcp``. Amazon ECS treats any other specified value as ``tcp``. ``protocol`` is immutable in a Service Connect
-    /// service. To update this field, you must delete and redeploy the service.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Protocol::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Protocol {
-        /// `tcp`
-        Tcp,
-        /// `udp`
-        Udp,
-    }
-
-    impl Protocol {
-        /// Every variant, in schema order.
-        pub const ALL: [Protocol; 2] = [Protocol::Tcp, Protocol::Udp];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Protocol::Tcp => "tcp",
-                Protocol::Udp => "udp",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Protocol {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Protocol> for Value {
-        fn from(v: Protocol) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Protocol> for Val<Protocol> {
-        fn from(v: Protocol) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The proxy type. The only supported value is ``APPMESH``.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ProxyConfigurationType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ProxyConfigurationType {
-        /// `APPMESH`
-        Appmesh,
-    }
-
-    impl ProxyConfigurationType {
-        /// Every variant, in schema order.
-        pub const ALL: [ProxyConfigurationType; 1] = [ProxyConfigurationType::Appmesh];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ProxyConfigurationType::Appmesh => "APPMESH",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ProxyConfigurationType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ProxyConfigurationType> for Value {
-        fn from(v: ProxyConfigurationType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ProxyConfigurationType> for Val<ProxyConfigurationType> {
-        fn from(v: ProxyConfigurationType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`RequiresCompatibilities::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum RequiresCompatibilities {
-        /// `EC2`
-        Ec2,
-        /// `EXTERNAL`
-        External,
-        /// `FARGATE`
-        Fargate,
-        /// `MANAGED_INSTANCES`
-        ManagedInstances,
-    }
-
-    impl RequiresCompatibilities {
-        /// Every variant, in schema order.
-        pub const ALL: [RequiresCompatibilities; 4] = [
-            RequiresCompatibilities::Ec2,
-            RequiresCompatibilities::External,
-            RequiresCompatibilities::Fargate,
-            RequiresCompatibilities::ManagedInstances,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                RequiresCompatibilities::Ec2 => "EC2",
-                RequiresCompatibilities::External => "EXTERNAL",
-                RequiresCompatibilities::Fargate => "FARGATE",
-                RequiresCompatibilities::ManagedInstances => "MANAGED_INSTANCES",
-            }
-        }
-    }
-
-    impl std::fmt::Display for RequiresCompatibilities {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<RequiresCompatibilities> for Value {
-        fn from(v: RequiresCompatibilities) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<RequiresCompatibilities> for Val<RequiresCompatibilities> {
-        fn from(v: RequiresCompatibilities) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The type of resource to assign to a container.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ResourceRequirementType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ResourceRequirementType {
-        /// `GPU`
-        Gpu,
-        /// `InferenceAccelerator`
-        InferenceAccelerator,
-        /// `NeuronDevice`
-        NeuronDevice,
-    }
-
-    impl ResourceRequirementType {
-        /// Every variant, in schema order.
-        pub const ALL: [ResourceRequirementType; 3] = [
-            ResourceRequirementType::Gpu,
-            ResourceRequirementType::InferenceAccelerator,
-            ResourceRequirementType::NeuronDevice,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ResourceRequirementType::Gpu => "GPU",
-                ResourceRequirementType::InferenceAccelerator => "InferenceAccelerator",
-                ResourceRequirementType::NeuronDevice => "NeuronDevice",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ResourceRequirementType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ResourceRequirementType> for Value {
-        fn from(v: ResourceRequirementType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ResourceRequirementType> for Val<ResourceRequirementType> {
-        fn from(v: ResourceRequirementType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The scope for the Docker volume that determines its lifecycle. Docker volumes that are scoped to a ``task`` are
-    /// automatically provisioned when the task starts and destroyed when the task stops. Docker volumes that are scoped as
-    /// ``shared`` persist after the task stops.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Scope::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Scope {
-        /// `shared`
-        Shared,
-        /// `task`
-        Task,
-    }
-
-    impl Scope {
-        /// Every variant, in schema order.
-        pub const ALL: [Scope; 2] = [Scope::Shared, Scope::Task];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Scope::Shared => "shared",
-                Scope::Task => "task",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Scope {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Scope> for Value {
-        fn from(v: Scope) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Scope> for Val<Scope> {
-        fn from(v: Scope) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The type of constraint. The ``MemberOf`` constraint restricts selection to be from a group of valid candidates.
-    ///
-    /// Rendered as its CloudFormation spelling ([`TaskDefinitionPlacementConstraintType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TaskDefinitionPlacementConstraintType {
-        /// `memberOf`
-        MemberOf,
-    }
-
-    impl TaskDefinitionPlacementConstraintType {
-        /// Every variant, in schema order.
-        pub const ALL: [TaskDefinitionPlacementConstraintType; 1] = [TaskDefinitionPlacementConstraintType::MemberOf];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                TaskDefinitionPlacementConstraintType::MemberOf => "memberOf",
-            }
-        }
-    }
-
-    impl std::fmt::Display for TaskDefinitionPlacementConstraintType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<TaskDefinitionPlacementConstraintType> for Value {
-        fn from(v: TaskDefinitionPlacementConstraintType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<TaskDefinitionPlacementConstraintType> for Val<TaskDefinitionPlacementConstraintType> {
-        fn from(v: TaskDefinitionPlacementConstraintType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Determines whether to use encryption for Amazon EFS data in transit between the Amazon ECS host and the Amazon EFS
-    /// server. Transit encryption must be turned on if Amazon EFS IAM authorization is used. If this parameter is omitted,
-    /// the default value of ``DISABLED`` is used. For more information, see [Encrypting data in
-    /// transit](https://docs.aws.amazon.com/efs/latest/ug/encryption-in-transit.html) in the *Amazon Elastic File System
-    /// User Guide*.
-    ///
-    /// Rendered as its CloudFormation spelling ([`TransitEncryption::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TransitEncryption {
-        /// `ENABLED`
-        Enabled,
-        /// `DISABLED`
-        Disabled,
-    }
-
-    impl TransitEncryption {
-        /// Every variant, in schema order.
-        pub const ALL: [TransitEncryption; 2] = [TransitEncryption::Enabled, TransitEncryption::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                TransitEncryption::Enabled => "ENABLED",
-                TransitEncryption::Disabled => "DISABLED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for TransitEncryption {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<TransitEncryption> for Value {
-        fn from(v: TransitEncryption) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<TransitEncryption> for Val<TransitEncryption> {
-        fn from(v: TransitEncryption) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Specifies whether Amazon ECS will resolve the container image tag provided in the container definition to an image
-    /// digest. By default, the value is ``enabled``. If you set the value for a container as ``disabled``, Amazon ECS will
-    /// not resolve the provided container image tag to a digest and will use the original image URI specified in the
-    /// container definition for deployment. For more information about container image resolution, see [Container image
-    /// resolution](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/deployment-type-ecs.html#deployment-container-image-stability)
-    /// in the *Amazon ECS Developer Guide*.
-    ///
-    /// Rendered as its CloudFormation spelling ([`VersionConsistency::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum VersionConsistency {
-        /// `enabled`
-        Enabled,
-        /// `disabled`
-        Disabled,
-    }
-
-    impl VersionConsistency {
-        /// Every variant, in schema order.
-        pub const ALL: [VersionConsistency; 2] = [VersionConsistency::Enabled, VersionConsistency::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                VersionConsistency::Enabled => "enabled",
-                VersionConsistency::Disabled => "disabled",
-            }
-        }
-    }
-
-    impl std::fmt::Display for VersionConsistency {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<VersionConsistency> for Value {
-        fn from(v: VersionConsistency) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<VersionConsistency> for Val<VersionConsistency> {
-        fn from(v: VersionConsistency) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The application protocol that's used for the port mapping. This parameter only applies to Service Connect. We
+        /// recommend that you set this parameter to be consistent with the protocol that your application uses. If you set
+        /// this parameter, Amazon ECS adds protocol-specific connection handling to the Service Connect proxy. If you set
+        /// this parameter, Amazon ECS adds protocol-specific telemetry in the Amazon ECS console and CloudWatch.
+        ///
+        /// If you don't set a value for this parameter, then TCP is used. However, Amazon ECS doesn't add protocol-specific
+        /// telemetry for TCP.
+        ///
+        /// ``appProtocol`` is immutable in a Service Connect service. Updating this field requires a service deletion and
+        /// redeployment.
+        ///
+        /// Tasks that run in a namespace can use short names to connect to services in the namespace. Tasks can connect to
+        /// services across all of the clusters in the namespace. Tasks connect through a managed proxy container that
+        /// collects logs and metrics for increased visibility. Only the tasks that Amazon ECS services create are supported
+        /// with Service Connect. For more information, see [Service
+        /// Connect](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-connect.html) in the *Amazon
+        /// Elastic Container Service Developer Guide*.
+        AppProtocol[3] {
+            Http = "http",
+            Http2 = "http2",
+            Grpc = "grpc",
+        }
+    }
+
+    cfn_enum! {
+        /// The dependency condition of the container. The following are the available conditions and their behavior:
+        ///
+        /// \+ ``START`` - This condition emulates the behavior of links and volumes today. It validates that a dependent
+        /// container is started before permitting other containers to start.
+        ///
+        /// \+ ``COMPLETE`` - This condition validates that a dependent container runs to completion (exits) before
+        /// permitting other containers to start. This can be useful for nonessential containers that run a script and then
+        /// exit. This condition can't be set on an essential container.
+        ///
+        /// \+ ``SUCCESS`` - This condition is the same as ``COMPLETE``, but it also requires that the container exits with
+        /// a ``zero`` status. This condition can't be set on an essential container.
+        ///
+        /// \+ ``HEALTHY`` - This condition validates that the dependent container passes its Docker health check before
+        /// permitting other containers to start. This requires that the dependent container has health checks configured.
+        /// This condition is confirmed only at task startup.
+        Condition[4] {
+            Complete = "COMPLETE",
+            Healthy = "HEALTHY",
+            Start = "START",
+            Success = "SUCCESS",
+        }
+    }
+
+    cfn_enum! {
+        /// The CPU architecture.
+        ///
+        /// You can run your Linux tasks on an ARM-based platform by setting the value to ``ARM64``. This option is
+        /// available for tasks that run on Linux Amazon EC2 instance, Amazon ECS Managed Instances, or Linux containers on
+        /// Fargate.
+        CpuArchitecture[2] {
+            Arm64 = "ARM64",
+            X8664 = "X86_64",
+        }
+    }
+
+    cfn_enum! {
+        /// The file type to use. Environment files are objects in Amazon S3. The only supported value is ``s3``.
+        EnvironmentFileType[1] {
+            S3 = "s3",
+        }
+    }
+
+    cfn_enum! {
+        /// The log router to use. The valid values are ``fluentd`` or ``fluentbit``.
+        FirelensConfigurationType[2] {
+            Fluentbit = "fluentbit",
+            Fluentd = "fluentd",
+        }
+    }
+
+    cfn_enum! {
+        /// Determines whether to use the Amazon ECS task role defined in a task definition when mounting the Amazon EFS
+        /// file system. If it is turned on, transit encryption must be turned on in the ``EFSVolumeConfiguration``. If this
+        /// parameter is omitted, the default value of ``DISABLED`` is used. For more information, see [Using Amazon EFS
+        /// access
+        /// points](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/efs-volumes.html#efs-volume-accesspoints) in
+        /// the *Amazon Elastic Container Service Developer Guide*.
+        Iam[2] {
+            Enabled = "ENABLED",
+            Disabled = "DISABLED",
+        }
+    }
+
+    cfn_enum! {
+        /// The IPC resource namespace to use for the containers in the task. The valid values are ``host``, ``task``, or
+        /// ``none``. If ``host`` is specified, then all containers within the tasks that specified the ``host`` IPC mode on
+        /// the same container instance share the same IPC resources with the host Amazon EC2 instance. If ``task`` is
+        /// specified, all containers within the specified task share the same IPC resources. If ``none`` is specified, then
+        /// IPC resources within the containers of a task are private and not shared with other containers in a task or on
+        /// the container instance. If no value is specified, then the IPC resource namespace sharing depends on the Docker
+        /// daemon setting on the container instance.
+        ///
+        /// If the ``host`` IPC mode is used, be aware that there is a heightened risk of undesired IPC namespace expose.
+        ///
+        /// If you are setting namespaced kernel parameters using ``systemControls`` for the containers in the task, the
+        /// following will apply to your IPC resource namespace. For more information, see [System
+        /// Controls](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_definition_parameters.html) in the
+        /// \*Amazon Elastic Container Service Developer Guide*.
+        ///
+        /// \+ For tasks that use the ``host`` IPC mode, IPC namespace related ``systemControls`` are not supported.
+        ///
+        /// \+ For tasks that use the ``task`` IPC mode, IPC namespace related ``systemControls`` will apply to all
+        /// containers within a task.
+        ///
+        /// This parameter is not supported for Windows containers or tasks run on FARGATElong.
+        IpcMode[3] {
+            Host = "host",
+            None = "none",
+            Task = "task",
+        }
+    }
+
+    cfn_enum! {
+        /// The ``type`` of the ``ulimit``.
+        Name[15] {
+            Core = "core",
+            Cpu = "cpu",
+            Data = "data",
+            Fsize = "fsize",
+            Locks = "locks",
+            Memlock = "memlock",
+            Msgqueue = "msgqueue",
+            Nice = "nice",
+            Nofile = "nofile",
+            Nproc = "nproc",
+            Rss = "rss",
+            Rtprio = "rtprio",
+            Rttime = "rttime",
+            Sigpending = "sigpending",
+            Stack = "stack",
+        }
+    }
+
+    cfn_enum! {
+        /// The Docker networking mode to use for the containers in the task. The valid values are ``none``, ``bridge``,
+        /// ``awsvpc``, and ``host``. If no network mode is specified, the default is ``bridge``.
+        ///
+        /// For Amazon ECS tasks on Fargate, the ``awsvpc`` network mode is required. For Amazon ECS tasks on Amazon EC2
+        /// Linux instances, any network mode can be used. For Amazon ECS tasks on Amazon EC2 Windows instances,
+        /// ``<default>`` or ``awsvpc`` can be used. If the network mode is set to ``none``, you cannot specify port
+        /// mappings in your container definitions, and the tasks containers do not have external connectivity. The ``host``
+        /// and ``awsvpc`` network modes offer the highest networking performance for containers because they use the EC2
+        /// network stack instead of the virtualized network stack provided by the ``bridge`` mode.
+        ///
+        /// With the ``host`` and ``awsvpc`` network modes, exposed container ports are mapped directly to the corresponding
+        /// host port (for the ``host`` network mode) or the attached elastic network interface port (for the ``awsvpc``
+        /// network mode), so you cannot take advantage of dynamic host port mappings.
+        ///
+        /// When using the ``host`` network mode, you should not run containers using the root user (UID 0). It is
+        /// considered best practice to use a non-root user.
+        ///
+        /// If the network mode is ``awsvpc``, the task is allocated an elastic network interface, and you must specify a
+        /// [NetworkConfiguration](https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_NetworkConfiguration.html)
+        /// value when you create a service or run a task with the task definition. For more information, see [Task
+        /// Networking](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-networking.html) in the *Amazon
+        /// Elastic Container Service Developer Guide*.
+        ///
+        /// If the network mode is ``host``, you cannot run multiple instantiations of the same task on a single container
+        /// instance when port mappings are used.
+        NetworkMode[4] {
+            Awsvpc = "awsvpc",
+            Bridge = "bridge",
+            Host = "host",
+            None = "none",
+        }
+    }
+
+    cfn_enum! {
+        /// The operating system.
+        OperatingSystemFamily[10] {
+            Linux = "LINUX",
+            WindowsServer2004Core = "WINDOWS_SERVER_2004_CORE",
+            WindowsServer2016Full = "WINDOWS_SERVER_2016_FULL",
+            WindowsServer2019Core = "WINDOWS_SERVER_2019_CORE",
+            WindowsServer2019Full = "WINDOWS_SERVER_2019_FULL",
+            WindowsServer2022Core = "WINDOWS_SERVER_2022_CORE",
+            WindowsServer2022Full = "WINDOWS_SERVER_2022_FULL",
+            WindowsServer2025Core = "WINDOWS_SERVER_2025_CORE",
+            WindowsServer2025Full = "WINDOWS_SERVER_2025_FULL",
+            WindowsServer20h2Core = "WINDOWS_SERVER_20H2_CORE",
+        }
+    }
+
+    cfn_enum! {
+        Permissions[3] {
+            Mknod = "mknod",
+            Read = "read",
+            Write = "write",
+        }
+    }
+
+    cfn_enum! {
+        /// The process namespace to use for the containers in the task. The valid values are ``host`` or ``task``. On
+        /// Fargate for Linux containers, the only valid value is ``task``. For example, monitoring sidecars might need
+        /// ``pidMode`` to access information about other containers running in the same task.
+        ///
+        /// If ``host`` is specified, all containers within the tasks that specified the ``host`` PID mode on the same
+        /// container instance share the same process namespace with the host Amazon EC2 instance.
+        ///
+        /// If ``task`` is specified, all containers within the specified task share the same process namespace.
+        ///
+        /// If no value is specified, the The default is a private namespace for each container.
+        ///
+        /// If the ``host`` PID mode is used, there's a heightened risk of undesired process namespace exposure.
+        ///
+        /// This parameter is not supported for Windows containers.
+        ///
+        /// This parameter is only supported for tasks that are hosted on FARGATElong if the tasks are using platform
+        /// version ``1.4.0`` or later (Linux). This isn't supported for Windows containers on Fargate.
+        PidMode[2] {
+            Host = "host",
+            Task = "task",
+        }
+    }
+
+    cfn_enum! {
+        /// The protocol that's used for the port mapping. Valid values are ``tcp`` and ``udp`` (case-sensitive). The
+        /// default is ``tcp``. Amazon ECS treats any other specified value as ``tcp``. ``protocol`` is immutable in a
+        /// Service Connect service. To update this field, you must delete and redeploy the service.
+        Protocol[2] {
+            Tcp = "tcp",
+            Udp = "udp",
+        }
+    }
+
+    cfn_enum! {
+        /// The proxy type. The only supported value is ``APPMESH``.
+        ProxyConfigurationType[1] {
+            Appmesh = "APPMESH",
+        }
+    }
+
+    cfn_enum! {
+        RequiresCompatibilities[4] {
+            Ec2 = "EC2",
+            External = "EXTERNAL",
+            Fargate = "FARGATE",
+            ManagedInstances = "MANAGED_INSTANCES",
+        }
+    }
+
+    cfn_enum! {
+        /// The type of resource to assign to a container.
+        ResourceRequirementType[3] {
+            Gpu = "GPU",
+            InferenceAccelerator = "InferenceAccelerator",
+            NeuronDevice = "NeuronDevice",
+        }
+    }
+
+    cfn_enum! {
+        /// The scope for the Docker volume that determines its lifecycle. Docker volumes that are scoped to a ``task`` are
+        /// automatically provisioned when the task starts and destroyed when the task stops. Docker volumes that are scoped
+        /// as ``shared`` persist after the task stops.
+        Scope[2] {
+            Shared = "shared",
+            Task = "task",
+        }
+    }
+
+    cfn_enum! {
+        /// The type of constraint. The ``MemberOf`` constraint restricts selection to be from a group of valid candidates.
+        TaskDefinitionPlacementConstraintType[1] {
+            MemberOf = "memberOf",
+        }
+    }
+
+    cfn_enum! {
+        /// Determines whether to use encryption for Amazon EFS data in transit between the Amazon ECS host and the Amazon
+        /// EFS server. Transit encryption must be turned on if Amazon EFS IAM authorization is used. If this parameter is
+        /// omitted, the default value of ``DISABLED`` is used. For more information, see [Encrypting data in
+        /// transit](https://docs.aws.amazon.com/efs/latest/ug/encryption-in-transit.html) in the *Amazon Elastic File
+        /// System User Guide*.
+        TransitEncryption[2] {
+            Enabled = "ENABLED",
+            Disabled = "DISABLED",
+        }
+    }
+
+    cfn_enum! {
+        /// Specifies whether Amazon ECS will resolve the container image tag provided in the container definition to an
+        /// image digest. By default, the value is ``enabled``. If you set the value for a container as ``disabled``, Amazon
+        /// ECS will not resolve the provided container image tag to a digest and will use the original image URI specified
+        /// in the container definition for deployment. For more information about container image resolution, see
+        /// [Container image
+        /// resolution](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/deployment-type-ecs.html#deployment-container-image-stability)
+        /// in the *Amazon ECS Developer Guide*.
+        VersionConsistency[2] {
+            Enabled = "enabled",
+            Disabled = "disabled",
         }
     }
 }
@@ -15260,128 +12484,28 @@ pub mod task_set {
 
     property_type!(ServiceRegistry);
 
-    /// Whether the task's elastic network interface receives a public IP address. The default value is DISABLED.
-    ///
-    /// Rendered as its CloudFormation spelling ([`AssignPublicIp::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AssignPublicIp {
-        /// `DISABLED`
-        Disabled,
-        /// `ENABLED`
-        Enabled,
-    }
-
-    impl AssignPublicIp {
-        /// Every variant, in schema order.
-        pub const ALL: [AssignPublicIp; 2] = [AssignPublicIp::Disabled, AssignPublicIp::Enabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AssignPublicIp::Disabled => "DISABLED",
-                AssignPublicIp::Enabled => "ENABLED",
-            }
+    cfn_enum! {
+        /// Whether the task's elastic network interface receives a public IP address. The default value is DISABLED.
+        AssignPublicIp[2] {
+            Disabled = "DISABLED",
+            Enabled = "ENABLED",
         }
     }
 
-    impl std::fmt::Display for AssignPublicIp {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// The launch type that new tasks in the task set will use. For more information, see
+        /// <https://docs.aws.amazon.com/AmazonECS/latest/developerguide/launch_types.html> in the Amazon Elastic Container
+        /// Service Developer Guide.
+        LaunchType[2] {
+            Ec2 = "EC2",
+            Fargate = "FARGATE",
         }
     }
 
-    impl From<AssignPublicIp> for Value {
-        fn from(v: AssignPublicIp) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<AssignPublicIp> for Val<AssignPublicIp> {
-        fn from(v: AssignPublicIp) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The launch type that new tasks in the task set will use. For more information, see
-    /// <https://docs.aws.amazon.com/AmazonECS/latest/developerguide/launch_types.html> in the Amazon Elastic Container
-    /// Service Developer Guide.
-    ///
-    /// Rendered as its CloudFormation spelling ([`LaunchType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum LaunchType {
-        /// `EC2`
-        Ec2,
-        /// `FARGATE`
-        Fargate,
-    }
-
-    impl LaunchType {
-        /// Every variant, in schema order.
-        pub const ALL: [LaunchType; 2] = [LaunchType::Ec2, LaunchType::Fargate];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                LaunchType::Ec2 => "EC2",
-                LaunchType::Fargate => "FARGATE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for LaunchType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<LaunchType> for Value {
-        fn from(v: LaunchType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<LaunchType> for Val<LaunchType> {
-        fn from(v: LaunchType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The unit of measure for the scale value.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Unit::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Unit {
-        /// `PERCENT`
-        Percent,
-    }
-
-    impl Unit {
-        /// Every variant, in schema order.
-        pub const ALL: [Unit; 1] = [Unit::Percent];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Unit::Percent => "PERCENT",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Unit {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Unit> for Value {
-        fn from(v: Unit) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Unit> for Val<Unit> {
-        fn from(v: Unit) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The unit of measure for the scale value.
+        Unit[1] {
+            Percent = "PERCENT",
         }
     }
 }

@@ -714,397 +714,111 @@ pub mod file_system {
 
     property_type!(ReplicationDestination);
 
-    /// The performance mode of the file system. We recommend ``generalPurpose`` performance mode for all file systems. File
-    /// systems using the ``maxIO`` performance mode can scale to higher levels of aggregate throughput and operations per
-    /// second with a tradeoff of slightly higher latencies for most file operations. The performance mode can't be changed
-    /// after the file system has been created. The ``maxIO`` mode is not supported on One Zone file systems.
-    ///
-    /// Due to the higher per-operation latencies with Max I/O, we recommend using General Purpose performance mode for all
-    /// file systems.
-    ///
-    /// Default is ``generalPurpose``.
-    ///
-    /// Rendered as its CloudFormation spelling ([`PerformanceMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PerformanceMode {
-        /// `generalPurpose`
-        GeneralPurpose,
-        /// `maxIO`
-        MaxIO,
-    }
-
-    impl PerformanceMode {
-        /// Every variant, in schema order.
-        pub const ALL: [PerformanceMode; 2] = [PerformanceMode::GeneralPurpose, PerformanceMode::MaxIO];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PerformanceMode::GeneralPurpose => "generalPurpose",
-                PerformanceMode::MaxIO => "maxIO",
-            }
+    cfn_enum! {
+        /// The performance mode of the file system. We recommend ``generalPurpose`` performance mode for all file systems.
+        /// File systems using the ``maxIO`` performance mode can scale to higher levels of aggregate throughput and
+        /// operations per second with a tradeoff of slightly higher latencies for most file operations. The performance
+        /// mode can't be changed after the file system has been created. The ``maxIO`` mode is not supported on One Zone
+        /// file systems.
+        ///
+        /// Due to the higher per-operation latencies with Max I/O, we recommend using General Purpose performance mode for
+        /// all file systems.
+        ///
+        /// Default is ``generalPurpose``.
+        PerformanceMode[2] {
+            GeneralPurpose = "generalPurpose",
+            MaxIO = "maxIO",
         }
     }
 
-    impl std::fmt::Display for PerformanceMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// The status of the file system's replication overwrite protection.
+        ///
+        /// \+ ``ENABLED`` – The file system cannot be used as the destination file system in a replication configuration.
+        /// The file system is writeable. Replication overwrite protection is ``ENABLED`` by default.
+        ///
+        /// \+ ``DISABLED`` – The file system can be used as the destination file system in a replication configuration.
+        /// The file system is read-only and can only be modified by EFS replication.
+        ///
+        /// \+ ``REPLICATING`` – The file system is being used as the destination file system in a replication
+        /// configuration. The file system is read-only and is modified only by EFS replication.
+        ///
+        /// If the replication configuration is deleted, the file system's replication overwrite protection is re-enabled,
+        /// the file system becomes writeable.
+        ReplicationOverwriteProtection[2] {
+            Disabled = "DISABLED",
+            Enabled = "ENABLED",
         }
     }
 
-    impl From<PerformanceMode> for Value {
-        fn from(v: PerformanceMode) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// Set the backup policy status for the file system.
+        ///
+        /// \+ *ENABLED* - Turns automatic backups on for the file system.
+        ///
+        /// \+ *DISABLED* - Turns automatic backups off for the file system.
+        Status[2] {
+            Disabled = "DISABLED",
+            Enabled = "ENABLED",
         }
     }
 
-    impl From<PerformanceMode> for Val<PerformanceMode> {
-        fn from(v: PerformanceMode) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Specifies the throughput mode for the file system. The mode can be ``bursting``, ``provisioned``, or
+        /// ``elastic``. If you set ``ThroughputMode`` to ``provisioned``, you must also set a value for
+        /// ``ProvisionedThroughputInMibps``. After you create the file system, you can decrease your file system's
+        /// Provisioned throughput or change between the throughput modes, with certain time restrictions. For more
+        /// information, see [Specifying throughput with provisioned
+        /// mode](https://docs.aws.amazon.com/efs/latest/ug/performance.html#provisioned-throughput) in the *Amazon EFS User
+        /// Guide*.
+        ///
+        /// Default is ``bursting``.
+        ThroughputMode[3] {
+            Bursting = "bursting",
+            Elastic = "elastic",
+            Provisioned = "provisioned",
         }
     }
 
-    /// The status of the file system's replication overwrite protection.
-    ///
-    /// \+ ``ENABLED`` – The file system cannot be used as the destination file system in a replication configuration. The
-    /// file system is writeable. Replication overwrite protection is ``ENABLED`` by default.
-    ///
-    /// \+ ``DISABLED`` – The file system can be used as the destination file system in a replication configuration. The
-    /// file system is read-only and can only be modified by EFS replication.
-    ///
-    /// \+ ``REPLICATING`` – The file system is being used as the destination file system in a replication configuration.
-    /// The file system is read-only and is modified only by EFS replication.
-    ///
-    /// If the replication configuration is deleted, the file system's replication overwrite protection is re-enabled, the
-    /// file system becomes writeable.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ReplicationOverwriteProtection::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ReplicationOverwriteProtection {
-        /// `DISABLED`
-        Disabled,
-        /// `ENABLED`
-        Enabled,
-    }
-
-    impl ReplicationOverwriteProtection {
-        /// Every variant, in schema order.
-        pub const ALL: [ReplicationOverwriteProtection; 2] =
-            [ReplicationOverwriteProtection::Disabled, ReplicationOverwriteProtection::Enabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ReplicationOverwriteProtection::Disabled => "DISABLED",
-                ReplicationOverwriteProtection::Enabled => "ENABLED",
-            }
+    cfn_enum! {
+        /// The number of days after files were last accessed in primary storage (the Standard storage class) at which to
+        /// move them to Archive storage. Metadata operations such as listing the contents of a directory don't count as
+        /// file access events.
+        TransitionToArchive[9] {
+            After14Days = "AFTER_14_DAYS",
+            After180Days = "AFTER_180_DAYS",
+            After1Day = "AFTER_1_DAY",
+            After270Days = "AFTER_270_DAYS",
+            After30Days = "AFTER_30_DAYS",
+            After365Days = "AFTER_365_DAYS",
+            After60Days = "AFTER_60_DAYS",
+            After7Days = "AFTER_7_DAYS",
+            After90Days = "AFTER_90_DAYS",
         }
     }
 
-    impl std::fmt::Display for ReplicationOverwriteProtection {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// The number of days after files were last accessed in primary storage (the Standard storage class) at which to
+        /// move them to Infrequent Access (IA) storage. Metadata operations such as listing the contents of a directory
+        /// don't count as file access events.
+        TransitionToIA[9] {
+            After14Days = "AFTER_14_DAYS",
+            After180Days = "AFTER_180_DAYS",
+            After1Day = "AFTER_1_DAY",
+            After270Days = "AFTER_270_DAYS",
+            After30Days = "AFTER_30_DAYS",
+            After365Days = "AFTER_365_DAYS",
+            After60Days = "AFTER_60_DAYS",
+            After7Days = "AFTER_7_DAYS",
+            After90Days = "AFTER_90_DAYS",
         }
     }
 
-    impl From<ReplicationOverwriteProtection> for Value {
-        fn from(v: ReplicationOverwriteProtection) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ReplicationOverwriteProtection> for Val<ReplicationOverwriteProtection> {
-        fn from(v: ReplicationOverwriteProtection) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Set the backup policy status for the file system.
-    ///
-    /// \+ *ENABLED* - Turns automatic backups on for the file system.
-    ///
-    /// \+ *DISABLED* - Turns automatic backups off for the file system.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Status::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Status {
-        /// `DISABLED`
-        Disabled,
-        /// `ENABLED`
-        Enabled,
-    }
-
-    impl Status {
-        /// Every variant, in schema order.
-        pub const ALL: [Status; 2] = [Status::Disabled, Status::Enabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Status::Disabled => "DISABLED",
-                Status::Enabled => "ENABLED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Status {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Status> for Value {
-        fn from(v: Status) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Status> for Val<Status> {
-        fn from(v: Status) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Specifies the throughput mode for the file system. The mode can be ``bursting``, ``provisioned``, or ``elastic``. If
-    /// you set ``ThroughputMode`` to ``provisioned``, you must also set a value for ``ProvisionedThroughputInMibps``. After
-    /// you create the file system, you can decrease your file system's Provisioned throughput or change between the
-    /// throughput modes, with certain time restrictions. For more information, see [Specifying throughput with provisioned
-    /// mode](https://docs.aws.amazon.com/efs/latest/ug/performance.html#provisioned-throughput) in the *Amazon EFS User
-    /// Guide*.
-    ///
-    /// Default is ``bursting``.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ThroughputMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ThroughputMode {
-        /// `bursting`
-        Bursting,
-        /// `elastic`
-        Elastic,
-        /// `provisioned`
-        Provisioned,
-    }
-
-    impl ThroughputMode {
-        /// Every variant, in schema order.
-        pub const ALL: [ThroughputMode; 3] =
-            [ThroughputMode::Bursting, ThroughputMode::Elastic, ThroughputMode::Provisioned];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ThroughputMode::Bursting => "bursting",
-                ThroughputMode::Elastic => "elastic",
-                ThroughputMode::Provisioned => "provisioned",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ThroughputMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ThroughputMode> for Value {
-        fn from(v: ThroughputMode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ThroughputMode> for Val<ThroughputMode> {
-        fn from(v: ThroughputMode) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The number of days after files were last accessed in primary storage (the Standard storage class) at which to move
-    /// them to Archive storage. Metadata operations such as listing the contents of a directory don't count as file access
-    /// events.
-    ///
-    /// Rendered as its CloudFormation spelling ([`TransitionToArchive::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TransitionToArchive {
-        /// `AFTER_14_DAYS`
-        After14Days,
-        /// `AFTER_180_DAYS`
-        After180Days,
-        /// `AFTER_1_DAY`
-        After1Day,
-        /// `AFTER_270_DAYS`
-        After270Days,
-        /// `AFTER_30_DAYS`
-        After30Days,
-        /// `AFTER_365_DAYS`
-        After365Days,
-        /// `AFTER_60_DAYS`
-        After60Days,
-        /// `AFTER_7_DAYS`
-        After7Days,
-        /// `AFTER_90_DAYS`
-        After90Days,
-    }
-
-    impl TransitionToArchive {
-        /// Every variant, in schema order.
-        pub const ALL: [TransitionToArchive; 9] = [
-            TransitionToArchive::After14Days,
-            TransitionToArchive::After180Days,
-            TransitionToArchive::After1Day,
-            TransitionToArchive::After270Days,
-            TransitionToArchive::After30Days,
-            TransitionToArchive::After365Days,
-            TransitionToArchive::After60Days,
-            TransitionToArchive::After7Days,
-            TransitionToArchive::After90Days,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                TransitionToArchive::After14Days => "AFTER_14_DAYS",
-                TransitionToArchive::After180Days => "AFTER_180_DAYS",
-                TransitionToArchive::After1Day => "AFTER_1_DAY",
-                TransitionToArchive::After270Days => "AFTER_270_DAYS",
-                TransitionToArchive::After30Days => "AFTER_30_DAYS",
-                TransitionToArchive::After365Days => "AFTER_365_DAYS",
-                TransitionToArchive::After60Days => "AFTER_60_DAYS",
-                TransitionToArchive::After7Days => "AFTER_7_DAYS",
-                TransitionToArchive::After90Days => "AFTER_90_DAYS",
-            }
-        }
-    }
-
-    impl std::fmt::Display for TransitionToArchive {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<TransitionToArchive> for Value {
-        fn from(v: TransitionToArchive) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<TransitionToArchive> for Val<TransitionToArchive> {
-        fn from(v: TransitionToArchive) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The number of days after files were last accessed in primary storage (the Standard storage class) at which to move
-    /// them to Infrequent Access (IA) storage. Metadata operations such as listing the contents of a directory don't count
-    /// as file access events.
-    ///
-    /// Rendered as its CloudFormation spelling ([`TransitionToIA::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TransitionToIA {
-        /// `AFTER_14_DAYS`
-        After14Days,
-        /// `AFTER_180_DAYS`
-        After180Days,
-        /// `AFTER_1_DAY`
-        After1Day,
-        /// `AFTER_270_DAYS`
-        After270Days,
-        /// `AFTER_30_DAYS`
-        After30Days,
-        /// `AFTER_365_DAYS`
-        After365Days,
-        /// `AFTER_60_DAYS`
-        After60Days,
-        /// `AFTER_7_DAYS`
-        After7Days,
-        /// `AFTER_90_DAYS`
-        After90Days,
-    }
-
-    impl TransitionToIA {
-        /// Every variant, in schema order.
-        pub const ALL: [TransitionToIA; 9] = [
-            TransitionToIA::After14Days,
-            TransitionToIA::After180Days,
-            TransitionToIA::After1Day,
-            TransitionToIA::After270Days,
-            TransitionToIA::After30Days,
-            TransitionToIA::After365Days,
-            TransitionToIA::After60Days,
-            TransitionToIA::After7Days,
-            TransitionToIA::After90Days,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                TransitionToIA::After14Days => "AFTER_14_DAYS",
-                TransitionToIA::After180Days => "AFTER_180_DAYS",
-                TransitionToIA::After1Day => "AFTER_1_DAY",
-                TransitionToIA::After270Days => "AFTER_270_DAYS",
-                TransitionToIA::After30Days => "AFTER_30_DAYS",
-                TransitionToIA::After365Days => "AFTER_365_DAYS",
-                TransitionToIA::After60Days => "AFTER_60_DAYS",
-                TransitionToIA::After7Days => "AFTER_7_DAYS",
-                TransitionToIA::After90Days => "AFTER_90_DAYS",
-            }
-        }
-    }
-
-    impl std::fmt::Display for TransitionToIA {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<TransitionToIA> for Value {
-        fn from(v: TransitionToIA) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<TransitionToIA> for Val<TransitionToIA> {
-        fn from(v: TransitionToIA) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Whether to move files back to primary (Standard) storage after they are accessed in IA or Archive storage. Metadata
-    /// operations such as listing the contents of a directory don't count as file access events.
-    ///
-    /// Rendered as its CloudFormation spelling ([`TransitionToPrimaryStorageClass::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TransitionToPrimaryStorageClass {
-        /// `AFTER_1_ACCESS`
-        After1Access,
-    }
-
-    impl TransitionToPrimaryStorageClass {
-        /// Every variant, in schema order.
-        pub const ALL: [TransitionToPrimaryStorageClass; 1] = [TransitionToPrimaryStorageClass::After1Access];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                TransitionToPrimaryStorageClass::After1Access => "AFTER_1_ACCESS",
-            }
-        }
-    }
-
-    impl std::fmt::Display for TransitionToPrimaryStorageClass {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<TransitionToPrimaryStorageClass> for Value {
-        fn from(v: TransitionToPrimaryStorageClass) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<TransitionToPrimaryStorageClass> for Val<TransitionToPrimaryStorageClass> {
-        fn from(v: TransitionToPrimaryStorageClass) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Whether to move files back to primary (Standard) storage after they are accessed in IA or Archive storage.
+        /// Metadata operations such as listing the contents of a directory don't count as file access events.
+        TransitionToPrimaryStorageClass[1] {
+            After1Access = "AFTER_1_ACCESS",
         }
     }
 }
@@ -1216,59 +930,21 @@ impl Handle<CfnMountTarget> {
 
 /// Property types and enums of [`CfnMountTarget`] (`AWS::EFS::MountTarget`).
 pub mod mount_target {
-    use crate::core::value::{Val, Value};
 
-    /// The IP address type for the mount target. The possible values are ``IPV4_ONLY`` (only IPv4 addresses), ``IPV6_ONLY``
-    /// (only IPv6 addresses), and ``DUAL_STACK`` (dual-stack, both IPv4 and IPv6 addresses). If you don’t specify an
-    /// ``IpAddressType``, then ``IPV4_ONLY`` is used.
-    ///
-    /// The ``IPAddressType`` must match the IP type of the subnet. Additionally, the ``IPAddressType`` parameter overrides
-    /// the value set as the default IP address for the subnet in the VPC. For example, if the ``IPAddressType`` is
-    /// ``IPV4_ONLY`` and ``AssignIpv6AddressOnCreation`` is ``true``, then IPv4 is used for the mount target. For more
-    /// information, see [Modify the IP addressing attributes of your
-    /// subnet](https://docs.aws.amazon.com/vpc/latest/userguide/subnet-public-ip.html).
-    ///
-    /// Rendered as its CloudFormation spelling ([`IpAddressType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum IpAddressType {
-        /// `IPV4_ONLY`
-        Ipv4Only,
-        /// `IPV6_ONLY`
-        Ipv6Only,
-        /// `DUAL_STACK`
-        DualStack,
-    }
-
-    impl IpAddressType {
-        /// Every variant, in schema order.
-        pub const ALL: [IpAddressType; 3] =
-            [IpAddressType::Ipv4Only, IpAddressType::Ipv6Only, IpAddressType::DualStack];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                IpAddressType::Ipv4Only => "IPV4_ONLY",
-                IpAddressType::Ipv6Only => "IPV6_ONLY",
-                IpAddressType::DualStack => "DUAL_STACK",
-            }
-        }
-    }
-
-    impl std::fmt::Display for IpAddressType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<IpAddressType> for Value {
-        fn from(v: IpAddressType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<IpAddressType> for Val<IpAddressType> {
-        fn from(v: IpAddressType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The IP address type for the mount target. The possible values are ``IPV4_ONLY`` (only IPv4 addresses),
+        /// ``IPV6_ONLY`` (only IPv6 addresses), and ``DUAL_STACK`` (dual-stack, both IPv4 and IPv6 addresses). If you
+        /// don’t specify an ``IpAddressType``, then ``IPV4_ONLY`` is used.
+        ///
+        /// The ``IPAddressType`` must match the IP type of the subnet. Additionally, the ``IPAddressType`` parameter
+        /// overrides the value set as the default IP address for the subnet in the VPC. For example, if the
+        /// ``IPAddressType`` is ``IPV4_ONLY`` and ``AssignIpv6AddressOnCreation`` is ``true``, then IPv4 is used for the
+        /// mount target. For more information, see [Modify the IP addressing attributes of your
+        /// subnet](https://docs.aws.amazon.com/vpc/latest/userguide/subnet-public-ip.html).
+        IpAddressType[3] {
+            Ipv4Only = "IPV4_ONLY",
+            Ipv6Only = "IPV6_ONLY",
+            DualStack = "DUAL_STACK",
         }
     }
 }

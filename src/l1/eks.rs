@@ -182,45 +182,11 @@ pub mod access_entry {
 
     property_type!(AccessScope);
 
-    /// The type of the access scope.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Type::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Type {
-        /// `namespace`
-        Namespace,
-        /// `cluster`
-        Cluster,
-    }
-
-    impl Type {
-        /// Every variant, in schema order.
-        pub const ALL: [Type; 2] = [Type::Namespace, Type::Cluster];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Type::Namespace => "namespace",
-                Type::Cluster => "cluster",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Type {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Type> for Value {
-        fn from(v: Type) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Type> for Val<Type> {
-        fn from(v: Type) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The type of the access scope.
+        Type[2] {
+            Namespace = "namespace",
+            Cluster = "cluster",
         }
     }
 }
@@ -404,49 +370,12 @@ pub mod addon {
 
     property_type!(PodIdentityAssociation);
 
-    /// Resolve parameter value conflicts
-    ///
-    /// Rendered as its CloudFormation spelling ([`ResolveConflicts::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ResolveConflicts {
-        /// `NONE`
-        None,
-        /// `OVERWRITE`
-        Overwrite,
-        /// `PRESERVE`
-        Preserve,
-    }
-
-    impl ResolveConflicts {
-        /// Every variant, in schema order.
-        pub const ALL: [ResolveConflicts; 3] =
-            [ResolveConflicts::None, ResolveConflicts::Overwrite, ResolveConflicts::Preserve];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ResolveConflicts::None => "NONE",
-                ResolveConflicts::Overwrite => "OVERWRITE",
-                ResolveConflicts::Preserve => "PRESERVE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ResolveConflicts {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ResolveConflicts> for Value {
-        fn from(v: ResolveConflicts) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ResolveConflicts> for Val<ResolveConflicts> {
-        fn from(v: ResolveConflicts) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Resolve parameter value conflicts
+        ResolveConflicts[3] {
+            None = "NONE",
+            Overwrite = "OVERWRITE",
+            Preserve = "PRESERVE",
         }
     }
 }
@@ -878,179 +807,41 @@ pub mod capability {
 
     property_type!(SsoIdentity);
 
-    /// Specifies how Kubernetes resources managed by the capability should be handled when the capability is deleted.
-    /// Currently, the only supported value is RETAIN which retains all Kubernetes resources managed by the capability when
-    /// the capability is deleted.
-    ///
-    /// Rendered as its CloudFormation spelling ([`DeletePropagationPolicy::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DeletePropagationPolicy {
-        /// `RETAIN`
-        Retain,
-    }
-
-    impl DeletePropagationPolicy {
-        /// Every variant, in schema order.
-        pub const ALL: [DeletePropagationPolicy; 1] = [DeletePropagationPolicy::Retain];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DeletePropagationPolicy::Retain => "RETAIN",
-            }
+    cfn_enum! {
+        /// Specifies how Kubernetes resources managed by the capability should be handled when the capability is deleted.
+        /// Currently, the only supported value is RETAIN which retains all Kubernetes resources managed by the capability
+        /// when the capability is deleted.
+        DeletePropagationPolicy[1] {
+            Retain = "RETAIN",
         }
     }
 
-    impl std::fmt::Display for DeletePropagationPolicy {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// The Argo CD role to assign. Valid values are: ADMIN (full administrative access to Argo CD), EDITOR (edit access
+        /// to Argo CD resources), or VIEWER (read-only access to Argo CD resources).
+        Role[3] {
+            Admin = "ADMIN",
+            Editor = "EDITOR",
+            Viewer = "VIEWER",
         }
     }
 
-    impl From<DeletePropagationPolicy> for Value {
-        fn from(v: DeletePropagationPolicy) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// The type of identity. Valid values are SSO_USER or SSO_GROUP.
+        SsoIdentityType[2] {
+            SsoUser = "SSO_USER",
+            SsoGroup = "SSO_GROUP",
         }
     }
 
-    impl From<DeletePropagationPolicy> for Val<DeletePropagationPolicy> {
-        fn from(v: DeletePropagationPolicy) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The Argo CD role to assign. Valid values are: ADMIN (full administrative access to Argo CD), EDITOR (edit access to
-    /// Argo CD resources), or VIEWER (read-only access to Argo CD resources).
-    ///
-    /// Rendered as its CloudFormation spelling ([`Role::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Role {
-        /// `ADMIN`
-        Admin,
-        /// `EDITOR`
-        Editor,
-        /// `VIEWER`
-        Viewer,
-    }
-
-    impl Role {
-        /// Every variant, in schema order.
-        pub const ALL: [Role; 3] = [Role::Admin, Role::Editor, Role::Viewer];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Role::Admin => "ADMIN",
-                Role::Editor => "EDITOR",
-                Role::Viewer => "VIEWER",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Role {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Role> for Value {
-        fn from(v: Role) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Role> for Val<Role> {
-        fn from(v: Role) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The type of identity. Valid values are SSO_USER or SSO_GROUP.
-    ///
-    /// Rendered as its CloudFormation spelling ([`SsoIdentityType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SsoIdentityType {
-        /// `SSO_USER`
-        SsoUser,
-        /// `SSO_GROUP`
-        SsoGroup,
-    }
-
-    impl SsoIdentityType {
-        /// Every variant, in schema order.
-        pub const ALL: [SsoIdentityType; 2] = [SsoIdentityType::SsoUser, SsoIdentityType::SsoGroup];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SsoIdentityType::SsoUser => "SSO_USER",
-                SsoIdentityType::SsoGroup => "SSO_GROUP",
-            }
-        }
-    }
-
-    impl std::fmt::Display for SsoIdentityType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<SsoIdentityType> for Value {
-        fn from(v: SsoIdentityType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<SsoIdentityType> for Val<SsoIdentityType> {
-        fn from(v: SsoIdentityType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The type of capability to create. Valid values are: ACK (AWS Controllers for Kubernetes, which lets you manage AWS
-    /// resources directly from Kubernetes), ARGOCD (Argo CD for GitOps-based continuous delivery), or KRO (Kube Resource
-    /// Orchestrator for composing and managing custom Kubernetes resources).
-    ///
-    /// Rendered as its CloudFormation spelling ([`Type::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Type {
-        /// `ARGOCD`
-        Argocd,
-        /// `ACK`
-        Ack,
-        /// `KRO`
-        Kro,
-    }
-
-    impl Type {
-        /// Every variant, in schema order.
-        pub const ALL: [Type; 3] = [Type::Argocd, Type::Ack, Type::Kro];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Type::Argocd => "ARGOCD",
-                Type::Ack => "ACK",
-                Type::Kro => "KRO",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Type {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Type> for Value {
-        fn from(v: Type) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Type> for Val<Type> {
-        fn from(v: Type) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The type of capability to create. Valid values are: ACK (AWS Controllers for Kubernetes, which lets you manage
+        /// AWS resources directly from Kubernetes), ARGOCD (Argo CD for GitOps-based continuous delivery), or KRO (Kube
+        /// Resource Orchestrator for composing and managing custom Kubernetes resources).
+        Type[3] {
+            Argocd = "ARGOCD",
+            Ack = "ACK",
+            Kro = "KRO",
         }
     }
 }
@@ -2622,382 +2413,79 @@ pub mod cluster {
 
     property_type!(ZonalShiftConfig);
 
-    /// Specify the authentication mode that should be used to create your cluster.
-    ///
-    /// Rendered as its CloudFormation spelling ([`AuthenticationMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AuthenticationMode {
-        /// `CONFIG_MAP`
-        ConfigMap,
-        /// `API_AND_CONFIG_MAP`
-        ApiAndConfigMap,
-        /// `API`
-        Api,
-    }
-
-    impl AuthenticationMode {
-        /// Every variant, in schema order.
-        pub const ALL: [AuthenticationMode; 3] =
-            [AuthenticationMode::ConfigMap, AuthenticationMode::ApiAndConfigMap, AuthenticationMode::Api];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AuthenticationMode::ConfigMap => "CONFIG_MAP",
-                AuthenticationMode::ApiAndConfigMap => "API_AND_CONFIG_MAP",
-                AuthenticationMode::Api => "API",
-            }
+    cfn_enum! {
+        /// Specify the authentication mode that should be used to create your cluster.
+        AuthenticationMode[3] {
+            ConfigMap = "CONFIG_MAP",
+            ApiAndConfigMap = "API_AND_CONFIG_MAP",
+            Api = "API",
         }
     }
 
-    impl std::fmt::Display for AuthenticationMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// Specify the egress mode for the cluster control plane. If you set this to CUSTOMER_ROUTED, the control plane
+        /// routes traffic through your VPC subnets instead of using AWS managed networking.
+        ControlPlaneEgressMode[3] {
+            AwsManaged = "AWS_MANAGED",
+            CustomerIsolated = "CUSTOMER_ISOLATED",
+            CustomerRouted = "CUSTOMER_ROUTED",
         }
     }
 
-    impl From<AuthenticationMode> for Value {
-        fn from(v: AuthenticationMode) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// Ipv4 or Ipv6. You can only specify ipv6 for 1.21 and later clusters that use version 1.10.1 or later of the
+        /// Amazon VPC CNI add-on
+        IpFamily[2] {
+            Ipv4 = "ipv4",
+            Ipv6 = "ipv6",
         }
     }
 
-    impl From<AuthenticationMode> for Val<AuthenticationMode> {
-        fn from(v: AuthenticationMode) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// name of the log type
+        LoggingTypeConfigType[5] {
+            Api = "api",
+            Audit = "audit",
+            Authenticator = "authenticator",
+            ControllerManager = "controllerManager",
+            Scheduler = "scheduler",
         }
     }
 
-    /// Specify the egress mode for the cluster control plane. If you set this to CUSTOMER_ROUTED, the control plane routes
-    /// traffic through your VPC subnets instead of using AWS managed networking.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ControlPlaneEgressMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ControlPlaneEgressMode {
-        /// `AWS_MANAGED`
-        AwsManaged,
-        /// `CUSTOMER_ISOLATED`
-        CustomerIsolated,
-        /// `CUSTOMER_ROUTED`
-        CustomerRouted,
-    }
-
-    impl ControlPlaneEgressMode {
-        /// Every variant, in schema order.
-        pub const ALL: [ControlPlaneEgressMode; 3] = [
-            ControlPlaneEgressMode::AwsManaged,
-            ControlPlaneEgressMode::CustomerIsolated,
-            ControlPlaneEgressMode::CustomerRouted,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ControlPlaneEgressMode::AwsManaged => "AWS_MANAGED",
-                ControlPlaneEgressMode::CustomerIsolated => "CUSTOMER_ISOLATED",
-                ControlPlaneEgressMode::CustomerRouted => "CUSTOMER_ROUTED",
-            }
+    cfn_enum! {
+        /// The scoring strategy type (LeastAllocated or MostAllocated).
+        ScoringStrategyType[2] {
+            LeastAllocated = "LeastAllocated",
+            MostAllocated = "MostAllocated",
         }
     }
 
-    impl std::fmt::Display for ControlPlaneEgressMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// Optional parameter to specify the placement group spread level for control plane instances. If not provided, EKS
+        /// will deploy control plane instances without a placement group.
+        SpreadLevel[2] {
+            Host = "host",
+            Rack = "rack",
         }
     }
 
-    impl From<ControlPlaneEgressMode> for Value {
-        fn from(v: ControlPlaneEgressMode) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// Specify the support type for your cluster.
+        SupportType[2] {
+            Standard = "STANDARD",
+            Extended = "EXTENDED",
         }
     }
 
-    impl From<ControlPlaneEgressMode> for Val<ControlPlaneEgressMode> {
-        fn from(v: ControlPlaneEgressMode) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Ipv4 or Ipv6. You can only specify ipv6 for 1.21 and later clusters that use version 1.10.1 or later of the Amazon
-    /// VPC CNI add-on
-    ///
-    /// Rendered as its CloudFormation spelling ([`IpFamily::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum IpFamily {
-        /// `ipv4`
-        Ipv4,
-        /// `ipv6`
-        Ipv6,
-    }
-
-    impl IpFamily {
-        /// Every variant, in schema order.
-        pub const ALL: [IpFamily; 2] = [IpFamily::Ipv4, IpFamily::Ipv6];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                IpFamily::Ipv4 => "ipv4",
-                IpFamily::Ipv6 => "ipv6",
-            }
-        }
-    }
-
-    impl std::fmt::Display for IpFamily {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<IpFamily> for Value {
-        fn from(v: IpFamily) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<IpFamily> for Val<IpFamily> {
-        fn from(v: IpFamily) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// name of the log type
-    ///
-    /// Rendered as its CloudFormation spelling ([`LoggingTypeConfigType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum LoggingTypeConfigType {
-        /// `api`
-        Api,
-        /// `audit`
-        Audit,
-        /// `authenticator`
-        Authenticator,
-        /// `controllerManager`
-        ControllerManager,
-        /// `scheduler`
-        Scheduler,
-    }
-
-    impl LoggingTypeConfigType {
-        /// Every variant, in schema order.
-        pub const ALL: [LoggingTypeConfigType; 5] = [
-            LoggingTypeConfigType::Api,
-            LoggingTypeConfigType::Audit,
-            LoggingTypeConfigType::Authenticator,
-            LoggingTypeConfigType::ControllerManager,
-            LoggingTypeConfigType::Scheduler,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                LoggingTypeConfigType::Api => "api",
-                LoggingTypeConfigType::Audit => "audit",
-                LoggingTypeConfigType::Authenticator => "authenticator",
-                LoggingTypeConfigType::ControllerManager => "controllerManager",
-                LoggingTypeConfigType::Scheduler => "scheduler",
-            }
-        }
-    }
-
-    impl std::fmt::Display for LoggingTypeConfigType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<LoggingTypeConfigType> for Value {
-        fn from(v: LoggingTypeConfigType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<LoggingTypeConfigType> for Val<LoggingTypeConfigType> {
-        fn from(v: LoggingTypeConfigType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The scoring strategy type (LeastAllocated or MostAllocated).
-    ///
-    /// Rendered as its CloudFormation spelling ([`ScoringStrategyType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ScoringStrategyType {
-        /// `LeastAllocated`
-        LeastAllocated,
-        /// `MostAllocated`
-        MostAllocated,
-    }
-
-    impl ScoringStrategyType {
-        /// Every variant, in schema order.
-        pub const ALL: [ScoringStrategyType; 2] =
-            [ScoringStrategyType::LeastAllocated, ScoringStrategyType::MostAllocated];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ScoringStrategyType::LeastAllocated => "LeastAllocated",
-                ScoringStrategyType::MostAllocated => "MostAllocated",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ScoringStrategyType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ScoringStrategyType> for Value {
-        fn from(v: ScoringStrategyType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ScoringStrategyType> for Val<ScoringStrategyType> {
-        fn from(v: ScoringStrategyType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Optional parameter to specify the placement group spread level for control plane instances. If not provided, EKS
-    /// will deploy control plane instances without a placement group.
-    ///
-    /// Rendered as its CloudFormation spelling ([`SpreadLevel::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SpreadLevel {
-        /// `host`
-        Host,
-        /// `rack`
-        Rack,
-    }
-
-    impl SpreadLevel {
-        /// Every variant, in schema order.
-        pub const ALL: [SpreadLevel; 2] = [SpreadLevel::Host, SpreadLevel::Rack];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SpreadLevel::Host => "host",
-                SpreadLevel::Rack => "rack",
-            }
-        }
-    }
-
-    impl std::fmt::Display for SpreadLevel {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<SpreadLevel> for Value {
-        fn from(v: SpreadLevel) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<SpreadLevel> for Val<SpreadLevel> {
-        fn from(v: SpreadLevel) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Specify the support type for your cluster.
-    ///
-    /// Rendered as its CloudFormation spelling ([`SupportType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SupportType {
-        /// `STANDARD`
-        Standard,
-        /// `EXTENDED`
-        Extended,
-    }
-
-    impl SupportType {
-        /// Every variant, in schema order.
-        pub const ALL: [SupportType; 2] = [SupportType::Standard, SupportType::Extended];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SupportType::Standard => "STANDARD",
-                SupportType::Extended => "EXTENDED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for SupportType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<SupportType> for Value {
-        fn from(v: SupportType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<SupportType> for Val<SupportType> {
-        fn from(v: SupportType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The scaling tier for the provisioned control plane.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Tier::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Tier {
-        /// `standard`
-        Standard,
-        /// `tier-xl`
-        TierXl,
-        /// `tier-2xl`
-        Tier2xl,
-        /// `tier-4xl`
-        Tier4xl,
-        /// `tier-8xl`
-        Tier8xl,
-        /// `tier-ultra`
-        TierUltra,
-    }
-
-    impl Tier {
-        /// Every variant, in schema order.
-        pub const ALL: [Tier; 6] =
-            [Tier::Standard, Tier::TierXl, Tier::Tier2xl, Tier::Tier4xl, Tier::Tier8xl, Tier::TierUltra];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Tier::Standard => "standard",
-                Tier::TierXl => "tier-xl",
-                Tier::Tier2xl => "tier-2xl",
-                Tier::Tier4xl => "tier-4xl",
-                Tier::Tier8xl => "tier-8xl",
-                Tier::TierUltra => "tier-ultra",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Tier {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Tier> for Value {
-        fn from(v: Tier) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Tier> for Val<Tier> {
-        fn from(v: Tier) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The scaling tier for the provisioned control plane.
+        Tier[6] {
+            Standard = "standard",
+            TierXl = "tier-xl",
+            Tier2xl = "tier-2xl",
+            Tier4xl = "tier-4xl",
+            Tier8xl = "tier-8xl",
+            TierUltra = "tier-ultra",
         }
     }
 }
@@ -3352,42 +2840,10 @@ pub mod identity_provider_config {
 
     property_type!(RequiredClaim);
 
-    /// The type of the identity provider configuration.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Type::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Type {
-        /// `oidc`
-        Oidc,
-    }
-
-    impl Type {
-        /// Every variant, in schema order.
-        pub const ALL: [Type; 1] = [Type::Oidc];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Type::Oidc => "oidc",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Type {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Type> for Value {
-        fn from(v: Type) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Type> for Val<Type> {
-        fn from(v: Type) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The type of the identity provider configuration.
+        Type[1] {
+            Oidc = "oidc",
         }
     }
 }
@@ -3979,357 +3435,77 @@ pub mod nodegroup {
 
     property_type!(WarmPoolConfig);
 
-    /// The AMI type for your node group.
-    ///
-    /// Rendered as its CloudFormation spelling ([`AmiType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AmiType {
-        /// `AL2023_ARM_64_NVIDIA`
-        Al2023Arm64Nvidia,
-        /// `AL2023_ARM_64_STANDARD`
-        Al2023Arm64Standard,
-        /// `AL2023_x86_64_NEURON`
-        Al2023X8664Neuron,
-        /// `AL2023_x86_64_NVIDIA`
-        Al2023X8664Nvidia,
-        /// `AL2023_x86_64_STANDARD`
-        Al2023X8664Standard,
-        /// `AL2_ARM_64`
-        Al2Arm64,
-        /// `AL2_x86_64`
-        Al2X8664,
-        /// `AL2_x86_64_GPU`
-        Al2X8664Gpu,
-        /// `BOTTLEROCKET_ARM_64`
-        BottlerocketArm64,
-        /// `BOTTLEROCKET_ARM_64_FIPS`
-        BottlerocketArm64Fips,
-        /// `BOTTLEROCKET_ARM_64_NVIDIA`
-        BottlerocketArm64Nvidia,
-        /// `BOTTLEROCKET_ARM_64_NVIDIA_FIPS`
-        BottlerocketArm64NvidiaFips,
-        /// `BOTTLEROCKET_x86_64`
-        BottlerocketX8664,
-        /// `BOTTLEROCKET_x86_64_FIPS`
-        BottlerocketX8664Fips,
-        /// `BOTTLEROCKET_x86_64_NVIDIA`
-        BottlerocketX8664Nvidia,
-        /// `BOTTLEROCKET_x86_64_NVIDIA_FIPS`
-        BottlerocketX8664NvidiaFips,
-        /// `CUSTOM`
-        Custom,
-        /// `WINDOWS_CORE_2019_x86_64`
-        WindowsCore2019X8664,
-        /// `WINDOWS_CORE_2022_x86_64`
-        WindowsCore2022X8664,
-        /// `WINDOWS_CORE_2025_x86_64`
-        WindowsCore2025X8664,
-        /// `WINDOWS_FULL_2019_x86_64`
-        WindowsFull2019X8664,
-        /// `WINDOWS_FULL_2022_x86_64`
-        WindowsFull2022X8664,
-        /// `WINDOWS_FULL_2025_x86_64`
-        WindowsFull2025X8664,
-    }
-
-    impl AmiType {
-        /// Every variant, in schema order.
-        pub const ALL: [AmiType; 23] = [
-            AmiType::Al2023Arm64Nvidia,
-            AmiType::Al2023Arm64Standard,
-            AmiType::Al2023X8664Neuron,
-            AmiType::Al2023X8664Nvidia,
-            AmiType::Al2023X8664Standard,
-            AmiType::Al2Arm64,
-            AmiType::Al2X8664,
-            AmiType::Al2X8664Gpu,
-            AmiType::BottlerocketArm64,
-            AmiType::BottlerocketArm64Fips,
-            AmiType::BottlerocketArm64Nvidia,
-            AmiType::BottlerocketArm64NvidiaFips,
-            AmiType::BottlerocketX8664,
-            AmiType::BottlerocketX8664Fips,
-            AmiType::BottlerocketX8664Nvidia,
-            AmiType::BottlerocketX8664NvidiaFips,
-            AmiType::Custom,
-            AmiType::WindowsCore2019X8664,
-            AmiType::WindowsCore2022X8664,
-            AmiType::WindowsCore2025X8664,
-            AmiType::WindowsFull2019X8664,
-            AmiType::WindowsFull2022X8664,
-            AmiType::WindowsFull2025X8664,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AmiType::Al2023Arm64Nvidia => "AL2023_ARM_64_NVIDIA",
-                AmiType::Al2023Arm64Standard => "AL2023_ARM_64_STANDARD",
-                AmiType::Al2023X8664Neuron => "AL2023_x86_64_NEURON",
-                AmiType::Al2023X8664Nvidia => "AL2023_x86_64_NVIDIA",
-                AmiType::Al2023X8664Standard => "AL2023_x86_64_STANDARD",
-                AmiType::Al2Arm64 => "AL2_ARM_64",
-                AmiType::Al2X8664 => "AL2_x86_64",
-                AmiType::Al2X8664Gpu => "AL2_x86_64_GPU",
-                AmiType::BottlerocketArm64 => "BOTTLEROCKET_ARM_64",
-                AmiType::BottlerocketArm64Fips => "BOTTLEROCKET_ARM_64_FIPS",
-                AmiType::BottlerocketArm64Nvidia => "BOTTLEROCKET_ARM_64_NVIDIA",
-                AmiType::BottlerocketArm64NvidiaFips => "BOTTLEROCKET_ARM_64_NVIDIA_FIPS",
-                AmiType::BottlerocketX8664 => "BOTTLEROCKET_x86_64",
-                AmiType::BottlerocketX8664Fips => "BOTTLEROCKET_x86_64_FIPS",
-                AmiType::BottlerocketX8664Nvidia => "BOTTLEROCKET_x86_64_NVIDIA",
-                AmiType::BottlerocketX8664NvidiaFips => "BOTTLEROCKET_x86_64_NVIDIA_FIPS",
-                AmiType::Custom => "CUSTOM",
-                AmiType::WindowsCore2019X8664 => "WINDOWS_CORE_2019_x86_64",
-                AmiType::WindowsCore2022X8664 => "WINDOWS_CORE_2022_x86_64",
-                AmiType::WindowsCore2025X8664 => "WINDOWS_CORE_2025_x86_64",
-                AmiType::WindowsFull2019X8664 => "WINDOWS_FULL_2019_x86_64",
-                AmiType::WindowsFull2022X8664 => "WINDOWS_FULL_2022_x86_64",
-                AmiType::WindowsFull2025X8664 => "WINDOWS_FULL_2025_x86_64",
-            }
+    cfn_enum! {
+        /// The AMI type for your node group.
+        AmiType[23] {
+            Al2023Arm64Nvidia = "AL2023_ARM_64_NVIDIA",
+            Al2023Arm64Standard = "AL2023_ARM_64_STANDARD",
+            Al2023X8664Neuron = "AL2023_x86_64_NEURON",
+            Al2023X8664Nvidia = "AL2023_x86_64_NVIDIA",
+            Al2023X8664Standard = "AL2023_x86_64_STANDARD",
+            Al2Arm64 = "AL2_ARM_64",
+            Al2X8664 = "AL2_x86_64",
+            Al2X8664Gpu = "AL2_x86_64_GPU",
+            BottlerocketArm64 = "BOTTLEROCKET_ARM_64",
+            BottlerocketArm64Fips = "BOTTLEROCKET_ARM_64_FIPS",
+            BottlerocketArm64Nvidia = "BOTTLEROCKET_ARM_64_NVIDIA",
+            BottlerocketArm64NvidiaFips = "BOTTLEROCKET_ARM_64_NVIDIA_FIPS",
+            BottlerocketX8664 = "BOTTLEROCKET_x86_64",
+            BottlerocketX8664Fips = "BOTTLEROCKET_x86_64_FIPS",
+            BottlerocketX8664Nvidia = "BOTTLEROCKET_x86_64_NVIDIA",
+            BottlerocketX8664NvidiaFips = "BOTTLEROCKET_x86_64_NVIDIA_FIPS",
+            Custom = "CUSTOM",
+            WindowsCore2019X8664 = "WINDOWS_CORE_2019_x86_64",
+            WindowsCore2022X8664 = "WINDOWS_CORE_2022_x86_64",
+            WindowsCore2025X8664 = "WINDOWS_CORE_2025_x86_64",
+            WindowsFull2019X8664 = "WINDOWS_FULL_2019_x86_64",
+            WindowsFull2022X8664 = "WINDOWS_FULL_2022_x86_64",
+            WindowsFull2025X8664 = "WINDOWS_FULL_2025_x86_64",
         }
     }
 
-    impl std::fmt::Display for AmiType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// The capacity type of your managed node group.
+        CapacityType[4] {
+            CapacityBlock = "CAPACITY_BLOCK",
+            OnDemand = "ON_DEMAND",
+            OnDemand2 = "OnDemand",
+            Spot = "SPOT",
         }
     }
 
-    impl From<AmiType> for Value {
-        fn from(v: AmiType) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        Effect[3] {
+            NoExecute = "NO_EXECUTE",
+            NoSchedule = "NO_SCHEDULE",
+            PreferNoSchedule = "PREFER_NO_SCHEDULE",
         }
     }
 
-    impl From<AmiType> for Val<AmiType> {
-        fn from(v: AmiType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The desired state of warm pool instances.
+        PoolState[3] {
+            Hibernated = "HIBERNATED",
+            Running = "RUNNING",
+            Stopped = "STOPPED",
         }
     }
 
-    /// The capacity type of your managed node group.
-    ///
-    /// Rendered as its CloudFormation spelling ([`CapacityType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum CapacityType {
-        /// `CAPACITY_BLOCK`
-        CapacityBlock,
-        /// `ON_DEMAND`
-        OnDemand,
-        /// `OnDemand`
-        OnDemand2,
-        /// `SPOT`
-        Spot,
-    }
-
-    impl CapacityType {
-        /// Every variant, in schema order.
-        pub const ALL: [CapacityType; 4] =
-            [CapacityType::CapacityBlock, CapacityType::OnDemand, CapacityType::OnDemand2, CapacityType::Spot];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                CapacityType::CapacityBlock => "CAPACITY_BLOCK",
-                CapacityType::OnDemand => "ON_DEMAND",
-                CapacityType::OnDemand2 => "OnDemand",
-                CapacityType::Spot => "SPOT",
-            }
+    cfn_enum! {
+        /// Specify the repair action to take for nodes when all of the specified conditions are met.
+        RepairAction[3] {
+            Replace = "Replace",
+            Reboot = "Reboot",
+            NoAction = "NoAction",
         }
     }
 
-    impl std::fmt::Display for CapacityType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<CapacityType> for Value {
-        fn from(v: CapacityType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<CapacityType> for Val<CapacityType> {
-        fn from(v: CapacityType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`Effect::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Effect {
-        /// `NO_EXECUTE`
-        NoExecute,
-        /// `NO_SCHEDULE`
-        NoSchedule,
-        /// `PREFER_NO_SCHEDULE`
-        PreferNoSchedule,
-    }
-
-    impl Effect {
-        /// Every variant, in schema order.
-        pub const ALL: [Effect; 3] = [Effect::NoExecute, Effect::NoSchedule, Effect::PreferNoSchedule];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Effect::NoExecute => "NO_EXECUTE",
-                Effect::NoSchedule => "NO_SCHEDULE",
-                Effect::PreferNoSchedule => "PREFER_NO_SCHEDULE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Effect {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Effect> for Value {
-        fn from(v: Effect) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Effect> for Val<Effect> {
-        fn from(v: Effect) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The desired state of warm pool instances.
-    ///
-    /// Rendered as its CloudFormation spelling ([`PoolState::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PoolState {
-        /// `HIBERNATED`
-        Hibernated,
-        /// `RUNNING`
-        Running,
-        /// `STOPPED`
-        Stopped,
-    }
-
-    impl PoolState {
-        /// Every variant, in schema order.
-        pub const ALL: [PoolState; 3] = [PoolState::Hibernated, PoolState::Running, PoolState::Stopped];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PoolState::Hibernated => "HIBERNATED",
-                PoolState::Running => "RUNNING",
-                PoolState::Stopped => "STOPPED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for PoolState {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PoolState> for Value {
-        fn from(v: PoolState) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PoolState> for Val<PoolState> {
-        fn from(v: PoolState) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Specify the repair action to take for nodes when all of the specified conditions are met.
-    ///
-    /// Rendered as its CloudFormation spelling ([`RepairAction::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum RepairAction {
-        /// `Replace`
-        Replace,
-        /// `Reboot`
-        Reboot,
-        /// `NoAction`
-        NoAction,
-    }
-
-    impl RepairAction {
-        /// Every variant, in schema order.
-        pub const ALL: [RepairAction; 3] = [RepairAction::Replace, RepairAction::Reboot, RepairAction::NoAction];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                RepairAction::Replace => "Replace",
-                RepairAction::Reboot => "Reboot",
-                RepairAction::NoAction => "NoAction",
-            }
-        }
-    }
-
-    impl std::fmt::Display for RepairAction {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<RepairAction> for Value {
-        fn from(v: RepairAction) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<RepairAction> for Val<RepairAction> {
-        fn from(v: RepairAction) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The configuration for the behavior to follow during an node group version update of this managed node group. You
-    /// choose between two possible strategies for replacing nodes during an UpdateNodegroupVersion action.
-    ///
-    /// Rendered as its CloudFormation spelling ([`UpdateStrategy::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum UpdateStrategy {
-        /// `DEFAULT`
-        Default,
-        /// `MINIMAL`
-        Minimal,
-    }
-
-    impl UpdateStrategy {
-        /// Every variant, in schema order.
-        pub const ALL: [UpdateStrategy; 2] = [UpdateStrategy::Default, UpdateStrategy::Minimal];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                UpdateStrategy::Default => "DEFAULT",
-                UpdateStrategy::Minimal => "MINIMAL",
-            }
-        }
-    }
-
-    impl std::fmt::Display for UpdateStrategy {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<UpdateStrategy> for Value {
-        fn from(v: UpdateStrategy) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<UpdateStrategy> for Val<UpdateStrategy> {
-        fn from(v: UpdateStrategy) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The configuration for the behavior to follow during an node group version update of this managed node group. You
+        /// choose between two possible strategies for replacing nodes during an UpdateNodegroupVersion action.
+        UpdateStrategy[2] {
+            Default = "DEFAULT",
+            Minimal = "MINIMAL",
         }
     }
 }

@@ -716,45 +716,11 @@ pub mod global_replication_group {
 
     property_type!(ReshardingConfiguration);
 
-    /// Indicates the role of the member, primary or secondary.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Role::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Role {
-        /// `PRIMARY`
-        Primary,
-        /// `SECONDARY`
-        Secondary,
-    }
-
-    impl Role {
-        /// Every variant, in schema order.
-        pub const ALL: [Role; 2] = [Role::Primary, Role::Secondary];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Role::Primary => "PRIMARY",
-                Role::Secondary => "SECONDARY",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Role {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Role> for Value {
-        fn from(v: Role) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Role> for Val<Role> {
-        fn from(v: Role) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Indicates the role of the member, primary or secondary.
+        Role[2] {
+            Primary = "PRIMARY",
+            Secondary = "SECONDARY",
         }
     }
 }
@@ -2526,45 +2492,11 @@ pub mod user {
 
     property_type!(AuthenticationMode);
 
-    /// The target cache engine for the user.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Engine::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Engine {
-        /// `redis`
-        Redis,
-        /// `valkey`
-        Valkey,
-    }
-
-    impl Engine {
-        /// Every variant, in schema order.
-        pub const ALL: [Engine; 2] = [Engine::Redis, Engine::Valkey];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Engine::Redis => "redis",
-                Engine::Valkey => "valkey",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Engine {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Engine> for Value {
-        fn from(v: Engine) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Engine> for Val<Engine> {
-        fn from(v: Engine) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The target cache engine for the user.
+        Engine[2] {
+            Redis = "redis",
+            Valkey = "valkey",
         }
     }
 }
@@ -2644,47 +2576,12 @@ impl Handle<CfnUserGroup> {
 
 /// Property types and enums of [`CfnUserGroup`] (`AWS::ElastiCache::UserGroup`).
 pub mod user_group {
-    use crate::core::value::{Val, Value};
 
-    /// The target cache engine for the user group.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Engine::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Engine {
-        /// `redis`
-        Redis,
-        /// `valkey`
-        Valkey,
-    }
-
-    impl Engine {
-        /// Every variant, in schema order.
-        pub const ALL: [Engine; 2] = [Engine::Redis, Engine::Valkey];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Engine::Redis => "redis",
-                Engine::Valkey => "valkey",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Engine {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Engine> for Value {
-        fn from(v: Engine) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Engine> for Val<Engine> {
-        fn from(v: Engine) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The target cache engine for the user group.
+        Engine[2] {
+            Redis = "redis",
+            Valkey = "valkey",
         }
     }
 }

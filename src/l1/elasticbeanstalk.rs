@@ -569,133 +569,28 @@ pub mod application_version {
 
     property_type!(SourceBundle);
 
-    /// The target architecture for the built container image.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Architecture::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Architecture {
-        /// `amd64`
-        Amd64,
-        /// `arm64`
-        Arm64,
-    }
-
-    impl Architecture {
-        /// Every variant, in schema order.
-        pub const ALL: [Architecture; 2] = [Architecture::Amd64, Architecture::Arm64];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Architecture::Amd64 => "amd64",
-                Architecture::Arm64 => "arm64",
-            }
+    cfn_enum! {
+        /// The target architecture for the built container image.
+        Architecture[2] {
+            Amd64 = "amd64",
+            Arm64 = "arm64",
         }
     }
 
-    impl std::fmt::Display for Architecture {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// The compute type for the CodeBuild build environment.
+        ComputeType[3] {
+            BuildGeneral1Small = "BUILD_GENERAL1_SMALL",
+            BuildGeneral1Medium = "BUILD_GENERAL1_MEDIUM",
+            BuildGeneral1Large = "BUILD_GENERAL1_LARGE",
         }
     }
 
-    impl From<Architecture> for Value {
-        fn from(v: Architecture) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Architecture> for Val<Architecture> {
-        fn from(v: Architecture) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The compute type for the CodeBuild build environment.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ComputeType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ComputeType {
-        /// `BUILD_GENERAL1_SMALL`
-        BuildGeneral1Small,
-        /// `BUILD_GENERAL1_MEDIUM`
-        BuildGeneral1Medium,
-        /// `BUILD_GENERAL1_LARGE`
-        BuildGeneral1Large,
-    }
-
-    impl ComputeType {
-        /// Every variant, in schema order.
-        pub const ALL: [ComputeType; 3] =
-            [ComputeType::BuildGeneral1Small, ComputeType::BuildGeneral1Medium, ComputeType::BuildGeneral1Large];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ComputeType::BuildGeneral1Small => "BUILD_GENERAL1_SMALL",
-                ComputeType::BuildGeneral1Medium => "BUILD_GENERAL1_MEDIUM",
-                ComputeType::BuildGeneral1Large => "BUILD_GENERAL1_LARGE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ComputeType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ComputeType> for Value {
-        fn from(v: ComputeType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ComputeType> for Val<ComputeType> {
-        fn from(v: ComputeType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The type of image build: docker or buildpack.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Type::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Type {
-        /// `docker`
-        Docker,
-        /// `buildpack`
-        Buildpack,
-    }
-
-    impl Type {
-        /// Every variant, in schema order.
-        pub const ALL: [Type; 2] = [Type::Docker, Type::Buildpack];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Type::Docker => "docker",
-                Type::Buildpack => "buildpack",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Type {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Type> for Value {
-        fn from(v: Type) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Type> for Val<Type> {
-        fn from(v: Type) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The type of image build: docker or buildpack.
+        Type[2] {
+            Docker = "docker",
+            Buildpack = "buildpack",
         }
     }
 }

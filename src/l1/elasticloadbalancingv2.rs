@@ -1022,322 +1022,73 @@ pub mod listener {
 
     property_type!(TargetGroupTuple);
 
-    /// Indicates whether trust store CA certificate names are advertised.
-    ///
-    /// Rendered as its CloudFormation spelling ([`AdvertiseTrustStoreCaNames::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AdvertiseTrustStoreCaNames {
-        /// `off`
-        Off,
-        /// `on`
-        On,
-    }
-
-    impl AdvertiseTrustStoreCaNames {
-        /// Every variant, in schema order.
-        pub const ALL: [AdvertiseTrustStoreCaNames; 2] =
-            [AdvertiseTrustStoreCaNames::Off, AdvertiseTrustStoreCaNames::On];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AdvertiseTrustStoreCaNames::Off => "off",
-                AdvertiseTrustStoreCaNames::On => "on",
-            }
+    cfn_enum! {
+        /// Indicates whether trust store CA certificate names are advertised.
+        AdvertiseTrustStoreCaNames[2] {
+            Off = "off",
+            On = "on",
         }
     }
 
-    impl std::fmt::Display for AdvertiseTrustStoreCaNames {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// The format of the claim value.
+        Format[3] {
+            SingleString = "single-string",
+            SpaceSeparatedValues = "space-separated-values",
+            StringArray = "string-array",
         }
     }
 
-    impl From<AdvertiseTrustStoreCaNames> for Value {
-        fn from(v: AdvertiseTrustStoreCaNames) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// The behavior if the user is not authenticated. The following are possible values:
+        ///
+        /// \+ deny'''\` - Return an HTTP 401 Unauthorized error.
+        ///
+        /// \+ allow'''\` - Allow the request to be forwarded to the target.
+        ///
+        /// \+ authenticate'''\` - Redirect the request to the IdP authorization endpoint. This is the default value.
+        OnUnauthenticatedRequest[3] {
+            Allow = "allow",
+            Authenticate = "authenticate",
+            Deny = "deny",
         }
     }
 
-    impl From<AdvertiseTrustStoreCaNames> for Val<AdvertiseTrustStoreCaNames> {
-        fn from(v: AdvertiseTrustStoreCaNames) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The protocol for connections from clients to the load balancer. For Application Load Balancers, the supported
+        /// protocols are HTTP and HTTPS. For Network Load Balancers, the supported protocols are TCP, TLS, UDP, TCP_UDP,
+        /// QUIC, and TCP_QUIC. You can’t specify the UDP, TCP_UDP, QUIC, or TCP_QUIC protocol if dual-stack mode is
+        /// enabled. You can't specify a protocol for a Gateway Load Balancer.
+        Protocol[9] {
+            Geneve = "GENEVE",
+            Http = "HTTP",
+            Https = "HTTPS",
+            Quic = "QUIC",
+            Tcp = "TCP",
+            TcpQuic = "TCP_QUIC",
+            TcpUdp = "TCP_UDP",
+            Tls = "TLS",
+            Udp = "UDP",
         }
     }
 
-    /// The format of the claim value.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Format::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Format {
-        /// `single-string`
-        SingleString,
-        /// `space-separated-values`
-        SpaceSeparatedValues,
-        /// `string-array`
-        StringArray,
-    }
-
-    impl Format {
-        /// Every variant, in schema order.
-        pub const ALL: [Format; 3] = [Format::SingleString, Format::SpaceSeparatedValues, Format::StringArray];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Format::SingleString => "single-string",
-                Format::SpaceSeparatedValues => "space-separated-values",
-                Format::StringArray => "string-array",
-            }
+    cfn_enum! {
+        /// The HTTP redirect code. The redirect is either permanent (HTTP 301) or temporary (HTTP 302).
+        StatusCode[2] {
+            Http301 = "HTTP_301",
+            Http302 = "HTTP_302",
         }
     }
 
-    impl std::fmt::Display for Format {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Format> for Value {
-        fn from(v: Format) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Format> for Val<Format> {
-        fn from(v: Format) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The behavior if the user is not authenticated. The following are possible values:
-    ///
-    /// \+ deny'''\` - Return an HTTP 401 Unauthorized error.
-    ///
-    /// \+ allow'''\` - Allow the request to be forwarded to the target.
-    ///
-    /// \+ authenticate'''\` - Redirect the request to the IdP authorization endpoint. This is the default value.
-    ///
-    /// Rendered as its CloudFormation spelling ([`OnUnauthenticatedRequest::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum OnUnauthenticatedRequest {
-        /// `allow`
-        Allow,
-        /// `authenticate`
-        Authenticate,
-        /// `deny`
-        Deny,
-    }
-
-    impl OnUnauthenticatedRequest {
-        /// Every variant, in schema order.
-        pub const ALL: [OnUnauthenticatedRequest; 3] =
-            [OnUnauthenticatedRequest::Allow, OnUnauthenticatedRequest::Authenticate, OnUnauthenticatedRequest::Deny];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                OnUnauthenticatedRequest::Allow => "allow",
-                OnUnauthenticatedRequest::Authenticate => "authenticate",
-                OnUnauthenticatedRequest::Deny => "deny",
-            }
-        }
-    }
-
-    impl std::fmt::Display for OnUnauthenticatedRequest {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<OnUnauthenticatedRequest> for Value {
-        fn from(v: OnUnauthenticatedRequest) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<OnUnauthenticatedRequest> for Val<OnUnauthenticatedRequest> {
-        fn from(v: OnUnauthenticatedRequest) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The protocol for connections from clients to the load balancer. For Application Load Balancers, the supported
-    /// protocols are HTTP and HTTPS. For Network Load Balancers, the supported protocols are TCP, TLS, UDP, TCP_UDP, QUIC,
-    /// and TCP_QUIC. You can’t specify the UDP, TCP_UDP, QUIC, or TCP_QUIC protocol if dual-stack mode is enabled. You
-    /// can't specify a protocol for a Gateway Load Balancer.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Protocol::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Protocol {
-        /// `GENEVE`
-        Geneve,
-        /// `HTTP`
-        Http,
-        /// `HTTPS`
-        Https,
-        /// `QUIC`
-        Quic,
-        /// `TCP`
-        Tcp,
-        /// `TCP_QUIC`
-        TcpQuic,
-        /// `TCP_UDP`
-        TcpUdp,
-        /// `TLS`
-        Tls,
-        /// `UDP`
-        Udp,
-    }
-
-    impl Protocol {
-        /// Every variant, in schema order.
-        pub const ALL: [Protocol; 9] = [
-            Protocol::Geneve,
-            Protocol::Http,
-            Protocol::Https,
-            Protocol::Quic,
-            Protocol::Tcp,
-            Protocol::TcpQuic,
-            Protocol::TcpUdp,
-            Protocol::Tls,
-            Protocol::Udp,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Protocol::Geneve => "GENEVE",
-                Protocol::Http => "HTTP",
-                Protocol::Https => "HTTPS",
-                Protocol::Quic => "QUIC",
-                Protocol::Tcp => "TCP",
-                Protocol::TcpQuic => "TCP_QUIC",
-                Protocol::TcpUdp => "TCP_UDP",
-                Protocol::Tls => "TLS",
-                Protocol::Udp => "UDP",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Protocol {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Protocol> for Value {
-        fn from(v: Protocol) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Protocol> for Val<Protocol> {
-        fn from(v: Protocol) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The HTTP redirect code. The redirect is either permanent (HTTP 301) or temporary (HTTP 302).
-    ///
-    /// Rendered as its CloudFormation spelling ([`StatusCode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum StatusCode {
-        /// `HTTP_301`
-        Http301,
-        /// `HTTP_302`
-        Http302,
-    }
-
-    impl StatusCode {
-        /// Every variant, in schema order.
-        pub const ALL: [StatusCode; 2] = [StatusCode::Http301, StatusCode::Http302];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                StatusCode::Http301 => "HTTP_301",
-                StatusCode::Http302 => "HTTP_302",
-            }
-        }
-    }
-
-    impl std::fmt::Display for StatusCode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<StatusCode> for Value {
-        fn from(v: StatusCode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<StatusCode> for Val<StatusCode> {
-        fn from(v: StatusCode) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The type of action.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Type::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Type {
-        /// `authenticate-cognito`
-        AuthenticateCognito,
-        /// `authenticate-oidc`
-        AuthenticateOidc,
-        /// `fixed-response`
-        FixedResponse,
-        /// `forward`
-        Forward,
-        /// `jwt-validation`
-        JwtValidation,
-        /// `redirect`
-        Redirect,
-    }
-
-    impl Type {
-        /// Every variant, in schema order.
-        pub const ALL: [Type; 6] = [
-            Type::AuthenticateCognito,
-            Type::AuthenticateOidc,
-            Type::FixedResponse,
-            Type::Forward,
-            Type::JwtValidation,
-            Type::Redirect,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Type::AuthenticateCognito => "authenticate-cognito",
-                Type::AuthenticateOidc => "authenticate-oidc",
-                Type::FixedResponse => "fixed-response",
-                Type::Forward => "forward",
-                Type::JwtValidation => "jwt-validation",
-                Type::Redirect => "redirect",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Type {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Type> for Value {
-        fn from(v: Type) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Type> for Val<Type> {
-        fn from(v: Type) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The type of action.
+        Type[6] {
+            AuthenticateCognito = "authenticate-cognito",
+            AuthenticateOidc = "authenticate-oidc",
+            FixedResponse = "fixed-response",
+            Forward = "forward",
+            JwtValidation = "jwt-validation",
+            Redirect = "redirect",
         }
     }
 }
@@ -2717,283 +2468,61 @@ pub mod listener_rule {
 
     property_type!(Transform);
 
-    /// The type of action.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ActionType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ActionType {
-        /// `authenticate-cognito`
-        AuthenticateCognito,
-        /// `authenticate-oidc`
-        AuthenticateOidc,
-        /// `fixed-response`
-        FixedResponse,
-        /// `forward`
-        Forward,
-        /// `jwt-validation`
-        JwtValidation,
-        /// `redirect`
-        Redirect,
-    }
-
-    impl ActionType {
-        /// Every variant, in schema order.
-        pub const ALL: [ActionType; 6] = [
-            ActionType::AuthenticateCognito,
-            ActionType::AuthenticateOidc,
-            ActionType::FixedResponse,
-            ActionType::Forward,
-            ActionType::JwtValidation,
-            ActionType::Redirect,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ActionType::AuthenticateCognito => "authenticate-cognito",
-                ActionType::AuthenticateOidc => "authenticate-oidc",
-                ActionType::FixedResponse => "fixed-response",
-                ActionType::Forward => "forward",
-                ActionType::JwtValidation => "jwt-validation",
-                ActionType::Redirect => "redirect",
-            }
+    cfn_enum! {
+        /// The type of action.
+        ActionType[6] {
+            AuthenticateCognito = "authenticate-cognito",
+            AuthenticateOidc = "authenticate-oidc",
+            FixedResponse = "fixed-response",
+            Forward = "forward",
+            JwtValidation = "jwt-validation",
+            Redirect = "redirect",
         }
     }
 
-    impl std::fmt::Display for ActionType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// The format of the claim value.
+        Format[3] {
+            SingleString = "single-string",
+            SpaceSeparatedValues = "space-separated-values",
+            StringArray = "string-array",
         }
     }
 
-    impl From<ActionType> for Value {
-        fn from(v: ActionType) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        IpAddressType[2] {
+            Ipv4 = "ipv4",
+            Ipv6 = "ipv6",
         }
     }
 
-    impl From<ActionType> for Val<ActionType> {
-        fn from(v: ActionType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The behavior if the user is not authenticated. The following are possible values:
+        ///
+        /// \+ deny'''\` - Return an HTTP 401 Unauthorized error.
+        ///
+        /// \+ allow'''\` - Allow the request to be forwarded to the target.
+        ///
+        /// \+ authenticate'''\` - Redirect the request to the IdP authorization endpoint. This is the default value.
+        OnUnauthenticatedRequest[3] {
+            Allow = "allow",
+            Authenticate = "authenticate",
+            Deny = "deny",
         }
     }
 
-    /// The format of the claim value.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Format::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Format {
-        /// `single-string`
-        SingleString,
-        /// `space-separated-values`
-        SpaceSeparatedValues,
-        /// `string-array`
-        StringArray,
-    }
-
-    impl Format {
-        /// Every variant, in schema order.
-        pub const ALL: [Format; 3] = [Format::SingleString, Format::SpaceSeparatedValues, Format::StringArray];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Format::SingleString => "single-string",
-                Format::SpaceSeparatedValues => "space-separated-values",
-                Format::StringArray => "string-array",
-            }
+    cfn_enum! {
+        /// The HTTP redirect code. The redirect is either permanent (HTTP 301) or temporary (HTTP 302).
+        StatusCode[2] {
+            Http301 = "HTTP_301",
+            Http302 = "HTTP_302",
         }
     }
 
-    impl std::fmt::Display for Format {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Format> for Value {
-        fn from(v: Format) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Format> for Val<Format> {
-        fn from(v: Format) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`IpAddressType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum IpAddressType {
-        /// `ipv4`
-        Ipv4,
-        /// `ipv6`
-        Ipv6,
-    }
-
-    impl IpAddressType {
-        /// Every variant, in schema order.
-        pub const ALL: [IpAddressType; 2] = [IpAddressType::Ipv4, IpAddressType::Ipv6];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                IpAddressType::Ipv4 => "ipv4",
-                IpAddressType::Ipv6 => "ipv6",
-            }
-        }
-    }
-
-    impl std::fmt::Display for IpAddressType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<IpAddressType> for Value {
-        fn from(v: IpAddressType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<IpAddressType> for Val<IpAddressType> {
-        fn from(v: IpAddressType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The behavior if the user is not authenticated. The following are possible values:
-    ///
-    /// \+ deny'''\` - Return an HTTP 401 Unauthorized error.
-    ///
-    /// \+ allow'''\` - Allow the request to be forwarded to the target.
-    ///
-    /// \+ authenticate'''\` - Redirect the request to the IdP authorization endpoint. This is the default value.
-    ///
-    /// Rendered as its CloudFormation spelling ([`OnUnauthenticatedRequest::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum OnUnauthenticatedRequest {
-        /// `allow`
-        Allow,
-        /// `authenticate`
-        Authenticate,
-        /// `deny`
-        Deny,
-    }
-
-    impl OnUnauthenticatedRequest {
-        /// Every variant, in schema order.
-        pub const ALL: [OnUnauthenticatedRequest; 3] =
-            [OnUnauthenticatedRequest::Allow, OnUnauthenticatedRequest::Authenticate, OnUnauthenticatedRequest::Deny];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                OnUnauthenticatedRequest::Allow => "allow",
-                OnUnauthenticatedRequest::Authenticate => "authenticate",
-                OnUnauthenticatedRequest::Deny => "deny",
-            }
-        }
-    }
-
-    impl std::fmt::Display for OnUnauthenticatedRequest {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<OnUnauthenticatedRequest> for Value {
-        fn from(v: OnUnauthenticatedRequest) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<OnUnauthenticatedRequest> for Val<OnUnauthenticatedRequest> {
-        fn from(v: OnUnauthenticatedRequest) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The HTTP redirect code. The redirect is either permanent (HTTP 301) or temporary (HTTP 302).
-    ///
-    /// Rendered as its CloudFormation spelling ([`StatusCode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum StatusCode {
-        /// `HTTP_301`
-        Http301,
-        /// `HTTP_302`
-        Http302,
-    }
-
-    impl StatusCode {
-        /// Every variant, in schema order.
-        pub const ALL: [StatusCode; 2] = [StatusCode::Http301, StatusCode::Http302];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                StatusCode::Http301 => "HTTP_301",
-                StatusCode::Http302 => "HTTP_302",
-            }
-        }
-    }
-
-    impl std::fmt::Display for StatusCode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<StatusCode> for Value {
-        fn from(v: StatusCode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<StatusCode> for Val<StatusCode> {
-        fn from(v: StatusCode) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`TransformType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TransformType {
-        /// `host-header-rewrite`
-        HostHeaderRewrite,
-        /// `url-rewrite`
-        UrlRewrite,
-    }
-
-    impl TransformType {
-        /// Every variant, in schema order.
-        pub const ALL: [TransformType; 2] = [TransformType::HostHeaderRewrite, TransformType::UrlRewrite];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                TransformType::HostHeaderRewrite => "host-header-rewrite",
-                TransformType::UrlRewrite => "url-rewrite",
-            }
-        }
-    }
-
-    impl std::fmt::Display for TransformType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<TransformType> for Value {
-        fn from(v: TransformType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<TransformType> for Val<TransformType> {
-        fn from(v: TransformType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        TransformType[2] {
+            HostHeaderRewrite = "host-header-rewrite",
+            UrlRewrite = "url-rewrite",
         }
     }
 }
@@ -3463,200 +2992,58 @@ pub mod load_balancer {
 
     property_type!(SubnetMapping);
 
-    /// \[Network Load Balancers with UDP listeners\] Indicates whether to use an IPv6 prefix from each subnet for source
-    /// NAT. The IP address type must be ``dualstack``. The default value is ``off``.
-    ///
-    /// Rendered as its CloudFormation spelling ([`EnablePrefixForIpv6SourceNat::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum EnablePrefixForIpv6SourceNat {
-        /// `off`
-        Off,
-        /// `on`
-        On,
-    }
-
-    impl EnablePrefixForIpv6SourceNat {
-        /// Every variant, in schema order.
-        pub const ALL: [EnablePrefixForIpv6SourceNat; 2] =
-            [EnablePrefixForIpv6SourceNat::Off, EnablePrefixForIpv6SourceNat::On];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                EnablePrefixForIpv6SourceNat::Off => "off",
-                EnablePrefixForIpv6SourceNat::On => "on",
-            }
+    cfn_enum! {
+        /// \[Network Load Balancers with UDP listeners\] Indicates whether to use an IPv6 prefix from each subnet for
+        /// source NAT. The IP address type must be ``dualstack``. The default value is ``off``.
+        EnablePrefixForIpv6SourceNat[2] {
+            Off = "off",
+            On = "on",
         }
     }
 
-    impl std::fmt::Display for EnablePrefixForIpv6SourceNat {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// The IP address type. Internal load balancers must use ``ipv4``.
+        ///
+        /// \[Application Load Balancers\] The possible values are ``ipv4`` (IPv4 addresses), ``dualstack`` (IPv4 and IPv6
+        /// addresses), and ``dualstack-without-public-ipv4`` (public IPv6 addresses and private IPv4 and IPv6 addresses).
+        ///
+        /// Application Load Balancer authentication supports IPv4 addresses only when connecting to an Identity Provider
+        /// (IdP) or Amazon Cognito endpoint. Without a public IPv4 address the load balancer can't complete the
+        /// authentication process, resulting in HTTP 500 errors.
+        ///
+        /// \[Network Load Balancers and Gateway Load Balancers\] The possible values are ``ipv4`` (IPv4 addresses) and
+        /// ``dualstack`` (IPv4 and IPv6 addresses).
+        IpAddressType[3] {
+            Dualstack = "dualstack",
+            DualstackWithoutPublicIpv4 = "dualstack-without-public-ipv4",
+            Ipv4 = "ipv4",
         }
     }
 
-    impl From<EnablePrefixForIpv6SourceNat> for Value {
-        fn from(v: EnablePrefixForIpv6SourceNat) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// The nodes of an Internet-facing load balancer have public IP addresses. The DNS name of an Internet-facing load
+        /// balancer is publicly resolvable to the public IP addresses of the nodes. Therefore, Internet-facing load
+        /// balancers can route requests from clients over the internet.
+        ///
+        /// The nodes of an internal load balancer have only private IP addresses. The DNS name of an internal load balancer
+        /// is publicly resolvable to the private IP addresses of the nodes. Therefore, internal load balancers can route
+        /// requests only from clients with access to the VPC for the load balancer.
+        ///
+        /// The default is an Internet-facing load balancer.
+        ///
+        /// You can't specify a scheme for a Gateway Load Balancer.
+        Scheme[2] {
+            Internal = "internal",
+            InternetFacing = "internet-facing",
         }
     }
 
-    impl From<EnablePrefixForIpv6SourceNat> for Val<EnablePrefixForIpv6SourceNat> {
-        fn from(v: EnablePrefixForIpv6SourceNat) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The IP address type. Internal load balancers must use ``ipv4``.
-    ///
-    /// \[Application Load Balancers\] The possible values are ``ipv4`` (IPv4 addresses), ``dualstack`` (IPv4 and IPv6
-    /// addresses), and ``dualstack-without-public-ipv4`` (public IPv6 addresses and private IPv4 and IPv6 addresses).
-    ///
-    /// Application Load Balancer authentication supports IPv4 addresses only when connecting to an Identity Provider (IdP)
-    /// or Amazon Cognito endpoint. Without a public IPv4 address the load balancer can't complete the authentication
-    /// process, resulting in HTTP 500 errors.
-    ///
-    /// \[Network Load Balancers and Gateway Load Balancers\] The possible values are ``ipv4`` (IPv4 addresses) and
-    /// ``dualstack`` (IPv4 and IPv6 addresses).
-    ///
-    /// Rendered as its CloudFormation spelling ([`IpAddressType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum IpAddressType {
-        /// `dualstack`
-        Dualstack,
-        /// `dualstack-without-public-ipv4`
-        DualstackWithoutPublicIpv4,
-        /// `ipv4`
-        Ipv4,
-    }
-
-    impl IpAddressType {
-        /// Every variant, in schema order.
-        pub const ALL: [IpAddressType; 3] =
-            [IpAddressType::Dualstack, IpAddressType::DualstackWithoutPublicIpv4, IpAddressType::Ipv4];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                IpAddressType::Dualstack => "dualstack",
-                IpAddressType::DualstackWithoutPublicIpv4 => "dualstack-without-public-ipv4",
-                IpAddressType::Ipv4 => "ipv4",
-            }
-        }
-    }
-
-    impl std::fmt::Display for IpAddressType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<IpAddressType> for Value {
-        fn from(v: IpAddressType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<IpAddressType> for Val<IpAddressType> {
-        fn from(v: IpAddressType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The nodes of an Internet-facing load balancer have public IP addresses. The DNS name of an Internet-facing load
-    /// balancer is publicly resolvable to the public IP addresses of the nodes. Therefore, Internet-facing load balancers
-    /// can route requests from clients over the internet.
-    ///
-    /// The nodes of an internal load balancer have only private IP addresses. The DNS name of an internal load balancer is
-    /// publicly resolvable to the private IP addresses of the nodes. Therefore, internal load balancers can route requests
-    /// only from clients with access to the VPC for the load balancer.
-    ///
-    /// The default is an Internet-facing load balancer.
-    ///
-    /// You can't specify a scheme for a Gateway Load Balancer.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Scheme::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Scheme {
-        /// `internal`
-        Internal,
-        /// `internet-facing`
-        InternetFacing,
-    }
-
-    impl Scheme {
-        /// Every variant, in schema order.
-        pub const ALL: [Scheme; 2] = [Scheme::Internal, Scheme::InternetFacing];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Scheme::Internal => "internal",
-                Scheme::InternetFacing => "internet-facing",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Scheme {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Scheme> for Value {
-        fn from(v: Scheme) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Scheme> for Val<Scheme> {
-        fn from(v: Scheme) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The type of load balancer. The default is ``application``.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Type::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Type {
-        /// `application`
-        Application,
-        /// `gateway`
-        Gateway,
-        /// `network`
-        Network,
-    }
-
-    impl Type {
-        /// Every variant, in schema order.
-        pub const ALL: [Type; 3] = [Type::Application, Type::Gateway, Type::Network];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Type::Application => "application",
-                Type::Gateway => "gateway",
-                Type::Network => "network",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Type {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Type> for Value {
-        fn from(v: Type) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Type> for Val<Type> {
-        fn from(v: Type) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The type of load balancer. The default is ``application``.
+        Type[3] {
+            Application = "application",
+            Gateway = "gateway",
+            Network = "network",
         }
     }
 }
@@ -4005,240 +3392,52 @@ pub mod target_group {
 
     property_type!(TargetGroupAttribute);
 
-    /// The protocol the load balancer uses when performing health checks on targets.
-    ///
-    /// Rendered as its CloudFormation spelling ([`HealthCheckProtocol::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum HealthCheckProtocol {
-        /// `GENEVE`
-        Geneve,
-        /// `HTTP`
-        Http,
-        /// `HTTPS`
-        Https,
-        /// `QUIC`
-        Quic,
-        /// `TCP`
-        Tcp,
-        /// `TCP_QUIC`
-        TcpQuic,
-        /// `TCP_UDP`
-        TcpUdp,
-        /// `TLS`
-        Tls,
-        /// `UDP`
-        Udp,
-    }
-
-    impl HealthCheckProtocol {
-        /// Every variant, in schema order.
-        pub const ALL: [HealthCheckProtocol; 9] = [
-            HealthCheckProtocol::Geneve,
-            HealthCheckProtocol::Http,
-            HealthCheckProtocol::Https,
-            HealthCheckProtocol::Quic,
-            HealthCheckProtocol::Tcp,
-            HealthCheckProtocol::TcpQuic,
-            HealthCheckProtocol::TcpUdp,
-            HealthCheckProtocol::Tls,
-            HealthCheckProtocol::Udp,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                HealthCheckProtocol::Geneve => "GENEVE",
-                HealthCheckProtocol::Http => "HTTP",
-                HealthCheckProtocol::Https => "HTTPS",
-                HealthCheckProtocol::Quic => "QUIC",
-                HealthCheckProtocol::Tcp => "TCP",
-                HealthCheckProtocol::TcpQuic => "TCP_QUIC",
-                HealthCheckProtocol::TcpUdp => "TCP_UDP",
-                HealthCheckProtocol::Tls => "TLS",
-                HealthCheckProtocol::Udp => "UDP",
-            }
+    cfn_enum! {
+        /// The protocol the load balancer uses when performing health checks on targets.
+        HealthCheckProtocol[9] {
+            Geneve = "GENEVE",
+            Http = "HTTP",
+            Https = "HTTPS",
+            Quic = "QUIC",
+            Tcp = "TCP",
+            TcpQuic = "TCP_QUIC",
+            TcpUdp = "TCP_UDP",
+            Tls = "TLS",
+            Udp = "UDP",
         }
     }
 
-    impl std::fmt::Display for HealthCheckProtocol {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// The type of IP address used for this target group. The possible values are ipv4 and ipv6.
+        IpAddressType[2] {
+            Ipv4 = "ipv4",
+            Ipv6 = "ipv6",
         }
     }
 
-    impl From<HealthCheckProtocol> for Value {
-        fn from(v: HealthCheckProtocol) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// The protocol to use for routing traffic to the targets.
+        Protocol[9] {
+            Geneve = "GENEVE",
+            Http = "HTTP",
+            Https = "HTTPS",
+            Quic = "QUIC",
+            Tcp = "TCP",
+            TcpQuic = "TCP_QUIC",
+            TcpUdp = "TCP_UDP",
+            Tls = "TLS",
+            Udp = "UDP",
         }
     }
 
-    impl From<HealthCheckProtocol> for Val<HealthCheckProtocol> {
-        fn from(v: HealthCheckProtocol) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The type of IP address used for this target group. The possible values are ipv4 and ipv6.
-    ///
-    /// Rendered as its CloudFormation spelling ([`IpAddressType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum IpAddressType {
-        /// `ipv4`
-        Ipv4,
-        /// `ipv6`
-        Ipv6,
-    }
-
-    impl IpAddressType {
-        /// Every variant, in schema order.
-        pub const ALL: [IpAddressType; 2] = [IpAddressType::Ipv4, IpAddressType::Ipv6];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                IpAddressType::Ipv4 => "ipv4",
-                IpAddressType::Ipv6 => "ipv6",
-            }
-        }
-    }
-
-    impl std::fmt::Display for IpAddressType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<IpAddressType> for Value {
-        fn from(v: IpAddressType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<IpAddressType> for Val<IpAddressType> {
-        fn from(v: IpAddressType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The protocol to use for routing traffic to the targets.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Protocol::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Protocol {
-        /// `GENEVE`
-        Geneve,
-        /// `HTTP`
-        Http,
-        /// `HTTPS`
-        Https,
-        /// `QUIC`
-        Quic,
-        /// `TCP`
-        Tcp,
-        /// `TCP_QUIC`
-        TcpQuic,
-        /// `TCP_UDP`
-        TcpUdp,
-        /// `TLS`
-        Tls,
-        /// `UDP`
-        Udp,
-    }
-
-    impl Protocol {
-        /// Every variant, in schema order.
-        pub const ALL: [Protocol; 9] = [
-            Protocol::Geneve,
-            Protocol::Http,
-            Protocol::Https,
-            Protocol::Quic,
-            Protocol::Tcp,
-            Protocol::TcpQuic,
-            Protocol::TcpUdp,
-            Protocol::Tls,
-            Protocol::Udp,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Protocol::Geneve => "GENEVE",
-                Protocol::Http => "HTTP",
-                Protocol::Https => "HTTPS",
-                Protocol::Quic => "QUIC",
-                Protocol::Tcp => "TCP",
-                Protocol::TcpQuic => "TCP_QUIC",
-                Protocol::TcpUdp => "TCP_UDP",
-                Protocol::Tls => "TLS",
-                Protocol::Udp => "UDP",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Protocol {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Protocol> for Value {
-        fn from(v: Protocol) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Protocol> for Val<Protocol> {
-        fn from(v: Protocol) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The type of target that you must specify when registering targets with this target group. You can't specify targets
-    /// for a target group using more than one target type.
-    ///
-    /// Rendered as its CloudFormation spelling ([`TargetType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TargetType {
-        /// `alb`
-        Alb,
-        /// `instance`
-        Instance,
-        /// `ip`
-        Ip,
-        /// `lambda`
-        Lambda,
-    }
-
-    impl TargetType {
-        /// Every variant, in schema order.
-        pub const ALL: [TargetType; 4] = [TargetType::Alb, TargetType::Instance, TargetType::Ip, TargetType::Lambda];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                TargetType::Alb => "alb",
-                TargetType::Instance => "instance",
-                TargetType::Ip => "ip",
-                TargetType::Lambda => "lambda",
-            }
-        }
-    }
-
-    impl std::fmt::Display for TargetType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<TargetType> for Value {
-        fn from(v: TargetType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<TargetType> for Val<TargetType> {
-        fn from(v: TargetType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The type of target that you must specify when registering targets with this target group. You can't specify
+        /// targets for a target group using more than one target type.
+        TargetType[4] {
+            Alb = "alb",
+            Instance = "instance",
+            Ip = "ip",
+            Lambda = "lambda",
         }
     }
 }
@@ -4436,40 +3635,9 @@ pub mod trust_store_revocation {
 
     property_type!(RevocationContent);
 
-    /// Rendered as its CloudFormation spelling ([`RevocationType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum RevocationType {
-        /// `CRL`
-        Crl,
-    }
-
-    impl RevocationType {
-        /// Every variant, in schema order.
-        pub const ALL: [RevocationType; 1] = [RevocationType::Crl];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                RevocationType::Crl => "CRL",
-            }
-        }
-    }
-
-    impl std::fmt::Display for RevocationType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<RevocationType> for Value {
-        fn from(v: RevocationType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<RevocationType> for Val<RevocationType> {
-        fn from(v: RevocationType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        RevocationType[1] {
+            Crl = "CRL",
         }
     }
 }

@@ -80,64 +80,15 @@ impl Handle<CfnDictionary> {
 
 /// Property types and enums of [`CfnDictionary`] (`AWS::ElementalInference::Dictionary`).
 pub mod dictionary {
-    use crate::core::value::{Val, Value};
 
-    /// Rendered as its CloudFormation spelling ([`DictionaryLanguage::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DictionaryLanguage {
-        /// `eng`
-        Eng,
-        /// `fra`
-        Fra,
-        /// `ita`
-        Ita,
-        /// `deu`
-        Deu,
-        /// `spa`
-        Spa,
-        /// `por`
-        Por,
-    }
-
-    impl DictionaryLanguage {
-        /// Every variant, in schema order.
-        pub const ALL: [DictionaryLanguage; 6] = [
-            DictionaryLanguage::Eng,
-            DictionaryLanguage::Fra,
-            DictionaryLanguage::Ita,
-            DictionaryLanguage::Deu,
-            DictionaryLanguage::Spa,
-            DictionaryLanguage::Por,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DictionaryLanguage::Eng => "eng",
-                DictionaryLanguage::Fra => "fra",
-                DictionaryLanguage::Ita => "ita",
-                DictionaryLanguage::Deu => "deu",
-                DictionaryLanguage::Spa => "spa",
-                DictionaryLanguage::Por => "por",
-            }
-        }
-    }
-
-    impl std::fmt::Display for DictionaryLanguage {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DictionaryLanguage> for Value {
-        fn from(v: DictionaryLanguage) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DictionaryLanguage> for Val<DictionaryLanguage> {
-        fn from(v: DictionaryLanguage) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        DictionaryLanguage[6] {
+            Eng = "eng",
+            Fra = "fra",
+            Ita = "ita",
+            Deu = "deu",
+            Spa = "spa",
+            Por = "por",
         }
     }
 }
@@ -257,43 +208,10 @@ pub mod feed {
 
     property_type!(GetOutput);
 
-    /// Rendered as its CloudFormation spelling ([`OutputStatus::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum OutputStatus {
-        /// `ENABLED`
-        Enabled,
-        /// `DISABLED`
-        Disabled,
-    }
-
-    impl OutputStatus {
-        /// Every variant, in schema order.
-        pub const ALL: [OutputStatus; 2] = [OutputStatus::Enabled, OutputStatus::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                OutputStatus::Enabled => "ENABLED",
-                OutputStatus::Disabled => "DISABLED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for OutputStatus {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<OutputStatus> for Value {
-        fn from(v: OutputStatus) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<OutputStatus> for Val<OutputStatus> {
-        fn from(v: OutputStatus) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        OutputStatus[2] {
+            Enabled = "ENABLED",
+            Disabled = "DISABLED",
         }
     }
 }

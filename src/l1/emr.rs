@@ -3349,91 +3349,22 @@ impl Handle<CfnStudio> {
 
 /// Property types and enums of [`CfnStudio`] (`AWS::EMR::Studio`).
 pub mod studio {
-    use crate::core::value::{Val, Value};
 
-    /// Specifies whether the Studio authenticates users using single sign-on (SSO) or IAM. Amazon EMR Studio currently only
-    /// supports SSO authentication.
-    ///
-    /// Rendered as its CloudFormation spelling ([`AuthMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AuthMode {
-        /// `SSO`
-        Sso,
-        /// `IAM`
-        Iam,
-    }
-
-    impl AuthMode {
-        /// Every variant, in schema order.
-        pub const ALL: [AuthMode; 2] = [AuthMode::Sso, AuthMode::Iam];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AuthMode::Sso => "SSO",
-                AuthMode::Iam => "IAM",
-            }
+    cfn_enum! {
+        /// Specifies whether the Studio authenticates users using single sign-on (SSO) or IAM. Amazon EMR Studio currently
+        /// only supports SSO authentication.
+        AuthMode[2] {
+            Sso = "SSO",
+            Iam = "IAM",
         }
     }
 
-    impl std::fmt::Display for AuthMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<AuthMode> for Value {
-        fn from(v: AuthMode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<AuthMode> for Val<AuthMode> {
-        fn from(v: AuthMode) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Specifies whether IAM Identity Center user assignment is REQUIRED or OPTIONAL. If the value is set to REQUIRED,
-    /// users must be explicitly assigned to the Studio application to access the Studio.
-    ///
-    /// Rendered as its CloudFormation spelling ([`IdcUserAssignment::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum IdcUserAssignment {
-        /// `REQUIRED`
-        Required,
-        /// `OPTIONAL`
-        Optional,
-    }
-
-    impl IdcUserAssignment {
-        /// Every variant, in schema order.
-        pub const ALL: [IdcUserAssignment; 2] = [IdcUserAssignment::Required, IdcUserAssignment::Optional];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                IdcUserAssignment::Required => "REQUIRED",
-                IdcUserAssignment::Optional => "OPTIONAL",
-            }
-        }
-    }
-
-    impl std::fmt::Display for IdcUserAssignment {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<IdcUserAssignment> for Value {
-        fn from(v: IdcUserAssignment) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<IdcUserAssignment> for Val<IdcUserAssignment> {
-        fn from(v: IdcUserAssignment) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Specifies whether IAM Identity Center user assignment is REQUIRED or OPTIONAL. If the value is set to REQUIRED,
+        /// users must be explicitly assigned to the Studio application to access the Studio.
+        IdcUserAssignment[2] {
+            Required = "REQUIRED",
+            Optional = "OPTIONAL",
         }
     }
 }
@@ -3500,47 +3431,12 @@ impl crate::core::element::CfnResource for CfnStudioSessionMapping {
 
 /// Property types and enums of [`CfnStudioSessionMapping`] (`AWS::EMR::StudioSessionMapping`).
 pub mod studio_session_mapping {
-    use crate::core::value::{Val, Value};
 
-    /// Specifies whether the identity to map to the Studio is a user or a group.
-    ///
-    /// Rendered as its CloudFormation spelling ([`IdentityType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum IdentityType {
-        /// `USER`
-        User,
-        /// `GROUP`
-        Group,
-    }
-
-    impl IdentityType {
-        /// Every variant, in schema order.
-        pub const ALL: [IdentityType; 2] = [IdentityType::User, IdentityType::Group];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                IdentityType::User => "USER",
-                IdentityType::Group => "GROUP",
-            }
-        }
-    }
-
-    impl std::fmt::Display for IdentityType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<IdentityType> for Value {
-        fn from(v: IdentityType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<IdentityType> for Val<IdentityType> {
-        fn from(v: IdentityType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Specifies whether the identity to map to the Studio is a user or a group.
+        IdentityType[2] {
+            User = "USER",
+            Group = "GROUP",
         }
     }
 }

@@ -381,43 +381,10 @@ pub mod endpoint {
 
     property_type!(S3MonitoringConfiguration);
 
-    /// Rendered as its CloudFormation spelling ([`PersistentAppUI::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PersistentAppUI {
-        /// `ENABLED`
-        Enabled,
-        /// `DISABLED`
-        Disabled,
-    }
-
-    impl PersistentAppUI {
-        /// Every variant, in schema order.
-        pub const ALL: [PersistentAppUI; 2] = [PersistentAppUI::Enabled, PersistentAppUI::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PersistentAppUI::Enabled => "ENABLED",
-                PersistentAppUI::Disabled => "DISABLED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for PersistentAppUI {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PersistentAppUI> for Value {
-        fn from(v: PersistentAppUI) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PersistentAppUI> for Val<PersistentAppUI> {
-        fn from(v: PersistentAppUI) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        PersistentAppUI[2] {
+            Enabled = "ENABLED",
+            Disabled = "DISABLED",
         }
     }
 }
@@ -1515,166 +1482,33 @@ pub mod security_configuration {
 
     property_type!(TLSCertificateConfiguration);
 
-    /// The certificate provider type.
-    ///
-    /// Rendered as its CloudFormation spelling ([`CertificateProviderType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum CertificateProviderType {
-        /// `PEM`
-        Pem,
-    }
-
-    impl CertificateProviderType {
-        /// Every variant, in schema order.
-        pub const ALL: [CertificateProviderType; 1] = [CertificateProviderType::Pem];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                CertificateProviderType::Pem => "PEM",
-            }
+    cfn_enum! {
+        /// The certificate provider type.
+        CertificateProviderType[1] {
+            Pem = "PEM",
         }
     }
 
-    impl std::fmt::Display for CertificateProviderType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// The encryption key provider type.
+        EncryptionKeyProviderType[1] {
+            AwsKms = "AwsKms",
         }
     }
 
-    impl From<CertificateProviderType> for Value {
-        fn from(v: CertificateProviderType) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// The S3 encryption option.
+        EncryptionOption[3] {
+            SseS3 = "SSE-S3",
+            SseKms = "SSE-KMS",
+            CseKms = "CSE-KMS",
         }
     }
 
-    impl From<CertificateProviderType> for Val<CertificateProviderType> {
-        fn from(v: CertificateProviderType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The encryption key provider type.
-    ///
-    /// Rendered as its CloudFormation spelling ([`EncryptionKeyProviderType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum EncryptionKeyProviderType {
-        /// `AwsKms`
-        AwsKms,
-    }
-
-    impl EncryptionKeyProviderType {
-        /// Every variant, in schema order.
-        pub const ALL: [EncryptionKeyProviderType; 1] = [EncryptionKeyProviderType::AwsKms];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                EncryptionKeyProviderType::AwsKms => "AwsKms",
-            }
-        }
-    }
-
-    impl std::fmt::Display for EncryptionKeyProviderType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<EncryptionKeyProviderType> for Value {
-        fn from(v: EncryptionKeyProviderType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<EncryptionKeyProviderType> for Val<EncryptionKeyProviderType> {
-        fn from(v: EncryptionKeyProviderType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The S3 encryption option.
-    ///
-    /// Rendered as its CloudFormation spelling ([`EncryptionOption::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum EncryptionOption {
-        /// `SSE-S3`
-        SseS3,
-        /// `SSE-KMS`
-        SseKms,
-        /// `CSE-KMS`
-        CseKms,
-    }
-
-    impl EncryptionOption {
-        /// Every variant, in schema order.
-        pub const ALL: [EncryptionOption; 3] =
-            [EncryptionOption::SseS3, EncryptionOption::SseKms, EncryptionOption::CseKms];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                EncryptionOption::SseS3 => "SSE-S3",
-                EncryptionOption::SseKms => "SSE-KMS",
-                EncryptionOption::CseKms => "CSE-KMS",
-            }
-        }
-    }
-
-    impl std::fmt::Display for EncryptionOption {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<EncryptionOption> for Value {
-        fn from(v: EncryptionOption) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<EncryptionOption> for Val<EncryptionOption> {
-        fn from(v: EncryptionOption) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The container provider type.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Type::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Type {
-        /// `EKS`
-        Eks,
-    }
-
-    impl Type {
-        /// Every variant, in schema order.
-        pub const ALL: [Type; 1] = [Type::Eks];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Type::Eks => "EKS",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Type {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Type> for Value {
-        fn from(v: Type) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Type> for Val<Type> {
-        fn from(v: Type) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The container provider type.
+        Type[1] {
+            Eks = "EKS",
         }
     }
 }
@@ -1849,42 +1683,10 @@ pub mod virtual_cluster {
 
     property_type!(EksInfo);
 
-    /// The type of the container provider
-    ///
-    /// Rendered as its CloudFormation spelling ([`Type::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Type {
-        /// `EKS`
-        Eks,
-    }
-
-    impl Type {
-        /// Every variant, in schema order.
-        pub const ALL: [Type; 1] = [Type::Eks];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Type::Eks => "EKS",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Type {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Type> for Value {
-        fn from(v: Type) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Type> for Val<Type> {
-        fn from(v: Type) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The type of the container provider
+        Type[1] {
+            Eks = "EKS",
         }
     }
 }

@@ -881,45 +881,11 @@ pub mod application {
 
     property_type!(WorkerConfiguration);
 
-    /// The cpu architecture of an application.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Architecture::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Architecture {
-        /// `ARM64`
-        Arm64,
-        /// `X86_64`
-        X8664,
-    }
-
-    impl Architecture {
-        /// Every variant, in schema order.
-        pub const ALL: [Architecture; 2] = [Architecture::Arm64, Architecture::X8664];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Architecture::Arm64 => "ARM64",
-                Architecture::X8664 => "X86_64",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Architecture {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Architecture> for Value {
-        fn from(v: Architecture) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Architecture> for Val<Architecture> {
-        fn from(v: Architecture) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The cpu architecture of an application.
+        Architecture[2] {
+            Arm64 = "ARM64",
+            X8664 = "X86_64",
         }
     }
 }

@@ -419,242 +419,44 @@ pub mod id_mapping_workflow {
 
     property_type!(Rule);
 
-    /// Rendered as its CloudFormation spelling ([`AttributeMatchingModel::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AttributeMatchingModel {
-        /// `ONE_TO_ONE`
-        OneToOne,
-        /// `MANY_TO_MANY`
-        ManyToMany,
-    }
-
-    impl AttributeMatchingModel {
-        /// Every variant, in schema order.
-        pub const ALL: [AttributeMatchingModel; 2] =
-            [AttributeMatchingModel::OneToOne, AttributeMatchingModel::ManyToMany];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AttributeMatchingModel::OneToOne => "ONE_TO_ONE",
-                AttributeMatchingModel::ManyToMany => "MANY_TO_MANY",
-            }
+    cfn_enum! {
+        AttributeMatchingModel[2] {
+            OneToOne = "ONE_TO_ONE",
+            ManyToMany = "MANY_TO_MANY",
         }
     }
 
-    impl std::fmt::Display for AttributeMatchingModel {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        IdMappingType[2] {
+            Provider = "PROVIDER",
+            RuleBased = "RULE_BASED",
         }
     }
 
-    impl From<AttributeMatchingModel> for Value {
-        fn from(v: AttributeMatchingModel) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        IncrementalRunType[1] {
+            OnDemand = "ON_DEMAND",
         }
     }
 
-    impl From<AttributeMatchingModel> for Val<AttributeMatchingModel> {
-        fn from(v: AttributeMatchingModel) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        RecordMatchingModel[2] {
+            OneSourceToOneTarget = "ONE_SOURCE_TO_ONE_TARGET",
+            ManySourceToOneTarget = "MANY_SOURCE_TO_ONE_TARGET",
         }
     }
 
-    /// Rendered as its CloudFormation spelling ([`IdMappingType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum IdMappingType {
-        /// `PROVIDER`
-        Provider,
-        /// `RULE_BASED`
-        RuleBased,
-    }
-
-    impl IdMappingType {
-        /// Every variant, in schema order.
-        pub const ALL: [IdMappingType; 2] = [IdMappingType::Provider, IdMappingType::RuleBased];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                IdMappingType::Provider => "PROVIDER",
-                IdMappingType::RuleBased => "RULE_BASED",
-            }
+    cfn_enum! {
+        RuleDefinitionType[2] {
+            Source = "SOURCE",
+            Target = "TARGET",
         }
     }
 
-    impl std::fmt::Display for IdMappingType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<IdMappingType> for Value {
-        fn from(v: IdMappingType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<IdMappingType> for Val<IdMappingType> {
-        fn from(v: IdMappingType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`IncrementalRunType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum IncrementalRunType {
-        /// `ON_DEMAND`
-        OnDemand,
-    }
-
-    impl IncrementalRunType {
-        /// Every variant, in schema order.
-        pub const ALL: [IncrementalRunType; 1] = [IncrementalRunType::OnDemand];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                IncrementalRunType::OnDemand => "ON_DEMAND",
-            }
-        }
-    }
-
-    impl std::fmt::Display for IncrementalRunType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<IncrementalRunType> for Value {
-        fn from(v: IncrementalRunType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<IncrementalRunType> for Val<IncrementalRunType> {
-        fn from(v: IncrementalRunType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`RecordMatchingModel::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum RecordMatchingModel {
-        /// `ONE_SOURCE_TO_ONE_TARGET`
-        OneSourceToOneTarget,
-        /// `MANY_SOURCE_TO_ONE_TARGET`
-        ManySourceToOneTarget,
-    }
-
-    impl RecordMatchingModel {
-        /// Every variant, in schema order.
-        pub const ALL: [RecordMatchingModel; 2] =
-            [RecordMatchingModel::OneSourceToOneTarget, RecordMatchingModel::ManySourceToOneTarget];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                RecordMatchingModel::OneSourceToOneTarget => "ONE_SOURCE_TO_ONE_TARGET",
-                RecordMatchingModel::ManySourceToOneTarget => "MANY_SOURCE_TO_ONE_TARGET",
-            }
-        }
-    }
-
-    impl std::fmt::Display for RecordMatchingModel {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<RecordMatchingModel> for Value {
-        fn from(v: RecordMatchingModel) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<RecordMatchingModel> for Val<RecordMatchingModel> {
-        fn from(v: RecordMatchingModel) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`RuleDefinitionType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum RuleDefinitionType {
-        /// `SOURCE`
-        Source,
-        /// `TARGET`
-        Target,
-    }
-
-    impl RuleDefinitionType {
-        /// Every variant, in schema order.
-        pub const ALL: [RuleDefinitionType; 2] = [RuleDefinitionType::Source, RuleDefinitionType::Target];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                RuleDefinitionType::Source => "SOURCE",
-                RuleDefinitionType::Target => "TARGET",
-            }
-        }
-    }
-
-    impl std::fmt::Display for RuleDefinitionType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<RuleDefinitionType> for Value {
-        fn from(v: RuleDefinitionType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<RuleDefinitionType> for Val<RuleDefinitionType> {
-        fn from(v: RuleDefinitionType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`Type::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Type {
-        /// `SOURCE`
-        Source,
-        /// `TARGET`
-        Target,
-    }
-
-    impl Type {
-        /// Every variant, in schema order.
-        pub const ALL: [Type; 2] = [Type::Source, Type::Target];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Type::Source => "SOURCE",
-                Type::Target => "TARGET",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Type {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Type> for Value {
-        fn from(v: Type) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Type> for Val<Type> {
-        fn from(v: Type) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        Type[2] {
+            Source = "SOURCE",
+            Target = "TARGET",
         }
     }
 }
@@ -931,205 +733,38 @@ pub mod id_namespace {
 
     property_type!(Rule);
 
-    /// Rendered as its CloudFormation spelling ([`AttributeMatchingModel::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AttributeMatchingModel {
-        /// `ONE_TO_ONE`
-        OneToOne,
-        /// `MANY_TO_MANY`
-        ManyToMany,
-    }
-
-    impl AttributeMatchingModel {
-        /// Every variant, in schema order.
-        pub const ALL: [AttributeMatchingModel; 2] =
-            [AttributeMatchingModel::OneToOne, AttributeMatchingModel::ManyToMany];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AttributeMatchingModel::OneToOne => "ONE_TO_ONE",
-                AttributeMatchingModel::ManyToMany => "MANY_TO_MANY",
-            }
+    cfn_enum! {
+        AttributeMatchingModel[2] {
+            OneToOne = "ONE_TO_ONE",
+            ManyToMany = "MANY_TO_MANY",
         }
     }
 
-    impl std::fmt::Display for AttributeMatchingModel {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        IdMappingType[2] {
+            Provider = "PROVIDER",
+            RuleBased = "RULE_BASED",
         }
     }
 
-    impl From<AttributeMatchingModel> for Value {
-        fn from(v: AttributeMatchingModel) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        RecordMatchingModel[2] {
+            OneSourceToOneTarget = "ONE_SOURCE_TO_ONE_TARGET",
+            ManySourceToOneTarget = "MANY_SOURCE_TO_ONE_TARGET",
         }
     }
 
-    impl From<AttributeMatchingModel> for Val<AttributeMatchingModel> {
-        fn from(v: AttributeMatchingModel) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        RuleDefinitionType[2] {
+            Source = "SOURCE",
+            Target = "TARGET",
         }
     }
 
-    /// Rendered as its CloudFormation spelling ([`IdMappingType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum IdMappingType {
-        /// `PROVIDER`
-        Provider,
-        /// `RULE_BASED`
-        RuleBased,
-    }
-
-    impl IdMappingType {
-        /// Every variant, in schema order.
-        pub const ALL: [IdMappingType; 2] = [IdMappingType::Provider, IdMappingType::RuleBased];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                IdMappingType::Provider => "PROVIDER",
-                IdMappingType::RuleBased => "RULE_BASED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for IdMappingType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<IdMappingType> for Value {
-        fn from(v: IdMappingType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<IdMappingType> for Val<IdMappingType> {
-        fn from(v: IdMappingType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`RecordMatchingModel::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum RecordMatchingModel {
-        /// `ONE_SOURCE_TO_ONE_TARGET`
-        OneSourceToOneTarget,
-        /// `MANY_SOURCE_TO_ONE_TARGET`
-        ManySourceToOneTarget,
-    }
-
-    impl RecordMatchingModel {
-        /// Every variant, in schema order.
-        pub const ALL: [RecordMatchingModel; 2] =
-            [RecordMatchingModel::OneSourceToOneTarget, RecordMatchingModel::ManySourceToOneTarget];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                RecordMatchingModel::OneSourceToOneTarget => "ONE_SOURCE_TO_ONE_TARGET",
-                RecordMatchingModel::ManySourceToOneTarget => "MANY_SOURCE_TO_ONE_TARGET",
-            }
-        }
-    }
-
-    impl std::fmt::Display for RecordMatchingModel {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<RecordMatchingModel> for Value {
-        fn from(v: RecordMatchingModel) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<RecordMatchingModel> for Val<RecordMatchingModel> {
-        fn from(v: RecordMatchingModel) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`RuleDefinitionType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum RuleDefinitionType {
-        /// `SOURCE`
-        Source,
-        /// `TARGET`
-        Target,
-    }
-
-    impl RuleDefinitionType {
-        /// Every variant, in schema order.
-        pub const ALL: [RuleDefinitionType; 2] = [RuleDefinitionType::Source, RuleDefinitionType::Target];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                RuleDefinitionType::Source => "SOURCE",
-                RuleDefinitionType::Target => "TARGET",
-            }
-        }
-    }
-
-    impl std::fmt::Display for RuleDefinitionType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<RuleDefinitionType> for Value {
-        fn from(v: RuleDefinitionType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<RuleDefinitionType> for Val<RuleDefinitionType> {
-        fn from(v: RuleDefinitionType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`Type::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Type {
-        /// `SOURCE`
-        Source,
-        /// `TARGET`
-        Target,
-    }
-
-    impl Type {
-        /// Every variant, in schema order.
-        pub const ALL: [Type; 2] = [Type::Source, Type::Target];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Type::Source => "SOURCE",
-                Type::Target => "TARGET",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Type {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Type> for Value {
-        fn from(v: Type) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Type> for Val<Type> {
-        fn from(v: Type) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        Type[2] {
+            Source = "SOURCE",
+            Target = "TARGET",
         }
     }
 }
@@ -1708,165 +1343,31 @@ pub mod matching_workflow {
 
     property_type!(RuleConditionProperties);
 
-    /// Rendered as its CloudFormation spelling ([`AttributeMatchingModel::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AttributeMatchingModel {
-        /// `ONE_TO_ONE`
-        OneToOne,
-        /// `MANY_TO_MANY`
-        ManyToMany,
-    }
-
-    impl AttributeMatchingModel {
-        /// Every variant, in schema order.
-        pub const ALL: [AttributeMatchingModel; 2] =
-            [AttributeMatchingModel::OneToOne, AttributeMatchingModel::ManyToMany];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AttributeMatchingModel::OneToOne => "ONE_TO_ONE",
-                AttributeMatchingModel::ManyToMany => "MANY_TO_MANY",
-            }
+    cfn_enum! {
+        AttributeMatchingModel[2] {
+            OneToOne = "ONE_TO_ONE",
+            ManyToMany = "MANY_TO_MANY",
         }
     }
 
-    impl std::fmt::Display for AttributeMatchingModel {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        IncrementalRunType[1] {
+            Immediate = "IMMEDIATE",
         }
     }
 
-    impl From<AttributeMatchingModel> for Value {
-        fn from(v: AttributeMatchingModel) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        MatchPurpose[2] {
+            IdentifierGeneration = "IDENTIFIER_GENERATION",
+            Indexing = "INDEXING",
         }
     }
 
-    impl From<AttributeMatchingModel> for Val<AttributeMatchingModel> {
-        fn from(v: AttributeMatchingModel) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`IncrementalRunType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum IncrementalRunType {
-        /// `IMMEDIATE`
-        Immediate,
-    }
-
-    impl IncrementalRunType {
-        /// Every variant, in schema order.
-        pub const ALL: [IncrementalRunType; 1] = [IncrementalRunType::Immediate];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                IncrementalRunType::Immediate => "IMMEDIATE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for IncrementalRunType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<IncrementalRunType> for Value {
-        fn from(v: IncrementalRunType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<IncrementalRunType> for Val<IncrementalRunType> {
-        fn from(v: IncrementalRunType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`MatchPurpose::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum MatchPurpose {
-        /// `IDENTIFIER_GENERATION`
-        IdentifierGeneration,
-        /// `INDEXING`
-        Indexing,
-    }
-
-    impl MatchPurpose {
-        /// Every variant, in schema order.
-        pub const ALL: [MatchPurpose; 2] = [MatchPurpose::IdentifierGeneration, MatchPurpose::Indexing];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                MatchPurpose::IdentifierGeneration => "IDENTIFIER_GENERATION",
-                MatchPurpose::Indexing => "INDEXING",
-            }
-        }
-    }
-
-    impl std::fmt::Display for MatchPurpose {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<MatchPurpose> for Value {
-        fn from(v: MatchPurpose) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<MatchPurpose> for Val<MatchPurpose> {
-        fn from(v: MatchPurpose) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`ResolutionType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ResolutionType {
-        /// `RULE_MATCHING`
-        RuleMatching,
-        /// `ML_MATCHING`
-        MlMatching,
-        /// `PROVIDER`
-        Provider,
-    }
-
-    impl ResolutionType {
-        /// Every variant, in schema order.
-        pub const ALL: [ResolutionType; 3] =
-            [ResolutionType::RuleMatching, ResolutionType::MlMatching, ResolutionType::Provider];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ResolutionType::RuleMatching => "RULE_MATCHING",
-                ResolutionType::MlMatching => "ML_MATCHING",
-                ResolutionType::Provider => "PROVIDER",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ResolutionType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ResolutionType> for Value {
-        fn from(v: ResolutionType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ResolutionType> for Val<ResolutionType> {
-        fn from(v: ResolutionType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        ResolutionType[3] {
+            RuleMatching = "RULE_MATCHING",
+            MlMatching = "ML_MATCHING",
+            Provider = "PROVIDER",
         }
     }
 }
@@ -1934,45 +1435,11 @@ impl crate::core::element::CfnResource for CfnPolicyStatement {
 
 /// Property types and enums of [`CfnPolicyStatement`] (`AWS::EntityResolution::PolicyStatement`).
 pub mod policy_statement {
-    use crate::core::value::{Val, Value};
 
-    /// Rendered as its CloudFormation spelling ([`StatementEffect::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum StatementEffect {
-        /// `Allow`
-        Allow,
-        /// `Deny`
-        Deny,
-    }
-
-    impl StatementEffect {
-        /// Every variant, in schema order.
-        pub const ALL: [StatementEffect; 2] = [StatementEffect::Allow, StatementEffect::Deny];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                StatementEffect::Allow => "Allow",
-                StatementEffect::Deny => "Deny",
-            }
-        }
-    }
-
-    impl std::fmt::Display for StatementEffect {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<StatementEffect> for Value {
-        fn from(v: StatementEffect) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<StatementEffect> for Val<StatementEffect> {
-        fn from(v: StatementEffect) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        StatementEffect[2] {
+            Allow = "Allow",
+            Deny = "Deny",
         }
     }
 }
@@ -2131,118 +1598,28 @@ pub mod schema_mapping {
 
     property_type!(SchemaInputAttribute);
 
-    /// Rendered as its CloudFormation spelling ([`SchemaAttributeType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SchemaAttributeType {
-        /// `NAME`
-        Name,
-        /// `NAME_FIRST`
-        NameFirst,
-        /// `NAME_MIDDLE`
-        NameMiddle,
-        /// `NAME_LAST`
-        NameLast,
-        /// `ADDRESS`
-        Address,
-        /// `ADDRESS_STREET1`
-        AddressStreet1,
-        /// `ADDRESS_STREET2`
-        AddressStreet2,
-        /// `ADDRESS_STREET3`
-        AddressStreet3,
-        /// `ADDRESS_CITY`
-        AddressCity,
-        /// `ADDRESS_STATE`
-        AddressState,
-        /// `ADDRESS_COUNTRY`
-        AddressCountry,
-        /// `ADDRESS_POSTALCODE`
-        AddressPostalcode,
-        /// `PHONE`
-        Phone,
-        /// `PHONE_NUMBER`
-        PhoneNumber,
-        /// `PHONE_COUNTRYCODE`
-        PhoneCountrycode,
-        /// `EMAIL_ADDRESS`
-        EmailAddress,
-        /// `UNIQUE_ID`
-        UniqueId,
-        /// `DATE`
-        Date,
-        /// `STRING`
-        String2,
-        /// `PROVIDER_ID`
-        ProviderId,
-    }
-
-    impl SchemaAttributeType {
-        /// Every variant, in schema order.
-        pub const ALL: [SchemaAttributeType; 20] = [
-            SchemaAttributeType::Name,
-            SchemaAttributeType::NameFirst,
-            SchemaAttributeType::NameMiddle,
-            SchemaAttributeType::NameLast,
-            SchemaAttributeType::Address,
-            SchemaAttributeType::AddressStreet1,
-            SchemaAttributeType::AddressStreet2,
-            SchemaAttributeType::AddressStreet3,
-            SchemaAttributeType::AddressCity,
-            SchemaAttributeType::AddressState,
-            SchemaAttributeType::AddressCountry,
-            SchemaAttributeType::AddressPostalcode,
-            SchemaAttributeType::Phone,
-            SchemaAttributeType::PhoneNumber,
-            SchemaAttributeType::PhoneCountrycode,
-            SchemaAttributeType::EmailAddress,
-            SchemaAttributeType::UniqueId,
-            SchemaAttributeType::Date,
-            SchemaAttributeType::String2,
-            SchemaAttributeType::ProviderId,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SchemaAttributeType::Name => "NAME",
-                SchemaAttributeType::NameFirst => "NAME_FIRST",
-                SchemaAttributeType::NameMiddle => "NAME_MIDDLE",
-                SchemaAttributeType::NameLast => "NAME_LAST",
-                SchemaAttributeType::Address => "ADDRESS",
-                SchemaAttributeType::AddressStreet1 => "ADDRESS_STREET1",
-                SchemaAttributeType::AddressStreet2 => "ADDRESS_STREET2",
-                SchemaAttributeType::AddressStreet3 => "ADDRESS_STREET3",
-                SchemaAttributeType::AddressCity => "ADDRESS_CITY",
-                SchemaAttributeType::AddressState => "ADDRESS_STATE",
-                SchemaAttributeType::AddressCountry => "ADDRESS_COUNTRY",
-                SchemaAttributeType::AddressPostalcode => "ADDRESS_POSTALCODE",
-                SchemaAttributeType::Phone => "PHONE",
-                SchemaAttributeType::PhoneNumber => "PHONE_NUMBER",
-                SchemaAttributeType::PhoneCountrycode => "PHONE_COUNTRYCODE",
-                SchemaAttributeType::EmailAddress => "EMAIL_ADDRESS",
-                SchemaAttributeType::UniqueId => "UNIQUE_ID",
-                SchemaAttributeType::Date => "DATE",
-                SchemaAttributeType::String2 => "STRING",
-                SchemaAttributeType::ProviderId => "PROVIDER_ID",
-            }
-        }
-    }
-
-    impl std::fmt::Display for SchemaAttributeType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<SchemaAttributeType> for Value {
-        fn from(v: SchemaAttributeType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<SchemaAttributeType> for Val<SchemaAttributeType> {
-        fn from(v: SchemaAttributeType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        SchemaAttributeType[20] {
+            Name = "NAME",
+            NameFirst = "NAME_FIRST",
+            NameMiddle = "NAME_MIDDLE",
+            NameLast = "NAME_LAST",
+            Address = "ADDRESS",
+            AddressStreet1 = "ADDRESS_STREET1",
+            AddressStreet2 = "ADDRESS_STREET2",
+            AddressStreet3 = "ADDRESS_STREET3",
+            AddressCity = "ADDRESS_CITY",
+            AddressState = "ADDRESS_STATE",
+            AddressCountry = "ADDRESS_COUNTRY",
+            AddressPostalcode = "ADDRESS_POSTALCODE",
+            Phone = "PHONE",
+            PhoneNumber = "PHONE_NUMBER",
+            PhoneCountrycode = "PHONE_COUNTRYCODE",
+            EmailAddress = "EMAIL_ADDRESS",
+            UniqueId = "UNIQUE_ID",
+            Date = "DATE",
+            String2 = "STRING",
+            ProviderId = "PROVIDER_ID",
         }
     }
 }

@@ -109,68 +109,16 @@ impl Handle<CfnApiDestination> {
 
 /// Property types and enums of [`CfnApiDestination`] (`AWS::Events::ApiDestination`).
 pub mod api_destination {
-    use crate::core::value::{Val, Value};
 
-    /// Rendered as its CloudFormation spelling ([`HttpMethod::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum HttpMethod {
-        /// `GET`
-        Get,
-        /// `HEAD`
-        Head,
-        /// `POST`
-        Post,
-        /// `OPTIONS`
-        Options,
-        /// `PUT`
-        Put,
-        /// `DELETE`
-        Delete,
-        /// `PATCH`
-        Patch,
-    }
-
-    impl HttpMethod {
-        /// Every variant, in schema order.
-        pub const ALL: [HttpMethod; 7] = [
-            HttpMethod::Get,
-            HttpMethod::Head,
-            HttpMethod::Post,
-            HttpMethod::Options,
-            HttpMethod::Put,
-            HttpMethod::Delete,
-            HttpMethod::Patch,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                HttpMethod::Get => "GET",
-                HttpMethod::Head => "HEAD",
-                HttpMethod::Post => "POST",
-                HttpMethod::Options => "OPTIONS",
-                HttpMethod::Put => "PUT",
-                HttpMethod::Delete => "DELETE",
-                HttpMethod::Patch => "PATCH",
-            }
-        }
-    }
-
-    impl std::fmt::Display for HttpMethod {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<HttpMethod> for Value {
-        fn from(v: HttpMethod) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<HttpMethod> for Val<HttpMethod> {
-        fn from(v: HttpMethod) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        HttpMethod[7] {
+            Get = "GET",
+            Head = "HEAD",
+            Post = "POST",
+            Options = "OPTIONS",
+            Put = "PUT",
+            Delete = "DELETE",
+            Patch = "PATCH",
         }
     }
 }
@@ -684,90 +632,19 @@ pub mod connection {
 
     property_type!(ResourceParameters);
 
-    /// Rendered as its CloudFormation spelling ([`AuthorizationType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AuthorizationType {
-        /// `API_KEY`
-        ApiKey,
-        /// `BASIC`
-        Basic,
-        /// `OAUTH_CLIENT_CREDENTIALS`
-        OauthClientCredentials,
-    }
-
-    impl AuthorizationType {
-        /// Every variant, in schema order.
-        pub const ALL: [AuthorizationType; 3] =
-            [AuthorizationType::ApiKey, AuthorizationType::Basic, AuthorizationType::OauthClientCredentials];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AuthorizationType::ApiKey => "API_KEY",
-                AuthorizationType::Basic => "BASIC",
-                AuthorizationType::OauthClientCredentials => "OAUTH_CLIENT_CREDENTIALS",
-            }
+    cfn_enum! {
+        AuthorizationType[3] {
+            ApiKey = "API_KEY",
+            Basic = "BASIC",
+            OauthClientCredentials = "OAUTH_CLIENT_CREDENTIALS",
         }
     }
 
-    impl std::fmt::Display for AuthorizationType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<AuthorizationType> for Value {
-        fn from(v: AuthorizationType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<AuthorizationType> for Val<AuthorizationType> {
-        fn from(v: AuthorizationType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`HttpMethod::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum HttpMethod {
-        /// `GET`
-        Get,
-        /// `POST`
-        Post,
-        /// `PUT`
-        Put,
-    }
-
-    impl HttpMethod {
-        /// Every variant, in schema order.
-        pub const ALL: [HttpMethod; 3] = [HttpMethod::Get, HttpMethod::Post, HttpMethod::Put];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                HttpMethod::Get => "GET",
-                HttpMethod::Post => "POST",
-                HttpMethod::Put => "PUT",
-            }
-        }
-    }
-
-    impl std::fmt::Display for HttpMethod {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<HttpMethod> for Value {
-        fn from(v: HttpMethod) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<HttpMethod> for Val<HttpMethod> {
-        fn from(v: HttpMethod) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        HttpMethod[3] {
+            Get = "GET",
+            Post = "POST",
+            Put = "PUT",
         }
     }
 }
@@ -1021,43 +898,10 @@ pub mod endpoint {
 
     property_type!(Secondary);
 
-    /// Rendered as its CloudFormation spelling ([`ReplicationState::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ReplicationState {
-        /// `ENABLED`
-        Enabled,
-        /// `DISABLED`
-        Disabled,
-    }
-
-    impl ReplicationState {
-        /// Every variant, in schema order.
-        pub const ALL: [ReplicationState; 2] = [ReplicationState::Enabled, ReplicationState::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ReplicationState::Enabled => "ENABLED",
-                ReplicationState::Disabled => "DISABLED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ReplicationState {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ReplicationState> for Value {
-        fn from(v: ReplicationState) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ReplicationState> for Val<ReplicationState> {
-        fn from(v: ReplicationState) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        ReplicationState[2] {
+            Enabled = "ENABLED",
+            Disabled = "DISABLED",
         }
     }
 }
@@ -1237,94 +1081,23 @@ pub mod event_bus {
 
     property_type!(LogConfig);
 
-    /// Configures whether or not to include event detail, input transformer details, target properties, and target input in
-    /// the applicable log messages.
-    ///
-    /// Rendered as its CloudFormation spelling ([`IncludeDetail::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum IncludeDetail {
-        /// `FULL`
-        Full,
-        /// `NONE`
-        None,
-    }
-
-    impl IncludeDetail {
-        /// Every variant, in schema order.
-        pub const ALL: [IncludeDetail; 2] = [IncludeDetail::Full, IncludeDetail::None];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                IncludeDetail::Full => "FULL",
-                IncludeDetail::None => "NONE",
-            }
+    cfn_enum! {
+        /// Configures whether or not to include event detail, input transformer details, target properties, and target
+        /// input in the applicable log messages.
+        IncludeDetail[2] {
+            Full = "FULL",
+            None = "NONE",
         }
     }
 
-    impl std::fmt::Display for IncludeDetail {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<IncludeDetail> for Value {
-        fn from(v: IncludeDetail) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<IncludeDetail> for Val<IncludeDetail> {
-        fn from(v: IncludeDetail) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Configures the log level of the EventBus and determines which log messages are sent to Ingestion Hub for delivery.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Level::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Level {
-        /// `INFO`
-        Info,
-        /// `ERROR`
-        Error,
-        /// `TRACE`
-        Trace,
-        /// `OFF`
-        Off,
-    }
-
-    impl Level {
-        /// Every variant, in schema order.
-        pub const ALL: [Level; 4] = [Level::Info, Level::Error, Level::Trace, Level::Off];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Level::Info => "INFO",
-                Level::Error => "ERROR",
-                Level::Trace => "TRACE",
-                Level::Off => "OFF",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Level {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Level> for Value {
-        fn from(v: Level) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Level> for Val<Level> {
-        fn from(v: Level) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Configures the log level of the EventBus and determines which log messages are sent to Ingestion Hub for
+        /// delivery.
+        Level[4] {
+            Info = "INFO",
+            Error = "ERROR",
+            Trace = "TRACE",
+            Off = "OFF",
         }
     }
 }
@@ -1450,81 +1223,17 @@ pub mod event_bus_policy {
 
     property_type!(Condition);
 
-    /// The action that you are enabling the other account to perform.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Action::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Action {
-        /// `events:PutEvents`
-        EventsPutEvents,
-    }
-
-    impl Action {
-        /// Every variant, in schema order.
-        pub const ALL: [Action; 1] = [Action::EventsPutEvents];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Action::EventsPutEvents => "events:PutEvents",
-            }
+    cfn_enum! {
+        /// The action that you are enabling the other account to perform.
+        Action[1] {
+            EventsPutEvents = "events:PutEvents",
         }
     }
 
-    impl std::fmt::Display for Action {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Action> for Value {
-        fn from(v: Action) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Action> for Val<Action> {
-        fn from(v: Action) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Specifies the type of condition. Currently the only supported value is StringEquals.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Type::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Type {
-        /// `StringEquals`
-        StringEquals,
-    }
-
-    impl Type {
-        /// Every variant, in schema order.
-        pub const ALL: [Type; 1] = [Type::StringEquals];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Type::StringEquals => "StringEquals",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Type {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Type> for Value {
-        fn from(v: Type) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Type> for Val<Type> {
-        fn from(v: Type) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Specifies the type of condition. Currently the only supported value is StringEquals.
+        Type[1] {
+            StringEquals = "StringEquals",
         }
     }
 }
@@ -2523,208 +2232,40 @@ pub mod rule {
 
     property_type!(Target);
 
-    /// Rendered as its CloudFormation spelling ([`AssignPublicIp::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AssignPublicIp {
-        /// `DISABLED`
-        Disabled,
-        /// `ENABLED`
-        Enabled,
-    }
-
-    impl AssignPublicIp {
-        /// Every variant, in schema order.
-        pub const ALL: [AssignPublicIp; 2] = [AssignPublicIp::Disabled, AssignPublicIp::Enabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AssignPublicIp::Disabled => "DISABLED",
-                AssignPublicIp::Enabled => "ENABLED",
-            }
+    cfn_enum! {
+        AssignPublicIp[2] {
+            Disabled = "DISABLED",
+            Enabled = "ENABLED",
         }
     }
 
-    impl std::fmt::Display for AssignPublicIp {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        LaunchType[3] {
+            Ec2 = "EC2",
+            External = "EXTERNAL",
+            Fargate = "FARGATE",
         }
     }
 
-    impl From<AssignPublicIp> for Value {
-        fn from(v: AssignPublicIp) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        PropagateTags[1] {
+            TaskDefinition = "TASK_DEFINITION",
         }
     }
 
-    impl From<AssignPublicIp> for Val<AssignPublicIp> {
-        fn from(v: AssignPublicIp) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The state of the rule.
+        State[3] {
+            Disabled = "DISABLED",
+            Enabled = "ENABLED",
+            EnabledWithAllCloudtrailManagementEvents = "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS",
         }
     }
 
-    /// Rendered as its CloudFormation spelling ([`LaunchType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum LaunchType {
-        /// `EC2`
-        Ec2,
-        /// `EXTERNAL`
-        External,
-        /// `FARGATE`
-        Fargate,
-    }
-
-    impl LaunchType {
-        /// Every variant, in schema order.
-        pub const ALL: [LaunchType; 3] = [LaunchType::Ec2, LaunchType::External, LaunchType::Fargate];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                LaunchType::Ec2 => "EC2",
-                LaunchType::External => "EXTERNAL",
-                LaunchType::Fargate => "FARGATE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for LaunchType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<LaunchType> for Value {
-        fn from(v: LaunchType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<LaunchType> for Val<LaunchType> {
-        fn from(v: LaunchType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`PropagateTags::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PropagateTags {
-        /// `TASK_DEFINITION`
-        TaskDefinition,
-    }
-
-    impl PropagateTags {
-        /// Every variant, in schema order.
-        pub const ALL: [PropagateTags; 1] = [PropagateTags::TaskDefinition];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PropagateTags::TaskDefinition => "TASK_DEFINITION",
-            }
-        }
-    }
-
-    impl std::fmt::Display for PropagateTags {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PropagateTags> for Value {
-        fn from(v: PropagateTags) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PropagateTags> for Val<PropagateTags> {
-        fn from(v: PropagateTags) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The state of the rule.
-    ///
-    /// Rendered as its CloudFormation spelling ([`State::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum State {
-        /// `DISABLED`
-        Disabled,
-        /// `ENABLED`
-        Enabled,
-        /// `ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS`
-        EnabledWithAllCloudtrailManagementEvents,
-    }
-
-    impl State {
-        /// Every variant, in schema order.
-        pub const ALL: [State; 3] = [State::Disabled, State::Enabled, State::EnabledWithAllCloudtrailManagementEvents];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                State::Disabled => "DISABLED",
-                State::Enabled => "ENABLED",
-                State::EnabledWithAllCloudtrailManagementEvents => "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS",
-            }
-        }
-    }
-
-    impl std::fmt::Display for State {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<State> for Value {
-        fn from(v: State) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<State> for Val<State> {
-        fn from(v: State) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`Type::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Type {
-        /// `distinctInstance`
-        DistinctInstance,
-        /// `memberOf`
-        MemberOf,
-    }
-
-    impl Type {
-        /// Every variant, in schema order.
-        pub const ALL: [Type; 2] = [Type::DistinctInstance, Type::MemberOf];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Type::DistinctInstance => "distinctInstance",
-                Type::MemberOf => "memberOf",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Type {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Type> for Value {
-        fn from(v: Type) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Type> for Val<Type> {
-        fn from(v: Type) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        Type[2] {
+            DistinctInstance = "distinctInstance",
+            MemberOf = "memberOf",
         }
     }
 }

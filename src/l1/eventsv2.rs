@@ -1676,519 +1676,111 @@ pub mod subscriber {
 
     property_type!(UniversalTargetParameters);
 
-    /// How duplicate events are detected: CONTENT_BASED deduplicates by a hash of the event content. To deduplicate by a
-    /// caller-supplied token instead, omit DeduplicationConfiguration and set SystemMetadata.DeduplicationId.
-    ///
-    /// Rendered as its CloudFormation spelling ([`DeduplicationType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DeduplicationType {
-        /// `CONTENT_BASED`
-        ContentBased,
-    }
-
-    impl DeduplicationType {
-        /// Every variant, in schema order.
-        pub const ALL: [DeduplicationType; 1] = [DeduplicationType::ContentBased];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DeduplicationType::ContentBased => "CONTENT_BASED",
-            }
+    cfn_enum! {
+        /// How duplicate events are detected: CONTENT_BASED deduplicates by a hash of the event content. To deduplicate by
+        /// a caller-supplied token instead, omit DeduplicationConfiguration and set SystemMetadata.DeduplicationId.
+        DeduplicationType[1] {
+            ContentBased = "CONTENT_BASED",
         }
     }
 
-    impl std::fmt::Display for DeduplicationType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// Whether the event payload is included in emitted log records: FULL includes it in every emitted record, and
+        /// ON_ERROR_ONLY includes it only in error records. The default is ON_ERROR_ONLY.
+        IncludePayload[2] {
+            Full = "FULL",
+            OnErrorOnly = "ON_ERROR_ONLY",
         }
     }
 
-    impl From<DeduplicationType> for Value {
-        fn from(v: DeduplicationType) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// The filter language. The default is EVENT_BRIDGE_PATTERN.
+        Language[1] {
+            EventBridgePattern = "EVENT_BRIDGE_PATTERN",
         }
     }
 
-    impl From<DeduplicationType> for Val<DeduplicationType> {
-        fn from(v: DeduplicationType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The minimum log level: OFF (no logging), ERROR, or INFO. Records below this level are not emitted. The default
+        /// is OFF.
+        Level[3] {
+            Off = "OFF",
+            Error = "ERROR",
+            Info = "INFO",
         }
     }
 
-    /// Whether the event payload is included in emitted log records: FULL includes it in every emitted record, and
-    /// ON_ERROR_ONLY includes it only in error records. The default is ON_ERROR_ONLY.
-    ///
-    /// Rendered as its CloudFormation spelling ([`IncludePayload::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum IncludePayload {
-        /// `FULL`
-        Full,
-        /// `ON_ERROR_ONLY`
-        OnErrorOnly,
-    }
-
-    impl IncludePayload {
-        /// Every variant, in schema order.
-        pub const ALL: [IncludePayload; 2] = [IncludePayload::Full, IncludePayload::OnErrorOnly];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                IncludePayload::Full => "FULL",
-                IncludePayload::OnErrorOnly => "ON_ERROR_ONLY",
-            }
+    cfn_enum! {
+        /// Where to start: HORIZON starts from the earliest available event; TIMESTAMP starts from the StartingPoint
+        /// timestamp.
+        PointType[2] {
+            Horizon = "HORIZON",
+            Timestamp = "TIMESTAMP",
         }
     }
 
-    impl std::fmt::Display for IncludePayload {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// Resume-time control, never returned by the service. Applied only when an update transitions State from STOPPED
+        /// to RUNNING: LAST_PROCESSED (default) resumes from the last processed event, LATEST skips to the newest. Ignored
+        /// on create and on any update that does not perform that transition.
+        ResumePosition[2] {
+            LastProcessed = "LAST_PROCESSED",
+            Latest = "LATEST",
         }
     }
 
-    impl From<IncludePayload> for Value {
-        fn from(v: IncludePayload) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// Which errors are retried. ALL retries all errors. The default is ALL.
+        RetryStrategy[1] {
+            All = "ALL",
         }
     }
 
-    impl From<IncludePayload> for Val<IncludePayload> {
-        fn from(v: IncludePayload) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Which part of the event the pattern is evaluated against: DATA (the event payload), METADATA (event metadata),
+        /// or SYSTEM_METADATA (service-generated metadata).
+        Scope[3] {
+            Data = "DATA",
+            Metadata = "METADATA",
+            SystemMetadata = "SYSTEM_METADATA",
         }
     }
 
-    /// The filter language. The default is EVENT_BRIDGE_PATTERN.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Language::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Language {
-        /// `EVENT_BRIDGE_PATTERN`
-        EventBridgePattern,
-    }
-
-    impl Language {
-        /// Every variant, in schema order.
-        pub const ALL: [Language; 1] = [Language::EventBridgePattern];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Language::EventBridgePattern => "EVENT_BRIDGE_PATTERN",
-            }
+    cfn_enum! {
+        /// Where the subscriber starts reading events: LATEST starts from the newest events; POINT_IN_TIME starts from the
+        /// point specified in PointInTimeConfiguration.
+        StartingPosition[2] {
+            Latest = "LATEST",
+            PointInTime = "POINT_IN_TIME",
         }
     }
 
-    impl std::fmt::Display for Language {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// The run state of the subscriber. Events are delivered only while the state is RUNNING. Setting the state to
+        /// STOPPED pauses delivery. When an update sets a stopped subscriber back to RUNNING, ResumePosition controls where
+        /// delivery resumes.
+        State[2] {
+            Running = "RUNNING",
+            Stopped = "STOPPED",
         }
     }
 
-    impl From<Language> for Value {
-        fn from(v: Language) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// The transform type: RAW delivers the event payload only; WITH_METADATA delivers the event with its metadata
+        /// envelope; JSONATA delivers the output of the JSONata expression in JsonataConfiguration.
+        TransformerType[3] {
+            Raw = "RAW",
+            WithMetadata = "WITH_METADATA",
+            Jsonata = "JSONATA",
         }
     }
 
-    impl From<Language> for Val<Language> {
-        fn from(v: Language) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The minimum log level: OFF (no logging), ERROR, or INFO. Records below this level are not emitted. The default is
-    /// OFF.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Level::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Level {
-        /// `OFF`
-        Off,
-        /// `ERROR`
-        Error,
-        /// `INFO`
-        Info,
-    }
-
-    impl Level {
-        /// Every variant, in schema order.
-        pub const ALL: [Level; 3] = [Level::Off, Level::Error, Level::Info];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Level::Off => "OFF",
-                Level::Error => "ERROR",
-                Level::Info => "INFO",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Level {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Level> for Value {
-        fn from(v: Level) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Level> for Val<Level> {
-        fn from(v: Level) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Where to start: HORIZON starts from the earliest available event; TIMESTAMP starts from the StartingPoint timestamp.
-    ///
-    /// Rendered as its CloudFormation spelling ([`PointType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PointType {
-        /// `HORIZON`
-        Horizon,
-        /// `TIMESTAMP`
-        Timestamp,
-    }
-
-    impl PointType {
-        /// Every variant, in schema order.
-        pub const ALL: [PointType; 2] = [PointType::Horizon, PointType::Timestamp];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PointType::Horizon => "HORIZON",
-                PointType::Timestamp => "TIMESTAMP",
-            }
-        }
-    }
-
-    impl std::fmt::Display for PointType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PointType> for Value {
-        fn from(v: PointType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PointType> for Val<PointType> {
-        fn from(v: PointType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Resume-time control, never returned by the service. Applied only when an update transitions State from STOPPED to
-    /// RUNNING: LAST_PROCESSED (default) resumes from the last processed event, LATEST skips to the newest. Ignored on
-    /// create and on any update that does not perform that transition.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ResumePosition::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ResumePosition {
-        /// `LAST_PROCESSED`
-        LastProcessed,
-        /// `LATEST`
-        Latest,
-    }
-
-    impl ResumePosition {
-        /// Every variant, in schema order.
-        pub const ALL: [ResumePosition; 2] = [ResumePosition::LastProcessed, ResumePosition::Latest];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ResumePosition::LastProcessed => "LAST_PROCESSED",
-                ResumePosition::Latest => "LATEST",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ResumePosition {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ResumePosition> for Value {
-        fn from(v: ResumePosition) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ResumePosition> for Val<ResumePosition> {
-        fn from(v: ResumePosition) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Which errors are retried. ALL retries all errors. The default is ALL.
-    ///
-    /// Rendered as its CloudFormation spelling ([`RetryStrategy::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum RetryStrategy {
-        /// `ALL`
-        All,
-    }
-
-    impl RetryStrategy {
-        /// Every variant, in schema order.
-        pub const ALL: [RetryStrategy; 1] = [RetryStrategy::All];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                RetryStrategy::All => "ALL",
-            }
-        }
-    }
-
-    impl std::fmt::Display for RetryStrategy {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<RetryStrategy> for Value {
-        fn from(v: RetryStrategy) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<RetryStrategy> for Val<RetryStrategy> {
-        fn from(v: RetryStrategy) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Which part of the event the pattern is evaluated against: DATA (the event payload), METADATA (event metadata), or
-    /// SYSTEM_METADATA (service-generated metadata).
-    ///
-    /// Rendered as its CloudFormation spelling ([`Scope::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Scope {
-        /// `DATA`
-        Data,
-        /// `METADATA`
-        Metadata,
-        /// `SYSTEM_METADATA`
-        SystemMetadata,
-    }
-
-    impl Scope {
-        /// Every variant, in schema order.
-        pub const ALL: [Scope; 3] = [Scope::Data, Scope::Metadata, Scope::SystemMetadata];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Scope::Data => "DATA",
-                Scope::Metadata => "METADATA",
-                Scope::SystemMetadata => "SYSTEM_METADATA",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Scope {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Scope> for Value {
-        fn from(v: Scope) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Scope> for Val<Scope> {
-        fn from(v: Scope) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Where the subscriber starts reading events: LATEST starts from the newest events; POINT_IN_TIME starts from the
-    /// point specified in PointInTimeConfiguration.
-    ///
-    /// Rendered as its CloudFormation spelling ([`StartingPosition::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum StartingPosition {
-        /// `LATEST`
-        Latest,
-        /// `POINT_IN_TIME`
-        PointInTime,
-    }
-
-    impl StartingPosition {
-        /// Every variant, in schema order.
-        pub const ALL: [StartingPosition; 2] = [StartingPosition::Latest, StartingPosition::PointInTime];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                StartingPosition::Latest => "LATEST",
-                StartingPosition::PointInTime => "POINT_IN_TIME",
-            }
-        }
-    }
-
-    impl std::fmt::Display for StartingPosition {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<StartingPosition> for Value {
-        fn from(v: StartingPosition) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<StartingPosition> for Val<StartingPosition> {
-        fn from(v: StartingPosition) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The run state of the subscriber. Events are delivered only while the state is RUNNING. Setting the state to STOPPED
-    /// pauses delivery. When an update sets a stopped subscriber back to RUNNING, ResumePosition controls where delivery
-    /// resumes.
-    ///
-    /// Rendered as its CloudFormation spelling ([`State::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum State {
-        /// `RUNNING`
-        Running,
-        /// `STOPPED`
-        Stopped,
-    }
-
-    impl State {
-        /// Every variant, in schema order.
-        pub const ALL: [State; 2] = [State::Running, State::Stopped];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                State::Running => "RUNNING",
-                State::Stopped => "STOPPED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for State {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<State> for Value {
-        fn from(v: State) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<State> for Val<State> {
-        fn from(v: State) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The transform type: RAW delivers the event payload only; WITH_METADATA delivers the event with its metadata
-    /// envelope; JSONATA delivers the output of the JSONata expression in JsonataConfiguration.
-    ///
-    /// Rendered as its CloudFormation spelling ([`TransformerType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TransformerType {
-        /// `RAW`
-        Raw,
-        /// `WITH_METADATA`
-        WithMetadata,
-        /// `JSONATA`
-        Jsonata,
-    }
-
-    impl TransformerType {
-        /// Every variant, in schema order.
-        pub const ALL: [TransformerType; 3] =
-            [TransformerType::Raw, TransformerType::WithMetadata, TransformerType::Jsonata];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                TransformerType::Raw => "RAW",
-                TransformerType::WithMetadata => "WITH_METADATA",
-                TransformerType::Jsonata => "JSONATA",
-            }
-        }
-    }
-
-    impl std::fmt::Display for TransformerType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<TransformerType> for Value {
-        fn from(v: TransformerType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<TransformerType> for Val<TransformerType> {
-        fn from(v: TransformerType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The delivery ordering mode of the subscriber. FIFO delivers events in order within an event group; UNORDERED
-    /// delivers without an ordering guarantee.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Type::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Type {
-        /// `FIFO`
-        Fifo,
-        /// `UNORDERED`
-        Unordered,
-    }
-
-    impl Type {
-        /// Every variant, in schema order.
-        pub const ALL: [Type; 2] = [Type::Fifo, Type::Unordered];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Type::Fifo => "FIFO",
-                Type::Unordered => "UNORDERED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Type {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Type> for Value {
-        fn from(v: Type) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Type> for Val<Type> {
-        fn from(v: Type) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The delivery ordering mode of the subscriber. FIFO delivers events in order within an event group; UNORDERED
+        /// delivers without an ordering guarantee.
+        Type[2] {
+            Fifo = "FIFO",
+            Unordered = "UNORDERED",
         }
     }
 }

@@ -369,43 +369,10 @@ pub mod experiment {
 
     property_type!(TreatmentToWeight);
 
-    /// Rendered as its CloudFormation spelling ([`DesiredChange::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DesiredChange {
-        /// `INCREASE`
-        Increase,
-        /// `DECREASE`
-        Decrease,
-    }
-
-    impl DesiredChange {
-        /// Every variant, in schema order.
-        pub const ALL: [DesiredChange; 2] = [DesiredChange::Increase, DesiredChange::Decrease];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DesiredChange::Increase => "INCREASE",
-                DesiredChange::Decrease => "DECREASE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for DesiredChange {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DesiredChange> for Value {
-        fn from(v: DesiredChange) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DesiredChange> for Val<DesiredChange> {
-        fn from(v: DesiredChange) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        DesiredChange[2] {
+            Increase = "INCREASE",
+            Decrease = "DECREASE",
         }
     }
 }
@@ -585,43 +552,10 @@ pub mod feature {
 
     property_type!(VariationObject);
 
-    /// Rendered as its CloudFormation spelling ([`EvaluationStrategy::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum EvaluationStrategy {
-        /// `ALL_RULES`
-        AllRules,
-        /// `DEFAULT_VARIATION`
-        DefaultVariation,
-    }
-
-    impl EvaluationStrategy {
-        /// Every variant, in schema order.
-        pub const ALL: [EvaluationStrategy; 2] = [EvaluationStrategy::AllRules, EvaluationStrategy::DefaultVariation];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                EvaluationStrategy::AllRules => "ALL_RULES",
-                EvaluationStrategy::DefaultVariation => "DEFAULT_VARIATION",
-            }
-        }
-    }
-
-    impl std::fmt::Display for EvaluationStrategy {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<EvaluationStrategy> for Value {
-        fn from(v: EvaluationStrategy) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<EvaluationStrategy> for Val<EvaluationStrategy> {
-        fn from(v: EvaluationStrategy) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        EvaluationStrategy[2] {
+            AllRules = "ALL_RULES",
+            DefaultVariation = "DEFAULT_VARIATION",
         }
     }
 }

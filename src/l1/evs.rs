@@ -531,90 +531,19 @@ pub mod environment {
 
     property_type!(VcfHostnames);
 
-    /// Rendered as its CloudFormation spelling ([`InstanceType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum InstanceType {
-        /// `i4i.metal`
-        I4iMetal,
-        /// `i7i.metal-24xl`
-        I7iMetal24xl,
-        /// `i7i.metal-48xl`
-        I7iMetal48xl,
-    }
-
-    impl InstanceType {
-        /// Every variant, in schema order.
-        pub const ALL: [InstanceType; 3] =
-            [InstanceType::I4iMetal, InstanceType::I7iMetal24xl, InstanceType::I7iMetal48xl];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                InstanceType::I4iMetal => "i4i.metal",
-                InstanceType::I7iMetal24xl => "i7i.metal-24xl",
-                InstanceType::I7iMetal48xl => "i7i.metal-48xl",
-            }
+    cfn_enum! {
+        InstanceType[3] {
+            I4iMetal = "i4i.metal",
+            I7iMetal24xl = "i7i.metal-24xl",
+            I7iMetal48xl = "i7i.metal-48xl",
         }
     }
 
-    impl std::fmt::Display for InstanceType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<InstanceType> for Value {
-        fn from(v: InstanceType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<InstanceType> for Val<InstanceType> {
-        fn from(v: InstanceType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`VcfVersion::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum VcfVersion {
-        /// `VCF-5.2.1`
-        Vcf521,
-        /// `VCF-5.2.2`
-        Vcf522,
-        /// `SELF_DEPLOYED`
-        SelfDeployed,
-    }
-
-    impl VcfVersion {
-        /// Every variant, in schema order.
-        pub const ALL: [VcfVersion; 3] = [VcfVersion::Vcf521, VcfVersion::Vcf522, VcfVersion::SelfDeployed];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                VcfVersion::Vcf521 => "VCF-5.2.1",
-                VcfVersion::Vcf522 => "VCF-5.2.2",
-                VcfVersion::SelfDeployed => "SELF_DEPLOYED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for VcfVersion {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<VcfVersion> for Value {
-        fn from(v: VcfVersion) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<VcfVersion> for Val<VcfVersion> {
-        fn from(v: VcfVersion) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        VcfVersion[3] {
+            Vcf521 = "VCF-5.2.1",
+            Vcf522 = "VCF-5.2.2",
+            SelfDeployed = "SELF_DEPLOYED",
         }
     }
 }

@@ -310,45 +310,11 @@ pub mod environment {
 
     property_type!(SuperuserParameters);
 
-    /// Federation mode used with the Environment
-    ///
-    /// Rendered as its CloudFormation spelling ([`FederationMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum FederationMode {
-        /// `LOCAL`
-        Local,
-        /// `FEDERATED`
-        Federated,
-    }
-
-    impl FederationMode {
-        /// Every variant, in schema order.
-        pub const ALL: [FederationMode; 2] = [FederationMode::Local, FederationMode::Federated];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                FederationMode::Local => "LOCAL",
-                FederationMode::Federated => "FEDERATED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for FederationMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<FederationMode> for Value {
-        fn from(v: FederationMode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<FederationMode> for Val<FederationMode> {
-        fn from(v: FederationMode) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Federation mode used with the Environment
+        FederationMode[2] {
+            Local = "LOCAL",
+            Federated = "FEDERATED",
         }
     }
 }

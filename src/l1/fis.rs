@@ -439,88 +439,19 @@ pub mod experiment_template {
 
     property_type!(S3Configuration);
 
-    /// The account targeting setting for the experiment template.
-    ///
-    /// Rendered as its CloudFormation spelling ([`AccountTargeting::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AccountTargeting {
-        /// `multi-account`
-        MultiAccount,
-        /// `single-account`
-        SingleAccount,
-    }
-
-    impl AccountTargeting {
-        /// Every variant, in schema order.
-        pub const ALL: [AccountTargeting; 2] = [AccountTargeting::MultiAccount, AccountTargeting::SingleAccount];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AccountTargeting::MultiAccount => "multi-account",
-                AccountTargeting::SingleAccount => "single-account",
-            }
+    cfn_enum! {
+        /// The account targeting setting for the experiment template.
+        AccountTargeting[2] {
+            MultiAccount = "multi-account",
+            SingleAccount = "single-account",
         }
     }
 
-    impl std::fmt::Display for AccountTargeting {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<AccountTargeting> for Value {
-        fn from(v: AccountTargeting) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<AccountTargeting> for Val<AccountTargeting> {
-        fn from(v: AccountTargeting) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The target resolution failure mode for the experiment template.
-    ///
-    /// Rendered as its CloudFormation spelling ([`EmptyTargetResolutionMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum EmptyTargetResolutionMode {
-        /// `fail`
-        Fail,
-        /// `skip`
-        Skip,
-    }
-
-    impl EmptyTargetResolutionMode {
-        /// Every variant, in schema order.
-        pub const ALL: [EmptyTargetResolutionMode; 2] =
-            [EmptyTargetResolutionMode::Fail, EmptyTargetResolutionMode::Skip];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                EmptyTargetResolutionMode::Fail => "fail",
-                EmptyTargetResolutionMode::Skip => "skip",
-            }
-        }
-    }
-
-    impl std::fmt::Display for EmptyTargetResolutionMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<EmptyTargetResolutionMode> for Value {
-        fn from(v: EmptyTargetResolutionMode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<EmptyTargetResolutionMode> for Val<EmptyTargetResolutionMode> {
-        fn from(v: EmptyTargetResolutionMode) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The target resolution failure mode for the experiment template.
+        EmptyTargetResolutionMode[2] {
+            Fail = "fail",
+            Skip = "skip",
         }
     }
 }

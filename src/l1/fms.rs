@@ -690,210 +690,43 @@ pub mod policy {
 
     property_type!(ThirdPartyFirewallPolicy);
 
-    /// Firewall deployment mode.
-    ///
-    /// Rendered as its CloudFormation spelling ([`FirewallDeploymentModel::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum FirewallDeploymentModel {
-        /// `DISTRIBUTED`
-        Distributed,
-        /// `CENTRALIZED`
-        Centralized,
-    }
-
-    impl FirewallDeploymentModel {
-        /// Every variant, in schema order.
-        pub const ALL: [FirewallDeploymentModel; 2] =
-            [FirewallDeploymentModel::Distributed, FirewallDeploymentModel::Centralized];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                FirewallDeploymentModel::Distributed => "DISTRIBUTED",
-                FirewallDeploymentModel::Centralized => "CENTRALIZED",
-            }
+    cfn_enum! {
+        /// Firewall deployment mode.
+        FirewallDeploymentModel[2] {
+            Distributed = "DISTRIBUTED",
+            Centralized = "CENTRALIZED",
         }
     }
 
-    impl std::fmt::Display for FirewallDeploymentModel {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// Firewall policy type.
+        PolicyType[11] {
+            Waf = "WAF",
+            Wafv2 = "WAFV2",
+            ShieldAdvanced = "SHIELD_ADVANCED",
+            SecurityGroupsCommon = "SECURITY_GROUPS_COMMON",
+            SecurityGroupsContentAudit = "SECURITY_GROUPS_CONTENT_AUDIT",
+            SecurityGroupsUsageAudit = "SECURITY_GROUPS_USAGE_AUDIT",
+            NetworkFirewall = "NETWORK_FIREWALL",
+            ThirdPartyFirewall = "THIRD_PARTY_FIREWALL",
+            DnsFirewall = "DNS_FIREWALL",
+            ImportNetworkFirewall = "IMPORT_NETWORK_FIREWALL",
+            NetworkAclCommon = "NETWORK_ACL_COMMON",
         }
     }
 
-    impl From<FirewallDeploymentModel> for Value {
-        fn from(v: FirewallDeploymentModel) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        ResourceTagLogicalOperator[2] {
+            And = "AND",
+            Or = "OR",
         }
     }
 
-    impl From<FirewallDeploymentModel> for Val<FirewallDeploymentModel> {
-        fn from(v: FirewallDeploymentModel) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Firewall policy type.
-    ///
-    /// Rendered as its CloudFormation spelling ([`PolicyType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PolicyType {
-        /// `WAF`
-        Waf,
-        /// `WAFV2`
-        Wafv2,
-        /// `SHIELD_ADVANCED`
-        ShieldAdvanced,
-        /// `SECURITY_GROUPS_COMMON`
-        SecurityGroupsCommon,
-        /// `SECURITY_GROUPS_CONTENT_AUDIT`
-        SecurityGroupsContentAudit,
-        /// `SECURITY_GROUPS_USAGE_AUDIT`
-        SecurityGroupsUsageAudit,
-        /// `NETWORK_FIREWALL`
-        NetworkFirewall,
-        /// `THIRD_PARTY_FIREWALL`
-        ThirdPartyFirewall,
-        /// `DNS_FIREWALL`
-        DnsFirewall,
-        /// `IMPORT_NETWORK_FIREWALL`
-        ImportNetworkFirewall,
-        /// `NETWORK_ACL_COMMON`
-        NetworkAclCommon,
-    }
-
-    impl PolicyType {
-        /// Every variant, in schema order.
-        pub const ALL: [PolicyType; 11] = [
-            PolicyType::Waf,
-            PolicyType::Wafv2,
-            PolicyType::ShieldAdvanced,
-            PolicyType::SecurityGroupsCommon,
-            PolicyType::SecurityGroupsContentAudit,
-            PolicyType::SecurityGroupsUsageAudit,
-            PolicyType::NetworkFirewall,
-            PolicyType::ThirdPartyFirewall,
-            PolicyType::DnsFirewall,
-            PolicyType::ImportNetworkFirewall,
-            PolicyType::NetworkAclCommon,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PolicyType::Waf => "WAF",
-                PolicyType::Wafv2 => "WAFV2",
-                PolicyType::ShieldAdvanced => "SHIELD_ADVANCED",
-                PolicyType::SecurityGroupsCommon => "SECURITY_GROUPS_COMMON",
-                PolicyType::SecurityGroupsContentAudit => "SECURITY_GROUPS_CONTENT_AUDIT",
-                PolicyType::SecurityGroupsUsageAudit => "SECURITY_GROUPS_USAGE_AUDIT",
-                PolicyType::NetworkFirewall => "NETWORK_FIREWALL",
-                PolicyType::ThirdPartyFirewall => "THIRD_PARTY_FIREWALL",
-                PolicyType::DnsFirewall => "DNS_FIREWALL",
-                PolicyType::ImportNetworkFirewall => "IMPORT_NETWORK_FIREWALL",
-                PolicyType::NetworkAclCommon => "NETWORK_ACL_COMMON",
-            }
-        }
-    }
-
-    impl std::fmt::Display for PolicyType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PolicyType> for Value {
-        fn from(v: PolicyType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PolicyType> for Val<PolicyType> {
-        fn from(v: PolicyType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`ResourceTagLogicalOperator::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ResourceTagLogicalOperator {
-        /// `AND`
-        And,
-        /// `OR`
-        Or,
-    }
-
-    impl ResourceTagLogicalOperator {
-        /// Every variant, in schema order.
-        pub const ALL: [ResourceTagLogicalOperator; 2] =
-            [ResourceTagLogicalOperator::And, ResourceTagLogicalOperator::Or];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ResourceTagLogicalOperator::And => "AND",
-                ResourceTagLogicalOperator::Or => "OR",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ResourceTagLogicalOperator {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ResourceTagLogicalOperator> for Value {
-        fn from(v: ResourceTagLogicalOperator) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ResourceTagLogicalOperator> for Val<ResourceTagLogicalOperator> {
-        fn from(v: ResourceTagLogicalOperator) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rule Action.
-    ///
-    /// Rendered as its CloudFormation spelling ([`RuleAction::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum RuleAction {
-        /// `allow`
-        Allow,
-        /// `deny`
-        Deny,
-    }
-
-    impl RuleAction {
-        /// Every variant, in schema order.
-        pub const ALL: [RuleAction; 2] = [RuleAction::Allow, RuleAction::Deny];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                RuleAction::Allow => "allow",
-                RuleAction::Deny => "deny",
-            }
-        }
-    }
-
-    impl std::fmt::Display for RuleAction {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<RuleAction> for Value {
-        fn from(v: RuleAction) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<RuleAction> for Val<RuleAction> {
-        fn from(v: RuleAction) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Rule Action.
+        RuleAction[2] {
+            Allow = "allow",
+            Deny = "deny",
         }
     }
 }

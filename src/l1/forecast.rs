@@ -238,171 +238,36 @@ pub mod dataset {
 
     property_type!(Tags);
 
-    /// Data type of the field
-    ///
-    /// Rendered as its CloudFormation spelling ([`AttributeType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AttributeType {
-        /// `string`
-        String2,
-        /// `integer`
-        Integer,
-        /// `float`
-        Float,
-        /// `timestamp`
-        Timestamp,
-        /// `geolocation`
-        Geolocation,
-    }
-
-    impl AttributeType {
-        /// Every variant, in schema order.
-        pub const ALL: [AttributeType; 5] = [
-            AttributeType::String2,
-            AttributeType::Integer,
-            AttributeType::Float,
-            AttributeType::Timestamp,
-            AttributeType::Geolocation,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AttributeType::String2 => "string",
-                AttributeType::Integer => "integer",
-                AttributeType::Float => "float",
-                AttributeType::Timestamp => "timestamp",
-                AttributeType::Geolocation => "geolocation",
-            }
+    cfn_enum! {
+        /// Data type of the field
+        AttributeType[5] {
+            String2 = "string",
+            Integer = "integer",
+            Float = "float",
+            Timestamp = "timestamp",
+            Geolocation = "geolocation",
         }
     }
 
-    impl std::fmt::Display for AttributeType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// The dataset type
+        DatasetType[3] {
+            TargetTimeSeries = "TARGET_TIME_SERIES",
+            RelatedTimeSeries = "RELATED_TIME_SERIES",
+            ItemMetadata = "ITEM_METADATA",
         }
     }
 
-    impl From<AttributeType> for Value {
-        fn from(v: AttributeType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<AttributeType> for Val<AttributeType> {
-        fn from(v: AttributeType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The dataset type
-    ///
-    /// Rendered as its CloudFormation spelling ([`DatasetType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DatasetType {
-        /// `TARGET_TIME_SERIES`
-        TargetTimeSeries,
-        /// `RELATED_TIME_SERIES`
-        RelatedTimeSeries,
-        /// `ITEM_METADATA`
-        ItemMetadata,
-    }
-
-    impl DatasetType {
-        /// Every variant, in schema order.
-        pub const ALL: [DatasetType; 3] =
-            [DatasetType::TargetTimeSeries, DatasetType::RelatedTimeSeries, DatasetType::ItemMetadata];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DatasetType::TargetTimeSeries => "TARGET_TIME_SERIES",
-                DatasetType::RelatedTimeSeries => "RELATED_TIME_SERIES",
-                DatasetType::ItemMetadata => "ITEM_METADATA",
-            }
-        }
-    }
-
-    impl std::fmt::Display for DatasetType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DatasetType> for Value {
-        fn from(v: DatasetType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DatasetType> for Val<DatasetType> {
-        fn from(v: DatasetType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The domain associated with the dataset
-    ///
-    /// Rendered as its CloudFormation spelling ([`Domain::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Domain {
-        /// `RETAIL`
-        Retail,
-        /// `CUSTOM`
-        Custom,
-        /// `INVENTORY_PLANNING`
-        InventoryPlanning,
-        /// `EC2_CAPACITY`
-        Ec2Capacity,
-        /// `WORK_FORCE`
-        WorkForce,
-        /// `WEB_TRAFFIC`
-        WebTraffic,
-        /// `METRICS`
-        Metrics,
-    }
-
-    impl Domain {
-        /// Every variant, in schema order.
-        pub const ALL: [Domain; 7] = [
-            Domain::Retail,
-            Domain::Custom,
-            Domain::InventoryPlanning,
-            Domain::Ec2Capacity,
-            Domain::WorkForce,
-            Domain::WebTraffic,
-            Domain::Metrics,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Domain::Retail => "RETAIL",
-                Domain::Custom => "CUSTOM",
-                Domain::InventoryPlanning => "INVENTORY_PLANNING",
-                Domain::Ec2Capacity => "EC2_CAPACITY",
-                Domain::WorkForce => "WORK_FORCE",
-                Domain::WebTraffic => "WEB_TRAFFIC",
-                Domain::Metrics => "METRICS",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Domain {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Domain> for Value {
-        fn from(v: Domain) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Domain> for Val<Domain> {
-        fn from(v: Domain) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The domain associated with the dataset
+        Domain[7] {
+            Retail = "RETAIL",
+            Custom = "CUSTOM",
+            InventoryPlanning = "INVENTORY_PLANNING",
+            Ec2Capacity = "EC2_CAPACITY",
+            WorkForce = "WORK_FORCE",
+            WebTraffic = "WEB_TRAFFIC",
+            Metrics = "METRICS",
         }
     }
 }
@@ -474,71 +339,18 @@ impl Handle<CfnDatasetGroup> {
 
 /// Property types and enums of [`CfnDatasetGroup`] (`AWS::Forecast::DatasetGroup`).
 pub mod dataset_group {
-    use crate::core::value::{Val, Value};
 
-    /// The domain associated with the dataset group. When you add a dataset to a dataset group, this value and the value
-    /// specified for the Domain parameter of the CreateDataset operation must match.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Domain::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Domain {
-        /// `RETAIL`
-        Retail,
-        /// `CUSTOM`
-        Custom,
-        /// `INVENTORY_PLANNING`
-        InventoryPlanning,
-        /// `EC2_CAPACITY`
-        Ec2Capacity,
-        /// `WORK_FORCE`
-        WorkForce,
-        /// `WEB_TRAFFIC`
-        WebTraffic,
-        /// `METRICS`
-        Metrics,
-    }
-
-    impl Domain {
-        /// Every variant, in schema order.
-        pub const ALL: [Domain; 7] = [
-            Domain::Retail,
-            Domain::Custom,
-            Domain::InventoryPlanning,
-            Domain::Ec2Capacity,
-            Domain::WorkForce,
-            Domain::WebTraffic,
-            Domain::Metrics,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Domain::Retail => "RETAIL",
-                Domain::Custom => "CUSTOM",
-                Domain::InventoryPlanning => "INVENTORY_PLANNING",
-                Domain::Ec2Capacity => "EC2_CAPACITY",
-                Domain::WorkForce => "WORK_FORCE",
-                Domain::WebTraffic => "WEB_TRAFFIC",
-                Domain::Metrics => "METRICS",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Domain {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Domain> for Value {
-        fn from(v: Domain) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Domain> for Val<Domain> {
-        fn from(v: Domain) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The domain associated with the dataset group. When you add a dataset to a dataset group, this value and the
+        /// value specified for the Domain parameter of the CreateDataset operation must match.
+        Domain[7] {
+            Retail = "RETAIL",
+            Custom = "CUSTOM",
+            InventoryPlanning = "INVENTORY_PLANNING",
+            Ec2Capacity = "EC2_CAPACITY",
+            WorkForce = "WORK_FORCE",
+            WebTraffic = "WEB_TRAFFIC",
+            Metrics = "METRICS",
         }
     }
 }

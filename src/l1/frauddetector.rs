@@ -624,372 +624,77 @@ pub mod detector {
 
     property_type!(Rule);
 
-    /// Rendered as its CloudFormation spelling ([`DataSource::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DataSource {
-        /// `EVENT`
-        Event,
-    }
-
-    impl DataSource {
-        /// Every variant, in schema order.
-        pub const ALL: [DataSource; 1] = [DataSource::Event];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DataSource::Event => "EVENT",
-            }
+    cfn_enum! {
+        DataSource[1] {
+            Event = "EVENT",
         }
     }
 
-    impl std::fmt::Display for DataSource {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        DataType[4] {
+            String2 = "STRING",
+            Integer = "INTEGER",
+            Float = "FLOAT",
+            Boolean = "BOOLEAN",
         }
     }
 
-    impl From<DataSource> for Value {
-        fn from(v: DataSource) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// The desired detector version status for the detector
+        DetectorVersionStatus[2] {
+            Draft = "DRAFT",
+            Active = "ACTIVE",
         }
     }
 
-    impl From<DataSource> for Val<DataSource> {
-        fn from(v: DataSource) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        Language[1] {
+            Detectorpl = "DETECTORPL",
         }
     }
 
-    /// Rendered as its CloudFormation spelling ([`DataType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DataType {
-        /// `STRING`
-        String2,
-        /// `INTEGER`
-        Integer,
-        /// `FLOAT`
-        Float,
-        /// `BOOLEAN`
-        Boolean,
-    }
-
-    impl DataType {
-        /// Every variant, in schema order.
-        pub const ALL: [DataType; 4] = [DataType::String2, DataType::Integer, DataType::Float, DataType::Boolean];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DataType::String2 => "STRING",
-                DataType::Integer => "INTEGER",
-                DataType::Float => "FLOAT",
-                DataType::Boolean => "BOOLEAN",
-            }
+    cfn_enum! {
+        RuleExecutionMode[2] {
+            FirstMatched = "FIRST_MATCHED",
+            AllMatched = "ALL_MATCHED",
         }
     }
 
-    impl std::fmt::Display for DataType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DataType> for Value {
-        fn from(v: DataType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DataType> for Val<DataType> {
-        fn from(v: DataType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The desired detector version status for the detector
-    ///
-    /// Rendered as its CloudFormation spelling ([`DetectorVersionStatus::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DetectorVersionStatus {
-        /// `DRAFT`
-        Draft,
-        /// `ACTIVE`
-        Active,
-    }
-
-    impl DetectorVersionStatus {
-        /// Every variant, in schema order.
-        pub const ALL: [DetectorVersionStatus; 2] = [DetectorVersionStatus::Draft, DetectorVersionStatus::Active];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DetectorVersionStatus::Draft => "DRAFT",
-                DetectorVersionStatus::Active => "ACTIVE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for DetectorVersionStatus {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DetectorVersionStatus> for Value {
-        fn from(v: DetectorVersionStatus) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DetectorVersionStatus> for Val<DetectorVersionStatus> {
-        fn from(v: DetectorVersionStatus) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`Language::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Language {
-        /// `DETECTORPL`
-        Detectorpl,
-    }
-
-    impl Language {
-        /// Every variant, in schema order.
-        pub const ALL: [Language; 1] = [Language::Detectorpl];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Language::Detectorpl => "DETECTORPL",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Language {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Language> for Value {
-        fn from(v: Language) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Language> for Val<Language> {
-        fn from(v: Language) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`RuleExecutionMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum RuleExecutionMode {
-        /// `FIRST_MATCHED`
-        FirstMatched,
-        /// `ALL_MATCHED`
-        AllMatched,
-    }
-
-    impl RuleExecutionMode {
-        /// Every variant, in schema order.
-        pub const ALL: [RuleExecutionMode; 2] = [RuleExecutionMode::FirstMatched, RuleExecutionMode::AllMatched];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                RuleExecutionMode::FirstMatched => "FIRST_MATCHED",
-                RuleExecutionMode::AllMatched => "ALL_MATCHED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for RuleExecutionMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<RuleExecutionMode> for Value {
-        fn from(v: RuleExecutionMode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<RuleExecutionMode> for Val<RuleExecutionMode> {
-        fn from(v: RuleExecutionMode) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`VariableType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum VariableType {
-        /// `AUTH_CODE`
-        AuthCode,
-        /// `AVS`
-        Avs,
-        /// `BILLING_ADDRESS_L1`
-        BillingAddressL1,
-        /// `BILLING_ADDRESS_L2`
-        BillingAddressL2,
-        /// `BILLING_CITY`
-        BillingCity,
-        /// `BILLING_COUNTRY`
-        BillingCountry,
-        /// `BILLING_NAME`
-        BillingName,
-        /// `BILLING_PHONE`
-        BillingPhone,
-        /// `BILLING_STATE`
-        BillingState,
-        /// `BILLING_ZIP`
-        BillingZip,
-        /// `CARD_BIN`
-        CardBin,
-        /// `CATEGORICAL`
-        Categorical,
-        /// `CURRENCY_CODE`
-        CurrencyCode,
-        /// `EMAIL_ADDRESS`
-        EmailAddress,
-        /// `FINGERPRINT`
-        Fingerprint,
-        /// `FRAUD_LABEL`
-        FraudLabel,
-        /// `FREE_FORM_TEXT`
-        FreeFormText,
-        /// `IP_ADDRESS`
-        IpAddress,
-        /// `NUMERIC`
-        Numeric,
-        /// `ORDER_ID`
-        OrderId,
-        /// `PAYMENT_TYPE`
-        PaymentType,
-        /// `PHONE_NUMBER`
-        PhoneNumber,
-        /// `PRICE`
-        Price,
-        /// `PRODUCT_CATEGORY`
-        ProductCategory,
-        /// `SHIPPING_ADDRESS_L1`
-        ShippingAddressL1,
-        /// `SHIPPING_ADDRESS_L2`
-        ShippingAddressL2,
-        /// `SHIPPING_CITY`
-        ShippingCity,
-        /// `SHIPPING_COUNTRY`
-        ShippingCountry,
-        /// `SHIPPING_NAME`
-        ShippingName,
-        /// `SHIPPING_PHONE`
-        ShippingPhone,
-        /// `SHIPPING_STATE`
-        ShippingState,
-        /// `SHIPPING_ZIP`
-        ShippingZip,
-        /// `USERAGENT`
-        Useragent,
-    }
-
-    impl VariableType {
-        /// Every variant, in schema order.
-        pub const ALL: [VariableType; 33] = [
-            VariableType::AuthCode,
-            VariableType::Avs,
-            VariableType::BillingAddressL1,
-            VariableType::BillingAddressL2,
-            VariableType::BillingCity,
-            VariableType::BillingCountry,
-            VariableType::BillingName,
-            VariableType::BillingPhone,
-            VariableType::BillingState,
-            VariableType::BillingZip,
-            VariableType::CardBin,
-            VariableType::Categorical,
-            VariableType::CurrencyCode,
-            VariableType::EmailAddress,
-            VariableType::Fingerprint,
-            VariableType::FraudLabel,
-            VariableType::FreeFormText,
-            VariableType::IpAddress,
-            VariableType::Numeric,
-            VariableType::OrderId,
-            VariableType::PaymentType,
-            VariableType::PhoneNumber,
-            VariableType::Price,
-            VariableType::ProductCategory,
-            VariableType::ShippingAddressL1,
-            VariableType::ShippingAddressL2,
-            VariableType::ShippingCity,
-            VariableType::ShippingCountry,
-            VariableType::ShippingName,
-            VariableType::ShippingPhone,
-            VariableType::ShippingState,
-            VariableType::ShippingZip,
-            VariableType::Useragent,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                VariableType::AuthCode => "AUTH_CODE",
-                VariableType::Avs => "AVS",
-                VariableType::BillingAddressL1 => "BILLING_ADDRESS_L1",
-                VariableType::BillingAddressL2 => "BILLING_ADDRESS_L2",
-                VariableType::BillingCity => "BILLING_CITY",
-                VariableType::BillingCountry => "BILLING_COUNTRY",
-                VariableType::BillingName => "BILLING_NAME",
-                VariableType::BillingPhone => "BILLING_PHONE",
-                VariableType::BillingState => "BILLING_STATE",
-                VariableType::BillingZip => "BILLING_ZIP",
-                VariableType::CardBin => "CARD_BIN",
-                VariableType::Categorical => "CATEGORICAL",
-                VariableType::CurrencyCode => "CURRENCY_CODE",
-                VariableType::EmailAddress => "EMAIL_ADDRESS",
-                VariableType::Fingerprint => "FINGERPRINT",
-                VariableType::FraudLabel => "FRAUD_LABEL",
-                VariableType::FreeFormText => "FREE_FORM_TEXT",
-                VariableType::IpAddress => "IP_ADDRESS",
-                VariableType::Numeric => "NUMERIC",
-                VariableType::OrderId => "ORDER_ID",
-                VariableType::PaymentType => "PAYMENT_TYPE",
-                VariableType::PhoneNumber => "PHONE_NUMBER",
-                VariableType::Price => "PRICE",
-                VariableType::ProductCategory => "PRODUCT_CATEGORY",
-                VariableType::ShippingAddressL1 => "SHIPPING_ADDRESS_L1",
-                VariableType::ShippingAddressL2 => "SHIPPING_ADDRESS_L2",
-                VariableType::ShippingCity => "SHIPPING_CITY",
-                VariableType::ShippingCountry => "SHIPPING_COUNTRY",
-                VariableType::ShippingName => "SHIPPING_NAME",
-                VariableType::ShippingPhone => "SHIPPING_PHONE",
-                VariableType::ShippingState => "SHIPPING_STATE",
-                VariableType::ShippingZip => "SHIPPING_ZIP",
-                VariableType::Useragent => "USERAGENT",
-            }
-        }
-    }
-
-    impl std::fmt::Display for VariableType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<VariableType> for Value {
-        fn from(v: VariableType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<VariableType> for Val<VariableType> {
-        fn from(v: VariableType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        VariableType[33] {
+            AuthCode = "AUTH_CODE",
+            Avs = "AVS",
+            BillingAddressL1 = "BILLING_ADDRESS_L1",
+            BillingAddressL2 = "BILLING_ADDRESS_L2",
+            BillingCity = "BILLING_CITY",
+            BillingCountry = "BILLING_COUNTRY",
+            BillingName = "BILLING_NAME",
+            BillingPhone = "BILLING_PHONE",
+            BillingState = "BILLING_STATE",
+            BillingZip = "BILLING_ZIP",
+            CardBin = "CARD_BIN",
+            Categorical = "CATEGORICAL",
+            CurrencyCode = "CURRENCY_CODE",
+            EmailAddress = "EMAIL_ADDRESS",
+            Fingerprint = "FINGERPRINT",
+            FraudLabel = "FRAUD_LABEL",
+            FreeFormText = "FREE_FORM_TEXT",
+            IpAddress = "IP_ADDRESS",
+            Numeric = "NUMERIC",
+            OrderId = "ORDER_ID",
+            PaymentType = "PAYMENT_TYPE",
+            PhoneNumber = "PHONE_NUMBER",
+            Price = "PRICE",
+            ProductCategory = "PRODUCT_CATEGORY",
+            ShippingAddressL1 = "SHIPPING_ADDRESS_L1",
+            ShippingAddressL2 = "SHIPPING_ADDRESS_L2",
+            ShippingCity = "SHIPPING_CITY",
+            ShippingCountry = "SHIPPING_COUNTRY",
+            ShippingName = "SHIPPING_NAME",
+            ShippingPhone = "SHIPPING_PHONE",
+            ShippingState = "SHIPPING_STATE",
+            ShippingZip = "SHIPPING_ZIP",
+            Useragent = "USERAGENT",
         }
     }
 }
@@ -1383,253 +1088,56 @@ pub mod event_type {
 
     property_type!(Label);
 
-    /// Rendered as its CloudFormation spelling ([`DataSource::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DataSource {
-        /// `EVENT`
-        Event,
-    }
-
-    impl DataSource {
-        /// Every variant, in schema order.
-        pub const ALL: [DataSource; 1] = [DataSource::Event];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DataSource::Event => "EVENT",
-            }
+    cfn_enum! {
+        DataSource[1] {
+            Event = "EVENT",
         }
     }
 
-    impl std::fmt::Display for DataSource {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        DataType[4] {
+            String2 = "STRING",
+            Integer = "INTEGER",
+            Float = "FLOAT",
+            Boolean = "BOOLEAN",
         }
     }
 
-    impl From<DataSource> for Value {
-        fn from(v: DataSource) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DataSource> for Val<DataSource> {
-        fn from(v: DataSource) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`DataType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DataType {
-        /// `STRING`
-        String2,
-        /// `INTEGER`
-        Integer,
-        /// `FLOAT`
-        Float,
-        /// `BOOLEAN`
-        Boolean,
-    }
-
-    impl DataType {
-        /// Every variant, in schema order.
-        pub const ALL: [DataType; 4] = [DataType::String2, DataType::Integer, DataType::Float, DataType::Boolean];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DataType::String2 => "STRING",
-                DataType::Integer => "INTEGER",
-                DataType::Float => "FLOAT",
-                DataType::Boolean => "BOOLEAN",
-            }
-        }
-    }
-
-    impl std::fmt::Display for DataType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DataType> for Value {
-        fn from(v: DataType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DataType> for Val<DataType> {
-        fn from(v: DataType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`VariableType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum VariableType {
-        /// `AUTH_CODE`
-        AuthCode,
-        /// `AVS`
-        Avs,
-        /// `BILLING_ADDRESS_L1`
-        BillingAddressL1,
-        /// `BILLING_ADDRESS_L2`
-        BillingAddressL2,
-        /// `BILLING_CITY`
-        BillingCity,
-        /// `BILLING_COUNTRY`
-        BillingCountry,
-        /// `BILLING_NAME`
-        BillingName,
-        /// `BILLING_PHONE`
-        BillingPhone,
-        /// `BILLING_STATE`
-        BillingState,
-        /// `BILLING_ZIP`
-        BillingZip,
-        /// `CARD_BIN`
-        CardBin,
-        /// `CATEGORICAL`
-        Categorical,
-        /// `CURRENCY_CODE`
-        CurrencyCode,
-        /// `EMAIL_ADDRESS`
-        EmailAddress,
-        /// `FINGERPRINT`
-        Fingerprint,
-        /// `FRAUD_LABEL`
-        FraudLabel,
-        /// `FREE_FORM_TEXT`
-        FreeFormText,
-        /// `IP_ADDRESS`
-        IpAddress,
-        /// `NUMERIC`
-        Numeric,
-        /// `ORDER_ID`
-        OrderId,
-        /// `PAYMENT_TYPE`
-        PaymentType,
-        /// `PHONE_NUMBER`
-        PhoneNumber,
-        /// `PRICE`
-        Price,
-        /// `PRODUCT_CATEGORY`
-        ProductCategory,
-        /// `SHIPPING_ADDRESS_L1`
-        ShippingAddressL1,
-        /// `SHIPPING_ADDRESS_L2`
-        ShippingAddressL2,
-        /// `SHIPPING_CITY`
-        ShippingCity,
-        /// `SHIPPING_COUNTRY`
-        ShippingCountry,
-        /// `SHIPPING_NAME`
-        ShippingName,
-        /// `SHIPPING_PHONE`
-        ShippingPhone,
-        /// `SHIPPING_STATE`
-        ShippingState,
-        /// `SHIPPING_ZIP`
-        ShippingZip,
-        /// `USERAGENT`
-        Useragent,
-    }
-
-    impl VariableType {
-        /// Every variant, in schema order.
-        pub const ALL: [VariableType; 33] = [
-            VariableType::AuthCode,
-            VariableType::Avs,
-            VariableType::BillingAddressL1,
-            VariableType::BillingAddressL2,
-            VariableType::BillingCity,
-            VariableType::BillingCountry,
-            VariableType::BillingName,
-            VariableType::BillingPhone,
-            VariableType::BillingState,
-            VariableType::BillingZip,
-            VariableType::CardBin,
-            VariableType::Categorical,
-            VariableType::CurrencyCode,
-            VariableType::EmailAddress,
-            VariableType::Fingerprint,
-            VariableType::FraudLabel,
-            VariableType::FreeFormText,
-            VariableType::IpAddress,
-            VariableType::Numeric,
-            VariableType::OrderId,
-            VariableType::PaymentType,
-            VariableType::PhoneNumber,
-            VariableType::Price,
-            VariableType::ProductCategory,
-            VariableType::ShippingAddressL1,
-            VariableType::ShippingAddressL2,
-            VariableType::ShippingCity,
-            VariableType::ShippingCountry,
-            VariableType::ShippingName,
-            VariableType::ShippingPhone,
-            VariableType::ShippingState,
-            VariableType::ShippingZip,
-            VariableType::Useragent,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                VariableType::AuthCode => "AUTH_CODE",
-                VariableType::Avs => "AVS",
-                VariableType::BillingAddressL1 => "BILLING_ADDRESS_L1",
-                VariableType::BillingAddressL2 => "BILLING_ADDRESS_L2",
-                VariableType::BillingCity => "BILLING_CITY",
-                VariableType::BillingCountry => "BILLING_COUNTRY",
-                VariableType::BillingName => "BILLING_NAME",
-                VariableType::BillingPhone => "BILLING_PHONE",
-                VariableType::BillingState => "BILLING_STATE",
-                VariableType::BillingZip => "BILLING_ZIP",
-                VariableType::CardBin => "CARD_BIN",
-                VariableType::Categorical => "CATEGORICAL",
-                VariableType::CurrencyCode => "CURRENCY_CODE",
-                VariableType::EmailAddress => "EMAIL_ADDRESS",
-                VariableType::Fingerprint => "FINGERPRINT",
-                VariableType::FraudLabel => "FRAUD_LABEL",
-                VariableType::FreeFormText => "FREE_FORM_TEXT",
-                VariableType::IpAddress => "IP_ADDRESS",
-                VariableType::Numeric => "NUMERIC",
-                VariableType::OrderId => "ORDER_ID",
-                VariableType::PaymentType => "PAYMENT_TYPE",
-                VariableType::PhoneNumber => "PHONE_NUMBER",
-                VariableType::Price => "PRICE",
-                VariableType::ProductCategory => "PRODUCT_CATEGORY",
-                VariableType::ShippingAddressL1 => "SHIPPING_ADDRESS_L1",
-                VariableType::ShippingAddressL2 => "SHIPPING_ADDRESS_L2",
-                VariableType::ShippingCity => "SHIPPING_CITY",
-                VariableType::ShippingCountry => "SHIPPING_COUNTRY",
-                VariableType::ShippingName => "SHIPPING_NAME",
-                VariableType::ShippingPhone => "SHIPPING_PHONE",
-                VariableType::ShippingState => "SHIPPING_STATE",
-                VariableType::ShippingZip => "SHIPPING_ZIP",
-                VariableType::Useragent => "USERAGENT",
-            }
-        }
-    }
-
-    impl std::fmt::Display for VariableType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<VariableType> for Value {
-        fn from(v: VariableType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<VariableType> for Val<VariableType> {
-        fn from(v: VariableType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        VariableType[33] {
+            AuthCode = "AUTH_CODE",
+            Avs = "AVS",
+            BillingAddressL1 = "BILLING_ADDRESS_L1",
+            BillingAddressL2 = "BILLING_ADDRESS_L2",
+            BillingCity = "BILLING_CITY",
+            BillingCountry = "BILLING_COUNTRY",
+            BillingName = "BILLING_NAME",
+            BillingPhone = "BILLING_PHONE",
+            BillingState = "BILLING_STATE",
+            BillingZip = "BILLING_ZIP",
+            CardBin = "CARD_BIN",
+            Categorical = "CATEGORICAL",
+            CurrencyCode = "CURRENCY_CODE",
+            EmailAddress = "EMAIL_ADDRESS",
+            Fingerprint = "FINGERPRINT",
+            FraudLabel = "FRAUD_LABEL",
+            FreeFormText = "FREE_FORM_TEXT",
+            IpAddress = "IP_ADDRESS",
+            Numeric = "NUMERIC",
+            OrderId = "ORDER_ID",
+            PaymentType = "PAYMENT_TYPE",
+            PhoneNumber = "PHONE_NUMBER",
+            Price = "PRICE",
+            ProductCategory = "PRODUCT_CATEGORY",
+            ShippingAddressL1 = "SHIPPING_ADDRESS_L1",
+            ShippingAddressL2 = "SHIPPING_ADDRESS_L2",
+            ShippingCity = "SHIPPING_CITY",
+            ShippingCountry = "SHIPPING_COUNTRY",
+            ShippingName = "SHIPPING_NAME",
+            ShippingPhone = "SHIPPING_PHONE",
+            ShippingState = "SHIPPING_STATE",
+            ShippingZip = "SHIPPING_ZIP",
+            Useragent = "USERAGENT",
         }
     }
 }
@@ -1973,265 +1481,62 @@ impl Handle<CfnVariable> {
 
 /// Property types and enums of [`CfnVariable`] (`AWS::FraudDetector::Variable`).
 pub mod variable {
-    use crate::core::value::{Val, Value};
 
-    /// The source of the data.
-    ///
-    /// Rendered as its CloudFormation spelling ([`DataSource::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DataSource {
-        /// `EVENT`
-        Event,
-        /// `EXTERNAL_MODEL_SCORE`
-        ExternalModelScore,
-    }
-
-    impl DataSource {
-        /// Every variant, in schema order.
-        pub const ALL: [DataSource; 2] = [DataSource::Event, DataSource::ExternalModelScore];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DataSource::Event => "EVENT",
-                DataSource::ExternalModelScore => "EXTERNAL_MODEL_SCORE",
-            }
+    cfn_enum! {
+        /// The source of the data.
+        DataSource[2] {
+            Event = "EVENT",
+            ExternalModelScore = "EXTERNAL_MODEL_SCORE",
         }
     }
 
-    impl std::fmt::Display for DataSource {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// The data type.
+        DataType[4] {
+            String2 = "STRING",
+            Integer = "INTEGER",
+            Float = "FLOAT",
+            Boolean = "BOOLEAN",
         }
     }
 
-    impl From<DataSource> for Value {
-        fn from(v: DataSource) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DataSource> for Val<DataSource> {
-        fn from(v: DataSource) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The data type.
-    ///
-    /// Rendered as its CloudFormation spelling ([`DataType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DataType {
-        /// `STRING`
-        String2,
-        /// `INTEGER`
-        Integer,
-        /// `FLOAT`
-        Float,
-        /// `BOOLEAN`
-        Boolean,
-    }
-
-    impl DataType {
-        /// Every variant, in schema order.
-        pub const ALL: [DataType; 4] = [DataType::String2, DataType::Integer, DataType::Float, DataType::Boolean];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DataType::String2 => "STRING",
-                DataType::Integer => "INTEGER",
-                DataType::Float => "FLOAT",
-                DataType::Boolean => "BOOLEAN",
-            }
-        }
-    }
-
-    impl std::fmt::Display for DataType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DataType> for Value {
-        fn from(v: DataType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DataType> for Val<DataType> {
-        fn from(v: DataType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The variable type. For more information see
-    /// <https://docs.aws.amazon.com/frauddetector/latest/ug/create-a-variable.html#variable-types>
-    ///
-    /// Rendered as its CloudFormation spelling ([`VariableType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum VariableType {
-        /// `AUTH_CODE`
-        AuthCode,
-        /// `AVS`
-        Avs,
-        /// `BILLING_ADDRESS_L1`
-        BillingAddressL1,
-        /// `BILLING_ADDRESS_L2`
-        BillingAddressL2,
-        /// `BILLING_CITY`
-        BillingCity,
-        /// `BILLING_COUNTRY`
-        BillingCountry,
-        /// `BILLING_NAME`
-        BillingName,
-        /// `BILLING_PHONE`
-        BillingPhone,
-        /// `BILLING_STATE`
-        BillingState,
-        /// `BILLING_ZIP`
-        BillingZip,
-        /// `CARD_BIN`
-        CardBin,
-        /// `CATEGORICAL`
-        Categorical,
-        /// `CURRENCY_CODE`
-        CurrencyCode,
-        /// `EMAIL_ADDRESS`
-        EmailAddress,
-        /// `FINGERPRINT`
-        Fingerprint,
-        /// `FRAUD_LABEL`
-        FraudLabel,
-        /// `FREE_FORM_TEXT`
-        FreeFormText,
-        /// `IP_ADDRESS`
-        IpAddress,
-        /// `NUMERIC`
-        Numeric,
-        /// `ORDER_ID`
-        OrderId,
-        /// `PAYMENT_TYPE`
-        PaymentType,
-        /// `PHONE_NUMBER`
-        PhoneNumber,
-        /// `PRICE`
-        Price,
-        /// `PRODUCT_CATEGORY`
-        ProductCategory,
-        /// `SHIPPING_ADDRESS_L1`
-        ShippingAddressL1,
-        /// `SHIPPING_ADDRESS_L2`
-        ShippingAddressL2,
-        /// `SHIPPING_CITY`
-        ShippingCity,
-        /// `SHIPPING_COUNTRY`
-        ShippingCountry,
-        /// `SHIPPING_NAME`
-        ShippingName,
-        /// `SHIPPING_PHONE`
-        ShippingPhone,
-        /// `SHIPPING_STATE`
-        ShippingState,
-        /// `SHIPPING_ZIP`
-        ShippingZip,
-        /// `USERAGENT`
-        Useragent,
-    }
-
-    impl VariableType {
-        /// Every variant, in schema order.
-        pub const ALL: [VariableType; 33] = [
-            VariableType::AuthCode,
-            VariableType::Avs,
-            VariableType::BillingAddressL1,
-            VariableType::BillingAddressL2,
-            VariableType::BillingCity,
-            VariableType::BillingCountry,
-            VariableType::BillingName,
-            VariableType::BillingPhone,
-            VariableType::BillingState,
-            VariableType::BillingZip,
-            VariableType::CardBin,
-            VariableType::Categorical,
-            VariableType::CurrencyCode,
-            VariableType::EmailAddress,
-            VariableType::Fingerprint,
-            VariableType::FraudLabel,
-            VariableType::FreeFormText,
-            VariableType::IpAddress,
-            VariableType::Numeric,
-            VariableType::OrderId,
-            VariableType::PaymentType,
-            VariableType::PhoneNumber,
-            VariableType::Price,
-            VariableType::ProductCategory,
-            VariableType::ShippingAddressL1,
-            VariableType::ShippingAddressL2,
-            VariableType::ShippingCity,
-            VariableType::ShippingCountry,
-            VariableType::ShippingName,
-            VariableType::ShippingPhone,
-            VariableType::ShippingState,
-            VariableType::ShippingZip,
-            VariableType::Useragent,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                VariableType::AuthCode => "AUTH_CODE",
-                VariableType::Avs => "AVS",
-                VariableType::BillingAddressL1 => "BILLING_ADDRESS_L1",
-                VariableType::BillingAddressL2 => "BILLING_ADDRESS_L2",
-                VariableType::BillingCity => "BILLING_CITY",
-                VariableType::BillingCountry => "BILLING_COUNTRY",
-                VariableType::BillingName => "BILLING_NAME",
-                VariableType::BillingPhone => "BILLING_PHONE",
-                VariableType::BillingState => "BILLING_STATE",
-                VariableType::BillingZip => "BILLING_ZIP",
-                VariableType::CardBin => "CARD_BIN",
-                VariableType::Categorical => "CATEGORICAL",
-                VariableType::CurrencyCode => "CURRENCY_CODE",
-                VariableType::EmailAddress => "EMAIL_ADDRESS",
-                VariableType::Fingerprint => "FINGERPRINT",
-                VariableType::FraudLabel => "FRAUD_LABEL",
-                VariableType::FreeFormText => "FREE_FORM_TEXT",
-                VariableType::IpAddress => "IP_ADDRESS",
-                VariableType::Numeric => "NUMERIC",
-                VariableType::OrderId => "ORDER_ID",
-                VariableType::PaymentType => "PAYMENT_TYPE",
-                VariableType::PhoneNumber => "PHONE_NUMBER",
-                VariableType::Price => "PRICE",
-                VariableType::ProductCategory => "PRODUCT_CATEGORY",
-                VariableType::ShippingAddressL1 => "SHIPPING_ADDRESS_L1",
-                VariableType::ShippingAddressL2 => "SHIPPING_ADDRESS_L2",
-                VariableType::ShippingCity => "SHIPPING_CITY",
-                VariableType::ShippingCountry => "SHIPPING_COUNTRY",
-                VariableType::ShippingName => "SHIPPING_NAME",
-                VariableType::ShippingPhone => "SHIPPING_PHONE",
-                VariableType::ShippingState => "SHIPPING_STATE",
-                VariableType::ShippingZip => "SHIPPING_ZIP",
-                VariableType::Useragent => "USERAGENT",
-            }
-        }
-    }
-
-    impl std::fmt::Display for VariableType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<VariableType> for Value {
-        fn from(v: VariableType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<VariableType> for Val<VariableType> {
-        fn from(v: VariableType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The variable type. For more information see
+        /// <https://docs.aws.amazon.com/frauddetector/latest/ug/create-a-variable.html#variable-types>
+        VariableType[33] {
+            AuthCode = "AUTH_CODE",
+            Avs = "AVS",
+            BillingAddressL1 = "BILLING_ADDRESS_L1",
+            BillingAddressL2 = "BILLING_ADDRESS_L2",
+            BillingCity = "BILLING_CITY",
+            BillingCountry = "BILLING_COUNTRY",
+            BillingName = "BILLING_NAME",
+            BillingPhone = "BILLING_PHONE",
+            BillingState = "BILLING_STATE",
+            BillingZip = "BILLING_ZIP",
+            CardBin = "CARD_BIN",
+            Categorical = "CATEGORICAL",
+            CurrencyCode = "CURRENCY_CODE",
+            EmailAddress = "EMAIL_ADDRESS",
+            Fingerprint = "FINGERPRINT",
+            FraudLabel = "FRAUD_LABEL",
+            FreeFormText = "FREE_FORM_TEXT",
+            IpAddress = "IP_ADDRESS",
+            Numeric = "NUMERIC",
+            OrderId = "ORDER_ID",
+            PaymentType = "PAYMENT_TYPE",
+            PhoneNumber = "PHONE_NUMBER",
+            Price = "PRICE",
+            ProductCategory = "PRODUCT_CATEGORY",
+            ShippingAddressL1 = "SHIPPING_ADDRESS_L1",
+            ShippingAddressL2 = "SHIPPING_ADDRESS_L2",
+            ShippingCity = "SHIPPING_CITY",
+            ShippingCountry = "SHIPPING_COUNTRY",
+            ShippingName = "SHIPPING_NAME",
+            ShippingPhone = "SHIPPING_PHONE",
+            ShippingState = "SHIPPING_STATE",
+            ShippingZip = "SHIPPING_ZIP",
+            Useragent = "USERAGENT",
         }
     }
 }

@@ -301,46 +301,11 @@ pub mod data_repository_association {
 
     property_type!(S3);
 
-    /// Rendered as its CloudFormation spelling ([`EventType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum EventType {
-        /// `NEW`
-        New,
-        /// `CHANGED`
-        Changed,
-        /// `DELETED`
-        Deleted,
-    }
-
-    impl EventType {
-        /// Every variant, in schema order.
-        pub const ALL: [EventType; 3] = [EventType::New, EventType::Changed, EventType::Deleted];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                EventType::New => "NEW",
-                EventType::Changed => "CHANGED",
-                EventType::Deleted => "DELETED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for EventType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<EventType> for Value {
-        fn from(v: EventType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<EventType> for Val<EventType> {
-        fn from(v: EventType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        EventType[3] {
+            New = "NEW",
+            Changed = "CHANGED",
+            Deleted = "DELETED",
         }
     }
 }
@@ -636,79 +601,16 @@ pub mod file_cache {
 
     property_type!(MetadataConfiguration);
 
-    /// Rendered as its CloudFormation spelling ([`DeploymentType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DeploymentType {
-        /// `CACHE_1`
-        Cache1,
-    }
-
-    impl DeploymentType {
-        /// Every variant, in schema order.
-        pub const ALL: [DeploymentType; 1] = [DeploymentType::Cache1];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DeploymentType::Cache1 => "CACHE_1",
-            }
+    cfn_enum! {
+        DeploymentType[1] {
+            Cache1 = "CACHE_1",
         }
     }
 
-    impl std::fmt::Display for DeploymentType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DeploymentType> for Value {
-        fn from(v: DeploymentType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DeploymentType> for Val<DeploymentType> {
-        fn from(v: DeploymentType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The type of cache, which must be LUSTRE
-    ///
-    /// Rendered as its CloudFormation spelling ([`FileCacheType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum FileCacheType {
-        /// `LUSTRE`
-        Lustre,
-    }
-
-    impl FileCacheType {
-        /// Every variant, in schema order.
-        pub const ALL: [FileCacheType; 1] = [FileCacheType::Lustre];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                FileCacheType::Lustre => "LUSTRE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for FileCacheType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<FileCacheType> for Value {
-        fn from(v: FileCacheType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<FileCacheType> for Val<FileCacheType> {
-        fn from(v: FileCacheType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The type of cache, which must be LUSTRE
+        FileCacheType[1] {
+            Lustre = "LUSTRE",
         }
     }
 }
@@ -2155,127 +2057,26 @@ pub mod s3_access_point_attachment {
 
     property_type!(S3AccessPointVpcConfiguration);
 
-    /// Specifies the FSx for ONTAP user identity type, accepts either UNIX or WINDOWS.
-    ///
-    /// Rendered as its CloudFormation spelling ([`OntapFileSystemIdentityType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum OntapFileSystemIdentityType {
-        /// `UNIX`
-        Unix,
-        /// `WINDOWS`
-        Windows,
-    }
-
-    impl OntapFileSystemIdentityType {
-        /// Every variant, in schema order.
-        pub const ALL: [OntapFileSystemIdentityType; 2] =
-            [OntapFileSystemIdentityType::Unix, OntapFileSystemIdentityType::Windows];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                OntapFileSystemIdentityType::Unix => "UNIX",
-                OntapFileSystemIdentityType::Windows => "WINDOWS",
-            }
+    cfn_enum! {
+        /// Specifies the FSx for ONTAP user identity type, accepts either UNIX or WINDOWS.
+        OntapFileSystemIdentityType[2] {
+            Unix = "UNIX",
+            Windows = "WINDOWS",
         }
     }
 
-    impl std::fmt::Display for OntapFileSystemIdentityType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// Specifies the FSx for OpenZFS user identity type, accepts only POSIX.
+        OpenZFSFileSystemIdentityType[1] {
+            Posix = "POSIX",
         }
     }
 
-    impl From<OntapFileSystemIdentityType> for Value {
-        fn from(v: OntapFileSystemIdentityType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<OntapFileSystemIdentityType> for Val<OntapFileSystemIdentityType> {
-        fn from(v: OntapFileSystemIdentityType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Specifies the FSx for OpenZFS user identity type, accepts only POSIX.
-    ///
-    /// Rendered as its CloudFormation spelling ([`OpenZFSFileSystemIdentityType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum OpenZFSFileSystemIdentityType {
-        /// `POSIX`
-        Posix,
-    }
-
-    impl OpenZFSFileSystemIdentityType {
-        /// Every variant, in schema order.
-        pub const ALL: [OpenZFSFileSystemIdentityType; 1] = [OpenZFSFileSystemIdentityType::Posix];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                OpenZFSFileSystemIdentityType::Posix => "POSIX",
-            }
-        }
-    }
-
-    impl std::fmt::Display for OpenZFSFileSystemIdentityType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<OpenZFSFileSystemIdentityType> for Value {
-        fn from(v: OpenZFSFileSystemIdentityType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<OpenZFSFileSystemIdentityType> for Val<OpenZFSFileSystemIdentityType> {
-        fn from(v: OpenZFSFileSystemIdentityType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The type of Amazon FSx volume that the S3 access point is attached to.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Type::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Type {
-        /// `OPENZFS`
-        Openzfs,
-        /// `ONTAP`
-        Ontap,
-    }
-
-    impl Type {
-        /// Every variant, in schema order.
-        pub const ALL: [Type; 2] = [Type::Openzfs, Type::Ontap];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Type::Openzfs => "OPENZFS",
-                Type::Ontap => "ONTAP",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Type {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Type> for Value {
-        fn from(v: Type) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Type> for Val<Type> {
-        fn from(v: Type) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The type of Amazon FSx volume that the S3 access point is attached to.
+        Type[2] {
+            Openzfs = "OPENZFS",
+            Ontap = "ONTAP",
         }
     }
 }
@@ -2566,49 +2367,12 @@ pub mod storage_virtual_machine {
 
     property_type!(SelfManagedActiveDirectoryConfiguration);
 
-    /// The security style of the root volume of the SVM. Allowed values: UNIX | NTFS | MIXED.
-    ///
-    /// Rendered as its CloudFormation spelling ([`RootVolumeSecurityStyle::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum RootVolumeSecurityStyle {
-        /// `MIXED`
-        Mixed,
-        /// `NTFS`
-        Ntfs,
-        /// `UNIX`
-        Unix,
-    }
-
-    impl RootVolumeSecurityStyle {
-        /// Every variant, in schema order.
-        pub const ALL: [RootVolumeSecurityStyle; 3] =
-            [RootVolumeSecurityStyle::Mixed, RootVolumeSecurityStyle::Ntfs, RootVolumeSecurityStyle::Unix];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                RootVolumeSecurityStyle::Mixed => "MIXED",
-                RootVolumeSecurityStyle::Ntfs => "NTFS",
-                RootVolumeSecurityStyle::Unix => "UNIX",
-            }
-        }
-    }
-
-    impl std::fmt::Display for RootVolumeSecurityStyle {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<RootVolumeSecurityStyle> for Value {
-        fn from(v: RootVolumeSecurityStyle) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<RootVolumeSecurityStyle> for Val<RootVolumeSecurityStyle> {
-        fn from(v: RootVolumeSecurityStyle) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The security style of the root volume of the SVM. Allowed values: UNIX | NTFS | MIXED.
+        RootVolumeSecurityStyle[3] {
+            Mixed = "MIXED",
+            Ntfs = "NTFS",
+            Unix = "UNIX",
         }
     }
 }
@@ -3379,577 +3143,119 @@ pub mod volume {
 
     property_type!(UserAndGroupQuotas);
 
-    /// Defines the type of time for the autocommit period of a file in an FSx for ONTAP SnapLock volume. Setting this value
-    /// to NONE disables autocommit. The default value is NONE.
-    ///
-    /// Rendered as its CloudFormation spelling ([`AutocommitPeriodType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AutocommitPeriodType {
-        /// `DAYS`
-        Days,
-        /// `HOURS`
-        Hours,
-        /// `MINUTES`
-        Minutes,
-        /// `MONTHS`
-        Months,
-        /// `NONE`
-        None,
-        /// `YEARS`
-        Years,
-    }
-
-    impl AutocommitPeriodType {
-        /// Every variant, in schema order.
-        pub const ALL: [AutocommitPeriodType; 6] = [
-            AutocommitPeriodType::Days,
-            AutocommitPeriodType::Hours,
-            AutocommitPeriodType::Minutes,
-            AutocommitPeriodType::Months,
-            AutocommitPeriodType::None,
-            AutocommitPeriodType::Years,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AutocommitPeriodType::Days => "DAYS",
-                AutocommitPeriodType::Hours => "HOURS",
-                AutocommitPeriodType::Minutes => "MINUTES",
-                AutocommitPeriodType::Months => "MONTHS",
-                AutocommitPeriodType::None => "NONE",
-                AutocommitPeriodType::Years => "YEARS",
-            }
+    cfn_enum! {
+        /// Defines the type of time for the autocommit period of a file in an FSx for ONTAP SnapLock volume. Setting this
+        /// value to NONE disables autocommit. The default value is NONE.
+        AutocommitPeriodType[6] {
+            Days = "DAYS",
+            Hours = "HOURS",
+            Minutes = "MINUTES",
+            Months = "MONTHS",
+            None = "NONE",
+            Years = "YEARS",
         }
     }
 
-    impl std::fmt::Display for AutocommitPeriodType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// The configuration object for mounting a Network File System (NFS) file system.
+        CopyStrategy[3] {
+            Clone = "CLONE",
+            FullCopy = "FULL_COPY",
+            IncrementalCopy = "INCREMENTAL_COPY",
         }
     }
 
-    impl From<AutocommitPeriodType> for Value {
-        fn from(v: AutocommitPeriodType) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// Specifies the method used to compress the data on the volume
+        DataCompressionType[3] {
+            Lz4 = "LZ4",
+            None = "NONE",
+            Zstd = "ZSTD",
         }
     }
 
-    impl From<AutocommitPeriodType> for Val<AutocommitPeriodType> {
-        fn from(v: AutocommitPeriodType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Specifies the tiering policy used to transition data. Default value is SNAPSHOT_ONLY.
+        Name[4] {
+            All = "ALL",
+            Auto = "AUTO",
+            None = "NONE",
+            SnapshotOnly = "SNAPSHOT_ONLY",
         }
     }
 
-    /// The configuration object for mounting a Network File System (NFS) file system.
-    ///
-    /// Rendered as its CloudFormation spelling ([`CopyStrategy::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum CopyStrategy {
-        /// `CLONE`
-        Clone,
-        /// `FULL_COPY`
-        FullCopy,
-        /// `INCREMENTAL_COPY`
-        IncrementalCopy,
-    }
-
-    impl CopyStrategy {
-        /// Every variant, in schema order.
-        pub const ALL: [CopyStrategy; 3] = [CopyStrategy::Clone, CopyStrategy::FullCopy, CopyStrategy::IncrementalCopy];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                CopyStrategy::Clone => "CLONE",
-                CopyStrategy::FullCopy => "FULL_COPY",
-                CopyStrategy::IncrementalCopy => "INCREMENTAL_COPY",
-            }
+    cfn_enum! {
+        /// Specifies the type of volume you are creating. Valid values are the following: RW or DP
+        OntapVolumeType[2] {
+            Dp = "DP",
+            Rw = "RW",
         }
     }
 
-    impl std::fmt::Display for CopyStrategy {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// Enables, disables, or permanently disables privileged delete on an FSx for ONTAP SnapLock Enterprise volume.
+        PrivilegedDelete[3] {
+            Disabled = "DISABLED",
+            Enabled = "ENABLED",
+            PermanentlyDisabled = "PERMANENTLY_DISABLED",
         }
     }
 
-    impl From<CopyStrategy> for Value {
-        fn from(v: CopyStrategy) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// Defines the type of time for the retention period of an FSx for ONTAP SnapLock volume. Set it to one of the
+        /// valid types. If you set it to INFINITE, the files are retained forever. If you set it to UNSPECIFIED, the files
+        /// are retained until you set an explicit retention period.
+        RetentionPeriodType[8] {
+            Days = "DAYS",
+            Hours = "HOURS",
+            Infinite = "INFINITE",
+            Minutes = "MINUTES",
+            Months = "MONTHS",
+            Seconds = "SECONDS",
+            Unspecified = "UNSPECIFIED",
+            Years = "YEARS",
         }
     }
 
-    impl From<CopyStrategy> for Val<CopyStrategy> {
-        fn from(v: CopyStrategy) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Specifies the security style for the volume. If a volume's security style is not specified, it is automatically
+        /// set to the root volume's security style.
+        SecurityStyle[3] {
+            Mixed = "MIXED",
+            Ntfs = "NTFS",
+            Unix = "UNIX",
         }
     }
 
-    /// Specifies the method used to compress the data on the volume
-    ///
-    /// Rendered as its CloudFormation spelling ([`DataCompressionType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DataCompressionType {
-        /// `LZ4`
-        Lz4,
-        /// `NONE`
-        None,
-        /// `ZSTD`
-        Zstd,
-    }
-
-    impl DataCompressionType {
-        /// Every variant, in schema order.
-        pub const ALL: [DataCompressionType; 3] =
-            [DataCompressionType::Lz4, DataCompressionType::None, DataCompressionType::Zstd];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DataCompressionType::Lz4 => "LZ4",
-                DataCompressionType::None => "NONE",
-                DataCompressionType::Zstd => "ZSTD",
-            }
+    cfn_enum! {
+        /// Specifies the retention mode of an FSx for ONTAP SnapLock volume. After it is set, it can't be changed.
+        SnaplockType[2] {
+            Compliance = "COMPLIANCE",
+            Enterprise = "ENTERPRISE",
         }
     }
 
-    impl std::fmt::Display for DataCompressionType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// Specifies whether the quota applies to a user or group.
+        UserAndGroupQuotasType[2] {
+            Group = "GROUP",
+            User = "USER",
         }
     }
 
-    impl From<DataCompressionType> for Value {
-        fn from(v: DataCompressionType) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// Use to specify the style of an ONTAP volume.
+        VolumeStyle[2] {
+            Flexgroup = "FLEXGROUP",
+            Flexvol = "FLEXVOL",
         }
     }
 
-    impl From<DataCompressionType> for Val<DataCompressionType> {
-        fn from(v: DataCompressionType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Specifies the tiering policy used to transition data. Default value is SNAPSHOT_ONLY.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Name::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Name {
-        /// `ALL`
-        All,
-        /// `AUTO`
-        Auto,
-        /// `NONE`
-        None,
-        /// `SNAPSHOT_ONLY`
-        SnapshotOnly,
-    }
-
-    impl Name {
-        /// Every variant, in schema order.
-        pub const ALL: [Name; 4] = [Name::All, Name::Auto, Name::None, Name::SnapshotOnly];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Name::All => "ALL",
-                Name::Auto => "AUTO",
-                Name::None => "NONE",
-                Name::SnapshotOnly => "SNAPSHOT_ONLY",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Name {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Name> for Value {
-        fn from(v: Name) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Name> for Val<Name> {
-        fn from(v: Name) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Specifies the type of volume you are creating. Valid values are the following: RW or DP
-    ///
-    /// Rendered as its CloudFormation spelling ([`OntapVolumeType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum OntapVolumeType {
-        /// `DP`
-        Dp,
-        /// `RW`
-        Rw,
-    }
-
-    impl OntapVolumeType {
-        /// Every variant, in schema order.
-        pub const ALL: [OntapVolumeType; 2] = [OntapVolumeType::Dp, OntapVolumeType::Rw];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                OntapVolumeType::Dp => "DP",
-                OntapVolumeType::Rw => "RW",
-            }
-        }
-    }
-
-    impl std::fmt::Display for OntapVolumeType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<OntapVolumeType> for Value {
-        fn from(v: OntapVolumeType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<OntapVolumeType> for Val<OntapVolumeType> {
-        fn from(v: OntapVolumeType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Enables, disables, or permanently disables privileged delete on an FSx for ONTAP SnapLock Enterprise volume.
-    ///
-    /// Rendered as its CloudFormation spelling ([`PrivilegedDelete::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PrivilegedDelete {
-        /// `DISABLED`
-        Disabled,
-        /// `ENABLED`
-        Enabled,
-        /// `PERMANENTLY_DISABLED`
-        PermanentlyDisabled,
-    }
-
-    impl PrivilegedDelete {
-        /// Every variant, in schema order.
-        pub const ALL: [PrivilegedDelete; 3] =
-            [PrivilegedDelete::Disabled, PrivilegedDelete::Enabled, PrivilegedDelete::PermanentlyDisabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PrivilegedDelete::Disabled => "DISABLED",
-                PrivilegedDelete::Enabled => "ENABLED",
-                PrivilegedDelete::PermanentlyDisabled => "PERMANENTLY_DISABLED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for PrivilegedDelete {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PrivilegedDelete> for Value {
-        fn from(v: PrivilegedDelete) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PrivilegedDelete> for Val<PrivilegedDelete> {
-        fn from(v: PrivilegedDelete) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Defines the type of time for the retention period of an FSx for ONTAP SnapLock volume. Set it to one of the valid
-    /// types. If you set it to INFINITE, the files are retained forever. If you set it to UNSPECIFIED, the files are
-    /// retained until you set an explicit retention period.
-    ///
-    /// Rendered as its CloudFormation spelling ([`RetentionPeriodType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum RetentionPeriodType {
-        /// `DAYS`
-        Days,
-        /// `HOURS`
-        Hours,
-        /// `INFINITE`
-        Infinite,
-        /// `MINUTES`
-        Minutes,
-        /// `MONTHS`
-        Months,
-        /// `SECONDS`
-        Seconds,
-        /// `UNSPECIFIED`
-        Unspecified,
-        /// `YEARS`
-        Years,
-    }
-
-    impl RetentionPeriodType {
-        /// Every variant, in schema order.
-        pub const ALL: [RetentionPeriodType; 8] = [
-            RetentionPeriodType::Days,
-            RetentionPeriodType::Hours,
-            RetentionPeriodType::Infinite,
-            RetentionPeriodType::Minutes,
-            RetentionPeriodType::Months,
-            RetentionPeriodType::Seconds,
-            RetentionPeriodType::Unspecified,
-            RetentionPeriodType::Years,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                RetentionPeriodType::Days => "DAYS",
-                RetentionPeriodType::Hours => "HOURS",
-                RetentionPeriodType::Infinite => "INFINITE",
-                RetentionPeriodType::Minutes => "MINUTES",
-                RetentionPeriodType::Months => "MONTHS",
-                RetentionPeriodType::Seconds => "SECONDS",
-                RetentionPeriodType::Unspecified => "UNSPECIFIED",
-                RetentionPeriodType::Years => "YEARS",
-            }
-        }
-    }
-
-    impl std::fmt::Display for RetentionPeriodType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<RetentionPeriodType> for Value {
-        fn from(v: RetentionPeriodType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<RetentionPeriodType> for Val<RetentionPeriodType> {
-        fn from(v: RetentionPeriodType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Specifies the security style for the volume. If a volume's security style is not specified, it is automatically set
-    /// to the root volume's security style.
-    ///
-    /// Rendered as its CloudFormation spelling ([`SecurityStyle::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SecurityStyle {
-        /// `MIXED`
-        Mixed,
-        /// `NTFS`
-        Ntfs,
-        /// `UNIX`
-        Unix,
-    }
-
-    impl SecurityStyle {
-        /// Every variant, in schema order.
-        pub const ALL: [SecurityStyle; 3] = [SecurityStyle::Mixed, SecurityStyle::Ntfs, SecurityStyle::Unix];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SecurityStyle::Mixed => "MIXED",
-                SecurityStyle::Ntfs => "NTFS",
-                SecurityStyle::Unix => "UNIX",
-            }
-        }
-    }
-
-    impl std::fmt::Display for SecurityStyle {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<SecurityStyle> for Value {
-        fn from(v: SecurityStyle) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<SecurityStyle> for Val<SecurityStyle> {
-        fn from(v: SecurityStyle) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Specifies the retention mode of an FSx for ONTAP SnapLock volume. After it is set, it can't be changed.
-    ///
-    /// Rendered as its CloudFormation spelling ([`SnaplockType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SnaplockType {
-        /// `COMPLIANCE`
-        Compliance,
-        /// `ENTERPRISE`
-        Enterprise,
-    }
-
-    impl SnaplockType {
-        /// Every variant, in schema order.
-        pub const ALL: [SnaplockType; 2] = [SnaplockType::Compliance, SnaplockType::Enterprise];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SnaplockType::Compliance => "COMPLIANCE",
-                SnaplockType::Enterprise => "ENTERPRISE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for SnaplockType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<SnaplockType> for Value {
-        fn from(v: SnaplockType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<SnaplockType> for Val<SnaplockType> {
-        fn from(v: SnaplockType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Specifies whether the quota applies to a user or group.
-    ///
-    /// Rendered as its CloudFormation spelling ([`UserAndGroupQuotasType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum UserAndGroupQuotasType {
-        /// `GROUP`
-        Group,
-        /// `USER`
-        User,
-    }
-
-    impl UserAndGroupQuotasType {
-        /// Every variant, in schema order.
-        pub const ALL: [UserAndGroupQuotasType; 2] = [UserAndGroupQuotasType::Group, UserAndGroupQuotasType::User];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                UserAndGroupQuotasType::Group => "GROUP",
-                UserAndGroupQuotasType::User => "USER",
-            }
-        }
-    }
-
-    impl std::fmt::Display for UserAndGroupQuotasType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<UserAndGroupQuotasType> for Value {
-        fn from(v: UserAndGroupQuotasType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<UserAndGroupQuotasType> for Val<UserAndGroupQuotasType> {
-        fn from(v: UserAndGroupQuotasType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Use to specify the style of an ONTAP volume.
-    ///
-    /// Rendered as its CloudFormation spelling ([`VolumeStyle::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum VolumeStyle {
-        /// `FLEXGROUP`
-        Flexgroup,
-        /// `FLEXVOL`
-        Flexvol,
-    }
-
-    impl VolumeStyle {
-        /// Every variant, in schema order.
-        pub const ALL: [VolumeStyle; 2] = [VolumeStyle::Flexgroup, VolumeStyle::Flexvol];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                VolumeStyle::Flexgroup => "FLEXGROUP",
-                VolumeStyle::Flexvol => "FLEXVOL",
-            }
-        }
-    }
-
-    impl std::fmt::Display for VolumeStyle {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<VolumeStyle> for Value {
-        fn from(v: VolumeStyle) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<VolumeStyle> for Val<VolumeStyle> {
-        fn from(v: VolumeStyle) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The type of the volume.
-    ///
-    /// Rendered as its CloudFormation spelling ([`VolumeType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum VolumeType {
-        /// `ONTAP`
-        Ontap,
-        /// `OPENZFS`
-        Openzfs,
-    }
-
-    impl VolumeType {
-        /// Every variant, in schema order.
-        pub const ALL: [VolumeType; 2] = [VolumeType::Ontap, VolumeType::Openzfs];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                VolumeType::Ontap => "ONTAP",
-                VolumeType::Openzfs => "OPENZFS",
-            }
-        }
-    }
-
-    impl std::fmt::Display for VolumeType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<VolumeType> for Value {
-        fn from(v: VolumeType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<VolumeType> for Val<VolumeType> {
-        fn from(v: VolumeType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The type of the volume.
+        VolumeType[2] {
+            Ontap = "ONTAP",
+            Openzfs = "OPENZFS",
         }
     }
 }

@@ -141,45 +141,11 @@ pub mod alias {
 
     property_type!(RoutingStrategy);
 
-    /// Simple routing strategy. The alias resolves to one specific fleet. Use this type when routing to active fleets.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Type::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Type {
-        /// `SIMPLE`
-        Simple,
-        /// `TERMINAL`
-        Terminal,
-    }
-
-    impl Type {
-        /// Every variant, in schema order.
-        pub const ALL: [Type; 2] = [Type::Simple, Type::Terminal];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Type::Simple => "SIMPLE",
-                Type::Terminal => "TERMINAL",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Type {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Type> for Value {
-        fn from(v: Type) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Type> for Val<Type> {
-        fn from(v: Type) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Simple routing strategy. The alias resolves to one specific fleet. Use this type when routing to active fleets.
+        Type[2] {
+            Simple = "SIMPLE",
+            Terminal = "TERMINAL",
         }
     }
 }
@@ -340,67 +306,18 @@ pub mod build {
 
     property_type!(StorageLocation);
 
-    /// The operating system that the game server binaries are built to run on. This value determines the type of fleet
-    /// resources that you can use for this build. If your game build contains multiple executables, they all must run on
-    /// the same operating system. If an operating system is not specified when creating a build, Amazon GameLift uses the
-    /// default value (WINDOWS_2012). This value cannot be changed later.
-    ///
-    /// Rendered as its CloudFormation spelling ([`OperatingSystem::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum OperatingSystem {
-        /// `AMAZON_LINUX`
-        AmazonLinux,
-        /// `AMAZON_LINUX_2`
-        AmazonLinux2,
-        /// `AMAZON_LINUX_2023`
-        AmazonLinux2023,
-        /// `WINDOWS_2012`
-        Windows2012,
-        /// `WINDOWS_2016`
-        Windows2016,
-        /// `WINDOWS_2022`
-        Windows2022,
-    }
-
-    impl OperatingSystem {
-        /// Every variant, in schema order.
-        pub const ALL: [OperatingSystem; 6] = [
-            OperatingSystem::AmazonLinux,
-            OperatingSystem::AmazonLinux2,
-            OperatingSystem::AmazonLinux2023,
-            OperatingSystem::Windows2012,
-            OperatingSystem::Windows2016,
-            OperatingSystem::Windows2022,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                OperatingSystem::AmazonLinux => "AMAZON_LINUX",
-                OperatingSystem::AmazonLinux2 => "AMAZON_LINUX_2",
-                OperatingSystem::AmazonLinux2023 => "AMAZON_LINUX_2023",
-                OperatingSystem::Windows2012 => "WINDOWS_2012",
-                OperatingSystem::Windows2016 => "WINDOWS_2016",
-                OperatingSystem::Windows2022 => "WINDOWS_2022",
-            }
-        }
-    }
-
-    impl std::fmt::Display for OperatingSystem {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<OperatingSystem> for Value {
-        fn from(v: OperatingSystem) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<OperatingSystem> for Val<OperatingSystem> {
-        fn from(v: OperatingSystem) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The operating system that the game server binaries are built to run on. This value determines the type of fleet
+        /// resources that you can use for this build. If your game build contains multiple executables, they all must run
+        /// on the same operating system. If an operating system is not specified when creating a build, Amazon GameLift
+        /// uses the default value (WINDOWS_2012). This value cannot be changed later.
+        OperatingSystem[6] {
+            AmazonLinux = "AMAZON_LINUX",
+            AmazonLinux2 = "AMAZON_LINUX_2",
+            AmazonLinux2023 = "AMAZON_LINUX_2023",
+            Windows2012 = "WINDOWS_2012",
+            Windows2016 = "WINDOWS_2016",
+            Windows2022 = "WINDOWS_2022",
         }
     }
 }
@@ -1156,672 +1073,141 @@ pub mod container_fleet {
 
     property_type!(TargetConfiguration);
 
-    /// Indicates whether to use On-Demand instances or Spot instances for this fleet. If empty, the default is ON_DEMAND.
-    /// Both categories of instances use identical hardware and configurations based on the instance type selected for this
-    /// fleet.
-    ///
-    /// Rendered as its CloudFormation spelling ([`BillingType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum BillingType {
-        /// `ON_DEMAND`
-        OnDemand,
-        /// `SPOT`
-        Spot,
-    }
-
-    impl BillingType {
-        /// Every variant, in schema order.
-        pub const ALL: [BillingType; 2] = [BillingType::OnDemand, BillingType::Spot];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                BillingType::OnDemand => "ON_DEMAND",
-                BillingType::Spot => "SPOT",
-            }
+    cfn_enum! {
+        /// Indicates whether to use On-Demand instances or Spot instances for this fleet. If empty, the default is
+        /// ON_DEMAND. Both categories of instances use identical hardware and configurations based on the instance type
+        /// selected for this fleet.
+        BillingType[2] {
+            OnDemand = "ON_DEMAND",
+            Spot = "SPOT",
         }
     }
 
-    impl std::fmt::Display for BillingType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// Comparison operator to use when measuring a metric against the threshold value.
+        ComparisonOperator[4] {
+            GreaterThanOrEqualToThreshold = "GreaterThanOrEqualToThreshold",
+            GreaterThanThreshold = "GreaterThanThreshold",
+            LessThanThreshold = "LessThanThreshold",
+            LessThanOrEqualToThreshold = "LessThanOrEqualToThreshold",
         }
     }
 
-    impl From<BillingType> for Value {
-        fn from(v: BillingType) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// The strategy to apply in case of impairment; defaults to MAINTAIN.
+        ImpairmentStrategy[2] {
+            Maintain = "MAINTAIN",
+            Rollback = "ROLLBACK",
         }
     }
 
-    impl From<BillingType> for Val<BillingType> {
-        fn from(v: BillingType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Configures the service that provides logs.
+        LogDestination[3] {
+            None = "NONE",
+            Cloudwatch = "CLOUDWATCH",
+            S3 = "S3",
         }
     }
 
-    /// Comparison operator to use when measuring a metric against the threshold value.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ComparisonOperator::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ComparisonOperator {
-        /// `GreaterThanOrEqualToThreshold`
-        GreaterThanOrEqualToThreshold,
-        /// `GreaterThanThreshold`
-        GreaterThanThreshold,
-        /// `LessThanThreshold`
-        LessThanThreshold,
-        /// `LessThanOrEqualToThreshold`
-        LessThanOrEqualToThreshold,
-    }
-
-    impl ComparisonOperator {
-        /// Every variant, in schema order.
-        pub const ALL: [ComparisonOperator; 4] = [
-            ComparisonOperator::GreaterThanOrEqualToThreshold,
-            ComparisonOperator::GreaterThanThreshold,
-            ComparisonOperator::LessThanThreshold,
-            ComparisonOperator::LessThanOrEqualToThreshold,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ComparisonOperator::GreaterThanOrEqualToThreshold => "GreaterThanOrEqualToThreshold",
-                ComparisonOperator::GreaterThanThreshold => "GreaterThanThreshold",
-                ComparisonOperator::LessThanThreshold => "LessThanThreshold",
-                ComparisonOperator::LessThanOrEqualToThreshold => "LessThanOrEqualToThreshold",
-            }
+    cfn_enum! {
+        /// Name of the Amazon GameLift-defined metric that is used to trigger a scaling adjustment. This is required for
+        /// RuleBased and TargetBased policies.
+        MetricName[12] {
+            ActivatingGameSessions = "ActivatingGameSessions",
+            ActiveGameSessions = "ActiveGameSessions",
+            ActiveInstances = "ActiveInstances",
+            AvailableGameSessions = "AvailableGameSessions",
+            AvailablePlayerSessions = "AvailablePlayerSessions",
+            CurrentPlayerSessions = "CurrentPlayerSessions",
+            IdleInstances = "IdleInstances",
+            PercentAvailableGameSessions = "PercentAvailableGameSessions",
+            PercentIdleInstances = "PercentIdleInstances",
+            QueueDepth = "QueueDepth",
+            WaitTime = "WaitTime",
+            ConcurrentActivatableGameSessions = "ConcurrentActivatableGameSessions",
         }
     }
 
-    impl std::fmt::Display for ComparisonOperator {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// A game session protection policy to apply to all game sessions hosted on instances in this fleet. When
+        /// protected, active game sessions cannot be terminated during a scale-down event. If this parameter is not set,
+        /// instances in this fleet default to no protection. You can change a fleet's protection policy to affect future
+        /// game sessions on the fleet. You can also set protection for individual game sessions.
+        NewGameSessionProtectionPolicy[2] {
+            FullProtection = "FullProtection",
+            NoProtection = "NoProtection",
         }
     }
 
-    impl From<ComparisonOperator> for Value {
-        fn from(v: ComparisonOperator) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// The player gateway mode for the container fleet.
+        PlayerGatewayMode[3] {
+            Disabled = "DISABLED",
+            Enabled = "ENABLED",
+            Required = "REQUIRED",
         }
     }
 
-    impl From<ComparisonOperator> for Val<ComparisonOperator> {
-        fn from(v: ComparisonOperator) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The player gateway status for the location.
+        PlayerGatewayStatus[2] {
+            Disabled = "DISABLED",
+            Enabled = "ENABLED",
         }
     }
 
-    /// The strategy to apply in case of impairment; defaults to MAINTAIN.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ImpairmentStrategy::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ImpairmentStrategy {
-        /// `MAINTAIN`
-        Maintain,
-        /// `ROLLBACK`
-        Rollback,
-    }
-
-    impl ImpairmentStrategy {
-        /// Every variant, in schema order.
-        pub const ALL: [ImpairmentStrategy; 2] = [ImpairmentStrategy::Maintain, ImpairmentStrategy::Rollback];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ImpairmentStrategy::Maintain => "MAINTAIN",
-                ImpairmentStrategy::Rollback => "ROLLBACK",
-            }
+    cfn_enum! {
+        /// The type of scaling policy to create. For a target-based policy, set the parameter MetricName to
+        /// 'PercentAvailableGameSessions' and specify a TargetConfiguration. For a rule-based policy set the following
+        /// parameters: MetricName, ComparisonOperator, Threshold, EvaluationPeriods, ScalingAdjustmentType, and
+        /// ScalingAdjustment.
+        PolicyType[3] {
+            RuleBased = "RuleBased",
+            TargetBased = "TargetBased",
+            ManagedScaling = "ManagedScaling",
         }
     }
 
-    impl std::fmt::Display for ImpairmentStrategy {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// The protection strategy for deployment on the container fleet; defaults to WITH_PROTECTION.
+        ProtectionStrategy[2] {
+            WithProtection = "WITH_PROTECTION",
+            IgnoreProtection = "IGNORE_PROTECTION",
         }
     }
 
-    impl From<ImpairmentStrategy> for Value {
-        fn from(v: ImpairmentStrategy) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// The network communication protocol used by the fleet.
+        Protocol[2] {
+            Tcp = "TCP",
+            Udp = "UDP",
         }
     }
 
-    impl From<ImpairmentStrategy> for Val<ImpairmentStrategy> {
-        fn from(v: ImpairmentStrategy) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The type of adjustment to make to a fleet's instance count.
+        ScalingAdjustmentType[3] {
+            ChangeInCapacity = "ChangeInCapacity",
+            ExactCapacity = "ExactCapacity",
+            PercentChangeInCapacity = "PercentChangeInCapacity",
         }
     }
 
-    /// Configures the service that provides logs.
-    ///
-    /// Rendered as its CloudFormation spelling ([`LogDestination::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum LogDestination {
-        /// `NONE`
-        None,
-        /// `CLOUDWATCH`
-        Cloudwatch,
-        /// `S3`
-        S3,
-    }
-
-    impl LogDestination {
-        /// Every variant, in schema order.
-        pub const ALL: [LogDestination; 3] = [LogDestination::None, LogDestination::Cloudwatch, LogDestination::S3];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                LogDestination::None => "NONE",
-                LogDestination::Cloudwatch => "CLOUDWATCH",
-                LogDestination::S3 => "S3",
-            }
+    cfn_enum! {
+        StoppedActions[1] {
+            AutoScaling = "AUTO_SCALING",
         }
     }
 
-    impl std::fmt::Display for LogDestination {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<LogDestination> for Value {
-        fn from(v: LogDestination) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<LogDestination> for Val<LogDestination> {
-        fn from(v: LogDestination) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Name of the Amazon GameLift-defined metric that is used to trigger a scaling adjustment. This is required for
-    /// RuleBased and TargetBased policies.
-    ///
-    /// Rendered as its CloudFormation spelling ([`MetricName::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum MetricName {
-        /// `ActivatingGameSessions`
-        ActivatingGameSessions,
-        /// `ActiveGameSessions`
-        ActiveGameSessions,
-        /// `ActiveInstances`
-        ActiveInstances,
-        /// `AvailableGameSessions`
-        AvailableGameSessions,
-        /// `AvailablePlayerSessions`
-        AvailablePlayerSessions,
-        /// `CurrentPlayerSessions`
-        CurrentPlayerSessions,
-        /// `IdleInstances`
-        IdleInstances,
-        /// `PercentAvailableGameSessions`
-        PercentAvailableGameSessions,
-        /// `PercentIdleInstances`
-        PercentIdleInstances,
-        /// `QueueDepth`
-        QueueDepth,
-        /// `WaitTime`
-        WaitTime,
-        /// `ConcurrentActivatableGameSessions`
-        ConcurrentActivatableGameSessions,
-    }
-
-    impl MetricName {
-        /// Every variant, in schema order.
-        pub const ALL: [MetricName; 12] = [
-            MetricName::ActivatingGameSessions,
-            MetricName::ActiveGameSessions,
-            MetricName::ActiveInstances,
-            MetricName::AvailableGameSessions,
-            MetricName::AvailablePlayerSessions,
-            MetricName::CurrentPlayerSessions,
-            MetricName::IdleInstances,
-            MetricName::PercentAvailableGameSessions,
-            MetricName::PercentIdleInstances,
-            MetricName::QueueDepth,
-            MetricName::WaitTime,
-            MetricName::ConcurrentActivatableGameSessions,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                MetricName::ActivatingGameSessions => "ActivatingGameSessions",
-                MetricName::ActiveGameSessions => "ActiveGameSessions",
-                MetricName::ActiveInstances => "ActiveInstances",
-                MetricName::AvailableGameSessions => "AvailableGameSessions",
-                MetricName::AvailablePlayerSessions => "AvailablePlayerSessions",
-                MetricName::CurrentPlayerSessions => "CurrentPlayerSessions",
-                MetricName::IdleInstances => "IdleInstances",
-                MetricName::PercentAvailableGameSessions => "PercentAvailableGameSessions",
-                MetricName::PercentIdleInstances => "PercentIdleInstances",
-                MetricName::QueueDepth => "QueueDepth",
-                MetricName::WaitTime => "WaitTime",
-                MetricName::ConcurrentActivatableGameSessions => "ConcurrentActivatableGameSessions",
-            }
-        }
-    }
-
-    impl std::fmt::Display for MetricName {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<MetricName> for Value {
-        fn from(v: MetricName) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<MetricName> for Val<MetricName> {
-        fn from(v: MetricName) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// A game session protection policy to apply to all game sessions hosted on instances in this fleet. When protected,
-    /// active game sessions cannot be terminated during a scale-down event. If this parameter is not set, instances in this
-    /// fleet default to no protection. You can change a fleet's protection policy to affect future game sessions on the
-    /// fleet. You can also set protection for individual game sessions.
-    ///
-    /// Rendered as its CloudFormation spelling ([`NewGameSessionProtectionPolicy::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum NewGameSessionProtectionPolicy {
-        /// `FullProtection`
-        FullProtection,
-        /// `NoProtection`
-        NoProtection,
-    }
-
-    impl NewGameSessionProtectionPolicy {
-        /// Every variant, in schema order.
-        pub const ALL: [NewGameSessionProtectionPolicy; 2] =
-            [NewGameSessionProtectionPolicy::FullProtection, NewGameSessionProtectionPolicy::NoProtection];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                NewGameSessionProtectionPolicy::FullProtection => "FullProtection",
-                NewGameSessionProtectionPolicy::NoProtection => "NoProtection",
-            }
-        }
-    }
-
-    impl std::fmt::Display for NewGameSessionProtectionPolicy {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<NewGameSessionProtectionPolicy> for Value {
-        fn from(v: NewGameSessionProtectionPolicy) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<NewGameSessionProtectionPolicy> for Val<NewGameSessionProtectionPolicy> {
-        fn from(v: NewGameSessionProtectionPolicy) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The player gateway mode for the container fleet.
-    ///
-    /// Rendered as its CloudFormation spelling ([`PlayerGatewayMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PlayerGatewayMode {
-        /// `DISABLED`
-        Disabled,
-        /// `ENABLED`
-        Enabled,
-        /// `REQUIRED`
-        Required,
-    }
-
-    impl PlayerGatewayMode {
-        /// Every variant, in schema order.
-        pub const ALL: [PlayerGatewayMode; 3] =
-            [PlayerGatewayMode::Disabled, PlayerGatewayMode::Enabled, PlayerGatewayMode::Required];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PlayerGatewayMode::Disabled => "DISABLED",
-                PlayerGatewayMode::Enabled => "ENABLED",
-                PlayerGatewayMode::Required => "REQUIRED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for PlayerGatewayMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PlayerGatewayMode> for Value {
-        fn from(v: PlayerGatewayMode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PlayerGatewayMode> for Val<PlayerGatewayMode> {
-        fn from(v: PlayerGatewayMode) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The player gateway status for the location.
-    ///
-    /// Rendered as its CloudFormation spelling ([`PlayerGatewayStatus::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PlayerGatewayStatus {
-        /// `DISABLED`
-        Disabled,
-        /// `ENABLED`
-        Enabled,
-    }
-
-    impl PlayerGatewayStatus {
-        /// Every variant, in schema order.
-        pub const ALL: [PlayerGatewayStatus; 2] = [PlayerGatewayStatus::Disabled, PlayerGatewayStatus::Enabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PlayerGatewayStatus::Disabled => "DISABLED",
-                PlayerGatewayStatus::Enabled => "ENABLED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for PlayerGatewayStatus {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PlayerGatewayStatus> for Value {
-        fn from(v: PlayerGatewayStatus) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PlayerGatewayStatus> for Val<PlayerGatewayStatus> {
-        fn from(v: PlayerGatewayStatus) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The type of scaling policy to create. For a target-based policy, set the parameter MetricName to
-    /// 'PercentAvailableGameSessions' and specify a TargetConfiguration. For a rule-based policy set the following
-    /// parameters: MetricName, ComparisonOperator, Threshold, EvaluationPeriods, ScalingAdjustmentType, and
-    /// ScalingAdjustment.
-    ///
-    /// Rendered as its CloudFormation spelling ([`PolicyType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PolicyType {
-        /// `RuleBased`
-        RuleBased,
-        /// `TargetBased`
-        TargetBased,
-        /// `ManagedScaling`
-        ManagedScaling,
-    }
-
-    impl PolicyType {
-        /// Every variant, in schema order.
-        pub const ALL: [PolicyType; 3] = [PolicyType::RuleBased, PolicyType::TargetBased, PolicyType::ManagedScaling];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PolicyType::RuleBased => "RuleBased",
-                PolicyType::TargetBased => "TargetBased",
-                PolicyType::ManagedScaling => "ManagedScaling",
-            }
-        }
-    }
-
-    impl std::fmt::Display for PolicyType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PolicyType> for Value {
-        fn from(v: PolicyType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PolicyType> for Val<PolicyType> {
-        fn from(v: PolicyType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The protection strategy for deployment on the container fleet; defaults to WITH_PROTECTION.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ProtectionStrategy::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ProtectionStrategy {
-        /// `WITH_PROTECTION`
-        WithProtection,
-        /// `IGNORE_PROTECTION`
-        IgnoreProtection,
-    }
-
-    impl ProtectionStrategy {
-        /// Every variant, in schema order.
-        pub const ALL: [ProtectionStrategy; 2] =
-            [ProtectionStrategy::WithProtection, ProtectionStrategy::IgnoreProtection];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ProtectionStrategy::WithProtection => "WITH_PROTECTION",
-                ProtectionStrategy::IgnoreProtection => "IGNORE_PROTECTION",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ProtectionStrategy {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ProtectionStrategy> for Value {
-        fn from(v: ProtectionStrategy) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ProtectionStrategy> for Val<ProtectionStrategy> {
-        fn from(v: ProtectionStrategy) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The network communication protocol used by the fleet.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Protocol::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Protocol {
-        /// `TCP`
-        Tcp,
-        /// `UDP`
-        Udp,
-    }
-
-    impl Protocol {
-        /// Every variant, in schema order.
-        pub const ALL: [Protocol; 2] = [Protocol::Tcp, Protocol::Udp];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Protocol::Tcp => "TCP",
-                Protocol::Udp => "UDP",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Protocol {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Protocol> for Value {
-        fn from(v: Protocol) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Protocol> for Val<Protocol> {
-        fn from(v: Protocol) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The type of adjustment to make to a fleet's instance count.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ScalingAdjustmentType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ScalingAdjustmentType {
-        /// `ChangeInCapacity`
-        ChangeInCapacity,
-        /// `ExactCapacity`
-        ExactCapacity,
-        /// `PercentChangeInCapacity`
-        PercentChangeInCapacity,
-    }
-
-    impl ScalingAdjustmentType {
-        /// Every variant, in schema order.
-        pub const ALL: [ScalingAdjustmentType; 3] = [
-            ScalingAdjustmentType::ChangeInCapacity,
-            ScalingAdjustmentType::ExactCapacity,
-            ScalingAdjustmentType::PercentChangeInCapacity,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ScalingAdjustmentType::ChangeInCapacity => "ChangeInCapacity",
-                ScalingAdjustmentType::ExactCapacity => "ExactCapacity",
-                ScalingAdjustmentType::PercentChangeInCapacity => "PercentChangeInCapacity",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ScalingAdjustmentType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ScalingAdjustmentType> for Value {
-        fn from(v: ScalingAdjustmentType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ScalingAdjustmentType> for Val<ScalingAdjustmentType> {
-        fn from(v: ScalingAdjustmentType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`StoppedActions::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum StoppedActions {
-        /// `AUTO_SCALING`
-        AutoScaling,
-    }
-
-    impl StoppedActions {
-        /// Every variant, in schema order.
-        pub const ALL: [StoppedActions; 1] = [StoppedActions::AutoScaling];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                StoppedActions::AutoScaling => "AUTO_SCALING",
-            }
-        }
-    }
-
-    impl std::fmt::Display for StoppedActions {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<StoppedActions> for Value {
-        fn from(v: StoppedActions) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<StoppedActions> for Val<StoppedActions> {
-        fn from(v: StoppedActions) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The strategy Amazon GameLift Servers will use to automatically scale your capacity to and from zero in response to
-    /// game session activity. Game session activity refers to any active running sessions or game session requests. When
-    /// set to SCALE_TO_AND_FROM_ZERO, MinSize must not be specified and will be managed automatically. When set to MANUAL,
-    /// MinSize is required.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ZeroCapacityStrategy::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ZeroCapacityStrategy {
-        /// `SCALE_TO_AND_FROM_ZERO`
-        ScaleToAndFromZero,
-        /// `MANUAL`
-        Manual,
-    }
-
-    impl ZeroCapacityStrategy {
-        /// Every variant, in schema order.
-        pub const ALL: [ZeroCapacityStrategy; 2] =
-            [ZeroCapacityStrategy::ScaleToAndFromZero, ZeroCapacityStrategy::Manual];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ZeroCapacityStrategy::ScaleToAndFromZero => "SCALE_TO_AND_FROM_ZERO",
-                ZeroCapacityStrategy::Manual => "MANUAL",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ZeroCapacityStrategy {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ZeroCapacityStrategy> for Value {
-        fn from(v: ZeroCapacityStrategy) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ZeroCapacityStrategy> for Val<ZeroCapacityStrategy> {
-        fn from(v: ZeroCapacityStrategy) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The strategy Amazon GameLift Servers will use to automatically scale your capacity to and from zero in response
+        /// to game session activity. Game session activity refers to any active running sessions or game session requests.
+        /// When set to SCALE_TO_AND_FROM_ZERO, MinSize must not be specified and will be managed automatically. When set to
+        /// MANUAL, MinSize is required.
+        ZeroCapacityStrategy[2] {
+            ScaleToAndFromZero = "SCALE_TO_AND_FROM_ZERO",
+            Manual = "MANUAL",
         }
     }
 }
@@ -2474,399 +1860,86 @@ pub mod container_group_definition {
 
     property_type!(SupportContainerDefinition);
 
-    /// The access permissions for the mounted path.
-    ///
-    /// Rendered as its CloudFormation spelling ([`AccessLevel::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AccessLevel {
-        /// `READ_ONLY`
-        ReadOnly,
-        /// `READ_AND_WRITE`
-        ReadAndWrite,
-    }
-
-    impl AccessLevel {
-        /// Every variant, in schema order.
-        pub const ALL: [AccessLevel; 2] = [AccessLevel::ReadOnly, AccessLevel::ReadAndWrite];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AccessLevel::ReadOnly => "READ_ONLY",
-                AccessLevel::ReadAndWrite => "READ_AND_WRITE",
-            }
+    cfn_enum! {
+        /// The access permissions for the mounted path.
+        AccessLevel[2] {
+            ReadOnly = "READ_ONLY",
+            ReadAndWrite = "READ_AND_WRITE",
         }
     }
 
-    impl std::fmt::Display for AccessLevel {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// The type of dependency.
+        Condition[4] {
+            Start = "START",
+            Complete = "COMPLETE",
+            Success = "SUCCESS",
+            Healthy = "HEALTHY",
         }
     }
 
-    impl From<AccessLevel> for Value {
-        fn from(v: AccessLevel) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// The scope of the container group
+        ContainerGroupType[2] {
+            GameServer = "GAME_SERVER",
+            PerInstance = "PER_INSTANCE",
         }
     }
 
-    impl From<AccessLevel> for Val<AccessLevel> {
-        fn from(v: AccessLevel) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        Include[37] {
+            AuditControl = "AUDIT_CONTROL",
+            AuditWrite = "AUDIT_WRITE",
+            BlockSuspend = "BLOCK_SUSPEND",
+            Chown = "CHOWN",
+            DacOverride = "DAC_OVERRIDE",
+            DacReadSearch = "DAC_READ_SEARCH",
+            Fowner = "FOWNER",
+            Fsetid = "FSETID",
+            IpcLock = "IPC_LOCK",
+            IpcOwner = "IPC_OWNER",
+            Kill = "KILL",
+            Lease = "LEASE",
+            LinuxImmutable = "LINUX_IMMUTABLE",
+            MacAdmin = "MAC_ADMIN",
+            MacOverride = "MAC_OVERRIDE",
+            Mknod = "MKNOD",
+            NetAdmin = "NET_ADMIN",
+            NetBindService = "NET_BIND_SERVICE",
+            NetBroadcast = "NET_BROADCAST",
+            NetRaw = "NET_RAW",
+            Setfcap = "SETFCAP",
+            Setgid = "SETGID",
+            Setpcap = "SETPCAP",
+            Setuid = "SETUID",
+            SysAdmin = "SYS_ADMIN",
+            SysBoot = "SYS_BOOT",
+            SysChroot = "SYS_CHROOT",
+            SysModule = "SYS_MODULE",
+            SysNice = "SYS_NICE",
+            SysPacct = "SYS_PACCT",
+            SysPtrace = "SYS_PTRACE",
+            SysRawio = "SYS_RAWIO",
+            SysResource = "SYS_RESOURCE",
+            SysTime = "SYS_TIME",
+            SysTtyConfig = "SYS_TTY_CONFIG",
+            Syslog = "SYSLOG",
+            WakeAlarm = "WAKE_ALARM",
         }
     }
 
-    /// The type of dependency.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Condition::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Condition {
-        /// `START`
-        Start,
-        /// `COMPLETE`
-        Complete,
-        /// `SUCCESS`
-        Success,
-        /// `HEALTHY`
-        Healthy,
-    }
-
-    impl Condition {
-        /// Every variant, in schema order.
-        pub const ALL: [Condition; 4] = [Condition::Start, Condition::Complete, Condition::Success, Condition::Healthy];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Condition::Start => "START",
-                Condition::Complete => "COMPLETE",
-                Condition::Success => "SUCCESS",
-                Condition::Healthy => "HEALTHY",
-            }
+    cfn_enum! {
+        /// The operating system of the container group
+        OperatingSystem[1] {
+            AmazonLinux2023 = "AMAZON_LINUX_2023",
         }
     }
 
-    impl std::fmt::Display for Condition {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Condition> for Value {
-        fn from(v: Condition) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Condition> for Val<Condition> {
-        fn from(v: Condition) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The scope of the container group
-    ///
-    /// Rendered as its CloudFormation spelling ([`ContainerGroupType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ContainerGroupType {
-        /// `GAME_SERVER`
-        GameServer,
-        /// `PER_INSTANCE`
-        PerInstance,
-    }
-
-    impl ContainerGroupType {
-        /// Every variant, in schema order.
-        pub const ALL: [ContainerGroupType; 2] = [ContainerGroupType::GameServer, ContainerGroupType::PerInstance];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ContainerGroupType::GameServer => "GAME_SERVER",
-                ContainerGroupType::PerInstance => "PER_INSTANCE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ContainerGroupType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ContainerGroupType> for Value {
-        fn from(v: ContainerGroupType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ContainerGroupType> for Val<ContainerGroupType> {
-        fn from(v: ContainerGroupType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`Include::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Include {
-        /// `AUDIT_CONTROL`
-        AuditControl,
-        /// `AUDIT_WRITE`
-        AuditWrite,
-        /// `BLOCK_SUSPEND`
-        BlockSuspend,
-        /// `CHOWN`
-        Chown,
-        /// `DAC_OVERRIDE`
-        DacOverride,
-        /// `DAC_READ_SEARCH`
-        DacReadSearch,
-        /// `FOWNER`
-        Fowner,
-        /// `FSETID`
-        Fsetid,
-        /// `IPC_LOCK`
-        IpcLock,
-        /// `IPC_OWNER`
-        IpcOwner,
-        /// `KILL`
-        Kill,
-        /// `LEASE`
-        Lease,
-        /// `LINUX_IMMUTABLE`
-        LinuxImmutable,
-        /// `MAC_ADMIN`
-        MacAdmin,
-        /// `MAC_OVERRIDE`
-        MacOverride,
-        /// `MKNOD`
-        Mknod,
-        /// `NET_ADMIN`
-        NetAdmin,
-        /// `NET_BIND_SERVICE`
-        NetBindService,
-        /// `NET_BROADCAST`
-        NetBroadcast,
-        /// `NET_RAW`
-        NetRaw,
-        /// `SETFCAP`
-        Setfcap,
-        /// `SETGID`
-        Setgid,
-        /// `SETPCAP`
-        Setpcap,
-        /// `SETUID`
-        Setuid,
-        /// `SYS_ADMIN`
-        SysAdmin,
-        /// `SYS_BOOT`
-        SysBoot,
-        /// `SYS_CHROOT`
-        SysChroot,
-        /// `SYS_MODULE`
-        SysModule,
-        /// `SYS_NICE`
-        SysNice,
-        /// `SYS_PACCT`
-        SysPacct,
-        /// `SYS_PTRACE`
-        SysPtrace,
-        /// `SYS_RAWIO`
-        SysRawio,
-        /// `SYS_RESOURCE`
-        SysResource,
-        /// `SYS_TIME`
-        SysTime,
-        /// `SYS_TTY_CONFIG`
-        SysTtyConfig,
-        /// `SYSLOG`
-        Syslog,
-        /// `WAKE_ALARM`
-        WakeAlarm,
-    }
-
-    impl Include {
-        /// Every variant, in schema order.
-        pub const ALL: [Include; 37] = [
-            Include::AuditControl,
-            Include::AuditWrite,
-            Include::BlockSuspend,
-            Include::Chown,
-            Include::DacOverride,
-            Include::DacReadSearch,
-            Include::Fowner,
-            Include::Fsetid,
-            Include::IpcLock,
-            Include::IpcOwner,
-            Include::Kill,
-            Include::Lease,
-            Include::LinuxImmutable,
-            Include::MacAdmin,
-            Include::MacOverride,
-            Include::Mknod,
-            Include::NetAdmin,
-            Include::NetBindService,
-            Include::NetBroadcast,
-            Include::NetRaw,
-            Include::Setfcap,
-            Include::Setgid,
-            Include::Setpcap,
-            Include::Setuid,
-            Include::SysAdmin,
-            Include::SysBoot,
-            Include::SysChroot,
-            Include::SysModule,
-            Include::SysNice,
-            Include::SysPacct,
-            Include::SysPtrace,
-            Include::SysRawio,
-            Include::SysResource,
-            Include::SysTime,
-            Include::SysTtyConfig,
-            Include::Syslog,
-            Include::WakeAlarm,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Include::AuditControl => "AUDIT_CONTROL",
-                Include::AuditWrite => "AUDIT_WRITE",
-                Include::BlockSuspend => "BLOCK_SUSPEND",
-                Include::Chown => "CHOWN",
-                Include::DacOverride => "DAC_OVERRIDE",
-                Include::DacReadSearch => "DAC_READ_SEARCH",
-                Include::Fowner => "FOWNER",
-                Include::Fsetid => "FSETID",
-                Include::IpcLock => "IPC_LOCK",
-                Include::IpcOwner => "IPC_OWNER",
-                Include::Kill => "KILL",
-                Include::Lease => "LEASE",
-                Include::LinuxImmutable => "LINUX_IMMUTABLE",
-                Include::MacAdmin => "MAC_ADMIN",
-                Include::MacOverride => "MAC_OVERRIDE",
-                Include::Mknod => "MKNOD",
-                Include::NetAdmin => "NET_ADMIN",
-                Include::NetBindService => "NET_BIND_SERVICE",
-                Include::NetBroadcast => "NET_BROADCAST",
-                Include::NetRaw => "NET_RAW",
-                Include::Setfcap => "SETFCAP",
-                Include::Setgid => "SETGID",
-                Include::Setpcap => "SETPCAP",
-                Include::Setuid => "SETUID",
-                Include::SysAdmin => "SYS_ADMIN",
-                Include::SysBoot => "SYS_BOOT",
-                Include::SysChroot => "SYS_CHROOT",
-                Include::SysModule => "SYS_MODULE",
-                Include::SysNice => "SYS_NICE",
-                Include::SysPacct => "SYS_PACCT",
-                Include::SysPtrace => "SYS_PTRACE",
-                Include::SysRawio => "SYS_RAWIO",
-                Include::SysResource => "SYS_RESOURCE",
-                Include::SysTime => "SYS_TIME",
-                Include::SysTtyConfig => "SYS_TTY_CONFIG",
-                Include::Syslog => "SYSLOG",
-                Include::WakeAlarm => "WAKE_ALARM",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Include {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Include> for Value {
-        fn from(v: Include) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Include> for Val<Include> {
-        fn from(v: Include) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The operating system of the container group
-    ///
-    /// Rendered as its CloudFormation spelling ([`OperatingSystem::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum OperatingSystem {
-        /// `AMAZON_LINUX_2023`
-        AmazonLinux2023,
-    }
-
-    impl OperatingSystem {
-        /// Every variant, in schema order.
-        pub const ALL: [OperatingSystem; 1] = [OperatingSystem::AmazonLinux2023];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                OperatingSystem::AmazonLinux2023 => "AMAZON_LINUX_2023",
-            }
-        }
-    }
-
-    impl std::fmt::Display for OperatingSystem {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<OperatingSystem> for Value {
-        fn from(v: OperatingSystem) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<OperatingSystem> for Val<OperatingSystem> {
-        fn from(v: OperatingSystem) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Defines the protocol of these ports.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Protocol::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Protocol {
-        /// `TCP`
-        Tcp,
-        /// `UDP`
-        Udp,
-    }
-
-    impl Protocol {
-        /// Every variant, in schema order.
-        pub const ALL: [Protocol; 2] = [Protocol::Tcp, Protocol::Udp];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Protocol::Tcp => "TCP",
-                Protocol::Udp => "UDP",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Protocol {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Protocol> for Value {
-        fn from(v: Protocol) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Protocol> for Val<Protocol> {
-        fn from(v: Protocol) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Defines the protocol of these ports.
+        Protocol[2] {
+            Tcp = "TCP",
+            Udp = "UDP",
         }
     }
 }
@@ -3806,831 +2879,178 @@ pub mod fleet {
 
     property_type!(TargetConfiguration);
 
-    /// Determines when and how to apply fleet or location capacities. Allowed options are ON_UPDATE (default),
-    /// ON_CREATE_AND_UPDATE and ON_CREATE_AND_UPDATE_WITH_AUTOSCALING. If you choose ON_CREATE_AND_UPDATE_WITH_AUTOSCALING,
-    /// MinSize and MaxSize will still be applied on creation and on updates, but DesiredEC2Instances will only be applied
-    /// once on fleet creation and will be ignored during updates to prevent conflicts with auto-scaling. During updates
-    /// with ON_CREATE_AND_UPDATE_WITH_AUTOSCALING chosen, if current desired instance is lower than the new MinSize, it
-    /// will be increased to the new MinSize; if current desired instance is larger than the new MaxSize, it will be
-    /// decreased to the new MaxSize.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ApplyCapacity::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ApplyCapacity {
-        /// `ON_UPDATE`
-        OnUpdate,
-        /// `ON_CREATE_AND_UPDATE`
-        OnCreateAndUpdate,
-        /// `ON_CREATE_AND_UPDATE_WITH_AUTOSCALING`
-        OnCreateAndUpdateWithAutoscaling,
-    }
-
-    impl ApplyCapacity {
-        /// Every variant, in schema order.
-        pub const ALL: [ApplyCapacity; 3] = [
-            ApplyCapacity::OnUpdate,
-            ApplyCapacity::OnCreateAndUpdate,
-            ApplyCapacity::OnCreateAndUpdateWithAutoscaling,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ApplyCapacity::OnUpdate => "ON_UPDATE",
-                ApplyCapacity::OnCreateAndUpdate => "ON_CREATE_AND_UPDATE",
-                ApplyCapacity::OnCreateAndUpdateWithAutoscaling => "ON_CREATE_AND_UPDATE_WITH_AUTOSCALING",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ApplyCapacity {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ApplyCapacity> for Value {
-        fn from(v: ApplyCapacity) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ApplyCapacity> for Val<ApplyCapacity> {
-        fn from(v: ApplyCapacity) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`CertificateType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum CertificateType {
-        /// `DISABLED`
-        Disabled,
-        /// `GENERATED`
-        Generated,
-    }
-
-    impl CertificateType {
-        /// Every variant, in schema order.
-        pub const ALL: [CertificateType; 2] = [CertificateType::Disabled, CertificateType::Generated];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                CertificateType::Disabled => "DISABLED",
-                CertificateType::Generated => "GENERATED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for CertificateType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<CertificateType> for Value {
-        fn from(v: CertificateType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<CertificateType> for Val<CertificateType> {
-        fn from(v: CertificateType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Comparison operator to use when measuring a metric against the threshold value.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ComparisonOperator::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ComparisonOperator {
-        /// `GreaterThanOrEqualToThreshold`
-        GreaterThanOrEqualToThreshold,
-        /// `GreaterThanThreshold`
-        GreaterThanThreshold,
-        /// `LessThanThreshold`
-        LessThanThreshold,
-        /// `LessThanOrEqualToThreshold`
-        LessThanOrEqualToThreshold,
-    }
-
-    impl ComparisonOperator {
-        /// Every variant, in schema order.
-        pub const ALL: [ComparisonOperator; 4] = [
-            ComparisonOperator::GreaterThanOrEqualToThreshold,
-            ComparisonOperator::GreaterThanThreshold,
-            ComparisonOperator::LessThanThreshold,
-            ComparisonOperator::LessThanOrEqualToThreshold,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ComparisonOperator::GreaterThanOrEqualToThreshold => "GreaterThanOrEqualToThreshold",
-                ComparisonOperator::GreaterThanThreshold => "GreaterThanThreshold",
-                ComparisonOperator::LessThanThreshold => "LessThanThreshold",
-                ComparisonOperator::LessThanOrEqualToThreshold => "LessThanOrEqualToThreshold",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ComparisonOperator {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ComparisonOperator> for Value {
-        fn from(v: ComparisonOperator) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ComparisonOperator> for Val<ComparisonOperator> {
-        fn from(v: ComparisonOperator) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// ComputeType to differentiate EC2 hardware managed by GameLift and Anywhere hardware managed by the customer.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ComputeType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ComputeType {
-        /// `EC2`
-        Ec2,
-        /// `ANYWHERE`
-        Anywhere,
-    }
-
-    impl ComputeType {
-        /// Every variant, in schema order.
-        pub const ALL: [ComputeType; 2] = [ComputeType::Ec2, ComputeType::Anywhere];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ComputeType::Ec2 => "EC2",
-                ComputeType::Anywhere => "ANYWHERE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ComputeType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ComputeType> for Value {
-        fn from(v: ComputeType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ComputeType> for Val<ComputeType> {
-        fn from(v: ComputeType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Indicates whether to use On-Demand instances or Spot instances for this fleet. If empty, the default is ON_DEMAND.
-    /// Both categories of instances use identical hardware and configurations based on the instance type selected for this
-    /// fleet.
-    ///
-    /// Rendered as its CloudFormation spelling ([`FleetType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum FleetType {
-        /// `ON_DEMAND`
-        OnDemand,
-        /// `SPOT`
-        Spot,
-    }
-
-    impl FleetType {
-        /// Every variant, in schema order.
-        pub const ALL: [FleetType; 2] = [FleetType::OnDemand, FleetType::Spot];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                FleetType::OnDemand => "ON_DEMAND",
-                FleetType::Spot => "SPOT",
-            }
-        }
-    }
-
-    impl std::fmt::Display for FleetType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<FleetType> for Value {
-        fn from(v: FleetType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<FleetType> for Val<FleetType> {
-        fn from(v: FleetType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The IP protocol supported by the game server.
-    ///
-    /// Rendered as its CloudFormation spelling ([`GameServerIpProtocolSupported::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum GameServerIpProtocolSupported {
-        /// `IPv4`
-        IPv4,
-        /// `DUAL_STACK`
-        DualStack,
-    }
-
-    impl GameServerIpProtocolSupported {
-        /// Every variant, in schema order.
-        pub const ALL: [GameServerIpProtocolSupported; 2] =
-            [GameServerIpProtocolSupported::IPv4, GameServerIpProtocolSupported::DualStack];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                GameServerIpProtocolSupported::IPv4 => "IPv4",
-                GameServerIpProtocolSupported::DualStack => "DUAL_STACK",
-            }
-        }
-    }
-
-    impl std::fmt::Display for GameServerIpProtocolSupported {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<GameServerIpProtocolSupported> for Value {
-        fn from(v: GameServerIpProtocolSupported) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<GameServerIpProtocolSupported> for Val<GameServerIpProtocolSupported> {
-        fn from(v: GameServerIpProtocolSupported) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Credentials provider implementation that loads credentials from the Amazon EC2 Instance Metadata Service.
-    ///
-    /// Rendered as its CloudFormation spelling ([`InstanceRoleCredentialsProvider::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum InstanceRoleCredentialsProvider {
-        /// `SHARED_CREDENTIAL_FILE`
-        SharedCredentialFile,
-    }
-
-    impl InstanceRoleCredentialsProvider {
-        /// Every variant, in schema order.
-        pub const ALL: [InstanceRoleCredentialsProvider; 1] = [InstanceRoleCredentialsProvider::SharedCredentialFile];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                InstanceRoleCredentialsProvider::SharedCredentialFile => "SHARED_CREDENTIAL_FILE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for InstanceRoleCredentialsProvider {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<InstanceRoleCredentialsProvider> for Value {
-        fn from(v: InstanceRoleCredentialsProvider) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<InstanceRoleCredentialsProvider> for Val<InstanceRoleCredentialsProvider> {
-        fn from(v: InstanceRoleCredentialsProvider) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Determines when and how to apply fleet or location capacities. Allowed options are ON_UPDATE (default),
+        /// ON_CREATE_AND_UPDATE and ON_CREATE_AND_UPDATE_WITH_AUTOSCALING. If you choose
+        /// ON_CREATE_AND_UPDATE_WITH_AUTOSCALING, MinSize and MaxSize will still be applied on creation and on updates, but
+        /// DesiredEC2Instances will only be applied once on fleet creation and will be ignored during updates to prevent
+        /// conflicts with auto-scaling. During updates with ON_CREATE_AND_UPDATE_WITH_AUTOSCALING chosen, if current
+        /// desired instance is lower than the new MinSize, it will be increased to the new MinSize; if current desired
+        /// instance is larger than the new MaxSize, it will be decreased to the new MaxSize.
+        ApplyCapacity[3] {
+            OnUpdate = "ON_UPDATE",
+            OnCreateAndUpdate = "ON_CREATE_AND_UPDATE",
+            OnCreateAndUpdateWithAutoscaling = "ON_CREATE_AND_UPDATE_WITH_AUTOSCALING",
         }
     }
 
-    /// Name of the Amazon GameLift-defined metric that is used to trigger a scaling adjustment. This is required for
-    /// RuleBased and TargetBased policies.
-    ///
-    /// Rendered as its CloudFormation spelling ([`MetricName::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum MetricName {
-        /// `ActivatingGameSessions`
-        ActivatingGameSessions,
-        /// `ActiveGameSessions`
-        ActiveGameSessions,
-        /// `ActiveInstances`
-        ActiveInstances,
-        /// `AvailableGameSessions`
-        AvailableGameSessions,
-        /// `AvailablePlayerSessions`
-        AvailablePlayerSessions,
-        /// `CurrentPlayerSessions`
-        CurrentPlayerSessions,
-        /// `IdleInstances`
-        IdleInstances,
-        /// `PercentAvailableGameSessions`
-        PercentAvailableGameSessions,
-        /// `PercentIdleInstances`
-        PercentIdleInstances,
-        /// `QueueDepth`
-        QueueDepth,
-        /// `WaitTime`
-        WaitTime,
-        /// `ConcurrentActivatableGameSessions`
-        ConcurrentActivatableGameSessions,
-    }
-
-    impl MetricName {
-        /// Every variant, in schema order.
-        pub const ALL: [MetricName; 12] = [
-            MetricName::ActivatingGameSessions,
-            MetricName::ActiveGameSessions,
-            MetricName::ActiveInstances,
-            MetricName::AvailableGameSessions,
-            MetricName::AvailablePlayerSessions,
-            MetricName::CurrentPlayerSessions,
-            MetricName::IdleInstances,
-            MetricName::PercentAvailableGameSessions,
-            MetricName::PercentIdleInstances,
-            MetricName::QueueDepth,
-            MetricName::WaitTime,
-            MetricName::ConcurrentActivatableGameSessions,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                MetricName::ActivatingGameSessions => "ActivatingGameSessions",
-                MetricName::ActiveGameSessions => "ActiveGameSessions",
-                MetricName::ActiveInstances => "ActiveInstances",
-                MetricName::AvailableGameSessions => "AvailableGameSessions",
-                MetricName::AvailablePlayerSessions => "AvailablePlayerSessions",
-                MetricName::CurrentPlayerSessions => "CurrentPlayerSessions",
-                MetricName::IdleInstances => "IdleInstances",
-                MetricName::PercentAvailableGameSessions => "PercentAvailableGameSessions",
-                MetricName::PercentIdleInstances => "PercentIdleInstances",
-                MetricName::QueueDepth => "QueueDepth",
-                MetricName::WaitTime => "WaitTime",
-                MetricName::ConcurrentActivatableGameSessions => "ConcurrentActivatableGameSessions",
-            }
-        }
-    }
-
-    impl std::fmt::Display for MetricName {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<MetricName> for Value {
-        fn from(v: MetricName) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<MetricName> for Val<MetricName> {
-        fn from(v: MetricName) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// A game session protection policy to apply to all game sessions hosted on instances in this fleet. When protected,
-    /// active game sessions cannot be terminated during a scale-down event. If this parameter is not set, instances in this
-    /// fleet default to no protection. You can change a fleet's protection policy to affect future game sessions on the
-    /// fleet. You can also set protection for individual game sessions.
-    ///
-    /// Rendered as its CloudFormation spelling ([`NewGameSessionProtectionPolicy::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum NewGameSessionProtectionPolicy {
-        /// `FullProtection`
-        FullProtection,
-        /// `NoProtection`
-        NoProtection,
-    }
-
-    impl NewGameSessionProtectionPolicy {
-        /// Every variant, in schema order.
-        pub const ALL: [NewGameSessionProtectionPolicy; 2] =
-            [NewGameSessionProtectionPolicy::FullProtection, NewGameSessionProtectionPolicy::NoProtection];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                NewGameSessionProtectionPolicy::FullProtection => "FullProtection",
-                NewGameSessionProtectionPolicy::NoProtection => "NoProtection",
-            }
-        }
-    }
-
-    impl std::fmt::Display for NewGameSessionProtectionPolicy {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<NewGameSessionProtectionPolicy> for Value {
-        fn from(v: NewGameSessionProtectionPolicy) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<NewGameSessionProtectionPolicy> for Val<NewGameSessionProtectionPolicy> {
-        fn from(v: NewGameSessionProtectionPolicy) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The player gateway mode for the fleet.
-    ///
-    /// Rendered as its CloudFormation spelling ([`PlayerGatewayMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PlayerGatewayMode {
-        /// `DISABLED`
-        Disabled,
-        /// `ENABLED`
-        Enabled,
-        /// `REQUIRED`
-        Required,
-    }
-
-    impl PlayerGatewayMode {
-        /// Every variant, in schema order.
-        pub const ALL: [PlayerGatewayMode; 3] =
-            [PlayerGatewayMode::Disabled, PlayerGatewayMode::Enabled, PlayerGatewayMode::Required];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PlayerGatewayMode::Disabled => "DISABLED",
-                PlayerGatewayMode::Enabled => "ENABLED",
-                PlayerGatewayMode::Required => "REQUIRED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for PlayerGatewayMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PlayerGatewayMode> for Value {
-        fn from(v: PlayerGatewayMode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PlayerGatewayMode> for Val<PlayerGatewayMode> {
-        fn from(v: PlayerGatewayMode) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The player gateway status for the location.
-    ///
-    /// Rendered as its CloudFormation spelling ([`PlayerGatewayStatus::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PlayerGatewayStatus {
-        /// `DISABLED`
-        Disabled,
-        /// `ENABLED`
-        Enabled,
-    }
-
-    impl PlayerGatewayStatus {
-        /// Every variant, in schema order.
-        pub const ALL: [PlayerGatewayStatus; 2] = [PlayerGatewayStatus::Disabled, PlayerGatewayStatus::Enabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PlayerGatewayStatus::Disabled => "DISABLED",
-                PlayerGatewayStatus::Enabled => "ENABLED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for PlayerGatewayStatus {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        CertificateType[2] {
+            Disabled = "DISABLED",
+            Generated = "GENERATED",
         }
     }
 
-    impl From<PlayerGatewayStatus> for Value {
-        fn from(v: PlayerGatewayStatus) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// Comparison operator to use when measuring a metric against the threshold value.
+        ComparisonOperator[4] {
+            GreaterThanOrEqualToThreshold = "GreaterThanOrEqualToThreshold",
+            GreaterThanThreshold = "GreaterThanThreshold",
+            LessThanThreshold = "LessThanThreshold",
+            LessThanOrEqualToThreshold = "LessThanOrEqualToThreshold",
         }
     }
 
-    impl From<PlayerGatewayStatus> for Val<PlayerGatewayStatus> {
-        fn from(v: PlayerGatewayStatus) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// ComputeType to differentiate EC2 hardware managed by GameLift and Anywhere hardware managed by the customer.
+        ComputeType[2] {
+            Ec2 = "EC2",
+            Anywhere = "ANYWHERE",
         }
     }
 
-    /// The type of scaling policy to create. For a target-based policy, set the parameter MetricName to
-    /// 'PercentAvailableGameSessions' and specify a TargetConfiguration. For a rule-based policy set the following
-    /// parameters: MetricName, ComparisonOperator, Threshold, EvaluationPeriods, ScalingAdjustmentType, and
-    /// ScalingAdjustment.
-    ///
-    /// Rendered as its CloudFormation spelling ([`PolicyType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PolicyType {
-        /// `RuleBased`
-        RuleBased,
-        /// `TargetBased`
-        TargetBased,
-        /// `ManagedScaling`
-        ManagedScaling,
-    }
-
-    impl PolicyType {
-        /// Every variant, in schema order.
-        pub const ALL: [PolicyType; 3] = [PolicyType::RuleBased, PolicyType::TargetBased, PolicyType::ManagedScaling];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PolicyType::RuleBased => "RuleBased",
-                PolicyType::TargetBased => "TargetBased",
-                PolicyType::ManagedScaling => "ManagedScaling",
-            }
-        }
-    }
-
-    impl std::fmt::Display for PolicyType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PolicyType> for Value {
-        fn from(v: PolicyType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PolicyType> for Val<PolicyType> {
-        fn from(v: PolicyType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The network communication protocol used by the fleet.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Protocol::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Protocol {
-        /// `TCP`
-        Tcp,
-        /// `UDP`
-        Udp,
-    }
-
-    impl Protocol {
-        /// Every variant, in schema order.
-        pub const ALL: [Protocol; 2] = [Protocol::Tcp, Protocol::Udp];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Protocol::Tcp => "TCP",
-                Protocol::Udp => "UDP",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Protocol {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Protocol> for Value {
-        fn from(v: Protocol) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Protocol> for Val<Protocol> {
-        fn from(v: Protocol) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The type of adjustment to make to a fleet's instance count.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ScalingAdjustmentType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ScalingAdjustmentType {
-        /// `ChangeInCapacity`
-        ChangeInCapacity,
-        /// `ExactCapacity`
-        ExactCapacity,
-        /// `PercentChangeInCapacity`
-        PercentChangeInCapacity,
-    }
-
-    impl ScalingAdjustmentType {
-        /// Every variant, in schema order.
-        pub const ALL: [ScalingAdjustmentType; 3] = [
-            ScalingAdjustmentType::ChangeInCapacity,
-            ScalingAdjustmentType::ExactCapacity,
-            ScalingAdjustmentType::PercentChangeInCapacity,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ScalingAdjustmentType::ChangeInCapacity => "ChangeInCapacity",
-                ScalingAdjustmentType::ExactCapacity => "ExactCapacity",
-                ScalingAdjustmentType::PercentChangeInCapacity => "PercentChangeInCapacity",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ScalingAdjustmentType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ScalingAdjustmentType> for Value {
-        fn from(v: ScalingAdjustmentType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ScalingAdjustmentType> for Val<ScalingAdjustmentType> {
-        fn from(v: ScalingAdjustmentType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Indicates whether to use On-Demand instances or Spot instances for this fleet. If empty, the default is
+        /// ON_DEMAND. Both categories of instances use identical hardware and configurations based on the instance type
+        /// selected for this fleet.
+        FleetType[2] {
+            OnDemand = "ON_DEMAND",
+            Spot = "SPOT",
         }
-    }
-
-    /// Current status of the scaling policy. The scaling policy can be in force only when in an ACTIVE status. Scaling
-    /// policies can be suspended for individual fleets. If the policy is suspended for a fleet, the policy status does not
-    /// change.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Status::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Status {
-        /// `ACTIVE`
-        Active,
-        /// `UPDATE_REQUESTED`
-        UpdateRequested,
-        /// `UPDATING`
-        Updating,
-        /// `DELETE_REQUESTED`
-        DeleteRequested,
-        /// `DELETING`
-        Deleting,
-        /// `DELETED`
-        Deleted,
-        /// `ERROR`
-        Error,
     }
 
-    impl Status {
-        /// Every variant, in schema order.
-        pub const ALL: [Status; 7] = [
-            Status::Active,
-            Status::UpdateRequested,
-            Status::Updating,
-            Status::DeleteRequested,
-            Status::Deleting,
-            Status::Deleted,
-            Status::Error,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Status::Active => "ACTIVE",
-                Status::UpdateRequested => "UPDATE_REQUESTED",
-                Status::Updating => "UPDATING",
-                Status::DeleteRequested => "DELETE_REQUESTED",
-                Status::Deleting => "DELETING",
-                Status::Deleted => "DELETED",
-                Status::Error => "ERROR",
-            }
+    cfn_enum! {
+        /// The IP protocol supported by the game server.
+        GameServerIpProtocolSupported[2] {
+            IPv4 = "IPv4",
+            DualStack = "DUAL_STACK",
         }
     }
 
-    impl std::fmt::Display for Status {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// Credentials provider implementation that loads credentials from the Amazon EC2 Instance Metadata Service.
+        InstanceRoleCredentialsProvider[1] {
+            SharedCredentialFile = "SHARED_CREDENTIAL_FILE",
         }
     }
 
-    impl From<Status> for Value {
-        fn from(v: Status) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// Name of the Amazon GameLift-defined metric that is used to trigger a scaling adjustment. This is required for
+        /// RuleBased and TargetBased policies.
+        MetricName[12] {
+            ActivatingGameSessions = "ActivatingGameSessions",
+            ActiveGameSessions = "ActiveGameSessions",
+            ActiveInstances = "ActiveInstances",
+            AvailableGameSessions = "AvailableGameSessions",
+            AvailablePlayerSessions = "AvailablePlayerSessions",
+            CurrentPlayerSessions = "CurrentPlayerSessions",
+            IdleInstances = "IdleInstances",
+            PercentAvailableGameSessions = "PercentAvailableGameSessions",
+            PercentIdleInstances = "PercentIdleInstances",
+            QueueDepth = "QueueDepth",
+            WaitTime = "WaitTime",
+            ConcurrentActivatableGameSessions = "ConcurrentActivatableGameSessions",
         }
     }
 
-    impl From<Status> for Val<Status> {
-        fn from(v: Status) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// A game session protection policy to apply to all game sessions hosted on instances in this fleet. When
+        /// protected, active game sessions cannot be terminated during a scale-down event. If this parameter is not set,
+        /// instances in this fleet default to no protection. You can change a fleet's protection policy to affect future
+        /// game sessions on the fleet. You can also set protection for individual game sessions.
+        NewGameSessionProtectionPolicy[2] {
+            FullProtection = "FullProtection",
+            NoProtection = "NoProtection",
         }
-    }
-
-    /// The current status of the fleet's scaling policies in a requested fleet location. The status PENDING_UPDATE
-    /// indicates that an update was requested for the fleet but has not yet been completed for the location.
-    ///
-    /// Rendered as its CloudFormation spelling ([`UpdateStatus::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum UpdateStatus {
-        /// `PENDING_UPDATE`
-        PendingUpdate,
     }
 
-    impl UpdateStatus {
-        /// Every variant, in schema order.
-        pub const ALL: [UpdateStatus; 1] = [UpdateStatus::PendingUpdate];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                UpdateStatus::PendingUpdate => "PENDING_UPDATE",
-            }
+    cfn_enum! {
+        /// The player gateway mode for the fleet.
+        PlayerGatewayMode[3] {
+            Disabled = "DISABLED",
+            Enabled = "ENABLED",
+            Required = "REQUIRED",
         }
     }
 
-    impl std::fmt::Display for UpdateStatus {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// The player gateway status for the location.
+        PlayerGatewayStatus[2] {
+            Disabled = "DISABLED",
+            Enabled = "ENABLED",
         }
     }
 
-    impl From<UpdateStatus> for Value {
-        fn from(v: UpdateStatus) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// The type of scaling policy to create. For a target-based policy, set the parameter MetricName to
+        /// 'PercentAvailableGameSessions' and specify a TargetConfiguration. For a rule-based policy set the following
+        /// parameters: MetricName, ComparisonOperator, Threshold, EvaluationPeriods, ScalingAdjustmentType, and
+        /// ScalingAdjustment.
+        PolicyType[3] {
+            RuleBased = "RuleBased",
+            TargetBased = "TargetBased",
+            ManagedScaling = "ManagedScaling",
         }
     }
 
-    impl From<UpdateStatus> for Val<UpdateStatus> {
-        fn from(v: UpdateStatus) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The network communication protocol used by the fleet.
+        Protocol[2] {
+            Tcp = "TCP",
+            Udp = "UDP",
         }
-    }
-
-    /// The strategy Amazon GameLift Servers will use to automatically scale your capacity to and from zero in response to
-    /// game session activity. Game session activity refers to any active running sessions or game session requests. When
-    /// set to SCALE_TO_AND_FROM_ZERO, MinSize must not be specified and will be managed automatically. When set to MANUAL,
-    /// MinSize is required.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ZeroCapacityStrategy::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ZeroCapacityStrategy {
-        /// `SCALE_TO_AND_FROM_ZERO`
-        ScaleToAndFromZero,
-        /// `MANUAL`
-        Manual,
     }
-
-    impl ZeroCapacityStrategy {
-        /// Every variant, in schema order.
-        pub const ALL: [ZeroCapacityStrategy; 2] =
-            [ZeroCapacityStrategy::ScaleToAndFromZero, ZeroCapacityStrategy::Manual];
 
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ZeroCapacityStrategy::ScaleToAndFromZero => "SCALE_TO_AND_FROM_ZERO",
-                ZeroCapacityStrategy::Manual => "MANUAL",
-            }
+    cfn_enum! {
+        /// The type of adjustment to make to a fleet's instance count.
+        ScalingAdjustmentType[3] {
+            ChangeInCapacity = "ChangeInCapacity",
+            ExactCapacity = "ExactCapacity",
+            PercentChangeInCapacity = "PercentChangeInCapacity",
         }
     }
 
-    impl std::fmt::Display for ZeroCapacityStrategy {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// Current status of the scaling policy. The scaling policy can be in force only when in an ACTIVE status. Scaling
+        /// policies can be suspended for individual fleets. If the policy is suspended for a fleet, the policy status does
+        /// not change.
+        Status[7] {
+            Active = "ACTIVE",
+            UpdateRequested = "UPDATE_REQUESTED",
+            Updating = "UPDATING",
+            DeleteRequested = "DELETE_REQUESTED",
+            Deleting = "DELETING",
+            Deleted = "DELETED",
+            Error = "ERROR",
         }
     }
 
-    impl From<ZeroCapacityStrategy> for Value {
-        fn from(v: ZeroCapacityStrategy) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// The current status of the fleet's scaling policies in a requested fleet location. The status PENDING_UPDATE
+        /// indicates that an update was requested for the fleet but has not yet been completed for the location.
+        UpdateStatus[1] {
+            PendingUpdate = "PENDING_UPDATE",
         }
     }
 
-    impl From<ZeroCapacityStrategy> for Val<ZeroCapacityStrategy> {
-        fn from(v: ZeroCapacityStrategy) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The strategy Amazon GameLift Servers will use to automatically scale your capacity to and from zero in response
+        /// to game session activity. Game session activity refers to any active running sessions or game session requests.
+        /// When set to SCALE_TO_AND_FROM_ZERO, MinSize must not be specified and will be managed automatically. When set to
+        /// MANUAL, MinSize is required.
+        ZeroCapacityStrategy[2] {
+            ScaleToAndFromZero = "SCALE_TO_AND_FROM_ZERO",
+            Manual = "MANUAL",
         }
     }
 }
@@ -4930,138 +3350,30 @@ pub mod game_server_group {
 
     property_type!(TargetTrackingConfiguration);
 
-    /// The fallback balancing method to use for the game server group when Spot Instances in a Region become unavailable or
-    /// are not viable for game hosting.
-    ///
-    /// Rendered as its CloudFormation spelling ([`BalancingStrategy::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum BalancingStrategy {
-        /// `SPOT_ONLY`
-        SpotOnly,
-        /// `SPOT_PREFERRED`
-        SpotPreferred,
-        /// `ON_DEMAND_ONLY`
-        OnDemandOnly,
-    }
-
-    impl BalancingStrategy {
-        /// Every variant, in schema order.
-        pub const ALL: [BalancingStrategy; 3] =
-            [BalancingStrategy::SpotOnly, BalancingStrategy::SpotPreferred, BalancingStrategy::OnDemandOnly];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                BalancingStrategy::SpotOnly => "SPOT_ONLY",
-                BalancingStrategy::SpotPreferred => "SPOT_PREFERRED",
-                BalancingStrategy::OnDemandOnly => "ON_DEMAND_ONLY",
-            }
+    cfn_enum! {
+        /// The fallback balancing method to use for the game server group when Spot Instances in a Region become
+        /// unavailable or are not viable for game hosting.
+        BalancingStrategy[3] {
+            SpotOnly = "SPOT_ONLY",
+            SpotPreferred = "SPOT_PREFERRED",
+            OnDemandOnly = "ON_DEMAND_ONLY",
         }
     }
 
-    impl std::fmt::Display for BalancingStrategy {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// The type of delete to perform.
+        DeleteOption[3] {
+            SafeDelete = "SAFE_DELETE",
+            ForceDelete = "FORCE_DELETE",
+            Retain = "RETAIN",
         }
     }
 
-    impl From<BalancingStrategy> for Value {
-        fn from(v: BalancingStrategy) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<BalancingStrategy> for Val<BalancingStrategy> {
-        fn from(v: BalancingStrategy) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The type of delete to perform.
-    ///
-    /// Rendered as its CloudFormation spelling ([`DeleteOption::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DeleteOption {
-        /// `SAFE_DELETE`
-        SafeDelete,
-        /// `FORCE_DELETE`
-        ForceDelete,
-        /// `RETAIN`
-        Retain,
-    }
-
-    impl DeleteOption {
-        /// Every variant, in schema order.
-        pub const ALL: [DeleteOption; 3] = [DeleteOption::SafeDelete, DeleteOption::ForceDelete, DeleteOption::Retain];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DeleteOption::SafeDelete => "SAFE_DELETE",
-                DeleteOption::ForceDelete => "FORCE_DELETE",
-                DeleteOption::Retain => "RETAIN",
-            }
-        }
-    }
-
-    impl std::fmt::Display for DeleteOption {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DeleteOption> for Value {
-        fn from(v: DeleteOption) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DeleteOption> for Val<DeleteOption> {
-        fn from(v: DeleteOption) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// A flag that indicates whether instances in the game server group are protected from early termination.
-    ///
-    /// Rendered as its CloudFormation spelling ([`GameServerProtectionPolicy::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum GameServerProtectionPolicy {
-        /// `NO_PROTECTION`
-        NoProtection,
-        /// `FULL_PROTECTION`
-        FullProtection,
-    }
-
-    impl GameServerProtectionPolicy {
-        /// Every variant, in schema order.
-        pub const ALL: [GameServerProtectionPolicy; 2] =
-            [GameServerProtectionPolicy::NoProtection, GameServerProtectionPolicy::FullProtection];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                GameServerProtectionPolicy::NoProtection => "NO_PROTECTION",
-                GameServerProtectionPolicy::FullProtection => "FULL_PROTECTION",
-            }
-        }
-    }
-
-    impl std::fmt::Display for GameServerProtectionPolicy {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<GameServerProtectionPolicy> for Value {
-        fn from(v: GameServerProtectionPolicy) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<GameServerProtectionPolicy> for Val<GameServerProtectionPolicy> {
-        fn from(v: GameServerProtectionPolicy) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// A flag that indicates whether instances in the game server group are protected from early termination.
+        GameServerProtectionPolicy[2] {
+            NoProtection = "NO_PROTECTION",
+            FullProtection = "FULL_PROTECTION",
         }
     }
 }
@@ -5313,50 +3625,12 @@ pub mod game_session_queue {
 
     property_type!(PriorityConfiguration);
 
-    /// Rendered as its CloudFormation spelling ([`PriorityOrder::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PriorityOrder {
-        /// `LATENCY`
-        Latency,
-        /// `COST`
-        Cost,
-        /// `DESTINATION`
-        Destination,
-        /// `LOCATION`
-        Location,
-    }
-
-    impl PriorityOrder {
-        /// Every variant, in schema order.
-        pub const ALL: [PriorityOrder; 4] =
-            [PriorityOrder::Latency, PriorityOrder::Cost, PriorityOrder::Destination, PriorityOrder::Location];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PriorityOrder::Latency => "LATENCY",
-                PriorityOrder::Cost => "COST",
-                PriorityOrder::Destination => "DESTINATION",
-                PriorityOrder::Location => "LOCATION",
-            }
-        }
-    }
-
-    impl std::fmt::Display for PriorityOrder {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PriorityOrder> for Value {
-        fn from(v: PriorityOrder) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PriorityOrder> for Val<PriorityOrder> {
-        fn from(v: PriorityOrder) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        PriorityOrder[4] {
+            Latency = "LATENCY",
+            Cost = "COST",
+            Destination = "DESTINATION",
+            Location = "LOCATION",
         }
     }
 }
@@ -5628,88 +3902,20 @@ pub mod matchmaking_configuration {
 
     property_type!(GameProperty);
 
-    /// The method used to backfill game sessions created with this matchmaking configuration.
-    ///
-    /// Rendered as its CloudFormation spelling ([`BackfillMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum BackfillMode {
-        /// `AUTOMATIC`
-        Automatic,
-        /// `MANUAL`
-        Manual,
-    }
-
-    impl BackfillMode {
-        /// Every variant, in schema order.
-        pub const ALL: [BackfillMode; 2] = [BackfillMode::Automatic, BackfillMode::Manual];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                BackfillMode::Automatic => "AUTOMATIC",
-                BackfillMode::Manual => "MANUAL",
-            }
+    cfn_enum! {
+        /// The method used to backfill game sessions created with this matchmaking configuration.
+        BackfillMode[2] {
+            Automatic = "AUTOMATIC",
+            Manual = "MANUAL",
         }
     }
 
-    impl std::fmt::Display for BackfillMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<BackfillMode> for Value {
-        fn from(v: BackfillMode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<BackfillMode> for Val<BackfillMode> {
-        fn from(v: BackfillMode) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Indicates whether this matchmaking configuration is being used with Amazon GameLift hosting or as a standalone
-    /// matchmaking solution.
-    ///
-    /// Rendered as its CloudFormation spelling ([`FlexMatchMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum FlexMatchMode {
-        /// `STANDALONE`
-        Standalone,
-        /// `WITH_QUEUE`
-        WithQueue,
-    }
-
-    impl FlexMatchMode {
-        /// Every variant, in schema order.
-        pub const ALL: [FlexMatchMode; 2] = [FlexMatchMode::Standalone, FlexMatchMode::WithQueue];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                FlexMatchMode::Standalone => "STANDALONE",
-                FlexMatchMode::WithQueue => "WITH_QUEUE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for FlexMatchMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<FlexMatchMode> for Value {
-        fn from(v: FlexMatchMode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<FlexMatchMode> for Val<FlexMatchMode> {
-        fn from(v: FlexMatchMode) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Indicates whether this matchmaking configuration is being used with Amazon GameLift hosting or as a standalone
+        /// matchmaking solution.
+        FlexMatchMode[2] {
+            Standalone = "STANDALONE",
+            WithQueue = "WITH_QUEUE",
         }
     }
 }

@@ -148,47 +148,12 @@ impl Handle<CfnAccelerator> {
 
 /// Property types and enums of [`CfnAccelerator`] (`AWS::GlobalAccelerator::Accelerator`).
 pub mod accelerator {
-    use crate::core::value::{Val, Value};
 
-    /// IP Address type.
-    ///
-    /// Rendered as its CloudFormation spelling ([`IpAddressType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum IpAddressType {
-        /// `IPV4`
-        Ipv4,
-        /// `DUAL_STACK`
-        DualStack,
-    }
-
-    impl IpAddressType {
-        /// Every variant, in schema order.
-        pub const ALL: [IpAddressType; 2] = [IpAddressType::Ipv4, IpAddressType::DualStack];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                IpAddressType::Ipv4 => "IPV4",
-                IpAddressType::DualStack => "DUAL_STACK",
-            }
-        }
-    }
-
-    impl std::fmt::Display for IpAddressType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<IpAddressType> for Value {
-        fn from(v: IpAddressType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<IpAddressType> for Val<IpAddressType> {
-        fn from(v: IpAddressType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// IP Address type.
+        IpAddressType[2] {
+            Ipv4 = "IPV4",
+            DualStack = "DUAL_STACK",
         }
     }
 }
@@ -505,49 +470,12 @@ pub mod endpoint_group {
 
     property_type!(PortOverride);
 
-    /// The protocol that AWS Global Accelerator uses to check the health of endpoints in this endpoint group.
-    ///
-    /// Rendered as its CloudFormation spelling ([`HealthCheckProtocol::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum HealthCheckProtocol {
-        /// `TCP`
-        Tcp,
-        /// `HTTP`
-        Http,
-        /// `HTTPS`
-        Https,
-    }
-
-    impl HealthCheckProtocol {
-        /// Every variant, in schema order.
-        pub const ALL: [HealthCheckProtocol; 3] =
-            [HealthCheckProtocol::Tcp, HealthCheckProtocol::Http, HealthCheckProtocol::Https];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                HealthCheckProtocol::Tcp => "TCP",
-                HealthCheckProtocol::Http => "HTTP",
-                HealthCheckProtocol::Https => "HTTPS",
-            }
-        }
-    }
-
-    impl std::fmt::Display for HealthCheckProtocol {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<HealthCheckProtocol> for Value {
-        fn from(v: HealthCheckProtocol) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<HealthCheckProtocol> for Val<HealthCheckProtocol> {
-        fn from(v: HealthCheckProtocol) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The protocol that AWS Global Accelerator uses to check the health of endpoints in this endpoint group.
+        HealthCheckProtocol[3] {
+            Tcp = "TCP",
+            Http = "HTTP",
+            Https = "HTTPS",
         }
     }
 }
@@ -654,87 +582,19 @@ pub mod listener {
 
     property_type!(PortRange);
 
-    /// Client affinity lets you direct all requests from a user to the same endpoint.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ClientAffinity::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ClientAffinity {
-        /// `NONE`
-        None,
-        /// `SOURCE_IP`
-        SourceIp,
-    }
-
-    impl ClientAffinity {
-        /// Every variant, in schema order.
-        pub const ALL: [ClientAffinity; 2] = [ClientAffinity::None, ClientAffinity::SourceIp];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ClientAffinity::None => "NONE",
-                ClientAffinity::SourceIp => "SOURCE_IP",
-            }
+    cfn_enum! {
+        /// Client affinity lets you direct all requests from a user to the same endpoint.
+        ClientAffinity[2] {
+            None = "NONE",
+            SourceIp = "SOURCE_IP",
         }
     }
 
-    impl std::fmt::Display for ClientAffinity {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ClientAffinity> for Value {
-        fn from(v: ClientAffinity) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ClientAffinity> for Val<ClientAffinity> {
-        fn from(v: ClientAffinity) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The protocol for the listener.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Protocol::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Protocol {
-        /// `TCP`
-        Tcp,
-        /// `UDP`
-        Udp,
-    }
-
-    impl Protocol {
-        /// Every variant, in schema order.
-        pub const ALL: [Protocol; 2] = [Protocol::Tcp, Protocol::Udp];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Protocol::Tcp => "TCP",
-                Protocol::Udp => "UDP",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Protocol {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Protocol> for Value {
-        fn from(v: Protocol) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Protocol> for Val<Protocol> {
-        fn from(v: Protocol) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The protocol for the listener.
+        Protocol[2] {
+            Tcp = "TCP",
+            Udp = "UDP",
         }
     }
 }

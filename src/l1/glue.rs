@@ -503,160 +503,33 @@ pub mod catalog {
 
     property_type!(TargetRedshiftCatalog);
 
-    /// Allows third-party engines to access data in Amazon S3 locations that are registered with Lake Formation.
-    ///
-    /// Rendered as its CloudFormation spelling ([`AllowFullTableExternalDataAccess::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AllowFullTableExternalDataAccess {
-        /// `True`
-        True,
-        /// `False`
-        False,
-    }
-
-    impl AllowFullTableExternalDataAccess {
-        /// Every variant, in schema order.
-        pub const ALL: [AllowFullTableExternalDataAccess; 2] =
-            [AllowFullTableExternalDataAccess::True, AllowFullTableExternalDataAccess::False];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AllowFullTableExternalDataAccess::True => "True",
-                AllowFullTableExternalDataAccess::False => "False",
-            }
+    cfn_enum! {
+        /// Allows third-party engines to access data in Amazon S3 locations that are registered with Lake Formation.
+        AllowFullTableExternalDataAccess[2] {
+            True = "True",
+            False = "False",
         }
     }
 
-    impl std::fmt::Display for AllowFullTableExternalDataAccess {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// Specifies whether to overwrite child resource permissions with the default permissions.
+        OverwriteChildResourcePermissionsWithDefault[2] {
+            Accept = "Accept",
+            Deny = "Deny",
         }
     }
 
-    impl From<AllowFullTableExternalDataAccess> for Value {
-        fn from(v: AllowFullTableExternalDataAccess) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<AllowFullTableExternalDataAccess> for Val<AllowFullTableExternalDataAccess> {
-        fn from(v: AllowFullTableExternalDataAccess) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Specifies whether to overwrite child resource permissions with the default permissions.
-    ///
-    /// Rendered as its CloudFormation spelling ([`OverwriteChildResourcePermissionsWithDefault::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum OverwriteChildResourcePermissionsWithDefault {
-        /// `Accept`
-        Accept,
-        /// `Deny`
-        Deny,
-    }
-
-    impl OverwriteChildResourcePermissionsWithDefault {
-        /// Every variant, in schema order.
-        pub const ALL: [OverwriteChildResourcePermissionsWithDefault; 2] =
-            [OverwriteChildResourcePermissionsWithDefault::Accept, OverwriteChildResourcePermissionsWithDefault::Deny];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                OverwriteChildResourcePermissionsWithDefault::Accept => "Accept",
-                OverwriteChildResourcePermissionsWithDefault::Deny => "Deny",
-            }
-        }
-    }
-
-    impl std::fmt::Display for OverwriteChildResourcePermissionsWithDefault {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<OverwriteChildResourcePermissionsWithDefault> for Value {
-        fn from(v: OverwriteChildResourcePermissionsWithDefault) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<OverwriteChildResourcePermissionsWithDefault> for Val<OverwriteChildResourcePermissionsWithDefault> {
-        fn from(v: OverwriteChildResourcePermissionsWithDefault) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`Permissions::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Permissions {
-        /// `ALL`
-        All,
-        /// `SELECT`
-        Select,
-        /// `ALTER`
-        Alter,
-        /// `DROP`
-        Drop,
-        /// `DELETE`
-        Delete,
-        /// `INSERT`
-        Insert,
-        /// `CREATE_DATABASE`
-        CreateDatabase,
-        /// `CREATE_TABLE`
-        CreateTable,
-        /// `DATA_LOCATION_ACCESS`
-        DataLocationAccess,
-    }
-
-    impl Permissions {
-        /// Every variant, in schema order.
-        pub const ALL: [Permissions; 9] = [
-            Permissions::All,
-            Permissions::Select,
-            Permissions::Alter,
-            Permissions::Drop,
-            Permissions::Delete,
-            Permissions::Insert,
-            Permissions::CreateDatabase,
-            Permissions::CreateTable,
-            Permissions::DataLocationAccess,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Permissions::All => "ALL",
-                Permissions::Select => "SELECT",
-                Permissions::Alter => "ALTER",
-                Permissions::Drop => "DROP",
-                Permissions::Delete => "DELETE",
-                Permissions::Insert => "INSERT",
-                Permissions::CreateDatabase => "CREATE_DATABASE",
-                Permissions::CreateTable => "CREATE_TABLE",
-                Permissions::DataLocationAccess => "DATA_LOCATION_ACCESS",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Permissions {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Permissions> for Value {
-        fn from(v: Permissions) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Permissions> for Val<Permissions> {
-        fn from(v: Permissions) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        Permissions[9] {
+            All = "ALL",
+            Select = "SELECT",
+            Alter = "ALTER",
+            Drop = "DROP",
+            Delete = "DELETE",
+            Insert = "INSERT",
+            CreateDatabase = "CREATE_DATABASE",
+            CreateTable = "CREATE_TABLE",
+            DataLocationAccess = "DATA_LOCATION_ACCESS",
         }
     }
 }
@@ -957,50 +830,14 @@ pub mod classifier {
 
     property_type!(XMLClassifier);
 
-    /// Indicates whether the CSV file contains a header. A value of UNKNOWN specifies that the classifier will detect
-    /// whether the CSV file contains headings. A value of PRESENT specifies that the CSV file contains headings. A value of
-    /// ABSENT specifies that the CSV file does not contain headings.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ContainsHeader::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ContainsHeader {
-        /// `ABSENT`
-        Absent,
-        /// `PRESENT`
-        Present,
-        /// `UNKNOWN`
-        Unknown,
-    }
-
-    impl ContainsHeader {
-        /// Every variant, in schema order.
-        pub const ALL: [ContainsHeader; 3] = [ContainsHeader::Absent, ContainsHeader::Present, ContainsHeader::Unknown];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ContainsHeader::Absent => "ABSENT",
-                ContainsHeader::Present => "PRESENT",
-                ContainsHeader::Unknown => "UNKNOWN",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ContainsHeader {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ContainsHeader> for Value {
-        fn from(v: ContainsHeader) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ContainsHeader> for Val<ContainsHeader> {
-        fn from(v: ContainsHeader) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Indicates whether the CSV file contains a header. A value of UNKNOWN specifies that the classifier will detect
+        /// whether the CSV file contains headings. A value of PRESENT specifies that the CSV file contains headings. A
+        /// value of ABSENT specifies that the CSV file does not contain headings.
+        ContainsHeader[3] {
+            Absent = "ABSENT",
+            Present = "PRESENT",
+            Unknown = "UNKNOWN",
         }
     }
 }
@@ -1524,561 +1361,129 @@ pub mod connection {
 
     property_type!(PhysicalConnectionRequirements);
 
-    /// A structure containing the authentication configuration in the CreateConnection request.
-    ///
-    /// Rendered as its CloudFormation spelling ([`AuthenticationType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AuthenticationType {
-        /// `BASIC`
-        Basic,
-        /// `CUSTOM`
-        Custom,
-        /// `IAM`
-        Iam,
-        /// `OAUTH2`
-        Oauth2,
-    }
-
-    impl AuthenticationType {
-        /// Every variant, in schema order.
-        pub const ALL: [AuthenticationType; 4] = [
-            AuthenticationType::Basic,
-            AuthenticationType::Custom,
-            AuthenticationType::Iam,
-            AuthenticationType::Oauth2,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AuthenticationType::Basic => "BASIC",
-                AuthenticationType::Custom => "CUSTOM",
-                AuthenticationType::Iam => "IAM",
-                AuthenticationType::Oauth2 => "OAUTH2",
-            }
+    cfn_enum! {
+        /// A structure containing the authentication configuration in the CreateConnection request.
+        AuthenticationType[4] {
+            Basic = "BASIC",
+            Custom = "CUSTOM",
+            Iam = "IAM",
+            Oauth2 = "OAUTH2",
         }
     }
 
-    impl std::fmt::Display for AuthenticationType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// The type of the connection that needs to be created.
+        ConnectionType[92] {
+            Adobeanalytics = "ADOBEANALYTICS",
+            Asana = "ASANA",
+            Azurecosmos = "AZURECOSMOS",
+            Azuresql = "AZURESQL",
+            Bigquery = "BIGQUERY",
+            Blackbaud = "BLACKBAUD",
+            Blackbaudraiseredgenxt = "BLACKBAUDRAISEREDGENXT",
+            Circleci = "CIRCLECI",
+            Clouderahive = "CLOUDERAHIVE",
+            Clouderaimpala = "CLOUDERAIMPALA",
+            Cloudwatch = "CLOUDWATCH",
+            Cloudwatchmetrics = "CLOUDWATCHMETRICS",
+            Cmdb = "CMDB",
+            Custom = "CUSTOM",
+            Datadog = "DATADOG",
+            Datalakegen2 = "DATALAKEGEN2",
+            Db2 = "DB2",
+            Db2as400 = "DB2AS400",
+            Documentdb = "DOCUMENTDB",
+            Docusignmonitor = "DOCUSIGNMONITOR",
+            Domo = "DOMO",
+            Dynamodb = "DYNAMODB",
+            Dynatrace = "DYNATRACE",
+            Facebookads = "FACEBOOKADS",
+            Facebookpageinsights = "FACEBOOKPAGEINSIGHTS",
+            Freshdesk = "FRESHDESK",
+            Freshsales = "FRESHSALES",
+            Gitlab = "GITLAB",
+            Googleads = "GOOGLEADS",
+            Googleanalytics4 = "GOOGLEANALYTICS4",
+            Googlecloudstorage = "GOOGLECLOUDSTORAGE",
+            Googlesearchconsole = "GOOGLESEARCHCONSOLE",
+            Googlesheets = "GOOGLESHEETS",
+            Hbase = "HBASE",
+            Hubspot = "HUBSPOT",
+            Instagramads = "INSTAGRAMADS",
+            Intercom = "INTERCOM",
+            Jdbc = "JDBC",
+            Jiracloud = "JIRACLOUD",
+            Kafka = "KAFKA",
+            Kustomer = "KUSTOMER",
+            Linkedin = "LINKEDIN",
+            Mailchimp = "MAILCHIMP",
+            Marketo = "MARKETO",
+            Marketplace = "MARKETPLACE",
+            Microsoftdynamic365financeandops = "MICROSOFTDYNAMIC365FINANCEANDOPS",
+            Microsoftdynamics365crm = "MICROSOFTDYNAMICS365CRM",
+            Microsoftteams = "MICROSOFTTEAMS",
+            Mixpanel = "MIXPANEL",
+            Monday = "MONDAY",
+            Mongodb = "MONGODB",
+            Mysql = "MYSQL",
+            Netsuiteerp = "NETSUITEERP",
+            Network = "NETWORK",
+            Okta = "OKTA",
+            Opensearch = "OPENSEARCH",
+            Oracle = "ORACLE",
+            Paypal = "PAYPAL",
+            Pendo = "PENDO",
+            Pipedive = "PIPEDIVE",
+            Pipedrive = "PIPEDRIVE",
+            Postgresql = "POSTGRESQL",
+            Productboard = "PRODUCTBOARD",
+            Quickbooks = "QUICKBOOKS",
+            Salesforce = "SALESFORCE",
+            Salesforcecommercecloud = "SALESFORCECOMMERCECLOUD",
+            Salesforcemarketingcloud = "SALESFORCEMARKETINGCLOUD",
+            Salesforcepardot = "SALESFORCEPARDOT",
+            Sapconcur = "SAPCONCUR",
+            Saphana = "SAPHANA",
+            Sapodata = "SAPODATA",
+            Sendgrid = "SENDGRID",
+            Servicenow = "SERVICENOW",
+            Sftp = "SFTP",
+            Slack = "SLACK",
+            Smartsheet = "SMARTSHEET",
+            Snapchatads = "SNAPCHATADS",
+            Sqlserver = "SQLSERVER",
+            Stripe = "STRIPE",
+            Synapse = "SYNAPSE",
+            Teradata = "TERADATA",
+            Teradatanos = "TERADATANOS",
+            Timestream = "TIMESTREAM",
+            Tpcds = "TPCDS",
+            Twilio = "TWILIO",
+            Vertica = "VERTICA",
+            ViewValidationAthena = "VIEW_VALIDATION_ATHENA",
+            ViewValidationRedshift = "VIEW_VALIDATION_REDSHIFT",
+            Woocommerce = "WOOCOMMERCE",
+            Zendesk = "ZENDESK",
+            Zohocrm = "ZOHOCRM",
+            Zoom = "ZOOM",
         }
     }
 
-    impl From<AuthenticationType> for Value {
-        fn from(v: AuthenticationType) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// The grant type used in the authentication configuration.
+        OAuth2GrantType[4] {
+            AuthorizationCode = "AUTHORIZATION_CODE",
+            ClientCredentials = "CLIENT_CREDENTIALS",
+            JwtBearer = "JWT_BEARER",
+            RefreshToken = "REFRESH_TOKEN",
         }
     }
 
-    impl From<AuthenticationType> for Val<AuthenticationType> {
-        fn from(v: AuthenticationType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The type of the connection that needs to be created.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ConnectionType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ConnectionType {
-        /// `ADOBEANALYTICS`
-        Adobeanalytics,
-        /// `ASANA`
-        Asana,
-        /// `AZURECOSMOS`
-        Azurecosmos,
-        /// `AZURESQL`
-        Azuresql,
-        /// `BIGQUERY`
-        Bigquery,
-        /// `BLACKBAUD`
-        Blackbaud,
-        /// `BLACKBAUDRAISEREDGENXT`
-        Blackbaudraiseredgenxt,
-        /// `CIRCLECI`
-        Circleci,
-        /// `CLOUDERAHIVE`
-        Clouderahive,
-        /// `CLOUDERAIMPALA`
-        Clouderaimpala,
-        /// `CLOUDWATCH`
-        Cloudwatch,
-        /// `CLOUDWATCHMETRICS`
-        Cloudwatchmetrics,
-        /// `CMDB`
-        Cmdb,
-        /// `CUSTOM`
-        Custom,
-        /// `DATADOG`
-        Datadog,
-        /// `DATALAKEGEN2`
-        Datalakegen2,
-        /// `DB2`
-        Db2,
-        /// `DB2AS400`
-        Db2as400,
-        /// `DOCUMENTDB`
-        Documentdb,
-        /// `DOCUSIGNMONITOR`
-        Docusignmonitor,
-        /// `DOMO`
-        Domo,
-        /// `DYNAMODB`
-        Dynamodb,
-        /// `DYNATRACE`
-        Dynatrace,
-        /// `FACEBOOKADS`
-        Facebookads,
-        /// `FACEBOOKPAGEINSIGHTS`
-        Facebookpageinsights,
-        /// `FRESHDESK`
-        Freshdesk,
-        /// `FRESHSALES`
-        Freshsales,
-        /// `GITLAB`
-        Gitlab,
-        /// `GOOGLEADS`
-        Googleads,
-        /// `GOOGLEANALYTICS4`
-        Googleanalytics4,
-        /// `GOOGLECLOUDSTORAGE`
-        Googlecloudstorage,
-        /// `GOOGLESEARCHCONSOLE`
-        Googlesearchconsole,
-        /// `GOOGLESHEETS`
-        Googlesheets,
-        /// `HBASE`
-        Hbase,
-        /// `HUBSPOT`
-        Hubspot,
-        /// `INSTAGRAMADS`
-        Instagramads,
-        /// `INTERCOM`
-        Intercom,
-        /// `JDBC`
-        Jdbc,
-        /// `JIRACLOUD`
-        Jiracloud,
-        /// `KAFKA`
-        Kafka,
-        /// `KUSTOMER`
-        Kustomer,
-        /// `LINKEDIN`
-        Linkedin,
-        /// `MAILCHIMP`
-        Mailchimp,
-        /// `MARKETO`
-        Marketo,
-        /// `MARKETPLACE`
-        Marketplace,
-        /// `MICROSOFTDYNAMIC365FINANCEANDOPS`
-        Microsoftdynamic365financeandops,
-        /// `MICROSOFTDYNAMICS365CRM`
-        Microsoftdynamics365crm,
-        /// `MICROSOFTTEAMS`
-        Microsoftteams,
-        /// `MIXPANEL`
-        Mixpanel,
-        /// `MONDAY`
-        Monday,
-        /// `MONGODB`
-        Mongodb,
-        /// `MYSQL`
-        Mysql,
-        /// `NETSUITEERP`
-        Netsuiteerp,
-        /// `NETWORK`
-        Network,
-        /// `OKTA`
-        Okta,
-        /// `OPENSEARCH`
-        Opensearch,
-        /// `ORACLE`
-        Oracle,
-        /// `PAYPAL`
-        Paypal,
-        /// `PENDO`
-        Pendo,
-        /// `PIPEDIVE`
-        Pipedive,
-        /// `PIPEDRIVE`
-        Pipedrive,
-        /// `POSTGRESQL`
-        Postgresql,
-        /// `PRODUCTBOARD`
-        Productboard,
-        /// `QUICKBOOKS`
-        Quickbooks,
-        /// `SALESFORCE`
-        Salesforce,
-        /// `SALESFORCECOMMERCECLOUD`
-        Salesforcecommercecloud,
-        /// `SALESFORCEMARKETINGCLOUD`
-        Salesforcemarketingcloud,
-        /// `SALESFORCEPARDOT`
-        Salesforcepardot,
-        /// `SAPCONCUR`
-        Sapconcur,
-        /// `SAPHANA`
-        Saphana,
-        /// `SAPODATA`
-        Sapodata,
-        /// `SENDGRID`
-        Sendgrid,
-        /// `SERVICENOW`
-        Servicenow,
-        /// `SFTP`
-        Sftp,
-        /// `SLACK`
-        Slack,
-        /// `SMARTSHEET`
-        Smartsheet,
-        /// `SNAPCHATADS`
-        Snapchatads,
-        /// `SQLSERVER`
-        Sqlserver,
-        /// `STRIPE`
-        Stripe,
-        /// `SYNAPSE`
-        Synapse,
-        /// `TERADATA`
-        Teradata,
-        /// `TERADATANOS`
-        Teradatanos,
-        /// `TIMESTREAM`
-        Timestream,
-        /// `TPCDS`
-        Tpcds,
-        /// `TWILIO`
-        Twilio,
-        /// `VERTICA`
-        Vertica,
-        /// `VIEW_VALIDATION_ATHENA`
-        ViewValidationAthena,
-        /// `VIEW_VALIDATION_REDSHIFT`
-        ViewValidationRedshift,
-        /// `WOOCOMMERCE`
-        Woocommerce,
-        /// `ZENDESK`
-        Zendesk,
-        /// `ZOHOCRM`
-        Zohocrm,
-        /// `ZOOM`
-        Zoom,
-    }
-
-    impl ConnectionType {
-        /// Every variant, in schema order.
-        pub const ALL: [ConnectionType; 92] = [
-            ConnectionType::Adobeanalytics,
-            ConnectionType::Asana,
-            ConnectionType::Azurecosmos,
-            ConnectionType::Azuresql,
-            ConnectionType::Bigquery,
-            ConnectionType::Blackbaud,
-            ConnectionType::Blackbaudraiseredgenxt,
-            ConnectionType::Circleci,
-            ConnectionType::Clouderahive,
-            ConnectionType::Clouderaimpala,
-            ConnectionType::Cloudwatch,
-            ConnectionType::Cloudwatchmetrics,
-            ConnectionType::Cmdb,
-            ConnectionType::Custom,
-            ConnectionType::Datadog,
-            ConnectionType::Datalakegen2,
-            ConnectionType::Db2,
-            ConnectionType::Db2as400,
-            ConnectionType::Documentdb,
-            ConnectionType::Docusignmonitor,
-            ConnectionType::Domo,
-            ConnectionType::Dynamodb,
-            ConnectionType::Dynatrace,
-            ConnectionType::Facebookads,
-            ConnectionType::Facebookpageinsights,
-            ConnectionType::Freshdesk,
-            ConnectionType::Freshsales,
-            ConnectionType::Gitlab,
-            ConnectionType::Googleads,
-            ConnectionType::Googleanalytics4,
-            ConnectionType::Googlecloudstorage,
-            ConnectionType::Googlesearchconsole,
-            ConnectionType::Googlesheets,
-            ConnectionType::Hbase,
-            ConnectionType::Hubspot,
-            ConnectionType::Instagramads,
-            ConnectionType::Intercom,
-            ConnectionType::Jdbc,
-            ConnectionType::Jiracloud,
-            ConnectionType::Kafka,
-            ConnectionType::Kustomer,
-            ConnectionType::Linkedin,
-            ConnectionType::Mailchimp,
-            ConnectionType::Marketo,
-            ConnectionType::Marketplace,
-            ConnectionType::Microsoftdynamic365financeandops,
-            ConnectionType::Microsoftdynamics365crm,
-            ConnectionType::Microsoftteams,
-            ConnectionType::Mixpanel,
-            ConnectionType::Monday,
-            ConnectionType::Mongodb,
-            ConnectionType::Mysql,
-            ConnectionType::Netsuiteerp,
-            ConnectionType::Network,
-            ConnectionType::Okta,
-            ConnectionType::Opensearch,
-            ConnectionType::Oracle,
-            ConnectionType::Paypal,
-            ConnectionType::Pendo,
-            ConnectionType::Pipedive,
-            ConnectionType::Pipedrive,
-            ConnectionType::Postgresql,
-            ConnectionType::Productboard,
-            ConnectionType::Quickbooks,
-            ConnectionType::Salesforce,
-            ConnectionType::Salesforcecommercecloud,
-            ConnectionType::Salesforcemarketingcloud,
-            ConnectionType::Salesforcepardot,
-            ConnectionType::Sapconcur,
-            ConnectionType::Saphana,
-            ConnectionType::Sapodata,
-            ConnectionType::Sendgrid,
-            ConnectionType::Servicenow,
-            ConnectionType::Sftp,
-            ConnectionType::Slack,
-            ConnectionType::Smartsheet,
-            ConnectionType::Snapchatads,
-            ConnectionType::Sqlserver,
-            ConnectionType::Stripe,
-            ConnectionType::Synapse,
-            ConnectionType::Teradata,
-            ConnectionType::Teradatanos,
-            ConnectionType::Timestream,
-            ConnectionType::Tpcds,
-            ConnectionType::Twilio,
-            ConnectionType::Vertica,
-            ConnectionType::ViewValidationAthena,
-            ConnectionType::ViewValidationRedshift,
-            ConnectionType::Woocommerce,
-            ConnectionType::Zendesk,
-            ConnectionType::Zohocrm,
-            ConnectionType::Zoom,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ConnectionType::Adobeanalytics => "ADOBEANALYTICS",
-                ConnectionType::Asana => "ASANA",
-                ConnectionType::Azurecosmos => "AZURECOSMOS",
-                ConnectionType::Azuresql => "AZURESQL",
-                ConnectionType::Bigquery => "BIGQUERY",
-                ConnectionType::Blackbaud => "BLACKBAUD",
-                ConnectionType::Blackbaudraiseredgenxt => "BLACKBAUDRAISEREDGENXT",
-                ConnectionType::Circleci => "CIRCLECI",
-                ConnectionType::Clouderahive => "CLOUDERAHIVE",
-                ConnectionType::Clouderaimpala => "CLOUDERAIMPALA",
-                ConnectionType::Cloudwatch => "CLOUDWATCH",
-                ConnectionType::Cloudwatchmetrics => "CLOUDWATCHMETRICS",
-                ConnectionType::Cmdb => "CMDB",
-                ConnectionType::Custom => "CUSTOM",
-                ConnectionType::Datadog => "DATADOG",
-                ConnectionType::Datalakegen2 => "DATALAKEGEN2",
-                ConnectionType::Db2 => "DB2",
-                ConnectionType::Db2as400 => "DB2AS400",
-                ConnectionType::Documentdb => "DOCUMENTDB",
-                ConnectionType::Docusignmonitor => "DOCUSIGNMONITOR",
-                ConnectionType::Domo => "DOMO",
-                ConnectionType::Dynamodb => "DYNAMODB",
-                ConnectionType::Dynatrace => "DYNATRACE",
-                ConnectionType::Facebookads => "FACEBOOKADS",
-                ConnectionType::Facebookpageinsights => "FACEBOOKPAGEINSIGHTS",
-                ConnectionType::Freshdesk => "FRESHDESK",
-                ConnectionType::Freshsales => "FRESHSALES",
-                ConnectionType::Gitlab => "GITLAB",
-                ConnectionType::Googleads => "GOOGLEADS",
-                ConnectionType::Googleanalytics4 => "GOOGLEANALYTICS4",
-                ConnectionType::Googlecloudstorage => "GOOGLECLOUDSTORAGE",
-                ConnectionType::Googlesearchconsole => "GOOGLESEARCHCONSOLE",
-                ConnectionType::Googlesheets => "GOOGLESHEETS",
-                ConnectionType::Hbase => "HBASE",
-                ConnectionType::Hubspot => "HUBSPOT",
-                ConnectionType::Instagramads => "INSTAGRAMADS",
-                ConnectionType::Intercom => "INTERCOM",
-                ConnectionType::Jdbc => "JDBC",
-                ConnectionType::Jiracloud => "JIRACLOUD",
-                ConnectionType::Kafka => "KAFKA",
-                ConnectionType::Kustomer => "KUSTOMER",
-                ConnectionType::Linkedin => "LINKEDIN",
-                ConnectionType::Mailchimp => "MAILCHIMP",
-                ConnectionType::Marketo => "MARKETO",
-                ConnectionType::Marketplace => "MARKETPLACE",
-                ConnectionType::Microsoftdynamic365financeandops => "MICROSOFTDYNAMIC365FINANCEANDOPS",
-                ConnectionType::Microsoftdynamics365crm => "MICROSOFTDYNAMICS365CRM",
-                ConnectionType::Microsoftteams => "MICROSOFTTEAMS",
-                ConnectionType::Mixpanel => "MIXPANEL",
-                ConnectionType::Monday => "MONDAY",
-                ConnectionType::Mongodb => "MONGODB",
-                ConnectionType::Mysql => "MYSQL",
-                ConnectionType::Netsuiteerp => "NETSUITEERP",
-                ConnectionType::Network => "NETWORK",
-                ConnectionType::Okta => "OKTA",
-                ConnectionType::Opensearch => "OPENSEARCH",
-                ConnectionType::Oracle => "ORACLE",
-                ConnectionType::Paypal => "PAYPAL",
-                ConnectionType::Pendo => "PENDO",
-                ConnectionType::Pipedive => "PIPEDIVE",
-                ConnectionType::Pipedrive => "PIPEDRIVE",
-                ConnectionType::Postgresql => "POSTGRESQL",
-                ConnectionType::Productboard => "PRODUCTBOARD",
-                ConnectionType::Quickbooks => "QUICKBOOKS",
-                ConnectionType::Salesforce => "SALESFORCE",
-                ConnectionType::Salesforcecommercecloud => "SALESFORCECOMMERCECLOUD",
-                ConnectionType::Salesforcemarketingcloud => "SALESFORCEMARKETINGCLOUD",
-                ConnectionType::Salesforcepardot => "SALESFORCEPARDOT",
-                ConnectionType::Sapconcur => "SAPCONCUR",
-                ConnectionType::Saphana => "SAPHANA",
-                ConnectionType::Sapodata => "SAPODATA",
-                ConnectionType::Sendgrid => "SENDGRID",
-                ConnectionType::Servicenow => "SERVICENOW",
-                ConnectionType::Sftp => "SFTP",
-                ConnectionType::Slack => "SLACK",
-                ConnectionType::Smartsheet => "SMARTSHEET",
-                ConnectionType::Snapchatads => "SNAPCHATADS",
-                ConnectionType::Sqlserver => "SQLSERVER",
-                ConnectionType::Stripe => "STRIPE",
-                ConnectionType::Synapse => "SYNAPSE",
-                ConnectionType::Teradata => "TERADATA",
-                ConnectionType::Teradatanos => "TERADATANOS",
-                ConnectionType::Timestream => "TIMESTREAM",
-                ConnectionType::Tpcds => "TPCDS",
-                ConnectionType::Twilio => "TWILIO",
-                ConnectionType::Vertica => "VERTICA",
-                ConnectionType::ViewValidationAthena => "VIEW_VALIDATION_ATHENA",
-                ConnectionType::ViewValidationRedshift => "VIEW_VALIDATION_REDSHIFT",
-                ConnectionType::Woocommerce => "WOOCOMMERCE",
-                ConnectionType::Zendesk => "ZENDESK",
-                ConnectionType::Zohocrm => "ZOHOCRM",
-                ConnectionType::Zoom => "ZOOM",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ConnectionType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ConnectionType> for Value {
-        fn from(v: ConnectionType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ConnectionType> for Val<ConnectionType> {
-        fn from(v: ConnectionType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The grant type used in the authentication configuration.
-    ///
-    /// Rendered as its CloudFormation spelling ([`OAuth2GrantType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum OAuth2GrantType {
-        /// `AUTHORIZATION_CODE`
-        AuthorizationCode,
-        /// `CLIENT_CREDENTIALS`
-        ClientCredentials,
-        /// `JWT_BEARER`
-        JwtBearer,
-        /// `REFRESH_TOKEN`
-        RefreshToken,
-    }
-
-    impl OAuth2GrantType {
-        /// Every variant, in schema order.
-        pub const ALL: [OAuth2GrantType; 4] = [
-            OAuth2GrantType::AuthorizationCode,
-            OAuth2GrantType::ClientCredentials,
-            OAuth2GrantType::JwtBearer,
-            OAuth2GrantType::RefreshToken,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                OAuth2GrantType::AuthorizationCode => "AUTHORIZATION_CODE",
-                OAuth2GrantType::ClientCredentials => "CLIENT_CREDENTIALS",
-                OAuth2GrantType::JwtBearer => "JWT_BEARER",
-                OAuth2GrantType::RefreshToken => "REFRESH_TOKEN",
-            }
-        }
-    }
-
-    impl std::fmt::Display for OAuth2GrantType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<OAuth2GrantType> for Value {
-        fn from(v: OAuth2GrantType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<OAuth2GrantType> for Val<OAuth2GrantType> {
-        fn from(v: OAuth2GrantType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`ValidateForComputeEnvironments::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ValidateForComputeEnvironments {
-        /// `ATHENA`
-        Athena,
-        /// `PYTHON`
-        Python,
-        /// `SPARK`
-        Spark,
-    }
-
-    impl ValidateForComputeEnvironments {
-        /// Every variant, in schema order.
-        pub const ALL: [ValidateForComputeEnvironments; 3] = [
-            ValidateForComputeEnvironments::Athena,
-            ValidateForComputeEnvironments::Python,
-            ValidateForComputeEnvironments::Spark,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ValidateForComputeEnvironments::Athena => "ATHENA",
-                ValidateForComputeEnvironments::Python => "PYTHON",
-                ValidateForComputeEnvironments::Spark => "SPARK",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ValidateForComputeEnvironments {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ValidateForComputeEnvironments> for Value {
-        fn from(v: ValidateForComputeEnvironments) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ValidateForComputeEnvironments> for Val<ValidateForComputeEnvironments> {
-        fn from(v: ValidateForComputeEnvironments) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        ValidateForComputeEnvironments[3] {
+            Athena = "ATHENA",
+            Python = "PYTHON",
+            Spark = "SPARK",
         }
     }
 }
@@ -3208,408 +2613,79 @@ pub mod connection_type {
 
     property_type!(ValidationEndpointConfiguration);
 
-    /// Rendered as its CloudFormation spelling ([`AuthenticationTypes::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AuthenticationTypes {
-        /// `BASIC`
-        Basic,
-        /// `OAUTH2`
-        Oauth2,
-        /// `CUSTOM`
-        Custom,
-        /// `IAM`
-        Iam,
-    }
-
-    impl AuthenticationTypes {
-        /// Every variant, in schema order.
-        pub const ALL: [AuthenticationTypes; 4] = [
-            AuthenticationTypes::Basic,
-            AuthenticationTypes::Oauth2,
-            AuthenticationTypes::Custom,
-            AuthenticationTypes::Iam,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AuthenticationTypes::Basic => "BASIC",
-                AuthenticationTypes::Oauth2 => "OAUTH2",
-                AuthenticationTypes::Custom => "CUSTOM",
-                AuthenticationTypes::Iam => "IAM",
-            }
+    cfn_enum! {
+        AuthenticationTypes[4] {
+            Basic = "BASIC",
+            Oauth2 = "OAUTH2",
+            Custom = "CUSTOM",
+            Iam = "IAM",
         }
     }
 
-    impl std::fmt::Display for AuthenticationTypes {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// The data type of this property.
+        ConnectorPropertyPropertyType[5] {
+            UserInput = "USER_INPUT",
+            Secret = "SECRET",
+            ReadOnly = "READ_ONLY",
+            Unused = "UNUSED",
+            SecretOrUserInput = "SECRET_OR_USER_INPUT",
         }
     }
 
-    impl From<AuthenticationTypes> for Value {
-        fn from(v: AuthenticationTypes) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        ContentType[2] {
+            ApplicationJson = "APPLICATION_JSON",
+            UrlEncoded = "URL_ENCODED",
         }
     }
 
-    impl From<AuthenticationTypes> for Val<AuthenticationTypes> {
-        fn from(v: AuthenticationTypes) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The strategy for applying filters to requests.
+        FilterMode[2] {
+            QueryParams = "QUERY_PARAMS",
+            FilterString = "FILTER_STRING",
         }
     }
 
-    /// The data type of this property.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ConnectorPropertyPropertyType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ConnectorPropertyPropertyType {
-        /// `USER_INPUT`
-        UserInput,
-        /// `SECRET`
-        Secret,
-        /// `READ_ONLY`
-        ReadOnly,
-        /// `UNUSED`
-        Unused,
-        /// `SECRET_OR_USER_INPUT`
-        SecretOrUserInput,
-    }
-
-    impl ConnectorPropertyPropertyType {
-        /// Every variant, in schema order.
-        pub const ALL: [ConnectorPropertyPropertyType; 5] = [
-            ConnectorPropertyPropertyType::UserInput,
-            ConnectorPropertyPropertyType::Secret,
-            ConnectorPropertyPropertyType::ReadOnly,
-            ConnectorPropertyPropertyType::Unused,
-            ConnectorPropertyPropertyType::SecretOrUserInput,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ConnectorPropertyPropertyType::UserInput => "USER_INPUT",
-                ConnectorPropertyPropertyType::Secret => "SECRET",
-                ConnectorPropertyPropertyType::ReadOnly => "READ_ONLY",
-                ConnectorPropertyPropertyType::Unused => "UNUSED",
-                ConnectorPropertyPropertyType::SecretOrUserInput => "SECRET_OR_USER_INPUT",
-            }
+    cfn_enum! {
+        /// The integration type for the connection. Currently only REST is supported.
+        IntegrationType[1] {
+            Rest = "REST",
         }
     }
 
-    impl std::fmt::Display for ConnectorPropertyPropertyType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// The OAuth2 grant type to use.
+        OAuth2GrantType[3] {
+            ClientCredentials = "CLIENT_CREDENTIALS",
+            JwtBearer = "JWT_BEARER",
+            AuthorizationCode = "AUTHORIZATION_CODE",
         }
     }
 
-    impl From<ConnectorPropertyPropertyType> for Value {
-        fn from(v: ConnectorPropertyPropertyType) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// Specifies where this property should be included in REST requests.
+        PropertyLocation[4] {
+            Header = "HEADER",
+            Body = "BODY",
+            QueryParam = "QUERY_PARAM",
+            Path = "PATH",
         }
     }
 
-    impl From<ConnectorPropertyPropertyType> for Val<ConnectorPropertyPropertyType> {
-        fn from(v: ConnectorPropertyPropertyType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The HTTP method to use.
+        RequestMethod[2] {
+            Get = "GET",
+            Post = "POST",
         }
     }
 
-    /// Rendered as its CloudFormation spelling ([`ContentType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ContentType {
-        /// `APPLICATION_JSON`
-        ApplicationJson,
-        /// `URL_ENCODED`
-        UrlEncoded,
-    }
-
-    impl ContentType {
-        /// Every variant, in schema order.
-        pub const ALL: [ContentType; 2] = [ContentType::ApplicationJson, ContentType::UrlEncoded];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ContentType::ApplicationJson => "APPLICATION_JSON",
-                ContentType::UrlEncoded => "URL_ENCODED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ContentType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ContentType> for Value {
-        fn from(v: ContentType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ContentType> for Val<ContentType> {
-        fn from(v: ContentType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The strategy for applying filters to requests.
-    ///
-    /// Rendered as its CloudFormation spelling ([`FilterMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum FilterMode {
-        /// `QUERY_PARAMS`
-        QueryParams,
-        /// `FILTER_STRING`
-        FilterString,
-    }
-
-    impl FilterMode {
-        /// Every variant, in schema order.
-        pub const ALL: [FilterMode; 2] = [FilterMode::QueryParams, FilterMode::FilterString];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                FilterMode::QueryParams => "QUERY_PARAMS",
-                FilterMode::FilterString => "FILTER_STRING",
-            }
-        }
-    }
-
-    impl std::fmt::Display for FilterMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<FilterMode> for Value {
-        fn from(v: FilterMode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<FilterMode> for Val<FilterMode> {
-        fn from(v: FilterMode) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The integration type for the connection. Currently only REST is supported.
-    ///
-    /// Rendered as its CloudFormation spelling ([`IntegrationType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum IntegrationType {
-        /// `REST`
-        Rest,
-    }
-
-    impl IntegrationType {
-        /// Every variant, in schema order.
-        pub const ALL: [IntegrationType; 1] = [IntegrationType::Rest];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                IntegrationType::Rest => "REST",
-            }
-        }
-    }
-
-    impl std::fmt::Display for IntegrationType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<IntegrationType> for Value {
-        fn from(v: IntegrationType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<IntegrationType> for Val<IntegrationType> {
-        fn from(v: IntegrationType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The OAuth2 grant type to use.
-    ///
-    /// Rendered as its CloudFormation spelling ([`OAuth2GrantType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum OAuth2GrantType {
-        /// `CLIENT_CREDENTIALS`
-        ClientCredentials,
-        /// `JWT_BEARER`
-        JwtBearer,
-        /// `AUTHORIZATION_CODE`
-        AuthorizationCode,
-    }
-
-    impl OAuth2GrantType {
-        /// Every variant, in schema order.
-        pub const ALL: [OAuth2GrantType; 3] =
-            [OAuth2GrantType::ClientCredentials, OAuth2GrantType::JwtBearer, OAuth2GrantType::AuthorizationCode];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                OAuth2GrantType::ClientCredentials => "CLIENT_CREDENTIALS",
-                OAuth2GrantType::JwtBearer => "JWT_BEARER",
-                OAuth2GrantType::AuthorizationCode => "AUTHORIZATION_CODE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for OAuth2GrantType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<OAuth2GrantType> for Value {
-        fn from(v: OAuth2GrantType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<OAuth2GrantType> for Val<OAuth2GrantType> {
-        fn from(v: OAuth2GrantType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Specifies where this property should be included in REST requests.
-    ///
-    /// Rendered as its CloudFormation spelling ([`PropertyLocation::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PropertyLocation {
-        /// `HEADER`
-        Header,
-        /// `BODY`
-        Body,
-        /// `QUERY_PARAM`
-        QueryParam,
-        /// `PATH`
-        Path,
-    }
-
-    impl PropertyLocation {
-        /// Every variant, in schema order.
-        pub const ALL: [PropertyLocation; 4] =
-            [PropertyLocation::Header, PropertyLocation::Body, PropertyLocation::QueryParam, PropertyLocation::Path];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PropertyLocation::Header => "HEADER",
-                PropertyLocation::Body => "BODY",
-                PropertyLocation::QueryParam => "QUERY_PARAM",
-                PropertyLocation::Path => "PATH",
-            }
-        }
-    }
-
-    impl std::fmt::Display for PropertyLocation {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PropertyLocation> for Value {
-        fn from(v: PropertyLocation) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PropertyLocation> for Val<PropertyLocation> {
-        fn from(v: PropertyLocation) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The HTTP method to use.
-    ///
-    /// Rendered as its CloudFormation spelling ([`RequestMethod::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum RequestMethod {
-        /// `GET`
-        Get,
-        /// `POST`
-        Post,
-    }
-
-    impl RequestMethod {
-        /// Every variant, in schema order.
-        pub const ALL: [RequestMethod; 2] = [RequestMethod::Get, RequestMethod::Post];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                RequestMethod::Get => "GET",
-                RequestMethod::Post => "POST",
-            }
-        }
-    }
-
-    impl std::fmt::Display for RequestMethod {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<RequestMethod> for Value {
-        fn from(v: RequestMethod) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<RequestMethod> for Val<RequestMethod> {
-        fn from(v: RequestMethod) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The data type of this property. Must be SECRET for secret properties.
-    ///
-    /// Rendered as its CloudFormation spelling ([`SecretConnectorPropertyPropertyType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SecretConnectorPropertyPropertyType {
-        /// `SECRET`
-        Secret,
-    }
-
-    impl SecretConnectorPropertyPropertyType {
-        /// Every variant, in schema order.
-        pub const ALL: [SecretConnectorPropertyPropertyType; 1] = [SecretConnectorPropertyPropertyType::Secret];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SecretConnectorPropertyPropertyType::Secret => "SECRET",
-            }
-        }
-    }
-
-    impl std::fmt::Display for SecretConnectorPropertyPropertyType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<SecretConnectorPropertyPropertyType> for Value {
-        fn from(v: SecretConnectorPropertyPropertyType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<SecretConnectorPropertyPropertyType> for Val<SecretConnectorPropertyPropertyType> {
-        fn from(v: SecretConnectorPropertyPropertyType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The data type of this property. Must be SECRET for secret properties.
+        SecretConnectorPropertyPropertyType[1] {
+            Secret = "SECRET",
         }
     }
 }
@@ -4399,188 +3475,46 @@ pub mod crawler {
 
     property_type!(Targets);
 
-    /// The deletion behavior when the crawler finds a deleted object. A value of LOG specifies that if a table or partition
-    /// is found to no longer exist, do not delete it, only log that it was found to no longer exist. A value of
-    /// DELETE_FROM_DATABASE specifies that if a table or partition is found to have been removed, delete it from the
-    /// database. A value of DEPRECATE_IN_DATABASE specifies that if a table has been found to no longer exist, to add a
-    /// property to the table that says 'DEPRECATED' and includes a timestamp with the time of deprecation.
-    ///
-    /// Rendered as its CloudFormation spelling ([`DeleteBehavior::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DeleteBehavior {
-        /// `DELETE_FROM_DATABASE`
-        DeleteFromDatabase,
-        /// `DEPRECATE_IN_DATABASE`
-        DeprecateInDatabase,
-        /// `LOG`
-        Log,
-    }
-
-    impl DeleteBehavior {
-        /// Every variant, in schema order.
-        pub const ALL: [DeleteBehavior; 3] =
-            [DeleteBehavior::DeleteFromDatabase, DeleteBehavior::DeprecateInDatabase, DeleteBehavior::Log];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DeleteBehavior::DeleteFromDatabase => "DELETE_FROM_DATABASE",
-                DeleteBehavior::DeprecateInDatabase => "DEPRECATE_IN_DATABASE",
-                DeleteBehavior::Log => "LOG",
-            }
+    cfn_enum! {
+        /// The deletion behavior when the crawler finds a deleted object. A value of LOG specifies that if a table or
+        /// partition is found to no longer exist, do not delete it, only log that it was found to no longer exist. A value
+        /// of DELETE_FROM_DATABASE specifies that if a table or partition is found to have been removed, delete it from the
+        /// database. A value of DEPRECATE_IN_DATABASE specifies that if a table has been found to no longer exist, to add a
+        /// property to the table that says 'DEPRECATED' and includes a timestamp with the time of deprecation.
+        DeleteBehavior[3] {
+            DeleteFromDatabase = "DELETE_FROM_DATABASE",
+            DeprecateInDatabase = "DEPRECATE_IN_DATABASE",
+            Log = "LOG",
         }
     }
 
-    impl std::fmt::Display for DeleteBehavior {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        EnableAdditionalMetadata[2] {
+            Comments = "COMMENTS",
+            Rawtypes = "RAWTYPES",
         }
     }
 
-    impl From<DeleteBehavior> for Value {
-        fn from(v: DeleteBehavior) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// Specifies whether to crawl the entire dataset again or to crawl only folders that were added since the last
+        /// crawler run. A value of CRAWL_EVERYTHING specifies crawling the entire dataset again. A value of
+        /// CRAWL_NEW_FOLDERS_ONLY specifies crawling only folders that were added since the last crawler run. A value of
+        /// CRAWL_EVENT_MODE specifies crawling only the changes identified by Amazon S3 events.
+        RecrawlBehavior[3] {
+            CrawlEventMode = "CRAWL_EVENT_MODE",
+            CrawlEverything = "CRAWL_EVERYTHING",
+            CrawlNewFoldersOnly = "CRAWL_NEW_FOLDERS_ONLY",
         }
     }
 
-    impl From<DeleteBehavior> for Val<DeleteBehavior> {
-        fn from(v: DeleteBehavior) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`EnableAdditionalMetadata::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum EnableAdditionalMetadata {
-        /// `COMMENTS`
-        Comments,
-        /// `RAWTYPES`
-        Rawtypes,
-    }
-
-    impl EnableAdditionalMetadata {
-        /// Every variant, in schema order.
-        pub const ALL: [EnableAdditionalMetadata; 2] =
-            [EnableAdditionalMetadata::Comments, EnableAdditionalMetadata::Rawtypes];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                EnableAdditionalMetadata::Comments => "COMMENTS",
-                EnableAdditionalMetadata::Rawtypes => "RAWTYPES",
-            }
-        }
-    }
-
-    impl std::fmt::Display for EnableAdditionalMetadata {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<EnableAdditionalMetadata> for Value {
-        fn from(v: EnableAdditionalMetadata) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<EnableAdditionalMetadata> for Val<EnableAdditionalMetadata> {
-        fn from(v: EnableAdditionalMetadata) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Specifies whether to crawl the entire dataset again or to crawl only folders that were added since the last crawler
-    /// run. A value of CRAWL_EVERYTHING specifies crawling the entire dataset again. A value of CRAWL_NEW_FOLDERS_ONLY
-    /// specifies crawling only folders that were added since the last crawler run. A value of CRAWL_EVENT_MODE specifies
-    /// crawling only the changes identified by Amazon S3 events.
-    ///
-    /// Rendered as its CloudFormation spelling ([`RecrawlBehavior::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum RecrawlBehavior {
-        /// `CRAWL_EVENT_MODE`
-        CrawlEventMode,
-        /// `CRAWL_EVERYTHING`
-        CrawlEverything,
-        /// `CRAWL_NEW_FOLDERS_ONLY`
-        CrawlNewFoldersOnly,
-    }
-
-    impl RecrawlBehavior {
-        /// Every variant, in schema order.
-        pub const ALL: [RecrawlBehavior; 3] =
-            [RecrawlBehavior::CrawlEventMode, RecrawlBehavior::CrawlEverything, RecrawlBehavior::CrawlNewFoldersOnly];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                RecrawlBehavior::CrawlEventMode => "CRAWL_EVENT_MODE",
-                RecrawlBehavior::CrawlEverything => "CRAWL_EVERYTHING",
-                RecrawlBehavior::CrawlNewFoldersOnly => "CRAWL_NEW_FOLDERS_ONLY",
-            }
-        }
-    }
-
-    impl std::fmt::Display for RecrawlBehavior {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<RecrawlBehavior> for Value {
-        fn from(v: RecrawlBehavior) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<RecrawlBehavior> for Val<RecrawlBehavior> {
-        fn from(v: RecrawlBehavior) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The update behavior when the crawler finds a changed schema. A value of LOG specifies that if a table or a partition
-    /// already exists, and a change is detected, do not update it, only log that a change was detected. Add new tables and
-    /// new partitions (including on existing tables). A value of UPDATE_IN_DATABASE specifies that if a table or partition
-    /// already exists, and a change is detected, update it. Add new tables and partitions.
-    ///
-    /// Rendered as its CloudFormation spelling ([`UpdateBehavior::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum UpdateBehavior {
-        /// `LOG`
-        Log,
-        /// `UPDATE_IN_DATABASE`
-        UpdateInDatabase,
-    }
-
-    impl UpdateBehavior {
-        /// Every variant, in schema order.
-        pub const ALL: [UpdateBehavior; 2] = [UpdateBehavior::Log, UpdateBehavior::UpdateInDatabase];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                UpdateBehavior::Log => "LOG",
-                UpdateBehavior::UpdateInDatabase => "UPDATE_IN_DATABASE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for UpdateBehavior {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<UpdateBehavior> for Value {
-        fn from(v: UpdateBehavior) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<UpdateBehavior> for Val<UpdateBehavior> {
-        fn from(v: UpdateBehavior) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The update behavior when the crawler finds a changed schema. A value of LOG specifies that if a table or a
+        /// partition already exists, and a change is detected, do not update it, only log that a change was detected. Add
+        /// new tables and new partitions (including on existing tables). A value of UPDATE_IN_DATABASE specifies that if a
+        /// table or partition already exists, and a change is detected, update it. Add new tables and partitions.
+        UpdateBehavior[2] {
+            Log = "LOG",
+            UpdateInDatabase = "UPDATE_IN_DATABASE",
         }
     }
 }
@@ -4799,52 +3733,12 @@ pub mod data_catalog_encryption_settings {
 
     property_type!(EncryptionAtRest);
 
-    /// The encryption-at-rest mode for encrypting Data Catalog data.
-    ///
-    /// Rendered as its CloudFormation spelling ([`CatalogEncryptionMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum CatalogEncryptionMode {
-        /// `DISABLED`
-        Disabled,
-        /// `SSE-KMS`
-        SseKms,
-        /// `SSE-KMS-WITH-SERVICE-ROLE`
-        SseKmsWithServiceRole,
-    }
-
-    impl CatalogEncryptionMode {
-        /// Every variant, in schema order.
-        pub const ALL: [CatalogEncryptionMode; 3] = [
-            CatalogEncryptionMode::Disabled,
-            CatalogEncryptionMode::SseKms,
-            CatalogEncryptionMode::SseKmsWithServiceRole,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                CatalogEncryptionMode::Disabled => "DISABLED",
-                CatalogEncryptionMode::SseKms => "SSE-KMS",
-                CatalogEncryptionMode::SseKmsWithServiceRole => "SSE-KMS-WITH-SERVICE-ROLE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for CatalogEncryptionMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<CatalogEncryptionMode> for Value {
-        fn from(v: CatalogEncryptionMode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<CatalogEncryptionMode> for Val<CatalogEncryptionMode> {
-        fn from(v: CatalogEncryptionMode) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The encryption-at-rest mode for encrypting Data Catalog data.
+        CatalogEncryptionMode[3] {
+            Disabled = "DISABLED",
+            SseKms = "SSE-KMS",
+            SseKmsWithServiceRole = "SSE-KMS-WITH-SERVICE-ROLE",
         }
     }
 }
@@ -5220,74 +4114,17 @@ pub mod database {
 
     property_type!(PrincipalPrivileges);
 
-    /// Rendered as its CloudFormation spelling ([`Permissions::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Permissions {
-        /// `ALL`
-        All,
-        /// `ALTER`
-        Alter,
-        /// `CREATE_DATABASE`
-        CreateDatabase,
-        /// `CREATE_TABLE`
-        CreateTable,
-        /// `DATA_LOCATION_ACCESS`
-        DataLocationAccess,
-        /// `DELETE`
-        Delete,
-        /// `DROP`
-        Drop,
-        /// `INSERT`
-        Insert,
-        /// `SELECT`
-        Select,
-    }
-
-    impl Permissions {
-        /// Every variant, in schema order.
-        pub const ALL: [Permissions; 9] = [
-            Permissions::All,
-            Permissions::Alter,
-            Permissions::CreateDatabase,
-            Permissions::CreateTable,
-            Permissions::DataLocationAccess,
-            Permissions::Delete,
-            Permissions::Drop,
-            Permissions::Insert,
-            Permissions::Select,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Permissions::All => "ALL",
-                Permissions::Alter => "ALTER",
-                Permissions::CreateDatabase => "CREATE_DATABASE",
-                Permissions::CreateTable => "CREATE_TABLE",
-                Permissions::DataLocationAccess => "DATA_LOCATION_ACCESS",
-                Permissions::Delete => "DELETE",
-                Permissions::Drop => "DROP",
-                Permissions::Insert => "INSERT",
-                Permissions::Select => "SELECT",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Permissions {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Permissions> for Value {
-        fn from(v: Permissions) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Permissions> for Val<Permissions> {
-        fn from(v: Permissions) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        Permissions[9] {
+            All = "ALL",
+            Alter = "ALTER",
+            CreateDatabase = "CREATE_DATABASE",
+            CreateTable = "CREATE_TABLE",
+            DataLocationAccess = "DATA_LOCATION_ACCESS",
+            Delete = "DELETE",
+            Drop = "DROP",
+            Insert = "INSERT",
+            Select = "SELECT",
         }
     }
 }
@@ -6152,179 +4989,39 @@ pub mod job {
 
     property_type!(NotificationProperty);
 
-    /// Indicates whether the job is run with a standard or flexible execution class.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ExecutionClass::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ExecutionClass {
-        /// `FLEX`
-        Flex,
-        /// `STANDARD`
-        Standard,
-    }
-
-    impl ExecutionClass {
-        /// Every variant, in schema order.
-        pub const ALL: [ExecutionClass; 2] = [ExecutionClass::Flex, ExecutionClass::Standard];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ExecutionClass::Flex => "FLEX",
-                ExecutionClass::Standard => "STANDARD",
-            }
+    cfn_enum! {
+        /// Indicates whether the job is run with a standard or flexible execution class.
+        ExecutionClass[2] {
+            Flex = "FLEX",
+            Standard = "STANDARD",
         }
     }
 
-    impl std::fmt::Display for ExecutionClass {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// Property description not available.
+        JobMode[3] {
+            Notebook = "NOTEBOOK",
+            Script = "SCRIPT",
+            Visual = "VISUAL",
         }
     }
 
-    impl From<ExecutionClass> for Value {
-        fn from(v: ExecutionClass) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ExecutionClass> for Val<ExecutionClass> {
-        fn from(v: ExecutionClass) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Property description not available.
-    ///
-    /// Rendered as its CloudFormation spelling ([`JobMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum JobMode {
-        /// `NOTEBOOK`
-        Notebook,
-        /// `SCRIPT`
-        Script,
-        /// `VISUAL`
-        Visual,
-    }
-
-    impl JobMode {
-        /// Every variant, in schema order.
-        pub const ALL: [JobMode; 3] = [JobMode::Notebook, JobMode::Script, JobMode::Visual];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                JobMode::Notebook => "NOTEBOOK",
-                JobMode::Script => "SCRIPT",
-                JobMode::Visual => "VISUAL",
-            }
-        }
-    }
-
-    impl std::fmt::Display for JobMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<JobMode> for Value {
-        fn from(v: JobMode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<JobMode> for Val<JobMode> {
-        fn from(v: JobMode) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// TThe type of predefined worker that is allocated when a job runs.
-    ///
-    /// Rendered as its CloudFormation spelling ([`WorkerType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum WorkerType {
-        /// `Standard`
-        Standard,
-        /// `G.1X`
-        G1x,
-        /// `G.2X`
-        G2x,
-        /// `G.025X`
-        G025x,
-        /// `G.4X`
-        G4x,
-        /// `G.8X`
-        G8x,
-        /// `Z.2X`
-        Z2x,
-        /// `G.12X`
-        G12x,
-        /// `G.16X`
-        G16x,
-        /// `R.1X`
-        R1x,
-        /// `R.2X`
-        R2x,
-        /// `R.4X`
-        R4x,
-        /// `R.8X`
-        R8x,
-    }
-
-    impl WorkerType {
-        /// Every variant, in schema order.
-        pub const ALL: [WorkerType; 13] = [
-            WorkerType::Standard,
-            WorkerType::G1x,
-            WorkerType::G2x,
-            WorkerType::G025x,
-            WorkerType::G4x,
-            WorkerType::G8x,
-            WorkerType::Z2x,
-            WorkerType::G12x,
-            WorkerType::G16x,
-            WorkerType::R1x,
-            WorkerType::R2x,
-            WorkerType::R4x,
-            WorkerType::R8x,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                WorkerType::Standard => "Standard",
-                WorkerType::G1x => "G.1X",
-                WorkerType::G2x => "G.2X",
-                WorkerType::G025x => "G.025X",
-                WorkerType::G4x => "G.4X",
-                WorkerType::G8x => "G.8X",
-                WorkerType::Z2x => "Z.2X",
-                WorkerType::G12x => "G.12X",
-                WorkerType::G16x => "G.16X",
-                WorkerType::R1x => "R.1X",
-                WorkerType::R2x => "R.2X",
-                WorkerType::R4x => "R.4X",
-                WorkerType::R8x => "R.8X",
-            }
-        }
-    }
-
-    impl std::fmt::Display for WorkerType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<WorkerType> for Value {
-        fn from(v: WorkerType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<WorkerType> for Val<WorkerType> {
-        fn from(v: WorkerType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// TThe type of predefined worker that is allocated when a job runs.
+        WorkerType[13] {
+            Standard = "Standard",
+            G1x = "G.1X",
+            G2x = "G.2X",
+            G025x = "G.025X",
+            G4x = "G.4X",
+            G8x = "G.8X",
+            Z2x = "Z.2X",
+            G12x = "G.12X",
+            G16x = "G.16X",
+            R1x = "R.1X",
+            R2x = "R.2X",
+            R4x = "R.4X",
+            R8x = "R.8X",
         }
     }
 }
@@ -6720,111 +5417,24 @@ pub mod ml_transform {
 
     property_type!(TransformParameters);
 
-    /// The encryption mode applied to user data.
-    ///
-    /// Rendered as its CloudFormation spelling ([`MLUserDataEncryptionMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum MLUserDataEncryptionMode {
-        /// `DISABLED`
-        Disabled,
-        /// `SSE-KMS`
-        SseKms,
-    }
-
-    impl MLUserDataEncryptionMode {
-        /// Every variant, in schema order.
-        pub const ALL: [MLUserDataEncryptionMode; 2] =
-            [MLUserDataEncryptionMode::Disabled, MLUserDataEncryptionMode::SseKms];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                MLUserDataEncryptionMode::Disabled => "DISABLED",
-                MLUserDataEncryptionMode::SseKms => "SSE-KMS",
-            }
+    cfn_enum! {
+        /// The encryption mode applied to user data.
+        MLUserDataEncryptionMode[2] {
+            Disabled = "DISABLED",
+            SseKms = "SSE-KMS",
         }
     }
 
-    impl std::fmt::Display for MLUserDataEncryptionMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<MLUserDataEncryptionMode> for Value {
-        fn from(v: MLUserDataEncryptionMode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<MLUserDataEncryptionMode> for Val<MLUserDataEncryptionMode> {
-        fn from(v: MLUserDataEncryptionMode) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The type of predefined worker that is allocated when a task runs.
-    ///
-    /// Rendered as its CloudFormation spelling ([`WorkerType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum WorkerType {
-        /// `G.025X`
-        G025x,
-        /// `G.1X`
-        G1x,
-        /// `G.2X`
-        G2x,
-        /// `G.4X`
-        G4x,
-        /// `G.8X`
-        G8x,
-        /// `Standard`
-        Standard,
-        /// `Z.2X`
-        Z2x,
-    }
-
-    impl WorkerType {
-        /// Every variant, in schema order.
-        pub const ALL: [WorkerType; 7] = [
-            WorkerType::G025x,
-            WorkerType::G1x,
-            WorkerType::G2x,
-            WorkerType::G4x,
-            WorkerType::G8x,
-            WorkerType::Standard,
-            WorkerType::Z2x,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                WorkerType::G025x => "G.025X",
-                WorkerType::G1x => "G.1X",
-                WorkerType::G2x => "G.2X",
-                WorkerType::G4x => "G.4X",
-                WorkerType::G8x => "G.8X",
-                WorkerType::Standard => "Standard",
-                WorkerType::Z2x => "Z.2X",
-            }
-        }
-    }
-
-    impl std::fmt::Display for WorkerType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<WorkerType> for Value {
-        fn from(v: WorkerType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<WorkerType> for Val<WorkerType> {
-        fn from(v: WorkerType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The type of predefined worker that is allocated when a task runs.
+        WorkerType[7] {
+            G025x = "G.025X",
+            G1x = "G.1X",
+            G2x = "G.2X",
+            G4x = "G.4X",
+            G8x = "G.8X",
+            Standard = "Standard",
+            Z2x = "Z.2X",
         }
     }
 }
@@ -7547,117 +6157,26 @@ pub mod schema {
 
     property_type!(SchemaVersion);
 
-    /// Compatibility setting for the schema.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Compatibility::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Compatibility {
-        /// `NONE`
-        None,
-        /// `DISABLED`
-        Disabled,
-        /// `BACKWARD`
-        Backward,
-        /// `BACKWARD_ALL`
-        BackwardAll,
-        /// `FORWARD`
-        Forward,
-        /// `FORWARD_ALL`
-        ForwardAll,
-        /// `FULL`
-        Full,
-        /// `FULL_ALL`
-        FullAll,
-    }
-
-    impl Compatibility {
-        /// Every variant, in schema order.
-        pub const ALL: [Compatibility; 8] = [
-            Compatibility::None,
-            Compatibility::Disabled,
-            Compatibility::Backward,
-            Compatibility::BackwardAll,
-            Compatibility::Forward,
-            Compatibility::ForwardAll,
-            Compatibility::Full,
-            Compatibility::FullAll,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Compatibility::None => "NONE",
-                Compatibility::Disabled => "DISABLED",
-                Compatibility::Backward => "BACKWARD",
-                Compatibility::BackwardAll => "BACKWARD_ALL",
-                Compatibility::Forward => "FORWARD",
-                Compatibility::ForwardAll => "FORWARD_ALL",
-                Compatibility::Full => "FULL",
-                Compatibility::FullAll => "FULL_ALL",
-            }
+    cfn_enum! {
+        /// Compatibility setting for the schema.
+        Compatibility[8] {
+            None = "NONE",
+            Disabled = "DISABLED",
+            Backward = "BACKWARD",
+            BackwardAll = "BACKWARD_ALL",
+            Forward = "FORWARD",
+            ForwardAll = "FORWARD_ALL",
+            Full = "FULL",
+            FullAll = "FULL_ALL",
         }
     }
 
-    impl std::fmt::Display for Compatibility {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Compatibility> for Value {
-        fn from(v: Compatibility) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Compatibility> for Val<Compatibility> {
-        fn from(v: Compatibility) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Data format name to use for the schema. Accepted values: 'AVRO', 'JSON', 'PROTOBUF'
-    ///
-    /// Rendered as its CloudFormation spelling ([`DataFormat::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DataFormat {
-        /// `AVRO`
-        Avro,
-        /// `JSON`
-        Json,
-        /// `PROTOBUF`
-        Protobuf,
-    }
-
-    impl DataFormat {
-        /// Every variant, in schema order.
-        pub const ALL: [DataFormat; 3] = [DataFormat::Avro, DataFormat::Json, DataFormat::Protobuf];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DataFormat::Avro => "AVRO",
-                DataFormat::Json => "JSON",
-                DataFormat::Protobuf => "PROTOBUF",
-            }
-        }
-    }
-
-    impl std::fmt::Display for DataFormat {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DataFormat> for Value {
-        fn from(v: DataFormat) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DataFormat> for Val<DataFormat> {
-        fn from(v: DataFormat) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Data format name to use for the schema. Accepted values: 'AVRO', 'JSON', 'PROTOBUF'
+        DataFormat[3] {
+            Avro = "AVRO",
+            Json = "JSON",
+            Protobuf = "PROTOBUF",
         }
     }
 }
@@ -7982,85 +6501,17 @@ pub mod security_configuration {
 
     property_type!(S3Encryption);
 
-    /// Rendered as its CloudFormation spelling ([`CloudWatchEncryptionMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum CloudWatchEncryptionMode {
-        /// `DISABLED`
-        Disabled,
-        /// `SSE-KMS`
-        SseKms,
-    }
-
-    impl CloudWatchEncryptionMode {
-        /// Every variant, in schema order.
-        pub const ALL: [CloudWatchEncryptionMode; 2] =
-            [CloudWatchEncryptionMode::Disabled, CloudWatchEncryptionMode::SseKms];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                CloudWatchEncryptionMode::Disabled => "DISABLED",
-                CloudWatchEncryptionMode::SseKms => "SSE-KMS",
-            }
+    cfn_enum! {
+        CloudWatchEncryptionMode[2] {
+            Disabled = "DISABLED",
+            SseKms = "SSE-KMS",
         }
     }
 
-    impl std::fmt::Display for CloudWatchEncryptionMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<CloudWatchEncryptionMode> for Value {
-        fn from(v: CloudWatchEncryptionMode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<CloudWatchEncryptionMode> for Val<CloudWatchEncryptionMode> {
-        fn from(v: CloudWatchEncryptionMode) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`JobBookmarksEncryptionMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum JobBookmarksEncryptionMode {
-        /// `CSE-KMS`
-        CseKms,
-        /// `DISABLED`
-        Disabled,
-    }
-
-    impl JobBookmarksEncryptionMode {
-        /// Every variant, in schema order.
-        pub const ALL: [JobBookmarksEncryptionMode; 2] =
-            [JobBookmarksEncryptionMode::CseKms, JobBookmarksEncryptionMode::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                JobBookmarksEncryptionMode::CseKms => "CSE-KMS",
-                JobBookmarksEncryptionMode::Disabled => "DISABLED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for JobBookmarksEncryptionMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<JobBookmarksEncryptionMode> for Value {
-        fn from(v: JobBookmarksEncryptionMode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<JobBookmarksEncryptionMode> for Val<JobBookmarksEncryptionMode> {
-        fn from(v: JobBookmarksEncryptionMode) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        JobBookmarksEncryptionMode[2] {
+            CseKms = "CSE-KMS",
+            Disabled = "DISABLED",
         }
     }
 }
@@ -8310,68 +6761,16 @@ pub mod session {
 
     property_type!(SessionCommand);
 
-    /// The type of predefined worker that is allocated when a session runs.
-    ///
-    /// Rendered as its CloudFormation spelling ([`WorkerType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum WorkerType {
-        /// `Standard`
-        Standard,
-        /// `G.1X`
-        G1x,
-        /// `G.2X`
-        G2x,
-        /// `G.025X`
-        G025x,
-        /// `G.4X`
-        G4x,
-        /// `G.8X`
-        G8x,
-        /// `Z.2X`
-        Z2x,
-    }
-
-    impl WorkerType {
-        /// Every variant, in schema order.
-        pub const ALL: [WorkerType; 7] = [
-            WorkerType::Standard,
-            WorkerType::G1x,
-            WorkerType::G2x,
-            WorkerType::G025x,
-            WorkerType::G4x,
-            WorkerType::G8x,
-            WorkerType::Z2x,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                WorkerType::Standard => "Standard",
-                WorkerType::G1x => "G.1X",
-                WorkerType::G2x => "G.2X",
-                WorkerType::G025x => "G.025X",
-                WorkerType::G4x => "G.4X",
-                WorkerType::G8x => "G.8X",
-                WorkerType::Z2x => "Z.2X",
-            }
-        }
-    }
-
-    impl std::fmt::Display for WorkerType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<WorkerType> for Value {
-        fn from(v: WorkerType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<WorkerType> for Val<WorkerType> {
-        fn from(v: WorkerType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The type of predefined worker that is allocated when a session runs.
+        WorkerType[7] {
+            Standard = "Standard",
+            G1x = "G.1X",
+            G2x = "G.2X",
+            G025x = "G.025X",
+            G4x = "G.4X",
+            G8x = "G.8X",
+            Z2x = "Z.2X",
         }
     }
 }
@@ -9491,130 +7890,28 @@ pub mod table {
 
     property_type!(ViewRepresentation);
 
-    /// The dialect of the view representation.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Dialect::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Dialect {
-        /// `ATHENA`
-        Athena,
-        /// `REDSHIFT`
-        Redshift,
-        /// `SPARK`
-        Spark,
-    }
-
-    impl Dialect {
-        /// Every variant, in schema order.
-        pub const ALL: [Dialect; 3] = [Dialect::Athena, Dialect::Redshift, Dialect::Spark];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Dialect::Athena => "ATHENA",
-                Dialect::Redshift => "REDSHIFT",
-                Dialect::Spark => "SPARK",
-            }
+    cfn_enum! {
+        /// The dialect of the view representation.
+        Dialect[3] {
+            Athena = "ATHENA",
+            Redshift = "REDSHIFT",
+            Spark = "SPARK",
         }
     }
 
-    impl std::fmt::Display for Dialect {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// A required metadata operation. Can only be set to CREATE.
+        MetadataOperation[1] {
+            Create = "CREATE",
         }
     }
 
-    impl From<Dialect> for Value {
-        fn from(v: Dialect) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Dialect> for Val<Dialect> {
-        fn from(v: Dialect) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// A required metadata operation. Can only be set to CREATE.
-    ///
-    /// Rendered as its CloudFormation spelling ([`MetadataOperation::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum MetadataOperation {
-        /// `CREATE`
-        Create,
-    }
-
-    impl MetadataOperation {
-        /// Every variant, in schema order.
-        pub const ALL: [MetadataOperation; 1] = [MetadataOperation::Create];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                MetadataOperation::Create => "CREATE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for MetadataOperation {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<MetadataOperation> for Value {
-        fn from(v: MetadataOperation) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<MetadataOperation> for Val<MetadataOperation> {
-        fn from(v: MetadataOperation) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The type of this table. AWS Glue will create tables with the EXTERNAL_TABLE type. Other services, such as Athena,
-    /// may create tables with additional table types.
-    ///
-    /// Rendered as its CloudFormation spelling ([`TableType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TableType {
-        /// `EXTERNAL_TABLE`
-        ExternalTable,
-        /// `VIRTUAL_VIEW`
-        VirtualView,
-    }
-
-    impl TableType {
-        /// Every variant, in schema order.
-        pub const ALL: [TableType; 2] = [TableType::ExternalTable, TableType::VirtualView];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                TableType::ExternalTable => "EXTERNAL_TABLE",
-                TableType::VirtualView => "VIRTUAL_VIEW",
-            }
-        }
-    }
-
-    impl std::fmt::Display for TableType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<TableType> for Value {
-        fn from(v: TableType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<TableType> for Val<TableType> {
-        fn from(v: TableType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The type of this table. AWS Glue will create tables with the EXTERNAL_TABLE type. Other services, such as
+        /// Athena, may create tables with additional table types.
+        TableType[2] {
+            ExternalTable = "EXTERNAL_TABLE",
+            VirtualView = "VIRTUAL_VIEW",
         }
     }
 }
@@ -10006,93 +8303,21 @@ pub mod table_optimizer {
 
     property_type!(VpcConfiguration);
 
-    /// The compaction strategy to use. Valid values are binpack, sort, and z-order.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Strategy::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Strategy {
-        /// `binpack`
-        Binpack,
-        /// `sort`
-        Sort,
-        /// `z-order`
-        ZOrder,
-    }
-
-    impl Strategy {
-        /// Every variant, in schema order.
-        pub const ALL: [Strategy; 3] = [Strategy::Binpack, Strategy::Sort, Strategy::ZOrder];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Strategy::Binpack => "binpack",
-                Strategy::Sort => "sort",
-                Strategy::ZOrder => "z-order",
-            }
+    cfn_enum! {
+        /// The compaction strategy to use. Valid values are binpack, sort, and z-order.
+        Strategy[3] {
+            Binpack = "binpack",
+            Sort = "sort",
+            ZOrder = "z-order",
         }
     }
 
-    impl std::fmt::Display for Strategy {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Strategy> for Value {
-        fn from(v: Strategy) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Strategy> for Val<Strategy> {
-        fn from(v: Strategy) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The type of table optimizer.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Type::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Type {
-        /// `compaction`
-        Compaction,
-        /// `orphan_file_deletion`
-        OrphanFileDeletion,
-        /// `retention`
-        Retention,
-    }
-
-    impl Type {
-        /// Every variant, in schema order.
-        pub const ALL: [Type; 3] = [Type::Compaction, Type::OrphanFileDeletion, Type::Retention];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Type::Compaction => "compaction",
-                Type::OrphanFileDeletion => "orphan_file_deletion",
-                Type::Retention => "retention",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Type {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Type> for Value {
-        fn from(v: Type) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Type> for Val<Type> {
-        fn from(v: Type) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The type of table optimizer.
+        Type[3] {
+            Compaction = "compaction",
+            OrphanFileDeletion = "orphan_file_deletion",
+            Retention = "retention",
         }
     }
 }
@@ -10436,241 +8661,51 @@ pub mod trigger {
 
     property_type!(Predicate);
 
-    /// The state of the crawler to which this condition applies.
-    ///
-    /// Rendered as its CloudFormation spelling ([`CrawlState::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum CrawlState {
-        /// `CANCELLED`
-        Cancelled,
-        /// `CANCELLING`
-        Cancelling,
-        /// `ERROR`
-        Error,
-        /// `FAILED`
-        Failed,
-        /// `RUNNING`
-        Running,
-        /// `SUCCEEDED`
-        Succeeded,
-    }
-
-    impl CrawlState {
-        /// Every variant, in schema order.
-        pub const ALL: [CrawlState; 6] = [
-            CrawlState::Cancelled,
-            CrawlState::Cancelling,
-            CrawlState::Error,
-            CrawlState::Failed,
-            CrawlState::Running,
-            CrawlState::Succeeded,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                CrawlState::Cancelled => "CANCELLED",
-                CrawlState::Cancelling => "CANCELLING",
-                CrawlState::Error => "ERROR",
-                CrawlState::Failed => "FAILED",
-                CrawlState::Running => "RUNNING",
-                CrawlState::Succeeded => "SUCCEEDED",
-            }
+    cfn_enum! {
+        /// The state of the crawler to which this condition applies.
+        CrawlState[6] {
+            Cancelled = "CANCELLED",
+            Cancelling = "CANCELLING",
+            Error = "ERROR",
+            Failed = "FAILED",
+            Running = "RUNNING",
+            Succeeded = "SUCCEEDED",
         }
     }
 
-    impl std::fmt::Display for CrawlState {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// An optional field if only one condition is listed. If multiple conditions are listed, then this field is
+        /// required.
+        Logical[2] {
+            And = "AND",
+            Any = "ANY",
         }
     }
 
-    impl From<CrawlState> for Value {
-        fn from(v: CrawlState) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// A logical operator.
+        LogicalOperator[1] {
+            Equals = "EQUALS",
         }
     }
 
-    impl From<CrawlState> for Val<CrawlState> {
-        fn from(v: CrawlState) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The condition state. Currently, the values supported are SUCCEEDED, STOPPED, TIMEOUT, and FAILED.
+        State[4] {
+            Succeeded = "SUCCEEDED",
+            Stopped = "STOPPED",
+            Timeout = "TIMEOUT",
+            Failed = "FAILED",
         }
     }
 
-    /// An optional field if only one condition is listed. If multiple conditions are listed, then this field is required.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Logical::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Logical {
-        /// `AND`
-        And,
-        /// `ANY`
-        Any,
-    }
-
-    impl Logical {
-        /// Every variant, in schema order.
-        pub const ALL: [Logical; 2] = [Logical::And, Logical::Any];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Logical::And => "AND",
-                Logical::Any => "ANY",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Logical {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Logical> for Value {
-        fn from(v: Logical) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Logical> for Val<Logical> {
-        fn from(v: Logical) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// A logical operator.
-    ///
-    /// Rendered as its CloudFormation spelling ([`LogicalOperator::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum LogicalOperator {
-        /// `EQUALS`
-        Equals,
-    }
-
-    impl LogicalOperator {
-        /// Every variant, in schema order.
-        pub const ALL: [LogicalOperator; 1] = [LogicalOperator::Equals];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                LogicalOperator::Equals => "EQUALS",
-            }
-        }
-    }
-
-    impl std::fmt::Display for LogicalOperator {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<LogicalOperator> for Value {
-        fn from(v: LogicalOperator) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<LogicalOperator> for Val<LogicalOperator> {
-        fn from(v: LogicalOperator) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The condition state. Currently, the values supported are SUCCEEDED, STOPPED, TIMEOUT, and FAILED.
-    ///
-    /// Rendered as its CloudFormation spelling ([`State::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum State {
-        /// `SUCCEEDED`
-        Succeeded,
-        /// `STOPPED`
-        Stopped,
-        /// `TIMEOUT`
-        Timeout,
-        /// `FAILED`
-        Failed,
-    }
-
-    impl State {
-        /// Every variant, in schema order.
-        pub const ALL: [State; 4] = [State::Succeeded, State::Stopped, State::Timeout, State::Failed];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                State::Succeeded => "SUCCEEDED",
-                State::Stopped => "STOPPED",
-                State::Timeout => "TIMEOUT",
-                State::Failed => "FAILED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for State {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<State> for Value {
-        fn from(v: State) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<State> for Val<State> {
-        fn from(v: State) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The type of trigger that this is.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Type::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Type {
-        /// `CONDITIONAL`
-        Conditional,
-        /// `EVENT`
-        Event,
-        /// `ON_DEMAND`
-        OnDemand,
-        /// `SCHEDULED`
-        Scheduled,
-    }
-
-    impl Type {
-        /// Every variant, in schema order.
-        pub const ALL: [Type; 4] = [Type::Conditional, Type::Event, Type::OnDemand, Type::Scheduled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Type::Conditional => "CONDITIONAL",
-                Type::Event => "EVENT",
-                Type::OnDemand => "ON_DEMAND",
-                Type::Scheduled => "SCHEDULED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Type {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Type> for Value {
-        fn from(v: Type) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Type> for Val<Type> {
-        fn from(v: Type) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The type of trigger that this is.
+        Type[4] {
+            Conditional = "CONDITIONAL",
+            Event = "EVENT",
+            OnDemand = "ON_DEMAND",
+            Scheduled = "SCHEDULED",
         }
     }
 }
@@ -10914,139 +8949,30 @@ pub mod user_defined_function {
 
     property_type!(ResourceUri);
 
-    /// The type of the function.
-    ///
-    /// Rendered as its CloudFormation spelling ([`FunctionType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum FunctionType {
-        /// `REGULAR_FUNCTION`
-        RegularFunction,
-        /// `AGGREGATE_FUNCTION`
-        AggregateFunction,
-        /// `STORED_PROCEDURE`
-        StoredProcedure,
-    }
-
-    impl FunctionType {
-        /// Every variant, in schema order.
-        pub const ALL: [FunctionType; 3] =
-            [FunctionType::RegularFunction, FunctionType::AggregateFunction, FunctionType::StoredProcedure];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                FunctionType::RegularFunction => "REGULAR_FUNCTION",
-                FunctionType::AggregateFunction => "AGGREGATE_FUNCTION",
-                FunctionType::StoredProcedure => "STORED_PROCEDURE",
-            }
+    cfn_enum! {
+        /// The type of the function.
+        FunctionType[3] {
+            RegularFunction = "REGULAR_FUNCTION",
+            AggregateFunction = "AGGREGATE_FUNCTION",
+            StoredProcedure = "STORED_PROCEDURE",
         }
     }
 
-    impl std::fmt::Display for FunctionType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// The owner type.
+        OwnerType[3] {
+            User = "USER",
+            Role = "ROLE",
+            Group = "GROUP",
         }
     }
 
-    impl From<FunctionType> for Value {
-        fn from(v: FunctionType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<FunctionType> for Val<FunctionType> {
-        fn from(v: FunctionType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The owner type.
-    ///
-    /// Rendered as its CloudFormation spelling ([`OwnerType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum OwnerType {
-        /// `USER`
-        User,
-        /// `ROLE`
-        Role,
-        /// `GROUP`
-        Group,
-    }
-
-    impl OwnerType {
-        /// Every variant, in schema order.
-        pub const ALL: [OwnerType; 3] = [OwnerType::User, OwnerType::Role, OwnerType::Group];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                OwnerType::User => "USER",
-                OwnerType::Role => "ROLE",
-                OwnerType::Group => "GROUP",
-            }
-        }
-    }
-
-    impl std::fmt::Display for OwnerType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<OwnerType> for Value {
-        fn from(v: OwnerType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<OwnerType> for Val<OwnerType> {
-        fn from(v: OwnerType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The type of the resource.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ResourceType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ResourceType {
-        /// `JAR`
-        Jar,
-        /// `FILE`
-        File,
-        /// `ARCHIVE`
-        Archive,
-    }
-
-    impl ResourceType {
-        /// Every variant, in schema order.
-        pub const ALL: [ResourceType; 3] = [ResourceType::Jar, ResourceType::File, ResourceType::Archive];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ResourceType::Jar => "JAR",
-                ResourceType::File => "FILE",
-                ResourceType::Archive => "ARCHIVE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ResourceType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ResourceType> for Value {
-        fn from(v: ResourceType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ResourceType> for Val<ResourceType> {
-        fn from(v: ResourceType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The type of the resource.
+        ResourceType[3] {
+            Jar = "JAR",
+            File = "FILE",
+            Archive = "ARCHIVE",
         }
     }
 }

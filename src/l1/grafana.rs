@@ -508,248 +508,58 @@ pub mod workspace {
 
     property_type!(VpcConfiguration);
 
-    /// These enums represent valid account access types. Specifically these enums determine whether the workspace can
-    /// access AWS resources in the AWS account only, or whether it can also access resources in other accounts in the same
-    /// organization. If the value CURRENT_ACCOUNT is used, a workspace role ARN must be provided. If the value is
-    /// ORGANIZATION, a list of organizational units must be provided.
-    ///
-    /// Rendered as its CloudFormation spelling ([`AccountAccessType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AccountAccessType {
-        /// `CURRENT_ACCOUNT`
-        CurrentAccount,
-        /// `ORGANIZATION`
-        Organization,
-    }
-
-    impl AccountAccessType {
-        /// Every variant, in schema order.
-        pub const ALL: [AccountAccessType; 2] = [AccountAccessType::CurrentAccount, AccountAccessType::Organization];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AccountAccessType::CurrentAccount => "CURRENT_ACCOUNT",
-                AccountAccessType::Organization => "ORGANIZATION",
-            }
+    cfn_enum! {
+        /// These enums represent valid account access types. Specifically these enums determine whether the workspace can
+        /// access AWS resources in the AWS account only, or whether it can also access resources in other accounts in the
+        /// same organization. If the value CURRENT_ACCOUNT is used, a workspace role ARN must be provided. If the value is
+        /// ORGANIZATION, a list of organizational units must be provided.
+        AccountAccessType[2] {
+            CurrentAccount = "CURRENT_ACCOUNT",
+            Organization = "ORGANIZATION",
         }
     }
 
-    impl std::fmt::Display for AccountAccessType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// Valid workspace authentication providers.
+        AuthenticationProviderTypes[2] {
+            AwsSso = "AWS_SSO",
+            Saml = "SAML",
         }
     }
 
-    impl From<AccountAccessType> for Value {
-        fn from(v: AccountAccessType) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// These enums represent valid AWS data sources that can be queried via the Grafana workspace. These data sources
+        /// are primarily used to help customers visualize which data sources have been added to a service managed workspace
+        /// IAM role.
+        DataSourceType[8] {
+            AmazonOpensearchService = "AMAZON_OPENSEARCH_SERVICE",
+            Cloudwatch = "CLOUDWATCH",
+            Prometheus = "PROMETHEUS",
+            Xray = "XRAY",
+            Timestream = "TIMESTREAM",
+            Sitewise = "SITEWISE",
+            Athena = "ATHENA",
+            Redshift = "REDSHIFT",
         }
     }
 
-    impl From<AccountAccessType> for Val<AccountAccessType> {
-        fn from(v: AccountAccessType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// These enums represent valid AWS notification destinations that the Grafana workspace has permission to use.
+        /// These notification destinations are primarily used to help customers visualize which destinations have been
+        /// added to a service managed IAM role.
+        NotificationDestinationType[1] {
+            Sns = "SNS",
         }
     }
 
-    /// Valid workspace authentication providers.
-    ///
-    /// Rendered as its CloudFormation spelling ([`AuthenticationProviderTypes::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AuthenticationProviderTypes {
-        /// `AWS_SSO`
-        AwsSso,
-        /// `SAML`
-        Saml,
-    }
-
-    impl AuthenticationProviderTypes {
-        /// Every variant, in schema order.
-        pub const ALL: [AuthenticationProviderTypes; 2] =
-            [AuthenticationProviderTypes::AwsSso, AuthenticationProviderTypes::Saml];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AuthenticationProviderTypes::AwsSso => "AWS_SSO",
-                AuthenticationProviderTypes::Saml => "SAML",
-            }
-        }
-    }
-
-    impl std::fmt::Display for AuthenticationProviderTypes {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<AuthenticationProviderTypes> for Value {
-        fn from(v: AuthenticationProviderTypes) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<AuthenticationProviderTypes> for Val<AuthenticationProviderTypes> {
-        fn from(v: AuthenticationProviderTypes) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// These enums represent valid AWS data sources that can be queried via the Grafana workspace. These data sources are
-    /// primarily used to help customers visualize which data sources have been added to a service managed workspace IAM
-    /// role.
-    ///
-    /// Rendered as its CloudFormation spelling ([`DataSourceType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DataSourceType {
-        /// `AMAZON_OPENSEARCH_SERVICE`
-        AmazonOpensearchService,
-        /// `CLOUDWATCH`
-        Cloudwatch,
-        /// `PROMETHEUS`
-        Prometheus,
-        /// `XRAY`
-        Xray,
-        /// `TIMESTREAM`
-        Timestream,
-        /// `SITEWISE`
-        Sitewise,
-        /// `ATHENA`
-        Athena,
-        /// `REDSHIFT`
-        Redshift,
-    }
-
-    impl DataSourceType {
-        /// Every variant, in schema order.
-        pub const ALL: [DataSourceType; 8] = [
-            DataSourceType::AmazonOpensearchService,
-            DataSourceType::Cloudwatch,
-            DataSourceType::Prometheus,
-            DataSourceType::Xray,
-            DataSourceType::Timestream,
-            DataSourceType::Sitewise,
-            DataSourceType::Athena,
-            DataSourceType::Redshift,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DataSourceType::AmazonOpensearchService => "AMAZON_OPENSEARCH_SERVICE",
-                DataSourceType::Cloudwatch => "CLOUDWATCH",
-                DataSourceType::Prometheus => "PROMETHEUS",
-                DataSourceType::Xray => "XRAY",
-                DataSourceType::Timestream => "TIMESTREAM",
-                DataSourceType::Sitewise => "SITEWISE",
-                DataSourceType::Athena => "ATHENA",
-                DataSourceType::Redshift => "REDSHIFT",
-            }
-        }
-    }
-
-    impl std::fmt::Display for DataSourceType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DataSourceType> for Value {
-        fn from(v: DataSourceType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DataSourceType> for Val<DataSourceType> {
-        fn from(v: DataSourceType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// These enums represent valid AWS notification destinations that the Grafana workspace has permission to use. These
-    /// notification destinations are primarily used to help customers visualize which destinations have been added to a
-    /// service managed IAM role.
-    ///
-    /// Rendered as its CloudFormation spelling ([`NotificationDestinationType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum NotificationDestinationType {
-        /// `SNS`
-        Sns,
-    }
-
-    impl NotificationDestinationType {
-        /// Every variant, in schema order.
-        pub const ALL: [NotificationDestinationType; 1] = [NotificationDestinationType::Sns];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                NotificationDestinationType::Sns => "SNS",
-            }
-        }
-    }
-
-    impl std::fmt::Display for NotificationDestinationType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<NotificationDestinationType> for Value {
-        fn from(v: NotificationDestinationType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<NotificationDestinationType> for Val<NotificationDestinationType> {
-        fn from(v: NotificationDestinationType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// These enums represent valid permission types to use when creating or configuring a Grafana workspace. The
-    /// SERVICE_MANAGED permission type means the Managed Grafana service will create a workspace IAM role on your behalf.
-    /// The CUSTOMER_MANAGED permission type means that the customer is expected to provide an IAM role that the Grafana
-    /// workspace can use to query data sources.
-    ///
-    /// Rendered as its CloudFormation spelling ([`PermissionType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PermissionType {
-        /// `CUSTOMER_MANAGED`
-        CustomerManaged,
-        /// `SERVICE_MANAGED`
-        ServiceManaged,
-    }
-
-    impl PermissionType {
-        /// Every variant, in schema order.
-        pub const ALL: [PermissionType; 2] = [PermissionType::CustomerManaged, PermissionType::ServiceManaged];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PermissionType::CustomerManaged => "CUSTOMER_MANAGED",
-                PermissionType::ServiceManaged => "SERVICE_MANAGED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for PermissionType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PermissionType> for Value {
-        fn from(v: PermissionType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PermissionType> for Val<PermissionType> {
-        fn from(v: PermissionType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// These enums represent valid permission types to use when creating or configuring a Grafana workspace. The
+        /// SERVICE_MANAGED permission type means the Managed Grafana service will create a workspace IAM role on your
+        /// behalf. The CUSTOMER_MANAGED permission type means that the customer is expected to provide an IAM role that the
+        /// Grafana workspace can use to query data sources.
+        PermissionType[2] {
+            CustomerManaged = "CUSTOMER_MANAGED",
+            ServiceManaged = "SERVICE_MANAGED",
         }
     }
 }

@@ -440,165 +440,31 @@ pub mod component_version {
 
     property_type!(LambdaVolumeMount);
 
-    /// Rendered as its CloudFormation spelling ([`InputPayloadEncodingType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum InputPayloadEncodingType {
-        /// `json`
-        Json,
-        /// `binary`
-        Binary,
-    }
-
-    impl InputPayloadEncodingType {
-        /// Every variant, in schema order.
-        pub const ALL: [InputPayloadEncodingType; 2] =
-            [InputPayloadEncodingType::Json, InputPayloadEncodingType::Binary];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                InputPayloadEncodingType::Json => "json",
-                InputPayloadEncodingType::Binary => "binary",
-            }
+    cfn_enum! {
+        InputPayloadEncodingType[2] {
+            Json = "json",
+            Binary = "binary",
         }
     }
 
-    impl std::fmt::Display for InputPayloadEncodingType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        IsolationMode[2] {
+            GreengrassContainer = "GreengrassContainer",
+            NoContainer = "NoContainer",
         }
     }
 
-    impl From<InputPayloadEncodingType> for Value {
-        fn from(v: InputPayloadEncodingType) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        LambdaFilesystemPermission[2] {
+            Ro = "ro",
+            Rw = "rw",
         }
     }
 
-    impl From<InputPayloadEncodingType> for Val<InputPayloadEncodingType> {
-        fn from(v: InputPayloadEncodingType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`IsolationMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum IsolationMode {
-        /// `GreengrassContainer`
-        GreengrassContainer,
-        /// `NoContainer`
-        NoContainer,
-    }
-
-    impl IsolationMode {
-        /// Every variant, in schema order.
-        pub const ALL: [IsolationMode; 2] = [IsolationMode::GreengrassContainer, IsolationMode::NoContainer];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                IsolationMode::GreengrassContainer => "GreengrassContainer",
-                IsolationMode::NoContainer => "NoContainer",
-            }
-        }
-    }
-
-    impl std::fmt::Display for IsolationMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<IsolationMode> for Value {
-        fn from(v: IsolationMode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<IsolationMode> for Val<IsolationMode> {
-        fn from(v: IsolationMode) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`LambdaFilesystemPermission::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum LambdaFilesystemPermission {
-        /// `ro`
-        Ro,
-        /// `rw`
-        Rw,
-    }
-
-    impl LambdaFilesystemPermission {
-        /// Every variant, in schema order.
-        pub const ALL: [LambdaFilesystemPermission; 2] =
-            [LambdaFilesystemPermission::Ro, LambdaFilesystemPermission::Rw];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                LambdaFilesystemPermission::Ro => "ro",
-                LambdaFilesystemPermission::Rw => "rw",
-            }
-        }
-    }
-
-    impl std::fmt::Display for LambdaFilesystemPermission {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<LambdaFilesystemPermission> for Value {
-        fn from(v: LambdaFilesystemPermission) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<LambdaFilesystemPermission> for Val<LambdaFilesystemPermission> {
-        fn from(v: LambdaFilesystemPermission) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`Type::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Type {
-        /// `PUB_SUB`
-        PubSub,
-        /// `IOT_CORE`
-        IotCore,
-    }
-
-    impl Type {
-        /// Every variant, in schema order.
-        pub const ALL: [Type; 2] = [Type::PubSub, Type::IotCore];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Type::PubSub => "PUB_SUB",
-                Type::IotCore => "IOT_CORE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Type {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Type> for Value {
-        fn from(v: Type) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Type> for Val<Type> {
-        fn from(v: Type) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        Type[2] {
+            PubSub = "PUB_SUB",
+            IotCore = "IOT_CORE",
         }
     }
 }
@@ -997,170 +863,32 @@ pub mod deployment {
 
     property_type!(IoTJobTimeoutConfig);
 
-    /// Rendered as its CloudFormation spelling ([`DeploymentComponentUpdatePolicyAction::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DeploymentComponentUpdatePolicyAction {
-        /// `NOTIFY_COMPONENTS`
-        NotifyComponents,
-        /// `SKIP_NOTIFY_COMPONENTS`
-        SkipNotifyComponents,
-    }
-
-    impl DeploymentComponentUpdatePolicyAction {
-        /// Every variant, in schema order.
-        pub const ALL: [DeploymentComponentUpdatePolicyAction; 2] = [
-            DeploymentComponentUpdatePolicyAction::NotifyComponents,
-            DeploymentComponentUpdatePolicyAction::SkipNotifyComponents,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DeploymentComponentUpdatePolicyAction::NotifyComponents => "NOTIFY_COMPONENTS",
-                DeploymentComponentUpdatePolicyAction::SkipNotifyComponents => "SKIP_NOTIFY_COMPONENTS",
-            }
+    cfn_enum! {
+        DeploymentComponentUpdatePolicyAction[2] {
+            NotifyComponents = "NOTIFY_COMPONENTS",
+            SkipNotifyComponents = "SKIP_NOTIFY_COMPONENTS",
         }
     }
 
-    impl std::fmt::Display for DeploymentComponentUpdatePolicyAction {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        FailureHandlingPolicy[2] {
+            Rollback = "ROLLBACK",
+            DoNothing = "DO_NOTHING",
         }
     }
 
-    impl From<DeploymentComponentUpdatePolicyAction> for Value {
-        fn from(v: DeploymentComponentUpdatePolicyAction) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        FailureType[4] {
+            Failed = "FAILED",
+            Rejected = "REJECTED",
+            TimedOut = "TIMED_OUT",
+            All = "ALL",
         }
     }
 
-    impl From<DeploymentComponentUpdatePolicyAction> for Val<DeploymentComponentUpdatePolicyAction> {
-        fn from(v: DeploymentComponentUpdatePolicyAction) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`FailureHandlingPolicy::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum FailureHandlingPolicy {
-        /// `ROLLBACK`
-        Rollback,
-        /// `DO_NOTHING`
-        DoNothing,
-    }
-
-    impl FailureHandlingPolicy {
-        /// Every variant, in schema order.
-        pub const ALL: [FailureHandlingPolicy; 2] = [FailureHandlingPolicy::Rollback, FailureHandlingPolicy::DoNothing];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                FailureHandlingPolicy::Rollback => "ROLLBACK",
-                FailureHandlingPolicy::DoNothing => "DO_NOTHING",
-            }
-        }
-    }
-
-    impl std::fmt::Display for FailureHandlingPolicy {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<FailureHandlingPolicy> for Value {
-        fn from(v: FailureHandlingPolicy) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<FailureHandlingPolicy> for Val<FailureHandlingPolicy> {
-        fn from(v: FailureHandlingPolicy) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`FailureType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum FailureType {
-        /// `FAILED`
-        Failed,
-        /// `REJECTED`
-        Rejected,
-        /// `TIMED_OUT`
-        TimedOut,
-        /// `ALL`
-        All,
-    }
-
-    impl FailureType {
-        /// Every variant, in schema order.
-        pub const ALL: [FailureType; 4] =
-            [FailureType::Failed, FailureType::Rejected, FailureType::TimedOut, FailureType::All];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                FailureType::Failed => "FAILED",
-                FailureType::Rejected => "REJECTED",
-                FailureType::TimedOut => "TIMED_OUT",
-                FailureType::All => "ALL",
-            }
-        }
-    }
-
-    impl std::fmt::Display for FailureType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<FailureType> for Value {
-        fn from(v: FailureType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<FailureType> for Val<FailureType> {
-        fn from(v: FailureType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`IoTJobAbortCriteriaAction::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum IoTJobAbortCriteriaAction {
-        /// `CANCEL`
-        Cancel,
-    }
-
-    impl IoTJobAbortCriteriaAction {
-        /// Every variant, in schema order.
-        pub const ALL: [IoTJobAbortCriteriaAction; 1] = [IoTJobAbortCriteriaAction::Cancel];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                IoTJobAbortCriteriaAction::Cancel => "CANCEL",
-            }
-        }
-    }
-
-    impl std::fmt::Display for IoTJobAbortCriteriaAction {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<IoTJobAbortCriteriaAction> for Value {
-        fn from(v: IoTJobAbortCriteriaAction) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<IoTJobAbortCriteriaAction> for Val<IoTJobAbortCriteriaAction> {
-        fn from(v: IoTJobAbortCriteriaAction) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        IoTJobAbortCriteriaAction[1] {
+            Cancel = "CANCEL",
         }
     }
 }

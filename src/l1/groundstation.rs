@@ -696,249 +696,47 @@ pub mod config {
 
     property_type!(UplinkSpectrumConfig);
 
-    /// Rendered as its CloudFormation spelling ([`Autotrack::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Autotrack {
-        /// `REQUIRED`
-        Required,
-        /// `PREFERRED`
-        Preferred,
-        /// `REMOVED`
-        Removed,
-    }
-
-    impl Autotrack {
-        /// Every variant, in schema order.
-        pub const ALL: [Autotrack; 3] = [Autotrack::Required, Autotrack::Preferred, Autotrack::Removed];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Autotrack::Required => "REQUIRED",
-                Autotrack::Preferred => "PREFERRED",
-                Autotrack::Removed => "REMOVED",
-            }
+    cfn_enum! {
+        Autotrack[3] {
+            Required = "REQUIRED",
+            Preferred = "PREFERRED",
+            Removed = "REMOVED",
         }
     }
 
-    impl std::fmt::Display for Autotrack {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        BandwidthUnits[3] {
+            GHz = "GHz",
+            MHz = "MHz",
+            KHz = "kHz",
         }
     }
 
-    impl From<Autotrack> for Value {
-        fn from(v: Autotrack) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        EirpUnits[1] {
+            DBW = "dBW",
         }
     }
 
-    impl From<Autotrack> for Val<Autotrack> {
-        fn from(v: Autotrack) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        FrequencyUnits[3] {
+            GHz = "GHz",
+            MHz = "MHz",
+            KHz = "kHz",
         }
     }
 
-    /// Rendered as its CloudFormation spelling ([`BandwidthUnits::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum BandwidthUnits {
-        /// `GHz`
-        GHz,
-        /// `MHz`
-        MHz,
-        /// `kHz`
-        KHz,
-    }
-
-    impl BandwidthUnits {
-        /// Every variant, in schema order.
-        pub const ALL: [BandwidthUnits; 3] = [BandwidthUnits::GHz, BandwidthUnits::MHz, BandwidthUnits::KHz];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                BandwidthUnits::GHz => "GHz",
-                BandwidthUnits::MHz => "MHz",
-                BandwidthUnits::KHz => "kHz",
-            }
+    cfn_enum! {
+        Polarization[3] {
+            LeftHand = "LEFT_HAND",
+            RightHand = "RIGHT_HAND",
+            None = "NONE",
         }
     }
 
-    impl std::fmt::Display for BandwidthUnits {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<BandwidthUnits> for Value {
-        fn from(v: BandwidthUnits) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<BandwidthUnits> for Val<BandwidthUnits> {
-        fn from(v: BandwidthUnits) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`EirpUnits::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum EirpUnits {
-        /// `dBW`
-        DBW,
-    }
-
-    impl EirpUnits {
-        /// Every variant, in schema order.
-        pub const ALL: [EirpUnits; 1] = [EirpUnits::DBW];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                EirpUnits::DBW => "dBW",
-            }
-        }
-    }
-
-    impl std::fmt::Display for EirpUnits {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<EirpUnits> for Value {
-        fn from(v: EirpUnits) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<EirpUnits> for Val<EirpUnits> {
-        fn from(v: EirpUnits) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`FrequencyUnits::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum FrequencyUnits {
-        /// `GHz`
-        GHz,
-        /// `MHz`
-        MHz,
-        /// `kHz`
-        KHz,
-    }
-
-    impl FrequencyUnits {
-        /// Every variant, in schema order.
-        pub const ALL: [FrequencyUnits; 3] = [FrequencyUnits::GHz, FrequencyUnits::MHz, FrequencyUnits::KHz];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                FrequencyUnits::GHz => "GHz",
-                FrequencyUnits::MHz => "MHz",
-                FrequencyUnits::KHz => "kHz",
-            }
-        }
-    }
-
-    impl std::fmt::Display for FrequencyUnits {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<FrequencyUnits> for Value {
-        fn from(v: FrequencyUnits) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<FrequencyUnits> for Val<FrequencyUnits> {
-        fn from(v: FrequencyUnits) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`Polarization::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Polarization {
-        /// `LEFT_HAND`
-        LeftHand,
-        /// `RIGHT_HAND`
-        RightHand,
-        /// `NONE`
-        None,
-    }
-
-    impl Polarization {
-        /// Every variant, in schema order.
-        pub const ALL: [Polarization; 3] = [Polarization::LeftHand, Polarization::RightHand, Polarization::None];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Polarization::LeftHand => "LEFT_HAND",
-                Polarization::RightHand => "RIGHT_HAND",
-                Polarization::None => "NONE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Polarization {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Polarization> for Value {
-        fn from(v: Polarization) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Polarization> for Val<Polarization> {
-        fn from(v: Polarization) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`TelemetrySinkType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TelemetrySinkType {
-        /// `KINESIS_DATA_STREAM`
-        KinesisDataStream,
-    }
-
-    impl TelemetrySinkType {
-        /// Every variant, in schema order.
-        pub const ALL: [TelemetrySinkType; 1] = [TelemetrySinkType::KinesisDataStream];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                TelemetrySinkType::KinesisDataStream => "KINESIS_DATA_STREAM",
-            }
-        }
-    }
-
-    impl std::fmt::Display for TelemetrySinkType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<TelemetrySinkType> for Value {
-        fn from(v: TelemetrySinkType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<TelemetrySinkType> for Val<TelemetrySinkType> {
-        fn from(v: TelemetrySinkType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        TelemetrySinkType[1] {
+            KinesisDataStream = "KINESIS_DATA_STREAM",
         }
     }
 }
@@ -1362,94 +1160,21 @@ pub mod dataflow_endpoint_group {
 
     property_type!(SocketAddress);
 
-    /// The status of AgentEndpoint.
-    ///
-    /// Rendered as its CloudFormation spelling ([`AgentStatus::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AgentStatus {
-        /// `SUCCESS`
-        Success,
-        /// `FAILED`
-        Failed,
-        /// `ACTIVE`
-        Active,
-        /// `INACTIVE`
-        Inactive,
-    }
-
-    impl AgentStatus {
-        /// Every variant, in schema order.
-        pub const ALL: [AgentStatus; 4] =
-            [AgentStatus::Success, AgentStatus::Failed, AgentStatus::Active, AgentStatus::Inactive];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AgentStatus::Success => "SUCCESS",
-                AgentStatus::Failed => "FAILED",
-                AgentStatus::Active => "ACTIVE",
-                AgentStatus::Inactive => "INACTIVE",
-            }
+    cfn_enum! {
+        /// The status of AgentEndpoint.
+        AgentStatus[4] {
+            Success = "SUCCESS",
+            Failed = "FAILED",
+            Active = "ACTIVE",
+            Inactive = "INACTIVE",
         }
     }
 
-    impl std::fmt::Display for AgentStatus {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<AgentStatus> for Value {
-        fn from(v: AgentStatus) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<AgentStatus> for Val<AgentStatus> {
-        fn from(v: AgentStatus) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The results of the audit.
-    ///
-    /// Rendered as its CloudFormation spelling ([`AuditResults::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AuditResults {
-        /// `HEALTHY`
-        Healthy,
-        /// `UNHEALTHY`
-        Unhealthy,
-    }
-
-    impl AuditResults {
-        /// Every variant, in schema order.
-        pub const ALL: [AuditResults; 2] = [AuditResults::Healthy, AuditResults::Unhealthy];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AuditResults::Healthy => "HEALTHY",
-                AuditResults::Unhealthy => "UNHEALTHY",
-            }
-        }
-    }
-
-    impl std::fmt::Display for AuditResults {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<AuditResults> for Value {
-        fn from(v: AuditResults) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<AuditResults> for Val<AuditResults> {
-        fn from(v: AuditResults) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The results of the audit.
+        AuditResults[2] {
+            Healthy = "HEALTHY",
+            Unhealthy = "UNHEALTHY",
         }
     }
 }

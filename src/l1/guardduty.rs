@@ -104,47 +104,12 @@ impl Handle<CfnCustomDetectionRuleAssociation> {
 
 /// Property types and enums of [`CfnCustomDetectionRuleAssociation`] (`AWS::GuardDuty::CustomDetectionRuleAssociation`).
 pub mod custom_detection_rule_association {
-    use crate::core::value::{Val, Value};
 
-    /// Whether the rule runs in LIVE mode (generates findings) or DRY_RUN mode (evaluates without generating findings).
-    ///
-    /// Rendered as its CloudFormation spelling ([`Mode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Mode {
-        /// `LIVE`
-        Live,
-        /// `DRY_RUN`
-        DryRun,
-    }
-
-    impl Mode {
-        /// Every variant, in schema order.
-        pub const ALL: [Mode; 2] = [Mode::Live, Mode::DryRun];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Mode::Live => "LIVE",
-                Mode::DryRun => "DRY_RUN",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Mode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Mode> for Value {
-        fn from(v: Mode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Mode> for Val<Mode> {
-        fn from(v: Mode) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Whether the rule runs in LIVE mode (generates findings) or DRY_RUN mode (evaluates without generating findings).
+        Mode[2] {
+            Live = "LIVE",
+            DryRun = "DRY_RUN",
         }
     }
 }
@@ -459,254 +424,48 @@ pub mod detector {
 
     property_type!(CFNScanEc2InstanceWithFindingsConfiguration);
 
-    /// Rendered as its CloudFormation spelling ([`CFNFeatureAdditionalConfigurationName::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum CFNFeatureAdditionalConfigurationName {
-        /// `EC2_AGENT_MANAGEMENT`
-        Ec2AgentManagement,
-        /// `ECS_FARGATE_AGENT_MANAGEMENT`
-        EcsFargateAgentManagement,
-        /// `EKS_ADDON_MANAGEMENT`
-        EksAddonManagement,
-        /// `RDS_DATA_RISK`
-        RdsDataRisk,
-    }
-
-    impl CFNFeatureAdditionalConfigurationName {
-        /// Every variant, in schema order.
-        pub const ALL: [CFNFeatureAdditionalConfigurationName; 4] = [
-            CFNFeatureAdditionalConfigurationName::Ec2AgentManagement,
-            CFNFeatureAdditionalConfigurationName::EcsFargateAgentManagement,
-            CFNFeatureAdditionalConfigurationName::EksAddonManagement,
-            CFNFeatureAdditionalConfigurationName::RdsDataRisk,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                CFNFeatureAdditionalConfigurationName::Ec2AgentManagement => "EC2_AGENT_MANAGEMENT",
-                CFNFeatureAdditionalConfigurationName::EcsFargateAgentManagement => "ECS_FARGATE_AGENT_MANAGEMENT",
-                CFNFeatureAdditionalConfigurationName::EksAddonManagement => "EKS_ADDON_MANAGEMENT",
-                CFNFeatureAdditionalConfigurationName::RdsDataRisk => "RDS_DATA_RISK",
-            }
+    cfn_enum! {
+        CFNFeatureAdditionalConfigurationName[4] {
+            Ec2AgentManagement = "EC2_AGENT_MANAGEMENT",
+            EcsFargateAgentManagement = "ECS_FARGATE_AGENT_MANAGEMENT",
+            EksAddonManagement = "EKS_ADDON_MANAGEMENT",
+            RdsDataRisk = "RDS_DATA_RISK",
         }
     }
 
-    impl std::fmt::Display for CFNFeatureAdditionalConfigurationName {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        CFNFeatureAdditionalConfigurationStatus[2] {
+            Disabled = "DISABLED",
+            Enabled = "ENABLED",
         }
     }
 
-    impl From<CFNFeatureAdditionalConfigurationName> for Value {
-        fn from(v: CFNFeatureAdditionalConfigurationName) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        CFNFeatureConfigurationName[9] {
+            AiAnalyst = "AI_ANALYST",
+            AiProtection = "AI_PROTECTION",
+            EbsMalwareProtection = "EBS_MALWARE_PROTECTION",
+            EksAuditLogs = "EKS_AUDIT_LOGS",
+            EksRuntimeMonitoring = "EKS_RUNTIME_MONITORING",
+            LambdaNetworkLogs = "LAMBDA_NETWORK_LOGS",
+            RdsLoginEvents = "RDS_LOGIN_EVENTS",
+            RuntimeMonitoring = "RUNTIME_MONITORING",
+            S3DataEvents = "S3_DATA_EVENTS",
         }
     }
 
-    impl From<CFNFeatureAdditionalConfigurationName> for Val<CFNFeatureAdditionalConfigurationName> {
-        fn from(v: CFNFeatureAdditionalConfigurationName) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        CFNFeatureConfigurationStatus[2] {
+            Enabled = "ENABLED",
+            Disabled = "DISABLED",
         }
     }
 
-    /// Rendered as its CloudFormation spelling ([`CFNFeatureAdditionalConfigurationStatus::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum CFNFeatureAdditionalConfigurationStatus {
-        /// `DISABLED`
-        Disabled,
-        /// `ENABLED`
-        Enabled,
-    }
-
-    impl CFNFeatureAdditionalConfigurationStatus {
-        /// Every variant, in schema order.
-        pub const ALL: [CFNFeatureAdditionalConfigurationStatus; 2] =
-            [CFNFeatureAdditionalConfigurationStatus::Disabled, CFNFeatureAdditionalConfigurationStatus::Enabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                CFNFeatureAdditionalConfigurationStatus::Disabled => "DISABLED",
-                CFNFeatureAdditionalConfigurationStatus::Enabled => "ENABLED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for CFNFeatureAdditionalConfigurationStatus {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<CFNFeatureAdditionalConfigurationStatus> for Value {
-        fn from(v: CFNFeatureAdditionalConfigurationStatus) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<CFNFeatureAdditionalConfigurationStatus> for Val<CFNFeatureAdditionalConfigurationStatus> {
-        fn from(v: CFNFeatureAdditionalConfigurationStatus) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`CFNFeatureConfigurationName::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum CFNFeatureConfigurationName {
-        /// `AI_ANALYST`
-        AiAnalyst,
-        /// `AI_PROTECTION`
-        AiProtection,
-        /// `EBS_MALWARE_PROTECTION`
-        EbsMalwareProtection,
-        /// `EKS_AUDIT_LOGS`
-        EksAuditLogs,
-        /// `EKS_RUNTIME_MONITORING`
-        EksRuntimeMonitoring,
-        /// `LAMBDA_NETWORK_LOGS`
-        LambdaNetworkLogs,
-        /// `RDS_LOGIN_EVENTS`
-        RdsLoginEvents,
-        /// `RUNTIME_MONITORING`
-        RuntimeMonitoring,
-        /// `S3_DATA_EVENTS`
-        S3DataEvents,
-    }
-
-    impl CFNFeatureConfigurationName {
-        /// Every variant, in schema order.
-        pub const ALL: [CFNFeatureConfigurationName; 9] = [
-            CFNFeatureConfigurationName::AiAnalyst,
-            CFNFeatureConfigurationName::AiProtection,
-            CFNFeatureConfigurationName::EbsMalwareProtection,
-            CFNFeatureConfigurationName::EksAuditLogs,
-            CFNFeatureConfigurationName::EksRuntimeMonitoring,
-            CFNFeatureConfigurationName::LambdaNetworkLogs,
-            CFNFeatureConfigurationName::RdsLoginEvents,
-            CFNFeatureConfigurationName::RuntimeMonitoring,
-            CFNFeatureConfigurationName::S3DataEvents,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                CFNFeatureConfigurationName::AiAnalyst => "AI_ANALYST",
-                CFNFeatureConfigurationName::AiProtection => "AI_PROTECTION",
-                CFNFeatureConfigurationName::EbsMalwareProtection => "EBS_MALWARE_PROTECTION",
-                CFNFeatureConfigurationName::EksAuditLogs => "EKS_AUDIT_LOGS",
-                CFNFeatureConfigurationName::EksRuntimeMonitoring => "EKS_RUNTIME_MONITORING",
-                CFNFeatureConfigurationName::LambdaNetworkLogs => "LAMBDA_NETWORK_LOGS",
-                CFNFeatureConfigurationName::RdsLoginEvents => "RDS_LOGIN_EVENTS",
-                CFNFeatureConfigurationName::RuntimeMonitoring => "RUNTIME_MONITORING",
-                CFNFeatureConfigurationName::S3DataEvents => "S3_DATA_EVENTS",
-            }
-        }
-    }
-
-    impl std::fmt::Display for CFNFeatureConfigurationName {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<CFNFeatureConfigurationName> for Value {
-        fn from(v: CFNFeatureConfigurationName) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<CFNFeatureConfigurationName> for Val<CFNFeatureConfigurationName> {
-        fn from(v: CFNFeatureConfigurationName) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`CFNFeatureConfigurationStatus::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum CFNFeatureConfigurationStatus {
-        /// `ENABLED`
-        Enabled,
-        /// `DISABLED`
-        Disabled,
-    }
-
-    impl CFNFeatureConfigurationStatus {
-        /// Every variant, in schema order.
-        pub const ALL: [CFNFeatureConfigurationStatus; 2] =
-            [CFNFeatureConfigurationStatus::Enabled, CFNFeatureConfigurationStatus::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                CFNFeatureConfigurationStatus::Enabled => "ENABLED",
-                CFNFeatureConfigurationStatus::Disabled => "DISABLED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for CFNFeatureConfigurationStatus {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<CFNFeatureConfigurationStatus> for Value {
-        fn from(v: CFNFeatureConfigurationStatus) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<CFNFeatureConfigurationStatus> for Val<CFNFeatureConfigurationStatus> {
-        fn from(v: CFNFeatureConfigurationStatus) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`FindingPublishingFrequency::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum FindingPublishingFrequency {
-        /// `FIFTEEN_MINUTES`
-        FifteenMinutes,
-        /// `ONE_HOUR`
-        OneHour,
-        /// `SIX_HOURS`
-        SixHours,
-    }
-
-    impl FindingPublishingFrequency {
-        /// Every variant, in schema order.
-        pub const ALL: [FindingPublishingFrequency; 3] = [
-            FindingPublishingFrequency::FifteenMinutes,
-            FindingPublishingFrequency::OneHour,
-            FindingPublishingFrequency::SixHours,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                FindingPublishingFrequency::FifteenMinutes => "FIFTEEN_MINUTES",
-                FindingPublishingFrequency::OneHour => "ONE_HOUR",
-                FindingPublishingFrequency::SixHours => "SIX_HOURS",
-            }
-        }
-    }
-
-    impl std::fmt::Display for FindingPublishingFrequency {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<FindingPublishingFrequency> for Value {
-        fn from(v: FindingPublishingFrequency) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<FindingPublishingFrequency> for Val<FindingPublishingFrequency> {
-        fn from(v: FindingPublishingFrequency) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        FindingPublishingFrequency[3] {
+            FifteenMinutes = "FIFTEEN_MINUTES",
+            OneHour = "ONE_HOUR",
+            SixHours = "SIX_HOURS",
         }
     }
 }
@@ -783,7 +542,7 @@ impl crate::core::element::CfnResource for CfnFilter {
 
 /// Property types and enums of [`CfnFilter`] (`AWS::GuardDuty::Filter`).
 pub mod filter {
-    use crate::core::value::{IntoValue, Map, Val, Value};
+    use crate::core::value::{IntoValue, Map, Value};
     use crate::l1::put;
 
     /// `FindingCriteria` property type of `AWS::GuardDuty::Filter`.
@@ -814,43 +573,10 @@ pub mod filter {
 
     property_type!(FindingCriteria);
 
-    /// Rendered as its CloudFormation spelling ([`Action::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Action {
-        /// `ARCHIVE`
-        Archive,
-        /// `NOOP`
-        Noop,
-    }
-
-    impl Action {
-        /// Every variant, in schema order.
-        pub const ALL: [Action; 2] = [Action::Archive, Action::Noop];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Action::Archive => "ARCHIVE",
-                Action::Noop => "NOOP",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Action {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Action> for Value {
-        fn from(v: Action) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Action> for Val<Action> {
-        fn from(v: Action) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        Action[2] {
+            Archive = "ARCHIVE",
+            Noop = "NOOP",
         }
     }
 }
@@ -935,58 +661,15 @@ impl Handle<CfnIPSet> {
 
 /// Property types and enums of [`CfnIPSet`] (`AWS::GuardDuty::IPSet`).
 pub mod ip_set {
-    use crate::core::value::{Val, Value};
 
-    /// Rendered as its CloudFormation spelling ([`Format::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Format {
-        /// `ALIEN_VAULT`
-        AlienVault,
-        /// `FIRE_EYE`
-        FireEye,
-        /// `OTX_CSV`
-        OtxCsv,
-        /// `PROOF_POINT`
-        ProofPoint,
-        /// `STIX`
-        Stix,
-        /// `TXT`
-        Txt,
-    }
-
-    impl Format {
-        /// Every variant, in schema order.
-        pub const ALL: [Format; 6] =
-            [Format::AlienVault, Format::FireEye, Format::OtxCsv, Format::ProofPoint, Format::Stix, Format::Txt];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Format::AlienVault => "ALIEN_VAULT",
-                Format::FireEye => "FIRE_EYE",
-                Format::OtxCsv => "OTX_CSV",
-                Format::ProofPoint => "PROOF_POINT",
-                Format::Stix => "STIX",
-                Format::Txt => "TXT",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Format {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Format> for Value {
-        fn from(v: Format) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Format> for Val<Format> {
-        fn from(v: Format) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        Format[6] {
+            AlienVault = "ALIEN_VAULT",
+            FireEye = "FIRE_EYE",
+            OtxCsv = "OTX_CSV",
+            ProofPoint = "PROOF_POINT",
+            Stix = "STIX",
+            Txt = "TXT",
         }
     }
 }
@@ -1215,45 +898,11 @@ pub mod malware_protection_plan {
 
     property_type!(S3Bucket);
 
-    /// Indicates whether or not you chose GuardDuty to add a predefined tag to the scanned S3 object.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Status::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Status {
-        /// `DISABLED`
-        Disabled,
-        /// `ENABLED`
-        Enabled,
-    }
-
-    impl Status {
-        /// Every variant, in schema order.
-        pub const ALL: [Status; 2] = [Status::Disabled, Status::Enabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Status::Disabled => "DISABLED",
-                Status::Enabled => "ENABLED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Status {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Status> for Value {
-        fn from(v: Status) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Status> for Val<Status> {
-        fn from(v: Status) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Indicates whether or not you chose GuardDuty to add a predefined tag to the scanned S3 object.
+        Status[2] {
+            Disabled = "DISABLED",
+            Enabled = "ENABLED",
         }
     }
 }
@@ -1367,58 +1016,15 @@ impl crate::core::element::CfnResource for CfnMember {
 
 /// Property types and enums of [`CfnMember`] (`AWS::GuardDuty::Member`).
 pub mod member {
-    use crate::core::value::{Val, Value};
 
-    /// Rendered as its CloudFormation spelling ([`Status::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Status {
-        /// `Created`
-        Created,
-        /// `Disabled`
-        Disabled,
-        /// `Enabled`
-        Enabled,
-        /// `Invited`
-        Invited,
-        /// `Removed`
-        Removed,
-        /// `Resigned`
-        Resigned,
-    }
-
-    impl Status {
-        /// Every variant, in schema order.
-        pub const ALL: [Status; 6] =
-            [Status::Created, Status::Disabled, Status::Enabled, Status::Invited, Status::Removed, Status::Resigned];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Status::Created => "Created",
-                Status::Disabled => "Disabled",
-                Status::Enabled => "Enabled",
-                Status::Invited => "Invited",
-                Status::Removed => "Removed",
-                Status::Resigned => "Resigned",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Status {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Status> for Value {
-        fn from(v: Status) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Status> for Val<Status> {
-        fn from(v: Status) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        Status[6] {
+            Created = "Created",
+            Disabled = "Disabled",
+            Enabled = "Enabled",
+            Invited = "Invited",
+            Removed = "Removed",
+            Resigned = "Resigned",
         }
     }
 }
@@ -1548,42 +1154,10 @@ pub mod publishing_destination {
 
     property_type!(CFNDestinationProperties);
 
-    /// The type of resource for the publishing destination. Currently only Amazon S3 buckets are supported.
-    ///
-    /// Rendered as its CloudFormation spelling ([`DestinationType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DestinationType {
-        /// `S3`
-        S3,
-    }
-
-    impl DestinationType {
-        /// Every variant, in schema order.
-        pub const ALL: [DestinationType; 1] = [DestinationType::S3];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DestinationType::S3 => "S3",
-            }
-        }
-    }
-
-    impl std::fmt::Display for DestinationType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DestinationType> for Value {
-        fn from(v: DestinationType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DestinationType> for Val<DestinationType> {
-        fn from(v: DestinationType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The type of resource for the publishing destination. Currently only Amazon S3 buckets are supported.
+        DestinationType[1] {
+            S3 = "S3",
         }
     }
 }
@@ -1690,58 +1264,15 @@ impl Handle<CfnThreatEntitySet> {
 
 /// Property types and enums of [`CfnThreatEntitySet`] (`AWS::GuardDuty::ThreatEntitySet`).
 pub mod threat_entity_set {
-    use crate::core::value::{Val, Value};
 
-    /// Rendered as its CloudFormation spelling ([`Format::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Format {
-        /// `ALIEN_VAULT`
-        AlienVault,
-        /// `FIRE_EYE`
-        FireEye,
-        /// `OTX_CSV`
-        OtxCsv,
-        /// `PROOF_POINT`
-        ProofPoint,
-        /// `STIX`
-        Stix,
-        /// `TXT`
-        Txt,
-    }
-
-    impl Format {
-        /// Every variant, in schema order.
-        pub const ALL: [Format; 6] =
-            [Format::AlienVault, Format::FireEye, Format::OtxCsv, Format::ProofPoint, Format::Stix, Format::Txt];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Format::AlienVault => "ALIEN_VAULT",
-                Format::FireEye => "FIRE_EYE",
-                Format::OtxCsv => "OTX_CSV",
-                Format::ProofPoint => "PROOF_POINT",
-                Format::Stix => "STIX",
-                Format::Txt => "TXT",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Format {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Format> for Value {
-        fn from(v: Format) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Format> for Val<Format> {
-        fn from(v: Format) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        Format[6] {
+            AlienVault = "ALIEN_VAULT",
+            FireEye = "FIRE_EYE",
+            OtxCsv = "OTX_CSV",
+            ProofPoint = "PROOF_POINT",
+            Stix = "STIX",
+            Txt = "TXT",
         }
     }
 }
@@ -1826,58 +1357,15 @@ impl Handle<CfnThreatIntelSet> {
 
 /// Property types and enums of [`CfnThreatIntelSet`] (`AWS::GuardDuty::ThreatIntelSet`).
 pub mod threat_intel_set {
-    use crate::core::value::{Val, Value};
 
-    /// Rendered as its CloudFormation spelling ([`Format::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Format {
-        /// `ALIEN_VAULT`
-        AlienVault,
-        /// `FIRE_EYE`
-        FireEye,
-        /// `OTX_CSV`
-        OtxCsv,
-        /// `PROOF_POINT`
-        ProofPoint,
-        /// `STIX`
-        Stix,
-        /// `TXT`
-        Txt,
-    }
-
-    impl Format {
-        /// Every variant, in schema order.
-        pub const ALL: [Format; 6] =
-            [Format::AlienVault, Format::FireEye, Format::OtxCsv, Format::ProofPoint, Format::Stix, Format::Txt];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Format::AlienVault => "ALIEN_VAULT",
-                Format::FireEye => "FIRE_EYE",
-                Format::OtxCsv => "OTX_CSV",
-                Format::ProofPoint => "PROOF_POINT",
-                Format::Stix => "STIX",
-                Format::Txt => "TXT",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Format {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Format> for Value {
-        fn from(v: Format) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Format> for Val<Format> {
-        fn from(v: Format) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        Format[6] {
+            AlienVault = "ALIEN_VAULT",
+            FireEye = "FIRE_EYE",
+            OtxCsv = "OTX_CSV",
+            ProofPoint = "PROOF_POINT",
+            Stix = "STIX",
+            Txt = "TXT",
         }
     }
 }
@@ -1984,58 +1472,15 @@ impl Handle<CfnTrustedEntitySet> {
 
 /// Property types and enums of [`CfnTrustedEntitySet`] (`AWS::GuardDuty::TrustedEntitySet`).
 pub mod trusted_entity_set {
-    use crate::core::value::{Val, Value};
 
-    /// Rendered as its CloudFormation spelling ([`Format::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Format {
-        /// `ALIEN_VAULT`
-        AlienVault,
-        /// `FIRE_EYE`
-        FireEye,
-        /// `OTX_CSV`
-        OtxCsv,
-        /// `PROOF_POINT`
-        ProofPoint,
-        /// `STIX`
-        Stix,
-        /// `TXT`
-        Txt,
-    }
-
-    impl Format {
-        /// Every variant, in schema order.
-        pub const ALL: [Format; 6] =
-            [Format::AlienVault, Format::FireEye, Format::OtxCsv, Format::ProofPoint, Format::Stix, Format::Txt];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Format::AlienVault => "ALIEN_VAULT",
-                Format::FireEye => "FIRE_EYE",
-                Format::OtxCsv => "OTX_CSV",
-                Format::ProofPoint => "PROOF_POINT",
-                Format::Stix => "STIX",
-                Format::Txt => "TXT",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Format {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Format> for Value {
-        fn from(v: Format) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Format> for Val<Format> {
-        fn from(v: Format) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        Format[6] {
+            AlienVault = "ALIEN_VAULT",
+            FireEye = "FIRE_EYE",
+            OtxCsv = "OTX_CSV",
+            ProofPoint = "PROOF_POINT",
+            Stix = "STIX",
+            Txt = "TXT",
         }
     }
 }

@@ -249,45 +249,11 @@ pub mod data_transformation_profile {
 
     property_type!(StarterProfileSource);
 
-    /// The source format that this profile converts from.
-    ///
-    /// Rendered as its CloudFormation spelling ([`SourceFormat::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SourceFormat {
-        /// `CCDA`
-        Ccda,
-        /// `CSV`
-        Csv,
-    }
-
-    impl SourceFormat {
-        /// Every variant, in schema order.
-        pub const ALL: [SourceFormat; 2] = [SourceFormat::Ccda, SourceFormat::Csv];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SourceFormat::Ccda => "CCDA",
-                SourceFormat::Csv => "CSV",
-            }
-        }
-    }
-
-    impl std::fmt::Display for SourceFormat {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<SourceFormat> for Value {
-        fn from(v: SourceFormat) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<SourceFormat> for Val<SourceFormat> {
-        fn from(v: SourceFormat) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The source format that this profile converts from.
+        SourceFormat[2] {
+            Ccda = "CCDA",
+            Csv = "CSV",
         }
     }
 }
@@ -640,257 +606,52 @@ pub mod fhir_datastore {
 
     property_type!(SseConfiguration);
 
-    /// The analytics status for the Data Store.
-    ///
-    /// Rendered as its CloudFormation spelling ([`AnalyticsConfigurationStatus::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AnalyticsConfigurationStatus {
-        /// `ENABLED`
-        Enabled,
-        /// `PAUSED`
-        Paused,
-    }
-
-    impl AnalyticsConfigurationStatus {
-        /// Every variant, in schema order.
-        pub const ALL: [AnalyticsConfigurationStatus; 2] =
-            [AnalyticsConfigurationStatus::Enabled, AnalyticsConfigurationStatus::Paused];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AnalyticsConfigurationStatus::Enabled => "ENABLED",
-                AnalyticsConfigurationStatus::Paused => "PAUSED",
-            }
+    cfn_enum! {
+        /// The analytics status for the Data Store.
+        AnalyticsConfigurationStatus[2] {
+            Enabled = "ENABLED",
+            Paused = "PAUSED",
         }
     }
 
-    impl std::fmt::Display for AnalyticsConfigurationStatus {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// Type of Authorization Strategy. The two types of supported Authorization strategies are SMART_ON_FHIR_V1 and
+        /// AWS_AUTH.
+        AuthorizationStrategy[3] {
+            SmartOnFhirV1 = "SMART_ON_FHIR_V1",
+            AwsAuth = "AWS_AUTH",
+            SmartOnFhir = "SMART_ON_FHIR",
         }
     }
 
-    impl From<AnalyticsConfigurationStatus> for Value {
-        fn from(v: AnalyticsConfigurationStatus) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// The type of customer-managed-key (CMK) used for encryption. The two types of supported CMKs are customer owned
+        /// CMKs and AWS owned CMKs.
+        CmkType[2] {
+            CustomerManagedKmsKey = "CUSTOMER_MANAGED_KMS_KEY",
+            AwsOwnedKmsKey = "AWS_OWNED_KMS_KEY",
         }
     }
 
-    impl From<AnalyticsConfigurationStatus> for Val<AnalyticsConfigurationStatus> {
-        fn from(v: AnalyticsConfigurationStatus) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The FHIR version. Only R4 version data is supported.
+        DatastoreTypeVersion[1] {
+            R4 = "R4",
         }
     }
 
-    /// Type of Authorization Strategy. The two types of supported Authorization strategies are SMART_ON_FHIR_V1 and
-    /// AWS_AUTH.
-    ///
-    /// Rendered as its CloudFormation spelling ([`AuthorizationStrategy::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AuthorizationStrategy {
-        /// `SMART_ON_FHIR_V1`
-        SmartOnFhirV1,
-        /// `AWS_AUTH`
-        AwsAuth,
-        /// `SMART_ON_FHIR`
-        SmartOnFhir,
-    }
-
-    impl AuthorizationStrategy {
-        /// Every variant, in schema order.
-        pub const ALL: [AuthorizationStrategy; 3] =
-            [AuthorizationStrategy::SmartOnFhirV1, AuthorizationStrategy::AwsAuth, AuthorizationStrategy::SmartOnFhir];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AuthorizationStrategy::SmartOnFhirV1 => "SMART_ON_FHIR_V1",
-                AuthorizationStrategy::AwsAuth => "AWS_AUTH",
-                AuthorizationStrategy::SmartOnFhir => "SMART_ON_FHIR",
-            }
+    cfn_enum! {
+        /// The NLP status for the Data Store.
+        NlpConfigurationStatus[2] {
+            Enabled = "ENABLED",
+            Disabled = "DISABLED",
         }
     }
 
-    impl std::fmt::Display for AuthorizationStrategy {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<AuthorizationStrategy> for Value {
-        fn from(v: AuthorizationStrategy) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<AuthorizationStrategy> for Val<AuthorizationStrategy> {
-        fn from(v: AuthorizationStrategy) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The type of customer-managed-key (CMK) used for encryption. The two types of supported CMKs are customer owned CMKs
-    /// and AWS owned CMKs.
-    ///
-    /// Rendered as its CloudFormation spelling ([`CmkType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum CmkType {
-        /// `CUSTOMER_MANAGED_KMS_KEY`
-        CustomerManagedKmsKey,
-        /// `AWS_OWNED_KMS_KEY`
-        AwsOwnedKmsKey,
-    }
-
-    impl CmkType {
-        /// Every variant, in schema order.
-        pub const ALL: [CmkType; 2] = [CmkType::CustomerManagedKmsKey, CmkType::AwsOwnedKmsKey];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                CmkType::CustomerManagedKmsKey => "CUSTOMER_MANAGED_KMS_KEY",
-                CmkType::AwsOwnedKmsKey => "AWS_OWNED_KMS_KEY",
-            }
-        }
-    }
-
-    impl std::fmt::Display for CmkType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<CmkType> for Value {
-        fn from(v: CmkType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<CmkType> for Val<CmkType> {
-        fn from(v: CmkType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The FHIR version. Only R4 version data is supported.
-    ///
-    /// Rendered as its CloudFormation spelling ([`DatastoreTypeVersion::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DatastoreTypeVersion {
-        /// `R4`
-        R4,
-    }
-
-    impl DatastoreTypeVersion {
-        /// Every variant, in schema order.
-        pub const ALL: [DatastoreTypeVersion; 1] = [DatastoreTypeVersion::R4];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DatastoreTypeVersion::R4 => "R4",
-            }
-        }
-    }
-
-    impl std::fmt::Display for DatastoreTypeVersion {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DatastoreTypeVersion> for Value {
-        fn from(v: DatastoreTypeVersion) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DatastoreTypeVersion> for Val<DatastoreTypeVersion> {
-        fn from(v: DatastoreTypeVersion) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The NLP status for the Data Store.
-    ///
-    /// Rendered as its CloudFormation spelling ([`NlpConfigurationStatus::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum NlpConfigurationStatus {
-        /// `ENABLED`
-        Enabled,
-        /// `DISABLED`
-        Disabled,
-    }
-
-    impl NlpConfigurationStatus {
-        /// Every variant, in schema order.
-        pub const ALL: [NlpConfigurationStatus; 2] =
-            [NlpConfigurationStatus::Enabled, NlpConfigurationStatus::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                NlpConfigurationStatus::Enabled => "ENABLED",
-                NlpConfigurationStatus::Disabled => "DISABLED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for NlpConfigurationStatus {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<NlpConfigurationStatus> for Value {
-        fn from(v: NlpConfigurationStatus) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<NlpConfigurationStatus> for Val<NlpConfigurationStatus> {
-        fn from(v: NlpConfigurationStatus) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The type of preloaded data. Only Synthea preloaded data is supported.
-    ///
-    /// Rendered as its CloudFormation spelling ([`PreloadDataType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PreloadDataType {
-        /// `SYNTHEA`
-        Synthea,
-    }
-
-    impl PreloadDataType {
-        /// Every variant, in schema order.
-        pub const ALL: [PreloadDataType; 1] = [PreloadDataType::Synthea];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PreloadDataType::Synthea => "SYNTHEA",
-            }
-        }
-    }
-
-    impl std::fmt::Display for PreloadDataType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PreloadDataType> for Value {
-        fn from(v: PreloadDataType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PreloadDataType> for Val<PreloadDataType> {
-        fn from(v: PreloadDataType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The type of preloaded data. Only Synthea preloaded data is supported.
+        PreloadDataType[1] {
+            Synthea = "SYNTHEA",
         }
     }
 }

@@ -1158,46 +1158,11 @@ pub mod saml_provider {
 
     property_type!(SAMLPrivateKey);
 
-    /// The encryption setting for the SAML provider
-    ///
-    /// Rendered as its CloudFormation spelling ([`AssertionEncryptionMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AssertionEncryptionMode {
-        /// `Allowed`
-        Allowed,
-        /// `Required`
-        Required,
-    }
-
-    impl AssertionEncryptionMode {
-        /// Every variant, in schema order.
-        pub const ALL: [AssertionEncryptionMode; 2] =
-            [AssertionEncryptionMode::Allowed, AssertionEncryptionMode::Required];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AssertionEncryptionMode::Allowed => "Allowed",
-                AssertionEncryptionMode::Required => "Required",
-            }
-        }
-    }
-
-    impl std::fmt::Display for AssertionEncryptionMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<AssertionEncryptionMode> for Value {
-        fn from(v: AssertionEncryptionMode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<AssertionEncryptionMode> for Val<AssertionEncryptionMode> {
-        fn from(v: AssertionEncryptionMode) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The encryption setting for the SAML provider
+        AssertionEncryptionMode[2] {
+            Allowed = "Allowed",
+            Required = "Required",
         }
     }
 }

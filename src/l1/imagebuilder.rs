@@ -185,50 +185,13 @@ impl Handle<CfnComponent> {
 
 /// Property types and enums of [`CfnComponent`] (`AWS::ImageBuilder::Component`).
 pub mod component {
-    use crate::core::value::{Val, Value};
 
-    /// The platform of the component.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Platform::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Platform {
-        /// `Windows`
-        Windows,
-        /// `Linux`
-        Linux,
-        /// `macOS`
-        MacOS,
-    }
-
-    impl Platform {
-        /// Every variant, in schema order.
-        pub const ALL: [Platform; 3] = [Platform::Windows, Platform::Linux, Platform::MacOS];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Platform::Windows => "Windows",
-                Platform::Linux => "Linux",
-                Platform::MacOS => "macOS",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Platform {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Platform> for Value {
-        fn from(v: Platform) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Platform> for Val<Platform> {
-        fn from(v: Platform) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The platform of the component.
+        Platform[3] {
+            Windows = "Windows",
+            Linux = "Linux",
+            MacOS = "macOS",
         }
     }
 }
@@ -691,196 +654,40 @@ pub mod container_recipe {
 
     property_type!(TargetContainerRepository);
 
-    /// Specifies the type of container, such as Docker.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ContainerType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ContainerType {
-        /// `DOCKER`
-        Docker,
-    }
-
-    impl ContainerType {
-        /// Every variant, in schema order.
-        pub const ALL: [ContainerType; 1] = [ContainerType::Docker];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ContainerType::Docker => "DOCKER",
-            }
+    cfn_enum! {
+        /// Specifies the type of container, such as Docker.
+        ContainerType[1] {
+            Docker = "DOCKER",
         }
     }
 
-    impl std::fmt::Display for ContainerType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// Specifies the operating system platform when you use a custom source image.
+        PlatformOverride[2] {
+            Windows = "Windows",
+            Linux = "Linux",
         }
     }
 
-    impl From<ContainerType> for Value {
-        fn from(v: ContainerType) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// Specifies the service in which this image was registered.
+        Service[1] {
+            Ecr = "ECR",
         }
     }
 
-    impl From<ContainerType> for Val<ContainerType> {
-        fn from(v: ContainerType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Specifies the operating system platform when you use a custom source image.
-    ///
-    /// Rendered as its CloudFormation spelling ([`PlatformOverride::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PlatformOverride {
-        /// `Windows`
-        Windows,
-        /// `Linux`
-        Linux,
-    }
-
-    impl PlatformOverride {
-        /// Every variant, in schema order.
-        pub const ALL: [PlatformOverride; 2] = [PlatformOverride::Windows, PlatformOverride::Linux];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PlatformOverride::Windows => "Windows",
-                PlatformOverride::Linux => "Linux",
-            }
-        }
-    }
-
-    impl std::fmt::Display for PlatformOverride {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PlatformOverride> for Value {
-        fn from(v: PlatformOverride) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PlatformOverride> for Val<PlatformOverride> {
-        fn from(v: PlatformOverride) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Specifies the service in which this image was registered.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Service::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Service {
-        /// `ECR`
-        Ecr,
-    }
-
-    impl Service {
-        /// Every variant, in schema order.
-        pub const ALL: [Service; 1] = [Service::Ecr];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Service::Ecr => "ECR",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Service {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Service> for Value {
-        fn from(v: Service) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Service> for Val<Service> {
-        fn from(v: Service) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Use to override the device's volume type.
-    ///
-    /// Rendered as its CloudFormation spelling ([`VolumeType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum VolumeType {
-        /// `standard`
-        Standard,
-        /// `io1`
-        Io1,
-        /// `io2`
-        Io2,
-        /// `io2a`
-        Io2a,
-        /// `gp2`
-        Gp2,
-        /// `gp3`
-        Gp3,
-        /// `gp3a`
-        Gp3a,
-        /// `sc1`
-        Sc1,
-        /// `st1`
-        St1,
-    }
-
-    impl VolumeType {
-        /// Every variant, in schema order.
-        pub const ALL: [VolumeType; 9] = [
-            VolumeType::Standard,
-            VolumeType::Io1,
-            VolumeType::Io2,
-            VolumeType::Io2a,
-            VolumeType::Gp2,
-            VolumeType::Gp3,
-            VolumeType::Gp3a,
-            VolumeType::Sc1,
-            VolumeType::St1,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                VolumeType::Standard => "standard",
-                VolumeType::Io1 => "io1",
-                VolumeType::Io2 => "io2",
-                VolumeType::Io2a => "io2a",
-                VolumeType::Gp2 => "gp2",
-                VolumeType::Gp3 => "gp3",
-                VolumeType::Gp3a => "gp3a",
-                VolumeType::Sc1 => "sc1",
-                VolumeType::St1 => "st1",
-            }
-        }
-    }
-
-    impl std::fmt::Display for VolumeType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<VolumeType> for Value {
-        fn from(v: VolumeType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<VolumeType> for Val<VolumeType> {
-        fn from(v: VolumeType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Use to override the device's volume type.
+        VolumeType[9] {
+            Standard = "standard",
+            Io1 = "io1",
+            Io2 = "io2",
+            Io2a = "io2a",
+            Gp2 = "gp2",
+            Gp3 = "gp3",
+            Gp3a = "gp3a",
+            Sc1 = "sc1",
+            St1 = "st1",
         }
     }
 }
@@ -1451,84 +1258,18 @@ pub mod distribution_configuration {
 
     property_type!(TargetContainerRepository);
 
-    /// The data type of the SSM parameter.
-    ///
-    /// Rendered as its CloudFormation spelling ([`DataType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DataType {
-        /// `text`
-        Text,
-        /// `aws:ec2:image`
-        AwsEc2Image,
-    }
-
-    impl DataType {
-        /// Every variant, in schema order.
-        pub const ALL: [DataType; 2] = [DataType::Text, DataType::AwsEc2Image];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DataType::Text => "text",
-                DataType::AwsEc2Image => "aws:ec2:image",
-            }
+    cfn_enum! {
+        /// The data type of the SSM parameter.
+        DataType[2] {
+            Text = "text",
+            AwsEc2Image = "aws:ec2:image",
         }
     }
 
-    impl std::fmt::Display for DataType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DataType> for Value {
-        fn from(v: DataType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DataType> for Val<DataType> {
-        fn from(v: DataType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The service of target container repository.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Service::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Service {
-        /// `ECR`
-        Ecr,
-    }
-
-    impl Service {
-        /// Every variant, in schema order.
-        pub const ALL: [Service; 1] = [Service::Ecr];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Service::Ecr => "ECR",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Service {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Service> for Value {
-        fn from(v: Service) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Service> for Val<Service> {
-        fn from(v: Service) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The service of target container repository.
+        Service[1] {
+            Ecr = "ECR",
         }
     }
 }
@@ -2014,45 +1755,11 @@ pub mod image {
 
     property_type!(WorkflowParameter);
 
-    /// Define execution decision in case of workflow failure
-    ///
-    /// Rendered as its CloudFormation spelling ([`OnFailure::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum OnFailure {
-        /// `CONTINUE`
-        Continue,
-        /// `ABORT`
-        Abort,
-    }
-
-    impl OnFailure {
-        /// Every variant, in schema order.
-        pub const ALL: [OnFailure; 2] = [OnFailure::Continue, OnFailure::Abort];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                OnFailure::Continue => "CONTINUE",
-                OnFailure::Abort => "ABORT",
-            }
-        }
-    }
-
-    impl std::fmt::Display for OnFailure {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<OnFailure> for Value {
-        fn from(v: OnFailure) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<OnFailure> for Val<OnFailure> {
-        fn from(v: OnFailure) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Define execution decision in case of workflow failure
+        OnFailure[2] {
+            Continue = "CONTINUE",
+            Abort = "ABORT",
         }
     }
 }
@@ -2537,134 +2244,27 @@ pub mod image_pipeline {
 
     property_type!(WorkflowParameter);
 
-    /// Define execution decision in case of workflow failure
-    ///
-    /// Rendered as its CloudFormation spelling ([`OnFailure::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum OnFailure {
-        /// `CONTINUE`
-        Continue,
-        /// `ABORT`
-        Abort,
-    }
-
-    impl OnFailure {
-        /// Every variant, in schema order.
-        pub const ALL: [OnFailure; 2] = [OnFailure::Continue, OnFailure::Abort];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                OnFailure::Continue => "CONTINUE",
-                OnFailure::Abort => "ABORT",
-            }
+    cfn_enum! {
+        /// Define execution decision in case of workflow failure
+        OnFailure[2] {
+            Continue = "CONTINUE",
+            Abort = "ABORT",
         }
     }
 
-    impl std::fmt::Display for OnFailure {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// The condition configures when the pipeline should trigger a new image build.
+        PipelineExecutionStartCondition[2] {
+            ExpressionMatchOnly = "EXPRESSION_MATCH_ONLY",
+            ExpressionMatchAndDependencyUpdatesAvailable = "EXPRESSION_MATCH_AND_DEPENDENCY_UPDATES_AVAILABLE",
         }
     }
 
-    impl From<OnFailure> for Value {
-        fn from(v: OnFailure) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<OnFailure> for Val<OnFailure> {
-        fn from(v: OnFailure) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The condition configures when the pipeline should trigger a new image build.
-    ///
-    /// Rendered as its CloudFormation spelling ([`PipelineExecutionStartCondition::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PipelineExecutionStartCondition {
-        /// `EXPRESSION_MATCH_ONLY`
-        ExpressionMatchOnly,
-        /// `EXPRESSION_MATCH_AND_DEPENDENCY_UPDATES_AVAILABLE`
-        ExpressionMatchAndDependencyUpdatesAvailable,
-    }
-
-    impl PipelineExecutionStartCondition {
-        /// Every variant, in schema order.
-        pub const ALL: [PipelineExecutionStartCondition; 2] = [
-            PipelineExecutionStartCondition::ExpressionMatchOnly,
-            PipelineExecutionStartCondition::ExpressionMatchAndDependencyUpdatesAvailable,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PipelineExecutionStartCondition::ExpressionMatchOnly => "EXPRESSION_MATCH_ONLY",
-                PipelineExecutionStartCondition::ExpressionMatchAndDependencyUpdatesAvailable => {
-                    "EXPRESSION_MATCH_AND_DEPENDENCY_UPDATES_AVAILABLE"
-                }
-            }
-        }
-    }
-
-    impl std::fmt::Display for PipelineExecutionStartCondition {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PipelineExecutionStartCondition> for Value {
-        fn from(v: PipelineExecutionStartCondition) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PipelineExecutionStartCondition> for Val<PipelineExecutionStartCondition> {
-        fn from(v: PipelineExecutionStartCondition) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The status of the image pipeline.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Status::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Status {
-        /// `DISABLED`
-        Disabled,
-        /// `ENABLED`
-        Enabled,
-    }
-
-    impl Status {
-        /// Every variant, in schema order.
-        pub const ALL: [Status; 2] = [Status::Disabled, Status::Enabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Status::Disabled => "DISABLED",
-                Status::Enabled => "ENABLED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Status {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Status> for Value {
-        fn from(v: Status) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Status> for Val<Status> {
-        fn from(v: Status) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The status of the image pipeline.
+        Status[2] {
+            Disabled = "DISABLED",
+            Enabled = "ENABLED",
         }
     }
 }
@@ -3104,76 +2704,18 @@ pub mod image_recipe {
 
     property_type!(SystemsManagerAgent);
 
-    /// Use to override the device's volume type.
-    ///
-    /// Rendered as its CloudFormation spelling ([`VolumeType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum VolumeType {
-        /// `standard`
-        Standard,
-        /// `io1`
-        Io1,
-        /// `io2`
-        Io2,
-        /// `io2a`
-        Io2a,
-        /// `gp2`
-        Gp2,
-        /// `gp3`
-        Gp3,
-        /// `gp3a`
-        Gp3a,
-        /// `sc1`
-        Sc1,
-        /// `st1`
-        St1,
-    }
-
-    impl VolumeType {
-        /// Every variant, in schema order.
-        pub const ALL: [VolumeType; 9] = [
-            VolumeType::Standard,
-            VolumeType::Io1,
-            VolumeType::Io2,
-            VolumeType::Io2a,
-            VolumeType::Gp2,
-            VolumeType::Gp3,
-            VolumeType::Gp3a,
-            VolumeType::Sc1,
-            VolumeType::St1,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                VolumeType::Standard => "standard",
-                VolumeType::Io1 => "io1",
-                VolumeType::Io2 => "io2",
-                VolumeType::Io2a => "io2a",
-                VolumeType::Gp2 => "gp2",
-                VolumeType::Gp3 => "gp3",
-                VolumeType::Gp3a => "gp3a",
-                VolumeType::Sc1 => "sc1",
-                VolumeType::St1 => "st1",
-            }
-        }
-    }
-
-    impl std::fmt::Display for VolumeType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<VolumeType> for Value {
-        fn from(v: VolumeType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<VolumeType> for Val<VolumeType> {
-        fn from(v: VolumeType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Use to override the device's volume type.
+        VolumeType[9] {
+            Standard = "standard",
+            Io1 = "io1",
+            Io2 = "io2",
+            Io2a = "io2a",
+            Gp2 = "gp2",
+            Gp3 = "gp3",
+            Gp3a = "gp3a",
+            Sc1 = "sc1",
+            St1 = "st1",
         }
     }
 }
@@ -3569,91 +3111,21 @@ pub mod infrastructure_configuration {
 
     property_type!(S3Logs);
 
-    /// Indicates whether a signed token header is required for instance metadata retrieval requests. The values affect the
-    /// response as follows:
-    ///
-    /// Rendered as its CloudFormation spelling ([`HttpTokens::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum HttpTokens {
-        /// `required`
-        Required,
-        /// `optional`
-        Optional,
-    }
-
-    impl HttpTokens {
-        /// Every variant, in schema order.
-        pub const ALL: [HttpTokens; 2] = [HttpTokens::Required, HttpTokens::Optional];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                HttpTokens::Required => "required",
-                HttpTokens::Optional => "optional",
-            }
+    cfn_enum! {
+        /// Indicates whether a signed token header is required for instance metadata retrieval requests. The values affect
+        /// the response as follows:
+        HttpTokens[2] {
+            Required = "required",
+            Optional = "optional",
         }
     }
 
-    impl std::fmt::Display for HttpTokens {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<HttpTokens> for Value {
-        fn from(v: HttpTokens) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<HttpTokens> for Val<HttpTokens> {
-        fn from(v: HttpTokens) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Tenancy
-    ///
-    /// Rendered as its CloudFormation spelling ([`Tenancy::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Tenancy {
-        /// `default`
-        Default,
-        /// `dedicated`
-        Dedicated,
-        /// `host`
-        Host,
-    }
-
-    impl Tenancy {
-        /// Every variant, in schema order.
-        pub const ALL: [Tenancy; 3] = [Tenancy::Default, Tenancy::Dedicated, Tenancy::Host];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Tenancy::Default => "default",
-                Tenancy::Dedicated => "dedicated",
-                Tenancy::Host => "host",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Tenancy {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Tenancy> for Value {
-        fn from(v: Tenancy) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Tenancy> for Val<Tenancy> {
-        fn from(v: Tenancy) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Tenancy
+        Tenancy[3] {
+            Default = "default",
+            Dedicated = "dedicated",
+            Host = "host",
         }
     }
 }
@@ -4125,222 +3597,46 @@ pub mod lifecycle_policy {
 
     property_type!(ResourceSelection);
 
-    /// The action type of the policy detail.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ActionType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ActionType {
-        /// `DELETE`
-        Delete,
-        /// `DEPRECATE`
-        Deprecate,
-        /// `DISABLE`
-        Disable,
-    }
-
-    impl ActionType {
-        /// Every variant, in schema order.
-        pub const ALL: [ActionType; 3] = [ActionType::Delete, ActionType::Deprecate, ActionType::Disable];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ActionType::Delete => "DELETE",
-                ActionType::Deprecate => "DEPRECATE",
-                ActionType::Disable => "DISABLE",
-            }
+    cfn_enum! {
+        /// The action type of the policy detail.
+        ActionType[3] {
+            Delete = "DELETE",
+            Deprecate = "DEPRECATE",
+            Disable = "DISABLE",
         }
     }
 
-    impl std::fmt::Display for ActionType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// The filter type.
+        FilterType[2] {
+            Age = "AGE",
+            Count = "COUNT",
         }
     }
 
-    impl From<ActionType> for Value {
-        fn from(v: ActionType) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// The resource type of the lifecycle policy.
+        ResourceType[2] {
+            AmiImage = "AMI_IMAGE",
+            ContainerImage = "CONTAINER_IMAGE",
         }
     }
 
-    impl From<ActionType> for Val<ActionType> {
-        fn from(v: ActionType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The status of the lifecycle policy.
+        Status[2] {
+            Disabled = "DISABLED",
+            Enabled = "ENABLED",
         }
     }
 
-    /// The filter type.
-    ///
-    /// Rendered as its CloudFormation spelling ([`FilterType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum FilterType {
-        /// `AGE`
-        Age,
-        /// `COUNT`
-        Count,
-    }
-
-    impl FilterType {
-        /// Every variant, in schema order.
-        pub const ALL: [FilterType; 2] = [FilterType::Age, FilterType::Count];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                FilterType::Age => "AGE",
-                FilterType::Count => "COUNT",
-            }
-        }
-    }
-
-    impl std::fmt::Display for FilterType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<FilterType> for Value {
-        fn from(v: FilterType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<FilterType> for Val<FilterType> {
-        fn from(v: FilterType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The resource type of the lifecycle policy.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ResourceType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ResourceType {
-        /// `AMI_IMAGE`
-        AmiImage,
-        /// `CONTAINER_IMAGE`
-        ContainerImage,
-    }
-
-    impl ResourceType {
-        /// Every variant, in schema order.
-        pub const ALL: [ResourceType; 2] = [ResourceType::AmiImage, ResourceType::ContainerImage];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ResourceType::AmiImage => "AMI_IMAGE",
-                ResourceType::ContainerImage => "CONTAINER_IMAGE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ResourceType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ResourceType> for Value {
-        fn from(v: ResourceType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ResourceType> for Val<ResourceType> {
-        fn from(v: ResourceType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The status of the lifecycle policy.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Status::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Status {
-        /// `DISABLED`
-        Disabled,
-        /// `ENABLED`
-        Enabled,
-    }
-
-    impl Status {
-        /// Every variant, in schema order.
-        pub const ALL: [Status; 2] = [Status::Disabled, Status::Enabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Status::Disabled => "DISABLED",
-                Status::Enabled => "ENABLED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Status {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Status> for Value {
-        fn from(v: Status) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Status> for Val<Status> {
-        fn from(v: Status) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// A time unit.
-    ///
-    /// Rendered as its CloudFormation spelling ([`TimeUnit::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TimeUnit {
-        /// `DAYS`
-        Days,
-        /// `WEEKS`
-        Weeks,
-        /// `MONTHS`
-        Months,
-        /// `YEARS`
-        Years,
-    }
-
-    impl TimeUnit {
-        /// Every variant, in schema order.
-        pub const ALL: [TimeUnit; 4] = [TimeUnit::Days, TimeUnit::Weeks, TimeUnit::Months, TimeUnit::Years];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                TimeUnit::Days => "DAYS",
-                TimeUnit::Weeks => "WEEKS",
-                TimeUnit::Months => "MONTHS",
-                TimeUnit::Years => "YEARS",
-            }
-        }
-    }
-
-    impl std::fmt::Display for TimeUnit {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<TimeUnit> for Value {
-        fn from(v: TimeUnit) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<TimeUnit> for Val<TimeUnit> {
-        fn from(v: TimeUnit) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// A time unit.
+        TimeUnit[4] {
+            Days = "DAYS",
+            Weeks = "WEEKS",
+            Months = "MONTHS",
+            Years = "YEARS",
         }
     }
 }
@@ -4492,50 +3788,13 @@ impl Handle<CfnWorkflow> {
 
 /// Property types and enums of [`CfnWorkflow`] (`AWS::ImageBuilder::Workflow`).
 pub mod workflow {
-    use crate::core::value::{Val, Value};
 
-    /// The type of the workflow denotes whether the workflow is used to build, test, or distribute.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Type::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Type {
-        /// `BUILD`
-        Build,
-        /// `TEST`
-        Test,
-        /// `DISTRIBUTION`
-        Distribution,
-    }
-
-    impl Type {
-        /// Every variant, in schema order.
-        pub const ALL: [Type; 3] = [Type::Build, Type::Test, Type::Distribution];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Type::Build => "BUILD",
-                Type::Test => "TEST",
-                Type::Distribution => "DISTRIBUTION",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Type {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Type> for Value {
-        fn from(v: Type) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Type> for Val<Type> {
-        fn from(v: Type) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The type of the workflow denotes whether the workflow is used to build, test, or distribute.
+        Type[3] {
+            Build = "BUILD",
+            Test = "TEST",
+            Distribution = "DISTRIBUTION",
         }
     }
 }

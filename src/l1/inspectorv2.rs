@@ -275,98 +275,22 @@ pub mod cis_scan_configuration {
 
     property_type!(WeeklySchedule);
 
-    /// Rendered as its CloudFormation spelling ([`CisSecurityLevel::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum CisSecurityLevel {
-        /// `LEVEL_1`
-        Level1,
-        /// `LEVEL_2`
-        Level2,
-    }
-
-    impl CisSecurityLevel {
-        /// Every variant, in schema order.
-        pub const ALL: [CisSecurityLevel; 2] = [CisSecurityLevel::Level1, CisSecurityLevel::Level2];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                CisSecurityLevel::Level1 => "LEVEL_1",
-                CisSecurityLevel::Level2 => "LEVEL_2",
-            }
+    cfn_enum! {
+        CisSecurityLevel[2] {
+            Level1 = "LEVEL_1",
+            Level2 = "LEVEL_2",
         }
     }
 
-    impl std::fmt::Display for CisSecurityLevel {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<CisSecurityLevel> for Value {
-        fn from(v: CisSecurityLevel) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<CisSecurityLevel> for Val<CisSecurityLevel> {
-        fn from(v: CisSecurityLevel) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`Day::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Day {
-        /// `MON`
-        Mon,
-        /// `TUE`
-        Tue,
-        /// `WED`
-        Wed,
-        /// `THU`
-        Thu,
-        /// `FRI`
-        Fri,
-        /// `SAT`
-        Sat,
-        /// `SUN`
-        Sun,
-    }
-
-    impl Day {
-        /// Every variant, in schema order.
-        pub const ALL: [Day; 7] = [Day::Mon, Day::Tue, Day::Wed, Day::Thu, Day::Fri, Day::Sat, Day::Sun];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Day::Mon => "MON",
-                Day::Tue => "TUE",
-                Day::Wed => "WED",
-                Day::Thu => "THU",
-                Day::Fri => "FRI",
-                Day::Sat => "SAT",
-                Day::Sun => "SUN",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Day {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Day> for Value {
-        fn from(v: Day) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Day> for Val<Day> {
-        fn from(v: Day) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        Day[7] {
+            Mon = "MON",
+            Tue = "TUE",
+            Wed = "WED",
+            Thu = "THU",
+            Fri = "FRI",
+            Sat = "SAT",
+            Sun = "SUN",
         }
     }
 }
@@ -615,43 +539,10 @@ pub mod code_security_integration {
 
     property_type!(UpdateGitLabSelfManagedIntegrationDetail);
 
-    /// Rendered as its CloudFormation spelling ([`IntegrationType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum IntegrationType {
-        /// `GITLAB_SELF_MANAGED`
-        GitlabSelfManaged,
-        /// `GITHUB`
-        Github,
-    }
-
-    impl IntegrationType {
-        /// Every variant, in schema order.
-        pub const ALL: [IntegrationType; 2] = [IntegrationType::GitlabSelfManaged, IntegrationType::Github];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                IntegrationType::GitlabSelfManaged => "GITLAB_SELF_MANAGED",
-                IntegrationType::Github => "GITHUB",
-            }
-        }
-    }
-
-    impl std::fmt::Display for IntegrationType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<IntegrationType> for Value {
-        fn from(v: IntegrationType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<IntegrationType> for Val<IntegrationType> {
-        fn from(v: IntegrationType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        IntegrationType[2] {
+            GitlabSelfManaged = "GITLAB_SELF_MANAGED",
+            Github = "GITHUB",
         }
     }
 }
@@ -858,208 +749,39 @@ pub mod code_security_scan_configuration {
 
     property_type!(ScopeSettings);
 
-    /// Rendered as its CloudFormation spelling ([`ConfigurationLevel::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ConfigurationLevel {
-        /// `ORGANIZATION`
-        Organization,
-        /// `ACCOUNT`
-        Account,
-    }
-
-    impl ConfigurationLevel {
-        /// Every variant, in schema order.
-        pub const ALL: [ConfigurationLevel; 2] = [ConfigurationLevel::Organization, ConfigurationLevel::Account];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ConfigurationLevel::Organization => "ORGANIZATION",
-                ConfigurationLevel::Account => "ACCOUNT",
-            }
+    cfn_enum! {
+        ConfigurationLevel[2] {
+            Organization = "ORGANIZATION",
+            Account = "ACCOUNT",
         }
     }
 
-    impl std::fmt::Display for ConfigurationLevel {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        ContinuousIntegrationScanEvent[2] {
+            PullRequest = "PULL_REQUEST",
+            Push = "PUSH",
         }
     }
 
-    impl From<ConfigurationLevel> for Value {
-        fn from(v: ConfigurationLevel) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        PeriodicScanFrequency[3] {
+            Weekly = "WEEKLY",
+            Monthly = "MONTHLY",
+            Never = "NEVER",
         }
     }
 
-    impl From<ConfigurationLevel> for Val<ConfigurationLevel> {
-        fn from(v: ConfigurationLevel) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        ProjectSelectionScope[1] {
+            All = "ALL",
         }
     }
 
-    /// Rendered as its CloudFormation spelling ([`ContinuousIntegrationScanEvent::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ContinuousIntegrationScanEvent {
-        /// `PULL_REQUEST`
-        PullRequest,
-        /// `PUSH`
-        Push,
-    }
-
-    impl ContinuousIntegrationScanEvent {
-        /// Every variant, in schema order.
-        pub const ALL: [ContinuousIntegrationScanEvent; 2] =
-            [ContinuousIntegrationScanEvent::PullRequest, ContinuousIntegrationScanEvent::Push];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ContinuousIntegrationScanEvent::PullRequest => "PULL_REQUEST",
-                ContinuousIntegrationScanEvent::Push => "PUSH",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ContinuousIntegrationScanEvent {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ContinuousIntegrationScanEvent> for Value {
-        fn from(v: ContinuousIntegrationScanEvent) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ContinuousIntegrationScanEvent> for Val<ContinuousIntegrationScanEvent> {
-        fn from(v: ContinuousIntegrationScanEvent) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`PeriodicScanFrequency::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PeriodicScanFrequency {
-        /// `WEEKLY`
-        Weekly,
-        /// `MONTHLY`
-        Monthly,
-        /// `NEVER`
-        Never,
-    }
-
-    impl PeriodicScanFrequency {
-        /// Every variant, in schema order.
-        pub const ALL: [PeriodicScanFrequency; 3] =
-            [PeriodicScanFrequency::Weekly, PeriodicScanFrequency::Monthly, PeriodicScanFrequency::Never];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PeriodicScanFrequency::Weekly => "WEEKLY",
-                PeriodicScanFrequency::Monthly => "MONTHLY",
-                PeriodicScanFrequency::Never => "NEVER",
-            }
-        }
-    }
-
-    impl std::fmt::Display for PeriodicScanFrequency {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PeriodicScanFrequency> for Value {
-        fn from(v: PeriodicScanFrequency) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PeriodicScanFrequency> for Val<PeriodicScanFrequency> {
-        fn from(v: PeriodicScanFrequency) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`ProjectSelectionScope::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ProjectSelectionScope {
-        /// `ALL`
-        All,
-    }
-
-    impl ProjectSelectionScope {
-        /// Every variant, in schema order.
-        pub const ALL: [ProjectSelectionScope; 1] = [ProjectSelectionScope::All];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ProjectSelectionScope::All => "ALL",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ProjectSelectionScope {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ProjectSelectionScope> for Value {
-        fn from(v: ProjectSelectionScope) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ProjectSelectionScope> for Val<ProjectSelectionScope> {
-        fn from(v: ProjectSelectionScope) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`RuleSetCategory::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum RuleSetCategory {
-        /// `SAST`
-        Sast,
-        /// `IAC`
-        Iac,
-        /// `SCA`
-        Sca,
-    }
-
-    impl RuleSetCategory {
-        /// Every variant, in schema order.
-        pub const ALL: [RuleSetCategory; 3] = [RuleSetCategory::Sast, RuleSetCategory::Iac, RuleSetCategory::Sca];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                RuleSetCategory::Sast => "SAST",
-                RuleSetCategory::Iac => "IAC",
-                RuleSetCategory::Sca => "SCA",
-            }
-        }
-    }
-
-    impl std::fmt::Display for RuleSetCategory {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<RuleSetCategory> for Value {
-        fn from(v: RuleSetCategory) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<RuleSetCategory> for Val<RuleSetCategory> {
-        fn from(v: RuleSetCategory) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        RuleSetCategory[3] {
+            Sast = "SAST",
+            Iac = "IAC",
+            Sca = "SCA",
         }
     }
 }
@@ -1381,80 +1103,16 @@ pub mod connector {
 
     property_type!(ScopeConfiguration);
 
-    /// Rendered as its CloudFormation spelling ([`CloudProvider::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum CloudProvider {
-        /// `AZURE`
-        Azure,
-    }
-
-    impl CloudProvider {
-        /// Every variant, in schema order.
-        pub const ALL: [CloudProvider; 1] = [CloudProvider::Azure];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                CloudProvider::Azure => "AZURE",
-            }
+    cfn_enum! {
+        CloudProvider[1] {
+            Azure = "AZURE",
         }
     }
 
-    impl std::fmt::Display for CloudProvider {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<CloudProvider> for Value {
-        fn from(v: CloudProvider) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<CloudProvider> for Val<CloudProvider> {
-        fn from(v: CloudProvider) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`ScopeType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ScopeType {
-        /// `TENANT`
-        Tenant,
-        /// `SUBSCRIPTION`
-        Subscription,
-    }
-
-    impl ScopeType {
-        /// Every variant, in schema order.
-        pub const ALL: [ScopeType; 2] = [ScopeType::Tenant, ScopeType::Subscription];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ScopeType::Tenant => "TENANT",
-                ScopeType::Subscription => "SUBSCRIPTION",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ScopeType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ScopeType> for Value {
-        fn from(v: ScopeType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ScopeType> for Val<ScopeType> {
-        fn from(v: ScopeType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        ScopeType[2] {
+            Tenant = "TENANT",
+            Subscription = "SUBSCRIPTION",
         }
     }
 }
@@ -2007,124 +1665,24 @@ pub mod filter {
 
     property_type!(StringFilter);
 
-    /// Rendered as its CloudFormation spelling ([`FilterAction::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum FilterAction {
-        /// `NONE`
-        None,
-        /// `SUPPRESS`
-        Suppress,
-    }
-
-    impl FilterAction {
-        /// Every variant, in schema order.
-        pub const ALL: [FilterAction; 2] = [FilterAction::None, FilterAction::Suppress];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                FilterAction::None => "NONE",
-                FilterAction::Suppress => "SUPPRESS",
-            }
+    cfn_enum! {
+        FilterAction[2] {
+            None = "NONE",
+            Suppress = "SUPPRESS",
         }
     }
 
-    impl std::fmt::Display for FilterAction {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        MapComparison[1] {
+            Equals = "EQUALS",
         }
     }
 
-    impl From<FilterAction> for Value {
-        fn from(v: FilterAction) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<FilterAction> for Val<FilterAction> {
-        fn from(v: FilterAction) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`MapComparison::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum MapComparison {
-        /// `EQUALS`
-        Equals,
-    }
-
-    impl MapComparison {
-        /// Every variant, in schema order.
-        pub const ALL: [MapComparison; 1] = [MapComparison::Equals];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                MapComparison::Equals => "EQUALS",
-            }
-        }
-    }
-
-    impl std::fmt::Display for MapComparison {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<MapComparison> for Value {
-        fn from(v: MapComparison) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<MapComparison> for Val<MapComparison> {
-        fn from(v: MapComparison) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`StringComparison::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum StringComparison {
-        /// `EQUALS`
-        Equals,
-        /// `PREFIX`
-        Prefix,
-        /// `NOT_EQUALS`
-        NotEquals,
-    }
-
-    impl StringComparison {
-        /// Every variant, in schema order.
-        pub const ALL: [StringComparison; 3] =
-            [StringComparison::Equals, StringComparison::Prefix, StringComparison::NotEquals];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                StringComparison::Equals => "EQUALS",
-                StringComparison::Prefix => "PREFIX",
-                StringComparison::NotEquals => "NOT_EQUALS",
-            }
-        }
-    }
-
-    impl std::fmt::Display for StringComparison {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<StringComparison> for Value {
-        fn from(v: StringComparison) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<StringComparison> for Val<StringComparison> {
-        fn from(v: StringComparison) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        StringComparison[3] {
+            Equals = "EQUALS",
+            Prefix = "PREFIX",
+            NotEquals = "NOT_EQUALS",
         }
     }
 }

@@ -304,134 +304,26 @@ pub mod monitor {
 
     property_type!(S3Config);
 
-    /// Rendered as its CloudFormation spelling ([`LogDeliveryStatus::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum LogDeliveryStatus {
-        /// `ENABLED`
-        Enabled,
-        /// `DISABLED`
-        Disabled,
-    }
-
-    impl LogDeliveryStatus {
-        /// Every variant, in schema order.
-        pub const ALL: [LogDeliveryStatus; 2] = [LogDeliveryStatus::Enabled, LogDeliveryStatus::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                LogDeliveryStatus::Enabled => "ENABLED",
-                LogDeliveryStatus::Disabled => "DISABLED",
-            }
+    cfn_enum! {
+        LogDeliveryStatus[2] {
+            Enabled = "ENABLED",
+            Disabled = "DISABLED",
         }
     }
 
-    impl std::fmt::Display for LogDeliveryStatus {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        MonitorConfigState[4] {
+            Pending = "PENDING",
+            Active = "ACTIVE",
+            Inactive = "INACTIVE",
+            Error = "ERROR",
         }
     }
 
-    impl From<LogDeliveryStatus> for Value {
-        fn from(v: LogDeliveryStatus) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<LogDeliveryStatus> for Val<LogDeliveryStatus> {
-        fn from(v: LogDeliveryStatus) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`MonitorConfigState::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum MonitorConfigState {
-        /// `PENDING`
-        Pending,
-        /// `ACTIVE`
-        Active,
-        /// `INACTIVE`
-        Inactive,
-        /// `ERROR`
-        Error,
-    }
-
-    impl MonitorConfigState {
-        /// Every variant, in schema order.
-        pub const ALL: [MonitorConfigState; 4] = [
-            MonitorConfigState::Pending,
-            MonitorConfigState::Active,
-            MonitorConfigState::Inactive,
-            MonitorConfigState::Error,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                MonitorConfigState::Pending => "PENDING",
-                MonitorConfigState::Active => "ACTIVE",
-                MonitorConfigState::Inactive => "INACTIVE",
-                MonitorConfigState::Error => "ERROR",
-            }
-        }
-    }
-
-    impl std::fmt::Display for MonitorConfigState {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<MonitorConfigState> for Value {
-        fn from(v: MonitorConfigState) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<MonitorConfigState> for Val<MonitorConfigState> {
-        fn from(v: MonitorConfigState) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`Status::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Status {
-        /// `ENABLED`
-        Enabled,
-        /// `DISABLED`
-        Disabled,
-    }
-
-    impl Status {
-        /// Every variant, in schema order.
-        pub const ALL: [Status; 2] = [Status::Enabled, Status::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Status::Enabled => "ENABLED",
-                Status::Disabled => "DISABLED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Status {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Status> for Value {
-        fn from(v: Status) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Status> for Val<Status> {
-        fn from(v: Status) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        Status[2] {
+            Enabled = "ENABLED",
+            Disabled = "DISABLED",
         }
     }
 }

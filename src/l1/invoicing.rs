@@ -565,404 +565,76 @@ pub mod procurement_portal_preference {
 
     property_type!(TestEnvPreference);
 
-    /// The domain identifier for the buyer in the procurement portal.
-    ///
-    /// Rendered as its CloudFormation spelling ([`BuyerDomain::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum BuyerDomain {
-        /// `NetworkID`
-        NetworkID,
-    }
-
-    impl BuyerDomain {
-        /// Every variant, in schema order.
-        pub const ALL: [BuyerDomain; 1] = [BuyerDomain::NetworkID];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                BuyerDomain::NetworkID => "NetworkID",
-            }
+    cfn_enum! {
+        /// The domain identifier for the buyer in the procurement portal.
+        BuyerDomain[1] {
+            NetworkID = "NetworkID",
         }
     }
 
-    impl std::fmt::Display for BuyerDomain {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// The method to use for testing the connection to the procurement portal.
+        ConnectionTestingMethod[2] {
+            ProdEnvDollarTest = "PROD_ENV_DOLLAR_TEST",
+            TestEnvReplayTest = "TEST_ENV_REPLAY_TEST",
         }
     }
 
-    impl From<BuyerDomain> for Value {
-        fn from(v: BuyerDomain) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        EinvoiceDeliveryAttachmentTypes[2] {
+            InvoicePdf = "INVOICE_PDF",
+            RfpPdf = "RFP_PDF",
         }
     }
 
-    impl From<BuyerDomain> for Val<BuyerDomain> {
-        fn from(v: BuyerDomain) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The type of e-invoice document that requires purchase order data.
+        EinvoiceDeliveryDocumentType[5] {
+            AwsCloudInvoice = "AWS_CLOUD_INVOICE",
+            AwsCloudCreditMemo = "AWS_CLOUD_CREDIT_MEMO",
+            AwsMarketplaceInvoice = "AWS_MARKETPLACE_INVOICE",
+            AwsMarketplaceCreditMemo = "AWS_MARKETPLACE_CREDIT_MEMO",
+            AwsRequestForPayment = "AWS_REQUEST_FOR_PAYMENT",
         }
     }
 
-    /// The method to use for testing the connection to the procurement portal.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ConnectionTestingMethod::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ConnectionTestingMethod {
-        /// `PROD_ENV_DOLLAR_TEST`
-        ProdEnvDollarTest,
-        /// `TEST_ENV_REPLAY_TEST`
-        TestEnvReplayTest,
-    }
-
-    impl ConnectionTestingMethod {
-        /// Every variant, in schema order.
-        pub const ALL: [ConnectionTestingMethod; 2] =
-            [ConnectionTestingMethod::ProdEnvDollarTest, ConnectionTestingMethod::TestEnvReplayTest];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ConnectionTestingMethod::ProdEnvDollarTest => "PROD_ENV_DOLLAR_TEST",
-                ConnectionTestingMethod::TestEnvReplayTest => "TEST_ENV_REPLAY_TEST",
-            }
+    cfn_enum! {
+        EinvoiceDeliveryDocumentTypes[5] {
+            AwsCloudInvoice = "AWS_CLOUD_INVOICE",
+            AwsCloudCreditMemo = "AWS_CLOUD_CREDIT_MEMO",
+            AwsMarketplaceInvoice = "AWS_MARKETPLACE_INVOICE",
+            AwsMarketplaceCreditMemo = "AWS_MARKETPLACE_CREDIT_MEMO",
+            AwsRequestForPayment = "AWS_REQUEST_FOR_PAYMENT",
         }
     }
 
-    impl std::fmt::Display for ConnectionTestingMethod {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// The name of the procurement portal.
+        ProcurementPortalName[2] {
+            SapBusinessNetwork = "SAP_BUSINESS_NETWORK",
+            Coupa = "COUPA",
         }
     }
 
-    impl From<ConnectionTestingMethod> for Value {
-        fn from(v: ConnectionTestingMethod) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// The communication protocol to use for e-invoice delivery.
+        Protocol[1] {
+            Cxml = "CXML",
         }
     }
 
-    impl From<ConnectionTestingMethod> for Val<ConnectionTestingMethod> {
-        fn from(v: ConnectionTestingMethod) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The type of source for purchase order data.
+        PurchaseOrderDataSourceType[2] {
+            AssociatedPurchaseOrderRequired = "ASSOCIATED_PURCHASE_ORDER_REQUIRED",
+            PurchaseOrderNotRequired = "PURCHASE_ORDER_NOT_REQUIRED",
         }
     }
 
-    /// Rendered as its CloudFormation spelling ([`EinvoiceDeliveryAttachmentTypes::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum EinvoiceDeliveryAttachmentTypes {
-        /// `INVOICE_PDF`
-        InvoicePdf,
-        /// `RFP_PDF`
-        RfpPdf,
-    }
-
-    impl EinvoiceDeliveryAttachmentTypes {
-        /// Every variant, in schema order.
-        pub const ALL: [EinvoiceDeliveryAttachmentTypes; 2] =
-            [EinvoiceDeliveryAttachmentTypes::InvoicePdf, EinvoiceDeliveryAttachmentTypes::RfpPdf];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                EinvoiceDeliveryAttachmentTypes::InvoicePdf => "INVOICE_PDF",
-                EinvoiceDeliveryAttachmentTypes::RfpPdf => "RFP_PDF",
-            }
-        }
-    }
-
-    impl std::fmt::Display for EinvoiceDeliveryAttachmentTypes {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<EinvoiceDeliveryAttachmentTypes> for Value {
-        fn from(v: EinvoiceDeliveryAttachmentTypes) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<EinvoiceDeliveryAttachmentTypes> for Val<EinvoiceDeliveryAttachmentTypes> {
-        fn from(v: EinvoiceDeliveryAttachmentTypes) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The type of e-invoice document that requires purchase order data.
-    ///
-    /// Rendered as its CloudFormation spelling ([`EinvoiceDeliveryDocumentType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum EinvoiceDeliveryDocumentType {
-        /// `AWS_CLOUD_INVOICE`
-        AwsCloudInvoice,
-        /// `AWS_CLOUD_CREDIT_MEMO`
-        AwsCloudCreditMemo,
-        /// `AWS_MARKETPLACE_INVOICE`
-        AwsMarketplaceInvoice,
-        /// `AWS_MARKETPLACE_CREDIT_MEMO`
-        AwsMarketplaceCreditMemo,
-        /// `AWS_REQUEST_FOR_PAYMENT`
-        AwsRequestForPayment,
-    }
-
-    impl EinvoiceDeliveryDocumentType {
-        /// Every variant, in schema order.
-        pub const ALL: [EinvoiceDeliveryDocumentType; 5] = [
-            EinvoiceDeliveryDocumentType::AwsCloudInvoice,
-            EinvoiceDeliveryDocumentType::AwsCloudCreditMemo,
-            EinvoiceDeliveryDocumentType::AwsMarketplaceInvoice,
-            EinvoiceDeliveryDocumentType::AwsMarketplaceCreditMemo,
-            EinvoiceDeliveryDocumentType::AwsRequestForPayment,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                EinvoiceDeliveryDocumentType::AwsCloudInvoice => "AWS_CLOUD_INVOICE",
-                EinvoiceDeliveryDocumentType::AwsCloudCreditMemo => "AWS_CLOUD_CREDIT_MEMO",
-                EinvoiceDeliveryDocumentType::AwsMarketplaceInvoice => "AWS_MARKETPLACE_INVOICE",
-                EinvoiceDeliveryDocumentType::AwsMarketplaceCreditMemo => "AWS_MARKETPLACE_CREDIT_MEMO",
-                EinvoiceDeliveryDocumentType::AwsRequestForPayment => "AWS_REQUEST_FOR_PAYMENT",
-            }
-        }
-    }
-
-    impl std::fmt::Display for EinvoiceDeliveryDocumentType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<EinvoiceDeliveryDocumentType> for Value {
-        fn from(v: EinvoiceDeliveryDocumentType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<EinvoiceDeliveryDocumentType> for Val<EinvoiceDeliveryDocumentType> {
-        fn from(v: EinvoiceDeliveryDocumentType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`EinvoiceDeliveryDocumentTypes::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum EinvoiceDeliveryDocumentTypes {
-        /// `AWS_CLOUD_INVOICE`
-        AwsCloudInvoice,
-        /// `AWS_CLOUD_CREDIT_MEMO`
-        AwsCloudCreditMemo,
-        /// `AWS_MARKETPLACE_INVOICE`
-        AwsMarketplaceInvoice,
-        /// `AWS_MARKETPLACE_CREDIT_MEMO`
-        AwsMarketplaceCreditMemo,
-        /// `AWS_REQUEST_FOR_PAYMENT`
-        AwsRequestForPayment,
-    }
-
-    impl EinvoiceDeliveryDocumentTypes {
-        /// Every variant, in schema order.
-        pub const ALL: [EinvoiceDeliveryDocumentTypes; 5] = [
-            EinvoiceDeliveryDocumentTypes::AwsCloudInvoice,
-            EinvoiceDeliveryDocumentTypes::AwsCloudCreditMemo,
-            EinvoiceDeliveryDocumentTypes::AwsMarketplaceInvoice,
-            EinvoiceDeliveryDocumentTypes::AwsMarketplaceCreditMemo,
-            EinvoiceDeliveryDocumentTypes::AwsRequestForPayment,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                EinvoiceDeliveryDocumentTypes::AwsCloudInvoice => "AWS_CLOUD_INVOICE",
-                EinvoiceDeliveryDocumentTypes::AwsCloudCreditMemo => "AWS_CLOUD_CREDIT_MEMO",
-                EinvoiceDeliveryDocumentTypes::AwsMarketplaceInvoice => "AWS_MARKETPLACE_INVOICE",
-                EinvoiceDeliveryDocumentTypes::AwsMarketplaceCreditMemo => "AWS_MARKETPLACE_CREDIT_MEMO",
-                EinvoiceDeliveryDocumentTypes::AwsRequestForPayment => "AWS_REQUEST_FOR_PAYMENT",
-            }
-        }
-    }
-
-    impl std::fmt::Display for EinvoiceDeliveryDocumentTypes {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<EinvoiceDeliveryDocumentTypes> for Value {
-        fn from(v: EinvoiceDeliveryDocumentTypes) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<EinvoiceDeliveryDocumentTypes> for Val<EinvoiceDeliveryDocumentTypes> {
-        fn from(v: EinvoiceDeliveryDocumentTypes) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The name of the procurement portal.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ProcurementPortalName::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ProcurementPortalName {
-        /// `SAP_BUSINESS_NETWORK`
-        SapBusinessNetwork,
-        /// `COUPA`
-        Coupa,
-    }
-
-    impl ProcurementPortalName {
-        /// Every variant, in schema order.
-        pub const ALL: [ProcurementPortalName; 2] =
-            [ProcurementPortalName::SapBusinessNetwork, ProcurementPortalName::Coupa];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ProcurementPortalName::SapBusinessNetwork => "SAP_BUSINESS_NETWORK",
-                ProcurementPortalName::Coupa => "COUPA",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ProcurementPortalName {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ProcurementPortalName> for Value {
-        fn from(v: ProcurementPortalName) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ProcurementPortalName> for Val<ProcurementPortalName> {
-        fn from(v: ProcurementPortalName) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The communication protocol to use for e-invoice delivery.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Protocol::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Protocol {
-        /// `CXML`
-        Cxml,
-    }
-
-    impl Protocol {
-        /// Every variant, in schema order.
-        pub const ALL: [Protocol; 1] = [Protocol::Cxml];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Protocol::Cxml => "CXML",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Protocol {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Protocol> for Value {
-        fn from(v: Protocol) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Protocol> for Val<Protocol> {
-        fn from(v: Protocol) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The type of source for purchase order data.
-    ///
-    /// Rendered as its CloudFormation spelling ([`PurchaseOrderDataSourceType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PurchaseOrderDataSourceType {
-        /// `ASSOCIATED_PURCHASE_ORDER_REQUIRED`
-        AssociatedPurchaseOrderRequired,
-        /// `PURCHASE_ORDER_NOT_REQUIRED`
-        PurchaseOrderNotRequired,
-    }
-
-    impl PurchaseOrderDataSourceType {
-        /// Every variant, in schema order.
-        pub const ALL: [PurchaseOrderDataSourceType; 2] = [
-            PurchaseOrderDataSourceType::AssociatedPurchaseOrderRequired,
-            PurchaseOrderDataSourceType::PurchaseOrderNotRequired,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PurchaseOrderDataSourceType::AssociatedPurchaseOrderRequired => "ASSOCIATED_PURCHASE_ORDER_REQUIRED",
-                PurchaseOrderDataSourceType::PurchaseOrderNotRequired => "PURCHASE_ORDER_NOT_REQUIRED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for PurchaseOrderDataSourceType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PurchaseOrderDataSourceType> for Value {
-        fn from(v: PurchaseOrderDataSourceType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PurchaseOrderDataSourceType> for Val<PurchaseOrderDataSourceType> {
-        fn from(v: PurchaseOrderDataSourceType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The domain identifier for the supplier in the procurement portal.
-    ///
-    /// Rendered as its CloudFormation spelling ([`SupplierDomain::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SupplierDomain {
-        /// `NetworkID`
-        NetworkID,
-    }
-
-    impl SupplierDomain {
-        /// Every variant, in schema order.
-        pub const ALL: [SupplierDomain; 1] = [SupplierDomain::NetworkID];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SupplierDomain::NetworkID => "NetworkID",
-            }
-        }
-    }
-
-    impl std::fmt::Display for SupplierDomain {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<SupplierDomain> for Value {
-        fn from(v: SupplierDomain) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<SupplierDomain> for Val<SupplierDomain> {
-        fn from(v: SupplierDomain) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The domain identifier for the supplier in the procurement portal.
+        SupplierDomain[1] {
+            NetworkID = "NetworkID",
         }
     }
 }

@@ -522,45 +522,11 @@ impl Handle<CfnAuthorizer> {
 
 /// Property types and enums of [`CfnAuthorizer`] (`AWS::IoT::Authorizer`).
 pub mod authorizer {
-    use crate::core::value::{Val, Value};
 
-    /// Rendered as its CloudFormation spelling ([`Status::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Status {
-        /// `ACTIVE`
-        Active,
-        /// `INACTIVE`
-        Inactive,
-    }
-
-    impl Status {
-        /// Every variant, in schema order.
-        pub const ALL: [Status; 2] = [Status::Active, Status::Inactive];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Status::Active => "ACTIVE",
-                Status::Inactive => "INACTIVE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Status {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Status> for Value {
-        fn from(v: Status) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Status> for Val<Status> {
-        fn from(v: Status) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        Status[2] {
+            Active = "ACTIVE",
+            Inactive = "INACTIVE",
         }
     }
 }
@@ -794,123 +760,24 @@ pub mod ca_certificate {
 
     property_type!(RegistrationConfig);
 
-    /// Rendered as its CloudFormation spelling ([`AutoRegistrationStatus::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AutoRegistrationStatus {
-        /// `ENABLE`
-        Enable,
-        /// `DISABLE`
-        Disable,
-    }
-
-    impl AutoRegistrationStatus {
-        /// Every variant, in schema order.
-        pub const ALL: [AutoRegistrationStatus; 2] = [AutoRegistrationStatus::Enable, AutoRegistrationStatus::Disable];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AutoRegistrationStatus::Enable => "ENABLE",
-                AutoRegistrationStatus::Disable => "DISABLE",
-            }
+    cfn_enum! {
+        AutoRegistrationStatus[2] {
+            Enable = "ENABLE",
+            Disable = "DISABLE",
         }
     }
 
-    impl std::fmt::Display for AutoRegistrationStatus {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        CertificateMode[2] {
+            Default = "DEFAULT",
+            SniOnly = "SNI_ONLY",
         }
     }
 
-    impl From<AutoRegistrationStatus> for Value {
-        fn from(v: AutoRegistrationStatus) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<AutoRegistrationStatus> for Val<AutoRegistrationStatus> {
-        fn from(v: AutoRegistrationStatus) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`CertificateMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum CertificateMode {
-        /// `DEFAULT`
-        Default,
-        /// `SNI_ONLY`
-        SniOnly,
-    }
-
-    impl CertificateMode {
-        /// Every variant, in schema order.
-        pub const ALL: [CertificateMode; 2] = [CertificateMode::Default, CertificateMode::SniOnly];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                CertificateMode::Default => "DEFAULT",
-                CertificateMode::SniOnly => "SNI_ONLY",
-            }
-        }
-    }
-
-    impl std::fmt::Display for CertificateMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<CertificateMode> for Value {
-        fn from(v: CertificateMode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<CertificateMode> for Val<CertificateMode> {
-        fn from(v: CertificateMode) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`Status::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Status {
-        /// `ACTIVE`
-        Active,
-        /// `INACTIVE`
-        Inactive,
-    }
-
-    impl Status {
-        /// Every variant, in schema order.
-        pub const ALL: [Status; 2] = [Status::Active, Status::Inactive];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Status::Active => "ACTIVE",
-                Status::Inactive => "INACTIVE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Status {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Status> for Value {
-        fn from(v: Status) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Status> for Val<Status> {
-        fn from(v: Status) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        Status[2] {
+            Active = "ACTIVE",
+            Inactive = "INACTIVE",
         }
     }
 }
@@ -989,95 +856,21 @@ impl Handle<CfnCertificate> {
 
 /// Property types and enums of [`CfnCertificate`] (`AWS::IoT::Certificate`).
 pub mod certificate {
-    use crate::core::value::{Val, Value};
 
-    /// Rendered as its CloudFormation spelling ([`CertificateMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum CertificateMode {
-        /// `DEFAULT`
-        Default,
-        /// `SNI_ONLY`
-        SniOnly,
-    }
-
-    impl CertificateMode {
-        /// Every variant, in schema order.
-        pub const ALL: [CertificateMode; 2] = [CertificateMode::Default, CertificateMode::SniOnly];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                CertificateMode::Default => "DEFAULT",
-                CertificateMode::SniOnly => "SNI_ONLY",
-            }
+    cfn_enum! {
+        CertificateMode[2] {
+            Default = "DEFAULT",
+            SniOnly = "SNI_ONLY",
         }
     }
 
-    impl std::fmt::Display for CertificateMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<CertificateMode> for Value {
-        fn from(v: CertificateMode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<CertificateMode> for Val<CertificateMode> {
-        fn from(v: CertificateMode) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`Status::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Status {
-        /// `ACTIVE`
-        Active,
-        /// `INACTIVE`
-        Inactive,
-        /// `REVOKED`
-        Revoked,
-        /// `PENDING_TRANSFER`
-        PendingTransfer,
-        /// `PENDING_ACTIVATION`
-        PendingActivation,
-    }
-
-    impl Status {
-        /// Every variant, in schema order.
-        pub const ALL: [Status; 5] =
-            [Status::Active, Status::Inactive, Status::Revoked, Status::PendingTransfer, Status::PendingActivation];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Status::Active => "ACTIVE",
-                Status::Inactive => "INACTIVE",
-                Status::Revoked => "REVOKED",
-                Status::PendingTransfer => "PENDING_TRANSFER",
-                Status::PendingActivation => "PENDING_ACTIVATION",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Status {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Status> for Value {
-        fn from(v: Status) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Status> for Val<Status> {
-        fn from(v: Status) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        Status[5] {
+            Active = "ACTIVE",
+            Inactive = "INACTIVE",
+            Revoked = "REVOKED",
+            PendingTransfer = "PENDING_TRANSFER",
+            PendingActivation = "PENDING_ACTIVATION",
         }
     }
 }
@@ -1150,42 +943,10 @@ impl Handle<CfnCertificateProvider> {
 
 /// Property types and enums of [`CfnCertificateProvider`] (`AWS::IoT::CertificateProvider`).
 pub mod certificate_provider {
-    use crate::core::value::{Val, Value};
 
-    /// Rendered as its CloudFormation spelling ([`CertificateProviderOperation::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum CertificateProviderOperation {
-        /// `CreateCertificateFromCsr`
-        CreateCertificateFromCsr,
-    }
-
-    impl CertificateProviderOperation {
-        /// Every variant, in schema order.
-        pub const ALL: [CertificateProviderOperation; 1] = [CertificateProviderOperation::CreateCertificateFromCsr];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                CertificateProviderOperation::CreateCertificateFromCsr => "CreateCertificateFromCsr",
-            }
-        }
-    }
-
-    impl std::fmt::Display for CertificateProviderOperation {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<CertificateProviderOperation> for Value {
-        fn from(v: CertificateProviderOperation) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<CertificateProviderOperation> for Val<CertificateProviderOperation> {
-        fn from(v: CertificateProviderOperation) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        CertificateProviderOperation[1] {
+            CreateCertificateFromCsr = "CreateCertificateFromCsr",
         }
     }
 }
@@ -1654,223 +1415,45 @@ pub mod command {
 
     property_type!(CommandPreprocessor);
 
-    /// Rendered as its CloudFormation spelling ([`CommandParameterType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum CommandParameterType {
-        /// `STRING`
-        String2,
-        /// `INTEGER`
-        Integer,
-        /// `DOUBLE`
-        Double,
-        /// `LONG`
-        Long,
-        /// `UNSIGNEDLONG`
-        Unsignedlong,
-        /// `BOOLEAN`
-        Boolean,
-        /// `BINARY`
-        Binary,
-    }
-
-    impl CommandParameterType {
-        /// Every variant, in schema order.
-        pub const ALL: [CommandParameterType; 7] = [
-            CommandParameterType::String2,
-            CommandParameterType::Integer,
-            CommandParameterType::Double,
-            CommandParameterType::Long,
-            CommandParameterType::Unsignedlong,
-            CommandParameterType::Boolean,
-            CommandParameterType::Binary,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                CommandParameterType::String2 => "STRING",
-                CommandParameterType::Integer => "INTEGER",
-                CommandParameterType::Double => "DOUBLE",
-                CommandParameterType::Long => "LONG",
-                CommandParameterType::Unsignedlong => "UNSIGNEDLONG",
-                CommandParameterType::Boolean => "BOOLEAN",
-                CommandParameterType::Binary => "BINARY",
-            }
+    cfn_enum! {
+        CommandParameterType[7] {
+            String2 = "STRING",
+            Integer = "INTEGER",
+            Double = "DOUBLE",
+            Long = "LONG",
+            Unsignedlong = "UNSIGNEDLONG",
+            Boolean = "BOOLEAN",
+            Binary = "BINARY",
         }
     }
 
-    impl std::fmt::Display for CommandParameterType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        CommandParameterValueComparisonOperator[10] {
+            Equals = "EQUALS",
+            NotEquals = "NOT_EQUALS",
+            LessThan = "LESS_THAN",
+            LessThanEquals = "LESS_THAN_EQUALS",
+            GreaterThan = "GREATER_THAN",
+            GreaterThanEquals = "GREATER_THAN_EQUALS",
+            InSet = "IN_SET",
+            NotInSet = "NOT_IN_SET",
+            InRange = "IN_RANGE",
+            NotInRange = "NOT_IN_RANGE",
         }
     }
 
-    impl From<CommandParameterType> for Value {
-        fn from(v: CommandParameterType) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// The namespace to which the command belongs.
+        Namespace[2] {
+            AwsIoT = "AWS-IoT",
+            AwsIoTFleetWise = "AWS-IoT-FleetWise",
         }
     }
 
-    impl From<CommandParameterType> for Val<CommandParameterType> {
-        fn from(v: CommandParameterType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`CommandParameterValueComparisonOperator::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum CommandParameterValueComparisonOperator {
-        /// `EQUALS`
-        Equals,
-        /// `NOT_EQUALS`
-        NotEquals,
-        /// `LESS_THAN`
-        LessThan,
-        /// `LESS_THAN_EQUALS`
-        LessThanEquals,
-        /// `GREATER_THAN`
-        GreaterThan,
-        /// `GREATER_THAN_EQUALS`
-        GreaterThanEquals,
-        /// `IN_SET`
-        InSet,
-        /// `NOT_IN_SET`
-        NotInSet,
-        /// `IN_RANGE`
-        InRange,
-        /// `NOT_IN_RANGE`
-        NotInRange,
-    }
-
-    impl CommandParameterValueComparisonOperator {
-        /// Every variant, in schema order.
-        pub const ALL: [CommandParameterValueComparisonOperator; 10] = [
-            CommandParameterValueComparisonOperator::Equals,
-            CommandParameterValueComparisonOperator::NotEquals,
-            CommandParameterValueComparisonOperator::LessThan,
-            CommandParameterValueComparisonOperator::LessThanEquals,
-            CommandParameterValueComparisonOperator::GreaterThan,
-            CommandParameterValueComparisonOperator::GreaterThanEquals,
-            CommandParameterValueComparisonOperator::InSet,
-            CommandParameterValueComparisonOperator::NotInSet,
-            CommandParameterValueComparisonOperator::InRange,
-            CommandParameterValueComparisonOperator::NotInRange,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                CommandParameterValueComparisonOperator::Equals => "EQUALS",
-                CommandParameterValueComparisonOperator::NotEquals => "NOT_EQUALS",
-                CommandParameterValueComparisonOperator::LessThan => "LESS_THAN",
-                CommandParameterValueComparisonOperator::LessThanEquals => "LESS_THAN_EQUALS",
-                CommandParameterValueComparisonOperator::GreaterThan => "GREATER_THAN",
-                CommandParameterValueComparisonOperator::GreaterThanEquals => "GREATER_THAN_EQUALS",
-                CommandParameterValueComparisonOperator::InSet => "IN_SET",
-                CommandParameterValueComparisonOperator::NotInSet => "NOT_IN_SET",
-                CommandParameterValueComparisonOperator::InRange => "IN_RANGE",
-                CommandParameterValueComparisonOperator::NotInRange => "NOT_IN_RANGE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for CommandParameterValueComparisonOperator {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<CommandParameterValueComparisonOperator> for Value {
-        fn from(v: CommandParameterValueComparisonOperator) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<CommandParameterValueComparisonOperator> for Val<CommandParameterValueComparisonOperator> {
-        fn from(v: CommandParameterValueComparisonOperator) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The namespace to which the command belongs.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Namespace::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Namespace {
-        /// `AWS-IoT`
-        AwsIoT,
-        /// `AWS-IoT-FleetWise`
-        AwsIoTFleetWise,
-    }
-
-    impl Namespace {
-        /// Every variant, in schema order.
-        pub const ALL: [Namespace; 2] = [Namespace::AwsIoT, Namespace::AwsIoTFleetWise];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Namespace::AwsIoT => "AWS-IoT",
-                Namespace::AwsIoTFleetWise => "AWS-IoT-FleetWise",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Namespace {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Namespace> for Value {
-        fn from(v: Namespace) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Namespace> for Val<Namespace> {
-        fn from(v: Namespace) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`OutputFormat::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum OutputFormat {
-        /// `JSON`
-        Json,
-        /// `CBOR`
-        Cbor,
-    }
-
-    impl OutputFormat {
-        /// Every variant, in schema order.
-        pub const ALL: [OutputFormat; 2] = [OutputFormat::Json, OutputFormat::Cbor];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                OutputFormat::Json => "JSON",
-                OutputFormat::Cbor => "CBOR",
-            }
-        }
-    }
-
-    impl std::fmt::Display for OutputFormat {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<OutputFormat> for Value {
-        fn from(v: OutputFormat) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<OutputFormat> for Val<OutputFormat> {
-        fn from(v: OutputFormat) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        OutputFormat[2] {
+            Json = "JSON",
+            Cbor = "CBOR",
         }
     }
 }
@@ -1944,54 +1527,14 @@ impl Handle<CfnCustomMetric> {
 
 /// Property types and enums of [`CfnCustomMetric`] (`AWS::IoT::CustomMetric`).
 pub mod custom_metric {
-    use crate::core::value::{Val, Value};
 
-    /// The type of the custom metric. Types include string-list, ip-address-list, number-list, and number.
-    ///
-    /// Rendered as its CloudFormation spelling ([`MetricType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum MetricType {
-        /// `string-list`
-        StringList,
-        /// `ip-address-list`
-        IpAddressList,
-        /// `number-list`
-        NumberList,
-        /// `number`
-        Number,
-    }
-
-    impl MetricType {
-        /// Every variant, in schema order.
-        pub const ALL: [MetricType; 4] =
-            [MetricType::StringList, MetricType::IpAddressList, MetricType::NumberList, MetricType::Number];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                MetricType::StringList => "string-list",
-                MetricType::IpAddressList => "ip-address-list",
-                MetricType::NumberList => "number-list",
-                MetricType::Number => "number",
-            }
-        }
-    }
-
-    impl std::fmt::Display for MetricType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<MetricType> for Value {
-        fn from(v: MetricType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<MetricType> for Val<MetricType> {
-        fn from(v: MetricType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The type of the custom metric. Types include string-list, ip-address-list, number-list, and number.
+        MetricType[4] {
+            StringList = "string-list",
+            IpAddressList = "ip-address-list",
+            NumberList = "number-list",
+            Number = "number",
         }
     }
 }
@@ -2062,44 +1605,11 @@ impl Handle<CfnDimension> {
 
 /// Property types and enums of [`CfnDimension`] (`AWS::IoT::Dimension`).
 pub mod dimension {
-    use crate::core::value::{Val, Value};
 
-    /// Specifies the type of the dimension.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Type::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Type {
-        /// `TOPIC_FILTER`
-        TopicFilter,
-    }
-
-    impl Type {
-        /// Every variant, in schema order.
-        pub const ALL: [Type; 1] = [Type::TopicFilter];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Type::TopicFilter => "TOPIC_FILTER",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Type {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Type> for Value {
-        fn from(v: Type) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Type> for Val<Type> {
-        fn from(v: Type) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Specifies the type of the dimension.
+        Type[1] {
+            TopicFilter = "TOPIC_FILTER",
         }
     }
 }
@@ -2349,193 +1859,37 @@ pub mod domain_configuration {
 
     property_type!(TlsConfig);
 
-    /// Rendered as its CloudFormation spelling ([`ApplicationProtocol::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ApplicationProtocol {
-        /// `SECURE_MQTT`
-        SecureMqtt,
-        /// `MQTT_WSS`
-        MqttWss,
-        /// `HTTPS`
-        Https,
-        /// `DEFAULT`
-        Default,
-    }
-
-    impl ApplicationProtocol {
-        /// Every variant, in schema order.
-        pub const ALL: [ApplicationProtocol; 4] = [
-            ApplicationProtocol::SecureMqtt,
-            ApplicationProtocol::MqttWss,
-            ApplicationProtocol::Https,
-            ApplicationProtocol::Default,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ApplicationProtocol::SecureMqtt => "SECURE_MQTT",
-                ApplicationProtocol::MqttWss => "MQTT_WSS",
-                ApplicationProtocol::Https => "HTTPS",
-                ApplicationProtocol::Default => "DEFAULT",
-            }
+    cfn_enum! {
+        ApplicationProtocol[4] {
+            SecureMqtt = "SECURE_MQTT",
+            MqttWss = "MQTT_WSS",
+            Https = "HTTPS",
+            Default = "DEFAULT",
         }
     }
 
-    impl std::fmt::Display for ApplicationProtocol {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        AuthenticationType[5] {
+            AwsX509 = "AWS_X509",
+            CustomAuth = "CUSTOM_AUTH",
+            AwsSigv4 = "AWS_SIGV4",
+            CustomAuthX509 = "CUSTOM_AUTH_X509",
+            Default = "DEFAULT",
         }
     }
 
-    impl From<ApplicationProtocol> for Value {
-        fn from(v: ApplicationProtocol) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        DomainConfigurationStatus[2] {
+            Enabled = "ENABLED",
+            Disabled = "DISABLED",
         }
     }
 
-    impl From<ApplicationProtocol> for Val<ApplicationProtocol> {
-        fn from(v: ApplicationProtocol) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`AuthenticationType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AuthenticationType {
-        /// `AWS_X509`
-        AwsX509,
-        /// `CUSTOM_AUTH`
-        CustomAuth,
-        /// `AWS_SIGV4`
-        AwsSigv4,
-        /// `CUSTOM_AUTH_X509`
-        CustomAuthX509,
-        /// `DEFAULT`
-        Default,
-    }
-
-    impl AuthenticationType {
-        /// Every variant, in schema order.
-        pub const ALL: [AuthenticationType; 5] = [
-            AuthenticationType::AwsX509,
-            AuthenticationType::CustomAuth,
-            AuthenticationType::AwsSigv4,
-            AuthenticationType::CustomAuthX509,
-            AuthenticationType::Default,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AuthenticationType::AwsX509 => "AWS_X509",
-                AuthenticationType::CustomAuth => "CUSTOM_AUTH",
-                AuthenticationType::AwsSigv4 => "AWS_SIGV4",
-                AuthenticationType::CustomAuthX509 => "CUSTOM_AUTH_X509",
-                AuthenticationType::Default => "DEFAULT",
-            }
-        }
-    }
-
-    impl std::fmt::Display for AuthenticationType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<AuthenticationType> for Value {
-        fn from(v: AuthenticationType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<AuthenticationType> for Val<AuthenticationType> {
-        fn from(v: AuthenticationType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`DomainConfigurationStatus::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DomainConfigurationStatus {
-        /// `ENABLED`
-        Enabled,
-        /// `DISABLED`
-        Disabled,
-    }
-
-    impl DomainConfigurationStatus {
-        /// Every variant, in schema order.
-        pub const ALL: [DomainConfigurationStatus; 2] =
-            [DomainConfigurationStatus::Enabled, DomainConfigurationStatus::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DomainConfigurationStatus::Enabled => "ENABLED",
-                DomainConfigurationStatus::Disabled => "DISABLED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for DomainConfigurationStatus {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DomainConfigurationStatus> for Value {
-        fn from(v: DomainConfigurationStatus) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DomainConfigurationStatus> for Val<DomainConfigurationStatus> {
-        fn from(v: DomainConfigurationStatus) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`ServiceType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ServiceType {
-        /// `DATA`
-        Data,
-        /// `CREDENTIAL_PROVIDER`
-        CredentialProvider,
-        /// `JOBS`
-        Jobs,
-    }
-
-    impl ServiceType {
-        /// Every variant, in schema order.
-        pub const ALL: [ServiceType; 3] = [ServiceType::Data, ServiceType::CredentialProvider, ServiceType::Jobs];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ServiceType::Data => "DATA",
-                ServiceType::CredentialProvider => "CREDENTIAL_PROVIDER",
-                ServiceType::Jobs => "JOBS",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ServiceType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ServiceType> for Value {
-        fn from(v: ServiceType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ServiceType> for Val<ServiceType> {
-        fn from(v: ServiceType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        ServiceType[3] {
+            Data = "DATA",
+            CredentialProvider = "CREDENTIAL_PROVIDER",
+            Jobs = "JOBS",
         }
     }
 }
@@ -2604,45 +1958,11 @@ impl Handle<CfnEncryptionConfiguration> {
 
 /// Property types and enums of [`CfnEncryptionConfiguration`] (`AWS::IoT::EncryptionConfiguration`).
 pub mod encryption_configuration {
-    use crate::core::value::{Val, Value};
 
-    /// Rendered as its CloudFormation spelling ([`EncryptionType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum EncryptionType {
-        /// `CUSTOMER_MANAGED_KMS_KEY`
-        CustomerManagedKmsKey,
-        /// `AWS_OWNED_KMS_KEY`
-        AwsOwnedKmsKey,
-    }
-
-    impl EncryptionType {
-        /// Every variant, in schema order.
-        pub const ALL: [EncryptionType; 2] = [EncryptionType::CustomerManagedKmsKey, EncryptionType::AwsOwnedKmsKey];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                EncryptionType::CustomerManagedKmsKey => "CUSTOMER_MANAGED_KMS_KEY",
-                EncryptionType::AwsOwnedKmsKey => "AWS_OWNED_KMS_KEY",
-            }
-        }
-    }
-
-    impl std::fmt::Display for EncryptionType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<EncryptionType> for Value {
-        fn from(v: EncryptionType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<EncryptionType> for Val<EncryptionType> {
-        fn from(v: EncryptionType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        EncryptionType[2] {
+            CustomerManagedKmsKey = "CUSTOMER_MANAGED_KMS_KEY",
+            AwsOwnedKmsKey = "AWS_OWNED_KMS_KEY",
         }
     }
 }
@@ -2818,193 +2138,45 @@ pub mod fleet_metric {
 
     property_type!(AggregationType);
 
-    /// Fleet Indexing aggregation type names such as Statistics, Percentiles and Cardinality
-    ///
-    /// Rendered as its CloudFormation spelling ([`Name::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Name {
-        /// `Cardinality`
-        Cardinality,
-        /// `Percentiles`
-        Percentiles,
-        /// `Statistics`
-        Statistics,
-    }
-
-    impl Name {
-        /// Every variant, in schema order.
-        pub const ALL: [Name; 3] = [Name::Cardinality, Name::Percentiles, Name::Statistics];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Name::Cardinality => "Cardinality",
-                Name::Percentiles => "Percentiles",
-                Name::Statistics => "Statistics",
-            }
+    cfn_enum! {
+        /// Fleet Indexing aggregation type names such as Statistics, Percentiles and Cardinality
+        Name[3] {
+            Cardinality = "Cardinality",
+            Percentiles = "Percentiles",
+            Statistics = "Statistics",
         }
     }
 
-    impl std::fmt::Display for Name {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Name> for Value {
-        fn from(v: Name) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Name> for Val<Name> {
-        fn from(v: Name) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The unit of data points emitted by a fleet metric
-    ///
-    /// Rendered as its CloudFormation spelling ([`Unit::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Unit {
-        /// `Bits`
-        Bits,
-        /// `Bits/Second`
-        BitsSecond,
-        /// `Bytes`
-        Bytes,
-        /// `Bytes/Second`
-        BytesSecond,
-        /// `Count`
-        Count,
-        /// `Count/Second`
-        CountSecond,
-        /// `Gigabits`
-        Gigabits,
-        /// `Gigabits/Second`
-        GigabitsSecond,
-        /// `Gigabytes`
-        Gigabytes,
-        /// `Gigabytes/Second`
-        GigabytesSecond,
-        /// `Kilobits`
-        Kilobits,
-        /// `Kilobits/Second`
-        KilobitsSecond,
-        /// `Kilobytes`
-        Kilobytes,
-        /// `Kilobytes/Second`
-        KilobytesSecond,
-        /// `Megabits`
-        Megabits,
-        /// `Megabits/Second`
-        MegabitsSecond,
-        /// `Megabytes`
-        Megabytes,
-        /// `Megabytes/Second`
-        MegabytesSecond,
-        /// `Microseconds`
-        Microseconds,
-        /// `Milliseconds`
-        Milliseconds,
-        /// `None`
-        None,
-        /// `Percent`
-        Percent,
-        /// `Seconds`
-        Seconds,
-        /// `Terabits`
-        Terabits,
-        /// `Terabits/Second`
-        TerabitsSecond,
-        /// `Terabytes`
-        Terabytes,
-        /// `Terabytes/Second`
-        TerabytesSecond,
-    }
-
-    impl Unit {
-        /// Every variant, in schema order.
-        pub const ALL: [Unit; 27] = [
-            Unit::Bits,
-            Unit::BitsSecond,
-            Unit::Bytes,
-            Unit::BytesSecond,
-            Unit::Count,
-            Unit::CountSecond,
-            Unit::Gigabits,
-            Unit::GigabitsSecond,
-            Unit::Gigabytes,
-            Unit::GigabytesSecond,
-            Unit::Kilobits,
-            Unit::KilobitsSecond,
-            Unit::Kilobytes,
-            Unit::KilobytesSecond,
-            Unit::Megabits,
-            Unit::MegabitsSecond,
-            Unit::Megabytes,
-            Unit::MegabytesSecond,
-            Unit::Microseconds,
-            Unit::Milliseconds,
-            Unit::None,
-            Unit::Percent,
-            Unit::Seconds,
-            Unit::Terabits,
-            Unit::TerabitsSecond,
-            Unit::Terabytes,
-            Unit::TerabytesSecond,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Unit::Bits => "Bits",
-                Unit::BitsSecond => "Bits/Second",
-                Unit::Bytes => "Bytes",
-                Unit::BytesSecond => "Bytes/Second",
-                Unit::Count => "Count",
-                Unit::CountSecond => "Count/Second",
-                Unit::Gigabits => "Gigabits",
-                Unit::GigabitsSecond => "Gigabits/Second",
-                Unit::Gigabytes => "Gigabytes",
-                Unit::GigabytesSecond => "Gigabytes/Second",
-                Unit::Kilobits => "Kilobits",
-                Unit::KilobitsSecond => "Kilobits/Second",
-                Unit::Kilobytes => "Kilobytes",
-                Unit::KilobytesSecond => "Kilobytes/Second",
-                Unit::Megabits => "Megabits",
-                Unit::MegabitsSecond => "Megabits/Second",
-                Unit::Megabytes => "Megabytes",
-                Unit::MegabytesSecond => "Megabytes/Second",
-                Unit::Microseconds => "Microseconds",
-                Unit::Milliseconds => "Milliseconds",
-                Unit::None => "None",
-                Unit::Percent => "Percent",
-                Unit::Seconds => "Seconds",
-                Unit::Terabits => "Terabits",
-                Unit::TerabitsSecond => "Terabits/Second",
-                Unit::Terabytes => "Terabytes",
-                Unit::TerabytesSecond => "Terabytes/Second",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Unit {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Unit> for Value {
-        fn from(v: Unit) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Unit> for Val<Unit> {
-        fn from(v: Unit) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The unit of data points emitted by a fleet metric
+        Unit[27] {
+            Bits = "Bits",
+            BitsSecond = "Bits/Second",
+            Bytes = "Bytes",
+            BytesSecond = "Bytes/Second",
+            Count = "Count",
+            CountSecond = "Count/Second",
+            Gigabits = "Gigabits",
+            GigabitsSecond = "Gigabits/Second",
+            Gigabytes = "Gigabytes",
+            GigabytesSecond = "Gigabytes/Second",
+            Kilobits = "Kilobits",
+            KilobitsSecond = "Kilobits/Second",
+            Kilobytes = "Kilobytes",
+            KilobytesSecond = "Kilobytes/Second",
+            Megabits = "Megabits",
+            MegabitsSecond = "Megabits/Second",
+            Megabytes = "Megabytes",
+            MegabytesSecond = "Megabytes/Second",
+            Microseconds = "Microseconds",
+            Milliseconds = "Milliseconds",
+            None = "None",
+            Percent = "Percent",
+            Seconds = "Seconds",
+            Terabits = "Terabits",
+            TerabitsSecond = "Terabits/Second",
+            Terabytes = "Terabytes",
+            TerabytesSecond = "Terabytes/Second",
         }
     }
 }
@@ -3592,229 +2764,47 @@ pub mod job {
 
     property_type!(TimeoutConfig);
 
-    /// The type of job execution failures that can initiate a job abort.
-    ///
-    /// Rendered as its CloudFormation spelling ([`AbortCriteriaFailureType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AbortCriteriaFailureType {
-        /// `FAILED`
-        Failed,
-        /// `REJECTED`
-        Rejected,
-        /// `TIMED_OUT`
-        TimedOut,
-        /// `ALL`
-        All,
-    }
-
-    impl AbortCriteriaFailureType {
-        /// Every variant, in schema order.
-        pub const ALL: [AbortCriteriaFailureType; 4] = [
-            AbortCriteriaFailureType::Failed,
-            AbortCriteriaFailureType::Rejected,
-            AbortCriteriaFailureType::TimedOut,
-            AbortCriteriaFailureType::All,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AbortCriteriaFailureType::Failed => "FAILED",
-                AbortCriteriaFailureType::Rejected => "REJECTED",
-                AbortCriteriaFailureType::TimedOut => "TIMED_OUT",
-                AbortCriteriaFailureType::All => "ALL",
-            }
+    cfn_enum! {
+        /// The type of job execution failures that can initiate a job abort.
+        AbortCriteriaFailureType[4] {
+            Failed = "FAILED",
+            Rejected = "REJECTED",
+            TimedOut = "TIMED_OUT",
+            All = "ALL",
         }
     }
 
-    impl std::fmt::Display for AbortCriteriaFailureType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// The type of job action to take to initiate the job abort.
+        Action[1] {
+            Cancel = "CANCEL",
         }
     }
 
-    impl From<AbortCriteriaFailureType> for Value {
-        fn from(v: AbortCriteriaFailureType) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// Specifies the end behavior for all job executions after a job reaches the selected endTime.
+        EndBehavior[3] {
+            StopRollout = "STOP_ROLLOUT",
+            Cancel = "CANCEL",
+            ForceCancel = "FORCE_CANCEL",
         }
     }
 
-    impl From<AbortCriteriaFailureType> for Val<AbortCriteriaFailureType> {
-        fn from(v: AbortCriteriaFailureType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The type of job execution failures that can initiate a job retry.
+        RetryCriteriaFailureType[3] {
+            Failed = "FAILED",
+            TimedOut = "TIMED_OUT",
+            All = "ALL",
         }
     }
 
-    /// The type of job action to take to initiate the job abort.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Action::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Action {
-        /// `CANCEL`
-        Cancel,
-    }
-
-    impl Action {
-        /// Every variant, in schema order.
-        pub const ALL: [Action; 1] = [Action::Cancel];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Action::Cancel => "CANCEL",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Action {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Action> for Value {
-        fn from(v: Action) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Action> for Val<Action> {
-        fn from(v: Action) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Specifies the end behavior for all job executions after a job reaches the selected endTime.
-    ///
-    /// Rendered as its CloudFormation spelling ([`EndBehavior::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum EndBehavior {
-        /// `STOP_ROLLOUT`
-        StopRollout,
-        /// `CANCEL`
-        Cancel,
-        /// `FORCE_CANCEL`
-        ForceCancel,
-    }
-
-    impl EndBehavior {
-        /// Every variant, in schema order.
-        pub const ALL: [EndBehavior; 3] = [EndBehavior::StopRollout, EndBehavior::Cancel, EndBehavior::ForceCancel];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                EndBehavior::StopRollout => "STOP_ROLLOUT",
-                EndBehavior::Cancel => "CANCEL",
-                EndBehavior::ForceCancel => "FORCE_CANCEL",
-            }
-        }
-    }
-
-    impl std::fmt::Display for EndBehavior {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<EndBehavior> for Value {
-        fn from(v: EndBehavior) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<EndBehavior> for Val<EndBehavior> {
-        fn from(v: EndBehavior) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The type of job execution failures that can initiate a job retry.
-    ///
-    /// Rendered as its CloudFormation spelling ([`RetryCriteriaFailureType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum RetryCriteriaFailureType {
-        /// `FAILED`
-        Failed,
-        /// `TIMED_OUT`
-        TimedOut,
-        /// `ALL`
-        All,
-    }
-
-    impl RetryCriteriaFailureType {
-        /// Every variant, in schema order.
-        pub const ALL: [RetryCriteriaFailureType; 3] =
-            [RetryCriteriaFailureType::Failed, RetryCriteriaFailureType::TimedOut, RetryCriteriaFailureType::All];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                RetryCriteriaFailureType::Failed => "FAILED",
-                RetryCriteriaFailureType::TimedOut => "TIMED_OUT",
-                RetryCriteriaFailureType::All => "ALL",
-            }
-        }
-    }
-
-    impl std::fmt::Display for RetryCriteriaFailureType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<RetryCriteriaFailureType> for Value {
-        fn from(v: RetryCriteriaFailureType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<RetryCriteriaFailureType> for Val<RetryCriteriaFailureType> {
-        fn from(v: RetryCriteriaFailureType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Specifies whether the job will continue to run (CONTINUOUS), or will be complete after all those things specified as
-    /// targets have completed the job (SNAPSHOT).
-    ///
-    /// Rendered as its CloudFormation spelling ([`TargetSelection::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TargetSelection {
-        /// `CONTINUOUS`
-        Continuous,
-        /// `SNAPSHOT`
-        Snapshot,
-    }
-
-    impl TargetSelection {
-        /// Every variant, in schema order.
-        pub const ALL: [TargetSelection; 2] = [TargetSelection::Continuous, TargetSelection::Snapshot];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                TargetSelection::Continuous => "CONTINUOUS",
-                TargetSelection::Snapshot => "SNAPSHOT",
-            }
-        }
-    }
-
-    impl std::fmt::Display for TargetSelection {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<TargetSelection> for Value {
-        fn from(v: TargetSelection) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<TargetSelection> for Val<TargetSelection> {
-        fn from(v: TargetSelection) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Specifies whether the job will continue to run (CONTINUOUS), or will be complete after all those things
+        /// specified as targets have completed the job (SNAPSHOT).
+        TargetSelection[2] {
+            Continuous = "CONTINUOUS",
+            Snapshot = "SNAPSHOT",
         }
     }
 }
@@ -4306,131 +3296,26 @@ pub mod job_template {
 
     property_type!(TimeoutConfig);
 
-    /// Rendered as its CloudFormation spelling ([`Action::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Action {
-        /// `CANCEL`
-        Cancel,
-    }
-
-    impl Action {
-        /// Every variant, in schema order.
-        pub const ALL: [Action; 1] = [Action::Cancel];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Action::Cancel => "CANCEL",
-            }
+    cfn_enum! {
+        Action[1] {
+            Cancel = "CANCEL",
         }
     }
 
-    impl std::fmt::Display for Action {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        FailureType[4] {
+            Failed = "FAILED",
+            Rejected = "REJECTED",
+            TimedOut = "TIMED_OUT",
+            All = "ALL",
         }
     }
 
-    impl From<Action> for Value {
-        fn from(v: Action) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Action> for Val<Action> {
-        fn from(v: Action) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`FailureType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum FailureType {
-        /// `FAILED`
-        Failed,
-        /// `REJECTED`
-        Rejected,
-        /// `TIMED_OUT`
-        TimedOut,
-        /// `ALL`
-        All,
-    }
-
-    impl FailureType {
-        /// Every variant, in schema order.
-        pub const ALL: [FailureType; 4] =
-            [FailureType::Failed, FailureType::Rejected, FailureType::TimedOut, FailureType::All];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                FailureType::Failed => "FAILED",
-                FailureType::Rejected => "REJECTED",
-                FailureType::TimedOut => "TIMED_OUT",
-                FailureType::All => "ALL",
-            }
-        }
-    }
-
-    impl std::fmt::Display for FailureType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<FailureType> for Value {
-        fn from(v: FailureType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<FailureType> for Val<FailureType> {
-        fn from(v: FailureType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`JobRetryFailureType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum JobRetryFailureType {
-        /// `FAILED`
-        Failed,
-        /// `TIMED_OUT`
-        TimedOut,
-        /// `ALL`
-        All,
-    }
-
-    impl JobRetryFailureType {
-        /// Every variant, in schema order.
-        pub const ALL: [JobRetryFailureType; 3] =
-            [JobRetryFailureType::Failed, JobRetryFailureType::TimedOut, JobRetryFailureType::All];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                JobRetryFailureType::Failed => "FAILED",
-                JobRetryFailureType::TimedOut => "TIMED_OUT",
-                JobRetryFailureType::All => "ALL",
-            }
-        }
-    }
-
-    impl std::fmt::Display for JobRetryFailureType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<JobRetryFailureType> for Value {
-        fn from(v: JobRetryFailureType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<JobRetryFailureType> for Val<JobRetryFailureType> {
-        fn from(v: JobRetryFailureType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        JobRetryFailureType[3] {
+            Failed = "FAILED",
+            TimedOut = "TIMED_OUT",
+            All = "ALL",
         }
     }
 }
@@ -4549,113 +3434,26 @@ pub mod logging {
 
     property_type!(EventConfiguration);
 
-    /// The log level to use. Valid values are: ERROR, WARN, INFO, DEBUG, or DISABLED.
-    ///
-    /// Rendered as its CloudFormation spelling ([`DefaultLogLevel::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DefaultLogLevel {
-        /// `ERROR`
-        Error,
-        /// `WARN`
-        Warn,
-        /// `INFO`
-        Info,
-        /// `DEBUG`
-        Debug,
-        /// `DISABLED`
-        Disabled,
-    }
-
-    impl DefaultLogLevel {
-        /// Every variant, in schema order.
-        pub const ALL: [DefaultLogLevel; 5] = [
-            DefaultLogLevel::Error,
-            DefaultLogLevel::Warn,
-            DefaultLogLevel::Info,
-            DefaultLogLevel::Debug,
-            DefaultLogLevel::Disabled,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DefaultLogLevel::Error => "ERROR",
-                DefaultLogLevel::Warn => "WARN",
-                DefaultLogLevel::Info => "INFO",
-                DefaultLogLevel::Debug => "DEBUG",
-                DefaultLogLevel::Disabled => "DISABLED",
-            }
+    cfn_enum! {
+        /// The log level to use. Valid values are: ERROR, WARN, INFO, DEBUG, or DISABLED.
+        DefaultLogLevel[5] {
+            Error = "ERROR",
+            Warn = "WARN",
+            Info = "INFO",
+            Debug = "DEBUG",
+            Disabled = "DISABLED",
         }
     }
 
-    impl std::fmt::Display for DefaultLogLevel {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DefaultLogLevel> for Value {
-        fn from(v: DefaultLogLevel) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DefaultLogLevel> for Val<DefaultLogLevel> {
-        fn from(v: DefaultLogLevel) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The logging level for the specified event type. Determines the verbosity of log messages generated for this event
-    /// type.
-    ///
-    /// Rendered as its CloudFormation spelling ([`LogLevel::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum LogLevel {
-        /// `ERROR`
-        Error,
-        /// `WARN`
-        Warn,
-        /// `INFO`
-        Info,
-        /// `DEBUG`
-        Debug,
-        /// `DISABLED`
-        Disabled,
-    }
-
-    impl LogLevel {
-        /// Every variant, in schema order.
-        pub const ALL: [LogLevel; 5] =
-            [LogLevel::Error, LogLevel::Warn, LogLevel::Info, LogLevel::Debug, LogLevel::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                LogLevel::Error => "ERROR",
-                LogLevel::Warn => "WARN",
-                LogLevel::Info => "INFO",
-                LogLevel::Debug => "DEBUG",
-                LogLevel::Disabled => "DISABLED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for LogLevel {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<LogLevel> for Value {
-        fn from(v: LogLevel) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<LogLevel> for Val<LogLevel> {
-        fn from(v: LogLevel) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The logging level for the specified event type. Determines the verbosity of log messages generated for this
+        /// event type.
+        LogLevel[5] {
+            Error = "ERROR",
+            Warn = "WARN",
+            Info = "INFO",
+            Debug = "DEBUG",
+            Disabled = "DISABLED",
         }
     }
 }
@@ -4954,135 +3752,28 @@ pub mod mitigation_action {
 
     property_type!(UpdateDeviceCertificateParams);
 
-    /// Rendered as its CloudFormation spelling ([`Action::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Action {
-        /// `DEACTIVATE`
-        Deactivate,
-        /// `UNSET_VALUE`
-        UnsetValue,
-    }
-
-    impl Action {
-        /// Every variant, in schema order.
-        pub const ALL: [Action; 2] = [Action::Deactivate, Action::UnsetValue];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Action::Deactivate => "DEACTIVATE",
-                Action::UnsetValue => "UNSET_VALUE",
-            }
+    cfn_enum! {
+        Action[2] {
+            Deactivate = "DEACTIVATE",
+            UnsetValue = "UNSET_VALUE",
         }
     }
 
-    impl std::fmt::Display for Action {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// Specifies which types of information are logged.
+        LogLevel[5] {
+            Debug = "DEBUG",
+            Info = "INFO",
+            Error = "ERROR",
+            Warn = "WARN",
+            UnsetValue = "UNSET_VALUE",
         }
     }
 
-    impl From<Action> for Value {
-        fn from(v: Action) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Action> for Val<Action> {
-        fn from(v: Action) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Specifies which types of information are logged.
-    ///
-    /// Rendered as its CloudFormation spelling ([`LogLevel::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum LogLevel {
-        /// `DEBUG`
-        Debug,
-        /// `INFO`
-        Info,
-        /// `ERROR`
-        Error,
-        /// `WARN`
-        Warn,
-        /// `UNSET_VALUE`
-        UnsetValue,
-    }
-
-    impl LogLevel {
-        /// Every variant, in schema order.
-        pub const ALL: [LogLevel; 5] =
-            [LogLevel::Debug, LogLevel::Info, LogLevel::Error, LogLevel::Warn, LogLevel::UnsetValue];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                LogLevel::Debug => "DEBUG",
-                LogLevel::Info => "INFO",
-                LogLevel::Error => "ERROR",
-                LogLevel::Warn => "WARN",
-                LogLevel::UnsetValue => "UNSET_VALUE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for LogLevel {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<LogLevel> for Value {
-        fn from(v: LogLevel) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<LogLevel> for Val<LogLevel> {
-        fn from(v: LogLevel) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`TemplateName::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TemplateName {
-        /// `BLANK_POLICY`
-        BlankPolicy,
-        /// `UNSET_VALUE`
-        UnsetValue,
-    }
-
-    impl TemplateName {
-        /// Every variant, in schema order.
-        pub const ALL: [TemplateName; 2] = [TemplateName::BlankPolicy, TemplateName::UnsetValue];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                TemplateName::BlankPolicy => "BLANK_POLICY",
-                TemplateName::UnsetValue => "UNSET_VALUE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for TemplateName {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<TemplateName> for Value {
-        fn from(v: TemplateName) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<TemplateName> for Val<TemplateName> {
-        fn from(v: TemplateName) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        TemplateName[2] {
+            BlankPolicy = "BLANK_POLICY",
+            UnsetValue = "UNSET_VALUE",
         }
     }
 }
@@ -5301,43 +3992,10 @@ pub mod provisioning_template {
 
     property_type!(ProvisioningHook);
 
-    /// Rendered as its CloudFormation spelling ([`TemplateType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TemplateType {
-        /// `FLEET_PROVISIONING`
-        FleetProvisioning,
-        /// `JITP`
-        Jitp,
-    }
-
-    impl TemplateType {
-        /// Every variant, in schema order.
-        pub const ALL: [TemplateType; 2] = [TemplateType::FleetProvisioning, TemplateType::Jitp];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                TemplateType::FleetProvisioning => "FLEET_PROVISIONING",
-                TemplateType::Jitp => "JITP",
-            }
-        }
-    }
-
-    impl std::fmt::Display for TemplateType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<TemplateType> for Value {
-        fn from(v: TemplateType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<TemplateType> for Val<TemplateType> {
-        fn from(v: TemplateType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        TemplateType[2] {
+            FleetProvisioning = "FLEET_PROVISIONING",
+            Jitp = "JITP",
         }
     }
 }
@@ -5402,114 +4060,26 @@ impl Handle<CfnResourceSpecificLogging> {
 
 /// Property types and enums of [`CfnResourceSpecificLogging`] (`AWS::IoT::ResourceSpecificLogging`).
 pub mod resource_specific_logging {
-    use crate::core::value::{Val, Value};
 
-    /// The log level for a specific target. Valid values are: ERROR, WARN, INFO, DEBUG, or DISABLED.
-    ///
-    /// Rendered as its CloudFormation spelling ([`LogLevel::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum LogLevel {
-        /// `ERROR`
-        Error,
-        /// `WARN`
-        Warn,
-        /// `INFO`
-        Info,
-        /// `DEBUG`
-        Debug,
-        /// `DISABLED`
-        Disabled,
-    }
-
-    impl LogLevel {
-        /// Every variant, in schema order.
-        pub const ALL: [LogLevel; 5] =
-            [LogLevel::Error, LogLevel::Warn, LogLevel::Info, LogLevel::Debug, LogLevel::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                LogLevel::Error => "ERROR",
-                LogLevel::Warn => "WARN",
-                LogLevel::Info => "INFO",
-                LogLevel::Debug => "DEBUG",
-                LogLevel::Disabled => "DISABLED",
-            }
+    cfn_enum! {
+        /// The log level for a specific target. Valid values are: ERROR, WARN, INFO, DEBUG, or DISABLED.
+        LogLevel[5] {
+            Error = "ERROR",
+            Warn = "WARN",
+            Info = "INFO",
+            Debug = "DEBUG",
+            Disabled = "DISABLED",
         }
     }
 
-    impl std::fmt::Display for LogLevel {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<LogLevel> for Value {
-        fn from(v: LogLevel) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<LogLevel> for Val<LogLevel> {
-        fn from(v: LogLevel) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The target type. Value must be THING_GROUP, CLIENT_ID, SOURCE_IP, PRINCIPAL_ID, or EVENT_TYPE.
-    ///
-    /// Rendered as its CloudFormation spelling ([`TargetType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TargetType {
-        /// `THING_GROUP`
-        ThingGroup,
-        /// `CLIENT_ID`
-        ClientId,
-        /// `SOURCE_IP`
-        SourceIp,
-        /// `PRINCIPAL_ID`
-        PrincipalId,
-        /// `EVENT_TYPE`
-        EventType,
-    }
-
-    impl TargetType {
-        /// Every variant, in schema order.
-        pub const ALL: [TargetType; 5] = [
-            TargetType::ThingGroup,
-            TargetType::ClientId,
-            TargetType::SourceIp,
-            TargetType::PrincipalId,
-            TargetType::EventType,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                TargetType::ThingGroup => "THING_GROUP",
-                TargetType::ClientId => "CLIENT_ID",
-                TargetType::SourceIp => "SOURCE_IP",
-                TargetType::PrincipalId => "PRINCIPAL_ID",
-                TargetType::EventType => "EVENT_TYPE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for TargetType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<TargetType> for Value {
-        fn from(v: TargetType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<TargetType> for Val<TargetType> {
-        fn from(v: TargetType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The target type. Value must be THING_GROUP, CLIENT_ID, SOURCE_IP, PRINCIPAL_ID, or EVENT_TYPE.
+        TargetType[5] {
+            ThingGroup = "THING_GROUP",
+            ClientId = "CLIENT_ID",
+            SourceIp = "SOURCE_IP",
+            PrincipalId = "PRINCIPAL_ID",
+            EventType = "EVENT_TYPE",
         }
     }
 }
@@ -5664,123 +4234,29 @@ impl Handle<CfnScheduledAudit> {
 
 /// Property types and enums of [`CfnScheduledAudit`] (`AWS::IoT::ScheduledAudit`).
 pub mod scheduled_audit {
-    use crate::core::value::{Val, Value};
 
-    /// The day of the week on which the scheduled audit takes place. Can be one of SUN, MON, TUE,WED, THU, FRI, or SAT.
-    /// This field is required if the frequency parameter is set to WEEKLY or BIWEEKLY.
-    ///
-    /// Rendered as its CloudFormation spelling ([`DayOfWeek::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DayOfWeek {
-        /// `SUN`
-        Sun,
-        /// `MON`
-        Mon,
-        /// `TUE`
-        Tue,
-        /// `WED`
-        Wed,
-        /// `THU`
-        Thu,
-        /// `FRI`
-        Fri,
-        /// `SAT`
-        Sat,
-        /// `UNSET_VALUE`
-        UnsetValue,
-    }
-
-    impl DayOfWeek {
-        /// Every variant, in schema order.
-        pub const ALL: [DayOfWeek; 8] = [
-            DayOfWeek::Sun,
-            DayOfWeek::Mon,
-            DayOfWeek::Tue,
-            DayOfWeek::Wed,
-            DayOfWeek::Thu,
-            DayOfWeek::Fri,
-            DayOfWeek::Sat,
-            DayOfWeek::UnsetValue,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DayOfWeek::Sun => "SUN",
-                DayOfWeek::Mon => "MON",
-                DayOfWeek::Tue => "TUE",
-                DayOfWeek::Wed => "WED",
-                DayOfWeek::Thu => "THU",
-                DayOfWeek::Fri => "FRI",
-                DayOfWeek::Sat => "SAT",
-                DayOfWeek::UnsetValue => "UNSET_VALUE",
-            }
+    cfn_enum! {
+        /// The day of the week on which the scheduled audit takes place. Can be one of SUN, MON, TUE,WED, THU, FRI, or SAT.
+        /// This field is required if the frequency parameter is set to WEEKLY or BIWEEKLY.
+        DayOfWeek[8] {
+            Sun = "SUN",
+            Mon = "MON",
+            Tue = "TUE",
+            Wed = "WED",
+            Thu = "THU",
+            Fri = "FRI",
+            Sat = "SAT",
+            UnsetValue = "UNSET_VALUE",
         }
     }
 
-    impl std::fmt::Display for DayOfWeek {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DayOfWeek> for Value {
-        fn from(v: DayOfWeek) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DayOfWeek> for Val<DayOfWeek> {
-        fn from(v: DayOfWeek) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// How often the scheduled audit takes place. Can be one of DAILY, WEEKLY, BIWEEKLY, or MONTHLY.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Frequency::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Frequency {
-        /// `DAILY`
-        Daily,
-        /// `WEEKLY`
-        Weekly,
-        /// `BIWEEKLY`
-        Biweekly,
-        /// `MONTHLY`
-        Monthly,
-    }
-
-    impl Frequency {
-        /// Every variant, in schema order.
-        pub const ALL: [Frequency; 4] = [Frequency::Daily, Frequency::Weekly, Frequency::Biweekly, Frequency::Monthly];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Frequency::Daily => "DAILY",
-                Frequency::Weekly => "WEEKLY",
-                Frequency::Biweekly => "BIWEEKLY",
-                Frequency::Monthly => "MONTHLY",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Frequency {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Frequency> for Value {
-        fn from(v: Frequency) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Frequency> for Val<Frequency> {
-        fn from(v: Frequency) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// How often the scheduled audit takes place. Can be one of DAILY, WEEKLY, BIWEEKLY, or MONTHLY.
+        Frequency[4] {
+            Daily = "DAILY",
+            Weekly = "WEEKLY",
+            Biweekly = "BIWEEKLY",
+            Monthly = "MONTHLY",
         }
     }
 }
@@ -6256,252 +4732,55 @@ pub mod security_profile {
 
     property_type!(StatisticalThreshold);
 
-    /// The operator that relates the thing measured (metric) to the criteria (containing a value or statisticalThreshold).
-    ///
-    /// Rendered as its CloudFormation spelling ([`ComparisonOperator::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ComparisonOperator {
-        /// `less-than`
-        LessThan,
-        /// `less-than-equals`
-        LessThanEquals,
-        /// `greater-than`
-        GreaterThan,
-        /// `greater-than-equals`
-        GreaterThanEquals,
-        /// `in-cidr-set`
-        InCidrSet,
-        /// `not-in-cidr-set`
-        NotInCidrSet,
-        /// `in-port-set`
-        InPortSet,
-        /// `not-in-port-set`
-        NotInPortSet,
-        /// `in-set`
-        InSet,
-        /// `not-in-set`
-        NotInSet,
-    }
-
-    impl ComparisonOperator {
-        /// Every variant, in schema order.
-        pub const ALL: [ComparisonOperator; 10] = [
-            ComparisonOperator::LessThan,
-            ComparisonOperator::LessThanEquals,
-            ComparisonOperator::GreaterThan,
-            ComparisonOperator::GreaterThanEquals,
-            ComparisonOperator::InCidrSet,
-            ComparisonOperator::NotInCidrSet,
-            ComparisonOperator::InPortSet,
-            ComparisonOperator::NotInPortSet,
-            ComparisonOperator::InSet,
-            ComparisonOperator::NotInSet,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ComparisonOperator::LessThan => "less-than",
-                ComparisonOperator::LessThanEquals => "less-than-equals",
-                ComparisonOperator::GreaterThan => "greater-than",
-                ComparisonOperator::GreaterThanEquals => "greater-than-equals",
-                ComparisonOperator::InCidrSet => "in-cidr-set",
-                ComparisonOperator::NotInCidrSet => "not-in-cidr-set",
-                ComparisonOperator::InPortSet => "in-port-set",
-                ComparisonOperator::NotInPortSet => "not-in-port-set",
-                ComparisonOperator::InSet => "in-set",
-                ComparisonOperator::NotInSet => "not-in-set",
-            }
+    cfn_enum! {
+        /// The operator that relates the thing measured (metric) to the criteria (containing a value or
+        /// statisticalThreshold).
+        ComparisonOperator[10] {
+            LessThan = "less-than",
+            LessThanEquals = "less-than-equals",
+            GreaterThan = "greater-than",
+            GreaterThanEquals = "greater-than-equals",
+            InCidrSet = "in-cidr-set",
+            NotInCidrSet = "not-in-cidr-set",
+            InPortSet = "in-port-set",
+            NotInPortSet = "not-in-port-set",
+            InSet = "in-set",
+            NotInSet = "not-in-set",
         }
     }
 
-    impl std::fmt::Display for ComparisonOperator {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// The sensitivity of anomalous behavior evaluation. Can be Low, Medium, or High.
+        ConfidenceLevel[3] {
+            Low = "LOW",
+            Medium = "MEDIUM",
+            High = "HIGH",
         }
     }
 
-    impl From<ComparisonOperator> for Value {
-        fn from(v: ComparisonOperator) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// Defines how the dimensionValues of a dimension are interpreted.
+        Operator[2] {
+            In = "IN",
+            NotIn = "NOT_IN",
         }
     }
 
-    impl From<ComparisonOperator> for Val<ComparisonOperator> {
-        fn from(v: ComparisonOperator) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The sensitivity of anomalous behavior evaluation. Can be Low, Medium, or High.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ConfidenceLevel::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ConfidenceLevel {
-        /// `LOW`
-        Low,
-        /// `MEDIUM`
-        Medium,
-        /// `HIGH`
-        High,
-    }
-
-    impl ConfidenceLevel {
-        /// Every variant, in schema order.
-        pub const ALL: [ConfidenceLevel; 3] = [ConfidenceLevel::Low, ConfidenceLevel::Medium, ConfidenceLevel::High];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ConfidenceLevel::Low => "LOW",
-                ConfidenceLevel::Medium => "MEDIUM",
-                ConfidenceLevel::High => "HIGH",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ConfidenceLevel {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ConfidenceLevel> for Value {
-        fn from(v: ConfidenceLevel) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ConfidenceLevel> for Val<ConfidenceLevel> {
-        fn from(v: ConfidenceLevel) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Defines how the dimensionValues of a dimension are interpreted.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Operator::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Operator {
-        /// `IN`
-        In,
-        /// `NOT_IN`
-        NotIn,
-    }
-
-    impl Operator {
-        /// Every variant, in schema order.
-        pub const ALL: [Operator; 2] = [Operator::In, Operator::NotIn];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Operator::In => "IN",
-                Operator::NotIn => "NOT_IN",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Operator {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Operator> for Value {
-        fn from(v: Operator) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Operator> for Val<Operator> {
-        fn from(v: Operator) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The percentile which resolves to a threshold value by which compliance with a behavior is determined
-    ///
-    /// Rendered as its CloudFormation spelling ([`Statistic::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Statistic {
-        /// `Average`
-        Average,
-        /// `p0`
-        P0,
-        /// `p0.1`
-        P01,
-        /// `p0.01`
-        P001,
-        /// `p1`
-        P1,
-        /// `p10`
-        P10,
-        /// `p50`
-        P50,
-        /// `p90`
-        P90,
-        /// `p99`
-        P99,
-        /// `p99.9`
-        P999,
-        /// `p99.99`
-        P9999,
-        /// `p100`
-        P100,
-    }
-
-    impl Statistic {
-        /// Every variant, in schema order.
-        pub const ALL: [Statistic; 12] = [
-            Statistic::Average,
-            Statistic::P0,
-            Statistic::P01,
-            Statistic::P001,
-            Statistic::P1,
-            Statistic::P10,
-            Statistic::P50,
-            Statistic::P90,
-            Statistic::P99,
-            Statistic::P999,
-            Statistic::P9999,
-            Statistic::P100,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Statistic::Average => "Average",
-                Statistic::P0 => "p0",
-                Statistic::P01 => "p0.1",
-                Statistic::P001 => "p0.01",
-                Statistic::P1 => "p1",
-                Statistic::P10 => "p10",
-                Statistic::P50 => "p50",
-                Statistic::P90 => "p90",
-                Statistic::P99 => "p99",
-                Statistic::P999 => "p99.9",
-                Statistic::P9999 => "p99.99",
-                Statistic::P100 => "p100",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Statistic {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Statistic> for Value {
-        fn from(v: Statistic) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Statistic> for Val<Statistic> {
-        fn from(v: Statistic) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The percentile which resolves to a threshold value by which compliance with a behavior is determined
+        Statistic[12] {
+            Average = "Average",
+            P0 = "p0",
+            P01 = "p0.1",
+            P001 = "p0.01",
+            P1 = "p1",
+            P10 = "p10",
+            P50 = "p50",
+            P90 = "p90",
+            P99 = "p99",
+            P999 = "p99.9",
+            P9999 = "p99.99",
+            P100 = "p100",
         }
     }
 }
@@ -7387,44 +5666,10 @@ pub mod thing_type {
 
     property_type!(ThingTypeProperties);
 
-    /// Rendered as its CloudFormation spelling ([`ConnectionAttribute::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ConnectionAttribute {
-        /// `iot:ClientId`
-        IotClientId,
-        /// `iot:Thing.ThingName`
-        IotThingThingName,
-    }
-
-    impl ConnectionAttribute {
-        /// Every variant, in schema order.
-        pub const ALL: [ConnectionAttribute; 2] =
-            [ConnectionAttribute::IotClientId, ConnectionAttribute::IotThingThingName];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ConnectionAttribute::IotClientId => "iot:ClientId",
-                ConnectionAttribute::IotThingThingName => "iot:Thing.ThingName",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ConnectionAttribute {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ConnectionAttribute> for Value {
-        fn from(v: ConnectionAttribute) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ConnectionAttribute> for Val<ConnectionAttribute> {
-        fn from(v: ConnectionAttribute) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        ConnectionAttribute[2] {
+            IotClientId = "iot:ClientId",
+            IotThingThingName = "iot:Thing.ThingName",
         }
     }
 }
@@ -9333,236 +7578,46 @@ pub mod topic_rule {
 
     property_type!(UserProperty);
 
-    /// Rendered as its CloudFormation spelling ([`CannedAccessControlList::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum CannedAccessControlList {
-        /// `private`
-        Private,
-        /// `public-read`
-        PublicRead,
-        /// `public-read-write`
-        PublicReadWrite,
-        /// `aws-exec-read`
-        AwsExecRead,
-        /// `authenticated-read`
-        AuthenticatedRead,
-        /// `bucket-owner-read`
-        BucketOwnerRead,
-        /// `bucket-owner-full-control`
-        BucketOwnerFullControl,
-        /// `log-delivery-write`
-        LogDeliveryWrite,
-    }
-
-    impl CannedAccessControlList {
-        /// Every variant, in schema order.
-        pub const ALL: [CannedAccessControlList; 8] = [
-            CannedAccessControlList::Private,
-            CannedAccessControlList::PublicRead,
-            CannedAccessControlList::PublicReadWrite,
-            CannedAccessControlList::AwsExecRead,
-            CannedAccessControlList::AuthenticatedRead,
-            CannedAccessControlList::BucketOwnerRead,
-            CannedAccessControlList::BucketOwnerFullControl,
-            CannedAccessControlList::LogDeliveryWrite,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                CannedAccessControlList::Private => "private",
-                CannedAccessControlList::PublicRead => "public-read",
-                CannedAccessControlList::PublicReadWrite => "public-read-write",
-                CannedAccessControlList::AwsExecRead => "aws-exec-read",
-                CannedAccessControlList::AuthenticatedRead => "authenticated-read",
-                CannedAccessControlList::BucketOwnerRead => "bucket-owner-read",
-                CannedAccessControlList::BucketOwnerFullControl => "bucket-owner-full-control",
-                CannedAccessControlList::LogDeliveryWrite => "log-delivery-write",
-            }
+    cfn_enum! {
+        CannedAccessControlList[8] {
+            Private = "private",
+            PublicRead = "public-read",
+            PublicReadWrite = "public-read-write",
+            AwsExecRead = "aws-exec-read",
+            AuthenticatedRead = "authenticated-read",
+            BucketOwnerRead = "bucket-owner-read",
+            BucketOwnerFullControl = "bucket-owner-full-control",
+            LogDeliveryWrite = "log-delivery-write",
         }
     }
 
-    impl std::fmt::Display for CannedAccessControlList {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        HashKeyType[2] {
+            Number = "NUMBER",
+            String2 = "STRING",
         }
     }
 
-    impl From<CannedAccessControlList> for Value {
-        fn from(v: CannedAccessControlList) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        MessageFormat[2] {
+            Json = "JSON",
+            Raw = "RAW",
         }
     }
 
-    impl From<CannedAccessControlList> for Val<CannedAccessControlList> {
-        fn from(v: CannedAccessControlList) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        RangeKeyType[2] {
+            Number = "NUMBER",
+            String2 = "STRING",
         }
     }
 
-    /// Rendered as its CloudFormation spelling ([`HashKeyType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum HashKeyType {
-        /// `NUMBER`
-        Number,
-        /// `STRING`
-        String2,
-    }
-
-    impl HashKeyType {
-        /// Every variant, in schema order.
-        pub const ALL: [HashKeyType; 2] = [HashKeyType::Number, HashKeyType::String2];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                HashKeyType::Number => "NUMBER",
-                HashKeyType::String2 => "STRING",
-            }
-        }
-    }
-
-    impl std::fmt::Display for HashKeyType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<HashKeyType> for Value {
-        fn from(v: HashKeyType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<HashKeyType> for Val<HashKeyType> {
-        fn from(v: HashKeyType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`MessageFormat::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum MessageFormat {
-        /// `JSON`
-        Json,
-        /// `RAW`
-        Raw,
-    }
-
-    impl MessageFormat {
-        /// Every variant, in schema order.
-        pub const ALL: [MessageFormat; 2] = [MessageFormat::Json, MessageFormat::Raw];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                MessageFormat::Json => "JSON",
-                MessageFormat::Raw => "RAW",
-            }
-        }
-    }
-
-    impl std::fmt::Display for MessageFormat {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<MessageFormat> for Value {
-        fn from(v: MessageFormat) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<MessageFormat> for Val<MessageFormat> {
-        fn from(v: MessageFormat) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`RangeKeyType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum RangeKeyType {
-        /// `NUMBER`
-        Number,
-        /// `STRING`
-        String2,
-    }
-
-    impl RangeKeyType {
-        /// Every variant, in schema order.
-        pub const ALL: [RangeKeyType; 2] = [RangeKeyType::Number, RangeKeyType::String2];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                RangeKeyType::Number => "NUMBER",
-                RangeKeyType::String2 => "STRING",
-            }
-        }
-    }
-
-    impl std::fmt::Display for RangeKeyType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<RangeKeyType> for Value {
-        fn from(v: RangeKeyType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<RangeKeyType> for Val<RangeKeyType> {
-        fn from(v: RangeKeyType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`TimestampUnit::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TimestampUnit {
-        /// `ms`
-        Ms,
-        /// `ns`
-        Ns,
-        /// `s`
-        S,
-        /// `us`
-        Us,
-    }
-
-    impl TimestampUnit {
-        /// Every variant, in schema order.
-        pub const ALL: [TimestampUnit; 4] = [TimestampUnit::Ms, TimestampUnit::Ns, TimestampUnit::S, TimestampUnit::Us];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                TimestampUnit::Ms => "ms",
-                TimestampUnit::Ns => "ns",
-                TimestampUnit::S => "s",
-                TimestampUnit::Us => "us",
-            }
-        }
-    }
-
-    impl std::fmt::Display for TimestampUnit {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<TimestampUnit> for Value {
-        fn from(v: TimestampUnit) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<TimestampUnit> for Val<TimestampUnit> {
-        fn from(v: TimestampUnit) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        TimestampUnit[4] {
+            Ms = "ms",
+            Ns = "ns",
+            S = "s",
+            Us = "us",
         }
     }
 }
@@ -9781,50 +7836,11 @@ pub mod topic_rule_destination {
 
     property_type!(VpcDestinationProperties);
 
-    /// Rendered as its CloudFormation spelling ([`TopicRuleDestinationStatus::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TopicRuleDestinationStatus {
-        /// `ENABLED`
-        Enabled,
-        /// `IN_PROGRESS`
-        InProgress,
-        /// `DISABLED`
-        Disabled,
-    }
-
-    impl TopicRuleDestinationStatus {
-        /// Every variant, in schema order.
-        pub const ALL: [TopicRuleDestinationStatus; 3] = [
-            TopicRuleDestinationStatus::Enabled,
-            TopicRuleDestinationStatus::InProgress,
-            TopicRuleDestinationStatus::Disabled,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                TopicRuleDestinationStatus::Enabled => "ENABLED",
-                TopicRuleDestinationStatus::InProgress => "IN_PROGRESS",
-                TopicRuleDestinationStatus::Disabled => "DISABLED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for TopicRuleDestinationStatus {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<TopicRuleDestinationStatus> for Value {
-        fn from(v: TopicRuleDestinationStatus) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<TopicRuleDestinationStatus> for Val<TopicRuleDestinationStatus> {
-        fn from(v: TopicRuleDestinationStatus) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        TopicRuleDestinationStatus[3] {
+            Enabled = "ENABLED",
+            InProgress = "IN_PROGRESS",
+            Disabled = "DISABLED",
         }
     }
 }

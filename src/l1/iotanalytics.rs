@@ -972,43 +972,10 @@ pub mod dataset {
 
     property_type!(VersioningConfiguration);
 
-    /// Rendered as its CloudFormation spelling ([`ComputeType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ComputeType {
-        /// `ACU_1`
-        Acu1,
-        /// `ACU_2`
-        Acu2,
-    }
-
-    impl ComputeType {
-        /// Every variant, in schema order.
-        pub const ALL: [ComputeType; 2] = [ComputeType::Acu1, ComputeType::Acu2];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ComputeType::Acu1 => "ACU_1",
-                ComputeType::Acu2 => "ACU_2",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ComputeType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ComputeType> for Value {
-        fn from(v: ComputeType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ComputeType> for Val<ComputeType> {
-        fn from(v: ComputeType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        ComputeType[2] {
+            Acu1 = "ACU_1",
+            Acu2 = "ACU_2",
         }
     }
 }

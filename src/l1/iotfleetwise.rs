@@ -454,265 +454,49 @@ pub mod campaign {
 
     property_type!(StorageMinimumTimeToLive);
 
-    /// Rendered as its CloudFormation spelling ([`Compression::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Compression {
-        /// `OFF`
-        Off,
-        /// `SNAPPY`
-        Snappy,
-    }
-
-    impl Compression {
-        /// Every variant, in schema order.
-        pub const ALL: [Compression; 2] = [Compression::Off, Compression::Snappy];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Compression::Off => "OFF",
-                Compression::Snappy => "SNAPPY",
-            }
+    cfn_enum! {
+        Compression[2] {
+            Off = "OFF",
+            Snappy = "SNAPPY",
         }
     }
 
-    impl std::fmt::Display for Compression {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        DiagnosticsMode[2] {
+            Off = "OFF",
+            SendActiveDtcs = "SEND_ACTIVE_DTCS",
         }
     }
 
-    impl From<Compression> for Value {
-        fn from(v: Compression) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        SpoolingMode[2] {
+            Off = "OFF",
+            ToDisk = "TO_DISK",
         }
     }
 
-    impl From<Compression> for Val<Compression> {
-        fn from(v: Compression) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        StorageMaximumSizeUnit[3] {
+            Mb = "MB",
+            Gb = "GB",
+            Tb = "TB",
         }
     }
 
-    /// Rendered as its CloudFormation spelling ([`DiagnosticsMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DiagnosticsMode {
-        /// `OFF`
-        Off,
-        /// `SEND_ACTIVE_DTCS`
-        SendActiveDtcs,
-    }
-
-    impl DiagnosticsMode {
-        /// Every variant, in schema order.
-        pub const ALL: [DiagnosticsMode; 2] = [DiagnosticsMode::Off, DiagnosticsMode::SendActiveDtcs];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DiagnosticsMode::Off => "OFF",
-                DiagnosticsMode::SendActiveDtcs => "SEND_ACTIVE_DTCS",
-            }
+    cfn_enum! {
+        StorageMinimumTimeToLiveUnit[3] {
+            Hours = "HOURS",
+            Days = "DAYS",
+            Weeks = "WEEKS",
         }
     }
 
-    impl std::fmt::Display for DiagnosticsMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DiagnosticsMode> for Value {
-        fn from(v: DiagnosticsMode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DiagnosticsMode> for Val<DiagnosticsMode> {
-        fn from(v: DiagnosticsMode) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`SpoolingMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SpoolingMode {
-        /// `OFF`
-        Off,
-        /// `TO_DISK`
-        ToDisk,
-    }
-
-    impl SpoolingMode {
-        /// Every variant, in schema order.
-        pub const ALL: [SpoolingMode; 2] = [SpoolingMode::Off, SpoolingMode::ToDisk];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SpoolingMode::Off => "OFF",
-                SpoolingMode::ToDisk => "TO_DISK",
-            }
-        }
-    }
-
-    impl std::fmt::Display for SpoolingMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<SpoolingMode> for Value {
-        fn from(v: SpoolingMode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<SpoolingMode> for Val<SpoolingMode> {
-        fn from(v: SpoolingMode) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`StorageMaximumSizeUnit::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum StorageMaximumSizeUnit {
-        /// `MB`
-        Mb,
-        /// `GB`
-        Gb,
-        /// `TB`
-        Tb,
-    }
-
-    impl StorageMaximumSizeUnit {
-        /// Every variant, in schema order.
-        pub const ALL: [StorageMaximumSizeUnit; 3] =
-            [StorageMaximumSizeUnit::Mb, StorageMaximumSizeUnit::Gb, StorageMaximumSizeUnit::Tb];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                StorageMaximumSizeUnit::Mb => "MB",
-                StorageMaximumSizeUnit::Gb => "GB",
-                StorageMaximumSizeUnit::Tb => "TB",
-            }
-        }
-    }
-
-    impl std::fmt::Display for StorageMaximumSizeUnit {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<StorageMaximumSizeUnit> for Value {
-        fn from(v: StorageMaximumSizeUnit) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<StorageMaximumSizeUnit> for Val<StorageMaximumSizeUnit> {
-        fn from(v: StorageMaximumSizeUnit) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`StorageMinimumTimeToLiveUnit::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum StorageMinimumTimeToLiveUnit {
-        /// `HOURS`
-        Hours,
-        /// `DAYS`
-        Days,
-        /// `WEEKS`
-        Weeks,
-    }
-
-    impl StorageMinimumTimeToLiveUnit {
-        /// Every variant, in schema order.
-        pub const ALL: [StorageMinimumTimeToLiveUnit; 3] = [
-            StorageMinimumTimeToLiveUnit::Hours,
-            StorageMinimumTimeToLiveUnit::Days,
-            StorageMinimumTimeToLiveUnit::Weeks,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                StorageMinimumTimeToLiveUnit::Hours => "HOURS",
-                StorageMinimumTimeToLiveUnit::Days => "DAYS",
-                StorageMinimumTimeToLiveUnit::Weeks => "WEEKS",
-            }
-        }
-    }
-
-    impl std::fmt::Display for StorageMinimumTimeToLiveUnit {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<StorageMinimumTimeToLiveUnit> for Value {
-        fn from(v: StorageMinimumTimeToLiveUnit) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<StorageMinimumTimeToLiveUnit> for Val<StorageMinimumTimeToLiveUnit> {
-        fn from(v: StorageMinimumTimeToLiveUnit) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`UpdateCampaignAction::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum UpdateCampaignAction {
-        /// `APPROVE`
-        Approve,
-        /// `SUSPEND`
-        Suspend,
-        /// `RESUME`
-        Resume,
-        /// `UPDATE`
-        Update,
-    }
-
-    impl UpdateCampaignAction {
-        /// Every variant, in schema order.
-        pub const ALL: [UpdateCampaignAction; 4] = [
-            UpdateCampaignAction::Approve,
-            UpdateCampaignAction::Suspend,
-            UpdateCampaignAction::Resume,
-            UpdateCampaignAction::Update,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                UpdateCampaignAction::Approve => "APPROVE",
-                UpdateCampaignAction::Suspend => "SUSPEND",
-                UpdateCampaignAction::Resume => "RESUME",
-                UpdateCampaignAction::Update => "UPDATE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for UpdateCampaignAction {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<UpdateCampaignAction> for Value {
-        fn from(v: UpdateCampaignAction) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<UpdateCampaignAction> for Val<UpdateCampaignAction> {
-        fn from(v: UpdateCampaignAction) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        UpdateCampaignAction[4] {
+            Approve = "APPROVE",
+            Suspend = "SUSPEND",
+            Resume = "RESUME",
+            Update = "UPDATE",
         }
     }
 }
@@ -814,82 +598,17 @@ impl Handle<CfnDecoderManifest> {
 
 /// Property types and enums of [`CfnDecoderManifest`] (`AWS::IoTFleetWise::DecoderManifest`).
 pub mod decoder_manifest {
-    use crate::core::value::{Val, Value};
 
-    /// Rendered as its CloudFormation spelling ([`DefaultForUnmappedSignalsType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DefaultForUnmappedSignalsType {
-        /// `CUSTOM_DECODING`
-        CustomDecoding,
-    }
-
-    impl DefaultForUnmappedSignalsType {
-        /// Every variant, in schema order.
-        pub const ALL: [DefaultForUnmappedSignalsType; 1] = [DefaultForUnmappedSignalsType::CustomDecoding];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DefaultForUnmappedSignalsType::CustomDecoding => "CUSTOM_DECODING",
-            }
+    cfn_enum! {
+        DefaultForUnmappedSignalsType[1] {
+            CustomDecoding = "CUSTOM_DECODING",
         }
     }
 
-    impl std::fmt::Display for DefaultForUnmappedSignalsType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DefaultForUnmappedSignalsType> for Value {
-        fn from(v: DefaultForUnmappedSignalsType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DefaultForUnmappedSignalsType> for Val<DefaultForUnmappedSignalsType> {
-        fn from(v: DefaultForUnmappedSignalsType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`ManifestStatus::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ManifestStatus {
-        /// `ACTIVE`
-        Active,
-        /// `DRAFT`
-        Draft,
-    }
-
-    impl ManifestStatus {
-        /// Every variant, in schema order.
-        pub const ALL: [ManifestStatus; 2] = [ManifestStatus::Active, ManifestStatus::Draft];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ManifestStatus::Active => "ACTIVE",
-                ManifestStatus::Draft => "DRAFT",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ManifestStatus {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ManifestStatus> for Value {
-        fn from(v: ManifestStatus) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ManifestStatus> for Val<ManifestStatus> {
-        fn from(v: ManifestStatus) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        ManifestStatus[2] {
+            Active = "ACTIVE",
+            Draft = "DRAFT",
         }
     }
 }
@@ -1045,45 +764,11 @@ impl Handle<CfnModelManifest> {
 
 /// Property types and enums of [`CfnModelManifest`] (`AWS::IoTFleetWise::ModelManifest`).
 pub mod model_manifest {
-    use crate::core::value::{Val, Value};
 
-    /// Rendered as its CloudFormation spelling ([`ManifestStatus::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ManifestStatus {
-        /// `ACTIVE`
-        Active,
-        /// `DRAFT`
-        Draft,
-    }
-
-    impl ManifestStatus {
-        /// Every variant, in schema order.
-        pub const ALL: [ManifestStatus; 2] = [ManifestStatus::Active, ManifestStatus::Draft];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ManifestStatus::Active => "ACTIVE",
-                ManifestStatus::Draft => "DRAFT",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ManifestStatus {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ManifestStatus> for Value {
-        fn from(v: ManifestStatus) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ManifestStatus> for Val<ManifestStatus> {
-        fn from(v: ManifestStatus) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        ManifestStatus[2] {
+            Active = "ACTIVE",
+            Draft = "DRAFT",
         }
     }
 }
@@ -1437,44 +1122,10 @@ pub mod vehicle {
 
     property_type!(StateTemplateAssociation);
 
-    /// Rendered as its CloudFormation spelling ([`VehicleAssociationBehavior::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum VehicleAssociationBehavior {
-        /// `CreateIotThing`
-        CreateIotThing,
-        /// `ValidateIotThingExists`
-        ValidateIotThingExists,
-    }
-
-    impl VehicleAssociationBehavior {
-        /// Every variant, in schema order.
-        pub const ALL: [VehicleAssociationBehavior; 2] =
-            [VehicleAssociationBehavior::CreateIotThing, VehicleAssociationBehavior::ValidateIotThingExists];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                VehicleAssociationBehavior::CreateIotThing => "CreateIotThing",
-                VehicleAssociationBehavior::ValidateIotThingExists => "ValidateIotThingExists",
-            }
-        }
-    }
-
-    impl std::fmt::Display for VehicleAssociationBehavior {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<VehicleAssociationBehavior> for Value {
-        fn from(v: VehicleAssociationBehavior) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<VehicleAssociationBehavior> for Val<VehicleAssociationBehavior> {
-        fn from(v: VehicleAssociationBehavior) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        VehicleAssociationBehavior[2] {
+            CreateIotThing = "CreateIotThing",
+            ValidateIotThingExists = "ValidateIotThingExists",
         }
     }
 }

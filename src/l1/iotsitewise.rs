@@ -313,46 +313,11 @@ pub mod access_policy {
 
     property_type!(User);
 
-    /// The permission level for this access policy. Valid values are ADMINISTRATOR or VIEWER.
-    ///
-    /// Rendered as its CloudFormation spelling ([`AccessPolicyPermission::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AccessPolicyPermission {
-        /// `ADMINISTRATOR`
-        Administrator,
-        /// `VIEWER`
-        Viewer,
-    }
-
-    impl AccessPolicyPermission {
-        /// Every variant, in schema order.
-        pub const ALL: [AccessPolicyPermission; 2] =
-            [AccessPolicyPermission::Administrator, AccessPolicyPermission::Viewer];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AccessPolicyPermission::Administrator => "ADMINISTRATOR",
-                AccessPolicyPermission::Viewer => "VIEWER",
-            }
-        }
-    }
-
-    impl std::fmt::Display for AccessPolicyPermission {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<AccessPolicyPermission> for Value {
-        fn from(v: AccessPolicyPermission) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<AccessPolicyPermission> for Val<AccessPolicyPermission> {
-        fn from(v: AccessPolicyPermission) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The permission level for this access policy. Valid values are ADMINISTRATOR or VIEWER.
+        AccessPolicyPermission[2] {
+            Administrator = "ADMINISTRATOR",
+            Viewer = "VIEWER",
         }
     }
 }
@@ -689,45 +654,11 @@ pub mod asset {
 
     property_type!(AssetProperty);
 
-    /// The MQTT notification state (ENABLED or DISABLED) for this asset property.
-    ///
-    /// Rendered as its CloudFormation spelling ([`NotificationState::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum NotificationState {
-        /// `ENABLED`
-        Enabled,
-        /// `DISABLED`
-        Disabled,
-    }
-
-    impl NotificationState {
-        /// Every variant, in schema order.
-        pub const ALL: [NotificationState; 2] = [NotificationState::Enabled, NotificationState::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                NotificationState::Enabled => "ENABLED",
-                NotificationState::Disabled => "DISABLED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for NotificationState {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<NotificationState> for Value {
-        fn from(v: NotificationState) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<NotificationState> for Val<NotificationState> {
-        fn from(v: NotificationState) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The MQTT notification state (ENABLED or DISABLED) for this asset property.
+        NotificationState[2] {
+            Enabled = "ENABLED",
+            Disabled = "DISABLED",
         }
     }
 }
@@ -1525,183 +1456,37 @@ pub mod asset_model {
 
     property_type!(VariableValue);
 
-    /// The type of the asset model (ASSET_MODEL OR COMPONENT_MODEL or INTERFACE)
-    ///
-    /// Rendered as its CloudFormation spelling ([`AssetModelType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AssetModelType {
-        /// `ASSET_MODEL`
-        AssetModel,
-        /// `COMPONENT_MODEL`
-        ComponentModel,
-        /// `INTERFACE`
-        Interface,
-    }
-
-    impl AssetModelType {
-        /// Every variant, in schema order.
-        pub const ALL: [AssetModelType; 3] =
-            [AssetModelType::AssetModel, AssetModelType::ComponentModel, AssetModelType::Interface];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AssetModelType::AssetModel => "ASSET_MODEL",
-                AssetModelType::ComponentModel => "COMPONENT_MODEL",
-                AssetModelType::Interface => "INTERFACE",
-            }
+    cfn_enum! {
+        /// The type of the asset model (ASSET_MODEL OR COMPONENT_MODEL or INTERFACE)
+        AssetModelType[3] {
+            AssetModel = "ASSET_MODEL",
+            ComponentModel = "COMPONENT_MODEL",
+            Interface = "INTERFACE",
         }
     }
 
-    impl std::fmt::Display for AssetModelType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        DataType[5] {
+            String2 = "STRING",
+            Integer = "INTEGER",
+            Double = "DOUBLE",
+            Boolean = "BOOLEAN",
+            Struct = "STRUCT",
         }
     }
 
-    impl From<AssetModelType> for Value {
-        fn from(v: AssetModelType) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        DataTypeSpec[1] {
+            AwsAlarmState = "AWS/ALARM_STATE",
         }
     }
 
-    impl From<AssetModelType> for Val<AssetModelType> {
-        fn from(v: AssetModelType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`DataType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DataType {
-        /// `STRING`
-        String2,
-        /// `INTEGER`
-        Integer,
-        /// `DOUBLE`
-        Double,
-        /// `BOOLEAN`
-        Boolean,
-        /// `STRUCT`
-        Struct,
-    }
-
-    impl DataType {
-        /// Every variant, in schema order.
-        pub const ALL: [DataType; 5] =
-            [DataType::String2, DataType::Integer, DataType::Double, DataType::Boolean, DataType::Struct];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DataType::String2 => "STRING",
-                DataType::Integer => "INTEGER",
-                DataType::Double => "DOUBLE",
-                DataType::Boolean => "BOOLEAN",
-                DataType::Struct => "STRUCT",
-            }
-        }
-    }
-
-    impl std::fmt::Display for DataType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DataType> for Value {
-        fn from(v: DataType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DataType> for Val<DataType> {
-        fn from(v: DataType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`DataTypeSpec::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DataTypeSpec {
-        /// `AWS/ALARM_STATE`
-        AwsAlarmState,
-    }
-
-    impl DataTypeSpec {
-        /// Every variant, in schema order.
-        pub const ALL: [DataTypeSpec; 1] = [DataTypeSpec::AwsAlarmState];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DataTypeSpec::AwsAlarmState => "AWS/ALARM_STATE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for DataTypeSpec {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DataTypeSpec> for Value {
-        fn from(v: DataTypeSpec) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DataTypeSpec> for Val<DataTypeSpec> {
-        fn from(v: DataTypeSpec) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`TypeName::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TypeName {
-        /// `Measurement`
-        Measurement,
-        /// `Attribute`
-        Attribute,
-        /// `Transform`
-        Transform,
-        /// `Metric`
-        Metric,
-    }
-
-    impl TypeName {
-        /// Every variant, in schema order.
-        pub const ALL: [TypeName; 4] =
-            [TypeName::Measurement, TypeName::Attribute, TypeName::Transform, TypeName::Metric];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                TypeName::Measurement => "Measurement",
-                TypeName::Attribute => "Attribute",
-                TypeName::Transform => "Transform",
-                TypeName::Metric => "Metric",
-            }
-        }
-    }
-
-    impl std::fmt::Display for TypeName {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<TypeName> for Value {
-        fn from(v: TypeName) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<TypeName> for Val<TypeName> {
-        fn from(v: TypeName) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        TypeName[4] {
+            Measurement = "Measurement",
+            Attribute = "Attribute",
+            Transform = "Transform",
+            Metric = "Metric",
         }
     }
 }
@@ -2224,132 +2009,28 @@ pub mod dataset {
 
     property_type!(SourceDetail);
 
-    /// The type of the dataset.
-    ///
-    /// Rendered as its CloudFormation spelling ([`DatasetType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DatasetType {
-        /// `SESSION`
-        Session,
-        /// `CURATED`
-        Curated,
-        /// `EXTERNAL`
-        External,
-    }
-
-    impl DatasetType {
-        /// Every variant, in schema order.
-        pub const ALL: [DatasetType; 3] = [DatasetType::Session, DatasetType::Curated, DatasetType::External];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DatasetType::Session => "SESSION",
-                DatasetType::Curated => "CURATED",
-                DatasetType::External => "EXTERNAL",
-            }
+    cfn_enum! {
+        /// The type of the dataset.
+        DatasetType[3] {
+            Session = "SESSION",
+            Curated = "CURATED",
+            External = "EXTERNAL",
         }
     }
 
-    impl std::fmt::Display for DatasetType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// The format of the dataset source associated with the dataset.
+        SourceFormat[2] {
+            KnowledgeBase = "KNOWLEDGE_BASE",
+            Timeseries = "TIMESERIES",
         }
     }
 
-    impl From<DatasetType> for Value {
-        fn from(v: DatasetType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DatasetType> for Val<DatasetType> {
-        fn from(v: DatasetType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The format of the dataset source associated with the dataset.
-    ///
-    /// Rendered as its CloudFormation spelling ([`SourceFormat::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SourceFormat {
-        /// `KNOWLEDGE_BASE`
-        KnowledgeBase,
-        /// `TIMESERIES`
-        Timeseries,
-    }
-
-    impl SourceFormat {
-        /// Every variant, in schema order.
-        pub const ALL: [SourceFormat; 2] = [SourceFormat::KnowledgeBase, SourceFormat::Timeseries];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SourceFormat::KnowledgeBase => "KNOWLEDGE_BASE",
-                SourceFormat::Timeseries => "TIMESERIES",
-            }
-        }
-    }
-
-    impl std::fmt::Display for SourceFormat {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<SourceFormat> for Value {
-        fn from(v: SourceFormat) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<SourceFormat> for Val<SourceFormat> {
-        fn from(v: SourceFormat) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The type of data source for the dataset.
-    ///
-    /// Rendered as its CloudFormation spelling ([`SourceType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SourceType {
-        /// `KENDRA`
-        Kendra,
-        /// `SITEWISE`
-        Sitewise,
-    }
-
-    impl SourceType {
-        /// Every variant, in schema order.
-        pub const ALL: [SourceType; 2] = [SourceType::Kendra, SourceType::Sitewise];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SourceType::Kendra => "KENDRA",
-                SourceType::Sitewise => "SITEWISE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for SourceType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<SourceType> for Value {
-        fn from(v: SourceType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<SourceType> for Val<SourceType> {
-        fn from(v: SourceType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The type of data source for the dataset.
+        SourceType[2] {
+            Kendra = "KENDRA",
+            Sitewise = "SITEWISE",
         }
     }
 }
@@ -2567,52 +2248,12 @@ pub mod gateway {
 
     property_type!(SiemensIE);
 
-    /// The operating system of the core device in AWS IoT Greengrass V2.
-    ///
-    /// Rendered as its CloudFormation spelling ([`CoreDeviceOperatingSystem::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum CoreDeviceOperatingSystem {
-        /// `LINUX_AARCH64`
-        LinuxAarch64,
-        /// `LINUX_AMD64`
-        LinuxAmd64,
-        /// `WINDOWS_AMD64`
-        WindowsAmd64,
-    }
-
-    impl CoreDeviceOperatingSystem {
-        /// Every variant, in schema order.
-        pub const ALL: [CoreDeviceOperatingSystem; 3] = [
-            CoreDeviceOperatingSystem::LinuxAarch64,
-            CoreDeviceOperatingSystem::LinuxAmd64,
-            CoreDeviceOperatingSystem::WindowsAmd64,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                CoreDeviceOperatingSystem::LinuxAarch64 => "LINUX_AARCH64",
-                CoreDeviceOperatingSystem::LinuxAmd64 => "LINUX_AMD64",
-                CoreDeviceOperatingSystem::WindowsAmd64 => "WINDOWS_AMD64",
-            }
-        }
-    }
-
-    impl std::fmt::Display for CoreDeviceOperatingSystem {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<CoreDeviceOperatingSystem> for Value {
-        fn from(v: CoreDeviceOperatingSystem) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<CoreDeviceOperatingSystem> for Val<CoreDeviceOperatingSystem> {
-        fn from(v: CoreDeviceOperatingSystem) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The operating system of the core device in AWS IoT Greengrass V2.
+        CoreDeviceOperatingSystem[3] {
+            LinuxAarch64 = "LINUX_AARCH64",
+            LinuxAmd64 = "LINUX_AMD64",
+            WindowsAmd64 = "WINDOWS_AMD64",
         }
     }
 }
@@ -2957,88 +2598,20 @@ pub mod portal {
 
     property_type!(Alarms);
 
-    /// The service to use to authenticate users to the portal. Choose from SSO or IAM. You can't change this value after
-    /// you create a portal.
-    ///
-    /// Rendered as its CloudFormation spelling ([`PortalAuthMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PortalAuthMode {
-        /// `IAM`
-        Iam,
-        /// `SSO`
-        Sso,
-    }
-
-    impl PortalAuthMode {
-        /// Every variant, in schema order.
-        pub const ALL: [PortalAuthMode; 2] = [PortalAuthMode::Iam, PortalAuthMode::Sso];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PortalAuthMode::Iam => "IAM",
-                PortalAuthMode::Sso => "SSO",
-            }
+    cfn_enum! {
+        /// The service to use to authenticate users to the portal. Choose from SSO or IAM. You can't change this value
+        /// after you create a portal.
+        PortalAuthMode[2] {
+            Iam = "IAM",
+            Sso = "SSO",
         }
     }
 
-    impl std::fmt::Display for PortalAuthMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PortalAuthMode> for Value {
-        fn from(v: PortalAuthMode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PortalAuthMode> for Val<PortalAuthMode> {
-        fn from(v: PortalAuthMode) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The type of portal
-    ///
-    /// Rendered as its CloudFormation spelling ([`PortalType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PortalType {
-        /// `SITEWISE_PORTAL_V1`
-        SitewisePortalV1,
-        /// `SITEWISE_PORTAL_V2`
-        SitewisePortalV2,
-    }
-
-    impl PortalType {
-        /// Every variant, in schema order.
-        pub const ALL: [PortalType; 2] = [PortalType::SitewisePortalV1, PortalType::SitewisePortalV2];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PortalType::SitewisePortalV1 => "SITEWISE_PORTAL_V1",
-                PortalType::SitewisePortalV2 => "SITEWISE_PORTAL_V2",
-            }
-        }
-    }
-
-    impl std::fmt::Display for PortalType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PortalType> for Value {
-        fn from(v: PortalType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PortalType> for Val<PortalType> {
-        fn from(v: PortalType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The type of portal
+        PortalType[2] {
+            SitewisePortalV1 = "SITEWISE_PORTAL_V1",
+            SitewisePortalV2 = "SITEWISE_PORTAL_V2",
         }
     }
 }
@@ -3488,228 +3061,49 @@ pub mod task {
 
     property_type!(TaskConfiguration);
 
-    /// The processing type for compute resources.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ProcessingType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ProcessingType {
-        /// `GENERIC_COMPUTE_PROCESSING`
-        GenericComputeProcessing,
-        /// `HARDWARE_ACCELERATED_PROCESSING`
-        HardwareAcceleratedProcessing,
-    }
-
-    impl ProcessingType {
-        /// Every variant, in schema order.
-        pub const ALL: [ProcessingType; 2] =
-            [ProcessingType::GenericComputeProcessing, ProcessingType::HardwareAcceleratedProcessing];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ProcessingType::GenericComputeProcessing => "GENERIC_COMPUTE_PROCESSING",
-                ProcessingType::HardwareAcceleratedProcessing => "HARDWARE_ACCELERATED_PROCESSING",
-            }
+    cfn_enum! {
+        /// The processing type for compute resources.
+        ProcessingType[2] {
+            GenericComputeProcessing = "GENERIC_COMPUTE_PROCESSING",
+            HardwareAcceleratedProcessing = "HARDWARE_ACCELERATED_PROCESSING",
         }
     }
 
-    impl std::fmt::Display for ProcessingType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// The processing unit allocation that determines vCPU, memory, and GPU resources.
+        ProcessingUnit[14] {
+            Units2 = "UNITS_2",
+            Units4 = "UNITS_4",
+            Units8 = "UNITS_8",
+            Units12 = "UNITS_12",
+            Units16 = "UNITS_16",
+            Units24 = "UNITS_24",
+            Units32 = "UNITS_32",
+            Units36 = "UNITS_36",
+            Units48 = "UNITS_48",
+            Units60 = "UNITS_60",
+            Units64 = "UNITS_64",
+            Units72 = "UNITS_72",
+            Units84 = "UNITS_84",
+            Units96 = "UNITS_96",
         }
     }
 
-    impl From<ProcessingType> for Value {
-        fn from(v: ProcessingType) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// The storage type that determines I/O performance characteristics. Family name indicates workload pattern, level
+        /// number indicates performance within that family.
+        StorageClass[4] {
+            Standard1 = "STANDARD_1",
+            Standard2 = "STANDARD_2",
+            Throughput1 = "THROUGHPUT_1",
+            Throughput2 = "THROUGHPUT_2",
         }
     }
 
-    impl From<ProcessingType> for Val<ProcessingType> {
-        fn from(v: ProcessingType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The processing unit allocation that determines vCPU, memory, and GPU resources.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ProcessingUnit::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ProcessingUnit {
-        /// `UNITS_2`
-        Units2,
-        /// `UNITS_4`
-        Units4,
-        /// `UNITS_8`
-        Units8,
-        /// `UNITS_12`
-        Units12,
-        /// `UNITS_16`
-        Units16,
-        /// `UNITS_24`
-        Units24,
-        /// `UNITS_32`
-        Units32,
-        /// `UNITS_36`
-        Units36,
-        /// `UNITS_48`
-        Units48,
-        /// `UNITS_60`
-        Units60,
-        /// `UNITS_64`
-        Units64,
-        /// `UNITS_72`
-        Units72,
-        /// `UNITS_84`
-        Units84,
-        /// `UNITS_96`
-        Units96,
-    }
-
-    impl ProcessingUnit {
-        /// Every variant, in schema order.
-        pub const ALL: [ProcessingUnit; 14] = [
-            ProcessingUnit::Units2,
-            ProcessingUnit::Units4,
-            ProcessingUnit::Units8,
-            ProcessingUnit::Units12,
-            ProcessingUnit::Units16,
-            ProcessingUnit::Units24,
-            ProcessingUnit::Units32,
-            ProcessingUnit::Units36,
-            ProcessingUnit::Units48,
-            ProcessingUnit::Units60,
-            ProcessingUnit::Units64,
-            ProcessingUnit::Units72,
-            ProcessingUnit::Units84,
-            ProcessingUnit::Units96,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ProcessingUnit::Units2 => "UNITS_2",
-                ProcessingUnit::Units4 => "UNITS_4",
-                ProcessingUnit::Units8 => "UNITS_8",
-                ProcessingUnit::Units12 => "UNITS_12",
-                ProcessingUnit::Units16 => "UNITS_16",
-                ProcessingUnit::Units24 => "UNITS_24",
-                ProcessingUnit::Units32 => "UNITS_32",
-                ProcessingUnit::Units36 => "UNITS_36",
-                ProcessingUnit::Units48 => "UNITS_48",
-                ProcessingUnit::Units60 => "UNITS_60",
-                ProcessingUnit::Units64 => "UNITS_64",
-                ProcessingUnit::Units72 => "UNITS_72",
-                ProcessingUnit::Units84 => "UNITS_84",
-                ProcessingUnit::Units96 => "UNITS_96",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ProcessingUnit {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ProcessingUnit> for Value {
-        fn from(v: ProcessingUnit) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ProcessingUnit> for Val<ProcessingUnit> {
-        fn from(v: ProcessingUnit) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The storage type that determines I/O performance characteristics. Family name indicates workload pattern, level
-    /// number indicates performance within that family.
-    ///
-    /// Rendered as its CloudFormation spelling ([`StorageClass::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum StorageClass {
-        /// `STANDARD_1`
-        Standard1,
-        /// `STANDARD_2`
-        Standard2,
-        /// `THROUGHPUT_1`
-        Throughput1,
-        /// `THROUGHPUT_2`
-        Throughput2,
-    }
-
-    impl StorageClass {
-        /// Every variant, in schema order.
-        pub const ALL: [StorageClass; 4] =
-            [StorageClass::Standard1, StorageClass::Standard2, StorageClass::Throughput1, StorageClass::Throughput2];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                StorageClass::Standard1 => "STANDARD_1",
-                StorageClass::Standard2 => "STANDARD_2",
-                StorageClass::Throughput1 => "THROUGHPUT_1",
-                StorageClass::Throughput2 => "THROUGHPUT_2",
-            }
-        }
-    }
-
-    impl std::fmt::Display for StorageClass {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<StorageClass> for Value {
-        fn from(v: StorageClass) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<StorageClass> for Val<StorageClass> {
-        fn from(v: StorageClass) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The type of storage used for the mount inside the container.
-    ///
-    /// Rendered as its CloudFormation spelling ([`StorageType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum StorageType {
-        /// `SHARED_STORAGE`
-        SharedStorage,
-    }
-
-    impl StorageType {
-        /// Every variant, in schema order.
-        pub const ALL: [StorageType; 1] = [StorageType::SharedStorage];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                StorageType::SharedStorage => "SHARED_STORAGE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for StorageType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<StorageType> for Value {
-        fn from(v: StorageType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<StorageType> for Val<StorageType> {
-        fn from(v: StorageType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The type of storage used for the mount inside the container.
+        StorageType[1] {
+            SharedStorage = "SHARED_STORAGE",
         }
     }
 }
@@ -3842,46 +3236,11 @@ pub mod workspace {
 
     property_type!(EncryptionConfiguration);
 
-    /// The type of encryption.
-    ///
-    /// Rendered as its CloudFormation spelling ([`EncryptionType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum EncryptionType {
-        /// `SITEWISE_DEFAULT_ENCRYPTION`
-        SitewiseDefaultEncryption,
-        /// `KMS_BASED_ENCRYPTION`
-        KmsBasedEncryption,
-    }
-
-    impl EncryptionType {
-        /// Every variant, in schema order.
-        pub const ALL: [EncryptionType; 2] =
-            [EncryptionType::SitewiseDefaultEncryption, EncryptionType::KmsBasedEncryption];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                EncryptionType::SitewiseDefaultEncryption => "SITEWISE_DEFAULT_ENCRYPTION",
-                EncryptionType::KmsBasedEncryption => "KMS_BASED_ENCRYPTION",
-            }
-        }
-    }
-
-    impl std::fmt::Display for EncryptionType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<EncryptionType> for Value {
-        fn from(v: EncryptionType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<EncryptionType> for Val<EncryptionType> {
-        fn from(v: EncryptionType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The type of encryption.
+        EncryptionType[2] {
+            SitewiseDefaultEncryption = "SITEWISE_DEFAULT_ENCRYPTION",
+            KmsBasedEncryption = "KMS_BASED_ENCRYPTION",
         }
     }
 }

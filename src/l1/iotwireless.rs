@@ -108,51 +108,13 @@ impl Handle<CfnDestination> {
 
 /// Property types and enums of [`CfnDestination`] (`AWS::IoTWireless::Destination`).
 pub mod destination {
-    use crate::core::value::{Val, Value};
 
-    /// Must be RuleName
-    ///
-    /// Rendered as its CloudFormation spelling ([`ExpressionType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ExpressionType {
-        /// `RuleName`
-        RuleName,
-        /// `MqttTopic`
-        MqttTopic,
-        /// `SnsTopic`
-        SnsTopic,
-    }
-
-    impl ExpressionType {
-        /// Every variant, in schema order.
-        pub const ALL: [ExpressionType; 3] =
-            [ExpressionType::RuleName, ExpressionType::MqttTopic, ExpressionType::SnsTopic];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ExpressionType::RuleName => "RuleName",
-                ExpressionType::MqttTopic => "MqttTopic",
-                ExpressionType::SnsTopic => "SnsTopic",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ExpressionType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ExpressionType> for Value {
-        fn from(v: ExpressionType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ExpressionType> for Val<ExpressionType> {
-        fn from(v: ExpressionType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Must be RuleName
+        ExpressionType[3] {
+            RuleName = "RuleName",
+            MqttTopic = "MqttTopic",
+            SnsTopic = "SnsTopic",
         }
     }
 }
@@ -515,92 +477,22 @@ pub mod fuota_task {
 
     property_type!(LoRaWAN);
 
-    /// FUOTA task LoRaWAN RF region
-    ///
-    /// Rendered as its CloudFormation spelling ([`RfRegion::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum RfRegion {
-        /// `AS923-1`
-        As9231,
-        /// `AS923-2`
-        As9232,
-        /// `AS923-3`
-        As9233,
-        /// `AS923-4`
-        As9234,
-        /// `AU915`
-        Au915,
-        /// `CN470`
-        Cn470,
-        /// `CN779`
-        Cn779,
-        /// `EU433`
-        Eu433,
-        /// `EU868`
-        Eu868,
-        /// `IN865`
-        In865,
-        /// `KR920`
-        Kr920,
-        /// `RU864`
-        Ru864,
-        /// `US915`
-        Us915,
-    }
-
-    impl RfRegion {
-        /// Every variant, in schema order.
-        pub const ALL: [RfRegion; 13] = [
-            RfRegion::As9231,
-            RfRegion::As9232,
-            RfRegion::As9233,
-            RfRegion::As9234,
-            RfRegion::Au915,
-            RfRegion::Cn470,
-            RfRegion::Cn779,
-            RfRegion::Eu433,
-            RfRegion::Eu868,
-            RfRegion::In865,
-            RfRegion::Kr920,
-            RfRegion::Ru864,
-            RfRegion::Us915,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                RfRegion::As9231 => "AS923-1",
-                RfRegion::As9232 => "AS923-2",
-                RfRegion::As9233 => "AS923-3",
-                RfRegion::As9234 => "AS923-4",
-                RfRegion::Au915 => "AU915",
-                RfRegion::Cn470 => "CN470",
-                RfRegion::Cn779 => "CN779",
-                RfRegion::Eu433 => "EU433",
-                RfRegion::Eu868 => "EU868",
-                RfRegion::In865 => "IN865",
-                RfRegion::Kr920 => "KR920",
-                RfRegion::Ru864 => "RU864",
-                RfRegion::Us915 => "US915",
-            }
-        }
-    }
-
-    impl std::fmt::Display for RfRegion {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<RfRegion> for Value {
-        fn from(v: RfRegion) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<RfRegion> for Val<RfRegion> {
-        fn from(v: RfRegion) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// FUOTA task LoRaWAN RF region
+        RfRegion[13] {
+            As9231 = "AS923-1",
+            As9232 = "AS923-2",
+            As9233 = "AS923-3",
+            As9234 = "AS923-4",
+            Au915 = "AU915",
+            Cn470 = "CN470",
+            Cn779 = "CN779",
+            Eu433 = "EU433",
+            Eu868 = "EU868",
+            In865 = "IN865",
+            Kr920 = "KR920",
+            Ru864 = "RU864",
+            Us915 = "US915",
         }
     }
 }
@@ -753,134 +645,30 @@ pub mod multicast_group {
 
     property_type!(LoRaWAN);
 
-    /// Multicast group LoRaWAN DL Class
-    ///
-    /// Rendered as its CloudFormation spelling ([`DlClass::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DlClass {
-        /// `ClassB`
-        ClassB,
-        /// `ClassC`
-        ClassC,
-    }
-
-    impl DlClass {
-        /// Every variant, in schema order.
-        pub const ALL: [DlClass; 2] = [DlClass::ClassB, DlClass::ClassC];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DlClass::ClassB => "ClassB",
-                DlClass::ClassC => "ClassC",
-            }
+    cfn_enum! {
+        /// Multicast group LoRaWAN DL Class
+        DlClass[2] {
+            ClassB = "ClassB",
+            ClassC = "ClassC",
         }
     }
 
-    impl std::fmt::Display for DlClass {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DlClass> for Value {
-        fn from(v: DlClass) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DlClass> for Val<DlClass> {
-        fn from(v: DlClass) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Multicast group LoRaWAN RF region
-    ///
-    /// Rendered as its CloudFormation spelling ([`RfRegion::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum RfRegion {
-        /// `AS923-1`
-        As9231,
-        /// `AS923-2`
-        As9232,
-        /// `AS923-3`
-        As9233,
-        /// `AS923-4`
-        As9234,
-        /// `AU915`
-        Au915,
-        /// `CN470`
-        Cn470,
-        /// `CN779`
-        Cn779,
-        /// `EU433`
-        Eu433,
-        /// `EU868`
-        Eu868,
-        /// `IN865`
-        In865,
-        /// `KR920`
-        Kr920,
-        /// `RU864`
-        Ru864,
-        /// `US915`
-        Us915,
-    }
-
-    impl RfRegion {
-        /// Every variant, in schema order.
-        pub const ALL: [RfRegion; 13] = [
-            RfRegion::As9231,
-            RfRegion::As9232,
-            RfRegion::As9233,
-            RfRegion::As9234,
-            RfRegion::Au915,
-            RfRegion::Cn470,
-            RfRegion::Cn779,
-            RfRegion::Eu433,
-            RfRegion::Eu868,
-            RfRegion::In865,
-            RfRegion::Kr920,
-            RfRegion::Ru864,
-            RfRegion::Us915,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                RfRegion::As9231 => "AS923-1",
-                RfRegion::As9232 => "AS923-2",
-                RfRegion::As9233 => "AS923-3",
-                RfRegion::As9234 => "AS923-4",
-                RfRegion::Au915 => "AU915",
-                RfRegion::Cn470 => "CN470",
-                RfRegion::Cn779 => "CN779",
-                RfRegion::Eu433 => "EU433",
-                RfRegion::Eu868 => "EU868",
-                RfRegion::In865 => "IN865",
-                RfRegion::Kr920 => "KR920",
-                RfRegion::Ru864 => "RU864",
-                RfRegion::Us915 => "US915",
-            }
-        }
-    }
-
-    impl std::fmt::Display for RfRegion {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<RfRegion> for Value {
-        fn from(v: RfRegion) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<RfRegion> for Val<RfRegion> {
-        fn from(v: RfRegion) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Multicast group LoRaWAN RF region
+        RfRegion[13] {
+            As9231 = "AS923-1",
+            As9232 = "AS923-2",
+            As9233 = "AS923-3",
+            As9234 = "AS923-4",
+            Au915 = "AU915",
+            Cn470 = "CN470",
+            Cn779 = "CN779",
+            Eu433 = "EU433",
+            Eu868 = "EU868",
+            In865 = "IN865",
+            Kr920 = "KR920",
+            Ru864 = "RU864",
+            Us915 = "US915",
         }
     }
 }
@@ -1009,87 +797,18 @@ pub mod network_analyzer_configuration {
 
     property_type!(TraceContent);
 
-    /// Rendered as its CloudFormation spelling ([`LogLevel::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum LogLevel {
-        /// `INFO`
-        Info,
-        /// `ERROR`
-        Error,
-        /// `DISABLED`
-        Disabled,
-    }
-
-    impl LogLevel {
-        /// Every variant, in schema order.
-        pub const ALL: [LogLevel; 3] = [LogLevel::Info, LogLevel::Error, LogLevel::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                LogLevel::Info => "INFO",
-                LogLevel::Error => "ERROR",
-                LogLevel::Disabled => "DISABLED",
-            }
+    cfn_enum! {
+        LogLevel[3] {
+            Info = "INFO",
+            Error = "ERROR",
+            Disabled = "DISABLED",
         }
     }
 
-    impl std::fmt::Display for LogLevel {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<LogLevel> for Value {
-        fn from(v: LogLevel) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<LogLevel> for Val<LogLevel> {
-        fn from(v: LogLevel) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`WirelessDeviceFrameInfo::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum WirelessDeviceFrameInfo {
-        /// `ENABLED`
-        Enabled,
-        /// `DISABLED`
-        Disabled,
-    }
-
-    impl WirelessDeviceFrameInfo {
-        /// Every variant, in schema order.
-        pub const ALL: [WirelessDeviceFrameInfo; 2] =
-            [WirelessDeviceFrameInfo::Enabled, WirelessDeviceFrameInfo::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                WirelessDeviceFrameInfo::Enabled => "ENABLED",
-                WirelessDeviceFrameInfo::Disabled => "DISABLED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for WirelessDeviceFrameInfo {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<WirelessDeviceFrameInfo> for Value {
-        fn from(v: WirelessDeviceFrameInfo) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<WirelessDeviceFrameInfo> for Val<WirelessDeviceFrameInfo> {
-        fn from(v: WirelessDeviceFrameInfo) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        WirelessDeviceFrameInfo[2] {
+            Enabled = "ENABLED",
+            Disabled = "DISABLED",
         }
     }
 }
@@ -1283,42 +1002,10 @@ pub mod partner_account {
 
     property_type!(SidewalkUpdateAccount);
 
-    /// The partner type
-    ///
-    /// Rendered as its CloudFormation spelling ([`PartnerType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PartnerType {
-        /// `Sidewalk`
-        Sidewalk,
-    }
-
-    impl PartnerType {
-        /// Every variant, in schema order.
-        pub const ALL: [PartnerType; 1] = [PartnerType::Sidewalk];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PartnerType::Sidewalk => "Sidewalk",
-            }
-        }
-    }
-
-    impl std::fmt::Display for PartnerType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PartnerType> for Value {
-        fn from(v: PartnerType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PartnerType> for Val<PartnerType> {
-        fn from(v: PartnerType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The partner type
+        PartnerType[1] {
+            Sidewalk = "Sidewalk",
         }
     }
 }
@@ -1771,42 +1458,10 @@ pub mod task_definition {
 
     property_type!(UpdateWirelessGatewayTaskCreate);
 
-    /// A filter to list only the wireless gateway task definitions that use this task definition type
-    ///
-    /// Rendered as its CloudFormation spelling ([`TaskDefinitionType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TaskDefinitionType {
-        /// `UPDATE`
-        Update,
-    }
-
-    impl TaskDefinitionType {
-        /// Every variant, in schema order.
-        pub const ALL: [TaskDefinitionType; 1] = [TaskDefinitionType::Update];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                TaskDefinitionType::Update => "UPDATE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for TaskDefinitionType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<TaskDefinitionType> for Value {
-        fn from(v: TaskDefinitionType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<TaskDefinitionType> for Val<TaskDefinitionType> {
-        fn from(v: TaskDefinitionType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// A filter to list only the wireless gateway task definitions that use this task definition type
+        TaskDefinitionType[1] {
+            Update = "UPDATE",
         }
     }
 }
@@ -2271,140 +1926,29 @@ pub mod wireless_device {
 
     property_type!(SessionKeysAbpV11);
 
-    /// Application type, which can be specified to obtain real-time position information of your LoRaWAN device.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ApplicationType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ApplicationType {
-        /// `SemtechGeolocation`
-        SemtechGeolocation,
-        /// `SemtechGNSS`
-        SemtechGNSS,
-        /// `SemtechGNSSNG`
-        SemtechGNSSNG,
-        /// `SemtechWiFi`
-        SemtechWiFi,
-    }
-
-    impl ApplicationType {
-        /// Every variant, in schema order.
-        pub const ALL: [ApplicationType; 4] = [
-            ApplicationType::SemtechGeolocation,
-            ApplicationType::SemtechGNSS,
-            ApplicationType::SemtechGNSSNG,
-            ApplicationType::SemtechWiFi,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ApplicationType::SemtechGeolocation => "SemtechGeolocation",
-                ApplicationType::SemtechGNSS => "SemtechGNSS",
-                ApplicationType::SemtechGNSSNG => "SemtechGNSSNG",
-                ApplicationType::SemtechWiFi => "SemtechWiFi",
-            }
+    cfn_enum! {
+        /// Application type, which can be specified to obtain real-time position information of your LoRaWAN device.
+        ApplicationType[4] {
+            SemtechGeolocation = "SemtechGeolocation",
+            SemtechGNSS = "SemtechGNSS",
+            SemtechGNSSNG = "SemtechGNSSNG",
+            SemtechWiFi = "SemtechWiFi",
         }
     }
 
-    impl std::fmt::Display for ApplicationType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// FPort values for the GNSS, stream, and ClockSync functions of the positioning information.
+        Positioning[2] {
+            Enabled = "Enabled",
+            Disabled = "Disabled",
         }
     }
 
-    impl From<ApplicationType> for Value {
-        fn from(v: ApplicationType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ApplicationType> for Val<ApplicationType> {
-        fn from(v: ApplicationType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// FPort values for the GNSS, stream, and ClockSync functions of the positioning information.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Positioning::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Positioning {
-        /// `Enabled`
-        Enabled,
-        /// `Disabled`
-        Disabled,
-    }
-
-    impl Positioning {
-        /// Every variant, in schema order.
-        pub const ALL: [Positioning; 2] = [Positioning::Enabled, Positioning::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Positioning::Enabled => "Enabled",
-                Positioning::Disabled => "Disabled",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Positioning {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Positioning> for Value {
-        fn from(v: Positioning) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Positioning> for Val<Positioning> {
-        fn from(v: Positioning) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Wireless device type, currently only Sidewalk and LoRa
-    ///
-    /// Rendered as its CloudFormation spelling ([`Type::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Type {
-        /// `Sidewalk`
-        Sidewalk,
-        /// `LoRaWAN`
-        LoRaWAN,
-    }
-
-    impl Type {
-        /// Every variant, in schema order.
-        pub const ALL: [Type; 2] = [Type::Sidewalk, Type::LoRaWAN];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Type::Sidewalk => "Sidewalk",
-                Type::LoRaWAN => "LoRaWAN",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Type {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Type> for Value {
-        fn from(v: Type) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Type> for Val<Type> {
-        fn from(v: Type) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Wireless device type, currently only Sidewalk and LoRa
+        Type[2] {
+            Sidewalk = "Sidewalk",
+            LoRaWAN = "LoRaWAN",
         }
     }
 }

@@ -334,274 +334,60 @@ pub mod channel {
 
     property_type!(MultitrackInputConfiguration);
 
-    /// Indicates which content-packaging format is used (MPEG-TS or fMP4). If multitrackInputConfiguration is specified and
-    /// enabled is true, then containerFormat is required and must be set to FRAGMENTED_MP4. Otherwise, containerFormat may
-    /// be set to TS or FRAGMENTED_MP4. Default: TS.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ContainerFormat::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ContainerFormat {
-        /// `TS`
-        Ts,
-        /// `FRAGMENTED_MP4`
-        FragmentedMp4,
-    }
-
-    impl ContainerFormat {
-        /// Every variant, in schema order.
-        pub const ALL: [ContainerFormat; 2] = [ContainerFormat::Ts, ContainerFormat::FragmentedMp4];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ContainerFormat::Ts => "TS",
-                ContainerFormat::FragmentedMp4 => "FRAGMENTED_MP4",
-            }
+    cfn_enum! {
+        /// Indicates which content-packaging format is used (MPEG-TS or fMP4). If multitrackInputConfiguration is specified
+        /// and enabled is true, then containerFormat is required and must be set to FRAGMENTED_MP4. Otherwise,
+        /// containerFormat may be set to TS or FRAGMENTED_MP4. Default: TS.
+        ContainerFormat[2] {
+            Ts = "TS",
+            FragmentedMp4 = "FRAGMENTED_MP4",
         }
     }
 
-    impl std::fmt::Display for ContainerFormat {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// Channel latency mode.
+        LatencyMode[2] {
+            Normal = "NORMAL",
+            Low = "LOW",
         }
     }
 
-    impl From<ContainerFormat> for Value {
-        fn from(v: ContainerFormat) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// Maximum resolution for multitrack input. Required if enabled is true.
+        MaximumResolution[3] {
+            Sd = "SD",
+            Hd = "HD",
+            FullHd = "FULL_HD",
         }
     }
 
-    impl From<ContainerFormat> for Val<ContainerFormat> {
-        fn from(v: ContainerFormat) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Indicates whether multitrack input is allowed or required. Required if enabled is true.
+        Policy[2] {
+            Allow = "ALLOW",
+            Require = "REQUIRE",
         }
     }
 
-    /// Channel latency mode.
-    ///
-    /// Rendered as its CloudFormation spelling ([`LatencyMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum LatencyMode {
-        /// `NORMAL`
-        Normal,
-        /// `LOW`
-        Low,
-    }
-
-    impl LatencyMode {
-        /// Every variant, in schema order.
-        pub const ALL: [LatencyMode; 2] = [LatencyMode::Normal, LatencyMode::Low];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                LatencyMode::Normal => "NORMAL",
-                LatencyMode::Low => "LOW",
-            }
+    cfn_enum! {
+        /// Optional transcode preset for the channel. This is selectable only for ADVANCED_HD and ADVANCED_SD channel
+        /// types. For those channel types, the default preset is HIGHER_BANDWIDTH_DELIVERY. For other channel types (BASIC
+        /// and STANDARD), preset is the empty string ("").
+        Preset[3] {
+            Empty = "",
+            HigherBandwidthDelivery = "HIGHER_BANDWIDTH_DELIVERY",
+            ConstrainedBandwidthDelivery = "CONSTRAINED_BANDWIDTH_DELIVERY",
         }
     }
 
-    impl std::fmt::Display for LatencyMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<LatencyMode> for Value {
-        fn from(v: LatencyMode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<LatencyMode> for Val<LatencyMode> {
-        fn from(v: LatencyMode) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Maximum resolution for multitrack input. Required if enabled is true.
-    ///
-    /// Rendered as its CloudFormation spelling ([`MaximumResolution::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum MaximumResolution {
-        /// `SD`
-        Sd,
-        /// `HD`
-        Hd,
-        /// `FULL_HD`
-        FullHd,
-    }
-
-    impl MaximumResolution {
-        /// Every variant, in schema order.
-        pub const ALL: [MaximumResolution; 3] =
-            [MaximumResolution::Sd, MaximumResolution::Hd, MaximumResolution::FullHd];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                MaximumResolution::Sd => "SD",
-                MaximumResolution::Hd => "HD",
-                MaximumResolution::FullHd => "FULL_HD",
-            }
-        }
-    }
-
-    impl std::fmt::Display for MaximumResolution {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<MaximumResolution> for Value {
-        fn from(v: MaximumResolution) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<MaximumResolution> for Val<MaximumResolution> {
-        fn from(v: MaximumResolution) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Indicates whether multitrack input is allowed or required. Required if enabled is true.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Policy::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Policy {
-        /// `ALLOW`
-        Allow,
-        /// `REQUIRE`
-        Require,
-    }
-
-    impl Policy {
-        /// Every variant, in schema order.
-        pub const ALL: [Policy; 2] = [Policy::Allow, Policy::Require];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Policy::Allow => "ALLOW",
-                Policy::Require => "REQUIRE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Policy {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Policy> for Value {
-        fn from(v: Policy) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Policy> for Val<Policy> {
-        fn from(v: Policy) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Optional transcode preset for the channel. This is selectable only for ADVANCED_HD and ADVANCED_SD channel types.
-    /// For those channel types, the default preset is HIGHER_BANDWIDTH_DELIVERY. For other channel types (BASIC and
-    /// STANDARD), preset is the empty string ("").
-    ///
-    /// Rendered as its CloudFormation spelling ([`Preset::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Preset {
-        /// ``
-        Empty,
-        /// `HIGHER_BANDWIDTH_DELIVERY`
-        HigherBandwidthDelivery,
-        /// `CONSTRAINED_BANDWIDTH_DELIVERY`
-        ConstrainedBandwidthDelivery,
-    }
-
-    impl Preset {
-        /// Every variant, in schema order.
-        pub const ALL: [Preset; 3] =
-            [Preset::Empty, Preset::HigherBandwidthDelivery, Preset::ConstrainedBandwidthDelivery];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Preset::Empty => "",
-                Preset::HigherBandwidthDelivery => "HIGHER_BANDWIDTH_DELIVERY",
-                Preset::ConstrainedBandwidthDelivery => "CONSTRAINED_BANDWIDTH_DELIVERY",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Preset {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Preset> for Value {
-        fn from(v: Preset) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Preset> for Val<Preset> {
-        fn from(v: Preset) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Channel type, which determines the allowable resolution and bitrate. If you exceed the allowable resolution or
-    /// bitrate, the stream probably will disconnect immediately.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Type::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Type {
-        /// `STANDARD`
-        Standard,
-        /// `BASIC`
-        Basic,
-        /// `ADVANCED_SD`
-        AdvancedSd,
-        /// `ADVANCED_HD`
-        AdvancedHd,
-    }
-
-    impl Type {
-        /// Every variant, in schema order.
-        pub const ALL: [Type; 4] = [Type::Standard, Type::Basic, Type::AdvancedSd, Type::AdvancedHd];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Type::Standard => "STANDARD",
-                Type::Basic => "BASIC",
-                Type::AdvancedSd => "ADVANCED_SD",
-                Type::AdvancedHd => "ADVANCED_HD",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Type {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Type> for Value {
-        fn from(v: Type) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Type> for Val<Type> {
-        fn from(v: Type) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Channel type, which determines the allowable resolution and bitrate. If you exceed the allowable resolution or
+        /// bitrate, the stream probably will disconnect immediately.
+        Type[4] {
+            Standard = "STANDARD",
+            Basic = "BASIC",
+            AdvancedSd = "ADVANCED_SD",
+            AdvancedHd = "ADVANCED_HD",
         }
     }
 }
@@ -826,47 +612,12 @@ impl Handle<CfnIngestConfiguration> {
 
 /// Property types and enums of [`CfnIngestConfiguration`] (`AWS::IVS::IngestConfiguration`).
 pub mod ingest_configuration {
-    use crate::core::value::{Val, Value};
 
-    /// Ingest Protocol.
-    ///
-    /// Rendered as its CloudFormation spelling ([`IngestProtocol::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum IngestProtocol {
-        /// `RTMP`
-        Rtmp,
-        /// `RTMPS`
-        Rtmps,
-    }
-
-    impl IngestProtocol {
-        /// Every variant, in schema order.
-        pub const ALL: [IngestProtocol; 2] = [IngestProtocol::Rtmp, IngestProtocol::Rtmps];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                IngestProtocol::Rtmp => "RTMP",
-                IngestProtocol::Rtmps => "RTMPS",
-            }
-        }
-    }
-
-    impl std::fmt::Display for IngestProtocol {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<IngestProtocol> for Value {
-        fn from(v: IngestProtocol) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<IngestProtocol> for Val<IngestProtocol> {
-        fn from(v: IngestProtocol) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Ingest Protocol.
+        IngestProtocol[2] {
+            Rtmp = "RTMP",
+            Rtmps = "RTMPS",
         }
     }
 }
@@ -1314,227 +1065,46 @@ pub mod recording_configuration {
 
     property_type!(ThumbnailConfiguration);
 
-    /// Thumbnail Recording Mode, which determines whether thumbnails are recorded at an interval or are disabled.
-    ///
-    /// Rendered as its CloudFormation spelling ([`RecordingMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum RecordingMode {
-        /// `INTERVAL`
-        Interval,
-        /// `DISABLED`
-        Disabled,
-    }
-
-    impl RecordingMode {
-        /// Every variant, in schema order.
-        pub const ALL: [RecordingMode; 2] = [RecordingMode::Interval, RecordingMode::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                RecordingMode::Interval => "INTERVAL",
-                RecordingMode::Disabled => "DISABLED",
-            }
+    cfn_enum! {
+        /// Thumbnail Recording Mode, which determines whether thumbnails are recorded at an interval or are disabled.
+        RecordingMode[2] {
+            Interval = "INTERVAL",
+            Disabled = "DISABLED",
         }
     }
 
-    impl std::fmt::Display for RecordingMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// Resolution Selection indicates which set of renditions are recorded for a stream.
+        RenditionSelection[3] {
+            All = "ALL",
+            None = "NONE",
+            Custom = "CUSTOM",
         }
     }
 
-    impl From<RecordingMode> for Value {
-        fn from(v: RecordingMode) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        Renditions[4] {
+            FullHd = "FULL_HD",
+            Hd = "HD",
+            Sd = "SD",
+            LowestResolution = "LOWEST_RESOLUTION",
         }
     }
 
-    impl From<RecordingMode> for Val<RecordingMode> {
-        fn from(v: RecordingMode) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Resolution indicates the desired resolution of recorded thumbnails.
+        Resolution[4] {
+            FullHd = "FULL_HD",
+            Hd = "HD",
+            Sd = "SD",
+            LowestResolution = "LOWEST_RESOLUTION",
         }
     }
 
-    /// Resolution Selection indicates which set of renditions are recorded for a stream.
-    ///
-    /// Rendered as its CloudFormation spelling ([`RenditionSelection::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum RenditionSelection {
-        /// `ALL`
-        All,
-        /// `NONE`
-        None,
-        /// `CUSTOM`
-        Custom,
-    }
-
-    impl RenditionSelection {
-        /// Every variant, in schema order.
-        pub const ALL: [RenditionSelection; 3] =
-            [RenditionSelection::All, RenditionSelection::None, RenditionSelection::Custom];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                RenditionSelection::All => "ALL",
-                RenditionSelection::None => "NONE",
-                RenditionSelection::Custom => "CUSTOM",
-            }
-        }
-    }
-
-    impl std::fmt::Display for RenditionSelection {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<RenditionSelection> for Value {
-        fn from(v: RenditionSelection) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<RenditionSelection> for Val<RenditionSelection> {
-        fn from(v: RenditionSelection) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`Renditions::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Renditions {
-        /// `FULL_HD`
-        FullHd,
-        /// `HD`
-        Hd,
-        /// `SD`
-        Sd,
-        /// `LOWEST_RESOLUTION`
-        LowestResolution,
-    }
-
-    impl Renditions {
-        /// Every variant, in schema order.
-        pub const ALL: [Renditions; 4] =
-            [Renditions::FullHd, Renditions::Hd, Renditions::Sd, Renditions::LowestResolution];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Renditions::FullHd => "FULL_HD",
-                Renditions::Hd => "HD",
-                Renditions::Sd => "SD",
-                Renditions::LowestResolution => "LOWEST_RESOLUTION",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Renditions {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Renditions> for Value {
-        fn from(v: Renditions) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Renditions> for Val<Renditions> {
-        fn from(v: Renditions) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Resolution indicates the desired resolution of recorded thumbnails.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Resolution::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Resolution {
-        /// `FULL_HD`
-        FullHd,
-        /// `HD`
-        Hd,
-        /// `SD`
-        Sd,
-        /// `LOWEST_RESOLUTION`
-        LowestResolution,
-    }
-
-    impl Resolution {
-        /// Every variant, in schema order.
-        pub const ALL: [Resolution; 4] =
-            [Resolution::FullHd, Resolution::Hd, Resolution::Sd, Resolution::LowestResolution];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Resolution::FullHd => "FULL_HD",
-                Resolution::Hd => "HD",
-                Resolution::Sd => "SD",
-                Resolution::LowestResolution => "LOWEST_RESOLUTION",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Resolution {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Resolution> for Value {
-        fn from(v: Resolution) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Resolution> for Val<Resolution> {
-        fn from(v: Resolution) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`Storage::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Storage {
-        /// `SEQUENTIAL`
-        Sequential,
-        /// `LATEST`
-        Latest,
-    }
-
-    impl Storage {
-        /// Every variant, in schema order.
-        pub const ALL: [Storage; 2] = [Storage::Sequential, Storage::Latest];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Storage::Sequential => "SEQUENTIAL",
-                Storage::Latest => "LATEST",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Storage {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Storage> for Value {
-        fn from(v: Storage) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Storage> for Val<Storage> {
-        fn from(v: Storage) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        Storage[2] {
+            Sequential = "SEQUENTIAL",
+            Latest = "LATEST",
         }
     }
 }
@@ -1807,125 +1377,25 @@ pub mod stage {
 
     property_type!(ThumbnailConfiguration);
 
-    /// Rendered as its CloudFormation spelling ([`MediaTypes::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum MediaTypes {
-        /// `AUDIO_VIDEO`
-        AudioVideo,
-        /// `AUDIO_ONLY`
-        AudioOnly,
-    }
-
-    impl MediaTypes {
-        /// Every variant, in schema order.
-        pub const ALL: [MediaTypes; 2] = [MediaTypes::AudioVideo, MediaTypes::AudioOnly];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                MediaTypes::AudioVideo => "AUDIO_VIDEO",
-                MediaTypes::AudioOnly => "AUDIO_ONLY",
-            }
+    cfn_enum! {
+        MediaTypes[2] {
+            AudioVideo = "AUDIO_VIDEO",
+            AudioOnly = "AUDIO_ONLY",
         }
     }
 
-    impl std::fmt::Display for MediaTypes {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// Thumbnail recording mode. Default: DISABLED.
+        RecordingMode[2] {
+            Interval = "INTERVAL",
+            Disabled = "DISABLED",
         }
     }
 
-    impl From<MediaTypes> for Value {
-        fn from(v: MediaTypes) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<MediaTypes> for Val<MediaTypes> {
-        fn from(v: MediaTypes) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Thumbnail recording mode. Default: DISABLED.
-    ///
-    /// Rendered as its CloudFormation spelling ([`RecordingMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum RecordingMode {
-        /// `INTERVAL`
-        Interval,
-        /// `DISABLED`
-        Disabled,
-    }
-
-    impl RecordingMode {
-        /// Every variant, in schema order.
-        pub const ALL: [RecordingMode; 2] = [RecordingMode::Interval, RecordingMode::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                RecordingMode::Interval => "INTERVAL",
-                RecordingMode::Disabled => "DISABLED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for RecordingMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<RecordingMode> for Value {
-        fn from(v: RecordingMode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<RecordingMode> for Val<RecordingMode> {
-        fn from(v: RecordingMode) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`Storage::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Storage {
-        /// `SEQUENTIAL`
-        Sequential,
-        /// `LATEST`
-        Latest,
-    }
-
-    impl Storage {
-        /// Every variant, in schema order.
-        pub const ALL: [Storage; 2] = [Storage::Sequential, Storage::Latest];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Storage::Sequential => "SEQUENTIAL",
-                Storage::Latest => "LATEST",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Storage {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Storage> for Value {
-        fn from(v: Storage) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Storage> for Val<Storage> {
-        fn from(v: Storage) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        Storage[2] {
+            Sequential = "SEQUENTIAL",
+            Latest = "LATEST",
         }
     }
 }

@@ -337,45 +337,12 @@ pub mod room {
 
     property_type!(MessageReviewHandler);
 
-    /// Specifies the fallback behavior if the handler does not return a valid response, encounters an error, or times out.
-    ///
-    /// Rendered as its CloudFormation spelling ([`FallbackResult::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum FallbackResult {
-        /// `ALLOW`
-        Allow,
-        /// `DENY`
-        Deny,
-    }
-
-    impl FallbackResult {
-        /// Every variant, in schema order.
-        pub const ALL: [FallbackResult; 2] = [FallbackResult::Allow, FallbackResult::Deny];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                FallbackResult::Allow => "ALLOW",
-                FallbackResult::Deny => "DENY",
-            }
-        }
-    }
-
-    impl std::fmt::Display for FallbackResult {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<FallbackResult> for Value {
-        fn from(v: FallbackResult) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<FallbackResult> for Val<FallbackResult> {
-        fn from(v: FallbackResult) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Specifies the fallback behavior if the handler does not return a valid response, encounters an error, or times
+        /// out.
+        FallbackResult[2] {
+            Allow = "ALLOW",
+            Deny = "DENY",
         }
     }
 }

@@ -755,132 +755,28 @@ pub mod connector {
 
     property_type!(WorkerLogDelivery);
 
-    /// The type of client authentication used to connect to the Kafka cluster. Value NONE means that no client
-    /// authentication is used.
-    ///
-    /// Rendered as its CloudFormation spelling ([`KafkaClusterClientAuthenticationType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum KafkaClusterClientAuthenticationType {
-        /// `NONE`
-        None,
-        /// `IAM`
-        Iam,
-    }
-
-    impl KafkaClusterClientAuthenticationType {
-        /// Every variant, in schema order.
-        pub const ALL: [KafkaClusterClientAuthenticationType; 2] =
-            [KafkaClusterClientAuthenticationType::None, KafkaClusterClientAuthenticationType::Iam];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                KafkaClusterClientAuthenticationType::None => "NONE",
-                KafkaClusterClientAuthenticationType::Iam => "IAM",
-            }
+    cfn_enum! {
+        /// The type of client authentication used to connect to the Kafka cluster. Value NONE means that no client
+        /// authentication is used.
+        KafkaClusterClientAuthenticationType[2] {
+            None = "NONE",
+            Iam = "IAM",
         }
     }
 
-    impl std::fmt::Display for KafkaClusterClientAuthenticationType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// The type of encryption in transit to the Kafka cluster.
+        KafkaClusterEncryptionInTransitType[2] {
+            Plaintext = "PLAINTEXT",
+            Tls = "TLS",
         }
     }
 
-    impl From<KafkaClusterClientAuthenticationType> for Value {
-        fn from(v: KafkaClusterClientAuthenticationType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<KafkaClusterClientAuthenticationType> for Val<KafkaClusterClientAuthenticationType> {
-        fn from(v: KafkaClusterClientAuthenticationType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The type of encryption in transit to the Kafka cluster.
-    ///
-    /// Rendered as its CloudFormation spelling ([`KafkaClusterEncryptionInTransitType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum KafkaClusterEncryptionInTransitType {
-        /// `PLAINTEXT`
-        Plaintext,
-        /// `TLS`
-        Tls,
-    }
-
-    impl KafkaClusterEncryptionInTransitType {
-        /// Every variant, in schema order.
-        pub const ALL: [KafkaClusterEncryptionInTransitType; 2] =
-            [KafkaClusterEncryptionInTransitType::Plaintext, KafkaClusterEncryptionInTransitType::Tls];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                KafkaClusterEncryptionInTransitType::Plaintext => "PLAINTEXT",
-                KafkaClusterEncryptionInTransitType::Tls => "TLS",
-            }
-        }
-    }
-
-    impl std::fmt::Display for KafkaClusterEncryptionInTransitType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<KafkaClusterEncryptionInTransitType> for Value {
-        fn from(v: KafkaClusterEncryptionInTransitType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<KafkaClusterEncryptionInTransitType> for Val<KafkaClusterEncryptionInTransitType> {
-        fn from(v: KafkaClusterEncryptionInTransitType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The network type of the Connector.
-    ///
-    /// Rendered as its CloudFormation spelling ([`NetworkType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum NetworkType {
-        /// `IPV4`
-        Ipv4,
-        /// `DUAL`
-        Dual,
-    }
-
-    impl NetworkType {
-        /// Every variant, in schema order.
-        pub const ALL: [NetworkType; 2] = [NetworkType::Ipv4, NetworkType::Dual];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                NetworkType::Ipv4 => "IPV4",
-                NetworkType::Dual => "DUAL",
-            }
-        }
-    }
-
-    impl std::fmt::Display for NetworkType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<NetworkType> for Value {
-        fn from(v: NetworkType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<NetworkType> for Val<NetworkType> {
-        fn from(v: NetworkType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The network type of the Connector.
+        NetworkType[2] {
+            Ipv4 = "IPV4",
+            Dual = "DUAL",
         }
     }
 }
@@ -1047,45 +943,11 @@ pub mod custom_plugin {
 
     property_type!(S3Location);
 
-    /// The type of the plugin file.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ContentType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ContentType {
-        /// `JAR`
-        Jar,
-        /// `ZIP`
-        Zip,
-    }
-
-    impl ContentType {
-        /// Every variant, in schema order.
-        pub const ALL: [ContentType; 2] = [ContentType::Jar, ContentType::Zip];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ContentType::Jar => "JAR",
-                ContentType::Zip => "ZIP",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ContentType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ContentType> for Value {
-        fn from(v: ContentType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ContentType> for Val<ContentType> {
-        fn from(v: ContentType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The type of the plugin file.
+        ContentType[2] {
+            Jar = "JAR",
+            Zip = "ZIP",
         }
     }
 }

@@ -2421,944 +2421,183 @@ pub mod data_source {
 
     property_type!(WorkDocsConfiguration);
 
-    /// Rendered as its CloudFormation spelling ([`ConditionOperator::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ConditionOperator {
-        /// `GreaterThan`
-        GreaterThan,
-        /// `GreaterThanOrEquals`
-        GreaterThanOrEquals,
-        /// `LessThan`
-        LessThan,
-        /// `LessThanOrEquals`
-        LessThanOrEquals,
-        /// `Equals`
-        Equals,
-        /// `NotEquals`
-        NotEquals,
-        /// `Contains`
-        Contains,
-        /// `NotContains`
-        NotContains,
-        /// `Exists`
-        Exists,
-        /// `NotExists`
-        NotExists,
-        /// `BeginsWith`
-        BeginsWith,
-    }
-
-    impl ConditionOperator {
-        /// Every variant, in schema order.
-        pub const ALL: [ConditionOperator; 11] = [
-            ConditionOperator::GreaterThan,
-            ConditionOperator::GreaterThanOrEquals,
-            ConditionOperator::LessThan,
-            ConditionOperator::LessThanOrEquals,
-            ConditionOperator::Equals,
-            ConditionOperator::NotEquals,
-            ConditionOperator::Contains,
-            ConditionOperator::NotContains,
-            ConditionOperator::Exists,
-            ConditionOperator::NotExists,
-            ConditionOperator::BeginsWith,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ConditionOperator::GreaterThan => "GreaterThan",
-                ConditionOperator::GreaterThanOrEquals => "GreaterThanOrEquals",
-                ConditionOperator::LessThan => "LessThan",
-                ConditionOperator::LessThanOrEquals => "LessThanOrEquals",
-                ConditionOperator::Equals => "Equals",
-                ConditionOperator::NotEquals => "NotEquals",
-                ConditionOperator::Contains => "Contains",
-                ConditionOperator::NotContains => "NotContains",
-                ConditionOperator::Exists => "Exists",
-                ConditionOperator::NotExists => "NotExists",
-                ConditionOperator::BeginsWith => "BeginsWith",
-            }
+    cfn_enum! {
+        ConditionOperator[11] {
+            GreaterThan = "GreaterThan",
+            GreaterThanOrEquals = "GreaterThanOrEquals",
+            LessThan = "LessThan",
+            LessThanOrEquals = "LessThanOrEquals",
+            Equals = "Equals",
+            NotEquals = "NotEquals",
+            Contains = "Contains",
+            NotContains = "NotContains",
+            Exists = "Exists",
+            NotExists = "NotExists",
+            BeginsWith = "BeginsWith",
         }
     }
 
-    impl std::fmt::Display for ConditionOperator {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        ConfluenceAttachmentFieldName[11] {
+            Author = "AUTHOR",
+            ContentType = "CONTENT_TYPE",
+            CreatedDate = "CREATED_DATE",
+            DisplayUrl = "DISPLAY_URL",
+            FileSize = "FILE_SIZE",
+            ItemType = "ITEM_TYPE",
+            ParentId = "PARENT_ID",
+            SpaceKey = "SPACE_KEY",
+            SpaceName = "SPACE_NAME",
+            Url = "URL",
+            Version = "VERSION",
         }
     }
 
-    impl From<ConditionOperator> for Value {
-        fn from(v: ConditionOperator) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        ConfluenceBlogFieldName[9] {
+            Author = "AUTHOR",
+            DisplayUrl = "DISPLAY_URL",
+            ItemType = "ITEM_TYPE",
+            Labels = "LABELS",
+            PublishDate = "PUBLISH_DATE",
+            SpaceKey = "SPACE_KEY",
+            SpaceName = "SPACE_NAME",
+            Url = "URL",
+            Version = "VERSION",
         }
     }
 
-    impl From<ConditionOperator> for Val<ConditionOperator> {
-        fn from(v: ConditionOperator) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        ConfluencePageFieldName[12] {
+            Author = "AUTHOR",
+            ContentStatus = "CONTENT_STATUS",
+            CreatedDate = "CREATED_DATE",
+            DisplayUrl = "DISPLAY_URL",
+            ItemType = "ITEM_TYPE",
+            Labels = "LABELS",
+            ModifiedDate = "MODIFIED_DATE",
+            ParentId = "PARENT_ID",
+            SpaceKey = "SPACE_KEY",
+            SpaceName = "SPACE_NAME",
+            Url = "URL",
+            Version = "VERSION",
         }
     }
 
-    /// Rendered as its CloudFormation spelling ([`ConfluenceAttachmentFieldName::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ConfluenceAttachmentFieldName {
-        /// `AUTHOR`
-        Author,
-        /// `CONTENT_TYPE`
-        ContentType,
-        /// `CREATED_DATE`
-        CreatedDate,
-        /// `DISPLAY_URL`
-        DisplayUrl,
-        /// `FILE_SIZE`
-        FileSize,
-        /// `ITEM_TYPE`
-        ItemType,
-        /// `PARENT_ID`
-        ParentId,
-        /// `SPACE_KEY`
-        SpaceKey,
-        /// `SPACE_NAME`
-        SpaceName,
-        /// `URL`
-        Url,
-        /// `VERSION`
-        Version,
-    }
-
-    impl ConfluenceAttachmentFieldName {
-        /// Every variant, in schema order.
-        pub const ALL: [ConfluenceAttachmentFieldName; 11] = [
-            ConfluenceAttachmentFieldName::Author,
-            ConfluenceAttachmentFieldName::ContentType,
-            ConfluenceAttachmentFieldName::CreatedDate,
-            ConfluenceAttachmentFieldName::DisplayUrl,
-            ConfluenceAttachmentFieldName::FileSize,
-            ConfluenceAttachmentFieldName::ItemType,
-            ConfluenceAttachmentFieldName::ParentId,
-            ConfluenceAttachmentFieldName::SpaceKey,
-            ConfluenceAttachmentFieldName::SpaceName,
-            ConfluenceAttachmentFieldName::Url,
-            ConfluenceAttachmentFieldName::Version,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ConfluenceAttachmentFieldName::Author => "AUTHOR",
-                ConfluenceAttachmentFieldName::ContentType => "CONTENT_TYPE",
-                ConfluenceAttachmentFieldName::CreatedDate => "CREATED_DATE",
-                ConfluenceAttachmentFieldName::DisplayUrl => "DISPLAY_URL",
-                ConfluenceAttachmentFieldName::FileSize => "FILE_SIZE",
-                ConfluenceAttachmentFieldName::ItemType => "ITEM_TYPE",
-                ConfluenceAttachmentFieldName::ParentId => "PARENT_ID",
-                ConfluenceAttachmentFieldName::SpaceKey => "SPACE_KEY",
-                ConfluenceAttachmentFieldName::SpaceName => "SPACE_NAME",
-                ConfluenceAttachmentFieldName::Url => "URL",
-                ConfluenceAttachmentFieldName::Version => "VERSION",
-            }
+    cfn_enum! {
+        ConfluenceSpaceFieldName[4] {
+            DisplayUrl = "DISPLAY_URL",
+            ItemType = "ITEM_TYPE",
+            SpaceKey = "SPACE_KEY",
+            Url = "URL",
         }
     }
 
-    impl std::fmt::Display for ConfluenceAttachmentFieldName {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        ConfluenceVersion[2] {
+            Cloud = "CLOUD",
+            Server = "SERVER",
         }
     }
 
-    impl From<ConfluenceAttachmentFieldName> for Value {
-        fn from(v: ConfluenceAttachmentFieldName) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        DatabaseEngineType[4] {
+            RdsAuroraMysql = "RDS_AURORA_MYSQL",
+            RdsAuroraPostgresql = "RDS_AURORA_POSTGRESQL",
+            RdsMysql = "RDS_MYSQL",
+            RdsPostgresql = "RDS_POSTGRESQL",
         }
     }
 
-    impl From<ConfluenceAttachmentFieldName> for Val<ConfluenceAttachmentFieldName> {
-        fn from(v: ConfluenceAttachmentFieldName) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        QueryIdentifiersEnclosingOption[2] {
+            DoubleQuotes = "DOUBLE_QUOTES",
+            None = "NONE",
         }
     }
 
-    /// Rendered as its CloudFormation spelling ([`ConfluenceBlogFieldName::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ConfluenceBlogFieldName {
-        /// `AUTHOR`
-        Author,
-        /// `DISPLAY_URL`
-        DisplayUrl,
-        /// `ITEM_TYPE`
-        ItemType,
-        /// `LABELS`
-        Labels,
-        /// `PUBLISH_DATE`
-        PublishDate,
-        /// `SPACE_KEY`
-        SpaceKey,
-        /// `SPACE_NAME`
-        SpaceName,
-        /// `URL`
-        Url,
-        /// `VERSION`
-        Version,
-    }
-
-    impl ConfluenceBlogFieldName {
-        /// Every variant, in schema order.
-        pub const ALL: [ConfluenceBlogFieldName; 9] = [
-            ConfluenceBlogFieldName::Author,
-            ConfluenceBlogFieldName::DisplayUrl,
-            ConfluenceBlogFieldName::ItemType,
-            ConfluenceBlogFieldName::Labels,
-            ConfluenceBlogFieldName::PublishDate,
-            ConfluenceBlogFieldName::SpaceKey,
-            ConfluenceBlogFieldName::SpaceName,
-            ConfluenceBlogFieldName::Url,
-            ConfluenceBlogFieldName::Version,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ConfluenceBlogFieldName::Author => "AUTHOR",
-                ConfluenceBlogFieldName::DisplayUrl => "DISPLAY_URL",
-                ConfluenceBlogFieldName::ItemType => "ITEM_TYPE",
-                ConfluenceBlogFieldName::Labels => "LABELS",
-                ConfluenceBlogFieldName::PublishDate => "PUBLISH_DATE",
-                ConfluenceBlogFieldName::SpaceKey => "SPACE_KEY",
-                ConfluenceBlogFieldName::SpaceName => "SPACE_NAME",
-                ConfluenceBlogFieldName::Url => "URL",
-                ConfluenceBlogFieldName::Version => "VERSION",
-            }
+    cfn_enum! {
+        SalesforceChatterFeedIncludeFilterType[2] {
+            ActiveUser = "ACTIVE_USER",
+            StandardUser = "STANDARD_USER",
         }
     }
 
-    impl std::fmt::Display for ConfluenceBlogFieldName {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        SalesforceKnowledgeArticleState[3] {
+            Draft = "DRAFT",
+            Published = "PUBLISHED",
+            Archived = "ARCHIVED",
         }
     }
 
-    impl From<ConfluenceBlogFieldName> for Value {
-        fn from(v: ConfluenceBlogFieldName) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        SalesforceStandardObjectName[17] {
+            Account = "ACCOUNT",
+            Campaign = "CAMPAIGN",
+            Case = "CASE",
+            Contact = "CONTACT",
+            Contract = "CONTRACT",
+            Document = "DOCUMENT",
+            Group = "GROUP",
+            Idea = "IDEA",
+            Lead = "LEAD",
+            Opportunity = "OPPORTUNITY",
+            Partner = "PARTNER",
+            Pricebook = "PRICEBOOK",
+            Product = "PRODUCT",
+            Profile = "PROFILE",
+            Solution = "SOLUTION",
+            Task = "TASK",
+            User = "USER",
         }
     }
 
-    impl From<ConfluenceBlogFieldName> for Val<ConfluenceBlogFieldName> {
-        fn from(v: ConfluenceBlogFieldName) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        ServiceNowAuthenticationType[2] {
+            HttpBasic = "HTTP_BASIC",
+            Oauth2 = "OAUTH2",
         }
     }
 
-    /// Rendered as its CloudFormation spelling ([`ConfluencePageFieldName::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ConfluencePageFieldName {
-        /// `AUTHOR`
-        Author,
-        /// `CONTENT_STATUS`
-        ContentStatus,
-        /// `CREATED_DATE`
-        CreatedDate,
-        /// `DISPLAY_URL`
-        DisplayUrl,
-        /// `ITEM_TYPE`
-        ItemType,
-        /// `LABELS`
-        Labels,
-        /// `MODIFIED_DATE`
-        ModifiedDate,
-        /// `PARENT_ID`
-        ParentId,
-        /// `SPACE_KEY`
-        SpaceKey,
-        /// `SPACE_NAME`
-        SpaceName,
-        /// `URL`
-        Url,
-        /// `VERSION`
-        Version,
-    }
-
-    impl ConfluencePageFieldName {
-        /// Every variant, in schema order.
-        pub const ALL: [ConfluencePageFieldName; 12] = [
-            ConfluencePageFieldName::Author,
-            ConfluencePageFieldName::ContentStatus,
-            ConfluencePageFieldName::CreatedDate,
-            ConfluencePageFieldName::DisplayUrl,
-            ConfluencePageFieldName::ItemType,
-            ConfluencePageFieldName::Labels,
-            ConfluencePageFieldName::ModifiedDate,
-            ConfluencePageFieldName::ParentId,
-            ConfluencePageFieldName::SpaceKey,
-            ConfluencePageFieldName::SpaceName,
-            ConfluencePageFieldName::Url,
-            ConfluencePageFieldName::Version,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ConfluencePageFieldName::Author => "AUTHOR",
-                ConfluencePageFieldName::ContentStatus => "CONTENT_STATUS",
-                ConfluencePageFieldName::CreatedDate => "CREATED_DATE",
-                ConfluencePageFieldName::DisplayUrl => "DISPLAY_URL",
-                ConfluencePageFieldName::ItemType => "ITEM_TYPE",
-                ConfluencePageFieldName::Labels => "LABELS",
-                ConfluencePageFieldName::ModifiedDate => "MODIFIED_DATE",
-                ConfluencePageFieldName::ParentId => "PARENT_ID",
-                ConfluencePageFieldName::SpaceKey => "SPACE_KEY",
-                ConfluencePageFieldName::SpaceName => "SPACE_NAME",
-                ConfluencePageFieldName::Url => "URL",
-                ConfluencePageFieldName::Version => "VERSION",
-            }
+    cfn_enum! {
+        ServiceNowBuildVersionType[2] {
+            London = "LONDON",
+            Others = "OTHERS",
         }
     }
 
-    impl std::fmt::Display for ConfluencePageFieldName {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        SharePointVersion[3] {
+            SharepointOnline = "SHAREPOINT_ONLINE",
+            Sharepoint2013 = "SHAREPOINT_2013",
+            Sharepoint2016 = "SHAREPOINT_2016",
         }
     }
 
-    impl From<ConfluencePageFieldName> for Value {
-        fn from(v: ConfluencePageFieldName) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// Data source type
+        Type[12] {
+            S3 = "S3",
+            Sharepoint = "SHAREPOINT",
+            Salesforce = "SALESFORCE",
+            Onedrive = "ONEDRIVE",
+            Servicenow = "SERVICENOW",
+            Database = "DATABASE",
+            Custom = "CUSTOM",
+            Confluence = "CONFLUENCE",
+            Googledrive = "GOOGLEDRIVE",
+            Webcrawler = "WEBCRAWLER",
+            Workdocs = "WORKDOCS",
+            Template = "TEMPLATE",
         }
     }
 
-    impl From<ConfluencePageFieldName> for Val<ConfluencePageFieldName> {
-        fn from(v: ConfluencePageFieldName) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`ConfluenceSpaceFieldName::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ConfluenceSpaceFieldName {
-        /// `DISPLAY_URL`
-        DisplayUrl,
-        /// `ITEM_TYPE`
-        ItemType,
-        /// `SPACE_KEY`
-        SpaceKey,
-        /// `URL`
-        Url,
-    }
-
-    impl ConfluenceSpaceFieldName {
-        /// Every variant, in schema order.
-        pub const ALL: [ConfluenceSpaceFieldName; 4] = [
-            ConfluenceSpaceFieldName::DisplayUrl,
-            ConfluenceSpaceFieldName::ItemType,
-            ConfluenceSpaceFieldName::SpaceKey,
-            ConfluenceSpaceFieldName::Url,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ConfluenceSpaceFieldName::DisplayUrl => "DISPLAY_URL",
-                ConfluenceSpaceFieldName::ItemType => "ITEM_TYPE",
-                ConfluenceSpaceFieldName::SpaceKey => "SPACE_KEY",
-                ConfluenceSpaceFieldName::Url => "URL",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ConfluenceSpaceFieldName {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ConfluenceSpaceFieldName> for Value {
-        fn from(v: ConfluenceSpaceFieldName) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ConfluenceSpaceFieldName> for Val<ConfluenceSpaceFieldName> {
-        fn from(v: ConfluenceSpaceFieldName) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`ConfluenceVersion::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ConfluenceVersion {
-        /// `CLOUD`
-        Cloud,
-        /// `SERVER`
-        Server,
-    }
-
-    impl ConfluenceVersion {
-        /// Every variant, in schema order.
-        pub const ALL: [ConfluenceVersion; 2] = [ConfluenceVersion::Cloud, ConfluenceVersion::Server];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ConfluenceVersion::Cloud => "CLOUD",
-                ConfluenceVersion::Server => "SERVER",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ConfluenceVersion {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ConfluenceVersion> for Value {
-        fn from(v: ConfluenceVersion) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ConfluenceVersion> for Val<ConfluenceVersion> {
-        fn from(v: ConfluenceVersion) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`DatabaseEngineType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DatabaseEngineType {
-        /// `RDS_AURORA_MYSQL`
-        RdsAuroraMysql,
-        /// `RDS_AURORA_POSTGRESQL`
-        RdsAuroraPostgresql,
-        /// `RDS_MYSQL`
-        RdsMysql,
-        /// `RDS_POSTGRESQL`
-        RdsPostgresql,
-    }
-
-    impl DatabaseEngineType {
-        /// Every variant, in schema order.
-        pub const ALL: [DatabaseEngineType; 4] = [
-            DatabaseEngineType::RdsAuroraMysql,
-            DatabaseEngineType::RdsAuroraPostgresql,
-            DatabaseEngineType::RdsMysql,
-            DatabaseEngineType::RdsPostgresql,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DatabaseEngineType::RdsAuroraMysql => "RDS_AURORA_MYSQL",
-                DatabaseEngineType::RdsAuroraPostgresql => "RDS_AURORA_POSTGRESQL",
-                DatabaseEngineType::RdsMysql => "RDS_MYSQL",
-                DatabaseEngineType::RdsPostgresql => "RDS_POSTGRESQL",
-            }
-        }
-    }
-
-    impl std::fmt::Display for DatabaseEngineType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DatabaseEngineType> for Value {
-        fn from(v: DatabaseEngineType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DatabaseEngineType> for Val<DatabaseEngineType> {
-        fn from(v: DatabaseEngineType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`QueryIdentifiersEnclosingOption::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum QueryIdentifiersEnclosingOption {
-        /// `DOUBLE_QUOTES`
-        DoubleQuotes,
-        /// `NONE`
-        None,
-    }
-
-    impl QueryIdentifiersEnclosingOption {
-        /// Every variant, in schema order.
-        pub const ALL: [QueryIdentifiersEnclosingOption; 2] =
-            [QueryIdentifiersEnclosingOption::DoubleQuotes, QueryIdentifiersEnclosingOption::None];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                QueryIdentifiersEnclosingOption::DoubleQuotes => "DOUBLE_QUOTES",
-                QueryIdentifiersEnclosingOption::None => "NONE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for QueryIdentifiersEnclosingOption {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<QueryIdentifiersEnclosingOption> for Value {
-        fn from(v: QueryIdentifiersEnclosingOption) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<QueryIdentifiersEnclosingOption> for Val<QueryIdentifiersEnclosingOption> {
-        fn from(v: QueryIdentifiersEnclosingOption) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`SalesforceChatterFeedIncludeFilterType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SalesforceChatterFeedIncludeFilterType {
-        /// `ACTIVE_USER`
-        ActiveUser,
-        /// `STANDARD_USER`
-        StandardUser,
-    }
-
-    impl SalesforceChatterFeedIncludeFilterType {
-        /// Every variant, in schema order.
-        pub const ALL: [SalesforceChatterFeedIncludeFilterType; 2] =
-            [SalesforceChatterFeedIncludeFilterType::ActiveUser, SalesforceChatterFeedIncludeFilterType::StandardUser];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SalesforceChatterFeedIncludeFilterType::ActiveUser => "ACTIVE_USER",
-                SalesforceChatterFeedIncludeFilterType::StandardUser => "STANDARD_USER",
-            }
-        }
-    }
-
-    impl std::fmt::Display for SalesforceChatterFeedIncludeFilterType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<SalesforceChatterFeedIncludeFilterType> for Value {
-        fn from(v: SalesforceChatterFeedIncludeFilterType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<SalesforceChatterFeedIncludeFilterType> for Val<SalesforceChatterFeedIncludeFilterType> {
-        fn from(v: SalesforceChatterFeedIncludeFilterType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`SalesforceKnowledgeArticleState::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SalesforceKnowledgeArticleState {
-        /// `DRAFT`
-        Draft,
-        /// `PUBLISHED`
-        Published,
-        /// `ARCHIVED`
-        Archived,
-    }
-
-    impl SalesforceKnowledgeArticleState {
-        /// Every variant, in schema order.
-        pub const ALL: [SalesforceKnowledgeArticleState; 3] = [
-            SalesforceKnowledgeArticleState::Draft,
-            SalesforceKnowledgeArticleState::Published,
-            SalesforceKnowledgeArticleState::Archived,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SalesforceKnowledgeArticleState::Draft => "DRAFT",
-                SalesforceKnowledgeArticleState::Published => "PUBLISHED",
-                SalesforceKnowledgeArticleState::Archived => "ARCHIVED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for SalesforceKnowledgeArticleState {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<SalesforceKnowledgeArticleState> for Value {
-        fn from(v: SalesforceKnowledgeArticleState) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<SalesforceKnowledgeArticleState> for Val<SalesforceKnowledgeArticleState> {
-        fn from(v: SalesforceKnowledgeArticleState) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`SalesforceStandardObjectName::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SalesforceStandardObjectName {
-        /// `ACCOUNT`
-        Account,
-        /// `CAMPAIGN`
-        Campaign,
-        /// `CASE`
-        Case,
-        /// `CONTACT`
-        Contact,
-        /// `CONTRACT`
-        Contract,
-        /// `DOCUMENT`
-        Document,
-        /// `GROUP`
-        Group,
-        /// `IDEA`
-        Idea,
-        /// `LEAD`
-        Lead,
-        /// `OPPORTUNITY`
-        Opportunity,
-        /// `PARTNER`
-        Partner,
-        /// `PRICEBOOK`
-        Pricebook,
-        /// `PRODUCT`
-        Product,
-        /// `PROFILE`
-        Profile,
-        /// `SOLUTION`
-        Solution,
-        /// `TASK`
-        Task,
-        /// `USER`
-        User,
-    }
-
-    impl SalesforceStandardObjectName {
-        /// Every variant, in schema order.
-        pub const ALL: [SalesforceStandardObjectName; 17] = [
-            SalesforceStandardObjectName::Account,
-            SalesforceStandardObjectName::Campaign,
-            SalesforceStandardObjectName::Case,
-            SalesforceStandardObjectName::Contact,
-            SalesforceStandardObjectName::Contract,
-            SalesforceStandardObjectName::Document,
-            SalesforceStandardObjectName::Group,
-            SalesforceStandardObjectName::Idea,
-            SalesforceStandardObjectName::Lead,
-            SalesforceStandardObjectName::Opportunity,
-            SalesforceStandardObjectName::Partner,
-            SalesforceStandardObjectName::Pricebook,
-            SalesforceStandardObjectName::Product,
-            SalesforceStandardObjectName::Profile,
-            SalesforceStandardObjectName::Solution,
-            SalesforceStandardObjectName::Task,
-            SalesforceStandardObjectName::User,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SalesforceStandardObjectName::Account => "ACCOUNT",
-                SalesforceStandardObjectName::Campaign => "CAMPAIGN",
-                SalesforceStandardObjectName::Case => "CASE",
-                SalesforceStandardObjectName::Contact => "CONTACT",
-                SalesforceStandardObjectName::Contract => "CONTRACT",
-                SalesforceStandardObjectName::Document => "DOCUMENT",
-                SalesforceStandardObjectName::Group => "GROUP",
-                SalesforceStandardObjectName::Idea => "IDEA",
-                SalesforceStandardObjectName::Lead => "LEAD",
-                SalesforceStandardObjectName::Opportunity => "OPPORTUNITY",
-                SalesforceStandardObjectName::Partner => "PARTNER",
-                SalesforceStandardObjectName::Pricebook => "PRICEBOOK",
-                SalesforceStandardObjectName::Product => "PRODUCT",
-                SalesforceStandardObjectName::Profile => "PROFILE",
-                SalesforceStandardObjectName::Solution => "SOLUTION",
-                SalesforceStandardObjectName::Task => "TASK",
-                SalesforceStandardObjectName::User => "USER",
-            }
-        }
-    }
-
-    impl std::fmt::Display for SalesforceStandardObjectName {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<SalesforceStandardObjectName> for Value {
-        fn from(v: SalesforceStandardObjectName) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<SalesforceStandardObjectName> for Val<SalesforceStandardObjectName> {
-        fn from(v: SalesforceStandardObjectName) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`ServiceNowAuthenticationType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ServiceNowAuthenticationType {
-        /// `HTTP_BASIC`
-        HttpBasic,
-        /// `OAUTH2`
-        Oauth2,
-    }
-
-    impl ServiceNowAuthenticationType {
-        /// Every variant, in schema order.
-        pub const ALL: [ServiceNowAuthenticationType; 2] =
-            [ServiceNowAuthenticationType::HttpBasic, ServiceNowAuthenticationType::Oauth2];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ServiceNowAuthenticationType::HttpBasic => "HTTP_BASIC",
-                ServiceNowAuthenticationType::Oauth2 => "OAUTH2",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ServiceNowAuthenticationType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ServiceNowAuthenticationType> for Value {
-        fn from(v: ServiceNowAuthenticationType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ServiceNowAuthenticationType> for Val<ServiceNowAuthenticationType> {
-        fn from(v: ServiceNowAuthenticationType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`ServiceNowBuildVersionType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ServiceNowBuildVersionType {
-        /// `LONDON`
-        London,
-        /// `OTHERS`
-        Others,
-    }
-
-    impl ServiceNowBuildVersionType {
-        /// Every variant, in schema order.
-        pub const ALL: [ServiceNowBuildVersionType; 2] =
-            [ServiceNowBuildVersionType::London, ServiceNowBuildVersionType::Others];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ServiceNowBuildVersionType::London => "LONDON",
-                ServiceNowBuildVersionType::Others => "OTHERS",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ServiceNowBuildVersionType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ServiceNowBuildVersionType> for Value {
-        fn from(v: ServiceNowBuildVersionType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ServiceNowBuildVersionType> for Val<ServiceNowBuildVersionType> {
-        fn from(v: ServiceNowBuildVersionType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`SharePointVersion::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SharePointVersion {
-        /// `SHAREPOINT_ONLINE`
-        SharepointOnline,
-        /// `SHAREPOINT_2013`
-        Sharepoint2013,
-        /// `SHAREPOINT_2016`
-        Sharepoint2016,
-    }
-
-    impl SharePointVersion {
-        /// Every variant, in schema order.
-        pub const ALL: [SharePointVersion; 3] =
-            [SharePointVersion::SharepointOnline, SharePointVersion::Sharepoint2013, SharePointVersion::Sharepoint2016];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SharePointVersion::SharepointOnline => "SHAREPOINT_ONLINE",
-                SharePointVersion::Sharepoint2013 => "SHAREPOINT_2013",
-                SharePointVersion::Sharepoint2016 => "SHAREPOINT_2016",
-            }
-        }
-    }
-
-    impl std::fmt::Display for SharePointVersion {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<SharePointVersion> for Value {
-        fn from(v: SharePointVersion) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<SharePointVersion> for Val<SharePointVersion> {
-        fn from(v: SharePointVersion) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Data source type
-    ///
-    /// Rendered as its CloudFormation spelling ([`Type::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Type {
-        /// `S3`
-        S3,
-        /// `SHAREPOINT`
-        Sharepoint,
-        /// `SALESFORCE`
-        Salesforce,
-        /// `ONEDRIVE`
-        Onedrive,
-        /// `SERVICENOW`
-        Servicenow,
-        /// `DATABASE`
-        Database,
-        /// `CUSTOM`
-        Custom,
-        /// `CONFLUENCE`
-        Confluence,
-        /// `GOOGLEDRIVE`
-        Googledrive,
-        /// `WEBCRAWLER`
-        Webcrawler,
-        /// `WORKDOCS`
-        Workdocs,
-        /// `TEMPLATE`
-        Template,
-    }
-
-    impl Type {
-        /// Every variant, in schema order.
-        pub const ALL: [Type; 12] = [
-            Type::S3,
-            Type::Sharepoint,
-            Type::Salesforce,
-            Type::Onedrive,
-            Type::Servicenow,
-            Type::Database,
-            Type::Custom,
-            Type::Confluence,
-            Type::Googledrive,
-            Type::Webcrawler,
-            Type::Workdocs,
-            Type::Template,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Type::S3 => "S3",
-                Type::Sharepoint => "SHAREPOINT",
-                Type::Salesforce => "SALESFORCE",
-                Type::Onedrive => "ONEDRIVE",
-                Type::Servicenow => "SERVICENOW",
-                Type::Database => "DATABASE",
-                Type::Custom => "CUSTOM",
-                Type::Confluence => "CONFLUENCE",
-                Type::Googledrive => "GOOGLEDRIVE",
-                Type::Webcrawler => "WEBCRAWLER",
-                Type::Workdocs => "WORKDOCS",
-                Type::Template => "TEMPLATE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Type {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Type> for Value {
-        fn from(v: Type) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Type> for Val<Type> {
-        fn from(v: Type) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`WebCrawlerMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum WebCrawlerMode {
-        /// `HOST_ONLY`
-        HostOnly,
-        /// `SUBDOMAINS`
-        Subdomains,
-        /// `EVERYTHING`
-        Everything,
-    }
-
-    impl WebCrawlerMode {
-        /// Every variant, in schema order.
-        pub const ALL: [WebCrawlerMode; 3] =
-            [WebCrawlerMode::HostOnly, WebCrawlerMode::Subdomains, WebCrawlerMode::Everything];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                WebCrawlerMode::HostOnly => "HOST_ONLY",
-                WebCrawlerMode::Subdomains => "SUBDOMAINS",
-                WebCrawlerMode::Everything => "EVERYTHING",
-            }
-        }
-    }
-
-    impl std::fmt::Display for WebCrawlerMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<WebCrawlerMode> for Value {
-        fn from(v: WebCrawlerMode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<WebCrawlerMode> for Val<WebCrawlerMode> {
-        fn from(v: WebCrawlerMode) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        WebCrawlerMode[3] {
+            HostOnly = "HOST_ONLY",
+            Subdomains = "SUBDOMAINS",
+            Everything = "EVERYTHING",
         }
     }
 }
@@ -3502,48 +2741,12 @@ pub mod faq {
 
     property_type!(S3Path);
 
-    /// Format of the input file
-    ///
-    /// Rendered as its CloudFormation spelling ([`FileFormat::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum FileFormat {
-        /// `CSV`
-        Csv,
-        /// `CSV_WITH_HEADER`
-        CsvWithHeader,
-        /// `JSON`
-        Json,
-    }
-
-    impl FileFormat {
-        /// Every variant, in schema order.
-        pub const ALL: [FileFormat; 3] = [FileFormat::Csv, FileFormat::CsvWithHeader, FileFormat::Json];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                FileFormat::Csv => "CSV",
-                FileFormat::CsvWithHeader => "CSV_WITH_HEADER",
-                FileFormat::Json => "JSON",
-            }
-        }
-    }
-
-    impl std::fmt::Display for FileFormat {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<FileFormat> for Value {
-        fn from(v: FileFormat) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<FileFormat> for Val<FileFormat> {
-        fn from(v: FileFormat) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Format of the input file
+        FileFormat[3] {
+            Csv = "CSV",
+            CsvWithHeader = "CSV_WITH_HEADER",
+            Json = "JSON",
         }
     }
 }
@@ -3685,45 +2888,11 @@ pub mod featured_results_set {
 
     property_type!(FeaturedDocument);
 
-    /// The current status of the set of featured results. When the value is ACTIVE, featured results are ready for use.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Status::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Status {
-        /// `ACTIVE`
-        Active,
-        /// `INACTIVE`
-        Inactive,
-    }
-
-    impl Status {
-        /// Every variant, in schema order.
-        pub const ALL: [Status; 2] = [Status::Active, Status::Inactive];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Status::Active => "ACTIVE",
-                Status::Inactive => "INACTIVE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Status {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Status> for Value {
-        fn from(v: Status) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Status> for Val<Status> {
-        fn from(v: Status) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The current status of the set of featured results. When the value is ACTIVE, featured results are ready for use.
+        Status[2] {
+            Active = "ACTIVE",
+            Inactive = "INACTIVE",
         }
     }
 }
@@ -4205,220 +3374,42 @@ pub mod index {
 
     property_type!(ValueImportanceItem);
 
-    /// Rendered as its CloudFormation spelling ([`DocumentAttributeValueType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DocumentAttributeValueType {
-        /// `STRING_VALUE`
-        StringValue,
-        /// `STRING_LIST_VALUE`
-        StringListValue,
-        /// `LONG_VALUE`
-        LongValue,
-        /// `DATE_VALUE`
-        DateValue,
-    }
-
-    impl DocumentAttributeValueType {
-        /// Every variant, in schema order.
-        pub const ALL: [DocumentAttributeValueType; 4] = [
-            DocumentAttributeValueType::StringValue,
-            DocumentAttributeValueType::StringListValue,
-            DocumentAttributeValueType::LongValue,
-            DocumentAttributeValueType::DateValue,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DocumentAttributeValueType::StringValue => "STRING_VALUE",
-                DocumentAttributeValueType::StringListValue => "STRING_LIST_VALUE",
-                DocumentAttributeValueType::LongValue => "LONG_VALUE",
-                DocumentAttributeValueType::DateValue => "DATE_VALUE",
-            }
+    cfn_enum! {
+        DocumentAttributeValueType[4] {
+            StringValue = "STRING_VALUE",
+            StringListValue = "STRING_LIST_VALUE",
+            LongValue = "LONG_VALUE",
+            DateValue = "DATE_VALUE",
         }
     }
 
-    impl std::fmt::Display for DocumentAttributeValueType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// Edition of index
+        Edition[3] {
+            DeveloperEdition = "DEVELOPER_EDITION",
+            EnterpriseEdition = "ENTERPRISE_EDITION",
+            GenAiEnterpriseEdition = "GEN_AI_ENTERPRISE_EDITION",
         }
     }
 
-    impl From<DocumentAttributeValueType> for Value {
-        fn from(v: DocumentAttributeValueType) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        KeyLocation[2] {
+            Url = "URL",
+            SecretManager = "SECRET_MANAGER",
         }
     }
 
-    impl From<DocumentAttributeValueType> for Val<DocumentAttributeValueType> {
-        fn from(v: DocumentAttributeValueType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        Order[2] {
+            Ascending = "ASCENDING",
+            Descending = "DESCENDING",
         }
     }
 
-    /// Edition of index
-    ///
-    /// Rendered as its CloudFormation spelling ([`Edition::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Edition {
-        /// `DEVELOPER_EDITION`
-        DeveloperEdition,
-        /// `ENTERPRISE_EDITION`
-        EnterpriseEdition,
-        /// `GEN_AI_ENTERPRISE_EDITION`
-        GenAiEnterpriseEdition,
-    }
-
-    impl Edition {
-        /// Every variant, in schema order.
-        pub const ALL: [Edition; 3] =
-            [Edition::DeveloperEdition, Edition::EnterpriseEdition, Edition::GenAiEnterpriseEdition];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Edition::DeveloperEdition => "DEVELOPER_EDITION",
-                Edition::EnterpriseEdition => "ENTERPRISE_EDITION",
-                Edition::GenAiEnterpriseEdition => "GEN_AI_ENTERPRISE_EDITION",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Edition {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Edition> for Value {
-        fn from(v: Edition) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Edition> for Val<Edition> {
-        fn from(v: Edition) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`KeyLocation::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum KeyLocation {
-        /// `URL`
-        Url,
-        /// `SECRET_MANAGER`
-        SecretManager,
-    }
-
-    impl KeyLocation {
-        /// Every variant, in schema order.
-        pub const ALL: [KeyLocation; 2] = [KeyLocation::Url, KeyLocation::SecretManager];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                KeyLocation::Url => "URL",
-                KeyLocation::SecretManager => "SECRET_MANAGER",
-            }
-        }
-    }
-
-    impl std::fmt::Display for KeyLocation {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<KeyLocation> for Value {
-        fn from(v: KeyLocation) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<KeyLocation> for Val<KeyLocation> {
-        fn from(v: KeyLocation) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`Order::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Order {
-        /// `ASCENDING`
-        Ascending,
-        /// `DESCENDING`
-        Descending,
-    }
-
-    impl Order {
-        /// Every variant, in schema order.
-        pub const ALL: [Order; 2] = [Order::Ascending, Order::Descending];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Order::Ascending => "ASCENDING",
-                Order::Descending => "DESCENDING",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Order {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Order> for Value {
-        fn from(v: Order) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Order> for Val<Order> {
-        fn from(v: Order) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`UserContextPolicy::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum UserContextPolicy {
-        /// `ATTRIBUTE_FILTER`
-        AttributeFilter,
-        /// `USER_TOKEN`
-        UserToken,
-    }
-
-    impl UserContextPolicy {
-        /// Every variant, in schema order.
-        pub const ALL: [UserContextPolicy; 2] = [UserContextPolicy::AttributeFilter, UserContextPolicy::UserToken];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                UserContextPolicy::AttributeFilter => "ATTRIBUTE_FILTER",
-                UserContextPolicy::UserToken => "USER_TOKEN",
-            }
-        }
-    }
-
-    impl std::fmt::Display for UserContextPolicy {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<UserContextPolicy> for Value {
-        fn from(v: UserContextPolicy) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<UserContextPolicy> for Val<UserContextPolicy> {
-        fn from(v: UserContextPolicy) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        UserContextPolicy[2] {
+            AttributeFilter = "ATTRIBUTE_FILTER",
+            UserToken = "USER_TOKEN",
         }
     }
 }

@@ -681,274 +681,54 @@ pub mod channel {
 
     property_type!(StreamConfiguration);
 
-    /// The encryption type. KMS is the only supported value.
-    ///
-    /// Rendered as its CloudFormation spelling ([`EncryptionType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum EncryptionType {
-        /// `KMS`
-        Kms,
-    }
-
-    impl EncryptionType {
-        /// Every variant, in schema order.
-        pub const ALL: [EncryptionType; 1] = [EncryptionType::Kms];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                EncryptionType::Kms => "KMS",
-            }
+    cfn_enum! {
+        /// The encryption type. KMS is the only supported value.
+        EncryptionType[1] {
+            Kms = "KMS",
         }
     }
 
-    impl std::fmt::Display for EncryptionType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// The format used to interpret records read from the source stream.
+        RecordFormatType[4] {
+            GsrJson = "GSR_JSON",
+            Json = "JSON",
+            String2 = "STRING",
+            ByteArray = "BYTE_ARRAY",
         }
     }
 
-    impl From<EncryptionType> for Value {
-        fn from(v: EncryptionType) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// The compression algorithm applied to delivered objects.
+        S3StorageConfigurationCompressionType[3] {
+            None = "NONE",
+            Gzip = "GZIP",
+            Zstd = "ZSTD",
         }
     }
 
-    impl From<EncryptionType> for Val<EncryptionType> {
-        fn from(v: EncryptionType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The compression algorithm applied to objects delivered to the S3 Tables destination.
+        S3TableConfigurationCompressionType[3] {
+            None = "NONE",
+            Zstd = "ZSTD",
+            Snappy = "SNAPPY",
         }
     }
 
-    /// The format used to interpret records read from the source stream.
-    ///
-    /// Rendered as its CloudFormation spelling ([`RecordFormatType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum RecordFormatType {
-        /// `GSR_JSON`
-        GsrJson,
-        /// `JSON`
-        Json,
-        /// `STRING`
-        String2,
-        /// `BYTE_ARRAY`
-        ByteArray,
-    }
-
-    impl RecordFormatType {
-        /// Every variant, in schema order.
-        pub const ALL: [RecordFormatType; 4] =
-            [RecordFormatType::GsrJson, RecordFormatType::Json, RecordFormatType::String2, RecordFormatType::ByteArray];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                RecordFormatType::GsrJson => "GSR_JSON",
-                RecordFormatType::Json => "JSON",
-                RecordFormatType::String2 => "STRING",
-                RecordFormatType::ByteArray => "BYTE_ARRAY",
-            }
+    cfn_enum! {
+        /// The S3 storage class for delivered objects.
+        StorageClass[3] {
+            Standard = "STANDARD",
+            IntelligentTiering = "INTELLIGENT_TIERING",
+            GlacierIr = "GLACIER_IR",
         }
     }
 
-    impl std::fmt::Display for RecordFormatType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<RecordFormatType> for Value {
-        fn from(v: RecordFormatType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<RecordFormatType> for Val<RecordFormatType> {
-        fn from(v: RecordFormatType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The compression algorithm applied to delivered objects.
-    ///
-    /// Rendered as its CloudFormation spelling ([`S3StorageConfigurationCompressionType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum S3StorageConfigurationCompressionType {
-        /// `NONE`
-        None,
-        /// `GZIP`
-        Gzip,
-        /// `ZSTD`
-        Zstd,
-    }
-
-    impl S3StorageConfigurationCompressionType {
-        /// Every variant, in schema order.
-        pub const ALL: [S3StorageConfigurationCompressionType; 3] = [
-            S3StorageConfigurationCompressionType::None,
-            S3StorageConfigurationCompressionType::Gzip,
-            S3StorageConfigurationCompressionType::Zstd,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                S3StorageConfigurationCompressionType::None => "NONE",
-                S3StorageConfigurationCompressionType::Gzip => "GZIP",
-                S3StorageConfigurationCompressionType::Zstd => "ZSTD",
-            }
-        }
-    }
-
-    impl std::fmt::Display for S3StorageConfigurationCompressionType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<S3StorageConfigurationCompressionType> for Value {
-        fn from(v: S3StorageConfigurationCompressionType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<S3StorageConfigurationCompressionType> for Val<S3StorageConfigurationCompressionType> {
-        fn from(v: S3StorageConfigurationCompressionType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The compression algorithm applied to objects delivered to the S3 Tables destination.
-    ///
-    /// Rendered as its CloudFormation spelling ([`S3TableConfigurationCompressionType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum S3TableConfigurationCompressionType {
-        /// `NONE`
-        None,
-        /// `ZSTD`
-        Zstd,
-        /// `SNAPPY`
-        Snappy,
-    }
-
-    impl S3TableConfigurationCompressionType {
-        /// Every variant, in schema order.
-        pub const ALL: [S3TableConfigurationCompressionType; 3] = [
-            S3TableConfigurationCompressionType::None,
-            S3TableConfigurationCompressionType::Zstd,
-            S3TableConfigurationCompressionType::Snappy,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                S3TableConfigurationCompressionType::None => "NONE",
-                S3TableConfigurationCompressionType::Zstd => "ZSTD",
-                S3TableConfigurationCompressionType::Snappy => "SNAPPY",
-            }
-        }
-    }
-
-    impl std::fmt::Display for S3TableConfigurationCompressionType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<S3TableConfigurationCompressionType> for Value {
-        fn from(v: S3TableConfigurationCompressionType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<S3TableConfigurationCompressionType> for Val<S3TableConfigurationCompressionType> {
-        fn from(v: S3TableConfigurationCompressionType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The S3 storage class for delivered objects.
-    ///
-    /// Rendered as its CloudFormation spelling ([`StorageClass::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum StorageClass {
-        /// `STANDARD`
-        Standard,
-        /// `INTELLIGENT_TIERING`
-        IntelligentTiering,
-        /// `GLACIER_IR`
-        GlacierIr,
-    }
-
-    impl StorageClass {
-        /// Every variant, in schema order.
-        pub const ALL: [StorageClass; 3] =
-            [StorageClass::Standard, StorageClass::IntelligentTiering, StorageClass::GlacierIr];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                StorageClass::Standard => "STANDARD",
-                StorageClass::IntelligentTiering => "INTELLIGENT_TIERING",
-                StorageClass::GlacierIr => "GLACIER_IR",
-            }
-        }
-    }
-
-    impl std::fmt::Display for StorageClass {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<StorageClass> for Value {
-        fn from(v: StorageClass) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<StorageClass> for Val<StorageClass> {
-        fn from(v: StorageClass) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The partitioning transform applied to the SourceName column.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Transform::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Transform {
-        /// `TIME_HOUR`
-        TimeHour,
-    }
-
-    impl Transform {
-        /// Every variant, in schema order.
-        pub const ALL: [Transform; 1] = [Transform::TimeHour];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Transform::TimeHour => "TIME_HOUR",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Transform {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Transform> for Value {
-        fn from(v: Transform) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Transform> for Val<Transform> {
-        fn from(v: Transform) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The partitioning transform applied to the SourceName column.
+        Transform[1] {
+            TimeHour = "TIME_HOUR",
         }
     }
 }
@@ -1170,196 +950,40 @@ pub mod stream {
 
     property_type!(StreamModeDetails);
 
-    /// The encryption type to use. The only valid value is KMS.
-    ///
-    /// Rendered as its CloudFormation spelling ([`EncryptionType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum EncryptionType {
-        /// `KMS`
-        Kms,
-    }
-
-    impl EncryptionType {
-        /// Every variant, in schema order.
-        pub const ALL: [EncryptionType; 1] = [EncryptionType::Kms];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                EncryptionType::Kms => "KMS",
-            }
+    cfn_enum! {
+        /// The encryption type to use. The only valid value is KMS.
+        EncryptionType[1] {
+            Kms = "KMS",
         }
     }
 
-    impl std::fmt::Display for EncryptionType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// Value of an enhanced metric
+        EnhancedMetric[8] {
+            IncomingBytes = "IncomingBytes",
+            IncomingRecords = "IncomingRecords",
+            OutgoingBytes = "OutgoingBytes",
+            OutgoingRecords = "OutgoingRecords",
+            WriteProvisionedThroughputExceeded = "WriteProvisionedThroughputExceeded",
+            ReadProvisionedThroughputExceeded = "ReadProvisionedThroughputExceeded",
+            IteratorAgeMilliseconds = "IteratorAgeMilliseconds",
+            All = "ALL",
         }
     }
 
-    impl From<EncryptionType> for Value {
-        fn from(v: EncryptionType) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// The record distribution strategy for the stream. This property can ONLY be set when StreamMode is ON_DEMAND
+        RecordDistributionStrategy[2] {
+            Auto = "AUTO",
+            UserPartitionKey = "USER_PARTITION_KEY",
         }
     }
 
-    impl From<EncryptionType> for Val<EncryptionType> {
-        fn from(v: EncryptionType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Value of an enhanced metric
-    ///
-    /// Rendered as its CloudFormation spelling ([`EnhancedMetric::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum EnhancedMetric {
-        /// `IncomingBytes`
-        IncomingBytes,
-        /// `IncomingRecords`
-        IncomingRecords,
-        /// `OutgoingBytes`
-        OutgoingBytes,
-        /// `OutgoingRecords`
-        OutgoingRecords,
-        /// `WriteProvisionedThroughputExceeded`
-        WriteProvisionedThroughputExceeded,
-        /// `ReadProvisionedThroughputExceeded`
-        ReadProvisionedThroughputExceeded,
-        /// `IteratorAgeMilliseconds`
-        IteratorAgeMilliseconds,
-        /// `ALL`
-        All,
-    }
-
-    impl EnhancedMetric {
-        /// Every variant, in schema order.
-        pub const ALL: [EnhancedMetric; 8] = [
-            EnhancedMetric::IncomingBytes,
-            EnhancedMetric::IncomingRecords,
-            EnhancedMetric::OutgoingBytes,
-            EnhancedMetric::OutgoingRecords,
-            EnhancedMetric::WriteProvisionedThroughputExceeded,
-            EnhancedMetric::ReadProvisionedThroughputExceeded,
-            EnhancedMetric::IteratorAgeMilliseconds,
-            EnhancedMetric::All,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                EnhancedMetric::IncomingBytes => "IncomingBytes",
-                EnhancedMetric::IncomingRecords => "IncomingRecords",
-                EnhancedMetric::OutgoingBytes => "OutgoingBytes",
-                EnhancedMetric::OutgoingRecords => "OutgoingRecords",
-                EnhancedMetric::WriteProvisionedThroughputExceeded => "WriteProvisionedThroughputExceeded",
-                EnhancedMetric::ReadProvisionedThroughputExceeded => "ReadProvisionedThroughputExceeded",
-                EnhancedMetric::IteratorAgeMilliseconds => "IteratorAgeMilliseconds",
-                EnhancedMetric::All => "ALL",
-            }
-        }
-    }
-
-    impl std::fmt::Display for EnhancedMetric {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<EnhancedMetric> for Value {
-        fn from(v: EnhancedMetric) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<EnhancedMetric> for Val<EnhancedMetric> {
-        fn from(v: EnhancedMetric) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The record distribution strategy for the stream. This property can ONLY be set when StreamMode is ON_DEMAND
-    ///
-    /// Rendered as its CloudFormation spelling ([`RecordDistributionStrategy::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum RecordDistributionStrategy {
-        /// `AUTO`
-        Auto,
-        /// `USER_PARTITION_KEY`
-        UserPartitionKey,
-    }
-
-    impl RecordDistributionStrategy {
-        /// Every variant, in schema order.
-        pub const ALL: [RecordDistributionStrategy; 2] =
-            [RecordDistributionStrategy::Auto, RecordDistributionStrategy::UserPartitionKey];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                RecordDistributionStrategy::Auto => "AUTO",
-                RecordDistributionStrategy::UserPartitionKey => "USER_PARTITION_KEY",
-            }
-        }
-    }
-
-    impl std::fmt::Display for RecordDistributionStrategy {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<RecordDistributionStrategy> for Value {
-        fn from(v: RecordDistributionStrategy) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<RecordDistributionStrategy> for Val<RecordDistributionStrategy> {
-        fn from(v: RecordDistributionStrategy) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The mode of the stream
-    ///
-    /// Rendered as its CloudFormation spelling ([`StreamMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum StreamMode {
-        /// `ON_DEMAND`
-        OnDemand,
-        /// `PROVISIONED`
-        Provisioned,
-    }
-
-    impl StreamMode {
-        /// Every variant, in schema order.
-        pub const ALL: [StreamMode; 2] = [StreamMode::OnDemand, StreamMode::Provisioned];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                StreamMode::OnDemand => "ON_DEMAND",
-                StreamMode::Provisioned => "PROVISIONED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for StreamMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<StreamMode> for Value {
-        fn from(v: StreamMode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<StreamMode> for Val<StreamMode> {
-        fn from(v: StreamMode) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The mode of the stream
+        StreamMode[2] {
+            OnDemand = "ON_DEMAND",
+            Provisioned = "PROVISIONED",
         }
     }
 }

@@ -1660,629 +1660,132 @@ pub mod application {
 
     property_type!(ZeppelinMonitoringConfiguration);
 
-    /// To create a Kinesis Data Analytics Studio notebook, you must set the mode to `INTERACTIVE`. However, for a Kinesis
-    /// Data Analytics for Apache Flink application, the mode is optional.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ApplicationMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ApplicationMode {
-        /// `INTERACTIVE`
-        Interactive,
-        /// `STREAMING`
-        Streaming,
-    }
-
-    impl ApplicationMode {
-        /// Every variant, in schema order.
-        pub const ALL: [ApplicationMode; 2] = [ApplicationMode::Interactive, ApplicationMode::Streaming];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ApplicationMode::Interactive => "INTERACTIVE",
-                ApplicationMode::Streaming => "STREAMING",
-            }
+    cfn_enum! {
+        /// To create a Kinesis Data Analytics Studio notebook, you must set the mode to `INTERACTIVE`. However, for a
+        /// Kinesis Data Analytics for Apache Flink application, the mode is optional.
+        ApplicationMode[2] {
+            Interactive = "INTERACTIVE",
+            Streaming = "STREAMING",
         }
     }
 
-    impl std::fmt::Display for ApplicationMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// Specifies how the application should be restored.
+        ApplicationRestoreType[3] {
+            SkipRestoreFromSnapshot = "SKIP_RESTORE_FROM_SNAPSHOT",
+            RestoreFromLatestSnapshot = "RESTORE_FROM_LATEST_SNAPSHOT",
+            RestoreFromCustomSnapshot = "RESTORE_FROM_CUSTOM_SNAPSHOT",
         }
     }
 
-    impl From<ApplicationMode> for Value {
-        fn from(v: ApplicationMode) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// Set this to either `UDF` or `DEPENDENCY_JAR`. `UDF` stands for user-defined functions. This type of artifact
+        /// must be in an S3 bucket. A `DEPENDENCY_JAR` can be in either Maven or an S3 bucket.
+        ArtifactType[2] {
+            DependencyJar = "DEPENDENCY_JAR",
+            Udf = "UDF",
         }
     }
 
-    impl From<ApplicationMode> for Val<ApplicationMode> {
-        fn from(v: ApplicationMode) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Describes whether the application uses Kinesis Data Analytics' default checkpointing behavior. You must set this
+        /// property to `CUSTOM` in order to set the `CheckpointingEnabled`, `CheckpointInterval`, or
+        /// `MinPauseBetweenCheckpoints` parameters.
+        CheckpointConfigurationConfigurationType[2] {
+            Default = "DEFAULT",
+            Custom = "CUSTOM",
         }
     }
 
-    /// Specifies how the application should be restored.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ApplicationRestoreType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ApplicationRestoreType {
-        /// `SKIP_RESTORE_FROM_SNAPSHOT`
-        SkipRestoreFromSnapshot,
-        /// `RESTORE_FROM_LATEST_SNAPSHOT`
-        RestoreFromLatestSnapshot,
-        /// `RESTORE_FROM_CUSTOM_SNAPSHOT`
-        RestoreFromCustomSnapshot,
-    }
-
-    impl ApplicationRestoreType {
-        /// Every variant, in schema order.
-        pub const ALL: [ApplicationRestoreType; 3] = [
-            ApplicationRestoreType::SkipRestoreFromSnapshot,
-            ApplicationRestoreType::RestoreFromLatestSnapshot,
-            ApplicationRestoreType::RestoreFromCustomSnapshot,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ApplicationRestoreType::SkipRestoreFromSnapshot => "SKIP_RESTORE_FROM_SNAPSHOT",
-                ApplicationRestoreType::RestoreFromLatestSnapshot => "RESTORE_FROM_LATEST_SNAPSHOT",
-                ApplicationRestoreType::RestoreFromCustomSnapshot => "RESTORE_FROM_CUSTOM_SNAPSHOT",
-            }
+    cfn_enum! {
+        /// Specifies whether the code content is in text or zip format.
+        CodeContentType[2] {
+            Plaintext = "PLAINTEXT",
+            Zipfile = "ZIPFILE",
         }
     }
 
-    impl std::fmt::Display for ApplicationRestoreType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// Specifies whether application data is encrypted using service key: AWS_OWNED_KEY or customer key:
+        /// CUSTOMER_MANAGED_KEY
+        KeyType[2] {
+            AwsOwnedKey = "AWS_OWNED_KEY",
+            CustomerManagedKey = "CUSTOMER_MANAGED_KEY",
         }
     }
 
-    impl From<ApplicationRestoreType> for Value {
-        fn from(v: ApplicationRestoreType) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// Describes the verbosity of the CloudWatch Logs for an application.
+        LogLevel[4] {
+            Debug = "DEBUG",
+            Info = "INFO",
+            Warn = "WARN",
+            Error = "ERROR",
         }
     }
 
-    impl From<ApplicationRestoreType> for Val<ApplicationRestoreType> {
-        fn from(v: ApplicationRestoreType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Describes the granularity of the CloudWatch Logs for an application. The Parallelism level is not recommended
+        /// for applications with a Parallelism over 64 due to excessive costs.
+        MetricsLevel[4] {
+            Application = "APPLICATION",
+            Operator = "OPERATOR",
+            Parallelism = "PARALLELISM",
+            Task = "TASK",
         }
     }
 
-    /// Set this to either `UDF` or `DEPENDENCY_JAR`. `UDF` stands for user-defined functions. This type of artifact must be
-    /// in an S3 bucket. A `DEPENDENCY_JAR` can be in either Maven or an S3 bucket.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ArtifactType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ArtifactType {
-        /// `DEPENDENCY_JAR`
-        DependencyJar,
-        /// `UDF`
-        Udf,
-    }
-
-    impl ArtifactType {
-        /// Every variant, in schema order.
-        pub const ALL: [ArtifactType; 2] = [ArtifactType::DependencyJar, ArtifactType::Udf];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ArtifactType::DependencyJar => "DEPENDENCY_JAR",
-                ArtifactType::Udf => "UDF",
-            }
+    cfn_enum! {
+        /// Describes whether to use the default CloudWatch logging configuration for an application. You must set this
+        /// property to CUSTOM in order to set the LogLevel or MetricsLevel parameters.
+        MonitoringConfigurationConfigurationType[2] {
+            Default = "DEFAULT",
+            Custom = "CUSTOM",
         }
     }
 
-    impl std::fmt::Display for ArtifactType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// Describes whether the application uses the default parallelism for the Kinesis Data Analytics service. You must
+        /// set this property to `CUSTOM` in order to change your application's `AutoScalingEnabled`, `Parallelism`, or
+        /// `ParallelismPerKPU` properties.
+        ParallelismConfigurationConfigurationType[2] {
+            Custom = "CUSTOM",
+            Default = "DEFAULT",
         }
     }
 
-    impl From<ArtifactType> for Value {
-        fn from(v: ArtifactType) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// Specifies the encoding of the records in the streaming source. For example, UTF-8.
+        RecordEncoding[1] {
+            Utf8 = "UTF-8",
         }
     }
 
-    impl From<ArtifactType> for Val<ArtifactType> {
-        fn from(v: ArtifactType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The type of record format.
+        RecordFormatType[2] {
+            Csv = "CSV",
+            Json = "JSON",
         }
     }
 
-    /// Describes whether the application uses Kinesis Data Analytics' default checkpointing behavior. You must set this
-    /// property to `CUSTOM` in order to set the `CheckpointingEnabled`, `CheckpointInterval`, or
-    /// `MinPauseBetweenCheckpoints` parameters.
-    ///
-    /// Rendered as its CloudFormation spelling ([`CheckpointConfigurationConfigurationType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum CheckpointConfigurationConfigurationType {
-        /// `DEFAULT`
-        Default,
-        /// `CUSTOM`
-        Custom,
-    }
-
-    impl CheckpointConfigurationConfigurationType {
-        /// Every variant, in schema order.
-        pub const ALL: [CheckpointConfigurationConfigurationType; 2] =
-            [CheckpointConfigurationConfigurationType::Default, CheckpointConfigurationConfigurationType::Custom];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                CheckpointConfigurationConfigurationType::Default => "DEFAULT",
-                CheckpointConfigurationConfigurationType::Custom => "CUSTOM",
-            }
-        }
-    }
-
-    impl std::fmt::Display for CheckpointConfigurationConfigurationType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<CheckpointConfigurationConfigurationType> for Value {
-        fn from(v: CheckpointConfigurationConfigurationType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<CheckpointConfigurationConfigurationType> for Val<CheckpointConfigurationConfigurationType> {
-        fn from(v: CheckpointConfigurationConfigurationType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Specifies whether the code content is in text or zip format.
-    ///
-    /// Rendered as its CloudFormation spelling ([`CodeContentType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum CodeContentType {
-        /// `PLAINTEXT`
-        Plaintext,
-        /// `ZIPFILE`
-        Zipfile,
-    }
-
-    impl CodeContentType {
-        /// Every variant, in schema order.
-        pub const ALL: [CodeContentType; 2] = [CodeContentType::Plaintext, CodeContentType::Zipfile];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                CodeContentType::Plaintext => "PLAINTEXT",
-                CodeContentType::Zipfile => "ZIPFILE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for CodeContentType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<CodeContentType> for Value {
-        fn from(v: CodeContentType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<CodeContentType> for Val<CodeContentType> {
-        fn from(v: CodeContentType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Specifies whether application data is encrypted using service key: AWS_OWNED_KEY or customer key:
-    /// CUSTOMER_MANAGED_KEY
-    ///
-    /// Rendered as its CloudFormation spelling ([`KeyType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum KeyType {
-        /// `AWS_OWNED_KEY`
-        AwsOwnedKey,
-        /// `CUSTOMER_MANAGED_KEY`
-        CustomerManagedKey,
-    }
-
-    impl KeyType {
-        /// Every variant, in schema order.
-        pub const ALL: [KeyType; 2] = [KeyType::AwsOwnedKey, KeyType::CustomerManagedKey];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                KeyType::AwsOwnedKey => "AWS_OWNED_KEY",
-                KeyType::CustomerManagedKey => "CUSTOMER_MANAGED_KEY",
-            }
-        }
-    }
-
-    impl std::fmt::Display for KeyType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<KeyType> for Value {
-        fn from(v: KeyType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<KeyType> for Val<KeyType> {
-        fn from(v: KeyType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Describes the verbosity of the CloudWatch Logs for an application.
-    ///
-    /// Rendered as its CloudFormation spelling ([`LogLevel::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum LogLevel {
-        /// `DEBUG`
-        Debug,
-        /// `INFO`
-        Info,
-        /// `WARN`
-        Warn,
-        /// `ERROR`
-        Error,
-    }
-
-    impl LogLevel {
-        /// Every variant, in schema order.
-        pub const ALL: [LogLevel; 4] = [LogLevel::Debug, LogLevel::Info, LogLevel::Warn, LogLevel::Error];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                LogLevel::Debug => "DEBUG",
-                LogLevel::Info => "INFO",
-                LogLevel::Warn => "WARN",
-                LogLevel::Error => "ERROR",
-            }
-        }
-    }
-
-    impl std::fmt::Display for LogLevel {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<LogLevel> for Value {
-        fn from(v: LogLevel) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<LogLevel> for Val<LogLevel> {
-        fn from(v: LogLevel) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Describes the granularity of the CloudWatch Logs for an application. The Parallelism level is not recommended for
-    /// applications with a Parallelism over 64 due to excessive costs.
-    ///
-    /// Rendered as its CloudFormation spelling ([`MetricsLevel::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum MetricsLevel {
-        /// `APPLICATION`
-        Application,
-        /// `OPERATOR`
-        Operator,
-        /// `PARALLELISM`
-        Parallelism,
-        /// `TASK`
-        Task,
-    }
-
-    impl MetricsLevel {
-        /// Every variant, in schema order.
-        pub const ALL: [MetricsLevel; 4] =
-            [MetricsLevel::Application, MetricsLevel::Operator, MetricsLevel::Parallelism, MetricsLevel::Task];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                MetricsLevel::Application => "APPLICATION",
-                MetricsLevel::Operator => "OPERATOR",
-                MetricsLevel::Parallelism => "PARALLELISM",
-                MetricsLevel::Task => "TASK",
-            }
-        }
-    }
-
-    impl std::fmt::Display for MetricsLevel {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<MetricsLevel> for Value {
-        fn from(v: MetricsLevel) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<MetricsLevel> for Val<MetricsLevel> {
-        fn from(v: MetricsLevel) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Describes whether to use the default CloudWatch logging configuration for an application. You must set this property
-    /// to CUSTOM in order to set the LogLevel or MetricsLevel parameters.
-    ///
-    /// Rendered as its CloudFormation spelling ([`MonitoringConfigurationConfigurationType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum MonitoringConfigurationConfigurationType {
-        /// `DEFAULT`
-        Default,
-        /// `CUSTOM`
-        Custom,
-    }
-
-    impl MonitoringConfigurationConfigurationType {
-        /// Every variant, in schema order.
-        pub const ALL: [MonitoringConfigurationConfigurationType; 2] =
-            [MonitoringConfigurationConfigurationType::Default, MonitoringConfigurationConfigurationType::Custom];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                MonitoringConfigurationConfigurationType::Default => "DEFAULT",
-                MonitoringConfigurationConfigurationType::Custom => "CUSTOM",
-            }
-        }
-    }
-
-    impl std::fmt::Display for MonitoringConfigurationConfigurationType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<MonitoringConfigurationConfigurationType> for Value {
-        fn from(v: MonitoringConfigurationConfigurationType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<MonitoringConfigurationConfigurationType> for Val<MonitoringConfigurationConfigurationType> {
-        fn from(v: MonitoringConfigurationConfigurationType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Describes whether the application uses the default parallelism for the Kinesis Data Analytics service. You must set
-    /// this property to `CUSTOM` in order to change your application's `AutoScalingEnabled`, `Parallelism`, or
-    /// `ParallelismPerKPU` properties.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ParallelismConfigurationConfigurationType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ParallelismConfigurationConfigurationType {
-        /// `CUSTOM`
-        Custom,
-        /// `DEFAULT`
-        Default,
-    }
-
-    impl ParallelismConfigurationConfigurationType {
-        /// Every variant, in schema order.
-        pub const ALL: [ParallelismConfigurationConfigurationType; 2] =
-            [ParallelismConfigurationConfigurationType::Custom, ParallelismConfigurationConfigurationType::Default];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ParallelismConfigurationConfigurationType::Custom => "CUSTOM",
-                ParallelismConfigurationConfigurationType::Default => "DEFAULT",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ParallelismConfigurationConfigurationType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ParallelismConfigurationConfigurationType> for Value {
-        fn from(v: ParallelismConfigurationConfigurationType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ParallelismConfigurationConfigurationType> for Val<ParallelismConfigurationConfigurationType> {
-        fn from(v: ParallelismConfigurationConfigurationType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Specifies the encoding of the records in the streaming source. For example, UTF-8.
-    ///
-    /// Rendered as its CloudFormation spelling ([`RecordEncoding::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum RecordEncoding {
-        /// `UTF-8`
-        Utf8,
-    }
-
-    impl RecordEncoding {
-        /// Every variant, in schema order.
-        pub const ALL: [RecordEncoding; 1] = [RecordEncoding::Utf8];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                RecordEncoding::Utf8 => "UTF-8",
-            }
-        }
-    }
-
-    impl std::fmt::Display for RecordEncoding {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<RecordEncoding> for Value {
-        fn from(v: RecordEncoding) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<RecordEncoding> for Val<RecordEncoding> {
-        fn from(v: RecordEncoding) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The type of record format.
-    ///
-    /// Rendered as its CloudFormation spelling ([`RecordFormatType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum RecordFormatType {
-        /// `CSV`
-        Csv,
-        /// `JSON`
-        Json,
-    }
-
-    impl RecordFormatType {
-        /// Every variant, in schema order.
-        pub const ALL: [RecordFormatType; 2] = [RecordFormatType::Csv, RecordFormatType::Json];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                RecordFormatType::Csv => "CSV",
-                RecordFormatType::Json => "JSON",
-            }
-        }
-    }
-
-    impl std::fmt::Display for RecordFormatType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<RecordFormatType> for Value {
-        fn from(v: RecordFormatType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<RecordFormatType> for Val<RecordFormatType> {
-        fn from(v: RecordFormatType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The runtime environment for the application.
-    ///
-    /// Rendered as its CloudFormation spelling ([`RuntimeEnvironment::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum RuntimeEnvironment {
-        /// `FLINK-1_11`
-        Flink111,
-        /// `FLINK-1_13`
-        Flink113,
-        /// `FLINK-1_15`
-        Flink115,
-        /// `FLINK-1_18`
-        Flink118,
-        /// `FLINK-1_19`
-        Flink119,
-        /// `FLINK-1_20`
-        Flink120,
-        /// `FLINK-1_6`
-        Flink16,
-        /// `FLINK-1_8`
-        Flink18,
-        /// `FLINK-2_2`
-        Flink22,
-        /// `FLINK-2_3`
-        Flink23,
-        /// `SQL-1_0`
-        Sql10,
-        /// `ZEPPELIN-FLINK-1_0`
-        ZeppelinFlink10,
-        /// `ZEPPELIN-FLINK-2_0`
-        ZeppelinFlink20,
-        /// `ZEPPELIN-FLINK-3_0`
-        ZeppelinFlink30,
-    }
-
-    impl RuntimeEnvironment {
-        /// Every variant, in schema order.
-        pub const ALL: [RuntimeEnvironment; 14] = [
-            RuntimeEnvironment::Flink111,
-            RuntimeEnvironment::Flink113,
-            RuntimeEnvironment::Flink115,
-            RuntimeEnvironment::Flink118,
-            RuntimeEnvironment::Flink119,
-            RuntimeEnvironment::Flink120,
-            RuntimeEnvironment::Flink16,
-            RuntimeEnvironment::Flink18,
-            RuntimeEnvironment::Flink22,
-            RuntimeEnvironment::Flink23,
-            RuntimeEnvironment::Sql10,
-            RuntimeEnvironment::ZeppelinFlink10,
-            RuntimeEnvironment::ZeppelinFlink20,
-            RuntimeEnvironment::ZeppelinFlink30,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                RuntimeEnvironment::Flink111 => "FLINK-1_11",
-                RuntimeEnvironment::Flink113 => "FLINK-1_13",
-                RuntimeEnvironment::Flink115 => "FLINK-1_15",
-                RuntimeEnvironment::Flink118 => "FLINK-1_18",
-                RuntimeEnvironment::Flink119 => "FLINK-1_19",
-                RuntimeEnvironment::Flink120 => "FLINK-1_20",
-                RuntimeEnvironment::Flink16 => "FLINK-1_6",
-                RuntimeEnvironment::Flink18 => "FLINK-1_8",
-                RuntimeEnvironment::Flink22 => "FLINK-2_2",
-                RuntimeEnvironment::Flink23 => "FLINK-2_3",
-                RuntimeEnvironment::Sql10 => "SQL-1_0",
-                RuntimeEnvironment::ZeppelinFlink10 => "ZEPPELIN-FLINK-1_0",
-                RuntimeEnvironment::ZeppelinFlink20 => "ZEPPELIN-FLINK-2_0",
-                RuntimeEnvironment::ZeppelinFlink30 => "ZEPPELIN-FLINK-3_0",
-            }
-        }
-    }
-
-    impl std::fmt::Display for RuntimeEnvironment {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<RuntimeEnvironment> for Value {
-        fn from(v: RuntimeEnvironment) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<RuntimeEnvironment> for Val<RuntimeEnvironment> {
-        fn from(v: RuntimeEnvironment) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The runtime environment for the application.
+        RuntimeEnvironment[14] {
+            Flink111 = "FLINK-1_11",
+            Flink113 = "FLINK-1_13",
+            Flink115 = "FLINK-1_15",
+            Flink118 = "FLINK-1_18",
+            Flink119 = "FLINK-1_19",
+            Flink120 = "FLINK-1_20",
+            Flink16 = "FLINK-1_6",
+            Flink18 = "FLINK-1_8",
+            Flink22 = "FLINK-2_2",
+            Flink23 = "FLINK-2_3",
+            Sql10 = "SQL-1_0",
+            ZeppelinFlink10 = "ZEPPELIN-FLINK-1_0",
+            ZeppelinFlink20 = "ZEPPELIN-FLINK-2_0",
+            ZeppelinFlink30 = "ZEPPELIN-FLINK-3_0",
         }
     }
 }

@@ -3130,1233 +3130,215 @@ pub mod delivery_stream {
 
     property_type!(VpcConfiguration);
 
-    /// Rendered as its CloudFormation spelling ([`AmazonOpenSearchServerlessDestinationConfigurationS3BackupMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AmazonOpenSearchServerlessDestinationConfigurationS3BackupMode {
-        /// `FailedDocumentsOnly`
-        FailedDocumentsOnly,
-        /// `AllDocuments`
-        AllDocuments,
-    }
-
-    impl AmazonOpenSearchServerlessDestinationConfigurationS3BackupMode {
-        /// Every variant, in schema order.
-        pub const ALL: [AmazonOpenSearchServerlessDestinationConfigurationS3BackupMode; 2] = [
-            AmazonOpenSearchServerlessDestinationConfigurationS3BackupMode::FailedDocumentsOnly,
-            AmazonOpenSearchServerlessDestinationConfigurationS3BackupMode::AllDocuments,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AmazonOpenSearchServerlessDestinationConfigurationS3BackupMode::FailedDocumentsOnly => {
-                    "FailedDocumentsOnly"
-                }
-                AmazonOpenSearchServerlessDestinationConfigurationS3BackupMode::AllDocuments => "AllDocuments",
-            }
-        }
-    }
-
-    impl std::fmt::Display for AmazonOpenSearchServerlessDestinationConfigurationS3BackupMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<AmazonOpenSearchServerlessDestinationConfigurationS3BackupMode> for Value {
-        fn from(v: AmazonOpenSearchServerlessDestinationConfigurationS3BackupMode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<AmazonOpenSearchServerlessDestinationConfigurationS3BackupMode>
-        for Val<AmazonOpenSearchServerlessDestinationConfigurationS3BackupMode>
-    {
-        fn from(v: AmazonOpenSearchServerlessDestinationConfigurationS3BackupMode) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`AmazonopensearchserviceDestinationConfigurationS3BackupMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AmazonopensearchserviceDestinationConfigurationS3BackupMode {
-        /// `FailedDocumentsOnly`
-        FailedDocumentsOnly,
-        /// `AllDocuments`
-        AllDocuments,
-    }
-
-    impl AmazonopensearchserviceDestinationConfigurationS3BackupMode {
-        /// Every variant, in schema order.
-        pub const ALL: [AmazonopensearchserviceDestinationConfigurationS3BackupMode; 2] = [
-            AmazonopensearchserviceDestinationConfigurationS3BackupMode::FailedDocumentsOnly,
-            AmazonopensearchserviceDestinationConfigurationS3BackupMode::AllDocuments,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AmazonopensearchserviceDestinationConfigurationS3BackupMode::FailedDocumentsOnly => {
-                    "FailedDocumentsOnly"
-                }
-                AmazonopensearchserviceDestinationConfigurationS3BackupMode::AllDocuments => "AllDocuments",
-            }
-        }
-    }
-
-    impl std::fmt::Display for AmazonopensearchserviceDestinationConfigurationS3BackupMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<AmazonopensearchserviceDestinationConfigurationS3BackupMode> for Value {
-        fn from(v: AmazonopensearchserviceDestinationConfigurationS3BackupMode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<AmazonopensearchserviceDestinationConfigurationS3BackupMode>
-        for Val<AmazonopensearchserviceDestinationConfigurationS3BackupMode>
-    {
-        fn from(v: AmazonopensearchserviceDestinationConfigurationS3BackupMode) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`CompressionFormat::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum CompressionFormat {
-        /// `UNCOMPRESSED`
-        Uncompressed,
-        /// `GZIP`
-        Gzip,
-        /// `ZIP`
-        Zip,
-        /// `Snappy`
-        Snappy,
-        /// `HADOOP_SNAPPY`
-        HadoopSnappy,
-    }
-
-    impl CompressionFormat {
-        /// Every variant, in schema order.
-        pub const ALL: [CompressionFormat; 5] = [
-            CompressionFormat::Uncompressed,
-            CompressionFormat::Gzip,
-            CompressionFormat::Zip,
-            CompressionFormat::Snappy,
-            CompressionFormat::HadoopSnappy,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                CompressionFormat::Uncompressed => "UNCOMPRESSED",
-                CompressionFormat::Gzip => "GZIP",
-                CompressionFormat::Zip => "ZIP",
-                CompressionFormat::Snappy => "Snappy",
-                CompressionFormat::HadoopSnappy => "HADOOP_SNAPPY",
-            }
-        }
-    }
-
-    impl std::fmt::Display for CompressionFormat {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<CompressionFormat> for Value {
-        fn from(v: CompressionFormat) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<CompressionFormat> for Val<CompressionFormat> {
-        fn from(v: CompressionFormat) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`Connectivity::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Connectivity {
-        /// `PUBLIC`
-        Public,
-        /// `PRIVATE`
-        Private,
-    }
-
-    impl Connectivity {
-        /// Every variant, in schema order.
-        pub const ALL: [Connectivity; 2] = [Connectivity::Public, Connectivity::Private];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Connectivity::Public => "PUBLIC",
-                Connectivity::Private => "PRIVATE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Connectivity {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Connectivity> for Value {
-        fn from(v: Connectivity) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Connectivity> for Val<Connectivity> {
-        fn from(v: Connectivity) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`ContentEncoding::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ContentEncoding {
-        /// `NONE`
-        None,
-        /// `GZIP`
-        Gzip,
-    }
-
-    impl ContentEncoding {
-        /// Every variant, in schema order.
-        pub const ALL: [ContentEncoding; 2] = [ContentEncoding::None, ContentEncoding::Gzip];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ContentEncoding::None => "NONE",
-                ContentEncoding::Gzip => "GZIP",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ContentEncoding {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ContentEncoding> for Value {
-        fn from(v: ContentEncoding) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ContentEncoding> for Val<ContentEncoding> {
-        fn from(v: ContentEncoding) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`DataLoadingOption::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DataLoadingOption {
-        /// `JSON_MAPPING`
-        JsonMapping,
-        /// `VARIANT_CONTENT_MAPPING`
-        VariantContentMapping,
-        /// `VARIANT_CONTENT_AND_METADATA_MAPPING`
-        VariantContentAndMetadataMapping,
-    }
-
-    impl DataLoadingOption {
-        /// Every variant, in schema order.
-        pub const ALL: [DataLoadingOption; 3] = [
-            DataLoadingOption::JsonMapping,
-            DataLoadingOption::VariantContentMapping,
-            DataLoadingOption::VariantContentAndMetadataMapping,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DataLoadingOption::JsonMapping => "JSON_MAPPING",
-                DataLoadingOption::VariantContentMapping => "VARIANT_CONTENT_MAPPING",
-                DataLoadingOption::VariantContentAndMetadataMapping => "VARIANT_CONTENT_AND_METADATA_MAPPING",
-            }
-        }
-    }
-
-    impl std::fmt::Display for DataLoadingOption {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DataLoadingOption> for Value {
-        fn from(v: DataLoadingOption) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DataLoadingOption> for Val<DataLoadingOption> {
-        fn from(v: DataLoadingOption) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`DatabaseSourceConfigurationType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DatabaseSourceConfigurationType {
-        /// `MySQL`
-        MySQL,
-        /// `PostgreSQL`
-        PostgreSQL,
-    }
-
-    impl DatabaseSourceConfigurationType {
-        /// Every variant, in schema order.
-        pub const ALL: [DatabaseSourceConfigurationType; 2] =
-            [DatabaseSourceConfigurationType::MySQL, DatabaseSourceConfigurationType::PostgreSQL];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DatabaseSourceConfigurationType::MySQL => "MySQL",
-                DatabaseSourceConfigurationType::PostgreSQL => "PostgreSQL",
-            }
-        }
-    }
-
-    impl std::fmt::Display for DatabaseSourceConfigurationType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DatabaseSourceConfigurationType> for Value {
-        fn from(v: DatabaseSourceConfigurationType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DatabaseSourceConfigurationType> for Val<DatabaseSourceConfigurationType> {
-        fn from(v: DatabaseSourceConfigurationType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`DefaultDocumentIdFormat::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DefaultDocumentIdFormat {
-        /// `FIREHOSE_DEFAULT`
-        FirehoseDefault,
-        /// `NO_DOCUMENT_ID`
-        NoDocumentId,
-    }
-
-    impl DefaultDocumentIdFormat {
-        /// Every variant, in schema order.
-        pub const ALL: [DefaultDocumentIdFormat; 2] =
-            [DefaultDocumentIdFormat::FirehoseDefault, DefaultDocumentIdFormat::NoDocumentId];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DefaultDocumentIdFormat::FirehoseDefault => "FIREHOSE_DEFAULT",
-                DefaultDocumentIdFormat::NoDocumentId => "NO_DOCUMENT_ID",
-            }
-        }
-    }
-
-    impl std::fmt::Display for DefaultDocumentIdFormat {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DefaultDocumentIdFormat> for Value {
-        fn from(v: DefaultDocumentIdFormat) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DefaultDocumentIdFormat> for Val<DefaultDocumentIdFormat> {
-        fn from(v: DefaultDocumentIdFormat) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`DeliveryStreamType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DeliveryStreamType {
-        /// `DatabaseAsSource`
-        DatabaseAsSource,
-        /// `DirectPut`
-        DirectPut,
-        /// `KinesisStreamAsSource`
-        KinesisStreamAsSource,
-        /// `MSKAsSource`
-        MSKAsSource,
-    }
-
-    impl DeliveryStreamType {
-        /// Every variant, in schema order.
-        pub const ALL: [DeliveryStreamType; 4] = [
-            DeliveryStreamType::DatabaseAsSource,
-            DeliveryStreamType::DirectPut,
-            DeliveryStreamType::KinesisStreamAsSource,
-            DeliveryStreamType::MSKAsSource,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DeliveryStreamType::DatabaseAsSource => "DatabaseAsSource",
-                DeliveryStreamType::DirectPut => "DirectPut",
-                DeliveryStreamType::KinesisStreamAsSource => "KinesisStreamAsSource",
-                DeliveryStreamType::MSKAsSource => "MSKAsSource",
-            }
-        }
-    }
-
-    impl std::fmt::Display for DeliveryStreamType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DeliveryStreamType> for Value {
-        fn from(v: DeliveryStreamType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DeliveryStreamType> for Val<DeliveryStreamType> {
-        fn from(v: DeliveryStreamType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`ElasticsearchDestinationConfigurationS3BackupMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ElasticsearchDestinationConfigurationS3BackupMode {
-        /// `FailedDocumentsOnly`
-        FailedDocumentsOnly,
-        /// `AllDocuments`
-        AllDocuments,
-    }
-
-    impl ElasticsearchDestinationConfigurationS3BackupMode {
-        /// Every variant, in schema order.
-        pub const ALL: [ElasticsearchDestinationConfigurationS3BackupMode; 2] = [
-            ElasticsearchDestinationConfigurationS3BackupMode::FailedDocumentsOnly,
-            ElasticsearchDestinationConfigurationS3BackupMode::AllDocuments,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ElasticsearchDestinationConfigurationS3BackupMode::FailedDocumentsOnly => "FailedDocumentsOnly",
-                ElasticsearchDestinationConfigurationS3BackupMode::AllDocuments => "AllDocuments",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ElasticsearchDestinationConfigurationS3BackupMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ElasticsearchDestinationConfigurationS3BackupMode> for Value {
-        fn from(v: ElasticsearchDestinationConfigurationS3BackupMode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ElasticsearchDestinationConfigurationS3BackupMode>
-        for Val<ElasticsearchDestinationConfigurationS3BackupMode>
-    {
-        fn from(v: ElasticsearchDestinationConfigurationS3BackupMode) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`ExtendedS3DestinationConfigurationS3BackupMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ExtendedS3DestinationConfigurationS3BackupMode {
-        /// `Disabled`
-        Disabled,
-        /// `Enabled`
-        Enabled,
-    }
-
-    impl ExtendedS3DestinationConfigurationS3BackupMode {
-        /// Every variant, in schema order.
-        pub const ALL: [ExtendedS3DestinationConfigurationS3BackupMode; 2] = [
-            ExtendedS3DestinationConfigurationS3BackupMode::Disabled,
-            ExtendedS3DestinationConfigurationS3BackupMode::Enabled,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ExtendedS3DestinationConfigurationS3BackupMode::Disabled => "Disabled",
-                ExtendedS3DestinationConfigurationS3BackupMode::Enabled => "Enabled",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ExtendedS3DestinationConfigurationS3BackupMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ExtendedS3DestinationConfigurationS3BackupMode> for Value {
-        fn from(v: ExtendedS3DestinationConfigurationS3BackupMode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ExtendedS3DestinationConfigurationS3BackupMode> for Val<ExtendedS3DestinationConfigurationS3BackupMode> {
-        fn from(v: ExtendedS3DestinationConfigurationS3BackupMode) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        AmazonOpenSearchServerlessDestinationConfigurationS3BackupMode[2] {
+            FailedDocumentsOnly = "FailedDocumentsOnly",
+            AllDocuments = "AllDocuments",
         }
     }
 
-    /// Rendered as its CloudFormation spelling ([`FormatVersion::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum FormatVersion {
-        /// `V0_11`
-        V011,
-        /// `V0_12`
-        V012,
-    }
-
-    impl FormatVersion {
-        /// Every variant, in schema order.
-        pub const ALL: [FormatVersion; 2] = [FormatVersion::V011, FormatVersion::V012];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                FormatVersion::V011 => "V0_11",
-                FormatVersion::V012 => "V0_12",
-            }
-        }
-    }
-
-    impl std::fmt::Display for FormatVersion {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<FormatVersion> for Value {
-        fn from(v: FormatVersion) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<FormatVersion> for Val<FormatVersion> {
-        fn from(v: FormatVersion) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`HECEndpointType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum HECEndpointType {
-        /// `Raw`
-        Raw,
-        /// `Event`
-        Event,
-    }
-
-    impl HECEndpointType {
-        /// Every variant, in schema order.
-        pub const ALL: [HECEndpointType; 2] = [HECEndpointType::Raw, HECEndpointType::Event];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                HECEndpointType::Raw => "Raw",
-                HECEndpointType::Event => "Event",
-            }
-        }
-    }
-
-    impl std::fmt::Display for HECEndpointType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<HECEndpointType> for Value {
-        fn from(v: HECEndpointType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<HECEndpointType> for Val<HECEndpointType> {
-        fn from(v: HECEndpointType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`HttpEndpointDestinationConfigurationS3BackupMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum HttpEndpointDestinationConfigurationS3BackupMode {
-        /// `AllData`
-        AllData,
-        /// `FailedDataOnly`
-        FailedDataOnly,
-    }
-
-    impl HttpEndpointDestinationConfigurationS3BackupMode {
-        /// Every variant, in schema order.
-        pub const ALL: [HttpEndpointDestinationConfigurationS3BackupMode; 2] = [
-            HttpEndpointDestinationConfigurationS3BackupMode::AllData,
-            HttpEndpointDestinationConfigurationS3BackupMode::FailedDataOnly,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                HttpEndpointDestinationConfigurationS3BackupMode::AllData => "AllData",
-                HttpEndpointDestinationConfigurationS3BackupMode::FailedDataOnly => "FailedDataOnly",
-            }
-        }
-    }
-
-    impl std::fmt::Display for HttpEndpointDestinationConfigurationS3BackupMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<HttpEndpointDestinationConfigurationS3BackupMode> for Value {
-        fn from(v: HttpEndpointDestinationConfigurationS3BackupMode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<HttpEndpointDestinationConfigurationS3BackupMode> for Val<HttpEndpointDestinationConfigurationS3BackupMode> {
-        fn from(v: HttpEndpointDestinationConfigurationS3BackupMode) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`IcebergDestinationConfigurationS3BackupMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum IcebergDestinationConfigurationS3BackupMode {
-        /// `AllData`
-        AllData,
-        /// `FailedDataOnly`
-        FailedDataOnly,
-    }
-
-    impl IcebergDestinationConfigurationS3BackupMode {
-        /// Every variant, in schema order.
-        pub const ALL: [IcebergDestinationConfigurationS3BackupMode; 2] = [
-            IcebergDestinationConfigurationS3BackupMode::AllData,
-            IcebergDestinationConfigurationS3BackupMode::FailedDataOnly,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                IcebergDestinationConfigurationS3BackupMode::AllData => "AllData",
-                IcebergDestinationConfigurationS3BackupMode::FailedDataOnly => "FailedDataOnly",
-            }
-        }
-    }
-
-    impl std::fmt::Display for IcebergDestinationConfigurationS3BackupMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<IcebergDestinationConfigurationS3BackupMode> for Value {
-        fn from(v: IcebergDestinationConfigurationS3BackupMode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<IcebergDestinationConfigurationS3BackupMode> for Val<IcebergDestinationConfigurationS3BackupMode> {
-        fn from(v: IcebergDestinationConfigurationS3BackupMode) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`IndexRotationPeriod::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum IndexRotationPeriod {
-        /// `NoRotation`
-        NoRotation,
-        /// `OneHour`
-        OneHour,
-        /// `OneDay`
-        OneDay,
-        /// `OneWeek`
-        OneWeek,
-        /// `OneMonth`
-        OneMonth,
-    }
-
-    impl IndexRotationPeriod {
-        /// Every variant, in schema order.
-        pub const ALL: [IndexRotationPeriod; 5] = [
-            IndexRotationPeriod::NoRotation,
-            IndexRotationPeriod::OneHour,
-            IndexRotationPeriod::OneDay,
-            IndexRotationPeriod::OneWeek,
-            IndexRotationPeriod::OneMonth,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                IndexRotationPeriod::NoRotation => "NoRotation",
-                IndexRotationPeriod::OneHour => "OneHour",
-                IndexRotationPeriod::OneDay => "OneDay",
-                IndexRotationPeriod::OneWeek => "OneWeek",
-                IndexRotationPeriod::OneMonth => "OneMonth",
-            }
-        }
-    }
-
-    impl std::fmt::Display for IndexRotationPeriod {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<IndexRotationPeriod> for Value {
-        fn from(v: IndexRotationPeriod) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<IndexRotationPeriod> for Val<IndexRotationPeriod> {
-        fn from(v: IndexRotationPeriod) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`KeyType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum KeyType {
-        /// `AWS_OWNED_CMK`
-        AwsOwnedCmk,
-        /// `CUSTOMER_MANAGED_CMK`
-        CustomerManagedCmk,
-    }
-
-    impl KeyType {
-        /// Every variant, in schema order.
-        pub const ALL: [KeyType; 2] = [KeyType::AwsOwnedCmk, KeyType::CustomerManagedCmk];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                KeyType::AwsOwnedCmk => "AWS_OWNED_CMK",
-                KeyType::CustomerManagedCmk => "CUSTOMER_MANAGED_CMK",
-            }
-        }
-    }
-
-    impl std::fmt::Display for KeyType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        AmazonopensearchserviceDestinationConfigurationS3BackupMode[2] {
+            FailedDocumentsOnly = "FailedDocumentsOnly",
+            AllDocuments = "AllDocuments",
         }
     }
 
-    impl From<KeyType> for Value {
-        fn from(v: KeyType) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        CompressionFormat[5] {
+            Uncompressed = "UNCOMPRESSED",
+            Gzip = "GZIP",
+            Zip = "ZIP",
+            Snappy = "Snappy",
+            HadoopSnappy = "HADOOP_SNAPPY",
         }
     }
 
-    impl From<KeyType> for Val<KeyType> {
-        fn from(v: KeyType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        Connectivity[2] {
+            Public = "PUBLIC",
+            Private = "PRIVATE",
         }
     }
 
-    /// Rendered as its CloudFormation spelling ([`NoEncryptionConfig::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum NoEncryptionConfig {
-        /// `NoEncryption`
-        NoEncryption,
-    }
-
-    impl NoEncryptionConfig {
-        /// Every variant, in schema order.
-        pub const ALL: [NoEncryptionConfig; 1] = [NoEncryptionConfig::NoEncryption];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                NoEncryptionConfig::NoEncryption => "NoEncryption",
-            }
-        }
-    }
-
-    impl std::fmt::Display for NoEncryptionConfig {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<NoEncryptionConfig> for Value {
-        fn from(v: NoEncryptionConfig) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<NoEncryptionConfig> for Val<NoEncryptionConfig> {
-        fn from(v: NoEncryptionConfig) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`OrcSerDeCompression::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum OrcSerDeCompression {
-        /// `NONE`
-        None,
-        /// `SNAPPY`
-        Snappy,
-        /// `ZLIB`
-        Zlib,
-    }
-
-    impl OrcSerDeCompression {
-        /// Every variant, in schema order.
-        pub const ALL: [OrcSerDeCompression; 3] =
-            [OrcSerDeCompression::None, OrcSerDeCompression::Snappy, OrcSerDeCompression::Zlib];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                OrcSerDeCompression::None => "NONE",
-                OrcSerDeCompression::Snappy => "SNAPPY",
-                OrcSerDeCompression::Zlib => "ZLIB",
-            }
-        }
-    }
-
-    impl std::fmt::Display for OrcSerDeCompression {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<OrcSerDeCompression> for Value {
-        fn from(v: OrcSerDeCompression) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<OrcSerDeCompression> for Val<OrcSerDeCompression> {
-        fn from(v: OrcSerDeCompression) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`ParameterName::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ParameterName {
-        /// `BufferIntervalInSeconds`
-        BufferIntervalInSeconds,
-        /// `BufferSizeInMBs`
-        BufferSizeInMBs,
-        /// `CompressionFormat`
-        CompressionFormat,
-        /// `DataMessageExtraction`
-        DataMessageExtraction,
-        /// `Delimiter`
-        Delimiter,
-        /// `JsonParsingEngine`
-        JsonParsingEngine,
-        /// `LambdaArn`
-        LambdaArn,
-        /// `MetadataExtractionQuery`
-        MetadataExtractionQuery,
-        /// `NumberOfRetries`
-        NumberOfRetries,
-        /// `RoleArn`
-        RoleArn,
-        /// `SubRecordType`
-        SubRecordType,
-    }
-
-    impl ParameterName {
-        /// Every variant, in schema order.
-        pub const ALL: [ParameterName; 11] = [
-            ParameterName::BufferIntervalInSeconds,
-            ParameterName::BufferSizeInMBs,
-            ParameterName::CompressionFormat,
-            ParameterName::DataMessageExtraction,
-            ParameterName::Delimiter,
-            ParameterName::JsonParsingEngine,
-            ParameterName::LambdaArn,
-            ParameterName::MetadataExtractionQuery,
-            ParameterName::NumberOfRetries,
-            ParameterName::RoleArn,
-            ParameterName::SubRecordType,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ParameterName::BufferIntervalInSeconds => "BufferIntervalInSeconds",
-                ParameterName::BufferSizeInMBs => "BufferSizeInMBs",
-                ParameterName::CompressionFormat => "CompressionFormat",
-                ParameterName::DataMessageExtraction => "DataMessageExtraction",
-                ParameterName::Delimiter => "Delimiter",
-                ParameterName::JsonParsingEngine => "JsonParsingEngine",
-                ParameterName::LambdaArn => "LambdaArn",
-                ParameterName::MetadataExtractionQuery => "MetadataExtractionQuery",
-                ParameterName::NumberOfRetries => "NumberOfRetries",
-                ParameterName::RoleArn => "RoleArn",
-                ParameterName::SubRecordType => "SubRecordType",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ParameterName {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ParameterName> for Value {
-        fn from(v: ParameterName) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ParameterName> for Val<ParameterName> {
-        fn from(v: ParameterName) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`ParquetSerDeCompression::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ParquetSerDeCompression {
-        /// `GZIP`
-        Gzip,
-        /// `SNAPPY`
-        Snappy,
-        /// `UNCOMPRESSED`
-        Uncompressed,
-    }
-
-    impl ParquetSerDeCompression {
-        /// Every variant, in schema order.
-        pub const ALL: [ParquetSerDeCompression; 3] =
-            [ParquetSerDeCompression::Gzip, ParquetSerDeCompression::Snappy, ParquetSerDeCompression::Uncompressed];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ParquetSerDeCompression::Gzip => "GZIP",
-                ParquetSerDeCompression::Snappy => "SNAPPY",
-                ParquetSerDeCompression::Uncompressed => "UNCOMPRESSED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ParquetSerDeCompression {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ParquetSerDeCompression> for Value {
-        fn from(v: ParquetSerDeCompression) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ParquetSerDeCompression> for Val<ParquetSerDeCompression> {
-        fn from(v: ParquetSerDeCompression) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`ProcessorType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ProcessorType {
-        /// `RecordDeAggregation`
-        RecordDeAggregation,
-        /// `Decompression`
-        Decompression,
-        /// `CloudWatchLogProcessing`
-        CloudWatchLogProcessing,
-        /// `Lambda`
-        Lambda,
-        /// `MetadataExtraction`
-        MetadataExtraction,
-        /// `AppendDelimiterToRecord`
-        AppendDelimiterToRecord,
-    }
-
-    impl ProcessorType {
-        /// Every variant, in schema order.
-        pub const ALL: [ProcessorType; 6] = [
-            ProcessorType::RecordDeAggregation,
-            ProcessorType::Decompression,
-            ProcessorType::CloudWatchLogProcessing,
-            ProcessorType::Lambda,
-            ProcessorType::MetadataExtraction,
-            ProcessorType::AppendDelimiterToRecord,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ProcessorType::RecordDeAggregation => "RecordDeAggregation",
-                ProcessorType::Decompression => "Decompression",
-                ProcessorType::CloudWatchLogProcessing => "CloudWatchLogProcessing",
-                ProcessorType::Lambda => "Lambda",
-                ProcessorType::MetadataExtraction => "MetadataExtraction",
-                ProcessorType::AppendDelimiterToRecord => "AppendDelimiterToRecord",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ProcessorType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        ContentEncoding[2] {
+            None = "NONE",
+            Gzip = "GZIP",
         }
     }
 
-    impl From<ProcessorType> for Value {
-        fn from(v: ProcessorType) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        DataLoadingOption[3] {
+            JsonMapping = "JSON_MAPPING",
+            VariantContentMapping = "VARIANT_CONTENT_MAPPING",
+            VariantContentAndMetadataMapping = "VARIANT_CONTENT_AND_METADATA_MAPPING",
         }
     }
 
-    impl From<ProcessorType> for Val<ProcessorType> {
-        fn from(v: ProcessorType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        DatabaseSourceConfigurationType[2] {
+            MySQL = "MySQL",
+            PostgreSQL = "PostgreSQL",
         }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`RedshiftDestinationConfigurationS3BackupMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum RedshiftDestinationConfigurationS3BackupMode {
-        /// `Disabled`
-        Disabled,
-        /// `Enabled`
-        Enabled,
     }
 
-    impl RedshiftDestinationConfigurationS3BackupMode {
-        /// Every variant, in schema order.
-        pub const ALL: [RedshiftDestinationConfigurationS3BackupMode; 2] = [
-            RedshiftDestinationConfigurationS3BackupMode::Disabled,
-            RedshiftDestinationConfigurationS3BackupMode::Enabled,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                RedshiftDestinationConfigurationS3BackupMode::Disabled => "Disabled",
-                RedshiftDestinationConfigurationS3BackupMode::Enabled => "Enabled",
-            }
+    cfn_enum! {
+        DefaultDocumentIdFormat[2] {
+            FirehoseDefault = "FIREHOSE_DEFAULT",
+            NoDocumentId = "NO_DOCUMENT_ID",
         }
     }
 
-    impl std::fmt::Display for RedshiftDestinationConfigurationS3BackupMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        DeliveryStreamType[4] {
+            DatabaseAsSource = "DatabaseAsSource",
+            DirectPut = "DirectPut",
+            KinesisStreamAsSource = "KinesisStreamAsSource",
+            MSKAsSource = "MSKAsSource",
         }
     }
 
-    impl From<RedshiftDestinationConfigurationS3BackupMode> for Value {
-        fn from(v: RedshiftDestinationConfigurationS3BackupMode) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        ElasticsearchDestinationConfigurationS3BackupMode[2] {
+            FailedDocumentsOnly = "FailedDocumentsOnly",
+            AllDocuments = "AllDocuments",
         }
     }
 
-    impl From<RedshiftDestinationConfigurationS3BackupMode> for Val<RedshiftDestinationConfigurationS3BackupMode> {
-        fn from(v: RedshiftDestinationConfigurationS3BackupMode) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        ExtendedS3DestinationConfigurationS3BackupMode[2] {
+            Disabled = "Disabled",
+            Enabled = "Enabled",
         }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`SSLMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SSLMode {
-        /// `Disabled`
-        Disabled,
-        /// `Enabled`
-        Enabled,
     }
-
-    impl SSLMode {
-        /// Every variant, in schema order.
-        pub const ALL: [SSLMode; 2] = [SSLMode::Disabled, SSLMode::Enabled];
 
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SSLMode::Disabled => "Disabled",
-                SSLMode::Enabled => "Enabled",
-            }
+    cfn_enum! {
+        FormatVersion[2] {
+            V011 = "V0_11",
+            V012 = "V0_12",
         }
     }
 
-    impl std::fmt::Display for SSLMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        HECEndpointType[2] {
+            Raw = "Raw",
+            Event = "Event",
         }
     }
 
-    impl From<SSLMode> for Value {
-        fn from(v: SSLMode) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        HttpEndpointDestinationConfigurationS3BackupMode[2] {
+            AllData = "AllData",
+            FailedDataOnly = "FailedDataOnly",
         }
     }
 
-    impl From<SSLMode> for Val<SSLMode> {
-        fn from(v: SSLMode) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        IcebergDestinationConfigurationS3BackupMode[2] {
+            AllData = "AllData",
+            FailedDataOnly = "FailedDataOnly",
         }
     }
-
-    /// Rendered as its CloudFormation spelling ([`SnowflakeDestinationConfigurationS3BackupMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SnowflakeDestinationConfigurationS3BackupMode {
-        /// `FailedDataOnly`
-        FailedDataOnly,
-        /// `AllData`
-        AllData,
-    }
-
-    impl SnowflakeDestinationConfigurationS3BackupMode {
-        /// Every variant, in schema order.
-        pub const ALL: [SnowflakeDestinationConfigurationS3BackupMode; 2] = [
-            SnowflakeDestinationConfigurationS3BackupMode::FailedDataOnly,
-            SnowflakeDestinationConfigurationS3BackupMode::AllData,
-        ];
 
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SnowflakeDestinationConfigurationS3BackupMode::FailedDataOnly => "FailedDataOnly",
-                SnowflakeDestinationConfigurationS3BackupMode::AllData => "AllData",
-            }
+    cfn_enum! {
+        IndexRotationPeriod[5] {
+            NoRotation = "NoRotation",
+            OneHour = "OneHour",
+            OneDay = "OneDay",
+            OneWeek = "OneWeek",
+            OneMonth = "OneMonth",
         }
     }
 
-    impl std::fmt::Display for SnowflakeDestinationConfigurationS3BackupMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        KeyType[2] {
+            AwsOwnedCmk = "AWS_OWNED_CMK",
+            CustomerManagedCmk = "CUSTOMER_MANAGED_CMK",
         }
     }
 
-    impl From<SnowflakeDestinationConfigurationS3BackupMode> for Value {
-        fn from(v: SnowflakeDestinationConfigurationS3BackupMode) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        NoEncryptionConfig[1] {
+            NoEncryption = "NoEncryption",
         }
     }
 
-    impl From<SnowflakeDestinationConfigurationS3BackupMode> for Val<SnowflakeDestinationConfigurationS3BackupMode> {
-        fn from(v: SnowflakeDestinationConfigurationS3BackupMode) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        OrcSerDeCompression[3] {
+            None = "NONE",
+            Snappy = "SNAPPY",
+            Zlib = "ZLIB",
         }
     }
 
-    /// Rendered as its CloudFormation spelling ([`SplunkDestinationConfigurationS3BackupMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SplunkDestinationConfigurationS3BackupMode {
-        /// `AllEvents`
-        AllEvents,
-        /// `FailedEventsOnly`
-        FailedEventsOnly,
-    }
-
-    impl SplunkDestinationConfigurationS3BackupMode {
-        /// Every variant, in schema order.
-        pub const ALL: [SplunkDestinationConfigurationS3BackupMode; 2] = [
-            SplunkDestinationConfigurationS3BackupMode::AllEvents,
-            SplunkDestinationConfigurationS3BackupMode::FailedEventsOnly,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SplunkDestinationConfigurationS3BackupMode::AllEvents => "AllEvents",
-                SplunkDestinationConfigurationS3BackupMode::FailedEventsOnly => "FailedEventsOnly",
-            }
+    cfn_enum! {
+        ParameterName[11] {
+            BufferIntervalInSeconds = "BufferIntervalInSeconds",
+            BufferSizeInMBs = "BufferSizeInMBs",
+            CompressionFormat = "CompressionFormat",
+            DataMessageExtraction = "DataMessageExtraction",
+            Delimiter = "Delimiter",
+            JsonParsingEngine = "JsonParsingEngine",
+            LambdaArn = "LambdaArn",
+            MetadataExtractionQuery = "MetadataExtractionQuery",
+            NumberOfRetries = "NumberOfRetries",
+            RoleArn = "RoleArn",
+            SubRecordType = "SubRecordType",
         }
     }
 
-    impl std::fmt::Display for SplunkDestinationConfigurationS3BackupMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        ParquetSerDeCompression[3] {
+            Gzip = "GZIP",
+            Snappy = "SNAPPY",
+            Uncompressed = "UNCOMPRESSED",
         }
     }
 
-    impl From<SplunkDestinationConfigurationS3BackupMode> for Value {
-        fn from(v: SplunkDestinationConfigurationS3BackupMode) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        ProcessorType[6] {
+            RecordDeAggregation = "RecordDeAggregation",
+            Decompression = "Decompression",
+            CloudWatchLogProcessing = "CloudWatchLogProcessing",
+            Lambda = "Lambda",
+            MetadataExtraction = "MetadataExtraction",
+            AppendDelimiterToRecord = "AppendDelimiterToRecord",
         }
     }
 
-    impl From<SplunkDestinationConfigurationS3BackupMode> for Val<SplunkDestinationConfigurationS3BackupMode> {
-        fn from(v: SplunkDestinationConfigurationS3BackupMode) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        RedshiftDestinationConfigurationS3BackupMode[2] {
+            Disabled = "Disabled",
+            Enabled = "Enabled",
         }
     }
-
-    /// Rendered as its CloudFormation spelling ([`WriterVersion::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum WriterVersion {
-        /// `V1`
-        V1,
-        /// `V2`
-        V2,
-    }
-
-    impl WriterVersion {
-        /// Every variant, in schema order.
-        pub const ALL: [WriterVersion; 2] = [WriterVersion::V1, WriterVersion::V2];
 
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                WriterVersion::V1 => "V1",
-                WriterVersion::V2 => "V2",
-            }
+    cfn_enum! {
+        SSLMode[2] {
+            Disabled = "Disabled",
+            Enabled = "Enabled",
         }
     }
 
-    impl std::fmt::Display for WriterVersion {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        SnowflakeDestinationConfigurationS3BackupMode[2] {
+            FailedDataOnly = "FailedDataOnly",
+            AllData = "AllData",
         }
     }
 
-    impl From<WriterVersion> for Value {
-        fn from(v: WriterVersion) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        SplunkDestinationConfigurationS3BackupMode[2] {
+            AllEvents = "AllEvents",
+            FailedEventsOnly = "FailedEventsOnly",
         }
     }
 
-    impl From<WriterVersion> for Val<WriterVersion> {
-        fn from(v: WriterVersion) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        WriterVersion[2] {
+            V1 = "V1",
+            V2 = "V2",
         }
     }
 }

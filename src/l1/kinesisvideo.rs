@@ -87,45 +87,12 @@ impl Handle<CfnSignalingChannel> {
 
 /// Property types and enums of [`CfnSignalingChannel`] (`AWS::KinesisVideo::SignalingChannel`).
 pub mod signaling_channel {
-    use crate::core::value::{Val, Value};
 
-    /// The type of the Kinesis Video Signaling Channel to create. Currently, SINGLE_MASTER is the only supported channel
-    /// type.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Type::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Type {
-        /// `SINGLE_MASTER`
-        SingleMaster,
-    }
-
-    impl Type {
-        /// Every variant, in schema order.
-        pub const ALL: [Type; 1] = [Type::SingleMaster];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Type::SingleMaster => "SINGLE_MASTER",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Type {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Type> for Value {
-        fn from(v: Type) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Type> for Val<Type> {
-        fn from(v: Type) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The type of the Kinesis Video Signaling Channel to create. Currently, SINGLE_MASTER is the only supported
+        /// channel type.
+        Type[1] {
+            SingleMaster = "SINGLE_MASTER",
         }
     }
 }
@@ -252,45 +219,11 @@ pub mod stream {
 
     property_type!(StreamStorageConfiguration);
 
-    /// The storage tier for the Kinesis Video Stream. Determines the storage class used for stream data.
-    ///
-    /// Rendered as its CloudFormation spelling ([`DefaultStorageTier::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DefaultStorageTier {
-        /// `HOT`
-        Hot,
-        /// `WARM`
-        Warm,
-    }
-
-    impl DefaultStorageTier {
-        /// Every variant, in schema order.
-        pub const ALL: [DefaultStorageTier; 2] = [DefaultStorageTier::Hot, DefaultStorageTier::Warm];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DefaultStorageTier::Hot => "HOT",
-                DefaultStorageTier::Warm => "WARM",
-            }
-        }
-    }
-
-    impl std::fmt::Display for DefaultStorageTier {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DefaultStorageTier> for Value {
-        fn from(v: DefaultStorageTier) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DefaultStorageTier> for Val<DefaultStorageTier> {
-        fn from(v: DefaultStorageTier) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The storage tier for the Kinesis Video Stream. Determines the storage class used for stream data.
+        DefaultStorageTier[2] {
+            Hot = "HOT",
+            Warm = "WARM",
         }
     }
 }

@@ -1258,130 +1258,28 @@ pub mod principal_permissions {
 
     property_type!(TableWithColumnsResource);
 
-    /// Rendered as its CloudFormation spelling ([`Permission::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Permission {
-        /// `ALL`
-        All,
-        /// `SELECT`
-        Select,
-        /// `ALTER`
-        Alter,
-        /// `DROP`
-        Drop,
-        /// `DELETE`
-        Delete,
-        /// `INSERT`
-        Insert,
-        /// `DESCRIBE`
-        Describe,
-        /// `CREATE_DATABASE`
-        CreateDatabase,
-        /// `CREATE_TABLE`
-        CreateTable,
-        /// `DATA_LOCATION_ACCESS`
-        DataLocationAccess,
-        /// `CREATE_LF_TAG`
-        CreateLfTag,
-        /// `ASSOCIATE`
-        Associate,
-        /// `GRANT_WITH_LF_TAG_EXPRESSION`
-        GrantWithLfTagExpression,
-    }
-
-    impl Permission {
-        /// Every variant, in schema order.
-        pub const ALL: [Permission; 13] = [
-            Permission::All,
-            Permission::Select,
-            Permission::Alter,
-            Permission::Drop,
-            Permission::Delete,
-            Permission::Insert,
-            Permission::Describe,
-            Permission::CreateDatabase,
-            Permission::CreateTable,
-            Permission::DataLocationAccess,
-            Permission::CreateLfTag,
-            Permission::Associate,
-            Permission::GrantWithLfTagExpression,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Permission::All => "ALL",
-                Permission::Select => "SELECT",
-                Permission::Alter => "ALTER",
-                Permission::Drop => "DROP",
-                Permission::Delete => "DELETE",
-                Permission::Insert => "INSERT",
-                Permission::Describe => "DESCRIBE",
-                Permission::CreateDatabase => "CREATE_DATABASE",
-                Permission::CreateTable => "CREATE_TABLE",
-                Permission::DataLocationAccess => "DATA_LOCATION_ACCESS",
-                Permission::CreateLfTag => "CREATE_LF_TAG",
-                Permission::Associate => "ASSOCIATE",
-                Permission::GrantWithLfTagExpression => "GRANT_WITH_LF_TAG_EXPRESSION",
-            }
+    cfn_enum! {
+        Permission[13] {
+            All = "ALL",
+            Select = "SELECT",
+            Alter = "ALTER",
+            Drop = "DROP",
+            Delete = "DELETE",
+            Insert = "INSERT",
+            Describe = "DESCRIBE",
+            CreateDatabase = "CREATE_DATABASE",
+            CreateTable = "CREATE_TABLE",
+            DataLocationAccess = "DATA_LOCATION_ACCESS",
+            CreateLfTag = "CREATE_LF_TAG",
+            Associate = "ASSOCIATE",
+            GrantWithLfTagExpression = "GRANT_WITH_LF_TAG_EXPRESSION",
         }
     }
 
-    impl std::fmt::Display for Permission {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Permission> for Value {
-        fn from(v: Permission) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Permission> for Val<Permission> {
-        fn from(v: Permission) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`ResourceType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ResourceType {
-        /// `DATABASE`
-        Database,
-        /// `TABLE`
-        Table,
-    }
-
-    impl ResourceType {
-        /// Every variant, in schema order.
-        pub const ALL: [ResourceType; 2] = [ResourceType::Database, ResourceType::Table];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ResourceType::Database => "DATABASE",
-                ResourceType::Table => "TABLE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ResourceType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ResourceType> for Value {
-        fn from(v: ResourceType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ResourceType> for Val<ResourceType> {
-        fn from(v: ResourceType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        ResourceType[2] {
+            Database = "DATABASE",
+            Table = "TABLE",
         }
     }
 }

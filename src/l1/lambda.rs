@@ -613,226 +613,46 @@ pub mod capacity_provider {
 
     property_type!(TargetTrackingScalingPolicy);
 
-    /// Specifications for the types of EC2 instances that the capacity provider can use.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Architecture::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Architecture {
-        /// `x86_64`
-        X8664,
-        /// `arm64`
-        Arm64,
-    }
-
-    impl Architecture {
-        /// Every variant, in schema order.
-        pub const ALL: [Architecture; 2] = [Architecture::X8664, Architecture::Arm64];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Architecture::X8664 => "x86_64",
-                Architecture::Arm64 => "arm64",
-            }
+    cfn_enum! {
+        /// Specifications for the types of EC2 instances that the capacity provider can use.
+        Architecture[2] {
+            X8664 = "x86_64",
+            Arm64 = "arm64",
         }
     }
 
-    impl std::fmt::Display for Architecture {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// The predefined metric for target tracking.
+        CapacityProviderPredefinedMetricType[2] {
+            LambdaCapacityProviderAverageCPUUtilization = "LambdaCapacityProviderAverageCPUUtilization",
+            LambdaCapacityProviderAverageGPUUtilization = "LambdaCapacityProviderAverageGPUUtilization",
         }
     }
 
-    impl From<Architecture> for Value {
-        fn from(v: Architecture) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// The scaling mode for the capacity provider.
+        CapacityProviderScalingMode[2] {
+            Auto = "Auto",
+            Manual = "Manual",
         }
     }
 
-    impl From<Architecture> for Val<Architecture> {
-        fn from(v: Architecture) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The mode for tag propagation.
+        PropagateTagsMode[2] {
+            None = "None",
+            Explicit = "Explicit",
         }
     }
 
-    /// The predefined metric for target tracking.
-    ///
-    /// Rendered as its CloudFormation spelling ([`CapacityProviderPredefinedMetricType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum CapacityProviderPredefinedMetricType {
-        /// `LambdaCapacityProviderAverageCPUUtilization`
-        LambdaCapacityProviderAverageCPUUtilization,
-        /// `LambdaCapacityProviderAverageGPUUtilization`
-        LambdaCapacityProviderAverageGPUUtilization,
-    }
-
-    impl CapacityProviderPredefinedMetricType {
-        /// Every variant, in schema order.
-        pub const ALL: [CapacityProviderPredefinedMetricType; 2] = [
-            CapacityProviderPredefinedMetricType::LambdaCapacityProviderAverageCPUUtilization,
-            CapacityProviderPredefinedMetricType::LambdaCapacityProviderAverageGPUUtilization,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                CapacityProviderPredefinedMetricType::LambdaCapacityProviderAverageCPUUtilization => {
-                    "LambdaCapacityProviderAverageCPUUtilization"
-                }
-                CapacityProviderPredefinedMetricType::LambdaCapacityProviderAverageGPUUtilization => {
-                    "LambdaCapacityProviderAverageGPUUtilization"
-                }
-            }
-        }
-    }
-
-    impl std::fmt::Display for CapacityProviderPredefinedMetricType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<CapacityProviderPredefinedMetricType> for Value {
-        fn from(v: CapacityProviderPredefinedMetricType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<CapacityProviderPredefinedMetricType> for Val<CapacityProviderPredefinedMetricType> {
-        fn from(v: CapacityProviderPredefinedMetricType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The scaling mode for the capacity provider.
-    ///
-    /// Rendered as its CloudFormation spelling ([`CapacityProviderScalingMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum CapacityProviderScalingMode {
-        /// `Auto`
-        Auto,
-        /// `Manual`
-        Manual,
-    }
-
-    impl CapacityProviderScalingMode {
-        /// Every variant, in schema order.
-        pub const ALL: [CapacityProviderScalingMode; 2] =
-            [CapacityProviderScalingMode::Auto, CapacityProviderScalingMode::Manual];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                CapacityProviderScalingMode::Auto => "Auto",
-                CapacityProviderScalingMode::Manual => "Manual",
-            }
-        }
-    }
-
-    impl std::fmt::Display for CapacityProviderScalingMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<CapacityProviderScalingMode> for Value {
-        fn from(v: CapacityProviderScalingMode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<CapacityProviderScalingMode> for Val<CapacityProviderScalingMode> {
-        fn from(v: CapacityProviderScalingMode) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The mode for tag propagation.
-    ///
-    /// Rendered as its CloudFormation spelling ([`PropagateTagsMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PropagateTagsMode {
-        /// `None`
-        None,
-        /// `Explicit`
-        Explicit,
-    }
-
-    impl PropagateTagsMode {
-        /// Every variant, in schema order.
-        pub const ALL: [PropagateTagsMode; 2] = [PropagateTagsMode::None, PropagateTagsMode::Explicit];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PropagateTagsMode::None => "None",
-                PropagateTagsMode::Explicit => "Explicit",
-            }
-        }
-    }
-
-    impl std::fmt::Display for PropagateTagsMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PropagateTagsMode> for Value {
-        fn from(v: PropagateTagsMode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PropagateTagsMode> for Val<PropagateTagsMode> {
-        fn from(v: PropagateTagsMode) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Set this property to filter the system logs for your capacity provider that Lambda sends to CloudWatch. Lambda only
-    /// sends system logs at the selected level of detail and lower, where ``DEBUG`` is the highest level and ``WARN`` is
-    /// the lowest.
-    ///
-    /// Rendered as its CloudFormation spelling ([`SystemLogLevel::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SystemLogLevel {
-        /// `DEBUG`
-        Debug,
-        /// `INFO`
-        Info,
-        /// `WARN`
-        Warn,
-    }
-
-    impl SystemLogLevel {
-        /// Every variant, in schema order.
-        pub const ALL: [SystemLogLevel; 3] = [SystemLogLevel::Debug, SystemLogLevel::Info, SystemLogLevel::Warn];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SystemLogLevel::Debug => "DEBUG",
-                SystemLogLevel::Info => "INFO",
-                SystemLogLevel::Warn => "WARN",
-            }
-        }
-    }
-
-    impl std::fmt::Display for SystemLogLevel {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<SystemLogLevel> for Value {
-        fn from(v: SystemLogLevel) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<SystemLogLevel> for Val<SystemLogLevel> {
-        fn from(v: SystemLogLevel) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Set this property to filter the system logs for your capacity provider that Lambda sends to CloudWatch. Lambda
+        /// only sends system logs at the selected level of detail and lower, where ``DEBUG`` is the highest level and
+        /// ``WARN`` is the lowest.
+        SystemLogLevel[3] {
+            Debug = "DEBUG",
+            Info = "INFO",
+            Warn = "WARN",
         }
     }
 }
@@ -972,46 +792,11 @@ pub mod code_signing_config {
 
     property_type!(CodeSigningPolicies);
 
-    /// Indicates how Lambda operations involve updating the code artifact will operate. Default to Warn if not provided
-    ///
-    /// Rendered as its CloudFormation spelling ([`UntrustedArtifactOnDeployment::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum UntrustedArtifactOnDeployment {
-        /// `Warn`
-        Warn,
-        /// `Enforce`
-        Enforce,
-    }
-
-    impl UntrustedArtifactOnDeployment {
-        /// Every variant, in schema order.
-        pub const ALL: [UntrustedArtifactOnDeployment; 2] =
-            [UntrustedArtifactOnDeployment::Warn, UntrustedArtifactOnDeployment::Enforce];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                UntrustedArtifactOnDeployment::Warn => "Warn",
-                UntrustedArtifactOnDeployment::Enforce => "Enforce",
-            }
-        }
-    }
-
-    impl std::fmt::Display for UntrustedArtifactOnDeployment {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<UntrustedArtifactOnDeployment> for Value {
-        fn from(v: UntrustedArtifactOnDeployment) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<UntrustedArtifactOnDeployment> for Val<UntrustedArtifactOnDeployment> {
-        fn from(v: UntrustedArtifactOnDeployment) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Indicates how Lambda operations involve updating the code artifact will operate. Default to Warn if not provided
+        UntrustedArtifactOnDeployment[2] {
+            Warn = "Warn",
+            Enforce = "Enforce",
         }
     }
 }
@@ -2257,485 +2042,128 @@ pub mod event_source_mapping {
 
     property_type!(SourceAccessConfiguration);
 
-    /// The attributes you want your schema registry to validate and filter for. If you selected ``JSON`` as the
-    /// ``EventRecordFormat``, Lambda also deserializes the selected message attributes.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Attribute::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Attribute {
-        /// `KEY`
-        Key,
-        /// `VALUE`
-        Value2,
-    }
-
-    impl Attribute {
-        /// Every variant, in schema order.
-        pub const ALL: [Attribute; 2] = [Attribute::Key, Attribute::Value2];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Attribute::Key => "KEY",
-                Attribute::Value2 => "VALUE",
-            }
+    cfn_enum! {
+        /// The attributes you want your schema registry to validate and filter for. If you selected ``JSON`` as the
+        /// ``EventRecordFormat``, Lambda also deserializes the selected message attributes.
+        Attribute[2] {
+            Key = "KEY",
+            Value2 = "VALUE",
         }
     }
 
-    impl std::fmt::Display for Attribute {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// The mode that determines how Lambda reads from a Kafka topic. Use Stream for ordered processing or Queue for
+        /// higher throughput when ordering is not required.
+        ConsumptionMode[2] {
+            Stream = "Stream",
+            Queue = "Queue",
         }
     }
 
-    impl From<Attribute> for Value {
-        fn from(v: Attribute) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// The record format that Lambda delivers to your function after schema validation.
+        ///
+        /// \+ Choose ``JSON`` to have Lambda deliver the record to your function as a standard JSON object.
+        ///
+        /// \+ Choose ``SOURCE`` to have Lambda deliver the record to your function in its original source format. Lambda
+        /// removes all schema metadata, such as the schema ID, before sending the record to your function.
+        EventRecordFormat[2] {
+            Json = "JSON",
+            Source = "SOURCE",
         }
     }
 
-    impl From<Attribute> for Val<Attribute> {
-        fn from(v: Attribute) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Determines what DocumentDB sends to your event stream during document update operations. If set to UpdateLookup,
+        /// DocumentDB sends a delta describing the changes, along with a copy of the entire document. Otherwise, DocumentDB
+        /// sends only a partial document that contains the changes.
+        FullDocument[2] {
+            UpdateLookup = "UpdateLookup",
+            Default = "Default",
         }
     }
 
-    /// The mode that determines how Lambda reads from a Kafka topic. Use Stream for ordered processing or Queue for higher
-    /// throughput when ordering is not required.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ConsumptionMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ConsumptionMode {
-        /// `Stream`
-        Stream,
-        /// `Queue`
-        Queue,
-    }
-
-    impl ConsumptionMode {
-        /// Every variant, in schema order.
-        pub const ALL: [ConsumptionMode; 2] = [ConsumptionMode::Stream, ConsumptionMode::Queue];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ConsumptionMode::Stream => "Stream",
-                ConsumptionMode::Queue => "Queue",
-            }
+    cfn_enum! {
+        FunctionResponseTypes[1] {
+            ReportBatchItemFailures = "ReportBatchItemFailures",
         }
     }
 
-    impl std::fmt::Display for ConsumptionMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        Metrics[3] {
+            EventCount = "EventCount",
+            ErrorCount = "ErrorCount",
+            KafkaMetrics = "KafkaMetrics",
         }
     }
 
-    impl From<ConsumptionMode> for Value {
-        fn from(v: ConsumptionMode) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// The type of authentication Lambda uses to access your schema registry.
+        SchemaRegistryAccessConfigType[4] {
+            BasicAuth = "BASIC_AUTH",
+            ClientCertificateTlsAuth = "CLIENT_CERTIFICATE_TLS_AUTH",
+            ServerRootCaCertificate = "SERVER_ROOT_CA_CERTIFICATE",
+            OauthbearerAuth = "OAUTHBEARER_AUTH",
         }
     }
 
-    impl From<ConsumptionMode> for Val<ConsumptionMode> {
-        fn from(v: ConsumptionMode) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The type of authentication protocol, VPC components, or virtual host for your event source. For example:
+        /// ``"Type":"SASL_SCRAM_512_AUTH"``.
+        ///
+        /// \+ ``BASIC_AUTH`` – (Amazon MQ) The ASMlong secret that stores your broker credentials.
+        ///
+        /// \+ ``BASIC_AUTH`` – (Self-managed Apache Kafka) The Secrets Manager ARN of your secret key used for SASL/PLAIN
+        /// authentication of your Apache Kafka brokers.
+        ///
+        /// \+ ``VPC_SUBNET`` – (Self-managed Apache Kafka) The subnets associated with your VPC. Lambda connects to these
+        /// subnets to fetch data from your self-managed Apache Kafka cluster.
+        ///
+        /// \+ ``VPC_SECURITY_GROUP`` – (Self-managed Apache Kafka) The VPC security group used to manage access to your
+        /// self-managed Apache Kafka brokers.
+        ///
+        /// \+ ``SASL_SCRAM_256_AUTH`` – (Self-managed Apache Kafka) The Secrets Manager ARN of your secret key used for
+        /// SASL SCRAM-256 authentication of your self-managed Apache Kafka brokers.
+        ///
+        /// \+ ``SASL_SCRAM_512_AUTH`` – (Amazon MSK, Self-managed Apache Kafka) The Secrets Manager ARN of your secret
+        /// key used for SASL SCRAM-512 authentication of your self-managed Apache Kafka brokers.
+        ///
+        /// \+ ``VIRTUAL_HOST`` –- (RabbitMQ) The name of the virtual host in your RabbitMQ broker. Lambda uses this
+        /// RabbitMQ host as the event source. This property cannot be specified in an UpdateEventSourceMapping API call.
+        ///
+        /// \+ ``CLIENT_CERTIFICATE_TLS_AUTH`` – (Amazon MSK, self-managed Apache Kafka) The Secrets Manager ARN of your
+        /// secret key containing the certificate chain (X.509 PEM), private key (PKCS#8 PEM), and private key password
+        /// (optional) used for mutual TLS authentication of your MSK/Apache Kafka brokers.
+        ///
+        /// \+ ``SERVER_ROOT_CA_CERTIFICATE`` – (Self-managed Apache Kafka) The Secrets Manager ARN of your secret key
+        /// containing the root CA certificate (X.509 PEM) used for TLS encryption of your Apache Kafka brokers.
+        SourceAccessConfigurationType[15] {
+            BasicAuth = "BASIC_AUTH",
+            VpcSubnet = "VPC_SUBNET",
+            VpcSecurityGroup = "VPC_SECURITY_GROUP",
+            SaslScram512Auth = "SASL_SCRAM_512_AUTH",
+            SaslScram256Auth = "SASL_SCRAM_256_AUTH",
+            VirtualHost = "VIRTUAL_HOST",
+            ClientCertificateTlsAuth = "CLIENT_CERTIFICATE_TLS_AUTH",
+            ServerRootCaCertificate = "SERVER_ROOT_CA_CERTIFICATE",
+            OauthbearerAuth = "OAUTHBEARER_AUTH",
+            OauthbearerScope = "OAUTHBEARER_SCOPE",
+            OauthbearerAudience = "OAUTHBEARER_AUDIENCE",
+            OauthbearerLogicalCluster = "OAUTHBEARER_LOGICAL_CLUSTER",
+            OauthbearerIdentityPool = "OAUTHBEARER_IDENTITY_POOL",
+            IamAuth = "IAM_AUTH",
+            IamOauthbearerAuth = "IAM_OAUTHBEARER_AUTH",
         }
     }
 
-    /// The record format that Lambda delivers to your function after schema validation.
-    ///
-    /// \+ Choose ``JSON`` to have Lambda deliver the record to your function as a standard JSON object.
-    ///
-    /// \+ Choose ``SOURCE`` to have Lambda deliver the record to your function in its original source format. Lambda
-    /// removes all schema metadata, such as the schema ID, before sending the record to your function.
-    ///
-    /// Rendered as its CloudFormation spelling ([`EventRecordFormat::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum EventRecordFormat {
-        /// `JSON`
-        Json,
-        /// `SOURCE`
-        Source,
-    }
-
-    impl EventRecordFormat {
-        /// Every variant, in schema order.
-        pub const ALL: [EventRecordFormat; 2] = [EventRecordFormat::Json, EventRecordFormat::Source];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                EventRecordFormat::Json => "JSON",
-                EventRecordFormat::Source => "SOURCE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for EventRecordFormat {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<EventRecordFormat> for Value {
-        fn from(v: EventRecordFormat) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<EventRecordFormat> for Val<EventRecordFormat> {
-        fn from(v: EventRecordFormat) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Determines what DocumentDB sends to your event stream during document update operations. If set to UpdateLookup,
-    /// DocumentDB sends a delta describing the changes, along with a copy of the entire document. Otherwise, DocumentDB
-    /// sends only a partial document that contains the changes.
-    ///
-    /// Rendered as its CloudFormation spelling ([`FullDocument::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum FullDocument {
-        /// `UpdateLookup`
-        UpdateLookup,
-        /// `Default`
-        Default,
-    }
-
-    impl FullDocument {
-        /// Every variant, in schema order.
-        pub const ALL: [FullDocument; 2] = [FullDocument::UpdateLookup, FullDocument::Default];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                FullDocument::UpdateLookup => "UpdateLookup",
-                FullDocument::Default => "Default",
-            }
-        }
-    }
-
-    impl std::fmt::Display for FullDocument {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<FullDocument> for Value {
-        fn from(v: FullDocument) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<FullDocument> for Val<FullDocument> {
-        fn from(v: FullDocument) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`FunctionResponseTypes::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum FunctionResponseTypes {
-        /// `ReportBatchItemFailures`
-        ReportBatchItemFailures,
-    }
-
-    impl FunctionResponseTypes {
-        /// Every variant, in schema order.
-        pub const ALL: [FunctionResponseTypes; 1] = [FunctionResponseTypes::ReportBatchItemFailures];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                FunctionResponseTypes::ReportBatchItemFailures => "ReportBatchItemFailures",
-            }
-        }
-    }
-
-    impl std::fmt::Display for FunctionResponseTypes {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<FunctionResponseTypes> for Value {
-        fn from(v: FunctionResponseTypes) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<FunctionResponseTypes> for Val<FunctionResponseTypes> {
-        fn from(v: FunctionResponseTypes) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`Metrics::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Metrics {
-        /// `EventCount`
-        EventCount,
-        /// `ErrorCount`
-        ErrorCount,
-        /// `KafkaMetrics`
-        KafkaMetrics,
-    }
-
-    impl Metrics {
-        /// Every variant, in schema order.
-        pub const ALL: [Metrics; 3] = [Metrics::EventCount, Metrics::ErrorCount, Metrics::KafkaMetrics];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Metrics::EventCount => "EventCount",
-                Metrics::ErrorCount => "ErrorCount",
-                Metrics::KafkaMetrics => "KafkaMetrics",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Metrics {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Metrics> for Value {
-        fn from(v: Metrics) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Metrics> for Val<Metrics> {
-        fn from(v: Metrics) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The type of authentication Lambda uses to access your schema registry.
-    ///
-    /// Rendered as its CloudFormation spelling ([`SchemaRegistryAccessConfigType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SchemaRegistryAccessConfigType {
-        /// `BASIC_AUTH`
-        BasicAuth,
-        /// `CLIENT_CERTIFICATE_TLS_AUTH`
-        ClientCertificateTlsAuth,
-        /// `SERVER_ROOT_CA_CERTIFICATE`
-        ServerRootCaCertificate,
-        /// `OAUTHBEARER_AUTH`
-        OauthbearerAuth,
-    }
-
-    impl SchemaRegistryAccessConfigType {
-        /// Every variant, in schema order.
-        pub const ALL: [SchemaRegistryAccessConfigType; 4] = [
-            SchemaRegistryAccessConfigType::BasicAuth,
-            SchemaRegistryAccessConfigType::ClientCertificateTlsAuth,
-            SchemaRegistryAccessConfigType::ServerRootCaCertificate,
-            SchemaRegistryAccessConfigType::OauthbearerAuth,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SchemaRegistryAccessConfigType::BasicAuth => "BASIC_AUTH",
-                SchemaRegistryAccessConfigType::ClientCertificateTlsAuth => "CLIENT_CERTIFICATE_TLS_AUTH",
-                SchemaRegistryAccessConfigType::ServerRootCaCertificate => "SERVER_ROOT_CA_CERTIFICATE",
-                SchemaRegistryAccessConfigType::OauthbearerAuth => "OAUTHBEARER_AUTH",
-            }
-        }
-    }
-
-    impl std::fmt::Display for SchemaRegistryAccessConfigType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<SchemaRegistryAccessConfigType> for Value {
-        fn from(v: SchemaRegistryAccessConfigType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<SchemaRegistryAccessConfigType> for Val<SchemaRegistryAccessConfigType> {
-        fn from(v: SchemaRegistryAccessConfigType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The type of authentication protocol, VPC components, or virtual host for your event source. For example:
-    /// ``"Type":"SASL_SCRAM_512_AUTH"``.
-    ///
-    /// \+ ``BASIC_AUTH`` – (Amazon MQ) The ASMlong secret that stores your broker credentials.
-    ///
-    /// \+ ``BASIC_AUTH`` – (Self-managed Apache Kafka) The Secrets Manager ARN of your secret key used for SASL/PLAIN
-    /// authentication of your Apache Kafka brokers.
-    ///
-    /// \+ ``VPC_SUBNET`` – (Self-managed Apache Kafka) The subnets associated with your VPC. Lambda connects to these
-    /// subnets to fetch data from your self-managed Apache Kafka cluster.
-    ///
-    /// \+ ``VPC_SECURITY_GROUP`` – (Self-managed Apache Kafka) The VPC security group used to manage access to your
-    /// self-managed Apache Kafka brokers.
-    ///
-    /// \+ ``SASL_SCRAM_256_AUTH`` – (Self-managed Apache Kafka) The Secrets Manager ARN of your secret key used for SASL
-    /// SCRAM-256 authentication of your self-managed Apache Kafka brokers.
-    ///
-    /// \+ ``SASL_SCRAM_512_AUTH`` – (Amazon MSK, Self-managed Apache Kafka) The Secrets Manager ARN of your secret key
-    /// used for SASL SCRAM-512 authentication of your self-managed Apache Kafka brokers.
-    ///
-    /// \+ ``VIRTUAL_HOST`` –- (RabbitMQ) The name of the virtual host in your RabbitMQ broker. Lambda uses this RabbitMQ
-    /// host as the event source. This property cannot be specified in an UpdateEventSourceMapping API call.
-    ///
-    /// \+ ``CLIENT_CERTIFICATE_TLS_AUTH`` – (Amazon MSK, self-managed Apache Kafka) The Secrets Manager ARN of your
-    /// secret key containing the certificate chain (X.509 PEM), private key (PKCS#8 PEM), and private key password
-    /// (optional) used for mutual TLS authentication of your MSK/Apache Kafka brokers.
-    ///
-    /// \+ ``SERVER_ROOT_CA_CERTIFICATE`` – (Self-managed Apache Kafka) The Secrets Manager ARN of your secret key
-    /// containing the root CA certificate (X.509 PEM) used for TLS encryption of your Apache Kafka brokers.
-    ///
-    /// Rendered as its CloudFormation spelling ([`SourceAccessConfigurationType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SourceAccessConfigurationType {
-        /// `BASIC_AUTH`
-        BasicAuth,
-        /// `VPC_SUBNET`
-        VpcSubnet,
-        /// `VPC_SECURITY_GROUP`
-        VpcSecurityGroup,
-        /// `SASL_SCRAM_512_AUTH`
-        SaslScram512Auth,
-        /// `SASL_SCRAM_256_AUTH`
-        SaslScram256Auth,
-        /// `VIRTUAL_HOST`
-        VirtualHost,
-        /// `CLIENT_CERTIFICATE_TLS_AUTH`
-        ClientCertificateTlsAuth,
-        /// `SERVER_ROOT_CA_CERTIFICATE`
-        ServerRootCaCertificate,
-        /// `OAUTHBEARER_AUTH`
-        OauthbearerAuth,
-        /// `OAUTHBEARER_SCOPE`
-        OauthbearerScope,
-        /// `OAUTHBEARER_AUDIENCE`
-        OauthbearerAudience,
-        /// `OAUTHBEARER_LOGICAL_CLUSTER`
-        OauthbearerLogicalCluster,
-        /// `OAUTHBEARER_IDENTITY_POOL`
-        OauthbearerIdentityPool,
-        /// `IAM_AUTH`
-        IamAuth,
-        /// `IAM_OAUTHBEARER_AUTH`
-        IamOauthbearerAuth,
-    }
-
-    impl SourceAccessConfigurationType {
-        /// Every variant, in schema order.
-        pub const ALL: [SourceAccessConfigurationType; 15] = [
-            SourceAccessConfigurationType::BasicAuth,
-            SourceAccessConfigurationType::VpcSubnet,
-            SourceAccessConfigurationType::VpcSecurityGroup,
-            SourceAccessConfigurationType::SaslScram512Auth,
-            SourceAccessConfigurationType::SaslScram256Auth,
-            SourceAccessConfigurationType::VirtualHost,
-            SourceAccessConfigurationType::ClientCertificateTlsAuth,
-            SourceAccessConfigurationType::ServerRootCaCertificate,
-            SourceAccessConfigurationType::OauthbearerAuth,
-            SourceAccessConfigurationType::OauthbearerScope,
-            SourceAccessConfigurationType::OauthbearerAudience,
-            SourceAccessConfigurationType::OauthbearerLogicalCluster,
-            SourceAccessConfigurationType::OauthbearerIdentityPool,
-            SourceAccessConfigurationType::IamAuth,
-            SourceAccessConfigurationType::IamOauthbearerAuth,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SourceAccessConfigurationType::BasicAuth => "BASIC_AUTH",
-                SourceAccessConfigurationType::VpcSubnet => "VPC_SUBNET",
-                SourceAccessConfigurationType::VpcSecurityGroup => "VPC_SECURITY_GROUP",
-                SourceAccessConfigurationType::SaslScram512Auth => "SASL_SCRAM_512_AUTH",
-                SourceAccessConfigurationType::SaslScram256Auth => "SASL_SCRAM_256_AUTH",
-                SourceAccessConfigurationType::VirtualHost => "VIRTUAL_HOST",
-                SourceAccessConfigurationType::ClientCertificateTlsAuth => "CLIENT_CERTIFICATE_TLS_AUTH",
-                SourceAccessConfigurationType::ServerRootCaCertificate => "SERVER_ROOT_CA_CERTIFICATE",
-                SourceAccessConfigurationType::OauthbearerAuth => "OAUTHBEARER_AUTH",
-                SourceAccessConfigurationType::OauthbearerScope => "OAUTHBEARER_SCOPE",
-                SourceAccessConfigurationType::OauthbearerAudience => "OAUTHBEARER_AUDIENCE",
-                SourceAccessConfigurationType::OauthbearerLogicalCluster => "OAUTHBEARER_LOGICAL_CLUSTER",
-                SourceAccessConfigurationType::OauthbearerIdentityPool => "OAUTHBEARER_IDENTITY_POOL",
-                SourceAccessConfigurationType::IamAuth => "IAM_AUTH",
-                SourceAccessConfigurationType::IamOauthbearerAuth => "IAM_OAUTHBEARER_AUTH",
-            }
-        }
-    }
-
-    impl std::fmt::Display for SourceAccessConfigurationType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<SourceAccessConfigurationType> for Value {
-        fn from(v: SourceAccessConfigurationType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<SourceAccessConfigurationType> for Val<SourceAccessConfigurationType> {
-        fn from(v: SourceAccessConfigurationType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Set this property to filter the system logs for your function that Lambda sends to CloudWatch. Lambda only sends
-    /// system logs at the selected level of detail and lower, where ``DEBUG`` is the highest level and ``WARN`` is the
-    /// lowest.
-    ///
-    /// Rendered as its CloudFormation spelling ([`SystemLogLevel::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SystemLogLevel {
-        /// `DEBUG`
-        Debug,
-        /// `INFO`
-        Info,
-        /// `WARN`
-        Warn,
-    }
-
-    impl SystemLogLevel {
-        /// Every variant, in schema order.
-        pub const ALL: [SystemLogLevel; 3] = [SystemLogLevel::Debug, SystemLogLevel::Info, SystemLogLevel::Warn];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SystemLogLevel::Debug => "DEBUG",
-                SystemLogLevel::Info => "INFO",
-                SystemLogLevel::Warn => "WARN",
-            }
-        }
-    }
-
-    impl std::fmt::Display for SystemLogLevel {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<SystemLogLevel> for Value {
-        fn from(v: SystemLogLevel) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<SystemLogLevel> for Val<SystemLogLevel> {
-        fn from(v: SystemLogLevel) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Set this property to filter the system logs for your function that Lambda sends to CloudWatch. Lambda only sends
+        /// system logs at the selected level of detail and lower, where ``DEBUG`` is the highest level and ``WARN`` is the
+        /// lowest.
+        SystemLogLevel[3] {
+            Debug = "DEBUG",
+            Info = "INFO",
+            Warn = "WARN",
         }
     }
 }
@@ -3939,816 +3367,208 @@ pub mod function {
 
     property_type!(VpcConfig);
 
-    /// Set this property to filter the application logs for your function that Lambda sends to CloudWatch. Lambda only
-    /// sends application logs at the selected level of detail and lower, where ``TRACE`` is the highest level and ``FATAL``
-    /// is the lowest.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ApplicationLogLevel::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ApplicationLogLevel {
-        /// `TRACE`
-        Trace,
-        /// `DEBUG`
-        Debug,
-        /// `INFO`
-        Info,
-        /// `WARN`
-        Warn,
-        /// `ERROR`
-        Error,
-        /// `FATAL`
-        Fatal,
-    }
-
-    impl ApplicationLogLevel {
-        /// Every variant, in schema order.
-        pub const ALL: [ApplicationLogLevel; 6] = [
-            ApplicationLogLevel::Trace,
-            ApplicationLogLevel::Debug,
-            ApplicationLogLevel::Info,
-            ApplicationLogLevel::Warn,
-            ApplicationLogLevel::Error,
-            ApplicationLogLevel::Fatal,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ApplicationLogLevel::Trace => "TRACE",
-                ApplicationLogLevel::Debug => "DEBUG",
-                ApplicationLogLevel::Info => "INFO",
-                ApplicationLogLevel::Warn => "WARN",
-                ApplicationLogLevel::Error => "ERROR",
-                ApplicationLogLevel::Fatal => "FATAL",
-            }
+    cfn_enum! {
+        /// Set this property to filter the application logs for your function that Lambda sends to CloudWatch. Lambda only
+        /// sends application logs at the selected level of detail and lower, where ``TRACE`` is the highest level and
+        /// ``FATAL`` is the lowest.
+        ApplicationLogLevel[6] {
+            Trace = "TRACE",
+            Debug = "DEBUG",
+            Info = "INFO",
+            Warn = "WARN",
+            Error = "ERROR",
+            Fatal = "FATAL",
         }
     }
 
-    impl std::fmt::Display for ApplicationLogLevel {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// Set ``ApplyOn`` to ``PublishedVersions`` to create a snapshot of the initialized execution environment when you
+        /// publish a function version.
+        ApplyOn[2] {
+            PublishedVersions = "PublishedVersions",
+            None = "None",
         }
     }
 
-    impl From<ApplicationLogLevel> for Value {
-        fn from(v: ApplicationLogLevel) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        Architectures[2] {
+            X8664 = "x86_64",
+            Arm64 = "arm64",
         }
     }
 
-    impl From<ApplicationLogLevel> for Val<ApplicationLogLevel> {
-        fn from(v: ApplicationLogLevel) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Specifies if a function reads from the file system for the lowest latency, or through Amazon S3 Files feature
+        /// "direct Amazon S3 bucket reads" for the highest throughput. Valid values:
+        ///
+        /// \+ ``AUTO`` (default) – Direct reads are active for functions you configure with 512 MB or more of memory.
+        ///
+        /// \+ ``ENABLED`` – Enforces all reads are directly from the Amazon S3 bucket, regardless of available memory
+        /// (less than 512 MB).
+        ///
+        /// \+ ``DISABLED`` – Routes all reads through the file system, regardless of memory configuration.
+        ///
+        /// To use direct reads, you must grant the execution role the ``s3:GetObject`` and ``s3:GetObjectVersion``
+        /// permissions. If a direct read fails, Lambda automatically falls back to reading through the file system.
+        DirectS3Read[3] {
+            Enabled = "ENABLED",
+            Disabled = "DISABLED",
+            Auto = "AUTO",
         }
     }
 
-    /// Set ``ApplyOn`` to ``PublishedVersions`` to create a snapshot of the initialized execution environment when you
-    /// publish a function version.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ApplyOn::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ApplyOn {
-        /// `PublishedVersions`
-        PublishedVersions,
-        /// `None`
-        None,
-    }
-
-    impl ApplyOn {
-        /// Every variant, in schema order.
-        pub const ALL: [ApplyOn; 2] = [ApplyOn::PublishedVersions, ApplyOn::None];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ApplyOn::PublishedVersions => "PublishedVersions",
-                ApplyOn::None => "None",
-            }
+    cfn_enum! {
+        /// The format in which Lambda sends your function's application and system logs to CloudWatch. Select between plain
+        /// text and structured JSON.
+        LogFormat[2] {
+            Text = "Text",
+            Json = "JSON",
         }
     }
 
-    impl std::fmt::Display for ApplyOn {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// The tracing mode.
+        Mode[2] {
+            Active = "Active",
+            PassThrough = "PassThrough",
         }
     }
 
-    impl From<ApplyOn> for Value {
-        fn from(v: ApplyOn) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// The type of deployment package. Set to ``Image`` for container image and set ``Zip`` for .zip file archive.
+        PackageType[2] {
+            Image = "Image",
+            Zip = "Zip",
         }
     }
 
-    impl From<ApplyOn> for Val<ApplyOn> {
-        fn from(v: ApplyOn) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The function recursion configuration.
+        RecursiveLoop[2] {
+            Allow = "Allow",
+            Terminate = "Terminate",
         }
     }
 
-    /// Rendered as its CloudFormation spelling ([`Architectures::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Architectures {
-        /// `x86_64`
-        X8664,
-        /// `arm64`
-        Arm64,
-    }
-
-    impl Architectures {
-        /// Every variant, in schema order.
-        pub const ALL: [Architectures; 2] = [Architectures::X8664, Architectures::Arm64];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Architectures::X8664 => "x86_64",
-                Architectures::Arm64 => "arm64",
-            }
+    cfn_enum! {
+        /// The identifier of the function's [runtime](https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html).
+        /// Runtime is required if the deployment package is a .zip file archive. Specifying a runtime results in an error
+        /// if you're deploying a function using a container image.
+        ///
+        /// The following list includes deprecated runtimes. Lambda blocks creating new functions and updating existing
+        /// functions shortly after each runtime is deprecated. For more information, see [Runtime use after
+        /// deprecation](https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html#runtime-deprecation-levels).
+        ///
+        /// For a list of all currently supported runtimes, see [Supported
+        /// runtimes](https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html#runtimes-supported).
+        Runtime[51] {
+            Dotnet10 = "dotnet10",
+            Dotnet6 = "dotnet6",
+            Dotnet8 = "dotnet8",
+            Dotnetcore10 = "dotnetcore1.0",
+            Dotnetcore20 = "dotnetcore2.0",
+            Dotnetcore21 = "dotnetcore2.1",
+            Dotnetcore31 = "dotnetcore3.1",
+            Go1X = "go1.x",
+            Java11 = "java11",
+            Java11Al2023 = "java11.al2023",
+            Java17 = "java17",
+            Java17Al2023 = "java17.al2023",
+            Java21 = "java21",
+            Java25 = "java25",
+            Java8 = "java8",
+            Java8Al2 = "java8.al2",
+            Java8Al2023 = "java8.al2023",
+            Nodejs = "nodejs",
+            Nodejs10X = "nodejs10.x",
+            Nodejs12X = "nodejs12.x",
+            Nodejs14X = "nodejs14.x",
+            Nodejs16X = "nodejs16.x",
+            Nodejs18X = "nodejs18.x",
+            Nodejs20X = "nodejs20.x",
+            Nodejs22X = "nodejs22.x",
+            Nodejs24X = "nodejs24.x",
+            Nodejs26X = "nodejs26.x",
+            Nodejs43 = "nodejs4.3",
+            Nodejs43Edge = "nodejs4.3-edge",
+            Nodejs610 = "nodejs6.10",
+            Nodejs810 = "nodejs8.10",
+            Provided = "provided",
+            ProvidedAl2 = "provided.al2",
+            ProvidedAl2023 = "provided.al2023",
+            Python27 = "python2.7",
+            Python310 = "python3.10",
+            Python311 = "python3.11",
+            Python312 = "python3.12",
+            Python313 = "python3.13",
+            Python314 = "python3.14",
+            Python315 = "python3.15",
+            Python36 = "python3.6",
+            Python37 = "python3.7",
+            Python38 = "python3.8",
+            Python39 = "python3.9",
+            Ruby25 = "ruby2.5",
+            Ruby27 = "ruby2.7",
+            Ruby32 = "ruby3.2",
+            Ruby33 = "ruby3.3",
+            Ruby34 = "ruby3.4",
+            Ruby40 = "ruby4.0",
         }
     }
 
-    impl std::fmt::Display for Architectures {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// Specifies the storage mode for the deployment package. Use ``COPY`` to store the package in LAMlong-managed
+        /// storage. Use ``REFERENCE`` to read the package directly from the Amazon S3 bucket. If omitted, the default is
+        /// ``COPY``.
+        S3ObjectStorageMode[2] {
+            Copy = "COPY",
+            Reference = "REFERENCE",
         }
     }
 
-    impl From<Architectures> for Value {
-        fn from(v: Architectures) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// Set this property to filter the system logs for your function that Lambda sends to CloudWatch. Lambda only sends
+        /// system logs at the selected level of detail and lower, where ``DEBUG`` is the highest level and ``WARN`` is the
+        /// lowest.
+        SystemLogLevel[3] {
+            Debug = "DEBUG",
+            Info = "INFO",
+            Warn = "WARN",
         }
     }
 
-    impl From<Architectures> for Val<Architectures> {
-        fn from(v: Architectures) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Tenant isolation mode allows for invocation to be sent to a corresponding execution environment dedicated to a
+        /// specific tenant ID.
+        TenantIsolationMode[1] {
+            PerTenant = "PER_TENANT",
         }
     }
 
-    /// Specifies if a function reads from the file system for the lowest latency, or through Amazon S3 Files feature
-    /// "direct Amazon S3 bucket reads" for the highest throughput. Valid values:
-    ///
-    /// \+ ``AUTO`` (default) – Direct reads are active for functions you configure with 512 MB or more of memory.
-    ///
-    /// \+ ``ENABLED`` – Enforces all reads are directly from the Amazon S3 bucket, regardless of available memory (less
-    /// than 512 MB).
-    ///
-    /// \+ ``DISABLED`` – Routes all reads through the file system, regardless of memory configuration.
-    ///
-    /// To use direct reads, you must grant the execution role the ``s3:GetObject`` and ``s3:GetObjectVersion`` permissions.
-    /// If a direct read fails, Lambda automatically falls back to reading through the file system.
-    ///
-    /// Rendered as its CloudFormation spelling ([`DirectS3Read::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DirectS3Read {
-        /// `ENABLED`
-        Enabled,
-        /// `DISABLED`
-        Disabled,
-        /// `AUTO`
-        Auto,
-    }
-
-    impl DirectS3Read {
-        /// Every variant, in schema order.
-        pub const ALL: [DirectS3Read; 3] = [DirectS3Read::Enabled, DirectS3Read::Disabled, DirectS3Read::Auto];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DirectS3Read::Enabled => "ENABLED",
-                DirectS3Read::Disabled => "DISABLED",
-                DirectS3Read::Auto => "AUTO",
-            }
-        }
-    }
-
-    impl std::fmt::Display for DirectS3Read {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DirectS3Read> for Value {
-        fn from(v: DirectS3Read) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DirectS3Read> for Val<DirectS3Read> {
-        fn from(v: DirectS3Read) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The format in which Lambda sends your function's application and system logs to CloudWatch. Select between plain
-    /// text and structured JSON.
-    ///
-    /// Rendered as its CloudFormation spelling ([`LogFormat::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum LogFormat {
-        /// `Text`
-        Text,
-        /// `JSON`
-        Json,
-    }
-
-    impl LogFormat {
-        /// Every variant, in schema order.
-        pub const ALL: [LogFormat; 2] = [LogFormat::Text, LogFormat::Json];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                LogFormat::Text => "Text",
-                LogFormat::Json => "JSON",
-            }
-        }
-    }
-
-    impl std::fmt::Display for LogFormat {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<LogFormat> for Value {
-        fn from(v: LogFormat) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<LogFormat> for Val<LogFormat> {
-        fn from(v: LogFormat) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The tracing mode.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Mode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Mode {
-        /// `Active`
-        Active,
-        /// `PassThrough`
-        PassThrough,
-    }
-
-    impl Mode {
-        /// Every variant, in schema order.
-        pub const ALL: [Mode; 2] = [Mode::Active, Mode::PassThrough];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Mode::Active => "Active",
-                Mode::PassThrough => "PassThrough",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Mode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Mode> for Value {
-        fn from(v: Mode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Mode> for Val<Mode> {
-        fn from(v: Mode) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The type of deployment package. Set to ``Image`` for container image and set ``Zip`` for .zip file archive.
-    ///
-    /// Rendered as its CloudFormation spelling ([`PackageType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PackageType {
-        /// `Image`
-        Image,
-        /// `Zip`
-        Zip,
-    }
-
-    impl PackageType {
-        /// Every variant, in schema order.
-        pub const ALL: [PackageType; 2] = [PackageType::Image, PackageType::Zip];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PackageType::Image => "Image",
-                PackageType::Zip => "Zip",
-            }
-        }
-    }
-
-    impl std::fmt::Display for PackageType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PackageType> for Value {
-        fn from(v: PackageType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PackageType> for Val<PackageType> {
-        fn from(v: PackageType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The function recursion configuration.
-    ///
-    /// Rendered as its CloudFormation spelling ([`RecursiveLoop::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum RecursiveLoop {
-        /// `Allow`
-        Allow,
-        /// `Terminate`
-        Terminate,
-    }
-
-    impl RecursiveLoop {
-        /// Every variant, in schema order.
-        pub const ALL: [RecursiveLoop; 2] = [RecursiveLoop::Allow, RecursiveLoop::Terminate];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                RecursiveLoop::Allow => "Allow",
-                RecursiveLoop::Terminate => "Terminate",
-            }
-        }
-    }
-
-    impl std::fmt::Display for RecursiveLoop {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<RecursiveLoop> for Value {
-        fn from(v: RecursiveLoop) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<RecursiveLoop> for Val<RecursiveLoop> {
-        fn from(v: RecursiveLoop) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The identifier of the function's [runtime](https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html).
-    /// Runtime is required if the deployment package is a .zip file archive. Specifying a runtime results in an error if
-    /// you're deploying a function using a container image.
-    ///
-    /// The following list includes deprecated runtimes. Lambda blocks creating new functions and updating existing
-    /// functions shortly after each runtime is deprecated. For more information, see [Runtime use after
-    /// deprecation](https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html#runtime-deprecation-levels).
-    ///
-    /// For a list of all currently supported runtimes, see [Supported
-    /// runtimes](https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html#runtimes-supported).
-    ///
-    /// Rendered as its CloudFormation spelling ([`Runtime::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Runtime {
-        /// `dotnet10`
-        Dotnet10,
-        /// `dotnet6`
-        Dotnet6,
-        /// `dotnet8`
-        Dotnet8,
-        /// `dotnetcore1.0`
-        Dotnetcore10,
-        /// `dotnetcore2.0`
-        Dotnetcore20,
-        /// `dotnetcore2.1`
-        Dotnetcore21,
-        /// `dotnetcore3.1`
-        Dotnetcore31,
-        /// `go1.x`
-        Go1X,
-        /// `java11`
-        Java11,
-        /// `java11.al2023`
-        Java11Al2023,
-        /// `java17`
-        Java17,
-        /// `java17.al2023`
-        Java17Al2023,
-        /// `java21`
-        Java21,
-        /// `java25`
-        Java25,
-        /// `java8`
-        Java8,
-        /// `java8.al2`
-        Java8Al2,
-        /// `java8.al2023`
-        Java8Al2023,
-        /// `nodejs`
-        Nodejs,
-        /// `nodejs10.x`
-        Nodejs10X,
-        /// `nodejs12.x`
-        Nodejs12X,
-        /// `nodejs14.x`
-        Nodejs14X,
-        /// `nodejs16.x`
-        Nodejs16X,
-        /// `nodejs18.x`
-        Nodejs18X,
-        /// `nodejs20.x`
-        Nodejs20X,
-        /// `nodejs22.x`
-        Nodejs22X,
-        /// `nodejs24.x`
-        Nodejs24X,
-        /// `nodejs26.x`
-        Nodejs26X,
-        /// `nodejs4.3`
-        Nodejs43,
-        /// `nodejs4.3-edge`
-        Nodejs43Edge,
-        /// `nodejs6.10`
-        Nodejs610,
-        /// `nodejs8.10`
-        Nodejs810,
-        /// `provided`
-        Provided,
-        /// `provided.al2`
-        ProvidedAl2,
-        /// `provided.al2023`
-        ProvidedAl2023,
-        /// `python2.7`
-        Python27,
-        /// `python3.10`
-        Python310,
-        /// `python3.11`
-        Python311,
-        /// `python3.12`
-        Python312,
-        /// `python3.13`
-        Python313,
-        /// `python3.14`
-        Python314,
-        /// `python3.15`
-        Python315,
-        /// `python3.6`
-        Python36,
-        /// `python3.7`
-        Python37,
-        /// `python3.8`
-        Python38,
-        /// `python3.9`
-        Python39,
-        /// `ruby2.5`
-        Ruby25,
-        /// `ruby2.7`
-        Ruby27,
-        /// `ruby3.2`
-        Ruby32,
-        /// `ruby3.3`
-        Ruby33,
-        /// `ruby3.4`
-        Ruby34,
-        /// `ruby4.0`
-        Ruby40,
-    }
-
-    impl Runtime {
-        /// Every variant, in schema order.
-        pub const ALL: [Runtime; 51] = [
-            Runtime::Dotnet10,
-            Runtime::Dotnet6,
-            Runtime::Dotnet8,
-            Runtime::Dotnetcore10,
-            Runtime::Dotnetcore20,
-            Runtime::Dotnetcore21,
-            Runtime::Dotnetcore31,
-            Runtime::Go1X,
-            Runtime::Java11,
-            Runtime::Java11Al2023,
-            Runtime::Java17,
-            Runtime::Java17Al2023,
-            Runtime::Java21,
-            Runtime::Java25,
-            Runtime::Java8,
-            Runtime::Java8Al2,
-            Runtime::Java8Al2023,
-            Runtime::Nodejs,
-            Runtime::Nodejs10X,
-            Runtime::Nodejs12X,
-            Runtime::Nodejs14X,
-            Runtime::Nodejs16X,
-            Runtime::Nodejs18X,
-            Runtime::Nodejs20X,
-            Runtime::Nodejs22X,
-            Runtime::Nodejs24X,
-            Runtime::Nodejs26X,
-            Runtime::Nodejs43,
-            Runtime::Nodejs43Edge,
-            Runtime::Nodejs610,
-            Runtime::Nodejs810,
-            Runtime::Provided,
-            Runtime::ProvidedAl2,
-            Runtime::ProvidedAl2023,
-            Runtime::Python27,
-            Runtime::Python310,
-            Runtime::Python311,
-            Runtime::Python312,
-            Runtime::Python313,
-            Runtime::Python314,
-            Runtime::Python315,
-            Runtime::Python36,
-            Runtime::Python37,
-            Runtime::Python38,
-            Runtime::Python39,
-            Runtime::Ruby25,
-            Runtime::Ruby27,
-            Runtime::Ruby32,
-            Runtime::Ruby33,
-            Runtime::Ruby34,
-            Runtime::Ruby40,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Runtime::Dotnet10 => "dotnet10",
-                Runtime::Dotnet6 => "dotnet6",
-                Runtime::Dotnet8 => "dotnet8",
-                Runtime::Dotnetcore10 => "dotnetcore1.0",
-                Runtime::Dotnetcore20 => "dotnetcore2.0",
-                Runtime::Dotnetcore21 => "dotnetcore2.1",
-                Runtime::Dotnetcore31 => "dotnetcore3.1",
-                Runtime::Go1X => "go1.x",
-                Runtime::Java11 => "java11",
-                Runtime::Java11Al2023 => "java11.al2023",
-                Runtime::Java17 => "java17",
-                Runtime::Java17Al2023 => "java17.al2023",
-                Runtime::Java21 => "java21",
-                Runtime::Java25 => "java25",
-                Runtime::Java8 => "java8",
-                Runtime::Java8Al2 => "java8.al2",
-                Runtime::Java8Al2023 => "java8.al2023",
-                Runtime::Nodejs => "nodejs",
-                Runtime::Nodejs10X => "nodejs10.x",
-                Runtime::Nodejs12X => "nodejs12.x",
-                Runtime::Nodejs14X => "nodejs14.x",
-                Runtime::Nodejs16X => "nodejs16.x",
-                Runtime::Nodejs18X => "nodejs18.x",
-                Runtime::Nodejs20X => "nodejs20.x",
-                Runtime::Nodejs22X => "nodejs22.x",
-                Runtime::Nodejs24X => "nodejs24.x",
-                Runtime::Nodejs26X => "nodejs26.x",
-                Runtime::Nodejs43 => "nodejs4.3",
-                Runtime::Nodejs43Edge => "nodejs4.3-edge",
-                Runtime::Nodejs610 => "nodejs6.10",
-                Runtime::Nodejs810 => "nodejs8.10",
-                Runtime::Provided => "provided",
-                Runtime::ProvidedAl2 => "provided.al2",
-                Runtime::ProvidedAl2023 => "provided.al2023",
-                Runtime::Python27 => "python2.7",
-                Runtime::Python310 => "python3.10",
-                Runtime::Python311 => "python3.11",
-                Runtime::Python312 => "python3.12",
-                Runtime::Python313 => "python3.13",
-                Runtime::Python314 => "python3.14",
-                Runtime::Python315 => "python3.15",
-                Runtime::Python36 => "python3.6",
-                Runtime::Python37 => "python3.7",
-                Runtime::Python38 => "python3.8",
-                Runtime::Python39 => "python3.9",
-                Runtime::Ruby25 => "ruby2.5",
-                Runtime::Ruby27 => "ruby2.7",
-                Runtime::Ruby32 => "ruby3.2",
-                Runtime::Ruby33 => "ruby3.3",
-                Runtime::Ruby34 => "ruby3.4",
-                Runtime::Ruby40 => "ruby4.0",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Runtime {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Runtime> for Value {
-        fn from(v: Runtime) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Runtime> for Val<Runtime> {
-        fn from(v: Runtime) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Specifies the storage mode for the deployment package. Use ``COPY`` to store the package in LAMlong-managed storage.
-    /// Use ``REFERENCE`` to read the package directly from the Amazon S3 bucket. If omitted, the default is ``COPY``.
-    ///
-    /// Rendered as its CloudFormation spelling ([`S3ObjectStorageMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum S3ObjectStorageMode {
-        /// `COPY`
-        Copy,
-        /// `REFERENCE`
-        Reference,
-    }
-
-    impl S3ObjectStorageMode {
-        /// Every variant, in schema order.
-        pub const ALL: [S3ObjectStorageMode; 2] = [S3ObjectStorageMode::Copy, S3ObjectStorageMode::Reference];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                S3ObjectStorageMode::Copy => "COPY",
-                S3ObjectStorageMode::Reference => "REFERENCE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for S3ObjectStorageMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<S3ObjectStorageMode> for Value {
-        fn from(v: S3ObjectStorageMode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<S3ObjectStorageMode> for Val<S3ObjectStorageMode> {
-        fn from(v: S3ObjectStorageMode) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Set this property to filter the system logs for your function that Lambda sends to CloudWatch. Lambda only sends
-    /// system logs at the selected level of detail and lower, where ``DEBUG`` is the highest level and ``WARN`` is the
-    /// lowest.
-    ///
-    /// Rendered as its CloudFormation spelling ([`SystemLogLevel::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SystemLogLevel {
-        /// `DEBUG`
-        Debug,
-        /// `INFO`
-        Info,
-        /// `WARN`
-        Warn,
-    }
-
-    impl SystemLogLevel {
-        /// Every variant, in schema order.
-        pub const ALL: [SystemLogLevel; 3] = [SystemLogLevel::Debug, SystemLogLevel::Info, SystemLogLevel::Warn];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SystemLogLevel::Debug => "DEBUG",
-                SystemLogLevel::Info => "INFO",
-                SystemLogLevel::Warn => "WARN",
-            }
-        }
-    }
-
-    impl std::fmt::Display for SystemLogLevel {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<SystemLogLevel> for Value {
-        fn from(v: SystemLogLevel) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<SystemLogLevel> for Val<SystemLogLevel> {
-        fn from(v: SystemLogLevel) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Tenant isolation mode allows for invocation to be sent to a corresponding execution environment dedicated to a
-    /// specific tenant ID.
-    ///
-    /// Rendered as its CloudFormation spelling ([`TenantIsolationMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TenantIsolationMode {
-        /// `PER_TENANT`
-        PerTenant,
-    }
-
-    impl TenantIsolationMode {
-        /// Every variant, in schema order.
-        pub const ALL: [TenantIsolationMode; 1] = [TenantIsolationMode::PerTenant];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                TenantIsolationMode::PerTenant => "PER_TENANT",
-            }
-        }
-    }
-
-    impl std::fmt::Display for TenantIsolationMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<TenantIsolationMode> for Value {
-        fn from(v: TenantIsolationMode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<TenantIsolationMode> for Val<TenantIsolationMode> {
-        fn from(v: TenantIsolationMode) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Specify the runtime update mode.
-    ///
-    /// \+ *Auto (default)* - Automatically update to the most recent and secure runtime version using a [Two-phase runtime
-    /// version rollout](https://docs.aws.amazon.com/lambda/latest/dg/runtimes-update.html#runtime-management-two-phase).
-    /// This is the best choice for most customers to ensure they always benefit from runtime updates.
-    ///
-    /// \+ *FunctionUpdate* - LAM updates the runtime of you function to the most recent and secure runtime version when you
-    /// update your function. This approach synchronizes runtime updates with function deployments, giving you control over
-    /// when runtime updates are applied and allowing you to detect and mitigate rare runtime update incompatibilities
-    /// early. When using this setting, you need to regularly update your functions to keep their runtime up-to-date.
-    ///
-    /// \+ *Manual* - You specify a runtime version in your function configuration. The function will use this runtime
-    /// version indefinitely. In the rare case where a new runtime version is incompatible with an existing function, this
-    /// allows you to roll back your function to an earlier runtime version. For more information, see [Roll back a runtime
-    /// version](https://docs.aws.amazon.com/lambda/latest/dg/runtimes-update.html#runtime-management-rollback).
-    ///
-    /// \*Valid Values*: ``Auto`` | ``FunctionUpdate`` | ``Manual``
-    ///
-    /// Rendered as its CloudFormation spelling ([`UpdateRuntimeOn::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum UpdateRuntimeOn {
-        /// `Auto`
-        Auto,
-        /// `FunctionUpdate`
-        FunctionUpdate,
-        /// `Manual`
-        Manual,
-    }
-
-    impl UpdateRuntimeOn {
-        /// Every variant, in schema order.
-        pub const ALL: [UpdateRuntimeOn; 3] =
-            [UpdateRuntimeOn::Auto, UpdateRuntimeOn::FunctionUpdate, UpdateRuntimeOn::Manual];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                UpdateRuntimeOn::Auto => "Auto",
-                UpdateRuntimeOn::FunctionUpdate => "FunctionUpdate",
-                UpdateRuntimeOn::Manual => "Manual",
-            }
-        }
-    }
-
-    impl std::fmt::Display for UpdateRuntimeOn {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<UpdateRuntimeOn> for Value {
-        fn from(v: UpdateRuntimeOn) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<UpdateRuntimeOn> for Val<UpdateRuntimeOn> {
-        fn from(v: UpdateRuntimeOn) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Specify the runtime update mode.
+        ///
+        /// \+ *Auto (default)* - Automatically update to the most recent and secure runtime version using a [Two-phase
+        /// runtime version
+        /// rollout](https://docs.aws.amazon.com/lambda/latest/dg/runtimes-update.html#runtime-management-two-phase). This
+        /// is the best choice for most customers to ensure they always benefit from runtime updates.
+        ///
+        /// \+ *FunctionUpdate* - LAM updates the runtime of you function to the most recent and secure runtime version when
+        /// you update your function. This approach synchronizes runtime updates with function deployments, giving you
+        /// control over when runtime updates are applied and allowing you to detect and mitigate rare runtime update
+        /// incompatibilities early. When using this setting, you need to regularly update your functions to keep their
+        /// runtime up-to-date.
+        ///
+        /// \+ *Manual* - You specify a runtime version in your function configuration. The function will use this runtime
+        /// version indefinitely. In the rare case where a new runtime version is incompatible with an existing function,
+        /// this allows you to roll back your function to an earlier runtime version. For more information, see [Roll back a
+        /// runtime version](https://docs.aws.amazon.com/lambda/latest/dg/runtimes-update.html#runtime-management-rollback).
+        ///
+        /// \*Valid Values*: ``Auto`` | ``FunctionUpdate`` | ``Manual``
+        UpdateRuntimeOn[3] {
+            Auto = "Auto",
+            FunctionUpdate = "FunctionUpdate",
+            Manual = "Manual",
         }
     }
 }
@@ -4898,325 +3718,75 @@ pub mod layer_version {
 
     property_type!(Content);
 
-    /// Rendered as its CloudFormation spelling ([`CompatibleArchitectures::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum CompatibleArchitectures {
-        /// `arm64`
-        Arm64,
-        /// `x86_64`
-        X8664,
-    }
-
-    impl CompatibleArchitectures {
-        /// Every variant, in schema order.
-        pub const ALL: [CompatibleArchitectures; 2] = [CompatibleArchitectures::Arm64, CompatibleArchitectures::X8664];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                CompatibleArchitectures::Arm64 => "arm64",
-                CompatibleArchitectures::X8664 => "x86_64",
-            }
+    cfn_enum! {
+        CompatibleArchitectures[2] {
+            Arm64 = "arm64",
+            X8664 = "x86_64",
         }
     }
 
-    impl std::fmt::Display for CompatibleArchitectures {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        CompatibleRuntimes[51] {
+            Dotnet10 = "dotnet10",
+            Dotnet6 = "dotnet6",
+            Dotnet8 = "dotnet8",
+            Dotnetcore10 = "dotnetcore1.0",
+            Dotnetcore20 = "dotnetcore2.0",
+            Dotnetcore21 = "dotnetcore2.1",
+            Dotnetcore31 = "dotnetcore3.1",
+            Go1X = "go1.x",
+            Java11 = "java11",
+            Java11Al2023 = "java11.al2023",
+            Java17 = "java17",
+            Java17Al2023 = "java17.al2023",
+            Java21 = "java21",
+            Java25 = "java25",
+            Java8 = "java8",
+            Java8Al2 = "java8.al2",
+            Java8Al2023 = "java8.al2023",
+            Nodejs = "nodejs",
+            Nodejs10X = "nodejs10.x",
+            Nodejs12X = "nodejs12.x",
+            Nodejs14X = "nodejs14.x",
+            Nodejs16X = "nodejs16.x",
+            Nodejs18X = "nodejs18.x",
+            Nodejs20X = "nodejs20.x",
+            Nodejs22X = "nodejs22.x",
+            Nodejs24X = "nodejs24.x",
+            Nodejs26X = "nodejs26.x",
+            Nodejs43 = "nodejs4.3",
+            Nodejs43Edge = "nodejs4.3-edge",
+            Nodejs610 = "nodejs6.10",
+            Nodejs810 = "nodejs8.10",
+            Provided = "provided",
+            ProvidedAl2 = "provided.al2",
+            ProvidedAl2023 = "provided.al2023",
+            Python27 = "python2.7",
+            Python310 = "python3.10",
+            Python311 = "python3.11",
+            Python312 = "python3.12",
+            Python313 = "python3.13",
+            Python314 = "python3.14",
+            Python315 = "python3.15",
+            Python36 = "python3.6",
+            Python37 = "python3.7",
+            Python38 = "python3.8",
+            Python39 = "python3.9",
+            Ruby25 = "ruby2.5",
+            Ruby27 = "ruby2.7",
+            Ruby32 = "ruby3.2",
+            Ruby33 = "ruby3.3",
+            Ruby34 = "ruby3.4",
+            Ruby40 = "ruby4.0",
         }
     }
 
-    impl From<CompatibleArchitectures> for Value {
-        fn from(v: CompatibleArchitectures) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<CompatibleArchitectures> for Val<CompatibleArchitectures> {
-        fn from(v: CompatibleArchitectures) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`CompatibleRuntimes::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum CompatibleRuntimes {
-        /// `dotnet10`
-        Dotnet10,
-        /// `dotnet6`
-        Dotnet6,
-        /// `dotnet8`
-        Dotnet8,
-        /// `dotnetcore1.0`
-        Dotnetcore10,
-        /// `dotnetcore2.0`
-        Dotnetcore20,
-        /// `dotnetcore2.1`
-        Dotnetcore21,
-        /// `dotnetcore3.1`
-        Dotnetcore31,
-        /// `go1.x`
-        Go1X,
-        /// `java11`
-        Java11,
-        /// `java11.al2023`
-        Java11Al2023,
-        /// `java17`
-        Java17,
-        /// `java17.al2023`
-        Java17Al2023,
-        /// `java21`
-        Java21,
-        /// `java25`
-        Java25,
-        /// `java8`
-        Java8,
-        /// `java8.al2`
-        Java8Al2,
-        /// `java8.al2023`
-        Java8Al2023,
-        /// `nodejs`
-        Nodejs,
-        /// `nodejs10.x`
-        Nodejs10X,
-        /// `nodejs12.x`
-        Nodejs12X,
-        /// `nodejs14.x`
-        Nodejs14X,
-        /// `nodejs16.x`
-        Nodejs16X,
-        /// `nodejs18.x`
-        Nodejs18X,
-        /// `nodejs20.x`
-        Nodejs20X,
-        /// `nodejs22.x`
-        Nodejs22X,
-        /// `nodejs24.x`
-        Nodejs24X,
-        /// `nodejs26.x`
-        Nodejs26X,
-        /// `nodejs4.3`
-        Nodejs43,
-        /// `nodejs4.3-edge`
-        Nodejs43Edge,
-        /// `nodejs6.10`
-        Nodejs610,
-        /// `nodejs8.10`
-        Nodejs810,
-        /// `provided`
-        Provided,
-        /// `provided.al2`
-        ProvidedAl2,
-        /// `provided.al2023`
-        ProvidedAl2023,
-        /// `python2.7`
-        Python27,
-        /// `python3.10`
-        Python310,
-        /// `python3.11`
-        Python311,
-        /// `python3.12`
-        Python312,
-        /// `python3.13`
-        Python313,
-        /// `python3.14`
-        Python314,
-        /// `python3.15`
-        Python315,
-        /// `python3.6`
-        Python36,
-        /// `python3.7`
-        Python37,
-        /// `python3.8`
-        Python38,
-        /// `python3.9`
-        Python39,
-        /// `ruby2.5`
-        Ruby25,
-        /// `ruby2.7`
-        Ruby27,
-        /// `ruby3.2`
-        Ruby32,
-        /// `ruby3.3`
-        Ruby33,
-        /// `ruby3.4`
-        Ruby34,
-        /// `ruby4.0`
-        Ruby40,
-    }
-
-    impl CompatibleRuntimes {
-        /// Every variant, in schema order.
-        pub const ALL: [CompatibleRuntimes; 51] = [
-            CompatibleRuntimes::Dotnet10,
-            CompatibleRuntimes::Dotnet6,
-            CompatibleRuntimes::Dotnet8,
-            CompatibleRuntimes::Dotnetcore10,
-            CompatibleRuntimes::Dotnetcore20,
-            CompatibleRuntimes::Dotnetcore21,
-            CompatibleRuntimes::Dotnetcore31,
-            CompatibleRuntimes::Go1X,
-            CompatibleRuntimes::Java11,
-            CompatibleRuntimes::Java11Al2023,
-            CompatibleRuntimes::Java17,
-            CompatibleRuntimes::Java17Al2023,
-            CompatibleRuntimes::Java21,
-            CompatibleRuntimes::Java25,
-            CompatibleRuntimes::Java8,
-            CompatibleRuntimes::Java8Al2,
-            CompatibleRuntimes::Java8Al2023,
-            CompatibleRuntimes::Nodejs,
-            CompatibleRuntimes::Nodejs10X,
-            CompatibleRuntimes::Nodejs12X,
-            CompatibleRuntimes::Nodejs14X,
-            CompatibleRuntimes::Nodejs16X,
-            CompatibleRuntimes::Nodejs18X,
-            CompatibleRuntimes::Nodejs20X,
-            CompatibleRuntimes::Nodejs22X,
-            CompatibleRuntimes::Nodejs24X,
-            CompatibleRuntimes::Nodejs26X,
-            CompatibleRuntimes::Nodejs43,
-            CompatibleRuntimes::Nodejs43Edge,
-            CompatibleRuntimes::Nodejs610,
-            CompatibleRuntimes::Nodejs810,
-            CompatibleRuntimes::Provided,
-            CompatibleRuntimes::ProvidedAl2,
-            CompatibleRuntimes::ProvidedAl2023,
-            CompatibleRuntimes::Python27,
-            CompatibleRuntimes::Python310,
-            CompatibleRuntimes::Python311,
-            CompatibleRuntimes::Python312,
-            CompatibleRuntimes::Python313,
-            CompatibleRuntimes::Python314,
-            CompatibleRuntimes::Python315,
-            CompatibleRuntimes::Python36,
-            CompatibleRuntimes::Python37,
-            CompatibleRuntimes::Python38,
-            CompatibleRuntimes::Python39,
-            CompatibleRuntimes::Ruby25,
-            CompatibleRuntimes::Ruby27,
-            CompatibleRuntimes::Ruby32,
-            CompatibleRuntimes::Ruby33,
-            CompatibleRuntimes::Ruby34,
-            CompatibleRuntimes::Ruby40,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                CompatibleRuntimes::Dotnet10 => "dotnet10",
-                CompatibleRuntimes::Dotnet6 => "dotnet6",
-                CompatibleRuntimes::Dotnet8 => "dotnet8",
-                CompatibleRuntimes::Dotnetcore10 => "dotnetcore1.0",
-                CompatibleRuntimes::Dotnetcore20 => "dotnetcore2.0",
-                CompatibleRuntimes::Dotnetcore21 => "dotnetcore2.1",
-                CompatibleRuntimes::Dotnetcore31 => "dotnetcore3.1",
-                CompatibleRuntimes::Go1X => "go1.x",
-                CompatibleRuntimes::Java11 => "java11",
-                CompatibleRuntimes::Java11Al2023 => "java11.al2023",
-                CompatibleRuntimes::Java17 => "java17",
-                CompatibleRuntimes::Java17Al2023 => "java17.al2023",
-                CompatibleRuntimes::Java21 => "java21",
-                CompatibleRuntimes::Java25 => "java25",
-                CompatibleRuntimes::Java8 => "java8",
-                CompatibleRuntimes::Java8Al2 => "java8.al2",
-                CompatibleRuntimes::Java8Al2023 => "java8.al2023",
-                CompatibleRuntimes::Nodejs => "nodejs",
-                CompatibleRuntimes::Nodejs10X => "nodejs10.x",
-                CompatibleRuntimes::Nodejs12X => "nodejs12.x",
-                CompatibleRuntimes::Nodejs14X => "nodejs14.x",
-                CompatibleRuntimes::Nodejs16X => "nodejs16.x",
-                CompatibleRuntimes::Nodejs18X => "nodejs18.x",
-                CompatibleRuntimes::Nodejs20X => "nodejs20.x",
-                CompatibleRuntimes::Nodejs22X => "nodejs22.x",
-                CompatibleRuntimes::Nodejs24X => "nodejs24.x",
-                CompatibleRuntimes::Nodejs26X => "nodejs26.x",
-                CompatibleRuntimes::Nodejs43 => "nodejs4.3",
-                CompatibleRuntimes::Nodejs43Edge => "nodejs4.3-edge",
-                CompatibleRuntimes::Nodejs610 => "nodejs6.10",
-                CompatibleRuntimes::Nodejs810 => "nodejs8.10",
-                CompatibleRuntimes::Provided => "provided",
-                CompatibleRuntimes::ProvidedAl2 => "provided.al2",
-                CompatibleRuntimes::ProvidedAl2023 => "provided.al2023",
-                CompatibleRuntimes::Python27 => "python2.7",
-                CompatibleRuntimes::Python310 => "python3.10",
-                CompatibleRuntimes::Python311 => "python3.11",
-                CompatibleRuntimes::Python312 => "python3.12",
-                CompatibleRuntimes::Python313 => "python3.13",
-                CompatibleRuntimes::Python314 => "python3.14",
-                CompatibleRuntimes::Python315 => "python3.15",
-                CompatibleRuntimes::Python36 => "python3.6",
-                CompatibleRuntimes::Python37 => "python3.7",
-                CompatibleRuntimes::Python38 => "python3.8",
-                CompatibleRuntimes::Python39 => "python3.9",
-                CompatibleRuntimes::Ruby25 => "ruby2.5",
-                CompatibleRuntimes::Ruby27 => "ruby2.7",
-                CompatibleRuntimes::Ruby32 => "ruby3.2",
-                CompatibleRuntimes::Ruby33 => "ruby3.3",
-                CompatibleRuntimes::Ruby34 => "ruby3.4",
-                CompatibleRuntimes::Ruby40 => "ruby4.0",
-            }
-        }
-    }
-
-    impl std::fmt::Display for CompatibleRuntimes {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<CompatibleRuntimes> for Value {
-        fn from(v: CompatibleRuntimes) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<CompatibleRuntimes> for Val<CompatibleRuntimes> {
-        fn from(v: CompatibleRuntimes) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Specifies whether Lambda should copy the deployment package to its internal storage (COPY) or reference it directly
-    /// from your S3 bucket (REFERENCE).
-    ///
-    /// Rendered as its CloudFormation spelling ([`S3ObjectStorageMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum S3ObjectStorageMode {
-        /// `COPY`
-        Copy,
-        /// `REFERENCE`
-        Reference,
-    }
-
-    impl S3ObjectStorageMode {
-        /// Every variant, in schema order.
-        pub const ALL: [S3ObjectStorageMode; 2] = [S3ObjectStorageMode::Copy, S3ObjectStorageMode::Reference];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                S3ObjectStorageMode::Copy => "COPY",
-                S3ObjectStorageMode::Reference => "REFERENCE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for S3ObjectStorageMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<S3ObjectStorageMode> for Value {
-        fn from(v: S3ObjectStorageMode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<S3ObjectStorageMode> for Val<S3ObjectStorageMode> {
-        fn from(v: S3ObjectStorageMode) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Specifies whether Lambda should copy the deployment package to its internal storage (COPY) or reference it
+        /// directly from your S3 bucket (REFERENCE).
+        S3ObjectStorageMode[2] {
+            Copy = "COPY",
+            Reference = "REFERENCE",
         }
     }
 }
@@ -5785,117 +4355,22 @@ pub mod microvm_image {
 
     property_type!(Resources);
 
-    /// Rendered as its CloudFormation spelling ([`AdditionalOsCapabilities::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AdditionalOsCapabilities {
-        /// `ALL`
-        All,
-    }
-
-    impl AdditionalOsCapabilities {
-        /// Every variant, in schema order.
-        pub const ALL: [AdditionalOsCapabilities; 1] = [AdditionalOsCapabilities::All];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AdditionalOsCapabilities::All => "ALL",
-            }
+    cfn_enum! {
+        AdditionalOsCapabilities[1] {
+            All = "ALL",
         }
     }
 
-    impl std::fmt::Display for AdditionalOsCapabilities {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        Architecture[1] {
+            Arm64 = "ARM_64",
         }
     }
 
-    impl From<AdditionalOsCapabilities> for Value {
-        fn from(v: AdditionalOsCapabilities) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<AdditionalOsCapabilities> for Val<AdditionalOsCapabilities> {
-        fn from(v: AdditionalOsCapabilities) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`Architecture::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Architecture {
-        /// `ARM_64`
-        Arm64,
-    }
-
-    impl Architecture {
-        /// Every variant, in schema order.
-        pub const ALL: [Architecture; 1] = [Architecture::Arm64];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Architecture::Arm64 => "ARM_64",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Architecture {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Architecture> for Value {
-        fn from(v: Architecture) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Architecture> for Val<Architecture> {
-        fn from(v: Architecture) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`HookState::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum HookState {
-        /// `DISABLED`
-        Disabled,
-        /// `ENABLED`
-        Enabled,
-    }
-
-    impl HookState {
-        /// Every variant, in schema order.
-        pub const ALL: [HookState; 2] = [HookState::Disabled, HookState::Enabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                HookState::Disabled => "DISABLED",
-                HookState::Enabled => "ENABLED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for HookState {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<HookState> for Value {
-        fn from(v: HookState) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<HookState> for Val<HookState> {
-        fn from(v: HookState) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        HookState[2] {
+            Disabled = "DISABLED",
+            Enabled = "ENABLED",
         }
     }
 }
@@ -6069,86 +4544,19 @@ pub mod network_connector {
 
     property_type!(VpcEgressConfiguration);
 
-    /// Rendered as its CloudFormation spelling ([`AssociatedComputeResourceTypes::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AssociatedComputeResourceTypes {
-        /// `MicroVm`
-        MicroVm,
-        /// `WebFunction`
-        WebFunction,
-    }
-
-    impl AssociatedComputeResourceTypes {
-        /// Every variant, in schema order.
-        pub const ALL: [AssociatedComputeResourceTypes; 2] =
-            [AssociatedComputeResourceTypes::MicroVm, AssociatedComputeResourceTypes::WebFunction];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AssociatedComputeResourceTypes::MicroVm => "MicroVm",
-                AssociatedComputeResourceTypes::WebFunction => "WebFunction",
-            }
+    cfn_enum! {
+        AssociatedComputeResourceTypes[2] {
+            MicroVm = "MicroVm",
+            WebFunction = "WebFunction",
         }
     }
 
-    impl std::fmt::Display for AssociatedComputeResourceTypes {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<AssociatedComputeResourceTypes> for Value {
-        fn from(v: AssociatedComputeResourceTypes) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<AssociatedComputeResourceTypes> for Val<AssociatedComputeResourceTypes> {
-        fn from(v: AssociatedComputeResourceTypes) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The network protocol for the connector. Specify IPv4 for IPv4-only networking, or DualStack for both IPv4 and IPv6.
-    ///
-    /// Rendered as its CloudFormation spelling ([`NetworkProtocol::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum NetworkProtocol {
-        /// `IPv4`
-        IPv4,
-        /// `DualStack`
-        DualStack,
-    }
-
-    impl NetworkProtocol {
-        /// Every variant, in schema order.
-        pub const ALL: [NetworkProtocol; 2] = [NetworkProtocol::IPv4, NetworkProtocol::DualStack];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                NetworkProtocol::IPv4 => "IPv4",
-                NetworkProtocol::DualStack => "DualStack",
-            }
-        }
-    }
-
-    impl std::fmt::Display for NetworkProtocol {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<NetworkProtocol> for Value {
-        fn from(v: NetworkProtocol) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<NetworkProtocol> for Val<NetworkProtocol> {
-        fn from(v: NetworkProtocol) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The network protocol for the connector. Specify IPv4 for IPv4-only networking, or DualStack for both IPv4 and
+        /// IPv6.
+        NetworkProtocol[2] {
+            IPv4 = "IPv4",
+            DualStack = "DualStack",
         }
     }
 }
@@ -6307,50 +4715,15 @@ impl Handle<CfnPermission> {
 
 /// Property types and enums of [`CfnPermission`] (`AWS::Lambda::Permission`).
 pub mod permission {
-    use crate::core::value::{Val, Value};
 
-    /// The type of authentication that your function URL uses. Set to ``AWS_IAM`` if you want to restrict access to
-    /// authenticated users only. Set to ``NONE`` if you want to bypass IAM authentication to create a public endpoint. For
-    /// more information, see [Control access to Lambda function
-    /// URLs](https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html).
-    ///
-    /// Rendered as its CloudFormation spelling ([`FunctionUrlAuthType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum FunctionUrlAuthType {
-        /// `AWS_IAM`
-        AwsIam,
-        /// `NONE`
-        None,
-    }
-
-    impl FunctionUrlAuthType {
-        /// Every variant, in schema order.
-        pub const ALL: [FunctionUrlAuthType; 2] = [FunctionUrlAuthType::AwsIam, FunctionUrlAuthType::None];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                FunctionUrlAuthType::AwsIam => "AWS_IAM",
-                FunctionUrlAuthType::None => "NONE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for FunctionUrlAuthType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<FunctionUrlAuthType> for Value {
-        fn from(v: FunctionUrlAuthType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<FunctionUrlAuthType> for Val<FunctionUrlAuthType> {
-        fn from(v: FunctionUrlAuthType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The type of authentication that your function URL uses. Set to ``AWS_IAM`` if you want to restrict access to
+        /// authenticated users only. Set to ``NONE`` if you want to bypass IAM authentication to create a public endpoint.
+        /// For more information, see [Control access to Lambda function
+        /// URLs](https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html).
+        FunctionUrlAuthType[2] {
+            AwsIam = "AWS_IAM",
+            None = "NONE",
         }
     }
 }
@@ -6595,153 +4968,34 @@ pub mod url {
 
     property_type!(Cors);
 
-    /// Rendered as its CloudFormation spelling ([`AllowMethods::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AllowMethods {
-        /// `GET`
-        Get,
-        /// `PUT`
-        Put,
-        /// `HEAD`
-        Head,
-        /// `POST`
-        Post,
-        /// `PATCH`
-        Patch,
-        /// `DELETE`
-        Delete,
-        /// `*`
-        Empty,
-    }
-
-    impl AllowMethods {
-        /// Every variant, in schema order.
-        pub const ALL: [AllowMethods; 7] = [
-            AllowMethods::Get,
-            AllowMethods::Put,
-            AllowMethods::Head,
-            AllowMethods::Post,
-            AllowMethods::Patch,
-            AllowMethods::Delete,
-            AllowMethods::Empty,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AllowMethods::Get => "GET",
-                AllowMethods::Put => "PUT",
-                AllowMethods::Head => "HEAD",
-                AllowMethods::Post => "POST",
-                AllowMethods::Patch => "PATCH",
-                AllowMethods::Delete => "DELETE",
-                AllowMethods::Empty => "*",
-            }
+    cfn_enum! {
+        AllowMethods[7] {
+            Get = "GET",
+            Put = "PUT",
+            Head = "HEAD",
+            Post = "POST",
+            Patch = "PATCH",
+            Delete = "DELETE",
+            Empty = "*",
         }
     }
 
-    impl std::fmt::Display for AllowMethods {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// Can be either AWS_IAM if the requests are authorized via IAM, or NONE if no authorization is configured on the
+        /// Function URL.
+        AuthType[2] {
+            AwsIam = "AWS_IAM",
+            None = "NONE",
         }
     }
 
-    impl From<AllowMethods> for Value {
-        fn from(v: AllowMethods) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<AllowMethods> for Val<AllowMethods> {
-        fn from(v: AllowMethods) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Can be either AWS_IAM if the requests are authorized via IAM, or NONE if no authorization is configured on the
-    /// Function URL.
-    ///
-    /// Rendered as its CloudFormation spelling ([`AuthType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AuthType {
-        /// `AWS_IAM`
-        AwsIam,
-        /// `NONE`
-        None,
-    }
-
-    impl AuthType {
-        /// Every variant, in schema order.
-        pub const ALL: [AuthType; 2] = [AuthType::AwsIam, AuthType::None];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AuthType::AwsIam => "AWS_IAM",
-                AuthType::None => "NONE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for AuthType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<AuthType> for Value {
-        fn from(v: AuthType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<AuthType> for Val<AuthType> {
-        fn from(v: AuthType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The invocation mode for the function's URL. Set to BUFFERED if you want to buffer responses before returning them to
-    /// the client. Set to RESPONSE_STREAM if you want to stream responses, allowing faster time to first byte and larger
-    /// response payload sizes. If not set, defaults to BUFFERED.
-    ///
-    /// Rendered as its CloudFormation spelling ([`InvokeMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum InvokeMode {
-        /// `BUFFERED`
-        Buffered,
-        /// `RESPONSE_STREAM`
-        ResponseStream,
-    }
-
-    impl InvokeMode {
-        /// Every variant, in schema order.
-        pub const ALL: [InvokeMode; 2] = [InvokeMode::Buffered, InvokeMode::ResponseStream];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                InvokeMode::Buffered => "BUFFERED",
-                InvokeMode::ResponseStream => "RESPONSE_STREAM",
-            }
-        }
-    }
-
-    impl std::fmt::Display for InvokeMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<InvokeMode> for Value {
-        fn from(v: InvokeMode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<InvokeMode> for Val<InvokeMode> {
-        fn from(v: InvokeMode) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The invocation mode for the function's URL. Set to BUFFERED if you want to buffer responses before returning
+        /// them to the client. Set to RESPONSE_STREAM if you want to stream responses, allowing faster time to first byte
+        /// and larger response payload sizes. If not set, defaults to BUFFERED.
+        InvokeMode[2] {
+            Buffered = "BUFFERED",
+            ResponseStream = "RESPONSE_STREAM",
         }
     }
 }
@@ -7309,91 +5563,20 @@ pub mod web_function_endpoint {
 
     property_type!(ThrottleConfig);
 
-    /// The authentication type for the endpoint.
-    ///
-    /// Rendered as its CloudFormation spelling ([`AuthType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AuthType {
-        /// `ApplicationManaged`
-        ApplicationManaged,
-        /// `IamAuth`
-        IamAuth,
-    }
-
-    impl AuthType {
-        /// Every variant, in schema order.
-        pub const ALL: [AuthType; 2] = [AuthType::ApplicationManaged, AuthType::IamAuth];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AuthType::ApplicationManaged => "ApplicationManaged",
-                AuthType::IamAuth => "IamAuth",
-            }
+    cfn_enum! {
+        /// The authentication type for the endpoint.
+        AuthType[2] {
+            ApplicationManaged = "ApplicationManaged",
+            IamAuth = "IamAuth",
         }
     }
 
-    impl std::fmt::Display for AuthType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<AuthType> for Value {
-        fn from(v: AuthType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<AuthType> for Val<AuthType> {
-        fn from(v: AuthType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The type of the endpoint.
-    ///
-    /// Rendered as its CloudFormation spelling ([`EndpointType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum EndpointType {
-        /// `HomeRegion`
-        HomeRegion,
-        /// `MultiRegion`
-        MultiRegion,
-        /// `PerRegion`
-        PerRegion,
-    }
-
-    impl EndpointType {
-        /// Every variant, in schema order.
-        pub const ALL: [EndpointType; 3] =
-            [EndpointType::HomeRegion, EndpointType::MultiRegion, EndpointType::PerRegion];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                EndpointType::HomeRegion => "HomeRegion",
-                EndpointType::MultiRegion => "MultiRegion",
-                EndpointType::PerRegion => "PerRegion",
-            }
-        }
-    }
-
-    impl std::fmt::Display for EndpointType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<EndpointType> for Value {
-        fn from(v: EndpointType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<EndpointType> for Val<EndpointType> {
-        fn from(v: EndpointType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The type of the endpoint.
+        EndpointType[3] {
+            HomeRegion = "HomeRegion",
+            MultiRegion = "MultiRegion",
+            PerRegion = "PerRegion",
         }
     }
 }
@@ -7788,109 +5971,24 @@ pub mod web_function_revision {
 
     property_type!(TelemetryConfig);
 
-    /// The application log level.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ApplicationLogLevel::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ApplicationLogLevel {
-        /// `TRACE`
-        Trace,
-        /// `DEBUG`
-        Debug,
-        /// `INFO`
-        Info,
-        /// `WARN`
-        Warn,
-        /// `ERROR`
-        Error,
-        /// `FATAL`
-        Fatal,
-    }
-
-    impl ApplicationLogLevel {
-        /// Every variant, in schema order.
-        pub const ALL: [ApplicationLogLevel; 6] = [
-            ApplicationLogLevel::Trace,
-            ApplicationLogLevel::Debug,
-            ApplicationLogLevel::Info,
-            ApplicationLogLevel::Warn,
-            ApplicationLogLevel::Error,
-            ApplicationLogLevel::Fatal,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ApplicationLogLevel::Trace => "TRACE",
-                ApplicationLogLevel::Debug => "DEBUG",
-                ApplicationLogLevel::Info => "INFO",
-                ApplicationLogLevel::Warn => "WARN",
-                ApplicationLogLevel::Error => "ERROR",
-                ApplicationLogLevel::Fatal => "FATAL",
-            }
+    cfn_enum! {
+        /// The application log level.
+        ApplicationLogLevel[6] {
+            Trace = "TRACE",
+            Debug = "DEBUG",
+            Info = "INFO",
+            Warn = "WARN",
+            Error = "ERROR",
+            Fatal = "FATAL",
         }
     }
 
-    impl std::fmt::Display for ApplicationLogLevel {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ApplicationLogLevel> for Value {
-        fn from(v: ApplicationLogLevel) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ApplicationLogLevel> for Val<ApplicationLogLevel> {
-        fn from(v: ApplicationLogLevel) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The system log level.
-    ///
-    /// Rendered as its CloudFormation spelling ([`SystemLogLevel::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SystemLogLevel {
-        /// `DEBUG`
-        Debug,
-        /// `INFO`
-        Info,
-        /// `WARN`
-        Warn,
-    }
-
-    impl SystemLogLevel {
-        /// Every variant, in schema order.
-        pub const ALL: [SystemLogLevel; 3] = [SystemLogLevel::Debug, SystemLogLevel::Info, SystemLogLevel::Warn];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SystemLogLevel::Debug => "DEBUG",
-                SystemLogLevel::Info => "INFO",
-                SystemLogLevel::Warn => "WARN",
-            }
-        }
-    }
-
-    impl std::fmt::Display for SystemLogLevel {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<SystemLogLevel> for Value {
-        fn from(v: SystemLogLevel) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<SystemLogLevel> for Val<SystemLogLevel> {
-        fn from(v: SystemLogLevel) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The system log level.
+        SystemLogLevel[3] {
+            Debug = "DEBUG",
+            Info = "INFO",
+            Warn = "WARN",
         }
     }
 }

@@ -4234,649 +4234,119 @@ pub mod bot {
 
     property_type!(WaitAndContinueSpecification);
 
-    /// Rendered as its CloudFormation spelling ([`AssistedNluMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AssistedNluMode {
-        /// `Primary`
-        Primary,
-        /// `Fallback`
-        Fallback,
-    }
-
-    impl AssistedNluMode {
-        /// Every variant, in schema order.
-        pub const ALL: [AssistedNluMode; 2] = [AssistedNluMode::Primary, AssistedNluMode::Fallback];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AssistedNluMode::Primary => "Primary",
-                AssistedNluMode::Fallback => "Fallback",
-            }
+    cfn_enum! {
+        AssistedNluMode[2] {
+            Primary = "Primary",
+            Fallback = "Fallback",
         }
     }
 
-    impl std::fmt::Display for AssistedNluMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        AudioRecognitionStrategy[1] {
+            UseSlotValuesAsCustomVocabulary = "UseSlotValuesAsCustomVocabulary",
         }
     }
 
-    impl From<AssistedNluMode> for Value {
-        fn from(v: AssistedNluMode) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        AudioType[7] {
+            MelodyChipperChime = "MELODY_CHIPPER_CHIME",
+            MelodyCuriousCrawl = "MELODY_CURIOUS_CRAWL",
+            MelodyRisingRipple = "MELODY_RISING_RIPPLE",
+            MelodyPatientPing = "MELODY_PATIENT_PING",
+            MelodyPonderingPong = "MELODY_PONDERING_PONG",
+            TypingKineticKeys = "TYPING_KINETIC_KEYS",
+            TypingQuietQwerty = "TYPING_QUIET_QWERTY",
         }
     }
 
-    impl From<AssistedNluMode> for Val<AssistedNluMode> {
-        fn from(v: AssistedNluMode) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        BedrockTraceStatus[2] {
+            Enabled = "ENABLED",
+            Disabled = "DISABLED",
         }
     }
 
-    /// Rendered as its CloudFormation spelling ([`AudioRecognitionStrategy::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AudioRecognitionStrategy {
-        /// `UseSlotValuesAsCustomVocabulary`
-        UseSlotValuesAsCustomVocabulary,
-    }
-
-    impl AudioRecognitionStrategy {
-        /// Every variant, in schema order.
-        pub const ALL: [AudioRecognitionStrategy; 1] = [AudioRecognitionStrategy::UseSlotValuesAsCustomVocabulary];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AudioRecognitionStrategy::UseSlotValuesAsCustomVocabulary => "UseSlotValuesAsCustomVocabulary",
-            }
+    cfn_enum! {
+        /// The type of a bot to create.
+        BotType[2] {
+            Bot = "Bot",
+            BotNetwork = "BotNetwork",
         }
     }
 
-    impl std::fmt::Display for AudioRecognitionStrategy {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        DialogActionType[9] {
+            CloseIntent = "CloseIntent",
+            ConfirmIntent = "ConfirmIntent",
+            ElicitIntent = "ElicitIntent",
+            ElicitSlot = "ElicitSlot",
+            StartIntent = "StartIntent",
+            FulfillIntent = "FulfillIntent",
+            EndConversation = "EndConversation",
+            EvaluateConditional = "EvaluateConditional",
+            InvokeDialogCodeHook = "InvokeDialogCodeHook",
         }
     }
 
-    impl From<AudioRecognitionStrategy> for Value {
-        fn from(v: AudioRecognitionStrategy) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        Engine[4] {
+            Standard = "standard",
+            Neural = "neural",
+            LongForm = "long-form",
+            Generative = "generative",
         }
     }
 
-    impl From<AudioRecognitionStrategy> for Val<AudioRecognitionStrategy> {
-        fn from(v: AudioRecognitionStrategy) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        MessageSelectionStrategy[2] {
+            Random = "Random",
+            Ordered = "Ordered",
         }
     }
 
-    /// Rendered as its CloudFormation spelling ([`AudioType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AudioType {
-        /// `MELODY_CHIPPER_CHIME`
-        MelodyChipperChime,
-        /// `MELODY_CURIOUS_CRAWL`
-        MelodyCuriousCrawl,
-        /// `MELODY_RISING_RIPPLE`
-        MelodyRisingRipple,
-        /// `MELODY_PATIENT_PING`
-        MelodyPatientPing,
-        /// `MELODY_PONDERING_PONG`
-        MelodyPonderingPong,
-        /// `TYPING_KINETIC_KEYS`
-        TypingKineticKeys,
-        /// `TYPING_QUIET_QWERTY`
-        TypingQuietQwerty,
-    }
-
-    impl AudioType {
-        /// Every variant, in schema order.
-        pub const ALL: [AudioType; 7] = [
-            AudioType::MelodyChipperChime,
-            AudioType::MelodyCuriousCrawl,
-            AudioType::MelodyRisingRipple,
-            AudioType::MelodyPatientPing,
-            AudioType::MelodyPonderingPong,
-            AudioType::TypingKineticKeys,
-            AudioType::TypingQuietQwerty,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AudioType::MelodyChipperChime => "MELODY_CHIPPER_CHIME",
-                AudioType::MelodyCuriousCrawl => "MELODY_CURIOUS_CRAWL",
-                AudioType::MelodyRisingRipple => "MELODY_RISING_RIPPLE",
-                AudioType::MelodyPatientPing => "MELODY_PATIENT_PING",
-                AudioType::MelodyPonderingPong => "MELODY_PONDERING_PONG",
-                AudioType::TypingKineticKeys => "TYPING_KINETIC_KEYS",
-                AudioType::TypingQuietQwerty => "TYPING_QUIET_QWERTY",
-            }
+    cfn_enum! {
+        ObfuscationSettingType[2] {
+            None = "None",
+            DefaultObfuscation = "DefaultObfuscation",
         }
     }
 
-    impl std::fmt::Display for AudioType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        SlotConstraint[2] {
+            Required = "Required",
+            Optional = "Optional",
         }
     }
 
-    impl From<AudioType> for Value {
-        fn from(v: AudioType) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        SlotShape[2] {
+            Scalar = "Scalar",
+            List = "List",
         }
     }
 
-    impl From<AudioType> for Val<AudioType> {
-        fn from(v: AudioType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        SlotValueResolutionStrategy[3] {
+            OriginalValue = "ORIGINAL_VALUE",
+            TopResolution = "TOP_RESOLUTION",
+            Concatenation = "CONCATENATION",
         }
     }
 
-    /// Rendered as its CloudFormation spelling ([`BedrockTraceStatus::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum BedrockTraceStatus {
-        /// `ENABLED`
-        Enabled,
-        /// `DISABLED`
-        Disabled,
-    }
-
-    impl BedrockTraceStatus {
-        /// Every variant, in schema order.
-        pub const ALL: [BedrockTraceStatus; 2] = [BedrockTraceStatus::Enabled, BedrockTraceStatus::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                BedrockTraceStatus::Enabled => "ENABLED",
-                BedrockTraceStatus::Disabled => "DISABLED",
-            }
+    cfn_enum! {
+        SpeechDetectionSensitivity[3] {
+            Default = "Default",
+            HighNoiseTolerance = "HighNoiseTolerance",
+            MaximumNoiseTolerance = "MaximumNoiseTolerance",
         }
     }
 
-    impl std::fmt::Display for BedrockTraceStatus {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<BedrockTraceStatus> for Value {
-        fn from(v: BedrockTraceStatus) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<BedrockTraceStatus> for Val<BedrockTraceStatus> {
-        fn from(v: BedrockTraceStatus) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The type of a bot to create.
-    ///
-    /// Rendered as its CloudFormation spelling ([`BotType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum BotType {
-        /// `Bot`
-        Bot,
-        /// `BotNetwork`
-        BotNetwork,
-    }
-
-    impl BotType {
-        /// Every variant, in schema order.
-        pub const ALL: [BotType; 2] = [BotType::Bot, BotType::BotNetwork];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                BotType::Bot => "Bot",
-                BotType::BotNetwork => "BotNetwork",
-            }
-        }
-    }
-
-    impl std::fmt::Display for BotType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<BotType> for Value {
-        fn from(v: BotType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<BotType> for Val<BotType> {
-        fn from(v: BotType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`DialogActionType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DialogActionType {
-        /// `CloseIntent`
-        CloseIntent,
-        /// `ConfirmIntent`
-        ConfirmIntent,
-        /// `ElicitIntent`
-        ElicitIntent,
-        /// `ElicitSlot`
-        ElicitSlot,
-        /// `StartIntent`
-        StartIntent,
-        /// `FulfillIntent`
-        FulfillIntent,
-        /// `EndConversation`
-        EndConversation,
-        /// `EvaluateConditional`
-        EvaluateConditional,
-        /// `InvokeDialogCodeHook`
-        InvokeDialogCodeHook,
-    }
-
-    impl DialogActionType {
-        /// Every variant, in schema order.
-        pub const ALL: [DialogActionType; 9] = [
-            DialogActionType::CloseIntent,
-            DialogActionType::ConfirmIntent,
-            DialogActionType::ElicitIntent,
-            DialogActionType::ElicitSlot,
-            DialogActionType::StartIntent,
-            DialogActionType::FulfillIntent,
-            DialogActionType::EndConversation,
-            DialogActionType::EvaluateConditional,
-            DialogActionType::InvokeDialogCodeHook,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DialogActionType::CloseIntent => "CloseIntent",
-                DialogActionType::ConfirmIntent => "ConfirmIntent",
-                DialogActionType::ElicitIntent => "ElicitIntent",
-                DialogActionType::ElicitSlot => "ElicitSlot",
-                DialogActionType::StartIntent => "StartIntent",
-                DialogActionType::FulfillIntent => "FulfillIntent",
-                DialogActionType::EndConversation => "EndConversation",
-                DialogActionType::EvaluateConditional => "EvaluateConditional",
-                DialogActionType::InvokeDialogCodeHook => "InvokeDialogCodeHook",
-            }
-        }
-    }
-
-    impl std::fmt::Display for DialogActionType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DialogActionType> for Value {
-        fn from(v: DialogActionType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DialogActionType> for Val<DialogActionType> {
-        fn from(v: DialogActionType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`Engine::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Engine {
-        /// `standard`
-        Standard,
-        /// `neural`
-        Neural,
-        /// `long-form`
-        LongForm,
-        /// `generative`
-        Generative,
-    }
-
-    impl Engine {
-        /// Every variant, in schema order.
-        pub const ALL: [Engine; 4] = [Engine::Standard, Engine::Neural, Engine::LongForm, Engine::Generative];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Engine::Standard => "standard",
-                Engine::Neural => "neural",
-                Engine::LongForm => "long-form",
-                Engine::Generative => "generative",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Engine {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Engine> for Value {
-        fn from(v: Engine) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Engine> for Val<Engine> {
-        fn from(v: Engine) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`MessageSelectionStrategy::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum MessageSelectionStrategy {
-        /// `Random`
-        Random,
-        /// `Ordered`
-        Ordered,
-    }
-
-    impl MessageSelectionStrategy {
-        /// Every variant, in schema order.
-        pub const ALL: [MessageSelectionStrategy; 2] =
-            [MessageSelectionStrategy::Random, MessageSelectionStrategy::Ordered];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                MessageSelectionStrategy::Random => "Random",
-                MessageSelectionStrategy::Ordered => "Ordered",
-            }
-        }
-    }
-
-    impl std::fmt::Display for MessageSelectionStrategy {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<MessageSelectionStrategy> for Value {
-        fn from(v: MessageSelectionStrategy) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<MessageSelectionStrategy> for Val<MessageSelectionStrategy> {
-        fn from(v: MessageSelectionStrategy) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`ObfuscationSettingType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ObfuscationSettingType {
-        /// `None`
-        None,
-        /// `DefaultObfuscation`
-        DefaultObfuscation,
-    }
-
-    impl ObfuscationSettingType {
-        /// Every variant, in schema order.
-        pub const ALL: [ObfuscationSettingType; 2] =
-            [ObfuscationSettingType::None, ObfuscationSettingType::DefaultObfuscation];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ObfuscationSettingType::None => "None",
-                ObfuscationSettingType::DefaultObfuscation => "DefaultObfuscation",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ObfuscationSettingType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ObfuscationSettingType> for Value {
-        fn from(v: ObfuscationSettingType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ObfuscationSettingType> for Val<ObfuscationSettingType> {
-        fn from(v: ObfuscationSettingType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`SlotConstraint::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SlotConstraint {
-        /// `Required`
-        Required,
-        /// `Optional`
-        Optional,
-    }
-
-    impl SlotConstraint {
-        /// Every variant, in schema order.
-        pub const ALL: [SlotConstraint; 2] = [SlotConstraint::Required, SlotConstraint::Optional];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SlotConstraint::Required => "Required",
-                SlotConstraint::Optional => "Optional",
-            }
-        }
-    }
-
-    impl std::fmt::Display for SlotConstraint {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<SlotConstraint> for Value {
-        fn from(v: SlotConstraint) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<SlotConstraint> for Val<SlotConstraint> {
-        fn from(v: SlotConstraint) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`SlotShape::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SlotShape {
-        /// `Scalar`
-        Scalar,
-        /// `List`
-        List,
-    }
-
-    impl SlotShape {
-        /// Every variant, in schema order.
-        pub const ALL: [SlotShape; 2] = [SlotShape::Scalar, SlotShape::List];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SlotShape::Scalar => "Scalar",
-                SlotShape::List => "List",
-            }
-        }
-    }
-
-    impl std::fmt::Display for SlotShape {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<SlotShape> for Value {
-        fn from(v: SlotShape) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<SlotShape> for Val<SlotShape> {
-        fn from(v: SlotShape) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`SlotValueResolutionStrategy::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SlotValueResolutionStrategy {
-        /// `ORIGINAL_VALUE`
-        OriginalValue,
-        /// `TOP_RESOLUTION`
-        TopResolution,
-        /// `CONCATENATION`
-        Concatenation,
-    }
-
-    impl SlotValueResolutionStrategy {
-        /// Every variant, in schema order.
-        pub const ALL: [SlotValueResolutionStrategy; 3] = [
-            SlotValueResolutionStrategy::OriginalValue,
-            SlotValueResolutionStrategy::TopResolution,
-            SlotValueResolutionStrategy::Concatenation,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SlotValueResolutionStrategy::OriginalValue => "ORIGINAL_VALUE",
-                SlotValueResolutionStrategy::TopResolution => "TOP_RESOLUTION",
-                SlotValueResolutionStrategy::Concatenation => "CONCATENATION",
-            }
-        }
-    }
-
-    impl std::fmt::Display for SlotValueResolutionStrategy {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<SlotValueResolutionStrategy> for Value {
-        fn from(v: SlotValueResolutionStrategy) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<SlotValueResolutionStrategy> for Val<SlotValueResolutionStrategy> {
-        fn from(v: SlotValueResolutionStrategy) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`SpeechDetectionSensitivity::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SpeechDetectionSensitivity {
-        /// `Default`
-        Default,
-        /// `HighNoiseTolerance`
-        HighNoiseTolerance,
-        /// `MaximumNoiseTolerance`
-        MaximumNoiseTolerance,
-    }
-
-    impl SpeechDetectionSensitivity {
-        /// Every variant, in schema order.
-        pub const ALL: [SpeechDetectionSensitivity; 3] = [
-            SpeechDetectionSensitivity::Default,
-            SpeechDetectionSensitivity::HighNoiseTolerance,
-            SpeechDetectionSensitivity::MaximumNoiseTolerance,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SpeechDetectionSensitivity::Default => "Default",
-                SpeechDetectionSensitivity::HighNoiseTolerance => "HighNoiseTolerance",
-                SpeechDetectionSensitivity::MaximumNoiseTolerance => "MaximumNoiseTolerance",
-            }
-        }
-    }
-
-    impl std::fmt::Display for SpeechDetectionSensitivity {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<SpeechDetectionSensitivity> for Value {
-        fn from(v: SpeechDetectionSensitivity) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<SpeechDetectionSensitivity> for Val<SpeechDetectionSensitivity> {
-        fn from(v: SpeechDetectionSensitivity) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`SpeechModelPreference::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SpeechModelPreference {
-        /// `Standard`
-        Standard,
-        /// `Neural`
-        Neural,
-        /// `Deepgram`
-        Deepgram,
-        /// `Advanced`
-        Advanced,
-    }
-
-    impl SpeechModelPreference {
-        /// Every variant, in schema order.
-        pub const ALL: [SpeechModelPreference; 4] = [
-            SpeechModelPreference::Standard,
-            SpeechModelPreference::Neural,
-            SpeechModelPreference::Deepgram,
-            SpeechModelPreference::Advanced,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SpeechModelPreference::Standard => "Standard",
-                SpeechModelPreference::Neural => "Neural",
-                SpeechModelPreference::Deepgram => "Deepgram",
-                SpeechModelPreference::Advanced => "Advanced",
-            }
-        }
-    }
-
-    impl std::fmt::Display for SpeechModelPreference {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<SpeechModelPreference> for Value {
-        fn from(v: SpeechModelPreference) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<SpeechModelPreference> for Val<SpeechModelPreference> {
-        fn from(v: SpeechModelPreference) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        SpeechModelPreference[4] {
+            Standard = "Standard",
+            Neural = "Neural",
+            Deepgram = "Deepgram",
+            Advanced = "Advanced",
         }
     }
 }

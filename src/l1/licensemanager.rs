@@ -107,139 +107,30 @@ impl Handle<CfnGrant> {
 
 /// Property types and enums of [`CfnGrant`] (`AWS::LicenseManager::Grant`).
 pub mod grant {
-    use crate::core::value::{Val, Value};
 
-    /// Rendered as its CloudFormation spelling ([`AllowedOperations::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AllowedOperations {
-        /// `CheckInLicense`
-        CheckInLicense,
-        /// `CheckoutBorrowLicense`
-        CheckoutBorrowLicense,
-        /// `CheckoutLicense`
-        CheckoutLicense,
-        /// `CreateGrant`
-        CreateGrant,
-        /// `CreateToken`
-        CreateToken,
-        /// `ExtendConsumptionLicense`
-        ExtendConsumptionLicense,
-        /// `ListPurchasedLicenses`
-        ListPurchasedLicenses,
-    }
-
-    impl AllowedOperations {
-        /// Every variant, in schema order.
-        pub const ALL: [AllowedOperations; 7] = [
-            AllowedOperations::CheckInLicense,
-            AllowedOperations::CheckoutBorrowLicense,
-            AllowedOperations::CheckoutLicense,
-            AllowedOperations::CreateGrant,
-            AllowedOperations::CreateToken,
-            AllowedOperations::ExtendConsumptionLicense,
-            AllowedOperations::ListPurchasedLicenses,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AllowedOperations::CheckInLicense => "CheckInLicense",
-                AllowedOperations::CheckoutBorrowLicense => "CheckoutBorrowLicense",
-                AllowedOperations::CheckoutLicense => "CheckoutLicense",
-                AllowedOperations::CreateGrant => "CreateGrant",
-                AllowedOperations::CreateToken => "CreateToken",
-                AllowedOperations::ExtendConsumptionLicense => "ExtendConsumptionLicense",
-                AllowedOperations::ListPurchasedLicenses => "ListPurchasedLicenses",
-            }
+    cfn_enum! {
+        AllowedOperations[7] {
+            CheckInLicense = "CheckInLicense",
+            CheckoutBorrowLicense = "CheckoutBorrowLicense",
+            CheckoutLicense = "CheckoutLicense",
+            CreateGrant = "CreateGrant",
+            CreateToken = "CreateToken",
+            ExtendConsumptionLicense = "ExtendConsumptionLicense",
+            ListPurchasedLicenses = "ListPurchasedLicenses",
         }
     }
 
-    impl std::fmt::Display for AllowedOperations {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<AllowedOperations> for Value {
-        fn from(v: AllowedOperations) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<AllowedOperations> for Val<AllowedOperations> {
-        fn from(v: AllowedOperations) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`Status::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Status {
-        /// `ACTIVE`
-        Active,
-        /// `DELETED`
-        Deleted,
-        /// `DISABLED`
-        Disabled,
-        /// `FAILED_WORKFLOW`
-        FailedWorkflow,
-        /// `PENDING_ACCEPT`
-        PendingAccept,
-        /// `PENDING_DELETE`
-        PendingDelete,
-        /// `PENDING_WORKFLOW`
-        PendingWorkflow,
-        /// `REJECTED`
-        Rejected,
-        /// `WORKFLOW_COMPLETED`
-        WorkflowCompleted,
-    }
-
-    impl Status {
-        /// Every variant, in schema order.
-        pub const ALL: [Status; 9] = [
-            Status::Active,
-            Status::Deleted,
-            Status::Disabled,
-            Status::FailedWorkflow,
-            Status::PendingAccept,
-            Status::PendingDelete,
-            Status::PendingWorkflow,
-            Status::Rejected,
-            Status::WorkflowCompleted,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Status::Active => "ACTIVE",
-                Status::Deleted => "DELETED",
-                Status::Disabled => "DISABLED",
-                Status::FailedWorkflow => "FAILED_WORKFLOW",
-                Status::PendingAccept => "PENDING_ACCEPT",
-                Status::PendingDelete => "PENDING_DELETE",
-                Status::PendingWorkflow => "PENDING_WORKFLOW",
-                Status::Rejected => "REJECTED",
-                Status::WorkflowCompleted => "WORKFLOW_COMPLETED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Status {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Status> for Value {
-        fn from(v: Status) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Status> for Val<Status> {
-        fn from(v: Status) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        Status[9] {
+            Active = "ACTIVE",
+            Deleted = "DELETED",
+            Disabled = "DISABLED",
+            FailedWorkflow = "FAILED_WORKFLOW",
+            PendingAccept = "PENDING_ACCEPT",
+            PendingDelete = "PENDING_DELETE",
+            PendingWorkflow = "PENDING_WORKFLOW",
+            Rejected = "REJECTED",
+            WorkflowCompleted = "WORKFLOW_COMPLETED",
         }
     }
 }
@@ -627,189 +518,43 @@ pub mod license {
 
     property_type!(ValidityDateFormat);
 
-    /// Rendered as its CloudFormation spelling ([`RenewType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum RenewType {
-        /// `Monthly`
-        Monthly,
-        /// `None`
-        None,
-        /// `Weekly`
-        Weekly,
-    }
-
-    impl RenewType {
-        /// Every variant, in schema order.
-        pub const ALL: [RenewType; 3] = [RenewType::Monthly, RenewType::None, RenewType::Weekly];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                RenewType::Monthly => "Monthly",
-                RenewType::None => "None",
-                RenewType::Weekly => "Weekly",
-            }
+    cfn_enum! {
+        RenewType[3] {
+            Monthly = "Monthly",
+            None = "None",
+            Weekly = "Weekly",
         }
     }
 
-    impl std::fmt::Display for RenewType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<RenewType> for Value {
-        fn from(v: RenewType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<RenewType> for Val<RenewType> {
-        fn from(v: RenewType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`Unit::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Unit {
-        /// `Bits`
-        Bits,
-        /// `Bits/Second`
-        BitsSecond,
-        /// `Bytes`
-        Bytes,
-        /// `Bytes/Second`
-        BytesSecond,
-        /// `Count`
-        Count,
-        /// `Count/Second`
-        CountSecond,
-        /// `Gigabits`
-        Gigabits,
-        /// `Gigabits/Second`
-        GigabitsSecond,
-        /// `Gigabytes`
-        Gigabytes,
-        /// `Gigabytes/Second`
-        GigabytesSecond,
-        /// `Kilobits`
-        Kilobits,
-        /// `Kilobits/Second`
-        KilobitsSecond,
-        /// `Kilobytes`
-        Kilobytes,
-        /// `Kilobytes/Second`
-        KilobytesSecond,
-        /// `Megabits`
-        Megabits,
-        /// `Megabits/Second`
-        MegabitsSecond,
-        /// `Megabytes`
-        Megabytes,
-        /// `Megabytes/Second`
-        MegabytesSecond,
-        /// `Microseconds`
-        Microseconds,
-        /// `Milliseconds`
-        Milliseconds,
-        /// `None`
-        None,
-        /// `Percent`
-        Percent,
-        /// `Seconds`
-        Seconds,
-        /// `Terabits`
-        Terabits,
-        /// `Terabits/Second`
-        TerabitsSecond,
-        /// `Terabytes`
-        Terabytes,
-        /// `Terabytes/Second`
-        TerabytesSecond,
-    }
-
-    impl Unit {
-        /// Every variant, in schema order.
-        pub const ALL: [Unit; 27] = [
-            Unit::Bits,
-            Unit::BitsSecond,
-            Unit::Bytes,
-            Unit::BytesSecond,
-            Unit::Count,
-            Unit::CountSecond,
-            Unit::Gigabits,
-            Unit::GigabitsSecond,
-            Unit::Gigabytes,
-            Unit::GigabytesSecond,
-            Unit::Kilobits,
-            Unit::KilobitsSecond,
-            Unit::Kilobytes,
-            Unit::KilobytesSecond,
-            Unit::Megabits,
-            Unit::MegabitsSecond,
-            Unit::Megabytes,
-            Unit::MegabytesSecond,
-            Unit::Microseconds,
-            Unit::Milliseconds,
-            Unit::None,
-            Unit::Percent,
-            Unit::Seconds,
-            Unit::Terabits,
-            Unit::TerabitsSecond,
-            Unit::Terabytes,
-            Unit::TerabytesSecond,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Unit::Bits => "Bits",
-                Unit::BitsSecond => "Bits/Second",
-                Unit::Bytes => "Bytes",
-                Unit::BytesSecond => "Bytes/Second",
-                Unit::Count => "Count",
-                Unit::CountSecond => "Count/Second",
-                Unit::Gigabits => "Gigabits",
-                Unit::GigabitsSecond => "Gigabits/Second",
-                Unit::Gigabytes => "Gigabytes",
-                Unit::GigabytesSecond => "Gigabytes/Second",
-                Unit::Kilobits => "Kilobits",
-                Unit::KilobitsSecond => "Kilobits/Second",
-                Unit::Kilobytes => "Kilobytes",
-                Unit::KilobytesSecond => "Kilobytes/Second",
-                Unit::Megabits => "Megabits",
-                Unit::MegabitsSecond => "Megabits/Second",
-                Unit::Megabytes => "Megabytes",
-                Unit::MegabytesSecond => "Megabytes/Second",
-                Unit::Microseconds => "Microseconds",
-                Unit::Milliseconds => "Milliseconds",
-                Unit::None => "None",
-                Unit::Percent => "Percent",
-                Unit::Seconds => "Seconds",
-                Unit::Terabits => "Terabits",
-                Unit::TerabitsSecond => "Terabits/Second",
-                Unit::Terabytes => "Terabytes",
-                Unit::TerabytesSecond => "Terabytes/Second",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Unit {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Unit> for Value {
-        fn from(v: Unit) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Unit> for Val<Unit> {
-        fn from(v: Unit) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        Unit[27] {
+            Bits = "Bits",
+            BitsSecond = "Bits/Second",
+            Bytes = "Bytes",
+            BytesSecond = "Bytes/Second",
+            Count = "Count",
+            CountSecond = "Count/Second",
+            Gigabits = "Gigabits",
+            GigabitsSecond = "Gigabits/Second",
+            Gigabytes = "Gigabytes",
+            GigabytesSecond = "Gigabytes/Second",
+            Kilobits = "Kilobits",
+            KilobitsSecond = "Kilobits/Second",
+            Kilobytes = "Kilobytes",
+            KilobytesSecond = "Kilobytes/Second",
+            Megabits = "Megabits",
+            MegabitsSecond = "Megabits/Second",
+            Megabytes = "Megabytes",
+            MegabytesSecond = "Megabytes/Second",
+            Microseconds = "Microseconds",
+            Milliseconds = "Milliseconds",
+            None = "None",
+            Percent = "Percent",
+            Seconds = "Seconds",
+            Terabits = "Terabits",
+            TerabitsSecond = "Terabits/Second",
+            Terabytes = "Terabytes",
+            TerabytesSecond = "Terabytes/Second",
         }
     }
 }
@@ -1562,56 +1307,13 @@ pub mod license_configuration {
 
     property_type!(ProductInformationFilter);
 
-    /// Dimension used to track the license inventory.
-    ///
-    /// Rendered as its CloudFormation spelling ([`LicenseCountingType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum LicenseCountingType {
-        /// `vCPU`
-        VCPU,
-        /// `Instance`
-        Instance,
-        /// `Core`
-        Core,
-        /// `Socket`
-        Socket,
-    }
-
-    impl LicenseCountingType {
-        /// Every variant, in schema order.
-        pub const ALL: [LicenseCountingType; 4] = [
-            LicenseCountingType::VCPU,
-            LicenseCountingType::Instance,
-            LicenseCountingType::Core,
-            LicenseCountingType::Socket,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                LicenseCountingType::VCPU => "vCPU",
-                LicenseCountingType::Instance => "Instance",
-                LicenseCountingType::Core => "Core",
-                LicenseCountingType::Socket => "Socket",
-            }
-        }
-    }
-
-    impl std::fmt::Display for LicenseCountingType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<LicenseCountingType> for Value {
-        fn from(v: LicenseCountingType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<LicenseCountingType> for Val<LicenseCountingType> {
-        fn from(v: LicenseCountingType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Dimension used to track the license inventory.
+        LicenseCountingType[4] {
+            VCPU = "vCPU",
+            Instance = "Instance",
+            Core = "Core",
+            Socket = "Socket",
         }
     }
 }
@@ -1813,98 +1515,21 @@ pub mod report_generator {
 
     property_type!(ReportFrequency);
 
-    /// Time period between each report. The period can be daily, weekly, or monthly.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Period::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Period {
-        /// `DAY`
-        Day,
-        /// `WEEK`
-        Week,
-        /// `MONTH`
-        Month,
-        /// `ONE_TIME`
-        OneTime,
-    }
-
-    impl Period {
-        /// Every variant, in schema order.
-        pub const ALL: [Period; 4] = [Period::Day, Period::Week, Period::Month, Period::OneTime];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Period::Day => "DAY",
-                Period::Week => "WEEK",
-                Period::Month => "MONTH",
-                Period::OneTime => "ONE_TIME",
-            }
+    cfn_enum! {
+        /// Time period between each report. The period can be daily, weekly, or monthly.
+        Period[4] {
+            Day = "DAY",
+            Week = "WEEK",
+            Month = "MONTH",
+            OneTime = "ONE_TIME",
         }
     }
 
-    impl std::fmt::Display for Period {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Period> for Value {
-        fn from(v: Period) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Period> for Val<Period> {
-        fn from(v: Period) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`ReportType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ReportType {
-        /// `LicenseConfigurationSummaryReport`
-        LicenseConfigurationSummaryReport,
-        /// `LicenseConfigurationUsageReport`
-        LicenseConfigurationUsageReport,
-        /// `LicenseAssetGroupUsageReport`
-        LicenseAssetGroupUsageReport,
-    }
-
-    impl ReportType {
-        /// Every variant, in schema order.
-        pub const ALL: [ReportType; 3] = [
-            ReportType::LicenseConfigurationSummaryReport,
-            ReportType::LicenseConfigurationUsageReport,
-            ReportType::LicenseAssetGroupUsageReport,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ReportType::LicenseConfigurationSummaryReport => "LicenseConfigurationSummaryReport",
-                ReportType::LicenseConfigurationUsageReport => "LicenseConfigurationUsageReport",
-                ReportType::LicenseAssetGroupUsageReport => "LicenseAssetGroupUsageReport",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ReportType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ReportType> for Value {
-        fn from(v: ReportType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ReportType> for Val<ReportType> {
-        fn from(v: ReportType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        ReportType[3] {
+            LicenseConfigurationSummaryReport = "LicenseConfigurationSummaryReport",
+            LicenseConfigurationUsageReport = "LicenseConfigurationUsageReport",
+            LicenseAssetGroupUsageReport = "LicenseAssetGroupUsageReport",
         }
     }
 }

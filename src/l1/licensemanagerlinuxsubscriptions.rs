@@ -109,44 +109,11 @@ impl Handle<CfnSubscriptionProvider> {
 
 /// Property types and enums of [`CfnSubscriptionProvider`] (`AWS::LicenseManagerLinuxSubscriptions::SubscriptionProvider`).
 pub mod subscription_provider {
-    use crate::core::value::{Val, Value};
 
-    /// The Linux subscription provider that the registration is for.
-    ///
-    /// Rendered as its CloudFormation spelling ([`SubscriptionProviderSource::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SubscriptionProviderSource {
-        /// `RedHat`
-        RedHat,
-    }
-
-    impl SubscriptionProviderSource {
-        /// Every variant, in schema order.
-        pub const ALL: [SubscriptionProviderSource; 1] = [SubscriptionProviderSource::RedHat];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SubscriptionProviderSource::RedHat => "RedHat",
-            }
-        }
-    }
-
-    impl std::fmt::Display for SubscriptionProviderSource {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<SubscriptionProviderSource> for Value {
-        fn from(v: SubscriptionProviderSource) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<SubscriptionProviderSource> for Val<SubscriptionProviderSource> {
-        fn from(v: SubscriptionProviderSource) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The Linux subscription provider that the registration is for.
+        SubscriptionProviderSource[1] {
+            RedHat = "RedHat",
         }
     }
 }

@@ -253,42 +253,10 @@ pub mod license_server_endpoint {
 
     property_type!(ServerSettings);
 
-    /// The type of license server.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ServerType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ServerType {
-        /// `RDS_SAL`
-        RdsSal,
-    }
-
-    impl ServerType {
-        /// Every variant, in schema order.
-        pub const ALL: [ServerType; 1] = [ServerType::RdsSal];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ServerType::RdsSal => "RDS_SAL",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ServerType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ServerType> for Value {
-        fn from(v: ServerType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ServerType> for Val<ServerType> {
-        fn from(v: ServerType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The type of license server.
+        ServerType[1] {
+            RdsSal = "RDS_SAL",
         }
     }
 }

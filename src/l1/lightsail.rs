@@ -160,341 +160,73 @@ impl Handle<CfnAlarm> {
 
 /// Property types and enums of [`CfnAlarm`] (`AWS::Lightsail::Alarm`).
 pub mod alarm {
-    use crate::core::value::{Val, Value};
 
-    /// The arithmetic operation to use when comparing the specified statistic to the threshold. The specified statistic
-    /// value is used as the first operand.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ComparisonOperator::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ComparisonOperator {
-        /// `GreaterThanOrEqualToThreshold`
-        GreaterThanOrEqualToThreshold,
-        /// `GreaterThanThreshold`
-        GreaterThanThreshold,
-        /// `LessThanOrEqualToThreshold`
-        LessThanOrEqualToThreshold,
-        /// `LessThanThreshold`
-        LessThanThreshold,
-    }
-
-    impl ComparisonOperator {
-        /// Every variant, in schema order.
-        pub const ALL: [ComparisonOperator; 4] = [
-            ComparisonOperator::GreaterThanOrEqualToThreshold,
-            ComparisonOperator::GreaterThanThreshold,
-            ComparisonOperator::LessThanOrEqualToThreshold,
-            ComparisonOperator::LessThanThreshold,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ComparisonOperator::GreaterThanOrEqualToThreshold => "GreaterThanOrEqualToThreshold",
-                ComparisonOperator::GreaterThanThreshold => "GreaterThanThreshold",
-                ComparisonOperator::LessThanOrEqualToThreshold => "LessThanOrEqualToThreshold",
-                ComparisonOperator::LessThanThreshold => "LessThanThreshold",
-            }
+    cfn_enum! {
+        /// The arithmetic operation to use when comparing the specified statistic to the threshold. The specified statistic
+        /// value is used as the first operand.
+        ComparisonOperator[4] {
+            GreaterThanOrEqualToThreshold = "GreaterThanOrEqualToThreshold",
+            GreaterThanThreshold = "GreaterThanThreshold",
+            LessThanOrEqualToThreshold = "LessThanOrEqualToThreshold",
+            LessThanThreshold = "LessThanThreshold",
         }
     }
 
-    impl std::fmt::Display for ComparisonOperator {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        ContactProtocols[2] {
+            Email = "Email",
+            Sms = "SMS",
         }
     }
 
-    impl From<ComparisonOperator> for Value {
-        fn from(v: ComparisonOperator) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// The name of the metric to associate with the alarm.
+        MetricName[27] {
+            BurstCapacityPercentage = "BurstCapacityPercentage",
+            BurstCapacityTime = "BurstCapacityTime",
+            CPUUtilization = "CPUUtilization",
+            ClientTLSNegotiationErrorCount = "ClientTLSNegotiationErrorCount",
+            DatabaseConnections = "DatabaseConnections",
+            DiskQueueDepth = "DiskQueueDepth",
+            FreeStorageSpace = "FreeStorageSpace",
+            FreeableMemory = "FreeableMemory",
+            HTTPCodeInstance2xxCount = "HTTPCode_Instance_2XX_Count",
+            HTTPCodeInstance3xxCount = "HTTPCode_Instance_3XX_Count",
+            HTTPCodeInstance4xxCount = "HTTPCode_Instance_4XX_Count",
+            HTTPCodeInstance5xxCount = "HTTPCode_Instance_5XX_Count",
+            HTTPCodeLb4xxCount = "HTTPCode_LB_4XX_Count",
+            HTTPCodeLb5xxCount = "HTTPCode_LB_5XX_Count",
+            HealthyHostCount = "HealthyHostCount",
+            InstanceResponseTime = "InstanceResponseTime",
+            NetworkIn = "NetworkIn",
+            NetworkOut = "NetworkOut",
+            NetworkReceiveThroughput = "NetworkReceiveThroughput",
+            NetworkTransmitThroughput = "NetworkTransmitThroughput",
+            RejectedConnectionCount = "RejectedConnectionCount",
+            RequestCount = "RequestCount",
+            StatusCheckFailed = "StatusCheckFailed",
+            StatusCheckFailedInstance = "StatusCheckFailed_Instance",
+            StatusCheckFailedSystem = "StatusCheckFailed_System",
+            SwapUsage = "SwapUsage",
+            UnhealthyHostCount = "UnhealthyHostCount",
         }
     }
 
-    impl From<ComparisonOperator> for Val<ComparisonOperator> {
-        fn from(v: ComparisonOperator) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        NotificationTriggers[3] {
+            Alarm = "ALARM",
+            InsufficientData = "INSUFFICIENT_DATA",
+            Ok = "OK",
         }
     }
 
-    /// Rendered as its CloudFormation spelling ([`ContactProtocols::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ContactProtocols {
-        /// `Email`
-        Email,
-        /// `SMS`
-        Sms,
-    }
-
-    impl ContactProtocols {
-        /// Every variant, in schema order.
-        pub const ALL: [ContactProtocols; 2] = [ContactProtocols::Email, ContactProtocols::Sms];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ContactProtocols::Email => "Email",
-                ContactProtocols::Sms => "SMS",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ContactProtocols {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ContactProtocols> for Value {
-        fn from(v: ContactProtocols) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ContactProtocols> for Val<ContactProtocols> {
-        fn from(v: ContactProtocols) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The name of the metric to associate with the alarm.
-    ///
-    /// Rendered as its CloudFormation spelling ([`MetricName::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum MetricName {
-        /// `BurstCapacityPercentage`
-        BurstCapacityPercentage,
-        /// `BurstCapacityTime`
-        BurstCapacityTime,
-        /// `CPUUtilization`
-        CPUUtilization,
-        /// `ClientTLSNegotiationErrorCount`
-        ClientTLSNegotiationErrorCount,
-        /// `DatabaseConnections`
-        DatabaseConnections,
-        /// `DiskQueueDepth`
-        DiskQueueDepth,
-        /// `FreeStorageSpace`
-        FreeStorageSpace,
-        /// `FreeableMemory`
-        FreeableMemory,
-        /// `HTTPCode_Instance_2XX_Count`
-        HTTPCodeInstance2xxCount,
-        /// `HTTPCode_Instance_3XX_Count`
-        HTTPCodeInstance3xxCount,
-        /// `HTTPCode_Instance_4XX_Count`
-        HTTPCodeInstance4xxCount,
-        /// `HTTPCode_Instance_5XX_Count`
-        HTTPCodeInstance5xxCount,
-        /// `HTTPCode_LB_4XX_Count`
-        HTTPCodeLb4xxCount,
-        /// `HTTPCode_LB_5XX_Count`
-        HTTPCodeLb5xxCount,
-        /// `HealthyHostCount`
-        HealthyHostCount,
-        /// `InstanceResponseTime`
-        InstanceResponseTime,
-        /// `NetworkIn`
-        NetworkIn,
-        /// `NetworkOut`
-        NetworkOut,
-        /// `NetworkReceiveThroughput`
-        NetworkReceiveThroughput,
-        /// `NetworkTransmitThroughput`
-        NetworkTransmitThroughput,
-        /// `RejectedConnectionCount`
-        RejectedConnectionCount,
-        /// `RequestCount`
-        RequestCount,
-        /// `StatusCheckFailed`
-        StatusCheckFailed,
-        /// `StatusCheckFailed_Instance`
-        StatusCheckFailedInstance,
-        /// `StatusCheckFailed_System`
-        StatusCheckFailedSystem,
-        /// `SwapUsage`
-        SwapUsage,
-        /// `UnhealthyHostCount`
-        UnhealthyHostCount,
-    }
-
-    impl MetricName {
-        /// Every variant, in schema order.
-        pub const ALL: [MetricName; 27] = [
-            MetricName::BurstCapacityPercentage,
-            MetricName::BurstCapacityTime,
-            MetricName::CPUUtilization,
-            MetricName::ClientTLSNegotiationErrorCount,
-            MetricName::DatabaseConnections,
-            MetricName::DiskQueueDepth,
-            MetricName::FreeStorageSpace,
-            MetricName::FreeableMemory,
-            MetricName::HTTPCodeInstance2xxCount,
-            MetricName::HTTPCodeInstance3xxCount,
-            MetricName::HTTPCodeInstance4xxCount,
-            MetricName::HTTPCodeInstance5xxCount,
-            MetricName::HTTPCodeLb4xxCount,
-            MetricName::HTTPCodeLb5xxCount,
-            MetricName::HealthyHostCount,
-            MetricName::InstanceResponseTime,
-            MetricName::NetworkIn,
-            MetricName::NetworkOut,
-            MetricName::NetworkReceiveThroughput,
-            MetricName::NetworkTransmitThroughput,
-            MetricName::RejectedConnectionCount,
-            MetricName::RequestCount,
-            MetricName::StatusCheckFailed,
-            MetricName::StatusCheckFailedInstance,
-            MetricName::StatusCheckFailedSystem,
-            MetricName::SwapUsage,
-            MetricName::UnhealthyHostCount,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                MetricName::BurstCapacityPercentage => "BurstCapacityPercentage",
-                MetricName::BurstCapacityTime => "BurstCapacityTime",
-                MetricName::CPUUtilization => "CPUUtilization",
-                MetricName::ClientTLSNegotiationErrorCount => "ClientTLSNegotiationErrorCount",
-                MetricName::DatabaseConnections => "DatabaseConnections",
-                MetricName::DiskQueueDepth => "DiskQueueDepth",
-                MetricName::FreeStorageSpace => "FreeStorageSpace",
-                MetricName::FreeableMemory => "FreeableMemory",
-                MetricName::HTTPCodeInstance2xxCount => "HTTPCode_Instance_2XX_Count",
-                MetricName::HTTPCodeInstance3xxCount => "HTTPCode_Instance_3XX_Count",
-                MetricName::HTTPCodeInstance4xxCount => "HTTPCode_Instance_4XX_Count",
-                MetricName::HTTPCodeInstance5xxCount => "HTTPCode_Instance_5XX_Count",
-                MetricName::HTTPCodeLb4xxCount => "HTTPCode_LB_4XX_Count",
-                MetricName::HTTPCodeLb5xxCount => "HTTPCode_LB_5XX_Count",
-                MetricName::HealthyHostCount => "HealthyHostCount",
-                MetricName::InstanceResponseTime => "InstanceResponseTime",
-                MetricName::NetworkIn => "NetworkIn",
-                MetricName::NetworkOut => "NetworkOut",
-                MetricName::NetworkReceiveThroughput => "NetworkReceiveThroughput",
-                MetricName::NetworkTransmitThroughput => "NetworkTransmitThroughput",
-                MetricName::RejectedConnectionCount => "RejectedConnectionCount",
-                MetricName::RequestCount => "RequestCount",
-                MetricName::StatusCheckFailed => "StatusCheckFailed",
-                MetricName::StatusCheckFailedInstance => "StatusCheckFailed_Instance",
-                MetricName::StatusCheckFailedSystem => "StatusCheckFailed_System",
-                MetricName::SwapUsage => "SwapUsage",
-                MetricName::UnhealthyHostCount => "UnhealthyHostCount",
-            }
-        }
-    }
-
-    impl std::fmt::Display for MetricName {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<MetricName> for Value {
-        fn from(v: MetricName) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<MetricName> for Val<MetricName> {
-        fn from(v: MetricName) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`NotificationTriggers::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum NotificationTriggers {
-        /// `ALARM`
-        Alarm,
-        /// `INSUFFICIENT_DATA`
-        InsufficientData,
-        /// `OK`
-        Ok,
-    }
-
-    impl NotificationTriggers {
-        /// Every variant, in schema order.
-        pub const ALL: [NotificationTriggers; 3] =
-            [NotificationTriggers::Alarm, NotificationTriggers::InsufficientData, NotificationTriggers::Ok];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                NotificationTriggers::Alarm => "ALARM",
-                NotificationTriggers::InsufficientData => "INSUFFICIENT_DATA",
-                NotificationTriggers::Ok => "OK",
-            }
-        }
-    }
-
-    impl std::fmt::Display for NotificationTriggers {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<NotificationTriggers> for Value {
-        fn from(v: NotificationTriggers) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<NotificationTriggers> for Val<NotificationTriggers> {
-        fn from(v: NotificationTriggers) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Sets how this alarm will handle missing data points.
-    ///
-    /// Rendered as its CloudFormation spelling ([`TreatMissingData::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TreatMissingData {
-        /// `breaching`
-        Breaching,
-        /// `ignore`
-        Ignore,
-        /// `missing`
-        Missing,
-        /// `notBreaching`
-        NotBreaching,
-    }
-
-    impl TreatMissingData {
-        /// Every variant, in schema order.
-        pub const ALL: [TreatMissingData; 4] = [
-            TreatMissingData::Breaching,
-            TreatMissingData::Ignore,
-            TreatMissingData::Missing,
-            TreatMissingData::NotBreaching,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                TreatMissingData::Breaching => "breaching",
-                TreatMissingData::Ignore => "ignore",
-                TreatMissingData::Missing => "missing",
-                TreatMissingData::NotBreaching => "notBreaching",
-            }
-        }
-    }
-
-    impl std::fmt::Display for TreatMissingData {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<TreatMissingData> for Value {
-        fn from(v: TreatMissingData) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<TreatMissingData> for Val<TreatMissingData> {
-        fn from(v: TreatMissingData) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Sets how this alarm will handle missing data points.
+        TreatMissingData[4] {
+            Breaching = "breaching",
+            Ignore = "ignore",
+            Missing = "missing",
+            NotBreaching = "notBreaching",
         }
     }
 }
@@ -804,47 +536,12 @@ impl Handle<CfnContactMethod> {
 
 /// Property types and enums of [`CfnContactMethod`] (`AWS::Lightsail::ContactMethod`).
 pub mod contact_method {
-    use crate::core::value::{Val, Value};
 
-    /// The protocol of the contact method, such as Email or SMS (text messaging).
-    ///
-    /// Rendered as its CloudFormation spelling ([`Protocol::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Protocol {
-        /// `Email`
-        Email,
-        /// `SMS`
-        Sms,
-    }
-
-    impl Protocol {
-        /// Every variant, in schema order.
-        pub const ALL: [Protocol; 2] = [Protocol::Email, Protocol::Sms];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Protocol::Email => "Email",
-                Protocol::Sms => "SMS",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Protocol {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Protocol> for Value {
-        fn from(v: Protocol) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Protocol> for Val<Protocol> {
-        fn from(v: Protocol) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The protocol of the contact method, such as Email or SMS (text messaging).
+        Protocol[2] {
+            Email = "Email",
+            Sms = "SMS",
         }
     }
 }
@@ -1359,58 +1056,15 @@ pub mod container {
 
     property_type!(PublicEndpoint);
 
-    /// The power specification for the container service.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Power::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Power {
-        /// `large`
-        Large,
-        /// `medium`
-        Medium,
-        /// `micro`
-        Micro,
-        /// `nano`
-        Nano,
-        /// `small`
-        Small,
-        /// `xlarge`
-        Xlarge,
-    }
-
-    impl Power {
-        /// Every variant, in schema order.
-        pub const ALL: [Power; 6] =
-            [Power::Large, Power::Medium, Power::Micro, Power::Nano, Power::Small, Power::Xlarge];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Power::Large => "large",
-                Power::Medium => "medium",
-                Power::Micro => "micro",
-                Power::Nano => "nano",
-                Power::Small => "small",
-                Power::Xlarge => "xlarge",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Power {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Power> for Value {
-        fn from(v: Power) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Power> for Val<Power> {
-        fn from(v: Power) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The power specification for the container service.
+        Power[6] {
+            Large = "large",
+            Medium = "medium",
+            Micro = "micro",
+            Nano = "nano",
+            Small = "small",
+            Xlarge = "xlarge",
         }
     }
 }
@@ -2063,110 +1717,24 @@ pub mod disk {
 
     property_type!(Location);
 
-    /// The add-on type
-    ///
-    /// Rendered as its CloudFormation spelling ([`AddOnType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AddOnType {
-        /// `AutoSnapshot`
-        AutoSnapshot,
-        /// `StopInstanceOnIdle`
-        StopInstanceOnIdle,
-    }
-
-    impl AddOnType {
-        /// Every variant, in schema order.
-        pub const ALL: [AddOnType; 2] = [AddOnType::AutoSnapshot, AddOnType::StopInstanceOnIdle];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AddOnType::AutoSnapshot => "AutoSnapshot",
-                AddOnType::StopInstanceOnIdle => "StopInstanceOnIdle",
-            }
+    cfn_enum! {
+        /// The add-on type
+        AddOnType[2] {
+            AutoSnapshot = "AutoSnapshot",
+            StopInstanceOnIdle = "StopInstanceOnIdle",
         }
     }
 
-    impl std::fmt::Display for AddOnType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<AddOnType> for Value {
-        fn from(v: AddOnType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<AddOnType> for Val<AddOnType> {
-        fn from(v: AddOnType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Status of the Addon
-    ///
-    /// Rendered as its CloudFormation spelling ([`Status::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Status {
-        /// `Enabling`
-        Enabling,
-        /// `Disabling`
-        Disabling,
-        /// `Enabled`
-        Enabled,
-        /// `Terminating`
-        Terminating,
-        /// `Terminated`
-        Terminated,
-        /// `Disabled`
-        Disabled,
-        /// `Failed`
-        Failed,
-    }
-
-    impl Status {
-        /// Every variant, in schema order.
-        pub const ALL: [Status; 7] = [
-            Status::Enabling,
-            Status::Disabling,
-            Status::Enabled,
-            Status::Terminating,
-            Status::Terminated,
-            Status::Disabled,
-            Status::Failed,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Status::Enabling => "Enabling",
-                Status::Disabling => "Disabling",
-                Status::Enabled => "Enabled",
-                Status::Terminating => "Terminating",
-                Status::Terminated => "Terminated",
-                Status::Disabled => "Disabled",
-                Status::Failed => "Failed",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Status {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Status> for Value {
-        fn from(v: Status) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Status> for Val<Status> {
-        fn from(v: Status) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Status of the Addon
+        Status[7] {
+            Enabling = "Enabling",
+            Disabling = "Disabling",
+            Enabled = "Enabled",
+            Terminating = "Terminating",
+            Terminated = "Terminated",
+            Disabled = "Disabled",
+            Failed = "Failed",
         }
     }
 }
@@ -2738,343 +2306,74 @@ pub mod distribution {
 
     property_type!(QueryStringObject);
 
-    /// The cache behavior for the specified path.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Behavior::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Behavior {
-        /// `cache`
-        Cache,
-        /// `dont-cache`
-        DontCache,
-    }
-
-    impl Behavior {
-        /// Every variant, in schema order.
-        pub const ALL: [Behavior; 2] = [Behavior::Cache, Behavior::DontCache];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Behavior::Cache => "cache",
-                Behavior::DontCache => "dont-cache",
-            }
+    cfn_enum! {
+        /// The cache behavior for the specified path.
+        Behavior[2] {
+            Cache = "cache",
+            DontCache = "dont-cache",
         }
     }
 
-    impl std::fmt::Display for Behavior {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// Specifies which cookies to forward to the distribution's origin for a cache behavior: all, none, or allow-list
+        /// to forward only the cookies specified in the cookiesAllowList parameter.
+        CookieObjectOption[3] {
+            All = "all",
+            AllowList = "allow-list",
+            None = "none",
         }
     }
 
-    impl From<Behavior> for Value {
-        fn from(v: Behavior) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// The headers that you want your distribution to forward to your origin and base caching on.
+        HeaderObjectOption[3] {
+            All = "all",
+            AllowList = "allow-list",
+            None = "none",
         }
     }
 
-    impl From<Behavior> for Val<Behavior> {
-        fn from(v: Behavior) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The IP address type for the distribution.
+        IpAddressType[3] {
+            Dualstack = "dualstack",
+            Ipv4 = "ipv4",
+            Ipv6 = "ipv6",
         }
     }
 
-    /// Specifies which cookies to forward to the distribution's origin for a cache behavior: all, none, or allow-list to
-    /// forward only the cookies specified in the cookiesAllowList parameter.
-    ///
-    /// Rendered as its CloudFormation spelling ([`CookieObjectOption::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum CookieObjectOption {
-        /// `all`
-        All,
-        /// `allow-list`
-        AllowList,
-        /// `none`
-        None,
-    }
-
-    impl CookieObjectOption {
-        /// Every variant, in schema order.
-        pub const ALL: [CookieObjectOption; 3] =
-            [CookieObjectOption::All, CookieObjectOption::AllowList, CookieObjectOption::None];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                CookieObjectOption::All => "all",
-                CookieObjectOption::AllowList => "allow-list",
-                CookieObjectOption::None => "none",
-            }
+    cfn_enum! {
+        /// The protocol that your Amazon Lightsail distribution uses when establishing a connection with your origin to
+        /// pull content.
+        ProtocolPolicy[2] {
+            HttpOnly = "http-only",
+            HttpsOnly = "https-only",
         }
     }
 
-    impl std::fmt::Display for CookieObjectOption {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<CookieObjectOption> for Value {
-        fn from(v: CookieObjectOption) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<CookieObjectOption> for Val<CookieObjectOption> {
-        fn from(v: CookieObjectOption) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The headers that you want your distribution to forward to your origin and base caching on.
-    ///
-    /// Rendered as its CloudFormation spelling ([`HeaderObjectOption::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum HeaderObjectOption {
-        /// `all`
-        All,
-        /// `allow-list`
-        AllowList,
-        /// `none`
-        None,
-    }
-
-    impl HeaderObjectOption {
-        /// Every variant, in schema order.
-        pub const ALL: [HeaderObjectOption; 3] =
-            [HeaderObjectOption::All, HeaderObjectOption::AllowList, HeaderObjectOption::None];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                HeaderObjectOption::All => "all",
-                HeaderObjectOption::AllowList => "allow-list",
-                HeaderObjectOption::None => "none",
-            }
-        }
-    }
-
-    impl std::fmt::Display for HeaderObjectOption {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<HeaderObjectOption> for Value {
-        fn from(v: HeaderObjectOption) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<HeaderObjectOption> for Val<HeaderObjectOption> {
-        fn from(v: HeaderObjectOption) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The IP address type for the distribution.
-    ///
-    /// Rendered as its CloudFormation spelling ([`IpAddressType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum IpAddressType {
-        /// `dualstack`
-        Dualstack,
-        /// `ipv4`
-        Ipv4,
-        /// `ipv6`
-        Ipv6,
-    }
-
-    impl IpAddressType {
-        /// Every variant, in schema order.
-        pub const ALL: [IpAddressType; 3] = [IpAddressType::Dualstack, IpAddressType::Ipv4, IpAddressType::Ipv6];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                IpAddressType::Dualstack => "dualstack",
-                IpAddressType::Ipv4 => "ipv4",
-                IpAddressType::Ipv6 => "ipv6",
-            }
-        }
-    }
-
-    impl std::fmt::Display for IpAddressType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<IpAddressType> for Value {
-        fn from(v: IpAddressType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<IpAddressType> for Val<IpAddressType> {
-        fn from(v: IpAddressType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The protocol that your Amazon Lightsail distribution uses when establishing a connection with your origin to pull
-    /// content.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ProtocolPolicy::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ProtocolPolicy {
-        /// `http-only`
-        HttpOnly,
-        /// `https-only`
-        HttpsOnly,
-    }
-
-    impl ProtocolPolicy {
-        /// Every variant, in schema order.
-        pub const ALL: [ProtocolPolicy; 2] = [ProtocolPolicy::HttpOnly, ProtocolPolicy::HttpsOnly];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ProtocolPolicy::HttpOnly => "http-only",
-                ProtocolPolicy::HttpsOnly => "https-only",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ProtocolPolicy {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ProtocolPolicy> for Value {
-        fn from(v: ProtocolPolicy) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ProtocolPolicy> for Val<ProtocolPolicy> {
-        fn from(v: ProtocolPolicy) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The AWS Region name of the origin resource.
-    ///
-    /// Rendered as its CloudFormation spelling ([`RegionName::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum RegionName {
-        /// `ap-east-1`
-        ApEast1,
-        /// `ap-northeast-1`
-        ApNortheast1,
-        /// `ap-northeast-2`
-        ApNortheast2,
-        /// `ap-south-1`
-        ApSouth1,
-        /// `ap-southeast-1`
-        ApSoutheast1,
-        /// `ap-southeast-2`
-        ApSoutheast2,
-        /// `ap-southeast-3`
-        ApSoutheast3,
-        /// `ap-southeast-5`
-        ApSoutheast5,
-        /// `ca-central-1`
-        CaCentral1,
-        /// `eu-central-1`
-        EuCentral1,
-        /// `eu-north-1`
-        EuNorth1,
-        /// `eu-south-2`
-        EuSouth2,
-        /// `eu-west-1`
-        EuWest1,
-        /// `eu-west-2`
-        EuWest2,
-        /// `eu-west-3`
-        EuWest3,
-        /// `sa-east-1`
-        SaEast1,
-        /// `us-east-1`
-        UsEast1,
-        /// `us-east-2`
-        UsEast2,
-        /// `us-west-1`
-        UsWest1,
-        /// `us-west-2`
-        UsWest2,
-    }
-
-    impl RegionName {
-        /// Every variant, in schema order.
-        pub const ALL: [RegionName; 20] = [
-            RegionName::ApEast1,
-            RegionName::ApNortheast1,
-            RegionName::ApNortheast2,
-            RegionName::ApSouth1,
-            RegionName::ApSoutheast1,
-            RegionName::ApSoutheast2,
-            RegionName::ApSoutheast3,
-            RegionName::ApSoutheast5,
-            RegionName::CaCentral1,
-            RegionName::EuCentral1,
-            RegionName::EuNorth1,
-            RegionName::EuSouth2,
-            RegionName::EuWest1,
-            RegionName::EuWest2,
-            RegionName::EuWest3,
-            RegionName::SaEast1,
-            RegionName::UsEast1,
-            RegionName::UsEast2,
-            RegionName::UsWest1,
-            RegionName::UsWest2,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                RegionName::ApEast1 => "ap-east-1",
-                RegionName::ApNortheast1 => "ap-northeast-1",
-                RegionName::ApNortheast2 => "ap-northeast-2",
-                RegionName::ApSouth1 => "ap-south-1",
-                RegionName::ApSoutheast1 => "ap-southeast-1",
-                RegionName::ApSoutheast2 => "ap-southeast-2",
-                RegionName::ApSoutheast3 => "ap-southeast-3",
-                RegionName::ApSoutheast5 => "ap-southeast-5",
-                RegionName::CaCentral1 => "ca-central-1",
-                RegionName::EuCentral1 => "eu-central-1",
-                RegionName::EuNorth1 => "eu-north-1",
-                RegionName::EuSouth2 => "eu-south-2",
-                RegionName::EuWest1 => "eu-west-1",
-                RegionName::EuWest2 => "eu-west-2",
-                RegionName::EuWest3 => "eu-west-3",
-                RegionName::SaEast1 => "sa-east-1",
-                RegionName::UsEast1 => "us-east-1",
-                RegionName::UsEast2 => "us-east-2",
-                RegionName::UsWest1 => "us-west-1",
-                RegionName::UsWest2 => "us-west-2",
-            }
-        }
-    }
-
-    impl std::fmt::Display for RegionName {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<RegionName> for Value {
-        fn from(v: RegionName) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<RegionName> for Val<RegionName> {
-        fn from(v: RegionName) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The AWS Region name of the origin resource.
+        RegionName[20] {
+            ApEast1 = "ap-east-1",
+            ApNortheast1 = "ap-northeast-1",
+            ApNortheast2 = "ap-northeast-2",
+            ApSouth1 = "ap-south-1",
+            ApSoutheast1 = "ap-southeast-1",
+            ApSoutheast2 = "ap-southeast-2",
+            ApSoutheast3 = "ap-southeast-3",
+            ApSoutheast5 = "ap-southeast-5",
+            CaCentral1 = "ca-central-1",
+            EuCentral1 = "eu-central-1",
+            EuNorth1 = "eu-north-1",
+            EuSouth2 = "eu-south-2",
+            EuWest1 = "eu-west-1",
+            EuWest2 = "eu-west-2",
+            EuWest3 = "eu-west-3",
+            SaEast1 = "sa-east-1",
+            UsEast1 = "us-east-1",
+            UsEast2 = "us-east-2",
+            UsWest1 = "us-west-1",
+            UsWest2 = "us-west-2",
         }
     }
 }
@@ -3226,64 +2525,17 @@ pub mod domain {
 
     property_type!(DomainEntry);
 
-    /// The type of domain entry (e.g., A, CNAME, MX, NS, SOA, SRV, TXT).
-    ///
-    /// Rendered as its CloudFormation spelling ([`Type::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Type {
-        /// `A`
-        A,
-        /// `AAAA`
-        Aaaa,
-        /// `CNAME`
-        Cname,
-        /// `MX`
-        Mx,
-        /// `NS`
-        Ns,
-        /// `SOA`
-        Soa,
-        /// `SRV`
-        Srv,
-        /// `TXT`
-        Txt,
-    }
-
-    impl Type {
-        /// Every variant, in schema order.
-        pub const ALL: [Type; 8] =
-            [Type::A, Type::Aaaa, Type::Cname, Type::Mx, Type::Ns, Type::Soa, Type::Srv, Type::Txt];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Type::A => "A",
-                Type::Aaaa => "AAAA",
-                Type::Cname => "CNAME",
-                Type::Mx => "MX",
-                Type::Ns => "NS",
-                Type::Soa => "SOA",
-                Type::Srv => "SRV",
-                Type::Txt => "TXT",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Type {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Type> for Value {
-        fn from(v: Type) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Type> for Val<Type> {
-        fn from(v: Type) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The type of domain entry (e.g., A, CNAME, MX, NS, SOA, SRV, TXT).
+        Type[8] {
+            A = "A",
+            Aaaa = "AAAA",
+            Cname = "CNAME",
+            Mx = "MX",
+            Ns = "NS",
+            Soa = "SOA",
+            Srv = "SRV",
+            Txt = "TXT",
         }
     }
 }
@@ -3879,110 +3131,24 @@ pub mod instance {
 
     property_type!(State);
 
-    /// The add-on type
-    ///
-    /// Rendered as its CloudFormation spelling ([`AddOnType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AddOnType {
-        /// `AutoSnapshot`
-        AutoSnapshot,
-        /// `StopInstanceOnIdle`
-        StopInstanceOnIdle,
-    }
-
-    impl AddOnType {
-        /// Every variant, in schema order.
-        pub const ALL: [AddOnType; 2] = [AddOnType::AutoSnapshot, AddOnType::StopInstanceOnIdle];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AddOnType::AutoSnapshot => "AutoSnapshot",
-                AddOnType::StopInstanceOnIdle => "StopInstanceOnIdle",
-            }
+    cfn_enum! {
+        /// The add-on type
+        AddOnType[2] {
+            AutoSnapshot = "AutoSnapshot",
+            StopInstanceOnIdle = "StopInstanceOnIdle",
         }
     }
 
-    impl std::fmt::Display for AddOnType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<AddOnType> for Value {
-        fn from(v: AddOnType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<AddOnType> for Val<AddOnType> {
-        fn from(v: AddOnType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Status of the Addon
-    ///
-    /// Rendered as its CloudFormation spelling ([`Status::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Status {
-        /// `Enabling`
-        Enabling,
-        /// `Disabling`
-        Disabling,
-        /// `Enabled`
-        Enabled,
-        /// `Terminating`
-        Terminating,
-        /// `Terminated`
-        Terminated,
-        /// `Disabled`
-        Disabled,
-        /// `Failed`
-        Failed,
-    }
-
-    impl Status {
-        /// Every variant, in schema order.
-        pub const ALL: [Status; 7] = [
-            Status::Enabling,
-            Status::Disabling,
-            Status::Enabled,
-            Status::Terminating,
-            Status::Terminated,
-            Status::Disabled,
-            Status::Failed,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Status::Enabling => "Enabling",
-                Status::Disabling => "Disabling",
-                Status::Enabled => "Enabled",
-                Status::Terminating => "Terminating",
-                Status::Terminated => "Terminated",
-                Status::Disabled => "Disabled",
-                Status::Failed => "Failed",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Status {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Status> for Value {
-        fn from(v: Status) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Status> for Val<Status> {
-        fn from(v: Status) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Status of the Addon
+        Status[7] {
+            Enabling = "Enabling",
+            Disabling = "Disabling",
+            Enabled = "Enabled",
+            Terminating = "Terminating",
+            Terminated = "Terminated",
+            Disabled = "Disabled",
+            Failed = "Failed",
         }
     }
 }
@@ -4290,51 +3456,14 @@ impl Handle<CfnLoadBalancer> {
 
 /// Property types and enums of [`CfnLoadBalancer`] (`AWS::Lightsail::LoadBalancer`).
 pub mod load_balancer {
-    use crate::core::value::{Val, Value};
 
-    /// The IP address type for the load balancer. The possible values are ipv4 for IPv4 only, and dualstack for IPv4 and
-    /// IPv6. The default value is dualstack.
-    ///
-    /// Rendered as its CloudFormation spelling ([`IpAddressType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum IpAddressType {
-        /// `dualstack`
-        Dualstack,
-        /// `ipv4`
-        Ipv4,
-        /// `ipv6`
-        Ipv6,
-    }
-
-    impl IpAddressType {
-        /// Every variant, in schema order.
-        pub const ALL: [IpAddressType; 3] = [IpAddressType::Dualstack, IpAddressType::Ipv4, IpAddressType::Ipv6];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                IpAddressType::Dualstack => "dualstack",
-                IpAddressType::Ipv4 => "ipv4",
-                IpAddressType::Ipv6 => "ipv6",
-            }
-        }
-    }
-
-    impl std::fmt::Display for IpAddressType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<IpAddressType> for Value {
-        fn from(v: IpAddressType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<IpAddressType> for Val<IpAddressType> {
-        fn from(v: IpAddressType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The IP address type for the load balancer. The possible values are ipv4 for IPv4 only, and dualstack for IPv4
+        /// and IPv6. The default value is dualstack.
+        IpAddressType[3] {
+            Dualstack = "dualstack",
+            Ipv4 = "ipv4",
+            Ipv6 = "ipv6",
         }
     }
 }

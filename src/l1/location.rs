@@ -329,42 +329,10 @@ impl Handle<CfnGeofenceCollection> {
 
 /// Property types and enums of [`CfnGeofenceCollection`] (`AWS::Location::GeofenceCollection`).
 pub mod geofence_collection {
-    use crate::core::value::{Val, Value};
 
-    /// Rendered as its CloudFormation spelling ([`PricingPlan::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PricingPlan {
-        /// `RequestBasedUsage`
-        RequestBasedUsage,
-    }
-
-    impl PricingPlan {
-        /// Every variant, in schema order.
-        pub const ALL: [PricingPlan; 1] = [PricingPlan::RequestBasedUsage];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PricingPlan::RequestBasedUsage => "RequestBasedUsage",
-            }
-        }
-    }
-
-    impl std::fmt::Display for PricingPlan {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PricingPlan> for Value {
-        fn from(v: PricingPlan) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PricingPlan> for Val<PricingPlan> {
-        fn from(v: PricingPlan) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        PricingPlan[1] {
+            RequestBasedUsage = "RequestBasedUsage",
         }
     }
 }
@@ -497,40 +465,9 @@ pub mod map {
 
     property_type!(MapConfiguration);
 
-    /// Rendered as its CloudFormation spelling ([`PricingPlan::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PricingPlan {
-        /// `RequestBasedUsage`
-        RequestBasedUsage,
-    }
-
-    impl PricingPlan {
-        /// Every variant, in schema order.
-        pub const ALL: [PricingPlan; 1] = [PricingPlan::RequestBasedUsage];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PricingPlan::RequestBasedUsage => "RequestBasedUsage",
-            }
-        }
-    }
-
-    impl std::fmt::Display for PricingPlan {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PricingPlan> for Value {
-        fn from(v: PricingPlan) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PricingPlan> for Val<PricingPlan> {
-        fn from(v: PricingPlan) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        PricingPlan[1] {
+            RequestBasedUsage = "RequestBasedUsage",
         }
     }
 }
@@ -660,80 +597,16 @@ pub mod place_index {
 
     property_type!(DataSourceConfiguration);
 
-    /// Rendered as its CloudFormation spelling ([`IntendedUse::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum IntendedUse {
-        /// `SingleUse`
-        SingleUse,
-        /// `Storage`
-        Storage,
-    }
-
-    impl IntendedUse {
-        /// Every variant, in schema order.
-        pub const ALL: [IntendedUse; 2] = [IntendedUse::SingleUse, IntendedUse::Storage];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                IntendedUse::SingleUse => "SingleUse",
-                IntendedUse::Storage => "Storage",
-            }
+    cfn_enum! {
+        IntendedUse[2] {
+            SingleUse = "SingleUse",
+            Storage = "Storage",
         }
     }
 
-    impl std::fmt::Display for IntendedUse {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<IntendedUse> for Value {
-        fn from(v: IntendedUse) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<IntendedUse> for Val<IntendedUse> {
-        fn from(v: IntendedUse) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`PricingPlan::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PricingPlan {
-        /// `RequestBasedUsage`
-        RequestBasedUsage,
-    }
-
-    impl PricingPlan {
-        /// Every variant, in schema order.
-        pub const ALL: [PricingPlan; 1] = [PricingPlan::RequestBasedUsage];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PricingPlan::RequestBasedUsage => "RequestBasedUsage",
-            }
-        }
-    }
-
-    impl std::fmt::Display for PricingPlan {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PricingPlan> for Value {
-        fn from(v: PricingPlan) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PricingPlan> for Val<PricingPlan> {
-        fn from(v: PricingPlan) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        PricingPlan[1] {
+            RequestBasedUsage = "RequestBasedUsage",
         }
     }
 }
@@ -826,42 +699,10 @@ impl Handle<CfnRouteCalculator> {
 
 /// Property types and enums of [`CfnRouteCalculator`] (`AWS::Location::RouteCalculator`).
 pub mod route_calculator {
-    use crate::core::value::{Val, Value};
 
-    /// Rendered as its CloudFormation spelling ([`PricingPlan::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PricingPlan {
-        /// `RequestBasedUsage`
-        RequestBasedUsage,
-    }
-
-    impl PricingPlan {
-        /// Every variant, in schema order.
-        pub const ALL: [PricingPlan; 1] = [PricingPlan::RequestBasedUsage];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PricingPlan::RequestBasedUsage => "RequestBasedUsage",
-            }
-        }
-    }
-
-    impl std::fmt::Display for PricingPlan {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PricingPlan> for Value {
-        fn from(v: PricingPlan) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PricingPlan> for Val<PricingPlan> {
-        fn from(v: PricingPlan) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        PricingPlan[1] {
+            RequestBasedUsage = "RequestBasedUsage",
         }
     }
 }
@@ -981,86 +822,18 @@ impl Handle<CfnTracker> {
 
 /// Property types and enums of [`CfnTracker`] (`AWS::Location::Tracker`).
 pub mod tracker {
-    use crate::core::value::{Val, Value};
 
-    /// Rendered as its CloudFormation spelling ([`PositionFiltering::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PositionFiltering {
-        /// `TimeBased`
-        TimeBased,
-        /// `DistanceBased`
-        DistanceBased,
-        /// `AccuracyBased`
-        AccuracyBased,
-    }
-
-    impl PositionFiltering {
-        /// Every variant, in schema order.
-        pub const ALL: [PositionFiltering; 3] =
-            [PositionFiltering::TimeBased, PositionFiltering::DistanceBased, PositionFiltering::AccuracyBased];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PositionFiltering::TimeBased => "TimeBased",
-                PositionFiltering::DistanceBased => "DistanceBased",
-                PositionFiltering::AccuracyBased => "AccuracyBased",
-            }
+    cfn_enum! {
+        PositionFiltering[3] {
+            TimeBased = "TimeBased",
+            DistanceBased = "DistanceBased",
+            AccuracyBased = "AccuracyBased",
         }
     }
 
-    impl std::fmt::Display for PositionFiltering {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PositionFiltering> for Value {
-        fn from(v: PositionFiltering) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PositionFiltering> for Val<PositionFiltering> {
-        fn from(v: PositionFiltering) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`PricingPlan::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PricingPlan {
-        /// `RequestBasedUsage`
-        RequestBasedUsage,
-    }
-
-    impl PricingPlan {
-        /// Every variant, in schema order.
-        pub const ALL: [PricingPlan; 1] = [PricingPlan::RequestBasedUsage];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PricingPlan::RequestBasedUsage => "RequestBasedUsage",
-            }
-        }
-    }
-
-    impl std::fmt::Display for PricingPlan {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PricingPlan> for Value {
-        fn from(v: PricingPlan) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PricingPlan> for Val<PricingPlan> {
-        fn from(v: PricingPlan) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        PricingPlan[1] {
+            RequestBasedUsage = "RequestBasedUsage",
         }
     }
 }

@@ -107,101 +107,22 @@ impl Handle<CfnAccountPolicy> {
 
 /// Property types and enums of [`CfnAccountPolicy`] (`AWS::Logs::AccountPolicy`).
 pub mod account_policy {
-    use crate::core::value::{Val, Value};
 
-    /// Type of the policy.
-    ///
-    /// Rendered as its CloudFormation spelling ([`PolicyType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PolicyType {
-        /// `DATA_PROTECTION_POLICY`
-        DataProtectionPolicy,
-        /// `SUBSCRIPTION_FILTER_POLICY`
-        SubscriptionFilterPolicy,
-        /// `FIELD_INDEX_POLICY`
-        FieldIndexPolicy,
-        /// `TRANSFORMER_POLICY`
-        TransformerPolicy,
-        /// `METRIC_EXTRACTION_POLICY`
-        MetricExtractionPolicy,
-    }
-
-    impl PolicyType {
-        /// Every variant, in schema order.
-        pub const ALL: [PolicyType; 5] = [
-            PolicyType::DataProtectionPolicy,
-            PolicyType::SubscriptionFilterPolicy,
-            PolicyType::FieldIndexPolicy,
-            PolicyType::TransformerPolicy,
-            PolicyType::MetricExtractionPolicy,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PolicyType::DataProtectionPolicy => "DATA_PROTECTION_POLICY",
-                PolicyType::SubscriptionFilterPolicy => "SUBSCRIPTION_FILTER_POLICY",
-                PolicyType::FieldIndexPolicy => "FIELD_INDEX_POLICY",
-                PolicyType::TransformerPolicy => "TRANSFORMER_POLICY",
-                PolicyType::MetricExtractionPolicy => "METRIC_EXTRACTION_POLICY",
-            }
+    cfn_enum! {
+        /// Type of the policy.
+        PolicyType[5] {
+            DataProtectionPolicy = "DATA_PROTECTION_POLICY",
+            SubscriptionFilterPolicy = "SUBSCRIPTION_FILTER_POLICY",
+            FieldIndexPolicy = "FIELD_INDEX_POLICY",
+            TransformerPolicy = "TRANSFORMER_POLICY",
+            MetricExtractionPolicy = "METRIC_EXTRACTION_POLICY",
         }
     }
 
-    impl std::fmt::Display for PolicyType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PolicyType> for Value {
-        fn from(v: PolicyType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PolicyType> for Val<PolicyType> {
-        fn from(v: PolicyType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Scope for policy application
-    ///
-    /// Rendered as its CloudFormation spelling ([`Scope::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Scope {
-        /// `ALL`
-        All,
-    }
-
-    impl Scope {
-        /// Every variant, in schema order.
-        pub const ALL: [Scope; 1] = [Scope::All];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Scope::All => "ALL",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Scope {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Scope> for Value {
-        fn from(v: Scope) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Scope> for Val<Scope> {
-        fn from(v: Scope) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Scope for policy application
+        Scope[1] {
+            All = "ALL",
         }
     }
 }
@@ -800,42 +721,10 @@ pub mod integration {
 
     property_type!(ResourceConfig);
 
-    /// The type of the Integration.
-    ///
-    /// Rendered as its CloudFormation spelling ([`IntegrationType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum IntegrationType {
-        /// `OPENSEARCH`
-        Opensearch,
-    }
-
-    impl IntegrationType {
-        /// Every variant, in schema order.
-        pub const ALL: [IntegrationType; 1] = [IntegrationType::Opensearch];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                IntegrationType::Opensearch => "OPENSEARCH",
-            }
-        }
-    }
-
-    impl std::fmt::Display for IntegrationType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<IntegrationType> for Value {
-        fn from(v: IntegrationType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<IntegrationType> for Val<IntegrationType> {
-        fn from(v: IntegrationType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The type of the Integration.
+        IntegrationType[1] {
+            Opensearch = "OPENSEARCH",
         }
     }
 }
@@ -945,62 +834,15 @@ impl Handle<CfnLogAnomalyDetector> {
 
 /// Property types and enums of [`CfnLogAnomalyDetector`] (`AWS::Logs::LogAnomalyDetector`).
 pub mod log_anomaly_detector {
-    use crate::core::value::{Val, Value};
 
-    /// How often log group is evaluated
-    ///
-    /// Rendered as its CloudFormation spelling ([`EvaluationFrequency::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum EvaluationFrequency {
-        /// `FIVE_MIN`
-        FiveMin,
-        /// `TEN_MIN`
-        TenMin,
-        /// `FIFTEEN_MIN`
-        FifteenMin,
-        /// `THIRTY_MIN`
-        ThirtyMin,
-        /// `ONE_HOUR`
-        OneHour,
-    }
-
-    impl EvaluationFrequency {
-        /// Every variant, in schema order.
-        pub const ALL: [EvaluationFrequency; 5] = [
-            EvaluationFrequency::FiveMin,
-            EvaluationFrequency::TenMin,
-            EvaluationFrequency::FifteenMin,
-            EvaluationFrequency::ThirtyMin,
-            EvaluationFrequency::OneHour,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                EvaluationFrequency::FiveMin => "FIVE_MIN",
-                EvaluationFrequency::TenMin => "TEN_MIN",
-                EvaluationFrequency::FifteenMin => "FIFTEEN_MIN",
-                EvaluationFrequency::ThirtyMin => "THIRTY_MIN",
-                EvaluationFrequency::OneHour => "ONE_HOUR",
-            }
-        }
-    }
-
-    impl std::fmt::Display for EvaluationFrequency {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<EvaluationFrequency> for Value {
-        fn from(v: EvaluationFrequency) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<EvaluationFrequency> for Val<EvaluationFrequency> {
-        fn from(v: EvaluationFrequency) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// How often log group is evaluated
+        EvaluationFrequency[5] {
+            FiveMin = "FIVE_MIN",
+            TenMin = "TEN_MIN",
+            FifteenMin = "FIFTEEN_MIN",
+            ThirtyMin = "THIRTY_MIN",
+            OneHour = "ONE_HOUR",
         }
     }
 }
@@ -1162,58 +1004,20 @@ impl Handle<CfnLogGroup> {
 
 /// Property types and enums of [`CfnLogGroup`] (`AWS::Logs::LogGroup`).
 pub mod log_group {
-    use crate::core::value::{Val, Value};
 
-    /// Specifies the log group class for this log group. There are two classes:
-    ///
-    /// \+ The ``Standard`` log class supports all CWL features.
-    ///
-    /// \+ The ``Infrequent Access`` log class supports a subset of CWL features and incurs lower costs.
-    ///
-    /// For details about the features supported by each class, see [Log
-    /// classes](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch_Logs_Log_Classes.html)
-    ///
-    /// Rendered as its CloudFormation spelling ([`LogGroupClass::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum LogGroupClass {
-        /// `STANDARD`
-        Standard,
-        /// `INFREQUENT_ACCESS`
-        InfrequentAccess,
-        /// `DELIVERY`
-        Delivery,
-    }
-
-    impl LogGroupClass {
-        /// Every variant, in schema order.
-        pub const ALL: [LogGroupClass; 3] =
-            [LogGroupClass::Standard, LogGroupClass::InfrequentAccess, LogGroupClass::Delivery];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                LogGroupClass::Standard => "STANDARD",
-                LogGroupClass::InfrequentAccess => "INFREQUENT_ACCESS",
-                LogGroupClass::Delivery => "DELIVERY",
-            }
-        }
-    }
-
-    impl std::fmt::Display for LogGroupClass {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<LogGroupClass> for Value {
-        fn from(v: LogGroupClass) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<LogGroupClass> for Val<LogGroupClass> {
-        fn from(v: LogGroupClass) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Specifies the log group class for this log group. There are two classes:
+        ///
+        /// \+ The ``Standard`` log class supports all CWL features.
+        ///
+        /// \+ The ``Infrequent Access`` log class supports a subset of CWL features and incurs lower costs.
+        ///
+        /// For details about the features supported by each class, see [Log
+        /// classes](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch_Logs_Log_Classes.html)
+        LogGroupClass[3] {
+            Standard = "STANDARD",
+            InfrequentAccess = "INFREQUENT_ACCESS",
+            Delivery = "DELIVERY",
         }
     }
 }
@@ -1503,148 +1307,36 @@ pub mod metric_filter {
 
     property_type!(MetricTransformation);
 
-    /// The unit to assign to the metric. If you omit this, the unit is set as ``None``.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Unit::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Unit {
-        /// `Seconds`
-        Seconds,
-        /// `Microseconds`
-        Microseconds,
-        /// `Milliseconds`
-        Milliseconds,
-        /// `Bytes`
-        Bytes,
-        /// `Kilobytes`
-        Kilobytes,
-        /// `Megabytes`
-        Megabytes,
-        /// `Gigabytes`
-        Gigabytes,
-        /// `Terabytes`
-        Terabytes,
-        /// `Bits`
-        Bits,
-        /// `Kilobits`
-        Kilobits,
-        /// `Megabits`
-        Megabits,
-        /// `Gigabits`
-        Gigabits,
-        /// `Terabits`
-        Terabits,
-        /// `Percent`
-        Percent,
-        /// `Count`
-        Count,
-        /// `Bytes/Second`
-        BytesSecond,
-        /// `Kilobytes/Second`
-        KilobytesSecond,
-        /// `Megabytes/Second`
-        MegabytesSecond,
-        /// `Gigabytes/Second`
-        GigabytesSecond,
-        /// `Terabytes/Second`
-        TerabytesSecond,
-        /// `Bits/Second`
-        BitsSecond,
-        /// `Kilobits/Second`
-        KilobitsSecond,
-        /// `Megabits/Second`
-        MegabitsSecond,
-        /// `Gigabits/Second`
-        GigabitsSecond,
-        /// `Terabits/Second`
-        TerabitsSecond,
-        /// `Count/Second`
-        CountSecond,
-        /// `None`
-        None,
-    }
-
-    impl Unit {
-        /// Every variant, in schema order.
-        pub const ALL: [Unit; 27] = [
-            Unit::Seconds,
-            Unit::Microseconds,
-            Unit::Milliseconds,
-            Unit::Bytes,
-            Unit::Kilobytes,
-            Unit::Megabytes,
-            Unit::Gigabytes,
-            Unit::Terabytes,
-            Unit::Bits,
-            Unit::Kilobits,
-            Unit::Megabits,
-            Unit::Gigabits,
-            Unit::Terabits,
-            Unit::Percent,
-            Unit::Count,
-            Unit::BytesSecond,
-            Unit::KilobytesSecond,
-            Unit::MegabytesSecond,
-            Unit::GigabytesSecond,
-            Unit::TerabytesSecond,
-            Unit::BitsSecond,
-            Unit::KilobitsSecond,
-            Unit::MegabitsSecond,
-            Unit::GigabitsSecond,
-            Unit::TerabitsSecond,
-            Unit::CountSecond,
-            Unit::None,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Unit::Seconds => "Seconds",
-                Unit::Microseconds => "Microseconds",
-                Unit::Milliseconds => "Milliseconds",
-                Unit::Bytes => "Bytes",
-                Unit::Kilobytes => "Kilobytes",
-                Unit::Megabytes => "Megabytes",
-                Unit::Gigabytes => "Gigabytes",
-                Unit::Terabytes => "Terabytes",
-                Unit::Bits => "Bits",
-                Unit::Kilobits => "Kilobits",
-                Unit::Megabits => "Megabits",
-                Unit::Gigabits => "Gigabits",
-                Unit::Terabits => "Terabits",
-                Unit::Percent => "Percent",
-                Unit::Count => "Count",
-                Unit::BytesSecond => "Bytes/Second",
-                Unit::KilobytesSecond => "Kilobytes/Second",
-                Unit::MegabytesSecond => "Megabytes/Second",
-                Unit::GigabytesSecond => "Gigabytes/Second",
-                Unit::TerabytesSecond => "Terabytes/Second",
-                Unit::BitsSecond => "Bits/Second",
-                Unit::KilobitsSecond => "Kilobits/Second",
-                Unit::MegabitsSecond => "Megabits/Second",
-                Unit::GigabitsSecond => "Gigabits/Second",
-                Unit::TerabitsSecond => "Terabits/Second",
-                Unit::CountSecond => "Count/Second",
-                Unit::None => "None",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Unit {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Unit> for Value {
-        fn from(v: Unit) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Unit> for Val<Unit> {
-        fn from(v: Unit) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The unit to assign to the metric. If you omit this, the unit is set as ``None``.
+        Unit[27] {
+            Seconds = "Seconds",
+            Microseconds = "Microseconds",
+            Milliseconds = "Milliseconds",
+            Bytes = "Bytes",
+            Kilobytes = "Kilobytes",
+            Megabytes = "Megabytes",
+            Gigabytes = "Gigabytes",
+            Terabytes = "Terabytes",
+            Bits = "Bits",
+            Kilobits = "Kilobits",
+            Megabits = "Megabits",
+            Gigabits = "Gigabits",
+            Terabits = "Terabits",
+            Percent = "Percent",
+            Count = "Count",
+            BytesSecond = "Bytes/Second",
+            KilobytesSecond = "Kilobytes/Second",
+            MegabytesSecond = "Megabytes/Second",
+            GigabytesSecond = "Gigabytes/Second",
+            TerabytesSecond = "Terabytes/Second",
+            BitsSecond = "Bits/Second",
+            KilobitsSecond = "Kilobits/Second",
+            MegabitsSecond = "Megabits/Second",
+            GigabitsSecond = "Gigabits/Second",
+            TerabitsSecond = "Terabits/Second",
+            CountSecond = "Count/Second",
+            None = "None",
         }
     }
 }
@@ -1781,48 +1473,12 @@ pub mod query_definition {
 
     property_type!(QueryParameter);
 
-    /// Query language of the query string. Possible values are CWLI, SQL, PPL, with CWLI being the default.
-    ///
-    /// Rendered as its CloudFormation spelling ([`QueryLanguage::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum QueryLanguage {
-        /// `CWLI`
-        Cwli,
-        /// `SQL`
-        Sql,
-        /// `PPL`
-        Ppl,
-    }
-
-    impl QueryLanguage {
-        /// Every variant, in schema order.
-        pub const ALL: [QueryLanguage; 3] = [QueryLanguage::Cwli, QueryLanguage::Sql, QueryLanguage::Ppl];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                QueryLanguage::Cwli => "CWLI",
-                QueryLanguage::Sql => "SQL",
-                QueryLanguage::Ppl => "PPL",
-            }
-        }
-    }
-
-    impl std::fmt::Display for QueryLanguage {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<QueryLanguage> for Value {
-        fn from(v: QueryLanguage) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<QueryLanguage> for Val<QueryLanguage> {
-        fn from(v: QueryLanguage) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Query language of the query string. Possible values are CWLI, SQL, PPL, with CWLI being the default.
+        QueryLanguage[3] {
+            Cwli = "CWLI",
+            Sql = "SQL",
+            Ppl = "PPL",
         }
     }
 }
@@ -2070,86 +1726,18 @@ pub mod scheduled_query {
 
     property_type!(S3Configuration);
 
-    /// Rendered as its CloudFormation spelling ([`QueryLanguage::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum QueryLanguage {
-        /// `CWLI`
-        Cwli,
-        /// `PPL`
-        Ppl,
-        /// `SQL`
-        Sql,
-    }
-
-    impl QueryLanguage {
-        /// Every variant, in schema order.
-        pub const ALL: [QueryLanguage; 3] = [QueryLanguage::Cwli, QueryLanguage::Ppl, QueryLanguage::Sql];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                QueryLanguage::Cwli => "CWLI",
-                QueryLanguage::Ppl => "PPL",
-                QueryLanguage::Sql => "SQL",
-            }
+    cfn_enum! {
+        QueryLanguage[3] {
+            Cwli = "CWLI",
+            Ppl = "PPL",
+            Sql = "SQL",
         }
     }
 
-    impl std::fmt::Display for QueryLanguage {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<QueryLanguage> for Value {
-        fn from(v: QueryLanguage) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<QueryLanguage> for Val<QueryLanguage> {
-        fn from(v: QueryLanguage) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`ScheduledQueryState::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ScheduledQueryState {
-        /// `ENABLED`
-        Enabled,
-        /// `DISABLED`
-        Disabled,
-    }
-
-    impl ScheduledQueryState {
-        /// Every variant, in schema order.
-        pub const ALL: [ScheduledQueryState; 2] = [ScheduledQueryState::Enabled, ScheduledQueryState::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ScheduledQueryState::Enabled => "ENABLED",
-                ScheduledQueryState::Disabled => "DISABLED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ScheduledQueryState {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ScheduledQueryState> for Value {
-        fn from(v: ScheduledQueryState) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ScheduledQueryState> for Val<ScheduledQueryState> {
-        fn from(v: ScheduledQueryState) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        ScheduledQueryState[2] {
+            Enabled = "ENABLED",
+            Disabled = "DISABLED",
         }
     }
 }
@@ -2206,44 +1794,11 @@ impl Handle<CfnStorageTierPolicy> {
 
 /// Property types and enums of [`CfnStorageTierPolicy`] (`AWS::Logs::StorageTierPolicy`).
 pub mod storage_tier_policy {
-    use crate::core::value::{Val, Value};
 
-    /// The storage tier to apply. Only INTELLIGENT_TIERING is accepted for creation.
-    ///
-    /// Rendered as its CloudFormation spelling ([`StorageTier::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum StorageTier {
-        /// `INTELLIGENT_TIERING`
-        IntelligentTiering,
-    }
-
-    impl StorageTier {
-        /// Every variant, in schema order.
-        pub const ALL: [StorageTier; 1] = [StorageTier::IntelligentTiering];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                StorageTier::IntelligentTiering => "INTELLIGENT_TIERING",
-            }
-        }
-    }
-
-    impl std::fmt::Display for StorageTier {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<StorageTier> for Value {
-        fn from(v: StorageTier) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<StorageTier> for Val<StorageTier> {
-        fn from(v: StorageTier) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The storage tier to apply. Only INTELLIGENT_TIERING is accepted for creation.
+        StorageTier[1] {
+            IntelligentTiering = "INTELLIGENT_TIERING",
         }
     }
 }
@@ -2376,47 +1931,12 @@ impl crate::core::element::CfnResource for CfnSubscriptionFilter {
 
 /// Property types and enums of [`CfnSubscriptionFilter`] (`AWS::Logs::SubscriptionFilter`).
 pub mod subscription_filter {
-    use crate::core::value::{Val, Value};
 
-    /// The method used to distribute log data to the destination, which can be either random or grouped by log stream.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Distribution::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Distribution {
-        /// `Random`
-        Random,
-        /// `ByLogStream`
-        ByLogStream,
-    }
-
-    impl Distribution {
-        /// Every variant, in schema order.
-        pub const ALL: [Distribution; 2] = [Distribution::Random, Distribution::ByLogStream];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Distribution::Random => "Random",
-                Distribution::ByLogStream => "ByLogStream",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Distribution {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Distribution> for Value {
-        fn from(v: Distribution) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Distribution> for Val<Distribution> {
-        fn from(v: Distribution) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The method used to distribute log data to the destination, which can be either random or grouped by log stream.
+        Distribution[2] {
+            Random = "Random",
+            ByLogStream = "ByLogStream",
         }
     }
 }
@@ -3575,184 +3095,36 @@ pub mod transformer {
 
     property_type!(UpperCaseString);
 
-    /// Rendered as its CloudFormation spelling ([`EventSource::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum EventSource {
-        /// `CloudTrail`
-        CloudTrail,
-        /// `Route53Resolver`
-        Route53Resolver,
-        /// `VPCFlow`
-        VPCFlow,
-        /// `EKSAudit`
-        EKSAudit,
-        /// `AWSWAF`
-        Awswaf,
-    }
-
-    impl EventSource {
-        /// Every variant, in schema order.
-        pub const ALL: [EventSource; 5] = [
-            EventSource::CloudTrail,
-            EventSource::Route53Resolver,
-            EventSource::VPCFlow,
-            EventSource::EKSAudit,
-            EventSource::Awswaf,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                EventSource::CloudTrail => "CloudTrail",
-                EventSource::Route53Resolver => "Route53Resolver",
-                EventSource::VPCFlow => "VPCFlow",
-                EventSource::EKSAudit => "EKSAudit",
-                EventSource::Awswaf => "AWSWAF",
-            }
+    cfn_enum! {
+        EventSource[5] {
+            CloudTrail = "CloudTrail",
+            Route53Resolver = "Route53Resolver",
+            VPCFlow = "VPCFlow",
+            EKSAudit = "EKSAudit",
+            Awswaf = "AWSWAF",
         }
     }
 
-    impl std::fmt::Display for EventSource {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        FlattenedElement[2] {
+            First = "first",
+            Last = "last",
         }
     }
 
-    impl From<EventSource> for Value {
-        fn from(v: EventSource) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        OcsfVersion[2] {
+            V11 = "V1.1",
+            V15 = "V1.5",
         }
     }
 
-    impl From<EventSource> for Val<EventSource> {
-        fn from(v: EventSource) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`FlattenedElement::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum FlattenedElement {
-        /// `first`
-        First,
-        /// `last`
-        Last,
-    }
-
-    impl FlattenedElement {
-        /// Every variant, in schema order.
-        pub const ALL: [FlattenedElement; 2] = [FlattenedElement::First, FlattenedElement::Last];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                FlattenedElement::First => "first",
-                FlattenedElement::Last => "last",
-            }
-        }
-    }
-
-    impl std::fmt::Display for FlattenedElement {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<FlattenedElement> for Value {
-        fn from(v: FlattenedElement) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<FlattenedElement> for Val<FlattenedElement> {
-        fn from(v: FlattenedElement) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`OcsfVersion::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum OcsfVersion {
-        /// `V1.1`
-        V11,
-        /// `V1.5`
-        V15,
-    }
-
-    impl OcsfVersion {
-        /// Every variant, in schema order.
-        pub const ALL: [OcsfVersion; 2] = [OcsfVersion::V11, OcsfVersion::V15];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                OcsfVersion::V11 => "V1.1",
-                OcsfVersion::V15 => "V1.5",
-            }
-        }
-    }
-
-    impl std::fmt::Display for OcsfVersion {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<OcsfVersion> for Value {
-        fn from(v: OcsfVersion) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<OcsfVersion> for Val<OcsfVersion> {
-        fn from(v: OcsfVersion) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`Type::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Type {
-        /// `boolean`
-        Boolean,
-        /// `integer`
-        Integer,
-        /// `double`
-        Double,
-        /// `string`
-        String2,
-    }
-
-    impl Type {
-        /// Every variant, in schema order.
-        pub const ALL: [Type; 4] = [Type::Boolean, Type::Integer, Type::Double, Type::String2];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Type::Boolean => "boolean",
-                Type::Integer => "integer",
-                Type::Double => "double",
-                Type::String2 => "string",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Type {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Type> for Value {
-        fn from(v: Type) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Type> for Val<Type> {
-        fn from(v: Type) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        Type[4] {
+            Boolean = "boolean",
+            Integer = "integer",
+            Double = "double",
+            String2 = "string",
         }
     }
 }

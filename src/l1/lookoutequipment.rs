@@ -320,60 +320,14 @@ pub mod inference_scheduler {
 
     property_type!(S3OutputConfiguration);
 
-    /// How often data is uploaded to the source S3 bucket for the input data.
-    ///
-    /// Rendered as its CloudFormation spelling ([`DataUploadFrequency::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DataUploadFrequency {
-        /// `PT5M`
-        Pt5m,
-        /// `PT10M`
-        Pt10m,
-        /// `PT15M`
-        Pt15m,
-        /// `PT30M`
-        Pt30m,
-        /// `PT1H`
-        Pt1h,
-    }
-
-    impl DataUploadFrequency {
-        /// Every variant, in schema order.
-        pub const ALL: [DataUploadFrequency; 5] = [
-            DataUploadFrequency::Pt5m,
-            DataUploadFrequency::Pt10m,
-            DataUploadFrequency::Pt15m,
-            DataUploadFrequency::Pt30m,
-            DataUploadFrequency::Pt1h,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DataUploadFrequency::Pt5m => "PT5M",
-                DataUploadFrequency::Pt10m => "PT10M",
-                DataUploadFrequency::Pt15m => "PT15M",
-                DataUploadFrequency::Pt30m => "PT30M",
-                DataUploadFrequency::Pt1h => "PT1H",
-            }
-        }
-    }
-
-    impl std::fmt::Display for DataUploadFrequency {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DataUploadFrequency> for Value {
-        fn from(v: DataUploadFrequency) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DataUploadFrequency> for Val<DataUploadFrequency> {
-        fn from(v: DataUploadFrequency) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// How often data is uploaded to the source S3 bucket for the input data.
+        DataUploadFrequency[5] {
+            Pt5m = "PT5M",
+            Pt10m = "PT10M",
+            Pt15m = "PT15M",
+            Pt30m = "PT30M",
+            Pt1h = "PT1H",
         }
     }
 }

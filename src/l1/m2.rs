@@ -107,45 +107,11 @@ impl Handle<CfnApplication> {
 
 /// Property types and enums of [`CfnApplication`] (`AWS::M2::Application`).
 pub mod application {
-    use crate::core::value::{Val, Value};
 
-    /// Rendered as its CloudFormation spelling ([`EngineType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum EngineType {
-        /// `microfocus`
-        Microfocus,
-        /// `bluage`
-        Bluage,
-    }
-
-    impl EngineType {
-        /// Every variant, in schema order.
-        pub const ALL: [EngineType; 2] = [EngineType::Microfocus, EngineType::Bluage];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                EngineType::Microfocus => "microfocus",
-                EngineType::Bluage => "bluage",
-            }
-        }
-    }
-
-    impl std::fmt::Display for EngineType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<EngineType> for Value {
-        fn from(v: EngineType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<EngineType> for Val<EngineType> {
-        fn from(v: EngineType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        EngineType[2] {
+            Microfocus = "microfocus",
+            Bluage = "bluage",
         }
     }
 }
@@ -401,85 +367,18 @@ pub mod environment {
 
     property_type!(HighAvailabilityConfig);
 
-    /// The target platform for the environment.
-    ///
-    /// Rendered as its CloudFormation spelling ([`EngineType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum EngineType {
-        /// `microfocus`
-        Microfocus,
-        /// `bluage`
-        Bluage,
-    }
-
-    impl EngineType {
-        /// Every variant, in schema order.
-        pub const ALL: [EngineType; 2] = [EngineType::Microfocus, EngineType::Bluage];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                EngineType::Microfocus => "microfocus",
-                EngineType::Bluage => "bluage",
-            }
+    cfn_enum! {
+        /// The target platform for the environment.
+        EngineType[2] {
+            Microfocus = "microfocus",
+            Bluage = "bluage",
         }
     }
 
-    impl std::fmt::Display for EngineType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<EngineType> for Value {
-        fn from(v: EngineType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<EngineType> for Val<EngineType> {
-        fn from(v: EngineType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`NetworkType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum NetworkType {
-        /// `ipv4`
-        Ipv4,
-        /// `dual`
-        Dual,
-    }
-
-    impl NetworkType {
-        /// Every variant, in schema order.
-        pub const ALL: [NetworkType; 2] = [NetworkType::Ipv4, NetworkType::Dual];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                NetworkType::Ipv4 => "ipv4",
-                NetworkType::Dual => "dual",
-            }
-        }
-    }
-
-    impl std::fmt::Display for NetworkType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<NetworkType> for Value {
-        fn from(v: NetworkType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<NetworkType> for Val<NetworkType> {
-        fn from(v: NetworkType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        NetworkType[2] {
+            Ipv4 = "ipv4",
+            Dual = "dual",
         }
     }
 }

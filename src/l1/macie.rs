@@ -287,7 +287,7 @@ impl Handle<CfnFindingsFilter> {
 
 /// Property types and enums of [`CfnFindingsFilter`] (`AWS::Macie::FindingsFilter`).
 pub mod findings_filter {
-    use crate::core::value::{IntoValue, Map, Val, Value};
+    use crate::core::value::{IntoValue, Map, Value};
     use crate::l1::put;
 
     /// `FindingCriteria` property type of `AWS::Macie::FindingsFilter`.
@@ -318,43 +318,10 @@ pub mod findings_filter {
 
     property_type!(FindingCriteria);
 
-    /// Rendered as its CloudFormation spelling ([`FindingFilterAction::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum FindingFilterAction {
-        /// `ARCHIVE`
-        Archive,
-        /// `NOOP`
-        Noop,
-    }
-
-    impl FindingFilterAction {
-        /// Every variant, in schema order.
-        pub const ALL: [FindingFilterAction; 2] = [FindingFilterAction::Archive, FindingFilterAction::Noop];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                FindingFilterAction::Archive => "ARCHIVE",
-                FindingFilterAction::Noop => "NOOP",
-            }
-        }
-    }
-
-    impl std::fmt::Display for FindingFilterAction {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<FindingFilterAction> for Value {
-        fn from(v: FindingFilterAction) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<FindingFilterAction> for Val<FindingFilterAction> {
-        fn from(v: FindingFilterAction) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        FindingFilterAction[2] {
+            Archive = "ARCHIVE",
+            Noop = "NOOP",
         }
     }
 }
@@ -511,96 +478,21 @@ impl Handle<CfnSession> {
 
 /// Property types and enums of [`CfnSession`] (`AWS::Macie::Session`).
 pub mod session {
-    use crate::core::value::{Val, Value};
 
-    /// A enumeration value that specifies how frequently finding updates are published.
-    ///
-    /// Rendered as its CloudFormation spelling ([`FindingPublishingFrequency::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum FindingPublishingFrequency {
-        /// `FIFTEEN_MINUTES`
-        FifteenMinutes,
-        /// `ONE_HOUR`
-        OneHour,
-        /// `SIX_HOURS`
-        SixHours,
-    }
-
-    impl FindingPublishingFrequency {
-        /// Every variant, in schema order.
-        pub const ALL: [FindingPublishingFrequency; 3] = [
-            FindingPublishingFrequency::FifteenMinutes,
-            FindingPublishingFrequency::OneHour,
-            FindingPublishingFrequency::SixHours,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                FindingPublishingFrequency::FifteenMinutes => "FIFTEEN_MINUTES",
-                FindingPublishingFrequency::OneHour => "ONE_HOUR",
-                FindingPublishingFrequency::SixHours => "SIX_HOURS",
-            }
+    cfn_enum! {
+        /// A enumeration value that specifies how frequently finding updates are published.
+        FindingPublishingFrequency[3] {
+            FifteenMinutes = "FIFTEEN_MINUTES",
+            OneHour = "ONE_HOUR",
+            SixHours = "SIX_HOURS",
         }
     }
 
-    impl std::fmt::Display for FindingPublishingFrequency {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<FindingPublishingFrequency> for Value {
-        fn from(v: FindingPublishingFrequency) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<FindingPublishingFrequency> for Val<FindingPublishingFrequency> {
-        fn from(v: FindingPublishingFrequency) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// A enumeration value that specifies the status of the Macie Session.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Status::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Status {
-        /// `ENABLED`
-        Enabled,
-        /// `PAUSED`
-        Paused,
-    }
-
-    impl Status {
-        /// Every variant, in schema order.
-        pub const ALL: [Status; 2] = [Status::Enabled, Status::Paused];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Status::Enabled => "ENABLED",
-                Status::Paused => "PAUSED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Status {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Status> for Value {
-        fn from(v: Status) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Status> for Val<Status> {
-        fn from(v: Status) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// A enumeration value that specifies the status of the Macie Session.
+        Status[2] {
+            Enabled = "ENABLED",
+            Paused = "PAUSED",
         }
     }
 }

@@ -94,97 +94,20 @@ impl Handle<CfnAccessor> {
 
 /// Property types and enums of [`CfnAccessor`] (`AWS::ManagedBlockchain::Accessor`).
 pub mod accessor {
-    use crate::core::value::{Val, Value};
 
-    /// Rendered as its CloudFormation spelling ([`AccessorType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AccessorType {
-        /// `BILLING_TOKEN`
-        BillingToken,
-    }
-
-    impl AccessorType {
-        /// Every variant, in schema order.
-        pub const ALL: [AccessorType; 1] = [AccessorType::BillingToken];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AccessorType::BillingToken => "BILLING_TOKEN",
-            }
+    cfn_enum! {
+        AccessorType[1] {
+            BillingToken = "BILLING_TOKEN",
         }
     }
 
-    impl std::fmt::Display for AccessorType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<AccessorType> for Value {
-        fn from(v: AccessorType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<AccessorType> for Val<AccessorType> {
-        fn from(v: AccessorType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`NetworkAccessorType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum NetworkAccessorType {
-        /// `ETHEREUM_GOERLI`
-        EthereumGoerli,
-        /// `ETHEREUM_MAINNET`
-        EthereumMainnet,
-        /// `ETHEREUM_MAINNET_AND_GOERLI`
-        EthereumMainnetAndGoerli,
-        /// `POLYGON_MAINNET`
-        PolygonMainnet,
-        /// `POLYGON_MUMBAI`
-        PolygonMumbai,
-    }
-
-    impl NetworkAccessorType {
-        /// Every variant, in schema order.
-        pub const ALL: [NetworkAccessorType; 5] = [
-            NetworkAccessorType::EthereumGoerli,
-            NetworkAccessorType::EthereumMainnet,
-            NetworkAccessorType::EthereumMainnetAndGoerli,
-            NetworkAccessorType::PolygonMainnet,
-            NetworkAccessorType::PolygonMumbai,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                NetworkAccessorType::EthereumGoerli => "ETHEREUM_GOERLI",
-                NetworkAccessorType::EthereumMainnet => "ETHEREUM_MAINNET",
-                NetworkAccessorType::EthereumMainnetAndGoerli => "ETHEREUM_MAINNET_AND_GOERLI",
-                NetworkAccessorType::PolygonMainnet => "POLYGON_MAINNET",
-                NetworkAccessorType::PolygonMumbai => "POLYGON_MUMBAI",
-            }
-        }
-    }
-
-    impl std::fmt::Display for NetworkAccessorType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<NetworkAccessorType> for Value {
-        fn from(v: NetworkAccessorType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<NetworkAccessorType> for Val<NetworkAccessorType> {
-        fn from(v: NetworkAccessorType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        NetworkAccessorType[5] {
+            EthereumGoerli = "ETHEREUM_GOERLI",
+            EthereumMainnet = "ETHEREUM_MAINNET",
+            EthereumMainnetAndGoerli = "ETHEREUM_MAINNET_AND_GOERLI",
+            PolygonMainnet = "POLYGON_MAINNET",
+            PolygonMumbai = "POLYGON_MUMBAI",
         }
     }
 }

@@ -558,124 +558,24 @@ pub mod bridge {
 
     property_type!(VpcInterfaceAttachment);
 
-    /// Rendered as its CloudFormation spelling ([`FailoverConfigStateEnum::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum FailoverConfigStateEnum {
-        /// `ENABLED`
-        Enabled,
-        /// `DISABLED`
-        Disabled,
-    }
-
-    impl FailoverConfigStateEnum {
-        /// Every variant, in schema order.
-        pub const ALL: [FailoverConfigStateEnum; 2] =
-            [FailoverConfigStateEnum::Enabled, FailoverConfigStateEnum::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                FailoverConfigStateEnum::Enabled => "ENABLED",
-                FailoverConfigStateEnum::Disabled => "DISABLED",
-            }
+    cfn_enum! {
+        FailoverConfigStateEnum[2] {
+            Enabled = "ENABLED",
+            Disabled = "DISABLED",
         }
     }
 
-    impl std::fmt::Display for FailoverConfigStateEnum {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        FailoverModeEnum[1] {
+            Failover = "FAILOVER",
         }
     }
 
-    impl From<FailoverConfigStateEnum> for Value {
-        fn from(v: FailoverConfigStateEnum) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<FailoverConfigStateEnum> for Val<FailoverConfigStateEnum> {
-        fn from(v: FailoverConfigStateEnum) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`FailoverModeEnum::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum FailoverModeEnum {
-        /// `FAILOVER`
-        Failover,
-    }
-
-    impl FailoverModeEnum {
-        /// Every variant, in schema order.
-        pub const ALL: [FailoverModeEnum; 1] = [FailoverModeEnum::Failover];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                FailoverModeEnum::Failover => "FAILOVER",
-            }
-        }
-    }
-
-    impl std::fmt::Display for FailoverModeEnum {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<FailoverModeEnum> for Value {
-        fn from(v: FailoverModeEnum) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<FailoverModeEnum> for Val<FailoverModeEnum> {
-        fn from(v: FailoverModeEnum) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`ProtocolEnum::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ProtocolEnum {
-        /// `rtp-fec`
-        RtpFec,
-        /// `rtp`
-        Rtp,
-        /// `udp`
-        Udp,
-    }
-
-    impl ProtocolEnum {
-        /// Every variant, in schema order.
-        pub const ALL: [ProtocolEnum; 3] = [ProtocolEnum::RtpFec, ProtocolEnum::Rtp, ProtocolEnum::Udp];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ProtocolEnum::RtpFec => "rtp-fec",
-                ProtocolEnum::Rtp => "rtp",
-                ProtocolEnum::Udp => "udp",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ProtocolEnum {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ProtocolEnum> for Value {
-        fn from(v: ProtocolEnum) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ProtocolEnum> for Val<ProtocolEnum> {
-        fn from(v: ProtocolEnum) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        ProtocolEnum[3] {
+            RtpFec = "rtp-fec",
+            Rtp = "rtp",
+            Udp = "udp",
         }
     }
 }
@@ -792,48 +692,12 @@ pub mod bridge_output {
 
     property_type!(BridgeNetworkOutput);
 
-    /// The network output protocol.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Protocol::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Protocol {
-        /// `rtp-fec`
-        RtpFec,
-        /// `rtp`
-        Rtp,
-        /// `udp`
-        Udp,
-    }
-
-    impl Protocol {
-        /// Every variant, in schema order.
-        pub const ALL: [Protocol; 3] = [Protocol::RtpFec, Protocol::Rtp, Protocol::Udp];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Protocol::RtpFec => "rtp-fec",
-                Protocol::Rtp => "rtp",
-                Protocol::Udp => "udp",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Protocol {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Protocol> for Value {
-        fn from(v: Protocol) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Protocol> for Val<Protocol> {
-        fn from(v: Protocol) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The network output protocol.
+        Protocol[3] {
+            RtpFec = "rtp-fec",
+            Rtp = "rtp",
+            Udp = "udp",
         }
     }
 }
@@ -1052,46 +916,11 @@ pub mod bridge_source {
 
     property_type!(VpcInterfaceAttachment);
 
-    /// Rendered as its CloudFormation spelling ([`ProtocolEnum::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ProtocolEnum {
-        /// `rtp-fec`
-        RtpFec,
-        /// `rtp`
-        Rtp,
-        /// `udp`
-        Udp,
-    }
-
-    impl ProtocolEnum {
-        /// Every variant, in schema order.
-        pub const ALL: [ProtocolEnum; 3] = [ProtocolEnum::RtpFec, ProtocolEnum::Rtp, ProtocolEnum::Udp];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ProtocolEnum::RtpFec => "rtp-fec",
-                ProtocolEnum::Rtp => "rtp",
-                ProtocolEnum::Udp => "udp",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ProtocolEnum {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ProtocolEnum> for Value {
-        fn from(v: ProtocolEnum) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ProtocolEnum> for Val<ProtocolEnum> {
-        fn from(v: ProtocolEnum) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        ProtocolEnum[3] {
+            RtpFec = "rtp-fec",
+            Rtp = "rtp",
+            Udp = "udp",
         }
     }
 }
@@ -2571,1033 +2400,209 @@ pub mod flow {
 
     property_type!(VpcInterfaceAttachment);
 
-    /// The type of algorithm that is used for the encryption (such as aes128, aes192, or aes256).
-    ///
-    /// Rendered as its CloudFormation spelling ([`Algorithm::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Algorithm {
-        /// `aes128`
-        Aes128,
-        /// `aes192`
-        Aes192,
-        /// `aes256`
-        Aes256,
-    }
-
-    impl Algorithm {
-        /// Every variant, in schema order.
-        pub const ALL: [Algorithm; 3] = [Algorithm::Aes128, Algorithm::Aes192, Algorithm::Aes256];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Algorithm::Aes128 => "aes128",
-                Algorithm::Aes192 => "aes192",
-                Algorithm::Aes256 => "aes256",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Algorithm {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Algorithm> for Value {
-        fn from(v: Algorithm) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Algorithm> for Val<Algorithm> {
-        fn from(v: Algorithm) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The format used for the representation of color.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Colorimetry::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Colorimetry {
-        /// `BT601`
-        Bt601,
-        /// `BT709`
-        Bt709,
-        /// `BT2020`
-        Bt2020,
-        /// `BT2100`
-        Bt2100,
-        /// `ST2065-1`
-        St20651,
-        /// `ST2065-3`
-        St20653,
-        /// `XYZ`
-        Xyz,
-    }
-
-    impl Colorimetry {
-        /// Every variant, in schema order.
-        pub const ALL: [Colorimetry; 7] = [
-            Colorimetry::Bt601,
-            Colorimetry::Bt709,
-            Colorimetry::Bt2020,
-            Colorimetry::Bt2100,
-            Colorimetry::St20651,
-            Colorimetry::St20653,
-            Colorimetry::Xyz,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Colorimetry::Bt601 => "BT601",
-                Colorimetry::Bt709 => "BT709",
-                Colorimetry::Bt2020 => "BT2020",
-                Colorimetry::Bt2100 => "BT2100",
-                Colorimetry::St20651 => "ST2065-1",
-                Colorimetry::St20653 => "ST2065-3",
-                Colorimetry::Xyz => "XYZ",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Colorimetry {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Colorimetry> for Value {
-        fn from(v: Colorimetry) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Colorimetry> for Val<Colorimetry> {
-        fn from(v: Colorimetry) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Indicates whether content quality analysis is enabled or disabled.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ContentQualityAnalysisState::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ContentQualityAnalysisState {
-        /// `ENABLED`
-        Enabled,
-        /// `DISABLED`
-        Disabled,
-    }
-
-    impl ContentQualityAnalysisState {
-        /// Every variant, in schema order.
-        pub const ALL: [ContentQualityAnalysisState; 2] =
-            [ContentQualityAnalysisState::Enabled, ContentQualityAnalysisState::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ContentQualityAnalysisState::Enabled => "ENABLED",
-                ContentQualityAnalysisState::Disabled => "DISABLED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ContentQualityAnalysisState {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ContentQualityAnalysisState> for Value {
-        fn from(v: ContentQualityAnalysisState) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ContentQualityAnalysisState> for Val<ContentQualityAnalysisState> {
-        fn from(v: ContentQualityAnalysisState) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The format that was used to encode the data. For ancillary data streams, set the encoding name to smpte291. For
-    /// audio streams, set the encoding name to pcm. For video, 2110 streams, set the encoding name to raw. For video, JPEG
-    /// XS streams, set the encoding name to jxsv.
-    ///
-    /// Rendered as its CloudFormation spelling ([`EncodingName::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum EncodingName {
-        /// `jxsv`
-        Jxsv,
-        /// `raw`
-        Raw,
-        /// `smpte291`
-        Smpte291,
-        /// `pcm`
-        Pcm,
-    }
-
-    impl EncodingName {
-        /// Every variant, in schema order.
-        pub const ALL: [EncodingName; 4] =
-            [EncodingName::Jxsv, EncodingName::Raw, EncodingName::Smpte291, EncodingName::Pcm];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                EncodingName::Jxsv => "jxsv",
-                EncodingName::Raw => "raw",
-                EncodingName::Smpte291 => "smpte291",
-                EncodingName::Pcm => "pcm",
-            }
-        }
-    }
-
-    impl std::fmt::Display for EncodingName {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<EncodingName> for Value {
-        fn from(v: EncodingName) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<EncodingName> for Val<EncodingName> {
-        fn from(v: EncodingName) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The encoding profile to use when transcoding the NDI source to a Transport Stream. You can change this value while a
-    /// flow is running.
-    ///
-    /// Rendered as its CloudFormation spelling ([`EncodingProfile::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum EncodingProfile {
-        /// `DISTRIBUTION_H264_DEFAULT`
-        DistributionH264Default,
-        /// `CONTRIBUTION_H264_DEFAULT`
-        ContributionH264Default,
-    }
-
-    impl EncodingProfile {
-        /// Every variant, in schema order.
-        pub const ALL: [EncodingProfile; 2] =
-            [EncodingProfile::DistributionH264Default, EncodingProfile::ContributionH264Default];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                EncodingProfile::DistributionH264Default => "DISTRIBUTION_H264_DEFAULT",
-                EncodingProfile::ContributionH264Default => "CONTRIBUTION_H264_DEFAULT",
-            }
-        }
-    }
-
-    impl std::fmt::Display for EncodingProfile {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<EncodingProfile> for Value {
-        fn from(v: EncodingProfile) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<EncodingProfile> for Val<EncodingProfile> {
-        fn from(v: EncodingProfile) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The type of failover you choose for this flow. MERGE combines the source streams into a single stream, allowing
-    /// graceful recovery from any single-source loss. FAILOVER allows switching between different streams.
-    ///
-    /// Rendered as its CloudFormation spelling ([`FailoverMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum FailoverMode {
-        /// `MERGE`
-        Merge,
-        /// `FAILOVER`
-        Failover,
-    }
-
-    impl FailoverMode {
-        /// Every variant, in schema order.
-        pub const ALL: [FailoverMode; 2] = [FailoverMode::Merge, FailoverMode::Failover];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                FailoverMode::Merge => "MERGE",
-                FailoverMode::Failover => "FAILOVER",
-            }
-        }
-    }
-
-    impl std::fmt::Display for FailoverMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<FailoverMode> for Value {
-        fn from(v: FailoverMode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<FailoverMode> for Val<FailoverMode> {
-        fn from(v: FailoverMode) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Determines the processing capacity and feature set of the flow. Set this optional parameter to LARGE if you want to
-    /// enable NDI sources or outputs on the flow.
-    ///
-    /// Rendered as its CloudFormation spelling ([`FlowSize::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum FlowSize {
-        /// `MEDIUM`
-        Medium,
-        /// `LARGE`
-        Large,
-        /// `LARGE_4X`
-        Large4x,
-    }
-
-    impl FlowSize {
-        /// Every variant, in schema order.
-        pub const ALL: [FlowSize; 3] = [FlowSize::Medium, FlowSize::Large, FlowSize::Large4x];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                FlowSize::Medium => "MEDIUM",
-                FlowSize::Large => "LARGE",
-                FlowSize::Large4x => "LARGE_4X",
-            }
-        }
-    }
-
-    impl std::fmt::Display for FlowSize {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<FlowSize> for Value {
-        fn from(v: FlowSize) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<FlowSize> for Val<FlowSize> {
-        fn from(v: FlowSize) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`FlowTransitEncryptionKeyType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum FlowTransitEncryptionKeyType {
-        /// `SECRETS_MANAGER`
-        SecretsManager,
-        /// `AUTOMATIC`
-        Automatic,
-    }
-
-    impl FlowTransitEncryptionKeyType {
-        /// Every variant, in schema order.
-        pub const ALL: [FlowTransitEncryptionKeyType; 2] =
-            [FlowTransitEncryptionKeyType::SecretsManager, FlowTransitEncryptionKeyType::Automatic];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                FlowTransitEncryptionKeyType::SecretsManager => "SECRETS_MANAGER",
-                FlowTransitEncryptionKeyType::Automatic => "AUTOMATIC",
-            }
-        }
-    }
-
-    impl std::fmt::Display for FlowTransitEncryptionKeyType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<FlowTransitEncryptionKeyType> for Value {
-        fn from(v: FlowTransitEncryptionKeyType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<FlowTransitEncryptionKeyType> for Val<FlowTransitEncryptionKeyType> {
-        fn from(v: FlowTransitEncryptionKeyType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The type of key that is used for the encryption. If no keyType is provided, the service will use the default setting
-    /// (static-key).
-    ///
-    /// Rendered as its CloudFormation spelling ([`KeyType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum KeyType {
-        /// `speke`
-        Speke,
-        /// `static-key`
-        StaticKey,
-        /// `srt-password`
-        SrtPassword,
-    }
-
-    impl KeyType {
-        /// Every variant, in schema order.
-        pub const ALL: [KeyType; 3] = [KeyType::Speke, KeyType::StaticKey, KeyType::SrtPassword];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                KeyType::Speke => "speke",
-                KeyType::StaticKey => "static-key",
-                KeyType::SrtPassword => "srt-password",
-            }
-        }
-    }
-
-    impl std::fmt::Display for KeyType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// The type of algorithm that is used for the encryption (such as aes128, aes192, or aes256).
+        Algorithm[3] {
+            Aes128 = "aes128",
+            Aes192 = "aes192",
+            Aes256 = "aes256",
         }
     }
 
-    impl From<KeyType> for Value {
-        fn from(v: KeyType) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// The format used for the representation of color.
+        Colorimetry[7] {
+            Bt601 = "BT601",
+            Bt709 = "BT709",
+            Bt2020 = "BT2020",
+            Bt2100 = "BT2100",
+            St20651 = "ST2065-1",
+            St20653 = "ST2065-3",
+            Xyz = "XYZ",
         }
     }
 
-    impl From<KeyType> for Val<KeyType> {
-        fn from(v: KeyType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Indicates whether content quality analysis is enabled or disabled.
+        ContentQualityAnalysisState[2] {
+            Enabled = "ENABLED",
+            Disabled = "DISABLED",
         }
     }
 
-    /// A day of a week when the maintenance will happen. Use Monday/Tuesday/Wednesday/Thursday/Friday/Saturday/Sunday.
-    ///
-    /// Rendered as its CloudFormation spelling ([`MaintenanceDay::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum MaintenanceDay {
-        /// `Monday`
-        Monday,
-        /// `Tuesday`
-        Tuesday,
-        /// `Wednesday`
-        Wednesday,
-        /// `Thursday`
-        Thursday,
-        /// `Friday`
-        Friday,
-        /// `Saturday`
-        Saturday,
-        /// `Sunday`
-        Sunday,
-    }
-
-    impl MaintenanceDay {
-        /// Every variant, in schema order.
-        pub const ALL: [MaintenanceDay; 7] = [
-            MaintenanceDay::Monday,
-            MaintenanceDay::Tuesday,
-            MaintenanceDay::Wednesday,
-            MaintenanceDay::Thursday,
-            MaintenanceDay::Friday,
-            MaintenanceDay::Saturday,
-            MaintenanceDay::Sunday,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                MaintenanceDay::Monday => "Monday",
-                MaintenanceDay::Tuesday => "Tuesday",
-                MaintenanceDay::Wednesday => "Wednesday",
-                MaintenanceDay::Thursday => "Thursday",
-                MaintenanceDay::Friday => "Friday",
-                MaintenanceDay::Saturday => "Saturday",
-                MaintenanceDay::Sunday => "Sunday",
-            }
-        }
-    }
-
-    impl std::fmt::Display for MaintenanceDay {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<MaintenanceDay> for Value {
-        fn from(v: MaintenanceDay) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<MaintenanceDay> for Val<MaintenanceDay> {
-        fn from(v: MaintenanceDay) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The type of media stream.
-    ///
-    /// Rendered as its CloudFormation spelling ([`MediaStreamType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum MediaStreamType {
-        /// `video`
-        Video,
-        /// `audio`
-        Audio,
-        /// `ancillary-data`
-        AncillaryData,
-    }
-
-    impl MediaStreamType {
-        /// Every variant, in schema order.
-        pub const ALL: [MediaStreamType; 3] =
-            [MediaStreamType::Video, MediaStreamType::Audio, MediaStreamType::AncillaryData];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                MediaStreamType::Video => "video",
-                MediaStreamType::Audio => "audio",
-                MediaStreamType::AncillaryData => "ancillary-data",
-            }
-        }
-    }
-
-    impl std::fmt::Display for MediaStreamType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<MediaStreamType> for Value {
-        fn from(v: MediaStreamType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<MediaStreamType> for Val<MediaStreamType> {
-        fn from(v: MediaStreamType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`NdiState::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum NdiState {
-        /// `ENABLED`
-        Enabled,
-        /// `DISABLED`
-        Disabled,
-    }
-
-    impl NdiState {
-        /// Every variant, in schema order.
-        pub const ALL: [NdiState; 2] = [NdiState::Enabled, NdiState::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                NdiState::Enabled => "ENABLED",
-                NdiState::Disabled => "DISABLED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for NdiState {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<NdiState> for Value {
-        fn from(v: NdiState) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<NdiState> for Val<NdiState> {
-        fn from(v: NdiState) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The type of network adapter that you want MediaConnect to use on this interface. If you don't set this value, it
-    /// defaults to ENA.
-    ///
-    /// Rendered as its CloudFormation spelling ([`NetworkInterfaceType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum NetworkInterfaceType {
-        /// `ena`
-        Ena,
-        /// `efa`
-        Efa,
-    }
-
-    impl NetworkInterfaceType {
-        /// Every variant, in schema order.
-        pub const ALL: [NetworkInterfaceType; 2] = [NetworkInterfaceType::Ena, NetworkInterfaceType::Efa];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                NetworkInterfaceType::Ena => "ena",
-                NetworkInterfaceType::Efa => "efa",
-            }
-        }
-    }
-
-    impl std::fmt::Display for NetworkInterfaceType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<NetworkInterfaceType> for Value {
-        fn from(v: NetworkInterfaceType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<NetworkInterfaceType> for Val<NetworkInterfaceType> {
-        fn from(v: NetworkInterfaceType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The protocol that is used by the source.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Protocol::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Protocol {
-        /// `zixi-push`
-        ZixiPush,
-        /// `rtp-fec`
-        RtpFec,
-        /// `rtp`
-        Rtp,
-        /// `rist`
-        Rist,
-        /// `srt-listener`
-        SrtListener,
-        /// `srt-caller`
-        SrtCaller,
-        /// `st2110-jpegxs`
-        St2110Jpegxs,
-        /// `cdi`
-        Cdi,
-        /// `ndi-speed-hq`
-        NdiSpeedHq,
-    }
-
-    impl Protocol {
-        /// Every variant, in schema order.
-        pub const ALL: [Protocol; 9] = [
-            Protocol::ZixiPush,
-            Protocol::RtpFec,
-            Protocol::Rtp,
-            Protocol::Rist,
-            Protocol::SrtListener,
-            Protocol::SrtCaller,
-            Protocol::St2110Jpegxs,
-            Protocol::Cdi,
-            Protocol::NdiSpeedHq,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Protocol::ZixiPush => "zixi-push",
-                Protocol::RtpFec => "rtp-fec",
-                Protocol::Rtp => "rtp",
-                Protocol::Rist => "rist",
-                Protocol::SrtListener => "srt-listener",
-                Protocol::SrtCaller => "srt-caller",
-                Protocol::St2110Jpegxs => "st2110-jpegxs",
-                Protocol::Cdi => "cdi",
-                Protocol::NdiSpeedHq => "ndi-speed-hq",
-            }
+    cfn_enum! {
+        /// The format that was used to encode the data. For ancillary data streams, set the encoding name to smpte291. For
+        /// audio streams, set the encoding name to pcm. For video, 2110 streams, set the encoding name to raw. For video,
+        /// JPEG XS streams, set the encoding name to jxsv.
+        EncodingName[4] {
+            Jxsv = "jxsv",
+            Raw = "raw",
+            Smpte291 = "smpte291",
+            Pcm = "pcm",
         }
     }
 
-    impl std::fmt::Display for Protocol {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// The encoding profile to use when transcoding the NDI source to a Transport Stream. You can change this value
+        /// while a flow is running.
+        EncodingProfile[2] {
+            DistributionH264Default = "DISTRIBUTION_H264_DEFAULT",
+            ContributionH264Default = "CONTRIBUTION_H264_DEFAULT",
         }
     }
 
-    impl From<Protocol> for Value {
-        fn from(v: Protocol) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// The type of failover you choose for this flow. MERGE combines the source streams into a single stream, allowing
+        /// graceful recovery from any single-source loss. FAILOVER allows switching between different streams.
+        FailoverMode[2] {
+            Merge = "MERGE",
+            Failover = "FAILOVER",
         }
     }
 
-    impl From<Protocol> for Val<Protocol> {
-        fn from(v: Protocol) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Determines the processing capacity and feature set of the flow. Set this optional parameter to LARGE if you want
+        /// to enable NDI sources or outputs on the flow.
+        FlowSize[3] {
+            Medium = "MEDIUM",
+            Large = "LARGE",
+            Large4x = "LARGE_4X",
         }
     }
 
-    /// The encoding range of the video.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Range::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Range {
-        /// `NARROW`
-        Narrow,
-        /// `FULL`
-        Full,
-        /// `FULLPROTECT`
-        Fullprotect,
-    }
-
-    impl Range {
-        /// Every variant, in schema order.
-        pub const ALL: [Range; 3] = [Range::Narrow, Range::Full, Range::Fullprotect];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Range::Narrow => "NARROW",
-                Range::Full => "FULL",
-                Range::Fullprotect => "FULLPROTECT",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Range {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Range> for Value {
-        fn from(v: Range) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Range> for Val<Range> {
-        fn from(v: Range) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`RouterIntegrationState::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum RouterIntegrationState {
-        /// `ENABLED`
-        Enabled,
-        /// `DISABLED`
-        Disabled,
-    }
-
-    impl RouterIntegrationState {
-        /// Every variant, in schema order.
-        pub const ALL: [RouterIntegrationState; 2] =
-            [RouterIntegrationState::Enabled, RouterIntegrationState::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                RouterIntegrationState::Enabled => "ENABLED",
-                RouterIntegrationState::Disabled => "DISABLED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for RouterIntegrationState {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<RouterIntegrationState> for Value {
-        fn from(v: RouterIntegrationState) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<RouterIntegrationState> for Val<RouterIntegrationState> {
-        fn from(v: RouterIntegrationState) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The type of compression that was used to smooth the video's appearance.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ScanMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ScanMode {
-        /// `progressive`
-        Progressive,
-        /// `interlace`
-        Interlace,
-        /// `progressive-segmented-frame`
-        ProgressiveSegmentedFrame,
-    }
-
-    impl ScanMode {
-        /// Every variant, in schema order.
-        pub const ALL: [ScanMode; 3] =
-            [ScanMode::Progressive, ScanMode::Interlace, ScanMode::ProgressiveSegmentedFrame];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ScanMode::Progressive => "progressive",
-                ScanMode::Interlace => "interlace",
-                ScanMode::ProgressiveSegmentedFrame => "progressive-segmented-frame",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ScanMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ScanMode> for Value {
-        fn from(v: ScanMode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ScanMode> for Val<ScanMode> {
-        fn from(v: ScanMode) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`State::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum State {
-        /// `ENABLED`
-        Enabled,
-        /// `DISABLED`
-        Disabled,
-    }
-
-    impl State {
-        /// Every variant, in schema order.
-        pub const ALL: [State; 2] = [State::Enabled, State::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                State::Enabled => "ENABLED",
-                State::Disabled => "DISABLED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for State {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        FlowTransitEncryptionKeyType[2] {
+            SecretsManager = "SECRETS_MANAGER",
+            Automatic = "AUTOMATIC",
         }
     }
 
-    impl From<State> for Value {
-        fn from(v: State) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// The type of key that is used for the encryption. If no keyType is provided, the service will use the default
+        /// setting (static-key).
+        KeyType[3] {
+            Speke = "speke",
+            StaticKey = "static-key",
+            SrtPassword = "srt-password",
         }
-    }
-
-    impl From<State> for Val<State> {
-        fn from(v: State) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The transfer characteristic system (TCS) that is used in the video.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Tcs::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Tcs {
-        /// `SDR`
-        Sdr,
-        /// `PQ`
-        Pq,
-        /// `HLG`
-        Hlg,
-        /// `LINEAR`
-        Linear,
-        /// `BT2100LINPQ`
-        Bt2100linpq,
-        /// `BT2100LINHLG`
-        Bt2100linhlg,
-        /// `ST2065-1`
-        St20651,
-        /// `ST428-1`
-        St4281,
-        /// `DENSITY`
-        Density,
     }
-
-    impl Tcs {
-        /// Every variant, in schema order.
-        pub const ALL: [Tcs; 9] = [
-            Tcs::Sdr,
-            Tcs::Pq,
-            Tcs::Hlg,
-            Tcs::Linear,
-            Tcs::Bt2100linpq,
-            Tcs::Bt2100linhlg,
-            Tcs::St20651,
-            Tcs::St4281,
-            Tcs::Density,
-        ];
 
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Tcs::Sdr => "SDR",
-                Tcs::Pq => "PQ",
-                Tcs::Hlg => "HLG",
-                Tcs::Linear => "LINEAR",
-                Tcs::Bt2100linpq => "BT2100LINPQ",
-                Tcs::Bt2100linhlg => "BT2100LINHLG",
-                Tcs::St20651 => "ST2065-1",
-                Tcs::St4281 => "ST428-1",
-                Tcs::Density => "DENSITY",
-            }
+    cfn_enum! {
+        /// A day of a week when the maintenance will happen. Use Monday/Tuesday/Wednesday/Thursday/Friday/Saturday/Sunday.
+        MaintenanceDay[7] {
+            Monday = "Monday",
+            Tuesday = "Tuesday",
+            Wednesday = "Wednesday",
+            Thursday = "Thursday",
+            Friday = "Friday",
+            Saturday = "Saturday",
+            Sunday = "Sunday",
         }
     }
 
-    impl std::fmt::Display for Tcs {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// The type of media stream.
+        MediaStreamType[3] {
+            Video = "video",
+            Audio = "audio",
+            AncillaryData = "ancillary-data",
         }
     }
 
-    impl From<Tcs> for Value {
-        fn from(v: Tcs) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        NdiState[2] {
+            Enabled = "ENABLED",
+            Disabled = "DISABLED",
         }
     }
 
-    impl From<Tcs> for Val<Tcs> {
-        fn from(v: Tcs) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The type of network adapter that you want MediaConnect to use on this interface. If you don't set this value, it
+        /// defaults to ENA.
+        NetworkInterfaceType[2] {
+            Ena = "ena",
+            Efa = "efa",
         }
-    }
-
-    /// The state of thumbnail monitoring.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ThumbnailState::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ThumbnailState {
-        /// `ENABLED`
-        Enabled,
-        /// `DISABLED`
-        Disabled,
     }
 
-    impl ThumbnailState {
-        /// Every variant, in schema order.
-        pub const ALL: [ThumbnailState; 2] = [ThumbnailState::Enabled, ThumbnailState::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ThumbnailState::Enabled => "ENABLED",
-                ThumbnailState::Disabled => "DISABLED",
-            }
+    cfn_enum! {
+        /// The protocol that is used by the source.
+        Protocol[9] {
+            ZixiPush = "zixi-push",
+            RtpFec = "rtp-fec",
+            Rtp = "rtp",
+            Rist = "rist",
+            SrtListener = "srt-listener",
+            SrtCaller = "srt-caller",
+            St2110Jpegxs = "st2110-jpegxs",
+            Cdi = "cdi",
+            NdiSpeedHq = "ndi-speed-hq",
         }
     }
 
-    impl std::fmt::Display for ThumbnailState {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// The encoding range of the video.
+        Range[3] {
+            Narrow = "NARROW",
+            Full = "FULL",
+            Fullprotect = "FULLPROTECT",
         }
     }
 
-    impl From<ThumbnailState> for Value {
-        fn from(v: ThumbnailState) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        RouterIntegrationState[2] {
+            Enabled = "ENABLED",
+            Disabled = "DISABLED",
         }
     }
 
-    impl From<ThumbnailState> for Val<ThumbnailState> {
-        fn from(v: ThumbnailState) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The type of compression that was used to smooth the video's appearance.
+        ScanMode[3] {
+            Progressive = "progressive",
+            Interlace = "interlace",
+            ProgressiveSegmentedFrame = "progressive-segmented-frame",
         }
-    }
-
-    /// The resolution of the video.
-    ///
-    /// Rendered as its CloudFormation spelling ([`VideoFormat::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum VideoFormat {
-        /// `2160p`
-        V2160p,
-        /// `1080p`
-        V1080p,
-        /// `1080i`
-        V1080i,
-        /// `720p`
-        V720p,
-        /// `480p`
-        V480p,
     }
-
-    impl VideoFormat {
-        /// Every variant, in schema order.
-        pub const ALL: [VideoFormat; 5] =
-            [VideoFormat::V2160p, VideoFormat::V1080p, VideoFormat::V1080i, VideoFormat::V720p, VideoFormat::V480p];
 
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                VideoFormat::V2160p => "2160p",
-                VideoFormat::V1080p => "1080p",
-                VideoFormat::V1080i => "1080i",
-                VideoFormat::V720p => "720p",
-                VideoFormat::V480p => "480p",
-            }
+    cfn_enum! {
+        State[2] {
+            Enabled = "ENABLED",
+            Disabled = "DISABLED",
         }
     }
 
-    impl std::fmt::Display for VideoFormat {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// The transfer characteristic system (TCS) that is used in the video.
+        Tcs[9] {
+            Sdr = "SDR",
+            Pq = "PQ",
+            Hlg = "HLG",
+            Linear = "LINEAR",
+            Bt2100linpq = "BT2100LINPQ",
+            Bt2100linhlg = "BT2100LINHLG",
+            St20651 = "ST2065-1",
+            St4281 = "ST428-1",
+            Density = "DENSITY",
         }
     }
 
-    impl From<VideoFormat> for Value {
-        fn from(v: VideoFormat) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// The state of thumbnail monitoring.
+        ThumbnailState[2] {
+            Enabled = "ENABLED",
+            Disabled = "DISABLED",
         }
     }
 
-    impl From<VideoFormat> for Val<VideoFormat> {
-        fn from(v: VideoFormat) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The resolution of the video.
+        VideoFormat[5] {
+            V2160p = "2160p",
+            V1080p = "1080p",
+            V1080i = "1080i",
+            V720p = "720p",
+            V480p = "480p",
         }
     }
 }
@@ -3815,133 +2820,29 @@ pub mod flow_entitlement {
 
     property_type!(Encryption);
 
-    /// The type of algorithm that is used for the encryption (such as aes128, aes192, or aes256).
-    ///
-    /// Rendered as its CloudFormation spelling ([`Algorithm::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Algorithm {
-        /// `aes128`
-        Aes128,
-        /// `aes192`
-        Aes192,
-        /// `aes256`
-        Aes256,
-    }
-
-    impl Algorithm {
-        /// Every variant, in schema order.
-        pub const ALL: [Algorithm; 3] = [Algorithm::Aes128, Algorithm::Aes192, Algorithm::Aes256];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Algorithm::Aes128 => "aes128",
-                Algorithm::Aes192 => "aes192",
-                Algorithm::Aes256 => "aes256",
-            }
+    cfn_enum! {
+        /// The type of algorithm that is used for the encryption (such as aes128, aes192, or aes256).
+        Algorithm[3] {
+            Aes128 = "aes128",
+            Aes192 = "aes192",
+            Aes256 = "aes256",
         }
     }
 
-    impl std::fmt::Display for Algorithm {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// An indication of whether the entitlement is enabled.
+        EntitlementStatus[2] {
+            Enabled = "ENABLED",
+            Disabled = "DISABLED",
         }
     }
 
-    impl From<Algorithm> for Value {
-        fn from(v: Algorithm) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Algorithm> for Val<Algorithm> {
-        fn from(v: Algorithm) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// An indication of whether the entitlement is enabled.
-    ///
-    /// Rendered as its CloudFormation spelling ([`EntitlementStatus::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum EntitlementStatus {
-        /// `ENABLED`
-        Enabled,
-        /// `DISABLED`
-        Disabled,
-    }
-
-    impl EntitlementStatus {
-        /// Every variant, in schema order.
-        pub const ALL: [EntitlementStatus; 2] = [EntitlementStatus::Enabled, EntitlementStatus::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                EntitlementStatus::Enabled => "ENABLED",
-                EntitlementStatus::Disabled => "DISABLED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for EntitlementStatus {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<EntitlementStatus> for Value {
-        fn from(v: EntitlementStatus) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<EntitlementStatus> for Val<EntitlementStatus> {
-        fn from(v: EntitlementStatus) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The type of key that is used for the encryption. If no keyType is provided, the service will use the default setting
-    /// (static-key).
-    ///
-    /// Rendered as its CloudFormation spelling ([`KeyType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum KeyType {
-        /// `speke`
-        Speke,
-        /// `static-key`
-        StaticKey,
-    }
-
-    impl KeyType {
-        /// Every variant, in schema order.
-        pub const ALL: [KeyType; 2] = [KeyType::Speke, KeyType::StaticKey];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                KeyType::Speke => "speke",
-                KeyType::StaticKey => "static-key",
-            }
-        }
-    }
-
-    impl std::fmt::Display for KeyType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<KeyType> for Value {
-        fn from(v: KeyType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<KeyType> for Val<KeyType> {
-        fn from(v: KeyType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The type of key that is used for the encryption. If no keyType is provided, the service will use the default
+        /// setting (static-key).
+        KeyType[2] {
+            Speke = "speke",
+            StaticKey = "static-key",
         }
     }
 }
@@ -4180,278 +3081,58 @@ pub mod flow_media_stream {
 
     property_type!(MediaStreamAttributes);
 
-    /// The format used for the representation of color.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Colorimetry::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Colorimetry {
-        /// `BT601`
-        Bt601,
-        /// `BT709`
-        Bt709,
-        /// `BT2020`
-        Bt2020,
-        /// `BT2100`
-        Bt2100,
-        /// `ST2065-1`
-        St20651,
-        /// `ST2065-3`
-        St20653,
-        /// `XYZ`
-        Xyz,
-    }
-
-    impl Colorimetry {
-        /// Every variant, in schema order.
-        pub const ALL: [Colorimetry; 7] = [
-            Colorimetry::Bt601,
-            Colorimetry::Bt709,
-            Colorimetry::Bt2020,
-            Colorimetry::Bt2100,
-            Colorimetry::St20651,
-            Colorimetry::St20653,
-            Colorimetry::Xyz,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Colorimetry::Bt601 => "BT601",
-                Colorimetry::Bt709 => "BT709",
-                Colorimetry::Bt2020 => "BT2020",
-                Colorimetry::Bt2100 => "BT2100",
-                Colorimetry::St20651 => "ST2065-1",
-                Colorimetry::St20653 => "ST2065-3",
-                Colorimetry::Xyz => "XYZ",
-            }
+    cfn_enum! {
+        /// The format used for the representation of color.
+        Colorimetry[7] {
+            Bt601 = "BT601",
+            Bt709 = "BT709",
+            Bt2020 = "BT2020",
+            Bt2100 = "BT2100",
+            St20651 = "ST2065-1",
+            St20653 = "ST2065-3",
+            Xyz = "XYZ",
         }
     }
 
-    impl std::fmt::Display for Colorimetry {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// The type of media stream.
+        MediaStreamType[3] {
+            Video = "video",
+            Audio = "audio",
+            AncillaryData = "ancillary-data",
         }
     }
 
-    impl From<Colorimetry> for Value {
-        fn from(v: Colorimetry) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// The encoding range of the video.
+        Range[3] {
+            Narrow = "NARROW",
+            Full = "FULL",
+            Fullprotect = "FULLPROTECT",
         }
     }
 
-    impl From<Colorimetry> for Val<Colorimetry> {
-        fn from(v: Colorimetry) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The type of compression that was used to smooth the video's appearance.
+        ScanMode[3] {
+            Progressive = "progressive",
+            Interlace = "interlace",
+            ProgressiveSegmentedFrame = "progressive-segmented-frame",
         }
     }
 
-    /// The type of media stream.
-    ///
-    /// Rendered as its CloudFormation spelling ([`MediaStreamType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum MediaStreamType {
-        /// `video`
-        Video,
-        /// `audio`
-        Audio,
-        /// `ancillary-data`
-        AncillaryData,
-    }
-
-    impl MediaStreamType {
-        /// Every variant, in schema order.
-        pub const ALL: [MediaStreamType; 3] =
-            [MediaStreamType::Video, MediaStreamType::Audio, MediaStreamType::AncillaryData];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                MediaStreamType::Video => "video",
-                MediaStreamType::Audio => "audio",
-                MediaStreamType::AncillaryData => "ancillary-data",
-            }
-        }
-    }
-
-    impl std::fmt::Display for MediaStreamType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<MediaStreamType> for Value {
-        fn from(v: MediaStreamType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<MediaStreamType> for Val<MediaStreamType> {
-        fn from(v: MediaStreamType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The encoding range of the video.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Range::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Range {
-        /// `NARROW`
-        Narrow,
-        /// `FULL`
-        Full,
-        /// `FULLPROTECT`
-        Fullprotect,
-    }
-
-    impl Range {
-        /// Every variant, in schema order.
-        pub const ALL: [Range; 3] = [Range::Narrow, Range::Full, Range::Fullprotect];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Range::Narrow => "NARROW",
-                Range::Full => "FULL",
-                Range::Fullprotect => "FULLPROTECT",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Range {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Range> for Value {
-        fn from(v: Range) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Range> for Val<Range> {
-        fn from(v: Range) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The type of compression that was used to smooth the video's appearance.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ScanMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ScanMode {
-        /// `progressive`
-        Progressive,
-        /// `interlace`
-        Interlace,
-        /// `progressive-segmented-frame`
-        ProgressiveSegmentedFrame,
-    }
-
-    impl ScanMode {
-        /// Every variant, in schema order.
-        pub const ALL: [ScanMode; 3] =
-            [ScanMode::Progressive, ScanMode::Interlace, ScanMode::ProgressiveSegmentedFrame];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ScanMode::Progressive => "progressive",
-                ScanMode::Interlace => "interlace",
-                ScanMode::ProgressiveSegmentedFrame => "progressive-segmented-frame",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ScanMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ScanMode> for Value {
-        fn from(v: ScanMode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ScanMode> for Val<ScanMode> {
-        fn from(v: ScanMode) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The transfer characteristic system (TCS) that is used in the video.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Tcs::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Tcs {
-        /// `SDR`
-        Sdr,
-        /// `PQ`
-        Pq,
-        /// `HLG`
-        Hlg,
-        /// `LINEAR`
-        Linear,
-        /// `BT2100LINPQ`
-        Bt2100linpq,
-        /// `BT2100LINHLG`
-        Bt2100linhlg,
-        /// `ST2065-1`
-        St20651,
-        /// `ST428-1`
-        St4281,
-        /// `DENSITY`
-        Density,
-    }
-
-    impl Tcs {
-        /// Every variant, in schema order.
-        pub const ALL: [Tcs; 9] = [
-            Tcs::Sdr,
-            Tcs::Pq,
-            Tcs::Hlg,
-            Tcs::Linear,
-            Tcs::Bt2100linpq,
-            Tcs::Bt2100linhlg,
-            Tcs::St20651,
-            Tcs::St4281,
-            Tcs::Density,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Tcs::Sdr => "SDR",
-                Tcs::Pq => "PQ",
-                Tcs::Hlg => "HLG",
-                Tcs::Linear => "LINEAR",
-                Tcs::Bt2100linpq => "BT2100LINPQ",
-                Tcs::Bt2100linhlg => "BT2100LINHLG",
-                Tcs::St20651 => "ST2065-1",
-                Tcs::St4281 => "ST428-1",
-                Tcs::Density => "DENSITY",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Tcs {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Tcs> for Value {
-        fn from(v: Tcs) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Tcs> for Val<Tcs> {
-        fn from(v: Tcs) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The transfer characteristic system (TCS) that is used in the video.
+        Tcs[9] {
+            Sdr = "SDR",
+            Pq = "PQ",
+            Hlg = "HLG",
+            Linear = "LINEAR",
+            Bt2100linpq = "BT2100LINPQ",
+            Bt2100linhlg = "BT2100LINHLG",
+            St20651 = "ST2065-1",
+            St4281 = "ST428-1",
+            Density = "DENSITY",
         }
     }
 }
@@ -4968,430 +3649,89 @@ pub mod flow_output {
 
     property_type!(VpcInterfaceAttachment);
 
-    /// The type of algorithm that is used for the encryption (such as aes128, aes192, or aes256).
-    ///
-    /// Rendered as its CloudFormation spelling ([`Algorithm::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Algorithm {
-        /// `aes128`
-        Aes128,
-        /// `aes192`
-        Aes192,
-        /// `aes256`
-        Aes256,
-    }
-
-    impl Algorithm {
-        /// Every variant, in schema order.
-        pub const ALL: [Algorithm; 3] = [Algorithm::Aes128, Algorithm::Aes192, Algorithm::Aes256];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Algorithm::Aes128 => "aes128",
-                Algorithm::Aes192 => "aes192",
-                Algorithm::Aes256 => "aes256",
-            }
+    cfn_enum! {
+        /// The type of algorithm that is used for the encryption (such as aes128, aes192, or aes256).
+        Algorithm[3] {
+            Aes128 = "aes128",
+            Aes192 = "aes192",
+            Aes256 = "aes256",
         }
     }
 
-    impl std::fmt::Display for Algorithm {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// A setting on the encoder that drives compression settings. This property only applies to video media streams
+        /// associated with outputs that use the ST 2110 JPEG XS protocol, with a flow source that uses the CDI protocol.
+        EncoderProfile[2] {
+            Main = "main",
+            High = "high",
         }
     }
 
-    impl From<Algorithm> for Value {
-        fn from(v: Algorithm) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// The format that will be used to encode the data. For ancillary data streams, set the encoding name to smpte291.
+        /// For audio streams, set the encoding name to pcm. For video streams on sources or outputs that use the CDI
+        /// protocol, set the encoding name to raw. For video streams on sources or outputs that use the ST 2110 JPEG XS
+        /// protocol, set the encoding name to jxsv.
+        EncodingName[4] {
+            Jxsv = "jxsv",
+            Raw = "raw",
+            Smpte291 = "smpte291",
+            Pcm = "pcm",
         }
     }
 
-    impl From<Algorithm> for Val<Algorithm> {
-        fn from(v: Algorithm) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        FlowTransitEncryptionKeyType[2] {
+            SecretsManager = "SECRETS_MANAGER",
+            Automatic = "AUTOMATIC",
         }
     }
 
-    /// A setting on the encoder that drives compression settings. This property only applies to video media streams
-    /// associated with outputs that use the ST 2110 JPEG XS protocol, with a flow source that uses the CDI protocol.
-    ///
-    /// Rendered as its CloudFormation spelling ([`EncoderProfile::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum EncoderProfile {
-        /// `main`
-        Main,
-        /// `high`
-        High,
-    }
-
-    impl EncoderProfile {
-        /// Every variant, in schema order.
-        pub const ALL: [EncoderProfile; 2] = [EncoderProfile::Main, EncoderProfile::High];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                EncoderProfile::Main => "main",
-                EncoderProfile::High => "high",
-            }
+    cfn_enum! {
+        /// The type of key that is used for the encryption. If no keyType is provided, the service will use the default
+        /// setting (static-key).
+        KeyType[2] {
+            StaticKey = "static-key",
+            SrtPassword = "srt-password",
         }
     }
 
-    impl std::fmt::Display for EncoderProfile {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// The timecode source for the NDI output.
+        NdiOutputTimecodeSource[2] {
+            EmbeddedTimecode = "EMBEDDED_TIMECODE",
+            UtcSystemTime = "UTC_SYSTEM_TIME",
         }
     }
 
-    impl From<EncoderProfile> for Value {
-        fn from(v: EncoderProfile) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// An indication of whether the output should transmit data or not.
+        OutputStatus[2] {
+            Enabled = "ENABLED",
+            Disabled = "DISABLED",
         }
     }
 
-    impl From<EncoderProfile> for Val<EncoderProfile> {
-        fn from(v: EncoderProfile) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The protocol that is used by the source or output.
+        Protocol[10] {
+            ZixiPush = "zixi-push",
+            RtpFec = "rtp-fec",
+            Rtp = "rtp",
+            ZixiPull = "zixi-pull",
+            Rist = "rist",
+            SrtListener = "srt-listener",
+            SrtCaller = "srt-caller",
+            St2110Jpegxs = "st2110-jpegxs",
+            Cdi = "cdi",
+            NdiSpeedHq = "ndi-speed-hq",
         }
     }
 
-    /// The format that will be used to encode the data. For ancillary data streams, set the encoding name to smpte291. For
-    /// audio streams, set the encoding name to pcm. For video streams on sources or outputs that use the CDI protocol, set
-    /// the encoding name to raw. For video streams on sources or outputs that use the ST 2110 JPEG XS protocol, set the
-    /// encoding name to jxsv.
-    ///
-    /// Rendered as its CloudFormation spelling ([`EncodingName::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum EncodingName {
-        /// `jxsv`
-        Jxsv,
-        /// `raw`
-        Raw,
-        /// `smpte291`
-        Smpte291,
-        /// `pcm`
-        Pcm,
-    }
-
-    impl EncodingName {
-        /// Every variant, in schema order.
-        pub const ALL: [EncodingName; 4] =
-            [EncodingName::Jxsv, EncodingName::Raw, EncodingName::Smpte291, EncodingName::Pcm];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                EncodingName::Jxsv => "jxsv",
-                EncodingName::Raw => "raw",
-                EncodingName::Smpte291 => "smpte291",
-                EncodingName::Pcm => "pcm",
-            }
-        }
-    }
-
-    impl std::fmt::Display for EncodingName {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<EncodingName> for Value {
-        fn from(v: EncodingName) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<EncodingName> for Val<EncodingName> {
-        fn from(v: EncodingName) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`FlowTransitEncryptionKeyType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum FlowTransitEncryptionKeyType {
-        /// `SECRETS_MANAGER`
-        SecretsManager,
-        /// `AUTOMATIC`
-        Automatic,
-    }
-
-    impl FlowTransitEncryptionKeyType {
-        /// Every variant, in schema order.
-        pub const ALL: [FlowTransitEncryptionKeyType; 2] =
-            [FlowTransitEncryptionKeyType::SecretsManager, FlowTransitEncryptionKeyType::Automatic];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                FlowTransitEncryptionKeyType::SecretsManager => "SECRETS_MANAGER",
-                FlowTransitEncryptionKeyType::Automatic => "AUTOMATIC",
-            }
-        }
-    }
-
-    impl std::fmt::Display for FlowTransitEncryptionKeyType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<FlowTransitEncryptionKeyType> for Value {
-        fn from(v: FlowTransitEncryptionKeyType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<FlowTransitEncryptionKeyType> for Val<FlowTransitEncryptionKeyType> {
-        fn from(v: FlowTransitEncryptionKeyType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The type of key that is used for the encryption. If no keyType is provided, the service will use the default setting
-    /// (static-key).
-    ///
-    /// Rendered as its CloudFormation spelling ([`KeyType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum KeyType {
-        /// `static-key`
-        StaticKey,
-        /// `srt-password`
-        SrtPassword,
-    }
-
-    impl KeyType {
-        /// Every variant, in schema order.
-        pub const ALL: [KeyType; 2] = [KeyType::StaticKey, KeyType::SrtPassword];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                KeyType::StaticKey => "static-key",
-                KeyType::SrtPassword => "srt-password",
-            }
-        }
-    }
-
-    impl std::fmt::Display for KeyType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<KeyType> for Value {
-        fn from(v: KeyType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<KeyType> for Val<KeyType> {
-        fn from(v: KeyType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The timecode source for the NDI output.
-    ///
-    /// Rendered as its CloudFormation spelling ([`NdiOutputTimecodeSource::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum NdiOutputTimecodeSource {
-        /// `EMBEDDED_TIMECODE`
-        EmbeddedTimecode,
-        /// `UTC_SYSTEM_TIME`
-        UtcSystemTime,
-    }
-
-    impl NdiOutputTimecodeSource {
-        /// Every variant, in schema order.
-        pub const ALL: [NdiOutputTimecodeSource; 2] =
-            [NdiOutputTimecodeSource::EmbeddedTimecode, NdiOutputTimecodeSource::UtcSystemTime];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                NdiOutputTimecodeSource::EmbeddedTimecode => "EMBEDDED_TIMECODE",
-                NdiOutputTimecodeSource::UtcSystemTime => "UTC_SYSTEM_TIME",
-            }
-        }
-    }
-
-    impl std::fmt::Display for NdiOutputTimecodeSource {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<NdiOutputTimecodeSource> for Value {
-        fn from(v: NdiOutputTimecodeSource) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<NdiOutputTimecodeSource> for Val<NdiOutputTimecodeSource> {
-        fn from(v: NdiOutputTimecodeSource) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// An indication of whether the output should transmit data or not.
-    ///
-    /// Rendered as its CloudFormation spelling ([`OutputStatus::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum OutputStatus {
-        /// `ENABLED`
-        Enabled,
-        /// `DISABLED`
-        Disabled,
-    }
-
-    impl OutputStatus {
-        /// Every variant, in schema order.
-        pub const ALL: [OutputStatus; 2] = [OutputStatus::Enabled, OutputStatus::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                OutputStatus::Enabled => "ENABLED",
-                OutputStatus::Disabled => "DISABLED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for OutputStatus {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<OutputStatus> for Value {
-        fn from(v: OutputStatus) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<OutputStatus> for Val<OutputStatus> {
-        fn from(v: OutputStatus) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The protocol that is used by the source or output.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Protocol::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Protocol {
-        /// `zixi-push`
-        ZixiPush,
-        /// `rtp-fec`
-        RtpFec,
-        /// `rtp`
-        Rtp,
-        /// `zixi-pull`
-        ZixiPull,
-        /// `rist`
-        Rist,
-        /// `srt-listener`
-        SrtListener,
-        /// `srt-caller`
-        SrtCaller,
-        /// `st2110-jpegxs`
-        St2110Jpegxs,
-        /// `cdi`
-        Cdi,
-        /// `ndi-speed-hq`
-        NdiSpeedHq,
-    }
-
-    impl Protocol {
-        /// Every variant, in schema order.
-        pub const ALL: [Protocol; 10] = [
-            Protocol::ZixiPush,
-            Protocol::RtpFec,
-            Protocol::Rtp,
-            Protocol::ZixiPull,
-            Protocol::Rist,
-            Protocol::SrtListener,
-            Protocol::SrtCaller,
-            Protocol::St2110Jpegxs,
-            Protocol::Cdi,
-            Protocol::NdiSpeedHq,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Protocol::ZixiPush => "zixi-push",
-                Protocol::RtpFec => "rtp-fec",
-                Protocol::Rtp => "rtp",
-                Protocol::ZixiPull => "zixi-pull",
-                Protocol::Rist => "rist",
-                Protocol::SrtListener => "srt-listener",
-                Protocol::SrtCaller => "srt-caller",
-                Protocol::St2110Jpegxs => "st2110-jpegxs",
-                Protocol::Cdi => "cdi",
-                Protocol::NdiSpeedHq => "ndi-speed-hq",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Protocol {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Protocol> for Value {
-        fn from(v: Protocol) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Protocol> for Val<Protocol> {
-        fn from(v: Protocol) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`RouterIntegrationState::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum RouterIntegrationState {
-        /// `ENABLED`
-        Enabled,
-        /// `DISABLED`
-        Disabled,
-    }
-
-    impl RouterIntegrationState {
-        /// Every variant, in schema order.
-        pub const ALL: [RouterIntegrationState; 2] =
-            [RouterIntegrationState::Enabled, RouterIntegrationState::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                RouterIntegrationState::Enabled => "ENABLED",
-                RouterIntegrationState::Disabled => "DISABLED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for RouterIntegrationState {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<RouterIntegrationState> for Value {
-        fn from(v: RouterIntegrationState) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<RouterIntegrationState> for Val<RouterIntegrationState> {
-        fn from(v: RouterIntegrationState) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        RouterIntegrationState[2] {
+            Enabled = "ENABLED",
+            Disabled = "DISABLED",
         }
     }
 }
@@ -5780,155 +4120,34 @@ pub mod flow_source {
 
     property_type!(VpcInterfaceAttachment);
 
-    /// The type of algorithm that is used for the encryption (such as aes128, aes192, or aes256).
-    ///
-    /// Rendered as its CloudFormation spelling ([`Algorithm::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Algorithm {
-        /// `aes128`
-        Aes128,
-        /// `aes192`
-        Aes192,
-        /// `aes256`
-        Aes256,
-    }
-
-    impl Algorithm {
-        /// Every variant, in schema order.
-        pub const ALL: [Algorithm; 3] = [Algorithm::Aes128, Algorithm::Aes192, Algorithm::Aes256];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Algorithm::Aes128 => "aes128",
-                Algorithm::Aes192 => "aes192",
-                Algorithm::Aes256 => "aes256",
-            }
+    cfn_enum! {
+        /// The type of algorithm that is used for the encryption (such as aes128, aes192, or aes256).
+        Algorithm[3] {
+            Aes128 = "aes128",
+            Aes192 = "aes192",
+            Aes256 = "aes256",
         }
     }
 
-    impl std::fmt::Display for Algorithm {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// The type of key that is used for the encryption. If no keyType is provided, the service will use the default
+        /// setting (static-key).
+        KeyType[3] {
+            Speke = "speke",
+            StaticKey = "static-key",
+            SrtPassword = "srt-password",
         }
     }
 
-    impl From<Algorithm> for Value {
-        fn from(v: Algorithm) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Algorithm> for Val<Algorithm> {
-        fn from(v: Algorithm) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The type of key that is used for the encryption. If no keyType is provided, the service will use the default setting
-    /// (static-key).
-    ///
-    /// Rendered as its CloudFormation spelling ([`KeyType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum KeyType {
-        /// `speke`
-        Speke,
-        /// `static-key`
-        StaticKey,
-        /// `srt-password`
-        SrtPassword,
-    }
-
-    impl KeyType {
-        /// Every variant, in schema order.
-        pub const ALL: [KeyType; 3] = [KeyType::Speke, KeyType::StaticKey, KeyType::SrtPassword];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                KeyType::Speke => "speke",
-                KeyType::StaticKey => "static-key",
-                KeyType::SrtPassword => "srt-password",
-            }
-        }
-    }
-
-    impl std::fmt::Display for KeyType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<KeyType> for Value {
-        fn from(v: KeyType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<KeyType> for Val<KeyType> {
-        fn from(v: KeyType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The protocol that is used by the source.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Protocol::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Protocol {
-        /// `zixi-push`
-        ZixiPush,
-        /// `rtp-fec`
-        RtpFec,
-        /// `rtp`
-        Rtp,
-        /// `rist`
-        Rist,
-        /// `srt-listener`
-        SrtListener,
-        /// `srt-caller`
-        SrtCaller,
-    }
-
-    impl Protocol {
-        /// Every variant, in schema order.
-        pub const ALL: [Protocol; 6] = [
-            Protocol::ZixiPush,
-            Protocol::RtpFec,
-            Protocol::Rtp,
-            Protocol::Rist,
-            Protocol::SrtListener,
-            Protocol::SrtCaller,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Protocol::ZixiPush => "zixi-push",
-                Protocol::RtpFec => "rtp-fec",
-                Protocol::Rtp => "rtp",
-                Protocol::Rist => "rist",
-                Protocol::SrtListener => "srt-listener",
-                Protocol::SrtCaller => "srt-caller",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Protocol {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Protocol> for Value {
-        fn from(v: Protocol) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Protocol> for Val<Protocol> {
-        fn from(v: Protocol) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The protocol that is used by the source.
+        Protocol[6] {
+            ZixiPush = "zixi-push",
+            RtpFec = "rtp-fec",
+            Rtp = "rtp",
+            Rist = "rist",
+            SrtListener = "srt-listener",
+            SrtCaller = "srt-caller",
         }
     }
 }
@@ -6337,128 +4556,25 @@ pub mod router_input {
 
     property_type!(RouterInputTransitEncryption);
 
-    /// Rendered as its CloudFormation spelling ([`RouterInputTier::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum RouterInputTier {
-        /// `INPUT_100`
-        Input100,
-        /// `INPUT_50`
-        Input50,
-        /// `INPUT_20`
-        Input20,
-    }
-
-    impl RouterInputTier {
-        /// Every variant, in schema order.
-        pub const ALL: [RouterInputTier; 3] =
-            [RouterInputTier::Input100, RouterInputTier::Input50, RouterInputTier::Input20];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                RouterInputTier::Input100 => "INPUT_100",
-                RouterInputTier::Input50 => "INPUT_50",
-                RouterInputTier::Input20 => "INPUT_20",
-            }
+    cfn_enum! {
+        RouterInputTier[3] {
+            Input100 = "INPUT_100",
+            Input50 = "INPUT_50",
+            Input20 = "INPUT_20",
         }
     }
 
-    impl std::fmt::Display for RouterInputTier {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        RouterInputTransitEncryptionKeyType[2] {
+            SecretsManager = "SECRETS_MANAGER",
+            Automatic = "AUTOMATIC",
         }
     }
 
-    impl From<RouterInputTier> for Value {
-        fn from(v: RouterInputTier) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<RouterInputTier> for Val<RouterInputTier> {
-        fn from(v: RouterInputTier) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`RouterInputTransitEncryptionKeyType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum RouterInputTransitEncryptionKeyType {
-        /// `SECRETS_MANAGER`
-        SecretsManager,
-        /// `AUTOMATIC`
-        Automatic,
-    }
-
-    impl RouterInputTransitEncryptionKeyType {
-        /// Every variant, in schema order.
-        pub const ALL: [RouterInputTransitEncryptionKeyType; 2] =
-            [RouterInputTransitEncryptionKeyType::SecretsManager, RouterInputTransitEncryptionKeyType::Automatic];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                RouterInputTransitEncryptionKeyType::SecretsManager => "SECRETS_MANAGER",
-                RouterInputTransitEncryptionKeyType::Automatic => "AUTOMATIC",
-            }
-        }
-    }
-
-    impl std::fmt::Display for RouterInputTransitEncryptionKeyType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<RouterInputTransitEncryptionKeyType> for Value {
-        fn from(v: RouterInputTransitEncryptionKeyType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<RouterInputTransitEncryptionKeyType> for Val<RouterInputTransitEncryptionKeyType> {
-        fn from(v: RouterInputTransitEncryptionKeyType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`RoutingScope::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum RoutingScope {
-        /// `REGIONAL`
-        Regional,
-        /// `GLOBAL`
-        Global,
-    }
-
-    impl RoutingScope {
-        /// Every variant, in schema order.
-        pub const ALL: [RoutingScope; 2] = [RoutingScope::Regional, RoutingScope::Global];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                RoutingScope::Regional => "REGIONAL",
-                RoutingScope::Global => "GLOBAL",
-            }
-        }
-    }
-
-    impl std::fmt::Display for RoutingScope {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<RoutingScope> for Value {
-        fn from(v: RoutingScope) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<RoutingScope> for Val<RoutingScope> {
-        fn from(v: RoutingScope) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        RoutingScope[2] {
+            Regional = "REGIONAL",
+            Global = "GLOBAL",
         }
     }
 }
@@ -6755,127 +4871,25 @@ pub mod router_output {
 
     property_type!(FabricConfiguration);
 
-    /// Rendered as its CloudFormation spelling ([`FabricLatencyMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum FabricLatencyMode {
-        /// `BALANCED`
-        Balanced,
-        /// `LOW_LATENCY`
-        LowLatency,
-    }
-
-    impl FabricLatencyMode {
-        /// Every variant, in schema order.
-        pub const ALL: [FabricLatencyMode; 2] = [FabricLatencyMode::Balanced, FabricLatencyMode::LowLatency];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                FabricLatencyMode::Balanced => "BALANCED",
-                FabricLatencyMode::LowLatency => "LOW_LATENCY",
-            }
+    cfn_enum! {
+        FabricLatencyMode[2] {
+            Balanced = "BALANCED",
+            LowLatency = "LOW_LATENCY",
         }
     }
 
-    impl std::fmt::Display for FabricLatencyMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        RouterOutputTier[3] {
+            Output100 = "OUTPUT_100",
+            Output50 = "OUTPUT_50",
+            Output20 = "OUTPUT_20",
         }
     }
 
-    impl From<FabricLatencyMode> for Value {
-        fn from(v: FabricLatencyMode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<FabricLatencyMode> for Val<FabricLatencyMode> {
-        fn from(v: FabricLatencyMode) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`RouterOutputTier::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum RouterOutputTier {
-        /// `OUTPUT_100`
-        Output100,
-        /// `OUTPUT_50`
-        Output50,
-        /// `OUTPUT_20`
-        Output20,
-    }
-
-    impl RouterOutputTier {
-        /// Every variant, in schema order.
-        pub const ALL: [RouterOutputTier; 3] =
-            [RouterOutputTier::Output100, RouterOutputTier::Output50, RouterOutputTier::Output20];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                RouterOutputTier::Output100 => "OUTPUT_100",
-                RouterOutputTier::Output50 => "OUTPUT_50",
-                RouterOutputTier::Output20 => "OUTPUT_20",
-            }
-        }
-    }
-
-    impl std::fmt::Display for RouterOutputTier {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<RouterOutputTier> for Value {
-        fn from(v: RouterOutputTier) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<RouterOutputTier> for Val<RouterOutputTier> {
-        fn from(v: RouterOutputTier) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`RoutingScope::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum RoutingScope {
-        /// `REGIONAL`
-        Regional,
-        /// `GLOBAL`
-        Global,
-    }
-
-    impl RoutingScope {
-        /// Every variant, in schema order.
-        pub const ALL: [RoutingScope; 2] = [RoutingScope::Regional, RoutingScope::Global];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                RoutingScope::Regional => "REGIONAL",
-                RoutingScope::Global => "GLOBAL",
-            }
-        }
-    }
-
-    impl std::fmt::Display for RoutingScope {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<RoutingScope> for Value {
-        fn from(v: RoutingScope) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<RoutingScope> for Val<RoutingScope> {
-        fn from(v: RoutingScope) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        RoutingScope[2] {
+            Regional = "REGIONAL",
+            Global = "GLOBAL",
         }
     }
 }

@@ -243,146 +243,34 @@ pub mod job_template {
 
     property_type!(HopDestination);
 
-    /// Specify the conditions when the service will run your job with accelerated transcoding.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Mode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Mode {
-        /// `DISABLED`
-        Disabled,
-        /// `ENABLED`
-        Enabled,
-        /// `PREFERRED`
-        Preferred,
-    }
-
-    impl Mode {
-        /// Every variant, in schema order.
-        pub const ALL: [Mode; 3] = [Mode::Disabled, Mode::Enabled, Mode::Preferred];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Mode::Disabled => "DISABLED",
-                Mode::Enabled => "ENABLED",
-                Mode::Preferred => "PREFERRED",
-            }
+    cfn_enum! {
+        /// Specify the conditions when the service will run your job with accelerated transcoding.
+        Mode[3] {
+            Disabled = "DISABLED",
+            Enabled = "ENABLED",
+            Preferred = "PREFERRED",
         }
     }
 
-    impl std::fmt::Display for Mode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Mode> for Value {
-        fn from(v: Mode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Mode> for Val<Mode> {
-        fn from(v: Mode) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Specify how often MediaConvert sends STATUS_UPDATE events to Amazon CloudWatch Events. Set the interval, in seconds,
-    /// between status updates.
-    ///
-    /// Rendered as its CloudFormation spelling ([`StatusUpdateInterval::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum StatusUpdateInterval {
-        /// `SECONDS_10`
-        Seconds10,
-        /// `SECONDS_12`
-        Seconds12,
-        /// `SECONDS_120`
-        Seconds120,
-        /// `SECONDS_15`
-        Seconds15,
-        /// `SECONDS_180`
-        Seconds180,
-        /// `SECONDS_20`
-        Seconds20,
-        /// `SECONDS_240`
-        Seconds240,
-        /// `SECONDS_30`
-        Seconds30,
-        /// `SECONDS_300`
-        Seconds300,
-        /// `SECONDS_360`
-        Seconds360,
-        /// `SECONDS_420`
-        Seconds420,
-        /// `SECONDS_480`
-        Seconds480,
-        /// `SECONDS_540`
-        Seconds540,
-        /// `SECONDS_60`
-        Seconds60,
-        /// `SECONDS_600`
-        Seconds600,
-    }
-
-    impl StatusUpdateInterval {
-        /// Every variant, in schema order.
-        pub const ALL: [StatusUpdateInterval; 15] = [
-            StatusUpdateInterval::Seconds10,
-            StatusUpdateInterval::Seconds12,
-            StatusUpdateInterval::Seconds120,
-            StatusUpdateInterval::Seconds15,
-            StatusUpdateInterval::Seconds180,
-            StatusUpdateInterval::Seconds20,
-            StatusUpdateInterval::Seconds240,
-            StatusUpdateInterval::Seconds30,
-            StatusUpdateInterval::Seconds300,
-            StatusUpdateInterval::Seconds360,
-            StatusUpdateInterval::Seconds420,
-            StatusUpdateInterval::Seconds480,
-            StatusUpdateInterval::Seconds540,
-            StatusUpdateInterval::Seconds60,
-            StatusUpdateInterval::Seconds600,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                StatusUpdateInterval::Seconds10 => "SECONDS_10",
-                StatusUpdateInterval::Seconds12 => "SECONDS_12",
-                StatusUpdateInterval::Seconds120 => "SECONDS_120",
-                StatusUpdateInterval::Seconds15 => "SECONDS_15",
-                StatusUpdateInterval::Seconds180 => "SECONDS_180",
-                StatusUpdateInterval::Seconds20 => "SECONDS_20",
-                StatusUpdateInterval::Seconds240 => "SECONDS_240",
-                StatusUpdateInterval::Seconds30 => "SECONDS_30",
-                StatusUpdateInterval::Seconds300 => "SECONDS_300",
-                StatusUpdateInterval::Seconds360 => "SECONDS_360",
-                StatusUpdateInterval::Seconds420 => "SECONDS_420",
-                StatusUpdateInterval::Seconds480 => "SECONDS_480",
-                StatusUpdateInterval::Seconds540 => "SECONDS_540",
-                StatusUpdateInterval::Seconds60 => "SECONDS_60",
-                StatusUpdateInterval::Seconds600 => "SECONDS_600",
-            }
-        }
-    }
-
-    impl std::fmt::Display for StatusUpdateInterval {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<StatusUpdateInterval> for Value {
-        fn from(v: StatusUpdateInterval) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<StatusUpdateInterval> for Val<StatusUpdateInterval> {
-        fn from(v: StatusUpdateInterval) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Specify how often MediaConvert sends STATUS_UPDATE events to Amazon CloudWatch Events. Set the interval, in
+        /// seconds, between status updates.
+        StatusUpdateInterval[15] {
+            Seconds10 = "SECONDS_10",
+            Seconds12 = "SECONDS_12",
+            Seconds120 = "SECONDS_120",
+            Seconds15 = "SECONDS_15",
+            Seconds180 = "SECONDS_180",
+            Seconds20 = "SECONDS_20",
+            Seconds240 = "SECONDS_240",
+            Seconds30 = "SECONDS_30",
+            Seconds300 = "SECONDS_300",
+            Seconds360 = "SECONDS_360",
+            Seconds420 = "SECONDS_420",
+            Seconds480 = "SECONDS_480",
+            Seconds540 = "SECONDS_540",
+            Seconds60 = "SECONDS_60",
+            Seconds600 = "SECONDS_600",
         }
     }
 }
@@ -550,94 +438,25 @@ impl Handle<CfnQueue> {
 
 /// Property types and enums of [`CfnQueue`] (`AWS::MediaConvert::Queue`).
 pub mod queue {
-    use crate::core::value::{Val, Value};
 
-    /// When you use CloudFormation, you can create only on-demand queues. Therefore, always set PricingPlan to the value
-    /// ON_DEMAND when declaring an AWS::MediaConvert::Queue in your CloudFormation template. To create a reserved queue,
-    /// use the AWS Elemental MediaConvert console at <https://console.aws.amazon.com/mediaconvert> to set up a contract.
-    /// For more information, see Working with AWS Elemental MediaConvert Queues in the AWS Elemental MediaConvert User
-    /// Guide.
-    ///
-    /// Rendered as its CloudFormation spelling ([`PricingPlan::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PricingPlan {
-        /// `ON_DEMAND`
-        OnDemand,
-        /// `RESERVED`
-        Reserved,
-    }
-
-    impl PricingPlan {
-        /// Every variant, in schema order.
-        pub const ALL: [PricingPlan; 2] = [PricingPlan::OnDemand, PricingPlan::Reserved];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PricingPlan::OnDemand => "ON_DEMAND",
-                PricingPlan::Reserved => "RESERVED",
-            }
+    cfn_enum! {
+        /// When you use CloudFormation, you can create only on-demand queues. Therefore, always set PricingPlan to the
+        /// value ON_DEMAND when declaring an AWS::MediaConvert::Queue in your CloudFormation template. To create a reserved
+        /// queue, use the AWS Elemental MediaConvert console at <https://console.aws.amazon.com/mediaconvert> to set up a
+        /// contract. For more information, see Working with AWS Elemental MediaConvert Queues in the AWS Elemental
+        /// MediaConvert User Guide.
+        PricingPlan[2] {
+            OnDemand = "ON_DEMAND",
+            Reserved = "RESERVED",
         }
     }
 
-    impl std::fmt::Display for PricingPlan {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PricingPlan> for Value {
-        fn from(v: PricingPlan) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PricingPlan> for Val<PricingPlan> {
-        fn from(v: PricingPlan) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Initial state of the queue. Queues can be either ACTIVE or PAUSED. If you create a paused queue, then jobs that you
-    /// send to that queue won't begin.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Status::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Status {
-        /// `ACTIVE`
-        Active,
-        /// `PAUSED`
-        Paused,
-    }
-
-    impl Status {
-        /// Every variant, in schema order.
-        pub const ALL: [Status; 2] = [Status::Active, Status::Paused];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Status::Active => "ACTIVE",
-                Status::Paused => "PAUSED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Status {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Status> for Value {
-        fn from(v: Status) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Status> for Val<Status> {
-        fn from(v: Status) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Initial state of the queue. Queues can be either ACTIVE or PAUSED. If you create a paused queue, then jobs that
+        /// you send to that queue won't begin.
+        Status[2] {
+            Active = "ACTIVE",
+            Paused = "PAUSED",
         }
     }
 }

@@ -8674,245 +8674,50 @@ impl Handle<CfnCloudWatchAlarmTemplate> {
 
 /// Property types and enums of [`CfnCloudWatchAlarmTemplate`] (`AWS::MediaLive::CloudWatchAlarmTemplate`).
 pub mod cloud_watch_alarm_template {
-    use crate::core::value::{Val, Value};
 
-    /// The comparison operator used to compare the specified statistic and the threshold.
-    ///
-    /// Rendered as its CloudFormation spelling ([`CloudWatchAlarmTemplateComparisonOperator::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum CloudWatchAlarmTemplateComparisonOperator {
-        /// `GreaterThanOrEqualToThreshold`
-        GreaterThanOrEqualToThreshold,
-        /// `GreaterThanThreshold`
-        GreaterThanThreshold,
-        /// `LessThanThreshold`
-        LessThanThreshold,
-        /// `LessThanOrEqualToThreshold`
-        LessThanOrEqualToThreshold,
-    }
-
-    impl CloudWatchAlarmTemplateComparisonOperator {
-        /// Every variant, in schema order.
-        pub const ALL: [CloudWatchAlarmTemplateComparisonOperator; 4] = [
-            CloudWatchAlarmTemplateComparisonOperator::GreaterThanOrEqualToThreshold,
-            CloudWatchAlarmTemplateComparisonOperator::GreaterThanThreshold,
-            CloudWatchAlarmTemplateComparisonOperator::LessThanThreshold,
-            CloudWatchAlarmTemplateComparisonOperator::LessThanOrEqualToThreshold,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                CloudWatchAlarmTemplateComparisonOperator::GreaterThanOrEqualToThreshold => {
-                    "GreaterThanOrEqualToThreshold"
-                }
-                CloudWatchAlarmTemplateComparisonOperator::GreaterThanThreshold => "GreaterThanThreshold",
-                CloudWatchAlarmTemplateComparisonOperator::LessThanThreshold => "LessThanThreshold",
-                CloudWatchAlarmTemplateComparisonOperator::LessThanOrEqualToThreshold => "LessThanOrEqualToThreshold",
-            }
+    cfn_enum! {
+        /// The comparison operator used to compare the specified statistic and the threshold.
+        CloudWatchAlarmTemplateComparisonOperator[4] {
+            GreaterThanOrEqualToThreshold = "GreaterThanOrEqualToThreshold",
+            GreaterThanThreshold = "GreaterThanThreshold",
+            LessThanThreshold = "LessThanThreshold",
+            LessThanOrEqualToThreshold = "LessThanOrEqualToThreshold",
         }
     }
 
-    impl std::fmt::Display for CloudWatchAlarmTemplateComparisonOperator {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// The statistic to apply to the alarm's metric data.
+        CloudWatchAlarmTemplateStatistic[5] {
+            SampleCount = "SampleCount",
+            Average = "Average",
+            Sum = "Sum",
+            Minimum = "Minimum",
+            Maximum = "Maximum",
         }
     }
 
-    impl From<CloudWatchAlarmTemplateComparisonOperator> for Value {
-        fn from(v: CloudWatchAlarmTemplateComparisonOperator) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// The resource type this template should dynamically generate cloudwatch metric alarms for.
+        CloudWatchAlarmTemplateTargetResourceType[9] {
+            CloudfrontDistribution = "CLOUDFRONT_DISTRIBUTION",
+            MedialiveMultiplex = "MEDIALIVE_MULTIPLEX",
+            MedialiveChannel = "MEDIALIVE_CHANNEL",
+            MedialiveInputDevice = "MEDIALIVE_INPUT_DEVICE",
+            MediapackageChannel = "MEDIAPACKAGE_CHANNEL",
+            MediapackageOriginEndpoint = "MEDIAPACKAGE_ORIGIN_ENDPOINT",
+            MediaconnectFlow = "MEDIACONNECT_FLOW",
+            MediatailorPlaybackConfiguration = "MEDIATAILOR_PLAYBACK_CONFIGURATION",
+            S3Bucket = "S3_BUCKET",
         }
     }
 
-    impl From<CloudWatchAlarmTemplateComparisonOperator> for Val<CloudWatchAlarmTemplateComparisonOperator> {
-        fn from(v: CloudWatchAlarmTemplateComparisonOperator) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The statistic to apply to the alarm's metric data.
-    ///
-    /// Rendered as its CloudFormation spelling ([`CloudWatchAlarmTemplateStatistic::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum CloudWatchAlarmTemplateStatistic {
-        /// `SampleCount`
-        SampleCount,
-        /// `Average`
-        Average,
-        /// `Sum`
-        Sum,
-        /// `Minimum`
-        Minimum,
-        /// `Maximum`
-        Maximum,
-    }
-
-    impl CloudWatchAlarmTemplateStatistic {
-        /// Every variant, in schema order.
-        pub const ALL: [CloudWatchAlarmTemplateStatistic; 5] = [
-            CloudWatchAlarmTemplateStatistic::SampleCount,
-            CloudWatchAlarmTemplateStatistic::Average,
-            CloudWatchAlarmTemplateStatistic::Sum,
-            CloudWatchAlarmTemplateStatistic::Minimum,
-            CloudWatchAlarmTemplateStatistic::Maximum,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                CloudWatchAlarmTemplateStatistic::SampleCount => "SampleCount",
-                CloudWatchAlarmTemplateStatistic::Average => "Average",
-                CloudWatchAlarmTemplateStatistic::Sum => "Sum",
-                CloudWatchAlarmTemplateStatistic::Minimum => "Minimum",
-                CloudWatchAlarmTemplateStatistic::Maximum => "Maximum",
-            }
-        }
-    }
-
-    impl std::fmt::Display for CloudWatchAlarmTemplateStatistic {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<CloudWatchAlarmTemplateStatistic> for Value {
-        fn from(v: CloudWatchAlarmTemplateStatistic) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<CloudWatchAlarmTemplateStatistic> for Val<CloudWatchAlarmTemplateStatistic> {
-        fn from(v: CloudWatchAlarmTemplateStatistic) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The resource type this template should dynamically generate cloudwatch metric alarms for.
-    ///
-    /// Rendered as its CloudFormation spelling ([`CloudWatchAlarmTemplateTargetResourceType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum CloudWatchAlarmTemplateTargetResourceType {
-        /// `CLOUDFRONT_DISTRIBUTION`
-        CloudfrontDistribution,
-        /// `MEDIALIVE_MULTIPLEX`
-        MedialiveMultiplex,
-        /// `MEDIALIVE_CHANNEL`
-        MedialiveChannel,
-        /// `MEDIALIVE_INPUT_DEVICE`
-        MedialiveInputDevice,
-        /// `MEDIAPACKAGE_CHANNEL`
-        MediapackageChannel,
-        /// `MEDIAPACKAGE_ORIGIN_ENDPOINT`
-        MediapackageOriginEndpoint,
-        /// `MEDIACONNECT_FLOW`
-        MediaconnectFlow,
-        /// `MEDIATAILOR_PLAYBACK_CONFIGURATION`
-        MediatailorPlaybackConfiguration,
-        /// `S3_BUCKET`
-        S3Bucket,
-    }
-
-    impl CloudWatchAlarmTemplateTargetResourceType {
-        /// Every variant, in schema order.
-        pub const ALL: [CloudWatchAlarmTemplateTargetResourceType; 9] = [
-            CloudWatchAlarmTemplateTargetResourceType::CloudfrontDistribution,
-            CloudWatchAlarmTemplateTargetResourceType::MedialiveMultiplex,
-            CloudWatchAlarmTemplateTargetResourceType::MedialiveChannel,
-            CloudWatchAlarmTemplateTargetResourceType::MedialiveInputDevice,
-            CloudWatchAlarmTemplateTargetResourceType::MediapackageChannel,
-            CloudWatchAlarmTemplateTargetResourceType::MediapackageOriginEndpoint,
-            CloudWatchAlarmTemplateTargetResourceType::MediaconnectFlow,
-            CloudWatchAlarmTemplateTargetResourceType::MediatailorPlaybackConfiguration,
-            CloudWatchAlarmTemplateTargetResourceType::S3Bucket,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                CloudWatchAlarmTemplateTargetResourceType::CloudfrontDistribution => "CLOUDFRONT_DISTRIBUTION",
-                CloudWatchAlarmTemplateTargetResourceType::MedialiveMultiplex => "MEDIALIVE_MULTIPLEX",
-                CloudWatchAlarmTemplateTargetResourceType::MedialiveChannel => "MEDIALIVE_CHANNEL",
-                CloudWatchAlarmTemplateTargetResourceType::MedialiveInputDevice => "MEDIALIVE_INPUT_DEVICE",
-                CloudWatchAlarmTemplateTargetResourceType::MediapackageChannel => "MEDIAPACKAGE_CHANNEL",
-                CloudWatchAlarmTemplateTargetResourceType::MediapackageOriginEndpoint => "MEDIAPACKAGE_ORIGIN_ENDPOINT",
-                CloudWatchAlarmTemplateTargetResourceType::MediaconnectFlow => "MEDIACONNECT_FLOW",
-                CloudWatchAlarmTemplateTargetResourceType::MediatailorPlaybackConfiguration => {
-                    "MEDIATAILOR_PLAYBACK_CONFIGURATION"
-                }
-                CloudWatchAlarmTemplateTargetResourceType::S3Bucket => "S3_BUCKET",
-            }
-        }
-    }
-
-    impl std::fmt::Display for CloudWatchAlarmTemplateTargetResourceType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<CloudWatchAlarmTemplateTargetResourceType> for Value {
-        fn from(v: CloudWatchAlarmTemplateTargetResourceType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<CloudWatchAlarmTemplateTargetResourceType> for Val<CloudWatchAlarmTemplateTargetResourceType> {
-        fn from(v: CloudWatchAlarmTemplateTargetResourceType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Specifies how missing data points are treated when evaluating the alarm's condition.
-    ///
-    /// Rendered as its CloudFormation spelling ([`CloudWatchAlarmTemplateTreatMissingData::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum CloudWatchAlarmTemplateTreatMissingData {
-        /// `notBreaching`
-        NotBreaching,
-        /// `breaching`
-        Breaching,
-        /// `ignore`
-        Ignore,
-        /// `missing`
-        Missing,
-    }
-
-    impl CloudWatchAlarmTemplateTreatMissingData {
-        /// Every variant, in schema order.
-        pub const ALL: [CloudWatchAlarmTemplateTreatMissingData; 4] = [
-            CloudWatchAlarmTemplateTreatMissingData::NotBreaching,
-            CloudWatchAlarmTemplateTreatMissingData::Breaching,
-            CloudWatchAlarmTemplateTreatMissingData::Ignore,
-            CloudWatchAlarmTemplateTreatMissingData::Missing,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                CloudWatchAlarmTemplateTreatMissingData::NotBreaching => "notBreaching",
-                CloudWatchAlarmTemplateTreatMissingData::Breaching => "breaching",
-                CloudWatchAlarmTemplateTreatMissingData::Ignore => "ignore",
-                CloudWatchAlarmTemplateTreatMissingData::Missing => "missing",
-            }
-        }
-    }
-
-    impl std::fmt::Display for CloudWatchAlarmTemplateTreatMissingData {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<CloudWatchAlarmTemplateTreatMissingData> for Value {
-        fn from(v: CloudWatchAlarmTemplateTreatMissingData) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<CloudWatchAlarmTemplateTreatMissingData> for Val<CloudWatchAlarmTemplateTreatMissingData> {
-        fn from(v: CloudWatchAlarmTemplateTreatMissingData) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Specifies how missing data points are treated when evaluating the alarm's condition.
+        CloudWatchAlarmTemplateTreatMissingData[4] {
+            NotBreaching = "notBreaching",
+            Breaching = "breaching",
+            Ignore = "ignore",
+            Missing = "missing",
         }
     }
 }
@@ -9163,52 +8968,13 @@ pub mod cluster {
 
     property_type!(InterfaceMapping);
 
-    /// The hardware type for the cluster.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ClusterType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ClusterType {
-        /// `ON_PREMISES`
-        OnPremises,
-        /// `OUTPOSTS_RACK`
-        OutpostsRack,
-        /// `OUTPOSTS_SERVER`
-        OutpostsServer,
-        /// `EC2`
-        Ec2,
-    }
-
-    impl ClusterType {
-        /// Every variant, in schema order.
-        pub const ALL: [ClusterType; 4] =
-            [ClusterType::OnPremises, ClusterType::OutpostsRack, ClusterType::OutpostsServer, ClusterType::Ec2];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ClusterType::OnPremises => "ON_PREMISES",
-                ClusterType::OutpostsRack => "OUTPOSTS_RACK",
-                ClusterType::OutpostsServer => "OUTPOSTS_SERVER",
-                ClusterType::Ec2 => "EC2",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ClusterType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ClusterType> for Value {
-        fn from(v: ClusterType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ClusterType> for Val<ClusterType> {
-        fn from(v: ClusterType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The hardware type for the cluster.
+        ClusterType[4] {
+            OnPremises = "ON_PREMISES",
+            OutpostsRack = "OUTPOSTS_RACK",
+            OutpostsServer = "OUTPOSTS_SERVER",
+            Ec2 = "EC2",
         }
     }
 }
@@ -9359,96 +9125,22 @@ pub mod event_bridge_rule_template {
 
     property_type!(EventBridgeRuleTemplateTarget);
 
-    /// The type of event to match with the rule.
-    ///
-    /// Rendered as its CloudFormation spelling ([`EventBridgeRuleTemplateEventType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum EventBridgeRuleTemplateEventType {
-        /// `MEDIALIVE_MULTIPLEX_ALERT`
-        MedialiveMultiplexAlert,
-        /// `MEDIALIVE_MULTIPLEX_STATE_CHANGE`
-        MedialiveMultiplexStateChange,
-        /// `MEDIALIVE_CHANNEL_ALERT`
-        MedialiveChannelAlert,
-        /// `MEDIALIVE_CHANNEL_INPUT_CHANGE`
-        MedialiveChannelInputChange,
-        /// `MEDIALIVE_CHANNEL_STATE_CHANGE`
-        MedialiveChannelStateChange,
-        /// `MEDIAPACKAGE_INPUT_NOTIFICATION`
-        MediapackageInputNotification,
-        /// `MEDIAPACKAGE_KEY_PROVIDER_NOTIFICATION`
-        MediapackageKeyProviderNotification,
-        /// `MEDIAPACKAGE_HARVEST_JOB_NOTIFICATION`
-        MediapackageHarvestJobNotification,
-        /// `SIGNAL_MAP_ACTIVE_ALARM`
-        SignalMapActiveAlarm,
-        /// `MEDIACONNECT_ALERT`
-        MediaconnectAlert,
-        /// `MEDIACONNECT_SOURCE_HEALTH`
-        MediaconnectSourceHealth,
-        /// `MEDIACONNECT_OUTPUT_HEALTH`
-        MediaconnectOutputHealth,
-        /// `MEDIACONNECT_FLOW_STATUS_CHANGE`
-        MediaconnectFlowStatusChange,
-    }
-
-    impl EventBridgeRuleTemplateEventType {
-        /// Every variant, in schema order.
-        pub const ALL: [EventBridgeRuleTemplateEventType; 13] = [
-            EventBridgeRuleTemplateEventType::MedialiveMultiplexAlert,
-            EventBridgeRuleTemplateEventType::MedialiveMultiplexStateChange,
-            EventBridgeRuleTemplateEventType::MedialiveChannelAlert,
-            EventBridgeRuleTemplateEventType::MedialiveChannelInputChange,
-            EventBridgeRuleTemplateEventType::MedialiveChannelStateChange,
-            EventBridgeRuleTemplateEventType::MediapackageInputNotification,
-            EventBridgeRuleTemplateEventType::MediapackageKeyProviderNotification,
-            EventBridgeRuleTemplateEventType::MediapackageHarvestJobNotification,
-            EventBridgeRuleTemplateEventType::SignalMapActiveAlarm,
-            EventBridgeRuleTemplateEventType::MediaconnectAlert,
-            EventBridgeRuleTemplateEventType::MediaconnectSourceHealth,
-            EventBridgeRuleTemplateEventType::MediaconnectOutputHealth,
-            EventBridgeRuleTemplateEventType::MediaconnectFlowStatusChange,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                EventBridgeRuleTemplateEventType::MedialiveMultiplexAlert => "MEDIALIVE_MULTIPLEX_ALERT",
-                EventBridgeRuleTemplateEventType::MedialiveMultiplexStateChange => "MEDIALIVE_MULTIPLEX_STATE_CHANGE",
-                EventBridgeRuleTemplateEventType::MedialiveChannelAlert => "MEDIALIVE_CHANNEL_ALERT",
-                EventBridgeRuleTemplateEventType::MedialiveChannelInputChange => "MEDIALIVE_CHANNEL_INPUT_CHANGE",
-                EventBridgeRuleTemplateEventType::MedialiveChannelStateChange => "MEDIALIVE_CHANNEL_STATE_CHANGE",
-                EventBridgeRuleTemplateEventType::MediapackageInputNotification => "MEDIAPACKAGE_INPUT_NOTIFICATION",
-                EventBridgeRuleTemplateEventType::MediapackageKeyProviderNotification => {
-                    "MEDIAPACKAGE_KEY_PROVIDER_NOTIFICATION"
-                }
-                EventBridgeRuleTemplateEventType::MediapackageHarvestJobNotification => {
-                    "MEDIAPACKAGE_HARVEST_JOB_NOTIFICATION"
-                }
-                EventBridgeRuleTemplateEventType::SignalMapActiveAlarm => "SIGNAL_MAP_ACTIVE_ALARM",
-                EventBridgeRuleTemplateEventType::MediaconnectAlert => "MEDIACONNECT_ALERT",
-                EventBridgeRuleTemplateEventType::MediaconnectSourceHealth => "MEDIACONNECT_SOURCE_HEALTH",
-                EventBridgeRuleTemplateEventType::MediaconnectOutputHealth => "MEDIACONNECT_OUTPUT_HEALTH",
-                EventBridgeRuleTemplateEventType::MediaconnectFlowStatusChange => "MEDIACONNECT_FLOW_STATUS_CHANGE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for EventBridgeRuleTemplateEventType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<EventBridgeRuleTemplateEventType> for Value {
-        fn from(v: EventBridgeRuleTemplateEventType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<EventBridgeRuleTemplateEventType> for Val<EventBridgeRuleTemplateEventType> {
-        fn from(v: EventBridgeRuleTemplateEventType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The type of event to match with the rule.
+        EventBridgeRuleTemplateEventType[13] {
+            MedialiveMultiplexAlert = "MEDIALIVE_MULTIPLEX_ALERT",
+            MedialiveMultiplexStateChange = "MEDIALIVE_MULTIPLEX_STATE_CHANGE",
+            MedialiveChannelAlert = "MEDIALIVE_CHANNEL_ALERT",
+            MedialiveChannelInputChange = "MEDIALIVE_CHANNEL_INPUT_CHANGE",
+            MedialiveChannelStateChange = "MEDIALIVE_CHANNEL_STATE_CHANGE",
+            MediapackageInputNotification = "MEDIAPACKAGE_INPUT_NOTIFICATION",
+            MediapackageKeyProviderNotification = "MEDIAPACKAGE_KEY_PROVIDER_NOTIFICATION",
+            MediapackageHarvestJobNotification = "MEDIAPACKAGE_HARVEST_JOB_NOTIFICATION",
+            SignalMapActiveAlarm = "SIGNAL_MAP_ACTIVE_ALARM",
+            MediaconnectAlert = "MEDIACONNECT_ALERT",
+            MediaconnectSourceHealth = "MEDIACONNECT_SOURCE_HEALTH",
+            MediaconnectOutputHealth = "MEDIACONNECT_OUTPUT_HEALTH",
+            MediaconnectFlowStatusChange = "MEDIACONNECT_FLOW_STATUS_CHANGE",
         }
     }
 }
@@ -10585,236 +10277,53 @@ pub mod input {
 
     property_type!(SrtSettings);
 
-    /// Placeholder documentation for Algorithm
-    ///
-    /// Rendered as its CloudFormation spelling ([`Algorithm::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Algorithm {
-        /// `AES128`
-        Aes128,
-        /// `AES192`
-        Aes192,
-        /// `AES256`
-        Aes256,
-    }
-
-    impl Algorithm {
-        /// Every variant, in schema order.
-        pub const ALL: [Algorithm; 3] = [Algorithm::Aes128, Algorithm::Aes192, Algorithm::Aes256];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Algorithm::Aes128 => "AES128",
-                Algorithm::Aes192 => "AES192",
-                Algorithm::Aes256 => "AES256",
-            }
+    cfn_enum! {
+        /// Placeholder documentation for Algorithm
+        Algorithm[3] {
+            Aes128 = "AES128",
+            Aes192 = "AES192",
+            Aes256 = "AES256",
         }
     }
 
-    impl std::fmt::Display for Algorithm {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// Encryption configuration for the MediaConnect Router association. AUTOMATIC uses a service-managed secret;
+        /// SECRETS_MANAGER requires SecretArn.
+        EncryptionType[2] {
+            Automatic = "AUTOMATIC",
+            SecretsManager = "SECRETS_MANAGER",
         }
     }
 
-    impl From<Algorithm> for Value {
-        fn from(v: Algorithm) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// With the introduction of MediaLive Anywhere, a MediaLive input can now exist in two different places: AWS or
+        ///
+        /// inside an on-premises datacenter. By default all inputs will continue to be AWS inputs.
+        InputNetworkLocation[2] {
+            Aws = "AWS",
+            OnPremises = "ON_PREMISES",
         }
     }
 
-    impl From<Algorithm> for Val<Algorithm> {
-        fn from(v: Algorithm) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Encryption configuration for the MediaConnect Router association. AUTOMATIC uses a service-managed secret;
-    /// SECRETS_MANAGER requires SecretArn.
-    ///
-    /// Rendered as its CloudFormation spelling ([`EncryptionType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum EncryptionType {
-        /// `AUTOMATIC`
-        Automatic,
-        /// `SECRETS_MANAGER`
-        SecretsManager,
-    }
-
-    impl EncryptionType {
-        /// Every variant, in schema order.
-        pub const ALL: [EncryptionType; 2] = [EncryptionType::Automatic, EncryptionType::SecretsManager];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                EncryptionType::Automatic => "AUTOMATIC",
-                EncryptionType::SecretsManager => "SECRETS_MANAGER",
-            }
-        }
-    }
-
-    impl std::fmt::Display for EncryptionType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<EncryptionType> for Value {
-        fn from(v: EncryptionType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<EncryptionType> for Val<EncryptionType> {
-        fn from(v: EncryptionType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// With the introduction of MediaLive Anywhere, a MediaLive input can now exist in two different places: AWS or
-    ///
-    /// inside an on-premises datacenter. By default all inputs will continue to be AWS inputs.
-    ///
-    /// Rendered as its CloudFormation spelling ([`InputNetworkLocation::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum InputNetworkLocation {
-        /// `AWS`
-        Aws,
-        /// `ON_PREMISES`
-        OnPremises,
-    }
-
-    impl InputNetworkLocation {
-        /// Every variant, in schema order.
-        pub const ALL: [InputNetworkLocation; 2] = [InputNetworkLocation::Aws, InputNetworkLocation::OnPremises];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                InputNetworkLocation::Aws => "AWS",
-                InputNetworkLocation::OnPremises => "ON_PREMISES",
-            }
-        }
-    }
-
-    impl std::fmt::Display for InputNetworkLocation {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<InputNetworkLocation> for Value {
-        fn from(v: InputNetworkLocation) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<InputNetworkLocation> for Val<InputNetworkLocation> {
-        fn from(v: InputNetworkLocation) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The different types of inputs that AWS Elemental MediaLive supports.
-    ///
-    /// Rendered as its CloudFormation spelling ([`InputType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum InputType {
-        /// `UDP_PUSH`
-        UdpPush,
-        /// `RTP_PUSH`
-        RtpPush,
-        /// `RTMP_PUSH`
-        RtmpPush,
-        /// `RTMP_PULL`
-        RtmpPull,
-        /// `URL_PULL`
-        UrlPull,
-        /// `MP4_FILE`
-        Mp4File,
-        /// `MEDIACONNECT`
-        Mediaconnect,
-        /// `INPUT_DEVICE`
-        InputDevice,
-        /// `AWS_CDI`
-        AwsCdi,
-        /// `TS_FILE`
-        TsFile,
-        /// `SRT_CALLER`
-        SrtCaller,
-        /// `MULTICAST`
-        Multicast,
-        /// `SMPTE_2110_RECEIVER_GROUP`
-        Smpte2110ReceiverGroup,
-        /// `SDI`
-        Sdi,
-        /// `MEDIACONNECT_ROUTER`
-        MediaconnectRouter,
-        /// `SRT_LISTENER`
-        SrtListener,
-    }
-
-    impl InputType {
-        /// Every variant, in schema order.
-        pub const ALL: [InputType; 16] = [
-            InputType::UdpPush,
-            InputType::RtpPush,
-            InputType::RtmpPush,
-            InputType::RtmpPull,
-            InputType::UrlPull,
-            InputType::Mp4File,
-            InputType::Mediaconnect,
-            InputType::InputDevice,
-            InputType::AwsCdi,
-            InputType::TsFile,
-            InputType::SrtCaller,
-            InputType::Multicast,
-            InputType::Smpte2110ReceiverGroup,
-            InputType::Sdi,
-            InputType::MediaconnectRouter,
-            InputType::SrtListener,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                InputType::UdpPush => "UDP_PUSH",
-                InputType::RtpPush => "RTP_PUSH",
-                InputType::RtmpPush => "RTMP_PUSH",
-                InputType::RtmpPull => "RTMP_PULL",
-                InputType::UrlPull => "URL_PULL",
-                InputType::Mp4File => "MP4_FILE",
-                InputType::Mediaconnect => "MEDIACONNECT",
-                InputType::InputDevice => "INPUT_DEVICE",
-                InputType::AwsCdi => "AWS_CDI",
-                InputType::TsFile => "TS_FILE",
-                InputType::SrtCaller => "SRT_CALLER",
-                InputType::Multicast => "MULTICAST",
-                InputType::Smpte2110ReceiverGroup => "SMPTE_2110_RECEIVER_GROUP",
-                InputType::Sdi => "SDI",
-                InputType::MediaconnectRouter => "MEDIACONNECT_ROUTER",
-                InputType::SrtListener => "SRT_LISTENER",
-            }
-        }
-    }
-
-    impl std::fmt::Display for InputType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<InputType> for Value {
-        fn from(v: InputType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<InputType> for Val<InputType> {
-        fn from(v: InputType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The different types of inputs that AWS Elemental MediaLive supports.
+        InputType[16] {
+            UdpPush = "UDP_PUSH",
+            RtpPush = "RTP_PUSH",
+            RtmpPush = "RTMP_PUSH",
+            RtmpPull = "RTMP_PULL",
+            UrlPull = "URL_PULL",
+            Mp4File = "MP4_FILE",
+            Mediaconnect = "MEDIACONNECT",
+            InputDevice = "INPUT_DEVICE",
+            AwsCdi = "AWS_CDI",
+            TsFile = "TS_FILE",
+            SrtCaller = "SRT_CALLER",
+            Multicast = "MULTICAST",
+            Smpte2110ReceiverGroup = "SMPTE_2110_RECEIVER_GROUP",
+            Sdi = "SDI",
+            MediaconnectRouter = "MEDIACONNECT_ROUTER",
+            SrtListener = "SRT_LISTENER",
         }
     }
 }
@@ -11415,61 +10924,21 @@ pub mod multiplexprogram {
 
     property_type!(MultiplexProgramSettings);
 
-    /// Indicates which pipeline is preferred by the multiplex for program ingest.
-    ///
-    /// If set to \\"PIPELINE_0\\" or \\"PIPELINE_1\\" and an unhealthy ingest causes the multiplex to switch to the
-    /// non-preferred pipeline,
-    ///
-    /// it will switch back once that ingest is healthy again. If set to \\"CURRENTLY_ACTIVE\\",
-    ///
-    /// it will not switch back to the other pipeline based on it recovering to a healthy state,
-    ///
-    /// it will only switch if the active pipeline becomes unhealthy.
-    ///
-    /// Rendered as its CloudFormation spelling ([`PreferredChannelPipeline::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PreferredChannelPipeline {
-        /// `CURRENTLY_ACTIVE`
-        CurrentlyActive,
-        /// `PIPELINE_0`
-        Pipeline0,
-        /// `PIPELINE_1`
-        Pipeline1,
-    }
-
-    impl PreferredChannelPipeline {
-        /// Every variant, in schema order.
-        pub const ALL: [PreferredChannelPipeline; 3] = [
-            PreferredChannelPipeline::CurrentlyActive,
-            PreferredChannelPipeline::Pipeline0,
-            PreferredChannelPipeline::Pipeline1,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PreferredChannelPipeline::CurrentlyActive => "CURRENTLY_ACTIVE",
-                PreferredChannelPipeline::Pipeline0 => "PIPELINE_0",
-                PreferredChannelPipeline::Pipeline1 => "PIPELINE_1",
-            }
-        }
-    }
-
-    impl std::fmt::Display for PreferredChannelPipeline {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PreferredChannelPipeline> for Value {
-        fn from(v: PreferredChannelPipeline) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PreferredChannelPipeline> for Val<PreferredChannelPipeline> {
-        fn from(v: PreferredChannelPipeline) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Indicates which pipeline is preferred by the multiplex for program ingest.
+        ///
+        /// If set to \\"PIPELINE_0\\" or \\"PIPELINE_1\\" and an unhealthy ingest causes the multiplex to switch to the
+        /// non-preferred pipeline,
+        ///
+        /// it will switch back once that ingest is healthy again. If set to \\"CURRENTLY_ACTIVE\\",
+        ///
+        /// it will not switch back to the other pipeline based on it recovering to a healthy state,
+        ///
+        /// it will only switch if the active pipeline becomes unhealthy.
+        PreferredChannelPipeline[3] {
+            CurrentlyActive = "CURRENTLY_ACTIVE",
+            Pipeline0 = "PIPELINE_0",
+            Pipeline1 = "PIPELINE_1",
         }
     }
 }
@@ -11837,88 +11306,20 @@ pub mod node {
 
     property_type!(SdiSourceMapping);
 
-    /// The network interface mode.
-    ///
-    /// Rendered as its CloudFormation spelling ([`NetworkInterfaceMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum NetworkInterfaceMode {
-        /// `NAT`
-        Nat,
-        /// `BRIDGE`
-        Bridge,
-    }
-
-    impl NetworkInterfaceMode {
-        /// Every variant, in schema order.
-        pub const ALL: [NetworkInterfaceMode; 2] = [NetworkInterfaceMode::Nat, NetworkInterfaceMode::Bridge];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                NetworkInterfaceMode::Nat => "NAT",
-                NetworkInterfaceMode::Bridge => "BRIDGE",
-            }
+    cfn_enum! {
+        /// The network interface mode.
+        NetworkInterfaceMode[2] {
+            Nat = "NAT",
+            Bridge = "BRIDGE",
         }
     }
 
-    impl std::fmt::Display for NetworkInterfaceMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<NetworkInterfaceMode> for Value {
-        fn from(v: NetworkInterfaceMode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<NetworkInterfaceMode> for Val<NetworkInterfaceMode> {
-        fn from(v: NetworkInterfaceMode) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The role of the Node in the Cluster. ACTIVE means the Node is available for encoding. BACKUP means the Node is a
-    /// redundant Node and might get used if an ACTIVE Node fails.
-    ///
-    /// Rendered as its CloudFormation spelling ([`NodeRole::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum NodeRole {
-        /// `BACKUP`
-        Backup,
-        /// `ACTIVE`
-        Active,
-    }
-
-    impl NodeRole {
-        /// Every variant, in schema order.
-        pub const ALL: [NodeRole; 2] = [NodeRole::Backup, NodeRole::Active];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                NodeRole::Backup => "BACKUP",
-                NodeRole::Active => "ACTIVE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for NodeRole {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<NodeRole> for Value {
-        fn from(v: NodeRole) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<NodeRole> for Val<NodeRole> {
-        fn from(v: NodeRole) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The role of the Node in the Cluster. ACTIVE means the Node is available for encoding. BACKUP means the Node is a
+        /// redundant Node and might get used if an ACTIVE Node fails.
+        NodeRole[2] {
+            Backup = "BACKUP",
+            Active = "ACTIVE",
         }
     }
 }
@@ -12004,89 +11405,20 @@ impl Handle<CfnSdiSource> {
 
 /// Property types and enums of [`CfnSdiSource`] (`AWS::MediaLive::SdiSource`).
 pub mod sdi_source {
-    use crate::core::value::{Val, Value};
 
-    /// The current state of the SdiSource.
-    ///
-    /// Rendered as its CloudFormation spelling ([`SdiSourceMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SdiSourceMode {
-        /// `QUADRANT`
-        Quadrant,
-        /// `INTERLEAVE`
-        Interleave,
-    }
-
-    impl SdiSourceMode {
-        /// Every variant, in schema order.
-        pub const ALL: [SdiSourceMode; 2] = [SdiSourceMode::Quadrant, SdiSourceMode::Interleave];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SdiSourceMode::Quadrant => "QUADRANT",
-                SdiSourceMode::Interleave => "INTERLEAVE",
-            }
+    cfn_enum! {
+        /// The current state of the SdiSource.
+        SdiSourceMode[2] {
+            Quadrant = "QUADRANT",
+            Interleave = "INTERLEAVE",
         }
     }
 
-    impl std::fmt::Display for SdiSourceMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<SdiSourceMode> for Value {
-        fn from(v: SdiSourceMode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<SdiSourceMode> for Val<SdiSourceMode> {
-        fn from(v: SdiSourceMode) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The interface mode of the SdiSource.
-    ///
-    /// Rendered as its CloudFormation spelling ([`SdiSourceType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SdiSourceType {
-        /// `SINGLE`
-        Single,
-        /// `QUAD`
-        Quad,
-    }
-
-    impl SdiSourceType {
-        /// Every variant, in schema order.
-        pub const ALL: [SdiSourceType; 2] = [SdiSourceType::Single, SdiSourceType::Quad];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SdiSourceType::Single => "SINGLE",
-                SdiSourceType::Quad => "QUAD",
-            }
-        }
-    }
-
-    impl std::fmt::Display for SdiSourceType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<SdiSourceType> for Value {
-        fn from(v: SdiSourceType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<SdiSourceType> for Val<SdiSourceType> {
-        fn from(v: SdiSourceType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The interface mode of the SdiSource.
+        SdiSourceType[2] {
+            Single = "SINGLE",
+            Quad = "QUAD",
         }
     }
 }

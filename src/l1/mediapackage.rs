@@ -1355,774 +1355,169 @@ pub mod origin_endpoint {
 
     property_type!(StreamSelection);
 
-    /// This setting controls how ad markers are included in the packaged OriginEndpoint. "NONE" will omit all SCTE-35 ad
-    /// markers from the output. "PASSTHROUGH" causes the manifest to contain a copy of the SCTE-35 ad markers (comments)
-    /// taken directly from the input HTTP Live Streaming (HLS) manifest. "SCTE35_ENHANCED" generates ad markers and
-    /// blackout tags based on SCTE-35 messages in the input source. "DATERANGE" inserts EXT-X-DATERANGE tags to signal ad
-    /// and program transition events in HLS and CMAF manifests. For this option, you must set a
-    /// programDateTimeIntervalSeconds value that is greater than 0.
-    ///
-    /// Rendered as its CloudFormation spelling ([`AdMarkers::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AdMarkers {
-        /// `NONE`
-        None,
-        /// `SCTE35_ENHANCED`
-        Scte35Enhanced,
-        /// `PASSTHROUGH`
-        Passthrough,
-        /// `DATERANGE`
-        Daterange,
-    }
-
-    impl AdMarkers {
-        /// Every variant, in schema order.
-        pub const ALL: [AdMarkers; 4] =
-            [AdMarkers::None, AdMarkers::Scte35Enhanced, AdMarkers::Passthrough, AdMarkers::Daterange];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AdMarkers::None => "NONE",
-                AdMarkers::Scte35Enhanced => "SCTE35_ENHANCED",
-                AdMarkers::Passthrough => "PASSTHROUGH",
-                AdMarkers::Daterange => "DATERANGE",
-            }
+    cfn_enum! {
+        /// This setting controls how ad markers are included in the packaged OriginEndpoint. "NONE" will omit all SCTE-35
+        /// ad markers from the output. "PASSTHROUGH" causes the manifest to contain a copy of the SCTE-35 ad markers
+        /// (comments) taken directly from the input HTTP Live Streaming (HLS) manifest. "SCTE35_ENHANCED" generates ad
+        /// markers and blackout tags based on SCTE-35 messages in the input source. "DATERANGE" inserts EXT-X-DATERANGE
+        /// tags to signal ad and program transition events in HLS and CMAF manifests. For this option, you must set a
+        /// programDateTimeIntervalSeconds value that is greater than 0.
+        AdMarkers[4] {
+            None = "NONE",
+            Scte35Enhanced = "SCTE35_ENHANCED",
+            Passthrough = "PASSTHROUGH",
+            Daterange = "DATERANGE",
         }
     }
 
-    impl std::fmt::Display for AdMarkers {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        AdTriggers[8] {
+            SpliceInsert = "SPLICE_INSERT",
+            Break = "BREAK",
+            ProviderAdvertisement = "PROVIDER_ADVERTISEMENT",
+            DistributorAdvertisement = "DISTRIBUTOR_ADVERTISEMENT",
+            ProviderPlacementOpportunity = "PROVIDER_PLACEMENT_OPPORTUNITY",
+            DistributorPlacementOpportunity = "DISTRIBUTOR_PLACEMENT_OPPORTUNITY",
+            ProviderOverlayPlacementOpportunity = "PROVIDER_OVERLAY_PLACEMENT_OPPORTUNITY",
+            DistributorOverlayPlacementOpportunity = "DISTRIBUTOR_OVERLAY_PLACEMENT_OPPORTUNITY",
         }
     }
 
-    impl From<AdMarkers> for Value {
-        fn from(v: AdMarkers) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// This setting allows the delivery restriction flags on SCTE-35 segmentation descriptors to determine whether a
+        /// message signals an ad. Choosing "NONE" means no SCTE-35 messages become ads. Choosing "RESTRICTED" means SCTE-35
+        /// messages of the types specified in AdTriggers that contain delivery restrictions will be treated as ads.
+        /// Choosing "UNRESTRICTED" means SCTE-35 messages of the types specified in AdTriggers that do not contain delivery
+        /// restrictions will be treated as ads. Choosing "BOTH" means all SCTE-35 messages of the types specified in
+        /// AdTriggers will be treated as ads. Note that Splice Insert messages do not have these flags and are always
+        /// treated as ads if specified in AdTriggers.
+        AdsOnDeliveryRestrictions[4] {
+            None = "NONE",
+            Restricted = "RESTRICTED",
+            Unrestricted = "UNRESTRICTED",
+            Both = "BOTH",
         }
     }
 
-    impl From<AdMarkers> for Val<AdMarkers> {
-        fn from(v: AdMarkers) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The encryption method used
+        CmafEncryptionEncryptionMethod[2] {
+            SampleAes = "SAMPLE_AES",
+            AesCtr = "AES_CTR",
         }
     }
 
-    /// Rendered as its CloudFormation spelling ([`AdTriggers::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AdTriggers {
-        /// `SPLICE_INSERT`
-        SpliceInsert,
-        /// `BREAK`
-        Break,
-        /// `PROVIDER_ADVERTISEMENT`
-        ProviderAdvertisement,
-        /// `DISTRIBUTOR_ADVERTISEMENT`
-        DistributorAdvertisement,
-        /// `PROVIDER_PLACEMENT_OPPORTUNITY`
-        ProviderPlacementOpportunity,
-        /// `DISTRIBUTOR_PLACEMENT_OPPORTUNITY`
-        DistributorPlacementOpportunity,
-        /// `PROVIDER_OVERLAY_PLACEMENT_OPPORTUNITY`
-        ProviderOverlayPlacementOpportunity,
-        /// `DISTRIBUTOR_OVERLAY_PLACEMENT_OPPORTUNITY`
-        DistributorOverlayPlacementOpportunity,
-    }
-
-    impl AdTriggers {
-        /// Every variant, in schema order.
-        pub const ALL: [AdTriggers; 8] = [
-            AdTriggers::SpliceInsert,
-            AdTriggers::Break,
-            AdTriggers::ProviderAdvertisement,
-            AdTriggers::DistributorAdvertisement,
-            AdTriggers::ProviderPlacementOpportunity,
-            AdTriggers::DistributorPlacementOpportunity,
-            AdTriggers::ProviderOverlayPlacementOpportunity,
-            AdTriggers::DistributorOverlayPlacementOpportunity,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AdTriggers::SpliceInsert => "SPLICE_INSERT",
-                AdTriggers::Break => "BREAK",
-                AdTriggers::ProviderAdvertisement => "PROVIDER_ADVERTISEMENT",
-                AdTriggers::DistributorAdvertisement => "DISTRIBUTOR_ADVERTISEMENT",
-                AdTriggers::ProviderPlacementOpportunity => "PROVIDER_PLACEMENT_OPPORTUNITY",
-                AdTriggers::DistributorPlacementOpportunity => "DISTRIBUTOR_PLACEMENT_OPPORTUNITY",
-                AdTriggers::ProviderOverlayPlacementOpportunity => "PROVIDER_OVERLAY_PLACEMENT_OPPORTUNITY",
-                AdTriggers::DistributorOverlayPlacementOpportunity => "DISTRIBUTOR_OVERLAY_PLACEMENT_OPPORTUNITY",
-            }
+    cfn_enum! {
+        /// The encryption method to use.
+        HlsEncryptionEncryptionMethod[2] {
+            Aes128 = "AES_128",
+            SampleAes = "SAMPLE_AES",
         }
     }
 
-    impl std::fmt::Display for AdTriggers {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// Determines the position of some tags in the Media Presentation Description (MPD). When set to FULL, elements
+        /// like SegmentTemplate and ContentProtection are included in each Representation. When set to COMPACT, duplicate
+        /// elements are combined and presented at the AdaptationSet level.
+        ManifestLayout[3] {
+            Full = "FULL",
+            Compact = "COMPACT",
+            DrmTopLevelCompact = "DRM_TOP_LEVEL_COMPACT",
         }
     }
 
-    impl From<AdTriggers> for Value {
-        fn from(v: AdTriggers) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// Control whether origination of video is allowed for this OriginEndpoint. If set to ALLOW, the OriginEndpoint may
+        /// by requested, pursuant to any other form of access control. If set to DENY, the OriginEndpoint may not be
+        /// requested. This can be helpful for Live to VOD harvesting, or for temporarily disabling origination
+        Origination[2] {
+            Allow = "ALLOW",
+            Deny = "DENY",
         }
     }
 
-    impl From<AdTriggers> for Val<AdTriggers> {
-        fn from(v: AdTriggers) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        PeriodTriggers[1] {
+            Ads = "ADS",
         }
     }
 
-    /// This setting allows the delivery restriction flags on SCTE-35 segmentation descriptors to determine whether a
-    /// message signals an ad. Choosing "NONE" means no SCTE-35 messages become ads. Choosing "RESTRICTED" means SCTE-35
-    /// messages of the types specified in AdTriggers that contain delivery restrictions will be treated as ads. Choosing
-    /// "UNRESTRICTED" means SCTE-35 messages of the types specified in AdTriggers that do not contain delivery restrictions
-    /// will be treated as ads. Choosing "BOTH" means all SCTE-35 messages of the types specified in AdTriggers will be
-    /// treated as ads. Note that Splice Insert messages do not have these flags and are always treated as ads if specified
-    /// in AdTriggers.
-    ///
-    /// Rendered as its CloudFormation spelling ([`AdsOnDeliveryRestrictions::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AdsOnDeliveryRestrictions {
-        /// `NONE`
-        None,
-        /// `RESTRICTED`
-        Restricted,
-        /// `UNRESTRICTED`
-        Unrestricted,
-        /// `BOTH`
-        Both,
-    }
-
-    impl AdsOnDeliveryRestrictions {
-        /// Every variant, in schema order.
-        pub const ALL: [AdsOnDeliveryRestrictions; 4] = [
-            AdsOnDeliveryRestrictions::None,
-            AdsOnDeliveryRestrictions::Restricted,
-            AdsOnDeliveryRestrictions::Unrestricted,
-            AdsOnDeliveryRestrictions::Both,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AdsOnDeliveryRestrictions::None => "NONE",
-                AdsOnDeliveryRestrictions::Restricted => "RESTRICTED",
-                AdsOnDeliveryRestrictions::Unrestricted => "UNRESTRICTED",
-                AdsOnDeliveryRestrictions::Both => "BOTH",
-            }
+    cfn_enum! {
+        /// The HTTP Live Streaming (HLS) playlist type. When either "EVENT" or "VOD" is specified, a corresponding
+        /// EXT-X-PLAYLIST-TYPE entry will be included in the media playlist.
+        PlaylistType[3] {
+            None = "NONE",
+            Event = "EVENT",
+            Vod = "VOD",
         }
     }
 
-    impl std::fmt::Display for AdsOnDeliveryRestrictions {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// A collection of audio encryption presets.
+        PresetSpeke20Audio[5] {
+            PresetAudio1 = "PRESET-AUDIO-1",
+            PresetAudio2 = "PRESET-AUDIO-2",
+            PresetAudio3 = "PRESET-AUDIO-3",
+            Shared = "SHARED",
+            Unencrypted = "UNENCRYPTED",
         }
     }
 
-    impl From<AdsOnDeliveryRestrictions> for Value {
-        fn from(v: AdsOnDeliveryRestrictions) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// A collection of video encryption presets.
+        PresetSpeke20Video[10] {
+            PresetVideo1 = "PRESET-VIDEO-1",
+            PresetVideo2 = "PRESET-VIDEO-2",
+            PresetVideo3 = "PRESET-VIDEO-3",
+            PresetVideo4 = "PRESET-VIDEO-4",
+            PresetVideo5 = "PRESET-VIDEO-5",
+            PresetVideo6 = "PRESET-VIDEO-6",
+            PresetVideo7 = "PRESET-VIDEO-7",
+            PresetVideo8 = "PRESET-VIDEO-8",
+            Shared = "SHARED",
+            Unencrypted = "UNENCRYPTED",
         }
     }
 
-    impl From<AdsOnDeliveryRestrictions> for Val<AdsOnDeliveryRestrictions> {
-        fn from(v: AdsOnDeliveryRestrictions) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The Dynamic Adaptive Streaming over HTTP (DASH) profile type. When set to "HBBTV_1_5", HbbTV 1.5 compliant
+        /// output is enabled.
+        Profile[4] {
+            None = "NONE",
+            Hbbtv15 = "HBBTV_1_5",
+            Hybridcast = "HYBRIDCAST",
+            DvbDash2014 = "DVB_DASH_2014",
         }
     }
 
-    /// The encryption method used
-    ///
-    /// Rendered as its CloudFormation spelling ([`CmafEncryptionEncryptionMethod::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum CmafEncryptionEncryptionMethod {
-        /// `SAMPLE_AES`
-        SampleAes,
-        /// `AES_CTR`
-        AesCtr,
-    }
-
-    impl CmafEncryptionEncryptionMethod {
-        /// Every variant, in schema order.
-        pub const ALL: [CmafEncryptionEncryptionMethod; 2] =
-            [CmafEncryptionEncryptionMethod::SampleAes, CmafEncryptionEncryptionMethod::AesCtr];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                CmafEncryptionEncryptionMethod::SampleAes => "SAMPLE_AES",
-                CmafEncryptionEncryptionMethod::AesCtr => "AES_CTR",
-            }
+    cfn_enum! {
+        /// Determines the type of SegmentTemplate included in the Media Presentation Description (MPD). When set to
+        /// NUMBER_WITH_TIMELINE, a full timeline is presented in each SegmentTemplate, with $Number$ media URLs. When set
+        /// to TIME_WITH_TIMELINE, a full timeline is presented in each SegmentTemplate, with $Time$ media URLs. When set to
+        /// NUMBER_WITH_DURATION, only a duration is included in each SegmentTemplate, with $Number$ media URLs.
+        SegmentTemplateFormat[3] {
+            NumberWithTimeline = "NUMBER_WITH_TIMELINE",
+            TimeWithTimeline = "TIME_WITH_TIMELINE",
+            NumberWithDuration = "NUMBER_WITH_DURATION",
         }
     }
 
-    impl std::fmt::Display for CmafEncryptionEncryptionMethod {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// A directive that determines the order of streams in the output.
+        StreamOrder[3] {
+            Original = "ORIGINAL",
+            VideoBitrateAscending = "VIDEO_BITRATE_ASCENDING",
+            VideoBitrateDescending = "VIDEO_BITRATE_DESCENDING",
         }
     }
 
-    impl From<CmafEncryptionEncryptionMethod> for Value {
-        fn from(v: CmafEncryptionEncryptionMethod) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<CmafEncryptionEncryptionMethod> for Val<CmafEncryptionEncryptionMethod> {
-        fn from(v: CmafEncryptionEncryptionMethod) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The encryption method to use.
-    ///
-    /// Rendered as its CloudFormation spelling ([`HlsEncryptionEncryptionMethod::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum HlsEncryptionEncryptionMethod {
-        /// `AES_128`
-        Aes128,
-        /// `SAMPLE_AES`
-        SampleAes,
-    }
-
-    impl HlsEncryptionEncryptionMethod {
-        /// Every variant, in schema order.
-        pub const ALL: [HlsEncryptionEncryptionMethod; 2] =
-            [HlsEncryptionEncryptionMethod::Aes128, HlsEncryptionEncryptionMethod::SampleAes];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                HlsEncryptionEncryptionMethod::Aes128 => "AES_128",
-                HlsEncryptionEncryptionMethod::SampleAes => "SAMPLE_AES",
-            }
-        }
-    }
-
-    impl std::fmt::Display for HlsEncryptionEncryptionMethod {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<HlsEncryptionEncryptionMethod> for Value {
-        fn from(v: HlsEncryptionEncryptionMethod) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<HlsEncryptionEncryptionMethod> for Val<HlsEncryptionEncryptionMethod> {
-        fn from(v: HlsEncryptionEncryptionMethod) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Determines the position of some tags in the Media Presentation Description (MPD). When set to FULL, elements like
-    /// SegmentTemplate and ContentProtection are included in each Representation. When set to COMPACT, duplicate elements
-    /// are combined and presented at the AdaptationSet level.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ManifestLayout::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ManifestLayout {
-        /// `FULL`
-        Full,
-        /// `COMPACT`
-        Compact,
-        /// `DRM_TOP_LEVEL_COMPACT`
-        DrmTopLevelCompact,
-    }
-
-    impl ManifestLayout {
-        /// Every variant, in schema order.
-        pub const ALL: [ManifestLayout; 3] =
-            [ManifestLayout::Full, ManifestLayout::Compact, ManifestLayout::DrmTopLevelCompact];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ManifestLayout::Full => "FULL",
-                ManifestLayout::Compact => "COMPACT",
-                ManifestLayout::DrmTopLevelCompact => "DRM_TOP_LEVEL_COMPACT",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ManifestLayout {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ManifestLayout> for Value {
-        fn from(v: ManifestLayout) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ManifestLayout> for Val<ManifestLayout> {
-        fn from(v: ManifestLayout) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Control whether origination of video is allowed for this OriginEndpoint. If set to ALLOW, the OriginEndpoint may by
-    /// requested, pursuant to any other form of access control. If set to DENY, the OriginEndpoint may not be requested.
-    /// This can be helpful for Live to VOD harvesting, or for temporarily disabling origination
-    ///
-    /// Rendered as its CloudFormation spelling ([`Origination::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Origination {
-        /// `ALLOW`
-        Allow,
-        /// `DENY`
-        Deny,
-    }
-
-    impl Origination {
-        /// Every variant, in schema order.
-        pub const ALL: [Origination; 2] = [Origination::Allow, Origination::Deny];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Origination::Allow => "ALLOW",
-                Origination::Deny => "DENY",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Origination {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Origination> for Value {
-        fn from(v: Origination) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Origination> for Val<Origination> {
-        fn from(v: Origination) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`PeriodTriggers::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PeriodTriggers {
-        /// `ADS`
-        Ads,
-    }
-
-    impl PeriodTriggers {
-        /// Every variant, in schema order.
-        pub const ALL: [PeriodTriggers; 1] = [PeriodTriggers::Ads];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PeriodTriggers::Ads => "ADS",
-            }
-        }
-    }
-
-    impl std::fmt::Display for PeriodTriggers {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PeriodTriggers> for Value {
-        fn from(v: PeriodTriggers) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PeriodTriggers> for Val<PeriodTriggers> {
-        fn from(v: PeriodTriggers) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The HTTP Live Streaming (HLS) playlist type. When either "EVENT" or "VOD" is specified, a corresponding
-    /// EXT-X-PLAYLIST-TYPE entry will be included in the media playlist.
-    ///
-    /// Rendered as its CloudFormation spelling ([`PlaylistType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PlaylistType {
-        /// `NONE`
-        None,
-        /// `EVENT`
-        Event,
-        /// `VOD`
-        Vod,
-    }
-
-    impl PlaylistType {
-        /// Every variant, in schema order.
-        pub const ALL: [PlaylistType; 3] = [PlaylistType::None, PlaylistType::Event, PlaylistType::Vod];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PlaylistType::None => "NONE",
-                PlaylistType::Event => "EVENT",
-                PlaylistType::Vod => "VOD",
-            }
-        }
-    }
-
-    impl std::fmt::Display for PlaylistType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PlaylistType> for Value {
-        fn from(v: PlaylistType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PlaylistType> for Val<PlaylistType> {
-        fn from(v: PlaylistType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// A collection of audio encryption presets.
-    ///
-    /// Rendered as its CloudFormation spelling ([`PresetSpeke20Audio::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PresetSpeke20Audio {
-        /// `PRESET-AUDIO-1`
-        PresetAudio1,
-        /// `PRESET-AUDIO-2`
-        PresetAudio2,
-        /// `PRESET-AUDIO-3`
-        PresetAudio3,
-        /// `SHARED`
-        Shared,
-        /// `UNENCRYPTED`
-        Unencrypted,
-    }
-
-    impl PresetSpeke20Audio {
-        /// Every variant, in schema order.
-        pub const ALL: [PresetSpeke20Audio; 5] = [
-            PresetSpeke20Audio::PresetAudio1,
-            PresetSpeke20Audio::PresetAudio2,
-            PresetSpeke20Audio::PresetAudio3,
-            PresetSpeke20Audio::Shared,
-            PresetSpeke20Audio::Unencrypted,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PresetSpeke20Audio::PresetAudio1 => "PRESET-AUDIO-1",
-                PresetSpeke20Audio::PresetAudio2 => "PRESET-AUDIO-2",
-                PresetSpeke20Audio::PresetAudio3 => "PRESET-AUDIO-3",
-                PresetSpeke20Audio::Shared => "SHARED",
-                PresetSpeke20Audio::Unencrypted => "UNENCRYPTED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for PresetSpeke20Audio {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PresetSpeke20Audio> for Value {
-        fn from(v: PresetSpeke20Audio) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PresetSpeke20Audio> for Val<PresetSpeke20Audio> {
-        fn from(v: PresetSpeke20Audio) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// A collection of video encryption presets.
-    ///
-    /// Rendered as its CloudFormation spelling ([`PresetSpeke20Video::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PresetSpeke20Video {
-        /// `PRESET-VIDEO-1`
-        PresetVideo1,
-        /// `PRESET-VIDEO-2`
-        PresetVideo2,
-        /// `PRESET-VIDEO-3`
-        PresetVideo3,
-        /// `PRESET-VIDEO-4`
-        PresetVideo4,
-        /// `PRESET-VIDEO-5`
-        PresetVideo5,
-        /// `PRESET-VIDEO-6`
-        PresetVideo6,
-        /// `PRESET-VIDEO-7`
-        PresetVideo7,
-        /// `PRESET-VIDEO-8`
-        PresetVideo8,
-        /// `SHARED`
-        Shared,
-        /// `UNENCRYPTED`
-        Unencrypted,
-    }
-
-    impl PresetSpeke20Video {
-        /// Every variant, in schema order.
-        pub const ALL: [PresetSpeke20Video; 10] = [
-            PresetSpeke20Video::PresetVideo1,
-            PresetSpeke20Video::PresetVideo2,
-            PresetSpeke20Video::PresetVideo3,
-            PresetSpeke20Video::PresetVideo4,
-            PresetSpeke20Video::PresetVideo5,
-            PresetSpeke20Video::PresetVideo6,
-            PresetSpeke20Video::PresetVideo7,
-            PresetSpeke20Video::PresetVideo8,
-            PresetSpeke20Video::Shared,
-            PresetSpeke20Video::Unencrypted,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PresetSpeke20Video::PresetVideo1 => "PRESET-VIDEO-1",
-                PresetSpeke20Video::PresetVideo2 => "PRESET-VIDEO-2",
-                PresetSpeke20Video::PresetVideo3 => "PRESET-VIDEO-3",
-                PresetSpeke20Video::PresetVideo4 => "PRESET-VIDEO-4",
-                PresetSpeke20Video::PresetVideo5 => "PRESET-VIDEO-5",
-                PresetSpeke20Video::PresetVideo6 => "PRESET-VIDEO-6",
-                PresetSpeke20Video::PresetVideo7 => "PRESET-VIDEO-7",
-                PresetSpeke20Video::PresetVideo8 => "PRESET-VIDEO-8",
-                PresetSpeke20Video::Shared => "SHARED",
-                PresetSpeke20Video::Unencrypted => "UNENCRYPTED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for PresetSpeke20Video {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PresetSpeke20Video> for Value {
-        fn from(v: PresetSpeke20Video) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PresetSpeke20Video> for Val<PresetSpeke20Video> {
-        fn from(v: PresetSpeke20Video) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The Dynamic Adaptive Streaming over HTTP (DASH) profile type. When set to "HBBTV_1_5", HbbTV 1.5 compliant output is
-    /// enabled.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Profile::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Profile {
-        /// `NONE`
-        None,
-        /// `HBBTV_1_5`
-        Hbbtv15,
-        /// `HYBRIDCAST`
-        Hybridcast,
-        /// `DVB_DASH_2014`
-        DvbDash2014,
-    }
-
-    impl Profile {
-        /// Every variant, in schema order.
-        pub const ALL: [Profile; 4] = [Profile::None, Profile::Hbbtv15, Profile::Hybridcast, Profile::DvbDash2014];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Profile::None => "NONE",
-                Profile::Hbbtv15 => "HBBTV_1_5",
-                Profile::Hybridcast => "HYBRIDCAST",
-                Profile::DvbDash2014 => "DVB_DASH_2014",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Profile {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Profile> for Value {
-        fn from(v: Profile) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Profile> for Val<Profile> {
-        fn from(v: Profile) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Determines the type of SegmentTemplate included in the Media Presentation Description (MPD). When set to
-    /// NUMBER_WITH_TIMELINE, a full timeline is presented in each SegmentTemplate, with $Number$ media URLs. When set to
-    /// TIME_WITH_TIMELINE, a full timeline is presented in each SegmentTemplate, with $Time$ media URLs. When set to
-    /// NUMBER_WITH_DURATION, only a duration is included in each SegmentTemplate, with $Number$ media URLs.
-    ///
-    /// Rendered as its CloudFormation spelling ([`SegmentTemplateFormat::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SegmentTemplateFormat {
-        /// `NUMBER_WITH_TIMELINE`
-        NumberWithTimeline,
-        /// `TIME_WITH_TIMELINE`
-        TimeWithTimeline,
-        /// `NUMBER_WITH_DURATION`
-        NumberWithDuration,
-    }
-
-    impl SegmentTemplateFormat {
-        /// Every variant, in schema order.
-        pub const ALL: [SegmentTemplateFormat; 3] = [
-            SegmentTemplateFormat::NumberWithTimeline,
-            SegmentTemplateFormat::TimeWithTimeline,
-            SegmentTemplateFormat::NumberWithDuration,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SegmentTemplateFormat::NumberWithTimeline => "NUMBER_WITH_TIMELINE",
-                SegmentTemplateFormat::TimeWithTimeline => "TIME_WITH_TIMELINE",
-                SegmentTemplateFormat::NumberWithDuration => "NUMBER_WITH_DURATION",
-            }
-        }
-    }
-
-    impl std::fmt::Display for SegmentTemplateFormat {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<SegmentTemplateFormat> for Value {
-        fn from(v: SegmentTemplateFormat) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<SegmentTemplateFormat> for Val<SegmentTemplateFormat> {
-        fn from(v: SegmentTemplateFormat) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// A directive that determines the order of streams in the output.
-    ///
-    /// Rendered as its CloudFormation spelling ([`StreamOrder::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum StreamOrder {
-        /// `ORIGINAL`
-        Original,
-        /// `VIDEO_BITRATE_ASCENDING`
-        VideoBitrateAscending,
-        /// `VIDEO_BITRATE_DESCENDING`
-        VideoBitrateDescending,
-    }
-
-    impl StreamOrder {
-        /// Every variant, in schema order.
-        pub const ALL: [StreamOrder; 3] =
-            [StreamOrder::Original, StreamOrder::VideoBitrateAscending, StreamOrder::VideoBitrateDescending];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                StreamOrder::Original => "ORIGINAL",
-                StreamOrder::VideoBitrateAscending => "VIDEO_BITRATE_ASCENDING",
-                StreamOrder::VideoBitrateDescending => "VIDEO_BITRATE_DESCENDING",
-            }
-        }
-    }
-
-    impl std::fmt::Display for StreamOrder {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<StreamOrder> for Value {
-        fn from(v: StreamOrder) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<StreamOrder> for Val<StreamOrder> {
-        fn from(v: StreamOrder) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Determines the type of UTCTiming included in the Media Presentation Description (MPD)
-    ///
-    /// Rendered as its CloudFormation spelling ([`UtcTiming::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum UtcTiming {
-        /// `HTTP-XSDATE`
-        HttpXsdate,
-        /// `HTTP-ISO`
-        HttpIso,
-        /// `HTTP-HEAD`
-        HttpHead,
-        /// `NONE`
-        None,
-    }
-
-    impl UtcTiming {
-        /// Every variant, in schema order.
-        pub const ALL: [UtcTiming; 4] =
-            [UtcTiming::HttpXsdate, UtcTiming::HttpIso, UtcTiming::HttpHead, UtcTiming::None];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                UtcTiming::HttpXsdate => "HTTP-XSDATE",
-                UtcTiming::HttpIso => "HTTP-ISO",
-                UtcTiming::HttpHead => "HTTP-HEAD",
-                UtcTiming::None => "NONE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for UtcTiming {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<UtcTiming> for Value {
-        fn from(v: UtcTiming) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<UtcTiming> for Val<UtcTiming> {
-        fn from(v: UtcTiming) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Determines the type of UTCTiming included in the Media Presentation Description (MPD)
+        UtcTiming[4] {
+            HttpXsdate = "HTTP-XSDATE",
+            HttpIso = "HTTP-ISO",
+            HttpHead = "HTTP-HEAD",
+            None = "NONE",
         }
     }
 }
@@ -2880,492 +2275,105 @@ pub mod packaging_configuration {
 
     property_type!(StreamSelection);
 
-    /// This setting controls how ad markers are included in the packaged OriginEndpoint. "NONE" will omit all SCTE-35 ad
-    /// markers from the output. "PASSTHROUGH" causes the manifest to contain a copy of the SCTE-35 ad markers (comments)
-    /// taken directly from the input HTTP Live Streaming (HLS) manifest. "SCTE35_ENHANCED" generates ad markers and
-    /// blackout tags based on SCTE-35 messages in the input source.
-    ///
-    /// Rendered as its CloudFormation spelling ([`AdMarkers::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AdMarkers {
-        /// `NONE`
-        None,
-        /// `SCTE35_ENHANCED`
-        Scte35Enhanced,
-        /// `PASSTHROUGH`
-        Passthrough,
-    }
-
-    impl AdMarkers {
-        /// Every variant, in schema order.
-        pub const ALL: [AdMarkers; 3] = [AdMarkers::None, AdMarkers::Scte35Enhanced, AdMarkers::Passthrough];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AdMarkers::None => "NONE",
-                AdMarkers::Scte35Enhanced => "SCTE35_ENHANCED",
-                AdMarkers::Passthrough => "PASSTHROUGH",
-            }
+    cfn_enum! {
+        /// This setting controls how ad markers are included in the packaged OriginEndpoint. "NONE" will omit all SCTE-35
+        /// ad markers from the output. "PASSTHROUGH" causes the manifest to contain a copy of the SCTE-35 ad markers
+        /// (comments) taken directly from the input HTTP Live Streaming (HLS) manifest. "SCTE35_ENHANCED" generates ad
+        /// markers and blackout tags based on SCTE-35 messages in the input source.
+        AdMarkers[3] {
+            None = "NONE",
+            Scte35Enhanced = "SCTE35_ENHANCED",
+            Passthrough = "PASSTHROUGH",
         }
     }
 
-    impl std::fmt::Display for AdMarkers {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// The encryption method to use.
+        EncryptionMethod[2] {
+            Aes128 = "AES_128",
+            SampleAes = "SAMPLE_AES",
         }
     }
 
-    impl From<AdMarkers> for Value {
-        fn from(v: AdMarkers) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// Determines the position of some tags in the Media Presentation Description (MPD). When set to FULL, elements
+        /// like SegmentTemplate and ContentProtection are included in each Representation. When set to COMPACT, duplicate
+        /// elements are combined and presented at the AdaptationSet level.
+        ManifestLayout[2] {
+            Full = "FULL",
+            Compact = "COMPACT",
         }
     }
 
-    impl From<AdMarkers> for Val<AdMarkers> {
-        fn from(v: AdMarkers) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        PeriodTriggers[1] {
+            Ads = "ADS",
         }
     }
 
-    /// The encryption method to use.
-    ///
-    /// Rendered as its CloudFormation spelling ([`EncryptionMethod::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum EncryptionMethod {
-        /// `AES_128`
-        Aes128,
-        /// `SAMPLE_AES`
-        SampleAes,
-    }
-
-    impl EncryptionMethod {
-        /// Every variant, in schema order.
-        pub const ALL: [EncryptionMethod; 2] = [EncryptionMethod::Aes128, EncryptionMethod::SampleAes];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                EncryptionMethod::Aes128 => "AES_128",
-                EncryptionMethod::SampleAes => "SAMPLE_AES",
-            }
+    cfn_enum! {
+        /// A collection of audio encryption presets.
+        PresetSpeke20Audio[5] {
+            PresetAudio1 = "PRESET-AUDIO-1",
+            PresetAudio2 = "PRESET-AUDIO-2",
+            PresetAudio3 = "PRESET-AUDIO-3",
+            Shared = "SHARED",
+            Unencrypted = "UNENCRYPTED",
         }
     }
 
-    impl std::fmt::Display for EncryptionMethod {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// A collection of video encryption presets.
+        PresetSpeke20Video[10] {
+            PresetVideo1 = "PRESET-VIDEO-1",
+            PresetVideo2 = "PRESET-VIDEO-2",
+            PresetVideo3 = "PRESET-VIDEO-3",
+            PresetVideo4 = "PRESET-VIDEO-4",
+            PresetVideo5 = "PRESET-VIDEO-5",
+            PresetVideo6 = "PRESET-VIDEO-6",
+            PresetVideo7 = "PRESET-VIDEO-7",
+            PresetVideo8 = "PRESET-VIDEO-8",
+            Shared = "SHARED",
+            Unencrypted = "UNENCRYPTED",
         }
     }
 
-    impl From<EncryptionMethod> for Value {
-        fn from(v: EncryptionMethod) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// The Dynamic Adaptive Streaming over HTTP (DASH) profile type. When set to "HBBTV_1_5", HbbTV 1.5 compliant
+        /// output is enabled.
+        Profile[2] {
+            None = "NONE",
+            Hbbtv15 = "HBBTV_1_5",
         }
     }
 
-    impl From<EncryptionMethod> for Val<EncryptionMethod> {
-        fn from(v: EncryptionMethod) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The source of scte markers used. When set to SEGMENTS, the scte markers are sourced from the segments of the
+        /// ingested content. When set to MANIFEST, the scte markers are sourced from the manifest of the ingested content.
+        ScteMarkersSource[2] {
+            Segments = "SEGMENTS",
+            Manifest = "MANIFEST",
         }
     }
 
-    /// Determines the position of some tags in the Media Presentation Description (MPD). When set to FULL, elements like
-    /// SegmentTemplate and ContentProtection are included in each Representation. When set to COMPACT, duplicate elements
-    /// are combined and presented at the AdaptationSet level.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ManifestLayout::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ManifestLayout {
-        /// `FULL`
-        Full,
-        /// `COMPACT`
-        Compact,
-    }
-
-    impl ManifestLayout {
-        /// Every variant, in schema order.
-        pub const ALL: [ManifestLayout; 2] = [ManifestLayout::Full, ManifestLayout::Compact];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ManifestLayout::Full => "FULL",
-                ManifestLayout::Compact => "COMPACT",
-            }
+    cfn_enum! {
+        /// Determines the type of SegmentTemplate included in the Media Presentation Description (MPD). When set to
+        /// NUMBER_WITH_TIMELINE, a full timeline is presented in each SegmentTemplate, with $Number$ media URLs. When set
+        /// to TIME_WITH_TIMELINE, a full timeline is presented in each SegmentTemplate, with $Time$ media URLs. When set to
+        /// NUMBER_WITH_DURATION, only a duration is included in each SegmentTemplate, with $Number$ media URLs.
+        SegmentTemplateFormat[3] {
+            NumberWithTimeline = "NUMBER_WITH_TIMELINE",
+            TimeWithTimeline = "TIME_WITH_TIMELINE",
+            NumberWithDuration = "NUMBER_WITH_DURATION",
         }
     }
 
-    impl std::fmt::Display for ManifestLayout {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ManifestLayout> for Value {
-        fn from(v: ManifestLayout) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ManifestLayout> for Val<ManifestLayout> {
-        fn from(v: ManifestLayout) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`PeriodTriggers::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PeriodTriggers {
-        /// `ADS`
-        Ads,
-    }
-
-    impl PeriodTriggers {
-        /// Every variant, in schema order.
-        pub const ALL: [PeriodTriggers; 1] = [PeriodTriggers::Ads];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PeriodTriggers::Ads => "ADS",
-            }
-        }
-    }
-
-    impl std::fmt::Display for PeriodTriggers {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PeriodTriggers> for Value {
-        fn from(v: PeriodTriggers) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PeriodTriggers> for Val<PeriodTriggers> {
-        fn from(v: PeriodTriggers) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// A collection of audio encryption presets.
-    ///
-    /// Rendered as its CloudFormation spelling ([`PresetSpeke20Audio::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PresetSpeke20Audio {
-        /// `PRESET-AUDIO-1`
-        PresetAudio1,
-        /// `PRESET-AUDIO-2`
-        PresetAudio2,
-        /// `PRESET-AUDIO-3`
-        PresetAudio3,
-        /// `SHARED`
-        Shared,
-        /// `UNENCRYPTED`
-        Unencrypted,
-    }
-
-    impl PresetSpeke20Audio {
-        /// Every variant, in schema order.
-        pub const ALL: [PresetSpeke20Audio; 5] = [
-            PresetSpeke20Audio::PresetAudio1,
-            PresetSpeke20Audio::PresetAudio2,
-            PresetSpeke20Audio::PresetAudio3,
-            PresetSpeke20Audio::Shared,
-            PresetSpeke20Audio::Unencrypted,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PresetSpeke20Audio::PresetAudio1 => "PRESET-AUDIO-1",
-                PresetSpeke20Audio::PresetAudio2 => "PRESET-AUDIO-2",
-                PresetSpeke20Audio::PresetAudio3 => "PRESET-AUDIO-3",
-                PresetSpeke20Audio::Shared => "SHARED",
-                PresetSpeke20Audio::Unencrypted => "UNENCRYPTED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for PresetSpeke20Audio {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PresetSpeke20Audio> for Value {
-        fn from(v: PresetSpeke20Audio) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PresetSpeke20Audio> for Val<PresetSpeke20Audio> {
-        fn from(v: PresetSpeke20Audio) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// A collection of video encryption presets.
-    ///
-    /// Rendered as its CloudFormation spelling ([`PresetSpeke20Video::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PresetSpeke20Video {
-        /// `PRESET-VIDEO-1`
-        PresetVideo1,
-        /// `PRESET-VIDEO-2`
-        PresetVideo2,
-        /// `PRESET-VIDEO-3`
-        PresetVideo3,
-        /// `PRESET-VIDEO-4`
-        PresetVideo4,
-        /// `PRESET-VIDEO-5`
-        PresetVideo5,
-        /// `PRESET-VIDEO-6`
-        PresetVideo6,
-        /// `PRESET-VIDEO-7`
-        PresetVideo7,
-        /// `PRESET-VIDEO-8`
-        PresetVideo8,
-        /// `SHARED`
-        Shared,
-        /// `UNENCRYPTED`
-        Unencrypted,
-    }
-
-    impl PresetSpeke20Video {
-        /// Every variant, in schema order.
-        pub const ALL: [PresetSpeke20Video; 10] = [
-            PresetSpeke20Video::PresetVideo1,
-            PresetSpeke20Video::PresetVideo2,
-            PresetSpeke20Video::PresetVideo3,
-            PresetSpeke20Video::PresetVideo4,
-            PresetSpeke20Video::PresetVideo5,
-            PresetSpeke20Video::PresetVideo6,
-            PresetSpeke20Video::PresetVideo7,
-            PresetSpeke20Video::PresetVideo8,
-            PresetSpeke20Video::Shared,
-            PresetSpeke20Video::Unencrypted,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PresetSpeke20Video::PresetVideo1 => "PRESET-VIDEO-1",
-                PresetSpeke20Video::PresetVideo2 => "PRESET-VIDEO-2",
-                PresetSpeke20Video::PresetVideo3 => "PRESET-VIDEO-3",
-                PresetSpeke20Video::PresetVideo4 => "PRESET-VIDEO-4",
-                PresetSpeke20Video::PresetVideo5 => "PRESET-VIDEO-5",
-                PresetSpeke20Video::PresetVideo6 => "PRESET-VIDEO-6",
-                PresetSpeke20Video::PresetVideo7 => "PRESET-VIDEO-7",
-                PresetSpeke20Video::PresetVideo8 => "PRESET-VIDEO-8",
-                PresetSpeke20Video::Shared => "SHARED",
-                PresetSpeke20Video::Unencrypted => "UNENCRYPTED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for PresetSpeke20Video {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PresetSpeke20Video> for Value {
-        fn from(v: PresetSpeke20Video) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PresetSpeke20Video> for Val<PresetSpeke20Video> {
-        fn from(v: PresetSpeke20Video) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The Dynamic Adaptive Streaming over HTTP (DASH) profile type. When set to "HBBTV_1_5", HbbTV 1.5 compliant output is
-    /// enabled.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Profile::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Profile {
-        /// `NONE`
-        None,
-        /// `HBBTV_1_5`
-        Hbbtv15,
-    }
-
-    impl Profile {
-        /// Every variant, in schema order.
-        pub const ALL: [Profile; 2] = [Profile::None, Profile::Hbbtv15];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Profile::None => "NONE",
-                Profile::Hbbtv15 => "HBBTV_1_5",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Profile {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Profile> for Value {
-        fn from(v: Profile) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Profile> for Val<Profile> {
-        fn from(v: Profile) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The source of scte markers used. When set to SEGMENTS, the scte markers are sourced from the segments of the
-    /// ingested content. When set to MANIFEST, the scte markers are sourced from the manifest of the ingested content.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ScteMarkersSource::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ScteMarkersSource {
-        /// `SEGMENTS`
-        Segments,
-        /// `MANIFEST`
-        Manifest,
-    }
-
-    impl ScteMarkersSource {
-        /// Every variant, in schema order.
-        pub const ALL: [ScteMarkersSource; 2] = [ScteMarkersSource::Segments, ScteMarkersSource::Manifest];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ScteMarkersSource::Segments => "SEGMENTS",
-                ScteMarkersSource::Manifest => "MANIFEST",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ScteMarkersSource {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ScteMarkersSource> for Value {
-        fn from(v: ScteMarkersSource) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ScteMarkersSource> for Val<ScteMarkersSource> {
-        fn from(v: ScteMarkersSource) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Determines the type of SegmentTemplate included in the Media Presentation Description (MPD). When set to
-    /// NUMBER_WITH_TIMELINE, a full timeline is presented in each SegmentTemplate, with $Number$ media URLs. When set to
-    /// TIME_WITH_TIMELINE, a full timeline is presented in each SegmentTemplate, with $Time$ media URLs. When set to
-    /// NUMBER_WITH_DURATION, only a duration is included in each SegmentTemplate, with $Number$ media URLs.
-    ///
-    /// Rendered as its CloudFormation spelling ([`SegmentTemplateFormat::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SegmentTemplateFormat {
-        /// `NUMBER_WITH_TIMELINE`
-        NumberWithTimeline,
-        /// `TIME_WITH_TIMELINE`
-        TimeWithTimeline,
-        /// `NUMBER_WITH_DURATION`
-        NumberWithDuration,
-    }
-
-    impl SegmentTemplateFormat {
-        /// Every variant, in schema order.
-        pub const ALL: [SegmentTemplateFormat; 3] = [
-            SegmentTemplateFormat::NumberWithTimeline,
-            SegmentTemplateFormat::TimeWithTimeline,
-            SegmentTemplateFormat::NumberWithDuration,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SegmentTemplateFormat::NumberWithTimeline => "NUMBER_WITH_TIMELINE",
-                SegmentTemplateFormat::TimeWithTimeline => "TIME_WITH_TIMELINE",
-                SegmentTemplateFormat::NumberWithDuration => "NUMBER_WITH_DURATION",
-            }
-        }
-    }
-
-    impl std::fmt::Display for SegmentTemplateFormat {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<SegmentTemplateFormat> for Value {
-        fn from(v: SegmentTemplateFormat) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<SegmentTemplateFormat> for Val<SegmentTemplateFormat> {
-        fn from(v: SegmentTemplateFormat) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// A directive that determines the order of streams in the output.
-    ///
-    /// Rendered as its CloudFormation spelling ([`StreamOrder::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum StreamOrder {
-        /// `ORIGINAL`
-        Original,
-        /// `VIDEO_BITRATE_ASCENDING`
-        VideoBitrateAscending,
-        /// `VIDEO_BITRATE_DESCENDING`
-        VideoBitrateDescending,
-    }
-
-    impl StreamOrder {
-        /// Every variant, in schema order.
-        pub const ALL: [StreamOrder; 3] =
-            [StreamOrder::Original, StreamOrder::VideoBitrateAscending, StreamOrder::VideoBitrateDescending];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                StreamOrder::Original => "ORIGINAL",
-                StreamOrder::VideoBitrateAscending => "VIDEO_BITRATE_ASCENDING",
-                StreamOrder::VideoBitrateDescending => "VIDEO_BITRATE_DESCENDING",
-            }
-        }
-    }
-
-    impl std::fmt::Display for StreamOrder {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<StreamOrder> for Value {
-        fn from(v: StreamOrder) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<StreamOrder> for Val<StreamOrder> {
-        fn from(v: StreamOrder) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// A directive that determines the order of streams in the output.
+        StreamOrder[3] {
+            Original = "ORIGINAL",
+            VideoBitrateAscending = "VIDEO_BITRATE_ASCENDING",
+            VideoBitrateDescending = "VIDEO_BITRATE_DESCENDING",
         }
     }
 }

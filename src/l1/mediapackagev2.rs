@@ -267,156 +267,40 @@ pub mod channel {
 
     property_type!(OutputHeaderConfiguration);
 
-    /// Rendered as its CloudFormation spelling ([`InputType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum InputType {
-        /// `HLS`
-        Hls,
-        /// `CMAF`
-        Cmaf,
-        /// `MULTIVIEW`
-        Multiview,
-    }
-
-    impl InputType {
-        /// Every variant, in schema order.
-        pub const ALL: [InputType; 3] = [InputType::Hls, InputType::Cmaf, InputType::Multiview];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                InputType::Hls => "HLS",
-                InputType::Cmaf => "CMAF",
-                InputType::Multiview => "MULTIVIEW",
-            }
+    cfn_enum! {
+        InputType[3] {
+            Hls = "HLS",
+            Cmaf = "CMAF",
+            Multiview = "MULTIVIEW",
         }
     }
 
-    impl std::fmt::Display for InputType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// &lt;p&gt;A tile layout for a multiview channel. Each layout determines how many source tiles are composited into
+        /// the output and how those tiles are arranged.&lt;/p&gt; &lt;p&gt;The allowed values are:&lt;/p&gt; &lt;ul&gt;
+        /// &lt;li&gt; &lt;p&gt; &lt;code&gt;LAYOUT_2EH&lt;/code&gt; – Two tiles of equal size, arranged
+        /// horizontally.&lt;/p&gt; &lt;/li&gt; &lt;li&gt; &lt;p&gt; &lt;code&gt;LAYOUT_2PL&lt;/code&gt; – Two tiles, with
+        /// one larger primary tile.&lt;/p&gt; &lt;/li&gt; &lt;li&gt; &lt;p&gt; &lt;code&gt;LAYOUT_3EL&lt;/code&gt; –
+        /// Three tiles of equal size, arranged in two columns.&lt;/p&gt; &lt;/li&gt; &lt;li&gt; &lt;p&gt;
+        /// &lt;code&gt;LAYOUT_3PL&lt;/code&gt; – Three tiles, with one larger primary tile on the left and two stacked on
+        /// the right.&lt;/p&gt; &lt;/li&gt; &lt;li&gt; &lt;p&gt; &lt;code&gt;LAYOUT_4E&lt;/code&gt; – Four tiles of equal
+        /// size, arranged in a two-by-two grid.&lt;/p&gt; &lt;/li&gt; &lt;li&gt; &lt;p&gt;
+        /// &lt;code&gt;LAYOUT_4PL&lt;/code&gt; – Four tiles, with one larger primary tile on the left and three stacked
+        /// on the right.&lt;/p&gt; &lt;/li&gt; &lt;/ul&gt;
+        MultiviewLayoutType[6] {
+            Layout2eh = "LAYOUT_2EH",
+            Layout2pl = "LAYOUT_2PL",
+            Layout3el = "LAYOUT_3EL",
+            Layout3pl = "LAYOUT_3PL",
+            Layout4e = "LAYOUT_4E",
+            Layout4pl = "LAYOUT_4PL",
         }
     }
 
-    impl From<InputType> for Value {
-        fn from(v: InputType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<InputType> for Val<InputType> {
-        fn from(v: InputType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// &lt;p&gt;A tile layout for a multiview channel. Each layout determines how many source tiles are composited into the
-    /// output and how those tiles are arranged.&lt;/p&gt; &lt;p&gt;The allowed values are:&lt;/p&gt; &lt;ul&gt; &lt;li&gt;
-    /// &lt;p&gt; &lt;code&gt;LAYOUT_2EH&lt;/code&gt; – Two tiles of equal size, arranged horizontally.&lt;/p&gt;
-    /// &lt;/li&gt; &lt;li&gt; &lt;p&gt; &lt;code&gt;LAYOUT_2PL&lt;/code&gt; – Two tiles, with one larger primary
-    /// tile.&lt;/p&gt; &lt;/li&gt; &lt;li&gt; &lt;p&gt; &lt;code&gt;LAYOUT_3EL&lt;/code&gt; – Three tiles of equal size,
-    /// arranged in two columns.&lt;/p&gt; &lt;/li&gt; &lt;li&gt; &lt;p&gt; &lt;code&gt;LAYOUT_3PL&lt;/code&gt; – Three
-    /// tiles, with one larger primary tile on the left and two stacked on the right.&lt;/p&gt; &lt;/li&gt; &lt;li&gt;
-    /// &lt;p&gt; &lt;code&gt;LAYOUT_4E&lt;/code&gt; – Four tiles of equal size, arranged in a two-by-two grid.&lt;/p&gt;
-    /// &lt;/li&gt; &lt;li&gt; &lt;p&gt; &lt;code&gt;LAYOUT_4PL&lt;/code&gt; – Four tiles, with one larger primary tile on
-    /// the left and three stacked on the right.&lt;/p&gt; &lt;/li&gt; &lt;/ul&gt;
-    ///
-    /// Rendered as its CloudFormation spelling ([`MultiviewLayoutType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum MultiviewLayoutType {
-        /// `LAYOUT_2EH`
-        Layout2eh,
-        /// `LAYOUT_2PL`
-        Layout2pl,
-        /// `LAYOUT_3EL`
-        Layout3el,
-        /// `LAYOUT_3PL`
-        Layout3pl,
-        /// `LAYOUT_4E`
-        Layout4e,
-        /// `LAYOUT_4PL`
-        Layout4pl,
-    }
-
-    impl MultiviewLayoutType {
-        /// Every variant, in schema order.
-        pub const ALL: [MultiviewLayoutType; 6] = [
-            MultiviewLayoutType::Layout2eh,
-            MultiviewLayoutType::Layout2pl,
-            MultiviewLayoutType::Layout3el,
-            MultiviewLayoutType::Layout3pl,
-            MultiviewLayoutType::Layout4e,
-            MultiviewLayoutType::Layout4pl,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                MultiviewLayoutType::Layout2eh => "LAYOUT_2EH",
-                MultiviewLayoutType::Layout2pl => "LAYOUT_2PL",
-                MultiviewLayoutType::Layout3el => "LAYOUT_3EL",
-                MultiviewLayoutType::Layout3pl => "LAYOUT_3PL",
-                MultiviewLayoutType::Layout4e => "LAYOUT_4E",
-                MultiviewLayoutType::Layout4pl => "LAYOUT_4PL",
-            }
-        }
-    }
-
-    impl std::fmt::Display for MultiviewLayoutType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<MultiviewLayoutType> for Value {
-        fn from(v: MultiviewLayoutType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<MultiviewLayoutType> for Val<MultiviewLayoutType> {
-        fn from(v: MultiviewLayoutType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`OutputLockingMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum OutputLockingMode {
-        /// `EPOCH_LOCKED`
-        EpochLocked,
-        /// `NON_EPOCH_LOCKED`
-        NonEpochLocked,
-    }
-
-    impl OutputLockingMode {
-        /// Every variant, in schema order.
-        pub const ALL: [OutputLockingMode; 2] = [OutputLockingMode::EpochLocked, OutputLockingMode::NonEpochLocked];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                OutputLockingMode::EpochLocked => "EPOCH_LOCKED",
-                OutputLockingMode::NonEpochLocked => "NON_EPOCH_LOCKED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for OutputLockingMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<OutputLockingMode> for Value {
-        fn from(v: OutputLockingMode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<OutputLockingMode> for Val<OutputLockingMode> {
-        fn from(v: OutputLockingMode) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        OutputLockingMode[2] {
+            EpochLocked = "EPOCH_LOCKED",
+            NonEpochLocked = "NON_EPOCH_LOCKED",
         }
     }
 }
@@ -2302,1427 +2186,269 @@ pub mod origin_endpoint {
 
     property_type!(StartTag);
 
-    /// Rendered as its CloudFormation spelling ([`AdMarkerDash::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AdMarkerDash {
-        /// `BINARY`
-        Binary,
-        /// `XML`
-        Xml,
-    }
-
-    impl AdMarkerDash {
-        /// Every variant, in schema order.
-        pub const ALL: [AdMarkerDash; 2] = [AdMarkerDash::Binary, AdMarkerDash::Xml];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AdMarkerDash::Binary => "BINARY",
-                AdMarkerDash::Xml => "XML",
-            }
-        }
-    }
-
-    impl std::fmt::Display for AdMarkerDash {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<AdMarkerDash> for Value {
-        fn from(v: AdMarkerDash) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<AdMarkerDash> for Val<AdMarkerDash> {
-        fn from(v: AdMarkerDash) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`AdMarkerHls::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AdMarkerHls {
-        /// `DATERANGE`
-        Daterange,
-        /// `SCTE35_ENHANCED`
-        Scte35Enhanced,
-    }
-
-    impl AdMarkerHls {
-        /// Every variant, in schema order.
-        pub const ALL: [AdMarkerHls; 2] = [AdMarkerHls::Daterange, AdMarkerHls::Scte35Enhanced];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AdMarkerHls::Daterange => "DATERANGE",
-                AdMarkerHls::Scte35Enhanced => "SCTE35_ENHANCED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for AdMarkerHls {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<AdMarkerHls> for Value {
-        fn from(v: AdMarkerHls) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<AdMarkerHls> for Val<AdMarkerHls> {
-        fn from(v: AdMarkerHls) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`CmafEncryptionMethod::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum CmafEncryptionMethod {
-        /// `CENC`
-        Cenc,
-        /// `CBCS`
-        Cbcs,
-    }
-
-    impl CmafEncryptionMethod {
-        /// Every variant, in schema order.
-        pub const ALL: [CmafEncryptionMethod; 2] = [CmafEncryptionMethod::Cenc, CmafEncryptionMethod::Cbcs];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                CmafEncryptionMethod::Cenc => "CENC",
-                CmafEncryptionMethod::Cbcs => "CBCS",
-            }
-        }
-    }
-
-    impl std::fmt::Display for CmafEncryptionMethod {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<CmafEncryptionMethod> for Value {
-        fn from(v: CmafEncryptionMethod) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<CmafEncryptionMethod> for Val<CmafEncryptionMethod> {
-        fn from(v: CmafEncryptionMethod) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`ContainerType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ContainerType {
-        /// `TS`
-        Ts,
-        /// `CMAF`
-        Cmaf,
-        /// `ISM`
-        Ism,
-    }
-
-    impl ContainerType {
-        /// Every variant, in schema order.
-        pub const ALL: [ContainerType; 3] = [ContainerType::Ts, ContainerType::Cmaf, ContainerType::Ism];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ContainerType::Ts => "TS",
-                ContainerType::Cmaf => "CMAF",
-                ContainerType::Ism => "ISM",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ContainerType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ContainerType> for Value {
-        fn from(v: ContainerType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ContainerType> for Val<ContainerType> {
-        fn from(v: ContainerType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`ContentKeyPeriodTiming::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ContentKeyPeriodTiming {
-        /// `INDEX_ONLY`
-        IndexOnly,
-        /// `START_END_ONLY`
-        StartEndOnly,
-        /// `INDEX_WITH_START_END`
-        IndexWithStartEnd,
-    }
-
-    impl ContentKeyPeriodTiming {
-        /// Every variant, in schema order.
-        pub const ALL: [ContentKeyPeriodTiming; 3] = [
-            ContentKeyPeriodTiming::IndexOnly,
-            ContentKeyPeriodTiming::StartEndOnly,
-            ContentKeyPeriodTiming::IndexWithStartEnd,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ContentKeyPeriodTiming::IndexOnly => "INDEX_ONLY",
-                ContentKeyPeriodTiming::StartEndOnly => "START_END_ONLY",
-                ContentKeyPeriodTiming::IndexWithStartEnd => "INDEX_WITH_START_END",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ContentKeyPeriodTiming {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ContentKeyPeriodTiming> for Value {
-        fn from(v: ContentKeyPeriodTiming) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ContentKeyPeriodTiming> for Val<ContentKeyPeriodTiming> {
-        fn from(v: ContentKeyPeriodTiming) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`CustomAdType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum CustomAdType {
-        /// `PROGRAM`
-        Program,
-        /// `CHAPTER`
-        Chapter,
-        /// `UNSCHEDULED_EVENT`
-        UnscheduledEvent,
-        /// `ALTERNATE_CONTENT_OPPORTUNITY`
-        AlternateContentOpportunity,
-        /// `NETWORK`
-        Network,
-    }
-
-    impl CustomAdType {
-        /// Every variant, in schema order.
-        pub const ALL: [CustomAdType; 5] = [
-            CustomAdType::Program,
-            CustomAdType::Chapter,
-            CustomAdType::UnscheduledEvent,
-            CustomAdType::AlternateContentOpportunity,
-            CustomAdType::Network,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                CustomAdType::Program => "PROGRAM",
-                CustomAdType::Chapter => "CHAPTER",
-                CustomAdType::UnscheduledEvent => "UNSCHEDULED_EVENT",
-                CustomAdType::AlternateContentOpportunity => "ALTERNATE_CONTENT_OPPORTUNITY",
-                CustomAdType::Network => "NETWORK",
-            }
-        }
-    }
-
-    impl std::fmt::Display for CustomAdType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<CustomAdType> for Value {
-        fn from(v: CustomAdType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<CustomAdType> for Val<CustomAdType> {
-        fn from(v: CustomAdType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`DashAudioTimelinePattern::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DashAudioTimelinePattern {
-        /// `NONE`
-        None,
-        /// `PATTERNED`
-        Patterned,
-    }
-
-    impl DashAudioTimelinePattern {
-        /// Every variant, in schema order.
-        pub const ALL: [DashAudioTimelinePattern; 2] =
-            [DashAudioTimelinePattern::None, DashAudioTimelinePattern::Patterned];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DashAudioTimelinePattern::None => "NONE",
-                DashAudioTimelinePattern::Patterned => "PATTERNED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for DashAudioTimelinePattern {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DashAudioTimelinePattern> for Value {
-        fn from(v: DashAudioTimelinePattern) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DashAudioTimelinePattern> for Val<DashAudioTimelinePattern> {
-        fn from(v: DashAudioTimelinePattern) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`DashCompactness::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DashCompactness {
-        /// `STANDARD`
-        Standard,
-        /// `NONE`
-        None,
-    }
-
-    impl DashCompactness {
-        /// Every variant, in schema order.
-        pub const ALL: [DashCompactness; 2] = [DashCompactness::Standard, DashCompactness::None];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DashCompactness::Standard => "STANDARD",
-                DashCompactness::None => "NONE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for DashCompactness {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DashCompactness> for Value {
-        fn from(v: DashCompactness) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DashCompactness> for Val<DashCompactness> {
-        fn from(v: DashCompactness) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`DashDrmSignaling::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DashDrmSignaling {
-        /// `INDIVIDUAL`
-        Individual,
-        /// `REFERENCED`
-        Referenced,
-    }
-
-    impl DashDrmSignaling {
-        /// Every variant, in schema order.
-        pub const ALL: [DashDrmSignaling; 2] = [DashDrmSignaling::Individual, DashDrmSignaling::Referenced];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DashDrmSignaling::Individual => "INDIVIDUAL",
-                DashDrmSignaling::Referenced => "REFERENCED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for DashDrmSignaling {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DashDrmSignaling> for Value {
-        fn from(v: DashDrmSignaling) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DashDrmSignaling> for Val<DashDrmSignaling> {
-        fn from(v: DashDrmSignaling) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`DashPeriodTrigger::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DashPeriodTrigger {
-        /// `AVAILS`
-        Avails,
-        /// `DRM_KEY_ROTATION`
-        DrmKeyRotation,
-        /// `SOURCE_CHANGES`
-        SourceChanges,
-        /// `SOURCE_DISRUPTIONS`
-        SourceDisruptions,
-        /// `NONE`
-        None,
-    }
-
-    impl DashPeriodTrigger {
-        /// Every variant, in schema order.
-        pub const ALL: [DashPeriodTrigger; 5] = [
-            DashPeriodTrigger::Avails,
-            DashPeriodTrigger::DrmKeyRotation,
-            DashPeriodTrigger::SourceChanges,
-            DashPeriodTrigger::SourceDisruptions,
-            DashPeriodTrigger::None,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DashPeriodTrigger::Avails => "AVAILS",
-                DashPeriodTrigger::DrmKeyRotation => "DRM_KEY_ROTATION",
-                DashPeriodTrigger::SourceChanges => "SOURCE_CHANGES",
-                DashPeriodTrigger::SourceDisruptions => "SOURCE_DISRUPTIONS",
-                DashPeriodTrigger::None => "NONE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for DashPeriodTrigger {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DashPeriodTrigger> for Value {
-        fn from(v: DashPeriodTrigger) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DashPeriodTrigger> for Val<DashPeriodTrigger> {
-        fn from(v: DashPeriodTrigger) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`DashProfile::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DashProfile {
-        /// `DVB_DASH`
-        DvbDash,
-    }
-
-    impl DashProfile {
-        /// Every variant, in schema order.
-        pub const ALL: [DashProfile; 1] = [DashProfile::DvbDash];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DashProfile::DvbDash => "DVB_DASH",
-            }
-        }
-    }
-
-    impl std::fmt::Display for DashProfile {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DashProfile> for Value {
-        fn from(v: DashProfile) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DashProfile> for Val<DashProfile> {
-        fn from(v: DashProfile) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`DashSegmentTemplateFormat::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DashSegmentTemplateFormat {
-        /// `NUMBER_WITH_TIMELINE`
-        NumberWithTimeline,
-    }
-
-    impl DashSegmentTemplateFormat {
-        /// Every variant, in schema order.
-        pub const ALL: [DashSegmentTemplateFormat; 1] = [DashSegmentTemplateFormat::NumberWithTimeline];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DashSegmentTemplateFormat::NumberWithTimeline => "NUMBER_WITH_TIMELINE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for DashSegmentTemplateFormat {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DashSegmentTemplateFormat> for Value {
-        fn from(v: DashSegmentTemplateFormat) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DashSegmentTemplateFormat> for Val<DashSegmentTemplateFormat> {
-        fn from(v: DashSegmentTemplateFormat) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`DashTtmlProfile::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DashTtmlProfile {
-        /// `IMSC_1`
-        Imsc1,
-        /// `EBU_TT_D_101`
-        EbuTtD101,
-    }
-
-    impl DashTtmlProfile {
-        /// Every variant, in schema order.
-        pub const ALL: [DashTtmlProfile; 2] = [DashTtmlProfile::Imsc1, DashTtmlProfile::EbuTtD101];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DashTtmlProfile::Imsc1 => "IMSC_1",
-                DashTtmlProfile::EbuTtD101 => "EBU_TT_D_101",
-            }
-        }
-    }
-
-    impl std::fmt::Display for DashTtmlProfile {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DashTtmlProfile> for Value {
-        fn from(v: DashTtmlProfile) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DashTtmlProfile> for Val<DashTtmlProfile> {
-        fn from(v: DashTtmlProfile) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`DashUtcTimingMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DashUtcTimingMode {
-        /// `HTTP_HEAD`
-        HttpHead,
-        /// `HTTP_ISO`
-        HttpIso,
-        /// `HTTP_XSDATE`
-        HttpXsdate,
-        /// `UTC_DIRECT`
-        UtcDirect,
-    }
-
-    impl DashUtcTimingMode {
-        /// Every variant, in schema order.
-        pub const ALL: [DashUtcTimingMode; 4] = [
-            DashUtcTimingMode::HttpHead,
-            DashUtcTimingMode::HttpIso,
-            DashUtcTimingMode::HttpXsdate,
-            DashUtcTimingMode::UtcDirect,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DashUtcTimingMode::HttpHead => "HTTP_HEAD",
-                DashUtcTimingMode::HttpIso => "HTTP_ISO",
-                DashUtcTimingMode::HttpXsdate => "HTTP_XSDATE",
-                DashUtcTimingMode::UtcDirect => "UTC_DIRECT",
-            }
-        }
-    }
-
-    impl std::fmt::Display for DashUtcTimingMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DashUtcTimingMode> for Value {
-        fn from(v: DashUtcTimingMode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DashUtcTimingMode> for Val<DashUtcTimingMode> {
-        fn from(v: DashUtcTimingMode) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`DrmSystem::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DrmSystem {
-        /// `CLEAR_KEY_AES_128`
-        ClearKeyAes128,
-        /// `FAIRPLAY`
-        Fairplay,
-        /// `PLAYREADY`
-        Playready,
-        /// `WIDEVINE`
-        Widevine,
-        /// `IRDETO`
-        Irdeto,
-    }
-
-    impl DrmSystem {
-        /// Every variant, in schema order.
-        pub const ALL: [DrmSystem; 5] = [
-            DrmSystem::ClearKeyAes128,
-            DrmSystem::Fairplay,
-            DrmSystem::Playready,
-            DrmSystem::Widevine,
-            DrmSystem::Irdeto,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DrmSystem::ClearKeyAes128 => "CLEAR_KEY_AES_128",
-                DrmSystem::Fairplay => "FAIRPLAY",
-                DrmSystem::Playready => "PLAYREADY",
-                DrmSystem::Widevine => "WIDEVINE",
-                DrmSystem::Irdeto => "IRDETO",
-            }
-        }
-    }
-
-    impl std::fmt::Display for DrmSystem {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DrmSystem> for Value {
-        fn from(v: DrmSystem) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DrmSystem> for Val<DrmSystem> {
-        fn from(v: DrmSystem) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`EndpointErrorCondition::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum EndpointErrorCondition {
-        /// `STALE_MANIFEST`
-        StaleManifest,
-        /// `INCOMPLETE_MANIFEST`
-        IncompleteManifest,
-        /// `MISSING_DRM_KEY`
-        MissingDrmKey,
-        /// `SLATE_INPUT`
-        SlateInput,
-    }
-
-    impl EndpointErrorCondition {
-        /// Every variant, in schema order.
-        pub const ALL: [EndpointErrorCondition; 4] = [
-            EndpointErrorCondition::StaleManifest,
-            EndpointErrorCondition::IncompleteManifest,
-            EndpointErrorCondition::MissingDrmKey,
-            EndpointErrorCondition::SlateInput,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                EndpointErrorCondition::StaleManifest => "STALE_MANIFEST",
-                EndpointErrorCondition::IncompleteManifest => "INCOMPLETE_MANIFEST",
-                EndpointErrorCondition::MissingDrmKey => "MISSING_DRM_KEY",
-                EndpointErrorCondition::SlateInput => "SLATE_INPUT",
-            }
-        }
-    }
-
-    impl std::fmt::Display for EndpointErrorCondition {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<EndpointErrorCondition> for Value {
-        fn from(v: EndpointErrorCondition) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<EndpointErrorCondition> for Val<EndpointErrorCondition> {
-        fn from(v: EndpointErrorCondition) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`IsmEncryptionMethod::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum IsmEncryptionMethod {
-        /// `CENC`
-        Cenc,
-    }
-
-    impl IsmEncryptionMethod {
-        /// Every variant, in schema order.
-        pub const ALL: [IsmEncryptionMethod; 1] = [IsmEncryptionMethod::Cenc];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                IsmEncryptionMethod::Cenc => "CENC",
-            }
-        }
-    }
-
-    impl std::fmt::Display for IsmEncryptionMethod {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<IsmEncryptionMethod> for Value {
-        fn from(v: IsmEncryptionMethod) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<IsmEncryptionMethod> for Val<IsmEncryptionMethod> {
-        fn from(v: IsmEncryptionMethod) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`MssManifestLayout::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum MssManifestLayout {
-        /// `FULL`
-        Full,
-        /// `COMPACT`
-        Compact,
-    }
-
-    impl MssManifestLayout {
-        /// Every variant, in schema order.
-        pub const ALL: [MssManifestLayout; 2] = [MssManifestLayout::Full, MssManifestLayout::Compact];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                MssManifestLayout::Full => "FULL",
-                MssManifestLayout::Compact => "COMPACT",
-            }
-        }
-    }
-
-    impl std::fmt::Display for MssManifestLayout {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<MssManifestLayout> for Value {
-        fn from(v: MssManifestLayout) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<MssManifestLayout> for Val<MssManifestLayout> {
-        fn from(v: MssManifestLayout) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// &lt;p&gt;A tile layout for a multiview channel. Each layout determines how many source tiles are composited into the
-    /// output and how those tiles are arranged.&lt;/p&gt; &lt;p&gt;The allowed values are:&lt;/p&gt; &lt;ul&gt; &lt;li&gt;
-    /// &lt;p&gt; &lt;code&gt;LAYOUT_2EH&lt;/code&gt; – Two tiles of equal size, arranged horizontally.&lt;/p&gt;
-    /// &lt;/li&gt; &lt;li&gt; &lt;p&gt; &lt;code&gt;LAYOUT_2PL&lt;/code&gt; – Two tiles, with one larger primary
-    /// tile.&lt;/p&gt; &lt;/li&gt; &lt;li&gt; &lt;p&gt; &lt;code&gt;LAYOUT_3EL&lt;/code&gt; – Three tiles of equal size,
-    /// arranged in two columns.&lt;/p&gt; &lt;/li&gt; &lt;li&gt; &lt;p&gt; &lt;code&gt;LAYOUT_3PL&lt;/code&gt; – Three
-    /// tiles, with one larger primary tile on the left and two stacked on the right.&lt;/p&gt; &lt;/li&gt; &lt;li&gt;
-    /// &lt;p&gt; &lt;code&gt;LAYOUT_4E&lt;/code&gt; – Four tiles of equal size, arranged in a two-by-two grid.&lt;/p&gt;
-    /// &lt;/li&gt; &lt;li&gt; &lt;p&gt; &lt;code&gt;LAYOUT_4PL&lt;/code&gt; – Four tiles, with one larger primary tile on
-    /// the left and three stacked on the right.&lt;/p&gt; &lt;/li&gt; &lt;/ul&gt;
-    ///
-    /// Rendered as its CloudFormation spelling ([`MultiviewLayoutType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum MultiviewLayoutType {
-        /// `LAYOUT_2EH`
-        Layout2eh,
-        /// `LAYOUT_2PL`
-        Layout2pl,
-        /// `LAYOUT_3EL`
-        Layout3el,
-        /// `LAYOUT_3PL`
-        Layout3pl,
-        /// `LAYOUT_4E`
-        Layout4e,
-        /// `LAYOUT_4PL`
-        Layout4pl,
-    }
-
-    impl MultiviewLayoutType {
-        /// Every variant, in schema order.
-        pub const ALL: [MultiviewLayoutType; 6] = [
-            MultiviewLayoutType::Layout2eh,
-            MultiviewLayoutType::Layout2pl,
-            MultiviewLayoutType::Layout3el,
-            MultiviewLayoutType::Layout3pl,
-            MultiviewLayoutType::Layout4e,
-            MultiviewLayoutType::Layout4pl,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                MultiviewLayoutType::Layout2eh => "LAYOUT_2EH",
-                MultiviewLayoutType::Layout2pl => "LAYOUT_2PL",
-                MultiviewLayoutType::Layout3el => "LAYOUT_3EL",
-                MultiviewLayoutType::Layout3pl => "LAYOUT_3PL",
-                MultiviewLayoutType::Layout4e => "LAYOUT_4E",
-                MultiviewLayoutType::Layout4pl => "LAYOUT_4PL",
-            }
-        }
-    }
-
-    impl std::fmt::Display for MultiviewLayoutType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<MultiviewLayoutType> for Value {
-        fn from(v: MultiviewLayoutType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<MultiviewLayoutType> for Val<MultiviewLayoutType> {
-        fn from(v: MultiviewLayoutType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`OutputTimestampMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum OutputTimestampMode {
-        /// `PASSTHROUGH`
-        Passthrough,
-        /// `REBASED_TO_CHANNEL_START`
-        RebasedToChannelStart,
-    }
-
-    impl OutputTimestampMode {
-        /// Every variant, in schema order.
-        pub const ALL: [OutputTimestampMode; 2] =
-            [OutputTimestampMode::Passthrough, OutputTimestampMode::RebasedToChannelStart];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                OutputTimestampMode::Passthrough => "PASSTHROUGH",
-                OutputTimestampMode::RebasedToChannelStart => "REBASED_TO_CHANNEL_START",
-            }
-        }
-    }
-
-    impl std::fmt::Display for OutputTimestampMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<OutputTimestampMode> for Value {
-        fn from(v: OutputTimestampMode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<OutputTimestampMode> for Val<OutputTimestampMode> {
-        fn from(v: OutputTimestampMode) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`PresetSpeke20Audio::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PresetSpeke20Audio {
-        /// `PRESET_AUDIO_1`
-        PresetAudio1,
-        /// `PRESET_AUDIO_2`
-        PresetAudio2,
-        /// `PRESET_AUDIO_3`
-        PresetAudio3,
-        /// `SHARED`
-        Shared,
-        /// `UNENCRYPTED`
-        Unencrypted,
-    }
-
-    impl PresetSpeke20Audio {
-        /// Every variant, in schema order.
-        pub const ALL: [PresetSpeke20Audio; 5] = [
-            PresetSpeke20Audio::PresetAudio1,
-            PresetSpeke20Audio::PresetAudio2,
-            PresetSpeke20Audio::PresetAudio3,
-            PresetSpeke20Audio::Shared,
-            PresetSpeke20Audio::Unencrypted,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PresetSpeke20Audio::PresetAudio1 => "PRESET_AUDIO_1",
-                PresetSpeke20Audio::PresetAudio2 => "PRESET_AUDIO_2",
-                PresetSpeke20Audio::PresetAudio3 => "PRESET_AUDIO_3",
-                PresetSpeke20Audio::Shared => "SHARED",
-                PresetSpeke20Audio::Unencrypted => "UNENCRYPTED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for PresetSpeke20Audio {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PresetSpeke20Audio> for Value {
-        fn from(v: PresetSpeke20Audio) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PresetSpeke20Audio> for Val<PresetSpeke20Audio> {
-        fn from(v: PresetSpeke20Audio) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`PresetSpeke20Video::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PresetSpeke20Video {
-        /// `PRESET_VIDEO_1`
-        PresetVideo1,
-        /// `PRESET_VIDEO_2`
-        PresetVideo2,
-        /// `PRESET_VIDEO_3`
-        PresetVideo3,
-        /// `PRESET_VIDEO_4`
-        PresetVideo4,
-        /// `PRESET_VIDEO_5`
-        PresetVideo5,
-        /// `PRESET_VIDEO_6`
-        PresetVideo6,
-        /// `PRESET_VIDEO_7`
-        PresetVideo7,
-        /// `PRESET_VIDEO_8`
-        PresetVideo8,
-        /// `SHARED`
-        Shared,
-        /// `UNENCRYPTED`
-        Unencrypted,
-    }
-
-    impl PresetSpeke20Video {
-        /// Every variant, in schema order.
-        pub const ALL: [PresetSpeke20Video; 10] = [
-            PresetSpeke20Video::PresetVideo1,
-            PresetSpeke20Video::PresetVideo2,
-            PresetSpeke20Video::PresetVideo3,
-            PresetSpeke20Video::PresetVideo4,
-            PresetSpeke20Video::PresetVideo5,
-            PresetSpeke20Video::PresetVideo6,
-            PresetSpeke20Video::PresetVideo7,
-            PresetSpeke20Video::PresetVideo8,
-            PresetSpeke20Video::Shared,
-            PresetSpeke20Video::Unencrypted,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PresetSpeke20Video::PresetVideo1 => "PRESET_VIDEO_1",
-                PresetSpeke20Video::PresetVideo2 => "PRESET_VIDEO_2",
-                PresetSpeke20Video::PresetVideo3 => "PRESET_VIDEO_3",
-                PresetSpeke20Video::PresetVideo4 => "PRESET_VIDEO_4",
-                PresetSpeke20Video::PresetVideo5 => "PRESET_VIDEO_5",
-                PresetSpeke20Video::PresetVideo6 => "PRESET_VIDEO_6",
-                PresetSpeke20Video::PresetVideo7 => "PRESET_VIDEO_7",
-                PresetSpeke20Video::PresetVideo8 => "PRESET_VIDEO_8",
-                PresetSpeke20Video::Shared => "SHARED",
-                PresetSpeke20Video::Unencrypted => "UNENCRYPTED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for PresetSpeke20Video {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PresetSpeke20Video> for Value {
-        fn from(v: PresetSpeke20Video) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PresetSpeke20Video> for Val<PresetSpeke20Video> {
-        fn from(v: PresetSpeke20Video) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`ScteFilter::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ScteFilter {
-        /// `SPLICE_INSERT`
-        SpliceInsert,
-        /// `BREAK`
-        Break,
-        /// `PROVIDER_ADVERTISEMENT`
-        ProviderAdvertisement,
-        /// `DISTRIBUTOR_ADVERTISEMENT`
-        DistributorAdvertisement,
-        /// `PROVIDER_PLACEMENT_OPPORTUNITY`
-        ProviderPlacementOpportunity,
-        /// `DISTRIBUTOR_PLACEMENT_OPPORTUNITY`
-        DistributorPlacementOpportunity,
-        /// `PROVIDER_OVERLAY_PLACEMENT_OPPORTUNITY`
-        ProviderOverlayPlacementOpportunity,
-        /// `DISTRIBUTOR_OVERLAY_PLACEMENT_OPPORTUNITY`
-        DistributorOverlayPlacementOpportunity,
-        /// `PROGRAM`
-        Program,
-        /// `CHAPTER`
-        Chapter,
-        /// `UNSCHEDULED_EVENT`
-        UnscheduledEvent,
-        /// `ALTERNATE_CONTENT_OPPORTUNITY`
-        AlternateContentOpportunity,
-        /// `NETWORK`
-        Network,
-        /// `PROVIDER_PROMO`
-        ProviderPromo,
-        /// `DISTRIBUTOR_PROMO`
-        DistributorPromo,
-        /// `PROVIDER_AD_BLOCK`
-        ProviderAdBlock,
-        /// `DISTRIBUTOR_AD_BLOCK`
-        DistributorAdBlock,
-        /// `CONTENT_IDENTIFICATION`
-        ContentIdentification,
-        /// `CALL_AD_SERVER`
-        CallAdServer,
-    }
-
-    impl ScteFilter {
-        /// Every variant, in schema order.
-        pub const ALL: [ScteFilter; 19] = [
-            ScteFilter::SpliceInsert,
-            ScteFilter::Break,
-            ScteFilter::ProviderAdvertisement,
-            ScteFilter::DistributorAdvertisement,
-            ScteFilter::ProviderPlacementOpportunity,
-            ScteFilter::DistributorPlacementOpportunity,
-            ScteFilter::ProviderOverlayPlacementOpportunity,
-            ScteFilter::DistributorOverlayPlacementOpportunity,
-            ScteFilter::Program,
-            ScteFilter::Chapter,
-            ScteFilter::UnscheduledEvent,
-            ScteFilter::AlternateContentOpportunity,
-            ScteFilter::Network,
-            ScteFilter::ProviderPromo,
-            ScteFilter::DistributorPromo,
-            ScteFilter::ProviderAdBlock,
-            ScteFilter::DistributorAdBlock,
-            ScteFilter::ContentIdentification,
-            ScteFilter::CallAdServer,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ScteFilter::SpliceInsert => "SPLICE_INSERT",
-                ScteFilter::Break => "BREAK",
-                ScteFilter::ProviderAdvertisement => "PROVIDER_ADVERTISEMENT",
-                ScteFilter::DistributorAdvertisement => "DISTRIBUTOR_ADVERTISEMENT",
-                ScteFilter::ProviderPlacementOpportunity => "PROVIDER_PLACEMENT_OPPORTUNITY",
-                ScteFilter::DistributorPlacementOpportunity => "DISTRIBUTOR_PLACEMENT_OPPORTUNITY",
-                ScteFilter::ProviderOverlayPlacementOpportunity => "PROVIDER_OVERLAY_PLACEMENT_OPPORTUNITY",
-                ScteFilter::DistributorOverlayPlacementOpportunity => "DISTRIBUTOR_OVERLAY_PLACEMENT_OPPORTUNITY",
-                ScteFilter::Program => "PROGRAM",
-                ScteFilter::Chapter => "CHAPTER",
-                ScteFilter::UnscheduledEvent => "UNSCHEDULED_EVENT",
-                ScteFilter::AlternateContentOpportunity => "ALTERNATE_CONTENT_OPPORTUNITY",
-                ScteFilter::Network => "NETWORK",
-                ScteFilter::ProviderPromo => "PROVIDER_PROMO",
-                ScteFilter::DistributorPromo => "DISTRIBUTOR_PROMO",
-                ScteFilter::ProviderAdBlock => "PROVIDER_AD_BLOCK",
-                ScteFilter::DistributorAdBlock => "DISTRIBUTOR_AD_BLOCK",
-                ScteFilter::ContentIdentification => "CONTENT_IDENTIFICATION",
-                ScteFilter::CallAdServer => "CALL_AD_SERVER",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ScteFilter {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ScteFilter> for Value {
-        fn from(v: ScteFilter) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        AdMarkerDash[2] {
+            Binary = "BINARY",
+            Xml = "XML",
         }
     }
 
-    impl From<ScteFilter> for Val<ScteFilter> {
-        fn from(v: ScteFilter) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        AdMarkerHls[2] {
+            Daterange = "DATERANGE",
+            Scte35Enhanced = "SCTE35_ENHANCED",
         }
     }
 
-    /// Rendered as its CloudFormation spelling ([`ScteInManifests::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ScteInManifests {
-        /// `ALL`
-        All,
-        /// `MATCHES_FILTER`
-        MatchesFilter,
-    }
-
-    impl ScteInManifests {
-        /// Every variant, in schema order.
-        pub const ALL: [ScteInManifests; 2] = [ScteInManifests::All, ScteInManifests::MatchesFilter];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ScteInManifests::All => "ALL",
-                ScteInManifests::MatchesFilter => "MATCHES_FILTER",
-            }
+    cfn_enum! {
+        CmafEncryptionMethod[2] {
+            Cenc = "CENC",
+            Cbcs = "CBCS",
         }
     }
 
-    impl std::fmt::Display for ScteInManifests {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        ContainerType[3] {
+            Ts = "TS",
+            Cmaf = "CMAF",
+            Ism = "ISM",
         }
     }
 
-    impl From<ScteInManifests> for Value {
-        fn from(v: ScteInManifests) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        ContentKeyPeriodTiming[3] {
+            IndexOnly = "INDEX_ONLY",
+            StartEndOnly = "START_END_ONLY",
+            IndexWithStartEnd = "INDEX_WITH_START_END",
         }
     }
 
-    impl From<ScteInManifests> for Val<ScteInManifests> {
-        fn from(v: ScteInManifests) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        CustomAdType[5] {
+            Program = "PROGRAM",
+            Chapter = "CHAPTER",
+            UnscheduledEvent = "UNSCHEDULED_EVENT",
+            AlternateContentOpportunity = "ALTERNATE_CONTENT_OPPORTUNITY",
+            Network = "NETWORK",
         }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`ScteInSegments::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ScteInSegments {
-        /// `NONE`
-        None,
-        /// `ALL`
-        All,
-        /// `MATCHES_FILTER`
-        MatchesFilter,
     }
 
-    impl ScteInSegments {
-        /// Every variant, in schema order.
-        pub const ALL: [ScteInSegments; 3] = [ScteInSegments::None, ScteInSegments::All, ScteInSegments::MatchesFilter];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ScteInSegments::None => "NONE",
-                ScteInSegments::All => "ALL",
-                ScteInSegments::MatchesFilter => "MATCHES_FILTER",
-            }
+    cfn_enum! {
+        DashAudioTimelinePattern[2] {
+            None = "NONE",
+            Patterned = "PATTERNED",
         }
     }
 
-    impl std::fmt::Display for ScteInSegments {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        DashCompactness[2] {
+            Standard = "STANDARD",
+            None = "NONE",
         }
     }
 
-    impl From<ScteInSegments> for Value {
-        fn from(v: ScteInSegments) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        DashDrmSignaling[2] {
+            Individual = "INDIVIDUAL",
+            Referenced = "REFERENCED",
         }
     }
 
-    impl From<ScteInSegments> for Val<ScteInSegments> {
-        fn from(v: ScteInSegments) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        DashPeriodTrigger[5] {
+            Avails = "AVAILS",
+            DrmKeyRotation = "DRM_KEY_ROTATION",
+            SourceChanges = "SOURCE_CHANGES",
+            SourceDisruptions = "SOURCE_DISRUPTIONS",
+            None = "NONE",
         }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`SpekeVersion::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SpekeVersion {
-        /// `V2_0`
-        V20,
-        /// `V2_1`
-        V21,
     }
 
-    impl SpekeVersion {
-        /// Every variant, in schema order.
-        pub const ALL: [SpekeVersion; 2] = [SpekeVersion::V20, SpekeVersion::V21];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SpekeVersion::V20 => "V2_0",
-                SpekeVersion::V21 => "V2_1",
-            }
+    cfn_enum! {
+        DashProfile[1] {
+            DvbDash = "DVB_DASH",
         }
     }
 
-    impl std::fmt::Display for SpekeVersion {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        DashSegmentTemplateFormat[1] {
+            NumberWithTimeline = "NUMBER_WITH_TIMELINE",
         }
     }
 
-    impl From<SpekeVersion> for Value {
-        fn from(v: SpekeVersion) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        DashTtmlProfile[2] {
+            Imsc1 = "IMSC_1",
+            EbuTtD101 = "EBU_TT_D_101",
         }
     }
 
-    impl From<SpekeVersion> for Val<SpekeVersion> {
-        fn from(v: SpekeVersion) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        DashUtcTimingMode[4] {
+            HttpHead = "HTTP_HEAD",
+            HttpIso = "HTTP_ISO",
+            HttpXsdate = "HTTP_XSDATE",
+            UtcDirect = "UTC_DIRECT",
         }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`StreamNameOutputMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum StreamNameOutputMode {
-        /// `INDEX`
-        Index,
-        /// `PASSTHROUGH_NAME`
-        PassthroughName,
     }
 
-    impl StreamNameOutputMode {
-        /// Every variant, in schema order.
-        pub const ALL: [StreamNameOutputMode; 2] = [StreamNameOutputMode::Index, StreamNameOutputMode::PassthroughName];
+    cfn_enum! {
+        DrmSystem[5] {
+            ClearKeyAes128 = "CLEAR_KEY_AES_128",
+            Fairplay = "FAIRPLAY",
+            Playready = "PLAYREADY",
+            Widevine = "WIDEVINE",
+            Irdeto = "IRDETO",
+        }
+    }
 
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                StreamNameOutputMode::Index => "INDEX",
-                StreamNameOutputMode::PassthroughName => "PASSTHROUGH_NAME",
-            }
+    cfn_enum! {
+        EndpointErrorCondition[4] {
+            StaleManifest = "STALE_MANIFEST",
+            IncompleteManifest = "INCOMPLETE_MANIFEST",
+            MissingDrmKey = "MISSING_DRM_KEY",
+            SlateInput = "SLATE_INPUT",
         }
     }
 
-    impl std::fmt::Display for StreamNameOutputMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        IsmEncryptionMethod[1] {
+            Cenc = "CENC",
         }
     }
 
-    impl From<StreamNameOutputMode> for Value {
-        fn from(v: StreamNameOutputMode) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        MssManifestLayout[2] {
+            Full = "FULL",
+            Compact = "COMPACT",
         }
     }
 
-    impl From<StreamNameOutputMode> for Val<StreamNameOutputMode> {
-        fn from(v: StreamNameOutputMode) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// &lt;p&gt;A tile layout for a multiview channel. Each layout determines how many source tiles are composited into
+        /// the output and how those tiles are arranged.&lt;/p&gt; &lt;p&gt;The allowed values are:&lt;/p&gt; &lt;ul&gt;
+        /// &lt;li&gt; &lt;p&gt; &lt;code&gt;LAYOUT_2EH&lt;/code&gt; – Two tiles of equal size, arranged
+        /// horizontally.&lt;/p&gt; &lt;/li&gt; &lt;li&gt; &lt;p&gt; &lt;code&gt;LAYOUT_2PL&lt;/code&gt; – Two tiles, with
+        /// one larger primary tile.&lt;/p&gt; &lt;/li&gt; &lt;li&gt; &lt;p&gt; &lt;code&gt;LAYOUT_3EL&lt;/code&gt; –
+        /// Three tiles of equal size, arranged in two columns.&lt;/p&gt; &lt;/li&gt; &lt;li&gt; &lt;p&gt;
+        /// &lt;code&gt;LAYOUT_3PL&lt;/code&gt; – Three tiles, with one larger primary tile on the left and two stacked on
+        /// the right.&lt;/p&gt; &lt;/li&gt; &lt;li&gt; &lt;p&gt; &lt;code&gt;LAYOUT_4E&lt;/code&gt; – Four tiles of equal
+        /// size, arranged in a two-by-two grid.&lt;/p&gt; &lt;/li&gt; &lt;li&gt; &lt;p&gt;
+        /// &lt;code&gt;LAYOUT_4PL&lt;/code&gt; – Four tiles, with one larger primary tile on the left and three stacked
+        /// on the right.&lt;/p&gt; &lt;/li&gt; &lt;/ul&gt;
+        MultiviewLayoutType[6] {
+            Layout2eh = "LAYOUT_2EH",
+            Layout2pl = "LAYOUT_2PL",
+            Layout3el = "LAYOUT_3EL",
+            Layout3pl = "LAYOUT_3PL",
+            Layout4e = "LAYOUT_4E",
+            Layout4pl = "LAYOUT_4PL",
         }
     }
 
-    /// Rendered as its CloudFormation spelling ([`TsEncryptionMethod::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TsEncryptionMethod {
-        /// `AES_128`
-        Aes128,
-        /// `SAMPLE_AES`
-        SampleAes,
-    }
-
-    impl TsEncryptionMethod {
-        /// Every variant, in schema order.
-        pub const ALL: [TsEncryptionMethod; 2] = [TsEncryptionMethod::Aes128, TsEncryptionMethod::SampleAes];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                TsEncryptionMethod::Aes128 => "AES_128",
-                TsEncryptionMethod::SampleAes => "SAMPLE_AES",
-            }
-        }
-    }
-
-    impl std::fmt::Display for TsEncryptionMethod {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        OutputTimestampMode[2] {
+            Passthrough = "PASSTHROUGH",
+            RebasedToChannelStart = "REBASED_TO_CHANNEL_START",
         }
     }
 
-    impl From<TsEncryptionMethod> for Value {
-        fn from(v: TsEncryptionMethod) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        PresetSpeke20Audio[5] {
+            PresetAudio1 = "PRESET_AUDIO_1",
+            PresetAudio2 = "PRESET_AUDIO_2",
+            PresetAudio3 = "PRESET_AUDIO_3",
+            Shared = "SHARED",
+            Unencrypted = "UNENCRYPTED",
         }
     }
 
-    impl From<TsEncryptionMethod> for Val<TsEncryptionMethod> {
-        fn from(v: TsEncryptionMethod) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        PresetSpeke20Video[10] {
+            PresetVideo1 = "PRESET_VIDEO_1",
+            PresetVideo2 = "PRESET_VIDEO_2",
+            PresetVideo3 = "PRESET_VIDEO_3",
+            PresetVideo4 = "PRESET_VIDEO_4",
+            PresetVideo5 = "PRESET_VIDEO_5",
+            PresetVideo6 = "PRESET_VIDEO_6",
+            PresetVideo7 = "PRESET_VIDEO_7",
+            PresetVideo8 = "PRESET_VIDEO_8",
+            Shared = "SHARED",
+            Unencrypted = "UNENCRYPTED",
         }
     }
 
-    /// Rendered as its CloudFormation spelling ([`UriPathType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum UriPathType {
-        /// `LEAF`
-        Leaf,
-        /// `ROOT`
-        Root,
-    }
-
-    impl UriPathType {
-        /// Every variant, in schema order.
-        pub const ALL: [UriPathType; 2] = [UriPathType::Leaf, UriPathType::Root];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                UriPathType::Leaf => "LEAF",
-                UriPathType::Root => "ROOT",
-            }
+    cfn_enum! {
+        ScteFilter[19] {
+            SpliceInsert = "SPLICE_INSERT",
+            Break = "BREAK",
+            ProviderAdvertisement = "PROVIDER_ADVERTISEMENT",
+            DistributorAdvertisement = "DISTRIBUTOR_ADVERTISEMENT",
+            ProviderPlacementOpportunity = "PROVIDER_PLACEMENT_OPPORTUNITY",
+            DistributorPlacementOpportunity = "DISTRIBUTOR_PLACEMENT_OPPORTUNITY",
+            ProviderOverlayPlacementOpportunity = "PROVIDER_OVERLAY_PLACEMENT_OPPORTUNITY",
+            DistributorOverlayPlacementOpportunity = "DISTRIBUTOR_OVERLAY_PLACEMENT_OPPORTUNITY",
+            Program = "PROGRAM",
+            Chapter = "CHAPTER",
+            UnscheduledEvent = "UNSCHEDULED_EVENT",
+            AlternateContentOpportunity = "ALTERNATE_CONTENT_OPPORTUNITY",
+            Network = "NETWORK",
+            ProviderPromo = "PROVIDER_PROMO",
+            DistributorPromo = "DISTRIBUTOR_PROMO",
+            ProviderAdBlock = "PROVIDER_AD_BLOCK",
+            DistributorAdBlock = "DISTRIBUTOR_AD_BLOCK",
+            ContentIdentification = "CONTENT_IDENTIFICATION",
+            CallAdServer = "CALL_AD_SERVER",
         }
     }
 
-    impl std::fmt::Display for UriPathType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        ScteInManifests[2] {
+            All = "ALL",
+            MatchesFilter = "MATCHES_FILTER",
         }
     }
 
-    impl From<UriPathType> for Value {
-        fn from(v: UriPathType) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        ScteInSegments[3] {
+            None = "NONE",
+            All = "ALL",
+            MatchesFilter = "MATCHES_FILTER",
         }
     }
 
-    impl From<UriPathType> for Val<UriPathType> {
-        fn from(v: UriPathType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        SpekeVersion[2] {
+            V20 = "V2_0",
+            V21 = "V2_1",
         }
     }
-
-    /// Rendered as its CloudFormation spelling ([`UriSeparator::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum UriSeparator {
-        /// `UNDERSCORE`
-        Underscore,
-        /// `HYPHEN`
-        Hyphen,
-    }
-
-    impl UriSeparator {
-        /// Every variant, in schema order.
-        pub const ALL: [UriSeparator; 2] = [UriSeparator::Underscore, UriSeparator::Hyphen];
 
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                UriSeparator::Underscore => "UNDERSCORE",
-                UriSeparator::Hyphen => "HYPHEN",
-            }
+    cfn_enum! {
+        StreamNameOutputMode[2] {
+            Index = "INDEX",
+            PassthroughName = "PASSTHROUGH_NAME",
         }
     }
 
-    impl std::fmt::Display for UriSeparator {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        TsEncryptionMethod[2] {
+            Aes128 = "AES_128",
+            SampleAes = "SAMPLE_AES",
         }
     }
 
-    impl From<UriSeparator> for Value {
-        fn from(v: UriSeparator) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        UriPathType[2] {
+            Leaf = "LEAF",
+            Root = "ROOT",
         }
     }
 
-    impl From<UriSeparator> for Val<UriSeparator> {
-        fn from(v: UriSeparator) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        UriSeparator[2] {
+            Underscore = "UNDERSCORE",
+            Hyphen = "HYPHEN",
         }
     }
 }

@@ -367,160 +367,30 @@ pub mod channel {
 
     property_type!(TimeShiftConfiguration);
 
-    /// Rendered as its CloudFormation spelling ([`AdMarkupType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AdMarkupType {
-        /// `DATERANGE`
-        Daterange,
-        /// `SCTE35_ENHANCED`
-        Scte35Enhanced,
-    }
-
-    impl AdMarkupType {
-        /// Every variant, in schema order.
-        pub const ALL: [AdMarkupType; 2] = [AdMarkupType::Daterange, AdMarkupType::Scte35Enhanced];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AdMarkupType::Daterange => "DATERANGE",
-                AdMarkupType::Scte35Enhanced => "SCTE35_ENHANCED",
-            }
+    cfn_enum! {
+        AdMarkupType[2] {
+            Daterange = "DATERANGE",
+            Scte35Enhanced = "SCTE35_ENHANCED",
         }
     }
 
-    impl std::fmt::Display for AdMarkupType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        LogType[1] {
+            AsRun = "AS_RUN",
         }
     }
 
-    impl From<AdMarkupType> for Value {
-        fn from(v: AdMarkupType) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        PlaybackMode[2] {
+            Loop = "LOOP",
+            Linear = "LINEAR",
         }
     }
 
-    impl From<AdMarkupType> for Val<AdMarkupType> {
-        fn from(v: AdMarkupType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`LogType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum LogType {
-        /// `AS_RUN`
-        AsRun,
-    }
-
-    impl LogType {
-        /// Every variant, in schema order.
-        pub const ALL: [LogType; 1] = [LogType::AsRun];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                LogType::AsRun => "AS_RUN",
-            }
-        }
-    }
-
-    impl std::fmt::Display for LogType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<LogType> for Value {
-        fn from(v: LogType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<LogType> for Val<LogType> {
-        fn from(v: LogType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`PlaybackMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PlaybackMode {
-        /// `LOOP`
-        Loop,
-        /// `LINEAR`
-        Linear,
-    }
-
-    impl PlaybackMode {
-        /// Every variant, in schema order.
-        pub const ALL: [PlaybackMode; 2] = [PlaybackMode::Loop, PlaybackMode::Linear];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PlaybackMode::Loop => "LOOP",
-                PlaybackMode::Linear => "LINEAR",
-            }
-        }
-    }
-
-    impl std::fmt::Display for PlaybackMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PlaybackMode> for Value {
-        fn from(v: PlaybackMode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PlaybackMode> for Val<PlaybackMode> {
-        fn from(v: PlaybackMode) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`Tier::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Tier {
-        /// `BASIC`
-        Basic,
-        /// `STANDARD`
-        Standard,
-    }
-
-    impl Tier {
-        /// Every variant, in schema order.
-        pub const ALL: [Tier; 2] = [Tier::Basic, Tier::Standard];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Tier::Basic => "BASIC",
-                Tier::Standard => "STANDARD",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Tier {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Tier> for Value {
-        fn from(v: Tier) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Tier> for Val<Tier> {
-        fn from(v: Tier) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        Tier[2] {
+            Basic = "BASIC",
+            Standard = "STANDARD",
         }
     }
 }
@@ -1180,141 +1050,28 @@ pub mod function {
 
     property_type!(VastRequestConfiguration);
 
-    /// Rendered as its CloudFormation spelling ([`FunctionType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum FunctionType {
-        /// `HTTP_REQUEST`
-        HttpRequest,
-        /// `AWS_SERVICE_REQUEST`
-        AwsServiceRequest,
-        /// `CUSTOM_OUTPUT`
-        CustomOutput,
-        /// `CONCURRENT_EXECUTOR`
-        ConcurrentExecutor,
-        /// `SEQUENTIAL_EXECUTOR`
-        SequentialExecutor,
-        /// `VAST_REQUEST`
-        VastRequest,
-    }
-
-    impl FunctionType {
-        /// Every variant, in schema order.
-        pub const ALL: [FunctionType; 6] = [
-            FunctionType::HttpRequest,
-            FunctionType::AwsServiceRequest,
-            FunctionType::CustomOutput,
-            FunctionType::ConcurrentExecutor,
-            FunctionType::SequentialExecutor,
-            FunctionType::VastRequest,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                FunctionType::HttpRequest => "HTTP_REQUEST",
-                FunctionType::AwsServiceRequest => "AWS_SERVICE_REQUEST",
-                FunctionType::CustomOutput => "CUSTOM_OUTPUT",
-                FunctionType::ConcurrentExecutor => "CONCURRENT_EXECUTOR",
-                FunctionType::SequentialExecutor => "SEQUENTIAL_EXECUTOR",
-                FunctionType::VastRequest => "VAST_REQUEST",
-            }
+    cfn_enum! {
+        FunctionType[6] {
+            HttpRequest = "HTTP_REQUEST",
+            AwsServiceRequest = "AWS_SERVICE_REQUEST",
+            CustomOutput = "CUSTOM_OUTPUT",
+            ConcurrentExecutor = "CONCURRENT_EXECUTOR",
+            SequentialExecutor = "SEQUENTIAL_EXECUTOR",
+            VastRequest = "VAST_REQUEST",
         }
     }
 
-    impl std::fmt::Display for FunctionType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        MethodType[2] {
+            Get = "GET",
+            Post = "POST",
         }
     }
 
-    impl From<FunctionType> for Value {
-        fn from(v: FunctionType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<FunctionType> for Val<FunctionType> {
-        fn from(v: FunctionType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`MethodType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum MethodType {
-        /// `GET`
-        Get,
-        /// `POST`
-        Post,
-    }
-
-    impl MethodType {
-        /// Every variant, in schema order.
-        pub const ALL: [MethodType; 2] = [MethodType::Get, MethodType::Post];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                MethodType::Get => "GET",
-                MethodType::Post => "POST",
-            }
-        }
-    }
-
-    impl std::fmt::Display for MethodType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<MethodType> for Value {
-        fn from(v: MethodType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<MethodType> for Val<MethodType> {
-        fn from(v: MethodType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The expression language used to evaluate expressions in the function configuration. Set this to JSONATA.
-    ///
-    /// Rendered as its CloudFormation spelling ([`RuntimeType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum RuntimeType {
-        /// `JSONATA`
-        Jsonata,
-    }
-
-    impl RuntimeType {
-        /// Every variant, in schema order.
-        pub const ALL: [RuntimeType; 1] = [RuntimeType::Jsonata];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                RuntimeType::Jsonata => "JSONATA",
-            }
-        }
-    }
-
-    impl std::fmt::Display for RuntimeType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<RuntimeType> for Value {
-        fn from(v: RuntimeType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<RuntimeType> for Val<RuntimeType> {
-        fn from(v: RuntimeType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The expression language used to evaluate expressions in the function configuration. Set this to JSONATA.
+        RuntimeType[1] {
+            Jsonata = "JSONATA",
         }
     }
 }
@@ -1434,43 +1191,10 @@ pub mod live_source {
 
     property_type!(HttpPackageConfiguration);
 
-    /// Rendered as its CloudFormation spelling ([`Type::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Type {
-        /// `DASH`
-        Dash,
-        /// `HLS`
-        Hls,
-    }
-
-    impl Type {
-        /// Every variant, in schema order.
-        pub const ALL: [Type; 2] = [Type::Dash, Type::Hls];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Type::Dash => "DASH",
-                Type::Hls => "HLS",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Type {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Type> for Value {
-        fn from(v: Type) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Type> for Val<Type> {
-        fn from(v: Type) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        Type[2] {
+            Dash = "DASH",
+            Hls = "HLS",
         }
     }
 }
@@ -2590,499 +2314,105 @@ pub mod playback_configuration {
 
     property_type!(VastResponse);
 
-    /// Rendered as its CloudFormation spelling ([`AdditionalEventTypes::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AdditionalEventTypes {
-        /// `MUTE`
-        Mute,
-        /// `UNMUTE`
-        Unmute,
-        /// `PAUSE`
-        Pause,
-        /// `SKIP`
-        Skip,
-    }
-
-    impl AdditionalEventTypes {
-        /// Every variant, in schema order.
-        pub const ALL: [AdditionalEventTypes; 4] = [
-            AdditionalEventTypes::Mute,
-            AdditionalEventTypes::Unmute,
-            AdditionalEventTypes::Pause,
-            AdditionalEventTypes::Skip,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AdditionalEventTypes::Mute => "MUTE",
-                AdditionalEventTypes::Unmute => "UNMUTE",
-                AdditionalEventTypes::Pause => "PAUSE",
-                AdditionalEventTypes::Skip => "SKIP",
-            }
+    cfn_enum! {
+        AdditionalEventTypes[4] {
+            Mute = "MUTE",
+            Unmute = "UNMUTE",
+            Pause = "PAUSE",
+            Skip = "SKIP",
         }
     }
 
-    impl std::fmt::Display for AdditionalEventTypes {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// The compression type of the request sent to the Ad Decision Server URL. Only the POST HTTP Method permits
+        /// compression other than NONE.
+        CompressRequest[2] {
+            None = "NONE",
+            Gzip = "GZIP",
         }
     }
 
-    impl From<AdditionalEventTypes> for Value {
-        fn from(v: AdditionalEventTypes) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// Defines the policy to apply to the avail suppression mode. BEHIND_LIVE_EDGE will always use the full avail
+        /// suppression policy. AFTER_LIVE_EDGE mode can be used to invoke partial ad break fills when a session starts
+        /// mid-break. Valid values are FULL_AVAIL_ONLY and PARTIAL_AVAIL
+        FillPolicy[2] {
+            PartialAvail = "PARTIAL_AVAIL",
+            FullAvailOnly = "FULL_AVAIL_ONLY",
         }
     }
 
-    impl From<AdditionalEventTypes> for Val<AdditionalEventTypes> {
-        fn from(v: AdditionalEventTypes) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Supported HTTP Methods for the request to the Ad Decision Server URL.
+        HttpMethod[2] {
+            Get = "GET",
+            Post = "POST",
         }
     }
 
-    /// The compression type of the request sent to the Ad Decision Server URL. Only the POST HTTP Method permits
-    /// compression other than NONE.
-    ///
-    /// Rendered as its CloudFormation spelling ([`CompressRequest::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum CompressRequest {
-        /// `NONE`
-        None,
-        /// `GZIP`
-        Gzip,
-    }
-
-    impl CompressRequest {
-        /// Every variant, in schema order.
-        pub const ALL: [CompressRequest; 2] = [CompressRequest::None, CompressRequest::Gzip];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                CompressRequest::None => "NONE",
-                CompressRequest::Gzip => "GZIP",
-            }
+    cfn_enum! {
+        InsertionMode[2] {
+            StitchedOnly = "STITCHED_ONLY",
+            PlayerSelect = "PLAYER_SELECT",
         }
     }
 
-    impl std::fmt::Display for CompressRequest {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// Sets the ad suppression mode. By default, ad suppression is off and all ad breaks are filled with ads or slate.
+        /// When Mode is set to BEHIND_LIVE_EDGE, ad suppression is active and MediaTailor won't fill ad breaks on or behind
+        /// the ad suppression Value time in the manifest lookback window. When Mode is set to AFTER_LIVE_EDGE, ad
+        /// suppression is active and MediaTailor won't fill ad breaks that are within the live edge plus the avail
+        /// suppression value.
+        Mode[3] {
+            Off = "OFF",
+            BehindLiveEdge = "BEHIND_LIVE_EDGE",
+            AfterLiveEdge = "AFTER_LIVE_EDGE",
         }
     }
 
-    impl From<CompressRequest> for Value {
-        fn from(v: CompressRequest) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// The setting that controls whether MediaTailor handles manifests from the origin server as multi-period manifests
+        /// or single-period manifests. If your origin server produces single-period manifests, set this to SINGLE_PERIOD.
+        /// The default setting is MULTI_PERIOD. For multi-period manifests, omit this setting or set it to MULTI_PERIOD.
+        OriginManifestType[2] {
+            SinglePeriod = "SINGLE_PERIOD",
+            MultiPeriod = "MULTI_PERIOD",
         }
     }
 
-    impl From<CompressRequest> for Val<CompressRequest> {
-        fn from(v: CompressRequest) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Determines how MediaTailor sequences ads returned in the pre-roll VAST response.
+        PreRollVastResponseAdSequencingMode[2] {
+            FollowAdSequence = "FOLLOW_AD_SEQUENCE",
+            IgnoreAdSequence = "IGNORE_AD_SEQUENCE",
         }
     }
 
-    /// Defines the policy to apply to the avail suppression mode. BEHIND_LIVE_EDGE will always use the full avail
-    /// suppression policy. AFTER_LIVE_EDGE mode can be used to invoke partial ad break fills when a session starts
-    /// mid-break. Valid values are FULL_AVAIL_ONLY and PARTIAL_AVAIL
-    ///
-    /// Rendered as its CloudFormation spelling ([`FillPolicy::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum FillPolicy {
-        /// `PARTIAL_AVAIL`
-        PartialAvail,
-        /// `FULL_AVAIL_ONLY`
-        FullAvailOnly,
-    }
-
-    impl FillPolicy {
-        /// Every variant, in schema order.
-        pub const ALL: [FillPolicy; 2] = [FillPolicy::PartialAvail, FillPolicy::FullAvailOnly];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                FillPolicy::PartialAvail => "PARTIAL_AVAIL",
-                FillPolicy::FullAvailOnly => "FULL_AVAIL_ONLY",
-            }
+    cfn_enum! {
+        /// Specifies whether MediaTailor includes its beacons in the ad tracking response. INSIGHTS includes MediaTailor
+        /// beacons; DISABLED does not. Values are case-sensitive. This setting is required when ClientSide is present. If
+        /// BeaconingConfiguration or ClientSide is omitted, MediaTailor uses INSIGHTS. To keep beaconing off, retain
+        /// DISABLED in subsequent updates.
+        ReportingMode[2] {
+            Disabled = "DISABLED",
+            Insights = "INSIGHTS",
         }
     }
 
-    impl std::fmt::Display for FillPolicy {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        StreamingMediaFileConditioning[2] {
+            Transcode = "TRANSCODE",
+            None = "NONE",
         }
     }
 
-    impl From<FillPolicy> for Value {
-        fn from(v: FillPolicy) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<FillPolicy> for Val<FillPolicy> {
-        fn from(v: FillPolicy) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Supported HTTP Methods for the request to the Ad Decision Server URL.
-    ///
-    /// Rendered as its CloudFormation spelling ([`HttpMethod::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum HttpMethod {
-        /// `GET`
-        Get,
-        /// `POST`
-        Post,
-    }
-
-    impl HttpMethod {
-        /// Every variant, in schema order.
-        pub const ALL: [HttpMethod; 2] = [HttpMethod::Get, HttpMethod::Post];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                HttpMethod::Get => "GET",
-                HttpMethod::Post => "POST",
-            }
-        }
-    }
-
-    impl std::fmt::Display for HttpMethod {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<HttpMethod> for Value {
-        fn from(v: HttpMethod) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<HttpMethod> for Val<HttpMethod> {
-        fn from(v: HttpMethod) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`InsertionMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum InsertionMode {
-        /// `STITCHED_ONLY`
-        StitchedOnly,
-        /// `PLAYER_SELECT`
-        PlayerSelect,
-    }
-
-    impl InsertionMode {
-        /// Every variant, in schema order.
-        pub const ALL: [InsertionMode; 2] = [InsertionMode::StitchedOnly, InsertionMode::PlayerSelect];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                InsertionMode::StitchedOnly => "STITCHED_ONLY",
-                InsertionMode::PlayerSelect => "PLAYER_SELECT",
-            }
-        }
-    }
-
-    impl std::fmt::Display for InsertionMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<InsertionMode> for Value {
-        fn from(v: InsertionMode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<InsertionMode> for Val<InsertionMode> {
-        fn from(v: InsertionMode) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Sets the ad suppression mode. By default, ad suppression is off and all ad breaks are filled with ads or slate. When
-    /// Mode is set to BEHIND_LIVE_EDGE, ad suppression is active and MediaTailor won't fill ad breaks on or behind the ad
-    /// suppression Value time in the manifest lookback window. When Mode is set to AFTER_LIVE_EDGE, ad suppression is
-    /// active and MediaTailor won't fill ad breaks that are within the live edge plus the avail suppression value.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Mode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Mode {
-        /// `OFF`
-        Off,
-        /// `BEHIND_LIVE_EDGE`
-        BehindLiveEdge,
-        /// `AFTER_LIVE_EDGE`
-        AfterLiveEdge,
-    }
-
-    impl Mode {
-        /// Every variant, in schema order.
-        pub const ALL: [Mode; 3] = [Mode::Off, Mode::BehindLiveEdge, Mode::AfterLiveEdge];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Mode::Off => "OFF",
-                Mode::BehindLiveEdge => "BEHIND_LIVE_EDGE",
-                Mode::AfterLiveEdge => "AFTER_LIVE_EDGE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Mode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Mode> for Value {
-        fn from(v: Mode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Mode> for Val<Mode> {
-        fn from(v: Mode) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The setting that controls whether MediaTailor handles manifests from the origin server as multi-period manifests or
-    /// single-period manifests. If your origin server produces single-period manifests, set this to SINGLE_PERIOD. The
-    /// default setting is MULTI_PERIOD. For multi-period manifests, omit this setting or set it to MULTI_PERIOD.
-    ///
-    /// Rendered as its CloudFormation spelling ([`OriginManifestType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum OriginManifestType {
-        /// `SINGLE_PERIOD`
-        SinglePeriod,
-        /// `MULTI_PERIOD`
-        MultiPeriod,
-    }
-
-    impl OriginManifestType {
-        /// Every variant, in schema order.
-        pub const ALL: [OriginManifestType; 2] = [OriginManifestType::SinglePeriod, OriginManifestType::MultiPeriod];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                OriginManifestType::SinglePeriod => "SINGLE_PERIOD",
-                OriginManifestType::MultiPeriod => "MULTI_PERIOD",
-            }
-        }
-    }
-
-    impl std::fmt::Display for OriginManifestType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<OriginManifestType> for Value {
-        fn from(v: OriginManifestType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<OriginManifestType> for Val<OriginManifestType> {
-        fn from(v: OriginManifestType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Determines how MediaTailor sequences ads returned in the pre-roll VAST response.
-    ///
-    /// Rendered as its CloudFormation spelling ([`PreRollVastResponseAdSequencingMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PreRollVastResponseAdSequencingMode {
-        /// `FOLLOW_AD_SEQUENCE`
-        FollowAdSequence,
-        /// `IGNORE_AD_SEQUENCE`
-        IgnoreAdSequence,
-    }
-
-    impl PreRollVastResponseAdSequencingMode {
-        /// Every variant, in schema order.
-        pub const ALL: [PreRollVastResponseAdSequencingMode; 2] = [
-            PreRollVastResponseAdSequencingMode::FollowAdSequence,
-            PreRollVastResponseAdSequencingMode::IgnoreAdSequence,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PreRollVastResponseAdSequencingMode::FollowAdSequence => "FOLLOW_AD_SEQUENCE",
-                PreRollVastResponseAdSequencingMode::IgnoreAdSequence => "IGNORE_AD_SEQUENCE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for PreRollVastResponseAdSequencingMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PreRollVastResponseAdSequencingMode> for Value {
-        fn from(v: PreRollVastResponseAdSequencingMode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PreRollVastResponseAdSequencingMode> for Val<PreRollVastResponseAdSequencingMode> {
-        fn from(v: PreRollVastResponseAdSequencingMode) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Specifies whether MediaTailor includes its beacons in the ad tracking response. INSIGHTS includes MediaTailor
-    /// beacons; DISABLED does not. Values are case-sensitive. This setting is required when ClientSide is present. If
-    /// BeaconingConfiguration or ClientSide is omitted, MediaTailor uses INSIGHTS. To keep beaconing off, retain DISABLED
-    /// in subsequent updates.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ReportingMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ReportingMode {
-        /// `DISABLED`
-        Disabled,
-        /// `INSIGHTS`
-        Insights,
-    }
-
-    impl ReportingMode {
-        /// Every variant, in schema order.
-        pub const ALL: [ReportingMode; 2] = [ReportingMode::Disabled, ReportingMode::Insights];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ReportingMode::Disabled => "DISABLED",
-                ReportingMode::Insights => "INSIGHTS",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ReportingMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ReportingMode> for Value {
-        fn from(v: ReportingMode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ReportingMode> for Val<ReportingMode> {
-        fn from(v: ReportingMode) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`StreamingMediaFileConditioning::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum StreamingMediaFileConditioning {
-        /// `TRANSCODE`
-        Transcode,
-        /// `NONE`
-        None,
-    }
-
-    impl StreamingMediaFileConditioning {
-        /// Every variant, in schema order.
-        pub const ALL: [StreamingMediaFileConditioning; 2] =
-            [StreamingMediaFileConditioning::Transcode, StreamingMediaFileConditioning::None];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                StreamingMediaFileConditioning::Transcode => "TRANSCODE",
-                StreamingMediaFileConditioning::None => "NONE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for StreamingMediaFileConditioning {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<StreamingMediaFileConditioning> for Value {
-        fn from(v: StreamingMediaFileConditioning) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<StreamingMediaFileConditioning> for Val<StreamingMediaFileConditioning> {
-        fn from(v: StreamingMediaFileConditioning) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Determines how MediaTailor sequences ads returned in the VAST response from the Ad Decision Server.
-    ///
-    /// Rendered as its CloudFormation spelling ([`VastResponseAdSequencingMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum VastResponseAdSequencingMode {
-        /// `FOLLOW_AD_SEQUENCE`
-        FollowAdSequence,
-        /// `IGNORE_AD_SEQUENCE`
-        IgnoreAdSequence,
-        /// `FOLLOW_AD_SEQUENCE_ONLY_LIVE`
-        FollowAdSequenceOnlyLive,
-        /// `FOLLOW_AD_SEQUENCE_ONLY_VOD`
-        FollowAdSequenceOnlyVod,
-    }
-
-    impl VastResponseAdSequencingMode {
-        /// Every variant, in schema order.
-        pub const ALL: [VastResponseAdSequencingMode; 4] = [
-            VastResponseAdSequencingMode::FollowAdSequence,
-            VastResponseAdSequencingMode::IgnoreAdSequence,
-            VastResponseAdSequencingMode::FollowAdSequenceOnlyLive,
-            VastResponseAdSequencingMode::FollowAdSequenceOnlyVod,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                VastResponseAdSequencingMode::FollowAdSequence => "FOLLOW_AD_SEQUENCE",
-                VastResponseAdSequencingMode::IgnoreAdSequence => "IGNORE_AD_SEQUENCE",
-                VastResponseAdSequencingMode::FollowAdSequenceOnlyLive => "FOLLOW_AD_SEQUENCE_ONLY_LIVE",
-                VastResponseAdSequencingMode::FollowAdSequenceOnlyVod => "FOLLOW_AD_SEQUENCE_ONLY_VOD",
-            }
-        }
-    }
-
-    impl std::fmt::Display for VastResponseAdSequencingMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<VastResponseAdSequencingMode> for Value {
-        fn from(v: VastResponseAdSequencingMode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<VastResponseAdSequencingMode> for Val<VastResponseAdSequencingMode> {
-        fn from(v: VastResponseAdSequencingMode) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Determines how MediaTailor sequences ads returned in the VAST response from the Ad Decision Server.
+        VastResponseAdSequencingMode[4] {
+            FollowAdSequence = "FOLLOW_AD_SEQUENCE",
+            IgnoreAdSequence = "IGNORE_AD_SEQUENCE",
+            FollowAdSequenceOnlyLive = "FOLLOW_AD_SEQUENCE_ONLY_LIVE",
+            FollowAdSequenceOnlyVod = "FOLLOW_AD_SEQUENCE_ONLY_VOD",
         }
     }
 }
@@ -3547,126 +2877,26 @@ pub mod prefetch_schedule {
 
     property_type!(TrafficShapingTpsConfiguration);
 
-    /// For the DynamicVariable specified in AvailMatchingCriteria, the Operator that is used for the comparison.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Operator::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Operator {
-        /// `EQUALS`
-        Equals,
-    }
-
-    impl Operator {
-        /// Every variant, in schema order.
-        pub const ALL: [Operator; 1] = [Operator::Equals];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Operator::Equals => "EQUALS",
-            }
+    cfn_enum! {
+        /// For the DynamicVariable specified in AvailMatchingCriteria, the Operator that is used for the comparison.
+        Operator[1] {
+            Equals = "EQUALS",
         }
     }
 
-    impl std::fmt::Display for Operator {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// The frequency that MediaTailor creates prefetch schedules.
+        ScheduleType[2] {
+            Single = "SINGLE",
+            Recurring = "RECURRING",
         }
     }
 
-    impl From<Operator> for Value {
-        fn from(v: Operator) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Operator> for Val<Operator> {
-        fn from(v: Operator) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The frequency that MediaTailor creates prefetch schedules.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ScheduleType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ScheduleType {
-        /// `SINGLE`
-        Single,
-        /// `RECURRING`
-        Recurring,
-    }
-
-    impl ScheduleType {
-        /// Every variant, in schema order.
-        pub const ALL: [ScheduleType; 2] = [ScheduleType::Single, ScheduleType::Recurring];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ScheduleType::Single => "SINGLE",
-                ScheduleType::Recurring => "RECURRING",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ScheduleType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ScheduleType> for Value {
-        fn from(v: ScheduleType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ScheduleType> for Val<ScheduleType> {
-        fn from(v: ScheduleType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Indicates the type of traffic shaping used to limit the number of requests to the ADS at one time.
-    ///
-    /// Rendered as its CloudFormation spelling ([`TrafficShapingType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TrafficShapingType {
-        /// `RETRIEVAL_WINDOW`
-        RetrievalWindow,
-        /// `TPS`
-        Tps,
-    }
-
-    impl TrafficShapingType {
-        /// Every variant, in schema order.
-        pub const ALL: [TrafficShapingType; 2] = [TrafficShapingType::RetrievalWindow, TrafficShapingType::Tps];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                TrafficShapingType::RetrievalWindow => "RETRIEVAL_WINDOW",
-                TrafficShapingType::Tps => "TPS",
-            }
-        }
-    }
-
-    impl std::fmt::Display for TrafficShapingType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<TrafficShapingType> for Value {
-        fn from(v: TrafficShapingType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<TrafficShapingType> for Val<TrafficShapingType> {
-        fn from(v: TrafficShapingType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Indicates the type of traffic shaping used to limit the number of requests to the ADS at one time.
+        TrafficShapingType[2] {
+            RetrievalWindow = "RETRIEVAL_WINDOW",
+            Tps = "TPS",
         }
     }
 }
@@ -4339,87 +3569,19 @@ pub mod program {
 
     property_type!(Transition);
 
-    /// The SCTE-35 ad insertion type.
-    ///
-    /// Rendered as its CloudFormation spelling ([`MessageType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum MessageType {
-        /// `SPLICE_INSERT`
-        SpliceInsert,
-        /// `TIME_SIGNAL`
-        TimeSignal,
-    }
-
-    impl MessageType {
-        /// Every variant, in schema order.
-        pub const ALL: [MessageType; 2] = [MessageType::SpliceInsert, MessageType::TimeSignal];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                MessageType::SpliceInsert => "SPLICE_INSERT",
-                MessageType::TimeSignal => "TIME_SIGNAL",
-            }
+    cfn_enum! {
+        /// The SCTE-35 ad insertion type.
+        MessageType[2] {
+            SpliceInsert = "SPLICE_INSERT",
+            TimeSignal = "TIME_SIGNAL",
         }
     }
 
-    impl std::fmt::Display for MessageType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<MessageType> for Value {
-        fn from(v: MessageType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<MessageType> for Val<MessageType> {
-        fn from(v: MessageType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The position where this program will be inserted relative to the RelativePosition.
-    ///
-    /// Rendered as its CloudFormation spelling ([`RelativePosition::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum RelativePosition {
-        /// `BEFORE_PROGRAM`
-        BeforeProgram,
-        /// `AFTER_PROGRAM`
-        AfterProgram,
-    }
-
-    impl RelativePosition {
-        /// Every variant, in schema order.
-        pub const ALL: [RelativePosition; 2] = [RelativePosition::BeforeProgram, RelativePosition::AfterProgram];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                RelativePosition::BeforeProgram => "BEFORE_PROGRAM",
-                RelativePosition::AfterProgram => "AFTER_PROGRAM",
-            }
-        }
-    }
-
-    impl std::fmt::Display for RelativePosition {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<RelativePosition> for Value {
-        fn from(v: RelativePosition) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<RelativePosition> for Val<RelativePosition> {
-        fn from(v: RelativePosition) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The position where this program will be inserted relative to the RelativePosition.
+        RelativePosition[2] {
+            BeforeProgram = "BEFORE_PROGRAM",
+            AfterProgram = "AFTER_PROGRAM",
         }
     }
 }
@@ -4697,47 +3859,11 @@ pub mod source_location {
 
     property_type!(SegmentDeliveryConfiguration);
 
-    /// Rendered as its CloudFormation spelling ([`AccessType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AccessType {
-        /// `S3_SIGV4`
-        S3Sigv4,
-        /// `SECRETS_MANAGER_ACCESS_TOKEN`
-        SecretsManagerAccessToken,
-        /// `AUTODETECT_SIGV4`
-        AutodetectSigv4,
-    }
-
-    impl AccessType {
-        /// Every variant, in schema order.
-        pub const ALL: [AccessType; 3] =
-            [AccessType::S3Sigv4, AccessType::SecretsManagerAccessToken, AccessType::AutodetectSigv4];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AccessType::S3Sigv4 => "S3_SIGV4",
-                AccessType::SecretsManagerAccessToken => "SECRETS_MANAGER_ACCESS_TOKEN",
-                AccessType::AutodetectSigv4 => "AUTODETECT_SIGV4",
-            }
-        }
-    }
-
-    impl std::fmt::Display for AccessType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<AccessType> for Value {
-        fn from(v: AccessType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<AccessType> for Val<AccessType> {
-        fn from(v: AccessType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        AccessType[3] {
+            S3Sigv4 = "S3_SIGV4",
+            SecretsManagerAccessToken = "SECRETS_MANAGER_ACCESS_TOKEN",
+            AutodetectSigv4 = "AUTODETECT_SIGV4",
         }
     }
 }
@@ -4857,43 +3983,10 @@ pub mod vod_source {
 
     property_type!(HttpPackageConfiguration);
 
-    /// Rendered as its CloudFormation spelling ([`Type::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Type {
-        /// `DASH`
-        Dash,
-        /// `HLS`
-        Hls,
-    }
-
-    impl Type {
-        /// Every variant, in schema order.
-        pub const ALL: [Type; 2] = [Type::Dash, Type::Hls];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Type::Dash => "DASH",
-                Type::Hls => "HLS",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Type {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Type> for Value {
-        fn from(v: Type) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Type> for Val<Type> {
-        fn from(v: Type) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        Type[2] {
+            Dash = "DASH",
+            Hls = "HLS",
         }
     }
 }

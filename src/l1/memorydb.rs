@@ -398,7 +398,7 @@ impl Handle<CfnCluster> {
 
 /// Property types and enums of [`CfnCluster`] (`AWS::MemoryDB::Cluster`).
 pub mod cluster {
-    use crate::core::value::{IntoValue, Map, Val, Value};
+    use crate::core::value::{IntoValue, Map, Value};
 
     /// `Endpoint` property type of `AWS::MemoryDB::Cluster`.
     #[derive(Debug, Clone, PartialEq, Default)]
@@ -419,128 +419,25 @@ pub mod cluster {
 
     property_type!(Endpoint);
 
-    /// Rendered as its CloudFormation spelling ([`DataTieringStatus::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DataTieringStatus {
-        /// `true`
-        True,
-        /// `false`
-        False,
-    }
-
-    impl DataTieringStatus {
-        /// Every variant, in schema order.
-        pub const ALL: [DataTieringStatus; 2] = [DataTieringStatus::True, DataTieringStatus::False];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DataTieringStatus::True => "true",
-                DataTieringStatus::False => "false",
-            }
+    cfn_enum! {
+        DataTieringStatus[2] {
+            True = "true",
+            False = "false",
         }
     }
 
-    impl std::fmt::Display for DataTieringStatus {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        SupportedIpDiscoveryTypes[2] {
+            Ipv4 = "ipv4",
+            Ipv6 = "ipv6",
         }
     }
 
-    impl From<DataTieringStatus> for Value {
-        fn from(v: DataTieringStatus) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DataTieringStatus> for Val<DataTieringStatus> {
-        fn from(v: DataTieringStatus) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`SupportedIpDiscoveryTypes::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SupportedIpDiscoveryTypes {
-        /// `ipv4`
-        Ipv4,
-        /// `ipv6`
-        Ipv6,
-    }
-
-    impl SupportedIpDiscoveryTypes {
-        /// Every variant, in schema order.
-        pub const ALL: [SupportedIpDiscoveryTypes; 2] =
-            [SupportedIpDiscoveryTypes::Ipv4, SupportedIpDiscoveryTypes::Ipv6];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SupportedIpDiscoveryTypes::Ipv4 => "ipv4",
-                SupportedIpDiscoveryTypes::Ipv6 => "ipv6",
-            }
-        }
-    }
-
-    impl std::fmt::Display for SupportedIpDiscoveryTypes {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<SupportedIpDiscoveryTypes> for Value {
-        fn from(v: SupportedIpDiscoveryTypes) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<SupportedIpDiscoveryTypes> for Val<SupportedIpDiscoveryTypes> {
-        fn from(v: SupportedIpDiscoveryTypes) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`SupportedNetworkTypes::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SupportedNetworkTypes {
-        /// `ipv4`
-        Ipv4,
-        /// `ipv6`
-        Ipv6,
-        /// `dual_stack`
-        DualStack,
-    }
-
-    impl SupportedNetworkTypes {
-        /// Every variant, in schema order.
-        pub const ALL: [SupportedNetworkTypes; 3] =
-            [SupportedNetworkTypes::Ipv4, SupportedNetworkTypes::Ipv6, SupportedNetworkTypes::DualStack];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SupportedNetworkTypes::Ipv4 => "ipv4",
-                SupportedNetworkTypes::Ipv6 => "ipv6",
-                SupportedNetworkTypes::DualStack => "dual_stack",
-            }
-        }
-    }
-
-    impl std::fmt::Display for SupportedNetworkTypes {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<SupportedNetworkTypes> for Value {
-        fn from(v: SupportedNetworkTypes) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<SupportedNetworkTypes> for Val<SupportedNetworkTypes> {
-        fn from(v: SupportedNetworkTypes) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        SupportedNetworkTypes[3] {
+            Ipv4 = "ipv4",
+            Ipv6 = "ipv6",
+            DualStack = "dual_stack",
         }
     }
 }
@@ -683,48 +580,13 @@ impl Handle<CfnMultiRegionCluster> {
 
 /// Property types and enums of [`CfnMultiRegionCluster`] (`AWS::MemoryDB::MultiRegionCluster`).
 pub mod multi_region_cluster {
-    use crate::core::value::{Val, Value};
 
-    /// An enum string value that determines the update strategy for scaling. Possible values are 'COORDINATED' and
-    /// 'UNCOORDINATED'. Default is 'COORDINATED'.
-    ///
-    /// Rendered as its CloudFormation spelling ([`UpdateStrategy::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum UpdateStrategy {
-        /// `COORDINATED`
-        Coordinated,
-        /// `UNCOORDINATED`
-        Uncoordinated,
-    }
-
-    impl UpdateStrategy {
-        /// Every variant, in schema order.
-        pub const ALL: [UpdateStrategy; 2] = [UpdateStrategy::Coordinated, UpdateStrategy::Uncoordinated];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                UpdateStrategy::Coordinated => "COORDINATED",
-                UpdateStrategy::Uncoordinated => "UNCOORDINATED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for UpdateStrategy {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<UpdateStrategy> for Value {
-        fn from(v: UpdateStrategy) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<UpdateStrategy> for Val<UpdateStrategy> {
-        fn from(v: UpdateStrategy) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// An enum string value that determines the update strategy for scaling. Possible values are 'COORDINATED' and
+        /// 'UNCOORDINATED'. Default is 'COORDINATED'.
+        UpdateStrategy[2] {
+            Coordinated = "COORDINATED",
+            Uncoordinated = "UNCOORDINATED",
         }
     }
 }
@@ -1082,45 +944,11 @@ pub mod user {
 
     property_type!(AuthenticationMode);
 
-    /// Type of authentication strategy for this user.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Type::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Type {
-        /// `password`
-        Password,
-        /// `iam`
-        Iam,
-    }
-
-    impl Type {
-        /// Every variant, in schema order.
-        pub const ALL: [Type; 2] = [Type::Password, Type::Iam];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Type::Password => "password",
-                Type::Iam => "iam",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Type {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Type> for Value {
-        fn from(v: Type) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Type> for Val<Type> {
-        fn from(v: Type) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Type of authentication strategy for this user.
+        Type[2] {
+            Password = "password",
+            Iam = "iam",
         }
     }
 }

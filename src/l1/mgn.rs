@@ -508,243 +508,50 @@ pub mod launch_configuration_template {
 
     property_type!(SsmDocument);
 
-    /// Launch configuration template boot mode.
-    ///
-    /// Rendered as its CloudFormation spelling ([`BootMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum BootMode {
-        /// `LEGACY_BIOS`
-        LegacyBios,
-        /// `UEFI`
-        Uefi,
-        /// `USE_SOURCE`
-        UseSource,
-    }
-
-    impl BootMode {
-        /// Every variant, in schema order.
-        pub const ALL: [BootMode; 3] = [BootMode::LegacyBios, BootMode::Uefi, BootMode::UseSource];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                BootMode::LegacyBios => "LEGACY_BIOS",
-                BootMode::Uefi => "UEFI",
-                BootMode::UseSource => "USE_SOURCE",
-            }
+    cfn_enum! {
+        /// Launch configuration template boot mode.
+        BootMode[3] {
+            LegacyBios = "LEGACY_BIOS",
+            Uefi = "UEFI",
+            UseSource = "USE_SOURCE",
         }
     }
 
-    impl std::fmt::Display for BootMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// Deployment type in which AWS Systems Manager Documents will be executed.
+        Deployment[3] {
+            TestAndCutover = "TEST_AND_CUTOVER",
+            CutoverOnly = "CUTOVER_ONLY",
+            TestOnly = "TEST_ONLY",
         }
     }
 
-    impl From<BootMode> for Value {
-        fn from(v: BootMode) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// Launch disposition.
+        LaunchDisposition[2] {
+            Stopped = "STOPPED",
+            Started = "STARTED",
         }
     }
 
-    impl From<BootMode> for Val<BootMode> {
-        fn from(v: BootMode) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Target instance type right-sizing method.
+        TargetInstanceTypeRightSizingMethod[2] {
+            None = "NONE",
+            Basic = "BASIC",
         }
     }
 
-    /// Deployment type in which AWS Systems Manager Documents will be executed.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Deployment::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Deployment {
-        /// `TEST_AND_CUTOVER`
-        TestAndCutover,
-        /// `CUTOVER_ONLY`
-        CutoverOnly,
-        /// `TEST_ONLY`
-        TestOnly,
-    }
-
-    impl Deployment {
-        /// Every variant, in schema order.
-        pub const ALL: [Deployment; 3] = [Deployment::TestAndCutover, Deployment::CutoverOnly, Deployment::TestOnly];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Deployment::TestAndCutover => "TEST_AND_CUTOVER",
-                Deployment::CutoverOnly => "CUTOVER_ONLY",
-                Deployment::TestOnly => "TEST_ONLY",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Deployment {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Deployment> for Value {
-        fn from(v: Deployment) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Deployment> for Val<Deployment> {
-        fn from(v: Deployment) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Launch disposition.
-    ///
-    /// Rendered as its CloudFormation spelling ([`LaunchDisposition::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum LaunchDisposition {
-        /// `STOPPED`
-        Stopped,
-        /// `STARTED`
-        Started,
-    }
-
-    impl LaunchDisposition {
-        /// Every variant, in schema order.
-        pub const ALL: [LaunchDisposition; 2] = [LaunchDisposition::Stopped, LaunchDisposition::Started];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                LaunchDisposition::Stopped => "STOPPED",
-                LaunchDisposition::Started => "STARTED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for LaunchDisposition {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<LaunchDisposition> for Value {
-        fn from(v: LaunchDisposition) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<LaunchDisposition> for Val<LaunchDisposition> {
-        fn from(v: LaunchDisposition) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Target instance type right-sizing method.
-    ///
-    /// Rendered as its CloudFormation spelling ([`TargetInstanceTypeRightSizingMethod::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TargetInstanceTypeRightSizingMethod {
-        /// `NONE`
-        None,
-        /// `BASIC`
-        Basic,
-    }
-
-    impl TargetInstanceTypeRightSizingMethod {
-        /// Every variant, in schema order.
-        pub const ALL: [TargetInstanceTypeRightSizingMethod; 2] =
-            [TargetInstanceTypeRightSizingMethod::None, TargetInstanceTypeRightSizingMethod::Basic];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                TargetInstanceTypeRightSizingMethod::None => "NONE",
-                TargetInstanceTypeRightSizingMethod::Basic => "BASIC",
-            }
-        }
-    }
-
-    impl std::fmt::Display for TargetInstanceTypeRightSizingMethod {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<TargetInstanceTypeRightSizingMethod> for Value {
-        fn from(v: TargetInstanceTypeRightSizingMethod) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<TargetInstanceTypeRightSizingMethod> for Val<TargetInstanceTypeRightSizingMethod> {
-        fn from(v: TargetInstanceTypeRightSizingMethod) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Launch template disk volume type configuration.
-    ///
-    /// Rendered as its CloudFormation spelling ([`VolumeType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum VolumeType {
-        /// `io1`
-        Io1,
-        /// `io2`
-        Io2,
-        /// `gp3`
-        Gp3,
-        /// `gp2`
-        Gp2,
-        /// `st1`
-        St1,
-        /// `sc1`
-        Sc1,
-        /// `standard`
-        Standard,
-    }
-
-    impl VolumeType {
-        /// Every variant, in schema order.
-        pub const ALL: [VolumeType; 7] = [
-            VolumeType::Io1,
-            VolumeType::Io2,
-            VolumeType::Gp3,
-            VolumeType::Gp2,
-            VolumeType::St1,
-            VolumeType::Sc1,
-            VolumeType::Standard,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                VolumeType::Io1 => "io1",
-                VolumeType::Io2 => "io2",
-                VolumeType::Gp3 => "gp3",
-                VolumeType::Gp2 => "gp2",
-                VolumeType::St1 => "st1",
-                VolumeType::Sc1 => "sc1",
-                VolumeType::Standard => "standard",
-            }
-        }
-    }
-
-    impl std::fmt::Display for VolumeType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<VolumeType> for Value {
-        fn from(v: VolumeType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<VolumeType> for Val<VolumeType> {
-        fn from(v: VolumeType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Launch template disk volume type configuration.
+        VolumeType[7] {
+            Io1 = "io1",
+            Io2 = "io2",
+            Gp3 = "gp3",
+            Gp2 = "gp2",
+            St1 = "st1",
+            Sc1 = "sc1",
+            Standard = "standard",
         }
     }
 }
@@ -1039,152 +846,32 @@ pub mod network_migration_definition {
 
     property_type!(TargetS3Configuration);
 
-    /// The source environment type.
-    ///
-    /// Rendered as its CloudFormation spelling ([`SourceEnvironment::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SourceEnvironment {
-        /// `NSX`
-        Nsx,
-        /// `VSPHERE`
-        Vsphere,
-        /// `FORTIGATE_FIREWALL`
-        FortigateFirewall,
-        /// `PALO_ALTO_FIREWALL`
-        PaloAltoFirewall,
-        /// `CISCO_ACI`
-        CiscoAci,
-        /// `LOGICAL_MODEL`
-        LogicalModel,
-        /// `MODELIZE_IT`
-        ModelizeIt,
-    }
-
-    impl SourceEnvironment {
-        /// Every variant, in schema order.
-        pub const ALL: [SourceEnvironment; 7] = [
-            SourceEnvironment::Nsx,
-            SourceEnvironment::Vsphere,
-            SourceEnvironment::FortigateFirewall,
-            SourceEnvironment::PaloAltoFirewall,
-            SourceEnvironment::CiscoAci,
-            SourceEnvironment::LogicalModel,
-            SourceEnvironment::ModelizeIt,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SourceEnvironment::Nsx => "NSX",
-                SourceEnvironment::Vsphere => "VSPHERE",
-                SourceEnvironment::FortigateFirewall => "FORTIGATE_FIREWALL",
-                SourceEnvironment::PaloAltoFirewall => "PALO_ALTO_FIREWALL",
-                SourceEnvironment::CiscoAci => "CISCO_ACI",
-                SourceEnvironment::LogicalModel => "LOGICAL_MODEL",
-                SourceEnvironment::ModelizeIt => "MODELIZE_IT",
-            }
+    cfn_enum! {
+        /// The source environment type.
+        SourceEnvironment[7] {
+            Nsx = "NSX",
+            Vsphere = "VSPHERE",
+            FortigateFirewall = "FORTIGATE_FIREWALL",
+            PaloAltoFirewall = "PALO_ALTO_FIREWALL",
+            CiscoAci = "CISCO_ACI",
+            LogicalModel = "LOGICAL_MODEL",
+            ModelizeIt = "MODELIZE_IT",
         }
     }
 
-    impl std::fmt::Display for SourceEnvironment {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// The target deployment configuration for the migrated network.
+        TargetDeployment[2] {
+            SingleAccount = "SINGLE_ACCOUNT",
+            MultiAccount = "MULTI_ACCOUNT",
         }
     }
 
-    impl From<SourceEnvironment> for Value {
-        fn from(v: SourceEnvironment) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<SourceEnvironment> for Val<SourceEnvironment> {
-        fn from(v: SourceEnvironment) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The target deployment configuration for the migrated network.
-    ///
-    /// Rendered as its CloudFormation spelling ([`TargetDeployment::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TargetDeployment {
-        /// `SINGLE_ACCOUNT`
-        SingleAccount,
-        /// `MULTI_ACCOUNT`
-        MultiAccount,
-    }
-
-    impl TargetDeployment {
-        /// Every variant, in schema order.
-        pub const ALL: [TargetDeployment; 2] = [TargetDeployment::SingleAccount, TargetDeployment::MultiAccount];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                TargetDeployment::SingleAccount => "SINGLE_ACCOUNT",
-                TargetDeployment::MultiAccount => "MULTI_ACCOUNT",
-            }
-        }
-    }
-
-    impl std::fmt::Display for TargetDeployment {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<TargetDeployment> for Value {
-        fn from(v: TargetDeployment) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<TargetDeployment> for Val<TargetDeployment> {
-        fn from(v: TargetDeployment) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The network topology type for the target environment.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Topology::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Topology {
-        /// `ISOLATED_VPC`
-        IsolatedVpc,
-        /// `HUB_AND_SPOKE`
-        HubAndSpoke,
-    }
-
-    impl Topology {
-        /// Every variant, in schema order.
-        pub const ALL: [Topology; 2] = [Topology::IsolatedVpc, Topology::HubAndSpoke];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Topology::IsolatedVpc => "ISOLATED_VPC",
-                Topology::HubAndSpoke => "HUB_AND_SPOKE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Topology {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Topology> for Value {
-        fn from(v: Topology) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Topology> for Val<Topology> {
-        fn from(v: Topology) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The network topology type for the target environment.
+        Topology[2] {
+            IsolatedVpc = "ISOLATED_VPC",
+            HubAndSpoke = "HUB_AND_SPOKE",
         }
     }
 }

@@ -30,6 +30,53 @@ macro_rules! setters {
     };
 }
 
+/// A string enum of the schema: `Name[count] { Variant = "VALUE", ... }` (doc comments first) → the enum
+/// (each variant documented with its spelling), `ALL`, `as_str`, `Display`, and `Value`/`Val<Self>` conversions.
+macro_rules! cfn_enum {
+    ($(#[$meta:meta])* $name:ident[$n:literal] { $($variant:ident = $value:literal,)* }) => {
+        $(#[$meta])*
+        #[doc = ""]
+        #[doc = concat!("Rendered as its CloudFormation spelling ([`", stringify!($name), "::as_str`]).")]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum $name {
+            $(
+                #[doc = concat!("`", $value, "`")]
+                $variant,
+            )*
+        }
+
+        impl $name {
+            /// Every variant, in schema order.
+            pub const ALL: [$name; $n] = [$($name::$variant),*];
+
+            /// The CloudFormation spelling.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $($name::$variant => $value,)*
+                }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl From<$name> for $crate::core::value::Value {
+            fn from(v: $name) -> Self {
+                $crate::core::value::Value::String(v.as_str().to_string())
+            }
+        }
+
+        impl From<$name> for $crate::core::value::Val<$name> {
+            fn from(v: $name) -> Self {
+                $crate::core::value::Val::expr(v.into())
+            }
+        }
+    };
+}
+
 /// The conversions of a property type: into a `Value`, and into `Val<Self>` (so a field takes the struct or any
 /// expression).
 macro_rules! property_type {

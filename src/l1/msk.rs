@@ -886,225 +886,46 @@ pub mod channel {
 
     property_type!(TopicConfiguration);
 
-    /// Compression codec for Iceberg table data files. Defaults to ZSTD.
-    ///
-    /// Rendered as its CloudFormation spelling ([`IcebergCompressionType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum IcebergCompressionType {
-        /// `ZSTD`
-        Zstd,
-        /// `SNAPPY`
-        Snappy,
-    }
-
-    impl IcebergCompressionType {
-        /// Every variant, in schema order.
-        pub const ALL: [IcebergCompressionType; 2] = [IcebergCompressionType::Zstd, IcebergCompressionType::Snappy];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                IcebergCompressionType::Zstd => "ZSTD",
-                IcebergCompressionType::Snappy => "SNAPPY",
-            }
+    cfn_enum! {
+        /// Compression codec for Iceberg table data files. Defaults to ZSTD.
+        IcebergCompressionType[2] {
+            Zstd = "ZSTD",
+            Snappy = "SNAPPY",
         }
     }
 
-    impl std::fmt::Display for IcebergCompressionType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// Partition strategy for MSK channel
+        PartitionStrategy[1] {
+            TimeHour = "TIME_HOUR",
         }
     }
 
-    impl From<IcebergCompressionType> for Value {
-        fn from(v: IcebergCompressionType) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// S3 compression type
+        S3CompressionType[3] {
+            None = "NONE",
+            Gzip = "GZIP",
+            Zstd = "ZSTD",
         }
     }
 
-    impl From<IcebergCompressionType> for Val<IcebergCompressionType> {
-        fn from(v: IcebergCompressionType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// S3 storage class
+        S3StorageClass[3] {
+            Standard = "STANDARD",
+            IntelligentTiering = "INTELLIGENT_TIERING",
+            GlacierIr = "GLACIER_IR",
         }
     }
 
-    /// Partition strategy for MSK channel
-    ///
-    /// Rendered as its CloudFormation spelling ([`PartitionStrategy::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PartitionStrategy {
-        /// `TIME_HOUR`
-        TimeHour,
-    }
-
-    impl PartitionStrategy {
-        /// Every variant, in schema order.
-        pub const ALL: [PartitionStrategy; 1] = [PartitionStrategy::TimeHour];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PartitionStrategy::TimeHour => "TIME_HOUR",
-            }
-        }
-    }
-
-    impl std::fmt::Display for PartitionStrategy {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PartitionStrategy> for Value {
-        fn from(v: PartitionStrategy) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PartitionStrategy> for Val<PartitionStrategy> {
-        fn from(v: PartitionStrategy) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// S3 compression type
-    ///
-    /// Rendered as its CloudFormation spelling ([`S3CompressionType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum S3CompressionType {
-        /// `NONE`
-        None,
-        /// `GZIP`
-        Gzip,
-        /// `ZSTD`
-        Zstd,
-    }
-
-    impl S3CompressionType {
-        /// Every variant, in schema order.
-        pub const ALL: [S3CompressionType; 3] =
-            [S3CompressionType::None, S3CompressionType::Gzip, S3CompressionType::Zstd];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                S3CompressionType::None => "NONE",
-                S3CompressionType::Gzip => "GZIP",
-                S3CompressionType::Zstd => "ZSTD",
-            }
-        }
-    }
-
-    impl std::fmt::Display for S3CompressionType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<S3CompressionType> for Value {
-        fn from(v: S3CompressionType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<S3CompressionType> for Val<S3CompressionType> {
-        fn from(v: S3CompressionType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// S3 storage class
-    ///
-    /// Rendered as its CloudFormation spelling ([`S3StorageClass::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum S3StorageClass {
-        /// `STANDARD`
-        Standard,
-        /// `INTELLIGENT_TIERING`
-        IntelligentTiering,
-        /// `GLACIER_IR`
-        GlacierIr,
-    }
-
-    impl S3StorageClass {
-        /// Every variant, in schema order.
-        pub const ALL: [S3StorageClass; 3] =
-            [S3StorageClass::Standard, S3StorageClass::IntelligentTiering, S3StorageClass::GlacierIr];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                S3StorageClass::Standard => "STANDARD",
-                S3StorageClass::IntelligentTiering => "INTELLIGENT_TIERING",
-                S3StorageClass::GlacierIr => "GLACIER_IR",
-            }
-        }
-    }
-
-    impl std::fmt::Display for S3StorageClass {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<S3StorageClass> for Value {
-        fn from(v: S3StorageClass) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<S3StorageClass> for Val<S3StorageClass> {
-        fn from(v: S3StorageClass) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Value converter for topic data
-    ///
-    /// Rendered as its CloudFormation spelling ([`ValueConverter::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ValueConverter {
-        /// `BYTE_ARRAY`
-        ByteArray,
-        /// `JSON`
-        Json,
-        /// `JSON_SCHEMA_GSR`
-        JsonSchemaGsr,
-        /// `STRING`
-        String2,
-    }
-
-    impl ValueConverter {
-        /// Every variant, in schema order.
-        pub const ALL: [ValueConverter; 4] =
-            [ValueConverter::ByteArray, ValueConverter::Json, ValueConverter::JsonSchemaGsr, ValueConverter::String2];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ValueConverter::ByteArray => "BYTE_ARRAY",
-                ValueConverter::Json => "JSON",
-                ValueConverter::JsonSchemaGsr => "JSON_SCHEMA_GSR",
-                ValueConverter::String2 => "STRING",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ValueConverter {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ValueConverter> for Value {
-        fn from(v: ValueConverter) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ValueConverter> for Val<ValueConverter> {
-        fn from(v: ValueConverter) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Value converter for topic data
+        ValueConverter[4] {
+            ByteArray = "BYTE_ARRAY",
+            Json = "JSON",
+            JsonSchemaGsr = "JSON_SCHEMA_GSR",
+            String2 = "STRING",
         }
     }
 }
@@ -2292,254 +2113,47 @@ pub mod cluster {
 
     property_type!(ZookeeperAccess);
 
-    /// Rendered as its CloudFormation spelling ([`BrokerAZDistribution::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum BrokerAZDistribution {
-        /// `DEFAULT`
-        Default,
-    }
-
-    impl BrokerAZDistribution {
-        /// Every variant, in schema order.
-        pub const ALL: [BrokerAZDistribution; 1] = [BrokerAZDistribution::Default];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                BrokerAZDistribution::Default => "DEFAULT",
-            }
+    cfn_enum! {
+        BrokerAZDistribution[1] {
+            Default = "DEFAULT",
         }
     }
 
-    impl std::fmt::Display for BrokerAZDistribution {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        ClientBroker[3] {
+            Tls = "TLS",
+            TlsPlaintext = "TLS_PLAINTEXT",
+            Plaintext = "PLAINTEXT",
         }
     }
 
-    impl From<BrokerAZDistribution> for Value {
-        fn from(v: BrokerAZDistribution) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        EnhancedMonitoring[4] {
+            Default = "DEFAULT",
+            PerBroker = "PER_BROKER",
+            PerTopicPerBroker = "PER_TOPIC_PER_BROKER",
+            PerTopicPerPartition = "PER_TOPIC_PER_PARTITION",
         }
     }
 
-    impl From<BrokerAZDistribution> for Val<BrokerAZDistribution> {
-        fn from(v: BrokerAZDistribution) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        NetworkType[2] {
+            Ipv4 = "IPV4",
+            Dual = "DUAL",
         }
     }
 
-    /// Rendered as its CloudFormation spelling ([`ClientBroker::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ClientBroker {
-        /// `TLS`
-        Tls,
-        /// `TLS_PLAINTEXT`
-        TlsPlaintext,
-        /// `PLAINTEXT`
-        Plaintext,
-    }
-
-    impl ClientBroker {
-        /// Every variant, in schema order.
-        pub const ALL: [ClientBroker; 3] = [ClientBroker::Tls, ClientBroker::TlsPlaintext, ClientBroker::Plaintext];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ClientBroker::Tls => "TLS",
-                ClientBroker::TlsPlaintext => "TLS_PLAINTEXT",
-                ClientBroker::Plaintext => "PLAINTEXT",
-            }
+    cfn_enum! {
+        Status[2] {
+            Paused = "PAUSED",
+            Active = "ACTIVE",
         }
     }
 
-    impl std::fmt::Display for ClientBroker {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ClientBroker> for Value {
-        fn from(v: ClientBroker) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ClientBroker> for Val<ClientBroker> {
-        fn from(v: ClientBroker) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`EnhancedMonitoring::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum EnhancedMonitoring {
-        /// `DEFAULT`
-        Default,
-        /// `PER_BROKER`
-        PerBroker,
-        /// `PER_TOPIC_PER_BROKER`
-        PerTopicPerBroker,
-        /// `PER_TOPIC_PER_PARTITION`
-        PerTopicPerPartition,
-    }
-
-    impl EnhancedMonitoring {
-        /// Every variant, in schema order.
-        pub const ALL: [EnhancedMonitoring; 4] = [
-            EnhancedMonitoring::Default,
-            EnhancedMonitoring::PerBroker,
-            EnhancedMonitoring::PerTopicPerBroker,
-            EnhancedMonitoring::PerTopicPerPartition,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                EnhancedMonitoring::Default => "DEFAULT",
-                EnhancedMonitoring::PerBroker => "PER_BROKER",
-                EnhancedMonitoring::PerTopicPerBroker => "PER_TOPIC_PER_BROKER",
-                EnhancedMonitoring::PerTopicPerPartition => "PER_TOPIC_PER_PARTITION",
-            }
-        }
-    }
-
-    impl std::fmt::Display for EnhancedMonitoring {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<EnhancedMonitoring> for Value {
-        fn from(v: EnhancedMonitoring) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<EnhancedMonitoring> for Val<EnhancedMonitoring> {
-        fn from(v: EnhancedMonitoring) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`NetworkType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum NetworkType {
-        /// `IPV4`
-        Ipv4,
-        /// `DUAL`
-        Dual,
-    }
-
-    impl NetworkType {
-        /// Every variant, in schema order.
-        pub const ALL: [NetworkType; 2] = [NetworkType::Ipv4, NetworkType::Dual];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                NetworkType::Ipv4 => "IPV4",
-                NetworkType::Dual => "DUAL",
-            }
-        }
-    }
-
-    impl std::fmt::Display for NetworkType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<NetworkType> for Value {
-        fn from(v: NetworkType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<NetworkType> for Val<NetworkType> {
-        fn from(v: NetworkType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`Status::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Status {
-        /// `PAUSED`
-        Paused,
-        /// `ACTIVE`
-        Active,
-    }
-
-    impl Status {
-        /// Every variant, in schema order.
-        pub const ALL: [Status; 2] = [Status::Paused, Status::Active];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Status::Paused => "PAUSED",
-                Status::Active => "ACTIVE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Status {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Status> for Value {
-        fn from(v: Status) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Status> for Val<Status> {
-        fn from(v: Status) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`StorageMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum StorageMode {
-        /// `LOCAL`
-        Local,
-        /// `TIERED`
-        Tiered,
-    }
-
-    impl StorageMode {
-        /// Every variant, in schema order.
-        pub const ALL: [StorageMode; 2] = [StorageMode::Local, StorageMode::Tiered];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                StorageMode::Local => "LOCAL",
-                StorageMode::Tiered => "TIERED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for StorageMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<StorageMode> for Value {
-        fn from(v: StorageMode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<StorageMode> for Val<StorageMode> {
-        fn from(v: StorageMode) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        StorageMode[2] {
+            Local = "LOCAL",
+            Tiered = "TIERED",
         }
     }
 }
@@ -3792,366 +3406,70 @@ pub mod replicator {
 
     property_type!(TopicReplication);
 
-    /// The consumer group offset synchronization mode.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ConsumerGroupOffsetSyncMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ConsumerGroupOffsetSyncMode {
-        /// `LEGACY`
-        Legacy,
-        /// `ENHANCED`
-        Enhanced,
-    }
-
-    impl ConsumerGroupOffsetSyncMode {
-        /// Every variant, in schema order.
-        pub const ALL: [ConsumerGroupOffsetSyncMode; 2] =
-            [ConsumerGroupOffsetSyncMode::Legacy, ConsumerGroupOffsetSyncMode::Enhanced];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ConsumerGroupOffsetSyncMode::Legacy => "LEGACY",
-                ConsumerGroupOffsetSyncMode::Enhanced => "ENHANCED",
-            }
+    cfn_enum! {
+        /// The consumer group offset synchronization mode.
+        ConsumerGroupOffsetSyncMode[2] {
+            Legacy = "LEGACY",
+            Enhanced = "ENHANCED",
         }
     }
 
-    impl std::fmt::Display for ConsumerGroupOffsetSyncMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// The algorithm used to sign the STS JWT assertion.
+        JwtSigningAlgorithm[2] {
+            Rs256 = "RS256",
+            Es384 = "ES384",
         }
     }
 
-    impl From<ConsumerGroupOffsetSyncMode> for Value {
-        fn from(v: ConsumerGroupOffsetSyncMode) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// The type of encryption in transit to the Apache Kafka cluster.
+        KafkaClusterEncryptionInTransitType[1] {
+            Tls = "TLS",
         }
     }
 
-    impl From<ConsumerGroupOffsetSyncMode> for Val<ConsumerGroupOffsetSyncMode> {
-        fn from(v: ConsumerGroupOffsetSyncMode) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The SASL/SCRAM authentication mechanism.
+        KafkaClusterSaslScramMechanism[2] {
+            Sha256 = "SHA256",
+            Sha512 = "SHA512",
         }
     }
 
-    /// The algorithm used to sign the STS JWT assertion.
-    ///
-    /// Rendered as its CloudFormation spelling ([`JwtSigningAlgorithm::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum JwtSigningAlgorithm {
-        /// `RS256`
-        Rs256,
-        /// `ES384`
-        Es384,
-    }
-
-    impl JwtSigningAlgorithm {
-        /// Every variant, in schema order.
-        pub const ALL: [JwtSigningAlgorithm; 2] = [JwtSigningAlgorithm::Rs256, JwtSigningAlgorithm::Es384];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                JwtSigningAlgorithm::Rs256 => "RS256",
-                JwtSigningAlgorithm::Es384 => "ES384",
-            }
+    cfn_enum! {
+        /// The type of replication starting position.
+        ReplicationStartingPositionType[2] {
+            Latest = "LATEST",
+            Earliest = "EARLIEST",
         }
     }
 
-    impl std::fmt::Display for JwtSigningAlgorithm {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// The type of replicated topic name.
+        ReplicationTopicNameConfigurationType[2] {
+            PrefixedWithSourceClusterAlias = "PREFIXED_WITH_SOURCE_CLUSTER_ALIAS",
+            Identical = "IDENTICAL",
         }
     }
 
-    impl From<JwtSigningAlgorithm> for Value {
-        fn from(v: JwtSigningAlgorithm) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// The type of compression to use writing records to target Kafka cluster.
+        TargetCompressionType[5] {
+            None = "NONE",
+            Gzip = "GZIP",
+            Snappy = "SNAPPY",
+            Lz4 = "LZ4",
+            Zstd = "ZSTD",
         }
     }
 
-    impl From<JwtSigningAlgorithm> for Val<JwtSigningAlgorithm> {
-        fn from(v: JwtSigningAlgorithm) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The type of encryption in transit to the Apache Kafka cluster.
-    ///
-    /// Rendered as its CloudFormation spelling ([`KafkaClusterEncryptionInTransitType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum KafkaClusterEncryptionInTransitType {
-        /// `TLS`
-        Tls,
-    }
-
-    impl KafkaClusterEncryptionInTransitType {
-        /// Every variant, in schema order.
-        pub const ALL: [KafkaClusterEncryptionInTransitType; 1] = [KafkaClusterEncryptionInTransitType::Tls];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                KafkaClusterEncryptionInTransitType::Tls => "TLS",
-            }
-        }
-    }
-
-    impl std::fmt::Display for KafkaClusterEncryptionInTransitType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<KafkaClusterEncryptionInTransitType> for Value {
-        fn from(v: KafkaClusterEncryptionInTransitType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<KafkaClusterEncryptionInTransitType> for Val<KafkaClusterEncryptionInTransitType> {
-        fn from(v: KafkaClusterEncryptionInTransitType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The SASL/SCRAM authentication mechanism.
-    ///
-    /// Rendered as its CloudFormation spelling ([`KafkaClusterSaslScramMechanism::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum KafkaClusterSaslScramMechanism {
-        /// `SHA256`
-        Sha256,
-        /// `SHA512`
-        Sha512,
-    }
-
-    impl KafkaClusterSaslScramMechanism {
-        /// Every variant, in schema order.
-        pub const ALL: [KafkaClusterSaslScramMechanism; 2] =
-            [KafkaClusterSaslScramMechanism::Sha256, KafkaClusterSaslScramMechanism::Sha512];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                KafkaClusterSaslScramMechanism::Sha256 => "SHA256",
-                KafkaClusterSaslScramMechanism::Sha512 => "SHA512",
-            }
-        }
-    }
-
-    impl std::fmt::Display for KafkaClusterSaslScramMechanism {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<KafkaClusterSaslScramMechanism> for Value {
-        fn from(v: KafkaClusterSaslScramMechanism) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<KafkaClusterSaslScramMechanism> for Val<KafkaClusterSaslScramMechanism> {
-        fn from(v: KafkaClusterSaslScramMechanism) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The type of replication starting position.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ReplicationStartingPositionType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ReplicationStartingPositionType {
-        /// `LATEST`
-        Latest,
-        /// `EARLIEST`
-        Earliest,
-    }
-
-    impl ReplicationStartingPositionType {
-        /// Every variant, in schema order.
-        pub const ALL: [ReplicationStartingPositionType; 2] =
-            [ReplicationStartingPositionType::Latest, ReplicationStartingPositionType::Earliest];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ReplicationStartingPositionType::Latest => "LATEST",
-                ReplicationStartingPositionType::Earliest => "EARLIEST",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ReplicationStartingPositionType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ReplicationStartingPositionType> for Value {
-        fn from(v: ReplicationStartingPositionType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ReplicationStartingPositionType> for Val<ReplicationStartingPositionType> {
-        fn from(v: ReplicationStartingPositionType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The type of replicated topic name.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ReplicationTopicNameConfigurationType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ReplicationTopicNameConfigurationType {
-        /// `PREFIXED_WITH_SOURCE_CLUSTER_ALIAS`
-        PrefixedWithSourceClusterAlias,
-        /// `IDENTICAL`
-        Identical,
-    }
-
-    impl ReplicationTopicNameConfigurationType {
-        /// Every variant, in schema order.
-        pub const ALL: [ReplicationTopicNameConfigurationType; 2] = [
-            ReplicationTopicNameConfigurationType::PrefixedWithSourceClusterAlias,
-            ReplicationTopicNameConfigurationType::Identical,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ReplicationTopicNameConfigurationType::PrefixedWithSourceClusterAlias => {
-                    "PREFIXED_WITH_SOURCE_CLUSTER_ALIAS"
-                }
-                ReplicationTopicNameConfigurationType::Identical => "IDENTICAL",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ReplicationTopicNameConfigurationType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ReplicationTopicNameConfigurationType> for Value {
-        fn from(v: ReplicationTopicNameConfigurationType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ReplicationTopicNameConfigurationType> for Val<ReplicationTopicNameConfigurationType> {
-        fn from(v: ReplicationTopicNameConfigurationType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The type of compression to use writing records to target Kafka cluster.
-    ///
-    /// Rendered as its CloudFormation spelling ([`TargetCompressionType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TargetCompressionType {
-        /// `NONE`
-        None,
-        /// `GZIP`
-        Gzip,
-        /// `SNAPPY`
-        Snappy,
-        /// `LZ4`
-        Lz4,
-        /// `ZSTD`
-        Zstd,
-    }
-
-    impl TargetCompressionType {
-        /// Every variant, in schema order.
-        pub const ALL: [TargetCompressionType; 5] = [
-            TargetCompressionType::None,
-            TargetCompressionType::Gzip,
-            TargetCompressionType::Snappy,
-            TargetCompressionType::Lz4,
-            TargetCompressionType::Zstd,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                TargetCompressionType::None => "NONE",
-                TargetCompressionType::Gzip => "GZIP",
-                TargetCompressionType::Snappy => "SNAPPY",
-                TargetCompressionType::Lz4 => "LZ4",
-                TargetCompressionType::Zstd => "ZSTD",
-            }
-        }
-    }
-
-    impl std::fmt::Display for TargetCompressionType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<TargetCompressionType> for Value {
-        fn from(v: TargetCompressionType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<TargetCompressionType> for Val<TargetCompressionType> {
-        fn from(v: TargetCompressionType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// How client credentials are sent to the identity provider's token endpoint.
-    ///
-    /// Rendered as its CloudFormation spelling ([`TokenEndpointAuthenticationMethod::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TokenEndpointAuthenticationMethod {
-        /// `POST`
-        Post,
-        /// `BASIC`
-        Basic,
-        /// `NONE`
-        None,
-    }
-
-    impl TokenEndpointAuthenticationMethod {
-        /// Every variant, in schema order.
-        pub const ALL: [TokenEndpointAuthenticationMethod; 3] = [
-            TokenEndpointAuthenticationMethod::Post,
-            TokenEndpointAuthenticationMethod::Basic,
-            TokenEndpointAuthenticationMethod::None,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                TokenEndpointAuthenticationMethod::Post => "POST",
-                TokenEndpointAuthenticationMethod::Basic => "BASIC",
-                TokenEndpointAuthenticationMethod::None => "NONE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for TokenEndpointAuthenticationMethod {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<TokenEndpointAuthenticationMethod> for Value {
-        fn from(v: TokenEndpointAuthenticationMethod) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<TokenEndpointAuthenticationMethod> for Val<TokenEndpointAuthenticationMethod> {
-        fn from(v: TokenEndpointAuthenticationMethod) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// How client credentials are sent to the identity provider's token endpoint.
+        TokenEndpointAuthenticationMethod[3] {
+            Post = "POST",
+            Basic = "BASIC",
+            None = "NONE",
         }
     }
 }
@@ -4492,50 +3810,13 @@ impl Handle<CfnVpcConnection> {
 
 /// Property types and enums of [`CfnVpcConnection`] (`AWS::MSK::VpcConnection`).
 pub mod vpc_connection {
-    use crate::core::value::{Val, Value};
 
-    /// The type of private link authentication
-    ///
-    /// Rendered as its CloudFormation spelling ([`Authentication::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Authentication {
-        /// `SASL_IAM`
-        SaslIam,
-        /// `SASL_SCRAM`
-        SaslScram,
-        /// `TLS`
-        Tls,
-    }
-
-    impl Authentication {
-        /// Every variant, in schema order.
-        pub const ALL: [Authentication; 3] = [Authentication::SaslIam, Authentication::SaslScram, Authentication::Tls];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Authentication::SaslIam => "SASL_IAM",
-                Authentication::SaslScram => "SASL_SCRAM",
-                Authentication::Tls => "TLS",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Authentication {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Authentication> for Value {
-        fn from(v: Authentication) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Authentication> for Val<Authentication> {
-        fn from(v: Authentication) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The type of private link authentication
+        Authentication[3] {
+            SaslIam = "SASL_IAM",
+            SaslScram = "SASL_SCRAM",
+            Tls = "TLS",
         }
     }
 }

@@ -397,193 +397,42 @@ pub mod environment {
 
     property_type!(NetworkConfiguration);
 
-    /// Defines whether the VPC endpoints configured for the environment are created, and managed, by the customer or by
-    /// Amazon MWAA.
-    ///
-    /// Rendered as its CloudFormation spelling ([`EndpointManagement::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum EndpointManagement {
-        /// `CUSTOMER`
-        Customer,
-        /// `SERVICE`
-        Service,
-    }
-
-    impl EndpointManagement {
-        /// Every variant, in schema order.
-        pub const ALL: [EndpointManagement; 2] = [EndpointManagement::Customer, EndpointManagement::Service];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                EndpointManagement::Customer => "CUSTOMER",
-                EndpointManagement::Service => "SERVICE",
-            }
+    cfn_enum! {
+        /// Defines whether the VPC endpoints configured for the environment are created, and managed, by the customer or by
+        /// Amazon MWAA.
+        EndpointManagement[2] {
+            Customer = "CUSTOMER",
+            Service = "SERVICE",
         }
     }
 
-    impl std::fmt::Display for EndpointManagement {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        LoggingLevel[5] {
+            Critical = "CRITICAL",
+            Error = "ERROR",
+            Warning = "WARNING",
+            Info = "INFO",
+            Debug = "DEBUG",
         }
     }
 
-    impl From<EndpointManagement> for Value {
-        fn from(v: EndpointManagement) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// Choice for mode of webserver access including over public internet or via private VPC endpoint.
+        WebserverAccessMode[3] {
+            PrivateOnly = "PRIVATE_ONLY",
+            PublicOnly = "PUBLIC_ONLY",
+            PublicAndPrivate = "PUBLIC_AND_PRIVATE",
         }
     }
 
-    impl From<EndpointManagement> for Val<EndpointManagement> {
-        fn from(v: EndpointManagement) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`LoggingLevel::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum LoggingLevel {
-        /// `CRITICAL`
-        Critical,
-        /// `ERROR`
-        Error,
-        /// `WARNING`
-        Warning,
-        /// `INFO`
-        Info,
-        /// `DEBUG`
-        Debug,
-    }
-
-    impl LoggingLevel {
-        /// Every variant, in schema order.
-        pub const ALL: [LoggingLevel; 5] = [
-            LoggingLevel::Critical,
-            LoggingLevel::Error,
-            LoggingLevel::Warning,
-            LoggingLevel::Info,
-            LoggingLevel::Debug,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                LoggingLevel::Critical => "CRITICAL",
-                LoggingLevel::Error => "ERROR",
-                LoggingLevel::Warning => "WARNING",
-                LoggingLevel::Info => "INFO",
-                LoggingLevel::Debug => "DEBUG",
-            }
-        }
-    }
-
-    impl std::fmt::Display for LoggingLevel {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<LoggingLevel> for Value {
-        fn from(v: LoggingLevel) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<LoggingLevel> for Val<LoggingLevel> {
-        fn from(v: LoggingLevel) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Choice for mode of webserver access including over public internet or via private VPC endpoint.
-    ///
-    /// Rendered as its CloudFormation spelling ([`WebserverAccessMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum WebserverAccessMode {
-        /// `PRIVATE_ONLY`
-        PrivateOnly,
-        /// `PUBLIC_ONLY`
-        PublicOnly,
-        /// `PUBLIC_AND_PRIVATE`
-        PublicAndPrivate,
-    }
-
-    impl WebserverAccessMode {
-        /// Every variant, in schema order.
-        pub const ALL: [WebserverAccessMode; 3] =
-            [WebserverAccessMode::PrivateOnly, WebserverAccessMode::PublicOnly, WebserverAccessMode::PublicAndPrivate];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                WebserverAccessMode::PrivateOnly => "PRIVATE_ONLY",
-                WebserverAccessMode::PublicOnly => "PUBLIC_ONLY",
-                WebserverAccessMode::PublicAndPrivate => "PUBLIC_AND_PRIVATE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for WebserverAccessMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<WebserverAccessMode> for Value {
-        fn from(v: WebserverAccessMode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<WebserverAccessMode> for Val<WebserverAccessMode> {
-        fn from(v: WebserverAccessMode) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The worker replacement strategy to use when updating the environment. Valid values: `FORCED`, `GRACEFUL`. FORCED
-    /// means Apache Airflow workers will be stopped and replaced without waiting for tasks to complete before an update.
-    /// GRACEFUL means Apache Airflow workers will be able to complete running tasks for up to 12 hours during an update
-    /// before being stopped and replaced.
-    ///
-    /// Rendered as its CloudFormation spelling ([`WorkerReplacementStrategy::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum WorkerReplacementStrategy {
-        /// `FORCED`
-        Forced,
-        /// `GRACEFUL`
-        Graceful,
-    }
-
-    impl WorkerReplacementStrategy {
-        /// Every variant, in schema order.
-        pub const ALL: [WorkerReplacementStrategy; 2] =
-            [WorkerReplacementStrategy::Forced, WorkerReplacementStrategy::Graceful];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                WorkerReplacementStrategy::Forced => "FORCED",
-                WorkerReplacementStrategy::Graceful => "GRACEFUL",
-            }
-        }
-    }
-
-    impl std::fmt::Display for WorkerReplacementStrategy {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<WorkerReplacementStrategy> for Value {
-        fn from(v: WorkerReplacementStrategy) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<WorkerReplacementStrategy> for Val<WorkerReplacementStrategy> {
-        fn from(v: WorkerReplacementStrategy) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The worker replacement strategy to use when updating the environment. Valid values: `FORCED`, `GRACEFUL`. FORCED
+        /// means Apache Airflow workers will be stopped and replaced without waiting for tasks to complete before an
+        /// update. GRACEFUL means Apache Airflow workers will be able to complete running tasks for up to 12 hours during
+        /// an update before being stopped and replaced.
+        WorkerReplacementStrategy[2] {
+            Forced = "FORCED",
+            Graceful = "GRACEFUL",
         }
     }
 }

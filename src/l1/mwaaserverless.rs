@@ -342,43 +342,10 @@ pub mod workflow {
 
     property_type!(S3Location);
 
-    /// Rendered as its CloudFormation spelling ([`Type::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Type {
-        /// `AWS_MANAGED_KEY`
-        AwsManagedKey,
-        /// `CUSTOMER_MANAGED_KEY`
-        CustomerManagedKey,
-    }
-
-    impl Type {
-        /// Every variant, in schema order.
-        pub const ALL: [Type; 2] = [Type::AwsManagedKey, Type::CustomerManagedKey];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Type::AwsManagedKey => "AWS_MANAGED_KEY",
-                Type::CustomerManagedKey => "CUSTOMER_MANAGED_KEY",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Type {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Type> for Value {
-        fn from(v: Type) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Type> for Val<Type> {
-        fn from(v: Type) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        Type[2] {
+            AwsManagedKey = "AWS_MANAGED_KEY",
+            CustomerManagedKey = "CUSTOMER_MANAGED_KEY",
         }
     }
 }

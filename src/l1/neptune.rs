@@ -412,45 +412,11 @@ pub mod db_cluster {
 
     property_type!(ServerlessScalingConfiguration);
 
-    /// The network type of the DB cluster.
-    ///
-    /// Rendered as its CloudFormation spelling ([`NetworkType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum NetworkType {
-        /// `IPV4`
-        Ipv4,
-        /// `DUAL`
-        Dual,
-    }
-
-    impl NetworkType {
-        /// Every variant, in schema order.
-        pub const ALL: [NetworkType; 2] = [NetworkType::Ipv4, NetworkType::Dual];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                NetworkType::Ipv4 => "IPV4",
-                NetworkType::Dual => "DUAL",
-            }
-        }
-    }
-
-    impl std::fmt::Display for NetworkType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<NetworkType> for Value {
-        fn from(v: NetworkType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<NetworkType> for Val<NetworkType> {
-        fn from(v: NetworkType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The network type of the DB cluster.
+        NetworkType[2] {
+            Ipv4 = "IPV4",
+            Dual = "DUAL",
         }
     }
 }
@@ -977,44 +943,11 @@ impl crate::core::element::CfnResource for CfnGlobalCluster {
 
 /// Property types and enums of [`CfnGlobalCluster`] (`AWS::Neptune::GlobalCluster`).
 pub mod global_cluster {
-    use crate::core::value::{Val, Value};
 
-    /// The name of the database engine.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Engine::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Engine {
-        /// `neptune`
-        Neptune,
-    }
-
-    impl Engine {
-        /// Every variant, in schema order.
-        pub const ALL: [Engine; 1] = [Engine::Neptune];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Engine::Neptune => "neptune",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Engine {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Engine> for Value {
-        fn from(v: Engine) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Engine> for Val<Engine> {
-        fn from(v: Engine) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The name of the database engine.
+        Engine[1] {
+            Neptune = "neptune",
         }
     }
 }

@@ -392,131 +392,30 @@ pub mod graph {
 
     property_type!(VectorSearchConfiguration);
 
-    /// The method to handle blank nodes in the dataset. Currently, only convertToIri is supported, meaning blank nodes are
-    /// converted to unique IRIs at load time. Must be provided when format is NTRIPLES
-    ///
-    /// Rendered as its CloudFormation spelling ([`BlankNodeHandling::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum BlankNodeHandling {
-        /// `convertToIri`
-        ConvertToIri,
-    }
-
-    impl BlankNodeHandling {
-        /// Every variant, in schema order.
-        pub const ALL: [BlankNodeHandling; 1] = [BlankNodeHandling::ConvertToIri];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                BlankNodeHandling::ConvertToIri => "convertToIri",
-            }
+    cfn_enum! {
+        /// The method to handle blank nodes in the dataset. Currently, only convertToIri is supported, meaning blank nodes
+        /// are converted to unique IRIs at load time. Must be provided when format is NTRIPLES
+        BlankNodeHandling[1] {
+            ConvertToIri = "convertToIri",
         }
     }
 
-    impl std::fmt::Display for BlankNodeHandling {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// Specifies the format of S3 data to be imported. Valid values are CSV, which identifies the Gremlin CSV format,
+        /// OPEN_CYPHER, which identifies the openCypher load format, or NTRIPLES, which identifies the RDF n-triples
+        /// format.
+        Format[4] {
+            Csv = "CSV",
+            OpenCypher = "OPEN_CYPHER",
+            Parquet = "PARQUET",
+            Ntriples = "NTRIPLES",
         }
     }
 
-    impl From<BlankNodeHandling> for Value {
-        fn from(v: BlankNodeHandling) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<BlankNodeHandling> for Val<BlankNodeHandling> {
-        fn from(v: BlankNodeHandling) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Specifies the format of S3 data to be imported. Valid values are CSV, which identifies the Gremlin CSV format,
-    /// OPEN_CYPHER, which identifies the openCypher load format, or NTRIPLES, which identifies the RDF n-triples format.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Format::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Format {
-        /// `CSV`
-        Csv,
-        /// `OPEN_CYPHER`
-        OpenCypher,
-        /// `PARQUET`
-        Parquet,
-        /// `NTRIPLES`
-        Ntriples,
-    }
-
-    impl Format {
-        /// Every variant, in schema order.
-        pub const ALL: [Format; 4] = [Format::Csv, Format::OpenCypher, Format::Parquet, Format::Ntriples];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Format::Csv => "CSV",
-                Format::OpenCypher => "OPEN_CYPHER",
-                Format::Parquet => "PARQUET",
-                Format::Ntriples => "NTRIPLES",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Format {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Format> for Value {
-        fn from(v: Format) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Format> for Val<Format> {
-        fn from(v: Format) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The parquet type of the import task. Required when Format is PARQUET.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ParquetType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ParquetType {
-        /// `COLUMNAR`
-        Columnar,
-    }
-
-    impl ParquetType {
-        /// Every variant, in schema order.
-        pub const ALL: [ParquetType; 1] = [ParquetType::Columnar];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ParquetType::Columnar => "COLUMNAR",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ParquetType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ParquetType> for Value {
-        fn from(v: ParquetType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ParquetType> for Val<ParquetType> {
-        fn from(v: ParquetType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The parquet type of the import task. Required when Format is PARQUET.
+        ParquetType[1] {
+            Columnar = "COLUMNAR",
         }
     }
 }

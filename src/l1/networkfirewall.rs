@@ -193,45 +193,11 @@ pub mod container_association {
 
     property_type!(ContainerMonitoringConfiguration);
 
-    /// The type of containers to monitor. You can't change the container type after creation.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Type::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Type {
-        /// `ECS`
-        Ecs,
-        /// `EKS`
-        Eks,
-    }
-
-    impl Type {
-        /// Every variant, in schema order.
-        pub const ALL: [Type; 2] = [Type::Ecs, Type::Eks];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Type::Ecs => "ECS",
-                Type::Eks => "EKS",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Type {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Type> for Value {
-        fn from(v: Type) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Type> for Val<Type> {
-        fn from(v: Type) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The type of containers to monitor. You can't change the container type after creation.
+        Type[2] {
+            Ecs = "ECS",
+            Eks = "EKS",
         }
     }
 }
@@ -600,132 +566,28 @@ pub mod firewall {
 
     property_type!(VpcEndpoint);
 
-    /// An analysis type.
-    ///
-    /// Rendered as its CloudFormation spelling ([`EnabledAnalysisType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum EnabledAnalysisType {
-        /// `TLS_SNI`
-        TlsSni,
-        /// `HTTP_HOST`
-        HttpHost,
-    }
-
-    impl EnabledAnalysisType {
-        /// Every variant, in schema order.
-        pub const ALL: [EnabledAnalysisType; 2] = [EnabledAnalysisType::TlsSni, EnabledAnalysisType::HttpHost];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                EnabledAnalysisType::TlsSni => "TLS_SNI",
-                EnabledAnalysisType::HttpHost => "HTTP_HOST",
-            }
+    cfn_enum! {
+        /// An analysis type.
+        EnabledAnalysisType[2] {
+            TlsSni = "TLS_SNI",
+            HttpHost = "HTTP_HOST",
         }
     }
 
-    impl std::fmt::Display for EnabledAnalysisType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// A IPAddressType
+        IPAddressType[3] {
+            Dualstack = "DUALSTACK",
+            Ipv4 = "IPV4",
+            Ipv6 = "IPV6",
         }
     }
 
-    impl From<EnabledAnalysisType> for Value {
-        fn from(v: EnabledAnalysisType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<EnabledAnalysisType> for Val<EnabledAnalysisType> {
-        fn from(v: EnabledAnalysisType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// A IPAddressType
-    ///
-    /// Rendered as its CloudFormation spelling ([`IPAddressType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum IPAddressType {
-        /// `DUALSTACK`
-        Dualstack,
-        /// `IPV4`
-        Ipv4,
-        /// `IPV6`
-        Ipv6,
-    }
-
-    impl IPAddressType {
-        /// Every variant, in schema order.
-        pub const ALL: [IPAddressType; 3] = [IPAddressType::Dualstack, IPAddressType::Ipv4, IPAddressType::Ipv6];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                IPAddressType::Dualstack => "DUALSTACK",
-                IPAddressType::Ipv4 => "IPV4",
-                IPAddressType::Ipv6 => "IPV6",
-            }
-        }
-    }
-
-    impl std::fmt::Display for IPAddressType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<IPAddressType> for Value {
-        fn from(v: IPAddressType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<IPAddressType> for Val<IPAddressType> {
-        fn from(v: IPAddressType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The protocol the proxy listener uses.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Type::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Type {
-        /// `HTTP`
-        Http,
-        /// `HTTPS`
-        Https,
-    }
-
-    impl Type {
-        /// Every variant, in schema order.
-        pub const ALL: [Type; 2] = [Type::Http, Type::Https];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Type::Http => "HTTP",
-                Type::Https => "HTTPS",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Type {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Type> for Value {
-        fn from(v: Type) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Type> for Val<Type> {
-        fn from(v: Type) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The protocol the proxy listener uses.
+        Type[2] {
+            Http = "HTTP",
+            Https = "HTTPS",
         }
     }
 }
@@ -1184,124 +1046,24 @@ pub mod firewall_policy {
 
     property_type!(StatelessRuleGroupReference);
 
-    /// Rendered as its CloudFormation spelling ([`OverrideAction::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum OverrideAction {
-        /// `DROP_TO_ALERT`
-        DropToAlert,
-    }
-
-    impl OverrideAction {
-        /// Every variant, in schema order.
-        pub const ALL: [OverrideAction; 1] = [OverrideAction::DropToAlert];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                OverrideAction::DropToAlert => "DROP_TO_ALERT",
-            }
+    cfn_enum! {
+        OverrideAction[1] {
+            DropToAlert = "DROP_TO_ALERT",
         }
     }
 
-    impl std::fmt::Display for OverrideAction {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        RuleOrder[2] {
+            DefaultActionOrder = "DEFAULT_ACTION_ORDER",
+            StrictOrder = "STRICT_ORDER",
         }
     }
 
-    impl From<OverrideAction> for Value {
-        fn from(v: OverrideAction) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<OverrideAction> for Val<OverrideAction> {
-        fn from(v: OverrideAction) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`RuleOrder::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum RuleOrder {
-        /// `DEFAULT_ACTION_ORDER`
-        DefaultActionOrder,
-        /// `STRICT_ORDER`
-        StrictOrder,
-    }
-
-    impl RuleOrder {
-        /// Every variant, in schema order.
-        pub const ALL: [RuleOrder; 2] = [RuleOrder::DefaultActionOrder, RuleOrder::StrictOrder];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                RuleOrder::DefaultActionOrder => "DEFAULT_ACTION_ORDER",
-                RuleOrder::StrictOrder => "STRICT_ORDER",
-            }
-        }
-    }
-
-    impl std::fmt::Display for RuleOrder {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<RuleOrder> for Value {
-        fn from(v: RuleOrder) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<RuleOrder> for Val<RuleOrder> {
-        fn from(v: RuleOrder) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`StreamExceptionPolicy::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum StreamExceptionPolicy {
-        /// `DROP`
-        Drop,
-        /// `CONTINUE`
-        Continue,
-        /// `REJECT`
-        Reject,
-    }
-
-    impl StreamExceptionPolicy {
-        /// Every variant, in schema order.
-        pub const ALL: [StreamExceptionPolicy; 3] =
-            [StreamExceptionPolicy::Drop, StreamExceptionPolicy::Continue, StreamExceptionPolicy::Reject];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                StreamExceptionPolicy::Drop => "DROP",
-                StreamExceptionPolicy::Continue => "CONTINUE",
-                StreamExceptionPolicy::Reject => "REJECT",
-            }
-        }
-    }
-
-    impl std::fmt::Display for StreamExceptionPolicy {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<StreamExceptionPolicy> for Value {
-        fn from(v: StreamExceptionPolicy) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<StreamExceptionPolicy> for Val<StreamExceptionPolicy> {
-        fn from(v: StreamExceptionPolicy) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        StreamExceptionPolicy[3] {
+            Drop = "DROP",
+            Continue = "CONTINUE",
+            Reject = "REJECT",
         }
     }
 }
@@ -1428,90 +1190,19 @@ pub mod logging_configuration {
 
     property_type!(LoggingConfiguration);
 
-    /// Rendered as its CloudFormation spelling ([`LogDestinationType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum LogDestinationType {
-        /// `S3`
-        S3,
-        /// `CloudWatchLogs`
-        CloudWatchLogs,
-        /// `KinesisDataFirehose`
-        KinesisDataFirehose,
-    }
-
-    impl LogDestinationType {
-        /// Every variant, in schema order.
-        pub const ALL: [LogDestinationType; 3] =
-            [LogDestinationType::S3, LogDestinationType::CloudWatchLogs, LogDestinationType::KinesisDataFirehose];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                LogDestinationType::S3 => "S3",
-                LogDestinationType::CloudWatchLogs => "CloudWatchLogs",
-                LogDestinationType::KinesisDataFirehose => "KinesisDataFirehose",
-            }
+    cfn_enum! {
+        LogDestinationType[3] {
+            S3 = "S3",
+            CloudWatchLogs = "CloudWatchLogs",
+            KinesisDataFirehose = "KinesisDataFirehose",
         }
     }
 
-    impl std::fmt::Display for LogDestinationType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<LogDestinationType> for Value {
-        fn from(v: LogDestinationType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<LogDestinationType> for Val<LogDestinationType> {
-        fn from(v: LogDestinationType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`LogType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum LogType {
-        /// `ALERT`
-        Alert,
-        /// `FLOW`
-        Flow,
-        /// `TLS`
-        Tls,
-    }
-
-    impl LogType {
-        /// Every variant, in schema order.
-        pub const ALL: [LogType; 3] = [LogType::Alert, LogType::Flow, LogType::Tls];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                LogType::Alert => "ALERT",
-                LogType::Flow => "FLOW",
-                LogType::Tls => "TLS",
-            }
-        }
-    }
-
-    impl std::fmt::Display for LogType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<LogType> for Value {
-        fn from(v: LogType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<LogType> for Val<LogType> {
-        fn from(v: LogType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        LogType[3] {
+            Alert = "ALERT",
+            Flow = "FLOW",
+            Tls = "TLS",
         }
     }
 }
@@ -2312,482 +2003,94 @@ pub mod rule_group {
 
     property_type!(TCPFlagField);
 
-    /// Rendered as its CloudFormation spelling ([`Action::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Action {
-        /// `PASS`
-        Pass,
-        /// `DROP`
-        Drop,
-        /// `ALERT`
-        Alert,
-        /// `REJECT`
-        Reject,
-    }
-
-    impl Action {
-        /// Every variant, in schema order.
-        pub const ALL: [Action; 4] = [Action::Pass, Action::Drop, Action::Alert, Action::Reject];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Action::Pass => "PASS",
-                Action::Drop => "DROP",
-                Action::Alert => "ALERT",
-                Action::Reject => "REJECT",
-            }
+    cfn_enum! {
+        Action[4] {
+            Pass = "PASS",
+            Drop = "DROP",
+            Alert = "ALERT",
+            Reject = "REJECT",
         }
     }
 
-    impl std::fmt::Display for Action {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        Direction[2] {
+            Forward = "FORWARD",
+            Any = "ANY",
         }
     }
 
-    impl From<Action> for Value {
-        fn from(v: Action) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        GeneratedRulesType[4] {
+            Allowlist = "ALLOWLIST",
+            Denylist = "DENYLIST",
+            Alertlist = "ALERTLIST",
+            Rejectlist = "REJECTLIST",
         }
     }
 
-    impl From<Action> for Val<Action> {
-        fn from(v: Action) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        Protocol[19] {
+            Ip = "IP",
+            Tcp = "TCP",
+            Udp = "UDP",
+            Icmp = "ICMP",
+            Http = "HTTP",
+            Ftp = "FTP",
+            Tls = "TLS",
+            Smb = "SMB",
+            Dns = "DNS",
+            Dcerpc = "DCERPC",
+            Ssh = "SSH",
+            Smtp = "SMTP",
+            Imap = "IMAP",
+            Msn = "MSN",
+            Krb5 = "KRB5",
+            Ikev2 = "IKEV2",
+            Tftp = "TFTP",
+            Ntp = "NTP",
+            Dhcp = "DHCP",
         }
     }
 
-    /// Rendered as its CloudFormation spelling ([`Direction::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Direction {
-        /// `FORWARD`
-        Forward,
-        /// `ANY`
-        Any,
-    }
-
-    impl Direction {
-        /// Every variant, in schema order.
-        pub const ALL: [Direction; 2] = [Direction::Forward, Direction::Any];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Direction::Forward => "FORWARD",
-                Direction::Any => "ANY",
-            }
+    cfn_enum! {
+        RuleOrder[2] {
+            DefaultActionOrder = "DEFAULT_ACTION_ORDER",
+            StrictOrder = "STRICT_ORDER",
         }
     }
 
-    impl std::fmt::Display for Direction {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        SummaryRuleOption[3] {
+            Sid = "SID",
+            Msg = "MSG",
+            Metadata = "METADATA",
         }
     }
 
-    impl From<Direction> for Value {
-        fn from(v: Direction) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        TCPFlag[8] {
+            Fin = "FIN",
+            Syn = "SYN",
+            Rst = "RST",
+            Psh = "PSH",
+            Ack = "ACK",
+            Urg = "URG",
+            Ece = "ECE",
+            Cwr = "CWR",
         }
     }
 
-    impl From<Direction> for Val<Direction> {
-        fn from(v: Direction) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        TargetType[2] {
+            TlsSni = "TLS_SNI",
+            HttpHost = "HTTP_HOST",
         }
     }
 
-    /// Rendered as its CloudFormation spelling ([`GeneratedRulesType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum GeneratedRulesType {
-        /// `ALLOWLIST`
-        Allowlist,
-        /// `DENYLIST`
-        Denylist,
-        /// `ALERTLIST`
-        Alertlist,
-        /// `REJECTLIST`
-        Rejectlist,
-    }
-
-    impl GeneratedRulesType {
-        /// Every variant, in schema order.
-        pub const ALL: [GeneratedRulesType; 4] = [
-            GeneratedRulesType::Allowlist,
-            GeneratedRulesType::Denylist,
-            GeneratedRulesType::Alertlist,
-            GeneratedRulesType::Rejectlist,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                GeneratedRulesType::Allowlist => "ALLOWLIST",
-                GeneratedRulesType::Denylist => "DENYLIST",
-                GeneratedRulesType::Alertlist => "ALERTLIST",
-                GeneratedRulesType::Rejectlist => "REJECTLIST",
-            }
-        }
-    }
-
-    impl std::fmt::Display for GeneratedRulesType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<GeneratedRulesType> for Value {
-        fn from(v: GeneratedRulesType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<GeneratedRulesType> for Val<GeneratedRulesType> {
-        fn from(v: GeneratedRulesType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`Protocol::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Protocol {
-        /// `IP`
-        Ip,
-        /// `TCP`
-        Tcp,
-        /// `UDP`
-        Udp,
-        /// `ICMP`
-        Icmp,
-        /// `HTTP`
-        Http,
-        /// `FTP`
-        Ftp,
-        /// `TLS`
-        Tls,
-        /// `SMB`
-        Smb,
-        /// `DNS`
-        Dns,
-        /// `DCERPC`
-        Dcerpc,
-        /// `SSH`
-        Ssh,
-        /// `SMTP`
-        Smtp,
-        /// `IMAP`
-        Imap,
-        /// `MSN`
-        Msn,
-        /// `KRB5`
-        Krb5,
-        /// `IKEV2`
-        Ikev2,
-        /// `TFTP`
-        Tftp,
-        /// `NTP`
-        Ntp,
-        /// `DHCP`
-        Dhcp,
-    }
-
-    impl Protocol {
-        /// Every variant, in schema order.
-        pub const ALL: [Protocol; 19] = [
-            Protocol::Ip,
-            Protocol::Tcp,
-            Protocol::Udp,
-            Protocol::Icmp,
-            Protocol::Http,
-            Protocol::Ftp,
-            Protocol::Tls,
-            Protocol::Smb,
-            Protocol::Dns,
-            Protocol::Dcerpc,
-            Protocol::Ssh,
-            Protocol::Smtp,
-            Protocol::Imap,
-            Protocol::Msn,
-            Protocol::Krb5,
-            Protocol::Ikev2,
-            Protocol::Tftp,
-            Protocol::Ntp,
-            Protocol::Dhcp,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Protocol::Ip => "IP",
-                Protocol::Tcp => "TCP",
-                Protocol::Udp => "UDP",
-                Protocol::Icmp => "ICMP",
-                Protocol::Http => "HTTP",
-                Protocol::Ftp => "FTP",
-                Protocol::Tls => "TLS",
-                Protocol::Smb => "SMB",
-                Protocol::Dns => "DNS",
-                Protocol::Dcerpc => "DCERPC",
-                Protocol::Ssh => "SSH",
-                Protocol::Smtp => "SMTP",
-                Protocol::Imap => "IMAP",
-                Protocol::Msn => "MSN",
-                Protocol::Krb5 => "KRB5",
-                Protocol::Ikev2 => "IKEV2",
-                Protocol::Tftp => "TFTP",
-                Protocol::Ntp => "NTP",
-                Protocol::Dhcp => "DHCP",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Protocol {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Protocol> for Value {
-        fn from(v: Protocol) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Protocol> for Val<Protocol> {
-        fn from(v: Protocol) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`RuleOrder::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum RuleOrder {
-        /// `DEFAULT_ACTION_ORDER`
-        DefaultActionOrder,
-        /// `STRICT_ORDER`
-        StrictOrder,
-    }
-
-    impl RuleOrder {
-        /// Every variant, in schema order.
-        pub const ALL: [RuleOrder; 2] = [RuleOrder::DefaultActionOrder, RuleOrder::StrictOrder];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                RuleOrder::DefaultActionOrder => "DEFAULT_ACTION_ORDER",
-                RuleOrder::StrictOrder => "STRICT_ORDER",
-            }
-        }
-    }
-
-    impl std::fmt::Display for RuleOrder {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<RuleOrder> for Value {
-        fn from(v: RuleOrder) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<RuleOrder> for Val<RuleOrder> {
-        fn from(v: RuleOrder) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`SummaryRuleOption::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SummaryRuleOption {
-        /// `SID`
-        Sid,
-        /// `MSG`
-        Msg,
-        /// `METADATA`
-        Metadata,
-    }
-
-    impl SummaryRuleOption {
-        /// Every variant, in schema order.
-        pub const ALL: [SummaryRuleOption; 3] =
-            [SummaryRuleOption::Sid, SummaryRuleOption::Msg, SummaryRuleOption::Metadata];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SummaryRuleOption::Sid => "SID",
-                SummaryRuleOption::Msg => "MSG",
-                SummaryRuleOption::Metadata => "METADATA",
-            }
-        }
-    }
-
-    impl std::fmt::Display for SummaryRuleOption {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<SummaryRuleOption> for Value {
-        fn from(v: SummaryRuleOption) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<SummaryRuleOption> for Val<SummaryRuleOption> {
-        fn from(v: SummaryRuleOption) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`TCPFlag::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TCPFlag {
-        /// `FIN`
-        Fin,
-        /// `SYN`
-        Syn,
-        /// `RST`
-        Rst,
-        /// `PSH`
-        Psh,
-        /// `ACK`
-        Ack,
-        /// `URG`
-        Urg,
-        /// `ECE`
-        Ece,
-        /// `CWR`
-        Cwr,
-    }
-
-    impl TCPFlag {
-        /// Every variant, in schema order.
-        pub const ALL: [TCPFlag; 8] = [
-            TCPFlag::Fin,
-            TCPFlag::Syn,
-            TCPFlag::Rst,
-            TCPFlag::Psh,
-            TCPFlag::Ack,
-            TCPFlag::Urg,
-            TCPFlag::Ece,
-            TCPFlag::Cwr,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                TCPFlag::Fin => "FIN",
-                TCPFlag::Syn => "SYN",
-                TCPFlag::Rst => "RST",
-                TCPFlag::Psh => "PSH",
-                TCPFlag::Ack => "ACK",
-                TCPFlag::Urg => "URG",
-                TCPFlag::Ece => "ECE",
-                TCPFlag::Cwr => "CWR",
-            }
-        }
-    }
-
-    impl std::fmt::Display for TCPFlag {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<TCPFlag> for Value {
-        fn from(v: TCPFlag) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<TCPFlag> for Val<TCPFlag> {
-        fn from(v: TCPFlag) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`TargetType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TargetType {
-        /// `TLS_SNI`
-        TlsSni,
-        /// `HTTP_HOST`
-        HttpHost,
-    }
-
-    impl TargetType {
-        /// Every variant, in schema order.
-        pub const ALL: [TargetType; 2] = [TargetType::TlsSni, TargetType::HttpHost];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                TargetType::TlsSni => "TLS_SNI",
-                TargetType::HttpHost => "HTTP_HOST",
-            }
-        }
-    }
-
-    impl std::fmt::Display for TargetType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<TargetType> for Value {
-        fn from(v: TargetType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<TargetType> for Val<TargetType> {
-        fn from(v: TargetType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`Type::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Type {
-        /// `STATELESS`
-        Stateless,
-        /// `STATEFUL`
-        Stateful,
-    }
-
-    impl Type {
-        /// Every variant, in schema order.
-        pub const ALL: [Type; 2] = [Type::Stateless, Type::Stateful];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Type::Stateless => "STATELESS",
-                Type::Stateful => "STATEFUL",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Type {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Type> for Value {
-        fn from(v: Type) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Type> for Val<Type> {
-        fn from(v: Type) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        Type[2] {
+            Stateless = "STATELESS",
+            Stateful = "STATEFUL",
         }
     }
 }
@@ -3100,91 +2403,19 @@ pub mod tls_inspection_configuration {
 
     property_type!(TLSInspectionConfiguration);
 
-    /// Rendered as its CloudFormation spelling ([`RevokedStatusAction::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum RevokedStatusAction {
-        /// `PASS`
-        Pass,
-        /// `DROP`
-        Drop,
-        /// `REJECT`
-        Reject,
-    }
-
-    impl RevokedStatusAction {
-        /// Every variant, in schema order.
-        pub const ALL: [RevokedStatusAction; 3] =
-            [RevokedStatusAction::Pass, RevokedStatusAction::Drop, RevokedStatusAction::Reject];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                RevokedStatusAction::Pass => "PASS",
-                RevokedStatusAction::Drop => "DROP",
-                RevokedStatusAction::Reject => "REJECT",
-            }
+    cfn_enum! {
+        RevokedStatusAction[3] {
+            Pass = "PASS",
+            Drop = "DROP",
+            Reject = "REJECT",
         }
     }
 
-    impl std::fmt::Display for RevokedStatusAction {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<RevokedStatusAction> for Value {
-        fn from(v: RevokedStatusAction) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<RevokedStatusAction> for Val<RevokedStatusAction> {
-        fn from(v: RevokedStatusAction) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`UnknownStatusAction::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum UnknownStatusAction {
-        /// `PASS`
-        Pass,
-        /// `DROP`
-        Drop,
-        /// `REJECT`
-        Reject,
-    }
-
-    impl UnknownStatusAction {
-        /// Every variant, in schema order.
-        pub const ALL: [UnknownStatusAction; 3] =
-            [UnknownStatusAction::Pass, UnknownStatusAction::Drop, UnknownStatusAction::Reject];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                UnknownStatusAction::Pass => "PASS",
-                UnknownStatusAction::Drop => "DROP",
-                UnknownStatusAction::Reject => "REJECT",
-            }
-        }
-    }
-
-    impl std::fmt::Display for UnknownStatusAction {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<UnknownStatusAction> for Value {
-        fn from(v: UnknownStatusAction) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<UnknownStatusAction> for Val<UnknownStatusAction> {
-        fn from(v: UnknownStatusAction) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        UnknownStatusAction[3] {
+            Pass = "PASS",
+            Drop = "DROP",
+            Reject = "REJECT",
         }
     }
 }
@@ -3313,48 +2544,12 @@ pub mod vpc_endpoint_association {
 
     property_type!(SubnetMapping);
 
-    /// A IPAddressType
-    ///
-    /// Rendered as its CloudFormation spelling ([`IPAddressType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum IPAddressType {
-        /// `DUALSTACK`
-        Dualstack,
-        /// `IPV4`
-        Ipv4,
-        /// `IPV6`
-        Ipv6,
-    }
-
-    impl IPAddressType {
-        /// Every variant, in schema order.
-        pub const ALL: [IPAddressType; 3] = [IPAddressType::Dualstack, IPAddressType::Ipv4, IPAddressType::Ipv6];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                IPAddressType::Dualstack => "DUALSTACK",
-                IPAddressType::Ipv4 => "IPV4",
-                IPAddressType::Ipv6 => "IPV6",
-            }
-        }
-    }
-
-    impl std::fmt::Display for IPAddressType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<IPAddressType> for Value {
-        fn from(v: IPAddressType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<IPAddressType> for Val<IPAddressType> {
-        fn from(v: IPAddressType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// A IPAddressType
+        IPAddressType[3] {
+            Dualstack = "DUALSTACK",
+            Ipv4 = "IPV4",
+            Ipv6 = "IPV6",
         }
     }
 }

@@ -186,117 +186,25 @@ pub mod monitor {
 
     property_type!(MonitorRemoteResource);
 
-    /// The type of the local resource.
-    ///
-    /// Rendered as its CloudFormation spelling ([`MonitorLocalResourceType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum MonitorLocalResourceType {
-        /// `AWS::EC2::VPC`
-        AwsEc2Vpc,
-        /// `AWS::AvailabilityZone`
-        AwsAvailabilityZone,
-        /// `AWS::EC2::Subnet`
-        AwsEc2Subnet,
-        /// `AWS::Region`
-        AwsRegion,
-        /// `AWS::EKS::Cluster`
-        AwsEksCluster,
-    }
-
-    impl MonitorLocalResourceType {
-        /// Every variant, in schema order.
-        pub const ALL: [MonitorLocalResourceType; 5] = [
-            MonitorLocalResourceType::AwsEc2Vpc,
-            MonitorLocalResourceType::AwsAvailabilityZone,
-            MonitorLocalResourceType::AwsEc2Subnet,
-            MonitorLocalResourceType::AwsRegion,
-            MonitorLocalResourceType::AwsEksCluster,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                MonitorLocalResourceType::AwsEc2Vpc => "AWS::EC2::VPC",
-                MonitorLocalResourceType::AwsAvailabilityZone => "AWS::AvailabilityZone",
-                MonitorLocalResourceType::AwsEc2Subnet => "AWS::EC2::Subnet",
-                MonitorLocalResourceType::AwsRegion => "AWS::Region",
-                MonitorLocalResourceType::AwsEksCluster => "AWS::EKS::Cluster",
-            }
+    cfn_enum! {
+        /// The type of the local resource.
+        MonitorLocalResourceType[5] {
+            AwsEc2Vpc = "AWS::EC2::VPC",
+            AwsAvailabilityZone = "AWS::AvailabilityZone",
+            AwsEc2Subnet = "AWS::EC2::Subnet",
+            AwsRegion = "AWS::Region",
+            AwsEksCluster = "AWS::EKS::Cluster",
         }
     }
 
-    impl std::fmt::Display for MonitorLocalResourceType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<MonitorLocalResourceType> for Value {
-        fn from(v: MonitorLocalResourceType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<MonitorLocalResourceType> for Val<MonitorLocalResourceType> {
-        fn from(v: MonitorLocalResourceType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The type of the remote resource.
-    ///
-    /// Rendered as its CloudFormation spelling ([`MonitorRemoteResourceType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum MonitorRemoteResourceType {
-        /// `AWS::EC2::VPC`
-        AwsEc2Vpc,
-        /// `AWS::AvailabilityZone`
-        AwsAvailabilityZone,
-        /// `AWS::EC2::Subnet`
-        AwsEc2Subnet,
-        /// `AWS::AWSService`
-        AwsAWSService,
-        /// `AWS::Region`
-        AwsRegion,
-    }
-
-    impl MonitorRemoteResourceType {
-        /// Every variant, in schema order.
-        pub const ALL: [MonitorRemoteResourceType; 5] = [
-            MonitorRemoteResourceType::AwsEc2Vpc,
-            MonitorRemoteResourceType::AwsAvailabilityZone,
-            MonitorRemoteResourceType::AwsEc2Subnet,
-            MonitorRemoteResourceType::AwsAWSService,
-            MonitorRemoteResourceType::AwsRegion,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                MonitorRemoteResourceType::AwsEc2Vpc => "AWS::EC2::VPC",
-                MonitorRemoteResourceType::AwsAvailabilityZone => "AWS::AvailabilityZone",
-                MonitorRemoteResourceType::AwsEc2Subnet => "AWS::EC2::Subnet",
-                MonitorRemoteResourceType::AwsAWSService => "AWS::AWSService",
-                MonitorRemoteResourceType::AwsRegion => "AWS::Region",
-            }
-        }
-    }
-
-    impl std::fmt::Display for MonitorRemoteResourceType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<MonitorRemoteResourceType> for Value {
-        fn from(v: MonitorRemoteResourceType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<MonitorRemoteResourceType> for Val<MonitorRemoteResourceType> {
-        fn from(v: MonitorRemoteResourceType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The type of the remote resource.
+        MonitorRemoteResourceType[5] {
+            AwsEc2Vpc = "AWS::EC2::VPC",
+            AwsAvailabilityZone = "AWS::AvailabilityZone",
+            AwsEc2Subnet = "AWS::EC2::Subnet",
+            AwsAWSService = "AWS::AWSService",
+            AwsRegion = "AWS::Region",
         }
     }
 }
@@ -456,42 +364,10 @@ pub mod scope {
 
     property_type!(TargetResource);
 
-    /// The type of the target. Currently always ACCOUNT.
-    ///
-    /// Rendered as its CloudFormation spelling ([`TargetType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TargetType {
-        /// `ACCOUNT`
-        Account,
-    }
-
-    impl TargetType {
-        /// Every variant, in schema order.
-        pub const ALL: [TargetType; 1] = [TargetType::Account];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                TargetType::Account => "ACCOUNT",
-            }
-        }
-    }
-
-    impl std::fmt::Display for TargetType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<TargetType> for Value {
-        fn from(v: TargetType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<TargetType> for Val<TargetType> {
-        fn from(v: TargetType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The type of the target. Currently always ACCOUNT.
+        TargetType[1] {
+            Account = "ACCOUNT",
         }
     }
 }

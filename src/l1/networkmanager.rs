@@ -228,45 +228,11 @@ pub mod connect_attachment {
 
     property_type!(ConnectAttachmentOptions);
 
-    /// Tunnel protocol for connect attachment
-    ///
-    /// Rendered as its CloudFormation spelling ([`Protocol::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Protocol {
-        /// `GRE`
-        Gre,
-        /// `NO_ENCAP`
-        NoEncap,
-    }
-
-    impl Protocol {
-        /// Every variant, in schema order.
-        pub const ALL: [Protocol; 2] = [Protocol::Gre, Protocol::NoEncap];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Protocol::Gre => "GRE",
-                Protocol::NoEncap => "NO_ENCAP",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Protocol {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Protocol> for Value {
-        fn from(v: Protocol) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Protocol> for Val<Protocol> {
-        fn from(v: Protocol) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Tunnel protocol for connect attachment
+        Protocol[2] {
+            Gre = "GRE",
+            NoEncap = "NO_ENCAP",
         }
     }
 }

@@ -457,133 +457,27 @@ pub mod policy {
 
     property_type!(WafConfig);
 
-    /// Conflict-resolution strategy applied to AWS WAF policies.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ConflictResolution::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ConflictResolution {
-        /// `MERGE_WHERE_APPLICABLE`
-        MergeWhereApplicable,
-    }
-
-    impl ConflictResolution {
-        /// Every variant, in schema order.
-        pub const ALL: [ConflictResolution; 1] = [ConflictResolution::MergeWhereApplicable];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ConflictResolution::MergeWhereApplicable => "MERGE_WHERE_APPLICABLE",
-            }
+    cfn_enum! {
+        /// Conflict-resolution strategy applied to AWS WAF policies.
+        ConflictResolution[1] {
+            MergeWhereApplicable = "MERGE_WHERE_APPLICABLE",
         }
     }
 
-    impl std::fmt::Display for ConflictResolution {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// Controls how Network Security Manager handles remediation when a resource already has a customer-created WebACL.
+        ExistingCustomerWebACLResolution[3] {
+            Retrofit = "RETROFIT",
+            OverrideAssociation = "OVERRIDE_ASSOCIATION",
+            NoRemediation = "NO_REMEDIATION",
         }
     }
 
-    impl From<ConflictResolution> for Value {
-        fn from(v: ConflictResolution) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ConflictResolution> for Val<ConflictResolution> {
-        fn from(v: ConflictResolution) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Controls how Network Security Manager handles remediation when a resource already has a customer-created WebACL.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ExistingCustomerWebACLResolution::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ExistingCustomerWebACLResolution {
-        /// `RETROFIT`
-        Retrofit,
-        /// `OVERRIDE_ASSOCIATION`
-        OverrideAssociation,
-        /// `NO_REMEDIATION`
-        NoRemediation,
-    }
-
-    impl ExistingCustomerWebACLResolution {
-        /// Every variant, in schema order.
-        pub const ALL: [ExistingCustomerWebACLResolution; 3] = [
-            ExistingCustomerWebACLResolution::Retrofit,
-            ExistingCustomerWebACLResolution::OverrideAssociation,
-            ExistingCustomerWebACLResolution::NoRemediation,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ExistingCustomerWebACLResolution::Retrofit => "RETROFIT",
-                ExistingCustomerWebACLResolution::OverrideAssociation => "OVERRIDE_ASSOCIATION",
-                ExistingCustomerWebACLResolution::NoRemediation => "NO_REMEDIATION",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ExistingCustomerWebACLResolution {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ExistingCustomerWebACLResolution> for Value {
-        fn from(v: ExistingCustomerWebACLResolution) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ExistingCustomerWebACLResolution> for Val<ExistingCustomerWebACLResolution> {
-        fn from(v: ExistingCustomerWebACLResolution) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The type of firewall.
-    ///
-    /// Rendered as its CloudFormation spelling ([`FirewallType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum FirewallType {
-        /// `WAF`
-        Waf,
-        /// `SHIELD_ADVANCED`
-        ShieldAdvanced,
-    }
-
-    impl FirewallType {
-        /// Every variant, in schema order.
-        pub const ALL: [FirewallType; 2] = [FirewallType::Waf, FirewallType::ShieldAdvanced];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                FirewallType::Waf => "WAF",
-                FirewallType::ShieldAdvanced => "SHIELD_ADVANCED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for FirewallType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<FirewallType> for Value {
-        fn from(v: FirewallType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<FirewallType> for Val<FirewallType> {
-        fn from(v: FirewallType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The type of firewall.
+        FirewallType[2] {
+            Waf = "WAF",
+            ShieldAdvanced = "SHIELD_ADVANCED",
         }
     }
 }
@@ -701,86 +595,19 @@ impl Handle<CfnRule> {
 
 /// Property types and enums of [`CfnRule`] (`AWS::NetworkSecurityManager::Rule`).
 pub mod rule {
-    use crate::core::value::{Val, Value};
 
-    /// The type of firewall for this rule.
-    ///
-    /// Rendered as its CloudFormation spelling ([`FirewallType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum FirewallType {
-        /// `WAF`
-        Waf,
-    }
-
-    impl FirewallType {
-        /// Every variant, in schema order.
-        pub const ALL: [FirewallType; 1] = [FirewallType::Waf];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                FirewallType::Waf => "WAF",
-            }
+    cfn_enum! {
+        /// The type of firewall for this rule.
+        FirewallType[1] {
+            Waf = "WAF",
         }
     }
 
-    impl std::fmt::Display for FirewallType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<FirewallType> for Value {
-        fn from(v: FirewallType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<FirewallType> for Val<FirewallType> {
-        fn from(v: FirewallType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The type of rule.
-    ///
-    /// Rendered as its CloudFormation spelling ([`RuleType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum RuleType {
-        /// `CONFIGURATION`
-        Configuration,
-        /// `INSPECTION`
-        Inspection,
-    }
-
-    impl RuleType {
-        /// Every variant, in schema order.
-        pub const ALL: [RuleType; 2] = [RuleType::Configuration, RuleType::Inspection];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                RuleType::Configuration => "CONFIGURATION",
-                RuleType::Inspection => "INSPECTION",
-            }
-        }
-    }
-
-    impl std::fmt::Display for RuleType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<RuleType> for Value {
-        fn from(v: RuleType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<RuleType> for Val<RuleType> {
-        fn from(v: RuleType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The type of rule.
+        RuleType[2] {
+            Configuration = "CONFIGURATION",
+            Inspection = "INSPECTION",
         }
     }
 }
@@ -1010,56 +837,13 @@ pub mod template {
 
     property_type!(AssociatedRule);
 
-    /// The type of firewall.
-    ///
-    /// Rendered as its CloudFormation spelling ([`FirewallType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum FirewallType {
-        /// `WAF`
-        Waf,
-        /// `NETWORK_FIREWALL`
-        NetworkFirewall,
-        /// `NETWORK_FIREWALL_V2`
-        NetworkFirewallV2,
-        /// `IGW_FIREWALL`
-        IgwFirewall,
-    }
-
-    impl FirewallType {
-        /// Every variant, in schema order.
-        pub const ALL: [FirewallType; 4] = [
-            FirewallType::Waf,
-            FirewallType::NetworkFirewall,
-            FirewallType::NetworkFirewallV2,
-            FirewallType::IgwFirewall,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                FirewallType::Waf => "WAF",
-                FirewallType::NetworkFirewall => "NETWORK_FIREWALL",
-                FirewallType::NetworkFirewallV2 => "NETWORK_FIREWALL_V2",
-                FirewallType::IgwFirewall => "IGW_FIREWALL",
-            }
-        }
-    }
-
-    impl std::fmt::Display for FirewallType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<FirewallType> for Value {
-        fn from(v: FirewallType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<FirewallType> for Val<FirewallType> {
-        fn from(v: FirewallType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The type of firewall.
+        FirewallType[4] {
+            Waf = "WAF",
+            NetworkFirewall = "NETWORK_FIREWALL",
+            NetworkFirewallV2 = "NETWORK_FIREWALL_V2",
+            IgwFirewall = "IGW_FIREWALL",
         }
     }
 }

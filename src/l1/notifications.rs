@@ -195,58 +195,14 @@ impl crate::core::element::CfnResource for CfnManagedNotificationAccountContactA
 
 /// Property types and enums of [`CfnManagedNotificationAccountContactAssociation`] (`AWS::Notifications::ManagedNotificationAccountContactAssociation`).
 pub mod managed_notification_account_contact_association {
-    use crate::core::value::{Val, Value};
 
-    /// This unique identifier for Contact
-    ///
-    /// Rendered as its CloudFormation spelling ([`ContactIdentifier::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ContactIdentifier {
-        /// `ACCOUNT_PRIMARY`
-        AccountPrimary,
-        /// `ACCOUNT_ALTERNATE_SECURITY`
-        AccountAlternateSecurity,
-        /// `ACCOUNT_ALTERNATE_OPERATIONS`
-        AccountAlternateOperations,
-        /// `ACCOUNT_ALTERNATE_BILLING`
-        AccountAlternateBilling,
-    }
-
-    impl ContactIdentifier {
-        /// Every variant, in schema order.
-        pub const ALL: [ContactIdentifier; 4] = [
-            ContactIdentifier::AccountPrimary,
-            ContactIdentifier::AccountAlternateSecurity,
-            ContactIdentifier::AccountAlternateOperations,
-            ContactIdentifier::AccountAlternateBilling,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ContactIdentifier::AccountPrimary => "ACCOUNT_PRIMARY",
-                ContactIdentifier::AccountAlternateSecurity => "ACCOUNT_ALTERNATE_SECURITY",
-                ContactIdentifier::AccountAlternateOperations => "ACCOUNT_ALTERNATE_OPERATIONS",
-                ContactIdentifier::AccountAlternateBilling => "ACCOUNT_ALTERNATE_BILLING",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ContactIdentifier {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ContactIdentifier> for Value {
-        fn from(v: ContactIdentifier) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ContactIdentifier> for Val<ContactIdentifier> {
-        fn from(v: ContactIdentifier) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// This unique identifier for Contact
+        ContactIdentifier[4] {
+            AccountPrimary = "ACCOUNT_PRIMARY",
+            AccountAlternateSecurity = "ACCOUNT_ALTERNATE_SECURITY",
+            AccountAlternateOperations = "ACCOUNT_ALTERNATE_OPERATIONS",
+            AccountAlternateBilling = "ACCOUNT_ALTERNATE_BILLING",
         }
     }
 }
@@ -381,49 +337,12 @@ impl Handle<CfnNotificationConfiguration> {
 
 /// Property types and enums of [`CfnNotificationConfiguration`] (`AWS::Notifications::NotificationConfiguration`).
 pub mod notification_configuration {
-    use crate::core::value::{Val, Value};
 
-    /// Rendered as its CloudFormation spelling ([`AggregationDuration::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AggregationDuration {
-        /// `LONG`
-        Long,
-        /// `SHORT`
-        Short,
-        /// `NONE`
-        None,
-    }
-
-    impl AggregationDuration {
-        /// Every variant, in schema order.
-        pub const ALL: [AggregationDuration; 3] =
-            [AggregationDuration::Long, AggregationDuration::Short, AggregationDuration::None];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AggregationDuration::Long => "LONG",
-                AggregationDuration::Short => "SHORT",
-                AggregationDuration::None => "NONE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for AggregationDuration {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<AggregationDuration> for Value {
-        fn from(v: AggregationDuration) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<AggregationDuration> for Val<AggregationDuration> {
-        fn from(v: AggregationDuration) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        AggregationDuration[3] {
+            Long = "LONG",
+            Short = "SHORT",
+            None = "NONE",
         }
     }
 }

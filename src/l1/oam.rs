@@ -156,68 +156,15 @@ pub mod link {
 
     property_type!(LinkFilter);
 
-    /// Rendered as its CloudFormation spelling ([`ResourceType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ResourceType {
-        /// `AWS::CloudWatch::Metric`
-        AwsCloudWatchMetric,
-        /// `AWS::Logs::LogGroup`
-        AwsLogsLogGroup,
-        /// `AWS::XRay::Trace`
-        AwsXRayTrace,
-        /// `AWS::ApplicationInsights::Application`
-        AwsApplicationInsightsApplication,
-        /// `AWS::InternetMonitor::Monitor`
-        AwsInternetMonitorMonitor,
-        /// `AWS::ApplicationSignals::Service`
-        AwsApplicationSignalsService,
-        /// `AWS::ApplicationSignals::ServiceLevelObjective`
-        AwsApplicationSignalsServiceLevelObjective,
-    }
-
-    impl ResourceType {
-        /// Every variant, in schema order.
-        pub const ALL: [ResourceType; 7] = [
-            ResourceType::AwsCloudWatchMetric,
-            ResourceType::AwsLogsLogGroup,
-            ResourceType::AwsXRayTrace,
-            ResourceType::AwsApplicationInsightsApplication,
-            ResourceType::AwsInternetMonitorMonitor,
-            ResourceType::AwsApplicationSignalsService,
-            ResourceType::AwsApplicationSignalsServiceLevelObjective,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ResourceType::AwsCloudWatchMetric => "AWS::CloudWatch::Metric",
-                ResourceType::AwsLogsLogGroup => "AWS::Logs::LogGroup",
-                ResourceType::AwsXRayTrace => "AWS::XRay::Trace",
-                ResourceType::AwsApplicationInsightsApplication => "AWS::ApplicationInsights::Application",
-                ResourceType::AwsInternetMonitorMonitor => "AWS::InternetMonitor::Monitor",
-                ResourceType::AwsApplicationSignalsService => "AWS::ApplicationSignals::Service",
-                ResourceType::AwsApplicationSignalsServiceLevelObjective => {
-                    "AWS::ApplicationSignals::ServiceLevelObjective"
-                }
-            }
-        }
-    }
-
-    impl std::fmt::Display for ResourceType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ResourceType> for Value {
-        fn from(v: ResourceType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ResourceType> for Val<ResourceType> {
-        fn from(v: ResourceType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        ResourceType[7] {
+            AwsCloudWatchMetric = "AWS::CloudWatch::Metric",
+            AwsLogsLogGroup = "AWS::Logs::LogGroup",
+            AwsXRayTrace = "AWS::XRay::Trace",
+            AwsApplicationInsightsApplication = "AWS::ApplicationInsights::Application",
+            AwsInternetMonitorMonitor = "AWS::InternetMonitor::Monitor",
+            AwsApplicationSignalsService = "AWS::ApplicationSignals::Service",
+            AwsApplicationSignalsServiceLevelObjective = "AWS::ApplicationSignals::ServiceLevelObjective",
         }
     }
 }

@@ -568,215 +568,40 @@ pub mod organization_centralization_rule {
 
     property_type!(TagPropagationConfiguration);
 
-    /// Rendered as its CloudFormation spelling ([`EncryptedLogGroupStrategy::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum EncryptedLogGroupStrategy {
-        /// `ALLOW`
-        Allow,
-        /// `SKIP`
-        Skip,
-    }
-
-    impl EncryptedLogGroupStrategy {
-        /// Every variant, in schema order.
-        pub const ALL: [EncryptedLogGroupStrategy; 2] =
-            [EncryptedLogGroupStrategy::Allow, EncryptedLogGroupStrategy::Skip];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                EncryptedLogGroupStrategy::Allow => "ALLOW",
-                EncryptedLogGroupStrategy::Skip => "SKIP",
-            }
+    cfn_enum! {
+        EncryptedLogGroupStrategy[2] {
+            Allow = "ALLOW",
+            Skip = "SKIP",
         }
     }
 
-    impl std::fmt::Display for EncryptedLogGroupStrategy {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        EncryptionConflictResolutionStrategy[2] {
+            Allow = "ALLOW",
+            Skip = "SKIP",
         }
     }
 
-    impl From<EncryptedLogGroupStrategy> for Value {
-        fn from(v: EncryptedLogGroupStrategy) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        EncryptionScope[2] {
+            EncryptedSourceOnly = "ENCRYPTED_SOURCE_ONLY",
+            NewDestinationLogGroups = "NEW_DESTINATION_LOG_GROUPS",
         }
     }
 
-    impl From<EncryptedLogGroupStrategy> for Val<EncryptedLogGroupStrategy> {
-        fn from(v: EncryptedLogGroupStrategy) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        EncryptionStrategy[2] {
+            CustomerManaged = "CUSTOMER_MANAGED",
+            AwsOwned = "AWS_OWNED",
         }
     }
 
-    /// Rendered as its CloudFormation spelling ([`EncryptionConflictResolutionStrategy::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum EncryptionConflictResolutionStrategy {
-        /// `ALLOW`
-        Allow,
-        /// `SKIP`
-        Skip,
-    }
-
-    impl EncryptionConflictResolutionStrategy {
-        /// Every variant, in schema order.
-        pub const ALL: [EncryptionConflictResolutionStrategy; 2] =
-            [EncryptionConflictResolutionStrategy::Allow, EncryptionConflictResolutionStrategy::Skip];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                EncryptionConflictResolutionStrategy::Allow => "ALLOW",
-                EncryptionConflictResolutionStrategy::Skip => "SKIP",
-            }
-        }
-    }
-
-    impl std::fmt::Display for EncryptionConflictResolutionStrategy {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<EncryptionConflictResolutionStrategy> for Value {
-        fn from(v: EncryptionConflictResolutionStrategy) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<EncryptionConflictResolutionStrategy> for Val<EncryptionConflictResolutionStrategy> {
-        fn from(v: EncryptionConflictResolutionStrategy) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`EncryptionScope::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum EncryptionScope {
-        /// `ENCRYPTED_SOURCE_ONLY`
-        EncryptedSourceOnly,
-        /// `NEW_DESTINATION_LOG_GROUPS`
-        NewDestinationLogGroups,
-    }
-
-    impl EncryptionScope {
-        /// Every variant, in schema order.
-        pub const ALL: [EncryptionScope; 2] =
-            [EncryptionScope::EncryptedSourceOnly, EncryptionScope::NewDestinationLogGroups];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                EncryptionScope::EncryptedSourceOnly => "ENCRYPTED_SOURCE_ONLY",
-                EncryptionScope::NewDestinationLogGroups => "NEW_DESTINATION_LOG_GROUPS",
-            }
-        }
-    }
-
-    impl std::fmt::Display for EncryptionScope {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<EncryptionScope> for Value {
-        fn from(v: EncryptionScope) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<EncryptionScope> for Val<EncryptionScope> {
-        fn from(v: EncryptionScope) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`EncryptionStrategy::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum EncryptionStrategy {
-        /// `CUSTOMER_MANAGED`
-        CustomerManaged,
-        /// `AWS_OWNED`
-        AwsOwned,
-    }
-
-    impl EncryptionStrategy {
-        /// Every variant, in schema order.
-        pub const ALL: [EncryptionStrategy; 2] = [EncryptionStrategy::CustomerManaged, EncryptionStrategy::AwsOwned];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                EncryptionStrategy::CustomerManaged => "CUSTOMER_MANAGED",
-                EncryptionStrategy::AwsOwned => "AWS_OWNED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for EncryptionStrategy {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<EncryptionStrategy> for Value {
-        fn from(v: EncryptionStrategy) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<EncryptionStrategy> for Val<EncryptionStrategy> {
-        fn from(v: EncryptionStrategy) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The strategy to resolve tag conflicts during propagation.
-    ///
-    /// Rendered as its CloudFormation spelling ([`TagConflictResolutionStrategy::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TagConflictResolutionStrategy {
-        /// `IN_SYNC`
-        InSync,
-        /// `ADD_ONLY`
-        AddOnly,
-        /// `UPDATE_SYNC`
-        UpdateSync,
-    }
-
-    impl TagConflictResolutionStrategy {
-        /// Every variant, in schema order.
-        pub const ALL: [TagConflictResolutionStrategy; 3] = [
-            TagConflictResolutionStrategy::InSync,
-            TagConflictResolutionStrategy::AddOnly,
-            TagConflictResolutionStrategy::UpdateSync,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                TagConflictResolutionStrategy::InSync => "IN_SYNC",
-                TagConflictResolutionStrategy::AddOnly => "ADD_ONLY",
-                TagConflictResolutionStrategy::UpdateSync => "UPDATE_SYNC",
-            }
-        }
-    }
-
-    impl std::fmt::Display for TagConflictResolutionStrategy {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<TagConflictResolutionStrategy> for Value {
-        fn from(v: TagConflictResolutionStrategy) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<TagConflictResolutionStrategy> for Val<TagConflictResolutionStrategy> {
-        fn from(v: TagConflictResolutionStrategy) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The strategy to resolve tag conflicts during propagation.
+        TagConflictResolutionStrategy[3] {
+            InSync = "IN_SYNC",
+            AddOnly = "ADD_ONLY",
+            UpdateSync = "UPDATE_SYNC",
         }
     }
 }
@@ -1562,568 +1387,113 @@ pub mod organization_telemetry_rule {
 
     property_type!(WAFLoggingParameters);
 
-    /// The enumerated action to take.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Action::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Action {
-        /// `ALLOW`
-        Allow,
-        /// `BLOCK`
-        Block,
-        /// `COUNT`
-        Count,
-        /// `CAPTCHA`
-        Captcha,
-        /// `CHALLENGE`
-        Challenge,
-        /// `EXCLUDED_AS_COUNT`
-        ExcludedAsCount,
-    }
-
-    impl Action {
-        /// Every variant, in schema order.
-        pub const ALL: [Action; 6] =
-            [Action::Allow, Action::Block, Action::Count, Action::Captcha, Action::Challenge, Action::ExcludedAsCount];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Action::Allow => "ALLOW",
-                Action::Block => "BLOCK",
-                Action::Count => "COUNT",
-                Action::Captcha => "CAPTCHA",
-                Action::Challenge => "CHALLENGE",
-                Action::ExcludedAsCount => "EXCLUDED_AS_COUNT",
-            }
+    cfn_enum! {
+        /// The enumerated action to take.
+        Action[6] {
+            Allow = "ALLOW",
+            Block = "BLOCK",
+            Count = "COUNT",
+            Captcha = "CAPTCHA",
+            Challenge = "CHALLENGE",
+            ExcludedAsCount = "EXCLUDED_AS_COUNT",
         }
     }
 
-    impl std::fmt::Display for Action {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// Type of telemetry destination
+        DestinationType[1] {
+            CloudWatchLogs = "cloud-watch-logs",
         }
     }
 
-    impl From<Action> for Value {
-        fn from(v: Action) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// The level of enhanced monitoring for the MSK cluster.
+        EnhancedMonitoring[4] {
+            Default = "DEFAULT",
+            PerBroker = "PER_BROKER",
+            PerTopicPerBroker = "PER_TOPIC_PER_BROKER",
+            PerTopicPerPartition = "PER_TOPIC_PER_PARTITION",
         }
     }
 
-    impl From<Action> for Val<Action> {
-        fn from(v: Action) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The behavior required of the filter.
+        FilterBehavior[2] {
+            Keep = "KEEP",
+            Drop = "DROP",
         }
     }
 
-    /// Type of telemetry destination
-    ///
-    /// Rendered as its CloudFormation spelling ([`DestinationType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DestinationType {
-        /// `cloud-watch-logs`
-        CloudWatchLogs,
-    }
-
-    impl DestinationType {
-        /// Every variant, in schema order.
-        pub const ALL: [DestinationType; 1] = [DestinationType::CloudWatchLogs];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DestinationType::CloudWatchLogs => "cloud-watch-logs",
-            }
+    cfn_enum! {
+        /// The requirement portion of the filter.
+        FilterRequirement[2] {
+            MeetsAll = "MEETS_ALL",
+            MeetsAny = "MEETS_ANY",
         }
     }
 
-    impl std::fmt::Display for DestinationType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        LogTypes[7] {
+            SecurityFindingLogs = "SECURITY_FINDING_LOGS",
+            S3ServerAccessLogs = "S3_SERVER_ACCESS_LOGS",
+            AccessLogs = "ACCESS_LOGS",
+            ConnectionLogs = "CONNECTION_LOGS",
+            AlbAccessLogs = "ALB_ACCESS_LOGS",
+            AlbConnectionLogs = "ALB_CONNECTION_LOGS",
+            AlbHealthCheckLogs = "ALB_HEALTH_CHECK_LOGS",
         }
     }
 
-    impl From<DestinationType> for Value {
-        fn from(v: DestinationType) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        OutputFormat[2] {
+            Plain = "plain",
+            Json = "json",
         }
     }
 
-    impl From<DestinationType> for Val<DestinationType> {
-        fn from(v: DestinationType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Resource Type associated with the Organization Telemetry Rule
+        ResourceType[12] {
+            AwsEc2Vpc = "AWS::EC2::VPC",
+            AwsWAFv2WebACL = "AWS::WAFv2::WebACL",
+            AwsCloudTrail = "AWS::CloudTrail",
+            AwsEksCluster = "AWS::EKS::Cluster",
+            AwsElasticLoadBalancingV2LoadBalancer = "AWS::ElasticLoadBalancingV2::LoadBalancer",
+            AwsEc2Instance = "AWS::EC2::Instance",
+            AwsSecurityHubHub = "AWS::SecurityHub::Hub",
+            AwsSecurityHubHubV2 = "AWS::SecurityHub::HubV2",
+            AwsS3Bucket = "AWS::S3::Bucket",
+            AwsMskCluster = "AWS::MSK::Cluster",
+            AwsCloudFrontDistribution = "AWS::CloudFront::Distribution",
+            AwsCloudWatchOTelEnrichment = "AWS::CloudWatch::OTelEnrichment",
         }
     }
 
-    /// The level of enhanced monitoring for the MSK cluster.
-    ///
-    /// Rendered as its CloudFormation spelling ([`EnhancedMonitoring::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum EnhancedMonitoring {
-        /// `DEFAULT`
-        Default,
-        /// `PER_BROKER`
-        PerBroker,
-        /// `PER_TOPIC_PER_BROKER`
-        PerTopicPerBroker,
-        /// `PER_TOPIC_PER_PARTITION`
-        PerTopicPerPartition,
-    }
-
-    impl EnhancedMonitoring {
-        /// Every variant, in schema order.
-        pub const ALL: [EnhancedMonitoring; 4] = [
-            EnhancedMonitoring::Default,
-            EnhancedMonitoring::PerBroker,
-            EnhancedMonitoring::PerTopicPerBroker,
-            EnhancedMonitoring::PerTopicPerPartition,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                EnhancedMonitoring::Default => "DEFAULT",
-                EnhancedMonitoring::PerBroker => "PER_BROKER",
-                EnhancedMonitoring::PerTopicPerBroker => "PER_TOPIC_PER_BROKER",
-                EnhancedMonitoring::PerTopicPerPartition => "PER_TOPIC_PER_PARTITION",
-            }
+    cfn_enum! {
+        /// The telemetry source type that goes into the array.
+        TelemetrySourceType[7] {
+            VpcFlowLogs = "VPC_FLOW_LOGS",
+            Route53ResolverQueryLogs = "ROUTE53_RESOLVER_QUERY_LOGS",
+            EksAuditLogs = "EKS_AUDIT_LOGS",
+            EksAuthenticatorLogs = "EKS_AUTHENTICATOR_LOGS",
+            EksControllerManagerLogs = "EKS_CONTROLLER_MANAGER_LOGS",
+            EksSchedulerLogs = "EKS_SCHEDULER_LOGS",
+            EksApiLogs = "EKS_API_LOGS",
         }
     }
 
-    impl std::fmt::Display for EnhancedMonitoring {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// Telemetry Type associated with the Organization Telemetry Rule
+        TelemetryType[2] {
+            Logs = "Logs",
+            Metrics = "Metrics",
         }
     }
 
-    impl From<EnhancedMonitoring> for Value {
-        fn from(v: EnhancedMonitoring) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<EnhancedMonitoring> for Val<EnhancedMonitoring> {
-        fn from(v: EnhancedMonitoring) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The behavior required of the filter.
-    ///
-    /// Rendered as its CloudFormation spelling ([`FilterBehavior::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum FilterBehavior {
-        /// `KEEP`
-        Keep,
-        /// `DROP`
-        Drop,
-    }
-
-    impl FilterBehavior {
-        /// Every variant, in schema order.
-        pub const ALL: [FilterBehavior; 2] = [FilterBehavior::Keep, FilterBehavior::Drop];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                FilterBehavior::Keep => "KEEP",
-                FilterBehavior::Drop => "DROP",
-            }
-        }
-    }
-
-    impl std::fmt::Display for FilterBehavior {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<FilterBehavior> for Value {
-        fn from(v: FilterBehavior) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<FilterBehavior> for Val<FilterBehavior> {
-        fn from(v: FilterBehavior) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The requirement portion of the filter.
-    ///
-    /// Rendered as its CloudFormation spelling ([`FilterRequirement::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum FilterRequirement {
-        /// `MEETS_ALL`
-        MeetsAll,
-        /// `MEETS_ANY`
-        MeetsAny,
-    }
-
-    impl FilterRequirement {
-        /// Every variant, in schema order.
-        pub const ALL: [FilterRequirement; 2] = [FilterRequirement::MeetsAll, FilterRequirement::MeetsAny];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                FilterRequirement::MeetsAll => "MEETS_ALL",
-                FilterRequirement::MeetsAny => "MEETS_ANY",
-            }
-        }
-    }
-
-    impl std::fmt::Display for FilterRequirement {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<FilterRequirement> for Value {
-        fn from(v: FilterRequirement) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<FilterRequirement> for Val<FilterRequirement> {
-        fn from(v: FilterRequirement) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`LogTypes::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum LogTypes {
-        /// `SECURITY_FINDING_LOGS`
-        SecurityFindingLogs,
-        /// `S3_SERVER_ACCESS_LOGS`
-        S3ServerAccessLogs,
-        /// `ACCESS_LOGS`
-        AccessLogs,
-        /// `CONNECTION_LOGS`
-        ConnectionLogs,
-        /// `ALB_ACCESS_LOGS`
-        AlbAccessLogs,
-        /// `ALB_CONNECTION_LOGS`
-        AlbConnectionLogs,
-        /// `ALB_HEALTH_CHECK_LOGS`
-        AlbHealthCheckLogs,
-    }
-
-    impl LogTypes {
-        /// Every variant, in schema order.
-        pub const ALL: [LogTypes; 7] = [
-            LogTypes::SecurityFindingLogs,
-            LogTypes::S3ServerAccessLogs,
-            LogTypes::AccessLogs,
-            LogTypes::ConnectionLogs,
-            LogTypes::AlbAccessLogs,
-            LogTypes::AlbConnectionLogs,
-            LogTypes::AlbHealthCheckLogs,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                LogTypes::SecurityFindingLogs => "SECURITY_FINDING_LOGS",
-                LogTypes::S3ServerAccessLogs => "S3_SERVER_ACCESS_LOGS",
-                LogTypes::AccessLogs => "ACCESS_LOGS",
-                LogTypes::ConnectionLogs => "CONNECTION_LOGS",
-                LogTypes::AlbAccessLogs => "ALB_ACCESS_LOGS",
-                LogTypes::AlbConnectionLogs => "ALB_CONNECTION_LOGS",
-                LogTypes::AlbHealthCheckLogs => "ALB_HEALTH_CHECK_LOGS",
-            }
-        }
-    }
-
-    impl std::fmt::Display for LogTypes {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<LogTypes> for Value {
-        fn from(v: LogTypes) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<LogTypes> for Val<LogTypes> {
-        fn from(v: LogTypes) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`OutputFormat::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum OutputFormat {
-        /// `plain`
-        Plain,
-        /// `json`
-        Json,
-    }
-
-    impl OutputFormat {
-        /// Every variant, in schema order.
-        pub const ALL: [OutputFormat; 2] = [OutputFormat::Plain, OutputFormat::Json];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                OutputFormat::Plain => "plain",
-                OutputFormat::Json => "json",
-            }
-        }
-    }
-
-    impl std::fmt::Display for OutputFormat {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<OutputFormat> for Value {
-        fn from(v: OutputFormat) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<OutputFormat> for Val<OutputFormat> {
-        fn from(v: OutputFormat) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Resource Type associated with the Organization Telemetry Rule
-    ///
-    /// Rendered as its CloudFormation spelling ([`ResourceType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ResourceType {
-        /// `AWS::EC2::VPC`
-        AwsEc2Vpc,
-        /// `AWS::WAFv2::WebACL`
-        AwsWAFv2WebACL,
-        /// `AWS::CloudTrail`
-        AwsCloudTrail,
-        /// `AWS::EKS::Cluster`
-        AwsEksCluster,
-        /// `AWS::ElasticLoadBalancingV2::LoadBalancer`
-        AwsElasticLoadBalancingV2LoadBalancer,
-        /// `AWS::EC2::Instance`
-        AwsEc2Instance,
-        /// `AWS::SecurityHub::Hub`
-        AwsSecurityHubHub,
-        /// `AWS::SecurityHub::HubV2`
-        AwsSecurityHubHubV2,
-        /// `AWS::S3::Bucket`
-        AwsS3Bucket,
-        /// `AWS::MSK::Cluster`
-        AwsMskCluster,
-        /// `AWS::CloudFront::Distribution`
-        AwsCloudFrontDistribution,
-        /// `AWS::CloudWatch::OTelEnrichment`
-        AwsCloudWatchOTelEnrichment,
-    }
-
-    impl ResourceType {
-        /// Every variant, in schema order.
-        pub const ALL: [ResourceType; 12] = [
-            ResourceType::AwsEc2Vpc,
-            ResourceType::AwsWAFv2WebACL,
-            ResourceType::AwsCloudTrail,
-            ResourceType::AwsEksCluster,
-            ResourceType::AwsElasticLoadBalancingV2LoadBalancer,
-            ResourceType::AwsEc2Instance,
-            ResourceType::AwsSecurityHubHub,
-            ResourceType::AwsSecurityHubHubV2,
-            ResourceType::AwsS3Bucket,
-            ResourceType::AwsMskCluster,
-            ResourceType::AwsCloudFrontDistribution,
-            ResourceType::AwsCloudWatchOTelEnrichment,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ResourceType::AwsEc2Vpc => "AWS::EC2::VPC",
-                ResourceType::AwsWAFv2WebACL => "AWS::WAFv2::WebACL",
-                ResourceType::AwsCloudTrail => "AWS::CloudTrail",
-                ResourceType::AwsEksCluster => "AWS::EKS::Cluster",
-                ResourceType::AwsElasticLoadBalancingV2LoadBalancer => "AWS::ElasticLoadBalancingV2::LoadBalancer",
-                ResourceType::AwsEc2Instance => "AWS::EC2::Instance",
-                ResourceType::AwsSecurityHubHub => "AWS::SecurityHub::Hub",
-                ResourceType::AwsSecurityHubHubV2 => "AWS::SecurityHub::HubV2",
-                ResourceType::AwsS3Bucket => "AWS::S3::Bucket",
-                ResourceType::AwsMskCluster => "AWS::MSK::Cluster",
-                ResourceType::AwsCloudFrontDistribution => "AWS::CloudFront::Distribution",
-                ResourceType::AwsCloudWatchOTelEnrichment => "AWS::CloudWatch::OTelEnrichment",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ResourceType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ResourceType> for Value {
-        fn from(v: ResourceType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ResourceType> for Val<ResourceType> {
-        fn from(v: ResourceType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The telemetry source type that goes into the array.
-    ///
-    /// Rendered as its CloudFormation spelling ([`TelemetrySourceType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TelemetrySourceType {
-        /// `VPC_FLOW_LOGS`
-        VpcFlowLogs,
-        /// `ROUTE53_RESOLVER_QUERY_LOGS`
-        Route53ResolverQueryLogs,
-        /// `EKS_AUDIT_LOGS`
-        EksAuditLogs,
-        /// `EKS_AUTHENTICATOR_LOGS`
-        EksAuthenticatorLogs,
-        /// `EKS_CONTROLLER_MANAGER_LOGS`
-        EksControllerManagerLogs,
-        /// `EKS_SCHEDULER_LOGS`
-        EksSchedulerLogs,
-        /// `EKS_API_LOGS`
-        EksApiLogs,
-    }
-
-    impl TelemetrySourceType {
-        /// Every variant, in schema order.
-        pub const ALL: [TelemetrySourceType; 7] = [
-            TelemetrySourceType::VpcFlowLogs,
-            TelemetrySourceType::Route53ResolverQueryLogs,
-            TelemetrySourceType::EksAuditLogs,
-            TelemetrySourceType::EksAuthenticatorLogs,
-            TelemetrySourceType::EksControllerManagerLogs,
-            TelemetrySourceType::EksSchedulerLogs,
-            TelemetrySourceType::EksApiLogs,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                TelemetrySourceType::VpcFlowLogs => "VPC_FLOW_LOGS",
-                TelemetrySourceType::Route53ResolverQueryLogs => "ROUTE53_RESOLVER_QUERY_LOGS",
-                TelemetrySourceType::EksAuditLogs => "EKS_AUDIT_LOGS",
-                TelemetrySourceType::EksAuthenticatorLogs => "EKS_AUTHENTICATOR_LOGS",
-                TelemetrySourceType::EksControllerManagerLogs => "EKS_CONTROLLER_MANAGER_LOGS",
-                TelemetrySourceType::EksSchedulerLogs => "EKS_SCHEDULER_LOGS",
-                TelemetrySourceType::EksApiLogs => "EKS_API_LOGS",
-            }
-        }
-    }
-
-    impl std::fmt::Display for TelemetrySourceType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<TelemetrySourceType> for Value {
-        fn from(v: TelemetrySourceType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<TelemetrySourceType> for Val<TelemetrySourceType> {
-        fn from(v: TelemetrySourceType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Telemetry Type associated with the Organization Telemetry Rule
-    ///
-    /// Rendered as its CloudFormation spelling ([`TelemetryType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TelemetryType {
-        /// `Logs`
-        Logs,
-        /// `Metrics`
-        Metrics,
-    }
-
-    impl TelemetryType {
-        /// Every variant, in schema order.
-        pub const ALL: [TelemetryType; 2] = [TelemetryType::Logs, TelemetryType::Metrics];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                TelemetryType::Logs => "Logs",
-                TelemetryType::Metrics => "Metrics",
-            }
-        }
-    }
-
-    impl std::fmt::Display for TelemetryType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<TelemetryType> for Value {
-        fn from(v: TelemetryType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<TelemetryType> for Val<TelemetryType> {
-        fn from(v: TelemetryType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The type of logs to generate for WAF.
-    ///
-    /// Rendered as its CloudFormation spelling ([`WAFLogType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum WAFLogType {
-        /// `WAF_LOGS`
-        WafLogs,
-    }
-
-    impl WAFLogType {
-        /// Every variant, in schema order.
-        pub const ALL: [WAFLogType; 1] = [WAFLogType::WafLogs];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                WAFLogType::WafLogs => "WAF_LOGS",
-            }
-        }
-    }
-
-    impl std::fmt::Display for WAFLogType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<WAFLogType> for Value {
-        fn from(v: WAFLogType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<WAFLogType> for Val<WAFLogType> {
-        fn from(v: WAFLogType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The type of logs to generate for WAF.
+        WAFLogType[1] {
+            WafLogs = "WAF_LOGS",
         }
     }
 }
@@ -2273,45 +1643,11 @@ pub mod s3_table_integration {
 
     property_type!(LogSource);
 
-    /// The server-side encryption algorithm used to encrypt the S3 Table(s) data
-    ///
-    /// Rendered as its CloudFormation spelling ([`SseAlgorithm::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SseAlgorithm {
-        /// `AES256`
-        Aes256,
-        /// `aws:kms`
-        AwsKms,
-    }
-
-    impl SseAlgorithm {
-        /// Every variant, in schema order.
-        pub const ALL: [SseAlgorithm; 2] = [SseAlgorithm::Aes256, SseAlgorithm::AwsKms];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SseAlgorithm::Aes256 => "AES256",
-                SseAlgorithm::AwsKms => "aws:kms",
-            }
-        }
-    }
-
-    impl std::fmt::Display for SseAlgorithm {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<SseAlgorithm> for Value {
-        fn from(v: SseAlgorithm) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<SseAlgorithm> for Val<SseAlgorithm> {
-        fn from(v: SseAlgorithm) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The server-side encryption algorithm used to encrypt the S3 Table(s) data
+        SseAlgorithm[2] {
+            Aes256 = "AES256",
+            AwsKms = "aws:kms",
         }
     }
 }
@@ -2359,44 +1695,11 @@ impl Handle<CfnTelemetryEnrichment> {
 
 /// Property types and enums of [`CfnTelemetryEnrichment`] (`AWS::ObservabilityAdmin::TelemetryEnrichment`).
 pub mod telemetry_enrichment {
-    use crate::core::value::{Val, Value};
 
-    /// Scope of the Telemetry Enrichment
-    ///
-    /// Rendered as its CloudFormation spelling ([`Scope::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Scope {
-        /// `ACCOUNT`
-        Account,
-    }
-
-    impl Scope {
-        /// Every variant, in schema order.
-        pub const ALL: [Scope; 1] = [Scope::Account];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Scope::Account => "ACCOUNT",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Scope {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Scope> for Value {
-        fn from(v: Scope) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Scope> for Val<Scope> {
-        fn from(v: Scope) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Scope of the Telemetry Enrichment
+        Scope[1] {
+            Account = "ACCOUNT",
         }
     }
 }
@@ -3279,607 +2582,123 @@ pub mod telemetry_rule {
 
     property_type!(WAFLoggingParameters);
 
-    /// The enumerated action to take.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Action::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Action {
-        /// `ALLOW`
-        Allow,
-        /// `BLOCK`
-        Block,
-        /// `COUNT`
-        Count,
-        /// `CAPTCHA`
-        Captcha,
-        /// `CHALLENGE`
-        Challenge,
-        /// `EXCLUDED_AS_COUNT`
-        ExcludedAsCount,
-    }
-
-    impl Action {
-        /// Every variant, in schema order.
-        pub const ALL: [Action; 6] =
-            [Action::Allow, Action::Block, Action::Count, Action::Captcha, Action::Challenge, Action::ExcludedAsCount];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Action::Allow => "ALLOW",
-                Action::Block => "BLOCK",
-                Action::Count => "COUNT",
-                Action::Captcha => "CAPTCHA",
-                Action::Challenge => "CHALLENGE",
-                Action::ExcludedAsCount => "EXCLUDED_AS_COUNT",
-            }
+    cfn_enum! {
+        /// The enumerated action to take.
+        Action[6] {
+            Allow = "ALLOW",
+            Block = "BLOCK",
+            Count = "COUNT",
+            Captcha = "CAPTCHA",
+            Challenge = "CHALLENGE",
+            ExcludedAsCount = "EXCLUDED_AS_COUNT",
         }
     }
 
-    impl std::fmt::Display for Action {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// Type of telemetry destination
+        DestinationType[1] {
+            CloudWatchLogs = "cloud-watch-logs",
         }
     }
 
-    impl From<Action> for Value {
-        fn from(v: Action) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// The level of enhanced monitoring for the MSK cluster.
+        EnhancedMonitoring[4] {
+            Default = "DEFAULT",
+            PerBroker = "PER_BROKER",
+            PerTopicPerBroker = "PER_TOPIC_PER_BROKER",
+            PerTopicPerPartition = "PER_TOPIC_PER_PARTITION",
         }
     }
 
-    impl From<Action> for Val<Action> {
-        fn from(v: Action) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The behavior required of the filter.
+        FilterBehavior[2] {
+            Keep = "KEEP",
+            Drop = "DROP",
         }
     }
 
-    /// Type of telemetry destination
-    ///
-    /// Rendered as its CloudFormation spelling ([`DestinationType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DestinationType {
-        /// `cloud-watch-logs`
-        CloudWatchLogs,
-    }
-
-    impl DestinationType {
-        /// Every variant, in schema order.
-        pub const ALL: [DestinationType; 1] = [DestinationType::CloudWatchLogs];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DestinationType::CloudWatchLogs => "cloud-watch-logs",
-            }
+    cfn_enum! {
+        /// The requirement portion of the filter.
+        FilterRequirement[2] {
+            MeetsAll = "MEETS_ALL",
+            MeetsAny = "MEETS_ANY",
         }
     }
 
-    impl std::fmt::Display for DestinationType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        LogTypes[9] {
+            ApplicationLogs = "APPLICATION_LOGS",
+            UsageLogs = "USAGE_LOGS",
+            SecurityFindingLogs = "SECURITY_FINDING_LOGS",
+            S3ServerAccessLogs = "S3_SERVER_ACCESS_LOGS",
+            AccessLogs = "ACCESS_LOGS",
+            ConnectionLogs = "CONNECTION_LOGS",
+            AlbAccessLogs = "ALB_ACCESS_LOGS",
+            AlbConnectionLogs = "ALB_CONNECTION_LOGS",
+            AlbHealthCheckLogs = "ALB_HEALTH_CHECK_LOGS",
         }
     }
 
-    impl From<DestinationType> for Value {
-        fn from(v: DestinationType) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        OutputFormat[2] {
+            Plain = "plain",
+            Json = "json",
         }
     }
 
-    impl From<DestinationType> for Val<DestinationType> {
-        fn from(v: DestinationType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Resource Type associated with the Telemetry Rule
+        ResourceType[19] {
+            AwsEc2Vpc = "AWS::EC2::VPC",
+            AwsWAFv2WebACL = "AWS::WAFv2::WebACL",
+            AwsCloudTrail = "AWS::CloudTrail",
+            AwsEksCluster = "AWS::EKS::Cluster",
+            AwsElasticLoadBalancingV2LoadBalancer = "AWS::ElasticLoadBalancingV2::LoadBalancer",
+            AwsEc2Instance = "AWS::EC2::Instance",
+            AwsBedrockAgentCoreRuntime = "AWS::BedrockAgentCore::Runtime",
+            AwsBedrockAgentCoreBrowser = "AWS::BedrockAgentCore::Browser",
+            AwsBedrockAgentCoreCodeInterpreter = "AWS::BedrockAgentCore::CodeInterpreter",
+            AwsSecurityHubHub = "AWS::SecurityHub::Hub",
+            AwsSecurityHubHubV2 = "AWS::SecurityHub::HubV2",
+            AwsS3Bucket = "AWS::S3::Bucket",
+            AwsMskCluster = "AWS::MSK::Cluster",
+            AwsCloudFrontDistribution = "AWS::CloudFront::Distribution",
+            AwsCloudWatchOTelEnrichment = "AWS::CloudWatch::OTelEnrichment",
+            AwsBedrockKnowledgeBase = "AWS::Bedrock::KnowledgeBase",
+            AwsBedrockAgentCoreMemory = "AWS::BedrockAgentCore::Memory",
+            AwsBedrockAgentCoreGateway = "AWS::BedrockAgentCore::Gateway",
+            AwsBedrockAgentCoreWorkloadIdentity = "AWS::BedrockAgentCore::WorkloadIdentity",
         }
     }
 
-    /// The level of enhanced monitoring for the MSK cluster.
-    ///
-    /// Rendered as its CloudFormation spelling ([`EnhancedMonitoring::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum EnhancedMonitoring {
-        /// `DEFAULT`
-        Default,
-        /// `PER_BROKER`
-        PerBroker,
-        /// `PER_TOPIC_PER_BROKER`
-        PerTopicPerBroker,
-        /// `PER_TOPIC_PER_PARTITION`
-        PerTopicPerPartition,
-    }
-
-    impl EnhancedMonitoring {
-        /// Every variant, in schema order.
-        pub const ALL: [EnhancedMonitoring; 4] = [
-            EnhancedMonitoring::Default,
-            EnhancedMonitoring::PerBroker,
-            EnhancedMonitoring::PerTopicPerBroker,
-            EnhancedMonitoring::PerTopicPerPartition,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                EnhancedMonitoring::Default => "DEFAULT",
-                EnhancedMonitoring::PerBroker => "PER_BROKER",
-                EnhancedMonitoring::PerTopicPerBroker => "PER_TOPIC_PER_BROKER",
-                EnhancedMonitoring::PerTopicPerPartition => "PER_TOPIC_PER_PARTITION",
-            }
+    cfn_enum! {
+        /// The telemetry source type that goes into the array.
+        TelemetrySourceType[7] {
+            VpcFlowLogs = "VPC_FLOW_LOGS",
+            Route53ResolverQueryLogs = "ROUTE53_RESOLVER_QUERY_LOGS",
+            EksAuditLogs = "EKS_AUDIT_LOGS",
+            EksAuthenticatorLogs = "EKS_AUTHENTICATOR_LOGS",
+            EksControllerManagerLogs = "EKS_CONTROLLER_MANAGER_LOGS",
+            EksSchedulerLogs = "EKS_SCHEDULER_LOGS",
+            EksApiLogs = "EKS_API_LOGS",
         }
     }
 
-    impl std::fmt::Display for EnhancedMonitoring {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// Telemetry Type associated with the Telemetry Rule
+        TelemetryType[3] {
+            Logs = "Logs",
+            Traces = "Traces",
+            Metrics = "Metrics",
         }
     }
 
-    impl From<EnhancedMonitoring> for Value {
-        fn from(v: EnhancedMonitoring) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<EnhancedMonitoring> for Val<EnhancedMonitoring> {
-        fn from(v: EnhancedMonitoring) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The behavior required of the filter.
-    ///
-    /// Rendered as its CloudFormation spelling ([`FilterBehavior::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum FilterBehavior {
-        /// `KEEP`
-        Keep,
-        /// `DROP`
-        Drop,
-    }
-
-    impl FilterBehavior {
-        /// Every variant, in schema order.
-        pub const ALL: [FilterBehavior; 2] = [FilterBehavior::Keep, FilterBehavior::Drop];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                FilterBehavior::Keep => "KEEP",
-                FilterBehavior::Drop => "DROP",
-            }
-        }
-    }
-
-    impl std::fmt::Display for FilterBehavior {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<FilterBehavior> for Value {
-        fn from(v: FilterBehavior) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<FilterBehavior> for Val<FilterBehavior> {
-        fn from(v: FilterBehavior) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The requirement portion of the filter.
-    ///
-    /// Rendered as its CloudFormation spelling ([`FilterRequirement::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum FilterRequirement {
-        /// `MEETS_ALL`
-        MeetsAll,
-        /// `MEETS_ANY`
-        MeetsAny,
-    }
-
-    impl FilterRequirement {
-        /// Every variant, in schema order.
-        pub const ALL: [FilterRequirement; 2] = [FilterRequirement::MeetsAll, FilterRequirement::MeetsAny];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                FilterRequirement::MeetsAll => "MEETS_ALL",
-                FilterRequirement::MeetsAny => "MEETS_ANY",
-            }
-        }
-    }
-
-    impl std::fmt::Display for FilterRequirement {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<FilterRequirement> for Value {
-        fn from(v: FilterRequirement) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<FilterRequirement> for Val<FilterRequirement> {
-        fn from(v: FilterRequirement) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`LogTypes::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum LogTypes {
-        /// `APPLICATION_LOGS`
-        ApplicationLogs,
-        /// `USAGE_LOGS`
-        UsageLogs,
-        /// `SECURITY_FINDING_LOGS`
-        SecurityFindingLogs,
-        /// `S3_SERVER_ACCESS_LOGS`
-        S3ServerAccessLogs,
-        /// `ACCESS_LOGS`
-        AccessLogs,
-        /// `CONNECTION_LOGS`
-        ConnectionLogs,
-        /// `ALB_ACCESS_LOGS`
-        AlbAccessLogs,
-        /// `ALB_CONNECTION_LOGS`
-        AlbConnectionLogs,
-        /// `ALB_HEALTH_CHECK_LOGS`
-        AlbHealthCheckLogs,
-    }
-
-    impl LogTypes {
-        /// Every variant, in schema order.
-        pub const ALL: [LogTypes; 9] = [
-            LogTypes::ApplicationLogs,
-            LogTypes::UsageLogs,
-            LogTypes::SecurityFindingLogs,
-            LogTypes::S3ServerAccessLogs,
-            LogTypes::AccessLogs,
-            LogTypes::ConnectionLogs,
-            LogTypes::AlbAccessLogs,
-            LogTypes::AlbConnectionLogs,
-            LogTypes::AlbHealthCheckLogs,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                LogTypes::ApplicationLogs => "APPLICATION_LOGS",
-                LogTypes::UsageLogs => "USAGE_LOGS",
-                LogTypes::SecurityFindingLogs => "SECURITY_FINDING_LOGS",
-                LogTypes::S3ServerAccessLogs => "S3_SERVER_ACCESS_LOGS",
-                LogTypes::AccessLogs => "ACCESS_LOGS",
-                LogTypes::ConnectionLogs => "CONNECTION_LOGS",
-                LogTypes::AlbAccessLogs => "ALB_ACCESS_LOGS",
-                LogTypes::AlbConnectionLogs => "ALB_CONNECTION_LOGS",
-                LogTypes::AlbHealthCheckLogs => "ALB_HEALTH_CHECK_LOGS",
-            }
-        }
-    }
-
-    impl std::fmt::Display for LogTypes {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<LogTypes> for Value {
-        fn from(v: LogTypes) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<LogTypes> for Val<LogTypes> {
-        fn from(v: LogTypes) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`OutputFormat::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum OutputFormat {
-        /// `plain`
-        Plain,
-        /// `json`
-        Json,
-    }
-
-    impl OutputFormat {
-        /// Every variant, in schema order.
-        pub const ALL: [OutputFormat; 2] = [OutputFormat::Plain, OutputFormat::Json];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                OutputFormat::Plain => "plain",
-                OutputFormat::Json => "json",
-            }
-        }
-    }
-
-    impl std::fmt::Display for OutputFormat {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<OutputFormat> for Value {
-        fn from(v: OutputFormat) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<OutputFormat> for Val<OutputFormat> {
-        fn from(v: OutputFormat) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Resource Type associated with the Telemetry Rule
-    ///
-    /// Rendered as its CloudFormation spelling ([`ResourceType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ResourceType {
-        /// `AWS::EC2::VPC`
-        AwsEc2Vpc,
-        /// `AWS::WAFv2::WebACL`
-        AwsWAFv2WebACL,
-        /// `AWS::CloudTrail`
-        AwsCloudTrail,
-        /// `AWS::EKS::Cluster`
-        AwsEksCluster,
-        /// `AWS::ElasticLoadBalancingV2::LoadBalancer`
-        AwsElasticLoadBalancingV2LoadBalancer,
-        /// `AWS::EC2::Instance`
-        AwsEc2Instance,
-        /// `AWS::BedrockAgentCore::Runtime`
-        AwsBedrockAgentCoreRuntime,
-        /// `AWS::BedrockAgentCore::Browser`
-        AwsBedrockAgentCoreBrowser,
-        /// `AWS::BedrockAgentCore::CodeInterpreter`
-        AwsBedrockAgentCoreCodeInterpreter,
-        /// `AWS::SecurityHub::Hub`
-        AwsSecurityHubHub,
-        /// `AWS::SecurityHub::HubV2`
-        AwsSecurityHubHubV2,
-        /// `AWS::S3::Bucket`
-        AwsS3Bucket,
-        /// `AWS::MSK::Cluster`
-        AwsMskCluster,
-        /// `AWS::CloudFront::Distribution`
-        AwsCloudFrontDistribution,
-        /// `AWS::CloudWatch::OTelEnrichment`
-        AwsCloudWatchOTelEnrichment,
-        /// `AWS::Bedrock::KnowledgeBase`
-        AwsBedrockKnowledgeBase,
-        /// `AWS::BedrockAgentCore::Memory`
-        AwsBedrockAgentCoreMemory,
-        /// `AWS::BedrockAgentCore::Gateway`
-        AwsBedrockAgentCoreGateway,
-        /// `AWS::BedrockAgentCore::WorkloadIdentity`
-        AwsBedrockAgentCoreWorkloadIdentity,
-    }
-
-    impl ResourceType {
-        /// Every variant, in schema order.
-        pub const ALL: [ResourceType; 19] = [
-            ResourceType::AwsEc2Vpc,
-            ResourceType::AwsWAFv2WebACL,
-            ResourceType::AwsCloudTrail,
-            ResourceType::AwsEksCluster,
-            ResourceType::AwsElasticLoadBalancingV2LoadBalancer,
-            ResourceType::AwsEc2Instance,
-            ResourceType::AwsBedrockAgentCoreRuntime,
-            ResourceType::AwsBedrockAgentCoreBrowser,
-            ResourceType::AwsBedrockAgentCoreCodeInterpreter,
-            ResourceType::AwsSecurityHubHub,
-            ResourceType::AwsSecurityHubHubV2,
-            ResourceType::AwsS3Bucket,
-            ResourceType::AwsMskCluster,
-            ResourceType::AwsCloudFrontDistribution,
-            ResourceType::AwsCloudWatchOTelEnrichment,
-            ResourceType::AwsBedrockKnowledgeBase,
-            ResourceType::AwsBedrockAgentCoreMemory,
-            ResourceType::AwsBedrockAgentCoreGateway,
-            ResourceType::AwsBedrockAgentCoreWorkloadIdentity,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ResourceType::AwsEc2Vpc => "AWS::EC2::VPC",
-                ResourceType::AwsWAFv2WebACL => "AWS::WAFv2::WebACL",
-                ResourceType::AwsCloudTrail => "AWS::CloudTrail",
-                ResourceType::AwsEksCluster => "AWS::EKS::Cluster",
-                ResourceType::AwsElasticLoadBalancingV2LoadBalancer => "AWS::ElasticLoadBalancingV2::LoadBalancer",
-                ResourceType::AwsEc2Instance => "AWS::EC2::Instance",
-                ResourceType::AwsBedrockAgentCoreRuntime => "AWS::BedrockAgentCore::Runtime",
-                ResourceType::AwsBedrockAgentCoreBrowser => "AWS::BedrockAgentCore::Browser",
-                ResourceType::AwsBedrockAgentCoreCodeInterpreter => "AWS::BedrockAgentCore::CodeInterpreter",
-                ResourceType::AwsSecurityHubHub => "AWS::SecurityHub::Hub",
-                ResourceType::AwsSecurityHubHubV2 => "AWS::SecurityHub::HubV2",
-                ResourceType::AwsS3Bucket => "AWS::S3::Bucket",
-                ResourceType::AwsMskCluster => "AWS::MSK::Cluster",
-                ResourceType::AwsCloudFrontDistribution => "AWS::CloudFront::Distribution",
-                ResourceType::AwsCloudWatchOTelEnrichment => "AWS::CloudWatch::OTelEnrichment",
-                ResourceType::AwsBedrockKnowledgeBase => "AWS::Bedrock::KnowledgeBase",
-                ResourceType::AwsBedrockAgentCoreMemory => "AWS::BedrockAgentCore::Memory",
-                ResourceType::AwsBedrockAgentCoreGateway => "AWS::BedrockAgentCore::Gateway",
-                ResourceType::AwsBedrockAgentCoreWorkloadIdentity => "AWS::BedrockAgentCore::WorkloadIdentity",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ResourceType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ResourceType> for Value {
-        fn from(v: ResourceType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ResourceType> for Val<ResourceType> {
-        fn from(v: ResourceType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The telemetry source type that goes into the array.
-    ///
-    /// Rendered as its CloudFormation spelling ([`TelemetrySourceType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TelemetrySourceType {
-        /// `VPC_FLOW_LOGS`
-        VpcFlowLogs,
-        /// `ROUTE53_RESOLVER_QUERY_LOGS`
-        Route53ResolverQueryLogs,
-        /// `EKS_AUDIT_LOGS`
-        EksAuditLogs,
-        /// `EKS_AUTHENTICATOR_LOGS`
-        EksAuthenticatorLogs,
-        /// `EKS_CONTROLLER_MANAGER_LOGS`
-        EksControllerManagerLogs,
-        /// `EKS_SCHEDULER_LOGS`
-        EksSchedulerLogs,
-        /// `EKS_API_LOGS`
-        EksApiLogs,
-    }
-
-    impl TelemetrySourceType {
-        /// Every variant, in schema order.
-        pub const ALL: [TelemetrySourceType; 7] = [
-            TelemetrySourceType::VpcFlowLogs,
-            TelemetrySourceType::Route53ResolverQueryLogs,
-            TelemetrySourceType::EksAuditLogs,
-            TelemetrySourceType::EksAuthenticatorLogs,
-            TelemetrySourceType::EksControllerManagerLogs,
-            TelemetrySourceType::EksSchedulerLogs,
-            TelemetrySourceType::EksApiLogs,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                TelemetrySourceType::VpcFlowLogs => "VPC_FLOW_LOGS",
-                TelemetrySourceType::Route53ResolverQueryLogs => "ROUTE53_RESOLVER_QUERY_LOGS",
-                TelemetrySourceType::EksAuditLogs => "EKS_AUDIT_LOGS",
-                TelemetrySourceType::EksAuthenticatorLogs => "EKS_AUTHENTICATOR_LOGS",
-                TelemetrySourceType::EksControllerManagerLogs => "EKS_CONTROLLER_MANAGER_LOGS",
-                TelemetrySourceType::EksSchedulerLogs => "EKS_SCHEDULER_LOGS",
-                TelemetrySourceType::EksApiLogs => "EKS_API_LOGS",
-            }
-        }
-    }
-
-    impl std::fmt::Display for TelemetrySourceType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<TelemetrySourceType> for Value {
-        fn from(v: TelemetrySourceType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<TelemetrySourceType> for Val<TelemetrySourceType> {
-        fn from(v: TelemetrySourceType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Telemetry Type associated with the Telemetry Rule
-    ///
-    /// Rendered as its CloudFormation spelling ([`TelemetryType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TelemetryType {
-        /// `Logs`
-        Logs,
-        /// `Traces`
-        Traces,
-        /// `Metrics`
-        Metrics,
-    }
-
-    impl TelemetryType {
-        /// Every variant, in schema order.
-        pub const ALL: [TelemetryType; 3] = [TelemetryType::Logs, TelemetryType::Traces, TelemetryType::Metrics];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                TelemetryType::Logs => "Logs",
-                TelemetryType::Traces => "Traces",
-                TelemetryType::Metrics => "Metrics",
-            }
-        }
-    }
-
-    impl std::fmt::Display for TelemetryType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<TelemetryType> for Value {
-        fn from(v: TelemetryType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<TelemetryType> for Val<TelemetryType> {
-        fn from(v: TelemetryType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The type of logs to generate for WAF.
-    ///
-    /// Rendered as its CloudFormation spelling ([`WAFLogType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum WAFLogType {
-        /// `WAF_LOGS`
-        WafLogs,
-    }
-
-    impl WAFLogType {
-        /// Every variant, in schema order.
-        pub const ALL: [WAFLogType; 1] = [WAFLogType::WafLogs];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                WAFLogType::WafLogs => "WAF_LOGS",
-            }
-        }
-    }
-
-    impl std::fmt::Display for WAFLogType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<WAFLogType> for Value {
-        fn from(v: WAFLogType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<WAFLogType> for Val<WAFLogType> {
-        fn from(v: WAFLogType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The type of logs to generate for WAF.
+        WAFLogType[1] {
+            WafLogs = "WAF_LOGS",
         }
     }
 }

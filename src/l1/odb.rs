@@ -470,234 +470,49 @@ pub mod cloud_autonomous_vm_cluster {
 
     property_type!(MaintenanceWindow);
 
-    /// Rendered as its CloudFormation spelling ([`DaysOfWeek::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DaysOfWeek {
-        /// `MONDAY`
-        Monday,
-        /// `TUESDAY`
-        Tuesday,
-        /// `WEDNESDAY`
-        Wednesday,
-        /// `THURSDAY`
-        Thursday,
-        /// `FRIDAY`
-        Friday,
-        /// `SATURDAY`
-        Saturday,
-        /// `SUNDAY`
-        Sunday,
-    }
-
-    impl DaysOfWeek {
-        /// Every variant, in schema order.
-        pub const ALL: [DaysOfWeek; 7] = [
-            DaysOfWeek::Monday,
-            DaysOfWeek::Tuesday,
-            DaysOfWeek::Wednesday,
-            DaysOfWeek::Thursday,
-            DaysOfWeek::Friday,
-            DaysOfWeek::Saturday,
-            DaysOfWeek::Sunday,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DaysOfWeek::Monday => "MONDAY",
-                DaysOfWeek::Tuesday => "TUESDAY",
-                DaysOfWeek::Wednesday => "WEDNESDAY",
-                DaysOfWeek::Thursday => "THURSDAY",
-                DaysOfWeek::Friday => "FRIDAY",
-                DaysOfWeek::Saturday => "SATURDAY",
-                DaysOfWeek::Sunday => "SUNDAY",
-            }
+    cfn_enum! {
+        DaysOfWeek[7] {
+            Monday = "MONDAY",
+            Tuesday = "TUESDAY",
+            Wednesday = "WEDNESDAY",
+            Thursday = "THURSDAY",
+            Friday = "FRIDAY",
+            Saturday = "SATURDAY",
+            Sunday = "SUNDAY",
         }
     }
 
-    impl std::fmt::Display for DaysOfWeek {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// The Oracle license model that applies to the Autonomous VM cluster. Valid values are LICENSE_INCLUDED or
+        /// BRING_YOUR_OWN_LICENSE.
+        LicenseModel[2] {
+            BringYourOwnLicense = "BRING_YOUR_OWN_LICENSE",
+            LicenseIncluded = "LICENSE_INCLUDED",
         }
     }
 
-    impl From<DaysOfWeek> for Value {
-        fn from(v: DaysOfWeek) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        Months[12] {
+            January = "JANUARY",
+            February = "FEBRUARY",
+            March = "MARCH",
+            April = "APRIL",
+            May = "MAY",
+            June = "JUNE",
+            July = "JULY",
+            August = "AUGUST",
+            September = "SEPTEMBER",
+            October = "OCTOBER",
+            November = "NOVEMBER",
+            December = "DECEMBER",
         }
     }
 
-    impl From<DaysOfWeek> for Val<DaysOfWeek> {
-        fn from(v: DaysOfWeek) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The Oracle license model that applies to the Autonomous VM cluster. Valid values are LICENSE_INCLUDED or
-    /// BRING_YOUR_OWN_LICENSE.
-    ///
-    /// Rendered as its CloudFormation spelling ([`LicenseModel::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum LicenseModel {
-        /// `BRING_YOUR_OWN_LICENSE`
-        BringYourOwnLicense,
-        /// `LICENSE_INCLUDED`
-        LicenseIncluded,
-    }
-
-    impl LicenseModel {
-        /// Every variant, in schema order.
-        pub const ALL: [LicenseModel; 2] = [LicenseModel::BringYourOwnLicense, LicenseModel::LicenseIncluded];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                LicenseModel::BringYourOwnLicense => "BRING_YOUR_OWN_LICENSE",
-                LicenseModel::LicenseIncluded => "LICENSE_INCLUDED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for LicenseModel {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<LicenseModel> for Value {
-        fn from(v: LicenseModel) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<LicenseModel> for Val<LicenseModel> {
-        fn from(v: LicenseModel) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`Months::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Months {
-        /// `JANUARY`
-        January,
-        /// `FEBRUARY`
-        February,
-        /// `MARCH`
-        March,
-        /// `APRIL`
-        April,
-        /// `MAY`
-        May,
-        /// `JUNE`
-        June,
-        /// `JULY`
-        July,
-        /// `AUGUST`
-        August,
-        /// `SEPTEMBER`
-        September,
-        /// `OCTOBER`
-        October,
-        /// `NOVEMBER`
-        November,
-        /// `DECEMBER`
-        December,
-    }
-
-    impl Months {
-        /// Every variant, in schema order.
-        pub const ALL: [Months; 12] = [
-            Months::January,
-            Months::February,
-            Months::March,
-            Months::April,
-            Months::May,
-            Months::June,
-            Months::July,
-            Months::August,
-            Months::September,
-            Months::October,
-            Months::November,
-            Months::December,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Months::January => "JANUARY",
-                Months::February => "FEBRUARY",
-                Months::March => "MARCH",
-                Months::April => "APRIL",
-                Months::May => "MAY",
-                Months::June => "JUNE",
-                Months::July => "JULY",
-                Months::August => "AUGUST",
-                Months::September => "SEPTEMBER",
-                Months::October => "OCTOBER",
-                Months::November => "NOVEMBER",
-                Months::December => "DECEMBER",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Months {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Months> for Value {
-        fn from(v: Months) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Months> for Val<Months> {
-        fn from(v: Months) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The preference for the maintenance window scheduling.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Preference::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Preference {
-        /// `NO_PREFERENCE`
-        NoPreference,
-        /// `CUSTOM_PREFERENCE`
-        CustomPreference,
-    }
-
-    impl Preference {
-        /// Every variant, in schema order.
-        pub const ALL: [Preference; 2] = [Preference::NoPreference, Preference::CustomPreference];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Preference::NoPreference => "NO_PREFERENCE",
-                Preference::CustomPreference => "CUSTOM_PREFERENCE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Preference {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Preference> for Value {
-        fn from(v: Preference) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Preference> for Val<Preference> {
-        fn from(v: Preference) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The preference for the maintenance window scheduling.
+        Preference[2] {
+            NoPreference = "NO_PREFERENCE",
+            CustomPreference = "CUSTOM_PREFERENCE",
         }
     }
 }
@@ -1077,233 +892,48 @@ pub mod cloud_exadata_infrastructure {
 
     property_type!(MaintenanceWindow);
 
-    /// Rendered as its CloudFormation spelling ([`DaysOfWeek::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DaysOfWeek {
-        /// `MONDAY`
-        Monday,
-        /// `TUESDAY`
-        Tuesday,
-        /// `WEDNESDAY`
-        Wednesday,
-        /// `THURSDAY`
-        Thursday,
-        /// `FRIDAY`
-        Friday,
-        /// `SATURDAY`
-        Saturday,
-        /// `SUNDAY`
-        Sunday,
-    }
-
-    impl DaysOfWeek {
-        /// Every variant, in schema order.
-        pub const ALL: [DaysOfWeek; 7] = [
-            DaysOfWeek::Monday,
-            DaysOfWeek::Tuesday,
-            DaysOfWeek::Wednesday,
-            DaysOfWeek::Thursday,
-            DaysOfWeek::Friday,
-            DaysOfWeek::Saturday,
-            DaysOfWeek::Sunday,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DaysOfWeek::Monday => "MONDAY",
-                DaysOfWeek::Tuesday => "TUESDAY",
-                DaysOfWeek::Wednesday => "WEDNESDAY",
-                DaysOfWeek::Thursday => "THURSDAY",
-                DaysOfWeek::Friday => "FRIDAY",
-                DaysOfWeek::Saturday => "SATURDAY",
-                DaysOfWeek::Sunday => "SUNDAY",
-            }
+    cfn_enum! {
+        DaysOfWeek[7] {
+            Monday = "MONDAY",
+            Tuesday = "TUESDAY",
+            Wednesday = "WEDNESDAY",
+            Thursday = "THURSDAY",
+            Friday = "FRIDAY",
+            Saturday = "SATURDAY",
+            Sunday = "SUNDAY",
         }
     }
 
-    impl std::fmt::Display for DaysOfWeek {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        Months[12] {
+            January = "JANUARY",
+            February = "FEBRUARY",
+            March = "MARCH",
+            April = "APRIL",
+            May = "MAY",
+            June = "JUNE",
+            July = "JULY",
+            August = "AUGUST",
+            September = "SEPTEMBER",
+            October = "OCTOBER",
+            November = "NOVEMBER",
+            December = "DECEMBER",
         }
     }
 
-    impl From<DaysOfWeek> for Value {
-        fn from(v: DaysOfWeek) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// The patching mode for the maintenance window.
+        PatchingMode[2] {
+            Nonrolling = "NONROLLING",
+            Rolling = "ROLLING",
         }
     }
 
-    impl From<DaysOfWeek> for Val<DaysOfWeek> {
-        fn from(v: DaysOfWeek) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`Months::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Months {
-        /// `JANUARY`
-        January,
-        /// `FEBRUARY`
-        February,
-        /// `MARCH`
-        March,
-        /// `APRIL`
-        April,
-        /// `MAY`
-        May,
-        /// `JUNE`
-        June,
-        /// `JULY`
-        July,
-        /// `AUGUST`
-        August,
-        /// `SEPTEMBER`
-        September,
-        /// `OCTOBER`
-        October,
-        /// `NOVEMBER`
-        November,
-        /// `DECEMBER`
-        December,
-    }
-
-    impl Months {
-        /// Every variant, in schema order.
-        pub const ALL: [Months; 12] = [
-            Months::January,
-            Months::February,
-            Months::March,
-            Months::April,
-            Months::May,
-            Months::June,
-            Months::July,
-            Months::August,
-            Months::September,
-            Months::October,
-            Months::November,
-            Months::December,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Months::January => "JANUARY",
-                Months::February => "FEBRUARY",
-                Months::March => "MARCH",
-                Months::April => "APRIL",
-                Months::May => "MAY",
-                Months::June => "JUNE",
-                Months::July => "JULY",
-                Months::August => "AUGUST",
-                Months::September => "SEPTEMBER",
-                Months::October => "OCTOBER",
-                Months::November => "NOVEMBER",
-                Months::December => "DECEMBER",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Months {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Months> for Value {
-        fn from(v: Months) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Months> for Val<Months> {
-        fn from(v: Months) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The patching mode for the maintenance window.
-    ///
-    /// Rendered as its CloudFormation spelling ([`PatchingMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PatchingMode {
-        /// `NONROLLING`
-        Nonrolling,
-        /// `ROLLING`
-        Rolling,
-    }
-
-    impl PatchingMode {
-        /// Every variant, in schema order.
-        pub const ALL: [PatchingMode; 2] = [PatchingMode::Nonrolling, PatchingMode::Rolling];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PatchingMode::Nonrolling => "NONROLLING",
-                PatchingMode::Rolling => "ROLLING",
-            }
-        }
-    }
-
-    impl std::fmt::Display for PatchingMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PatchingMode> for Value {
-        fn from(v: PatchingMode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PatchingMode> for Val<PatchingMode> {
-        fn from(v: PatchingMode) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The preference for the maintenance window scheduling.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Preference::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Preference {
-        /// `CUSTOM_PREFERENCE`
-        CustomPreference,
-        /// `NO_PREFERENCE`
-        NoPreference,
-    }
-
-    impl Preference {
-        /// Every variant, in schema order.
-        pub const ALL: [Preference; 2] = [Preference::CustomPreference, Preference::NoPreference];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Preference::CustomPreference => "CUSTOM_PREFERENCE",
-                Preference::NoPreference => "NO_PREFERENCE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Preference {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Preference> for Value {
-        fn from(v: Preference) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Preference> for Val<Preference> {
-        fn from(v: Preference) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The preference for the maintenance window scheduling.
+        Preference[2] {
+            CustomPreference = "CUSTOM_PREFERENCE",
+            NoPreference = "NO_PREFERENCE",
         }
     }
 }
@@ -1839,45 +1469,11 @@ pub mod cloud_vm_cluster {
 
     property_type!(IamRole);
 
-    /// The Oracle license model applied to the VM cluster.
-    ///
-    /// Rendered as its CloudFormation spelling ([`LicenseModel::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum LicenseModel {
-        /// `BRING_YOUR_OWN_LICENSE`
-        BringYourOwnLicense,
-        /// `LICENSE_INCLUDED`
-        LicenseIncluded,
-    }
-
-    impl LicenseModel {
-        /// Every variant, in schema order.
-        pub const ALL: [LicenseModel; 2] = [LicenseModel::BringYourOwnLicense, LicenseModel::LicenseIncluded];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                LicenseModel::BringYourOwnLicense => "BRING_YOUR_OWN_LICENSE",
-                LicenseModel::LicenseIncluded => "LICENSE_INCLUDED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for LicenseModel {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<LicenseModel> for Value {
-        fn from(v: LicenseModel) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<LicenseModel> for Val<LicenseModel> {
-        fn from(v: LicenseModel) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The Oracle license model applied to the VM cluster.
+        LicenseModel[2] {
+            BringYourOwnLicense = "BRING_YOUR_OWN_LICENSE",
+            LicenseIncluded = "LICENSE_INCLUDED",
         }
     }
 }
@@ -2082,173 +1678,36 @@ impl Handle<CfnOdbNetwork> {
 
 /// Property types and enums of [`CfnOdbNetwork`] (`AWS::ODB::OdbNetwork`).
 pub mod odb_network {
-    use crate::core::value::{Val, Value};
 
-    /// The AWS Key Management Service (KMS) access configuration for the ODB network.
-    ///
-    /// Rendered as its CloudFormation spelling ([`KmsAccess::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum KmsAccess {
-        /// `ENABLED`
-        Enabled,
-        /// `DISABLED`
-        Disabled,
-    }
-
-    impl KmsAccess {
-        /// Every variant, in schema order.
-        pub const ALL: [KmsAccess; 2] = [KmsAccess::Enabled, KmsAccess::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                KmsAccess::Enabled => "ENABLED",
-                KmsAccess::Disabled => "DISABLED",
-            }
+    cfn_enum! {
+        /// The AWS Key Management Service (KMS) access configuration for the ODB network.
+        KmsAccess[2] {
+            Enabled = "ENABLED",
+            Disabled = "DISABLED",
         }
     }
 
-    impl std::fmt::Display for KmsAccess {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// Specifies the configuration for Amazon S3 access from the ODB network.
+        S3Access[2] {
+            Enabled = "ENABLED",
+            Disabled = "DISABLED",
         }
     }
 
-    impl From<KmsAccess> for Value {
-        fn from(v: KmsAccess) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// The AWS Security Token Service (STS) access configuration for the ODB network.
+        StsAccess[2] {
+            Enabled = "ENABLED",
+            Disabled = "DISABLED",
         }
     }
 
-    impl From<KmsAccess> for Val<KmsAccess> {
-        fn from(v: KmsAccess) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Specifies the configuration for Amazon S3 access from the ODB network.
-    ///
-    /// Rendered as its CloudFormation spelling ([`S3Access::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum S3Access {
-        /// `ENABLED`
-        Enabled,
-        /// `DISABLED`
-        Disabled,
-    }
-
-    impl S3Access {
-        /// Every variant, in schema order.
-        pub const ALL: [S3Access; 2] = [S3Access::Enabled, S3Access::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                S3Access::Enabled => "ENABLED",
-                S3Access::Disabled => "DISABLED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for S3Access {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<S3Access> for Value {
-        fn from(v: S3Access) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<S3Access> for Val<S3Access> {
-        fn from(v: S3Access) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The AWS Security Token Service (STS) access configuration for the ODB network.
-    ///
-    /// Rendered as its CloudFormation spelling ([`StsAccess::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum StsAccess {
-        /// `ENABLED`
-        Enabled,
-        /// `DISABLED`
-        Disabled,
-    }
-
-    impl StsAccess {
-        /// Every variant, in schema order.
-        pub const ALL: [StsAccess; 2] = [StsAccess::Enabled, StsAccess::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                StsAccess::Enabled => "ENABLED",
-                StsAccess::Disabled => "DISABLED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for StsAccess {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<StsAccess> for Value {
-        fn from(v: StsAccess) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<StsAccess> for Val<StsAccess> {
-        fn from(v: StsAccess) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Specifies the configuration for Zero-ETL access from the ODB network.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ZeroEtlAccess::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ZeroEtlAccess {
-        /// `ENABLED`
-        Enabled,
-        /// `DISABLED`
-        Disabled,
-    }
-
-    impl ZeroEtlAccess {
-        /// Every variant, in schema order.
-        pub const ALL: [ZeroEtlAccess; 2] = [ZeroEtlAccess::Enabled, ZeroEtlAccess::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ZeroEtlAccess::Enabled => "ENABLED",
-                ZeroEtlAccess::Disabled => "DISABLED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ZeroEtlAccess {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ZeroEtlAccess> for Value {
-        fn from(v: ZeroEtlAccess) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ZeroEtlAccess> for Val<ZeroEtlAccess> {
-        fn from(v: ZeroEtlAccess) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Specifies the configuration for Zero-ETL access from the ODB network.
+        ZeroEtlAccess[2] {
+            Enabled = "ENABLED",
+            Disabled = "DISABLED",
         }
     }
 }

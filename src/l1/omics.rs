@@ -189,83 +189,17 @@ pub mod annotation_store {
 
     property_type!(SseConfig);
 
-    /// Rendered as its CloudFormation spelling ([`EncryptionType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum EncryptionType {
-        /// `KMS`
-        Kms,
-    }
-
-    impl EncryptionType {
-        /// Every variant, in schema order.
-        pub const ALL: [EncryptionType; 1] = [EncryptionType::Kms];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                EncryptionType::Kms => "KMS",
-            }
+    cfn_enum! {
+        EncryptionType[1] {
+            Kms = "KMS",
         }
     }
 
-    impl std::fmt::Display for EncryptionType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<EncryptionType> for Value {
-        fn from(v: EncryptionType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<EncryptionType> for Val<EncryptionType> {
-        fn from(v: EncryptionType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`StoreFormat::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum StoreFormat {
-        /// `GFF`
-        Gff,
-        /// `TSV`
-        Tsv,
-        /// `VCF`
-        Vcf,
-    }
-
-    impl StoreFormat {
-        /// Every variant, in schema order.
-        pub const ALL: [StoreFormat; 3] = [StoreFormat::Gff, StoreFormat::Tsv, StoreFormat::Vcf];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                StoreFormat::Gff => "GFF",
-                StoreFormat::Tsv => "TSV",
-                StoreFormat::Vcf => "VCF",
-            }
-        }
-    }
-
-    impl std::fmt::Display for StoreFormat {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<StoreFormat> for Value {
-        fn from(v: StoreFormat) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<StoreFormat> for Val<StoreFormat> {
-        fn from(v: StoreFormat) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        StoreFormat[3] {
+            Gff = "GFF",
+            Tsv = "TSV",
+            Vcf = "VCF",
         }
     }
 }
@@ -532,40 +466,9 @@ pub mod reference_store {
 
     property_type!(SseConfig);
 
-    /// Rendered as its CloudFormation spelling ([`EncryptionType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum EncryptionType {
-        /// `KMS`
-        Kms,
-    }
-
-    impl EncryptionType {
-        /// Every variant, in schema order.
-        pub const ALL: [EncryptionType; 1] = [EncryptionType::Kms];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                EncryptionType::Kms => "KMS",
-            }
-        }
-    }
-
-    impl std::fmt::Display for EncryptionType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<EncryptionType> for Value {
-        fn from(v: EncryptionType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<EncryptionType> for Val<EncryptionType> {
-        fn from(v: EncryptionType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        EncryptionType[1] {
+            Kms = "KMS",
         }
     }
 }
@@ -671,47 +574,12 @@ impl Handle<CfnRunCache> {
 
 /// Property types and enums of [`CfnRunCache`] (`AWS::Omics::RunCache`).
 pub mod run_cache {
-    use crate::core::value::{Val, Value};
 
-    /// The default cache behavior for runs using this cache.
-    ///
-    /// Rendered as its CloudFormation spelling ([`CacheBehavior::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum CacheBehavior {
-        /// `CACHE_ON_FAILURE`
-        CacheOnFailure,
-        /// `CACHE_ALWAYS`
-        CacheAlways,
-    }
-
-    impl CacheBehavior {
-        /// Every variant, in schema order.
-        pub const ALL: [CacheBehavior; 2] = [CacheBehavior::CacheOnFailure, CacheBehavior::CacheAlways];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                CacheBehavior::CacheOnFailure => "CACHE_ON_FAILURE",
-                CacheBehavior::CacheAlways => "CACHE_ALWAYS",
-            }
-        }
-    }
-
-    impl std::fmt::Display for CacheBehavior {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<CacheBehavior> for Value {
-        fn from(v: CacheBehavior) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<CacheBehavior> for Val<CacheBehavior> {
-        fn from(v: CacheBehavior) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The default cache behavior for runs using this cache.
+        CacheBehavior[2] {
+            CacheOnFailure = "CACHE_ON_FAILURE",
+            CacheAlways = "CACHE_ALWAYS",
         }
     }
 }
@@ -980,84 +848,17 @@ pub mod sequence_store {
 
     property_type!(SseConfig);
 
-    /// Rendered as its CloudFormation spelling ([`ETagAlgorithmFamily::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ETagAlgorithmFamily {
-        /// `MD5up`
-        MD5up,
-        /// `SHA256up`
-        SHA256up,
-        /// `SHA512up`
-        SHA512up,
-    }
-
-    impl ETagAlgorithmFamily {
-        /// Every variant, in schema order.
-        pub const ALL: [ETagAlgorithmFamily; 3] =
-            [ETagAlgorithmFamily::MD5up, ETagAlgorithmFamily::SHA256up, ETagAlgorithmFamily::SHA512up];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ETagAlgorithmFamily::MD5up => "MD5up",
-                ETagAlgorithmFamily::SHA256up => "SHA256up",
-                ETagAlgorithmFamily::SHA512up => "SHA512up",
-            }
+    cfn_enum! {
+        ETagAlgorithmFamily[3] {
+            MD5up = "MD5up",
+            SHA256up = "SHA256up",
+            SHA512up = "SHA512up",
         }
     }
 
-    impl std::fmt::Display for ETagAlgorithmFamily {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ETagAlgorithmFamily> for Value {
-        fn from(v: ETagAlgorithmFamily) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ETagAlgorithmFamily> for Val<ETagAlgorithmFamily> {
-        fn from(v: ETagAlgorithmFamily) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`EncryptionType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum EncryptionType {
-        /// `KMS`
-        Kms,
-    }
-
-    impl EncryptionType {
-        /// Every variant, in schema order.
-        pub const ALL: [EncryptionType; 1] = [EncryptionType::Kms];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                EncryptionType::Kms => "KMS",
-            }
-        }
-    }
-
-    impl std::fmt::Display for EncryptionType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<EncryptionType> for Value {
-        fn from(v: EncryptionType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<EncryptionType> for Val<EncryptionType> {
-        fn from(v: EncryptionType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        EncryptionType[1] {
+            Kms = "KMS",
         }
     }
 }
@@ -1215,40 +1016,9 @@ pub mod variant_store {
 
     property_type!(SseConfig);
 
-    /// Rendered as its CloudFormation spelling ([`EncryptionType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum EncryptionType {
-        /// `KMS`
-        Kms,
-    }
-
-    impl EncryptionType {
-        /// Every variant, in schema order.
-        pub const ALL: [EncryptionType; 1] = [EncryptionType::Kms];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                EncryptionType::Kms => "KMS",
-            }
-        }
-    }
-
-    impl std::fmt::Display for EncryptionType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<EncryptionType> for Value {
-        fn from(v: EncryptionType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<EncryptionType> for Val<EncryptionType> {
-        fn from(v: EncryptionType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        EncryptionType[1] {
+            Kms = "KMS",
         }
     }
 }
@@ -1611,166 +1381,32 @@ pub mod workflow {
 
     property_type!(SourceReference);
 
-    /// Rendered as its CloudFormation spelling ([`Accelerators::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Accelerators {
-        /// `GPU`
-        Gpu,
-    }
-
-    impl Accelerators {
-        /// Every variant, in schema order.
-        pub const ALL: [Accelerators; 1] = [Accelerators::Gpu];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Accelerators::Gpu => "GPU",
-            }
+    cfn_enum! {
+        Accelerators[1] {
+            Gpu = "GPU",
         }
     }
 
-    impl std::fmt::Display for Accelerators {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        StorageType[2] {
+            Static = "STATIC",
+            Dynamic = "DYNAMIC",
         }
     }
 
-    impl From<Accelerators> for Value {
-        fn from(v: Accelerators) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        Type[3] {
+            Branch = "BRANCH",
+            Tag = "TAG",
+            Commit = "COMMIT",
         }
     }
 
-    impl From<Accelerators> for Val<Accelerators> {
-        fn from(v: Accelerators) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`StorageType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum StorageType {
-        /// `STATIC`
-        Static,
-        /// `DYNAMIC`
-        Dynamic,
-    }
-
-    impl StorageType {
-        /// Every variant, in schema order.
-        pub const ALL: [StorageType; 2] = [StorageType::Static, StorageType::Dynamic];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                StorageType::Static => "STATIC",
-                StorageType::Dynamic => "DYNAMIC",
-            }
-        }
-    }
-
-    impl std::fmt::Display for StorageType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<StorageType> for Value {
-        fn from(v: StorageType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<StorageType> for Val<StorageType> {
-        fn from(v: StorageType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`Type::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Type {
-        /// `BRANCH`
-        Branch,
-        /// `TAG`
-        Tag,
-        /// `COMMIT`
-        Commit,
-    }
-
-    impl Type {
-        /// Every variant, in schema order.
-        pub const ALL: [Type; 3] = [Type::Branch, Type::Tag, Type::Commit];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Type::Branch => "BRANCH",
-                Type::Tag => "TAG",
-                Type::Commit => "COMMIT",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Type {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Type> for Value {
-        fn from(v: Type) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Type> for Val<Type> {
-        fn from(v: Type) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`WorkflowEngine::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum WorkflowEngine {
-        /// `WDL`
-        Wdl,
-        /// `NEXTFLOW`
-        Nextflow,
-        /// `CWL`
-        Cwl,
-    }
-
-    impl WorkflowEngine {
-        /// Every variant, in schema order.
-        pub const ALL: [WorkflowEngine; 3] = [WorkflowEngine::Wdl, WorkflowEngine::Nextflow, WorkflowEngine::Cwl];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                WorkflowEngine::Wdl => "WDL",
-                WorkflowEngine::Nextflow => "NEXTFLOW",
-                WorkflowEngine::Cwl => "CWL",
-            }
-        }
-    }
-
-    impl std::fmt::Display for WorkflowEngine {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<WorkflowEngine> for Value {
-        fn from(v: WorkflowEngine) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<WorkflowEngine> for Val<WorkflowEngine> {
-        fn from(v: WorkflowEngine) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        WorkflowEngine[3] {
+            Wdl = "WDL",
+            Nextflow = "NEXTFLOW",
+            Cwl = "CWL",
         }
     }
 }
@@ -2149,166 +1785,32 @@ pub mod workflow_version {
 
     property_type!(SourceReference);
 
-    /// Rendered as its CloudFormation spelling ([`Accelerators::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Accelerators {
-        /// `GPU`
-        Gpu,
-    }
-
-    impl Accelerators {
-        /// Every variant, in schema order.
-        pub const ALL: [Accelerators; 1] = [Accelerators::Gpu];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Accelerators::Gpu => "GPU",
-            }
+    cfn_enum! {
+        Accelerators[1] {
+            Gpu = "GPU",
         }
     }
 
-    impl std::fmt::Display for Accelerators {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        StorageType[2] {
+            Static = "STATIC",
+            Dynamic = "DYNAMIC",
         }
     }
 
-    impl From<Accelerators> for Value {
-        fn from(v: Accelerators) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        Type[3] {
+            Branch = "BRANCH",
+            Tag = "TAG",
+            Commit = "COMMIT",
         }
     }
 
-    impl From<Accelerators> for Val<Accelerators> {
-        fn from(v: Accelerators) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`StorageType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum StorageType {
-        /// `STATIC`
-        Static,
-        /// `DYNAMIC`
-        Dynamic,
-    }
-
-    impl StorageType {
-        /// Every variant, in schema order.
-        pub const ALL: [StorageType; 2] = [StorageType::Static, StorageType::Dynamic];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                StorageType::Static => "STATIC",
-                StorageType::Dynamic => "DYNAMIC",
-            }
-        }
-    }
-
-    impl std::fmt::Display for StorageType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<StorageType> for Value {
-        fn from(v: StorageType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<StorageType> for Val<StorageType> {
-        fn from(v: StorageType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`Type::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Type {
-        /// `BRANCH`
-        Branch,
-        /// `TAG`
-        Tag,
-        /// `COMMIT`
-        Commit,
-    }
-
-    impl Type {
-        /// Every variant, in schema order.
-        pub const ALL: [Type; 3] = [Type::Branch, Type::Tag, Type::Commit];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Type::Branch => "BRANCH",
-                Type::Tag => "TAG",
-                Type::Commit => "COMMIT",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Type {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Type> for Value {
-        fn from(v: Type) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Type> for Val<Type> {
-        fn from(v: Type) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`WorkflowEngine::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum WorkflowEngine {
-        /// `WDL`
-        Wdl,
-        /// `NEXTFLOW`
-        Nextflow,
-        /// `CWL`
-        Cwl,
-    }
-
-    impl WorkflowEngine {
-        /// Every variant, in schema order.
-        pub const ALL: [WorkflowEngine; 3] = [WorkflowEngine::Wdl, WorkflowEngine::Nextflow, WorkflowEngine::Cwl];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                WorkflowEngine::Wdl => "WDL",
-                WorkflowEngine::Nextflow => "NEXTFLOW",
-                WorkflowEngine::Cwl => "CWL",
-            }
-        }
-    }
-
-    impl std::fmt::Display for WorkflowEngine {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<WorkflowEngine> for Value {
-        fn from(v: WorkflowEngine) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<WorkflowEngine> for Val<WorkflowEngine> {
-        fn from(v: WorkflowEngine) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        WorkflowEngine[3] {
+            Wdl = "WDL",
+            Nextflow = "NEXTFLOW",
+            Cwl = "CWL",
         }
     }
 }

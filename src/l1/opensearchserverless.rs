@@ -72,44 +72,11 @@ impl crate::core::element::CfnResource for CfnAccessPolicy {
 
 /// Property types and enums of [`CfnAccessPolicy`] (`AWS::OpenSearchServerless::AccessPolicy`).
 pub mod access_policy {
-    use crate::core::value::{Val, Value};
 
-    /// The possible types for the access policy
-    ///
-    /// Rendered as its CloudFormation spelling ([`AccessPolicyType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AccessPolicyType {
-        /// `data`
-        Data,
-    }
-
-    impl AccessPolicyType {
-        /// Every variant, in schema order.
-        pub const ALL: [AccessPolicyType; 1] = [AccessPolicyType::Data];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AccessPolicyType::Data => "data",
-            }
-        }
-    }
-
-    impl std::fmt::Display for AccessPolicyType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<AccessPolicyType> for Value {
-        fn from(v: AccessPolicyType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<AccessPolicyType> for Val<AccessPolicyType> {
-        fn from(v: AccessPolicyType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The possible types for the access policy
+        AccessPolicyType[1] {
+            Data = "data",
         }
     }
 }
@@ -325,182 +292,37 @@ pub mod collection {
 
     property_type!(VectorOptions);
 
-    /// The possible types for the collection
-    ///
-    /// Rendered as its CloudFormation spelling ([`CollectionType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum CollectionType {
-        /// `SEARCH`
-        Search,
-        /// `TIMESERIES`
-        Timeseries,
-        /// `VECTORSEARCH`
-        Vectorsearch,
-    }
-
-    impl CollectionType {
-        /// Every variant, in schema order.
-        pub const ALL: [CollectionType; 3] =
-            [CollectionType::Search, CollectionType::Timeseries, CollectionType::Vectorsearch];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                CollectionType::Search => "SEARCH",
-                CollectionType::Timeseries => "TIMESERIES",
-                CollectionType::Vectorsearch => "VECTORSEARCH",
-            }
+    cfn_enum! {
+        /// The possible types for the collection
+        CollectionType[3] {
+            Search = "SEARCH",
+            Timeseries = "TIMESERIES",
+            Vectorsearch = "VECTORSEARCH",
         }
     }
 
-    impl std::fmt::Display for CollectionType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// The deletion protection state of the collection
+        DeletionProtection[2] {
+            Enabled = "ENABLED",
+            Disabled = "DISABLED",
         }
     }
 
-    impl From<CollectionType> for Value {
-        fn from(v: CollectionType) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// Indicates whether GPU acceleration is enabled for vector indexing
+        ServerlessVectorAcceleration[3] {
+            Enabled = "ENABLED",
+            Disabled = "DISABLED",
+            Allowed = "ALLOWED",
         }
     }
 
-    impl From<CollectionType> for Val<CollectionType> {
-        fn from(v: CollectionType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The deletion protection state of the collection
-    ///
-    /// Rendered as its CloudFormation spelling ([`DeletionProtection::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DeletionProtection {
-        /// `ENABLED`
-        Enabled,
-        /// `DISABLED`
-        Disabled,
-    }
-
-    impl DeletionProtection {
-        /// Every variant, in schema order.
-        pub const ALL: [DeletionProtection; 2] = [DeletionProtection::Enabled, DeletionProtection::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DeletionProtection::Enabled => "ENABLED",
-                DeletionProtection::Disabled => "DISABLED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for DeletionProtection {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DeletionProtection> for Value {
-        fn from(v: DeletionProtection) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DeletionProtection> for Val<DeletionProtection> {
-        fn from(v: DeletionProtection) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Indicates whether GPU acceleration is enabled for vector indexing
-    ///
-    /// Rendered as its CloudFormation spelling ([`ServerlessVectorAcceleration::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ServerlessVectorAcceleration {
-        /// `ENABLED`
-        Enabled,
-        /// `DISABLED`
-        Disabled,
-        /// `ALLOWED`
-        Allowed,
-    }
-
-    impl ServerlessVectorAcceleration {
-        /// Every variant, in schema order.
-        pub const ALL: [ServerlessVectorAcceleration; 3] = [
-            ServerlessVectorAcceleration::Enabled,
-            ServerlessVectorAcceleration::Disabled,
-            ServerlessVectorAcceleration::Allowed,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ServerlessVectorAcceleration::Enabled => "ENABLED",
-                ServerlessVectorAcceleration::Disabled => "DISABLED",
-                ServerlessVectorAcceleration::Allowed => "ALLOWED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ServerlessVectorAcceleration {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ServerlessVectorAcceleration> for Value {
-        fn from(v: ServerlessVectorAcceleration) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ServerlessVectorAcceleration> for Val<ServerlessVectorAcceleration> {
-        fn from(v: ServerlessVectorAcceleration) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The possible standby replicas for the collection
-    ///
-    /// Rendered as its CloudFormation spelling ([`StandbyReplicas::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum StandbyReplicas {
-        /// `ENABLED`
-        Enabled,
-        /// `DISABLED`
-        Disabled,
-    }
-
-    impl StandbyReplicas {
-        /// Every variant, in schema order.
-        pub const ALL: [StandbyReplicas; 2] = [StandbyReplicas::Enabled, StandbyReplicas::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                StandbyReplicas::Enabled => "ENABLED",
-                StandbyReplicas::Disabled => "DISABLED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for StandbyReplicas {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<StandbyReplicas> for Value {
-        fn from(v: StandbyReplicas) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<StandbyReplicas> for Val<StandbyReplicas> {
-        fn from(v: StandbyReplicas) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The possible standby replicas for the collection
+        StandbyReplicas[2] {
+            Enabled = "ENABLED",
+            Disabled = "DISABLED",
         }
     }
 }
@@ -653,87 +475,19 @@ pub mod collection_group {
 
     property_type!(CapacityLimits);
 
-    /// The generation of Amazon OpenSearch Serverless for the collection group. Valid values are CLASSIC and NEXTGEN.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Generation::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Generation {
-        /// `CLASSIC`
-        Classic,
-        /// `NEXTGEN`
-        Nextgen,
-    }
-
-    impl Generation {
-        /// Every variant, in schema order.
-        pub const ALL: [Generation; 2] = [Generation::Classic, Generation::Nextgen];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Generation::Classic => "CLASSIC",
-                Generation::Nextgen => "NEXTGEN",
-            }
+    cfn_enum! {
+        /// The generation of Amazon OpenSearch Serverless for the collection group. Valid values are CLASSIC and NEXTGEN.
+        Generation[2] {
+            Classic = "CLASSIC",
+            Nextgen = "NEXTGEN",
         }
     }
 
-    impl std::fmt::Display for Generation {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Generation> for Value {
-        fn from(v: Generation) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Generation> for Val<Generation> {
-        fn from(v: Generation) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Indicates whether standby replicas are used for the collection group.
-    ///
-    /// Rendered as its CloudFormation spelling ([`StandbyReplicas::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum StandbyReplicas {
-        /// `ENABLED`
-        Enabled,
-        /// `DISABLED`
-        Disabled,
-    }
-
-    impl StandbyReplicas {
-        /// Every variant, in schema order.
-        pub const ALL: [StandbyReplicas; 2] = [StandbyReplicas::Enabled, StandbyReplicas::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                StandbyReplicas::Enabled => "ENABLED",
-                StandbyReplicas::Disabled => "DISABLED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for StandbyReplicas {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<StandbyReplicas> for Value {
-        fn from(v: StandbyReplicas) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<StandbyReplicas> for Val<StandbyReplicas> {
-        fn from(v: StandbyReplicas) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Indicates whether standby replicas are used for the collection group.
+        StandbyReplicas[2] {
+            Enabled = "ENABLED",
+            Disabled = "DISABLED",
         }
     }
 }
@@ -1052,44 +806,11 @@ impl crate::core::element::CfnResource for CfnLifecyclePolicy {
 
 /// Property types and enums of [`CfnLifecyclePolicy`] (`AWS::OpenSearchServerless::LifecyclePolicy`).
 pub mod lifecycle_policy {
-    use crate::core::value::{Val, Value};
 
-    /// The type of lifecycle policy
-    ///
-    /// Rendered as its CloudFormation spelling ([`LifecyclePolicyType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum LifecyclePolicyType {
-        /// `retention`
-        Retention,
-    }
-
-    impl LifecyclePolicyType {
-        /// Every variant, in schema order.
-        pub const ALL: [LifecyclePolicyType; 1] = [LifecyclePolicyType::Retention];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                LifecyclePolicyType::Retention => "retention",
-            }
-        }
-    }
-
-    impl std::fmt::Display for LifecyclePolicyType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<LifecyclePolicyType> for Value {
-        fn from(v: LifecyclePolicyType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<LifecyclePolicyType> for Val<LifecyclePolicyType> {
-        fn from(v: LifecyclePolicyType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The type of lifecycle policy
+        LifecyclePolicyType[1] {
+            Retention = "retention",
         }
     }
 }
@@ -1330,49 +1051,12 @@ pub mod security_config {
 
     property_type!(SamlConfigOptions);
 
-    /// Config type for security config
-    ///
-    /// Rendered as its CloudFormation spelling ([`SecurityConfigType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SecurityConfigType {
-        /// `saml`
-        Saml,
-        /// `iamidentitycenter`
-        Iamidentitycenter,
-        /// `iamfederation`
-        Iamfederation,
-    }
-
-    impl SecurityConfigType {
-        /// Every variant, in schema order.
-        pub const ALL: [SecurityConfigType; 3] =
-            [SecurityConfigType::Saml, SecurityConfigType::Iamidentitycenter, SecurityConfigType::Iamfederation];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SecurityConfigType::Saml => "saml",
-                SecurityConfigType::Iamidentitycenter => "iamidentitycenter",
-                SecurityConfigType::Iamfederation => "iamfederation",
-            }
-        }
-    }
-
-    impl std::fmt::Display for SecurityConfigType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<SecurityConfigType> for Value {
-        fn from(v: SecurityConfigType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<SecurityConfigType> for Val<SecurityConfigType> {
-        fn from(v: SecurityConfigType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Config type for security config
+        SecurityConfigType[3] {
+            Saml = "saml",
+            Iamidentitycenter = "iamidentitycenter",
+            Iamfederation = "iamfederation",
         }
     }
 }
@@ -1432,47 +1116,12 @@ impl crate::core::element::CfnResource for CfnSecurityPolicy {
 
 /// Property types and enums of [`CfnSecurityPolicy`] (`AWS::OpenSearchServerless::SecurityPolicy`).
 pub mod security_policy {
-    use crate::core::value::{Val, Value};
 
-    /// The possible types for the network policy
-    ///
-    /// Rendered as its CloudFormation spelling ([`SecurityPolicyType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SecurityPolicyType {
-        /// `encryption`
-        Encryption,
-        /// `network`
-        Network,
-    }
-
-    impl SecurityPolicyType {
-        /// Every variant, in schema order.
-        pub const ALL: [SecurityPolicyType; 2] = [SecurityPolicyType::Encryption, SecurityPolicyType::Network];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SecurityPolicyType::Encryption => "encryption",
-                SecurityPolicyType::Network => "network",
-            }
-        }
-    }
-
-    impl std::fmt::Display for SecurityPolicyType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<SecurityPolicyType> for Value {
-        fn from(v: SecurityPolicyType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<SecurityPolicyType> for Val<SecurityPolicyType> {
-        fn from(v: SecurityPolicyType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The possible types for the network policy
+        SecurityPolicyType[2] {
+            Encryption = "encryption",
+            Network = "network",
         }
     }
 }

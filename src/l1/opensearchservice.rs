@@ -235,48 +235,11 @@ pub mod application {
 
     property_type!(IamIdentityCenterOptions);
 
-    /// AppConfig type values.
-    ///
-    /// Rendered as its CloudFormation spelling ([`AppConfigType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AppConfigType {
-        /// `opensearchDashboards.dashboardAdmin.users`
-        OpensearchDashboardsDashboardAdminUsers,
-        /// `opensearchDashboards.dashboardAdmin.groups`
-        OpensearchDashboardsDashboardAdminGroups,
-    }
-
-    impl AppConfigType {
-        /// Every variant, in schema order.
-        pub const ALL: [AppConfigType; 2] = [
-            AppConfigType::OpensearchDashboardsDashboardAdminUsers,
-            AppConfigType::OpensearchDashboardsDashboardAdminGroups,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AppConfigType::OpensearchDashboardsDashboardAdminUsers => "opensearchDashboards.dashboardAdmin.users",
-                AppConfigType::OpensearchDashboardsDashboardAdminGroups => "opensearchDashboards.dashboardAdmin.groups",
-            }
-        }
-    }
-
-    impl std::fmt::Display for AppConfigType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<AppConfigType> for Value {
-        fn from(v: AppConfigType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<AppConfigType> for Val<AppConfigType> {
-        fn from(v: AppConfigType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// AppConfig type values.
+        AppConfigType[2] {
+            OpensearchDashboardsDashboardAdminUsers = "opensearchDashboards.dashboardAdmin.users",
+            OpensearchDashboardsDashboardAdminGroups = "opensearchDashboards.dashboardAdmin.groups",
         }
     }
 }
@@ -1583,261 +1546,54 @@ pub mod domain {
 
     property_type!(ZoneAwarenessConfig);
 
-    /// Rendered as its CloudFormation spelling ([`DeploymentStrategy::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DeploymentStrategy {
-        /// `Default`
-        Default,
-        /// `CapacityOptimized`
-        CapacityOptimized,
-    }
-
-    impl DeploymentStrategy {
-        /// Every variant, in schema order.
-        pub const ALL: [DeploymentStrategy; 2] = [DeploymentStrategy::Default, DeploymentStrategy::CapacityOptimized];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DeploymentStrategy::Default => "Default",
-                DeploymentStrategy::CapacityOptimized => "CapacityOptimized",
-            }
+    cfn_enum! {
+        DeploymentStrategy[2] {
+            Default = "Default",
+            CapacityOptimized = "CapacityOptimized",
         }
     }
 
-    impl std::fmt::Display for DeploymentStrategy {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// The engine mode of the domain. Determines whether the domain runs the standard (GENERAL) engine or the optimized
+        /// multi-engine (OPTIMIZED) engine. This value cannot be changed after the domain is created.
+        EngineMode[2] {
+            General = "GENERAL",
+            Optimized = "OPTIMIZED",
         }
     }
 
-    impl From<DeploymentStrategy> for Value {
-        fn from(v: DeploymentStrategy) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        NodeType[1] {
+            Coordinator = "coordinator",
         }
     }
 
-    impl From<DeploymentStrategy> for Val<DeploymentStrategy> {
-        fn from(v: DeploymentStrategy) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Roles Key Idc type values.
+        RolesKeyIdcType[2] {
+            GroupName = "GroupName",
+            GroupId = "GroupId",
         }
     }
 
-    /// The engine mode of the domain. Determines whether the domain runs the standard (GENERAL) engine or the optimized
-    /// multi-engine (OPTIMIZED) engine. This value cannot be changed after the domain is created.
-    ///
-    /// Rendered as its CloudFormation spelling ([`EngineMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum EngineMode {
-        /// `GENERAL`
-        General,
-        /// `OPTIMIZED`
-        Optimized,
-    }
-
-    impl EngineMode {
-        /// Every variant, in schema order.
-        pub const ALL: [EngineMode; 2] = [EngineMode::General, EngineMode::Optimized];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                EngineMode::General => "GENERAL",
-                EngineMode::Optimized => "OPTIMIZED",
-            }
+    cfn_enum! {
+        /// Subject Key Idc type values.
+        SubjectKeyIdcType[3] {
+            UserName = "UserName",
+            UserId = "UserId",
+            Email = "Email",
         }
     }
 
-    impl std::fmt::Display for EngineMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<EngineMode> for Value {
-        fn from(v: EngineMode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<EngineMode> for Val<EngineMode> {
-        fn from(v: EngineMode) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`NodeType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum NodeType {
-        /// `coordinator`
-        Coordinator,
-    }
-
-    impl NodeType {
-        /// Every variant, in schema order.
-        pub const ALL: [NodeType; 1] = [NodeType::Coordinator];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                NodeType::Coordinator => "coordinator",
-            }
-        }
-    }
-
-    impl std::fmt::Display for NodeType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<NodeType> for Value {
-        fn from(v: NodeType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<NodeType> for Val<NodeType> {
-        fn from(v: NodeType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Roles Key Idc type values.
-    ///
-    /// Rendered as its CloudFormation spelling ([`RolesKeyIdcType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum RolesKeyIdcType {
-        /// `GroupName`
-        GroupName,
-        /// `GroupId`
-        GroupId,
-    }
-
-    impl RolesKeyIdcType {
-        /// Every variant, in schema order.
-        pub const ALL: [RolesKeyIdcType; 2] = [RolesKeyIdcType::GroupName, RolesKeyIdcType::GroupId];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                RolesKeyIdcType::GroupName => "GroupName",
-                RolesKeyIdcType::GroupId => "GroupId",
-            }
-        }
-    }
-
-    impl std::fmt::Display for RolesKeyIdcType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<RolesKeyIdcType> for Value {
-        fn from(v: RolesKeyIdcType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<RolesKeyIdcType> for Val<RolesKeyIdcType> {
-        fn from(v: RolesKeyIdcType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Subject Key Idc type values.
-    ///
-    /// Rendered as its CloudFormation spelling ([`SubjectKeyIdcType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SubjectKeyIdcType {
-        /// `UserName`
-        UserName,
-        /// `UserId`
-        UserId,
-        /// `Email`
-        Email,
-    }
-
-    impl SubjectKeyIdcType {
-        /// Every variant, in schema order.
-        pub const ALL: [SubjectKeyIdcType; 3] =
-            [SubjectKeyIdcType::UserName, SubjectKeyIdcType::UserId, SubjectKeyIdcType::Email];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SubjectKeyIdcType::UserName => "UserName",
-                SubjectKeyIdcType::UserId => "UserId",
-                SubjectKeyIdcType::Email => "Email",
-            }
-        }
-    }
-
-    impl std::fmt::Display for SubjectKeyIdcType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<SubjectKeyIdcType> for Value {
-        fn from(v: SubjectKeyIdcType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<SubjectKeyIdcType> for Val<SubjectKeyIdcType> {
-        fn from(v: SubjectKeyIdcType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The primary use case of the domain. Determines the default configuration tuned for the workload. For GENERAL
-    /// engine-mode domains, this value can be changed after creation. For OPTIMIZED engine-mode domains, this value cannot
-    /// be changed after creation.
-    ///
-    /// Rendered as its CloudFormation spelling ([`UseCase::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum UseCase {
-        /// `SEARCH`
-        Search,
-        /// `VECTOR`
-        Vector,
-        /// `OBSERVABILITY`
-        Observability,
-        /// `MIXED`
-        Mixed,
-    }
-
-    impl UseCase {
-        /// Every variant, in schema order.
-        pub const ALL: [UseCase; 4] = [UseCase::Search, UseCase::Vector, UseCase::Observability, UseCase::Mixed];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                UseCase::Search => "SEARCH",
-                UseCase::Vector => "VECTOR",
-                UseCase::Observability => "OBSERVABILITY",
-                UseCase::Mixed => "MIXED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for UseCase {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<UseCase> for Value {
-        fn from(v: UseCase) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<UseCase> for Val<UseCase> {
-        fn from(v: UseCase) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The primary use case of the domain. Determines the default configuration tuned for the workload. For GENERAL
+        /// engine-mode domains, this value can be changed after creation. For OPTIMIZED engine-mode domains, this value
+        /// cannot be changed after creation.
+        UseCase[4] {
+            Search = "SEARCH",
+            Vector = "VECTOR",
+            Observability = "OBSERVABILITY",
+            Mixed = "MIXED",
         }
     }
 }

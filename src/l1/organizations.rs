@@ -210,48 +210,13 @@ impl Handle<CfnOrganization> {
 
 /// Property types and enums of [`CfnOrganization`] (`AWS::Organizations::Organization`).
 pub mod organization {
-    use crate::core::value::{Val, Value};
 
-    /// Specifies the feature set supported by the new organization. Each feature set supports different levels of
-    /// functionality.
-    ///
-    /// Rendered as its CloudFormation spelling ([`FeatureSet::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum FeatureSet {
-        /// `ALL`
-        All,
-        /// `CONSOLIDATED_BILLING`
-        ConsolidatedBilling,
-    }
-
-    impl FeatureSet {
-        /// Every variant, in schema order.
-        pub const ALL: [FeatureSet; 2] = [FeatureSet::All, FeatureSet::ConsolidatedBilling];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                FeatureSet::All => "ALL",
-                FeatureSet::ConsolidatedBilling => "CONSOLIDATED_BILLING",
-            }
-        }
-    }
-
-    impl std::fmt::Display for FeatureSet {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<FeatureSet> for Value {
-        fn from(v: FeatureSet) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<FeatureSet> for Val<FeatureSet> {
-        fn from(v: FeatureSet) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Specifies the feature set supported by the new organization. Each feature set supports different levels of
+        /// functionality.
+        FeatureSet[2] {
+            All = "ALL",
+            ConsolidatedBilling = "CONSOLIDATED_BILLING",
         }
     }
 }
@@ -436,101 +401,27 @@ impl Handle<CfnPolicy> {
 
 /// Property types and enums of [`CfnPolicy`] (`AWS::Organizations::Policy`).
 pub mod policy {
-    use crate::core::value::{Val, Value};
 
-    /// The type of policy to create. You can specify one of the following values: AISERVICES_OPT_OUT_POLICY, BACKUP_POLICY,
-    /// BEDROCK_POLICY, CHATBOT_POLICY, DECLARATIVE_POLICY_EC2, GUARDDUTY_POLICY, INSPECTOR_POLICY,
-    /// NETWORK_SECURITY_DIRECTOR_POLICY, RESOURCE_CONTROL_POLICY, S3_POLICY, SECURITYHUB_POLICY, SERVICE_CONTROL_POLICY,
-    /// TAG_POLICY, UPGRADE_ROLLOUT_POLICY
-    ///
-    /// Rendered as its CloudFormation spelling ([`Type::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Type {
-        /// `AISERVICES_OPT_OUT_POLICY`
-        AiservicesOptOutPolicy,
-        /// `BACKUP_POLICY`
-        BackupPolicy,
-        /// `BEDROCK_POLICY`
-        BedrockPolicy,
-        /// `CHATBOT_POLICY`
-        ChatbotPolicy,
-        /// `DECLARATIVE_POLICY_EC2`
-        DeclarativePolicyEc2,
-        /// `GUARDDUTY_POLICY`
-        GuarddutyPolicy,
-        /// `INSPECTOR_POLICY`
-        InspectorPolicy,
-        /// `NETWORK_SECURITY_DIRECTOR_POLICY`
-        NetworkSecurityDirectorPolicy,
-        /// `RESOURCE_CONTROL_POLICY`
-        ResourceControlPolicy,
-        /// `S3_POLICY`
-        S3Policy,
-        /// `SECURITYHUB_POLICY`
-        SecurityhubPolicy,
-        /// `SERVICE_CONTROL_POLICY`
-        ServiceControlPolicy,
-        /// `TAG_POLICY`
-        TagPolicy,
-        /// `UPGRADE_ROLLOUT_POLICY`
-        UpgradeRolloutPolicy,
-    }
-
-    impl Type {
-        /// Every variant, in schema order.
-        pub const ALL: [Type; 14] = [
-            Type::AiservicesOptOutPolicy,
-            Type::BackupPolicy,
-            Type::BedrockPolicy,
-            Type::ChatbotPolicy,
-            Type::DeclarativePolicyEc2,
-            Type::GuarddutyPolicy,
-            Type::InspectorPolicy,
-            Type::NetworkSecurityDirectorPolicy,
-            Type::ResourceControlPolicy,
-            Type::S3Policy,
-            Type::SecurityhubPolicy,
-            Type::ServiceControlPolicy,
-            Type::TagPolicy,
-            Type::UpgradeRolloutPolicy,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Type::AiservicesOptOutPolicy => "AISERVICES_OPT_OUT_POLICY",
-                Type::BackupPolicy => "BACKUP_POLICY",
-                Type::BedrockPolicy => "BEDROCK_POLICY",
-                Type::ChatbotPolicy => "CHATBOT_POLICY",
-                Type::DeclarativePolicyEc2 => "DECLARATIVE_POLICY_EC2",
-                Type::GuarddutyPolicy => "GUARDDUTY_POLICY",
-                Type::InspectorPolicy => "INSPECTOR_POLICY",
-                Type::NetworkSecurityDirectorPolicy => "NETWORK_SECURITY_DIRECTOR_POLICY",
-                Type::ResourceControlPolicy => "RESOURCE_CONTROL_POLICY",
-                Type::S3Policy => "S3_POLICY",
-                Type::SecurityhubPolicy => "SECURITYHUB_POLICY",
-                Type::ServiceControlPolicy => "SERVICE_CONTROL_POLICY",
-                Type::TagPolicy => "TAG_POLICY",
-                Type::UpgradeRolloutPolicy => "UPGRADE_ROLLOUT_POLICY",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Type {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Type> for Value {
-        fn from(v: Type) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Type> for Val<Type> {
-        fn from(v: Type) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The type of policy to create. You can specify one of the following values: AISERVICES_OPT_OUT_POLICY,
+        /// BACKUP_POLICY, BEDROCK_POLICY, CHATBOT_POLICY, DECLARATIVE_POLICY_EC2, GUARDDUTY_POLICY, INSPECTOR_POLICY,
+        /// NETWORK_SECURITY_DIRECTOR_POLICY, RESOURCE_CONTROL_POLICY, S3_POLICY, SECURITYHUB_POLICY,
+        /// SERVICE_CONTROL_POLICY, TAG_POLICY, UPGRADE_ROLLOUT_POLICY
+        Type[14] {
+            AiservicesOptOutPolicy = "AISERVICES_OPT_OUT_POLICY",
+            BackupPolicy = "BACKUP_POLICY",
+            BedrockPolicy = "BEDROCK_POLICY",
+            ChatbotPolicy = "CHATBOT_POLICY",
+            DeclarativePolicyEc2 = "DECLARATIVE_POLICY_EC2",
+            GuarddutyPolicy = "GUARDDUTY_POLICY",
+            InspectorPolicy = "INSPECTOR_POLICY",
+            NetworkSecurityDirectorPolicy = "NETWORK_SECURITY_DIRECTOR_POLICY",
+            ResourceControlPolicy = "RESOURCE_CONTROL_POLICY",
+            S3Policy = "S3_POLICY",
+            SecurityhubPolicy = "SECURITYHUB_POLICY",
+            ServiceControlPolicy = "SERVICE_CONTROL_POLICY",
+            TagPolicy = "TAG_POLICY",
+            UpgradeRolloutPolicy = "UPGRADE_ROLLOUT_POLICY",
         }
     }
 }

@@ -389,46 +389,12 @@ pub mod pipeline {
 
     property_type!(VpcOptions);
 
-    /// Defines whether you or Amazon OpenSearch Ingestion service create and manage the VPC endpoint configured for the
-    /// pipeline.
-    ///
-    /// Rendered as its CloudFormation spelling ([`VpcEndpointManagement::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum VpcEndpointManagement {
-        /// `CUSTOMER`
-        Customer,
-        /// `SERVICE`
-        Service,
-    }
-
-    impl VpcEndpointManagement {
-        /// Every variant, in schema order.
-        pub const ALL: [VpcEndpointManagement; 2] = [VpcEndpointManagement::Customer, VpcEndpointManagement::Service];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                VpcEndpointManagement::Customer => "CUSTOMER",
-                VpcEndpointManagement::Service => "SERVICE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for VpcEndpointManagement {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<VpcEndpointManagement> for Value {
-        fn from(v: VpcEndpointManagement) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<VpcEndpointManagement> for Val<VpcEndpointManagement> {
-        fn from(v: VpcEndpointManagement) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Defines whether you or Amazon OpenSearch Ingestion service create and manage the VPC endpoint configured for the
+        /// pipeline.
+        VpcEndpointManagement[2] {
+            Customer = "CUSTOMER",
+            Service = "SERVICE",
         }
     }
 }

@@ -120,45 +120,11 @@ impl Handle<CfnOutpost> {
 
 /// Property types and enums of [`CfnOutpost`] (`AWS::Outposts::Outpost`).
 pub mod outpost {
-    use crate::core::value::{Val, Value};
 
-    /// Rendered as its CloudFormation spelling ([`SupportedHardwareType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SupportedHardwareType {
-        /// `RACK`
-        Rack,
-        /// `SERVER`
-        Server,
-    }
-
-    impl SupportedHardwareType {
-        /// Every variant, in schema order.
-        pub const ALL: [SupportedHardwareType; 2] = [SupportedHardwareType::Rack, SupportedHardwareType::Server];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SupportedHardwareType::Rack => "RACK",
-                SupportedHardwareType::Server => "SERVER",
-            }
-        }
-    }
-
-    impl std::fmt::Display for SupportedHardwareType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<SupportedHardwareType> for Value {
-        fn from(v: SupportedHardwareType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<SupportedHardwareType> for Val<SupportedHardwareType> {
-        fn from(v: SupportedHardwareType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        SupportedHardwareType[2] {
+            Rack = "RACK",
+            Server = "SERVER",
         }
     }
 }
@@ -413,489 +379,95 @@ pub mod site {
 
     property_type!(RackPhysicalProperties);
 
-    /// Rendered as its CloudFormation spelling ([`FiberOpticCableType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum FiberOpticCableType {
-        /// `SINGLE_MODE`
-        SingleMode,
-        /// `MULTI_MODE`
-        MultiMode,
-    }
-
-    impl FiberOpticCableType {
-        /// Every variant, in schema order.
-        pub const ALL: [FiberOpticCableType; 2] = [FiberOpticCableType::SingleMode, FiberOpticCableType::MultiMode];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                FiberOpticCableType::SingleMode => "SINGLE_MODE",
-                FiberOpticCableType::MultiMode => "MULTI_MODE",
-            }
+    cfn_enum! {
+        FiberOpticCableType[2] {
+            SingleMode = "SINGLE_MODE",
+            MultiMode = "MULTI_MODE",
         }
     }
 
-    impl std::fmt::Display for FiberOpticCableType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        MaximumSupportedWeightLbs[5] {
+            NoLimit = "NO_LIMIT",
+            Max1400Lbs = "MAX_1400_LBS",
+            Max1600Lbs = "MAX_1600_LBS",
+            Max1800Lbs = "MAX_1800_LBS",
+            Max2000Lbs = "MAX_2000_LBS",
         }
     }
 
-    impl From<FiberOpticCableType> for Value {
-        fn from(v: FiberOpticCableType) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        OpticalStandard[13] {
+            Optic10gbaseSr = "OPTIC_10GBASE_SR",
+            Optic10gbaseIr = "OPTIC_10GBASE_IR",
+            Optic10gbaseLr = "OPTIC_10GBASE_LR",
+            Optic40gbaseSr = "OPTIC_40GBASE_SR",
+            Optic40gbaseEsr = "OPTIC_40GBASE_ESR",
+            Optic40gbaseIr4Lr4l = "OPTIC_40GBASE_IR4_LR4L",
+            Optic40gbaseLr4 = "OPTIC_40GBASE_LR4",
+            Optic100gbaseSr4 = "OPTIC_100GBASE_SR4",
+            Optic100gbaseCwdm4 = "OPTIC_100GBASE_CWDM4",
+            Optic100gbaseLr4 = "OPTIC_100GBASE_LR4",
+            Optic100gPsm4Msa = "OPTIC_100G_PSM4_MSA",
+            Optic1000baseLx = "OPTIC_1000BASE_LX",
+            Optic1000baseSx = "OPTIC_1000BASE_SX",
         }
     }
 
-    impl From<FiberOpticCableType> for Val<FiberOpticCableType> {
-        fn from(v: FiberOpticCableType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        PowerConnector[5] {
+            L630p = "L6_30P",
+            Iec309 = "IEC309",
+            Ah530p7w = "AH530P7W",
+            Ah532p6w = "AH532P6W",
+            Cs8365c = "CS8365C",
         }
     }
 
-    /// Rendered as its CloudFormation spelling ([`MaximumSupportedWeightLbs::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum MaximumSupportedWeightLbs {
-        /// `NO_LIMIT`
-        NoLimit,
-        /// `MAX_1400_LBS`
-        Max1400Lbs,
-        /// `MAX_1600_LBS`
-        Max1600Lbs,
-        /// `MAX_1800_LBS`
-        Max1800Lbs,
-        /// `MAX_2000_LBS`
-        Max2000Lbs,
-    }
-
-    impl MaximumSupportedWeightLbs {
-        /// Every variant, in schema order.
-        pub const ALL: [MaximumSupportedWeightLbs; 5] = [
-            MaximumSupportedWeightLbs::NoLimit,
-            MaximumSupportedWeightLbs::Max1400Lbs,
-            MaximumSupportedWeightLbs::Max1600Lbs,
-            MaximumSupportedWeightLbs::Max1800Lbs,
-            MaximumSupportedWeightLbs::Max2000Lbs,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                MaximumSupportedWeightLbs::NoLimit => "NO_LIMIT",
-                MaximumSupportedWeightLbs::Max1400Lbs => "MAX_1400_LBS",
-                MaximumSupportedWeightLbs::Max1600Lbs => "MAX_1600_LBS",
-                MaximumSupportedWeightLbs::Max1800Lbs => "MAX_1800_LBS",
-                MaximumSupportedWeightLbs::Max2000Lbs => "MAX_2000_LBS",
-            }
+    cfn_enum! {
+        PowerDrawKva[4] {
+            Power5Kva = "POWER_5_KVA",
+            Power10Kva = "POWER_10_KVA",
+            Power15Kva = "POWER_15_KVA",
+            Power30Kva = "POWER_30_KVA",
         }
     }
 
-    impl std::fmt::Display for MaximumSupportedWeightLbs {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        PowerFeedDrop[2] {
+            AboveRack = "ABOVE_RACK",
+            BelowRack = "BELOW_RACK",
         }
     }
 
-    impl From<MaximumSupportedWeightLbs> for Value {
-        fn from(v: MaximumSupportedWeightLbs) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        PowerPhase[2] {
+            SinglePhase = "SINGLE_PHASE",
+            ThreePhase = "THREE_PHASE",
         }
     }
 
-    impl From<MaximumSupportedWeightLbs> for Val<MaximumSupportedWeightLbs> {
-        fn from(v: MaximumSupportedWeightLbs) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        UplinkCount[10] {
+            UplinkCount1 = "UPLINK_COUNT_1",
+            UplinkCount2 = "UPLINK_COUNT_2",
+            UplinkCount3 = "UPLINK_COUNT_3",
+            UplinkCount4 = "UPLINK_COUNT_4",
+            UplinkCount5 = "UPLINK_COUNT_5",
+            UplinkCount6 = "UPLINK_COUNT_6",
+            UplinkCount7 = "UPLINK_COUNT_7",
+            UplinkCount8 = "UPLINK_COUNT_8",
+            UplinkCount12 = "UPLINK_COUNT_12",
+            UplinkCount16 = "UPLINK_COUNT_16",
         }
     }
 
-    /// Rendered as its CloudFormation spelling ([`OpticalStandard::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum OpticalStandard {
-        /// `OPTIC_10GBASE_SR`
-        Optic10gbaseSr,
-        /// `OPTIC_10GBASE_IR`
-        Optic10gbaseIr,
-        /// `OPTIC_10GBASE_LR`
-        Optic10gbaseLr,
-        /// `OPTIC_40GBASE_SR`
-        Optic40gbaseSr,
-        /// `OPTIC_40GBASE_ESR`
-        Optic40gbaseEsr,
-        /// `OPTIC_40GBASE_IR4_LR4L`
-        Optic40gbaseIr4Lr4l,
-        /// `OPTIC_40GBASE_LR4`
-        Optic40gbaseLr4,
-        /// `OPTIC_100GBASE_SR4`
-        Optic100gbaseSr4,
-        /// `OPTIC_100GBASE_CWDM4`
-        Optic100gbaseCwdm4,
-        /// `OPTIC_100GBASE_LR4`
-        Optic100gbaseLr4,
-        /// `OPTIC_100G_PSM4_MSA`
-        Optic100gPsm4Msa,
-        /// `OPTIC_1000BASE_LX`
-        Optic1000baseLx,
-        /// `OPTIC_1000BASE_SX`
-        Optic1000baseSx,
-    }
-
-    impl OpticalStandard {
-        /// Every variant, in schema order.
-        pub const ALL: [OpticalStandard; 13] = [
-            OpticalStandard::Optic10gbaseSr,
-            OpticalStandard::Optic10gbaseIr,
-            OpticalStandard::Optic10gbaseLr,
-            OpticalStandard::Optic40gbaseSr,
-            OpticalStandard::Optic40gbaseEsr,
-            OpticalStandard::Optic40gbaseIr4Lr4l,
-            OpticalStandard::Optic40gbaseLr4,
-            OpticalStandard::Optic100gbaseSr4,
-            OpticalStandard::Optic100gbaseCwdm4,
-            OpticalStandard::Optic100gbaseLr4,
-            OpticalStandard::Optic100gPsm4Msa,
-            OpticalStandard::Optic1000baseLx,
-            OpticalStandard::Optic1000baseSx,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                OpticalStandard::Optic10gbaseSr => "OPTIC_10GBASE_SR",
-                OpticalStandard::Optic10gbaseIr => "OPTIC_10GBASE_IR",
-                OpticalStandard::Optic10gbaseLr => "OPTIC_10GBASE_LR",
-                OpticalStandard::Optic40gbaseSr => "OPTIC_40GBASE_SR",
-                OpticalStandard::Optic40gbaseEsr => "OPTIC_40GBASE_ESR",
-                OpticalStandard::Optic40gbaseIr4Lr4l => "OPTIC_40GBASE_IR4_LR4L",
-                OpticalStandard::Optic40gbaseLr4 => "OPTIC_40GBASE_LR4",
-                OpticalStandard::Optic100gbaseSr4 => "OPTIC_100GBASE_SR4",
-                OpticalStandard::Optic100gbaseCwdm4 => "OPTIC_100GBASE_CWDM4",
-                OpticalStandard::Optic100gbaseLr4 => "OPTIC_100GBASE_LR4",
-                OpticalStandard::Optic100gPsm4Msa => "OPTIC_100G_PSM4_MSA",
-                OpticalStandard::Optic1000baseLx => "OPTIC_1000BASE_LX",
-                OpticalStandard::Optic1000baseSx => "OPTIC_1000BASE_SX",
-            }
-        }
-    }
-
-    impl std::fmt::Display for OpticalStandard {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<OpticalStandard> for Value {
-        fn from(v: OpticalStandard) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<OpticalStandard> for Val<OpticalStandard> {
-        fn from(v: OpticalStandard) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`PowerConnector::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PowerConnector {
-        /// `L6_30P`
-        L630p,
-        /// `IEC309`
-        Iec309,
-        /// `AH530P7W`
-        Ah530p7w,
-        /// `AH532P6W`
-        Ah532p6w,
-        /// `CS8365C`
-        Cs8365c,
-    }
-
-    impl PowerConnector {
-        /// Every variant, in schema order.
-        pub const ALL: [PowerConnector; 5] = [
-            PowerConnector::L630p,
-            PowerConnector::Iec309,
-            PowerConnector::Ah530p7w,
-            PowerConnector::Ah532p6w,
-            PowerConnector::Cs8365c,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PowerConnector::L630p => "L6_30P",
-                PowerConnector::Iec309 => "IEC309",
-                PowerConnector::Ah530p7w => "AH530P7W",
-                PowerConnector::Ah532p6w => "AH532P6W",
-                PowerConnector::Cs8365c => "CS8365C",
-            }
-        }
-    }
-
-    impl std::fmt::Display for PowerConnector {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PowerConnector> for Value {
-        fn from(v: PowerConnector) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PowerConnector> for Val<PowerConnector> {
-        fn from(v: PowerConnector) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`PowerDrawKva::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PowerDrawKva {
-        /// `POWER_5_KVA`
-        Power5Kva,
-        /// `POWER_10_KVA`
-        Power10Kva,
-        /// `POWER_15_KVA`
-        Power15Kva,
-        /// `POWER_30_KVA`
-        Power30Kva,
-    }
-
-    impl PowerDrawKva {
-        /// Every variant, in schema order.
-        pub const ALL: [PowerDrawKva; 4] =
-            [PowerDrawKva::Power5Kva, PowerDrawKva::Power10Kva, PowerDrawKva::Power15Kva, PowerDrawKva::Power30Kva];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PowerDrawKva::Power5Kva => "POWER_5_KVA",
-                PowerDrawKva::Power10Kva => "POWER_10_KVA",
-                PowerDrawKva::Power15Kva => "POWER_15_KVA",
-                PowerDrawKva::Power30Kva => "POWER_30_KVA",
-            }
-        }
-    }
-
-    impl std::fmt::Display for PowerDrawKva {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PowerDrawKva> for Value {
-        fn from(v: PowerDrawKva) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PowerDrawKva> for Val<PowerDrawKva> {
-        fn from(v: PowerDrawKva) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`PowerFeedDrop::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PowerFeedDrop {
-        /// `ABOVE_RACK`
-        AboveRack,
-        /// `BELOW_RACK`
-        BelowRack,
-    }
-
-    impl PowerFeedDrop {
-        /// Every variant, in schema order.
-        pub const ALL: [PowerFeedDrop; 2] = [PowerFeedDrop::AboveRack, PowerFeedDrop::BelowRack];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PowerFeedDrop::AboveRack => "ABOVE_RACK",
-                PowerFeedDrop::BelowRack => "BELOW_RACK",
-            }
-        }
-    }
-
-    impl std::fmt::Display for PowerFeedDrop {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PowerFeedDrop> for Value {
-        fn from(v: PowerFeedDrop) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PowerFeedDrop> for Val<PowerFeedDrop> {
-        fn from(v: PowerFeedDrop) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`PowerPhase::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PowerPhase {
-        /// `SINGLE_PHASE`
-        SinglePhase,
-        /// `THREE_PHASE`
-        ThreePhase,
-    }
-
-    impl PowerPhase {
-        /// Every variant, in schema order.
-        pub const ALL: [PowerPhase; 2] = [PowerPhase::SinglePhase, PowerPhase::ThreePhase];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PowerPhase::SinglePhase => "SINGLE_PHASE",
-                PowerPhase::ThreePhase => "THREE_PHASE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for PowerPhase {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PowerPhase> for Value {
-        fn from(v: PowerPhase) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PowerPhase> for Val<PowerPhase> {
-        fn from(v: PowerPhase) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`UplinkCount::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum UplinkCount {
-        /// `UPLINK_COUNT_1`
-        UplinkCount1,
-        /// `UPLINK_COUNT_2`
-        UplinkCount2,
-        /// `UPLINK_COUNT_3`
-        UplinkCount3,
-        /// `UPLINK_COUNT_4`
-        UplinkCount4,
-        /// `UPLINK_COUNT_5`
-        UplinkCount5,
-        /// `UPLINK_COUNT_6`
-        UplinkCount6,
-        /// `UPLINK_COUNT_7`
-        UplinkCount7,
-        /// `UPLINK_COUNT_8`
-        UplinkCount8,
-        /// `UPLINK_COUNT_12`
-        UplinkCount12,
-        /// `UPLINK_COUNT_16`
-        UplinkCount16,
-    }
-
-    impl UplinkCount {
-        /// Every variant, in schema order.
-        pub const ALL: [UplinkCount; 10] = [
-            UplinkCount::UplinkCount1,
-            UplinkCount::UplinkCount2,
-            UplinkCount::UplinkCount3,
-            UplinkCount::UplinkCount4,
-            UplinkCount::UplinkCount5,
-            UplinkCount::UplinkCount6,
-            UplinkCount::UplinkCount7,
-            UplinkCount::UplinkCount8,
-            UplinkCount::UplinkCount12,
-            UplinkCount::UplinkCount16,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                UplinkCount::UplinkCount1 => "UPLINK_COUNT_1",
-                UplinkCount::UplinkCount2 => "UPLINK_COUNT_2",
-                UplinkCount::UplinkCount3 => "UPLINK_COUNT_3",
-                UplinkCount::UplinkCount4 => "UPLINK_COUNT_4",
-                UplinkCount::UplinkCount5 => "UPLINK_COUNT_5",
-                UplinkCount::UplinkCount6 => "UPLINK_COUNT_6",
-                UplinkCount::UplinkCount7 => "UPLINK_COUNT_7",
-                UplinkCount::UplinkCount8 => "UPLINK_COUNT_8",
-                UplinkCount::UplinkCount12 => "UPLINK_COUNT_12",
-                UplinkCount::UplinkCount16 => "UPLINK_COUNT_16",
-            }
-        }
-    }
-
-    impl std::fmt::Display for UplinkCount {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<UplinkCount> for Value {
-        fn from(v: UplinkCount) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<UplinkCount> for Val<UplinkCount> {
-        fn from(v: UplinkCount) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`UplinkGbps::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum UplinkGbps {
-        /// `UPLINK_1G`
-        Uplink1g,
-        /// `UPLINK_10G`
-        Uplink10g,
-        /// `UPLINK_40G`
-        Uplink40g,
-        /// `UPLINK_100G`
-        Uplink100g,
-    }
-
-    impl UplinkGbps {
-        /// Every variant, in schema order.
-        pub const ALL: [UplinkGbps; 4] =
-            [UplinkGbps::Uplink1g, UplinkGbps::Uplink10g, UplinkGbps::Uplink40g, UplinkGbps::Uplink100g];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                UplinkGbps::Uplink1g => "UPLINK_1G",
-                UplinkGbps::Uplink10g => "UPLINK_10G",
-                UplinkGbps::Uplink40g => "UPLINK_40G",
-                UplinkGbps::Uplink100g => "UPLINK_100G",
-            }
-        }
-    }
-
-    impl std::fmt::Display for UplinkGbps {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<UplinkGbps> for Value {
-        fn from(v: UplinkGbps) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<UplinkGbps> for Val<UplinkGbps> {
-        fn from(v: UplinkGbps) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        UplinkGbps[4] {
+            Uplink1g = "UPLINK_1G",
+            Uplink10g = "UPLINK_10G",
+            Uplink40g = "UPLINK_40G",
+            Uplink100g = "UPLINK_100G",
         }
     }
 }

@@ -275,438 +275,94 @@ pub mod key {
 
     property_type!(KeyModesOfUse);
 
-    /// Rendered as its CloudFormation spelling ([`DeriveKeyUsage::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DeriveKeyUsage {
-        /// `TR31_B0_BASE_DERIVATION_KEY`
-        Tr31B0BaseDerivationKey,
-        /// `TR31_C0_CARD_VERIFICATION_KEY`
-        Tr31C0CardVerificationKey,
-        /// `TR31_D0_SYMMETRIC_DATA_ENCRYPTION_KEY`
-        Tr31D0SymmetricDataEncryptionKey,
-        /// `TR31_E0_EMV_MKEY_APP_CRYPTOGRAMS`
-        Tr31E0EmvMkeyAppCryptograms,
-        /// `TR31_E1_EMV_MKEY_CONFIDENTIALITY`
-        Tr31E1EmvMkeyConfidentiality,
-        /// `TR31_E2_EMV_MKEY_INTEGRITY`
-        Tr31E2EmvMkeyIntegrity,
-        /// `TR31_E4_EMV_MKEY_DYNAMIC_NUMBERS`
-        Tr31E4EmvMkeyDynamicNumbers,
-        /// `TR31_E5_EMV_MKEY_CARD_PERSONALIZATION`
-        Tr31E5EmvMkeyCardPersonalization,
-        /// `TR31_E6_EMV_MKEY_OTHER`
-        Tr31E6EmvMkeyOther,
-        /// `TR31_K0_KEY_ENCRYPTION_KEY`
-        Tr31K0KeyEncryptionKey,
-        /// `TR31_K1_KEY_BLOCK_PROTECTION_KEY`
-        Tr31K1KeyBlockProtectionKey,
-        /// `TR31_M3_ISO_9797_3_MAC_KEY`
-        Tr31M3Iso97973MacKey,
-        /// `TR31_M1_ISO_9797_1_MAC_KEY`
-        Tr31M1Iso97971MacKey,
-        /// `TR31_M6_ISO_9797_5_CMAC_KEY`
-        Tr31M6Iso97975CmacKey,
-        /// `TR31_M7_HMAC_KEY`
-        Tr31M7HmacKey,
-        /// `TR31_P0_PIN_ENCRYPTION_KEY`
-        Tr31P0PinEncryptionKey,
-        /// `TR31_P1_PIN_GENERATION_KEY`
-        Tr31P1PinGenerationKey,
-        /// `TR31_V1_IBM3624_PIN_VERIFICATION_KEY`
-        Tr31V1Ibm3624PinVerificationKey,
-        /// `TR31_V2_VISA_PIN_VERIFICATION_KEY`
-        Tr31V2VisaPinVerificationKey,
-    }
-
-    impl DeriveKeyUsage {
-        /// Every variant, in schema order.
-        pub const ALL: [DeriveKeyUsage; 19] = [
-            DeriveKeyUsage::Tr31B0BaseDerivationKey,
-            DeriveKeyUsage::Tr31C0CardVerificationKey,
-            DeriveKeyUsage::Tr31D0SymmetricDataEncryptionKey,
-            DeriveKeyUsage::Tr31E0EmvMkeyAppCryptograms,
-            DeriveKeyUsage::Tr31E1EmvMkeyConfidentiality,
-            DeriveKeyUsage::Tr31E2EmvMkeyIntegrity,
-            DeriveKeyUsage::Tr31E4EmvMkeyDynamicNumbers,
-            DeriveKeyUsage::Tr31E5EmvMkeyCardPersonalization,
-            DeriveKeyUsage::Tr31E6EmvMkeyOther,
-            DeriveKeyUsage::Tr31K0KeyEncryptionKey,
-            DeriveKeyUsage::Tr31K1KeyBlockProtectionKey,
-            DeriveKeyUsage::Tr31M3Iso97973MacKey,
-            DeriveKeyUsage::Tr31M1Iso97971MacKey,
-            DeriveKeyUsage::Tr31M6Iso97975CmacKey,
-            DeriveKeyUsage::Tr31M7HmacKey,
-            DeriveKeyUsage::Tr31P0PinEncryptionKey,
-            DeriveKeyUsage::Tr31P1PinGenerationKey,
-            DeriveKeyUsage::Tr31V1Ibm3624PinVerificationKey,
-            DeriveKeyUsage::Tr31V2VisaPinVerificationKey,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DeriveKeyUsage::Tr31B0BaseDerivationKey => "TR31_B0_BASE_DERIVATION_KEY",
-                DeriveKeyUsage::Tr31C0CardVerificationKey => "TR31_C0_CARD_VERIFICATION_KEY",
-                DeriveKeyUsage::Tr31D0SymmetricDataEncryptionKey => "TR31_D0_SYMMETRIC_DATA_ENCRYPTION_KEY",
-                DeriveKeyUsage::Tr31E0EmvMkeyAppCryptograms => "TR31_E0_EMV_MKEY_APP_CRYPTOGRAMS",
-                DeriveKeyUsage::Tr31E1EmvMkeyConfidentiality => "TR31_E1_EMV_MKEY_CONFIDENTIALITY",
-                DeriveKeyUsage::Tr31E2EmvMkeyIntegrity => "TR31_E2_EMV_MKEY_INTEGRITY",
-                DeriveKeyUsage::Tr31E4EmvMkeyDynamicNumbers => "TR31_E4_EMV_MKEY_DYNAMIC_NUMBERS",
-                DeriveKeyUsage::Tr31E5EmvMkeyCardPersonalization => "TR31_E5_EMV_MKEY_CARD_PERSONALIZATION",
-                DeriveKeyUsage::Tr31E6EmvMkeyOther => "TR31_E6_EMV_MKEY_OTHER",
-                DeriveKeyUsage::Tr31K0KeyEncryptionKey => "TR31_K0_KEY_ENCRYPTION_KEY",
-                DeriveKeyUsage::Tr31K1KeyBlockProtectionKey => "TR31_K1_KEY_BLOCK_PROTECTION_KEY",
-                DeriveKeyUsage::Tr31M3Iso97973MacKey => "TR31_M3_ISO_9797_3_MAC_KEY",
-                DeriveKeyUsage::Tr31M1Iso97971MacKey => "TR31_M1_ISO_9797_1_MAC_KEY",
-                DeriveKeyUsage::Tr31M6Iso97975CmacKey => "TR31_M6_ISO_9797_5_CMAC_KEY",
-                DeriveKeyUsage::Tr31M7HmacKey => "TR31_M7_HMAC_KEY",
-                DeriveKeyUsage::Tr31P0PinEncryptionKey => "TR31_P0_PIN_ENCRYPTION_KEY",
-                DeriveKeyUsage::Tr31P1PinGenerationKey => "TR31_P1_PIN_GENERATION_KEY",
-                DeriveKeyUsage::Tr31V1Ibm3624PinVerificationKey => "TR31_V1_IBM3624_PIN_VERIFICATION_KEY",
-                DeriveKeyUsage::Tr31V2VisaPinVerificationKey => "TR31_V2_VISA_PIN_VERIFICATION_KEY",
-            }
+    cfn_enum! {
+        DeriveKeyUsage[19] {
+            Tr31B0BaseDerivationKey = "TR31_B0_BASE_DERIVATION_KEY",
+            Tr31C0CardVerificationKey = "TR31_C0_CARD_VERIFICATION_KEY",
+            Tr31D0SymmetricDataEncryptionKey = "TR31_D0_SYMMETRIC_DATA_ENCRYPTION_KEY",
+            Tr31E0EmvMkeyAppCryptograms = "TR31_E0_EMV_MKEY_APP_CRYPTOGRAMS",
+            Tr31E1EmvMkeyConfidentiality = "TR31_E1_EMV_MKEY_CONFIDENTIALITY",
+            Tr31E2EmvMkeyIntegrity = "TR31_E2_EMV_MKEY_INTEGRITY",
+            Tr31E4EmvMkeyDynamicNumbers = "TR31_E4_EMV_MKEY_DYNAMIC_NUMBERS",
+            Tr31E5EmvMkeyCardPersonalization = "TR31_E5_EMV_MKEY_CARD_PERSONALIZATION",
+            Tr31E6EmvMkeyOther = "TR31_E6_EMV_MKEY_OTHER",
+            Tr31K0KeyEncryptionKey = "TR31_K0_KEY_ENCRYPTION_KEY",
+            Tr31K1KeyBlockProtectionKey = "TR31_K1_KEY_BLOCK_PROTECTION_KEY",
+            Tr31M3Iso97973MacKey = "TR31_M3_ISO_9797_3_MAC_KEY",
+            Tr31M1Iso97971MacKey = "TR31_M1_ISO_9797_1_MAC_KEY",
+            Tr31M6Iso97975CmacKey = "TR31_M6_ISO_9797_5_CMAC_KEY",
+            Tr31M7HmacKey = "TR31_M7_HMAC_KEY",
+            Tr31P0PinEncryptionKey = "TR31_P0_PIN_ENCRYPTION_KEY",
+            Tr31P1PinGenerationKey = "TR31_P1_PIN_GENERATION_KEY",
+            Tr31V1Ibm3624PinVerificationKey = "TR31_V1_IBM3624_PIN_VERIFICATION_KEY",
+            Tr31V2VisaPinVerificationKey = "TR31_V2_VISA_PIN_VERIFICATION_KEY",
         }
     }
 
-    impl std::fmt::Display for DeriveKeyUsage {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        KeyAlgorithm[15] {
+            Tdes2key = "TDES_2KEY",
+            Tdes3key = "TDES_3KEY",
+            Aes128 = "AES_128",
+            Aes192 = "AES_192",
+            Aes256 = "AES_256",
+            HmacSha256 = "HMAC_SHA256",
+            HmacSha384 = "HMAC_SHA384",
+            HmacSha512 = "HMAC_SHA512",
+            HmacSha224 = "HMAC_SHA224",
+            Rsa2048 = "RSA_2048",
+            Rsa3072 = "RSA_3072",
+            Rsa4096 = "RSA_4096",
+            EccNistP256 = "ECC_NIST_P256",
+            EccNistP384 = "ECC_NIST_P384",
+            EccNistP521 = "ECC_NIST_P521",
         }
     }
 
-    impl From<DeriveKeyUsage> for Value {
-        fn from(v: DeriveKeyUsage) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        KeyCheckValueAlgorithm[4] {
+            Cmac = "CMAC",
+            AnsiX924 = "ANSI_X9_24",
+            Hmac = "HMAC",
+            Sha1 = "SHA_1",
         }
     }
 
-    impl From<DeriveKeyUsage> for Val<DeriveKeyUsage> {
-        fn from(v: DeriveKeyUsage) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        KeyClass[4] {
+            SymmetricKey = "SYMMETRIC_KEY",
+            AsymmetricKeyPair = "ASYMMETRIC_KEY_PAIR",
+            PrivateKey = "PRIVATE_KEY",
+            PublicKey = "PUBLIC_KEY",
         }
     }
 
-    /// Rendered as its CloudFormation spelling ([`KeyAlgorithm::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum KeyAlgorithm {
-        /// `TDES_2KEY`
-        Tdes2key,
-        /// `TDES_3KEY`
-        Tdes3key,
-        /// `AES_128`
-        Aes128,
-        /// `AES_192`
-        Aes192,
-        /// `AES_256`
-        Aes256,
-        /// `HMAC_SHA256`
-        HmacSha256,
-        /// `HMAC_SHA384`
-        HmacSha384,
-        /// `HMAC_SHA512`
-        HmacSha512,
-        /// `HMAC_SHA224`
-        HmacSha224,
-        /// `RSA_2048`
-        Rsa2048,
-        /// `RSA_3072`
-        Rsa3072,
-        /// `RSA_4096`
-        Rsa4096,
-        /// `ECC_NIST_P256`
-        EccNistP256,
-        /// `ECC_NIST_P384`
-        EccNistP384,
-        /// `ECC_NIST_P521`
-        EccNistP521,
-    }
-
-    impl KeyAlgorithm {
-        /// Every variant, in schema order.
-        pub const ALL: [KeyAlgorithm; 15] = [
-            KeyAlgorithm::Tdes2key,
-            KeyAlgorithm::Tdes3key,
-            KeyAlgorithm::Aes128,
-            KeyAlgorithm::Aes192,
-            KeyAlgorithm::Aes256,
-            KeyAlgorithm::HmacSha256,
-            KeyAlgorithm::HmacSha384,
-            KeyAlgorithm::HmacSha512,
-            KeyAlgorithm::HmacSha224,
-            KeyAlgorithm::Rsa2048,
-            KeyAlgorithm::Rsa3072,
-            KeyAlgorithm::Rsa4096,
-            KeyAlgorithm::EccNistP256,
-            KeyAlgorithm::EccNistP384,
-            KeyAlgorithm::EccNistP521,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                KeyAlgorithm::Tdes2key => "TDES_2KEY",
-                KeyAlgorithm::Tdes3key => "TDES_3KEY",
-                KeyAlgorithm::Aes128 => "AES_128",
-                KeyAlgorithm::Aes192 => "AES_192",
-                KeyAlgorithm::Aes256 => "AES_256",
-                KeyAlgorithm::HmacSha256 => "HMAC_SHA256",
-                KeyAlgorithm::HmacSha384 => "HMAC_SHA384",
-                KeyAlgorithm::HmacSha512 => "HMAC_SHA512",
-                KeyAlgorithm::HmacSha224 => "HMAC_SHA224",
-                KeyAlgorithm::Rsa2048 => "RSA_2048",
-                KeyAlgorithm::Rsa3072 => "RSA_3072",
-                KeyAlgorithm::Rsa4096 => "RSA_4096",
-                KeyAlgorithm::EccNistP256 => "ECC_NIST_P256",
-                KeyAlgorithm::EccNistP384 => "ECC_NIST_P384",
-                KeyAlgorithm::EccNistP521 => "ECC_NIST_P521",
-            }
-        }
-    }
-
-    impl std::fmt::Display for KeyAlgorithm {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<KeyAlgorithm> for Value {
-        fn from(v: KeyAlgorithm) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<KeyAlgorithm> for Val<KeyAlgorithm> {
-        fn from(v: KeyAlgorithm) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`KeyCheckValueAlgorithm::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum KeyCheckValueAlgorithm {
-        /// `CMAC`
-        Cmac,
-        /// `ANSI_X9_24`
-        AnsiX924,
-        /// `HMAC`
-        Hmac,
-        /// `SHA_1`
-        Sha1,
-    }
-
-    impl KeyCheckValueAlgorithm {
-        /// Every variant, in schema order.
-        pub const ALL: [KeyCheckValueAlgorithm; 4] = [
-            KeyCheckValueAlgorithm::Cmac,
-            KeyCheckValueAlgorithm::AnsiX924,
-            KeyCheckValueAlgorithm::Hmac,
-            KeyCheckValueAlgorithm::Sha1,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                KeyCheckValueAlgorithm::Cmac => "CMAC",
-                KeyCheckValueAlgorithm::AnsiX924 => "ANSI_X9_24",
-                KeyCheckValueAlgorithm::Hmac => "HMAC",
-                KeyCheckValueAlgorithm::Sha1 => "SHA_1",
-            }
-        }
-    }
-
-    impl std::fmt::Display for KeyCheckValueAlgorithm {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<KeyCheckValueAlgorithm> for Value {
-        fn from(v: KeyCheckValueAlgorithm) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<KeyCheckValueAlgorithm> for Val<KeyCheckValueAlgorithm> {
-        fn from(v: KeyCheckValueAlgorithm) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`KeyClass::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum KeyClass {
-        /// `SYMMETRIC_KEY`
-        SymmetricKey,
-        /// `ASYMMETRIC_KEY_PAIR`
-        AsymmetricKeyPair,
-        /// `PRIVATE_KEY`
-        PrivateKey,
-        /// `PUBLIC_KEY`
-        PublicKey,
-    }
-
-    impl KeyClass {
-        /// Every variant, in schema order.
-        pub const ALL: [KeyClass; 4] =
-            [KeyClass::SymmetricKey, KeyClass::AsymmetricKeyPair, KeyClass::PrivateKey, KeyClass::PublicKey];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                KeyClass::SymmetricKey => "SYMMETRIC_KEY",
-                KeyClass::AsymmetricKeyPair => "ASYMMETRIC_KEY_PAIR",
-                KeyClass::PrivateKey => "PRIVATE_KEY",
-                KeyClass::PublicKey => "PUBLIC_KEY",
-            }
-        }
-    }
-
-    impl std::fmt::Display for KeyClass {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<KeyClass> for Value {
-        fn from(v: KeyClass) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<KeyClass> for Val<KeyClass> {
-        fn from(v: KeyClass) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`KeyUsage::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum KeyUsage {
-        /// `TR31_B0_BASE_DERIVATION_KEY`
-        Tr31B0BaseDerivationKey,
-        /// `TR31_C0_CARD_VERIFICATION_KEY`
-        Tr31C0CardVerificationKey,
-        /// `TR31_D0_SYMMETRIC_DATA_ENCRYPTION_KEY`
-        Tr31D0SymmetricDataEncryptionKey,
-        /// `TR31_D1_ASYMMETRIC_KEY_FOR_DATA_ENCRYPTION`
-        Tr31D1AsymmetricKeyForDataEncryption,
-        /// `TR31_E0_EMV_MKEY_APP_CRYPTOGRAMS`
-        Tr31E0EmvMkeyAppCryptograms,
-        /// `TR31_E1_EMV_MKEY_CONFIDENTIALITY`
-        Tr31E1EmvMkeyConfidentiality,
-        /// `TR31_E2_EMV_MKEY_INTEGRITY`
-        Tr31E2EmvMkeyIntegrity,
-        /// `TR31_E4_EMV_MKEY_DYNAMIC_NUMBERS`
-        Tr31E4EmvMkeyDynamicNumbers,
-        /// `TR31_E5_EMV_MKEY_CARD_PERSONALIZATION`
-        Tr31E5EmvMkeyCardPersonalization,
-        /// `TR31_E6_EMV_MKEY_OTHER`
-        Tr31E6EmvMkeyOther,
-        /// `TR31_K0_KEY_ENCRYPTION_KEY`
-        Tr31K0KeyEncryptionKey,
-        /// `TR31_K1_KEY_BLOCK_PROTECTION_KEY`
-        Tr31K1KeyBlockProtectionKey,
-        /// `TR31_K3_ASYMMETRIC_KEY_FOR_KEY_AGREEMENT`
-        Tr31K3AsymmetricKeyForKeyAgreement,
-        /// `TR31_M0_ISO_16609_MAC_KEY`
-        Tr31M0Iso16609MacKey,
-        /// `TR31_M3_ISO_9797_3_MAC_KEY`
-        Tr31M3Iso97973MacKey,
-        /// `TR31_M1_ISO_9797_1_MAC_KEY`
-        Tr31M1Iso97971MacKey,
-        /// `TR31_M6_ISO_9797_5_CMAC_KEY`
-        Tr31M6Iso97975CmacKey,
-        /// `TR31_M7_HMAC_KEY`
-        Tr31M7HmacKey,
-        /// `TR31_P0_PIN_ENCRYPTION_KEY`
-        Tr31P0PinEncryptionKey,
-        /// `TR31_P1_PIN_GENERATION_KEY`
-        Tr31P1PinGenerationKey,
-        /// `TR31_S0_ASYMMETRIC_KEY_FOR_DIGITAL_SIGNATURE`
-        Tr31S0AsymmetricKeyForDigitalSignature,
-        /// `TR31_V1_IBM3624_PIN_VERIFICATION_KEY`
-        Tr31V1Ibm3624PinVerificationKey,
-        /// `TR31_V2_VISA_PIN_VERIFICATION_KEY`
-        Tr31V2VisaPinVerificationKey,
-        /// `TR31_K2_TR34_ASYMMETRIC_KEY`
-        Tr31K2Tr34AsymmetricKey,
-    }
-
-    impl KeyUsage {
-        /// Every variant, in schema order.
-        pub const ALL: [KeyUsage; 24] = [
-            KeyUsage::Tr31B0BaseDerivationKey,
-            KeyUsage::Tr31C0CardVerificationKey,
-            KeyUsage::Tr31D0SymmetricDataEncryptionKey,
-            KeyUsage::Tr31D1AsymmetricKeyForDataEncryption,
-            KeyUsage::Tr31E0EmvMkeyAppCryptograms,
-            KeyUsage::Tr31E1EmvMkeyConfidentiality,
-            KeyUsage::Tr31E2EmvMkeyIntegrity,
-            KeyUsage::Tr31E4EmvMkeyDynamicNumbers,
-            KeyUsage::Tr31E5EmvMkeyCardPersonalization,
-            KeyUsage::Tr31E6EmvMkeyOther,
-            KeyUsage::Tr31K0KeyEncryptionKey,
-            KeyUsage::Tr31K1KeyBlockProtectionKey,
-            KeyUsage::Tr31K3AsymmetricKeyForKeyAgreement,
-            KeyUsage::Tr31M0Iso16609MacKey,
-            KeyUsage::Tr31M3Iso97973MacKey,
-            KeyUsage::Tr31M1Iso97971MacKey,
-            KeyUsage::Tr31M6Iso97975CmacKey,
-            KeyUsage::Tr31M7HmacKey,
-            KeyUsage::Tr31P0PinEncryptionKey,
-            KeyUsage::Tr31P1PinGenerationKey,
-            KeyUsage::Tr31S0AsymmetricKeyForDigitalSignature,
-            KeyUsage::Tr31V1Ibm3624PinVerificationKey,
-            KeyUsage::Tr31V2VisaPinVerificationKey,
-            KeyUsage::Tr31K2Tr34AsymmetricKey,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                KeyUsage::Tr31B0BaseDerivationKey => "TR31_B0_BASE_DERIVATION_KEY",
-                KeyUsage::Tr31C0CardVerificationKey => "TR31_C0_CARD_VERIFICATION_KEY",
-                KeyUsage::Tr31D0SymmetricDataEncryptionKey => "TR31_D0_SYMMETRIC_DATA_ENCRYPTION_KEY",
-                KeyUsage::Tr31D1AsymmetricKeyForDataEncryption => "TR31_D1_ASYMMETRIC_KEY_FOR_DATA_ENCRYPTION",
-                KeyUsage::Tr31E0EmvMkeyAppCryptograms => "TR31_E0_EMV_MKEY_APP_CRYPTOGRAMS",
-                KeyUsage::Tr31E1EmvMkeyConfidentiality => "TR31_E1_EMV_MKEY_CONFIDENTIALITY",
-                KeyUsage::Tr31E2EmvMkeyIntegrity => "TR31_E2_EMV_MKEY_INTEGRITY",
-                KeyUsage::Tr31E4EmvMkeyDynamicNumbers => "TR31_E4_EMV_MKEY_DYNAMIC_NUMBERS",
-                KeyUsage::Tr31E5EmvMkeyCardPersonalization => "TR31_E5_EMV_MKEY_CARD_PERSONALIZATION",
-                KeyUsage::Tr31E6EmvMkeyOther => "TR31_E6_EMV_MKEY_OTHER",
-                KeyUsage::Tr31K0KeyEncryptionKey => "TR31_K0_KEY_ENCRYPTION_KEY",
-                KeyUsage::Tr31K1KeyBlockProtectionKey => "TR31_K1_KEY_BLOCK_PROTECTION_KEY",
-                KeyUsage::Tr31K3AsymmetricKeyForKeyAgreement => "TR31_K3_ASYMMETRIC_KEY_FOR_KEY_AGREEMENT",
-                KeyUsage::Tr31M0Iso16609MacKey => "TR31_M0_ISO_16609_MAC_KEY",
-                KeyUsage::Tr31M3Iso97973MacKey => "TR31_M3_ISO_9797_3_MAC_KEY",
-                KeyUsage::Tr31M1Iso97971MacKey => "TR31_M1_ISO_9797_1_MAC_KEY",
-                KeyUsage::Tr31M6Iso97975CmacKey => "TR31_M6_ISO_9797_5_CMAC_KEY",
-                KeyUsage::Tr31M7HmacKey => "TR31_M7_HMAC_KEY",
-                KeyUsage::Tr31P0PinEncryptionKey => "TR31_P0_PIN_ENCRYPTION_KEY",
-                KeyUsage::Tr31P1PinGenerationKey => "TR31_P1_PIN_GENERATION_KEY",
-                KeyUsage::Tr31S0AsymmetricKeyForDigitalSignature => "TR31_S0_ASYMMETRIC_KEY_FOR_DIGITAL_SIGNATURE",
-                KeyUsage::Tr31V1Ibm3624PinVerificationKey => "TR31_V1_IBM3624_PIN_VERIFICATION_KEY",
-                KeyUsage::Tr31V2VisaPinVerificationKey => "TR31_V2_VISA_PIN_VERIFICATION_KEY",
-                KeyUsage::Tr31K2Tr34AsymmetricKey => "TR31_K2_TR34_ASYMMETRIC_KEY",
-            }
-        }
-    }
-
-    impl std::fmt::Display for KeyUsage {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<KeyUsage> for Value {
-        fn from(v: KeyUsage) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<KeyUsage> for Val<KeyUsage> {
-        fn from(v: KeyUsage) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        KeyUsage[24] {
+            Tr31B0BaseDerivationKey = "TR31_B0_BASE_DERIVATION_KEY",
+            Tr31C0CardVerificationKey = "TR31_C0_CARD_VERIFICATION_KEY",
+            Tr31D0SymmetricDataEncryptionKey = "TR31_D0_SYMMETRIC_DATA_ENCRYPTION_KEY",
+            Tr31D1AsymmetricKeyForDataEncryption = "TR31_D1_ASYMMETRIC_KEY_FOR_DATA_ENCRYPTION",
+            Tr31E0EmvMkeyAppCryptograms = "TR31_E0_EMV_MKEY_APP_CRYPTOGRAMS",
+            Tr31E1EmvMkeyConfidentiality = "TR31_E1_EMV_MKEY_CONFIDENTIALITY",
+            Tr31E2EmvMkeyIntegrity = "TR31_E2_EMV_MKEY_INTEGRITY",
+            Tr31E4EmvMkeyDynamicNumbers = "TR31_E4_EMV_MKEY_DYNAMIC_NUMBERS",
+            Tr31E5EmvMkeyCardPersonalization = "TR31_E5_EMV_MKEY_CARD_PERSONALIZATION",
+            Tr31E6EmvMkeyOther = "TR31_E6_EMV_MKEY_OTHER",
+            Tr31K0KeyEncryptionKey = "TR31_K0_KEY_ENCRYPTION_KEY",
+            Tr31K1KeyBlockProtectionKey = "TR31_K1_KEY_BLOCK_PROTECTION_KEY",
+            Tr31K3AsymmetricKeyForKeyAgreement = "TR31_K3_ASYMMETRIC_KEY_FOR_KEY_AGREEMENT",
+            Tr31M0Iso16609MacKey = "TR31_M0_ISO_16609_MAC_KEY",
+            Tr31M3Iso97973MacKey = "TR31_M3_ISO_9797_3_MAC_KEY",
+            Tr31M1Iso97971MacKey = "TR31_M1_ISO_9797_1_MAC_KEY",
+            Tr31M6Iso97975CmacKey = "TR31_M6_ISO_9797_5_CMAC_KEY",
+            Tr31M7HmacKey = "TR31_M7_HMAC_KEY",
+            Tr31P0PinEncryptionKey = "TR31_P0_PIN_ENCRYPTION_KEY",
+            Tr31P1PinGenerationKey = "TR31_P1_PIN_GENERATION_KEY",
+            Tr31S0AsymmetricKeyForDigitalSignature = "TR31_S0_ASYMMETRIC_KEY_FOR_DIGITAL_SIGNATURE",
+            Tr31V1Ibm3624PinVerificationKey = "TR31_V1_IBM3624_PIN_VERIFICATION_KEY",
+            Tr31V2VisaPinVerificationKey = "TR31_V2_VISA_PIN_VERIFICATION_KEY",
+            Tr31K2Tr34AsymmetricKey = "TR31_K2_TR34_ASYMMETRIC_KEY",
         }
     }
 }

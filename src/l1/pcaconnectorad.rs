@@ -118,43 +118,10 @@ pub mod connector {
 
     property_type!(VpcInformation);
 
-    /// Rendered as its CloudFormation spelling ([`IpAddressType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum IpAddressType {
-        /// `IPV4`
-        Ipv4,
-        /// `DUALSTACK`
-        Dualstack,
-    }
-
-    impl IpAddressType {
-        /// Every variant, in schema order.
-        pub const ALL: [IpAddressType; 2] = [IpAddressType::Ipv4, IpAddressType::Dualstack];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                IpAddressType::Ipv4 => "IPV4",
-                IpAddressType::Dualstack => "DUALSTACK",
-            }
-        }
-    }
-
-    impl std::fmt::Display for IpAddressType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<IpAddressType> for Value {
-        fn from(v: IpAddressType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<IpAddressType> for Val<IpAddressType> {
-        fn from(v: IpAddressType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        IpAddressType[2] {
+            Ipv4 = "IPV4",
+            Dualstack = "DUALSTACK",
         }
     }
 }
@@ -394,43 +361,10 @@ pub mod template_group_access_control_entry {
 
     property_type!(AccessRights);
 
-    /// Rendered as its CloudFormation spelling ([`AccessRight::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AccessRight {
-        /// `ALLOW`
-        Allow,
-        /// `DENY`
-        Deny,
-    }
-
-    impl AccessRight {
-        /// Every variant, in schema order.
-        pub const ALL: [AccessRight; 2] = [AccessRight::Allow, AccessRight::Deny];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AccessRight::Allow => "ALLOW",
-                AccessRight::Deny => "DENY",
-            }
-        }
-    }
-
-    impl std::fmt::Display for AccessRight {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<AccessRight> for Value {
-        fn from(v: AccessRight) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<AccessRight> for Val<AccessRight> {
-        fn from(v: AccessRight) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        AccessRight[2] {
+            Allow = "ALLOW",
+            Deny = "DENY",
         }
     }
 }

@@ -540,171 +540,35 @@ pub mod cluster {
 
     property_type!(SlurmdbdCustomSetting);
 
-    /// The default value is `NONE`. A value of `STANDARD` means that Slurm accounting is enabled.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Mode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Mode {
-        /// `STANDARD`
-        Standard,
-        /// `NONE`
-        None,
-    }
-
-    impl Mode {
-        /// Every variant, in schema order.
-        pub const ALL: [Mode; 2] = [Mode::Standard, Mode::None];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Mode::Standard => "STANDARD",
-                Mode::None => "NONE",
-            }
+    cfn_enum! {
+        /// The default value is `NONE`. A value of `STANDARD` means that Slurm accounting is enabled.
+        Mode[2] {
+            Standard = "STANDARD",
+            None = "NONE",
         }
     }
 
-    impl std::fmt::Display for Mode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// The IP of the cluster (IPV4 or IPV6)
+        NetworkType[2] {
+            Ipv4 = "IPV4",
+            Ipv6 = "IPV6",
         }
     }
 
-    impl From<Mode> for Value {
-        fn from(v: Mode) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// The size of the cluster.
+        Size[3] {
+            Small = "SMALL",
+            Medium = "MEDIUM",
+            Large = "LARGE",
         }
     }
 
-    impl From<Mode> for Val<Mode> {
-        fn from(v: Mode) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The IP of the cluster (IPV4 or IPV6)
-    ///
-    /// Rendered as its CloudFormation spelling ([`NetworkType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum NetworkType {
-        /// `IPV4`
-        Ipv4,
-        /// `IPV6`
-        Ipv6,
-    }
-
-    impl NetworkType {
-        /// Every variant, in schema order.
-        pub const ALL: [NetworkType; 2] = [NetworkType::Ipv4, NetworkType::Ipv6];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                NetworkType::Ipv4 => "IPV4",
-                NetworkType::Ipv6 => "IPV6",
-            }
-        }
-    }
-
-    impl std::fmt::Display for NetworkType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<NetworkType> for Value {
-        fn from(v: NetworkType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<NetworkType> for Val<NetworkType> {
-        fn from(v: NetworkType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The size of the cluster.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Size::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Size {
-        /// `SMALL`
-        Small,
-        /// `MEDIUM`
-        Medium,
-        /// `LARGE`
-        Large,
-    }
-
-    impl Size {
-        /// Every variant, in schema order.
-        pub const ALL: [Size; 3] = [Size::Small, Size::Medium, Size::Large];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Size::Small => "SMALL",
-                Size::Medium => "MEDIUM",
-                Size::Large => "LARGE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Size {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Size> for Value {
-        fn from(v: Size) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Size> for Val<Size> {
-        fn from(v: Size) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The software AWS PCS uses to manage cluster scaling and job scheduling.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Type::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Type {
-        /// `SLURM`
-        Slurm,
-    }
-
-    impl Type {
-        /// Every variant, in schema order.
-        pub const ALL: [Type; 1] = [Type::Slurm];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Type::Slurm => "SLURM",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Type {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Type> for Value {
-        fn from(v: Type) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Type> for Val<Type> {
-        fn from(v: Type) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The software AWS PCS uses to manage cluster scaling and job scheduling.
+        Type[1] {
+            Slurm = "SLURM",
         }
     }
 }
@@ -1270,240 +1134,53 @@ pub mod compute_node_group {
 
     property_type!(SpotOptions);
 
-    /// The Amazon EC2 allocation strategy AWS PCS uses to provision EC2 instances. AWS PCS supports lowest price, capacity
-    /// optimized, and price capacity optimized. If you don't provide this option, it defaults to price capacity optimized.
-    ///
-    /// Rendered as its CloudFormation spelling ([`AllocationStrategy::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AllocationStrategy {
-        /// `lowest-price`
-        LowestPrice,
-        /// `capacity-optimized`
-        CapacityOptimized,
-        /// `price-capacity-optimized`
-        PriceCapacityOptimized,
-    }
-
-    impl AllocationStrategy {
-        /// Every variant, in schema order.
-        pub const ALL: [AllocationStrategy; 3] = [
-            AllocationStrategy::LowestPrice,
-            AllocationStrategy::CapacityOptimized,
-            AllocationStrategy::PriceCapacityOptimized,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AllocationStrategy::LowestPrice => "lowest-price",
-                AllocationStrategy::CapacityOptimized => "capacity-optimized",
-                AllocationStrategy::PriceCapacityOptimized => "price-capacity-optimized",
-            }
+    cfn_enum! {
+        /// The Amazon EC2 allocation strategy AWS PCS uses to provision EC2 instances. AWS PCS supports lowest price,
+        /// capacity optimized, and price capacity optimized. If you don't provide this option, it defaults to price
+        /// capacity optimized.
+        AllocationStrategy[3] {
+            LowestPrice = "lowest-price",
+            CapacityOptimized = "capacity-optimized",
+            PriceCapacityOptimized = "price-capacity-optimized",
         }
     }
 
-    impl std::fmt::Display for AllocationStrategy {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// Whether the script runs only on the node's first boot (FIRST_BOOT_ONLY) or on every boot including reboots
+        /// (EVERY_BOOT). Defaults to FIRST_BOOT_ONLY.
+        ExecutionPolicy[2] {
+            FirstBootOnly = "FIRST_BOOT_ONLY",
+            EveryBoot = "EVERY_BOOT",
         }
     }
 
-    impl From<AllocationStrategy> for Value {
-        fn from(v: AllocationStrategy) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// The behavior when the script exits with an error. Defaults to TERMINATE.
+        OnError[3] {
+            Terminate = "TERMINATE",
+            StopSequence = "STOP_SEQUENCE",
+            Continue = "CONTINUE",
         }
     }
 
-    impl From<AllocationStrategy> for Val<AllocationStrategy> {
-        fn from(v: AllocationStrategy) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Specifies how EC2 instances are purchased on your behalf. AWS PCS supports On-Demand, Spot, Capacity Block, and
+        /// Interruptible Capacity Reservation instances. For more information, see Instance purchasing options in the
+        /// Amazon Elastic Compute Cloud User Guide. If you don't provide this option, it defaults to On-Demand.
+        PurchaseOption[4] {
+            Ondemand = "ONDEMAND",
+            Spot = "SPOT",
+            CapacityBlock = "CAPACITY_BLOCK",
+            InterruptibleCapacityReservation = "INTERRUPTIBLE_CAPACITY_RESERVATION",
         }
     }
 
-    /// Whether the script runs only on the node's first boot (FIRST_BOOT_ONLY) or on every boot including reboots
-    /// (EVERY_BOOT). Defaults to FIRST_BOOT_ONLY.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ExecutionPolicy::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ExecutionPolicy {
-        /// `FIRST_BOOT_ONLY`
-        FirstBootOnly,
-        /// `EVERY_BOOT`
-        EveryBoot,
-    }
-
-    impl ExecutionPolicy {
-        /// Every variant, in schema order.
-        pub const ALL: [ExecutionPolicy; 2] = [ExecutionPolicy::FirstBootOnly, ExecutionPolicy::EveryBoot];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ExecutionPolicy::FirstBootOnly => "FIRST_BOOT_ONLY",
-                ExecutionPolicy::EveryBoot => "EVERY_BOOT",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ExecutionPolicy {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ExecutionPolicy> for Value {
-        fn from(v: ExecutionPolicy) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ExecutionPolicy> for Val<ExecutionPolicy> {
-        fn from(v: ExecutionPolicy) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The behavior when the script exits with an error. Defaults to TERMINATE.
-    ///
-    /// Rendered as its CloudFormation spelling ([`OnError::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum OnError {
-        /// `TERMINATE`
-        Terminate,
-        /// `STOP_SEQUENCE`
-        StopSequence,
-        /// `CONTINUE`
-        Continue,
-    }
-
-    impl OnError {
-        /// Every variant, in schema order.
-        pub const ALL: [OnError; 3] = [OnError::Terminate, OnError::StopSequence, OnError::Continue];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                OnError::Terminate => "TERMINATE",
-                OnError::StopSequence => "STOP_SEQUENCE",
-                OnError::Continue => "CONTINUE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for OnError {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<OnError> for Value {
-        fn from(v: OnError) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<OnError> for Val<OnError> {
-        fn from(v: OnError) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Specifies how EC2 instances are purchased on your behalf. AWS PCS supports On-Demand, Spot, Capacity Block, and
-    /// Interruptible Capacity Reservation instances. For more information, see Instance purchasing options in the Amazon
-    /// Elastic Compute Cloud User Guide. If you don't provide this option, it defaults to On-Demand.
-    ///
-    /// Rendered as its CloudFormation spelling ([`PurchaseOption::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PurchaseOption {
-        /// `ONDEMAND`
-        Ondemand,
-        /// `SPOT`
-        Spot,
-        /// `CAPACITY_BLOCK`
-        CapacityBlock,
-        /// `INTERRUPTIBLE_CAPACITY_RESERVATION`
-        InterruptibleCapacityReservation,
-    }
-
-    impl PurchaseOption {
-        /// Every variant, in schema order.
-        pub const ALL: [PurchaseOption; 4] = [
-            PurchaseOption::Ondemand,
-            PurchaseOption::Spot,
-            PurchaseOption::CapacityBlock,
-            PurchaseOption::InterruptibleCapacityReservation,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PurchaseOption::Ondemand => "ONDEMAND",
-                PurchaseOption::Spot => "SPOT",
-                PurchaseOption::CapacityBlock => "CAPACITY_BLOCK",
-                PurchaseOption::InterruptibleCapacityReservation => "INTERRUPTIBLE_CAPACITY_RESERVATION",
-            }
-        }
-    }
-
-    impl std::fmt::Display for PurchaseOption {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PurchaseOption> for Value {
-        fn from(v: PurchaseOption) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PurchaseOption> for Val<PurchaseOption> {
-        fn from(v: PurchaseOption) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Controls whether lifecycle scripts are downloaded once at first boot (CACHE_ONCE) or re-downloaded on every reboot
-    /// (REFRESH_ON_REBOOT). Defaults to CACHE_ONCE.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ScriptCachingPolicy::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ScriptCachingPolicy {
-        /// `CACHE_ONCE`
-        CacheOnce,
-        /// `REFRESH_ON_REBOOT`
-        RefreshOnReboot,
-    }
-
-    impl ScriptCachingPolicy {
-        /// Every variant, in schema order.
-        pub const ALL: [ScriptCachingPolicy; 2] =
-            [ScriptCachingPolicy::CacheOnce, ScriptCachingPolicy::RefreshOnReboot];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ScriptCachingPolicy::CacheOnce => "CACHE_ONCE",
-                ScriptCachingPolicy::RefreshOnReboot => "REFRESH_ON_REBOOT",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ScriptCachingPolicy {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ScriptCachingPolicy> for Value {
-        fn from(v: ScriptCachingPolicy) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ScriptCachingPolicy> for Val<ScriptCachingPolicy> {
-        fn from(v: ScriptCachingPolicy) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Controls whether lifecycle scripts are downloaded once at first boot (CACHE_ONCE) or re-downloaded on every
+        /// reboot (REFRESH_ON_REBOOT). Defaults to CACHE_ONCE.
+        ScriptCachingPolicy[2] {
+            CacheOnce = "CACHE_ONCE",
+            RefreshOnReboot = "REFRESH_ON_REBOOT",
         }
     }
 }

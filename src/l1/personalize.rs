@@ -349,48 +349,12 @@ pub mod dataset {
 
     property_type!(DatasetImportJob);
 
-    /// The type of dataset
-    ///
-    /// Rendered as its CloudFormation spelling ([`DatasetType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DatasetType {
-        /// `Interactions`
-        Interactions,
-        /// `Items`
-        Items,
-        /// `Users`
-        Users,
-    }
-
-    impl DatasetType {
-        /// Every variant, in schema order.
-        pub const ALL: [DatasetType; 3] = [DatasetType::Interactions, DatasetType::Items, DatasetType::Users];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DatasetType::Interactions => "Interactions",
-                DatasetType::Items => "Items",
-                DatasetType::Users => "Users",
-            }
-        }
-    }
-
-    impl std::fmt::Display for DatasetType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DatasetType> for Value {
-        fn from(v: DatasetType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DatasetType> for Val<DatasetType> {
-        fn from(v: DatasetType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The type of dataset
+        DatasetType[3] {
+            Interactions = "Interactions",
+            Items = "Items",
+            Users = "Users",
         }
     }
 }
@@ -470,47 +434,12 @@ impl Handle<CfnDatasetGroup> {
 
 /// Property types and enums of [`CfnDatasetGroup`] (`AWS::Personalize::DatasetGroup`).
 pub mod dataset_group {
-    use crate::core::value::{Val, Value};
 
-    /// The domain of a Domain dataset group.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Domain::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Domain {
-        /// `ECOMMERCE`
-        Ecommerce,
-        /// `VIDEO_ON_DEMAND`
-        VideoOnDemand,
-    }
-
-    impl Domain {
-        /// Every variant, in schema order.
-        pub const ALL: [Domain; 2] = [Domain::Ecommerce, Domain::VideoOnDemand];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Domain::Ecommerce => "ECOMMERCE",
-                Domain::VideoOnDemand => "VIDEO_ON_DEMAND",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Domain {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Domain> for Value {
-        fn from(v: Domain) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Domain> for Val<Domain> {
-        fn from(v: Domain) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The domain of a Domain dataset group.
+        Domain[2] {
+            Ecommerce = "ECOMMERCE",
+            VideoOnDemand = "VIDEO_ON_DEMAND",
         }
     }
 }
@@ -930,47 +859,12 @@ impl Handle<CfnSchema> {
 
 /// Property types and enums of [`CfnSchema`] (`AWS::Personalize::Schema`).
 pub mod schema {
-    use crate::core::value::{Val, Value};
 
-    /// The domain of a Domain dataset group.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Domain::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Domain {
-        /// `ECOMMERCE`
-        Ecommerce,
-        /// `VIDEO_ON_DEMAND`
-        VideoOnDemand,
-    }
-
-    impl Domain {
-        /// Every variant, in schema order.
-        pub const ALL: [Domain; 2] = [Domain::Ecommerce, Domain::VideoOnDemand];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Domain::Ecommerce => "ECOMMERCE",
-                Domain::VideoOnDemand => "VIDEO_ON_DEMAND",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Domain {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Domain> for Value {
-        fn from(v: Domain) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Domain> for Val<Domain> {
-        fn from(v: Domain) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The domain of a Domain dataset group.
+        Domain[2] {
+            Ecommerce = "ECOMMERCE",
+            VideoOnDemand = "VIDEO_ON_DEMAND",
         }
     }
 }
@@ -1475,45 +1369,11 @@ pub mod solution {
 
     property_type!(SolutionConfig);
 
-    /// The type of the metric. Valid values are Maximize and Minimize.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Type::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Type {
-        /// `Maximize`
-        Maximize,
-        /// `Minimize`
-        Minimize,
-    }
-
-    impl Type {
-        /// Every variant, in schema order.
-        pub const ALL: [Type; 2] = [Type::Maximize, Type::Minimize];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Type::Maximize => "Maximize",
-                Type::Minimize => "Minimize",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Type {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Type> for Value {
-        fn from(v: Type) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Type> for Val<Type> {
-        fn from(v: Type) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The type of the metric. Valid values are Maximize and Minimize.
+        Type[2] {
+            Maximize = "Maximize",
+            Minimize = "Minimize",
         }
     }
 }

@@ -120,47 +120,12 @@ impl Handle<CfnPerfReports> {
 
 /// Property types and enums of [`CfnPerfReports`] (`AWS::PI::PerfReports`).
 pub mod perf_reports {
-    use crate::core::value::{Val, Value};
 
-    /// The AWS service for which Performance Insights returns metrics. Valid values are RDS and DOCDB.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ServiceType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ServiceType {
-        /// `RDS`
-        Rds,
-        /// `DOCDB`
-        Docdb,
-    }
-
-    impl ServiceType {
-        /// Every variant, in schema order.
-        pub const ALL: [ServiceType; 2] = [ServiceType::Rds, ServiceType::Docdb];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ServiceType::Rds => "RDS",
-                ServiceType::Docdb => "DOCDB",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ServiceType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ServiceType> for Value {
-        fn from(v: ServiceType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ServiceType> for Val<ServiceType> {
-        fn from(v: ServiceType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The AWS service for which Performance Insights returns metrics. Valid values are RDS and DOCDB.
+        ServiceType[2] {
+            Rds = "RDS",
+            Docdb = "DOCDB",
         }
     }
 }

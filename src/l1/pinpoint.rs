@@ -2535,148 +2535,30 @@ pub mod in_app_template {
 
     property_type!(OverrideButtonConfiguration);
 
-    /// Rendered as its CloudFormation spelling ([`Alignment::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Alignment {
-        /// `LEFT`
-        Left,
-        /// `CENTER`
-        Center,
-        /// `RIGHT`
-        Right,
-    }
-
-    impl Alignment {
-        /// Every variant, in schema order.
-        pub const ALL: [Alignment; 3] = [Alignment::Left, Alignment::Center, Alignment::Right];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Alignment::Left => "LEFT",
-                Alignment::Center => "CENTER",
-                Alignment::Right => "RIGHT",
-            }
+    cfn_enum! {
+        Alignment[3] {
+            Left = "LEFT",
+            Center = "CENTER",
+            Right = "RIGHT",
         }
     }
 
-    impl std::fmt::Display for Alignment {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        ButtonAction[3] {
+            Link = "LINK",
+            DeepLink = "DEEP_LINK",
+            Close = "CLOSE",
         }
     }
 
-    impl From<Alignment> for Value {
-        fn from(v: Alignment) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Alignment> for Val<Alignment> {
-        fn from(v: Alignment) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`ButtonAction::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ButtonAction {
-        /// `LINK`
-        Link,
-        /// `DEEP_LINK`
-        DeepLink,
-        /// `CLOSE`
-        Close,
-    }
-
-    impl ButtonAction {
-        /// Every variant, in schema order.
-        pub const ALL: [ButtonAction; 3] = [ButtonAction::Link, ButtonAction::DeepLink, ButtonAction::Close];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ButtonAction::Link => "LINK",
-                ButtonAction::DeepLink => "DEEP_LINK",
-                ButtonAction::Close => "CLOSE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ButtonAction {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ButtonAction> for Value {
-        fn from(v: ButtonAction) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ButtonAction> for Val<ButtonAction> {
-        fn from(v: ButtonAction) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`Layout::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Layout {
-        /// `BOTTOM_BANNER`
-        BottomBanner,
-        /// `TOP_BANNER`
-        TopBanner,
-        /// `OVERLAYS`
-        Overlays,
-        /// `MOBILE_FEED`
-        MobileFeed,
-        /// `MIDDLE_BANNER`
-        MiddleBanner,
-        /// `CAROUSEL`
-        Carousel,
-    }
-
-    impl Layout {
-        /// Every variant, in schema order.
-        pub const ALL: [Layout; 6] = [
-            Layout::BottomBanner,
-            Layout::TopBanner,
-            Layout::Overlays,
-            Layout::MobileFeed,
-            Layout::MiddleBanner,
-            Layout::Carousel,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Layout::BottomBanner => "BOTTOM_BANNER",
-                Layout::TopBanner => "TOP_BANNER",
-                Layout::Overlays => "OVERLAYS",
-                Layout::MobileFeed => "MOBILE_FEED",
-                Layout::MiddleBanner => "MIDDLE_BANNER",
-                Layout::Carousel => "CAROUSEL",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Layout {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Layout> for Value {
-        fn from(v: Layout) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Layout> for Val<Layout> {
-        fn from(v: Layout) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        Layout[6] {
+            BottomBanner = "BOTTOM_BANNER",
+            TopBanner = "TOP_BANNER",
+            Overlays = "OVERLAYS",
+            MobileFeed = "MOBILE_FEED",
+            MiddleBanner = "MIDDLE_BANNER",
+            Carousel = "CAROUSEL",
         }
     }
 }

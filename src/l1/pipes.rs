@@ -2459,969 +2459,171 @@ pub mod pipe {
 
     property_type!(SingleMeasureMapping);
 
-    /// Rendered as its CloudFormation spelling ([`AssignPublicIp::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AssignPublicIp {
-        /// `ENABLED`
-        Enabled,
-        /// `DISABLED`
-        Disabled,
-    }
-
-    impl AssignPublicIp {
-        /// Every variant, in schema order.
-        pub const ALL: [AssignPublicIp; 2] = [AssignPublicIp::Enabled, AssignPublicIp::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AssignPublicIp::Enabled => "ENABLED",
-                AssignPublicIp::Disabled => "DISABLED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for AssignPublicIp {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<AssignPublicIp> for Value {
-        fn from(v: AssignPublicIp) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<AssignPublicIp> for Val<AssignPublicIp> {
-        fn from(v: AssignPublicIp) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`BatchJobDependencyType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum BatchJobDependencyType {
-        /// `N_TO_N`
-        NToN,
-        /// `SEQUENTIAL`
-        Sequential,
-    }
-
-    impl BatchJobDependencyType {
-        /// Every variant, in schema order.
-        pub const ALL: [BatchJobDependencyType; 2] = [BatchJobDependencyType::NToN, BatchJobDependencyType::Sequential];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                BatchJobDependencyType::NToN => "N_TO_N",
-                BatchJobDependencyType::Sequential => "SEQUENTIAL",
-            }
-        }
-    }
-
-    impl std::fmt::Display for BatchJobDependencyType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<BatchJobDependencyType> for Value {
-        fn from(v: BatchJobDependencyType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<BatchJobDependencyType> for Val<BatchJobDependencyType> {
-        fn from(v: BatchJobDependencyType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`BatchResourceRequirementType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum BatchResourceRequirementType {
-        /// `GPU`
-        Gpu,
-        /// `MEMORY`
-        Memory,
-        /// `VCPU`
-        Vcpu,
-    }
-
-    impl BatchResourceRequirementType {
-        /// Every variant, in schema order.
-        pub const ALL: [BatchResourceRequirementType; 3] = [
-            BatchResourceRequirementType::Gpu,
-            BatchResourceRequirementType::Memory,
-            BatchResourceRequirementType::Vcpu,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                BatchResourceRequirementType::Gpu => "GPU",
-                BatchResourceRequirementType::Memory => "MEMORY",
-                BatchResourceRequirementType::Vcpu => "VCPU",
-            }
-        }
-    }
-
-    impl std::fmt::Display for BatchResourceRequirementType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<BatchResourceRequirementType> for Value {
-        fn from(v: BatchResourceRequirementType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<BatchResourceRequirementType> for Val<BatchResourceRequirementType> {
-        fn from(v: BatchResourceRequirementType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`DimensionValueType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DimensionValueType {
-        /// `VARCHAR`
-        Varchar,
-    }
-
-    impl DimensionValueType {
-        /// Every variant, in schema order.
-        pub const ALL: [DimensionValueType; 1] = [DimensionValueType::Varchar];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DimensionValueType::Varchar => "VARCHAR",
-            }
-        }
-    }
-
-    impl std::fmt::Display for DimensionValueType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DimensionValueType> for Value {
-        fn from(v: DimensionValueType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DimensionValueType> for Val<DimensionValueType> {
-        fn from(v: DimensionValueType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`DynamoDBStreamStartPosition::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DynamoDBStreamStartPosition {
-        /// `TRIM_HORIZON`
-        TrimHorizon,
-        /// `LATEST`
-        Latest,
-    }
-
-    impl DynamoDBStreamStartPosition {
-        /// Every variant, in schema order.
-        pub const ALL: [DynamoDBStreamStartPosition; 2] =
-            [DynamoDBStreamStartPosition::TrimHorizon, DynamoDBStreamStartPosition::Latest];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DynamoDBStreamStartPosition::TrimHorizon => "TRIM_HORIZON",
-                DynamoDBStreamStartPosition::Latest => "LATEST",
-            }
-        }
-    }
-
-    impl std::fmt::Display for DynamoDBStreamStartPosition {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DynamoDBStreamStartPosition> for Value {
-        fn from(v: DynamoDBStreamStartPosition) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DynamoDBStreamStartPosition> for Val<DynamoDBStreamStartPosition> {
-        fn from(v: DynamoDBStreamStartPosition) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`EcsEnvironmentFileType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum EcsEnvironmentFileType {
-        /// `s3`
-        S3,
-    }
-
-    impl EcsEnvironmentFileType {
-        /// Every variant, in schema order.
-        pub const ALL: [EcsEnvironmentFileType; 1] = [EcsEnvironmentFileType::S3];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                EcsEnvironmentFileType::S3 => "s3",
-            }
-        }
-    }
-
-    impl std::fmt::Display for EcsEnvironmentFileType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<EcsEnvironmentFileType> for Value {
-        fn from(v: EcsEnvironmentFileType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<EcsEnvironmentFileType> for Val<EcsEnvironmentFileType> {
-        fn from(v: EcsEnvironmentFileType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`EcsResourceRequirementType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum EcsResourceRequirementType {
-        /// `GPU`
-        Gpu,
-        /// `InferenceAccelerator`
-        InferenceAccelerator,
-    }
-
-    impl EcsResourceRequirementType {
-        /// Every variant, in schema order.
-        pub const ALL: [EcsResourceRequirementType; 2] =
-            [EcsResourceRequirementType::Gpu, EcsResourceRequirementType::InferenceAccelerator];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                EcsResourceRequirementType::Gpu => "GPU",
-                EcsResourceRequirementType::InferenceAccelerator => "InferenceAccelerator",
-            }
-        }
-    }
-
-    impl std::fmt::Display for EcsResourceRequirementType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<EcsResourceRequirementType> for Value {
-        fn from(v: EcsResourceRequirementType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<EcsResourceRequirementType> for Val<EcsResourceRequirementType> {
-        fn from(v: EcsResourceRequirementType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`EpochTimeUnit::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum EpochTimeUnit {
-        /// `MILLISECONDS`
-        Milliseconds,
-        /// `SECONDS`
-        Seconds,
-        /// `MICROSECONDS`
-        Microseconds,
-        /// `NANOSECONDS`
-        Nanoseconds,
-    }
-
-    impl EpochTimeUnit {
-        /// Every variant, in schema order.
-        pub const ALL: [EpochTimeUnit; 4] = [
-            EpochTimeUnit::Milliseconds,
-            EpochTimeUnit::Seconds,
-            EpochTimeUnit::Microseconds,
-            EpochTimeUnit::Nanoseconds,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                EpochTimeUnit::Milliseconds => "MILLISECONDS",
-                EpochTimeUnit::Seconds => "SECONDS",
-                EpochTimeUnit::Microseconds => "MICROSECONDS",
-                EpochTimeUnit::Nanoseconds => "NANOSECONDS",
-            }
-        }
-    }
-
-    impl std::fmt::Display for EpochTimeUnit {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<EpochTimeUnit> for Value {
-        fn from(v: EpochTimeUnit) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<EpochTimeUnit> for Val<EpochTimeUnit> {
-        fn from(v: EpochTimeUnit) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`IncludeExecutionDataOption::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum IncludeExecutionDataOption {
-        /// `ALL`
-        All,
-    }
-
-    impl IncludeExecutionDataOption {
-        /// Every variant, in schema order.
-        pub const ALL: [IncludeExecutionDataOption; 1] = [IncludeExecutionDataOption::All];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                IncludeExecutionDataOption::All => "ALL",
-            }
-        }
-    }
-
-    impl std::fmt::Display for IncludeExecutionDataOption {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<IncludeExecutionDataOption> for Value {
-        fn from(v: IncludeExecutionDataOption) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<IncludeExecutionDataOption> for Val<IncludeExecutionDataOption> {
-        fn from(v: IncludeExecutionDataOption) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`KinesisStreamStartPosition::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum KinesisStreamStartPosition {
-        /// `TRIM_HORIZON`
-        TrimHorizon,
-        /// `LATEST`
-        Latest,
-        /// `AT_TIMESTAMP`
-        AtTimestamp,
-    }
-
-    impl KinesisStreamStartPosition {
-        /// Every variant, in schema order.
-        pub const ALL: [KinesisStreamStartPosition; 3] = [
-            KinesisStreamStartPosition::TrimHorizon,
-            KinesisStreamStartPosition::Latest,
-            KinesisStreamStartPosition::AtTimestamp,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                KinesisStreamStartPosition::TrimHorizon => "TRIM_HORIZON",
-                KinesisStreamStartPosition::Latest => "LATEST",
-                KinesisStreamStartPosition::AtTimestamp => "AT_TIMESTAMP",
-            }
+    cfn_enum! {
+        AssignPublicIp[2] {
+            Enabled = "ENABLED",
+            Disabled = "DISABLED",
         }
     }
 
-    impl std::fmt::Display for KinesisStreamStartPosition {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        BatchJobDependencyType[2] {
+            NToN = "N_TO_N",
+            Sequential = "SEQUENTIAL",
         }
     }
 
-    impl From<KinesisStreamStartPosition> for Value {
-        fn from(v: KinesisStreamStartPosition) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        BatchResourceRequirementType[3] {
+            Gpu = "GPU",
+            Memory = "MEMORY",
+            Vcpu = "VCPU",
         }
     }
 
-    impl From<KinesisStreamStartPosition> for Val<KinesisStreamStartPosition> {
-        fn from(v: KinesisStreamStartPosition) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        DimensionValueType[1] {
+            Varchar = "VARCHAR",
         }
     }
 
-    /// Rendered as its CloudFormation spelling ([`LaunchType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum LaunchType {
-        /// `EC2`
-        Ec2,
-        /// `FARGATE`
-        Fargate,
-        /// `EXTERNAL`
-        External,
-    }
-
-    impl LaunchType {
-        /// Every variant, in schema order.
-        pub const ALL: [LaunchType; 3] = [LaunchType::Ec2, LaunchType::Fargate, LaunchType::External];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                LaunchType::Ec2 => "EC2",
-                LaunchType::Fargate => "FARGATE",
-                LaunchType::External => "EXTERNAL",
-            }
-        }
-    }
-
-    impl std::fmt::Display for LaunchType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<LaunchType> for Value {
-        fn from(v: LaunchType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<LaunchType> for Val<LaunchType> {
-        fn from(v: LaunchType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`LogLevel::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum LogLevel {
-        /// `OFF`
-        Off,
-        /// `ERROR`
-        Error,
-        /// `INFO`
-        Info,
-        /// `TRACE`
-        Trace,
-    }
-
-    impl LogLevel {
-        /// Every variant, in schema order.
-        pub const ALL: [LogLevel; 4] = [LogLevel::Off, LogLevel::Error, LogLevel::Info, LogLevel::Trace];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                LogLevel::Off => "OFF",
-                LogLevel::Error => "ERROR",
-                LogLevel::Info => "INFO",
-                LogLevel::Trace => "TRACE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for LogLevel {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<LogLevel> for Value {
-        fn from(v: LogLevel) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<LogLevel> for Val<LogLevel> {
-        fn from(v: LogLevel) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`MSKStartPosition::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum MSKStartPosition {
-        /// `TRIM_HORIZON`
-        TrimHorizon,
-        /// `LATEST`
-        Latest,
-    }
-
-    impl MSKStartPosition {
-        /// Every variant, in schema order.
-        pub const ALL: [MSKStartPosition; 2] = [MSKStartPosition::TrimHorizon, MSKStartPosition::Latest];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                MSKStartPosition::TrimHorizon => "TRIM_HORIZON",
-                MSKStartPosition::Latest => "LATEST",
-            }
-        }
-    }
-
-    impl std::fmt::Display for MSKStartPosition {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<MSKStartPosition> for Value {
-        fn from(v: MSKStartPosition) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<MSKStartPosition> for Val<MSKStartPosition> {
-        fn from(v: MSKStartPosition) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`MeasureValueType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum MeasureValueType {
-        /// `DOUBLE`
-        Double,
-        /// `BIGINT`
-        Bigint,
-        /// `VARCHAR`
-        Varchar,
-        /// `BOOLEAN`
-        Boolean,
-        /// `TIMESTAMP`
-        Timestamp,
-    }
-
-    impl MeasureValueType {
-        /// Every variant, in schema order.
-        pub const ALL: [MeasureValueType; 5] = [
-            MeasureValueType::Double,
-            MeasureValueType::Bigint,
-            MeasureValueType::Varchar,
-            MeasureValueType::Boolean,
-            MeasureValueType::Timestamp,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                MeasureValueType::Double => "DOUBLE",
-                MeasureValueType::Bigint => "BIGINT",
-                MeasureValueType::Varchar => "VARCHAR",
-                MeasureValueType::Boolean => "BOOLEAN",
-                MeasureValueType::Timestamp => "TIMESTAMP",
-            }
-        }
-    }
-
-    impl std::fmt::Display for MeasureValueType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<MeasureValueType> for Value {
-        fn from(v: MeasureValueType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<MeasureValueType> for Val<MeasureValueType> {
-        fn from(v: MeasureValueType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`OnPartialBatchItemFailureStreams::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum OnPartialBatchItemFailureStreams {
-        /// `AUTOMATIC_BISECT`
-        AutomaticBisect,
-    }
-
-    impl OnPartialBatchItemFailureStreams {
-        /// Every variant, in schema order.
-        pub const ALL: [OnPartialBatchItemFailureStreams; 1] = [OnPartialBatchItemFailureStreams::AutomaticBisect];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                OnPartialBatchItemFailureStreams::AutomaticBisect => "AUTOMATIC_BISECT",
-            }
-        }
-    }
-
-    impl std::fmt::Display for OnPartialBatchItemFailureStreams {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<OnPartialBatchItemFailureStreams> for Value {
-        fn from(v: OnPartialBatchItemFailureStreams) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        DynamoDBStreamStartPosition[2] {
+            TrimHorizon = "TRIM_HORIZON",
+            Latest = "LATEST",
         }
     }
 
-    impl From<OnPartialBatchItemFailureStreams> for Val<OnPartialBatchItemFailureStreams> {
-        fn from(v: OnPartialBatchItemFailureStreams) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        EcsEnvironmentFileType[1] {
+            S3 = "s3",
         }
     }
 
-    /// Rendered as its CloudFormation spelling ([`PipeTargetInvocationType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PipeTargetInvocationType {
-        /// `REQUEST_RESPONSE`
-        RequestResponse,
-        /// `FIRE_AND_FORGET`
-        FireAndForget,
-    }
-
-    impl PipeTargetInvocationType {
-        /// Every variant, in schema order.
-        pub const ALL: [PipeTargetInvocationType; 2] =
-            [PipeTargetInvocationType::RequestResponse, PipeTargetInvocationType::FireAndForget];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PipeTargetInvocationType::RequestResponse => "REQUEST_RESPONSE",
-                PipeTargetInvocationType::FireAndForget => "FIRE_AND_FORGET",
-            }
-        }
-    }
-
-    impl std::fmt::Display for PipeTargetInvocationType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PipeTargetInvocationType> for Value {
-        fn from(v: PipeTargetInvocationType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PipeTargetInvocationType> for Val<PipeTargetInvocationType> {
-        fn from(v: PipeTargetInvocationType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`PlacementConstraintType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PlacementConstraintType {
-        /// `distinctInstance`
-        DistinctInstance,
-        /// `memberOf`
-        MemberOf,
-    }
-
-    impl PlacementConstraintType {
-        /// Every variant, in schema order.
-        pub const ALL: [PlacementConstraintType; 2] =
-            [PlacementConstraintType::DistinctInstance, PlacementConstraintType::MemberOf];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PlacementConstraintType::DistinctInstance => "distinctInstance",
-                PlacementConstraintType::MemberOf => "memberOf",
-            }
-        }
-    }
-
-    impl std::fmt::Display for PlacementConstraintType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PlacementConstraintType> for Value {
-        fn from(v: PlacementConstraintType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PlacementConstraintType> for Val<PlacementConstraintType> {
-        fn from(v: PlacementConstraintType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`PlacementStrategyType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PlacementStrategyType {
-        /// `random`
-        Random,
-        /// `spread`
-        Spread,
-        /// `binpack`
-        Binpack,
-    }
-
-    impl PlacementStrategyType {
-        /// Every variant, in schema order.
-        pub const ALL: [PlacementStrategyType; 3] =
-            [PlacementStrategyType::Random, PlacementStrategyType::Spread, PlacementStrategyType::Binpack];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PlacementStrategyType::Random => "random",
-                PlacementStrategyType::Spread => "spread",
-                PlacementStrategyType::Binpack => "binpack",
-            }
-        }
-    }
-
-    impl std::fmt::Display for PlacementStrategyType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PlacementStrategyType> for Value {
-        fn from(v: PlacementStrategyType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PlacementStrategyType> for Val<PlacementStrategyType> {
-        fn from(v: PlacementStrategyType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`PropagateTags::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PropagateTags {
-        /// `TASK_DEFINITION`
-        TaskDefinition,
-    }
-
-    impl PropagateTags {
-        /// Every variant, in schema order.
-        pub const ALL: [PropagateTags; 1] = [PropagateTags::TaskDefinition];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PropagateTags::TaskDefinition => "TASK_DEFINITION",
-            }
-        }
-    }
-
-    impl std::fmt::Display for PropagateTags {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        EcsResourceRequirementType[2] {
+            Gpu = "GPU",
+            InferenceAccelerator = "InferenceAccelerator",
         }
     }
 
-    impl From<PropagateTags> for Value {
-        fn from(v: PropagateTags) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        EpochTimeUnit[4] {
+            Milliseconds = "MILLISECONDS",
+            Seconds = "SECONDS",
+            Microseconds = "MICROSECONDS",
+            Nanoseconds = "NANOSECONDS",
         }
     }
 
-    impl From<PropagateTags> for Val<PropagateTags> {
-        fn from(v: PropagateTags) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        IncludeExecutionDataOption[1] {
+            All = "ALL",
         }
     }
 
-    /// Rendered as its CloudFormation spelling ([`RequestedPipeState::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum RequestedPipeState {
-        /// `RUNNING`
-        Running,
-        /// `STOPPED`
-        Stopped,
-    }
-
-    impl RequestedPipeState {
-        /// Every variant, in schema order.
-        pub const ALL: [RequestedPipeState; 2] = [RequestedPipeState::Running, RequestedPipeState::Stopped];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                RequestedPipeState::Running => "RUNNING",
-                RequestedPipeState::Stopped => "STOPPED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for RequestedPipeState {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<RequestedPipeState> for Value {
-        fn from(v: RequestedPipeState) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        KinesisStreamStartPosition[3] {
+            TrimHorizon = "TRIM_HORIZON",
+            Latest = "LATEST",
+            AtTimestamp = "AT_TIMESTAMP",
         }
     }
 
-    impl From<RequestedPipeState> for Val<RequestedPipeState> {
-        fn from(v: RequestedPipeState) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        LaunchType[3] {
+            Ec2 = "EC2",
+            Fargate = "FARGATE",
+            External = "EXTERNAL",
         }
     }
 
-    /// Rendered as its CloudFormation spelling ([`S3OutputFormat::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum S3OutputFormat {
-        /// `json`
-        Json,
-        /// `plain`
-        Plain,
-        /// `w3c`
-        W3c,
-    }
-
-    impl S3OutputFormat {
-        /// Every variant, in schema order.
-        pub const ALL: [S3OutputFormat; 3] = [S3OutputFormat::Json, S3OutputFormat::Plain, S3OutputFormat::W3c];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                S3OutputFormat::Json => "json",
-                S3OutputFormat::Plain => "plain",
-                S3OutputFormat::W3c => "w3c",
-            }
+    cfn_enum! {
+        LogLevel[4] {
+            Off = "OFF",
+            Error = "ERROR",
+            Info = "INFO",
+            Trace = "TRACE",
         }
     }
 
-    impl std::fmt::Display for S3OutputFormat {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        MSKStartPosition[2] {
+            TrimHorizon = "TRIM_HORIZON",
+            Latest = "LATEST",
         }
     }
 
-    impl From<S3OutputFormat> for Value {
-        fn from(v: S3OutputFormat) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        MeasureValueType[5] {
+            Double = "DOUBLE",
+            Bigint = "BIGINT",
+            Varchar = "VARCHAR",
+            Boolean = "BOOLEAN",
+            Timestamp = "TIMESTAMP",
         }
     }
 
-    impl From<S3OutputFormat> for Val<S3OutputFormat> {
-        fn from(v: S3OutputFormat) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        OnPartialBatchItemFailureStreams[1] {
+            AutomaticBisect = "AUTOMATIC_BISECT",
         }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`SelfManagedKafkaStartPosition::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SelfManagedKafkaStartPosition {
-        /// `TRIM_HORIZON`
-        TrimHorizon,
-        /// `LATEST`
-        Latest,
     }
-
-    impl SelfManagedKafkaStartPosition {
-        /// Every variant, in schema order.
-        pub const ALL: [SelfManagedKafkaStartPosition; 2] =
-            [SelfManagedKafkaStartPosition::TrimHorizon, SelfManagedKafkaStartPosition::Latest];
 
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SelfManagedKafkaStartPosition::TrimHorizon => "TRIM_HORIZON",
-                SelfManagedKafkaStartPosition::Latest => "LATEST",
-            }
+    cfn_enum! {
+        PipeTargetInvocationType[2] {
+            RequestResponse = "REQUEST_RESPONSE",
+            FireAndForget = "FIRE_AND_FORGET",
         }
     }
 
-    impl std::fmt::Display for SelfManagedKafkaStartPosition {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        PlacementConstraintType[2] {
+            DistinctInstance = "distinctInstance",
+            MemberOf = "memberOf",
         }
     }
 
-    impl From<SelfManagedKafkaStartPosition> for Value {
-        fn from(v: SelfManagedKafkaStartPosition) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        PlacementStrategyType[3] {
+            Random = "random",
+            Spread = "spread",
+            Binpack = "binpack",
         }
     }
 
-    impl From<SelfManagedKafkaStartPosition> for Val<SelfManagedKafkaStartPosition> {
-        fn from(v: SelfManagedKafkaStartPosition) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        PropagateTags[1] {
+            TaskDefinition = "TASK_DEFINITION",
         }
     }
-
-    /// Rendered as its CloudFormation spelling ([`TimeFieldType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TimeFieldType {
-        /// `EPOCH`
-        Epoch,
-        /// `TIMESTAMP_FORMAT`
-        TimestampFormat,
-    }
-
-    impl TimeFieldType {
-        /// Every variant, in schema order.
-        pub const ALL: [TimeFieldType; 2] = [TimeFieldType::Epoch, TimeFieldType::TimestampFormat];
 
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                TimeFieldType::Epoch => "EPOCH",
-                TimeFieldType::TimestampFormat => "TIMESTAMP_FORMAT",
-            }
+    cfn_enum! {
+        RequestedPipeState[2] {
+            Running = "RUNNING",
+            Stopped = "STOPPED",
         }
     }
 
-    impl std::fmt::Display for TimeFieldType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        S3OutputFormat[3] {
+            Json = "json",
+            Plain = "plain",
+            W3c = "w3c",
         }
     }
 
-    impl From<TimeFieldType> for Value {
-        fn from(v: TimeFieldType) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        SelfManagedKafkaStartPosition[2] {
+            TrimHorizon = "TRIM_HORIZON",
+            Latest = "LATEST",
         }
     }
 
-    impl From<TimeFieldType> for Val<TimeFieldType> {
-        fn from(v: TimeFieldType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        TimeFieldType[2] {
+            Epoch = "EPOCH",
+            TimestampFormat = "TIMESTAMP_FORMAT",
         }
     }
 }

@@ -132,107 +132,23 @@ impl Handle<CfnSubscription> {
 
 /// Property types and enums of [`CfnSubscription`] (`AWS::PricingPlanManager::Subscription`).
 pub mod subscription {
-    use crate::core::value::{Val, Value};
 
-    /// The name of the pricing plan family.
-    ///
-    /// Rendered as its CloudFormation spelling ([`PlanFamily::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PlanFamily {
-        /// `CloudFront`
-        CloudFront,
-    }
-
-    impl PlanFamily {
-        /// Every variant, in schema order.
-        pub const ALL: [PlanFamily; 1] = [PlanFamily::CloudFront];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PlanFamily::CloudFront => "CloudFront",
-            }
+    cfn_enum! {
+        /// The name of the pricing plan family.
+        PlanFamily[1] {
+            CloudFront = "CloudFront",
         }
     }
 
-    impl std::fmt::Display for PlanFamily {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PlanFamily> for Value {
-        fn from(v: PlanFamily) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PlanFamily> for Val<PlanFamily> {
-        fn from(v: PlanFamily) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`UsageLevel::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum UsageLevel {
-        /// `DEFAULT`
-        Default,
-        /// `CF_PREMIUM_L2`
-        CfPremiumL2,
-        /// `CF_PREMIUM_L3`
-        CfPremiumL3,
-        /// `CF_PREMIUM_L4`
-        CfPremiumL4,
-        /// `CF_PREMIUM_L5`
-        CfPremiumL5,
-        /// `CF_PREMIUM_L6`
-        CfPremiumL6,
-        /// `CF_PREMIUM_L7`
-        CfPremiumL7,
-    }
-
-    impl UsageLevel {
-        /// Every variant, in schema order.
-        pub const ALL: [UsageLevel; 7] = [
-            UsageLevel::Default,
-            UsageLevel::CfPremiumL2,
-            UsageLevel::CfPremiumL3,
-            UsageLevel::CfPremiumL4,
-            UsageLevel::CfPremiumL5,
-            UsageLevel::CfPremiumL6,
-            UsageLevel::CfPremiumL7,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                UsageLevel::Default => "DEFAULT",
-                UsageLevel::CfPremiumL2 => "CF_PREMIUM_L2",
-                UsageLevel::CfPremiumL3 => "CF_PREMIUM_L3",
-                UsageLevel::CfPremiumL4 => "CF_PREMIUM_L4",
-                UsageLevel::CfPremiumL5 => "CF_PREMIUM_L5",
-                UsageLevel::CfPremiumL6 => "CF_PREMIUM_L6",
-                UsageLevel::CfPremiumL7 => "CF_PREMIUM_L7",
-            }
-        }
-    }
-
-    impl std::fmt::Display for UsageLevel {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<UsageLevel> for Value {
-        fn from(v: UsageLevel) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<UsageLevel> for Val<UsageLevel> {
-        fn from(v: UsageLevel) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        UsageLevel[7] {
+            Default = "DEFAULT",
+            CfPremiumL2 = "CF_PREMIUM_L2",
+            CfPremiumL3 = "CF_PREMIUM_L3",
+            CfPremiumL4 = "CF_PREMIUM_L4",
+            CfPremiumL5 = "CF_PREMIUM_L5",
+            CfPremiumL6 = "CF_PREMIUM_L6",
+            CfPremiumL7 = "CF_PREMIUM_L7",
         }
     }
 }

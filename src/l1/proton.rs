@@ -216,42 +216,10 @@ impl Handle<CfnEnvironmentTemplate> {
 
 /// Property types and enums of [`CfnEnvironmentTemplate`] (`AWS::Proton::EnvironmentTemplate`).
 pub mod environment_template {
-    use crate::core::value::{Val, Value};
 
-    /// Rendered as its CloudFormation spelling ([`Provisioning::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Provisioning {
-        /// `CUSTOMER_MANAGED`
-        CustomerManaged,
-    }
-
-    impl Provisioning {
-        /// Every variant, in schema order.
-        pub const ALL: [Provisioning; 1] = [Provisioning::CustomerManaged];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Provisioning::CustomerManaged => "CUSTOMER_MANAGED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Provisioning {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Provisioning> for Value {
-        fn from(v: Provisioning) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Provisioning> for Val<Provisioning> {
-        fn from(v: Provisioning) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        Provisioning[1] {
+            CustomerManaged = "CUSTOMER_MANAGED",
         }
     }
 }
@@ -341,42 +309,10 @@ impl Handle<CfnServiceTemplate> {
 
 /// Property types and enums of [`CfnServiceTemplate`] (`AWS::Proton::ServiceTemplate`).
 pub mod service_template {
-    use crate::core::value::{Val, Value};
 
-    /// Rendered as its CloudFormation spelling ([`Provisioning::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Provisioning {
-        /// `CUSTOMER_MANAGED`
-        CustomerManaged,
-    }
-
-    impl Provisioning {
-        /// Every variant, in schema order.
-        pub const ALL: [Provisioning; 1] = [Provisioning::CustomerManaged];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Provisioning::CustomerManaged => "CUSTOMER_MANAGED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Provisioning {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Provisioning> for Value {
-        fn from(v: Provisioning) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Provisioning> for Val<Provisioning> {
-        fn from(v: Provisioning) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        Provisioning[1] {
+            CustomerManaged = "CUSTOMER_MANAGED",
         }
     }
 }

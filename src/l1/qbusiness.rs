@@ -327,261 +327,48 @@ pub mod application {
 
     property_type!(QuickSightConfiguration);
 
-    /// Rendered as its CloudFormation spelling ([`AttachmentsControlMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AttachmentsControlMode {
-        /// `ENABLED`
-        Enabled,
-        /// `DISABLED`
-        Disabled,
-    }
-
-    impl AttachmentsControlMode {
-        /// Every variant, in schema order.
-        pub const ALL: [AttachmentsControlMode; 2] =
-            [AttachmentsControlMode::Enabled, AttachmentsControlMode::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AttachmentsControlMode::Enabled => "ENABLED",
-                AttachmentsControlMode::Disabled => "DISABLED",
-            }
+    cfn_enum! {
+        AttachmentsControlMode[2] {
+            Enabled = "ENABLED",
+            Disabled = "DISABLED",
         }
     }
 
-    impl std::fmt::Display for AttachmentsControlMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        AutoSubscriptionStatus[2] {
+            Enabled = "ENABLED",
+            Disabled = "DISABLED",
         }
     }
 
-    impl From<AttachmentsControlMode> for Value {
-        fn from(v: AttachmentsControlMode) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        IdentityType[5] {
+            AwsIamIdpSaml = "AWS_IAM_IDP_SAML",
+            AwsIamIdpOidc = "AWS_IAM_IDP_OIDC",
+            AwsIamIdc = "AWS_IAM_IDC",
+            AwsQuicksightIdp = "AWS_QUICKSIGHT_IDP",
+            Anonymous = "ANONYMOUS",
         }
     }
 
-    impl From<AttachmentsControlMode> for Val<AttachmentsControlMode> {
-        fn from(v: AttachmentsControlMode) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        PersonalizationControlMode[2] {
+            Enabled = "ENABLED",
+            Disabled = "DISABLED",
         }
     }
 
-    /// Rendered as its CloudFormation spelling ([`AutoSubscriptionStatus::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AutoSubscriptionStatus {
-        /// `ENABLED`
-        Enabled,
-        /// `DISABLED`
-        Disabled,
-    }
-
-    impl AutoSubscriptionStatus {
-        /// Every variant, in schema order.
-        pub const ALL: [AutoSubscriptionStatus; 2] =
-            [AutoSubscriptionStatus::Enabled, AutoSubscriptionStatus::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AutoSubscriptionStatus::Enabled => "ENABLED",
-                AutoSubscriptionStatus::Disabled => "DISABLED",
-            }
+    cfn_enum! {
+        QAppsControlMode[2] {
+            Enabled = "ENABLED",
+            Disabled = "DISABLED",
         }
     }
 
-    impl std::fmt::Display for AutoSubscriptionStatus {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<AutoSubscriptionStatus> for Value {
-        fn from(v: AutoSubscriptionStatus) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<AutoSubscriptionStatus> for Val<AutoSubscriptionStatus> {
-        fn from(v: AutoSubscriptionStatus) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`IdentityType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum IdentityType {
-        /// `AWS_IAM_IDP_SAML`
-        AwsIamIdpSaml,
-        /// `AWS_IAM_IDP_OIDC`
-        AwsIamIdpOidc,
-        /// `AWS_IAM_IDC`
-        AwsIamIdc,
-        /// `AWS_QUICKSIGHT_IDP`
-        AwsQuicksightIdp,
-        /// `ANONYMOUS`
-        Anonymous,
-    }
-
-    impl IdentityType {
-        /// Every variant, in schema order.
-        pub const ALL: [IdentityType; 5] = [
-            IdentityType::AwsIamIdpSaml,
-            IdentityType::AwsIamIdpOidc,
-            IdentityType::AwsIamIdc,
-            IdentityType::AwsQuicksightIdp,
-            IdentityType::Anonymous,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                IdentityType::AwsIamIdpSaml => "AWS_IAM_IDP_SAML",
-                IdentityType::AwsIamIdpOidc => "AWS_IAM_IDP_OIDC",
-                IdentityType::AwsIamIdc => "AWS_IAM_IDC",
-                IdentityType::AwsQuicksightIdp => "AWS_QUICKSIGHT_IDP",
-                IdentityType::Anonymous => "ANONYMOUS",
-            }
-        }
-    }
-
-    impl std::fmt::Display for IdentityType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<IdentityType> for Value {
-        fn from(v: IdentityType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<IdentityType> for Val<IdentityType> {
-        fn from(v: IdentityType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`PersonalizationControlMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PersonalizationControlMode {
-        /// `ENABLED`
-        Enabled,
-        /// `DISABLED`
-        Disabled,
-    }
-
-    impl PersonalizationControlMode {
-        /// Every variant, in schema order.
-        pub const ALL: [PersonalizationControlMode; 2] =
-            [PersonalizationControlMode::Enabled, PersonalizationControlMode::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PersonalizationControlMode::Enabled => "ENABLED",
-                PersonalizationControlMode::Disabled => "DISABLED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for PersonalizationControlMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PersonalizationControlMode> for Value {
-        fn from(v: PersonalizationControlMode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PersonalizationControlMode> for Val<PersonalizationControlMode> {
-        fn from(v: PersonalizationControlMode) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`QAppsControlMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum QAppsControlMode {
-        /// `ENABLED`
-        Enabled,
-        /// `DISABLED`
-        Disabled,
-    }
-
-    impl QAppsControlMode {
-        /// Every variant, in schema order.
-        pub const ALL: [QAppsControlMode; 2] = [QAppsControlMode::Enabled, QAppsControlMode::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                QAppsControlMode::Enabled => "ENABLED",
-                QAppsControlMode::Disabled => "DISABLED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for QAppsControlMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<QAppsControlMode> for Value {
-        fn from(v: QAppsControlMode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<QAppsControlMode> for Val<QAppsControlMode> {
-        fn from(v: QAppsControlMode) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`SubscriptionType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SubscriptionType {
-        /// `Q_LITE`
-        QLite,
-        /// `Q_BUSINESS`
-        QBusiness,
-    }
-
-    impl SubscriptionType {
-        /// Every variant, in schema order.
-        pub const ALL: [SubscriptionType; 2] = [SubscriptionType::QLite, SubscriptionType::QBusiness];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SubscriptionType::QLite => "Q_LITE",
-                SubscriptionType::QBusiness => "Q_BUSINESS",
-            }
-        }
-    }
-
-    impl std::fmt::Display for SubscriptionType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<SubscriptionType> for Value {
-        fn from(v: SubscriptionType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<SubscriptionType> for Val<SubscriptionType> {
-        fn from(v: SubscriptionType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        SubscriptionType[2] {
+            QLite = "Q_LITE",
+            QBusiness = "Q_BUSINESS",
         }
     }
 }
@@ -887,44 +674,10 @@ pub mod data_accessor {
 
     property_type!(DocumentAttribute);
 
-    /// Rendered as its CloudFormation spelling ([`DataAccessorAuthenticationType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DataAccessorAuthenticationType {
-        /// `AWS_IAM_IDC_TTI`
-        AwsIamIdcTti,
-        /// `AWS_IAM_IDC_AUTH_CODE`
-        AwsIamIdcAuthCode,
-    }
-
-    impl DataAccessorAuthenticationType {
-        /// Every variant, in schema order.
-        pub const ALL: [DataAccessorAuthenticationType; 2] =
-            [DataAccessorAuthenticationType::AwsIamIdcTti, DataAccessorAuthenticationType::AwsIamIdcAuthCode];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DataAccessorAuthenticationType::AwsIamIdcTti => "AWS_IAM_IDC_TTI",
-                DataAccessorAuthenticationType::AwsIamIdcAuthCode => "AWS_IAM_IDC_AUTH_CODE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for DataAccessorAuthenticationType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DataAccessorAuthenticationType> for Value {
-        fn from(v: DataAccessorAuthenticationType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DataAccessorAuthenticationType> for Val<DataAccessorAuthenticationType> {
-        fn from(v: DataAccessorAuthenticationType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        DataAccessorAuthenticationType[2] {
+            AwsIamIdcTti = "AWS_IAM_IDC_TTI",
+            AwsIamIdcAuthCode = "AWS_IAM_IDC_AUTH_CODE",
         }
     }
 }
@@ -1396,276 +1149,52 @@ pub mod data_source {
 
     property_type!(VideoExtractionConfiguration);
 
-    /// Rendered as its CloudFormation spelling ([`AttributeValueOperator::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AttributeValueOperator {
-        /// `DELETE`
-        Delete,
-    }
-
-    impl AttributeValueOperator {
-        /// Every variant, in schema order.
-        pub const ALL: [AttributeValueOperator; 1] = [AttributeValueOperator::Delete];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AttributeValueOperator::Delete => "DELETE",
-            }
+    cfn_enum! {
+        AttributeValueOperator[1] {
+            Delete = "DELETE",
         }
     }
 
-    impl std::fmt::Display for AttributeValueOperator {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        AudioExtractionStatus[2] {
+            Enabled = "ENABLED",
+            Disabled = "DISABLED",
         }
     }
 
-    impl From<AttributeValueOperator> for Value {
-        fn from(v: AttributeValueOperator) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        DocumentContentOperator[1] {
+            Delete = "DELETE",
         }
     }
 
-    impl From<AttributeValueOperator> for Val<AttributeValueOperator> {
-        fn from(v: AttributeValueOperator) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        DocumentEnrichmentConditionOperator[11] {
+            GreaterThan = "GREATER_THAN",
+            GreaterThanOrEquals = "GREATER_THAN_OR_EQUALS",
+            LessThan = "LESS_THAN",
+            LessThanOrEquals = "LESS_THAN_OR_EQUALS",
+            Equals = "EQUALS",
+            NotEquals = "NOT_EQUALS",
+            Contains = "CONTAINS",
+            NotContains = "NOT_CONTAINS",
+            Exists = "EXISTS",
+            NotExists = "NOT_EXISTS",
+            BeginsWith = "BEGINS_WITH",
         }
     }
 
-    /// Rendered as its CloudFormation spelling ([`AudioExtractionStatus::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AudioExtractionStatus {
-        /// `ENABLED`
-        Enabled,
-        /// `DISABLED`
-        Disabled,
-    }
-
-    impl AudioExtractionStatus {
-        /// Every variant, in schema order.
-        pub const ALL: [AudioExtractionStatus; 2] = [AudioExtractionStatus::Enabled, AudioExtractionStatus::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AudioExtractionStatus::Enabled => "ENABLED",
-                AudioExtractionStatus::Disabled => "DISABLED",
-            }
+    cfn_enum! {
+        ImageExtractionStatus[2] {
+            Enabled = "ENABLED",
+            Disabled = "DISABLED",
         }
     }
 
-    impl std::fmt::Display for AudioExtractionStatus {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<AudioExtractionStatus> for Value {
-        fn from(v: AudioExtractionStatus) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<AudioExtractionStatus> for Val<AudioExtractionStatus> {
-        fn from(v: AudioExtractionStatus) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`DocumentContentOperator::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DocumentContentOperator {
-        /// `DELETE`
-        Delete,
-    }
-
-    impl DocumentContentOperator {
-        /// Every variant, in schema order.
-        pub const ALL: [DocumentContentOperator; 1] = [DocumentContentOperator::Delete];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DocumentContentOperator::Delete => "DELETE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for DocumentContentOperator {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DocumentContentOperator> for Value {
-        fn from(v: DocumentContentOperator) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DocumentContentOperator> for Val<DocumentContentOperator> {
-        fn from(v: DocumentContentOperator) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`DocumentEnrichmentConditionOperator::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DocumentEnrichmentConditionOperator {
-        /// `GREATER_THAN`
-        GreaterThan,
-        /// `GREATER_THAN_OR_EQUALS`
-        GreaterThanOrEquals,
-        /// `LESS_THAN`
-        LessThan,
-        /// `LESS_THAN_OR_EQUALS`
-        LessThanOrEquals,
-        /// `EQUALS`
-        Equals,
-        /// `NOT_EQUALS`
-        NotEquals,
-        /// `CONTAINS`
-        Contains,
-        /// `NOT_CONTAINS`
-        NotContains,
-        /// `EXISTS`
-        Exists,
-        /// `NOT_EXISTS`
-        NotExists,
-        /// `BEGINS_WITH`
-        BeginsWith,
-    }
-
-    impl DocumentEnrichmentConditionOperator {
-        /// Every variant, in schema order.
-        pub const ALL: [DocumentEnrichmentConditionOperator; 11] = [
-            DocumentEnrichmentConditionOperator::GreaterThan,
-            DocumentEnrichmentConditionOperator::GreaterThanOrEquals,
-            DocumentEnrichmentConditionOperator::LessThan,
-            DocumentEnrichmentConditionOperator::LessThanOrEquals,
-            DocumentEnrichmentConditionOperator::Equals,
-            DocumentEnrichmentConditionOperator::NotEquals,
-            DocumentEnrichmentConditionOperator::Contains,
-            DocumentEnrichmentConditionOperator::NotContains,
-            DocumentEnrichmentConditionOperator::Exists,
-            DocumentEnrichmentConditionOperator::NotExists,
-            DocumentEnrichmentConditionOperator::BeginsWith,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DocumentEnrichmentConditionOperator::GreaterThan => "GREATER_THAN",
-                DocumentEnrichmentConditionOperator::GreaterThanOrEquals => "GREATER_THAN_OR_EQUALS",
-                DocumentEnrichmentConditionOperator::LessThan => "LESS_THAN",
-                DocumentEnrichmentConditionOperator::LessThanOrEquals => "LESS_THAN_OR_EQUALS",
-                DocumentEnrichmentConditionOperator::Equals => "EQUALS",
-                DocumentEnrichmentConditionOperator::NotEquals => "NOT_EQUALS",
-                DocumentEnrichmentConditionOperator::Contains => "CONTAINS",
-                DocumentEnrichmentConditionOperator::NotContains => "NOT_CONTAINS",
-                DocumentEnrichmentConditionOperator::Exists => "EXISTS",
-                DocumentEnrichmentConditionOperator::NotExists => "NOT_EXISTS",
-                DocumentEnrichmentConditionOperator::BeginsWith => "BEGINS_WITH",
-            }
-        }
-    }
-
-    impl std::fmt::Display for DocumentEnrichmentConditionOperator {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DocumentEnrichmentConditionOperator> for Value {
-        fn from(v: DocumentEnrichmentConditionOperator) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DocumentEnrichmentConditionOperator> for Val<DocumentEnrichmentConditionOperator> {
-        fn from(v: DocumentEnrichmentConditionOperator) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`ImageExtractionStatus::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ImageExtractionStatus {
-        /// `ENABLED`
-        Enabled,
-        /// `DISABLED`
-        Disabled,
-    }
-
-    impl ImageExtractionStatus {
-        /// Every variant, in schema order.
-        pub const ALL: [ImageExtractionStatus; 2] = [ImageExtractionStatus::Enabled, ImageExtractionStatus::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ImageExtractionStatus::Enabled => "ENABLED",
-                ImageExtractionStatus::Disabled => "DISABLED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ImageExtractionStatus {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ImageExtractionStatus> for Value {
-        fn from(v: ImageExtractionStatus) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ImageExtractionStatus> for Val<ImageExtractionStatus> {
-        fn from(v: ImageExtractionStatus) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`VideoExtractionStatus::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum VideoExtractionStatus {
-        /// `ENABLED`
-        Enabled,
-        /// `DISABLED`
-        Disabled,
-    }
-
-    impl VideoExtractionStatus {
-        /// Every variant, in schema order.
-        pub const ALL: [VideoExtractionStatus; 2] = [VideoExtractionStatus::Enabled, VideoExtractionStatus::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                VideoExtractionStatus::Enabled => "ENABLED",
-                VideoExtractionStatus::Disabled => "DISABLED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for VideoExtractionStatus {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<VideoExtractionStatus> for Value {
-        fn from(v: VideoExtractionStatus) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<VideoExtractionStatus> for Val<VideoExtractionStatus> {
-        fn from(v: VideoExtractionStatus) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        VideoExtractionStatus[2] {
+            Enabled = "ENABLED",
+            Disabled = "DISABLED",
         }
     }
 }
@@ -1846,130 +1375,26 @@ pub mod index {
 
     property_type!(IndexCapacityConfiguration);
 
-    /// Rendered as its CloudFormation spelling ([`AttributeType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AttributeType {
-        /// `STRING`
-        String2,
-        /// `STRING_LIST`
-        StringList,
-        /// `NUMBER`
-        Number,
-        /// `DATE`
-        Date,
-    }
-
-    impl AttributeType {
-        /// Every variant, in schema order.
-        pub const ALL: [AttributeType; 4] =
-            [AttributeType::String2, AttributeType::StringList, AttributeType::Number, AttributeType::Date];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AttributeType::String2 => "STRING",
-                AttributeType::StringList => "STRING_LIST",
-                AttributeType::Number => "NUMBER",
-                AttributeType::Date => "DATE",
-            }
+    cfn_enum! {
+        AttributeType[4] {
+            String2 = "STRING",
+            StringList = "STRING_LIST",
+            Number = "NUMBER",
+            Date = "DATE",
         }
     }
 
-    impl std::fmt::Display for AttributeType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        IndexType[2] {
+            Enterprise = "ENTERPRISE",
+            Starter = "STARTER",
         }
     }
 
-    impl From<AttributeType> for Value {
-        fn from(v: AttributeType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<AttributeType> for Val<AttributeType> {
-        fn from(v: AttributeType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`IndexType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum IndexType {
-        /// `ENTERPRISE`
-        Enterprise,
-        /// `STARTER`
-        Starter,
-    }
-
-    impl IndexType {
-        /// Every variant, in schema order.
-        pub const ALL: [IndexType; 2] = [IndexType::Enterprise, IndexType::Starter];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                IndexType::Enterprise => "ENTERPRISE",
-                IndexType::Starter => "STARTER",
-            }
-        }
-    }
-
-    impl std::fmt::Display for IndexType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<IndexType> for Value {
-        fn from(v: IndexType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<IndexType> for Val<IndexType> {
-        fn from(v: IndexType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`Status::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Status {
-        /// `ENABLED`
-        Enabled,
-        /// `DISABLED`
-        Disabled,
-    }
-
-    impl Status {
-        /// Every variant, in schema order.
-        pub const ALL: [Status; 2] = [Status::Enabled, Status::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Status::Enabled => "ENABLED",
-                Status::Disabled => "DISABLED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Status {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Status> for Value {
-        fn from(v: Status) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Status> for Val<Status> {
-        fn from(v: Status) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        Status[2] {
+            Enabled = "ENABLED",
+            Disabled = "DISABLED",
         }
     }
 }
@@ -2076,40 +1501,9 @@ pub mod permission {
 
     property_type!(Condition);
 
-    /// Rendered as its CloudFormation spelling ([`ConditionOperator::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ConditionOperator {
-        /// `StringEquals`
-        StringEquals,
-    }
-
-    impl ConditionOperator {
-        /// Every variant, in schema order.
-        pub const ALL: [ConditionOperator; 1] = [ConditionOperator::StringEquals];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ConditionOperator::StringEquals => "StringEquals",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ConditionOperator {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ConditionOperator> for Value {
-        fn from(v: ConditionOperator) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ConditionOperator> for Val<ConditionOperator> {
-        fn from(v: ConditionOperator) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        ConditionOperator[1] {
+            StringEquals = "StringEquals",
         }
     }
 }
@@ -2267,183 +1661,38 @@ pub mod plugin {
 
     property_type!(CustomPluginConfiguration);
 
-    /// Rendered as its CloudFormation spelling ([`APISchemaType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum APISchemaType {
-        /// `OPEN_API_V3`
-        OpenApiV3,
-    }
-
-    impl APISchemaType {
-        /// Every variant, in schema order.
-        pub const ALL: [APISchemaType; 1] = [APISchemaType::OpenApiV3];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                APISchemaType::OpenApiV3 => "OPEN_API_V3",
-            }
+    cfn_enum! {
+        APISchemaType[1] {
+            OpenApiV3 = "OPEN_API_V3",
         }
     }
 
-    impl std::fmt::Display for APISchemaType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        PluginState[2] {
+            Enabled = "ENABLED",
+            Disabled = "DISABLED",
         }
     }
 
-    impl From<APISchemaType> for Value {
-        fn from(v: APISchemaType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<APISchemaType> for Val<APISchemaType> {
-        fn from(v: APISchemaType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`PluginState::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PluginState {
-        /// `ENABLED`
-        Enabled,
-        /// `DISABLED`
-        Disabled,
-    }
-
-    impl PluginState {
-        /// Every variant, in schema order.
-        pub const ALL: [PluginState; 2] = [PluginState::Enabled, PluginState::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PluginState::Enabled => "ENABLED",
-                PluginState::Disabled => "DISABLED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for PluginState {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PluginState> for Value {
-        fn from(v: PluginState) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PluginState> for Val<PluginState> {
-        fn from(v: PluginState) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`PluginType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PluginType {
-        /// `SERVICE_NOW`
-        ServiceNow,
-        /// `SALESFORCE`
-        Salesforce,
-        /// `JIRA`
-        Jira,
-        /// `ZENDESK`
-        Zendesk,
-        /// `CUSTOM`
-        Custom,
-        /// `QUICKSIGHT`
-        Quicksight,
-        /// `SERVICENOW_NOW_PLATFORM`
-        ServicenowNowPlatform,
-        /// `JIRA_CLOUD`
-        JiraCloud,
-        /// `SALESFORCE_CRM`
-        SalesforceCrm,
-        /// `ZENDESK_SUITE`
-        ZendeskSuite,
-        /// `ATLASSIAN_CONFLUENCE`
-        AtlassianConfluence,
-        /// `GOOGLE_CALENDAR`
-        GoogleCalendar,
-        /// `MICROSOFT_TEAMS`
-        MicrosoftTeams,
-        /// `MICROSOFT_EXCHANGE`
-        MicrosoftExchange,
-        /// `PAGERDUTY_ADVANCE`
-        PagerdutyAdvance,
-        /// `SMARTSHEET`
-        Smartsheet,
-        /// `ASANA`
-        Asana,
-    }
-
-    impl PluginType {
-        /// Every variant, in schema order.
-        pub const ALL: [PluginType; 17] = [
-            PluginType::ServiceNow,
-            PluginType::Salesforce,
-            PluginType::Jira,
-            PluginType::Zendesk,
-            PluginType::Custom,
-            PluginType::Quicksight,
-            PluginType::ServicenowNowPlatform,
-            PluginType::JiraCloud,
-            PluginType::SalesforceCrm,
-            PluginType::ZendeskSuite,
-            PluginType::AtlassianConfluence,
-            PluginType::GoogleCalendar,
-            PluginType::MicrosoftTeams,
-            PluginType::MicrosoftExchange,
-            PluginType::PagerdutyAdvance,
-            PluginType::Smartsheet,
-            PluginType::Asana,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PluginType::ServiceNow => "SERVICE_NOW",
-                PluginType::Salesforce => "SALESFORCE",
-                PluginType::Jira => "JIRA",
-                PluginType::Zendesk => "ZENDESK",
-                PluginType::Custom => "CUSTOM",
-                PluginType::Quicksight => "QUICKSIGHT",
-                PluginType::ServicenowNowPlatform => "SERVICENOW_NOW_PLATFORM",
-                PluginType::JiraCloud => "JIRA_CLOUD",
-                PluginType::SalesforceCrm => "SALESFORCE_CRM",
-                PluginType::ZendeskSuite => "ZENDESK_SUITE",
-                PluginType::AtlassianConfluence => "ATLASSIAN_CONFLUENCE",
-                PluginType::GoogleCalendar => "GOOGLE_CALENDAR",
-                PluginType::MicrosoftTeams => "MICROSOFT_TEAMS",
-                PluginType::MicrosoftExchange => "MICROSOFT_EXCHANGE",
-                PluginType::PagerdutyAdvance => "PAGERDUTY_ADVANCE",
-                PluginType::Smartsheet => "SMARTSHEET",
-                PluginType::Asana => "ASANA",
-            }
-        }
-    }
-
-    impl std::fmt::Display for PluginType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PluginType> for Value {
-        fn from(v: PluginType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PluginType> for Val<PluginType> {
-        fn from(v: PluginType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        PluginType[17] {
+            ServiceNow = "SERVICE_NOW",
+            Salesforce = "SALESFORCE",
+            Jira = "JIRA",
+            Zendesk = "ZENDESK",
+            Custom = "CUSTOM",
+            Quicksight = "QUICKSIGHT",
+            ServicenowNowPlatform = "SERVICENOW_NOW_PLATFORM",
+            JiraCloud = "JIRA_CLOUD",
+            SalesforceCrm = "SALESFORCE_CRM",
+            ZendeskSuite = "ZENDESK_SUITE",
+            AtlassianConfluence = "ATLASSIAN_CONFLUENCE",
+            GoogleCalendar = "GOOGLE_CALENDAR",
+            MicrosoftTeams = "MICROSOFT_TEAMS",
+            MicrosoftExchange = "MICROSOFT_EXCHANGE",
+            PagerdutyAdvance = "PAGERDUTY_ADVANCE",
+            Smartsheet = "SMARTSHEET",
+            Asana = "ASANA",
         }
     }
 }
@@ -2547,45 +1796,11 @@ impl Handle<CfnRetriever> {
 
 /// Property types and enums of [`CfnRetriever`] (`AWS::QBusiness::Retriever`).
 pub mod retriever {
-    use crate::core::value::{Val, Value};
 
-    /// Rendered as its CloudFormation spelling ([`RetrieverType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum RetrieverType {
-        /// `NATIVE_INDEX`
-        NativeIndex,
-        /// `KENDRA_INDEX`
-        KendraIndex,
-    }
-
-    impl RetrieverType {
-        /// Every variant, in schema order.
-        pub const ALL: [RetrieverType; 2] = [RetrieverType::NativeIndex, RetrieverType::KendraIndex];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                RetrieverType::NativeIndex => "NATIVE_INDEX",
-                RetrieverType::KendraIndex => "KENDRA_INDEX",
-            }
-        }
-    }
-
-    impl std::fmt::Display for RetrieverType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<RetrieverType> for Value {
-        fn from(v: RetrieverType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<RetrieverType> for Val<RetrieverType> {
-        fn from(v: RetrieverType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        RetrieverType[2] {
+            NativeIndex = "NATIVE_INDEX",
+            KendraIndex = "KENDRA_INDEX",
         }
     }
 }
@@ -2792,84 +2007,17 @@ pub mod web_experience {
 
     property_type!(CustomizationConfiguration);
 
-    /// Rendered as its CloudFormation spelling ([`BrowserExtension::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum BrowserExtension {
-        /// `FIREFOX`
-        Firefox,
-        /// `CHROME`
-        Chrome,
-    }
-
-    impl BrowserExtension {
-        /// Every variant, in schema order.
-        pub const ALL: [BrowserExtension; 2] = [BrowserExtension::Firefox, BrowserExtension::Chrome];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                BrowserExtension::Firefox => "FIREFOX",
-                BrowserExtension::Chrome => "CHROME",
-            }
+    cfn_enum! {
+        BrowserExtension[2] {
+            Firefox = "FIREFOX",
+            Chrome = "CHROME",
         }
     }
 
-    impl std::fmt::Display for BrowserExtension {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<BrowserExtension> for Value {
-        fn from(v: BrowserExtension) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<BrowserExtension> for Val<BrowserExtension> {
-        fn from(v: BrowserExtension) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`WebExperienceSamplePromptsControlMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum WebExperienceSamplePromptsControlMode {
-        /// `ENABLED`
-        Enabled,
-        /// `DISABLED`
-        Disabled,
-    }
-
-    impl WebExperienceSamplePromptsControlMode {
-        /// Every variant, in schema order.
-        pub const ALL: [WebExperienceSamplePromptsControlMode; 2] =
-            [WebExperienceSamplePromptsControlMode::Enabled, WebExperienceSamplePromptsControlMode::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                WebExperienceSamplePromptsControlMode::Enabled => "ENABLED",
-                WebExperienceSamplePromptsControlMode::Disabled => "DISABLED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for WebExperienceSamplePromptsControlMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<WebExperienceSamplePromptsControlMode> for Value {
-        fn from(v: WebExperienceSamplePromptsControlMode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<WebExperienceSamplePromptsControlMode> for Val<WebExperienceSamplePromptsControlMode> {
-        fn from(v: WebExperienceSamplePromptsControlMode) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        WebExperienceSamplePromptsControlMode[2] {
+            Enabled = "ENABLED",
+            Disabled = "DISABLED",
         }
     }
 }

@@ -234,205 +234,46 @@ pub mod action_connector {
 
     property_type!(ResourcePermission);
 
-    /// Rendered as its CloudFormation spelling ([`ActionConnectorType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ActionConnectorType {
-        /// `GENERIC_HTTP`
-        GenericHttp,
-        /// `SERVICENOW_NOW_PLATFORM`
-        ServicenowNowPlatform,
-        /// `SALESFORCE_CRM`
-        SalesforceCrm,
-        /// `MICROSOFT_OUTLOOK`
-        MicrosoftOutlook,
-        /// `PAGERDUTY_ADVANCE`
-        PagerdutyAdvance,
-        /// `JIRA_CLOUD`
-        JiraCloud,
-        /// `ATLASSIAN_CONFLUENCE`
-        AtlassianConfluence,
-        /// `AMAZON_S3`
-        AmazonS3,
-        /// `AMAZON_BEDROCK_AGENT_RUNTIME`
-        AmazonBedrockAgentRuntime,
-        /// `AMAZON_BEDROCK_RUNTIME`
-        AmazonBedrockRuntime,
-        /// `AMAZON_BEDROCK_DATA_AUTOMATION_RUNTIME`
-        AmazonBedrockDataAutomationRuntime,
-        /// `AMAZON_TEXTRACT`
-        AmazonTextract,
-        /// `AMAZON_COMPREHEND`
-        AmazonComprehend,
-        /// `AMAZON_COMPREHEND_MEDICAL`
-        AmazonComprehendMedical,
-        /// `MICROSOFT_ONEDRIVE`
-        MicrosoftOnedrive,
-        /// `MICROSOFT_SHAREPOINT`
-        MicrosoftSharepoint,
-        /// `MICROSOFT_TEAMS`
-        MicrosoftTeams,
-        /// `SAP_BUSINESSPARTNER`
-        SapBusinesspartner,
-        /// `SAP_PRODUCTMASTERDATA`
-        SapProductmasterdata,
-        /// `SAP_PHYSICALINVENTORY`
-        SapPhysicalinventory,
-        /// `SAP_BILLOFMATERIALS`
-        SapBillofmaterials,
-        /// `SAP_MATERIALSTOCK`
-        SapMaterialstock,
-        /// `ZENDESK_SUITE`
-        ZendeskSuite,
-        /// `SMARTSHEET`
-        Smartsheet,
-        /// `SLACK`
-        Slack,
-        /// `ASANA`
-        Asana,
-        /// `BAMBOO_HR`
-        BambooHr,
-    }
-
-    impl ActionConnectorType {
-        /// Every variant, in schema order.
-        pub const ALL: [ActionConnectorType; 27] = [
-            ActionConnectorType::GenericHttp,
-            ActionConnectorType::ServicenowNowPlatform,
-            ActionConnectorType::SalesforceCrm,
-            ActionConnectorType::MicrosoftOutlook,
-            ActionConnectorType::PagerdutyAdvance,
-            ActionConnectorType::JiraCloud,
-            ActionConnectorType::AtlassianConfluence,
-            ActionConnectorType::AmazonS3,
-            ActionConnectorType::AmazonBedrockAgentRuntime,
-            ActionConnectorType::AmazonBedrockRuntime,
-            ActionConnectorType::AmazonBedrockDataAutomationRuntime,
-            ActionConnectorType::AmazonTextract,
-            ActionConnectorType::AmazonComprehend,
-            ActionConnectorType::AmazonComprehendMedical,
-            ActionConnectorType::MicrosoftOnedrive,
-            ActionConnectorType::MicrosoftSharepoint,
-            ActionConnectorType::MicrosoftTeams,
-            ActionConnectorType::SapBusinesspartner,
-            ActionConnectorType::SapProductmasterdata,
-            ActionConnectorType::SapPhysicalinventory,
-            ActionConnectorType::SapBillofmaterials,
-            ActionConnectorType::SapMaterialstock,
-            ActionConnectorType::ZendeskSuite,
-            ActionConnectorType::Smartsheet,
-            ActionConnectorType::Slack,
-            ActionConnectorType::Asana,
-            ActionConnectorType::BambooHr,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ActionConnectorType::GenericHttp => "GENERIC_HTTP",
-                ActionConnectorType::ServicenowNowPlatform => "SERVICENOW_NOW_PLATFORM",
-                ActionConnectorType::SalesforceCrm => "SALESFORCE_CRM",
-                ActionConnectorType::MicrosoftOutlook => "MICROSOFT_OUTLOOK",
-                ActionConnectorType::PagerdutyAdvance => "PAGERDUTY_ADVANCE",
-                ActionConnectorType::JiraCloud => "JIRA_CLOUD",
-                ActionConnectorType::AtlassianConfluence => "ATLASSIAN_CONFLUENCE",
-                ActionConnectorType::AmazonS3 => "AMAZON_S3",
-                ActionConnectorType::AmazonBedrockAgentRuntime => "AMAZON_BEDROCK_AGENT_RUNTIME",
-                ActionConnectorType::AmazonBedrockRuntime => "AMAZON_BEDROCK_RUNTIME",
-                ActionConnectorType::AmazonBedrockDataAutomationRuntime => "AMAZON_BEDROCK_DATA_AUTOMATION_RUNTIME",
-                ActionConnectorType::AmazonTextract => "AMAZON_TEXTRACT",
-                ActionConnectorType::AmazonComprehend => "AMAZON_COMPREHEND",
-                ActionConnectorType::AmazonComprehendMedical => "AMAZON_COMPREHEND_MEDICAL",
-                ActionConnectorType::MicrosoftOnedrive => "MICROSOFT_ONEDRIVE",
-                ActionConnectorType::MicrosoftSharepoint => "MICROSOFT_SHAREPOINT",
-                ActionConnectorType::MicrosoftTeams => "MICROSOFT_TEAMS",
-                ActionConnectorType::SapBusinesspartner => "SAP_BUSINESSPARTNER",
-                ActionConnectorType::SapProductmasterdata => "SAP_PRODUCTMASTERDATA",
-                ActionConnectorType::SapPhysicalinventory => "SAP_PHYSICALINVENTORY",
-                ActionConnectorType::SapBillofmaterials => "SAP_BILLOFMATERIALS",
-                ActionConnectorType::SapMaterialstock => "SAP_MATERIALSTOCK",
-                ActionConnectorType::ZendeskSuite => "ZENDESK_SUITE",
-                ActionConnectorType::Smartsheet => "SMARTSHEET",
-                ActionConnectorType::Slack => "SLACK",
-                ActionConnectorType::Asana => "ASANA",
-                ActionConnectorType::BambooHr => "BAMBOO_HR",
-            }
+    cfn_enum! {
+        ActionConnectorType[27] {
+            GenericHttp = "GENERIC_HTTP",
+            ServicenowNowPlatform = "SERVICENOW_NOW_PLATFORM",
+            SalesforceCrm = "SALESFORCE_CRM",
+            MicrosoftOutlook = "MICROSOFT_OUTLOOK",
+            PagerdutyAdvance = "PAGERDUTY_ADVANCE",
+            JiraCloud = "JIRA_CLOUD",
+            AtlassianConfluence = "ATLASSIAN_CONFLUENCE",
+            AmazonS3 = "AMAZON_S3",
+            AmazonBedrockAgentRuntime = "AMAZON_BEDROCK_AGENT_RUNTIME",
+            AmazonBedrockRuntime = "AMAZON_BEDROCK_RUNTIME",
+            AmazonBedrockDataAutomationRuntime = "AMAZON_BEDROCK_DATA_AUTOMATION_RUNTIME",
+            AmazonTextract = "AMAZON_TEXTRACT",
+            AmazonComprehend = "AMAZON_COMPREHEND",
+            AmazonComprehendMedical = "AMAZON_COMPREHEND_MEDICAL",
+            MicrosoftOnedrive = "MICROSOFT_ONEDRIVE",
+            MicrosoftSharepoint = "MICROSOFT_SHAREPOINT",
+            MicrosoftTeams = "MICROSOFT_TEAMS",
+            SapBusinesspartner = "SAP_BUSINESSPARTNER",
+            SapProductmasterdata = "SAP_PRODUCTMASTERDATA",
+            SapPhysicalinventory = "SAP_PHYSICALINVENTORY",
+            SapBillofmaterials = "SAP_BILLOFMATERIALS",
+            SapMaterialstock = "SAP_MATERIALSTOCK",
+            ZendeskSuite = "ZENDESK_SUITE",
+            Smartsheet = "SMARTSHEET",
+            Slack = "SLACK",
+            Asana = "ASANA",
+            BambooHr = "BAMBOO_HR",
         }
     }
 
-    impl std::fmt::Display for ActionConnectorType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ActionConnectorType> for Value {
-        fn from(v: ActionConnectorType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ActionConnectorType> for Val<ActionConnectorType> {
-        fn from(v: ActionConnectorType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`ConnectionAuthType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ConnectionAuthType {
-        /// `BASIC`
-        Basic,
-        /// `API_KEY`
-        ApiKey,
-        /// `OAUTH2_CLIENT_CREDENTIALS`
-        Oauth2ClientCredentials,
-        /// `NONE`
-        None,
-        /// `IAM`
-        Iam,
-        /// `OAUTH2_AUTHORIZATION_CODE`
-        Oauth2AuthorizationCode,
-    }
-
-    impl ConnectionAuthType {
-        /// Every variant, in schema order.
-        pub const ALL: [ConnectionAuthType; 6] = [
-            ConnectionAuthType::Basic,
-            ConnectionAuthType::ApiKey,
-            ConnectionAuthType::Oauth2ClientCredentials,
-            ConnectionAuthType::None,
-            ConnectionAuthType::Iam,
-            ConnectionAuthType::Oauth2AuthorizationCode,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ConnectionAuthType::Basic => "BASIC",
-                ConnectionAuthType::ApiKey => "API_KEY",
-                ConnectionAuthType::Oauth2ClientCredentials => "OAUTH2_CLIENT_CREDENTIALS",
-                ConnectionAuthType::None => "NONE",
-                ConnectionAuthType::Iam => "IAM",
-                ConnectionAuthType::Oauth2AuthorizationCode => "OAUTH2_AUTHORIZATION_CODE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ConnectionAuthType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ConnectionAuthType> for Value {
-        fn from(v: ConnectionAuthType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ConnectionAuthType> for Val<ConnectionAuthType> {
-        fn from(v: ConnectionAuthType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        ConnectionAuthType[6] {
+            Basic = "BASIC",
+            ApiKey = "API_KEY",
+            Oauth2ClientCredentials = "OAUTH2_CLIENT_CREDENTIALS",
+            None = "NONE",
+            Iam = "IAM",
+            Oauth2AuthorizationCode = "OAUTH2_AUTHORIZATION_CODE",
         }
     }
 }
@@ -752,45 +593,11 @@ pub mod agent {
 
     property_type!(CustomPromptProfile);
 
-    /// The lifecycle stage of the agent. PREVIEW or PUBLISHED.
-    ///
-    /// Rendered as its CloudFormation spelling ([`AgentLifecycle::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AgentLifecycle {
-        /// `PREVIEW`
-        Preview,
-        /// `PUBLISHED`
-        Published,
-    }
-
-    impl AgentLifecycle {
-        /// Every variant, in schema order.
-        pub const ALL: [AgentLifecycle; 2] = [AgentLifecycle::Preview, AgentLifecycle::Published];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AgentLifecycle::Preview => "PREVIEW",
-                AgentLifecycle::Published => "PUBLISHED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for AgentLifecycle {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<AgentLifecycle> for Value {
-        fn from(v: AgentLifecycle) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<AgentLifecycle> for Val<AgentLifecycle> {
-        fn from(v: AgentLifecycle) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The lifecycle stage of the agent. PREVIEW or PUBLISHED.
+        AgentLifecycle[2] {
+            Preview = "PREVIEW",
+            Published = "PUBLISHED",
         }
     }
 }
@@ -24124,6122 +23931,1102 @@ pub mod analysis {
 
     property_type!(WordCloudVisual);
 
-    /// Rendered as its CloudFormation spelling ([`AnalysisErrorType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AnalysisErrorType {
-        /// `ACCESS_DENIED`
-        AccessDenied,
-        /// `SOURCE_NOT_FOUND`
-        SourceNotFound,
-        /// `DATA_SET_NOT_FOUND`
-        DataSetNotFound,
-        /// `INTERNAL_FAILURE`
-        InternalFailure,
-        /// `PARAMETER_VALUE_INCOMPATIBLE`
-        ParameterValueIncompatible,
-        /// `PARAMETER_TYPE_INVALID`
-        ParameterTypeInvalid,
-        /// `PARAMETER_NOT_FOUND`
-        ParameterNotFound,
-        /// `COLUMN_TYPE_MISMATCH`
-        ColumnTypeMismatch,
-        /// `COLUMN_GEOGRAPHIC_ROLE_MISMATCH`
-        ColumnGeographicRoleMismatch,
-        /// `COLUMN_REPLACEMENT_MISSING`
-        ColumnReplacementMissing,
-    }
-
-    impl AnalysisErrorType {
-        /// Every variant, in schema order.
-        pub const ALL: [AnalysisErrorType; 10] = [
-            AnalysisErrorType::AccessDenied,
-            AnalysisErrorType::SourceNotFound,
-            AnalysisErrorType::DataSetNotFound,
-            AnalysisErrorType::InternalFailure,
-            AnalysisErrorType::ParameterValueIncompatible,
-            AnalysisErrorType::ParameterTypeInvalid,
-            AnalysisErrorType::ParameterNotFound,
-            AnalysisErrorType::ColumnTypeMismatch,
-            AnalysisErrorType::ColumnGeographicRoleMismatch,
-            AnalysisErrorType::ColumnReplacementMissing,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AnalysisErrorType::AccessDenied => "ACCESS_DENIED",
-                AnalysisErrorType::SourceNotFound => "SOURCE_NOT_FOUND",
-                AnalysisErrorType::DataSetNotFound => "DATA_SET_NOT_FOUND",
-                AnalysisErrorType::InternalFailure => "INTERNAL_FAILURE",
-                AnalysisErrorType::ParameterValueIncompatible => "PARAMETER_VALUE_INCOMPATIBLE",
-                AnalysisErrorType::ParameterTypeInvalid => "PARAMETER_TYPE_INVALID",
-                AnalysisErrorType::ParameterNotFound => "PARAMETER_NOT_FOUND",
-                AnalysisErrorType::ColumnTypeMismatch => "COLUMN_TYPE_MISMATCH",
-                AnalysisErrorType::ColumnGeographicRoleMismatch => "COLUMN_GEOGRAPHIC_ROLE_MISMATCH",
-                AnalysisErrorType::ColumnReplacementMissing => "COLUMN_REPLACEMENT_MISSING",
-            }
-        }
-    }
-
-    impl std::fmt::Display for AnalysisErrorType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<AnalysisErrorType> for Value {
-        fn from(v: AnalysisErrorType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<AnalysisErrorType> for Val<AnalysisErrorType> {
-        fn from(v: AnalysisErrorType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`AnchorOption::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AnchorOption {
-        /// `NOW`
-        Now,
-    }
-
-    impl AnchorOption {
-        /// Every variant, in schema order.
-        pub const ALL: [AnchorOption; 1] = [AnchorOption::Now];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AnchorOption::Now => "NOW",
-            }
-        }
-    }
-
-    impl std::fmt::Display for AnchorOption {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<AnchorOption> for Value {
-        fn from(v: AnchorOption) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<AnchorOption> for Val<AnchorOption> {
-        fn from(v: AnchorOption) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`ArcThickness::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ArcThickness {
-        /// `SMALL`
-        Small,
-        /// `MEDIUM`
-        Medium,
-        /// `LARGE`
-        Large,
-        /// `WHOLE`
-        Whole,
-    }
-
-    impl ArcThickness {
-        /// Every variant, in schema order.
-        pub const ALL: [ArcThickness; 4] =
-            [ArcThickness::Small, ArcThickness::Medium, ArcThickness::Large, ArcThickness::Whole];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ArcThickness::Small => "SMALL",
-                ArcThickness::Medium => "MEDIUM",
-                ArcThickness::Large => "LARGE",
-                ArcThickness::Whole => "WHOLE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ArcThickness {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ArcThickness> for Value {
-        fn from(v: ArcThickness) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ArcThickness> for Val<ArcThickness> {
-        fn from(v: ArcThickness) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`ArcThicknessOptions::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ArcThicknessOptions {
-        /// `SMALL`
-        Small,
-        /// `MEDIUM`
-        Medium,
-        /// `LARGE`
-        Large,
-    }
-
-    impl ArcThicknessOptions {
-        /// Every variant, in schema order.
-        pub const ALL: [ArcThicknessOptions; 3] =
-            [ArcThicknessOptions::Small, ArcThicknessOptions::Medium, ArcThicknessOptions::Large];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ArcThicknessOptions::Small => "SMALL",
-                ArcThicknessOptions::Medium => "MEDIUM",
-                ArcThicknessOptions::Large => "LARGE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ArcThicknessOptions {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ArcThicknessOptions> for Value {
-        fn from(v: ArcThicknessOptions) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ArcThicknessOptions> for Val<ArcThicknessOptions> {
-        fn from(v: ArcThicknessOptions) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`AxisBinding::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AxisBinding {
-        /// `PRIMARY_YAXIS`
-        PrimaryYaxis,
-        /// `SECONDARY_YAXIS`
-        SecondaryYaxis,
-    }
-
-    impl AxisBinding {
-        /// Every variant, in schema order.
-        pub const ALL: [AxisBinding; 2] = [AxisBinding::PrimaryYaxis, AxisBinding::SecondaryYaxis];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AxisBinding::PrimaryYaxis => "PRIMARY_YAXIS",
-                AxisBinding::SecondaryYaxis => "SECONDARY_YAXIS",
-            }
-        }
-    }
-
-    impl std::fmt::Display for AxisBinding {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<AxisBinding> for Value {
-        fn from(v: AxisBinding) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<AxisBinding> for Val<AxisBinding> {
-        fn from(v: AxisBinding) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`BarChartOrientation::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum BarChartOrientation {
-        /// `HORIZONTAL`
-        Horizontal,
-        /// `VERTICAL`
-        Vertical,
-    }
-
-    impl BarChartOrientation {
-        /// Every variant, in schema order.
-        pub const ALL: [BarChartOrientation; 2] = [BarChartOrientation::Horizontal, BarChartOrientation::Vertical];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                BarChartOrientation::Horizontal => "HORIZONTAL",
-                BarChartOrientation::Vertical => "VERTICAL",
-            }
-        }
-    }
-
-    impl std::fmt::Display for BarChartOrientation {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<BarChartOrientation> for Value {
-        fn from(v: BarChartOrientation) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<BarChartOrientation> for Val<BarChartOrientation> {
-        fn from(v: BarChartOrientation) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`BarsArrangement::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum BarsArrangement {
-        /// `CLUSTERED`
-        Clustered,
-        /// `STACKED`
-        Stacked,
-        /// `STACKED_PERCENT`
-        StackedPercent,
-    }
-
-    impl BarsArrangement {
-        /// Every variant, in schema order.
-        pub const ALL: [BarsArrangement; 3] =
-            [BarsArrangement::Clustered, BarsArrangement::Stacked, BarsArrangement::StackedPercent];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                BarsArrangement::Clustered => "CLUSTERED",
-                BarsArrangement::Stacked => "STACKED",
-                BarsArrangement::StackedPercent => "STACKED_PERCENT",
-            }
-        }
-    }
-
-    impl std::fmt::Display for BarsArrangement {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<BarsArrangement> for Value {
-        fn from(v: BarsArrangement) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<BarsArrangement> for Val<BarsArrangement> {
-        fn from(v: BarsArrangement) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`BaseMapStyleType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum BaseMapStyleType {
-        /// `LIGHT_GRAY`
-        LightGray,
-        /// `DARK_GRAY`
-        DarkGray,
-        /// `STREET`
-        Street,
-        /// `IMAGERY`
-        Imagery,
-    }
-
-    impl BaseMapStyleType {
-        /// Every variant, in schema order.
-        pub const ALL: [BaseMapStyleType; 4] = [
-            BaseMapStyleType::LightGray,
-            BaseMapStyleType::DarkGray,
-            BaseMapStyleType::Street,
-            BaseMapStyleType::Imagery,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                BaseMapStyleType::LightGray => "LIGHT_GRAY",
-                BaseMapStyleType::DarkGray => "DARK_GRAY",
-                BaseMapStyleType::Street => "STREET",
-                BaseMapStyleType::Imagery => "IMAGERY",
-            }
-        }
-    }
-
-    impl std::fmt::Display for BaseMapStyleType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<BaseMapStyleType> for Value {
-        fn from(v: BaseMapStyleType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<BaseMapStyleType> for Val<BaseMapStyleType> {
-        fn from(v: BaseMapStyleType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`BoxPlotFillStyle::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum BoxPlotFillStyle {
-        /// `SOLID`
-        Solid,
-        /// `TRANSPARENT`
-        Transparent,
-    }
-
-    impl BoxPlotFillStyle {
-        /// Every variant, in schema order.
-        pub const ALL: [BoxPlotFillStyle; 2] = [BoxPlotFillStyle::Solid, BoxPlotFillStyle::Transparent];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                BoxPlotFillStyle::Solid => "SOLID",
-                BoxPlotFillStyle::Transparent => "TRANSPARENT",
-            }
-        }
-    }
-
-    impl std::fmt::Display for BoxPlotFillStyle {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<BoxPlotFillStyle> for Value {
-        fn from(v: BoxPlotFillStyle) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<BoxPlotFillStyle> for Val<BoxPlotFillStyle> {
-        fn from(v: BoxPlotFillStyle) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`CategoricalAggregationFunction::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum CategoricalAggregationFunction {
-        /// `COUNT`
-        Count,
-        /// `DISTINCT_COUNT`
-        DistinctCount,
-    }
-
-    impl CategoricalAggregationFunction {
-        /// Every variant, in schema order.
-        pub const ALL: [CategoricalAggregationFunction; 2] =
-            [CategoricalAggregationFunction::Count, CategoricalAggregationFunction::DistinctCount];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                CategoricalAggregationFunction::Count => "COUNT",
-                CategoricalAggregationFunction::DistinctCount => "DISTINCT_COUNT",
-            }
-        }
-    }
-
-    impl std::fmt::Display for CategoricalAggregationFunction {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<CategoricalAggregationFunction> for Value {
-        fn from(v: CategoricalAggregationFunction) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<CategoricalAggregationFunction> for Val<CategoricalAggregationFunction> {
-        fn from(v: CategoricalAggregationFunction) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`CategoryFilterMatchOperator::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum CategoryFilterMatchOperator {
-        /// `EQUALS`
-        Equals,
-        /// `DOES_NOT_EQUAL`
-        DoesNotEqual,
-        /// `CONTAINS`
-        Contains,
-        /// `DOES_NOT_CONTAIN`
-        DoesNotContain,
-        /// `STARTS_WITH`
-        StartsWith,
-        /// `ENDS_WITH`
-        EndsWith,
-    }
-
-    impl CategoryFilterMatchOperator {
-        /// Every variant, in schema order.
-        pub const ALL: [CategoryFilterMatchOperator; 6] = [
-            CategoryFilterMatchOperator::Equals,
-            CategoryFilterMatchOperator::DoesNotEqual,
-            CategoryFilterMatchOperator::Contains,
-            CategoryFilterMatchOperator::DoesNotContain,
-            CategoryFilterMatchOperator::StartsWith,
-            CategoryFilterMatchOperator::EndsWith,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                CategoryFilterMatchOperator::Equals => "EQUALS",
-                CategoryFilterMatchOperator::DoesNotEqual => "DOES_NOT_EQUAL",
-                CategoryFilterMatchOperator::Contains => "CONTAINS",
-                CategoryFilterMatchOperator::DoesNotContain => "DOES_NOT_CONTAIN",
-                CategoryFilterMatchOperator::StartsWith => "STARTS_WITH",
-                CategoryFilterMatchOperator::EndsWith => "ENDS_WITH",
-            }
-        }
-    }
-
-    impl std::fmt::Display for CategoryFilterMatchOperator {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<CategoryFilterMatchOperator> for Value {
-        fn from(v: CategoryFilterMatchOperator) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<CategoryFilterMatchOperator> for Val<CategoryFilterMatchOperator> {
-        fn from(v: CategoryFilterMatchOperator) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`CategoryFilterSelectAllOptions::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum CategoryFilterSelectAllOptions {
-        /// `FILTER_ALL_VALUES`
-        FilterAllValues,
-    }
-
-    impl CategoryFilterSelectAllOptions {
-        /// Every variant, in schema order.
-        pub const ALL: [CategoryFilterSelectAllOptions; 1] = [CategoryFilterSelectAllOptions::FilterAllValues];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                CategoryFilterSelectAllOptions::FilterAllValues => "FILTER_ALL_VALUES",
-            }
-        }
-    }
-
-    impl std::fmt::Display for CategoryFilterSelectAllOptions {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<CategoryFilterSelectAllOptions> for Value {
-        fn from(v: CategoryFilterSelectAllOptions) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<CategoryFilterSelectAllOptions> for Val<CategoryFilterSelectAllOptions> {
-        fn from(v: CategoryFilterSelectAllOptions) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`ColorFillType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ColorFillType {
-        /// `DISCRETE`
-        Discrete,
-        /// `GRADIENT`
-        Gradient,
-    }
-
-    impl ColorFillType {
-        /// Every variant, in schema order.
-        pub const ALL: [ColorFillType; 2] = [ColorFillType::Discrete, ColorFillType::Gradient];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ColorFillType::Discrete => "DISCRETE",
-                ColorFillType::Gradient => "GRADIENT",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ColorFillType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ColorFillType> for Value {
-        fn from(v: ColorFillType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ColorFillType> for Val<ColorFillType> {
-        fn from(v: ColorFillType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`ColumnRole::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ColumnRole {
-        /// `DIMENSION`
-        Dimension,
-        /// `MEASURE`
-        Measure,
-    }
-
-    impl ColumnRole {
-        /// Every variant, in schema order.
-        pub const ALL: [ColumnRole; 2] = [ColumnRole::Dimension, ColumnRole::Measure];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ColumnRole::Dimension => "DIMENSION",
-                ColumnRole::Measure => "MEASURE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ColumnRole {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ColumnRole> for Value {
-        fn from(v: ColumnRole) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ColumnRole> for Val<ColumnRole> {
-        fn from(v: ColumnRole) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`CommitMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum CommitMode {
-        /// `AUTO`
-        Auto,
-        /// `MANUAL`
-        Manual,
-    }
-
-    impl CommitMode {
-        /// Every variant, in schema order.
-        pub const ALL: [CommitMode; 2] = [CommitMode::Auto, CommitMode::Manual];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                CommitMode::Auto => "AUTO",
-                CommitMode::Manual => "MANUAL",
-            }
-        }
-    }
-
-    impl std::fmt::Display for CommitMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<CommitMode> for Value {
-        fn from(v: CommitMode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<CommitMode> for Val<CommitMode> {
-        fn from(v: CommitMode) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`ComparisonMethod::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ComparisonMethod {
-        /// `DIFFERENCE`
-        Difference,
-        /// `PERCENT_DIFFERENCE`
-        PercentDifference,
-        /// `PERCENT`
-        Percent,
-    }
-
-    impl ComparisonMethod {
-        /// Every variant, in schema order.
-        pub const ALL: [ComparisonMethod; 3] =
-            [ComparisonMethod::Difference, ComparisonMethod::PercentDifference, ComparisonMethod::Percent];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ComparisonMethod::Difference => "DIFFERENCE",
-                ComparisonMethod::PercentDifference => "PERCENT_DIFFERENCE",
-                ComparisonMethod::Percent => "PERCENT",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ComparisonMethod {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ComparisonMethod> for Value {
-        fn from(v: ComparisonMethod) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ComparisonMethod> for Val<ComparisonMethod> {
-        fn from(v: ComparisonMethod) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`ConditionalFormattingIconDisplayOption::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ConditionalFormattingIconDisplayOption {
-        /// `ICON_ONLY`
-        IconOnly,
-    }
-
-    impl ConditionalFormattingIconDisplayOption {
-        /// Every variant, in schema order.
-        pub const ALL: [ConditionalFormattingIconDisplayOption; 1] = [ConditionalFormattingIconDisplayOption::IconOnly];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ConditionalFormattingIconDisplayOption::IconOnly => "ICON_ONLY",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ConditionalFormattingIconDisplayOption {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ConditionalFormattingIconDisplayOption> for Value {
-        fn from(v: ConditionalFormattingIconDisplayOption) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ConditionalFormattingIconDisplayOption> for Val<ConditionalFormattingIconDisplayOption> {
-        fn from(v: ConditionalFormattingIconDisplayOption) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`ConditionalFormattingIconSetType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ConditionalFormattingIconSetType {
-        /// `PLUS_MINUS`
-        PlusMinus,
-        /// `CHECK_X`
-        CheckX,
-        /// `THREE_COLOR_ARROW`
-        ThreeColorArrow,
-        /// `THREE_GRAY_ARROW`
-        ThreeGrayArrow,
-        /// `CARET_UP_MINUS_DOWN`
-        CaretUpMinusDown,
-        /// `THREE_SHAPE`
-        ThreeShape,
-        /// `THREE_CIRCLE`
-        ThreeCircle,
-        /// `FLAGS`
-        Flags,
-        /// `BARS`
-        Bars,
-        /// `FOUR_COLOR_ARROW`
-        FourColorArrow,
-        /// `FOUR_GRAY_ARROW`
-        FourGrayArrow,
-    }
-
-    impl ConditionalFormattingIconSetType {
-        /// Every variant, in schema order.
-        pub const ALL: [ConditionalFormattingIconSetType; 11] = [
-            ConditionalFormattingIconSetType::PlusMinus,
-            ConditionalFormattingIconSetType::CheckX,
-            ConditionalFormattingIconSetType::ThreeColorArrow,
-            ConditionalFormattingIconSetType::ThreeGrayArrow,
-            ConditionalFormattingIconSetType::CaretUpMinusDown,
-            ConditionalFormattingIconSetType::ThreeShape,
-            ConditionalFormattingIconSetType::ThreeCircle,
-            ConditionalFormattingIconSetType::Flags,
-            ConditionalFormattingIconSetType::Bars,
-            ConditionalFormattingIconSetType::FourColorArrow,
-            ConditionalFormattingIconSetType::FourGrayArrow,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ConditionalFormattingIconSetType::PlusMinus => "PLUS_MINUS",
-                ConditionalFormattingIconSetType::CheckX => "CHECK_X",
-                ConditionalFormattingIconSetType::ThreeColorArrow => "THREE_COLOR_ARROW",
-                ConditionalFormattingIconSetType::ThreeGrayArrow => "THREE_GRAY_ARROW",
-                ConditionalFormattingIconSetType::CaretUpMinusDown => "CARET_UP_MINUS_DOWN",
-                ConditionalFormattingIconSetType::ThreeShape => "THREE_SHAPE",
-                ConditionalFormattingIconSetType::ThreeCircle => "THREE_CIRCLE",
-                ConditionalFormattingIconSetType::Flags => "FLAGS",
-                ConditionalFormattingIconSetType::Bars => "BARS",
-                ConditionalFormattingIconSetType::FourColorArrow => "FOUR_COLOR_ARROW",
-                ConditionalFormattingIconSetType::FourGrayArrow => "FOUR_GRAY_ARROW",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ConditionalFormattingIconSetType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ConditionalFormattingIconSetType> for Value {
-        fn from(v: ConditionalFormattingIconSetType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ConditionalFormattingIconSetType> for Val<ConditionalFormattingIconSetType> {
-        fn from(v: ConditionalFormattingIconSetType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`CrossDatasetTypes::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum CrossDatasetTypes {
-        /// `ALL_DATASETS`
-        AllDatasets,
-        /// `SINGLE_DATASET`
-        SingleDataset,
-    }
-
-    impl CrossDatasetTypes {
-        /// Every variant, in schema order.
-        pub const ALL: [CrossDatasetTypes; 2] = [CrossDatasetTypes::AllDatasets, CrossDatasetTypes::SingleDataset];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                CrossDatasetTypes::AllDatasets => "ALL_DATASETS",
-                CrossDatasetTypes::SingleDataset => "SINGLE_DATASET",
-            }
-        }
-    }
-
-    impl std::fmt::Display for CrossDatasetTypes {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<CrossDatasetTypes> for Value {
-        fn from(v: CrossDatasetTypes) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<CrossDatasetTypes> for Val<CrossDatasetTypes> {
-        fn from(v: CrossDatasetTypes) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`CustomContentImageScalingConfiguration::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum CustomContentImageScalingConfiguration {
-        /// `FIT_TO_HEIGHT`
-        FitToHeight,
-        /// `FIT_TO_WIDTH`
-        FitToWidth,
-        /// `DO_NOT_SCALE`
-        DoNotScale,
-        /// `SCALE_TO_VISUAL`
-        ScaleToVisual,
-    }
-
-    impl CustomContentImageScalingConfiguration {
-        /// Every variant, in schema order.
-        pub const ALL: [CustomContentImageScalingConfiguration; 4] = [
-            CustomContentImageScalingConfiguration::FitToHeight,
-            CustomContentImageScalingConfiguration::FitToWidth,
-            CustomContentImageScalingConfiguration::DoNotScale,
-            CustomContentImageScalingConfiguration::ScaleToVisual,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                CustomContentImageScalingConfiguration::FitToHeight => "FIT_TO_HEIGHT",
-                CustomContentImageScalingConfiguration::FitToWidth => "FIT_TO_WIDTH",
-                CustomContentImageScalingConfiguration::DoNotScale => "DO_NOT_SCALE",
-                CustomContentImageScalingConfiguration::ScaleToVisual => "SCALE_TO_VISUAL",
-            }
-        }
-    }
-
-    impl std::fmt::Display for CustomContentImageScalingConfiguration {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<CustomContentImageScalingConfiguration> for Value {
-        fn from(v: CustomContentImageScalingConfiguration) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<CustomContentImageScalingConfiguration> for Val<CustomContentImageScalingConfiguration> {
-        fn from(v: CustomContentImageScalingConfiguration) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`CustomContentType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum CustomContentType {
-        /// `IMAGE`
-        Image,
-        /// `OTHER_EMBEDDED_CONTENT`
-        OtherEmbeddedContent,
-    }
-
-    impl CustomContentType {
-        /// Every variant, in schema order.
-        pub const ALL: [CustomContentType; 2] = [CustomContentType::Image, CustomContentType::OtherEmbeddedContent];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                CustomContentType::Image => "IMAGE",
-                CustomContentType::OtherEmbeddedContent => "OTHER_EMBEDDED_CONTENT",
-            }
-        }
-    }
-
-    impl std::fmt::Display for CustomContentType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<CustomContentType> for Value {
-        fn from(v: CustomContentType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<CustomContentType> for Val<CustomContentType> {
-        fn from(v: CustomContentType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`DashboardBehavior::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DashboardBehavior {
-        /// `ENABLED`
-        Enabled,
-        /// `DISABLED`
-        Disabled,
-    }
-
-    impl DashboardBehavior {
-        /// Every variant, in schema order.
-        pub const ALL: [DashboardBehavior; 2] = [DashboardBehavior::Enabled, DashboardBehavior::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DashboardBehavior::Enabled => "ENABLED",
-                DashboardBehavior::Disabled => "DISABLED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for DashboardBehavior {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DashboardBehavior> for Value {
-        fn from(v: DashboardBehavior) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DashboardBehavior> for Val<DashboardBehavior> {
-        fn from(v: DashboardBehavior) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`DataLabelContent::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DataLabelContent {
-        /// `VALUE`
-        Value2,
-        /// `PERCENT`
-        Percent,
-        /// `VALUE_AND_PERCENT`
-        ValueAndPercent,
-    }
-
-    impl DataLabelContent {
-        /// Every variant, in schema order.
-        pub const ALL: [DataLabelContent; 3] =
-            [DataLabelContent::Value2, DataLabelContent::Percent, DataLabelContent::ValueAndPercent];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DataLabelContent::Value2 => "VALUE",
-                DataLabelContent::Percent => "PERCENT",
-                DataLabelContent::ValueAndPercent => "VALUE_AND_PERCENT",
-            }
-        }
-    }
-
-    impl std::fmt::Display for DataLabelContent {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DataLabelContent> for Value {
-        fn from(v: DataLabelContent) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DataLabelContent> for Val<DataLabelContent> {
-        fn from(v: DataLabelContent) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`DataLabelOverlap::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DataLabelOverlap {
-        /// `DISABLE_OVERLAP`
-        DisableOverlap,
-        /// `ENABLE_OVERLAP`
-        EnableOverlap,
-    }
-
-    impl DataLabelOverlap {
-        /// Every variant, in schema order.
-        pub const ALL: [DataLabelOverlap; 2] = [DataLabelOverlap::DisableOverlap, DataLabelOverlap::EnableOverlap];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DataLabelOverlap::DisableOverlap => "DISABLE_OVERLAP",
-                DataLabelOverlap::EnableOverlap => "ENABLE_OVERLAP",
-            }
-        }
-    }
-
-    impl std::fmt::Display for DataLabelOverlap {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DataLabelOverlap> for Value {
-        fn from(v: DataLabelOverlap) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DataLabelOverlap> for Val<DataLabelOverlap> {
-        fn from(v: DataLabelOverlap) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`DataLabelPosition::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DataLabelPosition {
-        /// `INSIDE`
-        Inside,
-        /// `OUTSIDE`
-        Outside,
-        /// `LEFT`
-        Left,
-        /// `TOP`
-        Top,
-        /// `BOTTOM`
-        Bottom,
-        /// `RIGHT`
-        Right,
-    }
-
-    impl DataLabelPosition {
-        /// Every variant, in schema order.
-        pub const ALL: [DataLabelPosition; 6] = [
-            DataLabelPosition::Inside,
-            DataLabelPosition::Outside,
-            DataLabelPosition::Left,
-            DataLabelPosition::Top,
-            DataLabelPosition::Bottom,
-            DataLabelPosition::Right,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DataLabelPosition::Inside => "INSIDE",
-                DataLabelPosition::Outside => "OUTSIDE",
-                DataLabelPosition::Left => "LEFT",
-                DataLabelPosition::Top => "TOP",
-                DataLabelPosition::Bottom => "BOTTOM",
-                DataLabelPosition::Right => "RIGHT",
-            }
-        }
-    }
-
-    impl std::fmt::Display for DataLabelPosition {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DataLabelPosition> for Value {
-        fn from(v: DataLabelPosition) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DataLabelPosition> for Val<DataLabelPosition> {
-        fn from(v: DataLabelPosition) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`DateAggregationFunction::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DateAggregationFunction {
-        /// `COUNT`
-        Count,
-        /// `DISTINCT_COUNT`
-        DistinctCount,
-        /// `MIN`
-        Min,
-        /// `MAX`
-        Max,
-    }
-
-    impl DateAggregationFunction {
-        /// Every variant, in schema order.
-        pub const ALL: [DateAggregationFunction; 4] = [
-            DateAggregationFunction::Count,
-            DateAggregationFunction::DistinctCount,
-            DateAggregationFunction::Min,
-            DateAggregationFunction::Max,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DateAggregationFunction::Count => "COUNT",
-                DateAggregationFunction::DistinctCount => "DISTINCT_COUNT",
-                DateAggregationFunction::Min => "MIN",
-                DateAggregationFunction::Max => "MAX",
-            }
-        }
-    }
-
-    impl std::fmt::Display for DateAggregationFunction {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DateAggregationFunction> for Value {
-        fn from(v: DateAggregationFunction) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DateAggregationFunction> for Val<DateAggregationFunction> {
-        fn from(v: DateAggregationFunction) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`DayOfTheWeek::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DayOfTheWeek {
-        /// `SUNDAY`
-        Sunday,
-        /// `MONDAY`
-        Monday,
-        /// `TUESDAY`
-        Tuesday,
-        /// `WEDNESDAY`
-        Wednesday,
-        /// `THURSDAY`
-        Thursday,
-        /// `FRIDAY`
-        Friday,
-        /// `SATURDAY`
-        Saturday,
-    }
-
-    impl DayOfTheWeek {
-        /// Every variant, in schema order.
-        pub const ALL: [DayOfTheWeek; 7] = [
-            DayOfTheWeek::Sunday,
-            DayOfTheWeek::Monday,
-            DayOfTheWeek::Tuesday,
-            DayOfTheWeek::Wednesday,
-            DayOfTheWeek::Thursday,
-            DayOfTheWeek::Friday,
-            DayOfTheWeek::Saturday,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DayOfTheWeek::Sunday => "SUNDAY",
-                DayOfTheWeek::Monday => "MONDAY",
-                DayOfTheWeek::Tuesday => "TUESDAY",
-                DayOfTheWeek::Wednesday => "WEDNESDAY",
-                DayOfTheWeek::Thursday => "THURSDAY",
-                DayOfTheWeek::Friday => "FRIDAY",
-                DayOfTheWeek::Saturday => "SATURDAY",
-            }
-        }
-    }
-
-    impl std::fmt::Display for DayOfTheWeek {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DayOfTheWeek> for Value {
-        fn from(v: DayOfTheWeek) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DayOfTheWeek> for Val<DayOfTheWeek> {
-        fn from(v: DayOfTheWeek) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`DecalPatternType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DecalPatternType {
-        /// `SOLID`
-        Solid,
-        /// `DIAGONAL_MEDIUM`
-        DiagonalMedium,
-        /// `CIRCLE_MEDIUM`
-        CircleMedium,
-        /// `DIAMOND_GRID_MEDIUM`
-        DiamondGridMedium,
-        /// `CHECKERBOARD_MEDIUM`
-        CheckerboardMedium,
-        /// `TRIANGLE_MEDIUM`
-        TriangleMedium,
-        /// `DIAGONAL_OPPOSITE_MEDIUM`
-        DiagonalOppositeMedium,
-        /// `DIAMOND_MEDIUM`
-        DiamondMedium,
-        /// `DIAGONAL_LARGE`
-        DiagonalLarge,
-        /// `CIRCLE_LARGE`
-        CircleLarge,
-        /// `DIAMOND_GRID_LARGE`
-        DiamondGridLarge,
-        /// `CHECKERBOARD_LARGE`
-        CheckerboardLarge,
-        /// `TRIANGLE_LARGE`
-        TriangleLarge,
-        /// `DIAGONAL_OPPOSITE_LARGE`
-        DiagonalOppositeLarge,
-        /// `DIAMOND_LARGE`
-        DiamondLarge,
-        /// `DIAGONAL_SMALL`
-        DiagonalSmall,
-        /// `CIRCLE_SMALL`
-        CircleSmall,
-        /// `DIAMOND_GRID_SMALL`
-        DiamondGridSmall,
-        /// `CHECKERBOARD_SMALL`
-        CheckerboardSmall,
-        /// `TRIANGLE_SMALL`
-        TriangleSmall,
-        /// `DIAGONAL_OPPOSITE_SMALL`
-        DiagonalOppositeSmall,
-        /// `DIAMOND_SMALL`
-        DiamondSmall,
-    }
-
-    impl DecalPatternType {
-        /// Every variant, in schema order.
-        pub const ALL: [DecalPatternType; 22] = [
-            DecalPatternType::Solid,
-            DecalPatternType::DiagonalMedium,
-            DecalPatternType::CircleMedium,
-            DecalPatternType::DiamondGridMedium,
-            DecalPatternType::CheckerboardMedium,
-            DecalPatternType::TriangleMedium,
-            DecalPatternType::DiagonalOppositeMedium,
-            DecalPatternType::DiamondMedium,
-            DecalPatternType::DiagonalLarge,
-            DecalPatternType::CircleLarge,
-            DecalPatternType::DiamondGridLarge,
-            DecalPatternType::CheckerboardLarge,
-            DecalPatternType::TriangleLarge,
-            DecalPatternType::DiagonalOppositeLarge,
-            DecalPatternType::DiamondLarge,
-            DecalPatternType::DiagonalSmall,
-            DecalPatternType::CircleSmall,
-            DecalPatternType::DiamondGridSmall,
-            DecalPatternType::CheckerboardSmall,
-            DecalPatternType::TriangleSmall,
-            DecalPatternType::DiagonalOppositeSmall,
-            DecalPatternType::DiamondSmall,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DecalPatternType::Solid => "SOLID",
-                DecalPatternType::DiagonalMedium => "DIAGONAL_MEDIUM",
-                DecalPatternType::CircleMedium => "CIRCLE_MEDIUM",
-                DecalPatternType::DiamondGridMedium => "DIAMOND_GRID_MEDIUM",
-                DecalPatternType::CheckerboardMedium => "CHECKERBOARD_MEDIUM",
-                DecalPatternType::TriangleMedium => "TRIANGLE_MEDIUM",
-                DecalPatternType::DiagonalOppositeMedium => "DIAGONAL_OPPOSITE_MEDIUM",
-                DecalPatternType::DiamondMedium => "DIAMOND_MEDIUM",
-                DecalPatternType::DiagonalLarge => "DIAGONAL_LARGE",
-                DecalPatternType::CircleLarge => "CIRCLE_LARGE",
-                DecalPatternType::DiamondGridLarge => "DIAMOND_GRID_LARGE",
-                DecalPatternType::CheckerboardLarge => "CHECKERBOARD_LARGE",
-                DecalPatternType::TriangleLarge => "TRIANGLE_LARGE",
-                DecalPatternType::DiagonalOppositeLarge => "DIAGONAL_OPPOSITE_LARGE",
-                DecalPatternType::DiamondLarge => "DIAMOND_LARGE",
-                DecalPatternType::DiagonalSmall => "DIAGONAL_SMALL",
-                DecalPatternType::CircleSmall => "CIRCLE_SMALL",
-                DecalPatternType::DiamondGridSmall => "DIAMOND_GRID_SMALL",
-                DecalPatternType::CheckerboardSmall => "CHECKERBOARD_SMALL",
-                DecalPatternType::TriangleSmall => "TRIANGLE_SMALL",
-                DecalPatternType::DiagonalOppositeSmall => "DIAGONAL_OPPOSITE_SMALL",
-                DecalPatternType::DiamondSmall => "DIAMOND_SMALL",
-            }
-        }
-    }
-
-    impl std::fmt::Display for DecalPatternType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DecalPatternType> for Value {
-        fn from(v: DecalPatternType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DecalPatternType> for Val<DecalPatternType> {
-        fn from(v: DecalPatternType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`DecalStyleType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DecalStyleType {
-        /// `Manual`
-        Manual,
-        /// `Auto`
-        Auto,
-    }
-
-    impl DecalStyleType {
-        /// Every variant, in schema order.
-        pub const ALL: [DecalStyleType; 2] = [DecalStyleType::Manual, DecalStyleType::Auto];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DecalStyleType::Manual => "Manual",
-                DecalStyleType::Auto => "Auto",
-            }
-        }
-    }
-
-    impl std::fmt::Display for DecalStyleType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DecalStyleType> for Value {
-        fn from(v: DecalStyleType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DecalStyleType> for Val<DecalStyleType> {
-        fn from(v: DecalStyleType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`DigitGroupingStyle::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DigitGroupingStyle {
-        /// `DEFAULT`
-        Default,
-        /// `LAKHS`
-        Lakhs,
-    }
-
-    impl DigitGroupingStyle {
-        /// Every variant, in schema order.
-        pub const ALL: [DigitGroupingStyle; 2] = [DigitGroupingStyle::Default, DigitGroupingStyle::Lakhs];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DigitGroupingStyle::Default => "DEFAULT",
-                DigitGroupingStyle::Lakhs => "LAKHS",
-            }
-        }
-    }
-
-    impl std::fmt::Display for DigitGroupingStyle {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DigitGroupingStyle> for Value {
-        fn from(v: DigitGroupingStyle) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DigitGroupingStyle> for Val<DigitGroupingStyle> {
-        fn from(v: DigitGroupingStyle) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`FilterNullOption::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum FilterNullOption {
-        /// `ALL_VALUES`
-        AllValues,
-        /// `NULLS_ONLY`
-        NullsOnly,
-        /// `NON_NULLS_ONLY`
-        NonNullsOnly,
-    }
-
-    impl FilterNullOption {
-        /// Every variant, in schema order.
-        pub const ALL: [FilterNullOption; 3] =
-            [FilterNullOption::AllValues, FilterNullOption::NullsOnly, FilterNullOption::NonNullsOnly];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                FilterNullOption::AllValues => "ALL_VALUES",
-                FilterNullOption::NullsOnly => "NULLS_ONLY",
-                FilterNullOption::NonNullsOnly => "NON_NULLS_ONLY",
-            }
-        }
-    }
-
-    impl std::fmt::Display for FilterNullOption {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<FilterNullOption> for Value {
-        fn from(v: FilterNullOption) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<FilterNullOption> for Val<FilterNullOption> {
-        fn from(v: FilterNullOption) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`FilterVisualScope::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum FilterVisualScope {
-        /// `ALL_VISUALS`
-        AllVisuals,
-        /// `SELECTED_VISUALS`
-        SelectedVisuals,
-    }
-
-    impl FilterVisualScope {
-        /// Every variant, in schema order.
-        pub const ALL: [FilterVisualScope; 2] = [FilterVisualScope::AllVisuals, FilterVisualScope::SelectedVisuals];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                FilterVisualScope::AllVisuals => "ALL_VISUALS",
-                FilterVisualScope::SelectedVisuals => "SELECTED_VISUALS",
-            }
-        }
-    }
-
-    impl std::fmt::Display for FilterVisualScope {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<FilterVisualScope> for Value {
-        fn from(v: FilterVisualScope) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<FilterVisualScope> for Val<FilterVisualScope> {
-        fn from(v: FilterVisualScope) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`FontDecoration::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum FontDecoration {
-        /// `UNDERLINE`
-        Underline,
-        /// `NONE`
-        None,
-    }
-
-    impl FontDecoration {
-        /// Every variant, in schema order.
-        pub const ALL: [FontDecoration; 2] = [FontDecoration::Underline, FontDecoration::None];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                FontDecoration::Underline => "UNDERLINE",
-                FontDecoration::None => "NONE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for FontDecoration {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<FontDecoration> for Value {
-        fn from(v: FontDecoration) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<FontDecoration> for Val<FontDecoration> {
-        fn from(v: FontDecoration) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`FontStyle::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum FontStyle {
-        /// `NORMAL`
-        Normal,
-        /// `ITALIC`
-        Italic,
-    }
-
-    impl FontStyle {
-        /// Every variant, in schema order.
-        pub const ALL: [FontStyle; 2] = [FontStyle::Normal, FontStyle::Italic];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                FontStyle::Normal => "NORMAL",
-                FontStyle::Italic => "ITALIC",
-            }
-        }
-    }
-
-    impl std::fmt::Display for FontStyle {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<FontStyle> for Value {
-        fn from(v: FontStyle) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<FontStyle> for Val<FontStyle> {
-        fn from(v: FontStyle) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`FontWeightName::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum FontWeightName {
-        /// `NORMAL`
-        Normal,
-        /// `BOLD`
-        Bold,
-    }
-
-    impl FontWeightName {
-        /// Every variant, in schema order.
-        pub const ALL: [FontWeightName; 2] = [FontWeightName::Normal, FontWeightName::Bold];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                FontWeightName::Normal => "NORMAL",
-                FontWeightName::Bold => "BOLD",
-            }
-        }
-    }
-
-    impl std::fmt::Display for FontWeightName {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<FontWeightName> for Value {
-        fn from(v: FontWeightName) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<FontWeightName> for Val<FontWeightName> {
-        fn from(v: FontWeightName) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`ForecastComputationSeasonality::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ForecastComputationSeasonality {
-        /// `AUTOMATIC`
-        Automatic,
-        /// `CUSTOM`
-        Custom,
-    }
-
-    impl ForecastComputationSeasonality {
-        /// Every variant, in schema order.
-        pub const ALL: [ForecastComputationSeasonality; 2] =
-            [ForecastComputationSeasonality::Automatic, ForecastComputationSeasonality::Custom];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ForecastComputationSeasonality::Automatic => "AUTOMATIC",
-                ForecastComputationSeasonality::Custom => "CUSTOM",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ForecastComputationSeasonality {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ForecastComputationSeasonality> for Value {
-        fn from(v: ForecastComputationSeasonality) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ForecastComputationSeasonality> for Val<ForecastComputationSeasonality> {
-        fn from(v: ForecastComputationSeasonality) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`FunnelChartMeasureDataLabelStyle::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum FunnelChartMeasureDataLabelStyle {
-        /// `VALUE_ONLY`
-        ValueOnly,
-        /// `PERCENTAGE_BY_FIRST_STAGE`
-        PercentageByFirstStage,
-        /// `PERCENTAGE_BY_PREVIOUS_STAGE`
-        PercentageByPreviousStage,
-        /// `VALUE_AND_PERCENTAGE_BY_FIRST_STAGE`
-        ValueAndPercentageByFirstStage,
-        /// `VALUE_AND_PERCENTAGE_BY_PREVIOUS_STAGE`
-        ValueAndPercentageByPreviousStage,
-    }
-
-    impl FunnelChartMeasureDataLabelStyle {
-        /// Every variant, in schema order.
-        pub const ALL: [FunnelChartMeasureDataLabelStyle; 5] = [
-            FunnelChartMeasureDataLabelStyle::ValueOnly,
-            FunnelChartMeasureDataLabelStyle::PercentageByFirstStage,
-            FunnelChartMeasureDataLabelStyle::PercentageByPreviousStage,
-            FunnelChartMeasureDataLabelStyle::ValueAndPercentageByFirstStage,
-            FunnelChartMeasureDataLabelStyle::ValueAndPercentageByPreviousStage,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                FunnelChartMeasureDataLabelStyle::ValueOnly => "VALUE_ONLY",
-                FunnelChartMeasureDataLabelStyle::PercentageByFirstStage => "PERCENTAGE_BY_FIRST_STAGE",
-                FunnelChartMeasureDataLabelStyle::PercentageByPreviousStage => "PERCENTAGE_BY_PREVIOUS_STAGE",
-                FunnelChartMeasureDataLabelStyle::ValueAndPercentageByFirstStage => {
-                    "VALUE_AND_PERCENTAGE_BY_FIRST_STAGE"
-                }
-                FunnelChartMeasureDataLabelStyle::ValueAndPercentageByPreviousStage => {
-                    "VALUE_AND_PERCENTAGE_BY_PREVIOUS_STAGE"
-                }
-            }
-        }
-    }
-
-    impl std::fmt::Display for FunnelChartMeasureDataLabelStyle {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<FunnelChartMeasureDataLabelStyle> for Value {
-        fn from(v: FunnelChartMeasureDataLabelStyle) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<FunnelChartMeasureDataLabelStyle> for Val<FunnelChartMeasureDataLabelStyle> {
-        fn from(v: FunnelChartMeasureDataLabelStyle) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Defines view state of the color
-    ///
-    /// Rendered as its CloudFormation spelling ([`GeospatialColorState::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum GeospatialColorState {
-        /// `ENABLED`
-        Enabled,
-        /// `DISABLED`
-        Disabled,
-    }
-
-    impl GeospatialColorState {
-        /// Every variant, in schema order.
-        pub const ALL: [GeospatialColorState; 2] = [GeospatialColorState::Enabled, GeospatialColorState::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                GeospatialColorState::Enabled => "ENABLED",
-                GeospatialColorState::Disabled => "DISABLED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for GeospatialColorState {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<GeospatialColorState> for Value {
-        fn from(v: GeospatialColorState) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<GeospatialColorState> for Val<GeospatialColorState> {
-        fn from(v: GeospatialColorState) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`GeospatialLayerType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum GeospatialLayerType {
-        /// `POINT`
-        Point,
-        /// `LINE`
-        Line,
-        /// `POLYGON`
-        Polygon,
-    }
-
-    impl GeospatialLayerType {
-        /// Every variant, in schema order.
-        pub const ALL: [GeospatialLayerType; 3] =
-            [GeospatialLayerType::Point, GeospatialLayerType::Line, GeospatialLayerType::Polygon];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                GeospatialLayerType::Point => "POINT",
-                GeospatialLayerType::Line => "LINE",
-                GeospatialLayerType::Polygon => "POLYGON",
-            }
-        }
-    }
-
-    impl std::fmt::Display for GeospatialLayerType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<GeospatialLayerType> for Value {
-        fn from(v: GeospatialLayerType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<GeospatialLayerType> for Val<GeospatialLayerType> {
-        fn from(v: GeospatialLayerType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`GeospatialMapNavigation::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum GeospatialMapNavigation {
-        /// `ENABLED`
-        Enabled,
-        /// `DISABLED`
-        Disabled,
-    }
-
-    impl GeospatialMapNavigation {
-        /// Every variant, in schema order.
-        pub const ALL: [GeospatialMapNavigation; 2] =
-            [GeospatialMapNavigation::Enabled, GeospatialMapNavigation::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                GeospatialMapNavigation::Enabled => "ENABLED",
-                GeospatialMapNavigation::Disabled => "DISABLED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for GeospatialMapNavigation {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<GeospatialMapNavigation> for Value {
-        fn from(v: GeospatialMapNavigation) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<GeospatialMapNavigation> for Val<GeospatialMapNavigation> {
-        fn from(v: GeospatialMapNavigation) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`GeospatialSelectedPointStyle::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum GeospatialSelectedPointStyle {
-        /// `POINT`
-        Point,
-        /// `CLUSTER`
-        Cluster,
-        /// `HEATMAP`
-        Heatmap,
-    }
-
-    impl GeospatialSelectedPointStyle {
-        /// Every variant, in schema order.
-        pub const ALL: [GeospatialSelectedPointStyle; 3] = [
-            GeospatialSelectedPointStyle::Point,
-            GeospatialSelectedPointStyle::Cluster,
-            GeospatialSelectedPointStyle::Heatmap,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                GeospatialSelectedPointStyle::Point => "POINT",
-                GeospatialSelectedPointStyle::Cluster => "CLUSTER",
-                GeospatialSelectedPointStyle::Heatmap => "HEATMAP",
-            }
-        }
-    }
-
-    impl std::fmt::Display for GeospatialSelectedPointStyle {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<GeospatialSelectedPointStyle> for Value {
-        fn from(v: GeospatialSelectedPointStyle) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<GeospatialSelectedPointStyle> for Val<GeospatialSelectedPointStyle> {
-        fn from(v: GeospatialSelectedPointStyle) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`HistogramBinType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum HistogramBinType {
-        /// `BIN_COUNT`
-        BinCount,
-        /// `BIN_WIDTH`
-        BinWidth,
-    }
-
-    impl HistogramBinType {
-        /// Every variant, in schema order.
-        pub const ALL: [HistogramBinType; 2] = [HistogramBinType::BinCount, HistogramBinType::BinWidth];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                HistogramBinType::BinCount => "BIN_COUNT",
-                HistogramBinType::BinWidth => "BIN_WIDTH",
-            }
-        }
-    }
-
-    impl std::fmt::Display for HistogramBinType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<HistogramBinType> for Value {
-        fn from(v: HistogramBinType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<HistogramBinType> for Val<HistogramBinType> {
-        fn from(v: HistogramBinType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`HorizontalTextAlignment::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum HorizontalTextAlignment {
-        /// `LEFT`
-        Left,
-        /// `CENTER`
-        Center,
-        /// `RIGHT`
-        Right,
-        /// `AUTO`
-        Auto,
-    }
-
-    impl HorizontalTextAlignment {
-        /// Every variant, in schema order.
-        pub const ALL: [HorizontalTextAlignment; 4] = [
-            HorizontalTextAlignment::Left,
-            HorizontalTextAlignment::Center,
-            HorizontalTextAlignment::Right,
-            HorizontalTextAlignment::Auto,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                HorizontalTextAlignment::Left => "LEFT",
-                HorizontalTextAlignment::Center => "CENTER",
-                HorizontalTextAlignment::Right => "RIGHT",
-                HorizontalTextAlignment::Auto => "AUTO",
-            }
-        }
-    }
-
-    impl std::fmt::Display for HorizontalTextAlignment {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<HorizontalTextAlignment> for Value {
-        fn from(v: HorizontalTextAlignment) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<HorizontalTextAlignment> for Val<HorizontalTextAlignment> {
-        fn from(v: HorizontalTextAlignment) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`Icon::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Icon {
-        /// `CARET_UP`
-        CaretUp,
-        /// `CARET_DOWN`
-        CaretDown,
-        /// `PLUS`
-        Plus,
-        /// `MINUS`
-        Minus,
-        /// `ARROW_UP`
-        ArrowUp,
-        /// `ARROW_DOWN`
-        ArrowDown,
-        /// `ARROW_LEFT`
-        ArrowLeft,
-        /// `ARROW_UP_LEFT`
-        ArrowUpLeft,
-        /// `ARROW_DOWN_LEFT`
-        ArrowDownLeft,
-        /// `ARROW_RIGHT`
-        ArrowRight,
-        /// `ARROW_UP_RIGHT`
-        ArrowUpRight,
-        /// `ARROW_DOWN_RIGHT`
-        ArrowDownRight,
-        /// `FACE_UP`
-        FaceUp,
-        /// `FACE_DOWN`
-        FaceDown,
-        /// `FACE_FLAT`
-        FaceFlat,
-        /// `ONE_BAR`
-        OneBar,
-        /// `TWO_BAR`
-        TwoBar,
-        /// `THREE_BAR`
-        ThreeBar,
-        /// `CIRCLE`
-        Circle,
-        /// `TRIANGLE`
-        Triangle,
-        /// `SQUARE`
-        Square,
-        /// `FLAG`
-        Flag,
-        /// `THUMBS_UP`
-        ThumbsUp,
-        /// `THUMBS_DOWN`
-        ThumbsDown,
-        /// `CHECKMARK`
-        Checkmark,
-        /// `X`
-        X,
-    }
-
-    impl Icon {
-        /// Every variant, in schema order.
-        pub const ALL: [Icon; 26] = [
-            Icon::CaretUp,
-            Icon::CaretDown,
-            Icon::Plus,
-            Icon::Minus,
-            Icon::ArrowUp,
-            Icon::ArrowDown,
-            Icon::ArrowLeft,
-            Icon::ArrowUpLeft,
-            Icon::ArrowDownLeft,
-            Icon::ArrowRight,
-            Icon::ArrowUpRight,
-            Icon::ArrowDownRight,
-            Icon::FaceUp,
-            Icon::FaceDown,
-            Icon::FaceFlat,
-            Icon::OneBar,
-            Icon::TwoBar,
-            Icon::ThreeBar,
-            Icon::Circle,
-            Icon::Triangle,
-            Icon::Square,
-            Icon::Flag,
-            Icon::ThumbsUp,
-            Icon::ThumbsDown,
-            Icon::Checkmark,
-            Icon::X,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Icon::CaretUp => "CARET_UP",
-                Icon::CaretDown => "CARET_DOWN",
-                Icon::Plus => "PLUS",
-                Icon::Minus => "MINUS",
-                Icon::ArrowUp => "ARROW_UP",
-                Icon::ArrowDown => "ARROW_DOWN",
-                Icon::ArrowLeft => "ARROW_LEFT",
-                Icon::ArrowUpLeft => "ARROW_UP_LEFT",
-                Icon::ArrowDownLeft => "ARROW_DOWN_LEFT",
-                Icon::ArrowRight => "ARROW_RIGHT",
-                Icon::ArrowUpRight => "ARROW_UP_RIGHT",
-                Icon::ArrowDownRight => "ARROW_DOWN_RIGHT",
-                Icon::FaceUp => "FACE_UP",
-                Icon::FaceDown => "FACE_DOWN",
-                Icon::FaceFlat => "FACE_FLAT",
-                Icon::OneBar => "ONE_BAR",
-                Icon::TwoBar => "TWO_BAR",
-                Icon::ThreeBar => "THREE_BAR",
-                Icon::Circle => "CIRCLE",
-                Icon::Triangle => "TRIANGLE",
-                Icon::Square => "SQUARE",
-                Icon::Flag => "FLAG",
-                Icon::ThumbsUp => "THUMBS_UP",
-                Icon::ThumbsDown => "THUMBS_DOWN",
-                Icon::Checkmark => "CHECKMARK",
-                Icon::X => "X",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Icon {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Icon> for Value {
-        fn from(v: Icon) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Icon> for Val<Icon> {
-        fn from(v: Icon) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`ImageCustomActionTrigger::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ImageCustomActionTrigger {
-        /// `CLICK`
-        Click,
-        /// `MENU`
-        Menu,
-    }
-
-    impl ImageCustomActionTrigger {
-        /// Every variant, in schema order.
-        pub const ALL: [ImageCustomActionTrigger; 2] =
-            [ImageCustomActionTrigger::Click, ImageCustomActionTrigger::Menu];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ImageCustomActionTrigger::Click => "CLICK",
-                ImageCustomActionTrigger::Menu => "MENU",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ImageCustomActionTrigger {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ImageCustomActionTrigger> for Value {
-        fn from(v: ImageCustomActionTrigger) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ImageCustomActionTrigger> for Val<ImageCustomActionTrigger> {
-        fn from(v: ImageCustomActionTrigger) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`KPISparklineType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum KPISparklineType {
-        /// `LINE`
-        Line,
-        /// `AREA`
-        Area,
-    }
-
-    impl KPISparklineType {
-        /// Every variant, in schema order.
-        pub const ALL: [KPISparklineType; 2] = [KPISparklineType::Line, KPISparklineType::Area];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                KPISparklineType::Line => "LINE",
-                KPISparklineType::Area => "AREA",
-            }
-        }
-    }
-
-    impl std::fmt::Display for KPISparklineType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<KPISparklineType> for Value {
-        fn from(v: KPISparklineType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<KPISparklineType> for Val<KPISparklineType> {
-        fn from(v: KPISparklineType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`KPIVisualStandardLayoutType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum KPIVisualStandardLayoutType {
-        /// `CLASSIC`
-        Classic,
-        /// `VERTICAL`
-        Vertical,
-    }
-
-    impl KPIVisualStandardLayoutType {
-        /// Every variant, in schema order.
-        pub const ALL: [KPIVisualStandardLayoutType; 2] =
-            [KPIVisualStandardLayoutType::Classic, KPIVisualStandardLayoutType::Vertical];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                KPIVisualStandardLayoutType::Classic => "CLASSIC",
-                KPIVisualStandardLayoutType::Vertical => "VERTICAL",
-            }
-        }
-    }
-
-    impl std::fmt::Display for KPIVisualStandardLayoutType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<KPIVisualStandardLayoutType> for Value {
-        fn from(v: KPIVisualStandardLayoutType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<KPIVisualStandardLayoutType> for Val<KPIVisualStandardLayoutType> {
-        fn from(v: KPIVisualStandardLayoutType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`LayerCustomActionTrigger::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum LayerCustomActionTrigger {
-        /// `DATA_POINT_CLICK`
-        DataPointClick,
-        /// `DATA_POINT_MENU`
-        DataPointMenu,
-    }
-
-    impl LayerCustomActionTrigger {
-        /// Every variant, in schema order.
-        pub const ALL: [LayerCustomActionTrigger; 2] =
-            [LayerCustomActionTrigger::DataPointClick, LayerCustomActionTrigger::DataPointMenu];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                LayerCustomActionTrigger::DataPointClick => "DATA_POINT_CLICK",
-                LayerCustomActionTrigger::DataPointMenu => "DATA_POINT_MENU",
-            }
-        }
-    }
-
-    impl std::fmt::Display for LayerCustomActionTrigger {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<LayerCustomActionTrigger> for Value {
-        fn from(v: LayerCustomActionTrigger) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<LayerCustomActionTrigger> for Val<LayerCustomActionTrigger> {
-        fn from(v: LayerCustomActionTrigger) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`LayoutElementType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum LayoutElementType {
-        /// `VISUAL`
-        Visual,
-        /// `FILTER_CONTROL`
-        FilterControl,
-        /// `PARAMETER_CONTROL`
-        ParameterControl,
-        /// `TEXT_BOX`
-        TextBox,
-        /// `IMAGE`
-        Image,
-    }
-
-    impl LayoutElementType {
-        /// Every variant, in schema order.
-        pub const ALL: [LayoutElementType; 5] = [
-            LayoutElementType::Visual,
-            LayoutElementType::FilterControl,
-            LayoutElementType::ParameterControl,
-            LayoutElementType::TextBox,
-            LayoutElementType::Image,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                LayoutElementType::Visual => "VISUAL",
-                LayoutElementType::FilterControl => "FILTER_CONTROL",
-                LayoutElementType::ParameterControl => "PARAMETER_CONTROL",
-                LayoutElementType::TextBox => "TEXT_BOX",
-                LayoutElementType::Image => "IMAGE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for LayoutElementType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<LayoutElementType> for Value {
-        fn from(v: LayoutElementType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<LayoutElementType> for Val<LayoutElementType> {
-        fn from(v: LayoutElementType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`LegendPosition::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum LegendPosition {
-        /// `AUTO`
-        Auto,
-        /// `RIGHT`
-        Right,
-        /// `BOTTOM`
-        Bottom,
-        /// `TOP`
-        Top,
-    }
-
-    impl LegendPosition {
-        /// Every variant, in schema order.
-        pub const ALL: [LegendPosition; 4] =
-            [LegendPosition::Auto, LegendPosition::Right, LegendPosition::Bottom, LegendPosition::Top];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                LegendPosition::Auto => "AUTO",
-                LegendPosition::Right => "RIGHT",
-                LegendPosition::Bottom => "BOTTOM",
-                LegendPosition::Top => "TOP",
-            }
-        }
-    }
-
-    impl std::fmt::Display for LegendPosition {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<LegendPosition> for Value {
-        fn from(v: LegendPosition) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<LegendPosition> for Val<LegendPosition> {
-        fn from(v: LegendPosition) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`LineChartLineStyle::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum LineChartLineStyle {
-        /// `SOLID`
-        Solid,
-        /// `DOTTED`
-        Dotted,
-        /// `DASHED`
-        Dashed,
-    }
-
-    impl LineChartLineStyle {
-        /// Every variant, in schema order.
-        pub const ALL: [LineChartLineStyle; 3] =
-            [LineChartLineStyle::Solid, LineChartLineStyle::Dotted, LineChartLineStyle::Dashed];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                LineChartLineStyle::Solid => "SOLID",
-                LineChartLineStyle::Dotted => "DOTTED",
-                LineChartLineStyle::Dashed => "DASHED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for LineChartLineStyle {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<LineChartLineStyle> for Value {
-        fn from(v: LineChartLineStyle) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<LineChartLineStyle> for Val<LineChartLineStyle> {
-        fn from(v: LineChartLineStyle) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`LineChartMarkerShape::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum LineChartMarkerShape {
-        /// `CIRCLE`
-        Circle,
-        /// `TRIANGLE`
-        Triangle,
-        /// `SQUARE`
-        Square,
-        /// `DIAMOND`
-        Diamond,
-        /// `ROUNDED_SQUARE`
-        RoundedSquare,
-    }
-
-    impl LineChartMarkerShape {
-        /// Every variant, in schema order.
-        pub const ALL: [LineChartMarkerShape; 5] = [
-            LineChartMarkerShape::Circle,
-            LineChartMarkerShape::Triangle,
-            LineChartMarkerShape::Square,
-            LineChartMarkerShape::Diamond,
-            LineChartMarkerShape::RoundedSquare,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                LineChartMarkerShape::Circle => "CIRCLE",
-                LineChartMarkerShape::Triangle => "TRIANGLE",
-                LineChartMarkerShape::Square => "SQUARE",
-                LineChartMarkerShape::Diamond => "DIAMOND",
-                LineChartMarkerShape::RoundedSquare => "ROUNDED_SQUARE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for LineChartMarkerShape {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<LineChartMarkerShape> for Value {
-        fn from(v: LineChartMarkerShape) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<LineChartMarkerShape> for Val<LineChartMarkerShape> {
-        fn from(v: LineChartMarkerShape) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`LineChartType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum LineChartType {
-        /// `LINE`
-        Line,
-        /// `AREA`
-        Area,
-        /// `STACKED_AREA`
-        StackedArea,
-    }
-
-    impl LineChartType {
-        /// Every variant, in schema order.
-        pub const ALL: [LineChartType; 3] = [LineChartType::Line, LineChartType::Area, LineChartType::StackedArea];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                LineChartType::Line => "LINE",
-                LineChartType::Area => "AREA",
-                LineChartType::StackedArea => "STACKED_AREA",
-            }
-        }
-    }
-
-    impl std::fmt::Display for LineChartType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<LineChartType> for Value {
-        fn from(v: LineChartType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<LineChartType> for Val<LineChartType> {
-        fn from(v: LineChartType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`LineInterpolation::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum LineInterpolation {
-        /// `LINEAR`
-        Linear,
-        /// `SMOOTH`
-        Smooth,
-        /// `STEPPED`
-        Stepped,
-    }
-
-    impl LineInterpolation {
-        /// Every variant, in schema order.
-        pub const ALL: [LineInterpolation; 3] =
-            [LineInterpolation::Linear, LineInterpolation::Smooth, LineInterpolation::Stepped];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                LineInterpolation::Linear => "LINEAR",
-                LineInterpolation::Smooth => "SMOOTH",
-                LineInterpolation::Stepped => "STEPPED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for LineInterpolation {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<LineInterpolation> for Value {
-        fn from(v: LineInterpolation) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<LineInterpolation> for Val<LineInterpolation> {
-        fn from(v: LineInterpolation) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`MapZoomMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum MapZoomMode {
-        /// `AUTO`
-        Auto,
-        /// `MANUAL`
-        Manual,
-    }
-
-    impl MapZoomMode {
-        /// Every variant, in schema order.
-        pub const ALL: [MapZoomMode; 2] = [MapZoomMode::Auto, MapZoomMode::Manual];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                MapZoomMode::Auto => "AUTO",
-                MapZoomMode::Manual => "MANUAL",
-            }
-        }
-    }
-
-    impl std::fmt::Display for MapZoomMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<MapZoomMode> for Value {
-        fn from(v: MapZoomMode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<MapZoomMode> for Val<MapZoomMode> {
-        fn from(v: MapZoomMode) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`MaximumMinimumComputationType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum MaximumMinimumComputationType {
-        /// `MAXIMUM`
-        Maximum,
-        /// `MINIMUM`
-        Minimum,
-    }
-
-    impl MaximumMinimumComputationType {
-        /// Every variant, in schema order.
-        pub const ALL: [MaximumMinimumComputationType; 2] =
-            [MaximumMinimumComputationType::Maximum, MaximumMinimumComputationType::Minimum];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                MaximumMinimumComputationType::Maximum => "MAXIMUM",
-                MaximumMinimumComputationType::Minimum => "MINIMUM",
-            }
-        }
-    }
-
-    impl std::fmt::Display for MaximumMinimumComputationType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<MaximumMinimumComputationType> for Value {
-        fn from(v: MaximumMinimumComputationType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<MaximumMinimumComputationType> for Val<MaximumMinimumComputationType> {
-        fn from(v: MaximumMinimumComputationType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`MissingDataTreatmentOption::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum MissingDataTreatmentOption {
-        /// `INTERPOLATE`
-        Interpolate,
-        /// `SHOW_AS_ZERO`
-        ShowAsZero,
-        /// `SHOW_AS_BLANK`
-        ShowAsBlank,
-    }
-
-    impl MissingDataTreatmentOption {
-        /// Every variant, in schema order.
-        pub const ALL: [MissingDataTreatmentOption; 3] = [
-            MissingDataTreatmentOption::Interpolate,
-            MissingDataTreatmentOption::ShowAsZero,
-            MissingDataTreatmentOption::ShowAsBlank,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                MissingDataTreatmentOption::Interpolate => "INTERPOLATE",
-                MissingDataTreatmentOption::ShowAsZero => "SHOW_AS_ZERO",
-                MissingDataTreatmentOption::ShowAsBlank => "SHOW_AS_BLANK",
-            }
-        }
-    }
-
-    impl std::fmt::Display for MissingDataTreatmentOption {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<MissingDataTreatmentOption> for Value {
-        fn from(v: MissingDataTreatmentOption) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<MissingDataTreatmentOption> for Val<MissingDataTreatmentOption> {
-        fn from(v: MissingDataTreatmentOption) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`NegativeValueDisplayMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum NegativeValueDisplayMode {
-        /// `POSITIVE`
-        Positive,
-        /// `NEGATIVE`
-        Negative,
-    }
-
-    impl NegativeValueDisplayMode {
-        /// Every variant, in schema order.
-        pub const ALL: [NegativeValueDisplayMode; 2] =
-            [NegativeValueDisplayMode::Positive, NegativeValueDisplayMode::Negative];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                NegativeValueDisplayMode::Positive => "POSITIVE",
-                NegativeValueDisplayMode::Negative => "NEGATIVE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for NegativeValueDisplayMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<NegativeValueDisplayMode> for Value {
-        fn from(v: NegativeValueDisplayMode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<NegativeValueDisplayMode> for Val<NegativeValueDisplayMode> {
-        fn from(v: NegativeValueDisplayMode) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`NumberScale::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum NumberScale {
-        /// `NONE`
-        None,
-        /// `AUTO`
-        Auto,
-        /// `THOUSANDS`
-        Thousands,
-        /// `MILLIONS`
-        Millions,
-        /// `BILLIONS`
-        Billions,
-        /// `TRILLIONS`
-        Trillions,
-        /// `LAKHS`
-        Lakhs,
-        /// `CRORES`
-        Crores,
-    }
-
-    impl NumberScale {
-        /// Every variant, in schema order.
-        pub const ALL: [NumberScale; 8] = [
-            NumberScale::None,
-            NumberScale::Auto,
-            NumberScale::Thousands,
-            NumberScale::Millions,
-            NumberScale::Billions,
-            NumberScale::Trillions,
-            NumberScale::Lakhs,
-            NumberScale::Crores,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                NumberScale::None => "NONE",
-                NumberScale::Auto => "AUTO",
-                NumberScale::Thousands => "THOUSANDS",
-                NumberScale::Millions => "MILLIONS",
-                NumberScale::Billions => "BILLIONS",
-                NumberScale::Trillions => "TRILLIONS",
-                NumberScale::Lakhs => "LAKHS",
-                NumberScale::Crores => "CRORES",
-            }
-        }
-    }
-
-    impl std::fmt::Display for NumberScale {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<NumberScale> for Value {
-        fn from(v: NumberScale) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<NumberScale> for Val<NumberScale> {
-        fn from(v: NumberScale) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`NumericEqualityMatchOperator::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum NumericEqualityMatchOperator {
-        /// `EQUALS`
-        Equals,
-        /// `DOES_NOT_EQUAL`
-        DoesNotEqual,
-    }
-
-    impl NumericEqualityMatchOperator {
-        /// Every variant, in schema order.
-        pub const ALL: [NumericEqualityMatchOperator; 2] =
-            [NumericEqualityMatchOperator::Equals, NumericEqualityMatchOperator::DoesNotEqual];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                NumericEqualityMatchOperator::Equals => "EQUALS",
-                NumericEqualityMatchOperator::DoesNotEqual => "DOES_NOT_EQUAL",
-            }
-        }
-    }
-
-    impl std::fmt::Display for NumericEqualityMatchOperator {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<NumericEqualityMatchOperator> for Value {
-        fn from(v: NumericEqualityMatchOperator) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<NumericEqualityMatchOperator> for Val<NumericEqualityMatchOperator> {
-        fn from(v: NumericEqualityMatchOperator) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`NumericFilterSelectAllOptions::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum NumericFilterSelectAllOptions {
-        /// `FILTER_ALL_VALUES`
-        FilterAllValues,
-    }
-
-    impl NumericFilterSelectAllOptions {
-        /// Every variant, in schema order.
-        pub const ALL: [NumericFilterSelectAllOptions; 1] = [NumericFilterSelectAllOptions::FilterAllValues];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                NumericFilterSelectAllOptions::FilterAllValues => "FILTER_ALL_VALUES",
-            }
-        }
-    }
-
-    impl std::fmt::Display for NumericFilterSelectAllOptions {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<NumericFilterSelectAllOptions> for Value {
-        fn from(v: NumericFilterSelectAllOptions) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<NumericFilterSelectAllOptions> for Val<NumericFilterSelectAllOptions> {
-        fn from(v: NumericFilterSelectAllOptions) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`NumericSeparatorSymbol::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum NumericSeparatorSymbol {
-        /// `COMMA`
-        Comma,
-        /// `DOT`
-        Dot,
-        /// `SPACE`
-        Space,
-    }
-
-    impl NumericSeparatorSymbol {
-        /// Every variant, in schema order.
-        pub const ALL: [NumericSeparatorSymbol; 3] =
-            [NumericSeparatorSymbol::Comma, NumericSeparatorSymbol::Dot, NumericSeparatorSymbol::Space];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                NumericSeparatorSymbol::Comma => "COMMA",
-                NumericSeparatorSymbol::Dot => "DOT",
-                NumericSeparatorSymbol::Space => "SPACE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for NumericSeparatorSymbol {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<NumericSeparatorSymbol> for Value {
-        fn from(v: NumericSeparatorSymbol) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<NumericSeparatorSymbol> for Val<NumericSeparatorSymbol> {
-        fn from(v: NumericSeparatorSymbol) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`OtherCategories::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum OtherCategories {
-        /// `INCLUDE`
-        Include,
-        /// `EXCLUDE`
-        Exclude,
-    }
-
-    impl OtherCategories {
-        /// Every variant, in schema order.
-        pub const ALL: [OtherCategories; 2] = [OtherCategories::Include, OtherCategories::Exclude];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                OtherCategories::Include => "INCLUDE",
-                OtherCategories::Exclude => "EXCLUDE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for OtherCategories {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<OtherCategories> for Value {
-        fn from(v: OtherCategories) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<OtherCategories> for Val<OtherCategories> {
-        fn from(v: OtherCategories) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`PanelBorderStyle::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PanelBorderStyle {
-        /// `SOLID`
-        Solid,
-        /// `DASHED`
-        Dashed,
-        /// `DOTTED`
-        Dotted,
-    }
-
-    impl PanelBorderStyle {
-        /// Every variant, in schema order.
-        pub const ALL: [PanelBorderStyle; 3] =
-            [PanelBorderStyle::Solid, PanelBorderStyle::Dashed, PanelBorderStyle::Dotted];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PanelBorderStyle::Solid => "SOLID",
-                PanelBorderStyle::Dashed => "DASHED",
-                PanelBorderStyle::Dotted => "DOTTED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for PanelBorderStyle {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PanelBorderStyle> for Value {
-        fn from(v: PanelBorderStyle) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PanelBorderStyle> for Val<PanelBorderStyle> {
-        fn from(v: PanelBorderStyle) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`PaperOrientation::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PaperOrientation {
-        /// `PORTRAIT`
-        Portrait,
-        /// `LANDSCAPE`
-        Landscape,
-    }
-
-    impl PaperOrientation {
-        /// Every variant, in schema order.
-        pub const ALL: [PaperOrientation; 2] = [PaperOrientation::Portrait, PaperOrientation::Landscape];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PaperOrientation::Portrait => "PORTRAIT",
-                PaperOrientation::Landscape => "LANDSCAPE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for PaperOrientation {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PaperOrientation> for Value {
-        fn from(v: PaperOrientation) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PaperOrientation> for Val<PaperOrientation> {
-        fn from(v: PaperOrientation) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`PaperSize::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PaperSize {
-        /// `US_LETTER`
-        UsLetter,
-        /// `US_LEGAL`
-        UsLegal,
-        /// `US_TABLOID_LEDGER`
-        UsTabloidLedger,
-        /// `A0`
-        A0,
-        /// `A1`
-        A1,
-        /// `A2`
-        A2,
-        /// `A3`
-        A3,
-        /// `A4`
-        A4,
-        /// `A5`
-        A5,
-        /// `JIS_B4`
-        JisB4,
-        /// `JIS_B5`
-        JisB5,
-    }
-
-    impl PaperSize {
-        /// Every variant, in schema order.
-        pub const ALL: [PaperSize; 11] = [
-            PaperSize::UsLetter,
-            PaperSize::UsLegal,
-            PaperSize::UsTabloidLedger,
-            PaperSize::A0,
-            PaperSize::A1,
-            PaperSize::A2,
-            PaperSize::A3,
-            PaperSize::A4,
-            PaperSize::A5,
-            PaperSize::JisB4,
-            PaperSize::JisB5,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PaperSize::UsLetter => "US_LETTER",
-                PaperSize::UsLegal => "US_LEGAL",
-                PaperSize::UsTabloidLedger => "US_TABLOID_LEDGER",
-                PaperSize::A0 => "A0",
-                PaperSize::A1 => "A1",
-                PaperSize::A2 => "A2",
-                PaperSize::A3 => "A3",
-                PaperSize::A4 => "A4",
-                PaperSize::A5 => "A5",
-                PaperSize::JisB4 => "JIS_B4",
-                PaperSize::JisB5 => "JIS_B5",
-            }
-        }
-    }
-
-    impl std::fmt::Display for PaperSize {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PaperSize> for Value {
-        fn from(v: PaperSize) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PaperSize> for Val<PaperSize> {
-        fn from(v: PaperSize) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`ParameterValueType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ParameterValueType {
-        /// `MULTI_VALUED`
-        MultiValued,
-        /// `SINGLE_VALUED`
-        SingleValued,
-    }
-
-    impl ParameterValueType {
-        /// Every variant, in schema order.
-        pub const ALL: [ParameterValueType; 2] = [ParameterValueType::MultiValued, ParameterValueType::SingleValued];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ParameterValueType::MultiValued => "MULTI_VALUED",
-                ParameterValueType::SingleValued => "SINGLE_VALUED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ParameterValueType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ParameterValueType> for Value {
-        fn from(v: ParameterValueType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ParameterValueType> for Val<ParameterValueType> {
-        fn from(v: ParameterValueType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`PivotTableConditionalFormattingScopeRole::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PivotTableConditionalFormattingScopeRole {
-        /// `FIELD`
-        Field,
-        /// `FIELD_TOTAL`
-        FieldTotal,
-        /// `GRAND_TOTAL`
-        GrandTotal,
-    }
-
-    impl PivotTableConditionalFormattingScopeRole {
-        /// Every variant, in schema order.
-        pub const ALL: [PivotTableConditionalFormattingScopeRole; 3] = [
-            PivotTableConditionalFormattingScopeRole::Field,
-            PivotTableConditionalFormattingScopeRole::FieldTotal,
-            PivotTableConditionalFormattingScopeRole::GrandTotal,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PivotTableConditionalFormattingScopeRole::Field => "FIELD",
-                PivotTableConditionalFormattingScopeRole::FieldTotal => "FIELD_TOTAL",
-                PivotTableConditionalFormattingScopeRole::GrandTotal => "GRAND_TOTAL",
-            }
-        }
-    }
-
-    impl std::fmt::Display for PivotTableConditionalFormattingScopeRole {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PivotTableConditionalFormattingScopeRole> for Value {
-        fn from(v: PivotTableConditionalFormattingScopeRole) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PivotTableConditionalFormattingScopeRole> for Val<PivotTableConditionalFormattingScopeRole> {
-        fn from(v: PivotTableConditionalFormattingScopeRole) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`PivotTableDataPathType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PivotTableDataPathType {
-        /// `HIERARCHY_ROWS_LAYOUT_COLUMN`
-        HierarchyRowsLayoutColumn,
-        /// `MULTIPLE_ROW_METRICS_COLUMN`
-        MultipleRowMetricsColumn,
-        /// `EMPTY_COLUMN_HEADER`
-        EmptyColumnHeader,
-        /// `COUNT_METRIC_COLUMN`
-        CountMetricColumn,
-    }
-
-    impl PivotTableDataPathType {
-        /// Every variant, in schema order.
-        pub const ALL: [PivotTableDataPathType; 4] = [
-            PivotTableDataPathType::HierarchyRowsLayoutColumn,
-            PivotTableDataPathType::MultipleRowMetricsColumn,
-            PivotTableDataPathType::EmptyColumnHeader,
-            PivotTableDataPathType::CountMetricColumn,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PivotTableDataPathType::HierarchyRowsLayoutColumn => "HIERARCHY_ROWS_LAYOUT_COLUMN",
-                PivotTableDataPathType::MultipleRowMetricsColumn => "MULTIPLE_ROW_METRICS_COLUMN",
-                PivotTableDataPathType::EmptyColumnHeader => "EMPTY_COLUMN_HEADER",
-                PivotTableDataPathType::CountMetricColumn => "COUNT_METRIC_COLUMN",
-            }
-        }
-    }
-
-    impl std::fmt::Display for PivotTableDataPathType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PivotTableDataPathType> for Value {
-        fn from(v: PivotTableDataPathType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PivotTableDataPathType> for Val<PivotTableDataPathType> {
-        fn from(v: PivotTableDataPathType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`PivotTableFieldCollapseState::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PivotTableFieldCollapseState {
-        /// `COLLAPSED`
-        Collapsed,
-        /// `EXPANDED`
-        Expanded,
-    }
-
-    impl PivotTableFieldCollapseState {
-        /// Every variant, in schema order.
-        pub const ALL: [PivotTableFieldCollapseState; 2] =
-            [PivotTableFieldCollapseState::Collapsed, PivotTableFieldCollapseState::Expanded];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PivotTableFieldCollapseState::Collapsed => "COLLAPSED",
-                PivotTableFieldCollapseState::Expanded => "EXPANDED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for PivotTableFieldCollapseState {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PivotTableFieldCollapseState> for Value {
-        fn from(v: PivotTableFieldCollapseState) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PivotTableFieldCollapseState> for Val<PivotTableFieldCollapseState> {
-        fn from(v: PivotTableFieldCollapseState) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`PivotTableMetricPlacement::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PivotTableMetricPlacement {
-        /// `ROW`
-        Row,
-        /// `COLUMN`
-        Column,
-    }
-
-    impl PivotTableMetricPlacement {
-        /// Every variant, in schema order.
-        pub const ALL: [PivotTableMetricPlacement; 2] =
-            [PivotTableMetricPlacement::Row, PivotTableMetricPlacement::Column];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PivotTableMetricPlacement::Row => "ROW",
-                PivotTableMetricPlacement::Column => "COLUMN",
-            }
-        }
-    }
-
-    impl std::fmt::Display for PivotTableMetricPlacement {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PivotTableMetricPlacement> for Value {
-        fn from(v: PivotTableMetricPlacement) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PivotTableMetricPlacement> for Val<PivotTableMetricPlacement> {
-        fn from(v: PivotTableMetricPlacement) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`PivotTableRowsLayout::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PivotTableRowsLayout {
-        /// `TABULAR`
-        Tabular,
-        /// `HIERARCHY`
-        Hierarchy,
-    }
-
-    impl PivotTableRowsLayout {
-        /// Every variant, in schema order.
-        pub const ALL: [PivotTableRowsLayout; 2] = [PivotTableRowsLayout::Tabular, PivotTableRowsLayout::Hierarchy];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PivotTableRowsLayout::Tabular => "TABULAR",
-                PivotTableRowsLayout::Hierarchy => "HIERARCHY",
-            }
-        }
-    }
-
-    impl std::fmt::Display for PivotTableRowsLayout {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PivotTableRowsLayout> for Value {
-        fn from(v: PivotTableRowsLayout) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PivotTableRowsLayout> for Val<PivotTableRowsLayout> {
-        fn from(v: PivotTableRowsLayout) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`PivotTableSubtotalLevel::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PivotTableSubtotalLevel {
-        /// `ALL`
-        All,
-        /// `CUSTOM`
-        Custom,
-        /// `LAST`
-        Last,
-    }
-
-    impl PivotTableSubtotalLevel {
-        /// Every variant, in schema order.
-        pub const ALL: [PivotTableSubtotalLevel; 3] =
-            [PivotTableSubtotalLevel::All, PivotTableSubtotalLevel::Custom, PivotTableSubtotalLevel::Last];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PivotTableSubtotalLevel::All => "ALL",
-                PivotTableSubtotalLevel::Custom => "CUSTOM",
-                PivotTableSubtotalLevel::Last => "LAST",
-            }
-        }
-    }
-
-    impl std::fmt::Display for PivotTableSubtotalLevel {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PivotTableSubtotalLevel> for Value {
-        fn from(v: PivotTableSubtotalLevel) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PivotTableSubtotalLevel> for Val<PivotTableSubtotalLevel> {
-        fn from(v: PivotTableSubtotalLevel) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`PluginVisualAxisName::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PluginVisualAxisName {
-        /// `GROUP_BY`
-        GroupBy,
-        /// `VALUE`
-        Value2,
-    }
-
-    impl PluginVisualAxisName {
-        /// Every variant, in schema order.
-        pub const ALL: [PluginVisualAxisName; 2] = [PluginVisualAxisName::GroupBy, PluginVisualAxisName::Value2];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PluginVisualAxisName::GroupBy => "GROUP_BY",
-                PluginVisualAxisName::Value2 => "VALUE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for PluginVisualAxisName {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PluginVisualAxisName> for Value {
-        fn from(v: PluginVisualAxisName) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PluginVisualAxisName> for Val<PluginVisualAxisName> {
-        fn from(v: PluginVisualAxisName) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`PrimaryValueDisplayType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PrimaryValueDisplayType {
-        /// `HIDDEN`
-        Hidden,
-        /// `COMPARISON`
-        Comparison,
-        /// `ACTUAL`
-        Actual,
-    }
-
-    impl PrimaryValueDisplayType {
-        /// Every variant, in schema order.
-        pub const ALL: [PrimaryValueDisplayType; 3] =
-            [PrimaryValueDisplayType::Hidden, PrimaryValueDisplayType::Comparison, PrimaryValueDisplayType::Actual];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PrimaryValueDisplayType::Hidden => "HIDDEN",
-                PrimaryValueDisplayType::Comparison => "COMPARISON",
-                PrimaryValueDisplayType::Actual => "ACTUAL",
-            }
-        }
-    }
-
-    impl std::fmt::Display for PrimaryValueDisplayType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PrimaryValueDisplayType> for Value {
-        fn from(v: PrimaryValueDisplayType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PrimaryValueDisplayType> for Val<PrimaryValueDisplayType> {
-        fn from(v: PrimaryValueDisplayType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`QueryExecutionMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum QueryExecutionMode {
-        /// `AUTO`
-        Auto,
-        /// `MANUAL`
-        Manual,
-    }
-
-    impl QueryExecutionMode {
-        /// Every variant, in schema order.
-        pub const ALL: [QueryExecutionMode; 2] = [QueryExecutionMode::Auto, QueryExecutionMode::Manual];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                QueryExecutionMode::Auto => "AUTO",
-                QueryExecutionMode::Manual => "MANUAL",
-            }
-        }
-    }
-
-    impl std::fmt::Display for QueryExecutionMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<QueryExecutionMode> for Value {
-        fn from(v: QueryExecutionMode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<QueryExecutionMode> for Val<QueryExecutionMode> {
-        fn from(v: QueryExecutionMode) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`RadarChartAxesRangeScale::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum RadarChartAxesRangeScale {
-        /// `AUTO`
-        Auto,
-        /// `INDEPENDENT`
-        Independent,
-        /// `SHARED`
-        Shared,
-    }
-
-    impl RadarChartAxesRangeScale {
-        /// Every variant, in schema order.
-        pub const ALL: [RadarChartAxesRangeScale; 3] =
-            [RadarChartAxesRangeScale::Auto, RadarChartAxesRangeScale::Independent, RadarChartAxesRangeScale::Shared];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                RadarChartAxesRangeScale::Auto => "AUTO",
-                RadarChartAxesRangeScale::Independent => "INDEPENDENT",
-                RadarChartAxesRangeScale::Shared => "SHARED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for RadarChartAxesRangeScale {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<RadarChartAxesRangeScale> for Value {
-        fn from(v: RadarChartAxesRangeScale) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<RadarChartAxesRangeScale> for Val<RadarChartAxesRangeScale> {
-        fn from(v: RadarChartAxesRangeScale) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`RadarChartShape::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum RadarChartShape {
-        /// `CIRCLE`
-        Circle,
-        /// `POLYGON`
-        Polygon,
-    }
-
-    impl RadarChartShape {
-        /// Every variant, in schema order.
-        pub const ALL: [RadarChartShape; 2] = [RadarChartShape::Circle, RadarChartShape::Polygon];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                RadarChartShape::Circle => "CIRCLE",
-                RadarChartShape::Polygon => "POLYGON",
-            }
-        }
-    }
-
-    impl std::fmt::Display for RadarChartShape {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<RadarChartShape> for Value {
-        fn from(v: RadarChartShape) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<RadarChartShape> for Val<RadarChartShape> {
-        fn from(v: RadarChartShape) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`ReferenceLineLabelHorizontalPosition::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ReferenceLineLabelHorizontalPosition {
-        /// `LEFT`
-        Left,
-        /// `CENTER`
-        Center,
-        /// `RIGHT`
-        Right,
-    }
-
-    impl ReferenceLineLabelHorizontalPosition {
-        /// Every variant, in schema order.
-        pub const ALL: [ReferenceLineLabelHorizontalPosition; 3] = [
-            ReferenceLineLabelHorizontalPosition::Left,
-            ReferenceLineLabelHorizontalPosition::Center,
-            ReferenceLineLabelHorizontalPosition::Right,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ReferenceLineLabelHorizontalPosition::Left => "LEFT",
-                ReferenceLineLabelHorizontalPosition::Center => "CENTER",
-                ReferenceLineLabelHorizontalPosition::Right => "RIGHT",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ReferenceLineLabelHorizontalPosition {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ReferenceLineLabelHorizontalPosition> for Value {
-        fn from(v: ReferenceLineLabelHorizontalPosition) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ReferenceLineLabelHorizontalPosition> for Val<ReferenceLineLabelHorizontalPosition> {
-        fn from(v: ReferenceLineLabelHorizontalPosition) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`ReferenceLineLabelVerticalPosition::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ReferenceLineLabelVerticalPosition {
-        /// `ABOVE`
-        Above,
-        /// `BELOW`
-        Below,
-    }
-
-    impl ReferenceLineLabelVerticalPosition {
-        /// Every variant, in schema order.
-        pub const ALL: [ReferenceLineLabelVerticalPosition; 2] =
-            [ReferenceLineLabelVerticalPosition::Above, ReferenceLineLabelVerticalPosition::Below];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ReferenceLineLabelVerticalPosition::Above => "ABOVE",
-                ReferenceLineLabelVerticalPosition::Below => "BELOW",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ReferenceLineLabelVerticalPosition {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ReferenceLineLabelVerticalPosition> for Value {
-        fn from(v: ReferenceLineLabelVerticalPosition) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ReferenceLineLabelVerticalPosition> for Val<ReferenceLineLabelVerticalPosition> {
-        fn from(v: ReferenceLineLabelVerticalPosition) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`ReferenceLinePatternType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ReferenceLinePatternType {
-        /// `SOLID`
-        Solid,
-        /// `DASHED`
-        Dashed,
-        /// `DOTTED`
-        Dotted,
-    }
-
-    impl ReferenceLinePatternType {
-        /// Every variant, in schema order.
-        pub const ALL: [ReferenceLinePatternType; 3] =
-            [ReferenceLinePatternType::Solid, ReferenceLinePatternType::Dashed, ReferenceLinePatternType::Dotted];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ReferenceLinePatternType::Solid => "SOLID",
-                ReferenceLinePatternType::Dashed => "DASHED",
-                ReferenceLinePatternType::Dotted => "DOTTED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ReferenceLinePatternType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ReferenceLinePatternType> for Value {
-        fn from(v: ReferenceLinePatternType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ReferenceLinePatternType> for Val<ReferenceLinePatternType> {
-        fn from(v: ReferenceLinePatternType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`ReferenceLineSeriesType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ReferenceLineSeriesType {
-        /// `BAR`
-        Bar,
-        /// `LINE`
-        Line,
-    }
-
-    impl ReferenceLineSeriesType {
-        /// Every variant, in schema order.
-        pub const ALL: [ReferenceLineSeriesType; 2] = [ReferenceLineSeriesType::Bar, ReferenceLineSeriesType::Line];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ReferenceLineSeriesType::Bar => "BAR",
-                ReferenceLineSeriesType::Line => "LINE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ReferenceLineSeriesType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ReferenceLineSeriesType> for Value {
-        fn from(v: ReferenceLineSeriesType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ReferenceLineSeriesType> for Val<ReferenceLineSeriesType> {
-        fn from(v: ReferenceLineSeriesType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`ReferenceLineValueLabelRelativePosition::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ReferenceLineValueLabelRelativePosition {
-        /// `BEFORE_CUSTOM_LABEL`
-        BeforeCustomLabel,
-        /// `AFTER_CUSTOM_LABEL`
-        AfterCustomLabel,
-    }
-
-    impl ReferenceLineValueLabelRelativePosition {
-        /// Every variant, in schema order.
-        pub const ALL: [ReferenceLineValueLabelRelativePosition; 2] = [
-            ReferenceLineValueLabelRelativePosition::BeforeCustomLabel,
-            ReferenceLineValueLabelRelativePosition::AfterCustomLabel,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ReferenceLineValueLabelRelativePosition::BeforeCustomLabel => "BEFORE_CUSTOM_LABEL",
-                ReferenceLineValueLabelRelativePosition::AfterCustomLabel => "AFTER_CUSTOM_LABEL",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ReferenceLineValueLabelRelativePosition {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ReferenceLineValueLabelRelativePosition> for Value {
-        fn from(v: ReferenceLineValueLabelRelativePosition) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ReferenceLineValueLabelRelativePosition> for Val<ReferenceLineValueLabelRelativePosition> {
-        fn from(v: ReferenceLineValueLabelRelativePosition) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`RelativeDateType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum RelativeDateType {
-        /// `PREVIOUS`
-        Previous,
-        /// `THIS`
-        This,
-        /// `LAST`
-        Last,
-        /// `NOW`
-        Now,
-        /// `NEXT`
-        Next,
-    }
-
-    impl RelativeDateType {
-        /// Every variant, in schema order.
-        pub const ALL: [RelativeDateType; 5] = [
-            RelativeDateType::Previous,
-            RelativeDateType::This,
-            RelativeDateType::Last,
-            RelativeDateType::Now,
-            RelativeDateType::Next,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                RelativeDateType::Previous => "PREVIOUS",
-                RelativeDateType::This => "THIS",
-                RelativeDateType::Last => "LAST",
-                RelativeDateType::Now => "NOW",
-                RelativeDateType::Next => "NEXT",
-            }
-        }
-    }
-
-    impl std::fmt::Display for RelativeDateType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<RelativeDateType> for Value {
-        fn from(v: RelativeDateType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<RelativeDateType> for Val<RelativeDateType> {
-        fn from(v: RelativeDateType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`RelativeFontSize::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum RelativeFontSize {
-        /// `EXTRA_SMALL`
-        ExtraSmall,
-        /// `SMALL`
-        Small,
-        /// `MEDIUM`
-        Medium,
-        /// `LARGE`
-        Large,
-        /// `EXTRA_LARGE`
-        ExtraLarge,
-    }
-
-    impl RelativeFontSize {
-        /// Every variant, in schema order.
-        pub const ALL: [RelativeFontSize; 5] = [
-            RelativeFontSize::ExtraSmall,
-            RelativeFontSize::Small,
-            RelativeFontSize::Medium,
-            RelativeFontSize::Large,
-            RelativeFontSize::ExtraLarge,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                RelativeFontSize::ExtraSmall => "EXTRA_SMALL",
-                RelativeFontSize::Small => "SMALL",
-                RelativeFontSize::Medium => "MEDIUM",
-                RelativeFontSize::Large => "LARGE",
-                RelativeFontSize::ExtraLarge => "EXTRA_LARGE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for RelativeFontSize {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<RelativeFontSize> for Value {
-        fn from(v: RelativeFontSize) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<RelativeFontSize> for Val<RelativeFontSize> {
-        fn from(v: RelativeFontSize) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`ResizeOption::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ResizeOption {
-        /// `FIXED`
-        Fixed,
-        /// `RESPONSIVE`
-        Responsive,
-    }
-
-    impl ResizeOption {
-        /// Every variant, in schema order.
-        pub const ALL: [ResizeOption; 2] = [ResizeOption::Fixed, ResizeOption::Responsive];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ResizeOption::Fixed => "FIXED",
-                ResizeOption::Responsive => "RESPONSIVE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ResizeOption {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ResizeOption> for Value {
-        fn from(v: ResizeOption) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ResizeOption> for Val<ResizeOption> {
-        fn from(v: ResizeOption) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`ResourceStatus::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ResourceStatus {
-        /// `CREATION_IN_PROGRESS`
-        CreationInProgress,
-        /// `CREATION_SUCCESSFUL`
-        CreationSuccessful,
-        /// `CREATION_FAILED`
-        CreationFailed,
-        /// `UPDATE_IN_PROGRESS`
-        UpdateInProgress,
-        /// `UPDATE_SUCCESSFUL`
-        UpdateSuccessful,
-        /// `UPDATE_FAILED`
-        UpdateFailed,
-        /// `PENDING_UPDATE`
-        PendingUpdate,
-        /// `DELETED`
-        Deleted,
-    }
-
-    impl ResourceStatus {
-        /// Every variant, in schema order.
-        pub const ALL: [ResourceStatus; 8] = [
-            ResourceStatus::CreationInProgress,
-            ResourceStatus::CreationSuccessful,
-            ResourceStatus::CreationFailed,
-            ResourceStatus::UpdateInProgress,
-            ResourceStatus::UpdateSuccessful,
-            ResourceStatus::UpdateFailed,
-            ResourceStatus::PendingUpdate,
-            ResourceStatus::Deleted,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ResourceStatus::CreationInProgress => "CREATION_IN_PROGRESS",
-                ResourceStatus::CreationSuccessful => "CREATION_SUCCESSFUL",
-                ResourceStatus::CreationFailed => "CREATION_FAILED",
-                ResourceStatus::UpdateInProgress => "UPDATE_IN_PROGRESS",
-                ResourceStatus::UpdateSuccessful => "UPDATE_SUCCESSFUL",
-                ResourceStatus::UpdateFailed => "UPDATE_FAILED",
-                ResourceStatus::PendingUpdate => "PENDING_UPDATE",
-                ResourceStatus::Deleted => "DELETED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ResourceStatus {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ResourceStatus> for Value {
-        fn from(v: ResourceStatus) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ResourceStatus> for Val<ResourceStatus> {
-        fn from(v: ResourceStatus) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`SectionPageBreakStatus::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SectionPageBreakStatus {
-        /// `ENABLED`
-        Enabled,
-        /// `DISABLED`
-        Disabled,
-    }
-
-    impl SectionPageBreakStatus {
-        /// Every variant, in schema order.
-        pub const ALL: [SectionPageBreakStatus; 2] =
-            [SectionPageBreakStatus::Enabled, SectionPageBreakStatus::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SectionPageBreakStatus::Enabled => "ENABLED",
-                SectionPageBreakStatus::Disabled => "DISABLED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for SectionPageBreakStatus {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<SectionPageBreakStatus> for Value {
-        fn from(v: SectionPageBreakStatus) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<SectionPageBreakStatus> for Val<SectionPageBreakStatus> {
-        fn from(v: SectionPageBreakStatus) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`SelectAllValueOptions::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SelectAllValueOptions {
-        /// `ALL_VALUES`
-        AllValues,
-    }
-
-    impl SelectAllValueOptions {
-        /// Every variant, in schema order.
-        pub const ALL: [SelectAllValueOptions; 1] = [SelectAllValueOptions::AllValues];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SelectAllValueOptions::AllValues => "ALL_VALUES",
-            }
-        }
-    }
-
-    impl std::fmt::Display for SelectAllValueOptions {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<SelectAllValueOptions> for Value {
-        fn from(v: SelectAllValueOptions) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<SelectAllValueOptions> for Val<SelectAllValueOptions> {
-        fn from(v: SelectAllValueOptions) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`SelectedFieldOptions::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SelectedFieldOptions {
-        /// `ALL_FIELDS`
-        AllFields,
-    }
-
-    impl SelectedFieldOptions {
-        /// Every variant, in schema order.
-        pub const ALL: [SelectedFieldOptions; 1] = [SelectedFieldOptions::AllFields];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SelectedFieldOptions::AllFields => "ALL_FIELDS",
-            }
-        }
-    }
-
-    impl std::fmt::Display for SelectedFieldOptions {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<SelectedFieldOptions> for Value {
-        fn from(v: SelectedFieldOptions) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<SelectedFieldOptions> for Val<SelectedFieldOptions> {
-        fn from(v: SelectedFieldOptions) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`SelectedTooltipType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SelectedTooltipType {
-        /// `BASIC`
-        Basic,
-        /// `DETAILED`
-        Detailed,
-        /// `SHEET`
-        Sheet,
-    }
-
-    impl SelectedTooltipType {
-        /// Every variant, in schema order.
-        pub const ALL: [SelectedTooltipType; 3] =
-            [SelectedTooltipType::Basic, SelectedTooltipType::Detailed, SelectedTooltipType::Sheet];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SelectedTooltipType::Basic => "BASIC",
-                SelectedTooltipType::Detailed => "DETAILED",
-                SelectedTooltipType::Sheet => "SHEET",
-            }
-        }
-    }
-
-    impl std::fmt::Display for SelectedTooltipType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<SelectedTooltipType> for Value {
-        fn from(v: SelectedTooltipType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<SelectedTooltipType> for Val<SelectedTooltipType> {
-        fn from(v: SelectedTooltipType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`SheetContentType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SheetContentType {
-        /// `PAGINATED`
-        Paginated,
-        /// `INTERACTIVE`
-        Interactive,
-    }
-
-    impl SheetContentType {
-        /// Every variant, in schema order.
-        pub const ALL: [SheetContentType; 2] = [SheetContentType::Paginated, SheetContentType::Interactive];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SheetContentType::Paginated => "PAGINATED",
-                SheetContentType::Interactive => "INTERACTIVE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for SheetContentType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<SheetContentType> for Value {
-        fn from(v: SheetContentType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<SheetContentType> for Val<SheetContentType> {
-        fn from(v: SheetContentType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`SheetControlDateTimePickerType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SheetControlDateTimePickerType {
-        /// `SINGLE_VALUED`
-        SingleValued,
-        /// `DATE_RANGE`
-        DateRange,
-    }
-
-    impl SheetControlDateTimePickerType {
-        /// Every variant, in schema order.
-        pub const ALL: [SheetControlDateTimePickerType; 2] =
-            [SheetControlDateTimePickerType::SingleValued, SheetControlDateTimePickerType::DateRange];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SheetControlDateTimePickerType::SingleValued => "SINGLE_VALUED",
-                SheetControlDateTimePickerType::DateRange => "DATE_RANGE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for SheetControlDateTimePickerType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<SheetControlDateTimePickerType> for Value {
-        fn from(v: SheetControlDateTimePickerType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<SheetControlDateTimePickerType> for Val<SheetControlDateTimePickerType> {
-        fn from(v: SheetControlDateTimePickerType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`SheetControlListType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SheetControlListType {
-        /// `MULTI_SELECT`
-        MultiSelect,
-        /// `SINGLE_SELECT`
-        SingleSelect,
-    }
-
-    impl SheetControlListType {
-        /// Every variant, in schema order.
-        pub const ALL: [SheetControlListType; 2] =
-            [SheetControlListType::MultiSelect, SheetControlListType::SingleSelect];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SheetControlListType::MultiSelect => "MULTI_SELECT",
-                SheetControlListType::SingleSelect => "SINGLE_SELECT",
-            }
-        }
-    }
-
-    impl std::fmt::Display for SheetControlListType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<SheetControlListType> for Value {
-        fn from(v: SheetControlListType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<SheetControlListType> for Val<SheetControlListType> {
-        fn from(v: SheetControlListType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`SheetControlSliderType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SheetControlSliderType {
-        /// `SINGLE_POINT`
-        SinglePoint,
-        /// `RANGE`
-        Range,
-    }
-
-    impl SheetControlSliderType {
-        /// Every variant, in schema order.
-        pub const ALL: [SheetControlSliderType; 2] =
-            [SheetControlSliderType::SinglePoint, SheetControlSliderType::Range];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SheetControlSliderType::SinglePoint => "SINGLE_POINT",
-                SheetControlSliderType::Range => "RANGE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for SheetControlSliderType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<SheetControlSliderType> for Value {
-        fn from(v: SheetControlSliderType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<SheetControlSliderType> for Val<SheetControlSliderType> {
-        fn from(v: SheetControlSliderType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`SheetImageScalingType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SheetImageScalingType {
-        /// `SCALE_TO_WIDTH`
-        ScaleToWidth,
-        /// `SCALE_TO_HEIGHT`
-        ScaleToHeight,
-        /// `SCALE_TO_CONTAINER`
-        ScaleToContainer,
-        /// `SCALE_NONE`
-        ScaleNone,
-    }
-
-    impl SheetImageScalingType {
-        /// Every variant, in schema order.
-        pub const ALL: [SheetImageScalingType; 4] = [
-            SheetImageScalingType::ScaleToWidth,
-            SheetImageScalingType::ScaleToHeight,
-            SheetImageScalingType::ScaleToContainer,
-            SheetImageScalingType::ScaleNone,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SheetImageScalingType::ScaleToWidth => "SCALE_TO_WIDTH",
-                SheetImageScalingType::ScaleToHeight => "SCALE_TO_HEIGHT",
-                SheetImageScalingType::ScaleToContainer => "SCALE_TO_CONTAINER",
-                SheetImageScalingType::ScaleNone => "SCALE_NONE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for SheetImageScalingType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<SheetImageScalingType> for Value {
-        fn from(v: SheetImageScalingType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<SheetImageScalingType> for Val<SheetImageScalingType> {
-        fn from(v: SheetImageScalingType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`SheetLayoutGroupMemberType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SheetLayoutGroupMemberType {
-        /// `ELEMENT`
-        Element,
-        /// `GROUP`
-        Group,
-    }
-
-    impl SheetLayoutGroupMemberType {
-        /// Every variant, in schema order.
-        pub const ALL: [SheetLayoutGroupMemberType; 2] =
-            [SheetLayoutGroupMemberType::Element, SheetLayoutGroupMemberType::Group];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SheetLayoutGroupMemberType::Element => "ELEMENT",
-                SheetLayoutGroupMemberType::Group => "GROUP",
-            }
-        }
-    }
-
-    impl std::fmt::Display for SheetLayoutGroupMemberType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<SheetLayoutGroupMemberType> for Value {
-        fn from(v: SheetLayoutGroupMemberType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<SheetLayoutGroupMemberType> for Val<SheetLayoutGroupMemberType> {
-        fn from(v: SheetLayoutGroupMemberType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`SimpleAttributeAggregationFunction::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SimpleAttributeAggregationFunction {
-        /// `UNIQUE_VALUE`
-        UniqueValue,
-    }
-
-    impl SimpleAttributeAggregationFunction {
-        /// Every variant, in schema order.
-        pub const ALL: [SimpleAttributeAggregationFunction; 1] = [SimpleAttributeAggregationFunction::UniqueValue];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SimpleAttributeAggregationFunction::UniqueValue => "UNIQUE_VALUE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for SimpleAttributeAggregationFunction {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<SimpleAttributeAggregationFunction> for Value {
-        fn from(v: SimpleAttributeAggregationFunction) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<SimpleAttributeAggregationFunction> for Val<SimpleAttributeAggregationFunction> {
-        fn from(v: SimpleAttributeAggregationFunction) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        AnalysisErrorType[10] {
+            AccessDenied = "ACCESS_DENIED",
+            SourceNotFound = "SOURCE_NOT_FOUND",
+            DataSetNotFound = "DATA_SET_NOT_FOUND",
+            InternalFailure = "INTERNAL_FAILURE",
+            ParameterValueIncompatible = "PARAMETER_VALUE_INCOMPATIBLE",
+            ParameterTypeInvalid = "PARAMETER_TYPE_INVALID",
+            ParameterNotFound = "PARAMETER_NOT_FOUND",
+            ColumnTypeMismatch = "COLUMN_TYPE_MISMATCH",
+            ColumnGeographicRoleMismatch = "COLUMN_GEOGRAPHIC_ROLE_MISMATCH",
+            ColumnReplacementMissing = "COLUMN_REPLACEMENT_MISSING",
         }
     }
 
-    /// Rendered as its CloudFormation spelling ([`SimpleNumericalAggregationFunction::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SimpleNumericalAggregationFunction {
-        /// `SUM`
-        Sum,
-        /// `AVERAGE`
-        Average,
-        /// `MIN`
-        Min,
-        /// `MAX`
-        Max,
-        /// `COUNT`
-        Count,
-        /// `DISTINCT_COUNT`
-        DistinctCount,
-        /// `VAR`
-        Var,
-        /// `VARP`
-        Varp,
-        /// `STDEV`
-        Stdev,
-        /// `STDEVP`
-        Stdevp,
-        /// `MEDIAN`
-        Median,
-    }
-
-    impl SimpleNumericalAggregationFunction {
-        /// Every variant, in schema order.
-        pub const ALL: [SimpleNumericalAggregationFunction; 11] = [
-            SimpleNumericalAggregationFunction::Sum,
-            SimpleNumericalAggregationFunction::Average,
-            SimpleNumericalAggregationFunction::Min,
-            SimpleNumericalAggregationFunction::Max,
-            SimpleNumericalAggregationFunction::Count,
-            SimpleNumericalAggregationFunction::DistinctCount,
-            SimpleNumericalAggregationFunction::Var,
-            SimpleNumericalAggregationFunction::Varp,
-            SimpleNumericalAggregationFunction::Stdev,
-            SimpleNumericalAggregationFunction::Stdevp,
-            SimpleNumericalAggregationFunction::Median,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SimpleNumericalAggregationFunction::Sum => "SUM",
-                SimpleNumericalAggregationFunction::Average => "AVERAGE",
-                SimpleNumericalAggregationFunction::Min => "MIN",
-                SimpleNumericalAggregationFunction::Max => "MAX",
-                SimpleNumericalAggregationFunction::Count => "COUNT",
-                SimpleNumericalAggregationFunction::DistinctCount => "DISTINCT_COUNT",
-                SimpleNumericalAggregationFunction::Var => "VAR",
-                SimpleNumericalAggregationFunction::Varp => "VARP",
-                SimpleNumericalAggregationFunction::Stdev => "STDEV",
-                SimpleNumericalAggregationFunction::Stdevp => "STDEVP",
-                SimpleNumericalAggregationFunction::Median => "MEDIAN",
-            }
-        }
-    }
-
-    impl std::fmt::Display for SimpleNumericalAggregationFunction {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<SimpleNumericalAggregationFunction> for Value {
-        fn from(v: SimpleNumericalAggregationFunction) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<SimpleNumericalAggregationFunction> for Val<SimpleNumericalAggregationFunction> {
-        fn from(v: SimpleNumericalAggregationFunction) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`SimpleTotalAggregationFunction::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SimpleTotalAggregationFunction {
-        /// `DEFAULT`
-        Default,
-        /// `SUM`
-        Sum,
-        /// `AVERAGE`
-        Average,
-        /// `MIN`
-        Min,
-        /// `MAX`
-        Max,
-        /// `NONE`
-        None,
-    }
-
-    impl SimpleTotalAggregationFunction {
-        /// Every variant, in schema order.
-        pub const ALL: [SimpleTotalAggregationFunction; 6] = [
-            SimpleTotalAggregationFunction::Default,
-            SimpleTotalAggregationFunction::Sum,
-            SimpleTotalAggregationFunction::Average,
-            SimpleTotalAggregationFunction::Min,
-            SimpleTotalAggregationFunction::Max,
-            SimpleTotalAggregationFunction::None,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SimpleTotalAggregationFunction::Default => "DEFAULT",
-                SimpleTotalAggregationFunction::Sum => "SUM",
-                SimpleTotalAggregationFunction::Average => "AVERAGE",
-                SimpleTotalAggregationFunction::Min => "MIN",
-                SimpleTotalAggregationFunction::Max => "MAX",
-                SimpleTotalAggregationFunction::None => "NONE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for SimpleTotalAggregationFunction {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<SimpleTotalAggregationFunction> for Value {
-        fn from(v: SimpleTotalAggregationFunction) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<SimpleTotalAggregationFunction> for Val<SimpleTotalAggregationFunction> {
-        fn from(v: SimpleTotalAggregationFunction) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`SmallMultiplesAxisPlacement::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SmallMultiplesAxisPlacement {
-        /// `OUTSIDE`
-        Outside,
-        /// `INSIDE`
-        Inside,
-    }
-
-    impl SmallMultiplesAxisPlacement {
-        /// Every variant, in schema order.
-        pub const ALL: [SmallMultiplesAxisPlacement; 2] =
-            [SmallMultiplesAxisPlacement::Outside, SmallMultiplesAxisPlacement::Inside];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SmallMultiplesAxisPlacement::Outside => "OUTSIDE",
-                SmallMultiplesAxisPlacement::Inside => "INSIDE",
-            }
+    cfn_enum! {
+        AnchorOption[1] {
+            Now = "NOW",
         }
     }
 
-    impl std::fmt::Display for SmallMultiplesAxisPlacement {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        ArcThickness[4] {
+            Small = "SMALL",
+            Medium = "MEDIUM",
+            Large = "LARGE",
+            Whole = "WHOLE",
         }
     }
 
-    impl From<SmallMultiplesAxisPlacement> for Value {
-        fn from(v: SmallMultiplesAxisPlacement) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        ArcThicknessOptions[3] {
+            Small = "SMALL",
+            Medium = "MEDIUM",
+            Large = "LARGE",
         }
     }
 
-    impl From<SmallMultiplesAxisPlacement> for Val<SmallMultiplesAxisPlacement> {
-        fn from(v: SmallMultiplesAxisPlacement) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        AxisBinding[2] {
+            PrimaryYaxis = "PRIMARY_YAXIS",
+            SecondaryYaxis = "SECONDARY_YAXIS",
         }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`SmallMultiplesAxisScale::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SmallMultiplesAxisScale {
-        /// `SHARED`
-        Shared,
-        /// `INDEPENDENT`
-        Independent,
     }
-
-    impl SmallMultiplesAxisScale {
-        /// Every variant, in schema order.
-        pub const ALL: [SmallMultiplesAxisScale; 2] =
-            [SmallMultiplesAxisScale::Shared, SmallMultiplesAxisScale::Independent];
 
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SmallMultiplesAxisScale::Shared => "SHARED",
-                SmallMultiplesAxisScale::Independent => "INDEPENDENT",
-            }
+    cfn_enum! {
+        BarChartOrientation[2] {
+            Horizontal = "HORIZONTAL",
+            Vertical = "VERTICAL",
         }
     }
 
-    impl std::fmt::Display for SmallMultiplesAxisScale {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        BarsArrangement[3] {
+            Clustered = "CLUSTERED",
+            Stacked = "STACKED",
+            StackedPercent = "STACKED_PERCENT",
         }
     }
 
-    impl From<SmallMultiplesAxisScale> for Value {
-        fn from(v: SmallMultiplesAxisScale) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        BaseMapStyleType[4] {
+            LightGray = "LIGHT_GRAY",
+            DarkGray = "DARK_GRAY",
+            Street = "STREET",
+            Imagery = "IMAGERY",
         }
     }
 
-    impl From<SmallMultiplesAxisScale> for Val<SmallMultiplesAxisScale> {
-        fn from(v: SmallMultiplesAxisScale) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        BoxPlotFillStyle[2] {
+            Solid = "SOLID",
+            Transparent = "TRANSPARENT",
         }
     }
 
-    /// Rendered as its CloudFormation spelling ([`SortDirection::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SortDirection {
-        /// `ASC`
-        Asc,
-        /// `DESC`
-        Desc,
-    }
-
-    impl SortDirection {
-        /// Every variant, in schema order.
-        pub const ALL: [SortDirection; 2] = [SortDirection::Asc, SortDirection::Desc];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SortDirection::Asc => "ASC",
-                SortDirection::Desc => "DESC",
-            }
+    cfn_enum! {
+        CategoricalAggregationFunction[2] {
+            Count = "COUNT",
+            DistinctCount = "DISTINCT_COUNT",
         }
     }
 
-    impl std::fmt::Display for SortDirection {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        CategoryFilterMatchOperator[6] {
+            Equals = "EQUALS",
+            DoesNotEqual = "DOES_NOT_EQUAL",
+            Contains = "CONTAINS",
+            DoesNotContain = "DOES_NOT_CONTAIN",
+            StartsWith = "STARTS_WITH",
+            EndsWith = "ENDS_WITH",
         }
     }
 
-    impl From<SortDirection> for Value {
-        fn from(v: SortDirection) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        CategoryFilterSelectAllOptions[1] {
+            FilterAllValues = "FILTER_ALL_VALUES",
         }
     }
 
-    impl From<SortDirection> for Val<SortDirection> {
-        fn from(v: SortDirection) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        ColorFillType[2] {
+            Discrete = "DISCRETE",
+            Gradient = "GRADIENT",
         }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`SparklineAxisBehavior::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SparklineAxisBehavior {
-        /// `SHARED`
-        Shared,
-        /// `INDEPENDENT`
-        Independent,
     }
-
-    impl SparklineAxisBehavior {
-        /// Every variant, in schema order.
-        pub const ALL: [SparklineAxisBehavior; 2] = [SparklineAxisBehavior::Shared, SparklineAxisBehavior::Independent];
 
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SparklineAxisBehavior::Shared => "SHARED",
-                SparklineAxisBehavior::Independent => "INDEPENDENT",
-            }
+    cfn_enum! {
+        ColumnRole[2] {
+            Dimension = "DIMENSION",
+            Measure = "MEASURE",
         }
     }
 
-    impl std::fmt::Display for SparklineAxisBehavior {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        CommitMode[2] {
+            Auto = "AUTO",
+            Manual = "MANUAL",
         }
     }
 
-    impl From<SparklineAxisBehavior> for Value {
-        fn from(v: SparklineAxisBehavior) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        ComparisonMethod[3] {
+            Difference = "DIFFERENCE",
+            PercentDifference = "PERCENT_DIFFERENCE",
+            Percent = "PERCENT",
         }
     }
 
-    impl From<SparklineAxisBehavior> for Val<SparklineAxisBehavior> {
-        fn from(v: SparklineAxisBehavior) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        ConditionalFormattingIconDisplayOption[1] {
+            IconOnly = "ICON_ONLY",
         }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`SparklineVisualType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SparklineVisualType {
-        /// `LINE`
-        Line,
-        /// `AREA_LINE`
-        AreaLine,
     }
 
-    impl SparklineVisualType {
-        /// Every variant, in schema order.
-        pub const ALL: [SparklineVisualType; 2] = [SparklineVisualType::Line, SparklineVisualType::AreaLine];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SparklineVisualType::Line => "LINE",
-                SparklineVisualType::AreaLine => "AREA_LINE",
-            }
+    cfn_enum! {
+        ConditionalFormattingIconSetType[11] {
+            PlusMinus = "PLUS_MINUS",
+            CheckX = "CHECK_X",
+            ThreeColorArrow = "THREE_COLOR_ARROW",
+            ThreeGrayArrow = "THREE_GRAY_ARROW",
+            CaretUpMinusDown = "CARET_UP_MINUS_DOWN",
+            ThreeShape = "THREE_SHAPE",
+            ThreeCircle = "THREE_CIRCLE",
+            Flags = "FLAGS",
+            Bars = "BARS",
+            FourColorArrow = "FOUR_COLOR_ARROW",
+            FourGrayArrow = "FOUR_GRAY_ARROW",
         }
     }
 
-    impl std::fmt::Display for SparklineVisualType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        CrossDatasetTypes[2] {
+            AllDatasets = "ALL_DATASETS",
+            SingleDataset = "SINGLE_DATASET",
         }
     }
 
-    impl From<SparklineVisualType> for Value {
-        fn from(v: SparklineVisualType) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        CustomContentImageScalingConfiguration[4] {
+            FitToHeight = "FIT_TO_HEIGHT",
+            FitToWidth = "FIT_TO_WIDTH",
+            DoNotScale = "DO_NOT_SCALE",
+            ScaleToVisual = "SCALE_TO_VISUAL",
         }
     }
 
-    impl From<SparklineVisualType> for Val<SparklineVisualType> {
-        fn from(v: SparklineVisualType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        CustomContentType[2] {
+            Image = "IMAGE",
+            OtherEmbeddedContent = "OTHER_EMBEDDED_CONTENT",
         }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`SpecialValue::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SpecialValue {
-        /// `EMPTY`
-        Empty,
-        /// `NULL`
-        Null,
-        /// `OTHER`
-        Other,
     }
-
-    impl SpecialValue {
-        /// Every variant, in schema order.
-        pub const ALL: [SpecialValue; 3] = [SpecialValue::Empty, SpecialValue::Null, SpecialValue::Other];
 
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SpecialValue::Empty => "EMPTY",
-                SpecialValue::Null => "NULL",
-                SpecialValue::Other => "OTHER",
-            }
+    cfn_enum! {
+        DashboardBehavior[2] {
+            Enabled = "ENABLED",
+            Disabled = "DISABLED",
         }
     }
 
-    impl std::fmt::Display for SpecialValue {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        DataLabelContent[3] {
+            Value2 = "VALUE",
+            Percent = "PERCENT",
+            ValueAndPercent = "VALUE_AND_PERCENT",
         }
     }
 
-    impl From<SpecialValue> for Value {
-        fn from(v: SpecialValue) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        DataLabelOverlap[2] {
+            DisableOverlap = "DISABLE_OVERLAP",
+            EnableOverlap = "ENABLE_OVERLAP",
         }
     }
 
-    impl From<SpecialValue> for Val<SpecialValue> {
-        fn from(v: SpecialValue) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        DataLabelPosition[6] {
+            Inside = "INSIDE",
+            Outside = "OUTSIDE",
+            Left = "LEFT",
+            Top = "TOP",
+            Bottom = "BOTTOM",
+            Right = "RIGHT",
         }
     }
 
-    /// Rendered as its CloudFormation spelling ([`StyledCellType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum StyledCellType {
-        /// `TOTAL`
-        Total,
-        /// `METRIC_HEADER`
-        MetricHeader,
-        /// `VALUE`
-        Value2,
-    }
-
-    impl StyledCellType {
-        /// Every variant, in schema order.
-        pub const ALL: [StyledCellType; 3] =
-            [StyledCellType::Total, StyledCellType::MetricHeader, StyledCellType::Value2];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                StyledCellType::Total => "TOTAL",
-                StyledCellType::MetricHeader => "METRIC_HEADER",
-                StyledCellType::Value2 => "VALUE",
-            }
+    cfn_enum! {
+        DateAggregationFunction[4] {
+            Count = "COUNT",
+            DistinctCount = "DISTINCT_COUNT",
+            Min = "MIN",
+            Max = "MAX",
         }
     }
 
-    impl std::fmt::Display for StyledCellType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        DayOfTheWeek[7] {
+            Sunday = "SUNDAY",
+            Monday = "MONDAY",
+            Tuesday = "TUESDAY",
+            Wednesday = "WEDNESDAY",
+            Thursday = "THURSDAY",
+            Friday = "FRIDAY",
+            Saturday = "SATURDAY",
         }
     }
 
-    impl From<StyledCellType> for Value {
-        fn from(v: StyledCellType) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        DecalPatternType[22] {
+            Solid = "SOLID",
+            DiagonalMedium = "DIAGONAL_MEDIUM",
+            CircleMedium = "CIRCLE_MEDIUM",
+            DiamondGridMedium = "DIAMOND_GRID_MEDIUM",
+            CheckerboardMedium = "CHECKERBOARD_MEDIUM",
+            TriangleMedium = "TRIANGLE_MEDIUM",
+            DiagonalOppositeMedium = "DIAGONAL_OPPOSITE_MEDIUM",
+            DiamondMedium = "DIAMOND_MEDIUM",
+            DiagonalLarge = "DIAGONAL_LARGE",
+            CircleLarge = "CIRCLE_LARGE",
+            DiamondGridLarge = "DIAMOND_GRID_LARGE",
+            CheckerboardLarge = "CHECKERBOARD_LARGE",
+            TriangleLarge = "TRIANGLE_LARGE",
+            DiagonalOppositeLarge = "DIAGONAL_OPPOSITE_LARGE",
+            DiamondLarge = "DIAMOND_LARGE",
+            DiagonalSmall = "DIAGONAL_SMALL",
+            CircleSmall = "CIRCLE_SMALL",
+            DiamondGridSmall = "DIAMOND_GRID_SMALL",
+            CheckerboardSmall = "CHECKERBOARD_SMALL",
+            TriangleSmall = "TRIANGLE_SMALL",
+            DiagonalOppositeSmall = "DIAGONAL_OPPOSITE_SMALL",
+            DiamondSmall = "DIAMOND_SMALL",
         }
     }
 
-    impl From<StyledCellType> for Val<StyledCellType> {
-        fn from(v: StyledCellType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        DecalStyleType[2] {
+            Manual = "Manual",
+            Auto = "Auto",
         }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`TableBorderStyle::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TableBorderStyle {
-        /// `NONE`
-        None,
-        /// `SOLID`
-        Solid,
     }
-
-    impl TableBorderStyle {
-        /// Every variant, in schema order.
-        pub const ALL: [TableBorderStyle; 2] = [TableBorderStyle::None, TableBorderStyle::Solid];
 
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                TableBorderStyle::None => "NONE",
-                TableBorderStyle::Solid => "SOLID",
-            }
+    cfn_enum! {
+        DigitGroupingStyle[2] {
+            Default = "DEFAULT",
+            Lakhs = "LAKHS",
         }
     }
 
-    impl std::fmt::Display for TableBorderStyle {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        FilterNullOption[3] {
+            AllValues = "ALL_VALUES",
+            NullsOnly = "NULLS_ONLY",
+            NonNullsOnly = "NON_NULLS_ONLY",
         }
     }
 
-    impl From<TableBorderStyle> for Value {
-        fn from(v: TableBorderStyle) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        FilterVisualScope[2] {
+            AllVisuals = "ALL_VISUALS",
+            SelectedVisuals = "SELECTED_VISUALS",
         }
     }
 
-    impl From<TableBorderStyle> for Val<TableBorderStyle> {
-        fn from(v: TableBorderStyle) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        FontDecoration[2] {
+            Underline = "UNDERLINE",
+            None = "NONE",
         }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`TableCellImageScalingConfiguration::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TableCellImageScalingConfiguration {
-        /// `FIT_TO_CELL_HEIGHT`
-        FitToCellHeight,
-        /// `FIT_TO_CELL_WIDTH`
-        FitToCellWidth,
-        /// `DO_NOT_SCALE`
-        DoNotScale,
     }
 
-    impl TableCellImageScalingConfiguration {
-        /// Every variant, in schema order.
-        pub const ALL: [TableCellImageScalingConfiguration; 3] = [
-            TableCellImageScalingConfiguration::FitToCellHeight,
-            TableCellImageScalingConfiguration::FitToCellWidth,
-            TableCellImageScalingConfiguration::DoNotScale,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                TableCellImageScalingConfiguration::FitToCellHeight => "FIT_TO_CELL_HEIGHT",
-                TableCellImageScalingConfiguration::FitToCellWidth => "FIT_TO_CELL_WIDTH",
-                TableCellImageScalingConfiguration::DoNotScale => "DO_NOT_SCALE",
-            }
+    cfn_enum! {
+        FontStyle[2] {
+            Normal = "NORMAL",
+            Italic = "ITALIC",
         }
     }
 
-    impl std::fmt::Display for TableCellImageScalingConfiguration {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        FontWeightName[2] {
+            Normal = "NORMAL",
+            Bold = "BOLD",
         }
     }
 
-    impl From<TableCellImageScalingConfiguration> for Value {
-        fn from(v: TableCellImageScalingConfiguration) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        ForecastComputationSeasonality[2] {
+            Automatic = "AUTOMATIC",
+            Custom = "CUSTOM",
         }
     }
 
-    impl From<TableCellImageScalingConfiguration> for Val<TableCellImageScalingConfiguration> {
-        fn from(v: TableCellImageScalingConfiguration) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        FunnelChartMeasureDataLabelStyle[5] {
+            ValueOnly = "VALUE_ONLY",
+            PercentageByFirstStage = "PERCENTAGE_BY_FIRST_STAGE",
+            PercentageByPreviousStage = "PERCENTAGE_BY_PREVIOUS_STAGE",
+            ValueAndPercentageByFirstStage = "VALUE_AND_PERCENTAGE_BY_FIRST_STAGE",
+            ValueAndPercentageByPreviousStage = "VALUE_AND_PERCENTAGE_BY_PREVIOUS_STAGE",
         }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`TableFieldIconSetType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TableFieldIconSetType {
-        /// `LINK`
-        Link,
     }
-
-    impl TableFieldIconSetType {
-        /// Every variant, in schema order.
-        pub const ALL: [TableFieldIconSetType; 1] = [TableFieldIconSetType::Link];
 
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                TableFieldIconSetType::Link => "LINK",
-            }
+    cfn_enum! {
+        /// Defines view state of the color
+        GeospatialColorState[2] {
+            Enabled = "ENABLED",
+            Disabled = "DISABLED",
         }
     }
 
-    impl std::fmt::Display for TableFieldIconSetType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        GeospatialLayerType[3] {
+            Point = "POINT",
+            Line = "LINE",
+            Polygon = "POLYGON",
         }
     }
 
-    impl From<TableFieldIconSetType> for Value {
-        fn from(v: TableFieldIconSetType) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        GeospatialMapNavigation[2] {
+            Enabled = "ENABLED",
+            Disabled = "DISABLED",
         }
     }
 
-    impl From<TableFieldIconSetType> for Val<TableFieldIconSetType> {
-        fn from(v: TableFieldIconSetType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        GeospatialSelectedPointStyle[3] {
+            Point = "POINT",
+            Cluster = "CLUSTER",
+            Heatmap = "HEATMAP",
         }
     }
 
-    /// Rendered as its CloudFormation spelling ([`TableOrientation::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TableOrientation {
-        /// `VERTICAL`
-        Vertical,
-        /// `HORIZONTAL`
-        Horizontal,
-    }
-
-    impl TableOrientation {
-        /// Every variant, in schema order.
-        pub const ALL: [TableOrientation; 2] = [TableOrientation::Vertical, TableOrientation::Horizontal];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                TableOrientation::Vertical => "VERTICAL",
-                TableOrientation::Horizontal => "HORIZONTAL",
-            }
+    cfn_enum! {
+        HistogramBinType[2] {
+            BinCount = "BIN_COUNT",
+            BinWidth = "BIN_WIDTH",
         }
     }
 
-    impl std::fmt::Display for TableOrientation {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        HorizontalTextAlignment[4] {
+            Left = "LEFT",
+            Center = "CENTER",
+            Right = "RIGHT",
+            Auto = "AUTO",
         }
     }
 
-    impl From<TableOrientation> for Value {
-        fn from(v: TableOrientation) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        Icon[26] {
+            CaretUp = "CARET_UP",
+            CaretDown = "CARET_DOWN",
+            Plus = "PLUS",
+            Minus = "MINUS",
+            ArrowUp = "ARROW_UP",
+            ArrowDown = "ARROW_DOWN",
+            ArrowLeft = "ARROW_LEFT",
+            ArrowUpLeft = "ARROW_UP_LEFT",
+            ArrowDownLeft = "ARROW_DOWN_LEFT",
+            ArrowRight = "ARROW_RIGHT",
+            ArrowUpRight = "ARROW_UP_RIGHT",
+            ArrowDownRight = "ARROW_DOWN_RIGHT",
+            FaceUp = "FACE_UP",
+            FaceDown = "FACE_DOWN",
+            FaceFlat = "FACE_FLAT",
+            OneBar = "ONE_BAR",
+            TwoBar = "TWO_BAR",
+            ThreeBar = "THREE_BAR",
+            Circle = "CIRCLE",
+            Triangle = "TRIANGLE",
+            Square = "SQUARE",
+            Flag = "FLAG",
+            ThumbsUp = "THUMBS_UP",
+            ThumbsDown = "THUMBS_DOWN",
+            Checkmark = "CHECKMARK",
+            X = "X",
         }
     }
 
-    impl From<TableOrientation> for Val<TableOrientation> {
-        fn from(v: TableOrientation) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        ImageCustomActionTrigger[2] {
+            Click = "CLICK",
+            Menu = "MENU",
         }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`TableTotalsPlacement::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TableTotalsPlacement {
-        /// `START`
-        Start,
-        /// `END`
-        End,
-        /// `AUTO`
-        Auto,
     }
-
-    impl TableTotalsPlacement {
-        /// Every variant, in schema order.
-        pub const ALL: [TableTotalsPlacement; 3] =
-            [TableTotalsPlacement::Start, TableTotalsPlacement::End, TableTotalsPlacement::Auto];
 
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                TableTotalsPlacement::Start => "START",
-                TableTotalsPlacement::End => "END",
-                TableTotalsPlacement::Auto => "AUTO",
-            }
+    cfn_enum! {
+        KPISparklineType[2] {
+            Line = "LINE",
+            Area = "AREA",
         }
     }
 
-    impl std::fmt::Display for TableTotalsPlacement {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        KPIVisualStandardLayoutType[2] {
+            Classic = "CLASSIC",
+            Vertical = "VERTICAL",
         }
     }
 
-    impl From<TableTotalsPlacement> for Value {
-        fn from(v: TableTotalsPlacement) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        LayerCustomActionTrigger[2] {
+            DataPointClick = "DATA_POINT_CLICK",
+            DataPointMenu = "DATA_POINT_MENU",
         }
     }
 
-    impl From<TableTotalsPlacement> for Val<TableTotalsPlacement> {
-        fn from(v: TableTotalsPlacement) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        LayoutElementType[5] {
+            Visual = "VISUAL",
+            FilterControl = "FILTER_CONTROL",
+            ParameterControl = "PARAMETER_CONTROL",
+            TextBox = "TEXT_BOX",
+            Image = "IMAGE",
         }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`TableTotalsScrollStatus::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TableTotalsScrollStatus {
-        /// `PINNED`
-        Pinned,
-        /// `SCROLLED`
-        Scrolled,
     }
 
-    impl TableTotalsScrollStatus {
-        /// Every variant, in schema order.
-        pub const ALL: [TableTotalsScrollStatus; 2] =
-            [TableTotalsScrollStatus::Pinned, TableTotalsScrollStatus::Scrolled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                TableTotalsScrollStatus::Pinned => "PINNED",
-                TableTotalsScrollStatus::Scrolled => "SCROLLED",
-            }
+    cfn_enum! {
+        LegendPosition[4] {
+            Auto = "AUTO",
+            Right = "RIGHT",
+            Bottom = "BOTTOM",
+            Top = "TOP",
         }
     }
 
-    impl std::fmt::Display for TableTotalsScrollStatus {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        LineChartLineStyle[3] {
+            Solid = "SOLID",
+            Dotted = "DOTTED",
+            Dashed = "DASHED",
         }
     }
 
-    impl From<TableTotalsScrollStatus> for Value {
-        fn from(v: TableTotalsScrollStatus) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        LineChartMarkerShape[5] {
+            Circle = "CIRCLE",
+            Triangle = "TRIANGLE",
+            Square = "SQUARE",
+            Diamond = "DIAMOND",
+            RoundedSquare = "ROUNDED_SQUARE",
         }
     }
 
-    impl From<TableTotalsScrollStatus> for Val<TableTotalsScrollStatus> {
-        fn from(v: TableTotalsScrollStatus) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        LineChartType[3] {
+            Line = "LINE",
+            Area = "AREA",
+            StackedArea = "STACKED_AREA",
         }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`TargetVisualOptions::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TargetVisualOptions {
-        /// `ALL_VISUALS`
-        AllVisuals,
     }
-
-    impl TargetVisualOptions {
-        /// Every variant, in schema order.
-        pub const ALL: [TargetVisualOptions; 1] = [TargetVisualOptions::AllVisuals];
 
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                TargetVisualOptions::AllVisuals => "ALL_VISUALS",
-            }
+    cfn_enum! {
+        LineInterpolation[3] {
+            Linear = "LINEAR",
+            Smooth = "SMOOTH",
+            Stepped = "STEPPED",
         }
     }
 
-    impl std::fmt::Display for TargetVisualOptions {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        MapZoomMode[2] {
+            Auto = "AUTO",
+            Manual = "MANUAL",
         }
     }
 
-    impl From<TargetVisualOptions> for Value {
-        fn from(v: TargetVisualOptions) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        MaximumMinimumComputationType[2] {
+            Maximum = "MAXIMUM",
+            Minimum = "MINIMUM",
         }
     }
 
-    impl From<TargetVisualOptions> for Val<TargetVisualOptions> {
-        fn from(v: TargetVisualOptions) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        MissingDataTreatmentOption[3] {
+            Interpolate = "INTERPOLATE",
+            ShowAsZero = "SHOW_AS_ZERO",
+            ShowAsBlank = "SHOW_AS_BLANK",
         }
     }
 
-    /// Rendered as its CloudFormation spelling ([`TextWrap::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TextWrap {
-        /// `NONE`
-        None,
-        /// `WRAP`
-        Wrap,
-    }
-
-    impl TextWrap {
-        /// Every variant, in schema order.
-        pub const ALL: [TextWrap; 2] = [TextWrap::None, TextWrap::Wrap];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                TextWrap::None => "NONE",
-                TextWrap::Wrap => "WRAP",
-            }
+    cfn_enum! {
+        NegativeValueDisplayMode[2] {
+            Positive = "POSITIVE",
+            Negative = "NEGATIVE",
         }
     }
 
-    impl std::fmt::Display for TextWrap {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        NumberScale[8] {
+            None = "NONE",
+            Auto = "AUTO",
+            Thousands = "THOUSANDS",
+            Millions = "MILLIONS",
+            Billions = "BILLIONS",
+            Trillions = "TRILLIONS",
+            Lakhs = "LAKHS",
+            Crores = "CRORES",
         }
     }
 
-    impl From<TextWrap> for Value {
-        fn from(v: TextWrap) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        NumericEqualityMatchOperator[2] {
+            Equals = "EQUALS",
+            DoesNotEqual = "DOES_NOT_EQUAL",
         }
     }
 
-    impl From<TextWrap> for Val<TextWrap> {
-        fn from(v: TextWrap) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        NumericFilterSelectAllOptions[1] {
+            FilterAllValues = "FILTER_ALL_VALUES",
         }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`TimeGranularity::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TimeGranularity {
-        /// `YEAR`
-        Year,
-        /// `QUARTER`
-        Quarter,
-        /// `MONTH`
-        Month,
-        /// `WEEK`
-        Week,
-        /// `DAY`
-        Day,
-        /// `HOUR`
-        Hour,
-        /// `MINUTE`
-        Minute,
-        /// `SECOND`
-        Second,
-        /// `MILLISECOND`
-        Millisecond,
     }
-
-    impl TimeGranularity {
-        /// Every variant, in schema order.
-        pub const ALL: [TimeGranularity; 9] = [
-            TimeGranularity::Year,
-            TimeGranularity::Quarter,
-            TimeGranularity::Month,
-            TimeGranularity::Week,
-            TimeGranularity::Day,
-            TimeGranularity::Hour,
-            TimeGranularity::Minute,
-            TimeGranularity::Second,
-            TimeGranularity::Millisecond,
-        ];
 
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                TimeGranularity::Year => "YEAR",
-                TimeGranularity::Quarter => "QUARTER",
-                TimeGranularity::Month => "MONTH",
-                TimeGranularity::Week => "WEEK",
-                TimeGranularity::Day => "DAY",
-                TimeGranularity::Hour => "HOUR",
-                TimeGranularity::Minute => "MINUTE",
-                TimeGranularity::Second => "SECOND",
-                TimeGranularity::Millisecond => "MILLISECOND",
-            }
+    cfn_enum! {
+        NumericSeparatorSymbol[3] {
+            Comma = "COMMA",
+            Dot = "DOT",
+            Space = "SPACE",
         }
     }
 
-    impl std::fmt::Display for TimeGranularity {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        OtherCategories[2] {
+            Include = "INCLUDE",
+            Exclude = "EXCLUDE",
         }
     }
 
-    impl From<TimeGranularity> for Value {
-        fn from(v: TimeGranularity) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        PanelBorderStyle[3] {
+            Solid = "SOLID",
+            Dashed = "DASHED",
+            Dotted = "DOTTED",
         }
     }
 
-    impl From<TimeGranularity> for Val<TimeGranularity> {
-        fn from(v: TimeGranularity) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        PaperOrientation[2] {
+            Portrait = "PORTRAIT",
+            Landscape = "LANDSCAPE",
         }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`TooltipTarget::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TooltipTarget {
-        /// `BOTH`
-        Both,
-        /// `BAR`
-        Bar,
-        /// `LINE`
-        Line,
     }
 
-    impl TooltipTarget {
-        /// Every variant, in schema order.
-        pub const ALL: [TooltipTarget; 3] = [TooltipTarget::Both, TooltipTarget::Bar, TooltipTarget::Line];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                TooltipTarget::Both => "BOTH",
-                TooltipTarget::Bar => "BAR",
-                TooltipTarget::Line => "LINE",
-            }
+    cfn_enum! {
+        PaperSize[11] {
+            UsLetter = "US_LETTER",
+            UsLegal = "US_LEGAL",
+            UsTabloidLedger = "US_TABLOID_LEDGER",
+            A0 = "A0",
+            A1 = "A1",
+            A2 = "A2",
+            A3 = "A3",
+            A4 = "A4",
+            A5 = "A5",
+            JisB4 = "JIS_B4",
+            JisB5 = "JIS_B5",
         }
     }
 
-    impl std::fmt::Display for TooltipTarget {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        ParameterValueType[2] {
+            MultiValued = "MULTI_VALUED",
+            SingleValued = "SINGLE_VALUED",
         }
     }
 
-    impl From<TooltipTarget> for Value {
-        fn from(v: TooltipTarget) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        PivotTableConditionalFormattingScopeRole[3] {
+            Field = "FIELD",
+            FieldTotal = "FIELD_TOTAL",
+            GrandTotal = "GRAND_TOTAL",
         }
     }
 
-    impl From<TooltipTarget> for Val<TooltipTarget> {
-        fn from(v: TooltipTarget) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        PivotTableDataPathType[4] {
+            HierarchyRowsLayoutColumn = "HIERARCHY_ROWS_LAYOUT_COLUMN",
+            MultipleRowMetricsColumn = "MULTIPLE_ROW_METRICS_COLUMN",
+            EmptyColumnHeader = "EMPTY_COLUMN_HEADER",
+            CountMetricColumn = "COUNT_METRIC_COLUMN",
         }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`TooltipTitleType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TooltipTitleType {
-        /// `NONE`
-        None,
-        /// `PRIMARY_VALUE`
-        PrimaryValue,
     }
-
-    impl TooltipTitleType {
-        /// Every variant, in schema order.
-        pub const ALL: [TooltipTitleType; 2] = [TooltipTitleType::None, TooltipTitleType::PrimaryValue];
 
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                TooltipTitleType::None => "NONE",
-                TooltipTitleType::PrimaryValue => "PRIMARY_VALUE",
-            }
+    cfn_enum! {
+        PivotTableFieldCollapseState[2] {
+            Collapsed = "COLLAPSED",
+            Expanded = "EXPANDED",
         }
     }
 
-    impl std::fmt::Display for TooltipTitleType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        PivotTableMetricPlacement[2] {
+            Row = "ROW",
+            Column = "COLUMN",
         }
     }
 
-    impl From<TooltipTitleType> for Value {
-        fn from(v: TooltipTitleType) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        PivotTableRowsLayout[2] {
+            Tabular = "TABULAR",
+            Hierarchy = "HIERARCHY",
         }
     }
 
-    impl From<TooltipTitleType> for Val<TooltipTitleType> {
-        fn from(v: TooltipTitleType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        PivotTableSubtotalLevel[3] {
+            All = "ALL",
+            Custom = "CUSTOM",
+            Last = "LAST",
         }
     }
 
-    /// Rendered as its CloudFormation spelling ([`TopBottomComputationType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TopBottomComputationType {
-        /// `TOP`
-        Top,
-        /// `BOTTOM`
-        Bottom,
-    }
-
-    impl TopBottomComputationType {
-        /// Every variant, in schema order.
-        pub const ALL: [TopBottomComputationType; 2] =
-            [TopBottomComputationType::Top, TopBottomComputationType::Bottom];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                TopBottomComputationType::Top => "TOP",
-                TopBottomComputationType::Bottom => "BOTTOM",
-            }
+    cfn_enum! {
+        PluginVisualAxisName[2] {
+            GroupBy = "GROUP_BY",
+            Value2 = "VALUE",
         }
     }
 
-    impl std::fmt::Display for TopBottomComputationType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        PrimaryValueDisplayType[3] {
+            Hidden = "HIDDEN",
+            Comparison = "COMPARISON",
+            Actual = "ACTUAL",
         }
     }
 
-    impl From<TopBottomComputationType> for Value {
-        fn from(v: TopBottomComputationType) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        QueryExecutionMode[2] {
+            Auto = "AUTO",
+            Manual = "MANUAL",
         }
     }
 
-    impl From<TopBottomComputationType> for Val<TopBottomComputationType> {
-        fn from(v: TopBottomComputationType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        RadarChartAxesRangeScale[3] {
+            Auto = "AUTO",
+            Independent = "INDEPENDENT",
+            Shared = "SHARED",
         }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`TopBottomSortOrder::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TopBottomSortOrder {
-        /// `PERCENT_DIFFERENCE`
-        PercentDifference,
-        /// `ABSOLUTE_DIFFERENCE`
-        AbsoluteDifference,
     }
-
-    impl TopBottomSortOrder {
-        /// Every variant, in schema order.
-        pub const ALL: [TopBottomSortOrder; 2] =
-            [TopBottomSortOrder::PercentDifference, TopBottomSortOrder::AbsoluteDifference];
 
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                TopBottomSortOrder::PercentDifference => "PERCENT_DIFFERENCE",
-                TopBottomSortOrder::AbsoluteDifference => "ABSOLUTE_DIFFERENCE",
-            }
+    cfn_enum! {
+        RadarChartShape[2] {
+            Circle = "CIRCLE",
+            Polygon = "POLYGON",
         }
     }
 
-    impl std::fmt::Display for TopBottomSortOrder {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        ReferenceLineLabelHorizontalPosition[3] {
+            Left = "LEFT",
+            Center = "CENTER",
+            Right = "RIGHT",
         }
     }
 
-    impl From<TopBottomSortOrder> for Value {
-        fn from(v: TopBottomSortOrder) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        ReferenceLineLabelVerticalPosition[2] {
+            Above = "ABOVE",
+            Below = "BELOW",
         }
     }
 
-    impl From<TopBottomSortOrder> for Val<TopBottomSortOrder> {
-        fn from(v: TopBottomSortOrder) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        ReferenceLinePatternType[3] {
+            Solid = "SOLID",
+            Dashed = "DASHED",
+            Dotted = "DOTTED",
         }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`TransposedColumnType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TransposedColumnType {
-        /// `ROW_HEADER_COLUMN`
-        RowHeaderColumn,
-        /// `VALUE_COLUMN`
-        ValueColumn,
     }
 
-    impl TransposedColumnType {
-        /// Every variant, in schema order.
-        pub const ALL: [TransposedColumnType; 2] =
-            [TransposedColumnType::RowHeaderColumn, TransposedColumnType::ValueColumn];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                TransposedColumnType::RowHeaderColumn => "ROW_HEADER_COLUMN",
-                TransposedColumnType::ValueColumn => "VALUE_COLUMN",
-            }
+    cfn_enum! {
+        ReferenceLineSeriesType[2] {
+            Bar = "BAR",
+            Line = "LINE",
         }
     }
 
-    impl std::fmt::Display for TransposedColumnType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        ReferenceLineValueLabelRelativePosition[2] {
+            BeforeCustomLabel = "BEFORE_CUSTOM_LABEL",
+            AfterCustomLabel = "AFTER_CUSTOM_LABEL",
         }
     }
 
-    impl From<TransposedColumnType> for Value {
-        fn from(v: TransposedColumnType) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        RelativeDateType[5] {
+            Previous = "PREVIOUS",
+            This = "THIS",
+            Last = "LAST",
+            Now = "NOW",
+            Next = "NEXT",
         }
     }
 
-    impl From<TransposedColumnType> for Val<TransposedColumnType> {
-        fn from(v: TransposedColumnType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        RelativeFontSize[5] {
+            ExtraSmall = "EXTRA_SMALL",
+            Small = "SMALL",
+            Medium = "MEDIUM",
+            Large = "LARGE",
+            ExtraLarge = "EXTRA_LARGE",
         }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`URLTargetConfiguration::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum URLTargetConfiguration {
-        /// `NEW_TAB`
-        NewTab,
-        /// `NEW_WINDOW`
-        NewWindow,
-        /// `SAME_TAB`
-        SameTab,
     }
-
-    impl URLTargetConfiguration {
-        /// Every variant, in schema order.
-        pub const ALL: [URLTargetConfiguration; 3] =
-            [URLTargetConfiguration::NewTab, URLTargetConfiguration::NewWindow, URLTargetConfiguration::SameTab];
 
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                URLTargetConfiguration::NewTab => "NEW_TAB",
-                URLTargetConfiguration::NewWindow => "NEW_WINDOW",
-                URLTargetConfiguration::SameTab => "SAME_TAB",
-            }
+    cfn_enum! {
+        ResizeOption[2] {
+            Fixed = "FIXED",
+            Responsive = "RESPONSIVE",
         }
     }
 
-    impl std::fmt::Display for URLTargetConfiguration {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        ResourceStatus[8] {
+            CreationInProgress = "CREATION_IN_PROGRESS",
+            CreationSuccessful = "CREATION_SUCCESSFUL",
+            CreationFailed = "CREATION_FAILED",
+            UpdateInProgress = "UPDATE_IN_PROGRESS",
+            UpdateSuccessful = "UPDATE_SUCCESSFUL",
+            UpdateFailed = "UPDATE_FAILED",
+            PendingUpdate = "PENDING_UPDATE",
+            Deleted = "DELETED",
         }
     }
 
-    impl From<URLTargetConfiguration> for Value {
-        fn from(v: URLTargetConfiguration) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        SectionPageBreakStatus[2] {
+            Enabled = "ENABLED",
+            Disabled = "DISABLED",
         }
     }
 
-    impl From<URLTargetConfiguration> for Val<URLTargetConfiguration> {
-        fn from(v: URLTargetConfiguration) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        SelectAllValueOptions[1] {
+            AllValues = "ALL_VALUES",
         }
     }
 
-    /// Rendered as its CloudFormation spelling ([`ValidationStrategyMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ValidationStrategyMode {
-        /// `STRICT`
-        Strict,
-        /// `LENIENT`
-        Lenient,
-    }
-
-    impl ValidationStrategyMode {
-        /// Every variant, in schema order.
-        pub const ALL: [ValidationStrategyMode; 2] = [ValidationStrategyMode::Strict, ValidationStrategyMode::Lenient];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ValidationStrategyMode::Strict => "STRICT",
-                ValidationStrategyMode::Lenient => "LENIENT",
-            }
+    cfn_enum! {
+        SelectedFieldOptions[1] {
+            AllFields = "ALL_FIELDS",
         }
     }
 
-    impl std::fmt::Display for ValidationStrategyMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        SelectedTooltipType[3] {
+            Basic = "BASIC",
+            Detailed = "DETAILED",
+            Sheet = "SHEET",
         }
     }
 
-    impl From<ValidationStrategyMode> for Value {
-        fn from(v: ValidationStrategyMode) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        SheetContentType[2] {
+            Paginated = "PAGINATED",
+            Interactive = "INTERACTIVE",
         }
     }
 
-    impl From<ValidationStrategyMode> for Val<ValidationStrategyMode> {
-        fn from(v: ValidationStrategyMode) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        SheetControlDateTimePickerType[2] {
+            SingleValued = "SINGLE_VALUED",
+            DateRange = "DATE_RANGE",
         }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`ValueWhenUnsetOption::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ValueWhenUnsetOption {
-        /// `RECOMMENDED_VALUE`
-        RecommendedValue,
-        /// `NULL`
-        Null,
     }
-
-    impl ValueWhenUnsetOption {
-        /// Every variant, in schema order.
-        pub const ALL: [ValueWhenUnsetOption; 2] = [ValueWhenUnsetOption::RecommendedValue, ValueWhenUnsetOption::Null];
 
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ValueWhenUnsetOption::RecommendedValue => "RECOMMENDED_VALUE",
-                ValueWhenUnsetOption::Null => "NULL",
-            }
+    cfn_enum! {
+        SheetControlListType[2] {
+            MultiSelect = "MULTI_SELECT",
+            SingleSelect = "SINGLE_SELECT",
         }
     }
 
-    impl std::fmt::Display for ValueWhenUnsetOption {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        SheetControlSliderType[2] {
+            SinglePoint = "SINGLE_POINT",
+            Range = "RANGE",
         }
     }
 
-    impl From<ValueWhenUnsetOption> for Value {
-        fn from(v: ValueWhenUnsetOption) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        SheetImageScalingType[4] {
+            ScaleToWidth = "SCALE_TO_WIDTH",
+            ScaleToHeight = "SCALE_TO_HEIGHT",
+            ScaleToContainer = "SCALE_TO_CONTAINER",
+            ScaleNone = "SCALE_NONE",
         }
     }
 
-    impl From<ValueWhenUnsetOption> for Val<ValueWhenUnsetOption> {
-        fn from(v: ValueWhenUnsetOption) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        SheetLayoutGroupMemberType[2] {
+            Element = "ELEMENT",
+            Group = "GROUP",
         }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`VerticalTextAlignment::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum VerticalTextAlignment {
-        /// `TOP`
-        Top,
-        /// `MIDDLE`
-        Middle,
-        /// `BOTTOM`
-        Bottom,
-        /// `AUTO`
-        Auto,
     }
 
-    impl VerticalTextAlignment {
-        /// Every variant, in schema order.
-        pub const ALL: [VerticalTextAlignment; 4] = [
-            VerticalTextAlignment::Top,
-            VerticalTextAlignment::Middle,
-            VerticalTextAlignment::Bottom,
-            VerticalTextAlignment::Auto,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                VerticalTextAlignment::Top => "TOP",
-                VerticalTextAlignment::Middle => "MIDDLE",
-                VerticalTextAlignment::Bottom => "BOTTOM",
-                VerticalTextAlignment::Auto => "AUTO",
-            }
+    cfn_enum! {
+        SimpleAttributeAggregationFunction[1] {
+            UniqueValue = "UNIQUE_VALUE",
         }
     }
 
-    impl std::fmt::Display for VerticalTextAlignment {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        SimpleNumericalAggregationFunction[11] {
+            Sum = "SUM",
+            Average = "AVERAGE",
+            Min = "MIN",
+            Max = "MAX",
+            Count = "COUNT",
+            DistinctCount = "DISTINCT_COUNT",
+            Var = "VAR",
+            Varp = "VARP",
+            Stdev = "STDEV",
+            Stdevp = "STDEVP",
+            Median = "MEDIAN",
         }
     }
 
-    impl From<VerticalTextAlignment> for Value {
-        fn from(v: VerticalTextAlignment) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        SimpleTotalAggregationFunction[6] {
+            Default = "DEFAULT",
+            Sum = "SUM",
+            Average = "AVERAGE",
+            Min = "MIN",
+            Max = "MAX",
+            None = "NONE",
         }
     }
 
-    impl From<VerticalTextAlignment> for Val<VerticalTextAlignment> {
-        fn from(v: VerticalTextAlignment) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        SmallMultiplesAxisPlacement[2] {
+            Outside = "OUTSIDE",
+            Inside = "INSIDE",
         }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`Visibility::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Visibility {
-        /// `HIDDEN`
-        Hidden,
-        /// `VISIBLE`
-        Visible,
     }
-
-    impl Visibility {
-        /// Every variant, in schema order.
-        pub const ALL: [Visibility; 2] = [Visibility::Hidden, Visibility::Visible];
 
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Visibility::Hidden => "HIDDEN",
-                Visibility::Visible => "VISIBLE",
-            }
+    cfn_enum! {
+        SmallMultiplesAxisScale[2] {
+            Shared = "SHARED",
+            Independent = "INDEPENDENT",
         }
     }
 
-    impl std::fmt::Display for Visibility {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        SortDirection[2] {
+            Asc = "ASC",
+            Desc = "DESC",
         }
     }
 
-    impl From<Visibility> for Value {
-        fn from(v: Visibility) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        SparklineAxisBehavior[2] {
+            Shared = "SHARED",
+            Independent = "INDEPENDENT",
         }
     }
 
-    impl From<Visibility> for Val<Visibility> {
-        fn from(v: Visibility) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        SparklineVisualType[2] {
+            Line = "LINE",
+            AreaLine = "AREA_LINE",
         }
     }
 
-    /// Rendered as its CloudFormation spelling ([`VisualCustomActionTrigger::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum VisualCustomActionTrigger {
-        /// `DATA_POINT_CLICK`
-        DataPointClick,
-        /// `DATA_POINT_MENU`
-        DataPointMenu,
-    }
-
-    impl VisualCustomActionTrigger {
-        /// Every variant, in schema order.
-        pub const ALL: [VisualCustomActionTrigger; 2] =
-            [VisualCustomActionTrigger::DataPointClick, VisualCustomActionTrigger::DataPointMenu];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                VisualCustomActionTrigger::DataPointClick => "DATA_POINT_CLICK",
-                VisualCustomActionTrigger::DataPointMenu => "DATA_POINT_MENU",
-            }
+    cfn_enum! {
+        SpecialValue[3] {
+            Empty = "EMPTY",
+            Null = "NULL",
+            Other = "OTHER",
         }
     }
 
-    impl std::fmt::Display for VisualCustomActionTrigger {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        StyledCellType[3] {
+            Total = "TOTAL",
+            MetricHeader = "METRIC_HEADER",
+            Value2 = "VALUE",
         }
     }
 
-    impl From<VisualCustomActionTrigger> for Value {
-        fn from(v: VisualCustomActionTrigger) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        TableBorderStyle[2] {
+            None = "NONE",
+            Solid = "SOLID",
         }
     }
 
-    impl From<VisualCustomActionTrigger> for Val<VisualCustomActionTrigger> {
-        fn from(v: VisualCustomActionTrigger) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        TableCellImageScalingConfiguration[3] {
+            FitToCellHeight = "FIT_TO_CELL_HEIGHT",
+            FitToCellWidth = "FIT_TO_CELL_WIDTH",
+            DoNotScale = "DO_NOT_SCALE",
         }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`WidgetStatus::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum WidgetStatus {
-        /// `ENABLED`
-        Enabled,
-        /// `DISABLED`
-        Disabled,
     }
-
-    impl WidgetStatus {
-        /// Every variant, in schema order.
-        pub const ALL: [WidgetStatus; 2] = [WidgetStatus::Enabled, WidgetStatus::Disabled];
 
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                WidgetStatus::Enabled => "ENABLED",
-                WidgetStatus::Disabled => "DISABLED",
-            }
+    cfn_enum! {
+        TableFieldIconSetType[1] {
+            Link = "LINK",
         }
     }
 
-    impl std::fmt::Display for WidgetStatus {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        TableOrientation[2] {
+            Vertical = "VERTICAL",
+            Horizontal = "HORIZONTAL",
         }
     }
 
-    impl From<WidgetStatus> for Value {
-        fn from(v: WidgetStatus) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        TableTotalsPlacement[3] {
+            Start = "START",
+            End = "END",
+            Auto = "AUTO",
         }
     }
 
-    impl From<WidgetStatus> for Val<WidgetStatus> {
-        fn from(v: WidgetStatus) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        TableTotalsScrollStatus[2] {
+            Pinned = "PINNED",
+            Scrolled = "SCROLLED",
         }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`WordCloudCloudLayout::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum WordCloudCloudLayout {
-        /// `FLUID`
-        Fluid,
-        /// `NORMAL`
-        Normal,
     }
 
-    impl WordCloudCloudLayout {
-        /// Every variant, in schema order.
-        pub const ALL: [WordCloudCloudLayout; 2] = [WordCloudCloudLayout::Fluid, WordCloudCloudLayout::Normal];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                WordCloudCloudLayout::Fluid => "FLUID",
-                WordCloudCloudLayout::Normal => "NORMAL",
-            }
+    cfn_enum! {
+        TargetVisualOptions[1] {
+            AllVisuals = "ALL_VISUALS",
         }
     }
 
-    impl std::fmt::Display for WordCloudCloudLayout {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        TextWrap[2] {
+            None = "NONE",
+            Wrap = "WRAP",
         }
     }
 
-    impl From<WordCloudCloudLayout> for Value {
-        fn from(v: WordCloudCloudLayout) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        TimeGranularity[9] {
+            Year = "YEAR",
+            Quarter = "QUARTER",
+            Month = "MONTH",
+            Week = "WEEK",
+            Day = "DAY",
+            Hour = "HOUR",
+            Minute = "MINUTE",
+            Second = "SECOND",
+            Millisecond = "MILLISECOND",
         }
     }
 
-    impl From<WordCloudCloudLayout> for Val<WordCloudCloudLayout> {
-        fn from(v: WordCloudCloudLayout) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        TooltipTarget[3] {
+            Both = "BOTH",
+            Bar = "BAR",
+            Line = "LINE",
         }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`WordCloudWordCasing::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum WordCloudWordCasing {
-        /// `LOWER_CASE`
-        LowerCase,
-        /// `EXISTING_CASE`
-        ExistingCase,
     }
-
-    impl WordCloudWordCasing {
-        /// Every variant, in schema order.
-        pub const ALL: [WordCloudWordCasing; 2] = [WordCloudWordCasing::LowerCase, WordCloudWordCasing::ExistingCase];
 
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                WordCloudWordCasing::LowerCase => "LOWER_CASE",
-                WordCloudWordCasing::ExistingCase => "EXISTING_CASE",
-            }
+    cfn_enum! {
+        TooltipTitleType[2] {
+            None = "NONE",
+            PrimaryValue = "PRIMARY_VALUE",
         }
     }
 
-    impl std::fmt::Display for WordCloudWordCasing {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        TopBottomComputationType[2] {
+            Top = "TOP",
+            Bottom = "BOTTOM",
         }
     }
 
-    impl From<WordCloudWordCasing> for Value {
-        fn from(v: WordCloudWordCasing) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        TopBottomSortOrder[2] {
+            PercentDifference = "PERCENT_DIFFERENCE",
+            AbsoluteDifference = "ABSOLUTE_DIFFERENCE",
         }
     }
 
-    impl From<WordCloudWordCasing> for Val<WordCloudWordCasing> {
-        fn from(v: WordCloudWordCasing) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        TransposedColumnType[2] {
+            RowHeaderColumn = "ROW_HEADER_COLUMN",
+            ValueColumn = "VALUE_COLUMN",
         }
     }
 
-    /// Rendered as its CloudFormation spelling ([`WordCloudWordOrientation::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum WordCloudWordOrientation {
-        /// `HORIZONTAL`
-        Horizontal,
-        /// `HORIZONTAL_AND_VERTICAL`
-        HorizontalAndVertical,
-    }
-
-    impl WordCloudWordOrientation {
-        /// Every variant, in schema order.
-        pub const ALL: [WordCloudWordOrientation; 2] =
-            [WordCloudWordOrientation::Horizontal, WordCloudWordOrientation::HorizontalAndVertical];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                WordCloudWordOrientation::Horizontal => "HORIZONTAL",
-                WordCloudWordOrientation::HorizontalAndVertical => "HORIZONTAL_AND_VERTICAL",
-            }
+    cfn_enum! {
+        URLTargetConfiguration[3] {
+            NewTab = "NEW_TAB",
+            NewWindow = "NEW_WINDOW",
+            SameTab = "SAME_TAB",
         }
     }
 
-    impl std::fmt::Display for WordCloudWordOrientation {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        ValidationStrategyMode[2] {
+            Strict = "STRICT",
+            Lenient = "LENIENT",
         }
     }
 
-    impl From<WordCloudWordOrientation> for Value {
-        fn from(v: WordCloudWordOrientation) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        ValueWhenUnsetOption[2] {
+            RecommendedValue = "RECOMMENDED_VALUE",
+            Null = "NULL",
         }
     }
 
-    impl From<WordCloudWordOrientation> for Val<WordCloudWordOrientation> {
-        fn from(v: WordCloudWordOrientation) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        VerticalTextAlignment[4] {
+            Top = "TOP",
+            Middle = "MIDDLE",
+            Bottom = "BOTTOM",
+            Auto = "AUTO",
         }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`WordCloudWordPadding::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum WordCloudWordPadding {
-        /// `NONE`
-        None,
-        /// `SMALL`
-        Small,
-        /// `MEDIUM`
-        Medium,
-        /// `LARGE`
-        Large,
     }
-
-    impl WordCloudWordPadding {
-        /// Every variant, in schema order.
-        pub const ALL: [WordCloudWordPadding; 4] = [
-            WordCloudWordPadding::None,
-            WordCloudWordPadding::Small,
-            WordCloudWordPadding::Medium,
-            WordCloudWordPadding::Large,
-        ];
 
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                WordCloudWordPadding::None => "NONE",
-                WordCloudWordPadding::Small => "SMALL",
-                WordCloudWordPadding::Medium => "MEDIUM",
-                WordCloudWordPadding::Large => "LARGE",
-            }
+    cfn_enum! {
+        Visibility[2] {
+            Hidden = "HIDDEN",
+            Visible = "VISIBLE",
         }
     }
 
-    impl std::fmt::Display for WordCloudWordPadding {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        VisualCustomActionTrigger[2] {
+            DataPointClick = "DATA_POINT_CLICK",
+            DataPointMenu = "DATA_POINT_MENU",
         }
     }
 
-    impl From<WordCloudWordPadding> for Value {
-        fn from(v: WordCloudWordPadding) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        WidgetStatus[2] {
+            Enabled = "ENABLED",
+            Disabled = "DISABLED",
         }
     }
 
-    impl From<WordCloudWordPadding> for Val<WordCloudWordPadding> {
-        fn from(v: WordCloudWordPadding) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        WordCloudCloudLayout[2] {
+            Fluid = "FLUID",
+            Normal = "NORMAL",
         }
     }
-
-    /// Rendered as its CloudFormation spelling ([`WordCloudWordScaling::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum WordCloudWordScaling {
-        /// `EMPHASIZE`
-        Emphasize,
-        /// `NORMAL`
-        Normal,
-    }
-
-    impl WordCloudWordScaling {
-        /// Every variant, in schema order.
-        pub const ALL: [WordCloudWordScaling; 2] = [WordCloudWordScaling::Emphasize, WordCloudWordScaling::Normal];
 
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                WordCloudWordScaling::Emphasize => "EMPHASIZE",
-                WordCloudWordScaling::Normal => "NORMAL",
-            }
+    cfn_enum! {
+        WordCloudWordCasing[2] {
+            LowerCase = "LOWER_CASE",
+            ExistingCase = "EXISTING_CASE",
         }
     }
 
-    impl std::fmt::Display for WordCloudWordScaling {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        WordCloudWordOrientation[2] {
+            Horizontal = "HORIZONTAL",
+            HorizontalAndVertical = "HORIZONTAL_AND_VERTICAL",
         }
     }
 
-    impl From<WordCloudWordScaling> for Value {
-        fn from(v: WordCloudWordScaling) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        WordCloudWordPadding[4] {
+            None = "NONE",
+            Small = "SMALL",
+            Medium = "MEDIUM",
+            Large = "LARGE",
         }
     }
 
-    impl From<WordCloudWordScaling> for Val<WordCloudWordScaling> {
-        fn from(v: WordCloudWordScaling) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        WordCloudWordScaling[2] {
+            Emphasize = "EMPHASIZE",
+            Normal = "NORMAL",
         }
     }
 }
@@ -30483,51 +25270,13 @@ impl Handle<CfnAssignment> {
 
 /// Property types and enums of [`CfnAssignment`] (`AWS::QuickSight::Assignment`).
 pub mod assignment {
-    use crate::core::value::{Val, Value};
 
-    /// The status of the assignment.
-    ///
-    /// Rendered as its CloudFormation spelling ([`AssignmentStatus::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AssignmentStatus {
-        /// `ENABLED`
-        Enabled,
-        /// `DRAFT`
-        Draft,
-        /// `DISABLED`
-        Disabled,
-    }
-
-    impl AssignmentStatus {
-        /// Every variant, in schema order.
-        pub const ALL: [AssignmentStatus; 3] =
-            [AssignmentStatus::Enabled, AssignmentStatus::Draft, AssignmentStatus::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AssignmentStatus::Enabled => "ENABLED",
-                AssignmentStatus::Draft => "DRAFT",
-                AssignmentStatus::Disabled => "DISABLED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for AssignmentStatus {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<AssignmentStatus> for Value {
-        fn from(v: AssignmentStatus) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<AssignmentStatus> for Val<AssignmentStatus> {
-        fn from(v: AssignmentStatus) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The status of the assignment.
+        AssignmentStatus[3] {
+            Enabled = "ENABLED",
+            Draft = "DRAFT",
+            Disabled = "DISABLED",
         }
     }
 }
@@ -32099,40 +26848,9 @@ pub mod custom_permissions {
 
     property_type!(Capabilities);
 
-    /// Rendered as its CloudFormation spelling ([`CapabilityState::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum CapabilityState {
-        /// `DENY`
-        Deny,
-    }
-
-    impl CapabilityState {
-        /// Every variant, in schema order.
-        pub const ALL: [CapabilityState; 1] = [CapabilityState::Deny];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                CapabilityState::Deny => "DENY",
-            }
-        }
-    }
-
-    impl std::fmt::Display for CapabilityState {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<CapabilityState> for Value {
-        fn from(v: CapabilityState) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<CapabilityState> for Val<CapabilityState> {
-        fn from(v: CapabilityState) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        CapabilityState[1] {
+            Deny = "DENY",
         }
     }
 }
@@ -32313,85 +27031,18 @@ impl Handle<CfnDLPSetting> {
 
 /// Property types and enums of [`CfnDLPSetting`] (`AWS::QuickSight::DLPSetting`).
 pub mod dlp_setting {
-    use crate::core::value::{Val, Value};
 
-    /// Rendered as its CloudFormation spelling ([`DlpAction::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DlpAction {
-        /// `ALLOW`
-        Allow,
-        /// `WARN`
-        Warn,
-        /// `BLOCK`
-        Block,
-    }
-
-    impl DlpAction {
-        /// Every variant, in schema order.
-        pub const ALL: [DlpAction; 3] = [DlpAction::Allow, DlpAction::Warn, DlpAction::Block];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DlpAction::Allow => "ALLOW",
-                DlpAction::Warn => "WARN",
-                DlpAction::Block => "BLOCK",
-            }
+    cfn_enum! {
+        DlpAction[3] {
+            Allow = "ALLOW",
+            Warn = "WARN",
+            Block = "BLOCK",
         }
     }
 
-    impl std::fmt::Display for DlpAction {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DlpAction> for Value {
-        fn from(v: DlpAction) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DlpAction> for Val<DlpAction> {
-        fn from(v: DlpAction) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`DlpProviderType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DlpProviderType {
-        /// `MICROSOFT_PURVIEW`
-        MicrosoftPurview,
-    }
-
-    impl DlpProviderType {
-        /// Every variant, in schema order.
-        pub const ALL: [DlpProviderType; 1] = [DlpProviderType::MicrosoftPurview];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DlpProviderType::MicrosoftPurview => "MICROSOFT_PURVIEW",
-            }
-        }
-    }
-
-    impl std::fmt::Display for DlpProviderType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DlpProviderType> for Value {
-        fn from(v: DlpProviderType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DlpProviderType> for Val<DlpProviderType> {
-        fn from(v: DlpProviderType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        DlpProviderType[1] {
+            MicrosoftPurview = "MICROSOFT_PURVIEW",
         }
     }
 }
@@ -56165,6021 +50816,1081 @@ pub mod dashboard {
 
     property_type!(WordCloudVisual);
 
-    /// Rendered as its CloudFormation spelling ([`AnchorOption::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AnchorOption {
-        /// `NOW`
-        Now,
-    }
-
-    impl AnchorOption {
-        /// Every variant, in schema order.
-        pub const ALL: [AnchorOption; 1] = [AnchorOption::Now];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AnchorOption::Now => "NOW",
-            }
-        }
-    }
-
-    impl std::fmt::Display for AnchorOption {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<AnchorOption> for Value {
-        fn from(v: AnchorOption) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<AnchorOption> for Val<AnchorOption> {
-        fn from(v: AnchorOption) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`ArcThickness::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ArcThickness {
-        /// `SMALL`
-        Small,
-        /// `MEDIUM`
-        Medium,
-        /// `LARGE`
-        Large,
-        /// `WHOLE`
-        Whole,
-    }
-
-    impl ArcThickness {
-        /// Every variant, in schema order.
-        pub const ALL: [ArcThickness; 4] =
-            [ArcThickness::Small, ArcThickness::Medium, ArcThickness::Large, ArcThickness::Whole];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ArcThickness::Small => "SMALL",
-                ArcThickness::Medium => "MEDIUM",
-                ArcThickness::Large => "LARGE",
-                ArcThickness::Whole => "WHOLE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ArcThickness {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ArcThickness> for Value {
-        fn from(v: ArcThickness) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ArcThickness> for Val<ArcThickness> {
-        fn from(v: ArcThickness) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`ArcThicknessOptions::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ArcThicknessOptions {
-        /// `SMALL`
-        Small,
-        /// `MEDIUM`
-        Medium,
-        /// `LARGE`
-        Large,
-    }
-
-    impl ArcThicknessOptions {
-        /// Every variant, in schema order.
-        pub const ALL: [ArcThicknessOptions; 3] =
-            [ArcThicknessOptions::Small, ArcThicknessOptions::Medium, ArcThicknessOptions::Large];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ArcThicknessOptions::Small => "SMALL",
-                ArcThicknessOptions::Medium => "MEDIUM",
-                ArcThicknessOptions::Large => "LARGE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ArcThicknessOptions {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ArcThicknessOptions> for Value {
-        fn from(v: ArcThicknessOptions) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ArcThicknessOptions> for Val<ArcThicknessOptions> {
-        fn from(v: ArcThicknessOptions) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`AxisBinding::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AxisBinding {
-        /// `PRIMARY_YAXIS`
-        PrimaryYaxis,
-        /// `SECONDARY_YAXIS`
-        SecondaryYaxis,
-    }
-
-    impl AxisBinding {
-        /// Every variant, in schema order.
-        pub const ALL: [AxisBinding; 2] = [AxisBinding::PrimaryYaxis, AxisBinding::SecondaryYaxis];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AxisBinding::PrimaryYaxis => "PRIMARY_YAXIS",
-                AxisBinding::SecondaryYaxis => "SECONDARY_YAXIS",
-            }
-        }
-    }
-
-    impl std::fmt::Display for AxisBinding {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<AxisBinding> for Value {
-        fn from(v: AxisBinding) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<AxisBinding> for Val<AxisBinding> {
-        fn from(v: AxisBinding) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`BarChartOrientation::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum BarChartOrientation {
-        /// `HORIZONTAL`
-        Horizontal,
-        /// `VERTICAL`
-        Vertical,
-    }
-
-    impl BarChartOrientation {
-        /// Every variant, in schema order.
-        pub const ALL: [BarChartOrientation; 2] = [BarChartOrientation::Horizontal, BarChartOrientation::Vertical];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                BarChartOrientation::Horizontal => "HORIZONTAL",
-                BarChartOrientation::Vertical => "VERTICAL",
-            }
-        }
-    }
-
-    impl std::fmt::Display for BarChartOrientation {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<BarChartOrientation> for Value {
-        fn from(v: BarChartOrientation) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<BarChartOrientation> for Val<BarChartOrientation> {
-        fn from(v: BarChartOrientation) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`BarsArrangement::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum BarsArrangement {
-        /// `CLUSTERED`
-        Clustered,
-        /// `STACKED`
-        Stacked,
-        /// `STACKED_PERCENT`
-        StackedPercent,
-    }
-
-    impl BarsArrangement {
-        /// Every variant, in schema order.
-        pub const ALL: [BarsArrangement; 3] =
-            [BarsArrangement::Clustered, BarsArrangement::Stacked, BarsArrangement::StackedPercent];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                BarsArrangement::Clustered => "CLUSTERED",
-                BarsArrangement::Stacked => "STACKED",
-                BarsArrangement::StackedPercent => "STACKED_PERCENT",
-            }
-        }
-    }
-
-    impl std::fmt::Display for BarsArrangement {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<BarsArrangement> for Value {
-        fn from(v: BarsArrangement) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<BarsArrangement> for Val<BarsArrangement> {
-        fn from(v: BarsArrangement) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`BaseMapStyleType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum BaseMapStyleType {
-        /// `LIGHT_GRAY`
-        LightGray,
-        /// `DARK_GRAY`
-        DarkGray,
-        /// `STREET`
-        Street,
-        /// `IMAGERY`
-        Imagery,
-    }
-
-    impl BaseMapStyleType {
-        /// Every variant, in schema order.
-        pub const ALL: [BaseMapStyleType; 4] = [
-            BaseMapStyleType::LightGray,
-            BaseMapStyleType::DarkGray,
-            BaseMapStyleType::Street,
-            BaseMapStyleType::Imagery,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                BaseMapStyleType::LightGray => "LIGHT_GRAY",
-                BaseMapStyleType::DarkGray => "DARK_GRAY",
-                BaseMapStyleType::Street => "STREET",
-                BaseMapStyleType::Imagery => "IMAGERY",
-            }
-        }
-    }
-
-    impl std::fmt::Display for BaseMapStyleType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<BaseMapStyleType> for Value {
-        fn from(v: BaseMapStyleType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<BaseMapStyleType> for Val<BaseMapStyleType> {
-        fn from(v: BaseMapStyleType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`BoxPlotFillStyle::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum BoxPlotFillStyle {
-        /// `SOLID`
-        Solid,
-        /// `TRANSPARENT`
-        Transparent,
-    }
-
-    impl BoxPlotFillStyle {
-        /// Every variant, in schema order.
-        pub const ALL: [BoxPlotFillStyle; 2] = [BoxPlotFillStyle::Solid, BoxPlotFillStyle::Transparent];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                BoxPlotFillStyle::Solid => "SOLID",
-                BoxPlotFillStyle::Transparent => "TRANSPARENT",
-            }
-        }
-    }
-
-    impl std::fmt::Display for BoxPlotFillStyle {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<BoxPlotFillStyle> for Value {
-        fn from(v: BoxPlotFillStyle) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<BoxPlotFillStyle> for Val<BoxPlotFillStyle> {
-        fn from(v: BoxPlotFillStyle) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`CategoricalAggregationFunction::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum CategoricalAggregationFunction {
-        /// `COUNT`
-        Count,
-        /// `DISTINCT_COUNT`
-        DistinctCount,
-    }
-
-    impl CategoricalAggregationFunction {
-        /// Every variant, in schema order.
-        pub const ALL: [CategoricalAggregationFunction; 2] =
-            [CategoricalAggregationFunction::Count, CategoricalAggregationFunction::DistinctCount];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                CategoricalAggregationFunction::Count => "COUNT",
-                CategoricalAggregationFunction::DistinctCount => "DISTINCT_COUNT",
-            }
-        }
-    }
-
-    impl std::fmt::Display for CategoricalAggregationFunction {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<CategoricalAggregationFunction> for Value {
-        fn from(v: CategoricalAggregationFunction) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<CategoricalAggregationFunction> for Val<CategoricalAggregationFunction> {
-        fn from(v: CategoricalAggregationFunction) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`CategoryFilterMatchOperator::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum CategoryFilterMatchOperator {
-        /// `EQUALS`
-        Equals,
-        /// `DOES_NOT_EQUAL`
-        DoesNotEqual,
-        /// `CONTAINS`
-        Contains,
-        /// `DOES_NOT_CONTAIN`
-        DoesNotContain,
-        /// `STARTS_WITH`
-        StartsWith,
-        /// `ENDS_WITH`
-        EndsWith,
-    }
-
-    impl CategoryFilterMatchOperator {
-        /// Every variant, in schema order.
-        pub const ALL: [CategoryFilterMatchOperator; 6] = [
-            CategoryFilterMatchOperator::Equals,
-            CategoryFilterMatchOperator::DoesNotEqual,
-            CategoryFilterMatchOperator::Contains,
-            CategoryFilterMatchOperator::DoesNotContain,
-            CategoryFilterMatchOperator::StartsWith,
-            CategoryFilterMatchOperator::EndsWith,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                CategoryFilterMatchOperator::Equals => "EQUALS",
-                CategoryFilterMatchOperator::DoesNotEqual => "DOES_NOT_EQUAL",
-                CategoryFilterMatchOperator::Contains => "CONTAINS",
-                CategoryFilterMatchOperator::DoesNotContain => "DOES_NOT_CONTAIN",
-                CategoryFilterMatchOperator::StartsWith => "STARTS_WITH",
-                CategoryFilterMatchOperator::EndsWith => "ENDS_WITH",
-            }
-        }
-    }
-
-    impl std::fmt::Display for CategoryFilterMatchOperator {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<CategoryFilterMatchOperator> for Value {
-        fn from(v: CategoryFilterMatchOperator) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<CategoryFilterMatchOperator> for Val<CategoryFilterMatchOperator> {
-        fn from(v: CategoryFilterMatchOperator) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`CategoryFilterSelectAllOptions::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum CategoryFilterSelectAllOptions {
-        /// `FILTER_ALL_VALUES`
-        FilterAllValues,
-    }
-
-    impl CategoryFilterSelectAllOptions {
-        /// Every variant, in schema order.
-        pub const ALL: [CategoryFilterSelectAllOptions; 1] = [CategoryFilterSelectAllOptions::FilterAllValues];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                CategoryFilterSelectAllOptions::FilterAllValues => "FILTER_ALL_VALUES",
-            }
-        }
-    }
-
-    impl std::fmt::Display for CategoryFilterSelectAllOptions {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<CategoryFilterSelectAllOptions> for Value {
-        fn from(v: CategoryFilterSelectAllOptions) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<CategoryFilterSelectAllOptions> for Val<CategoryFilterSelectAllOptions> {
-        fn from(v: CategoryFilterSelectAllOptions) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`ColorFillType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ColorFillType {
-        /// `DISCRETE`
-        Discrete,
-        /// `GRADIENT`
-        Gradient,
-    }
-
-    impl ColorFillType {
-        /// Every variant, in schema order.
-        pub const ALL: [ColorFillType; 2] = [ColorFillType::Discrete, ColorFillType::Gradient];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ColorFillType::Discrete => "DISCRETE",
-                ColorFillType::Gradient => "GRADIENT",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ColorFillType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ColorFillType> for Value {
-        fn from(v: ColorFillType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ColorFillType> for Val<ColorFillType> {
-        fn from(v: ColorFillType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`ColumnRole::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ColumnRole {
-        /// `DIMENSION`
-        Dimension,
-        /// `MEASURE`
-        Measure,
-    }
-
-    impl ColumnRole {
-        /// Every variant, in schema order.
-        pub const ALL: [ColumnRole; 2] = [ColumnRole::Dimension, ColumnRole::Measure];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ColumnRole::Dimension => "DIMENSION",
-                ColumnRole::Measure => "MEASURE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ColumnRole {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ColumnRole> for Value {
-        fn from(v: ColumnRole) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ColumnRole> for Val<ColumnRole> {
-        fn from(v: ColumnRole) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`CommitMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum CommitMode {
-        /// `AUTO`
-        Auto,
-        /// `MANUAL`
-        Manual,
-    }
-
-    impl CommitMode {
-        /// Every variant, in schema order.
-        pub const ALL: [CommitMode; 2] = [CommitMode::Auto, CommitMode::Manual];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                CommitMode::Auto => "AUTO",
-                CommitMode::Manual => "MANUAL",
-            }
-        }
-    }
-
-    impl std::fmt::Display for CommitMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<CommitMode> for Value {
-        fn from(v: CommitMode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<CommitMode> for Val<CommitMode> {
-        fn from(v: CommitMode) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`ComparisonMethod::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ComparisonMethod {
-        /// `DIFFERENCE`
-        Difference,
-        /// `PERCENT_DIFFERENCE`
-        PercentDifference,
-        /// `PERCENT`
-        Percent,
-    }
-
-    impl ComparisonMethod {
-        /// Every variant, in schema order.
-        pub const ALL: [ComparisonMethod; 3] =
-            [ComparisonMethod::Difference, ComparisonMethod::PercentDifference, ComparisonMethod::Percent];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ComparisonMethod::Difference => "DIFFERENCE",
-                ComparisonMethod::PercentDifference => "PERCENT_DIFFERENCE",
-                ComparisonMethod::Percent => "PERCENT",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ComparisonMethod {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ComparisonMethod> for Value {
-        fn from(v: ComparisonMethod) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ComparisonMethod> for Val<ComparisonMethod> {
-        fn from(v: ComparisonMethod) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`ConditionalFormattingIconDisplayOption::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ConditionalFormattingIconDisplayOption {
-        /// `ICON_ONLY`
-        IconOnly,
-    }
-
-    impl ConditionalFormattingIconDisplayOption {
-        /// Every variant, in schema order.
-        pub const ALL: [ConditionalFormattingIconDisplayOption; 1] = [ConditionalFormattingIconDisplayOption::IconOnly];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ConditionalFormattingIconDisplayOption::IconOnly => "ICON_ONLY",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ConditionalFormattingIconDisplayOption {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ConditionalFormattingIconDisplayOption> for Value {
-        fn from(v: ConditionalFormattingIconDisplayOption) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ConditionalFormattingIconDisplayOption> for Val<ConditionalFormattingIconDisplayOption> {
-        fn from(v: ConditionalFormattingIconDisplayOption) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`ConditionalFormattingIconSetType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ConditionalFormattingIconSetType {
-        /// `PLUS_MINUS`
-        PlusMinus,
-        /// `CHECK_X`
-        CheckX,
-        /// `THREE_COLOR_ARROW`
-        ThreeColorArrow,
-        /// `THREE_GRAY_ARROW`
-        ThreeGrayArrow,
-        /// `CARET_UP_MINUS_DOWN`
-        CaretUpMinusDown,
-        /// `THREE_SHAPE`
-        ThreeShape,
-        /// `THREE_CIRCLE`
-        ThreeCircle,
-        /// `FLAGS`
-        Flags,
-        /// `BARS`
-        Bars,
-        /// `FOUR_COLOR_ARROW`
-        FourColorArrow,
-        /// `FOUR_GRAY_ARROW`
-        FourGrayArrow,
-    }
-
-    impl ConditionalFormattingIconSetType {
-        /// Every variant, in schema order.
-        pub const ALL: [ConditionalFormattingIconSetType; 11] = [
-            ConditionalFormattingIconSetType::PlusMinus,
-            ConditionalFormattingIconSetType::CheckX,
-            ConditionalFormattingIconSetType::ThreeColorArrow,
-            ConditionalFormattingIconSetType::ThreeGrayArrow,
-            ConditionalFormattingIconSetType::CaretUpMinusDown,
-            ConditionalFormattingIconSetType::ThreeShape,
-            ConditionalFormattingIconSetType::ThreeCircle,
-            ConditionalFormattingIconSetType::Flags,
-            ConditionalFormattingIconSetType::Bars,
-            ConditionalFormattingIconSetType::FourColorArrow,
-            ConditionalFormattingIconSetType::FourGrayArrow,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ConditionalFormattingIconSetType::PlusMinus => "PLUS_MINUS",
-                ConditionalFormattingIconSetType::CheckX => "CHECK_X",
-                ConditionalFormattingIconSetType::ThreeColorArrow => "THREE_COLOR_ARROW",
-                ConditionalFormattingIconSetType::ThreeGrayArrow => "THREE_GRAY_ARROW",
-                ConditionalFormattingIconSetType::CaretUpMinusDown => "CARET_UP_MINUS_DOWN",
-                ConditionalFormattingIconSetType::ThreeShape => "THREE_SHAPE",
-                ConditionalFormattingIconSetType::ThreeCircle => "THREE_CIRCLE",
-                ConditionalFormattingIconSetType::Flags => "FLAGS",
-                ConditionalFormattingIconSetType::Bars => "BARS",
-                ConditionalFormattingIconSetType::FourColorArrow => "FOUR_COLOR_ARROW",
-                ConditionalFormattingIconSetType::FourGrayArrow => "FOUR_GRAY_ARROW",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ConditionalFormattingIconSetType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ConditionalFormattingIconSetType> for Value {
-        fn from(v: ConditionalFormattingIconSetType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ConditionalFormattingIconSetType> for Val<ConditionalFormattingIconSetType> {
-        fn from(v: ConditionalFormattingIconSetType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`CrossDatasetTypes::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum CrossDatasetTypes {
-        /// `ALL_DATASETS`
-        AllDatasets,
-        /// `SINGLE_DATASET`
-        SingleDataset,
-    }
-
-    impl CrossDatasetTypes {
-        /// Every variant, in schema order.
-        pub const ALL: [CrossDatasetTypes; 2] = [CrossDatasetTypes::AllDatasets, CrossDatasetTypes::SingleDataset];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                CrossDatasetTypes::AllDatasets => "ALL_DATASETS",
-                CrossDatasetTypes::SingleDataset => "SINGLE_DATASET",
-            }
-        }
-    }
-
-    impl std::fmt::Display for CrossDatasetTypes {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<CrossDatasetTypes> for Value {
-        fn from(v: CrossDatasetTypes) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<CrossDatasetTypes> for Val<CrossDatasetTypes> {
-        fn from(v: CrossDatasetTypes) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`CustomContentImageScalingConfiguration::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum CustomContentImageScalingConfiguration {
-        /// `FIT_TO_HEIGHT`
-        FitToHeight,
-        /// `FIT_TO_WIDTH`
-        FitToWidth,
-        /// `DO_NOT_SCALE`
-        DoNotScale,
-        /// `SCALE_TO_VISUAL`
-        ScaleToVisual,
-    }
-
-    impl CustomContentImageScalingConfiguration {
-        /// Every variant, in schema order.
-        pub const ALL: [CustomContentImageScalingConfiguration; 4] = [
-            CustomContentImageScalingConfiguration::FitToHeight,
-            CustomContentImageScalingConfiguration::FitToWidth,
-            CustomContentImageScalingConfiguration::DoNotScale,
-            CustomContentImageScalingConfiguration::ScaleToVisual,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                CustomContentImageScalingConfiguration::FitToHeight => "FIT_TO_HEIGHT",
-                CustomContentImageScalingConfiguration::FitToWidth => "FIT_TO_WIDTH",
-                CustomContentImageScalingConfiguration::DoNotScale => "DO_NOT_SCALE",
-                CustomContentImageScalingConfiguration::ScaleToVisual => "SCALE_TO_VISUAL",
-            }
-        }
-    }
-
-    impl std::fmt::Display for CustomContentImageScalingConfiguration {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<CustomContentImageScalingConfiguration> for Value {
-        fn from(v: CustomContentImageScalingConfiguration) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<CustomContentImageScalingConfiguration> for Val<CustomContentImageScalingConfiguration> {
-        fn from(v: CustomContentImageScalingConfiguration) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`CustomContentType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum CustomContentType {
-        /// `IMAGE`
-        Image,
-        /// `OTHER_EMBEDDED_CONTENT`
-        OtherEmbeddedContent,
-    }
-
-    impl CustomContentType {
-        /// Every variant, in schema order.
-        pub const ALL: [CustomContentType; 2] = [CustomContentType::Image, CustomContentType::OtherEmbeddedContent];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                CustomContentType::Image => "IMAGE",
-                CustomContentType::OtherEmbeddedContent => "OTHER_EMBEDDED_CONTENT",
-            }
-        }
-    }
-
-    impl std::fmt::Display for CustomContentType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<CustomContentType> for Value {
-        fn from(v: CustomContentType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<CustomContentType> for Val<CustomContentType> {
-        fn from(v: CustomContentType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`DashboardBehavior::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DashboardBehavior {
-        /// `ENABLED`
-        Enabled,
-        /// `DISABLED`
-        Disabled,
-    }
-
-    impl DashboardBehavior {
-        /// Every variant, in schema order.
-        pub const ALL: [DashboardBehavior; 2] = [DashboardBehavior::Enabled, DashboardBehavior::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DashboardBehavior::Enabled => "ENABLED",
-                DashboardBehavior::Disabled => "DISABLED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for DashboardBehavior {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DashboardBehavior> for Value {
-        fn from(v: DashboardBehavior) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DashboardBehavior> for Val<DashboardBehavior> {
-        fn from(v: DashboardBehavior) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`DashboardUIState::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DashboardUIState {
-        /// `EXPANDED`
-        Expanded,
-        /// `COLLAPSED`
-        Collapsed,
-    }
-
-    impl DashboardUIState {
-        /// Every variant, in schema order.
-        pub const ALL: [DashboardUIState; 2] = [DashboardUIState::Expanded, DashboardUIState::Collapsed];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DashboardUIState::Expanded => "EXPANDED",
-                DashboardUIState::Collapsed => "COLLAPSED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for DashboardUIState {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DashboardUIState> for Value {
-        fn from(v: DashboardUIState) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DashboardUIState> for Val<DashboardUIState> {
-        fn from(v: DashboardUIState) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`DataLabelContent::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DataLabelContent {
-        /// `VALUE`
-        Value2,
-        /// `PERCENT`
-        Percent,
-        /// `VALUE_AND_PERCENT`
-        ValueAndPercent,
-    }
-
-    impl DataLabelContent {
-        /// Every variant, in schema order.
-        pub const ALL: [DataLabelContent; 3] =
-            [DataLabelContent::Value2, DataLabelContent::Percent, DataLabelContent::ValueAndPercent];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DataLabelContent::Value2 => "VALUE",
-                DataLabelContent::Percent => "PERCENT",
-                DataLabelContent::ValueAndPercent => "VALUE_AND_PERCENT",
-            }
-        }
-    }
-
-    impl std::fmt::Display for DataLabelContent {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DataLabelContent> for Value {
-        fn from(v: DataLabelContent) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DataLabelContent> for Val<DataLabelContent> {
-        fn from(v: DataLabelContent) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`DataLabelOverlap::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DataLabelOverlap {
-        /// `DISABLE_OVERLAP`
-        DisableOverlap,
-        /// `ENABLE_OVERLAP`
-        EnableOverlap,
-    }
-
-    impl DataLabelOverlap {
-        /// Every variant, in schema order.
-        pub const ALL: [DataLabelOverlap; 2] = [DataLabelOverlap::DisableOverlap, DataLabelOverlap::EnableOverlap];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DataLabelOverlap::DisableOverlap => "DISABLE_OVERLAP",
-                DataLabelOverlap::EnableOverlap => "ENABLE_OVERLAP",
-            }
-        }
-    }
-
-    impl std::fmt::Display for DataLabelOverlap {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DataLabelOverlap> for Value {
-        fn from(v: DataLabelOverlap) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DataLabelOverlap> for Val<DataLabelOverlap> {
-        fn from(v: DataLabelOverlap) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`DataLabelPosition::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DataLabelPosition {
-        /// `INSIDE`
-        Inside,
-        /// `OUTSIDE`
-        Outside,
-        /// `LEFT`
-        Left,
-        /// `TOP`
-        Top,
-        /// `BOTTOM`
-        Bottom,
-        /// `RIGHT`
-        Right,
-    }
-
-    impl DataLabelPosition {
-        /// Every variant, in schema order.
-        pub const ALL: [DataLabelPosition; 6] = [
-            DataLabelPosition::Inside,
-            DataLabelPosition::Outside,
-            DataLabelPosition::Left,
-            DataLabelPosition::Top,
-            DataLabelPosition::Bottom,
-            DataLabelPosition::Right,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DataLabelPosition::Inside => "INSIDE",
-                DataLabelPosition::Outside => "OUTSIDE",
-                DataLabelPosition::Left => "LEFT",
-                DataLabelPosition::Top => "TOP",
-                DataLabelPosition::Bottom => "BOTTOM",
-                DataLabelPosition::Right => "RIGHT",
-            }
-        }
-    }
-
-    impl std::fmt::Display for DataLabelPosition {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DataLabelPosition> for Value {
-        fn from(v: DataLabelPosition) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DataLabelPosition> for Val<DataLabelPosition> {
-        fn from(v: DataLabelPosition) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`DateAggregationFunction::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DateAggregationFunction {
-        /// `COUNT`
-        Count,
-        /// `DISTINCT_COUNT`
-        DistinctCount,
-        /// `MIN`
-        Min,
-        /// `MAX`
-        Max,
-    }
-
-    impl DateAggregationFunction {
-        /// Every variant, in schema order.
-        pub const ALL: [DateAggregationFunction; 4] = [
-            DateAggregationFunction::Count,
-            DateAggregationFunction::DistinctCount,
-            DateAggregationFunction::Min,
-            DateAggregationFunction::Max,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DateAggregationFunction::Count => "COUNT",
-                DateAggregationFunction::DistinctCount => "DISTINCT_COUNT",
-                DateAggregationFunction::Min => "MIN",
-                DateAggregationFunction::Max => "MAX",
-            }
-        }
-    }
-
-    impl std::fmt::Display for DateAggregationFunction {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DateAggregationFunction> for Value {
-        fn from(v: DateAggregationFunction) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DateAggregationFunction> for Val<DateAggregationFunction> {
-        fn from(v: DateAggregationFunction) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`DayOfTheWeek::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DayOfTheWeek {
-        /// `SUNDAY`
-        Sunday,
-        /// `MONDAY`
-        Monday,
-        /// `TUESDAY`
-        Tuesday,
-        /// `WEDNESDAY`
-        Wednesday,
-        /// `THURSDAY`
-        Thursday,
-        /// `FRIDAY`
-        Friday,
-        /// `SATURDAY`
-        Saturday,
-    }
-
-    impl DayOfTheWeek {
-        /// Every variant, in schema order.
-        pub const ALL: [DayOfTheWeek; 7] = [
-            DayOfTheWeek::Sunday,
-            DayOfTheWeek::Monday,
-            DayOfTheWeek::Tuesday,
-            DayOfTheWeek::Wednesday,
-            DayOfTheWeek::Thursday,
-            DayOfTheWeek::Friday,
-            DayOfTheWeek::Saturday,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DayOfTheWeek::Sunday => "SUNDAY",
-                DayOfTheWeek::Monday => "MONDAY",
-                DayOfTheWeek::Tuesday => "TUESDAY",
-                DayOfTheWeek::Wednesday => "WEDNESDAY",
-                DayOfTheWeek::Thursday => "THURSDAY",
-                DayOfTheWeek::Friday => "FRIDAY",
-                DayOfTheWeek::Saturday => "SATURDAY",
-            }
-        }
-    }
-
-    impl std::fmt::Display for DayOfTheWeek {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DayOfTheWeek> for Value {
-        fn from(v: DayOfTheWeek) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DayOfTheWeek> for Val<DayOfTheWeek> {
-        fn from(v: DayOfTheWeek) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`DecalPatternType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DecalPatternType {
-        /// `SOLID`
-        Solid,
-        /// `DIAGONAL_MEDIUM`
-        DiagonalMedium,
-        /// `CIRCLE_MEDIUM`
-        CircleMedium,
-        /// `DIAMOND_GRID_MEDIUM`
-        DiamondGridMedium,
-        /// `CHECKERBOARD_MEDIUM`
-        CheckerboardMedium,
-        /// `TRIANGLE_MEDIUM`
-        TriangleMedium,
-        /// `DIAGONAL_OPPOSITE_MEDIUM`
-        DiagonalOppositeMedium,
-        /// `DIAMOND_MEDIUM`
-        DiamondMedium,
-        /// `DIAGONAL_LARGE`
-        DiagonalLarge,
-        /// `CIRCLE_LARGE`
-        CircleLarge,
-        /// `DIAMOND_GRID_LARGE`
-        DiamondGridLarge,
-        /// `CHECKERBOARD_LARGE`
-        CheckerboardLarge,
-        /// `TRIANGLE_LARGE`
-        TriangleLarge,
-        /// `DIAGONAL_OPPOSITE_LARGE`
-        DiagonalOppositeLarge,
-        /// `DIAMOND_LARGE`
-        DiamondLarge,
-        /// `DIAGONAL_SMALL`
-        DiagonalSmall,
-        /// `CIRCLE_SMALL`
-        CircleSmall,
-        /// `DIAMOND_GRID_SMALL`
-        DiamondGridSmall,
-        /// `CHECKERBOARD_SMALL`
-        CheckerboardSmall,
-        /// `TRIANGLE_SMALL`
-        TriangleSmall,
-        /// `DIAGONAL_OPPOSITE_SMALL`
-        DiagonalOppositeSmall,
-        /// `DIAMOND_SMALL`
-        DiamondSmall,
-    }
-
-    impl DecalPatternType {
-        /// Every variant, in schema order.
-        pub const ALL: [DecalPatternType; 22] = [
-            DecalPatternType::Solid,
-            DecalPatternType::DiagonalMedium,
-            DecalPatternType::CircleMedium,
-            DecalPatternType::DiamondGridMedium,
-            DecalPatternType::CheckerboardMedium,
-            DecalPatternType::TriangleMedium,
-            DecalPatternType::DiagonalOppositeMedium,
-            DecalPatternType::DiamondMedium,
-            DecalPatternType::DiagonalLarge,
-            DecalPatternType::CircleLarge,
-            DecalPatternType::DiamondGridLarge,
-            DecalPatternType::CheckerboardLarge,
-            DecalPatternType::TriangleLarge,
-            DecalPatternType::DiagonalOppositeLarge,
-            DecalPatternType::DiamondLarge,
-            DecalPatternType::DiagonalSmall,
-            DecalPatternType::CircleSmall,
-            DecalPatternType::DiamondGridSmall,
-            DecalPatternType::CheckerboardSmall,
-            DecalPatternType::TriangleSmall,
-            DecalPatternType::DiagonalOppositeSmall,
-            DecalPatternType::DiamondSmall,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DecalPatternType::Solid => "SOLID",
-                DecalPatternType::DiagonalMedium => "DIAGONAL_MEDIUM",
-                DecalPatternType::CircleMedium => "CIRCLE_MEDIUM",
-                DecalPatternType::DiamondGridMedium => "DIAMOND_GRID_MEDIUM",
-                DecalPatternType::CheckerboardMedium => "CHECKERBOARD_MEDIUM",
-                DecalPatternType::TriangleMedium => "TRIANGLE_MEDIUM",
-                DecalPatternType::DiagonalOppositeMedium => "DIAGONAL_OPPOSITE_MEDIUM",
-                DecalPatternType::DiamondMedium => "DIAMOND_MEDIUM",
-                DecalPatternType::DiagonalLarge => "DIAGONAL_LARGE",
-                DecalPatternType::CircleLarge => "CIRCLE_LARGE",
-                DecalPatternType::DiamondGridLarge => "DIAMOND_GRID_LARGE",
-                DecalPatternType::CheckerboardLarge => "CHECKERBOARD_LARGE",
-                DecalPatternType::TriangleLarge => "TRIANGLE_LARGE",
-                DecalPatternType::DiagonalOppositeLarge => "DIAGONAL_OPPOSITE_LARGE",
-                DecalPatternType::DiamondLarge => "DIAMOND_LARGE",
-                DecalPatternType::DiagonalSmall => "DIAGONAL_SMALL",
-                DecalPatternType::CircleSmall => "CIRCLE_SMALL",
-                DecalPatternType::DiamondGridSmall => "DIAMOND_GRID_SMALL",
-                DecalPatternType::CheckerboardSmall => "CHECKERBOARD_SMALL",
-                DecalPatternType::TriangleSmall => "TRIANGLE_SMALL",
-                DecalPatternType::DiagonalOppositeSmall => "DIAGONAL_OPPOSITE_SMALL",
-                DecalPatternType::DiamondSmall => "DIAMOND_SMALL",
-            }
-        }
-    }
-
-    impl std::fmt::Display for DecalPatternType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DecalPatternType> for Value {
-        fn from(v: DecalPatternType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DecalPatternType> for Val<DecalPatternType> {
-        fn from(v: DecalPatternType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`DecalStyleType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DecalStyleType {
-        /// `Manual`
-        Manual,
-        /// `Auto`
-        Auto,
-    }
-
-    impl DecalStyleType {
-        /// Every variant, in schema order.
-        pub const ALL: [DecalStyleType; 2] = [DecalStyleType::Manual, DecalStyleType::Auto];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DecalStyleType::Manual => "Manual",
-                DecalStyleType::Auto => "Auto",
-            }
-        }
-    }
-
-    impl std::fmt::Display for DecalStyleType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DecalStyleType> for Value {
-        fn from(v: DecalStyleType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DecalStyleType> for Val<DecalStyleType> {
-        fn from(v: DecalStyleType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`DigitGroupingStyle::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DigitGroupingStyle {
-        /// `DEFAULT`
-        Default,
-        /// `LAKHS`
-        Lakhs,
-    }
-
-    impl DigitGroupingStyle {
-        /// Every variant, in schema order.
-        pub const ALL: [DigitGroupingStyle; 2] = [DigitGroupingStyle::Default, DigitGroupingStyle::Lakhs];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DigitGroupingStyle::Default => "DEFAULT",
-                DigitGroupingStyle::Lakhs => "LAKHS",
-            }
-        }
-    }
-
-    impl std::fmt::Display for DigitGroupingStyle {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DigitGroupingStyle> for Value {
-        fn from(v: DigitGroupingStyle) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DigitGroupingStyle> for Val<DigitGroupingStyle> {
-        fn from(v: DigitGroupingStyle) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`FilterNullOption::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum FilterNullOption {
-        /// `ALL_VALUES`
-        AllValues,
-        /// `NULLS_ONLY`
-        NullsOnly,
-        /// `NON_NULLS_ONLY`
-        NonNullsOnly,
-    }
-
-    impl FilterNullOption {
-        /// Every variant, in schema order.
-        pub const ALL: [FilterNullOption; 3] =
-            [FilterNullOption::AllValues, FilterNullOption::NullsOnly, FilterNullOption::NonNullsOnly];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                FilterNullOption::AllValues => "ALL_VALUES",
-                FilterNullOption::NullsOnly => "NULLS_ONLY",
-                FilterNullOption::NonNullsOnly => "NON_NULLS_ONLY",
-            }
-        }
-    }
-
-    impl std::fmt::Display for FilterNullOption {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<FilterNullOption> for Value {
-        fn from(v: FilterNullOption) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<FilterNullOption> for Val<FilterNullOption> {
-        fn from(v: FilterNullOption) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`FilterVisualScope::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum FilterVisualScope {
-        /// `ALL_VISUALS`
-        AllVisuals,
-        /// `SELECTED_VISUALS`
-        SelectedVisuals,
-    }
-
-    impl FilterVisualScope {
-        /// Every variant, in schema order.
-        pub const ALL: [FilterVisualScope; 2] = [FilterVisualScope::AllVisuals, FilterVisualScope::SelectedVisuals];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                FilterVisualScope::AllVisuals => "ALL_VISUALS",
-                FilterVisualScope::SelectedVisuals => "SELECTED_VISUALS",
-            }
-        }
-    }
-
-    impl std::fmt::Display for FilterVisualScope {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<FilterVisualScope> for Value {
-        fn from(v: FilterVisualScope) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<FilterVisualScope> for Val<FilterVisualScope> {
-        fn from(v: FilterVisualScope) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`FontDecoration::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum FontDecoration {
-        /// `UNDERLINE`
-        Underline,
-        /// `NONE`
-        None,
-    }
-
-    impl FontDecoration {
-        /// Every variant, in schema order.
-        pub const ALL: [FontDecoration; 2] = [FontDecoration::Underline, FontDecoration::None];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                FontDecoration::Underline => "UNDERLINE",
-                FontDecoration::None => "NONE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for FontDecoration {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<FontDecoration> for Value {
-        fn from(v: FontDecoration) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<FontDecoration> for Val<FontDecoration> {
-        fn from(v: FontDecoration) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`FontStyle::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum FontStyle {
-        /// `NORMAL`
-        Normal,
-        /// `ITALIC`
-        Italic,
-    }
-
-    impl FontStyle {
-        /// Every variant, in schema order.
-        pub const ALL: [FontStyle; 2] = [FontStyle::Normal, FontStyle::Italic];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                FontStyle::Normal => "NORMAL",
-                FontStyle::Italic => "ITALIC",
-            }
-        }
-    }
-
-    impl std::fmt::Display for FontStyle {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<FontStyle> for Value {
-        fn from(v: FontStyle) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<FontStyle> for Val<FontStyle> {
-        fn from(v: FontStyle) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`FontWeightName::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum FontWeightName {
-        /// `NORMAL`
-        Normal,
-        /// `BOLD`
-        Bold,
-    }
-
-    impl FontWeightName {
-        /// Every variant, in schema order.
-        pub const ALL: [FontWeightName; 2] = [FontWeightName::Normal, FontWeightName::Bold];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                FontWeightName::Normal => "NORMAL",
-                FontWeightName::Bold => "BOLD",
-            }
-        }
-    }
-
-    impl std::fmt::Display for FontWeightName {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<FontWeightName> for Value {
-        fn from(v: FontWeightName) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<FontWeightName> for Val<FontWeightName> {
-        fn from(v: FontWeightName) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`ForecastComputationSeasonality::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ForecastComputationSeasonality {
-        /// `AUTOMATIC`
-        Automatic,
-        /// `CUSTOM`
-        Custom,
-    }
-
-    impl ForecastComputationSeasonality {
-        /// Every variant, in schema order.
-        pub const ALL: [ForecastComputationSeasonality; 2] =
-            [ForecastComputationSeasonality::Automatic, ForecastComputationSeasonality::Custom];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ForecastComputationSeasonality::Automatic => "AUTOMATIC",
-                ForecastComputationSeasonality::Custom => "CUSTOM",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ForecastComputationSeasonality {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ForecastComputationSeasonality> for Value {
-        fn from(v: ForecastComputationSeasonality) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ForecastComputationSeasonality> for Val<ForecastComputationSeasonality> {
-        fn from(v: ForecastComputationSeasonality) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`FunnelChartMeasureDataLabelStyle::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum FunnelChartMeasureDataLabelStyle {
-        /// `VALUE_ONLY`
-        ValueOnly,
-        /// `PERCENTAGE_BY_FIRST_STAGE`
-        PercentageByFirstStage,
-        /// `PERCENTAGE_BY_PREVIOUS_STAGE`
-        PercentageByPreviousStage,
-        /// `VALUE_AND_PERCENTAGE_BY_FIRST_STAGE`
-        ValueAndPercentageByFirstStage,
-        /// `VALUE_AND_PERCENTAGE_BY_PREVIOUS_STAGE`
-        ValueAndPercentageByPreviousStage,
-    }
-
-    impl FunnelChartMeasureDataLabelStyle {
-        /// Every variant, in schema order.
-        pub const ALL: [FunnelChartMeasureDataLabelStyle; 5] = [
-            FunnelChartMeasureDataLabelStyle::ValueOnly,
-            FunnelChartMeasureDataLabelStyle::PercentageByFirstStage,
-            FunnelChartMeasureDataLabelStyle::PercentageByPreviousStage,
-            FunnelChartMeasureDataLabelStyle::ValueAndPercentageByFirstStage,
-            FunnelChartMeasureDataLabelStyle::ValueAndPercentageByPreviousStage,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                FunnelChartMeasureDataLabelStyle::ValueOnly => "VALUE_ONLY",
-                FunnelChartMeasureDataLabelStyle::PercentageByFirstStage => "PERCENTAGE_BY_FIRST_STAGE",
-                FunnelChartMeasureDataLabelStyle::PercentageByPreviousStage => "PERCENTAGE_BY_PREVIOUS_STAGE",
-                FunnelChartMeasureDataLabelStyle::ValueAndPercentageByFirstStage => {
-                    "VALUE_AND_PERCENTAGE_BY_FIRST_STAGE"
-                }
-                FunnelChartMeasureDataLabelStyle::ValueAndPercentageByPreviousStage => {
-                    "VALUE_AND_PERCENTAGE_BY_PREVIOUS_STAGE"
-                }
-            }
-        }
-    }
-
-    impl std::fmt::Display for FunnelChartMeasureDataLabelStyle {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<FunnelChartMeasureDataLabelStyle> for Value {
-        fn from(v: FunnelChartMeasureDataLabelStyle) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<FunnelChartMeasureDataLabelStyle> for Val<FunnelChartMeasureDataLabelStyle> {
-        fn from(v: FunnelChartMeasureDataLabelStyle) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Defines view state of the color
-    ///
-    /// Rendered as its CloudFormation spelling ([`GeospatialColorState::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum GeospatialColorState {
-        /// `ENABLED`
-        Enabled,
-        /// `DISABLED`
-        Disabled,
-    }
-
-    impl GeospatialColorState {
-        /// Every variant, in schema order.
-        pub const ALL: [GeospatialColorState; 2] = [GeospatialColorState::Enabled, GeospatialColorState::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                GeospatialColorState::Enabled => "ENABLED",
-                GeospatialColorState::Disabled => "DISABLED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for GeospatialColorState {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<GeospatialColorState> for Value {
-        fn from(v: GeospatialColorState) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<GeospatialColorState> for Val<GeospatialColorState> {
-        fn from(v: GeospatialColorState) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`GeospatialLayerType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum GeospatialLayerType {
-        /// `POINT`
-        Point,
-        /// `LINE`
-        Line,
-        /// `POLYGON`
-        Polygon,
-    }
-
-    impl GeospatialLayerType {
-        /// Every variant, in schema order.
-        pub const ALL: [GeospatialLayerType; 3] =
-            [GeospatialLayerType::Point, GeospatialLayerType::Line, GeospatialLayerType::Polygon];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                GeospatialLayerType::Point => "POINT",
-                GeospatialLayerType::Line => "LINE",
-                GeospatialLayerType::Polygon => "POLYGON",
-            }
-        }
-    }
-
-    impl std::fmt::Display for GeospatialLayerType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<GeospatialLayerType> for Value {
-        fn from(v: GeospatialLayerType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<GeospatialLayerType> for Val<GeospatialLayerType> {
-        fn from(v: GeospatialLayerType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`GeospatialMapNavigation::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum GeospatialMapNavigation {
-        /// `ENABLED`
-        Enabled,
-        /// `DISABLED`
-        Disabled,
-    }
-
-    impl GeospatialMapNavigation {
-        /// Every variant, in schema order.
-        pub const ALL: [GeospatialMapNavigation; 2] =
-            [GeospatialMapNavigation::Enabled, GeospatialMapNavigation::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                GeospatialMapNavigation::Enabled => "ENABLED",
-                GeospatialMapNavigation::Disabled => "DISABLED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for GeospatialMapNavigation {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<GeospatialMapNavigation> for Value {
-        fn from(v: GeospatialMapNavigation) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<GeospatialMapNavigation> for Val<GeospatialMapNavigation> {
-        fn from(v: GeospatialMapNavigation) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`GeospatialSelectedPointStyle::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum GeospatialSelectedPointStyle {
-        /// `POINT`
-        Point,
-        /// `CLUSTER`
-        Cluster,
-        /// `HEATMAP`
-        Heatmap,
-    }
-
-    impl GeospatialSelectedPointStyle {
-        /// Every variant, in schema order.
-        pub const ALL: [GeospatialSelectedPointStyle; 3] = [
-            GeospatialSelectedPointStyle::Point,
-            GeospatialSelectedPointStyle::Cluster,
-            GeospatialSelectedPointStyle::Heatmap,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                GeospatialSelectedPointStyle::Point => "POINT",
-                GeospatialSelectedPointStyle::Cluster => "CLUSTER",
-                GeospatialSelectedPointStyle::Heatmap => "HEATMAP",
-            }
-        }
-    }
-
-    impl std::fmt::Display for GeospatialSelectedPointStyle {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<GeospatialSelectedPointStyle> for Value {
-        fn from(v: GeospatialSelectedPointStyle) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<GeospatialSelectedPointStyle> for Val<GeospatialSelectedPointStyle> {
-        fn from(v: GeospatialSelectedPointStyle) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`HistogramBinType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum HistogramBinType {
-        /// `BIN_COUNT`
-        BinCount,
-        /// `BIN_WIDTH`
-        BinWidth,
-    }
-
-    impl HistogramBinType {
-        /// Every variant, in schema order.
-        pub const ALL: [HistogramBinType; 2] = [HistogramBinType::BinCount, HistogramBinType::BinWidth];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                HistogramBinType::BinCount => "BIN_COUNT",
-                HistogramBinType::BinWidth => "BIN_WIDTH",
-            }
-        }
-    }
-
-    impl std::fmt::Display for HistogramBinType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<HistogramBinType> for Value {
-        fn from(v: HistogramBinType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<HistogramBinType> for Val<HistogramBinType> {
-        fn from(v: HistogramBinType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`HorizontalTextAlignment::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum HorizontalTextAlignment {
-        /// `LEFT`
-        Left,
-        /// `CENTER`
-        Center,
-        /// `RIGHT`
-        Right,
-        /// `AUTO`
-        Auto,
-    }
-
-    impl HorizontalTextAlignment {
-        /// Every variant, in schema order.
-        pub const ALL: [HorizontalTextAlignment; 4] = [
-            HorizontalTextAlignment::Left,
-            HorizontalTextAlignment::Center,
-            HorizontalTextAlignment::Right,
-            HorizontalTextAlignment::Auto,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                HorizontalTextAlignment::Left => "LEFT",
-                HorizontalTextAlignment::Center => "CENTER",
-                HorizontalTextAlignment::Right => "RIGHT",
-                HorizontalTextAlignment::Auto => "AUTO",
-            }
-        }
-    }
-
-    impl std::fmt::Display for HorizontalTextAlignment {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<HorizontalTextAlignment> for Value {
-        fn from(v: HorizontalTextAlignment) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<HorizontalTextAlignment> for Val<HorizontalTextAlignment> {
-        fn from(v: HorizontalTextAlignment) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`Icon::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Icon {
-        /// `CARET_UP`
-        CaretUp,
-        /// `CARET_DOWN`
-        CaretDown,
-        /// `PLUS`
-        Plus,
-        /// `MINUS`
-        Minus,
-        /// `ARROW_UP`
-        ArrowUp,
-        /// `ARROW_DOWN`
-        ArrowDown,
-        /// `ARROW_LEFT`
-        ArrowLeft,
-        /// `ARROW_UP_LEFT`
-        ArrowUpLeft,
-        /// `ARROW_DOWN_LEFT`
-        ArrowDownLeft,
-        /// `ARROW_RIGHT`
-        ArrowRight,
-        /// `ARROW_UP_RIGHT`
-        ArrowUpRight,
-        /// `ARROW_DOWN_RIGHT`
-        ArrowDownRight,
-        /// `FACE_UP`
-        FaceUp,
-        /// `FACE_DOWN`
-        FaceDown,
-        /// `FACE_FLAT`
-        FaceFlat,
-        /// `ONE_BAR`
-        OneBar,
-        /// `TWO_BAR`
-        TwoBar,
-        /// `THREE_BAR`
-        ThreeBar,
-        /// `CIRCLE`
-        Circle,
-        /// `TRIANGLE`
-        Triangle,
-        /// `SQUARE`
-        Square,
-        /// `FLAG`
-        Flag,
-        /// `THUMBS_UP`
-        ThumbsUp,
-        /// `THUMBS_DOWN`
-        ThumbsDown,
-        /// `CHECKMARK`
-        Checkmark,
-        /// `X`
-        X,
-    }
-
-    impl Icon {
-        /// Every variant, in schema order.
-        pub const ALL: [Icon; 26] = [
-            Icon::CaretUp,
-            Icon::CaretDown,
-            Icon::Plus,
-            Icon::Minus,
-            Icon::ArrowUp,
-            Icon::ArrowDown,
-            Icon::ArrowLeft,
-            Icon::ArrowUpLeft,
-            Icon::ArrowDownLeft,
-            Icon::ArrowRight,
-            Icon::ArrowUpRight,
-            Icon::ArrowDownRight,
-            Icon::FaceUp,
-            Icon::FaceDown,
-            Icon::FaceFlat,
-            Icon::OneBar,
-            Icon::TwoBar,
-            Icon::ThreeBar,
-            Icon::Circle,
-            Icon::Triangle,
-            Icon::Square,
-            Icon::Flag,
-            Icon::ThumbsUp,
-            Icon::ThumbsDown,
-            Icon::Checkmark,
-            Icon::X,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Icon::CaretUp => "CARET_UP",
-                Icon::CaretDown => "CARET_DOWN",
-                Icon::Plus => "PLUS",
-                Icon::Minus => "MINUS",
-                Icon::ArrowUp => "ARROW_UP",
-                Icon::ArrowDown => "ARROW_DOWN",
-                Icon::ArrowLeft => "ARROW_LEFT",
-                Icon::ArrowUpLeft => "ARROW_UP_LEFT",
-                Icon::ArrowDownLeft => "ARROW_DOWN_LEFT",
-                Icon::ArrowRight => "ARROW_RIGHT",
-                Icon::ArrowUpRight => "ARROW_UP_RIGHT",
-                Icon::ArrowDownRight => "ARROW_DOWN_RIGHT",
-                Icon::FaceUp => "FACE_UP",
-                Icon::FaceDown => "FACE_DOWN",
-                Icon::FaceFlat => "FACE_FLAT",
-                Icon::OneBar => "ONE_BAR",
-                Icon::TwoBar => "TWO_BAR",
-                Icon::ThreeBar => "THREE_BAR",
-                Icon::Circle => "CIRCLE",
-                Icon::Triangle => "TRIANGLE",
-                Icon::Square => "SQUARE",
-                Icon::Flag => "FLAG",
-                Icon::ThumbsUp => "THUMBS_UP",
-                Icon::ThumbsDown => "THUMBS_DOWN",
-                Icon::Checkmark => "CHECKMARK",
-                Icon::X => "X",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Icon {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Icon> for Value {
-        fn from(v: Icon) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Icon> for Val<Icon> {
-        fn from(v: Icon) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`ImageCustomActionTrigger::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ImageCustomActionTrigger {
-        /// `CLICK`
-        Click,
-        /// `MENU`
-        Menu,
-    }
-
-    impl ImageCustomActionTrigger {
-        /// Every variant, in schema order.
-        pub const ALL: [ImageCustomActionTrigger; 2] =
-            [ImageCustomActionTrigger::Click, ImageCustomActionTrigger::Menu];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ImageCustomActionTrigger::Click => "CLICK",
-                ImageCustomActionTrigger::Menu => "MENU",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ImageCustomActionTrigger {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ImageCustomActionTrigger> for Value {
-        fn from(v: ImageCustomActionTrigger) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ImageCustomActionTrigger> for Val<ImageCustomActionTrigger> {
-        fn from(v: ImageCustomActionTrigger) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`KPISparklineType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum KPISparklineType {
-        /// `LINE`
-        Line,
-        /// `AREA`
-        Area,
-    }
-
-    impl KPISparklineType {
-        /// Every variant, in schema order.
-        pub const ALL: [KPISparklineType; 2] = [KPISparklineType::Line, KPISparklineType::Area];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                KPISparklineType::Line => "LINE",
-                KPISparklineType::Area => "AREA",
-            }
-        }
-    }
-
-    impl std::fmt::Display for KPISparklineType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<KPISparklineType> for Value {
-        fn from(v: KPISparklineType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<KPISparklineType> for Val<KPISparklineType> {
-        fn from(v: KPISparklineType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`KPIVisualStandardLayoutType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum KPIVisualStandardLayoutType {
-        /// `CLASSIC`
-        Classic,
-        /// `VERTICAL`
-        Vertical,
-    }
-
-    impl KPIVisualStandardLayoutType {
-        /// Every variant, in schema order.
-        pub const ALL: [KPIVisualStandardLayoutType; 2] =
-            [KPIVisualStandardLayoutType::Classic, KPIVisualStandardLayoutType::Vertical];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                KPIVisualStandardLayoutType::Classic => "CLASSIC",
-                KPIVisualStandardLayoutType::Vertical => "VERTICAL",
-            }
-        }
-    }
-
-    impl std::fmt::Display for KPIVisualStandardLayoutType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<KPIVisualStandardLayoutType> for Value {
-        fn from(v: KPIVisualStandardLayoutType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<KPIVisualStandardLayoutType> for Val<KPIVisualStandardLayoutType> {
-        fn from(v: KPIVisualStandardLayoutType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`LayerCustomActionTrigger::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum LayerCustomActionTrigger {
-        /// `DATA_POINT_CLICK`
-        DataPointClick,
-        /// `DATA_POINT_MENU`
-        DataPointMenu,
-    }
-
-    impl LayerCustomActionTrigger {
-        /// Every variant, in schema order.
-        pub const ALL: [LayerCustomActionTrigger; 2] =
-            [LayerCustomActionTrigger::DataPointClick, LayerCustomActionTrigger::DataPointMenu];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                LayerCustomActionTrigger::DataPointClick => "DATA_POINT_CLICK",
-                LayerCustomActionTrigger::DataPointMenu => "DATA_POINT_MENU",
-            }
-        }
-    }
-
-    impl std::fmt::Display for LayerCustomActionTrigger {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<LayerCustomActionTrigger> for Value {
-        fn from(v: LayerCustomActionTrigger) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<LayerCustomActionTrigger> for Val<LayerCustomActionTrigger> {
-        fn from(v: LayerCustomActionTrigger) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`LayoutElementType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum LayoutElementType {
-        /// `VISUAL`
-        Visual,
-        /// `FILTER_CONTROL`
-        FilterControl,
-        /// `PARAMETER_CONTROL`
-        ParameterControl,
-        /// `TEXT_BOX`
-        TextBox,
-        /// `IMAGE`
-        Image,
-    }
-
-    impl LayoutElementType {
-        /// Every variant, in schema order.
-        pub const ALL: [LayoutElementType; 5] = [
-            LayoutElementType::Visual,
-            LayoutElementType::FilterControl,
-            LayoutElementType::ParameterControl,
-            LayoutElementType::TextBox,
-            LayoutElementType::Image,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                LayoutElementType::Visual => "VISUAL",
-                LayoutElementType::FilterControl => "FILTER_CONTROL",
-                LayoutElementType::ParameterControl => "PARAMETER_CONTROL",
-                LayoutElementType::TextBox => "TEXT_BOX",
-                LayoutElementType::Image => "IMAGE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for LayoutElementType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<LayoutElementType> for Value {
-        fn from(v: LayoutElementType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<LayoutElementType> for Val<LayoutElementType> {
-        fn from(v: LayoutElementType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`LegendPosition::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum LegendPosition {
-        /// `AUTO`
-        Auto,
-        /// `RIGHT`
-        Right,
-        /// `BOTTOM`
-        Bottom,
-        /// `TOP`
-        Top,
-    }
-
-    impl LegendPosition {
-        /// Every variant, in schema order.
-        pub const ALL: [LegendPosition; 4] =
-            [LegendPosition::Auto, LegendPosition::Right, LegendPosition::Bottom, LegendPosition::Top];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                LegendPosition::Auto => "AUTO",
-                LegendPosition::Right => "RIGHT",
-                LegendPosition::Bottom => "BOTTOM",
-                LegendPosition::Top => "TOP",
-            }
-        }
-    }
-
-    impl std::fmt::Display for LegendPosition {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<LegendPosition> for Value {
-        fn from(v: LegendPosition) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<LegendPosition> for Val<LegendPosition> {
-        fn from(v: LegendPosition) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`LineChartLineStyle::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum LineChartLineStyle {
-        /// `SOLID`
-        Solid,
-        /// `DOTTED`
-        Dotted,
-        /// `DASHED`
-        Dashed,
-    }
-
-    impl LineChartLineStyle {
-        /// Every variant, in schema order.
-        pub const ALL: [LineChartLineStyle; 3] =
-            [LineChartLineStyle::Solid, LineChartLineStyle::Dotted, LineChartLineStyle::Dashed];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                LineChartLineStyle::Solid => "SOLID",
-                LineChartLineStyle::Dotted => "DOTTED",
-                LineChartLineStyle::Dashed => "DASHED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for LineChartLineStyle {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<LineChartLineStyle> for Value {
-        fn from(v: LineChartLineStyle) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<LineChartLineStyle> for Val<LineChartLineStyle> {
-        fn from(v: LineChartLineStyle) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`LineChartMarkerShape::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum LineChartMarkerShape {
-        /// `CIRCLE`
-        Circle,
-        /// `TRIANGLE`
-        Triangle,
-        /// `SQUARE`
-        Square,
-        /// `DIAMOND`
-        Diamond,
-        /// `ROUNDED_SQUARE`
-        RoundedSquare,
-    }
-
-    impl LineChartMarkerShape {
-        /// Every variant, in schema order.
-        pub const ALL: [LineChartMarkerShape; 5] = [
-            LineChartMarkerShape::Circle,
-            LineChartMarkerShape::Triangle,
-            LineChartMarkerShape::Square,
-            LineChartMarkerShape::Diamond,
-            LineChartMarkerShape::RoundedSquare,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                LineChartMarkerShape::Circle => "CIRCLE",
-                LineChartMarkerShape::Triangle => "TRIANGLE",
-                LineChartMarkerShape::Square => "SQUARE",
-                LineChartMarkerShape::Diamond => "DIAMOND",
-                LineChartMarkerShape::RoundedSquare => "ROUNDED_SQUARE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for LineChartMarkerShape {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<LineChartMarkerShape> for Value {
-        fn from(v: LineChartMarkerShape) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<LineChartMarkerShape> for Val<LineChartMarkerShape> {
-        fn from(v: LineChartMarkerShape) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`LineChartType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum LineChartType {
-        /// `LINE`
-        Line,
-        /// `AREA`
-        Area,
-        /// `STACKED_AREA`
-        StackedArea,
-    }
-
-    impl LineChartType {
-        /// Every variant, in schema order.
-        pub const ALL: [LineChartType; 3] = [LineChartType::Line, LineChartType::Area, LineChartType::StackedArea];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                LineChartType::Line => "LINE",
-                LineChartType::Area => "AREA",
-                LineChartType::StackedArea => "STACKED_AREA",
-            }
-        }
-    }
-
-    impl std::fmt::Display for LineChartType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<LineChartType> for Value {
-        fn from(v: LineChartType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<LineChartType> for Val<LineChartType> {
-        fn from(v: LineChartType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`LineInterpolation::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum LineInterpolation {
-        /// `LINEAR`
-        Linear,
-        /// `SMOOTH`
-        Smooth,
-        /// `STEPPED`
-        Stepped,
-    }
-
-    impl LineInterpolation {
-        /// Every variant, in schema order.
-        pub const ALL: [LineInterpolation; 3] =
-            [LineInterpolation::Linear, LineInterpolation::Smooth, LineInterpolation::Stepped];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                LineInterpolation::Linear => "LINEAR",
-                LineInterpolation::Smooth => "SMOOTH",
-                LineInterpolation::Stepped => "STEPPED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for LineInterpolation {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<LineInterpolation> for Value {
-        fn from(v: LineInterpolation) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<LineInterpolation> for Val<LineInterpolation> {
-        fn from(v: LineInterpolation) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`MapZoomMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum MapZoomMode {
-        /// `AUTO`
-        Auto,
-        /// `MANUAL`
-        Manual,
-    }
-
-    impl MapZoomMode {
-        /// Every variant, in schema order.
-        pub const ALL: [MapZoomMode; 2] = [MapZoomMode::Auto, MapZoomMode::Manual];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                MapZoomMode::Auto => "AUTO",
-                MapZoomMode::Manual => "MANUAL",
-            }
-        }
-    }
-
-    impl std::fmt::Display for MapZoomMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<MapZoomMode> for Value {
-        fn from(v: MapZoomMode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<MapZoomMode> for Val<MapZoomMode> {
-        fn from(v: MapZoomMode) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`MaximumMinimumComputationType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum MaximumMinimumComputationType {
-        /// `MAXIMUM`
-        Maximum,
-        /// `MINIMUM`
-        Minimum,
-    }
-
-    impl MaximumMinimumComputationType {
-        /// Every variant, in schema order.
-        pub const ALL: [MaximumMinimumComputationType; 2] =
-            [MaximumMinimumComputationType::Maximum, MaximumMinimumComputationType::Minimum];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                MaximumMinimumComputationType::Maximum => "MAXIMUM",
-                MaximumMinimumComputationType::Minimum => "MINIMUM",
-            }
-        }
-    }
-
-    impl std::fmt::Display for MaximumMinimumComputationType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<MaximumMinimumComputationType> for Value {
-        fn from(v: MaximumMinimumComputationType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<MaximumMinimumComputationType> for Val<MaximumMinimumComputationType> {
-        fn from(v: MaximumMinimumComputationType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`MissingDataTreatmentOption::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum MissingDataTreatmentOption {
-        /// `INTERPOLATE`
-        Interpolate,
-        /// `SHOW_AS_ZERO`
-        ShowAsZero,
-        /// `SHOW_AS_BLANK`
-        ShowAsBlank,
-    }
-
-    impl MissingDataTreatmentOption {
-        /// Every variant, in schema order.
-        pub const ALL: [MissingDataTreatmentOption; 3] = [
-            MissingDataTreatmentOption::Interpolate,
-            MissingDataTreatmentOption::ShowAsZero,
-            MissingDataTreatmentOption::ShowAsBlank,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                MissingDataTreatmentOption::Interpolate => "INTERPOLATE",
-                MissingDataTreatmentOption::ShowAsZero => "SHOW_AS_ZERO",
-                MissingDataTreatmentOption::ShowAsBlank => "SHOW_AS_BLANK",
-            }
-        }
-    }
-
-    impl std::fmt::Display for MissingDataTreatmentOption {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<MissingDataTreatmentOption> for Value {
-        fn from(v: MissingDataTreatmentOption) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<MissingDataTreatmentOption> for Val<MissingDataTreatmentOption> {
-        fn from(v: MissingDataTreatmentOption) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`NegativeValueDisplayMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum NegativeValueDisplayMode {
-        /// `POSITIVE`
-        Positive,
-        /// `NEGATIVE`
-        Negative,
-    }
-
-    impl NegativeValueDisplayMode {
-        /// Every variant, in schema order.
-        pub const ALL: [NegativeValueDisplayMode; 2] =
-            [NegativeValueDisplayMode::Positive, NegativeValueDisplayMode::Negative];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                NegativeValueDisplayMode::Positive => "POSITIVE",
-                NegativeValueDisplayMode::Negative => "NEGATIVE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for NegativeValueDisplayMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<NegativeValueDisplayMode> for Value {
-        fn from(v: NegativeValueDisplayMode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<NegativeValueDisplayMode> for Val<NegativeValueDisplayMode> {
-        fn from(v: NegativeValueDisplayMode) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`NumberScale::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum NumberScale {
-        /// `NONE`
-        None,
-        /// `AUTO`
-        Auto,
-        /// `THOUSANDS`
-        Thousands,
-        /// `MILLIONS`
-        Millions,
-        /// `BILLIONS`
-        Billions,
-        /// `TRILLIONS`
-        Trillions,
-        /// `LAKHS`
-        Lakhs,
-        /// `CRORES`
-        Crores,
-    }
-
-    impl NumberScale {
-        /// Every variant, in schema order.
-        pub const ALL: [NumberScale; 8] = [
-            NumberScale::None,
-            NumberScale::Auto,
-            NumberScale::Thousands,
-            NumberScale::Millions,
-            NumberScale::Billions,
-            NumberScale::Trillions,
-            NumberScale::Lakhs,
-            NumberScale::Crores,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                NumberScale::None => "NONE",
-                NumberScale::Auto => "AUTO",
-                NumberScale::Thousands => "THOUSANDS",
-                NumberScale::Millions => "MILLIONS",
-                NumberScale::Billions => "BILLIONS",
-                NumberScale::Trillions => "TRILLIONS",
-                NumberScale::Lakhs => "LAKHS",
-                NumberScale::Crores => "CRORES",
-            }
-        }
-    }
-
-    impl std::fmt::Display for NumberScale {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<NumberScale> for Value {
-        fn from(v: NumberScale) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<NumberScale> for Val<NumberScale> {
-        fn from(v: NumberScale) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`NumericEqualityMatchOperator::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum NumericEqualityMatchOperator {
-        /// `EQUALS`
-        Equals,
-        /// `DOES_NOT_EQUAL`
-        DoesNotEqual,
-    }
-
-    impl NumericEqualityMatchOperator {
-        /// Every variant, in schema order.
-        pub const ALL: [NumericEqualityMatchOperator; 2] =
-            [NumericEqualityMatchOperator::Equals, NumericEqualityMatchOperator::DoesNotEqual];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                NumericEqualityMatchOperator::Equals => "EQUALS",
-                NumericEqualityMatchOperator::DoesNotEqual => "DOES_NOT_EQUAL",
-            }
-        }
-    }
-
-    impl std::fmt::Display for NumericEqualityMatchOperator {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<NumericEqualityMatchOperator> for Value {
-        fn from(v: NumericEqualityMatchOperator) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<NumericEqualityMatchOperator> for Val<NumericEqualityMatchOperator> {
-        fn from(v: NumericEqualityMatchOperator) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`NumericFilterSelectAllOptions::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum NumericFilterSelectAllOptions {
-        /// `FILTER_ALL_VALUES`
-        FilterAllValues,
-    }
-
-    impl NumericFilterSelectAllOptions {
-        /// Every variant, in schema order.
-        pub const ALL: [NumericFilterSelectAllOptions; 1] = [NumericFilterSelectAllOptions::FilterAllValues];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                NumericFilterSelectAllOptions::FilterAllValues => "FILTER_ALL_VALUES",
-            }
-        }
-    }
-
-    impl std::fmt::Display for NumericFilterSelectAllOptions {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<NumericFilterSelectAllOptions> for Value {
-        fn from(v: NumericFilterSelectAllOptions) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<NumericFilterSelectAllOptions> for Val<NumericFilterSelectAllOptions> {
-        fn from(v: NumericFilterSelectAllOptions) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`NumericSeparatorSymbol::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum NumericSeparatorSymbol {
-        /// `COMMA`
-        Comma,
-        /// `DOT`
-        Dot,
-        /// `SPACE`
-        Space,
-    }
-
-    impl NumericSeparatorSymbol {
-        /// Every variant, in schema order.
-        pub const ALL: [NumericSeparatorSymbol; 3] =
-            [NumericSeparatorSymbol::Comma, NumericSeparatorSymbol::Dot, NumericSeparatorSymbol::Space];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                NumericSeparatorSymbol::Comma => "COMMA",
-                NumericSeparatorSymbol::Dot => "DOT",
-                NumericSeparatorSymbol::Space => "SPACE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for NumericSeparatorSymbol {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<NumericSeparatorSymbol> for Value {
-        fn from(v: NumericSeparatorSymbol) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<NumericSeparatorSymbol> for Val<NumericSeparatorSymbol> {
-        fn from(v: NumericSeparatorSymbol) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`OtherCategories::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum OtherCategories {
-        /// `INCLUDE`
-        Include,
-        /// `EXCLUDE`
-        Exclude,
-    }
-
-    impl OtherCategories {
-        /// Every variant, in schema order.
-        pub const ALL: [OtherCategories; 2] = [OtherCategories::Include, OtherCategories::Exclude];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                OtherCategories::Include => "INCLUDE",
-                OtherCategories::Exclude => "EXCLUDE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for OtherCategories {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<OtherCategories> for Value {
-        fn from(v: OtherCategories) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<OtherCategories> for Val<OtherCategories> {
-        fn from(v: OtherCategories) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`PanelBorderStyle::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PanelBorderStyle {
-        /// `SOLID`
-        Solid,
-        /// `DASHED`
-        Dashed,
-        /// `DOTTED`
-        Dotted,
-    }
-
-    impl PanelBorderStyle {
-        /// Every variant, in schema order.
-        pub const ALL: [PanelBorderStyle; 3] =
-            [PanelBorderStyle::Solid, PanelBorderStyle::Dashed, PanelBorderStyle::Dotted];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PanelBorderStyle::Solid => "SOLID",
-                PanelBorderStyle::Dashed => "DASHED",
-                PanelBorderStyle::Dotted => "DOTTED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for PanelBorderStyle {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PanelBorderStyle> for Value {
-        fn from(v: PanelBorderStyle) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PanelBorderStyle> for Val<PanelBorderStyle> {
-        fn from(v: PanelBorderStyle) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`PaperOrientation::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PaperOrientation {
-        /// `PORTRAIT`
-        Portrait,
-        /// `LANDSCAPE`
-        Landscape,
-    }
-
-    impl PaperOrientation {
-        /// Every variant, in schema order.
-        pub const ALL: [PaperOrientation; 2] = [PaperOrientation::Portrait, PaperOrientation::Landscape];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PaperOrientation::Portrait => "PORTRAIT",
-                PaperOrientation::Landscape => "LANDSCAPE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for PaperOrientation {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PaperOrientation> for Value {
-        fn from(v: PaperOrientation) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PaperOrientation> for Val<PaperOrientation> {
-        fn from(v: PaperOrientation) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`PaperSize::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PaperSize {
-        /// `US_LETTER`
-        UsLetter,
-        /// `US_LEGAL`
-        UsLegal,
-        /// `US_TABLOID_LEDGER`
-        UsTabloidLedger,
-        /// `A0`
-        A0,
-        /// `A1`
-        A1,
-        /// `A2`
-        A2,
-        /// `A3`
-        A3,
-        /// `A4`
-        A4,
-        /// `A5`
-        A5,
-        /// `JIS_B4`
-        JisB4,
-        /// `JIS_B5`
-        JisB5,
-    }
-
-    impl PaperSize {
-        /// Every variant, in schema order.
-        pub const ALL: [PaperSize; 11] = [
-            PaperSize::UsLetter,
-            PaperSize::UsLegal,
-            PaperSize::UsTabloidLedger,
-            PaperSize::A0,
-            PaperSize::A1,
-            PaperSize::A2,
-            PaperSize::A3,
-            PaperSize::A4,
-            PaperSize::A5,
-            PaperSize::JisB4,
-            PaperSize::JisB5,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PaperSize::UsLetter => "US_LETTER",
-                PaperSize::UsLegal => "US_LEGAL",
-                PaperSize::UsTabloidLedger => "US_TABLOID_LEDGER",
-                PaperSize::A0 => "A0",
-                PaperSize::A1 => "A1",
-                PaperSize::A2 => "A2",
-                PaperSize::A3 => "A3",
-                PaperSize::A4 => "A4",
-                PaperSize::A5 => "A5",
-                PaperSize::JisB4 => "JIS_B4",
-                PaperSize::JisB5 => "JIS_B5",
-            }
-        }
-    }
-
-    impl std::fmt::Display for PaperSize {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PaperSize> for Value {
-        fn from(v: PaperSize) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PaperSize> for Val<PaperSize> {
-        fn from(v: PaperSize) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`ParameterValueType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ParameterValueType {
-        /// `MULTI_VALUED`
-        MultiValued,
-        /// `SINGLE_VALUED`
-        SingleValued,
-    }
-
-    impl ParameterValueType {
-        /// Every variant, in schema order.
-        pub const ALL: [ParameterValueType; 2] = [ParameterValueType::MultiValued, ParameterValueType::SingleValued];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ParameterValueType::MultiValued => "MULTI_VALUED",
-                ParameterValueType::SingleValued => "SINGLE_VALUED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ParameterValueType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ParameterValueType> for Value {
-        fn from(v: ParameterValueType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ParameterValueType> for Val<ParameterValueType> {
-        fn from(v: ParameterValueType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`PivotTableConditionalFormattingScopeRole::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PivotTableConditionalFormattingScopeRole {
-        /// `FIELD`
-        Field,
-        /// `FIELD_TOTAL`
-        FieldTotal,
-        /// `GRAND_TOTAL`
-        GrandTotal,
-    }
-
-    impl PivotTableConditionalFormattingScopeRole {
-        /// Every variant, in schema order.
-        pub const ALL: [PivotTableConditionalFormattingScopeRole; 3] = [
-            PivotTableConditionalFormattingScopeRole::Field,
-            PivotTableConditionalFormattingScopeRole::FieldTotal,
-            PivotTableConditionalFormattingScopeRole::GrandTotal,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PivotTableConditionalFormattingScopeRole::Field => "FIELD",
-                PivotTableConditionalFormattingScopeRole::FieldTotal => "FIELD_TOTAL",
-                PivotTableConditionalFormattingScopeRole::GrandTotal => "GRAND_TOTAL",
-            }
-        }
-    }
-
-    impl std::fmt::Display for PivotTableConditionalFormattingScopeRole {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PivotTableConditionalFormattingScopeRole> for Value {
-        fn from(v: PivotTableConditionalFormattingScopeRole) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PivotTableConditionalFormattingScopeRole> for Val<PivotTableConditionalFormattingScopeRole> {
-        fn from(v: PivotTableConditionalFormattingScopeRole) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`PivotTableDataPathType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PivotTableDataPathType {
-        /// `HIERARCHY_ROWS_LAYOUT_COLUMN`
-        HierarchyRowsLayoutColumn,
-        /// `MULTIPLE_ROW_METRICS_COLUMN`
-        MultipleRowMetricsColumn,
-        /// `EMPTY_COLUMN_HEADER`
-        EmptyColumnHeader,
-        /// `COUNT_METRIC_COLUMN`
-        CountMetricColumn,
-    }
-
-    impl PivotTableDataPathType {
-        /// Every variant, in schema order.
-        pub const ALL: [PivotTableDataPathType; 4] = [
-            PivotTableDataPathType::HierarchyRowsLayoutColumn,
-            PivotTableDataPathType::MultipleRowMetricsColumn,
-            PivotTableDataPathType::EmptyColumnHeader,
-            PivotTableDataPathType::CountMetricColumn,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PivotTableDataPathType::HierarchyRowsLayoutColumn => "HIERARCHY_ROWS_LAYOUT_COLUMN",
-                PivotTableDataPathType::MultipleRowMetricsColumn => "MULTIPLE_ROW_METRICS_COLUMN",
-                PivotTableDataPathType::EmptyColumnHeader => "EMPTY_COLUMN_HEADER",
-                PivotTableDataPathType::CountMetricColumn => "COUNT_METRIC_COLUMN",
-            }
-        }
-    }
-
-    impl std::fmt::Display for PivotTableDataPathType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PivotTableDataPathType> for Value {
-        fn from(v: PivotTableDataPathType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PivotTableDataPathType> for Val<PivotTableDataPathType> {
-        fn from(v: PivotTableDataPathType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`PivotTableFieldCollapseState::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PivotTableFieldCollapseState {
-        /// `COLLAPSED`
-        Collapsed,
-        /// `EXPANDED`
-        Expanded,
-    }
-
-    impl PivotTableFieldCollapseState {
-        /// Every variant, in schema order.
-        pub const ALL: [PivotTableFieldCollapseState; 2] =
-            [PivotTableFieldCollapseState::Collapsed, PivotTableFieldCollapseState::Expanded];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PivotTableFieldCollapseState::Collapsed => "COLLAPSED",
-                PivotTableFieldCollapseState::Expanded => "EXPANDED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for PivotTableFieldCollapseState {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PivotTableFieldCollapseState> for Value {
-        fn from(v: PivotTableFieldCollapseState) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PivotTableFieldCollapseState> for Val<PivotTableFieldCollapseState> {
-        fn from(v: PivotTableFieldCollapseState) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`PivotTableMetricPlacement::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PivotTableMetricPlacement {
-        /// `ROW`
-        Row,
-        /// `COLUMN`
-        Column,
-    }
-
-    impl PivotTableMetricPlacement {
-        /// Every variant, in schema order.
-        pub const ALL: [PivotTableMetricPlacement; 2] =
-            [PivotTableMetricPlacement::Row, PivotTableMetricPlacement::Column];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PivotTableMetricPlacement::Row => "ROW",
-                PivotTableMetricPlacement::Column => "COLUMN",
-            }
-        }
-    }
-
-    impl std::fmt::Display for PivotTableMetricPlacement {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PivotTableMetricPlacement> for Value {
-        fn from(v: PivotTableMetricPlacement) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PivotTableMetricPlacement> for Val<PivotTableMetricPlacement> {
-        fn from(v: PivotTableMetricPlacement) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`PivotTableRowsLayout::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PivotTableRowsLayout {
-        /// `TABULAR`
-        Tabular,
-        /// `HIERARCHY`
-        Hierarchy,
-    }
-
-    impl PivotTableRowsLayout {
-        /// Every variant, in schema order.
-        pub const ALL: [PivotTableRowsLayout; 2] = [PivotTableRowsLayout::Tabular, PivotTableRowsLayout::Hierarchy];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PivotTableRowsLayout::Tabular => "TABULAR",
-                PivotTableRowsLayout::Hierarchy => "HIERARCHY",
-            }
-        }
-    }
-
-    impl std::fmt::Display for PivotTableRowsLayout {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PivotTableRowsLayout> for Value {
-        fn from(v: PivotTableRowsLayout) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PivotTableRowsLayout> for Val<PivotTableRowsLayout> {
-        fn from(v: PivotTableRowsLayout) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`PivotTableSubtotalLevel::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PivotTableSubtotalLevel {
-        /// `ALL`
-        All,
-        /// `CUSTOM`
-        Custom,
-        /// `LAST`
-        Last,
-    }
-
-    impl PivotTableSubtotalLevel {
-        /// Every variant, in schema order.
-        pub const ALL: [PivotTableSubtotalLevel; 3] =
-            [PivotTableSubtotalLevel::All, PivotTableSubtotalLevel::Custom, PivotTableSubtotalLevel::Last];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PivotTableSubtotalLevel::All => "ALL",
-                PivotTableSubtotalLevel::Custom => "CUSTOM",
-                PivotTableSubtotalLevel::Last => "LAST",
-            }
-        }
-    }
-
-    impl std::fmt::Display for PivotTableSubtotalLevel {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PivotTableSubtotalLevel> for Value {
-        fn from(v: PivotTableSubtotalLevel) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PivotTableSubtotalLevel> for Val<PivotTableSubtotalLevel> {
-        fn from(v: PivotTableSubtotalLevel) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`PluginVisualAxisName::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PluginVisualAxisName {
-        /// `GROUP_BY`
-        GroupBy,
-        /// `VALUE`
-        Value2,
-    }
-
-    impl PluginVisualAxisName {
-        /// Every variant, in schema order.
-        pub const ALL: [PluginVisualAxisName; 2] = [PluginVisualAxisName::GroupBy, PluginVisualAxisName::Value2];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PluginVisualAxisName::GroupBy => "GROUP_BY",
-                PluginVisualAxisName::Value2 => "VALUE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for PluginVisualAxisName {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PluginVisualAxisName> for Value {
-        fn from(v: PluginVisualAxisName) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PluginVisualAxisName> for Val<PluginVisualAxisName> {
-        fn from(v: PluginVisualAxisName) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`PrimaryValueDisplayType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PrimaryValueDisplayType {
-        /// `HIDDEN`
-        Hidden,
-        /// `COMPARISON`
-        Comparison,
-        /// `ACTUAL`
-        Actual,
-    }
-
-    impl PrimaryValueDisplayType {
-        /// Every variant, in schema order.
-        pub const ALL: [PrimaryValueDisplayType; 3] =
-            [PrimaryValueDisplayType::Hidden, PrimaryValueDisplayType::Comparison, PrimaryValueDisplayType::Actual];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PrimaryValueDisplayType::Hidden => "HIDDEN",
-                PrimaryValueDisplayType::Comparison => "COMPARISON",
-                PrimaryValueDisplayType::Actual => "ACTUAL",
-            }
-        }
-    }
-
-    impl std::fmt::Display for PrimaryValueDisplayType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PrimaryValueDisplayType> for Value {
-        fn from(v: PrimaryValueDisplayType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PrimaryValueDisplayType> for Val<PrimaryValueDisplayType> {
-        fn from(v: PrimaryValueDisplayType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`QBusinessInsightsStatus::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum QBusinessInsightsStatus {
-        /// `ENABLED`
-        Enabled,
-        /// `DISABLED`
-        Disabled,
-    }
-
-    impl QBusinessInsightsStatus {
-        /// Every variant, in schema order.
-        pub const ALL: [QBusinessInsightsStatus; 2] =
-            [QBusinessInsightsStatus::Enabled, QBusinessInsightsStatus::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                QBusinessInsightsStatus::Enabled => "ENABLED",
-                QBusinessInsightsStatus::Disabled => "DISABLED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for QBusinessInsightsStatus {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<QBusinessInsightsStatus> for Value {
-        fn from(v: QBusinessInsightsStatus) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<QBusinessInsightsStatus> for Val<QBusinessInsightsStatus> {
-        fn from(v: QBusinessInsightsStatus) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`RadarChartAxesRangeScale::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum RadarChartAxesRangeScale {
-        /// `AUTO`
-        Auto,
-        /// `INDEPENDENT`
-        Independent,
-        /// `SHARED`
-        Shared,
-    }
-
-    impl RadarChartAxesRangeScale {
-        /// Every variant, in schema order.
-        pub const ALL: [RadarChartAxesRangeScale; 3] =
-            [RadarChartAxesRangeScale::Auto, RadarChartAxesRangeScale::Independent, RadarChartAxesRangeScale::Shared];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                RadarChartAxesRangeScale::Auto => "AUTO",
-                RadarChartAxesRangeScale::Independent => "INDEPENDENT",
-                RadarChartAxesRangeScale::Shared => "SHARED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for RadarChartAxesRangeScale {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<RadarChartAxesRangeScale> for Value {
-        fn from(v: RadarChartAxesRangeScale) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<RadarChartAxesRangeScale> for Val<RadarChartAxesRangeScale> {
-        fn from(v: RadarChartAxesRangeScale) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`RadarChartShape::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum RadarChartShape {
-        /// `CIRCLE`
-        Circle,
-        /// `POLYGON`
-        Polygon,
-    }
-
-    impl RadarChartShape {
-        /// Every variant, in schema order.
-        pub const ALL: [RadarChartShape; 2] = [RadarChartShape::Circle, RadarChartShape::Polygon];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                RadarChartShape::Circle => "CIRCLE",
-                RadarChartShape::Polygon => "POLYGON",
-            }
-        }
-    }
-
-    impl std::fmt::Display for RadarChartShape {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<RadarChartShape> for Value {
-        fn from(v: RadarChartShape) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<RadarChartShape> for Val<RadarChartShape> {
-        fn from(v: RadarChartShape) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`ReferenceLineLabelHorizontalPosition::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ReferenceLineLabelHorizontalPosition {
-        /// `LEFT`
-        Left,
-        /// `CENTER`
-        Center,
-        /// `RIGHT`
-        Right,
-    }
-
-    impl ReferenceLineLabelHorizontalPosition {
-        /// Every variant, in schema order.
-        pub const ALL: [ReferenceLineLabelHorizontalPosition; 3] = [
-            ReferenceLineLabelHorizontalPosition::Left,
-            ReferenceLineLabelHorizontalPosition::Center,
-            ReferenceLineLabelHorizontalPosition::Right,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ReferenceLineLabelHorizontalPosition::Left => "LEFT",
-                ReferenceLineLabelHorizontalPosition::Center => "CENTER",
-                ReferenceLineLabelHorizontalPosition::Right => "RIGHT",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ReferenceLineLabelHorizontalPosition {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ReferenceLineLabelHorizontalPosition> for Value {
-        fn from(v: ReferenceLineLabelHorizontalPosition) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ReferenceLineLabelHorizontalPosition> for Val<ReferenceLineLabelHorizontalPosition> {
-        fn from(v: ReferenceLineLabelHorizontalPosition) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`ReferenceLineLabelVerticalPosition::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ReferenceLineLabelVerticalPosition {
-        /// `ABOVE`
-        Above,
-        /// `BELOW`
-        Below,
-    }
-
-    impl ReferenceLineLabelVerticalPosition {
-        /// Every variant, in schema order.
-        pub const ALL: [ReferenceLineLabelVerticalPosition; 2] =
-            [ReferenceLineLabelVerticalPosition::Above, ReferenceLineLabelVerticalPosition::Below];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ReferenceLineLabelVerticalPosition::Above => "ABOVE",
-                ReferenceLineLabelVerticalPosition::Below => "BELOW",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ReferenceLineLabelVerticalPosition {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ReferenceLineLabelVerticalPosition> for Value {
-        fn from(v: ReferenceLineLabelVerticalPosition) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ReferenceLineLabelVerticalPosition> for Val<ReferenceLineLabelVerticalPosition> {
-        fn from(v: ReferenceLineLabelVerticalPosition) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`ReferenceLinePatternType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ReferenceLinePatternType {
-        /// `SOLID`
-        Solid,
-        /// `DASHED`
-        Dashed,
-        /// `DOTTED`
-        Dotted,
-    }
-
-    impl ReferenceLinePatternType {
-        /// Every variant, in schema order.
-        pub const ALL: [ReferenceLinePatternType; 3] =
-            [ReferenceLinePatternType::Solid, ReferenceLinePatternType::Dashed, ReferenceLinePatternType::Dotted];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ReferenceLinePatternType::Solid => "SOLID",
-                ReferenceLinePatternType::Dashed => "DASHED",
-                ReferenceLinePatternType::Dotted => "DOTTED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ReferenceLinePatternType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ReferenceLinePatternType> for Value {
-        fn from(v: ReferenceLinePatternType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ReferenceLinePatternType> for Val<ReferenceLinePatternType> {
-        fn from(v: ReferenceLinePatternType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`ReferenceLineSeriesType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ReferenceLineSeriesType {
-        /// `BAR`
-        Bar,
-        /// `LINE`
-        Line,
-    }
-
-    impl ReferenceLineSeriesType {
-        /// Every variant, in schema order.
-        pub const ALL: [ReferenceLineSeriesType; 2] = [ReferenceLineSeriesType::Bar, ReferenceLineSeriesType::Line];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ReferenceLineSeriesType::Bar => "BAR",
-                ReferenceLineSeriesType::Line => "LINE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ReferenceLineSeriesType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ReferenceLineSeriesType> for Value {
-        fn from(v: ReferenceLineSeriesType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ReferenceLineSeriesType> for Val<ReferenceLineSeriesType> {
-        fn from(v: ReferenceLineSeriesType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`ReferenceLineValueLabelRelativePosition::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ReferenceLineValueLabelRelativePosition {
-        /// `BEFORE_CUSTOM_LABEL`
-        BeforeCustomLabel,
-        /// `AFTER_CUSTOM_LABEL`
-        AfterCustomLabel,
-    }
-
-    impl ReferenceLineValueLabelRelativePosition {
-        /// Every variant, in schema order.
-        pub const ALL: [ReferenceLineValueLabelRelativePosition; 2] = [
-            ReferenceLineValueLabelRelativePosition::BeforeCustomLabel,
-            ReferenceLineValueLabelRelativePosition::AfterCustomLabel,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ReferenceLineValueLabelRelativePosition::BeforeCustomLabel => "BEFORE_CUSTOM_LABEL",
-                ReferenceLineValueLabelRelativePosition::AfterCustomLabel => "AFTER_CUSTOM_LABEL",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ReferenceLineValueLabelRelativePosition {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ReferenceLineValueLabelRelativePosition> for Value {
-        fn from(v: ReferenceLineValueLabelRelativePosition) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ReferenceLineValueLabelRelativePosition> for Val<ReferenceLineValueLabelRelativePosition> {
-        fn from(v: ReferenceLineValueLabelRelativePosition) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`RelativeDateType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum RelativeDateType {
-        /// `PREVIOUS`
-        Previous,
-        /// `THIS`
-        This,
-        /// `LAST`
-        Last,
-        /// `NOW`
-        Now,
-        /// `NEXT`
-        Next,
-    }
-
-    impl RelativeDateType {
-        /// Every variant, in schema order.
-        pub const ALL: [RelativeDateType; 5] = [
-            RelativeDateType::Previous,
-            RelativeDateType::This,
-            RelativeDateType::Last,
-            RelativeDateType::Now,
-            RelativeDateType::Next,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                RelativeDateType::Previous => "PREVIOUS",
-                RelativeDateType::This => "THIS",
-                RelativeDateType::Last => "LAST",
-                RelativeDateType::Now => "NOW",
-                RelativeDateType::Next => "NEXT",
-            }
-        }
-    }
-
-    impl std::fmt::Display for RelativeDateType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<RelativeDateType> for Value {
-        fn from(v: RelativeDateType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<RelativeDateType> for Val<RelativeDateType> {
-        fn from(v: RelativeDateType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`RelativeFontSize::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum RelativeFontSize {
-        /// `EXTRA_SMALL`
-        ExtraSmall,
-        /// `SMALL`
-        Small,
-        /// `MEDIUM`
-        Medium,
-        /// `LARGE`
-        Large,
-        /// `EXTRA_LARGE`
-        ExtraLarge,
-    }
-
-    impl RelativeFontSize {
-        /// Every variant, in schema order.
-        pub const ALL: [RelativeFontSize; 5] = [
-            RelativeFontSize::ExtraSmall,
-            RelativeFontSize::Small,
-            RelativeFontSize::Medium,
-            RelativeFontSize::Large,
-            RelativeFontSize::ExtraLarge,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                RelativeFontSize::ExtraSmall => "EXTRA_SMALL",
-                RelativeFontSize::Small => "SMALL",
-                RelativeFontSize::Medium => "MEDIUM",
-                RelativeFontSize::Large => "LARGE",
-                RelativeFontSize::ExtraLarge => "EXTRA_LARGE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for RelativeFontSize {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<RelativeFontSize> for Value {
-        fn from(v: RelativeFontSize) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<RelativeFontSize> for Val<RelativeFontSize> {
-        fn from(v: RelativeFontSize) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`ResizeOption::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ResizeOption {
-        /// `FIXED`
-        Fixed,
-        /// `RESPONSIVE`
-        Responsive,
-    }
-
-    impl ResizeOption {
-        /// Every variant, in schema order.
-        pub const ALL: [ResizeOption; 2] = [ResizeOption::Fixed, ResizeOption::Responsive];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ResizeOption::Fixed => "FIXED",
-                ResizeOption::Responsive => "RESPONSIVE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ResizeOption {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ResizeOption> for Value {
-        fn from(v: ResizeOption) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ResizeOption> for Val<ResizeOption> {
-        fn from(v: ResizeOption) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`SectionPageBreakStatus::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SectionPageBreakStatus {
-        /// `ENABLED`
-        Enabled,
-        /// `DISABLED`
-        Disabled,
-    }
-
-    impl SectionPageBreakStatus {
-        /// Every variant, in schema order.
-        pub const ALL: [SectionPageBreakStatus; 2] =
-            [SectionPageBreakStatus::Enabled, SectionPageBreakStatus::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SectionPageBreakStatus::Enabled => "ENABLED",
-                SectionPageBreakStatus::Disabled => "DISABLED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for SectionPageBreakStatus {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<SectionPageBreakStatus> for Value {
-        fn from(v: SectionPageBreakStatus) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<SectionPageBreakStatus> for Val<SectionPageBreakStatus> {
-        fn from(v: SectionPageBreakStatus) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`SelectAllValueOptions::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SelectAllValueOptions {
-        /// `ALL_VALUES`
-        AllValues,
-    }
-
-    impl SelectAllValueOptions {
-        /// Every variant, in schema order.
-        pub const ALL: [SelectAllValueOptions; 1] = [SelectAllValueOptions::AllValues];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SelectAllValueOptions::AllValues => "ALL_VALUES",
-            }
-        }
-    }
-
-    impl std::fmt::Display for SelectAllValueOptions {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<SelectAllValueOptions> for Value {
-        fn from(v: SelectAllValueOptions) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<SelectAllValueOptions> for Val<SelectAllValueOptions> {
-        fn from(v: SelectAllValueOptions) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`SelectedFieldOptions::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SelectedFieldOptions {
-        /// `ALL_FIELDS`
-        AllFields,
-    }
-
-    impl SelectedFieldOptions {
-        /// Every variant, in schema order.
-        pub const ALL: [SelectedFieldOptions; 1] = [SelectedFieldOptions::AllFields];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SelectedFieldOptions::AllFields => "ALL_FIELDS",
-            }
-        }
-    }
-
-    impl std::fmt::Display for SelectedFieldOptions {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<SelectedFieldOptions> for Value {
-        fn from(v: SelectedFieldOptions) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<SelectedFieldOptions> for Val<SelectedFieldOptions> {
-        fn from(v: SelectedFieldOptions) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`SelectedTooltipType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SelectedTooltipType {
-        /// `BASIC`
-        Basic,
-        /// `DETAILED`
-        Detailed,
-        /// `SHEET`
-        Sheet,
-    }
-
-    impl SelectedTooltipType {
-        /// Every variant, in schema order.
-        pub const ALL: [SelectedTooltipType; 3] =
-            [SelectedTooltipType::Basic, SelectedTooltipType::Detailed, SelectedTooltipType::Sheet];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SelectedTooltipType::Basic => "BASIC",
-                SelectedTooltipType::Detailed => "DETAILED",
-                SelectedTooltipType::Sheet => "SHEET",
-            }
-        }
-    }
-
-    impl std::fmt::Display for SelectedTooltipType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<SelectedTooltipType> for Value {
-        fn from(v: SelectedTooltipType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<SelectedTooltipType> for Val<SelectedTooltipType> {
-        fn from(v: SelectedTooltipType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`SheetContentType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SheetContentType {
-        /// `PAGINATED`
-        Paginated,
-        /// `INTERACTIVE`
-        Interactive,
-    }
-
-    impl SheetContentType {
-        /// Every variant, in schema order.
-        pub const ALL: [SheetContentType; 2] = [SheetContentType::Paginated, SheetContentType::Interactive];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SheetContentType::Paginated => "PAGINATED",
-                SheetContentType::Interactive => "INTERACTIVE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for SheetContentType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<SheetContentType> for Value {
-        fn from(v: SheetContentType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<SheetContentType> for Val<SheetContentType> {
-        fn from(v: SheetContentType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`SheetControlDateTimePickerType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SheetControlDateTimePickerType {
-        /// `SINGLE_VALUED`
-        SingleValued,
-        /// `DATE_RANGE`
-        DateRange,
-    }
-
-    impl SheetControlDateTimePickerType {
-        /// Every variant, in schema order.
-        pub const ALL: [SheetControlDateTimePickerType; 2] =
-            [SheetControlDateTimePickerType::SingleValued, SheetControlDateTimePickerType::DateRange];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SheetControlDateTimePickerType::SingleValued => "SINGLE_VALUED",
-                SheetControlDateTimePickerType::DateRange => "DATE_RANGE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for SheetControlDateTimePickerType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<SheetControlDateTimePickerType> for Value {
-        fn from(v: SheetControlDateTimePickerType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<SheetControlDateTimePickerType> for Val<SheetControlDateTimePickerType> {
-        fn from(v: SheetControlDateTimePickerType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`SheetControlListType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SheetControlListType {
-        /// `MULTI_SELECT`
-        MultiSelect,
-        /// `SINGLE_SELECT`
-        SingleSelect,
-    }
-
-    impl SheetControlListType {
-        /// Every variant, in schema order.
-        pub const ALL: [SheetControlListType; 2] =
-            [SheetControlListType::MultiSelect, SheetControlListType::SingleSelect];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SheetControlListType::MultiSelect => "MULTI_SELECT",
-                SheetControlListType::SingleSelect => "SINGLE_SELECT",
-            }
-        }
-    }
-
-    impl std::fmt::Display for SheetControlListType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<SheetControlListType> for Value {
-        fn from(v: SheetControlListType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<SheetControlListType> for Val<SheetControlListType> {
-        fn from(v: SheetControlListType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`SheetControlSliderType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SheetControlSliderType {
-        /// `SINGLE_POINT`
-        SinglePoint,
-        /// `RANGE`
-        Range,
-    }
-
-    impl SheetControlSliderType {
-        /// Every variant, in schema order.
-        pub const ALL: [SheetControlSliderType; 2] =
-            [SheetControlSliderType::SinglePoint, SheetControlSliderType::Range];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SheetControlSliderType::SinglePoint => "SINGLE_POINT",
-                SheetControlSliderType::Range => "RANGE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for SheetControlSliderType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<SheetControlSliderType> for Value {
-        fn from(v: SheetControlSliderType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<SheetControlSliderType> for Val<SheetControlSliderType> {
-        fn from(v: SheetControlSliderType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`SheetImageScalingType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SheetImageScalingType {
-        /// `SCALE_TO_WIDTH`
-        ScaleToWidth,
-        /// `SCALE_TO_HEIGHT`
-        ScaleToHeight,
-        /// `SCALE_TO_CONTAINER`
-        ScaleToContainer,
-        /// `SCALE_NONE`
-        ScaleNone,
-    }
-
-    impl SheetImageScalingType {
-        /// Every variant, in schema order.
-        pub const ALL: [SheetImageScalingType; 4] = [
-            SheetImageScalingType::ScaleToWidth,
-            SheetImageScalingType::ScaleToHeight,
-            SheetImageScalingType::ScaleToContainer,
-            SheetImageScalingType::ScaleNone,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SheetImageScalingType::ScaleToWidth => "SCALE_TO_WIDTH",
-                SheetImageScalingType::ScaleToHeight => "SCALE_TO_HEIGHT",
-                SheetImageScalingType::ScaleToContainer => "SCALE_TO_CONTAINER",
-                SheetImageScalingType::ScaleNone => "SCALE_NONE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for SheetImageScalingType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<SheetImageScalingType> for Value {
-        fn from(v: SheetImageScalingType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<SheetImageScalingType> for Val<SheetImageScalingType> {
-        fn from(v: SheetImageScalingType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`SheetLayoutGroupMemberType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SheetLayoutGroupMemberType {
-        /// `ELEMENT`
-        Element,
-        /// `GROUP`
-        Group,
-    }
-
-    impl SheetLayoutGroupMemberType {
-        /// Every variant, in schema order.
-        pub const ALL: [SheetLayoutGroupMemberType; 2] =
-            [SheetLayoutGroupMemberType::Element, SheetLayoutGroupMemberType::Group];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SheetLayoutGroupMemberType::Element => "ELEMENT",
-                SheetLayoutGroupMemberType::Group => "GROUP",
-            }
-        }
-    }
-
-    impl std::fmt::Display for SheetLayoutGroupMemberType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<SheetLayoutGroupMemberType> for Value {
-        fn from(v: SheetLayoutGroupMemberType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<SheetLayoutGroupMemberType> for Val<SheetLayoutGroupMemberType> {
-        fn from(v: SheetLayoutGroupMemberType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`SimpleAttributeAggregationFunction::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SimpleAttributeAggregationFunction {
-        /// `UNIQUE_VALUE`
-        UniqueValue,
-    }
-
-    impl SimpleAttributeAggregationFunction {
-        /// Every variant, in schema order.
-        pub const ALL: [SimpleAttributeAggregationFunction; 1] = [SimpleAttributeAggregationFunction::UniqueValue];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SimpleAttributeAggregationFunction::UniqueValue => "UNIQUE_VALUE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for SimpleAttributeAggregationFunction {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<SimpleAttributeAggregationFunction> for Value {
-        fn from(v: SimpleAttributeAggregationFunction) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<SimpleAttributeAggregationFunction> for Val<SimpleAttributeAggregationFunction> {
-        fn from(v: SimpleAttributeAggregationFunction) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`SimpleNumericalAggregationFunction::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SimpleNumericalAggregationFunction {
-        /// `SUM`
-        Sum,
-        /// `AVERAGE`
-        Average,
-        /// `MIN`
-        Min,
-        /// `MAX`
-        Max,
-        /// `COUNT`
-        Count,
-        /// `DISTINCT_COUNT`
-        DistinctCount,
-        /// `VAR`
-        Var,
-        /// `VARP`
-        Varp,
-        /// `STDEV`
-        Stdev,
-        /// `STDEVP`
-        Stdevp,
-        /// `MEDIAN`
-        Median,
-    }
-
-    impl SimpleNumericalAggregationFunction {
-        /// Every variant, in schema order.
-        pub const ALL: [SimpleNumericalAggregationFunction; 11] = [
-            SimpleNumericalAggregationFunction::Sum,
-            SimpleNumericalAggregationFunction::Average,
-            SimpleNumericalAggregationFunction::Min,
-            SimpleNumericalAggregationFunction::Max,
-            SimpleNumericalAggregationFunction::Count,
-            SimpleNumericalAggregationFunction::DistinctCount,
-            SimpleNumericalAggregationFunction::Var,
-            SimpleNumericalAggregationFunction::Varp,
-            SimpleNumericalAggregationFunction::Stdev,
-            SimpleNumericalAggregationFunction::Stdevp,
-            SimpleNumericalAggregationFunction::Median,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SimpleNumericalAggregationFunction::Sum => "SUM",
-                SimpleNumericalAggregationFunction::Average => "AVERAGE",
-                SimpleNumericalAggregationFunction::Min => "MIN",
-                SimpleNumericalAggregationFunction::Max => "MAX",
-                SimpleNumericalAggregationFunction::Count => "COUNT",
-                SimpleNumericalAggregationFunction::DistinctCount => "DISTINCT_COUNT",
-                SimpleNumericalAggregationFunction::Var => "VAR",
-                SimpleNumericalAggregationFunction::Varp => "VARP",
-                SimpleNumericalAggregationFunction::Stdev => "STDEV",
-                SimpleNumericalAggregationFunction::Stdevp => "STDEVP",
-                SimpleNumericalAggregationFunction::Median => "MEDIAN",
-            }
-        }
-    }
-
-    impl std::fmt::Display for SimpleNumericalAggregationFunction {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<SimpleNumericalAggregationFunction> for Value {
-        fn from(v: SimpleNumericalAggregationFunction) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<SimpleNumericalAggregationFunction> for Val<SimpleNumericalAggregationFunction> {
-        fn from(v: SimpleNumericalAggregationFunction) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`SimpleTotalAggregationFunction::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SimpleTotalAggregationFunction {
-        /// `DEFAULT`
-        Default,
-        /// `SUM`
-        Sum,
-        /// `AVERAGE`
-        Average,
-        /// `MIN`
-        Min,
-        /// `MAX`
-        Max,
-        /// `NONE`
-        None,
-    }
-
-    impl SimpleTotalAggregationFunction {
-        /// Every variant, in schema order.
-        pub const ALL: [SimpleTotalAggregationFunction; 6] = [
-            SimpleTotalAggregationFunction::Default,
-            SimpleTotalAggregationFunction::Sum,
-            SimpleTotalAggregationFunction::Average,
-            SimpleTotalAggregationFunction::Min,
-            SimpleTotalAggregationFunction::Max,
-            SimpleTotalAggregationFunction::None,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SimpleTotalAggregationFunction::Default => "DEFAULT",
-                SimpleTotalAggregationFunction::Sum => "SUM",
-                SimpleTotalAggregationFunction::Average => "AVERAGE",
-                SimpleTotalAggregationFunction::Min => "MIN",
-                SimpleTotalAggregationFunction::Max => "MAX",
-                SimpleTotalAggregationFunction::None => "NONE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for SimpleTotalAggregationFunction {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<SimpleTotalAggregationFunction> for Value {
-        fn from(v: SimpleTotalAggregationFunction) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<SimpleTotalAggregationFunction> for Val<SimpleTotalAggregationFunction> {
-        fn from(v: SimpleTotalAggregationFunction) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`SmallMultiplesAxisPlacement::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SmallMultiplesAxisPlacement {
-        /// `OUTSIDE`
-        Outside,
-        /// `INSIDE`
-        Inside,
-    }
-
-    impl SmallMultiplesAxisPlacement {
-        /// Every variant, in schema order.
-        pub const ALL: [SmallMultiplesAxisPlacement; 2] =
-            [SmallMultiplesAxisPlacement::Outside, SmallMultiplesAxisPlacement::Inside];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SmallMultiplesAxisPlacement::Outside => "OUTSIDE",
-                SmallMultiplesAxisPlacement::Inside => "INSIDE",
-            }
+    cfn_enum! {
+        AnchorOption[1] {
+            Now = "NOW",
         }
     }
 
-    impl std::fmt::Display for SmallMultiplesAxisPlacement {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        ArcThickness[4] {
+            Small = "SMALL",
+            Medium = "MEDIUM",
+            Large = "LARGE",
+            Whole = "WHOLE",
         }
     }
 
-    impl From<SmallMultiplesAxisPlacement> for Value {
-        fn from(v: SmallMultiplesAxisPlacement) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        ArcThicknessOptions[3] {
+            Small = "SMALL",
+            Medium = "MEDIUM",
+            Large = "LARGE",
         }
     }
 
-    impl From<SmallMultiplesAxisPlacement> for Val<SmallMultiplesAxisPlacement> {
-        fn from(v: SmallMultiplesAxisPlacement) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        AxisBinding[2] {
+            PrimaryYaxis = "PRIMARY_YAXIS",
+            SecondaryYaxis = "SECONDARY_YAXIS",
         }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`SmallMultiplesAxisScale::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SmallMultiplesAxisScale {
-        /// `SHARED`
-        Shared,
-        /// `INDEPENDENT`
-        Independent,
     }
-
-    impl SmallMultiplesAxisScale {
-        /// Every variant, in schema order.
-        pub const ALL: [SmallMultiplesAxisScale; 2] =
-            [SmallMultiplesAxisScale::Shared, SmallMultiplesAxisScale::Independent];
 
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SmallMultiplesAxisScale::Shared => "SHARED",
-                SmallMultiplesAxisScale::Independent => "INDEPENDENT",
-            }
+    cfn_enum! {
+        BarChartOrientation[2] {
+            Horizontal = "HORIZONTAL",
+            Vertical = "VERTICAL",
         }
     }
 
-    impl std::fmt::Display for SmallMultiplesAxisScale {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        BarsArrangement[3] {
+            Clustered = "CLUSTERED",
+            Stacked = "STACKED",
+            StackedPercent = "STACKED_PERCENT",
         }
     }
 
-    impl From<SmallMultiplesAxisScale> for Value {
-        fn from(v: SmallMultiplesAxisScale) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        BaseMapStyleType[4] {
+            LightGray = "LIGHT_GRAY",
+            DarkGray = "DARK_GRAY",
+            Street = "STREET",
+            Imagery = "IMAGERY",
         }
     }
 
-    impl From<SmallMultiplesAxisScale> for Val<SmallMultiplesAxisScale> {
-        fn from(v: SmallMultiplesAxisScale) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        BoxPlotFillStyle[2] {
+            Solid = "SOLID",
+            Transparent = "TRANSPARENT",
         }
     }
 
-    /// Rendered as its CloudFormation spelling ([`SortDirection::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SortDirection {
-        /// `ASC`
-        Asc,
-        /// `DESC`
-        Desc,
-    }
-
-    impl SortDirection {
-        /// Every variant, in schema order.
-        pub const ALL: [SortDirection; 2] = [SortDirection::Asc, SortDirection::Desc];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SortDirection::Asc => "ASC",
-                SortDirection::Desc => "DESC",
-            }
+    cfn_enum! {
+        CategoricalAggregationFunction[2] {
+            Count = "COUNT",
+            DistinctCount = "DISTINCT_COUNT",
         }
     }
 
-    impl std::fmt::Display for SortDirection {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        CategoryFilterMatchOperator[6] {
+            Equals = "EQUALS",
+            DoesNotEqual = "DOES_NOT_EQUAL",
+            Contains = "CONTAINS",
+            DoesNotContain = "DOES_NOT_CONTAIN",
+            StartsWith = "STARTS_WITH",
+            EndsWith = "ENDS_WITH",
         }
     }
 
-    impl From<SortDirection> for Value {
-        fn from(v: SortDirection) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        CategoryFilterSelectAllOptions[1] {
+            FilterAllValues = "FILTER_ALL_VALUES",
         }
     }
 
-    impl From<SortDirection> for Val<SortDirection> {
-        fn from(v: SortDirection) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        ColorFillType[2] {
+            Discrete = "DISCRETE",
+            Gradient = "GRADIENT",
         }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`SparklineAxisBehavior::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SparklineAxisBehavior {
-        /// `SHARED`
-        Shared,
-        /// `INDEPENDENT`
-        Independent,
     }
-
-    impl SparklineAxisBehavior {
-        /// Every variant, in schema order.
-        pub const ALL: [SparklineAxisBehavior; 2] = [SparklineAxisBehavior::Shared, SparklineAxisBehavior::Independent];
 
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SparklineAxisBehavior::Shared => "SHARED",
-                SparklineAxisBehavior::Independent => "INDEPENDENT",
-            }
+    cfn_enum! {
+        ColumnRole[2] {
+            Dimension = "DIMENSION",
+            Measure = "MEASURE",
         }
     }
 
-    impl std::fmt::Display for SparklineAxisBehavior {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        CommitMode[2] {
+            Auto = "AUTO",
+            Manual = "MANUAL",
         }
     }
 
-    impl From<SparklineAxisBehavior> for Value {
-        fn from(v: SparklineAxisBehavior) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        ComparisonMethod[3] {
+            Difference = "DIFFERENCE",
+            PercentDifference = "PERCENT_DIFFERENCE",
+            Percent = "PERCENT",
         }
     }
 
-    impl From<SparklineAxisBehavior> for Val<SparklineAxisBehavior> {
-        fn from(v: SparklineAxisBehavior) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        ConditionalFormattingIconDisplayOption[1] {
+            IconOnly = "ICON_ONLY",
         }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`SparklineVisualType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SparklineVisualType {
-        /// `LINE`
-        Line,
-        /// `AREA_LINE`
-        AreaLine,
     }
 
-    impl SparklineVisualType {
-        /// Every variant, in schema order.
-        pub const ALL: [SparklineVisualType; 2] = [SparklineVisualType::Line, SparklineVisualType::AreaLine];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SparklineVisualType::Line => "LINE",
-                SparklineVisualType::AreaLine => "AREA_LINE",
-            }
+    cfn_enum! {
+        ConditionalFormattingIconSetType[11] {
+            PlusMinus = "PLUS_MINUS",
+            CheckX = "CHECK_X",
+            ThreeColorArrow = "THREE_COLOR_ARROW",
+            ThreeGrayArrow = "THREE_GRAY_ARROW",
+            CaretUpMinusDown = "CARET_UP_MINUS_DOWN",
+            ThreeShape = "THREE_SHAPE",
+            ThreeCircle = "THREE_CIRCLE",
+            Flags = "FLAGS",
+            Bars = "BARS",
+            FourColorArrow = "FOUR_COLOR_ARROW",
+            FourGrayArrow = "FOUR_GRAY_ARROW",
         }
     }
 
-    impl std::fmt::Display for SparklineVisualType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        CrossDatasetTypes[2] {
+            AllDatasets = "ALL_DATASETS",
+            SingleDataset = "SINGLE_DATASET",
         }
     }
 
-    impl From<SparklineVisualType> for Value {
-        fn from(v: SparklineVisualType) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        CustomContentImageScalingConfiguration[4] {
+            FitToHeight = "FIT_TO_HEIGHT",
+            FitToWidth = "FIT_TO_WIDTH",
+            DoNotScale = "DO_NOT_SCALE",
+            ScaleToVisual = "SCALE_TO_VISUAL",
         }
     }
 
-    impl From<SparklineVisualType> for Val<SparklineVisualType> {
-        fn from(v: SparklineVisualType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        CustomContentType[2] {
+            Image = "IMAGE",
+            OtherEmbeddedContent = "OTHER_EMBEDDED_CONTENT",
         }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`SpecialValue::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SpecialValue {
-        /// `EMPTY`
-        Empty,
-        /// `NULL`
-        Null,
-        /// `OTHER`
-        Other,
     }
-
-    impl SpecialValue {
-        /// Every variant, in schema order.
-        pub const ALL: [SpecialValue; 3] = [SpecialValue::Empty, SpecialValue::Null, SpecialValue::Other];
 
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SpecialValue::Empty => "EMPTY",
-                SpecialValue::Null => "NULL",
-                SpecialValue::Other => "OTHER",
-            }
+    cfn_enum! {
+        DashboardBehavior[2] {
+            Enabled = "ENABLED",
+            Disabled = "DISABLED",
         }
     }
 
-    impl std::fmt::Display for SpecialValue {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        DashboardUIState[2] {
+            Expanded = "EXPANDED",
+            Collapsed = "COLLAPSED",
         }
     }
 
-    impl From<SpecialValue> for Value {
-        fn from(v: SpecialValue) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        DataLabelContent[3] {
+            Value2 = "VALUE",
+            Percent = "PERCENT",
+            ValueAndPercent = "VALUE_AND_PERCENT",
         }
     }
 
-    impl From<SpecialValue> for Val<SpecialValue> {
-        fn from(v: SpecialValue) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        DataLabelOverlap[2] {
+            DisableOverlap = "DISABLE_OVERLAP",
+            EnableOverlap = "ENABLE_OVERLAP",
         }
     }
 
-    /// Rendered as its CloudFormation spelling ([`StyledCellType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum StyledCellType {
-        /// `TOTAL`
-        Total,
-        /// `METRIC_HEADER`
-        MetricHeader,
-        /// `VALUE`
-        Value2,
-    }
-
-    impl StyledCellType {
-        /// Every variant, in schema order.
-        pub const ALL: [StyledCellType; 3] =
-            [StyledCellType::Total, StyledCellType::MetricHeader, StyledCellType::Value2];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                StyledCellType::Total => "TOTAL",
-                StyledCellType::MetricHeader => "METRIC_HEADER",
-                StyledCellType::Value2 => "VALUE",
-            }
+    cfn_enum! {
+        DataLabelPosition[6] {
+            Inside = "INSIDE",
+            Outside = "OUTSIDE",
+            Left = "LEFT",
+            Top = "TOP",
+            Bottom = "BOTTOM",
+            Right = "RIGHT",
         }
     }
 
-    impl std::fmt::Display for StyledCellType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        DateAggregationFunction[4] {
+            Count = "COUNT",
+            DistinctCount = "DISTINCT_COUNT",
+            Min = "MIN",
+            Max = "MAX",
         }
     }
 
-    impl From<StyledCellType> for Value {
-        fn from(v: StyledCellType) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        DayOfTheWeek[7] {
+            Sunday = "SUNDAY",
+            Monday = "MONDAY",
+            Tuesday = "TUESDAY",
+            Wednesday = "WEDNESDAY",
+            Thursday = "THURSDAY",
+            Friday = "FRIDAY",
+            Saturday = "SATURDAY",
         }
     }
 
-    impl From<StyledCellType> for Val<StyledCellType> {
-        fn from(v: StyledCellType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        DecalPatternType[22] {
+            Solid = "SOLID",
+            DiagonalMedium = "DIAGONAL_MEDIUM",
+            CircleMedium = "CIRCLE_MEDIUM",
+            DiamondGridMedium = "DIAMOND_GRID_MEDIUM",
+            CheckerboardMedium = "CHECKERBOARD_MEDIUM",
+            TriangleMedium = "TRIANGLE_MEDIUM",
+            DiagonalOppositeMedium = "DIAGONAL_OPPOSITE_MEDIUM",
+            DiamondMedium = "DIAMOND_MEDIUM",
+            DiagonalLarge = "DIAGONAL_LARGE",
+            CircleLarge = "CIRCLE_LARGE",
+            DiamondGridLarge = "DIAMOND_GRID_LARGE",
+            CheckerboardLarge = "CHECKERBOARD_LARGE",
+            TriangleLarge = "TRIANGLE_LARGE",
+            DiagonalOppositeLarge = "DIAGONAL_OPPOSITE_LARGE",
+            DiamondLarge = "DIAMOND_LARGE",
+            DiagonalSmall = "DIAGONAL_SMALL",
+            CircleSmall = "CIRCLE_SMALL",
+            DiamondGridSmall = "DIAMOND_GRID_SMALL",
+            CheckerboardSmall = "CHECKERBOARD_SMALL",
+            TriangleSmall = "TRIANGLE_SMALL",
+            DiagonalOppositeSmall = "DIAGONAL_OPPOSITE_SMALL",
+            DiamondSmall = "DIAMOND_SMALL",
         }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`TableBorderStyle::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TableBorderStyle {
-        /// `NONE`
-        None,
-        /// `SOLID`
-        Solid,
     }
-
-    impl TableBorderStyle {
-        /// Every variant, in schema order.
-        pub const ALL: [TableBorderStyle; 2] = [TableBorderStyle::None, TableBorderStyle::Solid];
 
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                TableBorderStyle::None => "NONE",
-                TableBorderStyle::Solid => "SOLID",
-            }
+    cfn_enum! {
+        DecalStyleType[2] {
+            Manual = "Manual",
+            Auto = "Auto",
         }
     }
 
-    impl std::fmt::Display for TableBorderStyle {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        DigitGroupingStyle[2] {
+            Default = "DEFAULT",
+            Lakhs = "LAKHS",
         }
     }
 
-    impl From<TableBorderStyle> for Value {
-        fn from(v: TableBorderStyle) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        FilterNullOption[3] {
+            AllValues = "ALL_VALUES",
+            NullsOnly = "NULLS_ONLY",
+            NonNullsOnly = "NON_NULLS_ONLY",
         }
     }
 
-    impl From<TableBorderStyle> for Val<TableBorderStyle> {
-        fn from(v: TableBorderStyle) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        FilterVisualScope[2] {
+            AllVisuals = "ALL_VISUALS",
+            SelectedVisuals = "SELECTED_VISUALS",
         }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`TableCellImageScalingConfiguration::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TableCellImageScalingConfiguration {
-        /// `FIT_TO_CELL_HEIGHT`
-        FitToCellHeight,
-        /// `FIT_TO_CELL_WIDTH`
-        FitToCellWidth,
-        /// `DO_NOT_SCALE`
-        DoNotScale,
     }
 
-    impl TableCellImageScalingConfiguration {
-        /// Every variant, in schema order.
-        pub const ALL: [TableCellImageScalingConfiguration; 3] = [
-            TableCellImageScalingConfiguration::FitToCellHeight,
-            TableCellImageScalingConfiguration::FitToCellWidth,
-            TableCellImageScalingConfiguration::DoNotScale,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                TableCellImageScalingConfiguration::FitToCellHeight => "FIT_TO_CELL_HEIGHT",
-                TableCellImageScalingConfiguration::FitToCellWidth => "FIT_TO_CELL_WIDTH",
-                TableCellImageScalingConfiguration::DoNotScale => "DO_NOT_SCALE",
-            }
+    cfn_enum! {
+        FontDecoration[2] {
+            Underline = "UNDERLINE",
+            None = "NONE",
         }
     }
 
-    impl std::fmt::Display for TableCellImageScalingConfiguration {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        FontStyle[2] {
+            Normal = "NORMAL",
+            Italic = "ITALIC",
         }
     }
 
-    impl From<TableCellImageScalingConfiguration> for Value {
-        fn from(v: TableCellImageScalingConfiguration) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        FontWeightName[2] {
+            Normal = "NORMAL",
+            Bold = "BOLD",
         }
     }
 
-    impl From<TableCellImageScalingConfiguration> for Val<TableCellImageScalingConfiguration> {
-        fn from(v: TableCellImageScalingConfiguration) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        ForecastComputationSeasonality[2] {
+            Automatic = "AUTOMATIC",
+            Custom = "CUSTOM",
         }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`TableFieldIconSetType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TableFieldIconSetType {
-        /// `LINK`
-        Link,
     }
-
-    impl TableFieldIconSetType {
-        /// Every variant, in schema order.
-        pub const ALL: [TableFieldIconSetType; 1] = [TableFieldIconSetType::Link];
 
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                TableFieldIconSetType::Link => "LINK",
-            }
+    cfn_enum! {
+        FunnelChartMeasureDataLabelStyle[5] {
+            ValueOnly = "VALUE_ONLY",
+            PercentageByFirstStage = "PERCENTAGE_BY_FIRST_STAGE",
+            PercentageByPreviousStage = "PERCENTAGE_BY_PREVIOUS_STAGE",
+            ValueAndPercentageByFirstStage = "VALUE_AND_PERCENTAGE_BY_FIRST_STAGE",
+            ValueAndPercentageByPreviousStage = "VALUE_AND_PERCENTAGE_BY_PREVIOUS_STAGE",
         }
     }
 
-    impl std::fmt::Display for TableFieldIconSetType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// Defines view state of the color
+        GeospatialColorState[2] {
+            Enabled = "ENABLED",
+            Disabled = "DISABLED",
         }
     }
 
-    impl From<TableFieldIconSetType> for Value {
-        fn from(v: TableFieldIconSetType) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        GeospatialLayerType[3] {
+            Point = "POINT",
+            Line = "LINE",
+            Polygon = "POLYGON",
         }
     }
 
-    impl From<TableFieldIconSetType> for Val<TableFieldIconSetType> {
-        fn from(v: TableFieldIconSetType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        GeospatialMapNavigation[2] {
+            Enabled = "ENABLED",
+            Disabled = "DISABLED",
         }
     }
 
-    /// Rendered as its CloudFormation spelling ([`TableOrientation::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TableOrientation {
-        /// `VERTICAL`
-        Vertical,
-        /// `HORIZONTAL`
-        Horizontal,
-    }
-
-    impl TableOrientation {
-        /// Every variant, in schema order.
-        pub const ALL: [TableOrientation; 2] = [TableOrientation::Vertical, TableOrientation::Horizontal];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                TableOrientation::Vertical => "VERTICAL",
-                TableOrientation::Horizontal => "HORIZONTAL",
-            }
+    cfn_enum! {
+        GeospatialSelectedPointStyle[3] {
+            Point = "POINT",
+            Cluster = "CLUSTER",
+            Heatmap = "HEATMAP",
         }
     }
 
-    impl std::fmt::Display for TableOrientation {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        HistogramBinType[2] {
+            BinCount = "BIN_COUNT",
+            BinWidth = "BIN_WIDTH",
         }
     }
 
-    impl From<TableOrientation> for Value {
-        fn from(v: TableOrientation) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        HorizontalTextAlignment[4] {
+            Left = "LEFT",
+            Center = "CENTER",
+            Right = "RIGHT",
+            Auto = "AUTO",
         }
     }
 
-    impl From<TableOrientation> for Val<TableOrientation> {
-        fn from(v: TableOrientation) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        Icon[26] {
+            CaretUp = "CARET_UP",
+            CaretDown = "CARET_DOWN",
+            Plus = "PLUS",
+            Minus = "MINUS",
+            ArrowUp = "ARROW_UP",
+            ArrowDown = "ARROW_DOWN",
+            ArrowLeft = "ARROW_LEFT",
+            ArrowUpLeft = "ARROW_UP_LEFT",
+            ArrowDownLeft = "ARROW_DOWN_LEFT",
+            ArrowRight = "ARROW_RIGHT",
+            ArrowUpRight = "ARROW_UP_RIGHT",
+            ArrowDownRight = "ARROW_DOWN_RIGHT",
+            FaceUp = "FACE_UP",
+            FaceDown = "FACE_DOWN",
+            FaceFlat = "FACE_FLAT",
+            OneBar = "ONE_BAR",
+            TwoBar = "TWO_BAR",
+            ThreeBar = "THREE_BAR",
+            Circle = "CIRCLE",
+            Triangle = "TRIANGLE",
+            Square = "SQUARE",
+            Flag = "FLAG",
+            ThumbsUp = "THUMBS_UP",
+            ThumbsDown = "THUMBS_DOWN",
+            Checkmark = "CHECKMARK",
+            X = "X",
         }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`TableTotalsPlacement::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TableTotalsPlacement {
-        /// `START`
-        Start,
-        /// `END`
-        End,
-        /// `AUTO`
-        Auto,
     }
-
-    impl TableTotalsPlacement {
-        /// Every variant, in schema order.
-        pub const ALL: [TableTotalsPlacement; 3] =
-            [TableTotalsPlacement::Start, TableTotalsPlacement::End, TableTotalsPlacement::Auto];
 
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                TableTotalsPlacement::Start => "START",
-                TableTotalsPlacement::End => "END",
-                TableTotalsPlacement::Auto => "AUTO",
-            }
+    cfn_enum! {
+        ImageCustomActionTrigger[2] {
+            Click = "CLICK",
+            Menu = "MENU",
         }
     }
 
-    impl std::fmt::Display for TableTotalsPlacement {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        KPISparklineType[2] {
+            Line = "LINE",
+            Area = "AREA",
         }
     }
 
-    impl From<TableTotalsPlacement> for Value {
-        fn from(v: TableTotalsPlacement) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        KPIVisualStandardLayoutType[2] {
+            Classic = "CLASSIC",
+            Vertical = "VERTICAL",
         }
     }
 
-    impl From<TableTotalsPlacement> for Val<TableTotalsPlacement> {
-        fn from(v: TableTotalsPlacement) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        LayerCustomActionTrigger[2] {
+            DataPointClick = "DATA_POINT_CLICK",
+            DataPointMenu = "DATA_POINT_MENU",
         }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`TableTotalsScrollStatus::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TableTotalsScrollStatus {
-        /// `PINNED`
-        Pinned,
-        /// `SCROLLED`
-        Scrolled,
     }
 
-    impl TableTotalsScrollStatus {
-        /// Every variant, in schema order.
-        pub const ALL: [TableTotalsScrollStatus; 2] =
-            [TableTotalsScrollStatus::Pinned, TableTotalsScrollStatus::Scrolled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                TableTotalsScrollStatus::Pinned => "PINNED",
-                TableTotalsScrollStatus::Scrolled => "SCROLLED",
-            }
+    cfn_enum! {
+        LayoutElementType[5] {
+            Visual = "VISUAL",
+            FilterControl = "FILTER_CONTROL",
+            ParameterControl = "PARAMETER_CONTROL",
+            TextBox = "TEXT_BOX",
+            Image = "IMAGE",
         }
     }
 
-    impl std::fmt::Display for TableTotalsScrollStatus {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        LegendPosition[4] {
+            Auto = "AUTO",
+            Right = "RIGHT",
+            Bottom = "BOTTOM",
+            Top = "TOP",
         }
     }
 
-    impl From<TableTotalsScrollStatus> for Value {
-        fn from(v: TableTotalsScrollStatus) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        LineChartLineStyle[3] {
+            Solid = "SOLID",
+            Dotted = "DOTTED",
+            Dashed = "DASHED",
         }
     }
 
-    impl From<TableTotalsScrollStatus> for Val<TableTotalsScrollStatus> {
-        fn from(v: TableTotalsScrollStatus) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        LineChartMarkerShape[5] {
+            Circle = "CIRCLE",
+            Triangle = "TRIANGLE",
+            Square = "SQUARE",
+            Diamond = "DIAMOND",
+            RoundedSquare = "ROUNDED_SQUARE",
         }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`TargetVisualOptions::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TargetVisualOptions {
-        /// `ALL_VISUALS`
-        AllVisuals,
     }
-
-    impl TargetVisualOptions {
-        /// Every variant, in schema order.
-        pub const ALL: [TargetVisualOptions; 1] = [TargetVisualOptions::AllVisuals];
 
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                TargetVisualOptions::AllVisuals => "ALL_VISUALS",
-            }
+    cfn_enum! {
+        LineChartType[3] {
+            Line = "LINE",
+            Area = "AREA",
+            StackedArea = "STACKED_AREA",
         }
     }
 
-    impl std::fmt::Display for TargetVisualOptions {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        LineInterpolation[3] {
+            Linear = "LINEAR",
+            Smooth = "SMOOTH",
+            Stepped = "STEPPED",
         }
     }
 
-    impl From<TargetVisualOptions> for Value {
-        fn from(v: TargetVisualOptions) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        MapZoomMode[2] {
+            Auto = "AUTO",
+            Manual = "MANUAL",
         }
     }
 
-    impl From<TargetVisualOptions> for Val<TargetVisualOptions> {
-        fn from(v: TargetVisualOptions) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        MaximumMinimumComputationType[2] {
+            Maximum = "MAXIMUM",
+            Minimum = "MINIMUM",
         }
     }
 
-    /// Rendered as its CloudFormation spelling ([`TextWrap::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TextWrap {
-        /// `NONE`
-        None,
-        /// `WRAP`
-        Wrap,
-    }
-
-    impl TextWrap {
-        /// Every variant, in schema order.
-        pub const ALL: [TextWrap; 2] = [TextWrap::None, TextWrap::Wrap];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                TextWrap::None => "NONE",
-                TextWrap::Wrap => "WRAP",
-            }
+    cfn_enum! {
+        MissingDataTreatmentOption[3] {
+            Interpolate = "INTERPOLATE",
+            ShowAsZero = "SHOW_AS_ZERO",
+            ShowAsBlank = "SHOW_AS_BLANK",
         }
     }
 
-    impl std::fmt::Display for TextWrap {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        NegativeValueDisplayMode[2] {
+            Positive = "POSITIVE",
+            Negative = "NEGATIVE",
         }
     }
 
-    impl From<TextWrap> for Value {
-        fn from(v: TextWrap) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        NumberScale[8] {
+            None = "NONE",
+            Auto = "AUTO",
+            Thousands = "THOUSANDS",
+            Millions = "MILLIONS",
+            Billions = "BILLIONS",
+            Trillions = "TRILLIONS",
+            Lakhs = "LAKHS",
+            Crores = "CRORES",
         }
     }
 
-    impl From<TextWrap> for Val<TextWrap> {
-        fn from(v: TextWrap) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        NumericEqualityMatchOperator[2] {
+            Equals = "EQUALS",
+            DoesNotEqual = "DOES_NOT_EQUAL",
         }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`TimeGranularity::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TimeGranularity {
-        /// `YEAR`
-        Year,
-        /// `QUARTER`
-        Quarter,
-        /// `MONTH`
-        Month,
-        /// `WEEK`
-        Week,
-        /// `DAY`
-        Day,
-        /// `HOUR`
-        Hour,
-        /// `MINUTE`
-        Minute,
-        /// `SECOND`
-        Second,
-        /// `MILLISECOND`
-        Millisecond,
     }
-
-    impl TimeGranularity {
-        /// Every variant, in schema order.
-        pub const ALL: [TimeGranularity; 9] = [
-            TimeGranularity::Year,
-            TimeGranularity::Quarter,
-            TimeGranularity::Month,
-            TimeGranularity::Week,
-            TimeGranularity::Day,
-            TimeGranularity::Hour,
-            TimeGranularity::Minute,
-            TimeGranularity::Second,
-            TimeGranularity::Millisecond,
-        ];
 
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                TimeGranularity::Year => "YEAR",
-                TimeGranularity::Quarter => "QUARTER",
-                TimeGranularity::Month => "MONTH",
-                TimeGranularity::Week => "WEEK",
-                TimeGranularity::Day => "DAY",
-                TimeGranularity::Hour => "HOUR",
-                TimeGranularity::Minute => "MINUTE",
-                TimeGranularity::Second => "SECOND",
-                TimeGranularity::Millisecond => "MILLISECOND",
-            }
+    cfn_enum! {
+        NumericFilterSelectAllOptions[1] {
+            FilterAllValues = "FILTER_ALL_VALUES",
         }
     }
 
-    impl std::fmt::Display for TimeGranularity {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        NumericSeparatorSymbol[3] {
+            Comma = "COMMA",
+            Dot = "DOT",
+            Space = "SPACE",
         }
     }
 
-    impl From<TimeGranularity> for Value {
-        fn from(v: TimeGranularity) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        OtherCategories[2] {
+            Include = "INCLUDE",
+            Exclude = "EXCLUDE",
         }
     }
 
-    impl From<TimeGranularity> for Val<TimeGranularity> {
-        fn from(v: TimeGranularity) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        PanelBorderStyle[3] {
+            Solid = "SOLID",
+            Dashed = "DASHED",
+            Dotted = "DOTTED",
         }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`TooltipTarget::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TooltipTarget {
-        /// `BOTH`
-        Both,
-        /// `BAR`
-        Bar,
-        /// `LINE`
-        Line,
     }
 
-    impl TooltipTarget {
-        /// Every variant, in schema order.
-        pub const ALL: [TooltipTarget; 3] = [TooltipTarget::Both, TooltipTarget::Bar, TooltipTarget::Line];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                TooltipTarget::Both => "BOTH",
-                TooltipTarget::Bar => "BAR",
-                TooltipTarget::Line => "LINE",
-            }
+    cfn_enum! {
+        PaperOrientation[2] {
+            Portrait = "PORTRAIT",
+            Landscape = "LANDSCAPE",
         }
     }
 
-    impl std::fmt::Display for TooltipTarget {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        PaperSize[11] {
+            UsLetter = "US_LETTER",
+            UsLegal = "US_LEGAL",
+            UsTabloidLedger = "US_TABLOID_LEDGER",
+            A0 = "A0",
+            A1 = "A1",
+            A2 = "A2",
+            A3 = "A3",
+            A4 = "A4",
+            A5 = "A5",
+            JisB4 = "JIS_B4",
+            JisB5 = "JIS_B5",
         }
     }
 
-    impl From<TooltipTarget> for Value {
-        fn from(v: TooltipTarget) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        ParameterValueType[2] {
+            MultiValued = "MULTI_VALUED",
+            SingleValued = "SINGLE_VALUED",
         }
     }
 
-    impl From<TooltipTarget> for Val<TooltipTarget> {
-        fn from(v: TooltipTarget) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        PivotTableConditionalFormattingScopeRole[3] {
+            Field = "FIELD",
+            FieldTotal = "FIELD_TOTAL",
+            GrandTotal = "GRAND_TOTAL",
         }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`TooltipTitleType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TooltipTitleType {
-        /// `NONE`
-        None,
-        /// `PRIMARY_VALUE`
-        PrimaryValue,
     }
-
-    impl TooltipTitleType {
-        /// Every variant, in schema order.
-        pub const ALL: [TooltipTitleType; 2] = [TooltipTitleType::None, TooltipTitleType::PrimaryValue];
 
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                TooltipTitleType::None => "NONE",
-                TooltipTitleType::PrimaryValue => "PRIMARY_VALUE",
-            }
+    cfn_enum! {
+        PivotTableDataPathType[4] {
+            HierarchyRowsLayoutColumn = "HIERARCHY_ROWS_LAYOUT_COLUMN",
+            MultipleRowMetricsColumn = "MULTIPLE_ROW_METRICS_COLUMN",
+            EmptyColumnHeader = "EMPTY_COLUMN_HEADER",
+            CountMetricColumn = "COUNT_METRIC_COLUMN",
         }
     }
 
-    impl std::fmt::Display for TooltipTitleType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        PivotTableFieldCollapseState[2] {
+            Collapsed = "COLLAPSED",
+            Expanded = "EXPANDED",
         }
     }
 
-    impl From<TooltipTitleType> for Value {
-        fn from(v: TooltipTitleType) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        PivotTableMetricPlacement[2] {
+            Row = "ROW",
+            Column = "COLUMN",
         }
     }
 
-    impl From<TooltipTitleType> for Val<TooltipTitleType> {
-        fn from(v: TooltipTitleType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        PivotTableRowsLayout[2] {
+            Tabular = "TABULAR",
+            Hierarchy = "HIERARCHY",
         }
     }
 
-    /// Rendered as its CloudFormation spelling ([`TopBottomComputationType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TopBottomComputationType {
-        /// `TOP`
-        Top,
-        /// `BOTTOM`
-        Bottom,
-    }
-
-    impl TopBottomComputationType {
-        /// Every variant, in schema order.
-        pub const ALL: [TopBottomComputationType; 2] =
-            [TopBottomComputationType::Top, TopBottomComputationType::Bottom];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                TopBottomComputationType::Top => "TOP",
-                TopBottomComputationType::Bottom => "BOTTOM",
-            }
+    cfn_enum! {
+        PivotTableSubtotalLevel[3] {
+            All = "ALL",
+            Custom = "CUSTOM",
+            Last = "LAST",
         }
     }
 
-    impl std::fmt::Display for TopBottomComputationType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        PluginVisualAxisName[2] {
+            GroupBy = "GROUP_BY",
+            Value2 = "VALUE",
         }
     }
 
-    impl From<TopBottomComputationType> for Value {
-        fn from(v: TopBottomComputationType) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        PrimaryValueDisplayType[3] {
+            Hidden = "HIDDEN",
+            Comparison = "COMPARISON",
+            Actual = "ACTUAL",
         }
     }
 
-    impl From<TopBottomComputationType> for Val<TopBottomComputationType> {
-        fn from(v: TopBottomComputationType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        QBusinessInsightsStatus[2] {
+            Enabled = "ENABLED",
+            Disabled = "DISABLED",
         }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`TopBottomSortOrder::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TopBottomSortOrder {
-        /// `PERCENT_DIFFERENCE`
-        PercentDifference,
-        /// `ABSOLUTE_DIFFERENCE`
-        AbsoluteDifference,
     }
-
-    impl TopBottomSortOrder {
-        /// Every variant, in schema order.
-        pub const ALL: [TopBottomSortOrder; 2] =
-            [TopBottomSortOrder::PercentDifference, TopBottomSortOrder::AbsoluteDifference];
 
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                TopBottomSortOrder::PercentDifference => "PERCENT_DIFFERENCE",
-                TopBottomSortOrder::AbsoluteDifference => "ABSOLUTE_DIFFERENCE",
-            }
+    cfn_enum! {
+        RadarChartAxesRangeScale[3] {
+            Auto = "AUTO",
+            Independent = "INDEPENDENT",
+            Shared = "SHARED",
         }
     }
 
-    impl std::fmt::Display for TopBottomSortOrder {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        RadarChartShape[2] {
+            Circle = "CIRCLE",
+            Polygon = "POLYGON",
         }
     }
 
-    impl From<TopBottomSortOrder> for Value {
-        fn from(v: TopBottomSortOrder) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        ReferenceLineLabelHorizontalPosition[3] {
+            Left = "LEFT",
+            Center = "CENTER",
+            Right = "RIGHT",
         }
     }
 
-    impl From<TopBottomSortOrder> for Val<TopBottomSortOrder> {
-        fn from(v: TopBottomSortOrder) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        ReferenceLineLabelVerticalPosition[2] {
+            Above = "ABOVE",
+            Below = "BELOW",
         }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`TransposedColumnType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TransposedColumnType {
-        /// `ROW_HEADER_COLUMN`
-        RowHeaderColumn,
-        /// `VALUE_COLUMN`
-        ValueColumn,
     }
 
-    impl TransposedColumnType {
-        /// Every variant, in schema order.
-        pub const ALL: [TransposedColumnType; 2] =
-            [TransposedColumnType::RowHeaderColumn, TransposedColumnType::ValueColumn];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                TransposedColumnType::RowHeaderColumn => "ROW_HEADER_COLUMN",
-                TransposedColumnType::ValueColumn => "VALUE_COLUMN",
-            }
+    cfn_enum! {
+        ReferenceLinePatternType[3] {
+            Solid = "SOLID",
+            Dashed = "DASHED",
+            Dotted = "DOTTED",
         }
     }
 
-    impl std::fmt::Display for TransposedColumnType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        ReferenceLineSeriesType[2] {
+            Bar = "BAR",
+            Line = "LINE",
         }
     }
 
-    impl From<TransposedColumnType> for Value {
-        fn from(v: TransposedColumnType) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        ReferenceLineValueLabelRelativePosition[2] {
+            BeforeCustomLabel = "BEFORE_CUSTOM_LABEL",
+            AfterCustomLabel = "AFTER_CUSTOM_LABEL",
         }
     }
 
-    impl From<TransposedColumnType> for Val<TransposedColumnType> {
-        fn from(v: TransposedColumnType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        RelativeDateType[5] {
+            Previous = "PREVIOUS",
+            This = "THIS",
+            Last = "LAST",
+            Now = "NOW",
+            Next = "NEXT",
         }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`URLTargetConfiguration::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum URLTargetConfiguration {
-        /// `NEW_TAB`
-        NewTab,
-        /// `NEW_WINDOW`
-        NewWindow,
-        /// `SAME_TAB`
-        SameTab,
     }
-
-    impl URLTargetConfiguration {
-        /// Every variant, in schema order.
-        pub const ALL: [URLTargetConfiguration; 3] =
-            [URLTargetConfiguration::NewTab, URLTargetConfiguration::NewWindow, URLTargetConfiguration::SameTab];
 
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                URLTargetConfiguration::NewTab => "NEW_TAB",
-                URLTargetConfiguration::NewWindow => "NEW_WINDOW",
-                URLTargetConfiguration::SameTab => "SAME_TAB",
-            }
+    cfn_enum! {
+        RelativeFontSize[5] {
+            ExtraSmall = "EXTRA_SMALL",
+            Small = "SMALL",
+            Medium = "MEDIUM",
+            Large = "LARGE",
+            ExtraLarge = "EXTRA_LARGE",
         }
     }
 
-    impl std::fmt::Display for URLTargetConfiguration {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        ResizeOption[2] {
+            Fixed = "FIXED",
+            Responsive = "RESPONSIVE",
         }
     }
 
-    impl From<URLTargetConfiguration> for Value {
-        fn from(v: URLTargetConfiguration) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        SectionPageBreakStatus[2] {
+            Enabled = "ENABLED",
+            Disabled = "DISABLED",
         }
     }
 
-    impl From<URLTargetConfiguration> for Val<URLTargetConfiguration> {
-        fn from(v: URLTargetConfiguration) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        SelectAllValueOptions[1] {
+            AllValues = "ALL_VALUES",
         }
     }
 
-    /// Rendered as its CloudFormation spelling ([`ValidationStrategyMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ValidationStrategyMode {
-        /// `STRICT`
-        Strict,
-        /// `LENIENT`
-        Lenient,
-    }
-
-    impl ValidationStrategyMode {
-        /// Every variant, in schema order.
-        pub const ALL: [ValidationStrategyMode; 2] = [ValidationStrategyMode::Strict, ValidationStrategyMode::Lenient];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ValidationStrategyMode::Strict => "STRICT",
-                ValidationStrategyMode::Lenient => "LENIENT",
-            }
+    cfn_enum! {
+        SelectedFieldOptions[1] {
+            AllFields = "ALL_FIELDS",
         }
     }
 
-    impl std::fmt::Display for ValidationStrategyMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        SelectedTooltipType[3] {
+            Basic = "BASIC",
+            Detailed = "DETAILED",
+            Sheet = "SHEET",
         }
     }
 
-    impl From<ValidationStrategyMode> for Value {
-        fn from(v: ValidationStrategyMode) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        SheetContentType[2] {
+            Paginated = "PAGINATED",
+            Interactive = "INTERACTIVE",
         }
     }
 
-    impl From<ValidationStrategyMode> for Val<ValidationStrategyMode> {
-        fn from(v: ValidationStrategyMode) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        SheetControlDateTimePickerType[2] {
+            SingleValued = "SINGLE_VALUED",
+            DateRange = "DATE_RANGE",
         }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`ValueWhenUnsetOption::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ValueWhenUnsetOption {
-        /// `RECOMMENDED_VALUE`
-        RecommendedValue,
-        /// `NULL`
-        Null,
     }
-
-    impl ValueWhenUnsetOption {
-        /// Every variant, in schema order.
-        pub const ALL: [ValueWhenUnsetOption; 2] = [ValueWhenUnsetOption::RecommendedValue, ValueWhenUnsetOption::Null];
 
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ValueWhenUnsetOption::RecommendedValue => "RECOMMENDED_VALUE",
-                ValueWhenUnsetOption::Null => "NULL",
-            }
+    cfn_enum! {
+        SheetControlListType[2] {
+            MultiSelect = "MULTI_SELECT",
+            SingleSelect = "SINGLE_SELECT",
         }
     }
 
-    impl std::fmt::Display for ValueWhenUnsetOption {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        SheetControlSliderType[2] {
+            SinglePoint = "SINGLE_POINT",
+            Range = "RANGE",
         }
     }
 
-    impl From<ValueWhenUnsetOption> for Value {
-        fn from(v: ValueWhenUnsetOption) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        SheetImageScalingType[4] {
+            ScaleToWidth = "SCALE_TO_WIDTH",
+            ScaleToHeight = "SCALE_TO_HEIGHT",
+            ScaleToContainer = "SCALE_TO_CONTAINER",
+            ScaleNone = "SCALE_NONE",
         }
     }
 
-    impl From<ValueWhenUnsetOption> for Val<ValueWhenUnsetOption> {
-        fn from(v: ValueWhenUnsetOption) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        SheetLayoutGroupMemberType[2] {
+            Element = "ELEMENT",
+            Group = "GROUP",
         }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`VerticalTextAlignment::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum VerticalTextAlignment {
-        /// `TOP`
-        Top,
-        /// `MIDDLE`
-        Middle,
-        /// `BOTTOM`
-        Bottom,
-        /// `AUTO`
-        Auto,
     }
 
-    impl VerticalTextAlignment {
-        /// Every variant, in schema order.
-        pub const ALL: [VerticalTextAlignment; 4] = [
-            VerticalTextAlignment::Top,
-            VerticalTextAlignment::Middle,
-            VerticalTextAlignment::Bottom,
-            VerticalTextAlignment::Auto,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                VerticalTextAlignment::Top => "TOP",
-                VerticalTextAlignment::Middle => "MIDDLE",
-                VerticalTextAlignment::Bottom => "BOTTOM",
-                VerticalTextAlignment::Auto => "AUTO",
-            }
+    cfn_enum! {
+        SimpleAttributeAggregationFunction[1] {
+            UniqueValue = "UNIQUE_VALUE",
         }
     }
 
-    impl std::fmt::Display for VerticalTextAlignment {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        SimpleNumericalAggregationFunction[11] {
+            Sum = "SUM",
+            Average = "AVERAGE",
+            Min = "MIN",
+            Max = "MAX",
+            Count = "COUNT",
+            DistinctCount = "DISTINCT_COUNT",
+            Var = "VAR",
+            Varp = "VARP",
+            Stdev = "STDEV",
+            Stdevp = "STDEVP",
+            Median = "MEDIAN",
         }
     }
 
-    impl From<VerticalTextAlignment> for Value {
-        fn from(v: VerticalTextAlignment) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        SimpleTotalAggregationFunction[6] {
+            Default = "DEFAULT",
+            Sum = "SUM",
+            Average = "AVERAGE",
+            Min = "MIN",
+            Max = "MAX",
+            None = "NONE",
         }
     }
 
-    impl From<VerticalTextAlignment> for Val<VerticalTextAlignment> {
-        fn from(v: VerticalTextAlignment) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        SmallMultiplesAxisPlacement[2] {
+            Outside = "OUTSIDE",
+            Inside = "INSIDE",
         }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`Visibility::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Visibility {
-        /// `HIDDEN`
-        Hidden,
-        /// `VISIBLE`
-        Visible,
     }
-
-    impl Visibility {
-        /// Every variant, in schema order.
-        pub const ALL: [Visibility; 2] = [Visibility::Hidden, Visibility::Visible];
 
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Visibility::Hidden => "HIDDEN",
-                Visibility::Visible => "VISIBLE",
-            }
+    cfn_enum! {
+        SmallMultiplesAxisScale[2] {
+            Shared = "SHARED",
+            Independent = "INDEPENDENT",
         }
     }
 
-    impl std::fmt::Display for Visibility {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        SortDirection[2] {
+            Asc = "ASC",
+            Desc = "DESC",
         }
     }
 
-    impl From<Visibility> for Value {
-        fn from(v: Visibility) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        SparklineAxisBehavior[2] {
+            Shared = "SHARED",
+            Independent = "INDEPENDENT",
         }
     }
 
-    impl From<Visibility> for Val<Visibility> {
-        fn from(v: Visibility) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        SparklineVisualType[2] {
+            Line = "LINE",
+            AreaLine = "AREA_LINE",
         }
     }
 
-    /// Rendered as its CloudFormation spelling ([`VisualCustomActionTrigger::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum VisualCustomActionTrigger {
-        /// `DATA_POINT_CLICK`
-        DataPointClick,
-        /// `DATA_POINT_MENU`
-        DataPointMenu,
-    }
-
-    impl VisualCustomActionTrigger {
-        /// Every variant, in schema order.
-        pub const ALL: [VisualCustomActionTrigger; 2] =
-            [VisualCustomActionTrigger::DataPointClick, VisualCustomActionTrigger::DataPointMenu];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                VisualCustomActionTrigger::DataPointClick => "DATA_POINT_CLICK",
-                VisualCustomActionTrigger::DataPointMenu => "DATA_POINT_MENU",
-            }
+    cfn_enum! {
+        SpecialValue[3] {
+            Empty = "EMPTY",
+            Null = "NULL",
+            Other = "OTHER",
         }
     }
 
-    impl std::fmt::Display for VisualCustomActionTrigger {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        StyledCellType[3] {
+            Total = "TOTAL",
+            MetricHeader = "METRIC_HEADER",
+            Value2 = "VALUE",
         }
     }
 
-    impl From<VisualCustomActionTrigger> for Value {
-        fn from(v: VisualCustomActionTrigger) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        TableBorderStyle[2] {
+            None = "NONE",
+            Solid = "SOLID",
         }
     }
 
-    impl From<VisualCustomActionTrigger> for Val<VisualCustomActionTrigger> {
-        fn from(v: VisualCustomActionTrigger) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        TableCellImageScalingConfiguration[3] {
+            FitToCellHeight = "FIT_TO_CELL_HEIGHT",
+            FitToCellWidth = "FIT_TO_CELL_WIDTH",
+            DoNotScale = "DO_NOT_SCALE",
         }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`WidgetStatus::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum WidgetStatus {
-        /// `ENABLED`
-        Enabled,
-        /// `DISABLED`
-        Disabled,
     }
-
-    impl WidgetStatus {
-        /// Every variant, in schema order.
-        pub const ALL: [WidgetStatus; 2] = [WidgetStatus::Enabled, WidgetStatus::Disabled];
 
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                WidgetStatus::Enabled => "ENABLED",
-                WidgetStatus::Disabled => "DISABLED",
-            }
+    cfn_enum! {
+        TableFieldIconSetType[1] {
+            Link = "LINK",
         }
     }
 
-    impl std::fmt::Display for WidgetStatus {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        TableOrientation[2] {
+            Vertical = "VERTICAL",
+            Horizontal = "HORIZONTAL",
         }
     }
 
-    impl From<WidgetStatus> for Value {
-        fn from(v: WidgetStatus) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        TableTotalsPlacement[3] {
+            Start = "START",
+            End = "END",
+            Auto = "AUTO",
         }
     }
 
-    impl From<WidgetStatus> for Val<WidgetStatus> {
-        fn from(v: WidgetStatus) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        TableTotalsScrollStatus[2] {
+            Pinned = "PINNED",
+            Scrolled = "SCROLLED",
         }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`WordCloudCloudLayout::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum WordCloudCloudLayout {
-        /// `FLUID`
-        Fluid,
-        /// `NORMAL`
-        Normal,
     }
 
-    impl WordCloudCloudLayout {
-        /// Every variant, in schema order.
-        pub const ALL: [WordCloudCloudLayout; 2] = [WordCloudCloudLayout::Fluid, WordCloudCloudLayout::Normal];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                WordCloudCloudLayout::Fluid => "FLUID",
-                WordCloudCloudLayout::Normal => "NORMAL",
-            }
+    cfn_enum! {
+        TargetVisualOptions[1] {
+            AllVisuals = "ALL_VISUALS",
         }
     }
 
-    impl std::fmt::Display for WordCloudCloudLayout {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        TextWrap[2] {
+            None = "NONE",
+            Wrap = "WRAP",
         }
     }
 
-    impl From<WordCloudCloudLayout> for Value {
-        fn from(v: WordCloudCloudLayout) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        TimeGranularity[9] {
+            Year = "YEAR",
+            Quarter = "QUARTER",
+            Month = "MONTH",
+            Week = "WEEK",
+            Day = "DAY",
+            Hour = "HOUR",
+            Minute = "MINUTE",
+            Second = "SECOND",
+            Millisecond = "MILLISECOND",
         }
     }
 
-    impl From<WordCloudCloudLayout> for Val<WordCloudCloudLayout> {
-        fn from(v: WordCloudCloudLayout) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        TooltipTarget[3] {
+            Both = "BOTH",
+            Bar = "BAR",
+            Line = "LINE",
         }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`WordCloudWordCasing::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum WordCloudWordCasing {
-        /// `LOWER_CASE`
-        LowerCase,
-        /// `EXISTING_CASE`
-        ExistingCase,
     }
-
-    impl WordCloudWordCasing {
-        /// Every variant, in schema order.
-        pub const ALL: [WordCloudWordCasing; 2] = [WordCloudWordCasing::LowerCase, WordCloudWordCasing::ExistingCase];
 
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                WordCloudWordCasing::LowerCase => "LOWER_CASE",
-                WordCloudWordCasing::ExistingCase => "EXISTING_CASE",
-            }
+    cfn_enum! {
+        TooltipTitleType[2] {
+            None = "NONE",
+            PrimaryValue = "PRIMARY_VALUE",
         }
     }
 
-    impl std::fmt::Display for WordCloudWordCasing {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        TopBottomComputationType[2] {
+            Top = "TOP",
+            Bottom = "BOTTOM",
         }
     }
 
-    impl From<WordCloudWordCasing> for Value {
-        fn from(v: WordCloudWordCasing) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        TopBottomSortOrder[2] {
+            PercentDifference = "PERCENT_DIFFERENCE",
+            AbsoluteDifference = "ABSOLUTE_DIFFERENCE",
         }
     }
 
-    impl From<WordCloudWordCasing> for Val<WordCloudWordCasing> {
-        fn from(v: WordCloudWordCasing) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        TransposedColumnType[2] {
+            RowHeaderColumn = "ROW_HEADER_COLUMN",
+            ValueColumn = "VALUE_COLUMN",
         }
     }
 
-    /// Rendered as its CloudFormation spelling ([`WordCloudWordOrientation::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum WordCloudWordOrientation {
-        /// `HORIZONTAL`
-        Horizontal,
-        /// `HORIZONTAL_AND_VERTICAL`
-        HorizontalAndVertical,
-    }
-
-    impl WordCloudWordOrientation {
-        /// Every variant, in schema order.
-        pub const ALL: [WordCloudWordOrientation; 2] =
-            [WordCloudWordOrientation::Horizontal, WordCloudWordOrientation::HorizontalAndVertical];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                WordCloudWordOrientation::Horizontal => "HORIZONTAL",
-                WordCloudWordOrientation::HorizontalAndVertical => "HORIZONTAL_AND_VERTICAL",
-            }
+    cfn_enum! {
+        URLTargetConfiguration[3] {
+            NewTab = "NEW_TAB",
+            NewWindow = "NEW_WINDOW",
+            SameTab = "SAME_TAB",
         }
     }
 
-    impl std::fmt::Display for WordCloudWordOrientation {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        ValidationStrategyMode[2] {
+            Strict = "STRICT",
+            Lenient = "LENIENT",
         }
     }
 
-    impl From<WordCloudWordOrientation> for Value {
-        fn from(v: WordCloudWordOrientation) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        ValueWhenUnsetOption[2] {
+            RecommendedValue = "RECOMMENDED_VALUE",
+            Null = "NULL",
         }
     }
 
-    impl From<WordCloudWordOrientation> for Val<WordCloudWordOrientation> {
-        fn from(v: WordCloudWordOrientation) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        VerticalTextAlignment[4] {
+            Top = "TOP",
+            Middle = "MIDDLE",
+            Bottom = "BOTTOM",
+            Auto = "AUTO",
         }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`WordCloudWordPadding::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum WordCloudWordPadding {
-        /// `NONE`
-        None,
-        /// `SMALL`
-        Small,
-        /// `MEDIUM`
-        Medium,
-        /// `LARGE`
-        Large,
     }
-
-    impl WordCloudWordPadding {
-        /// Every variant, in schema order.
-        pub const ALL: [WordCloudWordPadding; 4] = [
-            WordCloudWordPadding::None,
-            WordCloudWordPadding::Small,
-            WordCloudWordPadding::Medium,
-            WordCloudWordPadding::Large,
-        ];
 
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                WordCloudWordPadding::None => "NONE",
-                WordCloudWordPadding::Small => "SMALL",
-                WordCloudWordPadding::Medium => "MEDIUM",
-                WordCloudWordPadding::Large => "LARGE",
-            }
+    cfn_enum! {
+        Visibility[2] {
+            Hidden = "HIDDEN",
+            Visible = "VISIBLE",
         }
     }
 
-    impl std::fmt::Display for WordCloudWordPadding {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        VisualCustomActionTrigger[2] {
+            DataPointClick = "DATA_POINT_CLICK",
+            DataPointMenu = "DATA_POINT_MENU",
         }
     }
 
-    impl From<WordCloudWordPadding> for Value {
-        fn from(v: WordCloudWordPadding) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        WidgetStatus[2] {
+            Enabled = "ENABLED",
+            Disabled = "DISABLED",
         }
     }
 
-    impl From<WordCloudWordPadding> for Val<WordCloudWordPadding> {
-        fn from(v: WordCloudWordPadding) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        WordCloudCloudLayout[2] {
+            Fluid = "FLUID",
+            Normal = "NORMAL",
         }
     }
-
-    /// Rendered as its CloudFormation spelling ([`WordCloudWordScaling::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum WordCloudWordScaling {
-        /// `EMPHASIZE`
-        Emphasize,
-        /// `NORMAL`
-        Normal,
-    }
-
-    impl WordCloudWordScaling {
-        /// Every variant, in schema order.
-        pub const ALL: [WordCloudWordScaling; 2] = [WordCloudWordScaling::Emphasize, WordCloudWordScaling::Normal];
 
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                WordCloudWordScaling::Emphasize => "EMPHASIZE",
-                WordCloudWordScaling::Normal => "NORMAL",
-            }
+    cfn_enum! {
+        WordCloudWordCasing[2] {
+            LowerCase = "LOWER_CASE",
+            ExistingCase = "EXISTING_CASE",
         }
     }
 
-    impl std::fmt::Display for WordCloudWordScaling {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        WordCloudWordOrientation[2] {
+            Horizontal = "HORIZONTAL",
+            HorizontalAndVertical = "HORIZONTAL_AND_VERTICAL",
         }
     }
 
-    impl From<WordCloudWordScaling> for Value {
-        fn from(v: WordCloudWordScaling) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        WordCloudWordPadding[4] {
+            None = "NONE",
+            Small = "SMALL",
+            Medium = "MEDIUM",
+            Large = "LARGE",
         }
     }
 
-    impl From<WordCloudWordScaling> for Val<WordCloudWordScaling> {
-        fn from(v: WordCloudWordScaling) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        WordCloudWordScaling[2] {
+            Emphasize = "EMPHASIZE",
+            Normal = "NORMAL",
         }
     }
 }
@@ -63632,436 +53343,79 @@ pub mod data_set {
 
     property_type!(UploadedDocumentMetadata);
 
-    /// Rendered as its CloudFormation spelling ([`DataSetImportMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DataSetImportMode {
-        /// `SPICE`
-        Spice,
-        /// `DIRECT_QUERY`
-        DirectQuery,
-    }
-
-    impl DataSetImportMode {
-        /// Every variant, in schema order.
-        pub const ALL: [DataSetImportMode; 2] = [DataSetImportMode::Spice, DataSetImportMode::DirectQuery];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DataSetImportMode::Spice => "SPICE",
-                DataSetImportMode::DirectQuery => "DIRECT_QUERY",
-            }
+    cfn_enum! {
+        DataSetImportMode[2] {
+            Spice = "SPICE",
+            DirectQuery = "DIRECT_QUERY",
         }
     }
 
-    impl std::fmt::Display for DataSetImportMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        DataSetUseAs[1] {
+            RlsRules = "RLS_RULES",
         }
     }
 
-    impl From<DataSetImportMode> for Value {
-        fn from(v: DataSetImportMode) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        DatasetParameterValueType[2] {
+            MultiValued = "MULTI_VALUED",
+            SingleValued = "SINGLE_VALUED",
         }
     }
 
-    impl From<DataSetImportMode> for Val<DataSetImportMode> {
-        fn from(v: DataSetImportMode) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        GeoSpatialCountryCode[1] {
+            Us = "US",
         }
     }
 
-    /// Rendered as its CloudFormation spelling ([`DataSetUseAs::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DataSetUseAs {
-        /// `RLS_RULES`
-        RlsRules,
-    }
-
-    impl DataSetUseAs {
-        /// Every variant, in schema order.
-        pub const ALL: [DataSetUseAs; 1] = [DataSetUseAs::RlsRules];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DataSetUseAs::RlsRules => "RLS_RULES",
-            }
+    cfn_enum! {
+        LookbackWindowSizeUnit[3] {
+            Hour = "HOUR",
+            Day = "DAY",
+            Week = "WEEK",
         }
     }
 
-    impl std::fmt::Display for DataSetUseAs {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        RefreshFailureAlertStatus[2] {
+            Enabled = "ENABLED",
+            Disabled = "DISABLED",
         }
     }
 
-    impl From<DataSetUseAs> for Value {
-        fn from(v: DataSetUseAs) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        RowLevelPermissionFormatVersion[2] {
+            Version1 = "VERSION_1",
+            Version2 = "VERSION_2",
         }
     }
 
-    impl From<DataSetUseAs> for Val<DataSetUseAs> {
-        fn from(v: DataSetUseAs) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        RowLevelPermissionPolicy[2] {
+            GrantAccess = "GRANT_ACCESS",
+            DenyAccess = "DENY_ACCESS",
         }
     }
 
-    /// Rendered as its CloudFormation spelling ([`DatasetParameterValueType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DatasetParameterValueType {
-        /// `MULTI_VALUED`
-        MultiValued,
-        /// `SINGLE_VALUED`
-        SingleValued,
-    }
-
-    impl DatasetParameterValueType {
-        /// Every variant, in schema order.
-        pub const ALL: [DatasetParameterValueType; 2] =
-            [DatasetParameterValueType::MultiValued, DatasetParameterValueType::SingleValued];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DatasetParameterValueType::MultiValued => "MULTI_VALUED",
-                DatasetParameterValueType::SingleValued => "SINGLE_VALUED",
-            }
+    cfn_enum! {
+        Status[2] {
+            Enabled = "ENABLED",
+            Disabled = "DISABLED",
         }
     }
 
-    impl std::fmt::Display for DatasetParameterValueType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DatasetParameterValueType> for Value {
-        fn from(v: DatasetParameterValueType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DatasetParameterValueType> for Val<DatasetParameterValueType> {
-        fn from(v: DatasetParameterValueType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`GeoSpatialCountryCode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum GeoSpatialCountryCode {
-        /// `US`
-        Us,
-    }
-
-    impl GeoSpatialCountryCode {
-        /// Every variant, in schema order.
-        pub const ALL: [GeoSpatialCountryCode; 1] = [GeoSpatialCountryCode::Us];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                GeoSpatialCountryCode::Us => "US",
-            }
-        }
-    }
-
-    impl std::fmt::Display for GeoSpatialCountryCode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<GeoSpatialCountryCode> for Value {
-        fn from(v: GeoSpatialCountryCode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<GeoSpatialCountryCode> for Val<GeoSpatialCountryCode> {
-        fn from(v: GeoSpatialCountryCode) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`LookbackWindowSizeUnit::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum LookbackWindowSizeUnit {
-        /// `HOUR`
-        Hour,
-        /// `DAY`
-        Day,
-        /// `WEEK`
-        Week,
-    }
-
-    impl LookbackWindowSizeUnit {
-        /// Every variant, in schema order.
-        pub const ALL: [LookbackWindowSizeUnit; 3] =
-            [LookbackWindowSizeUnit::Hour, LookbackWindowSizeUnit::Day, LookbackWindowSizeUnit::Week];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                LookbackWindowSizeUnit::Hour => "HOUR",
-                LookbackWindowSizeUnit::Day => "DAY",
-                LookbackWindowSizeUnit::Week => "WEEK",
-            }
-        }
-    }
-
-    impl std::fmt::Display for LookbackWindowSizeUnit {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<LookbackWindowSizeUnit> for Value {
-        fn from(v: LookbackWindowSizeUnit) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<LookbackWindowSizeUnit> for Val<LookbackWindowSizeUnit> {
-        fn from(v: LookbackWindowSizeUnit) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`RefreshFailureAlertStatus::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum RefreshFailureAlertStatus {
-        /// `ENABLED`
-        Enabled,
-        /// `DISABLED`
-        Disabled,
-    }
-
-    impl RefreshFailureAlertStatus {
-        /// Every variant, in schema order.
-        pub const ALL: [RefreshFailureAlertStatus; 2] =
-            [RefreshFailureAlertStatus::Enabled, RefreshFailureAlertStatus::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                RefreshFailureAlertStatus::Enabled => "ENABLED",
-                RefreshFailureAlertStatus::Disabled => "DISABLED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for RefreshFailureAlertStatus {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<RefreshFailureAlertStatus> for Value {
-        fn from(v: RefreshFailureAlertStatus) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<RefreshFailureAlertStatus> for Val<RefreshFailureAlertStatus> {
-        fn from(v: RefreshFailureAlertStatus) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`RowLevelPermissionFormatVersion::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum RowLevelPermissionFormatVersion {
-        /// `VERSION_1`
-        Version1,
-        /// `VERSION_2`
-        Version2,
-    }
-
-    impl RowLevelPermissionFormatVersion {
-        /// Every variant, in schema order.
-        pub const ALL: [RowLevelPermissionFormatVersion; 2] =
-            [RowLevelPermissionFormatVersion::Version1, RowLevelPermissionFormatVersion::Version2];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                RowLevelPermissionFormatVersion::Version1 => "VERSION_1",
-                RowLevelPermissionFormatVersion::Version2 => "VERSION_2",
-            }
-        }
-    }
-
-    impl std::fmt::Display for RowLevelPermissionFormatVersion {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<RowLevelPermissionFormatVersion> for Value {
-        fn from(v: RowLevelPermissionFormatVersion) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<RowLevelPermissionFormatVersion> for Val<RowLevelPermissionFormatVersion> {
-        fn from(v: RowLevelPermissionFormatVersion) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`RowLevelPermissionPolicy::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum RowLevelPermissionPolicy {
-        /// `GRANT_ACCESS`
-        GrantAccess,
-        /// `DENY_ACCESS`
-        DenyAccess,
-    }
-
-    impl RowLevelPermissionPolicy {
-        /// Every variant, in schema order.
-        pub const ALL: [RowLevelPermissionPolicy; 2] =
-            [RowLevelPermissionPolicy::GrantAccess, RowLevelPermissionPolicy::DenyAccess];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                RowLevelPermissionPolicy::GrantAccess => "GRANT_ACCESS",
-                RowLevelPermissionPolicy::DenyAccess => "DENY_ACCESS",
-            }
-        }
-    }
-
-    impl std::fmt::Display for RowLevelPermissionPolicy {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<RowLevelPermissionPolicy> for Value {
-        fn from(v: RowLevelPermissionPolicy) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<RowLevelPermissionPolicy> for Val<RowLevelPermissionPolicy> {
-        fn from(v: RowLevelPermissionPolicy) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`Status::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Status {
-        /// `ENABLED`
-        Enabled,
-        /// `DISABLED`
-        Disabled,
-    }
-
-    impl Status {
-        /// Every variant, in schema order.
-        pub const ALL: [Status; 2] = [Status::Enabled, Status::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Status::Enabled => "ENABLED",
-                Status::Disabled => "DISABLED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Status {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Status> for Value {
-        fn from(v: Status) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Status> for Val<Status> {
-        fn from(v: Status) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`TimeGranularity::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TimeGranularity {
-        /// `YEAR`
-        Year,
-        /// `QUARTER`
-        Quarter,
-        /// `MONTH`
-        Month,
-        /// `WEEK`
-        Week,
-        /// `DAY`
-        Day,
-        /// `HOUR`
-        Hour,
-        /// `MINUTE`
-        Minute,
-        /// `SECOND`
-        Second,
-        /// `MILLISECOND`
-        Millisecond,
-    }
-
-    impl TimeGranularity {
-        /// Every variant, in schema order.
-        pub const ALL: [TimeGranularity; 9] = [
-            TimeGranularity::Year,
-            TimeGranularity::Quarter,
-            TimeGranularity::Month,
-            TimeGranularity::Week,
-            TimeGranularity::Day,
-            TimeGranularity::Hour,
-            TimeGranularity::Minute,
-            TimeGranularity::Second,
-            TimeGranularity::Millisecond,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                TimeGranularity::Year => "YEAR",
-                TimeGranularity::Quarter => "QUARTER",
-                TimeGranularity::Month => "MONTH",
-                TimeGranularity::Week => "WEEK",
-                TimeGranularity::Day => "DAY",
-                TimeGranularity::Hour => "HOUR",
-                TimeGranularity::Minute => "MINUTE",
-                TimeGranularity::Second => "SECOND",
-                TimeGranularity::Millisecond => "MILLISECOND",
-            }
-        }
-    }
-
-    impl std::fmt::Display for TimeGranularity {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<TimeGranularity> for Value {
-        fn from(v: TimeGranularity) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<TimeGranularity> for Val<TimeGranularity> {
-        fn from(v: TimeGranularity) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        TimeGranularity[9] {
+            Year = "YEAR",
+            Quarter = "QUARTER",
+            Month = "MONTH",
+            Week = "WEEK",
+            Day = "DAY",
+            Hour = "HOUR",
+            Minute = "MINUTE",
+            Second = "SECOND",
+            Millisecond = "MILLISECOND",
         }
     }
 }
@@ -65789,424 +55143,94 @@ pub mod data_source {
 
     property_type!(VpcConnectionProperties);
 
-    /// Rendered as its CloudFormation spelling ([`AuthenticationType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AuthenticationType {
-        /// `PASSWORD`
-        Password,
-        /// `TOKEN`
-        Token,
-        /// `X509`
-        X509,
-        /// `KEYPAIR`
-        Keypair,
-    }
-
-    impl AuthenticationType {
-        /// Every variant, in schema order.
-        pub const ALL: [AuthenticationType; 4] = [
-            AuthenticationType::Password,
-            AuthenticationType::Token,
-            AuthenticationType::X509,
-            AuthenticationType::Keypair,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AuthenticationType::Password => "PASSWORD",
-                AuthenticationType::Token => "TOKEN",
-                AuthenticationType::X509 => "X509",
-                AuthenticationType::Keypair => "KEYPAIR",
-            }
+    cfn_enum! {
+        AuthenticationType[4] {
+            Password = "PASSWORD",
+            Token = "TOKEN",
+            X509 = "X509",
+            Keypair = "KEYPAIR",
         }
     }
 
-    impl std::fmt::Display for AuthenticationType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        DataSourceErrorInfoType[8] {
+            AccessDenied = "ACCESS_DENIED",
+            CopySourceNotFound = "COPY_SOURCE_NOT_FOUND",
+            Timeout = "TIMEOUT",
+            EngineVersionNotSupported = "ENGINE_VERSION_NOT_SUPPORTED",
+            UnknownHost = "UNKNOWN_HOST",
+            GenericSqlFailure = "GENERIC_SQL_FAILURE",
+            Conflict = "CONFLICT",
+            Unknown = "UNKNOWN",
         }
     }
 
-    impl From<AuthenticationType> for Value {
-        fn from(v: AuthenticationType) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        DataSourceType[57] {
+            AdobeAnalytics = "ADOBE_ANALYTICS",
+            AmazonElasticsearch = "AMAZON_ELASTICSEARCH",
+            AmazonOpensearch = "AMAZON_OPENSEARCH",
+            Athena = "ATHENA",
+            Aurora = "AURORA",
+            AuroraPostgresql = "AURORA_POSTGRESQL",
+            AwsIotAnalytics = "AWS_IOT_ANALYTICS",
+            Databricks = "DATABRICKS",
+            Denodo = "DENODO",
+            Dremio = "DREMIO",
+            Dynamodb = "DYNAMODB",
+            Saphana = "SAPHANA",
+            Db2As400 = "DB2_AS400",
+            Exasol = "EXASOL",
+            File = "FILE",
+            FullyManagedKnowledgeBase = "FULLY_MANAGED_KNOWLEDGE_BASE",
+            Github = "GITHUB",
+            InternationalDataCorporation = "INTERNATIONAL_DATA_CORPORATION",
+            Jira = "JIRA",
+            Mariadb = "MARIADB",
+            Mysql = "MYSQL",
+            Oracle = "ORACLE",
+            Postgresql = "POSTGRESQL",
+            Presto = "PRESTO",
+            Qbusiness = "QBUSINESS",
+            Redshift = "REDSHIFT",
+            S3 = "S3",
+            S3Tables = "S3_TABLES",
+            S3KnowledgeBase = "S3_KNOWLEDGE_BASE",
+            Salesforce = "SALESFORCE",
+            Servicenow = "SERVICENOW",
+            Snowflake = "SNOWFLAKE",
+            Spark = "SPARK",
+            Spice = "SPICE",
+            Sqlserver = "SQLSERVER",
+            Teradata = "TERADATA",
+            Timestream = "TIMESTREAM",
+            Twitter = "TWITTER",
+            Bigquery = "BIGQUERY",
+            GoogleAnalytics = "GOOGLE_ANALYTICS",
+            Trino = "TRINO",
+            Starburst = "STARBURST",
+            Mongo = "MONGO",
+            MongoAtlas = "MONGO_ATLAS",
+            Documentdb = "DOCUMENTDB",
+            Appflow = "APPFLOW",
+            Impala = "IMPALA",
+            Glue = "GLUE",
+            GlueDataCatalog = "GLUE_DATA_CATALOG",
+            GoogleDrive = "GOOGLE_DRIVE",
+            Confluence = "CONFLUENCE",
+            Sharepoint = "SHAREPOINT",
+            OneDrive = "ONE_DRIVE",
+            WebCrawler = "WEB_CRAWLER",
+            Box2 = "BOX",
+            Googlesheets = "GOOGLESHEETS",
+            Atlan = "ATLAN",
         }
     }
 
-    impl From<AuthenticationType> for Val<AuthenticationType> {
-        fn from(v: AuthenticationType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`DataSourceErrorInfoType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DataSourceErrorInfoType {
-        /// `ACCESS_DENIED`
-        AccessDenied,
-        /// `COPY_SOURCE_NOT_FOUND`
-        CopySourceNotFound,
-        /// `TIMEOUT`
-        Timeout,
-        /// `ENGINE_VERSION_NOT_SUPPORTED`
-        EngineVersionNotSupported,
-        /// `UNKNOWN_HOST`
-        UnknownHost,
-        /// `GENERIC_SQL_FAILURE`
-        GenericSqlFailure,
-        /// `CONFLICT`
-        Conflict,
-        /// `UNKNOWN`
-        Unknown,
-    }
-
-    impl DataSourceErrorInfoType {
-        /// Every variant, in schema order.
-        pub const ALL: [DataSourceErrorInfoType; 8] = [
-            DataSourceErrorInfoType::AccessDenied,
-            DataSourceErrorInfoType::CopySourceNotFound,
-            DataSourceErrorInfoType::Timeout,
-            DataSourceErrorInfoType::EngineVersionNotSupported,
-            DataSourceErrorInfoType::UnknownHost,
-            DataSourceErrorInfoType::GenericSqlFailure,
-            DataSourceErrorInfoType::Conflict,
-            DataSourceErrorInfoType::Unknown,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DataSourceErrorInfoType::AccessDenied => "ACCESS_DENIED",
-                DataSourceErrorInfoType::CopySourceNotFound => "COPY_SOURCE_NOT_FOUND",
-                DataSourceErrorInfoType::Timeout => "TIMEOUT",
-                DataSourceErrorInfoType::EngineVersionNotSupported => "ENGINE_VERSION_NOT_SUPPORTED",
-                DataSourceErrorInfoType::UnknownHost => "UNKNOWN_HOST",
-                DataSourceErrorInfoType::GenericSqlFailure => "GENERIC_SQL_FAILURE",
-                DataSourceErrorInfoType::Conflict => "CONFLICT",
-                DataSourceErrorInfoType::Unknown => "UNKNOWN",
-            }
-        }
-    }
-
-    impl std::fmt::Display for DataSourceErrorInfoType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DataSourceErrorInfoType> for Value {
-        fn from(v: DataSourceErrorInfoType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DataSourceErrorInfoType> for Val<DataSourceErrorInfoType> {
-        fn from(v: DataSourceErrorInfoType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`DataSourceType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DataSourceType {
-        /// `ADOBE_ANALYTICS`
-        AdobeAnalytics,
-        /// `AMAZON_ELASTICSEARCH`
-        AmazonElasticsearch,
-        /// `AMAZON_OPENSEARCH`
-        AmazonOpensearch,
-        /// `ATHENA`
-        Athena,
-        /// `AURORA`
-        Aurora,
-        /// `AURORA_POSTGRESQL`
-        AuroraPostgresql,
-        /// `AWS_IOT_ANALYTICS`
-        AwsIotAnalytics,
-        /// `DATABRICKS`
-        Databricks,
-        /// `DENODO`
-        Denodo,
-        /// `DREMIO`
-        Dremio,
-        /// `DYNAMODB`
-        Dynamodb,
-        /// `SAPHANA`
-        Saphana,
-        /// `DB2_AS400`
-        Db2As400,
-        /// `EXASOL`
-        Exasol,
-        /// `FILE`
-        File,
-        /// `FULLY_MANAGED_KNOWLEDGE_BASE`
-        FullyManagedKnowledgeBase,
-        /// `GITHUB`
-        Github,
-        /// `INTERNATIONAL_DATA_CORPORATION`
-        InternationalDataCorporation,
-        /// `JIRA`
-        Jira,
-        /// `MARIADB`
-        Mariadb,
-        /// `MYSQL`
-        Mysql,
-        /// `ORACLE`
-        Oracle,
-        /// `POSTGRESQL`
-        Postgresql,
-        /// `PRESTO`
-        Presto,
-        /// `QBUSINESS`
-        Qbusiness,
-        /// `REDSHIFT`
-        Redshift,
-        /// `S3`
-        S3,
-        /// `S3_TABLES`
-        S3Tables,
-        /// `S3_KNOWLEDGE_BASE`
-        S3KnowledgeBase,
-        /// `SALESFORCE`
-        Salesforce,
-        /// `SERVICENOW`
-        Servicenow,
-        /// `SNOWFLAKE`
-        Snowflake,
-        /// `SPARK`
-        Spark,
-        /// `SPICE`
-        Spice,
-        /// `SQLSERVER`
-        Sqlserver,
-        /// `TERADATA`
-        Teradata,
-        /// `TIMESTREAM`
-        Timestream,
-        /// `TWITTER`
-        Twitter,
-        /// `BIGQUERY`
-        Bigquery,
-        /// `GOOGLE_ANALYTICS`
-        GoogleAnalytics,
-        /// `TRINO`
-        Trino,
-        /// `STARBURST`
-        Starburst,
-        /// `MONGO`
-        Mongo,
-        /// `MONGO_ATLAS`
-        MongoAtlas,
-        /// `DOCUMENTDB`
-        Documentdb,
-        /// `APPFLOW`
-        Appflow,
-        /// `IMPALA`
-        Impala,
-        /// `GLUE`
-        Glue,
-        /// `GLUE_DATA_CATALOG`
-        GlueDataCatalog,
-        /// `GOOGLE_DRIVE`
-        GoogleDrive,
-        /// `CONFLUENCE`
-        Confluence,
-        /// `SHAREPOINT`
-        Sharepoint,
-        /// `ONE_DRIVE`
-        OneDrive,
-        /// `WEB_CRAWLER`
-        WebCrawler,
-        /// `BOX`
-        Box2,
-        /// `GOOGLESHEETS`
-        Googlesheets,
-        /// `ATLAN`
-        Atlan,
-    }
-
-    impl DataSourceType {
-        /// Every variant, in schema order.
-        pub const ALL: [DataSourceType; 57] = [
-            DataSourceType::AdobeAnalytics,
-            DataSourceType::AmazonElasticsearch,
-            DataSourceType::AmazonOpensearch,
-            DataSourceType::Athena,
-            DataSourceType::Aurora,
-            DataSourceType::AuroraPostgresql,
-            DataSourceType::AwsIotAnalytics,
-            DataSourceType::Databricks,
-            DataSourceType::Denodo,
-            DataSourceType::Dremio,
-            DataSourceType::Dynamodb,
-            DataSourceType::Saphana,
-            DataSourceType::Db2As400,
-            DataSourceType::Exasol,
-            DataSourceType::File,
-            DataSourceType::FullyManagedKnowledgeBase,
-            DataSourceType::Github,
-            DataSourceType::InternationalDataCorporation,
-            DataSourceType::Jira,
-            DataSourceType::Mariadb,
-            DataSourceType::Mysql,
-            DataSourceType::Oracle,
-            DataSourceType::Postgresql,
-            DataSourceType::Presto,
-            DataSourceType::Qbusiness,
-            DataSourceType::Redshift,
-            DataSourceType::S3,
-            DataSourceType::S3Tables,
-            DataSourceType::S3KnowledgeBase,
-            DataSourceType::Salesforce,
-            DataSourceType::Servicenow,
-            DataSourceType::Snowflake,
-            DataSourceType::Spark,
-            DataSourceType::Spice,
-            DataSourceType::Sqlserver,
-            DataSourceType::Teradata,
-            DataSourceType::Timestream,
-            DataSourceType::Twitter,
-            DataSourceType::Bigquery,
-            DataSourceType::GoogleAnalytics,
-            DataSourceType::Trino,
-            DataSourceType::Starburst,
-            DataSourceType::Mongo,
-            DataSourceType::MongoAtlas,
-            DataSourceType::Documentdb,
-            DataSourceType::Appflow,
-            DataSourceType::Impala,
-            DataSourceType::Glue,
-            DataSourceType::GlueDataCatalog,
-            DataSourceType::GoogleDrive,
-            DataSourceType::Confluence,
-            DataSourceType::Sharepoint,
-            DataSourceType::OneDrive,
-            DataSourceType::WebCrawler,
-            DataSourceType::Box2,
-            DataSourceType::Googlesheets,
-            DataSourceType::Atlan,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DataSourceType::AdobeAnalytics => "ADOBE_ANALYTICS",
-                DataSourceType::AmazonElasticsearch => "AMAZON_ELASTICSEARCH",
-                DataSourceType::AmazonOpensearch => "AMAZON_OPENSEARCH",
-                DataSourceType::Athena => "ATHENA",
-                DataSourceType::Aurora => "AURORA",
-                DataSourceType::AuroraPostgresql => "AURORA_POSTGRESQL",
-                DataSourceType::AwsIotAnalytics => "AWS_IOT_ANALYTICS",
-                DataSourceType::Databricks => "DATABRICKS",
-                DataSourceType::Denodo => "DENODO",
-                DataSourceType::Dremio => "DREMIO",
-                DataSourceType::Dynamodb => "DYNAMODB",
-                DataSourceType::Saphana => "SAPHANA",
-                DataSourceType::Db2As400 => "DB2_AS400",
-                DataSourceType::Exasol => "EXASOL",
-                DataSourceType::File => "FILE",
-                DataSourceType::FullyManagedKnowledgeBase => "FULLY_MANAGED_KNOWLEDGE_BASE",
-                DataSourceType::Github => "GITHUB",
-                DataSourceType::InternationalDataCorporation => "INTERNATIONAL_DATA_CORPORATION",
-                DataSourceType::Jira => "JIRA",
-                DataSourceType::Mariadb => "MARIADB",
-                DataSourceType::Mysql => "MYSQL",
-                DataSourceType::Oracle => "ORACLE",
-                DataSourceType::Postgresql => "POSTGRESQL",
-                DataSourceType::Presto => "PRESTO",
-                DataSourceType::Qbusiness => "QBUSINESS",
-                DataSourceType::Redshift => "REDSHIFT",
-                DataSourceType::S3 => "S3",
-                DataSourceType::S3Tables => "S3_TABLES",
-                DataSourceType::S3KnowledgeBase => "S3_KNOWLEDGE_BASE",
-                DataSourceType::Salesforce => "SALESFORCE",
-                DataSourceType::Servicenow => "SERVICENOW",
-                DataSourceType::Snowflake => "SNOWFLAKE",
-                DataSourceType::Spark => "SPARK",
-                DataSourceType::Spice => "SPICE",
-                DataSourceType::Sqlserver => "SQLSERVER",
-                DataSourceType::Teradata => "TERADATA",
-                DataSourceType::Timestream => "TIMESTREAM",
-                DataSourceType::Twitter => "TWITTER",
-                DataSourceType::Bigquery => "BIGQUERY",
-                DataSourceType::GoogleAnalytics => "GOOGLE_ANALYTICS",
-                DataSourceType::Trino => "TRINO",
-                DataSourceType::Starburst => "STARBURST",
-                DataSourceType::Mongo => "MONGO",
-                DataSourceType::MongoAtlas => "MONGO_ATLAS",
-                DataSourceType::Documentdb => "DOCUMENTDB",
-                DataSourceType::Appflow => "APPFLOW",
-                DataSourceType::Impala => "IMPALA",
-                DataSourceType::Glue => "GLUE",
-                DataSourceType::GlueDataCatalog => "GLUE_DATA_CATALOG",
-                DataSourceType::GoogleDrive => "GOOGLE_DRIVE",
-                DataSourceType::Confluence => "CONFLUENCE",
-                DataSourceType::Sharepoint => "SHAREPOINT",
-                DataSourceType::OneDrive => "ONE_DRIVE",
-                DataSourceType::WebCrawler => "WEB_CRAWLER",
-                DataSourceType::Box2 => "BOX",
-                DataSourceType::Googlesheets => "GOOGLESHEETS",
-                DataSourceType::Atlan => "ATLAN",
-            }
-        }
-    }
-
-    impl std::fmt::Display for DataSourceType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DataSourceType> for Value {
-        fn from(v: DataSourceType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DataSourceType> for Val<DataSourceType> {
-        fn from(v: DataSourceType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`StarburstProductType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum StarburstProductType {
-        /// `GALAXY`
-        Galaxy,
-        /// `ENTERPRISE`
-        Enterprise,
-    }
-
-    impl StarburstProductType {
-        /// Every variant, in schema order.
-        pub const ALL: [StarburstProductType; 2] = [StarburstProductType::Galaxy, StarburstProductType::Enterprise];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                StarburstProductType::Galaxy => "GALAXY",
-                StarburstProductType::Enterprise => "ENTERPRISE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for StarburstProductType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<StarburstProductType> for Value {
-        fn from(v: StarburstProductType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<StarburstProductType> for Val<StarburstProductType> {
-        fn from(v: StarburstProductType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        StarburstProductType[2] {
+            Galaxy = "GALAXY",
+            Enterprise = "ENTERPRISE",
         }
     }
 }
@@ -66497,83 +55521,17 @@ pub mod folder {
 
     property_type!(ResourcePermission);
 
-    /// Rendered as its CloudFormation spelling ([`FolderType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum FolderType {
-        /// `SHARED`
-        Shared,
-        /// `RESTRICTED`
-        Restricted,
-    }
-
-    impl FolderType {
-        /// Every variant, in schema order.
-        pub const ALL: [FolderType; 2] = [FolderType::Shared, FolderType::Restricted];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                FolderType::Shared => "SHARED",
-                FolderType::Restricted => "RESTRICTED",
-            }
+    cfn_enum! {
+        FolderType[2] {
+            Shared = "SHARED",
+            Restricted = "RESTRICTED",
         }
     }
 
-    impl std::fmt::Display for FolderType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<FolderType> for Value {
-        fn from(v: FolderType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<FolderType> for Val<FolderType> {
-        fn from(v: FolderType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`SharingModel::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SharingModel {
-        /// `ACCOUNT`
-        Account,
-        /// `NAMESPACE`
-        Namespace,
-    }
-
-    impl SharingModel {
-        /// Every variant, in schema order.
-        pub const ALL: [SharingModel; 2] = [SharingModel::Account, SharingModel::Namespace];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SharingModel::Account => "ACCOUNT",
-                SharingModel::Namespace => "NAMESPACE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for SharingModel {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<SharingModel> for Value {
-        fn from(v: SharingModel) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<SharingModel> for Val<SharingModel> {
-        fn from(v: SharingModel) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        SharingModel[2] {
+            Account = "ACCOUNT",
+            Namespace = "NAMESPACE",
         }
     }
 }
@@ -67073,164 +56031,31 @@ pub mod knowledge_base {
 
     property_type!(VideoExtractionConfiguration);
 
-    /// Rendered as its CloudFormation spelling ([`AudioExtractionStatus::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AudioExtractionStatus {
-        /// `ENABLED`
-        Enabled,
-        /// `DISABLED`
-        Disabled,
-    }
-
-    impl AudioExtractionStatus {
-        /// Every variant, in schema order.
-        pub const ALL: [AudioExtractionStatus; 2] = [AudioExtractionStatus::Enabled, AudioExtractionStatus::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AudioExtractionStatus::Enabled => "ENABLED",
-                AudioExtractionStatus::Disabled => "DISABLED",
-            }
+    cfn_enum! {
+        AudioExtractionStatus[2] {
+            Enabled = "ENABLED",
+            Disabled = "DISABLED",
         }
     }
 
-    impl std::fmt::Display for AudioExtractionStatus {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        ImageExtractionStatus[2] {
+            Enabled = "ENABLED",
+            Disabled = "DISABLED",
         }
     }
 
-    impl From<AudioExtractionStatus> for Value {
-        fn from(v: AudioExtractionStatus) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        VideoExtractionStatus[2] {
+            Enabled = "ENABLED",
+            Disabled = "DISABLED",
         }
     }
 
-    impl From<AudioExtractionStatus> for Val<AudioExtractionStatus> {
-        fn from(v: AudioExtractionStatus) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`ImageExtractionStatus::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ImageExtractionStatus {
-        /// `ENABLED`
-        Enabled,
-        /// `DISABLED`
-        Disabled,
-    }
-
-    impl ImageExtractionStatus {
-        /// Every variant, in schema order.
-        pub const ALL: [ImageExtractionStatus; 2] = [ImageExtractionStatus::Enabled, ImageExtractionStatus::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ImageExtractionStatus::Enabled => "ENABLED",
-                ImageExtractionStatus::Disabled => "DISABLED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ImageExtractionStatus {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ImageExtractionStatus> for Value {
-        fn from(v: ImageExtractionStatus) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ImageExtractionStatus> for Val<ImageExtractionStatus> {
-        fn from(v: ImageExtractionStatus) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`VideoExtractionStatus::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum VideoExtractionStatus {
-        /// `ENABLED`
-        Enabled,
-        /// `DISABLED`
-        Disabled,
-    }
-
-    impl VideoExtractionStatus {
-        /// Every variant, in schema order.
-        pub const ALL: [VideoExtractionStatus; 2] = [VideoExtractionStatus::Enabled, VideoExtractionStatus::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                VideoExtractionStatus::Enabled => "ENABLED",
-                VideoExtractionStatus::Disabled => "DISABLED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for VideoExtractionStatus {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<VideoExtractionStatus> for Value {
-        fn from(v: VideoExtractionStatus) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<VideoExtractionStatus> for Val<VideoExtractionStatus> {
-        fn from(v: VideoExtractionStatus) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`VideoExtractionType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum VideoExtractionType {
-        /// `AUDIO_TRANSCRIPTION_ONLY`
-        AudioTranscriptionOnly,
-        /// `VISUAL_CONTENT_AND_AUDIO_TRANSCRIPTION`
-        VisualContentAndAudioTranscription,
-    }
-
-    impl VideoExtractionType {
-        /// Every variant, in schema order.
-        pub const ALL: [VideoExtractionType; 2] =
-            [VideoExtractionType::AudioTranscriptionOnly, VideoExtractionType::VisualContentAndAudioTranscription];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                VideoExtractionType::AudioTranscriptionOnly => "AUDIO_TRANSCRIPTION_ONLY",
-                VideoExtractionType::VisualContentAndAudioTranscription => "VISUAL_CONTENT_AND_AUDIO_TRANSCRIPTION",
-            }
-        }
-    }
-
-    impl std::fmt::Display for VideoExtractionType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<VideoExtractionType> for Value {
-        fn from(v: VideoExtractionType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<VideoExtractionType> for Val<VideoExtractionType> {
-        fn from(v: VideoExtractionType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        VideoExtractionType[2] {
+            AudioTranscriptionOnly = "AUDIO_TRANSCRIPTION_ONLY",
+            VisualContentAndAudioTranscription = "VISUAL_CONTENT_AND_AUDIO_TRANSCRIPTION",
         }
     }
 }
@@ -67460,227 +56285,52 @@ pub mod o_auth_client_application {
 
     property_type!(IdentityProviderVpcConnectionProperties);
 
-    /// Rendered as its CloudFormation spelling ([`DataSourceType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DataSourceType {
-        /// `ADOBE_ANALYTICS`
-        AdobeAnalytics,
-        /// `AMAZON_ELASTICSEARCH`
-        AmazonElasticsearch,
-        /// `AMAZON_OPENSEARCH`
-        AmazonOpensearch,
-        /// `ATHENA`
-        Athena,
-        /// `AURORA`
-        Aurora,
-        /// `AURORA_POSTGRESQL`
-        AuroraPostgresql,
-        /// `AWS_IOT_ANALYTICS`
-        AwsIotAnalytics,
-        /// `BIGQUERY`
-        Bigquery,
-        /// `CONFLUENCE`
-        Confluence,
-        /// `DATABRICKS`
-        Databricks,
-        /// `EXASOL`
-        Exasol,
-        /// `GITHUB`
-        Github,
-        /// `GOOGLESHEETS`
-        Googlesheets,
-        /// `GOOGLE_DRIVE`
-        GoogleDrive,
-        /// `JIRA`
-        Jira,
-        /// `MARIADB`
-        Mariadb,
-        /// `MYSQL`
-        Mysql,
-        /// `ONE_DRIVE`
-        OneDrive,
-        /// `ORACLE`
-        Oracle,
-        /// `POSTGRESQL`
-        Postgresql,
-        /// `PRESTO`
-        Presto,
-        /// `QBUSINESS`
-        Qbusiness,
-        /// `REDSHIFT`
-        Redshift,
-        /// `S3`
-        S3,
-        /// `S3_KNOWLEDGE_BASE`
-        S3KnowledgeBase,
-        /// `S3_TABLES`
-        S3Tables,
-        /// `SALESFORCE`
-        Salesforce,
-        /// `SERVICENOW`
-        Servicenow,
-        /// `SHAREPOINT`
-        Sharepoint,
-        /// `SNOWFLAKE`
-        Snowflake,
-        /// `SPARK`
-        Spark,
-        /// `SQLSERVER`
-        Sqlserver,
-        /// `STARBURST`
-        Starburst,
-        /// `TERADATA`
-        Teradata,
-        /// `TIMESTREAM`
-        Timestream,
-        /// `TRINO`
-        Trino,
-        /// `TWITTER`
-        Twitter,
-        /// `WEB_CRAWLER`
-        WebCrawler,
-    }
-
-    impl DataSourceType {
-        /// Every variant, in schema order.
-        pub const ALL: [DataSourceType; 38] = [
-            DataSourceType::AdobeAnalytics,
-            DataSourceType::AmazonElasticsearch,
-            DataSourceType::AmazonOpensearch,
-            DataSourceType::Athena,
-            DataSourceType::Aurora,
-            DataSourceType::AuroraPostgresql,
-            DataSourceType::AwsIotAnalytics,
-            DataSourceType::Bigquery,
-            DataSourceType::Confluence,
-            DataSourceType::Databricks,
-            DataSourceType::Exasol,
-            DataSourceType::Github,
-            DataSourceType::Googlesheets,
-            DataSourceType::GoogleDrive,
-            DataSourceType::Jira,
-            DataSourceType::Mariadb,
-            DataSourceType::Mysql,
-            DataSourceType::OneDrive,
-            DataSourceType::Oracle,
-            DataSourceType::Postgresql,
-            DataSourceType::Presto,
-            DataSourceType::Qbusiness,
-            DataSourceType::Redshift,
-            DataSourceType::S3,
-            DataSourceType::S3KnowledgeBase,
-            DataSourceType::S3Tables,
-            DataSourceType::Salesforce,
-            DataSourceType::Servicenow,
-            DataSourceType::Sharepoint,
-            DataSourceType::Snowflake,
-            DataSourceType::Spark,
-            DataSourceType::Sqlserver,
-            DataSourceType::Starburst,
-            DataSourceType::Teradata,
-            DataSourceType::Timestream,
-            DataSourceType::Trino,
-            DataSourceType::Twitter,
-            DataSourceType::WebCrawler,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DataSourceType::AdobeAnalytics => "ADOBE_ANALYTICS",
-                DataSourceType::AmazonElasticsearch => "AMAZON_ELASTICSEARCH",
-                DataSourceType::AmazonOpensearch => "AMAZON_OPENSEARCH",
-                DataSourceType::Athena => "ATHENA",
-                DataSourceType::Aurora => "AURORA",
-                DataSourceType::AuroraPostgresql => "AURORA_POSTGRESQL",
-                DataSourceType::AwsIotAnalytics => "AWS_IOT_ANALYTICS",
-                DataSourceType::Bigquery => "BIGQUERY",
-                DataSourceType::Confluence => "CONFLUENCE",
-                DataSourceType::Databricks => "DATABRICKS",
-                DataSourceType::Exasol => "EXASOL",
-                DataSourceType::Github => "GITHUB",
-                DataSourceType::Googlesheets => "GOOGLESHEETS",
-                DataSourceType::GoogleDrive => "GOOGLE_DRIVE",
-                DataSourceType::Jira => "JIRA",
-                DataSourceType::Mariadb => "MARIADB",
-                DataSourceType::Mysql => "MYSQL",
-                DataSourceType::OneDrive => "ONE_DRIVE",
-                DataSourceType::Oracle => "ORACLE",
-                DataSourceType::Postgresql => "POSTGRESQL",
-                DataSourceType::Presto => "PRESTO",
-                DataSourceType::Qbusiness => "QBUSINESS",
-                DataSourceType::Redshift => "REDSHIFT",
-                DataSourceType::S3 => "S3",
-                DataSourceType::S3KnowledgeBase => "S3_KNOWLEDGE_BASE",
-                DataSourceType::S3Tables => "S3_TABLES",
-                DataSourceType::Salesforce => "SALESFORCE",
-                DataSourceType::Servicenow => "SERVICENOW",
-                DataSourceType::Sharepoint => "SHAREPOINT",
-                DataSourceType::Snowflake => "SNOWFLAKE",
-                DataSourceType::Spark => "SPARK",
-                DataSourceType::Sqlserver => "SQLSERVER",
-                DataSourceType::Starburst => "STARBURST",
-                DataSourceType::Teradata => "TERADATA",
-                DataSourceType::Timestream => "TIMESTREAM",
-                DataSourceType::Trino => "TRINO",
-                DataSourceType::Twitter => "TWITTER",
-                DataSourceType::WebCrawler => "WEB_CRAWLER",
-            }
+    cfn_enum! {
+        DataSourceType[38] {
+            AdobeAnalytics = "ADOBE_ANALYTICS",
+            AmazonElasticsearch = "AMAZON_ELASTICSEARCH",
+            AmazonOpensearch = "AMAZON_OPENSEARCH",
+            Athena = "ATHENA",
+            Aurora = "AURORA",
+            AuroraPostgresql = "AURORA_POSTGRESQL",
+            AwsIotAnalytics = "AWS_IOT_ANALYTICS",
+            Bigquery = "BIGQUERY",
+            Confluence = "CONFLUENCE",
+            Databricks = "DATABRICKS",
+            Exasol = "EXASOL",
+            Github = "GITHUB",
+            Googlesheets = "GOOGLESHEETS",
+            GoogleDrive = "GOOGLE_DRIVE",
+            Jira = "JIRA",
+            Mariadb = "MARIADB",
+            Mysql = "MYSQL",
+            OneDrive = "ONE_DRIVE",
+            Oracle = "ORACLE",
+            Postgresql = "POSTGRESQL",
+            Presto = "PRESTO",
+            Qbusiness = "QBUSINESS",
+            Redshift = "REDSHIFT",
+            S3 = "S3",
+            S3KnowledgeBase = "S3_KNOWLEDGE_BASE",
+            S3Tables = "S3_TABLES",
+            Salesforce = "SALESFORCE",
+            Servicenow = "SERVICENOW",
+            Sharepoint = "SHAREPOINT",
+            Snowflake = "SNOWFLAKE",
+            Spark = "SPARK",
+            Sqlserver = "SQLSERVER",
+            Starburst = "STARBURST",
+            Teradata = "TERADATA",
+            Timestream = "TIMESTREAM",
+            Trino = "TRINO",
+            Twitter = "TWITTER",
+            WebCrawler = "WEB_CRAWLER",
         }
     }
 
-    impl std::fmt::Display for DataSourceType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DataSourceType> for Value {
-        fn from(v: DataSourceType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DataSourceType> for Val<DataSourceType> {
-        fn from(v: DataSourceType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`OAuthClientAuthenticationType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum OAuthClientAuthenticationType {
-        /// `TOKEN`
-        Token,
-    }
-
-    impl OAuthClientAuthenticationType {
-        /// Every variant, in schema order.
-        pub const ALL: [OAuthClientAuthenticationType; 1] = [OAuthClientAuthenticationType::Token];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                OAuthClientAuthenticationType::Token => "TOKEN",
-            }
-        }
-    }
-
-    impl std::fmt::Display for OAuthClientAuthenticationType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<OAuthClientAuthenticationType> for Value {
-        fn from(v: OAuthClientAuthenticationType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<OAuthClientAuthenticationType> for Val<OAuthClientAuthenticationType> {
-        fn from(v: OAuthClientAuthenticationType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        OAuthClientAuthenticationType[1] {
+            Token = "TOKEN",
         }
     }
 }
@@ -67876,165 +56526,33 @@ pub mod refresh_schedule {
 
     property_type!(ScheduleFrequency);
 
-    /// Rendered as its CloudFormation spelling ([`DayOfWeek::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DayOfWeek {
-        /// `SUNDAY`
-        Sunday,
-        /// `MONDAY`
-        Monday,
-        /// `TUESDAY`
-        Tuesday,
-        /// `WEDNESDAY`
-        Wednesday,
-        /// `THURSDAY`
-        Thursday,
-        /// `FRIDAY`
-        Friday,
-        /// `SATURDAY`
-        Saturday,
-    }
-
-    impl DayOfWeek {
-        /// Every variant, in schema order.
-        pub const ALL: [DayOfWeek; 7] = [
-            DayOfWeek::Sunday,
-            DayOfWeek::Monday,
-            DayOfWeek::Tuesday,
-            DayOfWeek::Wednesday,
-            DayOfWeek::Thursday,
-            DayOfWeek::Friday,
-            DayOfWeek::Saturday,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DayOfWeek::Sunday => "SUNDAY",
-                DayOfWeek::Monday => "MONDAY",
-                DayOfWeek::Tuesday => "TUESDAY",
-                DayOfWeek::Wednesday => "WEDNESDAY",
-                DayOfWeek::Thursday => "THURSDAY",
-                DayOfWeek::Friday => "FRIDAY",
-                DayOfWeek::Saturday => "SATURDAY",
-            }
+    cfn_enum! {
+        DayOfWeek[7] {
+            Sunday = "SUNDAY",
+            Monday = "MONDAY",
+            Tuesday = "TUESDAY",
+            Wednesday = "WEDNESDAY",
+            Thursday = "THURSDAY",
+            Friday = "FRIDAY",
+            Saturday = "SATURDAY",
         }
     }
 
-    impl std::fmt::Display for DayOfWeek {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        Interval[6] {
+            Minute15 = "MINUTE15",
+            Minute30 = "MINUTE30",
+            Hourly = "HOURLY",
+            Daily = "DAILY",
+            Weekly = "WEEKLY",
+            Monthly = "MONTHLY",
         }
     }
 
-    impl From<DayOfWeek> for Value {
-        fn from(v: DayOfWeek) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DayOfWeek> for Val<DayOfWeek> {
-        fn from(v: DayOfWeek) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`Interval::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Interval {
-        /// `MINUTE15`
-        Minute15,
-        /// `MINUTE30`
-        Minute30,
-        /// `HOURLY`
-        Hourly,
-        /// `DAILY`
-        Daily,
-        /// `WEEKLY`
-        Weekly,
-        /// `MONTHLY`
-        Monthly,
-    }
-
-    impl Interval {
-        /// Every variant, in schema order.
-        pub const ALL: [Interval; 6] = [
-            Interval::Minute15,
-            Interval::Minute30,
-            Interval::Hourly,
-            Interval::Daily,
-            Interval::Weekly,
-            Interval::Monthly,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Interval::Minute15 => "MINUTE15",
-                Interval::Minute30 => "MINUTE30",
-                Interval::Hourly => "HOURLY",
-                Interval::Daily => "DAILY",
-                Interval::Weekly => "WEEKLY",
-                Interval::Monthly => "MONTHLY",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Interval {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Interval> for Value {
-        fn from(v: Interval) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Interval> for Val<Interval> {
-        fn from(v: Interval) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`RefreshType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum RefreshType {
-        /// `FULL_REFRESH`
-        FullRefresh,
-        /// `INCREMENTAL_REFRESH`
-        IncrementalRefresh,
-    }
-
-    impl RefreshType {
-        /// Every variant, in schema order.
-        pub const ALL: [RefreshType; 2] = [RefreshType::FullRefresh, RefreshType::IncrementalRefresh];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                RefreshType::FullRefresh => "FULL_REFRESH",
-                RefreshType::IncrementalRefresh => "INCREMENTAL_REFRESH",
-            }
-        }
-    }
-
-    impl std::fmt::Display for RefreshType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<RefreshType> for Value {
-        fn from(v: RefreshType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<RefreshType> for Val<RefreshType> {
-        fn from(v: RefreshType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        RefreshType[2] {
+            FullRefresh = "FULL_REFRESH",
+            IncrementalRefresh = "INCREMENTAL_REFRESH",
         }
     }
 }
@@ -68222,60 +56740,14 @@ pub mod space {
 
     property_type!(SpaceResource);
 
-    /// The type of QuickSight resource.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ResourceType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ResourceType {
-        /// `TOPIC`
-        Topic,
-        /// `DASHBOARD`
-        Dashboard,
-        /// `KNOWLEDGE_BASE`
-        KnowledgeBase,
-        /// `ACTION_CONNECTOR`
-        ActionConnector,
-        /// `DATA_SET`
-        DataSet,
-    }
-
-    impl ResourceType {
-        /// Every variant, in schema order.
-        pub const ALL: [ResourceType; 5] = [
-            ResourceType::Topic,
-            ResourceType::Dashboard,
-            ResourceType::KnowledgeBase,
-            ResourceType::ActionConnector,
-            ResourceType::DataSet,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ResourceType::Topic => "TOPIC",
-                ResourceType::Dashboard => "DASHBOARD",
-                ResourceType::KnowledgeBase => "KNOWLEDGE_BASE",
-                ResourceType::ActionConnector => "ACTION_CONNECTOR",
-                ResourceType::DataSet => "DATA_SET",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ResourceType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ResourceType> for Value {
-        fn from(v: ResourceType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ResourceType> for Val<ResourceType> {
-        fn from(v: ResourceType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The type of QuickSight resource.
+        ResourceType[5] {
+            Topic = "TOPIC",
+            Dashboard = "DASHBOARD",
+            KnowledgeBase = "KNOWLEDGE_BASE",
+            ActionConnector = "ACTION_CONNECTOR",
+            DataSet = "DATA_SET",
         }
     }
 }
@@ -91451,5980 +79923,1074 @@ pub mod template {
 
     property_type!(WordCloudVisual);
 
-    /// Rendered as its CloudFormation spelling ([`AnchorOption::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AnchorOption {
-        /// `NOW`
-        Now,
-    }
-
-    impl AnchorOption {
-        /// Every variant, in schema order.
-        pub const ALL: [AnchorOption; 1] = [AnchorOption::Now];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AnchorOption::Now => "NOW",
-            }
-        }
-    }
-
-    impl std::fmt::Display for AnchorOption {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<AnchorOption> for Value {
-        fn from(v: AnchorOption) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<AnchorOption> for Val<AnchorOption> {
-        fn from(v: AnchorOption) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`ArcThickness::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ArcThickness {
-        /// `SMALL`
-        Small,
-        /// `MEDIUM`
-        Medium,
-        /// `LARGE`
-        Large,
-        /// `WHOLE`
-        Whole,
-    }
-
-    impl ArcThickness {
-        /// Every variant, in schema order.
-        pub const ALL: [ArcThickness; 4] =
-            [ArcThickness::Small, ArcThickness::Medium, ArcThickness::Large, ArcThickness::Whole];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ArcThickness::Small => "SMALL",
-                ArcThickness::Medium => "MEDIUM",
-                ArcThickness::Large => "LARGE",
-                ArcThickness::Whole => "WHOLE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ArcThickness {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ArcThickness> for Value {
-        fn from(v: ArcThickness) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ArcThickness> for Val<ArcThickness> {
-        fn from(v: ArcThickness) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`ArcThicknessOptions::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ArcThicknessOptions {
-        /// `SMALL`
-        Small,
-        /// `MEDIUM`
-        Medium,
-        /// `LARGE`
-        Large,
-    }
-
-    impl ArcThicknessOptions {
-        /// Every variant, in schema order.
-        pub const ALL: [ArcThicknessOptions; 3] =
-            [ArcThicknessOptions::Small, ArcThicknessOptions::Medium, ArcThicknessOptions::Large];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ArcThicknessOptions::Small => "SMALL",
-                ArcThicknessOptions::Medium => "MEDIUM",
-                ArcThicknessOptions::Large => "LARGE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ArcThicknessOptions {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ArcThicknessOptions> for Value {
-        fn from(v: ArcThicknessOptions) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ArcThicknessOptions> for Val<ArcThicknessOptions> {
-        fn from(v: ArcThicknessOptions) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`AxisBinding::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AxisBinding {
-        /// `PRIMARY_YAXIS`
-        PrimaryYaxis,
-        /// `SECONDARY_YAXIS`
-        SecondaryYaxis,
-    }
-
-    impl AxisBinding {
-        /// Every variant, in schema order.
-        pub const ALL: [AxisBinding; 2] = [AxisBinding::PrimaryYaxis, AxisBinding::SecondaryYaxis];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AxisBinding::PrimaryYaxis => "PRIMARY_YAXIS",
-                AxisBinding::SecondaryYaxis => "SECONDARY_YAXIS",
-            }
-        }
-    }
-
-    impl std::fmt::Display for AxisBinding {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<AxisBinding> for Value {
-        fn from(v: AxisBinding) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<AxisBinding> for Val<AxisBinding> {
-        fn from(v: AxisBinding) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`BarChartOrientation::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum BarChartOrientation {
-        /// `HORIZONTAL`
-        Horizontal,
-        /// `VERTICAL`
-        Vertical,
-    }
-
-    impl BarChartOrientation {
-        /// Every variant, in schema order.
-        pub const ALL: [BarChartOrientation; 2] = [BarChartOrientation::Horizontal, BarChartOrientation::Vertical];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                BarChartOrientation::Horizontal => "HORIZONTAL",
-                BarChartOrientation::Vertical => "VERTICAL",
-            }
-        }
-    }
-
-    impl std::fmt::Display for BarChartOrientation {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<BarChartOrientation> for Value {
-        fn from(v: BarChartOrientation) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<BarChartOrientation> for Val<BarChartOrientation> {
-        fn from(v: BarChartOrientation) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`BarsArrangement::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum BarsArrangement {
-        /// `CLUSTERED`
-        Clustered,
-        /// `STACKED`
-        Stacked,
-        /// `STACKED_PERCENT`
-        StackedPercent,
-    }
-
-    impl BarsArrangement {
-        /// Every variant, in schema order.
-        pub const ALL: [BarsArrangement; 3] =
-            [BarsArrangement::Clustered, BarsArrangement::Stacked, BarsArrangement::StackedPercent];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                BarsArrangement::Clustered => "CLUSTERED",
-                BarsArrangement::Stacked => "STACKED",
-                BarsArrangement::StackedPercent => "STACKED_PERCENT",
-            }
-        }
-    }
-
-    impl std::fmt::Display for BarsArrangement {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<BarsArrangement> for Value {
-        fn from(v: BarsArrangement) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<BarsArrangement> for Val<BarsArrangement> {
-        fn from(v: BarsArrangement) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`BaseMapStyleType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum BaseMapStyleType {
-        /// `LIGHT_GRAY`
-        LightGray,
-        /// `DARK_GRAY`
-        DarkGray,
-        /// `STREET`
-        Street,
-        /// `IMAGERY`
-        Imagery,
-    }
-
-    impl BaseMapStyleType {
-        /// Every variant, in schema order.
-        pub const ALL: [BaseMapStyleType; 4] = [
-            BaseMapStyleType::LightGray,
-            BaseMapStyleType::DarkGray,
-            BaseMapStyleType::Street,
-            BaseMapStyleType::Imagery,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                BaseMapStyleType::LightGray => "LIGHT_GRAY",
-                BaseMapStyleType::DarkGray => "DARK_GRAY",
-                BaseMapStyleType::Street => "STREET",
-                BaseMapStyleType::Imagery => "IMAGERY",
-            }
-        }
-    }
-
-    impl std::fmt::Display for BaseMapStyleType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<BaseMapStyleType> for Value {
-        fn from(v: BaseMapStyleType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<BaseMapStyleType> for Val<BaseMapStyleType> {
-        fn from(v: BaseMapStyleType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`BoxPlotFillStyle::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum BoxPlotFillStyle {
-        /// `SOLID`
-        Solid,
-        /// `TRANSPARENT`
-        Transparent,
-    }
-
-    impl BoxPlotFillStyle {
-        /// Every variant, in schema order.
-        pub const ALL: [BoxPlotFillStyle; 2] = [BoxPlotFillStyle::Solid, BoxPlotFillStyle::Transparent];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                BoxPlotFillStyle::Solid => "SOLID",
-                BoxPlotFillStyle::Transparent => "TRANSPARENT",
-            }
-        }
-    }
-
-    impl std::fmt::Display for BoxPlotFillStyle {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<BoxPlotFillStyle> for Value {
-        fn from(v: BoxPlotFillStyle) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<BoxPlotFillStyle> for Val<BoxPlotFillStyle> {
-        fn from(v: BoxPlotFillStyle) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`CategoricalAggregationFunction::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum CategoricalAggregationFunction {
-        /// `COUNT`
-        Count,
-        /// `DISTINCT_COUNT`
-        DistinctCount,
-    }
-
-    impl CategoricalAggregationFunction {
-        /// Every variant, in schema order.
-        pub const ALL: [CategoricalAggregationFunction; 2] =
-            [CategoricalAggregationFunction::Count, CategoricalAggregationFunction::DistinctCount];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                CategoricalAggregationFunction::Count => "COUNT",
-                CategoricalAggregationFunction::DistinctCount => "DISTINCT_COUNT",
-            }
-        }
-    }
-
-    impl std::fmt::Display for CategoricalAggregationFunction {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<CategoricalAggregationFunction> for Value {
-        fn from(v: CategoricalAggregationFunction) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<CategoricalAggregationFunction> for Val<CategoricalAggregationFunction> {
-        fn from(v: CategoricalAggregationFunction) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`CategoryFilterMatchOperator::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum CategoryFilterMatchOperator {
-        /// `EQUALS`
-        Equals,
-        /// `DOES_NOT_EQUAL`
-        DoesNotEqual,
-        /// `CONTAINS`
-        Contains,
-        /// `DOES_NOT_CONTAIN`
-        DoesNotContain,
-        /// `STARTS_WITH`
-        StartsWith,
-        /// `ENDS_WITH`
-        EndsWith,
-    }
-
-    impl CategoryFilterMatchOperator {
-        /// Every variant, in schema order.
-        pub const ALL: [CategoryFilterMatchOperator; 6] = [
-            CategoryFilterMatchOperator::Equals,
-            CategoryFilterMatchOperator::DoesNotEqual,
-            CategoryFilterMatchOperator::Contains,
-            CategoryFilterMatchOperator::DoesNotContain,
-            CategoryFilterMatchOperator::StartsWith,
-            CategoryFilterMatchOperator::EndsWith,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                CategoryFilterMatchOperator::Equals => "EQUALS",
-                CategoryFilterMatchOperator::DoesNotEqual => "DOES_NOT_EQUAL",
-                CategoryFilterMatchOperator::Contains => "CONTAINS",
-                CategoryFilterMatchOperator::DoesNotContain => "DOES_NOT_CONTAIN",
-                CategoryFilterMatchOperator::StartsWith => "STARTS_WITH",
-                CategoryFilterMatchOperator::EndsWith => "ENDS_WITH",
-            }
-        }
-    }
-
-    impl std::fmt::Display for CategoryFilterMatchOperator {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<CategoryFilterMatchOperator> for Value {
-        fn from(v: CategoryFilterMatchOperator) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<CategoryFilterMatchOperator> for Val<CategoryFilterMatchOperator> {
-        fn from(v: CategoryFilterMatchOperator) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`CategoryFilterSelectAllOptions::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum CategoryFilterSelectAllOptions {
-        /// `FILTER_ALL_VALUES`
-        FilterAllValues,
-    }
-
-    impl CategoryFilterSelectAllOptions {
-        /// Every variant, in schema order.
-        pub const ALL: [CategoryFilterSelectAllOptions; 1] = [CategoryFilterSelectAllOptions::FilterAllValues];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                CategoryFilterSelectAllOptions::FilterAllValues => "FILTER_ALL_VALUES",
-            }
-        }
-    }
-
-    impl std::fmt::Display for CategoryFilterSelectAllOptions {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<CategoryFilterSelectAllOptions> for Value {
-        fn from(v: CategoryFilterSelectAllOptions) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<CategoryFilterSelectAllOptions> for Val<CategoryFilterSelectAllOptions> {
-        fn from(v: CategoryFilterSelectAllOptions) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`ColorFillType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ColorFillType {
-        /// `DISCRETE`
-        Discrete,
-        /// `GRADIENT`
-        Gradient,
-    }
-
-    impl ColorFillType {
-        /// Every variant, in schema order.
-        pub const ALL: [ColorFillType; 2] = [ColorFillType::Discrete, ColorFillType::Gradient];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ColorFillType::Discrete => "DISCRETE",
-                ColorFillType::Gradient => "GRADIENT",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ColorFillType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ColorFillType> for Value {
-        fn from(v: ColorFillType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ColorFillType> for Val<ColorFillType> {
-        fn from(v: ColorFillType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`ColumnRole::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ColumnRole {
-        /// `DIMENSION`
-        Dimension,
-        /// `MEASURE`
-        Measure,
-    }
-
-    impl ColumnRole {
-        /// Every variant, in schema order.
-        pub const ALL: [ColumnRole; 2] = [ColumnRole::Dimension, ColumnRole::Measure];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ColumnRole::Dimension => "DIMENSION",
-                ColumnRole::Measure => "MEASURE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ColumnRole {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ColumnRole> for Value {
-        fn from(v: ColumnRole) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ColumnRole> for Val<ColumnRole> {
-        fn from(v: ColumnRole) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`CommitMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum CommitMode {
-        /// `AUTO`
-        Auto,
-        /// `MANUAL`
-        Manual,
-    }
-
-    impl CommitMode {
-        /// Every variant, in schema order.
-        pub const ALL: [CommitMode; 2] = [CommitMode::Auto, CommitMode::Manual];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                CommitMode::Auto => "AUTO",
-                CommitMode::Manual => "MANUAL",
-            }
-        }
-    }
-
-    impl std::fmt::Display for CommitMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<CommitMode> for Value {
-        fn from(v: CommitMode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<CommitMode> for Val<CommitMode> {
-        fn from(v: CommitMode) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`ComparisonMethod::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ComparisonMethod {
-        /// `DIFFERENCE`
-        Difference,
-        /// `PERCENT_DIFFERENCE`
-        PercentDifference,
-        /// `PERCENT`
-        Percent,
-    }
-
-    impl ComparisonMethod {
-        /// Every variant, in schema order.
-        pub const ALL: [ComparisonMethod; 3] =
-            [ComparisonMethod::Difference, ComparisonMethod::PercentDifference, ComparisonMethod::Percent];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ComparisonMethod::Difference => "DIFFERENCE",
-                ComparisonMethod::PercentDifference => "PERCENT_DIFFERENCE",
-                ComparisonMethod::Percent => "PERCENT",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ComparisonMethod {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ComparisonMethod> for Value {
-        fn from(v: ComparisonMethod) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ComparisonMethod> for Val<ComparisonMethod> {
-        fn from(v: ComparisonMethod) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`ConditionalFormattingIconDisplayOption::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ConditionalFormattingIconDisplayOption {
-        /// `ICON_ONLY`
-        IconOnly,
-    }
-
-    impl ConditionalFormattingIconDisplayOption {
-        /// Every variant, in schema order.
-        pub const ALL: [ConditionalFormattingIconDisplayOption; 1] = [ConditionalFormattingIconDisplayOption::IconOnly];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ConditionalFormattingIconDisplayOption::IconOnly => "ICON_ONLY",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ConditionalFormattingIconDisplayOption {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ConditionalFormattingIconDisplayOption> for Value {
-        fn from(v: ConditionalFormattingIconDisplayOption) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ConditionalFormattingIconDisplayOption> for Val<ConditionalFormattingIconDisplayOption> {
-        fn from(v: ConditionalFormattingIconDisplayOption) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`ConditionalFormattingIconSetType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ConditionalFormattingIconSetType {
-        /// `PLUS_MINUS`
-        PlusMinus,
-        /// `CHECK_X`
-        CheckX,
-        /// `THREE_COLOR_ARROW`
-        ThreeColorArrow,
-        /// `THREE_GRAY_ARROW`
-        ThreeGrayArrow,
-        /// `CARET_UP_MINUS_DOWN`
-        CaretUpMinusDown,
-        /// `THREE_SHAPE`
-        ThreeShape,
-        /// `THREE_CIRCLE`
-        ThreeCircle,
-        /// `FLAGS`
-        Flags,
-        /// `BARS`
-        Bars,
-        /// `FOUR_COLOR_ARROW`
-        FourColorArrow,
-        /// `FOUR_GRAY_ARROW`
-        FourGrayArrow,
-    }
-
-    impl ConditionalFormattingIconSetType {
-        /// Every variant, in schema order.
-        pub const ALL: [ConditionalFormattingIconSetType; 11] = [
-            ConditionalFormattingIconSetType::PlusMinus,
-            ConditionalFormattingIconSetType::CheckX,
-            ConditionalFormattingIconSetType::ThreeColorArrow,
-            ConditionalFormattingIconSetType::ThreeGrayArrow,
-            ConditionalFormattingIconSetType::CaretUpMinusDown,
-            ConditionalFormattingIconSetType::ThreeShape,
-            ConditionalFormattingIconSetType::ThreeCircle,
-            ConditionalFormattingIconSetType::Flags,
-            ConditionalFormattingIconSetType::Bars,
-            ConditionalFormattingIconSetType::FourColorArrow,
-            ConditionalFormattingIconSetType::FourGrayArrow,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ConditionalFormattingIconSetType::PlusMinus => "PLUS_MINUS",
-                ConditionalFormattingIconSetType::CheckX => "CHECK_X",
-                ConditionalFormattingIconSetType::ThreeColorArrow => "THREE_COLOR_ARROW",
-                ConditionalFormattingIconSetType::ThreeGrayArrow => "THREE_GRAY_ARROW",
-                ConditionalFormattingIconSetType::CaretUpMinusDown => "CARET_UP_MINUS_DOWN",
-                ConditionalFormattingIconSetType::ThreeShape => "THREE_SHAPE",
-                ConditionalFormattingIconSetType::ThreeCircle => "THREE_CIRCLE",
-                ConditionalFormattingIconSetType::Flags => "FLAGS",
-                ConditionalFormattingIconSetType::Bars => "BARS",
-                ConditionalFormattingIconSetType::FourColorArrow => "FOUR_COLOR_ARROW",
-                ConditionalFormattingIconSetType::FourGrayArrow => "FOUR_GRAY_ARROW",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ConditionalFormattingIconSetType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ConditionalFormattingIconSetType> for Value {
-        fn from(v: ConditionalFormattingIconSetType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ConditionalFormattingIconSetType> for Val<ConditionalFormattingIconSetType> {
-        fn from(v: ConditionalFormattingIconSetType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`CrossDatasetTypes::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum CrossDatasetTypes {
-        /// `ALL_DATASETS`
-        AllDatasets,
-        /// `SINGLE_DATASET`
-        SingleDataset,
-    }
-
-    impl CrossDatasetTypes {
-        /// Every variant, in schema order.
-        pub const ALL: [CrossDatasetTypes; 2] = [CrossDatasetTypes::AllDatasets, CrossDatasetTypes::SingleDataset];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                CrossDatasetTypes::AllDatasets => "ALL_DATASETS",
-                CrossDatasetTypes::SingleDataset => "SINGLE_DATASET",
-            }
-        }
-    }
-
-    impl std::fmt::Display for CrossDatasetTypes {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<CrossDatasetTypes> for Value {
-        fn from(v: CrossDatasetTypes) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<CrossDatasetTypes> for Val<CrossDatasetTypes> {
-        fn from(v: CrossDatasetTypes) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`CustomContentImageScalingConfiguration::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum CustomContentImageScalingConfiguration {
-        /// `FIT_TO_HEIGHT`
-        FitToHeight,
-        /// `FIT_TO_WIDTH`
-        FitToWidth,
-        /// `DO_NOT_SCALE`
-        DoNotScale,
-        /// `SCALE_TO_VISUAL`
-        ScaleToVisual,
-    }
-
-    impl CustomContentImageScalingConfiguration {
-        /// Every variant, in schema order.
-        pub const ALL: [CustomContentImageScalingConfiguration; 4] = [
-            CustomContentImageScalingConfiguration::FitToHeight,
-            CustomContentImageScalingConfiguration::FitToWidth,
-            CustomContentImageScalingConfiguration::DoNotScale,
-            CustomContentImageScalingConfiguration::ScaleToVisual,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                CustomContentImageScalingConfiguration::FitToHeight => "FIT_TO_HEIGHT",
-                CustomContentImageScalingConfiguration::FitToWidth => "FIT_TO_WIDTH",
-                CustomContentImageScalingConfiguration::DoNotScale => "DO_NOT_SCALE",
-                CustomContentImageScalingConfiguration::ScaleToVisual => "SCALE_TO_VISUAL",
-            }
-        }
-    }
-
-    impl std::fmt::Display for CustomContentImageScalingConfiguration {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<CustomContentImageScalingConfiguration> for Value {
-        fn from(v: CustomContentImageScalingConfiguration) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<CustomContentImageScalingConfiguration> for Val<CustomContentImageScalingConfiguration> {
-        fn from(v: CustomContentImageScalingConfiguration) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`CustomContentType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum CustomContentType {
-        /// `IMAGE`
-        Image,
-        /// `OTHER_EMBEDDED_CONTENT`
-        OtherEmbeddedContent,
-    }
-
-    impl CustomContentType {
-        /// Every variant, in schema order.
-        pub const ALL: [CustomContentType; 2] = [CustomContentType::Image, CustomContentType::OtherEmbeddedContent];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                CustomContentType::Image => "IMAGE",
-                CustomContentType::OtherEmbeddedContent => "OTHER_EMBEDDED_CONTENT",
-            }
-        }
-    }
-
-    impl std::fmt::Display for CustomContentType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<CustomContentType> for Value {
-        fn from(v: CustomContentType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<CustomContentType> for Val<CustomContentType> {
-        fn from(v: CustomContentType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`DashboardBehavior::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DashboardBehavior {
-        /// `ENABLED`
-        Enabled,
-        /// `DISABLED`
-        Disabled,
-    }
-
-    impl DashboardBehavior {
-        /// Every variant, in schema order.
-        pub const ALL: [DashboardBehavior; 2] = [DashboardBehavior::Enabled, DashboardBehavior::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DashboardBehavior::Enabled => "ENABLED",
-                DashboardBehavior::Disabled => "DISABLED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for DashboardBehavior {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DashboardBehavior> for Value {
-        fn from(v: DashboardBehavior) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DashboardBehavior> for Val<DashboardBehavior> {
-        fn from(v: DashboardBehavior) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`DataLabelContent::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DataLabelContent {
-        /// `VALUE`
-        Value2,
-        /// `PERCENT`
-        Percent,
-        /// `VALUE_AND_PERCENT`
-        ValueAndPercent,
-    }
-
-    impl DataLabelContent {
-        /// Every variant, in schema order.
-        pub const ALL: [DataLabelContent; 3] =
-            [DataLabelContent::Value2, DataLabelContent::Percent, DataLabelContent::ValueAndPercent];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DataLabelContent::Value2 => "VALUE",
-                DataLabelContent::Percent => "PERCENT",
-                DataLabelContent::ValueAndPercent => "VALUE_AND_PERCENT",
-            }
-        }
-    }
-
-    impl std::fmt::Display for DataLabelContent {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DataLabelContent> for Value {
-        fn from(v: DataLabelContent) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DataLabelContent> for Val<DataLabelContent> {
-        fn from(v: DataLabelContent) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`DataLabelOverlap::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DataLabelOverlap {
-        /// `DISABLE_OVERLAP`
-        DisableOverlap,
-        /// `ENABLE_OVERLAP`
-        EnableOverlap,
-    }
-
-    impl DataLabelOverlap {
-        /// Every variant, in schema order.
-        pub const ALL: [DataLabelOverlap; 2] = [DataLabelOverlap::DisableOverlap, DataLabelOverlap::EnableOverlap];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DataLabelOverlap::DisableOverlap => "DISABLE_OVERLAP",
-                DataLabelOverlap::EnableOverlap => "ENABLE_OVERLAP",
-            }
-        }
-    }
-
-    impl std::fmt::Display for DataLabelOverlap {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DataLabelOverlap> for Value {
-        fn from(v: DataLabelOverlap) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DataLabelOverlap> for Val<DataLabelOverlap> {
-        fn from(v: DataLabelOverlap) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`DataLabelPosition::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DataLabelPosition {
-        /// `INSIDE`
-        Inside,
-        /// `OUTSIDE`
-        Outside,
-        /// `LEFT`
-        Left,
-        /// `TOP`
-        Top,
-        /// `BOTTOM`
-        Bottom,
-        /// `RIGHT`
-        Right,
-    }
-
-    impl DataLabelPosition {
-        /// Every variant, in schema order.
-        pub const ALL: [DataLabelPosition; 6] = [
-            DataLabelPosition::Inside,
-            DataLabelPosition::Outside,
-            DataLabelPosition::Left,
-            DataLabelPosition::Top,
-            DataLabelPosition::Bottom,
-            DataLabelPosition::Right,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DataLabelPosition::Inside => "INSIDE",
-                DataLabelPosition::Outside => "OUTSIDE",
-                DataLabelPosition::Left => "LEFT",
-                DataLabelPosition::Top => "TOP",
-                DataLabelPosition::Bottom => "BOTTOM",
-                DataLabelPosition::Right => "RIGHT",
-            }
-        }
-    }
-
-    impl std::fmt::Display for DataLabelPosition {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DataLabelPosition> for Value {
-        fn from(v: DataLabelPosition) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DataLabelPosition> for Val<DataLabelPosition> {
-        fn from(v: DataLabelPosition) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`DateAggregationFunction::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DateAggregationFunction {
-        /// `COUNT`
-        Count,
-        /// `DISTINCT_COUNT`
-        DistinctCount,
-        /// `MIN`
-        Min,
-        /// `MAX`
-        Max,
-    }
-
-    impl DateAggregationFunction {
-        /// Every variant, in schema order.
-        pub const ALL: [DateAggregationFunction; 4] = [
-            DateAggregationFunction::Count,
-            DateAggregationFunction::DistinctCount,
-            DateAggregationFunction::Min,
-            DateAggregationFunction::Max,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DateAggregationFunction::Count => "COUNT",
-                DateAggregationFunction::DistinctCount => "DISTINCT_COUNT",
-                DateAggregationFunction::Min => "MIN",
-                DateAggregationFunction::Max => "MAX",
-            }
-        }
-    }
-
-    impl std::fmt::Display for DateAggregationFunction {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DateAggregationFunction> for Value {
-        fn from(v: DateAggregationFunction) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DateAggregationFunction> for Val<DateAggregationFunction> {
-        fn from(v: DateAggregationFunction) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`DayOfTheWeek::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DayOfTheWeek {
-        /// `SUNDAY`
-        Sunday,
-        /// `MONDAY`
-        Monday,
-        /// `TUESDAY`
-        Tuesday,
-        /// `WEDNESDAY`
-        Wednesday,
-        /// `THURSDAY`
-        Thursday,
-        /// `FRIDAY`
-        Friday,
-        /// `SATURDAY`
-        Saturday,
-    }
-
-    impl DayOfTheWeek {
-        /// Every variant, in schema order.
-        pub const ALL: [DayOfTheWeek; 7] = [
-            DayOfTheWeek::Sunday,
-            DayOfTheWeek::Monday,
-            DayOfTheWeek::Tuesday,
-            DayOfTheWeek::Wednesday,
-            DayOfTheWeek::Thursday,
-            DayOfTheWeek::Friday,
-            DayOfTheWeek::Saturday,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DayOfTheWeek::Sunday => "SUNDAY",
-                DayOfTheWeek::Monday => "MONDAY",
-                DayOfTheWeek::Tuesday => "TUESDAY",
-                DayOfTheWeek::Wednesday => "WEDNESDAY",
-                DayOfTheWeek::Thursday => "THURSDAY",
-                DayOfTheWeek::Friday => "FRIDAY",
-                DayOfTheWeek::Saturday => "SATURDAY",
-            }
-        }
-    }
-
-    impl std::fmt::Display for DayOfTheWeek {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DayOfTheWeek> for Value {
-        fn from(v: DayOfTheWeek) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DayOfTheWeek> for Val<DayOfTheWeek> {
-        fn from(v: DayOfTheWeek) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`DecalPatternType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DecalPatternType {
-        /// `SOLID`
-        Solid,
-        /// `DIAGONAL_MEDIUM`
-        DiagonalMedium,
-        /// `CIRCLE_MEDIUM`
-        CircleMedium,
-        /// `DIAMOND_GRID_MEDIUM`
-        DiamondGridMedium,
-        /// `CHECKERBOARD_MEDIUM`
-        CheckerboardMedium,
-        /// `TRIANGLE_MEDIUM`
-        TriangleMedium,
-        /// `DIAGONAL_OPPOSITE_MEDIUM`
-        DiagonalOppositeMedium,
-        /// `DIAMOND_MEDIUM`
-        DiamondMedium,
-        /// `DIAGONAL_LARGE`
-        DiagonalLarge,
-        /// `CIRCLE_LARGE`
-        CircleLarge,
-        /// `DIAMOND_GRID_LARGE`
-        DiamondGridLarge,
-        /// `CHECKERBOARD_LARGE`
-        CheckerboardLarge,
-        /// `TRIANGLE_LARGE`
-        TriangleLarge,
-        /// `DIAGONAL_OPPOSITE_LARGE`
-        DiagonalOppositeLarge,
-        /// `DIAMOND_LARGE`
-        DiamondLarge,
-        /// `DIAGONAL_SMALL`
-        DiagonalSmall,
-        /// `CIRCLE_SMALL`
-        CircleSmall,
-        /// `DIAMOND_GRID_SMALL`
-        DiamondGridSmall,
-        /// `CHECKERBOARD_SMALL`
-        CheckerboardSmall,
-        /// `TRIANGLE_SMALL`
-        TriangleSmall,
-        /// `DIAGONAL_OPPOSITE_SMALL`
-        DiagonalOppositeSmall,
-        /// `DIAMOND_SMALL`
-        DiamondSmall,
-    }
-
-    impl DecalPatternType {
-        /// Every variant, in schema order.
-        pub const ALL: [DecalPatternType; 22] = [
-            DecalPatternType::Solid,
-            DecalPatternType::DiagonalMedium,
-            DecalPatternType::CircleMedium,
-            DecalPatternType::DiamondGridMedium,
-            DecalPatternType::CheckerboardMedium,
-            DecalPatternType::TriangleMedium,
-            DecalPatternType::DiagonalOppositeMedium,
-            DecalPatternType::DiamondMedium,
-            DecalPatternType::DiagonalLarge,
-            DecalPatternType::CircleLarge,
-            DecalPatternType::DiamondGridLarge,
-            DecalPatternType::CheckerboardLarge,
-            DecalPatternType::TriangleLarge,
-            DecalPatternType::DiagonalOppositeLarge,
-            DecalPatternType::DiamondLarge,
-            DecalPatternType::DiagonalSmall,
-            DecalPatternType::CircleSmall,
-            DecalPatternType::DiamondGridSmall,
-            DecalPatternType::CheckerboardSmall,
-            DecalPatternType::TriangleSmall,
-            DecalPatternType::DiagonalOppositeSmall,
-            DecalPatternType::DiamondSmall,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DecalPatternType::Solid => "SOLID",
-                DecalPatternType::DiagonalMedium => "DIAGONAL_MEDIUM",
-                DecalPatternType::CircleMedium => "CIRCLE_MEDIUM",
-                DecalPatternType::DiamondGridMedium => "DIAMOND_GRID_MEDIUM",
-                DecalPatternType::CheckerboardMedium => "CHECKERBOARD_MEDIUM",
-                DecalPatternType::TriangleMedium => "TRIANGLE_MEDIUM",
-                DecalPatternType::DiagonalOppositeMedium => "DIAGONAL_OPPOSITE_MEDIUM",
-                DecalPatternType::DiamondMedium => "DIAMOND_MEDIUM",
-                DecalPatternType::DiagonalLarge => "DIAGONAL_LARGE",
-                DecalPatternType::CircleLarge => "CIRCLE_LARGE",
-                DecalPatternType::DiamondGridLarge => "DIAMOND_GRID_LARGE",
-                DecalPatternType::CheckerboardLarge => "CHECKERBOARD_LARGE",
-                DecalPatternType::TriangleLarge => "TRIANGLE_LARGE",
-                DecalPatternType::DiagonalOppositeLarge => "DIAGONAL_OPPOSITE_LARGE",
-                DecalPatternType::DiamondLarge => "DIAMOND_LARGE",
-                DecalPatternType::DiagonalSmall => "DIAGONAL_SMALL",
-                DecalPatternType::CircleSmall => "CIRCLE_SMALL",
-                DecalPatternType::DiamondGridSmall => "DIAMOND_GRID_SMALL",
-                DecalPatternType::CheckerboardSmall => "CHECKERBOARD_SMALL",
-                DecalPatternType::TriangleSmall => "TRIANGLE_SMALL",
-                DecalPatternType::DiagonalOppositeSmall => "DIAGONAL_OPPOSITE_SMALL",
-                DecalPatternType::DiamondSmall => "DIAMOND_SMALL",
-            }
-        }
-    }
-
-    impl std::fmt::Display for DecalPatternType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DecalPatternType> for Value {
-        fn from(v: DecalPatternType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DecalPatternType> for Val<DecalPatternType> {
-        fn from(v: DecalPatternType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`DecalStyleType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DecalStyleType {
-        /// `Manual`
-        Manual,
-        /// `Auto`
-        Auto,
-    }
-
-    impl DecalStyleType {
-        /// Every variant, in schema order.
-        pub const ALL: [DecalStyleType; 2] = [DecalStyleType::Manual, DecalStyleType::Auto];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DecalStyleType::Manual => "Manual",
-                DecalStyleType::Auto => "Auto",
-            }
-        }
-    }
-
-    impl std::fmt::Display for DecalStyleType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DecalStyleType> for Value {
-        fn from(v: DecalStyleType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DecalStyleType> for Val<DecalStyleType> {
-        fn from(v: DecalStyleType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`DigitGroupingStyle::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DigitGroupingStyle {
-        /// `DEFAULT`
-        Default,
-        /// `LAKHS`
-        Lakhs,
-    }
-
-    impl DigitGroupingStyle {
-        /// Every variant, in schema order.
-        pub const ALL: [DigitGroupingStyle; 2] = [DigitGroupingStyle::Default, DigitGroupingStyle::Lakhs];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DigitGroupingStyle::Default => "DEFAULT",
-                DigitGroupingStyle::Lakhs => "LAKHS",
-            }
-        }
-    }
-
-    impl std::fmt::Display for DigitGroupingStyle {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DigitGroupingStyle> for Value {
-        fn from(v: DigitGroupingStyle) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DigitGroupingStyle> for Val<DigitGroupingStyle> {
-        fn from(v: DigitGroupingStyle) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`FilterNullOption::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum FilterNullOption {
-        /// `ALL_VALUES`
-        AllValues,
-        /// `NULLS_ONLY`
-        NullsOnly,
-        /// `NON_NULLS_ONLY`
-        NonNullsOnly,
-    }
-
-    impl FilterNullOption {
-        /// Every variant, in schema order.
-        pub const ALL: [FilterNullOption; 3] =
-            [FilterNullOption::AllValues, FilterNullOption::NullsOnly, FilterNullOption::NonNullsOnly];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                FilterNullOption::AllValues => "ALL_VALUES",
-                FilterNullOption::NullsOnly => "NULLS_ONLY",
-                FilterNullOption::NonNullsOnly => "NON_NULLS_ONLY",
-            }
-        }
-    }
-
-    impl std::fmt::Display for FilterNullOption {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<FilterNullOption> for Value {
-        fn from(v: FilterNullOption) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<FilterNullOption> for Val<FilterNullOption> {
-        fn from(v: FilterNullOption) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`FilterVisualScope::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum FilterVisualScope {
-        /// `ALL_VISUALS`
-        AllVisuals,
-        /// `SELECTED_VISUALS`
-        SelectedVisuals,
-    }
-
-    impl FilterVisualScope {
-        /// Every variant, in schema order.
-        pub const ALL: [FilterVisualScope; 2] = [FilterVisualScope::AllVisuals, FilterVisualScope::SelectedVisuals];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                FilterVisualScope::AllVisuals => "ALL_VISUALS",
-                FilterVisualScope::SelectedVisuals => "SELECTED_VISUALS",
-            }
-        }
-    }
-
-    impl std::fmt::Display for FilterVisualScope {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<FilterVisualScope> for Value {
-        fn from(v: FilterVisualScope) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<FilterVisualScope> for Val<FilterVisualScope> {
-        fn from(v: FilterVisualScope) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`FontDecoration::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum FontDecoration {
-        /// `UNDERLINE`
-        Underline,
-        /// `NONE`
-        None,
-    }
-
-    impl FontDecoration {
-        /// Every variant, in schema order.
-        pub const ALL: [FontDecoration; 2] = [FontDecoration::Underline, FontDecoration::None];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                FontDecoration::Underline => "UNDERLINE",
-                FontDecoration::None => "NONE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for FontDecoration {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<FontDecoration> for Value {
-        fn from(v: FontDecoration) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<FontDecoration> for Val<FontDecoration> {
-        fn from(v: FontDecoration) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`FontStyle::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum FontStyle {
-        /// `NORMAL`
-        Normal,
-        /// `ITALIC`
-        Italic,
-    }
-
-    impl FontStyle {
-        /// Every variant, in schema order.
-        pub const ALL: [FontStyle; 2] = [FontStyle::Normal, FontStyle::Italic];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                FontStyle::Normal => "NORMAL",
-                FontStyle::Italic => "ITALIC",
-            }
-        }
-    }
-
-    impl std::fmt::Display for FontStyle {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<FontStyle> for Value {
-        fn from(v: FontStyle) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<FontStyle> for Val<FontStyle> {
-        fn from(v: FontStyle) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`FontWeightName::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum FontWeightName {
-        /// `NORMAL`
-        Normal,
-        /// `BOLD`
-        Bold,
-    }
-
-    impl FontWeightName {
-        /// Every variant, in schema order.
-        pub const ALL: [FontWeightName; 2] = [FontWeightName::Normal, FontWeightName::Bold];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                FontWeightName::Normal => "NORMAL",
-                FontWeightName::Bold => "BOLD",
-            }
-        }
-    }
-
-    impl std::fmt::Display for FontWeightName {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<FontWeightName> for Value {
-        fn from(v: FontWeightName) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<FontWeightName> for Val<FontWeightName> {
-        fn from(v: FontWeightName) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`ForecastComputationSeasonality::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ForecastComputationSeasonality {
-        /// `AUTOMATIC`
-        Automatic,
-        /// `CUSTOM`
-        Custom,
-    }
-
-    impl ForecastComputationSeasonality {
-        /// Every variant, in schema order.
-        pub const ALL: [ForecastComputationSeasonality; 2] =
-            [ForecastComputationSeasonality::Automatic, ForecastComputationSeasonality::Custom];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ForecastComputationSeasonality::Automatic => "AUTOMATIC",
-                ForecastComputationSeasonality::Custom => "CUSTOM",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ForecastComputationSeasonality {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ForecastComputationSeasonality> for Value {
-        fn from(v: ForecastComputationSeasonality) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ForecastComputationSeasonality> for Val<ForecastComputationSeasonality> {
-        fn from(v: ForecastComputationSeasonality) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`FunnelChartMeasureDataLabelStyle::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum FunnelChartMeasureDataLabelStyle {
-        /// `VALUE_ONLY`
-        ValueOnly,
-        /// `PERCENTAGE_BY_FIRST_STAGE`
-        PercentageByFirstStage,
-        /// `PERCENTAGE_BY_PREVIOUS_STAGE`
-        PercentageByPreviousStage,
-        /// `VALUE_AND_PERCENTAGE_BY_FIRST_STAGE`
-        ValueAndPercentageByFirstStage,
-        /// `VALUE_AND_PERCENTAGE_BY_PREVIOUS_STAGE`
-        ValueAndPercentageByPreviousStage,
-    }
-
-    impl FunnelChartMeasureDataLabelStyle {
-        /// Every variant, in schema order.
-        pub const ALL: [FunnelChartMeasureDataLabelStyle; 5] = [
-            FunnelChartMeasureDataLabelStyle::ValueOnly,
-            FunnelChartMeasureDataLabelStyle::PercentageByFirstStage,
-            FunnelChartMeasureDataLabelStyle::PercentageByPreviousStage,
-            FunnelChartMeasureDataLabelStyle::ValueAndPercentageByFirstStage,
-            FunnelChartMeasureDataLabelStyle::ValueAndPercentageByPreviousStage,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                FunnelChartMeasureDataLabelStyle::ValueOnly => "VALUE_ONLY",
-                FunnelChartMeasureDataLabelStyle::PercentageByFirstStage => "PERCENTAGE_BY_FIRST_STAGE",
-                FunnelChartMeasureDataLabelStyle::PercentageByPreviousStage => "PERCENTAGE_BY_PREVIOUS_STAGE",
-                FunnelChartMeasureDataLabelStyle::ValueAndPercentageByFirstStage => {
-                    "VALUE_AND_PERCENTAGE_BY_FIRST_STAGE"
-                }
-                FunnelChartMeasureDataLabelStyle::ValueAndPercentageByPreviousStage => {
-                    "VALUE_AND_PERCENTAGE_BY_PREVIOUS_STAGE"
-                }
-            }
-        }
-    }
-
-    impl std::fmt::Display for FunnelChartMeasureDataLabelStyle {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<FunnelChartMeasureDataLabelStyle> for Value {
-        fn from(v: FunnelChartMeasureDataLabelStyle) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<FunnelChartMeasureDataLabelStyle> for Val<FunnelChartMeasureDataLabelStyle> {
-        fn from(v: FunnelChartMeasureDataLabelStyle) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Defines view state of the color
-    ///
-    /// Rendered as its CloudFormation spelling ([`GeospatialColorState::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum GeospatialColorState {
-        /// `ENABLED`
-        Enabled,
-        /// `DISABLED`
-        Disabled,
-    }
-
-    impl GeospatialColorState {
-        /// Every variant, in schema order.
-        pub const ALL: [GeospatialColorState; 2] = [GeospatialColorState::Enabled, GeospatialColorState::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                GeospatialColorState::Enabled => "ENABLED",
-                GeospatialColorState::Disabled => "DISABLED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for GeospatialColorState {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<GeospatialColorState> for Value {
-        fn from(v: GeospatialColorState) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<GeospatialColorState> for Val<GeospatialColorState> {
-        fn from(v: GeospatialColorState) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`GeospatialLayerType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum GeospatialLayerType {
-        /// `POINT`
-        Point,
-        /// `LINE`
-        Line,
-        /// `POLYGON`
-        Polygon,
-    }
-
-    impl GeospatialLayerType {
-        /// Every variant, in schema order.
-        pub const ALL: [GeospatialLayerType; 3] =
-            [GeospatialLayerType::Point, GeospatialLayerType::Line, GeospatialLayerType::Polygon];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                GeospatialLayerType::Point => "POINT",
-                GeospatialLayerType::Line => "LINE",
-                GeospatialLayerType::Polygon => "POLYGON",
-            }
-        }
-    }
-
-    impl std::fmt::Display for GeospatialLayerType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<GeospatialLayerType> for Value {
-        fn from(v: GeospatialLayerType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<GeospatialLayerType> for Val<GeospatialLayerType> {
-        fn from(v: GeospatialLayerType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`GeospatialMapNavigation::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum GeospatialMapNavigation {
-        /// `ENABLED`
-        Enabled,
-        /// `DISABLED`
-        Disabled,
-    }
-
-    impl GeospatialMapNavigation {
-        /// Every variant, in schema order.
-        pub const ALL: [GeospatialMapNavigation; 2] =
-            [GeospatialMapNavigation::Enabled, GeospatialMapNavigation::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                GeospatialMapNavigation::Enabled => "ENABLED",
-                GeospatialMapNavigation::Disabled => "DISABLED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for GeospatialMapNavigation {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<GeospatialMapNavigation> for Value {
-        fn from(v: GeospatialMapNavigation) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<GeospatialMapNavigation> for Val<GeospatialMapNavigation> {
-        fn from(v: GeospatialMapNavigation) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`GeospatialSelectedPointStyle::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum GeospatialSelectedPointStyle {
-        /// `POINT`
-        Point,
-        /// `CLUSTER`
-        Cluster,
-        /// `HEATMAP`
-        Heatmap,
-    }
-
-    impl GeospatialSelectedPointStyle {
-        /// Every variant, in schema order.
-        pub const ALL: [GeospatialSelectedPointStyle; 3] = [
-            GeospatialSelectedPointStyle::Point,
-            GeospatialSelectedPointStyle::Cluster,
-            GeospatialSelectedPointStyle::Heatmap,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                GeospatialSelectedPointStyle::Point => "POINT",
-                GeospatialSelectedPointStyle::Cluster => "CLUSTER",
-                GeospatialSelectedPointStyle::Heatmap => "HEATMAP",
-            }
-        }
-    }
-
-    impl std::fmt::Display for GeospatialSelectedPointStyle {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<GeospatialSelectedPointStyle> for Value {
-        fn from(v: GeospatialSelectedPointStyle) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<GeospatialSelectedPointStyle> for Val<GeospatialSelectedPointStyle> {
-        fn from(v: GeospatialSelectedPointStyle) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`HistogramBinType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum HistogramBinType {
-        /// `BIN_COUNT`
-        BinCount,
-        /// `BIN_WIDTH`
-        BinWidth,
-    }
-
-    impl HistogramBinType {
-        /// Every variant, in schema order.
-        pub const ALL: [HistogramBinType; 2] = [HistogramBinType::BinCount, HistogramBinType::BinWidth];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                HistogramBinType::BinCount => "BIN_COUNT",
-                HistogramBinType::BinWidth => "BIN_WIDTH",
-            }
-        }
-    }
-
-    impl std::fmt::Display for HistogramBinType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<HistogramBinType> for Value {
-        fn from(v: HistogramBinType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<HistogramBinType> for Val<HistogramBinType> {
-        fn from(v: HistogramBinType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`HorizontalTextAlignment::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum HorizontalTextAlignment {
-        /// `LEFT`
-        Left,
-        /// `CENTER`
-        Center,
-        /// `RIGHT`
-        Right,
-        /// `AUTO`
-        Auto,
-    }
-
-    impl HorizontalTextAlignment {
-        /// Every variant, in schema order.
-        pub const ALL: [HorizontalTextAlignment; 4] = [
-            HorizontalTextAlignment::Left,
-            HorizontalTextAlignment::Center,
-            HorizontalTextAlignment::Right,
-            HorizontalTextAlignment::Auto,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                HorizontalTextAlignment::Left => "LEFT",
-                HorizontalTextAlignment::Center => "CENTER",
-                HorizontalTextAlignment::Right => "RIGHT",
-                HorizontalTextAlignment::Auto => "AUTO",
-            }
-        }
-    }
-
-    impl std::fmt::Display for HorizontalTextAlignment {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<HorizontalTextAlignment> for Value {
-        fn from(v: HorizontalTextAlignment) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<HorizontalTextAlignment> for Val<HorizontalTextAlignment> {
-        fn from(v: HorizontalTextAlignment) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`Icon::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Icon {
-        /// `CARET_UP`
-        CaretUp,
-        /// `CARET_DOWN`
-        CaretDown,
-        /// `PLUS`
-        Plus,
-        /// `MINUS`
-        Minus,
-        /// `ARROW_UP`
-        ArrowUp,
-        /// `ARROW_DOWN`
-        ArrowDown,
-        /// `ARROW_LEFT`
-        ArrowLeft,
-        /// `ARROW_UP_LEFT`
-        ArrowUpLeft,
-        /// `ARROW_DOWN_LEFT`
-        ArrowDownLeft,
-        /// `ARROW_RIGHT`
-        ArrowRight,
-        /// `ARROW_UP_RIGHT`
-        ArrowUpRight,
-        /// `ARROW_DOWN_RIGHT`
-        ArrowDownRight,
-        /// `FACE_UP`
-        FaceUp,
-        /// `FACE_DOWN`
-        FaceDown,
-        /// `FACE_FLAT`
-        FaceFlat,
-        /// `ONE_BAR`
-        OneBar,
-        /// `TWO_BAR`
-        TwoBar,
-        /// `THREE_BAR`
-        ThreeBar,
-        /// `CIRCLE`
-        Circle,
-        /// `TRIANGLE`
-        Triangle,
-        /// `SQUARE`
-        Square,
-        /// `FLAG`
-        Flag,
-        /// `THUMBS_UP`
-        ThumbsUp,
-        /// `THUMBS_DOWN`
-        ThumbsDown,
-        /// `CHECKMARK`
-        Checkmark,
-        /// `X`
-        X,
-    }
-
-    impl Icon {
-        /// Every variant, in schema order.
-        pub const ALL: [Icon; 26] = [
-            Icon::CaretUp,
-            Icon::CaretDown,
-            Icon::Plus,
-            Icon::Minus,
-            Icon::ArrowUp,
-            Icon::ArrowDown,
-            Icon::ArrowLeft,
-            Icon::ArrowUpLeft,
-            Icon::ArrowDownLeft,
-            Icon::ArrowRight,
-            Icon::ArrowUpRight,
-            Icon::ArrowDownRight,
-            Icon::FaceUp,
-            Icon::FaceDown,
-            Icon::FaceFlat,
-            Icon::OneBar,
-            Icon::TwoBar,
-            Icon::ThreeBar,
-            Icon::Circle,
-            Icon::Triangle,
-            Icon::Square,
-            Icon::Flag,
-            Icon::ThumbsUp,
-            Icon::ThumbsDown,
-            Icon::Checkmark,
-            Icon::X,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Icon::CaretUp => "CARET_UP",
-                Icon::CaretDown => "CARET_DOWN",
-                Icon::Plus => "PLUS",
-                Icon::Minus => "MINUS",
-                Icon::ArrowUp => "ARROW_UP",
-                Icon::ArrowDown => "ARROW_DOWN",
-                Icon::ArrowLeft => "ARROW_LEFT",
-                Icon::ArrowUpLeft => "ARROW_UP_LEFT",
-                Icon::ArrowDownLeft => "ARROW_DOWN_LEFT",
-                Icon::ArrowRight => "ARROW_RIGHT",
-                Icon::ArrowUpRight => "ARROW_UP_RIGHT",
-                Icon::ArrowDownRight => "ARROW_DOWN_RIGHT",
-                Icon::FaceUp => "FACE_UP",
-                Icon::FaceDown => "FACE_DOWN",
-                Icon::FaceFlat => "FACE_FLAT",
-                Icon::OneBar => "ONE_BAR",
-                Icon::TwoBar => "TWO_BAR",
-                Icon::ThreeBar => "THREE_BAR",
-                Icon::Circle => "CIRCLE",
-                Icon::Triangle => "TRIANGLE",
-                Icon::Square => "SQUARE",
-                Icon::Flag => "FLAG",
-                Icon::ThumbsUp => "THUMBS_UP",
-                Icon::ThumbsDown => "THUMBS_DOWN",
-                Icon::Checkmark => "CHECKMARK",
-                Icon::X => "X",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Icon {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Icon> for Value {
-        fn from(v: Icon) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Icon> for Val<Icon> {
-        fn from(v: Icon) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`ImageCustomActionTrigger::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ImageCustomActionTrigger {
-        /// `CLICK`
-        Click,
-        /// `MENU`
-        Menu,
-    }
-
-    impl ImageCustomActionTrigger {
-        /// Every variant, in schema order.
-        pub const ALL: [ImageCustomActionTrigger; 2] =
-            [ImageCustomActionTrigger::Click, ImageCustomActionTrigger::Menu];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ImageCustomActionTrigger::Click => "CLICK",
-                ImageCustomActionTrigger::Menu => "MENU",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ImageCustomActionTrigger {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ImageCustomActionTrigger> for Value {
-        fn from(v: ImageCustomActionTrigger) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ImageCustomActionTrigger> for Val<ImageCustomActionTrigger> {
-        fn from(v: ImageCustomActionTrigger) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`KPISparklineType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum KPISparklineType {
-        /// `LINE`
-        Line,
-        /// `AREA`
-        Area,
-    }
-
-    impl KPISparklineType {
-        /// Every variant, in schema order.
-        pub const ALL: [KPISparklineType; 2] = [KPISparklineType::Line, KPISparklineType::Area];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                KPISparklineType::Line => "LINE",
-                KPISparklineType::Area => "AREA",
-            }
-        }
-    }
-
-    impl std::fmt::Display for KPISparklineType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<KPISparklineType> for Value {
-        fn from(v: KPISparklineType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<KPISparklineType> for Val<KPISparklineType> {
-        fn from(v: KPISparklineType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`KPIVisualStandardLayoutType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum KPIVisualStandardLayoutType {
-        /// `CLASSIC`
-        Classic,
-        /// `VERTICAL`
-        Vertical,
-    }
-
-    impl KPIVisualStandardLayoutType {
-        /// Every variant, in schema order.
-        pub const ALL: [KPIVisualStandardLayoutType; 2] =
-            [KPIVisualStandardLayoutType::Classic, KPIVisualStandardLayoutType::Vertical];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                KPIVisualStandardLayoutType::Classic => "CLASSIC",
-                KPIVisualStandardLayoutType::Vertical => "VERTICAL",
-            }
-        }
-    }
-
-    impl std::fmt::Display for KPIVisualStandardLayoutType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<KPIVisualStandardLayoutType> for Value {
-        fn from(v: KPIVisualStandardLayoutType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<KPIVisualStandardLayoutType> for Val<KPIVisualStandardLayoutType> {
-        fn from(v: KPIVisualStandardLayoutType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`LayerCustomActionTrigger::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum LayerCustomActionTrigger {
-        /// `DATA_POINT_CLICK`
-        DataPointClick,
-        /// `DATA_POINT_MENU`
-        DataPointMenu,
-    }
-
-    impl LayerCustomActionTrigger {
-        /// Every variant, in schema order.
-        pub const ALL: [LayerCustomActionTrigger; 2] =
-            [LayerCustomActionTrigger::DataPointClick, LayerCustomActionTrigger::DataPointMenu];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                LayerCustomActionTrigger::DataPointClick => "DATA_POINT_CLICK",
-                LayerCustomActionTrigger::DataPointMenu => "DATA_POINT_MENU",
-            }
-        }
-    }
-
-    impl std::fmt::Display for LayerCustomActionTrigger {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<LayerCustomActionTrigger> for Value {
-        fn from(v: LayerCustomActionTrigger) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<LayerCustomActionTrigger> for Val<LayerCustomActionTrigger> {
-        fn from(v: LayerCustomActionTrigger) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`LayoutElementType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum LayoutElementType {
-        /// `VISUAL`
-        Visual,
-        /// `FILTER_CONTROL`
-        FilterControl,
-        /// `PARAMETER_CONTROL`
-        ParameterControl,
-        /// `TEXT_BOX`
-        TextBox,
-        /// `IMAGE`
-        Image,
-    }
-
-    impl LayoutElementType {
-        /// Every variant, in schema order.
-        pub const ALL: [LayoutElementType; 5] = [
-            LayoutElementType::Visual,
-            LayoutElementType::FilterControl,
-            LayoutElementType::ParameterControl,
-            LayoutElementType::TextBox,
-            LayoutElementType::Image,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                LayoutElementType::Visual => "VISUAL",
-                LayoutElementType::FilterControl => "FILTER_CONTROL",
-                LayoutElementType::ParameterControl => "PARAMETER_CONTROL",
-                LayoutElementType::TextBox => "TEXT_BOX",
-                LayoutElementType::Image => "IMAGE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for LayoutElementType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<LayoutElementType> for Value {
-        fn from(v: LayoutElementType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<LayoutElementType> for Val<LayoutElementType> {
-        fn from(v: LayoutElementType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`LegendPosition::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum LegendPosition {
-        /// `AUTO`
-        Auto,
-        /// `RIGHT`
-        Right,
-        /// `BOTTOM`
-        Bottom,
-        /// `TOP`
-        Top,
-    }
-
-    impl LegendPosition {
-        /// Every variant, in schema order.
-        pub const ALL: [LegendPosition; 4] =
-            [LegendPosition::Auto, LegendPosition::Right, LegendPosition::Bottom, LegendPosition::Top];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                LegendPosition::Auto => "AUTO",
-                LegendPosition::Right => "RIGHT",
-                LegendPosition::Bottom => "BOTTOM",
-                LegendPosition::Top => "TOP",
-            }
-        }
-    }
-
-    impl std::fmt::Display for LegendPosition {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<LegendPosition> for Value {
-        fn from(v: LegendPosition) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<LegendPosition> for Val<LegendPosition> {
-        fn from(v: LegendPosition) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`LineChartLineStyle::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum LineChartLineStyle {
-        /// `SOLID`
-        Solid,
-        /// `DOTTED`
-        Dotted,
-        /// `DASHED`
-        Dashed,
-    }
-
-    impl LineChartLineStyle {
-        /// Every variant, in schema order.
-        pub const ALL: [LineChartLineStyle; 3] =
-            [LineChartLineStyle::Solid, LineChartLineStyle::Dotted, LineChartLineStyle::Dashed];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                LineChartLineStyle::Solid => "SOLID",
-                LineChartLineStyle::Dotted => "DOTTED",
-                LineChartLineStyle::Dashed => "DASHED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for LineChartLineStyle {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<LineChartLineStyle> for Value {
-        fn from(v: LineChartLineStyle) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<LineChartLineStyle> for Val<LineChartLineStyle> {
-        fn from(v: LineChartLineStyle) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`LineChartMarkerShape::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum LineChartMarkerShape {
-        /// `CIRCLE`
-        Circle,
-        /// `TRIANGLE`
-        Triangle,
-        /// `SQUARE`
-        Square,
-        /// `DIAMOND`
-        Diamond,
-        /// `ROUNDED_SQUARE`
-        RoundedSquare,
-    }
-
-    impl LineChartMarkerShape {
-        /// Every variant, in schema order.
-        pub const ALL: [LineChartMarkerShape; 5] = [
-            LineChartMarkerShape::Circle,
-            LineChartMarkerShape::Triangle,
-            LineChartMarkerShape::Square,
-            LineChartMarkerShape::Diamond,
-            LineChartMarkerShape::RoundedSquare,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                LineChartMarkerShape::Circle => "CIRCLE",
-                LineChartMarkerShape::Triangle => "TRIANGLE",
-                LineChartMarkerShape::Square => "SQUARE",
-                LineChartMarkerShape::Diamond => "DIAMOND",
-                LineChartMarkerShape::RoundedSquare => "ROUNDED_SQUARE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for LineChartMarkerShape {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<LineChartMarkerShape> for Value {
-        fn from(v: LineChartMarkerShape) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<LineChartMarkerShape> for Val<LineChartMarkerShape> {
-        fn from(v: LineChartMarkerShape) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`LineChartType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum LineChartType {
-        /// `LINE`
-        Line,
-        /// `AREA`
-        Area,
-        /// `STACKED_AREA`
-        StackedArea,
-    }
-
-    impl LineChartType {
-        /// Every variant, in schema order.
-        pub const ALL: [LineChartType; 3] = [LineChartType::Line, LineChartType::Area, LineChartType::StackedArea];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                LineChartType::Line => "LINE",
-                LineChartType::Area => "AREA",
-                LineChartType::StackedArea => "STACKED_AREA",
-            }
-        }
-    }
-
-    impl std::fmt::Display for LineChartType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<LineChartType> for Value {
-        fn from(v: LineChartType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<LineChartType> for Val<LineChartType> {
-        fn from(v: LineChartType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`LineInterpolation::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum LineInterpolation {
-        /// `LINEAR`
-        Linear,
-        /// `SMOOTH`
-        Smooth,
-        /// `STEPPED`
-        Stepped,
-    }
-
-    impl LineInterpolation {
-        /// Every variant, in schema order.
-        pub const ALL: [LineInterpolation; 3] =
-            [LineInterpolation::Linear, LineInterpolation::Smooth, LineInterpolation::Stepped];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                LineInterpolation::Linear => "LINEAR",
-                LineInterpolation::Smooth => "SMOOTH",
-                LineInterpolation::Stepped => "STEPPED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for LineInterpolation {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<LineInterpolation> for Value {
-        fn from(v: LineInterpolation) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<LineInterpolation> for Val<LineInterpolation> {
-        fn from(v: LineInterpolation) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`MapZoomMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum MapZoomMode {
-        /// `AUTO`
-        Auto,
-        /// `MANUAL`
-        Manual,
-    }
-
-    impl MapZoomMode {
-        /// Every variant, in schema order.
-        pub const ALL: [MapZoomMode; 2] = [MapZoomMode::Auto, MapZoomMode::Manual];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                MapZoomMode::Auto => "AUTO",
-                MapZoomMode::Manual => "MANUAL",
-            }
-        }
-    }
-
-    impl std::fmt::Display for MapZoomMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<MapZoomMode> for Value {
-        fn from(v: MapZoomMode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<MapZoomMode> for Val<MapZoomMode> {
-        fn from(v: MapZoomMode) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`MaximumMinimumComputationType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum MaximumMinimumComputationType {
-        /// `MAXIMUM`
-        Maximum,
-        /// `MINIMUM`
-        Minimum,
-    }
-
-    impl MaximumMinimumComputationType {
-        /// Every variant, in schema order.
-        pub const ALL: [MaximumMinimumComputationType; 2] =
-            [MaximumMinimumComputationType::Maximum, MaximumMinimumComputationType::Minimum];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                MaximumMinimumComputationType::Maximum => "MAXIMUM",
-                MaximumMinimumComputationType::Minimum => "MINIMUM",
-            }
-        }
-    }
-
-    impl std::fmt::Display for MaximumMinimumComputationType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<MaximumMinimumComputationType> for Value {
-        fn from(v: MaximumMinimumComputationType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<MaximumMinimumComputationType> for Val<MaximumMinimumComputationType> {
-        fn from(v: MaximumMinimumComputationType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`MissingDataTreatmentOption::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum MissingDataTreatmentOption {
-        /// `INTERPOLATE`
-        Interpolate,
-        /// `SHOW_AS_ZERO`
-        ShowAsZero,
-        /// `SHOW_AS_BLANK`
-        ShowAsBlank,
-    }
-
-    impl MissingDataTreatmentOption {
-        /// Every variant, in schema order.
-        pub const ALL: [MissingDataTreatmentOption; 3] = [
-            MissingDataTreatmentOption::Interpolate,
-            MissingDataTreatmentOption::ShowAsZero,
-            MissingDataTreatmentOption::ShowAsBlank,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                MissingDataTreatmentOption::Interpolate => "INTERPOLATE",
-                MissingDataTreatmentOption::ShowAsZero => "SHOW_AS_ZERO",
-                MissingDataTreatmentOption::ShowAsBlank => "SHOW_AS_BLANK",
-            }
-        }
-    }
-
-    impl std::fmt::Display for MissingDataTreatmentOption {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<MissingDataTreatmentOption> for Value {
-        fn from(v: MissingDataTreatmentOption) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<MissingDataTreatmentOption> for Val<MissingDataTreatmentOption> {
-        fn from(v: MissingDataTreatmentOption) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`NegativeValueDisplayMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum NegativeValueDisplayMode {
-        /// `POSITIVE`
-        Positive,
-        /// `NEGATIVE`
-        Negative,
-    }
-
-    impl NegativeValueDisplayMode {
-        /// Every variant, in schema order.
-        pub const ALL: [NegativeValueDisplayMode; 2] =
-            [NegativeValueDisplayMode::Positive, NegativeValueDisplayMode::Negative];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                NegativeValueDisplayMode::Positive => "POSITIVE",
-                NegativeValueDisplayMode::Negative => "NEGATIVE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for NegativeValueDisplayMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<NegativeValueDisplayMode> for Value {
-        fn from(v: NegativeValueDisplayMode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<NegativeValueDisplayMode> for Val<NegativeValueDisplayMode> {
-        fn from(v: NegativeValueDisplayMode) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`NumberScale::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum NumberScale {
-        /// `NONE`
-        None,
-        /// `AUTO`
-        Auto,
-        /// `THOUSANDS`
-        Thousands,
-        /// `MILLIONS`
-        Millions,
-        /// `BILLIONS`
-        Billions,
-        /// `TRILLIONS`
-        Trillions,
-        /// `LAKHS`
-        Lakhs,
-        /// `CRORES`
-        Crores,
-    }
-
-    impl NumberScale {
-        /// Every variant, in schema order.
-        pub const ALL: [NumberScale; 8] = [
-            NumberScale::None,
-            NumberScale::Auto,
-            NumberScale::Thousands,
-            NumberScale::Millions,
-            NumberScale::Billions,
-            NumberScale::Trillions,
-            NumberScale::Lakhs,
-            NumberScale::Crores,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                NumberScale::None => "NONE",
-                NumberScale::Auto => "AUTO",
-                NumberScale::Thousands => "THOUSANDS",
-                NumberScale::Millions => "MILLIONS",
-                NumberScale::Billions => "BILLIONS",
-                NumberScale::Trillions => "TRILLIONS",
-                NumberScale::Lakhs => "LAKHS",
-                NumberScale::Crores => "CRORES",
-            }
-        }
-    }
-
-    impl std::fmt::Display for NumberScale {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<NumberScale> for Value {
-        fn from(v: NumberScale) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<NumberScale> for Val<NumberScale> {
-        fn from(v: NumberScale) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`NumericEqualityMatchOperator::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum NumericEqualityMatchOperator {
-        /// `EQUALS`
-        Equals,
-        /// `DOES_NOT_EQUAL`
-        DoesNotEqual,
-    }
-
-    impl NumericEqualityMatchOperator {
-        /// Every variant, in schema order.
-        pub const ALL: [NumericEqualityMatchOperator; 2] =
-            [NumericEqualityMatchOperator::Equals, NumericEqualityMatchOperator::DoesNotEqual];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                NumericEqualityMatchOperator::Equals => "EQUALS",
-                NumericEqualityMatchOperator::DoesNotEqual => "DOES_NOT_EQUAL",
-            }
-        }
-    }
-
-    impl std::fmt::Display for NumericEqualityMatchOperator {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<NumericEqualityMatchOperator> for Value {
-        fn from(v: NumericEqualityMatchOperator) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<NumericEqualityMatchOperator> for Val<NumericEqualityMatchOperator> {
-        fn from(v: NumericEqualityMatchOperator) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`NumericFilterSelectAllOptions::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum NumericFilterSelectAllOptions {
-        /// `FILTER_ALL_VALUES`
-        FilterAllValues,
-    }
-
-    impl NumericFilterSelectAllOptions {
-        /// Every variant, in schema order.
-        pub const ALL: [NumericFilterSelectAllOptions; 1] = [NumericFilterSelectAllOptions::FilterAllValues];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                NumericFilterSelectAllOptions::FilterAllValues => "FILTER_ALL_VALUES",
-            }
-        }
-    }
-
-    impl std::fmt::Display for NumericFilterSelectAllOptions {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<NumericFilterSelectAllOptions> for Value {
-        fn from(v: NumericFilterSelectAllOptions) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<NumericFilterSelectAllOptions> for Val<NumericFilterSelectAllOptions> {
-        fn from(v: NumericFilterSelectAllOptions) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`NumericSeparatorSymbol::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum NumericSeparatorSymbol {
-        /// `COMMA`
-        Comma,
-        /// `DOT`
-        Dot,
-        /// `SPACE`
-        Space,
-    }
-
-    impl NumericSeparatorSymbol {
-        /// Every variant, in schema order.
-        pub const ALL: [NumericSeparatorSymbol; 3] =
-            [NumericSeparatorSymbol::Comma, NumericSeparatorSymbol::Dot, NumericSeparatorSymbol::Space];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                NumericSeparatorSymbol::Comma => "COMMA",
-                NumericSeparatorSymbol::Dot => "DOT",
-                NumericSeparatorSymbol::Space => "SPACE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for NumericSeparatorSymbol {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<NumericSeparatorSymbol> for Value {
-        fn from(v: NumericSeparatorSymbol) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<NumericSeparatorSymbol> for Val<NumericSeparatorSymbol> {
-        fn from(v: NumericSeparatorSymbol) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`OtherCategories::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum OtherCategories {
-        /// `INCLUDE`
-        Include,
-        /// `EXCLUDE`
-        Exclude,
-    }
-
-    impl OtherCategories {
-        /// Every variant, in schema order.
-        pub const ALL: [OtherCategories; 2] = [OtherCategories::Include, OtherCategories::Exclude];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                OtherCategories::Include => "INCLUDE",
-                OtherCategories::Exclude => "EXCLUDE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for OtherCategories {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<OtherCategories> for Value {
-        fn from(v: OtherCategories) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<OtherCategories> for Val<OtherCategories> {
-        fn from(v: OtherCategories) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`PanelBorderStyle::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PanelBorderStyle {
-        /// `SOLID`
-        Solid,
-        /// `DASHED`
-        Dashed,
-        /// `DOTTED`
-        Dotted,
-    }
-
-    impl PanelBorderStyle {
-        /// Every variant, in schema order.
-        pub const ALL: [PanelBorderStyle; 3] =
-            [PanelBorderStyle::Solid, PanelBorderStyle::Dashed, PanelBorderStyle::Dotted];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PanelBorderStyle::Solid => "SOLID",
-                PanelBorderStyle::Dashed => "DASHED",
-                PanelBorderStyle::Dotted => "DOTTED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for PanelBorderStyle {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PanelBorderStyle> for Value {
-        fn from(v: PanelBorderStyle) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PanelBorderStyle> for Val<PanelBorderStyle> {
-        fn from(v: PanelBorderStyle) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`PaperOrientation::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PaperOrientation {
-        /// `PORTRAIT`
-        Portrait,
-        /// `LANDSCAPE`
-        Landscape,
-    }
-
-    impl PaperOrientation {
-        /// Every variant, in schema order.
-        pub const ALL: [PaperOrientation; 2] = [PaperOrientation::Portrait, PaperOrientation::Landscape];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PaperOrientation::Portrait => "PORTRAIT",
-                PaperOrientation::Landscape => "LANDSCAPE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for PaperOrientation {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PaperOrientation> for Value {
-        fn from(v: PaperOrientation) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PaperOrientation> for Val<PaperOrientation> {
-        fn from(v: PaperOrientation) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`PaperSize::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PaperSize {
-        /// `US_LETTER`
-        UsLetter,
-        /// `US_LEGAL`
-        UsLegal,
-        /// `US_TABLOID_LEDGER`
-        UsTabloidLedger,
-        /// `A0`
-        A0,
-        /// `A1`
-        A1,
-        /// `A2`
-        A2,
-        /// `A3`
-        A3,
-        /// `A4`
-        A4,
-        /// `A5`
-        A5,
-        /// `JIS_B4`
-        JisB4,
-        /// `JIS_B5`
-        JisB5,
-    }
-
-    impl PaperSize {
-        /// Every variant, in schema order.
-        pub const ALL: [PaperSize; 11] = [
-            PaperSize::UsLetter,
-            PaperSize::UsLegal,
-            PaperSize::UsTabloidLedger,
-            PaperSize::A0,
-            PaperSize::A1,
-            PaperSize::A2,
-            PaperSize::A3,
-            PaperSize::A4,
-            PaperSize::A5,
-            PaperSize::JisB4,
-            PaperSize::JisB5,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PaperSize::UsLetter => "US_LETTER",
-                PaperSize::UsLegal => "US_LEGAL",
-                PaperSize::UsTabloidLedger => "US_TABLOID_LEDGER",
-                PaperSize::A0 => "A0",
-                PaperSize::A1 => "A1",
-                PaperSize::A2 => "A2",
-                PaperSize::A3 => "A3",
-                PaperSize::A4 => "A4",
-                PaperSize::A5 => "A5",
-                PaperSize::JisB4 => "JIS_B4",
-                PaperSize::JisB5 => "JIS_B5",
-            }
-        }
-    }
-
-    impl std::fmt::Display for PaperSize {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PaperSize> for Value {
-        fn from(v: PaperSize) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PaperSize> for Val<PaperSize> {
-        fn from(v: PaperSize) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`ParameterValueType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ParameterValueType {
-        /// `MULTI_VALUED`
-        MultiValued,
-        /// `SINGLE_VALUED`
-        SingleValued,
-    }
-
-    impl ParameterValueType {
-        /// Every variant, in schema order.
-        pub const ALL: [ParameterValueType; 2] = [ParameterValueType::MultiValued, ParameterValueType::SingleValued];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ParameterValueType::MultiValued => "MULTI_VALUED",
-                ParameterValueType::SingleValued => "SINGLE_VALUED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ParameterValueType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ParameterValueType> for Value {
-        fn from(v: ParameterValueType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ParameterValueType> for Val<ParameterValueType> {
-        fn from(v: ParameterValueType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`PivotTableConditionalFormattingScopeRole::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PivotTableConditionalFormattingScopeRole {
-        /// `FIELD`
-        Field,
-        /// `FIELD_TOTAL`
-        FieldTotal,
-        /// `GRAND_TOTAL`
-        GrandTotal,
-    }
-
-    impl PivotTableConditionalFormattingScopeRole {
-        /// Every variant, in schema order.
-        pub const ALL: [PivotTableConditionalFormattingScopeRole; 3] = [
-            PivotTableConditionalFormattingScopeRole::Field,
-            PivotTableConditionalFormattingScopeRole::FieldTotal,
-            PivotTableConditionalFormattingScopeRole::GrandTotal,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PivotTableConditionalFormattingScopeRole::Field => "FIELD",
-                PivotTableConditionalFormattingScopeRole::FieldTotal => "FIELD_TOTAL",
-                PivotTableConditionalFormattingScopeRole::GrandTotal => "GRAND_TOTAL",
-            }
-        }
-    }
-
-    impl std::fmt::Display for PivotTableConditionalFormattingScopeRole {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PivotTableConditionalFormattingScopeRole> for Value {
-        fn from(v: PivotTableConditionalFormattingScopeRole) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PivotTableConditionalFormattingScopeRole> for Val<PivotTableConditionalFormattingScopeRole> {
-        fn from(v: PivotTableConditionalFormattingScopeRole) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`PivotTableDataPathType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PivotTableDataPathType {
-        /// `HIERARCHY_ROWS_LAYOUT_COLUMN`
-        HierarchyRowsLayoutColumn,
-        /// `MULTIPLE_ROW_METRICS_COLUMN`
-        MultipleRowMetricsColumn,
-        /// `EMPTY_COLUMN_HEADER`
-        EmptyColumnHeader,
-        /// `COUNT_METRIC_COLUMN`
-        CountMetricColumn,
-    }
-
-    impl PivotTableDataPathType {
-        /// Every variant, in schema order.
-        pub const ALL: [PivotTableDataPathType; 4] = [
-            PivotTableDataPathType::HierarchyRowsLayoutColumn,
-            PivotTableDataPathType::MultipleRowMetricsColumn,
-            PivotTableDataPathType::EmptyColumnHeader,
-            PivotTableDataPathType::CountMetricColumn,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PivotTableDataPathType::HierarchyRowsLayoutColumn => "HIERARCHY_ROWS_LAYOUT_COLUMN",
-                PivotTableDataPathType::MultipleRowMetricsColumn => "MULTIPLE_ROW_METRICS_COLUMN",
-                PivotTableDataPathType::EmptyColumnHeader => "EMPTY_COLUMN_HEADER",
-                PivotTableDataPathType::CountMetricColumn => "COUNT_METRIC_COLUMN",
-            }
-        }
-    }
-
-    impl std::fmt::Display for PivotTableDataPathType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PivotTableDataPathType> for Value {
-        fn from(v: PivotTableDataPathType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PivotTableDataPathType> for Val<PivotTableDataPathType> {
-        fn from(v: PivotTableDataPathType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`PivotTableFieldCollapseState::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PivotTableFieldCollapseState {
-        /// `COLLAPSED`
-        Collapsed,
-        /// `EXPANDED`
-        Expanded,
-    }
-
-    impl PivotTableFieldCollapseState {
-        /// Every variant, in schema order.
-        pub const ALL: [PivotTableFieldCollapseState; 2] =
-            [PivotTableFieldCollapseState::Collapsed, PivotTableFieldCollapseState::Expanded];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PivotTableFieldCollapseState::Collapsed => "COLLAPSED",
-                PivotTableFieldCollapseState::Expanded => "EXPANDED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for PivotTableFieldCollapseState {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PivotTableFieldCollapseState> for Value {
-        fn from(v: PivotTableFieldCollapseState) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PivotTableFieldCollapseState> for Val<PivotTableFieldCollapseState> {
-        fn from(v: PivotTableFieldCollapseState) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`PivotTableMetricPlacement::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PivotTableMetricPlacement {
-        /// `ROW`
-        Row,
-        /// `COLUMN`
-        Column,
-    }
-
-    impl PivotTableMetricPlacement {
-        /// Every variant, in schema order.
-        pub const ALL: [PivotTableMetricPlacement; 2] =
-            [PivotTableMetricPlacement::Row, PivotTableMetricPlacement::Column];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PivotTableMetricPlacement::Row => "ROW",
-                PivotTableMetricPlacement::Column => "COLUMN",
-            }
-        }
-    }
-
-    impl std::fmt::Display for PivotTableMetricPlacement {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PivotTableMetricPlacement> for Value {
-        fn from(v: PivotTableMetricPlacement) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PivotTableMetricPlacement> for Val<PivotTableMetricPlacement> {
-        fn from(v: PivotTableMetricPlacement) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`PivotTableRowsLayout::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PivotTableRowsLayout {
-        /// `TABULAR`
-        Tabular,
-        /// `HIERARCHY`
-        Hierarchy,
-    }
-
-    impl PivotTableRowsLayout {
-        /// Every variant, in schema order.
-        pub const ALL: [PivotTableRowsLayout; 2] = [PivotTableRowsLayout::Tabular, PivotTableRowsLayout::Hierarchy];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PivotTableRowsLayout::Tabular => "TABULAR",
-                PivotTableRowsLayout::Hierarchy => "HIERARCHY",
-            }
-        }
-    }
-
-    impl std::fmt::Display for PivotTableRowsLayout {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PivotTableRowsLayout> for Value {
-        fn from(v: PivotTableRowsLayout) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PivotTableRowsLayout> for Val<PivotTableRowsLayout> {
-        fn from(v: PivotTableRowsLayout) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`PivotTableSubtotalLevel::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PivotTableSubtotalLevel {
-        /// `ALL`
-        All,
-        /// `CUSTOM`
-        Custom,
-        /// `LAST`
-        Last,
-    }
-
-    impl PivotTableSubtotalLevel {
-        /// Every variant, in schema order.
-        pub const ALL: [PivotTableSubtotalLevel; 3] =
-            [PivotTableSubtotalLevel::All, PivotTableSubtotalLevel::Custom, PivotTableSubtotalLevel::Last];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PivotTableSubtotalLevel::All => "ALL",
-                PivotTableSubtotalLevel::Custom => "CUSTOM",
-                PivotTableSubtotalLevel::Last => "LAST",
-            }
-        }
-    }
-
-    impl std::fmt::Display for PivotTableSubtotalLevel {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PivotTableSubtotalLevel> for Value {
-        fn from(v: PivotTableSubtotalLevel) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PivotTableSubtotalLevel> for Val<PivotTableSubtotalLevel> {
-        fn from(v: PivotTableSubtotalLevel) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`PluginVisualAxisName::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PluginVisualAxisName {
-        /// `GROUP_BY`
-        GroupBy,
-        /// `VALUE`
-        Value2,
-    }
-
-    impl PluginVisualAxisName {
-        /// Every variant, in schema order.
-        pub const ALL: [PluginVisualAxisName; 2] = [PluginVisualAxisName::GroupBy, PluginVisualAxisName::Value2];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PluginVisualAxisName::GroupBy => "GROUP_BY",
-                PluginVisualAxisName::Value2 => "VALUE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for PluginVisualAxisName {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PluginVisualAxisName> for Value {
-        fn from(v: PluginVisualAxisName) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PluginVisualAxisName> for Val<PluginVisualAxisName> {
-        fn from(v: PluginVisualAxisName) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`PrimaryValueDisplayType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PrimaryValueDisplayType {
-        /// `HIDDEN`
-        Hidden,
-        /// `COMPARISON`
-        Comparison,
-        /// `ACTUAL`
-        Actual,
-    }
-
-    impl PrimaryValueDisplayType {
-        /// Every variant, in schema order.
-        pub const ALL: [PrimaryValueDisplayType; 3] =
-            [PrimaryValueDisplayType::Hidden, PrimaryValueDisplayType::Comparison, PrimaryValueDisplayType::Actual];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PrimaryValueDisplayType::Hidden => "HIDDEN",
-                PrimaryValueDisplayType::Comparison => "COMPARISON",
-                PrimaryValueDisplayType::Actual => "ACTUAL",
-            }
-        }
-    }
-
-    impl std::fmt::Display for PrimaryValueDisplayType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PrimaryValueDisplayType> for Value {
-        fn from(v: PrimaryValueDisplayType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PrimaryValueDisplayType> for Val<PrimaryValueDisplayType> {
-        fn from(v: PrimaryValueDisplayType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`QueryExecutionMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum QueryExecutionMode {
-        /// `AUTO`
-        Auto,
-        /// `MANUAL`
-        Manual,
-    }
-
-    impl QueryExecutionMode {
-        /// Every variant, in schema order.
-        pub const ALL: [QueryExecutionMode; 2] = [QueryExecutionMode::Auto, QueryExecutionMode::Manual];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                QueryExecutionMode::Auto => "AUTO",
-                QueryExecutionMode::Manual => "MANUAL",
-            }
-        }
-    }
-
-    impl std::fmt::Display for QueryExecutionMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<QueryExecutionMode> for Value {
-        fn from(v: QueryExecutionMode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<QueryExecutionMode> for Val<QueryExecutionMode> {
-        fn from(v: QueryExecutionMode) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`RadarChartAxesRangeScale::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum RadarChartAxesRangeScale {
-        /// `AUTO`
-        Auto,
-        /// `INDEPENDENT`
-        Independent,
-        /// `SHARED`
-        Shared,
-    }
-
-    impl RadarChartAxesRangeScale {
-        /// Every variant, in schema order.
-        pub const ALL: [RadarChartAxesRangeScale; 3] =
-            [RadarChartAxesRangeScale::Auto, RadarChartAxesRangeScale::Independent, RadarChartAxesRangeScale::Shared];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                RadarChartAxesRangeScale::Auto => "AUTO",
-                RadarChartAxesRangeScale::Independent => "INDEPENDENT",
-                RadarChartAxesRangeScale::Shared => "SHARED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for RadarChartAxesRangeScale {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<RadarChartAxesRangeScale> for Value {
-        fn from(v: RadarChartAxesRangeScale) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<RadarChartAxesRangeScale> for Val<RadarChartAxesRangeScale> {
-        fn from(v: RadarChartAxesRangeScale) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`RadarChartShape::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum RadarChartShape {
-        /// `CIRCLE`
-        Circle,
-        /// `POLYGON`
-        Polygon,
-    }
-
-    impl RadarChartShape {
-        /// Every variant, in schema order.
-        pub const ALL: [RadarChartShape; 2] = [RadarChartShape::Circle, RadarChartShape::Polygon];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                RadarChartShape::Circle => "CIRCLE",
-                RadarChartShape::Polygon => "POLYGON",
-            }
-        }
-    }
-
-    impl std::fmt::Display for RadarChartShape {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<RadarChartShape> for Value {
-        fn from(v: RadarChartShape) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<RadarChartShape> for Val<RadarChartShape> {
-        fn from(v: RadarChartShape) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`ReferenceLineLabelHorizontalPosition::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ReferenceLineLabelHorizontalPosition {
-        /// `LEFT`
-        Left,
-        /// `CENTER`
-        Center,
-        /// `RIGHT`
-        Right,
-    }
-
-    impl ReferenceLineLabelHorizontalPosition {
-        /// Every variant, in schema order.
-        pub const ALL: [ReferenceLineLabelHorizontalPosition; 3] = [
-            ReferenceLineLabelHorizontalPosition::Left,
-            ReferenceLineLabelHorizontalPosition::Center,
-            ReferenceLineLabelHorizontalPosition::Right,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ReferenceLineLabelHorizontalPosition::Left => "LEFT",
-                ReferenceLineLabelHorizontalPosition::Center => "CENTER",
-                ReferenceLineLabelHorizontalPosition::Right => "RIGHT",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ReferenceLineLabelHorizontalPosition {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ReferenceLineLabelHorizontalPosition> for Value {
-        fn from(v: ReferenceLineLabelHorizontalPosition) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ReferenceLineLabelHorizontalPosition> for Val<ReferenceLineLabelHorizontalPosition> {
-        fn from(v: ReferenceLineLabelHorizontalPosition) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`ReferenceLineLabelVerticalPosition::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ReferenceLineLabelVerticalPosition {
-        /// `ABOVE`
-        Above,
-        /// `BELOW`
-        Below,
-    }
-
-    impl ReferenceLineLabelVerticalPosition {
-        /// Every variant, in schema order.
-        pub const ALL: [ReferenceLineLabelVerticalPosition; 2] =
-            [ReferenceLineLabelVerticalPosition::Above, ReferenceLineLabelVerticalPosition::Below];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ReferenceLineLabelVerticalPosition::Above => "ABOVE",
-                ReferenceLineLabelVerticalPosition::Below => "BELOW",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ReferenceLineLabelVerticalPosition {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ReferenceLineLabelVerticalPosition> for Value {
-        fn from(v: ReferenceLineLabelVerticalPosition) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ReferenceLineLabelVerticalPosition> for Val<ReferenceLineLabelVerticalPosition> {
-        fn from(v: ReferenceLineLabelVerticalPosition) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`ReferenceLinePatternType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ReferenceLinePatternType {
-        /// `SOLID`
-        Solid,
-        /// `DASHED`
-        Dashed,
-        /// `DOTTED`
-        Dotted,
-    }
-
-    impl ReferenceLinePatternType {
-        /// Every variant, in schema order.
-        pub const ALL: [ReferenceLinePatternType; 3] =
-            [ReferenceLinePatternType::Solid, ReferenceLinePatternType::Dashed, ReferenceLinePatternType::Dotted];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ReferenceLinePatternType::Solid => "SOLID",
-                ReferenceLinePatternType::Dashed => "DASHED",
-                ReferenceLinePatternType::Dotted => "DOTTED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ReferenceLinePatternType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ReferenceLinePatternType> for Value {
-        fn from(v: ReferenceLinePatternType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ReferenceLinePatternType> for Val<ReferenceLinePatternType> {
-        fn from(v: ReferenceLinePatternType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`ReferenceLineSeriesType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ReferenceLineSeriesType {
-        /// `BAR`
-        Bar,
-        /// `LINE`
-        Line,
-    }
-
-    impl ReferenceLineSeriesType {
-        /// Every variant, in schema order.
-        pub const ALL: [ReferenceLineSeriesType; 2] = [ReferenceLineSeriesType::Bar, ReferenceLineSeriesType::Line];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ReferenceLineSeriesType::Bar => "BAR",
-                ReferenceLineSeriesType::Line => "LINE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ReferenceLineSeriesType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ReferenceLineSeriesType> for Value {
-        fn from(v: ReferenceLineSeriesType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ReferenceLineSeriesType> for Val<ReferenceLineSeriesType> {
-        fn from(v: ReferenceLineSeriesType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`ReferenceLineValueLabelRelativePosition::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ReferenceLineValueLabelRelativePosition {
-        /// `BEFORE_CUSTOM_LABEL`
-        BeforeCustomLabel,
-        /// `AFTER_CUSTOM_LABEL`
-        AfterCustomLabel,
-    }
-
-    impl ReferenceLineValueLabelRelativePosition {
-        /// Every variant, in schema order.
-        pub const ALL: [ReferenceLineValueLabelRelativePosition; 2] = [
-            ReferenceLineValueLabelRelativePosition::BeforeCustomLabel,
-            ReferenceLineValueLabelRelativePosition::AfterCustomLabel,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ReferenceLineValueLabelRelativePosition::BeforeCustomLabel => "BEFORE_CUSTOM_LABEL",
-                ReferenceLineValueLabelRelativePosition::AfterCustomLabel => "AFTER_CUSTOM_LABEL",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ReferenceLineValueLabelRelativePosition {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ReferenceLineValueLabelRelativePosition> for Value {
-        fn from(v: ReferenceLineValueLabelRelativePosition) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ReferenceLineValueLabelRelativePosition> for Val<ReferenceLineValueLabelRelativePosition> {
-        fn from(v: ReferenceLineValueLabelRelativePosition) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`RelativeDateType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum RelativeDateType {
-        /// `PREVIOUS`
-        Previous,
-        /// `THIS`
-        This,
-        /// `LAST`
-        Last,
-        /// `NOW`
-        Now,
-        /// `NEXT`
-        Next,
-    }
-
-    impl RelativeDateType {
-        /// Every variant, in schema order.
-        pub const ALL: [RelativeDateType; 5] = [
-            RelativeDateType::Previous,
-            RelativeDateType::This,
-            RelativeDateType::Last,
-            RelativeDateType::Now,
-            RelativeDateType::Next,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                RelativeDateType::Previous => "PREVIOUS",
-                RelativeDateType::This => "THIS",
-                RelativeDateType::Last => "LAST",
-                RelativeDateType::Now => "NOW",
-                RelativeDateType::Next => "NEXT",
-            }
-        }
-    }
-
-    impl std::fmt::Display for RelativeDateType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<RelativeDateType> for Value {
-        fn from(v: RelativeDateType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<RelativeDateType> for Val<RelativeDateType> {
-        fn from(v: RelativeDateType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`RelativeFontSize::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum RelativeFontSize {
-        /// `EXTRA_SMALL`
-        ExtraSmall,
-        /// `SMALL`
-        Small,
-        /// `MEDIUM`
-        Medium,
-        /// `LARGE`
-        Large,
-        /// `EXTRA_LARGE`
-        ExtraLarge,
-    }
-
-    impl RelativeFontSize {
-        /// Every variant, in schema order.
-        pub const ALL: [RelativeFontSize; 5] = [
-            RelativeFontSize::ExtraSmall,
-            RelativeFontSize::Small,
-            RelativeFontSize::Medium,
-            RelativeFontSize::Large,
-            RelativeFontSize::ExtraLarge,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                RelativeFontSize::ExtraSmall => "EXTRA_SMALL",
-                RelativeFontSize::Small => "SMALL",
-                RelativeFontSize::Medium => "MEDIUM",
-                RelativeFontSize::Large => "LARGE",
-                RelativeFontSize::ExtraLarge => "EXTRA_LARGE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for RelativeFontSize {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<RelativeFontSize> for Value {
-        fn from(v: RelativeFontSize) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<RelativeFontSize> for Val<RelativeFontSize> {
-        fn from(v: RelativeFontSize) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`ResizeOption::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ResizeOption {
-        /// `FIXED`
-        Fixed,
-        /// `RESPONSIVE`
-        Responsive,
-    }
-
-    impl ResizeOption {
-        /// Every variant, in schema order.
-        pub const ALL: [ResizeOption; 2] = [ResizeOption::Fixed, ResizeOption::Responsive];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ResizeOption::Fixed => "FIXED",
-                ResizeOption::Responsive => "RESPONSIVE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ResizeOption {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ResizeOption> for Value {
-        fn from(v: ResizeOption) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ResizeOption> for Val<ResizeOption> {
-        fn from(v: ResizeOption) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`SectionPageBreakStatus::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SectionPageBreakStatus {
-        /// `ENABLED`
-        Enabled,
-        /// `DISABLED`
-        Disabled,
-    }
-
-    impl SectionPageBreakStatus {
-        /// Every variant, in schema order.
-        pub const ALL: [SectionPageBreakStatus; 2] =
-            [SectionPageBreakStatus::Enabled, SectionPageBreakStatus::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SectionPageBreakStatus::Enabled => "ENABLED",
-                SectionPageBreakStatus::Disabled => "DISABLED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for SectionPageBreakStatus {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<SectionPageBreakStatus> for Value {
-        fn from(v: SectionPageBreakStatus) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<SectionPageBreakStatus> for Val<SectionPageBreakStatus> {
-        fn from(v: SectionPageBreakStatus) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`SelectAllValueOptions::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SelectAllValueOptions {
-        /// `ALL_VALUES`
-        AllValues,
-    }
-
-    impl SelectAllValueOptions {
-        /// Every variant, in schema order.
-        pub const ALL: [SelectAllValueOptions; 1] = [SelectAllValueOptions::AllValues];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SelectAllValueOptions::AllValues => "ALL_VALUES",
-            }
-        }
-    }
-
-    impl std::fmt::Display for SelectAllValueOptions {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<SelectAllValueOptions> for Value {
-        fn from(v: SelectAllValueOptions) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<SelectAllValueOptions> for Val<SelectAllValueOptions> {
-        fn from(v: SelectAllValueOptions) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`SelectedFieldOptions::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SelectedFieldOptions {
-        /// `ALL_FIELDS`
-        AllFields,
-    }
-
-    impl SelectedFieldOptions {
-        /// Every variant, in schema order.
-        pub const ALL: [SelectedFieldOptions; 1] = [SelectedFieldOptions::AllFields];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SelectedFieldOptions::AllFields => "ALL_FIELDS",
-            }
-        }
-    }
-
-    impl std::fmt::Display for SelectedFieldOptions {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<SelectedFieldOptions> for Value {
-        fn from(v: SelectedFieldOptions) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<SelectedFieldOptions> for Val<SelectedFieldOptions> {
-        fn from(v: SelectedFieldOptions) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`SelectedTooltipType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SelectedTooltipType {
-        /// `BASIC`
-        Basic,
-        /// `DETAILED`
-        Detailed,
-        /// `SHEET`
-        Sheet,
-    }
-
-    impl SelectedTooltipType {
-        /// Every variant, in schema order.
-        pub const ALL: [SelectedTooltipType; 3] =
-            [SelectedTooltipType::Basic, SelectedTooltipType::Detailed, SelectedTooltipType::Sheet];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SelectedTooltipType::Basic => "BASIC",
-                SelectedTooltipType::Detailed => "DETAILED",
-                SelectedTooltipType::Sheet => "SHEET",
-            }
-        }
-    }
-
-    impl std::fmt::Display for SelectedTooltipType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<SelectedTooltipType> for Value {
-        fn from(v: SelectedTooltipType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<SelectedTooltipType> for Val<SelectedTooltipType> {
-        fn from(v: SelectedTooltipType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`SheetContentType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SheetContentType {
-        /// `PAGINATED`
-        Paginated,
-        /// `INTERACTIVE`
-        Interactive,
-    }
-
-    impl SheetContentType {
-        /// Every variant, in schema order.
-        pub const ALL: [SheetContentType; 2] = [SheetContentType::Paginated, SheetContentType::Interactive];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SheetContentType::Paginated => "PAGINATED",
-                SheetContentType::Interactive => "INTERACTIVE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for SheetContentType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<SheetContentType> for Value {
-        fn from(v: SheetContentType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<SheetContentType> for Val<SheetContentType> {
-        fn from(v: SheetContentType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`SheetControlDateTimePickerType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SheetControlDateTimePickerType {
-        /// `SINGLE_VALUED`
-        SingleValued,
-        /// `DATE_RANGE`
-        DateRange,
-    }
-
-    impl SheetControlDateTimePickerType {
-        /// Every variant, in schema order.
-        pub const ALL: [SheetControlDateTimePickerType; 2] =
-            [SheetControlDateTimePickerType::SingleValued, SheetControlDateTimePickerType::DateRange];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SheetControlDateTimePickerType::SingleValued => "SINGLE_VALUED",
-                SheetControlDateTimePickerType::DateRange => "DATE_RANGE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for SheetControlDateTimePickerType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<SheetControlDateTimePickerType> for Value {
-        fn from(v: SheetControlDateTimePickerType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<SheetControlDateTimePickerType> for Val<SheetControlDateTimePickerType> {
-        fn from(v: SheetControlDateTimePickerType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`SheetControlListType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SheetControlListType {
-        /// `MULTI_SELECT`
-        MultiSelect,
-        /// `SINGLE_SELECT`
-        SingleSelect,
-    }
-
-    impl SheetControlListType {
-        /// Every variant, in schema order.
-        pub const ALL: [SheetControlListType; 2] =
-            [SheetControlListType::MultiSelect, SheetControlListType::SingleSelect];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SheetControlListType::MultiSelect => "MULTI_SELECT",
-                SheetControlListType::SingleSelect => "SINGLE_SELECT",
-            }
-        }
-    }
-
-    impl std::fmt::Display for SheetControlListType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<SheetControlListType> for Value {
-        fn from(v: SheetControlListType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<SheetControlListType> for Val<SheetControlListType> {
-        fn from(v: SheetControlListType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`SheetControlSliderType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SheetControlSliderType {
-        /// `SINGLE_POINT`
-        SinglePoint,
-        /// `RANGE`
-        Range,
-    }
-
-    impl SheetControlSliderType {
-        /// Every variant, in schema order.
-        pub const ALL: [SheetControlSliderType; 2] =
-            [SheetControlSliderType::SinglePoint, SheetControlSliderType::Range];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SheetControlSliderType::SinglePoint => "SINGLE_POINT",
-                SheetControlSliderType::Range => "RANGE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for SheetControlSliderType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<SheetControlSliderType> for Value {
-        fn from(v: SheetControlSliderType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<SheetControlSliderType> for Val<SheetControlSliderType> {
-        fn from(v: SheetControlSliderType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`SheetImageScalingType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SheetImageScalingType {
-        /// `SCALE_TO_WIDTH`
-        ScaleToWidth,
-        /// `SCALE_TO_HEIGHT`
-        ScaleToHeight,
-        /// `SCALE_TO_CONTAINER`
-        ScaleToContainer,
-        /// `SCALE_NONE`
-        ScaleNone,
-    }
-
-    impl SheetImageScalingType {
-        /// Every variant, in schema order.
-        pub const ALL: [SheetImageScalingType; 4] = [
-            SheetImageScalingType::ScaleToWidth,
-            SheetImageScalingType::ScaleToHeight,
-            SheetImageScalingType::ScaleToContainer,
-            SheetImageScalingType::ScaleNone,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SheetImageScalingType::ScaleToWidth => "SCALE_TO_WIDTH",
-                SheetImageScalingType::ScaleToHeight => "SCALE_TO_HEIGHT",
-                SheetImageScalingType::ScaleToContainer => "SCALE_TO_CONTAINER",
-                SheetImageScalingType::ScaleNone => "SCALE_NONE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for SheetImageScalingType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<SheetImageScalingType> for Value {
-        fn from(v: SheetImageScalingType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<SheetImageScalingType> for Val<SheetImageScalingType> {
-        fn from(v: SheetImageScalingType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`SheetLayoutGroupMemberType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SheetLayoutGroupMemberType {
-        /// `ELEMENT`
-        Element,
-        /// `GROUP`
-        Group,
-    }
-
-    impl SheetLayoutGroupMemberType {
-        /// Every variant, in schema order.
-        pub const ALL: [SheetLayoutGroupMemberType; 2] =
-            [SheetLayoutGroupMemberType::Element, SheetLayoutGroupMemberType::Group];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SheetLayoutGroupMemberType::Element => "ELEMENT",
-                SheetLayoutGroupMemberType::Group => "GROUP",
-            }
-        }
-    }
-
-    impl std::fmt::Display for SheetLayoutGroupMemberType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<SheetLayoutGroupMemberType> for Value {
-        fn from(v: SheetLayoutGroupMemberType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<SheetLayoutGroupMemberType> for Val<SheetLayoutGroupMemberType> {
-        fn from(v: SheetLayoutGroupMemberType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`SimpleAttributeAggregationFunction::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SimpleAttributeAggregationFunction {
-        /// `UNIQUE_VALUE`
-        UniqueValue,
-    }
-
-    impl SimpleAttributeAggregationFunction {
-        /// Every variant, in schema order.
-        pub const ALL: [SimpleAttributeAggregationFunction; 1] = [SimpleAttributeAggregationFunction::UniqueValue];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SimpleAttributeAggregationFunction::UniqueValue => "UNIQUE_VALUE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for SimpleAttributeAggregationFunction {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<SimpleAttributeAggregationFunction> for Value {
-        fn from(v: SimpleAttributeAggregationFunction) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<SimpleAttributeAggregationFunction> for Val<SimpleAttributeAggregationFunction> {
-        fn from(v: SimpleAttributeAggregationFunction) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`SimpleNumericalAggregationFunction::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SimpleNumericalAggregationFunction {
-        /// `SUM`
-        Sum,
-        /// `AVERAGE`
-        Average,
-        /// `MIN`
-        Min,
-        /// `MAX`
-        Max,
-        /// `COUNT`
-        Count,
-        /// `DISTINCT_COUNT`
-        DistinctCount,
-        /// `VAR`
-        Var,
-        /// `VARP`
-        Varp,
-        /// `STDEV`
-        Stdev,
-        /// `STDEVP`
-        Stdevp,
-        /// `MEDIAN`
-        Median,
-    }
-
-    impl SimpleNumericalAggregationFunction {
-        /// Every variant, in schema order.
-        pub const ALL: [SimpleNumericalAggregationFunction; 11] = [
-            SimpleNumericalAggregationFunction::Sum,
-            SimpleNumericalAggregationFunction::Average,
-            SimpleNumericalAggregationFunction::Min,
-            SimpleNumericalAggregationFunction::Max,
-            SimpleNumericalAggregationFunction::Count,
-            SimpleNumericalAggregationFunction::DistinctCount,
-            SimpleNumericalAggregationFunction::Var,
-            SimpleNumericalAggregationFunction::Varp,
-            SimpleNumericalAggregationFunction::Stdev,
-            SimpleNumericalAggregationFunction::Stdevp,
-            SimpleNumericalAggregationFunction::Median,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SimpleNumericalAggregationFunction::Sum => "SUM",
-                SimpleNumericalAggregationFunction::Average => "AVERAGE",
-                SimpleNumericalAggregationFunction::Min => "MIN",
-                SimpleNumericalAggregationFunction::Max => "MAX",
-                SimpleNumericalAggregationFunction::Count => "COUNT",
-                SimpleNumericalAggregationFunction::DistinctCount => "DISTINCT_COUNT",
-                SimpleNumericalAggregationFunction::Var => "VAR",
-                SimpleNumericalAggregationFunction::Varp => "VARP",
-                SimpleNumericalAggregationFunction::Stdev => "STDEV",
-                SimpleNumericalAggregationFunction::Stdevp => "STDEVP",
-                SimpleNumericalAggregationFunction::Median => "MEDIAN",
-            }
+    cfn_enum! {
+        AnchorOption[1] {
+            Now = "NOW",
         }
     }
 
-    impl std::fmt::Display for SimpleNumericalAggregationFunction {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        ArcThickness[4] {
+            Small = "SMALL",
+            Medium = "MEDIUM",
+            Large = "LARGE",
+            Whole = "WHOLE",
         }
     }
 
-    impl From<SimpleNumericalAggregationFunction> for Value {
-        fn from(v: SimpleNumericalAggregationFunction) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        ArcThicknessOptions[3] {
+            Small = "SMALL",
+            Medium = "MEDIUM",
+            Large = "LARGE",
         }
     }
 
-    impl From<SimpleNumericalAggregationFunction> for Val<SimpleNumericalAggregationFunction> {
-        fn from(v: SimpleNumericalAggregationFunction) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        AxisBinding[2] {
+            PrimaryYaxis = "PRIMARY_YAXIS",
+            SecondaryYaxis = "SECONDARY_YAXIS",
         }
     }
 
-    /// Rendered as its CloudFormation spelling ([`SimpleTotalAggregationFunction::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SimpleTotalAggregationFunction {
-        /// `DEFAULT`
-        Default,
-        /// `SUM`
-        Sum,
-        /// `AVERAGE`
-        Average,
-        /// `MIN`
-        Min,
-        /// `MAX`
-        Max,
-        /// `NONE`
-        None,
-    }
-
-    impl SimpleTotalAggregationFunction {
-        /// Every variant, in schema order.
-        pub const ALL: [SimpleTotalAggregationFunction; 6] = [
-            SimpleTotalAggregationFunction::Default,
-            SimpleTotalAggregationFunction::Sum,
-            SimpleTotalAggregationFunction::Average,
-            SimpleTotalAggregationFunction::Min,
-            SimpleTotalAggregationFunction::Max,
-            SimpleTotalAggregationFunction::None,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SimpleTotalAggregationFunction::Default => "DEFAULT",
-                SimpleTotalAggregationFunction::Sum => "SUM",
-                SimpleTotalAggregationFunction::Average => "AVERAGE",
-                SimpleTotalAggregationFunction::Min => "MIN",
-                SimpleTotalAggregationFunction::Max => "MAX",
-                SimpleTotalAggregationFunction::None => "NONE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for SimpleTotalAggregationFunction {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<SimpleTotalAggregationFunction> for Value {
-        fn from(v: SimpleTotalAggregationFunction) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<SimpleTotalAggregationFunction> for Val<SimpleTotalAggregationFunction> {
-        fn from(v: SimpleTotalAggregationFunction) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`SmallMultiplesAxisPlacement::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SmallMultiplesAxisPlacement {
-        /// `OUTSIDE`
-        Outside,
-        /// `INSIDE`
-        Inside,
-    }
-
-    impl SmallMultiplesAxisPlacement {
-        /// Every variant, in schema order.
-        pub const ALL: [SmallMultiplesAxisPlacement; 2] =
-            [SmallMultiplesAxisPlacement::Outside, SmallMultiplesAxisPlacement::Inside];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SmallMultiplesAxisPlacement::Outside => "OUTSIDE",
-                SmallMultiplesAxisPlacement::Inside => "INSIDE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for SmallMultiplesAxisPlacement {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<SmallMultiplesAxisPlacement> for Value {
-        fn from(v: SmallMultiplesAxisPlacement) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<SmallMultiplesAxisPlacement> for Val<SmallMultiplesAxisPlacement> {
-        fn from(v: SmallMultiplesAxisPlacement) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`SmallMultiplesAxisScale::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SmallMultiplesAxisScale {
-        /// `SHARED`
-        Shared,
-        /// `INDEPENDENT`
-        Independent,
-    }
-
-    impl SmallMultiplesAxisScale {
-        /// Every variant, in schema order.
-        pub const ALL: [SmallMultiplesAxisScale; 2] =
-            [SmallMultiplesAxisScale::Shared, SmallMultiplesAxisScale::Independent];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SmallMultiplesAxisScale::Shared => "SHARED",
-                SmallMultiplesAxisScale::Independent => "INDEPENDENT",
-            }
-        }
-    }
-
-    impl std::fmt::Display for SmallMultiplesAxisScale {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        BarChartOrientation[2] {
+            Horizontal = "HORIZONTAL",
+            Vertical = "VERTICAL",
         }
     }
 
-    impl From<SmallMultiplesAxisScale> for Value {
-        fn from(v: SmallMultiplesAxisScale) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        BarsArrangement[3] {
+            Clustered = "CLUSTERED",
+            Stacked = "STACKED",
+            StackedPercent = "STACKED_PERCENT",
         }
     }
 
-    impl From<SmallMultiplesAxisScale> for Val<SmallMultiplesAxisScale> {
-        fn from(v: SmallMultiplesAxisScale) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        BaseMapStyleType[4] {
+            LightGray = "LIGHT_GRAY",
+            DarkGray = "DARK_GRAY",
+            Street = "STREET",
+            Imagery = "IMAGERY",
         }
     }
 
-    /// Rendered as its CloudFormation spelling ([`SortDirection::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SortDirection {
-        /// `ASC`
-        Asc,
-        /// `DESC`
-        Desc,
-    }
-
-    impl SortDirection {
-        /// Every variant, in schema order.
-        pub const ALL: [SortDirection; 2] = [SortDirection::Asc, SortDirection::Desc];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SortDirection::Asc => "ASC",
-                SortDirection::Desc => "DESC",
-            }
+    cfn_enum! {
+        BoxPlotFillStyle[2] {
+            Solid = "SOLID",
+            Transparent = "TRANSPARENT",
         }
     }
 
-    impl std::fmt::Display for SortDirection {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        CategoricalAggregationFunction[2] {
+            Count = "COUNT",
+            DistinctCount = "DISTINCT_COUNT",
         }
     }
 
-    impl From<SortDirection> for Value {
-        fn from(v: SortDirection) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        CategoryFilterMatchOperator[6] {
+            Equals = "EQUALS",
+            DoesNotEqual = "DOES_NOT_EQUAL",
+            Contains = "CONTAINS",
+            DoesNotContain = "DOES_NOT_CONTAIN",
+            StartsWith = "STARTS_WITH",
+            EndsWith = "ENDS_WITH",
         }
     }
 
-    impl From<SortDirection> for Val<SortDirection> {
-        fn from(v: SortDirection) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        CategoryFilterSelectAllOptions[1] {
+            FilterAllValues = "FILTER_ALL_VALUES",
         }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`SparklineAxisBehavior::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SparklineAxisBehavior {
-        /// `SHARED`
-        Shared,
-        /// `INDEPENDENT`
-        Independent,
     }
-
-    impl SparklineAxisBehavior {
-        /// Every variant, in schema order.
-        pub const ALL: [SparklineAxisBehavior; 2] = [SparklineAxisBehavior::Shared, SparklineAxisBehavior::Independent];
 
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SparklineAxisBehavior::Shared => "SHARED",
-                SparklineAxisBehavior::Independent => "INDEPENDENT",
-            }
+    cfn_enum! {
+        ColorFillType[2] {
+            Discrete = "DISCRETE",
+            Gradient = "GRADIENT",
         }
     }
 
-    impl std::fmt::Display for SparklineAxisBehavior {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        ColumnRole[2] {
+            Dimension = "DIMENSION",
+            Measure = "MEASURE",
         }
     }
 
-    impl From<SparklineAxisBehavior> for Value {
-        fn from(v: SparklineAxisBehavior) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        CommitMode[2] {
+            Auto = "AUTO",
+            Manual = "MANUAL",
         }
     }
 
-    impl From<SparklineAxisBehavior> for Val<SparklineAxisBehavior> {
-        fn from(v: SparklineAxisBehavior) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        ComparisonMethod[3] {
+            Difference = "DIFFERENCE",
+            PercentDifference = "PERCENT_DIFFERENCE",
+            Percent = "PERCENT",
         }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`SparklineVisualType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SparklineVisualType {
-        /// `LINE`
-        Line,
-        /// `AREA_LINE`
-        AreaLine,
     }
 
-    impl SparklineVisualType {
-        /// Every variant, in schema order.
-        pub const ALL: [SparklineVisualType; 2] = [SparklineVisualType::Line, SparklineVisualType::AreaLine];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SparklineVisualType::Line => "LINE",
-                SparklineVisualType::AreaLine => "AREA_LINE",
-            }
+    cfn_enum! {
+        ConditionalFormattingIconDisplayOption[1] {
+            IconOnly = "ICON_ONLY",
         }
     }
 
-    impl std::fmt::Display for SparklineVisualType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        ConditionalFormattingIconSetType[11] {
+            PlusMinus = "PLUS_MINUS",
+            CheckX = "CHECK_X",
+            ThreeColorArrow = "THREE_COLOR_ARROW",
+            ThreeGrayArrow = "THREE_GRAY_ARROW",
+            CaretUpMinusDown = "CARET_UP_MINUS_DOWN",
+            ThreeShape = "THREE_SHAPE",
+            ThreeCircle = "THREE_CIRCLE",
+            Flags = "FLAGS",
+            Bars = "BARS",
+            FourColorArrow = "FOUR_COLOR_ARROW",
+            FourGrayArrow = "FOUR_GRAY_ARROW",
         }
     }
 
-    impl From<SparklineVisualType> for Value {
-        fn from(v: SparklineVisualType) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        CrossDatasetTypes[2] {
+            AllDatasets = "ALL_DATASETS",
+            SingleDataset = "SINGLE_DATASET",
         }
     }
 
-    impl From<SparklineVisualType> for Val<SparklineVisualType> {
-        fn from(v: SparklineVisualType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        CustomContentImageScalingConfiguration[4] {
+            FitToHeight = "FIT_TO_HEIGHT",
+            FitToWidth = "FIT_TO_WIDTH",
+            DoNotScale = "DO_NOT_SCALE",
+            ScaleToVisual = "SCALE_TO_VISUAL",
         }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`SpecialValue::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SpecialValue {
-        /// `EMPTY`
-        Empty,
-        /// `NULL`
-        Null,
-        /// `OTHER`
-        Other,
     }
-
-    impl SpecialValue {
-        /// Every variant, in schema order.
-        pub const ALL: [SpecialValue; 3] = [SpecialValue::Empty, SpecialValue::Null, SpecialValue::Other];
 
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SpecialValue::Empty => "EMPTY",
-                SpecialValue::Null => "NULL",
-                SpecialValue::Other => "OTHER",
-            }
+    cfn_enum! {
+        CustomContentType[2] {
+            Image = "IMAGE",
+            OtherEmbeddedContent = "OTHER_EMBEDDED_CONTENT",
         }
     }
 
-    impl std::fmt::Display for SpecialValue {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        DashboardBehavior[2] {
+            Enabled = "ENABLED",
+            Disabled = "DISABLED",
         }
     }
 
-    impl From<SpecialValue> for Value {
-        fn from(v: SpecialValue) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        DataLabelContent[3] {
+            Value2 = "VALUE",
+            Percent = "PERCENT",
+            ValueAndPercent = "VALUE_AND_PERCENT",
         }
     }
 
-    impl From<SpecialValue> for Val<SpecialValue> {
-        fn from(v: SpecialValue) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        DataLabelOverlap[2] {
+            DisableOverlap = "DISABLE_OVERLAP",
+            EnableOverlap = "ENABLE_OVERLAP",
         }
     }
 
-    /// Rendered as its CloudFormation spelling ([`StyledCellType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum StyledCellType {
-        /// `TOTAL`
-        Total,
-        /// `METRIC_HEADER`
-        MetricHeader,
-        /// `VALUE`
-        Value2,
-    }
-
-    impl StyledCellType {
-        /// Every variant, in schema order.
-        pub const ALL: [StyledCellType; 3] =
-            [StyledCellType::Total, StyledCellType::MetricHeader, StyledCellType::Value2];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                StyledCellType::Total => "TOTAL",
-                StyledCellType::MetricHeader => "METRIC_HEADER",
-                StyledCellType::Value2 => "VALUE",
-            }
+    cfn_enum! {
+        DataLabelPosition[6] {
+            Inside = "INSIDE",
+            Outside = "OUTSIDE",
+            Left = "LEFT",
+            Top = "TOP",
+            Bottom = "BOTTOM",
+            Right = "RIGHT",
         }
     }
 
-    impl std::fmt::Display for StyledCellType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        DateAggregationFunction[4] {
+            Count = "COUNT",
+            DistinctCount = "DISTINCT_COUNT",
+            Min = "MIN",
+            Max = "MAX",
         }
     }
 
-    impl From<StyledCellType> for Value {
-        fn from(v: StyledCellType) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        DayOfTheWeek[7] {
+            Sunday = "SUNDAY",
+            Monday = "MONDAY",
+            Tuesday = "TUESDAY",
+            Wednesday = "WEDNESDAY",
+            Thursday = "THURSDAY",
+            Friday = "FRIDAY",
+            Saturday = "SATURDAY",
         }
     }
 
-    impl From<StyledCellType> for Val<StyledCellType> {
-        fn from(v: StyledCellType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        DecalPatternType[22] {
+            Solid = "SOLID",
+            DiagonalMedium = "DIAGONAL_MEDIUM",
+            CircleMedium = "CIRCLE_MEDIUM",
+            DiamondGridMedium = "DIAMOND_GRID_MEDIUM",
+            CheckerboardMedium = "CHECKERBOARD_MEDIUM",
+            TriangleMedium = "TRIANGLE_MEDIUM",
+            DiagonalOppositeMedium = "DIAGONAL_OPPOSITE_MEDIUM",
+            DiamondMedium = "DIAMOND_MEDIUM",
+            DiagonalLarge = "DIAGONAL_LARGE",
+            CircleLarge = "CIRCLE_LARGE",
+            DiamondGridLarge = "DIAMOND_GRID_LARGE",
+            CheckerboardLarge = "CHECKERBOARD_LARGE",
+            TriangleLarge = "TRIANGLE_LARGE",
+            DiagonalOppositeLarge = "DIAGONAL_OPPOSITE_LARGE",
+            DiamondLarge = "DIAMOND_LARGE",
+            DiagonalSmall = "DIAGONAL_SMALL",
+            CircleSmall = "CIRCLE_SMALL",
+            DiamondGridSmall = "DIAMOND_GRID_SMALL",
+            CheckerboardSmall = "CHECKERBOARD_SMALL",
+            TriangleSmall = "TRIANGLE_SMALL",
+            DiagonalOppositeSmall = "DIAGONAL_OPPOSITE_SMALL",
+            DiamondSmall = "DIAMOND_SMALL",
         }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`TableBorderStyle::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TableBorderStyle {
-        /// `NONE`
-        None,
-        /// `SOLID`
-        Solid,
     }
-
-    impl TableBorderStyle {
-        /// Every variant, in schema order.
-        pub const ALL: [TableBorderStyle; 2] = [TableBorderStyle::None, TableBorderStyle::Solid];
 
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                TableBorderStyle::None => "NONE",
-                TableBorderStyle::Solid => "SOLID",
-            }
+    cfn_enum! {
+        DecalStyleType[2] {
+            Manual = "Manual",
+            Auto = "Auto",
         }
     }
 
-    impl std::fmt::Display for TableBorderStyle {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        DigitGroupingStyle[2] {
+            Default = "DEFAULT",
+            Lakhs = "LAKHS",
         }
     }
 
-    impl From<TableBorderStyle> for Value {
-        fn from(v: TableBorderStyle) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        FilterNullOption[3] {
+            AllValues = "ALL_VALUES",
+            NullsOnly = "NULLS_ONLY",
+            NonNullsOnly = "NON_NULLS_ONLY",
         }
     }
 
-    impl From<TableBorderStyle> for Val<TableBorderStyle> {
-        fn from(v: TableBorderStyle) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        FilterVisualScope[2] {
+            AllVisuals = "ALL_VISUALS",
+            SelectedVisuals = "SELECTED_VISUALS",
         }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`TableCellImageScalingConfiguration::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TableCellImageScalingConfiguration {
-        /// `FIT_TO_CELL_HEIGHT`
-        FitToCellHeight,
-        /// `FIT_TO_CELL_WIDTH`
-        FitToCellWidth,
-        /// `DO_NOT_SCALE`
-        DoNotScale,
     }
 
-    impl TableCellImageScalingConfiguration {
-        /// Every variant, in schema order.
-        pub const ALL: [TableCellImageScalingConfiguration; 3] = [
-            TableCellImageScalingConfiguration::FitToCellHeight,
-            TableCellImageScalingConfiguration::FitToCellWidth,
-            TableCellImageScalingConfiguration::DoNotScale,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                TableCellImageScalingConfiguration::FitToCellHeight => "FIT_TO_CELL_HEIGHT",
-                TableCellImageScalingConfiguration::FitToCellWidth => "FIT_TO_CELL_WIDTH",
-                TableCellImageScalingConfiguration::DoNotScale => "DO_NOT_SCALE",
-            }
+    cfn_enum! {
+        FontDecoration[2] {
+            Underline = "UNDERLINE",
+            None = "NONE",
         }
     }
 
-    impl std::fmt::Display for TableCellImageScalingConfiguration {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        FontStyle[2] {
+            Normal = "NORMAL",
+            Italic = "ITALIC",
         }
     }
 
-    impl From<TableCellImageScalingConfiguration> for Value {
-        fn from(v: TableCellImageScalingConfiguration) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        FontWeightName[2] {
+            Normal = "NORMAL",
+            Bold = "BOLD",
         }
     }
 
-    impl From<TableCellImageScalingConfiguration> for Val<TableCellImageScalingConfiguration> {
-        fn from(v: TableCellImageScalingConfiguration) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        ForecastComputationSeasonality[2] {
+            Automatic = "AUTOMATIC",
+            Custom = "CUSTOM",
         }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`TableFieldIconSetType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TableFieldIconSetType {
-        /// `LINK`
-        Link,
     }
-
-    impl TableFieldIconSetType {
-        /// Every variant, in schema order.
-        pub const ALL: [TableFieldIconSetType; 1] = [TableFieldIconSetType::Link];
 
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                TableFieldIconSetType::Link => "LINK",
-            }
+    cfn_enum! {
+        FunnelChartMeasureDataLabelStyle[5] {
+            ValueOnly = "VALUE_ONLY",
+            PercentageByFirstStage = "PERCENTAGE_BY_FIRST_STAGE",
+            PercentageByPreviousStage = "PERCENTAGE_BY_PREVIOUS_STAGE",
+            ValueAndPercentageByFirstStage = "VALUE_AND_PERCENTAGE_BY_FIRST_STAGE",
+            ValueAndPercentageByPreviousStage = "VALUE_AND_PERCENTAGE_BY_PREVIOUS_STAGE",
         }
     }
 
-    impl std::fmt::Display for TableFieldIconSetType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// Defines view state of the color
+        GeospatialColorState[2] {
+            Enabled = "ENABLED",
+            Disabled = "DISABLED",
         }
     }
 
-    impl From<TableFieldIconSetType> for Value {
-        fn from(v: TableFieldIconSetType) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        GeospatialLayerType[3] {
+            Point = "POINT",
+            Line = "LINE",
+            Polygon = "POLYGON",
         }
     }
 
-    impl From<TableFieldIconSetType> for Val<TableFieldIconSetType> {
-        fn from(v: TableFieldIconSetType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        GeospatialMapNavigation[2] {
+            Enabled = "ENABLED",
+            Disabled = "DISABLED",
         }
     }
 
-    /// Rendered as its CloudFormation spelling ([`TableOrientation::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TableOrientation {
-        /// `VERTICAL`
-        Vertical,
-        /// `HORIZONTAL`
-        Horizontal,
-    }
-
-    impl TableOrientation {
-        /// Every variant, in schema order.
-        pub const ALL: [TableOrientation; 2] = [TableOrientation::Vertical, TableOrientation::Horizontal];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                TableOrientation::Vertical => "VERTICAL",
-                TableOrientation::Horizontal => "HORIZONTAL",
-            }
+    cfn_enum! {
+        GeospatialSelectedPointStyle[3] {
+            Point = "POINT",
+            Cluster = "CLUSTER",
+            Heatmap = "HEATMAP",
         }
     }
 
-    impl std::fmt::Display for TableOrientation {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        HistogramBinType[2] {
+            BinCount = "BIN_COUNT",
+            BinWidth = "BIN_WIDTH",
         }
     }
 
-    impl From<TableOrientation> for Value {
-        fn from(v: TableOrientation) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        HorizontalTextAlignment[4] {
+            Left = "LEFT",
+            Center = "CENTER",
+            Right = "RIGHT",
+            Auto = "AUTO",
         }
     }
 
-    impl From<TableOrientation> for Val<TableOrientation> {
-        fn from(v: TableOrientation) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        Icon[26] {
+            CaretUp = "CARET_UP",
+            CaretDown = "CARET_DOWN",
+            Plus = "PLUS",
+            Minus = "MINUS",
+            ArrowUp = "ARROW_UP",
+            ArrowDown = "ARROW_DOWN",
+            ArrowLeft = "ARROW_LEFT",
+            ArrowUpLeft = "ARROW_UP_LEFT",
+            ArrowDownLeft = "ARROW_DOWN_LEFT",
+            ArrowRight = "ARROW_RIGHT",
+            ArrowUpRight = "ARROW_UP_RIGHT",
+            ArrowDownRight = "ARROW_DOWN_RIGHT",
+            FaceUp = "FACE_UP",
+            FaceDown = "FACE_DOWN",
+            FaceFlat = "FACE_FLAT",
+            OneBar = "ONE_BAR",
+            TwoBar = "TWO_BAR",
+            ThreeBar = "THREE_BAR",
+            Circle = "CIRCLE",
+            Triangle = "TRIANGLE",
+            Square = "SQUARE",
+            Flag = "FLAG",
+            ThumbsUp = "THUMBS_UP",
+            ThumbsDown = "THUMBS_DOWN",
+            Checkmark = "CHECKMARK",
+            X = "X",
         }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`TableTotalsPlacement::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TableTotalsPlacement {
-        /// `START`
-        Start,
-        /// `END`
-        End,
-        /// `AUTO`
-        Auto,
     }
-
-    impl TableTotalsPlacement {
-        /// Every variant, in schema order.
-        pub const ALL: [TableTotalsPlacement; 3] =
-            [TableTotalsPlacement::Start, TableTotalsPlacement::End, TableTotalsPlacement::Auto];
 
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                TableTotalsPlacement::Start => "START",
-                TableTotalsPlacement::End => "END",
-                TableTotalsPlacement::Auto => "AUTO",
-            }
+    cfn_enum! {
+        ImageCustomActionTrigger[2] {
+            Click = "CLICK",
+            Menu = "MENU",
         }
     }
 
-    impl std::fmt::Display for TableTotalsPlacement {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        KPISparklineType[2] {
+            Line = "LINE",
+            Area = "AREA",
         }
     }
 
-    impl From<TableTotalsPlacement> for Value {
-        fn from(v: TableTotalsPlacement) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        KPIVisualStandardLayoutType[2] {
+            Classic = "CLASSIC",
+            Vertical = "VERTICAL",
         }
     }
 
-    impl From<TableTotalsPlacement> for Val<TableTotalsPlacement> {
-        fn from(v: TableTotalsPlacement) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        LayerCustomActionTrigger[2] {
+            DataPointClick = "DATA_POINT_CLICK",
+            DataPointMenu = "DATA_POINT_MENU",
         }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`TableTotalsScrollStatus::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TableTotalsScrollStatus {
-        /// `PINNED`
-        Pinned,
-        /// `SCROLLED`
-        Scrolled,
     }
 
-    impl TableTotalsScrollStatus {
-        /// Every variant, in schema order.
-        pub const ALL: [TableTotalsScrollStatus; 2] =
-            [TableTotalsScrollStatus::Pinned, TableTotalsScrollStatus::Scrolled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                TableTotalsScrollStatus::Pinned => "PINNED",
-                TableTotalsScrollStatus::Scrolled => "SCROLLED",
-            }
+    cfn_enum! {
+        LayoutElementType[5] {
+            Visual = "VISUAL",
+            FilterControl = "FILTER_CONTROL",
+            ParameterControl = "PARAMETER_CONTROL",
+            TextBox = "TEXT_BOX",
+            Image = "IMAGE",
         }
     }
 
-    impl std::fmt::Display for TableTotalsScrollStatus {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        LegendPosition[4] {
+            Auto = "AUTO",
+            Right = "RIGHT",
+            Bottom = "BOTTOM",
+            Top = "TOP",
         }
     }
 
-    impl From<TableTotalsScrollStatus> for Value {
-        fn from(v: TableTotalsScrollStatus) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        LineChartLineStyle[3] {
+            Solid = "SOLID",
+            Dotted = "DOTTED",
+            Dashed = "DASHED",
         }
     }
 
-    impl From<TableTotalsScrollStatus> for Val<TableTotalsScrollStatus> {
-        fn from(v: TableTotalsScrollStatus) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        LineChartMarkerShape[5] {
+            Circle = "CIRCLE",
+            Triangle = "TRIANGLE",
+            Square = "SQUARE",
+            Diamond = "DIAMOND",
+            RoundedSquare = "ROUNDED_SQUARE",
         }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`TargetVisualOptions::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TargetVisualOptions {
-        /// `ALL_VISUALS`
-        AllVisuals,
     }
-
-    impl TargetVisualOptions {
-        /// Every variant, in schema order.
-        pub const ALL: [TargetVisualOptions; 1] = [TargetVisualOptions::AllVisuals];
 
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                TargetVisualOptions::AllVisuals => "ALL_VISUALS",
-            }
+    cfn_enum! {
+        LineChartType[3] {
+            Line = "LINE",
+            Area = "AREA",
+            StackedArea = "STACKED_AREA",
         }
     }
 
-    impl std::fmt::Display for TargetVisualOptions {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        LineInterpolation[3] {
+            Linear = "LINEAR",
+            Smooth = "SMOOTH",
+            Stepped = "STEPPED",
         }
     }
 
-    impl From<TargetVisualOptions> for Value {
-        fn from(v: TargetVisualOptions) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        MapZoomMode[2] {
+            Auto = "AUTO",
+            Manual = "MANUAL",
         }
     }
 
-    impl From<TargetVisualOptions> for Val<TargetVisualOptions> {
-        fn from(v: TargetVisualOptions) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        MaximumMinimumComputationType[2] {
+            Maximum = "MAXIMUM",
+            Minimum = "MINIMUM",
         }
     }
 
-    /// Rendered as its CloudFormation spelling ([`TextWrap::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TextWrap {
-        /// `NONE`
-        None,
-        /// `WRAP`
-        Wrap,
-    }
-
-    impl TextWrap {
-        /// Every variant, in schema order.
-        pub const ALL: [TextWrap; 2] = [TextWrap::None, TextWrap::Wrap];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                TextWrap::None => "NONE",
-                TextWrap::Wrap => "WRAP",
-            }
+    cfn_enum! {
+        MissingDataTreatmentOption[3] {
+            Interpolate = "INTERPOLATE",
+            ShowAsZero = "SHOW_AS_ZERO",
+            ShowAsBlank = "SHOW_AS_BLANK",
         }
     }
 
-    impl std::fmt::Display for TextWrap {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        NegativeValueDisplayMode[2] {
+            Positive = "POSITIVE",
+            Negative = "NEGATIVE",
         }
     }
 
-    impl From<TextWrap> for Value {
-        fn from(v: TextWrap) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        NumberScale[8] {
+            None = "NONE",
+            Auto = "AUTO",
+            Thousands = "THOUSANDS",
+            Millions = "MILLIONS",
+            Billions = "BILLIONS",
+            Trillions = "TRILLIONS",
+            Lakhs = "LAKHS",
+            Crores = "CRORES",
         }
     }
 
-    impl From<TextWrap> for Val<TextWrap> {
-        fn from(v: TextWrap) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        NumericEqualityMatchOperator[2] {
+            Equals = "EQUALS",
+            DoesNotEqual = "DOES_NOT_EQUAL",
         }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`TimeGranularity::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TimeGranularity {
-        /// `YEAR`
-        Year,
-        /// `QUARTER`
-        Quarter,
-        /// `MONTH`
-        Month,
-        /// `WEEK`
-        Week,
-        /// `DAY`
-        Day,
-        /// `HOUR`
-        Hour,
-        /// `MINUTE`
-        Minute,
-        /// `SECOND`
-        Second,
-        /// `MILLISECOND`
-        Millisecond,
     }
-
-    impl TimeGranularity {
-        /// Every variant, in schema order.
-        pub const ALL: [TimeGranularity; 9] = [
-            TimeGranularity::Year,
-            TimeGranularity::Quarter,
-            TimeGranularity::Month,
-            TimeGranularity::Week,
-            TimeGranularity::Day,
-            TimeGranularity::Hour,
-            TimeGranularity::Minute,
-            TimeGranularity::Second,
-            TimeGranularity::Millisecond,
-        ];
 
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                TimeGranularity::Year => "YEAR",
-                TimeGranularity::Quarter => "QUARTER",
-                TimeGranularity::Month => "MONTH",
-                TimeGranularity::Week => "WEEK",
-                TimeGranularity::Day => "DAY",
-                TimeGranularity::Hour => "HOUR",
-                TimeGranularity::Minute => "MINUTE",
-                TimeGranularity::Second => "SECOND",
-                TimeGranularity::Millisecond => "MILLISECOND",
-            }
+    cfn_enum! {
+        NumericFilterSelectAllOptions[1] {
+            FilterAllValues = "FILTER_ALL_VALUES",
         }
     }
 
-    impl std::fmt::Display for TimeGranularity {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        NumericSeparatorSymbol[3] {
+            Comma = "COMMA",
+            Dot = "DOT",
+            Space = "SPACE",
         }
     }
 
-    impl From<TimeGranularity> for Value {
-        fn from(v: TimeGranularity) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        OtherCategories[2] {
+            Include = "INCLUDE",
+            Exclude = "EXCLUDE",
         }
     }
 
-    impl From<TimeGranularity> for Val<TimeGranularity> {
-        fn from(v: TimeGranularity) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        PanelBorderStyle[3] {
+            Solid = "SOLID",
+            Dashed = "DASHED",
+            Dotted = "DOTTED",
         }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`TooltipTarget::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TooltipTarget {
-        /// `BOTH`
-        Both,
-        /// `BAR`
-        Bar,
-        /// `LINE`
-        Line,
     }
 
-    impl TooltipTarget {
-        /// Every variant, in schema order.
-        pub const ALL: [TooltipTarget; 3] = [TooltipTarget::Both, TooltipTarget::Bar, TooltipTarget::Line];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                TooltipTarget::Both => "BOTH",
-                TooltipTarget::Bar => "BAR",
-                TooltipTarget::Line => "LINE",
-            }
+    cfn_enum! {
+        PaperOrientation[2] {
+            Portrait = "PORTRAIT",
+            Landscape = "LANDSCAPE",
         }
     }
 
-    impl std::fmt::Display for TooltipTarget {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        PaperSize[11] {
+            UsLetter = "US_LETTER",
+            UsLegal = "US_LEGAL",
+            UsTabloidLedger = "US_TABLOID_LEDGER",
+            A0 = "A0",
+            A1 = "A1",
+            A2 = "A2",
+            A3 = "A3",
+            A4 = "A4",
+            A5 = "A5",
+            JisB4 = "JIS_B4",
+            JisB5 = "JIS_B5",
         }
     }
 
-    impl From<TooltipTarget> for Value {
-        fn from(v: TooltipTarget) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        ParameterValueType[2] {
+            MultiValued = "MULTI_VALUED",
+            SingleValued = "SINGLE_VALUED",
         }
     }
 
-    impl From<TooltipTarget> for Val<TooltipTarget> {
-        fn from(v: TooltipTarget) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        PivotTableConditionalFormattingScopeRole[3] {
+            Field = "FIELD",
+            FieldTotal = "FIELD_TOTAL",
+            GrandTotal = "GRAND_TOTAL",
         }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`TooltipTitleType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TooltipTitleType {
-        /// `NONE`
-        None,
-        /// `PRIMARY_VALUE`
-        PrimaryValue,
     }
-
-    impl TooltipTitleType {
-        /// Every variant, in schema order.
-        pub const ALL: [TooltipTitleType; 2] = [TooltipTitleType::None, TooltipTitleType::PrimaryValue];
 
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                TooltipTitleType::None => "NONE",
-                TooltipTitleType::PrimaryValue => "PRIMARY_VALUE",
-            }
+    cfn_enum! {
+        PivotTableDataPathType[4] {
+            HierarchyRowsLayoutColumn = "HIERARCHY_ROWS_LAYOUT_COLUMN",
+            MultipleRowMetricsColumn = "MULTIPLE_ROW_METRICS_COLUMN",
+            EmptyColumnHeader = "EMPTY_COLUMN_HEADER",
+            CountMetricColumn = "COUNT_METRIC_COLUMN",
         }
     }
 
-    impl std::fmt::Display for TooltipTitleType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        PivotTableFieldCollapseState[2] {
+            Collapsed = "COLLAPSED",
+            Expanded = "EXPANDED",
         }
     }
 
-    impl From<TooltipTitleType> for Value {
-        fn from(v: TooltipTitleType) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        PivotTableMetricPlacement[2] {
+            Row = "ROW",
+            Column = "COLUMN",
         }
     }
 
-    impl From<TooltipTitleType> for Val<TooltipTitleType> {
-        fn from(v: TooltipTitleType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        PivotTableRowsLayout[2] {
+            Tabular = "TABULAR",
+            Hierarchy = "HIERARCHY",
         }
     }
 
-    /// Rendered as its CloudFormation spelling ([`TopBottomComputationType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TopBottomComputationType {
-        /// `TOP`
-        Top,
-        /// `BOTTOM`
-        Bottom,
-    }
-
-    impl TopBottomComputationType {
-        /// Every variant, in schema order.
-        pub const ALL: [TopBottomComputationType; 2] =
-            [TopBottomComputationType::Top, TopBottomComputationType::Bottom];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                TopBottomComputationType::Top => "TOP",
-                TopBottomComputationType::Bottom => "BOTTOM",
-            }
+    cfn_enum! {
+        PivotTableSubtotalLevel[3] {
+            All = "ALL",
+            Custom = "CUSTOM",
+            Last = "LAST",
         }
     }
 
-    impl std::fmt::Display for TopBottomComputationType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        PluginVisualAxisName[2] {
+            GroupBy = "GROUP_BY",
+            Value2 = "VALUE",
         }
     }
 
-    impl From<TopBottomComputationType> for Value {
-        fn from(v: TopBottomComputationType) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        PrimaryValueDisplayType[3] {
+            Hidden = "HIDDEN",
+            Comparison = "COMPARISON",
+            Actual = "ACTUAL",
         }
     }
 
-    impl From<TopBottomComputationType> for Val<TopBottomComputationType> {
-        fn from(v: TopBottomComputationType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        QueryExecutionMode[2] {
+            Auto = "AUTO",
+            Manual = "MANUAL",
         }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`TopBottomSortOrder::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TopBottomSortOrder {
-        /// `PERCENT_DIFFERENCE`
-        PercentDifference,
-        /// `ABSOLUTE_DIFFERENCE`
-        AbsoluteDifference,
     }
-
-    impl TopBottomSortOrder {
-        /// Every variant, in schema order.
-        pub const ALL: [TopBottomSortOrder; 2] =
-            [TopBottomSortOrder::PercentDifference, TopBottomSortOrder::AbsoluteDifference];
 
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                TopBottomSortOrder::PercentDifference => "PERCENT_DIFFERENCE",
-                TopBottomSortOrder::AbsoluteDifference => "ABSOLUTE_DIFFERENCE",
-            }
+    cfn_enum! {
+        RadarChartAxesRangeScale[3] {
+            Auto = "AUTO",
+            Independent = "INDEPENDENT",
+            Shared = "SHARED",
         }
     }
 
-    impl std::fmt::Display for TopBottomSortOrder {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        RadarChartShape[2] {
+            Circle = "CIRCLE",
+            Polygon = "POLYGON",
         }
     }
 
-    impl From<TopBottomSortOrder> for Value {
-        fn from(v: TopBottomSortOrder) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        ReferenceLineLabelHorizontalPosition[3] {
+            Left = "LEFT",
+            Center = "CENTER",
+            Right = "RIGHT",
         }
     }
 
-    impl From<TopBottomSortOrder> for Val<TopBottomSortOrder> {
-        fn from(v: TopBottomSortOrder) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        ReferenceLineLabelVerticalPosition[2] {
+            Above = "ABOVE",
+            Below = "BELOW",
         }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`TransposedColumnType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TransposedColumnType {
-        /// `ROW_HEADER_COLUMN`
-        RowHeaderColumn,
-        /// `VALUE_COLUMN`
-        ValueColumn,
     }
 
-    impl TransposedColumnType {
-        /// Every variant, in schema order.
-        pub const ALL: [TransposedColumnType; 2] =
-            [TransposedColumnType::RowHeaderColumn, TransposedColumnType::ValueColumn];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                TransposedColumnType::RowHeaderColumn => "ROW_HEADER_COLUMN",
-                TransposedColumnType::ValueColumn => "VALUE_COLUMN",
-            }
+    cfn_enum! {
+        ReferenceLinePatternType[3] {
+            Solid = "SOLID",
+            Dashed = "DASHED",
+            Dotted = "DOTTED",
         }
     }
 
-    impl std::fmt::Display for TransposedColumnType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        ReferenceLineSeriesType[2] {
+            Bar = "BAR",
+            Line = "LINE",
         }
     }
 
-    impl From<TransposedColumnType> for Value {
-        fn from(v: TransposedColumnType) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        ReferenceLineValueLabelRelativePosition[2] {
+            BeforeCustomLabel = "BEFORE_CUSTOM_LABEL",
+            AfterCustomLabel = "AFTER_CUSTOM_LABEL",
         }
     }
 
-    impl From<TransposedColumnType> for Val<TransposedColumnType> {
-        fn from(v: TransposedColumnType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        RelativeDateType[5] {
+            Previous = "PREVIOUS",
+            This = "THIS",
+            Last = "LAST",
+            Now = "NOW",
+            Next = "NEXT",
         }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`URLTargetConfiguration::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum URLTargetConfiguration {
-        /// `NEW_TAB`
-        NewTab,
-        /// `NEW_WINDOW`
-        NewWindow,
-        /// `SAME_TAB`
-        SameTab,
     }
-
-    impl URLTargetConfiguration {
-        /// Every variant, in schema order.
-        pub const ALL: [URLTargetConfiguration; 3] =
-            [URLTargetConfiguration::NewTab, URLTargetConfiguration::NewWindow, URLTargetConfiguration::SameTab];
 
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                URLTargetConfiguration::NewTab => "NEW_TAB",
-                URLTargetConfiguration::NewWindow => "NEW_WINDOW",
-                URLTargetConfiguration::SameTab => "SAME_TAB",
-            }
+    cfn_enum! {
+        RelativeFontSize[5] {
+            ExtraSmall = "EXTRA_SMALL",
+            Small = "SMALL",
+            Medium = "MEDIUM",
+            Large = "LARGE",
+            ExtraLarge = "EXTRA_LARGE",
         }
     }
 
-    impl std::fmt::Display for URLTargetConfiguration {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        ResizeOption[2] {
+            Fixed = "FIXED",
+            Responsive = "RESPONSIVE",
         }
     }
 
-    impl From<URLTargetConfiguration> for Value {
-        fn from(v: URLTargetConfiguration) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        SectionPageBreakStatus[2] {
+            Enabled = "ENABLED",
+            Disabled = "DISABLED",
         }
     }
 
-    impl From<URLTargetConfiguration> for Val<URLTargetConfiguration> {
-        fn from(v: URLTargetConfiguration) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        SelectAllValueOptions[1] {
+            AllValues = "ALL_VALUES",
         }
     }
 
-    /// Rendered as its CloudFormation spelling ([`ValidationStrategyMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ValidationStrategyMode {
-        /// `STRICT`
-        Strict,
-        /// `LENIENT`
-        Lenient,
-    }
-
-    impl ValidationStrategyMode {
-        /// Every variant, in schema order.
-        pub const ALL: [ValidationStrategyMode; 2] = [ValidationStrategyMode::Strict, ValidationStrategyMode::Lenient];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ValidationStrategyMode::Strict => "STRICT",
-                ValidationStrategyMode::Lenient => "LENIENT",
-            }
+    cfn_enum! {
+        SelectedFieldOptions[1] {
+            AllFields = "ALL_FIELDS",
         }
     }
 
-    impl std::fmt::Display for ValidationStrategyMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        SelectedTooltipType[3] {
+            Basic = "BASIC",
+            Detailed = "DETAILED",
+            Sheet = "SHEET",
         }
     }
 
-    impl From<ValidationStrategyMode> for Value {
-        fn from(v: ValidationStrategyMode) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        SheetContentType[2] {
+            Paginated = "PAGINATED",
+            Interactive = "INTERACTIVE",
         }
     }
 
-    impl From<ValidationStrategyMode> for Val<ValidationStrategyMode> {
-        fn from(v: ValidationStrategyMode) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        SheetControlDateTimePickerType[2] {
+            SingleValued = "SINGLE_VALUED",
+            DateRange = "DATE_RANGE",
         }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`ValueWhenUnsetOption::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ValueWhenUnsetOption {
-        /// `RECOMMENDED_VALUE`
-        RecommendedValue,
-        /// `NULL`
-        Null,
     }
-
-    impl ValueWhenUnsetOption {
-        /// Every variant, in schema order.
-        pub const ALL: [ValueWhenUnsetOption; 2] = [ValueWhenUnsetOption::RecommendedValue, ValueWhenUnsetOption::Null];
 
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ValueWhenUnsetOption::RecommendedValue => "RECOMMENDED_VALUE",
-                ValueWhenUnsetOption::Null => "NULL",
-            }
+    cfn_enum! {
+        SheetControlListType[2] {
+            MultiSelect = "MULTI_SELECT",
+            SingleSelect = "SINGLE_SELECT",
         }
     }
 
-    impl std::fmt::Display for ValueWhenUnsetOption {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        SheetControlSliderType[2] {
+            SinglePoint = "SINGLE_POINT",
+            Range = "RANGE",
         }
     }
 
-    impl From<ValueWhenUnsetOption> for Value {
-        fn from(v: ValueWhenUnsetOption) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        SheetImageScalingType[4] {
+            ScaleToWidth = "SCALE_TO_WIDTH",
+            ScaleToHeight = "SCALE_TO_HEIGHT",
+            ScaleToContainer = "SCALE_TO_CONTAINER",
+            ScaleNone = "SCALE_NONE",
         }
     }
 
-    impl From<ValueWhenUnsetOption> for Val<ValueWhenUnsetOption> {
-        fn from(v: ValueWhenUnsetOption) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        SheetLayoutGroupMemberType[2] {
+            Element = "ELEMENT",
+            Group = "GROUP",
         }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`VerticalTextAlignment::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum VerticalTextAlignment {
-        /// `TOP`
-        Top,
-        /// `MIDDLE`
-        Middle,
-        /// `BOTTOM`
-        Bottom,
-        /// `AUTO`
-        Auto,
     }
 
-    impl VerticalTextAlignment {
-        /// Every variant, in schema order.
-        pub const ALL: [VerticalTextAlignment; 4] = [
-            VerticalTextAlignment::Top,
-            VerticalTextAlignment::Middle,
-            VerticalTextAlignment::Bottom,
-            VerticalTextAlignment::Auto,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                VerticalTextAlignment::Top => "TOP",
-                VerticalTextAlignment::Middle => "MIDDLE",
-                VerticalTextAlignment::Bottom => "BOTTOM",
-                VerticalTextAlignment::Auto => "AUTO",
-            }
+    cfn_enum! {
+        SimpleAttributeAggregationFunction[1] {
+            UniqueValue = "UNIQUE_VALUE",
         }
     }
 
-    impl std::fmt::Display for VerticalTextAlignment {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        SimpleNumericalAggregationFunction[11] {
+            Sum = "SUM",
+            Average = "AVERAGE",
+            Min = "MIN",
+            Max = "MAX",
+            Count = "COUNT",
+            DistinctCount = "DISTINCT_COUNT",
+            Var = "VAR",
+            Varp = "VARP",
+            Stdev = "STDEV",
+            Stdevp = "STDEVP",
+            Median = "MEDIAN",
         }
     }
 
-    impl From<VerticalTextAlignment> for Value {
-        fn from(v: VerticalTextAlignment) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        SimpleTotalAggregationFunction[6] {
+            Default = "DEFAULT",
+            Sum = "SUM",
+            Average = "AVERAGE",
+            Min = "MIN",
+            Max = "MAX",
+            None = "NONE",
         }
     }
 
-    impl From<VerticalTextAlignment> for Val<VerticalTextAlignment> {
-        fn from(v: VerticalTextAlignment) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        SmallMultiplesAxisPlacement[2] {
+            Outside = "OUTSIDE",
+            Inside = "INSIDE",
         }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`Visibility::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Visibility {
-        /// `HIDDEN`
-        Hidden,
-        /// `VISIBLE`
-        Visible,
     }
-
-    impl Visibility {
-        /// Every variant, in schema order.
-        pub const ALL: [Visibility; 2] = [Visibility::Hidden, Visibility::Visible];
 
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Visibility::Hidden => "HIDDEN",
-                Visibility::Visible => "VISIBLE",
-            }
+    cfn_enum! {
+        SmallMultiplesAxisScale[2] {
+            Shared = "SHARED",
+            Independent = "INDEPENDENT",
         }
     }
 
-    impl std::fmt::Display for Visibility {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        SortDirection[2] {
+            Asc = "ASC",
+            Desc = "DESC",
         }
     }
 
-    impl From<Visibility> for Value {
-        fn from(v: Visibility) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        SparklineAxisBehavior[2] {
+            Shared = "SHARED",
+            Independent = "INDEPENDENT",
         }
     }
 
-    impl From<Visibility> for Val<Visibility> {
-        fn from(v: Visibility) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        SparklineVisualType[2] {
+            Line = "LINE",
+            AreaLine = "AREA_LINE",
         }
     }
 
-    /// Rendered as its CloudFormation spelling ([`VisualCustomActionTrigger::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum VisualCustomActionTrigger {
-        /// `DATA_POINT_CLICK`
-        DataPointClick,
-        /// `DATA_POINT_MENU`
-        DataPointMenu,
-    }
-
-    impl VisualCustomActionTrigger {
-        /// Every variant, in schema order.
-        pub const ALL: [VisualCustomActionTrigger; 2] =
-            [VisualCustomActionTrigger::DataPointClick, VisualCustomActionTrigger::DataPointMenu];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                VisualCustomActionTrigger::DataPointClick => "DATA_POINT_CLICK",
-                VisualCustomActionTrigger::DataPointMenu => "DATA_POINT_MENU",
-            }
+    cfn_enum! {
+        SpecialValue[3] {
+            Empty = "EMPTY",
+            Null = "NULL",
+            Other = "OTHER",
         }
     }
 
-    impl std::fmt::Display for VisualCustomActionTrigger {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        StyledCellType[3] {
+            Total = "TOTAL",
+            MetricHeader = "METRIC_HEADER",
+            Value2 = "VALUE",
         }
     }
 
-    impl From<VisualCustomActionTrigger> for Value {
-        fn from(v: VisualCustomActionTrigger) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        TableBorderStyle[2] {
+            None = "NONE",
+            Solid = "SOLID",
         }
     }
 
-    impl From<VisualCustomActionTrigger> for Val<VisualCustomActionTrigger> {
-        fn from(v: VisualCustomActionTrigger) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        TableCellImageScalingConfiguration[3] {
+            FitToCellHeight = "FIT_TO_CELL_HEIGHT",
+            FitToCellWidth = "FIT_TO_CELL_WIDTH",
+            DoNotScale = "DO_NOT_SCALE",
         }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`WidgetStatus::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum WidgetStatus {
-        /// `ENABLED`
-        Enabled,
-        /// `DISABLED`
-        Disabled,
     }
-
-    impl WidgetStatus {
-        /// Every variant, in schema order.
-        pub const ALL: [WidgetStatus; 2] = [WidgetStatus::Enabled, WidgetStatus::Disabled];
 
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                WidgetStatus::Enabled => "ENABLED",
-                WidgetStatus::Disabled => "DISABLED",
-            }
+    cfn_enum! {
+        TableFieldIconSetType[1] {
+            Link = "LINK",
         }
     }
 
-    impl std::fmt::Display for WidgetStatus {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        TableOrientation[2] {
+            Vertical = "VERTICAL",
+            Horizontal = "HORIZONTAL",
         }
     }
 
-    impl From<WidgetStatus> for Value {
-        fn from(v: WidgetStatus) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        TableTotalsPlacement[3] {
+            Start = "START",
+            End = "END",
+            Auto = "AUTO",
         }
     }
 
-    impl From<WidgetStatus> for Val<WidgetStatus> {
-        fn from(v: WidgetStatus) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        TableTotalsScrollStatus[2] {
+            Pinned = "PINNED",
+            Scrolled = "SCROLLED",
         }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`WordCloudCloudLayout::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum WordCloudCloudLayout {
-        /// `FLUID`
-        Fluid,
-        /// `NORMAL`
-        Normal,
     }
 
-    impl WordCloudCloudLayout {
-        /// Every variant, in schema order.
-        pub const ALL: [WordCloudCloudLayout; 2] = [WordCloudCloudLayout::Fluid, WordCloudCloudLayout::Normal];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                WordCloudCloudLayout::Fluid => "FLUID",
-                WordCloudCloudLayout::Normal => "NORMAL",
-            }
+    cfn_enum! {
+        TargetVisualOptions[1] {
+            AllVisuals = "ALL_VISUALS",
         }
     }
 
-    impl std::fmt::Display for WordCloudCloudLayout {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        TextWrap[2] {
+            None = "NONE",
+            Wrap = "WRAP",
         }
     }
 
-    impl From<WordCloudCloudLayout> for Value {
-        fn from(v: WordCloudCloudLayout) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        TimeGranularity[9] {
+            Year = "YEAR",
+            Quarter = "QUARTER",
+            Month = "MONTH",
+            Week = "WEEK",
+            Day = "DAY",
+            Hour = "HOUR",
+            Minute = "MINUTE",
+            Second = "SECOND",
+            Millisecond = "MILLISECOND",
         }
     }
 
-    impl From<WordCloudCloudLayout> for Val<WordCloudCloudLayout> {
-        fn from(v: WordCloudCloudLayout) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        TooltipTarget[3] {
+            Both = "BOTH",
+            Bar = "BAR",
+            Line = "LINE",
         }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`WordCloudWordCasing::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum WordCloudWordCasing {
-        /// `LOWER_CASE`
-        LowerCase,
-        /// `EXISTING_CASE`
-        ExistingCase,
     }
-
-    impl WordCloudWordCasing {
-        /// Every variant, in schema order.
-        pub const ALL: [WordCloudWordCasing; 2] = [WordCloudWordCasing::LowerCase, WordCloudWordCasing::ExistingCase];
 
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                WordCloudWordCasing::LowerCase => "LOWER_CASE",
-                WordCloudWordCasing::ExistingCase => "EXISTING_CASE",
-            }
+    cfn_enum! {
+        TooltipTitleType[2] {
+            None = "NONE",
+            PrimaryValue = "PRIMARY_VALUE",
         }
     }
 
-    impl std::fmt::Display for WordCloudWordCasing {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        TopBottomComputationType[2] {
+            Top = "TOP",
+            Bottom = "BOTTOM",
         }
     }
 
-    impl From<WordCloudWordCasing> for Value {
-        fn from(v: WordCloudWordCasing) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        TopBottomSortOrder[2] {
+            PercentDifference = "PERCENT_DIFFERENCE",
+            AbsoluteDifference = "ABSOLUTE_DIFFERENCE",
         }
     }
 
-    impl From<WordCloudWordCasing> for Val<WordCloudWordCasing> {
-        fn from(v: WordCloudWordCasing) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        TransposedColumnType[2] {
+            RowHeaderColumn = "ROW_HEADER_COLUMN",
+            ValueColumn = "VALUE_COLUMN",
         }
     }
 
-    /// Rendered as its CloudFormation spelling ([`WordCloudWordOrientation::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum WordCloudWordOrientation {
-        /// `HORIZONTAL`
-        Horizontal,
-        /// `HORIZONTAL_AND_VERTICAL`
-        HorizontalAndVertical,
-    }
-
-    impl WordCloudWordOrientation {
-        /// Every variant, in schema order.
-        pub const ALL: [WordCloudWordOrientation; 2] =
-            [WordCloudWordOrientation::Horizontal, WordCloudWordOrientation::HorizontalAndVertical];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                WordCloudWordOrientation::Horizontal => "HORIZONTAL",
-                WordCloudWordOrientation::HorizontalAndVertical => "HORIZONTAL_AND_VERTICAL",
-            }
+    cfn_enum! {
+        URLTargetConfiguration[3] {
+            NewTab = "NEW_TAB",
+            NewWindow = "NEW_WINDOW",
+            SameTab = "SAME_TAB",
         }
     }
 
-    impl std::fmt::Display for WordCloudWordOrientation {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        ValidationStrategyMode[2] {
+            Strict = "STRICT",
+            Lenient = "LENIENT",
         }
     }
 
-    impl From<WordCloudWordOrientation> for Value {
-        fn from(v: WordCloudWordOrientation) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        ValueWhenUnsetOption[2] {
+            RecommendedValue = "RECOMMENDED_VALUE",
+            Null = "NULL",
         }
     }
 
-    impl From<WordCloudWordOrientation> for Val<WordCloudWordOrientation> {
-        fn from(v: WordCloudWordOrientation) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        VerticalTextAlignment[4] {
+            Top = "TOP",
+            Middle = "MIDDLE",
+            Bottom = "BOTTOM",
+            Auto = "AUTO",
         }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`WordCloudWordPadding::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum WordCloudWordPadding {
-        /// `NONE`
-        None,
-        /// `SMALL`
-        Small,
-        /// `MEDIUM`
-        Medium,
-        /// `LARGE`
-        Large,
     }
-
-    impl WordCloudWordPadding {
-        /// Every variant, in schema order.
-        pub const ALL: [WordCloudWordPadding; 4] = [
-            WordCloudWordPadding::None,
-            WordCloudWordPadding::Small,
-            WordCloudWordPadding::Medium,
-            WordCloudWordPadding::Large,
-        ];
 
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                WordCloudWordPadding::None => "NONE",
-                WordCloudWordPadding::Small => "SMALL",
-                WordCloudWordPadding::Medium => "MEDIUM",
-                WordCloudWordPadding::Large => "LARGE",
-            }
+    cfn_enum! {
+        Visibility[2] {
+            Hidden = "HIDDEN",
+            Visible = "VISIBLE",
         }
     }
 
-    impl std::fmt::Display for WordCloudWordPadding {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        VisualCustomActionTrigger[2] {
+            DataPointClick = "DATA_POINT_CLICK",
+            DataPointMenu = "DATA_POINT_MENU",
         }
     }
 
-    impl From<WordCloudWordPadding> for Value {
-        fn from(v: WordCloudWordPadding) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        WidgetStatus[2] {
+            Enabled = "ENABLED",
+            Disabled = "DISABLED",
         }
     }
 
-    impl From<WordCloudWordPadding> for Val<WordCloudWordPadding> {
-        fn from(v: WordCloudWordPadding) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        WordCloudCloudLayout[2] {
+            Fluid = "FLUID",
+            Normal = "NORMAL",
         }
     }
-
-    /// Rendered as its CloudFormation spelling ([`WordCloudWordScaling::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum WordCloudWordScaling {
-        /// `EMPHASIZE`
-        Emphasize,
-        /// `NORMAL`
-        Normal,
-    }
-
-    impl WordCloudWordScaling {
-        /// Every variant, in schema order.
-        pub const ALL: [WordCloudWordScaling; 2] = [WordCloudWordScaling::Emphasize, WordCloudWordScaling::Normal];
 
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                WordCloudWordScaling::Emphasize => "EMPHASIZE",
-                WordCloudWordScaling::Normal => "NORMAL",
-            }
+    cfn_enum! {
+        WordCloudWordCasing[2] {
+            LowerCase = "LOWER_CASE",
+            ExistingCase = "EXISTING_CASE",
         }
     }
 
-    impl std::fmt::Display for WordCloudWordScaling {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        WordCloudWordOrientation[2] {
+            Horizontal = "HORIZONTAL",
+            HorizontalAndVertical = "HORIZONTAL_AND_VERTICAL",
         }
     }
 
-    impl From<WordCloudWordScaling> for Value {
-        fn from(v: WordCloudWordScaling) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        WordCloudWordPadding[4] {
+            None = "NONE",
+            Small = "SMALL",
+            Medium = "MEDIUM",
+            Large = "LARGE",
         }
     }
 
-    impl From<WordCloudWordScaling> for Val<WordCloudWordScaling> {
-        fn from(v: WordCloudWordScaling) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        WordCloudWordScaling[2] {
+            Emphasize = "EMPHASIZE",
+            Normal = "NORMAL",
         }
     }
 }
@@ -98406,211 +81972,39 @@ pub mod theme {
 
     property_type!(VisualTitleFontConfiguration);
 
-    /// Rendered as its CloudFormation spelling ([`FontDecoration::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum FontDecoration {
-        /// `UNDERLINE`
-        Underline,
-        /// `NONE`
-        None,
-    }
-
-    impl FontDecoration {
-        /// Every variant, in schema order.
-        pub const ALL: [FontDecoration; 2] = [FontDecoration::Underline, FontDecoration::None];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                FontDecoration::Underline => "UNDERLINE",
-                FontDecoration::None => "NONE",
-            }
+    cfn_enum! {
+        FontDecoration[2] {
+            Underline = "UNDERLINE",
+            None = "NONE",
         }
     }
 
-    impl std::fmt::Display for FontDecoration {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        FontStyle[2] {
+            Normal = "NORMAL",
+            Italic = "ITALIC",
         }
     }
 
-    impl From<FontDecoration> for Value {
-        fn from(v: FontDecoration) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        FontWeightName[2] {
+            Normal = "NORMAL",
+            Bold = "BOLD",
         }
     }
 
-    impl From<FontDecoration> for Val<FontDecoration> {
-        fn from(v: FontDecoration) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        HorizontalTextAlignment[4] {
+            Left = "LEFT",
+            Center = "CENTER",
+            Right = "RIGHT",
+            Auto = "AUTO",
         }
     }
 
-    /// Rendered as its CloudFormation spelling ([`FontStyle::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum FontStyle {
-        /// `NORMAL`
-        Normal,
-        /// `ITALIC`
-        Italic,
-    }
-
-    impl FontStyle {
-        /// Every variant, in schema order.
-        pub const ALL: [FontStyle; 2] = [FontStyle::Normal, FontStyle::Italic];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                FontStyle::Normal => "NORMAL",
-                FontStyle::Italic => "ITALIC",
-            }
-        }
-    }
-
-    impl std::fmt::Display for FontStyle {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<FontStyle> for Value {
-        fn from(v: FontStyle) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<FontStyle> for Val<FontStyle> {
-        fn from(v: FontStyle) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`FontWeightName::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum FontWeightName {
-        /// `NORMAL`
-        Normal,
-        /// `BOLD`
-        Bold,
-    }
-
-    impl FontWeightName {
-        /// Every variant, in schema order.
-        pub const ALL: [FontWeightName; 2] = [FontWeightName::Normal, FontWeightName::Bold];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                FontWeightName::Normal => "NORMAL",
-                FontWeightName::Bold => "BOLD",
-            }
-        }
-    }
-
-    impl std::fmt::Display for FontWeightName {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<FontWeightName> for Value {
-        fn from(v: FontWeightName) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<FontWeightName> for Val<FontWeightName> {
-        fn from(v: FontWeightName) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`HorizontalTextAlignment::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum HorizontalTextAlignment {
-        /// `LEFT`
-        Left,
-        /// `CENTER`
-        Center,
-        /// `RIGHT`
-        Right,
-        /// `AUTO`
-        Auto,
-    }
-
-    impl HorizontalTextAlignment {
-        /// Every variant, in schema order.
-        pub const ALL: [HorizontalTextAlignment; 4] = [
-            HorizontalTextAlignment::Left,
-            HorizontalTextAlignment::Center,
-            HorizontalTextAlignment::Right,
-            HorizontalTextAlignment::Auto,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                HorizontalTextAlignment::Left => "LEFT",
-                HorizontalTextAlignment::Center => "CENTER",
-                HorizontalTextAlignment::Right => "RIGHT",
-                HorizontalTextAlignment::Auto => "AUTO",
-            }
-        }
-    }
-
-    impl std::fmt::Display for HorizontalTextAlignment {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<HorizontalTextAlignment> for Value {
-        fn from(v: HorizontalTextAlignment) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<HorizontalTextAlignment> for Val<HorizontalTextAlignment> {
-        fn from(v: HorizontalTextAlignment) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`TextTransform::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TextTransform {
-        /// `CAPITALIZE`
-        Capitalize,
-    }
-
-    impl TextTransform {
-        /// Every variant, in schema order.
-        pub const ALL: [TextTransform; 1] = [TextTransform::Capitalize];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                TextTransform::Capitalize => "CAPITALIZE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for TextTransform {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<TextTransform> for Value {
-        fn from(v: TextTransform) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<TextTransform> for Val<TextTransform> {
-        fn from(v: TextTransform) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        TextTransform[1] {
+            Capitalize = "CAPITALIZE",
         }
     }
 }
@@ -100002,1110 +83396,212 @@ pub mod topic {
 
     property_type!(TopicSingularFilterConstant);
 
-    /// Rendered as its CloudFormation spelling ([`AuthorSpecifiedAggregation::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AuthorSpecifiedAggregation {
-        /// `COUNT`
-        Count,
-        /// `DISTINCT_COUNT`
-        DistinctCount,
-        /// `MIN`
-        Min,
-        /// `MAX`
-        Max,
-        /// `MEDIAN`
-        Median,
-        /// `SUM`
-        Sum,
-        /// `AVERAGE`
-        Average,
-        /// `STDEV`
-        Stdev,
-        /// `STDEVP`
-        Stdevp,
-        /// `VAR`
-        Var,
-        /// `VARP`
-        Varp,
-        /// `PERCENTILE`
-        Percentile,
-    }
-
-    impl AuthorSpecifiedAggregation {
-        /// Every variant, in schema order.
-        pub const ALL: [AuthorSpecifiedAggregation; 12] = [
-            AuthorSpecifiedAggregation::Count,
-            AuthorSpecifiedAggregation::DistinctCount,
-            AuthorSpecifiedAggregation::Min,
-            AuthorSpecifiedAggregation::Max,
-            AuthorSpecifiedAggregation::Median,
-            AuthorSpecifiedAggregation::Sum,
-            AuthorSpecifiedAggregation::Average,
-            AuthorSpecifiedAggregation::Stdev,
-            AuthorSpecifiedAggregation::Stdevp,
-            AuthorSpecifiedAggregation::Var,
-            AuthorSpecifiedAggregation::Varp,
-            AuthorSpecifiedAggregation::Percentile,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AuthorSpecifiedAggregation::Count => "COUNT",
-                AuthorSpecifiedAggregation::DistinctCount => "DISTINCT_COUNT",
-                AuthorSpecifiedAggregation::Min => "MIN",
-                AuthorSpecifiedAggregation::Max => "MAX",
-                AuthorSpecifiedAggregation::Median => "MEDIAN",
-                AuthorSpecifiedAggregation::Sum => "SUM",
-                AuthorSpecifiedAggregation::Average => "AVERAGE",
-                AuthorSpecifiedAggregation::Stdev => "STDEV",
-                AuthorSpecifiedAggregation::Stdevp => "STDEVP",
-                AuthorSpecifiedAggregation::Var => "VAR",
-                AuthorSpecifiedAggregation::Varp => "VARP",
-                AuthorSpecifiedAggregation::Percentile => "PERCENTILE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for AuthorSpecifiedAggregation {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<AuthorSpecifiedAggregation> for Value {
-        fn from(v: AuthorSpecifiedAggregation) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<AuthorSpecifiedAggregation> for Val<AuthorSpecifiedAggregation> {
-        fn from(v: AuthorSpecifiedAggregation) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`CategoryFilterFunction::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum CategoryFilterFunction {
-        /// `EXACT`
-        Exact,
-        /// `CONTAINS`
-        Contains,
-    }
-
-    impl CategoryFilterFunction {
-        /// Every variant, in schema order.
-        pub const ALL: [CategoryFilterFunction; 2] = [CategoryFilterFunction::Exact, CategoryFilterFunction::Contains];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                CategoryFilterFunction::Exact => "EXACT",
-                CategoryFilterFunction::Contains => "CONTAINS",
-            }
-        }
-    }
-
-    impl std::fmt::Display for CategoryFilterFunction {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<CategoryFilterFunction> for Value {
-        fn from(v: CategoryFilterFunction) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<CategoryFilterFunction> for Val<CategoryFilterFunction> {
-        fn from(v: CategoryFilterFunction) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`CategoryFilterType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum CategoryFilterType {
-        /// `CUSTOM_FILTER`
-        CustomFilter,
-        /// `CUSTOM_FILTER_LIST`
-        CustomFilterList,
-        /// `FILTER_LIST`
-        FilterList,
-    }
-
-    impl CategoryFilterType {
-        /// Every variant, in schema order.
-        pub const ALL: [CategoryFilterType; 3] =
-            [CategoryFilterType::CustomFilter, CategoryFilterType::CustomFilterList, CategoryFilterType::FilterList];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                CategoryFilterType::CustomFilter => "CUSTOM_FILTER",
-                CategoryFilterType::CustomFilterList => "CUSTOM_FILTER_LIST",
-                CategoryFilterType::FilterList => "FILTER_LIST",
-            }
-        }
-    }
-
-    impl std::fmt::Display for CategoryFilterType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<CategoryFilterType> for Value {
-        fn from(v: CategoryFilterType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<CategoryFilterType> for Val<CategoryFilterType> {
-        fn from(v: CategoryFilterType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`ColumnDataRole::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ColumnDataRole {
-        /// `DIMENSION`
-        Dimension,
-        /// `MEASURE`
-        Measure,
-    }
-
-    impl ColumnDataRole {
-        /// Every variant, in schema order.
-        pub const ALL: [ColumnDataRole; 2] = [ColumnDataRole::Dimension, ColumnDataRole::Measure];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ColumnDataRole::Dimension => "DIMENSION",
-                ColumnDataRole::Measure => "MEASURE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ColumnDataRole {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ColumnDataRole> for Value {
-        fn from(v: ColumnDataRole) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ColumnDataRole> for Val<ColumnDataRole> {
-        fn from(v: ColumnDataRole) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`ColumnOrderingType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ColumnOrderingType {
-        /// `GREATER_IS_BETTER`
-        GreaterIsBetter,
-        /// `LESSER_IS_BETTER`
-        LesserIsBetter,
-        /// `SPECIFIED`
-        Specified,
-    }
-
-    impl ColumnOrderingType {
-        /// Every variant, in schema order.
-        pub const ALL: [ColumnOrderingType; 3] =
-            [ColumnOrderingType::GreaterIsBetter, ColumnOrderingType::LesserIsBetter, ColumnOrderingType::Specified];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ColumnOrderingType::GreaterIsBetter => "GREATER_IS_BETTER",
-                ColumnOrderingType::LesserIsBetter => "LESSER_IS_BETTER",
-                ColumnOrderingType::Specified => "SPECIFIED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ColumnOrderingType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ColumnOrderingType> for Value {
-        fn from(v: ColumnOrderingType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ColumnOrderingType> for Val<ColumnOrderingType> {
-        fn from(v: ColumnOrderingType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`ConstantType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ConstantType {
-        /// `SINGULAR`
-        Singular,
-        /// `RANGE`
-        Range,
-        /// `COLLECTIVE`
-        Collective,
-    }
-
-    impl ConstantType {
-        /// Every variant, in schema order.
-        pub const ALL: [ConstantType; 3] = [ConstantType::Singular, ConstantType::Range, ConstantType::Collective];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ConstantType::Singular => "SINGULAR",
-                ConstantType::Range => "RANGE",
-                ConstantType::Collective => "COLLECTIVE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ConstantType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ConstantType> for Value {
-        fn from(v: ConstantType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ConstantType> for Val<ConstantType> {
-        fn from(v: ConstantType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`DefaultAggregation::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DefaultAggregation {
-        /// `SUM`
-        Sum,
-        /// `MAX`
-        Max,
-        /// `MIN`
-        Min,
-        /// `COUNT`
-        Count,
-        /// `DISTINCT_COUNT`
-        DistinctCount,
-        /// `AVERAGE`
-        Average,
-        /// `MEDIAN`
-        Median,
-        /// `STDEV`
-        Stdev,
-        /// `STDEVP`
-        Stdevp,
-        /// `VAR`
-        Var,
-        /// `VARP`
-        Varp,
-    }
-
-    impl DefaultAggregation {
-        /// Every variant, in schema order.
-        pub const ALL: [DefaultAggregation; 11] = [
-            DefaultAggregation::Sum,
-            DefaultAggregation::Max,
-            DefaultAggregation::Min,
-            DefaultAggregation::Count,
-            DefaultAggregation::DistinctCount,
-            DefaultAggregation::Average,
-            DefaultAggregation::Median,
-            DefaultAggregation::Stdev,
-            DefaultAggregation::Stdevp,
-            DefaultAggregation::Var,
-            DefaultAggregation::Varp,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DefaultAggregation::Sum => "SUM",
-                DefaultAggregation::Max => "MAX",
-                DefaultAggregation::Min => "MIN",
-                DefaultAggregation::Count => "COUNT",
-                DefaultAggregation::DistinctCount => "DISTINCT_COUNT",
-                DefaultAggregation::Average => "AVERAGE",
-                DefaultAggregation::Median => "MEDIAN",
-                DefaultAggregation::Stdev => "STDEV",
-                DefaultAggregation::Stdevp => "STDEVP",
-                DefaultAggregation::Var => "VAR",
-                DefaultAggregation::Varp => "VARP",
-            }
-        }
-    }
-
-    impl std::fmt::Display for DefaultAggregation {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DefaultAggregation> for Value {
-        fn from(v: DefaultAggregation) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DefaultAggregation> for Val<DefaultAggregation> {
-        fn from(v: DefaultAggregation) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`DisplayFormat::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DisplayFormat {
-        /// `AUTO`
-        Auto,
-        /// `PERCENT`
-        Percent,
-        /// `CURRENCY`
-        Currency,
-        /// `NUMBER`
-        Number,
-        /// `DATE`
-        Date,
-        /// `STRING`
-        String2,
-    }
-
-    impl DisplayFormat {
-        /// Every variant, in schema order.
-        pub const ALL: [DisplayFormat; 6] = [
-            DisplayFormat::Auto,
-            DisplayFormat::Percent,
-            DisplayFormat::Currency,
-            DisplayFormat::Number,
-            DisplayFormat::Date,
-            DisplayFormat::String2,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DisplayFormat::Auto => "AUTO",
-                DisplayFormat::Percent => "PERCENT",
-                DisplayFormat::Currency => "CURRENCY",
-                DisplayFormat::Number => "NUMBER",
-                DisplayFormat::Date => "DATE",
-                DisplayFormat::String2 => "STRING",
-            }
-        }
-    }
-
-    impl std::fmt::Display for DisplayFormat {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DisplayFormat> for Value {
-        fn from(v: DisplayFormat) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DisplayFormat> for Val<DisplayFormat> {
-        fn from(v: DisplayFormat) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`FilterClass::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum FilterClass {
-        /// `ENFORCED_VALUE_FILTER`
-        EnforcedValueFilter,
-        /// `CONDITIONAL_VALUE_FILTER`
-        ConditionalValueFilter,
-        /// `NAMED_VALUE_FILTER`
-        NamedValueFilter,
-        /// `DASHBOARD_DEFAULT_FILTER`
-        DashboardDefaultFilter,
-    }
-
-    impl FilterClass {
-        /// Every variant, in schema order.
-        pub const ALL: [FilterClass; 4] = [
-            FilterClass::EnforcedValueFilter,
-            FilterClass::ConditionalValueFilter,
-            FilterClass::NamedValueFilter,
-            FilterClass::DashboardDefaultFilter,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                FilterClass::EnforcedValueFilter => "ENFORCED_VALUE_FILTER",
-                FilterClass::ConditionalValueFilter => "CONDITIONAL_VALUE_FILTER",
-                FilterClass::NamedValueFilter => "NAMED_VALUE_FILTER",
-                FilterClass::DashboardDefaultFilter => "DASHBOARD_DEFAULT_FILTER",
-            }
-        }
-    }
-
-    impl std::fmt::Display for FilterClass {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<FilterClass> for Value {
-        fn from(v: FilterClass) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<FilterClass> for Val<FilterClass> {
-        fn from(v: FilterClass) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`NamedEntityAggType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum NamedEntityAggType {
-        /// `SUM`
-        Sum,
-        /// `MIN`
-        Min,
-        /// `MAX`
-        Max,
-        /// `COUNT`
-        Count,
-        /// `AVERAGE`
-        Average,
-        /// `DISTINCT_COUNT`
-        DistinctCount,
-        /// `STDEV`
-        Stdev,
-        /// `STDEVP`
-        Stdevp,
-        /// `VAR`
-        Var,
-        /// `VARP`
-        Varp,
-        /// `PERCENTILE`
-        Percentile,
-        /// `MEDIAN`
-        Median,
-        /// `CUSTOM`
-        Custom,
-    }
-
-    impl NamedEntityAggType {
-        /// Every variant, in schema order.
-        pub const ALL: [NamedEntityAggType; 13] = [
-            NamedEntityAggType::Sum,
-            NamedEntityAggType::Min,
-            NamedEntityAggType::Max,
-            NamedEntityAggType::Count,
-            NamedEntityAggType::Average,
-            NamedEntityAggType::DistinctCount,
-            NamedEntityAggType::Stdev,
-            NamedEntityAggType::Stdevp,
-            NamedEntityAggType::Var,
-            NamedEntityAggType::Varp,
-            NamedEntityAggType::Percentile,
-            NamedEntityAggType::Median,
-            NamedEntityAggType::Custom,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                NamedEntityAggType::Sum => "SUM",
-                NamedEntityAggType::Min => "MIN",
-                NamedEntityAggType::Max => "MAX",
-                NamedEntityAggType::Count => "COUNT",
-                NamedEntityAggType::Average => "AVERAGE",
-                NamedEntityAggType::DistinctCount => "DISTINCT_COUNT",
-                NamedEntityAggType::Stdev => "STDEV",
-                NamedEntityAggType::Stdevp => "STDEVP",
-                NamedEntityAggType::Var => "VAR",
-                NamedEntityAggType::Varp => "VARP",
-                NamedEntityAggType::Percentile => "PERCENTILE",
-                NamedEntityAggType::Median => "MEDIAN",
-                NamedEntityAggType::Custom => "CUSTOM",
-            }
-        }
-    }
-
-    impl std::fmt::Display for NamedEntityAggType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<NamedEntityAggType> for Value {
-        fn from(v: NamedEntityAggType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<NamedEntityAggType> for Val<NamedEntityAggType> {
-        fn from(v: NamedEntityAggType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`NamedFilterAggType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum NamedFilterAggType {
-        /// `NO_AGGREGATION`
-        NoAggregation,
-        /// `SUM`
-        Sum,
-        /// `AVERAGE`
-        Average,
-        /// `COUNT`
-        Count,
-        /// `DISTINCT_COUNT`
-        DistinctCount,
-        /// `MAX`
-        Max,
-        /// `MEDIAN`
-        Median,
-        /// `MIN`
-        Min,
-        /// `STDEV`
-        Stdev,
-        /// `STDEVP`
-        Stdevp,
-        /// `VAR`
-        Var,
-        /// `VARP`
-        Varp,
-    }
-
-    impl NamedFilterAggType {
-        /// Every variant, in schema order.
-        pub const ALL: [NamedFilterAggType; 12] = [
-            NamedFilterAggType::NoAggregation,
-            NamedFilterAggType::Sum,
-            NamedFilterAggType::Average,
-            NamedFilterAggType::Count,
-            NamedFilterAggType::DistinctCount,
-            NamedFilterAggType::Max,
-            NamedFilterAggType::Median,
-            NamedFilterAggType::Min,
-            NamedFilterAggType::Stdev,
-            NamedFilterAggType::Stdevp,
-            NamedFilterAggType::Var,
-            NamedFilterAggType::Varp,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                NamedFilterAggType::NoAggregation => "NO_AGGREGATION",
-                NamedFilterAggType::Sum => "SUM",
-                NamedFilterAggType::Average => "AVERAGE",
-                NamedFilterAggType::Count => "COUNT",
-                NamedFilterAggType::DistinctCount => "DISTINCT_COUNT",
-                NamedFilterAggType::Max => "MAX",
-                NamedFilterAggType::Median => "MEDIAN",
-                NamedFilterAggType::Min => "MIN",
-                NamedFilterAggType::Stdev => "STDEV",
-                NamedFilterAggType::Stdevp => "STDEVP",
-                NamedFilterAggType::Var => "VAR",
-                NamedFilterAggType::Varp => "VARP",
-            }
-        }
-    }
-
-    impl std::fmt::Display for NamedFilterAggType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<NamedFilterAggType> for Value {
-        fn from(v: NamedFilterAggType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<NamedFilterAggType> for Val<NamedFilterAggType> {
-        fn from(v: NamedFilterAggType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`NamedFilterType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum NamedFilterType {
-        /// `CATEGORY_FILTER`
-        CategoryFilter,
-        /// `NUMERIC_EQUALITY_FILTER`
-        NumericEqualityFilter,
-        /// `NUMERIC_RANGE_FILTER`
-        NumericRangeFilter,
-        /// `DATE_RANGE_FILTER`
-        DateRangeFilter,
-        /// `RELATIVE_DATE_FILTER`
-        RelativeDateFilter,
-        /// `NULL_FILTER`
-        NullFilter,
-    }
-
-    impl NamedFilterType {
-        /// Every variant, in schema order.
-        pub const ALL: [NamedFilterType; 6] = [
-            NamedFilterType::CategoryFilter,
-            NamedFilterType::NumericEqualityFilter,
-            NamedFilterType::NumericRangeFilter,
-            NamedFilterType::DateRangeFilter,
-            NamedFilterType::RelativeDateFilter,
-            NamedFilterType::NullFilter,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                NamedFilterType::CategoryFilter => "CATEGORY_FILTER",
-                NamedFilterType::NumericEqualityFilter => "NUMERIC_EQUALITY_FILTER",
-                NamedFilterType::NumericRangeFilter => "NUMERIC_RANGE_FILTER",
-                NamedFilterType::DateRangeFilter => "DATE_RANGE_FILTER",
-                NamedFilterType::RelativeDateFilter => "RELATIVE_DATE_FILTER",
-                NamedFilterType::NullFilter => "NULL_FILTER",
-            }
-        }
-    }
-
-    impl std::fmt::Display for NamedFilterType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<NamedFilterType> for Value {
-        fn from(v: NamedFilterType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<NamedFilterType> for Val<NamedFilterType> {
-        fn from(v: NamedFilterType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`NumberScale::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum NumberScale {
-        /// `NONE`
-        None,
-        /// `AUTO`
-        Auto,
-        /// `THOUSANDS`
-        Thousands,
-        /// `MILLIONS`
-        Millions,
-        /// `BILLIONS`
-        Billions,
-        /// `TRILLIONS`
-        Trillions,
-        /// `LAKHS`
-        Lakhs,
-        /// `CRORES`
-        Crores,
-    }
-
-    impl NumberScale {
-        /// Every variant, in schema order.
-        pub const ALL: [NumberScale; 8] = [
-            NumberScale::None,
-            NumberScale::Auto,
-            NumberScale::Thousands,
-            NumberScale::Millions,
-            NumberScale::Billions,
-            NumberScale::Trillions,
-            NumberScale::Lakhs,
-            NumberScale::Crores,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                NumberScale::None => "NONE",
-                NumberScale::Auto => "AUTO",
-                NumberScale::Thousands => "THOUSANDS",
-                NumberScale::Millions => "MILLIONS",
-                NumberScale::Billions => "BILLIONS",
-                NumberScale::Trillions => "TRILLIONS",
-                NumberScale::Lakhs => "LAKHS",
-                NumberScale::Crores => "CRORES",
-            }
+    cfn_enum! {
+        AuthorSpecifiedAggregation[12] {
+            Count = "COUNT",
+            DistinctCount = "DISTINCT_COUNT",
+            Min = "MIN",
+            Max = "MAX",
+            Median = "MEDIAN",
+            Sum = "SUM",
+            Average = "AVERAGE",
+            Stdev = "STDEV",
+            Stdevp = "STDEVP",
+            Var = "VAR",
+            Varp = "VARP",
+            Percentile = "PERCENTILE",
         }
     }
 
-    impl std::fmt::Display for NumberScale {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        CategoryFilterFunction[2] {
+            Exact = "EXACT",
+            Contains = "CONTAINS",
+        }
+    }
+
+    cfn_enum! {
+        CategoryFilterType[3] {
+            CustomFilter = "CUSTOM_FILTER",
+            CustomFilterList = "CUSTOM_FILTER_LIST",
+            FilterList = "FILTER_LIST",
         }
     }
 
-    impl From<NumberScale> for Value {
-        fn from(v: NumberScale) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        ColumnDataRole[2] {
+            Dimension = "DIMENSION",
+            Measure = "MEASURE",
         }
     }
 
-    impl From<NumberScale> for Val<NumberScale> {
-        fn from(v: NumberScale) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        ColumnOrderingType[3] {
+            GreaterIsBetter = "GREATER_IS_BETTER",
+            LesserIsBetter = "LESSER_IS_BETTER",
+            Specified = "SPECIFIED",
         }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`PropertyRole::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PropertyRole {
-        /// `PRIMARY`
-        Primary,
-        /// `ID`
-        Id,
-    }
-
-    impl PropertyRole {
-        /// Every variant, in schema order.
-        pub const ALL: [PropertyRole; 2] = [PropertyRole::Primary, PropertyRole::Id];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PropertyRole::Primary => "PRIMARY",
-                PropertyRole::Id => "ID",
-            }
-        }
-    }
-
-    impl std::fmt::Display for PropertyRole {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PropertyRole> for Value {
-        fn from(v: PropertyRole) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PropertyRole> for Val<PropertyRole> {
-        fn from(v: PropertyRole) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`PropertyUsage::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PropertyUsage {
-        /// `INHERIT`
-        Inherit,
-        /// `DIMENSION`
-        Dimension,
-        /// `MEASURE`
-        Measure,
-    }
-
-    impl PropertyUsage {
-        /// Every variant, in schema order.
-        pub const ALL: [PropertyUsage; 3] = [PropertyUsage::Inherit, PropertyUsage::Dimension, PropertyUsage::Measure];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PropertyUsage::Inherit => "INHERIT",
-                PropertyUsage::Dimension => "DIMENSION",
-                PropertyUsage::Measure => "MEASURE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for PropertyUsage {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PropertyUsage> for Value {
-        fn from(v: PropertyUsage) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PropertyUsage> for Val<PropertyUsage> {
-        fn from(v: PropertyUsage) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`TopicNumericSeparatorSymbol::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TopicNumericSeparatorSymbol {
-        /// `COMMA`
-        Comma,
-        /// `DOT`
-        Dot,
-    }
-
-    impl TopicNumericSeparatorSymbol {
-        /// Every variant, in schema order.
-        pub const ALL: [TopicNumericSeparatorSymbol; 2] =
-            [TopicNumericSeparatorSymbol::Comma, TopicNumericSeparatorSymbol::Dot];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                TopicNumericSeparatorSymbol::Comma => "COMMA",
-                TopicNumericSeparatorSymbol::Dot => "DOT",
-            }
-        }
-    }
-
-    impl std::fmt::Display for TopicNumericSeparatorSymbol {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<TopicNumericSeparatorSymbol> for Value {
-        fn from(v: TopicNumericSeparatorSymbol) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<TopicNumericSeparatorSymbol> for Val<TopicNumericSeparatorSymbol> {
-        fn from(v: TopicNumericSeparatorSymbol) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`TopicRelativeDateFilterFunction::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TopicRelativeDateFilterFunction {
-        /// `PREVIOUS`
-        Previous,
-        /// `THIS`
-        This,
-        /// `LAST`
-        Last,
-        /// `NEXT`
-        Next,
-        /// `NOW`
-        Now,
-    }
-
-    impl TopicRelativeDateFilterFunction {
-        /// Every variant, in schema order.
-        pub const ALL: [TopicRelativeDateFilterFunction; 5] = [
-            TopicRelativeDateFilterFunction::Previous,
-            TopicRelativeDateFilterFunction::This,
-            TopicRelativeDateFilterFunction::Last,
-            TopicRelativeDateFilterFunction::Next,
-            TopicRelativeDateFilterFunction::Now,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                TopicRelativeDateFilterFunction::Previous => "PREVIOUS",
-                TopicRelativeDateFilterFunction::This => "THIS",
-                TopicRelativeDateFilterFunction::Last => "LAST",
-                TopicRelativeDateFilterFunction::Next => "NEXT",
-                TopicRelativeDateFilterFunction::Now => "NOW",
-            }
+    }
+
+    cfn_enum! {
+        ConstantType[3] {
+            Singular = "SINGULAR",
+            Range = "RANGE",
+            Collective = "COLLECTIVE",
         }
     }
 
-    impl std::fmt::Display for TopicRelativeDateFilterFunction {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        DefaultAggregation[11] {
+            Sum = "SUM",
+            Max = "MAX",
+            Min = "MIN",
+            Count = "COUNT",
+            DistinctCount = "DISTINCT_COUNT",
+            Average = "AVERAGE",
+            Median = "MEDIAN",
+            Stdev = "STDEV",
+            Stdevp = "STDEVP",
+            Var = "VAR",
+            Varp = "VARP",
         }
     }
 
-    impl From<TopicRelativeDateFilterFunction> for Value {
-        fn from(v: TopicRelativeDateFilterFunction) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        DisplayFormat[6] {
+            Auto = "AUTO",
+            Percent = "PERCENT",
+            Currency = "CURRENCY",
+            Number = "NUMBER",
+            Date = "DATE",
+            String2 = "STRING",
         }
-    }
-
-    impl From<TopicRelativeDateFilterFunction> for Val<TopicRelativeDateFilterFunction> {
-        fn from(v: TopicRelativeDateFilterFunction) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`TopicTimeGranularity::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TopicTimeGranularity {
-        /// `SECOND`
-        Second,
-        /// `MINUTE`
-        Minute,
-        /// `HOUR`
-        Hour,
-        /// `DAY`
-        Day,
-        /// `WEEK`
-        Week,
-        /// `MONTH`
-        Month,
-        /// `QUARTER`
-        Quarter,
-        /// `YEAR`
-        Year,
     }
-
-    impl TopicTimeGranularity {
-        /// Every variant, in schema order.
-        pub const ALL: [TopicTimeGranularity; 8] = [
-            TopicTimeGranularity::Second,
-            TopicTimeGranularity::Minute,
-            TopicTimeGranularity::Hour,
-            TopicTimeGranularity::Day,
-            TopicTimeGranularity::Week,
-            TopicTimeGranularity::Month,
-            TopicTimeGranularity::Quarter,
-            TopicTimeGranularity::Year,
-        ];
 
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                TopicTimeGranularity::Second => "SECOND",
-                TopicTimeGranularity::Minute => "MINUTE",
-                TopicTimeGranularity::Hour => "HOUR",
-                TopicTimeGranularity::Day => "DAY",
-                TopicTimeGranularity::Week => "WEEK",
-                TopicTimeGranularity::Month => "MONTH",
-                TopicTimeGranularity::Quarter => "QUARTER",
-                TopicTimeGranularity::Year => "YEAR",
-            }
+    cfn_enum! {
+        FilterClass[4] {
+            EnforcedValueFilter = "ENFORCED_VALUE_FILTER",
+            ConditionalValueFilter = "CONDITIONAL_VALUE_FILTER",
+            NamedValueFilter = "NAMED_VALUE_FILTER",
+            DashboardDefaultFilter = "DASHBOARD_DEFAULT_FILTER",
         }
     }
 
-    impl std::fmt::Display for TopicTimeGranularity {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        NamedEntityAggType[13] {
+            Sum = "SUM",
+            Min = "MIN",
+            Max = "MAX",
+            Count = "COUNT",
+            Average = "AVERAGE",
+            DistinctCount = "DISTINCT_COUNT",
+            Stdev = "STDEV",
+            Stdevp = "STDEVP",
+            Var = "VAR",
+            Varp = "VARP",
+            Percentile = "PERCENTILE",
+            Median = "MEDIAN",
+            Custom = "CUSTOM",
         }
     }
 
-    impl From<TopicTimeGranularity> for Value {
-        fn from(v: TopicTimeGranularity) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        NamedFilterAggType[12] {
+            NoAggregation = "NO_AGGREGATION",
+            Sum = "SUM",
+            Average = "AVERAGE",
+            Count = "COUNT",
+            DistinctCount = "DISTINCT_COUNT",
+            Max = "MAX",
+            Median = "MEDIAN",
+            Min = "MIN",
+            Stdev = "STDEV",
+            Stdevp = "STDEVP",
+            Var = "VAR",
+            Varp = "VARP",
         }
     }
 
-    impl From<TopicTimeGranularity> for Val<TopicTimeGranularity> {
-        fn from(v: TopicTimeGranularity) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        NamedFilterType[6] {
+            CategoryFilter = "CATEGORY_FILTER",
+            NumericEqualityFilter = "NUMERIC_EQUALITY_FILTER",
+            NumericRangeFilter = "NUMERIC_RANGE_FILTER",
+            DateRangeFilter = "DATE_RANGE_FILTER",
+            RelativeDateFilter = "RELATIVE_DATE_FILTER",
+            NullFilter = "NULL_FILTER",
         }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`TopicUserExperienceVersion::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TopicUserExperienceVersion {
-        /// `LEGACY`
-        Legacy,
-        /// `NEW_READER_EXPERIENCE`
-        NewReaderExperience,
     }
 
-    impl TopicUserExperienceVersion {
-        /// Every variant, in schema order.
-        pub const ALL: [TopicUserExperienceVersion; 2] =
-            [TopicUserExperienceVersion::Legacy, TopicUserExperienceVersion::NewReaderExperience];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                TopicUserExperienceVersion::Legacy => "LEGACY",
-                TopicUserExperienceVersion::NewReaderExperience => "NEW_READER_EXPERIENCE",
-            }
+    cfn_enum! {
+        NumberScale[8] {
+            None = "NONE",
+            Auto = "AUTO",
+            Thousands = "THOUSANDS",
+            Millions = "MILLIONS",
+            Billions = "BILLIONS",
+            Trillions = "TRILLIONS",
+            Lakhs = "LAKHS",
+            Crores = "CRORES",
         }
     }
 
-    impl std::fmt::Display for TopicUserExperienceVersion {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        PropertyRole[2] {
+            Primary = "PRIMARY",
+            Id = "ID",
         }
     }
 
-    impl From<TopicUserExperienceVersion> for Value {
-        fn from(v: TopicUserExperienceVersion) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        PropertyUsage[3] {
+            Inherit = "INHERIT",
+            Dimension = "DIMENSION",
+            Measure = "MEASURE",
         }
     }
 
-    impl From<TopicUserExperienceVersion> for Val<TopicUserExperienceVersion> {
-        fn from(v: TopicUserExperienceVersion) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        TopicNumericSeparatorSymbol[2] {
+            Comma = "COMMA",
+            Dot = "DOT",
         }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`UndefinedSpecifiedValueType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum UndefinedSpecifiedValueType {
-        /// `LEAST`
-        Least,
-        /// `MOST`
-        Most,
     }
-
-    impl UndefinedSpecifiedValueType {
-        /// Every variant, in schema order.
-        pub const ALL: [UndefinedSpecifiedValueType; 2] =
-            [UndefinedSpecifiedValueType::Least, UndefinedSpecifiedValueType::Most];
 
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                UndefinedSpecifiedValueType::Least => "LEAST",
-                UndefinedSpecifiedValueType::Most => "MOST",
-            }
+    cfn_enum! {
+        TopicRelativeDateFilterFunction[5] {
+            Previous = "PREVIOUS",
+            This = "THIS",
+            Last = "LAST",
+            Next = "NEXT",
+            Now = "NOW",
         }
     }
 
-    impl std::fmt::Display for UndefinedSpecifiedValueType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        TopicTimeGranularity[8] {
+            Second = "SECOND",
+            Minute = "MINUTE",
+            Hour = "HOUR",
+            Day = "DAY",
+            Week = "WEEK",
+            Month = "MONTH",
+            Quarter = "QUARTER",
+            Year = "YEAR",
         }
     }
 
-    impl From<UndefinedSpecifiedValueType> for Value {
-        fn from(v: UndefinedSpecifiedValueType) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        TopicUserExperienceVersion[2] {
+            Legacy = "LEGACY",
+            NewReaderExperience = "NEW_READER_EXPERIENCE",
         }
     }
 
-    impl From<UndefinedSpecifiedValueType> for Val<UndefinedSpecifiedValueType> {
-        fn from(v: UndefinedSpecifiedValueType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        UndefinedSpecifiedValueType[2] {
+            Least = "LEAST",
+            Most = "MOST",
         }
     }
 }
@@ -101459,52 +83955,12 @@ impl Handle<CfnVPCConnection> {
 
 /// Property types and enums of [`CfnVPCConnection`] (`AWS::QuickSight::VPCConnection`).
 pub mod vpc_connection {
-    use crate::core::value::{Val, Value};
 
-    /// Rendered as its CloudFormation spelling ([`VPCConnectionAvailabilityStatus::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum VPCConnectionAvailabilityStatus {
-        /// `AVAILABLE`
-        Available,
-        /// `UNAVAILABLE`
-        Unavailable,
-        /// `PARTIALLY_AVAILABLE`
-        PartiallyAvailable,
-    }
-
-    impl VPCConnectionAvailabilityStatus {
-        /// Every variant, in schema order.
-        pub const ALL: [VPCConnectionAvailabilityStatus; 3] = [
-            VPCConnectionAvailabilityStatus::Available,
-            VPCConnectionAvailabilityStatus::Unavailable,
-            VPCConnectionAvailabilityStatus::PartiallyAvailable,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                VPCConnectionAvailabilityStatus::Available => "AVAILABLE",
-                VPCConnectionAvailabilityStatus::Unavailable => "UNAVAILABLE",
-                VPCConnectionAvailabilityStatus::PartiallyAvailable => "PARTIALLY_AVAILABLE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for VPCConnectionAvailabilityStatus {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<VPCConnectionAvailabilityStatus> for Value {
-        fn from(v: VPCConnectionAvailabilityStatus) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<VPCConnectionAvailabilityStatus> for Val<VPCConnectionAvailabilityStatus> {
-        fn from(v: VPCConnectionAvailabilityStatus) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        VPCConnectionAvailabilityStatus[3] {
+            Available = "AVAILABLE",
+            Unavailable = "UNAVAILABLE",
+            PartiallyAvailable = "PARTIALLY_AVAILABLE",
         }
     }
 }

@@ -244,126 +244,26 @@ pub mod rule {
 
     property_type!(UnlockDelay);
 
-    /// The resource type retained by the retention rule.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ResourceType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ResourceType {
-        /// `EBS_SNAPSHOT`
-        EbsSnapshot,
-        /// `EC2_IMAGE`
-        Ec2Image,
-        /// `EBS_VOLUME`
-        EbsVolume,
-    }
-
-    impl ResourceType {
-        /// Every variant, in schema order.
-        pub const ALL: [ResourceType; 3] = [ResourceType::EbsSnapshot, ResourceType::Ec2Image, ResourceType::EbsVolume];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ResourceType::EbsSnapshot => "EBS_SNAPSHOT",
-                ResourceType::Ec2Image => "EC2_IMAGE",
-                ResourceType::EbsVolume => "EBS_VOLUME",
-            }
+    cfn_enum! {
+        /// The resource type retained by the retention rule.
+        ResourceType[3] {
+            EbsSnapshot = "EBS_SNAPSHOT",
+            Ec2Image = "EC2_IMAGE",
+            EbsVolume = "EBS_VOLUME",
         }
     }
 
-    impl std::fmt::Display for ResourceType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// The retention period unit of the rule
+        RetentionPeriodUnit[1] {
+            Days = "DAYS",
         }
     }
 
-    impl From<ResourceType> for Value {
-        fn from(v: ResourceType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ResourceType> for Val<ResourceType> {
-        fn from(v: ResourceType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The retention period unit of the rule
-    ///
-    /// Rendered as its CloudFormation spelling ([`RetentionPeriodUnit::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum RetentionPeriodUnit {
-        /// `DAYS`
-        Days,
-    }
-
-    impl RetentionPeriodUnit {
-        /// Every variant, in schema order.
-        pub const ALL: [RetentionPeriodUnit; 1] = [RetentionPeriodUnit::Days];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                RetentionPeriodUnit::Days => "DAYS",
-            }
-        }
-    }
-
-    impl std::fmt::Display for RetentionPeriodUnit {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<RetentionPeriodUnit> for Value {
-        fn from(v: RetentionPeriodUnit) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<RetentionPeriodUnit> for Val<RetentionPeriodUnit> {
-        fn from(v: RetentionPeriodUnit) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The unit of time in which to measure the unlock delay. Currently, the unlock delay can be measure only in days.
-    ///
-    /// Rendered as its CloudFormation spelling ([`UnlockDelayUnit::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum UnlockDelayUnit {
-        /// `DAYS`
-        Days,
-    }
-
-    impl UnlockDelayUnit {
-        /// Every variant, in schema order.
-        pub const ALL: [UnlockDelayUnit; 1] = [UnlockDelayUnit::Days];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                UnlockDelayUnit::Days => "DAYS",
-            }
-        }
-    }
-
-    impl std::fmt::Display for UnlockDelayUnit {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<UnlockDelayUnit> for Value {
-        fn from(v: UnlockDelayUnit) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<UnlockDelayUnit> for Val<UnlockDelayUnit> {
-        fn from(v: UnlockDelayUnit) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The unit of time in which to measure the unlock delay. Currently, the unlock delay can be measure only in days.
+        UnlockDelayUnit[1] {
+            Days = "DAYS",
         }
     }
 }

@@ -382,54 +382,14 @@ impl Handle<CfnCustomDBEngineVersion> {
 
 /// Property types and enums of [`CfnCustomDBEngineVersion`] (`AWS::RDS::CustomDBEngineVersion`).
 pub mod custom_db_engine_version {
-    use crate::core::value::{Val, Value};
 
-    /// A value that indicates the status of a custom engine version (CEV).
-    ///
-    /// Rendered as its CloudFormation spelling ([`Status::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Status {
-        /// `available`
-        Available,
-        /// `inactive`
-        Inactive,
-        /// `inactive-except-restore`
-        InactiveExceptRestore,
-        /// `pending-validation`
-        PendingValidation,
-    }
-
-    impl Status {
-        /// Every variant, in schema order.
-        pub const ALL: [Status; 4] =
-            [Status::Available, Status::Inactive, Status::InactiveExceptRestore, Status::PendingValidation];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Status::Available => "available",
-                Status::Inactive => "inactive",
-                Status::InactiveExceptRestore => "inactive-except-restore",
-                Status::PendingValidation => "pending-validation",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Status {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Status> for Value {
-        fn from(v: Status) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Status> for Val<Status> {
-        fn from(v: Status) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// A value that indicates the status of a custom engine version (CEV).
+        Status[4] {
+            Available = "available",
+            Inactive = "inactive",
+            InactiveExceptRestore = "inactive-except-restore",
+            PendingValidation = "pending-validation",
         }
     }
 }
@@ -1912,154 +1872,50 @@ pub mod db_cluster {
 
     property_type!(ServerlessV2ScalingConfiguration);
 
-    /// Specifies the scalability mode of the Aurora DB cluster. When set to ``limitless``, the cluster operates as an
-    /// Aurora Limitless Database, allowing you to create a DB shard group for horizontal scaling (sharding) capabilities.
-    /// When set to ``standard`` (the default), the cluster uses normal DB instance creation.
-    ///
-    /// \*Important:* Automated backup retention isn't supported with Aurora Limitless Database clusters. If you set this
-    /// property to ``limitless``, you cannot set ``DeleteAutomatedBackups`` to ``false``. To create a backup, use manual
-    /// snapshots instead.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ClusterScalabilityType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ClusterScalabilityType {
-        /// `limitless`
-        Limitless,
-        /// `standard`
-        Standard,
-    }
-
-    impl ClusterScalabilityType {
-        /// Every variant, in schema order.
-        pub const ALL: [ClusterScalabilityType; 2] =
-            [ClusterScalabilityType::Limitless, ClusterScalabilityType::Standard];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ClusterScalabilityType::Limitless => "limitless",
-                ClusterScalabilityType::Standard => "standard",
-            }
+    cfn_enum! {
+        /// Specifies the scalability mode of the Aurora DB cluster. When set to ``limitless``, the cluster operates as an
+        /// Aurora Limitless Database, allowing you to create a DB shard group for horizontal scaling (sharding)
+        /// capabilities. When set to ``standard`` (the default), the cluster uses normal DB instance creation.
+        ///
+        /// \*Important:* Automated backup retention isn't supported with Aurora Limitless Database clusters. If you set
+        /// this property to ``limitless``, you cannot set ``DeleteAutomatedBackups`` to ``false``. To create a backup, use
+        /// manual snapshots instead.
+        ClusterScalabilityType[2] {
+            Limitless = "limitless",
+            Standard = "standard",
         }
     }
 
-    impl std::fmt::Display for ClusterScalabilityType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// The mode of Database Insights to enable for the DB cluster.
+        ///
+        /// If you set this value to ``advanced``, you must also set the ``PerformanceInsightsEnabled`` parameter to
+        /// ``true`` and the ``PerformanceInsightsRetentionPeriod`` parameter to 465.
+        ///
+        /// Valid for Cluster Type: Aurora DB clusters and Multi-AZ DB clusters
+        DatabaseInsightsMode[2] {
+            Advanced = "advanced",
+            Standard = "standard",
         }
     }
 
-    impl From<ClusterScalabilityType> for Value {
-        fn from(v: ClusterScalabilityType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ClusterScalabilityType> for Val<ClusterScalabilityType> {
-        fn from(v: ClusterScalabilityType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The mode of Database Insights to enable for the DB cluster.
-    ///
-    /// If you set this value to ``advanced``, you must also set the ``PerformanceInsightsEnabled`` parameter to ``true``
-    /// and the ``PerformanceInsightsRetentionPeriod`` parameter to 465.
-    ///
-    /// Valid for Cluster Type: Aurora DB clusters and Multi-AZ DB clusters
-    ///
-    /// Rendered as its CloudFormation spelling ([`DatabaseInsightsMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DatabaseInsightsMode {
-        /// `advanced`
-        Advanced,
-        /// `standard`
-        Standard,
-    }
-
-    impl DatabaseInsightsMode {
-        /// Every variant, in schema order.
-        pub const ALL: [DatabaseInsightsMode; 2] = [DatabaseInsightsMode::Advanced, DatabaseInsightsMode::Standard];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DatabaseInsightsMode::Advanced => "advanced",
-                DatabaseInsightsMode::Standard => "standard",
-            }
-        }
-    }
-
-    impl std::fmt::Display for DatabaseInsightsMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DatabaseInsightsMode> for Value {
-        fn from(v: DatabaseInsightsMode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DatabaseInsightsMode> for Val<DatabaseInsightsMode> {
-        fn from(v: DatabaseInsightsMode) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Specifies the authentication type for the master user. With IAM master user authentication, you can configure the
-    /// master DB user with IAM database authentication when you create a DB cluster.
-    ///
-    /// You can specify one of the following values:
-    ///
-    /// \+ ``password`` - Use standard database authentication with a password.
-    ///
-    /// \+ ``iam-db-auth`` - Use IAM database authentication for the master user.
-    ///
-    /// Valid for Cluster Type: Aurora DB clusters and Multi-AZ DB clusters
-    ///
-    /// This option is only valid for RDS for MySQL, RDS for MariaDB, RDS for PostgreSQL, Aurora MySQL, and Aurora
-    /// PostgreSQL engines.
-    ///
-    /// Rendered as its CloudFormation spelling ([`MasterUserAuthenticationType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum MasterUserAuthenticationType {
-        /// `iam-db-auth`
-        IamDbAuth,
-        /// `password`
-        Password,
-    }
-
-    impl MasterUserAuthenticationType {
-        /// Every variant, in schema order.
-        pub const ALL: [MasterUserAuthenticationType; 2] =
-            [MasterUserAuthenticationType::IamDbAuth, MasterUserAuthenticationType::Password];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                MasterUserAuthenticationType::IamDbAuth => "iam-db-auth",
-                MasterUserAuthenticationType::Password => "password",
-            }
-        }
-    }
-
-    impl std::fmt::Display for MasterUserAuthenticationType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<MasterUserAuthenticationType> for Value {
-        fn from(v: MasterUserAuthenticationType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<MasterUserAuthenticationType> for Val<MasterUserAuthenticationType> {
-        fn from(v: MasterUserAuthenticationType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Specifies the authentication type for the master user. With IAM master user authentication, you can configure
+        /// the master DB user with IAM database authentication when you create a DB cluster.
+        ///
+        /// You can specify one of the following values:
+        ///
+        /// \+ ``password`` - Use standard database authentication with a password.
+        ///
+        /// \+ ``iam-db-auth`` - Use IAM database authentication for the master user.
+        ///
+        /// Valid for Cluster Type: Aurora DB clusters and Multi-AZ DB clusters
+        ///
+        /// This option is only valid for RDS for MySQL, RDS for MariaDB, RDS for PostgreSQL, Aurora MySQL, and Aurora
+        /// PostgreSQL engines.
+        MasterUserAuthenticationType[2] {
+            IamDbAuth = "iam-db-auth",
+            Password = "password",
         }
     }
 }
@@ -2188,51 +2044,13 @@ impl Handle<CfnDBClusterEndpoint> {
 
 /// Property types and enums of [`CfnDBClusterEndpoint`] (`AWS::RDS::DBClusterEndpoint`).
 pub mod db_cluster_endpoint {
-    use crate::core::value::{Val, Value};
 
-    /// The type of the custom endpoint.
-    ///
-    /// Rendered as its CloudFormation spelling ([`CustomEndpointType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum CustomEndpointType {
-        /// `READER`
-        Reader,
-        /// `WRITER`
-        Writer,
-        /// `ANY`
-        Any,
-    }
-
-    impl CustomEndpointType {
-        /// Every variant, in schema order.
-        pub const ALL: [CustomEndpointType; 3] =
-            [CustomEndpointType::Reader, CustomEndpointType::Writer, CustomEndpointType::Any];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                CustomEndpointType::Reader => "READER",
-                CustomEndpointType::Writer => "WRITER",
-                CustomEndpointType::Any => "ANY",
-            }
-        }
-    }
-
-    impl std::fmt::Display for CustomEndpointType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<CustomEndpointType> for Value {
-        fn from(v: CustomEndpointType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<CustomEndpointType> for Val<CustomEndpointType> {
-        fn from(v: CustomEndpointType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The type of the custom endpoint.
+        CustomEndpointType[3] {
+            Reader = "READER",
+            Writer = "WRITER",
+            Any = "ANY",
         }
     }
 }
@@ -4557,142 +4375,39 @@ pub mod db_instance {
 
     property_type!(ProcessorFeature);
 
-    /// The mode of Database Insights to enable for the DB instance.
-    ///
-    /// Aurora DB instances inherit this value from the DB cluster, so you can't change this value.
-    ///
-    /// Rendered as its CloudFormation spelling ([`DatabaseInsightsMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DatabaseInsightsMode {
-        /// `advanced`
-        Advanced,
-        /// `standard`
-        Standard,
-    }
-
-    impl DatabaseInsightsMode {
-        /// Every variant, in schema order.
-        pub const ALL: [DatabaseInsightsMode; 2] = [DatabaseInsightsMode::Advanced, DatabaseInsightsMode::Standard];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DatabaseInsightsMode::Advanced => "advanced",
-                DatabaseInsightsMode::Standard => "standard",
-            }
+    cfn_enum! {
+        /// The mode of Database Insights to enable for the DB instance.
+        ///
+        /// Aurora DB instances inherit this value from the DB cluster, so you can't change this value.
+        DatabaseInsightsMode[2] {
+            Advanced = "advanced",
+            Standard = "standard",
         }
     }
 
-    impl std::fmt::Display for DatabaseInsightsMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// Specifies the authentication type for the master user. With IAM master user authentication, you can configure
+        /// the master DB user with IAM database authentication when you create a DB instance.
+        ///
+        /// You can specify one of the following values:
+        ///
+        /// \+ ``password`` - Use standard database authentication with a password.
+        ///
+        /// \+ ``iam-db-auth`` - Use IAM database authentication for the master user.
+        ///
+        /// This option is only valid for RDS for MySQL, RDS for MariaDB, RDS for PostgreSQL, Aurora MySQL, and Aurora
+        /// PostgreSQL engines.
+        MasterUserAuthenticationType[2] {
+            IamDbAuth = "iam-db-auth",
+            Password = "password",
         }
     }
 
-    impl From<DatabaseInsightsMode> for Value {
-        fn from(v: DatabaseInsightsMode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DatabaseInsightsMode> for Val<DatabaseInsightsMode> {
-        fn from(v: DatabaseInsightsMode) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Specifies the authentication type for the master user. With IAM master user authentication, you can configure the
-    /// master DB user with IAM database authentication when you create a DB instance.
-    ///
-    /// You can specify one of the following values:
-    ///
-    /// \+ ``password`` - Use standard database authentication with a password.
-    ///
-    /// \+ ``iam-db-auth`` - Use IAM database authentication for the master user.
-    ///
-    /// This option is only valid for RDS for MySQL, RDS for MariaDB, RDS for PostgreSQL, Aurora MySQL, and Aurora
-    /// PostgreSQL engines.
-    ///
-    /// Rendered as its CloudFormation spelling ([`MasterUserAuthenticationType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum MasterUserAuthenticationType {
-        /// `iam-db-auth`
-        IamDbAuth,
-        /// `password`
-        Password,
-    }
-
-    impl MasterUserAuthenticationType {
-        /// Every variant, in schema order.
-        pub const ALL: [MasterUserAuthenticationType; 2] =
-            [MasterUserAuthenticationType::IamDbAuth, MasterUserAuthenticationType::Password];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                MasterUserAuthenticationType::IamDbAuth => "iam-db-auth",
-                MasterUserAuthenticationType::Password => "password",
-            }
-        }
-    }
-
-    impl std::fmt::Display for MasterUserAuthenticationType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<MasterUserAuthenticationType> for Value {
-        fn from(v: MasterUserAuthenticationType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<MasterUserAuthenticationType> for Val<MasterUserAuthenticationType> {
-        fn from(v: MasterUserAuthenticationType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The name of the processor feature. Valid names are ``coreCount`` and ``threadsPerCore``.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Name::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Name {
-        /// `coreCount`
-        CoreCount,
-        /// `threadsPerCore`
-        ThreadsPerCore,
-    }
-
-    impl Name {
-        /// Every variant, in schema order.
-        pub const ALL: [Name; 2] = [Name::CoreCount, Name::ThreadsPerCore];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Name::CoreCount => "coreCount",
-                Name::ThreadsPerCore => "threadsPerCore",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Name {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Name> for Value {
-        fn from(v: Name) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Name> for Val<Name> {
-        fn from(v: Name) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The name of the processor feature. Valid names are ``coreCount`` and ``threadsPerCore``.
+        Name[2] {
+            CoreCount = "coreCount",
+            ThreadsPerCore = "threadsPerCore",
         }
     }
 }
@@ -5072,324 +4787,68 @@ pub mod db_proxy {
 
     property_type!(AuthFormat);
 
-    /// The type of authentication that the proxy uses for connections from the proxy to the underlying database.
-    ///
-    /// Rendered as its CloudFormation spelling ([`AuthScheme::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AuthScheme {
-        /// `SECRETS`
-        Secrets,
-    }
-
-    impl AuthScheme {
-        /// Every variant, in schema order.
-        pub const ALL: [AuthScheme; 1] = [AuthScheme::Secrets];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AuthScheme::Secrets => "SECRETS",
-            }
+    cfn_enum! {
+        /// The type of authentication that the proxy uses for connections from the proxy to the underlying database.
+        AuthScheme[1] {
+            Secrets = "SECRETS",
         }
     }
 
-    impl std::fmt::Display for AuthScheme {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// The type of authentication the proxy uses for connections from clients.
+        ClientPasswordAuthType[5] {
+            MysqlNativePassword = "MYSQL_NATIVE_PASSWORD",
+            MysqlCachingSha2Password = "MYSQL_CACHING_SHA2_PASSWORD",
+            PostgresScramSha256 = "POSTGRES_SCRAM_SHA_256",
+            PostgresMd5 = "POSTGRES_MD5",
+            SqlServerAuthentication = "SQL_SERVER_AUTHENTICATION",
         }
     }
 
-    impl From<AuthScheme> for Value {
-        fn from(v: AuthScheme) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// The default authentication scheme that the proxy uses for client connections to the proxy and connections from
+        /// the proxy to the underlying database.
+        DefaultAuthScheme[2] {
+            IamAuth = "IAM_AUTH",
+            None = "NONE",
         }
     }
 
-    impl From<AuthScheme> for Val<AuthScheme> {
-        fn from(v: AuthScheme) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The network type of the DB proxy endpoint. The network type determines the IP version that the proxy endpoint
+        /// supports.
+        EndpointNetworkType[3] {
+            Ipv4 = "IPV4",
+            Ipv6 = "IPV6",
+            Dual = "DUAL",
         }
     }
 
-    /// The type of authentication the proxy uses for connections from clients.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ClientPasswordAuthType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ClientPasswordAuthType {
-        /// `MYSQL_NATIVE_PASSWORD`
-        MysqlNativePassword,
-        /// `MYSQL_CACHING_SHA2_PASSWORD`
-        MysqlCachingSha2Password,
-        /// `POSTGRES_SCRAM_SHA_256`
-        PostgresScramSha256,
-        /// `POSTGRES_MD5`
-        PostgresMd5,
-        /// `SQL_SERVER_AUTHENTICATION`
-        SqlServerAuthentication,
-    }
-
-    impl ClientPasswordAuthType {
-        /// Every variant, in schema order.
-        pub const ALL: [ClientPasswordAuthType; 5] = [
-            ClientPasswordAuthType::MysqlNativePassword,
-            ClientPasswordAuthType::MysqlCachingSha2Password,
-            ClientPasswordAuthType::PostgresScramSha256,
-            ClientPasswordAuthType::PostgresMd5,
-            ClientPasswordAuthType::SqlServerAuthentication,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ClientPasswordAuthType::MysqlNativePassword => "MYSQL_NATIVE_PASSWORD",
-                ClientPasswordAuthType::MysqlCachingSha2Password => "MYSQL_CACHING_SHA2_PASSWORD",
-                ClientPasswordAuthType::PostgresScramSha256 => "POSTGRES_SCRAM_SHA_256",
-                ClientPasswordAuthType::PostgresMd5 => "POSTGRES_MD5",
-                ClientPasswordAuthType::SqlServerAuthentication => "SQL_SERVER_AUTHENTICATION",
-            }
+    cfn_enum! {
+        /// The kinds of databases that the proxy can connect to.
+        EngineFamily[3] {
+            Mysql = "MYSQL",
+            Postgresql = "POSTGRESQL",
+            Sqlserver = "SQLSERVER",
         }
     }
 
-    impl std::fmt::Display for ClientPasswordAuthType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// Whether to require or disallow Amazon Web Services Identity and Access Management (IAM) authentication for
+        /// connections to the proxy. The ENABLED value is valid only for proxies with RDS for Microsoft SQL Server.
+        IAMAuth[3] {
+            Disabled = "DISABLED",
+            Required = "REQUIRED",
+            Enabled = "ENABLED",
         }
     }
 
-    impl From<ClientPasswordAuthType> for Value {
-        fn from(v: ClientPasswordAuthType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ClientPasswordAuthType> for Val<ClientPasswordAuthType> {
-        fn from(v: ClientPasswordAuthType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The default authentication scheme that the proxy uses for client connections to the proxy and connections from the
-    /// proxy to the underlying database.
-    ///
-    /// Rendered as its CloudFormation spelling ([`DefaultAuthScheme::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DefaultAuthScheme {
-        /// `IAM_AUTH`
-        IamAuth,
-        /// `NONE`
-        None,
-    }
-
-    impl DefaultAuthScheme {
-        /// Every variant, in schema order.
-        pub const ALL: [DefaultAuthScheme; 2] = [DefaultAuthScheme::IamAuth, DefaultAuthScheme::None];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DefaultAuthScheme::IamAuth => "IAM_AUTH",
-                DefaultAuthScheme::None => "NONE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for DefaultAuthScheme {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DefaultAuthScheme> for Value {
-        fn from(v: DefaultAuthScheme) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DefaultAuthScheme> for Val<DefaultAuthScheme> {
-        fn from(v: DefaultAuthScheme) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The network type of the DB proxy endpoint. The network type determines the IP version that the proxy endpoint
-    /// supports.
-    ///
-    /// Rendered as its CloudFormation spelling ([`EndpointNetworkType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum EndpointNetworkType {
-        /// `IPV4`
-        Ipv4,
-        /// `IPV6`
-        Ipv6,
-        /// `DUAL`
-        Dual,
-    }
-
-    impl EndpointNetworkType {
-        /// Every variant, in schema order.
-        pub const ALL: [EndpointNetworkType; 3] =
-            [EndpointNetworkType::Ipv4, EndpointNetworkType::Ipv6, EndpointNetworkType::Dual];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                EndpointNetworkType::Ipv4 => "IPV4",
-                EndpointNetworkType::Ipv6 => "IPV6",
-                EndpointNetworkType::Dual => "DUAL",
-            }
-        }
-    }
-
-    impl std::fmt::Display for EndpointNetworkType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<EndpointNetworkType> for Value {
-        fn from(v: EndpointNetworkType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<EndpointNetworkType> for Val<EndpointNetworkType> {
-        fn from(v: EndpointNetworkType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The kinds of databases that the proxy can connect to.
-    ///
-    /// Rendered as its CloudFormation spelling ([`EngineFamily::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum EngineFamily {
-        /// `MYSQL`
-        Mysql,
-        /// `POSTGRESQL`
-        Postgresql,
-        /// `SQLSERVER`
-        Sqlserver,
-    }
-
-    impl EngineFamily {
-        /// Every variant, in schema order.
-        pub const ALL: [EngineFamily; 3] = [EngineFamily::Mysql, EngineFamily::Postgresql, EngineFamily::Sqlserver];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                EngineFamily::Mysql => "MYSQL",
-                EngineFamily::Postgresql => "POSTGRESQL",
-                EngineFamily::Sqlserver => "SQLSERVER",
-            }
-        }
-    }
-
-    impl std::fmt::Display for EngineFamily {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<EngineFamily> for Value {
-        fn from(v: EngineFamily) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<EngineFamily> for Val<EngineFamily> {
-        fn from(v: EngineFamily) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Whether to require or disallow Amazon Web Services Identity and Access Management (IAM) authentication for
-    /// connections to the proxy. The ENABLED value is valid only for proxies with RDS for Microsoft SQL Server.
-    ///
-    /// Rendered as its CloudFormation spelling ([`IAMAuth::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum IAMAuth {
-        /// `DISABLED`
-        Disabled,
-        /// `REQUIRED`
-        Required,
-        /// `ENABLED`
-        Enabled,
-    }
-
-    impl IAMAuth {
-        /// Every variant, in schema order.
-        pub const ALL: [IAMAuth; 3] = [IAMAuth::Disabled, IAMAuth::Required, IAMAuth::Enabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                IAMAuth::Disabled => "DISABLED",
-                IAMAuth::Required => "REQUIRED",
-                IAMAuth::Enabled => "ENABLED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for IAMAuth {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<IAMAuth> for Value {
-        fn from(v: IAMAuth) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<IAMAuth> for Val<IAMAuth> {
-        fn from(v: IAMAuth) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The network type that the proxy uses to connect to the target database. The network type determines the IP version
-    /// that the proxy uses for connections to the database.
-    ///
-    /// Rendered as its CloudFormation spelling ([`TargetConnectionNetworkType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TargetConnectionNetworkType {
-        /// `IPV4`
-        Ipv4,
-        /// `IPV6`
-        Ipv6,
-    }
-
-    impl TargetConnectionNetworkType {
-        /// Every variant, in schema order.
-        pub const ALL: [TargetConnectionNetworkType; 2] =
-            [TargetConnectionNetworkType::Ipv4, TargetConnectionNetworkType::Ipv6];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                TargetConnectionNetworkType::Ipv4 => "IPV4",
-                TargetConnectionNetworkType::Ipv6 => "IPV6",
-            }
-        }
-    }
-
-    impl std::fmt::Display for TargetConnectionNetworkType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<TargetConnectionNetworkType> for Value {
-        fn from(v: TargetConnectionNetworkType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<TargetConnectionNetworkType> for Val<TargetConnectionNetworkType> {
-        fn from(v: TargetConnectionNetworkType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The network type that the proxy uses to connect to the target database. The network type determines the IP
+        /// version that the proxy uses for connections to the database.
+        TargetConnectionNetworkType[2] {
+            Ipv4 = "IPV4",
+            Ipv6 = "IPV6",
         }
     }
 }
@@ -5518,94 +4977,22 @@ impl Handle<CfnDBProxyEndpoint> {
 
 /// Property types and enums of [`CfnDBProxyEndpoint`] (`AWS::RDS::DBProxyEndpoint`).
 pub mod db_proxy_endpoint {
-    use crate::core::value::{Val, Value};
 
-    /// The network type of the DB proxy endpoint. The network type determines the IP version that the proxy endpoint
-    /// supports.
-    ///
-    /// Rendered as its CloudFormation spelling ([`EndpointNetworkType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum EndpointNetworkType {
-        /// `IPV4`
-        Ipv4,
-        /// `IPV6`
-        Ipv6,
-        /// `DUAL`
-        Dual,
-    }
-
-    impl EndpointNetworkType {
-        /// Every variant, in schema order.
-        pub const ALL: [EndpointNetworkType; 3] =
-            [EndpointNetworkType::Ipv4, EndpointNetworkType::Ipv6, EndpointNetworkType::Dual];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                EndpointNetworkType::Ipv4 => "IPV4",
-                EndpointNetworkType::Ipv6 => "IPV6",
-                EndpointNetworkType::Dual => "DUAL",
-            }
+    cfn_enum! {
+        /// The network type of the DB proxy endpoint. The network type determines the IP version that the proxy endpoint
+        /// supports.
+        EndpointNetworkType[3] {
+            Ipv4 = "IPV4",
+            Ipv6 = "IPV6",
+            Dual = "DUAL",
         }
     }
 
-    impl std::fmt::Display for EndpointNetworkType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<EndpointNetworkType> for Value {
-        fn from(v: EndpointNetworkType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<EndpointNetworkType> for Val<EndpointNetworkType> {
-        fn from(v: EndpointNetworkType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// A value that indicates whether the DB proxy endpoint can be used for read/write or read-only operations.
-    ///
-    /// Rendered as its CloudFormation spelling ([`TargetRole::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TargetRole {
-        /// `READ_WRITE`
-        ReadWrite,
-        /// `READ_ONLY`
-        ReadOnly,
-    }
-
-    impl TargetRole {
-        /// Every variant, in schema order.
-        pub const ALL: [TargetRole; 2] = [TargetRole::ReadWrite, TargetRole::ReadOnly];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                TargetRole::ReadWrite => "READ_WRITE",
-                TargetRole::ReadOnly => "READ_ONLY",
-            }
-        }
-    }
-
-    impl std::fmt::Display for TargetRole {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<TargetRole> for Value {
-        fn from(v: TargetRole) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<TargetRole> for Val<TargetRole> {
-        fn from(v: TargetRole) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// A value that indicates whether the DB proxy endpoint can be used for read/write or read-only operations.
+        TargetRole[2] {
+            ReadWrite = "READ_WRITE",
+            ReadOnly = "READ_ONLY",
         }
     }
 }
@@ -5757,42 +5144,10 @@ pub mod db_proxy_target_group {
 
     property_type!(ConnectionPoolConfigurationInfoFormat);
 
-    /// The identifier for the DBProxyTargetGroup
-    ///
-    /// Rendered as its CloudFormation spelling ([`TargetGroupName::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TargetGroupName {
-        /// `default`
-        Default,
-    }
-
-    impl TargetGroupName {
-        /// Every variant, in schema order.
-        pub const ALL: [TargetGroupName; 1] = [TargetGroupName::Default];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                TargetGroupName::Default => "default",
-            }
-        }
-    }
-
-    impl std::fmt::Display for TargetGroupName {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<TargetGroupName> for Value {
-        fn from(v: TargetGroupName) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<TargetGroupName> for Val<TargetGroupName> {
-        fn from(v: TargetGroupName) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The identifier for the DBProxyTargetGroup
+        TargetGroupName[1] {
+            Default = "default",
         }
     }
 }
@@ -6790,54 +6145,17 @@ impl Handle<CfnGlobalCluster> {
 
 /// Property types and enums of [`CfnGlobalCluster`] (`AWS::RDS::GlobalCluster`).
 pub mod global_cluster {
-    use crate::core::value::{Val, Value};
 
-    /// The name of the database engine to be used for this DB cluster. Valid Values: aurora (for MySQL 5.6-compatible
-    /// Aurora), aurora-mysql (for MySQL 5.7-compatible Aurora).
-    ///
-    /// If you specify the SourceDBClusterIdentifier property, don't specify this property. The value is inherited from the
-    /// cluster.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Engine::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Engine {
-        /// `aurora`
-        Aurora,
-        /// `aurora-mysql`
-        AuroraMysql,
-        /// `aurora-postgresql`
-        AuroraPostgresql,
-    }
-
-    impl Engine {
-        /// Every variant, in schema order.
-        pub const ALL: [Engine; 3] = [Engine::Aurora, Engine::AuroraMysql, Engine::AuroraPostgresql];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Engine::Aurora => "aurora",
-                Engine::AuroraMysql => "aurora-mysql",
-                Engine::AuroraPostgresql => "aurora-postgresql",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Engine {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Engine> for Value {
-        fn from(v: Engine) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Engine> for Val<Engine> {
-        fn from(v: Engine) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The name of the database engine to be used for this DB cluster. Valid Values: aurora (for MySQL 5.6-compatible
+        /// Aurora), aurora-mysql (for MySQL 5.7-compatible Aurora).
+        ///
+        /// If you specify the SourceDBClusterIdentifier property, don't specify this property. The value is inherited from
+        /// the cluster.
+        Engine[3] {
+            Aurora = "aurora",
+            AuroraMysql = "aurora-mysql",
+            AuroraPostgresql = "aurora-postgresql",
         }
     }
 }

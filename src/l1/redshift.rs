@@ -618,56 +618,19 @@ pub mod cluster {
 
     property_type!(LoggingProperties);
 
-    /// The value represents how the cluster is configured to use AQUA (Advanced Query Accelerator) after the cluster is
-    /// restored. Possible values include the following.
-    ///
-    /// enabled - Use AQUA if it is available for the current Region and Amazon Redshift node type.
-    ///
-    /// disabled - Don't use AQUA.
-    ///
-    /// auto - Amazon Redshift determines whether to use AQUA.
-    ///
-    /// Rendered as its CloudFormation spelling ([`AquaConfigurationStatus::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AquaConfigurationStatus {
-        /// `auto`
-        Auto,
-        /// `disabled`
-        Disabled,
-        /// `enabled`
-        Enabled,
-    }
-
-    impl AquaConfigurationStatus {
-        /// Every variant, in schema order.
-        pub const ALL: [AquaConfigurationStatus; 3] =
-            [AquaConfigurationStatus::Auto, AquaConfigurationStatus::Disabled, AquaConfigurationStatus::Enabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AquaConfigurationStatus::Auto => "auto",
-                AquaConfigurationStatus::Disabled => "disabled",
-                AquaConfigurationStatus::Enabled => "enabled",
-            }
-        }
-    }
-
-    impl std::fmt::Display for AquaConfigurationStatus {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<AquaConfigurationStatus> for Value {
-        fn from(v: AquaConfigurationStatus) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<AquaConfigurationStatus> for Val<AquaConfigurationStatus> {
-        fn from(v: AquaConfigurationStatus) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The value represents how the cluster is configured to use AQUA (Advanced Query Accelerator) after the cluster is
+        /// restored. Possible values include the following.
+        ///
+        /// enabled - Use AQUA if it is available for the current Region and Amazon Redshift node type.
+        ///
+        /// disabled - Don't use AQUA.
+        ///
+        /// auto - Amazon Redshift determines whether to use AQUA.
+        AquaConfigurationStatus[3] {
+            Auto = "auto",
+            Disabled = "disabled",
+            Enabled = "enabled",
         }
     }
 }
@@ -1317,159 +1280,33 @@ impl Handle<CfnEventSubscription> {
 
 /// Property types and enums of [`CfnEventSubscription`] (`AWS::Redshift::EventSubscription`).
 pub mod event_subscription {
-    use crate::core::value::{Val, Value};
 
-    /// Rendered as its CloudFormation spelling ([`EventCategories::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum EventCategories {
-        /// `configuration`
-        Configuration,
-        /// `management`
-        Management,
-        /// `monitoring`
-        Monitoring,
-        /// `security`
-        Security,
-        /// `pending`
-        Pending,
-    }
-
-    impl EventCategories {
-        /// Every variant, in schema order.
-        pub const ALL: [EventCategories; 5] = [
-            EventCategories::Configuration,
-            EventCategories::Management,
-            EventCategories::Monitoring,
-            EventCategories::Security,
-            EventCategories::Pending,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                EventCategories::Configuration => "configuration",
-                EventCategories::Management => "management",
-                EventCategories::Monitoring => "monitoring",
-                EventCategories::Security => "security",
-                EventCategories::Pending => "pending",
-            }
+    cfn_enum! {
+        EventCategories[5] {
+            Configuration = "configuration",
+            Management = "management",
+            Monitoring = "monitoring",
+            Security = "security",
+            Pending = "pending",
         }
     }
 
-    impl std::fmt::Display for EventCategories {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// Specifies the Amazon Redshift event severity to be published by the event notification subscription.
+        Severity[2] {
+            Error = "ERROR",
+            Info = "INFO",
         }
     }
 
-    impl From<EventCategories> for Value {
-        fn from(v: EventCategories) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<EventCategories> for Val<EventCategories> {
-        fn from(v: EventCategories) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Specifies the Amazon Redshift event severity to be published by the event notification subscription.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Severity::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Severity {
-        /// `ERROR`
-        Error,
-        /// `INFO`
-        Info,
-    }
-
-    impl Severity {
-        /// Every variant, in schema order.
-        pub const ALL: [Severity; 2] = [Severity::Error, Severity::Info];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Severity::Error => "ERROR",
-                Severity::Info => "INFO",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Severity {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Severity> for Value {
-        fn from(v: Severity) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Severity> for Val<Severity> {
-        fn from(v: Severity) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The type of source that will be generating the events.
-    ///
-    /// Rendered as its CloudFormation spelling ([`SourceType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SourceType {
-        /// `cluster`
-        Cluster,
-        /// `cluster-parameter-group`
-        ClusterParameterGroup,
-        /// `cluster-security-group`
-        ClusterSecurityGroup,
-        /// `cluster-snapshot`
-        ClusterSnapshot,
-        /// `scheduled-action`
-        ScheduledAction,
-    }
-
-    impl SourceType {
-        /// Every variant, in schema order.
-        pub const ALL: [SourceType; 5] = [
-            SourceType::Cluster,
-            SourceType::ClusterParameterGroup,
-            SourceType::ClusterSecurityGroup,
-            SourceType::ClusterSnapshot,
-            SourceType::ScheduledAction,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SourceType::Cluster => "cluster",
-                SourceType::ClusterParameterGroup => "cluster-parameter-group",
-                SourceType::ClusterSecurityGroup => "cluster-security-group",
-                SourceType::ClusterSnapshot => "cluster-snapshot",
-                SourceType::ScheduledAction => "scheduled-action",
-            }
-        }
-    }
-
-    impl std::fmt::Display for SourceType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<SourceType> for Value {
-        fn from(v: SourceType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<SourceType> for Val<SourceType> {
-        fn from(v: SourceType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The type of source that will be generating the events.
+        SourceType[5] {
+            Cluster = "cluster",
+            ClusterParameterGroup = "cluster-parameter-group",
+            ClusterSecurityGroup = "cluster-security-group",
+            ClusterSnapshot = "cluster-snapshot",
+            ScheduledAction = "scheduled-action",
         }
     }
 }
@@ -2044,87 +1881,19 @@ pub mod redshift_idc_application {
 
     property_type!(ServiceIntegrationsUnion);
 
-    /// The type of application being created.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ApplicationType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ApplicationType {
-        /// `None`
-        None,
-        /// `Lakehouse`
-        Lakehouse,
-    }
-
-    impl ApplicationType {
-        /// Every variant, in schema order.
-        pub const ALL: [ApplicationType; 2] = [ApplicationType::None, ApplicationType::Lakehouse];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ApplicationType::None => "None",
-                ApplicationType::Lakehouse => "Lakehouse",
-            }
+    cfn_enum! {
+        /// The type of application being created.
+        ApplicationType[2] {
+            None = "None",
+            Lakehouse = "Lakehouse",
         }
     }
 
-    impl std::fmt::Display for ApplicationType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ApplicationType> for Value {
-        fn from(v: ApplicationType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ApplicationType> for Val<ApplicationType> {
-        fn from(v: ApplicationType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Determines whether the query scope is enabled or disabled.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Authorization::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Authorization {
-        /// `Enabled`
-        Enabled,
-        /// `Disabled`
-        Disabled,
-    }
-
-    impl Authorization {
-        /// Every variant, in schema order.
-        pub const ALL: [Authorization; 2] = [Authorization::Enabled, Authorization::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Authorization::Enabled => "Enabled",
-                Authorization::Disabled => "Disabled",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Authorization {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Authorization> for Value {
-        fn from(v: Authorization) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Authorization> for Val<Authorization> {
-        fn from(v: Authorization) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Determines whether the query scope is enabled or disabled.
+        Authorization[2] {
+            Enabled = "Enabled",
+            Disabled = "Disabled",
         }
     }
 }
@@ -2682,192 +2451,42 @@ impl Handle<CfnUsageLimit> {
 
 /// Property types and enums of [`CfnUsageLimit`] (`AWS::Redshift::UsageLimit`).
 pub mod usage_limit {
-    use crate::core::value::{Val, Value};
 
-    /// The action that Amazon Redshift takes when the limit is reached. The default is log.
-    ///
-    /// Rendered as its CloudFormation spelling ([`BreachAction::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum BreachAction {
-        /// `log`
-        Log,
-        /// `emit-metric`
-        EmitMetric,
-        /// `disable`
-        Disable,
-    }
-
-    impl BreachAction {
-        /// Every variant, in schema order.
-        pub const ALL: [BreachAction; 3] = [BreachAction::Log, BreachAction::EmitMetric, BreachAction::Disable];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                BreachAction::Log => "log",
-                BreachAction::EmitMetric => "emit-metric",
-                BreachAction::Disable => "disable",
-            }
+    cfn_enum! {
+        /// The action that Amazon Redshift takes when the limit is reached. The default is log.
+        BreachAction[3] {
+            Log = "log",
+            EmitMetric = "emit-metric",
+            Disable = "disable",
         }
     }
 
-    impl std::fmt::Display for BreachAction {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// The Amazon Redshift feature that you want to limit.
+        FeatureType[4] {
+            Spectrum = "spectrum",
+            ConcurrencyScaling = "concurrency-scaling",
+            CrossRegionDatasharing = "cross-region-datasharing",
+            ExtraComputeForAutomaticOptimization = "extra-compute-for-automatic-optimization",
         }
     }
 
-    impl From<BreachAction> for Value {
-        fn from(v: BreachAction) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// The type of limit. Depending on the feature type, this can be based on a time duration or data size. If
+        /// FeatureType is spectrum, then LimitType must be data-scanned. If FeatureType is concurrency-scaling, then
+        /// LimitType must be time. If FeatureType is cross-region-datasharing, then LimitType must be data-scanned.
+        LimitType[2] {
+            Time = "time",
+            DataScanned = "data-scanned",
         }
     }
 
-    impl From<BreachAction> for Val<BreachAction> {
-        fn from(v: BreachAction) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The Amazon Redshift feature that you want to limit.
-    ///
-    /// Rendered as its CloudFormation spelling ([`FeatureType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum FeatureType {
-        /// `spectrum`
-        Spectrum,
-        /// `concurrency-scaling`
-        ConcurrencyScaling,
-        /// `cross-region-datasharing`
-        CrossRegionDatasharing,
-        /// `extra-compute-for-automatic-optimization`
-        ExtraComputeForAutomaticOptimization,
-    }
-
-    impl FeatureType {
-        /// Every variant, in schema order.
-        pub const ALL: [FeatureType; 4] = [
-            FeatureType::Spectrum,
-            FeatureType::ConcurrencyScaling,
-            FeatureType::CrossRegionDatasharing,
-            FeatureType::ExtraComputeForAutomaticOptimization,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                FeatureType::Spectrum => "spectrum",
-                FeatureType::ConcurrencyScaling => "concurrency-scaling",
-                FeatureType::CrossRegionDatasharing => "cross-region-datasharing",
-                FeatureType::ExtraComputeForAutomaticOptimization => "extra-compute-for-automatic-optimization",
-            }
-        }
-    }
-
-    impl std::fmt::Display for FeatureType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<FeatureType> for Value {
-        fn from(v: FeatureType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<FeatureType> for Val<FeatureType> {
-        fn from(v: FeatureType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The type of limit. Depending on the feature type, this can be based on a time duration or data size. If FeatureType
-    /// is spectrum, then LimitType must be data-scanned. If FeatureType is concurrency-scaling, then LimitType must be
-    /// time. If FeatureType is cross-region-datasharing, then LimitType must be data-scanned.
-    ///
-    /// Rendered as its CloudFormation spelling ([`LimitType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum LimitType {
-        /// `time`
-        Time,
-        /// `data-scanned`
-        DataScanned,
-    }
-
-    impl LimitType {
-        /// Every variant, in schema order.
-        pub const ALL: [LimitType; 2] = [LimitType::Time, LimitType::DataScanned];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                LimitType::Time => "time",
-                LimitType::DataScanned => "data-scanned",
-            }
-        }
-    }
-
-    impl std::fmt::Display for LimitType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<LimitType> for Value {
-        fn from(v: LimitType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<LimitType> for Val<LimitType> {
-        fn from(v: LimitType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The time period that the amount applies to. A weekly period begins on Sunday. The default is monthly.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Period::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Period {
-        /// `daily`
-        Daily,
-        /// `weekly`
-        Weekly,
-        /// `monthly`
-        Monthly,
-    }
-
-    impl Period {
-        /// Every variant, in schema order.
-        pub const ALL: [Period; 3] = [Period::Daily, Period::Weekly, Period::Monthly];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Period::Daily => "daily",
-                Period::Weekly => "weekly",
-                Period::Monthly => "monthly",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Period {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Period> for Value {
-        fn from(v: Period) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Period> for Val<Period> {
-        fn from(v: Period) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The time period that the amount applies to. A weekly period begins on Sunday. The default is monthly.
+        Period[3] {
+            Daily = "daily",
+            Weekly = "weekly",
+            Monthly = "monthly",
         }
     }
 }

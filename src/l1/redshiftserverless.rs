@@ -304,46 +304,11 @@ pub mod namespace {
 
     property_type!(SnapshotCopyConfiguration);
 
-    /// Rendered as its CloudFormation spelling ([`LogExport::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum LogExport {
-        /// `useractivitylog`
-        Useractivitylog,
-        /// `userlog`
-        Userlog,
-        /// `connectionlog`
-        Connectionlog,
-    }
-
-    impl LogExport {
-        /// Every variant, in schema order.
-        pub const ALL: [LogExport; 3] = [LogExport::Useractivitylog, LogExport::Userlog, LogExport::Connectionlog];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                LogExport::Useractivitylog => "useractivitylog",
-                LogExport::Userlog => "userlog",
-                LogExport::Connectionlog => "connectionlog",
-            }
-        }
-    }
-
-    impl std::fmt::Display for LogExport {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<LogExport> for Value {
-        fn from(v: LogExport) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<LogExport> for Val<LogExport> {
-        fn from(v: LogExport) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        LogExport[3] {
+            Useractivitylog = "useractivitylog",
+            Userlog = "userlog",
+            Connectionlog = "connectionlog",
         }
     }
 }
@@ -968,44 +933,10 @@ pub mod workgroup {
 
     property_type!(Workgroup);
 
-    /// Rendered as its CloudFormation spelling ([`PerformanceTargetStatus::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PerformanceTargetStatus {
-        /// `ENABLED`
-        Enabled,
-        /// `DISABLED`
-        Disabled,
-    }
-
-    impl PerformanceTargetStatus {
-        /// Every variant, in schema order.
-        pub const ALL: [PerformanceTargetStatus; 2] =
-            [PerformanceTargetStatus::Enabled, PerformanceTargetStatus::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PerformanceTargetStatus::Enabled => "ENABLED",
-                PerformanceTargetStatus::Disabled => "DISABLED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for PerformanceTargetStatus {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PerformanceTargetStatus> for Value {
-        fn from(v: PerformanceTargetStatus) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PerformanceTargetStatus> for Val<PerformanceTargetStatus> {
-        fn from(v: PerformanceTargetStatus) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        PerformanceTargetStatus[2] {
+            Enabled = "ENABLED",
+            Disabled = "DISABLED",
         }
     }
 }

@@ -171,81 +171,16 @@ pub mod application {
 
     property_type!(ApiGatewayProxyInput);
 
-    /// Rendered as its CloudFormation spelling ([`ApiGatewayEndpointType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ApiGatewayEndpointType {
-        /// `REGIONAL`
-        Regional,
-        /// `PRIVATE`
-        Private,
-    }
-
-    impl ApiGatewayEndpointType {
-        /// Every variant, in schema order.
-        pub const ALL: [ApiGatewayEndpointType; 2] =
-            [ApiGatewayEndpointType::Regional, ApiGatewayEndpointType::Private];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ApiGatewayEndpointType::Regional => "REGIONAL",
-                ApiGatewayEndpointType::Private => "PRIVATE",
-            }
+    cfn_enum! {
+        ApiGatewayEndpointType[2] {
+            Regional = "REGIONAL",
+            Private = "PRIVATE",
         }
     }
 
-    impl std::fmt::Display for ApiGatewayEndpointType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ApiGatewayEndpointType> for Value {
-        fn from(v: ApiGatewayEndpointType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ApiGatewayEndpointType> for Val<ApiGatewayEndpointType> {
-        fn from(v: ApiGatewayEndpointType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`ProxyType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ProxyType {
-        /// `API_GATEWAY`
-        ApiGateway,
-    }
-
-    impl ProxyType {
-        /// Every variant, in schema order.
-        pub const ALL: [ProxyType; 1] = [ProxyType::ApiGateway];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ProxyType::ApiGateway => "API_GATEWAY",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ProxyType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ProxyType> for Value {
-        fn from(v: ProxyType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ProxyType> for Val<ProxyType> {
-        fn from(v: ProxyType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        ProxyType[1] {
+            ApiGateway = "API_GATEWAY",
         }
     }
 }
@@ -322,45 +257,11 @@ impl Handle<CfnEnvironment> {
 
 /// Property types and enums of [`CfnEnvironment`] (`AWS::RefactorSpaces::Environment`).
 pub mod environment {
-    use crate::core::value::{Val, Value};
 
-    /// Rendered as its CloudFormation spelling ([`NetworkFabricType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum NetworkFabricType {
-        /// `TRANSIT_GATEWAY`
-        TransitGateway,
-        /// `NONE`
-        None,
-    }
-
-    impl NetworkFabricType {
-        /// Every variant, in schema order.
-        pub const ALL: [NetworkFabricType; 2] = [NetworkFabricType::TransitGateway, NetworkFabricType::None];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                NetworkFabricType::TransitGateway => "TRANSIT_GATEWAY",
-                NetworkFabricType::None => "NONE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for NetworkFabricType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<NetworkFabricType> for Value {
-        fn from(v: NetworkFabricType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<NetworkFabricType> for Val<NetworkFabricType> {
-        fn from(v: NetworkFabricType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        NetworkFabricType[2] {
+            TransitGateway = "TRANSIT_GATEWAY",
+            None = "NONE",
         }
     }
 }
@@ -542,139 +443,29 @@ pub mod route {
 
     property_type!(UriPathRouteInput);
 
-    /// Rendered as its CloudFormation spelling ([`Method::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Method {
-        /// `DELETE`
-        Delete,
-        /// `GET`
-        Get,
-        /// `HEAD`
-        Head,
-        /// `OPTIONS`
-        Options,
-        /// `PATCH`
-        Patch,
-        /// `POST`
-        Post,
-        /// `PUT`
-        Put,
-    }
-
-    impl Method {
-        /// Every variant, in schema order.
-        pub const ALL: [Method; 7] =
-            [Method::Delete, Method::Get, Method::Head, Method::Options, Method::Patch, Method::Post, Method::Put];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Method::Delete => "DELETE",
-                Method::Get => "GET",
-                Method::Head => "HEAD",
-                Method::Options => "OPTIONS",
-                Method::Patch => "PATCH",
-                Method::Post => "POST",
-                Method::Put => "PUT",
-            }
+    cfn_enum! {
+        Method[7] {
+            Delete = "DELETE",
+            Get = "GET",
+            Head = "HEAD",
+            Options = "OPTIONS",
+            Patch = "PATCH",
+            Post = "POST",
+            Put = "PUT",
         }
     }
 
-    impl std::fmt::Display for Method {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        RouteActivationState[2] {
+            Inactive = "INACTIVE",
+            Active = "ACTIVE",
         }
     }
 
-    impl From<Method> for Value {
-        fn from(v: Method) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Method> for Val<Method> {
-        fn from(v: Method) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`RouteActivationState::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum RouteActivationState {
-        /// `INACTIVE`
-        Inactive,
-        /// `ACTIVE`
-        Active,
-    }
-
-    impl RouteActivationState {
-        /// Every variant, in schema order.
-        pub const ALL: [RouteActivationState; 2] = [RouteActivationState::Inactive, RouteActivationState::Active];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                RouteActivationState::Inactive => "INACTIVE",
-                RouteActivationState::Active => "ACTIVE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for RouteActivationState {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<RouteActivationState> for Value {
-        fn from(v: RouteActivationState) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<RouteActivationState> for Val<RouteActivationState> {
-        fn from(v: RouteActivationState) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`RouteType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum RouteType {
-        /// `DEFAULT`
-        Default,
-        /// `URI_PATH`
-        UriPath,
-    }
-
-    impl RouteType {
-        /// Every variant, in schema order.
-        pub const ALL: [RouteType; 2] = [RouteType::Default, RouteType::UriPath];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                RouteType::Default => "DEFAULT",
-                RouteType::UriPath => "URI_PATH",
-            }
-        }
-    }
-
-    impl std::fmt::Display for RouteType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<RouteType> for Value {
-        fn from(v: RouteType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<RouteType> for Val<RouteType> {
-        fn from(v: RouteType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        RouteType[2] {
+            Default = "DEFAULT",
+            UriPath = "URI_PATH",
         }
     }
 }
@@ -842,43 +633,10 @@ pub mod service {
 
     property_type!(UrlEndpointInput);
 
-    /// Rendered as its CloudFormation spelling ([`ServiceEndpointType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ServiceEndpointType {
-        /// `LAMBDA`
-        Lambda,
-        /// `URL`
-        Url,
-    }
-
-    impl ServiceEndpointType {
-        /// Every variant, in schema order.
-        pub const ALL: [ServiceEndpointType; 2] = [ServiceEndpointType::Lambda, ServiceEndpointType::Url];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ServiceEndpointType::Lambda => "LAMBDA",
-                ServiceEndpointType::Url => "URL",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ServiceEndpointType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ServiceEndpointType> for Value {
-        fn from(v: ServiceEndpointType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ServiceEndpointType> for Val<ServiceEndpointType> {
-        fn from(v: ServiceEndpointType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        ServiceEndpointType[2] {
+            Lambda = "LAMBDA",
+            Url = "URL",
         }
     }
 }

@@ -127,47 +127,12 @@ impl Handle<CfnDataset> {
 
 /// Property types and enums of [`CfnDataset`] (`AWS::Rekognition::Dataset`).
 pub mod dataset {
-    use crate::core::value::{Val, Value};
 
-    /// The type of the dataset. Specify TRAIN to create a training dataset. Specify TEST to create a test dataset.
-    ///
-    /// Rendered as its CloudFormation spelling ([`DatasetType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DatasetType {
-        /// `TRAIN`
-        Train,
-        /// `TEST`
-        Test,
-    }
-
-    impl DatasetType {
-        /// Every variant, in schema order.
-        pub const ALL: [DatasetType; 2] = [DatasetType::Train, DatasetType::Test];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DatasetType::Train => "TRAIN",
-                DatasetType::Test => "TEST",
-            }
-        }
-    }
-
-    impl std::fmt::Display for DatasetType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DatasetType> for Value {
-        fn from(v: DatasetType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DatasetType> for Val<DatasetType> {
-        fn from(v: DatasetType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The type of the dataset. Specify TRAIN to create a training dataset. Specify TEST to create a test dataset.
+        DatasetType[2] {
+            Train = "TRAIN",
+            Test = "TEST",
         }
     }
 }

@@ -326,130 +326,28 @@ pub mod app {
 
     property_type!(ResourceMapping);
 
-    /// Assessment execution schedule.
-    ///
-    /// Rendered as its CloudFormation spelling ([`AppAssessmentSchedule::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AppAssessmentSchedule {
-        /// `Disabled`
-        Disabled,
-        /// `Daily`
-        Daily,
-    }
-
-    impl AppAssessmentSchedule {
-        /// Every variant, in schema order.
-        pub const ALL: [AppAssessmentSchedule; 2] = [AppAssessmentSchedule::Disabled, AppAssessmentSchedule::Daily];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AppAssessmentSchedule::Disabled => "Disabled",
-                AppAssessmentSchedule::Daily => "Daily",
-            }
+    cfn_enum! {
+        /// Assessment execution schedule.
+        AppAssessmentSchedule[2] {
+            Disabled = "Disabled",
+            Daily = "Daily",
         }
     }
 
-    impl std::fmt::Display for AppAssessmentSchedule {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// The type of event you would like to subscribe and get notification for.
+        EventType[2] {
+            ScheduledAssessmentFailure = "ScheduledAssessmentFailure",
+            DriftDetected = "DriftDetected",
         }
     }
 
-    impl From<AppAssessmentSchedule> for Value {
-        fn from(v: AppAssessmentSchedule) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<AppAssessmentSchedule> for Val<AppAssessmentSchedule> {
-        fn from(v: AppAssessmentSchedule) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The type of event you would like to subscribe and get notification for.
-    ///
-    /// Rendered as its CloudFormation spelling ([`EventType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum EventType {
-        /// `ScheduledAssessmentFailure`
-        ScheduledAssessmentFailure,
-        /// `DriftDetected`
-        DriftDetected,
-    }
-
-    impl EventType {
-        /// Every variant, in schema order.
-        pub const ALL: [EventType; 2] = [EventType::ScheduledAssessmentFailure, EventType::DriftDetected];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                EventType::ScheduledAssessmentFailure => "ScheduledAssessmentFailure",
-                EventType::DriftDetected => "DriftDetected",
-            }
-        }
-    }
-
-    impl std::fmt::Display for EventType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<EventType> for Value {
-        fn from(v: EventType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<EventType> for Val<EventType> {
-        fn from(v: EventType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Defines how AWS Resilience Hub scans your resources. It can scan for the resources by using a pre-existing role in
-    /// your AWS account, or by using the credentials of the current IAM user.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Type::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Type {
-        /// `LegacyIAMUser`
-        LegacyIAMUser,
-        /// `RoleBased`
-        RoleBased,
-    }
-
-    impl Type {
-        /// Every variant, in schema order.
-        pub const ALL: [Type; 2] = [Type::LegacyIAMUser, Type::RoleBased];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Type::LegacyIAMUser => "LegacyIAMUser",
-                Type::RoleBased => "RoleBased",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Type {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Type> for Value {
-        fn from(v: Type) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Type> for Val<Type> {
-        fn from(v: Type) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Defines how AWS Resilience Hub scans your resources. It can scan for the resources by using a pre-existing role
+        /// in your AWS account, or by using the credentials of the current IAM user.
+        Type[2] {
+            LegacyIAMUser = "LegacyIAMUser",
+            RoleBased = "RoleBased",
         }
     }
 }
@@ -615,104 +513,23 @@ pub mod resiliency_policy {
 
     property_type!(PolicyMap);
 
-    /// Data Location Constraint of the Policy.
-    ///
-    /// Rendered as its CloudFormation spelling ([`DataLocationConstraint::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DataLocationConstraint {
-        /// `AnyLocation`
-        AnyLocation,
-        /// `SameContinent`
-        SameContinent,
-        /// `SameCountry`
-        SameCountry,
-    }
-
-    impl DataLocationConstraint {
-        /// Every variant, in schema order.
-        pub const ALL: [DataLocationConstraint; 3] = [
-            DataLocationConstraint::AnyLocation,
-            DataLocationConstraint::SameContinent,
-            DataLocationConstraint::SameCountry,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DataLocationConstraint::AnyLocation => "AnyLocation",
-                DataLocationConstraint::SameContinent => "SameContinent",
-                DataLocationConstraint::SameCountry => "SameCountry",
-            }
+    cfn_enum! {
+        /// Data Location Constraint of the Policy.
+        DataLocationConstraint[3] {
+            AnyLocation = "AnyLocation",
+            SameContinent = "SameContinent",
+            SameCountry = "SameCountry",
         }
     }
 
-    impl std::fmt::Display for DataLocationConstraint {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DataLocationConstraint> for Value {
-        fn from(v: DataLocationConstraint) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DataLocationConstraint> for Val<DataLocationConstraint> {
-        fn from(v: DataLocationConstraint) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Resiliency Policy Tier.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Tier::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Tier {
-        /// `MissionCritical`
-        MissionCritical,
-        /// `Critical`
-        Critical,
-        /// `Important`
-        Important,
-        /// `CoreServices`
-        CoreServices,
-        /// `NonCritical`
-        NonCritical,
-    }
-
-    impl Tier {
-        /// Every variant, in schema order.
-        pub const ALL: [Tier; 5] =
-            [Tier::MissionCritical, Tier::Critical, Tier::Important, Tier::CoreServices, Tier::NonCritical];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Tier::MissionCritical => "MissionCritical",
-                Tier::Critical => "Critical",
-                Tier::Important => "Important",
-                Tier::CoreServices => "CoreServices",
-                Tier::NonCritical => "NonCritical",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Tier {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Tier> for Value {
-        fn from(v: Tier) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Tier> for Val<Tier> {
-        fn from(v: Tier) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Resiliency Policy Tier.
+        Tier[5] {
+            MissionCritical = "MissionCritical",
+            Critical = "Critical",
+            Important = "Important",
+            CoreServices = "CoreServices",
+            NonCritical = "NonCritical",
         }
     }
 }

@@ -293,60 +293,14 @@ pub mod policy {
 
     property_type!(MultiRegionTargets);
 
-    /// Multi-AZ disaster recovery approach.
-    ///
-    /// Rendered as its CloudFormation spelling ([`DisasterRecoveryApproach::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DisasterRecoveryApproach {
-        /// `ACTIVE_ACTIVE`
-        ActiveActive,
-        /// `HOT_STANDBY`
-        HotStandby,
-        /// `WARM_STANDBY`
-        WarmStandby,
-        /// `PILOT_LIGHT`
-        PilotLight,
-        /// `BACKUP_AND_RESTORE`
-        BackupAndRestore,
-    }
-
-    impl DisasterRecoveryApproach {
-        /// Every variant, in schema order.
-        pub const ALL: [DisasterRecoveryApproach; 5] = [
-            DisasterRecoveryApproach::ActiveActive,
-            DisasterRecoveryApproach::HotStandby,
-            DisasterRecoveryApproach::WarmStandby,
-            DisasterRecoveryApproach::PilotLight,
-            DisasterRecoveryApproach::BackupAndRestore,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DisasterRecoveryApproach::ActiveActive => "ACTIVE_ACTIVE",
-                DisasterRecoveryApproach::HotStandby => "HOT_STANDBY",
-                DisasterRecoveryApproach::WarmStandby => "WARM_STANDBY",
-                DisasterRecoveryApproach::PilotLight => "PILOT_LIGHT",
-                DisasterRecoveryApproach::BackupAndRestore => "BACKUP_AND_RESTORE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for DisasterRecoveryApproach {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DisasterRecoveryApproach> for Value {
-        fn from(v: DisasterRecoveryApproach) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DisasterRecoveryApproach> for Val<DisasterRecoveryApproach> {
-        fn from(v: DisasterRecoveryApproach) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Multi-AZ disaster recovery approach.
+        DisasterRecoveryApproach[5] {
+            ActiveActive = "ACTIVE_ACTIVE",
+            HotStandby = "HOT_STANDBY",
+            WarmStandby = "WARM_STANDBY",
+            PilotLight = "PILOT_LIGHT",
+            BackupAndRestore = "BACKUP_AND_RESTORE",
         }
     }
 }
@@ -994,97 +948,22 @@ pub mod service {
 
     property_type!(ServiceReportConfiguration);
 
-    /// Dependency discovery state.
-    ///
-    /// Rendered as its CloudFormation spelling ([`DependencyDiscovery::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DependencyDiscovery {
-        /// `ENABLED`
-        Enabled,
-        /// `DISABLED`
-        Disabled,
-        /// `INITIALIZING`
-        Initializing,
-    }
-
-    impl DependencyDiscovery {
-        /// Every variant, in schema order.
-        pub const ALL: [DependencyDiscovery; 3] =
-            [DependencyDiscovery::Enabled, DependencyDiscovery::Disabled, DependencyDiscovery::Initializing];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DependencyDiscovery::Enabled => "ENABLED",
-                DependencyDiscovery::Disabled => "DISABLED",
-                DependencyDiscovery::Initializing => "INITIALIZING",
-            }
+    cfn_enum! {
+        /// Dependency discovery state.
+        DependencyDiscovery[3] {
+            Enabled = "ENABLED",
+            Disabled = "DISABLED",
+            Initializing = "INITIALIZING",
         }
     }
 
-    impl std::fmt::Display for DependencyDiscovery {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DependencyDiscovery> for Value {
-        fn from(v: DependencyDiscovery) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DependencyDiscovery> for Val<DependencyDiscovery> {
-        fn from(v: DependencyDiscovery) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Operator applied to the label key.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Operator::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Operator {
-        /// `IN`
-        In,
-        /// `NOT_IN`
-        NotIn,
-        /// `EXISTS`
-        Exists,
-        /// `DOES_NOT_EXIST`
-        DoesNotExist,
-    }
-
-    impl Operator {
-        /// Every variant, in schema order.
-        pub const ALL: [Operator; 4] = [Operator::In, Operator::NotIn, Operator::Exists, Operator::DoesNotExist];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Operator::In => "IN",
-                Operator::NotIn => "NOT_IN",
-                Operator::Exists => "EXISTS",
-                Operator::DoesNotExist => "DOES_NOT_EXIST",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Operator {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Operator> for Value {
-        fn from(v: Operator) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Operator> for Val<Operator> {
-        fn from(v: Operator) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Operator applied to the label key.
+        Operator[4] {
+            In = "IN",
+            NotIn = "NOT_IN",
+            Exists = "EXISTS",
+            DoesNotExist = "DOES_NOT_EXIST",
         }
     }
 }
@@ -1184,47 +1063,12 @@ impl Handle<CfnServiceFunction> {
 
 /// Property types and enums of [`CfnServiceFunction`] (`AWS::ResilienceHubV2::ServiceFunction`).
 pub mod service_function {
-    use crate::core::value::{Val, Value};
 
-    /// The criticality of the service function.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Criticality::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Criticality {
-        /// `PRIMARY`
-        Primary,
-        /// `SUPPLEMENTAL`
-        Supplemental,
-    }
-
-    impl Criticality {
-        /// Every variant, in schema order.
-        pub const ALL: [Criticality; 2] = [Criticality::Primary, Criticality::Supplemental];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Criticality::Primary => "PRIMARY",
-                Criticality::Supplemental => "SUPPLEMENTAL",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Criticality {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Criticality> for Value {
-        fn from(v: Criticality) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Criticality> for Val<Criticality> {
-        fn from(v: Criticality) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The criticality of the service function.
+        Criticality[2] {
+            Primary = "PRIMARY",
+            Supplemental = "SUPPLEMENTAL",
         }
     }
 }

@@ -112,45 +112,11 @@ impl Handle<CfnIndex> {
 
 /// Property types and enums of [`CfnIndex`] (`AWS::ResourceExplorer2::Index`).
 pub mod index {
-    use crate::core::value::{Val, Value};
 
-    /// Rendered as its CloudFormation spelling ([`IndexType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum IndexType {
-        /// `LOCAL`
-        Local,
-        /// `AGGREGATOR`
-        Aggregator,
-    }
-
-    impl IndexType {
-        /// Every variant, in schema order.
-        pub const ALL: [IndexType; 2] = [IndexType::Local, IndexType::Aggregator];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                IndexType::Local => "LOCAL",
-                IndexType::Aggregator => "AGGREGATOR",
-            }
-        }
-    }
-
-    impl std::fmt::Display for IndexType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<IndexType> for Value {
-        fn from(v: IndexType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<IndexType> for Val<IndexType> {
-        fn from(v: IndexType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        IndexType[2] {
+            Local = "LOCAL",
+            Aggregator = "AGGREGATOR",
         }
     }
 }

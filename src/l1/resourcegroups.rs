@@ -271,43 +271,10 @@ pub mod group {
 
     property_type!(TagFilter);
 
-    /// Rendered as its CloudFormation spelling ([`Type::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Type {
-        /// `TAG_FILTERS_1_0`
-        TagFilters10,
-        /// `CLOUDFORMATION_STACK_1_0`
-        CloudformationStack10,
-    }
-
-    impl Type {
-        /// Every variant, in schema order.
-        pub const ALL: [Type; 2] = [Type::TagFilters10, Type::CloudformationStack10];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Type::TagFilters10 => "TAG_FILTERS_1_0",
-                Type::CloudformationStack10 => "CLOUDFORMATION_STACK_1_0",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Type {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Type> for Value {
-        fn from(v: Type) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Type> for Val<Type> {
-        fn from(v: Type) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        Type[2] {
+            TagFilters10 = "TAG_FILTERS_1_0",
+            CloudformationStack10 = "CLOUDFORMATION_STACK_1_0",
         }
     }
 }

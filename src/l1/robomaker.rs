@@ -143,50 +143,13 @@ impl Handle<CfnRobot> {
 
 /// Property types and enums of [`CfnRobot`] (`AWS::RoboMaker::Robot`).
 pub mod robot {
-    use crate::core::value::{Val, Value};
 
-    /// The target architecture of the robot.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Architecture::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Architecture {
-        /// `X86_64`
-        X8664,
-        /// `ARM64`
-        Arm64,
-        /// `ARMHF`
-        Armhf,
-    }
-
-    impl Architecture {
-        /// Every variant, in schema order.
-        pub const ALL: [Architecture; 3] = [Architecture::X8664, Architecture::Arm64, Architecture::Armhf];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Architecture::X8664 => "X86_64",
-                Architecture::Arm64 => "ARM64",
-                Architecture::Armhf => "ARMHF",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Architecture {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Architecture> for Value {
-        fn from(v: Architecture) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Architecture> for Val<Architecture> {
-        fn from(v: Architecture) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The target architecture of the robot.
+        Architecture[3] {
+            X8664 = "X86_64",
+            Arm64 = "ARM64",
+            Armhf = "ARMHF",
         }
     }
 }
@@ -355,138 +318,30 @@ pub mod robot_application {
 
     property_type!(SourceConfig);
 
-    /// The architecture of robot application.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Architecture::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Architecture {
-        /// `X86_64`
-        X8664,
-        /// `ARM64`
-        Arm64,
-        /// `ARMHF`
-        Armhf,
-    }
-
-    impl Architecture {
-        /// Every variant, in schema order.
-        pub const ALL: [Architecture; 3] = [Architecture::X8664, Architecture::Arm64, Architecture::Armhf];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Architecture::X8664 => "X86_64",
-                Architecture::Arm64 => "ARM64",
-                Architecture::Armhf => "ARMHF",
-            }
+    cfn_enum! {
+        /// The architecture of robot application.
+        Architecture[3] {
+            X8664 = "X86_64",
+            Arm64 = "ARM64",
+            Armhf = "ARMHF",
         }
     }
 
-    impl std::fmt::Display for Architecture {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// The name of robot software suite.
+        Name[3] {
+            Ros = "ROS",
+            Ros2 = "ROS2",
+            General = "General",
         }
     }
 
-    impl From<Architecture> for Value {
-        fn from(v: Architecture) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Architecture> for Val<Architecture> {
-        fn from(v: Architecture) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The name of robot software suite.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Name::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Name {
-        /// `ROS`
-        Ros,
-        /// `ROS2`
-        Ros2,
-        /// `General`
-        General,
-    }
-
-    impl Name {
-        /// Every variant, in schema order.
-        pub const ALL: [Name; 3] = [Name::Ros, Name::Ros2, Name::General];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Name::Ros => "ROS",
-                Name::Ros2 => "ROS2",
-                Name::General => "General",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Name {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Name> for Value {
-        fn from(v: Name) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Name> for Val<Name> {
-        fn from(v: Name) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The version of robot software suite.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Version::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Version {
-        /// `Kinetic`
-        Kinetic,
-        /// `Melodic`
-        Melodic,
-        /// `Dashing`
-        Dashing,
-    }
-
-    impl Version {
-        /// Every variant, in schema order.
-        pub const ALL: [Version; 3] = [Version::Kinetic, Version::Melodic, Version::Dashing];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Version::Kinetic => "Kinetic",
-                Version::Melodic => "Melodic",
-                Version::Dashing => "Dashing",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Version {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Version> for Value {
-        fn from(v: Version) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Version> for Val<Version> {
-        fn from(v: Version) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The version of robot software suite.
+        Version[3] {
+            Kinetic = "Kinetic",
+            Melodic = "Melodic",
+            Dashing = "Dashing",
         }
     }
 }
@@ -798,300 +653,60 @@ pub mod simulation_application {
 
     property_type!(SourceConfig);
 
-    /// The target processor architecture for the application.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Architecture::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Architecture {
-        /// `X86_64`
-        X8664,
-        /// `ARM64`
-        Arm64,
-        /// `ARMHF`
-        Armhf,
-    }
-
-    impl Architecture {
-        /// Every variant, in schema order.
-        pub const ALL: [Architecture; 3] = [Architecture::X8664, Architecture::Arm64, Architecture::Armhf];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Architecture::X8664 => "X86_64",
-                Architecture::Arm64 => "ARM64",
-                Architecture::Armhf => "ARMHF",
-            }
+    cfn_enum! {
+        /// The target processor architecture for the application.
+        Architecture[3] {
+            X8664 = "X86_64",
+            Arm64 = "ARM64",
+            Armhf = "ARMHF",
         }
     }
 
-    impl std::fmt::Display for Architecture {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// The name of the rendering engine.
+        RenderingEngineName[1] {
+            Ogre = "OGRE",
         }
     }
 
-    impl From<Architecture> for Value {
-        fn from(v: Architecture) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// The name of the robot software suite.
+        RobotSoftwareSuiteName[3] {
+            Ros = "ROS",
+            Ros2 = "ROS2",
+            General = "General",
         }
     }
 
-    impl From<Architecture> for Val<Architecture> {
-        fn from(v: Architecture) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The version of the robot software suite.
+        RobotSoftwareSuiteVersion[4] {
+            Kinetic = "Kinetic",
+            Melodic = "Melodic",
+            Dashing = "Dashing",
+            Foxy = "Foxy",
         }
     }
 
-    /// The name of the rendering engine.
-    ///
-    /// Rendered as its CloudFormation spelling ([`RenderingEngineName::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum RenderingEngineName {
-        /// `OGRE`
-        Ogre,
-    }
-
-    impl RenderingEngineName {
-        /// Every variant, in schema order.
-        pub const ALL: [RenderingEngineName; 1] = [RenderingEngineName::Ogre];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                RenderingEngineName::Ogre => "OGRE",
-            }
+    cfn_enum! {
+        /// The name of the simulation software suite.
+        SimulationSoftwareSuiteName[3] {
+            Gazebo = "Gazebo",
+            RosbagPlay = "RosbagPlay",
+            SimulationRuntime = "SimulationRuntime",
         }
     }
 
-    impl std::fmt::Display for RenderingEngineName {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<RenderingEngineName> for Value {
-        fn from(v: RenderingEngineName) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<RenderingEngineName> for Val<RenderingEngineName> {
-        fn from(v: RenderingEngineName) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The name of the robot software suite.
-    ///
-    /// Rendered as its CloudFormation spelling ([`RobotSoftwareSuiteName::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum RobotSoftwareSuiteName {
-        /// `ROS`
-        Ros,
-        /// `ROS2`
-        Ros2,
-        /// `General`
-        General,
-    }
-
-    impl RobotSoftwareSuiteName {
-        /// Every variant, in schema order.
-        pub const ALL: [RobotSoftwareSuiteName; 3] =
-            [RobotSoftwareSuiteName::Ros, RobotSoftwareSuiteName::Ros2, RobotSoftwareSuiteName::General];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                RobotSoftwareSuiteName::Ros => "ROS",
-                RobotSoftwareSuiteName::Ros2 => "ROS2",
-                RobotSoftwareSuiteName::General => "General",
-            }
-        }
-    }
-
-    impl std::fmt::Display for RobotSoftwareSuiteName {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<RobotSoftwareSuiteName> for Value {
-        fn from(v: RobotSoftwareSuiteName) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<RobotSoftwareSuiteName> for Val<RobotSoftwareSuiteName> {
-        fn from(v: RobotSoftwareSuiteName) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The version of the robot software suite.
-    ///
-    /// Rendered as its CloudFormation spelling ([`RobotSoftwareSuiteVersion::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum RobotSoftwareSuiteVersion {
-        /// `Kinetic`
-        Kinetic,
-        /// `Melodic`
-        Melodic,
-        /// `Dashing`
-        Dashing,
-        /// `Foxy`
-        Foxy,
-    }
-
-    impl RobotSoftwareSuiteVersion {
-        /// Every variant, in schema order.
-        pub const ALL: [RobotSoftwareSuiteVersion; 4] = [
-            RobotSoftwareSuiteVersion::Kinetic,
-            RobotSoftwareSuiteVersion::Melodic,
-            RobotSoftwareSuiteVersion::Dashing,
-            RobotSoftwareSuiteVersion::Foxy,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                RobotSoftwareSuiteVersion::Kinetic => "Kinetic",
-                RobotSoftwareSuiteVersion::Melodic => "Melodic",
-                RobotSoftwareSuiteVersion::Dashing => "Dashing",
-                RobotSoftwareSuiteVersion::Foxy => "Foxy",
-            }
-        }
-    }
-
-    impl std::fmt::Display for RobotSoftwareSuiteVersion {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<RobotSoftwareSuiteVersion> for Value {
-        fn from(v: RobotSoftwareSuiteVersion) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<RobotSoftwareSuiteVersion> for Val<RobotSoftwareSuiteVersion> {
-        fn from(v: RobotSoftwareSuiteVersion) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The name of the simulation software suite.
-    ///
-    /// Rendered as its CloudFormation spelling ([`SimulationSoftwareSuiteName::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SimulationSoftwareSuiteName {
-        /// `Gazebo`
-        Gazebo,
-        /// `RosbagPlay`
-        RosbagPlay,
-        /// `SimulationRuntime`
-        SimulationRuntime,
-    }
-
-    impl SimulationSoftwareSuiteName {
-        /// Every variant, in schema order.
-        pub const ALL: [SimulationSoftwareSuiteName; 3] = [
-            SimulationSoftwareSuiteName::Gazebo,
-            SimulationSoftwareSuiteName::RosbagPlay,
-            SimulationSoftwareSuiteName::SimulationRuntime,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SimulationSoftwareSuiteName::Gazebo => "Gazebo",
-                SimulationSoftwareSuiteName::RosbagPlay => "RosbagPlay",
-                SimulationSoftwareSuiteName::SimulationRuntime => "SimulationRuntime",
-            }
-        }
-    }
-
-    impl std::fmt::Display for SimulationSoftwareSuiteName {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<SimulationSoftwareSuiteName> for Value {
-        fn from(v: SimulationSoftwareSuiteName) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<SimulationSoftwareSuiteName> for Val<SimulationSoftwareSuiteName> {
-        fn from(v: SimulationSoftwareSuiteName) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The version of the simulation software suite.
-    ///
-    /// Rendered as its CloudFormation spelling ([`SimulationSoftwareSuiteVersion::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SimulationSoftwareSuiteVersion {
-        /// `7`
-        V7,
-        /// `9`
-        V9,
-        /// `11`
-        V11,
-        /// `Kinetic`
-        Kinetic,
-        /// `Melodic`
-        Melodic,
-        /// `Dashing`
-        Dashing,
-        /// `Foxy`
-        Foxy,
-    }
-
-    impl SimulationSoftwareSuiteVersion {
-        /// Every variant, in schema order.
-        pub const ALL: [SimulationSoftwareSuiteVersion; 7] = [
-            SimulationSoftwareSuiteVersion::V7,
-            SimulationSoftwareSuiteVersion::V9,
-            SimulationSoftwareSuiteVersion::V11,
-            SimulationSoftwareSuiteVersion::Kinetic,
-            SimulationSoftwareSuiteVersion::Melodic,
-            SimulationSoftwareSuiteVersion::Dashing,
-            SimulationSoftwareSuiteVersion::Foxy,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SimulationSoftwareSuiteVersion::V7 => "7",
-                SimulationSoftwareSuiteVersion::V9 => "9",
-                SimulationSoftwareSuiteVersion::V11 => "11",
-                SimulationSoftwareSuiteVersion::Kinetic => "Kinetic",
-                SimulationSoftwareSuiteVersion::Melodic => "Melodic",
-                SimulationSoftwareSuiteVersion::Dashing => "Dashing",
-                SimulationSoftwareSuiteVersion::Foxy => "Foxy",
-            }
-        }
-    }
-
-    impl std::fmt::Display for SimulationSoftwareSuiteVersion {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<SimulationSoftwareSuiteVersion> for Value {
-        fn from(v: SimulationSoftwareSuiteVersion) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<SimulationSoftwareSuiteVersion> for Val<SimulationSoftwareSuiteVersion> {
-        fn from(v: SimulationSoftwareSuiteVersion) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The version of the simulation software suite.
+        SimulationSoftwareSuiteVersion[7] {
+            V7 = "7",
+            V9 = "9",
+            V11 = "11",
+            Kinetic = "Kinetic",
+            Melodic = "Melodic",
+            Dashing = "Dashing",
+            Foxy = "Foxy",
         }
     }
 }

@@ -239,47 +239,11 @@ pub mod profile {
 
     property_type!(MappingRule);
 
-    /// Rendered as its CloudFormation spelling ([`CertificateField::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum CertificateField {
-        /// `x509Subject`
-        X509Subject,
-        /// `x509Issuer`
-        X509Issuer,
-        /// `x509SAN`
-        X509SAN,
-    }
-
-    impl CertificateField {
-        /// Every variant, in schema order.
-        pub const ALL: [CertificateField; 3] =
-            [CertificateField::X509Subject, CertificateField::X509Issuer, CertificateField::X509SAN];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                CertificateField::X509Subject => "x509Subject",
-                CertificateField::X509Issuer => "x509Issuer",
-                CertificateField::X509SAN => "x509SAN",
-            }
-        }
-    }
-
-    impl std::fmt::Display for CertificateField {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<CertificateField> for Value {
-        fn from(v: CertificateField) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<CertificateField> for Val<CertificateField> {
-        fn from(v: CertificateField) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        CertificateField[3] {
+            X509Subject = "x509Subject",
+            X509Issuer = "x509Issuer",
+            X509SAN = "x509SAN",
         }
     }
 }
@@ -424,121 +388,23 @@ pub mod trust_anchor {
 
     property_type!(Source);
 
-    /// Rendered as its CloudFormation spelling ([`NotificationChannel::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum NotificationChannel {
-        /// `ALL`
-        All,
-    }
-
-    impl NotificationChannel {
-        /// Every variant, in schema order.
-        pub const ALL: [NotificationChannel; 1] = [NotificationChannel::All];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                NotificationChannel::All => "ALL",
-            }
+    cfn_enum! {
+        NotificationChannel[1] {
+            All = "ALL",
         }
     }
 
-    impl std::fmt::Display for NotificationChannel {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        NotificationEvent[2] {
+            CaCertificateExpiry = "CA_CERTIFICATE_EXPIRY",
+            EndEntityCertificateExpiry = "END_ENTITY_CERTIFICATE_EXPIRY",
         }
     }
 
-    impl From<NotificationChannel> for Value {
-        fn from(v: NotificationChannel) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<NotificationChannel> for Val<NotificationChannel> {
-        fn from(v: NotificationChannel) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`NotificationEvent::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum NotificationEvent {
-        /// `CA_CERTIFICATE_EXPIRY`
-        CaCertificateExpiry,
-        /// `END_ENTITY_CERTIFICATE_EXPIRY`
-        EndEntityCertificateExpiry,
-    }
-
-    impl NotificationEvent {
-        /// Every variant, in schema order.
-        pub const ALL: [NotificationEvent; 2] =
-            [NotificationEvent::CaCertificateExpiry, NotificationEvent::EndEntityCertificateExpiry];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                NotificationEvent::CaCertificateExpiry => "CA_CERTIFICATE_EXPIRY",
-                NotificationEvent::EndEntityCertificateExpiry => "END_ENTITY_CERTIFICATE_EXPIRY",
-            }
-        }
-    }
-
-    impl std::fmt::Display for NotificationEvent {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<NotificationEvent> for Value {
-        fn from(v: NotificationEvent) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<NotificationEvent> for Val<NotificationEvent> {
-        fn from(v: NotificationEvent) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`TrustAnchorType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TrustAnchorType {
-        /// `AWS_ACM_PCA`
-        AwsAcmPca,
-        /// `CERTIFICATE_BUNDLE`
-        CertificateBundle,
-    }
-
-    impl TrustAnchorType {
-        /// Every variant, in schema order.
-        pub const ALL: [TrustAnchorType; 2] = [TrustAnchorType::AwsAcmPca, TrustAnchorType::CertificateBundle];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                TrustAnchorType::AwsAcmPca => "AWS_ACM_PCA",
-                TrustAnchorType::CertificateBundle => "CERTIFICATE_BUNDLE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for TrustAnchorType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<TrustAnchorType> for Value {
-        fn from(v: TrustAnchorType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<TrustAnchorType> for Val<TrustAnchorType> {
-        fn from(v: TrustAnchorType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        TrustAnchorType[2] {
+            AwsAcmPca = "AWS_ACM_PCA",
+            CertificateBundle = "CERTIFICATE_BUNDLE",
         }
     }
 }

@@ -411,406 +411,90 @@ pub mod health_check {
 
     property_type!(HealthCheckConfig);
 
-    /// Rendered as its CloudFormation spelling ([`InsufficientDataHealthStatus::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum InsufficientDataHealthStatus {
-        /// `Healthy`
-        Healthy,
-        /// `LastKnownStatus`
-        LastKnownStatus,
-        /// `Unhealthy`
-        Unhealthy,
-    }
-
-    impl InsufficientDataHealthStatus {
-        /// Every variant, in schema order.
-        pub const ALL: [InsufficientDataHealthStatus; 3] = [
-            InsufficientDataHealthStatus::Healthy,
-            InsufficientDataHealthStatus::LastKnownStatus,
-            InsufficientDataHealthStatus::Unhealthy,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                InsufficientDataHealthStatus::Healthy => "Healthy",
-                InsufficientDataHealthStatus::LastKnownStatus => "LastKnownStatus",
-                InsufficientDataHealthStatus::Unhealthy => "Unhealthy",
-            }
+    cfn_enum! {
+        InsufficientDataHealthStatus[3] {
+            Healthy = "Healthy",
+            LastKnownStatus = "LastKnownStatus",
+            Unhealthy = "Unhealthy",
         }
     }
 
-    impl std::fmt::Display for InsufficientDataHealthStatus {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// For the CloudWatch alarm that you want Route 53 health checkers to use to determine whether this health check is
+        /// healthy, the region that the alarm was created in.
+        Region[46] {
+            AfSouth1 = "af-south-1",
+            ApEast1 = "ap-east-1",
+            ApEast2 = "ap-east-2",
+            ApNortheast1 = "ap-northeast-1",
+            ApNortheast2 = "ap-northeast-2",
+            ApNortheast3 = "ap-northeast-3",
+            ApSouth1 = "ap-south-1",
+            ApSouth2 = "ap-south-2",
+            ApSoutheast1 = "ap-southeast-1",
+            ApSoutheast2 = "ap-southeast-2",
+            ApSoutheast3 = "ap-southeast-3",
+            ApSoutheast4 = "ap-southeast-4",
+            ApSoutheast5 = "ap-southeast-5",
+            ApSoutheast6 = "ap-southeast-6",
+            ApSoutheast7 = "ap-southeast-7",
+            CaCentral1 = "ca-central-1",
+            CaWest1 = "ca-west-1",
+            CnNorth1 = "cn-north-1",
+            CnNorthwest1 = "cn-northwest-1",
+            EuCentral1 = "eu-central-1",
+            EuCentral2 = "eu-central-2",
+            EuIsoeWest1 = "eu-isoe-west-1",
+            EuNorth1 = "eu-north-1",
+            EuSouth1 = "eu-south-1",
+            EuSouth2 = "eu-south-2",
+            EuWest1 = "eu-west-1",
+            EuWest2 = "eu-west-2",
+            EuWest3 = "eu-west-3",
+            EuscDeEast1 = "eusc-de-east-1",
+            IlCentral1 = "il-central-1",
+            MeCentral1 = "me-central-1",
+            MeSouth1 = "me-south-1",
+            MxCentral1 = "mx-central-1",
+            SaEast1 = "sa-east-1",
+            UsEast1 = "us-east-1",
+            UsEast2 = "us-east-2",
+            UsGovEast1 = "us-gov-east-1",
+            UsGovWest1 = "us-gov-west-1",
+            UsIsoEast1 = "us-iso-east-1",
+            UsIsoWest1 = "us-iso-west-1",
+            UsIsobEast1 = "us-isob-east-1",
+            UsIsobWest1 = "us-isob-west-1",
+            UsIsofEast1 = "us-isof-east-1",
+            UsIsofSouth1 = "us-isof-south-1",
+            UsWest1 = "us-west-1",
+            UsWest2 = "us-west-2",
         }
     }
 
-    impl From<InsufficientDataHealthStatus> for Value {
-        fn from(v: InsufficientDataHealthStatus) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        Regions[8] {
+            ApNortheast1 = "ap-northeast-1",
+            ApSoutheast1 = "ap-southeast-1",
+            ApSoutheast2 = "ap-southeast-2",
+            EuWest1 = "eu-west-1",
+            SaEast1 = "sa-east-1",
+            UsEast1 = "us-east-1",
+            UsWest1 = "us-west-1",
+            UsWest2 = "us-west-2",
         }
     }
 
-    impl From<InsufficientDataHealthStatus> for Val<InsufficientDataHealthStatus> {
-        fn from(v: InsufficientDataHealthStatus) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// For the CloudWatch alarm that you want Route 53 health checkers to use to determine whether this health check is
-    /// healthy, the region that the alarm was created in.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Region::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Region {
-        /// `af-south-1`
-        AfSouth1,
-        /// `ap-east-1`
-        ApEast1,
-        /// `ap-east-2`
-        ApEast2,
-        /// `ap-northeast-1`
-        ApNortheast1,
-        /// `ap-northeast-2`
-        ApNortheast2,
-        /// `ap-northeast-3`
-        ApNortheast3,
-        /// `ap-south-1`
-        ApSouth1,
-        /// `ap-south-2`
-        ApSouth2,
-        /// `ap-southeast-1`
-        ApSoutheast1,
-        /// `ap-southeast-2`
-        ApSoutheast2,
-        /// `ap-southeast-3`
-        ApSoutheast3,
-        /// `ap-southeast-4`
-        ApSoutheast4,
-        /// `ap-southeast-5`
-        ApSoutheast5,
-        /// `ap-southeast-6`
-        ApSoutheast6,
-        /// `ap-southeast-7`
-        ApSoutheast7,
-        /// `ca-central-1`
-        CaCentral1,
-        /// `ca-west-1`
-        CaWest1,
-        /// `cn-north-1`
-        CnNorth1,
-        /// `cn-northwest-1`
-        CnNorthwest1,
-        /// `eu-central-1`
-        EuCentral1,
-        /// `eu-central-2`
-        EuCentral2,
-        /// `eu-isoe-west-1`
-        EuIsoeWest1,
-        /// `eu-north-1`
-        EuNorth1,
-        /// `eu-south-1`
-        EuSouth1,
-        /// `eu-south-2`
-        EuSouth2,
-        /// `eu-west-1`
-        EuWest1,
-        /// `eu-west-2`
-        EuWest2,
-        /// `eu-west-3`
-        EuWest3,
-        /// `eusc-de-east-1`
-        EuscDeEast1,
-        /// `il-central-1`
-        IlCentral1,
-        /// `me-central-1`
-        MeCentral1,
-        /// `me-south-1`
-        MeSouth1,
-        /// `mx-central-1`
-        MxCentral1,
-        /// `sa-east-1`
-        SaEast1,
-        /// `us-east-1`
-        UsEast1,
-        /// `us-east-2`
-        UsEast2,
-        /// `us-gov-east-1`
-        UsGovEast1,
-        /// `us-gov-west-1`
-        UsGovWest1,
-        /// `us-iso-east-1`
-        UsIsoEast1,
-        /// `us-iso-west-1`
-        UsIsoWest1,
-        /// `us-isob-east-1`
-        UsIsobEast1,
-        /// `us-isob-west-1`
-        UsIsobWest1,
-        /// `us-isof-east-1`
-        UsIsofEast1,
-        /// `us-isof-south-1`
-        UsIsofSouth1,
-        /// `us-west-1`
-        UsWest1,
-        /// `us-west-2`
-        UsWest2,
-    }
-
-    impl Region {
-        /// Every variant, in schema order.
-        pub const ALL: [Region; 46] = [
-            Region::AfSouth1,
-            Region::ApEast1,
-            Region::ApEast2,
-            Region::ApNortheast1,
-            Region::ApNortheast2,
-            Region::ApNortheast3,
-            Region::ApSouth1,
-            Region::ApSouth2,
-            Region::ApSoutheast1,
-            Region::ApSoutheast2,
-            Region::ApSoutheast3,
-            Region::ApSoutheast4,
-            Region::ApSoutheast5,
-            Region::ApSoutheast6,
-            Region::ApSoutheast7,
-            Region::CaCentral1,
-            Region::CaWest1,
-            Region::CnNorth1,
-            Region::CnNorthwest1,
-            Region::EuCentral1,
-            Region::EuCentral2,
-            Region::EuIsoeWest1,
-            Region::EuNorth1,
-            Region::EuSouth1,
-            Region::EuSouth2,
-            Region::EuWest1,
-            Region::EuWest2,
-            Region::EuWest3,
-            Region::EuscDeEast1,
-            Region::IlCentral1,
-            Region::MeCentral1,
-            Region::MeSouth1,
-            Region::MxCentral1,
-            Region::SaEast1,
-            Region::UsEast1,
-            Region::UsEast2,
-            Region::UsGovEast1,
-            Region::UsGovWest1,
-            Region::UsIsoEast1,
-            Region::UsIsoWest1,
-            Region::UsIsobEast1,
-            Region::UsIsobWest1,
-            Region::UsIsofEast1,
-            Region::UsIsofSouth1,
-            Region::UsWest1,
-            Region::UsWest2,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Region::AfSouth1 => "af-south-1",
-                Region::ApEast1 => "ap-east-1",
-                Region::ApEast2 => "ap-east-2",
-                Region::ApNortheast1 => "ap-northeast-1",
-                Region::ApNortheast2 => "ap-northeast-2",
-                Region::ApNortheast3 => "ap-northeast-3",
-                Region::ApSouth1 => "ap-south-1",
-                Region::ApSouth2 => "ap-south-2",
-                Region::ApSoutheast1 => "ap-southeast-1",
-                Region::ApSoutheast2 => "ap-southeast-2",
-                Region::ApSoutheast3 => "ap-southeast-3",
-                Region::ApSoutheast4 => "ap-southeast-4",
-                Region::ApSoutheast5 => "ap-southeast-5",
-                Region::ApSoutheast6 => "ap-southeast-6",
-                Region::ApSoutheast7 => "ap-southeast-7",
-                Region::CaCentral1 => "ca-central-1",
-                Region::CaWest1 => "ca-west-1",
-                Region::CnNorth1 => "cn-north-1",
-                Region::CnNorthwest1 => "cn-northwest-1",
-                Region::EuCentral1 => "eu-central-1",
-                Region::EuCentral2 => "eu-central-2",
-                Region::EuIsoeWest1 => "eu-isoe-west-1",
-                Region::EuNorth1 => "eu-north-1",
-                Region::EuSouth1 => "eu-south-1",
-                Region::EuSouth2 => "eu-south-2",
-                Region::EuWest1 => "eu-west-1",
-                Region::EuWest2 => "eu-west-2",
-                Region::EuWest3 => "eu-west-3",
-                Region::EuscDeEast1 => "eusc-de-east-1",
-                Region::IlCentral1 => "il-central-1",
-                Region::MeCentral1 => "me-central-1",
-                Region::MeSouth1 => "me-south-1",
-                Region::MxCentral1 => "mx-central-1",
-                Region::SaEast1 => "sa-east-1",
-                Region::UsEast1 => "us-east-1",
-                Region::UsEast2 => "us-east-2",
-                Region::UsGovEast1 => "us-gov-east-1",
-                Region::UsGovWest1 => "us-gov-west-1",
-                Region::UsIsoEast1 => "us-iso-east-1",
-                Region::UsIsoWest1 => "us-iso-west-1",
-                Region::UsIsobEast1 => "us-isob-east-1",
-                Region::UsIsobWest1 => "us-isob-west-1",
-                Region::UsIsofEast1 => "us-isof-east-1",
-                Region::UsIsofSouth1 => "us-isof-south-1",
-                Region::UsWest1 => "us-west-1",
-                Region::UsWest2 => "us-west-2",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Region {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Region> for Value {
-        fn from(v: Region) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Region> for Val<Region> {
-        fn from(v: Region) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`Regions::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Regions {
-        /// `ap-northeast-1`
-        ApNortheast1,
-        /// `ap-southeast-1`
-        ApSoutheast1,
-        /// `ap-southeast-2`
-        ApSoutheast2,
-        /// `eu-west-1`
-        EuWest1,
-        /// `sa-east-1`
-        SaEast1,
-        /// `us-east-1`
-        UsEast1,
-        /// `us-west-1`
-        UsWest1,
-        /// `us-west-2`
-        UsWest2,
-    }
-
-    impl Regions {
-        /// Every variant, in schema order.
-        pub const ALL: [Regions; 8] = [
-            Regions::ApNortheast1,
-            Regions::ApSoutheast1,
-            Regions::ApSoutheast2,
-            Regions::EuWest1,
-            Regions::SaEast1,
-            Regions::UsEast1,
-            Regions::UsWest1,
-            Regions::UsWest2,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Regions::ApNortheast1 => "ap-northeast-1",
-                Regions::ApSoutheast1 => "ap-southeast-1",
-                Regions::ApSoutheast2 => "ap-southeast-2",
-                Regions::EuWest1 => "eu-west-1",
-                Regions::SaEast1 => "sa-east-1",
-                Regions::UsEast1 => "us-east-1",
-                Regions::UsWest1 => "us-west-1",
-                Regions::UsWest2 => "us-west-2",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Regions {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Regions> for Value {
-        fn from(v: Regions) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Regions> for Val<Regions> {
-        fn from(v: Regions) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`Type::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Type {
-        /// `CALCULATED`
-        Calculated,
-        /// `CLOUDWATCH_METRIC`
-        CloudwatchMetric,
-        /// `HTTP`
-        Http,
-        /// `HTTP_STR_MATCH`
-        HttpStrMatch,
-        /// `HTTPS`
-        Https,
-        /// `HTTPS_STR_MATCH`
-        HttpsStrMatch,
-        /// `TCP`
-        Tcp,
-        /// `RECOVERY_CONTROL`
-        RecoveryControl,
-    }
-
-    impl Type {
-        /// Every variant, in schema order.
-        pub const ALL: [Type; 8] = [
-            Type::Calculated,
-            Type::CloudwatchMetric,
-            Type::Http,
-            Type::HttpStrMatch,
-            Type::Https,
-            Type::HttpsStrMatch,
-            Type::Tcp,
-            Type::RecoveryControl,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Type::Calculated => "CALCULATED",
-                Type::CloudwatchMetric => "CLOUDWATCH_METRIC",
-                Type::Http => "HTTP",
-                Type::HttpStrMatch => "HTTP_STR_MATCH",
-                Type::Https => "HTTPS",
-                Type::HttpsStrMatch => "HTTPS_STR_MATCH",
-                Type::Tcp => "TCP",
-                Type::RecoveryControl => "RECOVERY_CONTROL",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Type {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Type> for Value {
-        fn from(v: Type) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Type> for Val<Type> {
-        fn from(v: Type) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        Type[8] {
+            Calculated = "CALCULATED",
+            CloudwatchMetric = "CLOUDWATCH_METRIC",
+            Http = "HTTP",
+            HttpStrMatch = "HTTP_STR_MATCH",
+            Https = "HTTPS",
+            HttpsStrMatch = "HTTPS_STR_MATCH",
+            Tcp = "TCP",
+            RecoveryControl = "RECOVERY_CONTROL",
         }
     }
 }
@@ -1206,47 +890,13 @@ impl crate::core::element::CfnResource for CfnKeySigningKey {
 
 /// Property types and enums of [`CfnKeySigningKey`] (`AWS::Route53::KeySigningKey`).
 pub mod key_signing_key {
-    use crate::core::value::{Val, Value};
 
-    /// A string specifying the initial status of the key signing key (KSK). You can set the value to ACTIVE or INACTIVE.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Status::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Status {
-        /// `ACTIVE`
-        Active,
-        /// `INACTIVE`
-        Inactive,
-    }
-
-    impl Status {
-        /// Every variant, in schema order.
-        pub const ALL: [Status; 2] = [Status::Active, Status::Inactive];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Status::Active => "ACTIVE",
-                Status::Inactive => "INACTIVE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Status {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Status> for Value {
-        fn from(v: Status) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Status> for Val<Status> {
-        fn from(v: Status) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// A string specifying the initial status of the key signing key (KSK). You can set the value to ACTIVE or
+        /// INACTIVE.
+        Status[2] {
+            Active = "ACTIVE",
+            Inactive = "INACTIVE",
         }
     }
 }
@@ -1693,43 +1343,10 @@ pub mod record_set {
 
     property_type!(GeoProximityLocation);
 
-    /// Rendered as its CloudFormation spelling ([`Failover::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Failover {
-        /// `PRIMARY`
-        Primary,
-        /// `SECONDARY`
-        Secondary,
-    }
-
-    impl Failover {
-        /// Every variant, in schema order.
-        pub const ALL: [Failover; 2] = [Failover::Primary, Failover::Secondary];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Failover::Primary => "PRIMARY",
-                Failover::Secondary => "SECONDARY",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Failover {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Failover> for Value {
-        fn from(v: Failover) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Failover> for Val<Failover> {
-        fn from(v: Failover) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        Failover[2] {
+            Primary = "PRIMARY",
+            Secondary = "SECONDARY",
         }
     }
 }

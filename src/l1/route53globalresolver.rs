@@ -123,88 +123,19 @@ impl Handle<CfnAccessSource> {
 
 /// Property types and enums of [`CfnAccessSource`] (`AWS::Route53GlobalResolver::AccessSource`).
 pub mod access_source {
-    use crate::core::value::{Val, Value};
 
-    /// Rendered as its CloudFormation spelling ([`DnsProtocol::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DnsProtocol {
-        /// `DO53`
-        Do53,
-        /// `DOH`
-        Doh,
-        /// `DOT`
-        Dot,
-    }
-
-    impl DnsProtocol {
-        /// Every variant, in schema order.
-        pub const ALL: [DnsProtocol; 3] = [DnsProtocol::Do53, DnsProtocol::Doh, DnsProtocol::Dot];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DnsProtocol::Do53 => "DO53",
-                DnsProtocol::Doh => "DOH",
-                DnsProtocol::Dot => "DOT",
-            }
+    cfn_enum! {
+        DnsProtocol[3] {
+            Do53 = "DO53",
+            Doh = "DOH",
+            Dot = "DOT",
         }
     }
 
-    impl std::fmt::Display for DnsProtocol {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DnsProtocol> for Value {
-        fn from(v: DnsProtocol) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DnsProtocol> for Val<DnsProtocol> {
-        fn from(v: DnsProtocol) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`IpAddressType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum IpAddressType {
-        /// `IPV4`
-        Ipv4,
-        /// `IPV6`
-        Ipv6,
-    }
-
-    impl IpAddressType {
-        /// Every variant, in schema order.
-        pub const ALL: [IpAddressType; 2] = [IpAddressType::Ipv4, IpAddressType::Ipv6];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                IpAddressType::Ipv4 => "IPV4",
-                IpAddressType::Ipv6 => "IPV6",
-            }
-        }
-    }
-
-    impl std::fmt::Display for IpAddressType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<IpAddressType> for Value {
-        fn from(v: IpAddressType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<IpAddressType> for Val<IpAddressType> {
-        fn from(v: IpAddressType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        IpAddressType[2] {
+            Ipv4 = "IPV4",
+            Ipv6 = "IPV6",
         }
     }
 }
@@ -409,126 +340,25 @@ impl Handle<CfnDnsView> {
 
 /// Property types and enums of [`CfnDnsView`] (`AWS::Route53GlobalResolver::DnsView`).
 pub mod dns_view {
-    use crate::core::value::{Val, Value};
 
-    /// Rendered as its CloudFormation spelling ([`DnsSecValidationType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DnsSecValidationType {
-        /// `ENABLED`
-        Enabled,
-        /// `DISABLED`
-        Disabled,
-    }
-
-    impl DnsSecValidationType {
-        /// Every variant, in schema order.
-        pub const ALL: [DnsSecValidationType; 2] = [DnsSecValidationType::Enabled, DnsSecValidationType::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DnsSecValidationType::Enabled => "ENABLED",
-                DnsSecValidationType::Disabled => "DISABLED",
-            }
+    cfn_enum! {
+        DnsSecValidationType[2] {
+            Enabled = "ENABLED",
+            Disabled = "DISABLED",
         }
     }
 
-    impl std::fmt::Display for DnsSecValidationType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        EdnsClientSubnetType[2] {
+            Enabled = "ENABLED",
+            Disabled = "DISABLED",
         }
     }
 
-    impl From<DnsSecValidationType> for Value {
-        fn from(v: DnsSecValidationType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DnsSecValidationType> for Val<DnsSecValidationType> {
-        fn from(v: DnsSecValidationType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`EdnsClientSubnetType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum EdnsClientSubnetType {
-        /// `ENABLED`
-        Enabled,
-        /// `DISABLED`
-        Disabled,
-    }
-
-    impl EdnsClientSubnetType {
-        /// Every variant, in schema order.
-        pub const ALL: [EdnsClientSubnetType; 2] = [EdnsClientSubnetType::Enabled, EdnsClientSubnetType::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                EdnsClientSubnetType::Enabled => "ENABLED",
-                EdnsClientSubnetType::Disabled => "DISABLED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for EdnsClientSubnetType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<EdnsClientSubnetType> for Value {
-        fn from(v: EdnsClientSubnetType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<EdnsClientSubnetType> for Val<EdnsClientSubnetType> {
-        fn from(v: EdnsClientSubnetType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`FirewallRulesFailOpenType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum FirewallRulesFailOpenType {
-        /// `ENABLED`
-        Enabled,
-        /// `DISABLED`
-        Disabled,
-    }
-
-    impl FirewallRulesFailOpenType {
-        /// Every variant, in schema order.
-        pub const ALL: [FirewallRulesFailOpenType; 2] =
-            [FirewallRulesFailOpenType::Enabled, FirewallRulesFailOpenType::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                FirewallRulesFailOpenType::Enabled => "ENABLED",
-                FirewallRulesFailOpenType::Disabled => "DISABLED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for FirewallRulesFailOpenType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<FirewallRulesFailOpenType> for Value {
-        fn from(v: FirewallRulesFailOpenType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<FirewallRulesFailOpenType> for Val<FirewallRulesFailOpenType> {
-        fn from(v: FirewallRulesFailOpenType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        FirewallRulesFailOpenType[2] {
+            Enabled = "ENABLED",
+            Disabled = "DISABLED",
         }
     }
 }
@@ -793,218 +623,42 @@ impl Handle<CfnFirewallRule> {
 
 /// Property types and enums of [`CfnFirewallRule`] (`AWS::Route53GlobalResolver::FirewallRule`).
 pub mod firewall_rule {
-    use crate::core::value::{Val, Value};
 
-    /// Rendered as its CloudFormation spelling ([`BlockOverrideDnsQueryType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum BlockOverrideDnsQueryType {
-        /// `CNAME`
-        Cname,
-    }
-
-    impl BlockOverrideDnsQueryType {
-        /// Every variant, in schema order.
-        pub const ALL: [BlockOverrideDnsQueryType; 1] = [BlockOverrideDnsQueryType::Cname];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                BlockOverrideDnsQueryType::Cname => "CNAME",
-            }
+    cfn_enum! {
+        BlockOverrideDnsQueryType[1] {
+            Cname = "CNAME",
         }
     }
 
-    impl std::fmt::Display for BlockOverrideDnsQueryType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        ConfidenceThreshold[3] {
+            Low = "LOW",
+            Medium = "MEDIUM",
+            High = "HIGH",
         }
     }
 
-    impl From<BlockOverrideDnsQueryType> for Value {
-        fn from(v: BlockOverrideDnsQueryType) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        DnsAdvancedProtection[3] {
+            Dga = "DGA",
+            DnsTunneling = "DNS_TUNNELING",
+            DictionaryDga = "DICTIONARY_DGA",
         }
     }
 
-    impl From<BlockOverrideDnsQueryType> for Val<BlockOverrideDnsQueryType> {
-        fn from(v: BlockOverrideDnsQueryType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        FirewallBlockResponse[3] {
+            Nodata = "NODATA",
+            Nxdomain = "NXDOMAIN",
+            Override = "OVERRIDE",
         }
     }
 
-    /// Rendered as its CloudFormation spelling ([`ConfidenceThreshold::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ConfidenceThreshold {
-        /// `LOW`
-        Low,
-        /// `MEDIUM`
-        Medium,
-        /// `HIGH`
-        High,
-    }
-
-    impl ConfidenceThreshold {
-        /// Every variant, in schema order.
-        pub const ALL: [ConfidenceThreshold; 3] =
-            [ConfidenceThreshold::Low, ConfidenceThreshold::Medium, ConfidenceThreshold::High];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ConfidenceThreshold::Low => "LOW",
-                ConfidenceThreshold::Medium => "MEDIUM",
-                ConfidenceThreshold::High => "HIGH",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ConfidenceThreshold {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ConfidenceThreshold> for Value {
-        fn from(v: ConfidenceThreshold) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ConfidenceThreshold> for Val<ConfidenceThreshold> {
-        fn from(v: ConfidenceThreshold) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`DnsAdvancedProtection::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DnsAdvancedProtection {
-        /// `DGA`
-        Dga,
-        /// `DNS_TUNNELING`
-        DnsTunneling,
-        /// `DICTIONARY_DGA`
-        DictionaryDga,
-    }
-
-    impl DnsAdvancedProtection {
-        /// Every variant, in schema order.
-        pub const ALL: [DnsAdvancedProtection; 3] =
-            [DnsAdvancedProtection::Dga, DnsAdvancedProtection::DnsTunneling, DnsAdvancedProtection::DictionaryDga];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DnsAdvancedProtection::Dga => "DGA",
-                DnsAdvancedProtection::DnsTunneling => "DNS_TUNNELING",
-                DnsAdvancedProtection::DictionaryDga => "DICTIONARY_DGA",
-            }
-        }
-    }
-
-    impl std::fmt::Display for DnsAdvancedProtection {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DnsAdvancedProtection> for Value {
-        fn from(v: DnsAdvancedProtection) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DnsAdvancedProtection> for Val<DnsAdvancedProtection> {
-        fn from(v: DnsAdvancedProtection) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`FirewallBlockResponse::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum FirewallBlockResponse {
-        /// `NODATA`
-        Nodata,
-        /// `NXDOMAIN`
-        Nxdomain,
-        /// `OVERRIDE`
-        Override,
-    }
-
-    impl FirewallBlockResponse {
-        /// Every variant, in schema order.
-        pub const ALL: [FirewallBlockResponse; 3] =
-            [FirewallBlockResponse::Nodata, FirewallBlockResponse::Nxdomain, FirewallBlockResponse::Override];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                FirewallBlockResponse::Nodata => "NODATA",
-                FirewallBlockResponse::Nxdomain => "NXDOMAIN",
-                FirewallBlockResponse::Override => "OVERRIDE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for FirewallBlockResponse {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<FirewallBlockResponse> for Value {
-        fn from(v: FirewallBlockResponse) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<FirewallBlockResponse> for Val<FirewallBlockResponse> {
-        fn from(v: FirewallBlockResponse) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`FirewallRuleAction::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum FirewallRuleAction {
-        /// `ALLOW`
-        Allow,
-        /// `ALERT`
-        Alert,
-        /// `BLOCK`
-        Block,
-    }
-
-    impl FirewallRuleAction {
-        /// Every variant, in schema order.
-        pub const ALL: [FirewallRuleAction; 3] =
-            [FirewallRuleAction::Allow, FirewallRuleAction::Alert, FirewallRuleAction::Block];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                FirewallRuleAction::Allow => "ALLOW",
-                FirewallRuleAction::Alert => "ALERT",
-                FirewallRuleAction::Block => "BLOCK",
-            }
-        }
-    }
-
-    impl std::fmt::Display for FirewallRuleAction {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<FirewallRuleAction> for Value {
-        fn from(v: FirewallRuleAction) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<FirewallRuleAction> for Val<FirewallRuleAction> {
-        fn from(v: FirewallRuleAction) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        FirewallRuleAction[3] {
+            Allow = "ALLOW",
+            Alert = "ALERT",
+            Block = "BLOCK",
         }
     }
 }
@@ -1130,46 +784,11 @@ impl Handle<CfnGlobalResolver> {
 
 /// Property types and enums of [`CfnGlobalResolver`] (`AWS::Route53GlobalResolver::GlobalResolver`).
 pub mod global_resolver {
-    use crate::core::value::{Val, Value};
 
-    /// Rendered as its CloudFormation spelling ([`GlobalResolverIpAddressType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum GlobalResolverIpAddressType {
-        /// `IPV4`
-        Ipv4,
-        /// `DUAL_STACK`
-        DualStack,
-    }
-
-    impl GlobalResolverIpAddressType {
-        /// Every variant, in schema order.
-        pub const ALL: [GlobalResolverIpAddressType; 2] =
-            [GlobalResolverIpAddressType::Ipv4, GlobalResolverIpAddressType::DualStack];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                GlobalResolverIpAddressType::Ipv4 => "IPV4",
-                GlobalResolverIpAddressType::DualStack => "DUAL_STACK",
-            }
-        }
-    }
-
-    impl std::fmt::Display for GlobalResolverIpAddressType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<GlobalResolverIpAddressType> for Value {
-        fn from(v: GlobalResolverIpAddressType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<GlobalResolverIpAddressType> for Val<GlobalResolverIpAddressType> {
-        fn from(v: GlobalResolverIpAddressType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        GlobalResolverIpAddressType[2] {
+            Ipv4 = "IPV4",
+            DualStack = "DUAL_STACK",
         }
     }
 }

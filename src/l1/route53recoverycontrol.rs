@@ -91,47 +91,12 @@ impl Handle<CfnCluster> {
 
 /// Property types and enums of [`CfnCluster`] (`AWS::Route53RecoveryControl::Cluster`).
 pub mod cluster {
-    use crate::core::value::{Val, Value};
 
-    /// Cluster supports IPv4 endpoints and Dual-stack IPv4 and IPv6 endpoints. NetworkType can be IPV4 or DUALSTACK.
-    ///
-    /// Rendered as its CloudFormation spelling ([`NetworkType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum NetworkType {
-        /// `IPV4`
-        Ipv4,
-        /// `DUALSTACK`
-        Dualstack,
-    }
-
-    impl NetworkType {
-        /// Every variant, in schema order.
-        pub const ALL: [NetworkType; 2] = [NetworkType::Ipv4, NetworkType::Dualstack];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                NetworkType::Ipv4 => "IPV4",
-                NetworkType::Dualstack => "DUALSTACK",
-            }
-        }
-    }
-
-    impl std::fmt::Display for NetworkType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<NetworkType> for Value {
-        fn from(v: NetworkType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<NetworkType> for Val<NetworkType> {
-        fn from(v: NetworkType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Cluster supports IPv4 endpoints and Dual-stack IPv4 and IPv6 endpoints. NetworkType can be IPV4 or DUALSTACK.
+        NetworkType[2] {
+            Ipv4 = "IPV4",
+            Dualstack = "DUALSTACK",
         }
     }
 }
@@ -504,48 +469,12 @@ pub mod safety_rule {
 
     property_type!(RuleConfig);
 
-    /// A rule can be one of the following: ATLEAST, AND, or OR.
-    ///
-    /// Rendered as its CloudFormation spelling ([`RuleType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum RuleType {
-        /// `AND`
-        And,
-        /// `OR`
-        Or,
-        /// `ATLEAST`
-        Atleast,
-    }
-
-    impl RuleType {
-        /// Every variant, in schema order.
-        pub const ALL: [RuleType; 3] = [RuleType::And, RuleType::Or, RuleType::Atleast];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                RuleType::And => "AND",
-                RuleType::Or => "OR",
-                RuleType::Atleast => "ATLEAST",
-            }
-        }
-    }
-
-    impl std::fmt::Display for RuleType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<RuleType> for Value {
-        fn from(v: RuleType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<RuleType> for Val<RuleType> {
-        fn from(v: RuleType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// A rule can be one of the following: ATLEAST, AND, or OR.
+        RuleType[3] {
+            And = "AND",
+            Or = "OR",
+            Atleast = "ATLEAST",
         }
     }
 }

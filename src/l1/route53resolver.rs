@@ -508,314 +508,63 @@ pub mod firewall_rule_group {
 
     property_type!(PartnerThreatProtectionConfig);
 
-    /// Rule Action
-    ///
-    /// Rendered as its CloudFormation spelling ([`Action::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Action {
-        /// `ALLOW`
-        Allow,
-        /// `BLOCK`
-        Block,
-        /// `ALERT`
-        Alert,
-    }
-
-    impl Action {
-        /// Every variant, in schema order.
-        pub const ALL: [Action; 3] = [Action::Allow, Action::Block, Action::Alert];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Action::Allow => "ALLOW",
-                Action::Block => "BLOCK",
-                Action::Alert => "ALERT",
-            }
+    cfn_enum! {
+        /// Rule Action
+        Action[3] {
+            Allow = "ALLOW",
+            Block = "BLOCK",
+            Alert = "ALERT",
         }
     }
 
-    impl std::fmt::Display for Action {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// BlockOverrideDnsType
+        BlockOverrideDnsType[1] {
+            Cname = "CNAME",
         }
     }
 
-    impl From<Action> for Value {
-        fn from(v: Action) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// BlockResponse
+        BlockResponse[3] {
+            Nodata = "NODATA",
+            Nxdomain = "NXDOMAIN",
+            Override = "OVERRIDE",
         }
     }
 
-    impl From<Action> for Val<Action> {
-        fn from(v: Action) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// ConfidenceThreshold
+        ConfidenceThreshold[3] {
+            Low = "LOW",
+            Medium = "MEDIUM",
+            High = "HIGH",
         }
     }
 
-    /// BlockOverrideDnsType
-    ///
-    /// Rendered as its CloudFormation spelling ([`BlockOverrideDnsType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum BlockOverrideDnsType {
-        /// `CNAME`
-        Cname,
-    }
-
-    impl BlockOverrideDnsType {
-        /// Every variant, in schema order.
-        pub const ALL: [BlockOverrideDnsType; 1] = [BlockOverrideDnsType::Cname];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                BlockOverrideDnsType::Cname => "CNAME",
-            }
+    cfn_enum! {
+        /// DnsThreatProtection
+        DnsThreatProtection[3] {
+            Dga = "DGA",
+            DnsTunneling = "DNS_TUNNELING",
+            DictionaryDga = "DICTIONARY_DGA",
         }
     }
 
-    impl std::fmt::Display for BlockOverrideDnsType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// FirewallDomainRedirectionAction
+        FirewallDomainRedirectionAction[2] {
+            InspectRedirectionDomain = "INSPECT_REDIRECTION_DOMAIN",
+            TrustRedirectionDomain = "TRUST_REDIRECTION_DOMAIN",
         }
     }
 
-    impl From<BlockOverrideDnsType> for Value {
-        fn from(v: BlockOverrideDnsType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<BlockOverrideDnsType> for Val<BlockOverrideDnsType> {
-        fn from(v: BlockOverrideDnsType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// BlockResponse
-    ///
-    /// Rendered as its CloudFormation spelling ([`BlockResponse::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum BlockResponse {
-        /// `NODATA`
-        Nodata,
-        /// `NXDOMAIN`
-        Nxdomain,
-        /// `OVERRIDE`
-        Override,
-    }
-
-    impl BlockResponse {
-        /// Every variant, in schema order.
-        pub const ALL: [BlockResponse; 3] = [BlockResponse::Nodata, BlockResponse::Nxdomain, BlockResponse::Override];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                BlockResponse::Nodata => "NODATA",
-                BlockResponse::Nxdomain => "NXDOMAIN",
-                BlockResponse::Override => "OVERRIDE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for BlockResponse {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<BlockResponse> for Value {
-        fn from(v: BlockResponse) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<BlockResponse> for Val<BlockResponse> {
-        fn from(v: BlockResponse) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// ConfidenceThreshold
-    ///
-    /// Rendered as its CloudFormation spelling ([`ConfidenceThreshold::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ConfidenceThreshold {
-        /// `LOW`
-        Low,
-        /// `MEDIUM`
-        Medium,
-        /// `HIGH`
-        High,
-    }
-
-    impl ConfidenceThreshold {
-        /// Every variant, in schema order.
-        pub const ALL: [ConfidenceThreshold; 3] =
-            [ConfidenceThreshold::Low, ConfidenceThreshold::Medium, ConfidenceThreshold::High];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ConfidenceThreshold::Low => "LOW",
-                ConfidenceThreshold::Medium => "MEDIUM",
-                ConfidenceThreshold::High => "HIGH",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ConfidenceThreshold {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ConfidenceThreshold> for Value {
-        fn from(v: ConfidenceThreshold) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ConfidenceThreshold> for Val<ConfidenceThreshold> {
-        fn from(v: ConfidenceThreshold) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// DnsThreatProtection
-    ///
-    /// Rendered as its CloudFormation spelling ([`DnsThreatProtection::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DnsThreatProtection {
-        /// `DGA`
-        Dga,
-        /// `DNS_TUNNELING`
-        DnsTunneling,
-        /// `DICTIONARY_DGA`
-        DictionaryDga,
-    }
-
-    impl DnsThreatProtection {
-        /// Every variant, in schema order.
-        pub const ALL: [DnsThreatProtection; 3] =
-            [DnsThreatProtection::Dga, DnsThreatProtection::DnsTunneling, DnsThreatProtection::DictionaryDga];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DnsThreatProtection::Dga => "DGA",
-                DnsThreatProtection::DnsTunneling => "DNS_TUNNELING",
-                DnsThreatProtection::DictionaryDga => "DICTIONARY_DGA",
-            }
-        }
-    }
-
-    impl std::fmt::Display for DnsThreatProtection {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DnsThreatProtection> for Value {
-        fn from(v: DnsThreatProtection) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DnsThreatProtection> for Val<DnsThreatProtection> {
-        fn from(v: DnsThreatProtection) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// FirewallDomainRedirectionAction
-    ///
-    /// Rendered as its CloudFormation spelling ([`FirewallDomainRedirectionAction::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum FirewallDomainRedirectionAction {
-        /// `INSPECT_REDIRECTION_DOMAIN`
-        InspectRedirectionDomain,
-        /// `TRUST_REDIRECTION_DOMAIN`
-        TrustRedirectionDomain,
-    }
-
-    impl FirewallDomainRedirectionAction {
-        /// Every variant, in schema order.
-        pub const ALL: [FirewallDomainRedirectionAction; 2] = [
-            FirewallDomainRedirectionAction::InspectRedirectionDomain,
-            FirewallDomainRedirectionAction::TrustRedirectionDomain,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                FirewallDomainRedirectionAction::InspectRedirectionDomain => "INSPECT_REDIRECTION_DOMAIN",
-                FirewallDomainRedirectionAction::TrustRedirectionDomain => "TRUST_REDIRECTION_DOMAIN",
-            }
-        }
-    }
-
-    impl std::fmt::Display for FirewallDomainRedirectionAction {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<FirewallDomainRedirectionAction> for Value {
-        fn from(v: FirewallDomainRedirectionAction) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<FirewallDomainRedirectionAction> for Val<FirewallDomainRedirectionAction> {
-        fn from(v: FirewallDomainRedirectionAction) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The status of the firewall rule.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Status::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Status {
-        /// `COMPLETE`
-        Complete,
-        /// `CREATING`
-        Creating,
-        /// `CREATION_FAILED`
-        CreationFailed,
-    }
-
-    impl Status {
-        /// Every variant, in schema order.
-        pub const ALL: [Status; 3] = [Status::Complete, Status::Creating, Status::CreationFailed];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Status::Complete => "COMPLETE",
-                Status::Creating => "CREATING",
-                Status::CreationFailed => "CREATION_FAILED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Status {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Status> for Value {
-        fn from(v: Status) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Status> for Val<Status> {
-        fn from(v: Status) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The status of the firewall rule.
+        Status[3] {
+            Complete = "COMPLETE",
+            Creating = "CREATING",
+            CreationFailed = "CREATION_FAILED",
         }
     }
 }
@@ -957,47 +706,12 @@ impl Handle<CfnFirewallRuleGroupAssociation> {
 
 /// Property types and enums of [`CfnFirewallRuleGroupAssociation`] (`AWS::Route53Resolver::FirewallRuleGroupAssociation`).
 pub mod firewall_rule_group_association {
-    use crate::core::value::{Val, Value};
 
-    /// MutationProtectionStatus
-    ///
-    /// Rendered as its CloudFormation spelling ([`MutationProtection::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum MutationProtection {
-        /// `ENABLED`
-        Enabled,
-        /// `DISABLED`
-        Disabled,
-    }
-
-    impl MutationProtection {
-        /// Every variant, in schema order.
-        pub const ALL: [MutationProtection; 2] = [MutationProtection::Enabled, MutationProtection::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                MutationProtection::Enabled => "ENABLED",
-                MutationProtection::Disabled => "DISABLED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for MutationProtection {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<MutationProtection> for Value {
-        fn from(v: MutationProtection) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<MutationProtection> for Val<MutationProtection> {
-        fn from(v: MutationProtection) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// MutationProtectionStatus
+        MutationProtection[2] {
+            Enabled = "ENABLED",
+            Disabled = "DISABLED",
         }
     }
 }
@@ -1187,45 +901,12 @@ impl Handle<CfnResolverConfig> {
 
 /// Property types and enums of [`CfnResolverConfig`] (`AWS::Route53Resolver::ResolverConfig`).
 pub mod resolver_config {
-    use crate::core::value::{Val, Value};
 
-    /// Represents the desired status of AutodefinedReverse. The only supported value on creation is DISABLE. Deletion of
-    /// this resource will return AutodefinedReverse to its default value (ENABLED).
-    ///
-    /// Rendered as its CloudFormation spelling ([`AutodefinedReverseFlag::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AutodefinedReverseFlag {
-        /// `DISABLE`
-        Disable,
-    }
-
-    impl AutodefinedReverseFlag {
-        /// Every variant, in schema order.
-        pub const ALL: [AutodefinedReverseFlag; 1] = [AutodefinedReverseFlag::Disable];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AutodefinedReverseFlag::Disable => "DISABLE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for AutodefinedReverseFlag {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<AutodefinedReverseFlag> for Value {
-        fn from(v: AutodefinedReverseFlag) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<AutodefinedReverseFlag> for Val<AutodefinedReverseFlag> {
-        fn from(v: AutodefinedReverseFlag) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Represents the desired status of AutodefinedReverse. The only supported value on creation is DISABLE. Deletion
+        /// of this resource will return AutodefinedReverse to its default value (ENABLED).
+        AutodefinedReverseFlag[1] {
+            Disable = "DISABLE",
         }
     }
 }

@@ -268,90 +268,18 @@ pub mod inbound_external_link {
 
     property_type!(ResponderErrorMaskingForHttpCode);
 
-    /// Rendered as its CloudFormation spelling ([`Action::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Action {
-        /// `NO_BID`
-        NoBid,
-        /// `PASSTHROUGH`
-        Passthrough,
-    }
-
-    impl Action {
-        /// Every variant, in schema order.
-        pub const ALL: [Action; 2] = [Action::NoBid, Action::Passthrough];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Action::NoBid => "NO_BID",
-                Action::Passthrough => "PASSTHROUGH",
-            }
+    cfn_enum! {
+        Action[2] {
+            NoBid = "NO_BID",
+            Passthrough = "PASSTHROUGH",
         }
     }
 
-    impl std::fmt::Display for Action {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Action> for Value {
-        fn from(v: Action) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Action> for Val<Action> {
-        fn from(v: Action) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`ResponderErrorMaskingLoggingType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ResponderErrorMaskingLoggingType {
-        /// `NONE`
-        None,
-        /// `METRIC`
-        Metric,
-        /// `RESPONSE`
-        Response,
-    }
-
-    impl ResponderErrorMaskingLoggingType {
-        /// Every variant, in schema order.
-        pub const ALL: [ResponderErrorMaskingLoggingType; 3] = [
-            ResponderErrorMaskingLoggingType::None,
-            ResponderErrorMaskingLoggingType::Metric,
-            ResponderErrorMaskingLoggingType::Response,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ResponderErrorMaskingLoggingType::None => "NONE",
-                ResponderErrorMaskingLoggingType::Metric => "METRIC",
-                ResponderErrorMaskingLoggingType::Response => "RESPONSE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ResponderErrorMaskingLoggingType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ResponderErrorMaskingLoggingType> for Value {
-        fn from(v: ResponderErrorMaskingLoggingType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ResponderErrorMaskingLoggingType> for Val<ResponderErrorMaskingLoggingType> {
-        fn from(v: ResponderErrorMaskingLoggingType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        ResponderErrorMaskingLoggingType[3] {
+            None = "NONE",
+            Metric = "METRIC",
+            Response = "RESPONSE",
         }
     }
 }
@@ -669,90 +597,18 @@ pub mod link {
 
     property_type!(ResponderErrorMaskingForHttpCode);
 
-    /// Rendered as its CloudFormation spelling ([`Action::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Action {
-        /// `NO_BID`
-        NoBid,
-        /// `PASSTHROUGH`
-        Passthrough,
-    }
-
-    impl Action {
-        /// Every variant, in schema order.
-        pub const ALL: [Action; 2] = [Action::NoBid, Action::Passthrough];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Action::NoBid => "NO_BID",
-                Action::Passthrough => "PASSTHROUGH",
-            }
+    cfn_enum! {
+        Action[2] {
+            NoBid = "NO_BID",
+            Passthrough = "PASSTHROUGH",
         }
     }
 
-    impl std::fmt::Display for Action {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Action> for Value {
-        fn from(v: Action) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Action> for Val<Action> {
-        fn from(v: Action) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`ResponderErrorMaskingLoggingType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ResponderErrorMaskingLoggingType {
-        /// `NONE`
-        None,
-        /// `METRIC`
-        Metric,
-        /// `RESPONSE`
-        Response,
-    }
-
-    impl ResponderErrorMaskingLoggingType {
-        /// Every variant, in schema order.
-        pub const ALL: [ResponderErrorMaskingLoggingType; 3] = [
-            ResponderErrorMaskingLoggingType::None,
-            ResponderErrorMaskingLoggingType::Metric,
-            ResponderErrorMaskingLoggingType::Response,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ResponderErrorMaskingLoggingType::None => "NONE",
-                ResponderErrorMaskingLoggingType::Metric => "METRIC",
-                ResponderErrorMaskingLoggingType::Response => "RESPONSE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ResponderErrorMaskingLoggingType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ResponderErrorMaskingLoggingType> for Value {
-        fn from(v: ResponderErrorMaskingLoggingType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ResponderErrorMaskingLoggingType> for Val<ResponderErrorMaskingLoggingType> {
-        fn from(v: ResponderErrorMaskingLoggingType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        ResponderErrorMaskingLoggingType[3] {
+            None = "NONE",
+            Metric = "METRIC",
+            Response = "RESPONSE",
         }
     }
 }
@@ -1208,90 +1064,18 @@ pub mod outbound_external_link {
 
     property_type!(ResponderErrorMaskingForHttpCode);
 
-    /// Rendered as its CloudFormation spelling ([`Action::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Action {
-        /// `NO_BID`
-        NoBid,
-        /// `PASSTHROUGH`
-        Passthrough,
-    }
-
-    impl Action {
-        /// Every variant, in schema order.
-        pub const ALL: [Action; 2] = [Action::NoBid, Action::Passthrough];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Action::NoBid => "NO_BID",
-                Action::Passthrough => "PASSTHROUGH",
-            }
+    cfn_enum! {
+        Action[2] {
+            NoBid = "NO_BID",
+            Passthrough = "PASSTHROUGH",
         }
     }
 
-    impl std::fmt::Display for Action {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Action> for Value {
-        fn from(v: Action) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Action> for Val<Action> {
-        fn from(v: Action) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`ResponderErrorMaskingLoggingType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ResponderErrorMaskingLoggingType {
-        /// `NONE`
-        None,
-        /// `METRIC`
-        Metric,
-        /// `RESPONSE`
-        Response,
-    }
-
-    impl ResponderErrorMaskingLoggingType {
-        /// Every variant, in schema order.
-        pub const ALL: [ResponderErrorMaskingLoggingType; 3] = [
-            ResponderErrorMaskingLoggingType::None,
-            ResponderErrorMaskingLoggingType::Metric,
-            ResponderErrorMaskingLoggingType::Response,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ResponderErrorMaskingLoggingType::None => "NONE",
-                ResponderErrorMaskingLoggingType::Metric => "METRIC",
-                ResponderErrorMaskingLoggingType::Response => "RESPONSE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ResponderErrorMaskingLoggingType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ResponderErrorMaskingLoggingType> for Value {
-        fn from(v: ResponderErrorMaskingLoggingType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ResponderErrorMaskingLoggingType> for Val<ResponderErrorMaskingLoggingType> {
-        fn from(v: ResponderErrorMaskingLoggingType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        ResponderErrorMaskingLoggingType[3] {
+            None = "NONE",
+            Metric = "METRIC",
+            Response = "RESPONSE",
         }
     }
 }
@@ -1606,83 +1390,17 @@ pub mod responder_gateway {
 
     property_type!(TrustStoreConfiguration);
 
-    /// Rendered as its CloudFormation spelling ([`GatewayType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum GatewayType {
-        /// `EXTERNAL`
-        External,
-        /// `INTERNAL`
-        Internal,
-    }
-
-    impl GatewayType {
-        /// Every variant, in schema order.
-        pub const ALL: [GatewayType; 2] = [GatewayType::External, GatewayType::Internal];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                GatewayType::External => "EXTERNAL",
-                GatewayType::Internal => "INTERNAL",
-            }
+    cfn_enum! {
+        GatewayType[2] {
+            External = "EXTERNAL",
+            Internal = "INTERNAL",
         }
     }
 
-    impl std::fmt::Display for GatewayType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<GatewayType> for Value {
-        fn from(v: GatewayType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<GatewayType> for Val<GatewayType> {
-        fn from(v: GatewayType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`Protocol::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Protocol {
-        /// `HTTP`
-        Http,
-        /// `HTTPS`
-        Https,
-    }
-
-    impl Protocol {
-        /// Every variant, in schema order.
-        pub const ALL: [Protocol; 2] = [Protocol::Http, Protocol::Https];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Protocol::Http => "HTTP",
-                Protocol::Https => "HTTPS",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Protocol {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Protocol> for Value {
-        fn from(v: Protocol) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Protocol> for Val<Protocol> {
-        fn from(v: Protocol) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        Protocol[2] {
+            Http = "HTTP",
+            Https = "HTTPS",
         }
     }
 }

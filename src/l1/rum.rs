@@ -617,215 +617,44 @@ pub mod app_monitor {
 
     property_type!(ResourcePolicy);
 
-    /// Rendered as its CloudFormation spelling ([`CustomEventsStatus::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum CustomEventsStatus {
-        /// `ENABLED`
-        Enabled,
-        /// `DISABLED`
-        Disabled,
-    }
-
-    impl CustomEventsStatus {
-        /// Every variant, in schema order.
-        pub const ALL: [CustomEventsStatus; 2] = [CustomEventsStatus::Enabled, CustomEventsStatus::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                CustomEventsStatus::Enabled => "ENABLED",
-                CustomEventsStatus::Disabled => "DISABLED",
-            }
+    cfn_enum! {
+        CustomEventsStatus[2] {
+            Enabled = "ENABLED",
+            Disabled = "DISABLED",
         }
     }
 
-    impl std::fmt::Display for CustomEventsStatus {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// Defines the destination to send the metrics to. Valid values are CloudWatch and Evidently. Note: Evidently has
+        /// been discontinued and is no longer supported - requests with Evidently will be rejected.
+        Destination[2] {
+            CloudWatch = "CloudWatch",
+            Evidently = "Evidently",
         }
     }
 
-    impl From<CustomEventsStatus> for Value {
-        fn from(v: CustomEventsStatus) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        Platform[3] {
+            Web = "Web",
+            Android = "Android",
+            IOS = "iOS",
         }
     }
 
-    impl From<CustomEventsStatus> for Val<CustomEventsStatus> {
-        fn from(v: CustomEventsStatus) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Specifies whether JavaScript error stack traces should be unminified for this app monitor. The default is for
+        /// JavaScript error stack trace unminification to be DISABLED
+        Status[2] {
+            Enabled = "ENABLED",
+            Disabled = "DISABLED",
         }
     }
 
-    /// Defines the destination to send the metrics to. Valid values are CloudWatch and Evidently. Note: Evidently has been
-    /// discontinued and is no longer supported - requests with Evidently will be rejected.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Destination::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Destination {
-        /// `CloudWatch`
-        CloudWatch,
-        /// `Evidently`
-        Evidently,
-    }
-
-    impl Destination {
-        /// Every variant, in schema order.
-        pub const ALL: [Destination; 2] = [Destination::CloudWatch, Destination::Evidently];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Destination::CloudWatch => "CloudWatch",
-                Destination::Evidently => "Evidently",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Destination {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Destination> for Value {
-        fn from(v: Destination) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Destination> for Val<Destination> {
-        fn from(v: Destination) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`Platform::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Platform {
-        /// `Web`
-        Web,
-        /// `Android`
-        Android,
-        /// `iOS`
-        IOS,
-    }
-
-    impl Platform {
-        /// Every variant, in schema order.
-        pub const ALL: [Platform; 3] = [Platform::Web, Platform::Android, Platform::IOS];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Platform::Web => "Web",
-                Platform::Android => "Android",
-                Platform::IOS => "iOS",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Platform {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Platform> for Value {
-        fn from(v: Platform) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Platform> for Val<Platform> {
-        fn from(v: Platform) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Specifies whether JavaScript error stack traces should be unminified for this app monitor. The default is for
-    /// JavaScript error stack trace unminification to be DISABLED
-    ///
-    /// Rendered as its CloudFormation spelling ([`Status::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Status {
-        /// `ENABLED`
-        Enabled,
-        /// `DISABLED`
-        Disabled,
-    }
-
-    impl Status {
-        /// Every variant, in schema order.
-        pub const ALL: [Status; 2] = [Status::Enabled, Status::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Status::Enabled => "ENABLED",
-                Status::Disabled => "DISABLED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Status {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Status> for Value {
-        fn from(v: Status) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Status> for Val<Status> {
-        fn from(v: Status) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`Telemetry::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Telemetry {
-        /// `errors`
-        Errors,
-        /// `performance`
-        Performance,
-        /// `http`
-        Http,
-    }
-
-    impl Telemetry {
-        /// Every variant, in schema order.
-        pub const ALL: [Telemetry; 3] = [Telemetry::Errors, Telemetry::Performance, Telemetry::Http];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Telemetry::Errors => "errors",
-                Telemetry::Performance => "performance",
-                Telemetry::Http => "http",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Telemetry {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Telemetry> for Value {
-        fn from(v: Telemetry) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Telemetry> for Val<Telemetry> {
-        fn from(v: Telemetry) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        Telemetry[3] {
+            Errors = "errors",
+            Performance = "performance",
+            Http = "http",
         }
     }
 }

@@ -190,132 +190,28 @@ pub mod access_grant {
 
     property_type!(Grantee);
 
-    /// Configures the transfer acceleration state for an Amazon S3 bucket.
-    ///
-    /// Rendered as its CloudFormation spelling ([`GranteeType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum GranteeType {
-        /// `IAM`
-        Iam,
-        /// `DIRECTORY_USER`
-        DirectoryUser,
-        /// `DIRECTORY_GROUP`
-        DirectoryGroup,
-    }
-
-    impl GranteeType {
-        /// Every variant, in schema order.
-        pub const ALL: [GranteeType; 3] = [GranteeType::Iam, GranteeType::DirectoryUser, GranteeType::DirectoryGroup];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                GranteeType::Iam => "IAM",
-                GranteeType::DirectoryUser => "DIRECTORY_USER",
-                GranteeType::DirectoryGroup => "DIRECTORY_GROUP",
-            }
+    cfn_enum! {
+        /// Configures the transfer acceleration state for an Amazon S3 bucket.
+        GranteeType[3] {
+            Iam = "IAM",
+            DirectoryUser = "DIRECTORY_USER",
+            DirectoryGroup = "DIRECTORY_GROUP",
         }
     }
 
-    impl std::fmt::Display for GranteeType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// The level of access to be afforded to the grantee
+        Permission[3] {
+            Read = "READ",
+            Write = "WRITE",
+            Readwrite = "READWRITE",
         }
     }
 
-    impl From<GranteeType> for Value {
-        fn from(v: GranteeType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<GranteeType> for Val<GranteeType> {
-        fn from(v: GranteeType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The level of access to be afforded to the grantee
-    ///
-    /// Rendered as its CloudFormation spelling ([`Permission::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Permission {
-        /// `READ`
-        Read,
-        /// `WRITE`
-        Write,
-        /// `READWRITE`
-        Readwrite,
-    }
-
-    impl Permission {
-        /// Every variant, in schema order.
-        pub const ALL: [Permission; 3] = [Permission::Read, Permission::Write, Permission::Readwrite];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Permission::Read => "READ",
-                Permission::Write => "WRITE",
-                Permission::Readwrite => "READWRITE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Permission {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Permission> for Value {
-        fn from(v: Permission) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Permission> for Val<Permission> {
-        fn from(v: Permission) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The type of S3SubPrefix.
-    ///
-    /// Rendered as its CloudFormation spelling ([`S3PrefixType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum S3PrefixType {
-        /// `Object`
-        Object,
-    }
-
-    impl S3PrefixType {
-        /// Every variant, in schema order.
-        pub const ALL: [S3PrefixType; 1] = [S3PrefixType::Object];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                S3PrefixType::Object => "Object",
-            }
-        }
-    }
-
-    impl std::fmt::Display for S3PrefixType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<S3PrefixType> for Value {
-        fn from(v: S3PrefixType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<S3PrefixType> for Val<S3PrefixType> {
-        fn from(v: S3PrefixType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The type of S3SubPrefix.
+        S3PrefixType[1] {
+            Object = "Object",
         }
     }
 }
@@ -4288,1642 +4184,370 @@ pub mod bucket {
 
     property_type!(WebsiteConfiguration);
 
-    /// The ABAC status of the general purpose bucket. When ABAC is enabled for the general purpose bucket, you can use tags
-    /// to manage access to the general purpose buckets as well as for cost tracking purposes. When ABAC is disabled for the
-    /// general purpose buckets, you can only use tags for cost tracking purposes. For more information, see [Using tags
-    /// with S3 general purpose buckets](https://docs.aws.amazon.com/AmazonS3/latest/userguide/buckets-tagging.html).
-    ///
-    /// Rendered as its CloudFormation spelling ([`AbacStatus::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AbacStatus {
-        /// `Enabled`
-        Enabled,
-        /// `Disabled`
-        Disabled,
-    }
-
-    impl AbacStatus {
-        /// Every variant, in schema order.
-        pub const ALL: [AbacStatus; 2] = [AbacStatus::Enabled, AbacStatus::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AbacStatus::Enabled => "Enabled",
-                AbacStatus::Disabled => "Disabled",
-            }
-        }
-    }
-
-    impl std::fmt::Display for AbacStatus {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<AbacStatus> for Value {
-        fn from(v: AbacStatus) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<AbacStatus> for Val<AbacStatus> {
-        fn from(v: AbacStatus) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Specifies the transfer acceleration status of the bucket.
-    ///
-    /// Rendered as its CloudFormation spelling ([`AccelerationStatus::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AccelerationStatus {
-        /// `Enabled`
-        Enabled,
-        /// `Suspended`
-        Suspended,
-    }
-
-    impl AccelerationStatus {
-        /// Every variant, in schema order.
-        pub const ALL: [AccelerationStatus; 2] = [AccelerationStatus::Enabled, AccelerationStatus::Suspended];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AccelerationStatus::Enabled => "Enabled",
-                AccelerationStatus::Suspended => "Suspended",
-            }
-        }
-    }
-
-    impl std::fmt::Display for AccelerationStatus {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<AccelerationStatus> for Value {
-        fn from(v: AccelerationStatus) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<AccelerationStatus> for Val<AccelerationStatus> {
-        fn from(v: AccelerationStatus) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// This is a legacy property, and it is not recommended for most use cases. A majority of modern use cases in Amazon S3
-    /// no longer require the use of ACLs, and we recommend that you keep ACLs disabled. For more information, see
-    /// [Controlling object ownership](https://docs.aws.amazon.com//AmazonS3/latest/userguide/about-object-ownership.html)
-    /// in the *Amazon S3 User Guide*.
-    ///
-    /// A canned access control list (ACL) that grants predefined permissions to the bucket. For more information about
-    /// canned ACLs, see [Canned ACL](https://docs.aws.amazon.com/AmazonS3/latest/dev/acl-overview.html#canned-acl) in the
-    /// \*Amazon S3 User Guide*.
-    ///
-    /// S3 buckets are created with ACLs disabled by default. Therefore, unless you explicitly set the
-    /// [AWS::S3::OwnershipControls](https://docs.aws.amazon.com//AWSCloudFormation/latest/UserGuide/aws-properties-s3-bucket-ownershipcontrols.html)
-    /// property to enable ACLs, your resource will fail to deploy with any value other than Private. Use cases requiring
-    /// ACLs are uncommon.
-    ///
-    /// The majority of access control configurations can be successfully and more easily achieved with bucket policies. For
-    /// more information, see
-    /// [AWS::S3::BucketPolicy](https://docs.aws.amazon.com//AWSCloudFormation/latest/UserGuide/aws-properties-s3-policy.html).
-    /// For examples of common policy configurations, including S3 Server Access Logs buckets and more, see [Bucket policy
-    /// examples](https://docs.aws.amazon.com/AmazonS3/latest/userguide/example-bucket-policies.html) in the *Amazon S3 User
-    /// Guide*.
-    ///
-    /// Rendered as its CloudFormation spelling ([`AccessControl::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AccessControl {
-        /// `AuthenticatedRead`
-        AuthenticatedRead,
-        /// `AwsExecRead`
-        AwsExecRead,
-        /// `BucketOwnerFullControl`
-        BucketOwnerFullControl,
-        /// `BucketOwnerRead`
-        BucketOwnerRead,
-        /// `LogDeliveryWrite`
-        LogDeliveryWrite,
-        /// `Private`
-        Private,
-        /// `PublicRead`
-        PublicRead,
-        /// `PublicReadWrite`
-        PublicReadWrite,
-    }
-
-    impl AccessControl {
-        /// Every variant, in schema order.
-        pub const ALL: [AccessControl; 8] = [
-            AccessControl::AuthenticatedRead,
-            AccessControl::AwsExecRead,
-            AccessControl::BucketOwnerFullControl,
-            AccessControl::BucketOwnerRead,
-            AccessControl::LogDeliveryWrite,
-            AccessControl::Private,
-            AccessControl::PublicRead,
-            AccessControl::PublicReadWrite,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AccessControl::AuthenticatedRead => "AuthenticatedRead",
-                AccessControl::AwsExecRead => "AwsExecRead",
-                AccessControl::BucketOwnerFullControl => "BucketOwnerFullControl",
-                AccessControl::BucketOwnerRead => "BucketOwnerRead",
-                AccessControl::LogDeliveryWrite => "LogDeliveryWrite",
-                AccessControl::Private => "Private",
-                AccessControl::PublicRead => "PublicRead",
-                AccessControl::PublicReadWrite => "PublicReadWrite",
-            }
-        }
-    }
-
-    impl std::fmt::Display for AccessControl {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<AccessControl> for Value {
-        fn from(v: AccessControl) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<AccessControl> for Val<AccessControl> {
-        fn from(v: AccessControl) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// S3 Intelligent-Tiering access tier. See [Storage class for automatically optimizing frequently and infrequently
-    /// accessed objects](https://docs.aws.amazon.com/AmazonS3/latest/dev/storage-class-intro.html#sc-dynamic-data-access)
-    /// for a list of access tiers in the S3 Intelligent-Tiering storage class.
-    ///
-    /// Rendered as its CloudFormation spelling ([`AccessTier::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AccessTier {
-        /// `ARCHIVE_ACCESS`
-        ArchiveAccess,
-        /// `DEEP_ARCHIVE_ACCESS`
-        DeepArchiveAccess,
-    }
-
-    impl AccessTier {
-        /// Every variant, in schema order.
-        pub const ALL: [AccessTier; 2] = [AccessTier::ArchiveAccess, AccessTier::DeepArchiveAccess];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AccessTier::ArchiveAccess => "ARCHIVE_ACCESS",
-                AccessTier::DeepArchiveAccess => "DEEP_ARCHIVE_ACCESS",
-            }
-        }
-    }
-
-    impl std::fmt::Display for AccessTier {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<AccessTier> for Value {
-        fn from(v: AccessTier) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<AccessTier> for Val<AccessTier> {
-        fn from(v: AccessTier) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`AllowedMethods::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AllowedMethods {
-        /// `GET`
-        Get,
-        /// `PUT`
-        Put,
-        /// `HEAD`
-        Head,
-        /// `POST`
-        Post,
-        /// `DELETE`
-        Delete,
-    }
-
-    impl AllowedMethods {
-        /// Every variant, in schema order.
-        pub const ALL: [AllowedMethods; 5] = [
-            AllowedMethods::Get,
-            AllowedMethods::Put,
-            AllowedMethods::Head,
-            AllowedMethods::Post,
-            AllowedMethods::Delete,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AllowedMethods::Get => "GET",
-                AllowedMethods::Put => "PUT",
-                AllowedMethods::Head => "HEAD",
-                AllowedMethods::Post => "POST",
-                AllowedMethods::Delete => "DELETE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for AllowedMethods {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<AllowedMethods> for Value {
-        fn from(v: AllowedMethods) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<AllowedMethods> for Val<AllowedMethods> {
-        fn from(v: AllowedMethods) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`BlockedEncryptionTypeList::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum BlockedEncryptionTypeList {
-        /// `NONE`
-        None,
-        /// `SSE-C`
-        SseC,
-    }
-
-    impl BlockedEncryptionTypeList {
-        /// Every variant, in schema order.
-        pub const ALL: [BlockedEncryptionTypeList; 2] =
-            [BlockedEncryptionTypeList::None, BlockedEncryptionTypeList::SseC];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                BlockedEncryptionTypeList::None => "NONE",
-                BlockedEncryptionTypeList::SseC => "SSE-C",
-            }
-        }
-    }
-
-    impl std::fmt::Display for BlockedEncryptionTypeList {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<BlockedEncryptionTypeList> for Value {
-        fn from(v: BlockedEncryptionTypeList) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<BlockedEncryptionTypeList> for Val<BlockedEncryptionTypeList> {
-        fn from(v: BlockedEncryptionTypeList) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`BucketNamespace::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum BucketNamespace {
-        /// `global`
-        Global,
-        /// `account-regional`
-        AccountRegional,
-    }
-
-    impl BucketNamespace {
-        /// Every variant, in schema order.
-        pub const ALL: [BucketNamespace; 2] = [BucketNamespace::Global, BucketNamespace::AccountRegional];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                BucketNamespace::Global => "global",
-                BucketNamespace::AccountRegional => "account-regional",
-            }
-        }
-    }
-
-    impl std::fmt::Display for BucketNamespace {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<BucketNamespace> for Value {
-        fn from(v: BucketNamespace) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<BucketNamespace> for Val<BucketNamespace> {
-        fn from(v: BucketNamespace) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Specifies whether the annotation table configuration is enabled or disabled.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ConfigurationState::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ConfigurationState {
-        /// `ENABLED`
-        Enabled,
-        /// `DISABLED`
-        Disabled,
-    }
-
-    impl ConfigurationState {
-        /// Every variant, in schema order.
-        pub const ALL: [ConfigurationState; 2] = [ConfigurationState::Enabled, ConfigurationState::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ConfigurationState::Enabled => "ENABLED",
-                ConfigurationState::Disabled => "DISABLED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ConfigurationState {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ConfigurationState> for Value {
-        fn from(v: ConfigurationState) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ConfigurationState> for Val<ConfigurationState> {
-        fn from(v: ConfigurationState) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Indicates whether to replicate delete markers.
-    ///
-    /// Rendered as its CloudFormation spelling ([`DeleteMarkerReplicationStatus::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DeleteMarkerReplicationStatus {
-        /// `Disabled`
-        Disabled,
-        /// `Enabled`
-        Enabled,
-    }
-
-    impl DeleteMarkerReplicationStatus {
-        /// Every variant, in schema order.
-        pub const ALL: [DeleteMarkerReplicationStatus; 2] =
-            [DeleteMarkerReplicationStatus::Disabled, DeleteMarkerReplicationStatus::Enabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DeleteMarkerReplicationStatus::Disabled => "Disabled",
-                DeleteMarkerReplicationStatus::Enabled => "Enabled",
-            }
-        }
-    }
-
-    impl std::fmt::Display for DeleteMarkerReplicationStatus {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DeleteMarkerReplicationStatus> for Value {
-        fn from(v: DeleteMarkerReplicationStatus) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DeleteMarkerReplicationStatus> for Val<DeleteMarkerReplicationStatus> {
-        fn from(v: DeleteMarkerReplicationStatus) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Specifies whether journal table record expiration is enabled or disabled.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Expiration::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Expiration {
-        /// `ENABLED`
-        Enabled,
-        /// `DISABLED`
-        Disabled,
-    }
-
-    impl Expiration {
-        /// Every variant, in schema order.
-        pub const ALL: [Expiration; 2] = [Expiration::Enabled, Expiration::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Expiration::Enabled => "ENABLED",
-                Expiration::Disabled => "DISABLED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Expiration {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Expiration> for Value {
-        fn from(v: Expiration) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Expiration> for Val<Expiration> {
-        fn from(v: Expiration) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Specifies the file format used when exporting data to Amazon S3.
-    ///
-    /// \*Allowed values*: ``CSV`` | ``ORC`` | ``Parquet``
-    ///
-    /// Rendered as its CloudFormation spelling ([`Format::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Format {
-        /// `CSV`
-        Csv,
-        /// `ORC`
-        Orc,
-        /// `Parquet`
-        Parquet,
-    }
-
-    impl Format {
-        /// Every variant, in schema order.
-        pub const ALL: [Format; 3] = [Format::Csv, Format::Orc, Format::Parquet];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Format::Csv => "CSV",
-                Format::Orc => "ORC",
-                Format::Parquet => "Parquet",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Format {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Format> for Value {
-        fn from(v: Format) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Format> for Val<Format> {
-        fn from(v: Format) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Object versions to include in the inventory list. If set to ``All``, the list includes all the object versions,
-    /// which adds the version-related fields ``VersionId``, ``IsLatest``, and ``DeleteMarker`` to the list. If set to
-    /// ``Current``, the list does not contain these version-related fields.
-    ///
-    /// Rendered as its CloudFormation spelling ([`IncludedObjectVersions::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum IncludedObjectVersions {
-        /// `All`
-        All,
-        /// `Current`
-        Current,
-    }
-
-    impl IncludedObjectVersions {
-        /// Every variant, in schema order.
-        pub const ALL: [IncludedObjectVersions; 2] = [IncludedObjectVersions::All, IncludedObjectVersions::Current];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                IncludedObjectVersions::All => "All",
-                IncludedObjectVersions::Current => "Current",
-            }
-        }
-    }
-
-    impl std::fmt::Display for IncludedObjectVersions {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<IncludedObjectVersions> for Value {
-        fn from(v: IncludedObjectVersions) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<IncludedObjectVersions> for Val<IncludedObjectVersions> {
-        fn from(v: IncludedObjectVersions) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Specifies the status of the configuration.
-    ///
-    /// Rendered as its CloudFormation spelling ([`IntelligentTieringConfigurationStatus::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum IntelligentTieringConfigurationStatus {
-        /// `Disabled`
-        Disabled,
-        /// `Enabled`
-        Enabled,
-    }
-
-    impl IntelligentTieringConfigurationStatus {
-        /// Every variant, in schema order.
-        pub const ALL: [IntelligentTieringConfigurationStatus; 2] =
-            [IntelligentTieringConfigurationStatus::Disabled, IntelligentTieringConfigurationStatus::Enabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                IntelligentTieringConfigurationStatus::Disabled => "Disabled",
-                IntelligentTieringConfigurationStatus::Enabled => "Enabled",
-            }
-        }
-    }
-
-    impl std::fmt::Display for IntelligentTieringConfigurationStatus {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<IntelligentTieringConfigurationStatus> for Value {
-        fn from(v: IntelligentTieringConfigurationStatus) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<IntelligentTieringConfigurationStatus> for Val<IntelligentTieringConfigurationStatus> {
-        fn from(v: IntelligentTieringConfigurationStatus) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Specifies whether the replication metrics are enabled.
-    ///
-    /// Rendered as its CloudFormation spelling ([`MetricsStatus::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum MetricsStatus {
-        /// `Disabled`
-        Disabled,
-        /// `Enabled`
-        Enabled,
-    }
-
-    impl MetricsStatus {
-        /// Every variant, in schema order.
-        pub const ALL: [MetricsStatus; 2] = [MetricsStatus::Disabled, MetricsStatus::Enabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                MetricsStatus::Disabled => "Disabled",
-                MetricsStatus::Enabled => "Enabled",
-            }
-        }
-    }
-
-    impl std::fmt::Display for MetricsStatus {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<MetricsStatus> for Value {
-        fn from(v: MetricsStatus) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<MetricsStatus> for Val<MetricsStatus> {
-        fn from(v: MetricsStatus) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The default Object Lock retention mode you want to apply to new objects placed in the specified bucket. If Object
-    /// Lock is turned on, you must specify ``Mode`` and specify either ``Days`` or ``Years``.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Mode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Mode {
-        /// `COMPLIANCE`
-        Compliance,
-        /// `GOVERNANCE`
-        Governance,
-    }
-
-    impl Mode {
-        /// Every variant, in schema order.
-        pub const ALL: [Mode; 2] = [Mode::Compliance, Mode::Governance];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Mode::Compliance => "COMPLIANCE",
-                Mode::Governance => "GOVERNANCE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Mode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Mode> for Value {
-        fn from(v: Mode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Mode> for Val<Mode> {
-        fn from(v: Mode) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The class of storage used to store the object.
-    ///
-    /// Rendered as its CloudFormation spelling ([`NoncurrentVersionTransitionStorageClass::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum NoncurrentVersionTransitionStorageClass {
-        /// `DEEP_ARCHIVE`
-        DeepArchive,
-        /// `GLACIER`
-        Glacier,
-        /// `Glacier`
-        Glacier2,
-        /// `GLACIER_IR`
-        GlacierIr,
-        /// `INTELLIGENT_TIERING`
-        IntelligentTiering,
-        /// `ONEZONE_IA`
-        OnezoneIa,
-        /// `STANDARD_IA`
-        StandardIa,
-    }
-
-    impl NoncurrentVersionTransitionStorageClass {
-        /// Every variant, in schema order.
-        pub const ALL: [NoncurrentVersionTransitionStorageClass; 7] = [
-            NoncurrentVersionTransitionStorageClass::DeepArchive,
-            NoncurrentVersionTransitionStorageClass::Glacier,
-            NoncurrentVersionTransitionStorageClass::Glacier2,
-            NoncurrentVersionTransitionStorageClass::GlacierIr,
-            NoncurrentVersionTransitionStorageClass::IntelligentTiering,
-            NoncurrentVersionTransitionStorageClass::OnezoneIa,
-            NoncurrentVersionTransitionStorageClass::StandardIa,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                NoncurrentVersionTransitionStorageClass::DeepArchive => "DEEP_ARCHIVE",
-                NoncurrentVersionTransitionStorageClass::Glacier => "GLACIER",
-                NoncurrentVersionTransitionStorageClass::Glacier2 => "Glacier",
-                NoncurrentVersionTransitionStorageClass::GlacierIr => "GLACIER_IR",
-                NoncurrentVersionTransitionStorageClass::IntelligentTiering => "INTELLIGENT_TIERING",
-                NoncurrentVersionTransitionStorageClass::OnezoneIa => "ONEZONE_IA",
-                NoncurrentVersionTransitionStorageClass::StandardIa => "STANDARD_IA",
-            }
-        }
-    }
-
-    impl std::fmt::Display for NoncurrentVersionTransitionStorageClass {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<NoncurrentVersionTransitionStorageClass> for Value {
-        fn from(v: NoncurrentVersionTransitionStorageClass) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<NoncurrentVersionTransitionStorageClass> for Val<NoncurrentVersionTransitionStorageClass> {
-        fn from(v: NoncurrentVersionTransitionStorageClass) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Indicates whether this bucket has an Object Lock configuration enabled. Enable ``ObjectLockEnabled`` when you apply
-    /// ``ObjectLockConfiguration`` to a bucket.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ObjectLockEnabled::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ObjectLockEnabled {
-        /// `Enabled`
-        Enabled,
-    }
-
-    impl ObjectLockEnabled {
-        /// Every variant, in schema order.
-        pub const ALL: [ObjectLockEnabled; 1] = [ObjectLockEnabled::Enabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ObjectLockEnabled::Enabled => "Enabled",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ObjectLockEnabled {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ObjectLockEnabled> for Value {
-        fn from(v: ObjectLockEnabled) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ObjectLockEnabled> for Val<ObjectLockEnabled> {
-        fn from(v: ObjectLockEnabled) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Specifies an object ownership rule.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ObjectOwnership::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ObjectOwnership {
-        /// `ObjectWriter`
-        ObjectWriter,
-        /// `BucketOwnerPreferred`
-        BucketOwnerPreferred,
-        /// `BucketOwnerEnforced`
-        BucketOwnerEnforced,
-    }
-
-    impl ObjectOwnership {
-        /// Every variant, in schema order.
-        pub const ALL: [ObjectOwnership; 3] = [
-            ObjectOwnership::ObjectWriter,
-            ObjectOwnership::BucketOwnerPreferred,
-            ObjectOwnership::BucketOwnerEnforced,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ObjectOwnership::ObjectWriter => "ObjectWriter",
-                ObjectOwnership::BucketOwnerPreferred => "BucketOwnerPreferred",
-                ObjectOwnership::BucketOwnerEnforced => "BucketOwnerEnforced",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ObjectOwnership {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ObjectOwnership> for Value {
-        fn from(v: ObjectOwnership) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ObjectOwnership> for Val<ObjectOwnership> {
-        fn from(v: ObjectOwnership) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`OptionalFields::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum OptionalFields {
-        /// `Size`
-        Size,
-        /// `LastModifiedDate`
-        LastModifiedDate,
-        /// `StorageClass`
-        StorageClass,
-        /// `ETag`
-        ETag,
-        /// `IsMultipartUploaded`
-        IsMultipartUploaded,
-        /// `ReplicationStatus`
-        ReplicationStatus,
-        /// `EncryptionStatus`
-        EncryptionStatus,
-        /// `ObjectLockRetainUntilDate`
-        ObjectLockRetainUntilDate,
-        /// `ObjectLockMode`
-        ObjectLockMode,
-        /// `ObjectLockLegalHoldStatus`
-        ObjectLockLegalHoldStatus,
-        /// `ObjectLockEventHoldStatus`
-        ObjectLockEventHoldStatus,
-        /// `ObjectLockEventHoldDuration`
-        ObjectLockEventHoldDuration,
-        /// `IntelligentTieringAccessTier`
-        IntelligentTieringAccessTier,
-        /// `BucketKeyStatus`
-        BucketKeyStatus,
-        /// `ChecksumAlgorithm`
-        ChecksumAlgorithm,
-        /// `ObjectAccessControlList`
-        ObjectAccessControlList,
-        /// `ObjectOwner`
-        ObjectOwner,
-        /// `LifecycleExpirationDate`
-        LifecycleExpirationDate,
-        /// `IntelligentTieringReferenceDate`
-        IntelligentTieringReferenceDate,
-    }
-
-    impl OptionalFields {
-        /// Every variant, in schema order.
-        pub const ALL: [OptionalFields; 19] = [
-            OptionalFields::Size,
-            OptionalFields::LastModifiedDate,
-            OptionalFields::StorageClass,
-            OptionalFields::ETag,
-            OptionalFields::IsMultipartUploaded,
-            OptionalFields::ReplicationStatus,
-            OptionalFields::EncryptionStatus,
-            OptionalFields::ObjectLockRetainUntilDate,
-            OptionalFields::ObjectLockMode,
-            OptionalFields::ObjectLockLegalHoldStatus,
-            OptionalFields::ObjectLockEventHoldStatus,
-            OptionalFields::ObjectLockEventHoldDuration,
-            OptionalFields::IntelligentTieringAccessTier,
-            OptionalFields::BucketKeyStatus,
-            OptionalFields::ChecksumAlgorithm,
-            OptionalFields::ObjectAccessControlList,
-            OptionalFields::ObjectOwner,
-            OptionalFields::LifecycleExpirationDate,
-            OptionalFields::IntelligentTieringReferenceDate,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                OptionalFields::Size => "Size",
-                OptionalFields::LastModifiedDate => "LastModifiedDate",
-                OptionalFields::StorageClass => "StorageClass",
-                OptionalFields::ETag => "ETag",
-                OptionalFields::IsMultipartUploaded => "IsMultipartUploaded",
-                OptionalFields::ReplicationStatus => "ReplicationStatus",
-                OptionalFields::EncryptionStatus => "EncryptionStatus",
-                OptionalFields::ObjectLockRetainUntilDate => "ObjectLockRetainUntilDate",
-                OptionalFields::ObjectLockMode => "ObjectLockMode",
-                OptionalFields::ObjectLockLegalHoldStatus => "ObjectLockLegalHoldStatus",
-                OptionalFields::ObjectLockEventHoldStatus => "ObjectLockEventHoldStatus",
-                OptionalFields::ObjectLockEventHoldDuration => "ObjectLockEventHoldDuration",
-                OptionalFields::IntelligentTieringAccessTier => "IntelligentTieringAccessTier",
-                OptionalFields::BucketKeyStatus => "BucketKeyStatus",
-                OptionalFields::ChecksumAlgorithm => "ChecksumAlgorithm",
-                OptionalFields::ObjectAccessControlList => "ObjectAccessControlList",
-                OptionalFields::ObjectOwner => "ObjectOwner",
-                OptionalFields::LifecycleExpirationDate => "LifecycleExpirationDate",
-                OptionalFields::IntelligentTieringReferenceDate => "IntelligentTieringReferenceDate",
-            }
-        }
-    }
-
-    impl std::fmt::Display for OptionalFields {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<OptionalFields> for Value {
-        fn from(v: OptionalFields) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<OptionalFields> for Val<OptionalFields> {
-        fn from(v: OptionalFields) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Specifies the replica ownership. For default and valid values, see [PUT bucket
-    /// replication](https://docs.aws.amazon.com/AmazonS3/latest/API/RESTBucketPUTreplication.html) in the *Amazon S3 API
-    /// Reference*.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Owner::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Owner {
-        /// `Destination`
-        Destination,
-    }
-
-    impl Owner {
-        /// Every variant, in schema order.
-        pub const ALL: [Owner; 1] = [Owner::Destination];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Owner::Destination => "Destination",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Owner {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Owner> for Value {
-        fn from(v: Owner) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Owner> for Val<Owner> {
-        fn from(v: Owner) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Protocol to use when redirecting requests. The default is the protocol that is used in the original request.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Protocol::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Protocol {
-        /// `http`
-        Http,
-        /// `https`
-        Https,
-    }
-
-    impl Protocol {
-        /// Every variant, in schema order.
-        pub const ALL: [Protocol; 2] = [Protocol::Http, Protocol::Https];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Protocol::Http => "http",
-                Protocol::Https => "https",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Protocol {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Protocol> for Value {
-        fn from(v: Protocol) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Protocol> for Val<Protocol> {
-        fn from(v: Protocol) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Specifies whether Amazon S3 replicates modifications on replicas.
-    ///
-    /// \*Allowed values*: ``Enabled`` | ``Disabled``
-    ///
-    /// Rendered as its CloudFormation spelling ([`ReplicaModificationsStatus::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ReplicaModificationsStatus {
-        /// `Enabled`
-        Enabled,
-        /// `Disabled`
-        Disabled,
-    }
-
-    impl ReplicaModificationsStatus {
-        /// Every variant, in schema order.
-        pub const ALL: [ReplicaModificationsStatus; 2] =
-            [ReplicaModificationsStatus::Enabled, ReplicaModificationsStatus::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ReplicaModificationsStatus::Enabled => "Enabled",
-                ReplicaModificationsStatus::Disabled => "Disabled",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ReplicaModificationsStatus {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ReplicaModificationsStatus> for Value {
-        fn from(v: ReplicaModificationsStatus) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ReplicaModificationsStatus> for Val<ReplicaModificationsStatus> {
-        fn from(v: ReplicaModificationsStatus) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The storage class to use when replicating objects, such as S3 Standard or reduced redundancy. By default, Amazon S3
-    /// uses the storage class of the source object to create the object replica.
-    ///
-    /// For valid values, see the ``StorageClass`` element of the [PUT Bucket
-    /// replication](https://docs.aws.amazon.com/AmazonS3/latest/API/RESTBucketPUTreplication.html) action in the *Amazon S3
-    /// API Reference*.
-    ///
-    /// ``FSX_OPENZFS`` is not an accepted value when replicating objects.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ReplicationDestinationStorageClass::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ReplicationDestinationStorageClass {
-        /// `DEEP_ARCHIVE`
-        DeepArchive,
-        /// `GLACIER`
-        Glacier,
-        /// `GLACIER_IR`
-        GlacierIr,
-        /// `INTELLIGENT_TIERING`
-        IntelligentTiering,
-        /// `ONEZONE_IA`
-        OnezoneIa,
-        /// `REDUCED_REDUNDANCY`
-        ReducedRedundancy,
-        /// `STANDARD`
-        Standard,
-        /// `STANDARD_IA`
-        StandardIa,
-    }
-
-    impl ReplicationDestinationStorageClass {
-        /// Every variant, in schema order.
-        pub const ALL: [ReplicationDestinationStorageClass; 8] = [
-            ReplicationDestinationStorageClass::DeepArchive,
-            ReplicationDestinationStorageClass::Glacier,
-            ReplicationDestinationStorageClass::GlacierIr,
-            ReplicationDestinationStorageClass::IntelligentTiering,
-            ReplicationDestinationStorageClass::OnezoneIa,
-            ReplicationDestinationStorageClass::ReducedRedundancy,
-            ReplicationDestinationStorageClass::Standard,
-            ReplicationDestinationStorageClass::StandardIa,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ReplicationDestinationStorageClass::DeepArchive => "DEEP_ARCHIVE",
-                ReplicationDestinationStorageClass::Glacier => "GLACIER",
-                ReplicationDestinationStorageClass::GlacierIr => "GLACIER_IR",
-                ReplicationDestinationStorageClass::IntelligentTiering => "INTELLIGENT_TIERING",
-                ReplicationDestinationStorageClass::OnezoneIa => "ONEZONE_IA",
-                ReplicationDestinationStorageClass::ReducedRedundancy => "REDUCED_REDUNDANCY",
-                ReplicationDestinationStorageClass::Standard => "STANDARD",
-                ReplicationDestinationStorageClass::StandardIa => "STANDARD_IA",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ReplicationDestinationStorageClass {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ReplicationDestinationStorageClass> for Value {
-        fn from(v: ReplicationDestinationStorageClass) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ReplicationDestinationStorageClass> for Val<ReplicationDestinationStorageClass> {
-        fn from(v: ReplicationDestinationStorageClass) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Specifies whether the rule is enabled.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ReplicationRuleStatus::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ReplicationRuleStatus {
-        /// `Disabled`
-        Disabled,
-        /// `Enabled`
-        Enabled,
-    }
-
-    impl ReplicationRuleStatus {
-        /// Every variant, in schema order.
-        pub const ALL: [ReplicationRuleStatus; 2] = [ReplicationRuleStatus::Disabled, ReplicationRuleStatus::Enabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ReplicationRuleStatus::Disabled => "Disabled",
-                ReplicationRuleStatus::Enabled => "Enabled",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ReplicationRuleStatus {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ReplicationRuleStatus> for Value {
-        fn from(v: ReplicationRuleStatus) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ReplicationRuleStatus> for Val<ReplicationRuleStatus> {
-        fn from(v: ReplicationRuleStatus) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Specifies whether the replication time is enabled.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ReplicationTimeStatus::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ReplicationTimeStatus {
-        /// `Disabled`
-        Disabled,
-        /// `Enabled`
-        Enabled,
-    }
-
-    impl ReplicationTimeStatus {
-        /// Every variant, in schema order.
-        pub const ALL: [ReplicationTimeStatus; 2] = [ReplicationTimeStatus::Disabled, ReplicationTimeStatus::Enabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ReplicationTimeStatus::Disabled => "Disabled",
-                ReplicationTimeStatus::Enabled => "Enabled",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ReplicationTimeStatus {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ReplicationTimeStatus> for Value {
-        fn from(v: ReplicationTimeStatus) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ReplicationTimeStatus> for Val<ReplicationTimeStatus> {
-        fn from(v: ReplicationTimeStatus) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// If ``Enabled``, the rule is currently being applied. If ``Disabled``, the rule is not currently being applied.
-    ///
-    /// Rendered as its CloudFormation spelling ([`RuleStatus::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum RuleStatus {
-        /// `Enabled`
-        Enabled,
-        /// `Disabled`
-        Disabled,
-    }
-
-    impl RuleStatus {
-        /// Every variant, in schema order.
-        pub const ALL: [RuleStatus; 2] = [RuleStatus::Enabled, RuleStatus::Disabled];
+    cfn_enum! {
+        /// The ABAC status of the general purpose bucket. When ABAC is enabled for the general purpose bucket, you can use
+        /// tags to manage access to the general purpose buckets as well as for cost tracking purposes. When ABAC is
+        /// disabled for the general purpose buckets, you can only use tags for cost tracking purposes. For more
+        /// information, see [Using tags with S3 general purpose
+        /// buckets](https://docs.aws.amazon.com/AmazonS3/latest/userguide/buckets-tagging.html).
+        AbacStatus[2] {
+            Enabled = "Enabled",
+            Disabled = "Disabled",
+        }
+    }
 
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                RuleStatus::Enabled => "Enabled",
-                RuleStatus::Disabled => "Disabled",
-            }
+    cfn_enum! {
+        /// Specifies the transfer acceleration status of the bucket.
+        AccelerationStatus[2] {
+            Enabled = "Enabled",
+            Suspended = "Suspended",
         }
     }
 
-    impl std::fmt::Display for RuleStatus {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// This is a legacy property, and it is not recommended for most use cases. A majority of modern use cases in
+        /// Amazon S3 no longer require the use of ACLs, and we recommend that you keep ACLs disabled. For more information,
+        /// see [Controlling object
+        /// ownership](https://docs.aws.amazon.com//AmazonS3/latest/userguide/about-object-ownership.html) in the *Amazon S3
+        /// User Guide*.
+        ///
+        /// A canned access control list (ACL) that grants predefined permissions to the bucket. For more information about
+        /// canned ACLs, see [Canned ACL](https://docs.aws.amazon.com/AmazonS3/latest/dev/acl-overview.html#canned-acl) in
+        /// the *Amazon S3 User Guide*.
+        ///
+        /// S3 buckets are created with ACLs disabled by default. Therefore, unless you explicitly set the
+        /// [AWS::S3::OwnershipControls](https://docs.aws.amazon.com//AWSCloudFormation/latest/UserGuide/aws-properties-s3-bucket-ownershipcontrols.html)
+        /// property to enable ACLs, your resource will fail to deploy with any value other than Private. Use cases
+        /// requiring ACLs are uncommon.
+        ///
+        /// The majority of access control configurations can be successfully and more easily achieved with bucket policies.
+        /// For more information, see
+        /// [AWS::S3::BucketPolicy](https://docs.aws.amazon.com//AWSCloudFormation/latest/UserGuide/aws-properties-s3-policy.html).
+        /// For examples of common policy configurations, including S3 Server Access Logs buckets and more, see [Bucket
+        /// policy examples](https://docs.aws.amazon.com/AmazonS3/latest/userguide/example-bucket-policies.html) in the
+        /// \*Amazon S3 User Guide*.
+        AccessControl[8] {
+            AuthenticatedRead = "AuthenticatedRead",
+            AwsExecRead = "AwsExecRead",
+            BucketOwnerFullControl = "BucketOwnerFullControl",
+            BucketOwnerRead = "BucketOwnerRead",
+            LogDeliveryWrite = "LogDeliveryWrite",
+            Private = "Private",
+            PublicRead = "PublicRead",
+            PublicReadWrite = "PublicReadWrite",
         }
     }
 
-    impl From<RuleStatus> for Value {
-        fn from(v: RuleStatus) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// S3 Intelligent-Tiering access tier. See [Storage class for automatically optimizing frequently and infrequently
+        /// accessed
+        /// objects](https://docs.aws.amazon.com/AmazonS3/latest/dev/storage-class-intro.html#sc-dynamic-data-access) for a
+        /// list of access tiers in the S3 Intelligent-Tiering storage class.
+        AccessTier[2] {
+            ArchiveAccess = "ARCHIVE_ACCESS",
+            DeepArchiveAccess = "DEEP_ARCHIVE_ACCESS",
         }
     }
 
-    impl From<RuleStatus> for Val<RuleStatus> {
-        fn from(v: RuleStatus) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        AllowedMethods[5] {
+            Get = "GET",
+            Put = "PUT",
+            Head = "HEAD",
+            Post = "POST",
+            Delete = "DELETE",
         }
     }
-
-    /// Server-side encryption algorithm to use for the default encryption.
-    ///
-    /// For directory buckets, there are only two supported values for server-side encryption: ``AES256`` and ``aws:kms``.
-    ///
-    /// Rendered as its CloudFormation spelling ([`SSEAlgorithm::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SSEAlgorithm {
-        /// `aws:kms`
-        AwsKms,
-        /// `AES256`
-        Aes256,
-        /// `aws:kms:dsse`
-        AwsKmsDsse,
-    }
-
-    impl SSEAlgorithm {
-        /// Every variant, in schema order.
-        pub const ALL: [SSEAlgorithm; 3] = [SSEAlgorithm::AwsKms, SSEAlgorithm::Aes256, SSEAlgorithm::AwsKmsDsse];
 
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SSEAlgorithm::AwsKms => "aws:kms",
-                SSEAlgorithm::Aes256 => "AES256",
-                SSEAlgorithm::AwsKmsDsse => "aws:kms:dsse",
-            }
+    cfn_enum! {
+        BlockedEncryptionTypeList[2] {
+            None = "NONE",
+            SseC = "SSE-C",
         }
     }
 
-    impl std::fmt::Display for SSEAlgorithm {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        BucketNamespace[2] {
+            Global = "global",
+            AccountRegional = "account-regional",
         }
     }
 
-    impl From<SSEAlgorithm> for Value {
-        fn from(v: SSEAlgorithm) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// Specifies whether the annotation table configuration is enabled or disabled.
+        ConfigurationState[2] {
+            Enabled = "ENABLED",
+            Disabled = "DISABLED",
         }
     }
 
-    impl From<SSEAlgorithm> for Val<SSEAlgorithm> {
-        fn from(v: SSEAlgorithm) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Indicates whether to replicate delete markers.
+        DeleteMarkerReplicationStatus[2] {
+            Disabled = "Disabled",
+            Enabled = "Enabled",
         }
     }
 
-    /// Specifies the schedule for generating inventory results.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ScheduleFrequency::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ScheduleFrequency {
-        /// `Daily`
-        Daily,
-        /// `Weekly`
-        Weekly,
-    }
-
-    impl ScheduleFrequency {
-        /// Every variant, in schema order.
-        pub const ALL: [ScheduleFrequency; 2] = [ScheduleFrequency::Daily, ScheduleFrequency::Weekly];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ScheduleFrequency::Daily => "Daily",
-                ScheduleFrequency::Weekly => "Weekly",
-            }
+    cfn_enum! {
+        /// Specifies whether journal table record expiration is enabled or disabled.
+        Expiration[2] {
+            Enabled = "ENABLED",
+            Disabled = "DISABLED",
         }
     }
 
-    impl std::fmt::Display for ScheduleFrequency {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// Specifies the file format used when exporting data to Amazon S3.
+        ///
+        /// \*Allowed values*: ``CSV`` | ``ORC`` | ``Parquet``
+        Format[3] {
+            Csv = "CSV",
+            Orc = "ORC",
+            Parquet = "Parquet",
         }
     }
 
-    impl From<ScheduleFrequency> for Value {
-        fn from(v: ScheduleFrequency) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// Object versions to include in the inventory list. If set to ``All``, the list includes all the object versions,
+        /// which adds the version-related fields ``VersionId``, ``IsLatest``, and ``DeleteMarker`` to the list. If set to
+        /// ``Current``, the list does not contain these version-related fields.
+        IncludedObjectVersions[2] {
+            All = "All",
+            Current = "Current",
         }
     }
 
-    impl From<ScheduleFrequency> for Val<ScheduleFrequency> {
-        fn from(v: ScheduleFrequency) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Specifies the status of the configuration.
+        IntelligentTieringConfigurationStatus[2] {
+            Disabled = "Disabled",
+            Enabled = "Enabled",
         }
     }
-
-    /// The encryption type specified for a metadata table. To specify server-side encryption with KMSlong (KMS) keys
-    /// (SSE-KMS), use the ``aws:kms`` value. To specify server-side encryption with Amazon S3 managed keys (SSE-S3), use
-    /// the ``AES256`` value.
-    ///
-    /// Rendered as its CloudFormation spelling ([`SseAlgorithm::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SseAlgorithm {
-        /// `aws:kms`
-        AwsKms,
-        /// `AES256`
-        Aes256,
-    }
-
-    impl SseAlgorithm {
-        /// Every variant, in schema order.
-        pub const ALL: [SseAlgorithm; 2] = [SseAlgorithm::AwsKms, SseAlgorithm::Aes256];
 
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SseAlgorithm::AwsKms => "aws:kms",
-                SseAlgorithm::Aes256 => "AES256",
-            }
+    cfn_enum! {
+        /// Specifies whether the replication metrics are enabled.
+        MetricsStatus[2] {
+            Disabled = "Disabled",
+            Enabled = "Enabled",
         }
     }
 
-    impl std::fmt::Display for SseAlgorithm {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// The default Object Lock retention mode you want to apply to new objects placed in the specified bucket. If
+        /// Object Lock is turned on, you must specify ``Mode`` and specify either ``Days`` or ``Years``.
+        Mode[2] {
+            Compliance = "COMPLIANCE",
+            Governance = "GOVERNANCE",
         }
     }
 
-    impl From<SseAlgorithm> for Value {
-        fn from(v: SseAlgorithm) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// The class of storage used to store the object.
+        NoncurrentVersionTransitionStorageClass[7] {
+            DeepArchive = "DEEP_ARCHIVE",
+            Glacier = "GLACIER",
+            Glacier2 = "Glacier",
+            GlacierIr = "GLACIER_IR",
+            IntelligentTiering = "INTELLIGENT_TIERING",
+            OnezoneIa = "ONEZONE_IA",
+            StandardIa = "STANDARD_IA",
         }
     }
 
-    impl From<SseAlgorithm> for Val<SseAlgorithm> {
-        fn from(v: SseAlgorithm) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Indicates whether this bucket has an Object Lock configuration enabled. Enable ``ObjectLockEnabled`` when you
+        /// apply ``ObjectLockConfiguration`` to a bucket.
+        ObjectLockEnabled[1] {
+            Enabled = "Enabled",
         }
     }
 
-    /// Specifies whether Amazon S3 replicates objects created with server-side encryption using an AWS KMS key stored in
-    /// AWS Key Management Service.
-    ///
-    /// Rendered as its CloudFormation spelling ([`SseKmsEncryptedObjectsStatus::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SseKmsEncryptedObjectsStatus {
-        /// `Disabled`
-        Disabled,
-        /// `Enabled`
-        Enabled,
-    }
-
-    impl SseKmsEncryptedObjectsStatus {
-        /// Every variant, in schema order.
-        pub const ALL: [SseKmsEncryptedObjectsStatus; 2] =
-            [SseKmsEncryptedObjectsStatus::Disabled, SseKmsEncryptedObjectsStatus::Enabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SseKmsEncryptedObjectsStatus::Disabled => "Disabled",
-                SseKmsEncryptedObjectsStatus::Enabled => "Enabled",
-            }
+    cfn_enum! {
+        /// Specifies an object ownership rule.
+        ObjectOwnership[3] {
+            ObjectWriter = "ObjectWriter",
+            BucketOwnerPreferred = "BucketOwnerPreferred",
+            BucketOwnerEnforced = "BucketOwnerEnforced",
         }
     }
 
-    impl std::fmt::Display for SseKmsEncryptedObjectsStatus {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        OptionalFields[19] {
+            Size = "Size",
+            LastModifiedDate = "LastModifiedDate",
+            StorageClass = "StorageClass",
+            ETag = "ETag",
+            IsMultipartUploaded = "IsMultipartUploaded",
+            ReplicationStatus = "ReplicationStatus",
+            EncryptionStatus = "EncryptionStatus",
+            ObjectLockRetainUntilDate = "ObjectLockRetainUntilDate",
+            ObjectLockMode = "ObjectLockMode",
+            ObjectLockLegalHoldStatus = "ObjectLockLegalHoldStatus",
+            ObjectLockEventHoldStatus = "ObjectLockEventHoldStatus",
+            ObjectLockEventHoldDuration = "ObjectLockEventHoldDuration",
+            IntelligentTieringAccessTier = "IntelligentTieringAccessTier",
+            BucketKeyStatus = "BucketKeyStatus",
+            ChecksumAlgorithm = "ChecksumAlgorithm",
+            ObjectAccessControlList = "ObjectAccessControlList",
+            ObjectOwner = "ObjectOwner",
+            LifecycleExpirationDate = "LifecycleExpirationDate",
+            IntelligentTieringReferenceDate = "IntelligentTieringReferenceDate",
         }
     }
 
-    impl From<SseKmsEncryptedObjectsStatus> for Value {
-        fn from(v: SseKmsEncryptedObjectsStatus) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// Specifies the replica ownership. For default and valid values, see [PUT bucket
+        /// replication](https://docs.aws.amazon.com/AmazonS3/latest/API/RESTBucketPUTreplication.html) in the *Amazon S3
+        /// API Reference*.
+        Owner[1] {
+            Destination = "Destination",
         }
     }
 
-    impl From<SseKmsEncryptedObjectsStatus> for Val<SseKmsEncryptedObjectsStatus> {
-        fn from(v: SseKmsEncryptedObjectsStatus) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Protocol to use when redirecting requests. The default is the protocol that is used in the original request.
+        Protocol[2] {
+            Http = "http",
+            Https = "https",
         }
     }
-
-    /// Indicates which default minimum object size behavior is applied to the lifecycle configuration.
-    ///
-    /// This parameter applies to general purpose buckets only. It isn't supported for directory bucket lifecycle
-    /// configurations.
-    ///
-    /// \+ ``all_storage_classes_128K`` - Objects smaller than 128 KB will not transition to any storage class by default.
-    ///
-    /// \+ ``varies_by_storage_class`` - Objects smaller than 128 KB will transition to Glacier Flexible Retrieval or
-    /// Glacier Deep Archive storage classes. By default, all other storage classes will prevent transitions smaller than
-    /// 128 KB.
-    ///
-    /// To customize the minimum object size for any transition you can add a filter that specifies a custom
-    /// ``ObjectSizeGreaterThan`` or ``ObjectSizeLessThan`` in the body of your transition rule. Custom filters always take
-    /// precedence over the default transition behavior.
-    ///
-    /// Rendered as its CloudFormation spelling ([`TransitionDefaultMinimumObjectSize::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TransitionDefaultMinimumObjectSize {
-        /// `varies_by_storage_class`
-        VariesByStorageClass,
-        /// `all_storage_classes_128K`
-        AllStorageClasses128k,
-    }
-
-    impl TransitionDefaultMinimumObjectSize {
-        /// Every variant, in schema order.
-        pub const ALL: [TransitionDefaultMinimumObjectSize; 2] = [
-            TransitionDefaultMinimumObjectSize::VariesByStorageClass,
-            TransitionDefaultMinimumObjectSize::AllStorageClasses128k,
-        ];
 
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                TransitionDefaultMinimumObjectSize::VariesByStorageClass => "varies_by_storage_class",
-                TransitionDefaultMinimumObjectSize::AllStorageClasses128k => "all_storage_classes_128K",
-            }
+    cfn_enum! {
+        /// Specifies whether Amazon S3 replicates modifications on replicas.
+        ///
+        /// \*Allowed values*: ``Enabled`` | ``Disabled``
+        ReplicaModificationsStatus[2] {
+            Enabled = "Enabled",
+            Disabled = "Disabled",
         }
     }
 
-    impl std::fmt::Display for TransitionDefaultMinimumObjectSize {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// The storage class to use when replicating objects, such as S3 Standard or reduced redundancy. By default, Amazon
+        /// S3 uses the storage class of the source object to create the object replica.
+        ///
+        /// For valid values, see the ``StorageClass`` element of the [PUT Bucket
+        /// replication](https://docs.aws.amazon.com/AmazonS3/latest/API/RESTBucketPUTreplication.html) action in the
+        /// \*Amazon S3 API Reference*.
+        ///
+        /// ``FSX_OPENZFS`` is not an accepted value when replicating objects.
+        ReplicationDestinationStorageClass[8] {
+            DeepArchive = "DEEP_ARCHIVE",
+            Glacier = "GLACIER",
+            GlacierIr = "GLACIER_IR",
+            IntelligentTiering = "INTELLIGENT_TIERING",
+            OnezoneIa = "ONEZONE_IA",
+            ReducedRedundancy = "REDUCED_REDUNDANCY",
+            Standard = "STANDARD",
+            StandardIa = "STANDARD_IA",
         }
     }
 
-    impl From<TransitionDefaultMinimumObjectSize> for Value {
-        fn from(v: TransitionDefaultMinimumObjectSize) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// Specifies whether the rule is enabled.
+        ReplicationRuleStatus[2] {
+            Disabled = "Disabled",
+            Enabled = "Enabled",
         }
     }
 
-    impl From<TransitionDefaultMinimumObjectSize> for Val<TransitionDefaultMinimumObjectSize> {
-        fn from(v: TransitionDefaultMinimumObjectSize) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Specifies whether the replication time is enabled.
+        ReplicationTimeStatus[2] {
+            Disabled = "Disabled",
+            Enabled = "Enabled",
         }
     }
 
-    /// The storage class to which you want the object to transition.
-    ///
-    /// Rendered as its CloudFormation spelling ([`TransitionStorageClass::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TransitionStorageClass {
-        /// `DEEP_ARCHIVE`
-        DeepArchive,
-        /// `GLACIER`
-        Glacier,
-        /// `Glacier`
-        Glacier2,
-        /// `GLACIER_IR`
-        GlacierIr,
-        /// `INTELLIGENT_TIERING`
-        IntelligentTiering,
-        /// `ONEZONE_IA`
-        OnezoneIa,
-        /// `STANDARD_IA`
-        StandardIa,
-    }
-
-    impl TransitionStorageClass {
-        /// Every variant, in schema order.
-        pub const ALL: [TransitionStorageClass; 7] = [
-            TransitionStorageClass::DeepArchive,
-            TransitionStorageClass::Glacier,
-            TransitionStorageClass::Glacier2,
-            TransitionStorageClass::GlacierIr,
-            TransitionStorageClass::IntelligentTiering,
-            TransitionStorageClass::OnezoneIa,
-            TransitionStorageClass::StandardIa,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                TransitionStorageClass::DeepArchive => "DEEP_ARCHIVE",
-                TransitionStorageClass::Glacier => "GLACIER",
-                TransitionStorageClass::Glacier2 => "Glacier",
-                TransitionStorageClass::GlacierIr => "GLACIER_IR",
-                TransitionStorageClass::IntelligentTiering => "INTELLIGENT_TIERING",
-                TransitionStorageClass::OnezoneIa => "ONEZONE_IA",
-                TransitionStorageClass::StandardIa => "STANDARD_IA",
-            }
+    cfn_enum! {
+        /// If ``Enabled``, the rule is currently being applied. If ``Disabled``, the rule is not currently being applied.
+        RuleStatus[2] {
+            Enabled = "Enabled",
+            Disabled = "Disabled",
         }
     }
 
-    impl std::fmt::Display for TransitionStorageClass {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// Server-side encryption algorithm to use for the default encryption.
+        ///
+        /// For directory buckets, there are only two supported values for server-side encryption: ``AES256`` and
+        /// ``aws:kms``.
+        SSEAlgorithm[3] {
+            AwsKms = "aws:kms",
+            Aes256 = "AES256",
+            AwsKmsDsse = "aws:kms:dsse",
         }
     }
 
-    impl From<TransitionStorageClass> for Value {
-        fn from(v: TransitionStorageClass) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// Specifies the schedule for generating inventory results.
+        ScheduleFrequency[2] {
+            Daily = "Daily",
+            Weekly = "Weekly",
         }
     }
 
-    impl From<TransitionStorageClass> for Val<TransitionStorageClass> {
-        fn from(v: TransitionStorageClass) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The encryption type specified for a metadata table. To specify server-side encryption with KMSlong (KMS) keys
+        /// (SSE-KMS), use the ``aws:kms`` value. To specify server-side encryption with Amazon S3 managed keys (SSE-S3),
+        /// use the ``AES256`` value.
+        SseAlgorithm[2] {
+            AwsKms = "aws:kms",
+            Aes256 = "AES256",
         }
     }
-
-    /// The versioning state of the bucket.
-    ///
-    /// Rendered as its CloudFormation spelling ([`VersioningConfigurationStatus::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum VersioningConfigurationStatus {
-        /// `Enabled`
-        Enabled,
-        /// `Suspended`
-        Suspended,
-    }
-
-    impl VersioningConfigurationStatus {
-        /// Every variant, in schema order.
-        pub const ALL: [VersioningConfigurationStatus; 2] =
-            [VersioningConfigurationStatus::Enabled, VersioningConfigurationStatus::Suspended];
 
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                VersioningConfigurationStatus::Enabled => "Enabled",
-                VersioningConfigurationStatus::Suspended => "Suspended",
-            }
+    cfn_enum! {
+        /// Specifies whether Amazon S3 replicates objects created with server-side encryption using an AWS KMS key stored
+        /// in AWS Key Management Service.
+        SseKmsEncryptedObjectsStatus[2] {
+            Disabled = "Disabled",
+            Enabled = "Enabled",
         }
     }
 
-    impl std::fmt::Display for VersioningConfigurationStatus {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// Indicates which default minimum object size behavior is applied to the lifecycle configuration.
+        ///
+        /// This parameter applies to general purpose buckets only. It isn't supported for directory bucket lifecycle
+        /// configurations.
+        ///
+        /// \+ ``all_storage_classes_128K`` - Objects smaller than 128 KB will not transition to any storage class by
+        /// default.
+        ///
+        /// \+ ``varies_by_storage_class`` - Objects smaller than 128 KB will transition to Glacier Flexible Retrieval or
+        /// Glacier Deep Archive storage classes. By default, all other storage classes will prevent transitions smaller
+        /// than 128 KB.
+        ///
+        /// To customize the minimum object size for any transition you can add a filter that specifies a custom
+        /// ``ObjectSizeGreaterThan`` or ``ObjectSizeLessThan`` in the body of your transition rule. Custom filters always
+        /// take precedence over the default transition behavior.
+        TransitionDefaultMinimumObjectSize[2] {
+            VariesByStorageClass = "varies_by_storage_class",
+            AllStorageClasses128k = "all_storage_classes_128K",
         }
     }
 
-    impl From<VersioningConfigurationStatus> for Value {
-        fn from(v: VersioningConfigurationStatus) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// The storage class to which you want the object to transition.
+        TransitionStorageClass[7] {
+            DeepArchive = "DEEP_ARCHIVE",
+            Glacier = "GLACIER",
+            Glacier2 = "Glacier",
+            GlacierIr = "GLACIER_IR",
+            IntelligentTiering = "INTELLIGENT_TIERING",
+            OnezoneIa = "ONEZONE_IA",
+            StandardIa = "STANDARD_IA",
         }
     }
 
-    impl From<VersioningConfigurationStatus> for Val<VersioningConfigurationStatus> {
-        fn from(v: VersioningConfigurationStatus) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The versioning state of the bucket.
+        VersioningConfigurationStatus[2] {
+            Enabled = "Enabled",
+            Suspended = "Suspended",
         }
     }
 }
@@ -7057,84 +5681,18 @@ pub mod storage_lens {
 
     property_type!(StorageLensTableDestination);
 
-    /// Specifies the file format to use when exporting Amazon S3 Storage Lens metrics export.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Format::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Format {
-        /// `CSV`
-        Csv,
-        /// `Parquet`
-        Parquet,
-    }
-
-    impl Format {
-        /// Every variant, in schema order.
-        pub const ALL: [Format; 2] = [Format::Csv, Format::Parquet];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Format::Csv => "CSV",
-                Format::Parquet => "Parquet",
-            }
+    cfn_enum! {
+        /// Specifies the file format to use when exporting Amazon S3 Storage Lens metrics export.
+        Format[2] {
+            Csv = "CSV",
+            Parquet = "Parquet",
         }
     }
 
-    impl std::fmt::Display for Format {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Format> for Value {
-        fn from(v: Format) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Format> for Val<Format> {
-        fn from(v: Format) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The version of the output schema to use when exporting Amazon S3 Storage Lens metrics.
-    ///
-    /// Rendered as its CloudFormation spelling ([`OutputSchemaVersion::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum OutputSchemaVersion {
-        /// `V_1`
-        V1,
-    }
-
-    impl OutputSchemaVersion {
-        /// Every variant, in schema order.
-        pub const ALL: [OutputSchemaVersion; 1] = [OutputSchemaVersion::V1];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                OutputSchemaVersion::V1 => "V_1",
-            }
-        }
-    }
-
-    impl std::fmt::Display for OutputSchemaVersion {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<OutputSchemaVersion> for Value {
-        fn from(v: OutputSchemaVersion) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<OutputSchemaVersion> for Val<OutputSchemaVersion> {
-        fn from(v: OutputSchemaVersion) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The version of the output schema to use when exporting Amazon S3 Storage Lens metrics.
+        OutputSchemaVersion[1] {
+            V1 = "V_1",
         }
     }
 }

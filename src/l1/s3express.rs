@@ -276,70 +276,16 @@ pub mod access_point {
 
     property_type!(VpcConfiguration);
 
-    /// Rendered as its CloudFormation spelling ([`Permissions::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Permissions {
-        /// `GetObject`
-        GetObject,
-        /// `GetObjectAttributes`
-        GetObjectAttributes,
-        /// `ListMultipartUploadParts`
-        ListMultipartUploadParts,
-        /// `ListBucket`
-        ListBucket,
-        /// `ListBucketMultipartUploads`
-        ListBucketMultipartUploads,
-        /// `PutObject`
-        PutObject,
-        /// `DeleteObject`
-        DeleteObject,
-        /// `AbortMultipartUpload`
-        AbortMultipartUpload,
-    }
-
-    impl Permissions {
-        /// Every variant, in schema order.
-        pub const ALL: [Permissions; 8] = [
-            Permissions::GetObject,
-            Permissions::GetObjectAttributes,
-            Permissions::ListMultipartUploadParts,
-            Permissions::ListBucket,
-            Permissions::ListBucketMultipartUploads,
-            Permissions::PutObject,
-            Permissions::DeleteObject,
-            Permissions::AbortMultipartUpload,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Permissions::GetObject => "GetObject",
-                Permissions::GetObjectAttributes => "GetObjectAttributes",
-                Permissions::ListMultipartUploadParts => "ListMultipartUploadParts",
-                Permissions::ListBucket => "ListBucket",
-                Permissions::ListBucketMultipartUploads => "ListBucketMultipartUploads",
-                Permissions::PutObject => "PutObject",
-                Permissions::DeleteObject => "DeleteObject",
-                Permissions::AbortMultipartUpload => "AbortMultipartUpload",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Permissions {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Permissions> for Value {
-        fn from(v: Permissions) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Permissions> for Val<Permissions> {
-        fn from(v: Permissions) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        Permissions[8] {
+            GetObject = "GetObject",
+            GetObjectAttributes = "GetObjectAttributes",
+            ListMultipartUploadParts = "ListMultipartUploadParts",
+            ListBucket = "ListBucket",
+            ListBucketMultipartUploads = "ListBucketMultipartUploads",
+            PutObject = "PutObject",
+            DeleteObject = "DeleteObject",
+            AbortMultipartUpload = "AbortMultipartUpload",
         }
     }
 }
@@ -893,325 +839,64 @@ pub mod directory_bucket {
 
     property_type!(ServerSideEncryptionRule);
 
-    /// Specifies the number of Availability Zone or Local Zone that's used for redundancy for the bucket.
-    ///
-    /// Rendered as its CloudFormation spelling ([`DataRedundancy::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DataRedundancy {
-        /// `SingleAvailabilityZone`
-        SingleAvailabilityZone,
-        /// `SingleLocalZone`
-        SingleLocalZone,
-    }
-
-    impl DataRedundancy {
-        /// Every variant, in schema order.
-        pub const ALL: [DataRedundancy; 2] = [DataRedundancy::SingleAvailabilityZone, DataRedundancy::SingleLocalZone];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DataRedundancy::SingleAvailabilityZone => "SingleAvailabilityZone",
-                DataRedundancy::SingleLocalZone => "SingleLocalZone",
-            }
+    cfn_enum! {
+        /// Specifies the number of Availability Zone or Local Zone that's used for redundancy for the bucket.
+        DataRedundancy[2] {
+            SingleAvailabilityZone = "SingleAvailabilityZone",
+            SingleLocalZone = "SingleLocalZone",
         }
     }
 
-    impl std::fmt::Display for DataRedundancy {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// Specifies the file format used when exporting data to Amazon S3.
+        Format[3] {
+            Csv = "CSV",
+            Orc = "ORC",
+            Parquet = "Parquet",
         }
     }
 
-    impl From<DataRedundancy> for Value {
-        fn from(v: DataRedundancy) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// Object versions to include in the inventory list.
+        IncludedObjectVersions[2] {
+            All = "All",
+            Current = "Current",
         }
     }
 
-    impl From<DataRedundancy> for Val<DataRedundancy> {
-        fn from(v: DataRedundancy) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        OptionalFields[9] {
+            Size = "Size",
+            LastModifiedDate = "LastModifiedDate",
+            StorageClass = "StorageClass",
+            ETag = "ETag",
+            IsMultipartUploaded = "IsMultipartUploaded",
+            EncryptionStatus = "EncryptionStatus",
+            BucketKeyStatus = "BucketKeyStatus",
+            ChecksumAlgorithm = "ChecksumAlgorithm",
+            LifecycleExpirationDate = "LifecycleExpirationDate",
         }
     }
 
-    /// Specifies the file format used when exporting data to Amazon S3.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Format::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Format {
-        /// `CSV`
-        Csv,
-        /// `ORC`
-        Orc,
-        /// `Parquet`
-        Parquet,
-    }
-
-    impl Format {
-        /// Every variant, in schema order.
-        pub const ALL: [Format; 3] = [Format::Csv, Format::Orc, Format::Parquet];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Format::Csv => "CSV",
-                Format::Orc => "ORC",
-                Format::Parquet => "Parquet",
-            }
+    cfn_enum! {
+        SSEAlgorithm[2] {
+            AwsKms = "aws:kms",
+            Aes256 = "AES256",
         }
     }
 
-    impl std::fmt::Display for Format {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// Specifies the schedule for generating inventory results.
+        ScheduleFrequency[2] {
+            Daily = "Daily",
+            Weekly = "Weekly",
         }
     }
 
-    impl From<Format> for Value {
-        fn from(v: Format) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Format> for Val<Format> {
-        fn from(v: Format) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Object versions to include in the inventory list.
-    ///
-    /// Rendered as its CloudFormation spelling ([`IncludedObjectVersions::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum IncludedObjectVersions {
-        /// `All`
-        All,
-        /// `Current`
-        Current,
-    }
-
-    impl IncludedObjectVersions {
-        /// Every variant, in schema order.
-        pub const ALL: [IncludedObjectVersions; 2] = [IncludedObjectVersions::All, IncludedObjectVersions::Current];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                IncludedObjectVersions::All => "All",
-                IncludedObjectVersions::Current => "Current",
-            }
-        }
-    }
-
-    impl std::fmt::Display for IncludedObjectVersions {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<IncludedObjectVersions> for Value {
-        fn from(v: IncludedObjectVersions) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<IncludedObjectVersions> for Val<IncludedObjectVersions> {
-        fn from(v: IncludedObjectVersions) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`OptionalFields::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum OptionalFields {
-        /// `Size`
-        Size,
-        /// `LastModifiedDate`
-        LastModifiedDate,
-        /// `StorageClass`
-        StorageClass,
-        /// `ETag`
-        ETag,
-        /// `IsMultipartUploaded`
-        IsMultipartUploaded,
-        /// `EncryptionStatus`
-        EncryptionStatus,
-        /// `BucketKeyStatus`
-        BucketKeyStatus,
-        /// `ChecksumAlgorithm`
-        ChecksumAlgorithm,
-        /// `LifecycleExpirationDate`
-        LifecycleExpirationDate,
-    }
-
-    impl OptionalFields {
-        /// Every variant, in schema order.
-        pub const ALL: [OptionalFields; 9] = [
-            OptionalFields::Size,
-            OptionalFields::LastModifiedDate,
-            OptionalFields::StorageClass,
-            OptionalFields::ETag,
-            OptionalFields::IsMultipartUploaded,
-            OptionalFields::EncryptionStatus,
-            OptionalFields::BucketKeyStatus,
-            OptionalFields::ChecksumAlgorithm,
-            OptionalFields::LifecycleExpirationDate,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                OptionalFields::Size => "Size",
-                OptionalFields::LastModifiedDate => "LastModifiedDate",
-                OptionalFields::StorageClass => "StorageClass",
-                OptionalFields::ETag => "ETag",
-                OptionalFields::IsMultipartUploaded => "IsMultipartUploaded",
-                OptionalFields::EncryptionStatus => "EncryptionStatus",
-                OptionalFields::BucketKeyStatus => "BucketKeyStatus",
-                OptionalFields::ChecksumAlgorithm => "ChecksumAlgorithm",
-                OptionalFields::LifecycleExpirationDate => "LifecycleExpirationDate",
-            }
-        }
-    }
-
-    impl std::fmt::Display for OptionalFields {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<OptionalFields> for Value {
-        fn from(v: OptionalFields) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<OptionalFields> for Val<OptionalFields> {
-        fn from(v: OptionalFields) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`SSEAlgorithm::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SSEAlgorithm {
-        /// `aws:kms`
-        AwsKms,
-        /// `AES256`
-        Aes256,
-    }
-
-    impl SSEAlgorithm {
-        /// Every variant, in schema order.
-        pub const ALL: [SSEAlgorithm; 2] = [SSEAlgorithm::AwsKms, SSEAlgorithm::Aes256];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SSEAlgorithm::AwsKms => "aws:kms",
-                SSEAlgorithm::Aes256 => "AES256",
-            }
-        }
-    }
-
-    impl std::fmt::Display for SSEAlgorithm {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<SSEAlgorithm> for Value {
-        fn from(v: SSEAlgorithm) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<SSEAlgorithm> for Val<SSEAlgorithm> {
-        fn from(v: SSEAlgorithm) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Specifies the schedule for generating inventory results.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ScheduleFrequency::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ScheduleFrequency {
-        /// `Daily`
-        Daily,
-        /// `Weekly`
-        Weekly,
-    }
-
-    impl ScheduleFrequency {
-        /// Every variant, in schema order.
-        pub const ALL: [ScheduleFrequency; 2] = [ScheduleFrequency::Daily, ScheduleFrequency::Weekly];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ScheduleFrequency::Daily => "Daily",
-                ScheduleFrequency::Weekly => "Weekly",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ScheduleFrequency {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ScheduleFrequency> for Value {
-        fn from(v: ScheduleFrequency) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ScheduleFrequency> for Val<ScheduleFrequency> {
-        fn from(v: ScheduleFrequency) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`Status::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Status {
-        /// `Enabled`
-        Enabled,
-        /// `Disabled`
-        Disabled,
-    }
-
-    impl Status {
-        /// Every variant, in schema order.
-        pub const ALL: [Status; 2] = [Status::Enabled, Status::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Status::Enabled => "Enabled",
-                Status::Disabled => "Disabled",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Status {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Status> for Value {
-        fn from(v: Status) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Status> for Val<Status> {
-        fn from(v: Status) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        Status[2] {
+            Enabled = "Enabled",
+            Disabled = "Disabled",
         }
     }
 }

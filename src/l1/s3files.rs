@@ -465,43 +465,10 @@ pub mod file_system {
 
     property_type!(SynchronizationConfiguration);
 
-    /// Rendered as its CloudFormation spelling ([`Trigger::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Trigger {
-        /// `ON_DIRECTORY_FIRST_ACCESS`
-        OnDirectoryFirstAccess,
-        /// `ON_FILE_ACCESS`
-        OnFileAccess,
-    }
-
-    impl Trigger {
-        /// Every variant, in schema order.
-        pub const ALL: [Trigger; 2] = [Trigger::OnDirectoryFirstAccess, Trigger::OnFileAccess];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Trigger::OnDirectoryFirstAccess => "ON_DIRECTORY_FIRST_ACCESS",
-                Trigger::OnFileAccess => "ON_FILE_ACCESS",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Trigger {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Trigger> for Value {
-        fn from(v: Trigger) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Trigger> for Val<Trigger> {
-        fn from(v: Trigger) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        Trigger[2] {
+            OnDirectoryFirstAccess = "ON_DIRECTORY_FIRST_ACCESS",
+            OnFileAccess = "ON_FILE_ACCESS",
         }
     }
 }
@@ -644,49 +611,12 @@ impl Handle<CfnMountTarget> {
 
 /// Property types and enums of [`CfnMountTarget`] (`AWS::S3Files::MountTarget`).
 pub mod mount_target {
-    use crate::core::value::{Val, Value};
 
-    /// Rendered as its CloudFormation spelling ([`IpAddressType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum IpAddressType {
-        /// `IPV4_ONLY`
-        Ipv4Only,
-        /// `IPV6_ONLY`
-        Ipv6Only,
-        /// `DUAL_STACK`
-        DualStack,
-    }
-
-    impl IpAddressType {
-        /// Every variant, in schema order.
-        pub const ALL: [IpAddressType; 3] =
-            [IpAddressType::Ipv4Only, IpAddressType::Ipv6Only, IpAddressType::DualStack];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                IpAddressType::Ipv4Only => "IPV4_ONLY",
-                IpAddressType::Ipv6Only => "IPV6_ONLY",
-                IpAddressType::DualStack => "DUAL_STACK",
-            }
-        }
-    }
-
-    impl std::fmt::Display for IpAddressType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<IpAddressType> for Value {
-        fn from(v: IpAddressType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<IpAddressType> for Val<IpAddressType> {
-        fn from(v: IpAddressType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        IpAddressType[3] {
+            Ipv4Only = "IPV4_ONLY",
+            Ipv6Only = "IPV6_ONLY",
+            DualStack = "DUAL_STACK",
         }
     }
 }

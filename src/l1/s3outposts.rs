@@ -356,43 +356,10 @@ pub mod bucket {
 
     property_type!(Rule);
 
-    /// Rendered as its CloudFormation spelling ([`Status::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Status {
-        /// `Enabled`
-        Enabled,
-        /// `Disabled`
-        Disabled,
-    }
-
-    impl Status {
-        /// Every variant, in schema order.
-        pub const ALL: [Status; 2] = [Status::Enabled, Status::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Status::Enabled => "Enabled",
-                Status::Disabled => "Disabled",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Status {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Status> for Value {
-        fn from(v: Status) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Status> for Val<Status> {
-        fn from(v: Status) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        Status[2] {
+            Enabled = "Enabled",
+            Disabled = "Disabled",
         }
     }
 }
@@ -593,46 +560,12 @@ pub mod endpoint {
 
     property_type!(FailedReason);
 
-    /// The type of access for the on-premise network connectivity for the Outpost endpoint. To access endpoint from an
-    /// on-premises network, you must specify the access type and provide the customer owned Ipv4 pool.
-    ///
-    /// Rendered as its CloudFormation spelling ([`AccessType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AccessType {
-        /// `CustomerOwnedIp`
-        CustomerOwnedIp,
-        /// `Private`
-        Private,
-    }
-
-    impl AccessType {
-        /// Every variant, in schema order.
-        pub const ALL: [AccessType; 2] = [AccessType::CustomerOwnedIp, AccessType::Private];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AccessType::CustomerOwnedIp => "CustomerOwnedIp",
-                AccessType::Private => "Private",
-            }
-        }
-    }
-
-    impl std::fmt::Display for AccessType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<AccessType> for Value {
-        fn from(v: AccessType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<AccessType> for Val<AccessType> {
-        fn from(v: AccessType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The type of access for the on-premise network connectivity for the Outpost endpoint. To access endpoint from an
+        /// on-premises network, you must specify the access type and provide the customer owned Ipv4 pool.
+        AccessType[2] {
+            CustomerOwnedIp = "CustomerOwnedIp",
+            Private = "Private",
         }
     }
 }

@@ -706,289 +706,57 @@ pub mod table {
 
     property_type!(StorageClassConfiguration);
 
-    /// Sort direction (asc or desc)
-    ///
-    /// Rendered as its CloudFormation spelling ([`Direction::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Direction {
-        /// `asc`
-        Asc,
-        /// `desc`
-        Desc,
-    }
-
-    impl Direction {
-        /// Every variant, in schema order.
-        pub const ALL: [Direction; 2] = [Direction::Asc, Direction::Desc];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Direction::Asc => "asc",
-                Direction::Desc => "desc",
-            }
+    cfn_enum! {
+        /// Sort direction (asc or desc)
+        Direction[2] {
+            Asc = "asc",
+            Desc = "desc",
         }
     }
 
-    impl std::fmt::Display for Direction {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// Null value ordering (nulls-first or nulls-last)
+        NullOrder[2] {
+            NullsFirst = "nulls-first",
+            NullsLast = "nulls-last",
         }
     }
 
-    impl From<Direction> for Value {
-        fn from(v: Direction) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// Format of the table.
+        OpenTableFormat[1] {
+            Iceberg = "ICEBERG",
         }
     }
 
-    impl From<Direction> for Val<Direction> {
-        fn from(v: Direction) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The type of the top-level schema, which is always 'struct'
+        SchemaV2FieldType[1] {
+            Struct = "struct",
         }
     }
 
-    /// Null value ordering (nulls-first or nulls-last)
-    ///
-    /// Rendered as its CloudFormation spelling ([`NullOrder::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum NullOrder {
-        /// `nulls-first`
-        NullsFirst,
-        /// `nulls-last`
-        NullsLast,
-    }
-
-    impl NullOrder {
-        /// Every variant, in schema order.
-        pub const ALL: [NullOrder; 2] = [NullOrder::NullsFirst, NullOrder::NullsLast];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                NullOrder::NullsFirst => "nulls-first",
-                NullOrder::NullsLast => "nulls-last",
-            }
+    cfn_enum! {
+        /// Indicates whether the Compaction maintenance action is enabled.
+        Status[2] {
+            Enabled = "enabled",
+            Disabled = "disabled",
         }
     }
 
-    impl std::fmt::Display for NullOrder {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// The storage class for the table
+        StorageClass[2] {
+            Standard = "STANDARD",
+            IntelligentTiering = "INTELLIGENT_TIERING",
         }
     }
 
-    impl From<NullOrder> for Value {
-        fn from(v: NullOrder) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<NullOrder> for Val<NullOrder> {
-        fn from(v: NullOrder) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Format of the table.
-    ///
-    /// Rendered as its CloudFormation spelling ([`OpenTableFormat::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum OpenTableFormat {
-        /// `ICEBERG`
-        Iceberg,
-    }
-
-    impl OpenTableFormat {
-        /// Every variant, in schema order.
-        pub const ALL: [OpenTableFormat; 1] = [OpenTableFormat::Iceberg];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                OpenTableFormat::Iceberg => "ICEBERG",
-            }
-        }
-    }
-
-    impl std::fmt::Display for OpenTableFormat {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<OpenTableFormat> for Value {
-        fn from(v: OpenTableFormat) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<OpenTableFormat> for Val<OpenTableFormat> {
-        fn from(v: OpenTableFormat) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The type of the top-level schema, which is always 'struct'
-    ///
-    /// Rendered as its CloudFormation spelling ([`SchemaV2FieldType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SchemaV2FieldType {
-        /// `struct`
-        Struct,
-    }
-
-    impl SchemaV2FieldType {
-        /// Every variant, in schema order.
-        pub const ALL: [SchemaV2FieldType; 1] = [SchemaV2FieldType::Struct];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SchemaV2FieldType::Struct => "struct",
-            }
-        }
-    }
-
-    impl std::fmt::Display for SchemaV2FieldType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<SchemaV2FieldType> for Value {
-        fn from(v: SchemaV2FieldType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<SchemaV2FieldType> for Val<SchemaV2FieldType> {
-        fn from(v: SchemaV2FieldType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Indicates whether the Compaction maintenance action is enabled.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Status::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Status {
-        /// `enabled`
-        Enabled,
-        /// `disabled`
-        Disabled,
-    }
-
-    impl Status {
-        /// Every variant, in schema order.
-        pub const ALL: [Status; 2] = [Status::Enabled, Status::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Status::Enabled => "enabled",
-                Status::Disabled => "disabled",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Status {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Status> for Value {
-        fn from(v: Status) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Status> for Val<Status> {
-        fn from(v: Status) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The storage class for the table
-    ///
-    /// Rendered as its CloudFormation spelling ([`StorageClass::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum StorageClass {
-        /// `STANDARD`
-        Standard,
-        /// `INTELLIGENT_TIERING`
-        IntelligentTiering,
-    }
-
-    impl StorageClass {
-        /// Every variant, in schema order.
-        pub const ALL: [StorageClass; 2] = [StorageClass::Standard, StorageClass::IntelligentTiering];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                StorageClass::Standard => "STANDARD",
-                StorageClass::IntelligentTiering => "INTELLIGENT_TIERING",
-            }
-        }
-    }
-
-    impl std::fmt::Display for StorageClass {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<StorageClass> for Value {
-        fn from(v: StorageClass) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<StorageClass> for Val<StorageClass> {
-        fn from(v: StorageClass) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Indicates that you don't want to specify a schema for the table. This property is mutually exclusive to
-    /// 'IcebergMetadata', and its only possible value is 'Yes'.
-    ///
-    /// Rendered as its CloudFormation spelling ([`WithoutMetadata::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum WithoutMetadata {
-        /// `Yes`
-        Yes,
-    }
-
-    impl WithoutMetadata {
-        /// Every variant, in schema order.
-        pub const ALL: [WithoutMetadata; 1] = [WithoutMetadata::Yes];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                WithoutMetadata::Yes => "Yes",
-            }
-        }
-    }
-
-    impl std::fmt::Display for WithoutMetadata {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<WithoutMetadata> for Value {
-        fn from(v: WithoutMetadata) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<WithoutMetadata> for Val<WithoutMetadata> {
-        fn from(v: WithoutMetadata) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Indicates that you don't want to specify a schema for the table. This property is mutually exclusive to
+        /// 'IcebergMetadata', and its only possible value is 'Yes'.
+        WithoutMetadata[1] {
+            Yes = "Yes",
         }
     }
 }
@@ -1307,129 +1075,27 @@ pub mod table_bucket {
 
     property_type!(UnreferencedFileRemoval);
 
-    /// Server-side encryption algorithm
-    ///
-    /// Rendered as its CloudFormation spelling ([`SSEAlgorithm::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SSEAlgorithm {
-        /// `AES256`
-        Aes256,
-        /// `aws:kms`
-        AwsKms,
-    }
-
-    impl SSEAlgorithm {
-        /// Every variant, in schema order.
-        pub const ALL: [SSEAlgorithm; 2] = [SSEAlgorithm::Aes256, SSEAlgorithm::AwsKms];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SSEAlgorithm::Aes256 => "AES256",
-                SSEAlgorithm::AwsKms => "aws:kms",
-            }
+    cfn_enum! {
+        /// Server-side encryption algorithm
+        SSEAlgorithm[2] {
+            Aes256 = "AES256",
+            AwsKms = "aws:kms",
         }
     }
 
-    impl std::fmt::Display for SSEAlgorithm {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// Indicates whether Metrics are enabled.
+        Status[2] {
+            Enabled = "Enabled",
+            Disabled = "Disabled",
         }
     }
 
-    impl From<SSEAlgorithm> for Value {
-        fn from(v: SSEAlgorithm) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<SSEAlgorithm> for Val<SSEAlgorithm> {
-        fn from(v: SSEAlgorithm) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Indicates whether Metrics are enabled.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Status::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Status {
-        /// `Enabled`
-        Enabled,
-        /// `Disabled`
-        Disabled,
-    }
-
-    impl Status {
-        /// Every variant, in schema order.
-        pub const ALL: [Status; 2] = [Status::Enabled, Status::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Status::Enabled => "Enabled",
-                Status::Disabled => "Disabled",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Status {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Status> for Value {
-        fn from(v: Status) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Status> for Val<Status> {
-        fn from(v: Status) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The storage class for the table bucket
-    ///
-    /// Rendered as its CloudFormation spelling ([`StorageClass::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum StorageClass {
-        /// `STANDARD`
-        Standard,
-        /// `INTELLIGENT_TIERING`
-        IntelligentTiering,
-    }
-
-    impl StorageClass {
-        /// Every variant, in schema order.
-        pub const ALL: [StorageClass; 2] = [StorageClass::Standard, StorageClass::IntelligentTiering];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                StorageClass::Standard => "STANDARD",
-                StorageClass::IntelligentTiering => "INTELLIGENT_TIERING",
-            }
-        }
-    }
-
-    impl std::fmt::Display for StorageClass {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<StorageClass> for Value {
-        fn from(v: StorageClass) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<StorageClass> for Val<StorageClass> {
-        fn from(v: StorageClass) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The storage class for the table bucket
+        StorageClass[2] {
+            Standard = "STANDARD",
+            IntelligentTiering = "INTELLIGENT_TIERING",
         }
     }
 }

@@ -198,127 +198,27 @@ pub mod index {
 
     property_type!(MetadataConfiguration);
 
-    /// The data type of the vectors to be inserted into the vector index.
-    ///
-    /// Rendered as its CloudFormation spelling ([`DataType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DataType {
-        /// `float32`
-        Float32,
-    }
-
-    impl DataType {
-        /// Every variant, in schema order.
-        pub const ALL: [DataType; 1] = [DataType::Float32];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DataType::Float32 => "float32",
-            }
+    cfn_enum! {
+        /// The data type of the vectors to be inserted into the vector index.
+        DataType[1] {
+            Float32 = "float32",
         }
     }
 
-    impl std::fmt::Display for DataType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// The distance metric to be used for similarity search.
+        DistanceMetric[2] {
+            Cosine = "cosine",
+            Euclidean = "euclidean",
         }
     }
 
-    impl From<DataType> for Value {
-        fn from(v: DataType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DataType> for Val<DataType> {
-        fn from(v: DataType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The distance metric to be used for similarity search.
-    ///
-    /// Rendered as its CloudFormation spelling ([`DistanceMetric::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DistanceMetric {
-        /// `cosine`
-        Cosine,
-        /// `euclidean`
-        Euclidean,
-    }
-
-    impl DistanceMetric {
-        /// Every variant, in schema order.
-        pub const ALL: [DistanceMetric; 2] = [DistanceMetric::Cosine, DistanceMetric::Euclidean];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DistanceMetric::Cosine => "cosine",
-                DistanceMetric::Euclidean => "euclidean",
-            }
-        }
-    }
-
-    impl std::fmt::Display for DistanceMetric {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DistanceMetric> for Value {
-        fn from(v: DistanceMetric) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DistanceMetric> for Val<DistanceMetric> {
-        fn from(v: DistanceMetric) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Defines the server-side encryption type for index encryption configuration. Defaults to the parent vector bucket's
-    /// encryption settings when unspecified.
-    ///
-    /// Rendered as its CloudFormation spelling ([`SseType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SseType {
-        /// `AES256`
-        Aes256,
-        /// `aws:kms`
-        AwsKms,
-    }
-
-    impl SseType {
-        /// Every variant, in schema order.
-        pub const ALL: [SseType; 2] = [SseType::Aes256, SseType::AwsKms];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SseType::Aes256 => "AES256",
-                SseType::AwsKms => "aws:kms",
-            }
-        }
-    }
-
-    impl std::fmt::Display for SseType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<SseType> for Value {
-        fn from(v: SseType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<SseType> for Val<SseType> {
-        fn from(v: SseType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Defines the server-side encryption type for index encryption configuration. Defaults to the parent vector
+        /// bucket's encryption settings when unspecified.
+        SseType[2] {
+            Aes256 = "AES256",
+            AwsKms = "aws:kms",
         }
     }
 }
@@ -430,47 +330,13 @@ pub mod vector_bucket {
 
     property_type!(EncryptionConfiguration);
 
-    /// The server-side encryption type to use for the encryption configuration of the vector bucket. By default, if you
-    /// don't specify, all new vectors in Amazon S3 vector buckets use server-side encryption with Amazon S3 managed keys
-    /// (SSE-S3), specifically AES256.
-    ///
-    /// Rendered as its CloudFormation spelling ([`SseType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SseType {
-        /// `AES256`
-        Aes256,
-        /// `aws:kms`
-        AwsKms,
-    }
-
-    impl SseType {
-        /// Every variant, in schema order.
-        pub const ALL: [SseType; 2] = [SseType::Aes256, SseType::AwsKms];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SseType::Aes256 => "AES256",
-                SseType::AwsKms => "aws:kms",
-            }
-        }
-    }
-
-    impl std::fmt::Display for SseType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<SseType> for Value {
-        fn from(v: SseType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<SseType> for Val<SseType> {
-        fn from(v: SseType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The server-side encryption type to use for the encryption configuration of the vector bucket. By default, if you
+        /// don't specify, all new vectors in Amazon S3 vector buckets use server-side encryption with Amazon S3 managed
+        /// keys (SSE-S3), specifically AES256.
+        SseType[2] {
+            Aes256 = "AES256",
+            AwsKms = "aws:kms",
         }
     }
 }

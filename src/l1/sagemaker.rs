@@ -493,58 +493,15 @@ pub mod action {
 
     property_type!(MetadataProperties);
 
-    /// The status of the action.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Status::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Status {
-        /// `Unknown`
-        Unknown,
-        /// `InProgress`
-        InProgress,
-        /// `Completed`
-        Completed,
-        /// `Failed`
-        Failed,
-        /// `Stopping`
-        Stopping,
-        /// `Stopped`
-        Stopped,
-    }
-
-    impl Status {
-        /// Every variant, in schema order.
-        pub const ALL: [Status; 6] =
-            [Status::Unknown, Status::InProgress, Status::Completed, Status::Failed, Status::Stopping, Status::Stopped];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Status::Unknown => "Unknown",
-                Status::InProgress => "InProgress",
-                Status::Completed => "Completed",
-                Status::Failed => "Failed",
-                Status::Stopping => "Stopping",
-                Status::Stopped => "Stopped",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Status {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Status> for Value {
-        fn from(v: Status) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Status> for Val<Status> {
-        fn from(v: Status) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The status of the action.
+        Status[6] {
+            Unknown = "Unknown",
+            InProgress = "InProgress",
+            Completed = "Completed",
+            Failed = "Failed",
+            Stopping = "Stopping",
+            Stopped = "Stopped",
         }
     }
 }
@@ -1176,2757 +1133,667 @@ pub mod algorithm {
 
     property_type!(TrainingSpecification);
 
-    /// Rendered as its CloudFormation spelling ([`HyperParameterSpecificationType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum HyperParameterSpecificationType {
-        /// `Integer`
-        Integer,
-        /// `Continuous`
-        Continuous,
-        /// `Categorical`
-        Categorical,
-        /// `FreeText`
-        FreeText,
-    }
-
-    impl HyperParameterSpecificationType {
-        /// Every variant, in schema order.
-        pub const ALL: [HyperParameterSpecificationType; 4] = [
-            HyperParameterSpecificationType::Integer,
-            HyperParameterSpecificationType::Continuous,
-            HyperParameterSpecificationType::Categorical,
-            HyperParameterSpecificationType::FreeText,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                HyperParameterSpecificationType::Integer => "Integer",
-                HyperParameterSpecificationType::Continuous => "Continuous",
-                HyperParameterSpecificationType::Categorical => "Categorical",
-                HyperParameterSpecificationType::FreeText => "FreeText",
-            }
+    cfn_enum! {
+        HyperParameterSpecificationType[4] {
+            Integer = "Integer",
+            Continuous = "Continuous",
+            Categorical = "Categorical",
+            FreeText = "FreeText",
         }
     }
 
-    impl std::fmt::Display for HyperParameterSpecificationType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        HyperParameterTuningJobObjectiveType[2] {
+            Maximize = "Maximize",
+            Minimize = "Minimize",
         }
     }
 
-    impl From<HyperParameterSpecificationType> for Value {
-        fn from(v: HyperParameterSpecificationType) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        SupportedCompressionTypes[2] {
+            None = "None",
+            Gzip = "Gzip",
         }
     }
 
-    impl From<HyperParameterSpecificationType> for Val<HyperParameterSpecificationType> {
-        fn from(v: HyperParameterSpecificationType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        SupportedInputModes[3] {
+            Pipe = "Pipe",
+            File = "File",
+            FastFile = "FastFile",
         }
     }
 
-    /// Rendered as its CloudFormation spelling ([`HyperParameterTuningJobObjectiveType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum HyperParameterTuningJobObjectiveType {
-        /// `Maximize`
-        Maximize,
-        /// `Minimize`
-        Minimize,
-    }
-
-    impl HyperParameterTuningJobObjectiveType {
-        /// Every variant, in schema order.
-        pub const ALL: [HyperParameterTuningJobObjectiveType; 2] =
-            [HyperParameterTuningJobObjectiveType::Maximize, HyperParameterTuningJobObjectiveType::Minimize];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                HyperParameterTuningJobObjectiveType::Maximize => "Maximize",
-                HyperParameterTuningJobObjectiveType::Minimize => "Minimize",
-            }
+    cfn_enum! {
+        SupportedRealtimeInferenceInstanceTypes[277] {
+            MlC42xlarge = "ml.c4.2xlarge",
+            MlC44xlarge = "ml.c4.4xlarge",
+            MlC48xlarge = "ml.c4.8xlarge",
+            MlC4Large = "ml.c4.large",
+            MlC4Xlarge = "ml.c4.xlarge",
+            MlC518xlarge = "ml.c5.18xlarge",
+            MlC52xlarge = "ml.c5.2xlarge",
+            MlC54xlarge = "ml.c5.4xlarge",
+            MlC59xlarge = "ml.c5.9xlarge",
+            MlC5Large = "ml.c5.large",
+            MlC5Xlarge = "ml.c5.xlarge",
+            MlC5d18xlarge = "ml.c5d.18xlarge",
+            MlC5d2xlarge = "ml.c5d.2xlarge",
+            MlC5d4xlarge = "ml.c5d.4xlarge",
+            MlC5d9xlarge = "ml.c5d.9xlarge",
+            MlC5dLarge = "ml.c5d.large",
+            MlC5dXlarge = "ml.c5d.xlarge",
+            MlC6g12xlarge = "ml.c6g.12xlarge",
+            MlC6g16xlarge = "ml.c6g.16xlarge",
+            MlC6g2xlarge = "ml.c6g.2xlarge",
+            MlC6g4xlarge = "ml.c6g.4xlarge",
+            MlC6g8xlarge = "ml.c6g.8xlarge",
+            MlC6gLarge = "ml.c6g.large",
+            MlC6gXlarge = "ml.c6g.xlarge",
+            MlC6gd12xlarge = "ml.c6gd.12xlarge",
+            MlC6gd16xlarge = "ml.c6gd.16xlarge",
+            MlC6gd2xlarge = "ml.c6gd.2xlarge",
+            MlC6gd4xlarge = "ml.c6gd.4xlarge",
+            MlC6gd8xlarge = "ml.c6gd.8xlarge",
+            MlC6gdLarge = "ml.c6gd.large",
+            MlC6gdXlarge = "ml.c6gd.xlarge",
+            MlC6gn12xlarge = "ml.c6gn.12xlarge",
+            MlC6gn16xlarge = "ml.c6gn.16xlarge",
+            MlC6gn2xlarge = "ml.c6gn.2xlarge",
+            MlC6gn4xlarge = "ml.c6gn.4xlarge",
+            MlC6gn8xlarge = "ml.c6gn.8xlarge",
+            MlC6gnLarge = "ml.c6gn.large",
+            MlC6gnXlarge = "ml.c6gn.xlarge",
+            MlC6i12xlarge = "ml.c6i.12xlarge",
+            MlC6i16xlarge = "ml.c6i.16xlarge",
+            MlC6i24xlarge = "ml.c6i.24xlarge",
+            MlC6i2xlarge = "ml.c6i.2xlarge",
+            MlC6i32xlarge = "ml.c6i.32xlarge",
+            MlC6i4xlarge = "ml.c6i.4xlarge",
+            MlC6i8xlarge = "ml.c6i.8xlarge",
+            MlC6iLarge = "ml.c6i.large",
+            MlC6iXlarge = "ml.c6i.xlarge",
+            MlC6in12xlarge = "ml.c6in.12xlarge",
+            MlC6in16xlarge = "ml.c6in.16xlarge",
+            MlC6in24xlarge = "ml.c6in.24xlarge",
+            MlC6in2xlarge = "ml.c6in.2xlarge",
+            MlC6in32xlarge = "ml.c6in.32xlarge",
+            MlC6in4xlarge = "ml.c6in.4xlarge",
+            MlC6in8xlarge = "ml.c6in.8xlarge",
+            MlC6inLarge = "ml.c6in.large",
+            MlC6inXlarge = "ml.c6in.xlarge",
+            MlC7g12xlarge = "ml.c7g.12xlarge",
+            MlC7g16xlarge = "ml.c7g.16xlarge",
+            MlC7g2xlarge = "ml.c7g.2xlarge",
+            MlC7g4xlarge = "ml.c7g.4xlarge",
+            MlC7g8xlarge = "ml.c7g.8xlarge",
+            MlC7gLarge = "ml.c7g.large",
+            MlC7gXlarge = "ml.c7g.xlarge",
+            MlC7i12xlarge = "ml.c7i.12xlarge",
+            MlC7i16xlarge = "ml.c7i.16xlarge",
+            MlC7i24xlarge = "ml.c7i.24xlarge",
+            MlC7i2xlarge = "ml.c7i.2xlarge",
+            MlC7i48xlarge = "ml.c7i.48xlarge",
+            MlC7i4xlarge = "ml.c7i.4xlarge",
+            MlC7i8xlarge = "ml.c7i.8xlarge",
+            MlC7iLarge = "ml.c7i.large",
+            MlC7iXlarge = "ml.c7i.xlarge",
+            MlC8g12xlarge = "ml.c8g.12xlarge",
+            MlC8g16xlarge = "ml.c8g.16xlarge",
+            MlC8g24xlarge = "ml.c8g.24xlarge",
+            MlC8g2xlarge = "ml.c8g.2xlarge",
+            MlC8g48xlarge = "ml.c8g.48xlarge",
+            MlC8g4xlarge = "ml.c8g.4xlarge",
+            MlC8g8xlarge = "ml.c8g.8xlarge",
+            MlC8gLarge = "ml.c8g.large",
+            MlC8gMedium = "ml.c8g.medium",
+            MlC8gXlarge = "ml.c8g.xlarge",
+            MlDl124xlarge = "ml.dl1.24xlarge",
+            MlG4dn12xlarge = "ml.g4dn.12xlarge",
+            MlG4dn16xlarge = "ml.g4dn.16xlarge",
+            MlG4dn2xlarge = "ml.g4dn.2xlarge",
+            MlG4dn4xlarge = "ml.g4dn.4xlarge",
+            MlG4dn8xlarge = "ml.g4dn.8xlarge",
+            MlG4dnXlarge = "ml.g4dn.xlarge",
+            MlG512xlarge = "ml.g5.12xlarge",
+            MlG516xlarge = "ml.g5.16xlarge",
+            MlG524xlarge = "ml.g5.24xlarge",
+            MlG52xlarge = "ml.g5.2xlarge",
+            MlG548xlarge = "ml.g5.48xlarge",
+            MlG54xlarge = "ml.g5.4xlarge",
+            MlG58xlarge = "ml.g5.8xlarge",
+            MlG5Xlarge = "ml.g5.xlarge",
+            MlG612xlarge = "ml.g6.12xlarge",
+            MlG616xlarge = "ml.g6.16xlarge",
+            MlG624xlarge = "ml.g6.24xlarge",
+            MlG62xlarge = "ml.g6.2xlarge",
+            MlG648xlarge = "ml.g6.48xlarge",
+            MlG64xlarge = "ml.g6.4xlarge",
+            MlG68xlarge = "ml.g6.8xlarge",
+            MlG6Xlarge = "ml.g6.xlarge",
+            MlG6e12xlarge = "ml.g6e.12xlarge",
+            MlG6e16xlarge = "ml.g6e.16xlarge",
+            MlG6e24xlarge = "ml.g6e.24xlarge",
+            MlG6e2xlarge = "ml.g6e.2xlarge",
+            MlG6e48xlarge = "ml.g6e.48xlarge",
+            MlG6e4xlarge = "ml.g6e.4xlarge",
+            MlG6e8xlarge = "ml.g6e.8xlarge",
+            MlG6eXlarge = "ml.g6e.xlarge",
+            MlG712xlarge = "ml.g7.12xlarge",
+            MlG724xlarge = "ml.g7.24xlarge",
+            MlG72xlarge = "ml.g7.2xlarge",
+            MlG748xlarge = "ml.g7.48xlarge",
+            MlG74xlarge = "ml.g7.4xlarge",
+            MlG78xlarge = "ml.g7.8xlarge",
+            MlG7e12xlarge = "ml.g7e.12xlarge",
+            MlG7e24xlarge = "ml.g7e.24xlarge",
+            MlG7e2xlarge = "ml.g7e.2xlarge",
+            MlG7e48xlarge = "ml.g7e.48xlarge",
+            MlG7e4xlarge = "ml.g7e.4xlarge",
+            MlG7e8xlarge = "ml.g7e.8xlarge",
+            MlInf124xlarge = "ml.inf1.24xlarge",
+            MlInf12xlarge = "ml.inf1.2xlarge",
+            MlInf16xlarge = "ml.inf1.6xlarge",
+            MlInf1Xlarge = "ml.inf1.xlarge",
+            MlInf224xlarge = "ml.inf2.24xlarge",
+            MlInf248xlarge = "ml.inf2.48xlarge",
+            MlInf28xlarge = "ml.inf2.8xlarge",
+            MlInf2Xlarge = "ml.inf2.xlarge",
+            MlM410xlarge = "ml.m4.10xlarge",
+            MlM416xlarge = "ml.m4.16xlarge",
+            MlM42xlarge = "ml.m4.2xlarge",
+            MlM44xlarge = "ml.m4.4xlarge",
+            MlM4Xlarge = "ml.m4.xlarge",
+            MlM512xlarge = "ml.m5.12xlarge",
+            MlM524xlarge = "ml.m5.24xlarge",
+            MlM52xlarge = "ml.m5.2xlarge",
+            MlM54xlarge = "ml.m5.4xlarge",
+            MlM5Large = "ml.m5.large",
+            MlM5Xlarge = "ml.m5.xlarge",
+            MlM5d12xlarge = "ml.m5d.12xlarge",
+            MlM5d24xlarge = "ml.m5d.24xlarge",
+            MlM5d2xlarge = "ml.m5d.2xlarge",
+            MlM5d4xlarge = "ml.m5d.4xlarge",
+            MlM5dLarge = "ml.m5d.large",
+            MlM5dXlarge = "ml.m5d.xlarge",
+            MlM6g12xlarge = "ml.m6g.12xlarge",
+            MlM6g16xlarge = "ml.m6g.16xlarge",
+            MlM6g2xlarge = "ml.m6g.2xlarge",
+            MlM6g4xlarge = "ml.m6g.4xlarge",
+            MlM6g8xlarge = "ml.m6g.8xlarge",
+            MlM6gLarge = "ml.m6g.large",
+            MlM6gXlarge = "ml.m6g.xlarge",
+            MlM6gd12xlarge = "ml.m6gd.12xlarge",
+            MlM6gd16xlarge = "ml.m6gd.16xlarge",
+            MlM6gd2xlarge = "ml.m6gd.2xlarge",
+            MlM6gd4xlarge = "ml.m6gd.4xlarge",
+            MlM6gd8xlarge = "ml.m6gd.8xlarge",
+            MlM6gdLarge = "ml.m6gd.large",
+            MlM6gdXlarge = "ml.m6gd.xlarge",
+            MlM6i12xlarge = "ml.m6i.12xlarge",
+            MlM6i16xlarge = "ml.m6i.16xlarge",
+            MlM6i24xlarge = "ml.m6i.24xlarge",
+            MlM6i2xlarge = "ml.m6i.2xlarge",
+            MlM6i32xlarge = "ml.m6i.32xlarge",
+            MlM6i4xlarge = "ml.m6i.4xlarge",
+            MlM6i8xlarge = "ml.m6i.8xlarge",
+            MlM6iLarge = "ml.m6i.large",
+            MlM6iXlarge = "ml.m6i.xlarge",
+            MlM7i12xlarge = "ml.m7i.12xlarge",
+            MlM7i16xlarge = "ml.m7i.16xlarge",
+            MlM7i24xlarge = "ml.m7i.24xlarge",
+            MlM7i2xlarge = "ml.m7i.2xlarge",
+            MlM7i48xlarge = "ml.m7i.48xlarge",
+            MlM7i4xlarge = "ml.m7i.4xlarge",
+            MlM7i8xlarge = "ml.m7i.8xlarge",
+            MlM7iLarge = "ml.m7i.large",
+            MlM7iXlarge = "ml.m7i.xlarge",
+            MlM8g12xlarge = "ml.m8g.12xlarge",
+            MlM8g16xlarge = "ml.m8g.16xlarge",
+            MlM8g24xlarge = "ml.m8g.24xlarge",
+            MlM8g2xlarge = "ml.m8g.2xlarge",
+            MlM8g48xlarge = "ml.m8g.48xlarge",
+            MlM8g4xlarge = "ml.m8g.4xlarge",
+            MlM8g8xlarge = "ml.m8g.8xlarge",
+            MlM8gLarge = "ml.m8g.large",
+            MlM8gMedium = "ml.m8g.medium",
+            MlM8gXlarge = "ml.m8g.xlarge",
+            MlP216xlarge = "ml.p2.16xlarge",
+            MlP28xlarge = "ml.p2.8xlarge",
+            MlP2Xlarge = "ml.p2.xlarge",
+            MlP316xlarge = "ml.p3.16xlarge",
+            MlP32xlarge = "ml.p3.2xlarge",
+            MlP38xlarge = "ml.p3.8xlarge",
+            MlP4d24xlarge = "ml.p4d.24xlarge",
+            MlP4de24xlarge = "ml.p4de.24xlarge",
+            MlP548xlarge = "ml.p5.48xlarge",
+            MlP54xlarge = "ml.p5.4xlarge",
+            MlP5e48xlarge = "ml.p5e.48xlarge",
+            MlP5en48xlarge = "ml.p5en.48xlarge",
+            MlP6B20048xlarge = "ml.p6-b200.48xlarge",
+            MlP6B30048xlarge = "ml.p6-b300.48xlarge",
+            MlP6eGb20036xlarge = "ml.p6e-gb200.36xlarge",
+            MlR512xlarge = "ml.r5.12xlarge",
+            MlR524xlarge = "ml.r5.24xlarge",
+            MlR52xlarge = "ml.r5.2xlarge",
+            MlR54xlarge = "ml.r5.4xlarge",
+            MlR5Large = "ml.r5.large",
+            MlR5Xlarge = "ml.r5.xlarge",
+            MlR5d12xlarge = "ml.r5d.12xlarge",
+            MlR5d24xlarge = "ml.r5d.24xlarge",
+            MlR5d2xlarge = "ml.r5d.2xlarge",
+            MlR5d4xlarge = "ml.r5d.4xlarge",
+            MlR5dLarge = "ml.r5d.large",
+            MlR5dXlarge = "ml.r5d.xlarge",
+            MlR6g12xlarge = "ml.r6g.12xlarge",
+            MlR6g16xlarge = "ml.r6g.16xlarge",
+            MlR6g2xlarge = "ml.r6g.2xlarge",
+            MlR6g4xlarge = "ml.r6g.4xlarge",
+            MlR6g8xlarge = "ml.r6g.8xlarge",
+            MlR6gLarge = "ml.r6g.large",
+            MlR6gXlarge = "ml.r6g.xlarge",
+            MlR6gd12xlarge = "ml.r6gd.12xlarge",
+            MlR6gd16xlarge = "ml.r6gd.16xlarge",
+            MlR6gd2xlarge = "ml.r6gd.2xlarge",
+            MlR6gd4xlarge = "ml.r6gd.4xlarge",
+            MlR6gd8xlarge = "ml.r6gd.8xlarge",
+            MlR6gdLarge = "ml.r6gd.large",
+            MlR6gdXlarge = "ml.r6gd.xlarge",
+            MlR6i12xlarge = "ml.r6i.12xlarge",
+            MlR6i16xlarge = "ml.r6i.16xlarge",
+            MlR6i24xlarge = "ml.r6i.24xlarge",
+            MlR6i2xlarge = "ml.r6i.2xlarge",
+            MlR6i32xlarge = "ml.r6i.32xlarge",
+            MlR6i4xlarge = "ml.r6i.4xlarge",
+            MlR6i8xlarge = "ml.r6i.8xlarge",
+            MlR6iLarge = "ml.r6i.large",
+            MlR6iXlarge = "ml.r6i.xlarge",
+            MlR7gd12xlarge = "ml.r7gd.12xlarge",
+            MlR7gd16xlarge = "ml.r7gd.16xlarge",
+            MlR7gd2xlarge = "ml.r7gd.2xlarge",
+            MlR7gd4xlarge = "ml.r7gd.4xlarge",
+            MlR7gd8xlarge = "ml.r7gd.8xlarge",
+            MlR7gdLarge = "ml.r7gd.large",
+            MlR7gdMedium = "ml.r7gd.medium",
+            MlR7gdXlarge = "ml.r7gd.xlarge",
+            MlR7i12xlarge = "ml.r7i.12xlarge",
+            MlR7i16xlarge = "ml.r7i.16xlarge",
+            MlR7i24xlarge = "ml.r7i.24xlarge",
+            MlR7i2xlarge = "ml.r7i.2xlarge",
+            MlR7i48xlarge = "ml.r7i.48xlarge",
+            MlR7i4xlarge = "ml.r7i.4xlarge",
+            MlR7i8xlarge = "ml.r7i.8xlarge",
+            MlR7iLarge = "ml.r7i.large",
+            MlR7iXlarge = "ml.r7i.xlarge",
+            MlR8g12xlarge = "ml.r8g.12xlarge",
+            MlR8g16xlarge = "ml.r8g.16xlarge",
+            MlR8g24xlarge = "ml.r8g.24xlarge",
+            MlR8g2xlarge = "ml.r8g.2xlarge",
+            MlR8g48xlarge = "ml.r8g.48xlarge",
+            MlR8g4xlarge = "ml.r8g.4xlarge",
+            MlR8g8xlarge = "ml.r8g.8xlarge",
+            MlR8gLarge = "ml.r8g.large",
+            MlR8gMedium = "ml.r8g.medium",
+            MlR8gXlarge = "ml.r8g.xlarge",
+            MlT22xlarge = "ml.t2.2xlarge",
+            MlT2Large = "ml.t2.large",
+            MlT2Medium = "ml.t2.medium",
+            MlT2Xlarge = "ml.t2.xlarge",
+            MlTrn12xlarge = "ml.trn1.2xlarge",
+            MlTrn132xlarge = "ml.trn1.32xlarge",
+            MlTrn1n32xlarge = "ml.trn1n.32xlarge",
+            MlTrn248xlarge = "ml.trn2.48xlarge",
         }
     }
 
-    impl std::fmt::Display for HyperParameterTuningJobObjectiveType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        SupportedTrainingInstanceTypes[225] {
+            MlC42xlarge = "ml.c4.2xlarge",
+            MlC44xlarge = "ml.c4.4xlarge",
+            MlC48xlarge = "ml.c4.8xlarge",
+            MlC4Xlarge = "ml.c4.xlarge",
+            MlC518xlarge = "ml.c5.18xlarge",
+            MlC52xlarge = "ml.c5.2xlarge",
+            MlC54xlarge = "ml.c5.4xlarge",
+            MlC59xlarge = "ml.c5.9xlarge",
+            MlC5Xlarge = "ml.c5.xlarge",
+            MlC5n18xlarge = "ml.c5n.18xlarge",
+            MlC5n2xlarge = "ml.c5n.2xlarge",
+            MlC5n4xlarge = "ml.c5n.4xlarge",
+            MlC5n9xlarge = "ml.c5n.9xlarge",
+            MlC5nXlarge = "ml.c5n.xlarge",
+            MlC6i12xlarge = "ml.c6i.12xlarge",
+            MlC6i16xlarge = "ml.c6i.16xlarge",
+            MlC6i24xlarge = "ml.c6i.24xlarge",
+            MlC6i2xlarge = "ml.c6i.2xlarge",
+            MlC6i32xlarge = "ml.c6i.32xlarge",
+            MlC6i4xlarge = "ml.c6i.4xlarge",
+            MlC6i8xlarge = "ml.c6i.8xlarge",
+            MlC6iXlarge = "ml.c6i.xlarge",
+            MlC7iFlex12xlarge = "ml.c7i-flex.12xlarge",
+            MlC7iFlex16xlarge = "ml.c7i-flex.16xlarge",
+            MlC7iFlex2xlarge = "ml.c7i-flex.2xlarge",
+            MlC7iFlex4xlarge = "ml.c7i-flex.4xlarge",
+            MlC7iFlex8xlarge = "ml.c7i-flex.8xlarge",
+            MlC7iFlexXlarge = "ml.c7i-flex.xlarge",
+            MlC7i12xlarge = "ml.c7i.12xlarge",
+            MlC7i16xlarge = "ml.c7i.16xlarge",
+            MlC7i24xlarge = "ml.c7i.24xlarge",
+            MlC7i2xlarge = "ml.c7i.2xlarge",
+            MlC7i48xlarge = "ml.c7i.48xlarge",
+            MlC7i4xlarge = "ml.c7i.4xlarge",
+            MlC7i8xlarge = "ml.c7i.8xlarge",
+            MlC7iLarge = "ml.c7i.large",
+            MlC7iXlarge = "ml.c7i.xlarge",
+            MlC8iFlex12xlarge = "ml.c8i-flex.12xlarge",
+            MlC8iFlex16xlarge = "ml.c8i-flex.16xlarge",
+            MlC8iFlex2xlarge = "ml.c8i-flex.2xlarge",
+            MlC8iFlex4xlarge = "ml.c8i-flex.4xlarge",
+            MlC8iFlex8xlarge = "ml.c8i-flex.8xlarge",
+            MlC8iFlexXlarge = "ml.c8i-flex.xlarge",
+            MlC8i12xlarge = "ml.c8i.12xlarge",
+            MlC8i16xlarge = "ml.c8i.16xlarge",
+            MlC8i24xlarge = "ml.c8i.24xlarge",
+            MlC8i2xlarge = "ml.c8i.2xlarge",
+            MlC8i32xlarge = "ml.c8i.32xlarge",
+            MlC8i48xlarge = "ml.c8i.48xlarge",
+            MlC8i4xlarge = "ml.c8i.4xlarge",
+            MlC8i8xlarge = "ml.c8i.8xlarge",
+            MlC8i96xlarge = "ml.c8i.96xlarge",
+            MlC8iXlarge = "ml.c8i.xlarge",
+            MlG4dn12xlarge = "ml.g4dn.12xlarge",
+            MlG4dn16xlarge = "ml.g4dn.16xlarge",
+            MlG4dn2xlarge = "ml.g4dn.2xlarge",
+            MlG4dn4xlarge = "ml.g4dn.4xlarge",
+            MlG4dn8xlarge = "ml.g4dn.8xlarge",
+            MlG4dnXlarge = "ml.g4dn.xlarge",
+            MlG512xlarge = "ml.g5.12xlarge",
+            MlG516xlarge = "ml.g5.16xlarge",
+            MlG524xlarge = "ml.g5.24xlarge",
+            MlG52xlarge = "ml.g5.2xlarge",
+            MlG548xlarge = "ml.g5.48xlarge",
+            MlG54xlarge = "ml.g5.4xlarge",
+            MlG58xlarge = "ml.g5.8xlarge",
+            MlG5Xlarge = "ml.g5.xlarge",
+            MlG612xlarge = "ml.g6.12xlarge",
+            MlG616xlarge = "ml.g6.16xlarge",
+            MlG624xlarge = "ml.g6.24xlarge",
+            MlG62xlarge = "ml.g6.2xlarge",
+            MlG648xlarge = "ml.g6.48xlarge",
+            MlG64xlarge = "ml.g6.4xlarge",
+            MlG68xlarge = "ml.g6.8xlarge",
+            MlG6Xlarge = "ml.g6.xlarge",
+            MlG6e12xlarge = "ml.g6e.12xlarge",
+            MlG6e16xlarge = "ml.g6e.16xlarge",
+            MlG6e24xlarge = "ml.g6e.24xlarge",
+            MlG6e2xlarge = "ml.g6e.2xlarge",
+            MlG6e48xlarge = "ml.g6e.48xlarge",
+            MlG6e4xlarge = "ml.g6e.4xlarge",
+            MlG6e8xlarge = "ml.g6e.8xlarge",
+            MlG6eXlarge = "ml.g6e.xlarge",
+            MlG712xlarge = "ml.g7.12xlarge",
+            MlG724xlarge = "ml.g7.24xlarge",
+            MlG72xlarge = "ml.g7.2xlarge",
+            MlG748xlarge = "ml.g7.48xlarge",
+            MlG74xlarge = "ml.g7.4xlarge",
+            MlG78xlarge = "ml.g7.8xlarge",
+            MlG7e12xlarge = "ml.g7e.12xlarge",
+            MlG7e24xlarge = "ml.g7e.24xlarge",
+            MlG7e2xlarge = "ml.g7e.2xlarge",
+            MlG7e48xlarge = "ml.g7e.48xlarge",
+            MlG7e4xlarge = "ml.g7e.4xlarge",
+            MlG7e8xlarge = "ml.g7e.8xlarge",
+            MlM410xlarge = "ml.m4.10xlarge",
+            MlM416xlarge = "ml.m4.16xlarge",
+            MlM42xlarge = "ml.m4.2xlarge",
+            MlM44xlarge = "ml.m4.4xlarge",
+            MlM4Xlarge = "ml.m4.xlarge",
+            MlM512xlarge = "ml.m5.12xlarge",
+            MlM524xlarge = "ml.m5.24xlarge",
+            MlM52xlarge = "ml.m5.2xlarge",
+            MlM54xlarge = "ml.m5.4xlarge",
+            MlM5Large = "ml.m5.large",
+            MlM5Xlarge = "ml.m5.xlarge",
+            MlM6i12xlarge = "ml.m6i.12xlarge",
+            MlM6i16xlarge = "ml.m6i.16xlarge",
+            MlM6i24xlarge = "ml.m6i.24xlarge",
+            MlM6i2xlarge = "ml.m6i.2xlarge",
+            MlM6i32xlarge = "ml.m6i.32xlarge",
+            MlM6i4xlarge = "ml.m6i.4xlarge",
+            MlM6i8xlarge = "ml.m6i.8xlarge",
+            MlM6iLarge = "ml.m6i.large",
+            MlM6iXlarge = "ml.m6i.xlarge",
+            MlM7iFlex12xlarge = "ml.m7i-flex.12xlarge",
+            MlM7iFlex16xlarge = "ml.m7i-flex.16xlarge",
+            MlM7iFlex2xlarge = "ml.m7i-flex.2xlarge",
+            MlM7iFlex4xlarge = "ml.m7i-flex.4xlarge",
+            MlM7iFlex8xlarge = "ml.m7i-flex.8xlarge",
+            MlM7iFlexLarge = "ml.m7i-flex.large",
+            MlM7iFlexXlarge = "ml.m7i-flex.xlarge",
+            MlM7i12xlarge = "ml.m7i.12xlarge",
+            MlM7i16xlarge = "ml.m7i.16xlarge",
+            MlM7i24xlarge = "ml.m7i.24xlarge",
+            MlM7i2xlarge = "ml.m7i.2xlarge",
+            MlM7i48xlarge = "ml.m7i.48xlarge",
+            MlM7i4xlarge = "ml.m7i.4xlarge",
+            MlM7i8xlarge = "ml.m7i.8xlarge",
+            MlM7iLarge = "ml.m7i.large",
+            MlM7iXlarge = "ml.m7i.xlarge",
+            MlM8iFlex12xlarge = "ml.m8i-flex.12xlarge",
+            MlM8iFlex16xlarge = "ml.m8i-flex.16xlarge",
+            MlM8iFlex2xlarge = "ml.m8i-flex.2xlarge",
+            MlM8iFlex4xlarge = "ml.m8i-flex.4xlarge",
+            MlM8iFlex8xlarge = "ml.m8i-flex.8xlarge",
+            MlM8iFlexLarge = "ml.m8i-flex.large",
+            MlM8iFlexXlarge = "ml.m8i-flex.xlarge",
+            MlM8i12xlarge = "ml.m8i.12xlarge",
+            MlM8i16xlarge = "ml.m8i.16xlarge",
+            MlM8i24xlarge = "ml.m8i.24xlarge",
+            MlM8i2xlarge = "ml.m8i.2xlarge",
+            MlM8i32xlarge = "ml.m8i.32xlarge",
+            MlM8i48xlarge = "ml.m8i.48xlarge",
+            MlM8i4xlarge = "ml.m8i.4xlarge",
+            MlM8i8xlarge = "ml.m8i.8xlarge",
+            MlM8i96xlarge = "ml.m8i.96xlarge",
+            MlM8iLarge = "ml.m8i.large",
+            MlM8iXlarge = "ml.m8i.xlarge",
+            MlP216xlarge = "ml.p2.16xlarge",
+            MlP28xlarge = "ml.p2.8xlarge",
+            MlP2Xlarge = "ml.p2.xlarge",
+            MlP316xlarge = "ml.p3.16xlarge",
+            MlP32xlarge = "ml.p3.2xlarge",
+            MlP38xlarge = "ml.p3.8xlarge",
+            MlP3dn24xlarge = "ml.p3dn.24xlarge",
+            MlP4d24xlarge = "ml.p4d.24xlarge",
+            MlP4de24xlarge = "ml.p4de.24xlarge",
+            MlP548xlarge = "ml.p5.48xlarge",
+            MlP54xlarge = "ml.p5.4xlarge",
+            MlP5e48xlarge = "ml.p5e.48xlarge",
+            MlP5en48xlarge = "ml.p5en.48xlarge",
+            MlP6B20048xlarge = "ml.p6-b200.48xlarge",
+            MlP6B30048xlarge = "ml.p6-b300.48xlarge",
+            MlP6eGb20036xlarge = "ml.p6e-gb200.36xlarge",
+            MlR512xlarge = "ml.r5.12xlarge",
+            MlR516xlarge = "ml.r5.16xlarge",
+            MlR524xlarge = "ml.r5.24xlarge",
+            MlR52xlarge = "ml.r5.2xlarge",
+            MlR54xlarge = "ml.r5.4xlarge",
+            MlR58xlarge = "ml.r5.8xlarge",
+            MlR5Large = "ml.r5.large",
+            MlR5Xlarge = "ml.r5.xlarge",
+            MlR5d12xlarge = "ml.r5d.12xlarge",
+            MlR5d16xlarge = "ml.r5d.16xlarge",
+            MlR5d24xlarge = "ml.r5d.24xlarge",
+            MlR5d2xlarge = "ml.r5d.2xlarge",
+            MlR5d4xlarge = "ml.r5d.4xlarge",
+            MlR5d8xlarge = "ml.r5d.8xlarge",
+            MlR5dLarge = "ml.r5d.large",
+            MlR5dXlarge = "ml.r5d.xlarge",
+            MlR6i12xlarge = "ml.r6i.12xlarge",
+            MlR6i16xlarge = "ml.r6i.16xlarge",
+            MlR6i24xlarge = "ml.r6i.24xlarge",
+            MlR6i2xlarge = "ml.r6i.2xlarge",
+            MlR6i32xlarge = "ml.r6i.32xlarge",
+            MlR6i4xlarge = "ml.r6i.4xlarge",
+            MlR6i8xlarge = "ml.r6i.8xlarge",
+            MlR6iLarge = "ml.r6i.large",
+            MlR6iXlarge = "ml.r6i.xlarge",
+            MlR7i12xlarge = "ml.r7i.12xlarge",
+            MlR7i16xlarge = "ml.r7i.16xlarge",
+            MlR7i24xlarge = "ml.r7i.24xlarge",
+            MlR7i2xlarge = "ml.r7i.2xlarge",
+            MlR7i48xlarge = "ml.r7i.48xlarge",
+            MlR7i4xlarge = "ml.r7i.4xlarge",
+            MlR7i8xlarge = "ml.r7i.8xlarge",
+            MlR7iLarge = "ml.r7i.large",
+            MlR7iXlarge = "ml.r7i.xlarge",
+            MlR8iFlex12xlarge = "ml.r8i-flex.12xlarge",
+            MlR8iFlex16xlarge = "ml.r8i-flex.16xlarge",
+            MlR8iFlex2xlarge = "ml.r8i-flex.2xlarge",
+            MlR8iFlex4xlarge = "ml.r8i-flex.4xlarge",
+            MlR8iFlex8xlarge = "ml.r8i-flex.8xlarge",
+            MlR8iFlexLarge = "ml.r8i-flex.large",
+            MlR8iFlexXlarge = "ml.r8i-flex.xlarge",
+            MlR8i12xlarge = "ml.r8i.12xlarge",
+            MlR8i16xlarge = "ml.r8i.16xlarge",
+            MlR8i24xlarge = "ml.r8i.24xlarge",
+            MlR8i2xlarge = "ml.r8i.2xlarge",
+            MlR8i32xlarge = "ml.r8i.32xlarge",
+            MlR8i48xlarge = "ml.r8i.48xlarge",
+            MlR8i4xlarge = "ml.r8i.4xlarge",
+            MlR8i8xlarge = "ml.r8i.8xlarge",
+            MlR8i96xlarge = "ml.r8i.96xlarge",
+            MlR8iLarge = "ml.r8i.large",
+            MlR8iXlarge = "ml.r8i.xlarge",
+            MlT32xlarge = "ml.t3.2xlarge",
+            MlT3Large = "ml.t3.large",
+            MlT3Medium = "ml.t3.medium",
+            MlT3Xlarge = "ml.t3.xlarge",
+            MlTrn12xlarge = "ml.trn1.2xlarge",
+            MlTrn132xlarge = "ml.trn1.32xlarge",
+            MlTrn1n32xlarge = "ml.trn1n.32xlarge",
+            MlTrn248xlarge = "ml.trn2.48xlarge",
         }
     }
 
-    impl From<HyperParameterTuningJobObjectiveType> for Value {
-        fn from(v: HyperParameterTuningJobObjectiveType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<HyperParameterTuningJobObjectiveType> for Val<HyperParameterTuningJobObjectiveType> {
-        fn from(v: HyperParameterTuningJobObjectiveType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`SupportedCompressionTypes::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SupportedCompressionTypes {
-        /// `None`
-        None,
-        /// `Gzip`
-        Gzip,
-    }
-
-    impl SupportedCompressionTypes {
-        /// Every variant, in schema order.
-        pub const ALL: [SupportedCompressionTypes; 2] =
-            [SupportedCompressionTypes::None, SupportedCompressionTypes::Gzip];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SupportedCompressionTypes::None => "None",
-                SupportedCompressionTypes::Gzip => "Gzip",
-            }
-        }
-    }
-
-    impl std::fmt::Display for SupportedCompressionTypes {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<SupportedCompressionTypes> for Value {
-        fn from(v: SupportedCompressionTypes) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<SupportedCompressionTypes> for Val<SupportedCompressionTypes> {
-        fn from(v: SupportedCompressionTypes) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`SupportedInputModes::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SupportedInputModes {
-        /// `Pipe`
-        Pipe,
-        /// `File`
-        File,
-        /// `FastFile`
-        FastFile,
-    }
-
-    impl SupportedInputModes {
-        /// Every variant, in schema order.
-        pub const ALL: [SupportedInputModes; 3] =
-            [SupportedInputModes::Pipe, SupportedInputModes::File, SupportedInputModes::FastFile];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SupportedInputModes::Pipe => "Pipe",
-                SupportedInputModes::File => "File",
-                SupportedInputModes::FastFile => "FastFile",
-            }
-        }
-    }
-
-    impl std::fmt::Display for SupportedInputModes {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<SupportedInputModes> for Value {
-        fn from(v: SupportedInputModes) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<SupportedInputModes> for Val<SupportedInputModes> {
-        fn from(v: SupportedInputModes) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`SupportedRealtimeInferenceInstanceTypes::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SupportedRealtimeInferenceInstanceTypes {
-        /// `ml.c4.2xlarge`
-        MlC42xlarge,
-        /// `ml.c4.4xlarge`
-        MlC44xlarge,
-        /// `ml.c4.8xlarge`
-        MlC48xlarge,
-        /// `ml.c4.large`
-        MlC4Large,
-        /// `ml.c4.xlarge`
-        MlC4Xlarge,
-        /// `ml.c5.18xlarge`
-        MlC518xlarge,
-        /// `ml.c5.2xlarge`
-        MlC52xlarge,
-        /// `ml.c5.4xlarge`
-        MlC54xlarge,
-        /// `ml.c5.9xlarge`
-        MlC59xlarge,
-        /// `ml.c5.large`
-        MlC5Large,
-        /// `ml.c5.xlarge`
-        MlC5Xlarge,
-        /// `ml.c5d.18xlarge`
-        MlC5d18xlarge,
-        /// `ml.c5d.2xlarge`
-        MlC5d2xlarge,
-        /// `ml.c5d.4xlarge`
-        MlC5d4xlarge,
-        /// `ml.c5d.9xlarge`
-        MlC5d9xlarge,
-        /// `ml.c5d.large`
-        MlC5dLarge,
-        /// `ml.c5d.xlarge`
-        MlC5dXlarge,
-        /// `ml.c6g.12xlarge`
-        MlC6g12xlarge,
-        /// `ml.c6g.16xlarge`
-        MlC6g16xlarge,
-        /// `ml.c6g.2xlarge`
-        MlC6g2xlarge,
-        /// `ml.c6g.4xlarge`
-        MlC6g4xlarge,
-        /// `ml.c6g.8xlarge`
-        MlC6g8xlarge,
-        /// `ml.c6g.large`
-        MlC6gLarge,
-        /// `ml.c6g.xlarge`
-        MlC6gXlarge,
-        /// `ml.c6gd.12xlarge`
-        MlC6gd12xlarge,
-        /// `ml.c6gd.16xlarge`
-        MlC6gd16xlarge,
-        /// `ml.c6gd.2xlarge`
-        MlC6gd2xlarge,
-        /// `ml.c6gd.4xlarge`
-        MlC6gd4xlarge,
-        /// `ml.c6gd.8xlarge`
-        MlC6gd8xlarge,
-        /// `ml.c6gd.large`
-        MlC6gdLarge,
-        /// `ml.c6gd.xlarge`
-        MlC6gdXlarge,
-        /// `ml.c6gn.12xlarge`
-        MlC6gn12xlarge,
-        /// `ml.c6gn.16xlarge`
-        MlC6gn16xlarge,
-        /// `ml.c6gn.2xlarge`
-        MlC6gn2xlarge,
-        /// `ml.c6gn.4xlarge`
-        MlC6gn4xlarge,
-        /// `ml.c6gn.8xlarge`
-        MlC6gn8xlarge,
-        /// `ml.c6gn.large`
-        MlC6gnLarge,
-        /// `ml.c6gn.xlarge`
-        MlC6gnXlarge,
-        /// `ml.c6i.12xlarge`
-        MlC6i12xlarge,
-        /// `ml.c6i.16xlarge`
-        MlC6i16xlarge,
-        /// `ml.c6i.24xlarge`
-        MlC6i24xlarge,
-        /// `ml.c6i.2xlarge`
-        MlC6i2xlarge,
-        /// `ml.c6i.32xlarge`
-        MlC6i32xlarge,
-        /// `ml.c6i.4xlarge`
-        MlC6i4xlarge,
-        /// `ml.c6i.8xlarge`
-        MlC6i8xlarge,
-        /// `ml.c6i.large`
-        MlC6iLarge,
-        /// `ml.c6i.xlarge`
-        MlC6iXlarge,
-        /// `ml.c6in.12xlarge`
-        MlC6in12xlarge,
-        /// `ml.c6in.16xlarge`
-        MlC6in16xlarge,
-        /// `ml.c6in.24xlarge`
-        MlC6in24xlarge,
-        /// `ml.c6in.2xlarge`
-        MlC6in2xlarge,
-        /// `ml.c6in.32xlarge`
-        MlC6in32xlarge,
-        /// `ml.c6in.4xlarge`
-        MlC6in4xlarge,
-        /// `ml.c6in.8xlarge`
-        MlC6in8xlarge,
-        /// `ml.c6in.large`
-        MlC6inLarge,
-        /// `ml.c6in.xlarge`
-        MlC6inXlarge,
-        /// `ml.c7g.12xlarge`
-        MlC7g12xlarge,
-        /// `ml.c7g.16xlarge`
-        MlC7g16xlarge,
-        /// `ml.c7g.2xlarge`
-        MlC7g2xlarge,
-        /// `ml.c7g.4xlarge`
-        MlC7g4xlarge,
-        /// `ml.c7g.8xlarge`
-        MlC7g8xlarge,
-        /// `ml.c7g.large`
-        MlC7gLarge,
-        /// `ml.c7g.xlarge`
-        MlC7gXlarge,
-        /// `ml.c7i.12xlarge`
-        MlC7i12xlarge,
-        /// `ml.c7i.16xlarge`
-        MlC7i16xlarge,
-        /// `ml.c7i.24xlarge`
-        MlC7i24xlarge,
-        /// `ml.c7i.2xlarge`
-        MlC7i2xlarge,
-        /// `ml.c7i.48xlarge`
-        MlC7i48xlarge,
-        /// `ml.c7i.4xlarge`
-        MlC7i4xlarge,
-        /// `ml.c7i.8xlarge`
-        MlC7i8xlarge,
-        /// `ml.c7i.large`
-        MlC7iLarge,
-        /// `ml.c7i.xlarge`
-        MlC7iXlarge,
-        /// `ml.c8g.12xlarge`
-        MlC8g12xlarge,
-        /// `ml.c8g.16xlarge`
-        MlC8g16xlarge,
-        /// `ml.c8g.24xlarge`
-        MlC8g24xlarge,
-        /// `ml.c8g.2xlarge`
-        MlC8g2xlarge,
-        /// `ml.c8g.48xlarge`
-        MlC8g48xlarge,
-        /// `ml.c8g.4xlarge`
-        MlC8g4xlarge,
-        /// `ml.c8g.8xlarge`
-        MlC8g8xlarge,
-        /// `ml.c8g.large`
-        MlC8gLarge,
-        /// `ml.c8g.medium`
-        MlC8gMedium,
-        /// `ml.c8g.xlarge`
-        MlC8gXlarge,
-        /// `ml.dl1.24xlarge`
-        MlDl124xlarge,
-        /// `ml.g4dn.12xlarge`
-        MlG4dn12xlarge,
-        /// `ml.g4dn.16xlarge`
-        MlG4dn16xlarge,
-        /// `ml.g4dn.2xlarge`
-        MlG4dn2xlarge,
-        /// `ml.g4dn.4xlarge`
-        MlG4dn4xlarge,
-        /// `ml.g4dn.8xlarge`
-        MlG4dn8xlarge,
-        /// `ml.g4dn.xlarge`
-        MlG4dnXlarge,
-        /// `ml.g5.12xlarge`
-        MlG512xlarge,
-        /// `ml.g5.16xlarge`
-        MlG516xlarge,
-        /// `ml.g5.24xlarge`
-        MlG524xlarge,
-        /// `ml.g5.2xlarge`
-        MlG52xlarge,
-        /// `ml.g5.48xlarge`
-        MlG548xlarge,
-        /// `ml.g5.4xlarge`
-        MlG54xlarge,
-        /// `ml.g5.8xlarge`
-        MlG58xlarge,
-        /// `ml.g5.xlarge`
-        MlG5Xlarge,
-        /// `ml.g6.12xlarge`
-        MlG612xlarge,
-        /// `ml.g6.16xlarge`
-        MlG616xlarge,
-        /// `ml.g6.24xlarge`
-        MlG624xlarge,
-        /// `ml.g6.2xlarge`
-        MlG62xlarge,
-        /// `ml.g6.48xlarge`
-        MlG648xlarge,
-        /// `ml.g6.4xlarge`
-        MlG64xlarge,
-        /// `ml.g6.8xlarge`
-        MlG68xlarge,
-        /// `ml.g6.xlarge`
-        MlG6Xlarge,
-        /// `ml.g6e.12xlarge`
-        MlG6e12xlarge,
-        /// `ml.g6e.16xlarge`
-        MlG6e16xlarge,
-        /// `ml.g6e.24xlarge`
-        MlG6e24xlarge,
-        /// `ml.g6e.2xlarge`
-        MlG6e2xlarge,
-        /// `ml.g6e.48xlarge`
-        MlG6e48xlarge,
-        /// `ml.g6e.4xlarge`
-        MlG6e4xlarge,
-        /// `ml.g6e.8xlarge`
-        MlG6e8xlarge,
-        /// `ml.g6e.xlarge`
-        MlG6eXlarge,
-        /// `ml.g7.12xlarge`
-        MlG712xlarge,
-        /// `ml.g7.24xlarge`
-        MlG724xlarge,
-        /// `ml.g7.2xlarge`
-        MlG72xlarge,
-        /// `ml.g7.48xlarge`
-        MlG748xlarge,
-        /// `ml.g7.4xlarge`
-        MlG74xlarge,
-        /// `ml.g7.8xlarge`
-        MlG78xlarge,
-        /// `ml.g7e.12xlarge`
-        MlG7e12xlarge,
-        /// `ml.g7e.24xlarge`
-        MlG7e24xlarge,
-        /// `ml.g7e.2xlarge`
-        MlG7e2xlarge,
-        /// `ml.g7e.48xlarge`
-        MlG7e48xlarge,
-        /// `ml.g7e.4xlarge`
-        MlG7e4xlarge,
-        /// `ml.g7e.8xlarge`
-        MlG7e8xlarge,
-        /// `ml.inf1.24xlarge`
-        MlInf124xlarge,
-        /// `ml.inf1.2xlarge`
-        MlInf12xlarge,
-        /// `ml.inf1.6xlarge`
-        MlInf16xlarge,
-        /// `ml.inf1.xlarge`
-        MlInf1Xlarge,
-        /// `ml.inf2.24xlarge`
-        MlInf224xlarge,
-        /// `ml.inf2.48xlarge`
-        MlInf248xlarge,
-        /// `ml.inf2.8xlarge`
-        MlInf28xlarge,
-        /// `ml.inf2.xlarge`
-        MlInf2Xlarge,
-        /// `ml.m4.10xlarge`
-        MlM410xlarge,
-        /// `ml.m4.16xlarge`
-        MlM416xlarge,
-        /// `ml.m4.2xlarge`
-        MlM42xlarge,
-        /// `ml.m4.4xlarge`
-        MlM44xlarge,
-        /// `ml.m4.xlarge`
-        MlM4Xlarge,
-        /// `ml.m5.12xlarge`
-        MlM512xlarge,
-        /// `ml.m5.24xlarge`
-        MlM524xlarge,
-        /// `ml.m5.2xlarge`
-        MlM52xlarge,
-        /// `ml.m5.4xlarge`
-        MlM54xlarge,
-        /// `ml.m5.large`
-        MlM5Large,
-        /// `ml.m5.xlarge`
-        MlM5Xlarge,
-        /// `ml.m5d.12xlarge`
-        MlM5d12xlarge,
-        /// `ml.m5d.24xlarge`
-        MlM5d24xlarge,
-        /// `ml.m5d.2xlarge`
-        MlM5d2xlarge,
-        /// `ml.m5d.4xlarge`
-        MlM5d4xlarge,
-        /// `ml.m5d.large`
-        MlM5dLarge,
-        /// `ml.m5d.xlarge`
-        MlM5dXlarge,
-        /// `ml.m6g.12xlarge`
-        MlM6g12xlarge,
-        /// `ml.m6g.16xlarge`
-        MlM6g16xlarge,
-        /// `ml.m6g.2xlarge`
-        MlM6g2xlarge,
-        /// `ml.m6g.4xlarge`
-        MlM6g4xlarge,
-        /// `ml.m6g.8xlarge`
-        MlM6g8xlarge,
-        /// `ml.m6g.large`
-        MlM6gLarge,
-        /// `ml.m6g.xlarge`
-        MlM6gXlarge,
-        /// `ml.m6gd.12xlarge`
-        MlM6gd12xlarge,
-        /// `ml.m6gd.16xlarge`
-        MlM6gd16xlarge,
-        /// `ml.m6gd.2xlarge`
-        MlM6gd2xlarge,
-        /// `ml.m6gd.4xlarge`
-        MlM6gd4xlarge,
-        /// `ml.m6gd.8xlarge`
-        MlM6gd8xlarge,
-        /// `ml.m6gd.large`
-        MlM6gdLarge,
-        /// `ml.m6gd.xlarge`
-        MlM6gdXlarge,
-        /// `ml.m6i.12xlarge`
-        MlM6i12xlarge,
-        /// `ml.m6i.16xlarge`
-        MlM6i16xlarge,
-        /// `ml.m6i.24xlarge`
-        MlM6i24xlarge,
-        /// `ml.m6i.2xlarge`
-        MlM6i2xlarge,
-        /// `ml.m6i.32xlarge`
-        MlM6i32xlarge,
-        /// `ml.m6i.4xlarge`
-        MlM6i4xlarge,
-        /// `ml.m6i.8xlarge`
-        MlM6i8xlarge,
-        /// `ml.m6i.large`
-        MlM6iLarge,
-        /// `ml.m6i.xlarge`
-        MlM6iXlarge,
-        /// `ml.m7i.12xlarge`
-        MlM7i12xlarge,
-        /// `ml.m7i.16xlarge`
-        MlM7i16xlarge,
-        /// `ml.m7i.24xlarge`
-        MlM7i24xlarge,
-        /// `ml.m7i.2xlarge`
-        MlM7i2xlarge,
-        /// `ml.m7i.48xlarge`
-        MlM7i48xlarge,
-        /// `ml.m7i.4xlarge`
-        MlM7i4xlarge,
-        /// `ml.m7i.8xlarge`
-        MlM7i8xlarge,
-        /// `ml.m7i.large`
-        MlM7iLarge,
-        /// `ml.m7i.xlarge`
-        MlM7iXlarge,
-        /// `ml.m8g.12xlarge`
-        MlM8g12xlarge,
-        /// `ml.m8g.16xlarge`
-        MlM8g16xlarge,
-        /// `ml.m8g.24xlarge`
-        MlM8g24xlarge,
-        /// `ml.m8g.2xlarge`
-        MlM8g2xlarge,
-        /// `ml.m8g.48xlarge`
-        MlM8g48xlarge,
-        /// `ml.m8g.4xlarge`
-        MlM8g4xlarge,
-        /// `ml.m8g.8xlarge`
-        MlM8g8xlarge,
-        /// `ml.m8g.large`
-        MlM8gLarge,
-        /// `ml.m8g.medium`
-        MlM8gMedium,
-        /// `ml.m8g.xlarge`
-        MlM8gXlarge,
-        /// `ml.p2.16xlarge`
-        MlP216xlarge,
-        /// `ml.p2.8xlarge`
-        MlP28xlarge,
-        /// `ml.p2.xlarge`
-        MlP2Xlarge,
-        /// `ml.p3.16xlarge`
-        MlP316xlarge,
-        /// `ml.p3.2xlarge`
-        MlP32xlarge,
-        /// `ml.p3.8xlarge`
-        MlP38xlarge,
-        /// `ml.p4d.24xlarge`
-        MlP4d24xlarge,
-        /// `ml.p4de.24xlarge`
-        MlP4de24xlarge,
-        /// `ml.p5.48xlarge`
-        MlP548xlarge,
-        /// `ml.p5.4xlarge`
-        MlP54xlarge,
-        /// `ml.p5e.48xlarge`
-        MlP5e48xlarge,
-        /// `ml.p5en.48xlarge`
-        MlP5en48xlarge,
-        /// `ml.p6-b200.48xlarge`
-        MlP6B20048xlarge,
-        /// `ml.p6-b300.48xlarge`
-        MlP6B30048xlarge,
-        /// `ml.p6e-gb200.36xlarge`
-        MlP6eGb20036xlarge,
-        /// `ml.r5.12xlarge`
-        MlR512xlarge,
-        /// `ml.r5.24xlarge`
-        MlR524xlarge,
-        /// `ml.r5.2xlarge`
-        MlR52xlarge,
-        /// `ml.r5.4xlarge`
-        MlR54xlarge,
-        /// `ml.r5.large`
-        MlR5Large,
-        /// `ml.r5.xlarge`
-        MlR5Xlarge,
-        /// `ml.r5d.12xlarge`
-        MlR5d12xlarge,
-        /// `ml.r5d.24xlarge`
-        MlR5d24xlarge,
-        /// `ml.r5d.2xlarge`
-        MlR5d2xlarge,
-        /// `ml.r5d.4xlarge`
-        MlR5d4xlarge,
-        /// `ml.r5d.large`
-        MlR5dLarge,
-        /// `ml.r5d.xlarge`
-        MlR5dXlarge,
-        /// `ml.r6g.12xlarge`
-        MlR6g12xlarge,
-        /// `ml.r6g.16xlarge`
-        MlR6g16xlarge,
-        /// `ml.r6g.2xlarge`
-        MlR6g2xlarge,
-        /// `ml.r6g.4xlarge`
-        MlR6g4xlarge,
-        /// `ml.r6g.8xlarge`
-        MlR6g8xlarge,
-        /// `ml.r6g.large`
-        MlR6gLarge,
-        /// `ml.r6g.xlarge`
-        MlR6gXlarge,
-        /// `ml.r6gd.12xlarge`
-        MlR6gd12xlarge,
-        /// `ml.r6gd.16xlarge`
-        MlR6gd16xlarge,
-        /// `ml.r6gd.2xlarge`
-        MlR6gd2xlarge,
-        /// `ml.r6gd.4xlarge`
-        MlR6gd4xlarge,
-        /// `ml.r6gd.8xlarge`
-        MlR6gd8xlarge,
-        /// `ml.r6gd.large`
-        MlR6gdLarge,
-        /// `ml.r6gd.xlarge`
-        MlR6gdXlarge,
-        /// `ml.r6i.12xlarge`
-        MlR6i12xlarge,
-        /// `ml.r6i.16xlarge`
-        MlR6i16xlarge,
-        /// `ml.r6i.24xlarge`
-        MlR6i24xlarge,
-        /// `ml.r6i.2xlarge`
-        MlR6i2xlarge,
-        /// `ml.r6i.32xlarge`
-        MlR6i32xlarge,
-        /// `ml.r6i.4xlarge`
-        MlR6i4xlarge,
-        /// `ml.r6i.8xlarge`
-        MlR6i8xlarge,
-        /// `ml.r6i.large`
-        MlR6iLarge,
-        /// `ml.r6i.xlarge`
-        MlR6iXlarge,
-        /// `ml.r7gd.12xlarge`
-        MlR7gd12xlarge,
-        /// `ml.r7gd.16xlarge`
-        MlR7gd16xlarge,
-        /// `ml.r7gd.2xlarge`
-        MlR7gd2xlarge,
-        /// `ml.r7gd.4xlarge`
-        MlR7gd4xlarge,
-        /// `ml.r7gd.8xlarge`
-        MlR7gd8xlarge,
-        /// `ml.r7gd.large`
-        MlR7gdLarge,
-        /// `ml.r7gd.medium`
-        MlR7gdMedium,
-        /// `ml.r7gd.xlarge`
-        MlR7gdXlarge,
-        /// `ml.r7i.12xlarge`
-        MlR7i12xlarge,
-        /// `ml.r7i.16xlarge`
-        MlR7i16xlarge,
-        /// `ml.r7i.24xlarge`
-        MlR7i24xlarge,
-        /// `ml.r7i.2xlarge`
-        MlR7i2xlarge,
-        /// `ml.r7i.48xlarge`
-        MlR7i48xlarge,
-        /// `ml.r7i.4xlarge`
-        MlR7i4xlarge,
-        /// `ml.r7i.8xlarge`
-        MlR7i8xlarge,
-        /// `ml.r7i.large`
-        MlR7iLarge,
-        /// `ml.r7i.xlarge`
-        MlR7iXlarge,
-        /// `ml.r8g.12xlarge`
-        MlR8g12xlarge,
-        /// `ml.r8g.16xlarge`
-        MlR8g16xlarge,
-        /// `ml.r8g.24xlarge`
-        MlR8g24xlarge,
-        /// `ml.r8g.2xlarge`
-        MlR8g2xlarge,
-        /// `ml.r8g.48xlarge`
-        MlR8g48xlarge,
-        /// `ml.r8g.4xlarge`
-        MlR8g4xlarge,
-        /// `ml.r8g.8xlarge`
-        MlR8g8xlarge,
-        /// `ml.r8g.large`
-        MlR8gLarge,
-        /// `ml.r8g.medium`
-        MlR8gMedium,
-        /// `ml.r8g.xlarge`
-        MlR8gXlarge,
-        /// `ml.t2.2xlarge`
-        MlT22xlarge,
-        /// `ml.t2.large`
-        MlT2Large,
-        /// `ml.t2.medium`
-        MlT2Medium,
-        /// `ml.t2.xlarge`
-        MlT2Xlarge,
-        /// `ml.trn1.2xlarge`
-        MlTrn12xlarge,
-        /// `ml.trn1.32xlarge`
-        MlTrn132xlarge,
-        /// `ml.trn1n.32xlarge`
-        MlTrn1n32xlarge,
-        /// `ml.trn2.48xlarge`
-        MlTrn248xlarge,
-    }
-
-    impl SupportedRealtimeInferenceInstanceTypes {
-        /// Every variant, in schema order.
-        pub const ALL: [SupportedRealtimeInferenceInstanceTypes; 277] = [
-            SupportedRealtimeInferenceInstanceTypes::MlC42xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlC44xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlC48xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlC4Large,
-            SupportedRealtimeInferenceInstanceTypes::MlC4Xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlC518xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlC52xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlC54xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlC59xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlC5Large,
-            SupportedRealtimeInferenceInstanceTypes::MlC5Xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlC5d18xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlC5d2xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlC5d4xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlC5d9xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlC5dLarge,
-            SupportedRealtimeInferenceInstanceTypes::MlC5dXlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlC6g12xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlC6g16xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlC6g2xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlC6g4xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlC6g8xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlC6gLarge,
-            SupportedRealtimeInferenceInstanceTypes::MlC6gXlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlC6gd12xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlC6gd16xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlC6gd2xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlC6gd4xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlC6gd8xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlC6gdLarge,
-            SupportedRealtimeInferenceInstanceTypes::MlC6gdXlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlC6gn12xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlC6gn16xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlC6gn2xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlC6gn4xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlC6gn8xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlC6gnLarge,
-            SupportedRealtimeInferenceInstanceTypes::MlC6gnXlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlC6i12xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlC6i16xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlC6i24xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlC6i2xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlC6i32xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlC6i4xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlC6i8xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlC6iLarge,
-            SupportedRealtimeInferenceInstanceTypes::MlC6iXlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlC6in12xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlC6in16xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlC6in24xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlC6in2xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlC6in32xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlC6in4xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlC6in8xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlC6inLarge,
-            SupportedRealtimeInferenceInstanceTypes::MlC6inXlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlC7g12xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlC7g16xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlC7g2xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlC7g4xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlC7g8xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlC7gLarge,
-            SupportedRealtimeInferenceInstanceTypes::MlC7gXlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlC7i12xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlC7i16xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlC7i24xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlC7i2xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlC7i48xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlC7i4xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlC7i8xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlC7iLarge,
-            SupportedRealtimeInferenceInstanceTypes::MlC7iXlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlC8g12xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlC8g16xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlC8g24xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlC8g2xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlC8g48xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlC8g4xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlC8g8xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlC8gLarge,
-            SupportedRealtimeInferenceInstanceTypes::MlC8gMedium,
-            SupportedRealtimeInferenceInstanceTypes::MlC8gXlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlDl124xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlG4dn12xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlG4dn16xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlG4dn2xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlG4dn4xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlG4dn8xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlG4dnXlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlG512xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlG516xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlG524xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlG52xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlG548xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlG54xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlG58xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlG5Xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlG612xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlG616xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlG624xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlG62xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlG648xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlG64xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlG68xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlG6Xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlG6e12xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlG6e16xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlG6e24xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlG6e2xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlG6e48xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlG6e4xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlG6e8xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlG6eXlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlG712xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlG724xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlG72xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlG748xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlG74xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlG78xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlG7e12xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlG7e24xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlG7e2xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlG7e48xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlG7e4xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlG7e8xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlInf124xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlInf12xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlInf16xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlInf1Xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlInf224xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlInf248xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlInf28xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlInf2Xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlM410xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlM416xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlM42xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlM44xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlM4Xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlM512xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlM524xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlM52xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlM54xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlM5Large,
-            SupportedRealtimeInferenceInstanceTypes::MlM5Xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlM5d12xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlM5d24xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlM5d2xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlM5d4xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlM5dLarge,
-            SupportedRealtimeInferenceInstanceTypes::MlM5dXlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlM6g12xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlM6g16xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlM6g2xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlM6g4xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlM6g8xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlM6gLarge,
-            SupportedRealtimeInferenceInstanceTypes::MlM6gXlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlM6gd12xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlM6gd16xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlM6gd2xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlM6gd4xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlM6gd8xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlM6gdLarge,
-            SupportedRealtimeInferenceInstanceTypes::MlM6gdXlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlM6i12xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlM6i16xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlM6i24xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlM6i2xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlM6i32xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlM6i4xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlM6i8xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlM6iLarge,
-            SupportedRealtimeInferenceInstanceTypes::MlM6iXlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlM7i12xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlM7i16xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlM7i24xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlM7i2xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlM7i48xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlM7i4xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlM7i8xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlM7iLarge,
-            SupportedRealtimeInferenceInstanceTypes::MlM7iXlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlM8g12xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlM8g16xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlM8g24xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlM8g2xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlM8g48xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlM8g4xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlM8g8xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlM8gLarge,
-            SupportedRealtimeInferenceInstanceTypes::MlM8gMedium,
-            SupportedRealtimeInferenceInstanceTypes::MlM8gXlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlP216xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlP28xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlP2Xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlP316xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlP32xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlP38xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlP4d24xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlP4de24xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlP548xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlP54xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlP5e48xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlP5en48xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlP6B20048xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlP6B30048xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlP6eGb20036xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlR512xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlR524xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlR52xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlR54xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlR5Large,
-            SupportedRealtimeInferenceInstanceTypes::MlR5Xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlR5d12xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlR5d24xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlR5d2xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlR5d4xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlR5dLarge,
-            SupportedRealtimeInferenceInstanceTypes::MlR5dXlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlR6g12xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlR6g16xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlR6g2xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlR6g4xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlR6g8xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlR6gLarge,
-            SupportedRealtimeInferenceInstanceTypes::MlR6gXlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlR6gd12xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlR6gd16xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlR6gd2xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlR6gd4xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlR6gd8xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlR6gdLarge,
-            SupportedRealtimeInferenceInstanceTypes::MlR6gdXlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlR6i12xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlR6i16xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlR6i24xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlR6i2xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlR6i32xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlR6i4xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlR6i8xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlR6iLarge,
-            SupportedRealtimeInferenceInstanceTypes::MlR6iXlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlR7gd12xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlR7gd16xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlR7gd2xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlR7gd4xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlR7gd8xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlR7gdLarge,
-            SupportedRealtimeInferenceInstanceTypes::MlR7gdMedium,
-            SupportedRealtimeInferenceInstanceTypes::MlR7gdXlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlR7i12xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlR7i16xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlR7i24xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlR7i2xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlR7i48xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlR7i4xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlR7i8xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlR7iLarge,
-            SupportedRealtimeInferenceInstanceTypes::MlR7iXlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlR8g12xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlR8g16xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlR8g24xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlR8g2xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlR8g48xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlR8g4xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlR8g8xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlR8gLarge,
-            SupportedRealtimeInferenceInstanceTypes::MlR8gMedium,
-            SupportedRealtimeInferenceInstanceTypes::MlR8gXlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlT22xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlT2Large,
-            SupportedRealtimeInferenceInstanceTypes::MlT2Medium,
-            SupportedRealtimeInferenceInstanceTypes::MlT2Xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlTrn12xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlTrn132xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlTrn1n32xlarge,
-            SupportedRealtimeInferenceInstanceTypes::MlTrn248xlarge,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SupportedRealtimeInferenceInstanceTypes::MlC42xlarge => "ml.c4.2xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlC44xlarge => "ml.c4.4xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlC48xlarge => "ml.c4.8xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlC4Large => "ml.c4.large",
-                SupportedRealtimeInferenceInstanceTypes::MlC4Xlarge => "ml.c4.xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlC518xlarge => "ml.c5.18xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlC52xlarge => "ml.c5.2xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlC54xlarge => "ml.c5.4xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlC59xlarge => "ml.c5.9xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlC5Large => "ml.c5.large",
-                SupportedRealtimeInferenceInstanceTypes::MlC5Xlarge => "ml.c5.xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlC5d18xlarge => "ml.c5d.18xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlC5d2xlarge => "ml.c5d.2xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlC5d4xlarge => "ml.c5d.4xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlC5d9xlarge => "ml.c5d.9xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlC5dLarge => "ml.c5d.large",
-                SupportedRealtimeInferenceInstanceTypes::MlC5dXlarge => "ml.c5d.xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlC6g12xlarge => "ml.c6g.12xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlC6g16xlarge => "ml.c6g.16xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlC6g2xlarge => "ml.c6g.2xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlC6g4xlarge => "ml.c6g.4xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlC6g8xlarge => "ml.c6g.8xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlC6gLarge => "ml.c6g.large",
-                SupportedRealtimeInferenceInstanceTypes::MlC6gXlarge => "ml.c6g.xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlC6gd12xlarge => "ml.c6gd.12xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlC6gd16xlarge => "ml.c6gd.16xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlC6gd2xlarge => "ml.c6gd.2xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlC6gd4xlarge => "ml.c6gd.4xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlC6gd8xlarge => "ml.c6gd.8xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlC6gdLarge => "ml.c6gd.large",
-                SupportedRealtimeInferenceInstanceTypes::MlC6gdXlarge => "ml.c6gd.xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlC6gn12xlarge => "ml.c6gn.12xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlC6gn16xlarge => "ml.c6gn.16xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlC6gn2xlarge => "ml.c6gn.2xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlC6gn4xlarge => "ml.c6gn.4xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlC6gn8xlarge => "ml.c6gn.8xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlC6gnLarge => "ml.c6gn.large",
-                SupportedRealtimeInferenceInstanceTypes::MlC6gnXlarge => "ml.c6gn.xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlC6i12xlarge => "ml.c6i.12xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlC6i16xlarge => "ml.c6i.16xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlC6i24xlarge => "ml.c6i.24xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlC6i2xlarge => "ml.c6i.2xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlC6i32xlarge => "ml.c6i.32xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlC6i4xlarge => "ml.c6i.4xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlC6i8xlarge => "ml.c6i.8xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlC6iLarge => "ml.c6i.large",
-                SupportedRealtimeInferenceInstanceTypes::MlC6iXlarge => "ml.c6i.xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlC6in12xlarge => "ml.c6in.12xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlC6in16xlarge => "ml.c6in.16xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlC6in24xlarge => "ml.c6in.24xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlC6in2xlarge => "ml.c6in.2xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlC6in32xlarge => "ml.c6in.32xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlC6in4xlarge => "ml.c6in.4xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlC6in8xlarge => "ml.c6in.8xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlC6inLarge => "ml.c6in.large",
-                SupportedRealtimeInferenceInstanceTypes::MlC6inXlarge => "ml.c6in.xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlC7g12xlarge => "ml.c7g.12xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlC7g16xlarge => "ml.c7g.16xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlC7g2xlarge => "ml.c7g.2xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlC7g4xlarge => "ml.c7g.4xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlC7g8xlarge => "ml.c7g.8xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlC7gLarge => "ml.c7g.large",
-                SupportedRealtimeInferenceInstanceTypes::MlC7gXlarge => "ml.c7g.xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlC7i12xlarge => "ml.c7i.12xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlC7i16xlarge => "ml.c7i.16xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlC7i24xlarge => "ml.c7i.24xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlC7i2xlarge => "ml.c7i.2xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlC7i48xlarge => "ml.c7i.48xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlC7i4xlarge => "ml.c7i.4xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlC7i8xlarge => "ml.c7i.8xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlC7iLarge => "ml.c7i.large",
-                SupportedRealtimeInferenceInstanceTypes::MlC7iXlarge => "ml.c7i.xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlC8g12xlarge => "ml.c8g.12xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlC8g16xlarge => "ml.c8g.16xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlC8g24xlarge => "ml.c8g.24xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlC8g2xlarge => "ml.c8g.2xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlC8g48xlarge => "ml.c8g.48xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlC8g4xlarge => "ml.c8g.4xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlC8g8xlarge => "ml.c8g.8xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlC8gLarge => "ml.c8g.large",
-                SupportedRealtimeInferenceInstanceTypes::MlC8gMedium => "ml.c8g.medium",
-                SupportedRealtimeInferenceInstanceTypes::MlC8gXlarge => "ml.c8g.xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlDl124xlarge => "ml.dl1.24xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlG4dn12xlarge => "ml.g4dn.12xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlG4dn16xlarge => "ml.g4dn.16xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlG4dn2xlarge => "ml.g4dn.2xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlG4dn4xlarge => "ml.g4dn.4xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlG4dn8xlarge => "ml.g4dn.8xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlG4dnXlarge => "ml.g4dn.xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlG512xlarge => "ml.g5.12xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlG516xlarge => "ml.g5.16xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlG524xlarge => "ml.g5.24xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlG52xlarge => "ml.g5.2xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlG548xlarge => "ml.g5.48xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlG54xlarge => "ml.g5.4xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlG58xlarge => "ml.g5.8xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlG5Xlarge => "ml.g5.xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlG612xlarge => "ml.g6.12xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlG616xlarge => "ml.g6.16xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlG624xlarge => "ml.g6.24xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlG62xlarge => "ml.g6.2xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlG648xlarge => "ml.g6.48xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlG64xlarge => "ml.g6.4xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlG68xlarge => "ml.g6.8xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlG6Xlarge => "ml.g6.xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlG6e12xlarge => "ml.g6e.12xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlG6e16xlarge => "ml.g6e.16xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlG6e24xlarge => "ml.g6e.24xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlG6e2xlarge => "ml.g6e.2xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlG6e48xlarge => "ml.g6e.48xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlG6e4xlarge => "ml.g6e.4xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlG6e8xlarge => "ml.g6e.8xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlG6eXlarge => "ml.g6e.xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlG712xlarge => "ml.g7.12xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlG724xlarge => "ml.g7.24xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlG72xlarge => "ml.g7.2xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlG748xlarge => "ml.g7.48xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlG74xlarge => "ml.g7.4xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlG78xlarge => "ml.g7.8xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlG7e12xlarge => "ml.g7e.12xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlG7e24xlarge => "ml.g7e.24xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlG7e2xlarge => "ml.g7e.2xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlG7e48xlarge => "ml.g7e.48xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlG7e4xlarge => "ml.g7e.4xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlG7e8xlarge => "ml.g7e.8xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlInf124xlarge => "ml.inf1.24xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlInf12xlarge => "ml.inf1.2xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlInf16xlarge => "ml.inf1.6xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlInf1Xlarge => "ml.inf1.xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlInf224xlarge => "ml.inf2.24xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlInf248xlarge => "ml.inf2.48xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlInf28xlarge => "ml.inf2.8xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlInf2Xlarge => "ml.inf2.xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlM410xlarge => "ml.m4.10xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlM416xlarge => "ml.m4.16xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlM42xlarge => "ml.m4.2xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlM44xlarge => "ml.m4.4xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlM4Xlarge => "ml.m4.xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlM512xlarge => "ml.m5.12xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlM524xlarge => "ml.m5.24xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlM52xlarge => "ml.m5.2xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlM54xlarge => "ml.m5.4xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlM5Large => "ml.m5.large",
-                SupportedRealtimeInferenceInstanceTypes::MlM5Xlarge => "ml.m5.xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlM5d12xlarge => "ml.m5d.12xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlM5d24xlarge => "ml.m5d.24xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlM5d2xlarge => "ml.m5d.2xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlM5d4xlarge => "ml.m5d.4xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlM5dLarge => "ml.m5d.large",
-                SupportedRealtimeInferenceInstanceTypes::MlM5dXlarge => "ml.m5d.xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlM6g12xlarge => "ml.m6g.12xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlM6g16xlarge => "ml.m6g.16xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlM6g2xlarge => "ml.m6g.2xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlM6g4xlarge => "ml.m6g.4xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlM6g8xlarge => "ml.m6g.8xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlM6gLarge => "ml.m6g.large",
-                SupportedRealtimeInferenceInstanceTypes::MlM6gXlarge => "ml.m6g.xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlM6gd12xlarge => "ml.m6gd.12xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlM6gd16xlarge => "ml.m6gd.16xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlM6gd2xlarge => "ml.m6gd.2xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlM6gd4xlarge => "ml.m6gd.4xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlM6gd8xlarge => "ml.m6gd.8xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlM6gdLarge => "ml.m6gd.large",
-                SupportedRealtimeInferenceInstanceTypes::MlM6gdXlarge => "ml.m6gd.xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlM6i12xlarge => "ml.m6i.12xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlM6i16xlarge => "ml.m6i.16xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlM6i24xlarge => "ml.m6i.24xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlM6i2xlarge => "ml.m6i.2xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlM6i32xlarge => "ml.m6i.32xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlM6i4xlarge => "ml.m6i.4xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlM6i8xlarge => "ml.m6i.8xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlM6iLarge => "ml.m6i.large",
-                SupportedRealtimeInferenceInstanceTypes::MlM6iXlarge => "ml.m6i.xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlM7i12xlarge => "ml.m7i.12xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlM7i16xlarge => "ml.m7i.16xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlM7i24xlarge => "ml.m7i.24xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlM7i2xlarge => "ml.m7i.2xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlM7i48xlarge => "ml.m7i.48xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlM7i4xlarge => "ml.m7i.4xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlM7i8xlarge => "ml.m7i.8xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlM7iLarge => "ml.m7i.large",
-                SupportedRealtimeInferenceInstanceTypes::MlM7iXlarge => "ml.m7i.xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlM8g12xlarge => "ml.m8g.12xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlM8g16xlarge => "ml.m8g.16xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlM8g24xlarge => "ml.m8g.24xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlM8g2xlarge => "ml.m8g.2xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlM8g48xlarge => "ml.m8g.48xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlM8g4xlarge => "ml.m8g.4xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlM8g8xlarge => "ml.m8g.8xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlM8gLarge => "ml.m8g.large",
-                SupportedRealtimeInferenceInstanceTypes::MlM8gMedium => "ml.m8g.medium",
-                SupportedRealtimeInferenceInstanceTypes::MlM8gXlarge => "ml.m8g.xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlP216xlarge => "ml.p2.16xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlP28xlarge => "ml.p2.8xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlP2Xlarge => "ml.p2.xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlP316xlarge => "ml.p3.16xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlP32xlarge => "ml.p3.2xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlP38xlarge => "ml.p3.8xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlP4d24xlarge => "ml.p4d.24xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlP4de24xlarge => "ml.p4de.24xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlP548xlarge => "ml.p5.48xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlP54xlarge => "ml.p5.4xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlP5e48xlarge => "ml.p5e.48xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlP5en48xlarge => "ml.p5en.48xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlP6B20048xlarge => "ml.p6-b200.48xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlP6B30048xlarge => "ml.p6-b300.48xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlP6eGb20036xlarge => "ml.p6e-gb200.36xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlR512xlarge => "ml.r5.12xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlR524xlarge => "ml.r5.24xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlR52xlarge => "ml.r5.2xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlR54xlarge => "ml.r5.4xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlR5Large => "ml.r5.large",
-                SupportedRealtimeInferenceInstanceTypes::MlR5Xlarge => "ml.r5.xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlR5d12xlarge => "ml.r5d.12xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlR5d24xlarge => "ml.r5d.24xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlR5d2xlarge => "ml.r5d.2xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlR5d4xlarge => "ml.r5d.4xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlR5dLarge => "ml.r5d.large",
-                SupportedRealtimeInferenceInstanceTypes::MlR5dXlarge => "ml.r5d.xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlR6g12xlarge => "ml.r6g.12xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlR6g16xlarge => "ml.r6g.16xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlR6g2xlarge => "ml.r6g.2xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlR6g4xlarge => "ml.r6g.4xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlR6g8xlarge => "ml.r6g.8xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlR6gLarge => "ml.r6g.large",
-                SupportedRealtimeInferenceInstanceTypes::MlR6gXlarge => "ml.r6g.xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlR6gd12xlarge => "ml.r6gd.12xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlR6gd16xlarge => "ml.r6gd.16xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlR6gd2xlarge => "ml.r6gd.2xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlR6gd4xlarge => "ml.r6gd.4xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlR6gd8xlarge => "ml.r6gd.8xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlR6gdLarge => "ml.r6gd.large",
-                SupportedRealtimeInferenceInstanceTypes::MlR6gdXlarge => "ml.r6gd.xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlR6i12xlarge => "ml.r6i.12xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlR6i16xlarge => "ml.r6i.16xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlR6i24xlarge => "ml.r6i.24xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlR6i2xlarge => "ml.r6i.2xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlR6i32xlarge => "ml.r6i.32xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlR6i4xlarge => "ml.r6i.4xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlR6i8xlarge => "ml.r6i.8xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlR6iLarge => "ml.r6i.large",
-                SupportedRealtimeInferenceInstanceTypes::MlR6iXlarge => "ml.r6i.xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlR7gd12xlarge => "ml.r7gd.12xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlR7gd16xlarge => "ml.r7gd.16xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlR7gd2xlarge => "ml.r7gd.2xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlR7gd4xlarge => "ml.r7gd.4xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlR7gd8xlarge => "ml.r7gd.8xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlR7gdLarge => "ml.r7gd.large",
-                SupportedRealtimeInferenceInstanceTypes::MlR7gdMedium => "ml.r7gd.medium",
-                SupportedRealtimeInferenceInstanceTypes::MlR7gdXlarge => "ml.r7gd.xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlR7i12xlarge => "ml.r7i.12xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlR7i16xlarge => "ml.r7i.16xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlR7i24xlarge => "ml.r7i.24xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlR7i2xlarge => "ml.r7i.2xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlR7i48xlarge => "ml.r7i.48xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlR7i4xlarge => "ml.r7i.4xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlR7i8xlarge => "ml.r7i.8xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlR7iLarge => "ml.r7i.large",
-                SupportedRealtimeInferenceInstanceTypes::MlR7iXlarge => "ml.r7i.xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlR8g12xlarge => "ml.r8g.12xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlR8g16xlarge => "ml.r8g.16xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlR8g24xlarge => "ml.r8g.24xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlR8g2xlarge => "ml.r8g.2xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlR8g48xlarge => "ml.r8g.48xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlR8g4xlarge => "ml.r8g.4xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlR8g8xlarge => "ml.r8g.8xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlR8gLarge => "ml.r8g.large",
-                SupportedRealtimeInferenceInstanceTypes::MlR8gMedium => "ml.r8g.medium",
-                SupportedRealtimeInferenceInstanceTypes::MlR8gXlarge => "ml.r8g.xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlT22xlarge => "ml.t2.2xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlT2Large => "ml.t2.large",
-                SupportedRealtimeInferenceInstanceTypes::MlT2Medium => "ml.t2.medium",
-                SupportedRealtimeInferenceInstanceTypes::MlT2Xlarge => "ml.t2.xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlTrn12xlarge => "ml.trn1.2xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlTrn132xlarge => "ml.trn1.32xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlTrn1n32xlarge => "ml.trn1n.32xlarge",
-                SupportedRealtimeInferenceInstanceTypes::MlTrn248xlarge => "ml.trn2.48xlarge",
-            }
-        }
-    }
-
-    impl std::fmt::Display for SupportedRealtimeInferenceInstanceTypes {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<SupportedRealtimeInferenceInstanceTypes> for Value {
-        fn from(v: SupportedRealtimeInferenceInstanceTypes) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<SupportedRealtimeInferenceInstanceTypes> for Val<SupportedRealtimeInferenceInstanceTypes> {
-        fn from(v: SupportedRealtimeInferenceInstanceTypes) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`SupportedTrainingInstanceTypes::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SupportedTrainingInstanceTypes {
-        /// `ml.c4.2xlarge`
-        MlC42xlarge,
-        /// `ml.c4.4xlarge`
-        MlC44xlarge,
-        /// `ml.c4.8xlarge`
-        MlC48xlarge,
-        /// `ml.c4.xlarge`
-        MlC4Xlarge,
-        /// `ml.c5.18xlarge`
-        MlC518xlarge,
-        /// `ml.c5.2xlarge`
-        MlC52xlarge,
-        /// `ml.c5.4xlarge`
-        MlC54xlarge,
-        /// `ml.c5.9xlarge`
-        MlC59xlarge,
-        /// `ml.c5.xlarge`
-        MlC5Xlarge,
-        /// `ml.c5n.18xlarge`
-        MlC5n18xlarge,
-        /// `ml.c5n.2xlarge`
-        MlC5n2xlarge,
-        /// `ml.c5n.4xlarge`
-        MlC5n4xlarge,
-        /// `ml.c5n.9xlarge`
-        MlC5n9xlarge,
-        /// `ml.c5n.xlarge`
-        MlC5nXlarge,
-        /// `ml.c6i.12xlarge`
-        MlC6i12xlarge,
-        /// `ml.c6i.16xlarge`
-        MlC6i16xlarge,
-        /// `ml.c6i.24xlarge`
-        MlC6i24xlarge,
-        /// `ml.c6i.2xlarge`
-        MlC6i2xlarge,
-        /// `ml.c6i.32xlarge`
-        MlC6i32xlarge,
-        /// `ml.c6i.4xlarge`
-        MlC6i4xlarge,
-        /// `ml.c6i.8xlarge`
-        MlC6i8xlarge,
-        /// `ml.c6i.xlarge`
-        MlC6iXlarge,
-        /// `ml.c7i-flex.12xlarge`
-        MlC7iFlex12xlarge,
-        /// `ml.c7i-flex.16xlarge`
-        MlC7iFlex16xlarge,
-        /// `ml.c7i-flex.2xlarge`
-        MlC7iFlex2xlarge,
-        /// `ml.c7i-flex.4xlarge`
-        MlC7iFlex4xlarge,
-        /// `ml.c7i-flex.8xlarge`
-        MlC7iFlex8xlarge,
-        /// `ml.c7i-flex.xlarge`
-        MlC7iFlexXlarge,
-        /// `ml.c7i.12xlarge`
-        MlC7i12xlarge,
-        /// `ml.c7i.16xlarge`
-        MlC7i16xlarge,
-        /// `ml.c7i.24xlarge`
-        MlC7i24xlarge,
-        /// `ml.c7i.2xlarge`
-        MlC7i2xlarge,
-        /// `ml.c7i.48xlarge`
-        MlC7i48xlarge,
-        /// `ml.c7i.4xlarge`
-        MlC7i4xlarge,
-        /// `ml.c7i.8xlarge`
-        MlC7i8xlarge,
-        /// `ml.c7i.large`
-        MlC7iLarge,
-        /// `ml.c7i.xlarge`
-        MlC7iXlarge,
-        /// `ml.c8i-flex.12xlarge`
-        MlC8iFlex12xlarge,
-        /// `ml.c8i-flex.16xlarge`
-        MlC8iFlex16xlarge,
-        /// `ml.c8i-flex.2xlarge`
-        MlC8iFlex2xlarge,
-        /// `ml.c8i-flex.4xlarge`
-        MlC8iFlex4xlarge,
-        /// `ml.c8i-flex.8xlarge`
-        MlC8iFlex8xlarge,
-        /// `ml.c8i-flex.xlarge`
-        MlC8iFlexXlarge,
-        /// `ml.c8i.12xlarge`
-        MlC8i12xlarge,
-        /// `ml.c8i.16xlarge`
-        MlC8i16xlarge,
-        /// `ml.c8i.24xlarge`
-        MlC8i24xlarge,
-        /// `ml.c8i.2xlarge`
-        MlC8i2xlarge,
-        /// `ml.c8i.32xlarge`
-        MlC8i32xlarge,
-        /// `ml.c8i.48xlarge`
-        MlC8i48xlarge,
-        /// `ml.c8i.4xlarge`
-        MlC8i4xlarge,
-        /// `ml.c8i.8xlarge`
-        MlC8i8xlarge,
-        /// `ml.c8i.96xlarge`
-        MlC8i96xlarge,
-        /// `ml.c8i.xlarge`
-        MlC8iXlarge,
-        /// `ml.g4dn.12xlarge`
-        MlG4dn12xlarge,
-        /// `ml.g4dn.16xlarge`
-        MlG4dn16xlarge,
-        /// `ml.g4dn.2xlarge`
-        MlG4dn2xlarge,
-        /// `ml.g4dn.4xlarge`
-        MlG4dn4xlarge,
-        /// `ml.g4dn.8xlarge`
-        MlG4dn8xlarge,
-        /// `ml.g4dn.xlarge`
-        MlG4dnXlarge,
-        /// `ml.g5.12xlarge`
-        MlG512xlarge,
-        /// `ml.g5.16xlarge`
-        MlG516xlarge,
-        /// `ml.g5.24xlarge`
-        MlG524xlarge,
-        /// `ml.g5.2xlarge`
-        MlG52xlarge,
-        /// `ml.g5.48xlarge`
-        MlG548xlarge,
-        /// `ml.g5.4xlarge`
-        MlG54xlarge,
-        /// `ml.g5.8xlarge`
-        MlG58xlarge,
-        /// `ml.g5.xlarge`
-        MlG5Xlarge,
-        /// `ml.g6.12xlarge`
-        MlG612xlarge,
-        /// `ml.g6.16xlarge`
-        MlG616xlarge,
-        /// `ml.g6.24xlarge`
-        MlG624xlarge,
-        /// `ml.g6.2xlarge`
-        MlG62xlarge,
-        /// `ml.g6.48xlarge`
-        MlG648xlarge,
-        /// `ml.g6.4xlarge`
-        MlG64xlarge,
-        /// `ml.g6.8xlarge`
-        MlG68xlarge,
-        /// `ml.g6.xlarge`
-        MlG6Xlarge,
-        /// `ml.g6e.12xlarge`
-        MlG6e12xlarge,
-        /// `ml.g6e.16xlarge`
-        MlG6e16xlarge,
-        /// `ml.g6e.24xlarge`
-        MlG6e24xlarge,
-        /// `ml.g6e.2xlarge`
-        MlG6e2xlarge,
-        /// `ml.g6e.48xlarge`
-        MlG6e48xlarge,
-        /// `ml.g6e.4xlarge`
-        MlG6e4xlarge,
-        /// `ml.g6e.8xlarge`
-        MlG6e8xlarge,
-        /// `ml.g6e.xlarge`
-        MlG6eXlarge,
-        /// `ml.g7.12xlarge`
-        MlG712xlarge,
-        /// `ml.g7.24xlarge`
-        MlG724xlarge,
-        /// `ml.g7.2xlarge`
-        MlG72xlarge,
-        /// `ml.g7.48xlarge`
-        MlG748xlarge,
-        /// `ml.g7.4xlarge`
-        MlG74xlarge,
-        /// `ml.g7.8xlarge`
-        MlG78xlarge,
-        /// `ml.g7e.12xlarge`
-        MlG7e12xlarge,
-        /// `ml.g7e.24xlarge`
-        MlG7e24xlarge,
-        /// `ml.g7e.2xlarge`
-        MlG7e2xlarge,
-        /// `ml.g7e.48xlarge`
-        MlG7e48xlarge,
-        /// `ml.g7e.4xlarge`
-        MlG7e4xlarge,
-        /// `ml.g7e.8xlarge`
-        MlG7e8xlarge,
-        /// `ml.m4.10xlarge`
-        MlM410xlarge,
-        /// `ml.m4.16xlarge`
-        MlM416xlarge,
-        /// `ml.m4.2xlarge`
-        MlM42xlarge,
-        /// `ml.m4.4xlarge`
-        MlM44xlarge,
-        /// `ml.m4.xlarge`
-        MlM4Xlarge,
-        /// `ml.m5.12xlarge`
-        MlM512xlarge,
-        /// `ml.m5.24xlarge`
-        MlM524xlarge,
-        /// `ml.m5.2xlarge`
-        MlM52xlarge,
-        /// `ml.m5.4xlarge`
-        MlM54xlarge,
-        /// `ml.m5.large`
-        MlM5Large,
-        /// `ml.m5.xlarge`
-        MlM5Xlarge,
-        /// `ml.m6i.12xlarge`
-        MlM6i12xlarge,
-        /// `ml.m6i.16xlarge`
-        MlM6i16xlarge,
-        /// `ml.m6i.24xlarge`
-        MlM6i24xlarge,
-        /// `ml.m6i.2xlarge`
-        MlM6i2xlarge,
-        /// `ml.m6i.32xlarge`
-        MlM6i32xlarge,
-        /// `ml.m6i.4xlarge`
-        MlM6i4xlarge,
-        /// `ml.m6i.8xlarge`
-        MlM6i8xlarge,
-        /// `ml.m6i.large`
-        MlM6iLarge,
-        /// `ml.m6i.xlarge`
-        MlM6iXlarge,
-        /// `ml.m7i-flex.12xlarge`
-        MlM7iFlex12xlarge,
-        /// `ml.m7i-flex.16xlarge`
-        MlM7iFlex16xlarge,
-        /// `ml.m7i-flex.2xlarge`
-        MlM7iFlex2xlarge,
-        /// `ml.m7i-flex.4xlarge`
-        MlM7iFlex4xlarge,
-        /// `ml.m7i-flex.8xlarge`
-        MlM7iFlex8xlarge,
-        /// `ml.m7i-flex.large`
-        MlM7iFlexLarge,
-        /// `ml.m7i-flex.xlarge`
-        MlM7iFlexXlarge,
-        /// `ml.m7i.12xlarge`
-        MlM7i12xlarge,
-        /// `ml.m7i.16xlarge`
-        MlM7i16xlarge,
-        /// `ml.m7i.24xlarge`
-        MlM7i24xlarge,
-        /// `ml.m7i.2xlarge`
-        MlM7i2xlarge,
-        /// `ml.m7i.48xlarge`
-        MlM7i48xlarge,
-        /// `ml.m7i.4xlarge`
-        MlM7i4xlarge,
-        /// `ml.m7i.8xlarge`
-        MlM7i8xlarge,
-        /// `ml.m7i.large`
-        MlM7iLarge,
-        /// `ml.m7i.xlarge`
-        MlM7iXlarge,
-        /// `ml.m8i-flex.12xlarge`
-        MlM8iFlex12xlarge,
-        /// `ml.m8i-flex.16xlarge`
-        MlM8iFlex16xlarge,
-        /// `ml.m8i-flex.2xlarge`
-        MlM8iFlex2xlarge,
-        /// `ml.m8i-flex.4xlarge`
-        MlM8iFlex4xlarge,
-        /// `ml.m8i-flex.8xlarge`
-        MlM8iFlex8xlarge,
-        /// `ml.m8i-flex.large`
-        MlM8iFlexLarge,
-        /// `ml.m8i-flex.xlarge`
-        MlM8iFlexXlarge,
-        /// `ml.m8i.12xlarge`
-        MlM8i12xlarge,
-        /// `ml.m8i.16xlarge`
-        MlM8i16xlarge,
-        /// `ml.m8i.24xlarge`
-        MlM8i24xlarge,
-        /// `ml.m8i.2xlarge`
-        MlM8i2xlarge,
-        /// `ml.m8i.32xlarge`
-        MlM8i32xlarge,
-        /// `ml.m8i.48xlarge`
-        MlM8i48xlarge,
-        /// `ml.m8i.4xlarge`
-        MlM8i4xlarge,
-        /// `ml.m8i.8xlarge`
-        MlM8i8xlarge,
-        /// `ml.m8i.96xlarge`
-        MlM8i96xlarge,
-        /// `ml.m8i.large`
-        MlM8iLarge,
-        /// `ml.m8i.xlarge`
-        MlM8iXlarge,
-        /// `ml.p2.16xlarge`
-        MlP216xlarge,
-        /// `ml.p2.8xlarge`
-        MlP28xlarge,
-        /// `ml.p2.xlarge`
-        MlP2Xlarge,
-        /// `ml.p3.16xlarge`
-        MlP316xlarge,
-        /// `ml.p3.2xlarge`
-        MlP32xlarge,
-        /// `ml.p3.8xlarge`
-        MlP38xlarge,
-        /// `ml.p3dn.24xlarge`
-        MlP3dn24xlarge,
-        /// `ml.p4d.24xlarge`
-        MlP4d24xlarge,
-        /// `ml.p4de.24xlarge`
-        MlP4de24xlarge,
-        /// `ml.p5.48xlarge`
-        MlP548xlarge,
-        /// `ml.p5.4xlarge`
-        MlP54xlarge,
-        /// `ml.p5e.48xlarge`
-        MlP5e48xlarge,
-        /// `ml.p5en.48xlarge`
-        MlP5en48xlarge,
-        /// `ml.p6-b200.48xlarge`
-        MlP6B20048xlarge,
-        /// `ml.p6-b300.48xlarge`
-        MlP6B30048xlarge,
-        /// `ml.p6e-gb200.36xlarge`
-        MlP6eGb20036xlarge,
-        /// `ml.r5.12xlarge`
-        MlR512xlarge,
-        /// `ml.r5.16xlarge`
-        MlR516xlarge,
-        /// `ml.r5.24xlarge`
-        MlR524xlarge,
-        /// `ml.r5.2xlarge`
-        MlR52xlarge,
-        /// `ml.r5.4xlarge`
-        MlR54xlarge,
-        /// `ml.r5.8xlarge`
-        MlR58xlarge,
-        /// `ml.r5.large`
-        MlR5Large,
-        /// `ml.r5.xlarge`
-        MlR5Xlarge,
-        /// `ml.r5d.12xlarge`
-        MlR5d12xlarge,
-        /// `ml.r5d.16xlarge`
-        MlR5d16xlarge,
-        /// `ml.r5d.24xlarge`
-        MlR5d24xlarge,
-        /// `ml.r5d.2xlarge`
-        MlR5d2xlarge,
-        /// `ml.r5d.4xlarge`
-        MlR5d4xlarge,
-        /// `ml.r5d.8xlarge`
-        MlR5d8xlarge,
-        /// `ml.r5d.large`
-        MlR5dLarge,
-        /// `ml.r5d.xlarge`
-        MlR5dXlarge,
-        /// `ml.r6i.12xlarge`
-        MlR6i12xlarge,
-        /// `ml.r6i.16xlarge`
-        MlR6i16xlarge,
-        /// `ml.r6i.24xlarge`
-        MlR6i24xlarge,
-        /// `ml.r6i.2xlarge`
-        MlR6i2xlarge,
-        /// `ml.r6i.32xlarge`
-        MlR6i32xlarge,
-        /// `ml.r6i.4xlarge`
-        MlR6i4xlarge,
-        /// `ml.r6i.8xlarge`
-        MlR6i8xlarge,
-        /// `ml.r6i.large`
-        MlR6iLarge,
-        /// `ml.r6i.xlarge`
-        MlR6iXlarge,
-        /// `ml.r7i.12xlarge`
-        MlR7i12xlarge,
-        /// `ml.r7i.16xlarge`
-        MlR7i16xlarge,
-        /// `ml.r7i.24xlarge`
-        MlR7i24xlarge,
-        /// `ml.r7i.2xlarge`
-        MlR7i2xlarge,
-        /// `ml.r7i.48xlarge`
-        MlR7i48xlarge,
-        /// `ml.r7i.4xlarge`
-        MlR7i4xlarge,
-        /// `ml.r7i.8xlarge`
-        MlR7i8xlarge,
-        /// `ml.r7i.large`
-        MlR7iLarge,
-        /// `ml.r7i.xlarge`
-        MlR7iXlarge,
-        /// `ml.r8i-flex.12xlarge`
-        MlR8iFlex12xlarge,
-        /// `ml.r8i-flex.16xlarge`
-        MlR8iFlex16xlarge,
-        /// `ml.r8i-flex.2xlarge`
-        MlR8iFlex2xlarge,
-        /// `ml.r8i-flex.4xlarge`
-        MlR8iFlex4xlarge,
-        /// `ml.r8i-flex.8xlarge`
-        MlR8iFlex8xlarge,
-        /// `ml.r8i-flex.large`
-        MlR8iFlexLarge,
-        /// `ml.r8i-flex.xlarge`
-        MlR8iFlexXlarge,
-        /// `ml.r8i.12xlarge`
-        MlR8i12xlarge,
-        /// `ml.r8i.16xlarge`
-        MlR8i16xlarge,
-        /// `ml.r8i.24xlarge`
-        MlR8i24xlarge,
-        /// `ml.r8i.2xlarge`
-        MlR8i2xlarge,
-        /// `ml.r8i.32xlarge`
-        MlR8i32xlarge,
-        /// `ml.r8i.48xlarge`
-        MlR8i48xlarge,
-        /// `ml.r8i.4xlarge`
-        MlR8i4xlarge,
-        /// `ml.r8i.8xlarge`
-        MlR8i8xlarge,
-        /// `ml.r8i.96xlarge`
-        MlR8i96xlarge,
-        /// `ml.r8i.large`
-        MlR8iLarge,
-        /// `ml.r8i.xlarge`
-        MlR8iXlarge,
-        /// `ml.t3.2xlarge`
-        MlT32xlarge,
-        /// `ml.t3.large`
-        MlT3Large,
-        /// `ml.t3.medium`
-        MlT3Medium,
-        /// `ml.t3.xlarge`
-        MlT3Xlarge,
-        /// `ml.trn1.2xlarge`
-        MlTrn12xlarge,
-        /// `ml.trn1.32xlarge`
-        MlTrn132xlarge,
-        /// `ml.trn1n.32xlarge`
-        MlTrn1n32xlarge,
-        /// `ml.trn2.48xlarge`
-        MlTrn248xlarge,
-    }
-
-    impl SupportedTrainingInstanceTypes {
-        /// Every variant, in schema order.
-        pub const ALL: [SupportedTrainingInstanceTypes; 225] = [
-            SupportedTrainingInstanceTypes::MlC42xlarge,
-            SupportedTrainingInstanceTypes::MlC44xlarge,
-            SupportedTrainingInstanceTypes::MlC48xlarge,
-            SupportedTrainingInstanceTypes::MlC4Xlarge,
-            SupportedTrainingInstanceTypes::MlC518xlarge,
-            SupportedTrainingInstanceTypes::MlC52xlarge,
-            SupportedTrainingInstanceTypes::MlC54xlarge,
-            SupportedTrainingInstanceTypes::MlC59xlarge,
-            SupportedTrainingInstanceTypes::MlC5Xlarge,
-            SupportedTrainingInstanceTypes::MlC5n18xlarge,
-            SupportedTrainingInstanceTypes::MlC5n2xlarge,
-            SupportedTrainingInstanceTypes::MlC5n4xlarge,
-            SupportedTrainingInstanceTypes::MlC5n9xlarge,
-            SupportedTrainingInstanceTypes::MlC5nXlarge,
-            SupportedTrainingInstanceTypes::MlC6i12xlarge,
-            SupportedTrainingInstanceTypes::MlC6i16xlarge,
-            SupportedTrainingInstanceTypes::MlC6i24xlarge,
-            SupportedTrainingInstanceTypes::MlC6i2xlarge,
-            SupportedTrainingInstanceTypes::MlC6i32xlarge,
-            SupportedTrainingInstanceTypes::MlC6i4xlarge,
-            SupportedTrainingInstanceTypes::MlC6i8xlarge,
-            SupportedTrainingInstanceTypes::MlC6iXlarge,
-            SupportedTrainingInstanceTypes::MlC7iFlex12xlarge,
-            SupportedTrainingInstanceTypes::MlC7iFlex16xlarge,
-            SupportedTrainingInstanceTypes::MlC7iFlex2xlarge,
-            SupportedTrainingInstanceTypes::MlC7iFlex4xlarge,
-            SupportedTrainingInstanceTypes::MlC7iFlex8xlarge,
-            SupportedTrainingInstanceTypes::MlC7iFlexXlarge,
-            SupportedTrainingInstanceTypes::MlC7i12xlarge,
-            SupportedTrainingInstanceTypes::MlC7i16xlarge,
-            SupportedTrainingInstanceTypes::MlC7i24xlarge,
-            SupportedTrainingInstanceTypes::MlC7i2xlarge,
-            SupportedTrainingInstanceTypes::MlC7i48xlarge,
-            SupportedTrainingInstanceTypes::MlC7i4xlarge,
-            SupportedTrainingInstanceTypes::MlC7i8xlarge,
-            SupportedTrainingInstanceTypes::MlC7iLarge,
-            SupportedTrainingInstanceTypes::MlC7iXlarge,
-            SupportedTrainingInstanceTypes::MlC8iFlex12xlarge,
-            SupportedTrainingInstanceTypes::MlC8iFlex16xlarge,
-            SupportedTrainingInstanceTypes::MlC8iFlex2xlarge,
-            SupportedTrainingInstanceTypes::MlC8iFlex4xlarge,
-            SupportedTrainingInstanceTypes::MlC8iFlex8xlarge,
-            SupportedTrainingInstanceTypes::MlC8iFlexXlarge,
-            SupportedTrainingInstanceTypes::MlC8i12xlarge,
-            SupportedTrainingInstanceTypes::MlC8i16xlarge,
-            SupportedTrainingInstanceTypes::MlC8i24xlarge,
-            SupportedTrainingInstanceTypes::MlC8i2xlarge,
-            SupportedTrainingInstanceTypes::MlC8i32xlarge,
-            SupportedTrainingInstanceTypes::MlC8i48xlarge,
-            SupportedTrainingInstanceTypes::MlC8i4xlarge,
-            SupportedTrainingInstanceTypes::MlC8i8xlarge,
-            SupportedTrainingInstanceTypes::MlC8i96xlarge,
-            SupportedTrainingInstanceTypes::MlC8iXlarge,
-            SupportedTrainingInstanceTypes::MlG4dn12xlarge,
-            SupportedTrainingInstanceTypes::MlG4dn16xlarge,
-            SupportedTrainingInstanceTypes::MlG4dn2xlarge,
-            SupportedTrainingInstanceTypes::MlG4dn4xlarge,
-            SupportedTrainingInstanceTypes::MlG4dn8xlarge,
-            SupportedTrainingInstanceTypes::MlG4dnXlarge,
-            SupportedTrainingInstanceTypes::MlG512xlarge,
-            SupportedTrainingInstanceTypes::MlG516xlarge,
-            SupportedTrainingInstanceTypes::MlG524xlarge,
-            SupportedTrainingInstanceTypes::MlG52xlarge,
-            SupportedTrainingInstanceTypes::MlG548xlarge,
-            SupportedTrainingInstanceTypes::MlG54xlarge,
-            SupportedTrainingInstanceTypes::MlG58xlarge,
-            SupportedTrainingInstanceTypes::MlG5Xlarge,
-            SupportedTrainingInstanceTypes::MlG612xlarge,
-            SupportedTrainingInstanceTypes::MlG616xlarge,
-            SupportedTrainingInstanceTypes::MlG624xlarge,
-            SupportedTrainingInstanceTypes::MlG62xlarge,
-            SupportedTrainingInstanceTypes::MlG648xlarge,
-            SupportedTrainingInstanceTypes::MlG64xlarge,
-            SupportedTrainingInstanceTypes::MlG68xlarge,
-            SupportedTrainingInstanceTypes::MlG6Xlarge,
-            SupportedTrainingInstanceTypes::MlG6e12xlarge,
-            SupportedTrainingInstanceTypes::MlG6e16xlarge,
-            SupportedTrainingInstanceTypes::MlG6e24xlarge,
-            SupportedTrainingInstanceTypes::MlG6e2xlarge,
-            SupportedTrainingInstanceTypes::MlG6e48xlarge,
-            SupportedTrainingInstanceTypes::MlG6e4xlarge,
-            SupportedTrainingInstanceTypes::MlG6e8xlarge,
-            SupportedTrainingInstanceTypes::MlG6eXlarge,
-            SupportedTrainingInstanceTypes::MlG712xlarge,
-            SupportedTrainingInstanceTypes::MlG724xlarge,
-            SupportedTrainingInstanceTypes::MlG72xlarge,
-            SupportedTrainingInstanceTypes::MlG748xlarge,
-            SupportedTrainingInstanceTypes::MlG74xlarge,
-            SupportedTrainingInstanceTypes::MlG78xlarge,
-            SupportedTrainingInstanceTypes::MlG7e12xlarge,
-            SupportedTrainingInstanceTypes::MlG7e24xlarge,
-            SupportedTrainingInstanceTypes::MlG7e2xlarge,
-            SupportedTrainingInstanceTypes::MlG7e48xlarge,
-            SupportedTrainingInstanceTypes::MlG7e4xlarge,
-            SupportedTrainingInstanceTypes::MlG7e8xlarge,
-            SupportedTrainingInstanceTypes::MlM410xlarge,
-            SupportedTrainingInstanceTypes::MlM416xlarge,
-            SupportedTrainingInstanceTypes::MlM42xlarge,
-            SupportedTrainingInstanceTypes::MlM44xlarge,
-            SupportedTrainingInstanceTypes::MlM4Xlarge,
-            SupportedTrainingInstanceTypes::MlM512xlarge,
-            SupportedTrainingInstanceTypes::MlM524xlarge,
-            SupportedTrainingInstanceTypes::MlM52xlarge,
-            SupportedTrainingInstanceTypes::MlM54xlarge,
-            SupportedTrainingInstanceTypes::MlM5Large,
-            SupportedTrainingInstanceTypes::MlM5Xlarge,
-            SupportedTrainingInstanceTypes::MlM6i12xlarge,
-            SupportedTrainingInstanceTypes::MlM6i16xlarge,
-            SupportedTrainingInstanceTypes::MlM6i24xlarge,
-            SupportedTrainingInstanceTypes::MlM6i2xlarge,
-            SupportedTrainingInstanceTypes::MlM6i32xlarge,
-            SupportedTrainingInstanceTypes::MlM6i4xlarge,
-            SupportedTrainingInstanceTypes::MlM6i8xlarge,
-            SupportedTrainingInstanceTypes::MlM6iLarge,
-            SupportedTrainingInstanceTypes::MlM6iXlarge,
-            SupportedTrainingInstanceTypes::MlM7iFlex12xlarge,
-            SupportedTrainingInstanceTypes::MlM7iFlex16xlarge,
-            SupportedTrainingInstanceTypes::MlM7iFlex2xlarge,
-            SupportedTrainingInstanceTypes::MlM7iFlex4xlarge,
-            SupportedTrainingInstanceTypes::MlM7iFlex8xlarge,
-            SupportedTrainingInstanceTypes::MlM7iFlexLarge,
-            SupportedTrainingInstanceTypes::MlM7iFlexXlarge,
-            SupportedTrainingInstanceTypes::MlM7i12xlarge,
-            SupportedTrainingInstanceTypes::MlM7i16xlarge,
-            SupportedTrainingInstanceTypes::MlM7i24xlarge,
-            SupportedTrainingInstanceTypes::MlM7i2xlarge,
-            SupportedTrainingInstanceTypes::MlM7i48xlarge,
-            SupportedTrainingInstanceTypes::MlM7i4xlarge,
-            SupportedTrainingInstanceTypes::MlM7i8xlarge,
-            SupportedTrainingInstanceTypes::MlM7iLarge,
-            SupportedTrainingInstanceTypes::MlM7iXlarge,
-            SupportedTrainingInstanceTypes::MlM8iFlex12xlarge,
-            SupportedTrainingInstanceTypes::MlM8iFlex16xlarge,
-            SupportedTrainingInstanceTypes::MlM8iFlex2xlarge,
-            SupportedTrainingInstanceTypes::MlM8iFlex4xlarge,
-            SupportedTrainingInstanceTypes::MlM8iFlex8xlarge,
-            SupportedTrainingInstanceTypes::MlM8iFlexLarge,
-            SupportedTrainingInstanceTypes::MlM8iFlexXlarge,
-            SupportedTrainingInstanceTypes::MlM8i12xlarge,
-            SupportedTrainingInstanceTypes::MlM8i16xlarge,
-            SupportedTrainingInstanceTypes::MlM8i24xlarge,
-            SupportedTrainingInstanceTypes::MlM8i2xlarge,
-            SupportedTrainingInstanceTypes::MlM8i32xlarge,
-            SupportedTrainingInstanceTypes::MlM8i48xlarge,
-            SupportedTrainingInstanceTypes::MlM8i4xlarge,
-            SupportedTrainingInstanceTypes::MlM8i8xlarge,
-            SupportedTrainingInstanceTypes::MlM8i96xlarge,
-            SupportedTrainingInstanceTypes::MlM8iLarge,
-            SupportedTrainingInstanceTypes::MlM8iXlarge,
-            SupportedTrainingInstanceTypes::MlP216xlarge,
-            SupportedTrainingInstanceTypes::MlP28xlarge,
-            SupportedTrainingInstanceTypes::MlP2Xlarge,
-            SupportedTrainingInstanceTypes::MlP316xlarge,
-            SupportedTrainingInstanceTypes::MlP32xlarge,
-            SupportedTrainingInstanceTypes::MlP38xlarge,
-            SupportedTrainingInstanceTypes::MlP3dn24xlarge,
-            SupportedTrainingInstanceTypes::MlP4d24xlarge,
-            SupportedTrainingInstanceTypes::MlP4de24xlarge,
-            SupportedTrainingInstanceTypes::MlP548xlarge,
-            SupportedTrainingInstanceTypes::MlP54xlarge,
-            SupportedTrainingInstanceTypes::MlP5e48xlarge,
-            SupportedTrainingInstanceTypes::MlP5en48xlarge,
-            SupportedTrainingInstanceTypes::MlP6B20048xlarge,
-            SupportedTrainingInstanceTypes::MlP6B30048xlarge,
-            SupportedTrainingInstanceTypes::MlP6eGb20036xlarge,
-            SupportedTrainingInstanceTypes::MlR512xlarge,
-            SupportedTrainingInstanceTypes::MlR516xlarge,
-            SupportedTrainingInstanceTypes::MlR524xlarge,
-            SupportedTrainingInstanceTypes::MlR52xlarge,
-            SupportedTrainingInstanceTypes::MlR54xlarge,
-            SupportedTrainingInstanceTypes::MlR58xlarge,
-            SupportedTrainingInstanceTypes::MlR5Large,
-            SupportedTrainingInstanceTypes::MlR5Xlarge,
-            SupportedTrainingInstanceTypes::MlR5d12xlarge,
-            SupportedTrainingInstanceTypes::MlR5d16xlarge,
-            SupportedTrainingInstanceTypes::MlR5d24xlarge,
-            SupportedTrainingInstanceTypes::MlR5d2xlarge,
-            SupportedTrainingInstanceTypes::MlR5d4xlarge,
-            SupportedTrainingInstanceTypes::MlR5d8xlarge,
-            SupportedTrainingInstanceTypes::MlR5dLarge,
-            SupportedTrainingInstanceTypes::MlR5dXlarge,
-            SupportedTrainingInstanceTypes::MlR6i12xlarge,
-            SupportedTrainingInstanceTypes::MlR6i16xlarge,
-            SupportedTrainingInstanceTypes::MlR6i24xlarge,
-            SupportedTrainingInstanceTypes::MlR6i2xlarge,
-            SupportedTrainingInstanceTypes::MlR6i32xlarge,
-            SupportedTrainingInstanceTypes::MlR6i4xlarge,
-            SupportedTrainingInstanceTypes::MlR6i8xlarge,
-            SupportedTrainingInstanceTypes::MlR6iLarge,
-            SupportedTrainingInstanceTypes::MlR6iXlarge,
-            SupportedTrainingInstanceTypes::MlR7i12xlarge,
-            SupportedTrainingInstanceTypes::MlR7i16xlarge,
-            SupportedTrainingInstanceTypes::MlR7i24xlarge,
-            SupportedTrainingInstanceTypes::MlR7i2xlarge,
-            SupportedTrainingInstanceTypes::MlR7i48xlarge,
-            SupportedTrainingInstanceTypes::MlR7i4xlarge,
-            SupportedTrainingInstanceTypes::MlR7i8xlarge,
-            SupportedTrainingInstanceTypes::MlR7iLarge,
-            SupportedTrainingInstanceTypes::MlR7iXlarge,
-            SupportedTrainingInstanceTypes::MlR8iFlex12xlarge,
-            SupportedTrainingInstanceTypes::MlR8iFlex16xlarge,
-            SupportedTrainingInstanceTypes::MlR8iFlex2xlarge,
-            SupportedTrainingInstanceTypes::MlR8iFlex4xlarge,
-            SupportedTrainingInstanceTypes::MlR8iFlex8xlarge,
-            SupportedTrainingInstanceTypes::MlR8iFlexLarge,
-            SupportedTrainingInstanceTypes::MlR8iFlexXlarge,
-            SupportedTrainingInstanceTypes::MlR8i12xlarge,
-            SupportedTrainingInstanceTypes::MlR8i16xlarge,
-            SupportedTrainingInstanceTypes::MlR8i24xlarge,
-            SupportedTrainingInstanceTypes::MlR8i2xlarge,
-            SupportedTrainingInstanceTypes::MlR8i32xlarge,
-            SupportedTrainingInstanceTypes::MlR8i48xlarge,
-            SupportedTrainingInstanceTypes::MlR8i4xlarge,
-            SupportedTrainingInstanceTypes::MlR8i8xlarge,
-            SupportedTrainingInstanceTypes::MlR8i96xlarge,
-            SupportedTrainingInstanceTypes::MlR8iLarge,
-            SupportedTrainingInstanceTypes::MlR8iXlarge,
-            SupportedTrainingInstanceTypes::MlT32xlarge,
-            SupportedTrainingInstanceTypes::MlT3Large,
-            SupportedTrainingInstanceTypes::MlT3Medium,
-            SupportedTrainingInstanceTypes::MlT3Xlarge,
-            SupportedTrainingInstanceTypes::MlTrn12xlarge,
-            SupportedTrainingInstanceTypes::MlTrn132xlarge,
-            SupportedTrainingInstanceTypes::MlTrn1n32xlarge,
-            SupportedTrainingInstanceTypes::MlTrn248xlarge,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SupportedTrainingInstanceTypes::MlC42xlarge => "ml.c4.2xlarge",
-                SupportedTrainingInstanceTypes::MlC44xlarge => "ml.c4.4xlarge",
-                SupportedTrainingInstanceTypes::MlC48xlarge => "ml.c4.8xlarge",
-                SupportedTrainingInstanceTypes::MlC4Xlarge => "ml.c4.xlarge",
-                SupportedTrainingInstanceTypes::MlC518xlarge => "ml.c5.18xlarge",
-                SupportedTrainingInstanceTypes::MlC52xlarge => "ml.c5.2xlarge",
-                SupportedTrainingInstanceTypes::MlC54xlarge => "ml.c5.4xlarge",
-                SupportedTrainingInstanceTypes::MlC59xlarge => "ml.c5.9xlarge",
-                SupportedTrainingInstanceTypes::MlC5Xlarge => "ml.c5.xlarge",
-                SupportedTrainingInstanceTypes::MlC5n18xlarge => "ml.c5n.18xlarge",
-                SupportedTrainingInstanceTypes::MlC5n2xlarge => "ml.c5n.2xlarge",
-                SupportedTrainingInstanceTypes::MlC5n4xlarge => "ml.c5n.4xlarge",
-                SupportedTrainingInstanceTypes::MlC5n9xlarge => "ml.c5n.9xlarge",
-                SupportedTrainingInstanceTypes::MlC5nXlarge => "ml.c5n.xlarge",
-                SupportedTrainingInstanceTypes::MlC6i12xlarge => "ml.c6i.12xlarge",
-                SupportedTrainingInstanceTypes::MlC6i16xlarge => "ml.c6i.16xlarge",
-                SupportedTrainingInstanceTypes::MlC6i24xlarge => "ml.c6i.24xlarge",
-                SupportedTrainingInstanceTypes::MlC6i2xlarge => "ml.c6i.2xlarge",
-                SupportedTrainingInstanceTypes::MlC6i32xlarge => "ml.c6i.32xlarge",
-                SupportedTrainingInstanceTypes::MlC6i4xlarge => "ml.c6i.4xlarge",
-                SupportedTrainingInstanceTypes::MlC6i8xlarge => "ml.c6i.8xlarge",
-                SupportedTrainingInstanceTypes::MlC6iXlarge => "ml.c6i.xlarge",
-                SupportedTrainingInstanceTypes::MlC7iFlex12xlarge => "ml.c7i-flex.12xlarge",
-                SupportedTrainingInstanceTypes::MlC7iFlex16xlarge => "ml.c7i-flex.16xlarge",
-                SupportedTrainingInstanceTypes::MlC7iFlex2xlarge => "ml.c7i-flex.2xlarge",
-                SupportedTrainingInstanceTypes::MlC7iFlex4xlarge => "ml.c7i-flex.4xlarge",
-                SupportedTrainingInstanceTypes::MlC7iFlex8xlarge => "ml.c7i-flex.8xlarge",
-                SupportedTrainingInstanceTypes::MlC7iFlexXlarge => "ml.c7i-flex.xlarge",
-                SupportedTrainingInstanceTypes::MlC7i12xlarge => "ml.c7i.12xlarge",
-                SupportedTrainingInstanceTypes::MlC7i16xlarge => "ml.c7i.16xlarge",
-                SupportedTrainingInstanceTypes::MlC7i24xlarge => "ml.c7i.24xlarge",
-                SupportedTrainingInstanceTypes::MlC7i2xlarge => "ml.c7i.2xlarge",
-                SupportedTrainingInstanceTypes::MlC7i48xlarge => "ml.c7i.48xlarge",
-                SupportedTrainingInstanceTypes::MlC7i4xlarge => "ml.c7i.4xlarge",
-                SupportedTrainingInstanceTypes::MlC7i8xlarge => "ml.c7i.8xlarge",
-                SupportedTrainingInstanceTypes::MlC7iLarge => "ml.c7i.large",
-                SupportedTrainingInstanceTypes::MlC7iXlarge => "ml.c7i.xlarge",
-                SupportedTrainingInstanceTypes::MlC8iFlex12xlarge => "ml.c8i-flex.12xlarge",
-                SupportedTrainingInstanceTypes::MlC8iFlex16xlarge => "ml.c8i-flex.16xlarge",
-                SupportedTrainingInstanceTypes::MlC8iFlex2xlarge => "ml.c8i-flex.2xlarge",
-                SupportedTrainingInstanceTypes::MlC8iFlex4xlarge => "ml.c8i-flex.4xlarge",
-                SupportedTrainingInstanceTypes::MlC8iFlex8xlarge => "ml.c8i-flex.8xlarge",
-                SupportedTrainingInstanceTypes::MlC8iFlexXlarge => "ml.c8i-flex.xlarge",
-                SupportedTrainingInstanceTypes::MlC8i12xlarge => "ml.c8i.12xlarge",
-                SupportedTrainingInstanceTypes::MlC8i16xlarge => "ml.c8i.16xlarge",
-                SupportedTrainingInstanceTypes::MlC8i24xlarge => "ml.c8i.24xlarge",
-                SupportedTrainingInstanceTypes::MlC8i2xlarge => "ml.c8i.2xlarge",
-                SupportedTrainingInstanceTypes::MlC8i32xlarge => "ml.c8i.32xlarge",
-                SupportedTrainingInstanceTypes::MlC8i48xlarge => "ml.c8i.48xlarge",
-                SupportedTrainingInstanceTypes::MlC8i4xlarge => "ml.c8i.4xlarge",
-                SupportedTrainingInstanceTypes::MlC8i8xlarge => "ml.c8i.8xlarge",
-                SupportedTrainingInstanceTypes::MlC8i96xlarge => "ml.c8i.96xlarge",
-                SupportedTrainingInstanceTypes::MlC8iXlarge => "ml.c8i.xlarge",
-                SupportedTrainingInstanceTypes::MlG4dn12xlarge => "ml.g4dn.12xlarge",
-                SupportedTrainingInstanceTypes::MlG4dn16xlarge => "ml.g4dn.16xlarge",
-                SupportedTrainingInstanceTypes::MlG4dn2xlarge => "ml.g4dn.2xlarge",
-                SupportedTrainingInstanceTypes::MlG4dn4xlarge => "ml.g4dn.4xlarge",
-                SupportedTrainingInstanceTypes::MlG4dn8xlarge => "ml.g4dn.8xlarge",
-                SupportedTrainingInstanceTypes::MlG4dnXlarge => "ml.g4dn.xlarge",
-                SupportedTrainingInstanceTypes::MlG512xlarge => "ml.g5.12xlarge",
-                SupportedTrainingInstanceTypes::MlG516xlarge => "ml.g5.16xlarge",
-                SupportedTrainingInstanceTypes::MlG524xlarge => "ml.g5.24xlarge",
-                SupportedTrainingInstanceTypes::MlG52xlarge => "ml.g5.2xlarge",
-                SupportedTrainingInstanceTypes::MlG548xlarge => "ml.g5.48xlarge",
-                SupportedTrainingInstanceTypes::MlG54xlarge => "ml.g5.4xlarge",
-                SupportedTrainingInstanceTypes::MlG58xlarge => "ml.g5.8xlarge",
-                SupportedTrainingInstanceTypes::MlG5Xlarge => "ml.g5.xlarge",
-                SupportedTrainingInstanceTypes::MlG612xlarge => "ml.g6.12xlarge",
-                SupportedTrainingInstanceTypes::MlG616xlarge => "ml.g6.16xlarge",
-                SupportedTrainingInstanceTypes::MlG624xlarge => "ml.g6.24xlarge",
-                SupportedTrainingInstanceTypes::MlG62xlarge => "ml.g6.2xlarge",
-                SupportedTrainingInstanceTypes::MlG648xlarge => "ml.g6.48xlarge",
-                SupportedTrainingInstanceTypes::MlG64xlarge => "ml.g6.4xlarge",
-                SupportedTrainingInstanceTypes::MlG68xlarge => "ml.g6.8xlarge",
-                SupportedTrainingInstanceTypes::MlG6Xlarge => "ml.g6.xlarge",
-                SupportedTrainingInstanceTypes::MlG6e12xlarge => "ml.g6e.12xlarge",
-                SupportedTrainingInstanceTypes::MlG6e16xlarge => "ml.g6e.16xlarge",
-                SupportedTrainingInstanceTypes::MlG6e24xlarge => "ml.g6e.24xlarge",
-                SupportedTrainingInstanceTypes::MlG6e2xlarge => "ml.g6e.2xlarge",
-                SupportedTrainingInstanceTypes::MlG6e48xlarge => "ml.g6e.48xlarge",
-                SupportedTrainingInstanceTypes::MlG6e4xlarge => "ml.g6e.4xlarge",
-                SupportedTrainingInstanceTypes::MlG6e8xlarge => "ml.g6e.8xlarge",
-                SupportedTrainingInstanceTypes::MlG6eXlarge => "ml.g6e.xlarge",
-                SupportedTrainingInstanceTypes::MlG712xlarge => "ml.g7.12xlarge",
-                SupportedTrainingInstanceTypes::MlG724xlarge => "ml.g7.24xlarge",
-                SupportedTrainingInstanceTypes::MlG72xlarge => "ml.g7.2xlarge",
-                SupportedTrainingInstanceTypes::MlG748xlarge => "ml.g7.48xlarge",
-                SupportedTrainingInstanceTypes::MlG74xlarge => "ml.g7.4xlarge",
-                SupportedTrainingInstanceTypes::MlG78xlarge => "ml.g7.8xlarge",
-                SupportedTrainingInstanceTypes::MlG7e12xlarge => "ml.g7e.12xlarge",
-                SupportedTrainingInstanceTypes::MlG7e24xlarge => "ml.g7e.24xlarge",
-                SupportedTrainingInstanceTypes::MlG7e2xlarge => "ml.g7e.2xlarge",
-                SupportedTrainingInstanceTypes::MlG7e48xlarge => "ml.g7e.48xlarge",
-                SupportedTrainingInstanceTypes::MlG7e4xlarge => "ml.g7e.4xlarge",
-                SupportedTrainingInstanceTypes::MlG7e8xlarge => "ml.g7e.8xlarge",
-                SupportedTrainingInstanceTypes::MlM410xlarge => "ml.m4.10xlarge",
-                SupportedTrainingInstanceTypes::MlM416xlarge => "ml.m4.16xlarge",
-                SupportedTrainingInstanceTypes::MlM42xlarge => "ml.m4.2xlarge",
-                SupportedTrainingInstanceTypes::MlM44xlarge => "ml.m4.4xlarge",
-                SupportedTrainingInstanceTypes::MlM4Xlarge => "ml.m4.xlarge",
-                SupportedTrainingInstanceTypes::MlM512xlarge => "ml.m5.12xlarge",
-                SupportedTrainingInstanceTypes::MlM524xlarge => "ml.m5.24xlarge",
-                SupportedTrainingInstanceTypes::MlM52xlarge => "ml.m5.2xlarge",
-                SupportedTrainingInstanceTypes::MlM54xlarge => "ml.m5.4xlarge",
-                SupportedTrainingInstanceTypes::MlM5Large => "ml.m5.large",
-                SupportedTrainingInstanceTypes::MlM5Xlarge => "ml.m5.xlarge",
-                SupportedTrainingInstanceTypes::MlM6i12xlarge => "ml.m6i.12xlarge",
-                SupportedTrainingInstanceTypes::MlM6i16xlarge => "ml.m6i.16xlarge",
-                SupportedTrainingInstanceTypes::MlM6i24xlarge => "ml.m6i.24xlarge",
-                SupportedTrainingInstanceTypes::MlM6i2xlarge => "ml.m6i.2xlarge",
-                SupportedTrainingInstanceTypes::MlM6i32xlarge => "ml.m6i.32xlarge",
-                SupportedTrainingInstanceTypes::MlM6i4xlarge => "ml.m6i.4xlarge",
-                SupportedTrainingInstanceTypes::MlM6i8xlarge => "ml.m6i.8xlarge",
-                SupportedTrainingInstanceTypes::MlM6iLarge => "ml.m6i.large",
-                SupportedTrainingInstanceTypes::MlM6iXlarge => "ml.m6i.xlarge",
-                SupportedTrainingInstanceTypes::MlM7iFlex12xlarge => "ml.m7i-flex.12xlarge",
-                SupportedTrainingInstanceTypes::MlM7iFlex16xlarge => "ml.m7i-flex.16xlarge",
-                SupportedTrainingInstanceTypes::MlM7iFlex2xlarge => "ml.m7i-flex.2xlarge",
-                SupportedTrainingInstanceTypes::MlM7iFlex4xlarge => "ml.m7i-flex.4xlarge",
-                SupportedTrainingInstanceTypes::MlM7iFlex8xlarge => "ml.m7i-flex.8xlarge",
-                SupportedTrainingInstanceTypes::MlM7iFlexLarge => "ml.m7i-flex.large",
-                SupportedTrainingInstanceTypes::MlM7iFlexXlarge => "ml.m7i-flex.xlarge",
-                SupportedTrainingInstanceTypes::MlM7i12xlarge => "ml.m7i.12xlarge",
-                SupportedTrainingInstanceTypes::MlM7i16xlarge => "ml.m7i.16xlarge",
-                SupportedTrainingInstanceTypes::MlM7i24xlarge => "ml.m7i.24xlarge",
-                SupportedTrainingInstanceTypes::MlM7i2xlarge => "ml.m7i.2xlarge",
-                SupportedTrainingInstanceTypes::MlM7i48xlarge => "ml.m7i.48xlarge",
-                SupportedTrainingInstanceTypes::MlM7i4xlarge => "ml.m7i.4xlarge",
-                SupportedTrainingInstanceTypes::MlM7i8xlarge => "ml.m7i.8xlarge",
-                SupportedTrainingInstanceTypes::MlM7iLarge => "ml.m7i.large",
-                SupportedTrainingInstanceTypes::MlM7iXlarge => "ml.m7i.xlarge",
-                SupportedTrainingInstanceTypes::MlM8iFlex12xlarge => "ml.m8i-flex.12xlarge",
-                SupportedTrainingInstanceTypes::MlM8iFlex16xlarge => "ml.m8i-flex.16xlarge",
-                SupportedTrainingInstanceTypes::MlM8iFlex2xlarge => "ml.m8i-flex.2xlarge",
-                SupportedTrainingInstanceTypes::MlM8iFlex4xlarge => "ml.m8i-flex.4xlarge",
-                SupportedTrainingInstanceTypes::MlM8iFlex8xlarge => "ml.m8i-flex.8xlarge",
-                SupportedTrainingInstanceTypes::MlM8iFlexLarge => "ml.m8i-flex.large",
-                SupportedTrainingInstanceTypes::MlM8iFlexXlarge => "ml.m8i-flex.xlarge",
-                SupportedTrainingInstanceTypes::MlM8i12xlarge => "ml.m8i.12xlarge",
-                SupportedTrainingInstanceTypes::MlM8i16xlarge => "ml.m8i.16xlarge",
-                SupportedTrainingInstanceTypes::MlM8i24xlarge => "ml.m8i.24xlarge",
-                SupportedTrainingInstanceTypes::MlM8i2xlarge => "ml.m8i.2xlarge",
-                SupportedTrainingInstanceTypes::MlM8i32xlarge => "ml.m8i.32xlarge",
-                SupportedTrainingInstanceTypes::MlM8i48xlarge => "ml.m8i.48xlarge",
-                SupportedTrainingInstanceTypes::MlM8i4xlarge => "ml.m8i.4xlarge",
-                SupportedTrainingInstanceTypes::MlM8i8xlarge => "ml.m8i.8xlarge",
-                SupportedTrainingInstanceTypes::MlM8i96xlarge => "ml.m8i.96xlarge",
-                SupportedTrainingInstanceTypes::MlM8iLarge => "ml.m8i.large",
-                SupportedTrainingInstanceTypes::MlM8iXlarge => "ml.m8i.xlarge",
-                SupportedTrainingInstanceTypes::MlP216xlarge => "ml.p2.16xlarge",
-                SupportedTrainingInstanceTypes::MlP28xlarge => "ml.p2.8xlarge",
-                SupportedTrainingInstanceTypes::MlP2Xlarge => "ml.p2.xlarge",
-                SupportedTrainingInstanceTypes::MlP316xlarge => "ml.p3.16xlarge",
-                SupportedTrainingInstanceTypes::MlP32xlarge => "ml.p3.2xlarge",
-                SupportedTrainingInstanceTypes::MlP38xlarge => "ml.p3.8xlarge",
-                SupportedTrainingInstanceTypes::MlP3dn24xlarge => "ml.p3dn.24xlarge",
-                SupportedTrainingInstanceTypes::MlP4d24xlarge => "ml.p4d.24xlarge",
-                SupportedTrainingInstanceTypes::MlP4de24xlarge => "ml.p4de.24xlarge",
-                SupportedTrainingInstanceTypes::MlP548xlarge => "ml.p5.48xlarge",
-                SupportedTrainingInstanceTypes::MlP54xlarge => "ml.p5.4xlarge",
-                SupportedTrainingInstanceTypes::MlP5e48xlarge => "ml.p5e.48xlarge",
-                SupportedTrainingInstanceTypes::MlP5en48xlarge => "ml.p5en.48xlarge",
-                SupportedTrainingInstanceTypes::MlP6B20048xlarge => "ml.p6-b200.48xlarge",
-                SupportedTrainingInstanceTypes::MlP6B30048xlarge => "ml.p6-b300.48xlarge",
-                SupportedTrainingInstanceTypes::MlP6eGb20036xlarge => "ml.p6e-gb200.36xlarge",
-                SupportedTrainingInstanceTypes::MlR512xlarge => "ml.r5.12xlarge",
-                SupportedTrainingInstanceTypes::MlR516xlarge => "ml.r5.16xlarge",
-                SupportedTrainingInstanceTypes::MlR524xlarge => "ml.r5.24xlarge",
-                SupportedTrainingInstanceTypes::MlR52xlarge => "ml.r5.2xlarge",
-                SupportedTrainingInstanceTypes::MlR54xlarge => "ml.r5.4xlarge",
-                SupportedTrainingInstanceTypes::MlR58xlarge => "ml.r5.8xlarge",
-                SupportedTrainingInstanceTypes::MlR5Large => "ml.r5.large",
-                SupportedTrainingInstanceTypes::MlR5Xlarge => "ml.r5.xlarge",
-                SupportedTrainingInstanceTypes::MlR5d12xlarge => "ml.r5d.12xlarge",
-                SupportedTrainingInstanceTypes::MlR5d16xlarge => "ml.r5d.16xlarge",
-                SupportedTrainingInstanceTypes::MlR5d24xlarge => "ml.r5d.24xlarge",
-                SupportedTrainingInstanceTypes::MlR5d2xlarge => "ml.r5d.2xlarge",
-                SupportedTrainingInstanceTypes::MlR5d4xlarge => "ml.r5d.4xlarge",
-                SupportedTrainingInstanceTypes::MlR5d8xlarge => "ml.r5d.8xlarge",
-                SupportedTrainingInstanceTypes::MlR5dLarge => "ml.r5d.large",
-                SupportedTrainingInstanceTypes::MlR5dXlarge => "ml.r5d.xlarge",
-                SupportedTrainingInstanceTypes::MlR6i12xlarge => "ml.r6i.12xlarge",
-                SupportedTrainingInstanceTypes::MlR6i16xlarge => "ml.r6i.16xlarge",
-                SupportedTrainingInstanceTypes::MlR6i24xlarge => "ml.r6i.24xlarge",
-                SupportedTrainingInstanceTypes::MlR6i2xlarge => "ml.r6i.2xlarge",
-                SupportedTrainingInstanceTypes::MlR6i32xlarge => "ml.r6i.32xlarge",
-                SupportedTrainingInstanceTypes::MlR6i4xlarge => "ml.r6i.4xlarge",
-                SupportedTrainingInstanceTypes::MlR6i8xlarge => "ml.r6i.8xlarge",
-                SupportedTrainingInstanceTypes::MlR6iLarge => "ml.r6i.large",
-                SupportedTrainingInstanceTypes::MlR6iXlarge => "ml.r6i.xlarge",
-                SupportedTrainingInstanceTypes::MlR7i12xlarge => "ml.r7i.12xlarge",
-                SupportedTrainingInstanceTypes::MlR7i16xlarge => "ml.r7i.16xlarge",
-                SupportedTrainingInstanceTypes::MlR7i24xlarge => "ml.r7i.24xlarge",
-                SupportedTrainingInstanceTypes::MlR7i2xlarge => "ml.r7i.2xlarge",
-                SupportedTrainingInstanceTypes::MlR7i48xlarge => "ml.r7i.48xlarge",
-                SupportedTrainingInstanceTypes::MlR7i4xlarge => "ml.r7i.4xlarge",
-                SupportedTrainingInstanceTypes::MlR7i8xlarge => "ml.r7i.8xlarge",
-                SupportedTrainingInstanceTypes::MlR7iLarge => "ml.r7i.large",
-                SupportedTrainingInstanceTypes::MlR7iXlarge => "ml.r7i.xlarge",
-                SupportedTrainingInstanceTypes::MlR8iFlex12xlarge => "ml.r8i-flex.12xlarge",
-                SupportedTrainingInstanceTypes::MlR8iFlex16xlarge => "ml.r8i-flex.16xlarge",
-                SupportedTrainingInstanceTypes::MlR8iFlex2xlarge => "ml.r8i-flex.2xlarge",
-                SupportedTrainingInstanceTypes::MlR8iFlex4xlarge => "ml.r8i-flex.4xlarge",
-                SupportedTrainingInstanceTypes::MlR8iFlex8xlarge => "ml.r8i-flex.8xlarge",
-                SupportedTrainingInstanceTypes::MlR8iFlexLarge => "ml.r8i-flex.large",
-                SupportedTrainingInstanceTypes::MlR8iFlexXlarge => "ml.r8i-flex.xlarge",
-                SupportedTrainingInstanceTypes::MlR8i12xlarge => "ml.r8i.12xlarge",
-                SupportedTrainingInstanceTypes::MlR8i16xlarge => "ml.r8i.16xlarge",
-                SupportedTrainingInstanceTypes::MlR8i24xlarge => "ml.r8i.24xlarge",
-                SupportedTrainingInstanceTypes::MlR8i2xlarge => "ml.r8i.2xlarge",
-                SupportedTrainingInstanceTypes::MlR8i32xlarge => "ml.r8i.32xlarge",
-                SupportedTrainingInstanceTypes::MlR8i48xlarge => "ml.r8i.48xlarge",
-                SupportedTrainingInstanceTypes::MlR8i4xlarge => "ml.r8i.4xlarge",
-                SupportedTrainingInstanceTypes::MlR8i8xlarge => "ml.r8i.8xlarge",
-                SupportedTrainingInstanceTypes::MlR8i96xlarge => "ml.r8i.96xlarge",
-                SupportedTrainingInstanceTypes::MlR8iLarge => "ml.r8i.large",
-                SupportedTrainingInstanceTypes::MlR8iXlarge => "ml.r8i.xlarge",
-                SupportedTrainingInstanceTypes::MlT32xlarge => "ml.t3.2xlarge",
-                SupportedTrainingInstanceTypes::MlT3Large => "ml.t3.large",
-                SupportedTrainingInstanceTypes::MlT3Medium => "ml.t3.medium",
-                SupportedTrainingInstanceTypes::MlT3Xlarge => "ml.t3.xlarge",
-                SupportedTrainingInstanceTypes::MlTrn12xlarge => "ml.trn1.2xlarge",
-                SupportedTrainingInstanceTypes::MlTrn132xlarge => "ml.trn1.32xlarge",
-                SupportedTrainingInstanceTypes::MlTrn1n32xlarge => "ml.trn1n.32xlarge",
-                SupportedTrainingInstanceTypes::MlTrn248xlarge => "ml.trn2.48xlarge",
-            }
-        }
-    }
-
-    impl std::fmt::Display for SupportedTrainingInstanceTypes {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<SupportedTrainingInstanceTypes> for Value {
-        fn from(v: SupportedTrainingInstanceTypes) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<SupportedTrainingInstanceTypes> for Val<SupportedTrainingInstanceTypes> {
-        fn from(v: SupportedTrainingInstanceTypes) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`SupportedTransformInstanceTypes::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SupportedTransformInstanceTypes {
-        /// `ml.c4.2xlarge`
-        MlC42xlarge,
-        /// `ml.c4.4xlarge`
-        MlC44xlarge,
-        /// `ml.c4.8xlarge`
-        MlC48xlarge,
-        /// `ml.c4.xlarge`
-        MlC4Xlarge,
-        /// `ml.c5.18xlarge`
-        MlC518xlarge,
-        /// `ml.c5.2xlarge`
-        MlC52xlarge,
-        /// `ml.c5.4xlarge`
-        MlC54xlarge,
-        /// `ml.c5.9xlarge`
-        MlC59xlarge,
-        /// `ml.c5.xlarge`
-        MlC5Xlarge,
-        /// `ml.c6i.12xlarge`
-        MlC6i12xlarge,
-        /// `ml.c6i.16xlarge`
-        MlC6i16xlarge,
-        /// `ml.c6i.24xlarge`
-        MlC6i24xlarge,
-        /// `ml.c6i.2xlarge`
-        MlC6i2xlarge,
-        /// `ml.c6i.32xlarge`
-        MlC6i32xlarge,
-        /// `ml.c6i.4xlarge`
-        MlC6i4xlarge,
-        /// `ml.c6i.8xlarge`
-        MlC6i8xlarge,
-        /// `ml.c6i.large`
-        MlC6iLarge,
-        /// `ml.c6i.xlarge`
-        MlC6iXlarge,
-        /// `ml.c7i.12xlarge`
-        MlC7i12xlarge,
-        /// `ml.c7i.16xlarge`
-        MlC7i16xlarge,
-        /// `ml.c7i.24xlarge`
-        MlC7i24xlarge,
-        /// `ml.c7i.2xlarge`
-        MlC7i2xlarge,
-        /// `ml.c7i.48xlarge`
-        MlC7i48xlarge,
-        /// `ml.c7i.4xlarge`
-        MlC7i4xlarge,
-        /// `ml.c7i.8xlarge`
-        MlC7i8xlarge,
-        /// `ml.c7i.large`
-        MlC7iLarge,
-        /// `ml.c7i.xlarge`
-        MlC7iXlarge,
-        /// `ml.g4dn.12xlarge`
-        MlG4dn12xlarge,
-        /// `ml.g4dn.16xlarge`
-        MlG4dn16xlarge,
-        /// `ml.g4dn.2xlarge`
-        MlG4dn2xlarge,
-        /// `ml.g4dn.4xlarge`
-        MlG4dn4xlarge,
-        /// `ml.g4dn.8xlarge`
-        MlG4dn8xlarge,
-        /// `ml.g4dn.xlarge`
-        MlG4dnXlarge,
-        /// `ml.g5.12xlarge`
-        MlG512xlarge,
-        /// `ml.g5.16xlarge`
-        MlG516xlarge,
-        /// `ml.g5.24xlarge`
-        MlG524xlarge,
-        /// `ml.g5.2xlarge`
-        MlG52xlarge,
-        /// `ml.g5.48xlarge`
-        MlG548xlarge,
-        /// `ml.g5.4xlarge`
-        MlG54xlarge,
-        /// `ml.g5.8xlarge`
-        MlG58xlarge,
-        /// `ml.g5.xlarge`
-        MlG5Xlarge,
-        /// `ml.g6.12xlarge`
-        MlG612xlarge,
-        /// `ml.g6.16xlarge`
-        MlG616xlarge,
-        /// `ml.g6.24xlarge`
-        MlG624xlarge,
-        /// `ml.g6.2xlarge`
-        MlG62xlarge,
-        /// `ml.g6.48xlarge`
-        MlG648xlarge,
-        /// `ml.g6.4xlarge`
-        MlG64xlarge,
-        /// `ml.g6.8xlarge`
-        MlG68xlarge,
-        /// `ml.g6.xlarge`
-        MlG6Xlarge,
-        /// `ml.g6e.12xlarge`
-        MlG6e12xlarge,
-        /// `ml.g6e.16xlarge`
-        MlG6e16xlarge,
-        /// `ml.g6e.24xlarge`
-        MlG6e24xlarge,
-        /// `ml.g6e.2xlarge`
-        MlG6e2xlarge,
-        /// `ml.g6e.48xlarge`
-        MlG6e48xlarge,
-        /// `ml.g6e.4xlarge`
-        MlG6e4xlarge,
-        /// `ml.g6e.8xlarge`
-        MlG6e8xlarge,
-        /// `ml.g6e.xlarge`
-        MlG6eXlarge,
-        /// `ml.inf2.24xlarge`
-        MlInf224xlarge,
-        /// `ml.inf2.48xlarge`
-        MlInf248xlarge,
-        /// `ml.inf2.8xlarge`
-        MlInf28xlarge,
-        /// `ml.inf2.xlarge`
-        MlInf2Xlarge,
-        /// `ml.m4.10xlarge`
-        MlM410xlarge,
-        /// `ml.m4.16xlarge`
-        MlM416xlarge,
-        /// `ml.m4.2xlarge`
-        MlM42xlarge,
-        /// `ml.m4.4xlarge`
-        MlM44xlarge,
-        /// `ml.m4.xlarge`
-        MlM4Xlarge,
-        /// `ml.m5.12xlarge`
-        MlM512xlarge,
-        /// `ml.m5.24xlarge`
-        MlM524xlarge,
-        /// `ml.m5.2xlarge`
-        MlM52xlarge,
-        /// `ml.m5.4xlarge`
-        MlM54xlarge,
-        /// `ml.m5.large`
-        MlM5Large,
-        /// `ml.m5.xlarge`
-        MlM5Xlarge,
-        /// `ml.m6i.12xlarge`
-        MlM6i12xlarge,
-        /// `ml.m6i.16xlarge`
-        MlM6i16xlarge,
-        /// `ml.m6i.24xlarge`
-        MlM6i24xlarge,
-        /// `ml.m6i.2xlarge`
-        MlM6i2xlarge,
-        /// `ml.m6i.32xlarge`
-        MlM6i32xlarge,
-        /// `ml.m6i.4xlarge`
-        MlM6i4xlarge,
-        /// `ml.m6i.8xlarge`
-        MlM6i8xlarge,
-        /// `ml.m6i.large`
-        MlM6iLarge,
-        /// `ml.m6i.xlarge`
-        MlM6iXlarge,
-        /// `ml.m7i.12xlarge`
-        MlM7i12xlarge,
-        /// `ml.m7i.16xlarge`
-        MlM7i16xlarge,
-        /// `ml.m7i.24xlarge`
-        MlM7i24xlarge,
-        /// `ml.m7i.2xlarge`
-        MlM7i2xlarge,
-        /// `ml.m7i.48xlarge`
-        MlM7i48xlarge,
-        /// `ml.m7i.4xlarge`
-        MlM7i4xlarge,
-        /// `ml.m7i.8xlarge`
-        MlM7i8xlarge,
-        /// `ml.m7i.large`
-        MlM7iLarge,
-        /// `ml.m7i.xlarge`
-        MlM7iXlarge,
-        /// `ml.p2.16xlarge`
-        MlP216xlarge,
-        /// `ml.p2.8xlarge`
-        MlP28xlarge,
-        /// `ml.p2.xlarge`
-        MlP2Xlarge,
-        /// `ml.p3.16xlarge`
-        MlP316xlarge,
-        /// `ml.p3.2xlarge`
-        MlP32xlarge,
-        /// `ml.p3.8xlarge`
-        MlP38xlarge,
-        /// `ml.r6i.12xlarge`
-        MlR6i12xlarge,
-        /// `ml.r6i.16xlarge`
-        MlR6i16xlarge,
-        /// `ml.r6i.24xlarge`
-        MlR6i24xlarge,
-        /// `ml.r6i.2xlarge`
-        MlR6i2xlarge,
-        /// `ml.r6i.32xlarge`
-        MlR6i32xlarge,
-        /// `ml.r6i.4xlarge`
-        MlR6i4xlarge,
-        /// `ml.r6i.8xlarge`
-        MlR6i8xlarge,
-        /// `ml.r6i.large`
-        MlR6iLarge,
-        /// `ml.r6i.xlarge`
-        MlR6iXlarge,
-        /// `ml.r7i.12xlarge`
-        MlR7i12xlarge,
-        /// `ml.r7i.16xlarge`
-        MlR7i16xlarge,
-        /// `ml.r7i.24xlarge`
-        MlR7i24xlarge,
-        /// `ml.r7i.2xlarge`
-        MlR7i2xlarge,
-        /// `ml.r7i.48xlarge`
-        MlR7i48xlarge,
-        /// `ml.r7i.4xlarge`
-        MlR7i4xlarge,
-        /// `ml.r7i.8xlarge`
-        MlR7i8xlarge,
-        /// `ml.r7i.large`
-        MlR7iLarge,
-        /// `ml.r7i.xlarge`
-        MlR7iXlarge,
-        /// `ml.trn1.2xlarge`
-        MlTrn12xlarge,
-        /// `ml.trn1.32xlarge`
-        MlTrn132xlarge,
-    }
-
-    impl SupportedTransformInstanceTypes {
-        /// Every variant, in schema order.
-        pub const ALL: [SupportedTransformInstanceTypes; 116] = [
-            SupportedTransformInstanceTypes::MlC42xlarge,
-            SupportedTransformInstanceTypes::MlC44xlarge,
-            SupportedTransformInstanceTypes::MlC48xlarge,
-            SupportedTransformInstanceTypes::MlC4Xlarge,
-            SupportedTransformInstanceTypes::MlC518xlarge,
-            SupportedTransformInstanceTypes::MlC52xlarge,
-            SupportedTransformInstanceTypes::MlC54xlarge,
-            SupportedTransformInstanceTypes::MlC59xlarge,
-            SupportedTransformInstanceTypes::MlC5Xlarge,
-            SupportedTransformInstanceTypes::MlC6i12xlarge,
-            SupportedTransformInstanceTypes::MlC6i16xlarge,
-            SupportedTransformInstanceTypes::MlC6i24xlarge,
-            SupportedTransformInstanceTypes::MlC6i2xlarge,
-            SupportedTransformInstanceTypes::MlC6i32xlarge,
-            SupportedTransformInstanceTypes::MlC6i4xlarge,
-            SupportedTransformInstanceTypes::MlC6i8xlarge,
-            SupportedTransformInstanceTypes::MlC6iLarge,
-            SupportedTransformInstanceTypes::MlC6iXlarge,
-            SupportedTransformInstanceTypes::MlC7i12xlarge,
-            SupportedTransformInstanceTypes::MlC7i16xlarge,
-            SupportedTransformInstanceTypes::MlC7i24xlarge,
-            SupportedTransformInstanceTypes::MlC7i2xlarge,
-            SupportedTransformInstanceTypes::MlC7i48xlarge,
-            SupportedTransformInstanceTypes::MlC7i4xlarge,
-            SupportedTransformInstanceTypes::MlC7i8xlarge,
-            SupportedTransformInstanceTypes::MlC7iLarge,
-            SupportedTransformInstanceTypes::MlC7iXlarge,
-            SupportedTransformInstanceTypes::MlG4dn12xlarge,
-            SupportedTransformInstanceTypes::MlG4dn16xlarge,
-            SupportedTransformInstanceTypes::MlG4dn2xlarge,
-            SupportedTransformInstanceTypes::MlG4dn4xlarge,
-            SupportedTransformInstanceTypes::MlG4dn8xlarge,
-            SupportedTransformInstanceTypes::MlG4dnXlarge,
-            SupportedTransformInstanceTypes::MlG512xlarge,
-            SupportedTransformInstanceTypes::MlG516xlarge,
-            SupportedTransformInstanceTypes::MlG524xlarge,
-            SupportedTransformInstanceTypes::MlG52xlarge,
-            SupportedTransformInstanceTypes::MlG548xlarge,
-            SupportedTransformInstanceTypes::MlG54xlarge,
-            SupportedTransformInstanceTypes::MlG58xlarge,
-            SupportedTransformInstanceTypes::MlG5Xlarge,
-            SupportedTransformInstanceTypes::MlG612xlarge,
-            SupportedTransformInstanceTypes::MlG616xlarge,
-            SupportedTransformInstanceTypes::MlG624xlarge,
-            SupportedTransformInstanceTypes::MlG62xlarge,
-            SupportedTransformInstanceTypes::MlG648xlarge,
-            SupportedTransformInstanceTypes::MlG64xlarge,
-            SupportedTransformInstanceTypes::MlG68xlarge,
-            SupportedTransformInstanceTypes::MlG6Xlarge,
-            SupportedTransformInstanceTypes::MlG6e12xlarge,
-            SupportedTransformInstanceTypes::MlG6e16xlarge,
-            SupportedTransformInstanceTypes::MlG6e24xlarge,
-            SupportedTransformInstanceTypes::MlG6e2xlarge,
-            SupportedTransformInstanceTypes::MlG6e48xlarge,
-            SupportedTransformInstanceTypes::MlG6e4xlarge,
-            SupportedTransformInstanceTypes::MlG6e8xlarge,
-            SupportedTransformInstanceTypes::MlG6eXlarge,
-            SupportedTransformInstanceTypes::MlInf224xlarge,
-            SupportedTransformInstanceTypes::MlInf248xlarge,
-            SupportedTransformInstanceTypes::MlInf28xlarge,
-            SupportedTransformInstanceTypes::MlInf2Xlarge,
-            SupportedTransformInstanceTypes::MlM410xlarge,
-            SupportedTransformInstanceTypes::MlM416xlarge,
-            SupportedTransformInstanceTypes::MlM42xlarge,
-            SupportedTransformInstanceTypes::MlM44xlarge,
-            SupportedTransformInstanceTypes::MlM4Xlarge,
-            SupportedTransformInstanceTypes::MlM512xlarge,
-            SupportedTransformInstanceTypes::MlM524xlarge,
-            SupportedTransformInstanceTypes::MlM52xlarge,
-            SupportedTransformInstanceTypes::MlM54xlarge,
-            SupportedTransformInstanceTypes::MlM5Large,
-            SupportedTransformInstanceTypes::MlM5Xlarge,
-            SupportedTransformInstanceTypes::MlM6i12xlarge,
-            SupportedTransformInstanceTypes::MlM6i16xlarge,
-            SupportedTransformInstanceTypes::MlM6i24xlarge,
-            SupportedTransformInstanceTypes::MlM6i2xlarge,
-            SupportedTransformInstanceTypes::MlM6i32xlarge,
-            SupportedTransformInstanceTypes::MlM6i4xlarge,
-            SupportedTransformInstanceTypes::MlM6i8xlarge,
-            SupportedTransformInstanceTypes::MlM6iLarge,
-            SupportedTransformInstanceTypes::MlM6iXlarge,
-            SupportedTransformInstanceTypes::MlM7i12xlarge,
-            SupportedTransformInstanceTypes::MlM7i16xlarge,
-            SupportedTransformInstanceTypes::MlM7i24xlarge,
-            SupportedTransformInstanceTypes::MlM7i2xlarge,
-            SupportedTransformInstanceTypes::MlM7i48xlarge,
-            SupportedTransformInstanceTypes::MlM7i4xlarge,
-            SupportedTransformInstanceTypes::MlM7i8xlarge,
-            SupportedTransformInstanceTypes::MlM7iLarge,
-            SupportedTransformInstanceTypes::MlM7iXlarge,
-            SupportedTransformInstanceTypes::MlP216xlarge,
-            SupportedTransformInstanceTypes::MlP28xlarge,
-            SupportedTransformInstanceTypes::MlP2Xlarge,
-            SupportedTransformInstanceTypes::MlP316xlarge,
-            SupportedTransformInstanceTypes::MlP32xlarge,
-            SupportedTransformInstanceTypes::MlP38xlarge,
-            SupportedTransformInstanceTypes::MlR6i12xlarge,
-            SupportedTransformInstanceTypes::MlR6i16xlarge,
-            SupportedTransformInstanceTypes::MlR6i24xlarge,
-            SupportedTransformInstanceTypes::MlR6i2xlarge,
-            SupportedTransformInstanceTypes::MlR6i32xlarge,
-            SupportedTransformInstanceTypes::MlR6i4xlarge,
-            SupportedTransformInstanceTypes::MlR6i8xlarge,
-            SupportedTransformInstanceTypes::MlR6iLarge,
-            SupportedTransformInstanceTypes::MlR6iXlarge,
-            SupportedTransformInstanceTypes::MlR7i12xlarge,
-            SupportedTransformInstanceTypes::MlR7i16xlarge,
-            SupportedTransformInstanceTypes::MlR7i24xlarge,
-            SupportedTransformInstanceTypes::MlR7i2xlarge,
-            SupportedTransformInstanceTypes::MlR7i48xlarge,
-            SupportedTransformInstanceTypes::MlR7i4xlarge,
-            SupportedTransformInstanceTypes::MlR7i8xlarge,
-            SupportedTransformInstanceTypes::MlR7iLarge,
-            SupportedTransformInstanceTypes::MlR7iXlarge,
-            SupportedTransformInstanceTypes::MlTrn12xlarge,
-            SupportedTransformInstanceTypes::MlTrn132xlarge,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SupportedTransformInstanceTypes::MlC42xlarge => "ml.c4.2xlarge",
-                SupportedTransformInstanceTypes::MlC44xlarge => "ml.c4.4xlarge",
-                SupportedTransformInstanceTypes::MlC48xlarge => "ml.c4.8xlarge",
-                SupportedTransformInstanceTypes::MlC4Xlarge => "ml.c4.xlarge",
-                SupportedTransformInstanceTypes::MlC518xlarge => "ml.c5.18xlarge",
-                SupportedTransformInstanceTypes::MlC52xlarge => "ml.c5.2xlarge",
-                SupportedTransformInstanceTypes::MlC54xlarge => "ml.c5.4xlarge",
-                SupportedTransformInstanceTypes::MlC59xlarge => "ml.c5.9xlarge",
-                SupportedTransformInstanceTypes::MlC5Xlarge => "ml.c5.xlarge",
-                SupportedTransformInstanceTypes::MlC6i12xlarge => "ml.c6i.12xlarge",
-                SupportedTransformInstanceTypes::MlC6i16xlarge => "ml.c6i.16xlarge",
-                SupportedTransformInstanceTypes::MlC6i24xlarge => "ml.c6i.24xlarge",
-                SupportedTransformInstanceTypes::MlC6i2xlarge => "ml.c6i.2xlarge",
-                SupportedTransformInstanceTypes::MlC6i32xlarge => "ml.c6i.32xlarge",
-                SupportedTransformInstanceTypes::MlC6i4xlarge => "ml.c6i.4xlarge",
-                SupportedTransformInstanceTypes::MlC6i8xlarge => "ml.c6i.8xlarge",
-                SupportedTransformInstanceTypes::MlC6iLarge => "ml.c6i.large",
-                SupportedTransformInstanceTypes::MlC6iXlarge => "ml.c6i.xlarge",
-                SupportedTransformInstanceTypes::MlC7i12xlarge => "ml.c7i.12xlarge",
-                SupportedTransformInstanceTypes::MlC7i16xlarge => "ml.c7i.16xlarge",
-                SupportedTransformInstanceTypes::MlC7i24xlarge => "ml.c7i.24xlarge",
-                SupportedTransformInstanceTypes::MlC7i2xlarge => "ml.c7i.2xlarge",
-                SupportedTransformInstanceTypes::MlC7i48xlarge => "ml.c7i.48xlarge",
-                SupportedTransformInstanceTypes::MlC7i4xlarge => "ml.c7i.4xlarge",
-                SupportedTransformInstanceTypes::MlC7i8xlarge => "ml.c7i.8xlarge",
-                SupportedTransformInstanceTypes::MlC7iLarge => "ml.c7i.large",
-                SupportedTransformInstanceTypes::MlC7iXlarge => "ml.c7i.xlarge",
-                SupportedTransformInstanceTypes::MlG4dn12xlarge => "ml.g4dn.12xlarge",
-                SupportedTransformInstanceTypes::MlG4dn16xlarge => "ml.g4dn.16xlarge",
-                SupportedTransformInstanceTypes::MlG4dn2xlarge => "ml.g4dn.2xlarge",
-                SupportedTransformInstanceTypes::MlG4dn4xlarge => "ml.g4dn.4xlarge",
-                SupportedTransformInstanceTypes::MlG4dn8xlarge => "ml.g4dn.8xlarge",
-                SupportedTransformInstanceTypes::MlG4dnXlarge => "ml.g4dn.xlarge",
-                SupportedTransformInstanceTypes::MlG512xlarge => "ml.g5.12xlarge",
-                SupportedTransformInstanceTypes::MlG516xlarge => "ml.g5.16xlarge",
-                SupportedTransformInstanceTypes::MlG524xlarge => "ml.g5.24xlarge",
-                SupportedTransformInstanceTypes::MlG52xlarge => "ml.g5.2xlarge",
-                SupportedTransformInstanceTypes::MlG548xlarge => "ml.g5.48xlarge",
-                SupportedTransformInstanceTypes::MlG54xlarge => "ml.g5.4xlarge",
-                SupportedTransformInstanceTypes::MlG58xlarge => "ml.g5.8xlarge",
-                SupportedTransformInstanceTypes::MlG5Xlarge => "ml.g5.xlarge",
-                SupportedTransformInstanceTypes::MlG612xlarge => "ml.g6.12xlarge",
-                SupportedTransformInstanceTypes::MlG616xlarge => "ml.g6.16xlarge",
-                SupportedTransformInstanceTypes::MlG624xlarge => "ml.g6.24xlarge",
-                SupportedTransformInstanceTypes::MlG62xlarge => "ml.g6.2xlarge",
-                SupportedTransformInstanceTypes::MlG648xlarge => "ml.g6.48xlarge",
-                SupportedTransformInstanceTypes::MlG64xlarge => "ml.g6.4xlarge",
-                SupportedTransformInstanceTypes::MlG68xlarge => "ml.g6.8xlarge",
-                SupportedTransformInstanceTypes::MlG6Xlarge => "ml.g6.xlarge",
-                SupportedTransformInstanceTypes::MlG6e12xlarge => "ml.g6e.12xlarge",
-                SupportedTransformInstanceTypes::MlG6e16xlarge => "ml.g6e.16xlarge",
-                SupportedTransformInstanceTypes::MlG6e24xlarge => "ml.g6e.24xlarge",
-                SupportedTransformInstanceTypes::MlG6e2xlarge => "ml.g6e.2xlarge",
-                SupportedTransformInstanceTypes::MlG6e48xlarge => "ml.g6e.48xlarge",
-                SupportedTransformInstanceTypes::MlG6e4xlarge => "ml.g6e.4xlarge",
-                SupportedTransformInstanceTypes::MlG6e8xlarge => "ml.g6e.8xlarge",
-                SupportedTransformInstanceTypes::MlG6eXlarge => "ml.g6e.xlarge",
-                SupportedTransformInstanceTypes::MlInf224xlarge => "ml.inf2.24xlarge",
-                SupportedTransformInstanceTypes::MlInf248xlarge => "ml.inf2.48xlarge",
-                SupportedTransformInstanceTypes::MlInf28xlarge => "ml.inf2.8xlarge",
-                SupportedTransformInstanceTypes::MlInf2Xlarge => "ml.inf2.xlarge",
-                SupportedTransformInstanceTypes::MlM410xlarge => "ml.m4.10xlarge",
-                SupportedTransformInstanceTypes::MlM416xlarge => "ml.m4.16xlarge",
-                SupportedTransformInstanceTypes::MlM42xlarge => "ml.m4.2xlarge",
-                SupportedTransformInstanceTypes::MlM44xlarge => "ml.m4.4xlarge",
-                SupportedTransformInstanceTypes::MlM4Xlarge => "ml.m4.xlarge",
-                SupportedTransformInstanceTypes::MlM512xlarge => "ml.m5.12xlarge",
-                SupportedTransformInstanceTypes::MlM524xlarge => "ml.m5.24xlarge",
-                SupportedTransformInstanceTypes::MlM52xlarge => "ml.m5.2xlarge",
-                SupportedTransformInstanceTypes::MlM54xlarge => "ml.m5.4xlarge",
-                SupportedTransformInstanceTypes::MlM5Large => "ml.m5.large",
-                SupportedTransformInstanceTypes::MlM5Xlarge => "ml.m5.xlarge",
-                SupportedTransformInstanceTypes::MlM6i12xlarge => "ml.m6i.12xlarge",
-                SupportedTransformInstanceTypes::MlM6i16xlarge => "ml.m6i.16xlarge",
-                SupportedTransformInstanceTypes::MlM6i24xlarge => "ml.m6i.24xlarge",
-                SupportedTransformInstanceTypes::MlM6i2xlarge => "ml.m6i.2xlarge",
-                SupportedTransformInstanceTypes::MlM6i32xlarge => "ml.m6i.32xlarge",
-                SupportedTransformInstanceTypes::MlM6i4xlarge => "ml.m6i.4xlarge",
-                SupportedTransformInstanceTypes::MlM6i8xlarge => "ml.m6i.8xlarge",
-                SupportedTransformInstanceTypes::MlM6iLarge => "ml.m6i.large",
-                SupportedTransformInstanceTypes::MlM6iXlarge => "ml.m6i.xlarge",
-                SupportedTransformInstanceTypes::MlM7i12xlarge => "ml.m7i.12xlarge",
-                SupportedTransformInstanceTypes::MlM7i16xlarge => "ml.m7i.16xlarge",
-                SupportedTransformInstanceTypes::MlM7i24xlarge => "ml.m7i.24xlarge",
-                SupportedTransformInstanceTypes::MlM7i2xlarge => "ml.m7i.2xlarge",
-                SupportedTransformInstanceTypes::MlM7i48xlarge => "ml.m7i.48xlarge",
-                SupportedTransformInstanceTypes::MlM7i4xlarge => "ml.m7i.4xlarge",
-                SupportedTransformInstanceTypes::MlM7i8xlarge => "ml.m7i.8xlarge",
-                SupportedTransformInstanceTypes::MlM7iLarge => "ml.m7i.large",
-                SupportedTransformInstanceTypes::MlM7iXlarge => "ml.m7i.xlarge",
-                SupportedTransformInstanceTypes::MlP216xlarge => "ml.p2.16xlarge",
-                SupportedTransformInstanceTypes::MlP28xlarge => "ml.p2.8xlarge",
-                SupportedTransformInstanceTypes::MlP2Xlarge => "ml.p2.xlarge",
-                SupportedTransformInstanceTypes::MlP316xlarge => "ml.p3.16xlarge",
-                SupportedTransformInstanceTypes::MlP32xlarge => "ml.p3.2xlarge",
-                SupportedTransformInstanceTypes::MlP38xlarge => "ml.p3.8xlarge",
-                SupportedTransformInstanceTypes::MlR6i12xlarge => "ml.r6i.12xlarge",
-                SupportedTransformInstanceTypes::MlR6i16xlarge => "ml.r6i.16xlarge",
-                SupportedTransformInstanceTypes::MlR6i24xlarge => "ml.r6i.24xlarge",
-                SupportedTransformInstanceTypes::MlR6i2xlarge => "ml.r6i.2xlarge",
-                SupportedTransformInstanceTypes::MlR6i32xlarge => "ml.r6i.32xlarge",
-                SupportedTransformInstanceTypes::MlR6i4xlarge => "ml.r6i.4xlarge",
-                SupportedTransformInstanceTypes::MlR6i8xlarge => "ml.r6i.8xlarge",
-                SupportedTransformInstanceTypes::MlR6iLarge => "ml.r6i.large",
-                SupportedTransformInstanceTypes::MlR6iXlarge => "ml.r6i.xlarge",
-                SupportedTransformInstanceTypes::MlR7i12xlarge => "ml.r7i.12xlarge",
-                SupportedTransformInstanceTypes::MlR7i16xlarge => "ml.r7i.16xlarge",
-                SupportedTransformInstanceTypes::MlR7i24xlarge => "ml.r7i.24xlarge",
-                SupportedTransformInstanceTypes::MlR7i2xlarge => "ml.r7i.2xlarge",
-                SupportedTransformInstanceTypes::MlR7i48xlarge => "ml.r7i.48xlarge",
-                SupportedTransformInstanceTypes::MlR7i4xlarge => "ml.r7i.4xlarge",
-                SupportedTransformInstanceTypes::MlR7i8xlarge => "ml.r7i.8xlarge",
-                SupportedTransformInstanceTypes::MlR7iLarge => "ml.r7i.large",
-                SupportedTransformInstanceTypes::MlR7iXlarge => "ml.r7i.xlarge",
-                SupportedTransformInstanceTypes::MlTrn12xlarge => "ml.trn1.2xlarge",
-                SupportedTransformInstanceTypes::MlTrn132xlarge => "ml.trn1.32xlarge",
-            }
-        }
-    }
-
-    impl std::fmt::Display for SupportedTransformInstanceTypes {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<SupportedTransformInstanceTypes> for Value {
-        fn from(v: SupportedTransformInstanceTypes) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<SupportedTransformInstanceTypes> for Val<SupportedTransformInstanceTypes> {
-        fn from(v: SupportedTransformInstanceTypes) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        SupportedTransformInstanceTypes[116] {
+            MlC42xlarge = "ml.c4.2xlarge",
+            MlC44xlarge = "ml.c4.4xlarge",
+            MlC48xlarge = "ml.c4.8xlarge",
+            MlC4Xlarge = "ml.c4.xlarge",
+            MlC518xlarge = "ml.c5.18xlarge",
+            MlC52xlarge = "ml.c5.2xlarge",
+            MlC54xlarge = "ml.c5.4xlarge",
+            MlC59xlarge = "ml.c5.9xlarge",
+            MlC5Xlarge = "ml.c5.xlarge",
+            MlC6i12xlarge = "ml.c6i.12xlarge",
+            MlC6i16xlarge = "ml.c6i.16xlarge",
+            MlC6i24xlarge = "ml.c6i.24xlarge",
+            MlC6i2xlarge = "ml.c6i.2xlarge",
+            MlC6i32xlarge = "ml.c6i.32xlarge",
+            MlC6i4xlarge = "ml.c6i.4xlarge",
+            MlC6i8xlarge = "ml.c6i.8xlarge",
+            MlC6iLarge = "ml.c6i.large",
+            MlC6iXlarge = "ml.c6i.xlarge",
+            MlC7i12xlarge = "ml.c7i.12xlarge",
+            MlC7i16xlarge = "ml.c7i.16xlarge",
+            MlC7i24xlarge = "ml.c7i.24xlarge",
+            MlC7i2xlarge = "ml.c7i.2xlarge",
+            MlC7i48xlarge = "ml.c7i.48xlarge",
+            MlC7i4xlarge = "ml.c7i.4xlarge",
+            MlC7i8xlarge = "ml.c7i.8xlarge",
+            MlC7iLarge = "ml.c7i.large",
+            MlC7iXlarge = "ml.c7i.xlarge",
+            MlG4dn12xlarge = "ml.g4dn.12xlarge",
+            MlG4dn16xlarge = "ml.g4dn.16xlarge",
+            MlG4dn2xlarge = "ml.g4dn.2xlarge",
+            MlG4dn4xlarge = "ml.g4dn.4xlarge",
+            MlG4dn8xlarge = "ml.g4dn.8xlarge",
+            MlG4dnXlarge = "ml.g4dn.xlarge",
+            MlG512xlarge = "ml.g5.12xlarge",
+            MlG516xlarge = "ml.g5.16xlarge",
+            MlG524xlarge = "ml.g5.24xlarge",
+            MlG52xlarge = "ml.g5.2xlarge",
+            MlG548xlarge = "ml.g5.48xlarge",
+            MlG54xlarge = "ml.g5.4xlarge",
+            MlG58xlarge = "ml.g5.8xlarge",
+            MlG5Xlarge = "ml.g5.xlarge",
+            MlG612xlarge = "ml.g6.12xlarge",
+            MlG616xlarge = "ml.g6.16xlarge",
+            MlG624xlarge = "ml.g6.24xlarge",
+            MlG62xlarge = "ml.g6.2xlarge",
+            MlG648xlarge = "ml.g6.48xlarge",
+            MlG64xlarge = "ml.g6.4xlarge",
+            MlG68xlarge = "ml.g6.8xlarge",
+            MlG6Xlarge = "ml.g6.xlarge",
+            MlG6e12xlarge = "ml.g6e.12xlarge",
+            MlG6e16xlarge = "ml.g6e.16xlarge",
+            MlG6e24xlarge = "ml.g6e.24xlarge",
+            MlG6e2xlarge = "ml.g6e.2xlarge",
+            MlG6e48xlarge = "ml.g6e.48xlarge",
+            MlG6e4xlarge = "ml.g6e.4xlarge",
+            MlG6e8xlarge = "ml.g6e.8xlarge",
+            MlG6eXlarge = "ml.g6e.xlarge",
+            MlInf224xlarge = "ml.inf2.24xlarge",
+            MlInf248xlarge = "ml.inf2.48xlarge",
+            MlInf28xlarge = "ml.inf2.8xlarge",
+            MlInf2Xlarge = "ml.inf2.xlarge",
+            MlM410xlarge = "ml.m4.10xlarge",
+            MlM416xlarge = "ml.m4.16xlarge",
+            MlM42xlarge = "ml.m4.2xlarge",
+            MlM44xlarge = "ml.m4.4xlarge",
+            MlM4Xlarge = "ml.m4.xlarge",
+            MlM512xlarge = "ml.m5.12xlarge",
+            MlM524xlarge = "ml.m5.24xlarge",
+            MlM52xlarge = "ml.m5.2xlarge",
+            MlM54xlarge = "ml.m5.4xlarge",
+            MlM5Large = "ml.m5.large",
+            MlM5Xlarge = "ml.m5.xlarge",
+            MlM6i12xlarge = "ml.m6i.12xlarge",
+            MlM6i16xlarge = "ml.m6i.16xlarge",
+            MlM6i24xlarge = "ml.m6i.24xlarge",
+            MlM6i2xlarge = "ml.m6i.2xlarge",
+            MlM6i32xlarge = "ml.m6i.32xlarge",
+            MlM6i4xlarge = "ml.m6i.4xlarge",
+            MlM6i8xlarge = "ml.m6i.8xlarge",
+            MlM6iLarge = "ml.m6i.large",
+            MlM6iXlarge = "ml.m6i.xlarge",
+            MlM7i12xlarge = "ml.m7i.12xlarge",
+            MlM7i16xlarge = "ml.m7i.16xlarge",
+            MlM7i24xlarge = "ml.m7i.24xlarge",
+            MlM7i2xlarge = "ml.m7i.2xlarge",
+            MlM7i48xlarge = "ml.m7i.48xlarge",
+            MlM7i4xlarge = "ml.m7i.4xlarge",
+            MlM7i8xlarge = "ml.m7i.8xlarge",
+            MlM7iLarge = "ml.m7i.large",
+            MlM7iXlarge = "ml.m7i.xlarge",
+            MlP216xlarge = "ml.p2.16xlarge",
+            MlP28xlarge = "ml.p2.8xlarge",
+            MlP2Xlarge = "ml.p2.xlarge",
+            MlP316xlarge = "ml.p3.16xlarge",
+            MlP32xlarge = "ml.p3.2xlarge",
+            MlP38xlarge = "ml.p3.8xlarge",
+            MlR6i12xlarge = "ml.r6i.12xlarge",
+            MlR6i16xlarge = "ml.r6i.16xlarge",
+            MlR6i24xlarge = "ml.r6i.24xlarge",
+            MlR6i2xlarge = "ml.r6i.2xlarge",
+            MlR6i32xlarge = "ml.r6i.32xlarge",
+            MlR6i4xlarge = "ml.r6i.4xlarge",
+            MlR6i8xlarge = "ml.r6i.8xlarge",
+            MlR6iLarge = "ml.r6i.large",
+            MlR6iXlarge = "ml.r6i.xlarge",
+            MlR7i12xlarge = "ml.r7i.12xlarge",
+            MlR7i16xlarge = "ml.r7i.16xlarge",
+            MlR7i24xlarge = "ml.r7i.24xlarge",
+            MlR7i2xlarge = "ml.r7i.2xlarge",
+            MlR7i48xlarge = "ml.r7i.48xlarge",
+            MlR7i4xlarge = "ml.r7i.4xlarge",
+            MlR7i8xlarge = "ml.r7i.8xlarge",
+            MlR7iLarge = "ml.r7i.large",
+            MlR7iXlarge = "ml.r7i.xlarge",
+            MlTrn12xlarge = "ml.trn1.2xlarge",
+            MlTrn132xlarge = "ml.trn1.32xlarge",
         }
     }
 }
@@ -4090,749 +1957,183 @@ pub mod app {
 
     property_type!(ResourceSpec);
 
-    /// The type of app.
-    ///
-    /// Rendered as its CloudFormation spelling ([`AppType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AppType {
-        /// `JupyterServer`
-        JupyterServer,
-        /// `KernelGateway`
-        KernelGateway,
-        /// `RStudioServerPro`
-        RStudioServerPro,
-        /// `RSessionGateway`
-        RSessionGateway,
-        /// `Canvas`
-        Canvas,
-    }
-
-    impl AppType {
-        /// Every variant, in schema order.
-        pub const ALL: [AppType; 5] = [
-            AppType::JupyterServer,
-            AppType::KernelGateway,
-            AppType::RStudioServerPro,
-            AppType::RSessionGateway,
-            AppType::Canvas,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AppType::JupyterServer => "JupyterServer",
-                AppType::KernelGateway => "KernelGateway",
-                AppType::RStudioServerPro => "RStudioServerPro",
-                AppType::RSessionGateway => "RSessionGateway",
-                AppType::Canvas => "Canvas",
-            }
+    cfn_enum! {
+        /// The type of app.
+        AppType[5] {
+            JupyterServer = "JupyterServer",
+            KernelGateway = "KernelGateway",
+            RStudioServerPro = "RStudioServerPro",
+            RSessionGateway = "RSessionGateway",
+            Canvas = "Canvas",
         }
     }
 
-    impl std::fmt::Display for AppType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<AppType> for Value {
-        fn from(v: AppType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<AppType> for Val<AppType> {
-        fn from(v: AppType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The instance type that the image version runs on.
-    ///
-    /// Rendered as its CloudFormation spelling ([`InstanceType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum InstanceType {
-        /// `system`
-        System,
-        /// `ml.t3.micro`
-        MlT3Micro,
-        /// `ml.t3.small`
-        MlT3Small,
-        /// `ml.t3.medium`
-        MlT3Medium,
-        /// `ml.t3.large`
-        MlT3Large,
-        /// `ml.t3.xlarge`
-        MlT3Xlarge,
-        /// `ml.t3.2xlarge`
-        MlT32xlarge,
-        /// `ml.m5.large`
-        MlM5Large,
-        /// `ml.m5.xlarge`
-        MlM5Xlarge,
-        /// `ml.m5.2xlarge`
-        MlM52xlarge,
-        /// `ml.m5.4xlarge`
-        MlM54xlarge,
-        /// `ml.m5.8xlarge`
-        MlM58xlarge,
-        /// `ml.m5.12xlarge`
-        MlM512xlarge,
-        /// `ml.m5.16xlarge`
-        MlM516xlarge,
-        /// `ml.m5.24xlarge`
-        MlM524xlarge,
-        /// `ml.m5d.large`
-        MlM5dLarge,
-        /// `ml.m5d.xlarge`
-        MlM5dXlarge,
-        /// `ml.m5d.2xlarge`
-        MlM5d2xlarge,
-        /// `ml.m5d.4xlarge`
-        MlM5d4xlarge,
-        /// `ml.m5d.8xlarge`
-        MlM5d8xlarge,
-        /// `ml.m5d.12xlarge`
-        MlM5d12xlarge,
-        /// `ml.m5d.16xlarge`
-        MlM5d16xlarge,
-        /// `ml.m5d.24xlarge`
-        MlM5d24xlarge,
-        /// `ml.c5.large`
-        MlC5Large,
-        /// `ml.c5.xlarge`
-        MlC5Xlarge,
-        /// `ml.c5.2xlarge`
-        MlC52xlarge,
-        /// `ml.c5.4xlarge`
-        MlC54xlarge,
-        /// `ml.c5.9xlarge`
-        MlC59xlarge,
-        /// `ml.c5.12xlarge`
-        MlC512xlarge,
-        /// `ml.c5.18xlarge`
-        MlC518xlarge,
-        /// `ml.c5.24xlarge`
-        MlC524xlarge,
-        /// `ml.p3.2xlarge`
-        MlP32xlarge,
-        /// `ml.p3.8xlarge`
-        MlP38xlarge,
-        /// `ml.p3.16xlarge`
-        MlP316xlarge,
-        /// `ml.p3dn.24xlarge`
-        MlP3dn24xlarge,
-        /// `ml.g4dn.xlarge`
-        MlG4dnXlarge,
-        /// `ml.g4dn.2xlarge`
-        MlG4dn2xlarge,
-        /// `ml.g4dn.4xlarge`
-        MlG4dn4xlarge,
-        /// `ml.g4dn.8xlarge`
-        MlG4dn8xlarge,
-        /// `ml.g4dn.12xlarge`
-        MlG4dn12xlarge,
-        /// `ml.g4dn.16xlarge`
-        MlG4dn16xlarge,
-        /// `ml.r5.large`
-        MlR5Large,
-        /// `ml.r5.xlarge`
-        MlR5Xlarge,
-        /// `ml.r5.2xlarge`
-        MlR52xlarge,
-        /// `ml.r5.4xlarge`
-        MlR54xlarge,
-        /// `ml.r5.8xlarge`
-        MlR58xlarge,
-        /// `ml.r5.12xlarge`
-        MlR512xlarge,
-        /// `ml.r5.16xlarge`
-        MlR516xlarge,
-        /// `ml.r5.24xlarge`
-        MlR524xlarge,
-        /// `ml.g5.xlarge`
-        MlG5Xlarge,
-        /// `ml.g5.2xlarge`
-        MlG52xlarge,
-        /// `ml.g5.4xlarge`
-        MlG54xlarge,
-        /// `ml.g5.8xlarge`
-        MlG58xlarge,
-        /// `ml.g5.12xlarge`
-        MlG512xlarge,
-        /// `ml.g5.16xlarge`
-        MlG516xlarge,
-        /// `ml.g5.24xlarge`
-        MlG524xlarge,
-        /// `ml.g5.48xlarge`
-        MlG548xlarge,
-        /// `ml.g6.xlarge`
-        MlG6Xlarge,
-        /// `ml.g6.2xlarge`
-        MlG62xlarge,
-        /// `ml.g6.4xlarge`
-        MlG64xlarge,
-        /// `ml.g6.8xlarge`
-        MlG68xlarge,
-        /// `ml.g6.12xlarge`
-        MlG612xlarge,
-        /// `ml.g6.16xlarge`
-        MlG616xlarge,
-        /// `ml.g6.24xlarge`
-        MlG624xlarge,
-        /// `ml.g6.48xlarge`
-        MlG648xlarge,
-        /// `ml.g6e.xlarge`
-        MlG6eXlarge,
-        /// `ml.g6e.2xlarge`
-        MlG6e2xlarge,
-        /// `ml.g6e.4xlarge`
-        MlG6e4xlarge,
-        /// `ml.g6e.8xlarge`
-        MlG6e8xlarge,
-        /// `ml.g6e.12xlarge`
-        MlG6e12xlarge,
-        /// `ml.g6e.16xlarge`
-        MlG6e16xlarge,
-        /// `ml.g6e.24xlarge`
-        MlG6e24xlarge,
-        /// `ml.g6e.48xlarge`
-        MlG6e48xlarge,
-        /// `ml.geospatial.interactive`
-        MlGeospatialInteractive,
-        /// `ml.p4d.24xlarge`
-        MlP4d24xlarge,
-        /// `ml.p4de.24xlarge`
-        MlP4de24xlarge,
-        /// `ml.trn1.2xlarge`
-        MlTrn12xlarge,
-        /// `ml.trn1.32xlarge`
-        MlTrn132xlarge,
-        /// `ml.trn1n.32xlarge`
-        MlTrn1n32xlarge,
-        /// `ml.p5.48xlarge`
-        MlP548xlarge,
-        /// `ml.p5e.48xlarge`
-        MlP5e48xlarge,
-        /// `ml.p5en.48xlarge`
-        MlP5en48xlarge,
-        /// `ml.m6i.large`
-        MlM6iLarge,
-        /// `ml.m6i.xlarge`
-        MlM6iXlarge,
-        /// `ml.m6i.2xlarge`
-        MlM6i2xlarge,
-        /// `ml.m6i.4xlarge`
-        MlM6i4xlarge,
-        /// `ml.m6i.8xlarge`
-        MlM6i8xlarge,
-        /// `ml.m6i.12xlarge`
-        MlM6i12xlarge,
-        /// `ml.m6i.16xlarge`
-        MlM6i16xlarge,
-        /// `ml.m6i.24xlarge`
-        MlM6i24xlarge,
-        /// `ml.m6i.32xlarge`
-        MlM6i32xlarge,
-        /// `ml.m7i.large`
-        MlM7iLarge,
-        /// `ml.m7i.xlarge`
-        MlM7iXlarge,
-        /// `ml.m7i.2xlarge`
-        MlM7i2xlarge,
-        /// `ml.m7i.4xlarge`
-        MlM7i4xlarge,
-        /// `ml.m7i.8xlarge`
-        MlM7i8xlarge,
-        /// `ml.m7i.12xlarge`
-        MlM7i12xlarge,
-        /// `ml.m7i.16xlarge`
-        MlM7i16xlarge,
-        /// `ml.m7i.24xlarge`
-        MlM7i24xlarge,
-        /// `ml.m7i.48xlarge`
-        MlM7i48xlarge,
-        /// `ml.c6i.large`
-        MlC6iLarge,
-        /// `ml.c6i.xlarge`
-        MlC6iXlarge,
-        /// `ml.c6i.2xlarge`
-        MlC6i2xlarge,
-        /// `ml.c6i.4xlarge`
-        MlC6i4xlarge,
-        /// `ml.c6i.8xlarge`
-        MlC6i8xlarge,
-        /// `ml.c6i.12xlarge`
-        MlC6i12xlarge,
-        /// `ml.c6i.16xlarge`
-        MlC6i16xlarge,
-        /// `ml.c6i.24xlarge`
-        MlC6i24xlarge,
-        /// `ml.c6i.32xlarge`
-        MlC6i32xlarge,
-        /// `ml.c7i.large`
-        MlC7iLarge,
-        /// `ml.c7i.xlarge`
-        MlC7iXlarge,
-        /// `ml.c7i.2xlarge`
-        MlC7i2xlarge,
-        /// `ml.c7i.4xlarge`
-        MlC7i4xlarge,
-        /// `ml.c7i.8xlarge`
-        MlC7i8xlarge,
-        /// `ml.c7i.12xlarge`
-        MlC7i12xlarge,
-        /// `ml.c7i.16xlarge`
-        MlC7i16xlarge,
-        /// `ml.c7i.24xlarge`
-        MlC7i24xlarge,
-        /// `ml.c7i.48xlarge`
-        MlC7i48xlarge,
-        /// `ml.r6i.large`
-        MlR6iLarge,
-        /// `ml.r6i.xlarge`
-        MlR6iXlarge,
-        /// `ml.r6i.2xlarge`
-        MlR6i2xlarge,
-        /// `ml.r6i.4xlarge`
-        MlR6i4xlarge,
-        /// `ml.r6i.8xlarge`
-        MlR6i8xlarge,
-        /// `ml.r6i.12xlarge`
-        MlR6i12xlarge,
-        /// `ml.r6i.16xlarge`
-        MlR6i16xlarge,
-        /// `ml.r6i.24xlarge`
-        MlR6i24xlarge,
-        /// `ml.r6i.32xlarge`
-        MlR6i32xlarge,
-        /// `ml.r7i.large`
-        MlR7iLarge,
-        /// `ml.r7i.xlarge`
-        MlR7iXlarge,
-        /// `ml.r7i.2xlarge`
-        MlR7i2xlarge,
-        /// `ml.r7i.4xlarge`
-        MlR7i4xlarge,
-        /// `ml.r7i.8xlarge`
-        MlR7i8xlarge,
-        /// `ml.r7i.12xlarge`
-        MlR7i12xlarge,
-        /// `ml.r7i.16xlarge`
-        MlR7i16xlarge,
-        /// `ml.r7i.24xlarge`
-        MlR7i24xlarge,
-        /// `ml.r7i.48xlarge`
-        MlR7i48xlarge,
-        /// `ml.m6id.large`
-        MlM6idLarge,
-        /// `ml.m6id.xlarge`
-        MlM6idXlarge,
-        /// `ml.m6id.2xlarge`
-        MlM6id2xlarge,
-        /// `ml.m6id.4xlarge`
-        MlM6id4xlarge,
-        /// `ml.m6id.8xlarge`
-        MlM6id8xlarge,
-        /// `ml.m6id.12xlarge`
-        MlM6id12xlarge,
-        /// `ml.m6id.16xlarge`
-        MlM6id16xlarge,
-        /// `ml.m6id.24xlarge`
-        MlM6id24xlarge,
-        /// `ml.m6id.32xlarge`
-        MlM6id32xlarge,
-        /// `ml.c6id.large`
-        MlC6idLarge,
-        /// `ml.c6id.xlarge`
-        MlC6idXlarge,
-        /// `ml.c6id.2xlarge`
-        MlC6id2xlarge,
-        /// `ml.c6id.4xlarge`
-        MlC6id4xlarge,
-        /// `ml.c6id.8xlarge`
-        MlC6id8xlarge,
-        /// `ml.c6id.12xlarge`
-        MlC6id12xlarge,
-        /// `ml.c6id.16xlarge`
-        MlC6id16xlarge,
-        /// `ml.c6id.24xlarge`
-        MlC6id24xlarge,
-        /// `ml.c6id.32xlarge`
-        MlC6id32xlarge,
-        /// `ml.r6id.large`
-        MlR6idLarge,
-        /// `ml.r6id.xlarge`
-        MlR6idXlarge,
-        /// `ml.r6id.2xlarge`
-        MlR6id2xlarge,
-        /// `ml.r6id.4xlarge`
-        MlR6id4xlarge,
-        /// `ml.r6id.8xlarge`
-        MlR6id8xlarge,
-        /// `ml.r6id.12xlarge`
-        MlR6id12xlarge,
-        /// `ml.r6id.16xlarge`
-        MlR6id16xlarge,
-        /// `ml.r6id.24xlarge`
-        MlR6id24xlarge,
-        /// `ml.r6id.32xlarge`
-        MlR6id32xlarge,
-    }
-
-    impl InstanceType {
-        /// Every variant, in schema order.
-        pub const ALL: [InstanceType; 163] = [
-            InstanceType::System,
-            InstanceType::MlT3Micro,
-            InstanceType::MlT3Small,
-            InstanceType::MlT3Medium,
-            InstanceType::MlT3Large,
-            InstanceType::MlT3Xlarge,
-            InstanceType::MlT32xlarge,
-            InstanceType::MlM5Large,
-            InstanceType::MlM5Xlarge,
-            InstanceType::MlM52xlarge,
-            InstanceType::MlM54xlarge,
-            InstanceType::MlM58xlarge,
-            InstanceType::MlM512xlarge,
-            InstanceType::MlM516xlarge,
-            InstanceType::MlM524xlarge,
-            InstanceType::MlM5dLarge,
-            InstanceType::MlM5dXlarge,
-            InstanceType::MlM5d2xlarge,
-            InstanceType::MlM5d4xlarge,
-            InstanceType::MlM5d8xlarge,
-            InstanceType::MlM5d12xlarge,
-            InstanceType::MlM5d16xlarge,
-            InstanceType::MlM5d24xlarge,
-            InstanceType::MlC5Large,
-            InstanceType::MlC5Xlarge,
-            InstanceType::MlC52xlarge,
-            InstanceType::MlC54xlarge,
-            InstanceType::MlC59xlarge,
-            InstanceType::MlC512xlarge,
-            InstanceType::MlC518xlarge,
-            InstanceType::MlC524xlarge,
-            InstanceType::MlP32xlarge,
-            InstanceType::MlP38xlarge,
-            InstanceType::MlP316xlarge,
-            InstanceType::MlP3dn24xlarge,
-            InstanceType::MlG4dnXlarge,
-            InstanceType::MlG4dn2xlarge,
-            InstanceType::MlG4dn4xlarge,
-            InstanceType::MlG4dn8xlarge,
-            InstanceType::MlG4dn12xlarge,
-            InstanceType::MlG4dn16xlarge,
-            InstanceType::MlR5Large,
-            InstanceType::MlR5Xlarge,
-            InstanceType::MlR52xlarge,
-            InstanceType::MlR54xlarge,
-            InstanceType::MlR58xlarge,
-            InstanceType::MlR512xlarge,
-            InstanceType::MlR516xlarge,
-            InstanceType::MlR524xlarge,
-            InstanceType::MlG5Xlarge,
-            InstanceType::MlG52xlarge,
-            InstanceType::MlG54xlarge,
-            InstanceType::MlG58xlarge,
-            InstanceType::MlG512xlarge,
-            InstanceType::MlG516xlarge,
-            InstanceType::MlG524xlarge,
-            InstanceType::MlG548xlarge,
-            InstanceType::MlG6Xlarge,
-            InstanceType::MlG62xlarge,
-            InstanceType::MlG64xlarge,
-            InstanceType::MlG68xlarge,
-            InstanceType::MlG612xlarge,
-            InstanceType::MlG616xlarge,
-            InstanceType::MlG624xlarge,
-            InstanceType::MlG648xlarge,
-            InstanceType::MlG6eXlarge,
-            InstanceType::MlG6e2xlarge,
-            InstanceType::MlG6e4xlarge,
-            InstanceType::MlG6e8xlarge,
-            InstanceType::MlG6e12xlarge,
-            InstanceType::MlG6e16xlarge,
-            InstanceType::MlG6e24xlarge,
-            InstanceType::MlG6e48xlarge,
-            InstanceType::MlGeospatialInteractive,
-            InstanceType::MlP4d24xlarge,
-            InstanceType::MlP4de24xlarge,
-            InstanceType::MlTrn12xlarge,
-            InstanceType::MlTrn132xlarge,
-            InstanceType::MlTrn1n32xlarge,
-            InstanceType::MlP548xlarge,
-            InstanceType::MlP5e48xlarge,
-            InstanceType::MlP5en48xlarge,
-            InstanceType::MlM6iLarge,
-            InstanceType::MlM6iXlarge,
-            InstanceType::MlM6i2xlarge,
-            InstanceType::MlM6i4xlarge,
-            InstanceType::MlM6i8xlarge,
-            InstanceType::MlM6i12xlarge,
-            InstanceType::MlM6i16xlarge,
-            InstanceType::MlM6i24xlarge,
-            InstanceType::MlM6i32xlarge,
-            InstanceType::MlM7iLarge,
-            InstanceType::MlM7iXlarge,
-            InstanceType::MlM7i2xlarge,
-            InstanceType::MlM7i4xlarge,
-            InstanceType::MlM7i8xlarge,
-            InstanceType::MlM7i12xlarge,
-            InstanceType::MlM7i16xlarge,
-            InstanceType::MlM7i24xlarge,
-            InstanceType::MlM7i48xlarge,
-            InstanceType::MlC6iLarge,
-            InstanceType::MlC6iXlarge,
-            InstanceType::MlC6i2xlarge,
-            InstanceType::MlC6i4xlarge,
-            InstanceType::MlC6i8xlarge,
-            InstanceType::MlC6i12xlarge,
-            InstanceType::MlC6i16xlarge,
-            InstanceType::MlC6i24xlarge,
-            InstanceType::MlC6i32xlarge,
-            InstanceType::MlC7iLarge,
-            InstanceType::MlC7iXlarge,
-            InstanceType::MlC7i2xlarge,
-            InstanceType::MlC7i4xlarge,
-            InstanceType::MlC7i8xlarge,
-            InstanceType::MlC7i12xlarge,
-            InstanceType::MlC7i16xlarge,
-            InstanceType::MlC7i24xlarge,
-            InstanceType::MlC7i48xlarge,
-            InstanceType::MlR6iLarge,
-            InstanceType::MlR6iXlarge,
-            InstanceType::MlR6i2xlarge,
-            InstanceType::MlR6i4xlarge,
-            InstanceType::MlR6i8xlarge,
-            InstanceType::MlR6i12xlarge,
-            InstanceType::MlR6i16xlarge,
-            InstanceType::MlR6i24xlarge,
-            InstanceType::MlR6i32xlarge,
-            InstanceType::MlR7iLarge,
-            InstanceType::MlR7iXlarge,
-            InstanceType::MlR7i2xlarge,
-            InstanceType::MlR7i4xlarge,
-            InstanceType::MlR7i8xlarge,
-            InstanceType::MlR7i12xlarge,
-            InstanceType::MlR7i16xlarge,
-            InstanceType::MlR7i24xlarge,
-            InstanceType::MlR7i48xlarge,
-            InstanceType::MlM6idLarge,
-            InstanceType::MlM6idXlarge,
-            InstanceType::MlM6id2xlarge,
-            InstanceType::MlM6id4xlarge,
-            InstanceType::MlM6id8xlarge,
-            InstanceType::MlM6id12xlarge,
-            InstanceType::MlM6id16xlarge,
-            InstanceType::MlM6id24xlarge,
-            InstanceType::MlM6id32xlarge,
-            InstanceType::MlC6idLarge,
-            InstanceType::MlC6idXlarge,
-            InstanceType::MlC6id2xlarge,
-            InstanceType::MlC6id4xlarge,
-            InstanceType::MlC6id8xlarge,
-            InstanceType::MlC6id12xlarge,
-            InstanceType::MlC6id16xlarge,
-            InstanceType::MlC6id24xlarge,
-            InstanceType::MlC6id32xlarge,
-            InstanceType::MlR6idLarge,
-            InstanceType::MlR6idXlarge,
-            InstanceType::MlR6id2xlarge,
-            InstanceType::MlR6id4xlarge,
-            InstanceType::MlR6id8xlarge,
-            InstanceType::MlR6id12xlarge,
-            InstanceType::MlR6id16xlarge,
-            InstanceType::MlR6id24xlarge,
-            InstanceType::MlR6id32xlarge,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                InstanceType::System => "system",
-                InstanceType::MlT3Micro => "ml.t3.micro",
-                InstanceType::MlT3Small => "ml.t3.small",
-                InstanceType::MlT3Medium => "ml.t3.medium",
-                InstanceType::MlT3Large => "ml.t3.large",
-                InstanceType::MlT3Xlarge => "ml.t3.xlarge",
-                InstanceType::MlT32xlarge => "ml.t3.2xlarge",
-                InstanceType::MlM5Large => "ml.m5.large",
-                InstanceType::MlM5Xlarge => "ml.m5.xlarge",
-                InstanceType::MlM52xlarge => "ml.m5.2xlarge",
-                InstanceType::MlM54xlarge => "ml.m5.4xlarge",
-                InstanceType::MlM58xlarge => "ml.m5.8xlarge",
-                InstanceType::MlM512xlarge => "ml.m5.12xlarge",
-                InstanceType::MlM516xlarge => "ml.m5.16xlarge",
-                InstanceType::MlM524xlarge => "ml.m5.24xlarge",
-                InstanceType::MlM5dLarge => "ml.m5d.large",
-                InstanceType::MlM5dXlarge => "ml.m5d.xlarge",
-                InstanceType::MlM5d2xlarge => "ml.m5d.2xlarge",
-                InstanceType::MlM5d4xlarge => "ml.m5d.4xlarge",
-                InstanceType::MlM5d8xlarge => "ml.m5d.8xlarge",
-                InstanceType::MlM5d12xlarge => "ml.m5d.12xlarge",
-                InstanceType::MlM5d16xlarge => "ml.m5d.16xlarge",
-                InstanceType::MlM5d24xlarge => "ml.m5d.24xlarge",
-                InstanceType::MlC5Large => "ml.c5.large",
-                InstanceType::MlC5Xlarge => "ml.c5.xlarge",
-                InstanceType::MlC52xlarge => "ml.c5.2xlarge",
-                InstanceType::MlC54xlarge => "ml.c5.4xlarge",
-                InstanceType::MlC59xlarge => "ml.c5.9xlarge",
-                InstanceType::MlC512xlarge => "ml.c5.12xlarge",
-                InstanceType::MlC518xlarge => "ml.c5.18xlarge",
-                InstanceType::MlC524xlarge => "ml.c5.24xlarge",
-                InstanceType::MlP32xlarge => "ml.p3.2xlarge",
-                InstanceType::MlP38xlarge => "ml.p3.8xlarge",
-                InstanceType::MlP316xlarge => "ml.p3.16xlarge",
-                InstanceType::MlP3dn24xlarge => "ml.p3dn.24xlarge",
-                InstanceType::MlG4dnXlarge => "ml.g4dn.xlarge",
-                InstanceType::MlG4dn2xlarge => "ml.g4dn.2xlarge",
-                InstanceType::MlG4dn4xlarge => "ml.g4dn.4xlarge",
-                InstanceType::MlG4dn8xlarge => "ml.g4dn.8xlarge",
-                InstanceType::MlG4dn12xlarge => "ml.g4dn.12xlarge",
-                InstanceType::MlG4dn16xlarge => "ml.g4dn.16xlarge",
-                InstanceType::MlR5Large => "ml.r5.large",
-                InstanceType::MlR5Xlarge => "ml.r5.xlarge",
-                InstanceType::MlR52xlarge => "ml.r5.2xlarge",
-                InstanceType::MlR54xlarge => "ml.r5.4xlarge",
-                InstanceType::MlR58xlarge => "ml.r5.8xlarge",
-                InstanceType::MlR512xlarge => "ml.r5.12xlarge",
-                InstanceType::MlR516xlarge => "ml.r5.16xlarge",
-                InstanceType::MlR524xlarge => "ml.r5.24xlarge",
-                InstanceType::MlG5Xlarge => "ml.g5.xlarge",
-                InstanceType::MlG52xlarge => "ml.g5.2xlarge",
-                InstanceType::MlG54xlarge => "ml.g5.4xlarge",
-                InstanceType::MlG58xlarge => "ml.g5.8xlarge",
-                InstanceType::MlG512xlarge => "ml.g5.12xlarge",
-                InstanceType::MlG516xlarge => "ml.g5.16xlarge",
-                InstanceType::MlG524xlarge => "ml.g5.24xlarge",
-                InstanceType::MlG548xlarge => "ml.g5.48xlarge",
-                InstanceType::MlG6Xlarge => "ml.g6.xlarge",
-                InstanceType::MlG62xlarge => "ml.g6.2xlarge",
-                InstanceType::MlG64xlarge => "ml.g6.4xlarge",
-                InstanceType::MlG68xlarge => "ml.g6.8xlarge",
-                InstanceType::MlG612xlarge => "ml.g6.12xlarge",
-                InstanceType::MlG616xlarge => "ml.g6.16xlarge",
-                InstanceType::MlG624xlarge => "ml.g6.24xlarge",
-                InstanceType::MlG648xlarge => "ml.g6.48xlarge",
-                InstanceType::MlG6eXlarge => "ml.g6e.xlarge",
-                InstanceType::MlG6e2xlarge => "ml.g6e.2xlarge",
-                InstanceType::MlG6e4xlarge => "ml.g6e.4xlarge",
-                InstanceType::MlG6e8xlarge => "ml.g6e.8xlarge",
-                InstanceType::MlG6e12xlarge => "ml.g6e.12xlarge",
-                InstanceType::MlG6e16xlarge => "ml.g6e.16xlarge",
-                InstanceType::MlG6e24xlarge => "ml.g6e.24xlarge",
-                InstanceType::MlG6e48xlarge => "ml.g6e.48xlarge",
-                InstanceType::MlGeospatialInteractive => "ml.geospatial.interactive",
-                InstanceType::MlP4d24xlarge => "ml.p4d.24xlarge",
-                InstanceType::MlP4de24xlarge => "ml.p4de.24xlarge",
-                InstanceType::MlTrn12xlarge => "ml.trn1.2xlarge",
-                InstanceType::MlTrn132xlarge => "ml.trn1.32xlarge",
-                InstanceType::MlTrn1n32xlarge => "ml.trn1n.32xlarge",
-                InstanceType::MlP548xlarge => "ml.p5.48xlarge",
-                InstanceType::MlP5e48xlarge => "ml.p5e.48xlarge",
-                InstanceType::MlP5en48xlarge => "ml.p5en.48xlarge",
-                InstanceType::MlM6iLarge => "ml.m6i.large",
-                InstanceType::MlM6iXlarge => "ml.m6i.xlarge",
-                InstanceType::MlM6i2xlarge => "ml.m6i.2xlarge",
-                InstanceType::MlM6i4xlarge => "ml.m6i.4xlarge",
-                InstanceType::MlM6i8xlarge => "ml.m6i.8xlarge",
-                InstanceType::MlM6i12xlarge => "ml.m6i.12xlarge",
-                InstanceType::MlM6i16xlarge => "ml.m6i.16xlarge",
-                InstanceType::MlM6i24xlarge => "ml.m6i.24xlarge",
-                InstanceType::MlM6i32xlarge => "ml.m6i.32xlarge",
-                InstanceType::MlM7iLarge => "ml.m7i.large",
-                InstanceType::MlM7iXlarge => "ml.m7i.xlarge",
-                InstanceType::MlM7i2xlarge => "ml.m7i.2xlarge",
-                InstanceType::MlM7i4xlarge => "ml.m7i.4xlarge",
-                InstanceType::MlM7i8xlarge => "ml.m7i.8xlarge",
-                InstanceType::MlM7i12xlarge => "ml.m7i.12xlarge",
-                InstanceType::MlM7i16xlarge => "ml.m7i.16xlarge",
-                InstanceType::MlM7i24xlarge => "ml.m7i.24xlarge",
-                InstanceType::MlM7i48xlarge => "ml.m7i.48xlarge",
-                InstanceType::MlC6iLarge => "ml.c6i.large",
-                InstanceType::MlC6iXlarge => "ml.c6i.xlarge",
-                InstanceType::MlC6i2xlarge => "ml.c6i.2xlarge",
-                InstanceType::MlC6i4xlarge => "ml.c6i.4xlarge",
-                InstanceType::MlC6i8xlarge => "ml.c6i.8xlarge",
-                InstanceType::MlC6i12xlarge => "ml.c6i.12xlarge",
-                InstanceType::MlC6i16xlarge => "ml.c6i.16xlarge",
-                InstanceType::MlC6i24xlarge => "ml.c6i.24xlarge",
-                InstanceType::MlC6i32xlarge => "ml.c6i.32xlarge",
-                InstanceType::MlC7iLarge => "ml.c7i.large",
-                InstanceType::MlC7iXlarge => "ml.c7i.xlarge",
-                InstanceType::MlC7i2xlarge => "ml.c7i.2xlarge",
-                InstanceType::MlC7i4xlarge => "ml.c7i.4xlarge",
-                InstanceType::MlC7i8xlarge => "ml.c7i.8xlarge",
-                InstanceType::MlC7i12xlarge => "ml.c7i.12xlarge",
-                InstanceType::MlC7i16xlarge => "ml.c7i.16xlarge",
-                InstanceType::MlC7i24xlarge => "ml.c7i.24xlarge",
-                InstanceType::MlC7i48xlarge => "ml.c7i.48xlarge",
-                InstanceType::MlR6iLarge => "ml.r6i.large",
-                InstanceType::MlR6iXlarge => "ml.r6i.xlarge",
-                InstanceType::MlR6i2xlarge => "ml.r6i.2xlarge",
-                InstanceType::MlR6i4xlarge => "ml.r6i.4xlarge",
-                InstanceType::MlR6i8xlarge => "ml.r6i.8xlarge",
-                InstanceType::MlR6i12xlarge => "ml.r6i.12xlarge",
-                InstanceType::MlR6i16xlarge => "ml.r6i.16xlarge",
-                InstanceType::MlR6i24xlarge => "ml.r6i.24xlarge",
-                InstanceType::MlR6i32xlarge => "ml.r6i.32xlarge",
-                InstanceType::MlR7iLarge => "ml.r7i.large",
-                InstanceType::MlR7iXlarge => "ml.r7i.xlarge",
-                InstanceType::MlR7i2xlarge => "ml.r7i.2xlarge",
-                InstanceType::MlR7i4xlarge => "ml.r7i.4xlarge",
-                InstanceType::MlR7i8xlarge => "ml.r7i.8xlarge",
-                InstanceType::MlR7i12xlarge => "ml.r7i.12xlarge",
-                InstanceType::MlR7i16xlarge => "ml.r7i.16xlarge",
-                InstanceType::MlR7i24xlarge => "ml.r7i.24xlarge",
-                InstanceType::MlR7i48xlarge => "ml.r7i.48xlarge",
-                InstanceType::MlM6idLarge => "ml.m6id.large",
-                InstanceType::MlM6idXlarge => "ml.m6id.xlarge",
-                InstanceType::MlM6id2xlarge => "ml.m6id.2xlarge",
-                InstanceType::MlM6id4xlarge => "ml.m6id.4xlarge",
-                InstanceType::MlM6id8xlarge => "ml.m6id.8xlarge",
-                InstanceType::MlM6id12xlarge => "ml.m6id.12xlarge",
-                InstanceType::MlM6id16xlarge => "ml.m6id.16xlarge",
-                InstanceType::MlM6id24xlarge => "ml.m6id.24xlarge",
-                InstanceType::MlM6id32xlarge => "ml.m6id.32xlarge",
-                InstanceType::MlC6idLarge => "ml.c6id.large",
-                InstanceType::MlC6idXlarge => "ml.c6id.xlarge",
-                InstanceType::MlC6id2xlarge => "ml.c6id.2xlarge",
-                InstanceType::MlC6id4xlarge => "ml.c6id.4xlarge",
-                InstanceType::MlC6id8xlarge => "ml.c6id.8xlarge",
-                InstanceType::MlC6id12xlarge => "ml.c6id.12xlarge",
-                InstanceType::MlC6id16xlarge => "ml.c6id.16xlarge",
-                InstanceType::MlC6id24xlarge => "ml.c6id.24xlarge",
-                InstanceType::MlC6id32xlarge => "ml.c6id.32xlarge",
-                InstanceType::MlR6idLarge => "ml.r6id.large",
-                InstanceType::MlR6idXlarge => "ml.r6id.xlarge",
-                InstanceType::MlR6id2xlarge => "ml.r6id.2xlarge",
-                InstanceType::MlR6id4xlarge => "ml.r6id.4xlarge",
-                InstanceType::MlR6id8xlarge => "ml.r6id.8xlarge",
-                InstanceType::MlR6id12xlarge => "ml.r6id.12xlarge",
-                InstanceType::MlR6id16xlarge => "ml.r6id.16xlarge",
-                InstanceType::MlR6id24xlarge => "ml.r6id.24xlarge",
-                InstanceType::MlR6id32xlarge => "ml.r6id.32xlarge",
-            }
-        }
-    }
-
-    impl std::fmt::Display for InstanceType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<InstanceType> for Value {
-        fn from(v: InstanceType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<InstanceType> for Val<InstanceType> {
-        fn from(v: InstanceType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The instance type that the image version runs on.
+        InstanceType[163] {
+            System = "system",
+            MlT3Micro = "ml.t3.micro",
+            MlT3Small = "ml.t3.small",
+            MlT3Medium = "ml.t3.medium",
+            MlT3Large = "ml.t3.large",
+            MlT3Xlarge = "ml.t3.xlarge",
+            MlT32xlarge = "ml.t3.2xlarge",
+            MlM5Large = "ml.m5.large",
+            MlM5Xlarge = "ml.m5.xlarge",
+            MlM52xlarge = "ml.m5.2xlarge",
+            MlM54xlarge = "ml.m5.4xlarge",
+            MlM58xlarge = "ml.m5.8xlarge",
+            MlM512xlarge = "ml.m5.12xlarge",
+            MlM516xlarge = "ml.m5.16xlarge",
+            MlM524xlarge = "ml.m5.24xlarge",
+            MlM5dLarge = "ml.m5d.large",
+            MlM5dXlarge = "ml.m5d.xlarge",
+            MlM5d2xlarge = "ml.m5d.2xlarge",
+            MlM5d4xlarge = "ml.m5d.4xlarge",
+            MlM5d8xlarge = "ml.m5d.8xlarge",
+            MlM5d12xlarge = "ml.m5d.12xlarge",
+            MlM5d16xlarge = "ml.m5d.16xlarge",
+            MlM5d24xlarge = "ml.m5d.24xlarge",
+            MlC5Large = "ml.c5.large",
+            MlC5Xlarge = "ml.c5.xlarge",
+            MlC52xlarge = "ml.c5.2xlarge",
+            MlC54xlarge = "ml.c5.4xlarge",
+            MlC59xlarge = "ml.c5.9xlarge",
+            MlC512xlarge = "ml.c5.12xlarge",
+            MlC518xlarge = "ml.c5.18xlarge",
+            MlC524xlarge = "ml.c5.24xlarge",
+            MlP32xlarge = "ml.p3.2xlarge",
+            MlP38xlarge = "ml.p3.8xlarge",
+            MlP316xlarge = "ml.p3.16xlarge",
+            MlP3dn24xlarge = "ml.p3dn.24xlarge",
+            MlG4dnXlarge = "ml.g4dn.xlarge",
+            MlG4dn2xlarge = "ml.g4dn.2xlarge",
+            MlG4dn4xlarge = "ml.g4dn.4xlarge",
+            MlG4dn8xlarge = "ml.g4dn.8xlarge",
+            MlG4dn12xlarge = "ml.g4dn.12xlarge",
+            MlG4dn16xlarge = "ml.g4dn.16xlarge",
+            MlR5Large = "ml.r5.large",
+            MlR5Xlarge = "ml.r5.xlarge",
+            MlR52xlarge = "ml.r5.2xlarge",
+            MlR54xlarge = "ml.r5.4xlarge",
+            MlR58xlarge = "ml.r5.8xlarge",
+            MlR512xlarge = "ml.r5.12xlarge",
+            MlR516xlarge = "ml.r5.16xlarge",
+            MlR524xlarge = "ml.r5.24xlarge",
+            MlG5Xlarge = "ml.g5.xlarge",
+            MlG52xlarge = "ml.g5.2xlarge",
+            MlG54xlarge = "ml.g5.4xlarge",
+            MlG58xlarge = "ml.g5.8xlarge",
+            MlG512xlarge = "ml.g5.12xlarge",
+            MlG516xlarge = "ml.g5.16xlarge",
+            MlG524xlarge = "ml.g5.24xlarge",
+            MlG548xlarge = "ml.g5.48xlarge",
+            MlG6Xlarge = "ml.g6.xlarge",
+            MlG62xlarge = "ml.g6.2xlarge",
+            MlG64xlarge = "ml.g6.4xlarge",
+            MlG68xlarge = "ml.g6.8xlarge",
+            MlG612xlarge = "ml.g6.12xlarge",
+            MlG616xlarge = "ml.g6.16xlarge",
+            MlG624xlarge = "ml.g6.24xlarge",
+            MlG648xlarge = "ml.g6.48xlarge",
+            MlG6eXlarge = "ml.g6e.xlarge",
+            MlG6e2xlarge = "ml.g6e.2xlarge",
+            MlG6e4xlarge = "ml.g6e.4xlarge",
+            MlG6e8xlarge = "ml.g6e.8xlarge",
+            MlG6e12xlarge = "ml.g6e.12xlarge",
+            MlG6e16xlarge = "ml.g6e.16xlarge",
+            MlG6e24xlarge = "ml.g6e.24xlarge",
+            MlG6e48xlarge = "ml.g6e.48xlarge",
+            MlGeospatialInteractive = "ml.geospatial.interactive",
+            MlP4d24xlarge = "ml.p4d.24xlarge",
+            MlP4de24xlarge = "ml.p4de.24xlarge",
+            MlTrn12xlarge = "ml.trn1.2xlarge",
+            MlTrn132xlarge = "ml.trn1.32xlarge",
+            MlTrn1n32xlarge = "ml.trn1n.32xlarge",
+            MlP548xlarge = "ml.p5.48xlarge",
+            MlP5e48xlarge = "ml.p5e.48xlarge",
+            MlP5en48xlarge = "ml.p5en.48xlarge",
+            MlM6iLarge = "ml.m6i.large",
+            MlM6iXlarge = "ml.m6i.xlarge",
+            MlM6i2xlarge = "ml.m6i.2xlarge",
+            MlM6i4xlarge = "ml.m6i.4xlarge",
+            MlM6i8xlarge = "ml.m6i.8xlarge",
+            MlM6i12xlarge = "ml.m6i.12xlarge",
+            MlM6i16xlarge = "ml.m6i.16xlarge",
+            MlM6i24xlarge = "ml.m6i.24xlarge",
+            MlM6i32xlarge = "ml.m6i.32xlarge",
+            MlM7iLarge = "ml.m7i.large",
+            MlM7iXlarge = "ml.m7i.xlarge",
+            MlM7i2xlarge = "ml.m7i.2xlarge",
+            MlM7i4xlarge = "ml.m7i.4xlarge",
+            MlM7i8xlarge = "ml.m7i.8xlarge",
+            MlM7i12xlarge = "ml.m7i.12xlarge",
+            MlM7i16xlarge = "ml.m7i.16xlarge",
+            MlM7i24xlarge = "ml.m7i.24xlarge",
+            MlM7i48xlarge = "ml.m7i.48xlarge",
+            MlC6iLarge = "ml.c6i.large",
+            MlC6iXlarge = "ml.c6i.xlarge",
+            MlC6i2xlarge = "ml.c6i.2xlarge",
+            MlC6i4xlarge = "ml.c6i.4xlarge",
+            MlC6i8xlarge = "ml.c6i.8xlarge",
+            MlC6i12xlarge = "ml.c6i.12xlarge",
+            MlC6i16xlarge = "ml.c6i.16xlarge",
+            MlC6i24xlarge = "ml.c6i.24xlarge",
+            MlC6i32xlarge = "ml.c6i.32xlarge",
+            MlC7iLarge = "ml.c7i.large",
+            MlC7iXlarge = "ml.c7i.xlarge",
+            MlC7i2xlarge = "ml.c7i.2xlarge",
+            MlC7i4xlarge = "ml.c7i.4xlarge",
+            MlC7i8xlarge = "ml.c7i.8xlarge",
+            MlC7i12xlarge = "ml.c7i.12xlarge",
+            MlC7i16xlarge = "ml.c7i.16xlarge",
+            MlC7i24xlarge = "ml.c7i.24xlarge",
+            MlC7i48xlarge = "ml.c7i.48xlarge",
+            MlR6iLarge = "ml.r6i.large",
+            MlR6iXlarge = "ml.r6i.xlarge",
+            MlR6i2xlarge = "ml.r6i.2xlarge",
+            MlR6i4xlarge = "ml.r6i.4xlarge",
+            MlR6i8xlarge = "ml.r6i.8xlarge",
+            MlR6i12xlarge = "ml.r6i.12xlarge",
+            MlR6i16xlarge = "ml.r6i.16xlarge",
+            MlR6i24xlarge = "ml.r6i.24xlarge",
+            MlR6i32xlarge = "ml.r6i.32xlarge",
+            MlR7iLarge = "ml.r7i.large",
+            MlR7iXlarge = "ml.r7i.xlarge",
+            MlR7i2xlarge = "ml.r7i.2xlarge",
+            MlR7i4xlarge = "ml.r7i.4xlarge",
+            MlR7i8xlarge = "ml.r7i.8xlarge",
+            MlR7i12xlarge = "ml.r7i.12xlarge",
+            MlR7i16xlarge = "ml.r7i.16xlarge",
+            MlR7i24xlarge = "ml.r7i.24xlarge",
+            MlR7i48xlarge = "ml.r7i.48xlarge",
+            MlM6idLarge = "ml.m6id.large",
+            MlM6idXlarge = "ml.m6id.xlarge",
+            MlM6id2xlarge = "ml.m6id.2xlarge",
+            MlM6id4xlarge = "ml.m6id.4xlarge",
+            MlM6id8xlarge = "ml.m6id.8xlarge",
+            MlM6id12xlarge = "ml.m6id.12xlarge",
+            MlM6id16xlarge = "ml.m6id.16xlarge",
+            MlM6id24xlarge = "ml.m6id.24xlarge",
+            MlM6id32xlarge = "ml.m6id.32xlarge",
+            MlC6idLarge = "ml.c6id.large",
+            MlC6idXlarge = "ml.c6id.xlarge",
+            MlC6id2xlarge = "ml.c6id.2xlarge",
+            MlC6id4xlarge = "ml.c6id.4xlarge",
+            MlC6id8xlarge = "ml.c6id.8xlarge",
+            MlC6id12xlarge = "ml.c6id.12xlarge",
+            MlC6id16xlarge = "ml.c6id.16xlarge",
+            MlC6id24xlarge = "ml.c6id.24xlarge",
+            MlC6id32xlarge = "ml.c6id.32xlarge",
+            MlR6idLarge = "ml.r6id.large",
+            MlR6idXlarge = "ml.r6id.xlarge",
+            MlR6id2xlarge = "ml.r6id.2xlarge",
+            MlR6id4xlarge = "ml.r6id.4xlarge",
+            MlR6id8xlarge = "ml.r6id.8xlarge",
+            MlR6id12xlarge = "ml.r6id.12xlarge",
+            MlR6id16xlarge = "ml.r6id.16xlarge",
+            MlR6id24xlarge = "ml.r6id.24xlarge",
+            MlR6id32xlarge = "ml.r6id.32xlarge",
         }
     }
 }
@@ -5394,52 +2695,13 @@ pub mod artifact {
 
     property_type!(MetadataProperties);
 
-    /// The type of ID.
-    ///
-    /// Rendered as its CloudFormation spelling ([`SourceIdType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SourceIdType {
-        /// `MD5Hash`
-        MD5Hash,
-        /// `S3ETag`
-        S3ETag,
-        /// `S3Version`
-        S3Version,
-        /// `Custom`
-        Custom,
-    }
-
-    impl SourceIdType {
-        /// Every variant, in schema order.
-        pub const ALL: [SourceIdType; 4] =
-            [SourceIdType::MD5Hash, SourceIdType::S3ETag, SourceIdType::S3Version, SourceIdType::Custom];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SourceIdType::MD5Hash => "MD5Hash",
-                SourceIdType::S3ETag => "S3ETag",
-                SourceIdType::S3Version => "S3Version",
-                SourceIdType::Custom => "Custom",
-            }
-        }
-    }
-
-    impl std::fmt::Display for SourceIdType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<SourceIdType> for Value {
-        fn from(v: SourceIdType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<SourceIdType> for Val<SourceIdType> {
-        fn from(v: SourceIdType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The type of ID.
+        SourceIdType[4] {
+            MD5Hash = "MD5Hash",
+            S3ETag = "S3ETag",
+            S3Version = "S3Version",
+            Custom = "Custom",
         }
     }
 }
@@ -6565,430 +3827,89 @@ pub mod cluster {
 
     property_type!(VpcConfig);
 
-    /// The type of auto-scaler to use
-    ///
-    /// Rendered as its CloudFormation spelling ([`AutoScalerType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AutoScalerType {
-        /// `Karpenter`
-        Karpenter,
-    }
-
-    impl AutoScalerType {
-        /// Every variant, in schema order.
-        pub const ALL: [AutoScalerType; 1] = [AutoScalerType::Karpenter];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AutoScalerType::Karpenter => "Karpenter",
-            }
+    cfn_enum! {
+        /// The type of auto-scaler to use
+        AutoScalerType[1] {
+            Karpenter = "Karpenter",
         }
     }
 
-    impl std::fmt::Display for AutoScalerType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// The type of deep health check(s) to be performed on the instances in the SageMaker HyperPod cluster instance
+        /// group.
+        DeepHealthCheckType[2] {
+            InstanceStress = "InstanceStress",
+            InstanceConnectivity = "InstanceConnectivity",
         }
     }
 
-    impl From<AutoScalerType> for Value {
-        fn from(v: AutoScalerType) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// The effect of the taint.
+        Effect[3] {
+            NoSchedule = "NoSchedule",
+            PreferNoSchedule = "PreferNoSchedule",
+            NoExecute = "NoExecute",
         }
     }
 
-    impl From<AutoScalerType> for Val<AutoScalerType> {
-        fn from(v: AutoScalerType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The deletion policy for the shared FSx Lustre file system. Keep retains the FSx when RIGs are deleted.
+        /// DeleteIfNotUsed deletes the FSx when no RIGs reference it.
+        FSxLustreDeletionPolicy[2] {
+            Keep = "Keep",
+            DeleteIfNotUsed = "DeleteIfNotUsed",
         }
     }
 
-    /// The type of deep health check(s) to be performed on the instances in the SageMaker HyperPod cluster instance group.
-    ///
-    /// Rendered as its CloudFormation spelling ([`DeepHealthCheckType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DeepHealthCheckType {
-        /// `InstanceStress`
-        InstanceStress,
-        /// `InstanceConnectivity`
-        InstanceConnectivity,
-    }
-
-    impl DeepHealthCheckType {
-        /// Every variant, in schema order.
-        pub const ALL: [DeepHealthCheckType; 2] =
-            [DeepHealthCheckType::InstanceStress, DeepHealthCheckType::InstanceConnectivity];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DeepHealthCheckType::InstanceStress => "InstanceStress",
-                DeepHealthCheckType::InstanceConnectivity => "InstanceConnectivity",
-            }
+    cfn_enum! {
+        /// The type of network interface.
+        InterfaceType[2] {
+            Efa = "efa",
+            EfaOnly = "efa-only",
         }
     }
 
-    impl std::fmt::Display for DeepHealthCheckType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// The auto-scaling mode for the cluster
+        Mode[2] {
+            Enable = "Enable",
+            Disable = "Disable",
         }
     }
 
-    impl From<DeepHealthCheckType> for Value {
-        fn from(v: DeepHealthCheckType) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// Determines the scaling strategy for the SageMaker HyperPod cluster. When set to 'Continuous', enables continuous
+        /// scaling which dynamically manages node provisioning. If the parameter is omitted, uses the standard scaling
+        /// approach in previous release.
+        NodeProvisioningMode[1] {
+            Continuous = "Continuous",
         }
     }
 
-    impl From<DeepHealthCheckType> for Val<DeepHealthCheckType> {
-        fn from(v: DeepHealthCheckType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// If node auto-recovery is set to true, faulty nodes will be replaced or rebooted when a failure is detected. If
+        /// set to false, nodes will be labelled when a fault is detected.
+        NodeRecovery[2] {
+            Automatic = "Automatic",
+            None = "None",
         }
     }
 
-    /// The effect of the taint.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Effect::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Effect {
-        /// `NoSchedule`
-        NoSchedule,
-        /// `PreferNoSchedule`
-        PreferNoSchedule,
-        /// `NoExecute`
-        NoExecute,
-    }
-
-    impl Effect {
-        /// Every variant, in schema order.
-        pub const ALL: [Effect; 3] = [Effect::NoSchedule, Effect::PreferNoSchedule, Effect::NoExecute];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Effect::NoSchedule => "NoSchedule",
-                Effect::PreferNoSchedule => "PreferNoSchedule",
-                Effect::NoExecute => "NoExecute",
-            }
+    cfn_enum! {
+        /// The type of Slurm node for this instance group.
+        NodeType[3] {
+            Controller = "Controller",
+            Login = "Login",
+            Compute = "Compute",
         }
     }
 
-    impl std::fmt::Display for Effect {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Effect> for Value {
-        fn from(v: Effect) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Effect> for Val<Effect> {
-        fn from(v: Effect) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The deletion policy for the shared FSx Lustre file system. Keep retains the FSx when RIGs are deleted.
-    /// DeleteIfNotUsed deletes the FSx when no RIGs reference it.
-    ///
-    /// Rendered as its CloudFormation spelling ([`FSxLustreDeletionPolicy::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum FSxLustreDeletionPolicy {
-        /// `Keep`
-        Keep,
-        /// `DeleteIfNotUsed`
-        DeleteIfNotUsed,
-    }
-
-    impl FSxLustreDeletionPolicy {
-        /// Every variant, in schema order.
-        pub const ALL: [FSxLustreDeletionPolicy; 2] =
-            [FSxLustreDeletionPolicy::Keep, FSxLustreDeletionPolicy::DeleteIfNotUsed];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                FSxLustreDeletionPolicy::Keep => "Keep",
-                FSxLustreDeletionPolicy::DeleteIfNotUsed => "DeleteIfNotUsed",
-            }
-        }
-    }
-
-    impl std::fmt::Display for FSxLustreDeletionPolicy {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<FSxLustreDeletionPolicy> for Value {
-        fn from(v: FSxLustreDeletionPolicy) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<FSxLustreDeletionPolicy> for Val<FSxLustreDeletionPolicy> {
-        fn from(v: FSxLustreDeletionPolicy) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The type of network interface.
-    ///
-    /// Rendered as its CloudFormation spelling ([`InterfaceType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum InterfaceType {
-        /// `efa`
-        Efa,
-        /// `efa-only`
-        EfaOnly,
-    }
-
-    impl InterfaceType {
-        /// Every variant, in schema order.
-        pub const ALL: [InterfaceType; 2] = [InterfaceType::Efa, InterfaceType::EfaOnly];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                InterfaceType::Efa => "efa",
-                InterfaceType::EfaOnly => "efa-only",
-            }
-        }
-    }
-
-    impl std::fmt::Display for InterfaceType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<InterfaceType> for Value {
-        fn from(v: InterfaceType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<InterfaceType> for Val<InterfaceType> {
-        fn from(v: InterfaceType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The auto-scaling mode for the cluster
-    ///
-    /// Rendered as its CloudFormation spelling ([`Mode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Mode {
-        /// `Enable`
-        Enable,
-        /// `Disable`
-        Disable,
-    }
-
-    impl Mode {
-        /// Every variant, in schema order.
-        pub const ALL: [Mode; 2] = [Mode::Enable, Mode::Disable];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Mode::Enable => "Enable",
-                Mode::Disable => "Disable",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Mode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Mode> for Value {
-        fn from(v: Mode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Mode> for Val<Mode> {
-        fn from(v: Mode) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Determines the scaling strategy for the SageMaker HyperPod cluster. When set to 'Continuous', enables continuous
-    /// scaling which dynamically manages node provisioning. If the parameter is omitted, uses the standard scaling approach
-    /// in previous release.
-    ///
-    /// Rendered as its CloudFormation spelling ([`NodeProvisioningMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum NodeProvisioningMode {
-        /// `Continuous`
-        Continuous,
-    }
-
-    impl NodeProvisioningMode {
-        /// Every variant, in schema order.
-        pub const ALL: [NodeProvisioningMode; 1] = [NodeProvisioningMode::Continuous];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                NodeProvisioningMode::Continuous => "Continuous",
-            }
-        }
-    }
-
-    impl std::fmt::Display for NodeProvisioningMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<NodeProvisioningMode> for Value {
-        fn from(v: NodeProvisioningMode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<NodeProvisioningMode> for Val<NodeProvisioningMode> {
-        fn from(v: NodeProvisioningMode) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// If node auto-recovery is set to true, faulty nodes will be replaced or rebooted when a failure is detected. If set
-    /// to false, nodes will be labelled when a fault is detected.
-    ///
-    /// Rendered as its CloudFormation spelling ([`NodeRecovery::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum NodeRecovery {
-        /// `Automatic`
-        Automatic,
-        /// `None`
-        None,
-    }
-
-    impl NodeRecovery {
-        /// Every variant, in schema order.
-        pub const ALL: [NodeRecovery; 2] = [NodeRecovery::Automatic, NodeRecovery::None];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                NodeRecovery::Automatic => "Automatic",
-                NodeRecovery::None => "None",
-            }
-        }
-    }
-
-    impl std::fmt::Display for NodeRecovery {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<NodeRecovery> for Value {
-        fn from(v: NodeRecovery) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<NodeRecovery> for Val<NodeRecovery> {
-        fn from(v: NodeRecovery) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The type of Slurm node for this instance group.
-    ///
-    /// Rendered as its CloudFormation spelling ([`NodeType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum NodeType {
-        /// `Controller`
-        Controller,
-        /// `Login`
-        Login,
-        /// `Compute`
-        Compute,
-    }
-
-    impl NodeType {
-        /// Every variant, in schema order.
-        pub const ALL: [NodeType; 3] = [NodeType::Controller, NodeType::Login, NodeType::Compute];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                NodeType::Controller => "Controller",
-                NodeType::Login => "Login",
-                NodeType::Compute => "Compute",
-            }
-        }
-    }
-
-    impl std::fmt::Display for NodeType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<NodeType> for Value {
-        fn from(v: NodeType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<NodeType> for Val<NodeType> {
-        fn from(v: NodeType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The patching strategy that determines when and how instances are patched. WhenIdle patches instances as they become
-    /// idle. WhenAllIdle patches all instances when they are all idle.
-    ///
-    /// Rendered as its CloudFormation spelling ([`PatchingStrategy::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PatchingStrategy {
-        /// `WhenIdle`
-        WhenIdle,
-        /// `WhenAllIdle`
-        WhenAllIdle,
-    }
-
-    impl PatchingStrategy {
-        /// Every variant, in schema order.
-        pub const ALL: [PatchingStrategy; 2] = [PatchingStrategy::WhenIdle, PatchingStrategy::WhenAllIdle];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PatchingStrategy::WhenIdle => "WhenIdle",
-                PatchingStrategy::WhenAllIdle => "WhenAllIdle",
-            }
-        }
-    }
-
-    impl std::fmt::Display for PatchingStrategy {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PatchingStrategy> for Value {
-        fn from(v: PatchingStrategy) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PatchingStrategy> for Val<PatchingStrategy> {
-        fn from(v: PatchingStrategy) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The patching strategy that determines when and how instances are patched. WhenIdle patches instances as they
+        /// become idle. WhenAllIdle patches all instances when they are all idle.
+        PatchingStrategy[2] {
+            WhenIdle = "WhenIdle",
+            WhenAllIdle = "WhenAllIdle",
         }
     }
 }
@@ -7180,87 +4101,19 @@ pub mod cluster_scheduler_config {
 
     property_type!(SchedulerConfig);
 
-    /// When enabled, entities borrow idle compute based on assigned FairShareWeight.
-    ///
-    /// Rendered as its CloudFormation spelling ([`FairShare::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum FairShare {
-        /// `Enabled`
-        Enabled,
-        /// `Disabled`
-        Disabled,
-    }
-
-    impl FairShare {
-        /// Every variant, in schema order.
-        pub const ALL: [FairShare; 2] = [FairShare::Enabled, FairShare::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                FairShare::Enabled => "Enabled",
-                FairShare::Disabled => "Disabled",
-            }
+    cfn_enum! {
+        /// When enabled, entities borrow idle compute based on assigned FairShareWeight.
+        FairShare[2] {
+            Enabled = "Enabled",
+            Disabled = "Disabled",
         }
     }
 
-    impl std::fmt::Display for FairShare {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<FairShare> for Value {
-        fn from(v: FairShare) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<FairShare> for Val<FairShare> {
-        fn from(v: FairShare) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Configuration for sharing idle compute resources across entities.
-    ///
-    /// Rendered as its CloudFormation spelling ([`IdleResourceSharing::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum IdleResourceSharing {
-        /// `Enabled`
-        Enabled,
-        /// `Disabled`
-        Disabled,
-    }
-
-    impl IdleResourceSharing {
-        /// Every variant, in schema order.
-        pub const ALL: [IdleResourceSharing; 2] = [IdleResourceSharing::Enabled, IdleResourceSharing::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                IdleResourceSharing::Enabled => "Enabled",
-                IdleResourceSharing::Disabled => "Disabled",
-            }
-        }
-    }
-
-    impl std::fmt::Display for IdleResourceSharing {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<IdleResourceSharing> for Value {
-        fn from(v: IdleResourceSharing) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<IdleResourceSharing> for Val<IdleResourceSharing> {
-        fn from(v: IdleResourceSharing) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Configuration for sharing idle compute resources across entities.
+        IdleResourceSharing[2] {
+            Enabled = "Enabled",
+            Disabled = "Disabled",
         }
     }
 }
@@ -7752,1155 +4605,278 @@ pub mod compute_quota {
 
     property_type!(ResourceSharingConfig);
 
-    /// Whether the compute allocation rule is active. Defaults service-side to 'Enabled' when omitted on Create.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ActivationState::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ActivationState {
-        /// `Enabled`
-        Enabled,
-        /// `Disabled`
-        Disabled,
-    }
-
-    impl ActivationState {
-        /// Every variant, in schema order.
-        pub const ALL: [ActivationState; 2] = [ActivationState::Enabled, ActivationState::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ActivationState::Enabled => "Enabled",
-                ActivationState::Disabled => "Disabled",
-            }
+    cfn_enum! {
+        /// Whether the compute allocation rule is active. Defaults service-side to 'Enabled' when omitted on Create.
+        ActivationState[2] {
+            Enabled = "Enabled",
+            Disabled = "Disabled",
         }
     }
 
-    impl std::fmt::Display for ActivationState {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// The cluster instance type the quota applies to (e.g., 'ml.m5.xlarge', 'ml.p5.48xlarge'). Validated by the
+        /// service against the supported HyperPod instance types.
+        InstanceType[209] {
+            MlC512xlarge = "ml.c5.12xlarge",
+            MlC518xlarge = "ml.c5.18xlarge",
+            MlC524xlarge = "ml.c5.24xlarge",
+            MlC52xlarge = "ml.c5.2xlarge",
+            MlC54xlarge = "ml.c5.4xlarge",
+            MlC59xlarge = "ml.c5.9xlarge",
+            MlC5Large = "ml.c5.large",
+            MlC5Xlarge = "ml.c5.xlarge",
+            MlC5n18xlarge = "ml.c5n.18xlarge",
+            MlC5n2xlarge = "ml.c5n.2xlarge",
+            MlC5n4xlarge = "ml.c5n.4xlarge",
+            MlC5n9xlarge = "ml.c5n.9xlarge",
+            MlC5nLarge = "ml.c5n.large",
+            MlC6a12xlarge = "ml.c6a.12xlarge",
+            MlC6a16xlarge = "ml.c6a.16xlarge",
+            MlC6a24xlarge = "ml.c6a.24xlarge",
+            MlC6a2xlarge = "ml.c6a.2xlarge",
+            MlC6a32xlarge = "ml.c6a.32xlarge",
+            MlC6a48xlarge = "ml.c6a.48xlarge",
+            MlC6a4xlarge = "ml.c6a.4xlarge",
+            MlC6a8xlarge = "ml.c6a.8xlarge",
+            MlC6aLarge = "ml.c6a.large",
+            MlC6aXlarge = "ml.c6a.xlarge",
+            MlC6g12xlarge = "ml.c6g.12xlarge",
+            MlC6g16xlarge = "ml.c6g.16xlarge",
+            MlC6g2xlarge = "ml.c6g.2xlarge",
+            MlC6g4xlarge = "ml.c6g.4xlarge",
+            MlC6g8xlarge = "ml.c6g.8xlarge",
+            MlC6gLarge = "ml.c6g.large",
+            MlC6gMedium = "ml.c6g.medium",
+            MlC6gXlarge = "ml.c6g.xlarge",
+            MlC6i12xlarge = "ml.c6i.12xlarge",
+            MlC6i16xlarge = "ml.c6i.16xlarge",
+            MlC6i24xlarge = "ml.c6i.24xlarge",
+            MlC6i2xlarge = "ml.c6i.2xlarge",
+            MlC6i32xlarge = "ml.c6i.32xlarge",
+            MlC6i4xlarge = "ml.c6i.4xlarge",
+            MlC6i8xlarge = "ml.c6i.8xlarge",
+            MlC6iLarge = "ml.c6i.large",
+            MlC6iXlarge = "ml.c6i.xlarge",
+            MlC7g12xlarge = "ml.c7g.12xlarge",
+            MlC7g16xlarge = "ml.c7g.16xlarge",
+            MlC7g2xlarge = "ml.c7g.2xlarge",
+            MlC7g4xlarge = "ml.c7g.4xlarge",
+            MlC7g8xlarge = "ml.c7g.8xlarge",
+            MlC7gLarge = "ml.c7g.large",
+            MlC7gMedium = "ml.c7g.medium",
+            MlC7gXlarge = "ml.c7g.xlarge",
+            MlC8a16xlarge = "ml.c8a.16xlarge",
+            MlC8g12xlarge = "ml.c8g.12xlarge",
+            MlC8g16xlarge = "ml.c8g.16xlarge",
+            MlC8g24xlarge = "ml.c8g.24xlarge",
+            MlC8g2xlarge = "ml.c8g.2xlarge",
+            MlC8g48xlarge = "ml.c8g.48xlarge",
+            MlC8g4xlarge = "ml.c8g.4xlarge",
+            MlC8g8xlarge = "ml.c8g.8xlarge",
+            MlC8gLarge = "ml.c8g.large",
+            MlC8gMedium = "ml.c8g.medium",
+            MlC8gXlarge = "ml.c8g.xlarge",
+            MlG4dn12xlarge = "ml.g4dn.12xlarge",
+            MlG4dn16xlarge = "ml.g4dn.16xlarge",
+            MlG4dn2xlarge = "ml.g4dn.2xlarge",
+            MlG4dn4xlarge = "ml.g4dn.4xlarge",
+            MlG4dn8xlarge = "ml.g4dn.8xlarge",
+            MlG4dnXlarge = "ml.g4dn.xlarge",
+            MlG512xlarge = "ml.g5.12xlarge",
+            MlG516xlarge = "ml.g5.16xlarge",
+            MlG524xlarge = "ml.g5.24xlarge",
+            MlG52xlarge = "ml.g5.2xlarge",
+            MlG548xlarge = "ml.g5.48xlarge",
+            MlG54xlarge = "ml.g5.4xlarge",
+            MlG58xlarge = "ml.g5.8xlarge",
+            MlG5Xlarge = "ml.g5.xlarge",
+            MlG612xlarge = "ml.g6.12xlarge",
+            MlG616xlarge = "ml.g6.16xlarge",
+            MlG624xlarge = "ml.g6.24xlarge",
+            MlG62xlarge = "ml.g6.2xlarge",
+            MlG648xlarge = "ml.g6.48xlarge",
+            MlG64xlarge = "ml.g6.4xlarge",
+            MlG68xlarge = "ml.g6.8xlarge",
+            MlG6Xlarge = "ml.g6.xlarge",
+            MlG6e12xlarge = "ml.g6e.12xlarge",
+            MlG6e16xlarge = "ml.g6e.16xlarge",
+            MlG6e24xlarge = "ml.g6e.24xlarge",
+            MlG6e2xlarge = "ml.g6e.2xlarge",
+            MlG6e48xlarge = "ml.g6e.48xlarge",
+            MlG6e4xlarge = "ml.g6e.4xlarge",
+            MlG6e8xlarge = "ml.g6e.8xlarge",
+            MlG6eXlarge = "ml.g6e.xlarge",
+            MlG712xlarge = "ml.g7.12xlarge",
+            MlG724xlarge = "ml.g7.24xlarge",
+            MlG72xlarge = "ml.g7.2xlarge",
+            MlG748xlarge = "ml.g7.48xlarge",
+            MlG74xlarge = "ml.g7.4xlarge",
+            MlG78xlarge = "ml.g7.8xlarge",
+            MlG7e12xlarge = "ml.g7e.12xlarge",
+            MlG7e24xlarge = "ml.g7e.24xlarge",
+            MlG7e2xlarge = "ml.g7e.2xlarge",
+            MlG7e48xlarge = "ml.g7e.48xlarge",
+            MlG7e4xlarge = "ml.g7e.4xlarge",
+            MlG7e8xlarge = "ml.g7e.8xlarge",
+            MlGr64xlarge = "ml.gr6.4xlarge",
+            MlGr68xlarge = "ml.gr6.8xlarge",
+            MlI3en12xlarge = "ml.i3en.12xlarge",
+            MlI3en24xlarge = "ml.i3en.24xlarge",
+            MlI3en2xlarge = "ml.i3en.2xlarge",
+            MlI3en3xlarge = "ml.i3en.3xlarge",
+            MlI3en6xlarge = "ml.i3en.6xlarge",
+            MlI3enLarge = "ml.i3en.large",
+            MlI3enXlarge = "ml.i3en.xlarge",
+            MlM512xlarge = "ml.m5.12xlarge",
+            MlM516xlarge = "ml.m5.16xlarge",
+            MlM524xlarge = "ml.m5.24xlarge",
+            MlM52xlarge = "ml.m5.2xlarge",
+            MlM54xlarge = "ml.m5.4xlarge",
+            MlM58xlarge = "ml.m5.8xlarge",
+            MlM5Large = "ml.m5.large",
+            MlM5Xlarge = "ml.m5.xlarge",
+            MlM6a12xlarge = "ml.m6a.12xlarge",
+            MlM6a16xlarge = "ml.m6a.16xlarge",
+            MlM6a24xlarge = "ml.m6a.24xlarge",
+            MlM6a2xlarge = "ml.m6a.2xlarge",
+            MlM6a32xlarge = "ml.m6a.32xlarge",
+            MlM6a48xlarge = "ml.m6a.48xlarge",
+            MlM6a4xlarge = "ml.m6a.4xlarge",
+            MlM6a8xlarge = "ml.m6a.8xlarge",
+            MlM6aLarge = "ml.m6a.large",
+            MlM6aXlarge = "ml.m6a.xlarge",
+            MlM6g12xlarge = "ml.m6g.12xlarge",
+            MlM6g16xlarge = "ml.m6g.16xlarge",
+            MlM6g2xlarge = "ml.m6g.2xlarge",
+            MlM6g4xlarge = "ml.m6g.4xlarge",
+            MlM6g8xlarge = "ml.m6g.8xlarge",
+            MlM6gLarge = "ml.m6g.large",
+            MlM6gMedium = "ml.m6g.medium",
+            MlM6gXlarge = "ml.m6g.xlarge",
+            MlM6i12xlarge = "ml.m6i.12xlarge",
+            MlM6i16xlarge = "ml.m6i.16xlarge",
+            MlM6i24xlarge = "ml.m6i.24xlarge",
+            MlM6i2xlarge = "ml.m6i.2xlarge",
+            MlM6i32xlarge = "ml.m6i.32xlarge",
+            MlM6i4xlarge = "ml.m6i.4xlarge",
+            MlM6i8xlarge = "ml.m6i.8xlarge",
+            MlM6iLarge = "ml.m6i.large",
+            MlM6iXlarge = "ml.m6i.xlarge",
+            MlM7g12xlarge = "ml.m7g.12xlarge",
+            MlM7g16xlarge = "ml.m7g.16xlarge",
+            MlM7g2xlarge = "ml.m7g.2xlarge",
+            MlM7g4xlarge = "ml.m7g.4xlarge",
+            MlM7g8xlarge = "ml.m7g.8xlarge",
+            MlM7gLarge = "ml.m7g.large",
+            MlM7gMedium = "ml.m7g.medium",
+            MlM7gXlarge = "ml.m7g.xlarge",
+            MlM7i12xlarge = "ml.m7i.12xlarge",
+            MlM7i16xlarge = "ml.m7i.16xlarge",
+            MlM7i24xlarge = "ml.m7i.24xlarge",
+            MlM7i2xlarge = "ml.m7i.2xlarge",
+            MlM7i48xlarge = "ml.m7i.48xlarge",
+            MlM7i4xlarge = "ml.m7i.4xlarge",
+            MlM7i8xlarge = "ml.m7i.8xlarge",
+            MlM7iLarge = "ml.m7i.large",
+            MlM7iXlarge = "ml.m7i.xlarge",
+            MlM8a16xlarge = "ml.m8a.16xlarge",
+            MlM8g12xlarge = "ml.m8g.12xlarge",
+            MlM8g16xlarge = "ml.m8g.16xlarge",
+            MlM8g24xlarge = "ml.m8g.24xlarge",
+            MlM8g2xlarge = "ml.m8g.2xlarge",
+            MlM8g48xlarge = "ml.m8g.48xlarge",
+            MlM8g4xlarge = "ml.m8g.4xlarge",
+            MlM8g8xlarge = "ml.m8g.8xlarge",
+            MlM8gLarge = "ml.m8g.large",
+            MlM8gMedium = "ml.m8g.medium",
+            MlM8gXlarge = "ml.m8g.xlarge",
+            MlP4d24xlarge = "ml.p4d.24xlarge",
+            MlP4de24xlarge = "ml.p4de.24xlarge",
+            MlP548xlarge = "ml.p5.48xlarge",
+            MlP54xlarge = "ml.p5.4xlarge",
+            MlP5e48xlarge = "ml.p5e.48xlarge",
+            MlP5en48xlarge = "ml.p5en.48xlarge",
+            MlP6B20048xlarge = "ml.p6-b200.48xlarge",
+            MlP6B30048xlarge = "ml.p6-b300.48xlarge",
+            MlP6eGb20036xlarge = "ml.p6e-gb200.36xlarge",
+            MlR5d16xlarge = "ml.r5d.16xlarge",
+            MlR6i12xlarge = "ml.r6i.12xlarge",
+            MlR6i16xlarge = "ml.r6i.16xlarge",
+            MlR6i24xlarge = "ml.r6i.24xlarge",
+            MlR6i2xlarge = "ml.r6i.2xlarge",
+            MlR6i32xlarge = "ml.r6i.32xlarge",
+            MlR6i4xlarge = "ml.r6i.4xlarge",
+            MlR6i8xlarge = "ml.r6i.8xlarge",
+            MlR6iLarge = "ml.r6i.large",
+            MlR6iXlarge = "ml.r6i.xlarge",
+            MlR7i12xlarge = "ml.r7i.12xlarge",
+            MlR7i16xlarge = "ml.r7i.16xlarge",
+            MlR7i24xlarge = "ml.r7i.24xlarge",
+            MlR7i2xlarge = "ml.r7i.2xlarge",
+            MlR7i48xlarge = "ml.r7i.48xlarge",
+            MlR7i4xlarge = "ml.r7i.4xlarge",
+            MlR7i8xlarge = "ml.r7i.8xlarge",
+            MlR7iLarge = "ml.r7i.large",
+            MlR7iXlarge = "ml.r7i.xlarge",
+            MlT32xlarge = "ml.t3.2xlarge",
+            MlT3Large = "ml.t3.large",
+            MlT3Medium = "ml.t3.medium",
+            MlT3Xlarge = "ml.t3.xlarge",
+            MlTrn132xlarge = "ml.trn1.32xlarge",
+            MlTrn1n32xlarge = "ml.trn1n.32xlarge",
+            MlTrn23xlarge = "ml.trn2.3xlarge",
+            MlTrn248xlarge = "ml.trn2.48xlarge",
         }
     }
 
-    impl From<ActivationState> for Value {
-        fn from(v: ActivationState) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// Team-task preemption policy. Defaults service-side to 'LowerPriority' when omitted on Create.
+        PreemptTeamTasks[2] {
+            Never = "Never",
+            LowerPriority = "LowerPriority",
         }
     }
 
-    impl From<ActivationState> for Val<ActivationState> {
-        fn from(v: ActivationState) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// How this team participates in idle-resource sharing.
+        Strategy[3] {
+            Lend = "Lend",
+            DontLend = "DontLend",
+            LendAndBorrow = "LendAndBorrow",
         }
     }
 
-    /// The cluster instance type the quota applies to (e.g., 'ml.m5.xlarge', 'ml.p5.48xlarge'). Validated by the service
-    /// against the supported HyperPod instance types.
-    ///
-    /// Rendered as its CloudFormation spelling ([`InstanceType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum InstanceType {
-        /// `ml.c5.12xlarge`
-        MlC512xlarge,
-        /// `ml.c5.18xlarge`
-        MlC518xlarge,
-        /// `ml.c5.24xlarge`
-        MlC524xlarge,
-        /// `ml.c5.2xlarge`
-        MlC52xlarge,
-        /// `ml.c5.4xlarge`
-        MlC54xlarge,
-        /// `ml.c5.9xlarge`
-        MlC59xlarge,
-        /// `ml.c5.large`
-        MlC5Large,
-        /// `ml.c5.xlarge`
-        MlC5Xlarge,
-        /// `ml.c5n.18xlarge`
-        MlC5n18xlarge,
-        /// `ml.c5n.2xlarge`
-        MlC5n2xlarge,
-        /// `ml.c5n.4xlarge`
-        MlC5n4xlarge,
-        /// `ml.c5n.9xlarge`
-        MlC5n9xlarge,
-        /// `ml.c5n.large`
-        MlC5nLarge,
-        /// `ml.c6a.12xlarge`
-        MlC6a12xlarge,
-        /// `ml.c6a.16xlarge`
-        MlC6a16xlarge,
-        /// `ml.c6a.24xlarge`
-        MlC6a24xlarge,
-        /// `ml.c6a.2xlarge`
-        MlC6a2xlarge,
-        /// `ml.c6a.32xlarge`
-        MlC6a32xlarge,
-        /// `ml.c6a.48xlarge`
-        MlC6a48xlarge,
-        /// `ml.c6a.4xlarge`
-        MlC6a4xlarge,
-        /// `ml.c6a.8xlarge`
-        MlC6a8xlarge,
-        /// `ml.c6a.large`
-        MlC6aLarge,
-        /// `ml.c6a.xlarge`
-        MlC6aXlarge,
-        /// `ml.c6g.12xlarge`
-        MlC6g12xlarge,
-        /// `ml.c6g.16xlarge`
-        MlC6g16xlarge,
-        /// `ml.c6g.2xlarge`
-        MlC6g2xlarge,
-        /// `ml.c6g.4xlarge`
-        MlC6g4xlarge,
-        /// `ml.c6g.8xlarge`
-        MlC6g8xlarge,
-        /// `ml.c6g.large`
-        MlC6gLarge,
-        /// `ml.c6g.medium`
-        MlC6gMedium,
-        /// `ml.c6g.xlarge`
-        MlC6gXlarge,
-        /// `ml.c6i.12xlarge`
-        MlC6i12xlarge,
-        /// `ml.c6i.16xlarge`
-        MlC6i16xlarge,
-        /// `ml.c6i.24xlarge`
-        MlC6i24xlarge,
-        /// `ml.c6i.2xlarge`
-        MlC6i2xlarge,
-        /// `ml.c6i.32xlarge`
-        MlC6i32xlarge,
-        /// `ml.c6i.4xlarge`
-        MlC6i4xlarge,
-        /// `ml.c6i.8xlarge`
-        MlC6i8xlarge,
-        /// `ml.c6i.large`
-        MlC6iLarge,
-        /// `ml.c6i.xlarge`
-        MlC6iXlarge,
-        /// `ml.c7g.12xlarge`
-        MlC7g12xlarge,
-        /// `ml.c7g.16xlarge`
-        MlC7g16xlarge,
-        /// `ml.c7g.2xlarge`
-        MlC7g2xlarge,
-        /// `ml.c7g.4xlarge`
-        MlC7g4xlarge,
-        /// `ml.c7g.8xlarge`
-        MlC7g8xlarge,
-        /// `ml.c7g.large`
-        MlC7gLarge,
-        /// `ml.c7g.medium`
-        MlC7gMedium,
-        /// `ml.c7g.xlarge`
-        MlC7gXlarge,
-        /// `ml.c8a.16xlarge`
-        MlC8a16xlarge,
-        /// `ml.c8g.12xlarge`
-        MlC8g12xlarge,
-        /// `ml.c8g.16xlarge`
-        MlC8g16xlarge,
-        /// `ml.c8g.24xlarge`
-        MlC8g24xlarge,
-        /// `ml.c8g.2xlarge`
-        MlC8g2xlarge,
-        /// `ml.c8g.48xlarge`
-        MlC8g48xlarge,
-        /// `ml.c8g.4xlarge`
-        MlC8g4xlarge,
-        /// `ml.c8g.8xlarge`
-        MlC8g8xlarge,
-        /// `ml.c8g.large`
-        MlC8gLarge,
-        /// `ml.c8g.medium`
-        MlC8gMedium,
-        /// `ml.c8g.xlarge`
-        MlC8gXlarge,
-        /// `ml.g4dn.12xlarge`
-        MlG4dn12xlarge,
-        /// `ml.g4dn.16xlarge`
-        MlG4dn16xlarge,
-        /// `ml.g4dn.2xlarge`
-        MlG4dn2xlarge,
-        /// `ml.g4dn.4xlarge`
-        MlG4dn4xlarge,
-        /// `ml.g4dn.8xlarge`
-        MlG4dn8xlarge,
-        /// `ml.g4dn.xlarge`
-        MlG4dnXlarge,
-        /// `ml.g5.12xlarge`
-        MlG512xlarge,
-        /// `ml.g5.16xlarge`
-        MlG516xlarge,
-        /// `ml.g5.24xlarge`
-        MlG524xlarge,
-        /// `ml.g5.2xlarge`
-        MlG52xlarge,
-        /// `ml.g5.48xlarge`
-        MlG548xlarge,
-        /// `ml.g5.4xlarge`
-        MlG54xlarge,
-        /// `ml.g5.8xlarge`
-        MlG58xlarge,
-        /// `ml.g5.xlarge`
-        MlG5Xlarge,
-        /// `ml.g6.12xlarge`
-        MlG612xlarge,
-        /// `ml.g6.16xlarge`
-        MlG616xlarge,
-        /// `ml.g6.24xlarge`
-        MlG624xlarge,
-        /// `ml.g6.2xlarge`
-        MlG62xlarge,
-        /// `ml.g6.48xlarge`
-        MlG648xlarge,
-        /// `ml.g6.4xlarge`
-        MlG64xlarge,
-        /// `ml.g6.8xlarge`
-        MlG68xlarge,
-        /// `ml.g6.xlarge`
-        MlG6Xlarge,
-        /// `ml.g6e.12xlarge`
-        MlG6e12xlarge,
-        /// `ml.g6e.16xlarge`
-        MlG6e16xlarge,
-        /// `ml.g6e.24xlarge`
-        MlG6e24xlarge,
-        /// `ml.g6e.2xlarge`
-        MlG6e2xlarge,
-        /// `ml.g6e.48xlarge`
-        MlG6e48xlarge,
-        /// `ml.g6e.4xlarge`
-        MlG6e4xlarge,
-        /// `ml.g6e.8xlarge`
-        MlG6e8xlarge,
-        /// `ml.g6e.xlarge`
-        MlG6eXlarge,
-        /// `ml.g7.12xlarge`
-        MlG712xlarge,
-        /// `ml.g7.24xlarge`
-        MlG724xlarge,
-        /// `ml.g7.2xlarge`
-        MlG72xlarge,
-        /// `ml.g7.48xlarge`
-        MlG748xlarge,
-        /// `ml.g7.4xlarge`
-        MlG74xlarge,
-        /// `ml.g7.8xlarge`
-        MlG78xlarge,
-        /// `ml.g7e.12xlarge`
-        MlG7e12xlarge,
-        /// `ml.g7e.24xlarge`
-        MlG7e24xlarge,
-        /// `ml.g7e.2xlarge`
-        MlG7e2xlarge,
-        /// `ml.g7e.48xlarge`
-        MlG7e48xlarge,
-        /// `ml.g7e.4xlarge`
-        MlG7e4xlarge,
-        /// `ml.g7e.8xlarge`
-        MlG7e8xlarge,
-        /// `ml.gr6.4xlarge`
-        MlGr64xlarge,
-        /// `ml.gr6.8xlarge`
-        MlGr68xlarge,
-        /// `ml.i3en.12xlarge`
-        MlI3en12xlarge,
-        /// `ml.i3en.24xlarge`
-        MlI3en24xlarge,
-        /// `ml.i3en.2xlarge`
-        MlI3en2xlarge,
-        /// `ml.i3en.3xlarge`
-        MlI3en3xlarge,
-        /// `ml.i3en.6xlarge`
-        MlI3en6xlarge,
-        /// `ml.i3en.large`
-        MlI3enLarge,
-        /// `ml.i3en.xlarge`
-        MlI3enXlarge,
-        /// `ml.m5.12xlarge`
-        MlM512xlarge,
-        /// `ml.m5.16xlarge`
-        MlM516xlarge,
-        /// `ml.m5.24xlarge`
-        MlM524xlarge,
-        /// `ml.m5.2xlarge`
-        MlM52xlarge,
-        /// `ml.m5.4xlarge`
-        MlM54xlarge,
-        /// `ml.m5.8xlarge`
-        MlM58xlarge,
-        /// `ml.m5.large`
-        MlM5Large,
-        /// `ml.m5.xlarge`
-        MlM5Xlarge,
-        /// `ml.m6a.12xlarge`
-        MlM6a12xlarge,
-        /// `ml.m6a.16xlarge`
-        MlM6a16xlarge,
-        /// `ml.m6a.24xlarge`
-        MlM6a24xlarge,
-        /// `ml.m6a.2xlarge`
-        MlM6a2xlarge,
-        /// `ml.m6a.32xlarge`
-        MlM6a32xlarge,
-        /// `ml.m6a.48xlarge`
-        MlM6a48xlarge,
-        /// `ml.m6a.4xlarge`
-        MlM6a4xlarge,
-        /// `ml.m6a.8xlarge`
-        MlM6a8xlarge,
-        /// `ml.m6a.large`
-        MlM6aLarge,
-        /// `ml.m6a.xlarge`
-        MlM6aXlarge,
-        /// `ml.m6g.12xlarge`
-        MlM6g12xlarge,
-        /// `ml.m6g.16xlarge`
-        MlM6g16xlarge,
-        /// `ml.m6g.2xlarge`
-        MlM6g2xlarge,
-        /// `ml.m6g.4xlarge`
-        MlM6g4xlarge,
-        /// `ml.m6g.8xlarge`
-        MlM6g8xlarge,
-        /// `ml.m6g.large`
-        MlM6gLarge,
-        /// `ml.m6g.medium`
-        MlM6gMedium,
-        /// `ml.m6g.xlarge`
-        MlM6gXlarge,
-        /// `ml.m6i.12xlarge`
-        MlM6i12xlarge,
-        /// `ml.m6i.16xlarge`
-        MlM6i16xlarge,
-        /// `ml.m6i.24xlarge`
-        MlM6i24xlarge,
-        /// `ml.m6i.2xlarge`
-        MlM6i2xlarge,
-        /// `ml.m6i.32xlarge`
-        MlM6i32xlarge,
-        /// `ml.m6i.4xlarge`
-        MlM6i4xlarge,
-        /// `ml.m6i.8xlarge`
-        MlM6i8xlarge,
-        /// `ml.m6i.large`
-        MlM6iLarge,
-        /// `ml.m6i.xlarge`
-        MlM6iXlarge,
-        /// `ml.m7g.12xlarge`
-        MlM7g12xlarge,
-        /// `ml.m7g.16xlarge`
-        MlM7g16xlarge,
-        /// `ml.m7g.2xlarge`
-        MlM7g2xlarge,
-        /// `ml.m7g.4xlarge`
-        MlM7g4xlarge,
-        /// `ml.m7g.8xlarge`
-        MlM7g8xlarge,
-        /// `ml.m7g.large`
-        MlM7gLarge,
-        /// `ml.m7g.medium`
-        MlM7gMedium,
-        /// `ml.m7g.xlarge`
-        MlM7gXlarge,
-        /// `ml.m7i.12xlarge`
-        MlM7i12xlarge,
-        /// `ml.m7i.16xlarge`
-        MlM7i16xlarge,
-        /// `ml.m7i.24xlarge`
-        MlM7i24xlarge,
-        /// `ml.m7i.2xlarge`
-        MlM7i2xlarge,
-        /// `ml.m7i.48xlarge`
-        MlM7i48xlarge,
-        /// `ml.m7i.4xlarge`
-        MlM7i4xlarge,
-        /// `ml.m7i.8xlarge`
-        MlM7i8xlarge,
-        /// `ml.m7i.large`
-        MlM7iLarge,
-        /// `ml.m7i.xlarge`
-        MlM7iXlarge,
-        /// `ml.m8a.16xlarge`
-        MlM8a16xlarge,
-        /// `ml.m8g.12xlarge`
-        MlM8g12xlarge,
-        /// `ml.m8g.16xlarge`
-        MlM8g16xlarge,
-        /// `ml.m8g.24xlarge`
-        MlM8g24xlarge,
-        /// `ml.m8g.2xlarge`
-        MlM8g2xlarge,
-        /// `ml.m8g.48xlarge`
-        MlM8g48xlarge,
-        /// `ml.m8g.4xlarge`
-        MlM8g4xlarge,
-        /// `ml.m8g.8xlarge`
-        MlM8g8xlarge,
-        /// `ml.m8g.large`
-        MlM8gLarge,
-        /// `ml.m8g.medium`
-        MlM8gMedium,
-        /// `ml.m8g.xlarge`
-        MlM8gXlarge,
-        /// `ml.p4d.24xlarge`
-        MlP4d24xlarge,
-        /// `ml.p4de.24xlarge`
-        MlP4de24xlarge,
-        /// `ml.p5.48xlarge`
-        MlP548xlarge,
-        /// `ml.p5.4xlarge`
-        MlP54xlarge,
-        /// `ml.p5e.48xlarge`
-        MlP5e48xlarge,
-        /// `ml.p5en.48xlarge`
-        MlP5en48xlarge,
-        /// `ml.p6-b200.48xlarge`
-        MlP6B20048xlarge,
-        /// `ml.p6-b300.48xlarge`
-        MlP6B30048xlarge,
-        /// `ml.p6e-gb200.36xlarge`
-        MlP6eGb20036xlarge,
-        /// `ml.r5d.16xlarge`
-        MlR5d16xlarge,
-        /// `ml.r6i.12xlarge`
-        MlR6i12xlarge,
-        /// `ml.r6i.16xlarge`
-        MlR6i16xlarge,
-        /// `ml.r6i.24xlarge`
-        MlR6i24xlarge,
-        /// `ml.r6i.2xlarge`
-        MlR6i2xlarge,
-        /// `ml.r6i.32xlarge`
-        MlR6i32xlarge,
-        /// `ml.r6i.4xlarge`
-        MlR6i4xlarge,
-        /// `ml.r6i.8xlarge`
-        MlR6i8xlarge,
-        /// `ml.r6i.large`
-        MlR6iLarge,
-        /// `ml.r6i.xlarge`
-        MlR6iXlarge,
-        /// `ml.r7i.12xlarge`
-        MlR7i12xlarge,
-        /// `ml.r7i.16xlarge`
-        MlR7i16xlarge,
-        /// `ml.r7i.24xlarge`
-        MlR7i24xlarge,
-        /// `ml.r7i.2xlarge`
-        MlR7i2xlarge,
-        /// `ml.r7i.48xlarge`
-        MlR7i48xlarge,
-        /// `ml.r7i.4xlarge`
-        MlR7i4xlarge,
-        /// `ml.r7i.8xlarge`
-        MlR7i8xlarge,
-        /// `ml.r7i.large`
-        MlR7iLarge,
-        /// `ml.r7i.xlarge`
-        MlR7iXlarge,
-        /// `ml.t3.2xlarge`
-        MlT32xlarge,
-        /// `ml.t3.large`
-        MlT3Large,
-        /// `ml.t3.medium`
-        MlT3Medium,
-        /// `ml.t3.xlarge`
-        MlT3Xlarge,
-        /// `ml.trn1.32xlarge`
-        MlTrn132xlarge,
-        /// `ml.trn1n.32xlarge`
-        MlTrn1n32xlarge,
-        /// `ml.trn2.3xlarge`
-        MlTrn23xlarge,
-        /// `ml.trn2.48xlarge`
-        MlTrn248xlarge,
-    }
-
-    impl InstanceType {
-        /// Every variant, in schema order.
-        pub const ALL: [InstanceType; 209] = [
-            InstanceType::MlC512xlarge,
-            InstanceType::MlC518xlarge,
-            InstanceType::MlC524xlarge,
-            InstanceType::MlC52xlarge,
-            InstanceType::MlC54xlarge,
-            InstanceType::MlC59xlarge,
-            InstanceType::MlC5Large,
-            InstanceType::MlC5Xlarge,
-            InstanceType::MlC5n18xlarge,
-            InstanceType::MlC5n2xlarge,
-            InstanceType::MlC5n4xlarge,
-            InstanceType::MlC5n9xlarge,
-            InstanceType::MlC5nLarge,
-            InstanceType::MlC6a12xlarge,
-            InstanceType::MlC6a16xlarge,
-            InstanceType::MlC6a24xlarge,
-            InstanceType::MlC6a2xlarge,
-            InstanceType::MlC6a32xlarge,
-            InstanceType::MlC6a48xlarge,
-            InstanceType::MlC6a4xlarge,
-            InstanceType::MlC6a8xlarge,
-            InstanceType::MlC6aLarge,
-            InstanceType::MlC6aXlarge,
-            InstanceType::MlC6g12xlarge,
-            InstanceType::MlC6g16xlarge,
-            InstanceType::MlC6g2xlarge,
-            InstanceType::MlC6g4xlarge,
-            InstanceType::MlC6g8xlarge,
-            InstanceType::MlC6gLarge,
-            InstanceType::MlC6gMedium,
-            InstanceType::MlC6gXlarge,
-            InstanceType::MlC6i12xlarge,
-            InstanceType::MlC6i16xlarge,
-            InstanceType::MlC6i24xlarge,
-            InstanceType::MlC6i2xlarge,
-            InstanceType::MlC6i32xlarge,
-            InstanceType::MlC6i4xlarge,
-            InstanceType::MlC6i8xlarge,
-            InstanceType::MlC6iLarge,
-            InstanceType::MlC6iXlarge,
-            InstanceType::MlC7g12xlarge,
-            InstanceType::MlC7g16xlarge,
-            InstanceType::MlC7g2xlarge,
-            InstanceType::MlC7g4xlarge,
-            InstanceType::MlC7g8xlarge,
-            InstanceType::MlC7gLarge,
-            InstanceType::MlC7gMedium,
-            InstanceType::MlC7gXlarge,
-            InstanceType::MlC8a16xlarge,
-            InstanceType::MlC8g12xlarge,
-            InstanceType::MlC8g16xlarge,
-            InstanceType::MlC8g24xlarge,
-            InstanceType::MlC8g2xlarge,
-            InstanceType::MlC8g48xlarge,
-            InstanceType::MlC8g4xlarge,
-            InstanceType::MlC8g8xlarge,
-            InstanceType::MlC8gLarge,
-            InstanceType::MlC8gMedium,
-            InstanceType::MlC8gXlarge,
-            InstanceType::MlG4dn12xlarge,
-            InstanceType::MlG4dn16xlarge,
-            InstanceType::MlG4dn2xlarge,
-            InstanceType::MlG4dn4xlarge,
-            InstanceType::MlG4dn8xlarge,
-            InstanceType::MlG4dnXlarge,
-            InstanceType::MlG512xlarge,
-            InstanceType::MlG516xlarge,
-            InstanceType::MlG524xlarge,
-            InstanceType::MlG52xlarge,
-            InstanceType::MlG548xlarge,
-            InstanceType::MlG54xlarge,
-            InstanceType::MlG58xlarge,
-            InstanceType::MlG5Xlarge,
-            InstanceType::MlG612xlarge,
-            InstanceType::MlG616xlarge,
-            InstanceType::MlG624xlarge,
-            InstanceType::MlG62xlarge,
-            InstanceType::MlG648xlarge,
-            InstanceType::MlG64xlarge,
-            InstanceType::MlG68xlarge,
-            InstanceType::MlG6Xlarge,
-            InstanceType::MlG6e12xlarge,
-            InstanceType::MlG6e16xlarge,
-            InstanceType::MlG6e24xlarge,
-            InstanceType::MlG6e2xlarge,
-            InstanceType::MlG6e48xlarge,
-            InstanceType::MlG6e4xlarge,
-            InstanceType::MlG6e8xlarge,
-            InstanceType::MlG6eXlarge,
-            InstanceType::MlG712xlarge,
-            InstanceType::MlG724xlarge,
-            InstanceType::MlG72xlarge,
-            InstanceType::MlG748xlarge,
-            InstanceType::MlG74xlarge,
-            InstanceType::MlG78xlarge,
-            InstanceType::MlG7e12xlarge,
-            InstanceType::MlG7e24xlarge,
-            InstanceType::MlG7e2xlarge,
-            InstanceType::MlG7e48xlarge,
-            InstanceType::MlG7e4xlarge,
-            InstanceType::MlG7e8xlarge,
-            InstanceType::MlGr64xlarge,
-            InstanceType::MlGr68xlarge,
-            InstanceType::MlI3en12xlarge,
-            InstanceType::MlI3en24xlarge,
-            InstanceType::MlI3en2xlarge,
-            InstanceType::MlI3en3xlarge,
-            InstanceType::MlI3en6xlarge,
-            InstanceType::MlI3enLarge,
-            InstanceType::MlI3enXlarge,
-            InstanceType::MlM512xlarge,
-            InstanceType::MlM516xlarge,
-            InstanceType::MlM524xlarge,
-            InstanceType::MlM52xlarge,
-            InstanceType::MlM54xlarge,
-            InstanceType::MlM58xlarge,
-            InstanceType::MlM5Large,
-            InstanceType::MlM5Xlarge,
-            InstanceType::MlM6a12xlarge,
-            InstanceType::MlM6a16xlarge,
-            InstanceType::MlM6a24xlarge,
-            InstanceType::MlM6a2xlarge,
-            InstanceType::MlM6a32xlarge,
-            InstanceType::MlM6a48xlarge,
-            InstanceType::MlM6a4xlarge,
-            InstanceType::MlM6a8xlarge,
-            InstanceType::MlM6aLarge,
-            InstanceType::MlM6aXlarge,
-            InstanceType::MlM6g12xlarge,
-            InstanceType::MlM6g16xlarge,
-            InstanceType::MlM6g2xlarge,
-            InstanceType::MlM6g4xlarge,
-            InstanceType::MlM6g8xlarge,
-            InstanceType::MlM6gLarge,
-            InstanceType::MlM6gMedium,
-            InstanceType::MlM6gXlarge,
-            InstanceType::MlM6i12xlarge,
-            InstanceType::MlM6i16xlarge,
-            InstanceType::MlM6i24xlarge,
-            InstanceType::MlM6i2xlarge,
-            InstanceType::MlM6i32xlarge,
-            InstanceType::MlM6i4xlarge,
-            InstanceType::MlM6i8xlarge,
-            InstanceType::MlM6iLarge,
-            InstanceType::MlM6iXlarge,
-            InstanceType::MlM7g12xlarge,
-            InstanceType::MlM7g16xlarge,
-            InstanceType::MlM7g2xlarge,
-            InstanceType::MlM7g4xlarge,
-            InstanceType::MlM7g8xlarge,
-            InstanceType::MlM7gLarge,
-            InstanceType::MlM7gMedium,
-            InstanceType::MlM7gXlarge,
-            InstanceType::MlM7i12xlarge,
-            InstanceType::MlM7i16xlarge,
-            InstanceType::MlM7i24xlarge,
-            InstanceType::MlM7i2xlarge,
-            InstanceType::MlM7i48xlarge,
-            InstanceType::MlM7i4xlarge,
-            InstanceType::MlM7i8xlarge,
-            InstanceType::MlM7iLarge,
-            InstanceType::MlM7iXlarge,
-            InstanceType::MlM8a16xlarge,
-            InstanceType::MlM8g12xlarge,
-            InstanceType::MlM8g16xlarge,
-            InstanceType::MlM8g24xlarge,
-            InstanceType::MlM8g2xlarge,
-            InstanceType::MlM8g48xlarge,
-            InstanceType::MlM8g4xlarge,
-            InstanceType::MlM8g8xlarge,
-            InstanceType::MlM8gLarge,
-            InstanceType::MlM8gMedium,
-            InstanceType::MlM8gXlarge,
-            InstanceType::MlP4d24xlarge,
-            InstanceType::MlP4de24xlarge,
-            InstanceType::MlP548xlarge,
-            InstanceType::MlP54xlarge,
-            InstanceType::MlP5e48xlarge,
-            InstanceType::MlP5en48xlarge,
-            InstanceType::MlP6B20048xlarge,
-            InstanceType::MlP6B30048xlarge,
-            InstanceType::MlP6eGb20036xlarge,
-            InstanceType::MlR5d16xlarge,
-            InstanceType::MlR6i12xlarge,
-            InstanceType::MlR6i16xlarge,
-            InstanceType::MlR6i24xlarge,
-            InstanceType::MlR6i2xlarge,
-            InstanceType::MlR6i32xlarge,
-            InstanceType::MlR6i4xlarge,
-            InstanceType::MlR6i8xlarge,
-            InstanceType::MlR6iLarge,
-            InstanceType::MlR6iXlarge,
-            InstanceType::MlR7i12xlarge,
-            InstanceType::MlR7i16xlarge,
-            InstanceType::MlR7i24xlarge,
-            InstanceType::MlR7i2xlarge,
-            InstanceType::MlR7i48xlarge,
-            InstanceType::MlR7i4xlarge,
-            InstanceType::MlR7i8xlarge,
-            InstanceType::MlR7iLarge,
-            InstanceType::MlR7iXlarge,
-            InstanceType::MlT32xlarge,
-            InstanceType::MlT3Large,
-            InstanceType::MlT3Medium,
-            InstanceType::MlT3Xlarge,
-            InstanceType::MlTrn132xlarge,
-            InstanceType::MlTrn1n32xlarge,
-            InstanceType::MlTrn23xlarge,
-            InstanceType::MlTrn248xlarge,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                InstanceType::MlC512xlarge => "ml.c5.12xlarge",
-                InstanceType::MlC518xlarge => "ml.c5.18xlarge",
-                InstanceType::MlC524xlarge => "ml.c5.24xlarge",
-                InstanceType::MlC52xlarge => "ml.c5.2xlarge",
-                InstanceType::MlC54xlarge => "ml.c5.4xlarge",
-                InstanceType::MlC59xlarge => "ml.c5.9xlarge",
-                InstanceType::MlC5Large => "ml.c5.large",
-                InstanceType::MlC5Xlarge => "ml.c5.xlarge",
-                InstanceType::MlC5n18xlarge => "ml.c5n.18xlarge",
-                InstanceType::MlC5n2xlarge => "ml.c5n.2xlarge",
-                InstanceType::MlC5n4xlarge => "ml.c5n.4xlarge",
-                InstanceType::MlC5n9xlarge => "ml.c5n.9xlarge",
-                InstanceType::MlC5nLarge => "ml.c5n.large",
-                InstanceType::MlC6a12xlarge => "ml.c6a.12xlarge",
-                InstanceType::MlC6a16xlarge => "ml.c6a.16xlarge",
-                InstanceType::MlC6a24xlarge => "ml.c6a.24xlarge",
-                InstanceType::MlC6a2xlarge => "ml.c6a.2xlarge",
-                InstanceType::MlC6a32xlarge => "ml.c6a.32xlarge",
-                InstanceType::MlC6a48xlarge => "ml.c6a.48xlarge",
-                InstanceType::MlC6a4xlarge => "ml.c6a.4xlarge",
-                InstanceType::MlC6a8xlarge => "ml.c6a.8xlarge",
-                InstanceType::MlC6aLarge => "ml.c6a.large",
-                InstanceType::MlC6aXlarge => "ml.c6a.xlarge",
-                InstanceType::MlC6g12xlarge => "ml.c6g.12xlarge",
-                InstanceType::MlC6g16xlarge => "ml.c6g.16xlarge",
-                InstanceType::MlC6g2xlarge => "ml.c6g.2xlarge",
-                InstanceType::MlC6g4xlarge => "ml.c6g.4xlarge",
-                InstanceType::MlC6g8xlarge => "ml.c6g.8xlarge",
-                InstanceType::MlC6gLarge => "ml.c6g.large",
-                InstanceType::MlC6gMedium => "ml.c6g.medium",
-                InstanceType::MlC6gXlarge => "ml.c6g.xlarge",
-                InstanceType::MlC6i12xlarge => "ml.c6i.12xlarge",
-                InstanceType::MlC6i16xlarge => "ml.c6i.16xlarge",
-                InstanceType::MlC6i24xlarge => "ml.c6i.24xlarge",
-                InstanceType::MlC6i2xlarge => "ml.c6i.2xlarge",
-                InstanceType::MlC6i32xlarge => "ml.c6i.32xlarge",
-                InstanceType::MlC6i4xlarge => "ml.c6i.4xlarge",
-                InstanceType::MlC6i8xlarge => "ml.c6i.8xlarge",
-                InstanceType::MlC6iLarge => "ml.c6i.large",
-                InstanceType::MlC6iXlarge => "ml.c6i.xlarge",
-                InstanceType::MlC7g12xlarge => "ml.c7g.12xlarge",
-                InstanceType::MlC7g16xlarge => "ml.c7g.16xlarge",
-                InstanceType::MlC7g2xlarge => "ml.c7g.2xlarge",
-                InstanceType::MlC7g4xlarge => "ml.c7g.4xlarge",
-                InstanceType::MlC7g8xlarge => "ml.c7g.8xlarge",
-                InstanceType::MlC7gLarge => "ml.c7g.large",
-                InstanceType::MlC7gMedium => "ml.c7g.medium",
-                InstanceType::MlC7gXlarge => "ml.c7g.xlarge",
-                InstanceType::MlC8a16xlarge => "ml.c8a.16xlarge",
-                InstanceType::MlC8g12xlarge => "ml.c8g.12xlarge",
-                InstanceType::MlC8g16xlarge => "ml.c8g.16xlarge",
-                InstanceType::MlC8g24xlarge => "ml.c8g.24xlarge",
-                InstanceType::MlC8g2xlarge => "ml.c8g.2xlarge",
-                InstanceType::MlC8g48xlarge => "ml.c8g.48xlarge",
-                InstanceType::MlC8g4xlarge => "ml.c8g.4xlarge",
-                InstanceType::MlC8g8xlarge => "ml.c8g.8xlarge",
-                InstanceType::MlC8gLarge => "ml.c8g.large",
-                InstanceType::MlC8gMedium => "ml.c8g.medium",
-                InstanceType::MlC8gXlarge => "ml.c8g.xlarge",
-                InstanceType::MlG4dn12xlarge => "ml.g4dn.12xlarge",
-                InstanceType::MlG4dn16xlarge => "ml.g4dn.16xlarge",
-                InstanceType::MlG4dn2xlarge => "ml.g4dn.2xlarge",
-                InstanceType::MlG4dn4xlarge => "ml.g4dn.4xlarge",
-                InstanceType::MlG4dn8xlarge => "ml.g4dn.8xlarge",
-                InstanceType::MlG4dnXlarge => "ml.g4dn.xlarge",
-                InstanceType::MlG512xlarge => "ml.g5.12xlarge",
-                InstanceType::MlG516xlarge => "ml.g5.16xlarge",
-                InstanceType::MlG524xlarge => "ml.g5.24xlarge",
-                InstanceType::MlG52xlarge => "ml.g5.2xlarge",
-                InstanceType::MlG548xlarge => "ml.g5.48xlarge",
-                InstanceType::MlG54xlarge => "ml.g5.4xlarge",
-                InstanceType::MlG58xlarge => "ml.g5.8xlarge",
-                InstanceType::MlG5Xlarge => "ml.g5.xlarge",
-                InstanceType::MlG612xlarge => "ml.g6.12xlarge",
-                InstanceType::MlG616xlarge => "ml.g6.16xlarge",
-                InstanceType::MlG624xlarge => "ml.g6.24xlarge",
-                InstanceType::MlG62xlarge => "ml.g6.2xlarge",
-                InstanceType::MlG648xlarge => "ml.g6.48xlarge",
-                InstanceType::MlG64xlarge => "ml.g6.4xlarge",
-                InstanceType::MlG68xlarge => "ml.g6.8xlarge",
-                InstanceType::MlG6Xlarge => "ml.g6.xlarge",
-                InstanceType::MlG6e12xlarge => "ml.g6e.12xlarge",
-                InstanceType::MlG6e16xlarge => "ml.g6e.16xlarge",
-                InstanceType::MlG6e24xlarge => "ml.g6e.24xlarge",
-                InstanceType::MlG6e2xlarge => "ml.g6e.2xlarge",
-                InstanceType::MlG6e48xlarge => "ml.g6e.48xlarge",
-                InstanceType::MlG6e4xlarge => "ml.g6e.4xlarge",
-                InstanceType::MlG6e8xlarge => "ml.g6e.8xlarge",
-                InstanceType::MlG6eXlarge => "ml.g6e.xlarge",
-                InstanceType::MlG712xlarge => "ml.g7.12xlarge",
-                InstanceType::MlG724xlarge => "ml.g7.24xlarge",
-                InstanceType::MlG72xlarge => "ml.g7.2xlarge",
-                InstanceType::MlG748xlarge => "ml.g7.48xlarge",
-                InstanceType::MlG74xlarge => "ml.g7.4xlarge",
-                InstanceType::MlG78xlarge => "ml.g7.8xlarge",
-                InstanceType::MlG7e12xlarge => "ml.g7e.12xlarge",
-                InstanceType::MlG7e24xlarge => "ml.g7e.24xlarge",
-                InstanceType::MlG7e2xlarge => "ml.g7e.2xlarge",
-                InstanceType::MlG7e48xlarge => "ml.g7e.48xlarge",
-                InstanceType::MlG7e4xlarge => "ml.g7e.4xlarge",
-                InstanceType::MlG7e8xlarge => "ml.g7e.8xlarge",
-                InstanceType::MlGr64xlarge => "ml.gr6.4xlarge",
-                InstanceType::MlGr68xlarge => "ml.gr6.8xlarge",
-                InstanceType::MlI3en12xlarge => "ml.i3en.12xlarge",
-                InstanceType::MlI3en24xlarge => "ml.i3en.24xlarge",
-                InstanceType::MlI3en2xlarge => "ml.i3en.2xlarge",
-                InstanceType::MlI3en3xlarge => "ml.i3en.3xlarge",
-                InstanceType::MlI3en6xlarge => "ml.i3en.6xlarge",
-                InstanceType::MlI3enLarge => "ml.i3en.large",
-                InstanceType::MlI3enXlarge => "ml.i3en.xlarge",
-                InstanceType::MlM512xlarge => "ml.m5.12xlarge",
-                InstanceType::MlM516xlarge => "ml.m5.16xlarge",
-                InstanceType::MlM524xlarge => "ml.m5.24xlarge",
-                InstanceType::MlM52xlarge => "ml.m5.2xlarge",
-                InstanceType::MlM54xlarge => "ml.m5.4xlarge",
-                InstanceType::MlM58xlarge => "ml.m5.8xlarge",
-                InstanceType::MlM5Large => "ml.m5.large",
-                InstanceType::MlM5Xlarge => "ml.m5.xlarge",
-                InstanceType::MlM6a12xlarge => "ml.m6a.12xlarge",
-                InstanceType::MlM6a16xlarge => "ml.m6a.16xlarge",
-                InstanceType::MlM6a24xlarge => "ml.m6a.24xlarge",
-                InstanceType::MlM6a2xlarge => "ml.m6a.2xlarge",
-                InstanceType::MlM6a32xlarge => "ml.m6a.32xlarge",
-                InstanceType::MlM6a48xlarge => "ml.m6a.48xlarge",
-                InstanceType::MlM6a4xlarge => "ml.m6a.4xlarge",
-                InstanceType::MlM6a8xlarge => "ml.m6a.8xlarge",
-                InstanceType::MlM6aLarge => "ml.m6a.large",
-                InstanceType::MlM6aXlarge => "ml.m6a.xlarge",
-                InstanceType::MlM6g12xlarge => "ml.m6g.12xlarge",
-                InstanceType::MlM6g16xlarge => "ml.m6g.16xlarge",
-                InstanceType::MlM6g2xlarge => "ml.m6g.2xlarge",
-                InstanceType::MlM6g4xlarge => "ml.m6g.4xlarge",
-                InstanceType::MlM6g8xlarge => "ml.m6g.8xlarge",
-                InstanceType::MlM6gLarge => "ml.m6g.large",
-                InstanceType::MlM6gMedium => "ml.m6g.medium",
-                InstanceType::MlM6gXlarge => "ml.m6g.xlarge",
-                InstanceType::MlM6i12xlarge => "ml.m6i.12xlarge",
-                InstanceType::MlM6i16xlarge => "ml.m6i.16xlarge",
-                InstanceType::MlM6i24xlarge => "ml.m6i.24xlarge",
-                InstanceType::MlM6i2xlarge => "ml.m6i.2xlarge",
-                InstanceType::MlM6i32xlarge => "ml.m6i.32xlarge",
-                InstanceType::MlM6i4xlarge => "ml.m6i.4xlarge",
-                InstanceType::MlM6i8xlarge => "ml.m6i.8xlarge",
-                InstanceType::MlM6iLarge => "ml.m6i.large",
-                InstanceType::MlM6iXlarge => "ml.m6i.xlarge",
-                InstanceType::MlM7g12xlarge => "ml.m7g.12xlarge",
-                InstanceType::MlM7g16xlarge => "ml.m7g.16xlarge",
-                InstanceType::MlM7g2xlarge => "ml.m7g.2xlarge",
-                InstanceType::MlM7g4xlarge => "ml.m7g.4xlarge",
-                InstanceType::MlM7g8xlarge => "ml.m7g.8xlarge",
-                InstanceType::MlM7gLarge => "ml.m7g.large",
-                InstanceType::MlM7gMedium => "ml.m7g.medium",
-                InstanceType::MlM7gXlarge => "ml.m7g.xlarge",
-                InstanceType::MlM7i12xlarge => "ml.m7i.12xlarge",
-                InstanceType::MlM7i16xlarge => "ml.m7i.16xlarge",
-                InstanceType::MlM7i24xlarge => "ml.m7i.24xlarge",
-                InstanceType::MlM7i2xlarge => "ml.m7i.2xlarge",
-                InstanceType::MlM7i48xlarge => "ml.m7i.48xlarge",
-                InstanceType::MlM7i4xlarge => "ml.m7i.4xlarge",
-                InstanceType::MlM7i8xlarge => "ml.m7i.8xlarge",
-                InstanceType::MlM7iLarge => "ml.m7i.large",
-                InstanceType::MlM7iXlarge => "ml.m7i.xlarge",
-                InstanceType::MlM8a16xlarge => "ml.m8a.16xlarge",
-                InstanceType::MlM8g12xlarge => "ml.m8g.12xlarge",
-                InstanceType::MlM8g16xlarge => "ml.m8g.16xlarge",
-                InstanceType::MlM8g24xlarge => "ml.m8g.24xlarge",
-                InstanceType::MlM8g2xlarge => "ml.m8g.2xlarge",
-                InstanceType::MlM8g48xlarge => "ml.m8g.48xlarge",
-                InstanceType::MlM8g4xlarge => "ml.m8g.4xlarge",
-                InstanceType::MlM8g8xlarge => "ml.m8g.8xlarge",
-                InstanceType::MlM8gLarge => "ml.m8g.large",
-                InstanceType::MlM8gMedium => "ml.m8g.medium",
-                InstanceType::MlM8gXlarge => "ml.m8g.xlarge",
-                InstanceType::MlP4d24xlarge => "ml.p4d.24xlarge",
-                InstanceType::MlP4de24xlarge => "ml.p4de.24xlarge",
-                InstanceType::MlP548xlarge => "ml.p5.48xlarge",
-                InstanceType::MlP54xlarge => "ml.p5.4xlarge",
-                InstanceType::MlP5e48xlarge => "ml.p5e.48xlarge",
-                InstanceType::MlP5en48xlarge => "ml.p5en.48xlarge",
-                InstanceType::MlP6B20048xlarge => "ml.p6-b200.48xlarge",
-                InstanceType::MlP6B30048xlarge => "ml.p6-b300.48xlarge",
-                InstanceType::MlP6eGb20036xlarge => "ml.p6e-gb200.36xlarge",
-                InstanceType::MlR5d16xlarge => "ml.r5d.16xlarge",
-                InstanceType::MlR6i12xlarge => "ml.r6i.12xlarge",
-                InstanceType::MlR6i16xlarge => "ml.r6i.16xlarge",
-                InstanceType::MlR6i24xlarge => "ml.r6i.24xlarge",
-                InstanceType::MlR6i2xlarge => "ml.r6i.2xlarge",
-                InstanceType::MlR6i32xlarge => "ml.r6i.32xlarge",
-                InstanceType::MlR6i4xlarge => "ml.r6i.4xlarge",
-                InstanceType::MlR6i8xlarge => "ml.r6i.8xlarge",
-                InstanceType::MlR6iLarge => "ml.r6i.large",
-                InstanceType::MlR6iXlarge => "ml.r6i.xlarge",
-                InstanceType::MlR7i12xlarge => "ml.r7i.12xlarge",
-                InstanceType::MlR7i16xlarge => "ml.r7i.16xlarge",
-                InstanceType::MlR7i24xlarge => "ml.r7i.24xlarge",
-                InstanceType::MlR7i2xlarge => "ml.r7i.2xlarge",
-                InstanceType::MlR7i48xlarge => "ml.r7i.48xlarge",
-                InstanceType::MlR7i4xlarge => "ml.r7i.4xlarge",
-                InstanceType::MlR7i8xlarge => "ml.r7i.8xlarge",
-                InstanceType::MlR7iLarge => "ml.r7i.large",
-                InstanceType::MlR7iXlarge => "ml.r7i.xlarge",
-                InstanceType::MlT32xlarge => "ml.t3.2xlarge",
-                InstanceType::MlT3Large => "ml.t3.large",
-                InstanceType::MlT3Medium => "ml.t3.medium",
-                InstanceType::MlT3Xlarge => "ml.t3.xlarge",
-                InstanceType::MlTrn132xlarge => "ml.trn1.32xlarge",
-                InstanceType::MlTrn1n32xlarge => "ml.trn1n.32xlarge",
-                InstanceType::MlTrn23xlarge => "ml.trn2.3xlarge",
-                InstanceType::MlTrn248xlarge => "ml.trn2.48xlarge",
-            }
-        }
-    }
-
-    impl std::fmt::Display for InstanceType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<InstanceType> for Value {
-        fn from(v: InstanceType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<InstanceType> for Val<InstanceType> {
-        fn from(v: InstanceType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Team-task preemption policy. Defaults service-side to 'LowerPriority' when omitted on Create.
-    ///
-    /// Rendered as its CloudFormation spelling ([`PreemptTeamTasks::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PreemptTeamTasks {
-        /// `Never`
-        Never,
-        /// `LowerPriority`
-        LowerPriority,
-    }
-
-    impl PreemptTeamTasks {
-        /// Every variant, in schema order.
-        pub const ALL: [PreemptTeamTasks; 2] = [PreemptTeamTasks::Never, PreemptTeamTasks::LowerPriority];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PreemptTeamTasks::Never => "Never",
-                PreemptTeamTasks::LowerPriority => "LowerPriority",
-            }
-        }
-    }
-
-    impl std::fmt::Display for PreemptTeamTasks {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PreemptTeamTasks> for Value {
-        fn from(v: PreemptTeamTasks) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PreemptTeamTasks> for Val<PreemptTeamTasks> {
-        fn from(v: PreemptTeamTasks) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// How this team participates in idle-resource sharing.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Strategy::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Strategy {
-        /// `Lend`
-        Lend,
-        /// `DontLend`
-        DontLend,
-        /// `LendAndBorrow`
-        LendAndBorrow,
-    }
-
-    impl Strategy {
-        /// Every variant, in schema order.
-        pub const ALL: [Strategy; 3] = [Strategy::Lend, Strategy::DontLend, Strategy::LendAndBorrow];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Strategy::Lend => "Lend",
-                Strategy::DontLend => "DontLend",
-                Strategy::LendAndBorrow => "LendAndBorrow",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Strategy {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Strategy> for Value {
-        fn from(v: Strategy) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Strategy> for Val<Strategy> {
-        fn from(v: Strategy) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// MIG profile type. Service rejects MIG profiles that the chosen InstanceType does not support.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Type::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Type {
-        /// `mig-1g.5gb`
-        Mig1g5gb,
-        /// `mig-1g.10gb`
-        Mig1g10gb,
-        /// `mig-1g.18gb`
-        Mig1g18gb,
-        /// `mig-1g.20gb`
-        Mig1g20gb,
-        /// `mig-1g.23gb`
-        Mig1g23gb,
-        /// `mig-1g.35gb`
-        Mig1g35gb,
-        /// `mig-1g.45gb`
-        Mig1g45gb,
-        /// `mig-1g.47gb`
-        Mig1g47gb,
-        /// `mig-2g.10gb`
-        Mig2g10gb,
-        /// `mig-2g.20gb`
-        Mig2g20gb,
-        /// `mig-2g.35gb`
-        Mig2g35gb,
-        /// `mig-2g.45gb`
-        Mig2g45gb,
-        /// `mig-2g.47gb`
-        Mig2g47gb,
-        /// `mig-3g.20gb`
-        Mig3g20gb,
-        /// `mig-3g.40gb`
-        Mig3g40gb,
-        /// `mig-3g.71gb`
-        Mig3g71gb,
-        /// `mig-3g.90gb`
-        Mig3g90gb,
-        /// `mig-3g.93gb`
-        Mig3g93gb,
-        /// `mig-4g.20gb`
-        Mig4g20gb,
-        /// `mig-4g.40gb`
-        Mig4g40gb,
-        /// `mig-4g.71gb`
-        Mig4g71gb,
-        /// `mig-4g.90gb`
-        Mig4g90gb,
-        /// `mig-4g.93gb`
-        Mig4g93gb,
-        /// `mig-7g.40gb`
-        Mig7g40gb,
-        /// `mig-7g.80gb`
-        Mig7g80gb,
-        /// `mig-7g.141gb`
-        Mig7g141gb,
-        /// `mig-7g.180gb`
-        Mig7g180gb,
-        /// `mig-7g.186gb`
-        Mig7g186gb,
-    }
-
-    impl Type {
-        /// Every variant, in schema order.
-        pub const ALL: [Type; 28] = [
-            Type::Mig1g5gb,
-            Type::Mig1g10gb,
-            Type::Mig1g18gb,
-            Type::Mig1g20gb,
-            Type::Mig1g23gb,
-            Type::Mig1g35gb,
-            Type::Mig1g45gb,
-            Type::Mig1g47gb,
-            Type::Mig2g10gb,
-            Type::Mig2g20gb,
-            Type::Mig2g35gb,
-            Type::Mig2g45gb,
-            Type::Mig2g47gb,
-            Type::Mig3g20gb,
-            Type::Mig3g40gb,
-            Type::Mig3g71gb,
-            Type::Mig3g90gb,
-            Type::Mig3g93gb,
-            Type::Mig4g20gb,
-            Type::Mig4g40gb,
-            Type::Mig4g71gb,
-            Type::Mig4g90gb,
-            Type::Mig4g93gb,
-            Type::Mig7g40gb,
-            Type::Mig7g80gb,
-            Type::Mig7g141gb,
-            Type::Mig7g180gb,
-            Type::Mig7g186gb,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Type::Mig1g5gb => "mig-1g.5gb",
-                Type::Mig1g10gb => "mig-1g.10gb",
-                Type::Mig1g18gb => "mig-1g.18gb",
-                Type::Mig1g20gb => "mig-1g.20gb",
-                Type::Mig1g23gb => "mig-1g.23gb",
-                Type::Mig1g35gb => "mig-1g.35gb",
-                Type::Mig1g45gb => "mig-1g.45gb",
-                Type::Mig1g47gb => "mig-1g.47gb",
-                Type::Mig2g10gb => "mig-2g.10gb",
-                Type::Mig2g20gb => "mig-2g.20gb",
-                Type::Mig2g35gb => "mig-2g.35gb",
-                Type::Mig2g45gb => "mig-2g.45gb",
-                Type::Mig2g47gb => "mig-2g.47gb",
-                Type::Mig3g20gb => "mig-3g.20gb",
-                Type::Mig3g40gb => "mig-3g.40gb",
-                Type::Mig3g71gb => "mig-3g.71gb",
-                Type::Mig3g90gb => "mig-3g.90gb",
-                Type::Mig3g93gb => "mig-3g.93gb",
-                Type::Mig4g20gb => "mig-4g.20gb",
-                Type::Mig4g40gb => "mig-4g.40gb",
-                Type::Mig4g71gb => "mig-4g.71gb",
-                Type::Mig4g90gb => "mig-4g.90gb",
-                Type::Mig4g93gb => "mig-4g.93gb",
-                Type::Mig7g40gb => "mig-7g.40gb",
-                Type::Mig7g80gb => "mig-7g.80gb",
-                Type::Mig7g141gb => "mig-7g.141gb",
-                Type::Mig7g180gb => "mig-7g.180gb",
-                Type::Mig7g186gb => "mig-7g.186gb",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Type {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Type> for Value {
-        fn from(v: Type) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Type> for Val<Type> {
-        fn from(v: Type) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// MIG profile type. Service rejects MIG profiles that the chosen InstanceType does not support.
+        Type[28] {
+            Mig1g5gb = "mig-1g.5gb",
+            Mig1g10gb = "mig-1g.10gb",
+            Mig1g18gb = "mig-1g.18gb",
+            Mig1g20gb = "mig-1g.20gb",
+            Mig1g23gb = "mig-1g.23gb",
+            Mig1g35gb = "mig-1g.35gb",
+            Mig1g45gb = "mig-1g.45gb",
+            Mig1g47gb = "mig-1g.47gb",
+            Mig2g10gb = "mig-2g.10gb",
+            Mig2g20gb = "mig-2g.20gb",
+            Mig2g35gb = "mig-2g.35gb",
+            Mig2g45gb = "mig-2g.45gb",
+            Mig2g47gb = "mig-2g.47gb",
+            Mig3g20gb = "mig-3g.20gb",
+            Mig3g40gb = "mig-3g.40gb",
+            Mig3g71gb = "mig-3g.71gb",
+            Mig3g90gb = "mig-3g.90gb",
+            Mig3g93gb = "mig-3g.93gb",
+            Mig4g20gb = "mig-4g.20gb",
+            Mig4g40gb = "mig-4g.40gb",
+            Mig4g71gb = "mig-4g.71gb",
+            Mig4g90gb = "mig-4g.90gb",
+            Mig4g93gb = "mig-4g.93gb",
+            Mig7g40gb = "mig-7g.40gb",
+            Mig7g80gb = "mig-7g.80gb",
+            Mig7g141gb = "mig-7g.141gb",
+            Mig7g180gb = "mig-7g.180gb",
+            Mig7g186gb = "mig-7g.186gb",
         }
     }
 }
@@ -9914,131 +5890,29 @@ pub mod data_quality_job_definition {
 
     property_type!(VpcConfig);
 
-    /// Whether input data distributed in Amazon S3 is fully replicated or sharded by an S3 key. Defauts to FullyReplicated
-    ///
-    /// Rendered as its CloudFormation spelling ([`S3DataDistributionType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum S3DataDistributionType {
-        /// `FullyReplicated`
-        FullyReplicated,
-        /// `ShardedByS3Key`
-        ShardedByS3Key,
-    }
-
-    impl S3DataDistributionType {
-        /// Every variant, in schema order.
-        pub const ALL: [S3DataDistributionType; 2] =
-            [S3DataDistributionType::FullyReplicated, S3DataDistributionType::ShardedByS3Key];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                S3DataDistributionType::FullyReplicated => "FullyReplicated",
-                S3DataDistributionType::ShardedByS3Key => "ShardedByS3Key",
-            }
+    cfn_enum! {
+        /// Whether input data distributed in Amazon S3 is fully replicated or sharded by an S3 key. Defauts to
+        /// FullyReplicated
+        S3DataDistributionType[2] {
+            FullyReplicated = "FullyReplicated",
+            ShardedByS3Key = "ShardedByS3Key",
         }
     }
 
-    impl std::fmt::Display for S3DataDistributionType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// Whether the Pipe or File is used as the input mode for transfering data for the monitoring job. Pipe mode is
+        /// recommended for large datasets. File mode is useful for small files that fit in memory. Defaults to File.
+        S3InputMode[2] {
+            Pipe = "Pipe",
+            File = "File",
         }
     }
 
-    impl From<S3DataDistributionType> for Value {
-        fn from(v: S3DataDistributionType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<S3DataDistributionType> for Val<S3DataDistributionType> {
-        fn from(v: S3DataDistributionType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Whether the Pipe or File is used as the input mode for transfering data for the monitoring job. Pipe mode is
-    /// recommended for large datasets. File mode is useful for small files that fit in memory. Defaults to File.
-    ///
-    /// Rendered as its CloudFormation spelling ([`S3InputMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum S3InputMode {
-        /// `Pipe`
-        Pipe,
-        /// `File`
-        File,
-    }
-
-    impl S3InputMode {
-        /// Every variant, in schema order.
-        pub const ALL: [S3InputMode; 2] = [S3InputMode::Pipe, S3InputMode::File];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                S3InputMode::Pipe => "Pipe",
-                S3InputMode::File => "File",
-            }
-        }
-    }
-
-    impl std::fmt::Display for S3InputMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<S3InputMode> for Value {
-        fn from(v: S3InputMode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<S3InputMode> for Val<S3InputMode> {
-        fn from(v: S3InputMode) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Whether to upload the results of the monitoring job continuously or after the job completes.
-    ///
-    /// Rendered as its CloudFormation spelling ([`S3UploadMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum S3UploadMode {
-        /// `Continuous`
-        Continuous,
-        /// `EndOfJob`
-        EndOfJob,
-    }
-
-    impl S3UploadMode {
-        /// Every variant, in schema order.
-        pub const ALL: [S3UploadMode; 2] = [S3UploadMode::Continuous, S3UploadMode::EndOfJob];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                S3UploadMode::Continuous => "Continuous",
-                S3UploadMode::EndOfJob => "EndOfJob",
-            }
-        }
-    }
-
-    impl std::fmt::Display for S3UploadMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<S3UploadMode> for Value {
-        fn from(v: S3UploadMode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<S3UploadMode> for Val<S3UploadMode> {
-        fn from(v: S3UploadMode) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Whether to upload the results of the monitoring job continuously or after the job completes.
+        S3UploadMode[2] {
+            Continuous = "Continuous",
+            EndOfJob = "EndOfJob",
         }
     }
 }
@@ -11736,1593 +7610,360 @@ pub mod domain {
 
     property_type!(UserSettings);
 
-    /// Indicates whether the current user has access to the RStudioServerPro app.
-    ///
-    /// Rendered as its CloudFormation spelling ([`AccessStatus::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AccessStatus {
-        /// `ENABLED`
-        Enabled,
-        /// `DISABLED`
-        Disabled,
-    }
-
-    impl AccessStatus {
-        /// Every variant, in schema order.
-        pub const ALL: [AccessStatus; 2] = [AccessStatus::Enabled, AccessStatus::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AccessStatus::Enabled => "ENABLED",
-                AccessStatus::Disabled => "DISABLED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for AccessStatus {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<AccessStatus> for Value {
-        fn from(v: AccessStatus) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<AccessStatus> for Val<AccessStatus> {
-        fn from(v: AccessStatus) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The instance type that the image version runs on.
-    ///
-    /// Rendered as its CloudFormation spelling ([`AppInstanceType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AppInstanceType {
-        /// `system`
-        System,
-        /// `ml.t3.micro`
-        MlT3Micro,
-        /// `ml.t3.small`
-        MlT3Small,
-        /// `ml.t3.medium`
-        MlT3Medium,
-        /// `ml.t3.large`
-        MlT3Large,
-        /// `ml.t3.xlarge`
-        MlT3Xlarge,
-        /// `ml.t3.2xlarge`
-        MlT32xlarge,
-        /// `ml.m5.large`
-        MlM5Large,
-        /// `ml.m5.xlarge`
-        MlM5Xlarge,
-        /// `ml.m5.2xlarge`
-        MlM52xlarge,
-        /// `ml.m5.4xlarge`
-        MlM54xlarge,
-        /// `ml.m5.8xlarge`
-        MlM58xlarge,
-        /// `ml.m5.12xlarge`
-        MlM512xlarge,
-        /// `ml.m5.16xlarge`
-        MlM516xlarge,
-        /// `ml.m5.24xlarge`
-        MlM524xlarge,
-        /// `ml.m5d.large`
-        MlM5dLarge,
-        /// `ml.m5d.xlarge`
-        MlM5dXlarge,
-        /// `ml.m5d.2xlarge`
-        MlM5d2xlarge,
-        /// `ml.m5d.4xlarge`
-        MlM5d4xlarge,
-        /// `ml.m5d.8xlarge`
-        MlM5d8xlarge,
-        /// `ml.m5d.12xlarge`
-        MlM5d12xlarge,
-        /// `ml.m5d.16xlarge`
-        MlM5d16xlarge,
-        /// `ml.m5d.24xlarge`
-        MlM5d24xlarge,
-        /// `ml.c5.large`
-        MlC5Large,
-        /// `ml.c5.xlarge`
-        MlC5Xlarge,
-        /// `ml.c5.2xlarge`
-        MlC52xlarge,
-        /// `ml.c5.4xlarge`
-        MlC54xlarge,
-        /// `ml.c5.9xlarge`
-        MlC59xlarge,
-        /// `ml.c5.12xlarge`
-        MlC512xlarge,
-        /// `ml.c5.18xlarge`
-        MlC518xlarge,
-        /// `ml.c5.24xlarge`
-        MlC524xlarge,
-        /// `ml.p3.2xlarge`
-        MlP32xlarge,
-        /// `ml.p3.8xlarge`
-        MlP38xlarge,
-        /// `ml.p3.16xlarge`
-        MlP316xlarge,
-        /// `ml.p3dn.24xlarge`
-        MlP3dn24xlarge,
-        /// `ml.g4dn.xlarge`
-        MlG4dnXlarge,
-        /// `ml.g4dn.2xlarge`
-        MlG4dn2xlarge,
-        /// `ml.g4dn.4xlarge`
-        MlG4dn4xlarge,
-        /// `ml.g4dn.8xlarge`
-        MlG4dn8xlarge,
-        /// `ml.g4dn.12xlarge`
-        MlG4dn12xlarge,
-        /// `ml.g4dn.16xlarge`
-        MlG4dn16xlarge,
-        /// `ml.r5.large`
-        MlR5Large,
-        /// `ml.r5.xlarge`
-        MlR5Xlarge,
-        /// `ml.r5.2xlarge`
-        MlR52xlarge,
-        /// `ml.r5.4xlarge`
-        MlR54xlarge,
-        /// `ml.r5.8xlarge`
-        MlR58xlarge,
-        /// `ml.r5.12xlarge`
-        MlR512xlarge,
-        /// `ml.r5.16xlarge`
-        MlR516xlarge,
-        /// `ml.r5.24xlarge`
-        MlR524xlarge,
-        /// `ml.g5.xlarge`
-        MlG5Xlarge,
-        /// `ml.g5.2xlarge`
-        MlG52xlarge,
-        /// `ml.g5.4xlarge`
-        MlG54xlarge,
-        /// `ml.g5.8xlarge`
-        MlG58xlarge,
-        /// `ml.g5.12xlarge`
-        MlG512xlarge,
-        /// `ml.g5.16xlarge`
-        MlG516xlarge,
-        /// `ml.g5.24xlarge`
-        MlG524xlarge,
-        /// `ml.g5.48xlarge`
-        MlG548xlarge,
-        /// `ml.g6.xlarge`
-        MlG6Xlarge,
-        /// `ml.g6.2xlarge`
-        MlG62xlarge,
-        /// `ml.g6.4xlarge`
-        MlG64xlarge,
-        /// `ml.g6.8xlarge`
-        MlG68xlarge,
-        /// `ml.g6.12xlarge`
-        MlG612xlarge,
-        /// `ml.g6.16xlarge`
-        MlG616xlarge,
-        /// `ml.g6.24xlarge`
-        MlG624xlarge,
-        /// `ml.g6.48xlarge`
-        MlG648xlarge,
-        /// `ml.g6e.xlarge`
-        MlG6eXlarge,
-        /// `ml.g6e.2xlarge`
-        MlG6e2xlarge,
-        /// `ml.g6e.4xlarge`
-        MlG6e4xlarge,
-        /// `ml.g6e.8xlarge`
-        MlG6e8xlarge,
-        /// `ml.g6e.12xlarge`
-        MlG6e12xlarge,
-        /// `ml.g6e.16xlarge`
-        MlG6e16xlarge,
-        /// `ml.g6e.24xlarge`
-        MlG6e24xlarge,
-        /// `ml.g6e.48xlarge`
-        MlG6e48xlarge,
-        /// `ml.geospatial.interactive`
-        MlGeospatialInteractive,
-        /// `ml.p4d.24xlarge`
-        MlP4d24xlarge,
-        /// `ml.p4de.24xlarge`
-        MlP4de24xlarge,
-        /// `ml.trn1.2xlarge`
-        MlTrn12xlarge,
-        /// `ml.trn1.32xlarge`
-        MlTrn132xlarge,
-        /// `ml.trn1n.32xlarge`
-        MlTrn1n32xlarge,
-        /// `ml.p5.48xlarge`
-        MlP548xlarge,
-        /// `ml.p5e.48xlarge`
-        MlP5e48xlarge,
-        /// `ml.p5en.48xlarge`
-        MlP5en48xlarge,
-        /// `ml.m6i.large`
-        MlM6iLarge,
-        /// `ml.m6i.xlarge`
-        MlM6iXlarge,
-        /// `ml.m6i.2xlarge`
-        MlM6i2xlarge,
-        /// `ml.m6i.4xlarge`
-        MlM6i4xlarge,
-        /// `ml.m6i.8xlarge`
-        MlM6i8xlarge,
-        /// `ml.m6i.12xlarge`
-        MlM6i12xlarge,
-        /// `ml.m6i.16xlarge`
-        MlM6i16xlarge,
-        /// `ml.m6i.24xlarge`
-        MlM6i24xlarge,
-        /// `ml.m6i.32xlarge`
-        MlM6i32xlarge,
-        /// `ml.m7i.large`
-        MlM7iLarge,
-        /// `ml.m7i.xlarge`
-        MlM7iXlarge,
-        /// `ml.m7i.2xlarge`
-        MlM7i2xlarge,
-        /// `ml.m7i.4xlarge`
-        MlM7i4xlarge,
-        /// `ml.m7i.8xlarge`
-        MlM7i8xlarge,
-        /// `ml.m7i.12xlarge`
-        MlM7i12xlarge,
-        /// `ml.m7i.16xlarge`
-        MlM7i16xlarge,
-        /// `ml.m7i.24xlarge`
-        MlM7i24xlarge,
-        /// `ml.m7i.48xlarge`
-        MlM7i48xlarge,
-        /// `ml.c6i.large`
-        MlC6iLarge,
-        /// `ml.c6i.xlarge`
-        MlC6iXlarge,
-        /// `ml.c6i.2xlarge`
-        MlC6i2xlarge,
-        /// `ml.c6i.4xlarge`
-        MlC6i4xlarge,
-        /// `ml.c6i.8xlarge`
-        MlC6i8xlarge,
-        /// `ml.c6i.12xlarge`
-        MlC6i12xlarge,
-        /// `ml.c6i.16xlarge`
-        MlC6i16xlarge,
-        /// `ml.c6i.24xlarge`
-        MlC6i24xlarge,
-        /// `ml.c6i.32xlarge`
-        MlC6i32xlarge,
-        /// `ml.c7i.large`
-        MlC7iLarge,
-        /// `ml.c7i.xlarge`
-        MlC7iXlarge,
-        /// `ml.c7i.2xlarge`
-        MlC7i2xlarge,
-        /// `ml.c7i.4xlarge`
-        MlC7i4xlarge,
-        /// `ml.c7i.8xlarge`
-        MlC7i8xlarge,
-        /// `ml.c7i.12xlarge`
-        MlC7i12xlarge,
-        /// `ml.c7i.16xlarge`
-        MlC7i16xlarge,
-        /// `ml.c7i.24xlarge`
-        MlC7i24xlarge,
-        /// `ml.c7i.48xlarge`
-        MlC7i48xlarge,
-        /// `ml.r6i.large`
-        MlR6iLarge,
-        /// `ml.r6i.xlarge`
-        MlR6iXlarge,
-        /// `ml.r6i.2xlarge`
-        MlR6i2xlarge,
-        /// `ml.r6i.4xlarge`
-        MlR6i4xlarge,
-        /// `ml.r6i.8xlarge`
-        MlR6i8xlarge,
-        /// `ml.r6i.12xlarge`
-        MlR6i12xlarge,
-        /// `ml.r6i.16xlarge`
-        MlR6i16xlarge,
-        /// `ml.r6i.24xlarge`
-        MlR6i24xlarge,
-        /// `ml.r6i.32xlarge`
-        MlR6i32xlarge,
-        /// `ml.r7i.large`
-        MlR7iLarge,
-        /// `ml.r7i.xlarge`
-        MlR7iXlarge,
-        /// `ml.r7i.2xlarge`
-        MlR7i2xlarge,
-        /// `ml.r7i.4xlarge`
-        MlR7i4xlarge,
-        /// `ml.r7i.8xlarge`
-        MlR7i8xlarge,
-        /// `ml.r7i.12xlarge`
-        MlR7i12xlarge,
-        /// `ml.r7i.16xlarge`
-        MlR7i16xlarge,
-        /// `ml.r7i.24xlarge`
-        MlR7i24xlarge,
-        /// `ml.r7i.48xlarge`
-        MlR7i48xlarge,
-        /// `ml.m6id.large`
-        MlM6idLarge,
-        /// `ml.m6id.xlarge`
-        MlM6idXlarge,
-        /// `ml.m6id.2xlarge`
-        MlM6id2xlarge,
-        /// `ml.m6id.4xlarge`
-        MlM6id4xlarge,
-        /// `ml.m6id.8xlarge`
-        MlM6id8xlarge,
-        /// `ml.m6id.12xlarge`
-        MlM6id12xlarge,
-        /// `ml.m6id.16xlarge`
-        MlM6id16xlarge,
-        /// `ml.m6id.24xlarge`
-        MlM6id24xlarge,
-        /// `ml.m6id.32xlarge`
-        MlM6id32xlarge,
-        /// `ml.c6id.large`
-        MlC6idLarge,
-        /// `ml.c6id.xlarge`
-        MlC6idXlarge,
-        /// `ml.c6id.2xlarge`
-        MlC6id2xlarge,
-        /// `ml.c6id.4xlarge`
-        MlC6id4xlarge,
-        /// `ml.c6id.8xlarge`
-        MlC6id8xlarge,
-        /// `ml.c6id.12xlarge`
-        MlC6id12xlarge,
-        /// `ml.c6id.16xlarge`
-        MlC6id16xlarge,
-        /// `ml.c6id.24xlarge`
-        MlC6id24xlarge,
-        /// `ml.c6id.32xlarge`
-        MlC6id32xlarge,
-        /// `ml.r6id.large`
-        MlR6idLarge,
-        /// `ml.r6id.xlarge`
-        MlR6idXlarge,
-        /// `ml.r6id.2xlarge`
-        MlR6id2xlarge,
-        /// `ml.r6id.4xlarge`
-        MlR6id4xlarge,
-        /// `ml.r6id.8xlarge`
-        MlR6id8xlarge,
-        /// `ml.r6id.12xlarge`
-        MlR6id12xlarge,
-        /// `ml.r6id.16xlarge`
-        MlR6id16xlarge,
-        /// `ml.r6id.24xlarge`
-        MlR6id24xlarge,
-        /// `ml.r6id.32xlarge`
-        MlR6id32xlarge,
-        /// `ml.p5.4xlarge`
-        MlP54xlarge,
-        /// `ml.p6-b200.48xlarge`
-        MlP6B20048xlarge,
-        /// `ml.g7e.2xlarge`
-        MlG7e2xlarge,
-        /// `ml.g7e.4xlarge`
-        MlG7e4xlarge,
-        /// `ml.g7e.8xlarge`
-        MlG7e8xlarge,
-        /// `ml.g7e.12xlarge`
-        MlG7e12xlarge,
-        /// `ml.g7e.24xlarge`
-        MlG7e24xlarge,
-        /// `ml.g7e.48xlarge`
-        MlG7e48xlarge,
-    }
-
-    impl AppInstanceType {
-        /// Every variant, in schema order.
-        pub const ALL: [AppInstanceType; 171] = [
-            AppInstanceType::System,
-            AppInstanceType::MlT3Micro,
-            AppInstanceType::MlT3Small,
-            AppInstanceType::MlT3Medium,
-            AppInstanceType::MlT3Large,
-            AppInstanceType::MlT3Xlarge,
-            AppInstanceType::MlT32xlarge,
-            AppInstanceType::MlM5Large,
-            AppInstanceType::MlM5Xlarge,
-            AppInstanceType::MlM52xlarge,
-            AppInstanceType::MlM54xlarge,
-            AppInstanceType::MlM58xlarge,
-            AppInstanceType::MlM512xlarge,
-            AppInstanceType::MlM516xlarge,
-            AppInstanceType::MlM524xlarge,
-            AppInstanceType::MlM5dLarge,
-            AppInstanceType::MlM5dXlarge,
-            AppInstanceType::MlM5d2xlarge,
-            AppInstanceType::MlM5d4xlarge,
-            AppInstanceType::MlM5d8xlarge,
-            AppInstanceType::MlM5d12xlarge,
-            AppInstanceType::MlM5d16xlarge,
-            AppInstanceType::MlM5d24xlarge,
-            AppInstanceType::MlC5Large,
-            AppInstanceType::MlC5Xlarge,
-            AppInstanceType::MlC52xlarge,
-            AppInstanceType::MlC54xlarge,
-            AppInstanceType::MlC59xlarge,
-            AppInstanceType::MlC512xlarge,
-            AppInstanceType::MlC518xlarge,
-            AppInstanceType::MlC524xlarge,
-            AppInstanceType::MlP32xlarge,
-            AppInstanceType::MlP38xlarge,
-            AppInstanceType::MlP316xlarge,
-            AppInstanceType::MlP3dn24xlarge,
-            AppInstanceType::MlG4dnXlarge,
-            AppInstanceType::MlG4dn2xlarge,
-            AppInstanceType::MlG4dn4xlarge,
-            AppInstanceType::MlG4dn8xlarge,
-            AppInstanceType::MlG4dn12xlarge,
-            AppInstanceType::MlG4dn16xlarge,
-            AppInstanceType::MlR5Large,
-            AppInstanceType::MlR5Xlarge,
-            AppInstanceType::MlR52xlarge,
-            AppInstanceType::MlR54xlarge,
-            AppInstanceType::MlR58xlarge,
-            AppInstanceType::MlR512xlarge,
-            AppInstanceType::MlR516xlarge,
-            AppInstanceType::MlR524xlarge,
-            AppInstanceType::MlG5Xlarge,
-            AppInstanceType::MlG52xlarge,
-            AppInstanceType::MlG54xlarge,
-            AppInstanceType::MlG58xlarge,
-            AppInstanceType::MlG512xlarge,
-            AppInstanceType::MlG516xlarge,
-            AppInstanceType::MlG524xlarge,
-            AppInstanceType::MlG548xlarge,
-            AppInstanceType::MlG6Xlarge,
-            AppInstanceType::MlG62xlarge,
-            AppInstanceType::MlG64xlarge,
-            AppInstanceType::MlG68xlarge,
-            AppInstanceType::MlG612xlarge,
-            AppInstanceType::MlG616xlarge,
-            AppInstanceType::MlG624xlarge,
-            AppInstanceType::MlG648xlarge,
-            AppInstanceType::MlG6eXlarge,
-            AppInstanceType::MlG6e2xlarge,
-            AppInstanceType::MlG6e4xlarge,
-            AppInstanceType::MlG6e8xlarge,
-            AppInstanceType::MlG6e12xlarge,
-            AppInstanceType::MlG6e16xlarge,
-            AppInstanceType::MlG6e24xlarge,
-            AppInstanceType::MlG6e48xlarge,
-            AppInstanceType::MlGeospatialInteractive,
-            AppInstanceType::MlP4d24xlarge,
-            AppInstanceType::MlP4de24xlarge,
-            AppInstanceType::MlTrn12xlarge,
-            AppInstanceType::MlTrn132xlarge,
-            AppInstanceType::MlTrn1n32xlarge,
-            AppInstanceType::MlP548xlarge,
-            AppInstanceType::MlP5e48xlarge,
-            AppInstanceType::MlP5en48xlarge,
-            AppInstanceType::MlM6iLarge,
-            AppInstanceType::MlM6iXlarge,
-            AppInstanceType::MlM6i2xlarge,
-            AppInstanceType::MlM6i4xlarge,
-            AppInstanceType::MlM6i8xlarge,
-            AppInstanceType::MlM6i12xlarge,
-            AppInstanceType::MlM6i16xlarge,
-            AppInstanceType::MlM6i24xlarge,
-            AppInstanceType::MlM6i32xlarge,
-            AppInstanceType::MlM7iLarge,
-            AppInstanceType::MlM7iXlarge,
-            AppInstanceType::MlM7i2xlarge,
-            AppInstanceType::MlM7i4xlarge,
-            AppInstanceType::MlM7i8xlarge,
-            AppInstanceType::MlM7i12xlarge,
-            AppInstanceType::MlM7i16xlarge,
-            AppInstanceType::MlM7i24xlarge,
-            AppInstanceType::MlM7i48xlarge,
-            AppInstanceType::MlC6iLarge,
-            AppInstanceType::MlC6iXlarge,
-            AppInstanceType::MlC6i2xlarge,
-            AppInstanceType::MlC6i4xlarge,
-            AppInstanceType::MlC6i8xlarge,
-            AppInstanceType::MlC6i12xlarge,
-            AppInstanceType::MlC6i16xlarge,
-            AppInstanceType::MlC6i24xlarge,
-            AppInstanceType::MlC6i32xlarge,
-            AppInstanceType::MlC7iLarge,
-            AppInstanceType::MlC7iXlarge,
-            AppInstanceType::MlC7i2xlarge,
-            AppInstanceType::MlC7i4xlarge,
-            AppInstanceType::MlC7i8xlarge,
-            AppInstanceType::MlC7i12xlarge,
-            AppInstanceType::MlC7i16xlarge,
-            AppInstanceType::MlC7i24xlarge,
-            AppInstanceType::MlC7i48xlarge,
-            AppInstanceType::MlR6iLarge,
-            AppInstanceType::MlR6iXlarge,
-            AppInstanceType::MlR6i2xlarge,
-            AppInstanceType::MlR6i4xlarge,
-            AppInstanceType::MlR6i8xlarge,
-            AppInstanceType::MlR6i12xlarge,
-            AppInstanceType::MlR6i16xlarge,
-            AppInstanceType::MlR6i24xlarge,
-            AppInstanceType::MlR6i32xlarge,
-            AppInstanceType::MlR7iLarge,
-            AppInstanceType::MlR7iXlarge,
-            AppInstanceType::MlR7i2xlarge,
-            AppInstanceType::MlR7i4xlarge,
-            AppInstanceType::MlR7i8xlarge,
-            AppInstanceType::MlR7i12xlarge,
-            AppInstanceType::MlR7i16xlarge,
-            AppInstanceType::MlR7i24xlarge,
-            AppInstanceType::MlR7i48xlarge,
-            AppInstanceType::MlM6idLarge,
-            AppInstanceType::MlM6idXlarge,
-            AppInstanceType::MlM6id2xlarge,
-            AppInstanceType::MlM6id4xlarge,
-            AppInstanceType::MlM6id8xlarge,
-            AppInstanceType::MlM6id12xlarge,
-            AppInstanceType::MlM6id16xlarge,
-            AppInstanceType::MlM6id24xlarge,
-            AppInstanceType::MlM6id32xlarge,
-            AppInstanceType::MlC6idLarge,
-            AppInstanceType::MlC6idXlarge,
-            AppInstanceType::MlC6id2xlarge,
-            AppInstanceType::MlC6id4xlarge,
-            AppInstanceType::MlC6id8xlarge,
-            AppInstanceType::MlC6id12xlarge,
-            AppInstanceType::MlC6id16xlarge,
-            AppInstanceType::MlC6id24xlarge,
-            AppInstanceType::MlC6id32xlarge,
-            AppInstanceType::MlR6idLarge,
-            AppInstanceType::MlR6idXlarge,
-            AppInstanceType::MlR6id2xlarge,
-            AppInstanceType::MlR6id4xlarge,
-            AppInstanceType::MlR6id8xlarge,
-            AppInstanceType::MlR6id12xlarge,
-            AppInstanceType::MlR6id16xlarge,
-            AppInstanceType::MlR6id24xlarge,
-            AppInstanceType::MlR6id32xlarge,
-            AppInstanceType::MlP54xlarge,
-            AppInstanceType::MlP6B20048xlarge,
-            AppInstanceType::MlG7e2xlarge,
-            AppInstanceType::MlG7e4xlarge,
-            AppInstanceType::MlG7e8xlarge,
-            AppInstanceType::MlG7e12xlarge,
-            AppInstanceType::MlG7e24xlarge,
-            AppInstanceType::MlG7e48xlarge,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AppInstanceType::System => "system",
-                AppInstanceType::MlT3Micro => "ml.t3.micro",
-                AppInstanceType::MlT3Small => "ml.t3.small",
-                AppInstanceType::MlT3Medium => "ml.t3.medium",
-                AppInstanceType::MlT3Large => "ml.t3.large",
-                AppInstanceType::MlT3Xlarge => "ml.t3.xlarge",
-                AppInstanceType::MlT32xlarge => "ml.t3.2xlarge",
-                AppInstanceType::MlM5Large => "ml.m5.large",
-                AppInstanceType::MlM5Xlarge => "ml.m5.xlarge",
-                AppInstanceType::MlM52xlarge => "ml.m5.2xlarge",
-                AppInstanceType::MlM54xlarge => "ml.m5.4xlarge",
-                AppInstanceType::MlM58xlarge => "ml.m5.8xlarge",
-                AppInstanceType::MlM512xlarge => "ml.m5.12xlarge",
-                AppInstanceType::MlM516xlarge => "ml.m5.16xlarge",
-                AppInstanceType::MlM524xlarge => "ml.m5.24xlarge",
-                AppInstanceType::MlM5dLarge => "ml.m5d.large",
-                AppInstanceType::MlM5dXlarge => "ml.m5d.xlarge",
-                AppInstanceType::MlM5d2xlarge => "ml.m5d.2xlarge",
-                AppInstanceType::MlM5d4xlarge => "ml.m5d.4xlarge",
-                AppInstanceType::MlM5d8xlarge => "ml.m5d.8xlarge",
-                AppInstanceType::MlM5d12xlarge => "ml.m5d.12xlarge",
-                AppInstanceType::MlM5d16xlarge => "ml.m5d.16xlarge",
-                AppInstanceType::MlM5d24xlarge => "ml.m5d.24xlarge",
-                AppInstanceType::MlC5Large => "ml.c5.large",
-                AppInstanceType::MlC5Xlarge => "ml.c5.xlarge",
-                AppInstanceType::MlC52xlarge => "ml.c5.2xlarge",
-                AppInstanceType::MlC54xlarge => "ml.c5.4xlarge",
-                AppInstanceType::MlC59xlarge => "ml.c5.9xlarge",
-                AppInstanceType::MlC512xlarge => "ml.c5.12xlarge",
-                AppInstanceType::MlC518xlarge => "ml.c5.18xlarge",
-                AppInstanceType::MlC524xlarge => "ml.c5.24xlarge",
-                AppInstanceType::MlP32xlarge => "ml.p3.2xlarge",
-                AppInstanceType::MlP38xlarge => "ml.p3.8xlarge",
-                AppInstanceType::MlP316xlarge => "ml.p3.16xlarge",
-                AppInstanceType::MlP3dn24xlarge => "ml.p3dn.24xlarge",
-                AppInstanceType::MlG4dnXlarge => "ml.g4dn.xlarge",
-                AppInstanceType::MlG4dn2xlarge => "ml.g4dn.2xlarge",
-                AppInstanceType::MlG4dn4xlarge => "ml.g4dn.4xlarge",
-                AppInstanceType::MlG4dn8xlarge => "ml.g4dn.8xlarge",
-                AppInstanceType::MlG4dn12xlarge => "ml.g4dn.12xlarge",
-                AppInstanceType::MlG4dn16xlarge => "ml.g4dn.16xlarge",
-                AppInstanceType::MlR5Large => "ml.r5.large",
-                AppInstanceType::MlR5Xlarge => "ml.r5.xlarge",
-                AppInstanceType::MlR52xlarge => "ml.r5.2xlarge",
-                AppInstanceType::MlR54xlarge => "ml.r5.4xlarge",
-                AppInstanceType::MlR58xlarge => "ml.r5.8xlarge",
-                AppInstanceType::MlR512xlarge => "ml.r5.12xlarge",
-                AppInstanceType::MlR516xlarge => "ml.r5.16xlarge",
-                AppInstanceType::MlR524xlarge => "ml.r5.24xlarge",
-                AppInstanceType::MlG5Xlarge => "ml.g5.xlarge",
-                AppInstanceType::MlG52xlarge => "ml.g5.2xlarge",
-                AppInstanceType::MlG54xlarge => "ml.g5.4xlarge",
-                AppInstanceType::MlG58xlarge => "ml.g5.8xlarge",
-                AppInstanceType::MlG512xlarge => "ml.g5.12xlarge",
-                AppInstanceType::MlG516xlarge => "ml.g5.16xlarge",
-                AppInstanceType::MlG524xlarge => "ml.g5.24xlarge",
-                AppInstanceType::MlG548xlarge => "ml.g5.48xlarge",
-                AppInstanceType::MlG6Xlarge => "ml.g6.xlarge",
-                AppInstanceType::MlG62xlarge => "ml.g6.2xlarge",
-                AppInstanceType::MlG64xlarge => "ml.g6.4xlarge",
-                AppInstanceType::MlG68xlarge => "ml.g6.8xlarge",
-                AppInstanceType::MlG612xlarge => "ml.g6.12xlarge",
-                AppInstanceType::MlG616xlarge => "ml.g6.16xlarge",
-                AppInstanceType::MlG624xlarge => "ml.g6.24xlarge",
-                AppInstanceType::MlG648xlarge => "ml.g6.48xlarge",
-                AppInstanceType::MlG6eXlarge => "ml.g6e.xlarge",
-                AppInstanceType::MlG6e2xlarge => "ml.g6e.2xlarge",
-                AppInstanceType::MlG6e4xlarge => "ml.g6e.4xlarge",
-                AppInstanceType::MlG6e8xlarge => "ml.g6e.8xlarge",
-                AppInstanceType::MlG6e12xlarge => "ml.g6e.12xlarge",
-                AppInstanceType::MlG6e16xlarge => "ml.g6e.16xlarge",
-                AppInstanceType::MlG6e24xlarge => "ml.g6e.24xlarge",
-                AppInstanceType::MlG6e48xlarge => "ml.g6e.48xlarge",
-                AppInstanceType::MlGeospatialInteractive => "ml.geospatial.interactive",
-                AppInstanceType::MlP4d24xlarge => "ml.p4d.24xlarge",
-                AppInstanceType::MlP4de24xlarge => "ml.p4de.24xlarge",
-                AppInstanceType::MlTrn12xlarge => "ml.trn1.2xlarge",
-                AppInstanceType::MlTrn132xlarge => "ml.trn1.32xlarge",
-                AppInstanceType::MlTrn1n32xlarge => "ml.trn1n.32xlarge",
-                AppInstanceType::MlP548xlarge => "ml.p5.48xlarge",
-                AppInstanceType::MlP5e48xlarge => "ml.p5e.48xlarge",
-                AppInstanceType::MlP5en48xlarge => "ml.p5en.48xlarge",
-                AppInstanceType::MlM6iLarge => "ml.m6i.large",
-                AppInstanceType::MlM6iXlarge => "ml.m6i.xlarge",
-                AppInstanceType::MlM6i2xlarge => "ml.m6i.2xlarge",
-                AppInstanceType::MlM6i4xlarge => "ml.m6i.4xlarge",
-                AppInstanceType::MlM6i8xlarge => "ml.m6i.8xlarge",
-                AppInstanceType::MlM6i12xlarge => "ml.m6i.12xlarge",
-                AppInstanceType::MlM6i16xlarge => "ml.m6i.16xlarge",
-                AppInstanceType::MlM6i24xlarge => "ml.m6i.24xlarge",
-                AppInstanceType::MlM6i32xlarge => "ml.m6i.32xlarge",
-                AppInstanceType::MlM7iLarge => "ml.m7i.large",
-                AppInstanceType::MlM7iXlarge => "ml.m7i.xlarge",
-                AppInstanceType::MlM7i2xlarge => "ml.m7i.2xlarge",
-                AppInstanceType::MlM7i4xlarge => "ml.m7i.4xlarge",
-                AppInstanceType::MlM7i8xlarge => "ml.m7i.8xlarge",
-                AppInstanceType::MlM7i12xlarge => "ml.m7i.12xlarge",
-                AppInstanceType::MlM7i16xlarge => "ml.m7i.16xlarge",
-                AppInstanceType::MlM7i24xlarge => "ml.m7i.24xlarge",
-                AppInstanceType::MlM7i48xlarge => "ml.m7i.48xlarge",
-                AppInstanceType::MlC6iLarge => "ml.c6i.large",
-                AppInstanceType::MlC6iXlarge => "ml.c6i.xlarge",
-                AppInstanceType::MlC6i2xlarge => "ml.c6i.2xlarge",
-                AppInstanceType::MlC6i4xlarge => "ml.c6i.4xlarge",
-                AppInstanceType::MlC6i8xlarge => "ml.c6i.8xlarge",
-                AppInstanceType::MlC6i12xlarge => "ml.c6i.12xlarge",
-                AppInstanceType::MlC6i16xlarge => "ml.c6i.16xlarge",
-                AppInstanceType::MlC6i24xlarge => "ml.c6i.24xlarge",
-                AppInstanceType::MlC6i32xlarge => "ml.c6i.32xlarge",
-                AppInstanceType::MlC7iLarge => "ml.c7i.large",
-                AppInstanceType::MlC7iXlarge => "ml.c7i.xlarge",
-                AppInstanceType::MlC7i2xlarge => "ml.c7i.2xlarge",
-                AppInstanceType::MlC7i4xlarge => "ml.c7i.4xlarge",
-                AppInstanceType::MlC7i8xlarge => "ml.c7i.8xlarge",
-                AppInstanceType::MlC7i12xlarge => "ml.c7i.12xlarge",
-                AppInstanceType::MlC7i16xlarge => "ml.c7i.16xlarge",
-                AppInstanceType::MlC7i24xlarge => "ml.c7i.24xlarge",
-                AppInstanceType::MlC7i48xlarge => "ml.c7i.48xlarge",
-                AppInstanceType::MlR6iLarge => "ml.r6i.large",
-                AppInstanceType::MlR6iXlarge => "ml.r6i.xlarge",
-                AppInstanceType::MlR6i2xlarge => "ml.r6i.2xlarge",
-                AppInstanceType::MlR6i4xlarge => "ml.r6i.4xlarge",
-                AppInstanceType::MlR6i8xlarge => "ml.r6i.8xlarge",
-                AppInstanceType::MlR6i12xlarge => "ml.r6i.12xlarge",
-                AppInstanceType::MlR6i16xlarge => "ml.r6i.16xlarge",
-                AppInstanceType::MlR6i24xlarge => "ml.r6i.24xlarge",
-                AppInstanceType::MlR6i32xlarge => "ml.r6i.32xlarge",
-                AppInstanceType::MlR7iLarge => "ml.r7i.large",
-                AppInstanceType::MlR7iXlarge => "ml.r7i.xlarge",
-                AppInstanceType::MlR7i2xlarge => "ml.r7i.2xlarge",
-                AppInstanceType::MlR7i4xlarge => "ml.r7i.4xlarge",
-                AppInstanceType::MlR7i8xlarge => "ml.r7i.8xlarge",
-                AppInstanceType::MlR7i12xlarge => "ml.r7i.12xlarge",
-                AppInstanceType::MlR7i16xlarge => "ml.r7i.16xlarge",
-                AppInstanceType::MlR7i24xlarge => "ml.r7i.24xlarge",
-                AppInstanceType::MlR7i48xlarge => "ml.r7i.48xlarge",
-                AppInstanceType::MlM6idLarge => "ml.m6id.large",
-                AppInstanceType::MlM6idXlarge => "ml.m6id.xlarge",
-                AppInstanceType::MlM6id2xlarge => "ml.m6id.2xlarge",
-                AppInstanceType::MlM6id4xlarge => "ml.m6id.4xlarge",
-                AppInstanceType::MlM6id8xlarge => "ml.m6id.8xlarge",
-                AppInstanceType::MlM6id12xlarge => "ml.m6id.12xlarge",
-                AppInstanceType::MlM6id16xlarge => "ml.m6id.16xlarge",
-                AppInstanceType::MlM6id24xlarge => "ml.m6id.24xlarge",
-                AppInstanceType::MlM6id32xlarge => "ml.m6id.32xlarge",
-                AppInstanceType::MlC6idLarge => "ml.c6id.large",
-                AppInstanceType::MlC6idXlarge => "ml.c6id.xlarge",
-                AppInstanceType::MlC6id2xlarge => "ml.c6id.2xlarge",
-                AppInstanceType::MlC6id4xlarge => "ml.c6id.4xlarge",
-                AppInstanceType::MlC6id8xlarge => "ml.c6id.8xlarge",
-                AppInstanceType::MlC6id12xlarge => "ml.c6id.12xlarge",
-                AppInstanceType::MlC6id16xlarge => "ml.c6id.16xlarge",
-                AppInstanceType::MlC6id24xlarge => "ml.c6id.24xlarge",
-                AppInstanceType::MlC6id32xlarge => "ml.c6id.32xlarge",
-                AppInstanceType::MlR6idLarge => "ml.r6id.large",
-                AppInstanceType::MlR6idXlarge => "ml.r6id.xlarge",
-                AppInstanceType::MlR6id2xlarge => "ml.r6id.2xlarge",
-                AppInstanceType::MlR6id4xlarge => "ml.r6id.4xlarge",
-                AppInstanceType::MlR6id8xlarge => "ml.r6id.8xlarge",
-                AppInstanceType::MlR6id12xlarge => "ml.r6id.12xlarge",
-                AppInstanceType::MlR6id16xlarge => "ml.r6id.16xlarge",
-                AppInstanceType::MlR6id24xlarge => "ml.r6id.24xlarge",
-                AppInstanceType::MlR6id32xlarge => "ml.r6id.32xlarge",
-                AppInstanceType::MlP54xlarge => "ml.p5.4xlarge",
-                AppInstanceType::MlP6B20048xlarge => "ml.p6-b200.48xlarge",
-                AppInstanceType::MlG7e2xlarge => "ml.g7e.2xlarge",
-                AppInstanceType::MlG7e4xlarge => "ml.g7e.4xlarge",
-                AppInstanceType::MlG7e8xlarge => "ml.g7e.8xlarge",
-                AppInstanceType::MlG7e12xlarge => "ml.g7e.12xlarge",
-                AppInstanceType::MlG7e24xlarge => "ml.g7e.24xlarge",
-                AppInstanceType::MlG7e48xlarge => "ml.g7e.48xlarge",
-            }
-        }
-    }
-
-    impl std::fmt::Display for AppInstanceType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<AppInstanceType> for Value {
-        fn from(v: AppInstanceType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<AppInstanceType> for Val<AppInstanceType> {
-        fn from(v: AppInstanceType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Specifies the VPC used for non-EFS traffic. The default value is PublicInternetOnly.
-    ///
-    /// Rendered as its CloudFormation spelling ([`AppNetworkAccessType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AppNetworkAccessType {
-        /// `PublicInternetOnly`
-        PublicInternetOnly,
-        /// `VpcOnly`
-        VpcOnly,
-    }
-
-    impl AppNetworkAccessType {
-        /// Every variant, in schema order.
-        pub const ALL: [AppNetworkAccessType; 2] =
-            [AppNetworkAccessType::PublicInternetOnly, AppNetworkAccessType::VpcOnly];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AppNetworkAccessType::PublicInternetOnly => "PublicInternetOnly",
-                AppNetworkAccessType::VpcOnly => "VpcOnly",
-            }
-        }
-    }
-
-    impl std::fmt::Display for AppNetworkAccessType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<AppNetworkAccessType> for Value {
-        fn from(v: AppNetworkAccessType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<AppNetworkAccessType> for Val<AppNetworkAccessType> {
-        fn from(v: AppNetworkAccessType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The entity that creates and manages the required security groups for inter-app communication in VPCOnly mode.
-    /// Required when CreateDomain.AppNetworkAccessType is VPCOnly and
-    /// DomainSettings.RStudioServerProDomainSettings.DomainExecutionRoleArn is provided.
-    ///
-    /// Rendered as its CloudFormation spelling ([`AppSecurityGroupManagement::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AppSecurityGroupManagement {
-        /// `Service`
-        Service,
-        /// `Customer`
-        Customer,
-    }
-
-    impl AppSecurityGroupManagement {
-        /// Every variant, in schema order.
-        pub const ALL: [AppSecurityGroupManagement; 2] =
-            [AppSecurityGroupManagement::Service, AppSecurityGroupManagement::Customer];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AppSecurityGroupManagement::Service => "Service",
-                AppSecurityGroupManagement::Customer => "Customer",
-            }
-        }
-    }
-
-    impl std::fmt::Display for AppSecurityGroupManagement {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<AppSecurityGroupManagement> for Value {
-        fn from(v: AppSecurityGroupManagement) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<AppSecurityGroupManagement> for Val<AppSecurityGroupManagement> {
-        fn from(v: AppSecurityGroupManagement) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`AppType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AppType {
-        /// `JupyterServer`
-        JupyterServer,
-        /// `TensorBoard`
-        TensorBoard,
-        /// `RStudioServerPro`
-        RStudioServerPro,
-        /// `JupyterLab`
-        JupyterLab,
-        /// `CodeEditor`
-        CodeEditor,
-        /// `DetailedProfiler`
-        DetailedProfiler,
-        /// `Canvas`
-        Canvas,
-    }
-
-    impl AppType {
-        /// Every variant, in schema order.
-        pub const ALL: [AppType; 7] = [
-            AppType::JupyterServer,
-            AppType::TensorBoard,
-            AppType::RStudioServerPro,
-            AppType::JupyterLab,
-            AppType::CodeEditor,
-            AppType::DetailedProfiler,
-            AppType::Canvas,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AppType::JupyterServer => "JupyterServer",
-                AppType::TensorBoard => "TensorBoard",
-                AppType::RStudioServerPro => "RStudioServerPro",
-                AppType::JupyterLab => "JupyterLab",
-                AppType::CodeEditor => "CodeEditor",
-                AppType::DetailedProfiler => "DetailedProfiler",
-                AppType::Canvas => "Canvas",
-            }
-        }
-    }
-
-    impl std::fmt::Display for AppType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<AppType> for Value {
-        fn from(v: AppType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<AppType> for Val<AppType> {
-        fn from(v: AppType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The mode of authentication that members use to access the domain.
-    ///
-    /// Rendered as its CloudFormation spelling ([`AuthMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AuthMode {
-        /// `SSO`
-        Sso,
-        /// `IAM`
-        Iam,
-    }
-
-    impl AuthMode {
-        /// Every variant, in schema order.
-        pub const ALL: [AuthMode; 2] = [AuthMode::Sso, AuthMode::Iam];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AuthMode::Sso => "SSO",
-                AuthMode::Iam => "IAM",
-            }
-        }
-    }
-
-    impl std::fmt::Display for AuthMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<AuthMode> for Value {
-        fn from(v: AuthMode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<AuthMode> for Val<AuthMode> {
-        fn from(v: AuthMode) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Indicates whether auto-mounting of an EFS volume is supported for the user profile.
-    ///
-    /// Rendered as its CloudFormation spelling ([`AutoMountHomeEFS::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AutoMountHomeEFS {
-        /// `Enabled`
-        Enabled,
-        /// `Disabled`
-        Disabled,
-        /// `DefaultAsDomain`
-        DefaultAsDomain,
-    }
-
-    impl AutoMountHomeEFS {
-        /// Every variant, in schema order.
-        pub const ALL: [AutoMountHomeEFS; 3] =
-            [AutoMountHomeEFS::Enabled, AutoMountHomeEFS::Disabled, AutoMountHomeEFS::DefaultAsDomain];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AutoMountHomeEFS::Enabled => "Enabled",
-                AutoMountHomeEFS::Disabled => "Disabled",
-                AutoMountHomeEFS::DefaultAsDomain => "DefaultAsDomain",
-            }
-        }
-    }
-
-    impl std::fmt::Display for AutoMountHomeEFS {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<AutoMountHomeEFS> for Value {
-        fn from(v: AutoMountHomeEFS) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<AutoMountHomeEFS> for Val<AutoMountHomeEFS> {
-        fn from(v: AutoMountHomeEFS) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The flag to enable/disable docker-proxy server
-    ///
-    /// Rendered as its CloudFormation spelling ([`EnableDockerAccess::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum EnableDockerAccess {
-        /// `ENABLED`
-        Enabled,
-        /// `DISABLED`
-        Disabled,
-    }
-
-    impl EnableDockerAccess {
-        /// Every variant, in schema order.
-        pub const ALL: [EnableDockerAccess; 2] = [EnableDockerAccess::Enabled, EnableDockerAccess::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                EnableDockerAccess::Enabled => "ENABLED",
-                EnableDockerAccess::Disabled => "DISABLED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for EnableDockerAccess {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<EnableDockerAccess> for Value {
-        fn from(v: EnableDockerAccess) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<EnableDockerAccess> for Val<EnableDockerAccess> {
-        fn from(v: EnableDockerAccess) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The configuration for attaching a SageMaker user profile name to the execution role as a sts:SourceIdentity key.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ExecutionRoleIdentityConfig::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ExecutionRoleIdentityConfig {
-        /// `USER_PROFILE_NAME`
-        UserProfileName,
-        /// `DISABLED`
-        Disabled,
-    }
-
-    impl ExecutionRoleIdentityConfig {
-        /// Every variant, in schema order.
-        pub const ALL: [ExecutionRoleIdentityConfig; 2] =
-            [ExecutionRoleIdentityConfig::UserProfileName, ExecutionRoleIdentityConfig::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ExecutionRoleIdentityConfig::UserProfileName => "USER_PROFILE_NAME",
-                ExecutionRoleIdentityConfig::Disabled => "DISABLED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ExecutionRoleIdentityConfig {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ExecutionRoleIdentityConfig> for Value {
-        fn from(v: ExecutionRoleIdentityConfig) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ExecutionRoleIdentityConfig> for Val<ExecutionRoleIdentityConfig> {
-        fn from(v: ExecutionRoleIdentityConfig) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Indicates whether a home EFS file system is created for the domain. Set to Disabled to skip EFS creation and reduce
-    /// domain creation time.
-    ///
-    /// Rendered as its CloudFormation spelling ([`HomeEfsFileSystemCreation::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum HomeEfsFileSystemCreation {
-        /// `Enabled`
-        Enabled,
-        /// `Disabled`
-        Disabled,
-    }
-
-    impl HomeEfsFileSystemCreation {
-        /// Every variant, in schema order.
-        pub const ALL: [HomeEfsFileSystemCreation; 2] =
-            [HomeEfsFileSystemCreation::Enabled, HomeEfsFileSystemCreation::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                HomeEfsFileSystemCreation::Enabled => "Enabled",
-                HomeEfsFileSystemCreation::Disabled => "Disabled",
-            }
-        }
-    }
-
-    impl std::fmt::Display for HomeEfsFileSystemCreation {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<HomeEfsFileSystemCreation> for Value {
-        fn from(v: HomeEfsFileSystemCreation) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<HomeEfsFileSystemCreation> for Val<HomeEfsFileSystemCreation> {
-        fn from(v: HomeEfsFileSystemCreation) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// A setting to indicate if IPv6 routing should be enabled along with IPv4 or not
-    ///
-    /// Rendered as its CloudFormation spelling ([`IpAddressType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum IpAddressType {
-        /// `IPV4`
-        Ipv4,
-        /// `DUALSTACK`
-        Dualstack,
-    }
-
-    impl IpAddressType {
-        /// Every variant, in schema order.
-        pub const ALL: [IpAddressType; 2] = [IpAddressType::Ipv4, IpAddressType::Dualstack];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                IpAddressType::Ipv4 => "IPV4",
-                IpAddressType::Dualstack => "DUALSTACK",
-            }
-        }
-    }
-
-    impl std::fmt::Display for IpAddressType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<IpAddressType> for Value {
-        fn from(v: IpAddressType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<IpAddressType> for Val<IpAddressType> {
-        fn from(v: IpAddressType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// A flag to enable/disable AppLifecycleManagement settings
-    ///
-    /// Rendered as its CloudFormation spelling ([`LifecycleManagement::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum LifecycleManagement {
-        /// `ENABLED`
-        Enabled,
-        /// `DISABLED`
-        Disabled,
-    }
-
-    impl LifecycleManagement {
-        /// Every variant, in schema order.
-        pub const ALL: [LifecycleManagement; 2] = [LifecycleManagement::Enabled, LifecycleManagement::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                LifecycleManagement::Enabled => "ENABLED",
-                LifecycleManagement::Disabled => "DISABLED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for LifecycleManagement {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<LifecycleManagement> for Value {
-        fn from(v: LifecycleManagement) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<LifecycleManagement> for Val<LifecycleManagement> {
-        fn from(v: LifecycleManagement) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`MlTools::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum MlTools {
-        /// `DataWrangler`
-        DataWrangler,
-        /// `FeatureStore`
-        FeatureStore,
-        /// `EmrClusters`
-        EmrClusters,
-        /// `AutoMl`
-        AutoMl,
-        /// `Experiments`
-        Experiments,
-        /// `Training`
-        Training,
-        /// `ModelEvaluation`
-        ModelEvaluation,
-        /// `Pipelines`
-        Pipelines,
-        /// `Models`
-        Models,
-        /// `JumpStart`
-        JumpStart,
-        /// `InferenceRecommender`
-        InferenceRecommender,
-        /// `Endpoints`
-        Endpoints,
-        /// `Projects`
-        Projects,
-        /// `InferenceOptimization`
-        InferenceOptimization,
-        /// `HyperPodClusters`
-        HyperPodClusters,
-        /// `Comet`
-        Comet,
-        /// `DeepchecksLLMEvaluation`
-        DeepchecksLLMEvaluation,
-        /// `Fiddler`
-        Fiddler,
-        /// `LakeraGuard`
-        LakeraGuard,
-        /// `PerformanceEvaluation`
-        PerformanceEvaluation,
-    }
-
-    impl MlTools {
-        /// Every variant, in schema order.
-        pub const ALL: [MlTools; 20] = [
-            MlTools::DataWrangler,
-            MlTools::FeatureStore,
-            MlTools::EmrClusters,
-            MlTools::AutoMl,
-            MlTools::Experiments,
-            MlTools::Training,
-            MlTools::ModelEvaluation,
-            MlTools::Pipelines,
-            MlTools::Models,
-            MlTools::JumpStart,
-            MlTools::InferenceRecommender,
-            MlTools::Endpoints,
-            MlTools::Projects,
-            MlTools::InferenceOptimization,
-            MlTools::HyperPodClusters,
-            MlTools::Comet,
-            MlTools::DeepchecksLLMEvaluation,
-            MlTools::Fiddler,
-            MlTools::LakeraGuard,
-            MlTools::PerformanceEvaluation,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                MlTools::DataWrangler => "DataWrangler",
-                MlTools::FeatureStore => "FeatureStore",
-                MlTools::EmrClusters => "EmrClusters",
-                MlTools::AutoMl => "AutoMl",
-                MlTools::Experiments => "Experiments",
-                MlTools::Training => "Training",
-                MlTools::ModelEvaluation => "ModelEvaluation",
-                MlTools::Pipelines => "Pipelines",
-                MlTools::Models => "Models",
-                MlTools::JumpStart => "JumpStart",
-                MlTools::InferenceRecommender => "InferenceRecommender",
-                MlTools::Endpoints => "Endpoints",
-                MlTools::Projects => "Projects",
-                MlTools::InferenceOptimization => "InferenceOptimization",
-                MlTools::HyperPodClusters => "HyperPodClusters",
-                MlTools::Comet => "Comet",
-                MlTools::DeepchecksLLMEvaluation => "DeepchecksLLMEvaluation",
-                MlTools::Fiddler => "Fiddler",
-                MlTools::LakeraGuard => "LakeraGuard",
-                MlTools::PerformanceEvaluation => "PerformanceEvaluation",
-            }
-        }
-    }
-
-    impl std::fmt::Display for MlTools {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<MlTools> for Value {
-        fn from(v: MlTools) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<MlTools> for Val<MlTools> {
-        fn from(v: MlTools) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Whether to include the notebook cell output when sharing the notebook. The default is Disabled.
-    ///
-    /// Rendered as its CloudFormation spelling ([`NotebookOutputOption::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum NotebookOutputOption {
-        /// `Allowed`
-        Allowed,
-        /// `Disabled`
-        Disabled,
-    }
-
-    impl NotebookOutputOption {
-        /// Every variant, in schema order.
-        pub const ALL: [NotebookOutputOption; 2] = [NotebookOutputOption::Allowed, NotebookOutputOption::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                NotebookOutputOption::Allowed => "Allowed",
-                NotebookOutputOption::Disabled => "Disabled",
-            }
-        }
-    }
-
-    impl std::fmt::Display for NotebookOutputOption {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<NotebookOutputOption> for Value {
-        fn from(v: NotebookOutputOption) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<NotebookOutputOption> for Val<NotebookOutputOption> {
-        fn from(v: NotebookOutputOption) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The SageMaker image name that you are hiding from the Studio user interface.
-    ///
-    /// Rendered as its CloudFormation spelling ([`SageMakerImageName::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SageMakerImageName {
-        /// `sagemaker_distribution`
-        SagemakerDistribution,
-    }
-
-    impl SageMakerImageName {
-        /// Every variant, in schema order.
-        pub const ALL: [SageMakerImageName; 1] = [SageMakerImageName::SagemakerDistribution];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SageMakerImageName::SagemakerDistribution => "sagemaker_distribution",
-            }
-        }
-    }
-
-    impl std::fmt::Display for SageMakerImageName {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<SageMakerImageName> for Value {
-        fn from(v: SageMakerImageName) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<SageMakerImageName> for Val<SageMakerImageName> {
-        fn from(v: SageMakerImageName) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Indicates whether the Studio experience is available to users. If not, users cannot access Studio.
-    ///
-    /// Rendered as its CloudFormation spelling ([`StudioWebPortal::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum StudioWebPortal {
-        /// `ENABLED`
-        Enabled,
-        /// `DISABLED`
-        Disabled,
-    }
-
-    impl StudioWebPortal {
-        /// Every variant, in schema order.
-        pub const ALL: [StudioWebPortal; 2] = [StudioWebPortal::Enabled, StudioWebPortal::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                StudioWebPortal::Enabled => "ENABLED",
-                StudioWebPortal::Disabled => "DISABLED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for StudioWebPortal {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<StudioWebPortal> for Value {
-        fn from(v: StudioWebPortal) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<StudioWebPortal> for Val<StudioWebPortal> {
-        fn from(v: StudioWebPortal) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Sets whether you can access the domain in Amazon SageMaker Studio:
-    ///
-    /// ENABLED
-    ///
-    /// You can access the domain in Amazon SageMaker Studio. If you migrate the domain to Amazon SageMaker Unified Studio,
-    /// you can access it in both studio interfaces.
-    ///
-    /// DISABLED
-    ///
-    /// You can't access the domain in Amazon SageMaker Studio. If you migrate the domain to Amazon SageMaker Unified
-    /// Studio, you can access it only in that studio interface.
-    ///
-    /// Rendered as its CloudFormation spelling ([`StudioWebPortalAccess::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum StudioWebPortalAccess {
-        /// `ENABLED`
-        Enabled,
-        /// `DISABLED`
-        Disabled,
-    }
-
-    impl StudioWebPortalAccess {
-        /// Every variant, in schema order.
-        pub const ALL: [StudioWebPortalAccess; 2] = [StudioWebPortalAccess::Enabled, StudioWebPortalAccess::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                StudioWebPortalAccess::Enabled => "ENABLED",
-                StudioWebPortalAccess::Disabled => "DISABLED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for StudioWebPortalAccess {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<StudioWebPortalAccess> for Value {
-        fn from(v: StudioWebPortalAccess) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<StudioWebPortalAccess> for Val<StudioWebPortalAccess> {
-        fn from(v: StudioWebPortalAccess) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Indicates whether the tags added to Domain, User Profile and Space entity is propagated to all SageMaker resources.
-    ///
-    /// Rendered as its CloudFormation spelling ([`TagPropagation::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TagPropagation {
-        /// `ENABLED`
-        Enabled,
-        /// `DISABLED`
-        Disabled,
-    }
-
-    impl TagPropagation {
-        /// Every variant, in schema order.
-        pub const ALL: [TagPropagation; 2] = [TagPropagation::Enabled, TagPropagation::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                TagPropagation::Enabled => "ENABLED",
-                TagPropagation::Disabled => "DISABLED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for TagPropagation {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<TagPropagation> for Value {
-        fn from(v: TagPropagation) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<TagPropagation> for Val<TagPropagation> {
-        fn from(v: TagPropagation) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The level of permissions that the user has within the RStudioServerPro app. This value defaults to User. The Admin
-    /// value allows the user access to the RStudio Administrative Dashboard.
-    ///
-    /// Rendered as its CloudFormation spelling ([`UserGroup::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum UserGroup {
-        /// `R_STUDIO_ADMIN`
-        RStudioAdmin,
-        /// `R_STUDIO_USER`
-        RStudioUser,
-    }
-
-    impl UserGroup {
-        /// Every variant, in schema order.
-        pub const ALL: [UserGroup; 2] = [UserGroup::RStudioAdmin, UserGroup::RStudioUser];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                UserGroup::RStudioAdmin => "R_STUDIO_ADMIN",
-                UserGroup::RStudioUser => "R_STUDIO_USER",
-            }
-        }
-    }
-
-    impl std::fmt::Display for UserGroup {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<UserGroup> for Value {
-        fn from(v: UserGroup) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<UserGroup> for Val<UserGroup> {
-        fn from(v: UserGroup) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Indicates whether the current user has access to the RStudioServerPro app.
+        AccessStatus[2] {
+            Enabled = "ENABLED",
+            Disabled = "DISABLED",
+        }
+    }
+
+    cfn_enum! {
+        /// The instance type that the image version runs on.
+        AppInstanceType[171] {
+            System = "system",
+            MlT3Micro = "ml.t3.micro",
+            MlT3Small = "ml.t3.small",
+            MlT3Medium = "ml.t3.medium",
+            MlT3Large = "ml.t3.large",
+            MlT3Xlarge = "ml.t3.xlarge",
+            MlT32xlarge = "ml.t3.2xlarge",
+            MlM5Large = "ml.m5.large",
+            MlM5Xlarge = "ml.m5.xlarge",
+            MlM52xlarge = "ml.m5.2xlarge",
+            MlM54xlarge = "ml.m5.4xlarge",
+            MlM58xlarge = "ml.m5.8xlarge",
+            MlM512xlarge = "ml.m5.12xlarge",
+            MlM516xlarge = "ml.m5.16xlarge",
+            MlM524xlarge = "ml.m5.24xlarge",
+            MlM5dLarge = "ml.m5d.large",
+            MlM5dXlarge = "ml.m5d.xlarge",
+            MlM5d2xlarge = "ml.m5d.2xlarge",
+            MlM5d4xlarge = "ml.m5d.4xlarge",
+            MlM5d8xlarge = "ml.m5d.8xlarge",
+            MlM5d12xlarge = "ml.m5d.12xlarge",
+            MlM5d16xlarge = "ml.m5d.16xlarge",
+            MlM5d24xlarge = "ml.m5d.24xlarge",
+            MlC5Large = "ml.c5.large",
+            MlC5Xlarge = "ml.c5.xlarge",
+            MlC52xlarge = "ml.c5.2xlarge",
+            MlC54xlarge = "ml.c5.4xlarge",
+            MlC59xlarge = "ml.c5.9xlarge",
+            MlC512xlarge = "ml.c5.12xlarge",
+            MlC518xlarge = "ml.c5.18xlarge",
+            MlC524xlarge = "ml.c5.24xlarge",
+            MlP32xlarge = "ml.p3.2xlarge",
+            MlP38xlarge = "ml.p3.8xlarge",
+            MlP316xlarge = "ml.p3.16xlarge",
+            MlP3dn24xlarge = "ml.p3dn.24xlarge",
+            MlG4dnXlarge = "ml.g4dn.xlarge",
+            MlG4dn2xlarge = "ml.g4dn.2xlarge",
+            MlG4dn4xlarge = "ml.g4dn.4xlarge",
+            MlG4dn8xlarge = "ml.g4dn.8xlarge",
+            MlG4dn12xlarge = "ml.g4dn.12xlarge",
+            MlG4dn16xlarge = "ml.g4dn.16xlarge",
+            MlR5Large = "ml.r5.large",
+            MlR5Xlarge = "ml.r5.xlarge",
+            MlR52xlarge = "ml.r5.2xlarge",
+            MlR54xlarge = "ml.r5.4xlarge",
+            MlR58xlarge = "ml.r5.8xlarge",
+            MlR512xlarge = "ml.r5.12xlarge",
+            MlR516xlarge = "ml.r5.16xlarge",
+            MlR524xlarge = "ml.r5.24xlarge",
+            MlG5Xlarge = "ml.g5.xlarge",
+            MlG52xlarge = "ml.g5.2xlarge",
+            MlG54xlarge = "ml.g5.4xlarge",
+            MlG58xlarge = "ml.g5.8xlarge",
+            MlG512xlarge = "ml.g5.12xlarge",
+            MlG516xlarge = "ml.g5.16xlarge",
+            MlG524xlarge = "ml.g5.24xlarge",
+            MlG548xlarge = "ml.g5.48xlarge",
+            MlG6Xlarge = "ml.g6.xlarge",
+            MlG62xlarge = "ml.g6.2xlarge",
+            MlG64xlarge = "ml.g6.4xlarge",
+            MlG68xlarge = "ml.g6.8xlarge",
+            MlG612xlarge = "ml.g6.12xlarge",
+            MlG616xlarge = "ml.g6.16xlarge",
+            MlG624xlarge = "ml.g6.24xlarge",
+            MlG648xlarge = "ml.g6.48xlarge",
+            MlG6eXlarge = "ml.g6e.xlarge",
+            MlG6e2xlarge = "ml.g6e.2xlarge",
+            MlG6e4xlarge = "ml.g6e.4xlarge",
+            MlG6e8xlarge = "ml.g6e.8xlarge",
+            MlG6e12xlarge = "ml.g6e.12xlarge",
+            MlG6e16xlarge = "ml.g6e.16xlarge",
+            MlG6e24xlarge = "ml.g6e.24xlarge",
+            MlG6e48xlarge = "ml.g6e.48xlarge",
+            MlGeospatialInteractive = "ml.geospatial.interactive",
+            MlP4d24xlarge = "ml.p4d.24xlarge",
+            MlP4de24xlarge = "ml.p4de.24xlarge",
+            MlTrn12xlarge = "ml.trn1.2xlarge",
+            MlTrn132xlarge = "ml.trn1.32xlarge",
+            MlTrn1n32xlarge = "ml.trn1n.32xlarge",
+            MlP548xlarge = "ml.p5.48xlarge",
+            MlP5e48xlarge = "ml.p5e.48xlarge",
+            MlP5en48xlarge = "ml.p5en.48xlarge",
+            MlM6iLarge = "ml.m6i.large",
+            MlM6iXlarge = "ml.m6i.xlarge",
+            MlM6i2xlarge = "ml.m6i.2xlarge",
+            MlM6i4xlarge = "ml.m6i.4xlarge",
+            MlM6i8xlarge = "ml.m6i.8xlarge",
+            MlM6i12xlarge = "ml.m6i.12xlarge",
+            MlM6i16xlarge = "ml.m6i.16xlarge",
+            MlM6i24xlarge = "ml.m6i.24xlarge",
+            MlM6i32xlarge = "ml.m6i.32xlarge",
+            MlM7iLarge = "ml.m7i.large",
+            MlM7iXlarge = "ml.m7i.xlarge",
+            MlM7i2xlarge = "ml.m7i.2xlarge",
+            MlM7i4xlarge = "ml.m7i.4xlarge",
+            MlM7i8xlarge = "ml.m7i.8xlarge",
+            MlM7i12xlarge = "ml.m7i.12xlarge",
+            MlM7i16xlarge = "ml.m7i.16xlarge",
+            MlM7i24xlarge = "ml.m7i.24xlarge",
+            MlM7i48xlarge = "ml.m7i.48xlarge",
+            MlC6iLarge = "ml.c6i.large",
+            MlC6iXlarge = "ml.c6i.xlarge",
+            MlC6i2xlarge = "ml.c6i.2xlarge",
+            MlC6i4xlarge = "ml.c6i.4xlarge",
+            MlC6i8xlarge = "ml.c6i.8xlarge",
+            MlC6i12xlarge = "ml.c6i.12xlarge",
+            MlC6i16xlarge = "ml.c6i.16xlarge",
+            MlC6i24xlarge = "ml.c6i.24xlarge",
+            MlC6i32xlarge = "ml.c6i.32xlarge",
+            MlC7iLarge = "ml.c7i.large",
+            MlC7iXlarge = "ml.c7i.xlarge",
+            MlC7i2xlarge = "ml.c7i.2xlarge",
+            MlC7i4xlarge = "ml.c7i.4xlarge",
+            MlC7i8xlarge = "ml.c7i.8xlarge",
+            MlC7i12xlarge = "ml.c7i.12xlarge",
+            MlC7i16xlarge = "ml.c7i.16xlarge",
+            MlC7i24xlarge = "ml.c7i.24xlarge",
+            MlC7i48xlarge = "ml.c7i.48xlarge",
+            MlR6iLarge = "ml.r6i.large",
+            MlR6iXlarge = "ml.r6i.xlarge",
+            MlR6i2xlarge = "ml.r6i.2xlarge",
+            MlR6i4xlarge = "ml.r6i.4xlarge",
+            MlR6i8xlarge = "ml.r6i.8xlarge",
+            MlR6i12xlarge = "ml.r6i.12xlarge",
+            MlR6i16xlarge = "ml.r6i.16xlarge",
+            MlR6i24xlarge = "ml.r6i.24xlarge",
+            MlR6i32xlarge = "ml.r6i.32xlarge",
+            MlR7iLarge = "ml.r7i.large",
+            MlR7iXlarge = "ml.r7i.xlarge",
+            MlR7i2xlarge = "ml.r7i.2xlarge",
+            MlR7i4xlarge = "ml.r7i.4xlarge",
+            MlR7i8xlarge = "ml.r7i.8xlarge",
+            MlR7i12xlarge = "ml.r7i.12xlarge",
+            MlR7i16xlarge = "ml.r7i.16xlarge",
+            MlR7i24xlarge = "ml.r7i.24xlarge",
+            MlR7i48xlarge = "ml.r7i.48xlarge",
+            MlM6idLarge = "ml.m6id.large",
+            MlM6idXlarge = "ml.m6id.xlarge",
+            MlM6id2xlarge = "ml.m6id.2xlarge",
+            MlM6id4xlarge = "ml.m6id.4xlarge",
+            MlM6id8xlarge = "ml.m6id.8xlarge",
+            MlM6id12xlarge = "ml.m6id.12xlarge",
+            MlM6id16xlarge = "ml.m6id.16xlarge",
+            MlM6id24xlarge = "ml.m6id.24xlarge",
+            MlM6id32xlarge = "ml.m6id.32xlarge",
+            MlC6idLarge = "ml.c6id.large",
+            MlC6idXlarge = "ml.c6id.xlarge",
+            MlC6id2xlarge = "ml.c6id.2xlarge",
+            MlC6id4xlarge = "ml.c6id.4xlarge",
+            MlC6id8xlarge = "ml.c6id.8xlarge",
+            MlC6id12xlarge = "ml.c6id.12xlarge",
+            MlC6id16xlarge = "ml.c6id.16xlarge",
+            MlC6id24xlarge = "ml.c6id.24xlarge",
+            MlC6id32xlarge = "ml.c6id.32xlarge",
+            MlR6idLarge = "ml.r6id.large",
+            MlR6idXlarge = "ml.r6id.xlarge",
+            MlR6id2xlarge = "ml.r6id.2xlarge",
+            MlR6id4xlarge = "ml.r6id.4xlarge",
+            MlR6id8xlarge = "ml.r6id.8xlarge",
+            MlR6id12xlarge = "ml.r6id.12xlarge",
+            MlR6id16xlarge = "ml.r6id.16xlarge",
+            MlR6id24xlarge = "ml.r6id.24xlarge",
+            MlR6id32xlarge = "ml.r6id.32xlarge",
+            MlP54xlarge = "ml.p5.4xlarge",
+            MlP6B20048xlarge = "ml.p6-b200.48xlarge",
+            MlG7e2xlarge = "ml.g7e.2xlarge",
+            MlG7e4xlarge = "ml.g7e.4xlarge",
+            MlG7e8xlarge = "ml.g7e.8xlarge",
+            MlG7e12xlarge = "ml.g7e.12xlarge",
+            MlG7e24xlarge = "ml.g7e.24xlarge",
+            MlG7e48xlarge = "ml.g7e.48xlarge",
+        }
+    }
+
+    cfn_enum! {
+        /// Specifies the VPC used for non-EFS traffic. The default value is PublicInternetOnly.
+        AppNetworkAccessType[2] {
+            PublicInternetOnly = "PublicInternetOnly",
+            VpcOnly = "VpcOnly",
+        }
+    }
+
+    cfn_enum! {
+        /// The entity that creates and manages the required security groups for inter-app communication in VPCOnly mode.
+        /// Required when CreateDomain.AppNetworkAccessType is VPCOnly and
+        /// DomainSettings.RStudioServerProDomainSettings.DomainExecutionRoleArn is provided.
+        AppSecurityGroupManagement[2] {
+            Service = "Service",
+            Customer = "Customer",
+        }
+    }
+
+    cfn_enum! {
+        AppType[7] {
+            JupyterServer = "JupyterServer",
+            TensorBoard = "TensorBoard",
+            RStudioServerPro = "RStudioServerPro",
+            JupyterLab = "JupyterLab",
+            CodeEditor = "CodeEditor",
+            DetailedProfiler = "DetailedProfiler",
+            Canvas = "Canvas",
+        }
+    }
+
+    cfn_enum! {
+        /// The mode of authentication that members use to access the domain.
+        AuthMode[2] {
+            Sso = "SSO",
+            Iam = "IAM",
+        }
+    }
+
+    cfn_enum! {
+        /// Indicates whether auto-mounting of an EFS volume is supported for the user profile.
+        AutoMountHomeEFS[3] {
+            Enabled = "Enabled",
+            Disabled = "Disabled",
+            DefaultAsDomain = "DefaultAsDomain",
+        }
+    }
+
+    cfn_enum! {
+        /// The flag to enable/disable docker-proxy server
+        EnableDockerAccess[2] {
+            Enabled = "ENABLED",
+            Disabled = "DISABLED",
+        }
+    }
+
+    cfn_enum! {
+        /// The configuration for attaching a SageMaker user profile name to the execution role as a sts:SourceIdentity key.
+        ExecutionRoleIdentityConfig[2] {
+            UserProfileName = "USER_PROFILE_NAME",
+            Disabled = "DISABLED",
+        }
+    }
+
+    cfn_enum! {
+        /// Indicates whether a home EFS file system is created for the domain. Set to Disabled to skip EFS creation and
+        /// reduce domain creation time.
+        HomeEfsFileSystemCreation[2] {
+            Enabled = "Enabled",
+            Disabled = "Disabled",
+        }
+    }
+
+    cfn_enum! {
+        /// A setting to indicate if IPv6 routing should be enabled along with IPv4 or not
+        IpAddressType[2] {
+            Ipv4 = "IPV4",
+            Dualstack = "DUALSTACK",
+        }
+    }
+
+    cfn_enum! {
+        /// A flag to enable/disable AppLifecycleManagement settings
+        LifecycleManagement[2] {
+            Enabled = "ENABLED",
+            Disabled = "DISABLED",
+        }
+    }
+
+    cfn_enum! {
+        MlTools[20] {
+            DataWrangler = "DataWrangler",
+            FeatureStore = "FeatureStore",
+            EmrClusters = "EmrClusters",
+            AutoMl = "AutoMl",
+            Experiments = "Experiments",
+            Training = "Training",
+            ModelEvaluation = "ModelEvaluation",
+            Pipelines = "Pipelines",
+            Models = "Models",
+            JumpStart = "JumpStart",
+            InferenceRecommender = "InferenceRecommender",
+            Endpoints = "Endpoints",
+            Projects = "Projects",
+            InferenceOptimization = "InferenceOptimization",
+            HyperPodClusters = "HyperPodClusters",
+            Comet = "Comet",
+            DeepchecksLLMEvaluation = "DeepchecksLLMEvaluation",
+            Fiddler = "Fiddler",
+            LakeraGuard = "LakeraGuard",
+            PerformanceEvaluation = "PerformanceEvaluation",
+        }
+    }
+
+    cfn_enum! {
+        /// Whether to include the notebook cell output when sharing the notebook. The default is Disabled.
+        NotebookOutputOption[2] {
+            Allowed = "Allowed",
+            Disabled = "Disabled",
+        }
+    }
+
+    cfn_enum! {
+        /// The SageMaker image name that you are hiding from the Studio user interface.
+        SageMakerImageName[1] {
+            SagemakerDistribution = "sagemaker_distribution",
+        }
+    }
+
+    cfn_enum! {
+        /// Indicates whether the Studio experience is available to users. If not, users cannot access Studio.
+        StudioWebPortal[2] {
+            Enabled = "ENABLED",
+            Disabled = "DISABLED",
+        }
+    }
+
+    cfn_enum! {
+        /// Sets whether you can access the domain in Amazon SageMaker Studio:
+        ///
+        /// ENABLED
+        ///
+        /// You can access the domain in Amazon SageMaker Studio. If you migrate the domain to Amazon SageMaker Unified
+        /// Studio, you can access it in both studio interfaces.
+        ///
+        /// DISABLED
+        ///
+        /// You can't access the domain in Amazon SageMaker Studio. If you migrate the domain to Amazon SageMaker Unified
+        /// Studio, you can access it only in that studio interface.
+        StudioWebPortalAccess[2] {
+            Enabled = "ENABLED",
+            Disabled = "DISABLED",
+        }
+    }
+
+    cfn_enum! {
+        /// Indicates whether the tags added to Domain, User Profile and Space entity is propagated to all SageMaker
+        /// resources.
+        TagPropagation[2] {
+            Enabled = "ENABLED",
+            Disabled = "DISABLED",
+        }
+    }
+
+    cfn_enum! {
+        /// The level of permissions that the user has within the RStudioServerPro app. This value defaults to User. The
+        /// Admin value allows the user access to the RStudio Administrative Dashboard.
+        UserGroup[2] {
+            RStudioAdmin = "R_STUDIO_ADMIN",
+            RStudioUser = "R_STUDIO_USER",
         }
     }
 }
@@ -13736,91 +8377,20 @@ pub mod endpoint {
 
     property_type!(VariantProperty);
 
-    /// Specifies whether the `Value` is an instance count or a capacity unit.
-    ///
-    /// Rendered as its CloudFormation spelling ([`CapacitySizeType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum CapacitySizeType {
-        /// `CAPACITY_PERCENT`
-        CapacityPercent,
-        /// `INSTANCE_COUNT`
-        InstanceCount,
-    }
-
-    impl CapacitySizeType {
-        /// Every variant, in schema order.
-        pub const ALL: [CapacitySizeType; 2] = [CapacitySizeType::CapacityPercent, CapacitySizeType::InstanceCount];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                CapacitySizeType::CapacityPercent => "CAPACITY_PERCENT",
-                CapacitySizeType::InstanceCount => "INSTANCE_COUNT",
-            }
+    cfn_enum! {
+        /// Specifies whether the `Value` is an instance count or a capacity unit.
+        CapacitySizeType[2] {
+            CapacityPercent = "CAPACITY_PERCENT",
+            InstanceCount = "INSTANCE_COUNT",
         }
     }
 
-    impl std::fmt::Display for CapacitySizeType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<CapacitySizeType> for Value {
-        fn from(v: CapacitySizeType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<CapacitySizeType> for Val<CapacitySizeType> {
-        fn from(v: CapacitySizeType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Specifies the type of traffic routing (e.g., 'AllAtOnce', 'Canary', 'Linear').
-    ///
-    /// Rendered as its CloudFormation spelling ([`TrafficRoutingConfigType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TrafficRoutingConfigType {
-        /// `ALL_AT_ONCE`
-        AllAtOnce,
-        /// `CANARY`
-        Canary,
-        /// `LINEAR`
-        Linear,
-    }
-
-    impl TrafficRoutingConfigType {
-        /// Every variant, in schema order.
-        pub const ALL: [TrafficRoutingConfigType; 3] =
-            [TrafficRoutingConfigType::AllAtOnce, TrafficRoutingConfigType::Canary, TrafficRoutingConfigType::Linear];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                TrafficRoutingConfigType::AllAtOnce => "ALL_AT_ONCE",
-                TrafficRoutingConfigType::Canary => "CANARY",
-                TrafficRoutingConfigType::Linear => "LINEAR",
-            }
-        }
-    }
-
-    impl std::fmt::Display for TrafficRoutingConfigType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<TrafficRoutingConfigType> for Value {
-        fn from(v: TrafficRoutingConfigType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<TrafficRoutingConfigType> for Val<TrafficRoutingConfigType> {
-        fn from(v: TrafficRoutingConfigType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Specifies the type of traffic routing (e.g., 'AllAtOnce', 'Canary', 'Linear').
+        TrafficRoutingConfigType[3] {
+            AllAtOnce = "ALL_AT_ONCE",
+            Canary = "CANARY",
+            Linear = "LINEAR",
         }
     }
 }
@@ -15218,1425 +9788,343 @@ pub mod endpoint_config {
 
     property_type!(VpcConfig);
 
-    /// Specifies whether the endpoint captures input data or output data.
-    ///
-    /// Rendered as its CloudFormation spelling ([`CaptureMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum CaptureMode {
-        /// `Input`
-        Input,
-        /// `InputAndOutput`
-        InputAndOutput,
-        /// `Output`
-        Output,
-    }
-
-    impl CaptureMode {
-        /// Every variant, in schema order.
-        pub const ALL: [CaptureMode; 3] = [CaptureMode::Input, CaptureMode::InputAndOutput, CaptureMode::Output];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                CaptureMode::Input => "Input",
-                CaptureMode::InputAndOutput => "InputAndOutput",
-                CaptureMode::Output => "Output",
-            }
+    cfn_enum! {
+        /// Specifies whether the endpoint captures input data or output data.
+        CaptureMode[3] {
+            Input = "Input",
+            InputAndOutput = "InputAndOutput",
+            Output = "Output",
         }
     }
 
-    impl std::fmt::Display for CaptureMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        IncludeInferenceResponseIn[2] {
+            ErrorNotificationTopic = "ERROR_NOTIFICATION_TOPIC",
+            SuccessNotificationTopic = "SUCCESS_NOTIFICATION_TOPIC",
         }
     }
 
-    impl From<CaptureMode> for Value {
-        fn from(v: CaptureMode) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// Specifies an option from a collection of preconfigured Amazon Machine Image (AMI) images. Each image is
+        /// configured by AWS with a set of software and driver versions. AWS optimizes these configurations for different
+        /// machine learning workloads. By selecting an AMI version, you can ensure that your inference environment is
+        /// compatible with specific software requirements, such as CUDA driver versions, Linux kernel versions, or AWS
+        /// Neuron driver versions
+        InferenceAmiVersion[5] {
+            Al2AmiSagemakerInferenceGpu2 = "al2-ami-sagemaker-inference-gpu-2",
+            Al2AmiSagemakerInferenceGpu21 = "al2-ami-sagemaker-inference-gpu-2-1",
+            Al2AmiSagemakerInferenceGpu31 = "al2-ami-sagemaker-inference-gpu-3-1",
+            Al2AmiSagemakerInferenceNeuron2 = "al2-ami-sagemaker-inference-neuron-2",
+            Al2023AmiSagemakerInferenceGpu41 = "al2023-ami-sagemaker-inference-gpu-4-1",
         }
     }
 
-    impl From<CaptureMode> for Val<CaptureMode> {
-        fn from(v: CaptureMode) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The ML compute instance type.
+        InstanceType[277] {
+            MlC42xlarge = "ml.c4.2xlarge",
+            MlC44xlarge = "ml.c4.4xlarge",
+            MlC48xlarge = "ml.c4.8xlarge",
+            MlC4Large = "ml.c4.large",
+            MlC4Xlarge = "ml.c4.xlarge",
+            MlC518xlarge = "ml.c5.18xlarge",
+            MlC52xlarge = "ml.c5.2xlarge",
+            MlC54xlarge = "ml.c5.4xlarge",
+            MlC59xlarge = "ml.c5.9xlarge",
+            MlC5Large = "ml.c5.large",
+            MlC5Xlarge = "ml.c5.xlarge",
+            MlC5d18xlarge = "ml.c5d.18xlarge",
+            MlC5d2xlarge = "ml.c5d.2xlarge",
+            MlC5d4xlarge = "ml.c5d.4xlarge",
+            MlC5d9xlarge = "ml.c5d.9xlarge",
+            MlC5dLarge = "ml.c5d.large",
+            MlC5dXlarge = "ml.c5d.xlarge",
+            MlC6g12xlarge = "ml.c6g.12xlarge",
+            MlC6g16xlarge = "ml.c6g.16xlarge",
+            MlC6g2xlarge = "ml.c6g.2xlarge",
+            MlC6g4xlarge = "ml.c6g.4xlarge",
+            MlC6g8xlarge = "ml.c6g.8xlarge",
+            MlC6gLarge = "ml.c6g.large",
+            MlC6gXlarge = "ml.c6g.xlarge",
+            MlC6gd12xlarge = "ml.c6gd.12xlarge",
+            MlC6gd16xlarge = "ml.c6gd.16xlarge",
+            MlC6gd2xlarge = "ml.c6gd.2xlarge",
+            MlC6gd4xlarge = "ml.c6gd.4xlarge",
+            MlC6gd8xlarge = "ml.c6gd.8xlarge",
+            MlC6gdLarge = "ml.c6gd.large",
+            MlC6gdXlarge = "ml.c6gd.xlarge",
+            MlC6gn12xlarge = "ml.c6gn.12xlarge",
+            MlC6gn16xlarge = "ml.c6gn.16xlarge",
+            MlC6gn2xlarge = "ml.c6gn.2xlarge",
+            MlC6gn4xlarge = "ml.c6gn.4xlarge",
+            MlC6gn8xlarge = "ml.c6gn.8xlarge",
+            MlC6gnLarge = "ml.c6gn.large",
+            MlC6gnXlarge = "ml.c6gn.xlarge",
+            MlC6i12xlarge = "ml.c6i.12xlarge",
+            MlC6i16xlarge = "ml.c6i.16xlarge",
+            MlC6i24xlarge = "ml.c6i.24xlarge",
+            MlC6i2xlarge = "ml.c6i.2xlarge",
+            MlC6i32xlarge = "ml.c6i.32xlarge",
+            MlC6i4xlarge = "ml.c6i.4xlarge",
+            MlC6i8xlarge = "ml.c6i.8xlarge",
+            MlC6iLarge = "ml.c6i.large",
+            MlC6iXlarge = "ml.c6i.xlarge",
+            MlC6in12xlarge = "ml.c6in.12xlarge",
+            MlC6in16xlarge = "ml.c6in.16xlarge",
+            MlC6in24xlarge = "ml.c6in.24xlarge",
+            MlC6in2xlarge = "ml.c6in.2xlarge",
+            MlC6in32xlarge = "ml.c6in.32xlarge",
+            MlC6in4xlarge = "ml.c6in.4xlarge",
+            MlC6in8xlarge = "ml.c6in.8xlarge",
+            MlC6inLarge = "ml.c6in.large",
+            MlC6inXlarge = "ml.c6in.xlarge",
+            MlC7g12xlarge = "ml.c7g.12xlarge",
+            MlC7g16xlarge = "ml.c7g.16xlarge",
+            MlC7g2xlarge = "ml.c7g.2xlarge",
+            MlC7g4xlarge = "ml.c7g.4xlarge",
+            MlC7g8xlarge = "ml.c7g.8xlarge",
+            MlC7gLarge = "ml.c7g.large",
+            MlC7gXlarge = "ml.c7g.xlarge",
+            MlC7i12xlarge = "ml.c7i.12xlarge",
+            MlC7i16xlarge = "ml.c7i.16xlarge",
+            MlC7i24xlarge = "ml.c7i.24xlarge",
+            MlC7i2xlarge = "ml.c7i.2xlarge",
+            MlC7i48xlarge = "ml.c7i.48xlarge",
+            MlC7i4xlarge = "ml.c7i.4xlarge",
+            MlC7i8xlarge = "ml.c7i.8xlarge",
+            MlC7iLarge = "ml.c7i.large",
+            MlC7iXlarge = "ml.c7i.xlarge",
+            MlC8g12xlarge = "ml.c8g.12xlarge",
+            MlC8g16xlarge = "ml.c8g.16xlarge",
+            MlC8g24xlarge = "ml.c8g.24xlarge",
+            MlC8g2xlarge = "ml.c8g.2xlarge",
+            MlC8g48xlarge = "ml.c8g.48xlarge",
+            MlC8g4xlarge = "ml.c8g.4xlarge",
+            MlC8g8xlarge = "ml.c8g.8xlarge",
+            MlC8gLarge = "ml.c8g.large",
+            MlC8gMedium = "ml.c8g.medium",
+            MlC8gXlarge = "ml.c8g.xlarge",
+            MlDl124xlarge = "ml.dl1.24xlarge",
+            MlG4dn12xlarge = "ml.g4dn.12xlarge",
+            MlG4dn16xlarge = "ml.g4dn.16xlarge",
+            MlG4dn2xlarge = "ml.g4dn.2xlarge",
+            MlG4dn4xlarge = "ml.g4dn.4xlarge",
+            MlG4dn8xlarge = "ml.g4dn.8xlarge",
+            MlG4dnXlarge = "ml.g4dn.xlarge",
+            MlG512xlarge = "ml.g5.12xlarge",
+            MlG516xlarge = "ml.g5.16xlarge",
+            MlG524xlarge = "ml.g5.24xlarge",
+            MlG52xlarge = "ml.g5.2xlarge",
+            MlG548xlarge = "ml.g5.48xlarge",
+            MlG54xlarge = "ml.g5.4xlarge",
+            MlG58xlarge = "ml.g5.8xlarge",
+            MlG5Xlarge = "ml.g5.xlarge",
+            MlG612xlarge = "ml.g6.12xlarge",
+            MlG616xlarge = "ml.g6.16xlarge",
+            MlG624xlarge = "ml.g6.24xlarge",
+            MlG62xlarge = "ml.g6.2xlarge",
+            MlG648xlarge = "ml.g6.48xlarge",
+            MlG64xlarge = "ml.g6.4xlarge",
+            MlG68xlarge = "ml.g6.8xlarge",
+            MlG6Xlarge = "ml.g6.xlarge",
+            MlG6e12xlarge = "ml.g6e.12xlarge",
+            MlG6e16xlarge = "ml.g6e.16xlarge",
+            MlG6e24xlarge = "ml.g6e.24xlarge",
+            MlG6e2xlarge = "ml.g6e.2xlarge",
+            MlG6e48xlarge = "ml.g6e.48xlarge",
+            MlG6e4xlarge = "ml.g6e.4xlarge",
+            MlG6e8xlarge = "ml.g6e.8xlarge",
+            MlG6eXlarge = "ml.g6e.xlarge",
+            MlG712xlarge = "ml.g7.12xlarge",
+            MlG724xlarge = "ml.g7.24xlarge",
+            MlG72xlarge = "ml.g7.2xlarge",
+            MlG748xlarge = "ml.g7.48xlarge",
+            MlG74xlarge = "ml.g7.4xlarge",
+            MlG78xlarge = "ml.g7.8xlarge",
+            MlG7e12xlarge = "ml.g7e.12xlarge",
+            MlG7e24xlarge = "ml.g7e.24xlarge",
+            MlG7e2xlarge = "ml.g7e.2xlarge",
+            MlG7e48xlarge = "ml.g7e.48xlarge",
+            MlG7e4xlarge = "ml.g7e.4xlarge",
+            MlG7e8xlarge = "ml.g7e.8xlarge",
+            MlInf124xlarge = "ml.inf1.24xlarge",
+            MlInf12xlarge = "ml.inf1.2xlarge",
+            MlInf16xlarge = "ml.inf1.6xlarge",
+            MlInf1Xlarge = "ml.inf1.xlarge",
+            MlInf224xlarge = "ml.inf2.24xlarge",
+            MlInf248xlarge = "ml.inf2.48xlarge",
+            MlInf28xlarge = "ml.inf2.8xlarge",
+            MlInf2Xlarge = "ml.inf2.xlarge",
+            MlM410xlarge = "ml.m4.10xlarge",
+            MlM416xlarge = "ml.m4.16xlarge",
+            MlM42xlarge = "ml.m4.2xlarge",
+            MlM44xlarge = "ml.m4.4xlarge",
+            MlM4Xlarge = "ml.m4.xlarge",
+            MlM512xlarge = "ml.m5.12xlarge",
+            MlM524xlarge = "ml.m5.24xlarge",
+            MlM52xlarge = "ml.m5.2xlarge",
+            MlM54xlarge = "ml.m5.4xlarge",
+            MlM5Large = "ml.m5.large",
+            MlM5Xlarge = "ml.m5.xlarge",
+            MlM5d12xlarge = "ml.m5d.12xlarge",
+            MlM5d24xlarge = "ml.m5d.24xlarge",
+            MlM5d2xlarge = "ml.m5d.2xlarge",
+            MlM5d4xlarge = "ml.m5d.4xlarge",
+            MlM5dLarge = "ml.m5d.large",
+            MlM5dXlarge = "ml.m5d.xlarge",
+            MlM6g12xlarge = "ml.m6g.12xlarge",
+            MlM6g16xlarge = "ml.m6g.16xlarge",
+            MlM6g2xlarge = "ml.m6g.2xlarge",
+            MlM6g4xlarge = "ml.m6g.4xlarge",
+            MlM6g8xlarge = "ml.m6g.8xlarge",
+            MlM6gLarge = "ml.m6g.large",
+            MlM6gXlarge = "ml.m6g.xlarge",
+            MlM6gd12xlarge = "ml.m6gd.12xlarge",
+            MlM6gd16xlarge = "ml.m6gd.16xlarge",
+            MlM6gd2xlarge = "ml.m6gd.2xlarge",
+            MlM6gd4xlarge = "ml.m6gd.4xlarge",
+            MlM6gd8xlarge = "ml.m6gd.8xlarge",
+            MlM6gdLarge = "ml.m6gd.large",
+            MlM6gdXlarge = "ml.m6gd.xlarge",
+            MlM6i12xlarge = "ml.m6i.12xlarge",
+            MlM6i16xlarge = "ml.m6i.16xlarge",
+            MlM6i24xlarge = "ml.m6i.24xlarge",
+            MlM6i2xlarge = "ml.m6i.2xlarge",
+            MlM6i32xlarge = "ml.m6i.32xlarge",
+            MlM6i4xlarge = "ml.m6i.4xlarge",
+            MlM6i8xlarge = "ml.m6i.8xlarge",
+            MlM6iLarge = "ml.m6i.large",
+            MlM6iXlarge = "ml.m6i.xlarge",
+            MlM7i12xlarge = "ml.m7i.12xlarge",
+            MlM7i16xlarge = "ml.m7i.16xlarge",
+            MlM7i24xlarge = "ml.m7i.24xlarge",
+            MlM7i2xlarge = "ml.m7i.2xlarge",
+            MlM7i48xlarge = "ml.m7i.48xlarge",
+            MlM7i4xlarge = "ml.m7i.4xlarge",
+            MlM7i8xlarge = "ml.m7i.8xlarge",
+            MlM7iLarge = "ml.m7i.large",
+            MlM7iXlarge = "ml.m7i.xlarge",
+            MlM8g12xlarge = "ml.m8g.12xlarge",
+            MlM8g16xlarge = "ml.m8g.16xlarge",
+            MlM8g24xlarge = "ml.m8g.24xlarge",
+            MlM8g2xlarge = "ml.m8g.2xlarge",
+            MlM8g48xlarge = "ml.m8g.48xlarge",
+            MlM8g4xlarge = "ml.m8g.4xlarge",
+            MlM8g8xlarge = "ml.m8g.8xlarge",
+            MlM8gLarge = "ml.m8g.large",
+            MlM8gMedium = "ml.m8g.medium",
+            MlM8gXlarge = "ml.m8g.xlarge",
+            MlP216xlarge = "ml.p2.16xlarge",
+            MlP28xlarge = "ml.p2.8xlarge",
+            MlP2Xlarge = "ml.p2.xlarge",
+            MlP316xlarge = "ml.p3.16xlarge",
+            MlP32xlarge = "ml.p3.2xlarge",
+            MlP38xlarge = "ml.p3.8xlarge",
+            MlP4d24xlarge = "ml.p4d.24xlarge",
+            MlP4de24xlarge = "ml.p4de.24xlarge",
+            MlP548xlarge = "ml.p5.48xlarge",
+            MlP54xlarge = "ml.p5.4xlarge",
+            MlP5e48xlarge = "ml.p5e.48xlarge",
+            MlP5en48xlarge = "ml.p5en.48xlarge",
+            MlP6B20048xlarge = "ml.p6-b200.48xlarge",
+            MlP6B30048xlarge = "ml.p6-b300.48xlarge",
+            MlP6eGb20036xlarge = "ml.p6e-gb200.36xlarge",
+            MlR512xlarge = "ml.r5.12xlarge",
+            MlR524xlarge = "ml.r5.24xlarge",
+            MlR52xlarge = "ml.r5.2xlarge",
+            MlR54xlarge = "ml.r5.4xlarge",
+            MlR5Large = "ml.r5.large",
+            MlR5Xlarge = "ml.r5.xlarge",
+            MlR5d12xlarge = "ml.r5d.12xlarge",
+            MlR5d24xlarge = "ml.r5d.24xlarge",
+            MlR5d2xlarge = "ml.r5d.2xlarge",
+            MlR5d4xlarge = "ml.r5d.4xlarge",
+            MlR5dLarge = "ml.r5d.large",
+            MlR5dXlarge = "ml.r5d.xlarge",
+            MlR6g12xlarge = "ml.r6g.12xlarge",
+            MlR6g16xlarge = "ml.r6g.16xlarge",
+            MlR6g2xlarge = "ml.r6g.2xlarge",
+            MlR6g4xlarge = "ml.r6g.4xlarge",
+            MlR6g8xlarge = "ml.r6g.8xlarge",
+            MlR6gLarge = "ml.r6g.large",
+            MlR6gXlarge = "ml.r6g.xlarge",
+            MlR6gd12xlarge = "ml.r6gd.12xlarge",
+            MlR6gd16xlarge = "ml.r6gd.16xlarge",
+            MlR6gd2xlarge = "ml.r6gd.2xlarge",
+            MlR6gd4xlarge = "ml.r6gd.4xlarge",
+            MlR6gd8xlarge = "ml.r6gd.8xlarge",
+            MlR6gdLarge = "ml.r6gd.large",
+            MlR6gdXlarge = "ml.r6gd.xlarge",
+            MlR6i12xlarge = "ml.r6i.12xlarge",
+            MlR6i16xlarge = "ml.r6i.16xlarge",
+            MlR6i24xlarge = "ml.r6i.24xlarge",
+            MlR6i2xlarge = "ml.r6i.2xlarge",
+            MlR6i32xlarge = "ml.r6i.32xlarge",
+            MlR6i4xlarge = "ml.r6i.4xlarge",
+            MlR6i8xlarge = "ml.r6i.8xlarge",
+            MlR6iLarge = "ml.r6i.large",
+            MlR6iXlarge = "ml.r6i.xlarge",
+            MlR7gd12xlarge = "ml.r7gd.12xlarge",
+            MlR7gd16xlarge = "ml.r7gd.16xlarge",
+            MlR7gd2xlarge = "ml.r7gd.2xlarge",
+            MlR7gd4xlarge = "ml.r7gd.4xlarge",
+            MlR7gd8xlarge = "ml.r7gd.8xlarge",
+            MlR7gdLarge = "ml.r7gd.large",
+            MlR7gdMedium = "ml.r7gd.medium",
+            MlR7gdXlarge = "ml.r7gd.xlarge",
+            MlR7i12xlarge = "ml.r7i.12xlarge",
+            MlR7i16xlarge = "ml.r7i.16xlarge",
+            MlR7i24xlarge = "ml.r7i.24xlarge",
+            MlR7i2xlarge = "ml.r7i.2xlarge",
+            MlR7i48xlarge = "ml.r7i.48xlarge",
+            MlR7i4xlarge = "ml.r7i.4xlarge",
+            MlR7i8xlarge = "ml.r7i.8xlarge",
+            MlR7iLarge = "ml.r7i.large",
+            MlR7iXlarge = "ml.r7i.xlarge",
+            MlR8g12xlarge = "ml.r8g.12xlarge",
+            MlR8g16xlarge = "ml.r8g.16xlarge",
+            MlR8g24xlarge = "ml.r8g.24xlarge",
+            MlR8g2xlarge = "ml.r8g.2xlarge",
+            MlR8g48xlarge = "ml.r8g.48xlarge",
+            MlR8g4xlarge = "ml.r8g.4xlarge",
+            MlR8g8xlarge = "ml.r8g.8xlarge",
+            MlR8gLarge = "ml.r8g.large",
+            MlR8gMedium = "ml.r8g.medium",
+            MlR8gXlarge = "ml.r8g.xlarge",
+            MlT22xlarge = "ml.t2.2xlarge",
+            MlT2Large = "ml.t2.large",
+            MlT2Medium = "ml.t2.medium",
+            MlT2Xlarge = "ml.t2.xlarge",
+            MlTrn12xlarge = "ml.trn1.2xlarge",
+            MlTrn132xlarge = "ml.trn1.32xlarge",
+            MlTrn1n32xlarge = "ml.trn1n.32xlarge",
+            MlTrn248xlarge = "ml.trn2.48xlarge",
         }
     }
 
-    /// Rendered as its CloudFormation spelling ([`IncludeInferenceResponseIn::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum IncludeInferenceResponseIn {
-        /// `ERROR_NOTIFICATION_TOPIC`
-        ErrorNotificationTopic,
-        /// `SUCCESS_NOTIFICATION_TOPIC`
-        SuccessNotificationTopic,
-    }
-
-    impl IncludeInferenceResponseIn {
-        /// Every variant, in schema order.
-        pub const ALL: [IncludeInferenceResponseIn; 2] =
-            [IncludeInferenceResponseIn::ErrorNotificationTopic, IncludeInferenceResponseIn::SuccessNotificationTopic];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                IncludeInferenceResponseIn::ErrorNotificationTopic => "ERROR_NOTIFICATION_TOPIC",
-                IncludeInferenceResponseIn::SuccessNotificationTopic => "SUCCESS_NOTIFICATION_TOPIC",
-            }
+    cfn_enum! {
+        /// Sets how the endpoint routes incoming traffic.
+        RoutingStrategy[3] {
+            LeastOutstandingRequests = "LEAST_OUTSTANDING_REQUESTS",
+            PrefixAware = "PREFIX_AWARE",
+            Random = "RANDOM",
         }
     }
 
-    impl std::fmt::Display for IncludeInferenceResponseIn {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// Indicates whether managed instance scaling is enabled.
+        Status[2] {
+            Disabled = "DISABLED",
+            Enabled = "ENABLED",
         }
     }
 
-    impl From<IncludeInferenceResponseIn> for Value {
-        fn from(v: IncludeInferenceResponseIn) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<IncludeInferenceResponseIn> for Val<IncludeInferenceResponseIn> {
-        fn from(v: IncludeInferenceResponseIn) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Specifies an option from a collection of preconfigured Amazon Machine Image (AMI) images. Each image is configured
-    /// by AWS with a set of software and driver versions. AWS optimizes these configurations for different machine learning
-    /// workloads. By selecting an AMI version, you can ensure that your inference environment is compatible with specific
-    /// software requirements, such as CUDA driver versions, Linux kernel versions, or AWS Neuron driver versions
-    ///
-    /// Rendered as its CloudFormation spelling ([`InferenceAmiVersion::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum InferenceAmiVersion {
-        /// `al2-ami-sagemaker-inference-gpu-2`
-        Al2AmiSagemakerInferenceGpu2,
-        /// `al2-ami-sagemaker-inference-gpu-2-1`
-        Al2AmiSagemakerInferenceGpu21,
-        /// `al2-ami-sagemaker-inference-gpu-3-1`
-        Al2AmiSagemakerInferenceGpu31,
-        /// `al2-ami-sagemaker-inference-neuron-2`
-        Al2AmiSagemakerInferenceNeuron2,
-        /// `al2023-ami-sagemaker-inference-gpu-4-1`
-        Al2023AmiSagemakerInferenceGpu41,
-    }
-
-    impl InferenceAmiVersion {
-        /// Every variant, in schema order.
-        pub const ALL: [InferenceAmiVersion; 5] = [
-            InferenceAmiVersion::Al2AmiSagemakerInferenceGpu2,
-            InferenceAmiVersion::Al2AmiSagemakerInferenceGpu21,
-            InferenceAmiVersion::Al2AmiSagemakerInferenceGpu31,
-            InferenceAmiVersion::Al2AmiSagemakerInferenceNeuron2,
-            InferenceAmiVersion::Al2023AmiSagemakerInferenceGpu41,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                InferenceAmiVersion::Al2AmiSagemakerInferenceGpu2 => "al2-ami-sagemaker-inference-gpu-2",
-                InferenceAmiVersion::Al2AmiSagemakerInferenceGpu21 => "al2-ami-sagemaker-inference-gpu-2-1",
-                InferenceAmiVersion::Al2AmiSagemakerInferenceGpu31 => "al2-ami-sagemaker-inference-gpu-3-1",
-                InferenceAmiVersion::Al2AmiSagemakerInferenceNeuron2 => "al2-ami-sagemaker-inference-neuron-2",
-                InferenceAmiVersion::Al2023AmiSagemakerInferenceGpu41 => "al2023-ami-sagemaker-inference-gpu-4-1",
-            }
-        }
-    }
-
-    impl std::fmt::Display for InferenceAmiVersion {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<InferenceAmiVersion> for Value {
-        fn from(v: InferenceAmiVersion) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<InferenceAmiVersion> for Val<InferenceAmiVersion> {
-        fn from(v: InferenceAmiVersion) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The ML compute instance type.
-    ///
-    /// Rendered as its CloudFormation spelling ([`InstanceType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum InstanceType {
-        /// `ml.c4.2xlarge`
-        MlC42xlarge,
-        /// `ml.c4.4xlarge`
-        MlC44xlarge,
-        /// `ml.c4.8xlarge`
-        MlC48xlarge,
-        /// `ml.c4.large`
-        MlC4Large,
-        /// `ml.c4.xlarge`
-        MlC4Xlarge,
-        /// `ml.c5.18xlarge`
-        MlC518xlarge,
-        /// `ml.c5.2xlarge`
-        MlC52xlarge,
-        /// `ml.c5.4xlarge`
-        MlC54xlarge,
-        /// `ml.c5.9xlarge`
-        MlC59xlarge,
-        /// `ml.c5.large`
-        MlC5Large,
-        /// `ml.c5.xlarge`
-        MlC5Xlarge,
-        /// `ml.c5d.18xlarge`
-        MlC5d18xlarge,
-        /// `ml.c5d.2xlarge`
-        MlC5d2xlarge,
-        /// `ml.c5d.4xlarge`
-        MlC5d4xlarge,
-        /// `ml.c5d.9xlarge`
-        MlC5d9xlarge,
-        /// `ml.c5d.large`
-        MlC5dLarge,
-        /// `ml.c5d.xlarge`
-        MlC5dXlarge,
-        /// `ml.c6g.12xlarge`
-        MlC6g12xlarge,
-        /// `ml.c6g.16xlarge`
-        MlC6g16xlarge,
-        /// `ml.c6g.2xlarge`
-        MlC6g2xlarge,
-        /// `ml.c6g.4xlarge`
-        MlC6g4xlarge,
-        /// `ml.c6g.8xlarge`
-        MlC6g8xlarge,
-        /// `ml.c6g.large`
-        MlC6gLarge,
-        /// `ml.c6g.xlarge`
-        MlC6gXlarge,
-        /// `ml.c6gd.12xlarge`
-        MlC6gd12xlarge,
-        /// `ml.c6gd.16xlarge`
-        MlC6gd16xlarge,
-        /// `ml.c6gd.2xlarge`
-        MlC6gd2xlarge,
-        /// `ml.c6gd.4xlarge`
-        MlC6gd4xlarge,
-        /// `ml.c6gd.8xlarge`
-        MlC6gd8xlarge,
-        /// `ml.c6gd.large`
-        MlC6gdLarge,
-        /// `ml.c6gd.xlarge`
-        MlC6gdXlarge,
-        /// `ml.c6gn.12xlarge`
-        MlC6gn12xlarge,
-        /// `ml.c6gn.16xlarge`
-        MlC6gn16xlarge,
-        /// `ml.c6gn.2xlarge`
-        MlC6gn2xlarge,
-        /// `ml.c6gn.4xlarge`
-        MlC6gn4xlarge,
-        /// `ml.c6gn.8xlarge`
-        MlC6gn8xlarge,
-        /// `ml.c6gn.large`
-        MlC6gnLarge,
-        /// `ml.c6gn.xlarge`
-        MlC6gnXlarge,
-        /// `ml.c6i.12xlarge`
-        MlC6i12xlarge,
-        /// `ml.c6i.16xlarge`
-        MlC6i16xlarge,
-        /// `ml.c6i.24xlarge`
-        MlC6i24xlarge,
-        /// `ml.c6i.2xlarge`
-        MlC6i2xlarge,
-        /// `ml.c6i.32xlarge`
-        MlC6i32xlarge,
-        /// `ml.c6i.4xlarge`
-        MlC6i4xlarge,
-        /// `ml.c6i.8xlarge`
-        MlC6i8xlarge,
-        /// `ml.c6i.large`
-        MlC6iLarge,
-        /// `ml.c6i.xlarge`
-        MlC6iXlarge,
-        /// `ml.c6in.12xlarge`
-        MlC6in12xlarge,
-        /// `ml.c6in.16xlarge`
-        MlC6in16xlarge,
-        /// `ml.c6in.24xlarge`
-        MlC6in24xlarge,
-        /// `ml.c6in.2xlarge`
-        MlC6in2xlarge,
-        /// `ml.c6in.32xlarge`
-        MlC6in32xlarge,
-        /// `ml.c6in.4xlarge`
-        MlC6in4xlarge,
-        /// `ml.c6in.8xlarge`
-        MlC6in8xlarge,
-        /// `ml.c6in.large`
-        MlC6inLarge,
-        /// `ml.c6in.xlarge`
-        MlC6inXlarge,
-        /// `ml.c7g.12xlarge`
-        MlC7g12xlarge,
-        /// `ml.c7g.16xlarge`
-        MlC7g16xlarge,
-        /// `ml.c7g.2xlarge`
-        MlC7g2xlarge,
-        /// `ml.c7g.4xlarge`
-        MlC7g4xlarge,
-        /// `ml.c7g.8xlarge`
-        MlC7g8xlarge,
-        /// `ml.c7g.large`
-        MlC7gLarge,
-        /// `ml.c7g.xlarge`
-        MlC7gXlarge,
-        /// `ml.c7i.12xlarge`
-        MlC7i12xlarge,
-        /// `ml.c7i.16xlarge`
-        MlC7i16xlarge,
-        /// `ml.c7i.24xlarge`
-        MlC7i24xlarge,
-        /// `ml.c7i.2xlarge`
-        MlC7i2xlarge,
-        /// `ml.c7i.48xlarge`
-        MlC7i48xlarge,
-        /// `ml.c7i.4xlarge`
-        MlC7i4xlarge,
-        /// `ml.c7i.8xlarge`
-        MlC7i8xlarge,
-        /// `ml.c7i.large`
-        MlC7iLarge,
-        /// `ml.c7i.xlarge`
-        MlC7iXlarge,
-        /// `ml.c8g.12xlarge`
-        MlC8g12xlarge,
-        /// `ml.c8g.16xlarge`
-        MlC8g16xlarge,
-        /// `ml.c8g.24xlarge`
-        MlC8g24xlarge,
-        /// `ml.c8g.2xlarge`
-        MlC8g2xlarge,
-        /// `ml.c8g.48xlarge`
-        MlC8g48xlarge,
-        /// `ml.c8g.4xlarge`
-        MlC8g4xlarge,
-        /// `ml.c8g.8xlarge`
-        MlC8g8xlarge,
-        /// `ml.c8g.large`
-        MlC8gLarge,
-        /// `ml.c8g.medium`
-        MlC8gMedium,
-        /// `ml.c8g.xlarge`
-        MlC8gXlarge,
-        /// `ml.dl1.24xlarge`
-        MlDl124xlarge,
-        /// `ml.g4dn.12xlarge`
-        MlG4dn12xlarge,
-        /// `ml.g4dn.16xlarge`
-        MlG4dn16xlarge,
-        /// `ml.g4dn.2xlarge`
-        MlG4dn2xlarge,
-        /// `ml.g4dn.4xlarge`
-        MlG4dn4xlarge,
-        /// `ml.g4dn.8xlarge`
-        MlG4dn8xlarge,
-        /// `ml.g4dn.xlarge`
-        MlG4dnXlarge,
-        /// `ml.g5.12xlarge`
-        MlG512xlarge,
-        /// `ml.g5.16xlarge`
-        MlG516xlarge,
-        /// `ml.g5.24xlarge`
-        MlG524xlarge,
-        /// `ml.g5.2xlarge`
-        MlG52xlarge,
-        /// `ml.g5.48xlarge`
-        MlG548xlarge,
-        /// `ml.g5.4xlarge`
-        MlG54xlarge,
-        /// `ml.g5.8xlarge`
-        MlG58xlarge,
-        /// `ml.g5.xlarge`
-        MlG5Xlarge,
-        /// `ml.g6.12xlarge`
-        MlG612xlarge,
-        /// `ml.g6.16xlarge`
-        MlG616xlarge,
-        /// `ml.g6.24xlarge`
-        MlG624xlarge,
-        /// `ml.g6.2xlarge`
-        MlG62xlarge,
-        /// `ml.g6.48xlarge`
-        MlG648xlarge,
-        /// `ml.g6.4xlarge`
-        MlG64xlarge,
-        /// `ml.g6.8xlarge`
-        MlG68xlarge,
-        /// `ml.g6.xlarge`
-        MlG6Xlarge,
-        /// `ml.g6e.12xlarge`
-        MlG6e12xlarge,
-        /// `ml.g6e.16xlarge`
-        MlG6e16xlarge,
-        /// `ml.g6e.24xlarge`
-        MlG6e24xlarge,
-        /// `ml.g6e.2xlarge`
-        MlG6e2xlarge,
-        /// `ml.g6e.48xlarge`
-        MlG6e48xlarge,
-        /// `ml.g6e.4xlarge`
-        MlG6e4xlarge,
-        /// `ml.g6e.8xlarge`
-        MlG6e8xlarge,
-        /// `ml.g6e.xlarge`
-        MlG6eXlarge,
-        /// `ml.g7.12xlarge`
-        MlG712xlarge,
-        /// `ml.g7.24xlarge`
-        MlG724xlarge,
-        /// `ml.g7.2xlarge`
-        MlG72xlarge,
-        /// `ml.g7.48xlarge`
-        MlG748xlarge,
-        /// `ml.g7.4xlarge`
-        MlG74xlarge,
-        /// `ml.g7.8xlarge`
-        MlG78xlarge,
-        /// `ml.g7e.12xlarge`
-        MlG7e12xlarge,
-        /// `ml.g7e.24xlarge`
-        MlG7e24xlarge,
-        /// `ml.g7e.2xlarge`
-        MlG7e2xlarge,
-        /// `ml.g7e.48xlarge`
-        MlG7e48xlarge,
-        /// `ml.g7e.4xlarge`
-        MlG7e4xlarge,
-        /// `ml.g7e.8xlarge`
-        MlG7e8xlarge,
-        /// `ml.inf1.24xlarge`
-        MlInf124xlarge,
-        /// `ml.inf1.2xlarge`
-        MlInf12xlarge,
-        /// `ml.inf1.6xlarge`
-        MlInf16xlarge,
-        /// `ml.inf1.xlarge`
-        MlInf1Xlarge,
-        /// `ml.inf2.24xlarge`
-        MlInf224xlarge,
-        /// `ml.inf2.48xlarge`
-        MlInf248xlarge,
-        /// `ml.inf2.8xlarge`
-        MlInf28xlarge,
-        /// `ml.inf2.xlarge`
-        MlInf2Xlarge,
-        /// `ml.m4.10xlarge`
-        MlM410xlarge,
-        /// `ml.m4.16xlarge`
-        MlM416xlarge,
-        /// `ml.m4.2xlarge`
-        MlM42xlarge,
-        /// `ml.m4.4xlarge`
-        MlM44xlarge,
-        /// `ml.m4.xlarge`
-        MlM4Xlarge,
-        /// `ml.m5.12xlarge`
-        MlM512xlarge,
-        /// `ml.m5.24xlarge`
-        MlM524xlarge,
-        /// `ml.m5.2xlarge`
-        MlM52xlarge,
-        /// `ml.m5.4xlarge`
-        MlM54xlarge,
-        /// `ml.m5.large`
-        MlM5Large,
-        /// `ml.m5.xlarge`
-        MlM5Xlarge,
-        /// `ml.m5d.12xlarge`
-        MlM5d12xlarge,
-        /// `ml.m5d.24xlarge`
-        MlM5d24xlarge,
-        /// `ml.m5d.2xlarge`
-        MlM5d2xlarge,
-        /// `ml.m5d.4xlarge`
-        MlM5d4xlarge,
-        /// `ml.m5d.large`
-        MlM5dLarge,
-        /// `ml.m5d.xlarge`
-        MlM5dXlarge,
-        /// `ml.m6g.12xlarge`
-        MlM6g12xlarge,
-        /// `ml.m6g.16xlarge`
-        MlM6g16xlarge,
-        /// `ml.m6g.2xlarge`
-        MlM6g2xlarge,
-        /// `ml.m6g.4xlarge`
-        MlM6g4xlarge,
-        /// `ml.m6g.8xlarge`
-        MlM6g8xlarge,
-        /// `ml.m6g.large`
-        MlM6gLarge,
-        /// `ml.m6g.xlarge`
-        MlM6gXlarge,
-        /// `ml.m6gd.12xlarge`
-        MlM6gd12xlarge,
-        /// `ml.m6gd.16xlarge`
-        MlM6gd16xlarge,
-        /// `ml.m6gd.2xlarge`
-        MlM6gd2xlarge,
-        /// `ml.m6gd.4xlarge`
-        MlM6gd4xlarge,
-        /// `ml.m6gd.8xlarge`
-        MlM6gd8xlarge,
-        /// `ml.m6gd.large`
-        MlM6gdLarge,
-        /// `ml.m6gd.xlarge`
-        MlM6gdXlarge,
-        /// `ml.m6i.12xlarge`
-        MlM6i12xlarge,
-        /// `ml.m6i.16xlarge`
-        MlM6i16xlarge,
-        /// `ml.m6i.24xlarge`
-        MlM6i24xlarge,
-        /// `ml.m6i.2xlarge`
-        MlM6i2xlarge,
-        /// `ml.m6i.32xlarge`
-        MlM6i32xlarge,
-        /// `ml.m6i.4xlarge`
-        MlM6i4xlarge,
-        /// `ml.m6i.8xlarge`
-        MlM6i8xlarge,
-        /// `ml.m6i.large`
-        MlM6iLarge,
-        /// `ml.m6i.xlarge`
-        MlM6iXlarge,
-        /// `ml.m7i.12xlarge`
-        MlM7i12xlarge,
-        /// `ml.m7i.16xlarge`
-        MlM7i16xlarge,
-        /// `ml.m7i.24xlarge`
-        MlM7i24xlarge,
-        /// `ml.m7i.2xlarge`
-        MlM7i2xlarge,
-        /// `ml.m7i.48xlarge`
-        MlM7i48xlarge,
-        /// `ml.m7i.4xlarge`
-        MlM7i4xlarge,
-        /// `ml.m7i.8xlarge`
-        MlM7i8xlarge,
-        /// `ml.m7i.large`
-        MlM7iLarge,
-        /// `ml.m7i.xlarge`
-        MlM7iXlarge,
-        /// `ml.m8g.12xlarge`
-        MlM8g12xlarge,
-        /// `ml.m8g.16xlarge`
-        MlM8g16xlarge,
-        /// `ml.m8g.24xlarge`
-        MlM8g24xlarge,
-        /// `ml.m8g.2xlarge`
-        MlM8g2xlarge,
-        /// `ml.m8g.48xlarge`
-        MlM8g48xlarge,
-        /// `ml.m8g.4xlarge`
-        MlM8g4xlarge,
-        /// `ml.m8g.8xlarge`
-        MlM8g8xlarge,
-        /// `ml.m8g.large`
-        MlM8gLarge,
-        /// `ml.m8g.medium`
-        MlM8gMedium,
-        /// `ml.m8g.xlarge`
-        MlM8gXlarge,
-        /// `ml.p2.16xlarge`
-        MlP216xlarge,
-        /// `ml.p2.8xlarge`
-        MlP28xlarge,
-        /// `ml.p2.xlarge`
-        MlP2Xlarge,
-        /// `ml.p3.16xlarge`
-        MlP316xlarge,
-        /// `ml.p3.2xlarge`
-        MlP32xlarge,
-        /// `ml.p3.8xlarge`
-        MlP38xlarge,
-        /// `ml.p4d.24xlarge`
-        MlP4d24xlarge,
-        /// `ml.p4de.24xlarge`
-        MlP4de24xlarge,
-        /// `ml.p5.48xlarge`
-        MlP548xlarge,
-        /// `ml.p5.4xlarge`
-        MlP54xlarge,
-        /// `ml.p5e.48xlarge`
-        MlP5e48xlarge,
-        /// `ml.p5en.48xlarge`
-        MlP5en48xlarge,
-        /// `ml.p6-b200.48xlarge`
-        MlP6B20048xlarge,
-        /// `ml.p6-b300.48xlarge`
-        MlP6B30048xlarge,
-        /// `ml.p6e-gb200.36xlarge`
-        MlP6eGb20036xlarge,
-        /// `ml.r5.12xlarge`
-        MlR512xlarge,
-        /// `ml.r5.24xlarge`
-        MlR524xlarge,
-        /// `ml.r5.2xlarge`
-        MlR52xlarge,
-        /// `ml.r5.4xlarge`
-        MlR54xlarge,
-        /// `ml.r5.large`
-        MlR5Large,
-        /// `ml.r5.xlarge`
-        MlR5Xlarge,
-        /// `ml.r5d.12xlarge`
-        MlR5d12xlarge,
-        /// `ml.r5d.24xlarge`
-        MlR5d24xlarge,
-        /// `ml.r5d.2xlarge`
-        MlR5d2xlarge,
-        /// `ml.r5d.4xlarge`
-        MlR5d4xlarge,
-        /// `ml.r5d.large`
-        MlR5dLarge,
-        /// `ml.r5d.xlarge`
-        MlR5dXlarge,
-        /// `ml.r6g.12xlarge`
-        MlR6g12xlarge,
-        /// `ml.r6g.16xlarge`
-        MlR6g16xlarge,
-        /// `ml.r6g.2xlarge`
-        MlR6g2xlarge,
-        /// `ml.r6g.4xlarge`
-        MlR6g4xlarge,
-        /// `ml.r6g.8xlarge`
-        MlR6g8xlarge,
-        /// `ml.r6g.large`
-        MlR6gLarge,
-        /// `ml.r6g.xlarge`
-        MlR6gXlarge,
-        /// `ml.r6gd.12xlarge`
-        MlR6gd12xlarge,
-        /// `ml.r6gd.16xlarge`
-        MlR6gd16xlarge,
-        /// `ml.r6gd.2xlarge`
-        MlR6gd2xlarge,
-        /// `ml.r6gd.4xlarge`
-        MlR6gd4xlarge,
-        /// `ml.r6gd.8xlarge`
-        MlR6gd8xlarge,
-        /// `ml.r6gd.large`
-        MlR6gdLarge,
-        /// `ml.r6gd.xlarge`
-        MlR6gdXlarge,
-        /// `ml.r6i.12xlarge`
-        MlR6i12xlarge,
-        /// `ml.r6i.16xlarge`
-        MlR6i16xlarge,
-        /// `ml.r6i.24xlarge`
-        MlR6i24xlarge,
-        /// `ml.r6i.2xlarge`
-        MlR6i2xlarge,
-        /// `ml.r6i.32xlarge`
-        MlR6i32xlarge,
-        /// `ml.r6i.4xlarge`
-        MlR6i4xlarge,
-        /// `ml.r6i.8xlarge`
-        MlR6i8xlarge,
-        /// `ml.r6i.large`
-        MlR6iLarge,
-        /// `ml.r6i.xlarge`
-        MlR6iXlarge,
-        /// `ml.r7gd.12xlarge`
-        MlR7gd12xlarge,
-        /// `ml.r7gd.16xlarge`
-        MlR7gd16xlarge,
-        /// `ml.r7gd.2xlarge`
-        MlR7gd2xlarge,
-        /// `ml.r7gd.4xlarge`
-        MlR7gd4xlarge,
-        /// `ml.r7gd.8xlarge`
-        MlR7gd8xlarge,
-        /// `ml.r7gd.large`
-        MlR7gdLarge,
-        /// `ml.r7gd.medium`
-        MlR7gdMedium,
-        /// `ml.r7gd.xlarge`
-        MlR7gdXlarge,
-        /// `ml.r7i.12xlarge`
-        MlR7i12xlarge,
-        /// `ml.r7i.16xlarge`
-        MlR7i16xlarge,
-        /// `ml.r7i.24xlarge`
-        MlR7i24xlarge,
-        /// `ml.r7i.2xlarge`
-        MlR7i2xlarge,
-        /// `ml.r7i.48xlarge`
-        MlR7i48xlarge,
-        /// `ml.r7i.4xlarge`
-        MlR7i4xlarge,
-        /// `ml.r7i.8xlarge`
-        MlR7i8xlarge,
-        /// `ml.r7i.large`
-        MlR7iLarge,
-        /// `ml.r7i.xlarge`
-        MlR7iXlarge,
-        /// `ml.r8g.12xlarge`
-        MlR8g12xlarge,
-        /// `ml.r8g.16xlarge`
-        MlR8g16xlarge,
-        /// `ml.r8g.24xlarge`
-        MlR8g24xlarge,
-        /// `ml.r8g.2xlarge`
-        MlR8g2xlarge,
-        /// `ml.r8g.48xlarge`
-        MlR8g48xlarge,
-        /// `ml.r8g.4xlarge`
-        MlR8g4xlarge,
-        /// `ml.r8g.8xlarge`
-        MlR8g8xlarge,
-        /// `ml.r8g.large`
-        MlR8gLarge,
-        /// `ml.r8g.medium`
-        MlR8gMedium,
-        /// `ml.r8g.xlarge`
-        MlR8gXlarge,
-        /// `ml.t2.2xlarge`
-        MlT22xlarge,
-        /// `ml.t2.large`
-        MlT2Large,
-        /// `ml.t2.medium`
-        MlT2Medium,
-        /// `ml.t2.xlarge`
-        MlT2Xlarge,
-        /// `ml.trn1.2xlarge`
-        MlTrn12xlarge,
-        /// `ml.trn1.32xlarge`
-        MlTrn132xlarge,
-        /// `ml.trn1n.32xlarge`
-        MlTrn1n32xlarge,
-        /// `ml.trn2.48xlarge`
-        MlTrn248xlarge,
-    }
-
-    impl InstanceType {
-        /// Every variant, in schema order.
-        pub const ALL: [InstanceType; 277] = [
-            InstanceType::MlC42xlarge,
-            InstanceType::MlC44xlarge,
-            InstanceType::MlC48xlarge,
-            InstanceType::MlC4Large,
-            InstanceType::MlC4Xlarge,
-            InstanceType::MlC518xlarge,
-            InstanceType::MlC52xlarge,
-            InstanceType::MlC54xlarge,
-            InstanceType::MlC59xlarge,
-            InstanceType::MlC5Large,
-            InstanceType::MlC5Xlarge,
-            InstanceType::MlC5d18xlarge,
-            InstanceType::MlC5d2xlarge,
-            InstanceType::MlC5d4xlarge,
-            InstanceType::MlC5d9xlarge,
-            InstanceType::MlC5dLarge,
-            InstanceType::MlC5dXlarge,
-            InstanceType::MlC6g12xlarge,
-            InstanceType::MlC6g16xlarge,
-            InstanceType::MlC6g2xlarge,
-            InstanceType::MlC6g4xlarge,
-            InstanceType::MlC6g8xlarge,
-            InstanceType::MlC6gLarge,
-            InstanceType::MlC6gXlarge,
-            InstanceType::MlC6gd12xlarge,
-            InstanceType::MlC6gd16xlarge,
-            InstanceType::MlC6gd2xlarge,
-            InstanceType::MlC6gd4xlarge,
-            InstanceType::MlC6gd8xlarge,
-            InstanceType::MlC6gdLarge,
-            InstanceType::MlC6gdXlarge,
-            InstanceType::MlC6gn12xlarge,
-            InstanceType::MlC6gn16xlarge,
-            InstanceType::MlC6gn2xlarge,
-            InstanceType::MlC6gn4xlarge,
-            InstanceType::MlC6gn8xlarge,
-            InstanceType::MlC6gnLarge,
-            InstanceType::MlC6gnXlarge,
-            InstanceType::MlC6i12xlarge,
-            InstanceType::MlC6i16xlarge,
-            InstanceType::MlC6i24xlarge,
-            InstanceType::MlC6i2xlarge,
-            InstanceType::MlC6i32xlarge,
-            InstanceType::MlC6i4xlarge,
-            InstanceType::MlC6i8xlarge,
-            InstanceType::MlC6iLarge,
-            InstanceType::MlC6iXlarge,
-            InstanceType::MlC6in12xlarge,
-            InstanceType::MlC6in16xlarge,
-            InstanceType::MlC6in24xlarge,
-            InstanceType::MlC6in2xlarge,
-            InstanceType::MlC6in32xlarge,
-            InstanceType::MlC6in4xlarge,
-            InstanceType::MlC6in8xlarge,
-            InstanceType::MlC6inLarge,
-            InstanceType::MlC6inXlarge,
-            InstanceType::MlC7g12xlarge,
-            InstanceType::MlC7g16xlarge,
-            InstanceType::MlC7g2xlarge,
-            InstanceType::MlC7g4xlarge,
-            InstanceType::MlC7g8xlarge,
-            InstanceType::MlC7gLarge,
-            InstanceType::MlC7gXlarge,
-            InstanceType::MlC7i12xlarge,
-            InstanceType::MlC7i16xlarge,
-            InstanceType::MlC7i24xlarge,
-            InstanceType::MlC7i2xlarge,
-            InstanceType::MlC7i48xlarge,
-            InstanceType::MlC7i4xlarge,
-            InstanceType::MlC7i8xlarge,
-            InstanceType::MlC7iLarge,
-            InstanceType::MlC7iXlarge,
-            InstanceType::MlC8g12xlarge,
-            InstanceType::MlC8g16xlarge,
-            InstanceType::MlC8g24xlarge,
-            InstanceType::MlC8g2xlarge,
-            InstanceType::MlC8g48xlarge,
-            InstanceType::MlC8g4xlarge,
-            InstanceType::MlC8g8xlarge,
-            InstanceType::MlC8gLarge,
-            InstanceType::MlC8gMedium,
-            InstanceType::MlC8gXlarge,
-            InstanceType::MlDl124xlarge,
-            InstanceType::MlG4dn12xlarge,
-            InstanceType::MlG4dn16xlarge,
-            InstanceType::MlG4dn2xlarge,
-            InstanceType::MlG4dn4xlarge,
-            InstanceType::MlG4dn8xlarge,
-            InstanceType::MlG4dnXlarge,
-            InstanceType::MlG512xlarge,
-            InstanceType::MlG516xlarge,
-            InstanceType::MlG524xlarge,
-            InstanceType::MlG52xlarge,
-            InstanceType::MlG548xlarge,
-            InstanceType::MlG54xlarge,
-            InstanceType::MlG58xlarge,
-            InstanceType::MlG5Xlarge,
-            InstanceType::MlG612xlarge,
-            InstanceType::MlG616xlarge,
-            InstanceType::MlG624xlarge,
-            InstanceType::MlG62xlarge,
-            InstanceType::MlG648xlarge,
-            InstanceType::MlG64xlarge,
-            InstanceType::MlG68xlarge,
-            InstanceType::MlG6Xlarge,
-            InstanceType::MlG6e12xlarge,
-            InstanceType::MlG6e16xlarge,
-            InstanceType::MlG6e24xlarge,
-            InstanceType::MlG6e2xlarge,
-            InstanceType::MlG6e48xlarge,
-            InstanceType::MlG6e4xlarge,
-            InstanceType::MlG6e8xlarge,
-            InstanceType::MlG6eXlarge,
-            InstanceType::MlG712xlarge,
-            InstanceType::MlG724xlarge,
-            InstanceType::MlG72xlarge,
-            InstanceType::MlG748xlarge,
-            InstanceType::MlG74xlarge,
-            InstanceType::MlG78xlarge,
-            InstanceType::MlG7e12xlarge,
-            InstanceType::MlG7e24xlarge,
-            InstanceType::MlG7e2xlarge,
-            InstanceType::MlG7e48xlarge,
-            InstanceType::MlG7e4xlarge,
-            InstanceType::MlG7e8xlarge,
-            InstanceType::MlInf124xlarge,
-            InstanceType::MlInf12xlarge,
-            InstanceType::MlInf16xlarge,
-            InstanceType::MlInf1Xlarge,
-            InstanceType::MlInf224xlarge,
-            InstanceType::MlInf248xlarge,
-            InstanceType::MlInf28xlarge,
-            InstanceType::MlInf2Xlarge,
-            InstanceType::MlM410xlarge,
-            InstanceType::MlM416xlarge,
-            InstanceType::MlM42xlarge,
-            InstanceType::MlM44xlarge,
-            InstanceType::MlM4Xlarge,
-            InstanceType::MlM512xlarge,
-            InstanceType::MlM524xlarge,
-            InstanceType::MlM52xlarge,
-            InstanceType::MlM54xlarge,
-            InstanceType::MlM5Large,
-            InstanceType::MlM5Xlarge,
-            InstanceType::MlM5d12xlarge,
-            InstanceType::MlM5d24xlarge,
-            InstanceType::MlM5d2xlarge,
-            InstanceType::MlM5d4xlarge,
-            InstanceType::MlM5dLarge,
-            InstanceType::MlM5dXlarge,
-            InstanceType::MlM6g12xlarge,
-            InstanceType::MlM6g16xlarge,
-            InstanceType::MlM6g2xlarge,
-            InstanceType::MlM6g4xlarge,
-            InstanceType::MlM6g8xlarge,
-            InstanceType::MlM6gLarge,
-            InstanceType::MlM6gXlarge,
-            InstanceType::MlM6gd12xlarge,
-            InstanceType::MlM6gd16xlarge,
-            InstanceType::MlM6gd2xlarge,
-            InstanceType::MlM6gd4xlarge,
-            InstanceType::MlM6gd8xlarge,
-            InstanceType::MlM6gdLarge,
-            InstanceType::MlM6gdXlarge,
-            InstanceType::MlM6i12xlarge,
-            InstanceType::MlM6i16xlarge,
-            InstanceType::MlM6i24xlarge,
-            InstanceType::MlM6i2xlarge,
-            InstanceType::MlM6i32xlarge,
-            InstanceType::MlM6i4xlarge,
-            InstanceType::MlM6i8xlarge,
-            InstanceType::MlM6iLarge,
-            InstanceType::MlM6iXlarge,
-            InstanceType::MlM7i12xlarge,
-            InstanceType::MlM7i16xlarge,
-            InstanceType::MlM7i24xlarge,
-            InstanceType::MlM7i2xlarge,
-            InstanceType::MlM7i48xlarge,
-            InstanceType::MlM7i4xlarge,
-            InstanceType::MlM7i8xlarge,
-            InstanceType::MlM7iLarge,
-            InstanceType::MlM7iXlarge,
-            InstanceType::MlM8g12xlarge,
-            InstanceType::MlM8g16xlarge,
-            InstanceType::MlM8g24xlarge,
-            InstanceType::MlM8g2xlarge,
-            InstanceType::MlM8g48xlarge,
-            InstanceType::MlM8g4xlarge,
-            InstanceType::MlM8g8xlarge,
-            InstanceType::MlM8gLarge,
-            InstanceType::MlM8gMedium,
-            InstanceType::MlM8gXlarge,
-            InstanceType::MlP216xlarge,
-            InstanceType::MlP28xlarge,
-            InstanceType::MlP2Xlarge,
-            InstanceType::MlP316xlarge,
-            InstanceType::MlP32xlarge,
-            InstanceType::MlP38xlarge,
-            InstanceType::MlP4d24xlarge,
-            InstanceType::MlP4de24xlarge,
-            InstanceType::MlP548xlarge,
-            InstanceType::MlP54xlarge,
-            InstanceType::MlP5e48xlarge,
-            InstanceType::MlP5en48xlarge,
-            InstanceType::MlP6B20048xlarge,
-            InstanceType::MlP6B30048xlarge,
-            InstanceType::MlP6eGb20036xlarge,
-            InstanceType::MlR512xlarge,
-            InstanceType::MlR524xlarge,
-            InstanceType::MlR52xlarge,
-            InstanceType::MlR54xlarge,
-            InstanceType::MlR5Large,
-            InstanceType::MlR5Xlarge,
-            InstanceType::MlR5d12xlarge,
-            InstanceType::MlR5d24xlarge,
-            InstanceType::MlR5d2xlarge,
-            InstanceType::MlR5d4xlarge,
-            InstanceType::MlR5dLarge,
-            InstanceType::MlR5dXlarge,
-            InstanceType::MlR6g12xlarge,
-            InstanceType::MlR6g16xlarge,
-            InstanceType::MlR6g2xlarge,
-            InstanceType::MlR6g4xlarge,
-            InstanceType::MlR6g8xlarge,
-            InstanceType::MlR6gLarge,
-            InstanceType::MlR6gXlarge,
-            InstanceType::MlR6gd12xlarge,
-            InstanceType::MlR6gd16xlarge,
-            InstanceType::MlR6gd2xlarge,
-            InstanceType::MlR6gd4xlarge,
-            InstanceType::MlR6gd8xlarge,
-            InstanceType::MlR6gdLarge,
-            InstanceType::MlR6gdXlarge,
-            InstanceType::MlR6i12xlarge,
-            InstanceType::MlR6i16xlarge,
-            InstanceType::MlR6i24xlarge,
-            InstanceType::MlR6i2xlarge,
-            InstanceType::MlR6i32xlarge,
-            InstanceType::MlR6i4xlarge,
-            InstanceType::MlR6i8xlarge,
-            InstanceType::MlR6iLarge,
-            InstanceType::MlR6iXlarge,
-            InstanceType::MlR7gd12xlarge,
-            InstanceType::MlR7gd16xlarge,
-            InstanceType::MlR7gd2xlarge,
-            InstanceType::MlR7gd4xlarge,
-            InstanceType::MlR7gd8xlarge,
-            InstanceType::MlR7gdLarge,
-            InstanceType::MlR7gdMedium,
-            InstanceType::MlR7gdXlarge,
-            InstanceType::MlR7i12xlarge,
-            InstanceType::MlR7i16xlarge,
-            InstanceType::MlR7i24xlarge,
-            InstanceType::MlR7i2xlarge,
-            InstanceType::MlR7i48xlarge,
-            InstanceType::MlR7i4xlarge,
-            InstanceType::MlR7i8xlarge,
-            InstanceType::MlR7iLarge,
-            InstanceType::MlR7iXlarge,
-            InstanceType::MlR8g12xlarge,
-            InstanceType::MlR8g16xlarge,
-            InstanceType::MlR8g24xlarge,
-            InstanceType::MlR8g2xlarge,
-            InstanceType::MlR8g48xlarge,
-            InstanceType::MlR8g4xlarge,
-            InstanceType::MlR8g8xlarge,
-            InstanceType::MlR8gLarge,
-            InstanceType::MlR8gMedium,
-            InstanceType::MlR8gXlarge,
-            InstanceType::MlT22xlarge,
-            InstanceType::MlT2Large,
-            InstanceType::MlT2Medium,
-            InstanceType::MlT2Xlarge,
-            InstanceType::MlTrn12xlarge,
-            InstanceType::MlTrn132xlarge,
-            InstanceType::MlTrn1n32xlarge,
-            InstanceType::MlTrn248xlarge,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                InstanceType::MlC42xlarge => "ml.c4.2xlarge",
-                InstanceType::MlC44xlarge => "ml.c4.4xlarge",
-                InstanceType::MlC48xlarge => "ml.c4.8xlarge",
-                InstanceType::MlC4Large => "ml.c4.large",
-                InstanceType::MlC4Xlarge => "ml.c4.xlarge",
-                InstanceType::MlC518xlarge => "ml.c5.18xlarge",
-                InstanceType::MlC52xlarge => "ml.c5.2xlarge",
-                InstanceType::MlC54xlarge => "ml.c5.4xlarge",
-                InstanceType::MlC59xlarge => "ml.c5.9xlarge",
-                InstanceType::MlC5Large => "ml.c5.large",
-                InstanceType::MlC5Xlarge => "ml.c5.xlarge",
-                InstanceType::MlC5d18xlarge => "ml.c5d.18xlarge",
-                InstanceType::MlC5d2xlarge => "ml.c5d.2xlarge",
-                InstanceType::MlC5d4xlarge => "ml.c5d.4xlarge",
-                InstanceType::MlC5d9xlarge => "ml.c5d.9xlarge",
-                InstanceType::MlC5dLarge => "ml.c5d.large",
-                InstanceType::MlC5dXlarge => "ml.c5d.xlarge",
-                InstanceType::MlC6g12xlarge => "ml.c6g.12xlarge",
-                InstanceType::MlC6g16xlarge => "ml.c6g.16xlarge",
-                InstanceType::MlC6g2xlarge => "ml.c6g.2xlarge",
-                InstanceType::MlC6g4xlarge => "ml.c6g.4xlarge",
-                InstanceType::MlC6g8xlarge => "ml.c6g.8xlarge",
-                InstanceType::MlC6gLarge => "ml.c6g.large",
-                InstanceType::MlC6gXlarge => "ml.c6g.xlarge",
-                InstanceType::MlC6gd12xlarge => "ml.c6gd.12xlarge",
-                InstanceType::MlC6gd16xlarge => "ml.c6gd.16xlarge",
-                InstanceType::MlC6gd2xlarge => "ml.c6gd.2xlarge",
-                InstanceType::MlC6gd4xlarge => "ml.c6gd.4xlarge",
-                InstanceType::MlC6gd8xlarge => "ml.c6gd.8xlarge",
-                InstanceType::MlC6gdLarge => "ml.c6gd.large",
-                InstanceType::MlC6gdXlarge => "ml.c6gd.xlarge",
-                InstanceType::MlC6gn12xlarge => "ml.c6gn.12xlarge",
-                InstanceType::MlC6gn16xlarge => "ml.c6gn.16xlarge",
-                InstanceType::MlC6gn2xlarge => "ml.c6gn.2xlarge",
-                InstanceType::MlC6gn4xlarge => "ml.c6gn.4xlarge",
-                InstanceType::MlC6gn8xlarge => "ml.c6gn.8xlarge",
-                InstanceType::MlC6gnLarge => "ml.c6gn.large",
-                InstanceType::MlC6gnXlarge => "ml.c6gn.xlarge",
-                InstanceType::MlC6i12xlarge => "ml.c6i.12xlarge",
-                InstanceType::MlC6i16xlarge => "ml.c6i.16xlarge",
-                InstanceType::MlC6i24xlarge => "ml.c6i.24xlarge",
-                InstanceType::MlC6i2xlarge => "ml.c6i.2xlarge",
-                InstanceType::MlC6i32xlarge => "ml.c6i.32xlarge",
-                InstanceType::MlC6i4xlarge => "ml.c6i.4xlarge",
-                InstanceType::MlC6i8xlarge => "ml.c6i.8xlarge",
-                InstanceType::MlC6iLarge => "ml.c6i.large",
-                InstanceType::MlC6iXlarge => "ml.c6i.xlarge",
-                InstanceType::MlC6in12xlarge => "ml.c6in.12xlarge",
-                InstanceType::MlC6in16xlarge => "ml.c6in.16xlarge",
-                InstanceType::MlC6in24xlarge => "ml.c6in.24xlarge",
-                InstanceType::MlC6in2xlarge => "ml.c6in.2xlarge",
-                InstanceType::MlC6in32xlarge => "ml.c6in.32xlarge",
-                InstanceType::MlC6in4xlarge => "ml.c6in.4xlarge",
-                InstanceType::MlC6in8xlarge => "ml.c6in.8xlarge",
-                InstanceType::MlC6inLarge => "ml.c6in.large",
-                InstanceType::MlC6inXlarge => "ml.c6in.xlarge",
-                InstanceType::MlC7g12xlarge => "ml.c7g.12xlarge",
-                InstanceType::MlC7g16xlarge => "ml.c7g.16xlarge",
-                InstanceType::MlC7g2xlarge => "ml.c7g.2xlarge",
-                InstanceType::MlC7g4xlarge => "ml.c7g.4xlarge",
-                InstanceType::MlC7g8xlarge => "ml.c7g.8xlarge",
-                InstanceType::MlC7gLarge => "ml.c7g.large",
-                InstanceType::MlC7gXlarge => "ml.c7g.xlarge",
-                InstanceType::MlC7i12xlarge => "ml.c7i.12xlarge",
-                InstanceType::MlC7i16xlarge => "ml.c7i.16xlarge",
-                InstanceType::MlC7i24xlarge => "ml.c7i.24xlarge",
-                InstanceType::MlC7i2xlarge => "ml.c7i.2xlarge",
-                InstanceType::MlC7i48xlarge => "ml.c7i.48xlarge",
-                InstanceType::MlC7i4xlarge => "ml.c7i.4xlarge",
-                InstanceType::MlC7i8xlarge => "ml.c7i.8xlarge",
-                InstanceType::MlC7iLarge => "ml.c7i.large",
-                InstanceType::MlC7iXlarge => "ml.c7i.xlarge",
-                InstanceType::MlC8g12xlarge => "ml.c8g.12xlarge",
-                InstanceType::MlC8g16xlarge => "ml.c8g.16xlarge",
-                InstanceType::MlC8g24xlarge => "ml.c8g.24xlarge",
-                InstanceType::MlC8g2xlarge => "ml.c8g.2xlarge",
-                InstanceType::MlC8g48xlarge => "ml.c8g.48xlarge",
-                InstanceType::MlC8g4xlarge => "ml.c8g.4xlarge",
-                InstanceType::MlC8g8xlarge => "ml.c8g.8xlarge",
-                InstanceType::MlC8gLarge => "ml.c8g.large",
-                InstanceType::MlC8gMedium => "ml.c8g.medium",
-                InstanceType::MlC8gXlarge => "ml.c8g.xlarge",
-                InstanceType::MlDl124xlarge => "ml.dl1.24xlarge",
-                InstanceType::MlG4dn12xlarge => "ml.g4dn.12xlarge",
-                InstanceType::MlG4dn16xlarge => "ml.g4dn.16xlarge",
-                InstanceType::MlG4dn2xlarge => "ml.g4dn.2xlarge",
-                InstanceType::MlG4dn4xlarge => "ml.g4dn.4xlarge",
-                InstanceType::MlG4dn8xlarge => "ml.g4dn.8xlarge",
-                InstanceType::MlG4dnXlarge => "ml.g4dn.xlarge",
-                InstanceType::MlG512xlarge => "ml.g5.12xlarge",
-                InstanceType::MlG516xlarge => "ml.g5.16xlarge",
-                InstanceType::MlG524xlarge => "ml.g5.24xlarge",
-                InstanceType::MlG52xlarge => "ml.g5.2xlarge",
-                InstanceType::MlG548xlarge => "ml.g5.48xlarge",
-                InstanceType::MlG54xlarge => "ml.g5.4xlarge",
-                InstanceType::MlG58xlarge => "ml.g5.8xlarge",
-                InstanceType::MlG5Xlarge => "ml.g5.xlarge",
-                InstanceType::MlG612xlarge => "ml.g6.12xlarge",
-                InstanceType::MlG616xlarge => "ml.g6.16xlarge",
-                InstanceType::MlG624xlarge => "ml.g6.24xlarge",
-                InstanceType::MlG62xlarge => "ml.g6.2xlarge",
-                InstanceType::MlG648xlarge => "ml.g6.48xlarge",
-                InstanceType::MlG64xlarge => "ml.g6.4xlarge",
-                InstanceType::MlG68xlarge => "ml.g6.8xlarge",
-                InstanceType::MlG6Xlarge => "ml.g6.xlarge",
-                InstanceType::MlG6e12xlarge => "ml.g6e.12xlarge",
-                InstanceType::MlG6e16xlarge => "ml.g6e.16xlarge",
-                InstanceType::MlG6e24xlarge => "ml.g6e.24xlarge",
-                InstanceType::MlG6e2xlarge => "ml.g6e.2xlarge",
-                InstanceType::MlG6e48xlarge => "ml.g6e.48xlarge",
-                InstanceType::MlG6e4xlarge => "ml.g6e.4xlarge",
-                InstanceType::MlG6e8xlarge => "ml.g6e.8xlarge",
-                InstanceType::MlG6eXlarge => "ml.g6e.xlarge",
-                InstanceType::MlG712xlarge => "ml.g7.12xlarge",
-                InstanceType::MlG724xlarge => "ml.g7.24xlarge",
-                InstanceType::MlG72xlarge => "ml.g7.2xlarge",
-                InstanceType::MlG748xlarge => "ml.g7.48xlarge",
-                InstanceType::MlG74xlarge => "ml.g7.4xlarge",
-                InstanceType::MlG78xlarge => "ml.g7.8xlarge",
-                InstanceType::MlG7e12xlarge => "ml.g7e.12xlarge",
-                InstanceType::MlG7e24xlarge => "ml.g7e.24xlarge",
-                InstanceType::MlG7e2xlarge => "ml.g7e.2xlarge",
-                InstanceType::MlG7e48xlarge => "ml.g7e.48xlarge",
-                InstanceType::MlG7e4xlarge => "ml.g7e.4xlarge",
-                InstanceType::MlG7e8xlarge => "ml.g7e.8xlarge",
-                InstanceType::MlInf124xlarge => "ml.inf1.24xlarge",
-                InstanceType::MlInf12xlarge => "ml.inf1.2xlarge",
-                InstanceType::MlInf16xlarge => "ml.inf1.6xlarge",
-                InstanceType::MlInf1Xlarge => "ml.inf1.xlarge",
-                InstanceType::MlInf224xlarge => "ml.inf2.24xlarge",
-                InstanceType::MlInf248xlarge => "ml.inf2.48xlarge",
-                InstanceType::MlInf28xlarge => "ml.inf2.8xlarge",
-                InstanceType::MlInf2Xlarge => "ml.inf2.xlarge",
-                InstanceType::MlM410xlarge => "ml.m4.10xlarge",
-                InstanceType::MlM416xlarge => "ml.m4.16xlarge",
-                InstanceType::MlM42xlarge => "ml.m4.2xlarge",
-                InstanceType::MlM44xlarge => "ml.m4.4xlarge",
-                InstanceType::MlM4Xlarge => "ml.m4.xlarge",
-                InstanceType::MlM512xlarge => "ml.m5.12xlarge",
-                InstanceType::MlM524xlarge => "ml.m5.24xlarge",
-                InstanceType::MlM52xlarge => "ml.m5.2xlarge",
-                InstanceType::MlM54xlarge => "ml.m5.4xlarge",
-                InstanceType::MlM5Large => "ml.m5.large",
-                InstanceType::MlM5Xlarge => "ml.m5.xlarge",
-                InstanceType::MlM5d12xlarge => "ml.m5d.12xlarge",
-                InstanceType::MlM5d24xlarge => "ml.m5d.24xlarge",
-                InstanceType::MlM5d2xlarge => "ml.m5d.2xlarge",
-                InstanceType::MlM5d4xlarge => "ml.m5d.4xlarge",
-                InstanceType::MlM5dLarge => "ml.m5d.large",
-                InstanceType::MlM5dXlarge => "ml.m5d.xlarge",
-                InstanceType::MlM6g12xlarge => "ml.m6g.12xlarge",
-                InstanceType::MlM6g16xlarge => "ml.m6g.16xlarge",
-                InstanceType::MlM6g2xlarge => "ml.m6g.2xlarge",
-                InstanceType::MlM6g4xlarge => "ml.m6g.4xlarge",
-                InstanceType::MlM6g8xlarge => "ml.m6g.8xlarge",
-                InstanceType::MlM6gLarge => "ml.m6g.large",
-                InstanceType::MlM6gXlarge => "ml.m6g.xlarge",
-                InstanceType::MlM6gd12xlarge => "ml.m6gd.12xlarge",
-                InstanceType::MlM6gd16xlarge => "ml.m6gd.16xlarge",
-                InstanceType::MlM6gd2xlarge => "ml.m6gd.2xlarge",
-                InstanceType::MlM6gd4xlarge => "ml.m6gd.4xlarge",
-                InstanceType::MlM6gd8xlarge => "ml.m6gd.8xlarge",
-                InstanceType::MlM6gdLarge => "ml.m6gd.large",
-                InstanceType::MlM6gdXlarge => "ml.m6gd.xlarge",
-                InstanceType::MlM6i12xlarge => "ml.m6i.12xlarge",
-                InstanceType::MlM6i16xlarge => "ml.m6i.16xlarge",
-                InstanceType::MlM6i24xlarge => "ml.m6i.24xlarge",
-                InstanceType::MlM6i2xlarge => "ml.m6i.2xlarge",
-                InstanceType::MlM6i32xlarge => "ml.m6i.32xlarge",
-                InstanceType::MlM6i4xlarge => "ml.m6i.4xlarge",
-                InstanceType::MlM6i8xlarge => "ml.m6i.8xlarge",
-                InstanceType::MlM6iLarge => "ml.m6i.large",
-                InstanceType::MlM6iXlarge => "ml.m6i.xlarge",
-                InstanceType::MlM7i12xlarge => "ml.m7i.12xlarge",
-                InstanceType::MlM7i16xlarge => "ml.m7i.16xlarge",
-                InstanceType::MlM7i24xlarge => "ml.m7i.24xlarge",
-                InstanceType::MlM7i2xlarge => "ml.m7i.2xlarge",
-                InstanceType::MlM7i48xlarge => "ml.m7i.48xlarge",
-                InstanceType::MlM7i4xlarge => "ml.m7i.4xlarge",
-                InstanceType::MlM7i8xlarge => "ml.m7i.8xlarge",
-                InstanceType::MlM7iLarge => "ml.m7i.large",
-                InstanceType::MlM7iXlarge => "ml.m7i.xlarge",
-                InstanceType::MlM8g12xlarge => "ml.m8g.12xlarge",
-                InstanceType::MlM8g16xlarge => "ml.m8g.16xlarge",
-                InstanceType::MlM8g24xlarge => "ml.m8g.24xlarge",
-                InstanceType::MlM8g2xlarge => "ml.m8g.2xlarge",
-                InstanceType::MlM8g48xlarge => "ml.m8g.48xlarge",
-                InstanceType::MlM8g4xlarge => "ml.m8g.4xlarge",
-                InstanceType::MlM8g8xlarge => "ml.m8g.8xlarge",
-                InstanceType::MlM8gLarge => "ml.m8g.large",
-                InstanceType::MlM8gMedium => "ml.m8g.medium",
-                InstanceType::MlM8gXlarge => "ml.m8g.xlarge",
-                InstanceType::MlP216xlarge => "ml.p2.16xlarge",
-                InstanceType::MlP28xlarge => "ml.p2.8xlarge",
-                InstanceType::MlP2Xlarge => "ml.p2.xlarge",
-                InstanceType::MlP316xlarge => "ml.p3.16xlarge",
-                InstanceType::MlP32xlarge => "ml.p3.2xlarge",
-                InstanceType::MlP38xlarge => "ml.p3.8xlarge",
-                InstanceType::MlP4d24xlarge => "ml.p4d.24xlarge",
-                InstanceType::MlP4de24xlarge => "ml.p4de.24xlarge",
-                InstanceType::MlP548xlarge => "ml.p5.48xlarge",
-                InstanceType::MlP54xlarge => "ml.p5.4xlarge",
-                InstanceType::MlP5e48xlarge => "ml.p5e.48xlarge",
-                InstanceType::MlP5en48xlarge => "ml.p5en.48xlarge",
-                InstanceType::MlP6B20048xlarge => "ml.p6-b200.48xlarge",
-                InstanceType::MlP6B30048xlarge => "ml.p6-b300.48xlarge",
-                InstanceType::MlP6eGb20036xlarge => "ml.p6e-gb200.36xlarge",
-                InstanceType::MlR512xlarge => "ml.r5.12xlarge",
-                InstanceType::MlR524xlarge => "ml.r5.24xlarge",
-                InstanceType::MlR52xlarge => "ml.r5.2xlarge",
-                InstanceType::MlR54xlarge => "ml.r5.4xlarge",
-                InstanceType::MlR5Large => "ml.r5.large",
-                InstanceType::MlR5Xlarge => "ml.r5.xlarge",
-                InstanceType::MlR5d12xlarge => "ml.r5d.12xlarge",
-                InstanceType::MlR5d24xlarge => "ml.r5d.24xlarge",
-                InstanceType::MlR5d2xlarge => "ml.r5d.2xlarge",
-                InstanceType::MlR5d4xlarge => "ml.r5d.4xlarge",
-                InstanceType::MlR5dLarge => "ml.r5d.large",
-                InstanceType::MlR5dXlarge => "ml.r5d.xlarge",
-                InstanceType::MlR6g12xlarge => "ml.r6g.12xlarge",
-                InstanceType::MlR6g16xlarge => "ml.r6g.16xlarge",
-                InstanceType::MlR6g2xlarge => "ml.r6g.2xlarge",
-                InstanceType::MlR6g4xlarge => "ml.r6g.4xlarge",
-                InstanceType::MlR6g8xlarge => "ml.r6g.8xlarge",
-                InstanceType::MlR6gLarge => "ml.r6g.large",
-                InstanceType::MlR6gXlarge => "ml.r6g.xlarge",
-                InstanceType::MlR6gd12xlarge => "ml.r6gd.12xlarge",
-                InstanceType::MlR6gd16xlarge => "ml.r6gd.16xlarge",
-                InstanceType::MlR6gd2xlarge => "ml.r6gd.2xlarge",
-                InstanceType::MlR6gd4xlarge => "ml.r6gd.4xlarge",
-                InstanceType::MlR6gd8xlarge => "ml.r6gd.8xlarge",
-                InstanceType::MlR6gdLarge => "ml.r6gd.large",
-                InstanceType::MlR6gdXlarge => "ml.r6gd.xlarge",
-                InstanceType::MlR6i12xlarge => "ml.r6i.12xlarge",
-                InstanceType::MlR6i16xlarge => "ml.r6i.16xlarge",
-                InstanceType::MlR6i24xlarge => "ml.r6i.24xlarge",
-                InstanceType::MlR6i2xlarge => "ml.r6i.2xlarge",
-                InstanceType::MlR6i32xlarge => "ml.r6i.32xlarge",
-                InstanceType::MlR6i4xlarge => "ml.r6i.4xlarge",
-                InstanceType::MlR6i8xlarge => "ml.r6i.8xlarge",
-                InstanceType::MlR6iLarge => "ml.r6i.large",
-                InstanceType::MlR6iXlarge => "ml.r6i.xlarge",
-                InstanceType::MlR7gd12xlarge => "ml.r7gd.12xlarge",
-                InstanceType::MlR7gd16xlarge => "ml.r7gd.16xlarge",
-                InstanceType::MlR7gd2xlarge => "ml.r7gd.2xlarge",
-                InstanceType::MlR7gd4xlarge => "ml.r7gd.4xlarge",
-                InstanceType::MlR7gd8xlarge => "ml.r7gd.8xlarge",
-                InstanceType::MlR7gdLarge => "ml.r7gd.large",
-                InstanceType::MlR7gdMedium => "ml.r7gd.medium",
-                InstanceType::MlR7gdXlarge => "ml.r7gd.xlarge",
-                InstanceType::MlR7i12xlarge => "ml.r7i.12xlarge",
-                InstanceType::MlR7i16xlarge => "ml.r7i.16xlarge",
-                InstanceType::MlR7i24xlarge => "ml.r7i.24xlarge",
-                InstanceType::MlR7i2xlarge => "ml.r7i.2xlarge",
-                InstanceType::MlR7i48xlarge => "ml.r7i.48xlarge",
-                InstanceType::MlR7i4xlarge => "ml.r7i.4xlarge",
-                InstanceType::MlR7i8xlarge => "ml.r7i.8xlarge",
-                InstanceType::MlR7iLarge => "ml.r7i.large",
-                InstanceType::MlR7iXlarge => "ml.r7i.xlarge",
-                InstanceType::MlR8g12xlarge => "ml.r8g.12xlarge",
-                InstanceType::MlR8g16xlarge => "ml.r8g.16xlarge",
-                InstanceType::MlR8g24xlarge => "ml.r8g.24xlarge",
-                InstanceType::MlR8g2xlarge => "ml.r8g.2xlarge",
-                InstanceType::MlR8g48xlarge => "ml.r8g.48xlarge",
-                InstanceType::MlR8g4xlarge => "ml.r8g.4xlarge",
-                InstanceType::MlR8g8xlarge => "ml.r8g.8xlarge",
-                InstanceType::MlR8gLarge => "ml.r8g.large",
-                InstanceType::MlR8gMedium => "ml.r8g.medium",
-                InstanceType::MlR8gXlarge => "ml.r8g.xlarge",
-                InstanceType::MlT22xlarge => "ml.t2.2xlarge",
-                InstanceType::MlT2Large => "ml.t2.large",
-                InstanceType::MlT2Medium => "ml.t2.medium",
-                InstanceType::MlT2Xlarge => "ml.t2.xlarge",
-                InstanceType::MlTrn12xlarge => "ml.trn1.2xlarge",
-                InstanceType::MlTrn132xlarge => "ml.trn1.32xlarge",
-                InstanceType::MlTrn1n32xlarge => "ml.trn1n.32xlarge",
-                InstanceType::MlTrn248xlarge => "ml.trn2.48xlarge",
-            }
-        }
-    }
-
-    impl std::fmt::Display for InstanceType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<InstanceType> for Value {
-        fn from(v: InstanceType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<InstanceType> for Val<InstanceType> {
-        fn from(v: InstanceType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Sets how the endpoint routes incoming traffic.
-    ///
-    /// Rendered as its CloudFormation spelling ([`RoutingStrategy::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum RoutingStrategy {
-        /// `LEAST_OUTSTANDING_REQUESTS`
-        LeastOutstandingRequests,
-        /// `PREFIX_AWARE`
-        PrefixAware,
-        /// `RANDOM`
-        Random,
-    }
-
-    impl RoutingStrategy {
-        /// Every variant, in schema order.
-        pub const ALL: [RoutingStrategy; 3] =
-            [RoutingStrategy::LeastOutstandingRequests, RoutingStrategy::PrefixAware, RoutingStrategy::Random];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                RoutingStrategy::LeastOutstandingRequests => "LEAST_OUTSTANDING_REQUESTS",
-                RoutingStrategy::PrefixAware => "PREFIX_AWARE",
-                RoutingStrategy::Random => "RANDOM",
-            }
-        }
-    }
-
-    impl std::fmt::Display for RoutingStrategy {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<RoutingStrategy> for Value {
-        fn from(v: RoutingStrategy) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<RoutingStrategy> for Val<RoutingStrategy> {
-        fn from(v: RoutingStrategy) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Indicates whether managed instance scaling is enabled.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Status::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Status {
-        /// `DISABLED`
-        Disabled,
-        /// `ENABLED`
-        Enabled,
-    }
-
-    impl Status {
-        /// Every variant, in schema order.
-        pub const ALL: [Status; 2] = [Status::Disabled, Status::Enabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Status::Disabled => "DISABLED",
-                Status::Enabled => "ENABLED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Status {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Status> for Value {
-        fn from(v: Status) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Status> for Val<Status> {
-        fn from(v: Status) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The strategy for scaling in instances. IDLE_RELEASE releases instances that have no hosted inference component
-    /// copies. CONSOLIDATION consolidates inference component copies onto fewer instances to release more instances.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Strategy::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Strategy {
-        /// `CONSOLIDATION`
-        Consolidation,
-        /// `IDLE_RELEASE`
-        IdleRelease,
-    }
-
-    impl Strategy {
-        /// Every variant, in schema order.
-        pub const ALL: [Strategy; 2] = [Strategy::Consolidation, Strategy::IdleRelease];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Strategy::Consolidation => "CONSOLIDATION",
-                Strategy::IdleRelease => "IDLE_RELEASE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Strategy {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Strategy> for Value {
-        fn from(v: Strategy) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Strategy> for Val<Strategy> {
-        fn from(v: Strategy) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The strategy for scaling in instances. IDLE_RELEASE releases instances that have no hosted inference component
+        /// copies. CONSOLIDATION consolidates inference component copies onto fewer instances to release more instances.
+        Strategy[2] {
+            Consolidation = "CONSOLIDATION",
+            IdleRelease = "IDLE_RELEASE",
         }
     }
 }
@@ -17324,222 +10812,46 @@ pub mod feature_group {
 
     property_type!(TtlDuration);
 
-    /// Rendered as its CloudFormation spelling ([`FeatureType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum FeatureType {
-        /// `Integral`
-        Integral,
-        /// `Fractional`
-        Fractional,
-        /// `String`
-        String2,
-    }
-
-    impl FeatureType {
-        /// Every variant, in schema order.
-        pub const ALL: [FeatureType; 3] = [FeatureType::Integral, FeatureType::Fractional, FeatureType::String2];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                FeatureType::Integral => "Integral",
-                FeatureType::Fractional => "Fractional",
-                FeatureType::String2 => "String",
-            }
+    cfn_enum! {
+        FeatureType[3] {
+            Integral = "Integral",
+            Fractional = "Fractional",
+            String2 = "String",
         }
     }
 
-    impl std::fmt::Display for FeatureType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        StorageType[2] {
+            Standard = "Standard",
+            InMemory = "InMemory",
         }
     }
 
-    impl From<FeatureType> for Value {
-        fn from(v: FeatureType) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// Format for the offline store feature group. Iceberg is the optimal format for feature groups shared between
+        /// offline and online stores.
+        TableFormat[2] {
+            Iceberg = "Iceberg",
+            Glue = "Glue",
         }
     }
 
-    impl From<FeatureType> for Val<FeatureType> {
-        fn from(v: FeatureType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Throughput mode configuration of the feature group
+        ThroughputMode[2] {
+            OnDemand = "OnDemand",
+            Provisioned = "Provisioned",
         }
     }
 
-    /// Rendered as its CloudFormation spelling ([`StorageType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum StorageType {
-        /// `Standard`
-        Standard,
-        /// `InMemory`
-        InMemory,
-    }
-
-    impl StorageType {
-        /// Every variant, in schema order.
-        pub const ALL: [StorageType; 2] = [StorageType::Standard, StorageType::InMemory];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                StorageType::Standard => "Standard",
-                StorageType::InMemory => "InMemory",
-            }
-        }
-    }
-
-    impl std::fmt::Display for StorageType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<StorageType> for Value {
-        fn from(v: StorageType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<StorageType> for Val<StorageType> {
-        fn from(v: StorageType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Format for the offline store feature group. Iceberg is the optimal format for feature groups shared between offline
-    /// and online stores.
-    ///
-    /// Rendered as its CloudFormation spelling ([`TableFormat::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TableFormat {
-        /// `Iceberg`
-        Iceberg,
-        /// `Glue`
-        Glue,
-    }
-
-    impl TableFormat {
-        /// Every variant, in schema order.
-        pub const ALL: [TableFormat; 2] = [TableFormat::Iceberg, TableFormat::Glue];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                TableFormat::Iceberg => "Iceberg",
-                TableFormat::Glue => "Glue",
-            }
-        }
-    }
-
-    impl std::fmt::Display for TableFormat {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<TableFormat> for Value {
-        fn from(v: TableFormat) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<TableFormat> for Val<TableFormat> {
-        fn from(v: TableFormat) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Throughput mode configuration of the feature group
-    ///
-    /// Rendered as its CloudFormation spelling ([`ThroughputMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ThroughputMode {
-        /// `OnDemand`
-        OnDemand,
-        /// `Provisioned`
-        Provisioned,
-    }
-
-    impl ThroughputMode {
-        /// Every variant, in schema order.
-        pub const ALL: [ThroughputMode; 2] = [ThroughputMode::OnDemand, ThroughputMode::Provisioned];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ThroughputMode::OnDemand => "OnDemand",
-                ThroughputMode::Provisioned => "Provisioned",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ThroughputMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ThroughputMode> for Value {
-        fn from(v: ThroughputMode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ThroughputMode> for Val<ThroughputMode> {
-        fn from(v: ThroughputMode) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Unit of ttl configuration
-    ///
-    /// Rendered as its CloudFormation spelling ([`Unit::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Unit {
-        /// `Seconds`
-        Seconds,
-        /// `Minutes`
-        Minutes,
-        /// `Hours`
-        Hours,
-        /// `Days`
-        Days,
-        /// `Weeks`
-        Weeks,
-    }
-
-    impl Unit {
-        /// Every variant, in schema order.
-        pub const ALL: [Unit; 5] = [Unit::Seconds, Unit::Minutes, Unit::Hours, Unit::Days, Unit::Weeks];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Unit::Seconds => "Seconds",
-                Unit::Minutes => "Minutes",
-                Unit::Hours => "Hours",
-                Unit::Days => "Days",
-                Unit::Weeks => "Weeks",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Unit {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Unit> for Value {
-        fn from(v: Unit) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Unit> for Val<Unit> {
-        fn from(v: Unit) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Unit of ttl configuration
+        Unit[5] {
+            Seconds = "Seconds",
+            Minutes = "Minutes",
+            Hours = "Hours",
+            Days = "Days",
+            Weeks = "Weeks",
         }
     }
 }
@@ -17974,145 +11286,31 @@ impl Handle<CfnImageVersion> {
 
 /// Property types and enums of [`CfnImageVersion`] (`AWS::SageMaker::ImageVersion`).
 pub mod image_version {
-    use crate::core::value::{Val, Value};
 
-    /// Indicates SageMaker job type compatibility.
-    ///
-    /// Rendered as its CloudFormation spelling ([`JobType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum JobType {
-        /// `TRAINING`
-        Training,
-        /// `INFERENCE`
-        Inference,
-        /// `NOTEBOOK_KERNEL`
-        NotebookKernel,
-    }
-
-    impl JobType {
-        /// Every variant, in schema order.
-        pub const ALL: [JobType; 3] = [JobType::Training, JobType::Inference, JobType::NotebookKernel];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                JobType::Training => "TRAINING",
-                JobType::Inference => "INFERENCE",
-                JobType::NotebookKernel => "NOTEBOOK_KERNEL",
-            }
+    cfn_enum! {
+        /// Indicates SageMaker job type compatibility.
+        JobType[3] {
+            Training = "TRAINING",
+            Inference = "INFERENCE",
+            NotebookKernel = "NOTEBOOK_KERNEL",
         }
     }
 
-    impl std::fmt::Display for JobType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// Indicates CPU or GPU compatibility.
+        Processor[2] {
+            Cpu = "CPU",
+            Gpu = "GPU",
         }
     }
 
-    impl From<JobType> for Value {
-        fn from(v: JobType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<JobType> for Val<JobType> {
-        fn from(v: JobType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Indicates CPU or GPU compatibility.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Processor::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Processor {
-        /// `CPU`
-        Cpu,
-        /// `GPU`
-        Gpu,
-    }
-
-    impl Processor {
-        /// Every variant, in schema order.
-        pub const ALL: [Processor; 2] = [Processor::Cpu, Processor::Gpu];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Processor::Cpu => "CPU",
-                Processor::Gpu => "GPU",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Processor {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Processor> for Value {
-        fn from(v: Processor) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Processor> for Val<Processor> {
-        fn from(v: Processor) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The availability of the image version specified by the maintainer.
-    ///
-    /// Rendered as its CloudFormation spelling ([`VendorGuidance::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum VendorGuidance {
-        /// `NOT_PROVIDED`
-        NotProvided,
-        /// `STABLE`
-        Stable,
-        /// `TO_BE_ARCHIVED`
-        ToBeArchived,
-        /// `ARCHIVED`
-        Archived,
-    }
-
-    impl VendorGuidance {
-        /// Every variant, in schema order.
-        pub const ALL: [VendorGuidance; 4] = [
-            VendorGuidance::NotProvided,
-            VendorGuidance::Stable,
-            VendorGuidance::ToBeArchived,
-            VendorGuidance::Archived,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                VendorGuidance::NotProvided => "NOT_PROVIDED",
-                VendorGuidance::Stable => "STABLE",
-                VendorGuidance::ToBeArchived => "TO_BE_ARCHIVED",
-                VendorGuidance::Archived => "ARCHIVED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for VendorGuidance {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<VendorGuidance> for Value {
-        fn from(v: VendorGuidance) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<VendorGuidance> for Val<VendorGuidance> {
-        fn from(v: VendorGuidance) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The availability of the image version specified by the maintainer.
+        VendorGuidance[4] {
+            NotProvided = "NOT_PROVIDED",
+            Stable = "STABLE",
+            ToBeArchived = "TO_BE_ARCHIVED",
+            Archived = "ARCHIVED",
         }
     }
 }
@@ -18917,123 +12115,23 @@ pub mod inference_component {
 
     property_type!(MetricsEndpoint);
 
-    /// Rendered as its CloudFormation spelling ([`AvailabilityZoneBalanceEnforcementMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AvailabilityZoneBalanceEnforcementMode {
-        /// `PERMISSIVE`
-        Permissive,
-    }
-
-    impl AvailabilityZoneBalanceEnforcementMode {
-        /// Every variant, in schema order.
-        pub const ALL: [AvailabilityZoneBalanceEnforcementMode; 1] =
-            [AvailabilityZoneBalanceEnforcementMode::Permissive];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AvailabilityZoneBalanceEnforcementMode::Permissive => "PERMISSIVE",
-            }
+    cfn_enum! {
+        AvailabilityZoneBalanceEnforcementMode[1] {
+            Permissive = "PERMISSIVE",
         }
     }
 
-    impl std::fmt::Display for AvailabilityZoneBalanceEnforcementMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        InferenceComponentCapacitySizeType[2] {
+            CopyCount = "COPY_COUNT",
+            CapacityPercent = "CAPACITY_PERCENT",
         }
     }
 
-    impl From<AvailabilityZoneBalanceEnforcementMode> for Value {
-        fn from(v: AvailabilityZoneBalanceEnforcementMode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<AvailabilityZoneBalanceEnforcementMode> for Val<AvailabilityZoneBalanceEnforcementMode> {
-        fn from(v: AvailabilityZoneBalanceEnforcementMode) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`InferenceComponentCapacitySizeType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum InferenceComponentCapacitySizeType {
-        /// `COPY_COUNT`
-        CopyCount,
-        /// `CAPACITY_PERCENT`
-        CapacityPercent,
-    }
-
-    impl InferenceComponentCapacitySizeType {
-        /// Every variant, in schema order.
-        pub const ALL: [InferenceComponentCapacitySizeType; 2] =
-            [InferenceComponentCapacitySizeType::CopyCount, InferenceComponentCapacitySizeType::CapacityPercent];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                InferenceComponentCapacitySizeType::CopyCount => "COPY_COUNT",
-                InferenceComponentCapacitySizeType::CapacityPercent => "CAPACITY_PERCENT",
-            }
-        }
-    }
-
-    impl std::fmt::Display for InferenceComponentCapacitySizeType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<InferenceComponentCapacitySizeType> for Value {
-        fn from(v: InferenceComponentCapacitySizeType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<InferenceComponentCapacitySizeType> for Val<InferenceComponentCapacitySizeType> {
-        fn from(v: InferenceComponentCapacitySizeType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`InferenceComponentPlacementStrategy::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum InferenceComponentPlacementStrategy {
-        /// `SPREAD`
-        Spread,
-        /// `BINPACK`
-        Binpack,
-    }
-
-    impl InferenceComponentPlacementStrategy {
-        /// Every variant, in schema order.
-        pub const ALL: [InferenceComponentPlacementStrategy; 2] =
-            [InferenceComponentPlacementStrategy::Spread, InferenceComponentPlacementStrategy::Binpack];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                InferenceComponentPlacementStrategy::Spread => "SPREAD",
-                InferenceComponentPlacementStrategy::Binpack => "BINPACK",
-            }
-        }
-    }
-
-    impl std::fmt::Display for InferenceComponentPlacementStrategy {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<InferenceComponentPlacementStrategy> for Value {
-        fn from(v: InferenceComponentPlacementStrategy) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<InferenceComponentPlacementStrategy> for Val<InferenceComponentPlacementStrategy> {
-        fn from(v: InferenceComponentPlacementStrategy) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        InferenceComponentPlacementStrategy[2] {
+            Spread = "SPREAD",
+            Binpack = "BINPACK",
         }
     }
 }
@@ -19519,126 +12617,26 @@ pub mod inference_experiment {
 
     property_type!(ShadowModelVariantConfig);
 
-    /// The desired state of the experiment after starting or stopping operation.
-    ///
-    /// Rendered as its CloudFormation spelling ([`DesiredState::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DesiredState {
-        /// `Running`
-        Running,
-        /// `Completed`
-        Completed,
-        /// `Cancelled`
-        Cancelled,
-    }
-
-    impl DesiredState {
-        /// Every variant, in schema order.
-        pub const ALL: [DesiredState; 3] = [DesiredState::Running, DesiredState::Completed, DesiredState::Cancelled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DesiredState::Running => "Running",
-                DesiredState::Completed => "Completed",
-                DesiredState::Cancelled => "Cancelled",
-            }
+    cfn_enum! {
+        /// The desired state of the experiment after starting or stopping operation.
+        DesiredState[3] {
+            Running = "Running",
+            Completed = "Completed",
+            Cancelled = "Cancelled",
         }
     }
 
-    impl std::fmt::Display for DesiredState {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// The type of the inference experiment that you want to run.
+        InfrastructureType[1] {
+            RealTimeInference = "RealTimeInference",
         }
     }
 
-    impl From<DesiredState> for Value {
-        fn from(v: DesiredState) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DesiredState> for Val<DesiredState> {
-        fn from(v: DesiredState) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The type of the inference experiment that you want to run.
-    ///
-    /// Rendered as its CloudFormation spelling ([`InfrastructureType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum InfrastructureType {
-        /// `RealTimeInference`
-        RealTimeInference,
-    }
-
-    impl InfrastructureType {
-        /// Every variant, in schema order.
-        pub const ALL: [InfrastructureType; 1] = [InfrastructureType::RealTimeInference];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                InfrastructureType::RealTimeInference => "RealTimeInference",
-            }
-        }
-    }
-
-    impl std::fmt::Display for InfrastructureType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<InfrastructureType> for Value {
-        fn from(v: InfrastructureType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<InfrastructureType> for Val<InfrastructureType> {
-        fn from(v: InfrastructureType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The type of the inference experiment that you want to run.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Type::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Type {
-        /// `ShadowMode`
-        ShadowMode,
-    }
-
-    impl Type {
-        /// Every variant, in schema order.
-        pub const ALL: [Type; 1] = [Type::ShadowMode];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Type::ShadowMode => "ShadowMode",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Type {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Type> for Value {
-        fn from(v: Type) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Type> for Val<Type> {
-        fn from(v: Type) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The type of the inference experiment that you want to run.
+        Type[1] {
+            ShadowMode = "ShadowMode",
         }
     }
 }
@@ -19767,48 +12765,12 @@ impl Handle<CfnMlflowApp> {
 
 /// Property types and enums of [`CfnMlflowApp`] (`AWS::SageMaker::MlflowApp`).
 pub mod mlflow_app {
-    use crate::core::value::{Val, Value};
 
-    /// Whether to enable or disable automatic registration of new MLflow models to the SageMaker Model Registry.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ModelRegistrationMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ModelRegistrationMode {
-        /// `AutoModelRegistrationEnabled`
-        AutoModelRegistrationEnabled,
-        /// `AutoModelRegistrationDisabled`
-        AutoModelRegistrationDisabled,
-    }
-
-    impl ModelRegistrationMode {
-        /// Every variant, in schema order.
-        pub const ALL: [ModelRegistrationMode; 2] =
-            [ModelRegistrationMode::AutoModelRegistrationEnabled, ModelRegistrationMode::AutoModelRegistrationDisabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ModelRegistrationMode::AutoModelRegistrationEnabled => "AutoModelRegistrationEnabled",
-                ModelRegistrationMode::AutoModelRegistrationDisabled => "AutoModelRegistrationDisabled",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ModelRegistrationMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ModelRegistrationMode> for Value {
-        fn from(v: ModelRegistrationMode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ModelRegistrationMode> for Val<ModelRegistrationMode> {
-        fn from(v: ModelRegistrationMode) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Whether to enable or disable automatic registration of new MLflow models to the SageMaker Model Registry.
+        ModelRegistrationMode[2] {
+            AutoModelRegistrationEnabled = "AutoModelRegistrationEnabled",
+            AutoModelRegistrationDisabled = "AutoModelRegistrationDisabled",
         }
     }
 }
@@ -19922,51 +12884,13 @@ impl Handle<CfnMlflowTrackingServer> {
 
 /// Property types and enums of [`CfnMlflowTrackingServer`] (`AWS::SageMaker::MlflowTrackingServer`).
 pub mod mlflow_tracking_server {
-    use crate::core::value::{Val, Value};
 
-    /// The size of the MLFlow Tracking Server.
-    ///
-    /// Rendered as its CloudFormation spelling ([`TrackingServerSize::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TrackingServerSize {
-        /// `Small`
-        Small,
-        /// `Medium`
-        Medium,
-        /// `Large`
-        Large,
-    }
-
-    impl TrackingServerSize {
-        /// Every variant, in schema order.
-        pub const ALL: [TrackingServerSize; 3] =
-            [TrackingServerSize::Small, TrackingServerSize::Medium, TrackingServerSize::Large];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                TrackingServerSize::Small => "Small",
-                TrackingServerSize::Medium => "Medium",
-                TrackingServerSize::Large => "Large",
-            }
-        }
-    }
-
-    impl std::fmt::Display for TrackingServerSize {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<TrackingServerSize> for Value {
-        fn from(v: TrackingServerSize) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<TrackingServerSize> for Val<TrackingServerSize> {
-        fn from(v: TrackingServerSize) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The size of the MLFlow Tracking Server.
+        TrackingServerSize[3] {
+            Small = "Small",
+            Medium = "Medium",
+            Large = "Large",
         }
     }
 }
@@ -20483,262 +13407,56 @@ pub mod model {
 
     property_type!(VpcConfig);
 
-    /// Specifies how the ML model data is prepared.
-    ///
-    /// Rendered as its CloudFormation spelling ([`CompressionType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum CompressionType {
-        /// `None`
-        None,
-        /// `Gzip`
-        Gzip,
-    }
-
-    impl CompressionType {
-        /// Every variant, in schema order.
-        pub const ALL: [CompressionType; 2] = [CompressionType::None, CompressionType::Gzip];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                CompressionType::None => "None",
-                CompressionType::Gzip => "Gzip",
-            }
+    cfn_enum! {
+        /// Specifies how the ML model data is prepared.
+        CompressionType[2] {
+            None = "None",
+            Gzip = "Gzip",
         }
     }
 
-    impl std::fmt::Display for CompressionType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// Whether the container hosts a single model or multiple models.
+        ContainerDefinitionMode[2] {
+            SingleModel = "SingleModel",
+            MultiModel = "MultiModel",
         }
     }
 
-    impl From<CompressionType> for Value {
-        fn from(v: CompressionType) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// How containers in a multi-container are run.
+        InferenceExecutionConfigMode[2] {
+            Serial = "Serial",
+            Direct = "Direct",
         }
     }
 
-    impl From<CompressionType> for Val<CompressionType> {
-        fn from(v: CompressionType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Whether to cache models for a multi-model endpoint. By default, multi-model endpoints cache models so that a
+        /// model does not have to be loaded into memory each time it is invoked. Some use cases do not benefit from model
+        /// caching. For example, if an endpoint hosts a large number of models that are each invoked infrequently, the
+        /// endpoint might perform better if you disable model caching. To disable model caching, set the value of this
+        /// parameter to `Disabled`.
+        ModelCacheSetting[2] {
+            Enabled = "Enabled",
+            Disabled = "Disabled",
         }
     }
 
-    /// Whether the container hosts a single model or multiple models.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ContainerDefinitionMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ContainerDefinitionMode {
-        /// `SingleModel`
-        SingleModel,
-        /// `MultiModel`
-        MultiModel,
-    }
-
-    impl ContainerDefinitionMode {
-        /// Every variant, in schema order.
-        pub const ALL: [ContainerDefinitionMode; 2] =
-            [ContainerDefinitionMode::SingleModel, ContainerDefinitionMode::MultiModel];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ContainerDefinitionMode::SingleModel => "SingleModel",
-                ContainerDefinitionMode::MultiModel => "MultiModel",
-            }
+    cfn_enum! {
+        /// Set this to one of the following values: Platform - The model image is hosted in Amazon ECR. Vpc - The model
+        /// image is hosted in a private Docker registry in your VPC.
+        RepositoryAccessMode[2] {
+            Platform = "Platform",
+            Vpc = "Vpc",
         }
     }
 
-    impl std::fmt::Display for ContainerDefinitionMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ContainerDefinitionMode> for Value {
-        fn from(v: ContainerDefinitionMode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ContainerDefinitionMode> for Val<ContainerDefinitionMode> {
-        fn from(v: ContainerDefinitionMode) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// How containers in a multi-container are run.
-    ///
-    /// Rendered as its CloudFormation spelling ([`InferenceExecutionConfigMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum InferenceExecutionConfigMode {
-        /// `Serial`
-        Serial,
-        /// `Direct`
-        Direct,
-    }
-
-    impl InferenceExecutionConfigMode {
-        /// Every variant, in schema order.
-        pub const ALL: [InferenceExecutionConfigMode; 2] =
-            [InferenceExecutionConfigMode::Serial, InferenceExecutionConfigMode::Direct];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                InferenceExecutionConfigMode::Serial => "Serial",
-                InferenceExecutionConfigMode::Direct => "Direct",
-            }
-        }
-    }
-
-    impl std::fmt::Display for InferenceExecutionConfigMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<InferenceExecutionConfigMode> for Value {
-        fn from(v: InferenceExecutionConfigMode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<InferenceExecutionConfigMode> for Val<InferenceExecutionConfigMode> {
-        fn from(v: InferenceExecutionConfigMode) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Whether to cache models for a multi-model endpoint. By default, multi-model endpoints cache models so that a model
-    /// does not have to be loaded into memory each time it is invoked. Some use cases do not benefit from model caching.
-    /// For example, if an endpoint hosts a large number of models that are each invoked infrequently, the endpoint might
-    /// perform better if you disable model caching. To disable model caching, set the value of this parameter to
-    /// `Disabled`.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ModelCacheSetting::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ModelCacheSetting {
-        /// `Enabled`
-        Enabled,
-        /// `Disabled`
-        Disabled,
-    }
-
-    impl ModelCacheSetting {
-        /// Every variant, in schema order.
-        pub const ALL: [ModelCacheSetting; 2] = [ModelCacheSetting::Enabled, ModelCacheSetting::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ModelCacheSetting::Enabled => "Enabled",
-                ModelCacheSetting::Disabled => "Disabled",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ModelCacheSetting {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ModelCacheSetting> for Value {
-        fn from(v: ModelCacheSetting) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ModelCacheSetting> for Val<ModelCacheSetting> {
-        fn from(v: ModelCacheSetting) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Set this to one of the following values: Platform - The model image is hosted in Amazon ECR. Vpc - The model image
-    /// is hosted in a private Docker registry in your VPC.
-    ///
-    /// Rendered as its CloudFormation spelling ([`RepositoryAccessMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum RepositoryAccessMode {
-        /// `Platform`
-        Platform,
-        /// `Vpc`
-        Vpc,
-    }
-
-    impl RepositoryAccessMode {
-        /// Every variant, in schema order.
-        pub const ALL: [RepositoryAccessMode; 2] = [RepositoryAccessMode::Platform, RepositoryAccessMode::Vpc];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                RepositoryAccessMode::Platform => "Platform",
-                RepositoryAccessMode::Vpc => "Vpc",
-            }
-        }
-    }
-
-    impl std::fmt::Display for RepositoryAccessMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<RepositoryAccessMode> for Value {
-        fn from(v: RepositoryAccessMode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<RepositoryAccessMode> for Val<RepositoryAccessMode> {
-        fn from(v: RepositoryAccessMode) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Specifies the type of ML model data to deploy.
-    ///
-    /// Rendered as its CloudFormation spelling ([`S3DataType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum S3DataType {
-        /// `S3Prefix`
-        S3Prefix,
-        /// `S3Object`
-        S3Object,
-    }
-
-    impl S3DataType {
-        /// Every variant, in schema order.
-        pub const ALL: [S3DataType; 2] = [S3DataType::S3Prefix, S3DataType::S3Object];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                S3DataType::S3Prefix => "S3Prefix",
-                S3DataType::S3Object => "S3Object",
-            }
-        }
-    }
-
-    impl std::fmt::Display for S3DataType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<S3DataType> for Value {
-        fn from(v: S3DataType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<S3DataType> for Val<S3DataType> {
-        fn from(v: S3DataType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Specifies the type of ML model data to deploy.
+        S3DataType[2] {
+            S3Prefix = "S3Prefix",
+            S3Object = "S3Object",
         }
     }
 }
@@ -21644,131 +14362,29 @@ pub mod model_bias_job_definition {
 
     property_type!(VpcConfig);
 
-    /// Whether input data distributed in Amazon S3 is fully replicated or sharded by an S3 key. Defauts to FullyReplicated
-    ///
-    /// Rendered as its CloudFormation spelling ([`S3DataDistributionType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum S3DataDistributionType {
-        /// `FullyReplicated`
-        FullyReplicated,
-        /// `ShardedByS3Key`
-        ShardedByS3Key,
-    }
-
-    impl S3DataDistributionType {
-        /// Every variant, in schema order.
-        pub const ALL: [S3DataDistributionType; 2] =
-            [S3DataDistributionType::FullyReplicated, S3DataDistributionType::ShardedByS3Key];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                S3DataDistributionType::FullyReplicated => "FullyReplicated",
-                S3DataDistributionType::ShardedByS3Key => "ShardedByS3Key",
-            }
+    cfn_enum! {
+        /// Whether input data distributed in Amazon S3 is fully replicated or sharded by an S3 key. Defauts to
+        /// FullyReplicated
+        S3DataDistributionType[2] {
+            FullyReplicated = "FullyReplicated",
+            ShardedByS3Key = "ShardedByS3Key",
         }
     }
 
-    impl std::fmt::Display for S3DataDistributionType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// Whether the Pipe or File is used as the input mode for transfering data for the monitoring job. Pipe mode is
+        /// recommended for large datasets. File mode is useful for small files that fit in memory. Defaults to File.
+        S3InputMode[2] {
+            Pipe = "Pipe",
+            File = "File",
         }
     }
 
-    impl From<S3DataDistributionType> for Value {
-        fn from(v: S3DataDistributionType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<S3DataDistributionType> for Val<S3DataDistributionType> {
-        fn from(v: S3DataDistributionType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Whether the Pipe or File is used as the input mode for transfering data for the monitoring job. Pipe mode is
-    /// recommended for large datasets. File mode is useful for small files that fit in memory. Defaults to File.
-    ///
-    /// Rendered as its CloudFormation spelling ([`S3InputMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum S3InputMode {
-        /// `Pipe`
-        Pipe,
-        /// `File`
-        File,
-    }
-
-    impl S3InputMode {
-        /// Every variant, in schema order.
-        pub const ALL: [S3InputMode; 2] = [S3InputMode::Pipe, S3InputMode::File];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                S3InputMode::Pipe => "Pipe",
-                S3InputMode::File => "File",
-            }
-        }
-    }
-
-    impl std::fmt::Display for S3InputMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<S3InputMode> for Value {
-        fn from(v: S3InputMode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<S3InputMode> for Val<S3InputMode> {
-        fn from(v: S3InputMode) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Whether to upload the results of the monitoring job continuously or after the job completes.
-    ///
-    /// Rendered as its CloudFormation spelling ([`S3UploadMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum S3UploadMode {
-        /// `Continuous`
-        Continuous,
-        /// `EndOfJob`
-        EndOfJob,
-    }
-
-    impl S3UploadMode {
-        /// Every variant, in schema order.
-        pub const ALL: [S3UploadMode; 2] = [S3UploadMode::Continuous, S3UploadMode::EndOfJob];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                S3UploadMode::Continuous => "Continuous",
-                S3UploadMode::EndOfJob => "EndOfJob",
-            }
-        }
-    }
-
-    impl std::fmt::Display for S3UploadMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<S3UploadMode> for Value {
-        fn from(v: S3UploadMode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<S3UploadMode> for Val<S3UploadMode> {
-        fn from(v: S3UploadMode) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Whether to upload the results of the monitoring job continuously or after the job completes.
+        S3UploadMode[2] {
+            Continuous = "Continuous",
+            EndOfJob = "EndOfJob",
         }
     }
 }
@@ -22921,248 +15537,51 @@ pub mod model_card {
 
     property_type!(UserContext);
 
-    /// Rendered as its CloudFormation spelling ([`FunctionFunction::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum FunctionFunction {
-        /// `Maximize`
-        Maximize,
-        /// `Minimize`
-        Minimize,
-    }
-
-    impl FunctionFunction {
-        /// Every variant, in schema order.
-        pub const ALL: [FunctionFunction; 2] = [FunctionFunction::Maximize, FunctionFunction::Minimize];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                FunctionFunction::Maximize => "Maximize",
-                FunctionFunction::Minimize => "Minimize",
-            }
+    cfn_enum! {
+        FunctionFunction[2] {
+            Maximize = "Maximize",
+            Minimize = "Minimize",
         }
     }
 
-    impl std::fmt::Display for FunctionFunction {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// Current approval status of model package
+        ModelApprovalStatus[3] {
+            Approved = "Approved",
+            Rejected = "Rejected",
+            PendingManualApproval = "PendingManualApproval",
         }
     }
 
-    impl From<FunctionFunction> for Value {
-        fn from(v: FunctionFunction) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// The approval status of the model card within your organization. Different organizations might have different
+        /// criteria for model card review and approval.
+        ModelCardStatus[4] {
+            Draft = "Draft",
+            PendingReview = "PendingReview",
+            Approved = "Approved",
+            Archived = "Archived",
         }
     }
 
-    impl From<FunctionFunction> for Val<FunctionFunction> {
-        fn from(v: FunctionFunction) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Current status of model package
+        ModelPackageStatus[5] {
+            Pending = "Pending",
+            InProgress = "InProgress",
+            Completed = "Completed",
+            Failed = "Failed",
+            Deleting = "Deleting",
         }
     }
 
-    /// Current approval status of model package
-    ///
-    /// Rendered as its CloudFormation spelling ([`ModelApprovalStatus::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ModelApprovalStatus {
-        /// `Approved`
-        Approved,
-        /// `Rejected`
-        Rejected,
-        /// `PendingManualApproval`
-        PendingManualApproval,
-    }
-
-    impl ModelApprovalStatus {
-        /// Every variant, in schema order.
-        pub const ALL: [ModelApprovalStatus; 3] =
-            [ModelApprovalStatus::Approved, ModelApprovalStatus::Rejected, ModelApprovalStatus::PendingManualApproval];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ModelApprovalStatus::Approved => "Approved",
-                ModelApprovalStatus::Rejected => "Rejected",
-                ModelApprovalStatus::PendingManualApproval => "PendingManualApproval",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ModelApprovalStatus {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ModelApprovalStatus> for Value {
-        fn from(v: ModelApprovalStatus) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ModelApprovalStatus> for Val<ModelApprovalStatus> {
-        fn from(v: ModelApprovalStatus) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The approval status of the model card within your organization. Different organizations might have different
-    /// criteria for model card review and approval.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ModelCardStatus::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ModelCardStatus {
-        /// `Draft`
-        Draft,
-        /// `PendingReview`
-        PendingReview,
-        /// `Approved`
-        Approved,
-        /// `Archived`
-        Archived,
-    }
-
-    impl ModelCardStatus {
-        /// Every variant, in schema order.
-        pub const ALL: [ModelCardStatus; 4] = [
-            ModelCardStatus::Draft,
-            ModelCardStatus::PendingReview,
-            ModelCardStatus::Approved,
-            ModelCardStatus::Archived,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ModelCardStatus::Draft => "Draft",
-                ModelCardStatus::PendingReview => "PendingReview",
-                ModelCardStatus::Approved => "Approved",
-                ModelCardStatus::Archived => "Archived",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ModelCardStatus {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ModelCardStatus> for Value {
-        fn from(v: ModelCardStatus) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ModelCardStatus> for Val<ModelCardStatus> {
-        fn from(v: ModelCardStatus) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Current status of model package
-    ///
-    /// Rendered as its CloudFormation spelling ([`ModelPackageStatus::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ModelPackageStatus {
-        /// `Pending`
-        Pending,
-        /// `InProgress`
-        InProgress,
-        /// `Completed`
-        Completed,
-        /// `Failed`
-        Failed,
-        /// `Deleting`
-        Deleting,
-    }
-
-    impl ModelPackageStatus {
-        /// Every variant, in schema order.
-        pub const ALL: [ModelPackageStatus; 5] = [
-            ModelPackageStatus::Pending,
-            ModelPackageStatus::InProgress,
-            ModelPackageStatus::Completed,
-            ModelPackageStatus::Failed,
-            ModelPackageStatus::Deleting,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ModelPackageStatus::Pending => "Pending",
-                ModelPackageStatus::InProgress => "InProgress",
-                ModelPackageStatus::Completed => "Completed",
-                ModelPackageStatus::Failed => "Failed",
-                ModelPackageStatus::Deleting => "Deleting",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ModelPackageStatus {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ModelPackageStatus> for Value {
-        fn from(v: ModelPackageStatus) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ModelPackageStatus> for Val<ModelPackageStatus> {
-        fn from(v: ModelPackageStatus) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Risk rating of model.
-    ///
-    /// Rendered as its CloudFormation spelling ([`RiskRating::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum RiskRating {
-        /// `High`
-        High,
-        /// `Medium`
-        Medium,
-        /// `Low`
-        Low,
-        /// `Unknown`
-        Unknown,
-    }
-
-    impl RiskRating {
-        /// Every variant, in schema order.
-        pub const ALL: [RiskRating; 4] = [RiskRating::High, RiskRating::Medium, RiskRating::Low, RiskRating::Unknown];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                RiskRating::High => "High",
-                RiskRating::Medium => "Medium",
-                RiskRating::Low => "Low",
-                RiskRating::Unknown => "Unknown",
-            }
-        }
-    }
-
-    impl std::fmt::Display for RiskRating {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<RiskRating> for Value {
-        fn from(v: RiskRating) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<RiskRating> for Val<RiskRating> {
-        fn from(v: RiskRating) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Risk rating of model.
+        RiskRating[4] {
+            High = "High",
+            Medium = "Medium",
+            Low = "Low",
+            Unknown = "Unknown",
         }
     }
 }
@@ -23995,131 +16414,29 @@ pub mod model_explainability_job_definition {
 
     property_type!(VpcConfig);
 
-    /// Whether input data distributed in Amazon S3 is fully replicated or sharded by an S3 key. Defauts to FullyReplicated
-    ///
-    /// Rendered as its CloudFormation spelling ([`S3DataDistributionType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum S3DataDistributionType {
-        /// `FullyReplicated`
-        FullyReplicated,
-        /// `ShardedByS3Key`
-        ShardedByS3Key,
-    }
-
-    impl S3DataDistributionType {
-        /// Every variant, in schema order.
-        pub const ALL: [S3DataDistributionType; 2] =
-            [S3DataDistributionType::FullyReplicated, S3DataDistributionType::ShardedByS3Key];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                S3DataDistributionType::FullyReplicated => "FullyReplicated",
-                S3DataDistributionType::ShardedByS3Key => "ShardedByS3Key",
-            }
+    cfn_enum! {
+        /// Whether input data distributed in Amazon S3 is fully replicated or sharded by an S3 key. Defauts to
+        /// FullyReplicated
+        S3DataDistributionType[2] {
+            FullyReplicated = "FullyReplicated",
+            ShardedByS3Key = "ShardedByS3Key",
         }
     }
 
-    impl std::fmt::Display for S3DataDistributionType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// Whether the Pipe or File is used as the input mode for transfering data for the monitoring job. Pipe mode is
+        /// recommended for large datasets. File mode is useful for small files that fit in memory. Defaults to File.
+        S3InputMode[2] {
+            Pipe = "Pipe",
+            File = "File",
         }
     }
 
-    impl From<S3DataDistributionType> for Value {
-        fn from(v: S3DataDistributionType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<S3DataDistributionType> for Val<S3DataDistributionType> {
-        fn from(v: S3DataDistributionType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Whether the Pipe or File is used as the input mode for transfering data for the monitoring job. Pipe mode is
-    /// recommended for large datasets. File mode is useful for small files that fit in memory. Defaults to File.
-    ///
-    /// Rendered as its CloudFormation spelling ([`S3InputMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum S3InputMode {
-        /// `Pipe`
-        Pipe,
-        /// `File`
-        File,
-    }
-
-    impl S3InputMode {
-        /// Every variant, in schema order.
-        pub const ALL: [S3InputMode; 2] = [S3InputMode::Pipe, S3InputMode::File];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                S3InputMode::Pipe => "Pipe",
-                S3InputMode::File => "File",
-            }
-        }
-    }
-
-    impl std::fmt::Display for S3InputMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<S3InputMode> for Value {
-        fn from(v: S3InputMode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<S3InputMode> for Val<S3InputMode> {
-        fn from(v: S3InputMode) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Whether to upload the results of the monitoring job continuously or after the job completes.
-    ///
-    /// Rendered as its CloudFormation spelling ([`S3UploadMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum S3UploadMode {
-        /// `Continuous`
-        Continuous,
-        /// `EndOfJob`
-        EndOfJob,
-    }
-
-    impl S3UploadMode {
-        /// Every variant, in schema order.
-        pub const ALL: [S3UploadMode; 2] = [S3UploadMode::Continuous, S3UploadMode::EndOfJob];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                S3UploadMode::Continuous => "Continuous",
-                S3UploadMode::EndOfJob => "EndOfJob",
-            }
-        }
-    }
-
-    impl std::fmt::Display for S3UploadMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<S3UploadMode> for Value {
-        fn from(v: S3UploadMode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<S3UploadMode> for Val<S3UploadMode> {
-        fn from(v: S3UploadMode) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Whether to upload the results of the monitoring job continuously or after the job completes.
+        S3UploadMode[2] {
+            Continuous = "Continuous",
+            EndOfJob = "EndOfJob",
         }
     }
 }
@@ -25735,458 +18052,91 @@ pub mod model_package {
 
     property_type!(ValidationSpecification);
 
-    /// Defines how to assemble the results of the transform job as a single S3 object.
-    ///
-    /// Rendered as its CloudFormation spelling ([`AssembleWith::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AssembleWith {
-        /// `None`
-        None,
-        /// `Line`
-        Line,
-    }
-
-    impl AssembleWith {
-        /// Every variant, in schema order.
-        pub const ALL: [AssembleWith; 2] = [AssembleWith::None, AssembleWith::Line];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AssembleWith::None => "None",
-                AssembleWith::Line => "Line",
-            }
+    cfn_enum! {
+        /// Defines how to assemble the results of the transform job as a single S3 object.
+        AssembleWith[2] {
+            None = "None",
+            Line = "Line",
         }
     }
 
-    impl std::fmt::Display for AssembleWith {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// A string that determines the number of records included in a single mini-batch.
+        BatchStrategy[2] {
+            MultiRecord = "MultiRecord",
+            SingleRecord = "SingleRecord",
         }
     }
 
-    impl From<AssembleWith> for Value {
-        fn from(v: AssembleWith) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// Specifies how the ML model data is prepared.
+        CompressionType[2] {
+            None = "None",
+            Gzip = "Gzip",
         }
     }
 
-    impl From<AssembleWith> for Val<AssembleWith> {
-        fn from(v: AssembleWith) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The approval status of the model package.
+        ModelApprovalStatus[3] {
+            Approved = "Approved",
+            Rejected = "Rejected",
+            PendingManualApproval = "PendingManualApproval",
         }
     }
 
-    /// A string that determines the number of records included in a single mini-batch.
-    ///
-    /// Rendered as its CloudFormation spelling ([`BatchStrategy::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum BatchStrategy {
-        /// `MultiRecord`
-        MultiRecord,
-        /// `SingleRecord`
-        SingleRecord,
-    }
-
-    impl BatchStrategy {
-        /// Every variant, in schema order.
-        pub const ALL: [BatchStrategy; 2] = [BatchStrategy::MultiRecord, BatchStrategy::SingleRecord];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                BatchStrategy::MultiRecord => "MultiRecord",
-                BatchStrategy::SingleRecord => "SingleRecord",
-            }
+    cfn_enum! {
+        /// The approval status of the model card within your organization.
+        ModelCardStatus[4] {
+            Draft = "Draft",
+            PendingReview = "PendingReview",
+            Approved = "Approved",
+            Archived = "Archived",
         }
     }
 
-    impl std::fmt::Display for BatchStrategy {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// The S3 Data Source Type
+        S3DataSourceS3DataType[3] {
+            ManifestFile = "ManifestFile",
+            S3Prefix = "S3Prefix",
+            AugmentedManifestFile = "AugmentedManifestFile",
         }
     }
 
-    impl From<BatchStrategy> for Value {
-        fn from(v: BatchStrategy) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// Specifies the type of ML model data to deploy.
+        S3ModelDataSourceS3DataType[2] {
+            S3Prefix = "S3Prefix",
+            S3Object = "S3Object",
         }
     }
 
-    impl From<BatchStrategy> for Val<BatchStrategy> {
-        fn from(v: BatchStrategy) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Indicates if you want to skip model validation.
+        SkipModelValidation[2] {
+            None = "None",
+            All = "All",
         }
     }
 
-    /// Specifies how the ML model data is prepared.
-    ///
-    /// Rendered as its CloudFormation spelling ([`CompressionType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum CompressionType {
-        /// `None`
-        None,
-        /// `Gzip`
-        Gzip,
-    }
-
-    impl CompressionType {
-        /// Every variant, in schema order.
-        pub const ALL: [CompressionType; 2] = [CompressionType::None, CompressionType::Gzip];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                CompressionType::None => "None",
-                CompressionType::Gzip => "Gzip",
-            }
+    cfn_enum! {
+        /// The method to use to split the transform job's data files into smaller batches.
+        SplitType[4] {
+            None = "None",
+            TFRecord = "TFRecord",
+            Line = "Line",
+            RecordIO = "RecordIO",
         }
     }
 
-    impl std::fmt::Display for CompressionType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<CompressionType> for Value {
-        fn from(v: CompressionType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<CompressionType> for Val<CompressionType> {
-        fn from(v: CompressionType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The approval status of the model package.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ModelApprovalStatus::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ModelApprovalStatus {
-        /// `Approved`
-        Approved,
-        /// `Rejected`
-        Rejected,
-        /// `PendingManualApproval`
-        PendingManualApproval,
-    }
-
-    impl ModelApprovalStatus {
-        /// Every variant, in schema order.
-        pub const ALL: [ModelApprovalStatus; 3] =
-            [ModelApprovalStatus::Approved, ModelApprovalStatus::Rejected, ModelApprovalStatus::PendingManualApproval];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ModelApprovalStatus::Approved => "Approved",
-                ModelApprovalStatus::Rejected => "Rejected",
-                ModelApprovalStatus::PendingManualApproval => "PendingManualApproval",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ModelApprovalStatus {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ModelApprovalStatus> for Value {
-        fn from(v: ModelApprovalStatus) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ModelApprovalStatus> for Val<ModelApprovalStatus> {
-        fn from(v: ModelApprovalStatus) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The approval status of the model card within your organization.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ModelCardStatus::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ModelCardStatus {
-        /// `Draft`
-        Draft,
-        /// `PendingReview`
-        PendingReview,
-        /// `Approved`
-        Approved,
-        /// `Archived`
-        Archived,
-    }
-
-    impl ModelCardStatus {
-        /// Every variant, in schema order.
-        pub const ALL: [ModelCardStatus; 4] = [
-            ModelCardStatus::Draft,
-            ModelCardStatus::PendingReview,
-            ModelCardStatus::Approved,
-            ModelCardStatus::Archived,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ModelCardStatus::Draft => "Draft",
-                ModelCardStatus::PendingReview => "PendingReview",
-                ModelCardStatus::Approved => "Approved",
-                ModelCardStatus::Archived => "Archived",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ModelCardStatus {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ModelCardStatus> for Value {
-        fn from(v: ModelCardStatus) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ModelCardStatus> for Val<ModelCardStatus> {
-        fn from(v: ModelCardStatus) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The S3 Data Source Type
-    ///
-    /// Rendered as its CloudFormation spelling ([`S3DataSourceS3DataType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum S3DataSourceS3DataType {
-        /// `ManifestFile`
-        ManifestFile,
-        /// `S3Prefix`
-        S3Prefix,
-        /// `AugmentedManifestFile`
-        AugmentedManifestFile,
-    }
-
-    impl S3DataSourceS3DataType {
-        /// Every variant, in schema order.
-        pub const ALL: [S3DataSourceS3DataType; 3] = [
-            S3DataSourceS3DataType::ManifestFile,
-            S3DataSourceS3DataType::S3Prefix,
-            S3DataSourceS3DataType::AugmentedManifestFile,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                S3DataSourceS3DataType::ManifestFile => "ManifestFile",
-                S3DataSourceS3DataType::S3Prefix => "S3Prefix",
-                S3DataSourceS3DataType::AugmentedManifestFile => "AugmentedManifestFile",
-            }
-        }
-    }
-
-    impl std::fmt::Display for S3DataSourceS3DataType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<S3DataSourceS3DataType> for Value {
-        fn from(v: S3DataSourceS3DataType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<S3DataSourceS3DataType> for Val<S3DataSourceS3DataType> {
-        fn from(v: S3DataSourceS3DataType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Specifies the type of ML model data to deploy.
-    ///
-    /// Rendered as its CloudFormation spelling ([`S3ModelDataSourceS3DataType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum S3ModelDataSourceS3DataType {
-        /// `S3Prefix`
-        S3Prefix,
-        /// `S3Object`
-        S3Object,
-    }
-
-    impl S3ModelDataSourceS3DataType {
-        /// Every variant, in schema order.
-        pub const ALL: [S3ModelDataSourceS3DataType; 2] =
-            [S3ModelDataSourceS3DataType::S3Prefix, S3ModelDataSourceS3DataType::S3Object];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                S3ModelDataSourceS3DataType::S3Prefix => "S3Prefix",
-                S3ModelDataSourceS3DataType::S3Object => "S3Object",
-            }
-        }
-    }
-
-    impl std::fmt::Display for S3ModelDataSourceS3DataType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<S3ModelDataSourceS3DataType> for Value {
-        fn from(v: S3ModelDataSourceS3DataType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<S3ModelDataSourceS3DataType> for Val<S3ModelDataSourceS3DataType> {
-        fn from(v: S3ModelDataSourceS3DataType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Indicates if you want to skip model validation.
-    ///
-    /// Rendered as its CloudFormation spelling ([`SkipModelValidation::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SkipModelValidation {
-        /// `None`
-        None,
-        /// `All`
-        All,
-    }
-
-    impl SkipModelValidation {
-        /// Every variant, in schema order.
-        pub const ALL: [SkipModelValidation; 2] = [SkipModelValidation::None, SkipModelValidation::All];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SkipModelValidation::None => "None",
-                SkipModelValidation::All => "All",
-            }
-        }
-    }
-
-    impl std::fmt::Display for SkipModelValidation {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<SkipModelValidation> for Value {
-        fn from(v: SkipModelValidation) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<SkipModelValidation> for Val<SkipModelValidation> {
-        fn from(v: SkipModelValidation) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The method to use to split the transform job's data files into smaller batches.
-    ///
-    /// Rendered as its CloudFormation spelling ([`SplitType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SplitType {
-        /// `None`
-        None,
-        /// `TFRecord`
-        TFRecord,
-        /// `Line`
-        Line,
-        /// `RecordIO`
-        RecordIO,
-    }
-
-    impl SplitType {
-        /// Every variant, in schema order.
-        pub const ALL: [SplitType; 4] = [SplitType::None, SplitType::TFRecord, SplitType::Line, SplitType::RecordIO];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SplitType::None => "None",
-                SplitType::TFRecord => "TFRecord",
-                SplitType::Line => "Line",
-                SplitType::RecordIO => "RecordIO",
-            }
-        }
-    }
-
-    impl std::fmt::Display for SplitType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<SplitType> for Value {
-        fn from(v: SplitType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<SplitType> for Val<SplitType> {
-        fn from(v: SplitType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The current status.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Status::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Status {
-        /// `NotStarted`
-        NotStarted,
-        /// `Failed`
-        Failed,
-        /// `InProgress`
-        InProgress,
-        /// `Completed`
-        Completed,
-    }
-
-    impl Status {
-        /// Every variant, in schema order.
-        pub const ALL: [Status; 4] = [Status::NotStarted, Status::Failed, Status::InProgress, Status::Completed];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Status::NotStarted => "NotStarted",
-                Status::Failed => "Failed",
-                Status::InProgress => "InProgress",
-                Status::Completed => "Completed",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Status {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Status> for Value {
-        fn from(v: Status) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Status> for Val<Status> {
-        fn from(v: Status) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The current status.
+        Status[4] {
+            NotStarted = "NotStarted",
+            Failed = "Failed",
+            InProgress = "InProgress",
+            Completed = "Completed",
         }
     }
 }
@@ -27191,177 +19141,38 @@ pub mod model_quality_job_definition {
 
     property_type!(VpcConfig);
 
-    /// The status of the monitoring job.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ProblemType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ProblemType {
-        /// `BinaryClassification`
-        BinaryClassification,
-        /// `MulticlassClassification`
-        MulticlassClassification,
-        /// `Regression`
-        Regression,
-    }
-
-    impl ProblemType {
-        /// Every variant, in schema order.
-        pub const ALL: [ProblemType; 3] =
-            [ProblemType::BinaryClassification, ProblemType::MulticlassClassification, ProblemType::Regression];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ProblemType::BinaryClassification => "BinaryClassification",
-                ProblemType::MulticlassClassification => "MulticlassClassification",
-                ProblemType::Regression => "Regression",
-            }
+    cfn_enum! {
+        /// The status of the monitoring job.
+        ProblemType[3] {
+            BinaryClassification = "BinaryClassification",
+            MulticlassClassification = "MulticlassClassification",
+            Regression = "Regression",
         }
     }
 
-    impl std::fmt::Display for ProblemType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// Whether input data distributed in Amazon S3 is fully replicated or sharded by an S3 key. Defauts to
+        /// FullyReplicated
+        S3DataDistributionType[2] {
+            FullyReplicated = "FullyReplicated",
+            ShardedByS3Key = "ShardedByS3Key",
         }
     }
 
-    impl From<ProblemType> for Value {
-        fn from(v: ProblemType) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// Whether the Pipe or File is used as the input mode for transfering data for the monitoring job. Pipe mode is
+        /// recommended for large datasets. File mode is useful for small files that fit in memory. Defaults to File.
+        S3InputMode[2] {
+            Pipe = "Pipe",
+            File = "File",
         }
     }
 
-    impl From<ProblemType> for Val<ProblemType> {
-        fn from(v: ProblemType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Whether input data distributed in Amazon S3 is fully replicated or sharded by an S3 key. Defauts to FullyReplicated
-    ///
-    /// Rendered as its CloudFormation spelling ([`S3DataDistributionType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum S3DataDistributionType {
-        /// `FullyReplicated`
-        FullyReplicated,
-        /// `ShardedByS3Key`
-        ShardedByS3Key,
-    }
-
-    impl S3DataDistributionType {
-        /// Every variant, in schema order.
-        pub const ALL: [S3DataDistributionType; 2] =
-            [S3DataDistributionType::FullyReplicated, S3DataDistributionType::ShardedByS3Key];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                S3DataDistributionType::FullyReplicated => "FullyReplicated",
-                S3DataDistributionType::ShardedByS3Key => "ShardedByS3Key",
-            }
-        }
-    }
-
-    impl std::fmt::Display for S3DataDistributionType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<S3DataDistributionType> for Value {
-        fn from(v: S3DataDistributionType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<S3DataDistributionType> for Val<S3DataDistributionType> {
-        fn from(v: S3DataDistributionType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Whether the Pipe or File is used as the input mode for transfering data for the monitoring job. Pipe mode is
-    /// recommended for large datasets. File mode is useful for small files that fit in memory. Defaults to File.
-    ///
-    /// Rendered as its CloudFormation spelling ([`S3InputMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum S3InputMode {
-        /// `Pipe`
-        Pipe,
-        /// `File`
-        File,
-    }
-
-    impl S3InputMode {
-        /// Every variant, in schema order.
-        pub const ALL: [S3InputMode; 2] = [S3InputMode::Pipe, S3InputMode::File];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                S3InputMode::Pipe => "Pipe",
-                S3InputMode::File => "File",
-            }
-        }
-    }
-
-    impl std::fmt::Display for S3InputMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<S3InputMode> for Value {
-        fn from(v: S3InputMode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<S3InputMode> for Val<S3InputMode> {
-        fn from(v: S3InputMode) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Whether to upload the results of the monitoring job continuously or after the job completes.
-    ///
-    /// Rendered as its CloudFormation spelling ([`S3UploadMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum S3UploadMode {
-        /// `Continuous`
-        Continuous,
-        /// `EndOfJob`
-        EndOfJob,
-    }
-
-    impl S3UploadMode {
-        /// Every variant, in schema order.
-        pub const ALL: [S3UploadMode; 2] = [S3UploadMode::Continuous, S3UploadMode::EndOfJob];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                S3UploadMode::Continuous => "Continuous",
-                S3UploadMode::EndOfJob => "EndOfJob",
-            }
-        }
-    }
-
-    impl std::fmt::Display for S3UploadMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<S3UploadMode> for Value {
-        fn from(v: S3UploadMode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<S3UploadMode> for Val<S3UploadMode> {
-        fn from(v: S3UploadMode) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Whether to upload the results of the monitoring job continuously or after the job completes.
+        S3UploadMode[2] {
+            Continuous = "Continuous",
+            EndOfJob = "EndOfJob",
         }
     }
 }
@@ -28460,302 +20271,62 @@ pub mod monitoring_schedule {
 
     property_type!(VpcConfig);
 
-    /// The status of the monitoring job.
-    ///
-    /// Rendered as its CloudFormation spelling ([`MonitoringExecutionStatus::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum MonitoringExecutionStatus {
-        /// `Pending`
-        Pending,
-        /// `Completed`
-        Completed,
-        /// `CompletedWithViolations`
-        CompletedWithViolations,
-        /// `InProgress`
-        InProgress,
-        /// `Failed`
-        Failed,
-        /// `Stopping`
-        Stopping,
-        /// `Stopped`
-        Stopped,
-    }
-
-    impl MonitoringExecutionStatus {
-        /// Every variant, in schema order.
-        pub const ALL: [MonitoringExecutionStatus; 7] = [
-            MonitoringExecutionStatus::Pending,
-            MonitoringExecutionStatus::Completed,
-            MonitoringExecutionStatus::CompletedWithViolations,
-            MonitoringExecutionStatus::InProgress,
-            MonitoringExecutionStatus::Failed,
-            MonitoringExecutionStatus::Stopping,
-            MonitoringExecutionStatus::Stopped,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                MonitoringExecutionStatus::Pending => "Pending",
-                MonitoringExecutionStatus::Completed => "Completed",
-                MonitoringExecutionStatus::CompletedWithViolations => "CompletedWithViolations",
-                MonitoringExecutionStatus::InProgress => "InProgress",
-                MonitoringExecutionStatus::Failed => "Failed",
-                MonitoringExecutionStatus::Stopping => "Stopping",
-                MonitoringExecutionStatus::Stopped => "Stopped",
-            }
+    cfn_enum! {
+        /// The status of the monitoring job.
+        MonitoringExecutionStatus[7] {
+            Pending = "Pending",
+            Completed = "Completed",
+            CompletedWithViolations = "CompletedWithViolations",
+            InProgress = "InProgress",
+            Failed = "Failed",
+            Stopping = "Stopping",
+            Stopped = "Stopped",
         }
     }
 
-    impl std::fmt::Display for MonitoringExecutionStatus {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// The status of a schedule job.
+        MonitoringScheduleStatus[4] {
+            Pending = "Pending",
+            Failed = "Failed",
+            Scheduled = "Scheduled",
+            Stopped = "Stopped",
         }
     }
 
-    impl From<MonitoringExecutionStatus> for Value {
-        fn from(v: MonitoringExecutionStatus) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// The type of monitoring job.
+        MonitoringType[4] {
+            DataQuality = "DataQuality",
+            ModelQuality = "ModelQuality",
+            ModelBias = "ModelBias",
+            ModelExplainability = "ModelExplainability",
         }
     }
 
-    impl From<MonitoringExecutionStatus> for Val<MonitoringExecutionStatus> {
-        fn from(v: MonitoringExecutionStatus) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Whether input data distributed in Amazon S3 is fully replicated or sharded by an S3 key. Defauts to
+        /// FullyReplicated
+        S3DataDistributionType[2] {
+            FullyReplicated = "FullyReplicated",
+            ShardedByS3Key = "ShardedByS3Key",
         }
     }
 
-    /// The status of a schedule job.
-    ///
-    /// Rendered as its CloudFormation spelling ([`MonitoringScheduleStatus::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum MonitoringScheduleStatus {
-        /// `Pending`
-        Pending,
-        /// `Failed`
-        Failed,
-        /// `Scheduled`
-        Scheduled,
-        /// `Stopped`
-        Stopped,
-    }
-
-    impl MonitoringScheduleStatus {
-        /// Every variant, in schema order.
-        pub const ALL: [MonitoringScheduleStatus; 4] = [
-            MonitoringScheduleStatus::Pending,
-            MonitoringScheduleStatus::Failed,
-            MonitoringScheduleStatus::Scheduled,
-            MonitoringScheduleStatus::Stopped,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                MonitoringScheduleStatus::Pending => "Pending",
-                MonitoringScheduleStatus::Failed => "Failed",
-                MonitoringScheduleStatus::Scheduled => "Scheduled",
-                MonitoringScheduleStatus::Stopped => "Stopped",
-            }
+    cfn_enum! {
+        /// Whether the Pipe or File is used as the input mode for transfering data for the monitoring job. Pipe mode is
+        /// recommended for large datasets. File mode is useful for small files that fit in memory. Defaults to File.
+        S3InputMode[2] {
+            Pipe = "Pipe",
+            File = "File",
         }
     }
 
-    impl std::fmt::Display for MonitoringScheduleStatus {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<MonitoringScheduleStatus> for Value {
-        fn from(v: MonitoringScheduleStatus) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<MonitoringScheduleStatus> for Val<MonitoringScheduleStatus> {
-        fn from(v: MonitoringScheduleStatus) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The type of monitoring job.
-    ///
-    /// Rendered as its CloudFormation spelling ([`MonitoringType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum MonitoringType {
-        /// `DataQuality`
-        DataQuality,
-        /// `ModelQuality`
-        ModelQuality,
-        /// `ModelBias`
-        ModelBias,
-        /// `ModelExplainability`
-        ModelExplainability,
-    }
-
-    impl MonitoringType {
-        /// Every variant, in schema order.
-        pub const ALL: [MonitoringType; 4] = [
-            MonitoringType::DataQuality,
-            MonitoringType::ModelQuality,
-            MonitoringType::ModelBias,
-            MonitoringType::ModelExplainability,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                MonitoringType::DataQuality => "DataQuality",
-                MonitoringType::ModelQuality => "ModelQuality",
-                MonitoringType::ModelBias => "ModelBias",
-                MonitoringType::ModelExplainability => "ModelExplainability",
-            }
-        }
-    }
-
-    impl std::fmt::Display for MonitoringType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<MonitoringType> for Value {
-        fn from(v: MonitoringType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<MonitoringType> for Val<MonitoringType> {
-        fn from(v: MonitoringType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Whether input data distributed in Amazon S3 is fully replicated or sharded by an S3 key. Defauts to FullyReplicated
-    ///
-    /// Rendered as its CloudFormation spelling ([`S3DataDistributionType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum S3DataDistributionType {
-        /// `FullyReplicated`
-        FullyReplicated,
-        /// `ShardedByS3Key`
-        ShardedByS3Key,
-    }
-
-    impl S3DataDistributionType {
-        /// Every variant, in schema order.
-        pub const ALL: [S3DataDistributionType; 2] =
-            [S3DataDistributionType::FullyReplicated, S3DataDistributionType::ShardedByS3Key];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                S3DataDistributionType::FullyReplicated => "FullyReplicated",
-                S3DataDistributionType::ShardedByS3Key => "ShardedByS3Key",
-            }
-        }
-    }
-
-    impl std::fmt::Display for S3DataDistributionType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<S3DataDistributionType> for Value {
-        fn from(v: S3DataDistributionType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<S3DataDistributionType> for Val<S3DataDistributionType> {
-        fn from(v: S3DataDistributionType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Whether the Pipe or File is used as the input mode for transfering data for the monitoring job. Pipe mode is
-    /// recommended for large datasets. File mode is useful for small files that fit in memory. Defaults to File.
-    ///
-    /// Rendered as its CloudFormation spelling ([`S3InputMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum S3InputMode {
-        /// `Pipe`
-        Pipe,
-        /// `File`
-        File,
-    }
-
-    impl S3InputMode {
-        /// Every variant, in schema order.
-        pub const ALL: [S3InputMode; 2] = [S3InputMode::Pipe, S3InputMode::File];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                S3InputMode::Pipe => "Pipe",
-                S3InputMode::File => "File",
-            }
-        }
-    }
-
-    impl std::fmt::Display for S3InputMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<S3InputMode> for Value {
-        fn from(v: S3InputMode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<S3InputMode> for Val<S3InputMode> {
-        fn from(v: S3InputMode) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Whether to upload the results of the monitoring job continuously or after the job completes.
-    ///
-    /// Rendered as its CloudFormation spelling ([`S3UploadMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum S3UploadMode {
-        /// `Continuous`
-        Continuous,
-        /// `EndOfJob`
-        EndOfJob,
-    }
-
-    impl S3UploadMode {
-        /// Every variant, in schema order.
-        pub const ALL: [S3UploadMode; 2] = [S3UploadMode::Continuous, S3UploadMode::EndOfJob];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                S3UploadMode::Continuous => "Continuous",
-                S3UploadMode::EndOfJob => "EndOfJob",
-            }
-        }
-    }
-
-    impl std::fmt::Display for S3UploadMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<S3UploadMode> for Value {
-        fn from(v: S3UploadMode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<S3UploadMode> for Val<S3UploadMode> {
-        fn from(v: S3UploadMode) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Whether to upload the results of the monitoring job continuously or after the job completes.
+        S3UploadMode[2] {
+            Continuous = "Continuous",
+            EndOfJob = "EndOfJob",
         }
     }
 }
@@ -28987,946 +20558,232 @@ pub mod notebook_instance {
 
     property_type!(InstanceMetadataServiceConfiguration);
 
-    /// Rendered as its CloudFormation spelling ([`AcceleratorTypes::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AcceleratorTypes {
-        /// `ml.eia1.large`
-        MlEia1Large,
-        /// `ml.eia1.medium`
-        MlEia1Medium,
-        /// `ml.eia1.xlarge`
-        MlEia1Xlarge,
-        /// `ml.eia2.large`
-        MlEia2Large,
-        /// `ml.eia2.medium`
-        MlEia2Medium,
-        /// `ml.eia2.xlarge`
-        MlEia2Xlarge,
-    }
-
-    impl AcceleratorTypes {
-        /// Every variant, in schema order.
-        pub const ALL: [AcceleratorTypes; 6] = [
-            AcceleratorTypes::MlEia1Large,
-            AcceleratorTypes::MlEia1Medium,
-            AcceleratorTypes::MlEia1Xlarge,
-            AcceleratorTypes::MlEia2Large,
-            AcceleratorTypes::MlEia2Medium,
-            AcceleratorTypes::MlEia2Xlarge,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AcceleratorTypes::MlEia1Large => "ml.eia1.large",
-                AcceleratorTypes::MlEia1Medium => "ml.eia1.medium",
-                AcceleratorTypes::MlEia1Xlarge => "ml.eia1.xlarge",
-                AcceleratorTypes::MlEia2Large => "ml.eia2.large",
-                AcceleratorTypes::MlEia2Medium => "ml.eia2.medium",
-                AcceleratorTypes::MlEia2Xlarge => "ml.eia2.xlarge",
-            }
+    cfn_enum! {
+        AcceleratorTypes[6] {
+            MlEia1Large = "ml.eia1.large",
+            MlEia1Medium = "ml.eia1.medium",
+            MlEia1Xlarge = "ml.eia1.xlarge",
+            MlEia2Large = "ml.eia2.large",
+            MlEia2Medium = "ml.eia2.medium",
+            MlEia2Xlarge = "ml.eia2.xlarge",
         }
     }
 
-    impl std::fmt::Display for AcceleratorTypes {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// Sets whether SageMaker AI provides internet access to the notebook instance. If you set this to Disabled this
+        /// notebook instance is able to access resources only in your VPC, and is not be able to connect to SageMaker AI
+        /// training and endpoint services unless you configure a NAT Gateway in your VPC. You can set the value of this
+        /// parameter to Disabled only if you set a value for the SubnetId parameter.
+        DirectInternetAccess[2] {
+            Disabled = "Disabled",
+            Enabled = "Enabled",
         }
     }
 
-    impl From<AcceleratorTypes> for Value {
-        fn from(v: AcceleratorTypes) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// The type of ML compute instance to launch for the notebook instance. Expect some interruption of service if this
+        /// parameter is changed as CloudFormation stops a notebook instance and starts it up again to update it.
+        InstanceType[189] {
+            MlC42xlarge = "ml.c4.2xlarge",
+            MlC44xlarge = "ml.c4.4xlarge",
+            MlC48xlarge = "ml.c4.8xlarge",
+            MlC4Xlarge = "ml.c4.xlarge",
+            MlC518xlarge = "ml.c5.18xlarge",
+            MlC52xlarge = "ml.c5.2xlarge",
+            MlC54xlarge = "ml.c5.4xlarge",
+            MlC59xlarge = "ml.c5.9xlarge",
+            MlC5Xlarge = "ml.c5.xlarge",
+            MlC5d18xlarge = "ml.c5d.18xlarge",
+            MlC5d2xlarge = "ml.c5d.2xlarge",
+            MlC5d4xlarge = "ml.c5d.4xlarge",
+            MlC5d9xlarge = "ml.c5d.9xlarge",
+            MlC5dXlarge = "ml.c5d.xlarge",
+            MlC6i12xlarge = "ml.c6i.12xlarge",
+            MlC6i16xlarge = "ml.c6i.16xlarge",
+            MlC6i24xlarge = "ml.c6i.24xlarge",
+            MlC6i2xlarge = "ml.c6i.2xlarge",
+            MlC6i32xlarge = "ml.c6i.32xlarge",
+            MlC6i4xlarge = "ml.c6i.4xlarge",
+            MlC6i8xlarge = "ml.c6i.8xlarge",
+            MlC6iLarge = "ml.c6i.large",
+            MlC6iXlarge = "ml.c6i.xlarge",
+            MlC6id12xlarge = "ml.c6id.12xlarge",
+            MlC6id16xlarge = "ml.c6id.16xlarge",
+            MlC6id24xlarge = "ml.c6id.24xlarge",
+            MlC6id2xlarge = "ml.c6id.2xlarge",
+            MlC6id32xlarge = "ml.c6id.32xlarge",
+            MlC6id4xlarge = "ml.c6id.4xlarge",
+            MlC6id8xlarge = "ml.c6id.8xlarge",
+            MlC6idLarge = "ml.c6id.large",
+            MlC6idXlarge = "ml.c6id.xlarge",
+            MlC7i12xlarge = "ml.c7i.12xlarge",
+            MlC7i16xlarge = "ml.c7i.16xlarge",
+            MlC7i24xlarge = "ml.c7i.24xlarge",
+            MlC7i2xlarge = "ml.c7i.2xlarge",
+            MlC7i48xlarge = "ml.c7i.48xlarge",
+            MlC7i4xlarge = "ml.c7i.4xlarge",
+            MlC7i8xlarge = "ml.c7i.8xlarge",
+            MlC7iLarge = "ml.c7i.large",
+            MlC7iXlarge = "ml.c7i.xlarge",
+            MlG4dn12xlarge = "ml.g4dn.12xlarge",
+            MlG4dn16xlarge = "ml.g4dn.16xlarge",
+            MlG4dn2xlarge = "ml.g4dn.2xlarge",
+            MlG4dn4xlarge = "ml.g4dn.4xlarge",
+            MlG4dn8xlarge = "ml.g4dn.8xlarge",
+            MlG4dnXlarge = "ml.g4dn.xlarge",
+            MlG512xlarge = "ml.g5.12xlarge",
+            MlG516xlarge = "ml.g5.16xlarge",
+            MlG524xlarge = "ml.g5.24xlarge",
+            MlG52xlarge = "ml.g5.2xlarge",
+            MlG548xlarge = "ml.g5.48xlarge",
+            MlG54xlarge = "ml.g5.4xlarge",
+            MlG58xlarge = "ml.g5.8xlarge",
+            MlG5Xlarge = "ml.g5.xlarge",
+            MlG612xlarge = "ml.g6.12xlarge",
+            MlG616xlarge = "ml.g6.16xlarge",
+            MlG624xlarge = "ml.g6.24xlarge",
+            MlG62xlarge = "ml.g6.2xlarge",
+            MlG648xlarge = "ml.g6.48xlarge",
+            MlG64xlarge = "ml.g6.4xlarge",
+            MlG68xlarge = "ml.g6.8xlarge",
+            MlG6Xlarge = "ml.g6.xlarge",
+            MlG6e12xlarge = "ml.g6e.12xlarge",
+            MlG6e16xlarge = "ml.g6e.16xlarge",
+            MlG6e24xlarge = "ml.g6e.24xlarge",
+            MlG6e2xlarge = "ml.g6e.2xlarge",
+            MlG6e48xlarge = "ml.g6e.48xlarge",
+            MlG6e4xlarge = "ml.g6e.4xlarge",
+            MlG6e8xlarge = "ml.g6e.8xlarge",
+            MlG6eXlarge = "ml.g6e.xlarge",
+            MlG7e12xlarge = "ml.g7e.12xlarge",
+            MlG7e24xlarge = "ml.g7e.24xlarge",
+            MlG7e2xlarge = "ml.g7e.2xlarge",
+            MlG7e48xlarge = "ml.g7e.48xlarge",
+            MlG7e4xlarge = "ml.g7e.4xlarge",
+            MlG7e8xlarge = "ml.g7e.8xlarge",
+            MlInf124xlarge = "ml.inf1.24xlarge",
+            MlInf12xlarge = "ml.inf1.2xlarge",
+            MlInf16xlarge = "ml.inf1.6xlarge",
+            MlInf1Xlarge = "ml.inf1.xlarge",
+            MlInf224xlarge = "ml.inf2.24xlarge",
+            MlInf248xlarge = "ml.inf2.48xlarge",
+            MlInf28xlarge = "ml.inf2.8xlarge",
+            MlInf2Xlarge = "ml.inf2.xlarge",
+            MlM410xlarge = "ml.m4.10xlarge",
+            MlM416xlarge = "ml.m4.16xlarge",
+            MlM42xlarge = "ml.m4.2xlarge",
+            MlM44xlarge = "ml.m4.4xlarge",
+            MlM4Xlarge = "ml.m4.xlarge",
+            MlM512xlarge = "ml.m5.12xlarge",
+            MlM524xlarge = "ml.m5.24xlarge",
+            MlM52xlarge = "ml.m5.2xlarge",
+            MlM54xlarge = "ml.m5.4xlarge",
+            MlM5Xlarge = "ml.m5.xlarge",
+            MlM5d12xlarge = "ml.m5d.12xlarge",
+            MlM5d16xlarge = "ml.m5d.16xlarge",
+            MlM5d24xlarge = "ml.m5d.24xlarge",
+            MlM5d2xlarge = "ml.m5d.2xlarge",
+            MlM5d4xlarge = "ml.m5d.4xlarge",
+            MlM5d8xlarge = "ml.m5d.8xlarge",
+            MlM5dLarge = "ml.m5d.large",
+            MlM5dXlarge = "ml.m5d.xlarge",
+            MlM6i12xlarge = "ml.m6i.12xlarge",
+            MlM6i16xlarge = "ml.m6i.16xlarge",
+            MlM6i24xlarge = "ml.m6i.24xlarge",
+            MlM6i2xlarge = "ml.m6i.2xlarge",
+            MlM6i32xlarge = "ml.m6i.32xlarge",
+            MlM6i4xlarge = "ml.m6i.4xlarge",
+            MlM6i8xlarge = "ml.m6i.8xlarge",
+            MlM6iLarge = "ml.m6i.large",
+            MlM6iXlarge = "ml.m6i.xlarge",
+            MlM6id12xlarge = "ml.m6id.12xlarge",
+            MlM6id16xlarge = "ml.m6id.16xlarge",
+            MlM6id24xlarge = "ml.m6id.24xlarge",
+            MlM6id2xlarge = "ml.m6id.2xlarge",
+            MlM6id32xlarge = "ml.m6id.32xlarge",
+            MlM6id4xlarge = "ml.m6id.4xlarge",
+            MlM6id8xlarge = "ml.m6id.8xlarge",
+            MlM6idLarge = "ml.m6id.large",
+            MlM6idXlarge = "ml.m6id.xlarge",
+            MlM7i12xlarge = "ml.m7i.12xlarge",
+            MlM7i16xlarge = "ml.m7i.16xlarge",
+            MlM7i24xlarge = "ml.m7i.24xlarge",
+            MlM7i2xlarge = "ml.m7i.2xlarge",
+            MlM7i48xlarge = "ml.m7i.48xlarge",
+            MlM7i4xlarge = "ml.m7i.4xlarge",
+            MlM7i8xlarge = "ml.m7i.8xlarge",
+            MlM7iLarge = "ml.m7i.large",
+            MlM7iXlarge = "ml.m7i.xlarge",
+            MlP216xlarge = "ml.p2.16xlarge",
+            MlP28xlarge = "ml.p2.8xlarge",
+            MlP2Xlarge = "ml.p2.xlarge",
+            MlP316xlarge = "ml.p3.16xlarge",
+            MlP32xlarge = "ml.p3.2xlarge",
+            MlP38xlarge = "ml.p3.8xlarge",
+            MlP3dn24xlarge = "ml.p3dn.24xlarge",
+            MlP4d24xlarge = "ml.p4d.24xlarge",
+            MlP4de24xlarge = "ml.p4de.24xlarge",
+            MlP548xlarge = "ml.p5.48xlarge",
+            MlP54xlarge = "ml.p5.4xlarge",
+            MlP5en48xlarge = "ml.p5en.48xlarge",
+            MlP6B20048xlarge = "ml.p6-b200.48xlarge",
+            MlR512xlarge = "ml.r5.12xlarge",
+            MlR516xlarge = "ml.r5.16xlarge",
+            MlR524xlarge = "ml.r5.24xlarge",
+            MlR52xlarge = "ml.r5.2xlarge",
+            MlR54xlarge = "ml.r5.4xlarge",
+            MlR58xlarge = "ml.r5.8xlarge",
+            MlR5Large = "ml.r5.large",
+            MlR5Xlarge = "ml.r5.xlarge",
+            MlR6i12xlarge = "ml.r6i.12xlarge",
+            MlR6i16xlarge = "ml.r6i.16xlarge",
+            MlR6i24xlarge = "ml.r6i.24xlarge",
+            MlR6i2xlarge = "ml.r6i.2xlarge",
+            MlR6i32xlarge = "ml.r6i.32xlarge",
+            MlR6i4xlarge = "ml.r6i.4xlarge",
+            MlR6i8xlarge = "ml.r6i.8xlarge",
+            MlR6iLarge = "ml.r6i.large",
+            MlR6iXlarge = "ml.r6i.xlarge",
+            MlR6id12xlarge = "ml.r6id.12xlarge",
+            MlR6id16xlarge = "ml.r6id.16xlarge",
+            MlR6id24xlarge = "ml.r6id.24xlarge",
+            MlR6id2xlarge = "ml.r6id.2xlarge",
+            MlR6id32xlarge = "ml.r6id.32xlarge",
+            MlR6id4xlarge = "ml.r6id.4xlarge",
+            MlR6id8xlarge = "ml.r6id.8xlarge",
+            MlR6idLarge = "ml.r6id.large",
+            MlR6idXlarge = "ml.r6id.xlarge",
+            MlR7i12xlarge = "ml.r7i.12xlarge",
+            MlR7i16xlarge = "ml.r7i.16xlarge",
+            MlR7i24xlarge = "ml.r7i.24xlarge",
+            MlR7i2xlarge = "ml.r7i.2xlarge",
+            MlR7i48xlarge = "ml.r7i.48xlarge",
+            MlR7i4xlarge = "ml.r7i.4xlarge",
+            MlR7i8xlarge = "ml.r7i.8xlarge",
+            MlR7iLarge = "ml.r7i.large",
+            MlR7iXlarge = "ml.r7i.xlarge",
+            MlT22xlarge = "ml.t2.2xlarge",
+            MlT2Large = "ml.t2.large",
+            MlT2Medium = "ml.t2.medium",
+            MlT2Xlarge = "ml.t2.xlarge",
+            MlT32xlarge = "ml.t3.2xlarge",
+            MlT3Large = "ml.t3.large",
+            MlT3Medium = "ml.t3.medium",
+            MlT3Xlarge = "ml.t3.xlarge",
+            MlTrn12xlarge = "ml.trn1.2xlarge",
+            MlTrn132xlarge = "ml.trn1.32xlarge",
+            MlTrn1n32xlarge = "ml.trn1n.32xlarge",
         }
     }
 
-    impl From<AcceleratorTypes> for Val<AcceleratorTypes> {
-        fn from(v: AcceleratorTypes) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Sets whether SageMaker AI provides internet access to the notebook instance. If you set this to Disabled this
-    /// notebook instance is able to access resources only in your VPC, and is not be able to connect to SageMaker AI
-    /// training and endpoint services unless you configure a NAT Gateway in your VPC. You can set the value of this
-    /// parameter to Disabled only if you set a value for the SubnetId parameter.
-    ///
-    /// Rendered as its CloudFormation spelling ([`DirectInternetAccess::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DirectInternetAccess {
-        /// `Disabled`
-        Disabled,
-        /// `Enabled`
-        Enabled,
-    }
-
-    impl DirectInternetAccess {
-        /// Every variant, in schema order.
-        pub const ALL: [DirectInternetAccess; 2] = [DirectInternetAccess::Disabled, DirectInternetAccess::Enabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DirectInternetAccess::Disabled => "Disabled",
-                DirectInternetAccess::Enabled => "Enabled",
-            }
-        }
-    }
-
-    impl std::fmt::Display for DirectInternetAccess {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DirectInternetAccess> for Value {
-        fn from(v: DirectInternetAccess) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DirectInternetAccess> for Val<DirectInternetAccess> {
-        fn from(v: DirectInternetAccess) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The type of ML compute instance to launch for the notebook instance. Expect some interruption of service if this
-    /// parameter is changed as CloudFormation stops a notebook instance and starts it up again to update it.
-    ///
-    /// Rendered as its CloudFormation spelling ([`InstanceType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum InstanceType {
-        /// `ml.c4.2xlarge`
-        MlC42xlarge,
-        /// `ml.c4.4xlarge`
-        MlC44xlarge,
-        /// `ml.c4.8xlarge`
-        MlC48xlarge,
-        /// `ml.c4.xlarge`
-        MlC4Xlarge,
-        /// `ml.c5.18xlarge`
-        MlC518xlarge,
-        /// `ml.c5.2xlarge`
-        MlC52xlarge,
-        /// `ml.c5.4xlarge`
-        MlC54xlarge,
-        /// `ml.c5.9xlarge`
-        MlC59xlarge,
-        /// `ml.c5.xlarge`
-        MlC5Xlarge,
-        /// `ml.c5d.18xlarge`
-        MlC5d18xlarge,
-        /// `ml.c5d.2xlarge`
-        MlC5d2xlarge,
-        /// `ml.c5d.4xlarge`
-        MlC5d4xlarge,
-        /// `ml.c5d.9xlarge`
-        MlC5d9xlarge,
-        /// `ml.c5d.xlarge`
-        MlC5dXlarge,
-        /// `ml.c6i.12xlarge`
-        MlC6i12xlarge,
-        /// `ml.c6i.16xlarge`
-        MlC6i16xlarge,
-        /// `ml.c6i.24xlarge`
-        MlC6i24xlarge,
-        /// `ml.c6i.2xlarge`
-        MlC6i2xlarge,
-        /// `ml.c6i.32xlarge`
-        MlC6i32xlarge,
-        /// `ml.c6i.4xlarge`
-        MlC6i4xlarge,
-        /// `ml.c6i.8xlarge`
-        MlC6i8xlarge,
-        /// `ml.c6i.large`
-        MlC6iLarge,
-        /// `ml.c6i.xlarge`
-        MlC6iXlarge,
-        /// `ml.c6id.12xlarge`
-        MlC6id12xlarge,
-        /// `ml.c6id.16xlarge`
-        MlC6id16xlarge,
-        /// `ml.c6id.24xlarge`
-        MlC6id24xlarge,
-        /// `ml.c6id.2xlarge`
-        MlC6id2xlarge,
-        /// `ml.c6id.32xlarge`
-        MlC6id32xlarge,
-        /// `ml.c6id.4xlarge`
-        MlC6id4xlarge,
-        /// `ml.c6id.8xlarge`
-        MlC6id8xlarge,
-        /// `ml.c6id.large`
-        MlC6idLarge,
-        /// `ml.c6id.xlarge`
-        MlC6idXlarge,
-        /// `ml.c7i.12xlarge`
-        MlC7i12xlarge,
-        /// `ml.c7i.16xlarge`
-        MlC7i16xlarge,
-        /// `ml.c7i.24xlarge`
-        MlC7i24xlarge,
-        /// `ml.c7i.2xlarge`
-        MlC7i2xlarge,
-        /// `ml.c7i.48xlarge`
-        MlC7i48xlarge,
-        /// `ml.c7i.4xlarge`
-        MlC7i4xlarge,
-        /// `ml.c7i.8xlarge`
-        MlC7i8xlarge,
-        /// `ml.c7i.large`
-        MlC7iLarge,
-        /// `ml.c7i.xlarge`
-        MlC7iXlarge,
-        /// `ml.g4dn.12xlarge`
-        MlG4dn12xlarge,
-        /// `ml.g4dn.16xlarge`
-        MlG4dn16xlarge,
-        /// `ml.g4dn.2xlarge`
-        MlG4dn2xlarge,
-        /// `ml.g4dn.4xlarge`
-        MlG4dn4xlarge,
-        /// `ml.g4dn.8xlarge`
-        MlG4dn8xlarge,
-        /// `ml.g4dn.xlarge`
-        MlG4dnXlarge,
-        /// `ml.g5.12xlarge`
-        MlG512xlarge,
-        /// `ml.g5.16xlarge`
-        MlG516xlarge,
-        /// `ml.g5.24xlarge`
-        MlG524xlarge,
-        /// `ml.g5.2xlarge`
-        MlG52xlarge,
-        /// `ml.g5.48xlarge`
-        MlG548xlarge,
-        /// `ml.g5.4xlarge`
-        MlG54xlarge,
-        /// `ml.g5.8xlarge`
-        MlG58xlarge,
-        /// `ml.g5.xlarge`
-        MlG5Xlarge,
-        /// `ml.g6.12xlarge`
-        MlG612xlarge,
-        /// `ml.g6.16xlarge`
-        MlG616xlarge,
-        /// `ml.g6.24xlarge`
-        MlG624xlarge,
-        /// `ml.g6.2xlarge`
-        MlG62xlarge,
-        /// `ml.g6.48xlarge`
-        MlG648xlarge,
-        /// `ml.g6.4xlarge`
-        MlG64xlarge,
-        /// `ml.g6.8xlarge`
-        MlG68xlarge,
-        /// `ml.g6.xlarge`
-        MlG6Xlarge,
-        /// `ml.g6e.12xlarge`
-        MlG6e12xlarge,
-        /// `ml.g6e.16xlarge`
-        MlG6e16xlarge,
-        /// `ml.g6e.24xlarge`
-        MlG6e24xlarge,
-        /// `ml.g6e.2xlarge`
-        MlG6e2xlarge,
-        /// `ml.g6e.48xlarge`
-        MlG6e48xlarge,
-        /// `ml.g6e.4xlarge`
-        MlG6e4xlarge,
-        /// `ml.g6e.8xlarge`
-        MlG6e8xlarge,
-        /// `ml.g6e.xlarge`
-        MlG6eXlarge,
-        /// `ml.g7e.12xlarge`
-        MlG7e12xlarge,
-        /// `ml.g7e.24xlarge`
-        MlG7e24xlarge,
-        /// `ml.g7e.2xlarge`
-        MlG7e2xlarge,
-        /// `ml.g7e.48xlarge`
-        MlG7e48xlarge,
-        /// `ml.g7e.4xlarge`
-        MlG7e4xlarge,
-        /// `ml.g7e.8xlarge`
-        MlG7e8xlarge,
-        /// `ml.inf1.24xlarge`
-        MlInf124xlarge,
-        /// `ml.inf1.2xlarge`
-        MlInf12xlarge,
-        /// `ml.inf1.6xlarge`
-        MlInf16xlarge,
-        /// `ml.inf1.xlarge`
-        MlInf1Xlarge,
-        /// `ml.inf2.24xlarge`
-        MlInf224xlarge,
-        /// `ml.inf2.48xlarge`
-        MlInf248xlarge,
-        /// `ml.inf2.8xlarge`
-        MlInf28xlarge,
-        /// `ml.inf2.xlarge`
-        MlInf2Xlarge,
-        /// `ml.m4.10xlarge`
-        MlM410xlarge,
-        /// `ml.m4.16xlarge`
-        MlM416xlarge,
-        /// `ml.m4.2xlarge`
-        MlM42xlarge,
-        /// `ml.m4.4xlarge`
-        MlM44xlarge,
-        /// `ml.m4.xlarge`
-        MlM4Xlarge,
-        /// `ml.m5.12xlarge`
-        MlM512xlarge,
-        /// `ml.m5.24xlarge`
-        MlM524xlarge,
-        /// `ml.m5.2xlarge`
-        MlM52xlarge,
-        /// `ml.m5.4xlarge`
-        MlM54xlarge,
-        /// `ml.m5.xlarge`
-        MlM5Xlarge,
-        /// `ml.m5d.12xlarge`
-        MlM5d12xlarge,
-        /// `ml.m5d.16xlarge`
-        MlM5d16xlarge,
-        /// `ml.m5d.24xlarge`
-        MlM5d24xlarge,
-        /// `ml.m5d.2xlarge`
-        MlM5d2xlarge,
-        /// `ml.m5d.4xlarge`
-        MlM5d4xlarge,
-        /// `ml.m5d.8xlarge`
-        MlM5d8xlarge,
-        /// `ml.m5d.large`
-        MlM5dLarge,
-        /// `ml.m5d.xlarge`
-        MlM5dXlarge,
-        /// `ml.m6i.12xlarge`
-        MlM6i12xlarge,
-        /// `ml.m6i.16xlarge`
-        MlM6i16xlarge,
-        /// `ml.m6i.24xlarge`
-        MlM6i24xlarge,
-        /// `ml.m6i.2xlarge`
-        MlM6i2xlarge,
-        /// `ml.m6i.32xlarge`
-        MlM6i32xlarge,
-        /// `ml.m6i.4xlarge`
-        MlM6i4xlarge,
-        /// `ml.m6i.8xlarge`
-        MlM6i8xlarge,
-        /// `ml.m6i.large`
-        MlM6iLarge,
-        /// `ml.m6i.xlarge`
-        MlM6iXlarge,
-        /// `ml.m6id.12xlarge`
-        MlM6id12xlarge,
-        /// `ml.m6id.16xlarge`
-        MlM6id16xlarge,
-        /// `ml.m6id.24xlarge`
-        MlM6id24xlarge,
-        /// `ml.m6id.2xlarge`
-        MlM6id2xlarge,
-        /// `ml.m6id.32xlarge`
-        MlM6id32xlarge,
-        /// `ml.m6id.4xlarge`
-        MlM6id4xlarge,
-        /// `ml.m6id.8xlarge`
-        MlM6id8xlarge,
-        /// `ml.m6id.large`
-        MlM6idLarge,
-        /// `ml.m6id.xlarge`
-        MlM6idXlarge,
-        /// `ml.m7i.12xlarge`
-        MlM7i12xlarge,
-        /// `ml.m7i.16xlarge`
-        MlM7i16xlarge,
-        /// `ml.m7i.24xlarge`
-        MlM7i24xlarge,
-        /// `ml.m7i.2xlarge`
-        MlM7i2xlarge,
-        /// `ml.m7i.48xlarge`
-        MlM7i48xlarge,
-        /// `ml.m7i.4xlarge`
-        MlM7i4xlarge,
-        /// `ml.m7i.8xlarge`
-        MlM7i8xlarge,
-        /// `ml.m7i.large`
-        MlM7iLarge,
-        /// `ml.m7i.xlarge`
-        MlM7iXlarge,
-        /// `ml.p2.16xlarge`
-        MlP216xlarge,
-        /// `ml.p2.8xlarge`
-        MlP28xlarge,
-        /// `ml.p2.xlarge`
-        MlP2Xlarge,
-        /// `ml.p3.16xlarge`
-        MlP316xlarge,
-        /// `ml.p3.2xlarge`
-        MlP32xlarge,
-        /// `ml.p3.8xlarge`
-        MlP38xlarge,
-        /// `ml.p3dn.24xlarge`
-        MlP3dn24xlarge,
-        /// `ml.p4d.24xlarge`
-        MlP4d24xlarge,
-        /// `ml.p4de.24xlarge`
-        MlP4de24xlarge,
-        /// `ml.p5.48xlarge`
-        MlP548xlarge,
-        /// `ml.p5.4xlarge`
-        MlP54xlarge,
-        /// `ml.p5en.48xlarge`
-        MlP5en48xlarge,
-        /// `ml.p6-b200.48xlarge`
-        MlP6B20048xlarge,
-        /// `ml.r5.12xlarge`
-        MlR512xlarge,
-        /// `ml.r5.16xlarge`
-        MlR516xlarge,
-        /// `ml.r5.24xlarge`
-        MlR524xlarge,
-        /// `ml.r5.2xlarge`
-        MlR52xlarge,
-        /// `ml.r5.4xlarge`
-        MlR54xlarge,
-        /// `ml.r5.8xlarge`
-        MlR58xlarge,
-        /// `ml.r5.large`
-        MlR5Large,
-        /// `ml.r5.xlarge`
-        MlR5Xlarge,
-        /// `ml.r6i.12xlarge`
-        MlR6i12xlarge,
-        /// `ml.r6i.16xlarge`
-        MlR6i16xlarge,
-        /// `ml.r6i.24xlarge`
-        MlR6i24xlarge,
-        /// `ml.r6i.2xlarge`
-        MlR6i2xlarge,
-        /// `ml.r6i.32xlarge`
-        MlR6i32xlarge,
-        /// `ml.r6i.4xlarge`
-        MlR6i4xlarge,
-        /// `ml.r6i.8xlarge`
-        MlR6i8xlarge,
-        /// `ml.r6i.large`
-        MlR6iLarge,
-        /// `ml.r6i.xlarge`
-        MlR6iXlarge,
-        /// `ml.r6id.12xlarge`
-        MlR6id12xlarge,
-        /// `ml.r6id.16xlarge`
-        MlR6id16xlarge,
-        /// `ml.r6id.24xlarge`
-        MlR6id24xlarge,
-        /// `ml.r6id.2xlarge`
-        MlR6id2xlarge,
-        /// `ml.r6id.32xlarge`
-        MlR6id32xlarge,
-        /// `ml.r6id.4xlarge`
-        MlR6id4xlarge,
-        /// `ml.r6id.8xlarge`
-        MlR6id8xlarge,
-        /// `ml.r6id.large`
-        MlR6idLarge,
-        /// `ml.r6id.xlarge`
-        MlR6idXlarge,
-        /// `ml.r7i.12xlarge`
-        MlR7i12xlarge,
-        /// `ml.r7i.16xlarge`
-        MlR7i16xlarge,
-        /// `ml.r7i.24xlarge`
-        MlR7i24xlarge,
-        /// `ml.r7i.2xlarge`
-        MlR7i2xlarge,
-        /// `ml.r7i.48xlarge`
-        MlR7i48xlarge,
-        /// `ml.r7i.4xlarge`
-        MlR7i4xlarge,
-        /// `ml.r7i.8xlarge`
-        MlR7i8xlarge,
-        /// `ml.r7i.large`
-        MlR7iLarge,
-        /// `ml.r7i.xlarge`
-        MlR7iXlarge,
-        /// `ml.t2.2xlarge`
-        MlT22xlarge,
-        /// `ml.t2.large`
-        MlT2Large,
-        /// `ml.t2.medium`
-        MlT2Medium,
-        /// `ml.t2.xlarge`
-        MlT2Xlarge,
-        /// `ml.t3.2xlarge`
-        MlT32xlarge,
-        /// `ml.t3.large`
-        MlT3Large,
-        /// `ml.t3.medium`
-        MlT3Medium,
-        /// `ml.t3.xlarge`
-        MlT3Xlarge,
-        /// `ml.trn1.2xlarge`
-        MlTrn12xlarge,
-        /// `ml.trn1.32xlarge`
-        MlTrn132xlarge,
-        /// `ml.trn1n.32xlarge`
-        MlTrn1n32xlarge,
-    }
-
-    impl InstanceType {
-        /// Every variant, in schema order.
-        pub const ALL: [InstanceType; 189] = [
-            InstanceType::MlC42xlarge,
-            InstanceType::MlC44xlarge,
-            InstanceType::MlC48xlarge,
-            InstanceType::MlC4Xlarge,
-            InstanceType::MlC518xlarge,
-            InstanceType::MlC52xlarge,
-            InstanceType::MlC54xlarge,
-            InstanceType::MlC59xlarge,
-            InstanceType::MlC5Xlarge,
-            InstanceType::MlC5d18xlarge,
-            InstanceType::MlC5d2xlarge,
-            InstanceType::MlC5d4xlarge,
-            InstanceType::MlC5d9xlarge,
-            InstanceType::MlC5dXlarge,
-            InstanceType::MlC6i12xlarge,
-            InstanceType::MlC6i16xlarge,
-            InstanceType::MlC6i24xlarge,
-            InstanceType::MlC6i2xlarge,
-            InstanceType::MlC6i32xlarge,
-            InstanceType::MlC6i4xlarge,
-            InstanceType::MlC6i8xlarge,
-            InstanceType::MlC6iLarge,
-            InstanceType::MlC6iXlarge,
-            InstanceType::MlC6id12xlarge,
-            InstanceType::MlC6id16xlarge,
-            InstanceType::MlC6id24xlarge,
-            InstanceType::MlC6id2xlarge,
-            InstanceType::MlC6id32xlarge,
-            InstanceType::MlC6id4xlarge,
-            InstanceType::MlC6id8xlarge,
-            InstanceType::MlC6idLarge,
-            InstanceType::MlC6idXlarge,
-            InstanceType::MlC7i12xlarge,
-            InstanceType::MlC7i16xlarge,
-            InstanceType::MlC7i24xlarge,
-            InstanceType::MlC7i2xlarge,
-            InstanceType::MlC7i48xlarge,
-            InstanceType::MlC7i4xlarge,
-            InstanceType::MlC7i8xlarge,
-            InstanceType::MlC7iLarge,
-            InstanceType::MlC7iXlarge,
-            InstanceType::MlG4dn12xlarge,
-            InstanceType::MlG4dn16xlarge,
-            InstanceType::MlG4dn2xlarge,
-            InstanceType::MlG4dn4xlarge,
-            InstanceType::MlG4dn8xlarge,
-            InstanceType::MlG4dnXlarge,
-            InstanceType::MlG512xlarge,
-            InstanceType::MlG516xlarge,
-            InstanceType::MlG524xlarge,
-            InstanceType::MlG52xlarge,
-            InstanceType::MlG548xlarge,
-            InstanceType::MlG54xlarge,
-            InstanceType::MlG58xlarge,
-            InstanceType::MlG5Xlarge,
-            InstanceType::MlG612xlarge,
-            InstanceType::MlG616xlarge,
-            InstanceType::MlG624xlarge,
-            InstanceType::MlG62xlarge,
-            InstanceType::MlG648xlarge,
-            InstanceType::MlG64xlarge,
-            InstanceType::MlG68xlarge,
-            InstanceType::MlG6Xlarge,
-            InstanceType::MlG6e12xlarge,
-            InstanceType::MlG6e16xlarge,
-            InstanceType::MlG6e24xlarge,
-            InstanceType::MlG6e2xlarge,
-            InstanceType::MlG6e48xlarge,
-            InstanceType::MlG6e4xlarge,
-            InstanceType::MlG6e8xlarge,
-            InstanceType::MlG6eXlarge,
-            InstanceType::MlG7e12xlarge,
-            InstanceType::MlG7e24xlarge,
-            InstanceType::MlG7e2xlarge,
-            InstanceType::MlG7e48xlarge,
-            InstanceType::MlG7e4xlarge,
-            InstanceType::MlG7e8xlarge,
-            InstanceType::MlInf124xlarge,
-            InstanceType::MlInf12xlarge,
-            InstanceType::MlInf16xlarge,
-            InstanceType::MlInf1Xlarge,
-            InstanceType::MlInf224xlarge,
-            InstanceType::MlInf248xlarge,
-            InstanceType::MlInf28xlarge,
-            InstanceType::MlInf2Xlarge,
-            InstanceType::MlM410xlarge,
-            InstanceType::MlM416xlarge,
-            InstanceType::MlM42xlarge,
-            InstanceType::MlM44xlarge,
-            InstanceType::MlM4Xlarge,
-            InstanceType::MlM512xlarge,
-            InstanceType::MlM524xlarge,
-            InstanceType::MlM52xlarge,
-            InstanceType::MlM54xlarge,
-            InstanceType::MlM5Xlarge,
-            InstanceType::MlM5d12xlarge,
-            InstanceType::MlM5d16xlarge,
-            InstanceType::MlM5d24xlarge,
-            InstanceType::MlM5d2xlarge,
-            InstanceType::MlM5d4xlarge,
-            InstanceType::MlM5d8xlarge,
-            InstanceType::MlM5dLarge,
-            InstanceType::MlM5dXlarge,
-            InstanceType::MlM6i12xlarge,
-            InstanceType::MlM6i16xlarge,
-            InstanceType::MlM6i24xlarge,
-            InstanceType::MlM6i2xlarge,
-            InstanceType::MlM6i32xlarge,
-            InstanceType::MlM6i4xlarge,
-            InstanceType::MlM6i8xlarge,
-            InstanceType::MlM6iLarge,
-            InstanceType::MlM6iXlarge,
-            InstanceType::MlM6id12xlarge,
-            InstanceType::MlM6id16xlarge,
-            InstanceType::MlM6id24xlarge,
-            InstanceType::MlM6id2xlarge,
-            InstanceType::MlM6id32xlarge,
-            InstanceType::MlM6id4xlarge,
-            InstanceType::MlM6id8xlarge,
-            InstanceType::MlM6idLarge,
-            InstanceType::MlM6idXlarge,
-            InstanceType::MlM7i12xlarge,
-            InstanceType::MlM7i16xlarge,
-            InstanceType::MlM7i24xlarge,
-            InstanceType::MlM7i2xlarge,
-            InstanceType::MlM7i48xlarge,
-            InstanceType::MlM7i4xlarge,
-            InstanceType::MlM7i8xlarge,
-            InstanceType::MlM7iLarge,
-            InstanceType::MlM7iXlarge,
-            InstanceType::MlP216xlarge,
-            InstanceType::MlP28xlarge,
-            InstanceType::MlP2Xlarge,
-            InstanceType::MlP316xlarge,
-            InstanceType::MlP32xlarge,
-            InstanceType::MlP38xlarge,
-            InstanceType::MlP3dn24xlarge,
-            InstanceType::MlP4d24xlarge,
-            InstanceType::MlP4de24xlarge,
-            InstanceType::MlP548xlarge,
-            InstanceType::MlP54xlarge,
-            InstanceType::MlP5en48xlarge,
-            InstanceType::MlP6B20048xlarge,
-            InstanceType::MlR512xlarge,
-            InstanceType::MlR516xlarge,
-            InstanceType::MlR524xlarge,
-            InstanceType::MlR52xlarge,
-            InstanceType::MlR54xlarge,
-            InstanceType::MlR58xlarge,
-            InstanceType::MlR5Large,
-            InstanceType::MlR5Xlarge,
-            InstanceType::MlR6i12xlarge,
-            InstanceType::MlR6i16xlarge,
-            InstanceType::MlR6i24xlarge,
-            InstanceType::MlR6i2xlarge,
-            InstanceType::MlR6i32xlarge,
-            InstanceType::MlR6i4xlarge,
-            InstanceType::MlR6i8xlarge,
-            InstanceType::MlR6iLarge,
-            InstanceType::MlR6iXlarge,
-            InstanceType::MlR6id12xlarge,
-            InstanceType::MlR6id16xlarge,
-            InstanceType::MlR6id24xlarge,
-            InstanceType::MlR6id2xlarge,
-            InstanceType::MlR6id32xlarge,
-            InstanceType::MlR6id4xlarge,
-            InstanceType::MlR6id8xlarge,
-            InstanceType::MlR6idLarge,
-            InstanceType::MlR6idXlarge,
-            InstanceType::MlR7i12xlarge,
-            InstanceType::MlR7i16xlarge,
-            InstanceType::MlR7i24xlarge,
-            InstanceType::MlR7i2xlarge,
-            InstanceType::MlR7i48xlarge,
-            InstanceType::MlR7i4xlarge,
-            InstanceType::MlR7i8xlarge,
-            InstanceType::MlR7iLarge,
-            InstanceType::MlR7iXlarge,
-            InstanceType::MlT22xlarge,
-            InstanceType::MlT2Large,
-            InstanceType::MlT2Medium,
-            InstanceType::MlT2Xlarge,
-            InstanceType::MlT32xlarge,
-            InstanceType::MlT3Large,
-            InstanceType::MlT3Medium,
-            InstanceType::MlT3Xlarge,
-            InstanceType::MlTrn12xlarge,
-            InstanceType::MlTrn132xlarge,
-            InstanceType::MlTrn1n32xlarge,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                InstanceType::MlC42xlarge => "ml.c4.2xlarge",
-                InstanceType::MlC44xlarge => "ml.c4.4xlarge",
-                InstanceType::MlC48xlarge => "ml.c4.8xlarge",
-                InstanceType::MlC4Xlarge => "ml.c4.xlarge",
-                InstanceType::MlC518xlarge => "ml.c5.18xlarge",
-                InstanceType::MlC52xlarge => "ml.c5.2xlarge",
-                InstanceType::MlC54xlarge => "ml.c5.4xlarge",
-                InstanceType::MlC59xlarge => "ml.c5.9xlarge",
-                InstanceType::MlC5Xlarge => "ml.c5.xlarge",
-                InstanceType::MlC5d18xlarge => "ml.c5d.18xlarge",
-                InstanceType::MlC5d2xlarge => "ml.c5d.2xlarge",
-                InstanceType::MlC5d4xlarge => "ml.c5d.4xlarge",
-                InstanceType::MlC5d9xlarge => "ml.c5d.9xlarge",
-                InstanceType::MlC5dXlarge => "ml.c5d.xlarge",
-                InstanceType::MlC6i12xlarge => "ml.c6i.12xlarge",
-                InstanceType::MlC6i16xlarge => "ml.c6i.16xlarge",
-                InstanceType::MlC6i24xlarge => "ml.c6i.24xlarge",
-                InstanceType::MlC6i2xlarge => "ml.c6i.2xlarge",
-                InstanceType::MlC6i32xlarge => "ml.c6i.32xlarge",
-                InstanceType::MlC6i4xlarge => "ml.c6i.4xlarge",
-                InstanceType::MlC6i8xlarge => "ml.c6i.8xlarge",
-                InstanceType::MlC6iLarge => "ml.c6i.large",
-                InstanceType::MlC6iXlarge => "ml.c6i.xlarge",
-                InstanceType::MlC6id12xlarge => "ml.c6id.12xlarge",
-                InstanceType::MlC6id16xlarge => "ml.c6id.16xlarge",
-                InstanceType::MlC6id24xlarge => "ml.c6id.24xlarge",
-                InstanceType::MlC6id2xlarge => "ml.c6id.2xlarge",
-                InstanceType::MlC6id32xlarge => "ml.c6id.32xlarge",
-                InstanceType::MlC6id4xlarge => "ml.c6id.4xlarge",
-                InstanceType::MlC6id8xlarge => "ml.c6id.8xlarge",
-                InstanceType::MlC6idLarge => "ml.c6id.large",
-                InstanceType::MlC6idXlarge => "ml.c6id.xlarge",
-                InstanceType::MlC7i12xlarge => "ml.c7i.12xlarge",
-                InstanceType::MlC7i16xlarge => "ml.c7i.16xlarge",
-                InstanceType::MlC7i24xlarge => "ml.c7i.24xlarge",
-                InstanceType::MlC7i2xlarge => "ml.c7i.2xlarge",
-                InstanceType::MlC7i48xlarge => "ml.c7i.48xlarge",
-                InstanceType::MlC7i4xlarge => "ml.c7i.4xlarge",
-                InstanceType::MlC7i8xlarge => "ml.c7i.8xlarge",
-                InstanceType::MlC7iLarge => "ml.c7i.large",
-                InstanceType::MlC7iXlarge => "ml.c7i.xlarge",
-                InstanceType::MlG4dn12xlarge => "ml.g4dn.12xlarge",
-                InstanceType::MlG4dn16xlarge => "ml.g4dn.16xlarge",
-                InstanceType::MlG4dn2xlarge => "ml.g4dn.2xlarge",
-                InstanceType::MlG4dn4xlarge => "ml.g4dn.4xlarge",
-                InstanceType::MlG4dn8xlarge => "ml.g4dn.8xlarge",
-                InstanceType::MlG4dnXlarge => "ml.g4dn.xlarge",
-                InstanceType::MlG512xlarge => "ml.g5.12xlarge",
-                InstanceType::MlG516xlarge => "ml.g5.16xlarge",
-                InstanceType::MlG524xlarge => "ml.g5.24xlarge",
-                InstanceType::MlG52xlarge => "ml.g5.2xlarge",
-                InstanceType::MlG548xlarge => "ml.g5.48xlarge",
-                InstanceType::MlG54xlarge => "ml.g5.4xlarge",
-                InstanceType::MlG58xlarge => "ml.g5.8xlarge",
-                InstanceType::MlG5Xlarge => "ml.g5.xlarge",
-                InstanceType::MlG612xlarge => "ml.g6.12xlarge",
-                InstanceType::MlG616xlarge => "ml.g6.16xlarge",
-                InstanceType::MlG624xlarge => "ml.g6.24xlarge",
-                InstanceType::MlG62xlarge => "ml.g6.2xlarge",
-                InstanceType::MlG648xlarge => "ml.g6.48xlarge",
-                InstanceType::MlG64xlarge => "ml.g6.4xlarge",
-                InstanceType::MlG68xlarge => "ml.g6.8xlarge",
-                InstanceType::MlG6Xlarge => "ml.g6.xlarge",
-                InstanceType::MlG6e12xlarge => "ml.g6e.12xlarge",
-                InstanceType::MlG6e16xlarge => "ml.g6e.16xlarge",
-                InstanceType::MlG6e24xlarge => "ml.g6e.24xlarge",
-                InstanceType::MlG6e2xlarge => "ml.g6e.2xlarge",
-                InstanceType::MlG6e48xlarge => "ml.g6e.48xlarge",
-                InstanceType::MlG6e4xlarge => "ml.g6e.4xlarge",
-                InstanceType::MlG6e8xlarge => "ml.g6e.8xlarge",
-                InstanceType::MlG6eXlarge => "ml.g6e.xlarge",
-                InstanceType::MlG7e12xlarge => "ml.g7e.12xlarge",
-                InstanceType::MlG7e24xlarge => "ml.g7e.24xlarge",
-                InstanceType::MlG7e2xlarge => "ml.g7e.2xlarge",
-                InstanceType::MlG7e48xlarge => "ml.g7e.48xlarge",
-                InstanceType::MlG7e4xlarge => "ml.g7e.4xlarge",
-                InstanceType::MlG7e8xlarge => "ml.g7e.8xlarge",
-                InstanceType::MlInf124xlarge => "ml.inf1.24xlarge",
-                InstanceType::MlInf12xlarge => "ml.inf1.2xlarge",
-                InstanceType::MlInf16xlarge => "ml.inf1.6xlarge",
-                InstanceType::MlInf1Xlarge => "ml.inf1.xlarge",
-                InstanceType::MlInf224xlarge => "ml.inf2.24xlarge",
-                InstanceType::MlInf248xlarge => "ml.inf2.48xlarge",
-                InstanceType::MlInf28xlarge => "ml.inf2.8xlarge",
-                InstanceType::MlInf2Xlarge => "ml.inf2.xlarge",
-                InstanceType::MlM410xlarge => "ml.m4.10xlarge",
-                InstanceType::MlM416xlarge => "ml.m4.16xlarge",
-                InstanceType::MlM42xlarge => "ml.m4.2xlarge",
-                InstanceType::MlM44xlarge => "ml.m4.4xlarge",
-                InstanceType::MlM4Xlarge => "ml.m4.xlarge",
-                InstanceType::MlM512xlarge => "ml.m5.12xlarge",
-                InstanceType::MlM524xlarge => "ml.m5.24xlarge",
-                InstanceType::MlM52xlarge => "ml.m5.2xlarge",
-                InstanceType::MlM54xlarge => "ml.m5.4xlarge",
-                InstanceType::MlM5Xlarge => "ml.m5.xlarge",
-                InstanceType::MlM5d12xlarge => "ml.m5d.12xlarge",
-                InstanceType::MlM5d16xlarge => "ml.m5d.16xlarge",
-                InstanceType::MlM5d24xlarge => "ml.m5d.24xlarge",
-                InstanceType::MlM5d2xlarge => "ml.m5d.2xlarge",
-                InstanceType::MlM5d4xlarge => "ml.m5d.4xlarge",
-                InstanceType::MlM5d8xlarge => "ml.m5d.8xlarge",
-                InstanceType::MlM5dLarge => "ml.m5d.large",
-                InstanceType::MlM5dXlarge => "ml.m5d.xlarge",
-                InstanceType::MlM6i12xlarge => "ml.m6i.12xlarge",
-                InstanceType::MlM6i16xlarge => "ml.m6i.16xlarge",
-                InstanceType::MlM6i24xlarge => "ml.m6i.24xlarge",
-                InstanceType::MlM6i2xlarge => "ml.m6i.2xlarge",
-                InstanceType::MlM6i32xlarge => "ml.m6i.32xlarge",
-                InstanceType::MlM6i4xlarge => "ml.m6i.4xlarge",
-                InstanceType::MlM6i8xlarge => "ml.m6i.8xlarge",
-                InstanceType::MlM6iLarge => "ml.m6i.large",
-                InstanceType::MlM6iXlarge => "ml.m6i.xlarge",
-                InstanceType::MlM6id12xlarge => "ml.m6id.12xlarge",
-                InstanceType::MlM6id16xlarge => "ml.m6id.16xlarge",
-                InstanceType::MlM6id24xlarge => "ml.m6id.24xlarge",
-                InstanceType::MlM6id2xlarge => "ml.m6id.2xlarge",
-                InstanceType::MlM6id32xlarge => "ml.m6id.32xlarge",
-                InstanceType::MlM6id4xlarge => "ml.m6id.4xlarge",
-                InstanceType::MlM6id8xlarge => "ml.m6id.8xlarge",
-                InstanceType::MlM6idLarge => "ml.m6id.large",
-                InstanceType::MlM6idXlarge => "ml.m6id.xlarge",
-                InstanceType::MlM7i12xlarge => "ml.m7i.12xlarge",
-                InstanceType::MlM7i16xlarge => "ml.m7i.16xlarge",
-                InstanceType::MlM7i24xlarge => "ml.m7i.24xlarge",
-                InstanceType::MlM7i2xlarge => "ml.m7i.2xlarge",
-                InstanceType::MlM7i48xlarge => "ml.m7i.48xlarge",
-                InstanceType::MlM7i4xlarge => "ml.m7i.4xlarge",
-                InstanceType::MlM7i8xlarge => "ml.m7i.8xlarge",
-                InstanceType::MlM7iLarge => "ml.m7i.large",
-                InstanceType::MlM7iXlarge => "ml.m7i.xlarge",
-                InstanceType::MlP216xlarge => "ml.p2.16xlarge",
-                InstanceType::MlP28xlarge => "ml.p2.8xlarge",
-                InstanceType::MlP2Xlarge => "ml.p2.xlarge",
-                InstanceType::MlP316xlarge => "ml.p3.16xlarge",
-                InstanceType::MlP32xlarge => "ml.p3.2xlarge",
-                InstanceType::MlP38xlarge => "ml.p3.8xlarge",
-                InstanceType::MlP3dn24xlarge => "ml.p3dn.24xlarge",
-                InstanceType::MlP4d24xlarge => "ml.p4d.24xlarge",
-                InstanceType::MlP4de24xlarge => "ml.p4de.24xlarge",
-                InstanceType::MlP548xlarge => "ml.p5.48xlarge",
-                InstanceType::MlP54xlarge => "ml.p5.4xlarge",
-                InstanceType::MlP5en48xlarge => "ml.p5en.48xlarge",
-                InstanceType::MlP6B20048xlarge => "ml.p6-b200.48xlarge",
-                InstanceType::MlR512xlarge => "ml.r5.12xlarge",
-                InstanceType::MlR516xlarge => "ml.r5.16xlarge",
-                InstanceType::MlR524xlarge => "ml.r5.24xlarge",
-                InstanceType::MlR52xlarge => "ml.r5.2xlarge",
-                InstanceType::MlR54xlarge => "ml.r5.4xlarge",
-                InstanceType::MlR58xlarge => "ml.r5.8xlarge",
-                InstanceType::MlR5Large => "ml.r5.large",
-                InstanceType::MlR5Xlarge => "ml.r5.xlarge",
-                InstanceType::MlR6i12xlarge => "ml.r6i.12xlarge",
-                InstanceType::MlR6i16xlarge => "ml.r6i.16xlarge",
-                InstanceType::MlR6i24xlarge => "ml.r6i.24xlarge",
-                InstanceType::MlR6i2xlarge => "ml.r6i.2xlarge",
-                InstanceType::MlR6i32xlarge => "ml.r6i.32xlarge",
-                InstanceType::MlR6i4xlarge => "ml.r6i.4xlarge",
-                InstanceType::MlR6i8xlarge => "ml.r6i.8xlarge",
-                InstanceType::MlR6iLarge => "ml.r6i.large",
-                InstanceType::MlR6iXlarge => "ml.r6i.xlarge",
-                InstanceType::MlR6id12xlarge => "ml.r6id.12xlarge",
-                InstanceType::MlR6id16xlarge => "ml.r6id.16xlarge",
-                InstanceType::MlR6id24xlarge => "ml.r6id.24xlarge",
-                InstanceType::MlR6id2xlarge => "ml.r6id.2xlarge",
-                InstanceType::MlR6id32xlarge => "ml.r6id.32xlarge",
-                InstanceType::MlR6id4xlarge => "ml.r6id.4xlarge",
-                InstanceType::MlR6id8xlarge => "ml.r6id.8xlarge",
-                InstanceType::MlR6idLarge => "ml.r6id.large",
-                InstanceType::MlR6idXlarge => "ml.r6id.xlarge",
-                InstanceType::MlR7i12xlarge => "ml.r7i.12xlarge",
-                InstanceType::MlR7i16xlarge => "ml.r7i.16xlarge",
-                InstanceType::MlR7i24xlarge => "ml.r7i.24xlarge",
-                InstanceType::MlR7i2xlarge => "ml.r7i.2xlarge",
-                InstanceType::MlR7i48xlarge => "ml.r7i.48xlarge",
-                InstanceType::MlR7i4xlarge => "ml.r7i.4xlarge",
-                InstanceType::MlR7i8xlarge => "ml.r7i.8xlarge",
-                InstanceType::MlR7iLarge => "ml.r7i.large",
-                InstanceType::MlR7iXlarge => "ml.r7i.xlarge",
-                InstanceType::MlT22xlarge => "ml.t2.2xlarge",
-                InstanceType::MlT2Large => "ml.t2.large",
-                InstanceType::MlT2Medium => "ml.t2.medium",
-                InstanceType::MlT2Xlarge => "ml.t2.xlarge",
-                InstanceType::MlT32xlarge => "ml.t3.2xlarge",
-                InstanceType::MlT3Large => "ml.t3.large",
-                InstanceType::MlT3Medium => "ml.t3.medium",
-                InstanceType::MlT3Xlarge => "ml.t3.xlarge",
-                InstanceType::MlTrn12xlarge => "ml.trn1.2xlarge",
-                InstanceType::MlTrn132xlarge => "ml.trn1.32xlarge",
-                InstanceType::MlTrn1n32xlarge => "ml.trn1n.32xlarge",
-            }
-        }
-    }
-
-    impl std::fmt::Display for InstanceType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<InstanceType> for Value {
-        fn from(v: InstanceType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<InstanceType> for Val<InstanceType> {
-        fn from(v: InstanceType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Whether root access is enabled or disabled for users of the notebook instance. The default value is Enabled.
-    /// Lifecycle configurations need root access to be able to set up a notebook instance. Because of this, lifecycle
-    /// configurations associated with a notebook instance always run with root access even if you disable root access for
-    /// users.
-    ///
-    /// Rendered as its CloudFormation spelling ([`RootAccess::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum RootAccess {
-        /// `Disabled`
-        Disabled,
-        /// `Enabled`
-        Enabled,
-    }
-
-    impl RootAccess {
-        /// Every variant, in schema order.
-        pub const ALL: [RootAccess; 2] = [RootAccess::Disabled, RootAccess::Enabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                RootAccess::Disabled => "Disabled",
-                RootAccess::Enabled => "Enabled",
-            }
-        }
-    }
-
-    impl std::fmt::Display for RootAccess {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<RootAccess> for Value {
-        fn from(v: RootAccess) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<RootAccess> for Val<RootAccess> {
-        fn from(v: RootAccess) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Whether root access is enabled or disabled for users of the notebook instance. The default value is Enabled.
+        /// Lifecycle configurations need root access to be able to set up a notebook instance. Because of this, lifecycle
+        /// configurations associated with a notebook instance always run with root access even if you disable root access
+        /// for users.
+        RootAccess[2] {
+            Disabled = "Disabled",
+            Enabled = "Enabled",
         }
     }
 }
@@ -30260,90 +21117,20 @@ pub mod partner_app {
 
     property_type!(PartnerAppMaintenanceConfig);
 
-    /// The Auth type of PartnerApp.
-    ///
-    /// Rendered as its CloudFormation spelling ([`AuthType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AuthType {
-        /// `IAM`
-        Iam,
-    }
-
-    impl AuthType {
-        /// Every variant, in schema order.
-        pub const ALL: [AuthType; 1] = [AuthType::Iam];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AuthType::Iam => "IAM",
-            }
+    cfn_enum! {
+        /// The Auth type of PartnerApp.
+        AuthType[1] {
+            Iam = "IAM",
         }
     }
 
-    impl std::fmt::Display for AuthType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<AuthType> for Value {
-        fn from(v: AuthType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<AuthType> for Val<AuthType> {
-        fn from(v: AuthType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The type of PartnerApp.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Type::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Type {
-        /// `lakera-guard`
-        LakeraGuard,
-        /// `comet`
-        Comet,
-        /// `deepchecks-llm-evaluation`
-        DeepchecksLlmEvaluation,
-        /// `fiddler`
-        Fiddler,
-    }
-
-    impl Type {
-        /// Every variant, in schema order.
-        pub const ALL: [Type; 4] = [Type::LakeraGuard, Type::Comet, Type::DeepchecksLlmEvaluation, Type::Fiddler];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Type::LakeraGuard => "lakera-guard",
-                Type::Comet => "comet",
-                Type::DeepchecksLlmEvaluation => "deepchecks-llm-evaluation",
-                Type::Fiddler => "fiddler",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Type {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Type> for Value {
-        fn from(v: Type) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Type> for Val<Type> {
-        fn from(v: Type) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The type of PartnerApp.
+        Type[4] {
+            LakeraGuard = "lakera-guard",
+            Comet = "comet",
+            DeepchecksLlmEvaluation = "deepchecks-llm-evaluation",
+            Fiddler = "fiddler",
         }
     }
 }
@@ -31470,1010 +22257,230 @@ pub mod processing_job {
 
     property_type!(VpcConfig);
 
-    /// The compression used for Athena query results.
-    ///
-    /// Rendered as its CloudFormation spelling ([`AthenaDatasetDefinitionOutputCompression::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AthenaDatasetDefinitionOutputCompression {
-        /// `GZIP`
-        Gzip,
-        /// `SNAPPY`
-        Snappy,
-        /// `ZLIB`
-        Zlib,
-    }
-
-    impl AthenaDatasetDefinitionOutputCompression {
-        /// Every variant, in schema order.
-        pub const ALL: [AthenaDatasetDefinitionOutputCompression; 3] = [
-            AthenaDatasetDefinitionOutputCompression::Gzip,
-            AthenaDatasetDefinitionOutputCompression::Snappy,
-            AthenaDatasetDefinitionOutputCompression::Zlib,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AthenaDatasetDefinitionOutputCompression::Gzip => "GZIP",
-                AthenaDatasetDefinitionOutputCompression::Snappy => "SNAPPY",
-                AthenaDatasetDefinitionOutputCompression::Zlib => "ZLIB",
-            }
+    cfn_enum! {
+        /// The compression used for Athena query results.
+        AthenaDatasetDefinitionOutputCompression[3] {
+            Gzip = "GZIP",
+            Snappy = "SNAPPY",
+            Zlib = "ZLIB",
         }
     }
 
-    impl std::fmt::Display for AthenaDatasetDefinitionOutputCompression {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// The data storage format for Athena query results.
+        AthenaDatasetDefinitionOutputFormat[5] {
+            Parquet = "PARQUET",
+            Avro = "AVRO",
+            Orc = "ORC",
+            Json = "JSON",
+            Textfile = "TEXTFILE",
         }
     }
 
-    impl From<AthenaDatasetDefinitionOutputCompression> for Value {
-        fn from(v: AthenaDatasetDefinitionOutputCompression) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// Whether the generated dataset is FullyReplicated or ShardedByS3Key (default).
+        DataDistributionType[2] {
+            FullyReplicated = "FullyReplicated",
+            ShardedByS3Key = "ShardedByS3Key",
         }
     }
 
-    impl From<AthenaDatasetDefinitionOutputCompression> for Val<AthenaDatasetDefinitionOutputCompression> {
-        fn from(v: AthenaDatasetDefinitionOutputCompression) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Whether to use File or Pipe input mode. In File (default) mode, Amazon SageMaker copies the data from the input
+        /// source onto the local Amazon Elastic Block Store (Amazon EBS) volumes before starting your training algorithm.
+        /// This is the most commonly used input mode. In Pipe mode, Amazon SageMaker streams input data from the source
+        /// directly to your algorithm without using the EBS volume.
+        InputMode[2] {
+            File = "File",
+            Pipe = "Pipe",
         }
     }
 
-    /// The data storage format for Athena query results.
-    ///
-    /// Rendered as its CloudFormation spelling ([`AthenaDatasetDefinitionOutputFormat::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AthenaDatasetDefinitionOutputFormat {
-        /// `PARQUET`
-        Parquet,
-        /// `AVRO`
-        Avro,
-        /// `ORC`
-        Orc,
-        /// `JSON`
-        Json,
-        /// `TEXTFILE`
-        Textfile,
-    }
-
-    impl AthenaDatasetDefinitionOutputFormat {
-        /// Every variant, in schema order.
-        pub const ALL: [AthenaDatasetDefinitionOutputFormat; 5] = [
-            AthenaDatasetDefinitionOutputFormat::Parquet,
-            AthenaDatasetDefinitionOutputFormat::Avro,
-            AthenaDatasetDefinitionOutputFormat::Orc,
-            AthenaDatasetDefinitionOutputFormat::Json,
-            AthenaDatasetDefinitionOutputFormat::Textfile,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AthenaDatasetDefinitionOutputFormat::Parquet => "PARQUET",
-                AthenaDatasetDefinitionOutputFormat::Avro => "AVRO",
-                AthenaDatasetDefinitionOutputFormat::Orc => "ORC",
-                AthenaDatasetDefinitionOutputFormat::Json => "JSON",
-                AthenaDatasetDefinitionOutputFormat::Textfile => "TEXTFILE",
-            }
+    cfn_enum! {
+        /// The ML compute instance type for the processing job.
+        InstanceType[114] {
+            MlT3Medium = "ml.t3.medium",
+            MlT3Large = "ml.t3.large",
+            MlT3Xlarge = "ml.t3.xlarge",
+            MlT32xlarge = "ml.t3.2xlarge",
+            MlM4Xlarge = "ml.m4.xlarge",
+            MlM42xlarge = "ml.m4.2xlarge",
+            MlM44xlarge = "ml.m4.4xlarge",
+            MlM410xlarge = "ml.m4.10xlarge",
+            MlM416xlarge = "ml.m4.16xlarge",
+            MlC4Xlarge = "ml.c4.xlarge",
+            MlC42xlarge = "ml.c4.2xlarge",
+            MlC44xlarge = "ml.c4.4xlarge",
+            MlC48xlarge = "ml.c4.8xlarge",
+            MlC5Xlarge = "ml.c5.xlarge",
+            MlC52xlarge = "ml.c5.2xlarge",
+            MlC54xlarge = "ml.c5.4xlarge",
+            MlC59xlarge = "ml.c5.9xlarge",
+            MlC518xlarge = "ml.c5.18xlarge",
+            MlM5Large = "ml.m5.large",
+            MlM5Xlarge = "ml.m5.xlarge",
+            MlM52xlarge = "ml.m5.2xlarge",
+            MlM54xlarge = "ml.m5.4xlarge",
+            MlM512xlarge = "ml.m5.12xlarge",
+            MlM524xlarge = "ml.m5.24xlarge",
+            MlR5Large = "ml.r5.large",
+            MlR5Xlarge = "ml.r5.xlarge",
+            MlR52xlarge = "ml.r5.2xlarge",
+            MlR54xlarge = "ml.r5.4xlarge",
+            MlR58xlarge = "ml.r5.8xlarge",
+            MlR512xlarge = "ml.r5.12xlarge",
+            MlR516xlarge = "ml.r5.16xlarge",
+            MlR524xlarge = "ml.r5.24xlarge",
+            MlG4dnXlarge = "ml.g4dn.xlarge",
+            MlG4dn2xlarge = "ml.g4dn.2xlarge",
+            MlG4dn4xlarge = "ml.g4dn.4xlarge",
+            MlG4dn8xlarge = "ml.g4dn.8xlarge",
+            MlG4dn12xlarge = "ml.g4dn.12xlarge",
+            MlG4dn16xlarge = "ml.g4dn.16xlarge",
+            MlG5Xlarge = "ml.g5.xlarge",
+            MlG52xlarge = "ml.g5.2xlarge",
+            MlG54xlarge = "ml.g5.4xlarge",
+            MlG58xlarge = "ml.g5.8xlarge",
+            MlG516xlarge = "ml.g5.16xlarge",
+            MlG512xlarge = "ml.g5.12xlarge",
+            MlG524xlarge = "ml.g5.24xlarge",
+            MlG548xlarge = "ml.g5.48xlarge",
+            MlR5dLarge = "ml.r5d.large",
+            MlR5dXlarge = "ml.r5d.xlarge",
+            MlR5d2xlarge = "ml.r5d.2xlarge",
+            MlR5d4xlarge = "ml.r5d.4xlarge",
+            MlR5d8xlarge = "ml.r5d.8xlarge",
+            MlR5d12xlarge = "ml.r5d.12xlarge",
+            MlR5d16xlarge = "ml.r5d.16xlarge",
+            MlR5d24xlarge = "ml.r5d.24xlarge",
+            MlG6Xlarge = "ml.g6.xlarge",
+            MlG62xlarge = "ml.g6.2xlarge",
+            MlG64xlarge = "ml.g6.4xlarge",
+            MlG68xlarge = "ml.g6.8xlarge",
+            MlG612xlarge = "ml.g6.12xlarge",
+            MlG616xlarge = "ml.g6.16xlarge",
+            MlG624xlarge = "ml.g6.24xlarge",
+            MlG648xlarge = "ml.g6.48xlarge",
+            MlG6eXlarge = "ml.g6e.xlarge",
+            MlG6e2xlarge = "ml.g6e.2xlarge",
+            MlG6e4xlarge = "ml.g6e.4xlarge",
+            MlG6e8xlarge = "ml.g6e.8xlarge",
+            MlG6e12xlarge = "ml.g6e.12xlarge",
+            MlG6e16xlarge = "ml.g6e.16xlarge",
+            MlG6e24xlarge = "ml.g6e.24xlarge",
+            MlG6e48xlarge = "ml.g6e.48xlarge",
+            MlM6iLarge = "ml.m6i.large",
+            MlM6iXlarge = "ml.m6i.xlarge",
+            MlM6i2xlarge = "ml.m6i.2xlarge",
+            MlM6i4xlarge = "ml.m6i.4xlarge",
+            MlM6i8xlarge = "ml.m6i.8xlarge",
+            MlM6i12xlarge = "ml.m6i.12xlarge",
+            MlM6i16xlarge = "ml.m6i.16xlarge",
+            MlM6i24xlarge = "ml.m6i.24xlarge",
+            MlM6i32xlarge = "ml.m6i.32xlarge",
+            MlC6iXlarge = "ml.c6i.xlarge",
+            MlC6i2xlarge = "ml.c6i.2xlarge",
+            MlC6i4xlarge = "ml.c6i.4xlarge",
+            MlC6i8xlarge = "ml.c6i.8xlarge",
+            MlC6i12xlarge = "ml.c6i.12xlarge",
+            MlC6i16xlarge = "ml.c6i.16xlarge",
+            MlC6i24xlarge = "ml.c6i.24xlarge",
+            MlC6i32xlarge = "ml.c6i.32xlarge",
+            MlM7iLarge = "ml.m7i.large",
+            MlM7iXlarge = "ml.m7i.xlarge",
+            MlM7i2xlarge = "ml.m7i.2xlarge",
+            MlM7i4xlarge = "ml.m7i.4xlarge",
+            MlM7i8xlarge = "ml.m7i.8xlarge",
+            MlM7i12xlarge = "ml.m7i.12xlarge",
+            MlM7i16xlarge = "ml.m7i.16xlarge",
+            MlM7i24xlarge = "ml.m7i.24xlarge",
+            MlM7i48xlarge = "ml.m7i.48xlarge",
+            MlC7iLarge = "ml.c7i.large",
+            MlC7iXlarge = "ml.c7i.xlarge",
+            MlC7i2xlarge = "ml.c7i.2xlarge",
+            MlC7i4xlarge = "ml.c7i.4xlarge",
+            MlC7i8xlarge = "ml.c7i.8xlarge",
+            MlC7i12xlarge = "ml.c7i.12xlarge",
+            MlC7i16xlarge = "ml.c7i.16xlarge",
+            MlC7i24xlarge = "ml.c7i.24xlarge",
+            MlC7i48xlarge = "ml.c7i.48xlarge",
+            MlR7iLarge = "ml.r7i.large",
+            MlR7iXlarge = "ml.r7i.xlarge",
+            MlR7i2xlarge = "ml.r7i.2xlarge",
+            MlR7i4xlarge = "ml.r7i.4xlarge",
+            MlR7i8xlarge = "ml.r7i.8xlarge",
+            MlR7i12xlarge = "ml.r7i.12xlarge",
+            MlR7i16xlarge = "ml.r7i.16xlarge",
+            MlR7i24xlarge = "ml.r7i.24xlarge",
+            MlR7i48xlarge = "ml.r7i.48xlarge",
         }
     }
 
-    impl std::fmt::Display for AthenaDatasetDefinitionOutputFormat {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// The compression used for Redshift query results.
+        RedshiftDatasetDefinitionOutputCompression[5] {
+            None = "None",
+            Gzip = "GZIP",
+            Snappy = "SNAPPY",
+            Zstd = "ZSTD",
+            Bzip2 = "BZIP2",
         }
     }
 
-    impl From<AthenaDatasetDefinitionOutputFormat> for Value {
-        fn from(v: AthenaDatasetDefinitionOutputFormat) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// The data storage format for Redshift query results.
+        RedshiftDatasetDefinitionOutputFormat[2] {
+            Parquet = "PARQUET",
+            Csv = "CSV",
         }
     }
 
-    impl From<AthenaDatasetDefinitionOutputFormat> for Val<AthenaDatasetDefinitionOutputFormat> {
-        fn from(v: AthenaDatasetDefinitionOutputFormat) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Whether to GZIP-decompress the data in Amazon S3 as it is streamed into the processing container. `Gzip` can
+        /// only be used when `Pipe` mode is specified as the `S3InputMode`. In `Pipe` mode, Amazon SageMaker streams input
+        /// data from the source directly to your container without using the EBS volume.
+        S3CompressionType[2] {
+            None = "None",
+            Gzip = "Gzip",
         }
     }
 
-    /// Whether the generated dataset is FullyReplicated or ShardedByS3Key (default).
-    ///
-    /// Rendered as its CloudFormation spelling ([`DataDistributionType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DataDistributionType {
-        /// `FullyReplicated`
-        FullyReplicated,
-        /// `ShardedByS3Key`
-        ShardedByS3Key,
-    }
-
-    impl DataDistributionType {
-        /// Every variant, in schema order.
-        pub const ALL: [DataDistributionType; 2] =
-            [DataDistributionType::FullyReplicated, DataDistributionType::ShardedByS3Key];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DataDistributionType::FullyReplicated => "FullyReplicated",
-                DataDistributionType::ShardedByS3Key => "ShardedByS3Key",
-            }
+    cfn_enum! {
+        /// Whether to distribute the data from Amazon S3 to all processing instances with `FullyReplicated`, or whether the
+        /// data from Amazon S3 is shared by Amazon S3 key, downloading one shard of data to each processing instance.
+        S3DataDistributionType[2] {
+            FullyReplicated = "FullyReplicated",
+            ShardedByS3Key = "ShardedByS3Key",
         }
     }
 
-    impl std::fmt::Display for DataDistributionType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// Whether you use an S3Prefix or a ManifestFile for the data type. If you choose S3Prefix, S3Uri identifies a key
+        /// name prefix. Amazon SageMaker uses all objects with the specified key name prefix for the processing job. If you
+        /// choose ManifestFile, S3Uri identifies an object that is a manifest file containing a list of object keys that
+        /// you want Amazon SageMaker to use for the processing job.
+        S3DataType[2] {
+            ManifestFile = "ManifestFile",
+            S3Prefix = "S3Prefix",
         }
     }
 
-    impl From<DataDistributionType> for Value {
-        fn from(v: DataDistributionType) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// Whether to use File or Pipe input mode. In File mode, Amazon SageMaker copies the data from the input source
+        /// onto the local ML storage volume before starting your processing container. This is the most commonly used input
+        /// mode. In Pipe mode, Amazon SageMaker streams input data from the source directly to your processing container
+        /// into named pipes without using the ML storage volume.
+        S3InputMode[2] {
+            File = "File",
+            Pipe = "Pipe",
         }
     }
 
-    impl From<DataDistributionType> for Val<DataDistributionType> {
-        fn from(v: DataDistributionType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Whether to use File or Pipe input mode. In File (default) mode, Amazon SageMaker copies the data from the input
-    /// source onto the local Amazon Elastic Block Store (Amazon EBS) volumes before starting your training algorithm. This
-    /// is the most commonly used input mode. In Pipe mode, Amazon SageMaker streams input data from the source directly to
-    /// your algorithm without using the EBS volume.
-    ///
-    /// Rendered as its CloudFormation spelling ([`InputMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum InputMode {
-        /// `File`
-        File,
-        /// `Pipe`
-        Pipe,
-    }
-
-    impl InputMode {
-        /// Every variant, in schema order.
-        pub const ALL: [InputMode; 2] = [InputMode::File, InputMode::Pipe];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                InputMode::File => "File",
-                InputMode::Pipe => "Pipe",
-            }
-        }
-    }
-
-    impl std::fmt::Display for InputMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<InputMode> for Value {
-        fn from(v: InputMode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<InputMode> for Val<InputMode> {
-        fn from(v: InputMode) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The ML compute instance type for the processing job.
-    ///
-    /// Rendered as its CloudFormation spelling ([`InstanceType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum InstanceType {
-        /// `ml.t3.medium`
-        MlT3Medium,
-        /// `ml.t3.large`
-        MlT3Large,
-        /// `ml.t3.xlarge`
-        MlT3Xlarge,
-        /// `ml.t3.2xlarge`
-        MlT32xlarge,
-        /// `ml.m4.xlarge`
-        MlM4Xlarge,
-        /// `ml.m4.2xlarge`
-        MlM42xlarge,
-        /// `ml.m4.4xlarge`
-        MlM44xlarge,
-        /// `ml.m4.10xlarge`
-        MlM410xlarge,
-        /// `ml.m4.16xlarge`
-        MlM416xlarge,
-        /// `ml.c4.xlarge`
-        MlC4Xlarge,
-        /// `ml.c4.2xlarge`
-        MlC42xlarge,
-        /// `ml.c4.4xlarge`
-        MlC44xlarge,
-        /// `ml.c4.8xlarge`
-        MlC48xlarge,
-        /// `ml.c5.xlarge`
-        MlC5Xlarge,
-        /// `ml.c5.2xlarge`
-        MlC52xlarge,
-        /// `ml.c5.4xlarge`
-        MlC54xlarge,
-        /// `ml.c5.9xlarge`
-        MlC59xlarge,
-        /// `ml.c5.18xlarge`
-        MlC518xlarge,
-        /// `ml.m5.large`
-        MlM5Large,
-        /// `ml.m5.xlarge`
-        MlM5Xlarge,
-        /// `ml.m5.2xlarge`
-        MlM52xlarge,
-        /// `ml.m5.4xlarge`
-        MlM54xlarge,
-        /// `ml.m5.12xlarge`
-        MlM512xlarge,
-        /// `ml.m5.24xlarge`
-        MlM524xlarge,
-        /// `ml.r5.large`
-        MlR5Large,
-        /// `ml.r5.xlarge`
-        MlR5Xlarge,
-        /// `ml.r5.2xlarge`
-        MlR52xlarge,
-        /// `ml.r5.4xlarge`
-        MlR54xlarge,
-        /// `ml.r5.8xlarge`
-        MlR58xlarge,
-        /// `ml.r5.12xlarge`
-        MlR512xlarge,
-        /// `ml.r5.16xlarge`
-        MlR516xlarge,
-        /// `ml.r5.24xlarge`
-        MlR524xlarge,
-        /// `ml.g4dn.xlarge`
-        MlG4dnXlarge,
-        /// `ml.g4dn.2xlarge`
-        MlG4dn2xlarge,
-        /// `ml.g4dn.4xlarge`
-        MlG4dn4xlarge,
-        /// `ml.g4dn.8xlarge`
-        MlG4dn8xlarge,
-        /// `ml.g4dn.12xlarge`
-        MlG4dn12xlarge,
-        /// `ml.g4dn.16xlarge`
-        MlG4dn16xlarge,
-        /// `ml.g5.xlarge`
-        MlG5Xlarge,
-        /// `ml.g5.2xlarge`
-        MlG52xlarge,
-        /// `ml.g5.4xlarge`
-        MlG54xlarge,
-        /// `ml.g5.8xlarge`
-        MlG58xlarge,
-        /// `ml.g5.16xlarge`
-        MlG516xlarge,
-        /// `ml.g5.12xlarge`
-        MlG512xlarge,
-        /// `ml.g5.24xlarge`
-        MlG524xlarge,
-        /// `ml.g5.48xlarge`
-        MlG548xlarge,
-        /// `ml.r5d.large`
-        MlR5dLarge,
-        /// `ml.r5d.xlarge`
-        MlR5dXlarge,
-        /// `ml.r5d.2xlarge`
-        MlR5d2xlarge,
-        /// `ml.r5d.4xlarge`
-        MlR5d4xlarge,
-        /// `ml.r5d.8xlarge`
-        MlR5d8xlarge,
-        /// `ml.r5d.12xlarge`
-        MlR5d12xlarge,
-        /// `ml.r5d.16xlarge`
-        MlR5d16xlarge,
-        /// `ml.r5d.24xlarge`
-        MlR5d24xlarge,
-        /// `ml.g6.xlarge`
-        MlG6Xlarge,
-        /// `ml.g6.2xlarge`
-        MlG62xlarge,
-        /// `ml.g6.4xlarge`
-        MlG64xlarge,
-        /// `ml.g6.8xlarge`
-        MlG68xlarge,
-        /// `ml.g6.12xlarge`
-        MlG612xlarge,
-        /// `ml.g6.16xlarge`
-        MlG616xlarge,
-        /// `ml.g6.24xlarge`
-        MlG624xlarge,
-        /// `ml.g6.48xlarge`
-        MlG648xlarge,
-        /// `ml.g6e.xlarge`
-        MlG6eXlarge,
-        /// `ml.g6e.2xlarge`
-        MlG6e2xlarge,
-        /// `ml.g6e.4xlarge`
-        MlG6e4xlarge,
-        /// `ml.g6e.8xlarge`
-        MlG6e8xlarge,
-        /// `ml.g6e.12xlarge`
-        MlG6e12xlarge,
-        /// `ml.g6e.16xlarge`
-        MlG6e16xlarge,
-        /// `ml.g6e.24xlarge`
-        MlG6e24xlarge,
-        /// `ml.g6e.48xlarge`
-        MlG6e48xlarge,
-        /// `ml.m6i.large`
-        MlM6iLarge,
-        /// `ml.m6i.xlarge`
-        MlM6iXlarge,
-        /// `ml.m6i.2xlarge`
-        MlM6i2xlarge,
-        /// `ml.m6i.4xlarge`
-        MlM6i4xlarge,
-        /// `ml.m6i.8xlarge`
-        MlM6i8xlarge,
-        /// `ml.m6i.12xlarge`
-        MlM6i12xlarge,
-        /// `ml.m6i.16xlarge`
-        MlM6i16xlarge,
-        /// `ml.m6i.24xlarge`
-        MlM6i24xlarge,
-        /// `ml.m6i.32xlarge`
-        MlM6i32xlarge,
-        /// `ml.c6i.xlarge`
-        MlC6iXlarge,
-        /// `ml.c6i.2xlarge`
-        MlC6i2xlarge,
-        /// `ml.c6i.4xlarge`
-        MlC6i4xlarge,
-        /// `ml.c6i.8xlarge`
-        MlC6i8xlarge,
-        /// `ml.c6i.12xlarge`
-        MlC6i12xlarge,
-        /// `ml.c6i.16xlarge`
-        MlC6i16xlarge,
-        /// `ml.c6i.24xlarge`
-        MlC6i24xlarge,
-        /// `ml.c6i.32xlarge`
-        MlC6i32xlarge,
-        /// `ml.m7i.large`
-        MlM7iLarge,
-        /// `ml.m7i.xlarge`
-        MlM7iXlarge,
-        /// `ml.m7i.2xlarge`
-        MlM7i2xlarge,
-        /// `ml.m7i.4xlarge`
-        MlM7i4xlarge,
-        /// `ml.m7i.8xlarge`
-        MlM7i8xlarge,
-        /// `ml.m7i.12xlarge`
-        MlM7i12xlarge,
-        /// `ml.m7i.16xlarge`
-        MlM7i16xlarge,
-        /// `ml.m7i.24xlarge`
-        MlM7i24xlarge,
-        /// `ml.m7i.48xlarge`
-        MlM7i48xlarge,
-        /// `ml.c7i.large`
-        MlC7iLarge,
-        /// `ml.c7i.xlarge`
-        MlC7iXlarge,
-        /// `ml.c7i.2xlarge`
-        MlC7i2xlarge,
-        /// `ml.c7i.4xlarge`
-        MlC7i4xlarge,
-        /// `ml.c7i.8xlarge`
-        MlC7i8xlarge,
-        /// `ml.c7i.12xlarge`
-        MlC7i12xlarge,
-        /// `ml.c7i.16xlarge`
-        MlC7i16xlarge,
-        /// `ml.c7i.24xlarge`
-        MlC7i24xlarge,
-        /// `ml.c7i.48xlarge`
-        MlC7i48xlarge,
-        /// `ml.r7i.large`
-        MlR7iLarge,
-        /// `ml.r7i.xlarge`
-        MlR7iXlarge,
-        /// `ml.r7i.2xlarge`
-        MlR7i2xlarge,
-        /// `ml.r7i.4xlarge`
-        MlR7i4xlarge,
-        /// `ml.r7i.8xlarge`
-        MlR7i8xlarge,
-        /// `ml.r7i.12xlarge`
-        MlR7i12xlarge,
-        /// `ml.r7i.16xlarge`
-        MlR7i16xlarge,
-        /// `ml.r7i.24xlarge`
-        MlR7i24xlarge,
-        /// `ml.r7i.48xlarge`
-        MlR7i48xlarge,
-    }
-
-    impl InstanceType {
-        /// Every variant, in schema order.
-        pub const ALL: [InstanceType; 114] = [
-            InstanceType::MlT3Medium,
-            InstanceType::MlT3Large,
-            InstanceType::MlT3Xlarge,
-            InstanceType::MlT32xlarge,
-            InstanceType::MlM4Xlarge,
-            InstanceType::MlM42xlarge,
-            InstanceType::MlM44xlarge,
-            InstanceType::MlM410xlarge,
-            InstanceType::MlM416xlarge,
-            InstanceType::MlC4Xlarge,
-            InstanceType::MlC42xlarge,
-            InstanceType::MlC44xlarge,
-            InstanceType::MlC48xlarge,
-            InstanceType::MlC5Xlarge,
-            InstanceType::MlC52xlarge,
-            InstanceType::MlC54xlarge,
-            InstanceType::MlC59xlarge,
-            InstanceType::MlC518xlarge,
-            InstanceType::MlM5Large,
-            InstanceType::MlM5Xlarge,
-            InstanceType::MlM52xlarge,
-            InstanceType::MlM54xlarge,
-            InstanceType::MlM512xlarge,
-            InstanceType::MlM524xlarge,
-            InstanceType::MlR5Large,
-            InstanceType::MlR5Xlarge,
-            InstanceType::MlR52xlarge,
-            InstanceType::MlR54xlarge,
-            InstanceType::MlR58xlarge,
-            InstanceType::MlR512xlarge,
-            InstanceType::MlR516xlarge,
-            InstanceType::MlR524xlarge,
-            InstanceType::MlG4dnXlarge,
-            InstanceType::MlG4dn2xlarge,
-            InstanceType::MlG4dn4xlarge,
-            InstanceType::MlG4dn8xlarge,
-            InstanceType::MlG4dn12xlarge,
-            InstanceType::MlG4dn16xlarge,
-            InstanceType::MlG5Xlarge,
-            InstanceType::MlG52xlarge,
-            InstanceType::MlG54xlarge,
-            InstanceType::MlG58xlarge,
-            InstanceType::MlG516xlarge,
-            InstanceType::MlG512xlarge,
-            InstanceType::MlG524xlarge,
-            InstanceType::MlG548xlarge,
-            InstanceType::MlR5dLarge,
-            InstanceType::MlR5dXlarge,
-            InstanceType::MlR5d2xlarge,
-            InstanceType::MlR5d4xlarge,
-            InstanceType::MlR5d8xlarge,
-            InstanceType::MlR5d12xlarge,
-            InstanceType::MlR5d16xlarge,
-            InstanceType::MlR5d24xlarge,
-            InstanceType::MlG6Xlarge,
-            InstanceType::MlG62xlarge,
-            InstanceType::MlG64xlarge,
-            InstanceType::MlG68xlarge,
-            InstanceType::MlG612xlarge,
-            InstanceType::MlG616xlarge,
-            InstanceType::MlG624xlarge,
-            InstanceType::MlG648xlarge,
-            InstanceType::MlG6eXlarge,
-            InstanceType::MlG6e2xlarge,
-            InstanceType::MlG6e4xlarge,
-            InstanceType::MlG6e8xlarge,
-            InstanceType::MlG6e12xlarge,
-            InstanceType::MlG6e16xlarge,
-            InstanceType::MlG6e24xlarge,
-            InstanceType::MlG6e48xlarge,
-            InstanceType::MlM6iLarge,
-            InstanceType::MlM6iXlarge,
-            InstanceType::MlM6i2xlarge,
-            InstanceType::MlM6i4xlarge,
-            InstanceType::MlM6i8xlarge,
-            InstanceType::MlM6i12xlarge,
-            InstanceType::MlM6i16xlarge,
-            InstanceType::MlM6i24xlarge,
-            InstanceType::MlM6i32xlarge,
-            InstanceType::MlC6iXlarge,
-            InstanceType::MlC6i2xlarge,
-            InstanceType::MlC6i4xlarge,
-            InstanceType::MlC6i8xlarge,
-            InstanceType::MlC6i12xlarge,
-            InstanceType::MlC6i16xlarge,
-            InstanceType::MlC6i24xlarge,
-            InstanceType::MlC6i32xlarge,
-            InstanceType::MlM7iLarge,
-            InstanceType::MlM7iXlarge,
-            InstanceType::MlM7i2xlarge,
-            InstanceType::MlM7i4xlarge,
-            InstanceType::MlM7i8xlarge,
-            InstanceType::MlM7i12xlarge,
-            InstanceType::MlM7i16xlarge,
-            InstanceType::MlM7i24xlarge,
-            InstanceType::MlM7i48xlarge,
-            InstanceType::MlC7iLarge,
-            InstanceType::MlC7iXlarge,
-            InstanceType::MlC7i2xlarge,
-            InstanceType::MlC7i4xlarge,
-            InstanceType::MlC7i8xlarge,
-            InstanceType::MlC7i12xlarge,
-            InstanceType::MlC7i16xlarge,
-            InstanceType::MlC7i24xlarge,
-            InstanceType::MlC7i48xlarge,
-            InstanceType::MlR7iLarge,
-            InstanceType::MlR7iXlarge,
-            InstanceType::MlR7i2xlarge,
-            InstanceType::MlR7i4xlarge,
-            InstanceType::MlR7i8xlarge,
-            InstanceType::MlR7i12xlarge,
-            InstanceType::MlR7i16xlarge,
-            InstanceType::MlR7i24xlarge,
-            InstanceType::MlR7i48xlarge,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                InstanceType::MlT3Medium => "ml.t3.medium",
-                InstanceType::MlT3Large => "ml.t3.large",
-                InstanceType::MlT3Xlarge => "ml.t3.xlarge",
-                InstanceType::MlT32xlarge => "ml.t3.2xlarge",
-                InstanceType::MlM4Xlarge => "ml.m4.xlarge",
-                InstanceType::MlM42xlarge => "ml.m4.2xlarge",
-                InstanceType::MlM44xlarge => "ml.m4.4xlarge",
-                InstanceType::MlM410xlarge => "ml.m4.10xlarge",
-                InstanceType::MlM416xlarge => "ml.m4.16xlarge",
-                InstanceType::MlC4Xlarge => "ml.c4.xlarge",
-                InstanceType::MlC42xlarge => "ml.c4.2xlarge",
-                InstanceType::MlC44xlarge => "ml.c4.4xlarge",
-                InstanceType::MlC48xlarge => "ml.c4.8xlarge",
-                InstanceType::MlC5Xlarge => "ml.c5.xlarge",
-                InstanceType::MlC52xlarge => "ml.c5.2xlarge",
-                InstanceType::MlC54xlarge => "ml.c5.4xlarge",
-                InstanceType::MlC59xlarge => "ml.c5.9xlarge",
-                InstanceType::MlC518xlarge => "ml.c5.18xlarge",
-                InstanceType::MlM5Large => "ml.m5.large",
-                InstanceType::MlM5Xlarge => "ml.m5.xlarge",
-                InstanceType::MlM52xlarge => "ml.m5.2xlarge",
-                InstanceType::MlM54xlarge => "ml.m5.4xlarge",
-                InstanceType::MlM512xlarge => "ml.m5.12xlarge",
-                InstanceType::MlM524xlarge => "ml.m5.24xlarge",
-                InstanceType::MlR5Large => "ml.r5.large",
-                InstanceType::MlR5Xlarge => "ml.r5.xlarge",
-                InstanceType::MlR52xlarge => "ml.r5.2xlarge",
-                InstanceType::MlR54xlarge => "ml.r5.4xlarge",
-                InstanceType::MlR58xlarge => "ml.r5.8xlarge",
-                InstanceType::MlR512xlarge => "ml.r5.12xlarge",
-                InstanceType::MlR516xlarge => "ml.r5.16xlarge",
-                InstanceType::MlR524xlarge => "ml.r5.24xlarge",
-                InstanceType::MlG4dnXlarge => "ml.g4dn.xlarge",
-                InstanceType::MlG4dn2xlarge => "ml.g4dn.2xlarge",
-                InstanceType::MlG4dn4xlarge => "ml.g4dn.4xlarge",
-                InstanceType::MlG4dn8xlarge => "ml.g4dn.8xlarge",
-                InstanceType::MlG4dn12xlarge => "ml.g4dn.12xlarge",
-                InstanceType::MlG4dn16xlarge => "ml.g4dn.16xlarge",
-                InstanceType::MlG5Xlarge => "ml.g5.xlarge",
-                InstanceType::MlG52xlarge => "ml.g5.2xlarge",
-                InstanceType::MlG54xlarge => "ml.g5.4xlarge",
-                InstanceType::MlG58xlarge => "ml.g5.8xlarge",
-                InstanceType::MlG516xlarge => "ml.g5.16xlarge",
-                InstanceType::MlG512xlarge => "ml.g5.12xlarge",
-                InstanceType::MlG524xlarge => "ml.g5.24xlarge",
-                InstanceType::MlG548xlarge => "ml.g5.48xlarge",
-                InstanceType::MlR5dLarge => "ml.r5d.large",
-                InstanceType::MlR5dXlarge => "ml.r5d.xlarge",
-                InstanceType::MlR5d2xlarge => "ml.r5d.2xlarge",
-                InstanceType::MlR5d4xlarge => "ml.r5d.4xlarge",
-                InstanceType::MlR5d8xlarge => "ml.r5d.8xlarge",
-                InstanceType::MlR5d12xlarge => "ml.r5d.12xlarge",
-                InstanceType::MlR5d16xlarge => "ml.r5d.16xlarge",
-                InstanceType::MlR5d24xlarge => "ml.r5d.24xlarge",
-                InstanceType::MlG6Xlarge => "ml.g6.xlarge",
-                InstanceType::MlG62xlarge => "ml.g6.2xlarge",
-                InstanceType::MlG64xlarge => "ml.g6.4xlarge",
-                InstanceType::MlG68xlarge => "ml.g6.8xlarge",
-                InstanceType::MlG612xlarge => "ml.g6.12xlarge",
-                InstanceType::MlG616xlarge => "ml.g6.16xlarge",
-                InstanceType::MlG624xlarge => "ml.g6.24xlarge",
-                InstanceType::MlG648xlarge => "ml.g6.48xlarge",
-                InstanceType::MlG6eXlarge => "ml.g6e.xlarge",
-                InstanceType::MlG6e2xlarge => "ml.g6e.2xlarge",
-                InstanceType::MlG6e4xlarge => "ml.g6e.4xlarge",
-                InstanceType::MlG6e8xlarge => "ml.g6e.8xlarge",
-                InstanceType::MlG6e12xlarge => "ml.g6e.12xlarge",
-                InstanceType::MlG6e16xlarge => "ml.g6e.16xlarge",
-                InstanceType::MlG6e24xlarge => "ml.g6e.24xlarge",
-                InstanceType::MlG6e48xlarge => "ml.g6e.48xlarge",
-                InstanceType::MlM6iLarge => "ml.m6i.large",
-                InstanceType::MlM6iXlarge => "ml.m6i.xlarge",
-                InstanceType::MlM6i2xlarge => "ml.m6i.2xlarge",
-                InstanceType::MlM6i4xlarge => "ml.m6i.4xlarge",
-                InstanceType::MlM6i8xlarge => "ml.m6i.8xlarge",
-                InstanceType::MlM6i12xlarge => "ml.m6i.12xlarge",
-                InstanceType::MlM6i16xlarge => "ml.m6i.16xlarge",
-                InstanceType::MlM6i24xlarge => "ml.m6i.24xlarge",
-                InstanceType::MlM6i32xlarge => "ml.m6i.32xlarge",
-                InstanceType::MlC6iXlarge => "ml.c6i.xlarge",
-                InstanceType::MlC6i2xlarge => "ml.c6i.2xlarge",
-                InstanceType::MlC6i4xlarge => "ml.c6i.4xlarge",
-                InstanceType::MlC6i8xlarge => "ml.c6i.8xlarge",
-                InstanceType::MlC6i12xlarge => "ml.c6i.12xlarge",
-                InstanceType::MlC6i16xlarge => "ml.c6i.16xlarge",
-                InstanceType::MlC6i24xlarge => "ml.c6i.24xlarge",
-                InstanceType::MlC6i32xlarge => "ml.c6i.32xlarge",
-                InstanceType::MlM7iLarge => "ml.m7i.large",
-                InstanceType::MlM7iXlarge => "ml.m7i.xlarge",
-                InstanceType::MlM7i2xlarge => "ml.m7i.2xlarge",
-                InstanceType::MlM7i4xlarge => "ml.m7i.4xlarge",
-                InstanceType::MlM7i8xlarge => "ml.m7i.8xlarge",
-                InstanceType::MlM7i12xlarge => "ml.m7i.12xlarge",
-                InstanceType::MlM7i16xlarge => "ml.m7i.16xlarge",
-                InstanceType::MlM7i24xlarge => "ml.m7i.24xlarge",
-                InstanceType::MlM7i48xlarge => "ml.m7i.48xlarge",
-                InstanceType::MlC7iLarge => "ml.c7i.large",
-                InstanceType::MlC7iXlarge => "ml.c7i.xlarge",
-                InstanceType::MlC7i2xlarge => "ml.c7i.2xlarge",
-                InstanceType::MlC7i4xlarge => "ml.c7i.4xlarge",
-                InstanceType::MlC7i8xlarge => "ml.c7i.8xlarge",
-                InstanceType::MlC7i12xlarge => "ml.c7i.12xlarge",
-                InstanceType::MlC7i16xlarge => "ml.c7i.16xlarge",
-                InstanceType::MlC7i24xlarge => "ml.c7i.24xlarge",
-                InstanceType::MlC7i48xlarge => "ml.c7i.48xlarge",
-                InstanceType::MlR7iLarge => "ml.r7i.large",
-                InstanceType::MlR7iXlarge => "ml.r7i.xlarge",
-                InstanceType::MlR7i2xlarge => "ml.r7i.2xlarge",
-                InstanceType::MlR7i4xlarge => "ml.r7i.4xlarge",
-                InstanceType::MlR7i8xlarge => "ml.r7i.8xlarge",
-                InstanceType::MlR7i12xlarge => "ml.r7i.12xlarge",
-                InstanceType::MlR7i16xlarge => "ml.r7i.16xlarge",
-                InstanceType::MlR7i24xlarge => "ml.r7i.24xlarge",
-                InstanceType::MlR7i48xlarge => "ml.r7i.48xlarge",
-            }
-        }
-    }
-
-    impl std::fmt::Display for InstanceType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<InstanceType> for Value {
-        fn from(v: InstanceType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<InstanceType> for Val<InstanceType> {
-        fn from(v: InstanceType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The compression used for Redshift query results.
-    ///
-    /// Rendered as its CloudFormation spelling ([`RedshiftDatasetDefinitionOutputCompression::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum RedshiftDatasetDefinitionOutputCompression {
-        /// `None`
-        None,
-        /// `GZIP`
-        Gzip,
-        /// `SNAPPY`
-        Snappy,
-        /// `ZSTD`
-        Zstd,
-        /// `BZIP2`
-        Bzip2,
-    }
-
-    impl RedshiftDatasetDefinitionOutputCompression {
-        /// Every variant, in schema order.
-        pub const ALL: [RedshiftDatasetDefinitionOutputCompression; 5] = [
-            RedshiftDatasetDefinitionOutputCompression::None,
-            RedshiftDatasetDefinitionOutputCompression::Gzip,
-            RedshiftDatasetDefinitionOutputCompression::Snappy,
-            RedshiftDatasetDefinitionOutputCompression::Zstd,
-            RedshiftDatasetDefinitionOutputCompression::Bzip2,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                RedshiftDatasetDefinitionOutputCompression::None => "None",
-                RedshiftDatasetDefinitionOutputCompression::Gzip => "GZIP",
-                RedshiftDatasetDefinitionOutputCompression::Snappy => "SNAPPY",
-                RedshiftDatasetDefinitionOutputCompression::Zstd => "ZSTD",
-                RedshiftDatasetDefinitionOutputCompression::Bzip2 => "BZIP2",
-            }
-        }
-    }
-
-    impl std::fmt::Display for RedshiftDatasetDefinitionOutputCompression {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<RedshiftDatasetDefinitionOutputCompression> for Value {
-        fn from(v: RedshiftDatasetDefinitionOutputCompression) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<RedshiftDatasetDefinitionOutputCompression> for Val<RedshiftDatasetDefinitionOutputCompression> {
-        fn from(v: RedshiftDatasetDefinitionOutputCompression) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The data storage format for Redshift query results.
-    ///
-    /// Rendered as its CloudFormation spelling ([`RedshiftDatasetDefinitionOutputFormat::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum RedshiftDatasetDefinitionOutputFormat {
-        /// `PARQUET`
-        Parquet,
-        /// `CSV`
-        Csv,
-    }
-
-    impl RedshiftDatasetDefinitionOutputFormat {
-        /// Every variant, in schema order.
-        pub const ALL: [RedshiftDatasetDefinitionOutputFormat; 2] =
-            [RedshiftDatasetDefinitionOutputFormat::Parquet, RedshiftDatasetDefinitionOutputFormat::Csv];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                RedshiftDatasetDefinitionOutputFormat::Parquet => "PARQUET",
-                RedshiftDatasetDefinitionOutputFormat::Csv => "CSV",
-            }
-        }
-    }
-
-    impl std::fmt::Display for RedshiftDatasetDefinitionOutputFormat {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<RedshiftDatasetDefinitionOutputFormat> for Value {
-        fn from(v: RedshiftDatasetDefinitionOutputFormat) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<RedshiftDatasetDefinitionOutputFormat> for Val<RedshiftDatasetDefinitionOutputFormat> {
-        fn from(v: RedshiftDatasetDefinitionOutputFormat) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Whether to GZIP-decompress the data in Amazon S3 as it is streamed into the processing container. `Gzip` can only be
-    /// used when `Pipe` mode is specified as the `S3InputMode`. In `Pipe` mode, Amazon SageMaker streams input data from
-    /// the source directly to your container without using the EBS volume.
-    ///
-    /// Rendered as its CloudFormation spelling ([`S3CompressionType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum S3CompressionType {
-        /// `None`
-        None,
-        /// `Gzip`
-        Gzip,
-    }
-
-    impl S3CompressionType {
-        /// Every variant, in schema order.
-        pub const ALL: [S3CompressionType; 2] = [S3CompressionType::None, S3CompressionType::Gzip];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                S3CompressionType::None => "None",
-                S3CompressionType::Gzip => "Gzip",
-            }
-        }
-    }
-
-    impl std::fmt::Display for S3CompressionType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<S3CompressionType> for Value {
-        fn from(v: S3CompressionType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<S3CompressionType> for Val<S3CompressionType> {
-        fn from(v: S3CompressionType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Whether to distribute the data from Amazon S3 to all processing instances with `FullyReplicated`, or whether the
-    /// data from Amazon S3 is shared by Amazon S3 key, downloading one shard of data to each processing instance.
-    ///
-    /// Rendered as its CloudFormation spelling ([`S3DataDistributionType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum S3DataDistributionType {
-        /// `FullyReplicated`
-        FullyReplicated,
-        /// `ShardedByS3Key`
-        ShardedByS3Key,
-    }
-
-    impl S3DataDistributionType {
-        /// Every variant, in schema order.
-        pub const ALL: [S3DataDistributionType; 2] =
-            [S3DataDistributionType::FullyReplicated, S3DataDistributionType::ShardedByS3Key];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                S3DataDistributionType::FullyReplicated => "FullyReplicated",
-                S3DataDistributionType::ShardedByS3Key => "ShardedByS3Key",
-            }
-        }
-    }
-
-    impl std::fmt::Display for S3DataDistributionType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<S3DataDistributionType> for Value {
-        fn from(v: S3DataDistributionType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<S3DataDistributionType> for Val<S3DataDistributionType> {
-        fn from(v: S3DataDistributionType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Whether you use an S3Prefix or a ManifestFile for the data type. If you choose S3Prefix, S3Uri identifies a key name
-    /// prefix. Amazon SageMaker uses all objects with the specified key name prefix for the processing job. If you choose
-    /// ManifestFile, S3Uri identifies an object that is a manifest file containing a list of object keys that you want
-    /// Amazon SageMaker to use for the processing job.
-    ///
-    /// Rendered as its CloudFormation spelling ([`S3DataType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum S3DataType {
-        /// `ManifestFile`
-        ManifestFile,
-        /// `S3Prefix`
-        S3Prefix,
-    }
-
-    impl S3DataType {
-        /// Every variant, in schema order.
-        pub const ALL: [S3DataType; 2] = [S3DataType::ManifestFile, S3DataType::S3Prefix];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                S3DataType::ManifestFile => "ManifestFile",
-                S3DataType::S3Prefix => "S3Prefix",
-            }
-        }
-    }
-
-    impl std::fmt::Display for S3DataType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<S3DataType> for Value {
-        fn from(v: S3DataType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<S3DataType> for Val<S3DataType> {
-        fn from(v: S3DataType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Whether to use File or Pipe input mode. In File mode, Amazon SageMaker copies the data from the input source onto
-    /// the local ML storage volume before starting your processing container. This is the most commonly used input mode. In
-    /// Pipe mode, Amazon SageMaker streams input data from the source directly to your processing container into named
-    /// pipes without using the ML storage volume.
-    ///
-    /// Rendered as its CloudFormation spelling ([`S3InputMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum S3InputMode {
-        /// `File`
-        File,
-        /// `Pipe`
-        Pipe,
-    }
-
-    impl S3InputMode {
-        /// Every variant, in schema order.
-        pub const ALL: [S3InputMode; 2] = [S3InputMode::File, S3InputMode::Pipe];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                S3InputMode::File => "File",
-                S3InputMode::Pipe => "Pipe",
-            }
-        }
-    }
-
-    impl std::fmt::Display for S3InputMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<S3InputMode> for Value {
-        fn from(v: S3InputMode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<S3InputMode> for Val<S3InputMode> {
-        fn from(v: S3InputMode) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Whether to upload the results of the processing job continuously or after the job completes.
-    ///
-    /// Rendered as its CloudFormation spelling ([`S3UploadMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum S3UploadMode {
-        /// `Continuous`
-        Continuous,
-        /// `EndOfJob`
-        EndOfJob,
-    }
-
-    impl S3UploadMode {
-        /// Every variant, in schema order.
-        pub const ALL: [S3UploadMode; 2] = [S3UploadMode::Continuous, S3UploadMode::EndOfJob];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                S3UploadMode::Continuous => "Continuous",
-                S3UploadMode::EndOfJob => "EndOfJob",
-            }
-        }
-    }
-
-    impl std::fmt::Display for S3UploadMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<S3UploadMode> for Value {
-        fn from(v: S3UploadMode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<S3UploadMode> for Val<S3UploadMode> {
-        fn from(v: S3UploadMode) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Whether to upload the results of the processing job continuously or after the job completes.
+        S3UploadMode[2] {
+            Continuous = "Continuous",
+            EndOfJob = "EndOfJob",
         }
     }
 }
@@ -33473,479 +23480,107 @@ pub mod space {
 
     property_type!(SpaceStorageSettings);
 
-    /// Rendered as its CloudFormation spelling ([`AppType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AppType {
-        /// `JupyterServer`
-        JupyterServer,
-        /// `KernelGateway`
-        KernelGateway,
-        /// `TensorBoard`
-        TensorBoard,
-        /// `RStudioServerPro`
-        RStudioServerPro,
-        /// `RSessionGateway`
-        RSessionGateway,
-        /// `JupyterLab`
-        JupyterLab,
-        /// `CodeEditor`
-        CodeEditor,
-    }
-
-    impl AppType {
-        /// Every variant, in schema order.
-        pub const ALL: [AppType; 7] = [
-            AppType::JupyterServer,
-            AppType::KernelGateway,
-            AppType::TensorBoard,
-            AppType::RStudioServerPro,
-            AppType::RSessionGateway,
-            AppType::JupyterLab,
-            AppType::CodeEditor,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AppType::JupyterServer => "JupyterServer",
-                AppType::KernelGateway => "KernelGateway",
-                AppType::TensorBoard => "TensorBoard",
-                AppType::RStudioServerPro => "RStudioServerPro",
-                AppType::RSessionGateway => "RSessionGateway",
-                AppType::JupyterLab => "JupyterLab",
-                AppType::CodeEditor => "CodeEditor",
-            }
+    cfn_enum! {
+        AppType[7] {
+            JupyterServer = "JupyterServer",
+            KernelGateway = "KernelGateway",
+            TensorBoard = "TensorBoard",
+            RStudioServerPro = "RStudioServerPro",
+            RSessionGateway = "RSessionGateway",
+            JupyterLab = "JupyterLab",
+            CodeEditor = "CodeEditor",
         }
     }
 
-    impl std::fmt::Display for AppType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// The instance type that the image version runs on.
+        InstanceType[63] {
+            System = "system",
+            MlT3Micro = "ml.t3.micro",
+            MlT3Small = "ml.t3.small",
+            MlT3Medium = "ml.t3.medium",
+            MlT3Large = "ml.t3.large",
+            MlT3Xlarge = "ml.t3.xlarge",
+            MlT32xlarge = "ml.t3.2xlarge",
+            MlM5Large = "ml.m5.large",
+            MlM5Xlarge = "ml.m5.xlarge",
+            MlM52xlarge = "ml.m5.2xlarge",
+            MlM54xlarge = "ml.m5.4xlarge",
+            MlM58xlarge = "ml.m5.8xlarge",
+            MlM512xlarge = "ml.m5.12xlarge",
+            MlM516xlarge = "ml.m5.16xlarge",
+            MlM524xlarge = "ml.m5.24xlarge",
+            MlC5Large = "ml.c5.large",
+            MlC5Xlarge = "ml.c5.xlarge",
+            MlC52xlarge = "ml.c5.2xlarge",
+            MlC54xlarge = "ml.c5.4xlarge",
+            MlC59xlarge = "ml.c5.9xlarge",
+            MlC512xlarge = "ml.c5.12xlarge",
+            MlC518xlarge = "ml.c5.18xlarge",
+            MlC524xlarge = "ml.c5.24xlarge",
+            MlP32xlarge = "ml.p3.2xlarge",
+            MlP38xlarge = "ml.p3.8xlarge",
+            MlP316xlarge = "ml.p3.16xlarge",
+            MlG4dnXlarge = "ml.g4dn.xlarge",
+            MlG4dn2xlarge = "ml.g4dn.2xlarge",
+            MlG4dn4xlarge = "ml.g4dn.4xlarge",
+            MlG4dn8xlarge = "ml.g4dn.8xlarge",
+            MlG4dn12xlarge = "ml.g4dn.12xlarge",
+            MlG4dn16xlarge = "ml.g4dn.16xlarge",
+            MlR5Large = "ml.r5.large",
+            MlR5Xlarge = "ml.r5.xlarge",
+            MlR52xlarge = "ml.r5.2xlarge",
+            MlR54xlarge = "ml.r5.4xlarge",
+            MlR58xlarge = "ml.r5.8xlarge",
+            MlR512xlarge = "ml.r5.12xlarge",
+            MlR516xlarge = "ml.r5.16xlarge",
+            MlR524xlarge = "ml.r5.24xlarge",
+            MlP3dn24xlarge = "ml.p3dn.24xlarge",
+            MlM5dLarge = "ml.m5d.large",
+            MlM5dXlarge = "ml.m5d.xlarge",
+            MlM5d2xlarge = "ml.m5d.2xlarge",
+            MlM5d4xlarge = "ml.m5d.4xlarge",
+            MlM5d8xlarge = "ml.m5d.8xlarge",
+            MlM5d12xlarge = "ml.m5d.12xlarge",
+            MlM5d16xlarge = "ml.m5d.16xlarge",
+            MlM5d24xlarge = "ml.m5d.24xlarge",
+            MlG5Xlarge = "ml.g5.xlarge",
+            MlG52xlarge = "ml.g5.2xlarge",
+            MlG54xlarge = "ml.g5.4xlarge",
+            MlG58xlarge = "ml.g5.8xlarge",
+            MlG512xlarge = "ml.g5.12xlarge",
+            MlG516xlarge = "ml.g5.16xlarge",
+            MlG524xlarge = "ml.g5.24xlarge",
+            MlG548xlarge = "ml.g5.48xlarge",
+            MlP4d24xlarge = "ml.p4d.24xlarge",
+            MlP4de24xlarge = "ml.p4de.24xlarge",
+            MlGeospatialInteractive = "ml.geospatial.interactive",
+            MlTrn12xlarge = "ml.trn1.2xlarge",
+            MlTrn132xlarge = "ml.trn1.32xlarge",
+            MlTrn1n32xlarge = "ml.trn1n.32xlarge",
         }
     }
 
-    impl From<AppType> for Value {
-        fn from(v: AppType) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// The flag to enable/disable remote access for a space.
+        RemoteAccess[2] {
+            Enabled = "ENABLED",
+            Disabled = "DISABLED",
         }
     }
 
-    impl From<AppType> for Val<AppType> {
-        fn from(v: AppType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        SharingType[2] {
+            Private = "Private",
+            Shared = "Shared",
         }
     }
 
-    /// The instance type that the image version runs on.
-    ///
-    /// Rendered as its CloudFormation spelling ([`InstanceType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum InstanceType {
-        /// `system`
-        System,
-        /// `ml.t3.micro`
-        MlT3Micro,
-        /// `ml.t3.small`
-        MlT3Small,
-        /// `ml.t3.medium`
-        MlT3Medium,
-        /// `ml.t3.large`
-        MlT3Large,
-        /// `ml.t3.xlarge`
-        MlT3Xlarge,
-        /// `ml.t3.2xlarge`
-        MlT32xlarge,
-        /// `ml.m5.large`
-        MlM5Large,
-        /// `ml.m5.xlarge`
-        MlM5Xlarge,
-        /// `ml.m5.2xlarge`
-        MlM52xlarge,
-        /// `ml.m5.4xlarge`
-        MlM54xlarge,
-        /// `ml.m5.8xlarge`
-        MlM58xlarge,
-        /// `ml.m5.12xlarge`
-        MlM512xlarge,
-        /// `ml.m5.16xlarge`
-        MlM516xlarge,
-        /// `ml.m5.24xlarge`
-        MlM524xlarge,
-        /// `ml.c5.large`
-        MlC5Large,
-        /// `ml.c5.xlarge`
-        MlC5Xlarge,
-        /// `ml.c5.2xlarge`
-        MlC52xlarge,
-        /// `ml.c5.4xlarge`
-        MlC54xlarge,
-        /// `ml.c5.9xlarge`
-        MlC59xlarge,
-        /// `ml.c5.12xlarge`
-        MlC512xlarge,
-        /// `ml.c5.18xlarge`
-        MlC518xlarge,
-        /// `ml.c5.24xlarge`
-        MlC524xlarge,
-        /// `ml.p3.2xlarge`
-        MlP32xlarge,
-        /// `ml.p3.8xlarge`
-        MlP38xlarge,
-        /// `ml.p3.16xlarge`
-        MlP316xlarge,
-        /// `ml.g4dn.xlarge`
-        MlG4dnXlarge,
-        /// `ml.g4dn.2xlarge`
-        MlG4dn2xlarge,
-        /// `ml.g4dn.4xlarge`
-        MlG4dn4xlarge,
-        /// `ml.g4dn.8xlarge`
-        MlG4dn8xlarge,
-        /// `ml.g4dn.12xlarge`
-        MlG4dn12xlarge,
-        /// `ml.g4dn.16xlarge`
-        MlG4dn16xlarge,
-        /// `ml.r5.large`
-        MlR5Large,
-        /// `ml.r5.xlarge`
-        MlR5Xlarge,
-        /// `ml.r5.2xlarge`
-        MlR52xlarge,
-        /// `ml.r5.4xlarge`
-        MlR54xlarge,
-        /// `ml.r5.8xlarge`
-        MlR58xlarge,
-        /// `ml.r5.12xlarge`
-        MlR512xlarge,
-        /// `ml.r5.16xlarge`
-        MlR516xlarge,
-        /// `ml.r5.24xlarge`
-        MlR524xlarge,
-        /// `ml.p3dn.24xlarge`
-        MlP3dn24xlarge,
-        /// `ml.m5d.large`
-        MlM5dLarge,
-        /// `ml.m5d.xlarge`
-        MlM5dXlarge,
-        /// `ml.m5d.2xlarge`
-        MlM5d2xlarge,
-        /// `ml.m5d.4xlarge`
-        MlM5d4xlarge,
-        /// `ml.m5d.8xlarge`
-        MlM5d8xlarge,
-        /// `ml.m5d.12xlarge`
-        MlM5d12xlarge,
-        /// `ml.m5d.16xlarge`
-        MlM5d16xlarge,
-        /// `ml.m5d.24xlarge`
-        MlM5d24xlarge,
-        /// `ml.g5.xlarge`
-        MlG5Xlarge,
-        /// `ml.g5.2xlarge`
-        MlG52xlarge,
-        /// `ml.g5.4xlarge`
-        MlG54xlarge,
-        /// `ml.g5.8xlarge`
-        MlG58xlarge,
-        /// `ml.g5.12xlarge`
-        MlG512xlarge,
-        /// `ml.g5.16xlarge`
-        MlG516xlarge,
-        /// `ml.g5.24xlarge`
-        MlG524xlarge,
-        /// `ml.g5.48xlarge`
-        MlG548xlarge,
-        /// `ml.p4d.24xlarge`
-        MlP4d24xlarge,
-        /// `ml.p4de.24xlarge`
-        MlP4de24xlarge,
-        /// `ml.geospatial.interactive`
-        MlGeospatialInteractive,
-        /// `ml.trn1.2xlarge`
-        MlTrn12xlarge,
-        /// `ml.trn1.32xlarge`
-        MlTrn132xlarge,
-        /// `ml.trn1n.32xlarge`
-        MlTrn1n32xlarge,
-    }
-
-    impl InstanceType {
-        /// Every variant, in schema order.
-        pub const ALL: [InstanceType; 63] = [
-            InstanceType::System,
-            InstanceType::MlT3Micro,
-            InstanceType::MlT3Small,
-            InstanceType::MlT3Medium,
-            InstanceType::MlT3Large,
-            InstanceType::MlT3Xlarge,
-            InstanceType::MlT32xlarge,
-            InstanceType::MlM5Large,
-            InstanceType::MlM5Xlarge,
-            InstanceType::MlM52xlarge,
-            InstanceType::MlM54xlarge,
-            InstanceType::MlM58xlarge,
-            InstanceType::MlM512xlarge,
-            InstanceType::MlM516xlarge,
-            InstanceType::MlM524xlarge,
-            InstanceType::MlC5Large,
-            InstanceType::MlC5Xlarge,
-            InstanceType::MlC52xlarge,
-            InstanceType::MlC54xlarge,
-            InstanceType::MlC59xlarge,
-            InstanceType::MlC512xlarge,
-            InstanceType::MlC518xlarge,
-            InstanceType::MlC524xlarge,
-            InstanceType::MlP32xlarge,
-            InstanceType::MlP38xlarge,
-            InstanceType::MlP316xlarge,
-            InstanceType::MlG4dnXlarge,
-            InstanceType::MlG4dn2xlarge,
-            InstanceType::MlG4dn4xlarge,
-            InstanceType::MlG4dn8xlarge,
-            InstanceType::MlG4dn12xlarge,
-            InstanceType::MlG4dn16xlarge,
-            InstanceType::MlR5Large,
-            InstanceType::MlR5Xlarge,
-            InstanceType::MlR52xlarge,
-            InstanceType::MlR54xlarge,
-            InstanceType::MlR58xlarge,
-            InstanceType::MlR512xlarge,
-            InstanceType::MlR516xlarge,
-            InstanceType::MlR524xlarge,
-            InstanceType::MlP3dn24xlarge,
-            InstanceType::MlM5dLarge,
-            InstanceType::MlM5dXlarge,
-            InstanceType::MlM5d2xlarge,
-            InstanceType::MlM5d4xlarge,
-            InstanceType::MlM5d8xlarge,
-            InstanceType::MlM5d12xlarge,
-            InstanceType::MlM5d16xlarge,
-            InstanceType::MlM5d24xlarge,
-            InstanceType::MlG5Xlarge,
-            InstanceType::MlG52xlarge,
-            InstanceType::MlG54xlarge,
-            InstanceType::MlG58xlarge,
-            InstanceType::MlG512xlarge,
-            InstanceType::MlG516xlarge,
-            InstanceType::MlG524xlarge,
-            InstanceType::MlG548xlarge,
-            InstanceType::MlP4d24xlarge,
-            InstanceType::MlP4de24xlarge,
-            InstanceType::MlGeospatialInteractive,
-            InstanceType::MlTrn12xlarge,
-            InstanceType::MlTrn132xlarge,
-            InstanceType::MlTrn1n32xlarge,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                InstanceType::System => "system",
-                InstanceType::MlT3Micro => "ml.t3.micro",
-                InstanceType::MlT3Small => "ml.t3.small",
-                InstanceType::MlT3Medium => "ml.t3.medium",
-                InstanceType::MlT3Large => "ml.t3.large",
-                InstanceType::MlT3Xlarge => "ml.t3.xlarge",
-                InstanceType::MlT32xlarge => "ml.t3.2xlarge",
-                InstanceType::MlM5Large => "ml.m5.large",
-                InstanceType::MlM5Xlarge => "ml.m5.xlarge",
-                InstanceType::MlM52xlarge => "ml.m5.2xlarge",
-                InstanceType::MlM54xlarge => "ml.m5.4xlarge",
-                InstanceType::MlM58xlarge => "ml.m5.8xlarge",
-                InstanceType::MlM512xlarge => "ml.m5.12xlarge",
-                InstanceType::MlM516xlarge => "ml.m5.16xlarge",
-                InstanceType::MlM524xlarge => "ml.m5.24xlarge",
-                InstanceType::MlC5Large => "ml.c5.large",
-                InstanceType::MlC5Xlarge => "ml.c5.xlarge",
-                InstanceType::MlC52xlarge => "ml.c5.2xlarge",
-                InstanceType::MlC54xlarge => "ml.c5.4xlarge",
-                InstanceType::MlC59xlarge => "ml.c5.9xlarge",
-                InstanceType::MlC512xlarge => "ml.c5.12xlarge",
-                InstanceType::MlC518xlarge => "ml.c5.18xlarge",
-                InstanceType::MlC524xlarge => "ml.c5.24xlarge",
-                InstanceType::MlP32xlarge => "ml.p3.2xlarge",
-                InstanceType::MlP38xlarge => "ml.p3.8xlarge",
-                InstanceType::MlP316xlarge => "ml.p3.16xlarge",
-                InstanceType::MlG4dnXlarge => "ml.g4dn.xlarge",
-                InstanceType::MlG4dn2xlarge => "ml.g4dn.2xlarge",
-                InstanceType::MlG4dn4xlarge => "ml.g4dn.4xlarge",
-                InstanceType::MlG4dn8xlarge => "ml.g4dn.8xlarge",
-                InstanceType::MlG4dn12xlarge => "ml.g4dn.12xlarge",
-                InstanceType::MlG4dn16xlarge => "ml.g4dn.16xlarge",
-                InstanceType::MlR5Large => "ml.r5.large",
-                InstanceType::MlR5Xlarge => "ml.r5.xlarge",
-                InstanceType::MlR52xlarge => "ml.r5.2xlarge",
-                InstanceType::MlR54xlarge => "ml.r5.4xlarge",
-                InstanceType::MlR58xlarge => "ml.r5.8xlarge",
-                InstanceType::MlR512xlarge => "ml.r5.12xlarge",
-                InstanceType::MlR516xlarge => "ml.r5.16xlarge",
-                InstanceType::MlR524xlarge => "ml.r5.24xlarge",
-                InstanceType::MlP3dn24xlarge => "ml.p3dn.24xlarge",
-                InstanceType::MlM5dLarge => "ml.m5d.large",
-                InstanceType::MlM5dXlarge => "ml.m5d.xlarge",
-                InstanceType::MlM5d2xlarge => "ml.m5d.2xlarge",
-                InstanceType::MlM5d4xlarge => "ml.m5d.4xlarge",
-                InstanceType::MlM5d8xlarge => "ml.m5d.8xlarge",
-                InstanceType::MlM5d12xlarge => "ml.m5d.12xlarge",
-                InstanceType::MlM5d16xlarge => "ml.m5d.16xlarge",
-                InstanceType::MlM5d24xlarge => "ml.m5d.24xlarge",
-                InstanceType::MlG5Xlarge => "ml.g5.xlarge",
-                InstanceType::MlG52xlarge => "ml.g5.2xlarge",
-                InstanceType::MlG54xlarge => "ml.g5.4xlarge",
-                InstanceType::MlG58xlarge => "ml.g5.8xlarge",
-                InstanceType::MlG512xlarge => "ml.g5.12xlarge",
-                InstanceType::MlG516xlarge => "ml.g5.16xlarge",
-                InstanceType::MlG524xlarge => "ml.g5.24xlarge",
-                InstanceType::MlG548xlarge => "ml.g5.48xlarge",
-                InstanceType::MlP4d24xlarge => "ml.p4d.24xlarge",
-                InstanceType::MlP4de24xlarge => "ml.p4de.24xlarge",
-                InstanceType::MlGeospatialInteractive => "ml.geospatial.interactive",
-                InstanceType::MlTrn12xlarge => "ml.trn1.2xlarge",
-                InstanceType::MlTrn132xlarge => "ml.trn1.32xlarge",
-                InstanceType::MlTrn1n32xlarge => "ml.trn1n.32xlarge",
-            }
-        }
-    }
-
-    impl std::fmt::Display for InstanceType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<InstanceType> for Value {
-        fn from(v: InstanceType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<InstanceType> for Val<InstanceType> {
-        fn from(v: InstanceType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The flag to enable/disable remote access for a space.
-    ///
-    /// Rendered as its CloudFormation spelling ([`RemoteAccess::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum RemoteAccess {
-        /// `ENABLED`
-        Enabled,
-        /// `DISABLED`
-        Disabled,
-    }
-
-    impl RemoteAccess {
-        /// Every variant, in schema order.
-        pub const ALL: [RemoteAccess; 2] = [RemoteAccess::Enabled, RemoteAccess::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                RemoteAccess::Enabled => "ENABLED",
-                RemoteAccess::Disabled => "DISABLED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for RemoteAccess {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<RemoteAccess> for Value {
-        fn from(v: RemoteAccess) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<RemoteAccess> for Val<RemoteAccess> {
-        fn from(v: RemoteAccess) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`SharingType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SharingType {
-        /// `Private`
-        Private,
-        /// `Shared`
-        Shared,
-    }
-
-    impl SharingType {
-        /// Every variant, in schema order.
-        pub const ALL: [SharingType; 2] = [SharingType::Private, SharingType::Shared];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SharingType::Private => "Private",
-                SharingType::Shared => "Shared",
-            }
-        }
-    }
-
-    impl std::fmt::Display for SharingType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<SharingType> for Value {
-        fn from(v: SharingType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<SharingType> for Val<SharingType> {
-        fn from(v: SharingType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The flag to enable/disable creation of space managed resources.
-    ///
-    /// Rendered as its CloudFormation spelling ([`SpaceManagedResources::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SpaceManagedResources {
-        /// `ENABLED`
-        Enabled,
-        /// `DISABLED`
-        Disabled,
-    }
-
-    impl SpaceManagedResources {
-        /// Every variant, in schema order.
-        pub const ALL: [SpaceManagedResources; 2] = [SpaceManagedResources::Enabled, SpaceManagedResources::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SpaceManagedResources::Enabled => "ENABLED",
-                SpaceManagedResources::Disabled => "DISABLED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for SpaceManagedResources {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<SpaceManagedResources> for Value {
-        fn from(v: SpaceManagedResources) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<SpaceManagedResources> for Val<SpaceManagedResources> {
-        fn from(v: SpaceManagedResources) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The flag to enable/disable creation of space managed resources.
+        SpaceManagedResources[2] {
+            Enabled = "ENABLED",
+            Disabled = "DISABLED",
         }
     }
 }
@@ -34027,58 +23662,14 @@ impl Handle<CfnStudioLifecycleConfig> {
 
 /// Property types and enums of [`CfnStudioLifecycleConfig`] (`AWS::SageMaker::StudioLifecycleConfig`).
 pub mod studio_lifecycle_config {
-    use crate::core::value::{Val, Value};
 
-    /// The App type that the Lifecycle Configuration is attached to.
-    ///
-    /// Rendered as its CloudFormation spelling ([`StudioLifecycleConfigAppType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum StudioLifecycleConfigAppType {
-        /// `JupyterServer`
-        JupyterServer,
-        /// `KernelGateway`
-        KernelGateway,
-        /// `CodeEditor`
-        CodeEditor,
-        /// `JupyterLab`
-        JupyterLab,
-    }
-
-    impl StudioLifecycleConfigAppType {
-        /// Every variant, in schema order.
-        pub const ALL: [StudioLifecycleConfigAppType; 4] = [
-            StudioLifecycleConfigAppType::JupyterServer,
-            StudioLifecycleConfigAppType::KernelGateway,
-            StudioLifecycleConfigAppType::CodeEditor,
-            StudioLifecycleConfigAppType::JupyterLab,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                StudioLifecycleConfigAppType::JupyterServer => "JupyterServer",
-                StudioLifecycleConfigAppType::KernelGateway => "KernelGateway",
-                StudioLifecycleConfigAppType::CodeEditor => "CodeEditor",
-                StudioLifecycleConfigAppType::JupyterLab => "JupyterLab",
-            }
-        }
-    }
-
-    impl std::fmt::Display for StudioLifecycleConfigAppType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<StudioLifecycleConfigAppType> for Value {
-        fn from(v: StudioLifecycleConfigAppType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<StudioLifecycleConfigAppType> for Val<StudioLifecycleConfigAppType> {
-        fn from(v: StudioLifecycleConfigAppType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The App type that the Lifecycle Configuration is attached to.
+        StudioLifecycleConfigAppType[4] {
+            JupyterServer = "JupyterServer",
+            KernelGateway = "KernelGateway",
+            CodeEditor = "CodeEditor",
+            JupyterLab = "JupyterLab",
         }
     }
 }
@@ -34295,60 +23886,14 @@ pub mod trial_component {
 
     property_type!(TrialComponentStatus);
 
-    /// The status of the trial component.
-    ///
-    /// Rendered as its CloudFormation spelling ([`PrimaryStatus::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PrimaryStatus {
-        /// `InProgress`
-        InProgress,
-        /// `Completed`
-        Completed,
-        /// `Failed`
-        Failed,
-        /// `Stopping`
-        Stopping,
-        /// `Stopped`
-        Stopped,
-    }
-
-    impl PrimaryStatus {
-        /// Every variant, in schema order.
-        pub const ALL: [PrimaryStatus; 5] = [
-            PrimaryStatus::InProgress,
-            PrimaryStatus::Completed,
-            PrimaryStatus::Failed,
-            PrimaryStatus::Stopping,
-            PrimaryStatus::Stopped,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PrimaryStatus::InProgress => "InProgress",
-                PrimaryStatus::Completed => "Completed",
-                PrimaryStatus::Failed => "Failed",
-                PrimaryStatus::Stopping => "Stopping",
-                PrimaryStatus::Stopped => "Stopped",
-            }
-        }
-    }
-
-    impl std::fmt::Display for PrimaryStatus {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PrimaryStatus> for Value {
-        fn from(v: PrimaryStatus) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PrimaryStatus> for Val<PrimaryStatus> {
-        fn from(v: PrimaryStatus) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The status of the trial component.
+        PrimaryStatus[5] {
+            InProgress = "InProgress",
+            Completed = "Completed",
+            Failed = "Failed",
+            Stopping = "Stopping",
+            Stopped = "Stopped",
         }
     }
 }
@@ -35327,1180 +24872,272 @@ pub mod user_profile {
 
     property_type!(UserSettings);
 
-    /// Indicates whether the current user has access to the RStudioServerPro app.
-    ///
-    /// Rendered as its CloudFormation spelling ([`AccessStatus::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AccessStatus {
-        /// `ENABLED`
-        Enabled,
-        /// `DISABLED`
-        Disabled,
-    }
-
-    impl AccessStatus {
-        /// Every variant, in schema order.
-        pub const ALL: [AccessStatus; 2] = [AccessStatus::Enabled, AccessStatus::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AccessStatus::Enabled => "ENABLED",
-                AccessStatus::Disabled => "DISABLED",
-            }
+    cfn_enum! {
+        /// Indicates whether the current user has access to the RStudioServerPro app.
+        AccessStatus[2] {
+            Enabled = "ENABLED",
+            Disabled = "DISABLED",
         }
     }
 
-    impl std::fmt::Display for AccessStatus {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// The instance type that the image version runs on.
+        AppInstanceType[177] {
+            System = "system",
+            MlT3Micro = "ml.t3.micro",
+            MlT3Small = "ml.t3.small",
+            MlT3Medium = "ml.t3.medium",
+            MlT3Large = "ml.t3.large",
+            MlT3Xlarge = "ml.t3.xlarge",
+            MlT32xlarge = "ml.t3.2xlarge",
+            MlM5Large = "ml.m5.large",
+            MlM5Xlarge = "ml.m5.xlarge",
+            MlM52xlarge = "ml.m5.2xlarge",
+            MlM54xlarge = "ml.m5.4xlarge",
+            MlM58xlarge = "ml.m5.8xlarge",
+            MlM512xlarge = "ml.m5.12xlarge",
+            MlM516xlarge = "ml.m5.16xlarge",
+            MlM524xlarge = "ml.m5.24xlarge",
+            MlM5dLarge = "ml.m5d.large",
+            MlM5dXlarge = "ml.m5d.xlarge",
+            MlM5d2xlarge = "ml.m5d.2xlarge",
+            MlM5d4xlarge = "ml.m5d.4xlarge",
+            MlM5d8xlarge = "ml.m5d.8xlarge",
+            MlM5d12xlarge = "ml.m5d.12xlarge",
+            MlM5d16xlarge = "ml.m5d.16xlarge",
+            MlM5d24xlarge = "ml.m5d.24xlarge",
+            MlC5Large = "ml.c5.large",
+            MlC5Xlarge = "ml.c5.xlarge",
+            MlC52xlarge = "ml.c5.2xlarge",
+            MlC54xlarge = "ml.c5.4xlarge",
+            MlC59xlarge = "ml.c5.9xlarge",
+            MlC512xlarge = "ml.c5.12xlarge",
+            MlC518xlarge = "ml.c5.18xlarge",
+            MlC524xlarge = "ml.c5.24xlarge",
+            MlP32xlarge = "ml.p3.2xlarge",
+            MlP38xlarge = "ml.p3.8xlarge",
+            MlP316xlarge = "ml.p3.16xlarge",
+            MlP3dn24xlarge = "ml.p3dn.24xlarge",
+            MlG4dnXlarge = "ml.g4dn.xlarge",
+            MlG4dn2xlarge = "ml.g4dn.2xlarge",
+            MlG4dn4xlarge = "ml.g4dn.4xlarge",
+            MlG4dn8xlarge = "ml.g4dn.8xlarge",
+            MlG4dn12xlarge = "ml.g4dn.12xlarge",
+            MlG4dn16xlarge = "ml.g4dn.16xlarge",
+            MlR5Large = "ml.r5.large",
+            MlR5Xlarge = "ml.r5.xlarge",
+            MlR52xlarge = "ml.r5.2xlarge",
+            MlR54xlarge = "ml.r5.4xlarge",
+            MlR58xlarge = "ml.r5.8xlarge",
+            MlR512xlarge = "ml.r5.12xlarge",
+            MlR516xlarge = "ml.r5.16xlarge",
+            MlR524xlarge = "ml.r5.24xlarge",
+            MlG5Xlarge = "ml.g5.xlarge",
+            MlG52xlarge = "ml.g5.2xlarge",
+            MlG54xlarge = "ml.g5.4xlarge",
+            MlG58xlarge = "ml.g5.8xlarge",
+            MlG512xlarge = "ml.g5.12xlarge",
+            MlG516xlarge = "ml.g5.16xlarge",
+            MlG524xlarge = "ml.g5.24xlarge",
+            MlG548xlarge = "ml.g5.48xlarge",
+            MlG6Xlarge = "ml.g6.xlarge",
+            MlG62xlarge = "ml.g6.2xlarge",
+            MlG64xlarge = "ml.g6.4xlarge",
+            MlG68xlarge = "ml.g6.8xlarge",
+            MlG612xlarge = "ml.g6.12xlarge",
+            MlG616xlarge = "ml.g6.16xlarge",
+            MlG624xlarge = "ml.g6.24xlarge",
+            MlG648xlarge = "ml.g6.48xlarge",
+            MlG6eXlarge = "ml.g6e.xlarge",
+            MlG6e2xlarge = "ml.g6e.2xlarge",
+            MlG6e4xlarge = "ml.g6e.4xlarge",
+            MlG6e8xlarge = "ml.g6e.8xlarge",
+            MlG6e12xlarge = "ml.g6e.12xlarge",
+            MlG6e16xlarge = "ml.g6e.16xlarge",
+            MlG6e24xlarge = "ml.g6e.24xlarge",
+            MlG6e48xlarge = "ml.g6e.48xlarge",
+            MlGeospatialInteractive = "ml.geospatial.interactive",
+            MlP4d24xlarge = "ml.p4d.24xlarge",
+            MlP4de24xlarge = "ml.p4de.24xlarge",
+            MlTrn12xlarge = "ml.trn1.2xlarge",
+            MlTrn132xlarge = "ml.trn1.32xlarge",
+            MlTrn1n32xlarge = "ml.trn1n.32xlarge",
+            MlP548xlarge = "ml.p5.48xlarge",
+            MlP5e48xlarge = "ml.p5e.48xlarge",
+            MlP5en48xlarge = "ml.p5en.48xlarge",
+            MlM6iLarge = "ml.m6i.large",
+            MlM6iXlarge = "ml.m6i.xlarge",
+            MlM6i2xlarge = "ml.m6i.2xlarge",
+            MlM6i4xlarge = "ml.m6i.4xlarge",
+            MlM6i8xlarge = "ml.m6i.8xlarge",
+            MlM6i12xlarge = "ml.m6i.12xlarge",
+            MlM6i16xlarge = "ml.m6i.16xlarge",
+            MlM6i24xlarge = "ml.m6i.24xlarge",
+            MlM6i32xlarge = "ml.m6i.32xlarge",
+            MlM7iLarge = "ml.m7i.large",
+            MlM7iXlarge = "ml.m7i.xlarge",
+            MlM7i2xlarge = "ml.m7i.2xlarge",
+            MlM7i4xlarge = "ml.m7i.4xlarge",
+            MlM7i8xlarge = "ml.m7i.8xlarge",
+            MlM7i12xlarge = "ml.m7i.12xlarge",
+            MlM7i16xlarge = "ml.m7i.16xlarge",
+            MlM7i24xlarge = "ml.m7i.24xlarge",
+            MlM7i48xlarge = "ml.m7i.48xlarge",
+            MlC6iLarge = "ml.c6i.large",
+            MlC6iXlarge = "ml.c6i.xlarge",
+            MlC6i2xlarge = "ml.c6i.2xlarge",
+            MlC6i4xlarge = "ml.c6i.4xlarge",
+            MlC6i8xlarge = "ml.c6i.8xlarge",
+            MlC6i12xlarge = "ml.c6i.12xlarge",
+            MlC6i16xlarge = "ml.c6i.16xlarge",
+            MlC6i24xlarge = "ml.c6i.24xlarge",
+            MlC6i32xlarge = "ml.c6i.32xlarge",
+            MlC7iLarge = "ml.c7i.large",
+            MlC7iXlarge = "ml.c7i.xlarge",
+            MlC7i2xlarge = "ml.c7i.2xlarge",
+            MlC7i4xlarge = "ml.c7i.4xlarge",
+            MlC7i8xlarge = "ml.c7i.8xlarge",
+            MlC7i12xlarge = "ml.c7i.12xlarge",
+            MlC7i16xlarge = "ml.c7i.16xlarge",
+            MlC7i24xlarge = "ml.c7i.24xlarge",
+            MlC7i48xlarge = "ml.c7i.48xlarge",
+            MlR6iLarge = "ml.r6i.large",
+            MlR6iXlarge = "ml.r6i.xlarge",
+            MlR6i2xlarge = "ml.r6i.2xlarge",
+            MlR6i4xlarge = "ml.r6i.4xlarge",
+            MlR6i8xlarge = "ml.r6i.8xlarge",
+            MlR6i12xlarge = "ml.r6i.12xlarge",
+            MlR6i16xlarge = "ml.r6i.16xlarge",
+            MlR6i24xlarge = "ml.r6i.24xlarge",
+            MlR6i32xlarge = "ml.r6i.32xlarge",
+            MlR7iLarge = "ml.r7i.large",
+            MlR7iXlarge = "ml.r7i.xlarge",
+            MlR7i2xlarge = "ml.r7i.2xlarge",
+            MlR7i4xlarge = "ml.r7i.4xlarge",
+            MlR7i8xlarge = "ml.r7i.8xlarge",
+            MlR7i12xlarge = "ml.r7i.12xlarge",
+            MlR7i16xlarge = "ml.r7i.16xlarge",
+            MlR7i24xlarge = "ml.r7i.24xlarge",
+            MlR7i48xlarge = "ml.r7i.48xlarge",
+            MlM6idLarge = "ml.m6id.large",
+            MlM6idXlarge = "ml.m6id.xlarge",
+            MlM6id2xlarge = "ml.m6id.2xlarge",
+            MlM6id4xlarge = "ml.m6id.4xlarge",
+            MlM6id8xlarge = "ml.m6id.8xlarge",
+            MlM6id12xlarge = "ml.m6id.12xlarge",
+            MlM6id16xlarge = "ml.m6id.16xlarge",
+            MlM6id24xlarge = "ml.m6id.24xlarge",
+            MlM6id32xlarge = "ml.m6id.32xlarge",
+            MlC6idLarge = "ml.c6id.large",
+            MlC6idXlarge = "ml.c6id.xlarge",
+            MlC6id2xlarge = "ml.c6id.2xlarge",
+            MlC6id4xlarge = "ml.c6id.4xlarge",
+            MlC6id8xlarge = "ml.c6id.8xlarge",
+            MlC6id12xlarge = "ml.c6id.12xlarge",
+            MlC6id16xlarge = "ml.c6id.16xlarge",
+            MlC6id24xlarge = "ml.c6id.24xlarge",
+            MlC6id32xlarge = "ml.c6id.32xlarge",
+            MlR6idLarge = "ml.r6id.large",
+            MlR6idXlarge = "ml.r6id.xlarge",
+            MlR6id2xlarge = "ml.r6id.2xlarge",
+            MlR6id4xlarge = "ml.r6id.4xlarge",
+            MlR6id8xlarge = "ml.r6id.8xlarge",
+            MlR6id12xlarge = "ml.r6id.12xlarge",
+            MlR6id16xlarge = "ml.r6id.16xlarge",
+            MlR6id24xlarge = "ml.r6id.24xlarge",
+            MlR6id32xlarge = "ml.r6id.32xlarge",
+            MlP54xlarge = "ml.p5.4xlarge",
+            MlP6B20048xlarge = "ml.p6-b200.48xlarge",
+            MlG72xlarge = "ml.g7.2xlarge",
+            MlG74xlarge = "ml.g7.4xlarge",
+            MlG78xlarge = "ml.g7.8xlarge",
+            MlG712xlarge = "ml.g7.12xlarge",
+            MlG724xlarge = "ml.g7.24xlarge",
+            MlG748xlarge = "ml.g7.48xlarge",
+            MlG7e2xlarge = "ml.g7e.2xlarge",
+            MlG7e4xlarge = "ml.g7e.4xlarge",
+            MlG7e8xlarge = "ml.g7e.8xlarge",
+            MlG7e12xlarge = "ml.g7e.12xlarge",
+            MlG7e24xlarge = "ml.g7e.24xlarge",
+            MlG7e48xlarge = "ml.g7e.48xlarge",
         }
     }
 
-    impl From<AccessStatus> for Value {
-        fn from(v: AccessStatus) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        AppType[7] {
+            JupyterServer = "JupyterServer",
+            TensorBoard = "TensorBoard",
+            RStudioServerPro = "RStudioServerPro",
+            JupyterLab = "JupyterLab",
+            CodeEditor = "CodeEditor",
+            DetailedProfiler = "DetailedProfiler",
+            Canvas = "Canvas",
         }
     }
 
-    impl From<AccessStatus> for Val<AccessStatus> {
-        fn from(v: AccessStatus) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Indicates whether auto-mounting of an EFS volume is supported for the user profile.
+        AutoMountHomeEFS[3] {
+            Enabled = "Enabled",
+            Disabled = "Disabled",
+            DefaultAsDomain = "DefaultAsDomain",
         }
     }
 
-    /// The instance type that the image version runs on.
-    ///
-    /// Rendered as its CloudFormation spelling ([`AppInstanceType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AppInstanceType {
-        /// `system`
-        System,
-        /// `ml.t3.micro`
-        MlT3Micro,
-        /// `ml.t3.small`
-        MlT3Small,
-        /// `ml.t3.medium`
-        MlT3Medium,
-        /// `ml.t3.large`
-        MlT3Large,
-        /// `ml.t3.xlarge`
-        MlT3Xlarge,
-        /// `ml.t3.2xlarge`
-        MlT32xlarge,
-        /// `ml.m5.large`
-        MlM5Large,
-        /// `ml.m5.xlarge`
-        MlM5Xlarge,
-        /// `ml.m5.2xlarge`
-        MlM52xlarge,
-        /// `ml.m5.4xlarge`
-        MlM54xlarge,
-        /// `ml.m5.8xlarge`
-        MlM58xlarge,
-        /// `ml.m5.12xlarge`
-        MlM512xlarge,
-        /// `ml.m5.16xlarge`
-        MlM516xlarge,
-        /// `ml.m5.24xlarge`
-        MlM524xlarge,
-        /// `ml.m5d.large`
-        MlM5dLarge,
-        /// `ml.m5d.xlarge`
-        MlM5dXlarge,
-        /// `ml.m5d.2xlarge`
-        MlM5d2xlarge,
-        /// `ml.m5d.4xlarge`
-        MlM5d4xlarge,
-        /// `ml.m5d.8xlarge`
-        MlM5d8xlarge,
-        /// `ml.m5d.12xlarge`
-        MlM5d12xlarge,
-        /// `ml.m5d.16xlarge`
-        MlM5d16xlarge,
-        /// `ml.m5d.24xlarge`
-        MlM5d24xlarge,
-        /// `ml.c5.large`
-        MlC5Large,
-        /// `ml.c5.xlarge`
-        MlC5Xlarge,
-        /// `ml.c5.2xlarge`
-        MlC52xlarge,
-        /// `ml.c5.4xlarge`
-        MlC54xlarge,
-        /// `ml.c5.9xlarge`
-        MlC59xlarge,
-        /// `ml.c5.12xlarge`
-        MlC512xlarge,
-        /// `ml.c5.18xlarge`
-        MlC518xlarge,
-        /// `ml.c5.24xlarge`
-        MlC524xlarge,
-        /// `ml.p3.2xlarge`
-        MlP32xlarge,
-        /// `ml.p3.8xlarge`
-        MlP38xlarge,
-        /// `ml.p3.16xlarge`
-        MlP316xlarge,
-        /// `ml.p3dn.24xlarge`
-        MlP3dn24xlarge,
-        /// `ml.g4dn.xlarge`
-        MlG4dnXlarge,
-        /// `ml.g4dn.2xlarge`
-        MlG4dn2xlarge,
-        /// `ml.g4dn.4xlarge`
-        MlG4dn4xlarge,
-        /// `ml.g4dn.8xlarge`
-        MlG4dn8xlarge,
-        /// `ml.g4dn.12xlarge`
-        MlG4dn12xlarge,
-        /// `ml.g4dn.16xlarge`
-        MlG4dn16xlarge,
-        /// `ml.r5.large`
-        MlR5Large,
-        /// `ml.r5.xlarge`
-        MlR5Xlarge,
-        /// `ml.r5.2xlarge`
-        MlR52xlarge,
-        /// `ml.r5.4xlarge`
-        MlR54xlarge,
-        /// `ml.r5.8xlarge`
-        MlR58xlarge,
-        /// `ml.r5.12xlarge`
-        MlR512xlarge,
-        /// `ml.r5.16xlarge`
-        MlR516xlarge,
-        /// `ml.r5.24xlarge`
-        MlR524xlarge,
-        /// `ml.g5.xlarge`
-        MlG5Xlarge,
-        /// `ml.g5.2xlarge`
-        MlG52xlarge,
-        /// `ml.g5.4xlarge`
-        MlG54xlarge,
-        /// `ml.g5.8xlarge`
-        MlG58xlarge,
-        /// `ml.g5.12xlarge`
-        MlG512xlarge,
-        /// `ml.g5.16xlarge`
-        MlG516xlarge,
-        /// `ml.g5.24xlarge`
-        MlG524xlarge,
-        /// `ml.g5.48xlarge`
-        MlG548xlarge,
-        /// `ml.g6.xlarge`
-        MlG6Xlarge,
-        /// `ml.g6.2xlarge`
-        MlG62xlarge,
-        /// `ml.g6.4xlarge`
-        MlG64xlarge,
-        /// `ml.g6.8xlarge`
-        MlG68xlarge,
-        /// `ml.g6.12xlarge`
-        MlG612xlarge,
-        /// `ml.g6.16xlarge`
-        MlG616xlarge,
-        /// `ml.g6.24xlarge`
-        MlG624xlarge,
-        /// `ml.g6.48xlarge`
-        MlG648xlarge,
-        /// `ml.g6e.xlarge`
-        MlG6eXlarge,
-        /// `ml.g6e.2xlarge`
-        MlG6e2xlarge,
-        /// `ml.g6e.4xlarge`
-        MlG6e4xlarge,
-        /// `ml.g6e.8xlarge`
-        MlG6e8xlarge,
-        /// `ml.g6e.12xlarge`
-        MlG6e12xlarge,
-        /// `ml.g6e.16xlarge`
-        MlG6e16xlarge,
-        /// `ml.g6e.24xlarge`
-        MlG6e24xlarge,
-        /// `ml.g6e.48xlarge`
-        MlG6e48xlarge,
-        /// `ml.geospatial.interactive`
-        MlGeospatialInteractive,
-        /// `ml.p4d.24xlarge`
-        MlP4d24xlarge,
-        /// `ml.p4de.24xlarge`
-        MlP4de24xlarge,
-        /// `ml.trn1.2xlarge`
-        MlTrn12xlarge,
-        /// `ml.trn1.32xlarge`
-        MlTrn132xlarge,
-        /// `ml.trn1n.32xlarge`
-        MlTrn1n32xlarge,
-        /// `ml.p5.48xlarge`
-        MlP548xlarge,
-        /// `ml.p5e.48xlarge`
-        MlP5e48xlarge,
-        /// `ml.p5en.48xlarge`
-        MlP5en48xlarge,
-        /// `ml.m6i.large`
-        MlM6iLarge,
-        /// `ml.m6i.xlarge`
-        MlM6iXlarge,
-        /// `ml.m6i.2xlarge`
-        MlM6i2xlarge,
-        /// `ml.m6i.4xlarge`
-        MlM6i4xlarge,
-        /// `ml.m6i.8xlarge`
-        MlM6i8xlarge,
-        /// `ml.m6i.12xlarge`
-        MlM6i12xlarge,
-        /// `ml.m6i.16xlarge`
-        MlM6i16xlarge,
-        /// `ml.m6i.24xlarge`
-        MlM6i24xlarge,
-        /// `ml.m6i.32xlarge`
-        MlM6i32xlarge,
-        /// `ml.m7i.large`
-        MlM7iLarge,
-        /// `ml.m7i.xlarge`
-        MlM7iXlarge,
-        /// `ml.m7i.2xlarge`
-        MlM7i2xlarge,
-        /// `ml.m7i.4xlarge`
-        MlM7i4xlarge,
-        /// `ml.m7i.8xlarge`
-        MlM7i8xlarge,
-        /// `ml.m7i.12xlarge`
-        MlM7i12xlarge,
-        /// `ml.m7i.16xlarge`
-        MlM7i16xlarge,
-        /// `ml.m7i.24xlarge`
-        MlM7i24xlarge,
-        /// `ml.m7i.48xlarge`
-        MlM7i48xlarge,
-        /// `ml.c6i.large`
-        MlC6iLarge,
-        /// `ml.c6i.xlarge`
-        MlC6iXlarge,
-        /// `ml.c6i.2xlarge`
-        MlC6i2xlarge,
-        /// `ml.c6i.4xlarge`
-        MlC6i4xlarge,
-        /// `ml.c6i.8xlarge`
-        MlC6i8xlarge,
-        /// `ml.c6i.12xlarge`
-        MlC6i12xlarge,
-        /// `ml.c6i.16xlarge`
-        MlC6i16xlarge,
-        /// `ml.c6i.24xlarge`
-        MlC6i24xlarge,
-        /// `ml.c6i.32xlarge`
-        MlC6i32xlarge,
-        /// `ml.c7i.large`
-        MlC7iLarge,
-        /// `ml.c7i.xlarge`
-        MlC7iXlarge,
-        /// `ml.c7i.2xlarge`
-        MlC7i2xlarge,
-        /// `ml.c7i.4xlarge`
-        MlC7i4xlarge,
-        /// `ml.c7i.8xlarge`
-        MlC7i8xlarge,
-        /// `ml.c7i.12xlarge`
-        MlC7i12xlarge,
-        /// `ml.c7i.16xlarge`
-        MlC7i16xlarge,
-        /// `ml.c7i.24xlarge`
-        MlC7i24xlarge,
-        /// `ml.c7i.48xlarge`
-        MlC7i48xlarge,
-        /// `ml.r6i.large`
-        MlR6iLarge,
-        /// `ml.r6i.xlarge`
-        MlR6iXlarge,
-        /// `ml.r6i.2xlarge`
-        MlR6i2xlarge,
-        /// `ml.r6i.4xlarge`
-        MlR6i4xlarge,
-        /// `ml.r6i.8xlarge`
-        MlR6i8xlarge,
-        /// `ml.r6i.12xlarge`
-        MlR6i12xlarge,
-        /// `ml.r6i.16xlarge`
-        MlR6i16xlarge,
-        /// `ml.r6i.24xlarge`
-        MlR6i24xlarge,
-        /// `ml.r6i.32xlarge`
-        MlR6i32xlarge,
-        /// `ml.r7i.large`
-        MlR7iLarge,
-        /// `ml.r7i.xlarge`
-        MlR7iXlarge,
-        /// `ml.r7i.2xlarge`
-        MlR7i2xlarge,
-        /// `ml.r7i.4xlarge`
-        MlR7i4xlarge,
-        /// `ml.r7i.8xlarge`
-        MlR7i8xlarge,
-        /// `ml.r7i.12xlarge`
-        MlR7i12xlarge,
-        /// `ml.r7i.16xlarge`
-        MlR7i16xlarge,
-        /// `ml.r7i.24xlarge`
-        MlR7i24xlarge,
-        /// `ml.r7i.48xlarge`
-        MlR7i48xlarge,
-        /// `ml.m6id.large`
-        MlM6idLarge,
-        /// `ml.m6id.xlarge`
-        MlM6idXlarge,
-        /// `ml.m6id.2xlarge`
-        MlM6id2xlarge,
-        /// `ml.m6id.4xlarge`
-        MlM6id4xlarge,
-        /// `ml.m6id.8xlarge`
-        MlM6id8xlarge,
-        /// `ml.m6id.12xlarge`
-        MlM6id12xlarge,
-        /// `ml.m6id.16xlarge`
-        MlM6id16xlarge,
-        /// `ml.m6id.24xlarge`
-        MlM6id24xlarge,
-        /// `ml.m6id.32xlarge`
-        MlM6id32xlarge,
-        /// `ml.c6id.large`
-        MlC6idLarge,
-        /// `ml.c6id.xlarge`
-        MlC6idXlarge,
-        /// `ml.c6id.2xlarge`
-        MlC6id2xlarge,
-        /// `ml.c6id.4xlarge`
-        MlC6id4xlarge,
-        /// `ml.c6id.8xlarge`
-        MlC6id8xlarge,
-        /// `ml.c6id.12xlarge`
-        MlC6id12xlarge,
-        /// `ml.c6id.16xlarge`
-        MlC6id16xlarge,
-        /// `ml.c6id.24xlarge`
-        MlC6id24xlarge,
-        /// `ml.c6id.32xlarge`
-        MlC6id32xlarge,
-        /// `ml.r6id.large`
-        MlR6idLarge,
-        /// `ml.r6id.xlarge`
-        MlR6idXlarge,
-        /// `ml.r6id.2xlarge`
-        MlR6id2xlarge,
-        /// `ml.r6id.4xlarge`
-        MlR6id4xlarge,
-        /// `ml.r6id.8xlarge`
-        MlR6id8xlarge,
-        /// `ml.r6id.12xlarge`
-        MlR6id12xlarge,
-        /// `ml.r6id.16xlarge`
-        MlR6id16xlarge,
-        /// `ml.r6id.24xlarge`
-        MlR6id24xlarge,
-        /// `ml.r6id.32xlarge`
-        MlR6id32xlarge,
-        /// `ml.p5.4xlarge`
-        MlP54xlarge,
-        /// `ml.p6-b200.48xlarge`
-        MlP6B20048xlarge,
-        /// `ml.g7.2xlarge`
-        MlG72xlarge,
-        /// `ml.g7.4xlarge`
-        MlG74xlarge,
-        /// `ml.g7.8xlarge`
-        MlG78xlarge,
-        /// `ml.g7.12xlarge`
-        MlG712xlarge,
-        /// `ml.g7.24xlarge`
-        MlG724xlarge,
-        /// `ml.g7.48xlarge`
-        MlG748xlarge,
-        /// `ml.g7e.2xlarge`
-        MlG7e2xlarge,
-        /// `ml.g7e.4xlarge`
-        MlG7e4xlarge,
-        /// `ml.g7e.8xlarge`
-        MlG7e8xlarge,
-        /// `ml.g7e.12xlarge`
-        MlG7e12xlarge,
-        /// `ml.g7e.24xlarge`
-        MlG7e24xlarge,
-        /// `ml.g7e.48xlarge`
-        MlG7e48xlarge,
-    }
-
-    impl AppInstanceType {
-        /// Every variant, in schema order.
-        pub const ALL: [AppInstanceType; 177] = [
-            AppInstanceType::System,
-            AppInstanceType::MlT3Micro,
-            AppInstanceType::MlT3Small,
-            AppInstanceType::MlT3Medium,
-            AppInstanceType::MlT3Large,
-            AppInstanceType::MlT3Xlarge,
-            AppInstanceType::MlT32xlarge,
-            AppInstanceType::MlM5Large,
-            AppInstanceType::MlM5Xlarge,
-            AppInstanceType::MlM52xlarge,
-            AppInstanceType::MlM54xlarge,
-            AppInstanceType::MlM58xlarge,
-            AppInstanceType::MlM512xlarge,
-            AppInstanceType::MlM516xlarge,
-            AppInstanceType::MlM524xlarge,
-            AppInstanceType::MlM5dLarge,
-            AppInstanceType::MlM5dXlarge,
-            AppInstanceType::MlM5d2xlarge,
-            AppInstanceType::MlM5d4xlarge,
-            AppInstanceType::MlM5d8xlarge,
-            AppInstanceType::MlM5d12xlarge,
-            AppInstanceType::MlM5d16xlarge,
-            AppInstanceType::MlM5d24xlarge,
-            AppInstanceType::MlC5Large,
-            AppInstanceType::MlC5Xlarge,
-            AppInstanceType::MlC52xlarge,
-            AppInstanceType::MlC54xlarge,
-            AppInstanceType::MlC59xlarge,
-            AppInstanceType::MlC512xlarge,
-            AppInstanceType::MlC518xlarge,
-            AppInstanceType::MlC524xlarge,
-            AppInstanceType::MlP32xlarge,
-            AppInstanceType::MlP38xlarge,
-            AppInstanceType::MlP316xlarge,
-            AppInstanceType::MlP3dn24xlarge,
-            AppInstanceType::MlG4dnXlarge,
-            AppInstanceType::MlG4dn2xlarge,
-            AppInstanceType::MlG4dn4xlarge,
-            AppInstanceType::MlG4dn8xlarge,
-            AppInstanceType::MlG4dn12xlarge,
-            AppInstanceType::MlG4dn16xlarge,
-            AppInstanceType::MlR5Large,
-            AppInstanceType::MlR5Xlarge,
-            AppInstanceType::MlR52xlarge,
-            AppInstanceType::MlR54xlarge,
-            AppInstanceType::MlR58xlarge,
-            AppInstanceType::MlR512xlarge,
-            AppInstanceType::MlR516xlarge,
-            AppInstanceType::MlR524xlarge,
-            AppInstanceType::MlG5Xlarge,
-            AppInstanceType::MlG52xlarge,
-            AppInstanceType::MlG54xlarge,
-            AppInstanceType::MlG58xlarge,
-            AppInstanceType::MlG512xlarge,
-            AppInstanceType::MlG516xlarge,
-            AppInstanceType::MlG524xlarge,
-            AppInstanceType::MlG548xlarge,
-            AppInstanceType::MlG6Xlarge,
-            AppInstanceType::MlG62xlarge,
-            AppInstanceType::MlG64xlarge,
-            AppInstanceType::MlG68xlarge,
-            AppInstanceType::MlG612xlarge,
-            AppInstanceType::MlG616xlarge,
-            AppInstanceType::MlG624xlarge,
-            AppInstanceType::MlG648xlarge,
-            AppInstanceType::MlG6eXlarge,
-            AppInstanceType::MlG6e2xlarge,
-            AppInstanceType::MlG6e4xlarge,
-            AppInstanceType::MlG6e8xlarge,
-            AppInstanceType::MlG6e12xlarge,
-            AppInstanceType::MlG6e16xlarge,
-            AppInstanceType::MlG6e24xlarge,
-            AppInstanceType::MlG6e48xlarge,
-            AppInstanceType::MlGeospatialInteractive,
-            AppInstanceType::MlP4d24xlarge,
-            AppInstanceType::MlP4de24xlarge,
-            AppInstanceType::MlTrn12xlarge,
-            AppInstanceType::MlTrn132xlarge,
-            AppInstanceType::MlTrn1n32xlarge,
-            AppInstanceType::MlP548xlarge,
-            AppInstanceType::MlP5e48xlarge,
-            AppInstanceType::MlP5en48xlarge,
-            AppInstanceType::MlM6iLarge,
-            AppInstanceType::MlM6iXlarge,
-            AppInstanceType::MlM6i2xlarge,
-            AppInstanceType::MlM6i4xlarge,
-            AppInstanceType::MlM6i8xlarge,
-            AppInstanceType::MlM6i12xlarge,
-            AppInstanceType::MlM6i16xlarge,
-            AppInstanceType::MlM6i24xlarge,
-            AppInstanceType::MlM6i32xlarge,
-            AppInstanceType::MlM7iLarge,
-            AppInstanceType::MlM7iXlarge,
-            AppInstanceType::MlM7i2xlarge,
-            AppInstanceType::MlM7i4xlarge,
-            AppInstanceType::MlM7i8xlarge,
-            AppInstanceType::MlM7i12xlarge,
-            AppInstanceType::MlM7i16xlarge,
-            AppInstanceType::MlM7i24xlarge,
-            AppInstanceType::MlM7i48xlarge,
-            AppInstanceType::MlC6iLarge,
-            AppInstanceType::MlC6iXlarge,
-            AppInstanceType::MlC6i2xlarge,
-            AppInstanceType::MlC6i4xlarge,
-            AppInstanceType::MlC6i8xlarge,
-            AppInstanceType::MlC6i12xlarge,
-            AppInstanceType::MlC6i16xlarge,
-            AppInstanceType::MlC6i24xlarge,
-            AppInstanceType::MlC6i32xlarge,
-            AppInstanceType::MlC7iLarge,
-            AppInstanceType::MlC7iXlarge,
-            AppInstanceType::MlC7i2xlarge,
-            AppInstanceType::MlC7i4xlarge,
-            AppInstanceType::MlC7i8xlarge,
-            AppInstanceType::MlC7i12xlarge,
-            AppInstanceType::MlC7i16xlarge,
-            AppInstanceType::MlC7i24xlarge,
-            AppInstanceType::MlC7i48xlarge,
-            AppInstanceType::MlR6iLarge,
-            AppInstanceType::MlR6iXlarge,
-            AppInstanceType::MlR6i2xlarge,
-            AppInstanceType::MlR6i4xlarge,
-            AppInstanceType::MlR6i8xlarge,
-            AppInstanceType::MlR6i12xlarge,
-            AppInstanceType::MlR6i16xlarge,
-            AppInstanceType::MlR6i24xlarge,
-            AppInstanceType::MlR6i32xlarge,
-            AppInstanceType::MlR7iLarge,
-            AppInstanceType::MlR7iXlarge,
-            AppInstanceType::MlR7i2xlarge,
-            AppInstanceType::MlR7i4xlarge,
-            AppInstanceType::MlR7i8xlarge,
-            AppInstanceType::MlR7i12xlarge,
-            AppInstanceType::MlR7i16xlarge,
-            AppInstanceType::MlR7i24xlarge,
-            AppInstanceType::MlR7i48xlarge,
-            AppInstanceType::MlM6idLarge,
-            AppInstanceType::MlM6idXlarge,
-            AppInstanceType::MlM6id2xlarge,
-            AppInstanceType::MlM6id4xlarge,
-            AppInstanceType::MlM6id8xlarge,
-            AppInstanceType::MlM6id12xlarge,
-            AppInstanceType::MlM6id16xlarge,
-            AppInstanceType::MlM6id24xlarge,
-            AppInstanceType::MlM6id32xlarge,
-            AppInstanceType::MlC6idLarge,
-            AppInstanceType::MlC6idXlarge,
-            AppInstanceType::MlC6id2xlarge,
-            AppInstanceType::MlC6id4xlarge,
-            AppInstanceType::MlC6id8xlarge,
-            AppInstanceType::MlC6id12xlarge,
-            AppInstanceType::MlC6id16xlarge,
-            AppInstanceType::MlC6id24xlarge,
-            AppInstanceType::MlC6id32xlarge,
-            AppInstanceType::MlR6idLarge,
-            AppInstanceType::MlR6idXlarge,
-            AppInstanceType::MlR6id2xlarge,
-            AppInstanceType::MlR6id4xlarge,
-            AppInstanceType::MlR6id8xlarge,
-            AppInstanceType::MlR6id12xlarge,
-            AppInstanceType::MlR6id16xlarge,
-            AppInstanceType::MlR6id24xlarge,
-            AppInstanceType::MlR6id32xlarge,
-            AppInstanceType::MlP54xlarge,
-            AppInstanceType::MlP6B20048xlarge,
-            AppInstanceType::MlG72xlarge,
-            AppInstanceType::MlG74xlarge,
-            AppInstanceType::MlG78xlarge,
-            AppInstanceType::MlG712xlarge,
-            AppInstanceType::MlG724xlarge,
-            AppInstanceType::MlG748xlarge,
-            AppInstanceType::MlG7e2xlarge,
-            AppInstanceType::MlG7e4xlarge,
-            AppInstanceType::MlG7e8xlarge,
-            AppInstanceType::MlG7e12xlarge,
-            AppInstanceType::MlG7e24xlarge,
-            AppInstanceType::MlG7e48xlarge,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AppInstanceType::System => "system",
-                AppInstanceType::MlT3Micro => "ml.t3.micro",
-                AppInstanceType::MlT3Small => "ml.t3.small",
-                AppInstanceType::MlT3Medium => "ml.t3.medium",
-                AppInstanceType::MlT3Large => "ml.t3.large",
-                AppInstanceType::MlT3Xlarge => "ml.t3.xlarge",
-                AppInstanceType::MlT32xlarge => "ml.t3.2xlarge",
-                AppInstanceType::MlM5Large => "ml.m5.large",
-                AppInstanceType::MlM5Xlarge => "ml.m5.xlarge",
-                AppInstanceType::MlM52xlarge => "ml.m5.2xlarge",
-                AppInstanceType::MlM54xlarge => "ml.m5.4xlarge",
-                AppInstanceType::MlM58xlarge => "ml.m5.8xlarge",
-                AppInstanceType::MlM512xlarge => "ml.m5.12xlarge",
-                AppInstanceType::MlM516xlarge => "ml.m5.16xlarge",
-                AppInstanceType::MlM524xlarge => "ml.m5.24xlarge",
-                AppInstanceType::MlM5dLarge => "ml.m5d.large",
-                AppInstanceType::MlM5dXlarge => "ml.m5d.xlarge",
-                AppInstanceType::MlM5d2xlarge => "ml.m5d.2xlarge",
-                AppInstanceType::MlM5d4xlarge => "ml.m5d.4xlarge",
-                AppInstanceType::MlM5d8xlarge => "ml.m5d.8xlarge",
-                AppInstanceType::MlM5d12xlarge => "ml.m5d.12xlarge",
-                AppInstanceType::MlM5d16xlarge => "ml.m5d.16xlarge",
-                AppInstanceType::MlM5d24xlarge => "ml.m5d.24xlarge",
-                AppInstanceType::MlC5Large => "ml.c5.large",
-                AppInstanceType::MlC5Xlarge => "ml.c5.xlarge",
-                AppInstanceType::MlC52xlarge => "ml.c5.2xlarge",
-                AppInstanceType::MlC54xlarge => "ml.c5.4xlarge",
-                AppInstanceType::MlC59xlarge => "ml.c5.9xlarge",
-                AppInstanceType::MlC512xlarge => "ml.c5.12xlarge",
-                AppInstanceType::MlC518xlarge => "ml.c5.18xlarge",
-                AppInstanceType::MlC524xlarge => "ml.c5.24xlarge",
-                AppInstanceType::MlP32xlarge => "ml.p3.2xlarge",
-                AppInstanceType::MlP38xlarge => "ml.p3.8xlarge",
-                AppInstanceType::MlP316xlarge => "ml.p3.16xlarge",
-                AppInstanceType::MlP3dn24xlarge => "ml.p3dn.24xlarge",
-                AppInstanceType::MlG4dnXlarge => "ml.g4dn.xlarge",
-                AppInstanceType::MlG4dn2xlarge => "ml.g4dn.2xlarge",
-                AppInstanceType::MlG4dn4xlarge => "ml.g4dn.4xlarge",
-                AppInstanceType::MlG4dn8xlarge => "ml.g4dn.8xlarge",
-                AppInstanceType::MlG4dn12xlarge => "ml.g4dn.12xlarge",
-                AppInstanceType::MlG4dn16xlarge => "ml.g4dn.16xlarge",
-                AppInstanceType::MlR5Large => "ml.r5.large",
-                AppInstanceType::MlR5Xlarge => "ml.r5.xlarge",
-                AppInstanceType::MlR52xlarge => "ml.r5.2xlarge",
-                AppInstanceType::MlR54xlarge => "ml.r5.4xlarge",
-                AppInstanceType::MlR58xlarge => "ml.r5.8xlarge",
-                AppInstanceType::MlR512xlarge => "ml.r5.12xlarge",
-                AppInstanceType::MlR516xlarge => "ml.r5.16xlarge",
-                AppInstanceType::MlR524xlarge => "ml.r5.24xlarge",
-                AppInstanceType::MlG5Xlarge => "ml.g5.xlarge",
-                AppInstanceType::MlG52xlarge => "ml.g5.2xlarge",
-                AppInstanceType::MlG54xlarge => "ml.g5.4xlarge",
-                AppInstanceType::MlG58xlarge => "ml.g5.8xlarge",
-                AppInstanceType::MlG512xlarge => "ml.g5.12xlarge",
-                AppInstanceType::MlG516xlarge => "ml.g5.16xlarge",
-                AppInstanceType::MlG524xlarge => "ml.g5.24xlarge",
-                AppInstanceType::MlG548xlarge => "ml.g5.48xlarge",
-                AppInstanceType::MlG6Xlarge => "ml.g6.xlarge",
-                AppInstanceType::MlG62xlarge => "ml.g6.2xlarge",
-                AppInstanceType::MlG64xlarge => "ml.g6.4xlarge",
-                AppInstanceType::MlG68xlarge => "ml.g6.8xlarge",
-                AppInstanceType::MlG612xlarge => "ml.g6.12xlarge",
-                AppInstanceType::MlG616xlarge => "ml.g6.16xlarge",
-                AppInstanceType::MlG624xlarge => "ml.g6.24xlarge",
-                AppInstanceType::MlG648xlarge => "ml.g6.48xlarge",
-                AppInstanceType::MlG6eXlarge => "ml.g6e.xlarge",
-                AppInstanceType::MlG6e2xlarge => "ml.g6e.2xlarge",
-                AppInstanceType::MlG6e4xlarge => "ml.g6e.4xlarge",
-                AppInstanceType::MlG6e8xlarge => "ml.g6e.8xlarge",
-                AppInstanceType::MlG6e12xlarge => "ml.g6e.12xlarge",
-                AppInstanceType::MlG6e16xlarge => "ml.g6e.16xlarge",
-                AppInstanceType::MlG6e24xlarge => "ml.g6e.24xlarge",
-                AppInstanceType::MlG6e48xlarge => "ml.g6e.48xlarge",
-                AppInstanceType::MlGeospatialInteractive => "ml.geospatial.interactive",
-                AppInstanceType::MlP4d24xlarge => "ml.p4d.24xlarge",
-                AppInstanceType::MlP4de24xlarge => "ml.p4de.24xlarge",
-                AppInstanceType::MlTrn12xlarge => "ml.trn1.2xlarge",
-                AppInstanceType::MlTrn132xlarge => "ml.trn1.32xlarge",
-                AppInstanceType::MlTrn1n32xlarge => "ml.trn1n.32xlarge",
-                AppInstanceType::MlP548xlarge => "ml.p5.48xlarge",
-                AppInstanceType::MlP5e48xlarge => "ml.p5e.48xlarge",
-                AppInstanceType::MlP5en48xlarge => "ml.p5en.48xlarge",
-                AppInstanceType::MlM6iLarge => "ml.m6i.large",
-                AppInstanceType::MlM6iXlarge => "ml.m6i.xlarge",
-                AppInstanceType::MlM6i2xlarge => "ml.m6i.2xlarge",
-                AppInstanceType::MlM6i4xlarge => "ml.m6i.4xlarge",
-                AppInstanceType::MlM6i8xlarge => "ml.m6i.8xlarge",
-                AppInstanceType::MlM6i12xlarge => "ml.m6i.12xlarge",
-                AppInstanceType::MlM6i16xlarge => "ml.m6i.16xlarge",
-                AppInstanceType::MlM6i24xlarge => "ml.m6i.24xlarge",
-                AppInstanceType::MlM6i32xlarge => "ml.m6i.32xlarge",
-                AppInstanceType::MlM7iLarge => "ml.m7i.large",
-                AppInstanceType::MlM7iXlarge => "ml.m7i.xlarge",
-                AppInstanceType::MlM7i2xlarge => "ml.m7i.2xlarge",
-                AppInstanceType::MlM7i4xlarge => "ml.m7i.4xlarge",
-                AppInstanceType::MlM7i8xlarge => "ml.m7i.8xlarge",
-                AppInstanceType::MlM7i12xlarge => "ml.m7i.12xlarge",
-                AppInstanceType::MlM7i16xlarge => "ml.m7i.16xlarge",
-                AppInstanceType::MlM7i24xlarge => "ml.m7i.24xlarge",
-                AppInstanceType::MlM7i48xlarge => "ml.m7i.48xlarge",
-                AppInstanceType::MlC6iLarge => "ml.c6i.large",
-                AppInstanceType::MlC6iXlarge => "ml.c6i.xlarge",
-                AppInstanceType::MlC6i2xlarge => "ml.c6i.2xlarge",
-                AppInstanceType::MlC6i4xlarge => "ml.c6i.4xlarge",
-                AppInstanceType::MlC6i8xlarge => "ml.c6i.8xlarge",
-                AppInstanceType::MlC6i12xlarge => "ml.c6i.12xlarge",
-                AppInstanceType::MlC6i16xlarge => "ml.c6i.16xlarge",
-                AppInstanceType::MlC6i24xlarge => "ml.c6i.24xlarge",
-                AppInstanceType::MlC6i32xlarge => "ml.c6i.32xlarge",
-                AppInstanceType::MlC7iLarge => "ml.c7i.large",
-                AppInstanceType::MlC7iXlarge => "ml.c7i.xlarge",
-                AppInstanceType::MlC7i2xlarge => "ml.c7i.2xlarge",
-                AppInstanceType::MlC7i4xlarge => "ml.c7i.4xlarge",
-                AppInstanceType::MlC7i8xlarge => "ml.c7i.8xlarge",
-                AppInstanceType::MlC7i12xlarge => "ml.c7i.12xlarge",
-                AppInstanceType::MlC7i16xlarge => "ml.c7i.16xlarge",
-                AppInstanceType::MlC7i24xlarge => "ml.c7i.24xlarge",
-                AppInstanceType::MlC7i48xlarge => "ml.c7i.48xlarge",
-                AppInstanceType::MlR6iLarge => "ml.r6i.large",
-                AppInstanceType::MlR6iXlarge => "ml.r6i.xlarge",
-                AppInstanceType::MlR6i2xlarge => "ml.r6i.2xlarge",
-                AppInstanceType::MlR6i4xlarge => "ml.r6i.4xlarge",
-                AppInstanceType::MlR6i8xlarge => "ml.r6i.8xlarge",
-                AppInstanceType::MlR6i12xlarge => "ml.r6i.12xlarge",
-                AppInstanceType::MlR6i16xlarge => "ml.r6i.16xlarge",
-                AppInstanceType::MlR6i24xlarge => "ml.r6i.24xlarge",
-                AppInstanceType::MlR6i32xlarge => "ml.r6i.32xlarge",
-                AppInstanceType::MlR7iLarge => "ml.r7i.large",
-                AppInstanceType::MlR7iXlarge => "ml.r7i.xlarge",
-                AppInstanceType::MlR7i2xlarge => "ml.r7i.2xlarge",
-                AppInstanceType::MlR7i4xlarge => "ml.r7i.4xlarge",
-                AppInstanceType::MlR7i8xlarge => "ml.r7i.8xlarge",
-                AppInstanceType::MlR7i12xlarge => "ml.r7i.12xlarge",
-                AppInstanceType::MlR7i16xlarge => "ml.r7i.16xlarge",
-                AppInstanceType::MlR7i24xlarge => "ml.r7i.24xlarge",
-                AppInstanceType::MlR7i48xlarge => "ml.r7i.48xlarge",
-                AppInstanceType::MlM6idLarge => "ml.m6id.large",
-                AppInstanceType::MlM6idXlarge => "ml.m6id.xlarge",
-                AppInstanceType::MlM6id2xlarge => "ml.m6id.2xlarge",
-                AppInstanceType::MlM6id4xlarge => "ml.m6id.4xlarge",
-                AppInstanceType::MlM6id8xlarge => "ml.m6id.8xlarge",
-                AppInstanceType::MlM6id12xlarge => "ml.m6id.12xlarge",
-                AppInstanceType::MlM6id16xlarge => "ml.m6id.16xlarge",
-                AppInstanceType::MlM6id24xlarge => "ml.m6id.24xlarge",
-                AppInstanceType::MlM6id32xlarge => "ml.m6id.32xlarge",
-                AppInstanceType::MlC6idLarge => "ml.c6id.large",
-                AppInstanceType::MlC6idXlarge => "ml.c6id.xlarge",
-                AppInstanceType::MlC6id2xlarge => "ml.c6id.2xlarge",
-                AppInstanceType::MlC6id4xlarge => "ml.c6id.4xlarge",
-                AppInstanceType::MlC6id8xlarge => "ml.c6id.8xlarge",
-                AppInstanceType::MlC6id12xlarge => "ml.c6id.12xlarge",
-                AppInstanceType::MlC6id16xlarge => "ml.c6id.16xlarge",
-                AppInstanceType::MlC6id24xlarge => "ml.c6id.24xlarge",
-                AppInstanceType::MlC6id32xlarge => "ml.c6id.32xlarge",
-                AppInstanceType::MlR6idLarge => "ml.r6id.large",
-                AppInstanceType::MlR6idXlarge => "ml.r6id.xlarge",
-                AppInstanceType::MlR6id2xlarge => "ml.r6id.2xlarge",
-                AppInstanceType::MlR6id4xlarge => "ml.r6id.4xlarge",
-                AppInstanceType::MlR6id8xlarge => "ml.r6id.8xlarge",
-                AppInstanceType::MlR6id12xlarge => "ml.r6id.12xlarge",
-                AppInstanceType::MlR6id16xlarge => "ml.r6id.16xlarge",
-                AppInstanceType::MlR6id24xlarge => "ml.r6id.24xlarge",
-                AppInstanceType::MlR6id32xlarge => "ml.r6id.32xlarge",
-                AppInstanceType::MlP54xlarge => "ml.p5.4xlarge",
-                AppInstanceType::MlP6B20048xlarge => "ml.p6-b200.48xlarge",
-                AppInstanceType::MlG72xlarge => "ml.g7.2xlarge",
-                AppInstanceType::MlG74xlarge => "ml.g7.4xlarge",
-                AppInstanceType::MlG78xlarge => "ml.g7.8xlarge",
-                AppInstanceType::MlG712xlarge => "ml.g7.12xlarge",
-                AppInstanceType::MlG724xlarge => "ml.g7.24xlarge",
-                AppInstanceType::MlG748xlarge => "ml.g7.48xlarge",
-                AppInstanceType::MlG7e2xlarge => "ml.g7e.2xlarge",
-                AppInstanceType::MlG7e4xlarge => "ml.g7e.4xlarge",
-                AppInstanceType::MlG7e8xlarge => "ml.g7e.8xlarge",
-                AppInstanceType::MlG7e12xlarge => "ml.g7e.12xlarge",
-                AppInstanceType::MlG7e24xlarge => "ml.g7e.24xlarge",
-                AppInstanceType::MlG7e48xlarge => "ml.g7e.48xlarge",
-            }
+    cfn_enum! {
+        MlTools[20] {
+            DataWrangler = "DataWrangler",
+            FeatureStore = "FeatureStore",
+            EmrClusters = "EmrClusters",
+            AutoMl = "AutoMl",
+            Experiments = "Experiments",
+            Training = "Training",
+            ModelEvaluation = "ModelEvaluation",
+            Pipelines = "Pipelines",
+            Models = "Models",
+            JumpStart = "JumpStart",
+            InferenceRecommender = "InferenceRecommender",
+            Endpoints = "Endpoints",
+            Projects = "Projects",
+            InferenceOptimization = "InferenceOptimization",
+            HyperPodClusters = "HyperPodClusters",
+            Comet = "Comet",
+            DeepchecksLLMEvaluation = "DeepchecksLLMEvaluation",
+            Fiddler = "Fiddler",
+            LakeraGuard = "LakeraGuard",
+            PerformanceEvaluation = "PerformanceEvaluation",
         }
     }
 
-    impl std::fmt::Display for AppInstanceType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// Whether to include the notebook cell output when sharing the notebook. The default is Disabled.
+        NotebookOutputOption[2] {
+            Allowed = "Allowed",
+            Disabled = "Disabled",
         }
     }
 
-    impl From<AppInstanceType> for Value {
-        fn from(v: AppInstanceType) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// The SageMaker image name that you are hiding from the Studio user interface.
+        SageMakerImageName[1] {
+            SagemakerDistribution = "sagemaker_distribution",
         }
     }
 
-    impl From<AppInstanceType> for Val<AppInstanceType> {
-        fn from(v: AppInstanceType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Indicates whether the Studio experience is available to users. If not, users cannot access Studio.
+        StudioWebPortal[2] {
+            Enabled = "ENABLED",
+            Disabled = "DISABLED",
         }
     }
 
-    /// Rendered as its CloudFormation spelling ([`AppType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AppType {
-        /// `JupyterServer`
-        JupyterServer,
-        /// `TensorBoard`
-        TensorBoard,
-        /// `RStudioServerPro`
-        RStudioServerPro,
-        /// `JupyterLab`
-        JupyterLab,
-        /// `CodeEditor`
-        CodeEditor,
-        /// `DetailedProfiler`
-        DetailedProfiler,
-        /// `Canvas`
-        Canvas,
-    }
-
-    impl AppType {
-        /// Every variant, in schema order.
-        pub const ALL: [AppType; 7] = [
-            AppType::JupyterServer,
-            AppType::TensorBoard,
-            AppType::RStudioServerPro,
-            AppType::JupyterLab,
-            AppType::CodeEditor,
-            AppType::DetailedProfiler,
-            AppType::Canvas,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AppType::JupyterServer => "JupyterServer",
-                AppType::TensorBoard => "TensorBoard",
-                AppType::RStudioServerPro => "RStudioServerPro",
-                AppType::JupyterLab => "JupyterLab",
-                AppType::CodeEditor => "CodeEditor",
-                AppType::DetailedProfiler => "DetailedProfiler",
-                AppType::Canvas => "Canvas",
-            }
-        }
-    }
-
-    impl std::fmt::Display for AppType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<AppType> for Value {
-        fn from(v: AppType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<AppType> for Val<AppType> {
-        fn from(v: AppType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Indicates whether auto-mounting of an EFS volume is supported for the user profile.
-    ///
-    /// Rendered as its CloudFormation spelling ([`AutoMountHomeEFS::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AutoMountHomeEFS {
-        /// `Enabled`
-        Enabled,
-        /// `Disabled`
-        Disabled,
-        /// `DefaultAsDomain`
-        DefaultAsDomain,
-    }
-
-    impl AutoMountHomeEFS {
-        /// Every variant, in schema order.
-        pub const ALL: [AutoMountHomeEFS; 3] =
-            [AutoMountHomeEFS::Enabled, AutoMountHomeEFS::Disabled, AutoMountHomeEFS::DefaultAsDomain];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AutoMountHomeEFS::Enabled => "Enabled",
-                AutoMountHomeEFS::Disabled => "Disabled",
-                AutoMountHomeEFS::DefaultAsDomain => "DefaultAsDomain",
-            }
-        }
-    }
-
-    impl std::fmt::Display for AutoMountHomeEFS {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<AutoMountHomeEFS> for Value {
-        fn from(v: AutoMountHomeEFS) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<AutoMountHomeEFS> for Val<AutoMountHomeEFS> {
-        fn from(v: AutoMountHomeEFS) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`MlTools::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum MlTools {
-        /// `DataWrangler`
-        DataWrangler,
-        /// `FeatureStore`
-        FeatureStore,
-        /// `EmrClusters`
-        EmrClusters,
-        /// `AutoMl`
-        AutoMl,
-        /// `Experiments`
-        Experiments,
-        /// `Training`
-        Training,
-        /// `ModelEvaluation`
-        ModelEvaluation,
-        /// `Pipelines`
-        Pipelines,
-        /// `Models`
-        Models,
-        /// `JumpStart`
-        JumpStart,
-        /// `InferenceRecommender`
-        InferenceRecommender,
-        /// `Endpoints`
-        Endpoints,
-        /// `Projects`
-        Projects,
-        /// `InferenceOptimization`
-        InferenceOptimization,
-        /// `HyperPodClusters`
-        HyperPodClusters,
-        /// `Comet`
-        Comet,
-        /// `DeepchecksLLMEvaluation`
-        DeepchecksLLMEvaluation,
-        /// `Fiddler`
-        Fiddler,
-        /// `LakeraGuard`
-        LakeraGuard,
-        /// `PerformanceEvaluation`
-        PerformanceEvaluation,
-    }
-
-    impl MlTools {
-        /// Every variant, in schema order.
-        pub const ALL: [MlTools; 20] = [
-            MlTools::DataWrangler,
-            MlTools::FeatureStore,
-            MlTools::EmrClusters,
-            MlTools::AutoMl,
-            MlTools::Experiments,
-            MlTools::Training,
-            MlTools::ModelEvaluation,
-            MlTools::Pipelines,
-            MlTools::Models,
-            MlTools::JumpStart,
-            MlTools::InferenceRecommender,
-            MlTools::Endpoints,
-            MlTools::Projects,
-            MlTools::InferenceOptimization,
-            MlTools::HyperPodClusters,
-            MlTools::Comet,
-            MlTools::DeepchecksLLMEvaluation,
-            MlTools::Fiddler,
-            MlTools::LakeraGuard,
-            MlTools::PerformanceEvaluation,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                MlTools::DataWrangler => "DataWrangler",
-                MlTools::FeatureStore => "FeatureStore",
-                MlTools::EmrClusters => "EmrClusters",
-                MlTools::AutoMl => "AutoMl",
-                MlTools::Experiments => "Experiments",
-                MlTools::Training => "Training",
-                MlTools::ModelEvaluation => "ModelEvaluation",
-                MlTools::Pipelines => "Pipelines",
-                MlTools::Models => "Models",
-                MlTools::JumpStart => "JumpStart",
-                MlTools::InferenceRecommender => "InferenceRecommender",
-                MlTools::Endpoints => "Endpoints",
-                MlTools::Projects => "Projects",
-                MlTools::InferenceOptimization => "InferenceOptimization",
-                MlTools::HyperPodClusters => "HyperPodClusters",
-                MlTools::Comet => "Comet",
-                MlTools::DeepchecksLLMEvaluation => "DeepchecksLLMEvaluation",
-                MlTools::Fiddler => "Fiddler",
-                MlTools::LakeraGuard => "LakeraGuard",
-                MlTools::PerformanceEvaluation => "PerformanceEvaluation",
-            }
-        }
-    }
-
-    impl std::fmt::Display for MlTools {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<MlTools> for Value {
-        fn from(v: MlTools) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<MlTools> for Val<MlTools> {
-        fn from(v: MlTools) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Whether to include the notebook cell output when sharing the notebook. The default is Disabled.
-    ///
-    /// Rendered as its CloudFormation spelling ([`NotebookOutputOption::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum NotebookOutputOption {
-        /// `Allowed`
-        Allowed,
-        /// `Disabled`
-        Disabled,
-    }
-
-    impl NotebookOutputOption {
-        /// Every variant, in schema order.
-        pub const ALL: [NotebookOutputOption; 2] = [NotebookOutputOption::Allowed, NotebookOutputOption::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                NotebookOutputOption::Allowed => "Allowed",
-                NotebookOutputOption::Disabled => "Disabled",
-            }
-        }
-    }
-
-    impl std::fmt::Display for NotebookOutputOption {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<NotebookOutputOption> for Value {
-        fn from(v: NotebookOutputOption) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<NotebookOutputOption> for Val<NotebookOutputOption> {
-        fn from(v: NotebookOutputOption) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The SageMaker image name that you are hiding from the Studio user interface.
-    ///
-    /// Rendered as its CloudFormation spelling ([`SageMakerImageName::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SageMakerImageName {
-        /// `sagemaker_distribution`
-        SagemakerDistribution,
-    }
-
-    impl SageMakerImageName {
-        /// Every variant, in schema order.
-        pub const ALL: [SageMakerImageName; 1] = [SageMakerImageName::SagemakerDistribution];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SageMakerImageName::SagemakerDistribution => "sagemaker_distribution",
-            }
-        }
-    }
-
-    impl std::fmt::Display for SageMakerImageName {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<SageMakerImageName> for Value {
-        fn from(v: SageMakerImageName) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<SageMakerImageName> for Val<SageMakerImageName> {
-        fn from(v: SageMakerImageName) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Indicates whether the Studio experience is available to users. If not, users cannot access Studio.
-    ///
-    /// Rendered as its CloudFormation spelling ([`StudioWebPortal::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum StudioWebPortal {
-        /// `ENABLED`
-        Enabled,
-        /// `DISABLED`
-        Disabled,
-    }
-
-    impl StudioWebPortal {
-        /// Every variant, in schema order.
-        pub const ALL: [StudioWebPortal; 2] = [StudioWebPortal::Enabled, StudioWebPortal::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                StudioWebPortal::Enabled => "ENABLED",
-                StudioWebPortal::Disabled => "DISABLED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for StudioWebPortal {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<StudioWebPortal> for Value {
-        fn from(v: StudioWebPortal) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<StudioWebPortal> for Val<StudioWebPortal> {
-        fn from(v: StudioWebPortal) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The level of permissions that the user has within the RStudioServerPro app. This value defaults to User. The Admin
-    /// value allows the user access to the RStudio Administrative Dashboard.
-    ///
-    /// Rendered as its CloudFormation spelling ([`UserGroup::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum UserGroup {
-        /// `R_STUDIO_ADMIN`
-        RStudioAdmin,
-        /// `R_STUDIO_USER`
-        RStudioUser,
-    }
-
-    impl UserGroup {
-        /// Every variant, in schema order.
-        pub const ALL: [UserGroup; 2] = [UserGroup::RStudioAdmin, UserGroup::RStudioUser];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                UserGroup::RStudioAdmin => "R_STUDIO_ADMIN",
-                UserGroup::RStudioUser => "R_STUDIO_USER",
-            }
-        }
-    }
-
-    impl std::fmt::Display for UserGroup {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<UserGroup> for Value {
-        fn from(v: UserGroup) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<UserGroup> for Val<UserGroup> {
-        fn from(v: UserGroup) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The level of permissions that the user has within the RStudioServerPro app. This value defaults to User. The
+        /// Admin value allows the user access to the RStudio Administrative Dashboard.
+        UserGroup[2] {
+            RStudioAdmin = "R_STUDIO_ADMIN",
+            RStudioUser = "R_STUDIO_USER",
         }
     }
 }
@@ -36814,45 +25451,11 @@ pub mod workforce {
 
     property_type!(WorkforceVpcConfigRequest);
 
-    /// The IP address type for the workforce. IPv4 only or dualstack (IPv4 and IPv6).
-    ///
-    /// Rendered as its CloudFormation spelling ([`IpAddressType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum IpAddressType {
-        /// `ipv4`
-        Ipv4,
-        /// `dualstack`
-        Dualstack,
-    }
-
-    impl IpAddressType {
-        /// Every variant, in schema order.
-        pub const ALL: [IpAddressType; 2] = [IpAddressType::Ipv4, IpAddressType::Dualstack];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                IpAddressType::Ipv4 => "ipv4",
-                IpAddressType::Dualstack => "dualstack",
-            }
-        }
-    }
-
-    impl std::fmt::Display for IpAddressType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<IpAddressType> for Value {
-        fn from(v: IpAddressType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<IpAddressType> for Val<IpAddressType> {
-        fn from(v: IpAddressType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The IP address type for the workforce. IPv4 only or dualstack (IPv4 and IPv6).
+        IpAddressType[2] {
+            Ipv4 = "ipv4",
+            Dualstack = "dualstack",
         }
     }
 }

@@ -822,313 +822,71 @@ pub mod schedule {
 
     property_type!(Target);
 
-    /// Specifies whether the task's elastic network interface receives a public IP address. You can specify ENABLED only
-    /// when LaunchType in EcsParameters is set to FARGATE.
-    ///
-    /// Rendered as its CloudFormation spelling ([`AssignPublicIp::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AssignPublicIp {
-        /// `ENABLED`
-        Enabled,
-        /// `DISABLED`
-        Disabled,
-    }
-
-    impl AssignPublicIp {
-        /// Every variant, in schema order.
-        pub const ALL: [AssignPublicIp; 2] = [AssignPublicIp::Enabled, AssignPublicIp::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AssignPublicIp::Enabled => "ENABLED",
-                AssignPublicIp::Disabled => "DISABLED",
-            }
+    cfn_enum! {
+        /// Specifies whether the task's elastic network interface receives a public IP address. You can specify ENABLED
+        /// only when LaunchType in EcsParameters is set to FARGATE.
+        AssignPublicIp[2] {
+            Enabled = "ENABLED",
+            Disabled = "DISABLED",
         }
     }
 
-    impl std::fmt::Display for AssignPublicIp {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// Determines whether the schedule is executed within a flexible time window.
+        FlexibleTimeWindowMode[2] {
+            Off = "OFF",
+            Flexible = "FLEXIBLE",
         }
     }
 
-    impl From<AssignPublicIp> for Value {
-        fn from(v: AssignPublicIp) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// Specifies the launch type on which your task is running. The launch type that you specify here must match one of
+        /// the launch type (compatibilities) of the target task. The FARGATE value is supported only in the Regions where
+        /// AWS Fargate with Amazon ECS is supported. For more information, see AWS Fargate on Amazon ECS in the Amazon
+        /// Elastic Container Service Developer Guide.
+        LaunchType[3] {
+            Ec2 = "EC2",
+            Fargate = "FARGATE",
+            External = "EXTERNAL",
         }
     }
 
-    impl From<AssignPublicIp> for Val<AssignPublicIp> {
-        fn from(v: AssignPublicIp) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The type of constraint. Use distinctInstance to ensure that each task in a particular group is running on a
+        /// different container instance. Use memberOf to restrict the selection to a group of valid candidates.
+        PlacementConstraintType[2] {
+            DistinctInstance = "distinctInstance",
+            MemberOf = "memberOf",
         }
     }
 
-    /// Determines whether the schedule is executed within a flexible time window.
-    ///
-    /// Rendered as its CloudFormation spelling ([`FlexibleTimeWindowMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum FlexibleTimeWindowMode {
-        /// `OFF`
-        Off,
-        /// `FLEXIBLE`
-        Flexible,
-    }
-
-    impl FlexibleTimeWindowMode {
-        /// Every variant, in schema order.
-        pub const ALL: [FlexibleTimeWindowMode; 2] = [FlexibleTimeWindowMode::Off, FlexibleTimeWindowMode::Flexible];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                FlexibleTimeWindowMode::Off => "OFF",
-                FlexibleTimeWindowMode::Flexible => "FLEXIBLE",
-            }
+    cfn_enum! {
+        /// The type of placement strategy. The random placement strategy randomly places tasks on available candidates. The
+        /// spread placement strategy spreads placement across available candidates evenly based on the field parameter. The
+        /// binpack strategy places tasks on available candidates that have the least available amount of the resource that
+        /// is specified with the field parameter. For example, if you binpack on memory, a task is placed on the instance
+        /// with the least amount of remaining memory (but still enough to run the task).
+        PlacementStrategyType[3] {
+            Random = "random",
+            Spread = "spread",
+            Binpack = "binpack",
         }
     }
 
-    impl std::fmt::Display for FlexibleTimeWindowMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// Specifies whether to propagate the tags from the task definition to the task. If no value is specified, the tags
+        /// are not propagated. Tags can only be propagated to the task during task creation. To add tags to a task after
+        /// task creation, use the TagResource API action.
+        PropagateTags[1] {
+            TaskDefinition = "TASK_DEFINITION",
         }
     }
 
-    impl From<FlexibleTimeWindowMode> for Value {
-        fn from(v: FlexibleTimeWindowMode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<FlexibleTimeWindowMode> for Val<FlexibleTimeWindowMode> {
-        fn from(v: FlexibleTimeWindowMode) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Specifies the launch type on which your task is running. The launch type that you specify here must match one of the
-    /// launch type (compatibilities) of the target task. The FARGATE value is supported only in the Regions where AWS
-    /// Fargate with Amazon ECS is supported. For more information, see AWS Fargate on Amazon ECS in the Amazon Elastic
-    /// Container Service Developer Guide.
-    ///
-    /// Rendered as its CloudFormation spelling ([`LaunchType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum LaunchType {
-        /// `EC2`
-        Ec2,
-        /// `FARGATE`
-        Fargate,
-        /// `EXTERNAL`
-        External,
-    }
-
-    impl LaunchType {
-        /// Every variant, in schema order.
-        pub const ALL: [LaunchType; 3] = [LaunchType::Ec2, LaunchType::Fargate, LaunchType::External];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                LaunchType::Ec2 => "EC2",
-                LaunchType::Fargate => "FARGATE",
-                LaunchType::External => "EXTERNAL",
-            }
-        }
-    }
-
-    impl std::fmt::Display for LaunchType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<LaunchType> for Value {
-        fn from(v: LaunchType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<LaunchType> for Val<LaunchType> {
-        fn from(v: LaunchType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The type of constraint. Use distinctInstance to ensure that each task in a particular group is running on a
-    /// different container instance. Use memberOf to restrict the selection to a group of valid candidates.
-    ///
-    /// Rendered as its CloudFormation spelling ([`PlacementConstraintType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PlacementConstraintType {
-        /// `distinctInstance`
-        DistinctInstance,
-        /// `memberOf`
-        MemberOf,
-    }
-
-    impl PlacementConstraintType {
-        /// Every variant, in schema order.
-        pub const ALL: [PlacementConstraintType; 2] =
-            [PlacementConstraintType::DistinctInstance, PlacementConstraintType::MemberOf];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PlacementConstraintType::DistinctInstance => "distinctInstance",
-                PlacementConstraintType::MemberOf => "memberOf",
-            }
-        }
-    }
-
-    impl std::fmt::Display for PlacementConstraintType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PlacementConstraintType> for Value {
-        fn from(v: PlacementConstraintType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PlacementConstraintType> for Val<PlacementConstraintType> {
-        fn from(v: PlacementConstraintType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The type of placement strategy. The random placement strategy randomly places tasks on available candidates. The
-    /// spread placement strategy spreads placement across available candidates evenly based on the field parameter. The
-    /// binpack strategy places tasks on available candidates that have the least available amount of the resource that is
-    /// specified with the field parameter. For example, if you binpack on memory, a task is placed on the instance with the
-    /// least amount of remaining memory (but still enough to run the task).
-    ///
-    /// Rendered as its CloudFormation spelling ([`PlacementStrategyType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PlacementStrategyType {
-        /// `random`
-        Random,
-        /// `spread`
-        Spread,
-        /// `binpack`
-        Binpack,
-    }
-
-    impl PlacementStrategyType {
-        /// Every variant, in schema order.
-        pub const ALL: [PlacementStrategyType; 3] =
-            [PlacementStrategyType::Random, PlacementStrategyType::Spread, PlacementStrategyType::Binpack];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PlacementStrategyType::Random => "random",
-                PlacementStrategyType::Spread => "spread",
-                PlacementStrategyType::Binpack => "binpack",
-            }
-        }
-    }
-
-    impl std::fmt::Display for PlacementStrategyType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PlacementStrategyType> for Value {
-        fn from(v: PlacementStrategyType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PlacementStrategyType> for Val<PlacementStrategyType> {
-        fn from(v: PlacementStrategyType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Specifies whether to propagate the tags from the task definition to the task. If no value is specified, the tags are
-    /// not propagated. Tags can only be propagated to the task during task creation. To add tags to a task after task
-    /// creation, use the TagResource API action.
-    ///
-    /// Rendered as its CloudFormation spelling ([`PropagateTags::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PropagateTags {
-        /// `TASK_DEFINITION`
-        TaskDefinition,
-    }
-
-    impl PropagateTags {
-        /// Every variant, in schema order.
-        pub const ALL: [PropagateTags; 1] = [PropagateTags::TaskDefinition];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PropagateTags::TaskDefinition => "TASK_DEFINITION",
-            }
-        }
-    }
-
-    impl std::fmt::Display for PropagateTags {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PropagateTags> for Value {
-        fn from(v: PropagateTags) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PropagateTags> for Val<PropagateTags> {
-        fn from(v: PropagateTags) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Specifies whether the schedule is enabled or disabled.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ScheduleState::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ScheduleState {
-        /// `ENABLED`
-        Enabled,
-        /// `DISABLED`
-        Disabled,
-    }
-
-    impl ScheduleState {
-        /// Every variant, in schema order.
-        pub const ALL: [ScheduleState; 2] = [ScheduleState::Enabled, ScheduleState::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ScheduleState::Enabled => "ENABLED",
-                ScheduleState::Disabled => "DISABLED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ScheduleState {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ScheduleState> for Value {
-        fn from(v: ScheduleState) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ScheduleState> for Val<ScheduleState> {
-        fn from(v: ScheduleState) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Specifies whether the schedule is enabled or disabled.
+        ScheduleState[2] {
+            Enabled = "ENABLED",
+            Disabled = "DISABLED",
         }
     }
 }

@@ -537,294 +537,58 @@ pub mod data_integration_flow {
 
     property_type!(SqlTransformationConfiguration);
 
-    /// The file type.
-    ///
-    /// Rendered as its CloudFormation spelling ([`FileType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum FileType {
-        /// `CSV`
-        Csv,
-        /// `PARQUET`
-        Parquet,
-        /// `JSON`
-        Json,
-    }
-
-    impl FileType {
-        /// Every variant, in schema order.
-        pub const ALL: [FileType; 3] = [FileType::Csv, FileType::Parquet, FileType::Json];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                FileType::Csv => "CSV",
-                FileType::Parquet => "PARQUET",
-                FileType::Json => "JSON",
-            }
+    cfn_enum! {
+        /// The file type.
+        FileType[3] {
+            Csv = "CSV",
+            Parquet = "PARQUET",
+            Json = "JSON",
         }
     }
 
-    impl std::fmt::Display for FileType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// The load type.
+        LoadType[2] {
+            Incremental = "INCREMENTAL",
+            Replace = "REPLACE",
         }
     }
 
-    impl From<FileType> for Value {
-        fn from(v: FileType) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// The sort order.
+        SortOrder[2] {
+            Asc = "ASC",
+            Desc = "DESC",
         }
     }
 
-    impl From<FileType> for Val<FileType> {
-        fn from(v: FileType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The source type.
+        SourceType[2] {
+            S3 = "S3",
+            Dataset = "DATASET",
         }
     }
 
-    /// The load type.
-    ///
-    /// Rendered as its CloudFormation spelling ([`LoadType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum LoadType {
-        /// `INCREMENTAL`
-        Incremental,
-        /// `REPLACE`
-        Replace,
-    }
-
-    impl LoadType {
-        /// Every variant, in schema order.
-        pub const ALL: [LoadType; 2] = [LoadType::Incremental, LoadType::Replace];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                LoadType::Incremental => "INCREMENTAL",
-                LoadType::Replace => "REPLACE",
-            }
+    cfn_enum! {
+        /// The target type.
+        TargetType[1] {
+            Dataset = "DATASET",
         }
     }
 
-    impl std::fmt::Display for LoadType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// The transformation type.
+        TransformationType[2] {
+            Sql = "SQL",
+            None = "NONE",
         }
     }
 
-    impl From<LoadType> for Value {
-        fn from(v: LoadType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<LoadType> for Val<LoadType> {
-        fn from(v: LoadType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The sort order.
-    ///
-    /// Rendered as its CloudFormation spelling ([`SortOrder::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SortOrder {
-        /// `ASC`
-        Asc,
-        /// `DESC`
-        Desc,
-    }
-
-    impl SortOrder {
-        /// Every variant, in schema order.
-        pub const ALL: [SortOrder; 2] = [SortOrder::Asc, SortOrder::Desc];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SortOrder::Asc => "ASC",
-                SortOrder::Desc => "DESC",
-            }
-        }
-    }
-
-    impl std::fmt::Display for SortOrder {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<SortOrder> for Value {
-        fn from(v: SortOrder) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<SortOrder> for Val<SortOrder> {
-        fn from(v: SortOrder) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The source type.
-    ///
-    /// Rendered as its CloudFormation spelling ([`SourceType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SourceType {
-        /// `S3`
-        S3,
-        /// `DATASET`
-        Dataset,
-    }
-
-    impl SourceType {
-        /// Every variant, in schema order.
-        pub const ALL: [SourceType; 2] = [SourceType::S3, SourceType::Dataset];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SourceType::S3 => "S3",
-                SourceType::Dataset => "DATASET",
-            }
-        }
-    }
-
-    impl std::fmt::Display for SourceType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<SourceType> for Value {
-        fn from(v: SourceType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<SourceType> for Val<SourceType> {
-        fn from(v: SourceType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The target type.
-    ///
-    /// Rendered as its CloudFormation spelling ([`TargetType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TargetType {
-        /// `DATASET`
-        Dataset,
-    }
-
-    impl TargetType {
-        /// Every variant, in schema order.
-        pub const ALL: [TargetType; 1] = [TargetType::Dataset];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                TargetType::Dataset => "DATASET",
-            }
-        }
-    }
-
-    impl std::fmt::Display for TargetType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<TargetType> for Value {
-        fn from(v: TargetType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<TargetType> for Val<TargetType> {
-        fn from(v: TargetType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The transformation type.
-    ///
-    /// Rendered as its CloudFormation spelling ([`TransformationType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TransformationType {
-        /// `SQL`
-        Sql,
-        /// `NONE`
-        None,
-    }
-
-    impl TransformationType {
-        /// Every variant, in schema order.
-        pub const ALL: [TransformationType; 2] = [TransformationType::Sql, TransformationType::None];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                TransformationType::Sql => "SQL",
-                TransformationType::None => "NONE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for TransformationType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<TransformationType> for Value {
-        fn from(v: TransformationType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<TransformationType> for Val<TransformationType> {
-        fn from(v: TransformationType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The deduplication strategy type.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Type::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Type {
-        /// `FIELD_PRIORITY`
-        FieldPriority,
-    }
-
-    impl Type {
-        /// Every variant, in schema order.
-        pub const ALL: [Type; 1] = [Type::FieldPriority];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Type::FieldPriority => "FIELD_PRIORITY",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Type {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Type> for Value {
-        fn from(v: Type) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Type> for Val<Type> {
-        fn from(v: Type) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The deduplication strategy type.
+        Type[1] {
+            FieldPriority = "FIELD_PRIORITY",
         }
     }
 }
@@ -1137,117 +901,25 @@ pub mod dataset {
 
     property_type!(Transform);
 
-    /// The dataset field type.
-    ///
-    /// Rendered as its CloudFormation spelling ([`DataLakeDatasetSchemaFieldType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DataLakeDatasetSchemaFieldType {
-        /// `INT`
-        Int,
-        /// `DOUBLE`
-        Double,
-        /// `STRING`
-        String2,
-        /// `TIMESTAMP`
-        Timestamp,
-        /// `LONG`
-        Long,
-    }
-
-    impl DataLakeDatasetSchemaFieldType {
-        /// Every variant, in schema order.
-        pub const ALL: [DataLakeDatasetSchemaFieldType; 5] = [
-            DataLakeDatasetSchemaFieldType::Int,
-            DataLakeDatasetSchemaFieldType::Double,
-            DataLakeDatasetSchemaFieldType::String2,
-            DataLakeDatasetSchemaFieldType::Timestamp,
-            DataLakeDatasetSchemaFieldType::Long,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DataLakeDatasetSchemaFieldType::Int => "INT",
-                DataLakeDatasetSchemaFieldType::Double => "DOUBLE",
-                DataLakeDatasetSchemaFieldType::String2 => "STRING",
-                DataLakeDatasetSchemaFieldType::Timestamp => "TIMESTAMP",
-                DataLakeDatasetSchemaFieldType::Long => "LONG",
-            }
+    cfn_enum! {
+        /// The dataset field type.
+        DataLakeDatasetSchemaFieldType[5] {
+            Int = "INT",
+            Double = "DOUBLE",
+            String2 = "STRING",
+            Timestamp = "TIMESTAMP",
+            Long = "LONG",
         }
     }
 
-    impl std::fmt::Display for DataLakeDatasetSchemaFieldType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DataLakeDatasetSchemaFieldType> for Value {
-        fn from(v: DataLakeDatasetSchemaFieldType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DataLakeDatasetSchemaFieldType> for Val<DataLakeDatasetSchemaFieldType> {
-        fn from(v: DataLakeDatasetSchemaFieldType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The type of partitioning transformation.
-    ///
-    /// Rendered as its CloudFormation spelling ([`TransformType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TransformType {
-        /// `YEAR`
-        Year,
-        /// `MONTH`
-        Month,
-        /// `DAY`
-        Day,
-        /// `HOUR`
-        Hour,
-        /// `IDENTITY`
-        Identity,
-    }
-
-    impl TransformType {
-        /// Every variant, in schema order.
-        pub const ALL: [TransformType; 5] = [
-            TransformType::Year,
-            TransformType::Month,
-            TransformType::Day,
-            TransformType::Hour,
-            TransformType::Identity,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                TransformType::Year => "YEAR",
-                TransformType::Month => "MONTH",
-                TransformType::Day => "DAY",
-                TransformType::Hour => "HOUR",
-                TransformType::Identity => "IDENTITY",
-            }
-        }
-    }
-
-    impl std::fmt::Display for TransformType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<TransformType> for Value {
-        fn from(v: TransformType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<TransformType> for Val<TransformType> {
-        fn from(v: TransformType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The type of partitioning transformation.
+        TransformType[5] {
+            Year = "YEAR",
+            Month = "MONTH",
+            Day = "DAY",
+            Hour = "HOUR",
+            Identity = "IDENTITY",
         }
     }
 }

@@ -887,78 +887,19 @@ impl Handle<CfnArtifact> {
 
 /// Property types and enums of [`CfnArtifact`] (`AWS::SecurityAgent::Artifact`).
 pub mod artifact {
-    use crate::core::value::{Val, Value};
 
-    /// The file type of the artifact.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ArtifactType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ArtifactType {
-        /// `TXT`
-        Txt,
-        /// `PNG`
-        Png,
-        /// `JPEG`
-        Jpeg,
-        /// `MD`
-        Md,
-        /// `PDF`
-        Pdf,
-        /// `DOCX`
-        Docx,
-        /// `DOC`
-        Doc,
-        /// `JSON`
-        Json,
-        /// `YAML`
-        Yaml,
-    }
-
-    impl ArtifactType {
-        /// Every variant, in schema order.
-        pub const ALL: [ArtifactType; 9] = [
-            ArtifactType::Txt,
-            ArtifactType::Png,
-            ArtifactType::Jpeg,
-            ArtifactType::Md,
-            ArtifactType::Pdf,
-            ArtifactType::Docx,
-            ArtifactType::Doc,
-            ArtifactType::Json,
-            ArtifactType::Yaml,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ArtifactType::Txt => "TXT",
-                ArtifactType::Png => "PNG",
-                ArtifactType::Jpeg => "JPEG",
-                ArtifactType::Md => "MD",
-                ArtifactType::Pdf => "PDF",
-                ArtifactType::Docx => "DOCX",
-                ArtifactType::Doc => "DOC",
-                ArtifactType::Json => "JSON",
-                ArtifactType::Yaml => "YAML",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ArtifactType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ArtifactType> for Value {
-        fn from(v: ArtifactType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ArtifactType> for Val<ArtifactType> {
-        fn from(v: ArtifactType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The file type of the artifact.
+        ArtifactType[9] {
+            Txt = "TXT",
+            Png = "PNG",
+            Jpeg = "JPEG",
+            Md = "MD",
+            Pdf = "PDF",
+            Docx = "DOCX",
+            Doc = "DOC",
+            Json = "JSON",
+            Yaml = "YAML",
         }
     }
 }
@@ -1344,93 +1285,21 @@ pub mod integration {
 
     property_type!(ProviderInput);
 
-    /// The integration provider.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Provider::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Provider {
-        /// `GITHUB`
-        Github,
-        /// `GITLAB`
-        Gitlab,
-        /// `BITBUCKET`
-        Bitbucket,
-        /// `CONFLUENCE`
-        Confluence,
-    }
-
-    impl Provider {
-        /// Every variant, in schema order.
-        pub const ALL: [Provider; 4] = [Provider::Github, Provider::Gitlab, Provider::Bitbucket, Provider::Confluence];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Provider::Github => "GITHUB",
-                Provider::Gitlab => "GITLAB",
-                Provider::Bitbucket => "BITBUCKET",
-                Provider::Confluence => "CONFLUENCE",
-            }
+    cfn_enum! {
+        /// The integration provider.
+        Provider[4] {
+            Github = "GITHUB",
+            Gitlab = "GITLAB",
+            Bitbucket = "BITBUCKET",
+            Confluence = "CONFLUENCE",
         }
     }
 
-    impl std::fmt::Display for Provider {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Provider> for Value {
-        fn from(v: Provider) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Provider> for Val<Provider> {
-        fn from(v: Provider) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The type of GitLab access token.
-    ///
-    /// Rendered as its CloudFormation spelling ([`TokenType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TokenType {
-        /// `PERSONAL`
-        Personal,
-        /// `GROUP`
-        Group,
-    }
-
-    impl TokenType {
-        /// Every variant, in schema order.
-        pub const ALL: [TokenType; 2] = [TokenType::Personal, TokenType::Group];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                TokenType::Personal => "PERSONAL",
-                TokenType::Group => "GROUP",
-            }
-        }
-    }
-
-    impl std::fmt::Display for TokenType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<TokenType> for Value {
-        fn from(v: TokenType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<TokenType> for Val<TokenType> {
-        fn from(v: TokenType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The type of GitLab access token.
+        TokenType[2] {
+            Personal = "PERSONAL",
+            Group = "GROUP",
         }
     }
 }
@@ -2159,413 +2028,86 @@ pub mod pentest {
 
     property_type!(VpcConfig);
 
-    /// Strategy for cleaning up resources after pentest job completion
-    ///
-    /// Rendered as its CloudFormation spelling ([`CleanUpStrategy::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum CleanUpStrategy {
-        /// `BEST_EFFORT_DELETE`
-        BestEffortDelete,
-        /// `RETAIN_ALL`
-        RetainAll,
-    }
-
-    impl CleanUpStrategy {
-        /// Every variant, in schema order.
-        pub const ALL: [CleanUpStrategy; 2] = [CleanUpStrategy::BestEffortDelete, CleanUpStrategy::RetainAll];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                CleanUpStrategy::BestEffortDelete => "BEST_EFFORT_DELETE",
-                CleanUpStrategy::RetainAll => "RETAIN_ALL",
-            }
+    cfn_enum! {
+        /// Strategy for cleaning up resources after pentest job completion
+        CleanUpStrategy[2] {
+            BestEffortDelete = "BEST_EFFORT_DELETE",
+            RetainAll = "RETAIN_ALL",
         }
     }
 
-    impl std::fmt::Display for CleanUpStrategy {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// Strategy for remediating code vulnerabilities discovered during the pentest
+        CodeRemediationStrategy[2] {
+            Automatic = "AUTOMATIC",
+            Disabled = "DISABLED",
         }
     }
 
-    impl From<CleanUpStrategy> for Value {
-        fn from(v: CleanUpStrategy) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// Whether to allow or deny traffic matching this rule
+        Effect[2] {
+            Allow = "ALLOW",
+            Deny = "DENY",
         }
     }
 
-    impl From<CleanUpStrategy> for Val<CleanUpStrategy> {
-        fn from(v: CleanUpStrategy) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Type of pattern matching for this rule
+        NetworkTrafficRuleType[1] {
+            Url = "URL",
         }
     }
 
-    /// Strategy for remediating code vulnerabilities discovered during the pentest
-    ///
-    /// Rendered as its CloudFormation spelling ([`CodeRemediationStrategy::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum CodeRemediationStrategy {
-        /// `AUTOMATIC`
-        Automatic,
-        /// `DISABLED`
-        Disabled,
-    }
-
-    impl CodeRemediationStrategy {
-        /// Every variant, in schema order.
-        pub const ALL: [CodeRemediationStrategy; 2] =
-            [CodeRemediationStrategy::Automatic, CodeRemediationStrategy::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                CodeRemediationStrategy::Automatic => "AUTOMATIC",
-                CodeRemediationStrategy::Disabled => "DISABLED",
-            }
+    cfn_enum! {
+        /// Type of authentication provider
+        ProviderType[4] {
+            SecretsManager = "SECRETS_MANAGER",
+            AwsLambda = "AWS_LAMBDA",
+            AwsIamRole = "AWS_IAM_ROLE",
+            AwsInternal = "AWS_INTERNAL",
         }
     }
 
-    impl std::fmt::Display for CodeRemediationStrategy {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// Type of security risk to test for
+        RiskType[28] {
+            CrossSiteScripting = "CROSS_SITE_SCRIPTING",
+            DefaultCredentials = "DEFAULT_CREDENTIALS",
+            InsecureDirectObjectReference = "INSECURE_DIRECT_OBJECT_REFERENCE",
+            PrivilegeEscalation = "PRIVILEGE_ESCALATION",
+            ServerSideTemplateInjection = "SERVER_SIDE_TEMPLATE_INJECTION",
+            CommandInjection = "COMMAND_INJECTION",
+            CodeInjection = "CODE_INJECTION",
+            SqlInjection = "SQL_INJECTION",
+            ArbitraryFileUpload = "ARBITRARY_FILE_UPLOAD",
+            InsecureDeserialization = "INSECURE_DESERIALIZATION",
+            LocalFileInclusion = "LOCAL_FILE_INCLUSION",
+            InformationDisclosure = "INFORMATION_DISCLOSURE",
+            PathTraversal = "PATH_TRAVERSAL",
+            ServerSideRequestForgery = "SERVER_SIDE_REQUEST_FORGERY",
+            JsonWebTokenVulnerabilities = "JSON_WEB_TOKEN_VULNERABILITIES",
+            XmlExternalEntity = "XML_EXTERNAL_ENTITY",
+            FileDeletion = "FILE_DELETION",
+            Other = "OTHER",
+            GraphqlVulnerabilities = "GRAPHQL_VULNERABILITIES",
+            BusinessLogicVulnerabilities = "BUSINESS_LOGIC_VULNERABILITIES",
+            CryptographicVulnerabilities = "CRYPTOGRAPHIC_VULNERABILITIES",
+            DenialOfService = "DENIAL_OF_SERVICE",
+            FileAccess = "FILE_ACCESS",
+            FileCreation = "FILE_CREATION",
+            DatabaseModification = "DATABASE_MODIFICATION",
+            DatabaseAccess = "DATABASE_ACCESS",
+            OutboundServiceRequest = "OUTBOUND_SERVICE_REQUEST",
+            Unknown = "UNKNOWN",
         }
     }
 
-    impl From<CodeRemediationStrategy> for Value {
-        fn from(v: CodeRemediationStrategy) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<CodeRemediationStrategy> for Val<CodeRemediationStrategy> {
-        fn from(v: CodeRemediationStrategy) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Whether to allow or deny traffic matching this rule
-    ///
-    /// Rendered as its CloudFormation spelling ([`Effect::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Effect {
-        /// `ALLOW`
-        Allow,
-        /// `DENY`
-        Deny,
-    }
-
-    impl Effect {
-        /// Every variant, in schema order.
-        pub const ALL: [Effect; 2] = [Effect::Allow, Effect::Deny];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Effect::Allow => "ALLOW",
-                Effect::Deny => "DENY",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Effect {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Effect> for Value {
-        fn from(v: Effect) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Effect> for Val<Effect> {
-        fn from(v: Effect) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Type of pattern matching for this rule
-    ///
-    /// Rendered as its CloudFormation spelling ([`NetworkTrafficRuleType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum NetworkTrafficRuleType {
-        /// `URL`
-        Url,
-    }
-
-    impl NetworkTrafficRuleType {
-        /// Every variant, in schema order.
-        pub const ALL: [NetworkTrafficRuleType; 1] = [NetworkTrafficRuleType::Url];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                NetworkTrafficRuleType::Url => "URL",
-            }
-        }
-    }
-
-    impl std::fmt::Display for NetworkTrafficRuleType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<NetworkTrafficRuleType> for Value {
-        fn from(v: NetworkTrafficRuleType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<NetworkTrafficRuleType> for Val<NetworkTrafficRuleType> {
-        fn from(v: NetworkTrafficRuleType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Type of authentication provider
-    ///
-    /// Rendered as its CloudFormation spelling ([`ProviderType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ProviderType {
-        /// `SECRETS_MANAGER`
-        SecretsManager,
-        /// `AWS_LAMBDA`
-        AwsLambda,
-        /// `AWS_IAM_ROLE`
-        AwsIamRole,
-        /// `AWS_INTERNAL`
-        AwsInternal,
-    }
-
-    impl ProviderType {
-        /// Every variant, in schema order.
-        pub const ALL: [ProviderType; 4] = [
-            ProviderType::SecretsManager,
-            ProviderType::AwsLambda,
-            ProviderType::AwsIamRole,
-            ProviderType::AwsInternal,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ProviderType::SecretsManager => "SECRETS_MANAGER",
-                ProviderType::AwsLambda => "AWS_LAMBDA",
-                ProviderType::AwsIamRole => "AWS_IAM_ROLE",
-                ProviderType::AwsInternal => "AWS_INTERNAL",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ProviderType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ProviderType> for Value {
-        fn from(v: ProviderType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ProviderType> for Val<ProviderType> {
-        fn from(v: ProviderType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Type of security risk to test for
-    ///
-    /// Rendered as its CloudFormation spelling ([`RiskType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum RiskType {
-        /// `CROSS_SITE_SCRIPTING`
-        CrossSiteScripting,
-        /// `DEFAULT_CREDENTIALS`
-        DefaultCredentials,
-        /// `INSECURE_DIRECT_OBJECT_REFERENCE`
-        InsecureDirectObjectReference,
-        /// `PRIVILEGE_ESCALATION`
-        PrivilegeEscalation,
-        /// `SERVER_SIDE_TEMPLATE_INJECTION`
-        ServerSideTemplateInjection,
-        /// `COMMAND_INJECTION`
-        CommandInjection,
-        /// `CODE_INJECTION`
-        CodeInjection,
-        /// `SQL_INJECTION`
-        SqlInjection,
-        /// `ARBITRARY_FILE_UPLOAD`
-        ArbitraryFileUpload,
-        /// `INSECURE_DESERIALIZATION`
-        InsecureDeserialization,
-        /// `LOCAL_FILE_INCLUSION`
-        LocalFileInclusion,
-        /// `INFORMATION_DISCLOSURE`
-        InformationDisclosure,
-        /// `PATH_TRAVERSAL`
-        PathTraversal,
-        /// `SERVER_SIDE_REQUEST_FORGERY`
-        ServerSideRequestForgery,
-        /// `JSON_WEB_TOKEN_VULNERABILITIES`
-        JsonWebTokenVulnerabilities,
-        /// `XML_EXTERNAL_ENTITY`
-        XmlExternalEntity,
-        /// `FILE_DELETION`
-        FileDeletion,
-        /// `OTHER`
-        Other,
-        /// `GRAPHQL_VULNERABILITIES`
-        GraphqlVulnerabilities,
-        /// `BUSINESS_LOGIC_VULNERABILITIES`
-        BusinessLogicVulnerabilities,
-        /// `CRYPTOGRAPHIC_VULNERABILITIES`
-        CryptographicVulnerabilities,
-        /// `DENIAL_OF_SERVICE`
-        DenialOfService,
-        /// `FILE_ACCESS`
-        FileAccess,
-        /// `FILE_CREATION`
-        FileCreation,
-        /// `DATABASE_MODIFICATION`
-        DatabaseModification,
-        /// `DATABASE_ACCESS`
-        DatabaseAccess,
-        /// `OUTBOUND_SERVICE_REQUEST`
-        OutboundServiceRequest,
-        /// `UNKNOWN`
-        Unknown,
-    }
-
-    impl RiskType {
-        /// Every variant, in schema order.
-        pub const ALL: [RiskType; 28] = [
-            RiskType::CrossSiteScripting,
-            RiskType::DefaultCredentials,
-            RiskType::InsecureDirectObjectReference,
-            RiskType::PrivilegeEscalation,
-            RiskType::ServerSideTemplateInjection,
-            RiskType::CommandInjection,
-            RiskType::CodeInjection,
-            RiskType::SqlInjection,
-            RiskType::ArbitraryFileUpload,
-            RiskType::InsecureDeserialization,
-            RiskType::LocalFileInclusion,
-            RiskType::InformationDisclosure,
-            RiskType::PathTraversal,
-            RiskType::ServerSideRequestForgery,
-            RiskType::JsonWebTokenVulnerabilities,
-            RiskType::XmlExternalEntity,
-            RiskType::FileDeletion,
-            RiskType::Other,
-            RiskType::GraphqlVulnerabilities,
-            RiskType::BusinessLogicVulnerabilities,
-            RiskType::CryptographicVulnerabilities,
-            RiskType::DenialOfService,
-            RiskType::FileAccess,
-            RiskType::FileCreation,
-            RiskType::DatabaseModification,
-            RiskType::DatabaseAccess,
-            RiskType::OutboundServiceRequest,
-            RiskType::Unknown,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                RiskType::CrossSiteScripting => "CROSS_SITE_SCRIPTING",
-                RiskType::DefaultCredentials => "DEFAULT_CREDENTIALS",
-                RiskType::InsecureDirectObjectReference => "INSECURE_DIRECT_OBJECT_REFERENCE",
-                RiskType::PrivilegeEscalation => "PRIVILEGE_ESCALATION",
-                RiskType::ServerSideTemplateInjection => "SERVER_SIDE_TEMPLATE_INJECTION",
-                RiskType::CommandInjection => "COMMAND_INJECTION",
-                RiskType::CodeInjection => "CODE_INJECTION",
-                RiskType::SqlInjection => "SQL_INJECTION",
-                RiskType::ArbitraryFileUpload => "ARBITRARY_FILE_UPLOAD",
-                RiskType::InsecureDeserialization => "INSECURE_DESERIALIZATION",
-                RiskType::LocalFileInclusion => "LOCAL_FILE_INCLUSION",
-                RiskType::InformationDisclosure => "INFORMATION_DISCLOSURE",
-                RiskType::PathTraversal => "PATH_TRAVERSAL",
-                RiskType::ServerSideRequestForgery => "SERVER_SIDE_REQUEST_FORGERY",
-                RiskType::JsonWebTokenVulnerabilities => "JSON_WEB_TOKEN_VULNERABILITIES",
-                RiskType::XmlExternalEntity => "XML_EXTERNAL_ENTITY",
-                RiskType::FileDeletion => "FILE_DELETION",
-                RiskType::Other => "OTHER",
-                RiskType::GraphqlVulnerabilities => "GRAPHQL_VULNERABILITIES",
-                RiskType::BusinessLogicVulnerabilities => "BUSINESS_LOGIC_VULNERABILITIES",
-                RiskType::CryptographicVulnerabilities => "CRYPTOGRAPHIC_VULNERABILITIES",
-                RiskType::DenialOfService => "DENIAL_OF_SERVICE",
-                RiskType::FileAccess => "FILE_ACCESS",
-                RiskType::FileCreation => "FILE_CREATION",
-                RiskType::DatabaseModification => "DATABASE_MODIFICATION",
-                RiskType::DatabaseAccess => "DATABASE_ACCESS",
-                RiskType::OutboundServiceRequest => "OUTBOUND_SERVICE_REQUEST",
-                RiskType::Unknown => "UNKNOWN",
-            }
-        }
-    }
-
-    impl std::fmt::Display for RiskType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<RiskType> for Value {
-        fn from(v: RiskType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<RiskType> for Val<RiskType> {
-        fn from(v: RiskType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Type of managed skill that can be disabled for a pentest
-    ///
-    /// Rendered as its CloudFormation spelling ([`SkillType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SkillType {
-        /// `FINDING_PERSONALIZATION`
-        FindingPersonalization,
-        /// `LOGIN_OPTIMIZATION`
-        LoginOptimization,
-    }
-
-    impl SkillType {
-        /// Every variant, in schema order.
-        pub const ALL: [SkillType; 2] = [SkillType::FindingPersonalization, SkillType::LoginOptimization];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SkillType::FindingPersonalization => "FINDING_PERSONALIZATION",
-                SkillType::LoginOptimization => "LOGIN_OPTIMIZATION",
-            }
-        }
-    }
-
-    impl std::fmt::Display for SkillType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<SkillType> for Value {
-        fn from(v: SkillType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<SkillType> for Val<SkillType> {
-        fn from(v: SkillType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Type of managed skill that can be disabled for a pentest
+        SkillType[2] {
+            FindingPersonalization = "FINDING_PERSONALIZATION",
+            LoginOptimization = "LOGIN_OPTIMIZATION",
         }
     }
 }
@@ -2726,45 +2268,11 @@ pub mod security_requirement_pack {
 
     property_type!(SecurityRequirement);
 
-    /// Whether the pack is enabled or disabled
-    ///
-    /// Rendered as its CloudFormation spelling ([`Status::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Status {
-        /// `ENABLED`
-        Enabled,
-        /// `DISABLED`
-        Disabled,
-    }
-
-    impl Status {
-        /// Every variant, in schema order.
-        pub const ALL: [Status; 2] = [Status::Enabled, Status::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Status::Enabled => "ENABLED",
-                Status::Disabled => "DISABLED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Status {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Status> for Value {
-        fn from(v: Status) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Status> for Val<Status> {
-        fn from(v: Status) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Whether the pack is enabled or disabled
+        Status[2] {
+            Enabled = "ENABLED",
+            Disabled = "DISABLED",
         }
     }
 }
@@ -2868,51 +2376,13 @@ impl Handle<CfnTargetDomain> {
 
 /// Property types and enums of [`CfnTargetDomain`] (`AWS::SecurityAgent::TargetDomain`).
 pub mod target_domain {
-    use crate::core::value::{Val, Value};
 
-    /// Verification method for the target domain
-    ///
-    /// Rendered as its CloudFormation spelling ([`VerificationMethod::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum VerificationMethod {
-        /// `DNS_TXT`
-        DnsTxt,
-        /// `HTTP_ROUTE`
-        HttpRoute,
-        /// `PRIVATE_VPC`
-        PrivateVpc,
-    }
-
-    impl VerificationMethod {
-        /// Every variant, in schema order.
-        pub const ALL: [VerificationMethod; 3] =
-            [VerificationMethod::DnsTxt, VerificationMethod::HttpRoute, VerificationMethod::PrivateVpc];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                VerificationMethod::DnsTxt => "DNS_TXT",
-                VerificationMethod::HttpRoute => "HTTP_ROUTE",
-                VerificationMethod::PrivateVpc => "PRIVATE_VPC",
-            }
-        }
-    }
-
-    impl std::fmt::Display for VerificationMethod {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<VerificationMethod> for Value {
-        fn from(v: VerificationMethod) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<VerificationMethod> for Val<VerificationMethod> {
-        fn from(v: VerificationMethod) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Verification method for the target domain
+        VerificationMethod[3] {
+            DnsTxt = "DNS_TXT",
+            HttpRoute = "HTTP_ROUTE",
+            PrivateVpc = "PRIVATE_VPC",
         }
     }
 }

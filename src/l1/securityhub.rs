@@ -138,44 +138,11 @@ impl Handle<CfnAggregatorV2> {
 
 /// Property types and enums of [`CfnAggregatorV2`] (`AWS::SecurityHub::AggregatorV2`).
 pub mod aggregator_v2 {
-    use crate::core::value::{Val, Value};
 
-    /// Indicates to link a list of included Regions
-    ///
-    /// Rendered as its CloudFormation spelling ([`RegionLinkingMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum RegionLinkingMode {
-        /// `SPECIFIED_REGIONS`
-        SpecifiedRegions,
-    }
-
-    impl RegionLinkingMode {
-        /// Every variant, in schema order.
-        pub const ALL: [RegionLinkingMode; 1] = [RegionLinkingMode::SpecifiedRegions];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                RegionLinkingMode::SpecifiedRegions => "SPECIFIED_REGIONS",
-            }
-        }
-    }
-
-    impl std::fmt::Display for RegionLinkingMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<RegionLinkingMode> for Value {
-        fn from(v: RegionLinkingMode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<RegionLinkingMode> for Val<RegionLinkingMode> {
-        fn from(v: RegionLinkingMode) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Indicates to link a list of included Regions
+        RegionLinkingMode[1] {
+            SpecifiedRegions = "SPECIFIED_REGIONS",
         }
     }
 }
@@ -1297,457 +1264,150 @@ pub mod automation_rule {
 
     property_type!(WorkflowUpdate);
 
-    /// The condition to apply to the key value when filtering Security Hub CSPM findings with a map filter.
-    ///
-    /// To search for values that have the filter value, use one of the following comparison operators:
-    ///
-    /// \+ To search for values that include the filter value, use ``CONTAINS``. For example, for the ``ResourceTags``
-    /// field, the filter ``Department CONTAINS Security`` matches findings that include the value ``Security`` for the
-    /// ``Department`` tag. In the same example, a finding with a value of ``Security team`` for the ``Department`` tag is a
-    /// match.
-    ///
-    /// \+ To search for values that exactly match the filter value, use ``EQUALS``. For example, for the ``ResourceTags``
-    /// field, the filter ``Department EQUALS Security`` matches findings that have the value ``Security`` for the
-    /// ``Department`` tag.
-    ///
-    /// ``CONTAINS`` and ``EQUALS`` filters on the same field are joined by ``OR``. A finding matches if it matches any one
-    /// of those filters. For example, the filters ``Department CONTAINS Security OR Department CONTAINS Finance`` match a
-    /// finding that includes either ``Security``, ``Finance``, or both values.
-    ///
-    /// To search for values that don't have the filter value, use one of the following comparison operators:
-    ///
-    /// \+ To search for values that exclude the filter value, use ``NOT_CONTAINS``. For example, for the ``ResourceTags``
-    /// field, the filter ``Department NOT_CONTAINS Finance`` matches findings that exclude the value ``Finance`` for the
-    /// ``Department`` tag.
-    ///
-    /// \+ To search for values other than the filter value, use ``NOT_EQUALS``. For example, for the ``ResourceTags``
-    /// field, the filter ``Department NOT_EQUALS Finance`` matches findings that don’t have the value ``Finance`` for the
-    /// ``Department`` tag.
-    ///
-    /// ``NOT_CONTAINS`` and ``NOT_EQUALS`` filters on the same field are joined by ``AND``. A finding matches only if it
-    /// matches all of those filters. For example, the filters ``Department NOT_CONTAINS Security AND Department
-    /// NOT_CONTAINS Finance`` match a finding that excludes both the ``Security`` and ``Finance`` values.
-    ///
-    /// ``CONTAINS`` filters can only be used with other ``CONTAINS`` filters. ``NOT_CONTAINS`` filters can only be used
-    /// with other ``NOT_CONTAINS`` filters.
-    ///
-    /// You can’t have both a ``CONTAINS`` filter and a ``NOT_CONTAINS`` filter on the same field. Similarly, you can’t
-    /// have both an ``EQUALS`` filter and a ``NOT_EQUALS`` filter on the same field. Combining filters in this way returns
-    /// an error.
-    ///
-    /// ``CONTAINS`` and ``NOT_CONTAINS`` operators can be used only with automation rules. For more information, see
-    /// [Automation rules](https://docs.aws.amazon.com/securityhub/latest/userguide/automation-rules.html) in the *User
-    /// Guide*.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Comparison::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Comparison {
-        /// `EQUALS`
-        Equals,
-        /// `NOT_EQUALS`
-        NotEquals,
-        /// `CONTAINS`
-        Contains,
-        /// `NOT_CONTAINS`
-        NotContains,
-    }
-
-    impl Comparison {
-        /// Every variant, in schema order.
-        pub const ALL: [Comparison; 4] =
-            [Comparison::Equals, Comparison::NotEquals, Comparison::Contains, Comparison::NotContains];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Comparison::Equals => "EQUALS",
-                Comparison::NotEquals => "NOT_EQUALS",
-                Comparison::Contains => "CONTAINS",
-                Comparison::NotContains => "NOT_CONTAINS",
-            }
+    cfn_enum! {
+        /// The condition to apply to the key value when filtering Security Hub CSPM findings with a map filter.
+        ///
+        /// To search for values that have the filter value, use one of the following comparison operators:
+        ///
+        /// \+ To search for values that include the filter value, use ``CONTAINS``. For example, for the ``ResourceTags``
+        /// field, the filter ``Department CONTAINS Security`` matches findings that include the value ``Security`` for the
+        /// ``Department`` tag. In the same example, a finding with a value of ``Security team`` for the ``Department`` tag
+        /// is a match.
+        ///
+        /// \+ To search for values that exactly match the filter value, use ``EQUALS``. For example, for the
+        /// ``ResourceTags`` field, the filter ``Department EQUALS Security`` matches findings that have the value
+        /// ``Security`` for the ``Department`` tag.
+        ///
+        /// ``CONTAINS`` and ``EQUALS`` filters on the same field are joined by ``OR``. A finding matches if it matches any
+        /// one of those filters. For example, the filters ``Department CONTAINS Security OR Department CONTAINS Finance``
+        /// match a finding that includes either ``Security``, ``Finance``, or both values.
+        ///
+        /// To search for values that don't have the filter value, use one of the following comparison operators:
+        ///
+        /// \+ To search for values that exclude the filter value, use ``NOT_CONTAINS``. For example, for the
+        /// ``ResourceTags`` field, the filter ``Department NOT_CONTAINS Finance`` matches findings that exclude the value
+        /// ``Finance`` for the ``Department`` tag.
+        ///
+        /// \+ To search for values other than the filter value, use ``NOT_EQUALS``. For example, for the ``ResourceTags``
+        /// field, the filter ``Department NOT_EQUALS Finance`` matches findings that don’t have the value ``Finance`` for
+        /// the ``Department`` tag.
+        ///
+        /// ``NOT_CONTAINS`` and ``NOT_EQUALS`` filters on the same field are joined by ``AND``. A finding matches only if
+        /// it matches all of those filters. For example, the filters ``Department NOT_CONTAINS Security AND Department
+        /// NOT_CONTAINS Finance`` match a finding that excludes both the ``Security`` and ``Finance`` values.
+        ///
+        /// ``CONTAINS`` filters can only be used with other ``CONTAINS`` filters. ``NOT_CONTAINS`` filters can only be used
+        /// with other ``NOT_CONTAINS`` filters.
+        ///
+        /// You can’t have both a ``CONTAINS`` filter and a ``NOT_CONTAINS`` filter on the same field. Similarly, you
+        /// can’t have both an ``EQUALS`` filter and a ``NOT_EQUALS`` filter on the same field. Combining filters in this
+        /// way returns an error.
+        ///
+        /// ``CONTAINS`` and ``NOT_CONTAINS`` operators can be used only with automation rules. For more information, see
+        /// [Automation rules](https://docs.aws.amazon.com/securityhub/latest/userguide/automation-rules.html) in the *User
+        /// Guide*.
+        Comparison[4] {
+            Equals = "EQUALS",
+            NotEquals = "NOT_EQUALS",
+            Contains = "CONTAINS",
+            NotContains = "NOT_CONTAINS",
         }
     }
 
-    impl std::fmt::Display for Comparison {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// The severity value of the finding. The allowed values are the following.
+        ///
+        /// \+ ``INFORMATIONAL`` - No issue was found.
+        ///
+        /// \+ ``LOW`` - The issue does not require action on its own.
+        ///
+        /// \+ ``MEDIUM`` - The issue must be addressed but not urgently.
+        ///
+        /// \+ ``HIGH`` - The issue must be addressed as a priority.
+        ///
+        /// \+ ``CRITICAL`` - The issue must be remediated immediately to avoid it escalating.
+        Label[5] {
+            Informational = "INFORMATIONAL",
+            Low = "LOW",
+            Medium = "MEDIUM",
+            High = "HIGH",
+            Critical = "CRITICAL",
         }
     }
 
-    impl From<Comparison> for Value {
-        fn from(v: Comparison) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// Whether the rule is active after it is created. If this parameter is equal to ``ENABLED``, ASH applies the rule
+        /// to findings and finding updates after the rule is created.
+        RuleStatus[2] {
+            Enabled = "ENABLED",
+            Disabled = "DISABLED",
         }
     }
 
-    impl From<Comparison> for Val<Comparison> {
-        fn from(v: Comparison) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The status of the investigation into the finding. The workflow status is specific to an individual finding. It
+        /// does not affect the generation of new findings. For example, setting the workflow status to ``SUPPRESSED`` or
+        /// ``RESOLVED`` does not prevent a new finding for the same issue.
+        ///
+        /// The allowed values are the following.
+        ///
+        /// \+ ``NEW`` - The initial state of a finding, before it is reviewed.
+        ///
+        /// Security Hub CSPM also resets ``WorkFlowStatus`` from ``NOTIFIED`` or ``RESOLVED`` to ``NEW`` in the following
+        /// cases:
+        ///
+        /// \+ The record state changes from ``ARCHIVED`` to ``ACTIVE``.
+        ///
+        /// \+ The compliance status changes from ``PASSED`` to either ``WARNING``, ``FAILED``, or ``NOT_AVAILABLE``.
+        ///
+        /// \+ ``NOTIFIED`` - Indicates that you notified the resource owner about the security issue. Used when the initial
+        /// reviewer is not the resource owner, and needs intervention from the resource owner.
+        ///
+        /// \+ ``RESOLVED`` - The finding was reviewed and remediated and is now considered resolved.
+        ///
+        /// \+ ``SUPPRESSED`` - Indicates that you reviewed the finding and don't believe that any action is needed. The
+        /// finding is no longer updated.
+        Status[4] {
+            New = "NEW",
+            Notified = "NOTIFIED",
+            Resolved = "RESOLVED",
+            Suppressed = "SUPPRESSED",
         }
     }
 
-    /// The severity value of the finding. The allowed values are the following.
-    ///
-    /// \+ ``INFORMATIONAL`` - No issue was found.
-    ///
-    /// \+ ``LOW`` - The issue does not require action on its own.
-    ///
-    /// \+ ``MEDIUM`` - The issue must be addressed but not urgently.
-    ///
-    /// \+ ``HIGH`` - The issue must be addressed as a priority.
-    ///
-    /// \+ ``CRITICAL`` - The issue must be remediated immediately to avoid it escalating.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Label::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Label {
-        /// `INFORMATIONAL`
-        Informational,
-        /// `LOW`
-        Low,
-        /// `MEDIUM`
-        Medium,
-        /// `HIGH`
-        High,
-        /// `CRITICAL`
-        Critical,
-    }
-
-    impl Label {
-        /// Every variant, in schema order.
-        pub const ALL: [Label; 5] = [Label::Informational, Label::Low, Label::Medium, Label::High, Label::Critical];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Label::Informational => "INFORMATIONAL",
-                Label::Low => "LOW",
-                Label::Medium => "MEDIUM",
-                Label::High => "HIGH",
-                Label::Critical => "CRITICAL",
-            }
+    cfn_enum! {
+        /// The condition to apply to a string value when filtering Security Hub findings.
+        StringFilterComparison[6] {
+            Equals = "EQUALS",
+            Prefix = "PREFIX",
+            NotEquals = "NOT_EQUALS",
+            PrefixNotEquals = "PREFIX_NOT_EQUALS",
+            Contains = "CONTAINS",
+            NotContains = "NOT_CONTAINS",
         }
     }
 
-    impl std::fmt::Display for Label {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// Specifies the type of action that Security Hub CSPM takes when a finding matches the defined criteria of a rule.
+        Type[1] {
+            FindingFieldsUpdate = "FINDING_FIELDS_UPDATE",
         }
     }
 
-    impl From<Label> for Value {
-        fn from(v: Label) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// A date range unit for the date filter.
+        Unit[1] {
+            Days = "DAYS",
         }
     }
 
-    impl From<Label> for Val<Label> {
-        fn from(v: Label) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Whether the rule is active after it is created. If this parameter is equal to ``ENABLED``, ASH applies the rule to
-    /// findings and finding updates after the rule is created.
-    ///
-    /// Rendered as its CloudFormation spelling ([`RuleStatus::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum RuleStatus {
-        /// `ENABLED`
-        Enabled,
-        /// `DISABLED`
-        Disabled,
-    }
-
-    impl RuleStatus {
-        /// Every variant, in schema order.
-        pub const ALL: [RuleStatus; 2] = [RuleStatus::Enabled, RuleStatus::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                RuleStatus::Enabled => "ENABLED",
-                RuleStatus::Disabled => "DISABLED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for RuleStatus {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<RuleStatus> for Value {
-        fn from(v: RuleStatus) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<RuleStatus> for Val<RuleStatus> {
-        fn from(v: RuleStatus) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The status of the investigation into the finding. The workflow status is specific to an individual finding. It does
-    /// not affect the generation of new findings. For example, setting the workflow status to ``SUPPRESSED`` or
-    /// ``RESOLVED`` does not prevent a new finding for the same issue.
-    ///
-    /// The allowed values are the following.
-    ///
-    /// \+ ``NEW`` - The initial state of a finding, before it is reviewed.
-    ///
-    /// Security Hub CSPM also resets ``WorkFlowStatus`` from ``NOTIFIED`` or ``RESOLVED`` to ``NEW`` in the following
-    /// cases:
-    ///
-    /// \+ The record state changes from ``ARCHIVED`` to ``ACTIVE``.
-    ///
-    /// \+ The compliance status changes from ``PASSED`` to either ``WARNING``, ``FAILED``, or ``NOT_AVAILABLE``.
-    ///
-    /// \+ ``NOTIFIED`` - Indicates that you notified the resource owner about the security issue. Used when the initial
-    /// reviewer is not the resource owner, and needs intervention from the resource owner.
-    ///
-    /// \+ ``RESOLVED`` - The finding was reviewed and remediated and is now considered resolved.
-    ///
-    /// \+ ``SUPPRESSED`` - Indicates that you reviewed the finding and don't believe that any action is needed. The finding
-    /// is no longer updated.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Status::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Status {
-        /// `NEW`
-        New,
-        /// `NOTIFIED`
-        Notified,
-        /// `RESOLVED`
-        Resolved,
-        /// `SUPPRESSED`
-        Suppressed,
-    }
-
-    impl Status {
-        /// Every variant, in schema order.
-        pub const ALL: [Status; 4] = [Status::New, Status::Notified, Status::Resolved, Status::Suppressed];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Status::New => "NEW",
-                Status::Notified => "NOTIFIED",
-                Status::Resolved => "RESOLVED",
-                Status::Suppressed => "SUPPRESSED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Status {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Status> for Value {
-        fn from(v: Status) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Status> for Val<Status> {
-        fn from(v: Status) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The condition to apply to a string value when filtering Security Hub findings.
-    ///
-    /// Rendered as its CloudFormation spelling ([`StringFilterComparison::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum StringFilterComparison {
-        /// `EQUALS`
-        Equals,
-        /// `PREFIX`
-        Prefix,
-        /// `NOT_EQUALS`
-        NotEquals,
-        /// `PREFIX_NOT_EQUALS`
-        PrefixNotEquals,
-        /// `CONTAINS`
-        Contains,
-        /// `NOT_CONTAINS`
-        NotContains,
-    }
-
-    impl StringFilterComparison {
-        /// Every variant, in schema order.
-        pub const ALL: [StringFilterComparison; 6] = [
-            StringFilterComparison::Equals,
-            StringFilterComparison::Prefix,
-            StringFilterComparison::NotEquals,
-            StringFilterComparison::PrefixNotEquals,
-            StringFilterComparison::Contains,
-            StringFilterComparison::NotContains,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                StringFilterComparison::Equals => "EQUALS",
-                StringFilterComparison::Prefix => "PREFIX",
-                StringFilterComparison::NotEquals => "NOT_EQUALS",
-                StringFilterComparison::PrefixNotEquals => "PREFIX_NOT_EQUALS",
-                StringFilterComparison::Contains => "CONTAINS",
-                StringFilterComparison::NotContains => "NOT_CONTAINS",
-            }
-        }
-    }
-
-    impl std::fmt::Display for StringFilterComparison {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<StringFilterComparison> for Value {
-        fn from(v: StringFilterComparison) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<StringFilterComparison> for Val<StringFilterComparison> {
-        fn from(v: StringFilterComparison) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Specifies the type of action that Security Hub CSPM takes when a finding matches the defined criteria of a rule.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Type::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Type {
-        /// `FINDING_FIELDS_UPDATE`
-        FindingFieldsUpdate,
-    }
-
-    impl Type {
-        /// Every variant, in schema order.
-        pub const ALL: [Type; 1] = [Type::FindingFieldsUpdate];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Type::FindingFieldsUpdate => "FINDING_FIELDS_UPDATE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Type {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Type> for Value {
-        fn from(v: Type) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Type> for Val<Type> {
-        fn from(v: Type) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// A date range unit for the date filter.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Unit::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Unit {
-        /// `DAYS`
-        Days,
-    }
-
-    impl Unit {
-        /// Every variant, in schema order.
-        pub const ALL: [Unit; 1] = [Unit::Days];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Unit::Days => "DAYS",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Unit {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Unit> for Value {
-        fn from(v: Unit) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Unit> for Val<Unit> {
-        fn from(v: Unit) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The rule action updates the ``VerificationState`` field of a finding.
-    ///
-    /// Rendered as its CloudFormation spelling ([`VerificationState::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum VerificationState {
-        /// `UNKNOWN`
-        Unknown,
-        /// `TRUE_POSITIVE`
-        TruePositive,
-        /// `FALSE_POSITIVE`
-        FalsePositive,
-        /// `BENIGN_POSITIVE`
-        BenignPositive,
-    }
-
-    impl VerificationState {
-        /// Every variant, in schema order.
-        pub const ALL: [VerificationState; 4] = [
-            VerificationState::Unknown,
-            VerificationState::TruePositive,
-            VerificationState::FalsePositive,
-            VerificationState::BenignPositive,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                VerificationState::Unknown => "UNKNOWN",
-                VerificationState::TruePositive => "TRUE_POSITIVE",
-                VerificationState::FalsePositive => "FALSE_POSITIVE",
-                VerificationState::BenignPositive => "BENIGN_POSITIVE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for VerificationState {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<VerificationState> for Value {
-        fn from(v: VerificationState) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<VerificationState> for Val<VerificationState> {
-        fn from(v: VerificationState) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The rule action updates the ``VerificationState`` field of a finding.
+        VerificationState[4] {
+            Unknown = "UNKNOWN",
+            TruePositive = "TRUE_POSITIVE",
+            FalsePositive = "FALSE_POSITIVE",
+            BenignPositive = "BENIGN_POSITIVE",
         }
     }
 }
@@ -2470,632 +2130,128 @@ pub mod automation_rule_v2 {
 
     property_type!(StringFilter);
 
-    /// The logical operator used to combine multiple conditions
-    ///
-    /// Rendered as its CloudFormation spelling ([`AllowedOperators::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AllowedOperators {
-        /// `AND`
-        And,
-        /// `OR`
-        Or,
-    }
-
-    impl AllowedOperators {
-        /// Every variant, in schema order.
-        pub const ALL: [AllowedOperators; 2] = [AllowedOperators::And, AllowedOperators::Or];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AllowedOperators::And => "AND",
-                AllowedOperators::Or => "OR",
-            }
+    cfn_enum! {
+        /// The logical operator used to combine multiple conditions
+        AllowedOperators[2] {
+            And = "AND",
+            Or = "OR",
         }
     }
 
-    impl std::fmt::Display for AllowedOperators {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// The condition to apply to the key value when filtering findings with a map filter
+        MapFilterComparison[2] {
+            Equals = "EQUALS",
+            NotEquals = "NOT_EQUALS",
         }
     }
 
-    impl From<AllowedOperators> for Value {
-        fn from(v: AllowedOperators) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// The name of the field
+        OcsfBooleanFilterFieldName[3] {
+            ComplianceAssessmentsMeetsCriteria = "compliance.assessments.meets_criteria",
+            VulnerabilitiesIsExploitAvailable = "vulnerabilities.is_exploit_available",
+            VulnerabilitiesIsFixAvailable = "vulnerabilities.is_fix_available",
         }
     }
 
-    impl From<AllowedOperators> for Val<AllowedOperators> {
-        fn from(v: AllowedOperators) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The name of the field
+        OcsfDateFilterFieldName[4] {
+            FindingInfoCreatedTimeDt = "finding_info.created_time_dt",
+            FindingInfoFirstSeenTimeDt = "finding_info.first_seen_time_dt",
+            FindingInfoLastSeenTimeDt = "finding_info.last_seen_time_dt",
+            FindingInfoModifiedTimeDt = "finding_info.modified_time_dt",
         }
     }
 
-    /// The condition to apply to the key value when filtering findings with a map filter
-    ///
-    /// Rendered as its CloudFormation spelling ([`MapFilterComparison::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum MapFilterComparison {
-        /// `EQUALS`
-        Equals,
-        /// `NOT_EQUALS`
-        NotEquals,
-    }
-
-    impl MapFilterComparison {
-        /// Every variant, in schema order.
-        pub const ALL: [MapFilterComparison; 2] = [MapFilterComparison::Equals, MapFilterComparison::NotEquals];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                MapFilterComparison::Equals => "EQUALS",
-                MapFilterComparison::NotEquals => "NOT_EQUALS",
-            }
+    cfn_enum! {
+        /// The name of the field
+        OcsfMapFilterFieldName[1] {
+            ResourcesTags = "resources.tags",
         }
     }
 
-    impl std::fmt::Display for MapFilterComparison {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// The name of the field
+        OcsfNumberFilterFieldName[5] {
+            ActivityId = "activity_id",
+            ComplianceStatusId = "compliance.status_id",
+            ConfidenceScore = "confidence_score",
+            FindingInfoRelatedEventsCount = "finding_info.related_events_count",
+            VendorAttributesSeverityId = "vendor_attributes.severity_id",
         }
     }
 
-    impl From<MapFilterComparison> for Value {
-        fn from(v: MapFilterComparison) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// The name of the field
+        OcsfStringField[32] {
+            ActivityName = "activity_name",
+            CloudAccountName = "cloud.account.name",
+            CloudAccountUid = "cloud.account.uid",
+            CloudProvider = "cloud.provider",
+            CloudRegion = "cloud.region",
+            ComplianceAssessmentsCategory = "compliance.assessments.category",
+            ComplianceAssessmentsName = "compliance.assessments.name",
+            ComplianceControl = "compliance.control",
+            ComplianceStatus = "compliance.status",
+            ComplianceStandards = "compliance.standards",
+            FindingInfoDesc = "finding_info.desc",
+            FindingInfoSrcUrl = "finding_info.src_url",
+            FindingInfoTitle = "finding_info.title",
+            FindingInfoTypes = "finding_info.types",
+            FindingInfoUid = "finding_info.uid",
+            FindingInfoRelatedEventsUid = "finding_info.related_events.uid",
+            FindingInfoRelatedEventsProductUid = "finding_info.related_events.product.uid",
+            FindingInfoRelatedEventsTitle = "finding_info.related_events.title",
+            MetadataProductFeatureUid = "metadata.product.feature.uid",
+            MetadataProductName = "metadata.product.name",
+            MetadataProductUid = "metadata.product.uid",
+            MetadataProductVendorName = "metadata.product.vendor_name",
+            RemediationDesc = "remediation.desc",
+            RemediationReferences = "remediation.references",
+            ResourcesCloudPartition = "resources.cloud_partition",
+            ResourcesName = "resources.name",
+            ResourcesRegion = "resources.region",
+            ResourcesType = "resources.type",
+            ResourcesUid = "resources.uid",
+            VulnerabilitiesFixCoverage = "vulnerabilities.fix_coverage",
+            ClassName = "class_name",
+            VendorAttributesSeverity = "vendor_attributes.severity",
         }
     }
 
-    impl From<MapFilterComparison> for Val<MapFilterComparison> {
-        fn from(v: MapFilterComparison) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The status of the automation rule
+        RuleStatus[2] {
+            Enabled = "ENABLED",
+            Disabled = "DISABLED",
         }
     }
 
-    /// The name of the field
-    ///
-    /// Rendered as its CloudFormation spelling ([`OcsfBooleanFilterFieldName::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum OcsfBooleanFilterFieldName {
-        /// `compliance.assessments.meets_criteria`
-        ComplianceAssessmentsMeetsCriteria,
-        /// `vulnerabilities.is_exploit_available`
-        VulnerabilitiesIsExploitAvailable,
-        /// `vulnerabilities.is_fix_available`
-        VulnerabilitiesIsFixAvailable,
-    }
-
-    impl OcsfBooleanFilterFieldName {
-        /// Every variant, in schema order.
-        pub const ALL: [OcsfBooleanFilterFieldName; 3] = [
-            OcsfBooleanFilterFieldName::ComplianceAssessmentsMeetsCriteria,
-            OcsfBooleanFilterFieldName::VulnerabilitiesIsExploitAvailable,
-            OcsfBooleanFilterFieldName::VulnerabilitiesIsFixAvailable,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                OcsfBooleanFilterFieldName::ComplianceAssessmentsMeetsCriteria => {
-                    "compliance.assessments.meets_criteria"
-                }
-                OcsfBooleanFilterFieldName::VulnerabilitiesIsExploitAvailable => "vulnerabilities.is_exploit_available",
-                OcsfBooleanFilterFieldName::VulnerabilitiesIsFixAvailable => "vulnerabilities.is_fix_available",
-            }
+    cfn_enum! {
+        /// The condition to apply to a string value when filtering findings
+        StringFilterComparison[5] {
+            Equals = "EQUALS",
+            Prefix = "PREFIX",
+            NotEquals = "NOT_EQUALS",
+            PrefixNotEquals = "PREFIX_NOT_EQUALS",
+            Contains = "CONTAINS",
         }
     }
 
-    impl std::fmt::Display for OcsfBooleanFilterFieldName {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// The category of action to be executed by the automation rule
+        Type[2] {
+            FindingFieldsUpdate = "FINDING_FIELDS_UPDATE",
+            ExternalIntegration = "EXTERNAL_INTEGRATION",
         }
     }
 
-    impl From<OcsfBooleanFilterFieldName> for Value {
-        fn from(v: OcsfBooleanFilterFieldName) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<OcsfBooleanFilterFieldName> for Val<OcsfBooleanFilterFieldName> {
-        fn from(v: OcsfBooleanFilterFieldName) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The name of the field
-    ///
-    /// Rendered as its CloudFormation spelling ([`OcsfDateFilterFieldName::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum OcsfDateFilterFieldName {
-        /// `finding_info.created_time_dt`
-        FindingInfoCreatedTimeDt,
-        /// `finding_info.first_seen_time_dt`
-        FindingInfoFirstSeenTimeDt,
-        /// `finding_info.last_seen_time_dt`
-        FindingInfoLastSeenTimeDt,
-        /// `finding_info.modified_time_dt`
-        FindingInfoModifiedTimeDt,
-    }
-
-    impl OcsfDateFilterFieldName {
-        /// Every variant, in schema order.
-        pub const ALL: [OcsfDateFilterFieldName; 4] = [
-            OcsfDateFilterFieldName::FindingInfoCreatedTimeDt,
-            OcsfDateFilterFieldName::FindingInfoFirstSeenTimeDt,
-            OcsfDateFilterFieldName::FindingInfoLastSeenTimeDt,
-            OcsfDateFilterFieldName::FindingInfoModifiedTimeDt,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                OcsfDateFilterFieldName::FindingInfoCreatedTimeDt => "finding_info.created_time_dt",
-                OcsfDateFilterFieldName::FindingInfoFirstSeenTimeDt => "finding_info.first_seen_time_dt",
-                OcsfDateFilterFieldName::FindingInfoLastSeenTimeDt => "finding_info.last_seen_time_dt",
-                OcsfDateFilterFieldName::FindingInfoModifiedTimeDt => "finding_info.modified_time_dt",
-            }
-        }
-    }
-
-    impl std::fmt::Display for OcsfDateFilterFieldName {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<OcsfDateFilterFieldName> for Value {
-        fn from(v: OcsfDateFilterFieldName) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<OcsfDateFilterFieldName> for Val<OcsfDateFilterFieldName> {
-        fn from(v: OcsfDateFilterFieldName) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The name of the field
-    ///
-    /// Rendered as its CloudFormation spelling ([`OcsfMapFilterFieldName::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum OcsfMapFilterFieldName {
-        /// `resources.tags`
-        ResourcesTags,
-    }
-
-    impl OcsfMapFilterFieldName {
-        /// Every variant, in schema order.
-        pub const ALL: [OcsfMapFilterFieldName; 1] = [OcsfMapFilterFieldName::ResourcesTags];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                OcsfMapFilterFieldName::ResourcesTags => "resources.tags",
-            }
-        }
-    }
-
-    impl std::fmt::Display for OcsfMapFilterFieldName {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<OcsfMapFilterFieldName> for Value {
-        fn from(v: OcsfMapFilterFieldName) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<OcsfMapFilterFieldName> for Val<OcsfMapFilterFieldName> {
-        fn from(v: OcsfMapFilterFieldName) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The name of the field
-    ///
-    /// Rendered as its CloudFormation spelling ([`OcsfNumberFilterFieldName::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum OcsfNumberFilterFieldName {
-        /// `activity_id`
-        ActivityId,
-        /// `compliance.status_id`
-        ComplianceStatusId,
-        /// `confidence_score`
-        ConfidenceScore,
-        /// `finding_info.related_events_count`
-        FindingInfoRelatedEventsCount,
-        /// `vendor_attributes.severity_id`
-        VendorAttributesSeverityId,
-    }
-
-    impl OcsfNumberFilterFieldName {
-        /// Every variant, in schema order.
-        pub const ALL: [OcsfNumberFilterFieldName; 5] = [
-            OcsfNumberFilterFieldName::ActivityId,
-            OcsfNumberFilterFieldName::ComplianceStatusId,
-            OcsfNumberFilterFieldName::ConfidenceScore,
-            OcsfNumberFilterFieldName::FindingInfoRelatedEventsCount,
-            OcsfNumberFilterFieldName::VendorAttributesSeverityId,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                OcsfNumberFilterFieldName::ActivityId => "activity_id",
-                OcsfNumberFilterFieldName::ComplianceStatusId => "compliance.status_id",
-                OcsfNumberFilterFieldName::ConfidenceScore => "confidence_score",
-                OcsfNumberFilterFieldName::FindingInfoRelatedEventsCount => "finding_info.related_events_count",
-                OcsfNumberFilterFieldName::VendorAttributesSeverityId => "vendor_attributes.severity_id",
-            }
-        }
-    }
-
-    impl std::fmt::Display for OcsfNumberFilterFieldName {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<OcsfNumberFilterFieldName> for Value {
-        fn from(v: OcsfNumberFilterFieldName) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<OcsfNumberFilterFieldName> for Val<OcsfNumberFilterFieldName> {
-        fn from(v: OcsfNumberFilterFieldName) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The name of the field
-    ///
-    /// Rendered as its CloudFormation spelling ([`OcsfStringField::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum OcsfStringField {
-        /// `activity_name`
-        ActivityName,
-        /// `cloud.account.name`
-        CloudAccountName,
-        /// `cloud.account.uid`
-        CloudAccountUid,
-        /// `cloud.provider`
-        CloudProvider,
-        /// `cloud.region`
-        CloudRegion,
-        /// `compliance.assessments.category`
-        ComplianceAssessmentsCategory,
-        /// `compliance.assessments.name`
-        ComplianceAssessmentsName,
-        /// `compliance.control`
-        ComplianceControl,
-        /// `compliance.status`
-        ComplianceStatus,
-        /// `compliance.standards`
-        ComplianceStandards,
-        /// `finding_info.desc`
-        FindingInfoDesc,
-        /// `finding_info.src_url`
-        FindingInfoSrcUrl,
-        /// `finding_info.title`
-        FindingInfoTitle,
-        /// `finding_info.types`
-        FindingInfoTypes,
-        /// `finding_info.uid`
-        FindingInfoUid,
-        /// `finding_info.related_events.uid`
-        FindingInfoRelatedEventsUid,
-        /// `finding_info.related_events.product.uid`
-        FindingInfoRelatedEventsProductUid,
-        /// `finding_info.related_events.title`
-        FindingInfoRelatedEventsTitle,
-        /// `metadata.product.feature.uid`
-        MetadataProductFeatureUid,
-        /// `metadata.product.name`
-        MetadataProductName,
-        /// `metadata.product.uid`
-        MetadataProductUid,
-        /// `metadata.product.vendor_name`
-        MetadataProductVendorName,
-        /// `remediation.desc`
-        RemediationDesc,
-        /// `remediation.references`
-        RemediationReferences,
-        /// `resources.cloud_partition`
-        ResourcesCloudPartition,
-        /// `resources.name`
-        ResourcesName,
-        /// `resources.region`
-        ResourcesRegion,
-        /// `resources.type`
-        ResourcesType,
-        /// `resources.uid`
-        ResourcesUid,
-        /// `vulnerabilities.fix_coverage`
-        VulnerabilitiesFixCoverage,
-        /// `class_name`
-        ClassName,
-        /// `vendor_attributes.severity`
-        VendorAttributesSeverity,
-    }
-
-    impl OcsfStringField {
-        /// Every variant, in schema order.
-        pub const ALL: [OcsfStringField; 32] = [
-            OcsfStringField::ActivityName,
-            OcsfStringField::CloudAccountName,
-            OcsfStringField::CloudAccountUid,
-            OcsfStringField::CloudProvider,
-            OcsfStringField::CloudRegion,
-            OcsfStringField::ComplianceAssessmentsCategory,
-            OcsfStringField::ComplianceAssessmentsName,
-            OcsfStringField::ComplianceControl,
-            OcsfStringField::ComplianceStatus,
-            OcsfStringField::ComplianceStandards,
-            OcsfStringField::FindingInfoDesc,
-            OcsfStringField::FindingInfoSrcUrl,
-            OcsfStringField::FindingInfoTitle,
-            OcsfStringField::FindingInfoTypes,
-            OcsfStringField::FindingInfoUid,
-            OcsfStringField::FindingInfoRelatedEventsUid,
-            OcsfStringField::FindingInfoRelatedEventsProductUid,
-            OcsfStringField::FindingInfoRelatedEventsTitle,
-            OcsfStringField::MetadataProductFeatureUid,
-            OcsfStringField::MetadataProductName,
-            OcsfStringField::MetadataProductUid,
-            OcsfStringField::MetadataProductVendorName,
-            OcsfStringField::RemediationDesc,
-            OcsfStringField::RemediationReferences,
-            OcsfStringField::ResourcesCloudPartition,
-            OcsfStringField::ResourcesName,
-            OcsfStringField::ResourcesRegion,
-            OcsfStringField::ResourcesType,
-            OcsfStringField::ResourcesUid,
-            OcsfStringField::VulnerabilitiesFixCoverage,
-            OcsfStringField::ClassName,
-            OcsfStringField::VendorAttributesSeverity,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                OcsfStringField::ActivityName => "activity_name",
-                OcsfStringField::CloudAccountName => "cloud.account.name",
-                OcsfStringField::CloudAccountUid => "cloud.account.uid",
-                OcsfStringField::CloudProvider => "cloud.provider",
-                OcsfStringField::CloudRegion => "cloud.region",
-                OcsfStringField::ComplianceAssessmentsCategory => "compliance.assessments.category",
-                OcsfStringField::ComplianceAssessmentsName => "compliance.assessments.name",
-                OcsfStringField::ComplianceControl => "compliance.control",
-                OcsfStringField::ComplianceStatus => "compliance.status",
-                OcsfStringField::ComplianceStandards => "compliance.standards",
-                OcsfStringField::FindingInfoDesc => "finding_info.desc",
-                OcsfStringField::FindingInfoSrcUrl => "finding_info.src_url",
-                OcsfStringField::FindingInfoTitle => "finding_info.title",
-                OcsfStringField::FindingInfoTypes => "finding_info.types",
-                OcsfStringField::FindingInfoUid => "finding_info.uid",
-                OcsfStringField::FindingInfoRelatedEventsUid => "finding_info.related_events.uid",
-                OcsfStringField::FindingInfoRelatedEventsProductUid => "finding_info.related_events.product.uid",
-                OcsfStringField::FindingInfoRelatedEventsTitle => "finding_info.related_events.title",
-                OcsfStringField::MetadataProductFeatureUid => "metadata.product.feature.uid",
-                OcsfStringField::MetadataProductName => "metadata.product.name",
-                OcsfStringField::MetadataProductUid => "metadata.product.uid",
-                OcsfStringField::MetadataProductVendorName => "metadata.product.vendor_name",
-                OcsfStringField::RemediationDesc => "remediation.desc",
-                OcsfStringField::RemediationReferences => "remediation.references",
-                OcsfStringField::ResourcesCloudPartition => "resources.cloud_partition",
-                OcsfStringField::ResourcesName => "resources.name",
-                OcsfStringField::ResourcesRegion => "resources.region",
-                OcsfStringField::ResourcesType => "resources.type",
-                OcsfStringField::ResourcesUid => "resources.uid",
-                OcsfStringField::VulnerabilitiesFixCoverage => "vulnerabilities.fix_coverage",
-                OcsfStringField::ClassName => "class_name",
-                OcsfStringField::VendorAttributesSeverity => "vendor_attributes.severity",
-            }
-        }
-    }
-
-    impl std::fmt::Display for OcsfStringField {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<OcsfStringField> for Value {
-        fn from(v: OcsfStringField) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<OcsfStringField> for Val<OcsfStringField> {
-        fn from(v: OcsfStringField) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The status of the automation rule
-    ///
-    /// Rendered as its CloudFormation spelling ([`RuleStatus::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum RuleStatus {
-        /// `ENABLED`
-        Enabled,
-        /// `DISABLED`
-        Disabled,
-    }
-
-    impl RuleStatus {
-        /// Every variant, in schema order.
-        pub const ALL: [RuleStatus; 2] = [RuleStatus::Enabled, RuleStatus::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                RuleStatus::Enabled => "ENABLED",
-                RuleStatus::Disabled => "DISABLED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for RuleStatus {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<RuleStatus> for Value {
-        fn from(v: RuleStatus) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<RuleStatus> for Val<RuleStatus> {
-        fn from(v: RuleStatus) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The condition to apply to a string value when filtering findings
-    ///
-    /// Rendered as its CloudFormation spelling ([`StringFilterComparison::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum StringFilterComparison {
-        /// `EQUALS`
-        Equals,
-        /// `PREFIX`
-        Prefix,
-        /// `NOT_EQUALS`
-        NotEquals,
-        /// `PREFIX_NOT_EQUALS`
-        PrefixNotEquals,
-        /// `CONTAINS`
-        Contains,
-    }
-
-    impl StringFilterComparison {
-        /// Every variant, in schema order.
-        pub const ALL: [StringFilterComparison; 5] = [
-            StringFilterComparison::Equals,
-            StringFilterComparison::Prefix,
-            StringFilterComparison::NotEquals,
-            StringFilterComparison::PrefixNotEquals,
-            StringFilterComparison::Contains,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                StringFilterComparison::Equals => "EQUALS",
-                StringFilterComparison::Prefix => "PREFIX",
-                StringFilterComparison::NotEquals => "NOT_EQUALS",
-                StringFilterComparison::PrefixNotEquals => "PREFIX_NOT_EQUALS",
-                StringFilterComparison::Contains => "CONTAINS",
-            }
-        }
-    }
-
-    impl std::fmt::Display for StringFilterComparison {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<StringFilterComparison> for Value {
-        fn from(v: StringFilterComparison) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<StringFilterComparison> for Val<StringFilterComparison> {
-        fn from(v: StringFilterComparison) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The category of action to be executed by the automation rule
-    ///
-    /// Rendered as its CloudFormation spelling ([`Type::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Type {
-        /// `FINDING_FIELDS_UPDATE`
-        FindingFieldsUpdate,
-        /// `EXTERNAL_INTEGRATION`
-        ExternalIntegration,
-    }
-
-    impl Type {
-        /// Every variant, in schema order.
-        pub const ALL: [Type; 2] = [Type::FindingFieldsUpdate, Type::ExternalIntegration];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Type::FindingFieldsUpdate => "FINDING_FIELDS_UPDATE",
-                Type::ExternalIntegration => "EXTERNAL_INTEGRATION",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Type {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Type> for Value {
-        fn from(v: Type) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Type> for Val<Type> {
-        fn from(v: Type) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// A date range unit for the date filter
-    ///
-    /// Rendered as its CloudFormation spelling ([`Unit::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Unit {
-        /// `DAYS`
-        Days,
-    }
-
-    impl Unit {
-        /// Every variant, in schema order.
-        pub const ALL: [Unit; 1] = [Unit::Days];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Unit::Days => "DAYS",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Unit {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Unit> for Value {
-        fn from(v: Unit) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Unit> for Val<Unit> {
-        fn from(v: Unit) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// A date range unit for the date filter
+        Unit[1] {
+            Days = "DAYS",
         }
     }
 }
@@ -3568,45 +2724,11 @@ pub mod connector {
 
     property_type!(Provider);
 
-    /// The type of scope. Valid values are ``tenant`` and ``subscription``.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ScopeType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ScopeType {
-        /// `TENANT`
-        Tenant,
-        /// `SUBSCRIPTION`
-        Subscription,
-    }
-
-    impl ScopeType {
-        /// Every variant, in schema order.
-        pub const ALL: [ScopeType; 2] = [ScopeType::Tenant, ScopeType::Subscription];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ScopeType::Tenant => "TENANT",
-                ScopeType::Subscription => "SUBSCRIPTION",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ScopeType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ScopeType> for Value {
-        fn from(v: ScopeType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ScopeType> for Val<ScopeType> {
-        fn from(v: ScopeType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The type of scope. Valid values are ``tenant`` and ``subscription``.
+        ScopeType[2] {
+            Tenant = "TENANT",
+            Subscription = "SUBSCRIPTION",
         }
     }
 }
@@ -3883,70 +3005,30 @@ impl Handle<CfnFindingAggregator> {
 
 /// Property types and enums of [`CfnFindingAggregator`] (`AWS::SecurityHub::FindingAggregator`).
 pub mod finding_aggregator {
-    use crate::core::value::{Val, Value};
 
-    /// Indicates whether to aggregate findings from all of the available Regions in the current partition. Also determines
-    /// whether to automatically aggregate findings from new Regions as Security Hub supports them and you opt into them.
-    ///
-    /// The selected option also determines how to use the Regions provided in the Regions list.
-    ///
-    /// In CFN, the options for this property are as follows:
-    ///
-    /// \+ ``ALL_REGIONS`` - Indicates to aggregate findings from all of the Regions where Security Hub is enabled. When you
-    /// choose this option, Security Hub also automatically aggregates findings from new Regions as Security Hub supports
-    /// them and you opt into them.
-    ///
-    /// \+ ``ALL_REGIONS_EXCEPT_SPECIFIED`` - Indicates to aggregate findings from all of the Regions where Security Hub is
-    /// enabled, except for the Regions listed in the ``Regions`` parameter. When you choose this option, Security Hub also
-    /// automatically aggregates findings from new Regions as Security Hub supports them and you opt into them.
-    ///
-    /// \+ ``SPECIFIED_REGIONS`` - Indicates to aggregate findings only from the Regions listed in the ``Regions``
-    /// parameter. Security Hub does not automatically aggregate findings from new Regions.
-    ///
-    /// Rendered as its CloudFormation spelling ([`RegionLinkingMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum RegionLinkingMode {
-        /// `ALL_REGIONS`
-        AllRegions,
-        /// `ALL_REGIONS_EXCEPT_SPECIFIED`
-        AllRegionsExceptSpecified,
-        /// `SPECIFIED_REGIONS`
-        SpecifiedRegions,
-    }
-
-    impl RegionLinkingMode {
-        /// Every variant, in schema order.
-        pub const ALL: [RegionLinkingMode; 3] = [
-            RegionLinkingMode::AllRegions,
-            RegionLinkingMode::AllRegionsExceptSpecified,
-            RegionLinkingMode::SpecifiedRegions,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                RegionLinkingMode::AllRegions => "ALL_REGIONS",
-                RegionLinkingMode::AllRegionsExceptSpecified => "ALL_REGIONS_EXCEPT_SPECIFIED",
-                RegionLinkingMode::SpecifiedRegions => "SPECIFIED_REGIONS",
-            }
-        }
-    }
-
-    impl std::fmt::Display for RegionLinkingMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<RegionLinkingMode> for Value {
-        fn from(v: RegionLinkingMode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<RegionLinkingMode> for Val<RegionLinkingMode> {
-        fn from(v: RegionLinkingMode) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Indicates whether to aggregate findings from all of the available Regions in the current partition. Also
+        /// determines whether to automatically aggregate findings from new Regions as Security Hub supports them and you
+        /// opt into them.
+        ///
+        /// The selected option also determines how to use the Regions provided in the Regions list.
+        ///
+        /// In CFN, the options for this property are as follows:
+        ///
+        /// \+ ``ALL_REGIONS`` - Indicates to aggregate findings from all of the Regions where Security Hub is enabled. When
+        /// you choose this option, Security Hub also automatically aggregates findings from new Regions as Security Hub
+        /// supports them and you opt into them.
+        ///
+        /// \+ ``ALL_REGIONS_EXCEPT_SPECIFIED`` - Indicates to aggregate findings from all of the Regions where Security Hub
+        /// is enabled, except for the Regions listed in the ``Regions`` parameter. When you choose this option, Security
+        /// Hub also automatically aggregates findings from new Regions as Security Hub supports them and you opt into them.
+        ///
+        /// \+ ``SPECIFIED_REGIONS`` - Indicates to aggregate findings only from the Regions listed in the ``Regions``
+        /// parameter. Security Hub does not automatically aggregate findings from new Regions.
+        RegionLinkingMode[3] {
+            AllRegions = "ALL_REGIONS",
+            AllRegionsExceptSpecified = "ALL_REGIONS_EXCEPT_SPECIFIED",
+            SpecifiedRegions = "SPECIFIED_REGIONS",
         }
     }
 }
@@ -4116,45 +3198,11 @@ pub mod hub_v2 {
 
     property_type!(NetworkScanning);
 
-    /// Whether the Network Scanning feature is enabled for this account and Region.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Status::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Status {
-        /// `ENABLED`
-        Enabled,
-        /// `DISABLED`
-        Disabled,
-    }
-
-    impl Status {
-        /// Every variant, in schema order.
-        pub const ALL: [Status; 2] = [Status::Enabled, Status::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Status::Enabled => "ENABLED",
-                Status::Disabled => "DISABLED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Status {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Status> for Value {
-        fn from(v: Status) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Status> for Val<Status> {
-        fn from(v: Status) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Whether the Network Scanning feature is enabled for this account and Region.
+        Status[2] {
+            Enabled = "ENABLED",
+            Disabled = "DISABLED",
         }
     }
 }
@@ -5246,137 +4294,28 @@ pub mod insight {
 
     property_type!(StringFilter);
 
-    /// The condition to apply to the key value when filtering Security Hub findings with a map filter.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Comparison::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Comparison {
-        /// `EQUALS`
-        Equals,
-        /// `NOT_EQUALS`
-        NotEquals,
-    }
-
-    impl Comparison {
-        /// Every variant, in schema order.
-        pub const ALL: [Comparison; 2] = [Comparison::Equals, Comparison::NotEquals];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Comparison::Equals => "EQUALS",
-                Comparison::NotEquals => "NOT_EQUALS",
-            }
+    cfn_enum! {
+        /// The condition to apply to the key value when filtering Security Hub findings with a map filter.
+        Comparison[2] {
+            Equals = "EQUALS",
+            NotEquals = "NOT_EQUALS",
         }
     }
 
-    impl std::fmt::Display for Comparison {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// The condition to apply to a string value when filtering Security Hub findings.
+        StringFilterComparison[4] {
+            Equals = "EQUALS",
+            Prefix = "PREFIX",
+            NotEquals = "NOT_EQUALS",
+            PrefixNotEquals = "PREFIX_NOT_EQUALS",
         }
     }
 
-    impl From<Comparison> for Value {
-        fn from(v: Comparison) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Comparison> for Val<Comparison> {
-        fn from(v: Comparison) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The condition to apply to a string value when filtering Security Hub findings.
-    ///
-    /// Rendered as its CloudFormation spelling ([`StringFilterComparison::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum StringFilterComparison {
-        /// `EQUALS`
-        Equals,
-        /// `PREFIX`
-        Prefix,
-        /// `NOT_EQUALS`
-        NotEquals,
-        /// `PREFIX_NOT_EQUALS`
-        PrefixNotEquals,
-    }
-
-    impl StringFilterComparison {
-        /// Every variant, in schema order.
-        pub const ALL: [StringFilterComparison; 4] = [
-            StringFilterComparison::Equals,
-            StringFilterComparison::Prefix,
-            StringFilterComparison::NotEquals,
-            StringFilterComparison::PrefixNotEquals,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                StringFilterComparison::Equals => "EQUALS",
-                StringFilterComparison::Prefix => "PREFIX",
-                StringFilterComparison::NotEquals => "NOT_EQUALS",
-                StringFilterComparison::PrefixNotEquals => "PREFIX_NOT_EQUALS",
-            }
-        }
-    }
-
-    impl std::fmt::Display for StringFilterComparison {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<StringFilterComparison> for Value {
-        fn from(v: StringFilterComparison) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<StringFilterComparison> for Val<StringFilterComparison> {
-        fn from(v: StringFilterComparison) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// A date range unit for the date filter.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Unit::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Unit {
-        /// `DAYS`
-        Days,
-    }
-
-    impl Unit {
-        /// Every variant, in schema order.
-        pub const ALL: [Unit; 1] = [Unit::Days];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Unit::Days => "DAYS",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Unit {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Unit> for Value {
-        fn from(v: Unit) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Unit> for Val<Unit> {
-        fn from(v: Unit) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// A date range unit for the date filter.
+        Unit[1] {
+            Days = "DAYS",
         }
     }
 }
@@ -5465,90 +4404,21 @@ impl Handle<CfnOrganizationConfiguration> {
 
 /// Property types and enums of [`CfnOrganizationConfiguration`] (`AWS::SecurityHub::OrganizationConfiguration`).
 pub mod organization_configuration {
-    use crate::core::value::{Val, Value};
 
-    /// Whether to automatically enable Security Hub default standards in new member accounts when they join the
-    /// organization.
-    ///
-    /// Rendered as its CloudFormation spelling ([`AutoEnableStandards::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AutoEnableStandards {
-        /// `DEFAULT`
-        Default,
-        /// `NONE`
-        None,
-    }
-
-    impl AutoEnableStandards {
-        /// Every variant, in schema order.
-        pub const ALL: [AutoEnableStandards; 2] = [AutoEnableStandards::Default, AutoEnableStandards::None];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AutoEnableStandards::Default => "DEFAULT",
-                AutoEnableStandards::None => "NONE",
-            }
+    cfn_enum! {
+        /// Whether to automatically enable Security Hub default standards in new member accounts when they join the
+        /// organization.
+        AutoEnableStandards[2] {
+            Default = "DEFAULT",
+            None = "NONE",
         }
     }
 
-    impl std::fmt::Display for AutoEnableStandards {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<AutoEnableStandards> for Value {
-        fn from(v: AutoEnableStandards) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<AutoEnableStandards> for Val<AutoEnableStandards> {
-        fn from(v: AutoEnableStandards) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Indicates whether the organization uses local or central configuration.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ConfigurationType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ConfigurationType {
-        /// `CENTRAL`
-        Central,
-        /// `LOCAL`
-        Local,
-    }
-
-    impl ConfigurationType {
-        /// Every variant, in schema order.
-        pub const ALL: [ConfigurationType; 2] = [ConfigurationType::Central, ConfigurationType::Local];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ConfigurationType::Central => "CENTRAL",
-                ConfigurationType::Local => "LOCAL",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ConfigurationType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ConfigurationType> for Value {
-        fn from(v: ConfigurationType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ConfigurationType> for Val<ConfigurationType> {
-        fn from(v: ConfigurationType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Indicates whether the organization uses local or central configuration.
+        ConfigurationType[2] {
+            Central = "CENTRAL",
+            Local = "LOCAL",
         }
     }
 }
@@ -5647,50 +4517,13 @@ impl Handle<CfnPolicyAssociation> {
 
 /// Property types and enums of [`CfnPolicyAssociation`] (`AWS::SecurityHub::PolicyAssociation`).
 pub mod policy_association {
-    use crate::core::value::{Val, Value};
 
-    /// Indicates whether the target is an AWS account, organizational unit, or the organization root
-    ///
-    /// Rendered as its CloudFormation spelling ([`TargetType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TargetType {
-        /// `ACCOUNT`
-        Account,
-        /// `ORGANIZATIONAL_UNIT`
-        OrganizationalUnit,
-        /// `ROOT`
-        Root,
-    }
-
-    impl TargetType {
-        /// Every variant, in schema order.
-        pub const ALL: [TargetType; 3] = [TargetType::Account, TargetType::OrganizationalUnit, TargetType::Root];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                TargetType::Account => "ACCOUNT",
-                TargetType::OrganizationalUnit => "ORGANIZATIONAL_UNIT",
-                TargetType::Root => "ROOT",
-            }
-        }
-    }
-
-    impl std::fmt::Display for TargetType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<TargetType> for Value {
-        fn from(v: TargetType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<TargetType> for Val<TargetType> {
-        fn from(v: TargetType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Indicates whether the target is an AWS account, organizational unit, or the organization root
+        TargetType[3] {
+            Account = "ACCOUNT",
+            OrganizationalUnit = "ORGANIZATIONAL_UNIT",
+            Root = "ROOT",
         }
     }
 }

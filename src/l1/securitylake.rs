@@ -584,43 +584,10 @@ pub mod subscriber {
 
     property_type!(SubscriberIdentity);
 
-    /// Rendered as its CloudFormation spelling ([`AccessTypes::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AccessTypes {
-        /// `LAKEFORMATION`
-        Lakeformation,
-        /// `S3`
-        S3,
-    }
-
-    impl AccessTypes {
-        /// Every variant, in schema order.
-        pub const ALL: [AccessTypes; 2] = [AccessTypes::Lakeformation, AccessTypes::S3];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AccessTypes::Lakeformation => "LAKEFORMATION",
-                AccessTypes::S3 => "S3",
-            }
-        }
-    }
-
-    impl std::fmt::Display for AccessTypes {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<AccessTypes> for Value {
-        fn from(v: AccessTypes) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<AccessTypes> for Val<AccessTypes> {
-        fn from(v: AccessTypes) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        AccessTypes[2] {
+            Lakeformation = "LAKEFORMATION",
+            S3 = "S3",
         }
     }
 }
@@ -774,45 +741,11 @@ pub mod subscriber_notification {
 
     property_type!(NotificationConfiguration);
 
-    /// The HTTPS method used for the notification subscription.
-    ///
-    /// Rendered as its CloudFormation spelling ([`HttpMethod::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum HttpMethod {
-        /// `POST`
-        Post,
-        /// `PUT`
-        Put,
-    }
-
-    impl HttpMethod {
-        /// Every variant, in schema order.
-        pub const ALL: [HttpMethod; 2] = [HttpMethod::Post, HttpMethod::Put];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                HttpMethod::Post => "POST",
-                HttpMethod::Put => "PUT",
-            }
-        }
-    }
-
-    impl std::fmt::Display for HttpMethod {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<HttpMethod> for Value {
-        fn from(v: HttpMethod) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<HttpMethod> for Val<HttpMethod> {
-        fn from(v: HttpMethod) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The HTTPS method used for the notification subscription.
+        HttpMethod[2] {
+            Post = "POST",
+            Put = "PUT",
         }
     }
 }

@@ -403,165 +403,35 @@ pub mod cloud_formation_product {
 
     property_type!(SourceConnectionConnectionParameters);
 
-    /// The type of product.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ProductType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ProductType {
-        /// `CLOUD_FORMATION_TEMPLATE`
-        CloudFormationTemplate,
-        /// `MARKETPLACE_AMI`
-        MarketplaceAmi,
-        /// `MARKETPLACE_CAR`
-        MarketplaceCar,
-        /// `TERRAFORM_OPEN_SOURCE`
-        TerraformOpenSource,
-        /// `TERRAFORM_CLOUD`
-        TerraformCloud,
-        /// `EXTERNAL`
-        External,
-    }
-
-    impl ProductType {
-        /// Every variant, in schema order.
-        pub const ALL: [ProductType; 6] = [
-            ProductType::CloudFormationTemplate,
-            ProductType::MarketplaceAmi,
-            ProductType::MarketplaceCar,
-            ProductType::TerraformOpenSource,
-            ProductType::TerraformCloud,
-            ProductType::External,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ProductType::CloudFormationTemplate => "CLOUD_FORMATION_TEMPLATE",
-                ProductType::MarketplaceAmi => "MARKETPLACE_AMI",
-                ProductType::MarketplaceCar => "MARKETPLACE_CAR",
-                ProductType::TerraformOpenSource => "TERRAFORM_OPEN_SOURCE",
-                ProductType::TerraformCloud => "TERRAFORM_CLOUD",
-                ProductType::External => "EXTERNAL",
-            }
+    cfn_enum! {
+        /// The type of product.
+        ProductType[6] {
+            CloudFormationTemplate = "CLOUD_FORMATION_TEMPLATE",
+            MarketplaceAmi = "MARKETPLACE_AMI",
+            MarketplaceCar = "MARKETPLACE_CAR",
+            TerraformOpenSource = "TERRAFORM_OPEN_SOURCE",
+            TerraformCloud = "TERRAFORM_CLOUD",
+            External = "EXTERNAL",
         }
     }
 
-    impl std::fmt::Display for ProductType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// The type of provisioning artifact. Valid values are CLOUD_FORMATION_TEMPLATE, TERRAFORM_OPEN_SOURCE,
+        /// TERRAFORM_CLOUD, EXTERNAL
+        ProvisioningArtifactPropertiesType[6] {
+            CloudFormationTemplate = "CLOUD_FORMATION_TEMPLATE",
+            MarketplaceAmi = "MARKETPLACE_AMI",
+            MarketplaceCar = "MARKETPLACE_CAR",
+            TerraformOpenSource = "TERRAFORM_OPEN_SOURCE",
+            TerraformCloud = "TERRAFORM_CLOUD",
+            External = "EXTERNAL",
         }
     }
 
-    impl From<ProductType> for Value {
-        fn from(v: ProductType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ProductType> for Val<ProductType> {
-        fn from(v: ProductType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The type of provisioning artifact. Valid values are CLOUD_FORMATION_TEMPLATE, TERRAFORM_OPEN_SOURCE,
-    /// TERRAFORM_CLOUD, EXTERNAL
-    ///
-    /// Rendered as its CloudFormation spelling ([`ProvisioningArtifactPropertiesType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ProvisioningArtifactPropertiesType {
-        /// `CLOUD_FORMATION_TEMPLATE`
-        CloudFormationTemplate,
-        /// `MARKETPLACE_AMI`
-        MarketplaceAmi,
-        /// `MARKETPLACE_CAR`
-        MarketplaceCar,
-        /// `TERRAFORM_OPEN_SOURCE`
-        TerraformOpenSource,
-        /// `TERRAFORM_CLOUD`
-        TerraformCloud,
-        /// `EXTERNAL`
-        External,
-    }
-
-    impl ProvisioningArtifactPropertiesType {
-        /// Every variant, in schema order.
-        pub const ALL: [ProvisioningArtifactPropertiesType; 6] = [
-            ProvisioningArtifactPropertiesType::CloudFormationTemplate,
-            ProvisioningArtifactPropertiesType::MarketplaceAmi,
-            ProvisioningArtifactPropertiesType::MarketplaceCar,
-            ProvisioningArtifactPropertiesType::TerraformOpenSource,
-            ProvisioningArtifactPropertiesType::TerraformCloud,
-            ProvisioningArtifactPropertiesType::External,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ProvisioningArtifactPropertiesType::CloudFormationTemplate => "CLOUD_FORMATION_TEMPLATE",
-                ProvisioningArtifactPropertiesType::MarketplaceAmi => "MARKETPLACE_AMI",
-                ProvisioningArtifactPropertiesType::MarketplaceCar => "MARKETPLACE_CAR",
-                ProvisioningArtifactPropertiesType::TerraformOpenSource => "TERRAFORM_OPEN_SOURCE",
-                ProvisioningArtifactPropertiesType::TerraformCloud => "TERRAFORM_CLOUD",
-                ProvisioningArtifactPropertiesType::External => "EXTERNAL",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ProvisioningArtifactPropertiesType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ProvisioningArtifactPropertiesType> for Value {
-        fn from(v: ProvisioningArtifactPropertiesType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ProvisioningArtifactPropertiesType> for Val<ProvisioningArtifactPropertiesType> {
-        fn from(v: ProvisioningArtifactPropertiesType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The only supported SourceConnection type is Codestar.
-    ///
-    /// Rendered as its CloudFormation spelling ([`SourceConnectionType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SourceConnectionType {
-        /// `CODESTAR`
-        Codestar,
-    }
-
-    impl SourceConnectionType {
-        /// Every variant, in schema order.
-        pub const ALL: [SourceConnectionType; 1] = [SourceConnectionType::Codestar];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SourceConnectionType::Codestar => "CODESTAR",
-            }
-        }
-    }
-
-    impl std::fmt::Display for SourceConnectionType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<SourceConnectionType> for Value {
-        fn from(v: SourceConnectionType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<SourceConnectionType> for Val<SourceConnectionType> {
-        fn from(v: SourceConnectionType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The only supported SourceConnection type is Codestar.
+        SourceConnectionType[1] {
+            Codestar = "CODESTAR",
         }
     }
 }
@@ -772,90 +642,19 @@ pub mod cloud_formation_provisioned_product {
 
     property_type!(ProvisioningPreferences);
 
-    /// Rendered as its CloudFormation spelling ([`AcceptLanguage::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AcceptLanguage {
-        /// `en`
-        En,
-        /// `jp`
-        Jp,
-        /// `zh`
-        Zh,
-    }
-
-    impl AcceptLanguage {
-        /// Every variant, in schema order.
-        pub const ALL: [AcceptLanguage; 3] = [AcceptLanguage::En, AcceptLanguage::Jp, AcceptLanguage::Zh];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AcceptLanguage::En => "en",
-                AcceptLanguage::Jp => "jp",
-                AcceptLanguage::Zh => "zh",
-            }
+    cfn_enum! {
+        AcceptLanguage[3] {
+            En = "en",
+            Jp = "jp",
+            Zh = "zh",
         }
     }
 
-    impl std::fmt::Display for AcceptLanguage {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<AcceptLanguage> for Value {
-        fn from(v: AcceptLanguage) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<AcceptLanguage> for Val<AcceptLanguage> {
-        fn from(v: AcceptLanguage) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`StackSetOperationType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum StackSetOperationType {
-        /// `CREATE`
-        Create,
-        /// `UPDATE`
-        Update,
-        /// `DELETE`
-        Delete,
-    }
-
-    impl StackSetOperationType {
-        /// Every variant, in schema order.
-        pub const ALL: [StackSetOperationType; 3] =
-            [StackSetOperationType::Create, StackSetOperationType::Update, StackSetOperationType::Delete];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                StackSetOperationType::Create => "CREATE",
-                StackSetOperationType::Update => "UPDATE",
-                StackSetOperationType::Delete => "DELETE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for StackSetOperationType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<StackSetOperationType> for Value {
-        fn from(v: StackSetOperationType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<StackSetOperationType> for Val<StackSetOperationType> {
-        fn from(v: StackSetOperationType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        StackSetOperationType[3] {
+            Create = "CREATE",
+            Update = "UPDATE",
+            Delete = "DELETE",
         }
     }
 }
@@ -1518,83 +1317,17 @@ pub mod service_action {
 
     property_type!(DefinitionParameter);
 
-    /// Rendered as its CloudFormation spelling ([`AcceptLanguage::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AcceptLanguage {
-        /// `en`
-        En,
-        /// `jp`
-        Jp,
-        /// `zh`
-        Zh,
-    }
-
-    impl AcceptLanguage {
-        /// Every variant, in schema order.
-        pub const ALL: [AcceptLanguage; 3] = [AcceptLanguage::En, AcceptLanguage::Jp, AcceptLanguage::Zh];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AcceptLanguage::En => "en",
-                AcceptLanguage::Jp => "jp",
-                AcceptLanguage::Zh => "zh",
-            }
+    cfn_enum! {
+        AcceptLanguage[3] {
+            En = "en",
+            Jp = "jp",
+            Zh = "zh",
         }
     }
 
-    impl std::fmt::Display for AcceptLanguage {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<AcceptLanguage> for Value {
-        fn from(v: AcceptLanguage) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<AcceptLanguage> for Val<AcceptLanguage> {
-        fn from(v: AcceptLanguage) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`DefinitionType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DefinitionType {
-        /// `SSM_AUTOMATION`
-        SsmAutomation,
-    }
-
-    impl DefinitionType {
-        /// Every variant, in schema order.
-        pub const ALL: [DefinitionType; 1] = [DefinitionType::SsmAutomation];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DefinitionType::SsmAutomation => "SSM_AUTOMATION",
-            }
-        }
-    }
-
-    impl std::fmt::Display for DefinitionType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DefinitionType> for Value {
-        fn from(v: DefinitionType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DefinitionType> for Val<DefinitionType> {
-        fn from(v: DefinitionType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        DefinitionType[1] {
+            SsmAutomation = "SSM_AUTOMATION",
         }
     }
 }

@@ -280,44 +280,11 @@ impl Handle<CfnResourceAssociation> {
 
 /// Property types and enums of [`CfnResourceAssociation`] (`AWS::ServiceCatalogAppRegistry::ResourceAssociation`).
 pub mod resource_association {
-    use crate::core::value::{Val, Value};
 
-    /// The type of the CFN Resource for now it's enum CFN_STACK.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ResourceType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ResourceType {
-        /// `CFN_STACK`
-        CfnStack,
-    }
-
-    impl ResourceType {
-        /// Every variant, in schema order.
-        pub const ALL: [ResourceType; 1] = [ResourceType::CfnStack];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ResourceType::CfnStack => "CFN_STACK",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ResourceType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ResourceType> for Value {
-        fn from(v: ResourceType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ResourceType> for Val<ResourceType> {
-        fn from(v: ResourceType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The type of the CFN Resource for now it's enum CFN_STACK.
+        ResourceType[1] {
+            CfnStack = "CFN_STACK",
         }
     }
 }

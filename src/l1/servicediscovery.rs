@@ -736,179 +736,37 @@ pub mod service {
 
     property_type!(HealthCheckCustomConfig);
 
-    /// The DNS record type (e.g., A, AAAA, SRV).
-    ///
-    /// Rendered as its CloudFormation spelling ([`DnsRecordType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DnsRecordType {
-        /// `A`
-        A,
-        /// `AAAA`
-        Aaaa,
-        /// `CNAME`
-        Cname,
-        /// `SRV`
-        Srv,
-    }
-
-    impl DnsRecordType {
-        /// Every variant, in schema order.
-        pub const ALL: [DnsRecordType; 4] =
-            [DnsRecordType::A, DnsRecordType::Aaaa, DnsRecordType::Cname, DnsRecordType::Srv];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DnsRecordType::A => "A",
-                DnsRecordType::Aaaa => "AAAA",
-                DnsRecordType::Cname => "CNAME",
-                DnsRecordType::Srv => "SRV",
-            }
+    cfn_enum! {
+        /// The DNS record type (e.g., A, AAAA, SRV).
+        DnsRecordType[4] {
+            A = "A",
+            Aaaa = "AAAA",
+            Cname = "CNAME",
+            Srv = "SRV",
         }
     }
 
-    impl std::fmt::Display for DnsRecordType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// The type of health check (e.g., HTTP, HTTPS, TCP).
+        HealthCheckConfigType[3] {
+            Http = "HTTP",
+            Https = "HTTPS",
+            Tcp = "TCP",
         }
     }
 
-    impl From<DnsRecordType> for Value {
-        fn from(v: DnsRecordType) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// The routing policy to use for DNS queries.
+        RoutingPolicy[2] {
+            Multivalue = "MULTIVALUE",
+            Weighted = "WEIGHTED",
         }
     }
 
-    impl From<DnsRecordType> for Val<DnsRecordType> {
-        fn from(v: DnsRecordType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The type of health check (e.g., HTTP, HTTPS, TCP).
-    ///
-    /// Rendered as its CloudFormation spelling ([`HealthCheckConfigType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum HealthCheckConfigType {
-        /// `HTTP`
-        Http,
-        /// `HTTPS`
-        Https,
-        /// `TCP`
-        Tcp,
-    }
-
-    impl HealthCheckConfigType {
-        /// Every variant, in schema order.
-        pub const ALL: [HealthCheckConfigType; 3] =
-            [HealthCheckConfigType::Http, HealthCheckConfigType::Https, HealthCheckConfigType::Tcp];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                HealthCheckConfigType::Http => "HTTP",
-                HealthCheckConfigType::Https => "HTTPS",
-                HealthCheckConfigType::Tcp => "TCP",
-            }
-        }
-    }
-
-    impl std::fmt::Display for HealthCheckConfigType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<HealthCheckConfigType> for Value {
-        fn from(v: HealthCheckConfigType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<HealthCheckConfigType> for Val<HealthCheckConfigType> {
-        fn from(v: HealthCheckConfigType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The routing policy to use for DNS queries.
-    ///
-    /// Rendered as its CloudFormation spelling ([`RoutingPolicy::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum RoutingPolicy {
-        /// `MULTIVALUE`
-        Multivalue,
-        /// `WEIGHTED`
-        Weighted,
-    }
-
-    impl RoutingPolicy {
-        /// Every variant, in schema order.
-        pub const ALL: [RoutingPolicy; 2] = [RoutingPolicy::Multivalue, RoutingPolicy::Weighted];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                RoutingPolicy::Multivalue => "MULTIVALUE",
-                RoutingPolicy::Weighted => "WEIGHTED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for RoutingPolicy {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<RoutingPolicy> for Value {
-        fn from(v: RoutingPolicy) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<RoutingPolicy> for Val<RoutingPolicy> {
-        fn from(v: RoutingPolicy) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The type of service. Supported values are HTTP or DNS.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Type::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Type {
-        /// `HTTP`
-        Http,
-    }
-
-    impl Type {
-        /// Every variant, in schema order.
-        pub const ALL: [Type; 1] = [Type::Http];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Type::Http => "HTTP",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Type {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Type> for Value {
-        fn from(v: Type) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Type> for Val<Type> {
-        fn from(v: Type) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The type of service. Supported values are HTTP or DNS.
+        Type[1] {
+            Http = "HTTP",
         }
     }
 }

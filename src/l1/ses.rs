@@ -788,67 +788,18 @@ pub mod configuration_set_event_destination {
 
     property_type!(SnsDestination);
 
-    /// The place where Amazon SES finds the value of a dimension to publish to Amazon CloudWatch. To use the message tags
-    /// that you specify using an X-SES-MESSAGE-TAGS header or a parameter to the SendEmail/SendRawEmail API, specify
-    /// messageTag. To use your own email headers, specify emailHeader. To put a custom tag on any link included in your
-    /// email, specify linkTag.
-    ///
-    /// Rendered as its CloudFormation spelling ([`DimensionValueSource::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DimensionValueSource {
-        /// `EMAIL_HEADER`
-        EmailHeader,
-        /// `LINK_TAG`
-        LinkTag,
-        /// `MESSAGE_TAG`
-        MessageTag,
-        /// `emailHeader`
-        EmailHeader2,
-        /// `linkTag`
-        LinkTag2,
-        /// `messageTag`
-        MessageTag2,
-    }
-
-    impl DimensionValueSource {
-        /// Every variant, in schema order.
-        pub const ALL: [DimensionValueSource; 6] = [
-            DimensionValueSource::EmailHeader,
-            DimensionValueSource::LinkTag,
-            DimensionValueSource::MessageTag,
-            DimensionValueSource::EmailHeader2,
-            DimensionValueSource::LinkTag2,
-            DimensionValueSource::MessageTag2,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DimensionValueSource::EmailHeader => "EMAIL_HEADER",
-                DimensionValueSource::LinkTag => "LINK_TAG",
-                DimensionValueSource::MessageTag => "MESSAGE_TAG",
-                DimensionValueSource::EmailHeader2 => "emailHeader",
-                DimensionValueSource::LinkTag2 => "linkTag",
-                DimensionValueSource::MessageTag2 => "messageTag",
-            }
-        }
-    }
-
-    impl std::fmt::Display for DimensionValueSource {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DimensionValueSource> for Value {
-        fn from(v: DimensionValueSource) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DimensionValueSource> for Val<DimensionValueSource> {
-        fn from(v: DimensionValueSource) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The place where Amazon SES finds the value of a dimension to publish to Amazon CloudWatch. To use the message
+        /// tags that you specify using an X-SES-MESSAGE-TAGS header or a parameter to the SendEmail/SendRawEmail API,
+        /// specify messageTag. To use your own email headers, specify emailHeader. To put a custom tag on any link included
+        /// in your email, specify linkTag.
+        DimensionValueSource[6] {
+            EmailHeader = "EMAIL_HEADER",
+            LinkTag = "LINK_TAG",
+            MessageTag = "MESSAGE_TAG",
+            EmailHeader2 = "emailHeader",
+            LinkTag2 = "linkTag",
+            MessageTag2 = "messageTag",
         }
     }
 }
@@ -1794,132 +1745,27 @@ impl Handle<CfnMailManagerIngressPoint> {
 
 /// Property types and enums of [`CfnMailManagerIngressPoint`] (`AWS::SES::MailManagerIngressPoint`).
 pub mod mail_manager_ingress_point {
-    use crate::core::value::{Val, Value};
 
-    /// Rendered as its CloudFormation spelling ([`IngressPointStatusToUpdate::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum IngressPointStatusToUpdate {
-        /// `ACTIVE`
-        Active,
-        /// `CLOSED`
-        Closed,
-    }
-
-    impl IngressPointStatusToUpdate {
-        /// Every variant, in schema order.
-        pub const ALL: [IngressPointStatusToUpdate; 2] =
-            [IngressPointStatusToUpdate::Active, IngressPointStatusToUpdate::Closed];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                IngressPointStatusToUpdate::Active => "ACTIVE",
-                IngressPointStatusToUpdate::Closed => "CLOSED",
-            }
+    cfn_enum! {
+        IngressPointStatusToUpdate[2] {
+            Active = "ACTIVE",
+            Closed = "CLOSED",
         }
     }
 
-    impl std::fmt::Display for IngressPointStatusToUpdate {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        IngressPointType[3] {
+            Open = "OPEN",
+            Auth = "AUTH",
+            Mtls = "MTLS",
         }
     }
 
-    impl From<IngressPointStatusToUpdate> for Value {
-        fn from(v: IngressPointStatusToUpdate) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<IngressPointStatusToUpdate> for Val<IngressPointStatusToUpdate> {
-        fn from(v: IngressPointStatusToUpdate) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`IngressPointType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum IngressPointType {
-        /// `OPEN`
-        Open,
-        /// `AUTH`
-        Auth,
-        /// `MTLS`
-        Mtls,
-    }
-
-    impl IngressPointType {
-        /// Every variant, in schema order.
-        pub const ALL: [IngressPointType; 3] = [IngressPointType::Open, IngressPointType::Auth, IngressPointType::Mtls];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                IngressPointType::Open => "OPEN",
-                IngressPointType::Auth => "AUTH",
-                IngressPointType::Mtls => "MTLS",
-            }
-        }
-    }
-
-    impl std::fmt::Display for IngressPointType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<IngressPointType> for Value {
-        fn from(v: IngressPointType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<IngressPointType> for Val<IngressPointType> {
-        fn from(v: IngressPointType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`TlsPolicy::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TlsPolicy {
-        /// `REQUIRED`
-        Required,
-        /// `OPTIONAL`
-        Optional,
-        /// `FIPS`
-        Fips,
-    }
-
-    impl TlsPolicy {
-        /// Every variant, in schema order.
-        pub const ALL: [TlsPolicy; 3] = [TlsPolicy::Required, TlsPolicy::Optional, TlsPolicy::Fips];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                TlsPolicy::Required => "REQUIRED",
-                TlsPolicy::Optional => "OPTIONAL",
-                TlsPolicy::Fips => "FIPS",
-            }
-        }
-    }
-
-    impl std::fmt::Display for TlsPolicy {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<TlsPolicy> for Value {
-        fn from(v: TlsPolicy) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<TlsPolicy> for Val<TlsPolicy> {
-        fn from(v: TlsPolicy) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        TlsPolicy[3] {
+            Required = "REQUIRED",
+            Optional = "OPTIONAL",
+            Fips = "FIPS",
         }
     }
 }
@@ -2211,43 +2057,10 @@ pub mod mail_manager_traffic_policy {
 
     property_type!(PolicyStatement);
 
-    /// Rendered as its CloudFormation spelling ([`AcceptAction::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AcceptAction {
-        /// `ALLOW`
-        Allow,
-        /// `DENY`
-        Deny,
-    }
-
-    impl AcceptAction {
-        /// Every variant, in schema order.
-        pub const ALL: [AcceptAction; 2] = [AcceptAction::Allow, AcceptAction::Deny];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AcceptAction::Allow => "ALLOW",
-                AcceptAction::Deny => "DENY",
-            }
-        }
-    }
-
-    impl std::fmt::Display for AcceptAction {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<AcceptAction> for Value {
-        fn from(v: AcceptAction) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<AcceptAction> for Val<AcceptAction> {
-        fn from(v: AcceptAction) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        AcceptAction[2] {
+            Allow = "ALLOW",
+            Deny = "DENY",
         }
     }
 }
@@ -2456,45 +2269,11 @@ pub mod receipt_filter {
 
     property_type!(IpFilter);
 
-    /// Indicates whether to block or allow incoming mail from the specified IP addresses.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Policy::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Policy {
-        /// `Allow`
-        Allow,
-        /// `Block`
-        Block,
-    }
-
-    impl Policy {
-        /// Every variant, in schema order.
-        pub const ALL: [Policy; 2] = [Policy::Allow, Policy::Block];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Policy::Allow => "Allow",
-                Policy::Block => "Block",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Policy {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Policy> for Value {
-        fn from(v: Policy) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Policy> for Val<Policy> {
-        fn from(v: Policy) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Indicates whether to block or allow incoming mail from the specified IP addresses.
+        Policy[2] {
+            Allow = "Allow",
+            Block = "Block",
         }
     }
 }
@@ -3091,176 +2870,43 @@ pub mod receipt_rule {
 
     property_type!(WorkmailAction);
 
-    /// The encoding to use for the email within the Amazon SNS notification. The default value is UTF-8. Use BASE64 if you
-    /// need to preserve all special characters, especially when the original message uses a different encoding format.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Encoding::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Encoding {
-        /// `Base64`
-        Base64,
-        /// `UTF-8`
-        Utf8,
-    }
-
-    impl Encoding {
-        /// Every variant, in schema order.
-        pub const ALL: [Encoding; 2] = [Encoding::Base64, Encoding::Utf8];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Encoding::Base64 => "Base64",
-                Encoding::Utf8 => "UTF-8",
-            }
+    cfn_enum! {
+        /// The encoding to use for the email within the Amazon SNS notification. The default value is UTF-8. Use BASE64 if
+        /// you need to preserve all special characters, especially when the original message uses a different encoding
+        /// format.
+        Encoding[2] {
+            Base64 = "Base64",
+            Utf8 = "UTF-8",
         }
     }
 
-    impl std::fmt::Display for Encoding {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// The invocation type of the AWS Lambda function. An invocation type of RequestResponse means that the execution
+        /// of the function immediately results in a response, and a value of Event means that the function is invoked
+        /// asynchronously. The default value is Event. For information about AWS Lambda invocation types, see the AWS
+        /// Lambda Developer Guide. There is a 30-second timeout on RequestResponse invocations. You should use Event
+        /// invocation in most cases. Use RequestResponse only to make a mail flow decision, such as whether to stop the
+        /// receipt rule or the receipt rule set.
+        InvocationType[2] {
+            Event = "Event",
+            RequestResponse = "RequestResponse",
         }
     }
 
-    impl From<Encoding> for Value {
-        fn from(v: Encoding) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// The scope of the StopAction. The only acceptable value is RuleSet.
+        Scope[1] {
+            RuleSet = "RuleSet",
         }
     }
 
-    impl From<Encoding> for Val<Encoding> {
-        fn from(v: Encoding) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The invocation type of the AWS Lambda function. An invocation type of RequestResponse means that the execution of
-    /// the function immediately results in a response, and a value of Event means that the function is invoked
-    /// asynchronously. The default value is Event. For information about AWS Lambda invocation types, see the AWS Lambda
-    /// Developer Guide. There is a 30-second timeout on RequestResponse invocations. You should use Event invocation in
-    /// most cases. Use RequestResponse only to make a mail flow decision, such as whether to stop the receipt rule or the
-    /// receipt rule set.
-    ///
-    /// Rendered as its CloudFormation spelling ([`InvocationType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum InvocationType {
-        /// `Event`
-        Event,
-        /// `RequestResponse`
-        RequestResponse,
-    }
-
-    impl InvocationType {
-        /// Every variant, in schema order.
-        pub const ALL: [InvocationType; 2] = [InvocationType::Event, InvocationType::RequestResponse];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                InvocationType::Event => "Event",
-                InvocationType::RequestResponse => "RequestResponse",
-            }
-        }
-    }
-
-    impl std::fmt::Display for InvocationType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<InvocationType> for Value {
-        fn from(v: InvocationType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<InvocationType> for Val<InvocationType> {
-        fn from(v: InvocationType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The scope of the StopAction. The only acceptable value is RuleSet.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Scope::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Scope {
-        /// `RuleSet`
-        RuleSet,
-    }
-
-    impl Scope {
-        /// Every variant, in schema order.
-        pub const ALL: [Scope; 1] = [Scope::RuleSet];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Scope::RuleSet => "RuleSet",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Scope {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Scope> for Value {
-        fn from(v: Scope) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Scope> for Val<Scope> {
-        fn from(v: Scope) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Specifies whether Amazon SES should require that incoming email is delivered over a connection encrypted with
-    /// Transport Layer Security (TLS). If this parameter is set to Require, Amazon SES bounces emails that are not received
-    /// over TLS. The default is Optional.
-    ///
-    /// Rendered as its CloudFormation spelling ([`TlsPolicy::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TlsPolicy {
-        /// `Optional`
-        Optional,
-        /// `Require`
-        Require,
-    }
-
-    impl TlsPolicy {
-        /// Every variant, in schema order.
-        pub const ALL: [TlsPolicy; 2] = [TlsPolicy::Optional, TlsPolicy::Require];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                TlsPolicy::Optional => "Optional",
-                TlsPolicy::Require => "Require",
-            }
-        }
-    }
-
-    impl std::fmt::Display for TlsPolicy {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<TlsPolicy> for Value {
-        fn from(v: TlsPolicy) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<TlsPolicy> for Val<TlsPolicy> {
-        fn from(v: TlsPolicy) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Specifies whether Amazon SES should require that incoming email is delivered over a connection encrypted with
+        /// Transport Layer Security (TLS). If this parameter is set to Require, Amazon SES bounces emails that are not
+        /// received over TLS. The default is Optional.
+        TlsPolicy[2] {
+            Optional = "Optional",
+            Require = "Require",
         }
     }
 }
@@ -3596,85 +3242,18 @@ pub mod tenant {
 
     property_type!(TenantSuppressionAttributes);
 
-    /// Rendered as its CloudFormation spelling ([`SuppressedReasons::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SuppressedReasons {
-        /// `BOUNCE`
-        Bounce,
-        /// `COMPLAINT`
-        Complaint,
-    }
-
-    impl SuppressedReasons {
-        /// Every variant, in schema order.
-        pub const ALL: [SuppressedReasons; 2] = [SuppressedReasons::Bounce, SuppressedReasons::Complaint];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SuppressedReasons::Bounce => "BOUNCE",
-                SuppressedReasons::Complaint => "COMPLAINT",
-            }
+    cfn_enum! {
+        SuppressedReasons[2] {
+            Bounce = "BOUNCE",
+            Complaint = "COMPLAINT",
         }
     }
 
-    impl std::fmt::Display for SuppressedReasons {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<SuppressedReasons> for Value {
-        fn from(v: SuppressedReasons) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<SuppressedReasons> for Val<SuppressedReasons> {
-        fn from(v: SuppressedReasons) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The scope of the suppression list for the tenant.
-    ///
-    /// Rendered as its CloudFormation spelling ([`SuppressionScope::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SuppressionScope {
-        /// `ACCOUNT`
-        Account,
-        /// `TENANT`
-        Tenant,
-    }
-
-    impl SuppressionScope {
-        /// Every variant, in schema order.
-        pub const ALL: [SuppressionScope; 2] = [SuppressionScope::Account, SuppressionScope::Tenant];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SuppressionScope::Account => "ACCOUNT",
-                SuppressionScope::Tenant => "TENANT",
-            }
-        }
-    }
-
-    impl std::fmt::Display for SuppressionScope {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<SuppressionScope> for Value {
-        fn from(v: SuppressionScope) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<SuppressionScope> for Val<SuppressionScope> {
-        fn from(v: SuppressionScope) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The scope of the suppression list for the tenant.
+        SuppressionScope[2] {
+            Account = "ACCOUNT",
+            Tenant = "TENANT",
         }
     }
 }

@@ -183,50 +183,15 @@ pub mod proactive_engagement {
 
     property_type!(EmergencyContact);
 
-    /// If `ENABLED`, the Shield Response Team (SRT) will use email and phone to notify contacts about escalations to the
-    /// SRT and to initiate proactive customer support.
-    ///
-    /// If `DISABLED`, the SRT will not proactively notify contacts about escalations or to initiate proactive customer
-    /// support.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ProactiveEngagementStatus::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ProactiveEngagementStatus {
-        /// `ENABLED`
-        Enabled,
-        /// `DISABLED`
-        Disabled,
-    }
-
-    impl ProactiveEngagementStatus {
-        /// Every variant, in schema order.
-        pub const ALL: [ProactiveEngagementStatus; 2] =
-            [ProactiveEngagementStatus::Enabled, ProactiveEngagementStatus::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ProactiveEngagementStatus::Enabled => "ENABLED",
-                ProactiveEngagementStatus::Disabled => "DISABLED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ProactiveEngagementStatus {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ProactiveEngagementStatus> for Value {
-        fn from(v: ProactiveEngagementStatus) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ProactiveEngagementStatus> for Val<ProactiveEngagementStatus> {
-        fn from(v: ProactiveEngagementStatus) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// If `ENABLED`, the Shield Response Team (SRT) will use email and phone to notify contacts about escalations to
+        /// the SRT and to initiate proactive customer support.
+        ///
+        /// If `DISABLED`, the SRT will not proactively notify contacts about escalations or to initiate proactive customer
+        /// support.
+        ProactiveEngagementStatus[2] {
+            Enabled = "ENABLED",
+            Disabled = "DISABLED",
         }
     }
 }
@@ -363,45 +328,11 @@ pub mod protection {
 
     property_type!(ApplicationLayerAutomaticResponseConfiguration);
 
-    /// Indicates whether automatic application layer DDoS mitigation is enabled for the protection.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Status::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Status {
-        /// `ENABLED`
-        Enabled,
-        /// `DISABLED`
-        Disabled,
-    }
-
-    impl Status {
-        /// Every variant, in schema order.
-        pub const ALL: [Status; 2] = [Status::Enabled, Status::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Status::Enabled => "ENABLED",
-                Status::Disabled => "DISABLED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Status {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Status> for Value {
-        fn from(v: Status) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Status> for Val<Status> {
-        fn from(v: Status) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Indicates whether automatic application layer DDoS mitigation is enabled for the protection.
+        Status[2] {
+            Enabled = "ENABLED",
+            Disabled = "DISABLED",
         }
     }
 }
@@ -514,170 +445,48 @@ impl Handle<CfnProtectionGroup> {
 
 /// Property types and enums of [`CfnProtectionGroup`] (`AWS::Shield::ProtectionGroup`).
 pub mod protection_group {
-    use crate::core::value::{Val, Value};
 
-    /// Defines how AWS Shield combines resource data for the group in order to detect, mitigate, and report events.
-    ///
-    /// \* Sum - Use the total traffic across the group. This is a good choice for most cases. Examples include Elastic IP
-    /// addresses for EC2 instances that scale manually or automatically.
-    ///
-    /// \* Mean - Use the average of the traffic across the group. This is a good choice for resources that share traffic
-    /// uniformly. Examples include accelerators and load balancers.
-    ///
-    /// \* Max - Use the highest traffic from each resource. This is useful for resources that don't share traffic and for
-    /// resources that share that traffic in a non-uniform way. Examples include Amazon CloudFront and origin resources for
-    /// CloudFront distributions.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Aggregation::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Aggregation {
-        /// `SUM`
-        Sum,
-        /// `MEAN`
-        Mean,
-        /// `MAX`
-        Max,
-    }
-
-    impl Aggregation {
-        /// Every variant, in schema order.
-        pub const ALL: [Aggregation; 3] = [Aggregation::Sum, Aggregation::Mean, Aggregation::Max];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Aggregation::Sum => "SUM",
-                Aggregation::Mean => "MEAN",
-                Aggregation::Max => "MAX",
-            }
+    cfn_enum! {
+        /// Defines how AWS Shield combines resource data for the group in order to detect, mitigate, and report events.
+        ///
+        /// \* Sum - Use the total traffic across the group. This is a good choice for most cases. Examples include Elastic
+        /// IP addresses for EC2 instances that scale manually or automatically.
+        ///
+        /// \* Mean - Use the average of the traffic across the group. This is a good choice for resources that share
+        /// traffic uniformly. Examples include accelerators and load balancers.
+        ///
+        /// \* Max - Use the highest traffic from each resource. This is useful for resources that don't share traffic and
+        /// for resources that share that traffic in a non-uniform way. Examples include Amazon CloudFront and origin
+        /// resources for CloudFront distributions.
+        Aggregation[3] {
+            Sum = "SUM",
+            Mean = "MEAN",
+            Max = "MAX",
         }
     }
 
-    impl std::fmt::Display for Aggregation {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// The criteria to use to choose the protected resources for inclusion in the group. You can include all resources
+        /// that have protections, provide a list of resource Amazon Resource Names (ARNs), or include all resources of a
+        /// specified resource type.
+        Pattern[3] {
+            All = "ALL",
+            Arbitrary = "ARBITRARY",
+            ByResourceType = "BY_RESOURCE_TYPE",
         }
     }
 
-    impl From<Aggregation> for Value {
-        fn from(v: Aggregation) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Aggregation> for Val<Aggregation> {
-        fn from(v: Aggregation) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The criteria to use to choose the protected resources for inclusion in the group. You can include all resources that
-    /// have protections, provide a list of resource Amazon Resource Names (ARNs), or include all resources of a specified
-    /// resource type.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Pattern::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Pattern {
-        /// `ALL`
-        All,
-        /// `ARBITRARY`
-        Arbitrary,
-        /// `BY_RESOURCE_TYPE`
-        ByResourceType,
-    }
-
-    impl Pattern {
-        /// Every variant, in schema order.
-        pub const ALL: [Pattern; 3] = [Pattern::All, Pattern::Arbitrary, Pattern::ByResourceType];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Pattern::All => "ALL",
-                Pattern::Arbitrary => "ARBITRARY",
-                Pattern::ByResourceType => "BY_RESOURCE_TYPE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Pattern {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Pattern> for Value {
-        fn from(v: Pattern) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Pattern> for Val<Pattern> {
-        fn from(v: Pattern) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The resource type to include in the protection group. All protected resources of this type are included in the
-    /// protection group. Newly protected resources of this type are automatically added to the group. You must set this
-    /// when you set `Pattern` to `BY_RESOURCE_TYPE` and you must not set it for any other `Pattern` setting.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ResourceType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ResourceType {
-        /// `CLOUDFRONT_DISTRIBUTION`
-        CloudfrontDistribution,
-        /// `ROUTE_53_HOSTED_ZONE`
-        Route53HostedZone,
-        /// `ELASTIC_IP_ALLOCATION`
-        ElasticIpAllocation,
-        /// `CLASSIC_LOAD_BALANCER`
-        ClassicLoadBalancer,
-        /// `APPLICATION_LOAD_BALANCER`
-        ApplicationLoadBalancer,
-        /// `GLOBAL_ACCELERATOR`
-        GlobalAccelerator,
-    }
-
-    impl ResourceType {
-        /// Every variant, in schema order.
-        pub const ALL: [ResourceType; 6] = [
-            ResourceType::CloudfrontDistribution,
-            ResourceType::Route53HostedZone,
-            ResourceType::ElasticIpAllocation,
-            ResourceType::ClassicLoadBalancer,
-            ResourceType::ApplicationLoadBalancer,
-            ResourceType::GlobalAccelerator,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ResourceType::CloudfrontDistribution => "CLOUDFRONT_DISTRIBUTION",
-                ResourceType::Route53HostedZone => "ROUTE_53_HOSTED_ZONE",
-                ResourceType::ElasticIpAllocation => "ELASTIC_IP_ALLOCATION",
-                ResourceType::ClassicLoadBalancer => "CLASSIC_LOAD_BALANCER",
-                ResourceType::ApplicationLoadBalancer => "APPLICATION_LOAD_BALANCER",
-                ResourceType::GlobalAccelerator => "GLOBAL_ACCELERATOR",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ResourceType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ResourceType> for Value {
-        fn from(v: ResourceType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ResourceType> for Val<ResourceType> {
-        fn from(v: ResourceType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The resource type to include in the protection group. All protected resources of this type are included in the
+        /// protection group. Newly protected resources of this type are automatically added to the group. You must set this
+        /// when you set `Pattern` to `BY_RESOURCE_TYPE` and you must not set it for any other `Pattern` setting.
+        ResourceType[6] {
+            CloudfrontDistribution = "CLOUDFRONT_DISTRIBUTION",
+            Route53HostedZone = "ROUTE_53_HOSTED_ZONE",
+            ElasticIpAllocation = "ELASTIC_IP_ALLOCATION",
+            ClassicLoadBalancer = "CLASSIC_LOAD_BALANCER",
+            ApplicationLoadBalancer = "APPLICATION_LOAD_BALANCER",
+            GlobalAccelerator = "GLOBAL_ACCELERATOR",
         }
     }
 }

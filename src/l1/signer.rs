@@ -186,86 +186,18 @@ pub mod signing_profile {
 
     property_type!(SignatureValidityPeriod);
 
-    /// Rendered as its CloudFormation spelling ([`PlatformId::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PlatformId {
-        /// `AWSLambda-SHA384-ECDSA`
-        AWSLambdaSha384Ecdsa,
-        /// `Notation-OCI-SHA384-ECDSA`
-        NotationOciSha384Ecdsa,
-    }
-
-    impl PlatformId {
-        /// Every variant, in schema order.
-        pub const ALL: [PlatformId; 2] = [PlatformId::AWSLambdaSha384Ecdsa, PlatformId::NotationOciSha384Ecdsa];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PlatformId::AWSLambdaSha384Ecdsa => "AWSLambda-SHA384-ECDSA",
-                PlatformId::NotationOciSha384Ecdsa => "Notation-OCI-SHA384-ECDSA",
-            }
+    cfn_enum! {
+        PlatformId[2] {
+            AWSLambdaSha384Ecdsa = "AWSLambda-SHA384-ECDSA",
+            NotationOciSha384Ecdsa = "Notation-OCI-SHA384-ECDSA",
         }
     }
 
-    impl std::fmt::Display for PlatformId {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PlatformId> for Value {
-        fn from(v: PlatformId) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PlatformId> for Val<PlatformId> {
-        fn from(v: PlatformId) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`Type::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Type {
-        /// `DAYS`
-        Days,
-        /// `MONTHS`
-        Months,
-        /// `YEARS`
-        Years,
-    }
-
-    impl Type {
-        /// Every variant, in schema order.
-        pub const ALL: [Type; 3] = [Type::Days, Type::Months, Type::Years];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Type::Days => "DAYS",
-                Type::Months => "MONTHS",
-                Type::Years => "YEARS",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Type {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Type> for Value {
-        fn from(v: Type) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Type> for Val<Type> {
-        fn from(v: Type) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        Type[3] {
+            Days = "DAYS",
+            Months = "MONTHS",
+            Years = "YEARS",
         }
     }
 }

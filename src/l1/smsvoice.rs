@@ -414,91 +414,20 @@ impl Handle<CfnNotifyConfiguration> {
 
 /// Property types and enums of [`CfnNotifyConfiguration`] (`AWS::SMSVOICE::NotifyConfiguration`).
 pub mod notify_configuration {
-    use crate::core::value::{Val, Value};
 
-    /// Rendered as its CloudFormation spelling ([`EnabledChannels::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum EnabledChannels {
-        /// `SMS`
-        Sms,
-        /// `VOICE`
-        Voice,
-        /// `MMS`
-        Mms,
-        /// `RCS`
-        Rcs,
-    }
-
-    impl EnabledChannels {
-        /// Every variant, in schema order.
-        pub const ALL: [EnabledChannels; 4] =
-            [EnabledChannels::Sms, EnabledChannels::Voice, EnabledChannels::Mms, EnabledChannels::Rcs];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                EnabledChannels::Sms => "SMS",
-                EnabledChannels::Voice => "VOICE",
-                EnabledChannels::Mms => "MMS",
-                EnabledChannels::Rcs => "RCS",
-            }
+    cfn_enum! {
+        EnabledChannels[4] {
+            Sms = "SMS",
+            Voice = "VOICE",
+            Mms = "MMS",
+            Rcs = "RCS",
         }
     }
 
-    impl std::fmt::Display for EnabledChannels {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<EnabledChannels> for Value {
-        fn from(v: EnabledChannels) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<EnabledChannels> for Val<EnabledChannels> {
-        fn from(v: EnabledChannels) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The use case for the notify configuration.
-    ///
-    /// Rendered as its CloudFormation spelling ([`UseCase::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum UseCase {
-        /// `CODE_VERIFICATION`
-        CodeVerification,
-    }
-
-    impl UseCase {
-        /// Every variant, in schema order.
-        pub const ALL: [UseCase; 1] = [UseCase::CodeVerification];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                UseCase::CodeVerification => "CODE_VERIFICATION",
-            }
-        }
-    }
-
-    impl std::fmt::Display for UseCase {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<UseCase> for Value {
-        fn from(v: UseCase) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<UseCase> for Val<UseCase> {
-        fn from(v: UseCase) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The use case for the notify configuration.
+        UseCase[1] {
+            CodeVerification = "CODE_VERIFICATION",
         }
     }
 }
@@ -844,139 +773,29 @@ pub mod phone_number {
 
     property_type!(TwoWay);
 
-    /// Rendered as its CloudFormation spelling ([`Action::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Action {
-        /// `AUTOMATIC_RESPONSE`
-        AutomaticResponse,
-        /// `OPT_OUT`
-        OptOut,
-        /// `OPT_IN`
-        OptIn,
-    }
-
-    impl Action {
-        /// Every variant, in schema order.
-        pub const ALL: [Action; 3] = [Action::AutomaticResponse, Action::OptOut, Action::OptIn];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Action::AutomaticResponse => "AUTOMATIC_RESPONSE",
-                Action::OptOut => "OPT_OUT",
-                Action::OptIn => "OPT_IN",
-            }
+    cfn_enum! {
+        Action[3] {
+            AutomaticResponse = "AUTOMATIC_RESPONSE",
+            OptOut = "OPT_OUT",
+            OptIn = "OPT_IN",
         }
     }
 
-    impl std::fmt::Display for Action {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        NumberCapabilities[3] {
+            Sms = "SMS",
+            Voice = "VOICE",
+            Mms = "MMS",
         }
     }
 
-    impl From<Action> for Value {
-        fn from(v: Action) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Action> for Val<Action> {
-        fn from(v: Action) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`NumberCapabilities::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum NumberCapabilities {
-        /// `SMS`
-        Sms,
-        /// `VOICE`
-        Voice,
-        /// `MMS`
-        Mms,
-    }
-
-    impl NumberCapabilities {
-        /// Every variant, in schema order.
-        pub const ALL: [NumberCapabilities; 3] =
-            [NumberCapabilities::Sms, NumberCapabilities::Voice, NumberCapabilities::Mms];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                NumberCapabilities::Sms => "SMS",
-                NumberCapabilities::Voice => "VOICE",
-                NumberCapabilities::Mms => "MMS",
-            }
-        }
-    }
-
-    impl std::fmt::Display for NumberCapabilities {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<NumberCapabilities> for Value {
-        fn from(v: NumberCapabilities) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<NumberCapabilities> for Val<NumberCapabilities> {
-        fn from(v: NumberCapabilities) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The type of phone number to request.
-    ///
-    /// Rendered as its CloudFormation spelling ([`NumberType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum NumberType {
-        /// `LONG_CODE`
-        LongCode,
-        /// `TOLL_FREE`
-        TollFree,
-        /// `TEN_DLC`
-        TenDlc,
-        /// `SIMULATOR`
-        Simulator,
-    }
-
-    impl NumberType {
-        /// Every variant, in schema order.
-        pub const ALL: [NumberType; 4] =
-            [NumberType::LongCode, NumberType::TollFree, NumberType::TenDlc, NumberType::Simulator];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                NumberType::LongCode => "LONG_CODE",
-                NumberType::TollFree => "TOLL_FREE",
-                NumberType::TenDlc => "TEN_DLC",
-                NumberType::Simulator => "SIMULATOR",
-            }
-        }
-    }
-
-    impl std::fmt::Display for NumberType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<NumberType> for Value {
-        fn from(v: NumberType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<NumberType> for Val<NumberType> {
-        fn from(v: NumberType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The type of phone number to request.
+        NumberType[4] {
+            LongCode = "LONG_CODE",
+            TollFree = "TOLL_FREE",
+            TenDlc = "TEN_DLC",
+            Simulator = "SIMULATOR",
         }
     }
 }
@@ -1256,46 +1075,11 @@ pub mod pool {
 
     property_type!(TwoWay);
 
-    /// Rendered as its CloudFormation spelling ([`Action::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Action {
-        /// `AUTOMATIC_RESPONSE`
-        AutomaticResponse,
-        /// `OPT_OUT`
-        OptOut,
-        /// `OPT_IN`
-        OptIn,
-    }
-
-    impl Action {
-        /// Every variant, in schema order.
-        pub const ALL: [Action; 3] = [Action::AutomaticResponse, Action::OptOut, Action::OptIn];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Action::AutomaticResponse => "AUTOMATIC_RESPONSE",
-                Action::OptOut => "OPT_OUT",
-                Action::OptIn => "OPT_IN",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Action {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Action> for Value {
-        fn from(v: Action) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Action> for Val<Action> {
-        fn from(v: Action) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        Action[3] {
+            AutomaticResponse = "AUTOMATIC_RESPONSE",
+            OptOut = "OPT_OUT",
+            OptIn = "OPT_IN",
         }
     }
 }
@@ -1442,52 +1226,13 @@ pub mod protect_configuration {
 
     property_type!(CountryRuleSet);
 
-    /// The types of protection that can be used.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ProtectStatus::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ProtectStatus {
-        /// `ALLOW`
-        Allow,
-        /// `BLOCK`
-        Block,
-        /// `MONITOR`
-        Monitor,
-        /// `FILTER`
-        Filter,
-    }
-
-    impl ProtectStatus {
-        /// Every variant, in schema order.
-        pub const ALL: [ProtectStatus; 4] =
-            [ProtectStatus::Allow, ProtectStatus::Block, ProtectStatus::Monitor, ProtectStatus::Filter];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ProtectStatus::Allow => "ALLOW",
-                ProtectStatus::Block => "BLOCK",
-                ProtectStatus::Monitor => "MONITOR",
-                ProtectStatus::Filter => "FILTER",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ProtectStatus {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ProtectStatus> for Value {
-        fn from(v: ProtectStatus) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ProtectStatus> for Val<ProtectStatus> {
-        fn from(v: ProtectStatus) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The types of protection that can be used.
+        ProtectStatus[4] {
+            Allow = "ALLOW",
+            Block = "BLOCK",
+            Monitor = "MONITOR",
+            Filter = "FILTER",
         }
     }
 }

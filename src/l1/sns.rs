@@ -435,57 +435,16 @@ pub mod topic {
 
     property_type!(Subscription);
 
-    /// Indicates one of the supported protocols for the Amazon SNS topic.
-    ///
-    /// At least one of the other three ``LoggingConfig`` properties is recommend along with ``Protocol``.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Protocol::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Protocol {
-        /// `http/s`
-        HttpS,
-        /// `sqs`
-        Sqs,
-        /// `lambda`
-        Lambda,
-        /// `firehose`
-        Firehose,
-        /// `application`
-        Application,
-    }
-
-    impl Protocol {
-        /// Every variant, in schema order.
-        pub const ALL: [Protocol; 5] =
-            [Protocol::HttpS, Protocol::Sqs, Protocol::Lambda, Protocol::Firehose, Protocol::Application];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Protocol::HttpS => "http/s",
-                Protocol::Sqs => "sqs",
-                Protocol::Lambda => "lambda",
-                Protocol::Firehose => "firehose",
-                Protocol::Application => "application",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Protocol {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Protocol> for Value {
-        fn from(v: Protocol) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Protocol> for Val<Protocol> {
-        fn from(v: Protocol) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Indicates one of the supported protocols for the Amazon SNS topic.
+        ///
+        /// At least one of the other three ``LoggingConfig`` properties is recommend along with ``Protocol``.
+        Protocol[5] {
+            HttpS = "http/s",
+            Sqs = "sqs",
+            Lambda = "lambda",
+            Firehose = "firehose",
+            Application = "application",
         }
     }
 }

@@ -288,98 +288,20 @@ pub mod association {
 
     property_type!(Target);
 
-    /// Rendered as its CloudFormation spelling ([`ComplianceSeverity::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ComplianceSeverity {
-        /// `CRITICAL`
-        Critical,
-        /// `HIGH`
-        High,
-        /// `MEDIUM`
-        Medium,
-        /// `LOW`
-        Low,
-        /// `UNSPECIFIED`
-        Unspecified,
-    }
-
-    impl ComplianceSeverity {
-        /// Every variant, in schema order.
-        pub const ALL: [ComplianceSeverity; 5] = [
-            ComplianceSeverity::Critical,
-            ComplianceSeverity::High,
-            ComplianceSeverity::Medium,
-            ComplianceSeverity::Low,
-            ComplianceSeverity::Unspecified,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ComplianceSeverity::Critical => "CRITICAL",
-                ComplianceSeverity::High => "HIGH",
-                ComplianceSeverity::Medium => "MEDIUM",
-                ComplianceSeverity::Low => "LOW",
-                ComplianceSeverity::Unspecified => "UNSPECIFIED",
-            }
+    cfn_enum! {
+        ComplianceSeverity[5] {
+            Critical = "CRITICAL",
+            High = "HIGH",
+            Medium = "MEDIUM",
+            Low = "LOW",
+            Unspecified = "UNSPECIFIED",
         }
     }
 
-    impl std::fmt::Display for ComplianceSeverity {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ComplianceSeverity> for Value {
-        fn from(v: ComplianceSeverity) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ComplianceSeverity> for Val<ComplianceSeverity> {
-        fn from(v: ComplianceSeverity) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`SyncCompliance::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SyncCompliance {
-        /// `AUTO`
-        Auto,
-        /// `MANUAL`
-        Manual,
-    }
-
-    impl SyncCompliance {
-        /// Every variant, in schema order.
-        pub const ALL: [SyncCompliance; 2] = [SyncCompliance::Auto, SyncCompliance::Manual];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SyncCompliance::Auto => "AUTO",
-                SyncCompliance::Manual => "MANUAL",
-            }
-        }
-    }
-
-    impl std::fmt::Display for SyncCompliance {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<SyncCompliance> for Value {
-        fn from(v: SyncCompliance) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<SyncCompliance> for Val<SyncCompliance> {
-        fn from(v: SyncCompliance) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        SyncCompliance[2] {
+            Auto = "AUTO",
+            Manual = "MANUAL",
         }
     }
 }
@@ -845,234 +767,52 @@ pub mod document {
 
     property_type!(DocumentRequires);
 
-    /// Specify the document format for the request. The document format can be either JSON or YAML. JSON is the default
-    /// format.
-    ///
-    /// Rendered as its CloudFormation spelling ([`DocumentFormat::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DocumentFormat {
-        /// `YAML`
-        Yaml,
-        /// `JSON`
-        Json,
-        /// `TEXT`
-        Text,
-    }
-
-    impl DocumentFormat {
-        /// Every variant, in schema order.
-        pub const ALL: [DocumentFormat; 3] = [DocumentFormat::Yaml, DocumentFormat::Json, DocumentFormat::Text];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DocumentFormat::Yaml => "YAML",
-                DocumentFormat::Json => "JSON",
-                DocumentFormat::Text => "TEXT",
-            }
+    cfn_enum! {
+        /// Specify the document format for the request. The document format can be either JSON or YAML. JSON is the default
+        /// format.
+        DocumentFormat[3] {
+            Yaml = "YAML",
+            Json = "JSON",
+            Text = "TEXT",
         }
     }
 
-    impl std::fmt::Display for DocumentFormat {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// The type of document to create.
+        DocumentType[15] {
+            ApplicationConfiguration = "ApplicationConfiguration",
+            ApplicationConfigurationSchema = "ApplicationConfigurationSchema",
+            Automation = "Automation",
+            AutomationChangeTemplate = "Automation.ChangeTemplate",
+            AutoApprovalPolicy = "AutoApprovalPolicy",
+            ChangeCalendar = "ChangeCalendar",
+            CloudFormation = "CloudFormation",
+            Command = "Command",
+            DeploymentStrategy = "DeploymentStrategy",
+            ManualApprovalPolicy = "ManualApprovalPolicy",
+            Package = "Package",
+            Policy = "Policy",
+            ProblemAnalysis = "ProblemAnalysis",
+            ProblemAnalysisTemplate = "ProblemAnalysisTemplate",
+            Session = "Session",
         }
     }
 
-    impl From<DocumentFormat> for Value {
-        fn from(v: DocumentFormat) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// The key of a key-value pair that identifies the location of an attachment to a document.
+        Key[3] {
+            SourceUrl = "SourceUrl",
+            S3FileUrl = "S3FileUrl",
+            AttachmentReference = "AttachmentReference",
         }
     }
 
-    impl From<DocumentFormat> for Val<DocumentFormat> {
-        fn from(v: DocumentFormat) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The type of document to create.
-    ///
-    /// Rendered as its CloudFormation spelling ([`DocumentType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DocumentType {
-        /// `ApplicationConfiguration`
-        ApplicationConfiguration,
-        /// `ApplicationConfigurationSchema`
-        ApplicationConfigurationSchema,
-        /// `Automation`
-        Automation,
-        /// `Automation.ChangeTemplate`
-        AutomationChangeTemplate,
-        /// `AutoApprovalPolicy`
-        AutoApprovalPolicy,
-        /// `ChangeCalendar`
-        ChangeCalendar,
-        /// `CloudFormation`
-        CloudFormation,
-        /// `Command`
-        Command,
-        /// `DeploymentStrategy`
-        DeploymentStrategy,
-        /// `ManualApprovalPolicy`
-        ManualApprovalPolicy,
-        /// `Package`
-        Package,
-        /// `Policy`
-        Policy,
-        /// `ProblemAnalysis`
-        ProblemAnalysis,
-        /// `ProblemAnalysisTemplate`
-        ProblemAnalysisTemplate,
-        /// `Session`
-        Session,
-    }
-
-    impl DocumentType {
-        /// Every variant, in schema order.
-        pub const ALL: [DocumentType; 15] = [
-            DocumentType::ApplicationConfiguration,
-            DocumentType::ApplicationConfigurationSchema,
-            DocumentType::Automation,
-            DocumentType::AutomationChangeTemplate,
-            DocumentType::AutoApprovalPolicy,
-            DocumentType::ChangeCalendar,
-            DocumentType::CloudFormation,
-            DocumentType::Command,
-            DocumentType::DeploymentStrategy,
-            DocumentType::ManualApprovalPolicy,
-            DocumentType::Package,
-            DocumentType::Policy,
-            DocumentType::ProblemAnalysis,
-            DocumentType::ProblemAnalysisTemplate,
-            DocumentType::Session,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DocumentType::ApplicationConfiguration => "ApplicationConfiguration",
-                DocumentType::ApplicationConfigurationSchema => "ApplicationConfigurationSchema",
-                DocumentType::Automation => "Automation",
-                DocumentType::AutomationChangeTemplate => "Automation.ChangeTemplate",
-                DocumentType::AutoApprovalPolicy => "AutoApprovalPolicy",
-                DocumentType::ChangeCalendar => "ChangeCalendar",
-                DocumentType::CloudFormation => "CloudFormation",
-                DocumentType::Command => "Command",
-                DocumentType::DeploymentStrategy => "DeploymentStrategy",
-                DocumentType::ManualApprovalPolicy => "ManualApprovalPolicy",
-                DocumentType::Package => "Package",
-                DocumentType::Policy => "Policy",
-                DocumentType::ProblemAnalysis => "ProblemAnalysis",
-                DocumentType::ProblemAnalysisTemplate => "ProblemAnalysisTemplate",
-                DocumentType::Session => "Session",
-            }
-        }
-    }
-
-    impl std::fmt::Display for DocumentType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DocumentType> for Value {
-        fn from(v: DocumentType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DocumentType> for Val<DocumentType> {
-        fn from(v: DocumentType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The key of a key-value pair that identifies the location of an attachment to a document.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Key::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Key {
-        /// `SourceUrl`
-        SourceUrl,
-        /// `S3FileUrl`
-        S3FileUrl,
-        /// `AttachmentReference`
-        AttachmentReference,
-    }
-
-    impl Key {
-        /// Every variant, in schema order.
-        pub const ALL: [Key; 3] = [Key::SourceUrl, Key::S3FileUrl, Key::AttachmentReference];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Key::SourceUrl => "SourceUrl",
-                Key::S3FileUrl => "S3FileUrl",
-                Key::AttachmentReference => "AttachmentReference",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Key {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Key> for Value {
-        fn from(v: Key) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Key> for Val<Key> {
-        fn from(v: Key) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Update method - when set to 'Replace', the update will replace the existing document; when set to 'NewVersion', the
-    /// update will create a new version.
-    ///
-    /// Rendered as its CloudFormation spelling ([`UpdateMethod::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum UpdateMethod {
-        /// `Replace`
-        Replace,
-        /// `NewVersion`
-        NewVersion,
-    }
-
-    impl UpdateMethod {
-        /// Every variant, in schema order.
-        pub const ALL: [UpdateMethod; 2] = [UpdateMethod::Replace, UpdateMethod::NewVersion];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                UpdateMethod::Replace => "Replace",
-                UpdateMethod::NewVersion => "NewVersion",
-            }
-        }
-    }
-
-    impl std::fmt::Display for UpdateMethod {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<UpdateMethod> for Value {
-        fn from(v: UpdateMethod) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<UpdateMethod> for Val<UpdateMethod> {
-        fn from(v: UpdateMethod) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Update method - when set to 'Replace', the update will replace the existing document; when set to 'NewVersion',
+        /// the update will create a new version.
+        UpdateMethod[2] {
+            Replace = "Replace",
+            NewVersion = "NewVersion",
         }
     }
 }
@@ -1340,45 +1080,11 @@ pub mod maintenance_window_target {
 
     property_type!(Targets);
 
-    /// The type of target that is being registered with the maintenance window.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ResourceType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ResourceType {
-        /// `INSTANCE`
-        Instance,
-        /// `RESOURCE_GROUP`
-        ResourceGroup,
-    }
-
-    impl ResourceType {
-        /// Every variant, in schema order.
-        pub const ALL: [ResourceType; 2] = [ResourceType::Instance, ResourceType::ResourceGroup];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ResourceType::Instance => "INSTANCE",
-                ResourceType::ResourceGroup => "RESOURCE_GROUP",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ResourceType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ResourceType> for Value {
-        fn from(v: ResourceType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ResourceType> for Val<ResourceType> {
-        fn from(v: ResourceType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The type of target that is being registered with the maintenance window.
+        ResourceType[2] {
+            Instance = "INSTANCE",
+            ResourceGroup = "RESOURCE_GROUP",
         }
     }
 }
@@ -1906,95 +1612,22 @@ pub mod maintenance_window_task {
 
     property_type!(TaskInvocationParameters);
 
-    /// The specification for whether tasks should continue to run after the cutoff time specified in the maintenance
-    /// windows is reached.
-    ///
-    /// Rendered as its CloudFormation spelling ([`CutoffBehavior::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum CutoffBehavior {
-        /// `CANCEL_TASK`
-        CancelTask,
-        /// `CONTINUE_TASK`
-        ContinueTask,
-    }
-
-    impl CutoffBehavior {
-        /// Every variant, in schema order.
-        pub const ALL: [CutoffBehavior; 2] = [CutoffBehavior::CancelTask, CutoffBehavior::ContinueTask];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                CutoffBehavior::CancelTask => "CANCEL_TASK",
-                CutoffBehavior::ContinueTask => "CONTINUE_TASK",
-            }
+    cfn_enum! {
+        /// The specification for whether tasks should continue to run after the cutoff time specified in the maintenance
+        /// windows is reached.
+        CutoffBehavior[2] {
+            CancelTask = "CANCEL_TASK",
+            ContinueTask = "CONTINUE_TASK",
         }
     }
 
-    impl std::fmt::Display for CutoffBehavior {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<CutoffBehavior> for Value {
-        fn from(v: CutoffBehavior) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<CutoffBehavior> for Val<CutoffBehavior> {
-        fn from(v: CutoffBehavior) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The type of task.
-    ///
-    /// Rendered as its CloudFormation spelling ([`TaskType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TaskType {
-        /// `AUTOMATION`
-        Automation,
-        /// `LAMBDA`
-        Lambda,
-        /// `RUN_COMMAND`
-        RunCommand,
-        /// `STEP_FUNCTIONS`
-        StepFunctions,
-    }
-
-    impl TaskType {
-        /// Every variant, in schema order.
-        pub const ALL: [TaskType; 4] =
-            [TaskType::Automation, TaskType::Lambda, TaskType::RunCommand, TaskType::StepFunctions];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                TaskType::Automation => "AUTOMATION",
-                TaskType::Lambda => "LAMBDA",
-                TaskType::RunCommand => "RUN_COMMAND",
-                TaskType::StepFunctions => "STEP_FUNCTIONS",
-            }
-        }
-    }
-
-    impl std::fmt::Display for TaskType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<TaskType> for Value {
-        fn from(v: TaskType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<TaskType> for Val<TaskType> {
-        fn from(v: TaskType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The type of task.
+        TaskType[4] {
+            Automation = "AUTOMATION",
+            Lambda = "LAMBDA",
+            RunCommand = "RUN_COMMAND",
+            StepFunctions = "STEP_FUNCTIONS",
         }
     }
 }
@@ -2293,136 +1926,31 @@ impl Handle<CfnParameter> {
 
 /// Property types and enums of [`CfnParameter`] (`AWS::SSM::Parameter`).
 pub mod parameter {
-    use crate::core::value::{Val, Value};
 
-    /// The data type of the parameter, such as ``text`` or ``aws:ec2:image``. The default is ``text``.
-    ///
-    /// Rendered as its CloudFormation spelling ([`DataType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DataType {
-        /// `text`
-        Text,
-        /// `aws:ec2:image`
-        AwsEc2Image,
-    }
-
-    impl DataType {
-        /// Every variant, in schema order.
-        pub const ALL: [DataType; 2] = [DataType::Text, DataType::AwsEc2Image];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DataType::Text => "text",
-                DataType::AwsEc2Image => "aws:ec2:image",
-            }
+    cfn_enum! {
+        /// The data type of the parameter, such as ``text`` or ``aws:ec2:image``. The default is ``text``.
+        DataType[2] {
+            Text = "text",
+            AwsEc2Image = "aws:ec2:image",
         }
     }
 
-    impl std::fmt::Display for DataType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// The parameter tier.
+        Tier[3] {
+            Standard = "Standard",
+            Advanced = "Advanced",
+            IntelligentTiering = "Intelligent-Tiering",
         }
     }
 
-    impl From<DataType> for Value {
-        fn from(v: DataType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DataType> for Val<DataType> {
-        fn from(v: DataType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The parameter tier.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Tier::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Tier {
-        /// `Standard`
-        Standard,
-        /// `Advanced`
-        Advanced,
-        /// `Intelligent-Tiering`
-        IntelligentTiering,
-    }
-
-    impl Tier {
-        /// Every variant, in schema order.
-        pub const ALL: [Tier; 3] = [Tier::Standard, Tier::Advanced, Tier::IntelligentTiering];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Tier::Standard => "Standard",
-                Tier::Advanced => "Advanced",
-                Tier::IntelligentTiering => "Intelligent-Tiering",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Tier {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Tier> for Value {
-        fn from(v: Tier) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Tier> for Val<Tier> {
-        fn from(v: Tier) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The type of parameter.
-    ///
-    /// Parameters of type ``SecureString`` are not supported by CFNlong.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Type::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Type {
-        /// `String`
-        String2,
-        /// `StringList`
-        StringList,
-    }
-
-    impl Type {
-        /// Every variant, in schema order.
-        pub const ALL: [Type; 2] = [Type::String2, Type::StringList];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Type::String2 => "String",
-                Type::StringList => "StringList",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Type {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Type> for Value {
-        fn from(v: Type) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Type> for Val<Type> {
-        fn from(v: Type) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The type of parameter.
+        ///
+        /// Parameters of type ``SecureString`` are not supported by CFNlong.
+        Type[2] {
+            String2 = "String",
+            StringList = "StringList",
         }
     }
 }
@@ -2768,420 +2296,88 @@ pub mod patch_baseline {
 
     property_type!(RuleGroup);
 
-    /// Defines the compliance level for approved patches. This means that if an approved patch is reported as missing, this
-    /// is the severity of the compliance violation. The default value is UNSPECIFIED.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ApprovedPatchesComplianceLevel::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ApprovedPatchesComplianceLevel {
-        /// `CRITICAL`
-        Critical,
-        /// `HIGH`
-        High,
-        /// `MEDIUM`
-        Medium,
-        /// `LOW`
-        Low,
-        /// `INFORMATIONAL`
-        Informational,
-        /// `UNSPECIFIED`
-        Unspecified,
-    }
-
-    impl ApprovedPatchesComplianceLevel {
-        /// Every variant, in schema order.
-        pub const ALL: [ApprovedPatchesComplianceLevel; 6] = [
-            ApprovedPatchesComplianceLevel::Critical,
-            ApprovedPatchesComplianceLevel::High,
-            ApprovedPatchesComplianceLevel::Medium,
-            ApprovedPatchesComplianceLevel::Low,
-            ApprovedPatchesComplianceLevel::Informational,
-            ApprovedPatchesComplianceLevel::Unspecified,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ApprovedPatchesComplianceLevel::Critical => "CRITICAL",
-                ApprovedPatchesComplianceLevel::High => "HIGH",
-                ApprovedPatchesComplianceLevel::Medium => "MEDIUM",
-                ApprovedPatchesComplianceLevel::Low => "LOW",
-                ApprovedPatchesComplianceLevel::Informational => "INFORMATIONAL",
-                ApprovedPatchesComplianceLevel::Unspecified => "UNSPECIFIED",
-            }
+    cfn_enum! {
+        /// Defines the compliance level for approved patches. This means that if an approved patch is reported as missing,
+        /// this is the severity of the compliance violation. The default value is UNSPECIFIED.
+        ApprovedPatchesComplianceLevel[6] {
+            Critical = "CRITICAL",
+            High = "HIGH",
+            Medium = "MEDIUM",
+            Low = "LOW",
+            Informational = "INFORMATIONAL",
+            Unspecified = "UNSPECIFIED",
         }
     }
 
-    impl std::fmt::Display for ApprovedPatchesComplianceLevel {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// The compliance status for vendor recommended security updates that are not approved by this patch baseline.
+        AvailableSecurityUpdatesComplianceStatus[2] {
+            NonCompliant = "NON_COMPLIANT",
+            Compliant = "COMPLIANT",
         }
     }
 
-    impl From<ApprovedPatchesComplianceLevel> for Value {
-        fn from(v: ApprovedPatchesComplianceLevel) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        ComplianceLevel[6] {
+            Critical = "CRITICAL",
+            High = "HIGH",
+            Informational = "INFORMATIONAL",
+            Low = "LOW",
+            Medium = "MEDIUM",
+            Unspecified = "UNSPECIFIED",
         }
     }
 
-    impl From<ApprovedPatchesComplianceLevel> for Val<ApprovedPatchesComplianceLevel> {
-        fn from(v: ApprovedPatchesComplianceLevel) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        Key[19] {
+            AdvisoryId = "ADVISORY_ID",
+            Arch = "ARCH",
+            BugzillaId = "BUGZILLA_ID",
+            Classification = "CLASSIFICATION",
+            CveId = "CVE_ID",
+            Epoch = "EPOCH",
+            MsrcSeverity = "MSRC_SEVERITY",
+            Name = "NAME",
+            PatchId = "PATCH_ID",
+            PatchSet = "PATCH_SET",
+            Priority = "PRIORITY",
+            Product = "PRODUCT",
+            ProductFamily = "PRODUCT_FAMILY",
+            Release = "RELEASE",
+            Repository = "REPOSITORY",
+            Section = "SECTION",
+            Security = "SECURITY",
+            Severity = "SEVERITY",
+            Version = "VERSION",
         }
     }
 
-    /// The compliance status for vendor recommended security updates that are not approved by this patch baseline.
-    ///
-    /// Rendered as its CloudFormation spelling ([`AvailableSecurityUpdatesComplianceStatus::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AvailableSecurityUpdatesComplianceStatus {
-        /// `NON_COMPLIANT`
-        NonCompliant,
-        /// `COMPLIANT`
-        Compliant,
-    }
-
-    impl AvailableSecurityUpdatesComplianceStatus {
-        /// Every variant, in schema order.
-        pub const ALL: [AvailableSecurityUpdatesComplianceStatus; 2] = [
-            AvailableSecurityUpdatesComplianceStatus::NonCompliant,
-            AvailableSecurityUpdatesComplianceStatus::Compliant,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AvailableSecurityUpdatesComplianceStatus::NonCompliant => "NON_COMPLIANT",
-                AvailableSecurityUpdatesComplianceStatus::Compliant => "COMPLIANT",
-            }
+    cfn_enum! {
+        /// Defines the operating system the patch baseline applies to. The Default value is WINDOWS.
+        OperatingSystem[15] {
+            Windows = "WINDOWS",
+            AmazonLinux = "AMAZON_LINUX",
+            AmazonLinux2 = "AMAZON_LINUX_2",
+            AmazonLinux2022 = "AMAZON_LINUX_2022",
+            AmazonLinux2023 = "AMAZON_LINUX_2023",
+            Ubuntu = "UBUNTU",
+            RedhatEnterpriseLinux = "REDHAT_ENTERPRISE_LINUX",
+            Suse = "SUSE",
+            Centos = "CENTOS",
+            OracleLinux = "ORACLE_LINUX",
+            Debian = "DEBIAN",
+            Macos = "MACOS",
+            Raspbian = "RASPBIAN",
+            RockyLinux = "ROCKY_LINUX",
+            AlmaLinux = "ALMA_LINUX",
         }
     }
 
-    impl std::fmt::Display for AvailableSecurityUpdatesComplianceStatus {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<AvailableSecurityUpdatesComplianceStatus> for Value {
-        fn from(v: AvailableSecurityUpdatesComplianceStatus) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<AvailableSecurityUpdatesComplianceStatus> for Val<AvailableSecurityUpdatesComplianceStatus> {
-        fn from(v: AvailableSecurityUpdatesComplianceStatus) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`ComplianceLevel::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ComplianceLevel {
-        /// `CRITICAL`
-        Critical,
-        /// `HIGH`
-        High,
-        /// `INFORMATIONAL`
-        Informational,
-        /// `LOW`
-        Low,
-        /// `MEDIUM`
-        Medium,
-        /// `UNSPECIFIED`
-        Unspecified,
-    }
-
-    impl ComplianceLevel {
-        /// Every variant, in schema order.
-        pub const ALL: [ComplianceLevel; 6] = [
-            ComplianceLevel::Critical,
-            ComplianceLevel::High,
-            ComplianceLevel::Informational,
-            ComplianceLevel::Low,
-            ComplianceLevel::Medium,
-            ComplianceLevel::Unspecified,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ComplianceLevel::Critical => "CRITICAL",
-                ComplianceLevel::High => "HIGH",
-                ComplianceLevel::Informational => "INFORMATIONAL",
-                ComplianceLevel::Low => "LOW",
-                ComplianceLevel::Medium => "MEDIUM",
-                ComplianceLevel::Unspecified => "UNSPECIFIED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ComplianceLevel {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ComplianceLevel> for Value {
-        fn from(v: ComplianceLevel) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ComplianceLevel> for Val<ComplianceLevel> {
-        fn from(v: ComplianceLevel) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`Key::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Key {
-        /// `ADVISORY_ID`
-        AdvisoryId,
-        /// `ARCH`
-        Arch,
-        /// `BUGZILLA_ID`
-        BugzillaId,
-        /// `CLASSIFICATION`
-        Classification,
-        /// `CVE_ID`
-        CveId,
-        /// `EPOCH`
-        Epoch,
-        /// `MSRC_SEVERITY`
-        MsrcSeverity,
-        /// `NAME`
-        Name,
-        /// `PATCH_ID`
-        PatchId,
-        /// `PATCH_SET`
-        PatchSet,
-        /// `PRIORITY`
-        Priority,
-        /// `PRODUCT`
-        Product,
-        /// `PRODUCT_FAMILY`
-        ProductFamily,
-        /// `RELEASE`
-        Release,
-        /// `REPOSITORY`
-        Repository,
-        /// `SECTION`
-        Section,
-        /// `SECURITY`
-        Security,
-        /// `SEVERITY`
-        Severity,
-        /// `VERSION`
-        Version,
-    }
-
-    impl Key {
-        /// Every variant, in schema order.
-        pub const ALL: [Key; 19] = [
-            Key::AdvisoryId,
-            Key::Arch,
-            Key::BugzillaId,
-            Key::Classification,
-            Key::CveId,
-            Key::Epoch,
-            Key::MsrcSeverity,
-            Key::Name,
-            Key::PatchId,
-            Key::PatchSet,
-            Key::Priority,
-            Key::Product,
-            Key::ProductFamily,
-            Key::Release,
-            Key::Repository,
-            Key::Section,
-            Key::Security,
-            Key::Severity,
-            Key::Version,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Key::AdvisoryId => "ADVISORY_ID",
-                Key::Arch => "ARCH",
-                Key::BugzillaId => "BUGZILLA_ID",
-                Key::Classification => "CLASSIFICATION",
-                Key::CveId => "CVE_ID",
-                Key::Epoch => "EPOCH",
-                Key::MsrcSeverity => "MSRC_SEVERITY",
-                Key::Name => "NAME",
-                Key::PatchId => "PATCH_ID",
-                Key::PatchSet => "PATCH_SET",
-                Key::Priority => "PRIORITY",
-                Key::Product => "PRODUCT",
-                Key::ProductFamily => "PRODUCT_FAMILY",
-                Key::Release => "RELEASE",
-                Key::Repository => "REPOSITORY",
-                Key::Section => "SECTION",
-                Key::Security => "SECURITY",
-                Key::Severity => "SEVERITY",
-                Key::Version => "VERSION",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Key {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Key> for Value {
-        fn from(v: Key) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Key> for Val<Key> {
-        fn from(v: Key) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Defines the operating system the patch baseline applies to. The Default value is WINDOWS.
-    ///
-    /// Rendered as its CloudFormation spelling ([`OperatingSystem::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum OperatingSystem {
-        /// `WINDOWS`
-        Windows,
-        /// `AMAZON_LINUX`
-        AmazonLinux,
-        /// `AMAZON_LINUX_2`
-        AmazonLinux2,
-        /// `AMAZON_LINUX_2022`
-        AmazonLinux2022,
-        /// `AMAZON_LINUX_2023`
-        AmazonLinux2023,
-        /// `UBUNTU`
-        Ubuntu,
-        /// `REDHAT_ENTERPRISE_LINUX`
-        RedhatEnterpriseLinux,
-        /// `SUSE`
-        Suse,
-        /// `CENTOS`
-        Centos,
-        /// `ORACLE_LINUX`
-        OracleLinux,
-        /// `DEBIAN`
-        Debian,
-        /// `MACOS`
-        Macos,
-        /// `RASPBIAN`
-        Raspbian,
-        /// `ROCKY_LINUX`
-        RockyLinux,
-        /// `ALMA_LINUX`
-        AlmaLinux,
-    }
-
-    impl OperatingSystem {
-        /// Every variant, in schema order.
-        pub const ALL: [OperatingSystem; 15] = [
-            OperatingSystem::Windows,
-            OperatingSystem::AmazonLinux,
-            OperatingSystem::AmazonLinux2,
-            OperatingSystem::AmazonLinux2022,
-            OperatingSystem::AmazonLinux2023,
-            OperatingSystem::Ubuntu,
-            OperatingSystem::RedhatEnterpriseLinux,
-            OperatingSystem::Suse,
-            OperatingSystem::Centos,
-            OperatingSystem::OracleLinux,
-            OperatingSystem::Debian,
-            OperatingSystem::Macos,
-            OperatingSystem::Raspbian,
-            OperatingSystem::RockyLinux,
-            OperatingSystem::AlmaLinux,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                OperatingSystem::Windows => "WINDOWS",
-                OperatingSystem::AmazonLinux => "AMAZON_LINUX",
-                OperatingSystem::AmazonLinux2 => "AMAZON_LINUX_2",
-                OperatingSystem::AmazonLinux2022 => "AMAZON_LINUX_2022",
-                OperatingSystem::AmazonLinux2023 => "AMAZON_LINUX_2023",
-                OperatingSystem::Ubuntu => "UBUNTU",
-                OperatingSystem::RedhatEnterpriseLinux => "REDHAT_ENTERPRISE_LINUX",
-                OperatingSystem::Suse => "SUSE",
-                OperatingSystem::Centos => "CENTOS",
-                OperatingSystem::OracleLinux => "ORACLE_LINUX",
-                OperatingSystem::Debian => "DEBIAN",
-                OperatingSystem::Macos => "MACOS",
-                OperatingSystem::Raspbian => "RASPBIAN",
-                OperatingSystem::RockyLinux => "ROCKY_LINUX",
-                OperatingSystem::AlmaLinux => "ALMA_LINUX",
-            }
-        }
-    }
-
-    impl std::fmt::Display for OperatingSystem {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<OperatingSystem> for Value {
-        fn from(v: OperatingSystem) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<OperatingSystem> for Val<OperatingSystem> {
-        fn from(v: OperatingSystem) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The action for Patch Manager to take on patches included in the RejectedPackages list.
-    ///
-    /// Rendered as its CloudFormation spelling ([`RejectedPatchesAction::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum RejectedPatchesAction {
-        /// `ALLOW_AS_DEPENDENCY`
-        AllowAsDependency,
-        /// `BLOCK`
-        Block,
-    }
-
-    impl RejectedPatchesAction {
-        /// Every variant, in schema order.
-        pub const ALL: [RejectedPatchesAction; 2] =
-            [RejectedPatchesAction::AllowAsDependency, RejectedPatchesAction::Block];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                RejectedPatchesAction::AllowAsDependency => "ALLOW_AS_DEPENDENCY",
-                RejectedPatchesAction::Block => "BLOCK",
-            }
-        }
-    }
-
-    impl std::fmt::Display for RejectedPatchesAction {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<RejectedPatchesAction> for Value {
-        fn from(v: RejectedPatchesAction) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<RejectedPatchesAction> for Val<RejectedPatchesAction> {
-        fn from(v: RejectedPatchesAction) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The action for Patch Manager to take on patches included in the RejectedPackages list.
+        RejectedPatchesAction[2] {
+            AllowAsDependency = "ALLOW_AS_DEPENDENCY",
+            Block = "BLOCK",
         }
     }
 }
@@ -3404,40 +2600,9 @@ pub mod resource_data_sync {
 
     property_type!(SyncSource);
 
-    /// Rendered as its CloudFormation spelling ([`SyncFormat::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SyncFormat {
-        /// `JsonSerDe`
-        JsonSerDe,
-    }
-
-    impl SyncFormat {
-        /// Every variant, in schema order.
-        pub const ALL: [SyncFormat; 1] = [SyncFormat::JsonSerDe];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SyncFormat::JsonSerDe => "JsonSerDe",
-            }
-        }
-    }
-
-    impl std::fmt::Display for SyncFormat {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<SyncFormat> for Value {
-        fn from(v: SyncFormat) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<SyncFormat> for Val<SyncFormat> {
-        fn from(v: SyncFormat) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        SyncFormat[1] {
+            JsonSerDe = "JsonSerDe",
         }
     }
 }

@@ -239,48 +239,13 @@ pub mod contact {
 
     property_type!(Targets);
 
-    /// Contact type, which specify type of contact. Currently supported values: “PERSONAL”, “SHARED”, “OTHER“.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Type::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Type {
-        /// `PERSONAL`
-        Personal,
-        /// `ESCALATION`
-        Escalation,
-        /// `ONCALL_SCHEDULE`
-        OncallSchedule,
-    }
-
-    impl Type {
-        /// Every variant, in schema order.
-        pub const ALL: [Type; 3] = [Type::Personal, Type::Escalation, Type::OncallSchedule];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Type::Personal => "PERSONAL",
-                Type::Escalation => "ESCALATION",
-                Type::OncallSchedule => "ONCALL_SCHEDULE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Type {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Type> for Value {
-        fn from(v: Type) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Type> for Val<Type> {
-        fn from(v: Type) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Contact type, which specify type of contact. Currently supported values: “PERSONAL”, “SHARED”,
+        /// “OTHER“.
+        Type[3] {
+            Personal = "PERSONAL",
+            Escalation = "ESCALATION",
+            OncallSchedule = "ONCALL_SCHEDULE",
         }
     }
 }
@@ -362,51 +327,14 @@ impl Handle<CfnContactChannel> {
 
 /// Property types and enums of [`CfnContactChannel`] (`AWS::SSMContacts::ContactChannel`).
 pub mod contact_channel {
-    use crate::core::value::{Val, Value};
 
-    /// Device type, which specify notification channel. Currently supported values: “SMS”, “VOICE”, “EMAIL”,
-    /// “CHATBOT.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ChannelType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ChannelType {
-        /// `SMS`
-        Sms,
-        /// `VOICE`
-        Voice,
-        /// `EMAIL`
-        Email,
-    }
-
-    impl ChannelType {
-        /// Every variant, in schema order.
-        pub const ALL: [ChannelType; 3] = [ChannelType::Sms, ChannelType::Voice, ChannelType::Email];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ChannelType::Sms => "SMS",
-                ChannelType::Voice => "VOICE",
-                ChannelType::Email => "EMAIL",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ChannelType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ChannelType> for Value {
-        fn from(v: ChannelType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ChannelType> for Val<ChannelType> {
-        fn from(v: ChannelType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Device type, which specify notification channel. Currently supported values: “SMS”, “VOICE”,
+        /// “EMAIL”, “CHATBOT.
+        ChannelType[3] {
+            Sms = "SMS",
+            Voice = "VOICE",
+            Email = "EMAIL",
         }
     }
 }
@@ -880,68 +808,16 @@ pub mod rotation {
 
     property_type!(WeeklySetting);
 
-    /// The day of the week when weekly recurring on-call shift rotations begin.
-    ///
-    /// Rendered as its CloudFormation spelling ([`DayOfWeek::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DayOfWeek {
-        /// `MON`
-        Mon,
-        /// `TUE`
-        Tue,
-        /// `WED`
-        Wed,
-        /// `THU`
-        Thu,
-        /// `FRI`
-        Fri,
-        /// `SAT`
-        Sat,
-        /// `SUN`
-        Sun,
-    }
-
-    impl DayOfWeek {
-        /// Every variant, in schema order.
-        pub const ALL: [DayOfWeek; 7] = [
-            DayOfWeek::Mon,
-            DayOfWeek::Tue,
-            DayOfWeek::Wed,
-            DayOfWeek::Thu,
-            DayOfWeek::Fri,
-            DayOfWeek::Sat,
-            DayOfWeek::Sun,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DayOfWeek::Mon => "MON",
-                DayOfWeek::Tue => "TUE",
-                DayOfWeek::Wed => "WED",
-                DayOfWeek::Thu => "THU",
-                DayOfWeek::Fri => "FRI",
-                DayOfWeek::Sat => "SAT",
-                DayOfWeek::Sun => "SUN",
-            }
-        }
-    }
-
-    impl std::fmt::Display for DayOfWeek {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DayOfWeek> for Value {
-        fn from(v: DayOfWeek) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DayOfWeek> for Val<DayOfWeek> {
-        fn from(v: DayOfWeek) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The day of the week when weekly recurring on-call shift rotations begin.
+        DayOfWeek[7] {
+            Mon = "MON",
+            Tue = "TUE",
+            Wed = "WED",
+            Thu = "THU",
+            Fri = "FRI",
+            Sat = "SAT",
+            Sun = "SUN",
         }
     }
 }

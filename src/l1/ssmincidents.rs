@@ -648,87 +648,19 @@ pub mod response_plan {
 
     property_type!(SsmParameter);
 
-    /// The account type to use when starting the SSM automation document.
-    ///
-    /// Rendered as its CloudFormation spelling ([`TargetAccount::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TargetAccount {
-        /// `IMPACTED_ACCOUNT`
-        ImpactedAccount,
-        /// `RESPONSE_PLAN_OWNER_ACCOUNT`
-        ResponsePlanOwnerAccount,
-    }
-
-    impl TargetAccount {
-        /// Every variant, in schema order.
-        pub const ALL: [TargetAccount; 2] = [TargetAccount::ImpactedAccount, TargetAccount::ResponsePlanOwnerAccount];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                TargetAccount::ImpactedAccount => "IMPACTED_ACCOUNT",
-                TargetAccount::ResponsePlanOwnerAccount => "RESPONSE_PLAN_OWNER_ACCOUNT",
-            }
+    cfn_enum! {
+        /// The account type to use when starting the SSM automation document.
+        TargetAccount[2] {
+            ImpactedAccount = "IMPACTED_ACCOUNT",
+            ResponsePlanOwnerAccount = "RESPONSE_PLAN_OWNER_ACCOUNT",
         }
     }
 
-    impl std::fmt::Display for TargetAccount {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<TargetAccount> for Value {
-        fn from(v: TargetAccount) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<TargetAccount> for Val<TargetAccount> {
-        fn from(v: TargetAccount) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The variable types used as dynamic parameter value when starting the SSM automation document.
-    ///
-    /// Rendered as its CloudFormation spelling ([`VariableType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum VariableType {
-        /// `INCIDENT_RECORD_ARN`
-        IncidentRecordArn,
-        /// `INVOLVED_RESOURCES`
-        InvolvedResources,
-    }
-
-    impl VariableType {
-        /// Every variant, in schema order.
-        pub const ALL: [VariableType; 2] = [VariableType::IncidentRecordArn, VariableType::InvolvedResources];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                VariableType::IncidentRecordArn => "INCIDENT_RECORD_ARN",
-                VariableType::InvolvedResources => "INVOLVED_RESOURCES",
-            }
-        }
-    }
-
-    impl std::fmt::Display for VariableType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<VariableType> for Value {
-        fn from(v: VariableType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<VariableType> for Val<VariableType> {
-        fn from(v: VariableType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The variable types used as dynamic parameter value when starting the SSM automation document.
+        VariableType[2] {
+            IncidentRecordArn = "INCIDENT_RECORD_ARN",
+            InvolvedResources = "INVOLVED_RESOURCES",
         }
     }
 }

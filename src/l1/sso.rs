@@ -198,129 +198,27 @@ pub mod application {
 
     property_type!(SignInOptions);
 
-    /// This determines how IAM Identity Center navigates the user to the target application
-    ///
-    /// Rendered as its CloudFormation spelling ([`Origin::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Origin {
-        /// `IDENTITY_CENTER`
-        IdentityCenter,
-        /// `APPLICATION`
-        Application,
-    }
-
-    impl Origin {
-        /// Every variant, in schema order.
-        pub const ALL: [Origin; 2] = [Origin::IdentityCenter, Origin::Application];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Origin::IdentityCenter => "IDENTITY_CENTER",
-                Origin::Application => "APPLICATION",
-            }
+    cfn_enum! {
+        /// This determines how IAM Identity Center navigates the user to the target application
+        Origin[2] {
+            IdentityCenter = "IDENTITY_CENTER",
+            Application = "APPLICATION",
         }
     }
 
-    impl std::fmt::Display for Origin {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// Specifies whether the application is enabled or disabled
+        Status[2] {
+            Enabled = "ENABLED",
+            Disabled = "DISABLED",
         }
     }
 
-    impl From<Origin> for Value {
-        fn from(v: Origin) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Origin> for Val<Origin> {
-        fn from(v: Origin) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Specifies whether the application is enabled or disabled
-    ///
-    /// Rendered as its CloudFormation spelling ([`Status::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Status {
-        /// `ENABLED`
-        Enabled,
-        /// `DISABLED`
-        Disabled,
-    }
-
-    impl Status {
-        /// Every variant, in schema order.
-        pub const ALL: [Status; 2] = [Status::Enabled, Status::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Status::Enabled => "ENABLED",
-                Status::Disabled => "DISABLED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Status {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Status> for Value {
-        fn from(v: Status) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Status> for Val<Status> {
-        fn from(v: Status) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Indicates whether this application is visible in the access portal
-    ///
-    /// Rendered as its CloudFormation spelling ([`Visibility::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Visibility {
-        /// `ENABLED`
-        Enabled,
-        /// `DISABLED`
-        Disabled,
-    }
-
-    impl Visibility {
-        /// Every variant, in schema order.
-        pub const ALL: [Visibility; 2] = [Visibility::Enabled, Visibility::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Visibility::Enabled => "ENABLED",
-                Visibility::Disabled => "DISABLED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Visibility {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Visibility> for Value {
-        fn from(v: Visibility) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Visibility> for Val<Visibility> {
-        fn from(v: Visibility) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Indicates whether this application is visible in the access portal
+        Visibility[2] {
+            Enabled = "ENABLED",
+            Disabled = "DISABLED",
         }
     }
 }
@@ -377,47 +275,12 @@ impl crate::core::element::CfnResource for CfnApplicationAssignment {
 
 /// Property types and enums of [`CfnApplicationAssignment`] (`AWS::SSO::ApplicationAssignment`).
 pub mod application_assignment {
-    use crate::core::value::{Val, Value};
 
-    /// The entity type for which the assignment will be created.
-    ///
-    /// Rendered as its CloudFormation spelling ([`PrincipalType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PrincipalType {
-        /// `USER`
-        User,
-        /// `GROUP`
-        Group,
-    }
-
-    impl PrincipalType {
-        /// Every variant, in schema order.
-        pub const ALL: [PrincipalType; 2] = [PrincipalType::User, PrincipalType::Group];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PrincipalType::User => "USER",
-                PrincipalType::Group => "GROUP",
-            }
-        }
-    }
-
-    impl std::fmt::Display for PrincipalType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PrincipalType> for Value {
-        fn from(v: PrincipalType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PrincipalType> for Val<PrincipalType> {
-        fn from(v: PrincipalType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The entity type for which the assignment will be created.
+        PrincipalType[2] {
+            User = "USER",
+            Group = "GROUP",
         }
     }
 }
@@ -498,86 +361,19 @@ impl crate::core::element::CfnResource for CfnAssignment {
 
 /// Property types and enums of [`CfnAssignment`] (`AWS::SSO::Assignment`).
 pub mod assignment {
-    use crate::core::value::{Val, Value};
 
-    /// The assignee's type, user/group
-    ///
-    /// Rendered as its CloudFormation spelling ([`PrincipalType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PrincipalType {
-        /// `USER`
-        User,
-        /// `GROUP`
-        Group,
-    }
-
-    impl PrincipalType {
-        /// Every variant, in schema order.
-        pub const ALL: [PrincipalType; 2] = [PrincipalType::User, PrincipalType::Group];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PrincipalType::User => "USER",
-                PrincipalType::Group => "GROUP",
-            }
+    cfn_enum! {
+        /// The assignee's type, user/group
+        PrincipalType[2] {
+            User = "USER",
+            Group = "GROUP",
         }
     }
 
-    impl std::fmt::Display for PrincipalType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PrincipalType> for Value {
-        fn from(v: PrincipalType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PrincipalType> for Val<PrincipalType> {
-        fn from(v: PrincipalType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The type of resource to be provisioned to, only aws account now
-    ///
-    /// Rendered as its CloudFormation spelling ([`TargetType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TargetType {
-        /// `AWS_ACCOUNT`
-        AwsAccount,
-    }
-
-    impl TargetType {
-        /// Every variant, in schema order.
-        pub const ALL: [TargetType; 1] = [TargetType::AwsAccount];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                TargetType::AwsAccount => "AWS_ACCOUNT",
-            }
-        }
-    }
-
-    impl std::fmt::Display for TargetType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<TargetType> for Value {
-        fn from(v: TargetType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<TargetType> for Val<TargetType> {
-        fn from(v: TargetType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The type of resource to be provisioned to, only aws account now
+        TargetType[1] {
+            AwsAccount = "AWS_ACCOUNT",
         }
     }
 }

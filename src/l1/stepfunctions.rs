@@ -111,43 +111,10 @@ pub mod activity {
 
     property_type!(EncryptionConfiguration);
 
-    /// Rendered as its CloudFormation spelling ([`Type::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Type {
-        /// `CUSTOMER_MANAGED_KMS_KEY`
-        CustomerManagedKmsKey,
-        /// `AWS_OWNED_KEY`
-        AwsOwnedKey,
-    }
-
-    impl Type {
-        /// Every variant, in schema order.
-        pub const ALL: [Type; 2] = [Type::CustomerManagedKmsKey, Type::AwsOwnedKey];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Type::CustomerManagedKmsKey => "CUSTOMER_MANAGED_KMS_KEY",
-                Type::AwsOwnedKey => "AWS_OWNED_KEY",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Type {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Type> for Value {
-        fn from(v: Type) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Type> for Val<Type> {
-        fn from(v: Type) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        Type[2] {
+            CustomerManagedKmsKey = "CUSTOMER_MANAGED_KMS_KEY",
+            AwsOwnedKey = "AWS_OWNED_KEY",
         }
     }
 }
@@ -466,129 +433,26 @@ pub mod state_machine {
 
     property_type!(TracingConfiguration);
 
-    /// Rendered as its CloudFormation spelling ([`Level::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Level {
-        /// `ALL`
-        All,
-        /// `ERROR`
-        Error,
-        /// `FATAL`
-        Fatal,
-        /// `OFF`
-        Off,
-    }
-
-    impl Level {
-        /// Every variant, in schema order.
-        pub const ALL: [Level; 4] = [Level::All, Level::Error, Level::Fatal, Level::Off];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Level::All => "ALL",
-                Level::Error => "ERROR",
-                Level::Fatal => "FATAL",
-                Level::Off => "OFF",
-            }
+    cfn_enum! {
+        Level[4] {
+            All = "ALL",
+            Error = "ERROR",
+            Fatal = "FATAL",
+            Off = "OFF",
         }
     }
 
-    impl std::fmt::Display for Level {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        StateMachineType[2] {
+            Standard = "STANDARD",
+            Express = "EXPRESS",
         }
     }
 
-    impl From<Level> for Value {
-        fn from(v: Level) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Level> for Val<Level> {
-        fn from(v: Level) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`StateMachineType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum StateMachineType {
-        /// `STANDARD`
-        Standard,
-        /// `EXPRESS`
-        Express,
-    }
-
-    impl StateMachineType {
-        /// Every variant, in schema order.
-        pub const ALL: [StateMachineType; 2] = [StateMachineType::Standard, StateMachineType::Express];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                StateMachineType::Standard => "STANDARD",
-                StateMachineType::Express => "EXPRESS",
-            }
-        }
-    }
-
-    impl std::fmt::Display for StateMachineType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<StateMachineType> for Value {
-        fn from(v: StateMachineType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<StateMachineType> for Val<StateMachineType> {
-        fn from(v: StateMachineType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`Type::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Type {
-        /// `CUSTOMER_MANAGED_KMS_KEY`
-        CustomerManagedKmsKey,
-        /// `AWS_OWNED_KEY`
-        AwsOwnedKey,
-    }
-
-    impl Type {
-        /// Every variant, in schema order.
-        pub const ALL: [Type; 2] = [Type::CustomerManagedKmsKey, Type::AwsOwnedKey];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Type::CustomerManagedKmsKey => "CUSTOMER_MANAGED_KMS_KEY",
-                Type::AwsOwnedKey => "AWS_OWNED_KEY",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Type {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Type> for Value {
-        fn from(v: Type) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Type> for Val<Type> {
-        fn from(v: Type) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        Type[2] {
+            CustomerManagedKmsKey = "CUSTOMER_MANAGED_KMS_KEY",
+            AwsOwnedKey = "AWS_OWNED_KEY",
         }
     }
 }
@@ -760,48 +624,12 @@ pub mod state_machine_alias {
 
     property_type!(RoutingConfigurationVersion);
 
-    /// The type of deployment to perform.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Type::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Type {
-        /// `LINEAR`
-        Linear,
-        /// `ALL_AT_ONCE`
-        AllAtOnce,
-        /// `CANARY`
-        Canary,
-    }
-
-    impl Type {
-        /// Every variant, in schema order.
-        pub const ALL: [Type; 3] = [Type::Linear, Type::AllAtOnce, Type::Canary];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Type::Linear => "LINEAR",
-                Type::AllAtOnce => "ALL_AT_ONCE",
-                Type::Canary => "CANARY",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Type {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Type> for Value {
-        fn from(v: Type) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Type> for Val<Type> {
-        fn from(v: Type) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The type of deployment to perform.
+        Type[3] {
+            Linear = "LINEAR",
+            AllAtOnce = "ALL_AT_ONCE",
+            Canary = "CANARY",
         }
     }
 }

@@ -342,113 +342,25 @@ pub mod nfs_file_share {
 
     property_type!(NFSFileShareDefaults);
 
-    /// The server-side encryption the gateway applies to objects it writes.
-    ///
-    /// Rendered as its CloudFormation spelling ([`EncryptionType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum EncryptionType {
-        /// `SseS3`
-        SseS3,
-        /// `SseKms`
-        SseKms,
-        /// `DsseKms`
-        DsseKms,
-    }
-
-    impl EncryptionType {
-        /// Every variant, in schema order.
-        pub const ALL: [EncryptionType; 3] = [EncryptionType::SseS3, EncryptionType::SseKms, EncryptionType::DsseKms];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                EncryptionType::SseS3 => "SseS3",
-                EncryptionType::SseKms => "SseKms",
-                EncryptionType::DsseKms => "DsseKms",
-            }
+    cfn_enum! {
+        /// The server-side encryption the gateway applies to objects it writes.
+        EncryptionType[3] {
+            SseS3 = "SseS3",
+            SseKms = "SseKms",
+            DsseKms = "DsseKms",
         }
     }
 
-    impl std::fmt::Display for EncryptionType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<EncryptionType> for Value {
-        fn from(v: EncryptionType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<EncryptionType> for Val<EncryptionType> {
-        fn from(v: EncryptionType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The canned S3 ACL applied to objects the gateway writes.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ObjectACL::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ObjectACL {
-        /// `private`
-        Private,
-        /// `public-read`
-        PublicRead,
-        /// `public-read-write`
-        PublicReadWrite,
-        /// `authenticated-read`
-        AuthenticatedRead,
-        /// `bucket-owner-read`
-        BucketOwnerRead,
-        /// `bucket-owner-full-control`
-        BucketOwnerFullControl,
-        /// `aws-exec-read`
-        AwsExecRead,
-    }
-
-    impl ObjectACL {
-        /// Every variant, in schema order.
-        pub const ALL: [ObjectACL; 7] = [
-            ObjectACL::Private,
-            ObjectACL::PublicRead,
-            ObjectACL::PublicReadWrite,
-            ObjectACL::AuthenticatedRead,
-            ObjectACL::BucketOwnerRead,
-            ObjectACL::BucketOwnerFullControl,
-            ObjectACL::AwsExecRead,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ObjectACL::Private => "private",
-                ObjectACL::PublicRead => "public-read",
-                ObjectACL::PublicReadWrite => "public-read-write",
-                ObjectACL::AuthenticatedRead => "authenticated-read",
-                ObjectACL::BucketOwnerRead => "bucket-owner-read",
-                ObjectACL::BucketOwnerFullControl => "bucket-owner-full-control",
-                ObjectACL::AwsExecRead => "aws-exec-read",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ObjectACL {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ObjectACL> for Value {
-        fn from(v: ObjectACL) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ObjectACL> for Val<ObjectACL> {
-        fn from(v: ObjectACL) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The canned S3 ACL applied to objects the gateway writes.
+        ObjectACL[7] {
+            Private = "private",
+            PublicRead = "public-read",
+            PublicReadWrite = "public-read-write",
+            AuthenticatedRead = "authenticated-read",
+            BucketOwnerRead = "bucket-owner-read",
+            BucketOwnerFullControl = "bucket-owner-full-control",
+            AwsExecRead = "aws-exec-read",
         }
     }
 }
@@ -767,155 +679,33 @@ pub mod smb_file_share {
 
     property_type!(CacheAttributes);
 
-    /// Whether the SMB share is case sensitive or defers to the client.
-    ///
-    /// Rendered as its CloudFormation spelling ([`CaseSensitivity::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum CaseSensitivity {
-        /// `ClientSpecified`
-        ClientSpecified,
-        /// `CaseSensitive`
-        CaseSensitive,
-    }
-
-    impl CaseSensitivity {
-        /// Every variant, in schema order.
-        pub const ALL: [CaseSensitivity; 2] = [CaseSensitivity::ClientSpecified, CaseSensitivity::CaseSensitive];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                CaseSensitivity::ClientSpecified => "ClientSpecified",
-                CaseSensitivity::CaseSensitive => "CaseSensitive",
-            }
+    cfn_enum! {
+        /// Whether the SMB share is case sensitive or defers to the client.
+        CaseSensitivity[2] {
+            ClientSpecified = "ClientSpecified",
+            CaseSensitive = "CaseSensitive",
         }
     }
 
-    impl std::fmt::Display for CaseSensitivity {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// The server-side encryption the gateway applies to objects it writes.
+        EncryptionType[3] {
+            SseS3 = "SseS3",
+            SseKms = "SseKms",
+            DsseKms = "DsseKms",
         }
     }
 
-    impl From<CaseSensitivity> for Value {
-        fn from(v: CaseSensitivity) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<CaseSensitivity> for Val<CaseSensitivity> {
-        fn from(v: CaseSensitivity) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The server-side encryption the gateway applies to objects it writes.
-    ///
-    /// Rendered as its CloudFormation spelling ([`EncryptionType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum EncryptionType {
-        /// `SseS3`
-        SseS3,
-        /// `SseKms`
-        SseKms,
-        /// `DsseKms`
-        DsseKms,
-    }
-
-    impl EncryptionType {
-        /// Every variant, in schema order.
-        pub const ALL: [EncryptionType; 3] = [EncryptionType::SseS3, EncryptionType::SseKms, EncryptionType::DsseKms];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                EncryptionType::SseS3 => "SseS3",
-                EncryptionType::SseKms => "SseKms",
-                EncryptionType::DsseKms => "DsseKms",
-            }
-        }
-    }
-
-    impl std::fmt::Display for EncryptionType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<EncryptionType> for Value {
-        fn from(v: EncryptionType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<EncryptionType> for Val<EncryptionType> {
-        fn from(v: EncryptionType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The canned S3 ACL applied to objects the gateway writes.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ObjectACL::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ObjectACL {
-        /// `private`
-        Private,
-        /// `public-read`
-        PublicRead,
-        /// `public-read-write`
-        PublicReadWrite,
-        /// `authenticated-read`
-        AuthenticatedRead,
-        /// `bucket-owner-read`
-        BucketOwnerRead,
-        /// `bucket-owner-full-control`
-        BucketOwnerFullControl,
-        /// `aws-exec-read`
-        AwsExecRead,
-    }
-
-    impl ObjectACL {
-        /// Every variant, in schema order.
-        pub const ALL: [ObjectACL; 7] = [
-            ObjectACL::Private,
-            ObjectACL::PublicRead,
-            ObjectACL::PublicReadWrite,
-            ObjectACL::AuthenticatedRead,
-            ObjectACL::BucketOwnerRead,
-            ObjectACL::BucketOwnerFullControl,
-            ObjectACL::AwsExecRead,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ObjectACL::Private => "private",
-                ObjectACL::PublicRead => "public-read",
-                ObjectACL::PublicReadWrite => "public-read-write",
-                ObjectACL::AuthenticatedRead => "authenticated-read",
-                ObjectACL::BucketOwnerRead => "bucket-owner-read",
-                ObjectACL::BucketOwnerFullControl => "bucket-owner-full-control",
-                ObjectACL::AwsExecRead => "aws-exec-read",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ObjectACL {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ObjectACL> for Value {
-        fn from(v: ObjectACL) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ObjectACL> for Val<ObjectACL> {
-        fn from(v: ObjectACL) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The canned S3 ACL applied to objects the gateway writes.
+        ObjectACL[7] {
+            Private = "private",
+            PublicRead = "public-read",
+            PublicReadWrite = "public-read-write",
+            AuthenticatedRead = "authenticated-read",
+            BucketOwnerRead = "bucket-owner-read",
+            BucketOwnerFullControl = "bucket-owner-full-control",
+            AwsExecRead = "aws-exec-read",
         }
     }
 }
@@ -1131,93 +921,21 @@ impl Handle<CfnTapePool> {
 
 /// Property types and enums of [`CfnTapePool`] (`AWS::StorageGateway::TapePool`).
 pub mod tape_pool {
-    use crate::core::value::{Val, Value};
 
-    /// Tape retention lock type. Governance mode allows authorized removal; compliance mode prevents all removal.
-    ///
-    /// Rendered as its CloudFormation spelling ([`RetentionLockType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum RetentionLockType {
-        /// `COMPLIANCE`
-        Compliance,
-        /// `GOVERNANCE`
-        Governance,
-        /// `NONE`
-        None,
-    }
-
-    impl RetentionLockType {
-        /// Every variant, in schema order.
-        pub const ALL: [RetentionLockType; 3] =
-            [RetentionLockType::Compliance, RetentionLockType::Governance, RetentionLockType::None];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                RetentionLockType::Compliance => "COMPLIANCE",
-                RetentionLockType::Governance => "GOVERNANCE",
-                RetentionLockType::None => "NONE",
-            }
+    cfn_enum! {
+        /// Tape retention lock type. Governance mode allows authorized removal; compliance mode prevents all removal.
+        RetentionLockType[3] {
+            Compliance = "COMPLIANCE",
+            Governance = "GOVERNANCE",
+            None = "NONE",
         }
     }
 
-    impl std::fmt::Display for RetentionLockType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<RetentionLockType> for Value {
-        fn from(v: RetentionLockType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<RetentionLockType> for Val<RetentionLockType> {
-        fn from(v: RetentionLockType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The storage class associated with the custom pool (S3 Glacier or S3 Glacier Deep Archive).
-    ///
-    /// Rendered as its CloudFormation spelling ([`StorageClass::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum StorageClass {
-        /// `DEEP_ARCHIVE`
-        DeepArchive,
-        /// `GLACIER`
-        Glacier,
-    }
-
-    impl StorageClass {
-        /// Every variant, in schema order.
-        pub const ALL: [StorageClass; 2] = [StorageClass::DeepArchive, StorageClass::Glacier];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                StorageClass::DeepArchive => "DEEP_ARCHIVE",
-                StorageClass::Glacier => "GLACIER",
-            }
-        }
-    }
-
-    impl std::fmt::Display for StorageClass {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<StorageClass> for Value {
-        fn from(v: StorageClass) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<StorageClass> for Val<StorageClass> {
-        fn from(v: StorageClass) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The storage class associated with the custom pool (S3 Glacier or S3 Glacier Deep Archive).
+        StorageClass[2] {
+            DeepArchive = "DEEP_ARCHIVE",
+            Glacier = "GLACIER",
         }
     }
 }

@@ -156,51 +156,13 @@ impl crate::core::element::CfnResource for CfnSlackChannelConfiguration {
 
 /// Property types and enums of [`CfnSlackChannelConfiguration`] (`AWS::SupportApp::SlackChannelConfiguration`).
 pub mod slack_channel_configuration {
-    use crate::core::value::{Val, Value};
 
-    /// The severity level of a support case that a customer wants to get notified for.
-    ///
-    /// Rendered as its CloudFormation spelling ([`NotifyOnCaseSeverity::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum NotifyOnCaseSeverity {
-        /// `none`
-        None,
-        /// `all`
-        All,
-        /// `high`
-        High,
-    }
-
-    impl NotifyOnCaseSeverity {
-        /// Every variant, in schema order.
-        pub const ALL: [NotifyOnCaseSeverity; 3] =
-            [NotifyOnCaseSeverity::None, NotifyOnCaseSeverity::All, NotifyOnCaseSeverity::High];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                NotifyOnCaseSeverity::None => "none",
-                NotifyOnCaseSeverity::All => "all",
-                NotifyOnCaseSeverity::High => "high",
-            }
-        }
-    }
-
-    impl std::fmt::Display for NotifyOnCaseSeverity {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<NotifyOnCaseSeverity> for Value {
-        fn from(v: NotifyOnCaseSeverity) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<NotifyOnCaseSeverity> for Val<NotifyOnCaseSeverity> {
-        fn from(v: NotifyOnCaseSeverity) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The severity level of a support case that a customer wants to get notified for.
+        NotifyOnCaseSeverity[3] {
+            None = "none",
+            All = "all",
+            High = "high",
         }
     }
 }

@@ -806,207 +806,41 @@ pub mod canary {
 
     property_type!(VisualReference);
 
-    /// Rendered as its CloudFormation spelling ([`BrowserType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum BrowserType {
-        /// `CHROME`
-        Chrome,
-        /// `FIREFOX`
-        Firefox,
-    }
-
-    impl BrowserType {
-        /// Every variant, in schema order.
-        pub const ALL: [BrowserType; 2] = [BrowserType::Chrome, BrowserType::Firefox];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                BrowserType::Chrome => "CHROME",
-                BrowserType::Firefox => "FIREFOX",
-            }
+    cfn_enum! {
+        BrowserType[2] {
+            Chrome = "CHROME",
+            Firefox = "FIREFOX",
         }
     }
 
-    impl std::fmt::Display for BrowserType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// Encryption mode for encrypting artifacts when uploading to S3. Valid values: SSE_S3 and SSE_KMS.
+        EncryptionMode[2] {
+            SseKms = "SSE_KMS",
+            SseS3 = "SSE_S3",
         }
     }
 
-    impl From<BrowserType> for Value {
-        fn from(v: BrowserType) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// Setting to control if provisioned resources created by Synthetics are deleted alongside the canary. Default is
+        /// AUTOMATIC.
+        ProvisionedResourceCleanup[2] {
+            Automatic = "AUTOMATIC",
+            Off = "OFF",
         }
     }
 
-    impl From<BrowserType> for Val<BrowserType> {
-        fn from(v: BrowserType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Specifies which resources canary tags should be replicated to.
+        ResourceToTag[1] {
+            LambdaFunction = "lambda-function",
         }
     }
 
-    /// Encryption mode for encrypting artifacts when uploading to S3. Valid values: SSE_S3 and SSE_KMS.
-    ///
-    /// Rendered as its CloudFormation spelling ([`EncryptionMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum EncryptionMode {
-        /// `SSE_KMS`
-        SseKms,
-        /// `SSE_S3`
-        SseS3,
-    }
-
-    impl EncryptionMode {
-        /// Every variant, in schema order.
-        pub const ALL: [EncryptionMode; 2] = [EncryptionMode::SseKms, EncryptionMode::SseS3];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                EncryptionMode::SseKms => "SSE_KMS",
-                EncryptionMode::SseS3 => "SSE_S3",
-            }
-        }
-    }
-
-    impl std::fmt::Display for EncryptionMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<EncryptionMode> for Value {
-        fn from(v: EncryptionMode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<EncryptionMode> for Val<EncryptionMode> {
-        fn from(v: EncryptionMode) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Setting to control if provisioned resources created by Synthetics are deleted alongside the canary. Default is
-    /// AUTOMATIC.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ProvisionedResourceCleanup::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ProvisionedResourceCleanup {
-        /// `AUTOMATIC`
-        Automatic,
-        /// `OFF`
-        Off,
-    }
-
-    impl ProvisionedResourceCleanup {
-        /// Every variant, in schema order.
-        pub const ALL: [ProvisionedResourceCleanup; 2] =
-            [ProvisionedResourceCleanup::Automatic, ProvisionedResourceCleanup::Off];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ProvisionedResourceCleanup::Automatic => "AUTOMATIC",
-                ProvisionedResourceCleanup::Off => "OFF",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ProvisionedResourceCleanup {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ProvisionedResourceCleanup> for Value {
-        fn from(v: ProvisionedResourceCleanup) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ProvisionedResourceCleanup> for Val<ProvisionedResourceCleanup> {
-        fn from(v: ProvisionedResourceCleanup) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Specifies which resources canary tags should be replicated to.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ResourceToTag::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ResourceToTag {
-        /// `lambda-function`
-        LambdaFunction,
-    }
-
-    impl ResourceToTag {
-        /// Every variant, in schema order.
-        pub const ALL: [ResourceToTag; 1] = [ResourceToTag::LambdaFunction];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ResourceToTag::LambdaFunction => "lambda-function",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ResourceToTag {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ResourceToTag> for Value {
-        fn from(v: ResourceToTag) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ResourceToTag> for Val<ResourceToTag> {
-        fn from(v: ResourceToTag) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Type of dependency
-    ///
-    /// Rendered as its CloudFormation spelling ([`Type::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Type {
-        /// `LambdaLayer`
-        LambdaLayer,
-    }
-
-    impl Type {
-        /// Every variant, in schema order.
-        pub const ALL: [Type; 1] = [Type::LambdaLayer];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Type::LambdaLayer => "LambdaLayer",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Type {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Type> for Value {
-        fn from(v: Type) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Type> for Val<Type> {
-        fn from(v: Type) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Type of dependency
+        Type[1] {
+            LambdaLayer = "LambdaLayer",
         }
     }
 }

@@ -200,147 +200,29 @@ pub mod application {
 
     property_type!(Credential);
 
-    /// Rendered as its CloudFormation spelling ([`ApplicationType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ApplicationType {
-        /// `HANA`
-        Hana,
-        /// `SAP_ABAP`
-        SapAbap,
-    }
-
-    impl ApplicationType {
-        /// Every variant, in schema order.
-        pub const ALL: [ApplicationType; 2] = [ApplicationType::Hana, ApplicationType::SapAbap];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ApplicationType::Hana => "HANA",
-                ApplicationType::SapAbap => "SAP_ABAP",
-            }
+    cfn_enum! {
+        ApplicationType[2] {
+            Hana = "HANA",
+            SapAbap = "SAP_ABAP",
         }
     }
 
-    impl std::fmt::Display for ApplicationType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        ComponentType[8] {
+            Hana = "HANA",
+            HanaNode = "HANA_NODE",
+            Abap = "ABAP",
+            Ascs = "ASCS",
+            Dialog = "DIALOG",
+            Webdisp = "WEBDISP",
+            Wd = "WD",
+            Ers = "ERS",
         }
     }
 
-    impl From<ApplicationType> for Value {
-        fn from(v: ApplicationType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ApplicationType> for Val<ApplicationType> {
-        fn from(v: ApplicationType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`ComponentType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ComponentType {
-        /// `HANA`
-        Hana,
-        /// `HANA_NODE`
-        HanaNode,
-        /// `ABAP`
-        Abap,
-        /// `ASCS`
-        Ascs,
-        /// `DIALOG`
-        Dialog,
-        /// `WEBDISP`
-        Webdisp,
-        /// `WD`
-        Wd,
-        /// `ERS`
-        Ers,
-    }
-
-    impl ComponentType {
-        /// Every variant, in schema order.
-        pub const ALL: [ComponentType; 8] = [
-            ComponentType::Hana,
-            ComponentType::HanaNode,
-            ComponentType::Abap,
-            ComponentType::Ascs,
-            ComponentType::Dialog,
-            ComponentType::Webdisp,
-            ComponentType::Wd,
-            ComponentType::Ers,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ComponentType::Hana => "HANA",
-                ComponentType::HanaNode => "HANA_NODE",
-                ComponentType::Abap => "ABAP",
-                ComponentType::Ascs => "ASCS",
-                ComponentType::Dialog => "DIALOG",
-                ComponentType::Webdisp => "WEBDISP",
-                ComponentType::Wd => "WD",
-                ComponentType::Ers => "ERS",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ComponentType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ComponentType> for Value {
-        fn from(v: ComponentType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ComponentType> for Val<ComponentType> {
-        fn from(v: ComponentType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`CredentialType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum CredentialType {
-        /// `ADMIN`
-        Admin,
-    }
-
-    impl CredentialType {
-        /// Every variant, in schema order.
-        pub const ALL: [CredentialType; 1] = [CredentialType::Admin];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                CredentialType::Admin => "ADMIN",
-            }
-        }
-    }
-
-    impl std::fmt::Display for CredentialType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<CredentialType> for Value {
-        fn from(v: CredentialType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<CredentialType> for Val<CredentialType> {
-        fn from(v: CredentialType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        CredentialType[1] {
+            Admin = "ADMIN",
         }
     }
 }

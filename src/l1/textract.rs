@@ -105,86 +105,19 @@ impl Handle<CfnAdapter> {
 
 /// Property types and enums of [`CfnAdapter`] (`AWS::Textract::Adapter`).
 pub mod adapter {
-    use crate::core::value::{Val, Value};
 
-    /// Controls whether or not the adapter should automatically update.
-    ///
-    /// Rendered as its CloudFormation spelling ([`AutoUpdate::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AutoUpdate {
-        /// `ENABLED`
-        Enabled,
-        /// `DISABLED`
-        Disabled,
-    }
-
-    impl AutoUpdate {
-        /// Every variant, in schema order.
-        pub const ALL: [AutoUpdate; 2] = [AutoUpdate::Enabled, AutoUpdate::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AutoUpdate::Enabled => "ENABLED",
-                AutoUpdate::Disabled => "DISABLED",
-            }
+    cfn_enum! {
+        /// Controls whether or not the adapter should automatically update.
+        AutoUpdate[2] {
+            Enabled = "ENABLED",
+            Disabled = "DISABLED",
         }
     }
 
-    impl std::fmt::Display for AutoUpdate {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<AutoUpdate> for Value {
-        fn from(v: AutoUpdate) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<AutoUpdate> for Val<AutoUpdate> {
-        fn from(v: AutoUpdate) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The type of feature that the adapter is being trained on.
-    ///
-    /// Rendered as its CloudFormation spelling ([`FeatureType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum FeatureType {
-        /// `QUERIES`
-        Queries,
-    }
-
-    impl FeatureType {
-        /// Every variant, in schema order.
-        pub const ALL: [FeatureType; 1] = [FeatureType::Queries];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                FeatureType::Queries => "QUERIES",
-            }
-        }
-    }
-
-    impl std::fmt::Display for FeatureType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<FeatureType> for Value {
-        fn from(v: FeatureType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<FeatureType> for Val<FeatureType> {
-        fn from(v: FeatureType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The type of feature that the adapter is being trained on.
+        FeatureType[1] {
+            Queries = "QUERIES",
         }
     }
 }

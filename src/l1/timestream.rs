@@ -594,245 +594,50 @@ pub mod influx_db_cluster {
 
     property_type!(S3Configuration);
 
-    /// The compute instance of the InfluxDB cluster.
-    ///
-    /// Rendered as its CloudFormation spelling ([`DbInstanceType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DbInstanceType {
-        /// `db.influx.medium`
-        DbInfluxMedium,
-        /// `db.influx.large`
-        DbInfluxLarge,
-        /// `db.influx.xlarge`
-        DbInfluxXlarge,
-        /// `db.influx.2xlarge`
-        DbInflux2xlarge,
-        /// `db.influx.4xlarge`
-        DbInflux4xlarge,
-        /// `db.influx.8xlarge`
-        DbInflux8xlarge,
-        /// `db.influx.12xlarge`
-        DbInflux12xlarge,
-        /// `db.influx.16xlarge`
-        DbInflux16xlarge,
-        /// `db.influx.24xlarge`
-        DbInflux24xlarge,
-    }
-
-    impl DbInstanceType {
-        /// Every variant, in schema order.
-        pub const ALL: [DbInstanceType; 9] = [
-            DbInstanceType::DbInfluxMedium,
-            DbInstanceType::DbInfluxLarge,
-            DbInstanceType::DbInfluxXlarge,
-            DbInstanceType::DbInflux2xlarge,
-            DbInstanceType::DbInflux4xlarge,
-            DbInstanceType::DbInflux8xlarge,
-            DbInstanceType::DbInflux12xlarge,
-            DbInstanceType::DbInflux16xlarge,
-            DbInstanceType::DbInflux24xlarge,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DbInstanceType::DbInfluxMedium => "db.influx.medium",
-                DbInstanceType::DbInfluxLarge => "db.influx.large",
-                DbInstanceType::DbInfluxXlarge => "db.influx.xlarge",
-                DbInstanceType::DbInflux2xlarge => "db.influx.2xlarge",
-                DbInstanceType::DbInflux4xlarge => "db.influx.4xlarge",
-                DbInstanceType::DbInflux8xlarge => "db.influx.8xlarge",
-                DbInstanceType::DbInflux12xlarge => "db.influx.12xlarge",
-                DbInstanceType::DbInflux16xlarge => "db.influx.16xlarge",
-                DbInstanceType::DbInflux24xlarge => "db.influx.24xlarge",
-            }
+    cfn_enum! {
+        /// The compute instance of the InfluxDB cluster.
+        DbInstanceType[9] {
+            DbInfluxMedium = "db.influx.medium",
+            DbInfluxLarge = "db.influx.large",
+            DbInfluxXlarge = "db.influx.xlarge",
+            DbInflux2xlarge = "db.influx.2xlarge",
+            DbInflux4xlarge = "db.influx.4xlarge",
+            DbInflux8xlarge = "db.influx.8xlarge",
+            DbInflux12xlarge = "db.influx.12xlarge",
+            DbInflux16xlarge = "db.influx.16xlarge",
+            DbInflux24xlarge = "db.influx.24xlarge",
         }
     }
 
-    impl std::fmt::Display for DbInstanceType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// The storage type of the InfluxDB cluster.
+        DbStorageType[3] {
+            InfluxIOIncludedT1 = "InfluxIOIncludedT1",
+            InfluxIOIncludedT2 = "InfluxIOIncludedT2",
+            InfluxIOIncludedT3 = "InfluxIOIncludedT3",
         }
     }
 
-    impl From<DbInstanceType> for Value {
-        fn from(v: DbInstanceType) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// Deployment type of the InfluxDB cluster.
+        DeploymentType[1] {
+            MultiNodeReadReplicas = "MULTI_NODE_READ_REPLICAS",
         }
     }
 
-    impl From<DbInstanceType> for Val<DbInstanceType> {
-        fn from(v: DbInstanceType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Failover mode of the InfluxDB cluster.
+        FailoverMode[2] {
+            Automatic = "AUTOMATIC",
+            NoFailover = "NO_FAILOVER",
         }
     }
 
-    /// The storage type of the InfluxDB cluster.
-    ///
-    /// Rendered as its CloudFormation spelling ([`DbStorageType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DbStorageType {
-        /// `InfluxIOIncludedT1`
-        InfluxIOIncludedT1,
-        /// `InfluxIOIncludedT2`
-        InfluxIOIncludedT2,
-        /// `InfluxIOIncludedT3`
-        InfluxIOIncludedT3,
-    }
-
-    impl DbStorageType {
-        /// Every variant, in schema order.
-        pub const ALL: [DbStorageType; 3] =
-            [DbStorageType::InfluxIOIncludedT1, DbStorageType::InfluxIOIncludedT2, DbStorageType::InfluxIOIncludedT3];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DbStorageType::InfluxIOIncludedT1 => "InfluxIOIncludedT1",
-                DbStorageType::InfluxIOIncludedT2 => "InfluxIOIncludedT2",
-                DbStorageType::InfluxIOIncludedT3 => "InfluxIOIncludedT3",
-            }
-        }
-    }
-
-    impl std::fmt::Display for DbStorageType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DbStorageType> for Value {
-        fn from(v: DbStorageType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DbStorageType> for Val<DbStorageType> {
-        fn from(v: DbStorageType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Deployment type of the InfluxDB cluster.
-    ///
-    /// Rendered as its CloudFormation spelling ([`DeploymentType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DeploymentType {
-        /// `MULTI_NODE_READ_REPLICAS`
-        MultiNodeReadReplicas,
-    }
-
-    impl DeploymentType {
-        /// Every variant, in schema order.
-        pub const ALL: [DeploymentType; 1] = [DeploymentType::MultiNodeReadReplicas];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DeploymentType::MultiNodeReadReplicas => "MULTI_NODE_READ_REPLICAS",
-            }
-        }
-    }
-
-    impl std::fmt::Display for DeploymentType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DeploymentType> for Value {
-        fn from(v: DeploymentType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DeploymentType> for Val<DeploymentType> {
-        fn from(v: DeploymentType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Failover mode of the InfluxDB cluster.
-    ///
-    /// Rendered as its CloudFormation spelling ([`FailoverMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum FailoverMode {
-        /// `AUTOMATIC`
-        Automatic,
-        /// `NO_FAILOVER`
-        NoFailover,
-    }
-
-    impl FailoverMode {
-        /// Every variant, in schema order.
-        pub const ALL: [FailoverMode; 2] = [FailoverMode::Automatic, FailoverMode::NoFailover];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                FailoverMode::Automatic => "AUTOMATIC",
-                FailoverMode::NoFailover => "NO_FAILOVER",
-            }
-        }
-    }
-
-    impl std::fmt::Display for FailoverMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<FailoverMode> for Value {
-        fn from(v: FailoverMode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<FailoverMode> for Val<FailoverMode> {
-        fn from(v: FailoverMode) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Network type of the InfluxDB cluster.
-    ///
-    /// Rendered as its CloudFormation spelling ([`NetworkType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum NetworkType {
-        /// `IPV4`
-        Ipv4,
-        /// `DUAL`
-        Dual,
-    }
-
-    impl NetworkType {
-        /// Every variant, in schema order.
-        pub const ALL: [NetworkType; 2] = [NetworkType::Ipv4, NetworkType::Dual];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                NetworkType::Ipv4 => "IPV4",
-                NetworkType::Dual => "DUAL",
-            }
-        }
-    }
-
-    impl std::fmt::Display for NetworkType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<NetworkType> for Value {
-        fn from(v: NetworkType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<NetworkType> for Val<NetworkType> {
-        fn from(v: NetworkType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Network type of the InfluxDB cluster.
+        NetworkType[2] {
+            Ipv4 = "IPV4",
+            Dual = "DUAL",
         }
     }
 }
@@ -1141,206 +946,43 @@ pub mod influx_db_instance {
 
     property_type!(S3Configuration);
 
-    /// The compute instance of the InfluxDB instance.
-    ///
-    /// Rendered as its CloudFormation spelling ([`DbInstanceType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DbInstanceType {
-        /// `db.influx.medium`
-        DbInfluxMedium,
-        /// `db.influx.large`
-        DbInfluxLarge,
-        /// `db.influx.xlarge`
-        DbInfluxXlarge,
-        /// `db.influx.2xlarge`
-        DbInflux2xlarge,
-        /// `db.influx.4xlarge`
-        DbInflux4xlarge,
-        /// `db.influx.8xlarge`
-        DbInflux8xlarge,
-        /// `db.influx.12xlarge`
-        DbInflux12xlarge,
-        /// `db.influx.16xlarge`
-        DbInflux16xlarge,
-        /// `db.influx.24xlarge`
-        DbInflux24xlarge,
-    }
-
-    impl DbInstanceType {
-        /// Every variant, in schema order.
-        pub const ALL: [DbInstanceType; 9] = [
-            DbInstanceType::DbInfluxMedium,
-            DbInstanceType::DbInfluxLarge,
-            DbInstanceType::DbInfluxXlarge,
-            DbInstanceType::DbInflux2xlarge,
-            DbInstanceType::DbInflux4xlarge,
-            DbInstanceType::DbInflux8xlarge,
-            DbInstanceType::DbInflux12xlarge,
-            DbInstanceType::DbInflux16xlarge,
-            DbInstanceType::DbInflux24xlarge,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DbInstanceType::DbInfluxMedium => "db.influx.medium",
-                DbInstanceType::DbInfluxLarge => "db.influx.large",
-                DbInstanceType::DbInfluxXlarge => "db.influx.xlarge",
-                DbInstanceType::DbInflux2xlarge => "db.influx.2xlarge",
-                DbInstanceType::DbInflux4xlarge => "db.influx.4xlarge",
-                DbInstanceType::DbInflux8xlarge => "db.influx.8xlarge",
-                DbInstanceType::DbInflux12xlarge => "db.influx.12xlarge",
-                DbInstanceType::DbInflux16xlarge => "db.influx.16xlarge",
-                DbInstanceType::DbInflux24xlarge => "db.influx.24xlarge",
-            }
+    cfn_enum! {
+        /// The compute instance of the InfluxDB instance.
+        DbInstanceType[9] {
+            DbInfluxMedium = "db.influx.medium",
+            DbInfluxLarge = "db.influx.large",
+            DbInfluxXlarge = "db.influx.xlarge",
+            DbInflux2xlarge = "db.influx.2xlarge",
+            DbInflux4xlarge = "db.influx.4xlarge",
+            DbInflux8xlarge = "db.influx.8xlarge",
+            DbInflux12xlarge = "db.influx.12xlarge",
+            DbInflux16xlarge = "db.influx.16xlarge",
+            DbInflux24xlarge = "db.influx.24xlarge",
         }
     }
 
-    impl std::fmt::Display for DbInstanceType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// The storage type of the InfluxDB instance.
+        DbStorageType[3] {
+            InfluxIOIncludedT1 = "InfluxIOIncludedT1",
+            InfluxIOIncludedT2 = "InfluxIOIncludedT2",
+            InfluxIOIncludedT3 = "InfluxIOIncludedT3",
         }
     }
 
-    impl From<DbInstanceType> for Value {
-        fn from(v: DbInstanceType) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// Deployment type of the InfluxDB Instance.
+        DeploymentType[2] {
+            SingleAz = "SINGLE_AZ",
+            WithMultiazStandby = "WITH_MULTIAZ_STANDBY",
         }
     }
 
-    impl From<DbInstanceType> for Val<DbInstanceType> {
-        fn from(v: DbInstanceType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The storage type of the InfluxDB instance.
-    ///
-    /// Rendered as its CloudFormation spelling ([`DbStorageType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DbStorageType {
-        /// `InfluxIOIncludedT1`
-        InfluxIOIncludedT1,
-        /// `InfluxIOIncludedT2`
-        InfluxIOIncludedT2,
-        /// `InfluxIOIncludedT3`
-        InfluxIOIncludedT3,
-    }
-
-    impl DbStorageType {
-        /// Every variant, in schema order.
-        pub const ALL: [DbStorageType; 3] =
-            [DbStorageType::InfluxIOIncludedT1, DbStorageType::InfluxIOIncludedT2, DbStorageType::InfluxIOIncludedT3];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DbStorageType::InfluxIOIncludedT1 => "InfluxIOIncludedT1",
-                DbStorageType::InfluxIOIncludedT2 => "InfluxIOIncludedT2",
-                DbStorageType::InfluxIOIncludedT3 => "InfluxIOIncludedT3",
-            }
-        }
-    }
-
-    impl std::fmt::Display for DbStorageType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DbStorageType> for Value {
-        fn from(v: DbStorageType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DbStorageType> for Val<DbStorageType> {
-        fn from(v: DbStorageType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Deployment type of the InfluxDB Instance.
-    ///
-    /// Rendered as its CloudFormation spelling ([`DeploymentType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DeploymentType {
-        /// `SINGLE_AZ`
-        SingleAz,
-        /// `WITH_MULTIAZ_STANDBY`
-        WithMultiazStandby,
-    }
-
-    impl DeploymentType {
-        /// Every variant, in schema order.
-        pub const ALL: [DeploymentType; 2] = [DeploymentType::SingleAz, DeploymentType::WithMultiazStandby];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DeploymentType::SingleAz => "SINGLE_AZ",
-                DeploymentType::WithMultiazStandby => "WITH_MULTIAZ_STANDBY",
-            }
-        }
-    }
-
-    impl std::fmt::Display for DeploymentType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DeploymentType> for Value {
-        fn from(v: DeploymentType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DeploymentType> for Val<DeploymentType> {
-        fn from(v: DeploymentType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Network type of the InfluxDB Instance.
-    ///
-    /// Rendered as its CloudFormation spelling ([`NetworkType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum NetworkType {
-        /// `IPV4`
-        Ipv4,
-        /// `DUAL`
-        Dual,
-    }
-
-    impl NetworkType {
-        /// Every variant, in schema order.
-        pub const ALL: [NetworkType; 2] = [NetworkType::Ipv4, NetworkType::Dual];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                NetworkType::Ipv4 => "IPV4",
-                NetworkType::Dual => "DUAL",
-            }
-        }
-    }
-
-    impl std::fmt::Display for NetworkType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<NetworkType> for Value {
-        fn from(v: NetworkType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<NetworkType> for Val<NetworkType> {
-        fn from(v: NetworkType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Network type of the InfluxDB Instance.
+        NetworkType[2] {
+            Ipv4 = "IPV4",
+            Dual = "DUAL",
         }
     }
 }
@@ -1931,199 +1573,41 @@ pub mod scheduled_query {
 
     property_type!(TimestreamConfiguration);
 
-    /// Type for the dimension.
-    ///
-    /// Rendered as its CloudFormation spelling ([`DimensionValueType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DimensionValueType {
-        /// `VARCHAR`
-        Varchar,
-    }
-
-    impl DimensionValueType {
-        /// Every variant, in schema order.
-        pub const ALL: [DimensionValueType; 1] = [DimensionValueType::Varchar];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DimensionValueType::Varchar => "VARCHAR",
-            }
+    cfn_enum! {
+        /// Type for the dimension.
+        DimensionValueType[1] {
+            Varchar = "VARCHAR",
         }
     }
 
-    impl std::fmt::Display for DimensionValueType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// Encryption at rest options for the error reports. If no encryption option is specified, Timestream will choose
+        /// SSE_S3 as default.
+        EncryptionOption[2] {
+            SseS3 = "SSE_S3",
+            SseKms = "SSE_KMS",
         }
     }
 
-    impl From<DimensionValueType> for Value {
-        fn from(v: DimensionValueType) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// Type of the value that is to be read from SourceColumn. If the mapping is for MULTI, use MeasureValueType.MULTI.
+        MixedMeasureMappingMeasureValueType[5] {
+            Bigint = "BIGINT",
+            Boolean = "BOOLEAN",
+            Double = "DOUBLE",
+            Varchar = "VARCHAR",
+            Multi = "MULTI",
         }
     }
 
-    impl From<DimensionValueType> for Val<DimensionValueType> {
-        fn from(v: DimensionValueType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Encryption at rest options for the error reports. If no encryption option is specified, Timestream will choose
-    /// SSE_S3 as default.
-    ///
-    /// Rendered as its CloudFormation spelling ([`EncryptionOption::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum EncryptionOption {
-        /// `SSE_S3`
-        SseS3,
-        /// `SSE_KMS`
-        SseKms,
-    }
-
-    impl EncryptionOption {
-        /// Every variant, in schema order.
-        pub const ALL: [EncryptionOption; 2] = [EncryptionOption::SseS3, EncryptionOption::SseKms];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                EncryptionOption::SseS3 => "SSE_S3",
-                EncryptionOption::SseKms => "SSE_KMS",
-            }
-        }
-    }
-
-    impl std::fmt::Display for EncryptionOption {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<EncryptionOption> for Value {
-        fn from(v: EncryptionOption) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<EncryptionOption> for Val<EncryptionOption> {
-        fn from(v: EncryptionOption) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Type of the value that is to be read from SourceColumn. If the mapping is for MULTI, use MeasureValueType.MULTI.
-    ///
-    /// Rendered as its CloudFormation spelling ([`MixedMeasureMappingMeasureValueType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum MixedMeasureMappingMeasureValueType {
-        /// `BIGINT`
-        Bigint,
-        /// `BOOLEAN`
-        Boolean,
-        /// `DOUBLE`
-        Double,
-        /// `VARCHAR`
-        Varchar,
-        /// `MULTI`
-        Multi,
-    }
-
-    impl MixedMeasureMappingMeasureValueType {
-        /// Every variant, in schema order.
-        pub const ALL: [MixedMeasureMappingMeasureValueType; 5] = [
-            MixedMeasureMappingMeasureValueType::Bigint,
-            MixedMeasureMappingMeasureValueType::Boolean,
-            MixedMeasureMappingMeasureValueType::Double,
-            MixedMeasureMappingMeasureValueType::Varchar,
-            MixedMeasureMappingMeasureValueType::Multi,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                MixedMeasureMappingMeasureValueType::Bigint => "BIGINT",
-                MixedMeasureMappingMeasureValueType::Boolean => "BOOLEAN",
-                MixedMeasureMappingMeasureValueType::Double => "DOUBLE",
-                MixedMeasureMappingMeasureValueType::Varchar => "VARCHAR",
-                MixedMeasureMappingMeasureValueType::Multi => "MULTI",
-            }
-        }
-    }
-
-    impl std::fmt::Display for MixedMeasureMappingMeasureValueType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<MixedMeasureMappingMeasureValueType> for Value {
-        fn from(v: MixedMeasureMappingMeasureValueType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<MixedMeasureMappingMeasureValueType> for Val<MixedMeasureMappingMeasureValueType> {
-        fn from(v: MixedMeasureMappingMeasureValueType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Value type of the measure value column to be read from the query result.
-    ///
-    /// Rendered as its CloudFormation spelling ([`MultiMeasureAttributeMappingMeasureValueType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum MultiMeasureAttributeMappingMeasureValueType {
-        /// `BIGINT`
-        Bigint,
-        /// `BOOLEAN`
-        Boolean,
-        /// `DOUBLE`
-        Double,
-        /// `VARCHAR`
-        Varchar,
-        /// `TIMESTAMP`
-        Timestamp,
-    }
-
-    impl MultiMeasureAttributeMappingMeasureValueType {
-        /// Every variant, in schema order.
-        pub const ALL: [MultiMeasureAttributeMappingMeasureValueType; 5] = [
-            MultiMeasureAttributeMappingMeasureValueType::Bigint,
-            MultiMeasureAttributeMappingMeasureValueType::Boolean,
-            MultiMeasureAttributeMappingMeasureValueType::Double,
-            MultiMeasureAttributeMappingMeasureValueType::Varchar,
-            MultiMeasureAttributeMappingMeasureValueType::Timestamp,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                MultiMeasureAttributeMappingMeasureValueType::Bigint => "BIGINT",
-                MultiMeasureAttributeMappingMeasureValueType::Boolean => "BOOLEAN",
-                MultiMeasureAttributeMappingMeasureValueType::Double => "DOUBLE",
-                MultiMeasureAttributeMappingMeasureValueType::Varchar => "VARCHAR",
-                MultiMeasureAttributeMappingMeasureValueType::Timestamp => "TIMESTAMP",
-            }
-        }
-    }
-
-    impl std::fmt::Display for MultiMeasureAttributeMappingMeasureValueType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<MultiMeasureAttributeMappingMeasureValueType> for Value {
-        fn from(v: MultiMeasureAttributeMappingMeasureValueType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<MultiMeasureAttributeMappingMeasureValueType> for Val<MultiMeasureAttributeMappingMeasureValueType> {
-        fn from(v: MultiMeasureAttributeMappingMeasureValueType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Value type of the measure value column to be read from the query result.
+        MultiMeasureAttributeMappingMeasureValueType[5] {
+            Bigint = "BIGINT",
+            Boolean = "BOOLEAN",
+            Double = "DOUBLE",
+            Varchar = "VARCHAR",
+            Timestamp = "TIMESTAMP",
         }
     }
 }
@@ -2451,89 +1935,20 @@ pub mod table {
 
     property_type!(Schema);
 
-    /// The level of enforcement for the specification of a dimension key in ingested records. Options are REQUIRED
-    /// (dimension key must be specified) and OPTIONAL (dimension key does not have to be specified).
-    ///
-    /// Rendered as its CloudFormation spelling ([`PartitionKeyEnforcementLevel::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PartitionKeyEnforcementLevel {
-        /// `REQUIRED`
-        Required,
-        /// `OPTIONAL`
-        Optional,
-    }
-
-    impl PartitionKeyEnforcementLevel {
-        /// Every variant, in schema order.
-        pub const ALL: [PartitionKeyEnforcementLevel; 2] =
-            [PartitionKeyEnforcementLevel::Required, PartitionKeyEnforcementLevel::Optional];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PartitionKeyEnforcementLevel::Required => "REQUIRED",
-                PartitionKeyEnforcementLevel::Optional => "OPTIONAL",
-            }
+    cfn_enum! {
+        /// The level of enforcement for the specification of a dimension key in ingested records. Options are REQUIRED
+        /// (dimension key must be specified) and OPTIONAL (dimension key does not have to be specified).
+        PartitionKeyEnforcementLevel[2] {
+            Required = "REQUIRED",
+            Optional = "OPTIONAL",
         }
     }
 
-    impl std::fmt::Display for PartitionKeyEnforcementLevel {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PartitionKeyEnforcementLevel> for Value {
-        fn from(v: PartitionKeyEnforcementLevel) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PartitionKeyEnforcementLevel> for Val<PartitionKeyEnforcementLevel> {
-        fn from(v: PartitionKeyEnforcementLevel) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The type of the partition key. Options are DIMENSION (dimension key) and MEASURE (measure key).
-    ///
-    /// Rendered as its CloudFormation spelling ([`PartitionKeyType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PartitionKeyType {
-        /// `DIMENSION`
-        Dimension,
-        /// `MEASURE`
-        Measure,
-    }
-
-    impl PartitionKeyType {
-        /// Every variant, in schema order.
-        pub const ALL: [PartitionKeyType; 2] = [PartitionKeyType::Dimension, PartitionKeyType::Measure];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PartitionKeyType::Dimension => "DIMENSION",
-                PartitionKeyType::Measure => "MEASURE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for PartitionKeyType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PartitionKeyType> for Value {
-        fn from(v: PartitionKeyType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PartitionKeyType> for Val<PartitionKeyType> {
-        fn from(v: PartitionKeyType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The type of the partition key. Options are DIMENSION (dimension key) and MEASURE (measure key).
+        PartitionKeyType[2] {
+            Dimension = "DIMENSION",
+            Measure = "MEASURE",
         }
     }
 }

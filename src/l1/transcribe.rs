@@ -437,169 +437,33 @@ pub mod call_analytics_category {
 
     property_type!(TranscriptFilter);
 
-    /// The input type associated with the specified category.
-    ///
-    /// Rendered as its CloudFormation spelling ([`InputType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum InputType {
-        /// `REAL_TIME`
-        RealTime,
-        /// `POST_CALL`
-        PostCall,
-    }
-
-    impl InputType {
-        /// Every variant, in schema order.
-        pub const ALL: [InputType; 2] = [InputType::RealTime, InputType::PostCall];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                InputType::RealTime => "REAL_TIME",
-                InputType::PostCall => "POST_CALL",
-            }
+    cfn_enum! {
+        /// The input type associated with the specified category.
+        InputType[2] {
+            RealTime = "REAL_TIME",
+            PostCall = "POST_CALL",
         }
     }
 
-    impl std::fmt::Display for InputType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        ParticipantRole[2] {
+            Agent = "AGENT",
+            Customer = "CUSTOMER",
         }
     }
 
-    impl From<InputType> for Value {
-        fn from(v: InputType) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        Sentiments[4] {
+            Positive = "POSITIVE",
+            Negative = "NEGATIVE",
+            Neutral = "NEUTRAL",
+            Mixed = "MIXED",
         }
     }
 
-    impl From<InputType> for Val<InputType> {
-        fn from(v: InputType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`ParticipantRole::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ParticipantRole {
-        /// `AGENT`
-        Agent,
-        /// `CUSTOMER`
-        Customer,
-    }
-
-    impl ParticipantRole {
-        /// Every variant, in schema order.
-        pub const ALL: [ParticipantRole; 2] = [ParticipantRole::Agent, ParticipantRole::Customer];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ParticipantRole::Agent => "AGENT",
-                ParticipantRole::Customer => "CUSTOMER",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ParticipantRole {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ParticipantRole> for Value {
-        fn from(v: ParticipantRole) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ParticipantRole> for Val<ParticipantRole> {
-        fn from(v: ParticipantRole) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`Sentiments::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Sentiments {
-        /// `POSITIVE`
-        Positive,
-        /// `NEGATIVE`
-        Negative,
-        /// `NEUTRAL`
-        Neutral,
-        /// `MIXED`
-        Mixed,
-    }
-
-    impl Sentiments {
-        /// Every variant, in schema order.
-        pub const ALL: [Sentiments; 4] =
-            [Sentiments::Positive, Sentiments::Negative, Sentiments::Neutral, Sentiments::Mixed];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Sentiments::Positive => "POSITIVE",
-                Sentiments::Negative => "NEGATIVE",
-                Sentiments::Neutral => "NEUTRAL",
-                Sentiments::Mixed => "MIXED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Sentiments {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Sentiments> for Value {
-        fn from(v: Sentiments) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Sentiments> for Val<Sentiments> {
-        fn from(v: Sentiments) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`TranscriptFilterType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TranscriptFilterType {
-        /// `EXACT`
-        Exact,
-    }
-
-    impl TranscriptFilterType {
-        /// Every variant, in schema order.
-        pub const ALL: [TranscriptFilterType; 1] = [TranscriptFilterType::Exact];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                TranscriptFilterType::Exact => "EXACT",
-            }
-        }
-    }
-
-    impl std::fmt::Display for TranscriptFilterType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<TranscriptFilterType> for Value {
-        fn from(v: TranscriptFilterType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<TranscriptFilterType> for Val<TranscriptFilterType> {
-        fn from(v: TranscriptFilterType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        TranscriptFilterType[1] {
+            Exact = "EXACT",
         }
     }
 }
@@ -678,198 +542,49 @@ impl Handle<CfnMedicalVocabulary> {
 
 /// Property types and enums of [`CfnMedicalVocabulary`] (`AWS::Transcribe::MedicalVocabulary`).
 pub mod medical_vocabulary {
-    use crate::core::value::{Val, Value};
 
-    /// The language code of the vocabulary entries.
-    ///
-    /// Rendered as its CloudFormation spelling ([`LanguageCode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum LanguageCode {
-        /// `af-ZA`
-        AfZa,
-        /// `ar-AE`
-        ArAe,
-        /// `ar-SA`
-        ArSa,
-        /// `da-DK`
-        DaDk,
-        /// `de-CH`
-        DeCh,
-        /// `de-DE`
-        DeDe,
-        /// `en-AB`
-        EnAb,
-        /// `en-AU`
-        EnAu,
-        /// `en-GB`
-        EnGb,
-        /// `en-IE`
-        EnIe,
-        /// `en-IN`
-        EnIn,
-        /// `en-US`
-        EnUs,
-        /// `en-WL`
-        EnWl,
-        /// `es-ES`
-        EsEs,
-        /// `es-US`
-        EsUs,
-        /// `fa-IR`
-        FaIr,
-        /// `fr-CA`
-        FrCa,
-        /// `fr-FR`
-        FrFr,
-        /// `he-IL`
-        HeIl,
-        /// `hi-IN`
-        HiIn,
-        /// `id-ID`
-        IdId,
-        /// `it-IT`
-        ItIt,
-        /// `ja-JP`
-        JaJp,
-        /// `ko-KR`
-        KoKr,
-        /// `ms-MY`
-        MsMy,
-        /// `nl-NL`
-        NlNl,
-        /// `pt-BR`
-        PtBr,
-        /// `pt-PT`
-        PtPt,
-        /// `ru-RU`
-        RuRu,
-        /// `ta-IN`
-        TaIn,
-        /// `te-IN`
-        TeIn,
-        /// `tr-TR`
-        TrTr,
-        /// `zh-CN`
-        ZhCn,
-        /// `zh-TW`
-        ZhTw,
-        /// `th-TH`
-        ThTh,
-        /// `en-ZA`
-        EnZa,
-        /// `en-NZ`
-        EnNz,
-        /// `vi-VN`
-        ViVn,
-        /// `sv-SE`
-        SvSe,
-    }
-
-    impl LanguageCode {
-        /// Every variant, in schema order.
-        pub const ALL: [LanguageCode; 39] = [
-            LanguageCode::AfZa,
-            LanguageCode::ArAe,
-            LanguageCode::ArSa,
-            LanguageCode::DaDk,
-            LanguageCode::DeCh,
-            LanguageCode::DeDe,
-            LanguageCode::EnAb,
-            LanguageCode::EnAu,
-            LanguageCode::EnGb,
-            LanguageCode::EnIe,
-            LanguageCode::EnIn,
-            LanguageCode::EnUs,
-            LanguageCode::EnWl,
-            LanguageCode::EsEs,
-            LanguageCode::EsUs,
-            LanguageCode::FaIr,
-            LanguageCode::FrCa,
-            LanguageCode::FrFr,
-            LanguageCode::HeIl,
-            LanguageCode::HiIn,
-            LanguageCode::IdId,
-            LanguageCode::ItIt,
-            LanguageCode::JaJp,
-            LanguageCode::KoKr,
-            LanguageCode::MsMy,
-            LanguageCode::NlNl,
-            LanguageCode::PtBr,
-            LanguageCode::PtPt,
-            LanguageCode::RuRu,
-            LanguageCode::TaIn,
-            LanguageCode::TeIn,
-            LanguageCode::TrTr,
-            LanguageCode::ZhCn,
-            LanguageCode::ZhTw,
-            LanguageCode::ThTh,
-            LanguageCode::EnZa,
-            LanguageCode::EnNz,
-            LanguageCode::ViVn,
-            LanguageCode::SvSe,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                LanguageCode::AfZa => "af-ZA",
-                LanguageCode::ArAe => "ar-AE",
-                LanguageCode::ArSa => "ar-SA",
-                LanguageCode::DaDk => "da-DK",
-                LanguageCode::DeCh => "de-CH",
-                LanguageCode::DeDe => "de-DE",
-                LanguageCode::EnAb => "en-AB",
-                LanguageCode::EnAu => "en-AU",
-                LanguageCode::EnGb => "en-GB",
-                LanguageCode::EnIe => "en-IE",
-                LanguageCode::EnIn => "en-IN",
-                LanguageCode::EnUs => "en-US",
-                LanguageCode::EnWl => "en-WL",
-                LanguageCode::EsEs => "es-ES",
-                LanguageCode::EsUs => "es-US",
-                LanguageCode::FaIr => "fa-IR",
-                LanguageCode::FrCa => "fr-CA",
-                LanguageCode::FrFr => "fr-FR",
-                LanguageCode::HeIl => "he-IL",
-                LanguageCode::HiIn => "hi-IN",
-                LanguageCode::IdId => "id-ID",
-                LanguageCode::ItIt => "it-IT",
-                LanguageCode::JaJp => "ja-JP",
-                LanguageCode::KoKr => "ko-KR",
-                LanguageCode::MsMy => "ms-MY",
-                LanguageCode::NlNl => "nl-NL",
-                LanguageCode::PtBr => "pt-BR",
-                LanguageCode::PtPt => "pt-PT",
-                LanguageCode::RuRu => "ru-RU",
-                LanguageCode::TaIn => "ta-IN",
-                LanguageCode::TeIn => "te-IN",
-                LanguageCode::TrTr => "tr-TR",
-                LanguageCode::ZhCn => "zh-CN",
-                LanguageCode::ZhTw => "zh-TW",
-                LanguageCode::ThTh => "th-TH",
-                LanguageCode::EnZa => "en-ZA",
-                LanguageCode::EnNz => "en-NZ",
-                LanguageCode::ViVn => "vi-VN",
-                LanguageCode::SvSe => "sv-SE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for LanguageCode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<LanguageCode> for Value {
-        fn from(v: LanguageCode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<LanguageCode> for Val<LanguageCode> {
-        fn from(v: LanguageCode) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The language code of the vocabulary entries.
+        LanguageCode[39] {
+            AfZa = "af-ZA",
+            ArAe = "ar-AE",
+            ArSa = "ar-SA",
+            DaDk = "da-DK",
+            DeCh = "de-CH",
+            DeDe = "de-DE",
+            EnAb = "en-AB",
+            EnAu = "en-AU",
+            EnGb = "en-GB",
+            EnIe = "en-IE",
+            EnIn = "en-IN",
+            EnUs = "en-US",
+            EnWl = "en-WL",
+            EsEs = "es-ES",
+            EsUs = "es-US",
+            FaIr = "fa-IR",
+            FrCa = "fr-CA",
+            FrFr = "fr-FR",
+            HeIl = "he-IL",
+            HiIn = "hi-IN",
+            IdId = "id-ID",
+            ItIt = "it-IT",
+            JaJp = "ja-JP",
+            KoKr = "ko-KR",
+            MsMy = "ms-MY",
+            NlNl = "nl-NL",
+            PtBr = "pt-BR",
+            PtPt = "pt-PT",
+            RuRu = "ru-RU",
+            TaIn = "ta-IN",
+            TeIn = "te-IN",
+            TrTr = "tr-TR",
+            ZhCn = "zh-CN",
+            ZhTw = "zh-TW",
+            ThTh = "th-TH",
+            EnZa = "en-ZA",
+            EnNz = "en-NZ",
+            ViVn = "vi-VN",
+            SvSe = "sv-SE",
         }
     }
 }
@@ -984,511 +699,128 @@ impl Handle<CfnVocabulary> {
 
 /// Property types and enums of [`CfnVocabulary`] (`AWS::Transcribe::Vocabulary`).
 pub mod vocabulary {
-    use crate::core::value::{Val, Value};
 
-    /// The language code that represents the language of the entries in your custom vocabulary. Each custom vocabulary must
-    /// contain terms in only one language.
-    ///
-    /// Rendered as its CloudFormation spelling ([`LanguageCode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum LanguageCode {
-        /// `ab-GE`
-        AbGe,
-        /// `af-ZA`
-        AfZa,
-        /// `am-ET`
-        AmEt,
-        /// `ar-AE`
-        ArAe,
-        /// `ar-SA`
-        ArSa,
-        /// `ast-ES`
-        AstEs,
-        /// `az-AZ`
-        AzAz,
-        /// `ba-RU`
-        BaRu,
-        /// `be-BY`
-        BeBy,
-        /// `bg-BG`
-        BgBg,
-        /// `bn-IN`
-        BnIn,
-        /// `bs-BA`
-        BsBa,
-        /// `ca-ES`
-        CaEs,
-        /// `ckb-IQ`
-        CkbIq,
-        /// `ckb-IR`
-        CkbIr,
-        /// `cs-CZ`
-        CsCz,
-        /// `cy-GB`
-        CyGb,
-        /// `cy-WL`
-        CyWl,
-        /// `da-DK`
-        DaDk,
-        /// `de-CH`
-        DeCh,
-        /// `de-DE`
-        DeDe,
-        /// `el-GR`
-        ElGr,
-        /// `en-AB`
-        EnAb,
-        /// `en-AU`
-        EnAu,
-        /// `en-GB`
-        EnGb,
-        /// `en-IE`
-        EnIe,
-        /// `en-IN`
-        EnIn,
-        /// `en-NZ`
-        EnNz,
-        /// `en-US`
-        EnUs,
-        /// `en-WL`
-        EnWl,
-        /// `en-ZA`
-        EnZa,
-        /// `es-ES`
-        EsEs,
-        /// `es-MX`
-        EsMx,
-        /// `es-US`
-        EsUs,
-        /// `et-EE`
-        EtEe,
-        /// `et-ET`
-        EtEt,
-        /// `eu-ES`
-        EuEs,
-        /// `fa-AF`
-        FaAf,
-        /// `fa-IR`
-        FaIr,
-        /// `fi-FI`
-        FiFi,
-        /// `fr-CA`
-        FrCa,
-        /// `fr-FR`
-        FrFr,
-        /// `ga-IE`
-        GaIe,
-        /// `gd-GB`
-        GdGb,
-        /// `gl-ES`
-        GlEs,
-        /// `gu-IN`
-        GuIn,
-        /// `ha-NG`
-        HaNg,
-        /// `he-IL`
-        HeIl,
-        /// `hi-IN`
-        HiIn,
-        /// `hr-HR`
-        HrHr,
-        /// `ht-HT`
-        HtHt,
-        /// `hu-HU`
-        HuHu,
-        /// `hy-AM`
-        HyAm,
-        /// `id-ID`
-        IdId,
-        /// `is-IS`
-        IsIs,
-        /// `it-IT`
-        ItIt,
-        /// `ja-JP`
-        JaJp,
-        /// `jv-ID`
-        JvId,
-        /// `ka-GE`
-        KaGe,
-        /// `kab-DZ`
-        KabDz,
-        /// `kk-KZ`
-        KkKz,
-        /// `km-KH`
-        KmKh,
-        /// `kn-IN`
-        KnIn,
-        /// `ko-KR`
-        KoKr,
-        /// `ky-KG`
-        KyKg,
-        /// `lg-IN`
-        LgIn,
-        /// `lt-LT`
-        LtLt,
-        /// `lv-LV`
-        LvLv,
-        /// `mhr-RU`
-        MhrRu,
-        /// `mi-NZ`
-        MiNz,
-        /// `mk-MK`
-        MkMk,
-        /// `ml-IN`
-        MlIn,
-        /// `mn-MN`
-        MnMn,
-        /// `mr-IN`
-        MrIn,
-        /// `ms-MY`
-        MsMy,
-        /// `mt-MT`
-        MtMt,
-        /// `my-MM`
-        MyMm,
-        /// `ne-NP`
-        NeNp,
-        /// `nl-NL`
-        NlNl,
-        /// `no-NO`
-        NoNo,
-        /// `or-IN`
-        OrIn,
-        /// `pa-IN`
-        PaIn,
-        /// `pl-PL`
-        PlPl,
-        /// `ps-AF`
-        PsAf,
-        /// `pt-BR`
-        PtBr,
-        /// `pt-PT`
-        PtPt,
-        /// `ro-RO`
-        RoRo,
-        /// `ru-RU`
-        RuRu,
-        /// `rw-RW`
-        RwRw,
-        /// `si-LK`
-        SiLk,
-        /// `sk-SK`
-        SkSk,
-        /// `sl-SI`
-        SlSi,
-        /// `so-SO`
-        SoSo,
-        /// `sq-AL`
-        SqAl,
-        /// `sr-RS`
-        SrRs,
-        /// `su-ID`
-        SuId,
-        /// `sv-SE`
-        SvSe,
-        /// `sw-BI`
-        SwBi,
-        /// `sw-KE`
-        SwKe,
-        /// `sw-RW`
-        SwRw,
-        /// `sw-TZ`
-        SwTz,
-        /// `sw-UG`
-        SwUg,
-        /// `ta-IN`
-        TaIn,
-        /// `te-IN`
-        TeIn,
-        /// `th-TH`
-        ThTh,
-        /// `tl-PH`
-        TlPh,
-        /// `tr-TR`
-        TrTr,
-        /// `tt-RU`
-        TtRu,
-        /// `ug-CN`
-        UgCn,
-        /// `uk-UA`
-        UkUa,
-        /// `uz-UZ`
-        UzUz,
-        /// `vi-VN`
-        ViVn,
-        /// `wo-SN`
-        WoSn,
-        /// `zh-CN`
-        ZhCn,
-        /// `zh-HK`
-        ZhHk,
-        /// `zh-TW`
-        ZhTw,
-        /// `zu-ZA`
-        ZuZa,
-    }
-
-    impl LanguageCode {
-        /// Every variant, in schema order.
-        pub const ALL: [LanguageCode; 117] = [
-            LanguageCode::AbGe,
-            LanguageCode::AfZa,
-            LanguageCode::AmEt,
-            LanguageCode::ArAe,
-            LanguageCode::ArSa,
-            LanguageCode::AstEs,
-            LanguageCode::AzAz,
-            LanguageCode::BaRu,
-            LanguageCode::BeBy,
-            LanguageCode::BgBg,
-            LanguageCode::BnIn,
-            LanguageCode::BsBa,
-            LanguageCode::CaEs,
-            LanguageCode::CkbIq,
-            LanguageCode::CkbIr,
-            LanguageCode::CsCz,
-            LanguageCode::CyGb,
-            LanguageCode::CyWl,
-            LanguageCode::DaDk,
-            LanguageCode::DeCh,
-            LanguageCode::DeDe,
-            LanguageCode::ElGr,
-            LanguageCode::EnAb,
-            LanguageCode::EnAu,
-            LanguageCode::EnGb,
-            LanguageCode::EnIe,
-            LanguageCode::EnIn,
-            LanguageCode::EnNz,
-            LanguageCode::EnUs,
-            LanguageCode::EnWl,
-            LanguageCode::EnZa,
-            LanguageCode::EsEs,
-            LanguageCode::EsMx,
-            LanguageCode::EsUs,
-            LanguageCode::EtEe,
-            LanguageCode::EtEt,
-            LanguageCode::EuEs,
-            LanguageCode::FaAf,
-            LanguageCode::FaIr,
-            LanguageCode::FiFi,
-            LanguageCode::FrCa,
-            LanguageCode::FrFr,
-            LanguageCode::GaIe,
-            LanguageCode::GdGb,
-            LanguageCode::GlEs,
-            LanguageCode::GuIn,
-            LanguageCode::HaNg,
-            LanguageCode::HeIl,
-            LanguageCode::HiIn,
-            LanguageCode::HrHr,
-            LanguageCode::HtHt,
-            LanguageCode::HuHu,
-            LanguageCode::HyAm,
-            LanguageCode::IdId,
-            LanguageCode::IsIs,
-            LanguageCode::ItIt,
-            LanguageCode::JaJp,
-            LanguageCode::JvId,
-            LanguageCode::KaGe,
-            LanguageCode::KabDz,
-            LanguageCode::KkKz,
-            LanguageCode::KmKh,
-            LanguageCode::KnIn,
-            LanguageCode::KoKr,
-            LanguageCode::KyKg,
-            LanguageCode::LgIn,
-            LanguageCode::LtLt,
-            LanguageCode::LvLv,
-            LanguageCode::MhrRu,
-            LanguageCode::MiNz,
-            LanguageCode::MkMk,
-            LanguageCode::MlIn,
-            LanguageCode::MnMn,
-            LanguageCode::MrIn,
-            LanguageCode::MsMy,
-            LanguageCode::MtMt,
-            LanguageCode::MyMm,
-            LanguageCode::NeNp,
-            LanguageCode::NlNl,
-            LanguageCode::NoNo,
-            LanguageCode::OrIn,
-            LanguageCode::PaIn,
-            LanguageCode::PlPl,
-            LanguageCode::PsAf,
-            LanguageCode::PtBr,
-            LanguageCode::PtPt,
-            LanguageCode::RoRo,
-            LanguageCode::RuRu,
-            LanguageCode::RwRw,
-            LanguageCode::SiLk,
-            LanguageCode::SkSk,
-            LanguageCode::SlSi,
-            LanguageCode::SoSo,
-            LanguageCode::SqAl,
-            LanguageCode::SrRs,
-            LanguageCode::SuId,
-            LanguageCode::SvSe,
-            LanguageCode::SwBi,
-            LanguageCode::SwKe,
-            LanguageCode::SwRw,
-            LanguageCode::SwTz,
-            LanguageCode::SwUg,
-            LanguageCode::TaIn,
-            LanguageCode::TeIn,
-            LanguageCode::ThTh,
-            LanguageCode::TlPh,
-            LanguageCode::TrTr,
-            LanguageCode::TtRu,
-            LanguageCode::UgCn,
-            LanguageCode::UkUa,
-            LanguageCode::UzUz,
-            LanguageCode::ViVn,
-            LanguageCode::WoSn,
-            LanguageCode::ZhCn,
-            LanguageCode::ZhHk,
-            LanguageCode::ZhTw,
-            LanguageCode::ZuZa,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                LanguageCode::AbGe => "ab-GE",
-                LanguageCode::AfZa => "af-ZA",
-                LanguageCode::AmEt => "am-ET",
-                LanguageCode::ArAe => "ar-AE",
-                LanguageCode::ArSa => "ar-SA",
-                LanguageCode::AstEs => "ast-ES",
-                LanguageCode::AzAz => "az-AZ",
-                LanguageCode::BaRu => "ba-RU",
-                LanguageCode::BeBy => "be-BY",
-                LanguageCode::BgBg => "bg-BG",
-                LanguageCode::BnIn => "bn-IN",
-                LanguageCode::BsBa => "bs-BA",
-                LanguageCode::CaEs => "ca-ES",
-                LanguageCode::CkbIq => "ckb-IQ",
-                LanguageCode::CkbIr => "ckb-IR",
-                LanguageCode::CsCz => "cs-CZ",
-                LanguageCode::CyGb => "cy-GB",
-                LanguageCode::CyWl => "cy-WL",
-                LanguageCode::DaDk => "da-DK",
-                LanguageCode::DeCh => "de-CH",
-                LanguageCode::DeDe => "de-DE",
-                LanguageCode::ElGr => "el-GR",
-                LanguageCode::EnAb => "en-AB",
-                LanguageCode::EnAu => "en-AU",
-                LanguageCode::EnGb => "en-GB",
-                LanguageCode::EnIe => "en-IE",
-                LanguageCode::EnIn => "en-IN",
-                LanguageCode::EnNz => "en-NZ",
-                LanguageCode::EnUs => "en-US",
-                LanguageCode::EnWl => "en-WL",
-                LanguageCode::EnZa => "en-ZA",
-                LanguageCode::EsEs => "es-ES",
-                LanguageCode::EsMx => "es-MX",
-                LanguageCode::EsUs => "es-US",
-                LanguageCode::EtEe => "et-EE",
-                LanguageCode::EtEt => "et-ET",
-                LanguageCode::EuEs => "eu-ES",
-                LanguageCode::FaAf => "fa-AF",
-                LanguageCode::FaIr => "fa-IR",
-                LanguageCode::FiFi => "fi-FI",
-                LanguageCode::FrCa => "fr-CA",
-                LanguageCode::FrFr => "fr-FR",
-                LanguageCode::GaIe => "ga-IE",
-                LanguageCode::GdGb => "gd-GB",
-                LanguageCode::GlEs => "gl-ES",
-                LanguageCode::GuIn => "gu-IN",
-                LanguageCode::HaNg => "ha-NG",
-                LanguageCode::HeIl => "he-IL",
-                LanguageCode::HiIn => "hi-IN",
-                LanguageCode::HrHr => "hr-HR",
-                LanguageCode::HtHt => "ht-HT",
-                LanguageCode::HuHu => "hu-HU",
-                LanguageCode::HyAm => "hy-AM",
-                LanguageCode::IdId => "id-ID",
-                LanguageCode::IsIs => "is-IS",
-                LanguageCode::ItIt => "it-IT",
-                LanguageCode::JaJp => "ja-JP",
-                LanguageCode::JvId => "jv-ID",
-                LanguageCode::KaGe => "ka-GE",
-                LanguageCode::KabDz => "kab-DZ",
-                LanguageCode::KkKz => "kk-KZ",
-                LanguageCode::KmKh => "km-KH",
-                LanguageCode::KnIn => "kn-IN",
-                LanguageCode::KoKr => "ko-KR",
-                LanguageCode::KyKg => "ky-KG",
-                LanguageCode::LgIn => "lg-IN",
-                LanguageCode::LtLt => "lt-LT",
-                LanguageCode::LvLv => "lv-LV",
-                LanguageCode::MhrRu => "mhr-RU",
-                LanguageCode::MiNz => "mi-NZ",
-                LanguageCode::MkMk => "mk-MK",
-                LanguageCode::MlIn => "ml-IN",
-                LanguageCode::MnMn => "mn-MN",
-                LanguageCode::MrIn => "mr-IN",
-                LanguageCode::MsMy => "ms-MY",
-                LanguageCode::MtMt => "mt-MT",
-                LanguageCode::MyMm => "my-MM",
-                LanguageCode::NeNp => "ne-NP",
-                LanguageCode::NlNl => "nl-NL",
-                LanguageCode::NoNo => "no-NO",
-                LanguageCode::OrIn => "or-IN",
-                LanguageCode::PaIn => "pa-IN",
-                LanguageCode::PlPl => "pl-PL",
-                LanguageCode::PsAf => "ps-AF",
-                LanguageCode::PtBr => "pt-BR",
-                LanguageCode::PtPt => "pt-PT",
-                LanguageCode::RoRo => "ro-RO",
-                LanguageCode::RuRu => "ru-RU",
-                LanguageCode::RwRw => "rw-RW",
-                LanguageCode::SiLk => "si-LK",
-                LanguageCode::SkSk => "sk-SK",
-                LanguageCode::SlSi => "sl-SI",
-                LanguageCode::SoSo => "so-SO",
-                LanguageCode::SqAl => "sq-AL",
-                LanguageCode::SrRs => "sr-RS",
-                LanguageCode::SuId => "su-ID",
-                LanguageCode::SvSe => "sv-SE",
-                LanguageCode::SwBi => "sw-BI",
-                LanguageCode::SwKe => "sw-KE",
-                LanguageCode::SwRw => "sw-RW",
-                LanguageCode::SwTz => "sw-TZ",
-                LanguageCode::SwUg => "sw-UG",
-                LanguageCode::TaIn => "ta-IN",
-                LanguageCode::TeIn => "te-IN",
-                LanguageCode::ThTh => "th-TH",
-                LanguageCode::TlPh => "tl-PH",
-                LanguageCode::TrTr => "tr-TR",
-                LanguageCode::TtRu => "tt-RU",
-                LanguageCode::UgCn => "ug-CN",
-                LanguageCode::UkUa => "uk-UA",
-                LanguageCode::UzUz => "uz-UZ",
-                LanguageCode::ViVn => "vi-VN",
-                LanguageCode::WoSn => "wo-SN",
-                LanguageCode::ZhCn => "zh-CN",
-                LanguageCode::ZhHk => "zh-HK",
-                LanguageCode::ZhTw => "zh-TW",
-                LanguageCode::ZuZa => "zu-ZA",
-            }
-        }
-    }
-
-    impl std::fmt::Display for LanguageCode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<LanguageCode> for Value {
-        fn from(v: LanguageCode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<LanguageCode> for Val<LanguageCode> {
-        fn from(v: LanguageCode) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The language code that represents the language of the entries in your custom vocabulary. Each custom vocabulary
+        /// must contain terms in only one language.
+        LanguageCode[117] {
+            AbGe = "ab-GE",
+            AfZa = "af-ZA",
+            AmEt = "am-ET",
+            ArAe = "ar-AE",
+            ArSa = "ar-SA",
+            AstEs = "ast-ES",
+            AzAz = "az-AZ",
+            BaRu = "ba-RU",
+            BeBy = "be-BY",
+            BgBg = "bg-BG",
+            BnIn = "bn-IN",
+            BsBa = "bs-BA",
+            CaEs = "ca-ES",
+            CkbIq = "ckb-IQ",
+            CkbIr = "ckb-IR",
+            CsCz = "cs-CZ",
+            CyGb = "cy-GB",
+            CyWl = "cy-WL",
+            DaDk = "da-DK",
+            DeCh = "de-CH",
+            DeDe = "de-DE",
+            ElGr = "el-GR",
+            EnAb = "en-AB",
+            EnAu = "en-AU",
+            EnGb = "en-GB",
+            EnIe = "en-IE",
+            EnIn = "en-IN",
+            EnNz = "en-NZ",
+            EnUs = "en-US",
+            EnWl = "en-WL",
+            EnZa = "en-ZA",
+            EsEs = "es-ES",
+            EsMx = "es-MX",
+            EsUs = "es-US",
+            EtEe = "et-EE",
+            EtEt = "et-ET",
+            EuEs = "eu-ES",
+            FaAf = "fa-AF",
+            FaIr = "fa-IR",
+            FiFi = "fi-FI",
+            FrCa = "fr-CA",
+            FrFr = "fr-FR",
+            GaIe = "ga-IE",
+            GdGb = "gd-GB",
+            GlEs = "gl-ES",
+            GuIn = "gu-IN",
+            HaNg = "ha-NG",
+            HeIl = "he-IL",
+            HiIn = "hi-IN",
+            HrHr = "hr-HR",
+            HtHt = "ht-HT",
+            HuHu = "hu-HU",
+            HyAm = "hy-AM",
+            IdId = "id-ID",
+            IsIs = "is-IS",
+            ItIt = "it-IT",
+            JaJp = "ja-JP",
+            JvId = "jv-ID",
+            KaGe = "ka-GE",
+            KabDz = "kab-DZ",
+            KkKz = "kk-KZ",
+            KmKh = "km-KH",
+            KnIn = "kn-IN",
+            KoKr = "ko-KR",
+            KyKg = "ky-KG",
+            LgIn = "lg-IN",
+            LtLt = "lt-LT",
+            LvLv = "lv-LV",
+            MhrRu = "mhr-RU",
+            MiNz = "mi-NZ",
+            MkMk = "mk-MK",
+            MlIn = "ml-IN",
+            MnMn = "mn-MN",
+            MrIn = "mr-IN",
+            MsMy = "ms-MY",
+            MtMt = "mt-MT",
+            MyMm = "my-MM",
+            NeNp = "ne-NP",
+            NlNl = "nl-NL",
+            NoNo = "no-NO",
+            OrIn = "or-IN",
+            PaIn = "pa-IN",
+            PlPl = "pl-PL",
+            PsAf = "ps-AF",
+            PtBr = "pt-BR",
+            PtPt = "pt-PT",
+            RoRo = "ro-RO",
+            RuRu = "ru-RU",
+            RwRw = "rw-RW",
+            SiLk = "si-LK",
+            SkSk = "sk-SK",
+            SlSi = "sl-SI",
+            SoSo = "so-SO",
+            SqAl = "sq-AL",
+            SrRs = "sr-RS",
+            SuId = "su-ID",
+            SvSe = "sv-SE",
+            SwBi = "sw-BI",
+            SwKe = "sw-KE",
+            SwRw = "sw-RW",
+            SwTz = "sw-TZ",
+            SwUg = "sw-UG",
+            TaIn = "ta-IN",
+            TeIn = "te-IN",
+            ThTh = "th-TH",
+            TlPh = "tl-PH",
+            TrTr = "tr-TR",
+            TtRu = "tt-RU",
+            UgCn = "ug-CN",
+            UkUa = "uk-UA",
+            UzUz = "uz-UZ",
+            ViVn = "vi-VN",
+            WoSn = "wo-SN",
+            ZhCn = "zh-CN",
+            ZhHk = "zh-HK",
+            ZhTw = "zh-TW",
+            ZuZa = "zu-ZA",
         }
     }
 }
@@ -1585,510 +917,127 @@ impl Handle<CfnVocabularyFilter> {
 
 /// Property types and enums of [`CfnVocabularyFilter`] (`AWS::Transcribe::VocabularyFilter`).
 pub mod vocabulary_filter {
-    use crate::core::value::{Val, Value};
 
-    /// The language code that represents the language of the entries in your vocabulary filter.
-    ///
-    /// Rendered as its CloudFormation spelling ([`LanguageCode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum LanguageCode {
-        /// `ab-GE`
-        AbGe,
-        /// `af-ZA`
-        AfZa,
-        /// `am-ET`
-        AmEt,
-        /// `ar-AE`
-        ArAe,
-        /// `ar-SA`
-        ArSa,
-        /// `ast-ES`
-        AstEs,
-        /// `az-AZ`
-        AzAz,
-        /// `ba-RU`
-        BaRu,
-        /// `be-BY`
-        BeBy,
-        /// `bg-BG`
-        BgBg,
-        /// `bn-IN`
-        BnIn,
-        /// `bs-BA`
-        BsBa,
-        /// `ca-ES`
-        CaEs,
-        /// `ckb-IQ`
-        CkbIq,
-        /// `ckb-IR`
-        CkbIr,
-        /// `cs-CZ`
-        CsCz,
-        /// `cy-GB`
-        CyGb,
-        /// `cy-WL`
-        CyWl,
-        /// `da-DK`
-        DaDk,
-        /// `de-CH`
-        DeCh,
-        /// `de-DE`
-        DeDe,
-        /// `el-GR`
-        ElGr,
-        /// `en-AB`
-        EnAb,
-        /// `en-AU`
-        EnAu,
-        /// `en-GB`
-        EnGb,
-        /// `en-IE`
-        EnIe,
-        /// `en-IN`
-        EnIn,
-        /// `en-NZ`
-        EnNz,
-        /// `en-US`
-        EnUs,
-        /// `en-WL`
-        EnWl,
-        /// `en-ZA`
-        EnZa,
-        /// `es-ES`
-        EsEs,
-        /// `es-MX`
-        EsMx,
-        /// `es-US`
-        EsUs,
-        /// `et-EE`
-        EtEe,
-        /// `et-ET`
-        EtEt,
-        /// `eu-ES`
-        EuEs,
-        /// `fa-AF`
-        FaAf,
-        /// `fa-IR`
-        FaIr,
-        /// `fi-FI`
-        FiFi,
-        /// `fr-CA`
-        FrCa,
-        /// `fr-FR`
-        FrFr,
-        /// `ga-IE`
-        GaIe,
-        /// `gd-GB`
-        GdGb,
-        /// `gl-ES`
-        GlEs,
-        /// `gu-IN`
-        GuIn,
-        /// `ha-NG`
-        HaNg,
-        /// `he-IL`
-        HeIl,
-        /// `hi-IN`
-        HiIn,
-        /// `hr-HR`
-        HrHr,
-        /// `ht-HT`
-        HtHt,
-        /// `hu-HU`
-        HuHu,
-        /// `hy-AM`
-        HyAm,
-        /// `id-ID`
-        IdId,
-        /// `is-IS`
-        IsIs,
-        /// `it-IT`
-        ItIt,
-        /// `ja-JP`
-        JaJp,
-        /// `jv-ID`
-        JvId,
-        /// `ka-GE`
-        KaGe,
-        /// `kab-DZ`
-        KabDz,
-        /// `kk-KZ`
-        KkKz,
-        /// `km-KH`
-        KmKh,
-        /// `kn-IN`
-        KnIn,
-        /// `ko-KR`
-        KoKr,
-        /// `ky-KG`
-        KyKg,
-        /// `lg-IN`
-        LgIn,
-        /// `lt-LT`
-        LtLt,
-        /// `lv-LV`
-        LvLv,
-        /// `mhr-RU`
-        MhrRu,
-        /// `mi-NZ`
-        MiNz,
-        /// `mk-MK`
-        MkMk,
-        /// `ml-IN`
-        MlIn,
-        /// `mn-MN`
-        MnMn,
-        /// `mr-IN`
-        MrIn,
-        /// `ms-MY`
-        MsMy,
-        /// `mt-MT`
-        MtMt,
-        /// `my-MM`
-        MyMm,
-        /// `ne-NP`
-        NeNp,
-        /// `nl-NL`
-        NlNl,
-        /// `no-NO`
-        NoNo,
-        /// `or-IN`
-        OrIn,
-        /// `pa-IN`
-        PaIn,
-        /// `pl-PL`
-        PlPl,
-        /// `ps-AF`
-        PsAf,
-        /// `pt-BR`
-        PtBr,
-        /// `pt-PT`
-        PtPt,
-        /// `ro-RO`
-        RoRo,
-        /// `ru-RU`
-        RuRu,
-        /// `rw-RW`
-        RwRw,
-        /// `si-LK`
-        SiLk,
-        /// `sk-SK`
-        SkSk,
-        /// `sl-SI`
-        SlSi,
-        /// `so-SO`
-        SoSo,
-        /// `sq-AL`
-        SqAl,
-        /// `sr-RS`
-        SrRs,
-        /// `su-ID`
-        SuId,
-        /// `sv-SE`
-        SvSe,
-        /// `sw-BI`
-        SwBi,
-        /// `sw-KE`
-        SwKe,
-        /// `sw-RW`
-        SwRw,
-        /// `sw-TZ`
-        SwTz,
-        /// `sw-UG`
-        SwUg,
-        /// `ta-IN`
-        TaIn,
-        /// `te-IN`
-        TeIn,
-        /// `th-TH`
-        ThTh,
-        /// `tl-PH`
-        TlPh,
-        /// `tr-TR`
-        TrTr,
-        /// `tt-RU`
-        TtRu,
-        /// `ug-CN`
-        UgCn,
-        /// `uk-UA`
-        UkUa,
-        /// `uz-UZ`
-        UzUz,
-        /// `vi-VN`
-        ViVn,
-        /// `wo-SN`
-        WoSn,
-        /// `zh-CN`
-        ZhCn,
-        /// `zh-HK`
-        ZhHk,
-        /// `zh-TW`
-        ZhTw,
-        /// `zu-ZA`
-        ZuZa,
-    }
-
-    impl LanguageCode {
-        /// Every variant, in schema order.
-        pub const ALL: [LanguageCode; 117] = [
-            LanguageCode::AbGe,
-            LanguageCode::AfZa,
-            LanguageCode::AmEt,
-            LanguageCode::ArAe,
-            LanguageCode::ArSa,
-            LanguageCode::AstEs,
-            LanguageCode::AzAz,
-            LanguageCode::BaRu,
-            LanguageCode::BeBy,
-            LanguageCode::BgBg,
-            LanguageCode::BnIn,
-            LanguageCode::BsBa,
-            LanguageCode::CaEs,
-            LanguageCode::CkbIq,
-            LanguageCode::CkbIr,
-            LanguageCode::CsCz,
-            LanguageCode::CyGb,
-            LanguageCode::CyWl,
-            LanguageCode::DaDk,
-            LanguageCode::DeCh,
-            LanguageCode::DeDe,
-            LanguageCode::ElGr,
-            LanguageCode::EnAb,
-            LanguageCode::EnAu,
-            LanguageCode::EnGb,
-            LanguageCode::EnIe,
-            LanguageCode::EnIn,
-            LanguageCode::EnNz,
-            LanguageCode::EnUs,
-            LanguageCode::EnWl,
-            LanguageCode::EnZa,
-            LanguageCode::EsEs,
-            LanguageCode::EsMx,
-            LanguageCode::EsUs,
-            LanguageCode::EtEe,
-            LanguageCode::EtEt,
-            LanguageCode::EuEs,
-            LanguageCode::FaAf,
-            LanguageCode::FaIr,
-            LanguageCode::FiFi,
-            LanguageCode::FrCa,
-            LanguageCode::FrFr,
-            LanguageCode::GaIe,
-            LanguageCode::GdGb,
-            LanguageCode::GlEs,
-            LanguageCode::GuIn,
-            LanguageCode::HaNg,
-            LanguageCode::HeIl,
-            LanguageCode::HiIn,
-            LanguageCode::HrHr,
-            LanguageCode::HtHt,
-            LanguageCode::HuHu,
-            LanguageCode::HyAm,
-            LanguageCode::IdId,
-            LanguageCode::IsIs,
-            LanguageCode::ItIt,
-            LanguageCode::JaJp,
-            LanguageCode::JvId,
-            LanguageCode::KaGe,
-            LanguageCode::KabDz,
-            LanguageCode::KkKz,
-            LanguageCode::KmKh,
-            LanguageCode::KnIn,
-            LanguageCode::KoKr,
-            LanguageCode::KyKg,
-            LanguageCode::LgIn,
-            LanguageCode::LtLt,
-            LanguageCode::LvLv,
-            LanguageCode::MhrRu,
-            LanguageCode::MiNz,
-            LanguageCode::MkMk,
-            LanguageCode::MlIn,
-            LanguageCode::MnMn,
-            LanguageCode::MrIn,
-            LanguageCode::MsMy,
-            LanguageCode::MtMt,
-            LanguageCode::MyMm,
-            LanguageCode::NeNp,
-            LanguageCode::NlNl,
-            LanguageCode::NoNo,
-            LanguageCode::OrIn,
-            LanguageCode::PaIn,
-            LanguageCode::PlPl,
-            LanguageCode::PsAf,
-            LanguageCode::PtBr,
-            LanguageCode::PtPt,
-            LanguageCode::RoRo,
-            LanguageCode::RuRu,
-            LanguageCode::RwRw,
-            LanguageCode::SiLk,
-            LanguageCode::SkSk,
-            LanguageCode::SlSi,
-            LanguageCode::SoSo,
-            LanguageCode::SqAl,
-            LanguageCode::SrRs,
-            LanguageCode::SuId,
-            LanguageCode::SvSe,
-            LanguageCode::SwBi,
-            LanguageCode::SwKe,
-            LanguageCode::SwRw,
-            LanguageCode::SwTz,
-            LanguageCode::SwUg,
-            LanguageCode::TaIn,
-            LanguageCode::TeIn,
-            LanguageCode::ThTh,
-            LanguageCode::TlPh,
-            LanguageCode::TrTr,
-            LanguageCode::TtRu,
-            LanguageCode::UgCn,
-            LanguageCode::UkUa,
-            LanguageCode::UzUz,
-            LanguageCode::ViVn,
-            LanguageCode::WoSn,
-            LanguageCode::ZhCn,
-            LanguageCode::ZhHk,
-            LanguageCode::ZhTw,
-            LanguageCode::ZuZa,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                LanguageCode::AbGe => "ab-GE",
-                LanguageCode::AfZa => "af-ZA",
-                LanguageCode::AmEt => "am-ET",
-                LanguageCode::ArAe => "ar-AE",
-                LanguageCode::ArSa => "ar-SA",
-                LanguageCode::AstEs => "ast-ES",
-                LanguageCode::AzAz => "az-AZ",
-                LanguageCode::BaRu => "ba-RU",
-                LanguageCode::BeBy => "be-BY",
-                LanguageCode::BgBg => "bg-BG",
-                LanguageCode::BnIn => "bn-IN",
-                LanguageCode::BsBa => "bs-BA",
-                LanguageCode::CaEs => "ca-ES",
-                LanguageCode::CkbIq => "ckb-IQ",
-                LanguageCode::CkbIr => "ckb-IR",
-                LanguageCode::CsCz => "cs-CZ",
-                LanguageCode::CyGb => "cy-GB",
-                LanguageCode::CyWl => "cy-WL",
-                LanguageCode::DaDk => "da-DK",
-                LanguageCode::DeCh => "de-CH",
-                LanguageCode::DeDe => "de-DE",
-                LanguageCode::ElGr => "el-GR",
-                LanguageCode::EnAb => "en-AB",
-                LanguageCode::EnAu => "en-AU",
-                LanguageCode::EnGb => "en-GB",
-                LanguageCode::EnIe => "en-IE",
-                LanguageCode::EnIn => "en-IN",
-                LanguageCode::EnNz => "en-NZ",
-                LanguageCode::EnUs => "en-US",
-                LanguageCode::EnWl => "en-WL",
-                LanguageCode::EnZa => "en-ZA",
-                LanguageCode::EsEs => "es-ES",
-                LanguageCode::EsMx => "es-MX",
-                LanguageCode::EsUs => "es-US",
-                LanguageCode::EtEe => "et-EE",
-                LanguageCode::EtEt => "et-ET",
-                LanguageCode::EuEs => "eu-ES",
-                LanguageCode::FaAf => "fa-AF",
-                LanguageCode::FaIr => "fa-IR",
-                LanguageCode::FiFi => "fi-FI",
-                LanguageCode::FrCa => "fr-CA",
-                LanguageCode::FrFr => "fr-FR",
-                LanguageCode::GaIe => "ga-IE",
-                LanguageCode::GdGb => "gd-GB",
-                LanguageCode::GlEs => "gl-ES",
-                LanguageCode::GuIn => "gu-IN",
-                LanguageCode::HaNg => "ha-NG",
-                LanguageCode::HeIl => "he-IL",
-                LanguageCode::HiIn => "hi-IN",
-                LanguageCode::HrHr => "hr-HR",
-                LanguageCode::HtHt => "ht-HT",
-                LanguageCode::HuHu => "hu-HU",
-                LanguageCode::HyAm => "hy-AM",
-                LanguageCode::IdId => "id-ID",
-                LanguageCode::IsIs => "is-IS",
-                LanguageCode::ItIt => "it-IT",
-                LanguageCode::JaJp => "ja-JP",
-                LanguageCode::JvId => "jv-ID",
-                LanguageCode::KaGe => "ka-GE",
-                LanguageCode::KabDz => "kab-DZ",
-                LanguageCode::KkKz => "kk-KZ",
-                LanguageCode::KmKh => "km-KH",
-                LanguageCode::KnIn => "kn-IN",
-                LanguageCode::KoKr => "ko-KR",
-                LanguageCode::KyKg => "ky-KG",
-                LanguageCode::LgIn => "lg-IN",
-                LanguageCode::LtLt => "lt-LT",
-                LanguageCode::LvLv => "lv-LV",
-                LanguageCode::MhrRu => "mhr-RU",
-                LanguageCode::MiNz => "mi-NZ",
-                LanguageCode::MkMk => "mk-MK",
-                LanguageCode::MlIn => "ml-IN",
-                LanguageCode::MnMn => "mn-MN",
-                LanguageCode::MrIn => "mr-IN",
-                LanguageCode::MsMy => "ms-MY",
-                LanguageCode::MtMt => "mt-MT",
-                LanguageCode::MyMm => "my-MM",
-                LanguageCode::NeNp => "ne-NP",
-                LanguageCode::NlNl => "nl-NL",
-                LanguageCode::NoNo => "no-NO",
-                LanguageCode::OrIn => "or-IN",
-                LanguageCode::PaIn => "pa-IN",
-                LanguageCode::PlPl => "pl-PL",
-                LanguageCode::PsAf => "ps-AF",
-                LanguageCode::PtBr => "pt-BR",
-                LanguageCode::PtPt => "pt-PT",
-                LanguageCode::RoRo => "ro-RO",
-                LanguageCode::RuRu => "ru-RU",
-                LanguageCode::RwRw => "rw-RW",
-                LanguageCode::SiLk => "si-LK",
-                LanguageCode::SkSk => "sk-SK",
-                LanguageCode::SlSi => "sl-SI",
-                LanguageCode::SoSo => "so-SO",
-                LanguageCode::SqAl => "sq-AL",
-                LanguageCode::SrRs => "sr-RS",
-                LanguageCode::SuId => "su-ID",
-                LanguageCode::SvSe => "sv-SE",
-                LanguageCode::SwBi => "sw-BI",
-                LanguageCode::SwKe => "sw-KE",
-                LanguageCode::SwRw => "sw-RW",
-                LanguageCode::SwTz => "sw-TZ",
-                LanguageCode::SwUg => "sw-UG",
-                LanguageCode::TaIn => "ta-IN",
-                LanguageCode::TeIn => "te-IN",
-                LanguageCode::ThTh => "th-TH",
-                LanguageCode::TlPh => "tl-PH",
-                LanguageCode::TrTr => "tr-TR",
-                LanguageCode::TtRu => "tt-RU",
-                LanguageCode::UgCn => "ug-CN",
-                LanguageCode::UkUa => "uk-UA",
-                LanguageCode::UzUz => "uz-UZ",
-                LanguageCode::ViVn => "vi-VN",
-                LanguageCode::WoSn => "wo-SN",
-                LanguageCode::ZhCn => "zh-CN",
-                LanguageCode::ZhHk => "zh-HK",
-                LanguageCode::ZhTw => "zh-TW",
-                LanguageCode::ZuZa => "zu-ZA",
-            }
-        }
-    }
-
-    impl std::fmt::Display for LanguageCode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<LanguageCode> for Value {
-        fn from(v: LanguageCode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<LanguageCode> for Val<LanguageCode> {
-        fn from(v: LanguageCode) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The language code that represents the language of the entries in your vocabulary filter.
+        LanguageCode[117] {
+            AbGe = "ab-GE",
+            AfZa = "af-ZA",
+            AmEt = "am-ET",
+            ArAe = "ar-AE",
+            ArSa = "ar-SA",
+            AstEs = "ast-ES",
+            AzAz = "az-AZ",
+            BaRu = "ba-RU",
+            BeBy = "be-BY",
+            BgBg = "bg-BG",
+            BnIn = "bn-IN",
+            BsBa = "bs-BA",
+            CaEs = "ca-ES",
+            CkbIq = "ckb-IQ",
+            CkbIr = "ckb-IR",
+            CsCz = "cs-CZ",
+            CyGb = "cy-GB",
+            CyWl = "cy-WL",
+            DaDk = "da-DK",
+            DeCh = "de-CH",
+            DeDe = "de-DE",
+            ElGr = "el-GR",
+            EnAb = "en-AB",
+            EnAu = "en-AU",
+            EnGb = "en-GB",
+            EnIe = "en-IE",
+            EnIn = "en-IN",
+            EnNz = "en-NZ",
+            EnUs = "en-US",
+            EnWl = "en-WL",
+            EnZa = "en-ZA",
+            EsEs = "es-ES",
+            EsMx = "es-MX",
+            EsUs = "es-US",
+            EtEe = "et-EE",
+            EtEt = "et-ET",
+            EuEs = "eu-ES",
+            FaAf = "fa-AF",
+            FaIr = "fa-IR",
+            FiFi = "fi-FI",
+            FrCa = "fr-CA",
+            FrFr = "fr-FR",
+            GaIe = "ga-IE",
+            GdGb = "gd-GB",
+            GlEs = "gl-ES",
+            GuIn = "gu-IN",
+            HaNg = "ha-NG",
+            HeIl = "he-IL",
+            HiIn = "hi-IN",
+            HrHr = "hr-HR",
+            HtHt = "ht-HT",
+            HuHu = "hu-HU",
+            HyAm = "hy-AM",
+            IdId = "id-ID",
+            IsIs = "is-IS",
+            ItIt = "it-IT",
+            JaJp = "ja-JP",
+            JvId = "jv-ID",
+            KaGe = "ka-GE",
+            KabDz = "kab-DZ",
+            KkKz = "kk-KZ",
+            KmKh = "km-KH",
+            KnIn = "kn-IN",
+            KoKr = "ko-KR",
+            KyKg = "ky-KG",
+            LgIn = "lg-IN",
+            LtLt = "lt-LT",
+            LvLv = "lv-LV",
+            MhrRu = "mhr-RU",
+            MiNz = "mi-NZ",
+            MkMk = "mk-MK",
+            MlIn = "ml-IN",
+            MnMn = "mn-MN",
+            MrIn = "mr-IN",
+            MsMy = "ms-MY",
+            MtMt = "mt-MT",
+            MyMm = "my-MM",
+            NeNp = "ne-NP",
+            NlNl = "nl-NL",
+            NoNo = "no-NO",
+            OrIn = "or-IN",
+            PaIn = "pa-IN",
+            PlPl = "pl-PL",
+            PsAf = "ps-AF",
+            PtBr = "pt-BR",
+            PtPt = "pt-PT",
+            RoRo = "ro-RO",
+            RuRu = "ru-RU",
+            RwRw = "rw-RW",
+            SiLk = "si-LK",
+            SkSk = "sk-SK",
+            SlSi = "sl-SI",
+            SoSo = "so-SO",
+            SqAl = "sq-AL",
+            SrRs = "sr-RS",
+            SuId = "su-ID",
+            SvSe = "sv-SE",
+            SwBi = "sw-BI",
+            SwKe = "sw-KE",
+            SwRw = "sw-RW",
+            SwTz = "sw-TZ",
+            SwUg = "sw-UG",
+            TaIn = "ta-IN",
+            TeIn = "te-IN",
+            ThTh = "th-TH",
+            TlPh = "tl-PH",
+            TrTr = "tr-TR",
+            TtRu = "tt-RU",
+            UgCn = "ug-CN",
+            UkUa = "uk-UA",
+            UzUz = "uz-UZ",
+            ViVn = "vi-VN",
+            WoSn = "wo-SN",
+            ZhCn = "zh-CN",
+            ZhHk = "zh-HK",
+            ZhTw = "zh-TW",
+            ZuZa = "zu-ZA",
         }
     }
 }

@@ -222,129 +222,27 @@ pub mod agreement {
 
     property_type!(CustomDirectories);
 
-    /// Specifies whether to enforce an AS2 message is signed for this agreement.
-    ///
-    /// Rendered as its CloudFormation spelling ([`EnforceMessageSigning::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum EnforceMessageSigning {
-        /// `ENABLED`
-        Enabled,
-        /// `DISABLED`
-        Disabled,
-    }
-
-    impl EnforceMessageSigning {
-        /// Every variant, in schema order.
-        pub const ALL: [EnforceMessageSigning; 2] = [EnforceMessageSigning::Enabled, EnforceMessageSigning::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                EnforceMessageSigning::Enabled => "ENABLED",
-                EnforceMessageSigning::Disabled => "DISABLED",
-            }
+    cfn_enum! {
+        /// Specifies whether to enforce an AS2 message is signed for this agreement.
+        EnforceMessageSigning[2] {
+            Enabled = "ENABLED",
+            Disabled = "DISABLED",
         }
     }
 
-    impl std::fmt::Display for EnforceMessageSigning {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// Specifies whether to preserve the filename received for this agreement.
+        PreserveFilename[2] {
+            Enabled = "ENABLED",
+            Disabled = "DISABLED",
         }
     }
 
-    impl From<EnforceMessageSigning> for Value {
-        fn from(v: EnforceMessageSigning) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<EnforceMessageSigning> for Val<EnforceMessageSigning> {
-        fn from(v: EnforceMessageSigning) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Specifies whether to preserve the filename received for this agreement.
-    ///
-    /// Rendered as its CloudFormation spelling ([`PreserveFilename::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PreserveFilename {
-        /// `ENABLED`
-        Enabled,
-        /// `DISABLED`
-        Disabled,
-    }
-
-    impl PreserveFilename {
-        /// Every variant, in schema order.
-        pub const ALL: [PreserveFilename; 2] = [PreserveFilename::Enabled, PreserveFilename::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PreserveFilename::Enabled => "ENABLED",
-                PreserveFilename::Disabled => "DISABLED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for PreserveFilename {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PreserveFilename> for Value {
-        fn from(v: PreserveFilename) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PreserveFilename> for Val<PreserveFilename> {
-        fn from(v: PreserveFilename) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Specifies the status of the agreement.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Status::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Status {
-        /// `ACTIVE`
-        Active,
-        /// `INACTIVE`
-        Inactive,
-    }
-
-    impl Status {
-        /// Every variant, in schema order.
-        pub const ALL: [Status; 2] = [Status::Active, Status::Inactive];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Status::Active => "ACTIVE",
-                Status::Inactive => "INACTIVE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Status {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Status> for Value {
-        fn from(v: Status) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Status> for Val<Status> {
-        fn from(v: Status) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Specifies the status of the agreement.
+        Status[2] {
+            Active = "ACTIVE",
+            Inactive = "INACTIVE",
         }
     }
 }
@@ -491,50 +389,13 @@ impl Handle<CfnCertificate> {
 
 /// Property types and enums of [`CfnCertificate`] (`AWS::Transfer::Certificate`).
 pub mod certificate {
-    use crate::core::value::{Val, Value};
 
-    /// Specifies the usage type for the certificate.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Usage::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Usage {
-        /// `SIGNING`
-        Signing,
-        /// `ENCRYPTION`
-        Encryption,
-        /// `TLS`
-        Tls,
-    }
-
-    impl Usage {
-        /// Every variant, in schema order.
-        pub const ALL: [Usage; 3] = [Usage::Signing, Usage::Encryption, Usage::Tls];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Usage::Signing => "SIGNING",
-                Usage::Encryption => "ENCRYPTION",
-                Usage::Tls => "TLS",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Usage {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Usage> for Value {
-        fn from(v: Usage) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Usage> for Val<Usage> {
-        fn from(v: Usage) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Specifies the usage type for the certificate.
+        Usage[3] {
+            Signing = "SIGNING",
+            Encryption = "ENCRYPTION",
+            Tls = "TLS",
         }
     }
 }
@@ -931,390 +792,77 @@ pub mod connector {
 
     property_type!(SftpConfig);
 
-    /// Compression setting for this AS2 connector configuration.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Compression::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Compression {
-        /// `ZLIB`
-        Zlib,
-        /// `DISABLED`
-        Disabled,
-    }
-
-    impl Compression {
-        /// Every variant, in schema order.
-        pub const ALL: [Compression; 2] = [Compression::Zlib, Compression::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Compression::Zlib => "ZLIB",
-                Compression::Disabled => "DISABLED",
-            }
+    cfn_enum! {
+        /// Compression setting for this AS2 connector configuration.
+        Compression[2] {
+            Zlib = "ZLIB",
+            Disabled = "DISABLED",
         }
     }
 
-    impl std::fmt::Display for Compression {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        ConnectorEgressType[2] {
+            ServiceManaged = "SERVICE_MANAGED",
+            VpcLattice = "VPC_LATTICE",
         }
     }
 
-    impl From<Compression> for Value {
-        fn from(v: Compression) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// Encryption algorithm for this AS2 connector configuration.
+        EncryptionAlgorithm[5] {
+            Aes128Cbc = "AES128_CBC",
+            Aes192Cbc = "AES192_CBC",
+            Aes256Cbc = "AES256_CBC",
+            None = "NONE",
+            DesEde3Cbc = "DES_EDE3_CBC",
         }
     }
 
-    impl From<Compression> for Val<Compression> {
-        fn from(v: Compression) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// IP address type for Connector
+        IpAddressType[2] {
+            Ipv4 = "IPV4",
+            Dualstack = "DUALSTACK",
         }
     }
 
-    /// Rendered as its CloudFormation spelling ([`ConnectorEgressType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ConnectorEgressType {
-        /// `SERVICE_MANAGED`
-        ServiceManaged,
-        /// `VPC_LATTICE`
-        VpcLattice,
-    }
-
-    impl ConnectorEgressType {
-        /// Every variant, in schema order.
-        pub const ALL: [ConnectorEgressType; 2] =
-            [ConnectorEgressType::ServiceManaged, ConnectorEgressType::VpcLattice];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ConnectorEgressType::ServiceManaged => "SERVICE_MANAGED",
-                ConnectorEgressType::VpcLattice => "VPC_LATTICE",
-            }
+    cfn_enum! {
+        /// MDN Response setting for this AS2 connector configuration.
+        MdnResponse[3] {
+            Sync = "SYNC",
+            Async = "ASYNC",
+            None = "NONE",
         }
     }
 
-    impl std::fmt::Display for ConnectorEgressType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// MDN Signing algorithm for this AS2 connector configuration.
+        MdnSigningAlgorithm[6] {
+            Sha256 = "SHA256",
+            Sha384 = "SHA384",
+            Sha512 = "SHA512",
+            Sha1 = "SHA1",
+            None = "NONE",
+            Default = "DEFAULT",
         }
     }
 
-    impl From<ConnectorEgressType> for Value {
-        fn from(v: ConnectorEgressType) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// Specifies whether to use the AWS S3 object content-type as the content-type for the AS2 message.
+        PreserveContentType[2] {
+            Enabled = "ENABLED",
+            Disabled = "DISABLED",
         }
     }
 
-    impl From<ConnectorEgressType> for Val<ConnectorEgressType> {
-        fn from(v: ConnectorEgressType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Encryption algorithm for this AS2 connector configuration.
-    ///
-    /// Rendered as its CloudFormation spelling ([`EncryptionAlgorithm::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum EncryptionAlgorithm {
-        /// `AES128_CBC`
-        Aes128Cbc,
-        /// `AES192_CBC`
-        Aes192Cbc,
-        /// `AES256_CBC`
-        Aes256Cbc,
-        /// `NONE`
-        None,
-        /// `DES_EDE3_CBC`
-        DesEde3Cbc,
-    }
-
-    impl EncryptionAlgorithm {
-        /// Every variant, in schema order.
-        pub const ALL: [EncryptionAlgorithm; 5] = [
-            EncryptionAlgorithm::Aes128Cbc,
-            EncryptionAlgorithm::Aes192Cbc,
-            EncryptionAlgorithm::Aes256Cbc,
-            EncryptionAlgorithm::None,
-            EncryptionAlgorithm::DesEde3Cbc,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                EncryptionAlgorithm::Aes128Cbc => "AES128_CBC",
-                EncryptionAlgorithm::Aes192Cbc => "AES192_CBC",
-                EncryptionAlgorithm::Aes256Cbc => "AES256_CBC",
-                EncryptionAlgorithm::None => "NONE",
-                EncryptionAlgorithm::DesEde3Cbc => "DES_EDE3_CBC",
-            }
-        }
-    }
-
-    impl std::fmt::Display for EncryptionAlgorithm {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<EncryptionAlgorithm> for Value {
-        fn from(v: EncryptionAlgorithm) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<EncryptionAlgorithm> for Val<EncryptionAlgorithm> {
-        fn from(v: EncryptionAlgorithm) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// IP address type for Connector
-    ///
-    /// Rendered as its CloudFormation spelling ([`IpAddressType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum IpAddressType {
-        /// `IPV4`
-        Ipv4,
-        /// `DUALSTACK`
-        Dualstack,
-    }
-
-    impl IpAddressType {
-        /// Every variant, in schema order.
-        pub const ALL: [IpAddressType; 2] = [IpAddressType::Ipv4, IpAddressType::Dualstack];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                IpAddressType::Ipv4 => "IPV4",
-                IpAddressType::Dualstack => "DUALSTACK",
-            }
-        }
-    }
-
-    impl std::fmt::Display for IpAddressType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<IpAddressType> for Value {
-        fn from(v: IpAddressType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<IpAddressType> for Val<IpAddressType> {
-        fn from(v: IpAddressType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// MDN Response setting for this AS2 connector configuration.
-    ///
-    /// Rendered as its CloudFormation spelling ([`MdnResponse::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum MdnResponse {
-        /// `SYNC`
-        Sync,
-        /// `ASYNC`
-        Async,
-        /// `NONE`
-        None,
-    }
-
-    impl MdnResponse {
-        /// Every variant, in schema order.
-        pub const ALL: [MdnResponse; 3] = [MdnResponse::Sync, MdnResponse::Async, MdnResponse::None];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                MdnResponse::Sync => "SYNC",
-                MdnResponse::Async => "ASYNC",
-                MdnResponse::None => "NONE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for MdnResponse {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<MdnResponse> for Value {
-        fn from(v: MdnResponse) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<MdnResponse> for Val<MdnResponse> {
-        fn from(v: MdnResponse) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// MDN Signing algorithm for this AS2 connector configuration.
-    ///
-    /// Rendered as its CloudFormation spelling ([`MdnSigningAlgorithm::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum MdnSigningAlgorithm {
-        /// `SHA256`
-        Sha256,
-        /// `SHA384`
-        Sha384,
-        /// `SHA512`
-        Sha512,
-        /// `SHA1`
-        Sha1,
-        /// `NONE`
-        None,
-        /// `DEFAULT`
-        Default,
-    }
-
-    impl MdnSigningAlgorithm {
-        /// Every variant, in schema order.
-        pub const ALL: [MdnSigningAlgorithm; 6] = [
-            MdnSigningAlgorithm::Sha256,
-            MdnSigningAlgorithm::Sha384,
-            MdnSigningAlgorithm::Sha512,
-            MdnSigningAlgorithm::Sha1,
-            MdnSigningAlgorithm::None,
-            MdnSigningAlgorithm::Default,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                MdnSigningAlgorithm::Sha256 => "SHA256",
-                MdnSigningAlgorithm::Sha384 => "SHA384",
-                MdnSigningAlgorithm::Sha512 => "SHA512",
-                MdnSigningAlgorithm::Sha1 => "SHA1",
-                MdnSigningAlgorithm::None => "NONE",
-                MdnSigningAlgorithm::Default => "DEFAULT",
-            }
-        }
-    }
-
-    impl std::fmt::Display for MdnSigningAlgorithm {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<MdnSigningAlgorithm> for Value {
-        fn from(v: MdnSigningAlgorithm) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<MdnSigningAlgorithm> for Val<MdnSigningAlgorithm> {
-        fn from(v: MdnSigningAlgorithm) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Specifies whether to use the AWS S3 object content-type as the content-type for the AS2 message.
-    ///
-    /// Rendered as its CloudFormation spelling ([`PreserveContentType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PreserveContentType {
-        /// `ENABLED`
-        Enabled,
-        /// `DISABLED`
-        Disabled,
-    }
-
-    impl PreserveContentType {
-        /// Every variant, in schema order.
-        pub const ALL: [PreserveContentType; 2] = [PreserveContentType::Enabled, PreserveContentType::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PreserveContentType::Enabled => "ENABLED",
-                PreserveContentType::Disabled => "DISABLED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for PreserveContentType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PreserveContentType> for Value {
-        fn from(v: PreserveContentType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PreserveContentType> for Val<PreserveContentType> {
-        fn from(v: PreserveContentType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Signing algorithm for this AS2 connector configuration.
-    ///
-    /// Rendered as its CloudFormation spelling ([`SigningAlgorithm::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SigningAlgorithm {
-        /// `SHA256`
-        Sha256,
-        /// `SHA384`
-        Sha384,
-        /// `SHA512`
-        Sha512,
-        /// `SHA1`
-        Sha1,
-        /// `NONE`
-        None,
-    }
-
-    impl SigningAlgorithm {
-        /// Every variant, in schema order.
-        pub const ALL: [SigningAlgorithm; 5] = [
-            SigningAlgorithm::Sha256,
-            SigningAlgorithm::Sha384,
-            SigningAlgorithm::Sha512,
-            SigningAlgorithm::Sha1,
-            SigningAlgorithm::None,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SigningAlgorithm::Sha256 => "SHA256",
-                SigningAlgorithm::Sha384 => "SHA384",
-                SigningAlgorithm::Sha512 => "SHA512",
-                SigningAlgorithm::Sha1 => "SHA1",
-                SigningAlgorithm::None => "NONE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for SigningAlgorithm {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<SigningAlgorithm> for Value {
-        fn from(v: SigningAlgorithm) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<SigningAlgorithm> for Val<SigningAlgorithm> {
-        fn from(v: SigningAlgorithm) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Signing algorithm for this AS2 connector configuration.
+        SigningAlgorithm[5] {
+            Sha256 = "SHA256",
+            Sha384 = "SHA384",
+            Sha512 = "SHA512",
+            Sha1 = "SHA1",
+            None = "NONE",
         }
     }
 }
@@ -1442,48 +990,13 @@ impl Handle<CfnHostKey> {
 
 /// Property types and enums of [`CfnHostKey`] (`AWS::Transfer::HostKey`).
 pub mod host_key {
-    use crate::core::value::{Val, Value};
 
-    /// The type of storage used for the host key. SERVICE_MANAGED keys are stored within the Transfer Family service.
-    /// SECRETS_MANAGER keys are stored in an AWS Secrets Manager secret in your account.
-    ///
-    /// Rendered as its CloudFormation spelling ([`StorageType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum StorageType {
-        /// `SERVICE_MANAGED`
-        ServiceManaged,
-        /// `SECRETS_MANAGER`
-        SecretsManager,
-    }
-
-    impl StorageType {
-        /// Every variant, in schema order.
-        pub const ALL: [StorageType; 2] = [StorageType::ServiceManaged, StorageType::SecretsManager];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                StorageType::ServiceManaged => "SERVICE_MANAGED",
-                StorageType::SecretsManager => "SECRETS_MANAGER",
-            }
-        }
-    }
-
-    impl std::fmt::Display for StorageType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<StorageType> for Value {
-        fn from(v: StorageType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<StorageType> for Val<StorageType> {
-        fn from(v: StorageType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The type of storage used for the host key. SERVICE_MANAGED keys are stored within the Transfer Family service.
+        /// SECRETS_MANAGER keys are stored in an AWS Secrets Manager secret in your account.
+        StorageType[2] {
+            ServiceManaged = "SERVICE_MANAGED",
+            SecretsManager = "SECRETS_MANAGER",
         }
     }
 }
@@ -1561,47 +1074,12 @@ impl Handle<CfnProfile> {
 
 /// Property types and enums of [`CfnProfile`] (`AWS::Transfer::Profile`).
 pub mod profile {
-    use crate::core::value::{Val, Value};
 
-    /// Enum specifying whether the profile is local or associated with a trading partner.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ProfileType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ProfileType {
-        /// `LOCAL`
-        Local,
-        /// `PARTNER`
-        Partner,
-    }
-
-    impl ProfileType {
-        /// Every variant, in schema order.
-        pub const ALL: [ProfileType; 2] = [ProfileType::Local, ProfileType::Partner];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ProfileType::Local => "LOCAL",
-                ProfileType::Partner => "PARTNER",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ProfileType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ProfileType> for Value {
-        fn from(v: ProfileType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ProfileType> for Val<ProfileType> {
-        fn from(v: ProfileType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Enum specifying whether the profile is local or associated with a trading partner.
+        ProfileType[2] {
+            Local = "LOCAL",
+            Partner = "PARTNER",
         }
     }
 }
@@ -2025,478 +1503,89 @@ pub mod server {
 
     property_type!(WorkflowDetails);
 
-    /// Rendered as its CloudFormation spelling ([`As2Transport::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum As2Transport {
-        /// `HTTP`
-        Http,
-    }
-
-    impl As2Transport {
-        /// Every variant, in schema order.
-        pub const ALL: [As2Transport; 1] = [As2Transport::Http];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                As2Transport::Http => "HTTP",
-            }
+    cfn_enum! {
+        As2Transport[1] {
+            Http = "HTTP",
         }
     }
 
-    impl std::fmt::Display for As2Transport {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// Indicates whether optimization to directory listing on S3 servers is used. Disabled by default for
+        /// compatibility.
+        DirectoryListingOptimization[2] {
+            Enabled = "ENABLED",
+            Disabled = "DISABLED",
         }
     }
 
-    impl From<As2Transport> for Value {
-        fn from(v: As2Transport) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        Domain[2] {
+            S3 = "S3",
+            Efs = "EFS",
         }
     }
 
-    impl From<As2Transport> for Val<As2Transport> {
-        fn from(v: As2Transport) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        EndpointType[3] {
+            Public = "PUBLIC",
+            Vpc = "VPC",
+            VpcEndpoint = "VPC_ENDPOINT",
         }
     }
 
-    /// Indicates whether optimization to directory listing on S3 servers is used. Disabled by default for compatibility.
-    ///
-    /// Rendered as its CloudFormation spelling ([`DirectoryListingOptimization::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DirectoryListingOptimization {
-        /// `ENABLED`
-        Enabled,
-        /// `DISABLED`
-        Disabled,
-    }
-
-    impl DirectoryListingOptimization {
-        /// Every variant, in schema order.
-        pub const ALL: [DirectoryListingOptimization; 2] =
-            [DirectoryListingOptimization::Enabled, DirectoryListingOptimization::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DirectoryListingOptimization::Enabled => "ENABLED",
-                DirectoryListingOptimization::Disabled => "DISABLED",
-            }
+    cfn_enum! {
+        IdentityProviderType[4] {
+            ServiceManaged = "SERVICE_MANAGED",
+            ApiGateway = "API_GATEWAY",
+            AwsDirectoryService = "AWS_DIRECTORY_SERVICE",
+            AwsLambda = "AWS_LAMBDA",
         }
     }
 
-    impl std::fmt::Display for DirectoryListingOptimization {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        IpAddressType[2] {
+            Ipv4 = "IPV4",
+            Dualstack = "DUALSTACK",
         }
     }
 
-    impl From<DirectoryListingOptimization> for Value {
-        fn from(v: DirectoryListingOptimization) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        Protocol[4] {
+            Sftp = "SFTP",
+            Ftp = "FTP",
+            Ftps = "FTPS",
+            As2 = "AS2",
         }
     }
 
-    impl From<DirectoryListingOptimization> for Val<DirectoryListingOptimization> {
-        fn from(v: DirectoryListingOptimization) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        ProxyMode[2] {
+            ProxyProtocolV2Enforced = "PROXY_PROTOCOL_V2_ENFORCED",
+            None = "NONE",
         }
     }
 
-    /// Rendered as its CloudFormation spelling ([`Domain::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Domain {
-        /// `S3`
-        S3,
-        /// `EFS`
-        Efs,
-    }
-
-    impl Domain {
-        /// Every variant, in schema order.
-        pub const ALL: [Domain; 2] = [Domain::S3, Domain::Efs];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Domain::S3 => "S3",
-                Domain::Efs => "EFS",
-            }
+    cfn_enum! {
+        SetStatOption[2] {
+            Default = "DEFAULT",
+            EnableNoOp = "ENABLE_NO_OP",
         }
     }
 
-    impl std::fmt::Display for Domain {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        SftpAuthenticationMethods[4] {
+            Password = "PASSWORD",
+            PublicKey = "PUBLIC_KEY",
+            PublicKeyOrPassword = "PUBLIC_KEY_OR_PASSWORD",
+            PublicKeyAndPassword = "PUBLIC_KEY_AND_PASSWORD",
         }
     }
 
-    impl From<Domain> for Value {
-        fn from(v: Domain) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Domain> for Val<Domain> {
-        fn from(v: Domain) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`EndpointType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum EndpointType {
-        /// `PUBLIC`
-        Public,
-        /// `VPC`
-        Vpc,
-        /// `VPC_ENDPOINT`
-        VpcEndpoint,
-    }
-
-    impl EndpointType {
-        /// Every variant, in schema order.
-        pub const ALL: [EndpointType; 3] = [EndpointType::Public, EndpointType::Vpc, EndpointType::VpcEndpoint];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                EndpointType::Public => "PUBLIC",
-                EndpointType::Vpc => "VPC",
-                EndpointType::VpcEndpoint => "VPC_ENDPOINT",
-            }
-        }
-    }
-
-    impl std::fmt::Display for EndpointType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<EndpointType> for Value {
-        fn from(v: EndpointType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<EndpointType> for Val<EndpointType> {
-        fn from(v: EndpointType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`IdentityProviderType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum IdentityProviderType {
-        /// `SERVICE_MANAGED`
-        ServiceManaged,
-        /// `API_GATEWAY`
-        ApiGateway,
-        /// `AWS_DIRECTORY_SERVICE`
-        AwsDirectoryService,
-        /// `AWS_LAMBDA`
-        AwsLambda,
-    }
-
-    impl IdentityProviderType {
-        /// Every variant, in schema order.
-        pub const ALL: [IdentityProviderType; 4] = [
-            IdentityProviderType::ServiceManaged,
-            IdentityProviderType::ApiGateway,
-            IdentityProviderType::AwsDirectoryService,
-            IdentityProviderType::AwsLambda,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                IdentityProviderType::ServiceManaged => "SERVICE_MANAGED",
-                IdentityProviderType::ApiGateway => "API_GATEWAY",
-                IdentityProviderType::AwsDirectoryService => "AWS_DIRECTORY_SERVICE",
-                IdentityProviderType::AwsLambda => "AWS_LAMBDA",
-            }
-        }
-    }
-
-    impl std::fmt::Display for IdentityProviderType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<IdentityProviderType> for Value {
-        fn from(v: IdentityProviderType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<IdentityProviderType> for Val<IdentityProviderType> {
-        fn from(v: IdentityProviderType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`IpAddressType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum IpAddressType {
-        /// `IPV4`
-        Ipv4,
-        /// `DUALSTACK`
-        Dualstack,
-    }
-
-    impl IpAddressType {
-        /// Every variant, in schema order.
-        pub const ALL: [IpAddressType; 2] = [IpAddressType::Ipv4, IpAddressType::Dualstack];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                IpAddressType::Ipv4 => "IPV4",
-                IpAddressType::Dualstack => "DUALSTACK",
-            }
-        }
-    }
-
-    impl std::fmt::Display for IpAddressType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<IpAddressType> for Value {
-        fn from(v: IpAddressType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<IpAddressType> for Val<IpAddressType> {
-        fn from(v: IpAddressType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`Protocol::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Protocol {
-        /// `SFTP`
-        Sftp,
-        /// `FTP`
-        Ftp,
-        /// `FTPS`
-        Ftps,
-        /// `AS2`
-        As2,
-    }
-
-    impl Protocol {
-        /// Every variant, in schema order.
-        pub const ALL: [Protocol; 4] = [Protocol::Sftp, Protocol::Ftp, Protocol::Ftps, Protocol::As2];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Protocol::Sftp => "SFTP",
-                Protocol::Ftp => "FTP",
-                Protocol::Ftps => "FTPS",
-                Protocol::As2 => "AS2",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Protocol {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Protocol> for Value {
-        fn from(v: Protocol) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Protocol> for Val<Protocol> {
-        fn from(v: Protocol) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`ProxyMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ProxyMode {
-        /// `PROXY_PROTOCOL_V2_ENFORCED`
-        ProxyProtocolV2Enforced,
-        /// `NONE`
-        None,
-    }
-
-    impl ProxyMode {
-        /// Every variant, in schema order.
-        pub const ALL: [ProxyMode; 2] = [ProxyMode::ProxyProtocolV2Enforced, ProxyMode::None];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ProxyMode::ProxyProtocolV2Enforced => "PROXY_PROTOCOL_V2_ENFORCED",
-                ProxyMode::None => "NONE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ProxyMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ProxyMode> for Value {
-        fn from(v: ProxyMode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ProxyMode> for Val<ProxyMode> {
-        fn from(v: ProxyMode) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`SetStatOption::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SetStatOption {
-        /// `DEFAULT`
-        Default,
-        /// `ENABLE_NO_OP`
-        EnableNoOp,
-    }
-
-    impl SetStatOption {
-        /// Every variant, in schema order.
-        pub const ALL: [SetStatOption; 2] = [SetStatOption::Default, SetStatOption::EnableNoOp];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SetStatOption::Default => "DEFAULT",
-                SetStatOption::EnableNoOp => "ENABLE_NO_OP",
-            }
-        }
-    }
-
-    impl std::fmt::Display for SetStatOption {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<SetStatOption> for Value {
-        fn from(v: SetStatOption) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<SetStatOption> for Val<SetStatOption> {
-        fn from(v: SetStatOption) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`SftpAuthenticationMethods::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SftpAuthenticationMethods {
-        /// `PASSWORD`
-        Password,
-        /// `PUBLIC_KEY`
-        PublicKey,
-        /// `PUBLIC_KEY_OR_PASSWORD`
-        PublicKeyOrPassword,
-        /// `PUBLIC_KEY_AND_PASSWORD`
-        PublicKeyAndPassword,
-    }
-
-    impl SftpAuthenticationMethods {
-        /// Every variant, in schema order.
-        pub const ALL: [SftpAuthenticationMethods; 4] = [
-            SftpAuthenticationMethods::Password,
-            SftpAuthenticationMethods::PublicKey,
-            SftpAuthenticationMethods::PublicKeyOrPassword,
-            SftpAuthenticationMethods::PublicKeyAndPassword,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SftpAuthenticationMethods::Password => "PASSWORD",
-                SftpAuthenticationMethods::PublicKey => "PUBLIC_KEY",
-                SftpAuthenticationMethods::PublicKeyOrPassword => "PUBLIC_KEY_OR_PASSWORD",
-                SftpAuthenticationMethods::PublicKeyAndPassword => "PUBLIC_KEY_AND_PASSWORD",
-            }
-        }
-    }
-
-    impl std::fmt::Display for SftpAuthenticationMethods {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<SftpAuthenticationMethods> for Value {
-        fn from(v: SftpAuthenticationMethods) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<SftpAuthenticationMethods> for Val<SftpAuthenticationMethods> {
-        fn from(v: SftpAuthenticationMethods) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`TlsSessionResumptionMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TlsSessionResumptionMode {
-        /// `DISABLED`
-        Disabled,
-        /// `ENABLED`
-        Enabled,
-        /// `ENFORCED`
-        Enforced,
-    }
-
-    impl TlsSessionResumptionMode {
-        /// Every variant, in schema order.
-        pub const ALL: [TlsSessionResumptionMode; 3] =
-            [TlsSessionResumptionMode::Disabled, TlsSessionResumptionMode::Enabled, TlsSessionResumptionMode::Enforced];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                TlsSessionResumptionMode::Disabled => "DISABLED",
-                TlsSessionResumptionMode::Enabled => "ENABLED",
-                TlsSessionResumptionMode::Enforced => "ENFORCED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for TlsSessionResumptionMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<TlsSessionResumptionMode> for Value {
-        fn from(v: TlsSessionResumptionMode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<TlsSessionResumptionMode> for Val<TlsSessionResumptionMode> {
-        fn from(v: TlsSessionResumptionMode) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        TlsSessionResumptionMode[3] {
+            Disabled = "DISABLED",
+            Enabled = "ENABLED",
+            Enforced = "ENFORCED",
         }
     }
 }
@@ -2679,83 +1768,17 @@ pub mod user {
 
     property_type!(PosixProfile);
 
-    /// Rendered as its CloudFormation spelling ([`HomeDirectoryType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum HomeDirectoryType {
-        /// `PATH`
-        Path,
-        /// `LOGICAL`
-        Logical,
-    }
-
-    impl HomeDirectoryType {
-        /// Every variant, in schema order.
-        pub const ALL: [HomeDirectoryType; 2] = [HomeDirectoryType::Path, HomeDirectoryType::Logical];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                HomeDirectoryType::Path => "PATH",
-                HomeDirectoryType::Logical => "LOGICAL",
-            }
+    cfn_enum! {
+        HomeDirectoryType[2] {
+            Path = "PATH",
+            Logical = "LOGICAL",
         }
     }
 
-    impl std::fmt::Display for HomeDirectoryType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<HomeDirectoryType> for Value {
-        fn from(v: HomeDirectoryType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<HomeDirectoryType> for Val<HomeDirectoryType> {
-        fn from(v: HomeDirectoryType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`MapType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum MapType {
-        /// `FILE`
-        File,
-        /// `DIRECTORY`
-        Directory,
-    }
-
-    impl MapType {
-        /// Every variant, in schema order.
-        pub const ALL: [MapType; 2] = [MapType::File, MapType::Directory];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                MapType::File => "FILE",
-                MapType::Directory => "DIRECTORY",
-            }
-        }
-    }
-
-    impl std::fmt::Display for MapType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<MapType> for Value {
-        fn from(v: MapType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<MapType> for Val<MapType> {
-        fn from(v: MapType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        MapType[2] {
+            File = "FILE",
+            Directory = "DIRECTORY",
         }
     }
 }
@@ -3022,85 +2045,18 @@ pub mod web_app {
 
     property_type!(WebAppCustomization);
 
-    /// The IP address type for the VPC endpoint used by the web app.
-    ///
-    /// Rendered as its CloudFormation spelling ([`IpAddressType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum IpAddressType {
-        /// `IPV4`
-        Ipv4,
-        /// `DUALSTACK`
-        Dualstack,
-    }
-
-    impl IpAddressType {
-        /// Every variant, in schema order.
-        pub const ALL: [IpAddressType; 2] = [IpAddressType::Ipv4, IpAddressType::Dualstack];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                IpAddressType::Ipv4 => "IPV4",
-                IpAddressType::Dualstack => "DUALSTACK",
-            }
+    cfn_enum! {
+        /// The IP address type for the VPC endpoint used by the web app.
+        IpAddressType[2] {
+            Ipv4 = "IPV4",
+            Dualstack = "DUALSTACK",
         }
     }
 
-    impl std::fmt::Display for IpAddressType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<IpAddressType> for Value {
-        fn from(v: IpAddressType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<IpAddressType> for Val<IpAddressType> {
-        fn from(v: IpAddressType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`WebAppEndpointPolicy::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum WebAppEndpointPolicy {
-        /// `STANDARD`
-        Standard,
-        /// `FIPS`
-        Fips,
-    }
-
-    impl WebAppEndpointPolicy {
-        /// Every variant, in schema order.
-        pub const ALL: [WebAppEndpointPolicy; 2] = [WebAppEndpointPolicy::Standard, WebAppEndpointPolicy::Fips];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                WebAppEndpointPolicy::Standard => "STANDARD",
-                WebAppEndpointPolicy::Fips => "FIPS",
-            }
-        }
-    }
-
-    impl std::fmt::Display for WebAppEndpointPolicy {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<WebAppEndpointPolicy> for Value {
-        fn from(v: WebAppEndpointPolicy) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<WebAppEndpointPolicy> for Val<WebAppEndpointPolicy> {
-        fn from(v: WebAppEndpointPolicy) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        WebAppEndpointPolicy[2] {
+            Standard = "STANDARD",
+            Fips = "FIPS",
         }
     }
 }
@@ -3625,139 +2581,28 @@ pub mod workflow {
 
     property_type!(WorkflowStep);
 
-    /// Specifies which encryption method to use.
-    ///
-    /// Rendered as its CloudFormation spelling ([`DecryptStepDetailsType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DecryptStepDetailsType {
-        /// `PGP`
-        Pgp,
-    }
-
-    impl DecryptStepDetailsType {
-        /// Every variant, in schema order.
-        pub const ALL: [DecryptStepDetailsType; 1] = [DecryptStepDetailsType::Pgp];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DecryptStepDetailsType::Pgp => "PGP",
-            }
+    cfn_enum! {
+        /// Specifies which encryption method to use.
+        DecryptStepDetailsType[1] {
+            Pgp = "PGP",
         }
     }
 
-    impl std::fmt::Display for DecryptStepDetailsType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// A flag that indicates whether or not to overwrite an existing file of the same name. The default is FALSE.
+        OverwriteExisting[2] {
+            True = "TRUE",
+            False = "FALSE",
         }
     }
 
-    impl From<DecryptStepDetailsType> for Value {
-        fn from(v: DecryptStepDetailsType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DecryptStepDetailsType> for Val<DecryptStepDetailsType> {
-        fn from(v: DecryptStepDetailsType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// A flag that indicates whether or not to overwrite an existing file of the same name. The default is FALSE.
-    ///
-    /// Rendered as its CloudFormation spelling ([`OverwriteExisting::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum OverwriteExisting {
-        /// `TRUE`
-        True,
-        /// `FALSE`
-        False,
-    }
-
-    impl OverwriteExisting {
-        /// Every variant, in schema order.
-        pub const ALL: [OverwriteExisting; 2] = [OverwriteExisting::True, OverwriteExisting::False];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                OverwriteExisting::True => "TRUE",
-                OverwriteExisting::False => "FALSE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for OverwriteExisting {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<OverwriteExisting> for Value {
-        fn from(v: OverwriteExisting) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<OverwriteExisting> for Val<OverwriteExisting> {
-        fn from(v: OverwriteExisting) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`WorkflowStepType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum WorkflowStepType {
-        /// `COPY`
-        Copy,
-        /// `CUSTOM`
-        Custom,
-        /// `DECRYPT`
-        Decrypt,
-        /// `DELETE`
-        Delete,
-        /// `TAG`
-        Tag,
-    }
-
-    impl WorkflowStepType {
-        /// Every variant, in schema order.
-        pub const ALL: [WorkflowStepType; 5] = [
-            WorkflowStepType::Copy,
-            WorkflowStepType::Custom,
-            WorkflowStepType::Decrypt,
-            WorkflowStepType::Delete,
-            WorkflowStepType::Tag,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                WorkflowStepType::Copy => "COPY",
-                WorkflowStepType::Custom => "CUSTOM",
-                WorkflowStepType::Decrypt => "DECRYPT",
-                WorkflowStepType::Delete => "DELETE",
-                WorkflowStepType::Tag => "TAG",
-            }
-        }
-    }
-
-    impl std::fmt::Display for WorkflowStepType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<WorkflowStepType> for Value {
-        fn from(v: WorkflowStepType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<WorkflowStepType> for Val<WorkflowStepType> {
-        fn from(v: WorkflowStepType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        WorkflowStepType[5] {
+            Copy = "COPY",
+            Custom = "CUSTOM",
+            Decrypt = "DECRYPT",
+            Delete = "DELETE",
+            Tag = "TAG",
         }
     }
 }

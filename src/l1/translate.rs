@@ -221,87 +221,19 @@ pub mod parallel_data {
 
     property_type!(ParallelDataConfig);
 
-    /// The format of the parallel data input file.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Format::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Format {
-        /// `TSV`
-        Tsv,
-        /// `CSV`
-        Csv,
-        /// `TMX`
-        Tmx,
-    }
-
-    impl Format {
-        /// Every variant, in schema order.
-        pub const ALL: [Format; 3] = [Format::Tsv, Format::Csv, Format::Tmx];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Format::Tsv => "TSV",
-                Format::Csv => "CSV",
-                Format::Tmx => "TMX",
-            }
+    cfn_enum! {
+        /// The format of the parallel data input file.
+        Format[3] {
+            Tsv = "TSV",
+            Csv = "CSV",
+            Tmx = "TMX",
         }
     }
 
-    impl std::fmt::Display for Format {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Format> for Value {
-        fn from(v: Format) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Format> for Val<Format> {
-        fn from(v: Format) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The type of encryption key.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Type::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Type {
-        /// `KMS`
-        Kms,
-    }
-
-    impl Type {
-        /// Every variant, in schema order.
-        pub const ALL: [Type; 1] = [Type::Kms];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Type::Kms => "KMS",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Type {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Type> for Value {
-        fn from(v: Type) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Type> for Val<Type> {
-        fn from(v: Type) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The type of encryption key.
+        Type[1] {
+            Kms = "KMS",
         }
     }
 }
@@ -522,168 +454,34 @@ pub mod terminology {
 
     property_type!(TerminologyData);
 
-    /// The directionality of the terminology resource.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Directionality::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Directionality {
-        /// `UNI`
-        Uni,
-        /// `MULTI`
-        Multi,
-    }
-
-    impl Directionality {
-        /// Every variant, in schema order.
-        pub const ALL: [Directionality; 2] = [Directionality::Uni, Directionality::Multi];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Directionality::Uni => "UNI",
-                Directionality::Multi => "MULTI",
-            }
+    cfn_enum! {
+        /// The directionality of the terminology resource.
+        Directionality[2] {
+            Uni = "UNI",
+            Multi = "MULTI",
         }
     }
 
-    impl std::fmt::Display for Directionality {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// The data format of the custom terminology.
+        Format[3] {
+            Csv = "CSV",
+            Tmx = "TMX",
+            Tsv = "TSV",
         }
     }
 
-    impl From<Directionality> for Value {
-        fn from(v: Directionality) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// The merge strategy for the custom terminology. Currently only OVERWRITE is supported.
+        MergeStrategy[1] {
+            Overwrite = "OVERWRITE",
         }
     }
 
-    impl From<Directionality> for Val<Directionality> {
-        fn from(v: Directionality) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The data format of the custom terminology.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Format::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Format {
-        /// `CSV`
-        Csv,
-        /// `TMX`
-        Tmx,
-        /// `TSV`
-        Tsv,
-    }
-
-    impl Format {
-        /// Every variant, in schema order.
-        pub const ALL: [Format; 3] = [Format::Csv, Format::Tmx, Format::Tsv];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Format::Csv => "CSV",
-                Format::Tmx => "TMX",
-                Format::Tsv => "TSV",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Format {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Format> for Value {
-        fn from(v: Format) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Format> for Val<Format> {
-        fn from(v: Format) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The merge strategy for the custom terminology. Currently only OVERWRITE is supported.
-    ///
-    /// Rendered as its CloudFormation spelling ([`MergeStrategy::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum MergeStrategy {
-        /// `OVERWRITE`
-        Overwrite,
-    }
-
-    impl MergeStrategy {
-        /// Every variant, in schema order.
-        pub const ALL: [MergeStrategy; 1] = [MergeStrategy::Overwrite];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                MergeStrategy::Overwrite => "OVERWRITE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for MergeStrategy {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<MergeStrategy> for Value {
-        fn from(v: MergeStrategy) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<MergeStrategy> for Val<MergeStrategy> {
-        fn from(v: MergeStrategy) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The type of encryption key.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Type::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Type {
-        /// `KMS`
-        Kms,
-    }
-
-    impl Type {
-        /// Every variant, in schema order.
-        pub const ALL: [Type; 1] = [Type::Kms];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Type::Kms => "KMS",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Type {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Type> for Value {
-        fn from(v: Type) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Type> for Val<Type> {
-        fn from(v: Type) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The type of encryption key.
+        Type[1] {
+            Kms = "KMS",
         }
     }
 }

@@ -81,82 +81,20 @@ impl Handle<CfnAccountCustomization> {
 
 /// Property types and enums of [`CfnAccountCustomization`] (`AWS::UXC::AccountCustomization`).
 pub mod account_customization {
-    use crate::core::value::{Val, Value};
 
-    /// The color theme assigned to the account for visual identification in the AWS Console.
-    ///
-    /// Rendered as its CloudFormation spelling ([`AccountColor::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AccountColor {
-        /// `none`
-        None,
-        /// `pink`
-        Pink,
-        /// `purple`
-        Purple,
-        /// `darkBlue`
-        DarkBlue,
-        /// `lightBlue`
-        LightBlue,
-        /// `teal`
-        Teal,
-        /// `green`
-        Green,
-        /// `yellow`
-        Yellow,
-        /// `orange`
-        Orange,
-        /// `red`
-        Red,
-    }
-
-    impl AccountColor {
-        /// Every variant, in schema order.
-        pub const ALL: [AccountColor; 10] = [
-            AccountColor::None,
-            AccountColor::Pink,
-            AccountColor::Purple,
-            AccountColor::DarkBlue,
-            AccountColor::LightBlue,
-            AccountColor::Teal,
-            AccountColor::Green,
-            AccountColor::Yellow,
-            AccountColor::Orange,
-            AccountColor::Red,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AccountColor::None => "none",
-                AccountColor::Pink => "pink",
-                AccountColor::Purple => "purple",
-                AccountColor::DarkBlue => "darkBlue",
-                AccountColor::LightBlue => "lightBlue",
-                AccountColor::Teal => "teal",
-                AccountColor::Green => "green",
-                AccountColor::Yellow => "yellow",
-                AccountColor::Orange => "orange",
-                AccountColor::Red => "red",
-            }
-        }
-    }
-
-    impl std::fmt::Display for AccountColor {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<AccountColor> for Value {
-        fn from(v: AccountColor) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<AccountColor> for Val<AccountColor> {
-        fn from(v: AccountColor) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The color theme assigned to the account for visual identification in the AWS Console.
+        AccountColor[10] {
+            None = "none",
+            Pink = "pink",
+            Purple = "purple",
+            DarkBlue = "darkBlue",
+            LightBlue = "lightBlue",
+            Teal = "teal",
+            Green = "green",
+            Yellow = "yellow",
+            Orange = "orange",
+            Red = "red",
         }
     }
 }

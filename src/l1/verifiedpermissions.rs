@@ -302,83 +302,17 @@ pub mod policy_store {
 
     property_type!(ValidationSettings);
 
-    /// Rendered as its CloudFormation spelling ([`DeletionMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DeletionMode {
-        /// `ENABLED`
-        Enabled,
-        /// `DISABLED`
-        Disabled,
-    }
-
-    impl DeletionMode {
-        /// Every variant, in schema order.
-        pub const ALL: [DeletionMode; 2] = [DeletionMode::Enabled, DeletionMode::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DeletionMode::Enabled => "ENABLED",
-                DeletionMode::Disabled => "DISABLED",
-            }
+    cfn_enum! {
+        DeletionMode[2] {
+            Enabled = "ENABLED",
+            Disabled = "DISABLED",
         }
     }
 
-    impl std::fmt::Display for DeletionMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DeletionMode> for Value {
-        fn from(v: DeletionMode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DeletionMode> for Val<DeletionMode> {
-        fn from(v: DeletionMode) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`ValidationMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ValidationMode {
-        /// `OFF`
-        Off,
-        /// `STRICT`
-        Strict,
-    }
-
-    impl ValidationMode {
-        /// Every variant, in schema order.
-        pub const ALL: [ValidationMode; 2] = [ValidationMode::Off, ValidationMode::Strict];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ValidationMode::Off => "OFF",
-                ValidationMode::Strict => "STRICT",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ValidationMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ValidationMode> for Value {
-        fn from(v: ValidationMode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ValidationMode> for Val<ValidationMode> {
-        fn from(v: ValidationMode) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        ValidationMode[2] {
+            Off = "OFF",
+            Strict = "STRICT",
         }
     }
 }

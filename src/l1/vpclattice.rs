@@ -100,45 +100,11 @@ impl Handle<CfnAccessLogSubscription> {
 
 /// Property types and enums of [`CfnAccessLogSubscription`] (`AWS::VpcLattice::AccessLogSubscription`).
 pub mod access_log_subscription {
-    use crate::core::value::{Val, Value};
 
-    /// Rendered as its CloudFormation spelling ([`ServiceNetworkLogType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ServiceNetworkLogType {
-        /// `SERVICE`
-        Service,
-        /// `RESOURCE`
-        Resource,
-    }
-
-    impl ServiceNetworkLogType {
-        /// Every variant, in schema order.
-        pub const ALL: [ServiceNetworkLogType; 2] = [ServiceNetworkLogType::Service, ServiceNetworkLogType::Resource];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ServiceNetworkLogType::Service => "SERVICE",
-                ServiceNetworkLogType::Resource => "RESOURCE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ServiceNetworkLogType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ServiceNetworkLogType> for Value {
-        fn from(v: ServiceNetworkLogType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ServiceNetworkLogType> for Val<ServiceNetworkLogType> {
-        fn from(v: ServiceNetworkLogType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        ServiceNetworkLogType[2] {
+            Service = "SERVICE",
+            Resource = "RESOURCE",
         }
     }
 }
@@ -454,46 +420,11 @@ pub mod listener {
 
     property_type!(WeightedTargetGroup);
 
-    /// Rendered as its CloudFormation spelling ([`Protocol::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Protocol {
-        /// `HTTP`
-        Http,
-        /// `HTTPS`
-        Https,
-        /// `TLS_PASSTHROUGH`
-        TlsPassthrough,
-    }
-
-    impl Protocol {
-        /// Every variant, in schema order.
-        pub const ALL: [Protocol; 3] = [Protocol::Http, Protocol::Https, Protocol::TlsPassthrough];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Protocol::Http => "HTTP",
-                Protocol::Https => "HTTPS",
-                Protocol::TlsPassthrough => "TLS_PASSTHROUGH",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Protocol {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Protocol> for Value {
-        fn from(v: Protocol) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Protocol> for Val<Protocol> {
-        fn from(v: Protocol) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        Protocol[3] {
+            Http = "HTTP",
+            Https = "HTTPS",
+            TlsPassthrough = "TLS_PASSTHROUGH",
         }
     }
 }
@@ -623,138 +554,27 @@ impl Handle<CfnResourceConfiguration> {
 
 /// Property types and enums of [`CfnResourceConfiguration`] (`AWS::VpcLattice::ResourceConfiguration`).
 pub mod resource_configuration {
-    use crate::core::value::{Val, Value};
 
-    /// Rendered as its CloudFormation spelling ([`ProtocolType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ProtocolType {
-        /// `TCP`
-        Tcp,
-    }
-
-    impl ProtocolType {
-        /// Every variant, in schema order.
-        pub const ALL: [ProtocolType; 1] = [ProtocolType::Tcp];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ProtocolType::Tcp => "TCP",
-            }
+    cfn_enum! {
+        ProtocolType[1] {
+            Tcp = "TCP",
         }
     }
 
-    impl std::fmt::Display for ProtocolType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        ResourceConfigurationAuthType[2] {
+            None = "NONE",
+            AwsIam = "AWS_IAM",
         }
     }
 
-    impl From<ProtocolType> for Value {
-        fn from(v: ProtocolType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ProtocolType> for Val<ProtocolType> {
-        fn from(v: ProtocolType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`ResourceConfigurationAuthType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ResourceConfigurationAuthType {
-        /// `NONE`
-        None,
-        /// `AWS_IAM`
-        AwsIam,
-    }
-
-    impl ResourceConfigurationAuthType {
-        /// Every variant, in schema order.
-        pub const ALL: [ResourceConfigurationAuthType; 2] =
-            [ResourceConfigurationAuthType::None, ResourceConfigurationAuthType::AwsIam];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ResourceConfigurationAuthType::None => "NONE",
-                ResourceConfigurationAuthType::AwsIam => "AWS_IAM",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ResourceConfigurationAuthType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ResourceConfigurationAuthType> for Value {
-        fn from(v: ResourceConfigurationAuthType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ResourceConfigurationAuthType> for Val<ResourceConfigurationAuthType> {
-        fn from(v: ResourceConfigurationAuthType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`ResourceConfigurationType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ResourceConfigurationType {
-        /// `GROUP`
-        Group,
-        /// `CHILD`
-        Child,
-        /// `SINGLE`
-        Single,
-        /// `ARN`
-        Arn,
-        /// `CIDR`
-        Cidr,
-    }
-
-    impl ResourceConfigurationType {
-        /// Every variant, in schema order.
-        pub const ALL: [ResourceConfigurationType; 5] = [
-            ResourceConfigurationType::Group,
-            ResourceConfigurationType::Child,
-            ResourceConfigurationType::Single,
-            ResourceConfigurationType::Arn,
-            ResourceConfigurationType::Cidr,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ResourceConfigurationType::Group => "GROUP",
-                ResourceConfigurationType::Child => "CHILD",
-                ResourceConfigurationType::Single => "SINGLE",
-                ResourceConfigurationType::Arn => "ARN",
-                ResourceConfigurationType::Cidr => "CIDR",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ResourceConfigurationType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ResourceConfigurationType> for Value {
-        fn from(v: ResourceConfigurationType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ResourceConfigurationType> for Val<ResourceConfigurationType> {
-        fn from(v: ResourceConfigurationType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        ResourceConfigurationType[5] {
+            Group = "GROUP",
+            Child = "CHILD",
+            Single = "SINGLE",
+            Arn = "ARN",
+            Cidr = "CIDR",
         }
     }
 }
@@ -859,89 +679,19 @@ impl Handle<CfnResourceGateway> {
 
 /// Property types and enums of [`CfnResourceGateway`] (`AWS::VpcLattice::ResourceGateway`).
 pub mod resource_gateway {
-    use crate::core::value::{Val, Value};
 
-    /// Rendered as its CloudFormation spelling ([`IpAddressType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum IpAddressType {
-        /// `IPV4`
-        Ipv4,
-        /// `IPV6`
-        Ipv6,
-        /// `DUALSTACK`
-        Dualstack,
-    }
-
-    impl IpAddressType {
-        /// Every variant, in schema order.
-        pub const ALL: [IpAddressType; 3] = [IpAddressType::Ipv4, IpAddressType::Ipv6, IpAddressType::Dualstack];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                IpAddressType::Ipv4 => "IPV4",
-                IpAddressType::Ipv6 => "IPV6",
-                IpAddressType::Dualstack => "DUALSTACK",
-            }
+    cfn_enum! {
+        IpAddressType[3] {
+            Ipv4 = "IPV4",
+            Ipv6 = "IPV6",
+            Dualstack = "DUALSTACK",
         }
     }
 
-    impl std::fmt::Display for IpAddressType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<IpAddressType> for Value {
-        fn from(v: IpAddressType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<IpAddressType> for Val<IpAddressType> {
-        fn from(v: IpAddressType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`ResourceConfigDnsResolution::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ResourceConfigDnsResolution {
-        /// `IN_VPC`
-        InVpc,
-        /// `PUBLIC`
-        Public,
-    }
-
-    impl ResourceConfigDnsResolution {
-        /// Every variant, in schema order.
-        pub const ALL: [ResourceConfigDnsResolution; 2] =
-            [ResourceConfigDnsResolution::InVpc, ResourceConfigDnsResolution::Public];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ResourceConfigDnsResolution::InVpc => "IN_VPC",
-                ResourceConfigDnsResolution::Public => "PUBLIC",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ResourceConfigDnsResolution {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ResourceConfigDnsResolution> for Value {
-        fn from(v: ResourceConfigDnsResolution) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ResourceConfigDnsResolution> for Val<ResourceConfigDnsResolution> {
-        fn from(v: ResourceConfigDnsResolution) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        ResourceConfigDnsResolution[2] {
+            InVpc = "IN_VPC",
+            Public = "PUBLIC",
         }
     }
 }
@@ -1380,70 +1130,16 @@ pub mod rule {
 
     property_type!(WeightedTargetGroup);
 
-    /// Rendered as its CloudFormation spelling ([`Method::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Method {
-        /// `CONNECT`
-        Connect,
-        /// `DELETE`
-        Delete,
-        /// `GET`
-        Get,
-        /// `HEAD`
-        Head,
-        /// `OPTIONS`
-        Options,
-        /// `POST`
-        Post,
-        /// `PUT`
-        Put,
-        /// `TRACE`
-        Trace,
-    }
-
-    impl Method {
-        /// Every variant, in schema order.
-        pub const ALL: [Method; 8] = [
-            Method::Connect,
-            Method::Delete,
-            Method::Get,
-            Method::Head,
-            Method::Options,
-            Method::Post,
-            Method::Put,
-            Method::Trace,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Method::Connect => "CONNECT",
-                Method::Delete => "DELETE",
-                Method::Get => "GET",
-                Method::Head => "HEAD",
-                Method::Options => "OPTIONS",
-                Method::Post => "POST",
-                Method::Put => "PUT",
-                Method::Trace => "TRACE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Method {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Method> for Value {
-        fn from(v: Method) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Method> for Val<Method> {
-        fn from(v: Method) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        Method[8] {
+            Connect = "CONNECT",
+            Delete = "DELETE",
+            Get = "GET",
+            Head = "HEAD",
+            Options = "OPTIONS",
+            Post = "POST",
+            Put = "PUT",
+            Trace = "TRACE",
         }
     }
 }
@@ -1556,7 +1252,7 @@ impl Handle<CfnService> {
 
 /// Property types and enums of [`CfnService`] (`AWS::VpcLattice::Service`).
 pub mod service {
-    use crate::core::value::{IntoValue, Map, Val, Value};
+    use crate::core::value::{IntoValue, Map, Value};
 
     /// `DnsEntry` property type of `AWS::VpcLattice::Service`.
     #[derive(Debug, Clone, PartialEq, Default)]
@@ -1577,43 +1273,10 @@ pub mod service {
 
     property_type!(DnsEntry);
 
-    /// Rendered as its CloudFormation spelling ([`AuthType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AuthType {
-        /// `NONE`
-        None,
-        /// `AWS_IAM`
-        AwsIam,
-    }
-
-    impl AuthType {
-        /// Every variant, in schema order.
-        pub const ALL: [AuthType; 2] = [AuthType::None, AuthType::AwsIam];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AuthType::None => "NONE",
-                AuthType::AwsIam => "AWS_IAM",
-            }
-        }
-    }
-
-    impl std::fmt::Display for AuthType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<AuthType> for Value {
-        fn from(v: AuthType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<AuthType> for Val<AuthType> {
-        fn from(v: AuthType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        AuthType[2] {
+            None = "NONE",
+            AwsIam = "AWS_IAM",
         }
     }
 }
@@ -1720,43 +1383,10 @@ pub mod service_network {
 
     property_type!(SharingConfig);
 
-    /// Rendered as its CloudFormation spelling ([`AuthType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AuthType {
-        /// `NONE`
-        None,
-        /// `AWS_IAM`
-        AwsIam,
-    }
-
-    impl AuthType {
-        /// Every variant, in schema order.
-        pub const ALL: [AuthType; 2] = [AuthType::None, AuthType::AwsIam];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AuthType::None => "NONE",
-                AuthType::AwsIam => "AWS_IAM",
-            }
-        }
-    }
-
-    impl std::fmt::Display for AuthType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<AuthType> for Value {
-        fn from(v: AuthType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<AuthType> for Val<AuthType> {
-        fn from(v: AuthType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        AuthType[2] {
+            None = "NONE",
+            AwsIam = "AWS_IAM",
         }
     }
 }
@@ -2108,54 +1738,12 @@ pub mod service_network_vpc_association {
 
     property_type!(DnsOptions);
 
-    /// Rendered as its CloudFormation spelling ([`PrivateDnsPreference::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PrivateDnsPreference {
-        /// `VERIFIED_DOMAINS_ONLY`
-        VerifiedDomainsOnly,
-        /// `ALL_DOMAINS`
-        AllDomains,
-        /// `VERIFIED_DOMAINS_AND_SPECIFIED_DOMAINS`
-        VerifiedDomainsAndSpecifiedDomains,
-        /// `SPECIFIED_DOMAINS_ONLY`
-        SpecifiedDomainsOnly,
-    }
-
-    impl PrivateDnsPreference {
-        /// Every variant, in schema order.
-        pub const ALL: [PrivateDnsPreference; 4] = [
-            PrivateDnsPreference::VerifiedDomainsOnly,
-            PrivateDnsPreference::AllDomains,
-            PrivateDnsPreference::VerifiedDomainsAndSpecifiedDomains,
-            PrivateDnsPreference::SpecifiedDomainsOnly,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PrivateDnsPreference::VerifiedDomainsOnly => "VERIFIED_DOMAINS_ONLY",
-                PrivateDnsPreference::AllDomains => "ALL_DOMAINS",
-                PrivateDnsPreference::VerifiedDomainsAndSpecifiedDomains => "VERIFIED_DOMAINS_AND_SPECIFIED_DOMAINS",
-                PrivateDnsPreference::SpecifiedDomainsOnly => "SPECIFIED_DOMAINS_ONLY",
-            }
-        }
-    }
-
-    impl std::fmt::Display for PrivateDnsPreference {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PrivateDnsPreference> for Value {
-        fn from(v: PrivateDnsPreference) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PrivateDnsPreference> for Val<PrivateDnsPreference> {
-        fn from(v: PrivateDnsPreference) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        PrivateDnsPreference[4] {
+            VerifiedDomainsOnly = "VERIFIED_DOMAINS_ONLY",
+            AllDomains = "ALL_DOMAINS",
+            VerifiedDomainsAndSpecifiedDomains = "VERIFIED_DOMAINS_AND_SPECIFIED_DOMAINS",
+            SpecifiedDomainsOnly = "SPECIFIED_DOMAINS_ONLY",
         }
     }
 }
@@ -2435,303 +2023,56 @@ pub mod target_group {
 
     property_type!(TargetGroupConfig);
 
-    /// Rendered as its CloudFormation spelling ([`HealthCheckConfigProtocol::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum HealthCheckConfigProtocol {
-        /// `HTTP`
-        Http,
-        /// `HTTPS`
-        Https,
-    }
-
-    impl HealthCheckConfigProtocol {
-        /// Every variant, in schema order.
-        pub const ALL: [HealthCheckConfigProtocol; 2] =
-            [HealthCheckConfigProtocol::Http, HealthCheckConfigProtocol::Https];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                HealthCheckConfigProtocol::Http => "HTTP",
-                HealthCheckConfigProtocol::Https => "HTTPS",
-            }
+    cfn_enum! {
+        HealthCheckConfigProtocol[2] {
+            Http = "HTTP",
+            Https = "HTTPS",
         }
     }
 
-    impl std::fmt::Display for HealthCheckConfigProtocol {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        HealthCheckConfigProtocolVersion[2] {
+            Http1 = "HTTP1",
+            Http2 = "HTTP2",
         }
     }
 
-    impl From<HealthCheckConfigProtocol> for Value {
-        fn from(v: HealthCheckConfigProtocol) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        IpAddressType[2] {
+            Ipv4 = "IPV4",
+            Ipv6 = "IPV6",
         }
     }
 
-    impl From<HealthCheckConfigProtocol> for Val<HealthCheckConfigProtocol> {
-        fn from(v: HealthCheckConfigProtocol) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        LambdaEventStructureVersion[2] {
+            V1 = "V1",
+            V2 = "V2",
         }
     }
 
-    /// Rendered as its CloudFormation spelling ([`HealthCheckConfigProtocolVersion::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum HealthCheckConfigProtocolVersion {
-        /// `HTTP1`
-        Http1,
-        /// `HTTP2`
-        Http2,
-    }
-
-    impl HealthCheckConfigProtocolVersion {
-        /// Every variant, in schema order.
-        pub const ALL: [HealthCheckConfigProtocolVersion; 2] =
-            [HealthCheckConfigProtocolVersion::Http1, HealthCheckConfigProtocolVersion::Http2];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                HealthCheckConfigProtocolVersion::Http1 => "HTTP1",
-                HealthCheckConfigProtocolVersion::Http2 => "HTTP2",
-            }
+    cfn_enum! {
+        TargetGroupConfigProtocol[3] {
+            Http = "HTTP",
+            Https = "HTTPS",
+            Tcp = "TCP",
         }
     }
 
-    impl std::fmt::Display for HealthCheckConfigProtocolVersion {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        TargetGroupConfigProtocolVersion[3] {
+            Http1 = "HTTP1",
+            Http2 = "HTTP2",
+            Grpc = "GRPC",
         }
     }
 
-    impl From<HealthCheckConfigProtocolVersion> for Value {
-        fn from(v: HealthCheckConfigProtocolVersion) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<HealthCheckConfigProtocolVersion> for Val<HealthCheckConfigProtocolVersion> {
-        fn from(v: HealthCheckConfigProtocolVersion) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`IpAddressType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum IpAddressType {
-        /// `IPV4`
-        Ipv4,
-        /// `IPV6`
-        Ipv6,
-    }
-
-    impl IpAddressType {
-        /// Every variant, in schema order.
-        pub const ALL: [IpAddressType; 2] = [IpAddressType::Ipv4, IpAddressType::Ipv6];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                IpAddressType::Ipv4 => "IPV4",
-                IpAddressType::Ipv6 => "IPV6",
-            }
-        }
-    }
-
-    impl std::fmt::Display for IpAddressType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<IpAddressType> for Value {
-        fn from(v: IpAddressType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<IpAddressType> for Val<IpAddressType> {
-        fn from(v: IpAddressType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`LambdaEventStructureVersion::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum LambdaEventStructureVersion {
-        /// `V1`
-        V1,
-        /// `V2`
-        V2,
-    }
-
-    impl LambdaEventStructureVersion {
-        /// Every variant, in schema order.
-        pub const ALL: [LambdaEventStructureVersion; 2] =
-            [LambdaEventStructureVersion::V1, LambdaEventStructureVersion::V2];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                LambdaEventStructureVersion::V1 => "V1",
-                LambdaEventStructureVersion::V2 => "V2",
-            }
-        }
-    }
-
-    impl std::fmt::Display for LambdaEventStructureVersion {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<LambdaEventStructureVersion> for Value {
-        fn from(v: LambdaEventStructureVersion) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<LambdaEventStructureVersion> for Val<LambdaEventStructureVersion> {
-        fn from(v: LambdaEventStructureVersion) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`TargetGroupConfigProtocol::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TargetGroupConfigProtocol {
-        /// `HTTP`
-        Http,
-        /// `HTTPS`
-        Https,
-        /// `TCP`
-        Tcp,
-    }
-
-    impl TargetGroupConfigProtocol {
-        /// Every variant, in schema order.
-        pub const ALL: [TargetGroupConfigProtocol; 3] =
-            [TargetGroupConfigProtocol::Http, TargetGroupConfigProtocol::Https, TargetGroupConfigProtocol::Tcp];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                TargetGroupConfigProtocol::Http => "HTTP",
-                TargetGroupConfigProtocol::Https => "HTTPS",
-                TargetGroupConfigProtocol::Tcp => "TCP",
-            }
-        }
-    }
-
-    impl std::fmt::Display for TargetGroupConfigProtocol {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<TargetGroupConfigProtocol> for Value {
-        fn from(v: TargetGroupConfigProtocol) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<TargetGroupConfigProtocol> for Val<TargetGroupConfigProtocol> {
-        fn from(v: TargetGroupConfigProtocol) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`TargetGroupConfigProtocolVersion::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TargetGroupConfigProtocolVersion {
-        /// `HTTP1`
-        Http1,
-        /// `HTTP2`
-        Http2,
-        /// `GRPC`
-        Grpc,
-    }
-
-    impl TargetGroupConfigProtocolVersion {
-        /// Every variant, in schema order.
-        pub const ALL: [TargetGroupConfigProtocolVersion; 3] = [
-            TargetGroupConfigProtocolVersion::Http1,
-            TargetGroupConfigProtocolVersion::Http2,
-            TargetGroupConfigProtocolVersion::Grpc,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                TargetGroupConfigProtocolVersion::Http1 => "HTTP1",
-                TargetGroupConfigProtocolVersion::Http2 => "HTTP2",
-                TargetGroupConfigProtocolVersion::Grpc => "GRPC",
-            }
-        }
-    }
-
-    impl std::fmt::Display for TargetGroupConfigProtocolVersion {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<TargetGroupConfigProtocolVersion> for Value {
-        fn from(v: TargetGroupConfigProtocolVersion) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<TargetGroupConfigProtocolVersion> for Val<TargetGroupConfigProtocolVersion> {
-        fn from(v: TargetGroupConfigProtocolVersion) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`Type::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Type {
-        /// `IP`
-        Ip,
-        /// `LAMBDA`
-        Lambda,
-        /// `INSTANCE`
-        Instance,
-        /// `ALB`
-        Alb,
-    }
-
-    impl Type {
-        /// Every variant, in schema order.
-        pub const ALL: [Type; 4] = [Type::Ip, Type::Lambda, Type::Instance, Type::Alb];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Type::Ip => "IP",
-                Type::Lambda => "LAMBDA",
-                Type::Instance => "INSTANCE",
-                Type::Alb => "ALB",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Type {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Type> for Value {
-        fn from(v: Type) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Type> for Val<Type> {
-        fn from(v: Type) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        Type[4] {
+            Ip = "IP",
+            Lambda = "LAMBDA",
+            Instance = "INSTANCE",
+            Alb = "ALB",
         }
     }
 }

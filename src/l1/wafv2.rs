@@ -104,89 +104,20 @@ impl Handle<CfnIPSet> {
 
 /// Property types and enums of [`CfnIPSet`] (`AWS::WAFv2::IPSet`).
 pub mod ip_set {
-    use crate::core::value::{Val, Value};
 
-    /// Type of addresses in the IPSet, use IPV4 for IPV4 IP addresses, IPV6 for IPV6 address.
-    ///
-    /// Rendered as its CloudFormation spelling ([`IPAddressVersion::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum IPAddressVersion {
-        /// `IPV4`
-        Ipv4,
-        /// `IPV6`
-        Ipv6,
-    }
-
-    impl IPAddressVersion {
-        /// Every variant, in schema order.
-        pub const ALL: [IPAddressVersion; 2] = [IPAddressVersion::Ipv4, IPAddressVersion::Ipv6];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                IPAddressVersion::Ipv4 => "IPV4",
-                IPAddressVersion::Ipv6 => "IPV6",
-            }
+    cfn_enum! {
+        /// Type of addresses in the IPSet, use IPV4 for IPV4 IP addresses, IPV6 for IPV6 address.
+        IPAddressVersion[2] {
+            Ipv4 = "IPV4",
+            Ipv6 = "IPV6",
         }
     }
 
-    impl std::fmt::Display for IPAddressVersion {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<IPAddressVersion> for Value {
-        fn from(v: IPAddressVersion) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<IPAddressVersion> for Val<IPAddressVersion> {
-        fn from(v: IPAddressVersion) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Use CLOUDFRONT for CloudFront IPSet, use REGIONAL for Application Load Balancer and API Gateway.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Scope::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Scope {
-        /// `CLOUDFRONT`
-        Cloudfront,
-        /// `REGIONAL`
-        Regional,
-    }
-
-    impl Scope {
-        /// Every variant, in schema order.
-        pub const ALL: [Scope; 2] = [Scope::Cloudfront, Scope::Regional];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Scope::Cloudfront => "CLOUDFRONT",
-                Scope::Regional => "REGIONAL",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Scope {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Scope> for Value {
-        fn from(v: Scope) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Scope> for Val<Scope> {
-        fn from(v: Scope) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Use CLOUDFRONT for CloudFront IPSet, use REGIONAL for Application Load Balancer and API Gateway.
+        Scope[2] {
+            Cloudfront = "CLOUDFRONT",
+            Regional = "REGIONAL",
         }
     }
 }
@@ -510,196 +441,42 @@ pub mod logging_configuration {
 
     property_type!(SingleHeader);
 
-    /// Logic to apply to the filtering conditions. You can specify that, in order to satisfy the filter, a log must match
-    /// all conditions or must match at least one condition.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Action::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Action {
-        /// `ALLOW`
-        Allow,
-        /// `BLOCK`
-        Block,
-        /// `COUNT`
-        Count,
-        /// `CAPTCHA`
-        Captcha,
-        /// `CHALLENGE`
-        Challenge,
-        /// `MONETIZE`
-        Monetize,
-        /// `EXCLUDED_AS_COUNT`
-        ExcludedAsCount,
-    }
-
-    impl Action {
-        /// Every variant, in schema order.
-        pub const ALL: [Action; 7] = [
-            Action::Allow,
-            Action::Block,
-            Action::Count,
-            Action::Captcha,
-            Action::Challenge,
-            Action::Monetize,
-            Action::ExcludedAsCount,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Action::Allow => "ALLOW",
-                Action::Block => "BLOCK",
-                Action::Count => "COUNT",
-                Action::Captcha => "CAPTCHA",
-                Action::Challenge => "CHALLENGE",
-                Action::Monetize => "MONETIZE",
-                Action::ExcludedAsCount => "EXCLUDED_AS_COUNT",
-            }
+    cfn_enum! {
+        /// Logic to apply to the filtering conditions. You can specify that, in order to satisfy the filter, a log must
+        /// match all conditions or must match at least one condition.
+        Action[7] {
+            Allow = "ALLOW",
+            Block = "BLOCK",
+            Count = "COUNT",
+            Captcha = "CAPTCHA",
+            Challenge = "CHALLENGE",
+            Monetize = "MONETIZE",
+            ExcludedAsCount = "EXCLUDED_AS_COUNT",
         }
     }
 
-    impl std::fmt::Display for Action {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// How to handle logs that satisfy the filter's conditions and requirement.
+        Behavior[2] {
+            Keep = "KEEP",
+            Drop = "DROP",
         }
     }
 
-    impl From<Action> for Value {
-        fn from(v: Action) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// Default handling for logs that don't match any of the specified filtering conditions.
+        DefaultBehavior[2] {
+            Keep = "KEEP",
+            Drop = "DROP",
         }
     }
 
-    impl From<Action> for Val<Action> {
-        fn from(v: Action) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// How to handle logs that satisfy the filter's conditions and requirement.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Behavior::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Behavior {
-        /// `KEEP`
-        Keep,
-        /// `DROP`
-        Drop,
-    }
-
-    impl Behavior {
-        /// Every variant, in schema order.
-        pub const ALL: [Behavior; 2] = [Behavior::Keep, Behavior::Drop];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Behavior::Keep => "KEEP",
-                Behavior::Drop => "DROP",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Behavior {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Behavior> for Value {
-        fn from(v: Behavior) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Behavior> for Val<Behavior> {
-        fn from(v: Behavior) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Default handling for logs that don't match any of the specified filtering conditions.
-    ///
-    /// Rendered as its CloudFormation spelling ([`DefaultBehavior::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DefaultBehavior {
-        /// `KEEP`
-        Keep,
-        /// `DROP`
-        Drop,
-    }
-
-    impl DefaultBehavior {
-        /// Every variant, in schema order.
-        pub const ALL: [DefaultBehavior; 2] = [DefaultBehavior::Keep, DefaultBehavior::Drop];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DefaultBehavior::Keep => "KEEP",
-                DefaultBehavior::Drop => "DROP",
-            }
-        }
-    }
-
-    impl std::fmt::Display for DefaultBehavior {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DefaultBehavior> for Value {
-        fn from(v: DefaultBehavior) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DefaultBehavior> for Val<DefaultBehavior> {
-        fn from(v: DefaultBehavior) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Logic to apply to the filtering conditions. You can specify that, in order to satisfy the filter, a log must match
-    /// all conditions or must match at least one condition.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Requirement::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Requirement {
-        /// `MEETS_ALL`
-        MeetsAll,
-        /// `MEETS_ANY`
-        MeetsAny,
-    }
-
-    impl Requirement {
-        /// Every variant, in schema order.
-        pub const ALL: [Requirement; 2] = [Requirement::MeetsAll, Requirement::MeetsAny];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Requirement::MeetsAll => "MEETS_ALL",
-                Requirement::MeetsAny => "MEETS_ANY",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Requirement {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Requirement> for Value {
-        fn from(v: Requirement) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Requirement> for Val<Requirement> {
-        fn from(v: Requirement) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Logic to apply to the filtering conditions. You can specify that, in order to satisfy the filter, a log must
+        /// match all conditions or must match at least one condition.
+        Requirement[2] {
+            MeetsAll = "MEETS_ALL",
+            MeetsAny = "MEETS_ANY",
         }
     }
 }
@@ -789,47 +566,12 @@ impl Handle<CfnRegexPatternSet> {
 
 /// Property types and enums of [`CfnRegexPatternSet`] (`AWS::WAFv2::RegexPatternSet`).
 pub mod regex_pattern_set {
-    use crate::core::value::{Val, Value};
 
-    /// Use CLOUDFRONT for CloudFront RegexPatternSet, use REGIONAL for Application Load Balancer and API Gateway.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Scope::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Scope {
-        /// `CLOUDFRONT`
-        Cloudfront,
-        /// `REGIONAL`
-        Regional,
-    }
-
-    impl Scope {
-        /// Every variant, in schema order.
-        pub const ALL: [Scope; 2] = [Scope::Cloudfront, Scope::Regional];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Scope::Cloudfront => "CLOUDFRONT",
-                Scope::Regional => "REGIONAL",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Scope {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Scope> for Value {
-        fn from(v: Scope) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Scope> for Val<Scope> {
-        fn from(v: Scope) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Use CLOUDFRONT for CloudFront RegexPatternSet, use REGIONAL for Application Load Balancer and API Gateway.
+        Scope[2] {
+            Cloudfront = "CLOUDFRONT",
+            Regional = "REGIONAL",
         }
     }
 }
@@ -3254,1951 +2996,437 @@ pub mod rule_group {
 
     property_type!(XssMatchStatement);
 
-    /// Rendered as its CloudFormation spelling ([`AggregateKeyType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AggregateKeyType {
-        /// `IP`
-        Ip,
-        /// `FORWARDED_IP`
-        ForwardedIp,
-        /// `CONSTANT`
-        Constant,
-        /// `CUSTOM_KEYS`
-        CustomKeys,
-    }
-
-    impl AggregateKeyType {
-        /// Every variant, in schema order.
-        pub const ALL: [AggregateKeyType; 4] = [
-            AggregateKeyType::Ip,
-            AggregateKeyType::ForwardedIp,
-            AggregateKeyType::Constant,
-            AggregateKeyType::CustomKeys,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AggregateKeyType::Ip => "IP",
-                AggregateKeyType::ForwardedIp => "FORWARDED_IP",
-                AggregateKeyType::Constant => "CONSTANT",
-                AggregateKeyType::CustomKeys => "CUSTOM_KEYS",
-            }
-        }
-    }
-
-    impl std::fmt::Display for AggregateKeyType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<AggregateKeyType> for Value {
-        fn from(v: AggregateKeyType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<AggregateKeyType> for Val<AggregateKeyType> {
-        fn from(v: AggregateKeyType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The blockchain chain to use.
-    ///
-    /// Rendered as its CloudFormation spelling ([`BlockchainChain::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum BlockchainChain {
-        /// `BASE`
-        Base,
-        /// `SOLANA`
-        Solana,
-        /// `BASE_SEPOLIA`
-        BaseSepolia,
-        /// `SOLANA_DEVNET`
-        SolanaDevnet,
-    }
-
-    impl BlockchainChain {
-        /// Every variant, in schema order.
-        pub const ALL: [BlockchainChain; 4] = [
-            BlockchainChain::Base,
-            BlockchainChain::Solana,
-            BlockchainChain::BaseSepolia,
-            BlockchainChain::SolanaDevnet,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                BlockchainChain::Base => "BASE",
-                BlockchainChain::Solana => "SOLANA",
-                BlockchainChain::BaseSepolia => "BASE_SEPOLIA",
-                BlockchainChain::SolanaDevnet => "SOLANA_DEVNET",
-            }
-        }
-    }
-
-    impl std::fmt::Display for BlockchainChain {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<BlockchainChain> for Value {
-        fn from(v: BlockchainChain) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<BlockchainChain> for Val<BlockchainChain> {
-        fn from(v: BlockchainChain) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The inspection behavior to fall back to if the JSON in the request body is invalid.
-    ///
-    /// Rendered as its CloudFormation spelling ([`BodyParsingFallbackBehavior::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum BodyParsingFallbackBehavior {
-        /// `MATCH`
-        Match,
-        /// `NO_MATCH`
-        NoMatch,
-        /// `EVALUATE_AS_STRING`
-        EvaluateAsString,
-    }
-
-    impl BodyParsingFallbackBehavior {
-        /// Every variant, in schema order.
-        pub const ALL: [BodyParsingFallbackBehavior; 3] = [
-            BodyParsingFallbackBehavior::Match,
-            BodyParsingFallbackBehavior::NoMatch,
-            BodyParsingFallbackBehavior::EvaluateAsString,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                BodyParsingFallbackBehavior::Match => "MATCH",
-                BodyParsingFallbackBehavior::NoMatch => "NO_MATCH",
-                BodyParsingFallbackBehavior::EvaluateAsString => "EVALUATE_AS_STRING",
-            }
-        }
-    }
-
-    impl std::fmt::Display for BodyParsingFallbackBehavior {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<BodyParsingFallbackBehavior> for Value {
-        fn from(v: BodyParsingFallbackBehavior) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<BodyParsingFallbackBehavior> for Val<BodyParsingFallbackBehavior> {
-        fn from(v: BodyParsingFallbackBehavior) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`ComparisonOperator::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ComparisonOperator {
-        /// `EQ`
-        Eq,
-        /// `NE`
-        Ne,
-        /// `LE`
-        Le,
-        /// `LT`
-        Lt,
-        /// `GE`
-        Ge,
-        /// `GT`
-        Gt,
-    }
-
-    impl ComparisonOperator {
-        /// Every variant, in schema order.
-        pub const ALL: [ComparisonOperator; 6] = [
-            ComparisonOperator::Eq,
-            ComparisonOperator::Ne,
-            ComparisonOperator::Le,
-            ComparisonOperator::Lt,
-            ComparisonOperator::Ge,
-            ComparisonOperator::Gt,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ComparisonOperator::Eq => "EQ",
-                ComparisonOperator::Ne => "NE",
-                ComparisonOperator::Le => "LE",
-                ComparisonOperator::Lt => "LT",
-                ComparisonOperator::Ge => "GE",
-                ComparisonOperator::Gt => "GT",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ComparisonOperator {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ComparisonOperator> for Value {
-        fn from(v: ComparisonOperator) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ComparisonOperator> for Val<ComparisonOperator> {
-        fn from(v: ComparisonOperator) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`CountryCodes::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum CountryCodes {
-        /// `AD`
-        Ad,
-        /// `AE`
-        Ae,
-        /// `AF`
-        Af,
-        /// `AG`
-        Ag,
-        /// `AI`
-        Ai,
-        /// `AL`
-        Al,
-        /// `AM`
-        Am,
-        /// `AO`
-        Ao,
-        /// `AQ`
-        Aq,
-        /// `AR`
-        Ar,
-        /// `AS`
-        As,
-        /// `AT`
-        At,
-        /// `AU`
-        Au,
-        /// `AW`
-        Aw,
-        /// `AX`
-        Ax,
-        /// `AZ`
-        Az,
-        /// `BA`
-        Ba,
-        /// `BB`
-        Bb,
-        /// `BD`
-        Bd,
-        /// `BE`
-        Be,
-        /// `BF`
-        Bf,
-        /// `BG`
-        Bg,
-        /// `BH`
-        Bh,
-        /// `BI`
-        Bi,
-        /// `BJ`
-        Bj,
-        /// `BL`
-        Bl,
-        /// `BM`
-        Bm,
-        /// `BN`
-        Bn,
-        /// `BO`
-        Bo,
-        /// `BQ`
-        Bq,
-        /// `BR`
-        Br,
-        /// `BS`
-        Bs,
-        /// `BT`
-        Bt,
-        /// `BV`
-        Bv,
-        /// `BW`
-        Bw,
-        /// `BY`
-        By,
-        /// `BZ`
-        Bz,
-        /// `CA`
-        Ca,
-        /// `CC`
-        Cc,
-        /// `CD`
-        Cd,
-        /// `CF`
-        Cf,
-        /// `CG`
-        Cg,
-        /// `CH`
-        Ch,
-        /// `CI`
-        Ci,
-        /// `CK`
-        Ck,
-        /// `CL`
-        Cl,
-        /// `CM`
-        Cm,
-        /// `CN`
-        Cn,
-        /// `CO`
-        Co,
-        /// `CR`
-        Cr,
-        /// `CU`
-        Cu,
-        /// `CV`
-        Cv,
-        /// `CW`
-        Cw,
-        /// `CX`
-        Cx,
-        /// `CY`
-        Cy,
-        /// `CZ`
-        Cz,
-        /// `DE`
-        De,
-        /// `DJ`
-        Dj,
-        /// `DK`
-        Dk,
-        /// `DM`
-        Dm,
-        /// `DO`
-        Do,
-        /// `DZ`
-        Dz,
-        /// `EC`
-        Ec,
-        /// `EE`
-        Ee,
-        /// `EG`
-        Eg,
-        /// `EH`
-        Eh,
-        /// `ER`
-        Er,
-        /// `ES`
-        Es,
-        /// `ET`
-        Et,
-        /// `FI`
-        Fi,
-        /// `FJ`
-        Fj,
-        /// `FK`
-        Fk,
-        /// `FM`
-        Fm,
-        /// `FO`
-        Fo,
-        /// `FR`
-        Fr,
-        /// `GA`
-        Ga,
-        /// `GB`
-        Gb,
-        /// `GD`
-        Gd,
-        /// `GE`
-        Ge,
-        /// `GF`
-        Gf,
-        /// `GG`
-        Gg,
-        /// `GH`
-        Gh,
-        /// `GI`
-        Gi,
-        /// `GL`
-        Gl,
-        /// `GM`
-        Gm,
-        /// `GN`
-        Gn,
-        /// `GP`
-        Gp,
-        /// `GQ`
-        Gq,
-        /// `GR`
-        Gr,
-        /// `GS`
-        Gs,
-        /// `GT`
-        Gt,
-        /// `GU`
-        Gu,
-        /// `GW`
-        Gw,
-        /// `GY`
-        Gy,
-        /// `HK`
-        Hk,
-        /// `HM`
-        Hm,
-        /// `HN`
-        Hn,
-        /// `HR`
-        Hr,
-        /// `HT`
-        Ht,
-        /// `HU`
-        Hu,
-        /// `ID`
-        Id,
-        /// `IE`
-        Ie,
-        /// `IL`
-        Il,
-        /// `IM`
-        Im,
-        /// `IN`
-        In,
-        /// `IO`
-        Io,
-        /// `IQ`
-        Iq,
-        /// `IR`
-        Ir,
-        /// `IS`
-        Is,
-        /// `IT`
-        It,
-        /// `JE`
-        Je,
-        /// `JM`
-        Jm,
-        /// `JO`
-        Jo,
-        /// `JP`
-        Jp,
-        /// `KE`
-        Ke,
-        /// `KG`
-        Kg,
-        /// `KH`
-        Kh,
-        /// `KI`
-        Ki,
-        /// `KM`
-        Km,
-        /// `KN`
-        Kn,
-        /// `KP`
-        Kp,
-        /// `KR`
-        Kr,
-        /// `KW`
-        Kw,
-        /// `KY`
-        Ky,
-        /// `KZ`
-        Kz,
-        /// `LA`
-        La,
-        /// `LB`
-        Lb,
-        /// `LC`
-        Lc,
-        /// `LI`
-        Li,
-        /// `LK`
-        Lk,
-        /// `LR`
-        Lr,
-        /// `LS`
-        Ls,
-        /// `LT`
-        Lt,
-        /// `LU`
-        Lu,
-        /// `LV`
-        Lv,
-        /// `LY`
-        Ly,
-        /// `MA`
-        Ma,
-        /// `MC`
-        Mc,
-        /// `MD`
-        Md,
-        /// `ME`
-        Me,
-        /// `MF`
-        Mf,
-        /// `MG`
-        Mg,
-        /// `MH`
-        Mh,
-        /// `MK`
-        Mk,
-        /// `ML`
-        Ml,
-        /// `MM`
-        Mm,
-        /// `MN`
-        Mn,
-        /// `MO`
-        Mo,
-        /// `MP`
-        Mp,
-        /// `MQ`
-        Mq,
-        /// `MR`
-        Mr,
-        /// `MS`
-        Ms,
-        /// `MT`
-        Mt,
-        /// `MU`
-        Mu,
-        /// `MV`
-        Mv,
-        /// `MW`
-        Mw,
-        /// `MX`
-        Mx,
-        /// `MY`
-        My,
-        /// `MZ`
-        Mz,
-        /// `NA`
-        Na,
-        /// `NC`
-        Nc,
-        /// `NE`
-        Ne,
-        /// `NF`
-        Nf,
-        /// `NG`
-        Ng,
-        /// `NI`
-        Ni,
-        /// `NL`
-        Nl,
-        /// `NO`
-        No,
-        /// `NP`
-        Np,
-        /// `NR`
-        Nr,
-        /// `NU`
-        Nu,
-        /// `NZ`
-        Nz,
-        /// `OM`
-        Om,
-        /// `PA`
-        Pa,
-        /// `PE`
-        Pe,
-        /// `PF`
-        Pf,
-        /// `PG`
-        Pg,
-        /// `PH`
-        Ph,
-        /// `PK`
-        Pk,
-        /// `PL`
-        Pl,
-        /// `PM`
-        Pm,
-        /// `PN`
-        Pn,
-        /// `PR`
-        Pr,
-        /// `PS`
-        Ps,
-        /// `PT`
-        Pt,
-        /// `PW`
-        Pw,
-        /// `PY`
-        Py,
-        /// `QA`
-        Qa,
-        /// `RE`
-        Re,
-        /// `RO`
-        Ro,
-        /// `RS`
-        Rs,
-        /// `RU`
-        Ru,
-        /// `RW`
-        Rw,
-        /// `SA`
-        Sa,
-        /// `SB`
-        Sb,
-        /// `SC`
-        Sc,
-        /// `SD`
-        Sd,
-        /// `SE`
-        Se,
-        /// `SG`
-        Sg,
-        /// `SH`
-        Sh,
-        /// `SI`
-        Si,
-        /// `SJ`
-        Sj,
-        /// `SK`
-        Sk,
-        /// `SL`
-        Sl,
-        /// `SM`
-        Sm,
-        /// `SN`
-        Sn,
-        /// `SO`
-        So,
-        /// `SR`
-        Sr,
-        /// `SS`
-        Ss,
-        /// `ST`
-        St,
-        /// `SV`
-        Sv,
-        /// `SX`
-        Sx,
-        /// `SY`
-        Sy,
-        /// `SZ`
-        Sz,
-        /// `TC`
-        Tc,
-        /// `TD`
-        Td,
-        /// `TF`
-        Tf,
-        /// `TG`
-        Tg,
-        /// `TH`
-        Th,
-        /// `TJ`
-        Tj,
-        /// `TK`
-        Tk,
-        /// `TL`
-        Tl,
-        /// `TM`
-        Tm,
-        /// `TN`
-        Tn,
-        /// `TO`
-        To,
-        /// `TR`
-        Tr,
-        /// `TT`
-        Tt,
-        /// `TV`
-        Tv,
-        /// `TW`
-        Tw,
-        /// `TZ`
-        Tz,
-        /// `UA`
-        Ua,
-        /// `UG`
-        Ug,
-        /// `UM`
-        Um,
-        /// `US`
-        Us,
-        /// `UY`
-        Uy,
-        /// `UZ`
-        Uz,
-        /// `VA`
-        Va,
-        /// `VC`
-        Vc,
-        /// `VE`
-        Ve,
-        /// `VG`
-        Vg,
-        /// `VI`
-        Vi,
-        /// `VN`
-        Vn,
-        /// `VU`
-        Vu,
-        /// `WF`
-        Wf,
-        /// `WS`
-        Ws,
-        /// `XK`
-        Xk,
-        /// `YE`
-        Ye,
-        /// `YT`
-        Yt,
-        /// `ZA`
-        Za,
-        /// `ZM`
-        Zm,
-        /// `ZW`
-        Zw,
-    }
-
-    impl CountryCodes {
-        /// Every variant, in schema order.
-        pub const ALL: [CountryCodes; 250] = [
-            CountryCodes::Ad,
-            CountryCodes::Ae,
-            CountryCodes::Af,
-            CountryCodes::Ag,
-            CountryCodes::Ai,
-            CountryCodes::Al,
-            CountryCodes::Am,
-            CountryCodes::Ao,
-            CountryCodes::Aq,
-            CountryCodes::Ar,
-            CountryCodes::As,
-            CountryCodes::At,
-            CountryCodes::Au,
-            CountryCodes::Aw,
-            CountryCodes::Ax,
-            CountryCodes::Az,
-            CountryCodes::Ba,
-            CountryCodes::Bb,
-            CountryCodes::Bd,
-            CountryCodes::Be,
-            CountryCodes::Bf,
-            CountryCodes::Bg,
-            CountryCodes::Bh,
-            CountryCodes::Bi,
-            CountryCodes::Bj,
-            CountryCodes::Bl,
-            CountryCodes::Bm,
-            CountryCodes::Bn,
-            CountryCodes::Bo,
-            CountryCodes::Bq,
-            CountryCodes::Br,
-            CountryCodes::Bs,
-            CountryCodes::Bt,
-            CountryCodes::Bv,
-            CountryCodes::Bw,
-            CountryCodes::By,
-            CountryCodes::Bz,
-            CountryCodes::Ca,
-            CountryCodes::Cc,
-            CountryCodes::Cd,
-            CountryCodes::Cf,
-            CountryCodes::Cg,
-            CountryCodes::Ch,
-            CountryCodes::Ci,
-            CountryCodes::Ck,
-            CountryCodes::Cl,
-            CountryCodes::Cm,
-            CountryCodes::Cn,
-            CountryCodes::Co,
-            CountryCodes::Cr,
-            CountryCodes::Cu,
-            CountryCodes::Cv,
-            CountryCodes::Cw,
-            CountryCodes::Cx,
-            CountryCodes::Cy,
-            CountryCodes::Cz,
-            CountryCodes::De,
-            CountryCodes::Dj,
-            CountryCodes::Dk,
-            CountryCodes::Dm,
-            CountryCodes::Do,
-            CountryCodes::Dz,
-            CountryCodes::Ec,
-            CountryCodes::Ee,
-            CountryCodes::Eg,
-            CountryCodes::Eh,
-            CountryCodes::Er,
-            CountryCodes::Es,
-            CountryCodes::Et,
-            CountryCodes::Fi,
-            CountryCodes::Fj,
-            CountryCodes::Fk,
-            CountryCodes::Fm,
-            CountryCodes::Fo,
-            CountryCodes::Fr,
-            CountryCodes::Ga,
-            CountryCodes::Gb,
-            CountryCodes::Gd,
-            CountryCodes::Ge,
-            CountryCodes::Gf,
-            CountryCodes::Gg,
-            CountryCodes::Gh,
-            CountryCodes::Gi,
-            CountryCodes::Gl,
-            CountryCodes::Gm,
-            CountryCodes::Gn,
-            CountryCodes::Gp,
-            CountryCodes::Gq,
-            CountryCodes::Gr,
-            CountryCodes::Gs,
-            CountryCodes::Gt,
-            CountryCodes::Gu,
-            CountryCodes::Gw,
-            CountryCodes::Gy,
-            CountryCodes::Hk,
-            CountryCodes::Hm,
-            CountryCodes::Hn,
-            CountryCodes::Hr,
-            CountryCodes::Ht,
-            CountryCodes::Hu,
-            CountryCodes::Id,
-            CountryCodes::Ie,
-            CountryCodes::Il,
-            CountryCodes::Im,
-            CountryCodes::In,
-            CountryCodes::Io,
-            CountryCodes::Iq,
-            CountryCodes::Ir,
-            CountryCodes::Is,
-            CountryCodes::It,
-            CountryCodes::Je,
-            CountryCodes::Jm,
-            CountryCodes::Jo,
-            CountryCodes::Jp,
-            CountryCodes::Ke,
-            CountryCodes::Kg,
-            CountryCodes::Kh,
-            CountryCodes::Ki,
-            CountryCodes::Km,
-            CountryCodes::Kn,
-            CountryCodes::Kp,
-            CountryCodes::Kr,
-            CountryCodes::Kw,
-            CountryCodes::Ky,
-            CountryCodes::Kz,
-            CountryCodes::La,
-            CountryCodes::Lb,
-            CountryCodes::Lc,
-            CountryCodes::Li,
-            CountryCodes::Lk,
-            CountryCodes::Lr,
-            CountryCodes::Ls,
-            CountryCodes::Lt,
-            CountryCodes::Lu,
-            CountryCodes::Lv,
-            CountryCodes::Ly,
-            CountryCodes::Ma,
-            CountryCodes::Mc,
-            CountryCodes::Md,
-            CountryCodes::Me,
-            CountryCodes::Mf,
-            CountryCodes::Mg,
-            CountryCodes::Mh,
-            CountryCodes::Mk,
-            CountryCodes::Ml,
-            CountryCodes::Mm,
-            CountryCodes::Mn,
-            CountryCodes::Mo,
-            CountryCodes::Mp,
-            CountryCodes::Mq,
-            CountryCodes::Mr,
-            CountryCodes::Ms,
-            CountryCodes::Mt,
-            CountryCodes::Mu,
-            CountryCodes::Mv,
-            CountryCodes::Mw,
-            CountryCodes::Mx,
-            CountryCodes::My,
-            CountryCodes::Mz,
-            CountryCodes::Na,
-            CountryCodes::Nc,
-            CountryCodes::Ne,
-            CountryCodes::Nf,
-            CountryCodes::Ng,
-            CountryCodes::Ni,
-            CountryCodes::Nl,
-            CountryCodes::No,
-            CountryCodes::Np,
-            CountryCodes::Nr,
-            CountryCodes::Nu,
-            CountryCodes::Nz,
-            CountryCodes::Om,
-            CountryCodes::Pa,
-            CountryCodes::Pe,
-            CountryCodes::Pf,
-            CountryCodes::Pg,
-            CountryCodes::Ph,
-            CountryCodes::Pk,
-            CountryCodes::Pl,
-            CountryCodes::Pm,
-            CountryCodes::Pn,
-            CountryCodes::Pr,
-            CountryCodes::Ps,
-            CountryCodes::Pt,
-            CountryCodes::Pw,
-            CountryCodes::Py,
-            CountryCodes::Qa,
-            CountryCodes::Re,
-            CountryCodes::Ro,
-            CountryCodes::Rs,
-            CountryCodes::Ru,
-            CountryCodes::Rw,
-            CountryCodes::Sa,
-            CountryCodes::Sb,
-            CountryCodes::Sc,
-            CountryCodes::Sd,
-            CountryCodes::Se,
-            CountryCodes::Sg,
-            CountryCodes::Sh,
-            CountryCodes::Si,
-            CountryCodes::Sj,
-            CountryCodes::Sk,
-            CountryCodes::Sl,
-            CountryCodes::Sm,
-            CountryCodes::Sn,
-            CountryCodes::So,
-            CountryCodes::Sr,
-            CountryCodes::Ss,
-            CountryCodes::St,
-            CountryCodes::Sv,
-            CountryCodes::Sx,
-            CountryCodes::Sy,
-            CountryCodes::Sz,
-            CountryCodes::Tc,
-            CountryCodes::Td,
-            CountryCodes::Tf,
-            CountryCodes::Tg,
-            CountryCodes::Th,
-            CountryCodes::Tj,
-            CountryCodes::Tk,
-            CountryCodes::Tl,
-            CountryCodes::Tm,
-            CountryCodes::Tn,
-            CountryCodes::To,
-            CountryCodes::Tr,
-            CountryCodes::Tt,
-            CountryCodes::Tv,
-            CountryCodes::Tw,
-            CountryCodes::Tz,
-            CountryCodes::Ua,
-            CountryCodes::Ug,
-            CountryCodes::Um,
-            CountryCodes::Us,
-            CountryCodes::Uy,
-            CountryCodes::Uz,
-            CountryCodes::Va,
-            CountryCodes::Vc,
-            CountryCodes::Ve,
-            CountryCodes::Vg,
-            CountryCodes::Vi,
-            CountryCodes::Vn,
-            CountryCodes::Vu,
-            CountryCodes::Wf,
-            CountryCodes::Ws,
-            CountryCodes::Xk,
-            CountryCodes::Ye,
-            CountryCodes::Yt,
-            CountryCodes::Za,
-            CountryCodes::Zm,
-            CountryCodes::Zw,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                CountryCodes::Ad => "AD",
-                CountryCodes::Ae => "AE",
-                CountryCodes::Af => "AF",
-                CountryCodes::Ag => "AG",
-                CountryCodes::Ai => "AI",
-                CountryCodes::Al => "AL",
-                CountryCodes::Am => "AM",
-                CountryCodes::Ao => "AO",
-                CountryCodes::Aq => "AQ",
-                CountryCodes::Ar => "AR",
-                CountryCodes::As => "AS",
-                CountryCodes::At => "AT",
-                CountryCodes::Au => "AU",
-                CountryCodes::Aw => "AW",
-                CountryCodes::Ax => "AX",
-                CountryCodes::Az => "AZ",
-                CountryCodes::Ba => "BA",
-                CountryCodes::Bb => "BB",
-                CountryCodes::Bd => "BD",
-                CountryCodes::Be => "BE",
-                CountryCodes::Bf => "BF",
-                CountryCodes::Bg => "BG",
-                CountryCodes::Bh => "BH",
-                CountryCodes::Bi => "BI",
-                CountryCodes::Bj => "BJ",
-                CountryCodes::Bl => "BL",
-                CountryCodes::Bm => "BM",
-                CountryCodes::Bn => "BN",
-                CountryCodes::Bo => "BO",
-                CountryCodes::Bq => "BQ",
-                CountryCodes::Br => "BR",
-                CountryCodes::Bs => "BS",
-                CountryCodes::Bt => "BT",
-                CountryCodes::Bv => "BV",
-                CountryCodes::Bw => "BW",
-                CountryCodes::By => "BY",
-                CountryCodes::Bz => "BZ",
-                CountryCodes::Ca => "CA",
-                CountryCodes::Cc => "CC",
-                CountryCodes::Cd => "CD",
-                CountryCodes::Cf => "CF",
-                CountryCodes::Cg => "CG",
-                CountryCodes::Ch => "CH",
-                CountryCodes::Ci => "CI",
-                CountryCodes::Ck => "CK",
-                CountryCodes::Cl => "CL",
-                CountryCodes::Cm => "CM",
-                CountryCodes::Cn => "CN",
-                CountryCodes::Co => "CO",
-                CountryCodes::Cr => "CR",
-                CountryCodes::Cu => "CU",
-                CountryCodes::Cv => "CV",
-                CountryCodes::Cw => "CW",
-                CountryCodes::Cx => "CX",
-                CountryCodes::Cy => "CY",
-                CountryCodes::Cz => "CZ",
-                CountryCodes::De => "DE",
-                CountryCodes::Dj => "DJ",
-                CountryCodes::Dk => "DK",
-                CountryCodes::Dm => "DM",
-                CountryCodes::Do => "DO",
-                CountryCodes::Dz => "DZ",
-                CountryCodes::Ec => "EC",
-                CountryCodes::Ee => "EE",
-                CountryCodes::Eg => "EG",
-                CountryCodes::Eh => "EH",
-                CountryCodes::Er => "ER",
-                CountryCodes::Es => "ES",
-                CountryCodes::Et => "ET",
-                CountryCodes::Fi => "FI",
-                CountryCodes::Fj => "FJ",
-                CountryCodes::Fk => "FK",
-                CountryCodes::Fm => "FM",
-                CountryCodes::Fo => "FO",
-                CountryCodes::Fr => "FR",
-                CountryCodes::Ga => "GA",
-                CountryCodes::Gb => "GB",
-                CountryCodes::Gd => "GD",
-                CountryCodes::Ge => "GE",
-                CountryCodes::Gf => "GF",
-                CountryCodes::Gg => "GG",
-                CountryCodes::Gh => "GH",
-                CountryCodes::Gi => "GI",
-                CountryCodes::Gl => "GL",
-                CountryCodes::Gm => "GM",
-                CountryCodes::Gn => "GN",
-                CountryCodes::Gp => "GP",
-                CountryCodes::Gq => "GQ",
-                CountryCodes::Gr => "GR",
-                CountryCodes::Gs => "GS",
-                CountryCodes::Gt => "GT",
-                CountryCodes::Gu => "GU",
-                CountryCodes::Gw => "GW",
-                CountryCodes::Gy => "GY",
-                CountryCodes::Hk => "HK",
-                CountryCodes::Hm => "HM",
-                CountryCodes::Hn => "HN",
-                CountryCodes::Hr => "HR",
-                CountryCodes::Ht => "HT",
-                CountryCodes::Hu => "HU",
-                CountryCodes::Id => "ID",
-                CountryCodes::Ie => "IE",
-                CountryCodes::Il => "IL",
-                CountryCodes::Im => "IM",
-                CountryCodes::In => "IN",
-                CountryCodes::Io => "IO",
-                CountryCodes::Iq => "IQ",
-                CountryCodes::Ir => "IR",
-                CountryCodes::Is => "IS",
-                CountryCodes::It => "IT",
-                CountryCodes::Je => "JE",
-                CountryCodes::Jm => "JM",
-                CountryCodes::Jo => "JO",
-                CountryCodes::Jp => "JP",
-                CountryCodes::Ke => "KE",
-                CountryCodes::Kg => "KG",
-                CountryCodes::Kh => "KH",
-                CountryCodes::Ki => "KI",
-                CountryCodes::Km => "KM",
-                CountryCodes::Kn => "KN",
-                CountryCodes::Kp => "KP",
-                CountryCodes::Kr => "KR",
-                CountryCodes::Kw => "KW",
-                CountryCodes::Ky => "KY",
-                CountryCodes::Kz => "KZ",
-                CountryCodes::La => "LA",
-                CountryCodes::Lb => "LB",
-                CountryCodes::Lc => "LC",
-                CountryCodes::Li => "LI",
-                CountryCodes::Lk => "LK",
-                CountryCodes::Lr => "LR",
-                CountryCodes::Ls => "LS",
-                CountryCodes::Lt => "LT",
-                CountryCodes::Lu => "LU",
-                CountryCodes::Lv => "LV",
-                CountryCodes::Ly => "LY",
-                CountryCodes::Ma => "MA",
-                CountryCodes::Mc => "MC",
-                CountryCodes::Md => "MD",
-                CountryCodes::Me => "ME",
-                CountryCodes::Mf => "MF",
-                CountryCodes::Mg => "MG",
-                CountryCodes::Mh => "MH",
-                CountryCodes::Mk => "MK",
-                CountryCodes::Ml => "ML",
-                CountryCodes::Mm => "MM",
-                CountryCodes::Mn => "MN",
-                CountryCodes::Mo => "MO",
-                CountryCodes::Mp => "MP",
-                CountryCodes::Mq => "MQ",
-                CountryCodes::Mr => "MR",
-                CountryCodes::Ms => "MS",
-                CountryCodes::Mt => "MT",
-                CountryCodes::Mu => "MU",
-                CountryCodes::Mv => "MV",
-                CountryCodes::Mw => "MW",
-                CountryCodes::Mx => "MX",
-                CountryCodes::My => "MY",
-                CountryCodes::Mz => "MZ",
-                CountryCodes::Na => "NA",
-                CountryCodes::Nc => "NC",
-                CountryCodes::Ne => "NE",
-                CountryCodes::Nf => "NF",
-                CountryCodes::Ng => "NG",
-                CountryCodes::Ni => "NI",
-                CountryCodes::Nl => "NL",
-                CountryCodes::No => "NO",
-                CountryCodes::Np => "NP",
-                CountryCodes::Nr => "NR",
-                CountryCodes::Nu => "NU",
-                CountryCodes::Nz => "NZ",
-                CountryCodes::Om => "OM",
-                CountryCodes::Pa => "PA",
-                CountryCodes::Pe => "PE",
-                CountryCodes::Pf => "PF",
-                CountryCodes::Pg => "PG",
-                CountryCodes::Ph => "PH",
-                CountryCodes::Pk => "PK",
-                CountryCodes::Pl => "PL",
-                CountryCodes::Pm => "PM",
-                CountryCodes::Pn => "PN",
-                CountryCodes::Pr => "PR",
-                CountryCodes::Ps => "PS",
-                CountryCodes::Pt => "PT",
-                CountryCodes::Pw => "PW",
-                CountryCodes::Py => "PY",
-                CountryCodes::Qa => "QA",
-                CountryCodes::Re => "RE",
-                CountryCodes::Ro => "RO",
-                CountryCodes::Rs => "RS",
-                CountryCodes::Ru => "RU",
-                CountryCodes::Rw => "RW",
-                CountryCodes::Sa => "SA",
-                CountryCodes::Sb => "SB",
-                CountryCodes::Sc => "SC",
-                CountryCodes::Sd => "SD",
-                CountryCodes::Se => "SE",
-                CountryCodes::Sg => "SG",
-                CountryCodes::Sh => "SH",
-                CountryCodes::Si => "SI",
-                CountryCodes::Sj => "SJ",
-                CountryCodes::Sk => "SK",
-                CountryCodes::Sl => "SL",
-                CountryCodes::Sm => "SM",
-                CountryCodes::Sn => "SN",
-                CountryCodes::So => "SO",
-                CountryCodes::Sr => "SR",
-                CountryCodes::Ss => "SS",
-                CountryCodes::St => "ST",
-                CountryCodes::Sv => "SV",
-                CountryCodes::Sx => "SX",
-                CountryCodes::Sy => "SY",
-                CountryCodes::Sz => "SZ",
-                CountryCodes::Tc => "TC",
-                CountryCodes::Td => "TD",
-                CountryCodes::Tf => "TF",
-                CountryCodes::Tg => "TG",
-                CountryCodes::Th => "TH",
-                CountryCodes::Tj => "TJ",
-                CountryCodes::Tk => "TK",
-                CountryCodes::Tl => "TL",
-                CountryCodes::Tm => "TM",
-                CountryCodes::Tn => "TN",
-                CountryCodes::To => "TO",
-                CountryCodes::Tr => "TR",
-                CountryCodes::Tt => "TT",
-                CountryCodes::Tv => "TV",
-                CountryCodes::Tw => "TW",
-                CountryCodes::Tz => "TZ",
-                CountryCodes::Ua => "UA",
-                CountryCodes::Ug => "UG",
-                CountryCodes::Um => "UM",
-                CountryCodes::Us => "US",
-                CountryCodes::Uy => "UY",
-                CountryCodes::Uz => "UZ",
-                CountryCodes::Va => "VA",
-                CountryCodes::Vc => "VC",
-                CountryCodes::Ve => "VE",
-                CountryCodes::Vg => "VG",
-                CountryCodes::Vi => "VI",
-                CountryCodes::Vn => "VN",
-                CountryCodes::Vu => "VU",
-                CountryCodes::Wf => "WF",
-                CountryCodes::Ws => "WS",
-                CountryCodes::Xk => "XK",
-                CountryCodes::Ye => "YE",
-                CountryCodes::Yt => "YT",
-                CountryCodes::Za => "ZA",
-                CountryCodes::Zm => "ZM",
-                CountryCodes::Zw => "ZW",
-            }
-        }
-    }
-
-    impl std::fmt::Display for CountryCodes {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<CountryCodes> for Value {
-        fn from(v: CountryCodes) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<CountryCodes> for Val<CountryCodes> {
-        fn from(v: CountryCodes) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The cryptocurrency to use for payment.
-    ///
-    /// Rendered as its CloudFormation spelling ([`CryptoCurrency::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum CryptoCurrency {
-        /// `USDC`
-        Usdc,
-    }
-
-    impl CryptoCurrency {
-        /// Every variant, in schema order.
-        pub const ALL: [CryptoCurrency; 1] = [CryptoCurrency::Usdc];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                CryptoCurrency::Usdc => "USDC",
-            }
-        }
-    }
-
-    impl std::fmt::Display for CryptoCurrency {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<CryptoCurrency> for Value {
-        fn from(v: CryptoCurrency) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<CryptoCurrency> for Val<CryptoCurrency> {
-        fn from(v: CryptoCurrency) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The currency mode for monetization. Use REAL for production payments and TEST for testing with testnet currencies.
-    ///
-    /// Rendered as its CloudFormation spelling ([`CurrencyMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum CurrencyMode {
-        /// `REAL`
-        Real,
-        /// `TEST`
-        Test,
-    }
-
-    impl CurrencyMode {
-        /// Every variant, in schema order.
-        pub const ALL: [CurrencyMode; 2] = [CurrencyMode::Real, CurrencyMode::Test];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                CurrencyMode::Real => "REAL",
-                CurrencyMode::Test => "TEST",
-            }
-        }
-    }
-
-    impl std::fmt::Display for CurrencyMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<CurrencyMode> for Value {
-        fn from(v: CurrencyMode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<CurrencyMode> for Val<CurrencyMode> {
-        fn from(v: CurrencyMode) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`FallbackBehavior::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum FallbackBehavior {
-        /// `MATCH`
-        Match,
-        /// `NO_MATCH`
-        NoMatch,
-    }
-
-    impl FallbackBehavior {
-        /// Every variant, in schema order.
-        pub const ALL: [FallbackBehavior; 2] = [FallbackBehavior::Match, FallbackBehavior::NoMatch];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                FallbackBehavior::Match => "MATCH",
-                FallbackBehavior::NoMatch => "NO_MATCH",
-            }
-        }
-    }
-
-    impl std::fmt::Display for FallbackBehavior {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<FallbackBehavior> for Value {
-        fn from(v: FallbackBehavior) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<FallbackBehavior> for Val<FallbackBehavior> {
-        fn from(v: FallbackBehavior) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The parts of the JSON to match against using the MatchPattern.
-    ///
-    /// Rendered as its CloudFormation spelling ([`JsonMatchScope::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum JsonMatchScope {
-        /// `ALL`
-        All,
-        /// `KEY`
-        Key,
-        /// `VALUE`
-        Value2,
-    }
-
-    impl JsonMatchScope {
-        /// Every variant, in schema order.
-        pub const ALL: [JsonMatchScope; 3] = [JsonMatchScope::All, JsonMatchScope::Key, JsonMatchScope::Value2];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                JsonMatchScope::All => "ALL",
-                JsonMatchScope::Key => "KEY",
-                JsonMatchScope::Value2 => "VALUE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for JsonMatchScope {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<JsonMatchScope> for Value {
-        fn from(v: JsonMatchScope) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<JsonMatchScope> for Val<JsonMatchScope> {
-        fn from(v: JsonMatchScope) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`LabelMatchScope::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum LabelMatchScope {
-        /// `LABEL`
-        Label,
-        /// `NAMESPACE`
-        Namespace,
-    }
-
-    impl LabelMatchScope {
-        /// Every variant, in schema order.
-        pub const ALL: [LabelMatchScope; 2] = [LabelMatchScope::Label, LabelMatchScope::Namespace];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                LabelMatchScope::Label => "LABEL",
-                LabelMatchScope::Namespace => "NAMESPACE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for LabelMatchScope {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<LabelMatchScope> for Value {
-        fn from(v: LabelMatchScope) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<LabelMatchScope> for Val<LabelMatchScope> {
-        fn from(v: LabelMatchScope) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The parts of the request to match against using the MatchPattern.
-    ///
-    /// Rendered as its CloudFormation spelling ([`MapMatchScope::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum MapMatchScope {
-        /// `ALL`
-        All,
-        /// `KEY`
-        Key,
-        /// `VALUE`
-        Value2,
-    }
-
-    impl MapMatchScope {
-        /// Every variant, in schema order.
-        pub const ALL: [MapMatchScope; 3] = [MapMatchScope::All, MapMatchScope::Key, MapMatchScope::Value2];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                MapMatchScope::All => "ALL",
-                MapMatchScope::Key => "KEY",
-                MapMatchScope::Value2 => "VALUE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for MapMatchScope {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<MapMatchScope> for Value {
-        fn from(v: MapMatchScope) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<MapMatchScope> for Val<MapMatchScope> {
-        fn from(v: MapMatchScope) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Handling of requests containing oversize fields
-    ///
-    /// Rendered as its CloudFormation spelling ([`OversizeHandling::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum OversizeHandling {
-        /// `CONTINUE`
-        Continue,
-        /// `MATCH`
-        Match,
-        /// `NO_MATCH`
-        NoMatch,
-    }
-
-    impl OversizeHandling {
-        /// Every variant, in schema order.
-        pub const ALL: [OversizeHandling; 3] =
-            [OversizeHandling::Continue, OversizeHandling::Match, OversizeHandling::NoMatch];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                OversizeHandling::Continue => "CONTINUE",
-                OversizeHandling::Match => "MATCH",
-                OversizeHandling::NoMatch => "NO_MATCH",
-            }
-        }
-    }
-
-    impl std::fmt::Display for OversizeHandling {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<OversizeHandling> for Value {
-        fn from(v: OversizeHandling) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<OversizeHandling> for Val<OversizeHandling> {
-        fn from(v: OversizeHandling) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`Position::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Position {
-        /// `FIRST`
-        First,
-        /// `LAST`
-        Last,
-        /// `ANY`
-        Any,
-    }
-
-    impl Position {
-        /// Every variant, in schema order.
-        pub const ALL: [Position; 3] = [Position::First, Position::Last, Position::Any];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Position::First => "FIRST",
-                Position::Last => "LAST",
-                Position::Any => "ANY",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Position {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Position> for Value {
-        fn from(v: Position) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Position> for Val<Position> {
-        fn from(v: Position) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Position of the evaluation in the FieldToMatch of request.
-    ///
-    /// Rendered as its CloudFormation spelling ([`PositionalConstraint::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PositionalConstraint {
-        /// `EXACTLY`
-        Exactly,
-        /// `STARTS_WITH`
-        StartsWith,
-        /// `ENDS_WITH`
-        EndsWith,
-        /// `CONTAINS`
-        Contains,
-        /// `CONTAINS_WORD`
-        ContainsWord,
-    }
-
-    impl PositionalConstraint {
-        /// Every variant, in schema order.
-        pub const ALL: [PositionalConstraint; 5] = [
-            PositionalConstraint::Exactly,
-            PositionalConstraint::StartsWith,
-            PositionalConstraint::EndsWith,
-            PositionalConstraint::Contains,
-            PositionalConstraint::ContainsWord,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PositionalConstraint::Exactly => "EXACTLY",
-                PositionalConstraint::StartsWith => "STARTS_WITH",
-                PositionalConstraint::EndsWith => "ENDS_WITH",
-                PositionalConstraint::Contains => "CONTAINS",
-                PositionalConstraint::ContainsWord => "CONTAINS_WORD",
-            }
-        }
-    }
-
-    impl std::fmt::Display for PositionalConstraint {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PositionalConstraint> for Value {
-        fn from(v: PositionalConstraint) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PositionalConstraint> for Val<PositionalConstraint> {
-        fn from(v: PositionalConstraint) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Type of pre-parse text transformation.
-    ///
-    /// Rendered as its CloudFormation spelling ([`PreParseTextTransformationType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PreParseTextTransformationType {
-        /// `NONE`
-        None,
-        /// `URL_DECODE`
-        UrlDecode,
-        /// `URL_DECODE_UNI`
-        UrlDecodeUni,
-        /// `COMBINE_DUPLICATE_QUERY_ARGS_BY_COMMA`
-        CombineDuplicateQueryArgsByComma,
-        /// `REPLACE_SEMICOLONS_WITH_AMPERSANDS`
-        ReplaceSemicolonsWithAmpersands,
-    }
-
-    impl PreParseTextTransformationType {
-        /// Every variant, in schema order.
-        pub const ALL: [PreParseTextTransformationType; 5] = [
-            PreParseTextTransformationType::None,
-            PreParseTextTransformationType::UrlDecode,
-            PreParseTextTransformationType::UrlDecodeUni,
-            PreParseTextTransformationType::CombineDuplicateQueryArgsByComma,
-            PreParseTextTransformationType::ReplaceSemicolonsWithAmpersands,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PreParseTextTransformationType::None => "NONE",
-                PreParseTextTransformationType::UrlDecode => "URL_DECODE",
-                PreParseTextTransformationType::UrlDecodeUni => "URL_DECODE_UNI",
-                PreParseTextTransformationType::CombineDuplicateQueryArgsByComma => {
-                    "COMBINE_DUPLICATE_QUERY_ARGS_BY_COMMA"
-                }
-                PreParseTextTransformationType::ReplaceSemicolonsWithAmpersands => "REPLACE_SEMICOLONS_WITH_AMPERSANDS",
-            }
-        }
-    }
-
-    impl std::fmt::Display for PreParseTextTransformationType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PreParseTextTransformationType> for Value {
-        fn from(v: PreParseTextTransformationType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PreParseTextTransformationType> for Val<PreParseTextTransformationType> {
-        fn from(v: PreParseTextTransformationType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Use CLOUDFRONT for CloudFront RuleGroup, use REGIONAL for Application Load Balancer and API Gateway.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Scope::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Scope {
-        /// `CLOUDFRONT`
-        Cloudfront,
-        /// `REGIONAL`
-        Regional,
-    }
-
-    impl Scope {
-        /// Every variant, in schema order.
-        pub const ALL: [Scope; 2] = [Scope::Cloudfront, Scope::Regional];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Scope::Cloudfront => "CLOUDFRONT",
-                Scope::Regional => "REGIONAL",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Scope {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Scope> for Value {
-        fn from(v: Scope) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Scope> for Val<Scope> {
-        fn from(v: Scope) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Sensitivity Level current only used for sqli match statements.
-    ///
-    /// Rendered as its CloudFormation spelling ([`SensitivityLevel::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SensitivityLevel {
-        /// `LOW`
-        Low,
-        /// `HIGH`
-        High,
-    }
-
-    impl SensitivityLevel {
-        /// Every variant, in schema order.
-        pub const ALL: [SensitivityLevel; 2] = [SensitivityLevel::Low, SensitivityLevel::High];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SensitivityLevel::Low => "LOW",
-                SensitivityLevel::High => "HIGH",
-            }
-        }
-    }
-
-    impl std::fmt::Display for SensitivityLevel {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<SensitivityLevel> for Value {
-        fn from(v: SensitivityLevel) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<SensitivityLevel> for Val<SensitivityLevel> {
-        fn from(v: SensitivityLevel) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Type of text transformation.
-    ///
-    /// Rendered as its CloudFormation spelling ([`TextTransformationType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TextTransformationType {
-        /// `NONE`
-        None,
-        /// `COMPRESS_WHITE_SPACE`
-        CompressWhiteSpace,
-        /// `HTML_ENTITY_DECODE`
-        HtmlEntityDecode,
-        /// `LOWERCASE`
-        Lowercase,
-        /// `CMD_LINE`
-        CmdLine,
-        /// `URL_DECODE`
-        UrlDecode,
-        /// `BASE64_DECODE`
-        Base64Decode,
-        /// `HEX_DECODE`
-        HexDecode,
-        /// `MD5`
-        Md5,
-        /// `REPLACE_COMMENTS`
-        ReplaceComments,
-        /// `ESCAPE_SEQ_DECODE`
-        EscapeSeqDecode,
-        /// `SQL_HEX_DECODE`
-        SqlHexDecode,
-        /// `CSS_DECODE`
-        CssDecode,
-        /// `JS_DECODE`
-        JsDecode,
-        /// `NORMALIZE_PATH`
-        NormalizePath,
-        /// `NORMALIZE_PATH_WIN`
-        NormalizePathWin,
-        /// `REMOVE_NULLS`
-        RemoveNulls,
-        /// `REPLACE_NULLS`
-        ReplaceNulls,
-        /// `BASE64_DECODE_EXT`
-        Base64DecodeExt,
-        /// `URL_DECODE_UNI`
-        UrlDecodeUni,
-        /// `UTF8_TO_UNICODE`
-        Utf8ToUnicode,
-        /// `REMOVE_WHITESPACE`
-        RemoveWhitespace,
-        /// `TRIM`
-        Trim,
-        /// `TRIM_LEFT`
-        TrimLeft,
-        /// `TRIM_RIGHT`
-        TrimRight,
-        /// `REMOVE_COMMENTS_CHAR`
-        RemoveCommentsChar,
-        /// `UPPERCASE`
-        Uppercase,
-        /// `CMD_LINE_WIN`
-        CmdLineWin,
-        /// `CMD_LINE_UNIX`
-        CmdLineUnix,
-        /// `JS_DECODE_EXT`
-        JsDecodeExt,
-        /// `SHA256`
-        Sha256,
-    }
-
-    impl TextTransformationType {
-        /// Every variant, in schema order.
-        pub const ALL: [TextTransformationType; 31] = [
-            TextTransformationType::None,
-            TextTransformationType::CompressWhiteSpace,
-            TextTransformationType::HtmlEntityDecode,
-            TextTransformationType::Lowercase,
-            TextTransformationType::CmdLine,
-            TextTransformationType::UrlDecode,
-            TextTransformationType::Base64Decode,
-            TextTransformationType::HexDecode,
-            TextTransformationType::Md5,
-            TextTransformationType::ReplaceComments,
-            TextTransformationType::EscapeSeqDecode,
-            TextTransformationType::SqlHexDecode,
-            TextTransformationType::CssDecode,
-            TextTransformationType::JsDecode,
-            TextTransformationType::NormalizePath,
-            TextTransformationType::NormalizePathWin,
-            TextTransformationType::RemoveNulls,
-            TextTransformationType::ReplaceNulls,
-            TextTransformationType::Base64DecodeExt,
-            TextTransformationType::UrlDecodeUni,
-            TextTransformationType::Utf8ToUnicode,
-            TextTransformationType::RemoveWhitespace,
-            TextTransformationType::Trim,
-            TextTransformationType::TrimLeft,
-            TextTransformationType::TrimRight,
-            TextTransformationType::RemoveCommentsChar,
-            TextTransformationType::Uppercase,
-            TextTransformationType::CmdLineWin,
-            TextTransformationType::CmdLineUnix,
-            TextTransformationType::JsDecodeExt,
-            TextTransformationType::Sha256,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                TextTransformationType::None => "NONE",
-                TextTransformationType::CompressWhiteSpace => "COMPRESS_WHITE_SPACE",
-                TextTransformationType::HtmlEntityDecode => "HTML_ENTITY_DECODE",
-                TextTransformationType::Lowercase => "LOWERCASE",
-                TextTransformationType::CmdLine => "CMD_LINE",
-                TextTransformationType::UrlDecode => "URL_DECODE",
-                TextTransformationType::Base64Decode => "BASE64_DECODE",
-                TextTransformationType::HexDecode => "HEX_DECODE",
-                TextTransformationType::Md5 => "MD5",
-                TextTransformationType::ReplaceComments => "REPLACE_COMMENTS",
-                TextTransformationType::EscapeSeqDecode => "ESCAPE_SEQ_DECODE",
-                TextTransformationType::SqlHexDecode => "SQL_HEX_DECODE",
-                TextTransformationType::CssDecode => "CSS_DECODE",
-                TextTransformationType::JsDecode => "JS_DECODE",
-                TextTransformationType::NormalizePath => "NORMALIZE_PATH",
-                TextTransformationType::NormalizePathWin => "NORMALIZE_PATH_WIN",
-                TextTransformationType::RemoveNulls => "REMOVE_NULLS",
-                TextTransformationType::ReplaceNulls => "REPLACE_NULLS",
-                TextTransformationType::Base64DecodeExt => "BASE64_DECODE_EXT",
-                TextTransformationType::UrlDecodeUni => "URL_DECODE_UNI",
-                TextTransformationType::Utf8ToUnicode => "UTF8_TO_UNICODE",
-                TextTransformationType::RemoveWhitespace => "REMOVE_WHITESPACE",
-                TextTransformationType::Trim => "TRIM",
-                TextTransformationType::TrimLeft => "TRIM_LEFT",
-                TextTransformationType::TrimRight => "TRIM_RIGHT",
-                TextTransformationType::RemoveCommentsChar => "REMOVE_COMMENTS_CHAR",
-                TextTransformationType::Uppercase => "UPPERCASE",
-                TextTransformationType::CmdLineWin => "CMD_LINE_WIN",
-                TextTransformationType::CmdLineUnix => "CMD_LINE_UNIX",
-                TextTransformationType::JsDecodeExt => "JS_DECODE_EXT",
-                TextTransformationType::Sha256 => "SHA256",
-            }
-        }
-    }
-
-    impl std::fmt::Display for TextTransformationType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<TextTransformationType> for Value {
-        fn from(v: TextTransformationType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<TextTransformationType> for Val<TextTransformationType> {
-        fn from(v: TextTransformationType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        AggregateKeyType[4] {
+            Ip = "IP",
+            ForwardedIp = "FORWARDED_IP",
+            Constant = "CONSTANT",
+            CustomKeys = "CUSTOM_KEYS",
+        }
+    }
+
+    cfn_enum! {
+        /// The blockchain chain to use.
+        BlockchainChain[4] {
+            Base = "BASE",
+            Solana = "SOLANA",
+            BaseSepolia = "BASE_SEPOLIA",
+            SolanaDevnet = "SOLANA_DEVNET",
+        }
+    }
+
+    cfn_enum! {
+        /// The inspection behavior to fall back to if the JSON in the request body is invalid.
+        BodyParsingFallbackBehavior[3] {
+            Match = "MATCH",
+            NoMatch = "NO_MATCH",
+            EvaluateAsString = "EVALUATE_AS_STRING",
+        }
+    }
+
+    cfn_enum! {
+        ComparisonOperator[6] {
+            Eq = "EQ",
+            Ne = "NE",
+            Le = "LE",
+            Lt = "LT",
+            Ge = "GE",
+            Gt = "GT",
+        }
+    }
+
+    cfn_enum! {
+        CountryCodes[250] {
+            Ad = "AD",
+            Ae = "AE",
+            Af = "AF",
+            Ag = "AG",
+            Ai = "AI",
+            Al = "AL",
+            Am = "AM",
+            Ao = "AO",
+            Aq = "AQ",
+            Ar = "AR",
+            As = "AS",
+            At = "AT",
+            Au = "AU",
+            Aw = "AW",
+            Ax = "AX",
+            Az = "AZ",
+            Ba = "BA",
+            Bb = "BB",
+            Bd = "BD",
+            Be = "BE",
+            Bf = "BF",
+            Bg = "BG",
+            Bh = "BH",
+            Bi = "BI",
+            Bj = "BJ",
+            Bl = "BL",
+            Bm = "BM",
+            Bn = "BN",
+            Bo = "BO",
+            Bq = "BQ",
+            Br = "BR",
+            Bs = "BS",
+            Bt = "BT",
+            Bv = "BV",
+            Bw = "BW",
+            By = "BY",
+            Bz = "BZ",
+            Ca = "CA",
+            Cc = "CC",
+            Cd = "CD",
+            Cf = "CF",
+            Cg = "CG",
+            Ch = "CH",
+            Ci = "CI",
+            Ck = "CK",
+            Cl = "CL",
+            Cm = "CM",
+            Cn = "CN",
+            Co = "CO",
+            Cr = "CR",
+            Cu = "CU",
+            Cv = "CV",
+            Cw = "CW",
+            Cx = "CX",
+            Cy = "CY",
+            Cz = "CZ",
+            De = "DE",
+            Dj = "DJ",
+            Dk = "DK",
+            Dm = "DM",
+            Do = "DO",
+            Dz = "DZ",
+            Ec = "EC",
+            Ee = "EE",
+            Eg = "EG",
+            Eh = "EH",
+            Er = "ER",
+            Es = "ES",
+            Et = "ET",
+            Fi = "FI",
+            Fj = "FJ",
+            Fk = "FK",
+            Fm = "FM",
+            Fo = "FO",
+            Fr = "FR",
+            Ga = "GA",
+            Gb = "GB",
+            Gd = "GD",
+            Ge = "GE",
+            Gf = "GF",
+            Gg = "GG",
+            Gh = "GH",
+            Gi = "GI",
+            Gl = "GL",
+            Gm = "GM",
+            Gn = "GN",
+            Gp = "GP",
+            Gq = "GQ",
+            Gr = "GR",
+            Gs = "GS",
+            Gt = "GT",
+            Gu = "GU",
+            Gw = "GW",
+            Gy = "GY",
+            Hk = "HK",
+            Hm = "HM",
+            Hn = "HN",
+            Hr = "HR",
+            Ht = "HT",
+            Hu = "HU",
+            Id = "ID",
+            Ie = "IE",
+            Il = "IL",
+            Im = "IM",
+            In = "IN",
+            Io = "IO",
+            Iq = "IQ",
+            Ir = "IR",
+            Is = "IS",
+            It = "IT",
+            Je = "JE",
+            Jm = "JM",
+            Jo = "JO",
+            Jp = "JP",
+            Ke = "KE",
+            Kg = "KG",
+            Kh = "KH",
+            Ki = "KI",
+            Km = "KM",
+            Kn = "KN",
+            Kp = "KP",
+            Kr = "KR",
+            Kw = "KW",
+            Ky = "KY",
+            Kz = "KZ",
+            La = "LA",
+            Lb = "LB",
+            Lc = "LC",
+            Li = "LI",
+            Lk = "LK",
+            Lr = "LR",
+            Ls = "LS",
+            Lt = "LT",
+            Lu = "LU",
+            Lv = "LV",
+            Ly = "LY",
+            Ma = "MA",
+            Mc = "MC",
+            Md = "MD",
+            Me = "ME",
+            Mf = "MF",
+            Mg = "MG",
+            Mh = "MH",
+            Mk = "MK",
+            Ml = "ML",
+            Mm = "MM",
+            Mn = "MN",
+            Mo = "MO",
+            Mp = "MP",
+            Mq = "MQ",
+            Mr = "MR",
+            Ms = "MS",
+            Mt = "MT",
+            Mu = "MU",
+            Mv = "MV",
+            Mw = "MW",
+            Mx = "MX",
+            My = "MY",
+            Mz = "MZ",
+            Na = "NA",
+            Nc = "NC",
+            Ne = "NE",
+            Nf = "NF",
+            Ng = "NG",
+            Ni = "NI",
+            Nl = "NL",
+            No = "NO",
+            Np = "NP",
+            Nr = "NR",
+            Nu = "NU",
+            Nz = "NZ",
+            Om = "OM",
+            Pa = "PA",
+            Pe = "PE",
+            Pf = "PF",
+            Pg = "PG",
+            Ph = "PH",
+            Pk = "PK",
+            Pl = "PL",
+            Pm = "PM",
+            Pn = "PN",
+            Pr = "PR",
+            Ps = "PS",
+            Pt = "PT",
+            Pw = "PW",
+            Py = "PY",
+            Qa = "QA",
+            Re = "RE",
+            Ro = "RO",
+            Rs = "RS",
+            Ru = "RU",
+            Rw = "RW",
+            Sa = "SA",
+            Sb = "SB",
+            Sc = "SC",
+            Sd = "SD",
+            Se = "SE",
+            Sg = "SG",
+            Sh = "SH",
+            Si = "SI",
+            Sj = "SJ",
+            Sk = "SK",
+            Sl = "SL",
+            Sm = "SM",
+            Sn = "SN",
+            So = "SO",
+            Sr = "SR",
+            Ss = "SS",
+            St = "ST",
+            Sv = "SV",
+            Sx = "SX",
+            Sy = "SY",
+            Sz = "SZ",
+            Tc = "TC",
+            Td = "TD",
+            Tf = "TF",
+            Tg = "TG",
+            Th = "TH",
+            Tj = "TJ",
+            Tk = "TK",
+            Tl = "TL",
+            Tm = "TM",
+            Tn = "TN",
+            To = "TO",
+            Tr = "TR",
+            Tt = "TT",
+            Tv = "TV",
+            Tw = "TW",
+            Tz = "TZ",
+            Ua = "UA",
+            Ug = "UG",
+            Um = "UM",
+            Us = "US",
+            Uy = "UY",
+            Uz = "UZ",
+            Va = "VA",
+            Vc = "VC",
+            Ve = "VE",
+            Vg = "VG",
+            Vi = "VI",
+            Vn = "VN",
+            Vu = "VU",
+            Wf = "WF",
+            Ws = "WS",
+            Xk = "XK",
+            Ye = "YE",
+            Yt = "YT",
+            Za = "ZA",
+            Zm = "ZM",
+            Zw = "ZW",
+        }
+    }
+
+    cfn_enum! {
+        /// The cryptocurrency to use for payment.
+        CryptoCurrency[1] {
+            Usdc = "USDC",
+        }
+    }
+
+    cfn_enum! {
+        /// The currency mode for monetization. Use REAL for production payments and TEST for testing with testnet
+        /// currencies.
+        CurrencyMode[2] {
+            Real = "REAL",
+            Test = "TEST",
+        }
+    }
+
+    cfn_enum! {
+        FallbackBehavior[2] {
+            Match = "MATCH",
+            NoMatch = "NO_MATCH",
+        }
+    }
+
+    cfn_enum! {
+        /// The parts of the JSON to match against using the MatchPattern.
+        JsonMatchScope[3] {
+            All = "ALL",
+            Key = "KEY",
+            Value2 = "VALUE",
+        }
+    }
+
+    cfn_enum! {
+        LabelMatchScope[2] {
+            Label = "LABEL",
+            Namespace = "NAMESPACE",
+        }
+    }
+
+    cfn_enum! {
+        /// The parts of the request to match against using the MatchPattern.
+        MapMatchScope[3] {
+            All = "ALL",
+            Key = "KEY",
+            Value2 = "VALUE",
+        }
+    }
+
+    cfn_enum! {
+        /// Handling of requests containing oversize fields
+        OversizeHandling[3] {
+            Continue = "CONTINUE",
+            Match = "MATCH",
+            NoMatch = "NO_MATCH",
+        }
+    }
+
+    cfn_enum! {
+        Position[3] {
+            First = "FIRST",
+            Last = "LAST",
+            Any = "ANY",
+        }
+    }
+
+    cfn_enum! {
+        /// Position of the evaluation in the FieldToMatch of request.
+        PositionalConstraint[5] {
+            Exactly = "EXACTLY",
+            StartsWith = "STARTS_WITH",
+            EndsWith = "ENDS_WITH",
+            Contains = "CONTAINS",
+            ContainsWord = "CONTAINS_WORD",
+        }
+    }
+
+    cfn_enum! {
+        /// Type of pre-parse text transformation.
+        PreParseTextTransformationType[5] {
+            None = "NONE",
+            UrlDecode = "URL_DECODE",
+            UrlDecodeUni = "URL_DECODE_UNI",
+            CombineDuplicateQueryArgsByComma = "COMBINE_DUPLICATE_QUERY_ARGS_BY_COMMA",
+            ReplaceSemicolonsWithAmpersands = "REPLACE_SEMICOLONS_WITH_AMPERSANDS",
+        }
+    }
+
+    cfn_enum! {
+        /// Use CLOUDFRONT for CloudFront RuleGroup, use REGIONAL for Application Load Balancer and API Gateway.
+        Scope[2] {
+            Cloudfront = "CLOUDFRONT",
+            Regional = "REGIONAL",
+        }
+    }
+
+    cfn_enum! {
+        /// Sensitivity Level current only used for sqli match statements.
+        SensitivityLevel[2] {
+            Low = "LOW",
+            High = "HIGH",
+        }
+    }
+
+    cfn_enum! {
+        /// Type of text transformation.
+        TextTransformationType[31] {
+            None = "NONE",
+            CompressWhiteSpace = "COMPRESS_WHITE_SPACE",
+            HtmlEntityDecode = "HTML_ENTITY_DECODE",
+            Lowercase = "LOWERCASE",
+            CmdLine = "CMD_LINE",
+            UrlDecode = "URL_DECODE",
+            Base64Decode = "BASE64_DECODE",
+            HexDecode = "HEX_DECODE",
+            Md5 = "MD5",
+            ReplaceComments = "REPLACE_COMMENTS",
+            EscapeSeqDecode = "ESCAPE_SEQ_DECODE",
+            SqlHexDecode = "SQL_HEX_DECODE",
+            CssDecode = "CSS_DECODE",
+            JsDecode = "JS_DECODE",
+            NormalizePath = "NORMALIZE_PATH",
+            NormalizePathWin = "NORMALIZE_PATH_WIN",
+            RemoveNulls = "REMOVE_NULLS",
+            ReplaceNulls = "REPLACE_NULLS",
+            Base64DecodeExt = "BASE64_DECODE_EXT",
+            UrlDecodeUni = "URL_DECODE_UNI",
+            Utf8ToUnicode = "UTF8_TO_UNICODE",
+            RemoveWhitespace = "REMOVE_WHITESPACE",
+            Trim = "TRIM",
+            TrimLeft = "TRIM_LEFT",
+            TrimRight = "TRIM_RIGHT",
+            RemoveCommentsChar = "REMOVE_COMMENTS_CHAR",
+            Uppercase = "UPPERCASE",
+            CmdLineWin = "CMD_LINE_WIN",
+            CmdLineUnix = "CMD_LINE_UNIX",
+            JsDecodeExt = "JS_DECODE_EXT",
+            Sha256 = "SHA256",
         }
     }
 }
@@ -8700,2253 +6928,491 @@ pub mod web_acl {
 
     property_type!(XssMatchStatement);
 
-    /// Rendered as its CloudFormation spelling ([`ALBLowReputationMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ALBLowReputationMode {
-        /// `ACTIVE_UNDER_DDOS`
-        ActiveUnderDdos,
-        /// `ALWAYS_ON`
-        AlwaysOn,
-    }
-
-    impl ALBLowReputationMode {
-        /// Every variant, in schema order.
-        pub const ALL: [ALBLowReputationMode; 2] =
-            [ALBLowReputationMode::ActiveUnderDdos, ALBLowReputationMode::AlwaysOn];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ALBLowReputationMode::ActiveUnderDdos => "ACTIVE_UNDER_DDOS",
-                ALBLowReputationMode::AlwaysOn => "ALWAYS_ON",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ALBLowReputationMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ALBLowReputationMode> for Value {
-        fn from(v: ALBLowReputationMode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ALBLowReputationMode> for Val<ALBLowReputationMode> {
-        fn from(v: ALBLowReputationMode) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`AggregateKeyType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AggregateKeyType {
-        /// `CONSTANT`
-        Constant,
-        /// `IP`
-        Ip,
-        /// `FORWARDED_IP`
-        ForwardedIp,
-        /// `CUSTOM_KEYS`
-        CustomKeys,
-    }
-
-    impl AggregateKeyType {
-        /// Every variant, in schema order.
-        pub const ALL: [AggregateKeyType; 4] = [
-            AggregateKeyType::Constant,
-            AggregateKeyType::Ip,
-            AggregateKeyType::ForwardedIp,
-            AggregateKeyType::CustomKeys,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AggregateKeyType::Constant => "CONSTANT",
-                AggregateKeyType::Ip => "IP",
-                AggregateKeyType::ForwardedIp => "FORWARDED_IP",
-                AggregateKeyType::CustomKeys => "CUSTOM_KEYS",
-            }
-        }
-    }
-
-    impl std::fmt::Display for AggregateKeyType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<AggregateKeyType> for Value {
-        fn from(v: AggregateKeyType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<AggregateKeyType> for Val<AggregateKeyType> {
-        fn from(v: AggregateKeyType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The blockchain chain to use.
-    ///
-    /// Rendered as its CloudFormation spelling ([`BlockchainChain::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum BlockchainChain {
-        /// `BASE`
-        Base,
-        /// `SOLANA`
-        Solana,
-        /// `BASE_SEPOLIA`
-        BaseSepolia,
-        /// `SOLANA_DEVNET`
-        SolanaDevnet,
-    }
-
-    impl BlockchainChain {
-        /// Every variant, in schema order.
-        pub const ALL: [BlockchainChain; 4] = [
-            BlockchainChain::Base,
-            BlockchainChain::Solana,
-            BlockchainChain::BaseSepolia,
-            BlockchainChain::SolanaDevnet,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                BlockchainChain::Base => "BASE",
-                BlockchainChain::Solana => "SOLANA",
-                BlockchainChain::BaseSepolia => "BASE_SEPOLIA",
-                BlockchainChain::SolanaDevnet => "SOLANA_DEVNET",
-            }
-        }
-    }
-
-    impl std::fmt::Display for BlockchainChain {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<BlockchainChain> for Value {
-        fn from(v: BlockchainChain) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<BlockchainChain> for Val<BlockchainChain> {
-        fn from(v: BlockchainChain) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The inspection behavior to fall back to if the JSON in the request body is invalid.
-    ///
-    /// Rendered as its CloudFormation spelling ([`BodyParsingFallbackBehavior::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum BodyParsingFallbackBehavior {
-        /// `MATCH`
-        Match,
-        /// `NO_MATCH`
-        NoMatch,
-        /// `EVALUATE_AS_STRING`
-        EvaluateAsString,
-    }
-
-    impl BodyParsingFallbackBehavior {
-        /// Every variant, in schema order.
-        pub const ALL: [BodyParsingFallbackBehavior; 3] = [
-            BodyParsingFallbackBehavior::Match,
-            BodyParsingFallbackBehavior::NoMatch,
-            BodyParsingFallbackBehavior::EvaluateAsString,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                BodyParsingFallbackBehavior::Match => "MATCH",
-                BodyParsingFallbackBehavior::NoMatch => "NO_MATCH",
-                BodyParsingFallbackBehavior::EvaluateAsString => "EVALUATE_AS_STRING",
-            }
-        }
-    }
-
-    impl std::fmt::Display for BodyParsingFallbackBehavior {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<BodyParsingFallbackBehavior> for Value {
-        fn from(v: BodyParsingFallbackBehavior) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<BodyParsingFallbackBehavior> for Val<BodyParsingFallbackBehavior> {
-        fn from(v: BodyParsingFallbackBehavior) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`ComparisonOperator::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ComparisonOperator {
-        /// `EQ`
-        Eq,
-        /// `NE`
-        Ne,
-        /// `LE`
-        Le,
-        /// `LT`
-        Lt,
-        /// `GE`
-        Ge,
-        /// `GT`
-        Gt,
-    }
-
-    impl ComparisonOperator {
-        /// Every variant, in schema order.
-        pub const ALL: [ComparisonOperator; 6] = [
-            ComparisonOperator::Eq,
-            ComparisonOperator::Ne,
-            ComparisonOperator::Le,
-            ComparisonOperator::Lt,
-            ComparisonOperator::Ge,
-            ComparisonOperator::Gt,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ComparisonOperator::Eq => "EQ",
-                ComparisonOperator::Ne => "NE",
-                ComparisonOperator::Le => "LE",
-                ComparisonOperator::Lt => "LT",
-                ComparisonOperator::Ge => "GE",
-                ComparisonOperator::Gt => "GT",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ComparisonOperator {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ComparisonOperator> for Value {
-        fn from(v: ComparisonOperator) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ComparisonOperator> for Val<ComparisonOperator> {
-        fn from(v: ComparisonOperator) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`CountryCodes::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum CountryCodes {
-        /// `AD`
-        Ad,
-        /// `AE`
-        Ae,
-        /// `AF`
-        Af,
-        /// `AG`
-        Ag,
-        /// `AI`
-        Ai,
-        /// `AL`
-        Al,
-        /// `AM`
-        Am,
-        /// `AO`
-        Ao,
-        /// `AQ`
-        Aq,
-        /// `AR`
-        Ar,
-        /// `AS`
-        As,
-        /// `AT`
-        At,
-        /// `AU`
-        Au,
-        /// `AW`
-        Aw,
-        /// `AX`
-        Ax,
-        /// `AZ`
-        Az,
-        /// `BA`
-        Ba,
-        /// `BB`
-        Bb,
-        /// `BD`
-        Bd,
-        /// `BE`
-        Be,
-        /// `BF`
-        Bf,
-        /// `BG`
-        Bg,
-        /// `BH`
-        Bh,
-        /// `BI`
-        Bi,
-        /// `BJ`
-        Bj,
-        /// `BL`
-        Bl,
-        /// `BM`
-        Bm,
-        /// `BN`
-        Bn,
-        /// `BO`
-        Bo,
-        /// `BQ`
-        Bq,
-        /// `BR`
-        Br,
-        /// `BS`
-        Bs,
-        /// `BT`
-        Bt,
-        /// `BV`
-        Bv,
-        /// `BW`
-        Bw,
-        /// `BY`
-        By,
-        /// `BZ`
-        Bz,
-        /// `CA`
-        Ca,
-        /// `CC`
-        Cc,
-        /// `CD`
-        Cd,
-        /// `CF`
-        Cf,
-        /// `CG`
-        Cg,
-        /// `CH`
-        Ch,
-        /// `CI`
-        Ci,
-        /// `CK`
-        Ck,
-        /// `CL`
-        Cl,
-        /// `CM`
-        Cm,
-        /// `CN`
-        Cn,
-        /// `CO`
-        Co,
-        /// `CR`
-        Cr,
-        /// `CU`
-        Cu,
-        /// `CV`
-        Cv,
-        /// `CW`
-        Cw,
-        /// `CX`
-        Cx,
-        /// `CY`
-        Cy,
-        /// `CZ`
-        Cz,
-        /// `DE`
-        De,
-        /// `DJ`
-        Dj,
-        /// `DK`
-        Dk,
-        /// `DM`
-        Dm,
-        /// `DO`
-        Do,
-        /// `DZ`
-        Dz,
-        /// `EC`
-        Ec,
-        /// `EE`
-        Ee,
-        /// `EG`
-        Eg,
-        /// `EH`
-        Eh,
-        /// `ER`
-        Er,
-        /// `ES`
-        Es,
-        /// `ET`
-        Et,
-        /// `FI`
-        Fi,
-        /// `FJ`
-        Fj,
-        /// `FK`
-        Fk,
-        /// `FM`
-        Fm,
-        /// `FO`
-        Fo,
-        /// `FR`
-        Fr,
-        /// `GA`
-        Ga,
-        /// `GB`
-        Gb,
-        /// `GD`
-        Gd,
-        /// `GE`
-        Ge,
-        /// `GF`
-        Gf,
-        /// `GG`
-        Gg,
-        /// `GH`
-        Gh,
-        /// `GI`
-        Gi,
-        /// `GL`
-        Gl,
-        /// `GM`
-        Gm,
-        /// `GN`
-        Gn,
-        /// `GP`
-        Gp,
-        /// `GQ`
-        Gq,
-        /// `GR`
-        Gr,
-        /// `GS`
-        Gs,
-        /// `GT`
-        Gt,
-        /// `GU`
-        Gu,
-        /// `GW`
-        Gw,
-        /// `GY`
-        Gy,
-        /// `HK`
-        Hk,
-        /// `HM`
-        Hm,
-        /// `HN`
-        Hn,
-        /// `HR`
-        Hr,
-        /// `HT`
-        Ht,
-        /// `HU`
-        Hu,
-        /// `ID`
-        Id,
-        /// `IE`
-        Ie,
-        /// `IL`
-        Il,
-        /// `IM`
-        Im,
-        /// `IN`
-        In,
-        /// `IO`
-        Io,
-        /// `IQ`
-        Iq,
-        /// `IR`
-        Ir,
-        /// `IS`
-        Is,
-        /// `IT`
-        It,
-        /// `JE`
-        Je,
-        /// `JM`
-        Jm,
-        /// `JO`
-        Jo,
-        /// `JP`
-        Jp,
-        /// `KE`
-        Ke,
-        /// `KG`
-        Kg,
-        /// `KH`
-        Kh,
-        /// `KI`
-        Ki,
-        /// `KM`
-        Km,
-        /// `KN`
-        Kn,
-        /// `KP`
-        Kp,
-        /// `KR`
-        Kr,
-        /// `KW`
-        Kw,
-        /// `KY`
-        Ky,
-        /// `KZ`
-        Kz,
-        /// `LA`
-        La,
-        /// `LB`
-        Lb,
-        /// `LC`
-        Lc,
-        /// `LI`
-        Li,
-        /// `LK`
-        Lk,
-        /// `LR`
-        Lr,
-        /// `LS`
-        Ls,
-        /// `LT`
-        Lt,
-        /// `LU`
-        Lu,
-        /// `LV`
-        Lv,
-        /// `LY`
-        Ly,
-        /// `MA`
-        Ma,
-        /// `MC`
-        Mc,
-        /// `MD`
-        Md,
-        /// `ME`
-        Me,
-        /// `MF`
-        Mf,
-        /// `MG`
-        Mg,
-        /// `MH`
-        Mh,
-        /// `MK`
-        Mk,
-        /// `ML`
-        Ml,
-        /// `MM`
-        Mm,
-        /// `MN`
-        Mn,
-        /// `MO`
-        Mo,
-        /// `MP`
-        Mp,
-        /// `MQ`
-        Mq,
-        /// `MR`
-        Mr,
-        /// `MS`
-        Ms,
-        /// `MT`
-        Mt,
-        /// `MU`
-        Mu,
-        /// `MV`
-        Mv,
-        /// `MW`
-        Mw,
-        /// `MX`
-        Mx,
-        /// `MY`
-        My,
-        /// `MZ`
-        Mz,
-        /// `NA`
-        Na,
-        /// `NC`
-        Nc,
-        /// `NE`
-        Ne,
-        /// `NF`
-        Nf,
-        /// `NG`
-        Ng,
-        /// `NI`
-        Ni,
-        /// `NL`
-        Nl,
-        /// `NO`
-        No,
-        /// `NP`
-        Np,
-        /// `NR`
-        Nr,
-        /// `NU`
-        Nu,
-        /// `NZ`
-        Nz,
-        /// `OM`
-        Om,
-        /// `PA`
-        Pa,
-        /// `PE`
-        Pe,
-        /// `PF`
-        Pf,
-        /// `PG`
-        Pg,
-        /// `PH`
-        Ph,
-        /// `PK`
-        Pk,
-        /// `PL`
-        Pl,
-        /// `PM`
-        Pm,
-        /// `PN`
-        Pn,
-        /// `PR`
-        Pr,
-        /// `PS`
-        Ps,
-        /// `PT`
-        Pt,
-        /// `PW`
-        Pw,
-        /// `PY`
-        Py,
-        /// `QA`
-        Qa,
-        /// `RE`
-        Re,
-        /// `RO`
-        Ro,
-        /// `RS`
-        Rs,
-        /// `RU`
-        Ru,
-        /// `RW`
-        Rw,
-        /// `SA`
-        Sa,
-        /// `SB`
-        Sb,
-        /// `SC`
-        Sc,
-        /// `SD`
-        Sd,
-        /// `SE`
-        Se,
-        /// `SG`
-        Sg,
-        /// `SH`
-        Sh,
-        /// `SI`
-        Si,
-        /// `SJ`
-        Sj,
-        /// `SK`
-        Sk,
-        /// `SL`
-        Sl,
-        /// `SM`
-        Sm,
-        /// `SN`
-        Sn,
-        /// `SO`
-        So,
-        /// `SR`
-        Sr,
-        /// `SS`
-        Ss,
-        /// `ST`
-        St,
-        /// `SV`
-        Sv,
-        /// `SX`
-        Sx,
-        /// `SY`
-        Sy,
-        /// `SZ`
-        Sz,
-        /// `TC`
-        Tc,
-        /// `TD`
-        Td,
-        /// `TF`
-        Tf,
-        /// `TG`
-        Tg,
-        /// `TH`
-        Th,
-        /// `TJ`
-        Tj,
-        /// `TK`
-        Tk,
-        /// `TL`
-        Tl,
-        /// `TM`
-        Tm,
-        /// `TN`
-        Tn,
-        /// `TO`
-        To,
-        /// `TR`
-        Tr,
-        /// `TT`
-        Tt,
-        /// `TV`
-        Tv,
-        /// `TW`
-        Tw,
-        /// `TZ`
-        Tz,
-        /// `UA`
-        Ua,
-        /// `UG`
-        Ug,
-        /// `UM`
-        Um,
-        /// `US`
-        Us,
-        /// `UY`
-        Uy,
-        /// `UZ`
-        Uz,
-        /// `VA`
-        Va,
-        /// `VC`
-        Vc,
-        /// `VE`
-        Ve,
-        /// `VG`
-        Vg,
-        /// `VI`
-        Vi,
-        /// `VN`
-        Vn,
-        /// `VU`
-        Vu,
-        /// `WF`
-        Wf,
-        /// `WS`
-        Ws,
-        /// `XK`
-        Xk,
-        /// `YE`
-        Ye,
-        /// `YT`
-        Yt,
-        /// `ZA`
-        Za,
-        /// `ZM`
-        Zm,
-        /// `ZW`
-        Zw,
-    }
-
-    impl CountryCodes {
-        /// Every variant, in schema order.
-        pub const ALL: [CountryCodes; 250] = [
-            CountryCodes::Ad,
-            CountryCodes::Ae,
-            CountryCodes::Af,
-            CountryCodes::Ag,
-            CountryCodes::Ai,
-            CountryCodes::Al,
-            CountryCodes::Am,
-            CountryCodes::Ao,
-            CountryCodes::Aq,
-            CountryCodes::Ar,
-            CountryCodes::As,
-            CountryCodes::At,
-            CountryCodes::Au,
-            CountryCodes::Aw,
-            CountryCodes::Ax,
-            CountryCodes::Az,
-            CountryCodes::Ba,
-            CountryCodes::Bb,
-            CountryCodes::Bd,
-            CountryCodes::Be,
-            CountryCodes::Bf,
-            CountryCodes::Bg,
-            CountryCodes::Bh,
-            CountryCodes::Bi,
-            CountryCodes::Bj,
-            CountryCodes::Bl,
-            CountryCodes::Bm,
-            CountryCodes::Bn,
-            CountryCodes::Bo,
-            CountryCodes::Bq,
-            CountryCodes::Br,
-            CountryCodes::Bs,
-            CountryCodes::Bt,
-            CountryCodes::Bv,
-            CountryCodes::Bw,
-            CountryCodes::By,
-            CountryCodes::Bz,
-            CountryCodes::Ca,
-            CountryCodes::Cc,
-            CountryCodes::Cd,
-            CountryCodes::Cf,
-            CountryCodes::Cg,
-            CountryCodes::Ch,
-            CountryCodes::Ci,
-            CountryCodes::Ck,
-            CountryCodes::Cl,
-            CountryCodes::Cm,
-            CountryCodes::Cn,
-            CountryCodes::Co,
-            CountryCodes::Cr,
-            CountryCodes::Cu,
-            CountryCodes::Cv,
-            CountryCodes::Cw,
-            CountryCodes::Cx,
-            CountryCodes::Cy,
-            CountryCodes::Cz,
-            CountryCodes::De,
-            CountryCodes::Dj,
-            CountryCodes::Dk,
-            CountryCodes::Dm,
-            CountryCodes::Do,
-            CountryCodes::Dz,
-            CountryCodes::Ec,
-            CountryCodes::Ee,
-            CountryCodes::Eg,
-            CountryCodes::Eh,
-            CountryCodes::Er,
-            CountryCodes::Es,
-            CountryCodes::Et,
-            CountryCodes::Fi,
-            CountryCodes::Fj,
-            CountryCodes::Fk,
-            CountryCodes::Fm,
-            CountryCodes::Fo,
-            CountryCodes::Fr,
-            CountryCodes::Ga,
-            CountryCodes::Gb,
-            CountryCodes::Gd,
-            CountryCodes::Ge,
-            CountryCodes::Gf,
-            CountryCodes::Gg,
-            CountryCodes::Gh,
-            CountryCodes::Gi,
-            CountryCodes::Gl,
-            CountryCodes::Gm,
-            CountryCodes::Gn,
-            CountryCodes::Gp,
-            CountryCodes::Gq,
-            CountryCodes::Gr,
-            CountryCodes::Gs,
-            CountryCodes::Gt,
-            CountryCodes::Gu,
-            CountryCodes::Gw,
-            CountryCodes::Gy,
-            CountryCodes::Hk,
-            CountryCodes::Hm,
-            CountryCodes::Hn,
-            CountryCodes::Hr,
-            CountryCodes::Ht,
-            CountryCodes::Hu,
-            CountryCodes::Id,
-            CountryCodes::Ie,
-            CountryCodes::Il,
-            CountryCodes::Im,
-            CountryCodes::In,
-            CountryCodes::Io,
-            CountryCodes::Iq,
-            CountryCodes::Ir,
-            CountryCodes::Is,
-            CountryCodes::It,
-            CountryCodes::Je,
-            CountryCodes::Jm,
-            CountryCodes::Jo,
-            CountryCodes::Jp,
-            CountryCodes::Ke,
-            CountryCodes::Kg,
-            CountryCodes::Kh,
-            CountryCodes::Ki,
-            CountryCodes::Km,
-            CountryCodes::Kn,
-            CountryCodes::Kp,
-            CountryCodes::Kr,
-            CountryCodes::Kw,
-            CountryCodes::Ky,
-            CountryCodes::Kz,
-            CountryCodes::La,
-            CountryCodes::Lb,
-            CountryCodes::Lc,
-            CountryCodes::Li,
-            CountryCodes::Lk,
-            CountryCodes::Lr,
-            CountryCodes::Ls,
-            CountryCodes::Lt,
-            CountryCodes::Lu,
-            CountryCodes::Lv,
-            CountryCodes::Ly,
-            CountryCodes::Ma,
-            CountryCodes::Mc,
-            CountryCodes::Md,
-            CountryCodes::Me,
-            CountryCodes::Mf,
-            CountryCodes::Mg,
-            CountryCodes::Mh,
-            CountryCodes::Mk,
-            CountryCodes::Ml,
-            CountryCodes::Mm,
-            CountryCodes::Mn,
-            CountryCodes::Mo,
-            CountryCodes::Mp,
-            CountryCodes::Mq,
-            CountryCodes::Mr,
-            CountryCodes::Ms,
-            CountryCodes::Mt,
-            CountryCodes::Mu,
-            CountryCodes::Mv,
-            CountryCodes::Mw,
-            CountryCodes::Mx,
-            CountryCodes::My,
-            CountryCodes::Mz,
-            CountryCodes::Na,
-            CountryCodes::Nc,
-            CountryCodes::Ne,
-            CountryCodes::Nf,
-            CountryCodes::Ng,
-            CountryCodes::Ni,
-            CountryCodes::Nl,
-            CountryCodes::No,
-            CountryCodes::Np,
-            CountryCodes::Nr,
-            CountryCodes::Nu,
-            CountryCodes::Nz,
-            CountryCodes::Om,
-            CountryCodes::Pa,
-            CountryCodes::Pe,
-            CountryCodes::Pf,
-            CountryCodes::Pg,
-            CountryCodes::Ph,
-            CountryCodes::Pk,
-            CountryCodes::Pl,
-            CountryCodes::Pm,
-            CountryCodes::Pn,
-            CountryCodes::Pr,
-            CountryCodes::Ps,
-            CountryCodes::Pt,
-            CountryCodes::Pw,
-            CountryCodes::Py,
-            CountryCodes::Qa,
-            CountryCodes::Re,
-            CountryCodes::Ro,
-            CountryCodes::Rs,
-            CountryCodes::Ru,
-            CountryCodes::Rw,
-            CountryCodes::Sa,
-            CountryCodes::Sb,
-            CountryCodes::Sc,
-            CountryCodes::Sd,
-            CountryCodes::Se,
-            CountryCodes::Sg,
-            CountryCodes::Sh,
-            CountryCodes::Si,
-            CountryCodes::Sj,
-            CountryCodes::Sk,
-            CountryCodes::Sl,
-            CountryCodes::Sm,
-            CountryCodes::Sn,
-            CountryCodes::So,
-            CountryCodes::Sr,
-            CountryCodes::Ss,
-            CountryCodes::St,
-            CountryCodes::Sv,
-            CountryCodes::Sx,
-            CountryCodes::Sy,
-            CountryCodes::Sz,
-            CountryCodes::Tc,
-            CountryCodes::Td,
-            CountryCodes::Tf,
-            CountryCodes::Tg,
-            CountryCodes::Th,
-            CountryCodes::Tj,
-            CountryCodes::Tk,
-            CountryCodes::Tl,
-            CountryCodes::Tm,
-            CountryCodes::Tn,
-            CountryCodes::To,
-            CountryCodes::Tr,
-            CountryCodes::Tt,
-            CountryCodes::Tv,
-            CountryCodes::Tw,
-            CountryCodes::Tz,
-            CountryCodes::Ua,
-            CountryCodes::Ug,
-            CountryCodes::Um,
-            CountryCodes::Us,
-            CountryCodes::Uy,
-            CountryCodes::Uz,
-            CountryCodes::Va,
-            CountryCodes::Vc,
-            CountryCodes::Ve,
-            CountryCodes::Vg,
-            CountryCodes::Vi,
-            CountryCodes::Vn,
-            CountryCodes::Vu,
-            CountryCodes::Wf,
-            CountryCodes::Ws,
-            CountryCodes::Xk,
-            CountryCodes::Ye,
-            CountryCodes::Yt,
-            CountryCodes::Za,
-            CountryCodes::Zm,
-            CountryCodes::Zw,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                CountryCodes::Ad => "AD",
-                CountryCodes::Ae => "AE",
-                CountryCodes::Af => "AF",
-                CountryCodes::Ag => "AG",
-                CountryCodes::Ai => "AI",
-                CountryCodes::Al => "AL",
-                CountryCodes::Am => "AM",
-                CountryCodes::Ao => "AO",
-                CountryCodes::Aq => "AQ",
-                CountryCodes::Ar => "AR",
-                CountryCodes::As => "AS",
-                CountryCodes::At => "AT",
-                CountryCodes::Au => "AU",
-                CountryCodes::Aw => "AW",
-                CountryCodes::Ax => "AX",
-                CountryCodes::Az => "AZ",
-                CountryCodes::Ba => "BA",
-                CountryCodes::Bb => "BB",
-                CountryCodes::Bd => "BD",
-                CountryCodes::Be => "BE",
-                CountryCodes::Bf => "BF",
-                CountryCodes::Bg => "BG",
-                CountryCodes::Bh => "BH",
-                CountryCodes::Bi => "BI",
-                CountryCodes::Bj => "BJ",
-                CountryCodes::Bl => "BL",
-                CountryCodes::Bm => "BM",
-                CountryCodes::Bn => "BN",
-                CountryCodes::Bo => "BO",
-                CountryCodes::Bq => "BQ",
-                CountryCodes::Br => "BR",
-                CountryCodes::Bs => "BS",
-                CountryCodes::Bt => "BT",
-                CountryCodes::Bv => "BV",
-                CountryCodes::Bw => "BW",
-                CountryCodes::By => "BY",
-                CountryCodes::Bz => "BZ",
-                CountryCodes::Ca => "CA",
-                CountryCodes::Cc => "CC",
-                CountryCodes::Cd => "CD",
-                CountryCodes::Cf => "CF",
-                CountryCodes::Cg => "CG",
-                CountryCodes::Ch => "CH",
-                CountryCodes::Ci => "CI",
-                CountryCodes::Ck => "CK",
-                CountryCodes::Cl => "CL",
-                CountryCodes::Cm => "CM",
-                CountryCodes::Cn => "CN",
-                CountryCodes::Co => "CO",
-                CountryCodes::Cr => "CR",
-                CountryCodes::Cu => "CU",
-                CountryCodes::Cv => "CV",
-                CountryCodes::Cw => "CW",
-                CountryCodes::Cx => "CX",
-                CountryCodes::Cy => "CY",
-                CountryCodes::Cz => "CZ",
-                CountryCodes::De => "DE",
-                CountryCodes::Dj => "DJ",
-                CountryCodes::Dk => "DK",
-                CountryCodes::Dm => "DM",
-                CountryCodes::Do => "DO",
-                CountryCodes::Dz => "DZ",
-                CountryCodes::Ec => "EC",
-                CountryCodes::Ee => "EE",
-                CountryCodes::Eg => "EG",
-                CountryCodes::Eh => "EH",
-                CountryCodes::Er => "ER",
-                CountryCodes::Es => "ES",
-                CountryCodes::Et => "ET",
-                CountryCodes::Fi => "FI",
-                CountryCodes::Fj => "FJ",
-                CountryCodes::Fk => "FK",
-                CountryCodes::Fm => "FM",
-                CountryCodes::Fo => "FO",
-                CountryCodes::Fr => "FR",
-                CountryCodes::Ga => "GA",
-                CountryCodes::Gb => "GB",
-                CountryCodes::Gd => "GD",
-                CountryCodes::Ge => "GE",
-                CountryCodes::Gf => "GF",
-                CountryCodes::Gg => "GG",
-                CountryCodes::Gh => "GH",
-                CountryCodes::Gi => "GI",
-                CountryCodes::Gl => "GL",
-                CountryCodes::Gm => "GM",
-                CountryCodes::Gn => "GN",
-                CountryCodes::Gp => "GP",
-                CountryCodes::Gq => "GQ",
-                CountryCodes::Gr => "GR",
-                CountryCodes::Gs => "GS",
-                CountryCodes::Gt => "GT",
-                CountryCodes::Gu => "GU",
-                CountryCodes::Gw => "GW",
-                CountryCodes::Gy => "GY",
-                CountryCodes::Hk => "HK",
-                CountryCodes::Hm => "HM",
-                CountryCodes::Hn => "HN",
-                CountryCodes::Hr => "HR",
-                CountryCodes::Ht => "HT",
-                CountryCodes::Hu => "HU",
-                CountryCodes::Id => "ID",
-                CountryCodes::Ie => "IE",
-                CountryCodes::Il => "IL",
-                CountryCodes::Im => "IM",
-                CountryCodes::In => "IN",
-                CountryCodes::Io => "IO",
-                CountryCodes::Iq => "IQ",
-                CountryCodes::Ir => "IR",
-                CountryCodes::Is => "IS",
-                CountryCodes::It => "IT",
-                CountryCodes::Je => "JE",
-                CountryCodes::Jm => "JM",
-                CountryCodes::Jo => "JO",
-                CountryCodes::Jp => "JP",
-                CountryCodes::Ke => "KE",
-                CountryCodes::Kg => "KG",
-                CountryCodes::Kh => "KH",
-                CountryCodes::Ki => "KI",
-                CountryCodes::Km => "KM",
-                CountryCodes::Kn => "KN",
-                CountryCodes::Kp => "KP",
-                CountryCodes::Kr => "KR",
-                CountryCodes::Kw => "KW",
-                CountryCodes::Ky => "KY",
-                CountryCodes::Kz => "KZ",
-                CountryCodes::La => "LA",
-                CountryCodes::Lb => "LB",
-                CountryCodes::Lc => "LC",
-                CountryCodes::Li => "LI",
-                CountryCodes::Lk => "LK",
-                CountryCodes::Lr => "LR",
-                CountryCodes::Ls => "LS",
-                CountryCodes::Lt => "LT",
-                CountryCodes::Lu => "LU",
-                CountryCodes::Lv => "LV",
-                CountryCodes::Ly => "LY",
-                CountryCodes::Ma => "MA",
-                CountryCodes::Mc => "MC",
-                CountryCodes::Md => "MD",
-                CountryCodes::Me => "ME",
-                CountryCodes::Mf => "MF",
-                CountryCodes::Mg => "MG",
-                CountryCodes::Mh => "MH",
-                CountryCodes::Mk => "MK",
-                CountryCodes::Ml => "ML",
-                CountryCodes::Mm => "MM",
-                CountryCodes::Mn => "MN",
-                CountryCodes::Mo => "MO",
-                CountryCodes::Mp => "MP",
-                CountryCodes::Mq => "MQ",
-                CountryCodes::Mr => "MR",
-                CountryCodes::Ms => "MS",
-                CountryCodes::Mt => "MT",
-                CountryCodes::Mu => "MU",
-                CountryCodes::Mv => "MV",
-                CountryCodes::Mw => "MW",
-                CountryCodes::Mx => "MX",
-                CountryCodes::My => "MY",
-                CountryCodes::Mz => "MZ",
-                CountryCodes::Na => "NA",
-                CountryCodes::Nc => "NC",
-                CountryCodes::Ne => "NE",
-                CountryCodes::Nf => "NF",
-                CountryCodes::Ng => "NG",
-                CountryCodes::Ni => "NI",
-                CountryCodes::Nl => "NL",
-                CountryCodes::No => "NO",
-                CountryCodes::Np => "NP",
-                CountryCodes::Nr => "NR",
-                CountryCodes::Nu => "NU",
-                CountryCodes::Nz => "NZ",
-                CountryCodes::Om => "OM",
-                CountryCodes::Pa => "PA",
-                CountryCodes::Pe => "PE",
-                CountryCodes::Pf => "PF",
-                CountryCodes::Pg => "PG",
-                CountryCodes::Ph => "PH",
-                CountryCodes::Pk => "PK",
-                CountryCodes::Pl => "PL",
-                CountryCodes::Pm => "PM",
-                CountryCodes::Pn => "PN",
-                CountryCodes::Pr => "PR",
-                CountryCodes::Ps => "PS",
-                CountryCodes::Pt => "PT",
-                CountryCodes::Pw => "PW",
-                CountryCodes::Py => "PY",
-                CountryCodes::Qa => "QA",
-                CountryCodes::Re => "RE",
-                CountryCodes::Ro => "RO",
-                CountryCodes::Rs => "RS",
-                CountryCodes::Ru => "RU",
-                CountryCodes::Rw => "RW",
-                CountryCodes::Sa => "SA",
-                CountryCodes::Sb => "SB",
-                CountryCodes::Sc => "SC",
-                CountryCodes::Sd => "SD",
-                CountryCodes::Se => "SE",
-                CountryCodes::Sg => "SG",
-                CountryCodes::Sh => "SH",
-                CountryCodes::Si => "SI",
-                CountryCodes::Sj => "SJ",
-                CountryCodes::Sk => "SK",
-                CountryCodes::Sl => "SL",
-                CountryCodes::Sm => "SM",
-                CountryCodes::Sn => "SN",
-                CountryCodes::So => "SO",
-                CountryCodes::Sr => "SR",
-                CountryCodes::Ss => "SS",
-                CountryCodes::St => "ST",
-                CountryCodes::Sv => "SV",
-                CountryCodes::Sx => "SX",
-                CountryCodes::Sy => "SY",
-                CountryCodes::Sz => "SZ",
-                CountryCodes::Tc => "TC",
-                CountryCodes::Td => "TD",
-                CountryCodes::Tf => "TF",
-                CountryCodes::Tg => "TG",
-                CountryCodes::Th => "TH",
-                CountryCodes::Tj => "TJ",
-                CountryCodes::Tk => "TK",
-                CountryCodes::Tl => "TL",
-                CountryCodes::Tm => "TM",
-                CountryCodes::Tn => "TN",
-                CountryCodes::To => "TO",
-                CountryCodes::Tr => "TR",
-                CountryCodes::Tt => "TT",
-                CountryCodes::Tv => "TV",
-                CountryCodes::Tw => "TW",
-                CountryCodes::Tz => "TZ",
-                CountryCodes::Ua => "UA",
-                CountryCodes::Ug => "UG",
-                CountryCodes::Um => "UM",
-                CountryCodes::Us => "US",
-                CountryCodes::Uy => "UY",
-                CountryCodes::Uz => "UZ",
-                CountryCodes::Va => "VA",
-                CountryCodes::Vc => "VC",
-                CountryCodes::Ve => "VE",
-                CountryCodes::Vg => "VG",
-                CountryCodes::Vi => "VI",
-                CountryCodes::Vn => "VN",
-                CountryCodes::Vu => "VU",
-                CountryCodes::Wf => "WF",
-                CountryCodes::Ws => "WS",
-                CountryCodes::Xk => "XK",
-                CountryCodes::Ye => "YE",
-                CountryCodes::Yt => "YT",
-                CountryCodes::Za => "ZA",
-                CountryCodes::Zm => "ZM",
-                CountryCodes::Zw => "ZW",
-            }
-        }
-    }
-
-    impl std::fmt::Display for CountryCodes {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<CountryCodes> for Value {
-        fn from(v: CountryCodes) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<CountryCodes> for Val<CountryCodes> {
-        fn from(v: CountryCodes) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The cryptocurrency to use for payment.
-    ///
-    /// Rendered as its CloudFormation spelling ([`CryptoCurrency::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum CryptoCurrency {
-        /// `USDC`
-        Usdc,
-    }
-
-    impl CryptoCurrency {
-        /// Every variant, in schema order.
-        pub const ALL: [CryptoCurrency; 1] = [CryptoCurrency::Usdc];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                CryptoCurrency::Usdc => "USDC",
-            }
-        }
-    }
-
-    impl std::fmt::Display for CryptoCurrency {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<CryptoCurrency> for Value {
-        fn from(v: CryptoCurrency) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<CryptoCurrency> for Val<CryptoCurrency> {
-        fn from(v: CryptoCurrency) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The currency mode for monetization. Use REAL for production payments and TEST for testing with testnet currencies.
-    ///
-    /// Rendered as its CloudFormation spelling ([`CurrencyMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum CurrencyMode {
-        /// `REAL`
-        Real,
-        /// `TEST`
-        Test,
-    }
-
-    impl CurrencyMode {
-        /// Every variant, in schema order.
-        pub const ALL: [CurrencyMode; 2] = [CurrencyMode::Real, CurrencyMode::Test];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                CurrencyMode::Real => "REAL",
-                CurrencyMode::Test => "TEST",
-            }
-        }
-    }
-
-    impl std::fmt::Display for CurrencyMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<CurrencyMode> for Value {
-        fn from(v: CurrencyMode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<CurrencyMode> for Val<CurrencyMode> {
-        fn from(v: CurrencyMode) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`DataProtectionAction::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DataProtectionAction {
-        /// `SUBSTITUTION`
-        Substitution,
-        /// `HASH`
-        Hash,
-    }
-
-    impl DataProtectionAction {
-        /// Every variant, in schema order.
-        pub const ALL: [DataProtectionAction; 2] = [DataProtectionAction::Substitution, DataProtectionAction::Hash];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DataProtectionAction::Substitution => "SUBSTITUTION",
-                DataProtectionAction::Hash => "HASH",
-            }
-        }
-    }
-
-    impl std::fmt::Display for DataProtectionAction {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DataProtectionAction> for Value {
-        fn from(v: DataProtectionAction) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DataProtectionAction> for Val<DataProtectionAction> {
-        fn from(v: DataProtectionAction) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`FallbackBehavior::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum FallbackBehavior {
-        /// `MATCH`
-        Match,
-        /// `NO_MATCH`
-        NoMatch,
-    }
-
-    impl FallbackBehavior {
-        /// Every variant, in schema order.
-        pub const ALL: [FallbackBehavior; 2] = [FallbackBehavior::Match, FallbackBehavior::NoMatch];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                FallbackBehavior::Match => "MATCH",
-                FallbackBehavior::NoMatch => "NO_MATCH",
-            }
-        }
-    }
-
-    impl std::fmt::Display for FallbackBehavior {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<FallbackBehavior> for Value {
-        fn from(v: FallbackBehavior) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<FallbackBehavior> for Val<FallbackBehavior> {
-        fn from(v: FallbackBehavior) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Field type to protect
-    ///
-    /// Rendered as its CloudFormation spelling ([`FieldType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum FieldType {
-        /// `SINGLE_HEADER`
-        SingleHeader,
-        /// `SINGLE_COOKIE`
-        SingleCookie,
-        /// `SINGLE_QUERY_ARGUMENT`
-        SingleQueryArgument,
-        /// `QUERY_STRING`
-        QueryString,
-        /// `BODY`
-        Body,
-    }
-
-    impl FieldType {
-        /// Every variant, in schema order.
-        pub const ALL: [FieldType; 5] = [
-            FieldType::SingleHeader,
-            FieldType::SingleCookie,
-            FieldType::SingleQueryArgument,
-            FieldType::QueryString,
-            FieldType::Body,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                FieldType::SingleHeader => "SINGLE_HEADER",
-                FieldType::SingleCookie => "SINGLE_COOKIE",
-                FieldType::SingleQueryArgument => "SINGLE_QUERY_ARGUMENT",
-                FieldType::QueryString => "QUERY_STRING",
-                FieldType::Body => "BODY",
-            }
-        }
-    }
-
-    impl std::fmt::Display for FieldType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<FieldType> for Value {
-        fn from(v: FieldType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<FieldType> for Val<FieldType> {
-        fn from(v: FieldType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`InspectionLevel::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum InspectionLevel {
-        /// `COMMON`
-        Common,
-        /// `TARGETED`
-        Targeted,
-    }
-
-    impl InspectionLevel {
-        /// Every variant, in schema order.
-        pub const ALL: [InspectionLevel; 2] = [InspectionLevel::Common, InspectionLevel::Targeted];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                InspectionLevel::Common => "COMMON",
-                InspectionLevel::Targeted => "TARGETED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for InspectionLevel {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<InspectionLevel> for Value {
-        fn from(v: InspectionLevel) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<InspectionLevel> for Val<InspectionLevel> {
-        fn from(v: InspectionLevel) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The parts of the JSON to match against using the MatchPattern.
-    ///
-    /// Rendered as its CloudFormation spelling ([`JsonMatchScope::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum JsonMatchScope {
-        /// `ALL`
-        All,
-        /// `KEY`
-        Key,
-        /// `VALUE`
-        Value2,
-    }
-
-    impl JsonMatchScope {
-        /// Every variant, in schema order.
-        pub const ALL: [JsonMatchScope; 3] = [JsonMatchScope::All, JsonMatchScope::Key, JsonMatchScope::Value2];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                JsonMatchScope::All => "ALL",
-                JsonMatchScope::Key => "KEY",
-                JsonMatchScope::Value2 => "VALUE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for JsonMatchScope {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<JsonMatchScope> for Value {
-        fn from(v: JsonMatchScope) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<JsonMatchScope> for Val<JsonMatchScope> {
-        fn from(v: JsonMatchScope) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`LabelMatchScope::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum LabelMatchScope {
-        /// `LABEL`
-        Label,
-        /// `NAMESPACE`
-        Namespace,
-    }
-
-    impl LabelMatchScope {
-        /// Every variant, in schema order.
-        pub const ALL: [LabelMatchScope; 2] = [LabelMatchScope::Label, LabelMatchScope::Namespace];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                LabelMatchScope::Label => "LABEL",
-                LabelMatchScope::Namespace => "NAMESPACE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for LabelMatchScope {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<LabelMatchScope> for Value {
-        fn from(v: LabelMatchScope) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<LabelMatchScope> for Val<LabelMatchScope> {
-        fn from(v: LabelMatchScope) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The parts of the request to match against using the MatchPattern.
-    ///
-    /// Rendered as its CloudFormation spelling ([`MapMatchScope::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum MapMatchScope {
-        /// `ALL`
-        All,
-        /// `KEY`
-        Key,
-        /// `VALUE`
-        Value2,
-    }
-
-    impl MapMatchScope {
-        /// Every variant, in schema order.
-        pub const ALL: [MapMatchScope; 3] = [MapMatchScope::All, MapMatchScope::Key, MapMatchScope::Value2];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                MapMatchScope::All => "ALL",
-                MapMatchScope::Key => "KEY",
-                MapMatchScope::Value2 => "VALUE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for MapMatchScope {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<MapMatchScope> for Value {
-        fn from(v: MapMatchScope) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<MapMatchScope> for Val<MapMatchScope> {
-        fn from(v: MapMatchScope) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Handling of requests containing oversize fields
-    ///
-    /// Rendered as its CloudFormation spelling ([`OversizeHandling::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum OversizeHandling {
-        /// `CONTINUE`
-        Continue,
-        /// `MATCH`
-        Match,
-        /// `NO_MATCH`
-        NoMatch,
-    }
-
-    impl OversizeHandling {
-        /// Every variant, in schema order.
-        pub const ALL: [OversizeHandling; 3] =
-            [OversizeHandling::Continue, OversizeHandling::Match, OversizeHandling::NoMatch];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                OversizeHandling::Continue => "CONTINUE",
-                OversizeHandling::Match => "MATCH",
-                OversizeHandling::NoMatch => "NO_MATCH",
-            }
-        }
-    }
-
-    impl std::fmt::Display for OversizeHandling {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<OversizeHandling> for Value {
-        fn from(v: OversizeHandling) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<OversizeHandling> for Val<OversizeHandling> {
-        fn from(v: OversizeHandling) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`PayloadType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PayloadType {
-        /// `JSON`
-        Json,
-        /// `FORM_ENCODED`
-        FormEncoded,
-    }
-
-    impl PayloadType {
-        /// Every variant, in schema order.
-        pub const ALL: [PayloadType; 2] = [PayloadType::Json, PayloadType::FormEncoded];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PayloadType::Json => "JSON",
-                PayloadType::FormEncoded => "FORM_ENCODED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for PayloadType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PayloadType> for Value {
-        fn from(v: PayloadType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PayloadType> for Val<PayloadType> {
-        fn from(v: PayloadType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`Position::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Position {
-        /// `FIRST`
-        First,
-        /// `LAST`
-        Last,
-        /// `ANY`
-        Any,
-    }
-
-    impl Position {
-        /// Every variant, in schema order.
-        pub const ALL: [Position; 3] = [Position::First, Position::Last, Position::Any];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Position::First => "FIRST",
-                Position::Last => "LAST",
-                Position::Any => "ANY",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Position {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Position> for Value {
-        fn from(v: Position) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Position> for Val<Position> {
-        fn from(v: Position) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Position of the evaluation in the FieldToMatch of request.
-    ///
-    /// Rendered as its CloudFormation spelling ([`PositionalConstraint::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PositionalConstraint {
-        /// `EXACTLY`
-        Exactly,
-        /// `STARTS_WITH`
-        StartsWith,
-        /// `ENDS_WITH`
-        EndsWith,
-        /// `CONTAINS`
-        Contains,
-        /// `CONTAINS_WORD`
-        ContainsWord,
-    }
-
-    impl PositionalConstraint {
-        /// Every variant, in schema order.
-        pub const ALL: [PositionalConstraint; 5] = [
-            PositionalConstraint::Exactly,
-            PositionalConstraint::StartsWith,
-            PositionalConstraint::EndsWith,
-            PositionalConstraint::Contains,
-            PositionalConstraint::ContainsWord,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PositionalConstraint::Exactly => "EXACTLY",
-                PositionalConstraint::StartsWith => "STARTS_WITH",
-                PositionalConstraint::EndsWith => "ENDS_WITH",
-                PositionalConstraint::Contains => "CONTAINS",
-                PositionalConstraint::ContainsWord => "CONTAINS_WORD",
-            }
-        }
-    }
-
-    impl std::fmt::Display for PositionalConstraint {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PositionalConstraint> for Value {
-        fn from(v: PositionalConstraint) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PositionalConstraint> for Val<PositionalConstraint> {
-        fn from(v: PositionalConstraint) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Type of pre-parse text transformation.
-    ///
-    /// Rendered as its CloudFormation spelling ([`PreParseTextTransformationType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PreParseTextTransformationType {
-        /// `NONE`
-        None,
-        /// `URL_DECODE`
-        UrlDecode,
-        /// `URL_DECODE_UNI`
-        UrlDecodeUni,
-        /// `COMBINE_DUPLICATE_QUERY_ARGS_BY_COMMA`
-        CombineDuplicateQueryArgsByComma,
-        /// `REPLACE_SEMICOLONS_WITH_AMPERSANDS`
-        ReplaceSemicolonsWithAmpersands,
-    }
-
-    impl PreParseTextTransformationType {
-        /// Every variant, in schema order.
-        pub const ALL: [PreParseTextTransformationType; 5] = [
-            PreParseTextTransformationType::None,
-            PreParseTextTransformationType::UrlDecode,
-            PreParseTextTransformationType::UrlDecodeUni,
-            PreParseTextTransformationType::CombineDuplicateQueryArgsByComma,
-            PreParseTextTransformationType::ReplaceSemicolonsWithAmpersands,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PreParseTextTransformationType::None => "NONE",
-                PreParseTextTransformationType::UrlDecode => "URL_DECODE",
-                PreParseTextTransformationType::UrlDecodeUni => "URL_DECODE_UNI",
-                PreParseTextTransformationType::CombineDuplicateQueryArgsByComma => {
-                    "COMBINE_DUPLICATE_QUERY_ARGS_BY_COMMA"
-                }
-                PreParseTextTransformationType::ReplaceSemicolonsWithAmpersands => "REPLACE_SEMICOLONS_WITH_AMPERSANDS",
-            }
-        }
-    }
-
-    impl std::fmt::Display for PreParseTextTransformationType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PreParseTextTransformationType> for Value {
-        fn from(v: PreParseTextTransformationType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PreParseTextTransformationType> for Val<PreParseTextTransformationType> {
-        fn from(v: PreParseTextTransformationType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Use CLOUDFRONT for CloudFront WebACL, use REGIONAL for Application Load Balancer and API Gateway.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Scope::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Scope {
-        /// `CLOUDFRONT`
-        Cloudfront,
-        /// `REGIONAL`
-        Regional,
-    }
-
-    impl Scope {
-        /// Every variant, in schema order.
-        pub const ALL: [Scope; 2] = [Scope::Cloudfront, Scope::Regional];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Scope::Cloudfront => "CLOUDFRONT",
-                Scope::Regional => "REGIONAL",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Scope {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Scope> for Value {
-        fn from(v: Scope) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Scope> for Val<Scope> {
-        fn from(v: Scope) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Sensitivity Level current only used for sqli match statements.
-    ///
-    /// Rendered as its CloudFormation spelling ([`SensitivityLevel::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SensitivityLevel {
-        /// `LOW`
-        Low,
-        /// `HIGH`
-        High,
-    }
-
-    impl SensitivityLevel {
-        /// Every variant, in schema order.
-        pub const ALL: [SensitivityLevel; 2] = [SensitivityLevel::Low, SensitivityLevel::High];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SensitivityLevel::Low => "LOW",
-                SensitivityLevel::High => "HIGH",
-            }
-        }
-    }
-
-    impl std::fmt::Display for SensitivityLevel {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<SensitivityLevel> for Value {
-        fn from(v: SensitivityLevel) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<SensitivityLevel> for Val<SensitivityLevel> {
-        fn from(v: SensitivityLevel) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`SensitivityToAct::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SensitivityToAct {
-        /// `LOW`
-        Low,
-        /// `MEDIUM`
-        Medium,
-        /// `HIGH`
-        High,
-    }
-
-    impl SensitivityToAct {
-        /// Every variant, in schema order.
-        pub const ALL: [SensitivityToAct; 3] =
-            [SensitivityToAct::Low, SensitivityToAct::Medium, SensitivityToAct::High];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SensitivityToAct::Low => "LOW",
-                SensitivityToAct::Medium => "MEDIUM",
-                SensitivityToAct::High => "HIGH",
-            }
-        }
-    }
-
-    impl std::fmt::Display for SensitivityToAct {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<SensitivityToAct> for Value {
-        fn from(v: SensitivityToAct) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<SensitivityToAct> for Val<SensitivityToAct> {
-        fn from(v: SensitivityToAct) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Type of text transformation.
-    ///
-    /// Rendered as its CloudFormation spelling ([`TextTransformationType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TextTransformationType {
-        /// `NONE`
-        None,
-        /// `COMPRESS_WHITE_SPACE`
-        CompressWhiteSpace,
-        /// `HTML_ENTITY_DECODE`
-        HtmlEntityDecode,
-        /// `LOWERCASE`
-        Lowercase,
-        /// `CMD_LINE`
-        CmdLine,
-        /// `URL_DECODE`
-        UrlDecode,
-        /// `BASE64_DECODE`
-        Base64Decode,
-        /// `HEX_DECODE`
-        HexDecode,
-        /// `MD5`
-        Md5,
-        /// `REPLACE_COMMENTS`
-        ReplaceComments,
-        /// `ESCAPE_SEQ_DECODE`
-        EscapeSeqDecode,
-        /// `SQL_HEX_DECODE`
-        SqlHexDecode,
-        /// `CSS_DECODE`
-        CssDecode,
-        /// `JS_DECODE`
-        JsDecode,
-        /// `NORMALIZE_PATH`
-        NormalizePath,
-        /// `NORMALIZE_PATH_WIN`
-        NormalizePathWin,
-        /// `REMOVE_NULLS`
-        RemoveNulls,
-        /// `REPLACE_NULLS`
-        ReplaceNulls,
-        /// `BASE64_DECODE_EXT`
-        Base64DecodeExt,
-        /// `URL_DECODE_UNI`
-        UrlDecodeUni,
-        /// `UTF8_TO_UNICODE`
-        Utf8ToUnicode,
-        /// `REMOVE_WHITESPACE`
-        RemoveWhitespace,
-        /// `TRIM`
-        Trim,
-        /// `TRIM_LEFT`
-        TrimLeft,
-        /// `TRIM_RIGHT`
-        TrimRight,
-        /// `REMOVE_COMMENTS_CHAR`
-        RemoveCommentsChar,
-        /// `UPPERCASE`
-        Uppercase,
-        /// `CMD_LINE_WIN`
-        CmdLineWin,
-        /// `CMD_LINE_UNIX`
-        CmdLineUnix,
-        /// `JS_DECODE_EXT`
-        JsDecodeExt,
-        /// `SHA256`
-        Sha256,
-    }
-
-    impl TextTransformationType {
-        /// Every variant, in schema order.
-        pub const ALL: [TextTransformationType; 31] = [
-            TextTransformationType::None,
-            TextTransformationType::CompressWhiteSpace,
-            TextTransformationType::HtmlEntityDecode,
-            TextTransformationType::Lowercase,
-            TextTransformationType::CmdLine,
-            TextTransformationType::UrlDecode,
-            TextTransformationType::Base64Decode,
-            TextTransformationType::HexDecode,
-            TextTransformationType::Md5,
-            TextTransformationType::ReplaceComments,
-            TextTransformationType::EscapeSeqDecode,
-            TextTransformationType::SqlHexDecode,
-            TextTransformationType::CssDecode,
-            TextTransformationType::JsDecode,
-            TextTransformationType::NormalizePath,
-            TextTransformationType::NormalizePathWin,
-            TextTransformationType::RemoveNulls,
-            TextTransformationType::ReplaceNulls,
-            TextTransformationType::Base64DecodeExt,
-            TextTransformationType::UrlDecodeUni,
-            TextTransformationType::Utf8ToUnicode,
-            TextTransformationType::RemoveWhitespace,
-            TextTransformationType::Trim,
-            TextTransformationType::TrimLeft,
-            TextTransformationType::TrimRight,
-            TextTransformationType::RemoveCommentsChar,
-            TextTransformationType::Uppercase,
-            TextTransformationType::CmdLineWin,
-            TextTransformationType::CmdLineUnix,
-            TextTransformationType::JsDecodeExt,
-            TextTransformationType::Sha256,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                TextTransformationType::None => "NONE",
-                TextTransformationType::CompressWhiteSpace => "COMPRESS_WHITE_SPACE",
-                TextTransformationType::HtmlEntityDecode => "HTML_ENTITY_DECODE",
-                TextTransformationType::Lowercase => "LOWERCASE",
-                TextTransformationType::CmdLine => "CMD_LINE",
-                TextTransformationType::UrlDecode => "URL_DECODE",
-                TextTransformationType::Base64Decode => "BASE64_DECODE",
-                TextTransformationType::HexDecode => "HEX_DECODE",
-                TextTransformationType::Md5 => "MD5",
-                TextTransformationType::ReplaceComments => "REPLACE_COMMENTS",
-                TextTransformationType::EscapeSeqDecode => "ESCAPE_SEQ_DECODE",
-                TextTransformationType::SqlHexDecode => "SQL_HEX_DECODE",
-                TextTransformationType::CssDecode => "CSS_DECODE",
-                TextTransformationType::JsDecode => "JS_DECODE",
-                TextTransformationType::NormalizePath => "NORMALIZE_PATH",
-                TextTransformationType::NormalizePathWin => "NORMALIZE_PATH_WIN",
-                TextTransformationType::RemoveNulls => "REMOVE_NULLS",
-                TextTransformationType::ReplaceNulls => "REPLACE_NULLS",
-                TextTransformationType::Base64DecodeExt => "BASE64_DECODE_EXT",
-                TextTransformationType::UrlDecodeUni => "URL_DECODE_UNI",
-                TextTransformationType::Utf8ToUnicode => "UTF8_TO_UNICODE",
-                TextTransformationType::RemoveWhitespace => "REMOVE_WHITESPACE",
-                TextTransformationType::Trim => "TRIM",
-                TextTransformationType::TrimLeft => "TRIM_LEFT",
-                TextTransformationType::TrimRight => "TRIM_RIGHT",
-                TextTransformationType::RemoveCommentsChar => "REMOVE_COMMENTS_CHAR",
-                TextTransformationType::Uppercase => "UPPERCASE",
-                TextTransformationType::CmdLineWin => "CMD_LINE_WIN",
-                TextTransformationType::CmdLineUnix => "CMD_LINE_UNIX",
-                TextTransformationType::JsDecodeExt => "JS_DECODE_EXT",
-                TextTransformationType::Sha256 => "SHA256",
-            }
-        }
-    }
-
-    impl std::fmt::Display for TextTransformationType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<TextTransformationType> for Value {
-        fn from(v: TextTransformationType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<TextTransformationType> for Val<TextTransformationType> {
-        fn from(v: TextTransformationType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`UsageOfAction::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum UsageOfAction {
-        /// `ENABLED`
-        Enabled,
-        /// `DISABLED`
-        Disabled,
-    }
-
-    impl UsageOfAction {
-        /// Every variant, in schema order.
-        pub const ALL: [UsageOfAction; 2] = [UsageOfAction::Enabled, UsageOfAction::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                UsageOfAction::Enabled => "ENABLED",
-                UsageOfAction::Disabled => "DISABLED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for UsageOfAction {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<UsageOfAction> for Value {
-        fn from(v: UsageOfAction) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<UsageOfAction> for Val<UsageOfAction> {
-        fn from(v: UsageOfAction) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        ALBLowReputationMode[2] {
+            ActiveUnderDdos = "ACTIVE_UNDER_DDOS",
+            AlwaysOn = "ALWAYS_ON",
+        }
+    }
+
+    cfn_enum! {
+        AggregateKeyType[4] {
+            Constant = "CONSTANT",
+            Ip = "IP",
+            ForwardedIp = "FORWARDED_IP",
+            CustomKeys = "CUSTOM_KEYS",
+        }
+    }
+
+    cfn_enum! {
+        /// The blockchain chain to use.
+        BlockchainChain[4] {
+            Base = "BASE",
+            Solana = "SOLANA",
+            BaseSepolia = "BASE_SEPOLIA",
+            SolanaDevnet = "SOLANA_DEVNET",
+        }
+    }
+
+    cfn_enum! {
+        /// The inspection behavior to fall back to if the JSON in the request body is invalid.
+        BodyParsingFallbackBehavior[3] {
+            Match = "MATCH",
+            NoMatch = "NO_MATCH",
+            EvaluateAsString = "EVALUATE_AS_STRING",
+        }
+    }
+
+    cfn_enum! {
+        ComparisonOperator[6] {
+            Eq = "EQ",
+            Ne = "NE",
+            Le = "LE",
+            Lt = "LT",
+            Ge = "GE",
+            Gt = "GT",
+        }
+    }
+
+    cfn_enum! {
+        CountryCodes[250] {
+            Ad = "AD",
+            Ae = "AE",
+            Af = "AF",
+            Ag = "AG",
+            Ai = "AI",
+            Al = "AL",
+            Am = "AM",
+            Ao = "AO",
+            Aq = "AQ",
+            Ar = "AR",
+            As = "AS",
+            At = "AT",
+            Au = "AU",
+            Aw = "AW",
+            Ax = "AX",
+            Az = "AZ",
+            Ba = "BA",
+            Bb = "BB",
+            Bd = "BD",
+            Be = "BE",
+            Bf = "BF",
+            Bg = "BG",
+            Bh = "BH",
+            Bi = "BI",
+            Bj = "BJ",
+            Bl = "BL",
+            Bm = "BM",
+            Bn = "BN",
+            Bo = "BO",
+            Bq = "BQ",
+            Br = "BR",
+            Bs = "BS",
+            Bt = "BT",
+            Bv = "BV",
+            Bw = "BW",
+            By = "BY",
+            Bz = "BZ",
+            Ca = "CA",
+            Cc = "CC",
+            Cd = "CD",
+            Cf = "CF",
+            Cg = "CG",
+            Ch = "CH",
+            Ci = "CI",
+            Ck = "CK",
+            Cl = "CL",
+            Cm = "CM",
+            Cn = "CN",
+            Co = "CO",
+            Cr = "CR",
+            Cu = "CU",
+            Cv = "CV",
+            Cw = "CW",
+            Cx = "CX",
+            Cy = "CY",
+            Cz = "CZ",
+            De = "DE",
+            Dj = "DJ",
+            Dk = "DK",
+            Dm = "DM",
+            Do = "DO",
+            Dz = "DZ",
+            Ec = "EC",
+            Ee = "EE",
+            Eg = "EG",
+            Eh = "EH",
+            Er = "ER",
+            Es = "ES",
+            Et = "ET",
+            Fi = "FI",
+            Fj = "FJ",
+            Fk = "FK",
+            Fm = "FM",
+            Fo = "FO",
+            Fr = "FR",
+            Ga = "GA",
+            Gb = "GB",
+            Gd = "GD",
+            Ge = "GE",
+            Gf = "GF",
+            Gg = "GG",
+            Gh = "GH",
+            Gi = "GI",
+            Gl = "GL",
+            Gm = "GM",
+            Gn = "GN",
+            Gp = "GP",
+            Gq = "GQ",
+            Gr = "GR",
+            Gs = "GS",
+            Gt = "GT",
+            Gu = "GU",
+            Gw = "GW",
+            Gy = "GY",
+            Hk = "HK",
+            Hm = "HM",
+            Hn = "HN",
+            Hr = "HR",
+            Ht = "HT",
+            Hu = "HU",
+            Id = "ID",
+            Ie = "IE",
+            Il = "IL",
+            Im = "IM",
+            In = "IN",
+            Io = "IO",
+            Iq = "IQ",
+            Ir = "IR",
+            Is = "IS",
+            It = "IT",
+            Je = "JE",
+            Jm = "JM",
+            Jo = "JO",
+            Jp = "JP",
+            Ke = "KE",
+            Kg = "KG",
+            Kh = "KH",
+            Ki = "KI",
+            Km = "KM",
+            Kn = "KN",
+            Kp = "KP",
+            Kr = "KR",
+            Kw = "KW",
+            Ky = "KY",
+            Kz = "KZ",
+            La = "LA",
+            Lb = "LB",
+            Lc = "LC",
+            Li = "LI",
+            Lk = "LK",
+            Lr = "LR",
+            Ls = "LS",
+            Lt = "LT",
+            Lu = "LU",
+            Lv = "LV",
+            Ly = "LY",
+            Ma = "MA",
+            Mc = "MC",
+            Md = "MD",
+            Me = "ME",
+            Mf = "MF",
+            Mg = "MG",
+            Mh = "MH",
+            Mk = "MK",
+            Ml = "ML",
+            Mm = "MM",
+            Mn = "MN",
+            Mo = "MO",
+            Mp = "MP",
+            Mq = "MQ",
+            Mr = "MR",
+            Ms = "MS",
+            Mt = "MT",
+            Mu = "MU",
+            Mv = "MV",
+            Mw = "MW",
+            Mx = "MX",
+            My = "MY",
+            Mz = "MZ",
+            Na = "NA",
+            Nc = "NC",
+            Ne = "NE",
+            Nf = "NF",
+            Ng = "NG",
+            Ni = "NI",
+            Nl = "NL",
+            No = "NO",
+            Np = "NP",
+            Nr = "NR",
+            Nu = "NU",
+            Nz = "NZ",
+            Om = "OM",
+            Pa = "PA",
+            Pe = "PE",
+            Pf = "PF",
+            Pg = "PG",
+            Ph = "PH",
+            Pk = "PK",
+            Pl = "PL",
+            Pm = "PM",
+            Pn = "PN",
+            Pr = "PR",
+            Ps = "PS",
+            Pt = "PT",
+            Pw = "PW",
+            Py = "PY",
+            Qa = "QA",
+            Re = "RE",
+            Ro = "RO",
+            Rs = "RS",
+            Ru = "RU",
+            Rw = "RW",
+            Sa = "SA",
+            Sb = "SB",
+            Sc = "SC",
+            Sd = "SD",
+            Se = "SE",
+            Sg = "SG",
+            Sh = "SH",
+            Si = "SI",
+            Sj = "SJ",
+            Sk = "SK",
+            Sl = "SL",
+            Sm = "SM",
+            Sn = "SN",
+            So = "SO",
+            Sr = "SR",
+            Ss = "SS",
+            St = "ST",
+            Sv = "SV",
+            Sx = "SX",
+            Sy = "SY",
+            Sz = "SZ",
+            Tc = "TC",
+            Td = "TD",
+            Tf = "TF",
+            Tg = "TG",
+            Th = "TH",
+            Tj = "TJ",
+            Tk = "TK",
+            Tl = "TL",
+            Tm = "TM",
+            Tn = "TN",
+            To = "TO",
+            Tr = "TR",
+            Tt = "TT",
+            Tv = "TV",
+            Tw = "TW",
+            Tz = "TZ",
+            Ua = "UA",
+            Ug = "UG",
+            Um = "UM",
+            Us = "US",
+            Uy = "UY",
+            Uz = "UZ",
+            Va = "VA",
+            Vc = "VC",
+            Ve = "VE",
+            Vg = "VG",
+            Vi = "VI",
+            Vn = "VN",
+            Vu = "VU",
+            Wf = "WF",
+            Ws = "WS",
+            Xk = "XK",
+            Ye = "YE",
+            Yt = "YT",
+            Za = "ZA",
+            Zm = "ZM",
+            Zw = "ZW",
+        }
+    }
+
+    cfn_enum! {
+        /// The cryptocurrency to use for payment.
+        CryptoCurrency[1] {
+            Usdc = "USDC",
+        }
+    }
+
+    cfn_enum! {
+        /// The currency mode for monetization. Use REAL for production payments and TEST for testing with testnet
+        /// currencies.
+        CurrencyMode[2] {
+            Real = "REAL",
+            Test = "TEST",
+        }
+    }
+
+    cfn_enum! {
+        DataProtectionAction[2] {
+            Substitution = "SUBSTITUTION",
+            Hash = "HASH",
+        }
+    }
+
+    cfn_enum! {
+        FallbackBehavior[2] {
+            Match = "MATCH",
+            NoMatch = "NO_MATCH",
+        }
+    }
+
+    cfn_enum! {
+        /// Field type to protect
+        FieldType[5] {
+            SingleHeader = "SINGLE_HEADER",
+            SingleCookie = "SINGLE_COOKIE",
+            SingleQueryArgument = "SINGLE_QUERY_ARGUMENT",
+            QueryString = "QUERY_STRING",
+            Body = "BODY",
+        }
+    }
+
+    cfn_enum! {
+        InspectionLevel[2] {
+            Common = "COMMON",
+            Targeted = "TARGETED",
+        }
+    }
+
+    cfn_enum! {
+        /// The parts of the JSON to match against using the MatchPattern.
+        JsonMatchScope[3] {
+            All = "ALL",
+            Key = "KEY",
+            Value2 = "VALUE",
+        }
+    }
+
+    cfn_enum! {
+        LabelMatchScope[2] {
+            Label = "LABEL",
+            Namespace = "NAMESPACE",
+        }
+    }
+
+    cfn_enum! {
+        /// The parts of the request to match against using the MatchPattern.
+        MapMatchScope[3] {
+            All = "ALL",
+            Key = "KEY",
+            Value2 = "VALUE",
+        }
+    }
+
+    cfn_enum! {
+        /// Handling of requests containing oversize fields
+        OversizeHandling[3] {
+            Continue = "CONTINUE",
+            Match = "MATCH",
+            NoMatch = "NO_MATCH",
+        }
+    }
+
+    cfn_enum! {
+        PayloadType[2] {
+            Json = "JSON",
+            FormEncoded = "FORM_ENCODED",
+        }
+    }
+
+    cfn_enum! {
+        Position[3] {
+            First = "FIRST",
+            Last = "LAST",
+            Any = "ANY",
+        }
+    }
+
+    cfn_enum! {
+        /// Position of the evaluation in the FieldToMatch of request.
+        PositionalConstraint[5] {
+            Exactly = "EXACTLY",
+            StartsWith = "STARTS_WITH",
+            EndsWith = "ENDS_WITH",
+            Contains = "CONTAINS",
+            ContainsWord = "CONTAINS_WORD",
+        }
+    }
+
+    cfn_enum! {
+        /// Type of pre-parse text transformation.
+        PreParseTextTransformationType[5] {
+            None = "NONE",
+            UrlDecode = "URL_DECODE",
+            UrlDecodeUni = "URL_DECODE_UNI",
+            CombineDuplicateQueryArgsByComma = "COMBINE_DUPLICATE_QUERY_ARGS_BY_COMMA",
+            ReplaceSemicolonsWithAmpersands = "REPLACE_SEMICOLONS_WITH_AMPERSANDS",
+        }
+    }
+
+    cfn_enum! {
+        /// Use CLOUDFRONT for CloudFront WebACL, use REGIONAL for Application Load Balancer and API Gateway.
+        Scope[2] {
+            Cloudfront = "CLOUDFRONT",
+            Regional = "REGIONAL",
+        }
+    }
+
+    cfn_enum! {
+        /// Sensitivity Level current only used for sqli match statements.
+        SensitivityLevel[2] {
+            Low = "LOW",
+            High = "HIGH",
+        }
+    }
+
+    cfn_enum! {
+        SensitivityToAct[3] {
+            Low = "LOW",
+            Medium = "MEDIUM",
+            High = "HIGH",
+        }
+    }
+
+    cfn_enum! {
+        /// Type of text transformation.
+        TextTransformationType[31] {
+            None = "NONE",
+            CompressWhiteSpace = "COMPRESS_WHITE_SPACE",
+            HtmlEntityDecode = "HTML_ENTITY_DECODE",
+            Lowercase = "LOWERCASE",
+            CmdLine = "CMD_LINE",
+            UrlDecode = "URL_DECODE",
+            Base64Decode = "BASE64_DECODE",
+            HexDecode = "HEX_DECODE",
+            Md5 = "MD5",
+            ReplaceComments = "REPLACE_COMMENTS",
+            EscapeSeqDecode = "ESCAPE_SEQ_DECODE",
+            SqlHexDecode = "SQL_HEX_DECODE",
+            CssDecode = "CSS_DECODE",
+            JsDecode = "JS_DECODE",
+            NormalizePath = "NORMALIZE_PATH",
+            NormalizePathWin = "NORMALIZE_PATH_WIN",
+            RemoveNulls = "REMOVE_NULLS",
+            ReplaceNulls = "REPLACE_NULLS",
+            Base64DecodeExt = "BASE64_DECODE_EXT",
+            UrlDecodeUni = "URL_DECODE_UNI",
+            Utf8ToUnicode = "UTF8_TO_UNICODE",
+            RemoveWhitespace = "REMOVE_WHITESPACE",
+            Trim = "TRIM",
+            TrimLeft = "TRIM_LEFT",
+            TrimRight = "TRIM_RIGHT",
+            RemoveCommentsChar = "REMOVE_COMMENTS_CHAR",
+            Uppercase = "UPPERCASE",
+            CmdLineWin = "CMD_LINE_WIN",
+            CmdLineUnix = "CMD_LINE_UNIX",
+            JsDecodeExt = "JS_DECODE_EXT",
+            Sha256 = "SHA256",
+        }
+    }
+
+    cfn_enum! {
+        UsageOfAction[2] {
+            Enabled = "ENABLED",
+            Disabled = "DISABLED",
         }
     }
 }

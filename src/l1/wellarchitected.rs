@@ -137,44 +137,11 @@ impl Handle<CfnAgentContext> {
 
 /// Property types and enums of [`CfnAgentContext`] (`AWS::WellArchitected::AgentContext`).
 pub mod agent_context {
-    use crate::core::value::{Val, Value};
 
-    /// The type of the Agent Context.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ContextType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ContextType {
-        /// `APPLICATION`
-        Application,
-    }
-
-    impl ContextType {
-        /// Every variant, in schema order.
-        pub const ALL: [ContextType; 1] = [ContextType::Application];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ContextType::Application => "APPLICATION",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ContextType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ContextType> for Value {
-        fn from(v: ContextType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ContextType> for Val<ContextType> {
-        fn from(v: ContextType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The type of the Agent Context.
+        ContextType[1] {
+            Application = "APPLICATION",
         }
     }
 }
@@ -283,62 +250,15 @@ impl Handle<CfnAgentGoal> {
 
 /// Property types and enums of [`CfnAgentGoal`] (`AWS::WellArchitected::AgentGoal`).
 pub mod agent_goal {
-    use crate::core::value::{Val, Value};
 
-    /// A Well-Architected pillar the Agent Goal targets.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Pillar::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Pillar {
-        /// `COST_OPTIMIZATION`
-        CostOptimization,
-        /// `SECURITY`
-        Security,
-        /// `RESILIENCE`
-        Resilience,
-        /// `PERFORMANCE`
-        Performance,
-        /// `OPERATIONAL_EXCELLENCE`
-        OperationalExcellence,
-    }
-
-    impl Pillar {
-        /// Every variant, in schema order.
-        pub const ALL: [Pillar; 5] = [
-            Pillar::CostOptimization,
-            Pillar::Security,
-            Pillar::Resilience,
-            Pillar::Performance,
-            Pillar::OperationalExcellence,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Pillar::CostOptimization => "COST_OPTIMIZATION",
-                Pillar::Security => "SECURITY",
-                Pillar::Resilience => "RESILIENCE",
-                Pillar::Performance => "PERFORMANCE",
-                Pillar::OperationalExcellence => "OPERATIONAL_EXCELLENCE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Pillar {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Pillar> for Value {
-        fn from(v: Pillar) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Pillar> for Val<Pillar> {
-        fn from(v: Pillar) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// A Well-Architected pillar the Agent Goal targets.
+        Pillar[5] {
+            CostOptimization = "COST_OPTIMIZATION",
+            Security = "SECURITY",
+            Resilience = "RESILIENCE",
+            Performance = "PERFORMANCE",
+            OperationalExcellence = "OPERATIONAL_EXCELLENCE",
         }
     }
 }
@@ -531,52 +451,13 @@ pub mod agent_profile {
 
     property_type!(AggregationConfiguration);
 
-    /// A Well-Architected pillar the Agent Profile focuses on.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Pillar::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Pillar {
-        /// `COST_OPTIMIZATION`
-        CostOptimization,
-        /// `SECURITY`
-        Security,
-        /// `RESILIENCE`
-        Resilience,
-        /// `PERFORMANCE`
-        Performance,
-    }
-
-    impl Pillar {
-        /// Every variant, in schema order.
-        pub const ALL: [Pillar; 4] =
-            [Pillar::CostOptimization, Pillar::Security, Pillar::Resilience, Pillar::Performance];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Pillar::CostOptimization => "COST_OPTIMIZATION",
-                Pillar::Security => "SECURITY",
-                Pillar::Resilience => "RESILIENCE",
-                Pillar::Performance => "PERFORMANCE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Pillar {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Pillar> for Value {
-        fn from(v: Pillar) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Pillar> for Val<Pillar> {
-        fn from(v: Pillar) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// A Well-Architected pillar the Agent Profile focuses on.
+        Pillar[4] {
+            CostOptimization = "COST_OPTIMIZATION",
+            Security = "SECURITY",
+            Resilience = "RESILIENCE",
+            Performance = "PERFORMANCE",
         }
     }
 }
@@ -1112,129 +993,26 @@ pub mod workload {
 
     property_type!(DiscoveryConfig);
 
-    /// The environment for the workload.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Environment::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Environment {
-        /// `PRODUCTION`
-        Production,
-        /// `PREPRODUCTION`
-        Preproduction,
-    }
-
-    impl Environment {
-        /// Every variant, in schema order.
-        pub const ALL: [Environment; 2] = [Environment::Production, Environment::Preproduction];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Environment::Production => "PRODUCTION",
-                Environment::Preproduction => "PREPRODUCTION",
-            }
+    cfn_enum! {
+        /// The environment for the workload.
+        Environment[2] {
+            Production = "PRODUCTION",
+            Preproduction = "PREPRODUCTION",
         }
     }
 
-    impl std::fmt::Display for Environment {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// Discovery integration status in respect to Trusted Advisor for the workload.
+        TrustedAdvisorIntegrationStatus[2] {
+            Enabled = "ENABLED",
+            Disabled = "DISABLED",
         }
     }
 
-    impl From<Environment> for Value {
-        fn from(v: Environment) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Environment> for Val<Environment> {
-        fn from(v: Environment) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Discovery integration status in respect to Trusted Advisor for the workload.
-    ///
-    /// Rendered as its CloudFormation spelling ([`TrustedAdvisorIntegrationStatus::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum TrustedAdvisorIntegrationStatus {
-        /// `ENABLED`
-        Enabled,
-        /// `DISABLED`
-        Disabled,
-    }
-
-    impl TrustedAdvisorIntegrationStatus {
-        /// Every variant, in schema order.
-        pub const ALL: [TrustedAdvisorIntegrationStatus; 2] =
-            [TrustedAdvisorIntegrationStatus::Enabled, TrustedAdvisorIntegrationStatus::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                TrustedAdvisorIntegrationStatus::Enabled => "ENABLED",
-                TrustedAdvisorIntegrationStatus::Disabled => "DISABLED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for TrustedAdvisorIntegrationStatus {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<TrustedAdvisorIntegrationStatus> for Value {
-        fn from(v: TrustedAdvisorIntegrationStatus) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<TrustedAdvisorIntegrationStatus> for Val<TrustedAdvisorIntegrationStatus> {
-        fn from(v: TrustedAdvisorIntegrationStatus) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`WorkloadResourceDefinition::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum WorkloadResourceDefinition {
-        /// `WORKLOAD_METADATA`
-        WorkloadMetadata,
-        /// `APP_REGISTRY`
-        AppRegistry,
-    }
-
-    impl WorkloadResourceDefinition {
-        /// Every variant, in schema order.
-        pub const ALL: [WorkloadResourceDefinition; 2] =
-            [WorkloadResourceDefinition::WorkloadMetadata, WorkloadResourceDefinition::AppRegistry];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                WorkloadResourceDefinition::WorkloadMetadata => "WORKLOAD_METADATA",
-                WorkloadResourceDefinition::AppRegistry => "APP_REGISTRY",
-            }
-        }
-    }
-
-    impl std::fmt::Display for WorkloadResourceDefinition {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<WorkloadResourceDefinition> for Value {
-        fn from(v: WorkloadResourceDefinition) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<WorkloadResourceDefinition> for Val<WorkloadResourceDefinition> {
-        fn from(v: WorkloadResourceDefinition) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        WorkloadResourceDefinition[2] {
+            WorkloadMetadata = "WORKLOAD_METADATA",
+            AppRegistry = "APP_REGISTRY",
         }
     }
 }

@@ -93,47 +93,12 @@ impl Handle<CfnNetwork> {
 
 /// Property types and enums of [`CfnNetwork`] (`AWS::Wickr::Network`).
 pub mod network {
-    use crate::core::value::{Val, Value};
 
-    /// The access level of the network, which determines available features and capabilities.
-    ///
-    /// Rendered as its CloudFormation spelling ([`AccessLevel::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AccessLevel {
-        /// `STANDARD`
-        Standard,
-        /// `PREMIUM`
-        Premium,
-    }
-
-    impl AccessLevel {
-        /// Every variant, in schema order.
-        pub const ALL: [AccessLevel; 2] = [AccessLevel::Standard, AccessLevel::Premium];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AccessLevel::Standard => "STANDARD",
-                AccessLevel::Premium => "PREMIUM",
-            }
-        }
-    }
-
-    impl std::fmt::Display for AccessLevel {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<AccessLevel> for Value {
-        fn from(v: AccessLevel) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<AccessLevel> for Val<AccessLevel> {
-        fn from(v: AccessLevel) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The access level of the network, which determines available features and capabilities.
+        AccessLevel[2] {
+            Standard = "STANDARD",
+            Premium = "PREMIUM",
         }
     }
 }

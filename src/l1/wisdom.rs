@@ -111,76 +111,18 @@ impl Handle<CfnAIAgent> {
 
 /// Property types and enums of [`CfnAIAgent`] (`AWS::Wisdom::AIAgent`).
 pub mod ai_agent {
-    use crate::core::value::{Val, Value};
 
-    /// Rendered as its CloudFormation spelling ([`AIAgentType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AIAgentType {
-        /// `MANUAL_SEARCH`
-        ManualSearch,
-        /// `ANSWER_RECOMMENDATION`
-        AnswerRecommendation,
-        /// `SELF_SERVICE`
-        SelfService,
-        /// `EMAIL_RESPONSE`
-        EmailResponse,
-        /// `EMAIL_OVERVIEW`
-        EmailOverview,
-        /// `EMAIL_GENERATIVE_ANSWER`
-        EmailGenerativeAnswer,
-        /// `ORCHESTRATION`
-        Orchestration,
-        /// `NOTE_TAKING`
-        NoteTaking,
-        /// `CASE_SUMMARIZATION`
-        CaseSummarization,
-    }
-
-    impl AIAgentType {
-        /// Every variant, in schema order.
-        pub const ALL: [AIAgentType; 9] = [
-            AIAgentType::ManualSearch,
-            AIAgentType::AnswerRecommendation,
-            AIAgentType::SelfService,
-            AIAgentType::EmailResponse,
-            AIAgentType::EmailOverview,
-            AIAgentType::EmailGenerativeAnswer,
-            AIAgentType::Orchestration,
-            AIAgentType::NoteTaking,
-            AIAgentType::CaseSummarization,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AIAgentType::ManualSearch => "MANUAL_SEARCH",
-                AIAgentType::AnswerRecommendation => "ANSWER_RECOMMENDATION",
-                AIAgentType::SelfService => "SELF_SERVICE",
-                AIAgentType::EmailResponse => "EMAIL_RESPONSE",
-                AIAgentType::EmailOverview => "EMAIL_OVERVIEW",
-                AIAgentType::EmailGenerativeAnswer => "EMAIL_GENERATIVE_ANSWER",
-                AIAgentType::Orchestration => "ORCHESTRATION",
-                AIAgentType::NoteTaking => "NOTE_TAKING",
-                AIAgentType::CaseSummarization => "CASE_SUMMARIZATION",
-            }
-        }
-    }
-
-    impl std::fmt::Display for AIAgentType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<AIAgentType> for Value {
-        fn from(v: AIAgentType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<AIAgentType> for Val<AIAgentType> {
-        fn from(v: AIAgentType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        AIAgentType[9] {
+            ManualSearch = "MANUAL_SEARCH",
+            AnswerRecommendation = "ANSWER_RECOMMENDATION",
+            SelfService = "SELF_SERVICE",
+            EmailResponse = "EMAIL_RESPONSE",
+            EmailOverview = "EMAIL_OVERVIEW",
+            EmailGenerativeAnswer = "EMAIL_GENERATIVE_ANSWER",
+            Orchestration = "ORCHESTRATION",
+            NoteTaking = "NOTE_TAKING",
+            CaseSummarization = "CASE_SUMMARIZATION",
         }
     }
 }
@@ -792,444 +734,92 @@ pub mod ai_guardrail {
 
     property_type!(GuardrailWordConfig);
 
-    /// Type of text to text filter in content policy
-    ///
-    /// Rendered as its CloudFormation spelling ([`GuardrailContentFilterType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum GuardrailContentFilterType {
-        /// `SEXUAL`
-        Sexual,
-        /// `VIOLENCE`
-        Violence,
-        /// `HATE`
-        Hate,
-        /// `INSULTS`
-        Insults,
-        /// `MISCONDUCT`
-        Misconduct,
-        /// `PROMPT_ATTACK`
-        PromptAttack,
-    }
-
-    impl GuardrailContentFilterType {
-        /// Every variant, in schema order.
-        pub const ALL: [GuardrailContentFilterType; 6] = [
-            GuardrailContentFilterType::Sexual,
-            GuardrailContentFilterType::Violence,
-            GuardrailContentFilterType::Hate,
-            GuardrailContentFilterType::Insults,
-            GuardrailContentFilterType::Misconduct,
-            GuardrailContentFilterType::PromptAttack,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                GuardrailContentFilterType::Sexual => "SEXUAL",
-                GuardrailContentFilterType::Violence => "VIOLENCE",
-                GuardrailContentFilterType::Hate => "HATE",
-                GuardrailContentFilterType::Insults => "INSULTS",
-                GuardrailContentFilterType::Misconduct => "MISCONDUCT",
-                GuardrailContentFilterType::PromptAttack => "PROMPT_ATTACK",
-            }
+    cfn_enum! {
+        /// Type of text to text filter in content policy
+        GuardrailContentFilterType[6] {
+            Sexual = "SEXUAL",
+            Violence = "VIOLENCE",
+            Hate = "HATE",
+            Insults = "INSULTS",
+            Misconduct = "MISCONDUCT",
+            PromptAttack = "PROMPT_ATTACK",
         }
     }
 
-    impl std::fmt::Display for GuardrailContentFilterType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// Type of contextual grounding filter
+        GuardrailContextualGroundingFilterType[2] {
+            Grounding = "GROUNDING",
+            Relevance = "RELEVANCE",
         }
     }
 
-    impl From<GuardrailContentFilterType> for Value {
-        fn from(v: GuardrailContentFilterType) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// Strength for filters
+        GuardrailFilterStrength[4] {
+            None = "NONE",
+            Low = "LOW",
+            Medium = "MEDIUM",
+            High = "HIGH",
         }
     }
 
-    impl From<GuardrailContentFilterType> for Val<GuardrailContentFilterType> {
-        fn from(v: GuardrailContentFilterType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Options for managed words.
+        GuardrailManagedWordsType[1] {
+            Profanity = "PROFANITY",
         }
     }
 
-    /// Type of contextual grounding filter
-    ///
-    /// Rendered as its CloudFormation spelling ([`GuardrailContextualGroundingFilterType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum GuardrailContextualGroundingFilterType {
-        /// `GROUNDING`
-        Grounding,
-        /// `RELEVANCE`
-        Relevance,
-    }
-
-    impl GuardrailContextualGroundingFilterType {
-        /// Every variant, in schema order.
-        pub const ALL: [GuardrailContextualGroundingFilterType; 2] =
-            [GuardrailContextualGroundingFilterType::Grounding, GuardrailContextualGroundingFilterType::Relevance];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                GuardrailContextualGroundingFilterType::Grounding => "GROUNDING",
-                GuardrailContextualGroundingFilterType::Relevance => "RELEVANCE",
-            }
+    cfn_enum! {
+        /// The currently supported PII entities
+        GuardrailPiiEntityType[31] {
+            Address = "ADDRESS",
+            Age = "AGE",
+            AwsAccessKey = "AWS_ACCESS_KEY",
+            AwsSecretKey = "AWS_SECRET_KEY",
+            CaHealthNumber = "CA_HEALTH_NUMBER",
+            CaSocialInsuranceNumber = "CA_SOCIAL_INSURANCE_NUMBER",
+            CreditDebitCardCvv = "CREDIT_DEBIT_CARD_CVV",
+            CreditDebitCardExpiry = "CREDIT_DEBIT_CARD_EXPIRY",
+            CreditDebitCardNumber = "CREDIT_DEBIT_CARD_NUMBER",
+            DriverId = "DRIVER_ID",
+            Email = "EMAIL",
+            InternationalBankAccountNumber = "INTERNATIONAL_BANK_ACCOUNT_NUMBER",
+            IpAddress = "IP_ADDRESS",
+            LicensePlate = "LICENSE_PLATE",
+            MacAddress = "MAC_ADDRESS",
+            Name = "NAME",
+            Password = "PASSWORD",
+            Phone = "PHONE",
+            Pin = "PIN",
+            SwiftCode = "SWIFT_CODE",
+            UkNationalHealthServiceNumber = "UK_NATIONAL_HEALTH_SERVICE_NUMBER",
+            UkNationalInsuranceNumber = "UK_NATIONAL_INSURANCE_NUMBER",
+            UkUniqueTaxpayerReferenceNumber = "UK_UNIQUE_TAXPAYER_REFERENCE_NUMBER",
+            Url = "URL",
+            Username = "USERNAME",
+            UsBankAccountNumber = "US_BANK_ACCOUNT_NUMBER",
+            UsBankRoutingNumber = "US_BANK_ROUTING_NUMBER",
+            UsIndividualTaxIdentificationNumber = "US_INDIVIDUAL_TAX_IDENTIFICATION_NUMBER",
+            UsPassportNumber = "US_PASSPORT_NUMBER",
+            UsSocialSecurityNumber = "US_SOCIAL_SECURITY_NUMBER",
+            VehicleIdentificationNumber = "VEHICLE_IDENTIFICATION_NUMBER",
         }
     }
 
-    impl std::fmt::Display for GuardrailContextualGroundingFilterType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// Options for sensitive information action.
+        GuardrailSensitiveInformationAction[2] {
+            Block = "BLOCK",
+            Anonymize = "ANONYMIZE",
         }
     }
 
-    impl From<GuardrailContextualGroundingFilterType> for Value {
-        fn from(v: GuardrailContextualGroundingFilterType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<GuardrailContextualGroundingFilterType> for Val<GuardrailContextualGroundingFilterType> {
-        fn from(v: GuardrailContextualGroundingFilterType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Strength for filters
-    ///
-    /// Rendered as its CloudFormation spelling ([`GuardrailFilterStrength::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum GuardrailFilterStrength {
-        /// `NONE`
-        None,
-        /// `LOW`
-        Low,
-        /// `MEDIUM`
-        Medium,
-        /// `HIGH`
-        High,
-    }
-
-    impl GuardrailFilterStrength {
-        /// Every variant, in schema order.
-        pub const ALL: [GuardrailFilterStrength; 4] = [
-            GuardrailFilterStrength::None,
-            GuardrailFilterStrength::Low,
-            GuardrailFilterStrength::Medium,
-            GuardrailFilterStrength::High,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                GuardrailFilterStrength::None => "NONE",
-                GuardrailFilterStrength::Low => "LOW",
-                GuardrailFilterStrength::Medium => "MEDIUM",
-                GuardrailFilterStrength::High => "HIGH",
-            }
-        }
-    }
-
-    impl std::fmt::Display for GuardrailFilterStrength {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<GuardrailFilterStrength> for Value {
-        fn from(v: GuardrailFilterStrength) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<GuardrailFilterStrength> for Val<GuardrailFilterStrength> {
-        fn from(v: GuardrailFilterStrength) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Options for managed words.
-    ///
-    /// Rendered as its CloudFormation spelling ([`GuardrailManagedWordsType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum GuardrailManagedWordsType {
-        /// `PROFANITY`
-        Profanity,
-    }
-
-    impl GuardrailManagedWordsType {
-        /// Every variant, in schema order.
-        pub const ALL: [GuardrailManagedWordsType; 1] = [GuardrailManagedWordsType::Profanity];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                GuardrailManagedWordsType::Profanity => "PROFANITY",
-            }
-        }
-    }
-
-    impl std::fmt::Display for GuardrailManagedWordsType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<GuardrailManagedWordsType> for Value {
-        fn from(v: GuardrailManagedWordsType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<GuardrailManagedWordsType> for Val<GuardrailManagedWordsType> {
-        fn from(v: GuardrailManagedWordsType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The currently supported PII entities
-    ///
-    /// Rendered as its CloudFormation spelling ([`GuardrailPiiEntityType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum GuardrailPiiEntityType {
-        /// `ADDRESS`
-        Address,
-        /// `AGE`
-        Age,
-        /// `AWS_ACCESS_KEY`
-        AwsAccessKey,
-        /// `AWS_SECRET_KEY`
-        AwsSecretKey,
-        /// `CA_HEALTH_NUMBER`
-        CaHealthNumber,
-        /// `CA_SOCIAL_INSURANCE_NUMBER`
-        CaSocialInsuranceNumber,
-        /// `CREDIT_DEBIT_CARD_CVV`
-        CreditDebitCardCvv,
-        /// `CREDIT_DEBIT_CARD_EXPIRY`
-        CreditDebitCardExpiry,
-        /// `CREDIT_DEBIT_CARD_NUMBER`
-        CreditDebitCardNumber,
-        /// `DRIVER_ID`
-        DriverId,
-        /// `EMAIL`
-        Email,
-        /// `INTERNATIONAL_BANK_ACCOUNT_NUMBER`
-        InternationalBankAccountNumber,
-        /// `IP_ADDRESS`
-        IpAddress,
-        /// `LICENSE_PLATE`
-        LicensePlate,
-        /// `MAC_ADDRESS`
-        MacAddress,
-        /// `NAME`
-        Name,
-        /// `PASSWORD`
-        Password,
-        /// `PHONE`
-        Phone,
-        /// `PIN`
-        Pin,
-        /// `SWIFT_CODE`
-        SwiftCode,
-        /// `UK_NATIONAL_HEALTH_SERVICE_NUMBER`
-        UkNationalHealthServiceNumber,
-        /// `UK_NATIONAL_INSURANCE_NUMBER`
-        UkNationalInsuranceNumber,
-        /// `UK_UNIQUE_TAXPAYER_REFERENCE_NUMBER`
-        UkUniqueTaxpayerReferenceNumber,
-        /// `URL`
-        Url,
-        /// `USERNAME`
-        Username,
-        /// `US_BANK_ACCOUNT_NUMBER`
-        UsBankAccountNumber,
-        /// `US_BANK_ROUTING_NUMBER`
-        UsBankRoutingNumber,
-        /// `US_INDIVIDUAL_TAX_IDENTIFICATION_NUMBER`
-        UsIndividualTaxIdentificationNumber,
-        /// `US_PASSPORT_NUMBER`
-        UsPassportNumber,
-        /// `US_SOCIAL_SECURITY_NUMBER`
-        UsSocialSecurityNumber,
-        /// `VEHICLE_IDENTIFICATION_NUMBER`
-        VehicleIdentificationNumber,
-    }
-
-    impl GuardrailPiiEntityType {
-        /// Every variant, in schema order.
-        pub const ALL: [GuardrailPiiEntityType; 31] = [
-            GuardrailPiiEntityType::Address,
-            GuardrailPiiEntityType::Age,
-            GuardrailPiiEntityType::AwsAccessKey,
-            GuardrailPiiEntityType::AwsSecretKey,
-            GuardrailPiiEntityType::CaHealthNumber,
-            GuardrailPiiEntityType::CaSocialInsuranceNumber,
-            GuardrailPiiEntityType::CreditDebitCardCvv,
-            GuardrailPiiEntityType::CreditDebitCardExpiry,
-            GuardrailPiiEntityType::CreditDebitCardNumber,
-            GuardrailPiiEntityType::DriverId,
-            GuardrailPiiEntityType::Email,
-            GuardrailPiiEntityType::InternationalBankAccountNumber,
-            GuardrailPiiEntityType::IpAddress,
-            GuardrailPiiEntityType::LicensePlate,
-            GuardrailPiiEntityType::MacAddress,
-            GuardrailPiiEntityType::Name,
-            GuardrailPiiEntityType::Password,
-            GuardrailPiiEntityType::Phone,
-            GuardrailPiiEntityType::Pin,
-            GuardrailPiiEntityType::SwiftCode,
-            GuardrailPiiEntityType::UkNationalHealthServiceNumber,
-            GuardrailPiiEntityType::UkNationalInsuranceNumber,
-            GuardrailPiiEntityType::UkUniqueTaxpayerReferenceNumber,
-            GuardrailPiiEntityType::Url,
-            GuardrailPiiEntityType::Username,
-            GuardrailPiiEntityType::UsBankAccountNumber,
-            GuardrailPiiEntityType::UsBankRoutingNumber,
-            GuardrailPiiEntityType::UsIndividualTaxIdentificationNumber,
-            GuardrailPiiEntityType::UsPassportNumber,
-            GuardrailPiiEntityType::UsSocialSecurityNumber,
-            GuardrailPiiEntityType::VehicleIdentificationNumber,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                GuardrailPiiEntityType::Address => "ADDRESS",
-                GuardrailPiiEntityType::Age => "AGE",
-                GuardrailPiiEntityType::AwsAccessKey => "AWS_ACCESS_KEY",
-                GuardrailPiiEntityType::AwsSecretKey => "AWS_SECRET_KEY",
-                GuardrailPiiEntityType::CaHealthNumber => "CA_HEALTH_NUMBER",
-                GuardrailPiiEntityType::CaSocialInsuranceNumber => "CA_SOCIAL_INSURANCE_NUMBER",
-                GuardrailPiiEntityType::CreditDebitCardCvv => "CREDIT_DEBIT_CARD_CVV",
-                GuardrailPiiEntityType::CreditDebitCardExpiry => "CREDIT_DEBIT_CARD_EXPIRY",
-                GuardrailPiiEntityType::CreditDebitCardNumber => "CREDIT_DEBIT_CARD_NUMBER",
-                GuardrailPiiEntityType::DriverId => "DRIVER_ID",
-                GuardrailPiiEntityType::Email => "EMAIL",
-                GuardrailPiiEntityType::InternationalBankAccountNumber => "INTERNATIONAL_BANK_ACCOUNT_NUMBER",
-                GuardrailPiiEntityType::IpAddress => "IP_ADDRESS",
-                GuardrailPiiEntityType::LicensePlate => "LICENSE_PLATE",
-                GuardrailPiiEntityType::MacAddress => "MAC_ADDRESS",
-                GuardrailPiiEntityType::Name => "NAME",
-                GuardrailPiiEntityType::Password => "PASSWORD",
-                GuardrailPiiEntityType::Phone => "PHONE",
-                GuardrailPiiEntityType::Pin => "PIN",
-                GuardrailPiiEntityType::SwiftCode => "SWIFT_CODE",
-                GuardrailPiiEntityType::UkNationalHealthServiceNumber => "UK_NATIONAL_HEALTH_SERVICE_NUMBER",
-                GuardrailPiiEntityType::UkNationalInsuranceNumber => "UK_NATIONAL_INSURANCE_NUMBER",
-                GuardrailPiiEntityType::UkUniqueTaxpayerReferenceNumber => "UK_UNIQUE_TAXPAYER_REFERENCE_NUMBER",
-                GuardrailPiiEntityType::Url => "URL",
-                GuardrailPiiEntityType::Username => "USERNAME",
-                GuardrailPiiEntityType::UsBankAccountNumber => "US_BANK_ACCOUNT_NUMBER",
-                GuardrailPiiEntityType::UsBankRoutingNumber => "US_BANK_ROUTING_NUMBER",
-                GuardrailPiiEntityType::UsIndividualTaxIdentificationNumber => {
-                    "US_INDIVIDUAL_TAX_IDENTIFICATION_NUMBER"
-                }
-                GuardrailPiiEntityType::UsPassportNumber => "US_PASSPORT_NUMBER",
-                GuardrailPiiEntityType::UsSocialSecurityNumber => "US_SOCIAL_SECURITY_NUMBER",
-                GuardrailPiiEntityType::VehicleIdentificationNumber => "VEHICLE_IDENTIFICATION_NUMBER",
-            }
-        }
-    }
-
-    impl std::fmt::Display for GuardrailPiiEntityType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<GuardrailPiiEntityType> for Value {
-        fn from(v: GuardrailPiiEntityType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<GuardrailPiiEntityType> for Val<GuardrailPiiEntityType> {
-        fn from(v: GuardrailPiiEntityType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Options for sensitive information action.
-    ///
-    /// Rendered as its CloudFormation spelling ([`GuardrailSensitiveInformationAction::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum GuardrailSensitiveInformationAction {
-        /// `BLOCK`
-        Block,
-        /// `ANONYMIZE`
-        Anonymize,
-    }
-
-    impl GuardrailSensitiveInformationAction {
-        /// Every variant, in schema order.
-        pub const ALL: [GuardrailSensitiveInformationAction; 2] =
-            [GuardrailSensitiveInformationAction::Block, GuardrailSensitiveInformationAction::Anonymize];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                GuardrailSensitiveInformationAction::Block => "BLOCK",
-                GuardrailSensitiveInformationAction::Anonymize => "ANONYMIZE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for GuardrailSensitiveInformationAction {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<GuardrailSensitiveInformationAction> for Value {
-        fn from(v: GuardrailSensitiveInformationAction) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<GuardrailSensitiveInformationAction> for Val<GuardrailSensitiveInformationAction> {
-        fn from(v: GuardrailSensitiveInformationAction) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Type of topic in a policy
-    ///
-    /// Rendered as its CloudFormation spelling ([`GuardrailTopicType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum GuardrailTopicType {
-        /// `DENY`
-        Deny,
-    }
-
-    impl GuardrailTopicType {
-        /// Every variant, in schema order.
-        pub const ALL: [GuardrailTopicType; 1] = [GuardrailTopicType::Deny];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                GuardrailTopicType::Deny => "DENY",
-            }
-        }
-    }
-
-    impl std::fmt::Display for GuardrailTopicType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<GuardrailTopicType> for Value {
-        fn from(v: GuardrailTopicType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<GuardrailTopicType> for Val<GuardrailTopicType> {
-        fn from(v: GuardrailTopicType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Type of topic in a policy
+        GuardrailTopicType[1] {
+            Deny = "DENY",
         }
     }
 }
@@ -1414,176 +1004,36 @@ impl Handle<CfnAIPrompt> {
 
 /// Property types and enums of [`CfnAIPrompt`] (`AWS::Wisdom::AIPrompt`).
 pub mod ai_prompt {
-    use crate::core::value::{Val, Value};
 
-    /// Rendered as its CloudFormation spelling ([`AIPromptAPIFormat::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AIPromptAPIFormat {
-        /// `ANTHROPIC_CLAUDE_MESSAGES`
-        AnthropicClaudeMessages,
-        /// `ANTHROPIC_CLAUDE_TEXT_COMPLETIONS`
-        AnthropicClaudeTextCompletions,
-        /// `MESSAGES`
-        Messages,
-        /// `TEXT_COMPLETIONS`
-        TextCompletions,
-    }
-
-    impl AIPromptAPIFormat {
-        /// Every variant, in schema order.
-        pub const ALL: [AIPromptAPIFormat; 4] = [
-            AIPromptAPIFormat::AnthropicClaudeMessages,
-            AIPromptAPIFormat::AnthropicClaudeTextCompletions,
-            AIPromptAPIFormat::Messages,
-            AIPromptAPIFormat::TextCompletions,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AIPromptAPIFormat::AnthropicClaudeMessages => "ANTHROPIC_CLAUDE_MESSAGES",
-                AIPromptAPIFormat::AnthropicClaudeTextCompletions => "ANTHROPIC_CLAUDE_TEXT_COMPLETIONS",
-                AIPromptAPIFormat::Messages => "MESSAGES",
-                AIPromptAPIFormat::TextCompletions => "TEXT_COMPLETIONS",
-            }
+    cfn_enum! {
+        AIPromptAPIFormat[4] {
+            AnthropicClaudeMessages = "ANTHROPIC_CLAUDE_MESSAGES",
+            AnthropicClaudeTextCompletions = "ANTHROPIC_CLAUDE_TEXT_COMPLETIONS",
+            Messages = "MESSAGES",
+            TextCompletions = "TEXT_COMPLETIONS",
         }
     }
 
-    impl std::fmt::Display for AIPromptAPIFormat {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        AIPromptTemplateType[1] {
+            Text = "TEXT",
         }
     }
 
-    impl From<AIPromptAPIFormat> for Value {
-        fn from(v: AIPromptAPIFormat) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<AIPromptAPIFormat> for Val<AIPromptAPIFormat> {
-        fn from(v: AIPromptAPIFormat) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`AIPromptTemplateType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AIPromptTemplateType {
-        /// `TEXT`
-        Text,
-    }
-
-    impl AIPromptTemplateType {
-        /// Every variant, in schema order.
-        pub const ALL: [AIPromptTemplateType; 1] = [AIPromptTemplateType::Text];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AIPromptTemplateType::Text => "TEXT",
-            }
-        }
-    }
-
-    impl std::fmt::Display for AIPromptTemplateType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<AIPromptTemplateType> for Value {
-        fn from(v: AIPromptTemplateType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<AIPromptTemplateType> for Val<AIPromptTemplateType> {
-        fn from(v: AIPromptTemplateType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`AIPromptType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AIPromptType {
-        /// `ANSWER_GENERATION`
-        AnswerGeneration,
-        /// `INTENT_LABELING_GENERATION`
-        IntentLabelingGeneration,
-        /// `QUERY_REFORMULATION`
-        QueryReformulation,
-        /// `SELF_SERVICE_PRE_PROCESSING`
-        SelfServicePreProcessing,
-        /// `SELF_SERVICE_ANSWER_GENERATION`
-        SelfServiceAnswerGeneration,
-        /// `EMAIL_RESPONSE`
-        EmailResponse,
-        /// `EMAIL_OVERVIEW`
-        EmailOverview,
-        /// `EMAIL_GENERATIVE_ANSWER`
-        EmailGenerativeAnswer,
-        /// `EMAIL_QUERY_REFORMULATION`
-        EmailQueryReformulation,
-        /// `ORCHESTRATION`
-        Orchestration,
-        /// `NOTE_TAKING`
-        NoteTaking,
-        /// `CASE_SUMMARIZATION`
-        CaseSummarization,
-    }
-
-    impl AIPromptType {
-        /// Every variant, in schema order.
-        pub const ALL: [AIPromptType; 12] = [
-            AIPromptType::AnswerGeneration,
-            AIPromptType::IntentLabelingGeneration,
-            AIPromptType::QueryReformulation,
-            AIPromptType::SelfServicePreProcessing,
-            AIPromptType::SelfServiceAnswerGeneration,
-            AIPromptType::EmailResponse,
-            AIPromptType::EmailOverview,
-            AIPromptType::EmailGenerativeAnswer,
-            AIPromptType::EmailQueryReformulation,
-            AIPromptType::Orchestration,
-            AIPromptType::NoteTaking,
-            AIPromptType::CaseSummarization,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AIPromptType::AnswerGeneration => "ANSWER_GENERATION",
-                AIPromptType::IntentLabelingGeneration => "INTENT_LABELING_GENERATION",
-                AIPromptType::QueryReformulation => "QUERY_REFORMULATION",
-                AIPromptType::SelfServicePreProcessing => "SELF_SERVICE_PRE_PROCESSING",
-                AIPromptType::SelfServiceAnswerGeneration => "SELF_SERVICE_ANSWER_GENERATION",
-                AIPromptType::EmailResponse => "EMAIL_RESPONSE",
-                AIPromptType::EmailOverview => "EMAIL_OVERVIEW",
-                AIPromptType::EmailGenerativeAnswer => "EMAIL_GENERATIVE_ANSWER",
-                AIPromptType::EmailQueryReformulation => "EMAIL_QUERY_REFORMULATION",
-                AIPromptType::Orchestration => "ORCHESTRATION",
-                AIPromptType::NoteTaking => "NOTE_TAKING",
-                AIPromptType::CaseSummarization => "CASE_SUMMARIZATION",
-            }
-        }
-    }
-
-    impl std::fmt::Display for AIPromptType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<AIPromptType> for Value {
-        fn from(v: AIPromptType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<AIPromptType> for Val<AIPromptType> {
-        fn from(v: AIPromptType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        AIPromptType[12] {
+            AnswerGeneration = "ANSWER_GENERATION",
+            IntentLabelingGeneration = "INTENT_LABELING_GENERATION",
+            QueryReformulation = "QUERY_REFORMULATION",
+            SelfServicePreProcessing = "SELF_SERVICE_PRE_PROCESSING",
+            SelfServiceAnswerGeneration = "SELF_SERVICE_ANSWER_GENERATION",
+            EmailResponse = "EMAIL_RESPONSE",
+            EmailOverview = "EMAIL_OVERVIEW",
+            EmailGenerativeAnswer = "EMAIL_GENERATIVE_ANSWER",
+            EmailQueryReformulation = "EMAIL_QUERY_REFORMULATION",
+            Orchestration = "ORCHESTRATION",
+            NoteTaking = "NOTE_TAKING",
+            CaseSummarization = "CASE_SUMMARIZATION",
         }
     }
 }
@@ -1760,40 +1210,9 @@ pub mod assistant {
 
     property_type!(ServerSideEncryptionConfiguration);
 
-    /// Rendered as its CloudFormation spelling ([`AssistantType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AssistantType {
-        /// `AGENT`
-        Agent,
-    }
-
-    impl AssistantType {
-        /// Every variant, in schema order.
-        pub const ALL: [AssistantType; 1] = [AssistantType::Agent];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AssistantType::Agent => "AGENT",
-            }
-        }
-    }
-
-    impl std::fmt::Display for AssistantType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<AssistantType> for Value {
-        fn from(v: AssistantType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<AssistantType> for Val<AssistantType> {
-        fn from(v: AssistantType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        AssistantType[1] {
+            Agent = "AGENT",
         }
     }
 }
@@ -1875,46 +1294,11 @@ impl Handle<CfnAssistantAssociation> {
 
 /// Property types and enums of [`CfnAssistantAssociation`] (`AWS::Wisdom::AssistantAssociation`).
 pub mod assistant_association {
-    use crate::core::value::{Val, Value};
 
-    /// Rendered as its CloudFormation spelling ([`AssociationType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AssociationType {
-        /// `KNOWLEDGE_BASE`
-        KnowledgeBase,
-        /// `EXTERNAL_BEDROCK_KNOWLEDGE_BASE`
-        ExternalBedrockKnowledgeBase,
-    }
-
-    impl AssociationType {
-        /// Every variant, in schema order.
-        pub const ALL: [AssociationType; 2] =
-            [AssociationType::KnowledgeBase, AssociationType::ExternalBedrockKnowledgeBase];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AssociationType::KnowledgeBase => "KNOWLEDGE_BASE",
-                AssociationType::ExternalBedrockKnowledgeBase => "EXTERNAL_BEDROCK_KNOWLEDGE_BASE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for AssociationType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<AssociationType> for Value {
-        fn from(v: AssociationType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<AssociationType> for Val<AssociationType> {
-        fn from(v: AssociationType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        AssociationType[2] {
+            KnowledgeBase = "KNOWLEDGE_BASE",
+            ExternalBedrockKnowledgeBase = "EXTERNAL_BEDROCK_KNOWLEDGE_BASE",
         }
     }
 }
@@ -2208,42 +1592,10 @@ pub mod content_association {
 
     property_type!(ContentAssociationContents);
 
-    /// The type of association.
-    ///
-    /// Rendered as its CloudFormation spelling ([`AssociationType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AssociationType {
-        /// `AMAZON_CONNECT_GUIDE`
-        AmazonConnectGuide,
-    }
-
-    impl AssociationType {
-        /// Every variant, in schema order.
-        pub const ALL: [AssociationType; 1] = [AssociationType::AmazonConnectGuide];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AssociationType::AmazonConnectGuide => "AMAZON_CONNECT_GUIDE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for AssociationType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<AssociationType> for Value {
-        fn from(v: AssociationType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<AssociationType> for Val<AssociationType> {
-        fn from(v: AssociationType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The type of association.
+        AssociationType[1] {
+            AmazonConnectGuide = "AMAZON_CONNECT_GUIDE",
         }
     }
 }
@@ -2694,146 +2046,28 @@ pub mod knowledge_base {
 
     property_type!(VectorIngestionConfiguration);
 
-    /// Rendered as its CloudFormation spelling ([`ChunkingStrategy::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ChunkingStrategy {
-        /// `FIXED_SIZE`
-        FixedSize,
-        /// `NONE`
-        None,
-        /// `HIERARCHICAL`
-        Hierarchical,
-        /// `SEMANTIC`
-        Semantic,
-    }
-
-    impl ChunkingStrategy {
-        /// Every variant, in schema order.
-        pub const ALL: [ChunkingStrategy; 4] = [
-            ChunkingStrategy::FixedSize,
-            ChunkingStrategy::None,
-            ChunkingStrategy::Hierarchical,
-            ChunkingStrategy::Semantic,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ChunkingStrategy::FixedSize => "FIXED_SIZE",
-                ChunkingStrategy::None => "NONE",
-                ChunkingStrategy::Hierarchical => "HIERARCHICAL",
-                ChunkingStrategy::Semantic => "SEMANTIC",
-            }
+    cfn_enum! {
+        ChunkingStrategy[4] {
+            FixedSize = "FIXED_SIZE",
+            None = "NONE",
+            Hierarchical = "HIERARCHICAL",
+            Semantic = "SEMANTIC",
         }
     }
 
-    impl std::fmt::Display for ChunkingStrategy {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        KnowledgeBaseType[5] {
+            External = "EXTERNAL",
+            Custom = "CUSTOM",
+            MessageTemplates = "MESSAGE_TEMPLATES",
+            Managed = "MANAGED",
+            QuickResponses = "QUICK_RESPONSES",
         }
     }
 
-    impl From<ChunkingStrategy> for Value {
-        fn from(v: ChunkingStrategy) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ChunkingStrategy> for Val<ChunkingStrategy> {
-        fn from(v: ChunkingStrategy) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`KnowledgeBaseType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum KnowledgeBaseType {
-        /// `EXTERNAL`
-        External,
-        /// `CUSTOM`
-        Custom,
-        /// `MESSAGE_TEMPLATES`
-        MessageTemplates,
-        /// `MANAGED`
-        Managed,
-        /// `QUICK_RESPONSES`
-        QuickResponses,
-    }
-
-    impl KnowledgeBaseType {
-        /// Every variant, in schema order.
-        pub const ALL: [KnowledgeBaseType; 5] = [
-            KnowledgeBaseType::External,
-            KnowledgeBaseType::Custom,
-            KnowledgeBaseType::MessageTemplates,
-            KnowledgeBaseType::Managed,
-            KnowledgeBaseType::QuickResponses,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                KnowledgeBaseType::External => "EXTERNAL",
-                KnowledgeBaseType::Custom => "CUSTOM",
-                KnowledgeBaseType::MessageTemplates => "MESSAGE_TEMPLATES",
-                KnowledgeBaseType::Managed => "MANAGED",
-                KnowledgeBaseType::QuickResponses => "QUICK_RESPONSES",
-            }
-        }
-    }
-
-    impl std::fmt::Display for KnowledgeBaseType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<KnowledgeBaseType> for Value {
-        fn from(v: KnowledgeBaseType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<KnowledgeBaseType> for Val<KnowledgeBaseType> {
-        fn from(v: KnowledgeBaseType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`ParsingStrategy::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ParsingStrategy {
-        /// `BEDROCK_FOUNDATION_MODEL`
-        BedrockFoundationModel,
-    }
-
-    impl ParsingStrategy {
-        /// Every variant, in schema order.
-        pub const ALL: [ParsingStrategy; 1] = [ParsingStrategy::BedrockFoundationModel];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ParsingStrategy::BedrockFoundationModel => "BEDROCK_FOUNDATION_MODEL",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ParsingStrategy {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ParsingStrategy> for Value {
-        fn from(v: ParsingStrategy) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ParsingStrategy> for Val<ParsingStrategy> {
-        fn from(v: ParsingStrategy) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        ParsingStrategy[1] {
+            BedrockFoundationModel = "BEDROCK_FOUNDATION_MODEL",
         }
     }
 }
@@ -3859,45 +3093,11 @@ pub mod message_template {
 
     property_type!(SystemEndpointAttributes);
 
-    /// The channel subtype this message template applies to.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ChannelSubtype::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ChannelSubtype {
-        /// `EMAIL`
-        Email,
-        /// `SMS`
-        Sms,
-    }
-
-    impl ChannelSubtype {
-        /// Every variant, in schema order.
-        pub const ALL: [ChannelSubtype; 2] = [ChannelSubtype::Email, ChannelSubtype::Sms];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ChannelSubtype::Email => "EMAIL",
-                ChannelSubtype::Sms => "SMS",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ChannelSubtype {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ChannelSubtype> for Value {
-        fn from(v: ChannelSubtype) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ChannelSubtype> for Val<ChannelSubtype> {
-        fn from(v: ChannelSubtype) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The channel subtype this message template applies to.
+        ChannelSubtype[2] {
+            Email = "EMAIL",
+            Sms = "SMS",
         }
     }
 }
@@ -4176,43 +3376,10 @@ pub mod quick_response {
 
     property_type!(QuickResponseContentProvider);
 
-    /// Rendered as its CloudFormation spelling ([`ChannelType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ChannelType {
-        /// `Chat`
-        Chat,
-        /// `Email`
-        Email,
-    }
-
-    impl ChannelType {
-        /// Every variant, in schema order.
-        pub const ALL: [ChannelType; 2] = [ChannelType::Chat, ChannelType::Email];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ChannelType::Chat => "Chat",
-                ChannelType::Email => "Email",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ChannelType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ChannelType> for Value {
-        fn from(v: ChannelType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ChannelType> for Val<ChannelType> {
-        fn from(v: ChannelType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        ChannelType[2] {
+            Chat = "Chat",
+            Email = "Email",
         }
     }
 }

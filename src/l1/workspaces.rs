@@ -915,1241 +915,236 @@ pub mod directory {
 
     property_type!(WorkspaceAccessProperties);
 
-    /// Indicates the type of access endpoint.
-    ///
-    /// Rendered as its CloudFormation spelling ([`AccessEndpointType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AccessEndpointType {
-        /// `STREAMING_WSP`
-        StreamingWsp,
-    }
-
-    impl AccessEndpointType {
-        /// Every variant, in schema order.
-        pub const ALL: [AccessEndpointType; 1] = [AccessEndpointType::StreamingWsp];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AccessEndpointType::StreamingWsp => "STREAMING_WSP",
-            }
-        }
-    }
-
-    impl std::fmt::Display for AccessEndpointType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<AccessEndpointType> for Value {
-        fn from(v: AccessEndpointType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<AccessEndpointType> for Val<AccessEndpointType> {
-        fn from(v: AccessEndpointType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Indicates the type of action.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Action::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Action {
-        /// `CLIPBOARD_COPY_FROM_LOCAL_DEVICE`
-        ClipboardCopyFromLocalDevice,
-        /// `CLIPBOARD_COPY_TO_LOCAL_DEVICE`
-        ClipboardCopyToLocalDevice,
-        /// `PRINTING_TO_LOCAL_DEVICE`
-        PrintingToLocalDevice,
-        /// `SMART_CARD`
-        SmartCard,
-    }
-
-    impl Action {
-        /// Every variant, in schema order.
-        pub const ALL: [Action; 4] = [
-            Action::ClipboardCopyFromLocalDevice,
-            Action::ClipboardCopyToLocalDevice,
-            Action::PrintingToLocalDevice,
-            Action::SmartCard,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Action::ClipboardCopyFromLocalDevice => "CLIPBOARD_COPY_FROM_LOCAL_DEVICE",
-                Action::ClipboardCopyToLocalDevice => "CLIPBOARD_COPY_TO_LOCAL_DEVICE",
-                Action::PrintingToLocalDevice => "PRINTING_TO_LOCAL_DEVICE",
-                Action::SmartCard => "SMART_CARD",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Action {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Action> for Value {
-        fn from(v: Action) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Action> for Val<Action> {
-        fn from(v: Action) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The status of the certificate-based authentication properties.
-    ///
-    /// Rendered as its CloudFormation spelling ([`CertificateBasedAuthPropertiesStatus::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum CertificateBasedAuthPropertiesStatus {
-        /// `DISABLED`
-        Disabled,
-        /// `ENABLED`
-        Enabled,
-    }
-
-    impl CertificateBasedAuthPropertiesStatus {
-        /// Every variant, in schema order.
-        pub const ALL: [CertificateBasedAuthPropertiesStatus; 2] =
-            [CertificateBasedAuthPropertiesStatus::Disabled, CertificateBasedAuthPropertiesStatus::Enabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                CertificateBasedAuthPropertiesStatus::Disabled => "DISABLED",
-                CertificateBasedAuthPropertiesStatus::Enabled => "ENABLED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for CertificateBasedAuthPropertiesStatus {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<CertificateBasedAuthPropertiesStatus> for Value {
-        fn from(v: CertificateBasedAuthPropertiesStatus) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<CertificateBasedAuthPropertiesStatus> for Val<CertificateBasedAuthPropertiesStatus> {
-        fn from(v: CertificateBasedAuthPropertiesStatus) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Specifies whether users can change the compute type (bundle) for their WorkSpace.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ChangeComputeType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ChangeComputeType {
-        /// `ENABLED`
-        Enabled,
-        /// `DISABLED`
-        Disabled,
-    }
-
-    impl ChangeComputeType {
-        /// Every variant, in schema order.
-        pub const ALL: [ChangeComputeType; 2] = [ChangeComputeType::Enabled, ChangeComputeType::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ChangeComputeType::Enabled => "ENABLED",
-                ChangeComputeType::Disabled => "DISABLED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ChangeComputeType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ChangeComputeType> for Value {
-        fn from(v: ChangeComputeType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ChangeComputeType> for Val<ChangeComputeType> {
-        fn from(v: ChangeComputeType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The type of connector used to save user files.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ConnectorType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ConnectorType {
-        /// `HOME_FOLDER`
-        HomeFolder,
-    }
-
-    impl ConnectorType {
-        /// Every variant, in schema order.
-        pub const ALL: [ConnectorType; 1] = [ConnectorType::HomeFolder];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ConnectorType::HomeFolder => "HOME_FOLDER",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ConnectorType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ConnectorType> for Value {
-        fn from(v: ConnectorType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ConnectorType> for Val<ConnectorType> {
-        fn from(v: ConnectorType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Indicates whether users can use Android and Android-compatible Chrome OS devices to access their WorkSpaces.
-    ///
-    /// Rendered as its CloudFormation spelling ([`DeviceTypeAndroid::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DeviceTypeAndroid {
-        /// `ALLOW`
-        Allow,
-        /// `DENY`
-        Deny,
-    }
-
-    impl DeviceTypeAndroid {
-        /// Every variant, in schema order.
-        pub const ALL: [DeviceTypeAndroid; 2] = [DeviceTypeAndroid::Allow, DeviceTypeAndroid::Deny];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DeviceTypeAndroid::Allow => "ALLOW",
-                DeviceTypeAndroid::Deny => "DENY",
-            }
-        }
-    }
-
-    impl std::fmt::Display for DeviceTypeAndroid {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DeviceTypeAndroid> for Value {
-        fn from(v: DeviceTypeAndroid) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DeviceTypeAndroid> for Val<DeviceTypeAndroid> {
-        fn from(v: DeviceTypeAndroid) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Indicates whether users can use Chromebooks to access their WorkSpaces.
-    ///
-    /// Rendered as its CloudFormation spelling ([`DeviceTypeChromeOs::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DeviceTypeChromeOs {
-        /// `ALLOW`
-        Allow,
-        /// `DENY`
-        Deny,
-    }
-
-    impl DeviceTypeChromeOs {
-        /// Every variant, in schema order.
-        pub const ALL: [DeviceTypeChromeOs; 2] = [DeviceTypeChromeOs::Allow, DeviceTypeChromeOs::Deny];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DeviceTypeChromeOs::Allow => "ALLOW",
-                DeviceTypeChromeOs::Deny => "DENY",
-            }
-        }
-    }
-
-    impl std::fmt::Display for DeviceTypeChromeOs {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DeviceTypeChromeOs> for Value {
-        fn from(v: DeviceTypeChromeOs) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DeviceTypeChromeOs> for Val<DeviceTypeChromeOs> {
-        fn from(v: DeviceTypeChromeOs) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Indicates whether users can use iOS devices to access their WorkSpaces.
-    ///
-    /// Rendered as its CloudFormation spelling ([`DeviceTypeIos::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DeviceTypeIos {
-        /// `ALLOW`
-        Allow,
-        /// `DENY`
-        Deny,
-    }
-
-    impl DeviceTypeIos {
-        /// Every variant, in schema order.
-        pub const ALL: [DeviceTypeIos; 2] = [DeviceTypeIos::Allow, DeviceTypeIos::Deny];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DeviceTypeIos::Allow => "ALLOW",
-                DeviceTypeIos::Deny => "DENY",
-            }
-        }
-    }
-
-    impl std::fmt::Display for DeviceTypeIos {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DeviceTypeIos> for Value {
-        fn from(v: DeviceTypeIos) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DeviceTypeIos> for Val<DeviceTypeIos> {
-        fn from(v: DeviceTypeIos) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Indicates whether users can use Linux clients to access their WorkSpaces.
-    ///
-    /// Rendered as its CloudFormation spelling ([`DeviceTypeLinux::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DeviceTypeLinux {
-        /// `ALLOW`
-        Allow,
-        /// `DENY`
-        Deny,
-    }
-
-    impl DeviceTypeLinux {
-        /// Every variant, in schema order.
-        pub const ALL: [DeviceTypeLinux; 2] = [DeviceTypeLinux::Allow, DeviceTypeLinux::Deny];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DeviceTypeLinux::Allow => "ALLOW",
-                DeviceTypeLinux::Deny => "DENY",
-            }
-        }
-    }
-
-    impl std::fmt::Display for DeviceTypeLinux {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DeviceTypeLinux> for Value {
-        fn from(v: DeviceTypeLinux) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DeviceTypeLinux> for Val<DeviceTypeLinux> {
-        fn from(v: DeviceTypeLinux) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Indicates whether users can use macOS clients to access their WorkSpaces.
-    ///
-    /// Rendered as its CloudFormation spelling ([`DeviceTypeOsx::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DeviceTypeOsx {
-        /// `ALLOW`
-        Allow,
-        /// `DENY`
-        Deny,
-    }
-
-    impl DeviceTypeOsx {
-        /// Every variant, in schema order.
-        pub const ALL: [DeviceTypeOsx; 2] = [DeviceTypeOsx::Allow, DeviceTypeOsx::Deny];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DeviceTypeOsx::Allow => "ALLOW",
-                DeviceTypeOsx::Deny => "DENY",
-            }
-        }
-    }
-
-    impl std::fmt::Display for DeviceTypeOsx {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DeviceTypeOsx> for Value {
-        fn from(v: DeviceTypeOsx) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DeviceTypeOsx> for Val<DeviceTypeOsx> {
-        fn from(v: DeviceTypeOsx) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Indicates whether users can access their WorkSpaces through a web browser.
-    ///
-    /// Rendered as its CloudFormation spelling ([`DeviceTypeWeb::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DeviceTypeWeb {
-        /// `ALLOW`
-        Allow,
-        /// `DENY`
-        Deny,
-    }
-
-    impl DeviceTypeWeb {
-        /// Every variant, in schema order.
-        pub const ALL: [DeviceTypeWeb; 2] = [DeviceTypeWeb::Allow, DeviceTypeWeb::Deny];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DeviceTypeWeb::Allow => "ALLOW",
-                DeviceTypeWeb::Deny => "DENY",
-            }
-        }
-    }
-
-    impl std::fmt::Display for DeviceTypeWeb {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DeviceTypeWeb> for Value {
-        fn from(v: DeviceTypeWeb) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DeviceTypeWeb> for Val<DeviceTypeWeb> {
-        fn from(v: DeviceTypeWeb) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Indicates whether users can use Windows clients to access their WorkSpaces.
-    ///
-    /// Rendered as its CloudFormation spelling ([`DeviceTypeWindows::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DeviceTypeWindows {
-        /// `ALLOW`
-        Allow,
-        /// `DENY`
-        Deny,
-    }
-
-    impl DeviceTypeWindows {
-        /// Every variant, in schema order.
-        pub const ALL: [DeviceTypeWindows; 2] = [DeviceTypeWindows::Allow, DeviceTypeWindows::Deny];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DeviceTypeWindows::Allow => "ALLOW",
-                DeviceTypeWindows::Deny => "DENY",
-            }
-        }
-    }
-
-    impl std::fmt::Display for DeviceTypeWindows {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DeviceTypeWindows> for Value {
-        fn from(v: DeviceTypeWindows) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// Indicates the type of access endpoint.
+        AccessEndpointType[1] {
+            StreamingWsp = "STREAMING_WSP",
         }
     }
 
-    impl From<DeviceTypeWindows> for Val<DeviceTypeWindows> {
-        fn from(v: DeviceTypeWindows) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Indicates the type of action.
+        Action[4] {
+            ClipboardCopyFromLocalDevice = "CLIPBOARD_COPY_FROM_LOCAL_DEVICE",
+            ClipboardCopyToLocalDevice = "CLIPBOARD_COPY_TO_LOCAL_DEVICE",
+            PrintingToLocalDevice = "PRINTING_TO_LOCAL_DEVICE",
+            SmartCard = "SMART_CARD",
         }
     }
 
-    /// Indicates whether users can access their WorkSpaces through a WorkSpaces Thin Client.
-    ///
-    /// Rendered as its CloudFormation spelling ([`DeviceTypeWorkSpacesThinClient::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DeviceTypeWorkSpacesThinClient {
-        /// `ALLOW`
-        Allow,
-        /// `DENY`
-        Deny,
-    }
-
-    impl DeviceTypeWorkSpacesThinClient {
-        /// Every variant, in schema order.
-        pub const ALL: [DeviceTypeWorkSpacesThinClient; 2] =
-            [DeviceTypeWorkSpacesThinClient::Allow, DeviceTypeWorkSpacesThinClient::Deny];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DeviceTypeWorkSpacesThinClient::Allow => "ALLOW",
-                DeviceTypeWorkSpacesThinClient::Deny => "DENY",
-            }
-        }
-    }
-
-    impl std::fmt::Display for DeviceTypeWorkSpacesThinClient {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DeviceTypeWorkSpacesThinClient> for Value {
-        fn from(v: DeviceTypeWorkSpacesThinClient) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DeviceTypeWorkSpacesThinClient> for Val<DeviceTypeWorkSpacesThinClient> {
-        fn from(v: DeviceTypeWorkSpacesThinClient) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Indicates whether users can use zero client devices to access their WorkSpaces.
-    ///
-    /// Rendered as its CloudFormation spelling ([`DeviceTypeZeroClient::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DeviceTypeZeroClient {
-        /// `ALLOW`
-        Allow,
-        /// `DENY`
-        Deny,
-    }
-
-    impl DeviceTypeZeroClient {
-        /// Every variant, in schema order.
-        pub const ALL: [DeviceTypeZeroClient; 2] = [DeviceTypeZeroClient::Allow, DeviceTypeZeroClient::Deny];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DeviceTypeZeroClient::Allow => "ALLOW",
-                DeviceTypeZeroClient::Deny => "DENY",
-            }
-        }
-    }
-
-    impl std::fmt::Display for DeviceTypeZeroClient {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DeviceTypeZeroClient> for Value {
-        fn from(v: DeviceTypeZeroClient) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DeviceTypeZeroClient> for Val<DeviceTypeZeroClient> {
-        fn from(v: DeviceTypeZeroClient) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Endpoint encryption mode that allows you to configure the specified directory between Standard TLS and FIPS 140-2
-    /// validated mode.
-    ///
-    /// Rendered as its CloudFormation spelling ([`EndpointEncryptionMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum EndpointEncryptionMode {
-        /// `STANDARD_TLS`
-        StandardTls,
-        /// `FIPS_VALIDATED`
-        FipsValidated,
-    }
-
-    impl EndpointEncryptionMode {
-        /// Every variant, in schema order.
-        pub const ALL: [EndpointEncryptionMode; 2] =
-            [EndpointEncryptionMode::StandardTls, EndpointEncryptionMode::FipsValidated];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                EndpointEncryptionMode::StandardTls => "STANDARD_TLS",
-                EndpointEncryptionMode::FipsValidated => "FIPS_VALIDATED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for EndpointEncryptionMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<EndpointEncryptionMode> for Value {
-        fn from(v: EndpointEncryptionMode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<EndpointEncryptionMode> for Val<EndpointEncryptionMode> {
-        fn from(v: EndpointEncryptionMode) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Specifies whether users can increase the volume size of the drives on their WorkSpace.
-    ///
-    /// Rendered as its CloudFormation spelling ([`IncreaseVolumeSize::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum IncreaseVolumeSize {
-        /// `ENABLED`
-        Enabled,
-        /// `DISABLED`
-        Disabled,
-    }
-
-    impl IncreaseVolumeSize {
-        /// Every variant, in schema order.
-        pub const ALL: [IncreaseVolumeSize; 2] = [IncreaseVolumeSize::Enabled, IncreaseVolumeSize::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                IncreaseVolumeSize::Enabled => "ENABLED",
-                IncreaseVolumeSize::Disabled => "DISABLED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for IncreaseVolumeSize {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<IncreaseVolumeSize> for Value {
-        fn from(v: IncreaseVolumeSize) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<IncreaseVolumeSize> for Val<IncreaseVolumeSize> {
-        fn from(v: IncreaseVolumeSize) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`InternetFallbackProtocols::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum InternetFallbackProtocols {
-        /// `PCOIP`
-        Pcoip,
-    }
-
-    impl InternetFallbackProtocols {
-        /// Every variant, in schema order.
-        pub const ALL: [InternetFallbackProtocols; 1] = [InternetFallbackProtocols::Pcoip];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                InternetFallbackProtocols::Pcoip => "PCOIP",
-            }
-        }
-    }
-
-    impl std::fmt::Display for InternetFallbackProtocols {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<InternetFallbackProtocols> for Value {
-        fn from(v: InternetFallbackProtocols) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<InternetFallbackProtocols> for Val<InternetFallbackProtocols> {
-        fn from(v: InternetFallbackProtocols) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Indicates if Global Accelerator for directory is enabled or disabled.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Mode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Mode {
-        /// `ENABLED_AUTO`
-        EnabledAuto,
-        /// `DISABLED`
-        Disabled,
-    }
-
-    impl Mode {
-        /// Every variant, in schema order.
-        pub const ALL: [Mode; 2] = [Mode::EnabledAuto, Mode::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Mode::EnabledAuto => "ENABLED_AUTO",
-                Mode::Disabled => "DISABLED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Mode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Mode> for Value {
-        fn from(v: Mode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Mode> for Val<Mode> {
-        fn from(v: Mode) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The status of the certificate-based authentication properties.
+        CertificateBasedAuthPropertiesStatus[2] {
+            Disabled = "DISABLED",
+            Enabled = "ENABLED",
         }
     }
 
-    /// Indicates if the setting is enabled or disabled.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Permission::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Permission {
-        /// `ENABLED`
-        Enabled,
-        /// `DISABLED`
-        Disabled,
-    }
-
-    impl Permission {
-        /// Every variant, in schema order.
-        pub const ALL: [Permission; 2] = [Permission::Enabled, Permission::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Permission::Enabled => "ENABLED",
-                Permission::Disabled => "DISABLED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Permission {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Permission> for Value {
-        fn from(v: Permission) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Permission> for Val<Permission> {
-        fn from(v: Permission) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Indicates the preferred protocol for Global Accelerator.
-    ///
-    /// Rendered as its CloudFormation spelling ([`PreferredProtocol::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum PreferredProtocol {
-        /// `TCP`
-        Tcp,
-        /// `NONE`
-        None,
-    }
-
-    impl PreferredProtocol {
-        /// Every variant, in schema order.
-        pub const ALL: [PreferredProtocol; 2] = [PreferredProtocol::Tcp, PreferredProtocol::None];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                PreferredProtocol::Tcp => "TCP",
-                PreferredProtocol::None => "NONE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for PreferredProtocol {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<PreferredProtocol> for Value {
-        fn from(v: PreferredProtocol) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<PreferredProtocol> for Val<PreferredProtocol> {
-        fn from(v: PreferredProtocol) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Specifies whether users can rebuild the operating system of a WorkSpace to its original state.
-    ///
-    /// Rendered as its CloudFormation spelling ([`RebuildWorkspace::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum RebuildWorkspace {
-        /// `ENABLED`
-        Enabled,
-        /// `DISABLED`
-        Disabled,
-    }
-
-    impl RebuildWorkspace {
-        /// Every variant, in schema order.
-        pub const ALL: [RebuildWorkspace; 2] = [RebuildWorkspace::Enabled, RebuildWorkspace::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                RebuildWorkspace::Enabled => "ENABLED",
-                RebuildWorkspace::Disabled => "DISABLED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for RebuildWorkspace {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<RebuildWorkspace> for Value {
-        fn from(v: RebuildWorkspace) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<RebuildWorkspace> for Val<RebuildWorkspace> {
-        fn from(v: RebuildWorkspace) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Specifies whether users can restart their WorkSpace.
-    ///
-    /// Rendered as its CloudFormation spelling ([`RestartWorkspace::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum RestartWorkspace {
-        /// `ENABLED`
-        Enabled,
-        /// `DISABLED`
-        Disabled,
-    }
-
-    impl RestartWorkspace {
-        /// Every variant, in schema order.
-        pub const ALL: [RestartWorkspace; 2] = [RestartWorkspace::Enabled, RestartWorkspace::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                RestartWorkspace::Enabled => "ENABLED",
-                RestartWorkspace::Disabled => "DISABLED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for RestartWorkspace {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<RestartWorkspace> for Value {
-        fn from(v: RestartWorkspace) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<RestartWorkspace> for Val<RestartWorkspace> {
-        fn from(v: RestartWorkspace) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Indicates the status of SAML 2.0 authentication.
-    ///
-    /// Rendered as its CloudFormation spelling ([`SamlPropertiesStatus::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SamlPropertiesStatus {
-        /// `DISABLED`
-        Disabled,
-        /// `ENABLED`
-        Enabled,
-        /// `ENABLED_WITH_DIRECTORY_LOGIN_FALLBACK`
-        EnabledWithDirectoryLoginFallback,
-    }
-
-    impl SamlPropertiesStatus {
-        /// Every variant, in schema order.
-        pub const ALL: [SamlPropertiesStatus; 3] = [
-            SamlPropertiesStatus::Disabled,
-            SamlPropertiesStatus::Enabled,
-            SamlPropertiesStatus::EnabledWithDirectoryLoginFallback,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SamlPropertiesStatus::Disabled => "DISABLED",
-                SamlPropertiesStatus::Enabled => "ENABLED",
-                SamlPropertiesStatus::EnabledWithDirectoryLoginFallback => "ENABLED_WITH_DIRECTORY_LOGIN_FALLBACK",
-            }
-        }
-    }
-
-    impl std::fmt::Display for SamlPropertiesStatus {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<SamlPropertiesStatus> for Value {
-        fn from(v: SamlPropertiesStatus) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// Specifies whether users can change the compute type (bundle) for their WorkSpace.
+        ChangeComputeType[2] {
+            Enabled = "ENABLED",
+            Disabled = "DISABLED",
         }
     }
 
-    impl From<SamlPropertiesStatus> for Val<SamlPropertiesStatus> {
-        fn from(v: SamlPropertiesStatus) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The type of connector used to save user files.
+        ConnectorType[1] {
+            HomeFolder = "HOME_FOLDER",
         }
-    }
-
-    /// Indicates if the storage connector is enabled or disabled.
-    ///
-    /// Rendered as its CloudFormation spelling ([`StorageConnectorStatus::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum StorageConnectorStatus {
-        /// `ENABLED`
-        Enabled,
-        /// `DISABLED`
-        Disabled,
     }
 
-    impl StorageConnectorStatus {
-        /// Every variant, in schema order.
-        pub const ALL: [StorageConnectorStatus; 2] =
-            [StorageConnectorStatus::Enabled, StorageConnectorStatus::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                StorageConnectorStatus::Enabled => "ENABLED",
-                StorageConnectorStatus::Disabled => "DISABLED",
-            }
+    cfn_enum! {
+        /// Indicates whether users can use Android and Android-compatible Chrome OS devices to access their WorkSpaces.
+        DeviceTypeAndroid[2] {
+            Allow = "ALLOW",
+            Deny = "DENY",
         }
     }
 
-    impl std::fmt::Display for StorageConnectorStatus {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// Indicates whether users can use Chromebooks to access their WorkSpaces.
+        DeviceTypeChromeOs[2] {
+            Allow = "ALLOW",
+            Deny = "DENY",
         }
     }
 
-    impl From<StorageConnectorStatus> for Value {
-        fn from(v: StorageConnectorStatus) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// Indicates whether users can use iOS devices to access their WorkSpaces.
+        DeviceTypeIos[2] {
+            Allow = "ALLOW",
+            Deny = "DENY",
         }
     }
 
-    impl From<StorageConnectorStatus> for Val<StorageConnectorStatus> {
-        fn from(v: StorageConnectorStatus) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Indicates whether users can use Linux clients to access their WorkSpaces.
+        DeviceTypeLinux[2] {
+            Allow = "ALLOW",
+            Deny = "DENY",
         }
-    }
-
-    /// Indicates the type of preferred protocol for the streaming experience.
-    ///
-    /// Rendered as its CloudFormation spelling ([`StreamingExperiencePreferredProtocol::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum StreamingExperiencePreferredProtocol {
-        /// `TCP`
-        Tcp,
-        /// `UDP`
-        Udp,
     }
 
-    impl StreamingExperiencePreferredProtocol {
-        /// Every variant, in schema order.
-        pub const ALL: [StreamingExperiencePreferredProtocol; 2] =
-            [StreamingExperiencePreferredProtocol::Tcp, StreamingExperiencePreferredProtocol::Udp];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                StreamingExperiencePreferredProtocol::Tcp => "TCP",
-                StreamingExperiencePreferredProtocol::Udp => "UDP",
-            }
+    cfn_enum! {
+        /// Indicates whether users can use macOS clients to access their WorkSpaces.
+        DeviceTypeOsx[2] {
+            Allow = "ALLOW",
+            Deny = "DENY",
         }
     }
 
-    impl std::fmt::Display for StreamingExperiencePreferredProtocol {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// Indicates whether users can access their WorkSpaces through a web browser.
+        DeviceTypeWeb[2] {
+            Allow = "ALLOW",
+            Deny = "DENY",
         }
     }
 
-    impl From<StreamingExperiencePreferredProtocol> for Value {
-        fn from(v: StreamingExperiencePreferredProtocol) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// Indicates whether users can use Windows clients to access their WorkSpaces.
+        DeviceTypeWindows[2] {
+            Allow = "ALLOW",
+            Deny = "DENY",
         }
     }
 
-    impl From<StreamingExperiencePreferredProtocol> for Val<StreamingExperiencePreferredProtocol> {
-        fn from(v: StreamingExperiencePreferredProtocol) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Indicates whether users can access their WorkSpaces through a WorkSpaces Thin Client.
+        DeviceTypeWorkSpacesThinClient[2] {
+            Allow = "ALLOW",
+            Deny = "DENY",
         }
-    }
-
-    /// Specifies whether users can switch the running mode of their WorkSpace.
-    ///
-    /// Rendered as its CloudFormation spelling ([`SwitchRunningMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SwitchRunningMode {
-        /// `ENABLED`
-        Enabled,
-        /// `DISABLED`
-        Disabled,
     }
-
-    impl SwitchRunningMode {
-        /// Every variant, in schema order.
-        pub const ALL: [SwitchRunningMode; 2] = [SwitchRunningMode::Enabled, SwitchRunningMode::Disabled];
 
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SwitchRunningMode::Enabled => "ENABLED",
-                SwitchRunningMode::Disabled => "DISABLED",
-            }
+    cfn_enum! {
+        /// Indicates whether users can use zero client devices to access their WorkSpaces.
+        DeviceTypeZeroClient[2] {
+            Allow = "ALLOW",
+            Deny = "DENY",
         }
     }
 
-    impl std::fmt::Display for SwitchRunningMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// Endpoint encryption mode that allows you to configure the specified directory between Standard TLS and FIPS
+        /// 140-2 validated mode.
+        EndpointEncryptionMode[2] {
+            StandardTls = "STANDARD_TLS",
+            FipsValidated = "FIPS_VALIDATED",
         }
     }
 
-    impl From<SwitchRunningMode> for Value {
-        fn from(v: SwitchRunningMode) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// Specifies whether users can increase the volume size of the drives on their WorkSpace.
+        IncreaseVolumeSize[2] {
+            Enabled = "ENABLED",
+            Disabled = "DISABLED",
         }
     }
 
-    impl From<SwitchRunningMode> for Val<SwitchRunningMode> {
-        fn from(v: SwitchRunningMode) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        InternetFallbackProtocols[1] {
+            Pcoip = "PCOIP",
         }
     }
-
-    /// Indicates whether your WorkSpace directory is dedicated or shared.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Tenancy::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Tenancy {
-        /// `DEDICATED`
-        Dedicated,
-        /// `SHARED`
-        Shared,
-    }
-
-    impl Tenancy {
-        /// Every variant, in schema order.
-        pub const ALL: [Tenancy; 2] = [Tenancy::Dedicated, Tenancy::Shared];
 
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Tenancy::Dedicated => "DEDICATED",
-                Tenancy::Shared => "SHARED",
-            }
+    cfn_enum! {
+        /// Indicates if Global Accelerator for directory is enabled or disabled.
+        Mode[2] {
+            EnabledAuto = "ENABLED_AUTO",
+            Disabled = "DISABLED",
         }
     }
 
-    impl std::fmt::Display for Tenancy {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// Indicates if the setting is enabled or disabled.
+        Permission[2] {
+            Enabled = "ENABLED",
+            Disabled = "DISABLED",
         }
     }
 
-    impl From<Tenancy> for Value {
-        fn from(v: Tenancy) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// Indicates the preferred protocol for Global Accelerator.
+        PreferredProtocol[2] {
+            Tcp = "TCP",
+            None = "NONE",
         }
     }
 
-    impl From<Tenancy> for Val<Tenancy> {
-        fn from(v: Tenancy) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Specifies whether users can rebuild the operating system of a WorkSpace to its original state.
+        RebuildWorkspace[2] {
+            Enabled = "ENABLED",
+            Disabled = "DISABLED",
         }
     }
 
-    /// The type of identity management the user is using.
-    ///
-    /// Rendered as its CloudFormation spelling ([`UserIdentityType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum UserIdentityType {
-        /// `CUSTOMER_MANAGED`
-        CustomerManaged,
-        /// `AWS_DIRECTORY_SERVICE`
-        AwsDirectoryService,
-        /// `AWS_IAM_IDENTITY_CENTER`
-        AwsIamIdentityCenter,
-    }
-
-    impl UserIdentityType {
-        /// Every variant, in schema order.
-        pub const ALL: [UserIdentityType; 3] = [
-            UserIdentityType::CustomerManaged,
-            UserIdentityType::AwsDirectoryService,
-            UserIdentityType::AwsIamIdentityCenter,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                UserIdentityType::CustomerManaged => "CUSTOMER_MANAGED",
-                UserIdentityType::AwsDirectoryService => "AWS_DIRECTORY_SERVICE",
-                UserIdentityType::AwsIamIdentityCenter => "AWS_IAM_IDENTITY_CENTER",
-            }
+    cfn_enum! {
+        /// Specifies whether users can restart their WorkSpace.
+        RestartWorkspace[2] {
+            Enabled = "ENABLED",
+            Disabled = "DISABLED",
         }
     }
 
-    impl std::fmt::Display for UserIdentityType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// Indicates the status of SAML 2.0 authentication.
+        SamlPropertiesStatus[3] {
+            Disabled = "DISABLED",
+            Enabled = "ENABLED",
+            EnabledWithDirectoryLoginFallback = "ENABLED_WITH_DIRECTORY_LOGIN_FALLBACK",
         }
     }
 
-    impl From<UserIdentityType> for Value {
-        fn from(v: UserIdentityType) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// Indicates if the storage connector is enabled or disabled.
+        StorageConnectorStatus[2] {
+            Enabled = "ENABLED",
+            Disabled = "DISABLED",
         }
     }
 
-    impl From<UserIdentityType> for Val<UserIdentityType> {
-        fn from(v: UserIdentityType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Indicates the type of preferred protocol for the streaming experience.
+        StreamingExperiencePreferredProtocol[2] {
+            Tcp = "TCP",
+            Udp = "UDP",
         }
     }
-
-    /// Indicates whether the directory's WorkSpace type is personal or pools.
-    ///
-    /// Rendered as its CloudFormation spelling ([`WorkspaceType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum WorkspaceType {
-        /// `PERSONAL`
-        Personal,
-        /// `POOLS`
-        Pools,
-    }
-
-    impl WorkspaceType {
-        /// Every variant, in schema order.
-        pub const ALL: [WorkspaceType; 2] = [WorkspaceType::Personal, WorkspaceType::Pools];
 
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                WorkspaceType::Personal => "PERSONAL",
-                WorkspaceType::Pools => "POOLS",
-            }
+    cfn_enum! {
+        /// Specifies whether users can switch the running mode of their WorkSpace.
+        SwitchRunningMode[2] {
+            Enabled = "ENABLED",
+            Disabled = "DISABLED",
         }
     }
 
-    impl std::fmt::Display for WorkspaceType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        /// Indicates whether your WorkSpace directory is dedicated or shared.
+        Tenancy[2] {
+            Dedicated = "DEDICATED",
+            Shared = "SHARED",
         }
     }
 
-    impl From<WorkspaceType> for Value {
-        fn from(v: WorkspaceType) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// The type of identity management the user is using.
+        UserIdentityType[3] {
+            CustomerManaged = "CUSTOMER_MANAGED",
+            AwsDirectoryService = "AWS_DIRECTORY_SERVICE",
+            AwsIamIdentityCenter = "AWS_IAM_IDENTITY_CENTER",
         }
     }
 
-    impl From<WorkspaceType> for Val<WorkspaceType> {
-        fn from(v: WorkspaceType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Indicates whether the directory's WorkSpace type is personal or pools.
+        WorkspaceType[2] {
+            Personal = "PERSONAL",
+            Pools = "POOLS",
         }
     }
 }
@@ -2618,84 +1613,17 @@ pub mod workspaces_pool {
 
     property_type!(TimeoutSettings);
 
-    /// Rendered as its CloudFormation spelling ([`ApplicationSettingsStatus::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ApplicationSettingsStatus {
-        /// `DISABLED`
-        Disabled,
-        /// `ENABLED`
-        Enabled,
-    }
-
-    impl ApplicationSettingsStatus {
-        /// Every variant, in schema order.
-        pub const ALL: [ApplicationSettingsStatus; 2] =
-            [ApplicationSettingsStatus::Disabled, ApplicationSettingsStatus::Enabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ApplicationSettingsStatus::Disabled => "DISABLED",
-                ApplicationSettingsStatus::Enabled => "ENABLED",
-            }
+    cfn_enum! {
+        ApplicationSettingsStatus[2] {
+            Disabled = "DISABLED",
+            Enabled = "ENABLED",
         }
     }
 
-    impl std::fmt::Display for ApplicationSettingsStatus {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ApplicationSettingsStatus> for Value {
-        fn from(v: ApplicationSettingsStatus) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ApplicationSettingsStatus> for Val<ApplicationSettingsStatus> {
-        fn from(v: ApplicationSettingsStatus) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`RunningMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum RunningMode {
-        /// `ALWAYS_ON`
-        AlwaysOn,
-        /// `AUTO_STOP`
-        AutoStop,
-    }
-
-    impl RunningMode {
-        /// Every variant, in schema order.
-        pub const ALL: [RunningMode; 2] = [RunningMode::AlwaysOn, RunningMode::AutoStop];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                RunningMode::AlwaysOn => "ALWAYS_ON",
-                RunningMode::AutoStop => "AUTO_STOP",
-            }
-        }
-    }
-
-    impl std::fmt::Display for RunningMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<RunningMode> for Value {
-        fn from(v: RunningMode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<RunningMode> for Val<RunningMode> {
-        fn from(v: RunningMode) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        RunningMode[2] {
+            AlwaysOn = "ALWAYS_ON",
+            AutoStop = "AUTO_STOP",
         }
     }
 }

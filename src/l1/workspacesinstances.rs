@@ -169,119 +169,25 @@ pub mod volume {
 
     property_type!(TagSpecification);
 
-    /// Rendered as its CloudFormation spelling ([`ResourceType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ResourceType {
-        /// `instance`
-        Instance,
-        /// `volume`
-        Volume,
-        /// `spot-instances-request`
-        SpotInstancesRequest,
-        /// `network-interface`
-        NetworkInterface,
-    }
-
-    impl ResourceType {
-        /// Every variant, in schema order.
-        pub const ALL: [ResourceType; 4] = [
-            ResourceType::Instance,
-            ResourceType::Volume,
-            ResourceType::SpotInstancesRequest,
-            ResourceType::NetworkInterface,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ResourceType::Instance => "instance",
-                ResourceType::Volume => "volume",
-                ResourceType::SpotInstancesRequest => "spot-instances-request",
-                ResourceType::NetworkInterface => "network-interface",
-            }
+    cfn_enum! {
+        ResourceType[4] {
+            Instance = "instance",
+            Volume = "volume",
+            SpotInstancesRequest = "spot-instances-request",
+            NetworkInterface = "network-interface",
         }
     }
 
-    impl std::fmt::Display for ResourceType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ResourceType> for Value {
-        fn from(v: ResourceType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ResourceType> for Val<ResourceType> {
-        fn from(v: ResourceType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The volume type
-    ///
-    /// Rendered as its CloudFormation spelling ([`VolumeType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum VolumeType {
-        /// `standard`
-        Standard,
-        /// `io1`
-        Io1,
-        /// `io2`
-        Io2,
-        /// `gp2`
-        Gp2,
-        /// `sc1`
-        Sc1,
-        /// `st1`
-        St1,
-        /// `gp3`
-        Gp3,
-    }
-
-    impl VolumeType {
-        /// Every variant, in schema order.
-        pub const ALL: [VolumeType; 7] = [
-            VolumeType::Standard,
-            VolumeType::Io1,
-            VolumeType::Io2,
-            VolumeType::Gp2,
-            VolumeType::Sc1,
-            VolumeType::St1,
-            VolumeType::Gp3,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                VolumeType::Standard => "standard",
-                VolumeType::Io1 => "io1",
-                VolumeType::Io2 => "io2",
-                VolumeType::Gp2 => "gp2",
-                VolumeType::Sc1 => "sc1",
-                VolumeType::St1 => "st1",
-                VolumeType::Gp3 => "gp3",
-            }
-        }
-    }
-
-    impl std::fmt::Display for VolumeType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<VolumeType> for Value {
-        fn from(v: VolumeType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<VolumeType> for Val<VolumeType> {
-        fn from(v: VolumeType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The volume type
+        VolumeType[7] {
+            Standard = "standard",
+            Io1 = "io1",
+            Io2 = "io2",
+            Gp2 = "gp2",
+            Sc1 = "sc1",
+            St1 = "st1",
+            Gp3 = "gp3",
         }
     }
 }
@@ -348,47 +254,12 @@ impl crate::core::element::CfnResource for CfnVolumeAssociation {
 
 /// Property types and enums of [`CfnVolumeAssociation`] (`AWS::WorkspacesInstances::VolumeAssociation`).
 pub mod volume_association {
-    use crate::core::value::{Val, Value};
 
-    /// Mode to use when disassociating the volume
-    ///
-    /// Rendered as its CloudFormation spelling ([`DisassociateMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DisassociateMode {
-        /// `FORCE`
-        Force,
-        /// `NO_FORCE`
-        NoForce,
-    }
-
-    impl DisassociateMode {
-        /// Every variant, in schema order.
-        pub const ALL: [DisassociateMode; 2] = [DisassociateMode::Force, DisassociateMode::NoForce];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DisassociateMode::Force => "FORCE",
-                DisassociateMode::NoForce => "NO_FORCE",
-            }
-        }
-    }
-
-    impl std::fmt::Display for DisassociateMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DisassociateMode> for Value {
-        fn from(v: DisassociateMode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DisassociateMode> for Val<DisassociateMode> {
-        fn from(v: DisassociateMode) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// Mode to use when disassociating the volume
+        DisassociateMode[2] {
+            Force = "FORCE",
+            NoForce = "NO_FORCE",
         }
     }
 }
@@ -1270,531 +1141,97 @@ pub mod workspace_instance {
 
     property_type!(TagSpecification);
 
-    /// Rendered as its CloudFormation spelling ([`AutoRecovery::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AutoRecovery {
-        /// `disabled`
-        Disabled,
-        /// `default`
-        Default,
-    }
-
-    impl AutoRecovery {
-        /// Every variant, in schema order.
-        pub const ALL: [AutoRecovery; 2] = [AutoRecovery::Disabled, AutoRecovery::Default];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AutoRecovery::Disabled => "disabled",
-                AutoRecovery::Default => "default",
-            }
+    cfn_enum! {
+        AutoRecovery[2] {
+            Disabled = "disabled",
+            Default = "default",
         }
     }
 
-    impl std::fmt::Display for AutoRecovery {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        BandwidthWeighting[3] {
+            Default = "default",
+            Vpc1 = "vpc-1",
+            Ebs1 = "ebs-1",
         }
     }
 
-    impl From<AutoRecovery> for Value {
-        fn from(v: AutoRecovery) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        CapacityReservationPreference[3] {
+            CapacityReservationsOnly = "capacity-reservations-only",
+            Open = "open",
+            None = "none",
         }
     }
 
-    impl From<AutoRecovery> for Val<AutoRecovery> {
-        fn from(v: AutoRecovery) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        CpuCredits[2] {
+            Standard = "standard",
+            Unlimited = "unlimited",
         }
     }
 
-    /// Rendered as its CloudFormation spelling ([`BandwidthWeighting::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum BandwidthWeighting {
-        /// `default`
-        Default,
-        /// `vpc-1`
-        Vpc1,
-        /// `ebs-1`
-        Ebs1,
-    }
-
-    impl BandwidthWeighting {
-        /// Every variant, in schema order.
-        pub const ALL: [BandwidthWeighting; 3] =
-            [BandwidthWeighting::Default, BandwidthWeighting::Vpc1, BandwidthWeighting::Ebs1];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                BandwidthWeighting::Default => "default",
-                BandwidthWeighting::Vpc1 => "vpc-1",
-                BandwidthWeighting::Ebs1 => "ebs-1",
-            }
+    cfn_enum! {
+        HostnameType[2] {
+            IpName = "ip-name",
+            ResourceName = "resource-name",
         }
     }
 
-    impl std::fmt::Display for BandwidthWeighting {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        HttpEndpoint[2] {
+            Enabled = "enabled",
+            Disabled = "disabled",
         }
     }
 
-    impl From<BandwidthWeighting> for Value {
-        fn from(v: BandwidthWeighting) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        HttpProtocolIpv6[2] {
+            Enabled = "enabled",
+            Disabled = "disabled",
         }
     }
 
-    impl From<BandwidthWeighting> for Val<BandwidthWeighting> {
-        fn from(v: BandwidthWeighting) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        HttpTokens[2] {
+            Optional = "optional",
+            Required = "required",
         }
     }
 
-    /// Rendered as its CloudFormation spelling ([`CapacityReservationPreference::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum CapacityReservationPreference {
-        /// `capacity-reservations-only`
-        CapacityReservationsOnly,
-        /// `open`
-        Open,
-        /// `none`
-        None,
-    }
-
-    impl CapacityReservationPreference {
-        /// Every variant, in schema order.
-        pub const ALL: [CapacityReservationPreference; 3] = [
-            CapacityReservationPreference::CapacityReservationsOnly,
-            CapacityReservationPreference::Open,
-            CapacityReservationPreference::None,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                CapacityReservationPreference::CapacityReservationsOnly => "capacity-reservations-only",
-                CapacityReservationPreference::Open => "open",
-                CapacityReservationPreference::None => "none",
-            }
+    cfn_enum! {
+        InstanceMetadataTags[2] {
+            Enabled = "enabled",
+            Disabled = "disabled",
         }
     }
 
-    impl std::fmt::Display for CapacityReservationPreference {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        ResourceType[4] {
+            Instance = "instance",
+            Volume = "volume",
+            SpotInstancesRequest = "spot-instances-request",
+            NetworkInterface = "network-interface",
         }
     }
 
-    impl From<CapacityReservationPreference> for Value {
-        fn from(v: CapacityReservationPreference) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        Tenancy[3] {
+            Default = "default",
+            Dedicated = "dedicated",
+            Host = "host",
         }
     }
 
-    impl From<CapacityReservationPreference> for Val<CapacityReservationPreference> {
-        fn from(v: CapacityReservationPreference) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`CpuCredits::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum CpuCredits {
-        /// `standard`
-        Standard,
-        /// `unlimited`
-        Unlimited,
-    }
-
-    impl CpuCredits {
-        /// Every variant, in schema order.
-        pub const ALL: [CpuCredits; 2] = [CpuCredits::Standard, CpuCredits::Unlimited];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                CpuCredits::Standard => "standard",
-                CpuCredits::Unlimited => "unlimited",
-            }
-        }
-    }
-
-    impl std::fmt::Display for CpuCredits {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<CpuCredits> for Value {
-        fn from(v: CpuCredits) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<CpuCredits> for Val<CpuCredits> {
-        fn from(v: CpuCredits) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`HostnameType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum HostnameType {
-        /// `ip-name`
-        IpName,
-        /// `resource-name`
-        ResourceName,
-    }
-
-    impl HostnameType {
-        /// Every variant, in schema order.
-        pub const ALL: [HostnameType; 2] = [HostnameType::IpName, HostnameType::ResourceName];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                HostnameType::IpName => "ip-name",
-                HostnameType::ResourceName => "resource-name",
-            }
-        }
-    }
-
-    impl std::fmt::Display for HostnameType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<HostnameType> for Value {
-        fn from(v: HostnameType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<HostnameType> for Val<HostnameType> {
-        fn from(v: HostnameType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`HttpEndpoint::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum HttpEndpoint {
-        /// `enabled`
-        Enabled,
-        /// `disabled`
-        Disabled,
-    }
-
-    impl HttpEndpoint {
-        /// Every variant, in schema order.
-        pub const ALL: [HttpEndpoint; 2] = [HttpEndpoint::Enabled, HttpEndpoint::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                HttpEndpoint::Enabled => "enabled",
-                HttpEndpoint::Disabled => "disabled",
-            }
-        }
-    }
-
-    impl std::fmt::Display for HttpEndpoint {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<HttpEndpoint> for Value {
-        fn from(v: HttpEndpoint) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<HttpEndpoint> for Val<HttpEndpoint> {
-        fn from(v: HttpEndpoint) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`HttpProtocolIpv6::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum HttpProtocolIpv6 {
-        /// `enabled`
-        Enabled,
-        /// `disabled`
-        Disabled,
-    }
-
-    impl HttpProtocolIpv6 {
-        /// Every variant, in schema order.
-        pub const ALL: [HttpProtocolIpv6; 2] = [HttpProtocolIpv6::Enabled, HttpProtocolIpv6::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                HttpProtocolIpv6::Enabled => "enabled",
-                HttpProtocolIpv6::Disabled => "disabled",
-            }
-        }
-    }
-
-    impl std::fmt::Display for HttpProtocolIpv6 {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<HttpProtocolIpv6> for Value {
-        fn from(v: HttpProtocolIpv6) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<HttpProtocolIpv6> for Val<HttpProtocolIpv6> {
-        fn from(v: HttpProtocolIpv6) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`HttpTokens::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum HttpTokens {
-        /// `optional`
-        Optional,
-        /// `required`
-        Required,
-    }
-
-    impl HttpTokens {
-        /// Every variant, in schema order.
-        pub const ALL: [HttpTokens; 2] = [HttpTokens::Optional, HttpTokens::Required];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                HttpTokens::Optional => "optional",
-                HttpTokens::Required => "required",
-            }
-        }
-    }
-
-    impl std::fmt::Display for HttpTokens {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<HttpTokens> for Value {
-        fn from(v: HttpTokens) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<HttpTokens> for Val<HttpTokens> {
-        fn from(v: HttpTokens) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`InstanceMetadataTags::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum InstanceMetadataTags {
-        /// `enabled`
-        Enabled,
-        /// `disabled`
-        Disabled,
-    }
-
-    impl InstanceMetadataTags {
-        /// Every variant, in schema order.
-        pub const ALL: [InstanceMetadataTags; 2] = [InstanceMetadataTags::Enabled, InstanceMetadataTags::Disabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                InstanceMetadataTags::Enabled => "enabled",
-                InstanceMetadataTags::Disabled => "disabled",
-            }
-        }
-    }
-
-    impl std::fmt::Display for InstanceMetadataTags {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<InstanceMetadataTags> for Value {
-        fn from(v: InstanceMetadataTags) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<InstanceMetadataTags> for Val<InstanceMetadataTags> {
-        fn from(v: InstanceMetadataTags) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`ResourceType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ResourceType {
-        /// `instance`
-        Instance,
-        /// `volume`
-        Volume,
-        /// `spot-instances-request`
-        SpotInstancesRequest,
-        /// `network-interface`
-        NetworkInterface,
-    }
-
-    impl ResourceType {
-        /// Every variant, in schema order.
-        pub const ALL: [ResourceType; 4] = [
-            ResourceType::Instance,
-            ResourceType::Volume,
-            ResourceType::SpotInstancesRequest,
-            ResourceType::NetworkInterface,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ResourceType::Instance => "instance",
-                ResourceType::Volume => "volume",
-                ResourceType::SpotInstancesRequest => "spot-instances-request",
-                ResourceType::NetworkInterface => "network-interface",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ResourceType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ResourceType> for Value {
-        fn from(v: ResourceType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ResourceType> for Val<ResourceType> {
-        fn from(v: ResourceType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`Tenancy::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Tenancy {
-        /// `default`
-        Default,
-        /// `dedicated`
-        Dedicated,
-        /// `host`
-        Host,
-    }
-
-    impl Tenancy {
-        /// Every variant, in schema order.
-        pub const ALL: [Tenancy; 3] = [Tenancy::Default, Tenancy::Dedicated, Tenancy::Host];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Tenancy::Default => "default",
-                Tenancy::Dedicated => "dedicated",
-                Tenancy::Host => "host",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Tenancy {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Tenancy> for Value {
-        fn from(v: Tenancy) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Tenancy> for Val<Tenancy> {
-        fn from(v: Tenancy) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`VolumeType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum VolumeType {
-        /// `standard`
-        Standard,
-        /// `io1`
-        Io1,
-        /// `io2`
-        Io2,
-        /// `gp2`
-        Gp2,
-        /// `sc1`
-        Sc1,
-        /// `st1`
-        St1,
-        /// `gp3`
-        Gp3,
-    }
-
-    impl VolumeType {
-        /// Every variant, in schema order.
-        pub const ALL: [VolumeType; 7] = [
-            VolumeType::Standard,
-            VolumeType::Io1,
-            VolumeType::Io2,
-            VolumeType::Gp2,
-            VolumeType::Sc1,
-            VolumeType::St1,
-            VolumeType::Gp3,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                VolumeType::Standard => "standard",
-                VolumeType::Io1 => "io1",
-                VolumeType::Io2 => "io2",
-                VolumeType::Gp2 => "gp2",
-                VolumeType::Sc1 => "sc1",
-                VolumeType::St1 => "st1",
-                VolumeType::Gp3 => "gp3",
-            }
-        }
-    }
-
-    impl std::fmt::Display for VolumeType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<VolumeType> for Value {
-        fn from(v: VolumeType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<VolumeType> for Val<VolumeType> {
-        fn from(v: VolumeType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        VolumeType[7] {
+            Standard = "standard",
+            Io1 = "io1",
+            Io2 = "io2",
+            Gp2 = "gp2",
+            Sc1 = "sc1",
+            St1 = "st1",
+            Gp3 = "gp3",
         }
     }
 }

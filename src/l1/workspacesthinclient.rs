@@ -279,236 +279,47 @@ pub mod environment {
 
     property_type!(MaintenanceWindow);
 
-    /// The desired time zone maintenance window.
-    ///
-    /// Rendered as its CloudFormation spelling ([`ApplyTimeOf::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ApplyTimeOf {
-        /// `UTC`
-        Utc,
-        /// `DEVICE`
-        Device,
-    }
-
-    impl ApplyTimeOf {
-        /// Every variant, in schema order.
-        pub const ALL: [ApplyTimeOf; 2] = [ApplyTimeOf::Utc, ApplyTimeOf::Device];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ApplyTimeOf::Utc => "UTC",
-                ApplyTimeOf::Device => "DEVICE",
-            }
+    cfn_enum! {
+        /// The desired time zone maintenance window.
+        ApplyTimeOf[2] {
+            Utc = "UTC",
+            Device = "DEVICE",
         }
     }
 
-    impl std::fmt::Display for ApplyTimeOf {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        DayOfWeek[7] {
+            Monday = "MONDAY",
+            Tuesday = "TUESDAY",
+            Wednesday = "WEDNESDAY",
+            Thursday = "THURSDAY",
+            Friday = "FRIDAY",
+            Saturday = "SATURDAY",
+            Sunday = "SUNDAY",
         }
     }
 
-    impl From<ApplyTimeOf> for Value {
-        fn from(v: ApplyTimeOf) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        /// An option to define which software updates to apply.
+        SoftwareSetUpdateMode[2] {
+            UseLatest = "USE_LATEST",
+            UseDesired = "USE_DESIRED",
         }
     }
 
-    impl From<ApplyTimeOf> for Val<ApplyTimeOf> {
-        fn from(v: ApplyTimeOf) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// An option to define if software updates should be applied within a maintenance window.
+        SoftwareSetUpdateSchedule[2] {
+            UseMaintenanceWindow = "USE_MAINTENANCE_WINDOW",
+            ApplyImmediately = "APPLY_IMMEDIATELY",
         }
     }
 
-    /// Rendered as its CloudFormation spelling ([`DayOfWeek::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum DayOfWeek {
-        /// `MONDAY`
-        Monday,
-        /// `TUESDAY`
-        Tuesday,
-        /// `WEDNESDAY`
-        Wednesday,
-        /// `THURSDAY`
-        Thursday,
-        /// `FRIDAY`
-        Friday,
-        /// `SATURDAY`
-        Saturday,
-        /// `SUNDAY`
-        Sunday,
-    }
-
-    impl DayOfWeek {
-        /// Every variant, in schema order.
-        pub const ALL: [DayOfWeek; 7] = [
-            DayOfWeek::Monday,
-            DayOfWeek::Tuesday,
-            DayOfWeek::Wednesday,
-            DayOfWeek::Thursday,
-            DayOfWeek::Friday,
-            DayOfWeek::Saturday,
-            DayOfWeek::Sunday,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                DayOfWeek::Monday => "MONDAY",
-                DayOfWeek::Tuesday => "TUESDAY",
-                DayOfWeek::Wednesday => "WEDNESDAY",
-                DayOfWeek::Thursday => "THURSDAY",
-                DayOfWeek::Friday => "FRIDAY",
-                DayOfWeek::Saturday => "SATURDAY",
-                DayOfWeek::Sunday => "SUNDAY",
-            }
-        }
-    }
-
-    impl std::fmt::Display for DayOfWeek {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<DayOfWeek> for Value {
-        fn from(v: DayOfWeek) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<DayOfWeek> for Val<DayOfWeek> {
-        fn from(v: DayOfWeek) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// An option to define which software updates to apply.
-    ///
-    /// Rendered as its CloudFormation spelling ([`SoftwareSetUpdateMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SoftwareSetUpdateMode {
-        /// `USE_LATEST`
-        UseLatest,
-        /// `USE_DESIRED`
-        UseDesired,
-    }
-
-    impl SoftwareSetUpdateMode {
-        /// Every variant, in schema order.
-        pub const ALL: [SoftwareSetUpdateMode; 2] =
-            [SoftwareSetUpdateMode::UseLatest, SoftwareSetUpdateMode::UseDesired];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SoftwareSetUpdateMode::UseLatest => "USE_LATEST",
-                SoftwareSetUpdateMode::UseDesired => "USE_DESIRED",
-            }
-        }
-    }
-
-    impl std::fmt::Display for SoftwareSetUpdateMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<SoftwareSetUpdateMode> for Value {
-        fn from(v: SoftwareSetUpdateMode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<SoftwareSetUpdateMode> for Val<SoftwareSetUpdateMode> {
-        fn from(v: SoftwareSetUpdateMode) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// An option to define if software updates should be applied within a maintenance window.
-    ///
-    /// Rendered as its CloudFormation spelling ([`SoftwareSetUpdateSchedule::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum SoftwareSetUpdateSchedule {
-        /// `USE_MAINTENANCE_WINDOW`
-        UseMaintenanceWindow,
-        /// `APPLY_IMMEDIATELY`
-        ApplyImmediately,
-    }
-
-    impl SoftwareSetUpdateSchedule {
-        /// Every variant, in schema order.
-        pub const ALL: [SoftwareSetUpdateSchedule; 2] =
-            [SoftwareSetUpdateSchedule::UseMaintenanceWindow, SoftwareSetUpdateSchedule::ApplyImmediately];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                SoftwareSetUpdateSchedule::UseMaintenanceWindow => "USE_MAINTENANCE_WINDOW",
-                SoftwareSetUpdateSchedule::ApplyImmediately => "APPLY_IMMEDIATELY",
-            }
-        }
-    }
-
-    impl std::fmt::Display for SoftwareSetUpdateSchedule {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<SoftwareSetUpdateSchedule> for Value {
-        fn from(v: SoftwareSetUpdateSchedule) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<SoftwareSetUpdateSchedule> for Val<SoftwareSetUpdateSchedule> {
-        fn from(v: SoftwareSetUpdateSchedule) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// The type of maintenance window.
-    ///
-    /// Rendered as its CloudFormation spelling ([`Type::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Type {
-        /// `SYSTEM`
-        System,
-        /// `CUSTOM`
-        Custom,
-    }
-
-    impl Type {
-        /// Every variant, in schema order.
-        pub const ALL: [Type; 2] = [Type::System, Type::Custom];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Type::System => "SYSTEM",
-                Type::Custom => "CUSTOM",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Type {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Type> for Value {
-        fn from(v: Type) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Type> for Val<Type> {
-        fn from(v: Type) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        /// The type of maintenance window.
+        Type[2] {
+            System = "SYSTEM",
+            Custom = "CUSTOM",
         }
     }
 }

@@ -129,146 +129,35 @@ pub mod browser_settings {
 
     property_type!(WebContentFilteringPolicy);
 
-    /// Rendered as its CloudFormation spelling ([`Category::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Category {
-        /// `Cults`
-        Cults,
-        /// `Gambling`
-        Gambling,
-        /// `Nudity`
-        Nudity,
-        /// `Pornography`
-        Pornography,
-        /// `SexEducation`
-        SexEducation,
-        /// `Tasteless`
-        Tasteless,
-        /// `Violence`
-        Violence,
-        /// `DownloadSites`
-        DownloadSites,
-        /// `ImageSharing`
-        ImageSharing,
-        /// `PeerToPeer`
-        PeerToPeer,
-        /// `StreamingMediaAndDownloads`
-        StreamingMediaAndDownloads,
-        /// `GenerativeAI`
-        GenerativeAI,
-        /// `CriminalActivity`
-        CriminalActivity,
-        /// `Hacking`
-        Hacking,
-        /// `HateAndIntolerance`
-        HateAndIntolerance,
-        /// `IllegalDrug`
-        IllegalDrug,
-        /// `IllegalSoftware`
-        IllegalSoftware,
-        /// `SchoolCheating`
-        SchoolCheating,
-        /// `SelfHarm`
-        SelfHarm,
-        /// `Weapons`
-        Weapons,
-        /// `Chat`
-        Chat,
-        /// `Games`
-        Games,
-        /// `InstantMessaging`
-        InstantMessaging,
-        /// `ProfessionalNetwork`
-        ProfessionalNetwork,
-        /// `SocialNetworking`
-        SocialNetworking,
-        /// `WebBasedEmail`
-        WebBasedEmail,
-        /// `ParkedDomains`
-        ParkedDomains,
-    }
-
-    impl Category {
-        /// Every variant, in schema order.
-        pub const ALL: [Category; 27] = [
-            Category::Cults,
-            Category::Gambling,
-            Category::Nudity,
-            Category::Pornography,
-            Category::SexEducation,
-            Category::Tasteless,
-            Category::Violence,
-            Category::DownloadSites,
-            Category::ImageSharing,
-            Category::PeerToPeer,
-            Category::StreamingMediaAndDownloads,
-            Category::GenerativeAI,
-            Category::CriminalActivity,
-            Category::Hacking,
-            Category::HateAndIntolerance,
-            Category::IllegalDrug,
-            Category::IllegalSoftware,
-            Category::SchoolCheating,
-            Category::SelfHarm,
-            Category::Weapons,
-            Category::Chat,
-            Category::Games,
-            Category::InstantMessaging,
-            Category::ProfessionalNetwork,
-            Category::SocialNetworking,
-            Category::WebBasedEmail,
-            Category::ParkedDomains,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Category::Cults => "Cults",
-                Category::Gambling => "Gambling",
-                Category::Nudity => "Nudity",
-                Category::Pornography => "Pornography",
-                Category::SexEducation => "SexEducation",
-                Category::Tasteless => "Tasteless",
-                Category::Violence => "Violence",
-                Category::DownloadSites => "DownloadSites",
-                Category::ImageSharing => "ImageSharing",
-                Category::PeerToPeer => "PeerToPeer",
-                Category::StreamingMediaAndDownloads => "StreamingMediaAndDownloads",
-                Category::GenerativeAI => "GenerativeAI",
-                Category::CriminalActivity => "CriminalActivity",
-                Category::Hacking => "Hacking",
-                Category::HateAndIntolerance => "HateAndIntolerance",
-                Category::IllegalDrug => "IllegalDrug",
-                Category::IllegalSoftware => "IllegalSoftware",
-                Category::SchoolCheating => "SchoolCheating",
-                Category::SelfHarm => "SelfHarm",
-                Category::Weapons => "Weapons",
-                Category::Chat => "Chat",
-                Category::Games => "Games",
-                Category::InstantMessaging => "InstantMessaging",
-                Category::ProfessionalNetwork => "ProfessionalNetwork",
-                Category::SocialNetworking => "SocialNetworking",
-                Category::WebBasedEmail => "WebBasedEmail",
-                Category::ParkedDomains => "ParkedDomains",
-            }
-        }
-    }
-
-    impl std::fmt::Display for Category {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<Category> for Value {
-        fn from(v: Category) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<Category> for Val<Category> {
-        fn from(v: Category) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        Category[27] {
+            Cults = "Cults",
+            Gambling = "Gambling",
+            Nudity = "Nudity",
+            Pornography = "Pornography",
+            SexEducation = "SexEducation",
+            Tasteless = "Tasteless",
+            Violence = "Violence",
+            DownloadSites = "DownloadSites",
+            ImageSharing = "ImageSharing",
+            PeerToPeer = "PeerToPeer",
+            StreamingMediaAndDownloads = "StreamingMediaAndDownloads",
+            GenerativeAI = "GenerativeAI",
+            CriminalActivity = "CriminalActivity",
+            Hacking = "Hacking",
+            HateAndIntolerance = "HateAndIntolerance",
+            IllegalDrug = "IllegalDrug",
+            IllegalSoftware = "IllegalSoftware",
+            SchoolCheating = "SchoolCheating",
+            SelfHarm = "SelfHarm",
+            Weapons = "Weapons",
+            Chat = "Chat",
+            Games = "Games",
+            InstantMessaging = "InstantMessaging",
+            ProfessionalNetwork = "ProfessionalNetwork",
+            SocialNetworking = "SocialNetworking",
+            WebBasedEmail = "WebBasedEmail",
+            ParkedDomains = "ParkedDomains",
         }
     }
 }
@@ -541,40 +430,9 @@ pub mod data_protection_settings {
 
     property_type!(RedactionPlaceHolder);
 
-    /// Rendered as its CloudFormation spelling ([`RedactionPlaceHolderType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum RedactionPlaceHolderType {
-        /// `CustomText`
-        CustomText,
-    }
-
-    impl RedactionPlaceHolderType {
-        /// Every variant, in schema order.
-        pub const ALL: [RedactionPlaceHolderType; 1] = [RedactionPlaceHolderType::CustomText];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                RedactionPlaceHolderType::CustomText => "CustomText",
-            }
-        }
-    }
-
-    impl std::fmt::Display for RedactionPlaceHolderType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<RedactionPlaceHolderType> for Value {
-        fn from(v: RedactionPlaceHolderType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<RedactionPlaceHolderType> for Val<RedactionPlaceHolderType> {
-        fn from(v: RedactionPlaceHolderType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        RedactionPlaceHolderType[1] {
+            CustomText = "CustomText",
         }
     }
 }
@@ -652,64 +510,15 @@ impl Handle<CfnIdentityProvider> {
 
 /// Property types and enums of [`CfnIdentityProvider`] (`AWS::WorkSpacesWeb::IdentityProvider`).
 pub mod identity_provider {
-    use crate::core::value::{Val, Value};
 
-    /// Rendered as its CloudFormation spelling ([`IdentityProviderType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum IdentityProviderType {
-        /// `SAML`
-        Saml,
-        /// `Facebook`
-        Facebook,
-        /// `Google`
-        Google,
-        /// `LoginWithAmazon`
-        LoginWithAmazon,
-        /// `SignInWithApple`
-        SignInWithApple,
-        /// `OIDC`
-        Oidc,
-    }
-
-    impl IdentityProviderType {
-        /// Every variant, in schema order.
-        pub const ALL: [IdentityProviderType; 6] = [
-            IdentityProviderType::Saml,
-            IdentityProviderType::Facebook,
-            IdentityProviderType::Google,
-            IdentityProviderType::LoginWithAmazon,
-            IdentityProviderType::SignInWithApple,
-            IdentityProviderType::Oidc,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                IdentityProviderType::Saml => "SAML",
-                IdentityProviderType::Facebook => "Facebook",
-                IdentityProviderType::Google => "Google",
-                IdentityProviderType::LoginWithAmazon => "LoginWithAmazon",
-                IdentityProviderType::SignInWithApple => "SignInWithApple",
-                IdentityProviderType::Oidc => "OIDC",
-            }
-        }
-    }
-
-    impl std::fmt::Display for IdentityProviderType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<IdentityProviderType> for Value {
-        fn from(v: IdentityProviderType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<IdentityProviderType> for Val<IdentityProviderType> {
-        fn from(v: IdentityProviderType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        IdentityProviderType[6] {
+            Saml = "SAML",
+            Facebook = "Facebook",
+            Google = "Google",
+            LoginWithAmazon = "LoginWithAmazon",
+            SignInWithApple = "SignInWithApple",
+            Oidc = "OIDC",
         }
     }
 }
@@ -1065,89 +874,19 @@ impl Handle<CfnPortal> {
 
 /// Property types and enums of [`CfnPortal`] (`AWS::WorkSpacesWeb::Portal`).
 pub mod portal {
-    use crate::core::value::{Val, Value};
 
-    /// Rendered as its CloudFormation spelling ([`AuthenticationType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AuthenticationType {
-        /// `Standard`
-        Standard,
-        /// `IAM_Identity_Center`
-        IamIdentityCenter,
-    }
-
-    impl AuthenticationType {
-        /// Every variant, in schema order.
-        pub const ALL: [AuthenticationType; 2] = [AuthenticationType::Standard, AuthenticationType::IamIdentityCenter];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                AuthenticationType::Standard => "Standard",
-                AuthenticationType::IamIdentityCenter => "IAM_Identity_Center",
-            }
+    cfn_enum! {
+        AuthenticationType[2] {
+            Standard = "Standard",
+            IamIdentityCenter = "IAM_Identity_Center",
         }
     }
 
-    impl std::fmt::Display for AuthenticationType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<AuthenticationType> for Value {
-        fn from(v: AuthenticationType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<AuthenticationType> for Val<AuthenticationType> {
-        fn from(v: AuthenticationType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`InstanceType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum InstanceType {
-        /// `standard.regular`
-        StandardRegular,
-        /// `standard.large`
-        StandardLarge,
-        /// `standard.xlarge`
-        StandardXlarge,
-    }
-
-    impl InstanceType {
-        /// Every variant, in schema order.
-        pub const ALL: [InstanceType; 3] =
-            [InstanceType::StandardRegular, InstanceType::StandardLarge, InstanceType::StandardXlarge];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                InstanceType::StandardRegular => "standard.regular",
-                InstanceType::StandardLarge => "standard.large",
-                InstanceType::StandardXlarge => "standard.xlarge",
-            }
-        }
-    }
-
-    impl std::fmt::Display for InstanceType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<InstanceType> for Value {
-        fn from(v: InstanceType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<InstanceType> for Val<InstanceType> {
-        fn from(v: InstanceType) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        InstanceType[3] {
+            StandardRegular = "standard.regular",
+            StandardLarge = "standard.large",
+            StandardXlarge = "standard.xlarge",
         }
     }
 }
@@ -1324,83 +1063,17 @@ pub mod session_logger {
 
     property_type!(S3LogConfiguration);
 
-    /// Rendered as its CloudFormation spelling ([`FolderStructure::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum FolderStructure {
-        /// `Flat`
-        Flat,
-        /// `NestedByDate`
-        NestedByDate,
-    }
-
-    impl FolderStructure {
-        /// Every variant, in schema order.
-        pub const ALL: [FolderStructure; 2] = [FolderStructure::Flat, FolderStructure::NestedByDate];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                FolderStructure::Flat => "Flat",
-                FolderStructure::NestedByDate => "NestedByDate",
-            }
+    cfn_enum! {
+        FolderStructure[2] {
+            Flat = "Flat",
+            NestedByDate = "NestedByDate",
         }
     }
 
-    impl std::fmt::Display for FolderStructure {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<FolderStructure> for Value {
-        fn from(v: FolderStructure) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<FolderStructure> for Val<FolderStructure> {
-        fn from(v: FolderStructure) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`LogFileFormat::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum LogFileFormat {
-        /// `JSONLines`
-        JSONLines,
-        /// `Json`
-        Json,
-    }
-
-    impl LogFileFormat {
-        /// Every variant, in schema order.
-        pub const ALL: [LogFileFormat; 2] = [LogFileFormat::JSONLines, LogFileFormat::Json];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                LogFileFormat::JSONLines => "JSONLines",
-                LogFileFormat::Json => "Json",
-            }
-        }
-    }
-
-    impl std::fmt::Display for LogFileFormat {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<LogFileFormat> for Value {
-        fn from(v: LogFileFormat) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<LogFileFormat> for Val<LogFileFormat> {
-        fn from(v: LogFileFormat) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        LogFileFormat[2] {
+            JSONLines = "JSONLines",
+            Json = "Json",
         }
     }
 }
@@ -1835,285 +1508,54 @@ pub mod user_settings {
 
     property_type!(ToolbarConfiguration);
 
-    /// Rendered as its CloudFormation spelling ([`ColorTheme::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ColorTheme {
-        /// `Light`
-        Light,
-        /// `Dark`
-        Dark,
-    }
-
-    impl ColorTheme {
-        /// Every variant, in schema order.
-        pub const ALL: [ColorTheme; 2] = [ColorTheme::Light, ColorTheme::Dark];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ColorTheme::Light => "Light",
-                ColorTheme::Dark => "Dark",
-            }
+    cfn_enum! {
+        ColorTheme[2] {
+            Light = "Light",
+            Dark = "Dark",
         }
     }
 
-    impl std::fmt::Display for ColorTheme {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+    cfn_enum! {
+        EnabledType[2] {
+            Disabled = "Disabled",
+            Enabled = "Enabled",
         }
     }
 
-    impl From<ColorTheme> for Value {
-        fn from(v: ColorTheme) -> Self {
-            Value::String(v.as_str().to_string())
+    cfn_enum! {
+        MaxDisplayResolution[8] {
+            Size4096X2160 = "size4096X2160",
+            Size3840X2160 = "size3840X2160",
+            Size3440X1440 = "size3440X1440",
+            Size2560X1440 = "size2560X1440",
+            Size1920X1080 = "size1920X1080",
+            Size1280X720 = "size1280X720",
+            Size1024X768 = "size1024X768",
+            Size800X600 = "size800X600",
         }
     }
 
-    impl From<ColorTheme> for Val<ColorTheme> {
-        fn from(v: ColorTheme) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        ToolbarItem[5] {
+            Windows = "Windows",
+            DualMonitor = "DualMonitor",
+            FullScreen = "FullScreen",
+            Webcam = "Webcam",
+            Microphone = "Microphone",
         }
     }
 
-    /// Rendered as its CloudFormation spelling ([`EnabledType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum EnabledType {
-        /// `Disabled`
-        Disabled,
-        /// `Enabled`
-        Enabled,
-    }
-
-    impl EnabledType {
-        /// Every variant, in schema order.
-        pub const ALL: [EnabledType; 2] = [EnabledType::Disabled, EnabledType::Enabled];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                EnabledType::Disabled => "Disabled",
-                EnabledType::Enabled => "Enabled",
-            }
+    cfn_enum! {
+        ToolbarType[2] {
+            Floating = "Floating",
+            Docked = "Docked",
         }
     }
 
-    impl std::fmt::Display for EnabledType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<EnabledType> for Value {
-        fn from(v: EnabledType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<EnabledType> for Val<EnabledType> {
-        fn from(v: EnabledType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`MaxDisplayResolution::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum MaxDisplayResolution {
-        /// `size4096X2160`
-        Size4096X2160,
-        /// `size3840X2160`
-        Size3840X2160,
-        /// `size3440X1440`
-        Size3440X1440,
-        /// `size2560X1440`
-        Size2560X1440,
-        /// `size1920X1080`
-        Size1920X1080,
-        /// `size1280X720`
-        Size1280X720,
-        /// `size1024X768`
-        Size1024X768,
-        /// `size800X600`
-        Size800X600,
-    }
-
-    impl MaxDisplayResolution {
-        /// Every variant, in schema order.
-        pub const ALL: [MaxDisplayResolution; 8] = [
-            MaxDisplayResolution::Size4096X2160,
-            MaxDisplayResolution::Size3840X2160,
-            MaxDisplayResolution::Size3440X1440,
-            MaxDisplayResolution::Size2560X1440,
-            MaxDisplayResolution::Size1920X1080,
-            MaxDisplayResolution::Size1280X720,
-            MaxDisplayResolution::Size1024X768,
-            MaxDisplayResolution::Size800X600,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                MaxDisplayResolution::Size4096X2160 => "size4096X2160",
-                MaxDisplayResolution::Size3840X2160 => "size3840X2160",
-                MaxDisplayResolution::Size3440X1440 => "size3440X1440",
-                MaxDisplayResolution::Size2560X1440 => "size2560X1440",
-                MaxDisplayResolution::Size1920X1080 => "size1920X1080",
-                MaxDisplayResolution::Size1280X720 => "size1280X720",
-                MaxDisplayResolution::Size1024X768 => "size1024X768",
-                MaxDisplayResolution::Size800X600 => "size800X600",
-            }
-        }
-    }
-
-    impl std::fmt::Display for MaxDisplayResolution {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<MaxDisplayResolution> for Value {
-        fn from(v: MaxDisplayResolution) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<MaxDisplayResolution> for Val<MaxDisplayResolution> {
-        fn from(v: MaxDisplayResolution) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`ToolbarItem::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ToolbarItem {
-        /// `Windows`
-        Windows,
-        /// `DualMonitor`
-        DualMonitor,
-        /// `FullScreen`
-        FullScreen,
-        /// `Webcam`
-        Webcam,
-        /// `Microphone`
-        Microphone,
-    }
-
-    impl ToolbarItem {
-        /// Every variant, in schema order.
-        pub const ALL: [ToolbarItem; 5] = [
-            ToolbarItem::Windows,
-            ToolbarItem::DualMonitor,
-            ToolbarItem::FullScreen,
-            ToolbarItem::Webcam,
-            ToolbarItem::Microphone,
-        ];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ToolbarItem::Windows => "Windows",
-                ToolbarItem::DualMonitor => "DualMonitor",
-                ToolbarItem::FullScreen => "FullScreen",
-                ToolbarItem::Webcam => "Webcam",
-                ToolbarItem::Microphone => "Microphone",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ToolbarItem {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ToolbarItem> for Value {
-        fn from(v: ToolbarItem) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ToolbarItem> for Val<ToolbarItem> {
-        fn from(v: ToolbarItem) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`ToolbarType::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum ToolbarType {
-        /// `Floating`
-        Floating,
-        /// `Docked`
-        Docked,
-    }
-
-    impl ToolbarType {
-        /// Every variant, in schema order.
-        pub const ALL: [ToolbarType; 2] = [ToolbarType::Floating, ToolbarType::Docked];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                ToolbarType::Floating => "Floating",
-                ToolbarType::Docked => "Docked",
-            }
-        }
-    }
-
-    impl std::fmt::Display for ToolbarType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<ToolbarType> for Value {
-        fn from(v: ToolbarType) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<ToolbarType> for Val<ToolbarType> {
-        fn from(v: ToolbarType) -> Self {
-            Val::expr(v.into())
-        }
-    }
-
-    /// Rendered as its CloudFormation spelling ([`VisualMode::as_str`]).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum VisualMode {
-        /// `Dark`
-        Dark,
-        /// `Light`
-        Light,
-    }
-
-    impl VisualMode {
-        /// Every variant, in schema order.
-        pub const ALL: [VisualMode; 2] = [VisualMode::Dark, VisualMode::Light];
-
-        /// The CloudFormation spelling.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                VisualMode::Dark => "Dark",
-                VisualMode::Light => "Light",
-            }
-        }
-    }
-
-    impl std::fmt::Display for VisualMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl From<VisualMode> for Value {
-        fn from(v: VisualMode) -> Self {
-            Value::String(v.as_str().to_string())
-        }
-    }
-
-    impl From<VisualMode> for Val<VisualMode> {
-        fn from(v: VisualMode) -> Self {
-            Val::expr(v.into())
+    cfn_enum! {
+        VisualMode[2] {
+            Dark = "Dark",
+            Light = "Light",
         }
     }
 }
