@@ -22,6 +22,7 @@ macro_rules! setters {
     ($($field:ident $cfn:literal: $ty:ty;)*) => {
         $(
             #[doc = concat!("Sets the field `", stringify!($field), "` (CloudFormation `", $cfn, "`).")]
+            #[allow(clippy::should_implement_trait, reason = "named after the property (`Add`, `Not`, ...)")]
             pub fn $field(mut self, v: impl Into<$ty>) -> Self {
                 self.$field = Some(v.into());
                 self
