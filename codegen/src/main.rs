@@ -453,7 +453,7 @@ enum Ty {
     Json,
     /// `Value`, because the schema's `$ref` (the string) points at nothing in the schema
     Dangling(String),
-    /// the shared [`Tag`] (`crate::core::tag::Tag`) for the `{Key: string, Value: string}` tag shape
+    /// the shared `Tag` (`rcdk::core::tag::Tag`) for the `{Key: string, Value: string}` tag shape
     Tag,
     /// `Val<Vec<Tag>>`
     TagList,
